@@ -1,0 +1,4 @@
+import { engineBenchmarks } from './engine.bench.js';
+
+const rows = await engineBenchmarks();
+console.table(rows);

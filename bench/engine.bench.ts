@@ -1,0 +1,109 @@
+import FastPriorityQueue from 'fastpriorityqueue';
+import { Bench, type Task } from 'tinybench';
+import { Simulation } from '../src/engine/simulation.js';
+import type { BenchRow } from './bench-row.js';
+
+/** Events per iteration. */
+export const ENGINE_BENCH_EVENTS = 100_000;
+/** Event times are drawn from [0, TIME_RANGE): ~10 events share each time on average. */
+const TIME_RANGE = 10_000;
+
+/**
+ * Fixed event times from a 32-bit LCG (Numerical Recipes constants), so both
+ * tasks see exactly the same sequence on every run and machine.
+ */
+export function eventTimes(n: number, seed = 12345): Float64Array {
+  const out = new Float64Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x % TIME_RANGE;
+  }
+  return out;
+}
+
+interface BareEvent {
+  time: number;
+  seq: number;
+}
+
+function bareBefore(a: BareEvent, b: BareEvent): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+const noop = (): void => {};
+
+/** Schedules every event on a fresh Simulation, then runs them all. Returns events run. */
+export function engineSchedulePop(times: Float64Array): number {
+  const sim = new Simulation();
+  for (let i = 0; i < times.length; i++) sim.schedule(times[i]!, 'bench', 'e', noop);
+  sim.run();
+  return sim.eventsProcessed;
+}
+
+/** Same workload on a bare FastPriorityQueue of {time, seq} objects. Returns events polled. */
+export function bareFpqAddPoll(times: Float64Array): number {
+  const q = new FastPriorityQueue<BareEvent>(bareBefore);
+  for (let i = 0; i < times.length; i++) q.add({ time: times[i]!, seq: i });
+  let n = 0;
+  while (q.poll() !== undefined) n++;
+  return n;
+}
+
+function meanMs(task: Task | undefined): number {
+  const r = task?.result;
+  if (r === undefined || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) {
+    throw new Error(`benchmark task ${task?.name ?? '?'} did not complete (state ${r?.state ?? 'missing'})`);
+  }
+  return r.latency.mean;
+}
+
+export interface EngineBenchOptions {
+  /** Time budget per task in ms (tinybench `time`). */
+  timeMs?: number;
+  events?: number;
+}
+
+export async function engineBenchmarks(options: EngineBenchOptions = {}): Promise<BenchRow[]> {
+  const n = options.events ?? ENGINE_BENCH_EVENTS;
+  const times = eventTimes(n);
+
+  // Sanity: both implementations pop the same number of events in the same order.
+  checkSameOrder(times);
+
+  const ENGINE = 'engine schedule+pop';
+  const BARE = 'bare fastpriorityqueue add+poll';
+  let sink = 0;
+  const bench = new Bench({ name: 'engine', time: options.timeMs ?? 2000, iterations: 20, warmupIterations: 10, throws: true });
+  bench.add(ENGINE, () => {
+    sink += engineSchedulePop(times);
+  });
+  bench.add(BARE, () => {
+    sink += bareFpqAddPoll(times);
+  });
+  await bench.run();
+  if (sink === 0) throw new Error('benchmark did no work');
+
+  const engineMs = meanMs(bench.getTask(ENGINE));
+  const bareMs = meanMs(bench.getTask(BARE));
+  return [
+    { name: ENGINE, metric: 'events_per_s', value: Math.round(n / (engineMs / 1000)), unit: 'events/s' },
+    { name: BARE, metric: 'events_per_s', value: Math.round(n / (bareMs / 1000)), unit: 'events/s' },
+    { name: ENGINE, metric: 'time_ratio_vs_bare_fpq', value: Number((engineMs / bareMs).toFixed(3)), unit: 'x' },
+  ];
+}
+
+function checkSameOrder(times: Float64Array): void {
+  const engineOrder: number[] = [];
+  const sim = new Simulation();
+  for (let i = 0; i < times.length; i++) {
+    const idx = i;
+    sim.schedule(times[i]!, 'bench', 'e', () => engineOrder.push(idx));
+  }
+  sim.run();
+  const q = new FastPriorityQueue<BareEvent>(bareBefore);
+  for (let i = 0; i < times.length; i++) q.add({ time: times[i]!, seq: i });
+  for (let i = 0; i < times.length; i++) {
+    if (q.poll()?.seq !== engineOrder[i]) throw new Error(`engine and bare queue disagree at position ${i}`);
+  }
+}

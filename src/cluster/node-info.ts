@@ -1,0 +1,79 @@
+// A node as the scheduler sees it: the v1 Node object, allocatable, and the running sums of what
+// the pods placed on it request. Mirrors upstream framework.NodeInfo; sums are updated
+// incrementally on every add/remove so filters and scorers read them in O(1).
+import type { Node, Taint } from 'kubernetes-types/core/v1.js';
+import type { Labels } from '../api/labels.js';
+import type { HostPort, PodInfo } from './pod-info.js';
+import { parseResourceList, Resource } from './resources.js';
+
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+export class NodeInfo {
+  readonly name: string;
+  labels: Labels;
+  taints: readonly Taint[];
+  unschedulable: boolean;
+  readonly allocatable: Resource;
+  readonly requested = new Resource();
+  nonZeroMilliCpu = 0;
+  nonZeroMemory = 0;
+  /** Pods assumed or bound here and not terminated, in placement order. */
+  readonly pods: PodInfo[] = [];
+  /** Host ports in use: "protocol/ip/port" → number of pods holding it. */
+  readonly usedPorts = new Map<string, number>();
+  ready = true;
+  /** Bumped on every change; lets callers cache per-node derived data. */
+  generation = 0;
+
+  constructor(public node: Node, readonly pool: string, public index: number) {
+    this.name = node.metadata?.name ?? '';
+    this.labels = (node.metadata?.labels ?? {}) as Labels;
+    this.taints = node.spec?.taints ?? [];
+    this.unschedulable = node.spec?.unschedulable === true;
+    this.allocatable = parseResourceList(
+      (node.status?.allocatable ?? node.status?.capacity) as Record<string, string> | undefined,
+      'status.allocatable',
+    );
+  }
+
+  get zone(): string {
+    return this.labels[ZONE_LABEL] ?? '';
+  }
+
+  addPod(p: PodInfo): void {
+    p.nodeSlot = this.pods.length;
+    this.pods.push(p);
+    this.requested.add(p.requests);
+    this.nonZeroMilliCpu += p.nonZeroMilliCpu;
+    this.nonZeroMemory += p.nonZeroMemory;
+    for (const hp of p.hostPorts) {
+      const k = portKey(hp);
+      this.usedPorts.set(k, (this.usedPorts.get(k) ?? 0) + 1);
+    }
+    this.generation++;
+  }
+
+  removePod(p: PodInfo): void {
+    const slot = p.nodeSlot;
+    if (slot < 0 || this.pods[slot] !== p) throw new Error(`pod ${p.key} is not on node ${this.name}`);
+    // Keep placement order: removal is rarer than placement and order is visible in outputs.
+    this.pods.splice(slot, 1);
+    for (let i = slot; i < this.pods.length; i++) (this.pods[i] as PodInfo).nodeSlot = i;
+    p.nodeSlot = -1;
+    this.requested.add(p.requests, -1);
+    this.nonZeroMilliCpu -= p.nonZeroMilliCpu;
+    this.nonZeroMemory -= p.nonZeroMemory;
+    for (const hp of p.hostPorts) {
+      const k = portKey(hp);
+      const n = (this.usedPorts.get(k) ?? 0) - 1;
+      if (n <= 0) this.usedPorts.delete(k);
+      else this.usedPorts.set(k, n);
+    }
+    this.generation++;
+  }
+}
+
+export function portKey(hp: HostPort): string {
+  return `${hp.protocol}/${hp.hostIP}/${hp.port}`;
+}

@@ -1,0 +1,86 @@
+// A pod as the simulator tracks it: the v1 Pod object plus what is derived from it once
+// (requests, ports, owner) and its lifecycle.
+import type { ContainerPort, Pod } from 'kubernetes-types/core/v1.js';
+import type { Labels } from '../api/labels.js';
+import { computePodRequests, type Resource } from './resources.js';
+
+export const WORKLOAD_ANNOTATION = 'ksim.io/workload';
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+
+export interface HostPort {
+  readonly hostIP: string;
+  readonly protocol: string;
+  readonly port: number;
+}
+
+export class PodInfo {
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly requests: Resource;
+  readonly nonZeroMilliCpu: number;
+  readonly nonZeroMemory: number;
+  readonly hostPorts: readonly HostPort[];
+  readonly priority: number;
+  readonly schedulerName: string;
+  readonly ownerKind: string;
+  readonly ownerName: string;
+  /** Which scenario workload entry produced this pod (annotation ksim.io/workload; it flows from
+   * a Deployment's template to its pods). Drives the run duration. */
+  readonly workload: string;
+
+  phase: PodPhase = 'Pending';
+  /** Node the pod is assumed or bound to; null while unscheduled. */
+  nodeName: string | null = null;
+  /** True once the binding write has committed (spec.nodeName is set in the API). */
+  bound = false;
+  deleted = false;
+  /** Position in its node's pod list, for O(1) removal. */
+  nodeSlot = -1;
+
+  createdUs: number;
+  boundUs = -1;
+  startedUs = -1;
+  finishedUs = -1;
+
+  constructor(readonly pod: Pod, createdUs: number) {
+    const md = pod.metadata ?? {};
+    this.namespace = md.namespace ?? 'default';
+    this.name = md.name ?? '';
+    this.key = `${this.namespace}/${this.name}`;
+    this.labels = (md.labels ?? {}) as Labels;
+    const r = computePodRequests(pod);
+    this.requests = r.requests;
+    this.nonZeroMilliCpu = r.nonZeroMilliCpu;
+    this.nonZeroMemory = r.nonZeroMemory;
+    this.hostPorts = collectHostPorts(pod);
+    this.priority = pod.spec?.priority ?? 0;
+    this.schedulerName = pod.spec?.schedulerName ?? 'default-scheduler';
+    const owner = md.ownerReferences?.find((o) => o.controller === true) ?? md.ownerReferences?.[0];
+    this.ownerKind = owner?.kind ?? '';
+    this.ownerName = owner?.name ?? '';
+    this.createdUs = createdUs;
+    this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
+  }
+
+  get terminal(): boolean {
+    return this.phase === 'Succeeded' || this.phase === 'Failed';
+  }
+}
+
+/** Host ports a pod occupies: app containers and restartable (sidecar) init containers; plain
+ * init containers do not hold their ports (upstream nodeports/node_ports.go, since v1.33). */
+function collectHostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  const add = (ports: ContainerPort[] | undefined) => {
+    for (const p of ports ?? []) {
+      if (p.hostPort === undefined || p.hostPort <= 0) continue;
+      out.push({ hostIP: p.hostIP ?? '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort });
+    }
+  };
+  for (const c of pod.spec?.containers ?? []) add(c.ports);
+  for (const c of pod.spec?.initContainers ?? []) if (c.restartPolicy === 'Always') add(c.ports);
+  return out;
+}

@@ -1,0 +1,142 @@
+// ReplicaSet controller: keeps `replicas` active pods for each ReplicaSet. Creates in slow-start
+// batches (1, 2, 4, ... up to 500 per sync) and waits for its own creations to be observed
+// before syncing again, as upstream pkg/controller/replicaset/replica_set.go does
+// (BurstReplicas = 500, SlowStartInitialBatchSize = 1).
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { RandomStream } from '../engine/random.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ApiServer, WorkloadObject } from '../controlplane/api-server.js';
+import { randomSuffix } from './names.js';
+
+export const BURST_REPLICAS = 500;
+const SLOW_START_INITIAL_BATCH_SIZE = 1;
+
+export interface ReplicaSetSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+}
+
+interface RsState {
+  readonly obj: WorkloadObject;
+  readonly spec: ReplicaSetSpec;
+  readonly pods: Set<PodInfo>;
+  /** Creations issued but not yet observed (upstream "expectations"). */
+  inflight: number;
+  syncQueued: boolean;
+}
+
+export class ReplicaSetController {
+  private readonly sets = new Map<string, RsState>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly names: RandomStream,
+  ) {
+    api.watch({
+      objectAdded: (o) => {
+        if (o.kind !== 'ReplicaSet') return;
+        const spec = (o.spec ?? {}) as ReplicaSetSpec;
+        const st: RsState = { obj: o, spec, pods: new Set(), inflight: 0, syncQueued: false };
+        this.sets.set(rsKey(o.metadata.namespace, o.metadata.name), st);
+        this.enqueue(st);
+      },
+      podAdded: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) st.pods.add(p);
+      },
+      podPhaseChanged: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined && p.terminal) this.enqueue(st);
+      },
+      podDeleted: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        st.pods.delete(p);
+        this.enqueue(st);
+      },
+    });
+  }
+
+  /** Active pods (not terminal, not deleted) of a ReplicaSet. */
+  activePods(namespace: string, name: string): number {
+    const st = this.sets.get(rsKey(namespace, name));
+    if (st === undefined) return 0;
+    let n = 0;
+    for (const p of st.pods) if (!p.terminal) n++;
+    return n;
+  }
+
+  private owner(p: PodInfo): RsState | undefined {
+    return p.ownerKind === 'ReplicaSet' ? this.sets.get(rsKey(p.namespace, p.ownerName)) : undefined;
+  }
+
+  private enqueue(st: RsState): void {
+    if (st.syncQueued) return;
+    st.syncQueued = true;
+    this.sim.schedule(0, 'replicaset.sync', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => {
+      st.syncQueued = false;
+      this.sync(st);
+    });
+  }
+
+  private sync(st: RsState): void {
+    if (st.inflight > 0) return; // expectations not yet met
+    const active = [...st.pods].filter((p) => !p.terminal);
+    const diff = (st.spec.replicas ?? 1) - active.length;
+    if (diff > 0) {
+      this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE);
+    } else if (diff < 0) {
+      for (const p of rankForDeletion(active).slice(0, Math.min(-diff, BURST_REPLICAS))) this.api.deletePod(p, 'scaled down');
+    }
+  }
+
+  /** Slow start: create `batch` pods; when all are observed, double the batch for the rest. */
+  private createBatch(st: RsState, remaining: number, batch: number): void {
+    const size = Math.min(batch, remaining);
+    st.inflight += size;
+    let left = size;
+    for (let i = 0; i < size; i++) {
+      this.api.createPod(this.newPod(st), (p) => {
+        st.inflight--;
+        if (p !== null) st.pods.add(p);
+        if (--left > 0) return;
+        if (remaining - size > 0) this.createBatch(st, remaining - size, size * 2);
+        else this.enqueue(st);
+      });
+    }
+  }
+
+  private newPod(st: RsState): Pod {
+    const t = st.spec.template ?? {};
+    const md = st.obj.metadata;
+    const tmd = t.metadata ?? {};
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        ...tmd,
+        name: `${md.name}-${randomSuffix(this.names)}`,
+        namespace: md.namespace,
+        labels: { ...(tmd.labels ?? {}) },
+        annotations: { ...(tmd.annotations ?? {}) },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: structuredClone(t.spec ?? { containers: [] }),
+    };
+  }
+}
+
+function rsKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** Which pods to delete first when scaling down (upstream controller.ActivePods ordering,
+ * simplified): unassigned before assigned, pending before running, newer before older. */
+function rankForDeletion(pods: PodInfo[]): PodInfo[] {
+  const rank = (p: PodInfo) => (p.nodeName === null ? 0 : p.phase === 'Pending' ? 1 : 2);
+  return pods.sort((a, b) => rank(a) - rank(b) || b.createdUs - a.createdUs || (a.key < b.key ? -1 : 1));
+}

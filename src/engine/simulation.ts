@@ -1,0 +1,150 @@
+import { EventQueue, type SimEvent } from './event-queue.js';
+import type { Micros } from './time.js';
+
+export interface SimulationOptions {
+  /** Called before each event's action runs (e.g. to write an events log). */
+  onEvent?: (ev: SimEvent) => void;
+}
+
+/**
+ * Discrete-event simulation kernel: a clock plus an event queue. Knows nothing
+ * about what the events mean. Deterministic: events run in (time, scheduling
+ * order), and the clock never goes backwards.
+ */
+export class Simulation {
+  private readonly queue = new EventQueue();
+  private readonly onEvent: ((ev: SimEvent) => void) | undefined;
+  private clock: Micros = 0;
+  private processed = 0;
+  private stopRequested = false;
+  private running = false;
+
+  constructor(options?: SimulationOptions) {
+    this.onEvent = options?.onEvent;
+  }
+
+  /** Current simulated time (µs). */
+  get now(): Micros {
+    return this.clock;
+  }
+
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** Number of live (non-cancelled) events still queued. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Time of the next live event, or undefined when idle. */
+  nextEventTime(): Micros | undefined {
+    return this.queue.peekTime();
+  }
+
+  /** Schedules `action` to run `delayUs` after now. `delayUs` must be an integer >= 0. */
+  schedule(delayUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
+    if (!(Number.isSafeInteger(delayUs) && delayUs >= 0)) {
+      throw new Error(
+        `Simulation.schedule: delay must be a non-negative integer number of microseconds, got ${String(delayUs)} (kind=${kind}, subject=${subject})`,
+      );
+    }
+    const time = this.clock + delayUs;
+    if (!Number.isSafeInteger(time)) {
+      throw new Error(
+        `Simulation.schedule: now + delay = ${String(time)} µs is beyond the safe integer range (kind=${kind}, subject=${subject})`,
+      );
+    }
+    return this.queue.push(time, kind, subject, action);
+  }
+
+  /** Schedules `action` at absolute time `timeUs`, which must be an integer >= now. */
+  scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
+    if (!Number.isSafeInteger(timeUs)) {
+      throw new Error(
+        `Simulation.scheduleAt: time must be an integer number of microseconds, got ${String(timeUs)} (kind=${kind}, subject=${subject})`,
+      );
+    }
+    if (timeUs < this.clock) {
+      throw new Error(
+        `Simulation.scheduleAt: cannot schedule in the past: time ${timeUs} µs < now ${this.clock} µs (kind=${kind}, subject=${subject})`,
+      );
+    }
+    return this.queue.push(timeUs, kind, subject, action);
+  }
+
+  /** Cancels a scheduled event; a no-op if it already ran or was cancelled. */
+  cancel(ev: SimEvent): void {
+    this.queue.cancel(ev);
+  }
+
+  /** Runs the next event (advancing the clock to its time). Returns false if there is none. */
+  step(): boolean {
+    this.enter('step');
+    try {
+      const ev = this.queue.pop();
+      if (ev === undefined) return false;
+      this.execute(ev);
+      return true;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * Runs events in order. With `untilUs`, runs only events with time <= untilUs
+   * and then sets the clock to `untilUs` (the clock reaches the horizon even if
+   * the queue ran dry earlier); later events stay queued. Without it, runs until
+   * the queue is empty. If `stop()` is called, returns right after the current
+   * event and leaves the clock at that event's time.
+   */
+  run(untilUs?: Micros): void {
+    if (untilUs !== undefined) {
+      if (!Number.isSafeInteger(untilUs)) {
+        throw new Error(`Simulation.run: horizon must be an integer number of microseconds, got ${String(untilUs)}`);
+      }
+      if (untilUs < this.clock) {
+        throw new Error(`Simulation.run: horizon ${untilUs} µs is before now ${this.clock} µs`);
+      }
+    }
+    this.enter('run');
+    this.stopRequested = false;
+    try {
+      const queue = this.queue;
+      const limit = untilUs ?? Number.POSITIVE_INFINITY;
+      const onEvent = this.onEvent;
+      for (;;) {
+        const ev = queue.popUntil(limit);
+        if (ev === undefined) break;
+        this.clock = ev.time;
+        this.processed++;
+        if (onEvent !== undefined) onEvent(ev);
+        ev.action();
+        if (this.stopRequested) return;
+      }
+      if (untilUs !== undefined) this.clock = untilUs;
+    } finally {
+      this.running = false;
+      this.stopRequested = false;
+    }
+  }
+
+  /** Makes the current run() return after the event being executed. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  private execute(ev: SimEvent): void {
+    this.clock = ev.time;
+    this.processed++;
+    if (this.onEvent !== undefined) this.onEvent(ev);
+    ev.action();
+  }
+
+  private enter(what: string): void {
+    if (this.running) {
+      throw new Error(`Simulation.${what}: called re-entrantly from inside an event action`);
+    }
+    this.running = true;
+  }
+}

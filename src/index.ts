@@ -1,0 +1,24 @@
+// ksim's public library API. The CLI is a thin layer over exactly these functions.
+export { loadScenario, parseScenario, type Scenario, type WorkloadEntry, type LoadOptions } from './workload/scenario.js';
+export { runScenario, SUMMARY_COLUMNS, type RunOptions, type RunResult } from './run/run-scenario.js';
+export { toCsv, writeOutputsAtomically, type Table } from './metrics/csv-output.js';
+export { InputError } from './api/input-error.js';
+export { FieldError } from './api/field-error.js';
+export { parseQuantity, parseMilli, parseInteger } from './api/quantity.js';
+export { parseDuration, formatDuration } from './api/duration.js';
+export { compileLabelSelector, compileNodeSelector } from './api/labels.js';
+export { Simulation } from './engine/simulation.js';
+export { RandomStreams, type RandomStream } from './engine/random.js';
+export type { Distribution } from './engine/distributions.js';
+export { ClusterState } from './cluster/cluster-state.js';
+export { NodeInfo } from './cluster/node-info.js';
+export { PodInfo } from './cluster/pod-info.js';
+export { Resource } from './cluster/resources.js';
+// Scheduler framework: what a plugin author implements and uses.
+export { Status, Code, type Verdict } from './scheduler/framework/status.js';
+export { CycleState } from './scheduler/framework/cycle-state.js';
+export { MAX_NODE_SCORE, MIN_NODE_SCORE } from './scheduler/framework/interfaces.js';
+export type * from './scheduler/framework/interfaces.js';
+export { defaultProfile } from './scheduler/default-profile.js';
+export type { ProfileConfig, PluginRef } from './scheduler/framework/framework.js';
+export { KSIM_VERSION } from './version.js';

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fmt, quantile, TimeWeightedMean } from './stats.js';
+
+test('quantile uses the nearest rank', () => {
+  const cases: [number[], number, number][] = [
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.5, 5],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.99, 10],
+    [[10, 1, 5], 0.5, 5],
+    [[7], 0.99, 7],
+    [[1, 2], 0.5, 1],
+  ];
+  for (const [v, p, want] of cases) assert.equal(quantile([...v], p), want, `${v} p${p}`);
+  assert.ok(Number.isNaN(quantile([], 0.5)));
+});
+
+test('time-weighted mean weighs each value by how long it held', () => {
+  const m = new TimeWeightedMean(0, 0);
+  m.set(10, 1); // 0 for 10 µs
+  m.set(30, 0.5); // 1 for 20 µs
+  // 0.5 for the last 10 µs: (0*10 + 1*20 + 0.5*10) / 40 = 0.625
+  assert.equal(m.mean(40), 0.625);
+});
+
+test('fmt trims trailing zeros and renders NaN as empty', () => {
+  assert.equal(fmt(1.5, 3), '1.5');
+  assert.equal(fmt(2, 3), '2');
+  assert.equal(fmt(0.1234567, 6), '0.123457');
+  assert.equal(fmt(120, 0), '120');
+  assert.equal(fmt(Number.NaN, 3), '');
+});

@@ -1,0 +1,46 @@
+// Summary statistics used by the outputs.
+
+/** The p-quantile (0 < p ≤ 1) by the nearest-rank method: the smallest value with at least
+ * p·n values at or below it. NaN for an empty sample. Sorts `values` in place. */
+export function quantile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  values.sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil(p * values.length));
+  return values[rank - 1] as number;
+}
+
+/** Integrates a piecewise-constant signal over time (time-weighted mean). */
+export class TimeWeightedMean {
+  private area = 0;
+  private lastUs: number;
+  private readonly startUs: number;
+
+  constructor(startUs: number, private value: number) {
+    this.lastUs = startUs;
+    this.startUs = startUs;
+  }
+
+  /** The signal changes to `value` at `nowUs`. */
+  set(nowUs: number, value: number): void {
+    this.area += this.value * (nowUs - this.lastUs);
+    this.lastUs = nowUs;
+    this.value = value;
+  }
+
+  mean(endUs: number): number {
+    const area = this.area + this.value * (endUs - this.lastUs);
+    const span = endUs - this.startUs;
+    return span > 0 ? area / span : this.value;
+  }
+}
+
+/** Decimal text with at most `digits` fractional digits and no trailing zeros; "" for NaN. */
+export function fmt(v: number, digits: number): string {
+  if (Number.isNaN(v)) return '';
+  const s = v.toFixed(digits);
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+export function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}

@@ -1,0 +1,102 @@
+// The plugin interfaces, one per extension point, in upstream order
+// (pkg/scheduler/framework/interface.go). A plugin implements any subset; the framework finds
+// the extension points by the methods present, not by a switch on names.
+import type { ClusterState } from '../../cluster/cluster-state.js';
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { PodInfo } from '../../cluster/pod-info.js';
+import type { CycleState } from './cycle-state.js';
+import type { Verdict } from './status.js';
+
+export const MAX_NODE_SCORE = 100;
+export const MIN_NODE_SCORE = 0;
+
+export interface Plugin {
+  readonly name: string;
+}
+
+/** A pod waiting in the scheduling queue. */
+export interface QueuedPodInfo {
+  readonly pod: PodInfo;
+  /** When the pod last entered the queue (µs); PrioritySort orders ties by it. */
+  timestampUs: number;
+  /** When the pod first entered the queue (µs). */
+  readonly initialTimestampUs: number;
+  attempts: number;
+  /** Plugins that rejected it in the last attempt (drive requeueing). */
+  unschedulablePlugins: Set<string>;
+}
+
+export interface PreEnqueuePlugin extends Plugin {
+  preEnqueue(pod: PodInfo): Verdict;
+}
+
+export interface QueueSortPlugin extends Plugin {
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
+}
+
+export interface PreFilterResult {
+  /** Only these nodes can pass (null: all). */
+  readonly nodeNames: ReadonlySet<string> | null;
+}
+
+export interface PreFilterPlugin extends Plugin {
+  preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { status: Verdict; result?: PreFilterResult };
+}
+
+export interface FilterPlugin extends Plugin {
+  filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict;
+}
+
+export interface PostFilterResult {
+  readonly nominatedNodeName: string | null;
+}
+
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: PodInfo, nodeStatuses: ReadonlyMap<string, Verdict>): { status: Verdict; result?: PostFilterResult };
+}
+
+export interface PreScorePlugin extends Plugin {
+  preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Verdict;
+}
+
+export interface ScorePlugin extends Plugin {
+  /** Raw score of one feasible node. */
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number;
+  /** Optional NormalizeScore: rewrites `scores` (parallel to `nodes`) in place into [0, 100]. */
+  normalizeScore?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], scores: Float64Array): Verdict;
+}
+
+export interface ReservePlugin extends Plugin {
+  reserve(state: CycleState, pod: PodInfo, nodeName: string): Verdict;
+  unreserve(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+export interface PermitPlugin extends Plugin {
+  permit(state: CycleState, pod: PodInfo, nodeName: string): { status: Verdict; waitUs?: number };
+}
+
+export interface PreBindPlugin extends Plugin {
+  preBind(state: CycleState, pod: PodInfo, nodeName: string): Verdict;
+}
+
+/** Binding is asynchronous: the plugin calls `done` when the API write has committed. */
+export interface BindPlugin extends Plugin {
+  bind(state: CycleState, pod: PodInfo, nodeName: string, done: (v: Verdict) => void): Verdict;
+}
+
+export interface PostBindPlugin extends Plugin {
+  postBind(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+/** What plugins may use from the framework (upstream framework.Handle). */
+export interface FrameworkHandle {
+  readonly cluster: ClusterState;
+  /** Writes a binding through the API server model; `done` runs when it commits. */
+  bindPod(pod: PodInfo, nodeName: string, done: (ok: boolean, reason: string) => void): void;
+}
+
+export type PluginFactory = (args: unknown, handle: FrameworkHandle) => Plugin;
+
+export function implementsMethod<T extends Plugin>(p: Plugin, method: keyof T): p is T {
+  return typeof (p as unknown as Record<string, unknown>)[method as string] === 'function';
+}

@@ -1,0 +1,29 @@
+// Filter: nodes with spec.unschedulable reject pods that do not tolerate the
+// node.kubernetes.io/unschedulable:NoSchedule taint
+// (upstream pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go).
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import { tolerationsTolerateTaint } from '../../api/taints.js';
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { PodInfo } from '../../cluster/pod-info.js';
+import type { CycleState } from '../framework/cycle-state.js';
+import type { FilterPlugin, Plugin } from '../framework/interfaces.js';
+import { Status, type Verdict } from '../framework/status.js';
+import { NodeUnschedulable } from './names.js';
+
+export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+const REJECT = Status.unresolvable(ERR_REASON_UNSCHEDULABLE).withPlugin(NodeUnschedulable);
+
+export class NodeUnschedulablePlugin implements FilterPlugin {
+  readonly name = NodeUnschedulable;
+
+  filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
+    if (!node.unschedulable) return null;
+    if (tolerationsTolerateTaint(pod.pod.spec?.tolerations, UNSCHEDULABLE_TAINT)) return null;
+    return REJECT;
+  }
+}
+
+export function newNodeUnschedulable(): Plugin {
+  return new NodeUnschedulablePlugin();
+}

@@ -1,0 +1,56 @@
+// Submits a scenario's workload to the API server at the entries' arrival times.
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import { sample } from '../engine/distributions.js';
+import type { RandomStreams } from '../engine/random.js';
+import { US_PER_S } from '../engine/time.js';
+import type { ApiServer, WorkloadObject } from '../controlplane/api-server.js';
+import type { WorkloadManifest } from './manifests.js';
+import type { WorkloadEntry } from './scenario.js';
+
+export class WorkloadDriver {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly streams: RandomStreams,
+    private readonly endUs: number,
+  ) {}
+
+  start(entries: readonly WorkloadEntry[]): void {
+    for (const e of entries) {
+      const a = e.arrival;
+      if (a.kind === 'at') {
+        if (a.atUs <= this.endUs) this.sim.scheduleAt(a.atUs, 'workload.arrive', e.name, () => this.submit(e, null));
+        continue;
+      }
+      // Each entry has its own stream, so adding an entry leaves the others' arrivals unchanged.
+      const rng = this.streams.stream(`arrivals/${e.name}`);
+      const meanGapUs = (60 * US_PER_S) / a.perMinute;
+      const gap = () => (a.process === 'fixed' ? meanGapUs : sample({ kind: 'exponential', mean: meanGapUs }, rng));
+      let t = a.process === 'fixed' ? a.startUs : a.startUs + gap();
+      let n = 0;
+      const next = () => {
+        const at = Math.round(t);
+        if (at > this.endUs || (a.count !== null && n >= a.count)) return;
+        n++;
+        const index = n;
+        this.sim.scheduleAt(at, 'workload.arrive', e.name, () => {
+          this.submit(e, index);
+          t += gap();
+          next();
+        });
+      };
+      next();
+    }
+  }
+
+  /** Creates the entry's objects; arrivals of a rate get a -<n> suffix on their names. */
+  private submit(e: WorkloadEntry, index: number | null): void {
+    for (const m of e.manifests) {
+      const obj = structuredClone(m) as WorkloadManifest;
+      if (index !== null) obj.metadata!.name = `${obj.metadata!.name}-${index}`;
+      if (obj.kind === 'Pod') this.api.createPod(obj as Pod);
+      else this.api.createObject(obj as unknown as WorkloadObject);
+    }
+  }
+}

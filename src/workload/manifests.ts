@@ -1,0 +1,183 @@
+// Validation of the Kubernetes manifests a scenario carries (Pods and Deployments so far): the
+// checks upstream's API validation makes on the fields ksim uses, each error located in its file.
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import { compileLabelSelector } from '../api/labels.js';
+import { parseNonNegativeInteger, parseNonNegativeMilli } from '../api/quantity.js';
+import { CPU } from '../cluster/resources.js';
+import { located, type Path, type YamlDoc } from './yaml-source.js';
+
+export type WorkloadManifest = Pod | Deployment;
+
+export const SUPPORTED_KINDS = 'Pod (v1) or Deployment (apps/v1)';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TOLERATION_OPERATORS = ['Exists', 'Equal'];
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}
+
+/** Validates one manifest found at `path` in `doc`; returns a deep copy with defaults applied. */
+export function readManifest(doc: YamlDoc, path: Path, raw: unknown): WorkloadManifest {
+  if (!isObj(raw)) throw doc.error(path, 'a Kubernetes object (a mapping with apiVersion and kind)', describe(raw));
+  const kind = raw['kind'];
+  const apiVersion = raw['apiVersion'];
+  const obj = structuredClone(raw);
+  if (kind === 'Pod' && apiVersion === 'v1') {
+    readMetadata(doc, path, obj);
+    readPodSpec(doc, [...path, 'spec'], obj['spec']);
+    return obj as Pod;
+  }
+  if (kind === 'Deployment' && apiVersion === 'apps/v1') {
+    readMetadata(doc, path, obj);
+    readDeploymentSpec(doc, [...path, 'spec'], obj['spec']);
+    return obj as Deployment;
+  }
+  if (kind === 'Pod' || kind === 'Deployment') {
+    throw doc.error([...path, 'apiVersion'], kind === 'Pod' ? 'v1' : 'apps/v1', describe(apiVersion));
+  }
+  throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
+}
+
+function readMetadata(doc: YamlDoc, path: Path, obj: Obj): void {
+  const md = obj['metadata'];
+  const p = [...path, 'metadata'];
+  if (!isObj(md)) throw doc.error(p, 'metadata with a name', describe(md));
+  const name = md['name'];
+  if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    throw doc.error([...p, 'name'], 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)', describe(name));
+  }
+  const ns = md['namespace'] ?? 'default';
+  if (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)) {
+    throw doc.error([...p, 'namespace'], 'a lowercase RFC 1123 label (at most 63 characters)', describe(ns));
+  }
+  md['namespace'] = ns;
+  readStringMap(doc, [...p, 'labels'], md['labels']);
+  readStringMap(doc, [...p, 'annotations'], md['annotations']);
+}
+
+function readStringMap(doc: YamlDoc, path: Path, v: unknown): void {
+  if (v === undefined || v === null) return;
+  if (!isObj(v)) throw doc.error(path, 'a mapping of strings to strings', describe(v));
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') throw doc.error([...path, k], 'a string (quote numbers and booleans)', describe(x));
+  }
+}
+
+function readPodSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a pod spec', describe(spec));
+  const containers = spec['containers'];
+  if (!Array.isArray(containers) || containers.length === 0) {
+    throw doc.error([...path, 'containers'], 'a non-empty list of containers', describe(containers));
+  }
+  const names = new Set<string>();
+  containers.forEach((c, i) => readContainer(doc, [...path, 'containers', i], c, names));
+  const inits = spec['initContainers'];
+  if (inits !== undefined) {
+    if (!Array.isArray(inits)) throw doc.error([...path, 'initContainers'], 'a list of containers', describe(inits));
+    inits.forEach((c, i) => readContainer(doc, [...path, 'initContainers', i], c, names));
+  }
+  const prio = spec['priority'];
+  if (prio !== undefined && (typeof prio !== 'number' || !Number.isInteger(prio) || Math.abs(prio) > 2 ** 31)) {
+    throw doc.error([...path, 'priority'], 'a 32-bit integer', describe(prio));
+  }
+  for (const f of ['schedulerName', 'nodeName', 'priorityClassName', 'restartPolicy']) {
+    if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
+  }
+  if (spec['nodeName'] !== undefined) {
+    // Pre-bound pods bypass the scheduler; ksim simulates scheduling, so it asks for nodeSelector instead.
+    throw doc.error([...path, 'nodeName'], 'no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)');
+  }
+  readStringMap(doc, [...path, 'nodeSelector'], spec['nodeSelector']);
+  const tolerations = spec['tolerations'];
+  if (tolerations !== undefined) {
+    if (!Array.isArray(tolerations)) throw doc.error([...path, 'tolerations'], 'a list of tolerations', describe(tolerations));
+    tolerations.forEach((t, i) => readToleration(doc, [...path, 'tolerations', i], t));
+  }
+}
+
+function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>): void {
+  if (!isObj(c)) throw doc.error(path, 'a container', describe(c));
+  const name = c['name'];
+  if (typeof name !== 'string' || name.length > 63 || !DNS1123_LABEL.test(name)) {
+    throw doc.error([...path, 'name'], 'a lowercase RFC 1123 label (at most 63 characters)', describe(name));
+  }
+  if (names.has(name)) throw doc.error([...path, 'name'], 'a container name unique in the pod', JSON.stringify(name));
+  names.add(name);
+  if (typeof c['image'] !== 'string' || c['image'] === '') throw doc.error([...path, 'image'], 'an image name', describe(c['image']));
+  const res = c['resources'];
+  if (res === undefined) return;
+  if (!isObj(res)) throw doc.error([...path, 'resources'], 'a mapping with requests and/or limits', describe(res));
+  const parsed: Record<string, Record<string, number>> = {};
+  for (const kind of ['requests', 'limits']) {
+    const list = res[kind];
+    if (list === undefined) continue;
+    const p = [...path, 'resources', kind];
+    if (!isObj(list)) throw doc.error(p, 'a mapping of resource names to quantities', describe(list));
+    const out: Record<string, number> = (parsed[kind] = {});
+    for (const [rname, q] of Object.entries(list)) {
+      out[rname] = located(doc, [...p, rname], () => (rname === CPU ? parseNonNegativeMilli(q as string | number) : parseNonNegativeInteger(q as string | number)));
+    }
+  }
+  // Upstream ValidateResourceRequirements: a request may not exceed its limit.
+  for (const [rname, req] of Object.entries(parsed['requests'] ?? {})) {
+    const lim = parsed['limits']?.[rname];
+    if (lim !== undefined && req > lim) {
+      throw doc.error([...path, 'resources', 'requests', rname], `a request no larger than the ${rname} limit`);
+    }
+  }
+}
+
+function readToleration(doc: YamlDoc, path: Path, t: unknown): void {
+  if (!isObj(t)) throw doc.error(path, 'a toleration', describe(t));
+  const op = t['operator'];
+  if (op !== undefined && !TOLERATION_OPERATORS.includes(op as string)) {
+    throw doc.error([...path, 'operator'], 'Exists or Equal', describe(op));
+  }
+  const effect = t['effect'];
+  if (effect !== undefined && effect !== '' && !TAINT_EFFECTS.includes(effect as string)) {
+    throw doc.error([...path, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', describe(effect));
+  }
+  if (op === 'Exists' && t['value'] !== undefined && t['value'] !== '') {
+    throw doc.error([...path, 'value'], 'no value with operator Exists');
+  }
+  const secs = t['tolerationSeconds'];
+  if (secs !== undefined && (typeof secs !== 'number' || !Number.isInteger(secs))) {
+    throw doc.error([...path, 'tolerationSeconds'], 'an integer number of seconds', describe(secs));
+  }
+}
+
+function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a deployment spec', describe(spec));
+  const replicas = spec['replicas'] ?? 1;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+    throw doc.error([...path, 'replicas'], 'an integer >= 0', describe(replicas));
+  }
+  spec['replicas'] = replicas;
+  const selector = spec['selector'];
+  if (!isObj(selector)) throw doc.error([...path, 'selector'], 'a label selector (apps/v1 requires one)', describe(selector));
+  const matcher = located(doc, [...path, 'selector'], () => compileLabelSelector(selector));
+  const template = spec['template'];
+  if (!isObj(template)) throw doc.error([...path, 'template'], 'a pod template', describe(template));
+  const tmd = template['metadata'];
+  if (tmd !== undefined && !isObj(tmd)) throw doc.error([...path, 'template', 'metadata'], 'a mapping', describe(tmd));
+  const labels = (tmd as Obj | undefined)?.['labels'];
+  readStringMap(doc, [...path, 'template', 'metadata', 'labels'], labels);
+  if (matcher.matchesEverything) throw doc.error([...path, 'selector'], 'a non-empty selector');
+  if (!matcher.matches((labels ?? {}) as Record<string, string>)) {
+    throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
+  }
+  readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
+}

@@ -1,0 +1,306 @@
+// The scenario: what `ksim run` simulates. Loaded from YAML, checked against the published JSON
+// Schema (schema/scenario.schema.json) and then semantically; every error names file, line,
+// column, field path and what was expected.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { Node } from 'kubernetes-types/core/v1.js';
+import { parse as parseYamlValue } from 'yaml';
+import { parseDuration } from '../api/duration.js';
+import { InputError } from '../api/input-error.js';
+import { parseInteger, parseMilli } from '../api/quantity.js';
+import type { Distribution } from '../engine/distributions.js';
+import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
+import { CPU, PODS } from '../cluster/resources.js';
+import { parseDurationDistribution } from './distribution-spec.js';
+import { readManifest, type WorkloadManifest } from './manifests.js';
+import { validateAgainstSchema } from './schema.js';
+import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from './yaml-source.js';
+
+export const POOL_LABEL = 'ksim.io/pool';
+/** kubelet maxPods default (kubelet config v1beta1). */
+const DEFAULT_MAX_PODS = 110;
+
+export interface ScenarioNode {
+  readonly node: Node;
+  /** Pool name, or "" for explicit nodes. */
+  readonly pool: string;
+}
+
+export type Arrival =
+  | { readonly kind: 'at'; readonly atUs: number }
+  | { readonly kind: 'rate'; readonly perMinute: number; readonly count: number | null; readonly startUs: number; readonly process: 'poisson' | 'fixed' };
+
+export interface WorkloadEntry {
+  readonly name: string;
+  readonly manifests: readonly WorkloadManifest[];
+  readonly arrival: Arrival;
+  /** null: pods run until the end. */
+  readonly runDuration: Distribution | null;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** The scenario path as the user gave it. */
+  readonly file: string;
+  readonly sha256: string;
+  readonly seed: number;
+  readonly durationUs: number;
+  readonly nodes: readonly ScenarioNode[];
+  readonly apiWriteLatency: Distribution;
+  readonly startupLatency: Distribution;
+  readonly sampleIntervalUs: number;
+  readonly workload: readonly WorkloadEntry[];
+}
+
+export interface LoadOptions {
+  /** `PATH=VALUE` overrides applied before validation (VALUE is read as YAML). */
+  readonly set?: readonly string[];
+  /** Replaces the scenario's seed. */
+  readonly seed?: number;
+}
+
+export const DEFAULTS = {
+  seed: 1,
+  duration: '1h',
+  apiWriteLatency: '1ms',
+  startupLatency: { lognormal: { p50: '1s', p99: '4s' } },
+  sampleInterval: '1m',
+} as const;
+
+type Obj = Record<string, unknown>;
+
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  return scenarioFromDocs(readYamlFile(file, file), file, createHash('sha256').update(readFileSync(file)).digest('hex'), opts);
+}
+
+/** Parses a scenario from text (for tests and library users); `file` names it in errors and
+ * anchors relative paths. */
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
+  return scenarioFromDocs(parseYamlText(text, file), file, createHash('sha256').update(text).digest('hex'), opts);
+}
+
+function scenarioFromDocs(docs: YamlDoc[], file: string, sha256: string, opts: LoadOptions): Scenario {
+  if (docs.length !== 1) {
+    throw new InputError(file, 0, 0, '', 'exactly one YAML document (a Scenario)', `${docs.length} documents`);
+  }
+  const doc = docs[0] as YamlDoc;
+  for (const s of opts.set ?? []) applySet(doc, s);
+  const raw = doc.toJS();
+  validateAgainstSchema(doc, raw);
+  return buildScenario(doc, raw as Obj, file, sha256, opts);
+}
+
+/** Applies one `--set a.b[0].c=value` override to the document. */
+function applySet(doc: YamlDoc, s: string): void {
+  const eq = s.indexOf('=');
+  if (eq <= 0) throw new InputError('--set', 0, 0, '', 'PATH=VALUE, e.g. cluster.nodePools[0].count=10', JSON.stringify(s));
+  const path = parseRelativePath(s.slice(0, eq));
+  let value: unknown;
+  try {
+    value = parseYamlValue(s.slice(eq + 1));
+  } catch {
+    throw new InputError('--set', 0, 0, s.slice(0, eq), 'a YAML value', JSON.stringify(s.slice(eq + 1)));
+  }
+  for (let i = 1; i < path.length; i++) {
+    const parent = doc.doc.getIn(path.slice(0, i));
+    if (parent === undefined || parent === null || typeof parent !== 'object') {
+      throw new InputError('--set', 0, 0, s.slice(0, eq), `an existing field path (${path.slice(0, i).join('.')} is not in the scenario)`);
+    }
+  }
+  doc.doc.setIn(path, doc.doc.createNode(value));
+}
+
+function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opts: LoadOptions): Scenario {
+  const md = (raw['metadata'] ?? {}) as Obj;
+  const name = (md['name'] as string | undefined) ?? basename(file, extname(file));
+  const seed = opts.seed ?? (raw['seed'] as number | undefined) ?? DEFAULTS.seed;
+  const durationUs = located(doc, ['duration'], () => parseDuration((raw['duration'] as string | undefined) ?? DEFAULTS.duration));
+  if (durationUs <= 0) throw doc.error(['duration'], 'a positive duration');
+  const cp = (raw['controlPlane'] ?? {}) as Obj;
+  const kubelet = (raw['kubelet'] ?? {}) as Obj;
+  const metrics = (raw['metrics'] ?? {}) as Obj;
+  const sampleIntervalUs = located(doc, ['metrics', 'sampleInterval'], () => parseDuration((metrics['sampleInterval'] as string | undefined) ?? DEFAULTS.sampleInterval));
+  if (sampleIntervalUs <= 0) throw doc.error(['metrics', 'sampleInterval'], 'a positive duration');
+  const baseDir = dirname(resolve(file));
+  return {
+    name,
+    file,
+    sha256,
+    seed,
+    durationUs,
+    nodes: readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file),
+    apiWriteLatency: located(doc, ['controlPlane', 'apiWriteLatency'], () => parseDurationDistribution(cp['apiWriteLatency'] ?? DEFAULTS.apiWriteLatency)),
+    startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
+    sampleIntervalUs,
+    workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file),
+  };
+}
+
+function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string): ScenarioNode[] {
+  const out: ScenarioNode[] = [];
+  const seen = new Map<string, string>();
+  const add = (n: ScenarioNode, d: YamlDoc, path: Path) => {
+    const name = n.node.metadata?.name as string;
+    const prev = seen.get(name);
+    if (prev !== undefined) throw d.error([...path], `a node name not used before (${name} is also ${prev})`);
+    seen.set(name, d === doc ? `cluster.${path.join('.')}` : d.file);
+    out.push(n);
+  };
+  ((cluster['nodePools'] ?? []) as Obj[]).forEach((pool, i) => {
+    const path = ['cluster', 'nodePools', i];
+    for (const n of expandPool(doc, path, pool)) add(n, doc, path);
+  });
+  ((cluster['nodes'] ?? []) as unknown[]).forEach((n, i) => {
+    const path = ['cluster', 'nodes', i];
+    add({ node: readNode(doc, path, n), pool: '' }, doc, path);
+  });
+  if (cluster['file'] !== undefined) {
+    for (const { doc: d, path, value } of readManifestFile(doc, ['cluster', 'file'], cluster['file'] as string, baseDir, file)) {
+      add({ node: readNode(d, path, value), pool: '' }, d, path);
+    }
+  }
+  if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes or file)');
+  return out;
+}
+
+function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
+  const name = pool['name'] as string;
+  const alloc = { ...(pool['allocatable'] as Record<string, string | number>) };
+  // Validate every quantity once, with its position.
+  for (const [r, q] of Object.entries(alloc)) {
+    const v = located(doc, [...path, 'allocatable', r], () => (r === CPU ? parseMilli(q) : parseInteger(q)));
+    if (v < 0) throw doc.error([...path, 'allocatable', r], 'a non-negative quantity', JSON.stringify(q));
+  }
+  alloc[PODS] ??= String(DEFAULT_MAX_PODS);
+  const zones = (pool['zones'] ?? []) as string[];
+  const labels = (pool['labels'] ?? {}) as Record<string, string>;
+  const taints = (pool['taints'] ?? []) as NonNullable<Node['spec']>['taints'];
+  const images = (pool['images'] ?? []) as string[];
+  const count = pool['count'] as number;
+  const out: ScenarioNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const nodeName = `${name}-${i}`;
+    const nodeLabels: Record<string, string> = { ...labels, [HOSTNAME_LABEL]: nodeName, [POOL_LABEL]: name };
+    if (zones.length > 0) nodeLabels[ZONE_LABEL] = zones[i % zones.length] as string;
+    const node: Node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: nodeName, labels: nodeLabels },
+      spec: { ...(taints !== undefined && taints.length > 0 ? { taints: structuredClone(taints) } : {}), ...(pool['unschedulable'] === true ? { unschedulable: true } : {}) },
+      status: { allocatable: { ...alloc } as Record<string, string>, capacity: { ...alloc } as Record<string, string>, images: images.map((img) => ({ names: [img] })) },
+    };
+    out.push({ node, pool: name });
+  }
+  return out;
+}
+
+function readNode(doc: YamlDoc, path: Path, raw: unknown): Node {
+  const o = raw as Obj;
+  if (typeof o !== 'object' || o === null || o['kind'] !== 'Node' || o['apiVersion'] !== 'v1') {
+    throw doc.error([...path, 'kind'], 'a v1 Node', JSON.stringify((o as Obj | null)?.['kind'] ?? null));
+  }
+  const node = structuredClone(o) as { metadata?: Record<string, unknown> & Node['metadata']; status?: Record<string, unknown> } & Node;
+  const name = node.metadata?.name;
+  if (typeof name !== 'string' || name === '') throw doc.error([...path, 'metadata', 'name'], 'a node name');
+  const alloc = (node.status?.allocatable ?? node.status?.capacity) as Record<string, string | number> | undefined;
+  if (alloc === undefined || typeof alloc !== 'object') throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)');
+  const field = node.status?.allocatable !== undefined ? 'allocatable' : 'capacity';
+  for (const [r, q] of Object.entries(alloc)) {
+    const v = located(doc, [...path, 'status', field, r], () => (r === CPU ? parseMilli(q) : parseInteger(q)));
+    if (v < 0) throw doc.error([...path, 'status', field, r], 'a non-negative quantity', JSON.stringify(q));
+  }
+  const labels = { ...(node.metadata?.labels ?? {}) };
+  labels[HOSTNAME_LABEL] ??= name;
+  return {
+    ...node,
+    metadata: { ...node.metadata, labels },
+    status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
+  };
+}
+
+interface LocatedValue {
+  readonly doc: YamlDoc;
+  readonly path: Path;
+  readonly value: unknown;
+}
+
+/** Reads a file of manifests (multi-document YAML/JSON; `kind: List` documents are expanded). */
+function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string): LocatedValue[] {
+  const abs = resolve(baseDir, rel);
+  const display = resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
+  let docs: YamlDoc[];
+  try {
+    docs = readYamlFile(abs, display);
+  } catch (e) {
+    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file') {
+      throw doc.error(fieldPath, 'a readable file (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
+    }
+    throw e;
+  }
+  const out: LocatedValue[] = [];
+  for (const d of docs) {
+    const v = d.toJS() as Obj | null;
+    if (v !== null && typeof v === 'object' && v['kind'] === 'List' && Array.isArray(v['items'])) {
+      (v['items'] as unknown[]).forEach((item, i) => out.push({ doc: d, path: ['items', i], value: item }));
+    } else {
+      out.push({ doc: d, path: [], value: v });
+    }
+  }
+  return out;
+}
+
+function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string): WorkloadEntry[] {
+  const names = new Set<string>();
+  const objectNames = new Map<string, string>();
+  return entries.map((e, i) => {
+    const path: Path = ['workload', i];
+    const name = e['name'] as string;
+    if (names.has(name)) throw doc.error([...path, 'name'], 'a workload name not used by an earlier entry', JSON.stringify(name));
+    names.add(name);
+    const sources = ['manifest', 'manifests', 'file'].filter((k) => e[k] !== undefined);
+    if (sources.length !== 1) {
+      throw doc.error(path, 'exactly one of manifest, manifests or file', sources.length === 0 ? 'none' : sources.join(' and '));
+    }
+    if (e['at'] !== undefined && e['rate'] !== undefined) throw doc.error([...path, 'rate'], 'either at or rate, not both');
+    let located_: LocatedValue[];
+    if (e['manifest'] !== undefined) located_ = [{ doc, path: [...path, 'manifest'], value: e['manifest'] }];
+    else if (e['manifests'] !== undefined) located_ = (e['manifests'] as unknown[]).map((m, j) => ({ doc, path: [...path, 'manifests', j], value: m }));
+    else located_ = readManifestFile(doc, [...path, 'file'], e['file'] as string, baseDir, file);
+    const manifests = located_.map((l) => {
+      const m = readManifest(l.doc, l.path, l.value);
+      const annotations = (m.metadata!.annotations ??= {});
+      annotations['ksim.io/workload'] = name;
+      if (m.kind === 'Deployment') {
+        const tmd = (m.spec!.template.metadata ??= {});
+        (tmd.annotations ??= {})['ksim.io/workload'] = name;
+      }
+      if (e['rate'] === undefined) {
+        const key = `${m.kind}/${m.metadata!.namespace}/${m.metadata!.name}`;
+        const prev = objectNames.get(key);
+        if (prev !== undefined) throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by ${prev}`, JSON.stringify(m.metadata!.name));
+        objectNames.set(key, `workload entry ${JSON.stringify(name)}`);
+      }
+      return m;
+    });
+    const arrival = readArrival(doc, path, e);
+    const rd = e['runDuration'];
+    const runDuration = rd === undefined || rd === 'forever' ? null : located(doc, [...path, 'runDuration'], () => parseDurationDistribution(rd));
+    return { name, manifests, arrival, runDuration };
+  });
+}
+
+function readArrival(doc: YamlDoc, path: Path, e: Obj): Arrival {
+  const rate = e['rate'] as Obj | undefined;
+  if (rate === undefined) {
+    return { kind: 'at', atUs: located(doc, [...path, 'at'], () => parseDuration((e['at'] as string | undefined) ?? '0s')) };
+  }
+  return {
+    kind: 'rate',
+    perMinute: rate['perMinute'] as number,
+    count: (rate['count'] as number | undefined) ?? null,
+    startUs: located(doc, [...path, 'rate', 'start'], () => parseDuration((rate['start'] as string | undefined) ?? '0s')),
+    process: (rate['process'] as 'poisson' | 'fixed' | undefined) ?? 'poisson',
+  };
+}
+

@@ -1,0 +1,71 @@
+// Malformed scenarios: each must be rejected with file:line:column, the field path and what was
+// expected, exactly as below; through the CLI with exit code 2, no stack trace and no output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, loadScenario } from '../src/index.js';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+
+const DIR = 'test/bad-scenarios';
+
+const CASES: [file: string, message: string][] = [
+  ['count-not-integer.yaml', 'count-not-integer.yaml:8:14: cluster.nodePools[0].count: expected an integer, got "three"'],
+  ['unknown-field-typo.yaml', 'unknown-field-typo.yaml:3:1: durration: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, kubelet, metrics, workload, got unknown field "durration" (did you mean "duration"?)'],
+  ['bad-quantity.yaml', 'bad-quantity.yaml:7:27: cluster.nodePools[0].allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4x"'],
+  ['lognormal-missing-p99.yaml', 'lognormal-missing-p99.yaml:9:32: kubelet.startupLatency.lognormal: expected the required field "p99"'],
+  ['selector-mismatch.yaml', 'selector-mismatch.yaml:18:31: workload[0].manifest.spec.template.metadata.labels: expected labels that match spec.selector (selector does not match template labels)'],
+  ['negative-request.yaml', 'negative-request.yaml:18:43: workload[0].manifest.spec.containers[0].resources.requests.cpu: expected a non-negative quantity, got "-1"'],
+  ['duplicate-workload-name.yaml', 'duplicate-workload-name.yaml:11:11: workload[1].name: expected a workload name not used by an earlier entry, got "web"'],
+  ['bad-duration.yaml', 'bad-duration.yaml:3:11: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "10 minutes"'],
+  ['yaml-syntax-error.yaml', 'yaml-syntax-error.yaml:4:1: expected valid YAML, got BAD_INDENT: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  ['wrong-api-version.yaml', 'wrong-api-version.yaml:1:13: apiVersion: expected "ksim/v1alpha1", got "ksim/v1"'],
+  ['unsupported-kind.yaml', 'unsupported-kind.yaml:12:13: workload[0].manifest.kind: expected a supported kind: Pod (v1) or Deployment (apps/v1), got "StatefulSet"'],
+  ['no-nodes.yaml', 'no-nodes.yaml:4:3: cluster: expected at least one node (nodePools, nodes or file)'],
+  ['missing-manifest-file.yaml', 'missing-manifest-file.yaml:10:11: workload[0].file: expected a readable file (paths are relative to the scenario), got "manifests/does-not-exist.yaml": no such file'],
+  ['empty.yaml', 'empty.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],
+  ['container-without-image.yaml', 'container-without-image.yaml:16:13: workload[0].manifest.spec.containers[0].image: expected an image name, got nothing'],
+  ['zero-rate.yaml', 'zero-rate.yaml:10:24: workload[0].rate.perMinute: expected a number > 0, got 0'],
+  ['error-in-manifest-file.yaml', 'manifests/bad-pod.yaml:9:19: metadata.name: expected a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters), got "Not_A_Name"'],
+  ['two-manifest-sources.yaml', 'two-manifest-sources.yaml:9:5: workload[0]: expected exactly one of manifest, manifests or file, got manifest and file'],
+  ['pod-with-node-name.yaml', 'pod-with-node-name.yaml:10:85: workload[0].manifest.spec.nodeName: expected no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)'],
+  ['bad-label-selector-operator.yaml', 'bad-label-selector-operator.yaml:17:53: workload[0].manifest.spec.selector.matchExpressions[0].operator: expected one of In, NotIn, Exists, DoesNotExist, got "Within"'],
+];
+
+for (const [file, message] of CASES) {
+  test(`${file} is rejected with its location and expectation`, () => {
+    const path = `${REPO_ROOT}${DIR}/${file}`;
+    assert.throws(() => loadScenario(path), (e: unknown) => {
+      assert.ok(e instanceof InputError, `not an InputError: ${String(e)}`);
+      assert.equal(e.message, `${REPO_ROOT}${DIR}/${message}`);
+      return true;
+    });
+  });
+}
+
+test('the CLI reports bad scenarios with exit code 2, one line, no stack trace and no output', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ksim-bad-')), 'out');
+  for (const file of ['count-not-integer.yaml', 'yaml-syntax-error.yaml', 'error-in-manifest-file.yaml', 'empty.yaml']) {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', `${DIR}/${file}`, '-o', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 2, `${file}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^ksim: test\/bad-scenarios\/\S+\.yaml(:\d+:\d+)?: .*expected .*\n$/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.equal(existsSync(out), false, `${file} left output behind`);
+  }
+});
+
+test('a --set override that names a missing field is bad input', () => {
+  assert.throws(() => loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['cluster.nodePoolz[0].count=3'] }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.message, '--set: cluster.nodePoolz[0].count: expected an existing field path (cluster.nodePoolz is not in the scenario)');
+    return true;
+  });
+  assert.throws(() => loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['cluster.nodePools[0].count=many'] }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match(e.message, /cluster\.nodePools\[0\]\.count: expected an integer, got "many"$/);
+    return true;
+  });
+});

@@ -1,0 +1,85 @@
+// End-to-end: the ksim command as a user runs it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+const CSVS = ['nodes.csv', 'placements.csv', 'summary.csv', 'timeseries.csv'];
+
+function runTo(dir: string, ...extra: string[]): Record<string, string> {
+  const r = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, ...extra);
+  assert.equal(r.status, 0, r.stderr);
+  return Object.fromEntries(CSVS.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+test('ksim run writes every output and prints the summary', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-run-'));
+  const r = ksim('run', 'scenarios/quickstart.yaml', '-o', dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ksim run quickstart \(seed 42\)\n/);
+  assert.match(r.stdout, /\n {2}pods_bound {2,}\d+\n/);
+  assert.deepEqual(readdirSync(dir).sort(), ['nodes.csv', 'placements.csv', 'run.json', 'summary.csv', 'timeseries.csv']);
+  const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_pending_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events');
+  const row = summary[1]?.split(',') ?? [];
+  assert.equal(row[0], 'quickstart');
+  assert.equal(row[1], '42');
+  assert.equal(row[2], '1800');
+  // 12 web replicas + 300 batch pods + 1 pod too big for any node.
+  assert.equal(row[3], '313');
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(run['seed'], 42);
+  assert.equal(typeof run['wall_time_ms'], 'number');
+  assert.match(String((run['scenario'] as Record<string, unknown>)['sha256']), /^[0-9a-f]{64}$/);
+});
+
+test('the same scenario and seed give byte-identical CSVs; another seed gives other placements', () => {
+  const a = runTo(mkdtempSync(join(tmpdir(), 'ksim-det-a-')));
+  const b = runTo(mkdtempSync(join(tmpdir(), 'ksim-det-b-')));
+  for (const f of CSVS) assert.equal(a[f], b[f], `${f} differs between identical runs`);
+  const c = runTo(mkdtempSync(join(tmpdir(), 'ksim-det-c-')), '--seed', '43');
+  assert.notEqual(a['placements.csv'], c['placements.csv']);
+});
+
+test('--events writes one events.csv row per simulation event', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-ev-'));
+  runTo(dir, '--events');
+  const events = readFileSync(join(dir, 'events.csv'), 'utf8').trim().split('\n');
+  assert.equal(events[0], 'time_s,seq,kind,object,detail');
+  const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n')[1]?.split(',') ?? [];
+  assert.equal(String(events.length - 1), summary[13]);
+});
+
+test('--set changes the scenario before it runs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-set-'));
+  const r = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'cluster.nodePools[0].count=2', '--set', 'duration=5m');
+  assert.equal(r.status, 0, r.stderr);
+  const nodes = readFileSync(join(dir, 'nodes.csv'), 'utf8').trim().split('\n');
+  assert.deepEqual(nodes.slice(1).map((l) => l.split(',')[0]), ['general-0', 'general-1', 'big-0', 'big-1']);
+  assert.match(readFileSync(join(dir, 'summary.csv'), 'utf8'), /\nquickstart,42,300,/);
+});
+
+test('usage errors exit 2 with a hint; --help exits 0', () => {
+  const noCmd = ksim();
+  assert.equal(noCmd.status, 2);
+  assert.match(noCmd.stderr, /Name a command/);
+  const badOpt = ksim('run', 'scenarios/quickstart.yaml', '--sead', '3');
+  assert.equal(badOpt.status, 2);
+  assert.match(badOpt.stderr, /Unknown argument: sead/);
+  const badSeed = ksim('run', 'scenarios/quickstart.yaml', '--seed', '-4');
+  assert.equal(badSeed.status, 2);
+  assert.match(badSeed.stderr, /--seed: expected an integer/);
+  const missing = ksim('run', 'nope.yaml');
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, 'ksim: nope.yaml: expected a readable file, got no such file\n');
+  const help = ksim('run', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--seed/);
+});
