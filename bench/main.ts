@@ -1,0 +1,24 @@
+// `npm run bench`: every benchmark suite; prints a table and writes bench/results.csv
+// (name, metric, value, unit). Figures depend on the machine: compare runs on the same one.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'csv-stringify/sync';
+import { apiBenchmarks } from './api.bench.js';
+import type { BenchRow } from './bench-row.js';
+import { engineBenchmarks } from './engine.bench.js';
+import { schedulerBenchmarks } from './scheduler.bench.js';
+
+const OUT = fileURLToPath(new URL('../../bench/results.csv', import.meta.url));
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks]) {
+    const r = await suite();
+    rows.push(...r);
+    console.table(r);
+  }
+  writeFileSync(OUT, stringify(rows, { header: true, columns: ['name', 'metric', 'value', 'unit'] }));
+  console.log(`Wrote ${rows.length} rows to bench/results.csv`);
+}
+
+await main();
