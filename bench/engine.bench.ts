@@ -58,6 +58,40 @@ function meanMs(task: Task | undefined): number {
   return r.latency.mean;
 }
 
+/** Pending events in the hold model: a steady-state queue, as a running simulation has. */
+export const HOLD_PENDING = 10_000;
+
+/**
+ * The classic "hold" model of event-queue benchmarks: HOLD_PENDING events are pending; each
+ * event, when it runs, schedules one successor at now + the next increment of the sequence.
+ * `increments.length` events run in all. Returns events run.
+ */
+export function engineHold(increments: Float64Array): number {
+  const sim = new Simulation();
+  let next = HOLD_PENDING;
+  const n = increments.length;
+  const action = (): void => {
+    if (next < n) sim.schedule(increments[next++]!, 'bench', 'e', action);
+  };
+  for (let i = 0; i < HOLD_PENDING; i++) sim.schedule(increments[i]!, 'bench', 'e', action);
+  sim.run();
+  return sim.eventsProcessed;
+}
+
+/** The hold model on a bare FastPriorityQueue of {time, seq}. */
+export function bareHold(increments: Float64Array): number {
+  const q = new FastPriorityQueue<BareEvent>(bareBefore);
+  let seq = 0;
+  for (let i = 0; i < HOLD_PENDING; i++) q.add({ time: increments[i]!, seq: seq++ });
+  let next = HOLD_PENDING;
+  let n = 0;
+  for (let ev = q.poll(); ev !== undefined; ev = q.poll()) {
+    n++;
+    if (next < increments.length) q.add({ time: ev.time + increments[next++]!, seq: seq++ });
+  }
+  return n;
+}
+
 export interface EngineBenchOptions {
   /** Time budget per task in ms (tinybench `time`). */
   timeMs?: number;
@@ -93,16 +127,28 @@ export async function engineBenchmarks(options: EngineBenchOptions = {}): Promis
   bench.add(BARE, () => {
     sink += bareFpqAddPoll(times);
   });
+  const ENGINE_HOLD = 'engine hold model (10k pending)';
+  const BARE_HOLD = 'bare fastpriorityqueue hold model (10k pending)';
+  bench.add(ENGINE_HOLD, () => {
+    sink += engineHold(times);
+  });
+  bench.add(BARE_HOLD, () => {
+    sink += bareHold(times);
+  });
   await bench.run();
   if (sink === 0) throw new Error('benchmark did no work');
 
-  const engineMs = meanMs(bench.getTask(ENGINE));
-  const bareMs = meanMs(bench.getTask(BARE));
-  return [
-    { name: ENGINE, metric: 'events_per_s', value: Math.round(n / (engineMs / 1000)), unit: 'events/s' },
-    { name: BARE, metric: 'events_per_s', value: Math.round(n / (bareMs / 1000)), unit: 'events/s' },
-    { name: ENGINE, metric: 'time_ratio_vs_bare_fpq', value: Number((engineMs / bareMs).toFixed(3)), unit: 'x' },
-  ];
+  const rows: BenchRow[] = [];
+  for (const [engine, bare] of [[ENGINE, BARE], [ENGINE_HOLD, BARE_HOLD]] as const) {
+    const engineMs = meanMs(bench.getTask(engine));
+    const bareMs = meanMs(bench.getTask(bare));
+    rows.push(
+      { name: engine, metric: 'events_per_s', value: Math.round(n / (engineMs / 1000)), unit: 'events/s' },
+      { name: bare, metric: 'events_per_s', value: Math.round(n / (bareMs / 1000)), unit: 'events/s' },
+      { name: engine, metric: 'time_ratio_vs_bare_fpq', value: Number((engineMs / bareMs).toFixed(3)), unit: 'x' },
+    );
+  }
+  return rows;
 }
 
 function checkSameOrder(times: Float64Array): void {

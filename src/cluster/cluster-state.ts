@@ -5,6 +5,21 @@ import type { Node } from 'kubernetes-types/core/v1.js';
 import { NodeInfo } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
+import type { Labels } from '../api/labels.js';
+
+/** Derived data kept up to date with every placement (e.g. pods matching a selector per
+ * topology domain). Registered with ClusterState.addIndex; all methods optional. */
+export interface ClusterIndex {
+  nodeAdded?(n: NodeInfo): void;
+  nodeRemoved?(n: NodeInfo): void;
+  /** A pod was placed on (assumed or bound to) a node. */
+  podPlaced?(p: PodInfo, n: NodeInfo): void;
+  /** A pod left a node (terminated, deleted, or its binding failed). */
+  podRemoved?(p: PodInfo, n: NodeInfo): void;
+}
+
+/** Label every namespace gets from the API server (kubernetes.io/metadata.name). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export class ClusterState {
   /** Nodes in the order they joined; NodeInfo.index is the position here. */
@@ -16,10 +31,40 @@ export class ClusterState {
   readonly totalAllocatable = new Resource();
   readonly totalRequested = new Resource();
   readonly phaseCounts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+  /** Labels of declared namespaces; undeclared ones have only the metadata.name label. */
+  private readonly namespaces = new Map<string, Labels>();
+  private readonly indexes: ClusterIndex[] = [];
   podsCreated = 0;
   podsDeleted = 0;
   /** Called after the totals change (time-weighted metrics integrate on it). */
   onTotalsChanged: (() => void) | null = null;
+
+  /** Registers an index and feeds it the current nodes and placements. */
+  addIndex(ix: ClusterIndex): void {
+    this.indexes.push(ix);
+    for (const n of this.nodes) {
+      ix.nodeAdded?.(n);
+      for (const p of n.pods) ix.podPlaced?.(p, n);
+    }
+  }
+
+  setNamespace(name: string, labels: Labels): void {
+    this.namespaces.set(name, { ...labels, [NAMESPACE_NAME_LABEL]: name });
+  }
+
+  namespaceLabels(name: string): Labels {
+    let l = this.namespaces.get(name);
+    if (l === undefined) {
+      l = { [NAMESPACE_NAME_LABEL]: name };
+      this.namespaces.set(name, l);
+    }
+    return l;
+  }
+
+  /** Declared (or seen) namespace names, sorted. */
+  namespaceNames(): string[] {
+    return [...this.namespaces.keys()].sort();
+  }
 
   addNode(node: Node, pool: string): NodeInfo {
     const name = node.metadata?.name ?? '';
@@ -28,6 +73,7 @@ export class ClusterState {
     this.nodes.push(ni);
     this.nodeByName.set(name, ni);
     this.totalAllocatable.add(ni.allocatable);
+    for (const ix of this.indexes) ix.nodeAdded?.(ni);
     this.onTotalsChanged?.();
     return ni;
   }
@@ -39,6 +85,7 @@ export class ClusterState {
     for (let i = ni.index; i < this.nodes.length; i++) (this.nodes[i] as NodeInfo).index = i;
     this.nodeByName.delete(name);
     this.totalAllocatable.add(ni.allocatable, -1);
+    for (const ix of this.indexes) ix.nodeRemoved?.(ni);
     this.onTotalsChanged?.();
     return ni;
   }
@@ -62,6 +109,7 @@ export class ClusterState {
     p.nodeName = ni.name;
     ni.addPod(p);
     this.totalRequested.add(p.requests);
+    for (const ix of this.indexes) ix.podPlaced?.(p, ni);
     this.onTotalsChanged?.();
   }
 
@@ -71,6 +119,7 @@ export class ClusterState {
     const ni = this.mustNode(p.nodeName);
     ni.removePod(p);
     this.totalRequested.add(p.requests, -1);
+    for (const ix of this.indexes) ix.podRemoved?.(p, ni);
     this.onTotalsChanged?.();
   }
 

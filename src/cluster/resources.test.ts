@@ -1,0 +1,208 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { makePod, podInfo } from '../testing/builders.js';
+import { computePodRequests, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, type Resource } from './resources.js';
+
+const Ki = 1024;
+const Mi = 1024 * Ki;
+const Gi = 1024 * Mi;
+
+/** The requests as a plain object: milli-CPU, bytes, and any extended resources (sorted). */
+function flat(r: Resource): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (r.milliCpu !== 0) out['cpu'] = r.milliCpu;
+  if (r.memory !== 0) out['memory'] = r.memory;
+  if (r.ephemeralStorage !== 0) out['ephemeral-storage'] = r.ephemeralStorage;
+  for (const n of r.scalarNames()) if (r.getScalar(n) !== 0) out[n] = r.getScalar(n);
+  return out;
+}
+
+describe('computePodRequests: PodRequests', () => {
+  // Upstream staging/src/k8s.io/component-helpers/resource/helpers_test.go
+  // (TestPodRequestsAndLimits, TestPodRequestsAndLimitsWithoutOverhead, TestPodResourceRequests),
+  // requests only, with cpu in milli-units. Skipped: in-place resize (status resources), pod-level
+  // resources, and the ExcludeOverhead option, none of which ksim models.
+  const cases: Array<{ name: string; pod: Pod; want: Record<string, number> }> = [
+    {
+      // Upstream's PodRequests sees no request here ({}), because its test bypasses API
+      // defaulting; ksim applies the defaulting (a limit without a request requests the limit),
+      // as the API server would have before the scheduler ever sees the pod.
+      name: 'just-limit-no-overhead (API defaulting: the limit becomes the request)',
+      pod: makePod().lim({ cpu: '9' }).obj(),
+      want: { cpu: 9000 },
+    },
+    {
+      name: 'just-overhead',
+      pod: makePod().req({}).overhead({ cpu: '5', memory: '5' }).obj(),
+      want: { cpu: 5000, memory: 5 },
+    },
+    {
+      name: 'req-and-overhead',
+      pod: makePod().req({ cpu: '1', memory: '10' }).overhead({ cpu: '5', memory: '5' }).obj(),
+      want: { cpu: 6000, memory: 15 },
+    },
+    {
+      name: 'all-req-lim-and-overhead',
+      pod: makePod().req({ cpu: '1', memory: '10' }, { cpu: '2', memory: '12' }).overhead({ cpu: '5', memory: '5' }).obj(),
+      want: { cpu: 6000, memory: 15 },
+    },
+    {
+      name: 'req-some-lim-and-overhead',
+      pod: makePod().req({ cpu: '1', memory: '10' }, { cpu: '2' }).overhead({ cpu: '5', memory: '5' }).obj(),
+      want: { cpu: 6000, memory: 15 },
+    },
+    {
+      name: 'two container no overhead - should just be sum of containers',
+      pod: makePod().req({ cpu: '1', memory: '5' }, { cpu: '2', memory: '10' }).req({ cpu: '4', memory: '12' }, { cpu: '8', memory: '24' }).obj(),
+      want: { cpu: 5000, memory: 17 },
+    },
+    {
+      name: 'two container, massive init - should just be the largest init',
+      pod: makePod()
+        .req({ cpu: '1', memory: '5' }, { cpu: '2', memory: '10' })
+        .req({ cpu: '4', memory: '12' }, { cpu: '8', memory: '24' })
+        .initReq({ cpu: '1', memory: '5' }, { cpu: '1', memory: '5' })
+        .initReq({ cpu: '40', memory: '120' }, { cpu: '80', memory: '240' })
+        .obj(),
+      want: { cpu: 40000, memory: 120 },
+    },
+    {
+      name: 'nil options, larger init container',
+      pod: makePod().initReq({ cpu: '4' }).req({ cpu: '1' }).obj(),
+      want: { cpu: 4000 },
+    },
+    {
+      name: 'nil options, larger containers',
+      pod: makePod().initReq({ cpu: '2' }).req({ cpu: '2' }).req({ cpu: '3' }).obj(),
+      want: { cpu: 5000 },
+    },
+    {
+      name: 'pod overhead included',
+      pod: makePod().initReq({ cpu: '2' }, { cpu: '2' }).req({ cpu: '2' }).req({ cpu: '3' }).overhead({ cpu: '1', memory: '1Gi' }).obj(),
+      want: { cpu: 6000, memory: Gi },
+    },
+    {
+      name: 'restartable init container',
+      pod: makePod().sidecarReq({ cpu: '1' }).req({ cpu: '1' }).obj(),
+      want: { cpu: 2000 },
+    },
+    {
+      // max(5, restartable init containers (3+2+1) + regular (1)) = 7
+      name: 'multiple restartable init containers',
+      pod: makePod().initReq({ cpu: '5' }).sidecarReq({ cpu: '1' }).sidecarReq({ cpu: '2' }).sidecarReq({ cpu: '3' }).req({ cpu: '1' }).obj(),
+      want: { cpu: 7000 },
+    },
+    {
+      // init-2 requires 5 + the restartable init containers started before it (1+2) = 8; the
+      // one that starts after it does not count.
+      name: 'multiple restartable and regular init containers',
+      pod: makePod()
+        .initReq({ cpu: '5' })
+        .sidecarReq({ cpu: '1' })
+        .sidecarReq({ cpu: '2' })
+        .initReq({ cpu: '5' })
+        .sidecarReq({ cpu: '3' })
+        .req({ cpu: '1' })
+        .obj(),
+      want: { cpu: 8000 },
+    },
+    {
+      name: 'restartable-init, init and regular',
+      pod: makePod().sidecarReq({ cpu: '10' }).initReq({ cpu: '200' }).req({ cpu: '100' }).obj(),
+      want: { cpu: 210000 },
+    },
+    {
+      name: 'ksim case: extended resources and ephemeral storage follow the same max-of-sums rule',
+      pod: makePod()
+        .req({ 'example.com/gpu': '1', 'ephemeral-storage': '1Gi' })
+        .sidecarReq({ 'ephemeral-storage': '1Gi' })
+        .initReq({ 'example.com/gpu': '2' })
+        .obj(),
+      want: { 'ephemeral-storage': 2 * Gi, 'example.com/gpu': 2 },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(flat(computePodRequests(c.pod).requests), c.want);
+    });
+  }
+});
+
+describe('computePodRequests: non-zero requests (scoring)', () => {
+  // Upstream pkg/scheduler/util/pod_resources_test.go (TestGetNonZeroRequest), and
+  // pkg/scheduler/framework/types_test.go (TestPodInfoCalculateResources: Non0CPU/Non0Mem);
+  // component-helpers helpers_test.go ("non missing container requests applied to init
+  // container"). A container missing a cpu or memory request counts 100m / 200Mi.
+  it('uses upstream\'s defaults of 100m cpu and 200Mi memory', () => {
+    assert.equal(DEFAULT_MILLI_CPU_REQUEST, 100);
+    assert.equal(DEFAULT_MEMORY_REQUEST, 200 * Mi);
+  });
+  const cases: Array<{ name: string; pod: Pod; cpu: number; memory: number; requests?: Record<string, number> }> = [
+    { name: 'cpu_and_memory_not_found', pod: makePod().req({}).obj(), cpu: 100, memory: 200 * Mi, requests: {} },
+    { name: 'only_cpu_exist', pod: makePod().req({ cpu: '200m' }).obj(), cpu: 200, memory: 200 * Mi, requests: { cpu: 200 } },
+    { name: 'only_memory_exist', pod: makePod().req({ memory: '400Mi' }).obj(), cpu: 100, memory: 400 * Mi, requests: { memory: 400 * Mi } },
+    { name: 'cpu_memory_exist', pod: makePod().req({ cpu: '200m', memory: '400Mi' }).obj(), cpu: 200, memory: 400 * Mi },
+    { name: 'requestless container', pod: makePod().container().obj(), cpu: 100, memory: 200 * Mi, requests: {} },
+    { name: '1X container with requests', pod: makePod().req({ cpu: '500m', memory: '500Mi' }).obj(), cpu: 500, memory: 500 * Mi },
+    {
+      name: '2X container with requests',
+      pod: makePod().req({ cpu: '500m', memory: '500Mi' }).req({ cpu: '700m', memory: '800Mi' }).obj(),
+      cpu: 1200,
+      memory: 1300 * Mi,
+    },
+    {
+      name: 'non missing container requests applied to init container',
+      pod: makePod().initReq({ cpu: '1' }).obj(),
+      cpu: 1000,
+      memory: 200 * Mi,
+      requests: { cpu: 1000 },
+    },
+    {
+      name: 'ksim case: an explicit zero request is not missing and stays zero',
+      pod: makePod().req({ cpu: '0', memory: '0' }).obj(),
+      cpu: 0,
+      memory: 0,
+      requests: {},
+    },
+    { name: 'ksim case: a pod without containers has no non-zero requests', pod: makePod().obj(), cpu: 0, memory: 0, requests: {} },
+    {
+      name: 'ksim case: a request-less sidecar adds the defaults to the app containers\'',
+      pod: makePod().container().sidecarReq({}).obj(),
+      cpu: 200,
+      memory: 400 * Mi,
+      requests: {},
+    },
+    {
+      name: 'ksim case: a request-less init container counts the defaults once, at its step',
+      pod: makePod().container().container().initContainer().obj(),
+      cpu: 200,
+      memory: 400 * Mi,
+    },
+    {
+      // Steps: init (1 cpu + default memory) vs app containers (two defaults); max per resource.
+      name: 'ksim case: the init step and the app containers are maxed per resource',
+      pod: makePod().initReq({ cpu: '1' }).container().container().obj(),
+      cpu: 1000,
+      memory: 400 * Mi,
+      requests: { cpu: 1000 },
+    },
+    {
+      name: 'ksim case: overhead adds to the non-zero requests too',
+      pod: makePod().container().overhead({ cpu: '250m', memory: '64Mi' }).obj(),
+      cpu: 350,
+      memory: 264 * Mi,
+      requests: { cpu: 250, memory: 64 * Mi },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = computePodRequests(c.pod);
+      assert.deepEqual([r.nonZeroMilliCpu, r.nonZeroMemory], [c.cpu, c.memory]);
+      if (c.requests !== undefined) assert.deepEqual(flat(r.requests), c.requests);
+      // PodInfo carries the same numbers.
+      const pi = podInfo(c.pod);
+      assert.deepEqual([pi.nonZeroMilliCpu, pi.nonZeroMemory], [c.cpu, c.memory]);
+    });
+  }
+});
