@@ -42,7 +42,7 @@ export async function schedulerBenchmarks(timeMs = 1000): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const n of [100, 1000, 5000]) {
     const cluster = perfCluster(n);
-    const fwk = new Framework(defaultProfile(), inTreeRegistry(), { cluster, bindPod: () => {} });
+    const fwk = new Framework(defaultProfile(), inTreeRegistry(), { cluster, bindPod: () => {}, deletePod: () => {} });
     const algo = new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('scheduler'));
     const pod = perfPod('p');
     let sink = 0;

@@ -6,6 +6,7 @@ import { NodeInfo } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
+import type { WorkloadObject } from './workload-object.js';
 
 /** Derived data kept up to date with every placement (e.g. pods matching a selector per
  * topology domain). Registered with ClusterState.addIndex; all methods optional. */
@@ -31,6 +32,8 @@ export class ClusterState {
   readonly totalAllocatable = new Resource();
   readonly totalRequested = new Resource();
   readonly phaseCounts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+  /** Workload objects (Deployments, ReplicaSets, PriorityClasses, PDBs, ...) by kind/namespace/name. */
+  readonly objects = new Map<string, WorkloadObject>();
   /** Labels of declared namespaces; undeclared ones have only the metadata.name label. */
   private readonly namespaces = new Map<string, Labels>();
   private readonly indexes: ClusterIndex[] = [];
@@ -59,6 +62,12 @@ export class ClusterState {
       this.namespaces.set(name, l);
     }
     return l;
+  }
+
+  /** Workload objects of one kind, in key order. */
+  objectsOfKind(kind: string): WorkloadObject[] {
+    const prefix = `${kind}/`;
+    return [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o);
   }
 
   /** Declared (or seen) namespace names, sorted. */

@@ -41,6 +41,54 @@ export class NodeInfo {
     return this.labels[ZONE_LABEL] ?? '';
   }
 
+  /** A scratch copy with the same node and placements, for what-if filtering (preemption).
+   * Pods are shared, not copied; adding/removing on the clone leaves this node untouched. */
+  clone(): NodeInfo {
+    const c = new NodeInfo(this.node, this.pool, this.index);
+    c.labels = this.labels;
+    c.taints = this.taints;
+    c.unschedulable = this.unschedulable;
+    c.ready = this.ready;
+    for (const p of this.pods) {
+      c.pods.push(p);
+      c.requested.add(p.requests);
+      c.nonZeroMilliCpu += p.nonZeroMilliCpu;
+      c.nonZeroMemory += p.nonZeroMemory;
+      for (const hp of p.hostPorts) {
+        const k = portKey(hp);
+        c.usedPorts.set(k, (c.usedPorts.get(k) ?? 0) + 1);
+      }
+    }
+    return c;
+  }
+
+  /** Adds a pod to a clone's books without touching the pod (what-if evaluation). */
+  addPodScratch(p: PodInfo): void {
+    this.pods.push(p);
+    this.accountScratch(p, 1);
+  }
+
+  /** Removes a pod from a clone's books without touching the pod. */
+  removePodScratch(p: PodInfo): void {
+    const i = this.pods.indexOf(p);
+    if (i < 0) return;
+    this.pods.splice(i, 1);
+    this.accountScratch(p, -1);
+  }
+
+  private accountScratch(p: PodInfo, sign: 1 | -1): void {
+    this.requested.add(p.requests, sign);
+    this.nonZeroMilliCpu += sign * p.nonZeroMilliCpu;
+    this.nonZeroMemory += sign * p.nonZeroMemory;
+    for (const hp of p.hostPorts) {
+      const k = portKey(hp);
+      const n = (this.usedPorts.get(k) ?? 0) + sign;
+      if (n <= 0) this.usedPorts.delete(k);
+      else this.usedPorts.set(k, n);
+    }
+    this.generation++;
+  }
+
   addPod(p: PodInfo): void {
     p.nodeSlot = this.pods.length;
     this.pods.push(p);

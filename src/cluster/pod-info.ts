@@ -34,6 +34,8 @@ export class PodInfo {
   phase: PodPhase = 'Pending';
   /** Node the pod is assumed or bound to; null while unscheduled. */
   nodeName: string | null = null;
+  /** Node that preemption cleared for this pod (status.nominatedNodeName); null when none. */
+  nominatedNodeName: string | null = null;
   /** True once the binding write has committed (spec.nodeName is set in the API). */
   bound = false;
   deleted = false;

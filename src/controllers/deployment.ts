@@ -4,7 +4,8 @@
 // scaling come with the control-plane work.
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import type { ApiServer, WorkloadObject } from '../controlplane/api-server.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 import { podTemplateHash } from './names.js';
 
 export interface DeploymentSpec {

@@ -7,7 +7,8 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import type { ApiServer, WorkloadObject } from '../controlplane/api-server.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 import { randomSuffix } from './names.js';
 
 export const BURST_REPLICAS = 500;

@@ -7,6 +7,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
+import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -18,22 +19,8 @@ export interface ClusterWatcher {
   objectAdded?(o: WorkloadObject): void;
 }
 
-/** A workload object other than a Pod (Deployment, ReplicaSet, ...), as its manifest. */
-export interface WorkloadObject {
-  readonly apiVersion?: string;
-  readonly kind: string;
-  readonly metadata: { name: string; namespace: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: unknown[] };
-  readonly spec?: unknown;
-}
-
-export function objectKey(o: WorkloadObject): string {
-  return `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
-}
-
 export class ApiServer {
   private readonly watchers: ClusterWatcher[] = [];
-  /** Workload objects by kind/namespace/name. */
-  readonly objects = new Map<string, WorkloadObject>();
   writes = 0;
 
   constructor(
@@ -103,13 +90,13 @@ export class ApiServer {
   }
 
   createObject(o: WorkloadObject, done?: (ok: boolean) => void): void {
-    const key = objectKey(o);
+    const key = keyOf(o);
     this.write('api.create-object', key, () => {
-      if (this.objects.has(key)) {
+      if (this.cluster.objects.has(key)) {
         done?.(false);
         return;
       }
-      this.objects.set(key, o);
+      this.cluster.objects.set(key, o);
       for (const w of this.watchers) w.objectAdded?.(o);
       done?.(true);
     });

@@ -7,7 +7,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { cycleCostUs, DEFAULT_CYCLE_COST, type CycleCostModel } from './cost-model.js';
 import { Framework, type ProfileConfig } from './framework/framework.js';
-import type { BindPlugin, FrameworkHandle, PluginFactory, QueuedPodInfo } from './framework/interfaces.js';
+import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from './framework/interfaces.js';
 import { Code, isSuccess } from './framework/status.js';
 import { ScheduleAlgorithm } from './schedule-one.js';
 import { SchedulingQueue } from './scheduling-queue.js';
@@ -50,11 +50,12 @@ export class Scheduler {
     private readonly observer: SchedulerObserver,
     private readonly cost: CycleCostModel = DEFAULT_CYCLE_COST,
   ) {
-    const handle: FrameworkHandle = {
+    const handle: SchedulerServices = {
       cluster,
       bindPod: (pod, nodeName, done) => {
         api.bindPod(pod, nodeName, done);
       },
+      deletePod: (pod, reason) => api.deletePod(pod, reason),
     };
     for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, registry, handle));
     const first = this.frameworks.values().next().value as Framework;

@@ -13,7 +13,7 @@ import { PodInfo } from '../cluster/pod-info.js';
 import { Framework, type ProfileConfig } from '../scheduler/framework/framework.js';
 import type {
   BindPlugin,
-  FrameworkHandle,
+  SchedulerServices,
   Plugin,
   PluginFactory,
   QueuedPodInfo,
@@ -280,9 +280,10 @@ export function nodeInfoWith(node: Node, ...pods: Pod[]): NodeInfo {
   return ni;
 }
 
-/** A framework handle whose bindings succeed at once without touching the cluster. */
-export function fakeHandle(cluster: ClusterState): FrameworkHandle {
-  return { cluster, bindPod: (_pod, _node, done) => done(true, '') };
+/** Scheduler services whose bindings succeed at once without touching the cluster, and whose
+ * deletions only record the pod. */
+export function fakeHandle(cluster: ClusterState, deleted: PodInfo[] = []): SchedulerServices {
+  return { cluster, bindPod: (_pod, _node, done) => done(true, ''), deletePod: (pod) => void deleted.push(pod) };
 }
 
 /**
@@ -294,10 +295,10 @@ export function makeFramework(
   plugins: ReadonlyArray<Plugin | readonly [Plugin, number]>,
   percentageOfNodesToScore = 0,
 ): Framework {
-  const handle = fakeHandle(cluster);
+  const services = fakeHandle(cluster);
   const entries = plugins.map((x): readonly [Plugin, number] => (Array.isArray(x) ? (x as readonly [Plugin, number]) : [x as Plugin, 1]));
   if (!entries.some(([p]) => implementsMethod<QueueSortPlugin>(p, 'less'))) entries.unshift([new PrioritySortPlugin(), 0]);
-  if (!entries.some(([p]) => implementsMethod<BindPlugin>(p, 'bind'))) entries.push([new DefaultBinderPlugin(handle), 0]);
+  if (!entries.some(([p]) => implementsMethod<BindPlugin>(p, 'bind'))) entries.push([new DefaultBinderPlugin(services), 0]);
   const registry = new Map<string, PluginFactory>();
   for (const [p] of entries) {
     if (registry.has(p.name)) throw new Error(`makeFramework: plugin ${p.name} given twice`);
@@ -309,5 +310,5 @@ export function makeFramework(
     pluginArgs: new Map(),
     percentageOfNodesToScore,
   };
-  return new Framework(config, registry, handle);
+  return new Framework(config, registry, services);
 }

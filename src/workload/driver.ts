@@ -4,7 +4,8 @@ import type { Simulation } from '../engine/simulation.js';
 import { sample } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/random.js';
 import { US_PER_S } from '../engine/time.js';
-import type { ApiServer, WorkloadObject } from '../controlplane/api-server.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { WorkloadManifest } from './manifests.js';
 import type { WorkloadEntry } from './scenario.js';
 

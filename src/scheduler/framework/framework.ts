@@ -8,6 +8,7 @@ import {
   type BindPlugin,
   type FilterPlugin,
   type FrameworkHandle,
+  type SchedulerServices,
   type Plugin,
   type PluginFactory,
   type PostBindPlugin,
@@ -52,8 +53,12 @@ export class Framework {
   readonly bind: BindPlugin[] = [];
   readonly postBind: PostBindPlugin[] = [];
 
-  constructor(config: ProfileConfig, registry: ReadonlyMap<string, PluginFactory>, handle: FrameworkHandle) {
+  readonly handle: FrameworkHandle;
+
+  constructor(config: ProfileConfig, registry: ReadonlyMap<string, PluginFactory>, services: SchedulerServices) {
     this.profileName = config.schedulerName;
+    const handle: FrameworkHandle = { ...bindServices(services), framework: this };
+    this.handle = handle;
     this.percentageOfNodesToScore = config.percentageOfNodesToScore;
     let queueSort: QueueSortPlugin | null = null;
     for (const ref of config.plugins) {
@@ -79,6 +84,26 @@ export class Framework {
     this.queueSort = queueSort;
   }
 
+  /** Runs every PreFilter plugin's AddPod extension (upstream RunPreFilterExtensionAddPod). */
+  runPreFilterAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Verdict {
+    for (const p of this.preFilter) {
+      if (p.addPod === undefined) continue;
+      const v = p.addPod(state, pod, podToAdd, node);
+      if (v !== null && v.code !== Code.Success) return v.withPlugin(p.name);
+    }
+    return null;
+  }
+
+  /** Runs every PreFilter plugin's RemovePod extension (upstream RunPreFilterExtensionRemovePod). */
+  runPreFilterRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Verdict {
+    for (const p of this.preFilter) {
+      if (p.removePod === undefined) continue;
+      const v = p.removePod(state, pod, podToRemove, node);
+      if (v !== null && v.code !== Code.Success) return v.withPlugin(p.name);
+    }
+    return null;
+  }
+
   newCycleState(): CycleState {
     return new CycleState();
   }
@@ -94,4 +119,12 @@ export class Framework {
     }
     return null;
   }
+}
+
+function bindServices(s: SchedulerServices): SchedulerServices {
+  return {
+    cluster: s.cluster,
+    bindPod: (pod, nodeName, done) => s.bindPod(pod, nodeName, done),
+    deletePod: (pod, reason) => s.deletePod(pod, reason),
+  };
 }

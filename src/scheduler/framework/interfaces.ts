@@ -6,6 +6,7 @@ import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from './cycle-state.js';
 import type { Verdict } from './status.js';
+import type { Framework } from './framework.js';
 
 export const MAX_NODE_SCORE = 100;
 export const MIN_NODE_SCORE = 0;
@@ -41,6 +42,11 @@ export interface PreFilterResult {
 
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { status: Verdict; result?: PreFilterResult };
+  /** PreFilterExtensions (upstream AddPod/RemovePod): update what PreFilter stored in `state`
+   * as if `podToAdd` were placed on / `podToRemove` removed from `node`. Preemption and the
+   * nominated-pods check evaluate "what if" with them. */
+  addPod?(state: CycleState, podToSchedule: PodInfo, podToAdd: PodInfo, node: NodeInfo): Verdict;
+  removePod?(state: CycleState, podToSchedule: PodInfo, podToRemove: PodInfo, node: NodeInfo): Verdict;
 }
 
 export interface FilterPlugin extends Plugin {
@@ -88,11 +94,19 @@ export interface PostBindPlugin extends Plugin {
   postBind(state: CycleState, pod: PodInfo, nodeName: string): void;
 }
 
-/** What plugins may use from the framework (upstream framework.Handle). */
-export interface FrameworkHandle {
+/** What the scheduler gives every profile: cluster access and API writes. */
+export interface SchedulerServices {
   readonly cluster: ClusterState;
   /** Writes a binding through the API server model; `done` runs when it commits. */
   bindPod(pod: PodInfo, nodeName: string, done: (ok: boolean, reason: string) => void): void;
+  /** Deletes a pod through the API server model (preemption victims). */
+  deletePod(pod: PodInfo, reason: string): void;
+}
+
+/** What plugins may use (upstream framework.Handle): the services plus the profile they run in,
+ * so PostFilter plugins can re-run its filters. */
+export interface FrameworkHandle extends SchedulerServices {
+  readonly framework: Framework;
 }
 
 export type PluginFactory = (args: unknown, handle: FrameworkHandle) => Plugin;

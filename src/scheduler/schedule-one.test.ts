@@ -1,0 +1,307 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Node } from 'kubernetes-types/core/v1.js';
+import { RandomStreams, type RandomStream } from '../engine/random.js';
+import type { NodeInfo } from '../cluster/node-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { buildCluster, makeFramework, makeNode, makePod, podInfo } from '../testing/builders.js';
+import type { CycleState } from './framework/cycle-state.js';
+import type { Framework } from './framework/framework.js';
+import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from './framework/interfaces.js';
+import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
+import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
+import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
+import { fitErrorMessage, numFeasibleNodesToFind, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
+
+/** Passes every node and records the order it saw them in (upstream's TrueFilter). */
+class RecordingFilter implements FilterPlugin {
+  readonly name = 'RecordingFilter';
+  seen: string[] = [];
+  filter(_state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {
+    this.seen.push(node.name);
+    return null;
+  }
+}
+
+/** Scores nodes from a fixed table (0 for nodes not in it). */
+class FixedScore implements ScorePlugin {
+  constructor(
+    readonly name: string,
+    private readonly scores: Readonly<Record<string, number>>,
+  ) {}
+  score(_state: CycleState, _pod: PodInfo, node: NodeInfo): number {
+    return this.scores[node.name] ?? 0;
+  }
+}
+
+class FalsePreFilter implements PreFilterPlugin {
+  readonly name = 'FalsePreFilter';
+  preFilter(): { status: Verdict } {
+    return { status: Status.unschedulable('Node(s) failed PreFilter plugin FalsePreFilter') };
+  }
+}
+
+/** A RandomStream that returns the given draws in turn and counts the calls. */
+class ScriptedStream implements RandomStream {
+  readonly name = 'scripted';
+  calls = 0;
+  constructor(private readonly draws: readonly number[] = []) {}
+  next(): number {
+    return 0;
+  }
+  int(maxExclusive: number): number {
+    const d = this.draws[this.calls++] ?? 0;
+    return Math.min(d, maxExclusive - 1);
+  }
+}
+
+const fitPlugin = (): NodeResourcesFitPlugin => new NodeResourcesFitPlugin(defaultNodeResourcesFitArgs());
+const sized = (name: string, cpu: string, memory = '8Gi'): Node => makeNode(name).capacity({ cpu, memory, pods: 110 }).obj();
+const schedulerStream = (seed: number): RandomStream => new RandomStreams(seed).stream('scheduler');
+
+function run(algo: ScheduleAlgorithm, fwk: Framework, pod: PodInfo): ScheduleResult {
+  return algo.schedule(fwk, fwk.newCycleState(), pod);
+}
+
+describe('numFeasibleNodesToFind', () => {
+  // Upstream pkg/scheduler/schedule_one_test.go (TestNumFeasibleNodesToFind); the cases marked
+  // "ksim case" follow the same formula at its edges (minFeasibleNodesToFind = 100,
+  // minFeasibleNodesPercentageToFind = 5, adaptive percentage 50 - nodes/125).
+  const cases: Array<[name: string, percentage: number, numAllNodes: number, want: number]> = [
+    ['not set percentageOfNodesToScore and nodes number not more than 50', 0, 10, 10],
+    ['set percentageOfNodesToScore and nodes number not more than 50', 40, 10, 10],
+    ['not set percentageOfNodesToScore and nodes number more than 50', 0, 1000, 420],
+    ['set percentageOfNodesToScore and nodes number more than 50', 40, 1000, 400],
+    ['not set percentageOfNodesToScore and nodes number more than 50*125', 0, 6000, 300],
+    ['set percentageOfNodesToScore and nodes number more than 50*125', 40, 6000, 2400],
+    ['ksim case: 99 nodes are all searched whatever the percentage', 10, 99, 99],
+    ['ksim case: never fewer than 100 nodes once there are 100', 10, 100, 100],
+    ['ksim case: adaptive percentage at 5000 nodes is 10%', 0, 5000, 500],
+    ['ksim case: adaptive percentage never drops below 5%', 0, 20000, 1000],
+    ['ksim case: a configured 100% searches every node', 100, 3000, 3000],
+  ];
+  for (const [name, percentage, numAllNodes, want] of cases) {
+    it(name, () => {
+      assert.equal(numFeasibleNodesToFind(percentage, numAllNodes), want);
+    });
+  }
+});
+
+describe('ScheduleAlgorithm: rotating start index', () => {
+  it('TestFairEvaluationForNodes: each cycle starts where the previous one stopped', () => {
+    // Upstream schedule_one_test.go (TestFairEvaluationForNodes): 500 nodes, percentage 30,
+    // so 150 nodes to find; over more than two sweeps every cycle finds exactly 150 and the
+    // next start index is (i+1)*150 % 500.
+    const numAllNodes = 500;
+    const nodes = Array.from({ length: numAllNodes }, (_, i) => makeNode(String(i)).obj());
+    const cluster = buildCluster(nodes);
+    const filter = new RecordingFilter();
+    const fwk = makeFramework(cluster, [filter, new FixedScore('Constant', {})], 30);
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const nodesToFind = numFeasibleNodesToFind(30, numAllNodes);
+    assert.equal(nodesToFind, 150);
+    const starts: number[] = [];
+    for (let i = 0; i < 2 * (Math.trunc(numAllNodes / nodesToFind) + 1); i++) {
+      filter.seen = [];
+      const r = run(algo, fwk, podInfo(makePod().obj()));
+      assert.equal(r.nodesFeasible, nodesToFind);
+      assert.equal(r.nodesEvaluated, nodesToFind);
+      starts.push(Number(filter.seen[0]));
+    }
+    assert.deepEqual(starts, [0, 150, 300, 450, 100, 250, 400, 50]);
+  });
+
+  it('without Score plugins one feasible node is enough, and rejected nodes count as processed', () => {
+    // Upstream findNodesThatPassFilters: numNodesToFind = 1 when nothing scores, and
+    // nextStartNodeIndex advances by the nodes processed (feasible and rejected).
+    const cluster = buildCluster([makeNode('n0').unschedulable().obj(), makeNode('n1').obj(), makeNode('n2').obj()]);
+    const fwk = makeFramework(cluster, [new NodeUnschedulablePlugin()]);
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const got = Array.from({ length: 5 }, () => {
+      const r = run(algo, fwk, podInfo(makePod().obj()));
+      return `${r.nodeName}/${r.nodesEvaluated}`;
+    });
+    assert.deepEqual(got, ['n1/2', 'n2/1', 'n1/2', 'n2/1', 'n1/2']);
+  });
+
+  it('no nodes: fails with upstream\'s ErrNoNodesAvailable text', () => {
+    const cluster = buildCluster([]);
+    const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), makeFramework(cluster, [fitPlugin()]), podInfo(makePod().obj()));
+    assert.equal(r.nodeName, null);
+    assert.equal(CODE_NAMES[r.code], 'Unschedulable');
+    assert.equal(r.reason, 'no nodes available to schedule pods');
+  });
+});
+
+describe('FitError message', () => {
+  it('0/3 nodes are available: 1 Insufficient cpu, 2 node(s) were unschedulable.', () => {
+    const cluster = buildCluster([
+      makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).unschedulable().obj(),
+      makeNode('n2').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).unschedulable().obj(),
+      sized('n3', '1'),
+    ]);
+    const fwk = makeFramework(cluster, [new NodeUnschedulablePlugin(), fitPlugin()]);
+    const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), fwk, podInfo(makePod().req({ cpu: '2' }).obj()));
+    assert.equal(r.nodeName, null);
+    assert.equal(CODE_NAMES[r.code], 'Unschedulable');
+    assert.equal(r.reason, '0/3 nodes are available: 1 Insufficient cpu, 2 node(s) were unschedulable.');
+    assert.equal(r.nodesEvaluated, 3);
+    assert.deepEqual([...r.unschedulablePlugins].sort(), ['NodeResourcesFit', 'NodeUnschedulable']);
+  });
+
+  it('nodes failed Prefilter plugin', () => {
+    // Upstream pkg/scheduler/framework/types_test.go (TestFitError_Error): a PreFilter
+    // rejection is reported once, not once per node.
+    const cluster = buildCluster([makeNode('node1').obj(), makeNode('node2').obj(), makeNode('node3').obj()]);
+    const fwk = makeFramework(cluster, [new FalsePreFilter(), new RecordingFilter()]);
+    const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), fwk, podInfo(makePod().obj()));
+    assert.equal(r.reason, '0/3 nodes are available: Node(s) failed PreFilter plugin FalsePreFilter.');
+    assert.equal(CODE_NAMES[r.code], 'Unschedulable');
+    assert.equal(r.nodesEvaluated, 0);
+    assert.deepEqual([...r.unschedulablePlugins], ['FalsePreFilter']);
+  });
+
+  // Upstream types_test.go (TestFitError_Error), the cases without PostFilter messages; the
+  // "ksim case" entries pin the histogram: every reason of every node counts, and the entries
+  // sort as strings (Go's sort.Strings), so "10 ..." sorts before "2 ...".
+  const unsched = (...reasons: string[]): Status => Status.unschedulable(...reasons);
+  const cases: Array<[name: string, numAllNodes: number, statuses: Record<string, Status>, want: string]> = [
+    [
+      'nodes failed one Filter plugin with an empty PostFilterMsg',
+      3,
+      {
+        node1: unsched('Node(s) failed Filter plugin FalseFilter-1'),
+        node2: unsched('Node(s) failed Filter plugin FalseFilter-1'),
+        node3: unsched('Node(s) failed Filter plugin FalseFilter-1'),
+      },
+      '0/3 nodes are available: 3 Node(s) failed Filter plugin FalseFilter-1.',
+    ],
+    [
+      'nodes failed two Filter plugins with an empty PostFilterMsg',
+      3,
+      {
+        node1: unsched('Node(s) failed Filter plugin FalseFilter-1'),
+        node2: unsched('Node(s) failed Filter plugin FalseFilter-1'),
+        node3: unsched('Node(s) failed Filter plugin FalseFilter-2'),
+      },
+      '0/3 nodes are available: 1 Node(s) failed Filter plugin FalseFilter-2, 2 Node(s) failed Filter plugin FalseFilter-1.',
+    ],
+    ['failed to Permit on node', 1, { node1: unsched('Node failed Permit plugin Permit-1') }, '0/1 nodes are available: 1 Node failed Permit plugin Permit-1.'],
+    ['failed to Reserve on node', 1, { node1: unsched('Node failed Reserve plugin Reserve-1') }, '0/1 nodes are available: 1 Node failed Reserve plugin Reserve-1.'],
+    [
+      'ksim case: each reason of a multi-reason status is counted',
+      2,
+      { n1: unsched('Insufficient cpu', 'Insufficient memory'), n2: unsched('Insufficient cpu') },
+      '0/2 nodes are available: 1 Insufficient memory, 2 Insufficient cpu.',
+    ],
+    [
+      'ksim case: counts sort as strings, like Go\'s sort.Strings',
+      12,
+      Object.fromEntries(
+        Array.from({ length: 12 }, (_, i) => [`n${i}`, i < 10 ? Status.unresolvable('node(s) were unschedulable') : unsched('Insufficient cpu')]),
+      ),
+      '0/12 nodes are available: 10 node(s) were unschedulable, 2 Insufficient cpu.',
+    ],
+  ];
+  for (const [name, numAllNodes, statuses, want] of cases) {
+    it(name, () => {
+      assert.equal(fitErrorMessage(numAllNodes, new Map(Object.entries(statuses))), want);
+    });
+  }
+});
+
+describe('ScheduleAlgorithm: selectHost', () => {
+  // Upstream schedule_one_test.go (TestSelectHost): the host is one of the highest-scored;
+  // ties are broken by reservoir sampling (one draw per further tied node).
+  const cases: Array<[name: string, scores: Record<string, number>, possible: string[]]> = [
+    ['unique properly ordered scores', { node1: 1, node2: 2 }, ['node2']],
+    ['equal scores', { 'node1.1': 1, 'node1.2': 2, 'node1.3': 2, 'node2.1': 2 }, ['node1.2', 'node1.3', 'node2.1']],
+    ['out of order scores', { 'node1.1': 3, 'node1.2': 3, 'node2.1': 2, 'node3.1': 1, 'node1.3': 3 }, ['node1.1', 'node1.2', 'node1.3']],
+  ];
+  for (const [name, scores, possible] of cases) {
+    it(name, () => {
+      const cluster = buildCluster(Object.keys(scores).map((n) => makeNode(n).obj()));
+      const fwk = makeFramework(cluster, [new FixedScore('Fixed', scores)]);
+      const algo = new ScheduleAlgorithm(cluster, schedulerStream(3));
+      const chosen = new Set<string>();
+      for (let i = 0; i < 300; i++) {
+        const r = run(algo, fwk, podInfo(makePod().obj()));
+        assert.ok(r.nodeName !== null && possible.includes(r.nodeName), `${r.nodeName} is not one of ${possible.join(', ')}`);
+        chosen.add(r.nodeName);
+      }
+      // ksim expectation: uniform tie-breaking reaches every tied node.
+      assert.deepEqual([...chosen].sort(), [...possible].sort());
+    });
+  }
+
+  it('draws from the random stream once per further tied node, and never without a tie', () => {
+    const cluster = buildCluster(['a', 'b', 'c', 'd'].map((n) => makeNode(n).obj()));
+    const pod = podInfo(makePod().obj());
+    const unique = new ScriptedStream();
+    run(new ScheduleAlgorithm(cluster, unique), makeFramework(cluster, [new FixedScore('Fixed', { a: 1, b: 2, c: 3, d: 4 })]), pod);
+    assert.equal(unique.calls, 0);
+    const tied = new ScriptedStream([1, 1]);
+    const r = run(new ScheduleAlgorithm(cluster, tied), makeFramework(cluster, [new FixedScore('Fixed', { a: 5, b: 5, c: 5, d: 1 })]), pod);
+    assert.equal(tied.calls, 2);
+    // Draws of 1 never replace the candidate: the first tied node in evaluation order stays.
+    assert.equal(r.nodeName, 'a');
+    const replacing = new ScriptedStream([0, 0]);
+    const r2 = run(new ScheduleAlgorithm(cluster, replacing), makeFramework(cluster, [new FixedScore('Fixed', { a: 5, b: 5, c: 5, d: 1 })]), pod);
+    assert.equal(r2.nodeName, 'c');
+  });
+
+  it('the same seed makes the same choices among tied nodes; both tied nodes get chosen', () => {
+    const choices = (seed: number): string[] => {
+      const cluster = buildCluster([sized('left', '4'), sized('right', '4')]);
+      const fwk = makeFramework(cluster, [fitPlugin()]);
+      const algo = new ScheduleAlgorithm(cluster, schedulerStream(seed));
+      // Nothing is placed, so the two nodes stay tied for every pod.
+      return Array.from({ length: 200 }, () => run(algo, fwk, podInfo(makePod().req({ cpu: '100m' }).obj())).nodeName ?? '');
+    };
+    const a = choices(42);
+    assert.deepEqual(choices(42), a);
+    const left = a.filter((n) => n === 'left').length;
+    const right = a.filter((n) => n === 'right').length;
+    assert.equal(left + right, 200);
+    assert.ok(left > 50 && right > 50, `left ${left}, right ${right}`);
+    assert.notDeepEqual(choices(43), a);
+  });
+
+  it('the highest total wins whatever the seed', () => {
+    for (const seed of [1, 2, 3]) {
+      const cluster = buildCluster([sized('small', '2'), sized('big', '8'), sized('medium', '4')]);
+      const fwk = makeFramework(cluster, [fitPlugin()]);
+      const r = run(new ScheduleAlgorithm(cluster, schedulerStream(seed)), fwk, podInfo(makePod().req({ cpu: '1', memory: '1Gi' }).obj()));
+      assert.equal(r.nodeName, 'big');
+      assert.equal(r.nodesScored, 3);
+      assert.equal(CODE_NAMES[r.code], 'Success');
+    }
+  });
+
+  it('weights multiply plugin scores before they are summed', () => {
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    // x: 60*1 + 10*3 = 90; y: 20*1 + 30*3 = 110.
+    const fwk = makeFramework(cluster, [
+      [new FixedScore('A', { x: 60, y: 20 }), 1],
+      [new FixedScore('B', { x: 10, y: 30 }), 3],
+    ]);
+    assert.equal(run(new ScheduleAlgorithm(cluster, new ScriptedStream()), fwk, podInfo(makePod().obj())).nodeName, 'y');
+  });
+
+  it('a single feasible node is chosen without scoring', () => {
+    const cluster = buildCluster([sized('tiny', '500m'), sized('fits', '4')]);
+    const fwk = makeFramework(cluster, [fitPlugin()]);
+    const stream = new ScriptedStream();
+    const r = run(new ScheduleAlgorithm(cluster, stream), fwk, podInfo(makePod().req({ cpu: '1' }).obj()));
+    assert.deepEqual([r.nodeName, r.nodesFeasible, r.nodesScored, stream.calls], ['fits', 1, 0, 0]);
+  });
+
+  it('a score outside [0, 100] is an Error with upstream\'s message', () => {
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const fwk = makeFramework(cluster, [new FixedScore('TooHigh', { x: 101, y: 5 })]);
+    const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), fwk, podInfo(makePod().obj()));
+    assert.equal(r.nodeName, null);
+    assert.equal(r.code, Code.Error);
+    assert.equal(r.reason, 'plugin "TooHigh" returns an invalid score 101, it should in the range of [0, 100] after normalizing');
+  });
+});

@@ -1,0 +1,255 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { US_PER_S } from '../engine/time.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { makePod, podInfo, queuedPodInfo } from '../testing/builders.js';
+import type { QueuedPodInfo } from './framework/interfaces.js';
+import { PrioritySortPlugin } from './plugins/priority-sort.js';
+import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
+
+const S = US_PER_S;
+const MS = S / 1000;
+
+interface Harness {
+  sim: Simulation;
+  queue: SchedulingQueue;
+  /** Simulated times (µs) at which the queue reported a pod becoming active. */
+  activations: number[];
+}
+
+function harness(opts: QueueOptions = DEFAULT_QUEUE_OPTIONS): Harness {
+  const sim = new Simulation();
+  const activations: number[] = [];
+  const sort = new PrioritySortPlugin();
+  const queue = new SchedulingQueue(sim, (a, b) => sort.less(a, b), () => activations.push(sim.now), opts);
+  return { sim, queue, activations };
+}
+
+/** Runs `action` as a simulation event at `atUs`, then advances the clock to `atUs`. */
+function at(h: Harness, atUs: number, action: () => void): void {
+  h.sim.scheduleAt(atUs, 'test', '', action);
+  h.sim.run(atUs);
+}
+
+function pod(name: string, priority = 0): PodInfo {
+  return podInfo(makePod(name).priority(priority).obj());
+}
+
+/** Pops the only pod in activeQ; fails if it is not `p`. */
+function popOnly(h: Harness, p: PodInfo): QueuedPodInfo {
+  const qpi = h.queue.pop();
+  assert.equal(qpi?.pod, p);
+  return qpi as QueuedPodInfo;
+}
+
+describe('SchedulingQueue: backoff duration', () => {
+  // Upstream pkg/scheduler/backend/queue/backoff_queue_test.go
+  // (TestBackoffQueue_calculateBackoffDuration) with the default podInitialBackoffSeconds 1
+  // and podMaxBackoffSeconds 10: 1, 2, 4, 8, then capped at 10 s.
+  const q = harness().queue;
+  const defaults: Array<[attempts: number, wantSeconds: number]> = [
+    [0, 0],
+    [1, 1],
+    [2, 2],
+    [3, 4],
+    [4, 8],
+    [5, 10],
+    [6, 10],
+    [40, 10],
+  ];
+  for (const [attempts, want] of defaults) {
+    it(`attempt ${attempts} backs off ${want} s`, () => {
+      assert.equal(q.backoffDurationUs(queuedPodInfo(makePod().obj(), 0, attempts)), want * S);
+    });
+  }
+
+  // The upstream table itself, in µs instead of ns.
+  const custom: Array<[name: string, initialUs: number, maxUs: number, attempts: number, wantUs: number]> = [
+    ['no backoff', 1, 32, 0, 0],
+    ['normal', 1, 32, 3, 4],
+    ['hitting max backoff duration', 1, 32, 16, 32],
+    ['overflow_32bit', 1, 2 ** 31 - 1, 32, 2 ** 31 - 1],
+    ['overflow_64bit (capped at the largest safe integer)', 1, Number.MAX_SAFE_INTEGER, 64, Number.MAX_SAFE_INTEGER],
+  ];
+  for (const [name, initialBackoffUs, maxBackoffUs, attempts, want] of custom) {
+    it(name, () => {
+      const cq = harness({ ...DEFAULT_QUEUE_OPTIONS, initialBackoffUs, maxBackoffUs }).queue;
+      assert.equal(cq.backoffDurationUs(queuedPodInfo(makePod().obj(), 0, attempts)), want);
+    });
+  }
+});
+
+describe('SchedulingQueue: activeQ order', () => {
+  it('pops by priority, then by queue timestamp (TestPriorityQueue_Add)', () => {
+    // Upstream scheduling_queue_test.go (TestPriorityQueue_Add): medium, unschedulable(low)
+    // and high priority pods come out high, medium, low.
+    const h = harness();
+    const med = pod('med', 100);
+    const low = pod('low', 0);
+    const high = pod('high', 1000);
+    const low2 = pod('low2', 0);
+    at(h, 1 * MS, () => h.queue.add(med));
+    at(h, 2 * MS, () => h.queue.add(low));
+    at(h, 3 * MS, () => h.queue.add(high));
+    at(h, 4 * MS, () => h.queue.add(low2));
+    assert.equal(h.queue.activeCount, 4);
+    const order = [h.queue.pop(), h.queue.pop(), h.queue.pop(), h.queue.pop()].map((q) => q?.pod.name);
+    assert.deepEqual(order, ['high', 'med', 'low', 'low2']);
+    assert.equal(h.queue.pop(), undefined);
+    assert.deepEqual(h.activations, [1 * MS, 2 * MS, 3 * MS, 4 * MS]);
+  });
+
+  it('counts attempts on pop and ignores a second add of a known pod', () => {
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    h.queue.add(p);
+    assert.equal(h.queue.pendingCount, 1);
+    const qpi = popOnly(h, p);
+    assert.equal(qpi.attempts, 1);
+    assert.equal(h.queue.pop(), undefined);
+    assert.equal(h.queue.pendingCount, 1, 'a popped pod is in flight, still pending');
+  });
+
+  it('a pod deleted while in activeQ is never popped', () => {
+    const h = harness();
+    const a = pod('a', 10);
+    const b = pod('b', 0);
+    h.queue.add(a);
+    h.queue.add(b);
+    h.queue.done(a);
+    assert.equal(h.queue.activeCount, 1);
+    assert.equal(h.queue.pop()?.pod, b);
+    assert.equal(h.queue.pop(), undefined);
+    assert.equal(h.queue.pendingCount, 1);
+  });
+});
+
+describe('SchedulingQueue: backoffQ', () => {
+  // Backoff expiries are flushed by a tick every second (upstream flushBackoffQCompleted runs
+  // every 1 s): a pod becomes active at the first tick after its backoff ends. The failures
+  // below happen half-way between ticks, so no expiry falls exactly on a tick.
+  const failAtUs = 10 * S + 500 * MS;
+  const cases: Array<[attempts: number, activeAtUs: number]> = [
+    [1, 12 * S], // 11.5 s → tick 12
+    [2, 13 * S], // 12.5 s → tick 13
+    [3, 15 * S], // 14.5 s → tick 15
+    [4, 19 * S], // 18.5 s → tick 19
+    [5, 21 * S], // 20.5 s (10 s cap) → tick 21
+    [6, 21 * S],
+  ];
+  for (const [attempts, activeAtUs] of cases) {
+    it(`after attempt ${attempts} failing at 10.5 s the pod leaves backoff at the ${activeAtUs / S} s tick`, () => {
+      const h = harness();
+      const p = pod('p');
+      h.queue.add(p);
+      at(h, failAtUs, () => {
+        const qpi = popOnly(h, p);
+        qpi.attempts = attempts;
+        h.queue.addUnschedulable(qpi, true);
+      });
+      assert.equal(h.queue.activeCount, 0);
+      h.sim.run(activeAtUs - 1);
+      assert.equal(h.queue.activeCount, 0, 'still backing off one µs before the tick');
+      h.sim.run(activeAtUs);
+      assert.equal(h.queue.activeCount, 1);
+      assert.deepEqual(h.activations, [0, activeAtUs]);
+      assert.equal(popOnly(h, p).attempts, attempts + 1);
+    });
+  }
+
+  it('a pod whose attempt overlapped a move request goes to backoffQ, not unschedulablePods', () => {
+    // Upstream AddUnschedulableIfNotPresent: moveRequestCycle >= the pod's scheduling cycle
+    // sends it to backoffQ, so it is retried without waiting for another event.
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    at(h, 500 * MS, () => {
+      const qpi = popOnly(h, p);
+      h.queue.moveAllToActiveOrBackoff(); // a node was added while the pod was being scheduled
+      h.queue.addUnschedulable(qpi, false);
+    });
+    h.sim.run(2 * S - 1);
+    assert.equal(h.queue.activeCount, 0);
+    h.sim.run(2 * S);
+    assert.equal(h.queue.activeCount, 1);
+  });
+});
+
+describe('SchedulingQueue: unschedulablePods', () => {
+  it('an unschedulable pod waits for an event, and is flushed after 5 min without one', () => {
+    // Upstream DefaultPodMaxInUnschedulablePodsDuration (5 min), checked every 30 s
+    // (flushUnschedulablePodsLeftover); a pod must have waited strictly longer than 5 min.
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    h.queue.addUnschedulable(popOnly(h, p), false);
+    h.sim.run(300 * S);
+    assert.equal(h.queue.activeCount, 0, 'not flushed at exactly 5 min');
+    h.sim.run(330 * S - 1);
+    assert.equal(h.queue.activeCount, 0);
+    h.sim.run(330 * S);
+    assert.equal(h.queue.activeCount, 1, 'flushed at the first 30 s check after 5 min');
+    assert.deepEqual(h.activations, [0, 330 * S]);
+  });
+
+  it('moveAllToActiveOrBackoff sends a pod still backing off to backoffQ', () => {
+    // Upstream movePodsToActiveOrBackoffQueue: isPodBackingoff → backoffQ, else activeQ.
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    at(h, 500 * MS, () => h.queue.addUnschedulable(popOnly(h, p), false)); // backoff ends at 1.5 s
+    at(h, 700 * MS, () => h.queue.moveAllToActiveOrBackoff());
+    assert.equal(h.queue.activeCount, 0, 'moved to backoffQ, not activeQ');
+    h.sim.run(2 * S - 1);
+    assert.equal(h.queue.activeCount, 0);
+    h.sim.run(2 * S);
+    assert.equal(h.queue.activeCount, 1);
+    assert.deepEqual(h.activations, [0, 2 * S]);
+  });
+
+  it('moveAllToActiveOrBackoff sends a pod whose backoff is over straight to activeQ', () => {
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    at(h, 500 * MS, () => h.queue.addUnschedulable(popOnly(h, p), false)); // backoff ends at 1.5 s
+    at(h, 1600 * MS, () => h.queue.moveAllToActiveOrBackoff());
+    assert.equal(h.queue.activeCount, 1);
+    assert.deepEqual(h.activations, [0, 1600 * MS]);
+  });
+
+  it('moveAllToActiveOrBackoff applies each pod\'s own backoff (attempts 1 and 4)', () => {
+    const h = harness();
+    const fresh = pod('fresh', 0);
+    const retried = pod('retried', 10);
+    h.queue.add(fresh);
+    h.queue.add(retried);
+    at(h, 500 * MS, () => {
+      const a = popOnly(h, retried); // 4th attempt: 8 s backoff, until 8.5 s
+      a.attempts = 4;
+      h.queue.addUnschedulable(a, false);
+      h.queue.addUnschedulable(popOnly(h, fresh), false); // 1 s backoff, until 1.5 s
+    });
+    at(h, 3 * S, () => h.queue.moveAllToActiveOrBackoff());
+    assert.equal(h.queue.pop()?.pod, fresh);
+    assert.equal(h.queue.pop(), undefined, 'the retried pod is still backing off');
+    h.sim.run(9 * S - 1);
+    assert.equal(h.queue.activeCount, 0);
+    h.sim.run(9 * S);
+    assert.equal(h.queue.pop()?.pod, retried);
+  });
+
+  it('a pod deleted while in unschedulablePods is not flushed back', () => {
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    h.queue.addUnschedulable(popOnly(h, p), false);
+    h.queue.done(p);
+    assert.equal(h.queue.pendingCount, 0);
+    h.queue.moveAllToActiveOrBackoff();
+    h.sim.run(400 * S);
+    assert.equal(h.queue.activeCount, 0);
+    assert.deepEqual(h.activations, [0]);
+  });
+});
