@@ -90,16 +90,21 @@ export class ApiServer {
   }
 
   createObject(o: WorkloadObject, done?: (ok: boolean) => void): void {
+    this.write('api.create-object', keyOf(o), () => done?.(this.storeObject(o)));
+  }
+
+  /** Stores an object that exists before the simulation starts (no write latency). */
+  seedObject(o: WorkloadObject): boolean {
+    return this.storeObject(o);
+  }
+
+  private storeObject(o: WorkloadObject): boolean {
     const key = keyOf(o);
-    this.write('api.create-object', key, () => {
-      if (this.cluster.objects.has(key)) {
-        done?.(false);
-        return;
-      }
-      this.cluster.objects.set(key, o);
-      for (const w of this.watchers) w.objectAdded?.(o);
-      done?.(true);
-    });
+    if (this.cluster.objects.has(key)) return false;
+    this.cluster.objects.set(key, o);
+    if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
+    for (const w of this.watchers) w.objectAdded?.(o);
+    return true;
   }
 
   addNode(node: Node, pool: string): void {

@@ -6,7 +6,7 @@ import type { RandomStreams } from '../engine/random.js';
 import { US_PER_S } from '../engine/time.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import type { WorkloadManifest } from './manifests.js';
+import { SETUP_KINDS, type WorkloadManifest } from './manifests.js';
 import type { WorkloadEntry } from './scenario.js';
 
 export class WorkloadDriver {
@@ -18,6 +18,11 @@ export class WorkloadDriver {
   ) {}
 
   start(entries: readonly WorkloadEntry[]): void {
+    // Namespaces, PriorityClasses and PDBs that arrive at 0s exist before anything else happens.
+    for (const e of entries) {
+      if (e.arrival.kind !== 'at' || e.arrival.atUs !== 0) continue;
+      for (const m of e.manifests) if (SETUP_KINDS.has(m.kind ?? '')) this.api.seedObject(structuredClone(m) as WorkloadObject);
+    }
     for (const e of entries) {
       const a = e.arrival;
       if (a.kind === 'at') {
@@ -48,6 +53,7 @@ export class WorkloadDriver {
   /** Creates the entry's objects; arrivals of a rate get a -<n> suffix on their names. */
   private submit(e: WorkloadEntry, index: number | null): void {
     for (const m of e.manifests) {
+      if (index === null && this.sim.now === 0 && SETUP_KINDS.has(m.kind ?? '')) continue; // seeded in start()
       const obj = structuredClone(m) as WorkloadManifest;
       if (index !== null) obj.metadata!.name = `${obj.metadata!.name}-${index}`;
       if (obj.kind === 'Pod') this.api.createPod(obj as Pod);

@@ -7,9 +7,10 @@ import { parseNonNegativeInteger, parseNonNegativeMilli } from '../api/quantity.
 import { CPU } from '../cluster/resources.js';
 import { located, type Path, type YamlDoc } from './yaml-source.js';
 
-export type WorkloadManifest = Pod | Deployment;
+import type { WorkloadObject } from '../cluster/workload-object.js';
 
-export const SUPPORTED_KINDS = 'Pod (v1) or Deployment (apps/v1)';
+export type WorkloadManifest = Pod | Deployment | WorkloadObject;
+
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -29,29 +30,68 @@ function describe(v: unknown): string {
   return JSON.stringify(v);
 }
 
+interface KindReader {
+  readonly apiVersion: string;
+  readonly namespaced: boolean;
+  read(doc: YamlDoc, path: Path, obj: Obj): void;
+}
+
+/** The kinds a scenario may carry, by kind name. */
+const KINDS: Record<string, KindReader> = {
+  Pod: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readPodSpec(doc, [...path, 'spec'], obj['spec']) },
+  Deployment: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDeploymentSpec(doc, [...path, 'spec'], obj['spec']) },
+  Namespace: { apiVersion: 'v1', namespaced: false, read: () => {} },
+  PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
+  PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
+};
+
+export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${r.apiVersion})`).join(', ');
+
+/** Kinds that set the stage rather than run: present from the start when they arrive at 0s. */
+export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget']);
+
 /** Validates one manifest found at `path` in `doc`; returns a deep copy with defaults applied. */
 export function readManifest(doc: YamlDoc, path: Path, raw: unknown): WorkloadManifest {
   if (!isObj(raw)) throw doc.error(path, 'a Kubernetes object (a mapping with apiVersion and kind)', describe(raw));
   const kind = raw['kind'];
-  const apiVersion = raw['apiVersion'];
+  const reader = typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
+  if (reader === undefined) throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
+  if (raw['apiVersion'] !== reader.apiVersion) throw doc.error([...path, 'apiVersion'], reader.apiVersion, describe(raw['apiVersion']));
   const obj = structuredClone(raw);
-  if (kind === 'Pod' && apiVersion === 'v1') {
-    readMetadata(doc, path, obj);
-    readPodSpec(doc, [...path, 'spec'], obj['spec']);
-    return obj as Pod;
-  }
-  if (kind === 'Deployment' && apiVersion === 'apps/v1') {
-    readMetadata(doc, path, obj);
-    readDeploymentSpec(doc, [...path, 'spec'], obj['spec']);
-    return obj as Deployment;
-  }
-  if (kind === 'Pod' || kind === 'Deployment') {
-    throw doc.error([...path, 'apiVersion'], kind === 'Pod' ? 'v1' : 'apps/v1', describe(apiVersion));
-  }
-  throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
+  readMetadata(doc, path, obj, reader.namespaced);
+  reader.read(doc, path, obj);
+  return obj as unknown as WorkloadManifest;
 }
 
-function readMetadata(doc: YamlDoc, path: Path, obj: Obj): void {
+function readPriorityClass(doc: YamlDoc, path: Path, obj: Obj): void {
+  const v = obj['value'];
+  // Upstream scheduling/validation: user classes have value <= 1e9 (HighestUserDefinablePriority).
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 1_000_000_000) {
+    throw doc.error([...path, 'value'], 'an integer priority at most 1000000000', describe(v));
+  }
+  if (obj['globalDefault'] !== undefined && typeof obj['globalDefault'] !== 'boolean') {
+    throw doc.error([...path, 'globalDefault'], 'true or false', describe(obj['globalDefault']));
+  }
+  const pp = obj['preemptionPolicy'];
+  if (pp !== undefined && pp !== 'PreemptLowerPriority' && pp !== 'Never') {
+    throw doc.error([...path, 'preemptionPolicy'], 'PreemptLowerPriority or Never', describe(pp));
+  }
+}
+
+function readPdbSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a PodDisruptionBudget spec', describe(spec));
+  const hasMin = spec['minAvailable'] !== undefined;
+  const hasMax = spec['maxUnavailable'] !== undefined;
+  if (hasMin === hasMax) throw doc.error(path, 'exactly one of minAvailable or maxUnavailable');
+  const field = hasMin ? 'minAvailable' : 'maxUnavailable';
+  const v = spec[field];
+  const ok = (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && /^(\d|[1-9]\d|100)%$/.test(v));
+  if (!ok) throw doc.error([...path, field], 'a non-negative integer or a percentage such as "50%"', describe(v));
+  if (!isObj(spec['selector'])) throw doc.error([...path, 'selector'], 'a label selector', describe(spec['selector']));
+  located(doc, [...path, 'selector'], () => compileLabelSelector(spec['selector'] as Obj));
+}
+
+function readMetadata(doc: YamlDoc, path: Path, obj: Obj, namespaced: boolean): void {
   const md = obj['metadata'];
   const p = [...path, 'metadata'];
   if (!isObj(md)) throw doc.error(p, 'metadata with a name', describe(md));
@@ -59,11 +99,16 @@ function readMetadata(doc: YamlDoc, path: Path, obj: Obj): void {
   if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
     throw doc.error([...p, 'name'], 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)', describe(name));
   }
-  const ns = md['namespace'] ?? 'default';
-  if (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)) {
-    throw doc.error([...p, 'namespace'], 'a lowercase RFC 1123 label (at most 63 characters)', describe(ns));
+  if (!namespaced) {
+    if (md['namespace'] !== undefined) throw doc.error([...p, 'namespace'], `no namespace (a ${String(obj['kind'])} is cluster-scoped)`);
+    md['namespace'] = '';
+  } else {
+    const ns = md['namespace'] ?? 'default';
+    if (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)) {
+      throw doc.error([...p, 'namespace'], 'a lowercase RFC 1123 label (at most 63 characters)', describe(ns));
+    }
+    md['namespace'] = ns;
   }
-  md['namespace'] = ns;
   readStringMap(doc, [...p, 'labels'], md['labels']);
   readStringMap(doc, [...p, 'annotations'], md['annotations']);
 }

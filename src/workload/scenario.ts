@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { parse as parseYamlValue } from 'yaml';
 import { parseDuration } from '../api/duration.js';
 import { InputError } from '../api/input-error.js';
@@ -272,7 +273,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
       if (m.kind === 'Deployment') {
-        const tmd = (m.spec!.template.metadata ??= {});
+        const tmd = ((m as Deployment).spec!.template.metadata ??= {});
         (tmd.annotations ??= {})['ksim.io/workload'] = name;
       }
       if (e['rate'] === undefined) {
