@@ -188,6 +188,14 @@ describe('computePodRequests: non-zero requests (scoring)', () => {
       requests: { cpu: 1000 },
     },
     {
+      // The init step runs alongside the sidecar started before it: 100m default + 1 cpu.
+      name: 'ksim case: a request-less init container after a sidecar counts the default on top of it',
+      pod: makePod().sidecarReq({ cpu: '1' }).initContainer().req({ cpu: '10m' }).obj(),
+      cpu: 1100,
+      memory: 400 * Mi,
+      requests: { cpu: 1010 },
+    },
+    {
       name: 'ksim case: overhead adds to the non-zero requests too',
       pod: makePod().container().overhead({ cpu: '250m', memory: '64Mi' }).obj(),
       cpu: 350,

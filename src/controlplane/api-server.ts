@@ -90,7 +90,10 @@ export class ApiServer {
   }
 
   createObject(o: WorkloadObject, done?: (ok: boolean) => void): void {
-    this.write('api.create-object', keyOf(o), () => done?.(this.storeObject(o)));
+    this.write('api.create-object', keyOf(o), () => {
+      const ok = this.storeObject(o); // not inside done?.(...): that would skip it when done is absent
+      done?.(ok);
+    });
   }
 
   /** Stores an object that exists before the simulation starts (no write latency). */

@@ -381,6 +381,13 @@ describe('NodeResourcesFit Filter: TestStorageRequests', () => {
       want: null,
     },
     {
+      // ksim case: memory larger than the whole node's allocatable is unresolvable too.
+      name: 'memory request larger than the node allocatable is unresolvable',
+      pod: resourcePod({ cpu: 1, mem: 21 }).obj(),
+      existing: resourcePod({}).obj(),
+      want: unresolvable(insufficient('memory')),
+    },
+    {
       // ksim case: the same request against what is left rather than the whole node.
       name: 'ephemeral storage request larger than what is left but not than the node is resolvable',
       pod: resourcePod({ storage: 15 }).obj(),
@@ -571,6 +578,14 @@ describe('NodeResourcesFit Score: TestLeastAllocatedScoringStrategy', () => {
       existing: [makePod().node('node1').container().obj()],
       // cpu (1000 - 200) * 100 / 1000 = 80; memory (1000 - 400) * 100 / 1000 = 60.
       want: { node1: 70 },
+    },
+    {
+      // ksim case: upstream's integer arithmetic truncates each resource's score, then the mean.
+      name: 'each resource score is truncated before the weighted mean',
+      pod: makePod().req({ cpu: '1', memory: '1Gi' }).obj(),
+      nodes: [cap('node1', { cpu: '3', memory: '3Gi' }), cap('node2', { cpu: '3', memory: '4Gi' })],
+      // node1: 2000*100/3000 = 66.7 → 66 for both → 66; node2: cpu 66, memory 75 → 70.5 → 70.
+      want: { node1: 66, node2: 70 },
     },
   ];
   for (const c of cases) {
