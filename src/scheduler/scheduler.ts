@@ -10,7 +10,7 @@ import { Framework, type ProfileConfig } from './framework/framework.js';
 import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from './framework/interfaces.js';
 import { Code, isSuccess } from './framework/status.js';
 import { ScheduleAlgorithm } from './schedule-one.js';
-import { SchedulingQueue } from './scheduling-queue.js';
+import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue } from './scheduling-queue.js';
 
 export type AttemptResult = 'bound' | 'unschedulable' | 'error';
 
@@ -59,7 +59,7 @@ export class Scheduler {
     };
     for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, registry, handle));
     const first = this.frameworks.values().next().value as Framework;
-    this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick());
+    this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick(), DEFAULT_QUEUE_OPTIONS, () => this.kick());
     this.algorithm = new ScheduleAlgorithm(cluster, rng);
     api.watch({
       podAdded: (p) => {

@@ -232,12 +232,45 @@ describe('SchedulingQueue: unschedulablePods', () => {
       h.queue.addUnschedulable(popOnly(h, fresh), false); // 1 s backoff, until 1.5 s
     });
     at(h, 3 * S, () => h.queue.moveAllToActiveOrBackoff());
+    assert.equal(h.queue.activeCount, 1, 'only the fresh pod is active; the retried one backs off');
     assert.equal(h.queue.pop()?.pod, fresh);
-    assert.equal(h.queue.pop(), undefined, 'the retried pod is still backing off');
     h.sim.run(9 * S - 1);
     assert.equal(h.queue.activeCount, 0);
     h.sim.run(9 * S);
+    assert.equal(h.queue.activeCount, 1);
     assert.equal(h.queue.pop()?.pod, retried);
+  });
+
+  it('with activeQ empty, pop takes the pod whose backoff ends first (SchedulerPopFromBackoffQ)', () => {
+    // KEP-5142 (beta and on by default since v1.33): an idle scheduler does not wait out backoff.
+    const h = harness();
+    const a = pod('a');
+    const b = pod('b');
+    h.queue.add(a);
+    h.queue.add(b);
+    at(h, 500 * MS, () => {
+      const qa = popOnly(h, a);
+      const qb = popOnly(h, b);
+      qa.attempts = 3; // 4 s backoff: until 4.5 s
+      h.queue.moveAllToActiveOrBackoff(); // an event during their cycles sends them to backoffQ
+      h.queue.addUnschedulable(qa, false);
+      h.queue.addUnschedulable(qb, false); // 1 s backoff: until 1.5 s
+    });
+    assert.equal(h.queue.activeCount, 0);
+    assert.equal(h.queue.pop()?.pod, b);
+    assert.equal(h.queue.pop()?.pod, a);
+    assert.equal(h.queue.pop(), undefined);
+  });
+
+  it('pods backing off after an Error wait out their backoff even when activeQ is empty', () => {
+    // KEP-5142 keeps such pods in podErrorBackoffQ, which pop never takes early.
+    const h = harness();
+    const p = pod('p');
+    h.queue.add(p);
+    at(h, 500 * MS, () => h.queue.addUnschedulable(popOnly(h, p), true)); // 1 s backoff: window ends at 2 s
+    assert.equal(h.queue.pop(), undefined);
+    h.sim.run(2 * S);
+    assert.equal(h.queue.pop()?.pod, p);
   });
 
   it('a pod deleted while in unschedulablePods is not flushed back', () => {

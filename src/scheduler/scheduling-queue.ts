@@ -32,15 +32,20 @@ export class SchedulingQueue {
   /** Every pod the queue holds, in any sub-queue or in flight, by pod key. */
   private readonly known = new Map<string, QueuedPodInfo>();
   private readonly inActive = new Set<string>();
+  /** Pods in backoff because their attempt failed with an Error (upstream podErrorBackoffQ):
+   * they are never popped before their backoff ends. */
+  private readonly errorBackoff = new Set<string>();
   private schedulingCycle = 0;
   private moveRequestCycle = -1;
   private unschedulableFlushArmed = false;
 
   constructor(
     private readonly sim: Simulation,
-    less: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean,
+    private readonly less: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean,
     private readonly onActive: () => void,
     private readonly opts: QueueOptions = DEFAULT_QUEUE_OPTIONS,
+    /** Called when a pod enters backoffQ (an idle scheduler may pop it early). */
+    private readonly onBackoff: () => void = () => {},
   ) {
     this.active = new FastPriorityQueue<QueuedPodInfo>(less);
   }
@@ -62,14 +67,36 @@ export class SchedulingQueue {
     this.pushActive(qpi);
   }
 
-  /** Next pod to schedule, or undefined when activeQ is empty. */
+  /** Next pod to schedule: from activeQ, or, when activeQ is empty, the pod whose backoff ends
+   * first (SchedulerPopFromBackoffQ, KEP-5142, on by default since v1.33). */
   pop(): QueuedPodInfo | undefined {
     while (!this.active.isEmpty()) {
       const qpi = this.active.poll() as QueuedPodInfo;
       if (!this.inActive.delete(qpi.pod.key)) continue; // deleted while queued
-      qpi.attempts++;
-      this.schedulingCycle++;
-      return qpi;
+      return this.started(qpi);
+    }
+    const fromBackoff = this.popBackoff();
+    return fromBackoff === undefined ? undefined : this.started(fromBackoff);
+  }
+
+  private started(qpi: QueuedPodInfo): QueuedPodInfo {
+    qpi.attempts++;
+    this.schedulingCycle++;
+    return qpi;
+  }
+
+  /** Removes the first pod of the earliest backoff bucket (in QueueSort order within it). */
+  private popBackoff(): QueuedPodInfo | undefined {
+    const ticks = [...this.backoff.keys()].sort((a, b) => a - b);
+    for (const tick of ticks) {
+      const bucket = this.backoff.get(tick) as QueuedPodInfo[];
+      let best = -1;
+      for (let i = 0; i < bucket.length; i++) {
+        const q = bucket[i] as QueuedPodInfo;
+        if (!this.known.has(q.pod.key) || this.unschedulable.has(q.pod.key) || this.errorBackoff.has(q.pod.key)) continue;
+        if (best < 0 || this.less(q, bucket[best] as QueuedPodInfo)) best = i;
+      }
+      if (best >= 0) return bucket.splice(best, 1)[0];
     }
     return undefined;
   }
@@ -80,7 +107,7 @@ export class SchedulingQueue {
     if (!this.known.has(qpi.pod.key)) return;
     qpi.timestampUs = this.sim.now;
     if (error || this.moveRequestCycle >= this.schedulingCycle) {
-      this.pushBackoff(qpi);
+      this.pushBackoff(qpi, error);
     } else {
       this.unschedulable.set(qpi.pod.key, qpi);
       this.armUnschedulableFlush();
@@ -92,6 +119,7 @@ export class SchedulingQueue {
     this.known.delete(pod.key);
     this.unschedulable.delete(pod.key);
     this.inActive.delete(pod.key);
+    this.errorBackoff.delete(pod.key);
   }
 
   /** A cluster event (node added or changed, pod deleted...) may make waiting pods schedulable:
@@ -112,27 +140,33 @@ export class SchedulingQueue {
   }
 
   private requeue(qpi: QueuedPodInfo): void {
-    if (qpi.timestampUs + this.backoffDurationUs(qpi) > this.sim.now) this.pushBackoff(qpi);
+    if (qpi.timestampUs + this.backoffDurationUs(qpi) > this.sim.now) this.pushBackoff(qpi, false);
     else this.pushActive(qpi);
   }
 
   private pushActive(qpi: QueuedPodInfo): void {
+    this.errorBackoff.delete(qpi.pod.key);
     this.inActive.add(qpi.pod.key);
     this.active.add(qpi);
     this.onActive();
   }
 
-  /** Backoff expiries are checked by a flush every second, so a pod leaves backoff at the first
-   * flush tick at or after its expiry. */
-  private pushBackoff(qpi: QueuedPodInfo): void {
+  /** Backoff expiries are aligned to the 1 s flush windows (KEP-5142: the expiry is truncated
+   * to its window and moved to the window's end), so a pod leaves backoff at the first flush
+   * tick strictly after its expiry. */
+  private pushBackoff(qpi: QueuedPodInfo, error: boolean): void {
+    if (error) this.errorBackoff.add(qpi.pod.key);
+    else this.errorBackoff.delete(qpi.pod.key);
     const expiry = qpi.timestampUs + this.backoffDurationUs(qpi);
-    const tick = Math.ceil(expiry / BACKOFF_FLUSH_PERIOD_US) * BACKOFF_FLUSH_PERIOD_US;
+    const tick = Math.floor(expiry / BACKOFF_FLUSH_PERIOD_US) * BACKOFF_FLUSH_PERIOD_US + BACKOFF_FLUSH_PERIOD_US;
     let bucket = this.backoff.get(tick);
     if (bucket === undefined) {
       this.backoff.set(tick, (bucket = []));
       this.sim.scheduleAt(Math.max(tick, this.sim.now), 'scheduler.flush-backoff', '', () => this.flushBackoff(tick));
     }
     bucket.push(qpi);
+    // An idle scheduler may pop it at once (SchedulerPopFromBackoffQ), so wake it.
+    if (!error) this.onBackoff();
   }
 
   private flushBackoff(tick: number): void {
@@ -141,10 +175,13 @@ export class SchedulingQueue {
     for (const qpi of bucket) if (this.known.has(qpi.pod.key) && !this.unschedulable.has(qpi.pod.key)) this.pushActive(qpi);
   }
 
+  /** The leftover flush runs every 30 s from the scheduler's start; ksim only schedules the ticks
+   * while some pod waits in unschedulablePods. */
   private armUnschedulableFlush(): void {
     if (this.unschedulableFlushArmed) return;
     this.unschedulableFlushArmed = true;
-    this.sim.schedule(UNSCHEDULABLE_FLUSH_PERIOD_US, 'scheduler.flush-unschedulable', '', () => this.flushUnschedulable());
+    const next = Math.floor(this.sim.now / UNSCHEDULABLE_FLUSH_PERIOD_US) * UNSCHEDULABLE_FLUSH_PERIOD_US + UNSCHEDULABLE_FLUSH_PERIOD_US;
+    this.sim.scheduleAt(next, 'scheduler.flush-unschedulable', '', () => this.flushUnschedulable());
   }
 
   /** Pods that sat in unschedulablePods longer than the maximum go back to the queues. */
