@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';
 import { KSIM_VERSION } from '../version.js';
 import { runCommand } from './run-command.js';
+import { explainCommand, listOption } from './explain-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -39,7 +40,37 @@ export async function main(argv: string[]): Promise<number> {
             }),
         (a) => runCommand({ scenario: a.scenario, output: a.output, seed: a.seed, set: a.set, events: a.events }, out),
       )
-      .demandCommand(1, 'Name a command: ksim run SCENARIO (see ksim --help)')
+      .command(
+        'explain',
+        'Explain one scheduling decision: every filter verdict and score of every node',
+        (y) =>
+          y
+            .option('cluster', { type: 'string', demandOption: true, describe: 'Nodes, bound Pods and Namespaces: a List as kubectl get -o json/yaml prints it' })
+            .option('pod', { type: 'string', demandOption: true, describe: 'The Pod to schedule (YAML or JSON)' })
+            .option('config', { type: 'string', describe: 'A KubeSchedulerConfiguration; the profile the pod\'s schedulerName selects (else the first) is used' })
+            .option('plugins', { type: 'string', array: true, describe: 'Only these plugins (comma-separated): A,B' })
+            .option('nodes', { type: 'string', array: true, describe: 'Only these candidate nodes (comma-separated); the others stay in the cluster' })
+            .option('score-all-nodes', { type: 'boolean', default: false, describe: 'Score every candidate, also those that fail a filter' })
+            .option('plugin-module', { type: 'string', array: true, describe: 'A JS module exporting out-of-tree plugins (repeatable)' })
+            .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
+            .example('$0 explain --cluster examples/explain/cluster.yaml --pod examples/explain/pod.yaml', 'Why does this pod go where it goes?')
+            .example('$0 explain --cluster c.json --pod p.yaml --plugins NodeResourcesFit,TaintToleration --score-all-nodes -o json', 'Two plugins, every node scored, JSON'),
+        async (a) =>
+          explainCommand(
+            {
+              cluster: a.cluster,
+              pod: a.pod,
+              config: a.config,
+              plugins: listOption(a.plugins),
+              nodes: listOption(a.nodes),
+              scoreAllNodes: a['score-all-nodes'],
+              pluginModule: a['plugin-module'],
+              output: a.output,
+            },
+            out,
+          ),
+      )
+      .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
       .strict()
       .help()
       .alias('help', 'h')

@@ -79,7 +79,8 @@ function collectHostPorts(pod: Pod): HostPort[] {
   const add = (ports: ContainerPort[] | undefined) => {
     for (const p of ports ?? []) {
       if (p.hostPort === undefined || p.hostPort <= 0) continue;
-      out.push({ hostIP: p.hostIP ?? '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort });
+      // Upstream HostPortInfo sanitises an empty IP to 0.0.0.0 and an empty protocol to TCP.
+      out.push({ hostIP: p.hostIP === undefined || p.hostIP === '' ? '0.0.0.0' : p.hostIP, protocol: p.protocol === undefined || p.protocol === '' ? 'TCP' : p.protocol, port: p.hostPort });
     }
   };
   for (const c of pod.spec?.containers ?? []) add(c.ports);

@@ -1,11 +1,13 @@
 // Validation of the Kubernetes manifests a scenario carries (Pods and Deployments so far): the
 // checks upstream's API validation makes on the fields ksim uses, each error located in its file.
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { compileLabelSelector } from '../api/labels.js';
 import { parseNonNegativeInteger, parseNonNegativeMilli } from '../api/quantity.js';
-import { CPU } from '../cluster/resources.js';
-import { located, type Path, type YamlDoc } from './yaml-source.js';
+import { CPU, PODS } from '../cluster/resources.js';
+import { HOSTNAME_LABEL } from '../cluster/node-info.js';
+import { parseInteger, parseMilli } from '../api/quantity.js';
+import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
 
@@ -30,15 +32,23 @@ function describe(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** kubelet maxPods default (kubelet config v1beta1). */
+export const DEFAULT_MAX_PODS = 110;
+
+export interface ManifestOptions {
+  /** Accept pods already bound with spec.nodeName (cluster snapshots); scenarios schedule every pod. */
+  readonly allowNodeName?: boolean;
+}
+
 interface KindReader {
   readonly apiVersion: string;
   readonly namespaced: boolean;
-  read(doc: YamlDoc, path: Path, obj: Obj): void;
+  read(doc: YamlDoc, path: Path, obj: Obj, opts: ManifestOptions): void;
 }
 
 /** The kinds a scenario may carry, by kind name. */
 const KINDS: Record<string, KindReader> = {
-  Pod: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readPodSpec(doc, [...path, 'spec'], obj['spec']) },
+  Pod: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readPodSpec(doc, [...path, 'spec'], obj['spec'], opts) },
   Deployment: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDeploymentSpec(doc, [...path, 'spec'], obj['spec']) },
   Namespace: { apiVersion: 'v1', namespaced: false, read: () => {} },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
@@ -51,7 +61,7 @@ export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${r.
 export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget']);
 
 /** Validates one manifest found at `path` in `doc`; returns a deep copy with defaults applied. */
-export function readManifest(doc: YamlDoc, path: Path, raw: unknown): WorkloadManifest {
+export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: ManifestOptions = {}): WorkloadManifest {
   if (!isObj(raw)) throw doc.error(path, 'a Kubernetes object (a mapping with apiVersion and kind)', describe(raw));
   const kind = raw['kind'];
   const reader = typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
@@ -59,7 +69,7 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown): WorkloadMa
   if (raw['apiVersion'] !== reader.apiVersion) throw doc.error([...path, 'apiVersion'], reader.apiVersion, describe(raw['apiVersion']));
   const obj = structuredClone(raw);
   readMetadata(doc, path, obj, reader.namespaced);
-  reader.read(doc, path, obj);
+  reader.read(doc, path, obj, opts);
   return obj as unknown as WorkloadManifest;
 }
 
@@ -121,7 +131,7 @@ function readStringMap(doc: YamlDoc, path: Path, v: unknown): void {
   }
 }
 
-function readPodSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOptions = {}): void {
   if (!isObj(spec)) throw doc.error(path, 'a pod spec', describe(spec));
   const containers = spec['containers'];
   if (!Array.isArray(containers) || containers.length === 0) {
@@ -141,7 +151,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   for (const f of ['schedulerName', 'nodeName', 'priorityClassName', 'restartPolicy']) {
     if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
   }
-  if (spec['nodeName'] !== undefined) {
+  if (spec['nodeName'] !== undefined && opts.allowNodeName !== true) {
     // Pre-bound pods bypass the scheduler; ksim simulates scheduling, so it asks for nodeSelector instead.
     throw doc.error([...path, 'nodeName'], 'no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)');
   }
@@ -226,3 +236,30 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
 }
+
+/** Validates a v1 Node (status.allocatable or capacity required); adds the hostname label and
+ * the kubelet's default pods allocatable (110) when missing. */
+export function readNode(doc: YamlDoc, path: Path, raw: unknown): Node {
+  const o = raw as Obj;
+  if (typeof o !== 'object' || o === null || o['kind'] !== 'Node' || o['apiVersion'] !== 'v1') {
+    throw doc.error([...path, 'kind'], 'a v1 Node', JSON.stringify((o as Obj | null)?.['kind'] ?? null));
+  }
+  const node = structuredClone(o) as { metadata?: Record<string, unknown> & Node['metadata']; status?: Record<string, unknown> } & Node;
+  const name = node.metadata?.name;
+  if (typeof name !== 'string' || name === '') throw doc.error([...path, 'metadata', 'name'], 'a node name');
+  const alloc = (node.status?.allocatable ?? node.status?.capacity) as Record<string, string | number> | undefined;
+  if (alloc === undefined || typeof alloc !== 'object') throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)');
+  const field = node.status?.allocatable !== undefined ? 'allocatable' : 'capacity';
+  for (const [r, q] of Object.entries(alloc)) {
+    const v = located(doc, [...path, 'status', field, r], () => (r === CPU ? parseMilli(q) : parseInteger(q)));
+    if (v < 0) throw doc.error([...path, 'status', field, r], 'a non-negative quantity', JSON.stringify(q));
+  }
+  const labels = { ...(node.metadata?.labels ?? {}) };
+  labels[HOSTNAME_LABEL] ??= name;
+  return {
+    ...node,
+    metadata: { ...node.metadata, labels },
+    status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
+  };
+}
+

@@ -14,13 +14,13 @@ import type { Distribution } from '../engine/distributions.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
-import { readManifest, type WorkloadManifest } from './manifests.js';
+import { DEFAULT_MAX_PODS, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { validateAgainstSchema } from './schema.js';
-import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from './yaml-source.js';
+import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
+import type { PluginModule } from '../scheduler/plugin-modules.js';
+import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
-/** kubelet maxPods default (kubelet config v1beta1). */
-const DEFAULT_MAX_PODS = 110;
 
 export interface ScenarioNode {
   readonly node: Node;
@@ -52,6 +52,12 @@ export interface Scenario {
   readonly startupLatency: Distribution;
   readonly sampleIntervalUs: number;
   readonly workload: readonly WorkloadEntry[];
+  /** Profiles and queue settings from scheduler.config / scheduler.configFile (else upstream defaults). */
+  readonly scheduler: SchedulerConfig;
+  /** Out-of-tree plugin modules (scheduler.pluginModules), resolved against the scenario. */
+  readonly pluginModules: readonly PluginModule[];
+  /** Things worth telling the user that do not stop the run. */
+  readonly warnings: readonly string[];
 }
 
 export interface LoadOptions {
@@ -124,6 +130,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const sampleIntervalUs = located(doc, ['metrics', 'sampleInterval'], () => parseDuration((metrics['sampleInterval'] as string | undefined) ?? DEFAULTS.sampleInterval));
   if (sampleIntervalUs <= 0) throw doc.error(['metrics', 'sampleInterval'], 'a positive duration');
   const baseDir = dirname(resolve(file));
+  const warnings: string[] = [];
+  const sched = (raw['scheduler'] ?? {}) as Obj;
   return {
     name,
     file,
@@ -135,7 +143,42 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     sampleIntervalUs,
     workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file),
+    scheduler: readScheduler(doc, sched, baseDir, file, warnings),
+    pluginModules: ((sched['pluginModules'] ?? []) as string[]).map((m) => ({ display: displayPath(file, baseDir, m), path: resolve(baseDir, m) })),
+    warnings,
   };
+}
+
+function readScheduler(doc: YamlDoc, sched: Obj, baseDir: string, file: string, warnings: string[]): SchedulerConfig {
+  if (sched['config'] !== undefined && sched['configFile'] !== undefined) {
+    throw doc.error(['scheduler', 'configFile'], 'either config or configFile, not both');
+  }
+  if (sched['config'] !== undefined) return readSchedulerConfiguration(doc, ['scheduler', 'config'], sched['config'], warnings);
+  if (sched['configFile'] !== undefined) {
+    const rel = sched['configFile'] as string;
+    const docs = readReferencedFile(doc, ['scheduler', 'configFile'], rel, baseDir, file);
+    if (docs.length !== 1) throw new InputError(displayPath(file, baseDir, rel), 0, 0, '', 'exactly one YAML document (a KubeSchedulerConfiguration)', `${docs.length} documents`);
+    const d = docs[0] as YamlDoc;
+    return readSchedulerConfiguration(d, [], d.toJS(), warnings);
+  }
+  return defaultSchedulerConfig();
+}
+
+/** How to name a file the scenario refers to in messages: next to the scenario as the user named it. */
+function displayPath(scenarioFile: string, baseDir: string, rel: string): string {
+  return resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
+}
+
+/** Reads a file named by `fieldPath`, reporting a missing file at that field. */
+function readReferencedFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string): YamlDoc[] {
+  try {
+    return readYamlFile(resolve(baseDir, rel), displayPath(scenarioFile, baseDir, rel));
+  } catch (e) {
+    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file') {
+      throw doc.error(fieldPath, 'a readable file (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
+    }
+    throw e;
+  }
 }
 
 function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string): ScenarioNode[] {
@@ -196,30 +239,6 @@ function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
   return out;
 }
 
-function readNode(doc: YamlDoc, path: Path, raw: unknown): Node {
-  const o = raw as Obj;
-  if (typeof o !== 'object' || o === null || o['kind'] !== 'Node' || o['apiVersion'] !== 'v1') {
-    throw doc.error([...path, 'kind'], 'a v1 Node', JSON.stringify((o as Obj | null)?.['kind'] ?? null));
-  }
-  const node = structuredClone(o) as { metadata?: Record<string, unknown> & Node['metadata']; status?: Record<string, unknown> } & Node;
-  const name = node.metadata?.name;
-  if (typeof name !== 'string' || name === '') throw doc.error([...path, 'metadata', 'name'], 'a node name');
-  const alloc = (node.status?.allocatable ?? node.status?.capacity) as Record<string, string | number> | undefined;
-  if (alloc === undefined || typeof alloc !== 'object') throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)');
-  const field = node.status?.allocatable !== undefined ? 'allocatable' : 'capacity';
-  for (const [r, q] of Object.entries(alloc)) {
-    const v = located(doc, [...path, 'status', field, r], () => (r === CPU ? parseMilli(q) : parseInteger(q)));
-    if (v < 0) throw doc.error([...path, 'status', field, r], 'a non-negative quantity', JSON.stringify(q));
-  }
-  const labels = { ...(node.metadata?.labels ?? {}) };
-  labels[HOSTNAME_LABEL] ??= name;
-  return {
-    ...node,
-    metadata: { ...node.metadata, labels },
-    status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
-  };
-}
-
 interface LocatedValue {
   readonly doc: YamlDoc;
   readonly path: Path;
@@ -228,17 +247,7 @@ interface LocatedValue {
 
 /** Reads a file of manifests (multi-document YAML/JSON; `kind: List` documents are expanded). */
 function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string): LocatedValue[] {
-  const abs = resolve(baseDir, rel);
-  const display = resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
-  let docs: YamlDoc[];
-  try {
-    docs = readYamlFile(abs, display);
-  } catch (e) {
-    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file') {
-      throw doc.error(fieldPath, 'a readable file (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
-    }
-    throw e;
-  }
+  const docs = readReferencedFile(doc, fieldPath, rel, baseDir, scenarioFile);
   const out: LocatedValue[] = [];
   for (const d of docs) {
     const v = d.toJS() as Obj | null;

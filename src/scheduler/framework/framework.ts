@@ -1,5 +1,5 @@
-// One scheduling profile: its plugins instantiated once and slotted into every extension point
-// they implement (upstream framework/runtime/framework.go). Runs the points in upstream order.
+// One scheduling profile: its plugins instantiated once and slotted into the extension points
+// its configuration names (upstream framework/runtime/framework.go).
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import { CycleState } from './cycle-state.js';
@@ -11,7 +11,9 @@ import {
   type SchedulerServices,
   type Plugin,
   type PluginFactory,
+  type PermitPlugin,
   type PostBindPlugin,
+  type PreBindPlugin,
   type PostFilterPlugin,
   type PreEnqueuePlugin,
   type PreFilterPlugin,
@@ -21,22 +23,60 @@ import {
   type ScorePlugin,
 } from './interfaces.js';
 import { Code, type Verdict } from './status.js';
+import { FieldError } from '../../api/field-error.js';
+
+function joinPath(a: string, b: string): string {
+  if (b === '') return a;
+  return b.startsWith('[') ? `${a}${b}` : `${a}.${b}`;
+}
 
 export interface PluginRef {
   readonly name: string;
-  /** Score weight; ignored for plugins without Score. */
+  /** Score weight; 0 means the default (1). Ignored for plugins without Score. */
   readonly weight: number;
 }
 
+/** Enabled and disabled plugins of one extension point (after merging with the defaults). */
+export interface PluginSet {
+  readonly enabled: readonly PluginRef[];
+  /** Names; "*" disables every default (and multiPoint) plugin at this point. */
+  readonly disabled: readonly string[];
+}
+
+/** Extension points in upstream order, as named in KubeSchedulerConfiguration. */
+export const EXTENSION_POINTS = [
+  'preEnqueue', 'queueSort', 'preFilter', 'filter', 'postFilter', 'preScore', 'score',
+  'reserve', 'permit', 'preBind', 'bind', 'postBind',
+] as const;
+export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
+/** The method that marks a plugin as implementing each extension point. */
+const POINT_METHOD: Record<ExtensionPoint, string> = {
+  preEnqueue: 'preEnqueue', queueSort: 'less', preFilter: 'preFilter', filter: 'filter', postFilter: 'postFilter',
+  preScore: 'preScore', score: 'score', reserve: 'reserve', permit: 'permit', preBind: 'preBind', bind: 'bind', postBind: 'postBind',
+};
+
+/** Upstream's Go interface names, for error messages. */
+const POINT_TYPE: Record<ExtensionPoint, string> = {
+  preEnqueue: 'PreEnqueuePlugin', queueSort: 'QueueSortPlugin', preFilter: 'PreFilterPlugin', filter: 'FilterPlugin',
+  postFilter: 'PostFilterPlugin', preScore: 'PreScorePlugin', score: 'ScorePlugin', reserve: 'ReservePlugin',
+  permit: 'PermitPlugin', preBind: 'PreBindPlugin', bind: 'BindPlugin', postBind: 'PostBindPlugin',
+};
+
 export interface ProfileConfig {
   readonly schedulerName: string;
-  /** Plugins enabled at every extension point they implement, in order. */
+  /** multiPoint: enabled at every extension point they implement, in order. */
   readonly plugins: readonly PluginRef[];
+  /** Per-extension-point sets (upstream's profile.plugins.<point>); absent points are empty. */
+  readonly points?: Partial<Record<ExtensionPoint, PluginSet>>;
   /** Plugin name → raw args (pluginConfig). */
   readonly pluginArgs: ReadonlyMap<string, unknown>;
   /** 0 = adaptive (upstream default). */
   readonly percentageOfNodesToScore: number;
 }
+
+/** A profile that cannot be built; `path` is relative to the profile (plugins.score.enabled[0]). */
+export class ProfileError extends FieldError {}
 
 export class Framework {
   readonly profileName: string;
@@ -50,38 +90,119 @@ export class Framework {
   readonly score: ScorePlugin[] = [];
   readonly scoreWeights: number[] = [];
   readonly reserve: ReservePlugin[] = [];
+  readonly permit: PermitPlugin[] = [];
+  readonly preBind: PreBindPlugin[] = [];
   readonly bind: BindPlugin[] = [];
   readonly postBind: PostBindPlugin[] = [];
+  /** Every instantiated plugin by name. */
+  readonly plugins = new Map<string, Plugin>();
 
   readonly handle: FrameworkHandle;
 
+  /**
+   * Builds the profile as upstream NewFramework does (framework/runtime/framework.go): plugins
+   * named at any point are instantiated once with their pluginConfig args; per-point lists come
+   * first, then multiPoint plugins are expanded into every point they implement unless disabled
+   * there ("*" skips the expansion), with explicitly re-configured plugins keeping their
+   * per-point position; score weights come from the score list, then multiPoint (0 means 1).
+   */
   constructor(config: ProfileConfig, registry: ReadonlyMap<string, PluginFactory>, services: SchedulerServices) {
     this.profileName = config.schedulerName;
+    this.percentageOfNodesToScore = config.percentageOfNodesToScore;
     const handle: FrameworkHandle = { ...bindServices(services), framework: this };
     this.handle = handle;
-    this.percentageOfNodesToScore = config.percentageOfNodesToScore;
-    let queueSort: QueueSortPlugin | null = null;
-    for (const ref of config.plugins) {
-      const factory = registry.get(ref.name);
-      if (factory === undefined) throw new Error(`plugin ${ref.name} is not registered`);
-      const p: Plugin = factory(config.pluginArgs.get(ref.name), handle);
-      if (implementsMethod<QueueSortPlugin>(p, 'less')) queueSort ??= p;
-      if (implementsMethod<PreEnqueuePlugin>(p, 'preEnqueue')) this.preEnqueue.push(p);
-      if (implementsMethod<PreFilterPlugin>(p, 'preFilter')) this.preFilter.push(p);
-      if (implementsMethod<FilterPlugin>(p, 'filter')) this.filter.push(p);
-      if (implementsMethod<PostFilterPlugin>(p, 'postFilter')) this.postFilter.push(p);
-      if (implementsMethod<PreScorePlugin>(p, 'preScore')) this.preScore.push(p);
-      if (implementsMethod<ScorePlugin>(p, 'score')) {
-        this.score.push(p);
-        this.scoreWeights.push(ref.weight);
+    const points = config.points ?? {};
+
+    // Instantiate every plugin any point names, once.
+    const needed: string[] = [];
+    const need = (name: string, path: string) => {
+      if (this.plugins.has(name) || needed.includes(name)) return;
+      if (!registry.has(name)) throw new ProfileError(path, `a registered plugin (${[...registry.keys()].sort().join(', ')})`, JSON.stringify(name));
+      needed.push(name);
+    };
+    config.plugins.forEach((r, i) => need(r.name, `plugins.multiPoint.enabled[${i}].name`));
+    for (const pt of EXTENSION_POINTS) (points[pt]?.enabled ?? []).forEach((r, i) => need(r.name, `plugins.${pt}.enabled[${i}].name`));
+    for (const name of needed) {
+      const factory = registry.get(name) as PluginFactory;
+      try {
+        this.plugins.set(name, factory(config.pluginArgs.get(name), handle));
+      } catch (e) {
+        if (e instanceof FieldError) throw new ProfileError(joinPath(`pluginConfig[${name}].args`, e.path), e.expected, e.got);
+        throw e;
       }
-      if (implementsMethod<ReservePlugin>(p, 'reserve')) this.reserve.push(p);
-      if (implementsMethod<BindPlugin>(p, 'bind')) this.bind.push(p);
-      if (implementsMethod<PostBindPlugin>(p, 'postBind')) this.postBind.push(p);
     }
-    if (queueSort === null) throw new Error(`profile ${config.schedulerName} has no QueueSort plugin`);
-    if (this.bind.length === 0) throw new Error(`profile ${config.schedulerName} has no Bind plugin`);
-    this.queueSort = queueSort;
+
+    const lists = {} as Record<ExtensionPoint, string[]>;
+    for (const pt of EXTENSION_POINTS) {
+      const set = points[pt];
+      const enabled: string[] = [];
+      (set?.enabled ?? []).forEach((r, i) => {
+        const p = this.plugins.get(r.name) as Plugin;
+        if (!implementsMethod(p, POINT_METHOD[pt] as never)) {
+          throw new ProfileError(`plugins.${pt}.enabled[${i}].name`, `a plugin that extends ${POINT_TYPE[pt]}`, `plugin ${JSON.stringify(r.name)} does not extend ${POINT_TYPE[pt]}`);
+        }
+        if (enabled.includes(r.name)) {
+          throw new ProfileError(`plugins.${pt}.enabled[${i}].name`, 'each plugin once per extension point', `plugin ${JSON.stringify(r.name)} already registered as ${JSON.stringify(POINT_TYPE[pt])}`);
+        }
+        enabled.push(r.name);
+      });
+      const disabled = new Set(set?.disabled ?? []);
+      if (disabled.has('*')) {
+        lists[pt] = enabled;
+        continue;
+      }
+      const overrides = new Set<string>();
+      const multi: string[] = [];
+      config.plugins.forEach((r, i) => {
+        const p = this.plugins.get(r.name) as Plugin;
+        if (!implementsMethod(p, POINT_METHOD[pt] as never) || disabled.has(r.name)) return;
+        if (enabled.includes(r.name)) {
+          overrides.add(r.name);
+          return;
+        }
+        if (multi.includes(r.name)) {
+          throw new ProfileError(`plugins.multiPoint.enabled[${i}].name`, 'each plugin once', `plugin ${JSON.stringify(r.name)} already registered as ${JSON.stringify(POINT_TYPE[pt])}`);
+        }
+        multi.push(r.name);
+      });
+      // Upstream order: overridden plugins (in their per-point order), multiPoint, the rest.
+      lists[pt] = [...enabled.filter((n) => overrides.has(n)), ...multi, ...enabled.filter((n) => !overrides.has(n))];
+    }
+
+    const get = <T extends Plugin>(n: string) => this.plugins.get(n) as T;
+    for (const n of lists.preEnqueue) this.preEnqueue.push(get(n));
+    for (const n of lists.preFilter) this.preFilter.push(get(n));
+    for (const n of lists.filter) this.filter.push(get(n));
+    for (const n of lists.postFilter) this.postFilter.push(get(n));
+    for (const n of lists.preScore) this.preScore.push(get(n));
+    for (const n of lists.reserve) this.reserve.push(get(n));
+    for (const n of lists.permit) this.permit.push(get(n));
+    for (const n of lists.preBind) this.preBind.push(get(n));
+    for (const n of lists.bind) this.bind.push(get(n));
+    for (const n of lists.postBind) this.postBind.push(get(n));
+    const weights = new Map<string, number>();
+    for (const r of [...(points.score?.enabled ?? []), ...config.plugins]) {
+      if (!weights.has(r.name)) weights.set(r.name, r.weight === 0 ? 1 : r.weight);
+    }
+    for (const n of lists.score) {
+      this.score.push(get(n));
+      this.scoreWeights.push(weights.get(n) ?? 1);
+    }
+    if (lists.queueSort.length !== 1) {
+      throw new ProfileError('plugins.queueSort', 'exactly one QueueSort plugin', `${lists.queueSort.length} (${lists.queueSort.join(', ') || 'none'})`);
+    }
+    if (this.bind.length === 0) throw new ProfileError('plugins.bind', 'at least one Bind plugin', 'none');
+    this.queueSort = get(lists.queueSort[0] as string);
+  }
+
+  /** Plugin names per extension point, in run order (for explain and tests). */
+  pluginsAt(point: ExtensionPoint): string[] {
+    const byPoint: Record<ExtensionPoint, readonly Plugin[]> = {
+      preEnqueue: this.preEnqueue, queueSort: [this.queueSort], preFilter: this.preFilter, filter: this.filter,
+      postFilter: this.postFilter, preScore: this.preScore, score: this.score, reserve: this.reserve,
+      permit: this.permit, preBind: this.preBind, bind: this.bind, postBind: this.postBind,
+    };
+    return byPoint[point].map((p) => p.name);
   }
 
   /** Runs every PreFilter plugin's AddPod extension (upstream RunPreFilterExtensionAddPod). */

@@ -2,18 +2,30 @@
 // (upstream pkg/scheduler/framework/plugins/registry.go).
 import type { PluginFactory } from '../framework/interfaces.js';
 import { newDefaultBinder } from './default-binder.js';
+import { newImageLocality } from './image-locality.js';
 import * as names from './names.js';
+import { newNodeAffinity } from './node-affinity.js';
+import { newNodeName } from './node-name.js';
+import { newNodePorts } from './node-ports.js';
 import { newNodeResourcesFit } from './node-resources-fit.js';
 import { newNodeUnschedulable } from './node-unschedulable.js';
 import { newPrioritySort } from './priority-sort.js';
+import { newSchedulingGates } from './scheduling-gates.js';
+import { newTaintToleration } from './taint-toleration.js';
 
 export type Registry = Map<string, PluginFactory>;
 
 export function inTreeRegistry(): Registry {
   return new Map<string, PluginFactory>([
+    [names.SchedulingGates, newSchedulingGates],
     [names.PrioritySort, newPrioritySort],
     [names.NodeUnschedulable, newNodeUnschedulable],
+    [names.NodeName, newNodeName],
+    [names.TaintToleration, newTaintToleration],
+    [names.NodeAffinity, newNodeAffinity],
+    [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
+    [names.ImageLocality, newImageLocality],
     [names.DefaultBinder, newDefaultBinder],
   ]);
 }

@@ -2,8 +2,8 @@
 // can name the file, line and column of the offending field.
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
-import { FieldError } from '../api/field-error.js';
-import { formatPath, InputError } from '../api/input-error.js';
+import { FieldError } from './field-error.js';
+import { formatPath, InputError } from './input-error.js';
 
 export type Path = readonly (string | number)[];
 

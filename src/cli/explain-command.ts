@@ -1,0 +1,68 @@
+// `ksim explain`: one scheduling decision, as a table for people or JSON for scripts.
+import { explainFiles } from '../run/explain-files.js';
+import type { ExplainResult } from '../scheduler/explain.js';
+
+export interface ExplainArgs {
+  readonly cluster: string;
+  readonly pod: string;
+  readonly config?: string | undefined;
+  readonly plugins?: readonly string[] | undefined;
+  readonly nodes?: readonly string[] | undefined;
+  readonly scoreAllNodes?: boolean | undefined;
+  readonly pluginModule?: readonly string[] | undefined;
+  readonly output: 'table' | 'json';
+}
+
+export async function explainCommand(a: ExplainArgs, out: (s: string) => void): Promise<void> {
+  const r = await explainFiles({
+    cluster: a.cluster,
+    pod: a.pod,
+    ...(a.config !== undefined ? { config: a.config } : {}),
+    ...(a.plugins !== undefined ? { plugins: a.plugins } : {}),
+    ...(a.nodes !== undefined ? { nodes: a.nodes } : {}),
+    ...(a.pluginModule !== undefined ? { pluginModules: a.pluginModule } : {}),
+    scoreAllNodes: a.scoreAllNodes === true,
+  });
+  out(a.output === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderTable(r));
+}
+
+/** Splits "A,B" option values (and repeated options) into names. */
+export function listOption(v: readonly string[] | string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).flatMap((x: string) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+}
+
+export function renderTable(r: ExplainResult): string {
+  const lines: string[] = [];
+  lines.push(`pod ${r.pod}, profile ${r.profile}`);
+  for (const [k, v] of Object.entries(r.preFilter)) lines.push(`  PreFilter ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
+  for (const [k, v] of Object.entries(r.preScore)) lines.push(`  PreScore ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
+  const scorePlugins = [...new Set(Object.values(r.nodes).flatMap((n) => Object.keys(n.score ?? {})))];
+  const header = ['node', 'filter', ...scorePlugins.map((p) => `${p} (×${weightOf(r, p)})`), 'total'];
+  const rows = Object.entries(r.nodes).map(([name, n]) => {
+    const rejected = Object.entries(n.filter).filter(([, s]) => s.code !== 'Success');
+    const verdict = rejected.length === 0 ? 'passed' : rejected.map(([p, s]) => `${p}: ${s.reason ?? s.code}`).join('; ');
+    const cells = scorePlugins.map((p) => {
+      const s = n.score?.[p];
+      if (s === undefined) return '-';
+      return s.raw === s.normalized ? `${s.weighted}` : `${s.weighted} (raw ${s.raw})`;
+    });
+    return [name === r.selected ? `${name} *` : name, verdict, ...cells, n.total === undefined ? '-' : String(n.total)];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  lines.push('');
+  lines.push(fmtRow(header));
+  for (const row of rows) lines.push(fmtRow(row));
+  lines.push('');
+  lines.push(r.selected === null ? `no node fits: ${r.reason ?? ''}` : `selected: ${r.selected} (scores are normalised × weight)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function weightOf(r: ExplainResult, plugin: string): number {
+  for (const n of Object.values(r.nodes)) {
+    const s = n.score?.[plugin];
+    if (s !== undefined) return s.weight;
+  }
+  return 1;
+}

@@ -1,0 +1,29 @@
+// Upstream's default plugins (pkg/scheduler/apis/config/v1/default_plugins.go, v1.36), all
+// enabled through multiPoint, with their score weights. The volume plugins (VolumeRestrictions,
+// NodeVolumeLimits, VolumeBinding, VolumeZone) and DynamicResources are out of ksim's scope.
+import type { PluginRef } from '../framework/framework.js';
+import * as names from '../plugins/names.js';
+
+export const DEFAULT_MULTIPOINT: readonly PluginRef[] = [
+  { name: names.SchedulingGates, weight: 0 },
+  { name: names.PrioritySort, weight: 0 },
+  { name: names.NodeUnschedulable, weight: 0 },
+  { name: names.NodeName, weight: 0 },
+  { name: names.TaintToleration, weight: 3 },
+  { name: names.NodeAffinity, weight: 2 },
+  { name: names.NodePorts, weight: 0 },
+  { name: names.NodeResourcesFit, weight: 1 },
+  { name: names.PodTopologySpread, weight: 2 },
+  { name: names.InterPodAffinity, weight: 2 },
+  { name: names.DefaultPreemption, weight: 0 },
+  { name: names.NodeResourcesBalancedAllocation, weight: 1 },
+  { name: names.ImageLocality, weight: 1 },
+  { name: names.DefaultBinder, weight: 0 },
+];
+
+/** Upstream plugins ksim does not model: configs may disable them or give them args (ignored),
+ * but not enable them. */
+export const OUT_OF_SCOPE_PLUGINS: ReadonlySet<string> = new Set([
+  'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'DynamicResources',
+  'EBSLimits', 'GCEPDLimits', 'AzureDiskLimits', 'CinderLimits', 'NodeDeclaredFeatures', 'GangScheduling',
+]);

@@ -1,0 +1,212 @@
+// Reads a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) — the same file a real
+// kube-scheduler accepts — into ksim's profiles. Defaults from
+// pkg/scheduler/apis/config/v1/defaults.go; checks from apis/config/validation/validation.go.
+// Every error names the file, line, field path and what was expected.
+import { US_PER_S } from '../../engine/time.js';
+import { closest } from '../../api/suggest.js';
+import type { Path, YamlDoc } from '../../api/yaml-source.js';
+import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
+import { DEFAULT_MULTIPOINT, OUT_OF_SCOPE_PLUGINS } from './default-plugins.js';
+import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
+
+export const API_VERSION = 'kubescheduler.config.k8s.io/v1';
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerConfig {
+  readonly profiles: readonly ProfileConfig[];
+  readonly podInitialBackoffUs: number;
+  readonly podMaxBackoffUs: number;
+  /** Where each profile was read from (parallel to profiles), to locate errors found when the
+   * profile's plugins are built; null for the built-in default. */
+  readonly sources: readonly (ProfileSource | null)[];
+}
+
+export interface ProfileSource {
+  readonly doc: YamlDoc;
+  /** Path of the profile inside the document, e.g. ['scheduler', 'config', 'profiles', 0]. */
+  readonly path: Path;
+  /** pluginConfig index of each plugin name, to point at its args. */
+  readonly pluginConfigIndex: ReadonlyMap<string, number>;
+}
+
+const TOP_FIELDS = [
+  'apiVersion', 'kind', 'parallelism', 'leaderElection', 'clientConnection', 'healthzBindAddress', 'metricsBindAddress',
+  'enableProfiling', 'enableContentionProfiling', 'percentageOfNodesToScore', 'podInitialBackoffSeconds',
+  'podMaxBackoffSeconds', 'profiles', 'extenders', 'delayCacheUntilActive',
+];
+const PROFILE_FIELDS = ['schedulerName', 'percentageOfNodesToScore', 'plugins', 'pluginConfig'];
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}
+
+export function defaultProfileConfig(schedulerName = DEFAULT_SCHEDULER_NAME): ProfileConfig {
+  const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, undefined);
+  return toProfile(schedulerName, merged, new Map(), 0);
+}
+
+export function defaultSchedulerConfig(): SchedulerConfig {
+  return { profiles: [defaultProfileConfig()], podInitialBackoffUs: 1 * US_PER_S, podMaxBackoffUs: 10 * US_PER_S, sources: [null] };
+}
+
+function toProfile(name: string, plugins: PluginsConfig, args: Map<string, unknown>, pct: number): ProfileConfig {
+  const points: Partial<Record<(typeof EXTENSION_POINTS)[number], PluginSet>> = {};
+  for (const pt of EXTENSION_POINTS) if (plugins[pt] !== undefined) points[pt] = plugins[pt];
+  return { schedulerName: name, plugins: plugins.multiPoint?.enabled ?? [], points, pluginArgs: args, percentageOfNodesToScore: pct };
+}
+
+/** Reads the configuration found at `path` in `doc` (raw is its JS value); appends warnings. */
+export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknown, warnings: string[]): SchedulerConfig {
+  if (!isObj(raw)) throw doc.error(path, 'a KubeSchedulerConfiguration mapping', describe(raw));
+  if (raw['apiVersion'] !== API_VERSION) throw doc.error([...path, 'apiVersion'], JSON.stringify(API_VERSION), describe(raw['apiVersion']));
+  if (raw['kind'] !== 'KubeSchedulerConfiguration') throw doc.error([...path, 'kind'], '"KubeSchedulerConfiguration"', describe(raw['kind']));
+  checkFields(doc, path, raw, TOP_FIELDS);
+  if (raw['extenders'] !== undefined && (!Array.isArray(raw['extenders']) || raw['extenders'].length > 0)) {
+    throw doc.error([...path, 'extenders'], 'no extenders (ksim does not model scheduler extenders)');
+  }
+  const parallelism = raw['parallelism'];
+  if (parallelism !== undefined && !(Number.isInteger(parallelism) && (parallelism as number) > 0)) {
+    throw doc.error([...path, 'parallelism'], 'an integer greater than zero', describe(parallelism));
+  }
+  const globalPct = readPercentage(doc, [...path, 'percentageOfNodesToScore'], raw['percentageOfNodesToScore']) ?? 0;
+  const initial = readSeconds(doc, [...path, 'podInitialBackoffSeconds'], raw['podInitialBackoffSeconds'], 1);
+  const max = readSeconds(doc, [...path, 'podMaxBackoffSeconds'], raw['podMaxBackoffSeconds'], 10);
+  if (max < initial) throw doc.error([...path, 'podMaxBackoffSeconds'], `a value >= podInitialBackoffSeconds (${initial})`, String(max));
+
+  const rawProfiles = raw['profiles'] ?? [{}];
+  if (!Array.isArray(rawProfiles) || rawProfiles.length === 0) {
+    throw doc.error([...path, 'profiles'], 'a non-empty list of profiles', describe(rawProfiles));
+  }
+  const profiles: ProfileConfig[] = [];
+  const sources: ProfileSource[] = [];
+  const names = new Map<string, number>();
+  rawProfiles.forEach((rp, i) => {
+    const pp = [...path, 'profiles', i];
+    if (!isObj(rp)) throw doc.error(pp, 'a profile mapping', describe(rp));
+    checkFields(doc, pp, rp, PROFILE_FIELDS);
+    const name = rp['schedulerName'] ?? DEFAULT_SCHEDULER_NAME;
+    if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'schedulerName'], 'a non-empty scheduler name', describe(name));
+    if (names.has(name)) throw doc.error([...pp, 'schedulerName'], `a scheduler name not used by profiles[${names.get(name)}]`, JSON.stringify(name));
+    names.set(name, i);
+    const pct = readPercentage(doc, [...pp, 'percentageOfNodesToScore'], rp['percentageOfNodesToScore']) ?? globalPct;
+    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins']);
+    const { args, index } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], warnings);
+    const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
+    profiles.push(toProfile(name, merged, args, pct));
+    sources.push({ doc, path: pp, pluginConfigIndex: index });
+  });
+  // Upstream: one queue serves every profile, so they must sort it the same way.
+  const sorts = profiles.map(queueSortOf);
+  sorts.forEach((s, i) => {
+    if (s !== sorts[0]) throw doc.error([...path, 'profiles', i, 'plugins', 'queueSort'], `the same queueSort plugin as profiles[0] (${String(sorts[0])})`, String(s));
+  });
+  return { profiles, podInitialBackoffUs: initial * US_PER_S, podMaxBackoffUs: max * US_PER_S, sources };
+}
+
+function queueSortOf(p: ProfileConfig): string | undefined {
+  const explicit = p.points?.queueSort;
+  if (explicit !== undefined && explicit.enabled.length > 0) return explicit.enabled[0]?.name;
+  if (explicit?.disabled.includes('*')) return undefined;
+  return p.plugins.find((r) => r.name === 'PrioritySort' && !explicit?.disabled.includes(r.name))?.name;
+}
+
+function checkFields(doc: YamlDoc, path: Path, o: Obj, allowed: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (allowed.includes(k)) continue;
+    const near = closest(k, allowed);
+    throw doc.error(path, `one of the fields ${allowed.join(', ')}`, `unknown field ${JSON.stringify(k)}${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`, k);
+  }
+}
+
+function readPercentage(doc: YamlDoc, path: Path, v: unknown): number | null {
+  if (v === undefined || v === null) return null;
+  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 100) throw doc.error(path, 'an integer between 0 and 100', describe(v));
+  return v as number;
+}
+
+function readSeconds(doc: YamlDoc, path: Path, v: unknown, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  if (!Number.isInteger(v) || (v as number) <= 0) throw doc.error(path, 'an integer number of seconds greater than zero', describe(v));
+  return v as number;
+}
+
+function readPlugins(doc: YamlDoc, path: Path, v: unknown): PluginsConfig | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) throw doc.error(path, 'a mapping of extension points', describe(v));
+  checkFields(doc, path, v, ALL_POINTS);
+  const out: PluginsConfig = {};
+  for (const pt of ALL_POINTS) {
+    const set = v[pt];
+    if (set === undefined || set === null) continue;
+    out[pt] = readPluginSet(doc, [...path, pt], set, pt);
+  }
+  return out;
+}
+
+function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti): PluginSet {
+  if (!isObj(v)) throw doc.error(path, 'a mapping with enabled and/or disabled', describe(v));
+  checkFields(doc, path, v, ['enabled', 'disabled']);
+  const enabled: PluginRef[] = [];
+  const list = (key: string): unknown[] => {
+    const l = v[key] ?? [];
+    if (!Array.isArray(l)) throw doc.error([...path, key], 'a list of plugins', describe(l));
+    return l;
+  };
+  list('enabled').forEach((p, i) => {
+    const pp = [...path, 'enabled', i];
+    if (!isObj(p)) throw doc.error(pp, 'a plugin ({name, weight})', describe(p));
+    checkFields(doc, pp, p, ['name', 'weight']);
+    if (typeof p['name'] !== 'string' || p['name'] === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(p['name']));
+    if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
+      throw doc.error([...pp, 'name'], 'a plugin ksim models (volumes, DRA and gang scheduling are out of scope)', JSON.stringify(p['name']));
+    }
+    const w = p['weight'] ?? 0;
+    if (!Number.isInteger(w) || (w as number) < 0) throw doc.error([...pp, 'weight'], 'a non-negative integer weight', describe(w));
+    if (w !== 0 && point !== 'score' && point !== 'multiPoint') throw doc.error([...pp, 'weight'], 'no weight (weights apply to score and multiPoint)', describe(w));
+    enabled.push({ name: p['name'], weight: w as number });
+  });
+  const disabled = list('disabled').map((p, i) => {
+    const pp = [...path, 'disabled', i];
+    if (!isObj(p) || typeof p['name'] !== 'string' || p['name'] === '') throw doc.error(pp, 'a plugin ({name}) or {name: "*"}', describe(p));
+    return p['name'];
+  });
+  return { enabled, disabled };
+}
+
+function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): { args: Map<string, unknown>; index: Map<string, number> } {
+  const args = new Map<string, unknown>();
+  const index = new Map<string, number>();
+  if (v === undefined || v === null) return { args, index };
+  if (!Array.isArray(v)) throw doc.error(path, 'a list of {name, args}', describe(v));
+  v.forEach((pc, i) => {
+    const pp = [...path, i];
+    if (!isObj(pc)) throw doc.error(pp, 'a plugin config ({name, args})', describe(pc));
+    checkFields(doc, pp, pc, ['name', 'args']);
+    const name = pc['name'];
+    if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(name));
+    if (index.has(name)) throw doc.error([...pp, 'name'], `a plugin not configured before (duplicate plugin config for ${name})`, JSON.stringify(name));
+    index.set(name, i);
+    if (OUT_OF_SCOPE_PLUGINS.has(name)) {
+      const { line } = doc.position(pp);
+      warnings.push(`${doc.file}:${line}: pluginConfig for ${name} ignored (not modelled by ksim)`);
+      return;
+    }
+    const a = pc['args'];
+    if (a !== undefined && a !== null && !isObj(a)) throw doc.error([...pp, 'args'], 'a mapping of plugin arguments', describe(a));
+    // Args carry apiVersion/kind in real files (e.g. NodeResourcesFitArgs); plugins ignore them.
+    if (isObj(a)) {
+      const { apiVersion: _v, kind: _k, ...rest } = a;
+      args.set(name, rest);
+    }
+  });
+  return { args, index };
+}

@@ -1,0 +1,160 @@
+// One scheduling decision laid open (`ksim explain`): every filter plugin's verdict on every
+// candidate node, every score plugin's raw and normalised score, and the node chosen. It calls
+// the same plugin code as the scheduler, in the profile's order, but runs every filter on every
+// node (the scheduler stops at a node's first rejection) and scores every feasible candidate
+// (no percentageOfNodesToScore sampling).
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { NodeInfo } from '../cluster/node-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { RandomStream } from '../engine/random.js';
+import type { Framework } from './framework/framework.js';
+import type { ScorePlugin } from './framework/interfaces.js';
+import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
+import { fitErrorMessage } from './schedule-one.js';
+
+export interface ExplainStatus {
+  readonly code: string;
+  readonly reason?: string;
+}
+
+export interface ExplainScore {
+  readonly raw: number;
+  readonly normalized: number;
+  readonly weight: number;
+  readonly weighted: number;
+}
+
+export interface ExplainNode {
+  readonly filter: Record<string, ExplainStatus>;
+  /** Present for scored nodes. */
+  readonly score?: Record<string, ExplainScore>;
+  readonly total?: number;
+}
+
+export interface ExplainResult {
+  readonly pod: string;
+  readonly profile: string;
+  readonly preFilter: Record<string, ExplainStatus>;
+  readonly preScore: Record<string, ExplainStatus>;
+  readonly nodes: Record<string, ExplainNode>;
+  /** The chosen node; null when no candidate passes every filter. */
+  readonly selected: string | null;
+  /** kube-scheduler's message when nothing fits ("0/3 nodes are available: ..."). */
+  readonly reason?: string;
+}
+
+export interface ExplainOptions {
+  /** Candidate node names (default: every node). Other nodes stay in the cluster. */
+  readonly nodes?: readonly string[];
+  /** Score every candidate as if it had passed the filters. */
+  readonly scoreAllNodes?: boolean;
+  /** Breaks ties between top-scoring nodes, as the scheduler does. */
+  readonly rng: RandomStream;
+}
+
+function toStatus(v: Verdict): ExplainStatus {
+  if (v === null) return { code: 'Success' };
+  const reason = v.message;
+  return reason === '' ? { code: CODE_NAMES[v.code] as string } : { code: CODE_NAMES[v.code] as string, reason };
+}
+
+export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opts: ExplainOptions): ExplainResult {
+  const state = fwk.newCycleState();
+  const all = cluster.nodes;
+  const candidates = opts.nodes === undefined ? all : all.filter((n) => opts.nodes?.includes(n.name));
+
+  const preFilter: Record<string, ExplainStatus> = {};
+  const skipped = new Set<string>();
+  const failed = new Map<string, Status>();
+  let allowed: Map<string, ReadonlySet<string>> | null = null;
+  for (const p of fwk.preFilter) {
+    const { status, result } = p.preFilter(state, pod, all);
+    if (status !== null && status.code === Code.Skip) {
+      skipped.add(p.name);
+      preFilter[p.name] = { code: 'Skip' };
+    } else if (status !== null && status.code !== Code.Success) {
+      failed.set(p.name, status);
+      preFilter[p.name] = toStatus(status);
+    } else if (result?.nodeNames != null) {
+      (allowed ??= new Map()).set(p.name, result.nodeNames);
+    }
+  }
+
+  const nodes: Record<string, ExplainNode> = {};
+  const feasible: NodeInfo[] = [];
+  const failures = new Map<string, Status>();
+  for (const n of candidates) {
+    const filter: Record<string, ExplainStatus> = {};
+    let first: Status | null = null;
+    for (const f of fwk.filter) {
+      let v: Verdict = null;
+      const pre = failed.get(f.name);
+      const subset = allowed?.get(f.name);
+      if (pre !== undefined) v = pre;
+      else if (subset !== undefined && !subset.has(n.name)) v = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${f.name}]`);
+      else if (!skipped.has(f.name)) v = f.filter(state, pod, n);
+      filter[f.name] = toStatus(v);
+      if (v !== null && v.code !== Code.Success && first === null) first = v;
+    }
+    // A PreFilter that failed rejects the pod even when its plugin has no Filter.
+    for (const [name, st] of failed) {
+      if (!(name in filter)) filter[name] = toStatus(st);
+      first ??= st;
+    }
+    nodes[n.name] = { filter };
+    if (first === null) feasible.push(n);
+    else failures.set(n.name, first);
+  }
+
+  const scored = opts.scoreAllNodes === true ? candidates : feasible;
+  const preScore: Record<string, ExplainStatus> = {};
+  const scoreSkipped = new Set<string>();
+  if (scored.length > 0) {
+    for (const p of fwk.preScore) {
+      const v = p.preScore(state, pod, scored);
+      if (v === null || v.code === Code.Success) continue;
+      preScore[p.name] = toStatus(v);
+      scoreSkipped.add(p.name);
+    }
+  }
+  const scores = new Map<string, Record<string, ExplainScore>>();
+  const totals = new Map<string, number>();
+  for (const n of scored) {
+    scores.set(n.name, {});
+    totals.set(n.name, 0);
+  }
+  fwk.score.forEach((plugin: ScorePlugin, j) => {
+    if (scoreSkipped.has(plugin.name) || scored.length === 0) return;
+    const raw = new Float64Array(scored.length);
+    scored.forEach((n, i) => (raw[i] = plugin.score(state, pod, n)));
+    const norm = Float64Array.from(raw);
+    if (plugin.normalizeScore !== undefined) plugin.normalizeScore(state, pod, scored, norm);
+    const weight = fwk.scoreWeights[j] as number;
+    scored.forEach((n, i) => {
+      const normalized = norm[i] as number;
+      (scores.get(n.name) as Record<string, ExplainScore>)[plugin.name] = { raw: raw[i] as number, normalized, weight, weighted: normalized * weight };
+      totals.set(n.name, (totals.get(n.name) as number) + normalized * weight);
+    });
+  });
+  for (const n of scored) nodes[n.name] = { ...(nodes[n.name] as ExplainNode), score: scores.get(n.name) as Record<string, ExplainScore>, total: totals.get(n.name) as number };
+
+  // Selection among feasible nodes: highest total, ties broken like selectHost.
+  let selected: string | null = null;
+  let best = -Infinity;
+  let count = 0;
+  for (const n of feasible) {
+    const t = totals.get(n.name) ?? 0;
+    if (t > best) {
+      best = t;
+      selected = n.name;
+      count = 1;
+    } else if (t === best) {
+      count++;
+      if (opts.rng.int(count) === 0) selected = n.name;
+    }
+  }
+  const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected };
+  if (selected !== null) return result;
+  const reason = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
+  return { ...result, reason };
+}

@@ -1,0 +1,106 @@
+// Building a profile from per-point and multiPoint plugin sets. Expectations from upstream
+// pkg/scheduler/framework/runtime/framework_test.go (TestNewFrameworkMultiPointExpansion,
+// TestNewFrameworkErrors / plugin weights).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterState } from '../../cluster/cluster-state.js';
+import type { Plugin, PluginFactory } from './interfaces.js';
+import { Framework, ProfileError, type ExtensionPoint, type PluginSet, type ProfileConfig } from './framework.js';
+
+// Fake plugins implementing given points.
+const fake = (name: string, methods: string[]): Plugin => {
+  const p: Record<string, unknown> = { name };
+  const fn = () => null;
+  for (const m of methods) p[m] = m === 'score' ? () => 0 : m === 'less' ? () => false : m === 'preFilter' ? () => ({ status: null }) : fn;
+  return p as unknown as Plugin;
+};
+const REGISTRY = new Map<string, PluginFactory>([
+  ['QueueSort', () => fake('QueueSort', ['less'])],
+  ['Binder', () => fake('Binder', ['bind'])],
+  ['FilterScore', () => fake('FilterScore', ['preFilter', 'filter', 'score'])],
+  ['FilterOnly', () => fake('FilterOnly', ['filter'])],
+  ['ScoreOnly', () => fake('ScoreOnly', ['score'])],
+  ['ScoreOnly2', () => fake('ScoreOnly2', ['score'])],
+]);
+const BASE = [{ name: 'QueueSort', weight: 0 }, { name: 'Binder', weight: 0 }];
+
+function build(multi: [string, number][], points: Partial<Record<ExtensionPoint, PluginSet>> = {}): Framework {
+  const cfg: ProfileConfig = {
+    schedulerName: 'test',
+    plugins: [...BASE, ...multi.map(([name, weight]) => ({ name, weight }))],
+    points,
+    pluginArgs: new Map(),
+    percentageOfNodesToScore: 0,
+  };
+  return new Framework(cfg, REGISTRY, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+}
+
+const en = (...names: (string | [string, number])[]): PluginSet => ({
+  enabled: names.map((n) => (typeof n === 'string' ? { name: n, weight: 0 } : { name: n[0], weight: n[1] })),
+  disabled: [],
+});
+
+test('multiPoint plugins go to every point they implement, in order', () => {
+  const f = build([['FilterScore', 2], ['FilterOnly', 0], ['ScoreOnly', 3]]);
+  assert.deepEqual(f.pluginsAt('preFilter'), ['FilterScore']);
+  assert.deepEqual(f.pluginsAt('filter'), ['FilterScore', 'FilterOnly']);
+  assert.deepEqual(f.pluginsAt('score'), ['FilterScore', 'ScoreOnly']);
+  assert.deepEqual(f.scoreWeights, [2, 3]);
+  assert.deepEqual(f.pluginsAt('queueSort'), ['QueueSort']);
+});
+
+test('a multiPoint weight of 0 means 1', () => {
+  assert.deepEqual(build([['ScoreOnly', 0]]).scoreWeights, [1]);
+});
+
+test('a plugin disabled at one point keeps its other points', () => {
+  const f = build([['FilterScore', 1]], { score: { enabled: [], disabled: ['FilterScore'] } });
+  assert.deepEqual(f.pluginsAt('filter'), ['FilterScore']);
+  assert.deepEqual(f.pluginsAt('score'), []);
+});
+
+test('disabling * at a point skips multiPoint expansion there', () => {
+  const f = build([['FilterScore', 1], ['FilterOnly', 0]], { filter: { enabled: [{ name: 'FilterOnly', weight: 0 }], disabled: ['*'] } });
+  assert.deepEqual(f.pluginsAt('filter'), ['FilterOnly']);
+  assert.deepEqual(f.pluginsAt('preFilter'), ['FilterScore']);
+});
+
+test('a plugin re-configured at a point overrides multiPoint: first, with its own weight', () => {
+  // Upstream: part 1 overridden plugins (per-point order), part 2 multiPoint, part 3 other per-point.
+  const f = build([['ScoreOnly', 1], ['ScoreOnly2', 1]], { score: en(['ScoreOnly2', 7]) });
+  assert.deepEqual(f.pluginsAt('score'), ['ScoreOnly2', 'ScoreOnly']);
+  assert.deepEqual(f.scoreWeights, [7, 1]);
+});
+
+test('per-point plugins not in multiPoint come after the multiPoint ones', () => {
+  const f = build([['ScoreOnly', 1]], { score: en(['ScoreOnly2', 4]) });
+  assert.deepEqual(f.pluginsAt('score'), ['ScoreOnly', 'ScoreOnly2']);
+  assert.deepEqual(f.scoreWeights, [1, 4]);
+});
+
+const ERRORS: { name: string; multi: [string, number][]; points: Partial<Record<ExtensionPoint, PluginSet>>; path: string; got: string }[] = [
+  { name: 'a plugin enabled at a point it does not extend', multi: [], points: { score: en('FilterOnly') }, path: 'plugins.score.enabled[0].name', got: 'plugin "FilterOnly" does not extend ScorePlugin' },
+  { name: 'a plugin registered twice at one point', multi: [], points: { filter: en('FilterOnly', 'FilterOnly') }, path: 'plugins.filter.enabled[1].name', got: 'plugin "FilterOnly" already registered as "FilterPlugin"' },
+  { name: 'a multiPoint plugin listed twice', multi: [['FilterOnly', 0], ['FilterOnly', 0]], points: {}, path: 'plugins.multiPoint.enabled[3].name', got: 'plugin "FilterOnly" already registered as "FilterPlugin"' },
+  { name: 'an unknown plugin', multi: [['Nope', 0]], points: {}, path: 'plugins.multiPoint.enabled[2].name', got: '"Nope"' },
+  { name: 'two queue sort plugins', multi: [], points: { queueSort: en('QueueSort') , bind: en() }, path: 'plugins.queueSort', got: '' },
+];
+
+for (const c of ERRORS.slice(0, 4)) {
+  test(`profile error: ${c.name}`, () => {
+    assert.throws(() => build(c.multi, c.points), (e: unknown) => {
+      assert.ok(e instanceof ProfileError);
+      assert.equal(e.path, c.path);
+      assert.equal(e.got, c.got);
+      return true;
+    });
+  });
+}
+
+test('profile error: no queue sort plugin when it is disabled everywhere', () => {
+  assert.throws(() => build([], { queueSort: { enabled: [], disabled: ['*'] } }), (e: unknown) => {
+    assert.ok(e instanceof ProfileError);
+    assert.equal(e.message, 'plugins.queueSort: expected exactly one QueueSort plugin, got 0 (none)');
+    return true;
+  });
+});

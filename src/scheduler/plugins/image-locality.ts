@@ -1,0 +1,156 @@
+// ImageLocality: Score favours nodes that already hold the pod's container images, weighting
+// each image by its size times the share of nodes that have it (to avoid piling pods onto the
+// few nodes with an image), clamped to [23 MiB, 1000 MiB × number of containers].
+// Upstream pkg/scheduler/framework/plugins/imagelocality/image_locality.go; the per-image
+// summary (size, number of nodes) mirrors the scheduler cache's image states
+// (pkg/scheduler/backend/cache/cache.go addNodeImageStates/removeNodeImageStates: an image
+// name's size is the one reported by the node that first brought the name in, and the name is
+// forgotten when no node has it any more). The node-count index is kept incrementally.
+import type { Container, Node } from 'kubernetes-types/core/v1.js';
+import type { ClusterIndex, ClusterState } from '../../cluster/cluster-state.js';
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { PodInfo } from '../../cluster/pod-info.js';
+import type { CycleState } from '../framework/cycle-state.js';
+import { MAX_NODE_SCORE, type FrameworkHandle, type Plugin, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
+import type { Verdict } from '../framework/status.js';
+import { ImageLocality } from './names.js';
+
+const PRE_SCORE_KEY = `PreScore${ImageLocality}`;
+
+// Upstream constants (image_locality.go): a reasonable size range for compressed images.
+export const MB = 1024 * 1024;
+export const MIN_THRESHOLD = 23 * MB;
+export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+/** Upstream normalizedImageName: appends ":latest" when the reference has no tag (the last ":"
+ * is not after the last "/"). Registries and "library/" are not added. */
+export function normalizedImageName(name: string): string {
+  return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
+interface ImageSummary {
+  /** Size reported by the node that first brought this name into the cluster. */
+  readonly size: number;
+  /** Nodes reporting the name. */
+  numNodes: number;
+}
+
+/** Image names per node and, per name, its size and how many nodes report it. Fed by
+ * ClusterState with node additions and removals. */
+export class ImageStateIndex implements ClusterIndex {
+  readonly byName = new Map<string, ImageSummary>();
+  private readonly byNode = new Map<NodeInfo, ReadonlySet<string>>();
+
+  nodeAdded(n: NodeInfo): void {
+    const names = imageNames(n.node, (name, size) => {
+      const s = this.byName.get(name);
+      if (s === undefined) this.byName.set(name, { size, numNodes: 1 });
+      else s.numNodes++;
+    });
+    this.byNode.set(n, names);
+  }
+
+  nodeRemoved(n: NodeInfo): void {
+    const names = this.byNode.get(n);
+    if (names === undefined) return;
+    this.byNode.delete(n);
+    for (const name of names) {
+      const s = this.byName.get(name);
+      if (s === undefined) continue;
+      if (--s.numNodes <= 0) this.byName.delete(name);
+    }
+  }
+
+  /** The image names a node reports (computed on the spot for nodes the index has not seen). */
+  namesOf(n: NodeInfo): ReadonlySet<string> {
+    return this.byNode.get(n) ?? imageNames(n.node, null);
+  }
+}
+
+/** The distinct names in node.status.images, calling `first` with each name's size once. */
+function imageNames(node: Node, first: ((name: string, size: number) => void) | null): Set<string> {
+  const names = new Set<string>();
+  for (const img of node.status?.images ?? []) {
+    for (const name of img.names ?? []) {
+      if (names.has(name)) continue;
+      names.add(name);
+      first?.(name, img.sizeBytes ?? 0);
+    }
+  }
+  return names;
+}
+
+interface PreScoreState {
+  /** Normalised image name of each init and app container whose image some node has. */
+  readonly names: readonly string[];
+  /** Its scaled score: trunc(size × numNodes / totalNodes) (upstream scaledImageScore). */
+  readonly scores: readonly number[];
+  /** Init plus app containers (upstream calculatePriority's numContainers). */
+  readonly numContainers: number;
+}
+
+/** Upstream calculatePriority. */
+export function calculatePriority(sumScores: number, numContainers: number): number {
+  const maxThreshold = MAX_CONTAINER_THRESHOLD * numContainers;
+  let s = sumScores;
+  if (s < MIN_THRESHOLD) s = MIN_THRESHOLD;
+  else if (s > maxThreshold) s = maxThreshold;
+  // `|| 0` turns the -0 of a pod without containers (0 / negative) into 0.
+  return Math.trunc((MAX_NODE_SCORE * (s - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD)) || 0;
+}
+
+const NO_CONTAINERS: readonly Container[] = [];
+
+export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
+  readonly name = ImageLocality;
+
+  constructor(
+    private readonly cluster: ClusterState,
+    private readonly index: ImageStateIndex,
+  ) {}
+
+  /** Resolves the pod's images against the cluster-wide summary once (upstream does this per
+   * node in Score; the result is the same). Never skips, as upstream has no PreScore. */
+  preScore(state: CycleState, pod: PodInfo): Verdict {
+    state.write(PRE_SCORE_KEY, this.resolve(pod));
+    return null;
+  }
+
+  private resolve(pod: PodInfo): PreScoreState {
+    const spec = pod.pod.spec;
+    const init = spec?.initContainers ?? NO_CONTAINERS;
+    const app = spec?.containers ?? NO_CONTAINERS;
+    const total = this.cluster.nodes.length;
+    const names: string[] = [];
+    const scores: number[] = [];
+    for (const list of [init, app]) {
+      for (const c of list) {
+        const name = normalizedImageName(c.image ?? '');
+        const s = this.index.byName.get(name);
+        if (s === undefined || total === 0) continue;
+        names.push(name);
+        // float64(size) * (float64(numNodes) / float64(total)), truncated to int64.
+        scores.push(Math.trunc(s.size * (s.numNodes / total)));
+      }
+    }
+    return { names, scores, numContainers: init.length + app.length };
+  }
+
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);
+    let sum = 0;
+    const names = s.names;
+    if (names.length > 0) {
+      const have = this.index.namesOf(node);
+      for (let i = 0; i < names.length; i++) if (have.has(names[i] as string)) sum += s.scores[i] as number;
+    }
+    return calculatePriority(sum, s.numContainers);
+  }
+}
+
+/** ImageLocality takes no args (upstream New ignores them); it registers its image index with the cluster. */
+export function newImageLocality(_args: unknown, handle: FrameworkHandle): Plugin {
+  const index = new ImageStateIndex();
+  handle.cluster.addIndex(index);
+  return new ImageLocalityPlugin(handle.cluster, index);
+}

@@ -1,0 +1,29 @@
+// NodeName: Filter rejects every node but the one pod.spec.nodeName names, if it names one.
+// Upstream pkg/scheduler/framework/plugins/nodename/node_name.go (v1.36: Filter only; the
+// PreFilter that narrows to the named node came after v1.36, for deferred in-place resizes).
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { PodInfo } from '../../cluster/pod-info.js';
+import type { CycleState } from '../framework/cycle-state.js';
+import type { FilterPlugin, FrameworkHandle, Plugin } from '../framework/interfaces.js';
+import { Status, type Verdict } from '../framework/status.js';
+import { NodeName } from './names.js';
+
+/** Upstream ErrReason (node_name.go). */
+export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
+const REJECT = Status.unresolvable(ERR_REASON_NODE_NAME).withPlugin(NodeName);
+
+export class NodeNamePlugin implements FilterPlugin {
+  readonly name = NodeName;
+
+  /** Upstream Fits: no nodeName requested, or it equals the node's name. */
+  filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
+    const wanted = pod.pod.spec?.nodeName;
+    if (wanted === undefined || wanted === '' || wanted === node.name) return null;
+    return REJECT;
+  }
+}
+
+/** NodeName takes no args (upstream New ignores them). */
+export function newNodeName(_args?: unknown, _handle?: FrameworkHandle): Plugin {
+  return new NodeNamePlugin();
+}

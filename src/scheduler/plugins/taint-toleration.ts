@@ -1,0 +1,105 @@
+// TaintToleration: Filter rejects nodes with NoSchedule/NoExecute taints the pod does not
+// tolerate; Score counts the node's PreferNoSchedule taints the pod does not tolerate, and
+// NormalizeScore reverses the counts so fewer untolerated taints score higher.
+// Upstream pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go (v1.35+: the Filter
+// reason no longer names the taint). The TaintTolerationComparisonOperators feature gate (Gt/Lt
+// tolerations) is alpha and off by default through v1.36, so such tolerations tolerate nothing,
+// as src/api/taints.ts implements.
+import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { toleratesTaint } from '../../api/taints.js';
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { PodInfo } from '../../cluster/pod-info.js';
+import type { CycleState } from '../framework/cycle-state.js';
+import {
+  MAX_NODE_SCORE,
+  type FilterPlugin,
+  type FrameworkHandle,
+  type Plugin,
+  type PreScorePlugin,
+  type ScorePlugin,
+} from '../framework/interfaces.js';
+import { Status, type Verdict } from '../framework/status.js';
+import { TaintToleration } from './names.js';
+import { defaultNormalizeScore } from './helper/normalize-score.js';
+
+const PRE_SCORE_KEY = `PreScore${TaintToleration}`;
+
+/** Upstream Filter's reason (taint_toleration.go, v1.35+). */
+export const ERR_REASON_UNTOLERATED = 'node(s) had untolerated taint(s)';
+const REJECT = Status.unresolvable(ERR_REASON_UNTOLERATED).withPlugin(TaintToleration);
+
+const NO_TOLERATIONS: readonly Toleration[] = [];
+
+interface PreScoreState {
+  /** The pod's tolerations with effect PreferNoSchedule or no effect (getAllTolerationPreferNoSchedule). */
+  readonly tolerationsPreferNoSchedule: readonly Toleration[];
+}
+
+function tolerates(tolerations: readonly Toleration[], taint: Taint): boolean {
+  for (let i = 0; i < tolerations.length; i++) if (toleratesTaint(tolerations[i] as Toleration, taint)) return true;
+  return false;
+}
+
+/** Empty effect means all effects, so it counts as PreferNoSchedule too (upstream getAllTolerationPreferNoSchedule). */
+export function tolerationsPreferNoSchedule(tolerations: readonly Toleration[] | undefined): Toleration[] {
+  const out: Toleration[] = [];
+  for (const t of tolerations ?? NO_TOLERATIONS) {
+    if (t.effect === undefined || t.effect === '' || t.effect === 'PreferNoSchedule') out.push(t);
+  }
+  return out;
+}
+
+/** Upstream countIntolerableTaintsPreferNoSchedule. */
+function countIntolerablePreferNoSchedule(taints: readonly Taint[], tolerations: readonly Toleration[]): number {
+  let n = 0;
+  for (let i = 0; i < taints.length; i++) {
+    const taint = taints[i] as Taint;
+    if (taint.effect !== 'PreferNoSchedule') continue;
+    if (!tolerates(tolerations, taint)) n++;
+  }
+  return n;
+}
+
+
+export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin {
+  readonly name = TaintToleration;
+
+  /** Upstream v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc. */
+  filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
+    const taints = node.taints;
+    if (taints.length === 0) return null;
+    const tolerations = pod.pod.spec?.tolerations ?? NO_TOLERATIONS;
+    for (let i = 0; i < taints.length; i++) {
+      const taint = taints[i] as Taint;
+      if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+      if (!tolerates(tolerations, taint)) return REJECT;
+    }
+    return null;
+  }
+
+  /** Upstream PreScore never skips. */
+  preScore(state: CycleState, pod: PodInfo): Verdict {
+    const s: PreScoreState = { tolerationsPreferNoSchedule: tolerationsPreferNoSchedule(pod.pod.spec?.tolerations) };
+    state.write(PRE_SCORE_KEY, s);
+    return null;
+  }
+
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const taints = node.taints;
+    if (taints.length === 0) return 0;
+    // Upstream returns an Error without PreScore state; recomputing keeps Score usable on its own.
+    const tolerations =
+      state.read<PreScoreState>(PRE_SCORE_KEY)?.tolerationsPreferNoSchedule ?? tolerationsPreferNoSchedule(pod.pod.spec?.tolerations);
+    return countIntolerablePreferNoSchedule(taints, tolerations);
+  }
+
+  normalizeScore(_state: CycleState, _pod: PodInfo, _nodes: readonly NodeInfo[], scores: Float64Array): Verdict {
+    defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
+    return null;
+  }
+}
+
+/** TaintToleration takes no args (upstream New ignores them). */
+export function newTaintToleration(_args?: unknown, _handle?: FrameworkHandle): Plugin {
+  return new TaintTolerationPlugin();
+}
