@@ -3,6 +3,7 @@
 import type { PluginFactory } from '../framework/interfaces.js';
 import { newDefaultBinder } from './default-binder.js';
 import { newImageLocality } from './image-locality.js';
+import { newInterPodAffinity } from './inter-pod-affinity/plugin.js';
 import * as names from './names.js';
 import { newNodeAffinity } from './node-affinity.js';
 import { newNodeName } from './node-name.js';
@@ -25,6 +26,7 @@ export function inTreeRegistry(): Registry {
     [names.NodeAffinity, newNodeAffinity],
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
+    [names.InterPodAffinity, newInterPodAffinity],
     [names.ImageLocality, newImageLocality],
     [names.DefaultBinder, newDefaultBinder],
   ]);
