@@ -1,66 +1,112 @@
 // NodeResourcesFit: Filter on free allocatable, Score by a scoring strategy.
 // Upstream pkg/scheduler/framework/plugins/noderesources/{fit.go,least_allocated.go,
-// resource_allocation.go}; args defaults from pkg/scheduler/apis/config/v1/defaults.go.
+// most_allocated.go,requested_to_capacity_ratio.go,resource_allocation.go}; args defaults from
+// pkg/scheduler/apis/config/v1/defaults.go (SetDefaults_NodeResourcesFitArgs), validation from
+// pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateNodeResourcesFitArgs).
 import { FieldError } from '../../api/field-error.js';
+import { isValidLabelKey } from '../../api/labels.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
-import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../cluster/resources.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
+import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
+import {
+  defaultResourceSpecs,
+  mulDiv,
+  parseResourceSpecs,
+  ResourceAllocation,
+  type ResourceSpec,
+} from './resource-allocation.js';
 
-export interface ResourceSpec {
-  name: string;
-  weight: number;
+export type { ResourceSpec } from './resource-allocation.js';
+export type { UtilizationShapePoint } from './requested-to-capacity-ratio.js';
+
+export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
+const SCORING_STRATEGY_TYPES: readonly ScoringStrategyType[] = ['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'];
+
+export interface ScoringStrategy {
+  type: ScoringStrategyType;
+  resources: ResourceSpec[];
+  /** Required for RequestedToCapacityRatio; validated whenever given. */
+  requestedToCapacityRatio: { shape: UtilizationShapePoint[] } | null;
 }
 
 export interface NodeResourcesFitArgs {
   ignoredResources: string[];
   ignoredResourceGroups: string[];
-  scoringStrategy: { type: 'LeastAllocated'; resources: ResourceSpec[] };
+  scoringStrategy: ScoringStrategy;
 }
 
 export function defaultNodeResourcesFitArgs(): NodeResourcesFitArgs {
   return {
     ignoredResources: [],
     ignoredResourceGroups: [],
-    scoringStrategy: { type: 'LeastAllocated', resources: [{ name: CPU, weight: 1 }, { name: MEMORY, weight: 1 }] },
+    scoringStrategy: { type: 'LeastAllocated', resources: defaultResourceSpecs(), requestedToCapacityRatio: null },
   };
 }
 
-/** Defaults missing fields and validates; errors carry the field path below the args object. */
+const RESOURCE_NAME = 'a qualified resource name: an optional DNS subdomain prefix and "/", then at most 63 alphanumerics, "-", "_", "."';
+
+/** Defaults missing fields and validates; errors carry the field path below the args object.
+ * The first problem found is thrown, in upstream's validation order. */
 export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
   const args = defaultNodeResourcesFitArgs();
   if (raw === undefined || raw === null) return args;
-  if (typeof raw !== 'object') throw new FieldError('', 'an object');
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('', 'an object');
   const r = raw as Record<string, unknown>;
-  if (r['ignoredResources'] !== undefined) args.ignoredResources = stringList(r['ignoredResources'], 'ignoredResources');
-  if (r['ignoredResourceGroups'] !== undefined) {
-    args.ignoredResourceGroups = stringList(r['ignoredResourceGroups'], 'ignoredResourceGroups');
+  if (r['ignoredResources'] !== undefined && r['ignoredResources'] !== null) {
+    args.ignoredResources = stringList(r['ignoredResources'], 'ignoredResources');
+    args.ignoredResources.forEach((name, i) => {
+      if (!isValidLabelKey(name)) throw new FieldError(`ignoredResources[${i}]`, RESOURCE_NAME, JSON.stringify(name));
+    });
   }
-  const ss = r['scoringStrategy'] as Record<string, unknown> | undefined;
-  if (ss !== undefined) {
-    const type = ss['type'] ?? 'LeastAllocated';
-    if (type !== 'LeastAllocated') {
-      throw new FieldError('scoringStrategy.type', 'LeastAllocated (the only strategy implemented so far)', JSON.stringify(type));
+  if (r['ignoredResourceGroups'] !== undefined && r['ignoredResourceGroups'] !== null) {
+    args.ignoredResourceGroups = stringList(r['ignoredResourceGroups'], 'ignoredResourceGroups');
+    args.ignoredResourceGroups.forEach((group, i) => {
+      if (group.includes('/')) {
+        throw new FieldError(`ignoredResourceGroups[${i}]`, "a resource group name (it can't contain '/')", JSON.stringify(group));
+      }
+      if (!isValidLabelKey(group)) throw new FieldError(`ignoredResourceGroups[${i}]`, RESOURCE_NAME, JSON.stringify(group));
+    });
+  }
+  const ssRaw = r['scoringStrategy'];
+  if (ssRaw !== undefined && ssRaw !== null) {
+    if (typeof ssRaw !== 'object' || Array.isArray(ssRaw)) throw new FieldError('scoringStrategy', 'an object');
+    const ss = ssRaw as Record<string, unknown>;
+    // A scoringStrategy given without a type is not defaulted upstream: validation rejects "".
+    const type = ss['type'];
+    if (!SCORING_STRATEGY_TYPES.includes(type as ScoringStrategyType)) {
+      throw new FieldError('scoringStrategy.type', `one of ${SCORING_STRATEGY_TYPES.join(', ')}`, type === undefined ? 'nothing' : JSON.stringify(type));
     }
-    if (ss['resources'] !== undefined) {
-      if (!Array.isArray(ss['resources'])) throw new FieldError('scoringStrategy.resources', 'a list');
-      args.scoringStrategy.resources = ss['resources'].map((x: unknown, i: number) => {
-        const o = x as Record<string, unknown>;
-        const p = `scoringStrategy.resources[${i}]`;
-        if (typeof o?.['name'] !== 'string' || o['name'] === '') throw new FieldError(`${p}.name`, 'a resource name');
-        const w = o['weight'] ?? 1;
-        // Upstream validation: weight in [1, 100] (apis/config/validation/validation_pluginargs.go).
-        if (typeof w !== 'number' || !Number.isInteger(w) || w < 1 || w > 100) {
-          throw new FieldError(`${p}.weight`, 'an integer in [1, 100]', JSON.stringify(w));
-        }
-        return { name: o['name'], weight: w };
-      });
+    args.scoringStrategy.type = type as ScoringStrategyType;
+    const resources = ss['resources'];
+    // An absent or empty list gets the default cpu and memory (v1 defaults).
+    if (resources !== undefined && resources !== null && !(Array.isArray(resources) && resources.length === 0)) {
+      args.scoringStrategy.resources = parseResourceSpecs(resources, 'scoringStrategy.resources', fitWeight);
+    }
+    const rtcr = ss['requestedToCapacityRatio'];
+    const shapePath = 'scoringStrategy.requestedToCapacityRatio.shape';
+    if (rtcr !== undefined && rtcr !== null) {
+      if (typeof rtcr !== 'object' || Array.isArray(rtcr)) throw new FieldError('scoringStrategy.requestedToCapacityRatio', 'an object with a shape');
+      args.scoringStrategy.requestedToCapacityRatio = { shape: parseShape((rtcr as Record<string, unknown>)['shape'], shapePath) };
+    } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio') {
+      // Upstream has no default shape and would dereference nil here.
+      throw new FieldError(shapePath, 'at least one point must be specified');
     }
   }
   return args;
+}
+
+/** Upstream validateResources: weight in (0, 100]. Absent or 0 means 1, as v1 defaulting does
+ * (apis/config/v1/defaults.go SetDefaults_NodeResourcesFitArgs) before validation. */
+function fitWeight(w: unknown, entryPath: string): number {
+  const weight = w === undefined || w === 0 ? 1 : w;
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 1 || weight > MAX_NODE_SCORE) {
+    throw new FieldError(`${entryPath}.weight`, 'an integer in [1, 100]', JSON.stringify(weight));
+  }
+  return weight;
 }
 
 function stringList(v: unknown, path: string): string[] {
@@ -80,13 +126,24 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
   readonly name = NodeResourcesFit;
   private readonly ignored: ReadonlySet<string>;
   private readonly ignoredGroups: ReadonlySet<string>;
-  private readonly resources: readonly ResourceSpec[];
   private readonly reasons = new Map<string, string>();
+  private readonly alloc: ResourceAllocation;
+  private readonly strategy: ScoringStrategyType;
+  private readonly rtcr: RequestedToCapacityRatioScorer | null;
 
   constructor(args: NodeResourcesFitArgs) {
     this.ignored = new Set(args.ignoredResources);
     this.ignoredGroups = new Set(args.ignoredResourceGroups);
-    this.resources = args.scoringStrategy.resources;
+    const ss = args.scoringStrategy;
+    // Scoring counts cpu and memory with the non-zero defaults (useRequested false).
+    this.alloc = new ResourceAllocation(ss.resources, false);
+    this.strategy = ss.type;
+    if (ss.type === 'RequestedToCapacityRatio') {
+      if (ss.requestedToCapacityRatio === null) throw new FieldError('scoringStrategy.requestedToCapacityRatio.shape', 'at least one point must be specified');
+      this.rtcr = new RequestedToCapacityRatioScorer(ss.requestedToCapacityRatio.shape);
+    } else {
+      this.rtcr = null;
+    }
   }
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
@@ -130,41 +187,79 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
     return r;
   }
 
-  /** LeastAllocated: weighted mean over resources of (allocatable − requested) × 100 / allocatable,
-   * where requested includes the pod and uses non-zero defaults for cpu and memory. */
+  /** The strategy's score of one node; the requested amounts include the pod and use the
+   * non-zero defaults for cpu and memory. Upstream computes the pod's request vector in
+   * PreScore (or here when PreScore did not run); ksim memoises it per pod instead (see
+   * ResourceAllocation), which gives the same numbers with or without PreScore. */
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const podRequests = this.alloc.requestsOf(pod);
+    switch (this.strategy) {
+      case 'LeastAllocated':
+        return this.leastAllocated(node, podRequests);
+      case 'MostAllocated':
+        return this.mostAllocated(node, podRequests);
+      default:
+        return this.requestedToCapacityRatio(node, podRequests);
+    }
+  }
+
+  /** Upstream leastResourceScorer: Σ weight × ⌊(capacity − requested) × 100 / capacity⌋ (0 when
+   * over-committed) / Σ weight, over the resources the node has; integer division throughout. */
+  private leastAllocated(node: NodeInfo, podRequests: Float64Array): number {
+    const a = this.alloc;
     let nodeScore = 0;
     let weightSum = 0;
-    for (const spec of this.resources) {
-      let allocatable: number;
-      let requested: number;
-      switch (spec.name) {
-        case CPU:
-          allocatable = node.allocatable.milliCpu;
-          requested = node.nonZeroMilliCpu + pod.nonZeroMilliCpu;
-          break;
-        case MEMORY:
-          allocatable = node.allocatable.memory;
-          requested = node.nonZeroMemory + pod.nonZeroMemory;
-          break;
-        case EPHEMERAL_STORAGE:
-          allocatable = node.allocatable.ephemeralStorage;
-          requested = node.requested.ephemeralStorage + pod.requests.ephemeralStorage;
-          break;
-        default: {
-          const podReq = pod.requests.getScalar(spec.name);
-          // An extended resource the pod does not request is left out of the score.
-          if (podReq === 0) continue;
-          allocatable = node.allocatable.getScalar(spec.name);
-          requested = node.requested.getScalar(spec.name) + podReq;
-        }
-      }
-      if (allocatable === 0) continue;
-      const s = requested > allocatable ? 0 : Math.trunc(((allocatable - requested) * MAX_NODE_SCORE) / allocatable);
-      nodeScore += s * spec.weight;
-      weightSum += spec.weight;
+    for (let i = 0; i < a.size; i++) {
+      const podReq = podRequests[i] as number;
+      const cap = a.capacity(i, node, podReq);
+      if (cap === 0) continue;
+      const req = a.used(i, node) + podReq;
+      const w = a.weights[i] as number;
+      nodeScore += (req > cap ? 0 : mulDiv(cap - req, MAX_NODE_SCORE, cap)) * w;
+      weightSum += w;
     }
     return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+  }
+
+  /** Upstream mostResourceScorer: Σ weight × ⌊min(requested, capacity) × 100 / capacity⌋ /
+   * Σ weight, over the resources the node has. Requests above capacity (possible through the
+   * non-zero defaults) count as full. */
+  private mostAllocated(node: NodeInfo, podRequests: Float64Array): number {
+    const a = this.alloc;
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (let i = 0; i < a.size; i++) {
+      const podReq = podRequests[i] as number;
+      const cap = a.capacity(i, node, podReq);
+      if (cap === 0) continue;
+      const req = Math.min(a.used(i, node) + podReq, cap);
+      const w = a.weights[i] as number;
+      nodeScore += mulDiv(req, MAX_NODE_SCORE, cap) * w;
+      weightSum += w;
+    }
+    return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+  }
+
+  /** Upstream buildRequestedToCapacityRatioScorerFunction: the weighted mean of the shape's
+   * values, rounded half away from zero. Resources whose value is 0 count neither in the sum
+   * nor in the weights. */
+  private requestedToCapacityRatio(node: NodeInfo, podRequests: Float64Array): number {
+    const a = this.alloc;
+    const fn = this.rtcr as RequestedToCapacityRatioScorer;
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (let i = 0; i < a.size; i++) {
+      const podReq = podRequests[i] as number;
+      const cap = a.capacity(i, node, podReq);
+      if (cap === 0) continue;
+      const s = fn.resourceScore(a.used(i, node) + podReq, cap);
+      if (s > 0) {
+        const w = a.weights[i] as number;
+        nodeScore += s * w;
+        weightSum += w;
+      }
+    }
+    return weightSum === 0 ? 0 : Math.round(nodeScore / weightSum);
   }
 }
 

@@ -2,6 +2,7 @@
 // (upstream pkg/scheduler/framework/plugins/registry.go).
 import type { PluginFactory } from '../framework/interfaces.js';
 import { newDefaultBinder } from './default-binder.js';
+import { newNodeResourcesBalancedAllocation } from './balanced-allocation.js';
 import { newImageLocality } from './image-locality.js';
 import { newInterPodAffinity } from './inter-pod-affinity/plugin.js';
 import * as names from './names.js';
@@ -27,6 +28,7 @@ export function inTreeRegistry(): Registry {
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
     [names.InterPodAffinity, newInterPodAffinity],
+    [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
     [names.ImageLocality, newImageLocality],
     [names.DefaultBinder, newDefaultBinder],
   ]);
