@@ -11,6 +11,7 @@ import { newNodeName } from './node-name.js';
 import { newNodePorts } from './node-ports.js';
 import { newNodeResourcesFit } from './node-resources-fit.js';
 import { newNodeUnschedulable } from './node-unschedulable.js';
+import { newPodTopologySpread } from './pod-topology-spread/plugin.js';
 import { newPrioritySort } from './priority-sort.js';
 import { newSchedulingGates } from './scheduling-gates.js';
 import { newTaintToleration } from './taint-toleration.js';
@@ -27,6 +28,7 @@ export function inTreeRegistry(): Registry {
     [names.NodeAffinity, newNodeAffinity],
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
+    [names.PodTopologySpread, newPodTopologySpread],
     [names.InterPodAffinity, newInterPodAffinity],
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
     [names.ImageLocality, newImageLocality],

@@ -1,0 +1,385 @@
+// Shared pieces of PodTopologySpread: the parsed constraint, how a pod's constraints (or the
+// default ones) are built, the node inclusion policies, and the default selector.
+// Upstream pkg/scheduler/framework/plugins/podtopologyspread/common.go and
+// pkg/scheduler/framework/plugins/helper/spread.go (DefaultSelector), v1.36.
+import type { NodeSelector, Pod, Taint, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector, LabelSelectorRequirement } from 'kubernetes-types/meta/v1.js';
+import { compileLabelSelector, compileNodeSelector, matchesNodeSelectorMap, type LabelMatcher, type Labels, type NodeSelectorMatcher } from '../../../api/labels.js';
+import { toleratesTaint } from '../../../api/taints.js';
+import type { ClusterState } from '../../../cluster/cluster-state.js';
+import { HOSTNAME_LABEL, ZONE_LABEL, type NodeInfo } from '../../../cluster/node-info.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+import { objectKey, type WorkloadObject } from '../../../cluster/workload-object.js';
+import { SpreadIndex, type NodeInclusion, type PodCounter } from './spread-index.js';
+
+/** Upstream names.PodTopologySpread. */
+export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
+
+/** Upstream plugin.go ErrReasonConstraintsNotMatch / ErrReasonNodeLabelNotMatch. */
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
+
+export const DO_NOT_SCHEDULE = 'DoNotSchedule';
+export const SCHEDULE_ANYWAY = 'ScheduleAnyway';
+export type UnsatisfiableAction = typeof DO_NOT_SCHEDULE | typeof SCHEDULE_ANYWAY;
+
+export const LABEL_HOSTNAME = HOSTNAME_LABEL;
+
+/** Upstream plugin.go systemDefaultConstraints. */
+export const SYSTEM_DEFAULT_CONSTRAINTS: readonly TopologySpreadConstraint[] = Object.freeze([
+  { topologyKey: HOSTNAME_LABEL, whenUnsatisfiable: SCHEDULE_ANYWAY, maxSkew: 3 },
+  { topologyKey: ZONE_LABEL, whenUnsatisfiable: SCHEDULE_ANYWAY, maxSkew: 5 },
+]);
+
+/** Upstream topologySpreadConstraint: a v1.TopologySpreadConstraint with its selector compiled. */
+export interface SpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly selector: LabelMatcher;
+  /** 1 when nil (upstream: "If MinDomains is nil, we treat MinDomains as 1"). */
+  readonly minDomains: number;
+  /** nodeAffinityPolicy == Honor (the default). */
+  readonly honorNodeAffinity: boolean;
+  /** nodeTaintsPolicy == Honor (default Ignore). */
+  readonly honorNodeTaints: boolean;
+  /** Existing pods matching (namespace, selector), kept by the cluster index. */
+  readonly counter: PodCounter;
+}
+
+/** The pod's required node affinity: spec.nodeSelector AND requiredDuringScheduling terms
+ * (component-helpers nodeaffinity.GetRequiredNodeAffinity; parse errors make a term match nothing). */
+export interface RequiredNodeAffinity {
+  /** False when the pod has neither a nodeSelector entry nor required node affinity. */
+  readonly present: boolean;
+  /** Equal keys select equal nodes. */
+  readonly key: string;
+  matches(node: NodeInfo): boolean;
+}
+
+const NO_AFFINITY: RequiredNodeAffinity = { present: false, key: '', matches: () => true };
+
+class CompiledRequiredNodeAffinity implements RequiredNodeAffinity {
+  readonly present = true;
+  constructor(
+    readonly key: string,
+    private readonly nodeSelector: Readonly<Record<string, string>> | undefined,
+    private readonly required: NodeSelectorMatcher | null,
+  ) {}
+
+  matches(node: NodeInfo): boolean {
+    if (this.nodeSelector !== undefined && !matchesNodeSelectorMap(this.nodeSelector, node.labels)) return false;
+    return this.required === null || this.required.matches(node);
+  }
+}
+
+const NOTHING_NODE_SELECTOR: NodeSelectorMatcher = { matches: () => false };
+
+const affinityCache = new WeakMap<Pod, RequiredNodeAffinity>();
+
+export function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
+  let a = affinityCache.get(pod);
+  if (a !== undefined) return a;
+  const ns = pod.spec?.nodeSelector;
+  const hasNs = ns !== undefined && ns !== null && Object.keys(ns).length > 0;
+  const req: NodeSelector | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!hasNs && (req === undefined || req === null)) {
+    a = NO_AFFINITY;
+  } else {
+    let matcher: NodeSelectorMatcher | null = null;
+    if (req !== undefined && req !== null) {
+      try {
+        matcher = compileNodeSelector(req, '', { invalidTerms: 'matchNothing' });
+      } catch {
+        matcher = NOTHING_NODE_SELECTOR;
+      }
+    }
+    a = new CompiledRequiredNodeAffinity(JSON.stringify([hasNs ? ns : null, req ?? null]), hasNs ? ns : undefined, matcher);
+  }
+  affinityCache.set(pod, a);
+  return a;
+}
+
+/** v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: a NoSchedule or
+ * NoExecute taint none of the tolerations tolerates. */
+export function hasUntoleratedDoNotScheduleTaint(taints: readonly Taint[], tolerations: readonly Toleration[] | undefined): boolean {
+  for (let i = 0; i < taints.length; i++) {
+    const t = taints[i] as Taint;
+    if (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') continue;
+    let tolerated = false;
+    if (tolerations !== undefined) {
+      for (let j = 0; j < tolerations.length; j++) {
+        if (toleratesTaint(tolerations[j] as Toleration, t)) {
+          tolerated = true;
+          break;
+        }
+      }
+    }
+    if (!tolerated) return true;
+  }
+  return false;
+}
+
+interface PodInclusions {
+  affinity?: NodeInclusion | null;
+  taints?: NodeInclusion;
+  both?: NodeInclusion | null;
+}
+
+const inclusionCache = new WeakMap<Pod, PodInclusions>();
+
+/**
+ * The nodes constraint `c` of `pod` counts besides those lacking a topology key (upstream
+ * matchNodeInclusionPolicies), as a filter the index can key domain sets by; null when the
+ * policies exclude no node.
+ */
+export function nodeInclusion(c: SpreadConstraint, pod: Pod): NodeInclusion | null {
+  const aff = c.honorNodeAffinity;
+  const tnt = c.honorNodeTaints;
+  if (!aff && !tnt) return null;
+  let cache = inclusionCache.get(pod);
+  if (cache === undefined) inclusionCache.set(pod, (cache = {}));
+  const affinity = requiredNodeAffinity(pod);
+  if (aff && !tnt) {
+    if (cache.affinity === undefined) cache.affinity = affinity.present ? { key: `a:${affinity.key}`, matches: (n) => affinity.matches(n) } : null;
+    return cache.affinity;
+  }
+  const tolerations = pod.spec?.tolerations ?? [];
+  const tkey = `t:${JSON.stringify(tolerations)}`;
+  const tolerated = (n: NodeInfo): boolean => n.taints.length === 0 || !hasUntoleratedDoNotScheduleTaint(n.taints, tolerations);
+  if (!aff) return (cache.taints ??= { key: tkey, matches: tolerated });
+  if (cache.both === undefined) {
+    cache.both = affinity.present ? { key: `a:${affinity.key}|${tkey}`, matches: (n) => affinity.matches(n) && tolerated(n) } : { key: tkey, matches: tolerated };
+  }
+  return cache.both;
+}
+
+/** Upstream topologySpreadConstraint.matchNodeInclusionPolicies. */
+export function matchNodeInclusionPolicies(c: SpreadConstraint, pod: Pod, node: NodeInfo, affinity: RequiredNodeAffinity): boolean {
+  if (c.honorNodeAffinity && affinity.present && !affinity.matches(node)) return false;
+  if (c.honorNodeTaints && node.taints.length > 0 && hasUntoleratedDoNotScheduleTaint(node.taints, pod.spec?.tolerations)) return false;
+  return true;
+}
+
+/** Upstream nodeLabelsMatchSpreadConstraints: every constraint's topology key is a node label. */
+export function nodeHasAllKeys(labels: Labels, constraints: readonly SpreadConstraint[]): boolean {
+  for (let i = 0; i < constraints.length; i++) {
+    if (typeof labels[(constraints[i] as SpreadConstraint).topologyKey] !== 'string') return false;
+  }
+  return true;
+}
+
+/** Raised when a pod's constraints cannot be built (an invalid label selector). */
+export class ConstraintError extends Error {}
+
+function policyHonored(v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  return v === 'Honor';
+}
+
+/**
+ * Upstream filterTopologySpreadConstraints: the constraints with whenUnsatisfiable == action,
+ * selectors compiled; matchLabelKeys (MatchLabelKeysInPodTopologySpread, on in v1.36) are ANDed
+ * into the selector as key In (pod's value) unless the selector is nil (mergeLabelSetWithSelector
+ * keeps labels.Nothing()). `defaultSelector`, when given, replaces every selector (default
+ * constraints).
+ */
+export function filterConstraints(
+  index: SpreadIndex,
+  constraints: readonly TopologySpreadConstraint[],
+  pod: PodInfo,
+  action: UnsatisfiableAction,
+  defaultSelector: BuiltSelector | null,
+): SpreadConstraint[] {
+  const out: SpreadConstraint[] = [];
+  for (let i = 0; i < constraints.length; i++) {
+    const c = constraints[i] as TopologySpreadConstraint;
+    if (c.whenUnsatisfiable !== action) continue;
+    const built = defaultSelector ?? podConstraintSelector(c, pod.labels);
+    let counter: PodCounter;
+    try {
+      counter = index.counter(pod.namespace, built.key, built.selector);
+    } catch (e) {
+      throw new ConstraintError(e instanceof Error ? e.message : String(e));
+    }
+    const md = c.minDomains;
+    out.push({
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      selector: counter.matcher,
+      minDomains: md === undefined || md === null ? 1 : md,
+      honorNodeAffinity: policyHonored(c.nodeAffinityPolicy, true),
+      honorNodeTaints: policyHonored(c.nodeTaintsPolicy, false),
+      counter,
+    });
+  }
+  return out;
+}
+
+/** A selector to compile (once per counter) with the key the index files it under. */
+export interface BuiltSelector {
+  readonly key: string;
+  readonly selector: LabelSelector | null;
+}
+
+function podConstraintSelector(c: TopologySpreadConstraint, podLabels: Labels): BuiltSelector {
+  const ls = c.labelSelector;
+  if (ls === undefined || ls === null) return { key: 'null', selector: null };
+  const keys = c.matchLabelKeys;
+  let extra: LabelSelectorRequirement[] | null = null;
+  if (keys !== undefined && keys !== null) {
+    for (const k of keys) {
+      const v = podLabels[k];
+      if (typeof v === 'string') (extra ??= []).push({ key: k, operator: 'In', values: [v] });
+    }
+  }
+  const base = JSON.stringify(ls);
+  if (extra === null) return { key: base, selector: ls };
+  const merged: LabelSelector = { matchExpressions: [...extra, ...(ls.matchExpressions ?? [])] };
+  if (ls.matchLabels !== undefined) merged.matchLabels = ls.matchLabels;
+  return { key: `${base}+${JSON.stringify(extra)}`, selector: merged };
+}
+
+// ---------------------------------------------------------------------------
+// helper.DefaultSelector
+
+interface ServiceCache {
+  readonly size: number;
+  readonly byNamespace: Map<string, WorkloadObject[]>;
+}
+
+/**
+ * helper.DefaultSelector: the union of the selectors of the Services selecting the pod and of its
+ * controller (ReplicationController v1, ReplicaSet apps/v1, StatefulSet apps/v1, looked up by the
+ * controller owner reference in the pod's namespace). Returns null when the result is empty.
+ */
+export class DefaultSelectorBuilder {
+  private services: ServiceCache = { size: -1, byNamespace: new Map() };
+  private readonly controllerRequirements = new WeakMap<WorkloadObject, LabelSelectorRequirement[]>();
+
+  constructor(private readonly cluster: ClusterState) {}
+
+  build(pod: PodInfo): BuiltSelector | null {
+    const labelSet = new Map<string, string>();
+    for (const svc of this.servicesIn(pod.namespace)) {
+      const sel = (svc.spec as { selector?: Record<string, string> | null } | undefined)?.selector;
+      // Services with nil selectors match nothing, not everything.
+      if (sel === undefined || sel === null) continue;
+      if (!matchesNodeSelectorMap(sel, pod.labels)) continue;
+      for (const k of Object.keys(sel)) labelSet.set(k, sel[k] as string);
+    }
+    let exprs: LabelSelectorRequirement[] = [];
+    const owner = controllerOf(pod.pod);
+    if (owner !== null) {
+      if (owner.apiVersion === 'v1' && owner.kind === 'ReplicationController') {
+        const rc = this.cluster.objects.get(objectKey('ReplicationController', pod.namespace, owner.name));
+        const sel = (rc?.spec as { selector?: Record<string, string> | null } | undefined)?.selector;
+        if (rc !== undefined && sel !== undefined && sel !== null) for (const k of Object.keys(sel)) labelSet.set(k, sel[k] as string);
+      } else if (owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet')) {
+        const o = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
+        if (o !== undefined) exprs = this.requirementsOfController(o);
+      }
+    }
+    if (labelSet.size === 0 && exprs.length === 0) return null;
+    const matchLabels: Record<string, string> = {};
+    for (const k of [...labelSet.keys()].sort()) matchLabels[k] = labelSet.get(k) as string;
+    const selector: LabelSelector = { matchLabels, matchExpressions: exprs };
+    return { key: `default:${JSON.stringify(selector)}`, selector };
+  }
+
+  /** The requirements of a ReplicaSet's/StatefulSet's spec.selector (none when it is nil or does
+   * not compile: LabelSelectorAsSelector failed, or labels.Nothing() has no requirements). */
+  private requirementsOfController(o: WorkloadObject): LabelSelectorRequirement[] {
+    let r = this.controllerRequirements.get(o);
+    if (r === undefined) {
+      const sel = (o.spec as { selector?: LabelSelector | null } | undefined)?.selector;
+      r = [];
+      if (sel !== undefined && sel !== null) {
+        try {
+          compileLabelSelector(sel);
+          r = requirementsOf(sel);
+        } catch {
+          r = [];
+        }
+      }
+      this.controllerRequirements.set(o, r);
+    }
+    return r;
+  }
+
+  private servicesIn(namespace: string): readonly WorkloadObject[] {
+    const objects = this.cluster.objects;
+    // Objects are only ever added (api-server createObject), so the count tells when to rescan.
+    if (this.services.size !== objects.size) {
+      const byNamespace = new Map<string, WorkloadObject[]>();
+      for (const o of objects.values()) {
+        if (o.kind !== 'Service') continue;
+        const ns = o.metadata.namespace;
+        let l = byNamespace.get(ns);
+        if (l === undefined) byNamespace.set(ns, (l = []));
+        l.push(o);
+      }
+      this.services = { size: objects.size, byNamespace };
+    }
+    return this.services.byNamespace.get(namespace) ?? NO_OBJECTS;
+  }
+}
+
+const NO_OBJECTS: readonly WorkloadObject[] = [];
+
+/** metav1.GetControllerOfNoCopy: the owner reference with controller: true. */
+function controllerOf(pod: Pod): { apiVersion: string; kind: string; name: string } | null {
+  for (const r of pod.metadata?.ownerReferences ?? []) {
+    if (r.controller === true) return { apiVersion: r.apiVersion ?? '', kind: r.kind ?? '', name: r.name ?? '' };
+  }
+  return null;
+}
+
+/** A LabelSelector's requirements as matchExpressions (matchLabels become key In [value]). */
+function requirementsOf(sel: LabelSelector): LabelSelectorRequirement[] {
+  const out: LabelSelectorRequirement[] = [];
+  const ml = sel.matchLabels ?? {};
+  for (const k of Object.keys(ml)) out.push({ key: k, operator: 'In', values: [ml[k] as string] });
+  for (const e of sel.matchExpressions ?? []) out.push(e);
+  return out;
+}
+
+/**
+ * The pod's constraints for one action (upstream getConstraints / initPreScoreState): its own
+ * topologySpreadConstraints if it has any, else the default constraints with the default
+ * selector (none when that selector is empty). Throws ConstraintError on an invalid selector.
+ */
+export function podConstraints(
+  index: SpreadIndex,
+  pod: PodInfo,
+  action: UnsatisfiableAction,
+  defaults: readonly TopologySpreadConstraint[],
+  defaultSelector: DefaultSelectorBuilder,
+): SpreadConstraint[] {
+  const own = pod.pod.spec?.topologySpreadConstraints;
+  if (own !== undefined && own !== null && own.length > 0) return filterConstraints(index, own, pod, action, null);
+  // buildDefaultConstraints: nothing to do if no default constraint has this action.
+  let any = false;
+  for (const c of defaults) if (c.whenUnsatisfiable === action) any = true;
+  if (!any) return [];
+  const sel = defaultSelector.build(pod);
+  if (sel === null) return [];
+  return filterConstraints(index, defaults, pod, action, sel);
+}
+
+export { SpreadIndex };
+
+/** What the extension points share: the cluster index and the plugin's default constraints. */
+export interface SpreadContext {
+  readonly index: SpreadIndex;
+  readonly defaultConstraints: readonly TopologySpreadConstraint[];
+  /** defaultingType System (upstream pl.systemDefaulted). */
+  readonly systemDefaulted: boolean;
+  readonly defaultSelector: DefaultSelectorBuilder;
+}
+
+/** The distinct topology keys of `constraints`, sorted (the key set a domain aggregate requires). */
+export function sortedKeys(constraints: readonly SpreadConstraint[]): string[] {
+  const ks = [...new Set(constraints.map((c) => c.topologyKey))];
+  ks.sort();
+  return ks;
+}

@@ -1,0 +1,167 @@
+// PodTopologySpread PreFilter / Filter / PreFilterExtensions (DoNotSchedule constraints).
+// Upstream pkg/scheduler/framework/plugins/podtopologyspread/filtering.go, v1.36: per constraint
+// (two constraints on the same topology key are counted separately since v1.33, #129119) the
+// matching pods per eligible domain and their global minimum; Filter checks
+//   matchNum(node's domain) + selfMatch − minMatch ≤ maxSkew,
+// where minMatch is 0 while the number of eligible domains is below minDomains.
+import type { NodeInfo } from '../../../cluster/node-info.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import type { PreFilterResult } from '../../framework/interfaces.js';
+import { Code, Status, type Verdict } from '../../framework/status.js';
+import {
+  ConstraintError,
+  DO_NOT_SCHEDULE,
+  ERR_REASON_CONSTRAINTS_NOT_MATCH,
+  ERR_REASON_NODE_LABEL_NOT_MATCH,
+  matchNodeInclusionPolicies,
+  nodeHasAllKeys,
+  nodeInclusion,
+  podConstraints,
+  POD_TOPOLOGY_SPREAD,
+  requiredNodeAffinity,
+  sortedKeys,
+  type SpreadConstraint,
+  type SpreadContext,
+} from './common.js';
+import { histAdd, minKey } from './spread-index.js';
+
+export const PRE_FILTER_STATE_KEY = `PreFilter${POD_TOPOLOGY_SPREAD}`;
+
+const NODE_LABEL_NOT_MATCH = new Status(Code.UnschedulableAndUnresolvable, [ERR_REASON_NODE_LABEL_NOT_MATCH], POD_TOPOLOGY_SPREAD);
+const CONSTRAINTS_NOT_MATCH = new Status(Code.Unschedulable, [ERR_REASON_CONSTRAINTS_NOT_MATCH], POD_TOPOLOGY_SPREAD);
+const NO_STATE = new Status(Code.Error, [`reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`], POD_TOPOLOGY_SPREAD);
+const SKIP = new Status(Code.Skip, [], POD_TOPOLOGY_SPREAD);
+
+/**
+ * Upstream preFilterState. `counts[i]` maps each eligible domain of constraint i to its matching
+ * pods; it may be the cluster index's live map, so it is copied before the first write
+ * (AddPod/RemovePod), after which `hist[i]` keeps `minMatch[i]` exact.
+ */
+export class PreFilterState {
+  private owned: boolean[];
+  private hist: (Map<number, number> | null)[];
+
+  constructor(
+    readonly constraints: readonly SpreadConstraint[],
+    readonly counts: Map<string, number>[],
+    readonly minMatch: number[],
+    /** 1 when the incoming pod matches constraint i's selector. */
+    readonly selfMatch: Int32Array,
+    owned: boolean[],
+  ) {
+    this.owned = owned;
+    this.hist = constraints.map(() => null);
+  }
+
+  /** Upstream Clone: an independent copy for what-if evaluation (cloneCycleState calls it). The
+   * count maps are shared until either side writes: both copy before their next update. */
+  clone(): PreFilterState {
+    for (let i = 0; i < this.owned.length; i++) this.owned[i] = false;
+    return new PreFilterState(this.constraints, this.counts.slice(), this.minMatch.slice(), this.selfMatch, this.counts.map(() => false));
+  }
+
+  /** Moves one pod into (delta 1) or out of (−1) domain `v` of constraint i. */
+  update(i: number, v: string, delta: 1 | -1): void {
+    let m = this.counts[i] as Map<string, number>;
+    let h = this.hist[i] ?? null;
+    if (!this.owned[i]) {
+      m = new Map(m);
+      this.counts[i] = m;
+      this.owned[i] = true;
+    }
+    if (h === null) {
+      h = new Map();
+      for (const c of m.values()) histAdd(h, c, 1);
+      this.hist[i] = h;
+    }
+    const old = m.get(v);
+    const cur = (old ?? 0) + delta;
+    m.set(v, cur);
+    if (old !== undefined) histAdd(h, old, -1);
+    histAdd(h, cur, 1);
+    const min = this.minMatch[i] as number;
+    if (cur < min) this.minMatch[i] = cur;
+    else if (old === min && !h.has(old)) this.minMatch[i] = minKey(h);
+  }
+}
+
+/** PreFilter: computes the state, or Skips when the pod has no DoNotSchedule constraint. */
+export function preFilter(
+  ctx: SpreadContext,
+  state: CycleState,
+  pod: PodInfo,
+): { status: Verdict; result?: PreFilterResult } {
+  let constraints: SpreadConstraint[];
+  try {
+    constraints = podConstraints(ctx.index, pod, DO_NOT_SCHEDULE, ctx.defaultConstraints, ctx.defaultSelector);
+  } catch (e) {
+    if (!(e instanceof ConstraintError)) throw e;
+    const what = (pod.pod.spec?.topologySpreadConstraints?.length ?? 0) > 0 ? "obtaining pod's hard topology spread constraints" : 'setting default hard topology spread constraints';
+    return { status: new Status(Code.Error, [`get constraints from pod: ${what}: ${e.message}`], POD_TOPOLOGY_SPREAD) };
+  }
+  if (constraints.length === 0) return { status: SKIP };
+  state.write(PRE_FILTER_STATE_KEY, computeState(ctx, pod, constraints));
+  return { status: null };
+}
+
+/** Upstream calPreFilterState, read from the cluster index: per constraint, the matching pods per
+ * domain over the nodes carrying every topology key and passing its node inclusion policies. */
+function computeState(ctx: SpreadContext, pod: PodInfo, constraints: SpreadConstraint[]): PreFilterState {
+  const n = constraints.length;
+  const keys = sortedKeys(constraints);
+  const counts: Map<string, number>[] = new Array<Map<string, number>>(n);
+  const minMatch: number[] = new Array<number>(n);
+  const owned: boolean[] = new Array<boolean>(n);
+  const selfMatch = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = constraints[i] as SpreadConstraint;
+    selfMatch[i] = c.selector.matches(pod.labels) ? 1 : 0;
+    const agg = ctx.index.agg(c.counter, keys, c.topologyKey, nodeInclusion(c, pod.pod));
+    counts[i] = agg.counts;
+    minMatch[i] = agg.min;
+    owned[i] = false;
+  }
+  return new PreFilterState(constraints, counts, minMatch, selfMatch, owned);
+}
+
+/** Filter: O(#constraints) map lookups, no allocation. */
+export function filter(state: CycleState, node: NodeInfo): Verdict {
+  const s = state.read<PreFilterState>(PRE_FILTER_STATE_KEY);
+  if (s === undefined) return NO_STATE;
+  const cs = s.constraints;
+  const labels = node.labels;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as SpreadConstraint;
+    const v = labels[c.topologyKey];
+    if (typeof v !== 'string') return NODE_LABEL_NOT_MATCH;
+    const counts = s.counts[i] as Map<string, number>;
+    // minMatchNum: the global minimum, or 0 with fewer eligible domains than minDomains.
+    const minMatch = counts.size < c.minDomains ? 0 : (s.minMatch[i] as number);
+    const matchNum = counts.get(v) ?? 0;
+    // 'existing matching num' + 'if self-match (1 or 0)' - 'global minimum' <= 'maxSkew'
+    if (matchNum + (s.selfMatch[i] as number) - minMatch > c.maxSkew) return CONSTRAINTS_NOT_MATCH;
+  }
+  return null;
+}
+
+/**
+ * PreFilterExtensions AddPod (delta 1) / RemovePod (−1): upstream updateWithPod. A missing state
+ * (PreFilter skipped: the pod has no hard constraint) is a no-op here, as upstream's framework
+ * does not call the extensions of a skipped plugin.
+ */
+export function updateWithPod(state: CycleState, preemptor: PodInfo, updated: PodInfo, node: NodeInfo, delta: 1 | -1): Verdict {
+  const s = state.read<PreFilterState>(PRE_FILTER_STATE_KEY);
+  if (s === undefined || updated.namespace !== preemptor.namespace) return null;
+  const cs = s.constraints;
+  const labels = node.labels;
+  if (!nodeHasAllKeys(labels, cs)) return null;
+  const affinity = requiredNodeAffinity(preemptor.pod);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as SpreadConstraint;
+    if (!c.selector.matches(updated.labels)) continue;
+    if (!matchNodeInclusionPolicies(c, preemptor.pod, node, affinity)) continue;
+    s.update(i, labels[c.topologyKey] as string, delta);
+  }
+  return null;
+}

@@ -1,0 +1,170 @@
+// PodTopologySpread PreScore / Score / NormalizeScore (ScheduleAnyway constraints).
+// Upstream pkg/scheduler/framework/plugins/podtopologyspread/scoring.go, v1.36:
+//  - nodes lacking a topology key are ignored (score 0) unless the constraints are the system
+//    defaults, in which case a missing key is the domain "" (requireAllTopologies);
+//  - weight of constraint i = log(#domains among the filtered nodes + 2), the hostname
+//    constraint counting every non-ignored filtered node;
+//  - raw score = round(Σ count(domain of node) × weight + (maxSkew − 1)), the hostname count being
+//    the matching pods on the node itself;
+//  - NormalizeScore: 100 × (max + min − s) / max in integer arithmetic, 100 for all when max = 0.
+import type { NodeInfo } from '../../../cluster/node-info.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
+import { Code, Status, type Verdict } from '../../framework/status.js';
+import {
+  ConstraintError,
+  LABEL_HOSTNAME,
+  nodeHasAllKeys,
+  nodeInclusion,
+  podConstraints,
+  POD_TOPOLOGY_SPREAD,
+  SCHEDULE_ANYWAY,
+  sortedKeys,
+  type SpreadConstraint,
+  type SpreadContext,
+} from './common.js';
+
+export const PRE_SCORE_STATE_KEY = `PreScore${POD_TOPOLOGY_SPREAD}`;
+
+const SKIP = new Status(Code.Skip, [], POD_TOPOLOGY_SPREAD);
+const NO_STATE = new Status(Code.Error, [`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`], POD_TOPOLOGY_SPREAD);
+const EMPTY_COUNTS: ReadonlyMap<string, number> = new Map();
+
+/** Upstream preScoreState. */
+export class PreScoreState {
+  constructor(
+    readonly constraints: readonly SpreadConstraint[],
+    /** Nodes missing a topology key are ignored (upstream IgnoredNodes) when true. */
+    readonly requireAllTopologies: boolean,
+    /** Upstream TopologyValueToPodCounts: matching pods per domain (unused for hostname constraints). */
+    readonly counts: readonly ReadonlyMap<string, number>[],
+    /** Upstream TopologyNormalizingWeight. */
+    readonly weights: Float64Array,
+  ) {}
+
+  ignores(node: NodeInfo): boolean {
+    return this.requireAllTopologies && !nodeHasAllKeys(node.labels, this.constraints);
+  }
+}
+
+/** topologyNormalizingWeight: log(size + 2). */
+export function topologyNormalizingWeight(size: number): number {
+  return Math.log(size + 2);
+}
+
+export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, filteredNodes: readonly NodeInfo[]): Verdict {
+  const allNodes = ctx.index.nodes;
+  if (allNodes.length === 0) return SKIP;
+  const own = pod.pod.spec?.topologySpreadConstraints;
+  const hasOwn = own !== undefined && own !== null && own.length > 0;
+  // Only require all topology labels with non-system-default rules, so that nodes without a
+  // zone label still get hostname spreading.
+  const requireAll = hasOwn || !ctx.systemDefaulted;
+  let constraints: SpreadConstraint[];
+  try {
+    constraints = podConstraints(ctx.index, pod, SCHEDULE_ANYWAY, ctx.defaultConstraints, ctx.defaultSelector);
+  } catch (e) {
+    if (!(e instanceof ConstraintError)) throw e;
+    const what = hasOwn ? "obtaining pod's soft topology spread constraints" : 'setting default soft topology spread constraints';
+    return new Status(Code.Error, [`calculating preScoreState: ${what}: ${e.message}`], POD_TOPOLOGY_SPREAD);
+  }
+  if (constraints.length === 0) return SKIP;
+
+  const n = constraints.length;
+  // Matching pods per domain over all eligible nodes (processAllNode), from the cluster index.
+  // Upstream keeps only the domains of candidate nodes; Score only looks those up.
+  const keys = requireAll ? sortedKeys(constraints) : [];
+  const counts: ReadonlyMap<string, number>[] = new Array<ReadonlyMap<string, number>>(n);
+  // Domains among the candidate nodes (initPreScoreState), for the weights. With no inclusion
+  // filter every candidate's domain is one of the aggregate's, so once all of those are seen the
+  // remaining candidates cannot add one.
+  const present: (Set<string> | null)[] = new Array<Set<string> | null>(n);
+  const bound = new Float64Array(n);
+  let hostname = false;
+  for (let i = 0; i < n; i++) {
+    const c = constraints[i] as SpreadConstraint;
+    if (c.topologyKey === LABEL_HOSTNAME) {
+      // Per-node counts are taken in Score; the weight counts the candidates.
+      counts[i] = EMPTY_COUNTS;
+      present[i] = null;
+      hostname = true;
+      continue;
+    }
+    const inclusion = nodeInclusion(c, pod.pod);
+    const agg = ctx.index.agg(c.counter, keys, c.topologyKey, inclusion);
+    counts[i] = agg.counts;
+    present[i] = new Set();
+    bound[i] = inclusion === null ? agg.counts.size : Infinity;
+  }
+  let ignored = 0;
+  let open = 0;
+  for (let i = 0; i < n; i++) if (present[i] !== null && (bound[i] as number) > 0) open++;
+  const countIgnored = requireAll && hostname;
+  for (let k = 0; k < filteredNodes.length && (open > 0 || countIgnored); k++) {
+    const labels = (filteredNodes[k] as NodeInfo).labels;
+    if (requireAll && !nodeHasAllKeys(labels, constraints)) {
+      ignored++;
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      const set = present[i];
+      if (set === null || set === undefined || set.size >= (bound[i] as number)) continue;
+      const v = labels[(constraints[i] as SpreadConstraint).topologyKey];
+      set.add(typeof v === 'string' ? v : '');
+      if (set.size >= (bound[i] as number)) open--;
+    }
+  }
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const set = present[i];
+    weights[i] = topologyNormalizingWeight(set === null || set === undefined ? filteredNodes.length - ignored : set.size);
+  }
+  state.write(PRE_SCORE_STATE_KEY, new PreScoreState(constraints, requireAll, counts, weights));
+  return null;
+}
+
+/** Score: the weighted matching count of the node's domains (lower is better, reversed later). */
+export function score(state: CycleState, node: NodeInfo): number {
+  const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+  if (s === undefined) return 0;
+  const cs = s.constraints;
+  const labels = node.labels;
+  if (s.requireAllTopologies && !nodeHasAllKeys(labels, cs)) return 0;
+  let total = 0;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as SpreadConstraint;
+    const v = labels[c.topologyKey];
+    if (typeof v !== 'string') continue;
+    const cnt = c.topologyKey === LABEL_HOSTNAME ? c.counter.countOn(node) : ((s.counts[i] as ReadonlyMap<string, number>).get(v) ?? 0);
+    // scoreForCount: cnt × weight + (maxSkew − 1).
+    total += cnt * (s.weights[i] as number) + (c.maxSkew - 1);
+  }
+  return Math.round(total);
+}
+
+/** NormalizeScore with upstream's integer arithmetic; ignored nodes score 0. */
+export function normalizeScore(state: CycleState, nodes: readonly NodeInfo[], scores: Float64Array): Verdict {
+  const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+  if (s === undefined) return NO_STATE;
+  let minScore = Number.MAX_SAFE_INTEGER;
+  let maxScore = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    if (s.ignores(nodes[i] as NodeInfo)) continue;
+    const sc = scores[i] as number;
+    if (sc < minScore) minScore = sc;
+    if (sc > maxScore) maxScore = sc;
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    if (s.ignores(nodes[i] as NodeInfo)) {
+      scores[i] = 0;
+      continue;
+    }
+    if (maxScore === 0) {
+      scores[i] = MAX_NODE_SCORE;
+      continue;
+    }
+    scores[i] = Math.trunc((MAX_NODE_SCORE * (maxScore + minScore - (scores[i] as number))) / maxScore);
+  }
+  return null;
+}

@@ -1,0 +1,341 @@
+// The cluster index behind PodTopologySpread: for each (namespace, label selector) that some
+// pod's constraints used, the number of matching placed pods per node, and per topology key the
+// number per domain, all kept up to date on every placement and removal. PreFilter and PreScore
+// read the counts instead of scanning every pod of every node (upstream's calPreFilterState /
+// PreScore loops); the result is the same numbers upstream computes.
+//
+// A counter is created, by scanning the placed pods once, the first time a pod's constraint uses
+// its (namespace, selector); its per-domain aggregates likewise on first use of a topology key.
+// Node labels and taints are read when a node joins: nothing in ksim changes them afterwards.
+// Node inclusion policies (the pod's node affinity / tolerations) are part of a domain set's
+// identity, so every pod reads ready counts; sets and aggregates are bounded and evicted LRU.
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import { compileLabelSelector, type LabelMatcher } from '../../../api/labels.js';
+import type { ClusterIndex, ClusterState } from '../../../cluster/cluster-state.js';
+import type { NodeInfo } from '../../../cluster/node-info.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+
+/** Upstream uses math.MaxInt32 as the minimum of an empty domain set. */
+export const MAX_INT32 = 2147483647;
+
+/** Most counters kept; the least recently used are dropped beyond that. */
+const MAX_COUNTERS = 512;
+/** Most domain aggregates kept per counter (distinct key sets / node inclusion filters). */
+const MAX_AGGS_PER_COUNTER = 32;
+
+/** Which nodes a constraint counts beyond having the topology keys (upstream
+ * matchNodeInclusionPolicies: the pod's required node affinity and/or its tolerations). */
+export interface NodeInclusion {
+  /** Equal keys select equal nodes. */
+  readonly key: string;
+  matches(node: NodeInfo): boolean;
+}
+
+/** Pods of one namespace matching one selector. */
+export class PodCounter {
+  /** Placed matching pods per node, by NodeInfo.index (all 0 for a counter that counts nothing). */
+  perNode: Int32Array;
+  /** DomainAgg by domain-set id. */
+  readonly aggs = new Map<string, DomainAgg>();
+  lastUsed = 0;
+
+  constructor(
+    private readonly cluster: ClusterState,
+    readonly namespace: string,
+    readonly key: string,
+    readonly matcher: LabelMatcher,
+    /**
+     * False when existing pods never count: a null selector (labels.Nothing()) matches none, and
+     * upstream's countPodsMatchSelector returns 0 for an empty selector (labels.Everything())
+     * through v1.36 (`if selector.Empty() { return 0 }`, common.go; fixed after 1.36 by #141340).
+     */
+    readonly live: boolean,
+  ) {
+    this.perNode = new Int32Array(Math.max(16, cluster.nodes.length * 2));
+  }
+
+  /** Matching pods placed on `node` (a node of the cluster, or a scratch clone of one). */
+  countOn(node: NodeInfo): number {
+    let i = node.index;
+    if (this.cluster.nodes[i] !== node) {
+      const m = this.cluster.nodeByName.get(node.name);
+      if (m === undefined) return 0;
+      i = m.index;
+    }
+    return i < this.perNode.length ? (this.perNode[i] as number) : 0;
+  }
+
+  /** Adds `delta` to the count of the node at `index`. */
+  bump(index: number, delta: number): void {
+    if (index >= this.perNode.length) this.grow(index + 1);
+    this.perNode[index] = (this.perNode[index] as number) + delta;
+  }
+
+  grow(size: number): void {
+    if (size <= this.perNode.length) return;
+    const a = new Int32Array(Math.max(size, this.perNode.length * 2));
+    a.set(this.perNode);
+    this.perNode = a;
+  }
+
+  /** The node at `index` left the cluster: later nodes move down one slot (ClusterState.removeNode). */
+  removeSlot(index: number): void {
+    const a = this.perNode;
+    if (index >= a.length) return;
+    a.copyWithin(index, index + 1);
+    a[a.length - 1] = 0;
+  }
+}
+
+/** The nodes carrying every key of `requiredKeys` and passing `inclusion`, grouped by their value
+ * of `key` (labels[key] ?? '' — a node without the key is in domain "" when it is not required). */
+export class DomainSet {
+  /** Number of qualifying nodes per domain value. */
+  readonly nodeCount = new Map<string, number>();
+  readonly aggs: DomainAgg[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly requiredKeys: readonly string[],
+    readonly key: string,
+    readonly inclusion: NodeInclusion | null,
+  ) {}
+
+  qualifies(node: NodeInfo): boolean {
+    const labels = node.labels;
+    const ks = this.requiredKeys;
+    for (let i = 0; i < ks.length; i++) if (typeof labels[ks[i] as string] !== 'string') return false;
+    return this.inclusion === null || this.inclusion.matches(node);
+  }
+
+  valueOf(node: NodeInfo): string {
+    const v = node.labels[this.key];
+    return typeof v === 'string' ? v : '';
+  }
+}
+
+/** Matching pods per domain of one DomainSet, with an exact running minimum. */
+export class DomainAgg {
+  /** Domain value → matching pods; every domain of the set is present (0 included). */
+  readonly counts = new Map<string, number>();
+  /** How many domains hold exactly k matching pods (keeps `min` exact under ±1 updates). */
+  private readonly hist = new Map<number, number>();
+  min = MAX_INT32;
+  lastUsed = 0;
+
+  constructor(
+    readonly set: DomainSet,
+    readonly counter: PodCounter,
+  ) {}
+
+  /** Rebuilds counts from the counter's per-node numbers (on creation). */
+  init(nodes: readonly NodeInfo[]): void {
+    for (const n of nodes) {
+      if (!this.set.qualifies(n)) continue;
+      const v = this.set.valueOf(n);
+      this.counts.set(v, (this.counts.get(v) ?? 0) + this.counter.countOn(n));
+    }
+    for (const c of this.counts.values()) histAdd(this.hist, c, 1);
+    this.min = minKey(this.hist);
+  }
+
+  addDomain(v: string): void {
+    if (this.counts.has(v)) return;
+    this.counts.set(v, 0);
+    histAdd(this.hist, 0, 1);
+    this.min = 0;
+  }
+
+  removeDomain(v: string): void {
+    const c = this.counts.get(v);
+    if (c === undefined) return;
+    this.counts.delete(v);
+    histAdd(this.hist, c, -1);
+    if (c === this.min && !this.hist.has(c)) this.min = minKey(this.hist);
+  }
+
+  add(v: string, delta: 1 | -1): void {
+    const old = this.counts.get(v);
+    if (old === undefined) return; // not a domain of this set (cannot happen for qualifying nodes)
+    const cur = old + delta;
+    this.counts.set(v, cur);
+    histAdd(this.hist, old, -1);
+    histAdd(this.hist, cur, 1);
+    if (cur < this.min) this.min = cur;
+    else if (old === this.min && !this.hist.has(old)) this.min = cur;
+  }
+}
+
+export function histAdd(hist: Map<number, number>, k: number, d: number): void {
+  const n = (hist.get(k) ?? 0) + d;
+  if (n <= 0) hist.delete(k);
+  else hist.set(k, n);
+}
+
+export function minKey(hist: Map<number, number>): number {
+  let m = MAX_INT32;
+  for (const k of hist.keys()) if (k < m) m = k;
+  return m;
+}
+
+/** Bypass terminating pods (upstream countPodsMatchSelector, #87621). */
+function isTerminating(p: PodInfo): boolean {
+  const ts = p.pod.metadata?.deletionTimestamp;
+  return ts !== undefined && ts !== null;
+}
+
+const indexes = new WeakMap<ClusterState, SpreadIndex>();
+
+export class SpreadIndex implements ClusterIndex {
+  private readonly counters = new Map<string, PodCounter>();
+  /** Live counters by namespace: the ones a placement must be matched against. */
+  private readonly liveByNamespace = new Map<string, PodCounter[]>();
+  private readonly domainSets = new Map<string, DomainSet>();
+  private clock = 0;
+
+  private constructor(private readonly cluster: ClusterState) {}
+
+  /** The index of `cluster`, registered with it on first use. */
+  static of(cluster: ClusterState): SpreadIndex {
+    let ix = indexes.get(cluster);
+    if (ix === undefined) {
+      ix = new SpreadIndex(cluster);
+      indexes.set(cluster, ix);
+      cluster.addIndex(ix);
+    }
+    return ix;
+  }
+
+  get nodes(): readonly NodeInfo[] {
+    return this.cluster.nodes;
+  }
+
+  /** The counter of (namespace, selector), created by scanning the placed pods. Throws the
+   * selector's FieldError when it does not compile. */
+  counter(namespace: string, key: string, selector: LabelSelector | null): PodCounter {
+    const ck = `${namespace}\u0000${key}`;
+    let c = this.counters.get(ck);
+    if (c === undefined) {
+      const matcher = compileLabelSelector(selector, 'labelSelector');
+      const live = !matcher.matchesEverything && !matcher.matchesNothing;
+      c = new PodCounter(this.cluster, namespace, ck, matcher, live);
+      if (live) {
+        for (const n of this.cluster.nodes) {
+          let k = 0;
+          for (const p of n.pods) if (p.namespace === namespace && !isTerminating(p) && matcher.matches(p.labels)) k++;
+          if (k > 0) c.bump(n.index, k);
+        }
+        let l = this.liveByNamespace.get(namespace);
+        if (l === undefined) this.liveByNamespace.set(namespace, (l = []));
+        l.push(c);
+      }
+      if (this.counters.size >= MAX_COUNTERS) this.evict();
+      this.counters.set(ck, c);
+    }
+    c.lastUsed = ++this.clock;
+    return c;
+  }
+
+  /** Matching pods per value of `key` over the nodes carrying all of `requiredKeys` and passing
+   * `inclusion` (null: every such node). */
+  agg(counter: PodCounter, requiredKeys: readonly string[], key: string, inclusion: NodeInclusion | null): DomainAgg {
+    const sk = `${requiredKeys.join('\u0000')}\u0001${key}\u0002${inclusion === null ? '' : inclusion.key}`;
+    let a = counter.aggs.get(sk);
+    if (a === undefined) {
+      let set = this.domainSets.get(sk);
+      if (set === undefined) {
+        set = new DomainSet(sk, requiredKeys.slice(), key, inclusion);
+        for (const n of this.cluster.nodes) {
+          if (!set.qualifies(n)) continue;
+          const v = set.valueOf(n);
+          set.nodeCount.set(v, (set.nodeCount.get(v) ?? 0) + 1);
+        }
+        this.domainSets.set(sk, set);
+      }
+      if (counter.aggs.size >= MAX_AGGS_PER_COUNTER) this.evictAgg(counter);
+      a = new DomainAgg(set, counter);
+      a.init(this.cluster.nodes);
+      set.aggs.push(a);
+      counter.aggs.set(sk, a);
+    }
+    a.lastUsed = ++this.clock;
+    return a;
+  }
+
+  private detach(a: DomainAgg): void {
+    const set = a.set;
+    const i = set.aggs.indexOf(a);
+    if (i >= 0) set.aggs.splice(i, 1);
+    if (set.aggs.length === 0) this.domainSets.delete(set.id);
+  }
+
+  private evictAgg(counter: PodCounter): void {
+    let oldest: DomainAgg | null = null;
+    for (const a of counter.aggs.values()) if (oldest === null || a.lastUsed < oldest.lastUsed) oldest = a;
+    if (oldest === null) return;
+    counter.aggs.delete(oldest.set.id);
+    this.detach(oldest);
+  }
+
+  private evict(): void {
+    const all = [...this.counters.values()].sort((a, b) => a.lastUsed - b.lastUsed);
+    const drop = new Set(all.slice(0, all.length >> 1));
+    for (const c of drop) {
+      this.counters.delete(c.key);
+      for (const a of c.aggs.values()) this.detach(a);
+    }
+    for (const [ns, l] of this.liveByNamespace) {
+      const kept = l.filter((c) => !drop.has(c));
+      if (kept.length === 0) this.liveByNamespace.delete(ns);
+      else this.liveByNamespace.set(ns, kept);
+    }
+  }
+
+  // ClusterIndex -------------------------------------------------------------
+
+  nodeAdded(n: NodeInfo): void {
+    for (const set of this.domainSets.values()) {
+      if (!set.qualifies(n)) continue;
+      const v = set.valueOf(n);
+      const c = set.nodeCount.get(v) ?? 0;
+      set.nodeCount.set(v, c + 1);
+      if (c === 0) for (const a of set.aggs) a.addDomain(v);
+    }
+  }
+
+  nodeRemoved(n: NodeInfo): void {
+    for (const set of this.domainSets.values()) {
+      if (!set.qualifies(n)) continue;
+      const v = set.valueOf(n);
+      const c = (set.nodeCount.get(v) ?? 0) - 1;
+      if (c > 0) {
+        set.nodeCount.set(v, c);
+        continue;
+      }
+      set.nodeCount.delete(v);
+      for (const a of set.aggs) a.removeDomain(v);
+    }
+    for (const c of this.counters.values()) c.removeSlot(n.index);
+  }
+
+  podPlaced(p: PodInfo, n: NodeInfo): void {
+    this.account(p, n, 1);
+  }
+
+  podRemoved(p: PodInfo, n: NodeInfo): void {
+    this.account(p, n, -1);
+  }
+
+  private account(p: PodInfo, n: NodeInfo, delta: 1 | -1): void {
+    const l = this.liveByNamespace.get(p.namespace);
+    if (l === undefined || isTerminating(p)) return;
+    for (let i = 0; i < l.length; i++) {
+      const c = l[i] as PodCounter;
+      if (!c.matcher.matches(p.labels)) continue;
+      c.bump(n.index, delta);
+      for (const a of c.aggs.values()) {
+        if (a.set.qualifies(n)) a.add(a.set.valueOf(n), delta);
+      }
+    }
+  }
+}
