@@ -4,7 +4,7 @@ import { Bench } from 'tinybench';
 import { RandomStreams } from '../src/engine/random.js';
 import { ClusterState } from '../src/cluster/cluster-state.js';
 import { PodInfo } from '../src/cluster/pod-info.js';
-import { defaultProfile } from '../src/scheduler/default-profile.js';
+import { defaultProfileConfig } from '../src/scheduler/config/kube-scheduler-configuration.js';
 import { Framework } from '../src/scheduler/framework/framework.js';
 import { inTreeRegistry } from '../src/scheduler/plugins/registry.js';
 import { ScheduleAlgorithm } from '../src/scheduler/schedule-one.js';
@@ -42,7 +42,7 @@ export async function schedulerBenchmarks(timeMs = 1000): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const n of [100, 1000, 5000]) {
     const cluster = perfCluster(n);
-    const fwk = new Framework(defaultProfile(), inTreeRegistry(), { cluster, bindPod: () => {}, deletePod: () => {} });
+    const fwk = new Framework(defaultProfileConfig(), inTreeRegistry(), { cluster, bindPod: () => {}, deletePod: () => {} });
     const algo = new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('scheduler'));
     const pod = perfPod('p');
     let sink = 0;

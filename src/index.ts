@@ -1,6 +1,16 @@
 // ksim's public library API. The CLI is a thin layer over exactly these functions.
 export { loadScenario, parseScenario, type Scenario, type WorkloadEntry, type LoadOptions } from './workload/scenario.js';
 export { runScenario, SUMMARY_COLUMNS, type RunOptions, type RunResult } from './run/run-scenario.js';
+export { explainFiles, type ExplainFilesOptions } from './run/explain-files.js';
+export { explain, type ExplainResult, type ExplainNode, type ExplainScore, type ExplainStatus } from './scheduler/explain.js';
+export { loadPluginModules, type PluginModule } from './scheduler/plugin-modules.js';
+export { inTreeRegistry } from './scheduler/plugins/registry.js';
+export {
+  defaultSchedulerConfig,
+  defaultProfileConfig,
+  readSchedulerConfiguration,
+  type SchedulerConfig,
+} from './scheduler/config/kube-scheduler-configuration.js';
 export { toCsv, writeOutputsAtomically, type Table } from './metrics/csv-output.js';
 export { InputError } from './api/input-error.js';
 export { FieldError } from './api/field-error.js';
@@ -19,6 +29,5 @@ export { Status, Code, type Verdict } from './scheduler/framework/status.js';
 export { CycleState } from './scheduler/framework/cycle-state.js';
 export { MAX_NODE_SCORE, MIN_NODE_SCORE } from './scheduler/framework/interfaces.js';
 export type * from './scheduler/framework/interfaces.js';
-export { defaultProfile } from './scheduler/default-profile.js';
-export type { ProfileConfig, PluginRef } from './scheduler/framework/framework.js';
+export { Framework, EXTENSION_POINTS, type ProfileConfig, type PluginRef, type PluginSet, type ExtensionPoint } from './scheduler/framework/framework.js';
 export { KSIM_VERSION } from './version.js';

@@ -13,7 +13,7 @@ const DIR = 'test/bad-scenarios';
 
 const CASES: [file: string, message: string][] = [
   ['count-not-integer.yaml', 'count-not-integer.yaml:8:14: cluster.nodePools[0].count: expected an integer, got "three"'],
-  ['unknown-field-typo.yaml', 'unknown-field-typo.yaml:3:1: durration: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, kubelet, metrics, workload, got unknown field "durration" (did you mean "duration"?)'],
+  ['unknown-field-typo.yaml', 'unknown-field-typo.yaml:3:1: durration: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, got unknown field "durration" (did you mean "duration"?)'],
   ['bad-quantity.yaml', 'bad-quantity.yaml:7:27: cluster.nodePools[0].allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4x"'],
   ['lognormal-missing-p99.yaml', 'lognormal-missing-p99.yaml:9:32: kubelet.startupLatency.lognormal: expected the required field "p99"'],
   ['selector-mismatch.yaml', 'selector-mismatch.yaml:18:31: workload[0].manifest.spec.template.metadata.labels: expected labels that match spec.selector (selector does not match template labels)'],

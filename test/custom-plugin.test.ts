@@ -2,7 +2,7 @@
 // registered by name and enabled in the profile changes placements as it should.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultProfile, loadScenario, runScenario, Status, type FilterPlugin, type ScorePlugin } from '../src/index.js';
+import { loadScenario, runScenario, Status, type FilterPlugin, type ScorePlugin } from '../src/index.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 
 test('an out-of-tree plugin filters and scores through the same framework as built-ins', () => {
@@ -12,8 +12,8 @@ test('an out-of-tree plugin filters and scores through the same framework as bui
     filter: (_state, _pod, node) => (node.pool === 'big' ? null : Status.unschedulable('node(s) are not big')),
     score: (_state, _pod, node) => Math.max(0, 100 - 2 * node.pods.length),
   };
-  const profile = defaultProfile();
   const scenario = loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=3m'] });
+  const profile = scenario.scheduler.profiles[0]!;
   const result = runScenario(scenario, {
     plugins: new Map([[NAME, () => plugin]]),
     profiles: [{ ...profile, plugins: [...profile.plugins, { name: NAME, weight: 2 }] }],
@@ -22,8 +22,11 @@ test('an out-of-tree plugin filters and scores through the same framework as bui
   const bound = placements.filter((r) => r['result'] === 'bound');
   assert.ok(bound.length >= 12, `only ${bound.length} pods bound`);
   assert.deepEqual([...new Set(bound.map((r) => String(r['node']).replace(/-\d+$/, '')))], ['big']);
-  // 32 big CPUs cannot hold 6 CPUs of web plus a batch pod per 4 s for long: failures name both plugins.
+  // 32 big CPUs cannot hold 6 CPUs of web plus a batch pod per 4 s for long: failures name both
+  // plugins, and DefaultPreemption finds no lower-priority victims (every pod has priority 0).
   const failures = placements.filter((r) => r['result'] === 'unschedulable');
   assert.ok(failures.length > 0);
-  for (const f of failures) assert.equal(f['reason'], '0/8 nodes are available: 2 Insufficient cpu, 6 node(s) are not big.');
+  for (const f of failures) {
+    assert.equal(f['reason'], '0/8 nodes are available: 2 Insufficient cpu, 6 node(s) are not big. preemption: 0/8 nodes are available: 8 No preemption victims found for incoming pod.');
+  }
 });

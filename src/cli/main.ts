@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
               }
               return true;
             }),
-        (a) => runCommand({ scenario: a.scenario, output: a.output, seed: a.seed, set: a.set, events: a.events }, out),
+        async (a) => runCommand({ scenario: a.scenario, output: a.output, seed: a.seed, set: a.set, events: a.events }, out, (t) => process.stderr.write(t)),
       )
       .command(
         'explain',

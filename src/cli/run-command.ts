@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runScenario } from '../run/run-scenario.js';
 import { toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
 import { loadScenario } from '../workload/scenario.js';
+import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
 import { printKeyValues } from './table.js';
 
@@ -14,14 +15,16 @@ export interface RunArgs {
   readonly events?: boolean | undefined;
 }
 
-export function runCommand(args: RunArgs, out: (s: string) => void): void {
+export async function runCommand(args: RunArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const scenario = loadScenario(args.scenario, {
     ...(args.set !== undefined ? { set: args.set } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
   });
+  for (const w of scenario.warnings) err(`ksim: warning: ${w}\n`);
+  const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
   const started = performance.now(); // ksim-allow-clock: wall time goes to run.json only
-  const result = runScenario(scenario, { events: args.events === true });
+  const result = runScenario(scenario, { events: args.events === true, plugins });
   const wallMs = performance.now() - started; // ksim-allow-clock
   const runJson = {
     ksim_version: KSIM_VERSION,

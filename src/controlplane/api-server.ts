@@ -8,6 +8,7 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
+import { admitPod } from './admission.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -42,14 +43,21 @@ export class ApiServer {
     return latency;
   }
 
-  createPod(pod: Pod, done?: (p: PodInfo | null) => void): void {
+  /** Creates a pod after priority admission (src/controlplane/admission.ts). `done` gets the
+   * stored pod, or null and why the create failed (AlreadyExists, or admission's Forbidden). */
+  createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void): void {
     const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
     this.write('api.create-pod', key, () => {
       if (this.cluster.pods.has(key)) {
-        done?.(null); // AlreadyExists
+        done?.(null, `pods "${pod.metadata?.name ?? ''}" already exists`); // AlreadyExists
         return;
       }
-      const p = new PodInfo(pod, this.sim.now);
+      const admitted = admitPod(this.cluster, pod);
+      if (!admitted.allowed) {
+        done?.(null, admitted.reason);
+        return;
+      }
+      const p = new PodInfo(admitted.pod, this.sim.now);
       this.cluster.addPod(p);
       for (const w of this.watchers) w.podAdded?.(p);
       done?.(p);

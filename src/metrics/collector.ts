@@ -6,7 +6,7 @@ import { toMillis, toSeconds } from '../engine/time.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
-import type { AttemptRecord, SchedulerObserver } from '../scheduler/scheduler.js';
+import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, ratio, TimeWeightedMean } from './stats.js';
 
 export type Row = Record<string, string | number>;
@@ -66,6 +66,26 @@ export class MetricsCollector implements SchedulerObserver {
       queue_wait_ms: fmt(toMillis(r.queueWaitUs), 3),
       cycle_ms: fmt(toMillis(r.cycleUs), 3),
       bind_ms: r.bindUs < 0 ? '' : fmt(toMillis(r.bindUs), 3),
+    });
+  }
+
+  /** A preemption victim: result "preempted", the node it ran on and the reason naming the
+   * preemptor; the attempt and timing columns do not apply and stay empty. */
+  preempted(r: PreemptionRecord): void {
+    const p = r.victim;
+    this.placements.push({
+      time_s: fmt(toSeconds(r.timeUs), 6),
+      pod: p.name,
+      namespace: p.namespace,
+      owner_kind: p.ownerKind,
+      owner: p.ownerName,
+      attempt: '',
+      result: 'preempted',
+      node: r.node,
+      reason: r.reason,
+      queue_wait_ms: '',
+      cycle_ms: '',
+      bind_ms: '',
     });
   }
 

@@ -12,7 +12,7 @@ import { Kubelets } from '../kubelet/kubelet.js';
 import { MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
 import type { Table } from '../metrics/csv-output.js';
 import { fmt, quantile } from '../metrics/stats.js';
-import { defaultProfile } from '../scheduler/default-profile.js';
+import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
@@ -23,10 +23,12 @@ import type { Scenario } from '../workload/scenario.js';
 export interface RunOptions {
   /** Record every engine event (events.csv). */
   readonly events?: boolean;
-  /** Scheduling profiles; default: the default profile. */
+  /** Scheduling profiles replacing the scenario's (scheduler.config), e.g. with extra plugins. */
   readonly profiles?: readonly ProfileConfig[];
   /** Extra plugin factories (out-of-tree plugins), by name. */
   readonly plugins?: ReadonlyMap<string, PluginFactory>;
+  /** Callbacks run as simulation events at the given times (benchmarks mark phases with them). */
+  readonly marks?: readonly { readonly timeUs: number; readonly fn: () => void }[];
 }
 
 export interface RunResult {
@@ -59,7 +61,9 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 
   const registry = inTreeRegistry();
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
-  const scheduler = new Scheduler(sim, api, cluster, opts.profiles ?? [defaultProfile()], registry, streams.stream('scheduler'), metrics);
+  if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry);
+  const profiles = opts.profiles ?? scenario.scheduler.profiles;
+  const scheduler = new Scheduler(sim, api, cluster, profiles, registry, streams.stream('scheduler'), metrics);
   new DeploymentController(api);
   new ReplicaSetController(sim, api, streams.stream('names'));
 
@@ -75,6 +79,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   });
   new WorkloadDriver(sim, api, streams, scenario.durationUs).start(scenario.workload);
 
+  for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
   sim.run(scenario.durationUs);
 
   let pendingEnd = 0;

@@ -4,9 +4,16 @@ import type { RandomStream } from '../engine/random.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import type { CycleState } from './framework/cycle-state.js';
+import { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
-import { MAX_NODE_SCORE, MIN_NODE_SCORE, type ScorePlugin } from './framework/interfaces.js';
+import {
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  type PluginFactory,
+  type PostFilterResult,
+  type PreFilterPlugin,
+  type ScorePlugin,
+} from './framework/interfaces.js';
 import { Code, Status, type Verdict } from './framework/status.js';
 
 // Upstream schedule_one.go constants.
@@ -37,16 +44,26 @@ export interface ScheduleResult {
   readonly nodesScored: number;
   /** Plugins that rejected the pod on some node (or in PreFilter). */
   readonly unschedulablePlugins: ReadonlySet<string>;
+  /** Upstream NominatingInfo of a failed cycle: "" clears pod.nominatedNodeName, a node name
+   * sets it (preemption nominated that node), absent leaves it as it is. Absent on success (the
+   * scheduler drops the nomination when it assumes the pod). */
+  readonly nominatedNodeName?: string;
 }
 
 /** Runs scheduling cycles for all profiles; holds the rotating start index, like upstream's Scheduler. */
 export class ScheduleAlgorithm {
   private nextStartNodeIndex = 0;
+  /** Filter runs that account for nominated pods; shared with PostFilter (preemption) plugins. */
+  readonly filters: FilterRunner;
 
   constructor(
     private readonly cluster: ClusterState,
     private readonly rng: RandomStream,
-  ) {}
+    /** Pods nominated to nodes by preemption (upstream PodNominator). */
+    readonly nominator: PodNominator = new PodNominator(),
+  ) {
+    this.filters = new FilterRunner(nominator);
+  }
 
   schedule(fwk: Framework, state: CycleState, pod: PodInfo): ScheduleResult {
     const nodes = this.cluster.nodes;
@@ -66,17 +83,41 @@ export class ScheduleAlgorithm {
       if (status !== null && status.code !== Code.Success) {
         if (status.code === Code.Error) return fail(Code.Error, status.message, 0, unschedulablePlugins);
         unschedulablePlugins.add(p.name);
-        return fail(status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulablePlugins);
+        // Upstream gives every node the PreFilter status, so PostFilter sees it on all of them.
+        return this.postFilter(fwk, state, pod, status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulablePlugins, status.withPlugin(p.name));
       }
       if (result?.nodeNames != null) allowed = intersect(allowed, result.nodeNames);
     }
     const skip: ReadonlySet<string> = skipFilter ?? EMPTY;
+    // PreFilter extensions and PostFilter plugins re-run filters; they read the skip set here.
+    if (skipFilter !== null) state.skipFilterPlugins = skipFilter;
+    const failures = new Map<string, Status>();
 
-    // Filter, from the rotating start index, until enough feasible nodes are found.
+    // The node preemption nominated is tried first; if it passes, it is taken without a search
+    // (upstream evaluateNominatedNode; it does not consult the PreFilter result).
+    let evaluated = 0;
+    if (pod.nominatedNodeName !== null) {
+      const nominated = this.cluster.nodeByName.get(pod.nominatedNodeName);
+      if (nominated !== undefined) {
+        evaluated++;
+        const v = this.filters.run(fwk, state, pod, nominated, skip);
+        if (v === null || v.code === Code.Success) {
+          return { nodeName: nominated.name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
+        }
+        // An Error here is only logged upstream; the full search follows either way.
+        if (v.code !== Code.Error) {
+          failures.set(nominated.name, v);
+          if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
+        }
+      }
+    }
+
+    // Filter, from the rotating start index, until enough feasible nodes are found. Nodes with
+    // nominated pods are filtered twice (with and without them) only while some pod is nominated.
+    const withNominated = this.nominator.size > 0;
     const numAll = nodes.length;
     const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numAll);
     const feasible: NodeInfo[] = [];
-    const failures = new Map<string, Status>();
     let processed = 0;
     for (let i = 0; i < numAll && feasible.length < toFind; i++) {
       const node = nodes[(this.nextStartNodeIndex + i) % numAll] as NodeInfo;
@@ -85,35 +126,69 @@ export class ScheduleAlgorithm {
       if (allowed !== null && !allowed.has(node.name)) {
         v = new Status(Code.UnschedulableAndUnresolvable, ["node(s) didn't satisfy plugin(s) PreFilter result"]);
       } else {
-        v = fwk.runFilters(state, pod, node, skip);
+        v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
       }
       if (v === null) {
         feasible.push(node);
       } else {
-        if (v.code === Code.Error) return fail(Code.Error, v.message, processed, unschedulablePlugins);
+        if (v.code === Code.Error) return fail(Code.Error, v.message, evaluated + processed, unschedulablePlugins);
         failures.set(node.name, v);
         if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
       }
     }
-    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % numAll;
+    // Upstream advances by feasible + recorded statuses, which counts a failed nominated node
+    // even when the search stopped before reaching it again.
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + feasible.length + failures.size) % numAll;
+    evaluated += processed;
 
     if (feasible.length === 0) {
-      return fail(Code.Unschedulable, fitErrorMessage(numAll, failures), processed, unschedulablePlugins);
+      return this.postFilter(fwk, state, pod, Code.Unschedulable, fitErrorMessage(numAll, failures), evaluated, unschedulablePlugins, failures);
     }
     if (feasible.length === 1) {
-      return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: processed, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
+      return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
     }
     const totals = prioritize(fwk, state, pod, feasible);
-    if (totals instanceof Status) return fail(Code.Error, totals.message, processed, unschedulablePlugins);
+    if (totals instanceof Status) return fail(Code.Error, totals.message, evaluated, unschedulablePlugins);
     return {
       nodeName: this.selectHost(feasible, totals),
       code: Code.Success,
       reason: '',
-      nodesEvaluated: processed,
+      nodesEvaluated: evaluated,
       nodesFeasible: feasible.length,
       nodesScored: feasible.length,
       unschedulablePlugins,
     };
+  }
+
+  /** The pod fits nowhere (upstream FitError): run PostFilter plugins, append their message to
+   * the FitError text (upstream Diagnosis.PostFilterMsg) and pass on their nomination. Without
+   * PostFilter plugins the nomination is cleared. `statuses` is a Status when PreFilter rejected
+   * the pod: every node then has it. Dry-run filter evaluations count towards nodesEvaluated. */
+  private postFilter(
+    fwk: Framework,
+    state: CycleState,
+    pod: PodInfo,
+    code: Code,
+    fitError: string,
+    evaluated: number,
+    unschedulablePlugins: ReadonlySet<string>,
+    statuses: ReadonlyMap<string, Status> | Status,
+  ): ScheduleResult {
+    if (fwk.postFilter.length === 0) return fail(code, fitError, evaluated, unschedulablePlugins);
+    const m: ReadonlyMap<string, Verdict> = statuses instanceof Status ? new Map(this.cluster.nodes.map((n) => [n.name, statuses])) : statuses;
+    const runsBefore = this.filters.runs;
+    const { status, result } = runPostFilterPlugins(fwk, state, pod, m);
+    const msg = status === null ? '' : status.message;
+    const base = {
+      nodeName: null,
+      code,
+      reason: msg === '' ? fitError : `${fitError} ${msg}`,
+      nodesEvaluated: evaluated + (this.filters.runs - runsBefore),
+      nodesFeasible: 0,
+      nodesScored: 0,
+      unschedulablePlugins,
+    };
+    return result === undefined ? base : { ...base, nominatedNodeName: result.nominatedNodeName ?? '' };
   }
 
   /** Highest total wins; ties are broken uniformly at random by reservoir sampling (upstream selectHost). */
@@ -180,8 +255,10 @@ export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<strin
   return msg;
 }
 
+/** A failed cycle that is not a preemption attempt: the nomination is cleared (upstream
+ * clearNominatedNode). */
 function fail(code: Code, reason: string, evaluated: number, plugins: ReadonlySet<string>): ScheduleResult {
-  return { nodeName: null, code, reason, nodesEvaluated: evaluated, nodesFeasible: 0, nodesScored: 0, unschedulablePlugins: plugins };
+  return { nodeName: null, code, reason, nodesEvaluated: evaluated, nodesFeasible: 0, nodesScored: 0, unschedulablePlugins: plugins, nominatedNodeName: '' };
 }
 
 function intersect(a: ReadonlySet<string> | null, b: ReadonlySet<string>): ReadonlySet<string> {
@@ -190,3 +267,182 @@ function intersect(a: ReadonlySet<string> | null, b: ReadonlySet<string>): Reado
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** Runs the PostFilter plugins in order (upstream frameworkImpl.RunPostFilterPlugins): the first
+ * Success or UnschedulableAndUnresolvable wins; any other non-rejection is an Error; otherwise the
+ * rejections' reasons are collected and the last non-empty result is kept. */
+export function runPostFilterPlugins(
+  fwk: Framework,
+  state: CycleState,
+  pod: PodInfo,
+  statuses: ReadonlyMap<string, Verdict>,
+): { status: Verdict; result: PostFilterResult | undefined } {
+  let result: PostFilterResult | undefined;
+  const reasons: string[] = [];
+  let rejector = '';
+  for (const p of fwk.postFilter) {
+    const r = p.postFilter(state, pod, statuses);
+    const s = r.status;
+    if (s === null || s.code === Code.Success) return { status: null, result: r.result };
+    if (s.code === Code.UnschedulableAndUnresolvable) return { status: s.withPlugin(p.name), result: r.result };
+    if (!s.isRejection()) return { status: new Status(Code.Error, [s.message], p.name), result: undefined };
+    if (r.result !== undefined) result = r.result;
+    reasons.push(...s.reasons);
+    if (rejector === '') rejector = p.name;
+  }
+  return { status: new Status(Code.Unschedulable, reasons, rejector), result };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nominated pods (upstream PodNominator and RunFilterPluginsWithNominatedPods)
+
+/** Pods that preemption nominated to a node and that are not placed yet, by node. Keeps
+ * PodInfo.nominatedNodeName in step with the index. */
+export class PodNominator {
+  private readonly byNode = new Map<string, PodInfo[]>();
+  private count = 0;
+
+  /** Number of nominated pods. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Pods nominated to `nodeName`, in nomination order; undefined when there are none. */
+  forNode(nodeName: string): readonly PodInfo[] | undefined {
+    return this.byNode.get(nodeName);
+  }
+
+  /** Nominates `pod` to `nodeName` (replacing any earlier nomination); null or "" clears it. */
+  set(pod: PodInfo, nodeName: string | null): void {
+    const cur = pod.nominatedNodeName;
+    if (cur !== null) {
+      const list = this.byNode.get(cur);
+      const i = list === undefined ? -1 : list.indexOf(pod);
+      if (list !== undefined && i >= 0) {
+        list.splice(i, 1);
+        this.count--;
+        if (list.length === 0) this.byNode.delete(cur);
+      }
+    }
+    pod.nominatedNodeName = nodeName === '' ? null : nodeName;
+    if (pod.nominatedNodeName !== null) {
+      const list = this.byNode.get(pod.nominatedNodeName);
+      if (list === undefined) this.byNode.set(pod.nominatedNodeName, [pod]);
+      else list.push(pod);
+      this.count++;
+    }
+  }
+
+  remove(pod: PodInfo): void {
+    this.set(pod, null);
+  }
+}
+
+/** Runs a profile's filters on one node the way upstream RunFilterPluginsWithNominatedPods does:
+ * when pods of equal or higher priority are nominated to the node, the filters run first with
+ * them added (to a NodeInfo clone and a cloned CycleState, through the PreFilter AddPod
+ * extensions) and, if that passes, again without them; both must pass. Nodes without such
+ * nominated pods cost one plain filter run. `runs` counts calls (for the cycle cost model). */
+export class FilterRunner {
+  runs = 0;
+
+  constructor(readonly nominator: PodNominator) {}
+
+  run(fwk: Framework, state: CycleState, pod: PodInfo, node: NodeInfo, skip: ReadonlySet<string>): Verdict {
+    this.runs++;
+    const nominated = this.nominator.size === 0 ? undefined : this.nominator.forNode(node.name);
+    if (nominated === undefined) return fwk.runFilters(state, pod, node, skip);
+    let nodeOut: NodeInfo | null = null;
+    let stateOut: CycleState = state;
+    for (const np of nominated) {
+      if (np.priority < pod.priority || np.key === pod.key) continue;
+      if (nodeOut === null) {
+        nodeOut = node.clone();
+        stateOut = cloneCycleState(state);
+      }
+      nodeOut.addPodScratch(np);
+      const v = runPreFilterExtension(fwk, 'AddPod', stateOut, pod, np, nodeOut);
+      if (v !== null) return v;
+    }
+    if (nodeOut === null) return fwk.runFilters(state, pod, node, skip);
+    const first = fwk.runFilters(stateOut, pod, nodeOut, skip);
+    if (first !== null && first.code !== Code.Success) return first;
+    return fwk.runFilters(state, pod, node, skip);
+  }
+}
+
+/**
+ * Runs every PreFilter plugin's AddPod or RemovePod extension (upstream
+ * RunPreFilterExtensionAddPod/RemovePod): plugins in state.skipFilterPlugins are left out, and a
+ * failure is an Error whose message names the plugin as upstream's does.
+ */
+export function runPreFilterExtension(
+  fwk: Framework,
+  op: 'AddPod' | 'RemovePod',
+  state: CycleState,
+  pod: PodInfo,
+  other: PodInfo,
+  node: NodeInfo,
+): Verdict {
+  const skip = state.skipFilterPlugins;
+  for (const p of fwk.preFilter as readonly PreFilterPlugin[]) {
+    const ext = op === 'AddPod' ? p.addPod : p.removePod;
+    if (ext === undefined || (skip.size > 0 && skip.has(p.name))) continue;
+    const v = ext.call(p, state, pod, other, node);
+    if (v !== null && v.code !== Code.Success) {
+      return new Status(Code.Error, [`running ${op} on PreFilter plugin "${p.name}": ${v.message}`], p.name);
+    }
+  }
+  return null;
+}
+
+/**
+ * A copy of a CycleState for what-if evaluation (upstream CycleState.Clone): values that have a
+ * `clone()` method are cloned (plugins whose PreFilter state is changed by AddPod/RemovePod must
+ * provide one), the others are shared. Uses CycleState.clone() once the framework offers it.
+ */
+export function cloneCycleState(state: CycleState): CycleState {
+  const own = (state as unknown as { clone?: () => CycleState }).clone;
+  if (typeof own === 'function') return own.call(state);
+  const data = (state as unknown as { data?: unknown }).data;
+  if (!(data instanceof Map)) throw new Error('cloneCycleState: CycleState layout changed; give CycleState a clone()');
+  const out = new CycleState();
+  out.skipFilterPlugins = state.skipFilterPlugins;
+  out.skipScorePlugins = state.skipScorePlugins;
+  for (const [k, v] of data as Map<string, unknown>) {
+    const c = typeof v === 'object' && v !== null ? (v as { clone?: unknown }).clone : undefined;
+    out.write(k, typeof c === 'function' ? (c as () => unknown).call(v) : v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the scheduler shares with preemption plugins beyond the FrameworkHandle
+
+export interface SchedulerContext {
+  /** Pods nominated to nodes (upstream PodNominator, reached through the framework handle). */
+  readonly nominator: PodNominator;
+  /** Filter runs that honour nominated pods (upstream RunFilterPluginsWithNominatedPods). */
+  readonly filters: FilterRunner;
+  /** The scheduler's seeded random stream (dry-run offsets). */
+  readonly rng: RandomStream;
+  /** True while the deletion of a preemption victim is in flight (upstream: the pod has a
+   * deletionTimestamp and the DisruptionTarget condition with reason PreemptionByScheduler). */
+  isTerminatingVictim(pod: PodInfo): boolean;
+}
+
+/** A plugin factory that also accepts the scheduler's context (see withSchedulerContext). */
+export interface SchedulerAwareFactory extends PluginFactory {
+  withSchedulerContext?: (ctx: SchedulerContext) => PluginFactory;
+}
+
+/** The registry with every factory that offers `withSchedulerContext` bound to `ctx`; the others
+ * are unchanged. */
+export function bindSchedulerContext(registry: ReadonlyMap<string, PluginFactory>, ctx: SchedulerContext): Map<string, PluginFactory> {
+  const out = new Map<string, PluginFactory>();
+  for (const [name, f] of registry) {
+    const bind = (f as SchedulerAwareFactory).withSchedulerContext;
+    out.set(name, typeof bind === 'function' ? bind(ctx) : f);
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { cycleCostUs, DEFAULT_CYCLE_COST, type CycleCostModel } from './cost-mod
 import { Framework, type ProfileConfig } from './framework/framework.js';
 import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from './framework/interfaces.js';
 import { Code, isSuccess } from './framework/status.js';
-import { ScheduleAlgorithm } from './schedule-one.js';
+import { bindSchedulerContext, PodNominator, ScheduleAlgorithm, type ScheduleResult, type SchedulerContext } from './schedule-one.js';
 import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue } from './scheduling-queue.js';
 
 export type AttemptResult = 'bound' | 'unschedulable' | 'error';
@@ -28,8 +28,20 @@ export interface AttemptRecord {
   readonly bindUs: number;
 }
 
+/** A pod the scheduler deleted to make room for a higher-priority pod (preemption). */
+export interface PreemptionRecord {
+  readonly timeUs: number;
+  readonly victim: PodInfo;
+  /** The node the victim was on. */
+  readonly node: string;
+  /** Names the preemptor, e.g. "preempted by default/high-1 on node n1". */
+  readonly reason: string;
+}
+
 export interface SchedulerObserver {
   attempt(r: AttemptRecord): void;
+  /** Called when a preemption victim's deletion is requested. */
+  preempted?(r: PreemptionRecord): void;
 }
 
 export class Scheduler {
@@ -39,10 +51,19 @@ export class Scheduler {
   private busy = false;
   private kickPending = false;
   attempts = 0;
+  /** Pods nominated to nodes by preemption. */
+  readonly nominator = new PodNominator();
+  /** Preemption victims whose deletion is in flight. */
+  private readonly terminatingVictims = new Set<PodInfo>();
+  /** True while the algorithm computes a cycle. Deletions requested through the handle then
+   * (preemption victims) are collected and take effect when the cycle ends, after its simulated
+   * duration, not when the algorithm computes them. */
+  private inCycle = false;
+  private cycleDeletes: Array<{ readonly pod: PodInfo; readonly reason: string }> | null = null;
 
   constructor(
     private readonly sim: Simulation,
-    api: ApiServer,
+    private readonly api: ApiServer,
     private readonly cluster: ClusterState,
     profiles: readonly ProfileConfig[],
     registry: ReadonlyMap<string, PluginFactory>,
@@ -55,17 +76,31 @@ export class Scheduler {
       bindPod: (pod, nodeName, done) => {
         api.bindPod(pod, nodeName, done);
       },
-      deletePod: (pod, reason) => api.deletePod(pod, reason),
+      deletePod: (pod, reason) => {
+        if (this.inCycle) (this.cycleDeletes ??= []).push({ pod, reason });
+        else this.deleteVictim(pod, reason);
+      },
     };
-    for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, registry, handle));
+    this.algorithm = new ScheduleAlgorithm(cluster, rng, this.nominator);
+    // Plugins that ask for it (DefaultPreemption) get the nominator, the nominated-pods-aware
+    // filter runner, the scheduler's random stream and the in-flight victim deletions.
+    const ctx: SchedulerContext = {
+      nominator: this.nominator,
+      filters: this.algorithm.filters,
+      rng,
+      isTerminatingVictim: (p) => this.terminatingVictims.has(p),
+    };
+    const reg = bindSchedulerContext(registry, ctx);
+    for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, reg, handle));
     const first = this.frameworks.values().next().value as Framework;
     this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick(), DEFAULT_QUEUE_OPTIONS, () => this.kick());
-    this.algorithm = new ScheduleAlgorithm(cluster, rng);
     api.watch({
       podAdded: (p) => {
         if (p.nodeName === null && this.frameworks.has(p.schedulerName)) this.queue.add(p);
       },
       podDeleted: (p) => {
+        this.terminatingVictims.delete(p);
+        if (p.nominatedNodeName !== null) this.nominator.remove(p);
         this.queue.done(p);
         this.queue.moveAllToActiveOrBackoff();
       },
@@ -98,7 +133,16 @@ export class Scheduler {
     const fwk = this.frameworks.get(pod.schedulerName) as Framework;
     const startUs = this.sim.now;
     const state = fwk.newCycleState();
-    const result = this.algorithm.schedule(fwk, state, pod);
+    this.inCycle = true;
+    let result: ScheduleResult;
+    let deletes: ReadonlyArray<{ readonly pod: PodInfo; readonly reason: string }>;
+    try {
+      result = this.algorithm.schedule(fwk, state, pod);
+    } finally {
+      this.inCycle = false;
+      deletes = this.cycleDeletes ?? NO_DELETES;
+      this.cycleDeletes = null;
+    }
     const cycleUs = cycleCostUs(
       this.cost,
       result.nodesEvaluated * fwk.filter.length,
@@ -109,7 +153,7 @@ export class Scheduler {
     this.attempts++;
     this.sim.schedule(cycleUs, 'scheduler.cycle-end', pod.key, () => {
       this.busy = false;
-      this.finishCycle(fwk, state, qpi, result.nodeName, result.code, result.reason, queueWaitUs, cycleUs, result.unschedulablePlugins);
+      this.finishCycle(fwk, state, qpi, result, deletes, queueWaitUs, cycleUs);
       this.kick();
     });
   }
@@ -118,25 +162,29 @@ export class Scheduler {
     fwk: Framework,
     state: ReturnType<Framework['newCycleState']>,
     qpi: QueuedPodInfo,
-    nodeName: string | null,
-    code: Code,
-    reason: string,
+    sr: ScheduleResult,
+    deletes: ReadonlyArray<{ readonly pod: PodInfo; readonly reason: string }>,
     queueWaitUs: number,
     cycleUs: number,
-    unschedulablePlugins: ReadonlySet<string>,
   ): void {
+    const { nodeName, code, reason, unschedulablePlugins } = sr;
+    // Preemption victims chosen in this cycle (upstream deletes them within the cycle).
+    for (const d of deletes) this.deleteVictim(d.pod, d.reason);
     const pod = qpi.pod;
     if (pod.deleted) return;
     const node = nodeName === null ? undefined : this.cluster.nodeByName.get(nodeName);
     if (node === undefined) {
       const result: AttemptResult = code === Code.Error || nodeName !== null ? 'error' : 'unschedulable';
       const why = nodeName !== null ? `node ${nodeName} disappeared during the cycle` : reason;
+      this.nominate(pod, nodeName !== null ? '' : sr.nominatedNodeName);
       this.record(qpi, result, '', why, queueWaitUs, cycleUs, -1);
       qpi.unschedulablePlugins = new Set(unschedulablePlugins);
       this.queue.addUnschedulable(qpi, result === 'error');
       return;
     }
-    // Assume, reserve, then bind asynchronously.
+    // Assume (which ends any nomination, upstream DeleteNominatedPodIfExists), reserve, then
+    // bind asynchronously.
+    if (pod.nominatedNodeName !== null) this.nominator.remove(pod);
     this.cluster.assume(pod, node);
     for (const r of fwk.reserve) {
       const v = r.reserve(state, pod, node.name);
@@ -165,7 +213,33 @@ export class Scheduler {
     });
   }
 
+  /** Applies a failed cycle's NominatingInfo: undefined keeps the nomination, "" clears it, a
+   * node name nominates the pod there; lower-priority pods nominated to that node lose their
+   * nomination (upstream prepareCandidate, getLowerPriorityNominatedPods). */
+  private nominate(pod: PodInfo, nodeName: string | undefined): void {
+    if (nodeName === undefined) return;
+    if (nodeName === '') {
+      if (pod.nominatedNodeName !== null) this.nominator.remove(pod);
+      return;
+    }
+    for (const other of [...(this.nominator.forNode(nodeName) ?? [])]) {
+      if (other !== pod && other.priority < pod.priority) this.nominator.remove(other);
+    }
+    this.nominator.set(pod, nodeName);
+  }
+
+  /** Deletes a preemption victim through the API (the deletion commits after a write latency);
+   * victims already being deleted are skipped, as upstream skips pods with a deletionTimestamp. */
+  private deleteVictim(victim: PodInfo, reason: string): void {
+    if (victim.deleted || this.terminatingVictims.has(victim)) return;
+    this.terminatingVictims.add(victim);
+    this.observer.preempted?.({ timeUs: this.sim.now, victim, node: victim.nodeName ?? '', reason });
+    this.api.deletePod(victim, reason);
+  }
+
   private record(qpi: QueuedPodInfo, result: AttemptResult, node: string, reason: string, queueWaitUs: number, cycleUs: number, bindUs: number): void {
     this.observer.attempt({ timeUs: this.sim.now, pod: qpi.pod, attempt: qpi.attempts, result, node, reason, queueWaitUs, cycleUs, bindUs });
   }
 }
+
+const NO_DELETES: ReadonlyArray<{ readonly pod: PodInfo; readonly reason: string }> = [];

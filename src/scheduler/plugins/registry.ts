@@ -2,6 +2,7 @@
 // (upstream pkg/scheduler/framework/plugins/registry.go).
 import type { PluginFactory } from '../framework/interfaces.js';
 import { newDefaultBinder } from './default-binder.js';
+import { newDefaultPreemption } from './default-preemption/plugin.js';
 import { newNodeResourcesBalancedAllocation } from './balanced-allocation.js';
 import { newImageLocality } from './image-locality.js';
 import { newInterPodAffinity } from './inter-pod-affinity/plugin.js';
@@ -30,6 +31,7 @@ export function inTreeRegistry(): Registry {
     [names.NodeResourcesFit, newNodeResourcesFit],
     [names.PodTopologySpread, newPodTopologySpread],
     [names.InterPodAffinity, newInterPodAffinity],
+    [names.DefaultPreemption, newDefaultPreemption],
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
     [names.ImageLocality, newImageLocality],
     [names.DefaultBinder, newDefaultBinder],

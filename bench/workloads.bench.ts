@@ -1,0 +1,106 @@
+// Whole-simulation throughput on upstream scheduler_perf's workloads
+// (test/integration/scheduler_perf/*/performance-config.yaml; node template 4 CPU / 32Gi /
+// 110 pods, pod template 100m / 500Mi): measured pods bound per second of wall time, from the
+// arrival of the measured pods until the run ends (every measured pod bound and started).
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { runScenario } from '../src/run/run-scenario.js';
+import { defaultSchedulerConfig } from '../src/scheduler/config/kube-scheduler-configuration.js';
+import type { Scenario, WorkloadEntry } from '../src/workload/scenario.js';
+import type { BenchRow } from './bench-row.js';
+
+const S = 1_000_000;
+const MEASURE_AT = 3600 * S;
+
+function nodes(n: number, zones: number): Scenario['nodes'] {
+  return Array.from({ length: n }, (_, i) => ({
+    pool: 'perf',
+    node: {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: `node-${i}`,
+        labels: { 'kubernetes.io/hostname': `node-${i}`, ...(zones > 0 ? { 'topology.kubernetes.io/zone': `zone-${i % zones}` } : {}) },
+      },
+      status: { allocatable: { cpu: '4', memory: '32Gi', pods: '110' } },
+    },
+  }));
+}
+
+function pods(prefix: string, n: number, namespace: string, edit: (p: Pod) => void = () => {}): Pod[] {
+  return Array.from({ length: n }, (_, i) => {
+    const p: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${prefix}-${i}`, namespace, labels: {} },
+      spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '500Mi' } } }] },
+    };
+    edit(p);
+    return p;
+  });
+}
+
+function scenario(name: string, nodeCount: number, zones: number, init: Pod[], measured: Pod[]): Scenario {
+  const entry = (n: string, ms: Pod[], atUs: number): WorkloadEntry => ({ name: n, manifests: ms, arrival: { kind: 'at', atUs }, runDuration: null });
+  return {
+    name,
+    file: `<bench ${name}>`,
+    sha256: '',
+    seed: 1,
+    durationUs: MEASURE_AT + 3600 * S,
+    nodes: nodes(nodeCount, zones),
+    apiWriteLatency: { kind: 'constant', value: 1000 },
+    startupLatency: { kind: 'constant', value: 1 * S },
+    sampleIntervalUs: 600 * S,
+    workload: [...(init.length > 0 ? [entry('init', init, 0)] : []), entry('measured', measured, MEASURE_AT)],
+    scheduler: defaultSchedulerConfig(),
+    pluginModules: [],
+    warnings: [],
+  };
+}
+
+function antiAffinity(p: Pod): void {
+  p.metadata!.labels = { color: 'green' };
+  p.spec!.affinity = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color: 'green' } }, topologyKey: 'kubernetes.io/hostname' }],
+    },
+  };
+}
+
+function spread(p: Pod): void {
+  p.metadata!.labels = { color: 'blue' };
+  p.spec!.topologySpreadConstraints = [
+    { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { color: 'blue' } } },
+  ];
+}
+
+export const WORKLOADS: { name: string; build: () => Scenario; measured: number; target: number }[] = [
+  { name: 'SchedulingBasic 5000 nodes, 1000 init + 10000 pods', measured: 10_000, target: 15_000, build: () => scenario('basic', 5000, 0, pods('init', 1000, 'sched-0'), pods('p', 10_000, 'sched-1')) },
+  { name: 'SchedulingPodAntiAffinity 5000 nodes, 2000 pods', measured: 2000, target: 2000, build: () => scenario('anti-affinity', 5000, 0, [], pods('p', 2000, 'sched-1', antiAffinity)) },
+  { name: 'TopologySpreading 5000 nodes, 5000 init + 5000 pods', measured: 5000, target: 5000, build: () => scenario('spread', 5000, 3, pods('init', 5000, 'sched-0'), pods('p', 5000, 'sched-1', spread)) },
+];
+
+export function runWorkload(w: (typeof WORKLOADS)[number]): { podsPerS: number; bound: number; wallS: number } {
+  const sc = w.build();
+  let start = 0;
+  let end = 0;
+  const result = runScenario(sc, {
+    marks: [
+      { timeUs: MEASURE_AT, fn: () => (start = performance.now()) },
+      { timeUs: sc.durationUs, fn: () => (end = performance.now()) },
+    ],
+  });
+  const bound = Number(result.summary['pods_bound']);
+  const wallS = (end - start) / 1000;
+  return { podsPerS: Math.round(w.measured / wallS), bound, wallS };
+}
+
+export async function workloadBenchmarks(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const w of WORKLOADS) {
+    const r = runWorkload(w);
+    rows.push({ name: w.name, metric: 'measured_pods_bound_per_s', value: r.podsPerS, unit: `pods/s (target ${w.target})` });
+    rows.push({ name: w.name, metric: 'pods_bound', value: r.bound, unit: 'pods' });
+  }
+  return rows;
+}

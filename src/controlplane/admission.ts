@@ -1,0 +1,113 @@
+// Priority admission: what the API server does to a pod on create before storing it (upstream
+// plugin/pkg/admission/priority/admission.go). spec.priorityClassName is resolved to
+// spec.priority and spec.preemptionPolicy from the PriorityClass objects in the state store
+// (kind "PriorityClass", cluster-scoped: namespace ""), plus the two built-in system classes
+// (pkg/apis/scheduling/types.go: system-node-critical, system-cluster-critical). A pod without a
+// class gets the globalDefault class (the lowest value if several) or priority 0 and
+// PreemptLowerPriority. An unknown class, or a priority / preemptionPolicy that contradicts the
+// class, rejects the create with upstream's Forbidden message.
+//
+// ksim shorthand (not upstream): a pod without a priorityClassName whose spec.priority (or
+// spec.preemptionPolicy alongside it) differs from what the default would give keeps its
+// priority and its preemptionPolicy (default PreemptLowerPriority), with no class name; upstream
+// rejects such a pod. Scenarios use this to give pods priorities without declaring classes. Every
+// pod upstream admits is admitted exactly as upstream does.
+import type { Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+
+export const PRIORITY_CLASS_KIND = 'PriorityClass';
+export const PREEMPT_LOWER_PRIORITY = 'PreemptLowerPriority';
+
+/** Upstream scheduling.SystemPriorityClasses(). */
+export const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([
+  ['system-node-critical', 2_000_001_000],
+  ['system-cluster-critical', 2_000_000_000],
+]);
+
+/** The outcome of admitting a pod: the pod to store (a copy with the resolved fields), or the
+ * reason the create was rejected. */
+export type AdmissionResult =
+  | { readonly allowed: true; readonly pod: Pod }
+  | { readonly allowed: false; readonly reason: string };
+
+interface ResolvedClass {
+  readonly name: string;
+  readonly value: number;
+  readonly preemptionPolicy: string;
+}
+
+/** Cache of the globalDefault class per store; objects are only ever added, so the number of
+ * objects tells when to look again. */
+const defaultClassCache = new WeakMap<ClusterState, { size: number; cls: ResolvedClass | null }>();
+
+/** Admits `pod` for creation in `cluster` (priority admission). Never changes `pod`. */
+export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
+  const spec: PodSpec = pod.spec ?? { containers: [] };
+  const name = pod.metadata?.name ?? '';
+  const className = spec.priorityClassName ?? '';
+  let priority: number;
+  let policy: string;
+  let resolvedName = className;
+  if (className === '') {
+    const dflt = defaultClass(cluster);
+    priority = dflt?.value ?? 0;
+    policy = dflt?.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY;
+    resolvedName = dflt?.name ?? '';
+    // ksim shorthand: an explicit priority that upstream would reject is kept as given.
+    const explicit = spec.priority;
+    if (explicit !== undefined && explicit !== null && (explicit !== priority || (spec.preemptionPolicy != null && spec.preemptionPolicy !== policy))) {
+      return { allowed: true, pod: withSpec(pod, spec, { priority: explicit, preemptionPolicy: spec.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY }) };
+    }
+  } else {
+    const cls = lookupClass(cluster, className);
+    if (cls === null) return forbidden(name, `no PriorityClass with name ${className} was found`);
+    priority = cls.value;
+    policy = cls.preemptionPolicy;
+  }
+  if (spec.priority !== undefined && spec.priority !== null && spec.priority !== priority) {
+    return forbidden(name, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+  }
+  if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null && spec.preemptionPolicy !== policy) {
+    return forbidden(name, `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`);
+  }
+  const fields: Partial<PodSpec> = { priority, preemptionPolicy: policy };
+  if (resolvedName !== '') fields.priorityClassName = resolvedName;
+  return { allowed: true, pod: withSpec(pod, spec, fields) };
+}
+
+function withSpec(pod: Pod, spec: PodSpec, fields: Partial<PodSpec>): Pod {
+  return { ...pod, spec: { ...spec, ...fields } };
+}
+
+/** admission.NewForbidden for pods: `pods "<name>" is forbidden: <why>`. */
+function forbidden(name: string, why: string): AdmissionResult {
+  return { allowed: false, reason: `pods "${name}" is forbidden: ${why}` };
+}
+
+function resolve(o: WorkloadObject): ResolvedClass {
+  const value = typeof o['value'] === 'number' ? (o['value'] as number) : 0;
+  const pp = typeof o['preemptionPolicy'] === 'string' ? (o['preemptionPolicy'] as string) : PREEMPT_LOWER_PRIORITY;
+  return { name: o.metadata.name, value, preemptionPolicy: pp };
+}
+
+function lookupClass(cluster: ClusterState, name: string): ResolvedClass | null {
+  const o = cluster.objects.get(objectKey(PRIORITY_CLASS_KIND, '', name));
+  if (o !== undefined) return resolve(o);
+  const sys = SYSTEM_PRIORITY_CLASSES.get(name);
+  return sys === undefined ? null : { name, value: sys, preemptionPolicy: PREEMPT_LOWER_PRIORITY };
+}
+
+/** The globalDefault class with the lowest value (upstream getDefaultPriorityClass), or null. */
+function defaultClass(cluster: ClusterState): ResolvedClass | null {
+  const cached = defaultClassCache.get(cluster);
+  if (cached !== undefined && cached.size === cluster.objects.size) return cached.cls;
+  let best: ResolvedClass | null = null;
+  for (const o of cluster.objects.values()) {
+    if (o.kind !== PRIORITY_CLASS_KIND || o['globalDefault'] !== true) continue;
+    const c = resolve(o);
+    if (best === null || c.value < best.value) best = c;
+  }
+  defaultClassCache.set(cluster, { size: cluster.objects.size, cls: best });
+  return best;
+}

@@ -1,0 +1,203 @@
+// Preemption candidates: the dry run over potential nodes and the choice among candidates
+// (upstream pkg/scheduler/framework/preemption/preemption.go: DryRunPreemption,
+// pickOneNodeForPreemption, FitError; calculateNumCandidates from
+// pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go).
+import type { NodeInfo } from '../../../cluster/node-info.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { Code, Status } from '../../framework/status.js';
+import { cloneCycleState } from '../../schedule-one.js';
+import type { PdbInfo } from './pdb.js';
+import { NO_VICTIMS, podStartUs, selectVictimsOnNode, type VictimEnv } from './victims.js';
+
+/** A node the preemptor fits on once `victims` are gone. */
+export interface Candidate {
+  readonly nodeName: string;
+  /** Most important first. */
+  readonly victims: readonly PodInfo[];
+  readonly numPDBViolations: number;
+}
+
+export interface DryRunResult {
+  /** Candidates that violate no PDB first, then the others, each in dry-run order. */
+  readonly candidates: Candidate[];
+  /** Why each node that was tried and is not a candidate failed. */
+  readonly statuses: Map<string, Status>;
+  /** Messages of the Error statuses among them. */
+  readonly errors: string[];
+}
+
+/** How many candidates the dry run looks for: max(n × percentage / 100, absolute), at most n
+ * (integer arithmetic as upstream's int32). */
+export function calculateNumCandidates(numNodes: number, minCandidateNodesPercentage: number, minCandidateNodesAbsolute: number): number {
+  let n = Math.trunc((numNodes * minCandidateNodesPercentage) / 100);
+  if (n < minCandidateNodesAbsolute) n = minCandidateNodesAbsolute;
+  if (n > numNodes) n = numNodes;
+  return n;
+}
+
+/**
+ * Simulates preemption on `potentialNodes`, starting at `offset` and wrapping around, on a
+ * NodeInfo clone and a cloned CycleState per node. Each of the two candidate lists (PDB
+ * violating or not) holds at most `numCandidates`; the run stops once a non-violating
+ * candidate exists and the lists hold `numCandidates` together. Upstream checks nodes in
+ * parallel (16 workers); ksim checks them one at a time, as upstream's tests do with
+ * parallelism 1, so the result is deterministic.
+ */
+export function dryRunPreemption(
+  env: VictimEnv,
+  state: CycleState,
+  pod: PodInfo,
+  potentialNodes: readonly NodeInfo[],
+  pdbs: readonly PdbInfo[],
+  offset: number,
+  numCandidates: number,
+  cache?: LowestPriorityCache,
+): DryRunResult {
+  const nonViolating: Candidate[] = [];
+  const violating: Candidate[] = [];
+  const statuses = new Map<string, Status>();
+  const errors: string[] = [];
+  const n = potentialNodes.length;
+  let noVictims: Status | null = null;
+  for (let i = 0; i < n; i++) {
+    const node = potentialNodes[(offset + i) % n] as NodeInfo;
+    // A node without lower-priority pods gives selectVictimsOnNode's "no victims" status whatever
+    // the state (isPreemptionAllowed is priority < preemptor's): skip the clones, the common case
+    // of a pod that cannot preempt anything.
+    if (lowestPriority(node, cache) >= pod.priority) {
+      statuses.set(node.name, (noVictims ??= new Status(Code.UnschedulableAndUnresolvable, [NO_VICTIMS])));
+      continue;
+    }
+    const sel = selectVictimsOnNode(env, cloneCycleState(state), pod, node.clone(), pdbs);
+    let status = sel.status;
+    if (status === null || status.code === Code.Success) {
+      if (sel.victims.length !== 0) {
+        const c: Candidate = { nodeName: node.name, victims: sel.victims, numPDBViolations: sel.numPDBViolations };
+        const list = sel.numPDBViolations === 0 ? nonViolating : violating;
+        if (list.length < numCandidates) list.push(c);
+        if (nonViolating.length > 0 && nonViolating.length + violating.length >= numCandidates) break;
+        continue;
+      }
+      status = Status.error(`expected at least one victim pod on node "${node.name}"`);
+    }
+    if (status.code === Code.Error) errors.push(status.message);
+    statuses.set(node.name, status);
+  }
+  return { candidates: [...nonViolating, ...violating], statuses, errors };
+}
+
+/** The lowest priority of the pods on each node, recomputed when the node's generation changes
+ * (a plugin keeps one across cycles; dry runs then skip nodes without victims in O(1)). */
+export class LowestPriorityCache {
+  private readonly byNode = new WeakMap<NodeInfo, { generation: number; lowest: number }>();
+
+  get(node: NodeInfo): number {
+    const e = this.byNode.get(node);
+    if (e !== undefined && e.generation === node.generation) return e.lowest;
+    let lowest = Number.POSITIVE_INFINITY;
+    const pods = node.pods;
+    for (let i = 0; i < pods.length; i++) {
+      const p = (pods[i] as PodInfo).priority;
+      if (p < lowest) lowest = p;
+    }
+    if (e === undefined) this.byNode.set(node, { generation: node.generation, lowest });
+    else {
+      e.generation = node.generation;
+      e.lowest = lowest;
+    }
+    return lowest;
+  }
+}
+
+function lowestPriority(node: NodeInfo, cache: LowestPriorityCache | undefined): number {
+  if (cache !== undefined) return cache.get(node);
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const p of node.pods) if (p.priority < lowest) lowest = p.priority;
+  return lowest;
+}
+
+/** int64 range guard for the sum of priorities: each priority is shifted by MaxInt32 + 1. */
+const PRIORITY_SHIFT = 2 ** 31;
+
+/**
+ * Chooses the node to preempt on (upstream pickOneNodeForPreemption): fewest PDB violations,
+ * then the lowest highest-victim priority, the smallest sum of (shifted) victim priorities, the
+ * fewest victims, the latest earliest-start-time among the highest-priority victims; remaining
+ * ties go to the first candidate. Upstream's "first" is in Go map order (random); ksim's is the
+ * dry-run order (non-violating candidates first), which is one of upstream's possible outcomes.
+ */
+export function pickOneNodeForPreemption(candidates: readonly Candidate[]): Candidate | null {
+  if (candidates.length === 0) return null;
+  if (candidates.length === 1) return candidates[0] as Candidate;
+  const scoreFuncs: Array<(c: Candidate) => number> = [
+    (c) => -c.numPDBViolations,
+    (c) => -(c.victims[0] as PodInfo).priority,
+    (c) => {
+      let sum = 0;
+      for (const v of c.victims) sum += v.priority + PRIORITY_SHIFT;
+      return -sum;
+    },
+    (c) => -c.victims.length,
+    (c) => earliestStartOfHighestPriority(c.victims),
+  ];
+  let all: readonly Candidate[] = candidates;
+  for (const f of scoreFuncs) {
+    let best = Number.NEGATIVE_INFINITY;
+    let selected: Candidate[] = [];
+    for (const c of all) {
+      const s = f(c);
+      if (s > best) {
+        best = s;
+        selected = [c];
+      } else if (s === best) {
+        selected.push(c);
+      }
+    }
+    if (selected.length === 1) return selected[0] as Candidate;
+    all = selected;
+  }
+  return all[0] as Candidate;
+}
+
+/** util.GetEarliestPodStartTime: the earliest start among the victims of the highest priority. */
+function earliestStartOfHighestPriority(victims: readonly PodInfo[]): number {
+  if (victims.length === 0) return Number.NEGATIVE_INFINITY;
+  let maxPriority = (victims[0] as PodInfo).priority;
+  let earliest = podStartUs(victims[0] as PodInfo);
+  for (const v of victims) {
+    if (v.priority === maxPriority) {
+      const s = podStartUs(v);
+      if (s < earliest) earliest = s;
+    } else if (v.priority > maxPriority) {
+      maxPriority = v.priority;
+      earliest = podStartUs(v);
+    }
+  }
+  return earliest;
+}
+
+/**
+ * The FitError text of a preemption that found no candidate (upstream FitError.Error with the
+ * dry run's statuses and every other node absent): "0/N nodes are available: <count reason,
+ * sorted>." where the absent nodes count with `absentReason`.
+ */
+export function preemptionFitError(numAllNodes: number, statuses: ReadonlyMap<string, Status>, absentReason: string): string {
+  // Many nodes share one Status object (e.g. "no victims"): count objects first.
+  const byStatus = new Map<Status, number>();
+  for (const s of statuses.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  const histogram = new Map<string, number>();
+  for (const [s, k] of byStatus) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + k);
+  const absent = numAllNodes - statuses.size;
+  if (absent > 0) histogram.set(absentReason, (histogram.get(absentReason) ?? 0) + absent);
+  const parts = [...histogram].map(([r, k]) => `${k} ${r}`).sort();
+  return `0/${numAllNodes} nodes are available${parts.length > 0 ? `: ${parts.join(', ')}.` : '.'}`;
+}
+
+/** utilerrors.NewAggregate(errs).Error(): one message as is, several de-duplicated in brackets. */
+export function aggregateErrors(messages: readonly string[]): string {
+  const seen: string[] = [];
+  for (const m of messages) if (!seen.includes(m)) seen.push(m);
+  if (seen.length === 1) return seen[0] as string;
+  return `[${seen.join(', ')}]`;
+}

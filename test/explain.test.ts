@@ -1,0 +1,80 @@
+// `ksim explain` on a small mixed cluster, with the default profile's arithmetic worked by hand.
+//
+// Pod web-0 requests 1 CPU / 1Gi and prefers disktype=ssd (weight 10) over hdd (weight 5).
+// node-c has an untolerated NoSchedule taint: TaintToleration rejects it
+// ("node(s) had untolerated taint(s)"). node-a (4 CPU / 8Gi, holds 1 CPU / 2Gi, PreferNoSchedule
+// taint spot=true) and node-b (4 CPU / 8Gi, holds 2 CPU / 1Gi) are scored:
+//
+//   TaintToleration (weight 3): intolerable PreferNoSchedule taints a=1, b=0; reverse-normalised
+//     a = 100 − 100·1/1 = 0, b = 100                                   → a 0,   b 300
+//   NodeAffinity (weight 2): preferred weights a=10, b=5; normalised to the max
+//     a = 100·10/10 = 100, b = 100·5/10 = 50                           → a 200, b 100
+//   NodeResourcesFit LeastAllocated (weight 1), with the pod:
+//     a: cpu (4000−2000)·100/4000 = 50, memory (8−3)/8 → 62; (50+62)/2 = 56
+//     b: cpu (4000−3000)·100/4000 = 25, memory (8−2)/8 = 75; (25+75)/2 = 50 → a 56,  b 50
+//   NodeResourcesBalancedAllocation (weight 1), v1.36: S = ⌊(1 − |f_cpu − f_mem|/2)·100⌋,
+//     score = 50 + (50 + S_with − S_without)/2:
+//     a: with (0.5, 0.375) → 93; without (0.25, 0.25) → 100; 50 + 43/2 = 71
+//     b: with (0.75, 0.25) → 75; without (0.5, 0.125) → 81; 50 + 44/2 = 72 → a 71,  b 72
+//   ImageLocality (weight 1): no images on the nodes                   → a 0,   b 0
+//   PodTopologySpread and InterPodAffinity: PreScore Skip (no constraints, no affinity terms)
+//   Totals: a = 0 + 200 + 56 + 71 + 0 = 327; b = 300 + 100 + 50 + 72 + 0 = 522 → node-b.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { explainFiles } from '../src/run/explain-files.js';
+import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
+
+const CLUSTER = repoPath('examples/explain/cluster.yaml');
+const POD = repoPath('examples/explain/pod.yaml');
+
+test('the default profile scores the mixed cluster as worked out by hand', async () => {
+  const r = await explainFiles({ cluster: CLUSTER, pod: POD });
+  assert.equal(r.pod, 'default/web-0');
+  assert.equal(r.profile, 'default-scheduler');
+  assert.equal(r.selected, 'node-b');
+  assert.deepEqual(r.nodes['node-c']?.filter['TaintToleration'], { code: 'UnschedulableAndUnresolvable', reason: "node(s) had untolerated taint(s)" });
+  assert.equal(r.nodes['node-c']?.total, undefined);
+  const weighted = (n: string) => Object.fromEntries(Object.entries(r.nodes[n]?.score ?? {}).map(([k, v]) => [k, v.weighted]));
+  assert.deepEqual(weighted('node-a'), { TaintToleration: 0, NodeAffinity: 200, NodeResourcesFit: 56, NodeResourcesBalancedAllocation: 71, ImageLocality: 0 });
+  assert.deepEqual(weighted('node-b'), { TaintToleration: 300, NodeAffinity: 100, NodeResourcesFit: 50, NodeResourcesBalancedAllocation: 72, ImageLocality: 0 });
+  assert.equal(r.nodes['node-a']?.total, 327);
+  assert.equal(r.nodes['node-b']?.total, 522);
+  assert.deepEqual(r.nodes['node-a']?.score?.['TaintToleration'], { raw: 1, normalized: 0, weight: 3, weighted: 0 });
+  assert.deepEqual(r.nodes['node-b']?.score?.['NodeAffinity'], { raw: 5, normalized: 50, weight: 2, weighted: 100 });
+  assert.deepEqual(r.preScore, { PodTopologySpread: { code: 'Skip' }, InterPodAffinity: { code: 'Skip' } });
+});
+
+test('--score-all-nodes scores a node that failed a filter; --nodes restricts the candidates', async () => {
+  const all = await explainFiles({ cluster: CLUSTER, pod: POD, scoreAllNodes: true });
+  assert.equal(typeof all.nodes['node-c']?.total, 'number');
+  assert.equal(all.selected, 'node-b', 'a node that failed a filter is never selected');
+  const some = await explainFiles({ cluster: CLUSTER, pod: POD, nodes: ['node-a'] });
+  assert.deepEqual(Object.keys(some.nodes), ['node-a']);
+  assert.equal(some.selected, 'node-a');
+});
+
+test('--plugins keeps only the named plugins', async () => {
+  const r = await explainFiles({ cluster: CLUSTER, pod: POD, plugins: ['NodeResourcesFit'] });
+  assert.deepEqual(Object.keys(r.nodes['node-a']?.filter ?? {}), ['NodeResourcesFit']);
+  assert.deepEqual(Object.keys(r.nodes['node-c']?.score ?? {}), ['NodeResourcesFit']);
+  // node-c (8 CPU, empty): cpu (8000−1000)·100/8000 = 87, memory 15/16 → 93; (87+93)/2 = 90.
+  assert.equal(r.nodes['node-c']?.total, 90);
+  assert.equal(r.selected, 'node-c');
+});
+
+test('ksim explain prints a table, or JSON with -o json', () => {
+  const table = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /^pod default\/web-0, profile default-scheduler\n/);
+  assert.match(table.stdout, /node-b \*\s+passed\s+300/);
+  assert.match(table.stdout, /node-c\s+TaintToleration: node\(s\) had untolerated taint\(s\)/);
+  assert.match(table.stdout, /selected: node-b/);
+  const json = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml', '-o', 'json', '--plugins', 'NodeResourcesFit,TaintToleration'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(json.status, 0, json.stderr);
+  const r = JSON.parse(json.stdout) as { selected: string; nodes: Record<string, { score?: Record<string, unknown> }> };
+  assert.deepEqual(Object.keys(r.nodes['node-a']?.score ?? {}), ['TaintToleration', 'NodeResourcesFit']);
+  const bad = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml', '--plugins', 'Nope'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^ksim: --plugins: expected plugins of profile default-scheduler \(.*\), got "Nope"\n$/);
+});

@@ -1,0 +1,93 @@
+// KubeSchedulerConfiguration in scenarios: profiles built as upstream merges them, and every
+// mistake reported at its line with the field path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError, parseScenario } from '../src/index.js';
+import { validateSchedulerConfig } from '../src/scheduler/config/validate.js';
+import { Framework } from '../src/scheduler/framework/framework.js';
+import { inTreeRegistry } from '../src/scheduler/plugins/registry.js';
+import { ClusterState } from '../src/cluster/cluster-state.js';
+
+function scenario(config: string): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 8Gi } }]
+scheduler:
+  config:
+${config.split('\n').map((l) => `    ${l}`).join('\n')}
+`;
+}
+
+function load(config: string) {
+  const s = parseScenario(scenario(config), 'cfg.yaml');
+  validateSchedulerConfig(s.scheduler, inTreeRegistry());
+  return s;
+}
+
+const HEAD = 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration';
+
+test('the default profile has upstream default plugins and weights', () => {
+  const s = load(HEAD);
+  const f = new Framework(s.scheduler.profiles[0]!, inTreeRegistry(), { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+  assert.equal(f.profileName, 'default-scheduler');
+  assert.deepEqual(f.pluginsAt('filter'), ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+  assert.deepEqual(f.pluginsAt('score'), ['TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'ImageLocality']);
+  assert.deepEqual(f.scoreWeights, [3, 2, 1, 2, 2, 1, 1]);
+  assert.deepEqual(f.pluginsAt('postFilter'), ['DefaultPreemption']);
+  assert.deepEqual(f.pluginsAt('preEnqueue').includes('SchedulingGates'), true);
+});
+
+test('profiles select by schedulerName, disable plugins and reweigh scores', () => {
+  const s = load(`${HEAD}
+percentageOfNodesToScore: 30
+podInitialBackoffSeconds: 2
+podMaxBackoffSeconds: 20
+profiles:
+  - schedulerName: default-scheduler
+  - schedulerName: bin-packing
+    percentageOfNodesToScore: 100
+    plugins:
+      multiPoint:
+        disabled: [{ name: NodeResourcesBalancedAllocation }, { name: ImageLocality }]
+      score:
+        enabled: [{ name: NodeResourcesFit, weight: 5 }]
+    pluginConfig:
+      - name: NodeResourcesFit
+        args:
+          scoringStrategy:
+            type: MostAllocated
+            resources: [{ name: cpu, weight: 1 }, { name: memory, weight: 1 }]`);
+  assert.deepEqual(s.scheduler.profiles.map((p) => [p.schedulerName, p.percentageOfNodesToScore]), [['default-scheduler', 30], ['bin-packing', 100]]);
+  assert.equal(s.scheduler.podInitialBackoffUs, 2_000_000);
+  assert.equal(s.scheduler.podMaxBackoffUs, 20_000_000);
+  const f = new Framework(s.scheduler.profiles[1]!, inTreeRegistry(), { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+  // NodeResourcesFit re-configured at score comes first with weight 5 (upstream expansion order).
+  assert.deepEqual(f.pluginsAt('score'), ['NodeResourcesFit', 'TaintToleration', 'NodeAffinity', 'PodTopologySpread', 'InterPodAffinity']);
+  assert.deepEqual(f.scoreWeights, [5, 3, 2, 2, 2]);
+});
+
+const BAD: [name: string, config: string, message: string][] = [
+  ['a misspelt top-level field', `${HEAD}\npercentageOfNodeToScore: 10`, 'cfg.yaml:9:5: scheduler.config.percentageOfNodeToScore: expected one of the fields apiVersion, kind, parallelism, leaderElection, clientConnection, healthzBindAddress, metricsBindAddress, enableProfiling, enableContentionProfiling, percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds, profiles, extenders, delayCacheUntilActive, got unknown field "percentageOfNodeToScore" (did you mean "percentageOfNodesToScore"?)'],
+  ['a percentage over 100', `${HEAD}\npercentageOfNodesToScore: 120`, 'cfg.yaml:9:31: scheduler.config.percentageOfNodesToScore: expected an integer between 0 and 100, got 120'],
+  ['the wrong apiVersion', 'apiVersion: kubescheduler.config.k8s.io/v1beta3\nkind: KubeSchedulerConfiguration', 'cfg.yaml:7:17: scheduler.config.apiVersion: expected "kubescheduler.config.k8s.io/v1", got "kubescheduler.config.k8s.io/v1beta3"'],
+  ['a duplicate profile name', `${HEAD}\nprofiles:\n  - schedulerName: a\n  - schedulerName: a`, 'cfg.yaml:11:24: scheduler.config.profiles[1].schedulerName: expected a scheduler name not used by profiles[0], got "a"'],
+  ['an out-of-scope volume plugin enabled', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: VolumeBinding }] } }`, 'cfg.yaml:10:48: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected a plugin ksim models (volumes, DRA and gang scheduling are out of scope), got "VolumeBinding"'],
+  ['max backoff below initial backoff', `${HEAD}\npodInitialBackoffSeconds: 5\npodMaxBackoffSeconds: 2`, 'cfg.yaml:10:27: scheduler.config.podMaxBackoffSeconds: expected a value >= podInitialBackoffSeconds (5), got 2'],
+  ['extenders', `${HEAD}\nextenders: [{ urlPrefix: "http://x" }]`, 'cfg.yaml:9:16: scheduler.config.extenders: expected no extenders (ksim does not model scheduler extenders)'],
+  ['a weight outside score', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: NodeName, weight: 3 }] } }`, 'cfg.yaml:10:66: scheduler.config.profiles[0].plugins.filter.enabled[0].weight: expected no weight (weights apply to score and multiPoint), got 3'],
+  ['a duplicate pluginConfig', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - { name: NodeResourcesFit, args: {} }\n      - { name: NodeResourcesFit, args: {} }`, 'cfg.yaml:12:21: scheduler.config.profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
+  ['an unknown plugin', `${HEAD}\nprofiles:\n  - plugins: { multiPoint: { enabled: [{ name: NodeResourcesFitt }] } }`, 'cfg.yaml:10:52: scheduler.config.profiles[0].plugins.multiPoint.enabled[0].name: expected a registered plugin ('],
+  ['a plugin at a point it does not extend', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: ImageLocality }] } }`, 'cfg.yaml:10:48: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected a plugin that extends FilterPlugin, got plugin "ImageLocality" does not extend FilterPlugin'],
+  ['bad plugin args', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          scoringStrategy:\n            type: LeastAllocated\n            resources: [{ name: cpu, weight: 101 }]`, 'cfg.yaml:15:50: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: expected an integer in [1, 100], got 101'],
+];
+
+for (const [name, config, message] of BAD) {
+  test(`scheduler config error: ${name}`, () => {
+    assert.throws(() => load(config), (e: unknown) => {
+      assert.ok(e instanceof InputError, String(e));
+      assert.ok(e.message.startsWith(message), `${e.message}\n  does not start with\n${message}`);
+      return true;
+    });
+  });
+}
