@@ -7,12 +7,13 @@ import { apiBenchmarks } from './api.bench.js';
 import type { BenchRow } from './bench-row.js';
 import { engineBenchmarks } from './engine.bench.js';
 import { schedulerBenchmarks } from './scheduler.bench.js';
+import { workloadBenchmarks } from './workloads.bench.js';
 
 const OUT = fileURLToPath(new URL('../../bench/results.csv', import.meta.url));
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
-  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks]) {
+  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks, workloadBenchmarks]) {
     const r = await suite();
     rows.push(...r);
     console.table(r);

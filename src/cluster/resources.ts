@@ -95,8 +95,20 @@ export function parseResourceList(list: Record<string, string | number> | undefi
   return r;
 }
 
+/** Parsed requests by container resources object. Pods created from one manifest or template
+ * share their containers, so each distinct requests block is parsed once. Treat as read-only. */
+const parsedRequests = new WeakMap<ResourceRequirements, Resource>();
+const NO_REQUESTS = new Resource();
+
 function containerRequests(c: Container, path: string): Resource {
-  return parseResourceList(effectiveRequests(c.resources), `${path}.resources.requests`);
+  const rr = c.resources;
+  if (rr === undefined) return NO_REQUESTS;
+  let r = parsedRequests.get(rr);
+  if (r === undefined) {
+    r = parseResourceList(effectiveRequests(rr), `${path}.resources.requests`);
+    parsedRequests.set(rr, r);
+  }
+  return r;
 }
 
 /** Requests with upstream's API defaulting applied: a resource with a limit but no request

@@ -65,6 +65,9 @@ export class ScheduleAlgorithm {
     this.filters = new FilterRunner(nominator);
   }
 
+  private readonly buffers = new ScoreBuffers();
+  private readonly feasibleBuf: NodeInfo[] = [];
+
   schedule(fwk: Framework, state: CycleState, pod: PodInfo): ScheduleResult {
     const nodes = this.cluster.nodes;
     const unschedulablePlugins = new Set<string>();
@@ -117,7 +120,9 @@ export class ScheduleAlgorithm {
     const withNominated = this.nominator.size > 0;
     const numAll = nodes.length;
     const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numAll);
-    const feasible: NodeInfo[] = [];
+    // One buffer per algorithm: the feasible list only lives for this cycle.
+    const feasible = this.feasibleBuf;
+    feasible.length = 0;
     let processed = 0;
     for (let i = 0; i < numAll && feasible.length < toFind; i++) {
       const node = nodes[(this.nextStartNodeIndex + i) % numAll] as NodeInfo;
@@ -147,7 +152,7 @@ export class ScheduleAlgorithm {
     if (feasible.length === 1) {
       return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
     }
-    const totals = prioritize(fwk, state, pod, feasible);
+    const totals = prioritize(fwk, state, pod, feasible, this.buffers);
     if (totals instanceof Status) return fail(Code.Error, totals.message, evaluated, unschedulablePlugins);
     return {
       nodeName: this.selectHost(feasible, totals),
@@ -193,26 +198,55 @@ export class ScheduleAlgorithm {
 
   /** Highest total wins; ties are broken uniformly at random by reservoir sampling (upstream selectHost). */
   private selectHost(nodes: readonly NodeInfo[], totals: Float64Array): string {
-    let selected = 0;
-    let count = 1;
-    for (let i = 1; i < nodes.length; i++) {
-      const s = totals[i] as number;
-      const best = totals[selected] as number;
-      if (s > best) {
-        selected = i;
-        count = 1;
-      } else if (s === best) {
-        count++;
-        if (this.rng.int(count) === 0) selected = i;
-      }
-    }
-    return (nodes[selected] as NodeInfo).name;
+    return (nodes[pickTopScore(totals, this.rng)] as NodeInfo).name;
   }
 }
 
-/** PreScore, Score, NormalizeScore and weighting; returns each node's total (parallel to nodes). */
-export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Float64Array | Status {
-  const totals = new Float64Array(nodes.length);
+/**
+ * Index of the highest total; ties are broken uniformly at random. Upstream's selectHost gets
+ * the same distribution by reservoir sampling (one draw per tied node); one draw among the
+ * tied nodes, in node order, is enough (the reference's guidance: uniform, seeded).
+ */
+export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
+  let best = -Infinity;
+  let count = 0;
+  for (let i = 0; i < totals.length; i++) {
+    const s = totals[i] as number;
+    if (s > best) {
+      best = s;
+      count = 1;
+    } else if (s === best) {
+      count++;
+    }
+  }
+  let k = count > 1 ? rng.int(count) : 0;
+  for (let i = 0; i < totals.length; i++) {
+    if (totals[i] === best && k-- === 0) return i;
+  }
+  return 0;
+}
+
+/** Reusable score arrays of one ScheduleAlgorithm (views of the right length are handed out). */
+export class ScoreBuffers {
+  private totals = new Float64Array(0);
+  private scores = new Float64Array(0);
+
+  get(n: number): { totals: Float64Array; scores: Float64Array } {
+    if (this.totals.length < n) {
+      this.totals = new Float64Array(Math.max(n, 2 * this.totals.length));
+      this.scores = new Float64Array(this.totals.length);
+    }
+    const totals = this.totals.subarray(0, n);
+    totals.fill(0);
+    return { totals, scores: this.scores.subarray(0, n) };
+  }
+}
+
+/** PreScore, Score, NormalizeScore and weighting; returns each node's total (parallel to nodes).
+ * With `buffers`, the returned array is only valid until the next call. */
+export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], buffers?: ScoreBuffers): Float64Array | Status {
+  const bufs = buffers?.get(nodes.length);
+  const totals = bufs?.totals ?? new Float64Array(nodes.length);
   if (fwk.score.length === 0) {
     totals.fill(1);
     return totals;
@@ -224,25 +258,35 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     if (v.code === Code.Skip) (skip ??= new Set()).add(p.name);
     else return new Status(Code.Error, [`running PreScore plugin ${p.name}: ${v.message}`], p.name);
   }
-  const scores = new Float64Array(nodes.length);
+  const scores = bufs?.scores ?? new Float64Array(nodes.length);
+  const n = nodes.length;
   for (let j = 0; j < fwk.score.length; j++) {
     const plugin = fwk.score[j] as ScorePlugin;
     if (skip !== null && skip.has(plugin.name)) continue;
-    for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
-    if (plugin.normalizeScore !== undefined) {
-      const v = plugin.normalizeScore(state, pod, nodes, scores);
-      if (v !== null && v.code !== Code.Success) return v;
-    }
     const weight = fwk.scoreWeights[j] as number;
-    for (let i = 0; i < nodes.length; i++) {
-      const s = scores[i] as number;
-      if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
-        return Status.error(`plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
+    if (plugin.normalizeScore === undefined) {
+      // No NormalizeScore: check and weigh each score as it comes (one pass over the nodes).
+      for (let i = 0; i < n; i++) {
+        const s = plugin.score(state, pod, nodes[i] as NodeInfo);
+        if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) return invalidScore(plugin.name, s);
+        totals[i] = (totals[i] as number) + s * weight;
       }
+      continue;
+    }
+    for (let i = 0; i < n; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
+    const v = plugin.normalizeScore(state, pod, nodes, scores);
+    if (v !== null && v.code !== Code.Success) return v;
+    for (let i = 0; i < n; i++) {
+      const s = scores[i] as number;
+      if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) return invalidScore(plugin.name, s);
       totals[i] = (totals[i] as number) + s * weight;
     }
   }
   return totals;
+}
+
+function invalidScore(plugin: string, s: number): Status {
+  return Status.error(`plugin "${plugin}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
 }
 
 /** Upstream FitError.Error(): "0/N nodes are available: <count reason, sorted>." */

@@ -54,7 +54,9 @@ export class WorkloadDriver {
   private submit(e: WorkloadEntry, index: number | null): void {
     for (const m of e.manifests) {
       if (index === null && this.sim.now === 0 && SETUP_KINDS.has(m.kind ?? '')) continue; // seeded in start()
-      const obj = structuredClone(m) as WorkloadManifest;
+      // A fresh top level, metadata and spec per submission: the run writes spec.nodeName,
+      // spec.priority and names into these, never into nested parts (containers, affinity).
+      const obj = { ...m, metadata: { ...m.metadata }, ...('spec' in m && m.spec !== undefined ? { spec: { ...m.spec } } : {}) } as WorkloadManifest;
       if (index !== null) obj.metadata!.name = `${obj.metadata!.name}-${index}`;
       if (obj.kind === 'Pod') this.api.createPod(obj as Pod);
       else this.api.createObject(obj as unknown as WorkloadObject);

@@ -229,14 +229,26 @@ export class Framework {
     return new CycleState();
   }
 
+  private activeFor: ReadonlySet<string> | null = null;
+  private active: readonly FilterPlugin[] = [];
+
+  /** The filters not skipped by PreFilter; computed once per skip set (one per cycle), so the
+   * per-node loop does no set lookups. */
+  private activeFilters(skip: ReadonlySet<string>): readonly FilterPlugin[] {
+    if (skip !== this.activeFor) {
+      this.activeFor = skip;
+      this.active = skip.size === 0 ? this.filter : this.filter.filter((f) => !skip.has(f.name));
+    }
+    return this.active;
+  }
+
   /** Runs every Filter plugin on one node; the first rejection wins (upstream RunFilterPlugins). */
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, skip: ReadonlySet<string>): Verdict {
-    const filters = this.filter;
+    const filters = this.activeFilters(skip);
     for (let i = 0; i < filters.length; i++) {
       const f = filters[i] as FilterPlugin;
-      if (skip.size > 0 && skip.has(f.name)) continue;
       const v = f.filter(state, pod, node);
-      if (v !== null && v.code !== Code.Success) return v.withPlugin(f.name);
+      if (v !== null && v.code !== Code.Success) return v.plugin === f.name ? v : v.withPlugin(f.name);
     }
     return null;
   }

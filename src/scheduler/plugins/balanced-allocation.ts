@@ -109,6 +109,23 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
     const a = this.alloc;
     if (a.isBestEffort(pod)) return 0;
     const podRequests = a.requestsOf(pod);
+    if (a.cpuThenMemory) {
+      // The default resources, without the per-resource dispatch below: the same operations
+      // in the same order (fractions capped at 1, std = |f_cpu − f_mem| / 2).
+      const capCpu = node.allocatable.milliCpu;
+      const capMem = node.allocatable.memory;
+      if (capCpu !== 0 && capMem !== 0) {
+        const usedCpu = node.requested.milliCpu;
+        const usedMem = node.requested.memory;
+        const withCpu = Math.min((usedCpu + (podRequests[0] as number)) / capCpu, 1);
+        const withMem = Math.min((usedMem + (podRequests[1] as number)) / capMem, 1);
+        const withoutCpu = Math.min(usedCpu / capCpu, 1);
+        const withoutMem = Math.min(usedMem / capMem, 1);
+        const sWith = Math.trunc((1 - Math.abs((withCpu - withMem) / 2)) * MAX_NODE_SCORE);
+        const sWithout = Math.trunc((1 - Math.abs((withoutCpu - withoutMem) / 2)) * MAX_NODE_SCORE);
+        return balancedAllocationScore(sWith, sWithout);
+      }
+    }
     const withPod = this.withPod;
     const withoutPod = this.withoutPod;
     let n = 0;

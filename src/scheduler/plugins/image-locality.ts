@@ -87,6 +87,8 @@ interface PreScoreState {
   readonly scores: readonly number[];
   /** Init plus app containers (upstream calculatePriority's numContainers). */
   readonly numContainers: number;
+  /** The score of every node when no node has any of the pod's images. */
+  readonly noImageScore: number;
 }
 
 /** Upstream calculatePriority. */
@@ -133,17 +135,17 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
         scores.push(Math.trunc(s.size * (s.numNodes / total)));
       }
     }
-    return { names, scores, numContainers: init.length + app.length };
+    const numContainers = init.length + app.length;
+    return { names, scores, numContainers, noImageScore: calculatePriority(0, numContainers) };
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
     const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);
-    let sum = 0;
     const names = s.names;
-    if (names.length > 0) {
-      const have = this.index.namesOf(node);
-      for (let i = 0; i < names.length; i++) if (have.has(names[i] as string)) sum += s.scores[i] as number;
-    }
+    if (names.length === 0) return s.noImageScore;
+    let sum = 0;
+    const have = this.index.namesOf(node);
+    for (let i = 0; i < names.length; i++) if (have.has(names[i] as string)) sum += s.scores[i] as number;
     return calculatePriority(sum, s.numContainers);
   }
 }

@@ -207,6 +207,20 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
    * over-committed) / Σ weight, over the resources the node has; integer division throughout. */
   private leastAllocated(node: NodeInfo, podRequests: Float64Array): number {
     const a = this.alloc;
+    if (a.cpuThenMemory) {
+      // The default resources, without the per-resource dispatch: the same arithmetic.
+      const capCpu = node.allocatable.milliCpu;
+      const capMem = node.allocatable.memory;
+      if (capCpu !== 0 && capMem !== 0) {
+        const reqCpu = node.nonZeroMilliCpu + (podRequests[0] as number);
+        const reqMem = node.nonZeroMemory + (podRequests[1] as number);
+        const wCpu = a.weights[0] as number;
+        const wMem = a.weights[1] as number;
+        const sCpu = reqCpu > capCpu ? 0 : mulDiv(capCpu - reqCpu, MAX_NODE_SCORE, capCpu);
+        const sMem = reqMem > capMem ? 0 : mulDiv(capMem - reqMem, MAX_NODE_SCORE, capMem);
+        return Math.trunc((sCpu * wCpu + sMem * wMem) / (wCpu + wMem));
+      }
+    }
     let nodeScore = 0;
     let weightSum = 0;
     for (let i = 0; i < a.size; i++) {

@@ -105,6 +105,8 @@ export class ResourceAllocation {
   readonly weights: Int32Array;
   readonly kinds: Uint8Array;
   readonly size: number;
+  /** True for the default resource list (cpu, then memory): scorers may take a direct path. */
+  readonly cpuThenMemory: boolean;
   /** The memoised requests of `pod`. */
   private readonly podRequests: Float64Array;
   private pod: PodInfo | null = null;
@@ -121,6 +123,7 @@ export class ResourceAllocation {
     this.names = resources.map((r) => r.name);
     this.weights = Int32Array.from(resources, (r) => r.weight);
     this.kinds = Uint8Array.from(resources, (r) => resourceKind(r.name));
+    this.cpuThenMemory = n === 2 && this.kinds[0] === ResourceKind.Cpu && this.kinds[1] === ResourceKind.Memory;
     this.podRequests = new Float64Array(n);
   }
 
