@@ -234,20 +234,21 @@ describe('ScheduleAlgorithm: selectHost', () => {
     });
   }
 
-  it('draws from the random stream once per further tied node, and never without a tie', () => {
+  it('draws from the random stream once when nodes tie for the top score, and never without a tie', () => {
+    // Upstream's selectHost draws once per further tied node (reservoir sampling); ksim draws
+    // once among the k tied nodes, which gives each the same 1/k chance.
     const cluster = buildCluster(['a', 'b', 'c', 'd'].map((n) => makeNode(n).obj()));
     const pod = podInfo(makePod().obj());
     const unique = new ScriptedStream();
     run(new ScheduleAlgorithm(cluster, unique), makeFramework(cluster, [new FixedScore('Fixed', { a: 1, b: 2, c: 3, d: 4 })]), pod);
     assert.equal(unique.calls, 0);
-    const tied = new ScriptedStream([1, 1]);
-    const r = run(new ScheduleAlgorithm(cluster, tied), makeFramework(cluster, [new FixedScore('Fixed', { a: 5, b: 5, c: 5, d: 1 })]), pod);
-    assert.equal(tied.calls, 2);
-    // Draws of 1 never replace the candidate: the first tied node in evaluation order stays.
-    assert.equal(r.nodeName, 'a');
-    const replacing = new ScriptedStream([0, 0]);
-    const r2 = run(new ScheduleAlgorithm(cluster, replacing), makeFramework(cluster, [new FixedScore('Fixed', { a: 5, b: 5, c: 5, d: 1 })]), pod);
-    assert.equal(r2.nodeName, 'c');
+    const tiedScores = { a: 5, b: 5, c: 5, d: 1 };
+    for (const [draw, want] of [[0, 'a'], [1, 'b'], [2, 'c']] as const) {
+      const tied = new ScriptedStream([draw]);
+      const r = run(new ScheduleAlgorithm(cluster, tied), makeFramework(cluster, [new FixedScore('Fixed', tiedScores)]), pod);
+      assert.equal(tied.calls, 1);
+      assert.equal(r.nodeName, want, `draw ${draw}`);
+    }
   });
 
   it('the same seed makes the same choices among tied nodes; both tied nodes get chosen', () => {
