@@ -41,6 +41,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
   ];
   writeOutputsAtomically(dir, files, String(process.pid));
+  for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
   out(`\nWrote ${files.map((f) => f.file).join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
 }

@@ -18,6 +18,8 @@ export interface ClusterWatcher {
   podDeleted?(p: PodInfo, reason: string): void;
   nodeAdded?(n: NodeInfo): void;
   objectAdded?(o: WorkloadObject): void;
+  /** A write the API server refused (AlreadyExists, admission). */
+  writeRejected?(object: string, reason: string): void;
 }
 
 export class ApiServer {
@@ -49,12 +51,12 @@ export class ApiServer {
     const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
     this.write('api.create-pod', key, () => {
       if (this.cluster.pods.has(key)) {
-        done?.(null, `pods "${pod.metadata?.name ?? ''}" already exists`); // AlreadyExists
+        this.reject(key, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
         return;
       }
       const admitted = admitPod(this.cluster, pod);
       if (!admitted.allowed) {
-        done?.(null, admitted.reason);
+        this.reject(key, admitted.reason, done);
         return;
       }
       const p = new PodInfo(admitted.pod, this.sim.now);
@@ -62,6 +64,11 @@ export class ApiServer {
       for (const w of this.watchers) w.podAdded?.(p);
       done?.(p);
     });
+  }
+
+  private reject(key: string, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
+    for (const w of this.watchers) w.writeRejected?.(key, reason);
+    done?.(null, reason);
   }
 
   /** Writes pod.spec.nodeName; the pod must already be assumed on that node. Returns the latency. */

@@ -41,7 +41,16 @@ export class MetricsCollector implements SchedulerObserver {
     this.scheduleSample(sim.now);
   }
 
+  /** Refused writes, grouped by reason without the object's name, in order of first occurrence. */
+  readonly rejected = new Map<string, { count: number; first: string; reason: string }>();
+
   readonly watcher: ClusterWatcher = {
+    writeRejected: (object: string, reason: string) => {
+      const key = reason.replace(/^(\w+) "[^"]*"/, '$1');
+      const r = this.rejected.get(key);
+      if (r === undefined) this.rejected.set(key, { count: 1, first: object, reason });
+      else r.count++;
+    },
     podPhaseChanged: (p: PodInfo) => {
       if (p.phase === 'Running' && p.startedUs >= 0) this.startupLatencyMs.push(toMillis(p.startedUs - p.createdUs));
     },

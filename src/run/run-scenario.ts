@@ -17,6 +17,7 @@ import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
 import type { Scenario } from '../workload/scenario.js';
 
@@ -37,6 +38,8 @@ export interface RunResult {
   /** summary, placements, timeseries, nodes (and events when asked), in that order. */
   readonly tables: readonly Table[];
   readonly eventsProcessed: number;
+  /** What the user should know that the tables do not show (e.g. creates the API refused). */
+  readonly warnings: readonly string[];
 }
 
 export const SUMMARY_COLUMNS = [
@@ -63,7 +66,11 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
   if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
-  const scheduler = new Scheduler(sim, api, cluster, profiles, registry, streams.stream('scheduler'), metrics);
+  const scheduler = new Scheduler(sim, api, cluster, profiles, registry, streams.stream('scheduler'), metrics, {
+    ...DEFAULT_QUEUE_OPTIONS,
+    initialBackoffUs: scenario.scheduler.podInitialBackoffUs,
+    maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
+  });
   new DeploymentController(api);
   new ReplicaSetController(sim, api, streams.stream('names'));
 
@@ -107,7 +114,8 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     nodesTable(cluster),
   ];
   if (opts.events === true) tables.push({ file: 'events.csv', columns: ['time_s', 'seq', 'kind', 'object', 'detail'], rows: eventRows });
-  return { scenario, summary, tables, eventsProcessed: sim.eventsProcessed };
+  const warnings = [...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`);
+  return { scenario, summary, tables, eventsProcessed: sim.eventsProcessed, warnings };
 }
 
 function nodesTable(cluster: ClusterState): Table {

@@ -402,7 +402,7 @@ export class FilterRunner {
       if (np.priority < pod.priority || np.key === pod.key) continue;
       if (nodeOut === null) {
         nodeOut = node.clone();
-        stateOut = cloneCycleState(state);
+        stateOut = state.clone();
       }
       nodeOut.addPodScratch(np);
       const v = runPreFilterExtension(fwk, 'AddPod', stateOut, pod, np, nodeOut);
@@ -445,20 +445,6 @@ export function runPreFilterExtension(
  * `clone()` method are cloned (plugins whose PreFilter state is changed by AddPod/RemovePod must
  * provide one), the others are shared. Uses CycleState.clone() once the framework offers it.
  */
-export function cloneCycleState(state: CycleState): CycleState {
-  const own = (state as unknown as { clone?: () => CycleState }).clone;
-  if (typeof own === 'function') return own.call(state);
-  const data = (state as unknown as { data?: unknown }).data;
-  if (!(data instanceof Map)) throw new Error('cloneCycleState: CycleState layout changed; give CycleState a clone()');
-  const out = new CycleState();
-  out.skipFilterPlugins = state.skipFilterPlugins;
-  out.skipScorePlugins = state.skipScorePlugins;
-  for (const [k, v] of data as Map<string, unknown>) {
-    const c = typeof v === 'object' && v !== null ? (v as { clone?: unknown }).clone : undefined;
-    out.write(k, typeof c === 'function' ? (c as () => unknown).call(v) : v);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // What the scheduler shares with preemption plugins beyond the FrameworkHandle

@@ -10,7 +10,7 @@ import { Framework, type ProfileConfig } from './framework/framework.js';
 import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from './framework/interfaces.js';
 import { Code, isSuccess } from './framework/status.js';
 import { bindSchedulerContext, PodNominator, ScheduleAlgorithm, type ScheduleResult, type SchedulerContext } from './schedule-one.js';
-import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue } from './scheduling-queue.js';
+import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
 
 export type AttemptResult = 'bound' | 'unschedulable' | 'error';
 
@@ -69,6 +69,7 @@ export class Scheduler {
     registry: ReadonlyMap<string, PluginFactory>,
     rng: RandomStream,
     private readonly observer: SchedulerObserver,
+    queueOptions: QueueOptions = DEFAULT_QUEUE_OPTIONS,
     private readonly cost: CycleCostModel = DEFAULT_CYCLE_COST,
   ) {
     const handle: SchedulerServices = {
@@ -93,7 +94,7 @@ export class Scheduler {
     const reg = bindSchedulerContext(registry, ctx);
     for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, reg, handle));
     const first = this.frameworks.values().next().value as Framework;
-    this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick(), DEFAULT_QUEUE_OPTIONS, () => this.kick());
+    this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick(), queueOptions, () => this.kick());
     api.watch({
       podAdded: (p) => {
         if (p.nodeName === null && this.frameworks.has(p.schedulerName)) this.queue.add(p);

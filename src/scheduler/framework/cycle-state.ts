@@ -2,9 +2,8 @@
 // themselves (upstream framework.CycleState), never in module variables.
 export class CycleState {
   private readonly data = new Map<string, unknown>();
-  /** Set by `ksim explain --score-all-nodes`-like callers; plugins may ignore it. */
+  /** Filter plugins whose PreFilter returned Skip in this cycle. */
   skipFilterPlugins: ReadonlySet<string> = EMPTY;
-  skipScorePlugins: ReadonlySet<string> = EMPTY;
 
   write(key: string, value: unknown): void {
     this.data.set(key, value);
@@ -12,6 +11,19 @@ export class CycleState {
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
+  }
+
+  /** A copy for what-if evaluation (preemption, nominated pods), as upstream CycleState.Clone:
+   * values with a clone() method are cloned (state that PreFilter extensions change), the
+   * others are shared. */
+  clone(): CycleState {
+    const out = new CycleState();
+    out.skipFilterPlugins = this.skipFilterPlugins;
+    for (const [k, v] of this.data) {
+      const c = typeof v === 'object' && v !== null ? (v as { clone?: unknown }).clone : undefined;
+      out.data.set(k, typeof c === 'function' ? (c as () => unknown).call(v) : v);
+    }
+    return out;
   }
 }
 

@@ -6,7 +6,6 @@ import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { Code, Status } from '../../framework/status.js';
-import { cloneCycleState } from '../../schedule-one.js';
 import type { PdbInfo } from './pdb.js';
 import { NO_VICTIMS, podStartUs, selectVictimsOnNode, type VictimEnv } from './victims.js';
 
@@ -69,7 +68,7 @@ export function dryRunPreemption(
       statuses.set(node.name, (noVictims ??= new Status(Code.UnschedulableAndUnresolvable, [NO_VICTIMS])));
       continue;
     }
-    const sel = selectVictimsOnNode(env, cloneCycleState(state), pod, node.clone(), pdbs);
+    const sel = selectVictimsOnNode(env, state.clone(), pod, node.clone(), pdbs);
     let status = sel.status;
     if (status === null || status.code === Code.Success) {
       if (sel.victims.length !== 0) {

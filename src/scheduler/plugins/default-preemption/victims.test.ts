@@ -6,7 +6,6 @@ import { makePod, podInfo } from '../../../testing/builders.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { Plugin, PreFilterPlugin } from '../../framework/interfaces.js';
 import type { Verdict } from '../../framework/status.js';
-import { cloneCycleState } from '../../schedule-one.js';
 import { defaultNodeResourcesFitArgs, NodeResourcesFitPlugin } from '../node-resources-fit.js';
 import { dryRunPreemption } from './candidates.js';
 import { fixedPdb, type PdbInfo } from './pdb.js';
@@ -138,14 +137,14 @@ describe('dry runs on cloned CycleState', () => {
     assert.deepEqual([own.added, own.removed], [0, 0]);
   });
 
-  it('cloneCycleState clones values that have clone() and shares the others', () => {
+  it('CycleState.clone clones values that have clone() and shares the others', () => {
     const f = preemptionFixture({ nodes: [] });
     const state = f.fwk.newCycleState();
     const shared = { n: 1 };
     state.write('a', new CountingState(1, 2));
     state.write('b', shared);
     state.skipFilterPlugins = new Set(['X']);
-    const c = cloneCycleState(state);
+    const c = state.clone();
     (c.read<CountingState>('a') as CountingState).added = 7;
     assert.equal((state.read<CountingState>('a') as CountingState).added, 1);
     assert.equal(c.read('b'), shared);

@@ -51,7 +51,7 @@ export function isPreemptionAllowed(victim: PodInfo, preemptor: PodInfo): boolea
 
 /**
  * Finds the minimal set of pods to remove from `node` for `pod` to fit. `node` and `state` must
- * be scratch copies (NodeInfo.clone(), cloneCycleState): they are changed. All lower-priority
+ * be scratch copies (NodeInfo.clone(), CycleState.clone): they are changed. All lower-priority
  * pods are removed; if the pod then fits, they are reprieved most important first, the
  * PDB-violating ones before the others, as long as the pod still fits.
  */

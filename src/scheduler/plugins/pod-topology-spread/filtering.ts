@@ -54,7 +54,7 @@ export class PreFilterState {
     this.hist = constraints.map(() => null);
   }
 
-  /** Upstream Clone: an independent copy for what-if evaluation (cloneCycleState calls it). The
+  /** Upstream Clone: an independent copy for what-if evaluation (CycleState.clone calls it). The
    * count maps are shared until either side writes: both copy before their next update. */
   clone(): PreFilterState {
     for (let i = 0; i < this.owned.length; i++) this.owned[i] = false;
