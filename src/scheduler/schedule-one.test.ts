@@ -306,3 +306,45 @@ describe('ScheduleAlgorithm: selectHost', () => {
     assert.equal(r.reason, 'plugin "TooHigh" returns an invalid score 101, it should in the range of [0, 100] after normalizing');
   });
 });
+
+describe('ScheduleAlgorithm: PreFilter node subsets', () => {
+  // Upstream schedule_one_test.go (TestSchedulerSchedulePod "test prefilter plugin returning
+  // non-intersecting nodes", "test some nodes are filtered out by prefilter plugin") and
+  // framework.go RunPreFilterPlugins.
+  class SubsetPreFilter implements PreFilterPlugin, FilterPlugin {
+    constructor(readonly name: string, private readonly nodes: readonly string[]) {}
+    preFilter(): { status: Verdict; result: { nodeNames: ReadonlySet<string> } } {
+      return { status: null, result: { nodeNames: new Set(this.nodes) } };
+    }
+    filter(): Verdict {
+      return null;
+    }
+  }
+  const cluster = buildCluster(['node1', 'node2', 'node3'].map((n) => makeNode(n).obj()));
+  const pod = podInfo(makePod('p').obj());
+
+  it('non-intersecting subsets reject the pod naming both plugins', () => {
+    const r = run(new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('s')), makeFramework(cluster, [new SubsetPreFilter('FakePreFilter2', ['node2']), new SubsetPreFilter('FakePreFilter3', ['node1'])]), pod);
+    assert.equal(r.nodeName, null);
+    assert.equal(r.reason, "0/3 nodes are available: node(s) didn't satisfy plugin(s) [FakePreFilter2 FakePreFilter3] simultaneously.");
+    assert.deepEqual([...r.unschedulablePlugins].sort(), ['FakePreFilter2', 'FakePreFilter3']);
+  });
+
+  it('one plugin with an empty subset is named alone', () => {
+    const r = run(new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('s')), makeFramework(cluster, [new SubsetPreFilter('FakePreFilter1', [])]), pod);
+    assert.equal(r.reason, "0/3 nodes are available: node(s) didn't satisfy plugin FakePreFilter1.");
+  });
+
+  it('only the subset is examined; the other nodes count as not satisfying the plugin', () => {
+    const reject = { name: 'RejectAll', filter: () => Status.unschedulable('rejected') } as FilterPlugin;
+    const r = run(new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('s')), makeFramework(cluster, [new SubsetPreFilter('FakePreFilter', ['node2']), reject]), pod);
+    assert.equal(r.nodesEvaluated, 1);
+    assert.equal(r.reason, "0/3 nodes are available: 1 rejected, 2 node(s) didn't satisfy plugin(s) [FakePreFilter].");
+    const ok = run(new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('s')), makeFramework(cluster, [new SubsetPreFilter('FakePreFilter', ['node3'])]), pod);
+    assert.equal(ok.nodeName, 'node3');
+  });
+
+  it('a failure with no reasons ends the message with a colon, as upstream', () => {
+    assert.equal(fitErrorMessage(3, new Map()), '0/3 nodes are available:');
+  });
+});

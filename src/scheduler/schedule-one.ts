@@ -76,6 +76,7 @@ export class ScheduleAlgorithm {
     }
     // PreFilter.
     let allowed: ReadonlySet<string> | null = null;
+    let subsetPlugins: string[] | null = null;
     let skipFilter: Set<string> | null = null;
     for (const p of fwk.preFilter) {
       const { status, result } = p.preFilter(state, pod, nodes);
@@ -89,7 +90,17 @@ export class ScheduleAlgorithm {
         // Upstream gives every node the PreFilter status, so PostFilter sees it on all of them.
         return this.postFilter(fwk, state, pod, status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulablePlugins, status.withPlugin(p.name));
       }
-      if (result?.nodeNames != null) allowed = intersect(allowed, result.nodeNames);
+      if (result?.nodeNames != null) {
+        allowed = intersect(allowed, result.nodeNames);
+        (subsetPlugins ??= []).push(p.name);
+        if (allowed.size === 0) {
+          // Upstream RunPreFilterPlugins: the node subsets have nothing in common.
+          const msg = subsetPlugins.length === 1 ? `node(s) didn't satisfy plugin ${p.name}` : `node(s) didn't satisfy plugin(s) [${subsetPlugins.join(' ')}] simultaneously`;
+          for (const n of subsetPlugins) unschedulablePlugins.add(n);
+          const st = Status.unschedulable(msg);
+          return this.postFilter(fwk, state, pod, Code.Unschedulable, `0/${nodes.length} nodes are available: ${msg}.`, 0, unschedulablePlugins, st);
+        }
+      }
     }
     const skip: ReadonlySet<string> = skipFilter ?? EMPTY;
     // PreFilter extensions and PostFilter plugins re-run filters; they read the skip set here.
@@ -118,21 +129,27 @@ export class ScheduleAlgorithm {
     // Filter, from the rotating start index, until enough feasible nodes are found. Nodes with
     // nominated pods are filtered twice (with and without them) only while some pod is nominated.
     const withNominated = this.nominator.size > 0;
-    const numAll = nodes.length;
+    // A PreFilter node subset narrows the candidates; the other nodes get one status
+    // (upstream SetAbsentNodesStatus) and are not examined.
+    let candidates: readonly NodeInfo[] = nodes;
+    let absent: Status | null = null;
+    if (allowed !== null && subsetPlugins !== null) {
+      const only = allowed;
+      candidates = nodes.filter((n) => only.has(n.name));
+      const names = [...subsetPlugins].sort();
+      for (const n of names) unschedulablePlugins.add(n);
+      absent = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${names.join(' ')}]`);
+    }
+    const numAll = candidates.length;
     const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numAll);
     // One buffer per algorithm: the feasible list only lives for this cycle.
     const feasible = this.feasibleBuf;
     feasible.length = 0;
     let processed = 0;
     for (let i = 0; i < numAll && feasible.length < toFind; i++) {
-      const node = nodes[(this.nextStartNodeIndex + i) % numAll] as NodeInfo;
+      const node = candidates[(this.nextStartNodeIndex + i) % numAll] as NodeInfo;
       processed++;
-      let v: Verdict;
-      if (allowed !== null && !allowed.has(node.name)) {
-        v = new Status(Code.UnschedulableAndUnresolvable, ["node(s) didn't satisfy plugin(s) PreFilter result"]);
-      } else {
-        v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
-      }
+      const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
       if (v === null) {
         feasible.push(node);
       } else {
@@ -143,11 +160,12 @@ export class ScheduleAlgorithm {
     }
     // Upstream advances by feasible + recorded statuses, which counts a failed nominated node
     // even when the search stopped before reaching it again.
-    this.nextStartNodeIndex = (this.nextStartNodeIndex + feasible.length + failures.size) % numAll;
+    this.nextStartNodeIndex = numAll === 0 ? 0 : (this.nextStartNodeIndex + feasible.length + failures.size) % numAll;
     evaluated += processed;
 
     if (feasible.length === 0) {
-      return this.postFilter(fwk, state, pod, Code.Unschedulable, fitErrorMessage(numAll, failures), evaluated, unschedulablePlugins, failures);
+      const absentCount = nodes.length - candidates.length;
+      return this.postFilter(fwk, state, pod, Code.Unschedulable, fitErrorMessage(nodes.length, failures, absent, absentCount), evaluated, unschedulablePlugins, failures);
     }
     if (feasible.length === 1) {
       return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
@@ -290,13 +308,13 @@ function invalidScore(plugin: string, s: number): Status {
 }
 
 /** Upstream FitError.Error(): "0/N nodes are available: <count reason, sorted>." */
-export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<string, Status>): string {
+export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<string, Status>, absent: Status | null = null, absentCount = 0): string {
   const histogram = new Map<string, number>();
   for (const s of failures.values()) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + 1);
+  if (absent !== null && absentCount > 0) for (const r of absent.reasons) histogram.set(r, (histogram.get(r) ?? 0) + absentCount);
   const parts = [...histogram].map(([r, n]) => `${n} ${r}`).sort();
-  let msg = `0/${numAllNodes} nodes are available`;
-  msg += parts.length > 0 ? `: ${parts.join(', ')}.` : '.';
-  return msg;
+  // Go: fmt.Sprintf(NoNodeAvailableMsg+":", n), then " <reasons>." when there are any.
+  return parts.length > 0 ? `0/${numAllNodes} nodes are available: ${parts.join(', ')}.` : `0/${numAllNodes} nodes are available:`;
 }
 
 /** A failed cycle that is not a preemption attempt: the nomination is cleared (upstream
