@@ -10,7 +10,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { Framework } from './framework/framework.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
-import { fitErrorMessage } from './schedule-one.js';
+import { fitErrorMessage, pickTopScore } from './schedule-one.js';
 
 export interface ExplainStatus {
   readonly code: string;
@@ -138,21 +138,9 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   });
   for (const n of scored) nodes[n.name] = { ...(nodes[n.name] as ExplainNode), score: scores.get(n.name) as Record<string, ExplainScore>, total: totals.get(n.name) as number };
 
-  // Selection among feasible nodes: highest total, ties broken like selectHost.
-  let selected: string | null = null;
-  let best = -Infinity;
-  let count = 0;
-  for (const n of feasible) {
-    const t = totals.get(n.name) ?? 0;
-    if (t > best) {
-      best = t;
-      selected = n.name;
-      count = 1;
-    } else if (t === best) {
-      count++;
-      if (opts.rng.int(count) === 0) selected = n.name;
-    }
-  }
+  // Selection among feasible nodes: highest total, ties broken as the scheduler breaks them.
+  const feasibleTotals = Float64Array.from(feasible, (n) => totals.get(n.name) ?? 0);
+  const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected };
   if (selected !== null) return result;
   const reason = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
