@@ -6,9 +6,11 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { cycleCostUs, DEFAULT_CYCLE_COST, type CycleCostModel } from './cost-model.js';
-import { Framework, type ProfileConfig } from './framework/framework.js';
+import { Framework, WaitingPod, type ProfileConfig } from './framework/framework.js';
+import type { CycleState } from './framework/cycle-state.js';
 import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from './framework/interfaces.js';
-import { Code, isSuccess } from './framework/status.js';
+import { formatDuration } from '../api/duration.js';
+import { Code, Status, isSuccess } from './framework/status.js';
 import { bindSchedulerContext, PodNominator, ScheduleAlgorithm, type ScheduleResult, type SchedulerContext } from './schedule-one.js';
 import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
 
@@ -190,28 +192,77 @@ export class Scheduler {
     for (const r of fwk.reserve) {
       const v = r.reserve(state, pod, node.name);
       if (!isSuccess(v)) {
-        for (const u of [...fwk.reserve].reverse()) u.unreserve(state, pod, node.name);
-        this.cluster.forget(pod);
-        this.record(qpi, 'error', '', v.message, queueWaitUs, cycleUs, -1);
-        this.queue.addUnschedulable(qpi, true);
+        this.unbind(fwk, state, qpi, node.name, v.withPlugin(r.name), queueWaitUs, cycleUs, -1);
+        return;
+      }
+    }
+    // Permit: any rejection ends here; Wait holds the pod until every waiting plugin allows it
+    // or the longest wait (capped at upstream's 15 min) runs out.
+    const waitFor: string[] = [];
+    let waitUs = 0;
+    for (const p of fwk.permit) {
+      const { status, waitUs: w } = p.permit(state, pod, node.name);
+      if (status === null || status.code === Code.Success) continue;
+      if (status.code === Code.Wait) {
+        waitFor.push(p.name);
+        waitUs = Math.max(waitUs, Math.min(w ?? MAX_PERMIT_WAIT_US, MAX_PERMIT_WAIT_US));
+        continue;
+      }
+      this.unbind(fwk, state, qpi, node.name, status.withPlugin(p.name), queueWaitUs, cycleUs, -1);
+      return;
+    }
+    const proceed = () => this.bindCycle(fwk, state, qpi, node.name, queueWaitUs, cycleUs);
+    if (waitFor.length === 0) {
+      proceed();
+      return;
+    }
+    const timer = this.sim.schedule(waitUs, 'scheduler.permit-timeout', pod.key, () => {
+      waiting.reject(waitFor.join(','), `rejected due to timeout after waiting ${formatDuration(waitUs)} at plugin ${waiting.pendingPlugins.join(',')}`);
+    });
+    const waiting = new WaitingPod(pod, waitFor, (v) => {
+      fwk.waitingPods.delete(pod.key);
+      this.sim.cancel(timer);
+      if (v === null) proceed();
+      else this.unbind(fwk, state, qpi, node.name, v, queueWaitUs, cycleUs, -1);
+    });
+    fwk.waitingPods.set(pod.key, waiting);
+  }
+
+  /** The binding cycle: PreBind, then Bind (asynchronous), then PostBind. */
+  private bindCycle(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, nodeName: string, queueWaitUs: number, cycleUs: number): void {
+    const pod = qpi.pod;
+    if (pod.deleted) return;
+    for (const p of fwk.preBind) {
+      const v = p.preBind(state, pod, nodeName);
+      if (!isSuccess(v)) {
+        this.unbind(fwk, state, qpi, nodeName, v.code === Code.Error ? v : Status.error(`running PreBind plugin "${p.name}": ${v.message}`), queueWaitUs, cycleUs, -1);
         return;
       }
     }
     const bindStart = this.sim.now;
     const binder = fwk.bind[0] as BindPlugin;
-    binder.bind(state, pod, node.name, (v) => {
+    binder.bind(state, pod, nodeName, (v) => {
       const bindUs = this.sim.now - bindStart;
       if (!isSuccess(v)) {
-        for (const u of [...fwk.reserve].reverse()) u.unreserve(state, pod, node.name);
-        this.cluster.forget(pod);
-        this.record(qpi, 'error', '', v.message, queueWaitUs, cycleUs, bindUs);
-        if (!pod.deleted) this.queue.addUnschedulable(qpi, true);
+        this.unbind(fwk, state, qpi, nodeName, v, queueWaitUs, cycleUs, bindUs);
         return;
       }
       this.queue.done(pod);
-      for (const pb of fwk.postBind) pb.postBind(state, pod, node.name);
-      this.record(qpi, 'bound', node.name, '', queueWaitUs, cycleUs, bindUs);
+      for (const pb of fwk.postBind) pb.postBind(state, pod, nodeName);
+      this.record(qpi, 'bound', nodeName, '', queueWaitUs, cycleUs, bindUs);
     });
+  }
+
+  /** A rejected Permit or a failed PreBind/Bind: Unreserve in reverse order, forget the assumed
+   * pod, record the attempt and requeue (an Error pays the error backoff). */
+  private unbind(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, nodeName: string, v: Status, queueWaitUs: number, cycleUs: number, bindUs: number): void {
+    const pod = qpi.pod;
+    for (const u of [...fwk.reserve].reverse()) u.unreserve(state, pod, nodeName);
+    this.cluster.forget(pod);
+    const error = v.code === Code.Error;
+    this.record(qpi, error ? 'error' : 'unschedulable', '', v.message, queueWaitUs, cycleUs, bindUs);
+    if (!error && v.plugin !== '') qpi.unschedulablePlugins = new Set([v.plugin]);
+    if (!pod.deleted) this.queue.addUnschedulable(qpi, error);
   }
 
   /** Applies a failed cycle's NominatingInfo: undefined keeps the nomination, "" clears it, a
@@ -242,5 +293,8 @@ export class Scheduler {
     this.observer.attempt({ timeUs: this.sim.now, pod: qpi.pod, attempt: qpi.attempts, result, node, reason, queueWaitUs, cycleUs, bindUs });
   }
 }
+
+/** Upstream maxTimeout for a Permit Wait (framework/runtime/framework.go). */
+const MAX_PERMIT_WAIT_US = 15 * 60 * 1_000_000;
 
 const NO_DELETES: ReadonlyArray<{ readonly pod: PodInfo; readonly reason: string }> = [];

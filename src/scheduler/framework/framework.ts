@@ -22,7 +22,7 @@ import {
   type ReservePlugin,
   type ScorePlugin,
 } from './interfaces.js';
-import { Code, type Verdict } from './status.js';
+import { Code, Status, type Verdict } from './status.js';
 import { FieldError } from '../../api/field-error.js';
 
 function joinPath(a: string, b: string): string {
@@ -78,6 +78,38 @@ export interface ProfileConfig {
 /** A profile that cannot be built; `path` is relative to the profile (plugins.score.enabled[0]). */
 export class ProfileError extends FieldError {}
 
+/** A pod held at Permit (upstream framework.WaitingPod): each plugin that said Wait must allow
+ * it before its timeout; any rejection ends the wait. */
+export class WaitingPod {
+  private readonly pending: Set<string>;
+  private done = false;
+
+  constructor(
+    readonly pod: PodInfo,
+    plugins: readonly string[],
+    private readonly finish: (v: Verdict) => void,
+  ) {
+    this.pending = new Set(plugins);
+  }
+
+  /** Plugins still to allow the pod. */
+  get pendingPlugins(): string[] {
+    return [...this.pending].sort();
+  }
+
+  allow(plugin: string): void {
+    if (this.done || !this.pending.delete(plugin) || this.pending.size > 0) return;
+    this.done = true;
+    this.finish(null);
+  }
+
+  reject(plugin: string, message: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.finish(new Status(Code.Unschedulable, [message], plugin));
+  }
+}
+
 export class Framework {
   readonly profileName: string;
   readonly percentageOfNodesToScore: number;
@@ -96,6 +128,8 @@ export class Framework {
   readonly postBind: PostBindPlugin[] = [];
   /** Every instantiated plugin by name. */
   readonly plugins = new Map<string, Plugin>();
+  /** Pods waiting at Permit, by pod key (upstream Handle.GetWaitingPod). */
+  readonly waitingPods = new Map<string, WaitingPod>();
 
   readonly handle: FrameworkHandle;
 
