@@ -25,3 +25,12 @@ test('pods naming a missing PriorityClass are refused and reported; the others g
   assert.equal(r.summary['pods_bound'], 1);
   assert.deepEqual(r.warnings, ['3 create(s) refused by the API server, first default/bad-1: pods "bad-1" is forbidden: no PriorityClass with name missing was found']);
 });
+
+test('a pod with scheduling gates stays pending and never reaches the scheduler', () => {
+  const s = SCENARIO.replace('spec: { priorityClassName: high, containers', 'spec: { priorityClassName: high, schedulingGates: [{ name: example.com/quota }], containers');
+  const r = runScenario(parseScenario(s, 'gates.yaml'));
+  assert.equal(r.summary['pods_submitted'], 1);
+  assert.equal(r.summary['pods_bound'], 0);
+  assert.equal(r.summary['pods_pending_end'], 1);
+  assert.equal(r.summary['sched_attempts'], 0);
+});

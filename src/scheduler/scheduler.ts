@@ -51,6 +51,8 @@ export class Scheduler {
   private readonly queue: SchedulingQueue;
   private readonly algorithm: ScheduleAlgorithm;
   private busy = false;
+  /** Pods PreEnqueue keeps out of the queue, with the reason. */
+  readonly gated = new Map<string, string>();
   private kickPending = false;
   attempts = 0;
   /** Pods nominated to nodes by preemption. */
@@ -99,9 +101,21 @@ export class Scheduler {
     this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick(), queueOptions, () => this.kick());
     api.watch({
       podAdded: (p) => {
-        if (p.nodeName === null && this.frameworks.has(p.schedulerName)) this.queue.add(p);
+        const fwk = this.frameworks.get(p.schedulerName);
+        if (p.nodeName !== null || fwk === undefined) return;
+        // PreEnqueue (SchedulingGates): a gated pod stays out of the queue. ksim has no pod
+        // updates yet, so it stays pending.
+        for (const pe of fwk.preEnqueue) {
+          const v = pe.preEnqueue(p);
+          if (!isSuccess(v)) {
+            this.gated.set(p.key, v.message);
+            return;
+          }
+        }
+        this.queue.add(p);
       },
       podDeleted: (p) => {
+        this.gated.delete(p.key);
         this.terminatingVictims.delete(p);
         if (p.nominatedNodeName !== null) this.nominator.remove(p);
         this.queue.done(p);
