@@ -201,3 +201,16 @@ describe('Simulation', () => {
     assert.equal(trace(), trace());
   });
 });
+
+test('run with maxEvents stops after that many events, keeps the clock at the last one, and resumes', async () => {
+  const { Simulation } = await import('./simulation.js');
+  const sim = new Simulation();
+  const seen: number[] = [];
+  for (const t of [10, 20, 30, 40]) sim.scheduleAt(t, 'k', '', () => seen.push(t));
+  assert.equal(sim.run(100, 3), false);
+  assert.deepEqual(seen, [10, 20, 30]);
+  assert.equal(sim.now, 30);
+  assert.equal(sim.run(100, 3), true);
+  assert.deepEqual(seen, [10, 20, 30, 40]);
+  assert.equal(sim.now, 100);
+});

@@ -4,6 +4,8 @@ import type { Micros } from './time.js';
 export interface SimulationOptions {
   /** Called before each event's action runs (e.g. to write an events log). */
   onEvent?: (ev: SimEvent) => void;
+  /** Called after each event's action (e.g. to check invariants). */
+  afterEvent?: (ev: SimEvent) => void;
 }
 
 /**
@@ -14,6 +16,7 @@ export interface SimulationOptions {
 export class Simulation {
   private readonly queue = new EventQueue();
   private readonly onEvent: ((ev: SimEvent) => void) | undefined;
+  private readonly afterEvent: ((ev: SimEvent) => void) | undefined;
   private clock: Micros = 0;
   private processed = 0;
   private stopRequested = false;
@@ -21,6 +24,7 @@ export class Simulation {
 
   constructor(options?: SimulationOptions) {
     this.onEvent = options?.onEvent;
+    this.afterEvent = options?.afterEvent;
   }
 
   /** Current simulated time (µs). */
@@ -95,10 +99,11 @@ export class Simulation {
    * Runs events in order. With `untilUs`, runs only events with time <= untilUs
    * and then sets the clock to `untilUs` (the clock reaches the horizon even if
    * the queue ran dry earlier); later events stay queued. Without it, runs until
-   * the queue is empty. If `stop()` is called, returns right after the current
-   * event and leaves the clock at that event's time.
+   * the queue is empty. If `stop()` is called, or `maxEvents` events have run,
+   * returns right after the current event and leaves the clock at that event's
+   * time. Returns true when it reached the horizon (or ran dry).
    */
-  run(untilUs?: Micros): void {
+  run(untilUs?: Micros, maxEvents = Number.POSITIVE_INFINITY): boolean {
     if (untilUs !== undefined) {
       if (!Number.isSafeInteger(untilUs)) {
         throw new Error(`Simulation.run: horizon must be an integer number of microseconds, got ${String(untilUs)}`);
@@ -113,16 +118,21 @@ export class Simulation {
       const queue = this.queue;
       const limit = untilUs ?? Number.POSITIVE_INFINITY;
       const onEvent = this.onEvent;
+      const afterEvent = this.afterEvent;
+      let budget = maxEvents;
       for (;;) {
+        if (budget-- <= 0) return false;
         const ev = queue.popUntil(limit);
         if (ev === undefined) break;
         this.clock = ev.time;
         this.processed++;
         if (onEvent !== undefined) onEvent(ev);
         ev.action();
-        if (this.stopRequested) return;
+        if (afterEvent !== undefined) afterEvent(ev);
+        if (this.stopRequested) return false;
       }
       if (untilUs !== undefined) this.clock = untilUs;
+      return true;
     } finally {
       this.running = false;
       this.stopRequested = false;
@@ -139,6 +149,7 @@ export class Simulation {
     this.processed++;
     if (this.onEvent !== undefined) this.onEvent(ev);
     ev.action();
+    if (this.afterEvent !== undefined) this.afterEvent(ev);
   }
 
   private enter(what: string): void {

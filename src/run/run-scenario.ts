@@ -48,7 +48,33 @@ export const SUMMARY_COLUMNS = [
   'cpu_requested_mean_ratio', 'memory_requested_mean_ratio', 'events',
 ];
 
+/** One simulation, built and ready: drive `sim` to `endUs` (all at once or in slices), then
+ * call `finish()` for the results. */
+export interface PreparedRun {
+  readonly sim: Simulation;
+  readonly endUs: number;
+  finish(): RunResult;
+}
+
+/** Runs a scenario to its end and returns the output tables. */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  const run = prepareRun(scenario, opts);
+  run.sim.run(run.endUs);
+  return run.finish();
+}
+
+/** Like runScenario, but yields to the event loop between slices of events, so signals are
+ * handled; `shouldStop` is asked after each slice and ends the run early (no result). */
+export async function runScenarioInSlices(scenario: Scenario, opts: RunOptions, shouldStop: (sim: Simulation) => boolean, sliceEvents = 200_000): Promise<RunResult | null> {
+  const run = prepareRun(scenario, opts);
+  while (!run.sim.run(run.endUs, sliceEvents)) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (shouldStop(run.sim)) return null;
+  }
+  return run.finish();
+}
+
+export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedRun {
   const eventRows: Row[] = [];
   const sim = new Simulation(opts.events === true
     ? { onEvent: (ev) => eventRows.push({ time_s: fmt(toSeconds(ev.time), 6), seq: ev.seq, kind: ev.kind, object: ev.subject, detail: '' }) }
@@ -87,7 +113,10 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   new WorkloadDriver(sim, api, streams, scenario.durationUs).start(scenario.workload);
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  sim.run(scenario.durationUs);
+  return { sim, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows) };
+}
+
+function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[]): RunResult {
 
   let pendingEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
