@@ -202,8 +202,7 @@ describe('Simulation', () => {
   });
 });
 
-test('run with maxEvents stops after that many events, keeps the clock at the last one, and resumes', async () => {
-  const { Simulation } = await import('./simulation.js');
+it('run with maxEvents stops after that many events, keeps the clock at the last one, and resumes', () => {
   const sim = new Simulation();
   const seen: number[] = [];
   for (const t of [10, 20, 30, 40]) sim.scheduleAt(t, 'k', '', () => seen.push(t));
