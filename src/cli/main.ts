@@ -4,12 +4,15 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';
 import { KSIM_VERSION } from '../version.js';
-import { runCommand } from './run-command.js';
+import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
+/** Interrupted runs exit as shells report a death by that signal (128 + signal number). */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
 
 class UsageError extends Error {}
 
@@ -85,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`ksim: ${e.message}\n`);
       return EXIT_BAD_INPUT;
+    }
+    if (e instanceof Interrupted) {
+      process.stderr.write(`ksim: ${e.message}\n`);
+      return e.signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
     }
     if (e instanceof UsageError) {
       process.stderr.write(`ksim: ${e.message}\nRun 'ksim --help' for usage.\n`);

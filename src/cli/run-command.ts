@@ -1,7 +1,10 @@
 // `ksim run SCENARIO`: one simulation, outputs written, a summary printed.
 import { join } from 'node:path';
-import { runScenario } from '../run/run-scenario.js';
-import { toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
+import { getHeapStatistics } from 'node:v8';
+import { InputError } from '../api/input-error.js';
+import { runScenarioInSlices } from '../run/run-scenario.js';
+import { estimateMemory } from '../run/memory-estimate.js';
+import { checkOutputFolder, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
@@ -23,8 +26,28 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   for (const w of scenario.warnings) err(`ksim: warning: ${w}\n`);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
+  checkOutputFolder(dir);
+  checkMemory(args.scenario, scenario);
   const started = performance.now(); // ksim-allow-clock: wall time goes to run.json only
-  const result = runScenario(scenario, { events: args.events === true, plugins });
+  // SIGINT/SIGTERM end the run between slices of events; nothing is written then.
+  let signal: NodeJS.Signals | null = null;
+  const onSignal = (s: NodeJS.Signals) => {
+    signal = s;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: Awaited<ReturnType<typeof runScenarioInSlices>>;
+  let stoppedAt = { timeUs: 0, events: 0 };
+  try {
+    result = await runScenarioInSlices(scenario, { events: args.events === true, plugins }, (sim) => {
+      stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
+      return signal !== null;
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (result === null) throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
   const wallMs = performance.now() - started; // ksim-allow-clock
   const runJson = {
     ksim_version: KSIM_VERSION,
@@ -44,4 +67,32 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
   out(`\nWrote ${files.map((f) => f.file).join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
+}
+
+/** A run stopped by a signal; the CLI reports where and exits 130 (SIGINT) or 143 (SIGTERM). */
+export class Interrupted extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    readonly timeUs: number,
+    readonly events: number,
+    readonly dir: string,
+  ) {
+    super(`interrupted by ${signal} at simulated time ${(timeUs / 1e6).toFixed(3)} s after ${events} events; nothing was written to ${dir}/`);
+  }
+}
+
+/** Refuses, before running, a scenario whose estimated memory exceeds what this process may use. */
+function checkMemory(file: string, scenario: Parameters<typeof estimateMemory>[0]): void {
+  const est = estimateMemory(scenario);
+  const limit = getHeapStatistics().heap_size_limit;
+  if (est.bytes <= 0.8 * limit) return;
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  throw new InputError(
+    file,
+    0,
+    0,
+    'workload',
+    `a workload that fits in memory: this one needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods), this process may use ${gib(limit)}. ` +
+      'Simulate a sample (fewer replicas, a lower rate, a shorter duration), or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>)',
+  );
 }

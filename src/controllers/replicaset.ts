@@ -31,6 +31,8 @@ interface RsState {
 
 export class ReplicaSetController {
   private readonly sets = new Map<string, RsState>();
+  /** Names of pods whose create is in flight. */
+  private readonly creating = new Set<string>();
 
   constructor(
     private readonly sim: Simulation,
@@ -101,13 +103,27 @@ export class ReplicaSetController {
     st.inflight += size;
     let left = size;
     for (let i = 0; i < size; i++) {
-      this.api.createPod(this.newPod(st), (p) => {
+      const pod = this.newPod(st);
+      this.api.createPod(pod, (p) => {
+        this.creating.delete(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
         st.inflight--;
         if (p !== null) st.pods.add(p);
         if (--left > 0) return;
         if (remaining - size > 0) this.createBatch(st, remaining - size, size * 2);
         else this.enqueue(st);
       });
+    }
+  }
+
+  /** `<rs>-<5 random chars>`, drawn again while a pod of that name exists (upstream's API
+   * server would refuse the create with AlreadyExists and the controller would try again). */
+  private freshName(namespace: string, rs: string): string {
+    for (;;) {
+      const name = `${rs}-${randomSuffix(this.names)}`;
+      if (!this.api.cluster.pods.has(`${namespace}/${name}`) && !this.creating.has(`${namespace}/${name}`)) {
+        this.creating.add(`${namespace}/${name}`);
+        return name;
+      }
     }
   }
 
@@ -120,7 +136,7 @@ export class ReplicaSetController {
       kind: 'Pod',
       metadata: {
         ...tmd,
-        name: `${md.name}-${randomSuffix(this.names)}`,
+        name: this.freshName(md.namespace, md.name),
         namespace: md.namespace,
         labels: { ...(tmd.labels ?? {}) },
         annotations: { ...(tmd.annotations ?? {}) },

@@ -1,0 +1,107 @@
+// A killed or interrupted run never leaves a half-written output folder; a scenario too big for
+// memory is refused before it starts; a folder that is not ksim's is never replaced.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+
+const FILES = ['events.csv', 'nodes.csv', 'placements.csv', 'run.json', 'summary.csv', 'timeseries.csv'];
+
+function scenarioFile(dir: string, replicas: number, duration: string, runDuration: string): string {
+  const f = join(dir, 'big.yaml');
+  writeFileSync(f, `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: big }
+duration: ${duration}
+cluster:
+  nodePools: [{ name: n, count: 300, zones: [a, b, c], allocatable: { cpu: "16", memory: 64Gi } }]
+workload:
+  - name: web
+    runDuration: ${runDuration}
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: ${replicas}
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m, memory: 128Mi } } }] }
+`);
+  return f;
+}
+
+/** The output folder is absent, or holds one complete set of outputs. */
+function assertCompleteOrAbsent(out: string): 'absent' | 'complete' {
+  if (!existsSync(out)) return 'absent';
+  assert.deepEqual(readdirSync(out).sort(), FILES);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { events: number };
+  for (const f of FILES.filter((x) => x.endsWith('.csv'))) assert.ok(readFileSync(join(out, f), 'utf8').endsWith('\n'), `${f} is cut`);
+  const events = readFileSync(join(out, 'events.csv'), 'utf8').trimEnd().split('\n').length - 1;
+  assert.equal(events, run.events, 'events.csv and run.json come from different runs');
+  return 'complete';
+}
+
+test('SIGINT stops a run, says where, exits 130 and writes nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-int-'));
+  const file = scenarioFile(dir, 3000, '8h', '10m');
+  const out = join(dir, 'out');
+  const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out], { cwd: REPO_ROOT });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /^ksim: interrupted by SIGINT at simulated time \d+\.\d{3} s after \d+ events; nothing was written to .*out\/\n$/);
+  assert.equal(existsSync(out), false);
+});
+
+test('a run killed at any moment leaves the previous complete output, the new one, or none', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-kill-'));
+  const file = scenarioFile(dir, 600, '30m', '5m');
+  const out = join(dir, 'out');
+  const first = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', out, '--events'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(first.status, 0, first.stderr);
+  assertCompleteOrAbsent(out);
+  // How long a whole run takes here, then kills spread over the run and its writing.
+  const t0 = Date.now();
+  spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', join(dir, 'timing'), '--events', '--seed', '2'], { cwd: REPO_ROOT });
+  const full = Date.now() - t0;
+  for (let i = 0; i < 6; i++) {
+    const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out, '--events', '--seed', String(10 + i)], { cwd: REPO_ROOT, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, Math.round(full * (0.5 + 0.1 * i))));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    assertCompleteOrAbsent(out);
+  }
+  // The next run cleans up what killed runs left beside the folder.
+  const again = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', out, '--events'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(readdirSync(dir).filter((e) => e.includes('.ksim-')), []);
+  assert.equal(assertCompleteOrAbsent(out), 'complete');
+});
+
+test('a scenario that needs far more memory than the process has is refused at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-mem-'));
+  const file = scenarioFile(dir, 50_000_000, '1h', 'forever');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', join(dir, 'out')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^ksim: .*big\.yaml: workload: expected a workload that fits in memory: this one needs about \d+\.\d GiB \(300 nodes, 50,000,000 pods\), this process may use \d+\.\d GiB\. Simulate a sample/);
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
+test('an output folder that is not a ksim output folder is never replaced', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-own-'));
+  const mine = join(dir, 'mine');
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'notes.txt'), 'keep me');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'run', 'scenarios/quickstart.yaml', '-o', mine], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /expected an empty or previous ksim output folder/);
+  assert.equal(readFileSync(join(mine, 'notes.txt'), 'utf8'), 'keep me');
+});
