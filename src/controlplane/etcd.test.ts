@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RandomStreams } from '../engine/random.js';
+import { EtcdModel, type EtcdConfig } from './etcd.js';
+
+const c = (us: number) => ({ kind: 'constant', value: us }) as const;
+const rng = () => new RandomStreams(1).stream('etcd');
+
+function etcd(over: Partial<EtcdConfig> = {}): EtcdModel {
+  return new EtcdModel({ followerRtt: [c(500), c(2000)], fsync: c(1000), maxWritesPerSecond: 10_000, electionTimeoutUs: 1_000_000, ...over }, rng());
+}
+
+test('one write: propose (100 µs) + fsync (1 ms) + the quorum round trip (3 members: the faster follower, 0.5 ms)', () => {
+  assert.equal(etcd().commitTime(0), 100 + 1000 + 500);
+});
+
+test('five members need the second-fastest follower', () => {
+  const e = etcd({ followerRtt: [c(300), c(900), c(5000), c(7000)] });
+  assert.equal(e.commitTime(0), 100 + 1000 + 900);
+});
+
+test('writes arriving during an fsync share the next one (group commit)', () => {
+  const e = etcd();
+  // Write 1 proposed at 100, fsync 100–1100. Writes 2 and 3 proposed at 200 and 300 wait for the
+  // fsync that starts at 1100 and ends at 2100.
+  assert.deepEqual([e.commitTime(0), e.commitTime(0), e.commitTime(0)], [1600, 2600, 2600]);
+  // A write after the disk went idle starts its own fsync.
+  assert.equal(e.commitTime(10_000), 10_100 + 1000 + 500);
+});
+
+test('a slow disk lengthens latency and batches more writes per fsync', () => {
+  const e = etcd({ fsync: c(20_000) });
+  const times = Array.from({ length: 50 }, () => e.commitTime(0));
+  assert.equal(times[0], 100 + 20_000 + 500);
+  // The other 49 (proposed by 5 ms) all ride on the second fsync, 20.1–40.1 ms.
+  assert.deepEqual(new Set(times.slice(1)), new Set([40_100 + 500]));
+});
+
+test('the proposal rate bounds throughput', () => {
+  const e = etcd({ maxWritesPerSecond: 1000, fsync: c(0) });
+  const last = Array.from({ length: 100 }, () => e.commitTime(0)).at(-1);
+  assert.equal(last, 100 * 1000 + 500);
+});
+
+test('a lost leader stalls writes for the election timeout', () => {
+  const e = etcd();
+  e.loseLeader(5_000);
+  assert.equal(e.commitTime(6_000), 1_005_000 + 100 + 1000 + 500);
+});

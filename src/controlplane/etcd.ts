@@ -1,0 +1,88 @@
+// How long etcd takes to commit a write (upstream etcd op-guide/performance.md: a request costs
+// at least the network round trip between members plus an fdatasync; proposals are batched).
+// The model, per write arriving at the leader at time t:
+//   1. the leader proposes writes one at a time, `1 / maxWritesPerSecond` each (a queue);
+//   2. its WAL fsyncs are group commits: a write joins the fsync that starts when the disk is
+//      next free, and every write of that batch is durable when the fsync ends;
+//   3. the entry commits once a quorum has it: one round trip to the slowest follower the quorum
+//      needs (the leader counts as one member).
+// A lost leader stalls every write until a new one is elected (about one election timeout).
+import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
+import type { RandomStream } from '../engine/random.js';
+
+export interface EtcdConfig {
+  /** Round-trip time from the leader to each follower. */
+  readonly followerRtt: readonly Distribution[];
+  /** WAL fsync duration on the leader. */
+  readonly fsync: Distribution;
+  /** Proposals the leader processes per second (its CPU/apply limit). */
+  readonly maxWritesPerSecond: number;
+  /** Time to elect a new leader after a loss (etcd's election-timeout default: 1 s). */
+  readonly electionTimeoutUs: number;
+}
+
+export class EtcdModel {
+  private proposeFreeAt = 0;
+  /** End of the fsync in progress (or of the last one). */
+  private diskFreeAt = 0;
+  /** The batch forming behind the fsync in progress: it starts at diskFreeAt. */
+  private nextBatchEnd: number | null = null;
+  private stalledUntil = 0;
+  private readonly rtts: number[];
+
+  constructor(
+    readonly config: EtcdConfig,
+    private readonly rng: RandomStream,
+  ) {
+    this.rtts = new Array<number>(config.followerRtt.length).fill(0);
+  }
+
+  /** Members in the cluster: the leader and its followers. */
+  get members(): number {
+    return this.config.followerRtt.length + 1;
+  }
+
+  /** When a write arriving at `nowUs` commits (µs, absolute). */
+  commitTime(nowUs: number): number {
+    const c = this.config;
+    const proposed = Math.max(nowUs, this.proposeFreeAt, this.stalledUntil) + Math.round(1e6 / c.maxWritesPerSecond);
+    this.proposeFreeAt = proposed;
+    const durable = this.joinFsync(proposed);
+    return durable + this.quorumRtt();
+  }
+
+  /** The leader is lost at `nowUs`: writes wait for the election. */
+  loseLeader(nowUs: number): void {
+    this.stalledUntil = Math.max(this.stalledUntil, nowUs + this.config.electionTimeoutUs);
+  }
+
+  /** Until when writes are stalled by an election (0 when none ever happened). */
+  get stalledUntilUs(): number {
+    return this.stalledUntil;
+  }
+
+  private joinFsync(t: number): number {
+    if (this.nextBatchEnd !== null && t >= this.diskFreeAt) {
+      // The batch that formed behind the previous fsync has started by now.
+      this.diskFreeAt = this.nextBatchEnd;
+      this.nextBatchEnd = null;
+    }
+    if (t >= this.diskFreeAt) {
+      this.diskFreeAt = t + sampleNonNegativeInt(this.config.fsync, this.rng);
+      return this.diskFreeAt;
+    }
+    this.nextBatchEnd ??= this.diskFreeAt + sampleNonNegativeInt(this.config.fsync, this.rng);
+    return this.nextBatchEnd;
+  }
+
+  /** The round trip to the slowest follower a majority needs: with n members the leader and
+   * floor(n/2) followers form the quorum, so the floor(n/2)-th fastest follower counts. */
+  private quorumRtt(): number {
+    const n = this.rtts.length;
+    if (n === 0) return 0;
+    for (let i = 0; i < n; i++) this.rtts[i] = sampleNonNegativeInt(this.config.followerRtt[i] as Distribution, this.rng);
+    this.rtts.sort((a, b) => a - b);
+    const needed = Math.floor(this.members / 2);
+    return this.rtts[needed - 1] as number;
+  }
+}
