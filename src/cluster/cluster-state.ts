@@ -17,6 +17,17 @@ export interface ClusterIndex {
   podPlaced?(p: PodInfo, n: NodeInfo): void;
   /** A pod left a node (terminated, deleted, or its binding failed). */
   podRemoved?(p: PodInfo, n: NodeInfo): void;
+  /** A node's labels, taints, unschedulable flag or readiness changed. Indexes without this
+   * method see the node (and its pods) removed before the change and added after it. */
+  nodeUpdated?(n: NodeInfo): void;
+}
+
+/** What can change on a node after it joined. */
+export interface NodeChange {
+  readonly labels?: Labels;
+  readonly taints?: NonNullable<NodeInfo['taints']>;
+  readonly unschedulable?: boolean;
+  readonly ready?: boolean;
 }
 
 /** Label every namespace gets from the API server (kubernetes.io/metadata.name). */
@@ -96,6 +107,30 @@ export class ClusterState {
     this.totalAllocatable.add(ni.allocatable, -1);
     for (const ix of this.indexes) ix.nodeRemoved?.(ni);
     this.onTotalsChanged?.();
+    return ni;
+  }
+
+  /** Changes a node (labels, taints, unschedulable, readiness) and tells every index. */
+  updateNode(name: string, change: NodeChange): NodeInfo {
+    const ni = this.mustNode(name);
+    for (const ix of this.indexes) {
+      if (ix.nodeUpdated !== undefined) continue;
+      for (const p of ni.pods) ix.podRemoved?.(p, ni);
+      ix.nodeRemoved?.(ni);
+    }
+    if (change.labels !== undefined) ni.labels = change.labels;
+    if (change.taints !== undefined) ni.taints = change.taints;
+    if (change.unschedulable !== undefined) ni.unschedulable = change.unschedulable;
+    if (change.ready !== undefined) ni.ready = change.ready;
+    ni.generation++;
+    for (const ix of this.indexes) {
+      if (ix.nodeUpdated !== undefined) {
+        ix.nodeUpdated(ni);
+        continue;
+      }
+      ix.nodeAdded?.(ni);
+      for (const p of ni.pods) ix.podPlaced?.(p, ni);
+    }
     return ni;
   }
 
