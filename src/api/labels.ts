@@ -10,6 +10,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { NodeSelector, NodeSelectorTerm } from 'kubernetes-types/core/v1.js';
 import { FieldError, joinFieldPath } from './field-error.js';
+import { isObject } from './values.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -84,9 +85,6 @@ function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function hasOwn(o: object, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);

@@ -29,6 +29,7 @@ import {
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeAffinity as NODE_AFFINITY } from './names.js';
 import { defaultNormalizeScore } from './helper/normalize-score.js';
+import { isObject } from '../../api/values.js';
 
 const PRE_FILTER_KEY = `PreFilter${NODE_AFFINITY}`;
 const PRE_SCORE_KEY = `PreScore${NODE_AFFINITY}`;
@@ -66,9 +67,6 @@ function isEmptyList(v: unknown): boolean {
   return v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A compiled list of preferred terms (upstream nodeaffinity.PreferredSchedulingTerms). */
 interface WeightedTerm {

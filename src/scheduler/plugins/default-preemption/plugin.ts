@@ -30,6 +30,7 @@ import {
 } from './candidates.js';
 import { listPdbs, type PdbInfo } from './pdb.js';
 import { isPreemptionAllowed } from './victims.js';
+import { describeValue } from '../../../api/values.js';
 
 export interface DefaultPreemptionArgs {
   /** Minimum number of candidates to shortlist, as a percentage of the potential nodes. */
@@ -43,7 +44,7 @@ export const DEFAULT_PREEMPTION_ARGS: DefaultPreemptionArgs = { minCandidateNode
 /** Defaults missing fields and validates (paths relative to the args object). */
 export function parseDefaultPreemptionArgs(raw: unknown): DefaultPreemptionArgs {
   if (raw === undefined || raw === null) return DEFAULT_PREEMPTION_ARGS;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('', 'DefaultPreemptionArgs (a mapping)', describe(raw));
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('', 'DefaultPreemptionArgs (a mapping)', describeValue(raw));
   const r = raw as Record<string, unknown>;
   for (const k of Object.keys(r)) {
     if (k !== 'minCandidateNodesPercentage' && k !== 'minCandidateNodesAbsolute' && k !== 'apiVersion' && k !== 'kind') {
@@ -63,15 +64,10 @@ export function parseDefaultPreemptionArgs(raw: unknown): DefaultPreemptionArgs 
 function readInt32(r: Record<string, unknown>, key: string, dflt: number): number {
   const v = r[key];
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new FieldError(key, 'a 32-bit integer', describe(v));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new FieldError(key, 'a 32-bit integer', describeValue(v));
   return v;
 }
 
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object' && v !== null) return 'a mapping';
-  return JSON.stringify(v);
-}
 
 /** Status of nodes that the dry run did not report on (upstream SetAbsentNodesStatus). */
 export const PREEMPTION_NOT_HELPFUL = 'Preemption is not helpful for scheduling';

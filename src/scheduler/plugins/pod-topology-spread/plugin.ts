@@ -30,6 +30,7 @@ import {
 } from './common.js';
 import { filter, preFilter, updateWithPod } from './filtering.js';
 import { normalizeScore, preScore, score } from './scoring.js';
+import { isObject } from '../../../api/values.js';
 
 export { POD_TOPOLOGY_SPREAD } from './common.js';
 
@@ -61,9 +62,6 @@ function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Decodes the args object (shape and types only; `validatePodTopologySpreadArgs` checks values). */
 function decodeArgs(raw: unknown): PodTopologySpreadArgs {
