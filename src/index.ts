@@ -13,6 +13,7 @@ export {
 } from './scheduler/config/kube-scheduler-configuration.js';
 export { toCsv, writeOutputsAtomically, type Table } from './metrics/csv-output.js';
 export { InputError } from './api/input-error.js';
+export { InvariantViolation } from './invariants/violation.js';
 export { FieldError } from './api/field-error.js';
 export { parseQuantity, parseMilli, parseInteger } from './api/quantity.js';
 export { parseDuration, formatDuration } from './api/duration.js';

@@ -51,11 +51,12 @@ test('SIGINT stops a run, says where, exits 130 and writes nothing', async () =>
   const file = scenarioFile(dir, 3000, '8h', '10m');
   const out = join(dir, 'out');
   const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out], { cwd: REPO_ROOT });
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise((r) => setTimeout(r, 1500));
   child.kill('SIGINT');
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const code = await exited;
   assert.equal(code, 130, stderr);
   assert.match(stderr, /^ksim: interrupted by SIGINT at simulated time \d+\.\d{3} s after \d+ events; nothing was written to .*out\/\n$/);
   assert.equal(existsSync(out), false);
@@ -74,9 +75,10 @@ test('a run killed at any moment leaves the previous complete output, the new on
   const full = Date.now() - t0;
   for (let i = 0; i < 6; i++) {
     const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out, '--events', '--seed', String(10 + i)], { cwd: REPO_ROOT, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r)); // listen first: it may finish before the kill
     await new Promise((r) => setTimeout(r, Math.round(full * (0.5 + 0.1 * i))));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exited;
     assertCompleteOrAbsent(out);
   }
   // The next run cleans up what killed runs left beside the folder.

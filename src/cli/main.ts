@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';
+import { InvariantViolation } from '../invariants/violation.js';
 import { KSIM_VERSION } from '../version.js';
 import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
@@ -33,15 +34,24 @@ export async function main(argv: string[]): Promise<number> {
             .option('seed', { type: 'number', describe: 'Seed replacing the scenario\'s seed' })
             .option('set', { type: 'string', array: true, describe: 'Override a scenario field: PATH=VALUE, e.g. cluster.nodePools[0].count=10 (repeatable)' })
             .option('events', { type: 'boolean', default: false, describe: 'Also write events.csv, one row per simulation event' })
+            // Untyped on purpose: a bare flag is true, --check-invariants=N a number.
+            .option('check-invariants', { describe: 'Check the simulation\'s invariants after every event (=N: every N events); a broken one is a ksim bug (exit 1)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the bundled quickstart')
             .example('$0 run scenarios/quickstart.yaml --seed 7 --set cluster.nodePools[0].count=4 -o /tmp/q', 'Another seed, fewer nodes')
+            .example('$0 run scenarios/quickstart.yaml --check-invariants=100', 'Check invariants every 100 events')
             .check((a) => {
               if (a.seed !== undefined && (!Number.isInteger(a.seed) || a.seed < 0 || a.seed > 4294967295)) {
                 throw new UsageError(`--seed: expected an integer in [0, 4294967295], got ${String(a.seed)}`);
               }
+              checkInvariantsOption(a['check-invariants']);
               return true;
             }),
-        async (a) => runCommand({ scenario: a.scenario, output: a.output, seed: a.seed, set: a.set, events: a.events }, out, (t) => process.stderr.write(t)),
+        async (a) =>
+          runCommand(
+            { scenario: a.scenario, output: a.output, seed: a.seed, set: a.set, events: a.events, checkInvariants: checkInvariantsOption(a['check-invariants']) },
+            out,
+            (t) => process.stderr.write(t),
+          ),
       )
       .command(
         'explain',
@@ -85,6 +95,13 @@ export async function main(argv: string[]): Promise<number> {
       .parseAsync();
     return EXIT_OK;
   } catch (e) {
+    if (e instanceof InvariantViolation) {
+      process.stderr.write(
+        'ksim: internal error: a simulation invariant broke (this is a bug in ksim; please report it with the command and scenario):\n' +
+          `  invariant: ${e.invariant}\n  time:      ${(e.timeUs / 1e6).toFixed(6)} s\n  event:     ${e.event === '' ? '(end of run)' : e.event}\n  detail:    ${e.detail}\n`,
+      );
+      return EXIT_INTERNAL;
+    }
     if (e instanceof InputError) {
       process.stderr.write(`ksim: ${e.message}\n`);
       return EXIT_BAD_INPUT;
@@ -101,6 +118,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ksim: internal error (this is a bug; please report it with the command and scenario):\n${err.stack ?? String(err)}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** --check-invariants: absent → undefined (the library's default), bare → true, =N → N ≥ 1. */
+function checkInvariantsOption(v: unknown): boolean | number | undefined {
+  if (v === undefined || v === true || v === false) return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) return v;
+  throw new UsageError(`--check-invariants: expected no value (every event) or =N, a positive integer (every N events), got ${JSON.stringify(v)}`);
 }
 
 export function runMain(): void {

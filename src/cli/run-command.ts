@@ -16,6 +16,9 @@ export interface RunArgs {
   readonly seed?: number | undefined;
   readonly set?: readonly string[] | undefined;
   readonly events?: boolean | undefined;
+  /** true: check invariants after every event; N: every N events; undefined: the library's
+   * default (on when KSIM_CHECK_INVARIANTS=1). */
+  readonly checkInvariants?: boolean | number | undefined;
 }
 
 export async function runCommand(args: RunArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
@@ -39,7 +42,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   let result: Awaited<ReturnType<typeof runScenarioInSlices>>;
   let stoppedAt = { timeUs: 0, events: 0 };
   try {
-    result = await runScenarioInSlices(scenario, { events: args.events === true, plugins }, (sim) => {
+    const opts = { events: args.events === true, plugins, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
+    result = await runScenarioInSlices(scenario, opts, (sim) => {
       stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
       return signal !== null;
     });
@@ -53,7 +57,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ksim_version: KSIM_VERSION,
     scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
     seed: scenario.seed,
-    options: { set: args.set ?? [], events: args.events === true, output: dir },
+    options: { set: args.set ?? [], events: args.events === true, output: dir, ...(args.checkInvariants !== undefined ? { check_invariants: args.checkInvariants } : {}) },
     node_version: process.version,
     wall_time_ms: Math.round(wallMs),
     events: result.eventsProcessed,

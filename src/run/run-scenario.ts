@@ -20,6 +20,8 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
 import type { Scenario } from '../workload/scenario.js';
+import { InvariantChecker, type ProfileFacts } from '../invariants/checker.js';
+import type { SimEvent } from '../engine/event-queue.js';
 
 export interface RunOptions {
   /** Record every engine event (events.csv). */
@@ -30,6 +32,20 @@ export interface RunOptions {
   readonly plugins?: ReadonlyMap<string, PluginFactory>;
   /** Callbacks run as simulation events at the given times (benchmarks mark phases with them). */
   readonly marks?: readonly { readonly timeUs: number; readonly fn: () => void }[];
+  /** Check the simulation's invariants (src/invariants/checker.ts) and throw InvariantViolation
+   * when one breaks: true checks after every event, a number N every N events, false never.
+   * Default: true when the environment variable KSIM_CHECK_INVARIANTS is "1" (npm test sets
+   * it), else false. */
+  readonly checkInvariants?: boolean | number;
+}
+
+/** The invariant check period RunOptions.checkInvariants asks for: 0 (off) or N ≥ 1. */
+export function invariantCheckPeriod(opt: boolean | number | undefined): number {
+  const v = opt ?? process.env['KSIM_CHECK_INVARIANTS'] === '1';
+  if (v === false) return 0;
+  if (v === true) return 1;
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`checkInvariants: expected true, false or a positive integer number of events, got ${String(v)}`);
+  return v;
 }
 
 export interface RunResult {
@@ -76,9 +92,21 @@ export async function runScenarioInSlices(scenario: Scenario, opts: RunOptions, 
 
 export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedRun {
   const eventRows: Row[] = [];
-  const sim = new Simulation(opts.events === true
-    ? { onEvent: (ev) => eventRows.push({ time_s: fmt(toSeconds(ev.time), 6), seq: ev.seq, kind: ev.kind, object: ev.subject, detail: '' }) }
-    : {});
+  const checkEvery = invariantCheckPeriod(opts.checkInvariants);
+  // The checker needs the cluster, which needs the clock: the hooks bind to it once it exists.
+  let checker: InvariantChecker | null = null;
+  const logEvent = opts.events === true
+    ? (ev: SimEvent) => { eventRows.push({ time_s: fmt(toSeconds(ev.time), 6), seq: ev.seq, kind: ev.kind, object: ev.subject, detail: '' }); }
+    : null;
+  const sim = new Simulation(checkEvery > 0
+    ? {
+        onEvent: (ev) => {
+          checker?.beforeEvent(ev);
+          logEvent?.(ev);
+        },
+        afterEvent: (ev) => checker?.afterEvent(ev),
+      }
+    : logEvent !== null ? { onEvent: logEvent } : {});
   const streams = new RandomStreams(scenario.seed);
   const cluster = new ClusterState();
   for (const n of scenario.nodes) cluster.addNode(n.node, n.pool);
@@ -97,6 +125,10 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     initialBackoffUs: scenario.scheduler.podInitialBackoffUs,
     maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
   });
+  if (checkEvery > 0) {
+    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), timeseries: metrics.timeseries });
+    api.watch(checker.watcher);
+  }
   new DeploymentController(api);
   new ReplicaSetController(sim, api, streams.stream('names'));
 
@@ -113,10 +145,19 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new WorkloadDriver(sim, api, streams, scenario.durationUs).start(scenario.workload);
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows) };
+  return { sim, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker) };
 }
 
-function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[]): RunResult {
+/** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
+function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]): ProfileFacts[] {
+  return [...scheduler.frameworks.values()].map((f) => ({
+    schedulerName: f.profileName,
+    filters: new Set(f.filter.map((p) => p.name)),
+    pluginArgs: profiles.find((p) => p.schedulerName === f.profileName)?.pluginArgs ?? new Map<string, unknown>(),
+  }));
+}
+
+function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null): RunResult {
 
   let pendingEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
@@ -136,6 +177,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     memory_requested_mean_ratio: fmt(metrics.memoryRequestedMeanRatio(), 6),
     events: sim.eventsProcessed,
   };
+  checker?.finish(summary);
   const tables: Table[] = [
     { file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] },
     { file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements },

@@ -1,0 +1,329 @@
+// The state invariants each fire on a state that breaks them (built by hand through ClusterState,
+// bypassing the scheduler), and stay quiet on the matching healthy state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Simulation } from '../engine/simulation.js';
+import { Simulation as RealSimulation } from '../engine/simulation.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { makeNode, makePod, podInfo } from '../testing/builders.js';
+import { InvariantChecker, type ProfileFacts } from './checker.js';
+import { InvariantViolation } from './violation.js';
+import { assertViolation, fakeEvent, place, setup } from './testing.js';
+import { invariantCheckPeriod } from '../run/run-scenario.js';
+
+const cpuNode = (name: string, cpu: string, pods = 110) => makeNode(name).capacity({ cpu, memory: '8Gi', pods }).obj();
+
+function profile(filters: readonly string[], pluginArgs: ReadonlyMap<string, unknown> = new Map()): ProfileFacts {
+  return { schedulerName: 'default-scheduler', filters: new Set(filters), pluginArgs };
+}
+
+function object(kind: string, name: string, spec: unknown): WorkloadObject {
+  return { apiVersion: 'apps/v1', kind, metadata: { name, namespace: 'default' }, spec };
+}
+
+// ---------------------------------------------------------------------------------------------
+// node-capacity
+
+test('node-capacity: requests beyond allocatable cpu fire, naming the node, the amounts and the pods', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '1')]);
+  place(cluster, makePod('a').req({ cpu: '600m' }).obj(), 'n1');
+  checker.checkIncremental();
+  place(cluster, makePod('b').req({ cpu: '600m' }).obj(), 'n1');
+  assertViolation(() => checker.checkIncremental(), 'node-capacity', 'node n1 has cpu 1200m > 1000m allocatable; its pods: default/a, default/b');
+});
+
+test('node-capacity: the pod count counts as a resource', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4', 1)]);
+  place(cluster, makePod('a').obj(), 'n1');
+  place(cluster, makePod('b').obj(), 'n1');
+  assertViolation(() => checker.checkIncremental(), 'node-capacity', 'pods 2 > 1');
+});
+
+test('node-capacity: extended resources count, unless a profile ignores them in NodeResourcesFit args', () => {
+  const gpuNode = makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110, 'example.com/gpu': 1 }).obj();
+  const pods = [makePod('a').req({ 'example.com/gpu': 1 }).obj(), makePod('b').req({ 'example.com/gpu': 1 }).obj()];
+  const strict = setup([gpuNode]);
+  for (const p of pods) place(strict.cluster, p, 'n1');
+  assertViolation(() => strict.checker.checkIncremental(), 'node-capacity', 'example.com/gpu 2 > 1');
+
+  const byName = setup([gpuNode], [], { profiles: [profile(['NodeResourcesFit'], new Map([['NodeResourcesFit', { ignoredResources: ['example.com/gpu'] }]]))] });
+  for (const p of pods) place(byName.cluster, p, 'n1');
+  byName.checker.checkAll();
+  const byGroup = setup([gpuNode], [], { profiles: [profile(['NodeResourcesFit'], new Map([['NodeResourcesFit', { ignoredResourceGroups: ['example.com'] }]]))] });
+  for (const p of pods) place(byGroup.cluster, p, 'n1');
+  byGroup.checker.checkAll();
+});
+
+test('node-capacity is not a guarantee when some profile does not filter with NodeResourcesFit', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '1')], [], { profiles: [profile(['TaintToleration'])] });
+  place(cluster, makePod('a').req({ cpu: '2' }).obj(), 'n1');
+  checker.checkAll();
+  assert.equal(checker.checks, 1);
+});
+
+// ---------------------------------------------------------------------------------------------
+// node-accounting
+
+test('node-accounting: a node whose running sum drifted from its pods fires', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  place(cluster, makePod('a').req({ cpu: '500m' }).obj(), 'n1');
+  checker.checkIncremental();
+  cluster.mustNode('n1').requested.milliCpu += 5;
+  assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 requested cpu 505m vs 500m (recorded vs sum over its 1 pod(s))');
+});
+
+test('node-accounting: cluster totals must equal the sums over nodes', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4'), cpuNode('n2', '4')]);
+  place(cluster, makePod('a').req({ memory: '1Gi' }).obj(), 'n2');
+  checker.checkAll();
+  cluster.totalRequested.memory += 1;
+  assertViolation(() => checker.checkAll(), 'node-accounting', `cluster requested total memory ${2 ** 30 + 1} vs ${2 ** 30}`);
+});
+
+test('node-accounting: host ports held must match the pods holding them', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  place(cluster, makePod('a').hostPort(8080).obj(), 'n1');
+  checker.checkIncremental();
+  cluster.mustNode('n1').usedPorts.clear();
+  assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 host ports [] but its pods hold [["TCP/0.0.0.0/8080",1]]');
+});
+
+// ---------------------------------------------------------------------------------------------
+// pod-binding
+
+test('pod-binding: a pod on two nodes\' books fires', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4'), cpuNode('n2', '4')]);
+  const p = place(cluster, makePod('a').obj(), 'n1');
+  checker.checkAll();
+  cluster.mustNode('n2').pods.push(p);
+  assertViolation(() => checker.checkAll(), 'pod-binding', "pod default/a is on node n2's books but its node is n1");
+});
+
+test('pod-binding: a bound pod whose node does not exist fires', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const p = podInfo(makePod('a').obj());
+  cluster.addPod(p);
+  checker.checkAll();
+  p.nodeName = 'ghost';
+  p.bound = true;
+  p.pod.spec!.nodeName = 'ghost';
+  assertViolation(() => checker.checkAll(), 'pod-binding', 'pod default/a is bound to node ghost, which does not exist');
+});
+
+test('pod-binding: the node-loss hook excuses a missing node', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')], [], { nodeLossHandled: (_p, node) => node === 'ghost' });
+  const p = podInfo(makePod('a').obj());
+  cluster.addPod(p);
+  p.nodeName = 'ghost';
+  p.bound = true;
+  p.pod.spec!.nodeName = 'ghost';
+  checker.checkAll();
+  assert.equal(checker.checks, 1);
+});
+
+test('pod-binding: a terminal pod still on its node\'s books fires', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const p = place(cluster, makePod('a').obj(), 'n1');
+  p.bound = true;
+  p.pod.spec!.nodeName = 'n1';
+  cluster.setPhase(p, 'Running');
+  checker.checkAll();
+  // A phase change that bypasses ClusterState.setPhase (which would unplace the pod).
+  cluster.phaseCounts.Running--;
+  cluster.phaseCounts.Succeeded++;
+  p.phase = 'Succeeded';
+  assertViolation(() => checker.checkAll(), 'pod-binding', "pod default/a is Succeeded but still on node n1's books");
+});
+
+test('pod-binding: a Running pod that was never bound fires', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const p = place(cluster, makePod('a').obj(), 'n1');
+  cluster.setPhase(p, 'Running');
+  assertViolation(() => checker.checkIncremental(), 'pod-binding', 'pod default/a is Running but not bound');
+});
+
+// ---------------------------------------------------------------------------------------------
+// pod-conservation
+
+test('pod-conservation: phase counters that do not add up to the live pods fire', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')], [makePod('a').obj()]);
+  checker.checkIncremental();
+  cluster.phaseCounts.Running++;
+  assertViolation(() => checker.checkIncremental(), 'pod-conservation', 'pending 1 + running 1 + succeeded 0 + failed 0 = 2, but 1 live pods are stored');
+});
+
+test('pod-conservation: created must equal live + deleted', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')], [makePod('a').obj(), makePod('b').obj()]);
+  cluster.deletePod(cluster.pods.get('default/b')!);
+  checker.checkAll();
+  cluster.podsDeleted = 0;
+  assertViolation(() => checker.checkIncremental(), 'pod-conservation', '2 pods created but pending 1 + running 0 + succeeded 0 + failed 0 + deleted 0 = 1');
+});
+
+test('pod-conservation: the store must agree with the API server\'s notifications', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const a = podInfo(makePod('a').obj());
+  cluster.addPod(a);
+  checker.watcher.podAdded!(a);
+  checker.checkIncremental();
+  cluster.addPod(podInfo(makePod('b').obj())); // created without the API server announcing it
+  assertViolation(() => checker.checkIncremental(), 'pod-conservation', 'the API server announced 1 pod creations but the store counts 2');
+});
+
+test('pod-conservation: a recount of phases must match the store\'s counters', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')], [makePod('a').node('n1').obj()]);
+  const p = cluster.pods.get('default/a')!;
+  cluster.setPhase(p, 'Running');
+  checker.checkAll();
+  p.phase = 'Pending'; // counters still say Running
+  assertViolation(() => checker.checkAll(), 'pod-conservation', '1 live pod(s) are Pending but the store counts 0');
+});
+
+// ---------------------------------------------------------------------------------------------
+// output-counts
+
+test('output-counts: a summary row that disagrees with the store fires at finish', () => {
+  const { checker } = setup([cpuNode('n1', '4')], [makePod('a').obj(), makePod('b').node('n1').obj()]);
+  checker.finish({ pods_submitted: 2, pods_pending_end: 1, events: 0 });
+  assertViolation(() => checker.finish({ pods_submitted: 2, pods_pending_end: 2, events: 0 }), 'output-counts', 'summary.csv pods_pending_end is 2 but the store gives 1');
+  assertViolation(() => checker.finish({ pods_submitted: 3, pods_pending_end: 1, events: 0 }), 'output-counts', 'summary.csv pods_submitted is 3 but the store gives 2');
+});
+
+test('output-counts: pods_bound must equal the pods ever bound, deleted ones included', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const a = place(cluster, makePod('a').obj(), 'n1');
+  checker.watcher.podAdded!(a);
+  a.bound = true;
+  a.pod.spec!.nodeName = 'n1';
+  checker.watcher.podBound!(a);
+  cluster.deletePod(a);
+  checker.watcher.podDeleted!(a, 'test');
+  checker.finish({ pods_submitted: 1, pods_pending_end: 0, pods_bound: 1, events: 0 });
+  assertViolation(() => checker.finish({ pods_submitted: 1, pods_pending_end: 0, pods_bound: 0, events: 0 }), 'output-counts', 'summary.csv pods_bound is 0 but the store gives 1');
+});
+
+test('output-counts: a timeseries row is recounted when it is sampled', () => {
+  const { cluster } = setup([cpuNode('n1', '4')], [makePod('a').obj()]);
+  const rows: Array<Record<string, string | number>> = [];
+  let checker: InvariantChecker | null = null;
+  const sim = new RealSimulation({ afterEvent: (ev) => checker?.afterEvent(ev) });
+  checker = new InvariantChecker(sim, cluster, { timeseries: rows });
+  const row = { time_s: '0', nodes_ready: 1, nodes_not_ready: 0, pods_pending: 1, pods_running: 0, pods_succeeded: 0, pods_failed: 0, cpu_requested_ratio: '0', memory_requested_ratio: '0' };
+  sim.scheduleAt(0, 'metrics.sample', '', () => rows.push({ ...row }));
+  sim.scheduleAt(60_000_000, 'metrics.sample', '', () => rows.push({ ...row, time_s: '60', pods_pending: 7 }));
+  const v = assertViolation(() => sim.run(), 'output-counts', 'timeseries.csv row at 60 s: pods_pending is 7 but a recount gives 1');
+  assert.equal(v.event, 'metrics.sample #1');
+  assert.equal(v.timeUs, 60_000_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// time-monotonic, event-in-past
+
+test('time-monotonic: an event that runs before an earlier-ordered one fires', () => {
+  const { checker } = setup([]);
+  checker.afterEvent(fakeEvent(0, 3));
+  const v = assertViolation(() => checker.afterEvent(fakeEvent(0, 2, 'kubelet.start', 'default/a')), 'time-monotonic', 'event kubelet.start default/a #2 at 0 µs ran after an event at 0 µs #3');
+  assert.equal(v.event, 'kubelet.start default/a #2');
+});
+
+test('event-in-past: a queued event earlier than the clock fires', () => {
+  const { cluster } = setup([]);
+  // An engine whose queue is broken: its next event lies before the clock.
+  const broken = { now: 100, eventsProcessed: 1, nextEventTime: () => 50 } as unknown as Simulation;
+  const checker = new InvariantChecker(broken, cluster);
+  assertViolation(() => checker.afterEvent(fakeEvent(100, 7)), 'event-in-past', 'an event is queued at 50 µs, before the clock (100 µs)');
+});
+
+test('time checks pass on a real engine run, and state checks run every N events', () => {
+  const { cluster } = setup([cpuNode('n1', '4')]);
+  let checker: InvariantChecker | null = null;
+  const sim = new RealSimulation({ afterEvent: (ev) => checker?.afterEvent(ev) });
+  checker = new InvariantChecker(sim, cluster, { every: 3 });
+  for (let i = 0; i < 10; i++) sim.schedule(i % 4, 'test.tick', String(i), () => {});
+  sim.run();
+  assert.equal(checker.checks, 3);
+});
+
+// ---------------------------------------------------------------------------------------------
+// replicaset-pods, daemonset-pods
+
+test('replicaset-pods: more active pods than replicas fires; terminal and deleted pods do not count', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  cluster.objects.set(objectKey('ReplicaSet', 'default', 'rs'), object('ReplicaSet', 'rs', { replicas: 2 }));
+  const add = (name: string) => {
+    const p = podInfo(makePod(name).owner('ReplicaSet', 'rs').obj());
+    cluster.addPod(p);
+    checker.watcher.podAdded!(p);
+    return p;
+  };
+  const a = add('rs-a');
+  add('rs-b');
+  cluster.assume(a, cluster.mustNode('n1'));
+  a.bound = true;
+  a.pod.spec!.nodeName = 'n1';
+  cluster.setPhase(a, 'Succeeded');
+  checker.watcher.podPhaseChanged!(a, 'Pending');
+  const c = add('rs-c');
+  cluster.deletePod(c);
+  checker.watcher.podDeleted!(c, 'scaled down');
+  add('rs-d');
+  checker.checkAll();
+  assertViolation(() => add('rs-e'), 'replicaset-pods', 'ReplicaSet default/rs has 3 active pods, more than its 2 replicas');
+});
+
+test('replicaset-pods: a full check recounts the active pods', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  cluster.objects.set(objectKey('ReplicaSet', 'default', 'rs'), object('ReplicaSet', 'rs', { replicas: 1 }));
+  for (const name of ['rs-a', 'rs-b']) cluster.addPod(podInfo(makePod(name).owner('ReplicaSet', 'rs').obj()));
+  assertViolation(() => checker.checkAll(), 'replicaset-pods', 'ReplicaSet default/rs has 2 active pods, more than its 1 replicas');
+});
+
+test('daemonset-pods: two active pods of one DaemonSet on one node fire; other nodes and other owners do not', () => {
+  const ds = (name: string, owner = 'agent') => makePod(name).owner('DaemonSet', owner).obj();
+  const { cluster } = setup([cpuNode('n1', '4'), cpuNode('n2', '4')]);
+  cluster.objects.set(objectKey('DaemonSet', 'default', 'agent'), object('DaemonSet', 'agent', {}));
+  cluster.objects.set(objectKey('DaemonSet', 'default', 'other'), object('DaemonSet', 'other', {}));
+  const first = place(cluster, ds('agent-1'), 'n1');
+  place(cluster, ds('agent-2'), 'n2');
+  place(cluster, ds('other-1', 'other'), 'n1');
+  // The first pod completes: a replacement on the same node is fine.
+  cluster.setPhase(first, 'Succeeded');
+  place(cluster, ds('agent-3'), 'n1');
+  assertViolation(() => place(cluster, ds('agent-4'), 'n1'), 'daemonset-pods', 'DaemonSet default/agent has 2 active pods on node n1: default/agent-3, default/agent-4');
+});
+
+test('daemonset-pods: pods naming a DaemonSet that does not exist are not held to it', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  for (const name of ['x-1', 'x-2']) place(cluster, makePod(name).owner('DaemonSet', 'x').obj(), 'n1');
+  checker.checkAll();
+  assert.equal(checker.checks, 1);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The run option
+
+test('checkInvariants: true is every event, N every N events, false off; the default follows KSIM_CHECK_INVARIANTS', () => {
+  assert.equal(invariantCheckPeriod(true), 1);
+  assert.equal(invariantCheckPeriod(25), 25);
+  assert.equal(invariantCheckPeriod(false), 0);
+  assert.throws(() => invariantCheckPeriod(0), /checkInvariants: expected true, false or a positive integer number of events, got 0/);
+  assert.throws(() => invariantCheckPeriod(1.5), RangeError);
+  const saved = process.env['KSIM_CHECK_INVARIANTS'];
+  try {
+    process.env['KSIM_CHECK_INVARIANTS'] = '1';
+    assert.equal(invariantCheckPeriod(undefined), 1);
+    assert.equal(invariantCheckPeriod(false), 0);
+    process.env['KSIM_CHECK_INVARIANTS'] = '0';
+    assert.equal(invariantCheckPeriod(undefined), 0);
+    delete process.env['KSIM_CHECK_INVARIANTS'];
+    assert.equal(invariantCheckPeriod(undefined), 0);
+  } finally {
+    if (saved === undefined) delete process.env['KSIM_CHECK_INVARIANTS'];
+    else process.env['KSIM_CHECK_INVARIANTS'] = saved;
+  }
+});
+
+test('InvariantViolation names the invariant, the time and the event in its message', () => {
+  const v = new InvariantViolation('node-capacity', 1_500_000, 'scheduler.cycle-end default/a #12', 'node n1 has cpu 2000m > 1000m allocatable');
+  assert.equal(v.message, 'invariant node-capacity broken at 1.500000 s after event scheduler.cycle-end default/a #12: node n1 has cpu 2000m > 1000m allocatable');
+});

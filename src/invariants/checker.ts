@@ -1,0 +1,655 @@
+// The invariant checker: watches a run and throws InvariantViolation the moment the simulation
+// reaches a state that no correct ksim can reach. It reads the state store, the API server's
+// notifications and the engine's events; it never changes anything.
+//
+// Invariants (their names are InvariantViolation.invariant):
+//  time-monotonic         events run in (time, seq) order and the clock equals the event's time
+//  event-in-past          after an event, no queued event is earlier than the clock
+//  node-capacity          per node, the requests of the pods on its books ≤ allocatable for cpu,
+//                         memory, ephemeral-storage and every extended resource, and pods ≤
+//                         allocatable pods (only when every profile filters with
+//                         NodeResourcesFit; resources a profile's NodeResourcesFit args ignore
+//                         are exempt)
+//  node-accounting        a node's running sums (requested, non-zero requests, host ports) equal
+//                         the sums over the pods on its books; cluster totals equal the sums
+//                         over nodes
+//  pod-binding            a pod is on at most one node's books, at its recorded slot, only while
+//                         live and not terminal; a bound pod has a node and spec.nodeName says
+//                         so; a non-terminal pod with a node is on that node's books and the
+//                         node exists; only bound pods leave Pending
+//  pod-conservation       created = pending + running + succeeded + failed + deleted, from the
+//                         store's counters, an independent tally of the API server's
+//                         notifications and (at full checks) a recount
+//  output-counts          each timeseries.csv row equals a recount at its sample time; the
+//                         summary.csv row agrees with the store at the end
+//  replicaset-pods        a ReplicaSet's active (not terminal, not deleted) pods ≤ spec.replicas
+//                         (ksim has no rollouts; with them: ≤ replicas + maxSurge). Pods count by
+//                         their controlling ownerReference: a bare Pod manifest that names a
+//                         generated ReplicaSet as its owner would count too (a corner left open)
+//  daemonset-pods         at most one active pod per (DaemonSet, node), for DaemonSets that exist
+//                         as objects (ksim has no DaemonSet controller yet)
+//  placement-*            see placement-checks.ts: taints, node affinity, inter-pod (anti-)
+//                         affinity and DoNotSchedule topology spread hold at every placement,
+//                         judged against the cluster as the scheduler saw it when its cycle
+//                         began (the decision window below); checks that read a node updated
+//                         since (ClusterState.updateNode) are skipped for that placement
+// PodDisruptionBudgets: see voluntaryEvictionAdmitted (a hook for the future eviction API).
+//
+// Cost: the time checks run after every event (O(1)). The state checks run every `every` events
+// and are incremental: only the nodes and pods touched since the last check are re-verified
+// (O(pods on touched nodes + touched pods)), plus O(1) counter checks. A full O(nodes + pods)
+// check runs at every timeseries sample and at the end of the run (finish). Placement checks run
+// on every placement, O(nodes + pods) for pods with inter-pod terms or spread constraints.
+import type { SimEvent } from '../engine/event-queue.js';
+import type { Simulation } from '../engine/simulation.js';
+import { toSeconds } from '../engine/time.js';
+import type { ClusterIndex, ClusterState } from '../cluster/cluster-state.js';
+import { portKey, type NodeInfo } from '../cluster/node-info.js';
+import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
+import { Resource } from '../cluster/resources.js';
+import { objectKey } from '../cluster/workload-object.js';
+import type { ClusterWatcher } from '../controlplane/api-server.js';
+import type { Row } from '../metrics/collector.js';
+import { fmt, ratio } from '../metrics/stats.js';
+import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
+import { InvariantViolation } from './violation.js';
+
+/** What the checker needs to know about one scheduling profile. */
+export interface ProfileFacts {
+  readonly schedulerName: string;
+  /** Names of the profile's Filter plugins. */
+  readonly filters: ReadonlySet<string>;
+  /** The profile's raw pluginConfig args by plugin name. */
+  readonly pluginArgs: ReadonlyMap<string, unknown>;
+}
+
+export interface InvariantCheckerOptions {
+  /** Check the state every N events (1: after every event). Default 1. */
+  readonly every?: number;
+  /** The scheduler's profiles. Without them every placement check applies to every pod and
+   * node-capacity is always checked. */
+  readonly profiles?: readonly ProfileFacts[];
+  /** The run's timeseries rows (MetricsCollector.timeseries), checked as they are sampled. */
+  readonly timeseries?: readonly Row[];
+  /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
+  readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
+}
+
+/** Event kinds the checker recognises (opaque to the engine; named by their components). */
+const SCHEDULER_CYCLE_START = 'scheduler.next'; // src/scheduler/scheduler.ts: the algorithm runs here
+const METRICS_SAMPLE = 'metrics.sample'; // src/metrics/collector.ts: a timeseries row is taken
+
+const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed'];
+
+export class InvariantChecker implements ClusterIndex {
+  readonly every: number;
+  /** Number of state checks run (incremental and full). */
+  checks = 0;
+  /** Number of placements checked. */
+  placementsChecked = 0;
+
+  private readonly filtersByProfile: ReadonlyMap<string, ReadonlySet<string>> | null;
+  private readonly capacityChecked: boolean;
+  private readonly ignoredScalars: ReadonlySet<string>;
+  private readonly ignoredGroups: ReadonlySet<string>;
+  private readonly timeseries: readonly Row[] | null;
+  private readonly nodeLossHandled: (p: PodInfo, nodeName: string) => boolean;
+
+  private current: SimEvent | null = null;
+  private lastTime = -1;
+  private lastSeq = -1;
+  private sinceCheck = 0;
+  private registering = false;
+  private readonly touchedNodes = new Set<NodeInfo>();
+  private readonly touchedPods = new Set<PodInfo>();
+
+  // Independent tallies from the API server's notifications (only once the watcher is attached).
+  private watching = false;
+  private created = 0;
+  private deleted = 0;
+  private deletedBound = 0;
+  private boundEver = 0;
+  private readonly phases: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+
+  /** Active pods per ReplicaSet ("ns/name"). */
+  private readonly rsActive = new Map<string, number>();
+  /** Placed pods per (DaemonSet, node). */
+  private readonly dsPlaced = new Map<string, Set<PodInfo>>();
+  /** Placed pods with required anti-affinity terms. */
+  private readonly antiPods = new Map<PodInfo, NodeInfo>();
+
+  // The decision window: changes since the scheduler's current cycle started, to reconstruct the
+  // state it decided on (the pod is assumed only when its cycle ends, simulated time later; pods
+  // may complete or be deleted and nodes join or change meanwhile). It relies on the scheduler
+  // running one cycle at a time, computed inside a scheduler.next event, with no other
+  // scheduler.next event before that cycle's scheduler.cycle-end (Scheduler.kick: one pending
+  // kick, none while busy); run.test.ts checks those event kinds still exist.
+  private windowOpen = false;
+  private readonly windowPods = new Map<PodInfo, { readonly node: NodeInfo; delta: number }>();
+  private readonly windowNodes = new Map<NodeInfo, number>();
+  private windowNamespaces = false;
+  private readonly windowUpdatedNodes = new Set<NodeInfo>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    opts: InvariantCheckerOptions = {},
+  ) {
+    const every = opts.every ?? 1;
+    if (!Number.isSafeInteger(every) || every < 1) throw new RangeError(`InvariantChecker: every must be a positive integer, got ${String(every)}`);
+    this.every = every;
+    this.timeseries = opts.timeseries ?? null;
+    this.nodeLossHandled = opts.nodeLossHandled ?? (() => false);
+    const profiles = opts.profiles;
+    if (profiles === undefined) {
+      this.filtersByProfile = null;
+      this.capacityChecked = true;
+      this.ignoredScalars = new Set();
+      this.ignoredGroups = new Set();
+    } else {
+      this.filtersByProfile = new Map(profiles.map((p) => [p.schedulerName, p.filters]));
+      this.capacityChecked = profiles.every((p) => p.filters.has('NodeResourcesFit'));
+      const names = new Set<string>();
+      const groups = new Set<string>();
+      for (const p of profiles) {
+        const args = p.pluginArgs.get('NodeResourcesFit') as { ignoredResources?: unknown; ignoredResourceGroups?: unknown } | null | undefined;
+        for (const n of stringsOf(args?.ignoredResources)) names.add(n);
+        for (const g of stringsOf(args?.ignoredResourceGroups)) groups.add(g);
+      }
+      this.ignoredScalars = names;
+      this.ignoredGroups = groups;
+    }
+    this.registering = true;
+    try {
+      cluster.addIndex(this);
+    } finally {
+      this.registering = false;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Engine hooks
+
+  /** SimulationOptions.onEvent: remembers the event whose action is about to run. */
+  beforeEvent(ev: SimEvent): void {
+    this.current = ev;
+  }
+
+  /** SimulationOptions.afterEvent. */
+  afterEvent(ev: SimEvent): void {
+    this.current = ev;
+    if (ev.time < this.lastTime || (ev.time === this.lastTime && ev.seq <= this.lastSeq)) {
+      this.fail('time-monotonic', `event ${eventLabel(ev)} at ${ev.time} µs ran after an event at ${this.lastTime} µs #${this.lastSeq}`);
+    }
+    if (this.sim.now !== ev.time) this.fail('time-monotonic', `the clock reads ${this.sim.now} µs after event ${eventLabel(ev)} at ${ev.time} µs`);
+    this.lastTime = ev.time;
+    this.lastSeq = ev.seq;
+    const next = this.sim.nextEventTime();
+    if (next !== undefined && next < ev.time) this.fail('event-in-past', `an event is queued at ${next} µs, before the clock (${ev.time} µs)`);
+
+    if (ev.kind === SCHEDULER_CYCLE_START) this.openWindow();
+    if (ev.kind === METRICS_SAMPLE && this.timeseries !== null) {
+      this.checkAll();
+      this.checkTimeseriesRow();
+    } else if (++this.sinceCheck >= this.every) {
+      this.checkIncremental();
+    }
+    this.current = null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // ClusterIndex (ClusterState calls these on every change of a node's books)
+
+  nodeAdded(n: NodeInfo): void {
+    this.touchedNodes.add(n);
+    if (this.windowOpen && !this.registering) this.windowNodes.set(n, (this.windowNodes.get(n) ?? 0) + 1);
+  }
+
+  nodeRemoved(n: NodeInfo): void {
+    this.touchedNodes.delete(n);
+    if (n.pods.length > 0) this.fail('pod-binding', `node ${n.name} was removed with ${n.pods.length} pod(s) on its books`);
+    if (this.windowOpen) this.windowNodes.set(n, (this.windowNodes.get(n) ?? 0) - 1);
+  }
+
+  /** A node's labels, taints, unschedulable flag or readiness changed (its pods stay). */
+  nodeUpdated(n: NodeInfo): void {
+    this.touchedNodes.add(n);
+    if (this.windowOpen) this.windowUpdatedNodes.add(n);
+  }
+
+  podPlaced(p: PodInfo, n: NodeInfo): void {
+    this.touchedNodes.add(n);
+    this.touchedPods.add(p);
+    if (!this.registering) {
+      this.placementsChecked++;
+      const f = checkPlacement(this.cluster, p, n, this.view(p), this.filtersFor(p));
+      if (f !== null) this.fail(f.invariant, f.detail);
+    }
+    if (hasRequiredAntiAffinity(p)) this.antiPods.set(p, n);
+    if (p.ownerKind === 'DaemonSet') this.daemonSetPlaced(p, n);
+    if (this.windowOpen && !this.registering) this.windowDelta(p, n, 1);
+  }
+
+  podRemoved(p: PodInfo, n: NodeInfo): void {
+    this.touchedNodes.add(n);
+    this.touchedPods.add(p);
+    this.antiPods.delete(p);
+    if (p.ownerKind === 'DaemonSet') this.dsPlaced.get(dsKey(p, n.name))?.delete(p);
+    if (this.windowOpen) this.windowDelta(p, n, -1);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // ClusterWatcher (the API server's notifications): independent tallies and owner counts
+
+  readonly watcher: ClusterWatcher = {
+    podAdded: (p) => {
+      this.watching = true;
+      this.created++;
+      this.phases[p.phase]++;
+      this.touchedPods.add(p);
+      if (isActive(p)) this.rsChange(p, 1);
+    },
+    podBound: (p) => {
+      this.boundEver++;
+      this.touchedPods.add(p);
+    },
+    podPhaseChanged: (p, from) => {
+      this.phases[from]--;
+      this.phases[p.phase]++;
+      this.touchedPods.add(p);
+      const wasActive = from !== 'Succeeded' && from !== 'Failed';
+      if (wasActive && !isActive(p)) this.rsChange(p, -1);
+      else if (!wasActive && isActive(p)) this.rsChange(p, 1);
+    },
+    podDeleted: (p) => {
+      this.deleted++;
+      if (p.bound) this.deletedBound++;
+      this.phases[p.phase]--;
+      this.touchedPods.add(p);
+      if (!p.terminal) this.rsChange(p, -1);
+    },
+    objectAdded: (o) => {
+      if (o.kind === 'Namespace' && this.windowOpen) this.windowNamespaces = true;
+    },
+  };
+
+  // -------------------------------------------------------------------------------------------
+  // Checks
+
+  /** Checks what changed since the last check, and the counters. */
+  checkIncremental(): void {
+    this.checks++;
+    this.sinceCheck = 0;
+    for (const n of this.touchedNodes) {
+      if (this.cluster.nodeByName.get(n.name) === n) this.checkNode(n);
+    }
+    this.touchedNodes.clear();
+    for (const p of this.touchedPods) this.checkPod(p);
+    this.touchedPods.clear();
+    this.checkCounters();
+  }
+
+  /** Checks everything: every node, every pod, totals, recounts. O(nodes + pods). */
+  checkAll(): void {
+    this.checks++;
+    this.sinceCheck = 0;
+    const c = this.cluster;
+    const alloc = new Resource();
+    const req = new Resource();
+    let placed = 0;
+    for (let i = 0; i < c.nodes.length; i++) {
+      const n = c.nodes[i] as NodeInfo;
+      if (n.index !== i || c.nodeByName.get(n.name) !== n) this.fail('node-accounting', `node ${n.name} is at position ${i} of the node list but has index ${n.index}${c.nodeByName.get(n.name) !== n ? ' and is not the node of its name' : ''}`);
+      this.checkNode(n);
+      alloc.add(n.allocatable);
+      req.add(n.requested);
+      placed += n.pods.length;
+    }
+    if (c.nodeByName.size !== c.nodes.length) this.fail('node-accounting', `${c.nodeByName.size} node names for ${c.nodes.length} nodes`);
+    const d1 = resourceDiff(c.totalAllocatable, alloc);
+    if (d1 !== null) this.fail('node-accounting', `cluster allocatable total ${d1} (total vs sum over nodes)`);
+    const d2 = resourceDiff(c.totalRequested, req);
+    if (d2 !== null) this.fail('node-accounting', `cluster requested total ${d2} (total vs sum over nodes)`);
+    this.touchedNodes.clear();
+
+    const counts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+    const rs = new Map<string, number>();
+    let onBooks = 0;
+    for (const [key, p] of c.pods) {
+      if (p.key !== key) this.fail('pod-conservation', `pod ${p.key} is stored under the key ${key}`);
+      this.checkPod(p);
+      counts[p.phase]++;
+      if (p.nodeSlot >= 0) onBooks++;
+      if (p.ownerKind === 'ReplicaSet' && isActive(p)) rs.set(rsKey(p), (rs.get(rsKey(p)) ?? 0) + 1);
+    }
+    this.touchedPods.clear();
+    if (onBooks !== placed) this.fail('pod-binding', `${placed} pod(s) on nodes' books but ${onBooks} live pod(s) with a node slot`);
+    for (const ph of PHASES) {
+      if (counts[ph] !== c.phaseCounts[ph]) this.fail('pod-conservation', `${counts[ph]} live pod(s) are ${ph} but the store counts ${c.phaseCounts[ph]}`);
+    }
+    if (this.watching) {
+      for (const [key, n] of this.rsActive) {
+        if ((rs.get(key) ?? 0) !== n) this.fail('replicaset-pods', `ReplicaSet ${key} has ${rs.get(key) ?? 0} active pod(s) in the store but ${n} by the API server's notifications`);
+      }
+      for (const [key, n] of rs) {
+        if (!this.rsActive.has(key)) this.fail('replicaset-pods', `ReplicaSet ${key} has ${n} active pod(s) in the store but none by the API server's notifications`);
+      }
+    }
+    for (const [key, n] of rs) this.checkReplicaSet(key, n);
+    for (const [key, set] of this.dsPlaced) if (set.size > 1) this.checkDaemonSet(key, set);
+    this.checkCounters();
+  }
+
+  /** The end of the run: a full check, and the summary row against the store. */
+  finish(summary?: Row): void {
+    this.current = null;
+    this.checkAll();
+    if (summary === undefined) return;
+    const c = this.cluster;
+    let unbound = 0;
+    let liveBound = 0;
+    for (const p of c.pods.values()) {
+      if (p.bound) liveBound++;
+      else unbound++;
+    }
+    const same = (col: string, want: number) => {
+      if (summary[col] !== want) this.fail('output-counts', `summary.csv ${col} is ${String(summary[col])} but the store gives ${want}`);
+    };
+    same('pods_submitted', c.podsCreated);
+    same('pods_pending_end', unbound);
+    if (this.watching) same('pods_bound', liveBound + this.deletedBound);
+    same('events', this.sim.eventsProcessed);
+    if (c.podsCreated !== unbound + liveBound + c.podsDeleted) {
+      this.fail('pod-conservation', `${c.podsCreated} pods created but ${unbound} pending + ${liveBound} bound + ${c.podsDeleted} deleted = ${unbound + liveBound + c.podsDeleted}`);
+    }
+    if (this.watching && this.boundEver !== liveBound + this.deletedBound) {
+      this.fail('pod-conservation', `${this.boundEver} bindings committed but ${liveBound} live bound pod(s) + ${this.deletedBound} deleted bound pod(s) = ${liveBound + this.deletedBound}`);
+    }
+  }
+
+  /**
+   * Hook for the eviction API (ksim has none yet; preemption is not a voluntary eviction and may
+   * break PDBs, as upstream's does). When the eviction subresource lands, call this when it admits
+   * an eviction of `pod`, and make it verify, for every PodDisruptionBudget selecting the pod, that
+   * disruptionsAllowed was > 0 before the eviction (invariant "pdb-eviction"). Deliberately empty:
+   * there is nothing to check until evictions exist.
+   */
+  voluntaryEvictionAdmitted(_pod: PodInfo): void {}
+
+  // -------------------------------------------------------------------------------------------
+
+  private checkCounters(): void {
+    const c = this.cluster;
+    const pc = c.phaseCounts;
+    let live = 0;
+    for (const ph of PHASES) {
+      if (pc[ph] < 0) this.fail('pod-conservation', `the store counts ${pc[ph]} ${ph} pods`);
+      live += pc[ph];
+    }
+    if (live !== c.pods.size) this.fail('pod-conservation', `pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} = ${live}, but ${c.pods.size} live pods are stored`);
+    if (c.podsCreated !== live + c.podsDeleted) {
+      this.fail('pod-conservation', `${c.podsCreated} pods created but pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} + deleted ${c.podsDeleted} = ${live + c.podsDeleted}`);
+    }
+    if (!this.watching) return;
+    if (this.created !== c.podsCreated) this.fail('pod-conservation', `the API server announced ${this.created} pod creations but the store counts ${c.podsCreated}`);
+    if (this.deleted !== c.podsDeleted) this.fail('pod-conservation', `the API server announced ${this.deleted} pod deletions but the store counts ${c.podsDeleted}`);
+    for (const ph of PHASES) {
+      if (this.phases[ph] !== pc[ph]) this.fail('pod-conservation', `the API server's notifications give ${this.phases[ph]} ${ph} pods but the store counts ${pc[ph]}`);
+    }
+  }
+
+  private checkNode(n: NodeInfo): void {
+    const c = this.cluster;
+    const sum = new Resource();
+    let nzCpu = 0;
+    let nzMem = 0;
+    let ports: Map<string, number> | null = null;
+    for (let i = 0; i < n.pods.length; i++) {
+      const p = n.pods[i] as PodInfo;
+      if (p.nodeName !== n.name) this.fail('pod-binding', `pod ${p.key} is on node ${n.name}'s books but its node is ${String(p.nodeName)}`);
+      if (p.nodeSlot !== i) this.fail('pod-binding', `pod ${p.key} is at slot ${i} of node ${n.name}'s books but records slot ${p.nodeSlot} (listed twice?)`);
+      if (p.deleted || c.pods.get(p.key) !== p) this.fail('pod-binding', `pod ${p.key} is on node ${n.name}'s books but is ${p.deleted ? 'deleted' : 'not in the store'}`);
+      if (p.terminal) this.fail('pod-binding', `pod ${p.key} is ${p.phase} but still on node ${n.name}'s books`);
+      sum.add(p.requests);
+      nzCpu += p.nonZeroMilliCpu;
+      nzMem += p.nonZeroMemory;
+      for (const hp of p.hostPorts) {
+        const k = portKey(hp);
+        (ports ??= new Map()).set(k, (ports.get(k) ?? 0) + 1);
+      }
+    }
+    const d = resourceDiff(n.requested, sum);
+    if (d !== null) this.fail('node-accounting', `node ${n.name} requested ${d} (recorded vs sum over its ${n.pods.length} pod(s))`);
+    if (n.nonZeroMilliCpu !== nzCpu || n.nonZeroMemory !== nzMem) {
+      this.fail('node-accounting', `node ${n.name} non-zero requests cpu ${n.nonZeroMilliCpu}m memory ${n.nonZeroMemory} but its pods sum to cpu ${nzCpu}m memory ${nzMem}`);
+    }
+    const want = ports ?? new Map<string, number>();
+    let portsOk = want.size === n.usedPorts.size;
+    if (portsOk) for (const [k, v] of want) if (n.usedPorts.get(k) !== v) portsOk = false;
+    if (!portsOk) this.fail('node-accounting', `node ${n.name} host ports ${JSON.stringify([...n.usedPorts])} but its pods hold ${JSON.stringify([...want])}`);
+    if (this.capacityChecked) this.checkCapacity(n, sum);
+  }
+
+  private checkCapacity(n: NodeInfo, sum: Resource): void {
+    const a = n.allocatable;
+    const over: string[] = [];
+    if (n.pods.length > a.allowedPodNumber) over.push(`pods ${n.pods.length} > ${a.allowedPodNumber}`);
+    if (sum.milliCpu > a.milliCpu) over.push(`cpu ${sum.milliCpu}m > ${a.milliCpu}m`);
+    if (sum.memory > a.memory) over.push(`memory ${sum.memory} > ${a.memory}`);
+    if (sum.ephemeralStorage > a.ephemeralStorage) over.push(`ephemeral-storage ${sum.ephemeralStorage} > ${a.ephemeralStorage}`);
+    for (const r of sum.scalarNames()) {
+      if (this.ignoredScalars.has(r) || this.ignoredGroups.has(r.split('/')[0] as string)) continue;
+      if (sum.getScalar(r) > a.getScalar(r)) over.push(`${r} ${sum.getScalar(r)} > ${a.getScalar(r)}`);
+    }
+    if (over.length > 0) {
+      this.fail('node-capacity', `node ${n.name} has ${over.join(', ')} allocatable; its pods: ${n.pods.map((p) => p.key).join(', ')}`);
+    }
+  }
+
+  private checkPod(p: PodInfo): void {
+    const c = this.cluster;
+    if (p.deleted) {
+      if (c.pods.get(p.key) === p) this.fail('pod-conservation', `pod ${p.key} is deleted but still stored`);
+      if (p.nodeSlot !== -1) this.fail('pod-binding', `pod ${p.key} is deleted but still holds slot ${p.nodeSlot} on node ${String(p.nodeName)}`);
+      return;
+    }
+    if (c.pods.get(p.key) !== p) this.fail('pod-conservation', `pod ${p.key} is live but not in the store`);
+    if (p.nodeName === null) {
+      if (p.bound) this.fail('pod-binding', `pod ${p.key} is bound but has no node`);
+      if (p.nodeSlot !== -1) this.fail('pod-binding', `pod ${p.key} has no node but holds slot ${p.nodeSlot}`);
+      if (p.phase !== 'Pending') this.fail('pod-binding', `pod ${p.key} is ${p.phase} but was never placed`);
+      return;
+    }
+    if (p.bound && p.pod.spec?.nodeName !== p.nodeName) this.fail('pod-binding', `pod ${p.key} is bound to ${p.nodeName} but spec.nodeName is ${String(p.pod.spec?.nodeName)}`);
+    if (!p.bound && p.phase !== 'Pending') this.fail('pod-binding', `pod ${p.key} is ${p.phase} but not bound`);
+    if (p.terminal) {
+      if (p.nodeSlot !== -1) this.fail('pod-binding', `pod ${p.key} is ${p.phase} but still holds slot ${p.nodeSlot} on node ${p.nodeName}`);
+      return;
+    }
+    const n = c.nodeByName.get(p.nodeName);
+    if (n === undefined) {
+      if (!this.nodeLossHandled(p, p.nodeName)) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName}, which does not exist`);
+      return;
+    }
+    if (n.pods[p.nodeSlot] !== p) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName} but is not on its books (slot ${p.nodeSlot})`);
+  }
+
+  private checkTimeseriesRow(): void {
+    const rows = this.timeseries as readonly Row[];
+    const row = rows[rows.length - 1];
+    if (row === undefined) return;
+    const c = this.cluster;
+    const counts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+    for (const p of c.pods.values()) counts[p.phase]++;
+    let ready = 0;
+    const alloc = new Resource();
+    const req = new Resource();
+    for (const n of c.nodes) {
+      if (n.ready) ready++;
+      alloc.add(n.allocatable);
+      for (const p of n.pods) req.add(p.requests);
+    }
+    const want: Row = {
+      time_s: fmt(toSeconds(this.sim.now), 6),
+      nodes_ready: ready,
+      nodes_not_ready: c.nodes.length - ready,
+      pods_pending: counts.Pending,
+      pods_running: counts.Running,
+      pods_succeeded: counts.Succeeded,
+      pods_failed: counts.Failed,
+      cpu_requested_ratio: fmt(ratio(req.milliCpu, alloc.milliCpu), 6),
+      memory_requested_ratio: fmt(ratio(req.memory, alloc.memory), 6),
+    };
+    for (const col of Object.keys(row)) {
+      const m = /^(.+)_requested_ratio$/.exec(col);
+      if (m !== null && col !== 'cpu_requested_ratio' && col !== 'memory_requested_ratio') {
+        const r = m[1] as string;
+        want[col] = fmt(ratio(req.getScalar(r), alloc.getScalar(r)), 6);
+      }
+    }
+    for (const [col, v] of Object.entries(want)) {
+      if (row[col] !== v) this.fail('output-counts', `timeseries.csv row at ${String(row['time_s'])} s: ${col} is ${String(row[col])} but a recount gives ${String(v)}`);
+    }
+  }
+
+  private rsChange(p: PodInfo, delta: number): void {
+    if (p.ownerKind !== 'ReplicaSet') return;
+    const key = rsKey(p);
+    const n = (this.rsActive.get(key) ?? 0) + delta;
+    if (n === 0) this.rsActive.delete(key);
+    else this.rsActive.set(key, n);
+    if (n < 0) this.fail('replicaset-pods', `ReplicaSet ${key} would have ${n} active pods`);
+    if (delta > 0) this.checkReplicaSet(key, n);
+  }
+
+  private checkReplicaSet(key: string, active: number): void {
+    const slash = key.indexOf('/');
+    const o = this.cluster.objects.get(objectKey('ReplicaSet', key.slice(0, slash), key.slice(slash + 1)));
+    if (o === undefined) return; // pods naming a ReplicaSet that does not exist: no bound to hold
+    const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+    if (active > replicas) this.fail('replicaset-pods', `ReplicaSet ${key} has ${active} active pods, more than its ${replicas} replicas (no rollout in progress: maxSurge does not apply)`);
+  }
+
+  private daemonSetPlaced(p: PodInfo, n: NodeInfo): void {
+    const key = dsKey(p, n.name);
+    let set = this.dsPlaced.get(key);
+    if (set === undefined) this.dsPlaced.set(key, (set = new Set()));
+    set.add(p);
+    if (set.size > 1) this.checkDaemonSet(key, set);
+  }
+
+  private checkDaemonSet(key: string, set: ReadonlySet<PodInfo>): void {
+    const p = set.values().next().value as PodInfo;
+    if (!this.cluster.objects.has(objectKey('DaemonSet', p.namespace, p.ownerName))) return;
+    this.fail('daemonset-pods', `DaemonSet ${p.namespace}/${p.ownerName} has ${set.size} active pods on node ${key.slice(key.lastIndexOf('\u0000') + 1)}: ${[...set].map((x) => x.key).join(', ')}`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Placement context
+
+  private filtersFor(p: PodInfo): ReadonlySet<string> | null {
+    if (this.filtersByProfile === null) return null;
+    return this.filtersByProfile.get(p.schedulerName) ?? null;
+  }
+
+  private openWindow(): void {
+    this.windowOpen = true;
+    this.windowPods.clear();
+    this.windowNodes.clear();
+    this.windowNamespaces = false;
+    this.windowUpdatedNodes.clear();
+  }
+
+  private windowDelta(p: PodInfo, n: NodeInfo, delta: number): void {
+    const e = this.windowPods.get(p);
+    if (e === undefined) {
+      this.windowPods.set(p, { node: n, delta });
+      return;
+    }
+    e.delta += delta;
+    if (e.delta === 0) this.windowPods.delete(p);
+  }
+
+  /** The cluster as the scheduler saw it when its current cycle began: the present state with
+   * the changes since then undone (pods removed meanwhile put back, pods placed meanwhile and
+   * nodes added meanwhile left out). Outside a run (no cycle), the present state. */
+  private view(pod: PodInfo): PlacementView {
+    const c = this.cluster;
+    const antiPods = this.antiPods;
+    if (this.windowPods.size === 0 && this.windowNodes.size === 0) {
+      return {
+        nodes: c.nodes,
+        podsOn: (n) => n.pods,
+        antiAffinityPods: () => antiPods.entries(),
+        staleNodes: this.windowUpdatedNodes,
+        namespacesChanged: this.windowNamespaces,
+      };
+    }
+    const nodes = c.nodes.filter((n) => (this.windowNodes.get(n) ?? 0) <= 0);
+    for (const [n, d] of this.windowNodes) if (d < 0) nodes.push(n);
+    const extra = new Map<NodeInfo, PodInfo[]>();
+    const placedSince = new Set<PodInfo>();
+    const removedAnti: Array<readonly [PodInfo, NodeInfo]> = [];
+    for (const [p, e] of this.windowPods) {
+      if (p === pod) continue;
+      if (e.delta > 0) {
+        placedSince.add(p);
+      } else {
+        let l = extra.get(e.node);
+        if (l === undefined) extra.set(e.node, (l = []));
+        l.push(p);
+        if (hasRequiredAntiAffinity(p)) removedAnti.push([p, e.node]);
+      }
+    }
+    return {
+      nodes,
+      podsOn: (n) => {
+        const add = extra.get(n);
+        if (add === undefined && placedSince.size === 0) return n.pods;
+        const base = placedSince.size === 0 ? n.pods : n.pods.filter((p) => !placedSince.has(p));
+        return add === undefined ? base : [...base, ...add];
+      },
+      antiAffinityPods: () => [...[...antiPods].filter(([p]) => !placedSince.has(p)), ...removedAnti],
+      staleNodes: this.windowUpdatedNodes,
+      namespacesChanged: this.windowNamespaces,
+    };
+  }
+
+  private fail(invariant: string, detail: string): never {
+    const ev = this.current;
+    throw new InvariantViolation(invariant, this.sim.now, ev === null ? '' : eventLabel(ev), detail);
+  }
+}
+
+function eventLabel(ev: SimEvent): string {
+  return `${ev.kind}${ev.subject === '' ? '' : ` ${ev.subject}`} #${ev.seq}`;
+}
+
+function isActive(p: PodInfo): boolean {
+  return !p.deleted && !p.terminal;
+}
+
+function rsKey(p: PodInfo): string {
+  return `${p.namespace}/${p.ownerName}`;
+}
+
+function dsKey(p: PodInfo, node: string): string {
+  return `${p.namespace}/${p.ownerName}\u0000${node}`;
+}
+
+function stringsOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** "cpu 500m vs 400m, memory ..." for the fields where a and b differ; null when equal. */
+function resourceDiff(a: Resource, b: Resource): string | null {
+  const out: string[] = [];
+  if (a.milliCpu !== b.milliCpu) out.push(`cpu ${a.milliCpu}m vs ${b.milliCpu}m`);
+  if (a.memory !== b.memory) out.push(`memory ${a.memory} vs ${b.memory}`);
+  if (a.ephemeralStorage !== b.ephemeralStorage) out.push(`ephemeral-storage ${a.ephemeralStorage} vs ${b.ephemeralStorage}`);
+  if (a.allowedPodNumber !== b.allowedPodNumber) out.push(`pods ${a.allowedPodNumber} vs ${b.allowedPodNumber}`);
+  for (const r of new Set([...a.scalarNames(), ...b.scalarNames()])) {
+    if (a.getScalar(r) !== b.getScalar(r)) out.push(`${r} ${a.getScalar(r)} vs ${b.getScalar(r)}`);
+  }
+  return out.length === 0 ? null : out.join(', ');
+}

@@ -1,0 +1,160 @@
+// The checker wired into whole runs: every bundled scenario runs clean (and identically with and
+// without checking), a run whose state gets corrupted stops with the violation, and the CLI
+// reports it as a ksim bug with exit code 1.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toCsv } from '../metrics/csv-output.js';
+import { runScenario } from '../run/run-scenario.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { PluginFactory, ReservePlugin } from '../scheduler/framework/interfaces.js';
+import { loadPluginModules } from '../scheduler/plugin-modules.js';
+import { KSIM_BIN, REPO_ROOT, repoPath } from '../testing/repo-paths.js';
+import { loadScenario } from '../workload/scenario.js';
+import { InvariantViolation } from './violation.js';
+
+const SCENARIOS = readdirSync(repoPath('scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+
+test('the bundled scenarios are found', () => {
+  assert.ok(SCENARIOS.includes('quickstart.yaml') && SCENARIOS.includes('gpu-binpack.yaml'), SCENARIOS.join(', '));
+});
+
+for (const file of SCENARIOS) {
+  test(`scenarios/${file} runs clean under checkInvariants: true, with the same outputs as unchecked`, async () => {
+    const scenario = loadScenario(repoPath(`scenarios/${file}`));
+    const plugins = await loadPluginModules(scenario.pluginModules);
+    const checked = runScenario(scenario, { plugins, checkInvariants: true });
+    const unchecked = runScenario(scenario, { plugins, checkInvariants: false });
+    assert.ok(checked.eventsProcessed > 0);
+    assert.equal(checked.eventsProcessed, unchecked.eventsProcessed);
+    assert.deepEqual(checked.tables.map(toCsv), unchecked.tables.map(toCsv));
+  });
+}
+
+test('the engine events the checker keys on exist: scheduler.next starts a cycle, metrics.sample takes a row', () => {
+  // The checker reconstructs the state a cycle decided on from the last scheduler.next event and
+  // recounts timeseries rows after metrics.sample events: renaming either silently weakens it.
+  const scenario = loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=2m'] });
+  const r = runScenario(scenario, { events: true, checkInvariants: true });
+  const events = r.tables.find((t) => t.file === 'events.csv')?.rows ?? [];
+  const kinds = new Set(events.map((e) => e['kind']));
+  assert.ok(kinds.has('scheduler.next') && kinds.has('scheduler.cycle-end') && kinds.has('metrics.sample'), [...kinds].join(', '));
+  // Every cycle-end (where pods are assumed) follows a scheduler.next with no other cycle between.
+  let open = false;
+  for (const e of events) {
+    if (e['kind'] === 'scheduler.cycle-end') {
+      assert.ok(open, `cycle-end of ${String(e['object'])} at ${String(e['time_s'])} s without a cycle start`);
+      open = false;
+    }
+    if (e['kind'] === 'scheduler.next') open = true;
+  }
+});
+
+test('runScenario throws the InvariantViolation when a component corrupts a node\'s books', () => {
+  const scenario = loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=2m'] });
+  // A Reserve plugin that corrupts the books of the node its first batch pod goes to: the kind
+  // of bug the checker is for.
+  let cluster: ClusterState | null = null;
+  let corrupted = '';
+  const plugin: ReservePlugin = {
+    name: 'CorruptBooks',
+    reserve: (_state, pod, nodeName) => {
+      if (corrupted === '' && pod.name.startsWith('batch') && cluster !== null) {
+        corrupted = nodeName;
+        cluster.mustNode(nodeName).requested.milliCpu++;
+      }
+      return null;
+    },
+    unreserve: () => {},
+  };
+  const factory: PluginFactory = (_args, handle) => {
+    cluster = handle.cluster;
+    return plugin;
+  };
+  const profile = scenario.scheduler.profiles[0]!;
+  const opts = {
+    plugins: new Map([['CorruptBooks', factory]]),
+    profiles: [{ ...profile, plugins: [...profile.plugins, { name: 'CorruptBooks', weight: 0 }] }],
+  };
+  let caught: unknown;
+  try {
+    runScenario(scenario, { ...opts, checkInvariants: true });
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof InvariantViolation, String(caught));
+  assert.equal(caught.invariant, 'node-accounting');
+  const m = /^node (\S+) requested cpu (\d+)m vs (\d+)m \(recorded vs sum over its \d+ pod\(s\)\)$/.exec(caught.detail);
+  assert.ok(m !== null, caught.detail);
+  assert.equal(m[1], corrupted);
+  assert.equal(Number(m[2]), Number(m[3]) + 1);
+  assert.match(caught.event, /^scheduler\.cycle-end jobs\/batch-\d+ #\d+$/);
+  // Unchecked, the same run completes with the corruption unnoticed.
+  corrupted = '';
+  const r = runScenario(scenario, { ...opts, checkInvariants: false });
+  assert.notEqual(corrupted, '');
+  assert.ok(r.eventsProcessed > 0);
+});
+
+test('ksim run --check-invariants reports a broken invariant as a ksim bug, exit 1, without a stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-invariant-'));
+  writeFileSync(
+    join(dir, 'corrupt.mjs'),
+    `export const plugins = {
+  CorruptBooks: (_args, handle) => ({
+    name: 'CorruptBooks',
+    reserve: (_state, _pod, nodeName) => { handle.cluster.nodeByName.get(nodeName).requested.memory += 1; return null; },
+    unreserve: () => {},
+  }),
+};
+`,
+  );
+  writeFileSync(
+    join(dir, 'scenario.yaml'),
+    `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: corrupt }
+duration: 1m
+metrics: { sampleInterval: 1m }
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 8Gi } }]
+scheduler:
+  pluginModules: [./corrupt.mjs]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: { multiPoint: { enabled: [{ name: CorruptBooks }] } }
+workload:
+  - name: p
+    at: 1s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] } }
+`,
+  );
+  const ksim = (...args: string[]) => spawnSync(process.execPath, [KSIM_BIN, 'run', join(dir, 'scenario.yaml'), '-o', join(dir, 'out'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, KSIM_CHECK_INVARIANTS: '' } });
+  const r = ksim('--check-invariants');
+  assert.equal(r.status, 1, r.stderr);
+  // The exact time and event sequence depend on the API latency model; the shape does not.
+  assert.match(
+    r.stderr,
+    new RegExp(
+      '^ksim: internal error: a simulation invariant broke \\(this is a bug in ksim; please report it with the command and scenario\\):\n' +
+        '  invariant: node-accounting\n' +
+        '  time: {6}1\\.\\d{6} s\n' +
+        '  event: {5}scheduler\\.cycle-end default/p #\\d+\n' +
+        '  detail: {4}node n-0 requested memory 1 vs 0 \\(recorded vs sum over its 1 pod\\(s\\)\\)\n$',
+    ),
+  );
+  assert.equal(r.stdout, '');
+  // Every 1,000 events, and no timeseries sample after the start: caught by the full check at the
+  // end of the run instead.
+  const every = ksim('--check-invariants=1000', '--set', 'metrics.sampleInterval=10m');
+  assert.equal(every.status, 1, every.stderr);
+  assert.match(every.stderr, /\n {2}invariant: node-accounting\n {2}time: {6}60\.000000 s\n {2}event: {5}\(end of run\)\n/);
+  // Unchecked (and KSIM_CHECK_INVARIANTS unset), the run succeeds.
+  const off = ksim();
+  assert.equal(off.status, 0, off.stderr);
+});
