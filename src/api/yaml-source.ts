@@ -1,7 +1,7 @@
 // A parsed YAML (or JSON) file that remembers where every value came from, so that any error
 // can name the file, line and column of the offending field.
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Alias, type CST, type Document, type Node as YamlNode } from 'yaml';
 import { FieldError } from './field-error.js';
 import { formatPath, InputError } from './input-error.js';
 
@@ -11,6 +11,21 @@ export type Path = readonly (string | number)[];
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Alias expansions allowed while converting to JS (defends against "billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
+/** Deepest nesting of mappings and lists accepted. Kubernetes objects nest about 15 levels;
+ * the limit keeps every recursive step after parsing (composing, toJS, validation) far from
+ * the JavaScript stack's limit, so that a hostile file gets an error instead of a crash. */
+export const MAX_NESTING_DEPTH = 100;
+/** Longest value quoted back in an error message ("got ..."); longer ones are cut. */
+const MAX_QUOTED = 120;
+
+/** Cuts a value quoted in a message to MAX_QUOTED characters, saying how long it was. */
+export function clipQuoted(s: string): string {
+  return s.length <= MAX_QUOTED ? s : `${s.slice(0, MAX_QUOTED - 20)}… (${s.length} characters)`;
+}
+
+function clipPath(path: Path): Path {
+  return path.map((k) => (typeof k === 'string' && k.length > MAX_QUOTED ? `${k.slice(0, MAX_QUOTED - 20)}…` : k));
+}
 
 export class YamlDoc {
   constructor(
@@ -47,23 +62,88 @@ export class YamlDoc {
   error(path: Path, expected: string, got?: string, keyOf?: string): InputError {
     const { line, column } = this.position(path, keyOf);
     const full = keyOf !== undefined ? [...this.base, ...path, keyOf] : [...this.base, ...path];
-    return new InputError(this.file, line, column, formatPath(full), expected, got);
+    return new InputError(this.file, line, column, formatPath(clipPath(full)), expected, got === undefined ? undefined : clipQuoted(got));
   }
 
   /** Turns a FieldError raised while reading the value at `path` into an InputError there. */
   fieldError(path: Path, e: FieldError): InputError {
     const sub = parseRelativePath(e.path);
     const { line, column } = this.position([...path, ...sub]);
-    return new InputError(this.file, line, column, formatPath([...this.base, ...path, ...sub]), e.expected, e.got);
+    return new InputError(this.file, line, column, formatPath(clipPath([...this.base, ...path, ...sub])), e.expected, e.got === undefined ? undefined : clipQuoted(e.got));
+  }
+
+  /** "file:line:col: path: message", for warnings about the field `keyOf` of the value at `path`. */
+  warning(path: Path, message: string, keyOf?: string): string {
+    const { line, column } = this.position(path, keyOf);
+    const where = line > 0 ? `${this.file}:${line}:${column}` : this.file;
+    const field = formatPath(clipPath([...this.base, ...path]));
+    return `${where}: ${field === '' ? '' : `${field}: `}${message}`;
   }
 
   toJS(): unknown {
     try {
       return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      // The yaml library refuses documents whose aliases expand too far ("billion laughs").
-      throw new InputError(this.file, 0, 0, '', `YAML whose aliases expand to at most ${MAX_ALIAS_COUNT} nodes`, String((e as Error).message));
+      // The yaml library refuses an alias without an anchor before it, and documents whose
+      // aliases expand too far ("billion laughs"). Point at the first unresolved alias, or at
+      // the first alias.
+      let first: Alias | null = null;
+      let unresolved: Alias | null = null;
+      visit(this.doc, {
+        Alias: (_k, n) => {
+          first ??= n;
+          if (n.resolve(this.doc) === undefined) {
+            unresolved = n;
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      const at = (n: Alias | null) => (n?.range ? this.at(n.range[0]) : { line: 0, column: 0 });
+      const u = unresolved as Alias | null;
+      const where = (n: Alias | null) => formatPath(clipPath([...this.base, ...(n?.range ? pathAt(this.doc, n.range[0]) : [])]));
+      if (u !== null) {
+        const { line, column } = at(u);
+        throw new InputError(this.file, line, column, where(u), 'an alias to an anchor defined before it', clipQuoted(`*${u.source}`));
+      }
+      const { line, column } = at(first);
+      throw new InputError(this.file, line, column, where(first), `YAML whose aliases expand to at most ${MAX_ALIAS_COUNT} nodes`, clipQuoted(String((e as Error).message)));
     }
+  }
+}
+
+/** The field path of the innermost value (or key) of `doc` that contains `offset`. */
+export function pathAt(doc: Document, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  const inside = (n: unknown) => {
+    const r = (n as YamlNode | null)?.range;
+    return r !== undefined && r !== null && offset >= r[0] && offset < Math.max(r[1], r[0] + 1);
+  };
+  let node: unknown = doc.contents;
+  for (;;) {
+    let next: unknown = undefined;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        // A pair spans its key, its value's properties (tag, anchor) and its value.
+        const kr = (pair.key as YamlNode | null)?.range;
+        const vr = (pair.value as YamlNode | null)?.range;
+        const start = kr?.[0] ?? vr?.[0];
+        const end = vr ? Math.max(vr[1], vr[0] + 1) : kr?.[1];
+        if (start === undefined || end === undefined || offset < start || offset >= end) continue;
+        path.push(isScalar(pair.key) ? String(pair.key.value) : '?');
+        if (inside(pair.value)) next = pair.value;
+        else return path;
+        break;
+      }
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex(inside);
+      if (i >= 0) {
+        path.push(i);
+        next = node.items[i];
+      }
+    }
+    if (next === undefined) return path;
+    node = next;
   }
 }
 
@@ -87,32 +167,249 @@ export function parseRelativePath(p: string): (string | number)[] {
 
 /** Reads and parses every document of a YAML/JSON file. `display` is how the file is named in errors. */
 export function readYamlFile(path: string, display: string): YamlDoc[] {
-  let text: string;
+  let bytes: Buffer;
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new InputError(display, 0, 0, '', 'a file, not a directory');
     if (st.size > MAX_FILE_BYTES) throw new InputError(display, 0, 0, '', `a file of at most ${MAX_FILE_BYTES} bytes`, `${st.size} bytes`);
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(display, 0, 0, '', 'a readable file', code === 'ENOENT' ? 'no such file' : String(code ?? e));
   }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    // What Windows PowerShell's `>` writes.
+    throw new InputError(display, 0, 0, '', 'a YAML or JSON text file in UTF-8', 'UTF-16 text (save the file as UTF-8)');
+  }
+  if (bytes.includes(0)) throw new InputError(display, 0, 0, '', 'a YAML or JSON text file', 'binary data');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Locate the first malformed sequence: it is where the lenient decoding first yields U+FFFD.
+    const lenient = bytes.toString('utf8');
+    const at = lenient.indexOf('\uFFFD');
+    const { line, column } = lineAndColumn(lenient, at < 0 ? 0 : at);
+    throw new InputError(display, line, column, '', 'a YAML or JSON text file in UTF-8', 'bytes that are not UTF-8 (binary data?)');
+  }
   return parseYamlText(text, display);
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
 }
 
 export function parseYamlText(text: string, display: string): YamlDoc[] {
   if (text.includes('\u0000')) throw new InputError(display, 0, 0, '', 'a YAML or JSON text file', 'binary data');
+  // kubectl reads a .json file with a JSON decoder: YAML's leniencies (trailing commas,
+  // comments, unquoted strings) are errors there.
+  if (/\.json$/i.test(display)) {
+    const bad = jsonSyntaxError(text);
+    if (bad !== null) {
+      const { line, column } = lineAndColumn(text, bad.offset);
+      throw new InputError(display, line, column, '', `valid JSON (${bad.expected})`, bad.got);
+    }
+  }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  checkNesting(tokens, lines, display);
+  // The YAML 1.2 core schema only, as JSON and Kubernetes know it: no !!binary, !!set, !!omap
+  // or !!timestamp values (a %YAML 1.1 directive does not bring them back either).
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, schema: 'core', resolveKnownTags: false });
+  const list = Array.from(composer.compose(tokens));
   for (const d of list) {
-    const err = d.errors[0];
+    const err = d.errors[0] ?? d.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
     if (err !== undefined) {
       const lp = lines.linePos(err.pos[0]);
       const msg = err.message.split('\n')[0] ?? err.message;
-      throw new InputError(display, lp.line, lp.col, '', 'valid YAML', `${err.code}: ${msg}`);
+      // Where the document's structure is sound (a duplicate key, an unknown tag), name the field.
+      const path = () => formatPath(clipPath(pathAt(d, err.pos[0])));
+      if (err.code === 'DUPLICATE_KEY') {
+        const p = pathAt(d, err.pos[0]);
+        throw new InputError(display, lp.line, lp.col, path(), 'each field at most once in a mapping', clipQuoted(`${JSON.stringify(String(p[p.length - 1] ?? ''))} again`));
+      }
+      if (err.code === 'TAG_RESOLVE_FAILED') {
+        const tag = msg.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!');
+        throw new InputError(display, lp.line, lp.col, path(), 'no YAML tag, or a tag of JSON\'s types (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq)', clipQuoted(tag));
+      }
+      throw new InputError(display, lp.line, lp.col, '', 'valid YAML', `${err.code}: ${clipQuoted(msg)}`);
     }
+    // A mapping key must be a scalar: JSON and Kubernetes objects have string keys only.
+    visit(d, {
+      Pair: (_k, pair) => {
+        const key = pair.key as YamlNode | null;
+        if (key !== null && !isScalar(key)) {
+          const lp = lines.linePos(key.range?.[0] ?? 0);
+          throw new InputError(display, lp.line, lp.col, formatPath(clipPath(pathAt(d, key.range?.[0] ?? 0).slice(0, -1))), 'a mapping key that is a plain value (a string)', isAlias(key) ? 'an alias' : isMap(key) ? 'a mapping' : 'a list');
+        }
+      },
+    });
   }
   return list.filter((d) => d.contents !== null).map((d) => new YamlDoc(display, d as Document.Parsed, lines));
+}
+
+/** Rejects mappings and lists nested deeper than MAX_NESTING_DEPTH, walking the parser's
+ * tokens without recursion (the composer recurses once per level). */
+function checkNesting(tokens: readonly CST.Token[], lines: LineCounter, display: string): void {
+  interface Entry {
+    readonly token: CST.Token;
+    readonly depth: number;
+    readonly parent: Entry | null;
+    readonly key: string | number | null;
+  }
+  const stack: Entry[] = [];
+  for (let i = tokens.length - 1; i >= 0; i--) stack.push({ token: tokens[i] as CST.Token, depth: 0, parent: null, key: null });
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    const t = e.token;
+    if (t.type === 'document') {
+      if (t.value !== undefined) stack.push({ token: t.value, depth: 0, parent: null, key: null });
+      continue;
+    }
+    if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
+    const depth = e.depth + 1;
+    if (depth > MAX_NESTING_DEPTH) {
+      const path: (string | number)[] = [];
+      for (let p: Entry | null = e; p !== null; p = p.parent) if (p.key !== null) path.unshift(p.key);
+      const shown = path.length > 8 ? [...path.slice(0, 8), '…'] : path;
+      const lp = lines.linePos(t.offset);
+      throw new InputError(display, lp.line, lp.col, formatPath(clipPath(shown)), `mappings and lists nested at most ${MAX_NESTING_DEPTH} levels deep`, 'deeper nesting');
+    }
+    const isSeq = t.type === 'block-seq' || (t.type === 'flow-collection' && t.start.source === '[');
+    for (let j = t.items.length - 1; j >= 0; j--) {
+      const it = t.items[j] as CST.CollectionItem;
+      const key = isSeq ? j : keyText(it.key);
+      if (it.value !== undefined) stack.push({ token: it.value, depth, parent: e, key });
+      if (it.key !== undefined && it.key !== null) stack.push({ token: it.key, depth, parent: e, key });
+    }
+  }
+}
+
+function keyText(k: CST.Token | null | undefined): string {
+  if (k === null || k === undefined) return '';
+  if (k.type === 'scalar' || k.type === 'single-quoted-scalar' || k.type === 'double-quoted-scalar') {
+    return k.source.replace(/^["']|["']$/g, '');
+  }
+  return '?';
+}
+
+/** The first JSON syntax error of `text` (RFC 8259: one value, no trailing commas, no comments),
+ * or null. Iterative, so any nesting depth is safe. */
+function jsonSyntaxError(text: string): { offset: number; expected: string; got: string } | null {
+  const n = text.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+  };
+  const gotAt = (at: number) => (at >= n ? 'the end of the file' : JSON.stringify(String.fromCodePoint(text.codePointAt(at) as number)));
+  const fail = (at: number, expected: string) => ({ offset: at, expected, got: gotAt(at) });
+  // Containers still open: '{' or '['.
+  const open: number[] = [];
+  if (n > 0 && text.charCodeAt(0) === 0xfeff) i = 1;
+  ws();
+  for (;;) {
+    // Expect a value at i.
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      open.push(c);
+      i++;
+      ws();
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      if (text.charCodeAt(i) === close) {
+        open.pop();
+        i++;
+      } else if (c === 0x7b) {
+        const err = scanKey();
+        if (err !== null) return err;
+        continue;
+      } else {
+        continue;
+      }
+    } else if (c === 0x22 /* " */) {
+      const err = scanString();
+      if (err !== null) return err;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+      m.lastIndex = i;
+      const r = m.exec(text);
+      if (r === null) return fail(i, 'a number');
+      i += r[0].length;
+    } else if (text.startsWith('true', i)) i += 4;
+    else if (text.startsWith('false', i)) i += 5;
+    else if (text.startsWith('null', i)) i += 4;
+    else return fail(i, 'a value: an object, array, string, number, true, false or null');
+    // After a value: close containers or continue with the next element.
+    for (;;) {
+      ws();
+      const top = open[open.length - 1];
+      if (top === undefined) {
+        return i >= n ? null : fail(i, 'the end of the file after the top-level value');
+      }
+      const d = text.charCodeAt(i);
+      const close = top === 0x7b ? 0x7d : 0x5d;
+      if (d === close) {
+        open.pop();
+        i++;
+        continue;
+      }
+      if (d !== 0x2c /* , */) return fail(i, top === 0x7b ? '"," or "}" after an object member' : '"," or "]" after an array element');
+      i++;
+      ws();
+      if (top === 0x7b) {
+        if (text.charCodeAt(i) !== 0x22) return fail(i, 'a quoted member name after ","');
+        const err = scanKey();
+        if (err !== null) return err;
+      } else if (text.charCodeAt(i) === 0x5d) {
+        return fail(i, 'a value after ","');
+      }
+      break;
+    }
+  }
+
+  function scanKey(): { offset: number; expected: string; got: string } | null {
+    if (text.charCodeAt(i) !== 0x22) return fail(i, 'a quoted member name');
+    const err = scanString();
+    if (err !== null) return err;
+    ws();
+    if (text.charCodeAt(i) !== 0x3a /* : */) return fail(i, '":" after a member name');
+    i++;
+    ws();
+    return null;
+  }
+
+  function scanString(): { offset: number; expected: string; got: string } | null {
+    i++; // opening quote
+    for (;;) {
+      if (i >= n) return fail(i, 'a closing quote');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return null;
+      }
+      if (c < 0x20) return fail(i, 'no control characters inside a string (escape them)');
+      if (c === 0x5c /* \ */) {
+        const e = text.charCodeAt(i + 1);
+        if (e === 0x75 /* u */) {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return fail(i, 'an escape \\uXXXX with four hex digits');
+          i += 6;
+        } else if ('"\\/bfnrt'.includes(String.fromCharCode(e)) && i + 1 < n) {
+          i += 2;
+        } else {
+          return fail(i, 'a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
+        }
+        continue;
+      }
+      i++;
+    }
+  }
 }

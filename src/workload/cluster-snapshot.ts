@@ -8,6 +8,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readManifest, readNode } from './manifests.js';
+import { checkObjectFields, typeOfKind } from './object-fields.js';
 
 export interface ClusterSnapshot {
   readonly nodes: readonly Node[];
@@ -25,16 +26,38 @@ interface Item {
   readonly value: Record<string, unknown>;
 }
 
-/** Every object of a file: multi-document YAML/JSON, with `kind: List` documents expanded. */
-export function readObjects(file: string): Item[] {
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v);
+}
+
+const LIST_FIELDS = ['apiVersion', 'kind', 'metadata', 'items'];
+
+/** Every object of a file: multi-document YAML/JSON, with `kind: List` documents expanded.
+ * Unknown fields of a List go to `warnings` (when given). */
+export function readObjects(file: string, warnings?: string[]): Item[] {
   const out: Item[] = [];
-  for (const d of readYamlFile(file, file)) {
-    const v = d.toJS() as Record<string, unknown> | null;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw d.error([], 'a Kubernetes object or a List', Array.isArray(v) ? 'a list' : JSON.stringify(v));
-    if (v['kind'] === 'List' || String(v['kind'] ?? '').endsWith('List')) {
+  const docs = readYamlFile(file, file);
+  if (docs.length === 0) throw new InputError(file, 0, 0, '', 'a Kubernetes object or a List', 'an empty file');
+  for (const d of docs) {
+    const v = d.toJS();
+    if (!isObj(v)) throw d.error([], 'a Kubernetes object or a List (a mapping with apiVersion and kind)', describe(v));
+    if (typeof v['kind'] !== 'string') throw d.error(['kind'], 'the kind of the object (e.g. List, Node, Pod)', describe(v['kind']));
+    if (v['kind'] === 'List' || v['kind'].endsWith('List')) {
       const items = v['items'];
-      if (!Array.isArray(items)) throw d.error(['items'], 'a list of objects');
-      items.forEach((it, i) => out.push({ doc: d, path: ['items', i], value: it as Record<string, unknown> }));
+      if (!Array.isArray(items)) throw d.error(['items'], 'a list of objects', describe(items));
+      for (const k of Object.keys(v)) if (!LIST_FIELDS.includes(k)) warnings?.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
+      items.forEach((it, i) => {
+        if (!isObj(it)) throw d.error(['items', i], 'a Kubernetes object (a mapping with apiVersion and kind)', describe(it));
+        out.push({ doc: d, path: ['items', i], value: it });
+      });
     } else {
       out.push({ doc: d, path: [], value: v });
     }
@@ -42,40 +65,53 @@ export function readObjects(file: string): Item[] {
   return out;
 }
 
-export function readClusterSnapshot(file: string): ClusterSnapshot {
+/** Reads a cluster file; unknown fields of its objects are warned about in `warnings` (when given). */
+export function readClusterSnapshot(file: string, warnings?: string[]): ClusterSnapshot {
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const objects: WorkloadObject[] = [];
   const nodeNames = new Set<string>();
-  const pending: Item[] = [];
-  for (const it of readObjects(file)) {
+  const pending: { item: Item; pod: Pod }[] = [];
+  const objectKeys = new Set<string>();
+  const podKeys = new Set<string>();
+  for (const it of readObjects(file, warnings)) {
     const kind = it.value['kind'];
     if (kind === 'Node') {
-      const n = readNode(it.doc, it.path, it.value);
+      const n = readNode(it.doc, it.path, it.value, warnings);
       const name = n.metadata?.name as string;
       if (nodeNames.has(name)) throw it.doc.error([...it.path, 'metadata', 'name'], 'a node name not used before', JSON.stringify(name));
       nodeNames.add(name);
       nodes.push(n);
     } else if (kind === 'Pod') {
-      pending.push(it);
+      const phase = isObj(it.value['status']) ? it.value['status']['phase'] : undefined;
+      if (phase === 'Succeeded' || phase === 'Failed') continue; // terminated pods hold nothing
+      const spec = it.value['spec'];
+      if (!isObj(spec) || spec['nodeName'] === undefined) continue; // pending pods do not occupy anything
+      // Validated here, so that warnings come in the file's order; bound to a node at the end.
+      pending.push({ item: it, pod: readManifest(it.doc, it.path, it.value, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod });
     } else if (kind === 'Namespace' || (typeof kind === 'string' && OWNER_KINDS.has(kind))) {
-      const md = (it.value['metadata'] ?? {}) as Record<string, unknown>;
-      if (typeof md['name'] !== 'string') throw it.doc.error([...it.path, 'metadata', 'name'], 'a name');
-      objects.push({ ...(it.value as object), kind, metadata: { ...md, name: md['name'], namespace: kind === 'Namespace' ? '' : String(md['namespace'] ?? 'default') } } as WorkloadObject);
+      const md = it.value['metadata'];
+      if (!isObj(md)) throw it.doc.error([...it.path, 'metadata'], 'metadata with a name', describe(md));
+      if (typeof md['name'] !== 'string' || md['name'] === '') throw it.doc.error([...it.path, 'metadata', 'name'], 'a name', describe(md['name']));
+      // Their selectors and labels are read by the scheduler: wrong types must stop here.
+      checkObjectFields(it.doc, it.path, it.value, typeOfKind(kind as string) as string, warnings);
+      const ns = kind === 'Namespace' ? '' : String(md['namespace'] ?? 'default');
+      const key = `${kind}/${ns}/${md['name']}`;
+      if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}`, JSON.stringify(md['name']));
+      objectKeys.add(key);
+      objects.push({ ...(it.value as object), kind, metadata: { ...md, name: md['name'], namespace: ns } } as WorkloadObject);
     } else {
       throw it.doc.error([...it.path, 'kind'], 'Node, Pod, Namespace, or an owner (ReplicaSet, StatefulSet, Service, ...)', JSON.stringify(kind));
     }
   }
-  for (const it of pending) {
-    const phase = (it.value['status'] as Record<string, unknown> | undefined)?.['phase'];
-    if (phase === 'Succeeded' || phase === 'Failed') continue; // terminated pods hold nothing
-    const spec = it.value['spec'] as Record<string, unknown> | undefined;
-    const nodeName = spec?.['nodeName'];
-    if (nodeName === undefined) continue; // pending pods do not occupy anything
-    const pod = readManifest(it.doc, it.path, it.value, { allowNodeName: true }) as Pod;
+  for (const { item: it, pod } of pending) {
+    const nodeName = pod.spec?.nodeName;
     if (typeof nodeName !== 'string' || !nodeNames.has(nodeName)) {
       throw it.doc.error([...it.path, 'spec', 'nodeName'], 'the name of a node in the same file', JSON.stringify(nodeName));
     }
+    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    if (podKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a Pod name not used before in namespace ${pod.metadata?.namespace}`, JSON.stringify(pod.metadata?.name));
+    podKeys.add(key);
     pods.push(pod);
   }
   if (nodes.length === 0) throw new InputError(file, 0, 0, '', 'at least one Node');

@@ -1,13 +1,15 @@
 // Validation of the Kubernetes manifests a scenario carries (Pods and Deployments so far): the
 // checks upstream's API validation makes on the fields ksim uses, each error located in its file.
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeSelector, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
-import { compileLabelSelector } from '../api/labels.js';
+import { compileLabelSelector, compileNodeSelector, compileNodeSelectorTerm, isValidLabelKey, isValidLabelValue } from '../api/labels.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { parseNonNegativeInteger, parseNonNegativeMilli } from '../api/quantity.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { HOSTNAME_LABEL } from '../cluster/node-info.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
+import { checkObjectFields, typeOfKind } from './object-fields.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
 
@@ -29,6 +31,7 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
   return JSON.stringify(v);
 }
 
@@ -38,6 +41,8 @@ export const DEFAULT_MAX_PODS = 110;
 export interface ManifestOptions {
   /** Accept pods already bound with spec.nodeName (cluster snapshots); scenarios schedule every pod. */
   readonly allowNodeName?: boolean;
+  /** Receives an "unknown field" warning for each field the object's type does not declare. */
+  readonly warnings?: string[];
 }
 
 interface KindReader {
@@ -70,6 +75,9 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   const obj = structuredClone(raw);
   readMetadata(doc, path, obj, reader.namespaced);
   reader.read(doc, path, obj, opts);
+  // The checks above give the specific messages; this catches every other field of a wrong
+  // type (before the simulation trips over it) and warns about unknown fields.
+  checkObjectFields(doc, path, raw, typeOfKind(kind as string) as string, opts.warnings);
   return obj as unknown as WorkloadManifest;
 }
 
@@ -119,8 +127,21 @@ function readMetadata(doc: YamlDoc, path: Path, obj: Obj, namespaced: boolean): 
     }
     md['namespace'] = ns;
   }
-  readStringMap(doc, [...p, 'labels'], md['labels']);
+  readLabels(doc, [...p, 'labels'], md['labels']);
   readStringMap(doc, [...p, 'annotations'], md['annotations']);
+}
+
+const EXPECTED_LABEL_KEY = 'a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters (a-z, A-Z, 0-9, "-", "_", ".") that starts and ends with a letter or digit';
+const EXPECTED_LABEL_VALUE = 'a label value: empty, or at most 63 characters (a-z, A-Z, 0-9, "-", "_", ".") that start and end with a letter or digit';
+
+/** Labels (and node selectors), validated as upstream ValidateLabels does. */
+function readLabels(doc: YamlDoc, path: Path, v: unknown): void {
+  readStringMap(doc, path, v);
+  if (v === undefined || v === null) return;
+  for (const [k, x] of Object.entries(v as Record<string, string>)) {
+    if (!isValidLabelKey(k)) throw doc.error(path, EXPECTED_LABEL_KEY, JSON.stringify(k), k);
+    if (!isValidLabelValue(x)) throw doc.error([...path, k], EXPECTED_LABEL_VALUE, JSON.stringify(x));
+  }
 }
 
 function readStringMap(doc: YamlDoc, path: Path, v: unknown): void {
@@ -155,12 +176,128 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOpti
     // Pre-bound pods bypass the scheduler; ksim simulates scheduling, so it asks for nodeSelector instead.
     throw doc.error([...path, 'nodeName'], 'no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)');
   }
-  readStringMap(doc, [...path, 'nodeSelector'], spec['nodeSelector']);
+  readLabels(doc, [...path, 'nodeSelector'], spec['nodeSelector']);
   const tolerations = spec['tolerations'];
   if (tolerations !== undefined) {
     if (!Array.isArray(tolerations)) throw doc.error([...path, 'tolerations'], 'a list of tolerations', describe(tolerations));
     tolerations.forEach((t, i) => readToleration(doc, [...path, 'tolerations', i], t));
   }
+  readAffinity(doc, [...path, 'affinity'], spec['affinity']);
+  readTopologySpreadConstraints(doc, [...path, 'topologySpreadConstraints'], spec['topologySpreadConstraints']);
+  const overhead = spec['overhead'];
+  if (overhead !== undefined && overhead !== null) {
+    if (!isObj(overhead)) throw doc.error([...path, 'overhead'], 'a mapping of resource names to quantities', describe(overhead));
+    for (const [rname, q] of Object.entries(overhead)) {
+      located(doc, [...path, 'overhead', rname], () => (rname === CPU ? parseNonNegativeMilli(q as string | number) : parseNonNegativeInteger(q as string | number)));
+    }
+  }
+  const gates = spec['schedulingGates'];
+  if (gates !== undefined && gates !== null) {
+    // Upstream validateSchedulingGates: qualified names, no duplicates.
+    if (!Array.isArray(gates)) throw doc.error([...path, 'schedulingGates'], 'a list of scheduling gates ({name})', describe(gates));
+    const seen = new Set<string>();
+    gates.forEach((g, i) => {
+      const name = isObj(g) ? g['name'] : undefined;
+      if (typeof name !== 'string' || !isValidLabelKey(name)) {
+        throw doc.error([...path, 'schedulingGates', i, 'name'], 'a scheduling gate name (a qualified name such as example.com/gate)', describe(name));
+      }
+      if (seen.has(name)) throw doc.error([...path, 'schedulingGates', i, 'name'], 'a scheduling gate not listed before', JSON.stringify(name));
+      seen.add(name);
+    });
+  }
+}
+
+// Affinity and topology spread, checked as upstream's API validation does
+// (pkg/apis/core/validation/validation.go: validateAffinity, validateTopologySpreadConstraints),
+// so that the scheduler never meets a term it cannot compile. These run before the generic type
+// check (checkObjectFields), so each step checks the shape it relies on.
+
+function list(doc: YamlDoc, path: Path, v: unknown, what: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw doc.error(path, what, describe(v));
+  return v;
+}
+
+function readWeight(doc: YamlDoc, path: Path, w: unknown): void {
+  if (typeof w !== 'number' || !Number.isInteger(w) || w < 1 || w > 100) throw doc.error(path, 'an integer weight in the range 1-100', describe(w));
+}
+
+function readAffinity(doc: YamlDoc, path: Path, a: unknown): void {
+  if (a === undefined || a === null) return;
+  if (!isObj(a)) throw doc.error(path, 'an Affinity (a mapping)', describe(a));
+  const na = a['nodeAffinity'];
+  if (isObj(na)) {
+    const req = na['requiredDuringSchedulingIgnoredDuringExecution'];
+    const rp = [...path, 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'];
+    if (req !== undefined && req !== null) {
+      located(doc, rp, () => compileNodeSelector(req as NodeSelector));
+      const terms = (req as Obj)['nodeSelectorTerms'];
+      if (!Array.isArray(terms) || terms.length === 0) throw doc.error([...rp, 'nodeSelectorTerms'], 'at least one node selector term', describe(terms));
+    }
+    const pp = [...path, 'nodeAffinity', 'preferredDuringSchedulingIgnoredDuringExecution'];
+    list(doc, pp, na['preferredDuringSchedulingIgnoredDuringExecution'], 'a list of preferred scheduling terms').forEach((t, i) => {
+      if (!isObj(t)) throw doc.error([...pp, i], 'a preferred scheduling term (weight and preference)', describe(t));
+      readWeight(doc, [...pp, i, 'weight'], t['weight']);
+      if (!isObj(t['preference'])) throw doc.error([...pp, i, 'preference'], 'a node selector term', describe(t['preference']));
+      located(doc, [...pp, i, 'preference'], () => compileNodeSelectorTerm(t['preference'] as NodeSelectorTerm));
+    });
+  }
+  for (const kind of ['podAffinity', 'podAntiAffinity']) {
+    const pa = a[kind];
+    if (!isObj(pa)) continue;
+    const rp = [...path, kind, 'requiredDuringSchedulingIgnoredDuringExecution'];
+    list(doc, rp, pa['requiredDuringSchedulingIgnoredDuringExecution'], 'a list of pod affinity terms').forEach((t, i) => readPodAffinityTerm(doc, [...rp, i], t));
+    const pp = [...path, kind, 'preferredDuringSchedulingIgnoredDuringExecution'];
+    list(doc, pp, pa['preferredDuringSchedulingIgnoredDuringExecution'], 'a list of weighted pod affinity terms').forEach((t, i) => {
+      if (!isObj(t)) throw doc.error([...pp, i], 'a weighted pod affinity term (weight and podAffinityTerm)', describe(t));
+      readWeight(doc, [...pp, i, 'weight'], t['weight']);
+      readPodAffinityTerm(doc, [...pp, i, 'podAffinityTerm'], t['podAffinityTerm']);
+    });
+  }
+}
+
+function readPodAffinityTerm(doc: YamlDoc, path: Path, t: unknown): void {
+  if (!isObj(t)) throw doc.error(path, 'a pod affinity term (labelSelector and topologyKey)', describe(t));
+  const key = t['topologyKey'];
+  if (typeof key !== 'string' || !isValidLabelKey(key)) throw doc.error([...path, 'topologyKey'], 'a topology key (a label key such as topology.kubernetes.io/zone)', describe(key));
+  for (const f of ['labelSelector', 'namespaceSelector']) {
+    if (t[f] !== undefined && t[f] !== null) located(doc, [...path, f], () => compileLabelSelector(t[f] as LabelSelector));
+  }
+  list(doc, [...path, 'namespaces'], t['namespaces'], 'a list of namespace names').forEach((ns, i) => {
+    if (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)) throw doc.error([...path, 'namespaces', i], 'a namespace name (a lowercase RFC 1123 label)', describe(ns));
+  });
+}
+
+const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
+const INCLUSION_POLICIES = ['Honor', 'Ignore'];
+
+function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown): void {
+  const seen = new Set<string>();
+  list(doc, path, v, 'a list of topology spread constraints').forEach((c, i) => {
+    const p = [...path, i];
+    if (!isObj(c)) throw doc.error(p, 'a topology spread constraint', describe(c));
+    const skew = c['maxSkew'];
+    if (typeof skew !== 'number' || !Number.isInteger(skew) || skew <= 0 || skew > 2147483647) throw doc.error([...p, 'maxSkew'], 'an integer greater than zero', describe(skew));
+    const key = c['topologyKey'];
+    if (typeof key !== 'string' || !isValidLabelKey(key)) throw doc.error([...p, 'topologyKey'], 'a topology key (a label key such as topology.kubernetes.io/zone)', describe(key));
+    const when = c['whenUnsatisfiable'];
+    if (!WHEN_UNSATISFIABLE.includes(when as string)) throw doc.error([...p, 'whenUnsatisfiable'], 'DoNotSchedule or ScheduleAnyway', describe(when));
+    const pair = `${key}\u0000${String(when)}`;
+    if (seen.has(pair)) throw doc.error(p, `a constraint whose topologyKey and whenUnsatisfiable differ from the earlier ones'`, `${JSON.stringify(key)} and ${JSON.stringify(when)} again`);
+    seen.add(pair);
+    const min = c['minDomains'];
+    if (min !== undefined && min !== null) {
+      if (typeof min !== 'number' || !Number.isInteger(min) || min <= 0 || min > 2147483647) throw doc.error([...p, 'minDomains'], 'an integer greater than zero', describe(min));
+      if (when !== 'DoNotSchedule') throw doc.error([...p, 'minDomains'], 'no minDomains unless whenUnsatisfiable is DoNotSchedule', describe(min));
+    }
+    for (const f of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+      if (c[f] !== undefined && c[f] !== null && !INCLUSION_POLICIES.includes(c[f] as string)) throw doc.error([...p, f], 'Honor or Ignore', describe(c[f]));
+    }
+    if (c['labelSelector'] !== undefined && c['labelSelector'] !== null) located(doc, [...p, 'labelSelector'], () => compileLabelSelector(c['labelSelector'] as LabelSelector));
+    list(doc, [...p, 'matchLabelKeys'], c['matchLabelKeys'], 'a list of label keys').forEach((k, j) => {
+      if (typeof k !== 'string' || !isValidLabelKey(k)) throw doc.error([...p, 'matchLabelKeys', j], 'a label key', describe(k));
+    });
+  });
 }
 
 function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>): void {
@@ -220,6 +357,7 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
     throw doc.error([...path, 'replicas'], 'an integer >= 0', describe(replicas));
   }
+  if (replicas > 2147483647) throw doc.error([...path, 'replicas'], 'a 32-bit integer (at most 2147483647)', describe(replicas));
   spec['replicas'] = replicas;
   const selector = spec['selector'];
   if (!isObj(selector)) throw doc.error([...path, 'selector'], 'a label selector (apps/v1 requires one)', describe(selector));
@@ -229,7 +367,7 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   const tmd = template['metadata'];
   if (tmd !== undefined && !isObj(tmd)) throw doc.error([...path, 'template', 'metadata'], 'a mapping', describe(tmd));
   const labels = (tmd as Obj | undefined)?.['labels'];
-  readStringMap(doc, [...path, 'template', 'metadata', 'labels'], labels);
+  readLabels(doc, [...path, 'template', 'metadata', 'labels'], labels);
   if (matcher.matchesEverything) throw doc.error([...path, 'selector'], 'a non-empty selector');
   if (!matcher.matches((labels ?? {}) as Record<string, string>)) {
     throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
@@ -238,22 +376,41 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** Validates a v1 Node (status.allocatable or capacity required); adds the hostname label and
- * the kubelet's default pods allocatable (110) when missing. */
-export function readNode(doc: YamlDoc, path: Path, raw: unknown): Node {
-  const o = raw as Obj;
-  if (typeof o !== 'object' || o === null || o['kind'] !== 'Node' || o['apiVersion'] !== 'v1') {
-    throw doc.error([...path, 'kind'], 'a v1 Node', JSON.stringify((o as Obj | null)?.['kind'] ?? null));
+ * the kubelet's default pods allocatable (110) when missing. Unknown fields are warned about in
+ * `warnings` (when given). */
+export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: string[]): Node {
+  if (!isObj(raw)) throw doc.error(path, 'a v1 Node (a mapping with apiVersion and kind)', describe(raw));
+  if (raw['kind'] !== 'Node') throw doc.error([...path, 'kind'], '"Node"', describe(raw['kind']));
+  if (raw['apiVersion'] !== 'v1') throw doc.error([...path, 'apiVersion'], '"v1"', describe(raw['apiVersion']));
+  const md = raw['metadata'];
+  if (!isObj(md)) throw doc.error([...path, 'metadata'], 'metadata with a name', describe(md));
+  const name = md['name'];
+  if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    throw doc.error([...path, 'metadata', 'name'], 'a node name: a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)', describe(name));
   }
-  const node = structuredClone(o) as { metadata?: Record<string, unknown> & Node['metadata']; status?: Record<string, unknown> } & Node;
-  const name = node.metadata?.name;
-  if (typeof name !== 'string' || name === '') throw doc.error([...path, 'metadata', 'name'], 'a node name');
-  const alloc = (node.status?.allocatable ?? node.status?.capacity) as Record<string, string | number> | undefined;
-  if (alloc === undefined || typeof alloc !== 'object') throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)');
-  const field = node.status?.allocatable !== undefined ? 'allocatable' : 'capacity';
+  readLabels(doc, [...path, 'metadata', 'labels'], md['labels']);
+  const status = raw['status'];
+  if (status !== undefined && status !== null && !isObj(status)) throw doc.error([...path, 'status'], 'a NodeStatus (a mapping)', describe(status));
+  const field = isObj(status) && status['allocatable'] !== undefined && status['allocatable'] !== null ? 'allocatable' : 'capacity';
+  const alloc = isObj(status) ? status[field] : undefined;
+  if (alloc === undefined || alloc === null) throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)');
+  if (!isObj(alloc)) throw doc.error([...path, 'status', field], 'a mapping of resource names to quantities', describe(alloc));
   for (const [r, q] of Object.entries(alloc)) {
-    const v = located(doc, [...path, 'status', field, r], () => (r === CPU ? parseMilli(q) : parseInteger(q)));
+    const v = located(doc, [...path, 'status', field, r], () => (r === CPU ? parseMilli(q as string | number) : parseInteger(q as string | number)));
     if (v < 0) throw doc.error([...path, 'status', field, r], 'a non-negative quantity', JSON.stringify(q));
   }
+  const spec = raw['spec'];
+  const taints = isObj(spec) ? spec['taints'] : undefined;
+  if (Array.isArray(taints)) {
+    taints.forEach((t, i) => {
+      const tp = [...path, 'spec', 'taints', i];
+      if (!isObj(t)) throw doc.error(tp, 'a taint ({key, value, effect})', describe(t));
+      if (typeof t['key'] !== 'string' || !isValidLabelKey(t['key'])) throw doc.error([...tp, 'key'], 'a taint key (a qualified name such as example.com/dedicated)', describe(t['key']));
+      if (!TAINT_EFFECTS.includes(t['effect'] as string)) throw doc.error([...tp, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', describe(t['effect']));
+    });
+  }
+  checkObjectFields(doc, path, raw, 'Node', warnings);
+  const node = structuredClone(raw) as unknown as Node;
   const labels = { ...(node.metadata?.labels ?? {}) };
   labels[HOSTNAME_LABEL] ??= name;
   return {
@@ -262,4 +419,3 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown): Node {
     status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
   };
 }
-

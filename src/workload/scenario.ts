@@ -2,13 +2,13 @@
 // Schema (schema/scenario.schema.json) and then semantically; every error names file, line,
 // column, field path and what was expected.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { parse as parseYamlValue } from 'yaml';
 import { parseDuration } from '../api/duration.js';
-import { InputError } from '../api/input-error.js';
+import { formatPath, InputError } from '../api/input-error.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { Distribution } from '../engine/distributions.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
@@ -77,6 +77,9 @@ export const DEFAULTS = {
 
 type Obj = Record<string, unknown>;
 
+/** Most timeseries rows (duration / metrics.sampleInterval) a run may produce. */
+export const MAX_SAMPLES = 1_000_000;
+
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   return scenarioFromDocs(readYamlFile(file, file), file, createHash('sha256').update(readFileSync(file)).digest('hex'), opts);
 }
@@ -129,22 +132,36 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const metrics = (raw['metrics'] ?? {}) as Obj;
   const sampleIntervalUs = located(doc, ['metrics', 'sampleInterval'], () => parseDuration((metrics['sampleInterval'] as string | undefined) ?? DEFAULTS.sampleInterval));
   if (sampleIntervalUs <= 0) throw doc.error(['metrics', 'sampleInterval'], 'a positive duration');
+  if (durationUs / sampleIntervalUs > MAX_SAMPLES) {
+    throw doc.error(['metrics', 'sampleInterval'], `an interval of at least duration / ${MAX_SAMPLES} (at most ${MAX_SAMPLES} timeseries rows)`, JSON.stringify(metrics['sampleInterval'] ?? DEFAULTS.sampleInterval));
+  }
   const baseDir = dirname(resolve(file));
   const warnings: string[] = [];
   const sched = (raw['scheduler'] ?? {}) as Obj;
+  const pluginModules = ((sched['pluginModules'] ?? []) as string[]).map((m, i) => {
+    const path = resolve(baseDir, m);
+    let missing: string | null = null;
+    try {
+      if (!statSync(path).isFile()) missing = 'not a file';
+    } catch (e) {
+      missing = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as NodeJS.ErrnoException).code ?? e);
+    }
+    if (missing !== null) throw doc.error(['scheduler', 'pluginModules', i], 'a readable file (paths are relative to the scenario)', `${JSON.stringify(m)}: ${missing}`);
+    return { display: displayPath(file, baseDir, m), path };
+  });
   return {
     name,
     file,
     sha256,
     seed,
     durationUs,
-    nodes: readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file),
+    nodes: readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings),
     apiWriteLatency: located(doc, ['controlPlane', 'apiWriteLatency'], () => parseDurationDistribution(cp['apiWriteLatency'] ?? DEFAULTS.apiWriteLatency)),
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     sampleIntervalUs,
-    workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file),
+    workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings),
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
-    pluginModules: ((sched['pluginModules'] ?? []) as string[]).map((m) => ({ display: displayPath(file, baseDir, m), path: resolve(baseDir, m) })),
+    pluginModules,
     warnings,
   };
 }
@@ -166,6 +183,7 @@ function readScheduler(doc: YamlDoc, sched: Obj, baseDir: string, file: string, 
 
 /** How to name a file the scenario refers to in messages: next to the scenario as the user named it. */
 function displayPath(scenarioFile: string, baseDir: string, rel: string): string {
+  if (isAbsolute(rel)) return rel;
   return resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
 }
 
@@ -181,14 +199,18 @@ function readReferencedFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir:
   }
 }
 
-function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string): ScenarioNode[] {
+function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[]): ScenarioNode[] {
   const out: ScenarioNode[] = [];
   const seen = new Map<string, string>();
   const add = (n: ScenarioNode, d: YamlDoc, path: Path) => {
     const name = n.node.metadata?.name as string;
     const prev = seen.get(name);
-    if (prev !== undefined) throw d.error([...path], `a node name not used before (${name} is also ${prev})`);
-    seen.set(name, d === doc ? `cluster.${path.join('.')}` : d.file);
+    if (prev !== undefined) {
+      // An explicit node is reported at its name; a pool (whose nodes are <pool>-<i>) at the pool.
+      if (n.pool === '') throw d.error([...path, 'metadata', 'name'], `a node name not used before (${name} is also ${prev})`, JSON.stringify(name));
+      throw d.error([...path], `a node name not used before (${name} is also ${prev})`);
+    }
+    seen.set(name, d === doc ? formatPath(path) : `${d.file}:${d.position(path).line}${path.length > 0 ? ` (${formatPath(path)})` : ''}`);
     out.push(n);
   };
   ((cluster['nodePools'] ?? []) as Obj[]).forEach((pool, i) => {
@@ -197,11 +219,11 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string):
   });
   ((cluster['nodes'] ?? []) as unknown[]).forEach((n, i) => {
     const path = ['cluster', 'nodes', i];
-    add({ node: readNode(doc, path, n), pool: '' }, doc, path);
+    add({ node: readNode(doc, path, n, warnings), pool: '' }, doc, path);
   });
   if (cluster['file'] !== undefined) {
-    for (const { doc: d, path, value } of readManifestFile(doc, ['cluster', 'file'], cluster['file'] as string, baseDir, file)) {
-      add({ node: readNode(d, path, value), pool: '' }, d, path);
+    for (const { doc: d, path, value } of readManifestFile(doc, ['cluster', 'file'], cluster['file'] as string, baseDir, file, warnings)) {
+      add({ node: readNode(d, path, value, warnings), pool: '' }, d, path);
     }
   }
   if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes or file)');
@@ -246,12 +268,15 @@ interface LocatedValue {
 }
 
 /** Reads a file of manifests (multi-document YAML/JSON; `kind: List` documents are expanded). */
-function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string): LocatedValue[] {
+function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string, warnings: string[]): LocatedValue[] {
   const docs = readReferencedFile(doc, fieldPath, rel, baseDir, scenarioFile);
+  if (docs.length === 0) throw new InputError(displayPath(scenarioFile, baseDir, rel), 0, 0, '', 'at least one Kubernetes object', 'an empty file');
   const out: LocatedValue[] = [];
   for (const d of docs) {
     const v = d.toJS() as Obj | null;
-    if (v !== null && typeof v === 'object' && v['kind'] === 'List' && Array.isArray(v['items'])) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && v['kind'] === 'List') {
+      if (!Array.isArray(v['items'])) throw d.error(['items'], 'a list of objects', v['items'] === undefined || v['items'] === null ? 'nothing' : typeof v['items'] === 'object' ? 'a mapping' : JSON.stringify(v['items']));
+      for (const k of Object.keys(v)) if (!['apiVersion', 'kind', 'metadata', 'items'].includes(k)) warnings.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
       (v['items'] as unknown[]).forEach((item, i) => out.push({ doc: d, path: ['items', i], value: item }));
     } else {
       out.push({ doc: d, path: [], value: v });
@@ -260,7 +285,7 @@ function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: s
   return out;
 }
 
-function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string): WorkloadEntry[] {
+function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[]): WorkloadEntry[] {
   const names = new Set<string>();
   const objectNames = new Map<string, string>();
   return entries.map((e, i) => {
@@ -276,9 +301,12 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     let located_: LocatedValue[];
     if (e['manifest'] !== undefined) located_ = [{ doc, path: [...path, 'manifest'], value: e['manifest'] }];
     else if (e['manifests'] !== undefined) located_ = (e['manifests'] as unknown[]).map((m, j) => ({ doc, path: [...path, 'manifests', j], value: m }));
-    else located_ = readManifestFile(doc, [...path, 'file'], e['file'] as string, baseDir, file);
+    else located_ = readManifestFile(doc, [...path, 'file'], e['file'] as string, baseDir, file, warnings);
+    if (located_.length === 0) {
+      throw e['manifests'] !== undefined ? doc.error([...path, 'manifests'], 'at least one manifest', 'an empty list') : doc.error([...path, 'file'], 'a file with at least one manifest', 'an empty List');
+    }
     const manifests = located_.map((l) => {
-      const m = readManifest(l.doc, l.path, l.value);
+      const m = readManifest(l.doc, l.path, l.value, { warnings });
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
       if (m.kind === 'Deployment') {

@@ -54,6 +54,8 @@ function got(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  // JSON.stringify turns Infinity and NaN (YAML .inf, .nan, 1e400) into "null".
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return JSON.stringify(v);
 }
 
@@ -64,7 +66,7 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
     case 'additionalProperties': {
       const prop = (e.params as { additionalProperty: string }).additionalProperty;
       const fields = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-      const near = closest(prop, fields);
+      const near = prop.length > 64 ? null : closest(prop, fields);
       const hint = near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
       return doc.error(path, `one of the fields ${fields.join(', ')}`, `unknown field ${JSON.stringify(prop)}${hint}`, prop);
     }
@@ -73,24 +75,36 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
       return doc.error(path, `the required field ${JSON.stringify(prop)}`);
     }
     case 'type':
-      return doc.error(path, `${article((e.params as { type: string }).type)}`, got(e.data));
+      // Definitions (duration, quantity) describe what they expect: "a Go-style duration ...".
+      return doc.error(path, /^an? /.test(schema?.description ?? '') ? (schema?.description as string) : article((e.params as { type: string | string[] }).type), got(e.data));
     case 'const':
       return doc.error(path, JSON.stringify((e.params as { allowedValue: unknown }).allowedValue), got(e.data));
     case 'enum':
       return doc.error(path, `one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`, got(e.data));
     case 'pattern':
-      return doc.error(path, schema?.description ?? `a value matching ${(e.params as { pattern: string }).pattern}`, got(e.data));
+      return doc.error(path, schema?.description ?? PATTERNS[(e.params as { pattern: string }).pattern] ?? `a value matching ${(e.params as { pattern: string }).pattern}`, got(e.data));
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return doc.error(path, `a number ${e.message?.replace(/^must be /, '') ?? ''}`, got(e.data));
+    case 'maxLength':
+      return doc.error(path, `a string of at most ${(e.params as { limit: number }).limit} characters`, got(e.data));
+    case 'minLength': {
+      const limit = (e.params as { limit: number }).limit;
+      return doc.error(path, limit === 1 ? 'a non-empty string' : `a string of at least ${limit} characters`, got(e.data));
+    }
     case 'oneOf':
       return doc.error(path, schema?.description ?? 'one of the allowed forms', got(e.data));
     default:
       return doc.error(path, e.message?.replace(/^must /, 'to ') ?? 'a valid value', got(e.data));
   }
 }
+
+/** What the schema's patterns mean, for those without a description. */
+const PATTERNS: Record<string, string> = {
+  '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$': 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)',
+};
 
 const TYPE_NAMES: Record<string, string> = {
   object: 'a mapping',
@@ -102,7 +116,8 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'nothing',
 };
 
-function article(type: string): string {
-  return type.split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ');
+/** Ajv gives a union type (e.g. a quantity's ["string", "number"]) as an array. */
+function article(type: string | readonly string[]): string {
+  return (typeof type === 'string' ? type.split(',') : type).map((t) => TYPE_NAMES[t] ?? t).join(' or ');
 }
 

@@ -46,6 +46,7 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
   return JSON.stringify(v);
 }
 
@@ -84,7 +85,7 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
 
   const rawProfiles = raw['profiles'] ?? [{}];
   if (!Array.isArray(rawProfiles) || rawProfiles.length === 0) {
-    throw doc.error([...path, 'profiles'], 'a non-empty list of profiles', describe(rawProfiles));
+    throw doc.error([...path, 'profiles'], 'a non-empty list of profiles', Array.isArray(rawProfiles) ? 'an empty list' : describe(rawProfiles));
   }
   const profiles: ProfileConfig[] = [];
   const sources: ProfileSource[] = [];
@@ -107,7 +108,7 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
   // Upstream: one queue serves every profile, so they must sort it the same way.
   const sorts = profiles.map(queueSortOf);
   sorts.forEach((s, i) => {
-    if (s !== sorts[0]) throw doc.error([...path, 'profiles', i, 'plugins', 'queueSort'], `the same queueSort plugin as profiles[0] (${String(sorts[0])})`, String(s));
+    if (s !== sorts[0]) throw doc.error([...path, 'profiles', i, 'plugins', 'queueSort'], `the same queueSort plugin as profiles[0] (${sorts[0] ?? 'none'})`, s ?? 'none');
   });
   return { profiles, podInitialBackoffUs: initial * US_PER_S, podMaxBackoffUs: max * US_PER_S, sources };
 }
@@ -122,7 +123,7 @@ function queueSortOf(p: ProfileConfig): string | undefined {
 function checkFields(doc: YamlDoc, path: Path, o: Obj, allowed: readonly string[]): void {
   for (const k of Object.keys(o)) {
     if (allowed.includes(k)) continue;
-    const near = closest(k, allowed);
+    const near = k.length > 64 ? null : closest(k, allowed);
     throw doc.error(path, `one of the fields ${allowed.join(', ')}`, `unknown field ${JSON.stringify(k)}${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`, k);
   }
 }
@@ -133,9 +134,13 @@ function readPercentage(doc: YamlDoc, path: Path, v: unknown): number | null {
   return v as number;
 }
 
+/** Longest backoff ksim's microsecond clock can hold (about 285 years). */
+const MAX_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / US_PER_S);
+
 function readSeconds(doc: YamlDoc, path: Path, v: unknown, dflt: number): number {
   if (v === undefined || v === null) return dflt;
   if (!Number.isInteger(v) || (v as number) <= 0) throw doc.error(path, 'an integer number of seconds greater than zero', describe(v));
+  if ((v as number) > MAX_SECONDS) throw doc.error(path, `an integer number of seconds at most ${MAX_SECONDS}`, describe(v));
   return v as number;
 }
 
@@ -171,6 +176,8 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     }
     const w = p['weight'] ?? 0;
     if (!Number.isInteger(w) || (w as number) < 0) throw doc.error([...pp, 'weight'], 'a non-negative integer weight', describe(w));
+    // Upstream Plugin.Weight is an int32.
+    if ((w as number) > 2147483647) throw doc.error([...pp, 'weight'], 'a weight of at most 2147483647 (a 32-bit integer)', describe(w));
     if (w !== 0 && point !== 'score' && point !== 'multiPoint') throw doc.error([...pp, 'weight'], 'no weight (weights apply to score and multiPoint)', describe(w));
     enabled.push({ name: p['name'], weight: w as number });
   });

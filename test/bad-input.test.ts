@@ -1,0 +1,435 @@
+// The hostile-input corpus (test/bad-input/): every reader ksim has, fed broken files. Each
+// must be refused with an InputError whose message is exactly the one below (file:line:col,
+// field path, what was expected, what was found); through the CLI, with exit code 2, one line on
+// stderr, no stack trace, and no output folder. Files too big or too odd to commit (a 20 MB
+// line, 10,000 nested lists, random bytes) are written into a temporary folder by the tests.
+//
+// Readers: the scenario (scenario/), Kubernetes manifests inline in a scenario (manifests/) and
+// in files it names (manifest-files/: workload[].file; node-files/: cluster.file), the
+// KubeSchedulerConfiguration (scheduler-config/: ksim explain --config, as kube-scheduler
+// --config reads it), and ksim explain's --cluster (explain-cluster/) and --pod (explain-pod/).
+// Paths in the messages are relative to test/bad-input/. warnings/ holds valid inputs with
+// unknown fields.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { explainFiles, InputError, loadScenario, parseScenario, runScenario } from '../src/index.js';
+import { readClusterSnapshot } from '../src/workload/cluster-snapshot.js';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+
+const DIR = 'test/bad-input';
+const ROOT = `${REPO_ROOT}${DIR}/`;
+const CLUSTER = `${REPO_ROOT}examples/explain/cluster.yaml`;
+const POD = `${REPO_ROOT}examples/explain/pod.yaml`;
+const POOL = 'nodePools: [{ name: general, count: 3, allocatable: { cpu: "4", memory: 16Gi } }]';
+
+/** A scenario (not on disk) in the folder of the file it names, so that the file is read as
+ * that field of a scenario. */
+function wrapper(field: string): string {
+  return `apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 10m\n${field}`;
+}
+
+type Reader = 'scenario' | 'manifests' | 'manifest-files' | 'node-files' | 'scheduler-config' | 'explain-cluster' | 'explain-pod';
+
+/** How each reader is given a file of the corpus (by its path). */
+const READ: Record<Reader, (path: string, name: string) => unknown> = {
+  scenario: (path) => loadScenario(path),
+  manifests: (path) => loadScenario(path),
+  'manifest-files': (_path, name) => parseScenario(wrapper(`cluster:\n  ${POOL}\nworkload:\n  - name: app\n    file: ${name}\n`), `${ROOT}manifest-files/scenario.yaml`),
+  'node-files': (_path, name) => parseScenario(wrapper(`cluster:\n  file: ${name}\n`), `${ROOT}node-files/scenario.yaml`),
+  'scheduler-config': (path) => explainFiles({ cluster: CLUSTER, pod: POD, config: path }),
+  'explain-cluster': (path) => explainFiles({ cluster: path, pod: POD }),
+  'explain-pod': (path) => explainFiles({ cluster: CLUSTER, pod: path }),
+};
+
+const CASES: Record<Reader, [file: string, message: string][]> = {
+  'scenario': [
+    ['alias-bomb.yaml', 'scenario/alias-bomb.yaml:3:8: b[0]: expected YAML whose aliases expand to at most 1000 nodes, got Excessive alias count indicates a resource exhaustion attack'],
+    ['at-and-rate.yaml', 'scenario/at-and-rate.yaml:12:11: workload[0].rate: expected either at or rate, not both'],
+    ['binary-garbage.yaml', 'scenario/binary-garbage.yaml: expected a YAML or JSON text file, got binary data'],
+    ['comments-only.yaml', 'scenario/comments-only.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],
+    ['complex-mapping-key.yaml', 'scenario/complex-mapping-key.yaml:6:3: expected a mapping key that is a plain value (a string), got a list'],
+    ['config-and-config-file.yaml', 'scenario/config-and-config-file.yaml:11:15: scheduler.configFile: expected either config or configFile, not both'],
+    ['count-huge.yaml', 'scenario/count-huge.yaml:7:14: cluster.nodePools[0].count: expected a number <= 1000000, got 99999999999'],
+    ['count-negative.yaml', 'scenario/count-negative.yaml:7:14: cluster.nodePools[0].count: expected a number >= 0, got -1'],
+    ['cpu-1e400.yaml', 'scenario/cpu-1e400.yaml:8:27: cluster.nodePools[0].allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi or 1e3, got Infinity'],
+    ['cpu-not-a-quantity.yaml', 'scenario/cpu-not-a-quantity.yaml:8:27: cluster.nodePools[0].allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "four"'],
+    ['distribution-unknown.yaml', 'scenario/distribution-unknown.yaml:10:19: kubelet.startupLatency: expected a duration (constant), or a mapping with one of constant, uniform, exponential, normal, lognormal, got a mapping'],
+    ['duplicate-node-name.yaml', 'scenario/duplicate-node-name.yaml:12:25: cluster.nodes[0].metadata.name: expected a node name not used before (general-1 is also cluster.nodePools[0]), got "general-1"'],
+    ['duplicate-object-name.yaml', 'scenario/duplicate-object-name.yaml:14:62: workload[1].manifest.metadata.name: expected a name not already used by workload entry "web", got "web"'],
+    ['duplicate-pool-name.yaml', 'scenario/duplicate-pool-name.yaml:9:7: cluster.nodePools[1]: expected a node name not used before (general-0 is also cluster.nodePools[0])'],
+    ['duration-number.yaml', 'scenario/duration-number.yaml:3:11: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got 600'],
+    ['duration-overflow.yaml', 'scenario/duration-overflow.yaml:3:11: duration: expected a duration such as 90s, 15m, 1h30m, got "9999999999999h"'],
+    ['duration-without-unit.yaml', 'scenario/duration-without-unit.yaml:3:11: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "30"'],
+    ['duration-zero.yaml', 'scenario/duration-zero.yaml:3:11: duration: expected a positive duration'],
+    ['empty.yaml', 'scenario/empty.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],
+    ['json-single-quotes.json', "scenario/json-single-quotes.json:3:11: expected valid JSON (a value: an object, array, string, number, true, false or null), got \"'\""],
+    ['json-trailing-comma.json', 'scenario/json-trailing-comma.json:6:3: expected valid JSON (a quoted member name after ","), got "}"'],
+    ['json-wrong-type.json', 'scenario/json-wrong-type.json:5:49: cluster.nodePools[0].count: expected an integer, got "3"'],
+    ['latin1-encoding.yaml', 'scenario/latin1-encoding.yaml:5:19: expected a YAML or JSON text file in UTF-8, got bytes that are not UTF-8 (binary data?)'],
+    ['lognormal-p99-below-p50.yaml', 'scenario/lognormal-p99-below-p50.yaml:10:48: kubelet.startupLatency.lognormal.p99: expected a value >= lognormal.p50'],
+    ['memory-negative.yaml', 'scenario/memory-negative.yaml:8:40: cluster.nodePools[0].allocatable.memory: expected a non-negative quantity, got "-16Gi"'],
+    ['memory-overflow.yaml', 'scenario/memory-overflow.yaml:8:40: cluster.nodePools[0].allocatable.memory: expected a quantity at most 9007199254740991 (in base units), got "99999999999999999999Ei"'],
+    ['missing-cluster.yaml', 'scenario/missing-cluster.yaml:1:1: expected the required field "cluster"'],
+    ['missing-config-file.yaml', 'scenario/missing-config-file.yaml:10:15: scheduler.configFile: expected a readable file (paths are relative to the scenario), got "scheduler/does-not-exist.yaml": no such file'],
+    ['missing-node-file.yaml', 'scenario/missing-node-file.yaml:4:9: cluster.file: expected a readable file (paths are relative to the scenario), got "nodes/does-not-exist.yaml": no such file'],
+    ['missing-plugin-module.yaml', 'scenario/missing-plugin-module.yaml:10:19: scheduler.pluginModules[0]: expected a readable file (paths are relative to the scenario), got "plugins/does-not-exist.js": no such file'],
+    ['pods-fraction-overflow.yaml', 'scenario/pods-fraction-overflow.yaml:8:52: cluster.nodePools[0].allocatable.pods: expected a quantity at most 9007199254740991 (in base units), got 10000000000000000'],
+    ['sample-interval-too-fine.yaml', 'scenario/sample-interval-too-fine.yaml:10:19: metrics.sampleInterval: expected an interval of at least duration / 1000000 (at most 1000000 timeseries rows), got "1ms"'],
+    ['seed-too-big.yaml', 'scenario/seed-too-big.yaml:4:7: seed: expected a number <= 4294967295, got 4294967296'],
+    ['syntax-bad-indentation.yaml', 'scenario/syntax-bad-indentation.yaml:7:14: expected valid YAML, got BLOCK_AS_IMPLICIT_KEY: Nested mappings are not allowed in compact mappings'],
+    ['syntax-duplicate-key-nested.yaml', 'scenario/syntax-duplicate-key-nested.yaml:9:7: cluster.nodePools[0].count: expected each field at most once in a mapping, got "count" again'],
+    ['syntax-duplicate-key.yaml', 'scenario/syntax-duplicate-key.yaml:7:1: duration: expected each field at most once in a mapping, got "duration" again'],
+    ['syntax-nested-compact-mapping.yaml', 'scenario/syntax-nested-compact-mapping.yaml:4:19: expected valid YAML, got BLOCK_IN_FLOW: Block collections are not allowed within flow collections'],
+    ['syntax-tab-indentation.yaml', 'scenario/syntax-tab-indentation.yaml:5:1: expected valid YAML, got TAB_AS_INDENT: Tabs are not allowed as indentation'],
+    ['syntax-unclosed-flow-mapping.yaml', 'scenario/syntax-unclosed-flow-mapping.yaml:9:1: expected valid YAML, got BAD_INDENT: Flow map in block collection must be sufficiently indented and end with a }'],
+    ['syntax-undefined-alias.yaml', 'scenario/syntax-undefined-alias.yaml:8:20: cluster.nodePools[0].allocatable: expected an alias to an anchor defined before it, got *resources'],
+    ['syntax-unterminated-string.yaml', 'scenario/syntax-unterminated-string.yaml:5:16: expected valid YAML, got MISSING_CHAR: Missing closing "quote'],
+    ['top-level-list.yaml', 'scenario/top-level-list.yaml:2:1: expected a mapping, got a list'],
+    ['top-level-scalar.yaml', 'scenario/top-level-scalar.yaml:2:1: expected a mapping, got "quickstart"'],
+    ['two-documents.yaml', 'scenario/two-documents.yaml: expected exactly one YAML document (a Scenario), got 2 documents'],
+    ['type-cluster-list.yaml', 'scenario/type-cluster-list.yaml:4:3: cluster: expected a mapping, got a list'],
+    ['type-cpu-boolean.yaml', 'scenario/type-cpu-boolean.yaml:8:27: cluster.nodePools[0].allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi or 1e3, got true'],
+    ['type-seed-string.yaml', 'scenario/type-seed-string.yaml:4:7: seed: expected an integer, got "forty-two"'],
+    ['type-unschedulable-string.yaml', 'scenario/type-unschedulable-string.yaml:9:22: cluster.nodePools[0].unschedulable: expected true or false, got "yes"'],
+    ['type-workload-mapping.yaml', 'scenario/type-workload-mapping.yaml:10:3: workload: expected a list, got a mapping'],
+    ['type-zones-string.yaml', 'scenario/type-zones-string.yaml:9:14: cluster.nodePools[0].zones: expected a list, got "zone-a"'],
+    ['uniform-max-below-min.yaml', 'scenario/uniform-max-below-min.yaml:10:48: controlPlane.apiWriteLatency.uniform.max: expected a value >= uniform.min'],
+    ['unknown-field-pool.yaml', 'scenario/unknown-field-pool.yaml:9:7: cluster.nodePools[0].zone: expected one of the fields name, count, allocatable, zones, labels, taints, unschedulable, images, got unknown field "zone" (did you mean "zones"?)'],
+    ['unknown-field-rate.yaml', 'scenario/unknown-field-rate.yaml:11:27: workload[0].rate.burst: expected one of the fields perMinute, count, start, process, got unknown field "burst"'],
+    ['unknown-field-scheduler.yaml', 'scenario/unknown-field-scheduler.yaml:10:3: scheduler.profile: expected one of the fields config, configFile, pluginModules, got unknown field "profile"'],
+    ['unknown-field-top.yaml', 'scenario/unknown-field-top.yaml:9:1: seeed: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, got unknown field "seeed" (did you mean "seed"?)'],
+    ['unresolved-tag.yaml', "scenario/unresolved-tag.yaml:4:7: seed: expected no YAML tag, or a tag of JSON's types (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq), got !!binary"],
+    ['whitespace-only.yaml', 'scenario/whitespace-only.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],
+    ['workload-empty-manifests.yaml', 'scenario/workload-empty-manifests.yaml:11:16: workload[0].manifests: expected at least one manifest, got an empty list'],
+    ['workload-without-manifest.yaml', 'scenario/workload-without-manifest.yaml:10:5: workload[0]: expected exactly one of manifest, manifests or file, got none'],
+  ],
+  'manifests': [
+    ['deployment-replicas-negative.yaml', 'manifests/deployment-replicas-negative.yaml:16:19: workload[0].manifest.spec.replicas: expected an integer >= 0, got -3'],
+    ['deployment-replicas-overflow.yaml', 'manifests/deployment-replicas-overflow.yaml:16:19: workload[0].manifest.spec.replicas: expected a 32-bit integer (at most 2147483647), got 1000000000000'],
+    ['deployment-replicas-string.yaml', 'manifests/deployment-replicas-string.yaml:16:19: workload[0].manifest.spec.replicas: expected an integer >= 0, got "3"'],
+    ['deployment-template-list.yaml', 'manifests/deployment-template-list.yaml:18:19: workload[0].manifest.spec.template: expected a pod template, got a list'],
+    ['deployment-without-selector.yaml', 'manifests/deployment-without-selector.yaml:16:9: workload[0].manifest.spec.selector: expected a label selector (apps/v1 requires one), got nothing'],
+    ['namespace-labels-list.yaml', 'manifests/namespace-labels-list.yaml:11:82: workload[0].manifest.metadata.labels: expected a mapping of strings to strings, got a list'],
+    ['node-images-mapping.yaml', 'manifests/node-images-mapping.yaml:13:66: cluster.nodes[0].status.images: expected a list, got a mapping'],
+    ['node-name-invalid.yaml', 'manifests/node-name-invalid.yaml:12:25: cluster.nodes[0].metadata.name: expected a node name: a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters), got "Big_Node"'],
+    ['node-negative-allocatable.yaml', 'manifests/node-negative-allocatable.yaml:13:37: cluster.nodes[0].status.allocatable.cpu: expected a non-negative quantity, got "-8"'],
+    ['node-taint-effect.yaml', 'manifests/node-taint-effect.yaml:13:62: cluster.nodes[0].spec.taints[0].effect: expected NoSchedule, PreferNoSchedule or NoExecute, got "NoScheduleAtAll"'],
+    ['node-without-allocatable.yaml', 'manifests/node-without-allocatable.yaml:13:15: cluster.nodes[0].status.allocatable: expected the node allocatable resources (status.allocatable)'],
+    ['node-wrong-kind.yaml', 'manifests/node-wrong-kind.yaml:11:13: cluster.nodes[0].kind: expected "Node", got "Pod"'],
+    ['pdb-percentage-over-100.yaml', 'manifests/pdb-percentage-over-100.yaml:15:29: workload[0].manifest.spec.minAvailable: expected a non-negative integer or a percentage such as "50%", got "150%"'],
+    ['pod-affinity-operator.yaml', 'manifests/pod-affinity-operator.yaml:23:65: workload[0].manifest.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: expected one of In, NotIn, Exists, DoesNotExist, Gt, Lt, got "Equals"'],
+    ['pod-affinity-string.yaml', 'manifests/pod-affinity-string.yaml:19:19: workload[0].manifest.spec.affinity: expected an Affinity (a mapping), got "zone-a"'],
+    ['pod-anti-affinity-no-topology-key.yaml', 'manifests/pod-anti-affinity-no-topology-key.yaml:22:17: workload[0].manifest.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: expected a topology key (a label key such as topology.kubernetes.io/zone), got nothing'],
+    ['pod-containers-mapping.yaml', 'manifests/pod-containers-mapping.yaml:17:11: workload[0].manifest.spec.containers: expected a non-empty list of containers, got a mapping'],
+    ['pod-duplicate-container.yaml', 'manifests/pod-duplicate-container.yaml:19:19: workload[0].manifest.spec.containers[1].name: expected a container name unique in the pod, got "c"'],
+    ['pod-env-value-number.yaml', 'manifests/pod-env-value-number.yaml:19:43: workload[0].manifest.spec.containers[0].env[0].value: expected a string (quote numbers and booleans), got 4'],
+    ['pod-host-port-string.yaml', 'manifests/pod-host-port-string.yaml:19:52: workload[0].manifest.spec.containers[0].ports[0].hostPort: expected a number, got "eighty"'],
+    ['pod-label-key-invalid.yaml', 'manifests/pod-label-key-invalid.yaml:14:40: workload[0].manifest.metadata.labels.app name: expected a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters (a-z, A-Z, 0-9, "-", "_", ".") that starts and ends with a letter or digit, got "app name"'],
+    ['pod-max-skew-zero.yaml', 'manifests/pod-max-skew-zero.yaml:20:22: workload[0].manifest.spec.topologySpreadConstraints[0].maxSkew: expected an integer greater than zero, got 0'],
+    ['pod-node-selector-value-invalid.yaml', 'manifests/pod-node-selector-value-invalid.yaml:19:35: workload[0].manifest.spec.nodeSelector.disktype: expected a label value: empty, or at most 63 characters (a-z, A-Z, 0-9, "-", "_", ".") that start and end with a letter or digit, got "solid state"'],
+    ['pod-overhead-garbage.yaml', 'manifests/pod-overhead-garbage.yaml:19:26: workload[0].manifest.spec.overhead.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "lots"'],
+    ['pod-preferred-weight-zero.yaml', 'manifests/pod-preferred-weight-zero.yaml:22:25: workload[0].manifest.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: expected an integer weight in the range 1-100, got 0'],
+    ['pod-priority-overflow.yaml', 'manifests/pod-priority-overflow.yaml:19:19: workload[0].manifest.spec.priority: expected a 32-bit integer, got 99999999999'],
+    ['pod-request-1e400.yaml', 'manifests/pod-request-1e400.yaml:19:43: workload[0].manifest.spec.containers[0].resources.requests.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got Infinity'],
+    ['pod-request-over-limit.yaml', 'manifests/pod-request-over-limit.yaml:19:43: workload[0].manifest.spec.containers[0].resources.requests.cpu: expected a request no larger than the cpu limit'],
+    ['pod-request-overflow.yaml', 'manifests/pod-request-overflow.yaml:19:46: workload[0].manifest.spec.containers[0].resources.requests.memory: expected a quantity at most 9007199254740991 (in base units), got "99999999999999999999Ei"'],
+    ['pod-scheduling-gate-duplicate.yaml', 'manifests/pod-scheduling-gate-duplicate.yaml:19:63: workload[0].manifest.spec.schedulingGates[1].name: expected a scheduling gate not listed before, got "example.com/wait"'],
+    ['pod-scheduling-gates-string.yaml', 'manifests/pod-scheduling-gates-string.yaml:19:26: workload[0].manifest.spec.schedulingGates: expected a list of scheduling gates ({name}), got "example.com/wait"'],
+    ['pod-spec-list.yaml', 'manifests/pod-spec-list.yaml:16:9: workload[0].manifest.spec: expected a pod spec, got a list'],
+    ['pod-toleration-seconds-string.yaml', 'manifests/pod-toleration-seconds-string.yaml:20:82: workload[0].manifest.spec.tolerations[0].tolerationSeconds: expected an integer number of seconds, got "300"'],
+    ['pod-when-unsatisfiable-typo.yaml', 'manifests/pod-when-unsatisfiable-typo.yaml:22:32: workload[0].manifest.spec.topologySpreadConstraints[0].whenUnsatisfiable: expected DoNotSchedule or ScheduleAnyway, got "DoNotScheduled"'],
+    ['pod-without-metadata.yaml', 'manifests/pod-without-metadata.yaml:11:15: workload[0].manifest.metadata: expected metadata with a name, got nothing'],
+    ['pod-wrong-api-version.yaml', 'manifests/pod-wrong-api-version.yaml:11:29: workload[0].manifest.apiVersion: expected v1, got "apps/v1"'],
+    ['priority-class-value-string.yaml', 'manifests/priority-class-value-string.yaml:11:105: workload[0].manifest.value: expected an integer priority at most 1000000000, got "high"'],
+    ['priority-class-value-too-big.yaml', 'manifests/priority-class-value-too-big.yaml:11:105: workload[0].manifest.value: expected an integer priority at most 1000000000, got 2000000000'],
+  ],
+  'manifest-files': [
+    ['duplicate-name.yaml', 'manifest-files/duplicate-name.yaml:8:19: metadata.name: expected a name not already used by workload entry "app", got "web"'],
+    ['empty.yaml', 'manifest-files/empty.yaml: expected at least one Kubernetes object, got an empty file'],
+    ['list-empty.yaml', 'manifest-files/scenario.yaml:8:11: workload[0].file: expected a file with at least one manifest, got an empty List'],
+    ['list-items-mapping.yaml', 'manifest-files/list-items-mapping.yaml:4:3: items: expected a list of objects, got a mapping'],
+    ['scalar.yaml', 'manifest-files/scalar.yaml:1:1: expected a Kubernetes object (a mapping with apiVersion and kind), got "nginx:1.27"'],
+    ['second-document-bad.yaml', 'manifest-files/second-document-bad.yaml:12:71: spec.containers[0].resources.requests.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "500mm"'],
+    ['syntax-error.yaml', 'manifest-files/syntax-error.yaml:5:1: expected valid YAML, got BAD_INDENT: All mapping items must start at the same column'],
+    ['trailing-comma.json', 'manifest-files/trailing-comma.json:5:62: expected valid JSON (a value after ","), got "]"'],
+    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), got "Job"'],
+  ],
+  'node-files': [
+    ['allocatable-garbage.json', 'node-files/allocatable-garbage.json:5:39: status.allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4 cores"'],
+    ['duplicate-node.yaml', 'node-files/duplicate-node.yaml:8:19: metadata.name: expected a node name not used before (node-a is also node-files/duplicate-node.yaml:1), got "node-a"'],
+    ['empty.yaml', 'node-files/empty.yaml: expected at least one Kubernetes object, got an empty file'],
+    ['pod-among-nodes.yaml', 'node-files/pod-among-nodes.yaml:9:11: items[1].kind: expected "Node", got "Pod"'],
+  ],
+  'scheduler-config': [
+    ['api-version-v1beta3.yaml', 'scheduler-config/api-version-v1beta3.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1", got "kubescheduler.config.k8s.io/v1beta3"'],
+    ['backoff-max-below-initial.yaml', 'scheduler-config/backoff-max-below-initial.yaml:4:23: podMaxBackoffSeconds: expected a value >= podInitialBackoffSeconds (30), got 10'],
+    ['backoff-overflow.yaml', 'scheduler-config/backoff-overflow.yaml:3:27: podInitialBackoffSeconds: expected an integer number of seconds at most 9007199254, got 1e+300'],
+    ['bad-plugin-args.yaml', 'scheduler-config/bad-plugin-args.yaml:7:36: profiles[0].pluginConfig[0].args.scoringStrategy.type: expected one of LeastAllocated, MostAllocated, RequestedToCapacityRatio, got "MostUsed"'],
+    ['duplicate-plugin-config.yaml', 'scheduler-config/duplicate-plugin-config.yaml:6:17: profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
+    ['duplicate-profile.yaml', 'scheduler-config/duplicate-profile.yaml:5:20: profiles[1].schedulerName: expected a scheduler name not used by profiles[0], got "bin-packing"'],
+    ['empty.yaml', 'scheduler-config/empty.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), got 0 documents'],
+    ['extenders.yaml', 'scheduler-config/extenders.yaml:4:3: extenders: expected no extenders (ksim does not model scheduler extenders)'],
+    ['list.yaml', 'scheduler-config/list.yaml:1:1: expected a KubeSchedulerConfiguration mapping, got a list'],
+    ['no-bind-plugin.yaml', 'scheduler-config/no-bind-plugin.yaml:6:9: profiles[0].plugins.bind: expected at least one Bind plugin, got none'],
+    ['out-of-scope-plugin.yaml', 'scheduler-config/out-of-scope-plugin.yaml:6:27: profiles[0].plugins.filter.enabled[0].name: expected a plugin ksim models (volumes, DRA and gang scheduling are out of scope), got "VolumeBinding"'],
+    ['percentage-over-100.yaml', 'scheduler-config/percentage-over-100.yaml:3:27: percentageOfNodesToScore: expected an integer between 0 and 100, got 150'],
+    ['plugin-args-list.yaml', 'scheduler-config/plugin-args-list.yaml:6:15: profiles[0].pluginConfig[0].args: expected a mapping of plugin arguments, got a list'],
+    ['plugin-at-wrong-point.yaml', 'scheduler-config/plugin-at-wrong-point.yaml:6:27: profiles[0].plugins.filter.enabled[0].name: expected a plugin that extends FilterPlugin, got plugin "ImageLocality" does not extend FilterPlugin'],
+    ['profiles-empty.yaml', 'scheduler-config/profiles-empty.yaml:3:11: profiles: expected a non-empty list of profiles, got an empty list'],
+    ['profiles-mapping.yaml', 'scheduler-config/profiles-mapping.yaml:4:3: profiles: expected a non-empty list of profiles, got a mapping'],
+    ['queue-sort-mismatch.yaml', 'scheduler-config/queue-sort-mismatch.yaml:8:9: profiles[1].plugins.queueSort: expected the same queueSort plugin as profiles[0] (PrioritySort), got none'],
+    ['two-documents.yaml', 'scheduler-config/two-documents.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), got 2 documents'],
+    ['unknown-plugin-field.yaml', 'scheduler-config/unknown-plugin-field.yaml:6:45: profiles[0].plugins.score.enabled[0].wieght: expected one of the fields name, weight, got unknown field "wieght" (did you mean "weight"?)'],
+    ['unknown-plugin.yaml', 'scheduler-config/unknown-plugin.yaml:6:27: profiles[0].plugins.filter.enabled[0].name: expected a registered plugin (DefaultBinder, DefaultPreemption, ImageLocality, InterPodAffinity, NodeAffinity, NodeName, NodePorts, NodeResourcesBalancedAllocation, NodeResourcesFit, NodeUnschedulable, PodTopologySpread, PrioritySort, SchedulingGates, TaintToleration), got "NodeResourcesFitt"'],
+    ['unknown-profile-field.yaml', 'scheduler-config/unknown-profile-field.yaml:5:5: profiles[0].plugin: expected one of the fields schedulerName, percentageOfNodesToScore, plugins, pluginConfig, got unknown field "plugin" (did you mean "plugins"?)'],
+    ['unknown-top-field.yaml', 'scheduler-config/unknown-top-field.yaml:3:1: percentageOfNodeToScore: expected one of the fields apiVersion, kind, parallelism, leaderElection, clientConnection, healthzBindAddress, metricsBindAddress, enableProfiling, enableContentionProfiling, percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds, profiles, extenders, delayCacheUntilActive, got unknown field "percentageOfNodeToScore" (did you mean "percentageOfNodesToScore"?)'],
+    ['weight-negative.yaml', 'scheduler-config/weight-negative.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected a non-negative integer weight, got -1'],
+    ['weight-on-filter.yaml', 'scheduler-config/weight-on-filter.yaml:6:53: profiles[0].plugins.filter.enabled[0].weight: expected no weight (weights apply to score and multiPoint), got 2'],
+    ['weight-overflow.yaml', 'scheduler-config/weight-overflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected a weight of at most 2147483647 (a 32-bit integer), got 4294967296'],
+    ['wrong-kind.yaml', 'scheduler-config/wrong-kind.yaml:2:7: kind: expected "KubeSchedulerConfiguration", got "SchedulerConfiguration"'],
+  ],
+  'explain-cluster': [
+    ['duplicate-node.yaml', 'explain-cluster/duplicate-node.yaml:10:23: items[1].metadata.name: expected a node name not used before, got "node-a"'],
+    ['duplicate-owner.yaml', 'explain-cluster/duplicate-owner.yaml:9:64: items[2].metadata.name: expected a ReplicaSet name not used before in namespace shop, got "web"'],
+    ['duplicate-pod.yaml', 'explain-cluster/duplicate-pod.yaml:16:23: items[2].metadata.name: expected a Pod name not used before in namespace default, got "web-0"'],
+    ['empty.yaml', 'explain-cluster/empty.yaml: expected a Kubernetes object or a List, got an empty file'],
+    ['item-not-an-object.yaml', 'explain-cluster/item-not-an-object.yaml:8:5: items[1]: expected a Kubernetes object (a mapping with apiVersion and kind), got nothing'],
+    ['items-not-a-list.yaml', 'explain-cluster/items-not-a-list.yaml:4:3: items: expected a list of objects, got a mapping'],
+    ['kind-missing.yaml', 'explain-cluster/kind-missing.yaml:1:1: kind: expected the kind of the object (e.g. List, Node, Pod), got nothing'],
+    ['namespace-labels-number.yaml', 'explain-cluster/namespace-labels-number.yaml:8:80: items[1].metadata.labels.tier: expected a string (quote numbers and booleans), got 1'],
+    ['no-nodes.yaml', 'explain-cluster/no-nodes.yaml: expected at least one Node'],
+    ['node-without-allocatable.yaml', 'explain-cluster/node-without-allocatable.yaml:7:13: items[0].status.allocatable: expected the node allocatable resources (status.allocatable)'],
+    ['pod-bad-quantity.yaml', 'explain-cluster/pod-bad-quantity.yaml:13:78: items[1].spec.containers[0].resources.requests.memory: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "2GB"'],
+    ['pod-on-unknown-node.yaml', 'explain-cluster/pod-on-unknown-node.yaml:16:17: items[2].spec.nodeName: expected the name of a node in the same file, got "node-c"'],
+    ['service-selector-list.yaml', 'explain-cluster/service-selector-list.yaml:8:81: items[1].spec.selector: expected a mapping, got a list'],
+    ['trailing-comma.json', 'explain-cluster/trailing-comma.json:6:3: expected valid JSON (a value after ","), got "]"'],
+    ['unsupported-kind.yaml', 'explain-cluster/unsupported-kind.yaml:8:29: items[1].kind: expected Node, Pod, Namespace, or an owner (ReplicaSet, StatefulSet, Service, ...), got "ConfigMap"'],
+  ],
+  'explain-pod': [
+    ['affinity-list.yaml', 'explain-pod/affinity-list.yaml:7:5: spec.affinity: expected an Affinity (a mapping), got a list'],
+    ['deployment.yaml', 'explain-pod/deployment.yaml:2:7: kind: expected "Pod", got "Deployment"'],
+    ['empty.yaml', 'explain-pod/empty.yaml: expected exactly one Pod, got 0 documents'],
+    ['toleration-operator.yaml', 'explain-pod/toleration-operator.yaml:6:40: spec.tolerations[0].operator: expected Exists or Equal, got "Equals"'],
+    ['two-pods.yaml', 'explain-pod/two-pods.yaml: expected exactly one Pod, got 2 documents'],
+    ['utf16.yaml', 'explain-pod/utf16.yaml: expected a YAML or JSON text file in UTF-8, got UTF-16 text (save the file as UTF-8)'],
+  ],
+};
+
+async function refusal(fn: () => unknown): Promise<InputError> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  assert.fail('accepted');
+}
+
+for (const [reader, cases] of Object.entries(CASES) as [Reader, [string, string][]][]) {
+  for (const [file, message] of cases) {
+    test(`${reader}: ${file} is refused with its location and expectation`, async () => {
+      const e = await refusal(() => READ[reader](`${ROOT}${reader}/${file}`, file));
+      assert.equal(e.message.replaceAll(ROOT, ''), message);
+    });
+  }
+}
+
+test('the corpus has at least 60 broken files, and every one of them is in the table', () => {
+  let n = 0;
+  for (const [reader, cases] of Object.entries(CASES)) {
+    assert.deepEqual(readdirSync(`${ROOT}${reader}`).sort(), cases.map(([f]) => f).sort(), reader);
+    n += cases.length;
+  }
+  assert.ok(n >= 60, `${n} files`);
+});
+
+// Files written by the tests: too big, too deep or too random to commit.
+
+function tempFile(name: string, content: string | Uint8Array): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ksim-bad-input-')), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const HEADER = `apiVersion: ksim/v1alpha1\nkind: Scenario\ncluster:\n  ${POOL}\n`;
+const HUGE = 20 * 1024 * 1024;
+
+const GENERATED: [name: string, content: () => string | Uint8Array, message: (file: string) => string][] = [
+  [
+    'gigantic-line.yaml',
+    () => `${HEADER}metadata: { name: ${'a'.repeat(HUGE)} }\n`,
+    (f) => `${f}:5:19: metadata.name: expected a string of at most 253 characters, got "${'a'.repeat(99)}… (${HUGE + 2} characters)`,
+  ],
+  [
+    'gigantic-scalar.yaml',
+    () => `${'x'.repeat(HUGE)}\n`,
+    (f) => `${f}:1:1: expected a mapping, got "${'x'.repeat(99)}… (${HUGE + 2} characters)`,
+  ],
+  [
+    'nested-10000-lists.yaml',
+    () => `${HEADER}workload: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+    (f) => `${f}:5:110: workload[0][0][0][0][0][0][0].…: expected mappings and lists nested at most 100 levels deep, got deeper nesting`,
+  ],
+  [
+    'nested-10000-mappings.json',
+    () => `{"apiVersion": "ksim/v1alpha1", "kind": "Scenario", "metadata": ${'{"a": '.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+    (f) => `${f}:1:659: metadata.a.a.a.a.a.a.a.…: expected mappings and lists nested at most 100 levels deep, got deeper nesting`,
+  ],
+  [
+    'nested-block-lists.yaml',
+    () => `${HEADER}workload:\n${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}-`).join('\n')} x\n`,
+    (f) => `${f}:105:100: workload[0][0][0][0][0][0][0].…: expected mappings and lists nested at most 100 levels deep, got deeper nesting`,
+  ],
+  [
+    'random-bytes.yaml',
+    () => {
+      // A fixed pseudo-random sequence (it contains NUL bytes).
+      const b = new Uint8Array(4096);
+      let x = 12345;
+      for (let i = 0; i < b.length; i++) b[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      return b;
+    },
+    (f) => `${f}: expected a YAML or JSON text file, got binary data`,
+  ],
+];
+
+for (const [name, content, message] of GENERATED) {
+  test(`scenario: ${name} (written by the test) is refused with its location and expectation`, async () => {
+    const file = tempFile(name, content());
+    const e = await refusal(() => loadScenario(file));
+    assert.equal(e.message, message(file));
+  });
+}
+
+// The command line: exit 2, one line on stderr naming the file, no stack trace, nothing written.
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+function assertRefused(r: ReturnType<typeof ksim>, message: string, what: string): void {
+  assert.equal(r.status, 2, `${what}: ${r.stderr}`);
+  assert.equal(r.stdout, '', what);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, `${what}: a stack trace`);
+  assert.equal(r.stderr, `ksim: ${message}\n`, what);
+}
+
+const CLI_RUN: [Reader, string][] = [
+  ['scenario', 'syntax-duplicate-key.yaml'],
+  ['scenario', 'alias-bomb.yaml'],
+  ['scenario', 'binary-garbage.yaml'],
+  ['scenario', 'json-trailing-comma.json'],
+  ['scenario', 'missing-plugin-module.yaml'],
+  // These were internal errors (exit 1) or ran out of memory before the readers were fixed.
+  ['scenario', 'cpu-1e400.yaml'],
+  ['scenario', 'sample-interval-too-fine.yaml'],
+  ['manifests', 'pod-overhead-garbage.yaml'],
+  ['manifests', 'pod-scheduling-gates-string.yaml'],
+  ['manifests', 'node-images-mapping.yaml'],
+  ['manifests', 'node-without-allocatable.yaml'],
+];
+
+test('ksim run refuses the corpus with exit 2, one line, no stack trace and no output folder', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ksim-bad-input-cli-')), 'out');
+  for (const [reader, file] of CLI_RUN) {
+    const message = (CASES[reader].find(([f]) => f === file) as [string, string])[1];
+    assertRefused(ksim('run', `${DIR}/${reader}/${file}`, '-o', out), `${DIR}/${message}`, file);
+    assert.equal(existsSync(out), false, `${file} left output behind`);
+  }
+  for (const name of ['gigantic-line.yaml', 'nested-10000-lists.yaml']) {
+    const [, content, message] = GENERATED.find(([n]) => n === name) as (typeof GENERATED)[number];
+    const file = tempFile(name, content());
+    assertRefused(ksim('run', file, '-o', out), message(file), name);
+    assert.equal(existsSync(out), false, `${name} left output behind`);
+  }
+});
+
+test('ksim explain refuses a bad --cluster, --pod or --config with exit 2 and one line', () => {
+  const cases: [Reader, string, string[]][] = [
+    ['explain-cluster', 'pod-on-unknown-node.yaml', ['--pod', 'examples/explain/pod.yaml']],
+    // These two were internal errors before the snapshot reader was fixed.
+    ['explain-cluster', 'duplicate-pod.yaml', ['--pod', 'examples/explain/pod.yaml']],
+    ['explain-cluster', 'item-not-an-object.yaml', ['--pod', 'examples/explain/pod.yaml']],
+    ['explain-pod', 'utf16.yaml', ['--cluster', 'examples/explain/cluster.yaml']],
+    ['scheduler-config', 'unknown-plugin.yaml', ['--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
+  ];
+  const option: Record<string, string> = { 'explain-cluster': '--cluster', 'explain-pod': '--pod', 'scheduler-config': '--config' };
+  for (const [reader, file, rest] of cases) {
+    const message = (CASES[reader].find(([f]) => f === file) as [string, string])[1];
+    const path = `${DIR}/${reader}/${file}`;
+    assertRefused(ksim('explain', option[reader] as string, path, ...rest), `${DIR}/${message}`, path);
+  }
+});
+
+// Unknown fields in Kubernetes objects are warnings, as kubectl apply --validate=warn gives them.
+// The scenario's own fields stay errors (scenario/unknown-field-*.yaml above).
+
+const SCENARIO_WARNINGS = [
+  'warnings/unknown-fields.yaml:14:32: cluster.nodes[0].metadata: unknown field "label" (did you mean "labels"?)',
+  'warnings/unknown-fields.yaml:15:15: cluster.nodes[0].spec: unknown field "taint" (did you mean "taints"?)',
+  'warnings/unknown-fields.yaml:16:59: cluster.nodes[0].status: unknown field "capacityy" (did you mean "capacity"?)',
+  'warnings/nodes-with-unknown-fields.yaml:4:1: unknown field "kindd"',
+  'warnings/nodes-with-unknown-fields.yaml:9:13: items[0].spec: unknown field "unschedulabel" (did you mean "unschedulable"?)',
+  'warnings/nodes-with-unknown-fields.yaml:12:44: items[0].status.nodeInfo: unknown field "kernelVersio" (did you mean "kernelVersion"?)',
+  'warnings/unknown-fields.yaml:21:105: workload[0].manifests[0]: unknown field "descripton" (did you mean "description"?)',
+  'warnings/unknown-fields.yaml:22:78: workload[0].manifests[1].spec: unknown field "finalizer" (did you mean "finalizers"?)',
+  'warnings/unknown-fields.yaml:29:9: workload[1].manifest.spec: unknown field "replica" (did you mean "replicas"?)',
+  'warnings/unknown-fields.yaml:30:21: workload[1].manifest.spec.selector: unknown field "matchLabel" (did you mean "matchLabels"?)',
+  'warnings/unknown-fields.yaml:32:11: workload[1].manifest.spec.template: unknown field "meta"',
+  'warnings/unknown-fields.yaml:39:17: workload[1].manifest.spec.template.spec.containers[0]: unknown field "imagePullPolicyy" (did you mean "imagePullPolicy"?)',
+  'warnings/unknown-fields.yaml:40:30: workload[1].manifest.spec.template.spec.containers[0].resources: unknown field "request" (did you mean "requests"?)',
+  'warnings/unknown-fields.yaml:41:58: workload[1].manifest.spec.template.spec.tolerations[0]: unknown field "tolerationSecond" (did you mean "tolerationSeconds"?)',
+  'warnings/unknown-fields.yaml:44:17: workload[1].manifest.spec.template.spec.affinity.nodeAffinity: unknown field "required"',
+  'warnings/unknown-fields.yaml:46:103: workload[1].manifest.spec.template.spec.topologySpreadConstraints[0]: unknown field "labelSelecter" (did you mean "labelSelector"?)',
+  'warnings/unknown-fields.yaml:52:73: workload[2].manifest.spec: unknown field "maxUnavailble" (did you mean "maxUnavailable"?)',
+  'warnings/unknown-fields.yaml:58:30: workload[3].manifest.metadata: unknown field "lables" (did you mean "labels"?)',
+  'warnings/unknown-fields.yaml:60:9: workload[3].manifest.spec: unknown field "nodeSelecter" (did you mean "nodeSelector"?)',
+];
+
+test('unknown fields of Kubernetes objects in a scenario are warnings with their path, and the run goes on', () => {
+  const s = loadScenario(`${ROOT}warnings/unknown-fields.yaml`);
+  assert.deepEqual(s.warnings, SCENARIO_WARNINGS.map((w) => `${ROOT}${w}`));
+  // replica: 3 was not read: the Deployment has the default single replica, beside the pod "one".
+  assert.equal(runScenario(s).summary['pods_bound'], 2);
+});
+
+test('unknown fields of the objects of a cluster snapshot (ksim explain --cluster) are warnings', () => {
+  const warnings: string[] = [];
+  const snap = readClusterSnapshot(`${ROOT}warnings/cluster-with-unknown-fields.yaml`, warnings);
+  assert.equal(snap.pods.length, 1);
+  assert.deepEqual(warnings, [
+    'warnings/cluster-with-unknown-fields.yaml:7:56: items[0].status: unknown field "imagez" (did you mean "images"?)',
+    'warnings/cluster-with-unknown-fields.yaml:13:84: items[1].spec.containers[0]: unknown field "portz" (did you mean "ports"?)',
+    'warnings/cluster-with-unknown-fields.yaml:14:31: items[1].status: unknown field "podIPP" (did you mean "podIP"?)',
+    'warnings/cluster-with-unknown-fields.yaml:18:37: items[2].spec: unknown field "portss" (did you mean "ports"?)',
+    'warnings/cluster-with-unknown-fields.yaml:21:32: items[3].metadata: unknown field "labelz" (did you mean "labels"?)',
+  ].map((w) => `${ROOT}${w}`));
+});
+
+test('fields added to Kubernetes after kubernetes-types 1.30, up to v1.36, are not warned about', () => {
+  const s = parseScenario(
+    `${HEADER}workload:\n  - name: p\n    manifest:\n      apiVersion: v1\n      kind: Pod\n      metadata: { name: p }\n      spec:\n` +
+      '        resources: { requests: { cpu: 100m } }\n        hostnameOverride: p.example\n' +
+      '        containers: [{ name: c, image: x, lifecycle: { stopSignal: SIGTERM } }]\n',
+    `${ROOT}warnings/inline.yaml`,
+  );
+  assert.deepEqual(s.warnings, []);
+});
+
+test('ksim run prints each warning as "ksim: warning: file:line:col: path: unknown field" and runs', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ksim-warn-')), 'out');
+  const r = ksim('run', `${DIR}/warnings/unknown-fields.yaml`, '-o', out);
+  assert.equal(r.status, 0, r.stderr);
+  const printed = r.stderr.split('\n').filter((l) => l.includes('unknown field'));
+  assert.deepEqual(printed, SCENARIO_WARNINGS.map((w) => `ksim: warning: ${DIR}/${w}`));
+  assert.ok(existsSync(join(out, 'summary.csv')));
+});
+
+test('src/workload/known-fields.ts is what scripts/gen-known-fields.mjs generates from kubernetes-types', () => {
+  const r = spawnSync(process.execPath, [`${REPO_ROOT}scripts/gen-known-fields.mjs`, '--check'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
