@@ -78,3 +78,16 @@ test('ksim explain prints a table, or JSON with -o json', () => {
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^ksim: --plugins: expected plugins of profile default-scheduler \(.*\), got "Nope"\n$/);
 });
+
+test('ksim explain warns about unknown fields in its inputs and still explains', async () => {
+  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-explain-warn-'));
+  const pod = join(dir, 'pod.yaml');
+  writeFileSync(pod, readFileSync(POD, 'utf8').replace('spec:\n', 'spec:\n  priorityClass: high\n'));
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', pod, '-o', 'json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^ksim: warning: .*pod\.yaml:\d+:\d+: spec: unknown field "priorityClass" \(did you mean "priorityClassName"\?\)\n$/);
+  assert.equal((JSON.parse(r.stdout) as { selected: string }).selected, 'node-b');
+});

@@ -13,8 +13,10 @@ export interface ExplainArgs {
   readonly output: 'table' | 'json';
 }
 
-export async function explainCommand(a: ExplainArgs, out: (s: string) => void): Promise<void> {
+export async function explainCommand(a: ExplainArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  const warnings: string[] = [];
   const r = await explainFiles({
+    warnings,
     cluster: a.cluster,
     pod: a.pod,
     ...(a.config !== undefined ? { config: a.config } : {}),
@@ -23,6 +25,7 @@ export async function explainCommand(a: ExplainArgs, out: (s: string) => void): 
     ...(a.pluginModule !== undefined ? { pluginModules: a.pluginModule } : {}),
     scoreAllNodes: a.scoreAllNodes === true,
   });
+  for (const w of warnings) err(`ksim: warning: ${w}\n`);
   out(a.output === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderTable(r));
 }
 

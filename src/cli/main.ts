@@ -81,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
               output: a.output,
             },
             out,
+            (t) => process.stderr.write(t),
           ),
       )
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')

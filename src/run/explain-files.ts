@@ -28,6 +28,8 @@ export interface ExplainFilesOptions {
   readonly pluginModules?: readonly string[];
   /** Seed of the tie-break between equally scored nodes (default 1). */
   readonly seed?: number;
+  /** Receives warnings about the input files (unknown fields), when given. */
+  readonly warnings?: string[];
 }
 
 export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResult> {
@@ -36,8 +38,8 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   for (const [k, f] of extra) registry.set(k, f);
   const config = o.config === undefined ? defaultSchedulerConfig() : readConfigFile(o.config);
   validateSchedulerConfig(config, registry);
-  const pod = readPod(o.pod);
-  const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster));
+  const pod = readPod(o.pod, o.warnings);
+  const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));
   const schedulerName = pod.spec?.schedulerName ?? 'default-scheduler';
   let profile = config.profiles.find((p) => p.schedulerName === schedulerName) ?? (config.profiles[0] as ProfileConfig);
   if (o.plugins !== undefined) profile = restrict(profile, o.plugins, registry);
@@ -60,11 +62,11 @@ function readConfigFile(file: string): SchedulerConfig {
   return readSchedulerConfiguration(d, [], d.toJS(), []);
 }
 
-function readPod(file: string): Pod {
+function readPod(file: string, warnings: string[] | undefined): Pod {
   const docs = readYamlFile(file, file);
   if (docs.length !== 1) throw new InputError(file, 0, 0, '', 'exactly one Pod', `${docs.length} documents`);
   const d = docs[0] as YamlDoc;
-  const m = readManifest(d, [], d.toJS(), { allowNodeName: true });
+  const m = readManifest(d, [], d.toJS(), { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
   if (m.kind !== 'Pod') throw d.error(['kind'], '"Pod"', JSON.stringify(m.kind));
   return m as Pod;
 }
