@@ -13,7 +13,7 @@ kind: Scenario
 duration: 1m
 cluster:
   nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 8Gi } }]
-controlPlane: { apiWriteLatency: 1ms }
+controlPlane: { apiWriteLatency: 1ms, watchDelay: 0s, etcd: { members: 1, fsync: 0s, maxWritesPerSecond: 1e12 } } # a fixed 1 ms per write
 workload:
 ${entries.join('\n')}
 `;

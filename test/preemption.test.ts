@@ -42,6 +42,8 @@ function scenarioText(withPdb: boolean, extra: readonly string[] = []): string {
     '    - { name: node, count: 3, allocatable: { cpu: "4", memory: 8Gi } }',
     'controlPlane:',
     '  apiWriteLatency: 1ms',
+    '  watchDelay: 0s',
+    '  etcd: { members: 1, fsync: 0s, maxWritesPerSecond: 1e12 }',
     'kubelet:',
     '  startupLatency: 1s',
     'workload:',

@@ -1,34 +1,270 @@
-// Deployment controller (first cut): a new Deployment gets one ReplicaSet named
-// <deployment>-<pod-template-hash> with the Deployment's replicas and template, labelled with
-// pod-template-hash as upstream pkg/controller/deployment/sync.go does. Rolling updates and
-// scaling come with the control-plane work.
+// Deployment controller: level-based, acting only through API writes. Each sync reads the
+// Deployment and its ReplicaSets from the store and does one step of upstream's algorithm
+// (pkg/controller/deployment/{sync,rolling,recreate}.go):
+//  - the new ReplicaSet is <deployment>-<pod-template-hash> (created when missing);
+//  - RollingUpdate: reconcileNewReplicaSet (scale the new RS up to replicas + maxSurge minus the
+//    replicas of all RSs, never past replicas; down when above replicas), and only when nothing
+//    was scaled up, reconcileOldReplicaSets (first old RSs' unavailable replicas, then old
+//    available ones, oldest RS first, down to replicas − maxUnavailable available pods);
+//  - Recreate: old RSs to 0, and once no old pod is active, the new RS to replicas.
+// A pod is available when it is Running: ksim has no readiness probes and minReadySeconds is not
+// modelled (upstream: Ready for minReadySeconds). Availability is counted from the pods the
+// controller observes (upstream reads the ReplicaSets' status.availableReplicas, which the
+// ReplicaSet controller writes; ksim has no status writes). Scaling a Deployment (a change of
+// replicas) goes through the same reconcile steps; upstream's proportional scaling of several
+// active ReplicaSets in mid-rollout is not modelled. While a write of the controller is in
+// flight it does not sync that Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { podTemplateHash } from './names.js';
 
 export interface DeploymentSpec {
   replicas?: number;
   selector?: LabelSelector;
   template?: PodTemplateSpec;
+  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
 }
 
-const POD_TEMPLATE_HASH = 'pod-template-hash';
+export const POD_TEMPLATE_HASH = 'pod-template-hash';
+/** Upstream defaults (apps/v1 SetDefaults_Deployment). */
+export const DEFAULT_MAX_SURGE = '25%';
+export const DEFAULT_MAX_UNAVAILABLE = '25%';
+
+/** Upstream intstr.GetScaledValueFromIntOrPercent: an integer, or a percentage of `total`
+ * rounded up or down. */
+export function scaledValue(v: number | string, total: number, roundUp: boolean): number {
+  if (typeof v === 'number') return v;
+  const pct = Number(v.slice(0, -1));
+  return roundUp ? Math.ceil((pct * total) / 100) : Math.floor((pct * total) / 100);
+}
+
+/** Upstream deploymentutil.ResolveFenceposts: maxSurge rounded up, maxUnavailable rounded down;
+ * both 0 (possible through rounding) makes maxUnavailable 1. maxUnavailable is capped at
+ * replicas (deploymentutil.MaxUnavailable). */
+export function resolveFenceposts(spec: DeploymentSpec): { maxSurge: number; maxUnavailable: number } {
+  const replicas = spec.replicas ?? 1;
+  const ru = spec.strategy?.rollingUpdate;
+  const maxSurge = scaledValue(ru?.maxSurge ?? DEFAULT_MAX_SURGE, replicas, true);
+  let maxUnavailable = scaledValue(ru?.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE, replicas, false);
+  if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
+  return { maxSurge, maxUnavailable: Math.min(maxUnavailable, replicas) };
+}
+
+interface DState {
+  readonly namespace: string;
+  readonly name: string;
+  /** Names of the ReplicaSets it controls, in the order they were created. */
+  readonly replicaSets: string[];
+  /** Writes issued and not yet committed. */
+  inflight: number;
+  /** True when the last sync found one ReplicaSet at the Deployment's replicas: pod changes
+   * cannot make it act until the Deployment or one of its ReplicaSets changes. */
+  settled: boolean;
+}
+
+function controllerOf(o: { metadata?: { ownerReferences?: unknown[] } }): { kind: string; name: string } | null {
+  for (const r of (o.metadata?.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
+    if (r.controller === true && typeof r.kind === 'string' && typeof r.name === 'string') return { kind: r.kind, name: r.name };
+  }
+  return null;
+}
+
+function replicasOf(rs: WorkloadObject): number {
+  return (rs.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+}
 
 export class DeploymentController {
-  constructor(private readonly api: ApiServer) {
+  private readonly deployments = new Map<string, DState>();
+  /** Pods (live, observed) per ReplicaSet "ns/name" of a Deployment. */
+  private readonly rsPods = new Map<string, Set<PodInfo>>();
+
+  constructor(
+    private readonly api: ApiServer,
+    private readonly objects: ObjectApi,
+  ) {
     api.watch({
       objectAdded: (o) => {
-        if (o.kind === 'Deployment') this.createReplicaSet(o);
+        if (o.kind === 'Deployment') {
+          const st: DState = { namespace: o.metadata.namespace, name: o.metadata.name, replicaSets: [], inflight: 0, settled: false };
+          this.deployments.set(`${st.namespace}/${st.name}`, st);
+          this.enqueue(st);
+        } else if (o.kind === 'ReplicaSet') {
+          const st = this.ownerOf(o);
+          if (st === undefined) return;
+          if (!st.replicaSets.includes(o.metadata.name)) st.replicaSets.push(o.metadata.name);
+          const key = `${o.metadata.namespace}/${o.metadata.name}`;
+          if (!this.rsPods.has(key)) this.rsPods.set(key, new Set());
+          this.enqueue(st);
+        }
+      },
+      podAdded: (p) => this.podChanged(p, true),
+      podPhaseChanged: (p) => this.podChanged(p, true),
+      podDeleted: (p) => this.podChanged(p, false),
+    });
+    objects.watch({
+      objectUpdated: (o) => {
+        if (o.kind === 'Deployment') {
+          const st = this.deployments.get(`${o.metadata.namespace}/${o.metadata.name}`);
+          if (st !== undefined) this.enqueue(st);
+        } else if (o.kind === 'ReplicaSet') {
+          const st = this.ownerOf(o);
+          if (st !== undefined) this.enqueue(st);
+        }
+      },
+      objectDeleted: (o) => {
+        if (o.kind === 'Deployment') this.deployments.delete(`${o.metadata.namespace}/${o.metadata.name}`);
+        else if (o.kind === 'ReplicaSet') {
+          this.rsPods.delete(`${o.metadata.namespace}/${o.metadata.name}`);
+          const st = this.ownerOf(o);
+          if (st === undefined) return;
+          const i = st.replicaSets.indexOf(o.metadata.name);
+          if (i >= 0) st.replicaSets.splice(i, 1);
+          this.enqueue(st);
+        }
       },
     });
   }
 
-  private createReplicaSet(d: WorkloadObject): void {
+  private ownerOf(rs: WorkloadObject): DState | undefined {
+    const c = controllerOf(rs);
+    return c?.kind === 'Deployment' ? this.deployments.get(`${rs.metadata.namespace}/${c.name}`) : undefined;
+  }
+
+  private podChanged(p: PodInfo, live: boolean): void {
+    if (p.ownerKind !== 'ReplicaSet') return;
+    const set = this.rsPods.get(`${p.namespace}/${p.ownerName}`);
+    if (set === undefined) return;
+    if (live && !p.deleted) set.add(p);
+    else set.delete(p);
+    const rs = this.objects.get('ReplicaSet', p.namespace, p.ownerName);
+    const st = rs === undefined ? undefined : this.ownerOf(rs);
+    if (st !== undefined && !st.settled) this.sync(st);
+  }
+
+  /** Syncs at once (inside the notification): the controller reads only the committed store,
+   * and adds no events of its own, so runs without rollouts are unchanged by it. */
+  private enqueue(st: DState): void {
+    st.settled = false;
+    this.sync(st);
+  }
+
+  /** Running pods of a ReplicaSet (its available replicas). */
+  private available(rs: WorkloadObject): number {
+    let n = 0;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (p.phase === 'Running' && !p.deleted) n++;
+    return n;
+  }
+
+  /** Active (not terminal) pods of a ReplicaSet. */
+  private active(rs: WorkloadObject): number {
+    let n = 0;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted) n++;
+    return n;
+  }
+
+  private sync(st: DState): void {
+    if (st.inflight > 0) return; // wait for our own writes to be observed
+    const d = this.api.cluster.objects.get(objectKey('Deployment', st.namespace, st.name));
+    if (d === undefined) return;
     const spec = (d.spec ?? {}) as DeploymentSpec;
     const template = spec.template ?? {};
     const hash = podTemplateHash(template);
+    const newName = `${st.name}-${hash}`;
+    const all: WorkloadObject[] = [];
+    for (const n of st.replicaSets) {
+      const rs = this.objects.get('ReplicaSet', st.namespace, n);
+      if (rs !== undefined) all.push(rs);
+    }
+    const newRS = all.find((rs) => rs.metadata.name === newName);
+    const old = all.filter((rs) => rs !== newRS);
+    const replicas = spec.replicas ?? 1;
+    if (spec.strategy?.type === 'Recreate') {
+      // pkg/controller/deployment/recreate.go rolloutRecreate
+      let scaled = false;
+      for (const rs of old) if (replicasOf(rs) !== 0) { this.scale(st, rs, 0); scaled = true; }
+      if (scaled) return;
+      if (old.some((rs) => this.active(rs) > 0)) return;
+      if (newRS === undefined) this.createReplicaSet(st, d, spec, hash, replicas);
+      else if (replicasOf(newRS) !== replicas) this.scale(st, newRS, replicas);
+      else st.settled = true;
+      return;
+    }
+    const { maxSurge, maxUnavailable } = resolveFenceposts(spec);
+    const sum = (rss: readonly WorkloadObject[]) => rss.reduce((s, rs) => s + replicasOf(rs), 0);
+    // For the surge, a ReplicaSet counts its pods that still exist when they outnumber its
+    // replicas (pods of a scale-down whose deletion has not committed yet), so that never more
+    // than replicas + maxSurge pods exist. Upstream counts replicas only (terminating pods may
+    // exceed the surge), unless podReplacementPolicy is TerminationComplete (KEP-3973).
+    const present = (rss: readonly WorkloadObject[]) => rss.reduce((s, rs) => s + Math.max(replicasOf(rs), this.active(rs)), 0);
+    if (newRS === undefined) {
+      // getNewReplicaSet: a new RS with NewRSNewReplicas (from 0).
+      this.createReplicaSet(st, d, spec, hash, Math.max(0, Math.min(replicas, replicas + maxSurge - present(old))));
+      return;
+    }
+    // reconcileNewReplicaSet
+    const nr = replicasOf(newRS);
+    if (nr > replicas) {
+      this.scale(st, newRS, replicas);
+      return;
+    }
+    if (nr < replicas) {
+      const target = nr + Math.max(0, Math.min(replicas + maxSurge - present(all), replicas - nr));
+      if (target !== nr) {
+        this.scale(st, newRS, target);
+        return;
+      }
+    }
+    // reconcileOldReplicaSets
+    const oldActive = old.filter((rs) => replicasOf(rs) > 0);
+    if (sum(oldActive) === 0) {
+      st.settled = nr === replicas && old.every((rs) => this.active(rs) === 0);
+      return;
+    }
+    const minAvailable = replicas - maxUnavailable;
+    const newUnavailable = replicasOf(newRS) - this.available(newRS);
+    const maxScaledDown = sum(all) - minAvailable - newUnavailable;
+    if (maxScaledDown <= 0) return;
+    // cleanupUnhealthyReplicas: old RSs' unavailable replicas first, oldest first.
+    const target = new Map<WorkloadObject, number>();
+    let cleaned = 0;
+    for (const rs of oldActive) {
+      if (cleaned >= maxScaledDown) break;
+      const unhealthy = replicasOf(rs) - this.available(rs);
+      if (unhealthy <= 0) continue;
+      const down = Math.min(maxScaledDown - cleaned, unhealthy);
+      target.set(rs, replicasOf(rs) - down);
+      cleaned += down;
+    }
+    // scaleDownOldReplicaSetsForRollingUpdate: then available old replicas, oldest first.
+    const cur = (rs: WorkloadObject) => target.get(rs) ?? replicasOf(rs);
+    let availableAll = this.available(newRS);
+    for (const rs of old) availableAll += Math.min(this.available(rs), cur(rs));
+    const toScaleDown = availableAll - minAvailable;
+    let scaledDown = 0;
+    for (const rs of oldActive) {
+      if (scaledDown >= toScaleDown) break;
+      if (cur(rs) === 0) continue;
+      const down = Math.min(cur(rs), toScaleDown - scaledDown);
+      target.set(rs, cur(rs) - down);
+      scaledDown += down;
+    }
+    for (const [rs, n] of target) if (n !== replicasOf(rs)) this.scale(st, rs, n);
+  }
+
+  private scale(st: DState, rs: WorkloadObject, replicas: number): void {
+    st.inflight++;
+    this.objects.updateObject(withSpec(rs, { ...(rs.spec as object), replicas }), () => {
+      st.inflight--;
+      this.enqueue(st);
+    });
+  }
+
+  private createReplicaSet(st: DState, d: WorkloadObject, spec: DeploymentSpec, hash: string, replicas: number): void {
+    const template = spec.template ?? {};
     const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
     const rs: WorkloadObject = {
       apiVersion: 'apps/v1',
@@ -37,10 +273,10 @@ export class DeploymentController {
         name: `${d.metadata.name}-${hash}`,
         namespace: d.metadata.namespace,
         labels,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, controller: true }],
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
-        replicas: spec.replicas ?? 1,
+        replicas,
         selector: {
           ...(spec.selector ?? {}),
           matchLabels: { ...(spec.selector?.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash },
@@ -48,6 +284,10 @@ export class DeploymentController {
         template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
       },
     };
-    this.api.createObject(rs);
+    st.inflight++;
+    this.api.createObject(rs, () => {
+      st.inflight--;
+      this.enqueue(st);
+    });
   }
 }

@@ -11,7 +11,7 @@ kind: Scenario
 duration: ${duration}
 cluster:
   nodePools: [{ name: n, count: 2, allocatable: { cpu: "8", memory: 32Gi } }]
-controlPlane: { apiWriteLatency: 1ms }
+controlPlane: { apiWriteLatency: 1ms, watchDelay: 0s, etcd: { members: 1, fsync: 0s, maxWritesPerSecond: 1e12 } } # a fixed 1 ms per write
 kubelet: { startupLatency: 2s }
 workload:
   - name: web

@@ -9,6 +9,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectApi } from '../controlplane/object-api.js';
 import { randomSuffix } from './names.js';
 
 export const BURST_REPLICAS = 500;
@@ -21,12 +22,15 @@ export interface ReplicaSetSpec {
 }
 
 interface RsState {
-  readonly obj: WorkloadObject;
-  readonly spec: ReplicaSetSpec;
+  obj: WorkloadObject;
+  spec: ReplicaSetSpec;
   readonly pods: Set<PodInfo>;
   /** Creations issued but not yet observed (upstream "expectations"). */
   inflight: number;
+  /** Pods whose deletion was issued and not yet observed (upstream's delete expectations). */
+  readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
+  deleted: boolean;
 }
 
 export class ReplicaSetController {
@@ -38,12 +42,30 @@ export class ReplicaSetController {
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     private readonly names: RandomStream,
+    /** Updates (scaling) and deletes of ReplicaSets; without it ReplicaSets never change. */
+    objects?: ObjectApi,
   ) {
+    objects?.watch({
+      objectUpdated: (o) => {
+        const st = o.kind === 'ReplicaSet' ? this.sets.get(rsKey(o.metadata.namespace, o.metadata.name)) : undefined;
+        if (st === undefined) return;
+        st.obj = o;
+        st.spec = (o.spec ?? {}) as ReplicaSetSpec;
+        this.enqueue(st);
+      },
+      objectDeleted: (o) => {
+        const key = rsKey(o.metadata.namespace, o.metadata.name);
+        const st = o.kind === 'ReplicaSet' ? this.sets.get(key) : undefined;
+        if (st === undefined) return;
+        st.deleted = true; // its pods are the garbage collector's
+        this.sets.delete(key);
+      },
+    });
     api.watch({
       objectAdded: (o) => {
         if (o.kind !== 'ReplicaSet') return;
         const spec = (o.spec ?? {}) as ReplicaSetSpec;
-        const st: RsState = { obj: o, spec, pods: new Set(), inflight: 0, syncQueued: false };
+        const st: RsState = { obj: o, spec, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
         this.sets.set(rsKey(o.metadata.namespace, o.metadata.name), st);
         this.enqueue(st);
       },
@@ -59,6 +81,7 @@ export class ReplicaSetController {
         const st = this.owner(p);
         if (st === undefined) return;
         st.pods.delete(p);
+        st.deleting.delete(p);
         this.enqueue(st);
       },
     });
@@ -87,13 +110,18 @@ export class ReplicaSetController {
   }
 
   private sync(st: RsState): void {
-    if (st.inflight > 0) return; // expectations not yet met
+    if (st.deleted) return;
+    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p); // deleted by someone else
+    if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
     const active = [...st.pods].filter((p) => !p.terminal);
     const diff = (st.spec.replicas ?? 1) - active.length;
     if (diff > 0) {
       this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE);
     } else if (diff < 0) {
-      for (const p of rankForDeletion(active).slice(0, Math.min(-diff, BURST_REPLICAS))) this.api.deletePod(p, 'scaled down');
+      for (const p of rankForDeletion(active).slice(0, Math.min(-diff, BURST_REPLICAS))) {
+        st.deleting.add(p);
+        this.api.deletePod(p, 'scaled down');
+      }
     }
   }
 

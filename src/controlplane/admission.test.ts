@@ -8,6 +8,8 @@ import { makePod } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { admitPod, type AdmissionResult } from './admission.js';
 import { ApiServer } from './api-server.js';
+import { fixedLatencyApiConfig } from './api-server.js';
+import { RandomStreams } from '../engine/random.js';
 
 function priorityClass(name: string, value: number, extra: Record<string, unknown> = {}): WorkloadObject {
   return { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name, namespace: '' }, value, ...extra };
@@ -119,7 +121,7 @@ describe('ApiServer.createPod runs priority admission', () => {
   it('stores the resolved priority, and rejects an unknown class with the reason for the caller', () => {
     const sim = new Simulation();
     const cluster = clusterWith(priorityClass('high', 1000));
-    const api = new ApiServer(sim, cluster, () => 1000);
+    const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
     const seen: Array<[string, string | undefined]> = [];
     const created: PodInfo[] = [];
     api.watch({ podAdded: (p) => void created.push(p) });

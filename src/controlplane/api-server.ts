@@ -1,7 +1,8 @@
-// The API server as the simulation's components see it: every write commits into the state
-// store after a latency, and watchers are told of the committed change. Components never change
-// the store directly. This is the seam where the etcd/API latency and client rate-limit model
-// plugs in; for now a write costs a latency drawn from one configurable distribution.
+// The API server as the simulation's components see it. Every write pays, in order: the
+// writing client's rate limit (client-go token bucket per component), the API server's own
+// handling time, and etcd's commit latency (src/controlplane/etcd.ts); it then changes the state
+// store, and watchers (informers) hear of it after a watch delay, in commit order. Components
+// never change the store directly.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -9,6 +10,10 @@ import type { NodeInfo } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
 import { admitPod } from './admission.js';
+import type { RandomStream } from '../engine/random.js';
+import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
+import { EtcdModel, type EtcdConfig } from './etcd.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -22,27 +27,155 @@ export interface ClusterWatcher {
   writeRejected?(object: string, reason: string): void;
 }
 
-export class ApiServer {
-  private readonly watchers: ClusterWatcher[] = [];
+export interface ClientLimit {
+  readonly qps: number;
+  readonly burst: number;
+}
+
+export interface ApiConfig {
+  /** The API server's own handling of a write (admission, encoding), before etcd. */
+  readonly requestLatency: Distribution;
+  readonly etcd: EtcdConfig;
+  /** From a commit to the watchers hearing of it. */
+  readonly watchDelay: Distribution;
+  /** Rate limits by client kind ("scheduler", "controller-manager", "kubelet"); clients not
+   * listed (the scenario's own submissions) are not limited. */
+  readonly clients: ReadonlyMap<string, ClientLimit>;
+}
+
+/** A control plane where every write takes exactly `latencyUs` and watchers hear at once: no
+ * etcd queueing, no rate limits (tests and what-if comparisons). */
+export function fixedLatencyApiConfig(latencyUs: number): ApiConfig {
+  return {
+    requestLatency: { kind: 'constant', value: latencyUs },
+    watchDelay: { kind: 'constant', value: 0 },
+    etcd: { followerRtt: [], fsync: { kind: 'constant', value: 0 }, maxWritesPerSecond: Number.POSITIVE_INFINITY, electionTimeoutUs: 0 },
+    clients: new Map(),
+  };
+}
+
+/** State all clients of one API server share. */
+class ApiCore {
+  readonly watchers: ClusterWatcher[] = [];
+  /** Told at the commit itself, before any watch delay (metrics, invariant checks). */
+  readonly observers: ClusterWatcher[] = [];
+  readonly buckets = new Map<string, TokenBucket>();
+  readonly etcd: EtcdModel;
   writes = 0;
+  /** Writes sent and not yet committed. */
+  inFlight = 0;
+  /** Commit latencies (etcd part, µs) since the last drain, for the time series. */
+  commitLatencies: number[] = [];
+  /** Watch notifications are delivered in commit order: never before the previous one. */
+  lastNotifyUs = 0;
 
   constructor(
-    private readonly sim: Simulation,
-    readonly cluster: ClusterState,
-    /** Latency of one write, µs (sampled per write). */
-    private readonly writeLatencyUs: () => number,
-  ) {}
+    readonly sim: Simulation,
+    readonly config: ApiConfig,
+    readonly rng: RandomStream,
+  ) {
+    this.etcd = new EtcdModel(config.etcd, rng);
+  }
+}
 
+export class ApiServer {
+  private readonly core: ApiCore;
+  private readonly sim: Simulation;
+  private readonly watchers: ClusterWatcher[];
+
+  constructor(
+    sim: Simulation,
+    readonly cluster: ClusterState,
+    config: ApiConfig,
+    rng: RandomStream,
+    /** Who writes through this instance: "user", "scheduler", "controller-manager",
+     * "kubelet/<node>" (the kind is the part before "/"). */
+    readonly client = 'user',
+    core?: ApiCore,
+  ) {
+    this.core = core ?? new ApiCore(sim, config, rng);
+    this.sim = sim;
+    this.watchers = this.core.watchers;
+  }
+
+  /** The same API server, writing as `client` (with that client's rate limit). */
+  forClient(client: string): ApiServer {
+    return new ApiServer(this.sim, this.cluster, this.core.config, this.core.rng, client, this.core);
+  }
+
+  get writes(): number {
+    return this.core.writes;
+  }
+
+  /** Writes sent and not yet committed (the time series' api_queue_depth). */
+  get inFlight(): number {
+    return this.core.inFlight;
+  }
+
+  /** The etcd model, for fault injection (leader loss). */
+  get etcd(): EtcdModel {
+    return this.core.etcd;
+  }
+
+  /** etcd commit latencies (µs) of the writes committed since the last call. */
+  drainCommitLatencies(): number[] {
+    const l = this.core.commitLatencies;
+    this.core.commitLatencies = [];
+    return l;
+  }
+
+  /** Components (scheduler, controllers, kubelets) hear of commits after the watch delay. */
   watch(w: ClusterWatcher): void {
     this.watchers.push(w);
   }
 
-  /** Runs `commit` after one write latency; returns the latency. */
-  private write(kind: string, subject: string, commit: () => void): number {
-    const latency = this.writeLatencyUs();
-    this.writes++;
-    this.sim.schedule(latency, kind, subject, commit);
-    return latency;
+  /** Bookkeepers (metrics, invariant checks) hear of each commit as it happens. */
+  observe(w: ClusterWatcher): void {
+    this.core.observers.push(w);
+  }
+
+  /** Sends a write: rate limit, API server handling, etcd commit; then `commit` runs. */
+  private write(kind: string, subject: string, commit: () => void): void {
+    const core = this.core;
+    const now = this.sim.now;
+    core.writes++;
+    core.inFlight++;
+    const slash = this.client.indexOf('/');
+    const limit = core.config.clients.get(slash < 0 ? this.client : this.client.slice(0, slash));
+    let wait = 0;
+    if (limit !== undefined) {
+      let bucket = core.buckets.get(this.client);
+      if (bucket === undefined) core.buckets.set(this.client, (bucket = new TokenBucket(limit.qps, limit.burst)));
+      wait = bucket.reserve(now);
+    }
+    const atServer = now + wait + sampleNonNegativeInt(core.config.requestLatency, core.rng);
+    // etcd is asked when the write reaches it, so that writes still waiting on their client's
+    // rate limit do not hold a place in its queue.
+    const toEtcd = () => {
+      const committed = core.etcd.commitTime(this.sim.now);
+      this.sim.scheduleAt(committed, kind, subject, () => {
+        core.inFlight--;
+        core.commitLatencies.push(committed - atServer);
+        commit();
+      });
+    };
+    if (atServer === now) toEtcd();
+    else this.sim.scheduleAt(atServer, 'api.request', subject, toEtcd);
+  }
+
+  /** Tells every watcher of a committed change, after the watch delay and in commit order. */
+  private notify(tell: (w: ClusterWatcher) => void): void {
+    const core = this.core;
+    for (const o of core.observers) tell(o);
+    const at = Math.max(this.sim.now + sampleNonNegativeInt(core.config.watchDelay, core.rng), core.lastNotifyUs);
+    core.lastNotifyUs = at;
+    if (at === this.sim.now) {
+      for (const w of this.watchers) tell(w);
+      return;
+    }
+    this.sim.scheduleAt(at, 'api.watch', '', () => {
+      for (const w of this.watchers) tell(w);
+    });
   }
 
   /** Creates a pod after priority admission (src/controlplane/admission.ts). `done` gets the
@@ -61,26 +194,26 @@ export class ApiServer {
       }
       const p = new PodInfo(admitted.pod, this.sim.now);
       this.cluster.addPod(p);
-      for (const w of this.watchers) w.podAdded?.(p);
+      this.notify((w) => w.podAdded?.(p));
       done?.(p);
     });
   }
 
   private reject(key: string, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
-    for (const w of this.watchers) w.writeRejected?.(key, reason);
+    this.notify((w) => w.writeRejected?.(key, reason));
     done?.(null, reason);
   }
 
-  /** Writes pod.spec.nodeName; the pod must already be assumed on that node. Returns the latency. */
-  bindPod(p: PodInfo, nodeName: string, done: (ok: boolean, reason: string) => void): number {
-    return this.write('api.bind', p.key, () => {
+  /** Writes pod.spec.nodeName; the pod must already be assumed on that node. */
+  bindPod(p: PodInfo, nodeName: string, done: (ok: boolean, reason: string) => void): void {
+    this.write('api.bind', p.key, () => {
       if (p.deleted) return done(false, `pod ${p.key} was deleted`);
       if (!this.cluster.nodeByName.has(nodeName)) return done(false, `node ${nodeName} not found`);
       p.bound = true;
       p.boundUs = this.sim.now;
       if (p.pod.spec !== undefined) p.pod.spec.nodeName = nodeName;
       done(true, '');
-      for (const w of this.watchers) w.podBound?.(p);
+      this.notify((w) => w.podBound?.(p));
     });
   }
 
@@ -92,7 +225,7 @@ export class ApiServer {
       if (phase === 'Running') p.startedUs = now;
       if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
       this.cluster.setPhase(p, phase);
-      for (const w of this.watchers) w.podPhaseChanged?.(p, from);
+      this.notify((w) => w.podPhaseChanged?.(p, from));
     });
   }
 
@@ -100,7 +233,7 @@ export class ApiServer {
     this.write('api.delete-pod', p.key, () => {
       if (p.deleted) return;
       this.cluster.deletePod(p);
-      for (const w of this.watchers) w.podDeleted?.(p, reason);
+      this.notify((w) => w.podDeleted?.(p, reason));
     });
   }
 
@@ -121,14 +254,14 @@ export class ApiServer {
     if (this.cluster.objects.has(key)) return false;
     this.cluster.objects.set(key, o);
     if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
-    for (const w of this.watchers) w.objectAdded?.(o);
+    this.notify((w) => w.objectAdded?.(o));
     return true;
   }
 
   addNode(node: Node, pool: string): void {
     this.write('api.create-node', node.metadata?.name ?? '', () => {
       const n = this.cluster.addNode(node, pool);
-      for (const w of this.watchers) w.nodeAdded?.(n);
+      this.notify((w) => w.nodeAdded?.(n));
     });
   }
 }

@@ -45,7 +45,7 @@ export class EtcdModel {
   /** When a write arriving at `nowUs` commits (µs, absolute). */
   commitTime(nowUs: number): number {
     const c = this.config;
-    const proposed = Math.max(nowUs, this.proposeFreeAt, this.stalledUntil) + Math.round(1e6 / c.maxWritesPerSecond);
+    const proposed = Math.max(nowUs, this.proposeFreeAt, this.stalledUntil) + (Number.isFinite(c.maxWritesPerSecond) ? Math.round(1e6 / c.maxWritesPerSecond) : 0);
     this.proposeFreeAt = proposed;
     const durable = this.joinFsync(proposed);
     return durable + this.quorumRtt();

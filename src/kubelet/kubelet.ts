@@ -14,6 +14,8 @@ export interface KubeletOptions {
 
 export class Kubelets {
   private readonly timers = new Map<string, SimEvent>();
+  /** Each node's kubelet writes as its own client (its own rate limit). */
+  private readonly clients = new Map<string, ApiServer>();
 
   constructor(
     private readonly sim: Simulation,
@@ -33,7 +35,7 @@ export class Kubelets {
     const delay = this.opts.startupLatencyUs(p);
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.start', p.key, () => {
       this.timers.delete(p.key);
-      this.api.setPodPhase(p, 'Running');
+      this.clientOf(p).setPodPhase(p, 'Running');
     }));
   }
 
@@ -42,8 +44,15 @@ export class Kubelets {
     if (d === null) return;
     this.setTimer(p, this.sim.schedule(d, 'kubelet.complete', p.key, () => {
       this.timers.delete(p.key);
-      this.api.setPodPhase(p, 'Succeeded');
+      this.clientOf(p).setPodPhase(p, 'Succeeded');
     }));
+  }
+
+  private clientOf(p: PodInfo): ApiServer {
+    const node = p.nodeName ?? '';
+    let c = this.clients.get(node);
+    if (c === undefined) this.clients.set(node, (c = this.api.forClient(`kubelet/${node}`)));
+    return c;
   }
 
   private setTimer(p: PodInfo, ev: SimEvent): void {

@@ -7,7 +7,7 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
-import { fmt, ratio, TimeWeightedMean } from './stats.js';
+import { fmt, quantile, ratio, TimeWeightedMean } from './stats.js';
 
 export type Row = Record<string, string | number>;
 
@@ -110,7 +110,15 @@ export class MetricsCollector implements SchedulerObserver {
     return [
       'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_succeeded', 'pods_failed',
       'cpu_requested_ratio', 'memory_requested_ratio', ...this.extendedResources.map((r) => `${r}_requested_ratio`),
+      'etcd_write_p99_ms', 'api_queue_depth',
     ];
+  }
+
+  /** The API server whose writes the time series reports (etcd latency, queue depth). */
+  private api: { readonly inFlight: number; drainCommitLatencies(): number[] } | null = null;
+
+  watchApi(api: { readonly inFlight: number; drainCommitLatencies(): number[] }): void {
+    this.api = api;
   }
 
   private cpuRequestedRatio(): number {
@@ -147,6 +155,11 @@ export class MetricsCollector implements SchedulerObserver {
     for (const r of this.extendedResources) {
       row[`${r}_requested_ratio`] = fmt(ratio(c.totalRequested.getScalar(r), c.totalAllocatable.getScalar(r)), 6);
     }
+    // etcd's commit latency over the writes committed since the previous row (empty when none),
+    // and the writes sent but not yet committed now.
+    const latencies = this.api?.drainCommitLatencies() ?? [];
+    row['etcd_write_p99_ms'] = latencies.length === 0 ? '' : fmt(toMillis(quantile(latencies, 0.99)), 3);
+    row['api_queue_depth'] = this.api?.inFlight ?? 0;
     this.timeseries.push(row);
   }
 }

@@ -8,6 +8,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer } from '../controlplane/api-server.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
+import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
 import type { Table } from '../metrics/csv-output.js';
@@ -68,6 +69,8 @@ export const SUMMARY_COLUMNS = [
  * call `finish()` for the results. */
 export interface PreparedRun {
   readonly sim: Simulation;
+  /** The state store (tests inspect it between events). */
+  readonly cluster: ClusterState;
   readonly endUs: number;
   finish(): RunResult;
 }
@@ -112,25 +115,29 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   for (const n of scenario.nodes) cluster.addNode(n.node, n.pool);
 
   const apiRng = streams.stream('api');
-  const api = new ApiServer(sim, cluster, () => sampleNonNegativeInt(scenario.apiWriteLatency, apiRng));
+  const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
   const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs);
-  api.watch(metrics.watcher);
+  api.observe(metrics.watcher);
+  metrics.watchApi(api);
 
   const registry = inTreeRegistry();
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
   if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
-  const scheduler = new Scheduler(sim, api, cluster, profiles, registry, streams.stream('scheduler'), metrics, {
+  const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), metrics, {
     ...DEFAULT_QUEUE_OPTIONS,
     initialBackoffUs: scenario.scheduler.podInitialBackoffUs,
     maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
   });
   if (checkEvery > 0) {
     checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), timeseries: metrics.timeseries });
-    api.watch(checker.watcher);
+    api.observe(checker.watcher);
   }
-  new DeploymentController(api);
-  new ReplicaSetController(sim, api, streams.stream('names'));
+  const controllerManager = api.forClient('controller-manager');
+  const objectRng = streams.stream('api/objects');
+  const objects = new ObjectApi(sim, controllerManager, () => sampleNonNegativeInt(scenario.controlPlane.requestLatency, objectRng));
+  new DeploymentController(controllerManager, objects);
+  new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
 
   const startupRng = streams.stream('startup');
   const runDurations = new Map<string, { dist: Distribution | null; rng: ReturnType<RandomStreams['stream']> }>();
@@ -142,10 +149,10 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
       return rd?.dist == null ? null : sampleNonNegativeInt(rd.dist, rd.rng);
     },
   });
-  new WorkloadDriver(sim, api, streams, scenario.durationUs).start(scenario.workload);
+  new WorkloadDriver(sim, api, streams, scenario.durationUs, objects).start(scenario.workload);
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker) };
+  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker) };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */

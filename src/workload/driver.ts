@@ -5,7 +5,8 @@ import { sample } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/random.js';
 import { US_PER_S } from '../engine/time.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectApi } from '../controlplane/object-api.js';
 import { SETUP_KINDS, type WorkloadManifest } from './manifests.js';
 import type { WorkloadEntry } from './scenario.js';
 
@@ -15,7 +16,12 @@ export class WorkloadDriver {
     private readonly api: ApiServer,
     private readonly streams: RandomStreams,
     private readonly endUs: number,
+    /** For Deployments that arrive again (updates); without it they are created again. */
+    private readonly objects?: ObjectApi,
   ) {}
+
+  /** Deployments created by `at` entries, by key: a later arrival of the same one updates it. */
+  private readonly created = new Set<string>();
 
   start(entries: readonly WorkloadEntry[]): void {
     // Namespaces, PriorityClasses and PDBs that arrive at 0s exist before anything else happens.
@@ -58,8 +64,20 @@ export class WorkloadDriver {
       // spec.priority and names into these, never into nested parts (containers, affinity).
       const obj = { ...m, metadata: { ...m.metadata }, ...('spec' in m && m.spec !== undefined ? { spec: { ...m.spec } } : {}) } as WorkloadManifest;
       if (index !== null) obj.metadata!.name = `${obj.metadata!.name}-${index}`;
-      if (obj.kind === 'Pod') this.api.createPod(obj as Pod);
-      else this.api.createObject(obj as unknown as WorkloadObject);
+      if (obj.kind === 'Pod') {
+        this.api.createPod(obj as Pod);
+        continue;
+      }
+      const o = obj as unknown as WorkloadObject;
+      if (o.kind === 'Deployment' && index === null && this.objects !== undefined) {
+        const key = keyOf(o);
+        if (this.created.has(key)) {
+          this.objects.updateObject(o);
+          continue;
+        }
+        this.created.add(key);
+      }
+      this.api.createObject(o);
     }
   }
 }

@@ -373,6 +373,33 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
     throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
   }
   readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
+  readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
+}
+
+const INT_OR_PERCENT = /^(0|[1-9]\d*)%$/;
+
+/** An IntOrString count: a non-negative integer or "N%" (upstream ValidatePositiveIntOrPercent). */
+function readIntOrPercent(doc: YamlDoc, path: Path, v: unknown): number | string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if ((typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2147483647) || (typeof v === 'string' && INT_OR_PERCENT.test(v))) return v as number | string;
+  throw doc.error(path, 'a non-negative integer or a percentage such as "25%"', describe(v));
+}
+
+/** Upstream apps validation ValidateDeploymentStrategy / ValidateRollingUpdateDeployment. */
+function readDeploymentStrategy(doc: YamlDoc, path: Path, strategy: unknown): void {
+  if (strategy === undefined || strategy === null) return;
+  if (!isObj(strategy)) throw doc.error(path, 'a deployment strategy (type and rollingUpdate)', describe(strategy));
+  const type = strategy['type'] ?? 'RollingUpdate';
+  if (type !== 'RollingUpdate' && type !== 'Recreate') throw doc.error([...path, 'type'], 'RollingUpdate or Recreate', describe(type));
+  const ru = strategy['rollingUpdate'];
+  if (ru === undefined || ru === null) return;
+  if (type === 'Recreate') throw doc.error([...path, 'rollingUpdate'], 'no rollingUpdate when the strategy type is Recreate');
+  if (!isObj(ru)) throw doc.error([...path, 'rollingUpdate'], 'a mapping with maxSurge and/or maxUnavailable', describe(ru));
+  const surge = readIntOrPercent(doc, [...path, 'rollingUpdate', 'maxSurge'], ru['maxSurge']) ?? '25%';
+  const unavailable = readIntOrPercent(doc, [...path, 'rollingUpdate', 'maxUnavailable'], ru['maxUnavailable']) ?? '25%';
+  const zero = (v: number | string) => v === 0 || v === '0%';
+  if (zero(surge) && zero(unavailable)) throw doc.error([...path, 'rollingUpdate', 'maxUnavailable'], 'a value other than 0 when maxSurge is 0 (both may not be 0)', JSON.stringify(unavailable));
+  if (typeof unavailable === 'string' && Number(unavailable.slice(0, -1)) > 100) throw doc.error([...path, 'rollingUpdate', 'maxUnavailable'], 'a percentage no larger than 100%', JSON.stringify(unavailable));
 }
 
 /** Validates a v1 Node (status.allocatable or capacity required); adds the hostname label and

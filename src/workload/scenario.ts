@@ -11,6 +11,7 @@ import { parseDuration } from '../api/duration.js';
 import { formatPath, InputError } from '../api/input-error.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { Distribution } from '../engine/distributions.js';
+import type { ApiConfig } from '../controlplane/api-server.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
@@ -48,7 +49,8 @@ export interface Scenario {
   readonly seed: number;
   readonly durationUs: number;
   readonly nodes: readonly ScenarioNode[];
-  readonly apiWriteLatency: Distribution;
+  /** The API server and etcd model (controlPlane). */
+  readonly controlPlane: ApiConfig;
   readonly startupLatency: Distribution;
   readonly sampleIntervalUs: number;
   readonly workload: readonly WorkloadEntry[];
@@ -70,7 +72,13 @@ export interface LoadOptions {
 export const DEFAULTS = {
   seed: 1,
   duration: '1h',
-  apiWriteLatency: '1ms',
+  apiWriteLatency: '500us',
+  watchDelay: { lognormal: { p50: '1ms', p99: '5ms' } },
+  etcdFollowerRtt: { lognormal: { p50: '500us', p99: '2ms' } },
+  etcdFsync: { lognormal: { p50: '1ms', p99: '8ms' } },
+  etcdMembers: 3,
+  etcdMaxWritesPerSecond: 20_000,
+  etcdElectionTimeout: '1s',
   startupLatency: { lognormal: { p50: '1s', p99: '4s' } },
   sampleInterval: '1m',
 } as const;
@@ -156,13 +164,40 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     seed,
     durationUs,
     nodes: readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings),
-    apiWriteLatency: located(doc, ['controlPlane', 'apiWriteLatency'], () => parseDurationDistribution(cp['apiWriteLatency'] ?? DEFAULTS.apiWriteLatency)),
+    controlPlane: readControlPlane(doc, cp),
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     sampleIntervalUs,
     workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings),
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
     warnings,
+  };
+}
+
+/** controlPlane with upstream defaults: client QPS/burst as client-go's defaults for each component
+ * (kube-scheduler 50/100, kube-controller-manager 20/30, kubelet 50/100); etcd's election timeout
+ * 1 s; latencies are ksim's choice for a healthy same-datacenter control plane on SSDs (etcd's
+ * guidance: round trips of several hundred µs, WAL fsync p99 under 10 ms). */
+function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
+  const etcd = (cp['etcd'] ?? {}) as Obj;
+  const clients = (cp['clients'] ?? {}) as Record<string, { qps: number; burst: number } | undefined>;
+  const dist = (path: Path, v: unknown) => located(doc, path, () => parseDurationDistribution(v));
+  const members = (etcd['members'] as number | undefined) ?? DEFAULTS.etcdMembers;
+  const rtt = dist(['controlPlane', 'etcd', 'followerRtt'], etcd['followerRtt'] ?? DEFAULTS.etcdFollowerRtt);
+  return {
+    requestLatency: dist(['controlPlane', 'apiWriteLatency'], cp['apiWriteLatency'] ?? DEFAULTS.apiWriteLatency),
+    watchDelay: dist(['controlPlane', 'watchDelay'], cp['watchDelay'] ?? DEFAULTS.watchDelay),
+    etcd: {
+      followerRtt: Array.from({ length: members - 1 }, () => rtt),
+      fsync: dist(['controlPlane', 'etcd', 'fsync'], etcd['fsync'] ?? DEFAULTS.etcdFsync),
+      maxWritesPerSecond: (etcd['maxWritesPerSecond'] as number | undefined) ?? DEFAULTS.etcdMaxWritesPerSecond,
+      electionTimeoutUs: located(doc, ['controlPlane', 'etcd', 'electionTimeout'], () => parseDuration((etcd['electionTimeout'] as string | undefined) ?? DEFAULTS.etcdElectionTimeout)),
+    },
+    clients: new Map([
+      ['scheduler', clients['scheduler'] ?? { qps: 50, burst: 100 }],
+      ['controller-manager', clients['controllerManager'] ?? { qps: 20, burst: 30 }],
+      ['kubelet', clients['kubelet'] ?? { qps: 50, burst: 100 }],
+    ]),
   };
 }
 
@@ -287,7 +322,8 @@ function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: s
 
 function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[]): WorkloadEntry[] {
   const names = new Set<string>();
-  const objectNames = new Map<string, string>();
+  /** Objects created once (`at` entries): which entry, when, and (Deployments) the manifest. */
+  const objectNames = new Map<string, { entry: string; atUs: number; manifest: WorkloadManifest }>();
   return entries.map((e, i) => {
     const path: Path = ['workload', i];
     const name = e['name'] as string;
@@ -305,6 +341,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     if (located_.length === 0) {
       throw e['manifests'] !== undefined ? doc.error([...path, 'manifests'], 'at least one manifest', 'an empty list') : doc.error([...path, 'file'], 'a file with at least one manifest', 'an empty List');
     }
+    const arrival = readArrival(doc, path, e);
     const manifests = located_.map((l) => {
       const m = readManifest(l.doc, l.path, l.value, { warnings });
       const annotations = (m.metadata!.annotations ??= {});
@@ -313,19 +350,44 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
         const tmd = ((m as Deployment).spec!.template.metadata ??= {});
         (tmd.annotations ??= {})['ksim.io/workload'] = name;
       }
-      if (e['rate'] === undefined) {
+      if (arrival.kind === 'at') {
         const key = `${m.kind}/${m.metadata!.namespace}/${m.metadata!.name}`;
         const prev = objectNames.get(key);
-        if (prev !== undefined) throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by ${prev}`, JSON.stringify(m.metadata!.name));
-        objectNames.set(key, `workload entry ${JSON.stringify(name)}`);
+        if (prev !== undefined) {
+          // A Deployment arriving later than the one of the same name updates it (a rollout or
+          // a scaling); any other repeated name, or a Deployment at the same time, is an error.
+          if (m.kind !== 'Deployment' || prev.atUs >= arrival.atUs) {
+            throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${m.kind === 'Deployment' ? ' at the same time or later (a Deployment of the same name arriving later updates it)' : ''}`, JSON.stringify(m.metadata!.name));
+          }
+          keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
+        }
+        objectNames.set(key, { entry: name, atUs: arrival.atUs, manifest: m });
       }
       return m;
     });
-    const arrival = readArrival(doc, path, e);
     const rd = e['runDuration'];
     const runDuration = rd === undefined || rd === 'forever' ? null : located(doc, [...path, 'runDuration'], () => parseDurationDistribution(rd));
     return { name, manifests, arrival, runDuration };
   });
+}
+
+/** An update whose pod template differs from the previous one only by the ksim.io/workload
+ * annotation keeps the previous value, so that changing replicas does not start a rollout (and
+ * the pods keep the run duration of the entry that defined the template). */
+function keepWorkloadOfUnchangedTemplate(next: Deployment, prev: Deployment): void {
+  const nt = next.spec!.template;
+  const pt = prev.spec!.template;
+  const prevWorkload = pt.metadata?.annotations?.['ksim.io/workload'];
+  const candidate = { ...nt, metadata: { ...nt.metadata, annotations: { ...nt.metadata?.annotations, 'ksim.io/workload': prevWorkload ?? '' } } };
+  if (prevWorkload !== undefined && JSON.stringify(canonical(candidate)) === JSON.stringify(canonical(pt))) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
+}
+
+/** A copy with object keys sorted (for comparing manifests whatever their key order). */
+function canonical(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(canonical);
+  const o = v as Obj;
+  return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, canonical(o[k])]));
 }
 
 function readArrival(doc: YamlDoc, path: Path, e: Obj): Arrival {
