@@ -8,7 +8,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
-import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
+import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { admitPod } from './admission.js';
 import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
@@ -23,6 +23,10 @@ export interface ClusterWatcher {
   podDeleted?(p: PodInfo, reason: string): void;
   nodeAdded?(n: NodeInfo): void;
   objectAdded?(o: WorkloadObject): void;
+  /** A stored object was replaced by `o` (same kind, namespace and name). */
+  objectUpdated?(o: WorkloadObject, old: WorkloadObject): void;
+  /** An object was deleted from the store. */
+  objectDeleted?(o: WorkloadObject): void;
   /** A write the API server refused (AlreadyExists, admission). */
   writeRejected?(object: string, reason: string): void;
 }
@@ -241,6 +245,37 @@ export class ApiServer {
     this.write('api.create-object', keyOf(o), () => {
       const ok = this.storeObject(o); // not inside done?.(...): that would skip it when done is absent
       done?.(ok);
+    });
+  }
+
+  /** Replaces the stored object of `o`'s key with `o` (objects are never changed in place: a
+   * stored object is a committed snapshot). `done(false)` when there is none (NotFound). */
+  updateObject(o: WorkloadObject, done?: (ok: boolean) => void): void {
+    const key = keyOf(o);
+    this.write('api.update-object', key, () => {
+      const old = this.cluster.objects.get(key);
+      if (old === undefined) {
+        done?.(false);
+        return;
+      }
+      this.cluster.objects.set(key, o);
+      this.notify((w) => w.objectUpdated?.(o, old));
+      done?.(true);
+    });
+  }
+
+  /** Deletes an object. `done(false)` when it does not exist (any more). */
+  deleteObject(kind: string, namespace: string, name: string, done?: (ok: boolean) => void): void {
+    const key = objectKey(kind, namespace, name);
+    this.write('api.delete-object', key, () => {
+      const old = this.cluster.objects.get(key);
+      if (old === undefined) {
+        done?.(false);
+        return;
+      }
+      this.cluster.objects.delete(key);
+      this.notify((w) => w.objectDeleted?.(old));
+      done?.(true);
     });
   }
 

@@ -134,8 +134,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     api.observe(checker.watcher);
   }
   const controllerManager = api.forClient('controller-manager');
-  const objectRng = streams.stream('api/objects');
-  const objects = new ObjectApi(sim, controllerManager, () => sampleNonNegativeInt(scenario.controlPlane.requestLatency, objectRng));
+  const objects = new ObjectApi(controllerManager);
   new DeploymentController(controllerManager, objects);
   new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
 
@@ -149,7 +148,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
       return rd?.dist == null ? null : sampleNonNegativeInt(rd.dist, rd.rng);
     },
   });
-  new WorkloadDriver(sim, api, streams, scenario.durationUs, objects).start(scenario.workload);
+  new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api)).start(scenario.workload);
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
   return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker) };
