@@ -5,7 +5,7 @@
 // never change the store directly.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
-import type { ClusterState } from '../cluster/cluster-state.js';
+import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
@@ -22,6 +22,8 @@ export interface ClusterWatcher {
   podPhaseChanged?(p: PodInfo, from: PodPhase): void;
   podDeleted?(p: PodInfo, reason: string): void;
   nodeAdded?(n: NodeInfo): void;
+  /** A node's labels, taints, unschedulable flag or readiness changed. */
+  nodeUpdated?(n: NodeInfo): void;
   objectAdded?(o: WorkloadObject): void;
   /** A stored object was replaced by `o` (same kind, namespace and name). */
   objectUpdated?(o: WorkloadObject, old: WorkloadObject): void;
@@ -291,6 +293,19 @@ export class ApiServer {
     if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
     this.notify((w) => w.objectAdded?.(o));
     return true;
+  }
+
+  /** Changes a node (taints, readiness, labels, cordon) through the API. */
+  updateNode(name: string, change: NodeChange, done?: (ok: boolean) => void): void {
+    this.write('api.update-node', name, () => {
+      if (!this.cluster.nodeByName.has(name)) {
+        done?.(false);
+        return;
+      }
+      const n = this.cluster.updateNode(name, change);
+      this.notify((w) => w.nodeUpdated?.(n));
+      done?.(true);
+    });
   }
 
   addNode(node: Node, pool: string): void {
