@@ -26,6 +26,7 @@ const ROOTS = [
   ['apps/v1', 'StatefulSet'],
   ['apps/v1', 'DaemonSet'],
   ['batch/v1', 'Job'],
+  ['batch/v1', 'CronJob'],
   ['policy/v1', 'PodDisruptionBudget'],
   ['scheduling/v1', 'PriorityClass'],
 ];

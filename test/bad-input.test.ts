@@ -101,7 +101,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['unknown-field-pool.yaml', 'scenario/unknown-field-pool.yaml:9:7: cluster.nodePools[0].zone: expected one of the fields name, count, allocatable, zones, labels, taints, unschedulable, images, got unknown field "zone" (did you mean "zones"?)'],
     ['unknown-field-rate.yaml', 'scenario/unknown-field-rate.yaml:11:27: workload[0].rate.burst: expected one of the fields perMinute, count, start, process, got unknown field "burst"'],
     ['unknown-field-scheduler.yaml', 'scenario/unknown-field-scheduler.yaml:10:3: scheduler.profile: expected one of the fields config, configFile, pluginModules, got unknown field "profile"'],
-    ['unknown-field-top.yaml', 'scenario/unknown-field-top.yaml:9:1: seeed: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, got unknown field "seeed" (did you mean "seed"?)'],
+    ['unknown-field-top.yaml', 'scenario/unknown-field-top.yaml:9:1: seeed: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, faults, got unknown field "seeed" (did you mean "seed"?)'],
     ['unresolved-tag.yaml', "scenario/unresolved-tag.yaml:4:7: seed: expected no YAML tag, or a tag of JSON's types (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq), got !!binary"],
     ['whitespace-only.yaml', 'scenario/whitespace-only.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],
     ['workload-empty-manifests.yaml', 'scenario/workload-empty-manifests.yaml:11:16: workload[0].manifests: expected at least one manifest, got an empty list'],
@@ -156,7 +156,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['second-document-bad.yaml', 'manifest-files/second-document-bad.yaml:12:71: spec.containers[0].resources.requests.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "500mm"'],
     ['syntax-error.yaml', 'manifest-files/syntax-error.yaml:5:1: expected valid YAML, got BAD_INDENT: All mapping items must start at the same column'],
     ['trailing-comma.json', 'manifest-files/trailing-comma.json:5:62: expected valid JSON (a value after ","), got "]"'],
-    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), got "Job"'],
+    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), got "CSIDriver"'],
   ],
   'node-files': [
     ['allocatable-garbage.json', 'node-files/allocatable-garbage.json:5:39: status.allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4 cores"'],

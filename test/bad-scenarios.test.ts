@@ -13,7 +13,7 @@ const DIR = 'test/bad-scenarios';
 
 const CASES: [file: string, message: string][] = [
   ['count-not-integer.yaml', 'count-not-integer.yaml:8:14: cluster.nodePools[0].count: expected an integer, got "three"'],
-  ['unknown-field-typo.yaml', 'unknown-field-typo.yaml:3:1: durration: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, got unknown field "durration" (did you mean "duration"?)'],
+  ['unknown-field-typo.yaml', 'unknown-field-typo.yaml:3:1: durration: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, faults, got unknown field "durration" (did you mean "duration"?)'],
   ['bad-quantity.yaml', 'bad-quantity.yaml:7:27: cluster.nodePools[0].allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4x"'],
   ['lognormal-missing-p99.yaml', 'lognormal-missing-p99.yaml:9:32: kubelet.startupLatency.lognormal: expected the required field "p99"'],
   ['selector-mismatch.yaml', 'selector-mismatch.yaml:18:31: workload[0].manifest.spec.template.metadata.labels: expected labels that match spec.selector (selector does not match template labels)'],
@@ -22,7 +22,7 @@ const CASES: [file: string, message: string][] = [
   ['bad-duration.yaml', 'bad-duration.yaml:3:11: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "10 minutes"'],
   ['yaml-syntax-error.yaml', 'yaml-syntax-error.yaml:4:1: expected valid YAML, got BAD_INDENT: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   ['wrong-api-version.yaml', 'wrong-api-version.yaml:1:13: apiVersion: expected "ksim/v1alpha1", got "ksim/v1"'],
-  ['unsupported-kind.yaml', 'unsupported-kind.yaml:12:13: workload[0].manifest.kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), got "StatefulSet"'],
+  ['unsupported-kind.yaml', 'unsupported-kind.yaml:12:13: workload[0].manifest.kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), got "StatefulSet"'],
   ['no-nodes.yaml', 'no-nodes.yaml:4:3: cluster: expected at least one node (nodePools, nodes or file)'],
   ['missing-manifest-file.yaml', 'missing-manifest-file.yaml:10:11: workload[0].file: expected a readable file (paths are relative to the scenario), got "manifests/does-not-exist.yaml": no such file'],
   ['empty.yaml', 'empty.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],

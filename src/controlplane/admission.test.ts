@@ -138,3 +138,21 @@ describe('ApiServer.createPod runs priority admission', () => {
     assert.equal(cluster.pods.has('default/bad'), false);
   });
 });
+
+describe('DefaultTolerationSeconds admission', () => {
+  it('adds not-ready and unreachable NoExecute tolerations of 300 s after priority admission', () => {
+    const r = admitPod(clusterWith(), makePod('a').obj());
+    assert.ok(r.allowed);
+    assert.deepEqual(r.pod.spec?.tolerations, [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+  });
+  it('keeps a pod\'s own toleration for a key (NoExecute or empty effect) and adds only the other', () => {
+    const own = { key: 'node.kubernetes.io/unreachable', operator: 'Exists' };
+    const pod = makePod('b').obj();
+    const r = admitPod(clusterWith(), { ...pod, spec: { ...pod.spec, containers: pod.spec?.containers ?? [], tolerations: [own] } });
+    assert.ok(r.allowed);
+    assert.deepEqual(r.pod.spec?.tolerations, [own, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }]);
+  });
+});

@@ -41,8 +41,14 @@ interface ResolvedClass {
  * objects tells when to look again. */
 const defaultClassCache = new WeakMap<ClusterState, { size: number; cls: ResolvedClass | null }>();
 
-/** Admits `pod` for creation in `cluster` (priority admission). Never changes `pod`. */
+/** Admits `pod` for creation in `cluster`: priority admission, then DefaultTolerationSeconds
+ * (upstream's plugin order). Never changes `pod`. */
 export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
+  const r = admitPriority(cluster, pod);
+  return r.allowed ? { allowed: true, pod: addDefaultTolerations(r.pod) } : r;
+}
+
+function admitPriority(cluster: ClusterState, pod: Pod): AdmissionResult {
   const spec: PodSpec = pod.spec ?? { containers: [] };
   const name = pod.metadata?.name ?? '';
   const className = spec.priorityClassName ?? '';
@@ -74,6 +80,34 @@ export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
   const fields: Partial<PodSpec> = { priority, preemptionPolicy: policy };
   if (resolvedName !== '') fields.priorityClassName = resolvedName;
   return { allowed: true, pod: withSpec(pod, spec, fields) };
+}
+
+/** Taint keys the node lifecycle controller sets (k8s.io/api core/v1 well_known_taints.go). */
+export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds. */
+export const DEFAULT_TOLERATION_SECONDS = 300;
+
+/** DefaultTolerationSeconds admission (upstream plugin/pkg/admission/defaulttolerationseconds/
+ * admission.go), run after priority admission: a pod without a toleration for not-ready
+ * (resp. unreachable) with effect NoExecute or empty gets {key, Exists, NoExecute, 300 s}.
+ * Returns `pod` itself when nothing is added. */
+export function addDefaultTolerations(pod: Pod): Pod {
+  const spec = pod.spec;
+  if (spec === undefined) return pod;
+  const tols = spec.tolerations ?? [];
+  let notReady = false;
+  let unreachable = false;
+  for (const t of tols) {
+    if (t.effect !== undefined && t.effect !== '' && t.effect !== 'NoExecute') continue;
+    if (t.key === TAINT_NOT_READY) notReady = true;
+    if (t.key === TAINT_UNREACHABLE) unreachable = true;
+  }
+  if (notReady && unreachable) return pod;
+  const added = [...tols];
+  if (!notReady) added.push({ key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+  if (!unreachable) added.push({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+  return { ...pod, spec: { ...spec, tolerations: added } };
 }
 
 function withSpec(pod: Pod, spec: PodSpec, fields: Partial<PodSpec>): Pod {

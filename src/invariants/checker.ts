@@ -27,7 +27,7 @@
 //                         their controlling ownerReference: a bare Pod manifest that names a
 //                         generated ReplicaSet as its owner would count too (a corner left open)
 //  daemonset-pods         at most one active pod per (DaemonSet, node), for DaemonSets that exist
-//                         as objects (ksim has no DaemonSet controller yet)
+//                         as objects (src/controllers/daemonset.ts)
 //  placement-*            see placement-checks.ts: taints, node affinity, inter-pod (anti-)
 //                         affinity and DoNotSchedule topology spread hold at every placement,
 //                         judged against the cluster as the scheduler saw it when its cycle

@@ -98,6 +98,15 @@ export class MetricsCollector implements SchedulerObserver {
     });
   }
 
+  /** A pod evicted by the taint-eviction controller: result "evicted", its node and why. */
+  evicted(r: { readonly timeUs: number; readonly pod: PodInfo; readonly node: string; readonly reason: string }): void {
+    const p = r.pod;
+    this.placements.push({
+      time_s: fmt(toSeconds(r.timeUs), 6), pod: p.name, namespace: p.namespace, owner_kind: p.ownerKind, owner: p.ownerName,
+      attempt: '', result: 'evicted', node: r.node, reason: r.reason, queue_wait_ms: '', cycle_ms: '', bind_ms: '',
+    });
+  }
+
   cpuRequestedMeanRatio(): number {
     return this.cpuRatio.mean(this.endUs);
   }

@@ -8,6 +8,10 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer } from '../controlplane/api-server.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
+import { DaemonSetController } from '../controllers/daemonset.js';
+import { JobController } from '../controllers/job.js';
+import { CronJobController } from '../controllers/cronjob.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
@@ -23,6 +27,10 @@ import { WorkloadDriver } from '../workload/driver.js';
 import type { Scenario } from '../workload/scenario.js';
 import { InvariantChecker, type ProfileFacts } from '../invariants/checker.js';
 import type { SimEvent } from '../engine/event-queue.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
+import { TaintEvictionController } from '../controllers/taint-eviction.js';
+import { RECOVERY_COLUMNS, RecoveryTracker } from '../faults/recovery.js';
+import { scheduleFaults } from '../faults/injector.js';
 
 export interface RunOptions {
   /** Record every engine event (events.csv). */
@@ -63,6 +71,7 @@ export const SUMMARY_COLUMNS = [
   'scenario', 'seed', 'sim_duration_s', 'pods_submitted', 'pods_bound', 'pods_pending_end', 'sched_attempts',
   'sched_latency_p50_ms', 'sched_latency_p99_ms', 'startup_latency_p50_ms', 'startup_latency_p99_ms',
   'cpu_requested_mean_ratio', 'memory_requested_mean_ratio', 'events',
+  'node_failures', 'pods_evicted', 'reschedule_p50_s', 'reschedule_p99_s',
 ];
 
 /** One simulation, built and ready: drive `sim` to `endUs` (all at once or in slices), then
@@ -137,21 +146,35 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const objects = new ObjectApi(controllerManager);
   new DeploymentController(controllerManager, objects);
   new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
+  new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
+  new JobController(sim, controllerManager, streams.stream('names/job'), objects);
+  new CronJobController(sim, controllerManager, objects);
+  new GarbageCollector(controllerManager);
 
   const startupRng = streams.stream('startup');
   const runDurations = new Map<string, { dist: Distribution | null; rng: ReturnType<RandomStreams['stream']> }>();
   for (const e of scenario.workload) runDurations.set(e.name, { dist: e.runDuration, rng: streams.stream(`run-duration/${e.name}`) });
-  new Kubelets(sim, api, {
+  const kubelets = new Kubelets(sim, api, {
     startupLatencyUs: () => sampleNonNegativeInt(scenario.startupLatency, startupRng),
     runDurationUs: (p) => {
       const rd = runDurations.get(p.workload);
       return rd?.dist == null ? null : sampleNonNegativeInt(rd.dist, rd.rng);
     },
+    leaseRng: streams.stream('leases'),
+  }, cluster);
+  // Node failure chain: leases → node lifecycle → taint eviction (src/faults/recovery.ts).
+  const recovery = new RecoveryTracker(scenario.faults ?? [], cluster);
+  api.observe(recovery.watcher);
+  new NodeLifecycleController(sim, controllerManager, cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t) });
+  new TaintEvictionController(sim, controllerManager, cluster, (r) => {
+    metrics.evicted(r);
+    recovery.evicted(r.pod, r.timeUs);
   });
+  scheduleFaults(sim, scenario.faults ?? [], kubelets, api, recovery);
   new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api)).start(scenario.workload);
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker) };
+  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery) };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
@@ -163,7 +186,7 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
   }));
 }
 
-function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null): RunResult {
+function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker): RunResult {
 
   let pendingEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
@@ -182,6 +205,10 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     cpu_requested_mean_ratio: fmt(metrics.cpuRequestedMeanRatio(), 6),
     memory_requested_mean_ratio: fmt(metrics.memoryRequestedMeanRatio(), 6),
     events: sim.eventsProcessed,
+    node_failures: recovery.nodeFailures,
+    pods_evicted: recovery.podsEvicted,
+    reschedule_p50_s: recovery.allRescheduleUs.length === 0 ? '' : fmt(toSeconds(quantile(recovery.allRescheduleUs, 0.5)), 6),
+    reschedule_p99_s: recovery.allRescheduleUs.length === 0 ? '' : fmt(toSeconds(quantile(recovery.allRescheduleUs, 0.99)), 6),
   };
   checker?.finish(summary);
   const tables: Table[] = [
@@ -190,6 +217,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     { file: 'timeseries.csv', columns: metrics.timeseriesColumns(), rows: metrics.timeseries },
     nodesTable(cluster),
   ];
+  if ((scenario.faults ?? []).length > 0) tables.push({ file: 'recovery.csv', columns: RECOVERY_COLUMNS, rows: recovery.rows() });
   if (opts.events === true) tables.push({ file: 'events.csv', columns: ['time_s', 'seq', 'kind', 'object', 'detail'], rows: eventRows });
   const warnings = [...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`);
   return { scenario, summary, tables, eventsProcessed: sim.eventsProcessed, warnings };

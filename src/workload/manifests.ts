@@ -1,4 +1,4 @@
-// Validation of the Kubernetes manifests a scenario carries (Pods and Deployments so far): the
+// Validation of the Kubernetes manifests a scenario carries (Pods, Deployments, DaemonSets, Jobs, ...): the
 // checks upstream's API validation makes on the fields ksim uses, each error located in its file.
 import type { Node, NodeSelector, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -10,6 +10,7 @@ import { HOSTNAME_LABEL } from '../cluster/node-info.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
+import { parseCron } from '../controllers/cron.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
 
@@ -58,6 +59,9 @@ const KINDS: Record<string, KindReader> = {
   Namespace: { apiVersion: 'v1', namespaced: false, read: () => {} },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
+  DaemonSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDaemonSetSpec(doc, [...path, 'spec'], obj['spec']) },
+  Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readJobSpec(doc, [...path, 'spec'], obj['spec']) },
+  CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readCronJobSpec(doc, [...path, 'spec'], obj['spec']) },
 };
 
 export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${r.apiVersion})`).join(', ');
@@ -374,6 +378,72 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
   readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
+}
+
+/** selector (required unless `selectorOptional`) and a template whose labels it matches. */
+function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean): Obj {
+  const selector = spec['selector'];
+  const template = spec['template'];
+  if (!isObj(template)) throw doc.error([...path, 'template'], 'a pod template', describe(template));
+  const tmd = template['metadata'];
+  if (tmd !== undefined && !isObj(tmd)) throw doc.error([...path, 'template', 'metadata'], 'a mapping', describe(tmd));
+  const labels = (tmd as Obj | undefined)?.['labels'];
+  readLabels(doc, [...path, 'template', 'metadata', 'labels'], labels);
+  if (selector !== undefined || !selectorOptional) {
+    if (!isObj(selector)) throw doc.error([...path, 'selector'], 'a label selector (apps/v1 requires one)', describe(selector));
+    const matcher = located(doc, [...path, 'selector'], () => compileLabelSelector(selector));
+    if (matcher.matchesEverything) throw doc.error([...path, 'selector'], 'a non-empty selector');
+    if (!matcher.matches((labels ?? {}) as Record<string, string>)) {
+      throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
+    }
+  }
+  readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
+  return template['spec'] as Obj;
+}
+
+/** An optional integer field in [min, 2147483647]; returns it or `dflt`. */
+function readOptionalInt(doc: YamlDoc, path: Path, v: unknown, min: number, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647) throw doc.error(path, min === 0 ? 'an integer >= 0' : `an integer >= ${min}`, describe(v));
+  return v;
+}
+
+/** apps/v1 DaemonSet (upstream ValidateDaemonSetSpec): selector, template; restartPolicy Always. */
+function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a daemonset spec', describe(spec));
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  const rp = podSpec['restartPolicy'];
+  if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a DaemonSet\'s pods always restart)', describe(rp));
+}
+
+/** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
+ * backoffLimit (non-negative), restartPolicy Never or OnFailure; NonIndexed completion only. */
+function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
+  readOptionalInt(doc, [...path, 'parallelism'], spec['parallelism'], 0, 1);
+  readOptionalInt(doc, [...path, 'completions'], spec['completions'], 0, 1);
+  readOptionalInt(doc, [...path, 'backoffLimit'], spec['backoffLimit'], 0, 6);
+  const mode = spec['completionMode'];
+  if (mode !== undefined && mode !== 'NonIndexed') throw doc.error([...path, 'completionMode'], 'NonIndexed (ksim does not model Indexed Jobs)', describe(mode));
+  const podSpec = readSelectorAndTemplate(doc, path, spec, true);
+  const rp = podSpec['restartPolicy'];
+  if (rp !== 'Never' && rp !== 'OnFailure') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'OnFailure or Never', describe(rp));
+}
+
+/** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
+ * suspend, jobTemplate.spec (a Job spec). */
+function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a cronjob spec', describe(spec));
+  const schedule = spec['schedule'];
+  if (typeof schedule !== 'string') throw doc.error([...path, 'schedule'], 'a cron schedule such as "*/5 * * * *"', describe(schedule));
+  located(doc, [...path, 'schedule'], () => parseCron(schedule));
+  const cp = spec['concurrencyPolicy'];
+  if (cp !== undefined && cp !== 'Allow' && cp !== 'Forbid' && cp !== 'Replace') throw doc.error([...path, 'concurrencyPolicy'], 'Allow, Forbid or Replace', describe(cp));
+  readOptionalInt(doc, [...path, 'startingDeadlineSeconds'], spec['startingDeadlineSeconds'], 0, 0);
+  if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
+  const jt = spec['jobTemplate'];
+  if (!isObj(jt)) throw doc.error([...path, 'jobTemplate'], 'a job template (metadata and spec)', describe(jt));
+  readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec']);
 }
 
 const INT_OR_PERCENT = /^(0|[1-9]\d*)%$/;

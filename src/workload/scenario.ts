@@ -19,6 +19,7 @@ import { DEFAULT_MAX_PODS, readManifest, readNode, type WorkloadManifest } from 
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import type { PluginModule } from '../scheduler/plugin-modules.js';
+import { readFaults, type FaultSpec } from '../faults/spec.js';
 import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
@@ -58,6 +59,8 @@ export interface Scenario {
   readonly scheduler: SchedulerConfig;
   /** Out-of-tree plugin modules (scheduler.pluginModules), resolved against the scenario. */
   readonly pluginModules: readonly PluginModule[];
+  /** Scheduled faults (`faults:`, src/faults/spec.ts). */
+  readonly faults?: readonly FaultSpec[];
   /** Things worth telling the user that do not stop the run. */
   readonly warnings: readonly string[];
 }
@@ -157,19 +160,21 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     if (missing !== null) throw doc.error(['scheduler', 'pluginModules', i], 'a readable file (paths are relative to the scenario)', `${JSON.stringify(m)}: ${missing}`);
     return { display: displayPath(file, baseDir, m), path };
   });
+  const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings);
   return {
     name,
     file,
     sha256,
     seed,
     durationUs,
-    nodes: readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings),
+    nodes,
     controlPlane: readControlPlane(doc, cp),
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     sampleIntervalUs,
     workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings),
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
+    faults: readFaults(doc, raw['faults'], nodes),
     warnings,
   };
 }
@@ -346,8 +351,10 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       const m = readManifest(l.doc, l.path, l.value, { warnings });
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
-      if (m.kind === 'Deployment') {
-        const tmd = ((m as Deployment).spec!.template.metadata ??= {});
+      if (m.kind === 'Deployment' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob') {
+        // The pod template (a CronJob's is in its jobTemplate) carries the entry's name to the pods.
+        const spec = (m.kind === 'CronJob' ? (m as { spec: { jobTemplate: { spec: unknown } } }).spec.jobTemplate.spec : (m as { spec: unknown }).spec) as Deployment['spec'];
+        const tmd = (spec!.template.metadata ??= {});
         (tmd.annotations ??= {})['ksim.io/workload'] = name;
       }
       if (arrival.kind === 'at') {

@@ -1,0 +1,94 @@
+// Standard 5-field cron schedules (minute hour day-of-month month day-of-week), as CronJob's
+// robfig/cron parser reads them: `*`, numbers, ranges a-b, lists a,b and steps */n or a-b/n.
+// Day-of-month and day-of-week: when both are restricted (neither starts with `*`), a day
+// matches when either does (cron's OR rule). Day-of-week 0 and 7 are Sunday. No names (MON,
+// JAN) and no @hourly-style macros.
+//
+// Simulated time: t = 0 is 2026-01-01T00:00:00Z (a Thursday); schedules are evaluated in UTC.
+import { FieldError } from '../api/field-error.js';
+
+/** The wall-clock instant of simulated time 0 (ms since the epoch): 2026-01-01T00:00:00Z. */
+export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
+
+export interface CronSchedule {
+  readonly minutes: ReadonlySet<number>;
+  readonly hours: ReadonlySet<number>;
+  readonly daysOfMonth: ReadonlySet<number>;
+  readonly months: ReadonlySet<number>;
+  readonly daysOfWeek: ReadonlySet<number>;
+  readonly domStar: boolean;
+  readonly dowStar: boolean;
+}
+
+const FIELDS: readonly { name: string; min: number; max: number }[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day of week', min: 0, max: 7 },
+];
+
+/** Parses a 5-field schedule; throws a FieldError naming the bad field. */
+export function parseCron(s: string): CronSchedule {
+  const parts = s.trim().split(/\s+/);
+  if (parts.length !== 5 || parts[0] === '') throw new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week)', JSON.stringify(s));
+  const sets = parts.map((p, i) => parseField(p, FIELDS[i]!, s));
+  const dow = sets[4]!;
+  if (dow.has(7)) {
+    dow.delete(7);
+    dow.add(0);
+  }
+  return { minutes: sets[0]!, hours: sets[1]!, daysOfMonth: sets[2]!, months: sets[3]!, daysOfWeek: dow, domStar: parts[2]!.startsWith('*'), dowStar: parts[4]!.startsWith('*') };
+}
+
+function parseField(field: string, f: { name: string; min: number; max: number }, whole: string): Set<number> {
+  const out = new Set<number>();
+  const bad = () => new FieldError('', `a cron schedule whose ${f.name} field is *, a number ${f.min}-${f.max}, a range, a list or a step`, JSON.stringify(whole));
+  for (const item of field.split(',')) {
+    const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
+    if (m === null) throw bad();
+    let lo = f.min;
+    let hi = f.max;
+    if (m[1] !== '*') {
+      lo = Number(m[2]);
+      hi = m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? f.max : lo;
+    }
+    const step = m[4] !== undefined ? Number(m[4]) : 1;
+    if (lo < f.min || hi > f.max || lo > hi || step < 1) throw bad();
+    for (let v = lo; v <= hi; v += step) out.add(v);
+  }
+  return out;
+}
+
+function matches(c: CronSchedule, d: Date): boolean {
+  if (!c.minutes.has(d.getUTCMinutes()) || !c.hours.has(d.getUTCHours()) || !c.months.has(d.getUTCMonth() + 1)) return false;
+  const dom = c.daysOfMonth.has(d.getUTCDate());
+  const dow = c.daysOfWeek.has(d.getUTCDay());
+  if (c.domStar || c.dowStar) return dom && dow;
+  return dom || dow;
+}
+
+const US_PER_MIN = 60_000_000;
+
+/** The first scheduled time strictly after simulated time `afterUs` (µs), or null when none
+ * comes within 5 years (e.g. February 30th). */
+export function nextCronTime(c: CronSchedule, afterUs: number): number | null {
+  let minute = Math.floor(afterUs / US_PER_MIN) + 1;
+  const limit = minute + 5 * 366 * 24 * 60;
+  for (; minute < limit; minute++) {
+    const d = new Date(SIM_EPOCH_MS + minute * 60_000);
+    if (!c.months.has(d.getUTCMonth() + 1)) {
+      // Skip to the start of the next month.
+      const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      minute = (next - SIM_EPOCH_MS) / 60_000 - 1;
+      continue;
+    }
+    if (matches(c, d)) return minute * US_PER_MIN;
+  }
+  return null;
+}
+
+/** Simulated time (µs) as an RFC 3339 UTC timestamp, e.g. 2026-01-01T00:05:00Z. */
+export function simTimeString(us: number): string {
+  return new Date(SIM_EPOCH_MS + Math.floor(us / 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,142 @@
+// CronJob controller (upstream pkg/controller/cronjob/cronjob_controllerv2.go, simplified):
+// at each time of its 5-field schedule (src/controllers/cron.ts; simulated t = 0 is
+// 2026-01-01T00:00:00Z, UTC) it creates a Job `<cronjob>-<minutes since the Unix epoch>` from
+// spec.jobTemplate, owned by the CronJob (controller: true), as upstream names them. Concurrency:
+// Allow creates regardless; Forbid skips the time while a Job of this CronJob is active (not
+// Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
+// pods) and creates the new one. The controller wakes exactly at each scheduled time, so no
+// start is ever late and startingDeadlineSeconds (validated) never changes anything; missed
+// times do not exist. suspend: true skips every time. Not modelled: history limits, timeZone.
+import type { Simulation } from '../engine/simulation.js';
+import type { SimEvent } from '../engine/event-queue.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectApi } from '../controlplane/object-api.js';
+import { nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
+import { jobFinished } from './job.js';
+
+export interface CronJobSpec {
+  schedule: string;
+  concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  suspend?: boolean;
+  jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown };
+}
+
+interface CjState {
+  obj: WorkloadObject;
+  schedule: CronSchedule;
+  timer: SimEvent | null;
+  /** Names of its Jobs that exist and have not finished. */
+  readonly active: Set<string>;
+}
+
+/** Upstream getJobName: the scheduled time in minutes since the Unix epoch. */
+export function cronJobName(cronJob: string, scheduledUs: number): string {
+  return `${cronJob}-${Math.floor((SIM_EPOCH_MS + scheduledUs / 1000) / 60_000)}`;
+}
+
+export class CronJobController {
+  private readonly cronJobs = new Map<string, CjState>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    objects?: ObjectApi,
+  ) {
+    objects?.watch({
+      objectUpdated: (o) => {
+        if (o.kind === 'CronJob') {
+          const st = this.cronJobs.get(key(o.metadata.namespace, o.metadata.name));
+          if (st === undefined) return;
+          st.obj = o;
+          st.schedule = parseCron((o.spec as CronJobSpec).schedule);
+          this.arm(st);
+        } else if (o.kind === 'Job' && jobFinished(o) !== null) {
+          this.ownerOf(o)?.active.delete(o.metadata.name);
+        }
+      },
+      objectDeleted: (o) => {
+        if (o.kind === 'CronJob') {
+          const st = this.cronJobs.get(key(o.metadata.namespace, o.metadata.name));
+          if (st?.timer != null) this.sim.cancel(st.timer);
+          this.cronJobs.delete(key(o.metadata.namespace, o.metadata.name));
+        } else if (o.kind === 'Job') this.ownerOf(o)?.active.delete(o.metadata.name);
+      },
+    });
+    api.watch({
+      objectAdded: (o) => {
+        if (o.kind === 'CronJob') {
+          const st: CjState = { obj: o, schedule: parseCron((o.spec as CronJobSpec).schedule), timer: null, active: new Set() };
+          this.cronJobs.set(key(o.metadata.namespace, o.metadata.name), st);
+          this.arm(st);
+        } else if (o.kind === 'Job' && jobFinished(o) === null) {
+          this.ownerOf(o)?.active.add(o.metadata.name);
+        }
+      },
+    });
+  }
+
+  /** Names of the active Jobs of a CronJob (tests). */
+  activeJobs(namespace: string, name: string): string[] {
+    return [...(this.cronJobs.get(key(namespace, name))?.active ?? [])].sort();
+  }
+
+  private ownerOf(o: WorkloadObject): CjState | undefined {
+    for (const r of (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
+      if (r.controller === true && r.kind === 'CronJob' && typeof r.name === 'string') return this.cronJobs.get(key(o.metadata.namespace, r.name));
+    }
+    return undefined;
+  }
+
+  private arm(st: CjState): void {
+    if (st.timer !== null) this.sim.cancel(st.timer);
+    st.timer = null;
+    const next = nextCronTime(st.schedule, this.sim.now);
+    if (next === null) return;
+    st.timer = this.sim.scheduleAt(next, 'cronjob.schedule', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+      st.timer = null;
+      this.fire(st, next);
+      this.arm(st);
+    });
+  }
+
+  private fire(st: CjState, scheduledUs: number): void {
+    const spec = st.obj.spec as CronJobSpec;
+    if (spec.suspend === true) return;
+    const ns = st.obj.metadata.namespace;
+    // Re-read the store: a Job may have finished or gone since the watch said so.
+    for (const name of [...st.active]) {
+      const j = this.api.cluster.objects.get(`Job/${ns}/${name}`);
+      if (j === undefined || jobFinished(j) !== null) st.active.delete(name);
+    }
+    const policy = spec.concurrencyPolicy ?? 'Allow';
+    if (policy === 'Forbid' && st.active.size > 0) return;
+    if (policy === 'Replace') {
+      for (const name of st.active) this.api.deleteObject('Job', ns, name);
+      st.active.clear();
+    }
+    const name = cronJobName(st.obj.metadata.name, scheduledUs);
+    const jt = spec.jobTemplate ?? {};
+    const md = st.obj.metadata;
+    const job: WorkloadObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { ...(jt.metadata?.labels ?? {}) },
+        annotations: { ...(jt.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': simTimeString(scheduledUs) },
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: structuredClone(jt.spec ?? {}),
+    };
+    st.active.add(name); // before the create commits, so a next time cannot miss it
+    this.api.createObject(job, (ok) => {
+      if (!ok) st.active.delete(name);
+    });
+  }
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

@@ -1,0 +1,131 @@
+// The DaemonSet controller: one pod per eligible node, pinned by node affinity, with the daemon
+// tolerations; node joins, deleted and completed pods, and a whole scenario run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { ObjectApi } from '../controlplane/object-api.js';
+import { makeNode } from '../testing/builders.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { DaemonSetController, daemonPodTolerations, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
+import { loadScenario } from '../workload/scenario.js';
+import { runScenario } from '../run/run-scenario.js';
+
+function harness(nodes: Node[]) {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  for (const n of nodes) cluster.addNode(n, 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DaemonSetController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  return { sim, cluster, api };
+}
+
+function ds(spec: Record<string, unknown> = {}): WorkloadObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'agent', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'x' }], ...spec } } },
+  };
+}
+
+function podsByNode(cluster: ClusterState): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of cluster.pods.values()) {
+    const node = p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ?? '?';
+    (out[node] ??= []).push(p.name);
+  }
+  return out;
+}
+
+test('a DaemonSet gets one pod per eligible node, named <ds>-<5 chars>, pinned with matchFields metadata.name', () => {
+  const { sim, cluster, api } = harness([
+    makeNode('a').label('role', 'worker').obj(),
+    makeNode('b').label('role', 'worker').obj(),
+    makeNode('c').label('role', 'infra').obj(),
+    makeNode('d').label('role', 'worker').taint('dedicated', 'gpu', 'NoSchedule').obj(),
+    makeNode('e').label('role', 'worker').unschedulable().taint('node.kubernetes.io/unschedulable', '', 'NoSchedule').obj(),
+  ]);
+  api.createObject(ds({ nodeSelector: { role: 'worker' } }));
+  sim.run(1_000_000);
+  const by = podsByNode(cluster);
+  assert.deepEqual(Object.keys(by).sort(), ['a', 'b', 'e']); // c: selector; d: untolerated taint
+  for (const names of Object.values(by)) {
+    assert.equal(names.length, 1);
+    assert.match(names[0]!, /^agent-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  }
+  const p = [...cluster.pods.values()][0]!;
+  assert.equal(p.ownerKind, 'DaemonSet');
+  assert.equal(p.ownerName, 'agent');
+  assert.deepEqual(p.pod.spec?.tolerations, daemonPodTolerations(false));
+});
+
+test('a node that joins later gets a daemon pod; a deleted or completed pod is replaced', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  api.createObject(ds());
+  sim.run(1_000_000);
+  assert.deepEqual(Object.keys(podsByNode(cluster)), ['a']);
+  api.addNode(makeNode('b').obj(), 'p');
+  sim.run(2_000_000);
+  assert.deepEqual(Object.keys(podsByNode(cluster)).sort(), ['a', 'b']);
+  const onB = [...cluster.pods.values()].find((p) => podsByNode(cluster)['b']?.includes(p.name))!;
+  api.deletePod(onB, 'test');
+  sim.run(3_000_000);
+  const b = podsByNode(cluster)['b'] ?? [];
+  assert.equal(b.length, 1);
+  assert.notEqual(b[0], onB.name);
+  const onA = [...cluster.pods.values()].find((p) => podsByNode(cluster)['a']?.includes(p.name))!;
+  api.setPodPhase(onA, 'Failed');
+  sim.run(4_000_000);
+  const a = podsByNode(cluster)['a'] ?? [];
+  assert.equal(a.length, 1, 'the failed pod is deleted and one new pod made');
+  assert.notEqual(a[0], onA.name);
+  assert.equal(onA.deleted, true);
+  assert.equal(cluster.pods.size, 2);
+});
+
+test('hostNetwork pods also tolerate network-unavailable; NoExecute taints stop a pod from continuing', () => {
+  assert.deepEqual(daemonPodTolerations(true).map((t) => `${t.key}:${t.effect}`), [
+    'node.kubernetes.io/not-ready:NoExecute',
+    'node.kubernetes.io/unreachable:NoExecute',
+    'node.kubernetes.io/disk-pressure:NoSchedule',
+    'node.kubernetes.io/memory-pressure:NoSchedule',
+    'node.kubernetes.io/pid-pressure:NoSchedule',
+    'node.kubernetes.io/unschedulable:NoSchedule',
+    'node.kubernetes.io/network-unavailable:NoSchedule',
+  ]);
+  const pod: Pod = { spec: { containers: [], tolerations: daemonPodTolerations(false) } };
+  const cluster = new ClusterState();
+  const noSched = cluster.addNode(makeNode('x').taint('k', 'v', 'NoSchedule').obj(), 'p');
+  const noExec = cluster.addNode(makeNode('y').taint('k', 'v', 'NoExecute').obj(), 'p');
+  const notReady = cluster.addNode(makeNode('z').taint('node.kubernetes.io/not-ready', '', 'NoExecute').obj(), 'p');
+  assert.deepEqual(nodeShouldRunDaemonPod(pod, noSched), { shouldRun: false, shouldContinueRunning: true });
+  assert.deepEqual(nodeShouldRunDaemonPod(pod, noExec), { shouldRun: false, shouldContinueRunning: false });
+  assert.deepEqual(nodeShouldRunDaemonPod(pod, notReady), { shouldRun: true, shouldContinueRunning: true });
+});
+
+test('the node-name affinity replaces the required terms and keeps preferred ones', () => {
+  const a = withNodeNameAffinity({
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'Exists' }] }] },
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'z', operator: 'Exists' }] } }],
+    },
+  }, 'n1');
+  assert.deepEqual(a.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution, { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }] });
+  assert.equal(a.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length, 1);
+});
+
+test('scenarios/daemonset.yaml: every eligible node runs exactly one agent pod, through the scheduler', () => {
+  const file = fileURLToPath(new URL('../../../scenarios/daemonset.yaml', import.meta.url));
+  const result = runScenario(loadScenario(file), { checkInvariants: true });
+  const placements = result.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
+  const agents = placements.filter((r) => r['owner_kind'] === 'DaemonSet' && r['result'] === 'bound');
+  const nodes = agents.map((r) => String(r['node'])).sort();
+  assert.equal(nodes.length, 6);
+  assert.deepEqual([...new Set(nodes)].length, 6);
+  assert.ok(nodes.every((n) => n.startsWith('workers-')), nodes.join(','));
+});

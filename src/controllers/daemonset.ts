@@ -1,0 +1,265 @@
+// DaemonSet controller (upstream pkg/controller/daemon/daemon_controller.go, simplified): one
+// active pod per eligible node. A node is eligible when the pod template's nodeSelector and
+// required node affinity match it and every NoSchedule/NoExecute taint is tolerated by the
+// template's tolerations plus the ones the controller adds to every daemon pod
+// (pkg/controller/daemon/util/daemonset_util.go AddOrUpdateDaemonPodTolerations: not-ready and
+// unreachable NoExecute without tolerationSeconds; disk-, memory-, pid-pressure and
+// unschedulable NoSchedule; network-unavailable NoSchedule when hostNetwork). Each pod is pinned
+// with a required node affinity `matchFields metadata.name In [node]` and goes through the
+// scheduler. A pod keeps running on a node that gets a NoSchedule taint (upstream
+// NodeShouldRunDaemonPod: shouldContinueRunning) but is deleted when the node stops matching
+// the selectors or gets an untolerated NoExecute taint. Terminal pods (Failed or Succeeded:
+// ksim's kubelet completes a pod when its run duration ends) are deleted and replaced once the
+// deletion is observed. Not modelled: rolling updates of the template, the failed-pod backoff.
+// Like the ReplicaSet controller, it waits for its own writes to be observed (expectations)
+// before syncing a DaemonSet again.
+import type { Affinity, NodeSelectorTerm, Pod, PodTemplateSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { RandomStream } from '../engine/random.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { NodeInfo } from '../cluster/node-info.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectApi } from '../controlplane/object-api.js';
+import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
+import { tolerationsTolerateTaint } from '../api/taints.js';
+import { randomSuffix } from './names.js';
+
+export interface DaemonSetSpec {
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+}
+
+/** Tolerations every daemon pod gets (upstream daemonset_util.go AddOrUpdateDaemonPodTolerations). */
+export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
+  const t: Toleration[] = [
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+  ];
+  if (hostNetwork) t.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+  return t;
+}
+
+/** Adds the daemon tolerations the template lacks (same key and effect), as upstream does. */
+function withDaemonTolerations(tolerations: readonly Toleration[] | undefined, hostNetwork: boolean): Toleration[] {
+  const out = [...(tolerations ?? [])];
+  for (const d of daemonPodTolerations(hostNetwork)) {
+    if (!out.some((t) => t.key === d.key && t.effect === d.effect && t.operator === d.operator)) out.push(d);
+  }
+  return out;
+}
+
+/** Upstream NodeShouldRunDaemonPod: whether a new daemon pod should go to `node`, and whether an
+ * existing one may stay. */
+export function nodeShouldRunDaemonPod(pod: Pod, node: NodeInfo): { shouldRun: boolean; shouldContinueRunning: boolean } {
+  const spec = pod.spec ?? { containers: [] };
+  if (!matchesNodeSelectorMap(spec.nodeSelector, node.labels)) return { shouldRun: false, shouldContinueRunning: false };
+  const req = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (req != null && !compileNodeSelector(req, undefined, { invalidTerms: 'matchNothing' }).matches(node)) return { shouldRun: false, shouldContinueRunning: false };
+  let shouldRun = true;
+  const taints: Taint[] = [...node.taints];
+  for (const taint of taints) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (tolerationsTolerateTaint(spec.tolerations, taint)) continue;
+    if (taint.effect === 'NoExecute') return { shouldRun: false, shouldContinueRunning: false };
+    shouldRun = false;
+  }
+  return { shouldRun, shouldContinueRunning: true };
+}
+
+interface DsState {
+  obj: WorkloadObject;
+  readonly pods: Set<PodInfo>;
+  /** Nodes with a pod create in flight. */
+  readonly creating: Set<string>;
+  /** Pods whose deletion was issued and not yet observed. */
+  readonly deleting: Set<PodInfo>;
+  syncQueued: boolean;
+  deleted: boolean;
+}
+
+export class DaemonSetController {
+  private readonly sets = new Map<string, DsState>();
+  private readonly creatingNames = new Set<string>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly names: RandomStream,
+    objects?: ObjectApi,
+  ) {
+    objects?.watch({
+      objectUpdated: (o) => {
+        const st = o.kind === 'DaemonSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
+        if (st === undefined) return;
+        st.obj = o;
+        this.enqueue(st);
+      },
+      objectDeleted: (o) => {
+        const st = o.kind === 'DaemonSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
+        if (st === undefined) return;
+        st.deleted = true; // its pods are the garbage collector's
+        this.sets.delete(key(o.metadata.namespace, o.metadata.name));
+      },
+    });
+    api.watch({
+      objectAdded: (o) => {
+        if (o.kind !== 'DaemonSet') return;
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
+        this.sets.set(key(o.metadata.namespace, o.metadata.name), st);
+        this.enqueue(st);
+      },
+      nodeAdded: () => this.enqueueAll(),
+      nodeUpdated: () => this.enqueueAll(),
+      podAdded: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) st.pods.add(p);
+      },
+      podPhaseChanged: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined && p.terminal) this.enqueue(st);
+      },
+      podDeleted: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        st.pods.delete(p);
+        st.deleting.delete(p);
+        this.enqueue(st);
+      },
+    });
+  }
+
+  private owner(p: PodInfo): DsState | undefined {
+    return p.ownerKind === 'DaemonSet' ? this.sets.get(key(p.namespace, p.ownerName)) : undefined;
+  }
+
+  private enqueueAll(): void {
+    for (const st of this.sets.values()) this.enqueue(st);
+  }
+
+  private enqueue(st: DsState): void {
+    if (st.syncQueued) return;
+    st.syncQueued = true;
+    this.sim.schedule(0, 'daemonset.sync', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+      st.syncQueued = false;
+      this.sync(st);
+    });
+  }
+
+  private sync(st: DsState): void {
+    if (st.deleted) return;
+    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
+    if (st.creating.size > 0 || st.deleting.size > 0) return; // expectations not yet met
+    const template = this.templatePod(st);
+    // Pods by the node they are pinned to (bound or not).
+    const byNode = new Map<string, PodInfo[]>();
+    for (const p of st.pods) {
+      if (p.deleted) continue;
+      if (p.terminal) {
+        this.remove(st, p, 'daemon pod terminated');
+        continue;
+      }
+      const node = pinnedNode(p) ?? p.nodeName ?? '';
+      let l = byNode.get(node);
+      if (l === undefined) byNode.set(node, (l = []));
+      l.push(p);
+    }
+    for (const n of this.api.cluster.nodes) {
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(template, n);
+      const pods = byNode.get(n.name) ?? [];
+      byNode.delete(n.name);
+      if (pods.length === 0) {
+        if (shouldRun && st.deleting.size === 0) this.create(st, n.name);
+      } else if (!shouldContinueRunning) {
+        for (const p of pods) this.remove(st, p, 'node no longer eligible for the daemon pod');
+      } else if (pods.length > 1) {
+        // Upstream keeps the oldest and deletes the others.
+        pods.sort((a, b) => a.createdUs - b.createdUs || (a.key < b.key ? -1 : 1));
+        for (const p of pods.slice(1)) this.remove(st, p, 'surplus daemon pod');
+      }
+    }
+    for (const pods of byNode.values()) for (const p of pods) this.remove(st, p, 'daemon pod on a node that is gone');
+  }
+
+  private remove(st: DsState, p: PodInfo, reason: string): void {
+    if (st.deleting.has(p)) return;
+    st.deleting.add(p);
+    this.api.deletePod(p, reason);
+  }
+
+  private create(st: DsState, node: string): void {
+    const pod = this.newPod(st, node);
+    const k = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
+    st.creating.add(node);
+    this.api.createPod(pod, (p) => {
+      this.creatingNames.delete(k);
+      st.creating.delete(node);
+      if (p !== null) st.pods.add(p);
+      if (st.creating.size === 0) this.enqueue(st);
+    });
+  }
+
+  /** The pod a template makes, without name and node pinning (for eligibility checks). */
+  private templatePod(st: DsState): Pod {
+    const t = ((st.obj.spec ?? {}) as DaemonSetSpec).template ?? {};
+    const spec = t.spec ?? { containers: [] };
+    return { apiVersion: 'v1', kind: 'Pod', metadata: t.metadata ?? {}, spec: { ...spec, tolerations: withDaemonTolerations(spec.tolerations, spec.hostNetwork === true) } };
+  }
+
+  private freshName(namespace: string, ds: string): string {
+    for (;;) {
+      const name = `${ds}-${randomSuffix(this.names)}`;
+      const k = `${namespace}/${name}`;
+      if (!this.api.cluster.pods.has(k) && !this.creatingNames.has(k)) {
+        this.creatingNames.add(k);
+        return name;
+      }
+    }
+  }
+
+  private newPod(st: DsState, node: string): Pod {
+    const t = ((st.obj.spec ?? {}) as DaemonSetSpec).template ?? {};
+    const md = st.obj.metadata;
+    const tmd = t.metadata ?? {};
+    const spec = structuredClone(t.spec ?? { containers: [] });
+    spec.tolerations = withDaemonTolerations(spec.tolerations, spec.hostNetwork === true);
+    spec.affinity = withNodeNameAffinity(spec.affinity, node);
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        ...tmd,
+        name: this.freshName(md.namespace, md.name),
+        namespace: md.namespace,
+        labels: { ...(tmd.labels ?? {}) },
+        annotations: { ...(tmd.annotations ?? {}) },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
+      },
+      spec,
+    };
+  }
+}
+
+/** Upstream util.ReplaceDaemonSetPodNodeNameNodeAffinity: the required node affinity is
+ * replaced by one term `matchFields metadata.name In [node]` (the controller has already checked
+ * the original affinity against the node); preferred terms are kept. */
+export function withNodeNameAffinity(affinity: Affinity | undefined, node: string): Affinity {
+  const term: NodeSelectorTerm = { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] };
+  return { ...(affinity ?? {}), nodeAffinity: { ...(affinity?.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } };
+}
+
+/** The node a daemon pod's `matchFields metadata.name In [node]` pins it to. */
+function pinnedNode(p: PodInfo): string | null {
+  const terms = p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  for (const t of terms) for (const f of t.matchFields ?? []) if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0] ?? null;
+  return null;
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

@@ -1,0 +1,69 @@
+// Garbage collector (upstream pkg/controller/garbagecollector, foreground details not modelled):
+// when an object is deleted, its dependents — objects and pods whose controller ownerReference
+// (controller: true) names it — are deleted through the API, which cascades (Deployment →
+// ReplicaSets → Pods, CronJob → Jobs → Pods). A dependent created after its owner was deleted
+// (a create that was in flight) is deleted when it appears, as upstream deletes dependents
+// whose owner is gone.
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+
+function controllerRef(o: WorkloadObject): { kind: string; name: string } | null {
+  for (const r of (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
+    if (r.controller === true && typeof r.kind === 'string' && typeof r.name === 'string') return { kind: r.kind, name: r.name };
+  }
+  return null;
+}
+
+export class GarbageCollector {
+  /** Live pods by their controller owner's object key. */
+  private readonly podsByOwner = new Map<string, Set<PodInfo>>();
+  /** Owners seen deleted (object keys). */
+  private readonly gone = new Set<string>();
+
+  constructor(private readonly api: ApiServer) {
+    api.watch({
+      podAdded: (p) => {
+        if (p.ownerKind === '' || !isControlled(p)) return;
+        const k = objectKey(p.ownerKind, p.namespace, p.ownerName);
+        if (this.gone.has(k) && !api.cluster.objects.has(k)) {
+          api.deletePod(p, `owner ${k} deleted`);
+          return;
+        }
+        let s = this.podsByOwner.get(k);
+        if (s === undefined) this.podsByOwner.set(k, (s = new Set()));
+        s.add(p);
+      },
+      podDeleted: (p) => {
+        const k = objectKey(p.ownerKind, p.namespace, p.ownerName);
+        const s = this.podsByOwner.get(k);
+        s?.delete(p);
+        if (s?.size === 0) this.podsByOwner.delete(k);
+      },
+      objectAdded: (o) => {
+        this.gone.delete(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
+        const ref = controllerRef(o);
+        if (ref === null) return;
+        const k = objectKey(ref.kind, o.metadata.namespace, ref.name);
+        if (this.gone.has(k) && !api.cluster.objects.has(k)) api.deleteObject(o.kind, o.metadata.namespace, o.metadata.name);
+      },
+      objectDeleted: (o) => this.collect(o),
+    });
+  }
+
+  private collect(owner: WorkloadObject): void {
+    const ns = owner.metadata.namespace;
+    const k = objectKey(owner.kind, ns, owner.metadata.name);
+    this.gone.add(k);
+    for (const p of this.podsByOwner.get(k) ?? []) if (!p.deleted) this.api.deletePod(p, `owner ${k} deleted`);
+    for (const o of this.api.cluster.objects.values()) {
+      if (o.metadata.namespace !== ns) continue;
+      const ref = controllerRef(o);
+      if (ref !== null && ref.kind === owner.kind && ref.name === owner.metadata.name) this.api.deleteObject(o.kind, ns, o.metadata.name);
+    }
+  }
+}
+
+function isControlled(p: PodInfo): boolean {
+  return (p.pod.metadata?.ownerReferences ?? []).some((r) => r.controller === true && r.kind === p.ownerKind && r.name === p.ownerName);
+}

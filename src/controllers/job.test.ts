@@ -1,0 +1,124 @@
+// The Job controller: parallelism and completions, the work-queue form, failure backoff and
+// backoffLimit, and the status it writes. Pod phases are driven through the API (no kubelet).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { ObjectApi } from '../controlplane/object-api.js';
+import { makeNode } from '../testing/builders.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { JobController, jobBackoffUs } from './job.js';
+
+const S = 1_000_000;
+
+function harness() {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  cluster.addNode(makeNode('a').obj(), 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const jobs = new JobController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  const active = () => [...cluster.pods.values()].filter((p) => !p.terminal && !p.deleted).sort((a, b) => a.createdUs - b.createdUs || (a.key < b.key ? -1 : 1));
+  const stored = () => cluster.objects.get('Job/default/work');
+  const status = () => stored()?.['status'] as { succeeded: number; failed: number; conditions: { type: string; reason: string }[]; completionTime?: string } | undefined;
+  return { sim, cluster, api, jobs, active, status };
+}
+
+function job(spec: Record<string, unknown>): WorkloadObject {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'work', namespace: 'default' },
+    spec: { ...spec, template: { metadata: { labels: { app: 'work' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } },
+  };
+}
+
+function finishAll(api: ApiServer, pods: PodInfo[], phase: 'Succeeded' | 'Failed'): void {
+  for (const p of pods) api.setPodPhase(p, phase);
+}
+
+test('failure backoff: 10 s doubling per failure since the last success, capped at 10 minutes', () => {
+  assert.deepEqual([0, 1, 2, 3, 6, 7, 20].map((n) => jobBackoffUs(n) / S), [0, 10, 20, 40, 320, 600, 600]);
+});
+
+test('completions 3, parallelism 2: two pods, then one more, then Complete with succeeded 3', () => {
+  const h = harness();
+  h.api.createObject(job({ completions: 3, parallelism: 2 }));
+  h.sim.run(S);
+  const first = h.active();
+  assert.equal(first.length, 2);
+  assert.match(first[0]!.name, /^work-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  assert.equal(first[0]!.labels['batch.kubernetes.io/job-name'], 'work');
+  assert.equal(first[0]!.ownerKind, 'Job');
+  finishAll(h.api, first, 'Succeeded');
+  h.sim.run(2 * S);
+  const second = h.active();
+  assert.equal(second.length, 1, 'only completions − succeeded = 1 more pod');
+  assert.equal(h.status(), undefined);
+  finishAll(h.api, second, 'Succeeded');
+  h.sim.run(3 * S);
+  assert.equal(h.active().length, 0);
+  assert.equal(h.cluster.podsCreated, 3);
+  const st = h.status();
+  assert.equal(st?.succeeded, 3);
+  assert.equal(st?.failed, 0);
+  assert.deepEqual(st?.conditions.map((c) => `${c.type}/${c.reason}`), ['Complete/CompletionsReached']);
+  assert.equal(st?.completionTime, '2026-01-01T00:00:02Z');
+});
+
+test('work queue (completions unset, parallelism 3): after one success no new pod; Complete once all ended', () => {
+  const h = harness();
+  h.api.createObject(job({ parallelism: 3 }));
+  h.sim.run(S);
+  const pods = h.active();
+  assert.equal(pods.length, 3);
+  h.api.setPodPhase(pods[0]!, 'Succeeded');
+  h.sim.run(2 * S);
+  assert.equal(h.active().length, 2, 'the other two keep running, none is added');
+  assert.equal(h.status(), undefined);
+  finishAll(h.api, pods.slice(1), 'Succeeded');
+  h.sim.run(3 * S);
+  assert.equal(h.cluster.podsCreated, 3);
+  assert.equal(h.status()?.succeeded, 3);
+  assert.equal(h.status()?.conditions[0]?.type, 'Complete');
+});
+
+test('failed pods are replaced after 10 s, 20 s, ... and the Job Fails when failures exceed backoffLimit', () => {
+  const h = harness();
+  h.api.createObject(job({ backoffLimit: 2 }));
+  h.sim.run(S);
+  const created: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [p] = h.active();
+    assert.ok(p !== undefined, `pod ${i + 1} exists`);
+    created.push(p.createdUs);
+    h.api.setPodPhase(p, 'Failed'); // commits 1 ms later
+    h.sim.run(h.sim.now + 100 * S);
+  }
+  // Each failure commits 1 ms after it is set (1.001 s, 101.001 s); the next pod's create is
+  // sent 10 s, then 20 s later and commits 1 ms after that.
+  assert.deepEqual(created.map((t) => t / S), [0.002, 11.002, 121.002]);
+  assert.equal(h.active().length, 0);
+  assert.equal(h.cluster.podsCreated, 3, 'no fourth pod: 3 failures > backoffLimit 2');
+  const st = h.status();
+  assert.equal(st?.failed, 3);
+  assert.deepEqual(st?.conditions.map((c) => `${c.type}/${c.reason}`), ['Failed/BackoffLimitExceeded']);
+  assert.equal(st?.completionTime, undefined);
+});
+
+test('a success resets the backoff; a pod deleted while running counts as a failure', () => {
+  const h = harness();
+  h.api.createObject(job({ completions: 3 }));
+  h.sim.run(S);
+  h.api.deletePod(h.active()[0]!, 'test');
+  h.sim.run(5 * S);
+  assert.equal(h.active().length, 0, 'waiting out the 10 s backoff');
+  h.sim.run(20 * S);
+  assert.equal(h.active().length, 1);
+  h.api.setPodPhase(h.active()[0]!, 'Succeeded');
+  h.sim.run(20 * S + 5000);
+  assert.equal(h.active().length, 1, 'after a success the next pod comes at once');
+  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 1, failed: 1, active: 1 });
+});

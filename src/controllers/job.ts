@@ -1,0 +1,264 @@
+// Job controller (upstream pkg/controller/job/job_controller.go, NonIndexed Jobs only), acting
+// through API writes:
+//  - parallelism (default 1) pods run at a time; each pod that Succeeds counts a completion;
+//  - completions set: the Job is Complete when `completions` pods have succeeded, and at most
+//    completions − succeeded pods are active;
+//  - completions unset (upstream's "work queue" Job; the API server defaults completions to 1
+//    only when parallelism is unset too): parallelism pods run; once one has succeeded no new pod
+//    is created and the Job is Complete when no pod is active any more;
+//  - a pod that ends Failed, or is deleted before it ended, counts a failure; the Job Fails
+//    (reason BackoffLimitExceeded) when failures exceed backoffLimit (default 6);
+//  - after failures, new pods wait a backoff from the last failure: 10 s doubled per failure
+//    since the last success, capped at 10 min (upstream DefaultJobPodFailureBackOff and
+//    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten);
+//  - when the Job finishes its active pods are deleted and status (succeeded, failed,
+//    conditions Complete/Failed, startTime, completionTime) is written with updateObject.
+// restartPolicy OnFailure is treated like Never: ksim has no in-place container restarts, so a
+// Failed pod is a failed pod. Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
+// suspend, ttlSecondsAfterFinished, status writes before the Job finishes.
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { RandomStream } from '../engine/random.js';
+import type { SimEvent } from '../engine/event-queue.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectApi } from '../controlplane/object-api.js';
+import { US_PER_S } from '../engine/time.js';
+import { randomSuffix } from './names.js';
+import { simTimeString } from './cron.js';
+
+export interface JobSpec {
+  parallelism?: number;
+  completions?: number;
+  backoffLimit?: number;
+  template?: PodTemplateSpec;
+}
+
+export const DEFAULT_BACKOFF_LIMIT = 6;
+export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
+export const MAX_JOB_POD_FAILURE_BACKOFF_US = 600 * US_PER_S;
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+
+/** Upstream backoff before the next pod after `failures` failures since the last success. */
+export function jobBackoffUs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(JOB_POD_FAILURE_BACKOFF_US * 2 ** Math.min(failures - 1, 30), MAX_JOB_POD_FAILURE_BACKOFF_US);
+}
+
+interface JobState {
+  obj: WorkloadObject;
+  readonly pods: Set<PodInfo>;
+  /** Pods already counted as succeeded or failed. */
+  readonly counted: Set<PodInfo>;
+  succeeded: number;
+  failed: number;
+  failuresSinceSuccess: number;
+  lastFailureUs: number;
+  inflight: number;
+  readonly deleting: Set<PodInfo>;
+  syncQueued: boolean;
+  backoffTimer: SimEvent | null;
+  finished: boolean;
+  deleted: boolean;
+  readonly startUs: number;
+}
+
+export type JobCondition = 'Complete' | 'Failed';
+
+export class JobController {
+  private readonly jobs = new Map<string, JobState>();
+  private readonly creating = new Set<string>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly names: RandomStream,
+    objects?: ObjectApi,
+  ) {
+    objects?.watch({
+      objectDeleted: (o) => {
+        const k = key(o.metadata.namespace, o.metadata.name);
+        const st = o.kind === 'Job' ? this.jobs.get(k) : undefined;
+        if (st === undefined) return;
+        st.deleted = true; // its pods are the garbage collector's
+        if (st.backoffTimer !== null) this.sim.cancel(st.backoffTimer);
+        this.jobs.delete(k);
+      },
+    });
+    api.watch({
+      objectAdded: (o) => {
+        if (o.kind !== 'Job') return;
+        const st: JobState = {
+          obj: o, pods: new Set(), counted: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
+          inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, finished: false, deleted: false, startUs: this.sim.now,
+        };
+        this.jobs.set(key(o.metadata.namespace, o.metadata.name), st);
+        this.enqueue(st);
+      },
+      podAdded: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) st.pods.add(p);
+      },
+      podPhaseChanged: (p) => {
+        const st = this.owner(p);
+        if (st === undefined || !p.terminal) return;
+        this.count(st, p, p.phase === 'Succeeded');
+        this.enqueue(st);
+      },
+      podDeleted: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as failed).
+        if (!st.finished && !st.deleting.has(p)) this.count(st, p, p.phase === 'Succeeded');
+        st.pods.delete(p);
+        st.deleting.delete(p);
+        this.enqueue(st);
+      },
+    });
+  }
+
+  /** succeeded / failed counts and the finished condition of a Job (tests, metrics). */
+  status(namespace: string, name: string): { succeeded: number; failed: number; active: number } | undefined {
+    const st = this.jobs.get(key(namespace, name));
+    if (st === undefined) return undefined;
+    let active = 0;
+    for (const p of st.pods) if (!p.terminal && !p.deleted) active++;
+    return { succeeded: st.succeeded, failed: st.failed, active };
+  }
+
+  private count(st: JobState, p: PodInfo, succeeded: boolean): void {
+    if (st.counted.has(p)) return;
+    st.counted.add(p);
+    if (succeeded) {
+      st.succeeded++;
+      st.failuresSinceSuccess = 0;
+    } else {
+      st.failed++;
+      st.failuresSinceSuccess++;
+      st.lastFailureUs = this.sim.now;
+    }
+  }
+
+  private owner(p: PodInfo): JobState | undefined {
+    return p.ownerKind === 'Job' ? this.jobs.get(key(p.namespace, p.ownerName)) : undefined;
+  }
+
+  private enqueue(st: JobState): void {
+    if (st.syncQueued) return;
+    st.syncQueued = true;
+    this.sim.schedule(0, 'job.sync', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+      st.syncQueued = false;
+      this.sync(st);
+    });
+  }
+
+  private sync(st: JobState): void {
+    if (st.deleted || st.finished) return;
+    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
+    if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
+    const spec = (st.obj.spec ?? {}) as JobSpec;
+    const parallelism = spec.parallelism ?? 1;
+    const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : null);
+    const backoffLimit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
+    const active = [...st.pods].filter((p) => !p.terminal && !p.deleted);
+    if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
+    if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
+    // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no
+    // pod is added.
+    const want = completions !== null ? Math.min(parallelism, completions - st.succeeded) : st.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
+    if (active.length > want) {
+      // Newest first, as upstream's ActivePods ordering does for the ones to remove.
+      active.sort((a, b) => b.createdUs - a.createdUs || (a.key < b.key ? -1 : 1));
+      for (const p of active.slice(0, active.length - want)) {
+        st.deleting.add(p);
+        this.api.deletePod(p, 'job has too many active pods');
+      }
+      return;
+    }
+    const diff = want - active.length;
+    if (diff <= 0) return;
+    const readyAt = st.lastFailureUs + jobBackoffUs(st.failuresSinceSuccess);
+    if (st.failuresSinceSuccess > 0 && readyAt > this.sim.now) {
+      if (st.backoffTimer === null) {
+        st.backoffTimer = this.sim.scheduleAt(readyAt, 'job.backoff', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+          st.backoffTimer = null;
+          this.enqueue(st);
+        });
+      }
+      return;
+    }
+    st.inflight += diff;
+    for (let i = 0; i < diff; i++) {
+      const pod = this.newPod(st);
+      const k = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
+      this.api.createPod(pod, (p) => {
+        this.creating.delete(k);
+        st.inflight--;
+        if (p !== null) st.pods.add(p);
+        if (st.inflight === 0) this.enqueue(st);
+      });
+    }
+  }
+
+  private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[]): void {
+    st.finished = true;
+    for (const p of active) {
+      st.deleting.add(p);
+      this.api.deletePod(p, `job ${type === 'Complete' ? 'complete' : 'failed'}`);
+    }
+    const stored = this.api.cluster.objects.get(objectKey('Job', st.obj.metadata.namespace, st.obj.metadata.name));
+    if (stored === undefined) return;
+    const now = simTimeString(this.sim.now);
+    const status = {
+      startTime: simTimeString(st.startUs),
+      ...(type === 'Complete' ? { completionTime: now } : {}),
+      active: 0,
+      succeeded: st.succeeded,
+      failed: st.failed,
+      conditions: [{ type, status: 'True', reason, lastTransitionTime: now }],
+    };
+    this.api.updateObject({ ...stored, metadata: { ...stored.metadata }, status });
+  }
+
+  private freshName(namespace: string, job: string): string {
+    for (;;) {
+      const name = `${job}-${randomSuffix(this.names)}`;
+      const k = `${namespace}/${name}`;
+      if (!this.api.cluster.pods.has(k) && !this.creating.has(k)) {
+        this.creating.add(k);
+        return name;
+      }
+    }
+  }
+
+  private newPod(st: JobState): Pod {
+    const t = ((st.obj.spec ?? {}) as JobSpec).template ?? {};
+    const md = st.obj.metadata;
+    const tmd = t.metadata ?? {};
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        ...tmd,
+        name: this.freshName(md.namespace, md.name),
+        namespace: md.namespace,
+        labels: { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name },
+        annotations: { ...(tmd.annotations ?? {}) },
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: structuredClone(t.spec ?? { containers: [] }),
+    };
+  }
+}
+
+/** The finished condition of a stored Job (from its status), or null while it runs. */
+export function jobFinished(o: WorkloadObject): JobCondition | null {
+  const conds = ((o['status'] as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions) ?? [];
+  for (const c of conds) if ((c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') return c.type;
+  return null;
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

@@ -1,0 +1,261 @@
+// The node lifecycle controller (kube-controller-manager, upstream
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go), as client "controller-manager":
+// every node-monitor-period (5 s) it looks at each node; a node's probe timestamp moves to "now"
+// when the controller sees its Lease's renewTime advance (upstream tryUpdateNodeHealth). When
+// now > probe + node-monitor-grace-period (50 s since v1.32) the node's Ready condition becomes
+// Unknown (NodeInfo.ready = false) with the taint node.kubernetes.io/unreachable:NoSchedule at
+// once (TaintNodesByCondition) and is queued for node.kubernetes.io/unreachable:NoExecute, which
+// a per-zone rate limiter lets through (doNoExecuteTaintingPass). When leases resume the node is
+// Ready again and both taints go.
+//
+// Zone states and rates (upstream ComputeZoneState / handleDisruption / setLimiterInZone):
+// FullDisruption = no Ready node and at least one not Ready; PartialDisruption = more than 2 not
+// Ready and notReady/(notReady+ready) >= unhealthy-zone-threshold (0.55); Normal otherwise.
+// Normal → --node-eviction-rate 0.1 nodes/s; Partial → --secondary-node-eviction-rate 0.01 if the
+// zone has more than --large-cluster-size-threshold (50) nodes, else 0; Full → 0.1. When every
+// zone is fully disrupted the controller stops evicting and removes the NoExecute taints; when it
+// leaves that mode it resets every probe timestamp to now. Each limiter is a token bucket with
+// burst 1, full when its rate is (re)set (flowcontrol.NewTokenBucketRateLimiter).
+// Simplifications: the taint pass runs when a token becomes free instead of every 100 ms; the
+// node-startup grace period is not used (nodes are Ready at the start).
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { NodeInfo } from '../cluster/node-info.js';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
+import { LEASE_KIND } from '../kubelet/kubelet.js';
+
+export interface NodeLifecycleOptions {
+  readonly monitorPeriodUs: number;
+  readonly gracePeriodUs: number;
+  readonly evictionRate: number;
+  readonly secondaryEvictionRate: number;
+  readonly largeClusterThreshold: number;
+  readonly unhealthyZoneThreshold: number;
+}
+
+/** Upstream kube-controller-manager defaults (reference sheet B1, B4). */
+export const NODE_LIFECYCLE_DEFAULTS: NodeLifecycleOptions = {
+  monitorPeriodUs: 5_000_000,
+  gracePeriodUs: 50_000_000,
+  evictionRate: 0.1,
+  secondaryEvictionRate: 0.01,
+  largeClusterThreshold: 50,
+  unhealthyZoneThreshold: 0.55,
+};
+
+export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
+
+/** What the recovery metrics hear from the controller (at the time the write is sent). */
+export interface NodeLifecycleObserver {
+  nodeNotReady?(node: string, timeUs: number): void;
+  nodeReady?(node: string, timeUs: number): void;
+  nodeTainted?(node: string, timeUs: number): void;
+}
+
+interface NodeHealth {
+  probeUs: number;
+  /** Last lease renewTime the controller has seen (informer cache). */
+  seenRenew: number;
+  /** renewTime at the last probe update. */
+  probedRenew: number;
+  ready: boolean;
+  /** Desired controller taints. */
+  noSchedule: boolean;
+  noExecute: boolean;
+}
+
+interface Zone {
+  readonly nodes: string[];
+  state: ZoneState;
+  rate: number;
+  nextTokenUs: number;
+  /** Nodes waiting for the NoExecute taint, in order. */
+  readonly queue: string[];
+  pass: boolean;
+}
+
+export const UNREACHABLE_NO_SCHEDULE: Taint = { key: TAINT_UNREACHABLE, effect: 'NoSchedule' };
+export const UNREACHABLE_NO_EXECUTE: Taint = { key: TAINT_UNREACHABLE, effect: 'NoExecute' };
+
+export class NodeLifecycleController {
+  private readonly health = new Map<string, NodeHealth>();
+  private readonly zones = new Map<string, Zone>();
+  private masterDisruption = false;
+  private readonly dirty = new Set<string>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly cluster: ClusterState,
+    private readonly opts: NodeLifecycleOptions = NODE_LIFECYCLE_DEFAULTS,
+    private readonly observer: NodeLifecycleObserver = {},
+  ) {
+    for (const n of cluster.nodes) this.track(n);
+    api.watch({
+      nodeAdded: (n) => this.track(n),
+      objectUpdated: (o) => {
+        if (o.kind !== LEASE_KIND) return;
+        const h = this.health.get(o.metadata.name);
+        const renew = (o.spec as { renewTime?: number } | undefined)?.renewTime ?? 0;
+        if (h !== undefined && renew > h.seenRenew) h.seenRenew = renew;
+      },
+    });
+    this.sim.schedule(opts.monitorPeriodUs, 'node-lifecycle.monitor', '', () => this.monitor());
+  }
+
+  zoneState(zone: string): ZoneState | undefined {
+    return this.zones.get(zone)?.state;
+  }
+
+  private track(n: NodeInfo): void {
+    if (this.health.has(n.name)) return;
+    this.health.set(n.name, { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: false, noExecute: false });
+    let z = this.zones.get(n.zone);
+    if (z === undefined) this.zones.set(n.zone, (z = { nodes: [], state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
+    z.nodes.push(n.name);
+  }
+
+  private monitor(): void {
+    const now = this.sim.now;
+    for (const [name, h] of this.health) {
+      if (h.seenRenew > h.probedRenew) {
+        h.probedRenew = h.seenRenew;
+        h.probeUs = now;
+      }
+      if (h.ready && now > h.probeUs + this.opts.gracePeriodUs) {
+        h.ready = false;
+        h.noSchedule = true;
+        this.dirty.add(name);
+        this.observer.nodeNotReady?.(name, now);
+        this.enqueue(name);
+      } else if (!h.ready && h.probeUs === now) {
+        h.ready = true;
+        h.noSchedule = false;
+        this.markReachable(name);
+        this.dirty.add(name);
+        this.observer.nodeReady?.(name, now);
+      }
+    }
+    this.handleDisruption();
+    for (const z of this.zones.values()) this.taintPass(z);
+    this.flush();
+    this.sim.schedule(this.opts.monitorPeriodUs, 'node-lifecycle.monitor', '', () => this.monitor());
+  }
+
+  private zoneOf(node: string): Zone {
+    return this.zones.get(this.cluster.mustNode(node).zone) as Zone;
+  }
+
+  private enqueue(node: string): void {
+    const z = this.zoneOf(node);
+    if (!z.queue.includes(node)) z.queue.push(node);
+  }
+
+  /** Upstream markNodeAsReachable: NoExecute taint off, out of the tainting queue. */
+  private markReachable(node: string): void {
+    const h = this.health.get(node) as NodeHealth;
+    if (h.noExecute) this.dirty.add(node);
+    h.noExecute = false;
+    const z = this.zoneOf(node);
+    const i = z.queue.indexOf(node);
+    if (i >= 0) z.queue.splice(i, 1);
+  }
+
+  private computeZoneState(z: Zone): ZoneState {
+    let ready = 0;
+    let notReady = 0;
+    for (const n of z.nodes) {
+      if ((this.health.get(n) as NodeHealth).ready) ready++;
+      else notReady++;
+    }
+    if (ready === 0 && notReady > 0) return 'FullDisruption';
+    if (notReady > 2 && notReady / (notReady + ready) >= this.opts.unhealthyZoneThreshold) return 'PartialDisruption';
+    return 'Normal';
+  }
+
+  private rateFor(z: Zone, state: ZoneState): number {
+    if (state === 'PartialDisruption') return z.nodes.length > this.opts.largeClusterThreshold ? this.opts.secondaryEvictionRate : 0;
+    return this.opts.evictionRate;
+  }
+
+  private setRate(z: Zone, rate: number): void {
+    if (z.rate === rate) return;
+    z.rate = rate;
+    z.nextTokenUs = this.sim.now; // a new limiter starts full
+  }
+
+  private handleDisruption(): void {
+    const states = new Map<Zone, ZoneState>();
+    let allFull = this.zones.size > 0;
+    for (const z of this.zones.values()) {
+      const s = this.computeZoneState(z);
+      states.set(z, s);
+      if (s !== 'FullDisruption') allFull = false;
+    }
+    if (allFull) {
+      if (!this.masterDisruption) {
+        this.masterDisruption = true;
+        for (const name of this.health.keys()) this.markReachable(name);
+      }
+      for (const [z, s] of states) {
+        z.state = s;
+        this.setRate(z, 0);
+      }
+      return;
+    }
+    if (this.masterDisruption) {
+      this.masterDisruption = false;
+      const now = this.sim.now;
+      for (const h of this.health.values()) h.probeUs = now;
+      for (const [z, s] of states) {
+        z.state = s;
+        this.setRate(z, this.rateFor(z, s));
+      }
+      return;
+    }
+    for (const [z, s] of states) {
+      if (s === z.state) continue;
+      z.state = s;
+      this.setRate(z, this.rateFor(z, s));
+    }
+  }
+
+  /** Taints queued nodes while the zone's limiter has a token; comes back when the next is free. */
+  private taintPass(z: Zone): void {
+    const now = this.sim.now;
+    while (z.queue.length > 0 && z.rate > 0 && now >= z.nextTokenUs) {
+      const node = z.queue.shift() as string;
+      const h = this.health.get(node) as NodeHealth;
+      if (h.ready) continue;
+      z.nextTokenUs = now + Math.round(1e6 / z.rate);
+      h.noExecute = true;
+      this.dirty.add(node);
+      this.observer.nodeTainted?.(node, now);
+    }
+    if (z.queue.length > 0 && z.rate > 0 && !z.pass) {
+      z.pass = true;
+      this.sim.scheduleAt(Math.max(z.nextTokenUs, now + 1), 'node-lifecycle.taint-pass', '', () => {
+        z.pass = false;
+        this.taintPass(z);
+        this.flush();
+      });
+    }
+  }
+
+  /** One node update per changed node: readiness and the controller's taints on top of the
+   * node's other taints. */
+  private flush(): void {
+    for (const name of this.dirty) {
+      const n = this.cluster.nodeByName.get(name);
+      const h = this.health.get(name);
+      if (n === undefined || h === undefined) continue;
+      const taints = n.taints.filter((t) => t.key !== TAINT_UNREACHABLE && t.key !== TAINT_NOT_READY);
+      if (h.noSchedule) taints.push(UNREACHABLE_NO_SCHEDULE);
+      if (h.noExecute) taints.push(UNREACHABLE_NO_EXECUTE);
+      this.api.updateNode(name, { ready: h.ready, taints });
+    }
+    this.dirty.clear();
+  }
+}

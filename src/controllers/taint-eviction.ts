@@ -1,0 +1,109 @@
+// The taint-eviction-controller (kube-controller-manager since v1.34, KEP-3902; upstream
+// pkg/controller/tainteviction/taint_eviction.go), as client "controller-manager": a pod bound to
+// a node with a NoExecute taint it does not tolerate is deleted at once; if it tolerates every
+// NoExecute taint, the shortest tolerationSeconds among the tolerations used decides when it is
+// deleted, counted from when the controller saw the taint (a toleration without seconds: never).
+// Taints gone before then cancel the deletion. Deletion is immediate (no graceful termination).
+import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { NodeInfo } from '../cluster/node-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { SimEvent } from '../engine/event-queue.js';
+import { toleratesTaint } from '../api/taints.js';
+
+export interface EvictionRecord {
+  readonly timeUs: number;
+  readonly pod: PodInfo;
+  readonly node: string;
+  readonly reason: string;
+}
+
+interface Scheduled {
+  readonly ev: SimEvent;
+  readonly atUs: number;
+}
+
+export class TaintEvictionController {
+  private readonly scheduled = new Map<PodInfo, Scheduled>();
+  private readonly evicted = new WeakSet<PodInfo>();
+  evictions = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly cluster: ClusterState,
+    private readonly onEvict: (r: EvictionRecord) => void = () => {},
+  ) {
+    api.watch({
+      nodeUpdated: (n) => {
+        for (const p of [...n.pods]) this.check(p, n);
+      },
+      podBound: (p) => {
+        const n = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
+        if (n !== undefined) this.check(p, n);
+      },
+      podDeleted: (p) => this.cancel(p),
+    });
+  }
+
+  private cancel(p: PodInfo): void {
+    const s = this.scheduled.get(p);
+    if (s === undefined) return;
+    this.sim.cancel(s.ev);
+    this.scheduled.delete(p);
+  }
+
+  private check(p: PodInfo, n: NodeInfo): void {
+    if (!p.bound || p.deleted || p.terminal) return;
+    let minSeconds = Number.POSITIVE_INFINITY;
+    let used: Taint | null = null;
+    let any = false;
+    const tols: readonly Toleration[] = p.pod.spec?.tolerations ?? [];
+    for (const taint of n.taints) {
+      if (taint.effect !== 'NoExecute') continue;
+      any = true;
+      let best: number | null = null;
+      let tolerated = false;
+      for (const t of tols) {
+        if (!toleratesTaint(t, taint)) continue;
+        tolerated = true;
+        const s = t.tolerationSeconds == null ? Number.POSITIVE_INFINITY : Math.max(0, t.tolerationSeconds);
+        if (best === null || s < best) best = s;
+      }
+      if (!tolerated) {
+        this.cancel(p);
+        this.evict(p, n.name, `taint ${taint.key}:NoExecute, not tolerated`);
+        return;
+      }
+      if ((best as number) < minSeconds) {
+        minSeconds = best as number;
+        used = taint;
+      }
+    }
+    if (!any || used === null || !Number.isFinite(minSeconds)) {
+      this.cancel(p);
+      return;
+    }
+    const at = this.sim.now + minSeconds * 1_000_000;
+    const prev = this.scheduled.get(p);
+    if (prev !== undefined && prev.atUs <= at) return; // keep the earlier deadline (upstream)
+    this.cancel(p);
+    const reason = `taint ${used.key}:NoExecute, tolerated for ${minSeconds}s`;
+    const nodeName = n.name;
+    const ev = this.sim.scheduleAt(at, 'taint-eviction.evict', p.key, () => {
+      this.scheduled.delete(p);
+      if (!p.deleted && p.nodeName === nodeName) this.evict(p, nodeName, reason);
+    });
+    this.scheduled.set(p, { ev, atUs: at });
+  }
+
+  private evict(p: PodInfo, node: string, reason: string): void {
+    if (this.evicted.has(p)) return;
+    this.evicted.add(p);
+    this.evictions++;
+    this.onEvict({ timeUs: this.sim.now, pod: p, node, reason });
+    this.api.deletePod(p, `evicted: ${reason}`);
+  }
+}

@@ -1,0 +1,31 @@
+// Injects the scenario's scheduled faults: nodeDown / zoneOutage crash the nodes' kubelets
+// (no lease renewals, pods stop), partition cuts the nodes from the control plane (pods keep
+// running, leases stop), etcdLeaderLoss stalls etcd writes for the election timeout
+// (EtcdModel.loseLeader). A fault with `for` ends then: the kubelets come back.
+import type { Simulation } from '../engine/simulation.js';
+import type { Kubelets } from '../kubelet/kubelet.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { FaultSpec } from './spec.js';
+import type { RecoveryTracker } from './recovery.js';
+
+export function scheduleFaults(sim: Simulation, specs: readonly FaultSpec[], kubelets: Kubelets, api: ApiServer, tracker: RecoveryTracker): void {
+  for (const f of specs) {
+    sim.scheduleAt(f.atUs, 'fault.start', f.id, () => {
+      tracker.faultStarted(f.id, sim.now);
+      if (f.kind === 'etcdLeaderLoss') {
+        api.etcd.loseLeader(sim.now);
+        tracker.faultEnded(f.id, api.etcd.stalledUntilUs);
+        return;
+      }
+      for (const n of f.nodes) {
+        if (f.kind === 'partition') kubelets.partition(n);
+        else kubelets.crash(n);
+      }
+      if (f.forUs === null) return;
+      sim.schedule(f.forUs, 'fault.end', f.id, () => {
+        tracker.faultEnded(f.id, sim.now);
+        for (const n of f.nodes) kubelets.recover(n);
+      });
+    });
+  }
+}

@@ -1,0 +1,58 @@
+// Validation of the DaemonSet, Job and CronJob manifests a scenario carries: exact messages
+// (file:line:col: field path: expected ..., got ...).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario } from './scenario.js';
+
+function scenario(manifest: string): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 10m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: w
+    manifest: ${manifest}
+`;
+}
+
+const POD = `{ containers: [{ name: c, image: x }] }`;
+const POD_NEVER = `{ restartPolicy: Never, containers: [{ name: c, image: x }] }`;
+
+const CASES: [string, string, string][] = [
+  ['a DaemonSet needs a selector', `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: d }, spec: { template: { spec: ${POD} } } }`,
+    'k.yaml:8:84: workload[0].manifest.spec.selector: expected a label selector (apps/v1 requires one), got nothing'],
+  ['a DaemonSet selector must match the template labels', `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: d }, spec: { selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: c } }, spec: ${POD} } } }`,
+    'k.yaml:8:155: workload[0].manifest.spec.template.metadata.labels: expected labels that match spec.selector (selector does not match template labels)'],
+  ['a DaemonSet pod restarts Always', `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: d }, spec: { selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${POD_NEVER} } } }`,
+    `k.yaml:8:190: workload[0].manifest.spec.template.spec.restartPolicy: expected Always (a DaemonSet's pods always restart), got "Never"`],
+  ['a Job pod needs restartPolicy Never or OnFailure', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { template: { spec: ${POD} } } }`,
+    'k.yaml:8:99: workload[0].manifest.spec.template.spec.restartPolicy: expected OnFailure or Never, got nothing'],
+  ['Job parallelism is a non-negative integer', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { parallelism: -1, template: { spec: ${POD_NEVER} } } }`,
+    'k.yaml:8:94: workload[0].manifest.spec.parallelism: expected an integer >= 0, got -1'],
+  ['Job backoffLimit is an integer', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { backoffLimit: 1.5, template: { spec: ${POD_NEVER} } } }`,
+    'k.yaml:8:95: workload[0].manifest.spec.backoffLimit: expected an integer >= 0, got 1.5'],
+  ['Indexed Jobs are refused', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { completionMode: Indexed, template: { spec: ${POD_NEVER} } } }`,
+    'k.yaml:8:97: workload[0].manifest.spec.completionMode: expected NonIndexed (ksim does not model Indexed Jobs), got "Indexed"'],
+  ['a CronJob schedule has 5 fields', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * *", jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
+    'k.yaml:8:95: workload[0].manifest.spec.schedule: expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week), got "* * *"'],
+  ['a CronJob concurrencyPolicy is Allow, Forbid or Replace', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * * * *", concurrencyPolicy: Sometimes, jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
+    'k.yaml:8:127: workload[0].manifest.spec.concurrencyPolicy: expected Allow, Forbid or Replace, got "Sometimes"'],
+  ['a CronJob job template is a Job spec', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * * * *", jobTemplate: { spec: { template: { spec: ${POD} } } } } }`,
+    'k.yaml:8:149: workload[0].manifest.spec.jobTemplate.spec.template.spec.restartPolicy: expected OnFailure or Never, got nothing'],
+];
+
+for (const [name, manifest, message] of CASES) {
+  test(name, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, message);
+      return true;
+    });
+  });
+}
+
+test('valid DaemonSet, Job and CronJob manifests carry the workload name to their pod templates', () => {
+  const s = parseScenario(scenario(`{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`), 'k.yaml');
+  const m = s.workload[0]!.manifests[0] as unknown as { spec: { jobTemplate: { spec: { template: { metadata: { annotations: Record<string, string> } } } } } };
+  assert.deepEqual(m.spec.jobTemplate.spec.template.metadata.annotations, { 'ksim.io/workload': 'w' });
+});

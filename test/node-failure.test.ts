@@ -1,0 +1,167 @@
+// The node-failure chain with upstream defaults: kubelet lease renewals every 10 s, the node
+// lifecycle controller's 5 s monitor period and 50 s grace, the unreachable taint, and the
+// DefaultTolerationSeconds 300 s before the taint-eviction controller deletes the pods.
+//
+// Timing with every API write taking exactly 1 ms and no watch delay (expected window):
+// the kubelet of n-0 renews at phase + k·10 s (phase drawn per node from stream "leases"); the
+// last renewal sent before the crash at 100 s, s ∈ (90 s, 100 s), commits at c = s + 1 ms; the
+// controller notices it at its first monitor tick P ≥ c (ticks every 5 s from 5 s), so
+// P ∈ {95, 100, 105} s, and marks the node NotReady at the first tick T with T > P + 50 s, i.e.
+// T = P + 55 s ∈ [150 s, 160 s]. The node update (Ready=Unknown + unreachable NoSchedule and, the
+// zone being healthy, NoExecute at once) commits at T + 1 ms; the pods tolerate the taint for
+// 300 s, so their deletes are sent at T + 300.001 s; the ReplicaSet's replacements are bound on
+// the other nodes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario } from '../src/index.js';
+import { prepareRun } from '../src/run/run-scenario.js';
+import { repoPath } from '../src/testing/repo-paths.js';
+import { loadScenario } from '../src/workload/scenario.js';
+import { runScenario } from '../src/run/run-scenario.js';
+import type { Row } from '../src/metrics/collector.js';
+
+const SCENARIO = `
+apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: node-down }
+seed: 3
+duration: 10m
+cluster:
+  nodePools:
+    - { name: n, count: 3, zones: [zone-a], allocatable: { cpu: "4", memory: 16Gi } }
+controlPlane:
+  apiWriteLatency: 1ms
+  watchDelay: 0s
+  etcd: { members: 1, fsync: 0s, maxWritesPerSecond: 1e12 }
+kubelet:
+  startupLatency: 1s
+workload:
+  - name: web
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 3
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            containers: [{ name: web, image: nginx, resources: { requests: { cpu: "1", memory: 1Gi } } }]
+faults:
+  - nodeDown: { nodes: [n-0], at: 100s }
+`;
+
+function table(rows: readonly { file: string; rows: readonly Row[] }[], file: string): readonly Row[] {
+  const t = rows.find((x) => x.file === file);
+  assert.ok(t, file);
+  return t.rows;
+}
+
+test('a node that dies at 100 s is NotReady at the tick after grace, its pods evicted 300 s after the taint and replaced elsewhere', () => {
+  const run = prepareRun(parseScenario(SCENARIO, 'node-down.yaml'));
+  run.sim.run(100_000_000);
+  const lease = run.cluster.objects.get('Lease/kube-node-lease/n-0');
+  const lastSent = (lease?.spec as { renewTime: number }).renewTime;
+  assert.ok(lastSent > 90_000_000 && lastSent < 100_000_000, `last renewal ${lastSent}`);
+  const victims = (run.cluster.nodeByName.get('n-0')?.pods ?? []).map((p) => p.name);
+  assert.ok(victims.length >= 1, 'the spread put at least one pod on n-0');
+  run.sim.run(run.endUs);
+  const result = run.finish();
+
+  const committed = lastSent + 1_000;
+  const seen = Math.ceil(committed / 5_000_000) * 5_000_000;
+  const notReadyUs = seen + 55_000_000;
+  assert.ok(notReadyUs >= 150_000_000 && notReadyUs <= 160_000_000);
+  const rec = table(result.tables, 'recovery.csv');
+  assert.equal(rec.length, 1);
+  assert.equal(rec[0]?.['kind'], 'nodeDown');
+  assert.equal(rec[0]?.['target'], 'n-0');
+  assert.equal(rec[0]?.['start_s'], '100');
+  assert.equal(rec[0]?.['end_s'], '');
+  assert.equal(rec[0]?.['detected_s'], String(notReadyUs / 1e6));
+  const evictUs = notReadyUs + 1_000 + 300_000_000;
+  assert.equal(rec[0]?.['first_eviction_s'], (evictUs / 1e6).toFixed(6).replace(/\.?0+$/, ''));
+  assert.equal(rec[0]?.['pods_affected'], victims.length);
+  assert.equal(rec[0]?.['pods_rescheduled'], victims.length);
+  assert.equal(rec[0]?.['pods_lost'], 0);
+
+  const placements = table(result.tables, 'placements.csv');
+  const evicted = placements.filter((r) => r['result'] === 'evicted');
+  assert.deepEqual(evicted.map((r) => r['pod']).sort(), [...victims].sort());
+  for (const r of evicted) {
+    assert.equal(r['node'], 'n-0');
+    assert.equal(r['reason'], 'taint node.kubernetes.io/unreachable:NoExecute, tolerated for 300s');
+    assert.equal(r['time_s'], (evictUs / 1e6).toFixed(6).replace(/\.?0+$/, ''));
+  }
+  // Replacements: created after the delete commits, bound on n-1 / n-2.
+  const later = placements.filter((r) => r['result'] === 'bound' && Number(r['time_s']) > evictUs / 1e6);
+  assert.equal(later.length, victims.length);
+  for (const r of later) assert.notEqual(r['node'], 'n-0');
+  const s = result.summary;
+  assert.equal(s['node_failures'], 1);
+  assert.equal(s['pods_evicted'], victims.length);
+  assert.ok(Number(s['reschedule_p50_s']) > 0 && Number(s['reschedule_p50_s']) < 0.1, String(s['reschedule_p50_s']));
+  const nodes = table(result.tables, 'nodes.csv');
+  assert.deepEqual(nodes.map((r) => r['ready']), ['false', 'true', 'true']);
+  assert.equal(nodes[0]?.['pods'], 0);
+  assert.equal(Number(nodes[1]?.['pods']) + Number(nodes[2]?.['pods']), 3);
+});
+
+test('a node that comes back is Ready again and loses its taints before its pods are evicted', () => {
+  const result = runScenario(parseScenario(SCENARIO.replace('at: 100s }', 'at: 100s, for: 2m }'), 'node-back.yaml'));
+  const rec = table(result.tables, 'recovery.csv')[0];
+  assert.equal(rec?.['end_s'], '220');
+  assert.equal(rec?.['first_eviction_s'], '');
+  assert.equal(result.summary['pods_evicted'], 0);
+  const nodes = table(result.tables, 'nodes.csv');
+  assert.equal(nodes[0]?.['ready'], 'true');
+  const ts = table(result.tables, 'timeseries.csv');
+  // Samples every minute: NotReady at 3m (detected in [150 s, 160 s]), Ready again by 4m
+  // (renewal at 220 s seen at the 225 s tick).
+  assert.deepEqual(ts.map((r) => r['nodes_not_ready']), [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+test('faults are deterministic: the same seed gives the same bytes', () => {
+  const a = runScenario(loadScenario(repoPath('scenarios/zone-outage.yaml')));
+  const b = runScenario(loadScenario(repoPath('scenarios/zone-outage.yaml')));
+  assert.deepEqual(a.tables, b.tables);
+});
+
+test('zone outage: zone-a dark for 15 m, its pods evicted at the zone rate and rescheduled in b and c', () => {
+  const result = runScenario(loadScenario(repoPath('scenarios/zone-outage.yaml')));
+  const rec = table(result.tables, 'recovery.csv');
+  assert.equal(rec.length, 1);
+  const r = rec[0] as Row;
+  assert.equal(r['kind'], 'zoneOutage');
+  assert.equal(r['target'], 'zone=zone-a');
+  assert.equal(r['start_s'], '120');
+  assert.equal(r['end_s'], '1020');
+  // Detected 50-60 s after the outage (grace + renewal phase + monitor tick); first eviction 300 s
+  // after the first node's taint (+ the 1 ms... here the default latencies: under 0.1 s).
+  const detected = Number(r['detected_s']);
+  assert.ok(detected >= 170 && detected <= 180, String(detected));
+  assert.equal(detected % 5, 0);
+  const first = Number(r['first_eviction_s']);
+  assert.ok(first >= detected + 300 && first < detected + 300 + 30 + 0.1, String(first));
+  assert.equal(r['pods_affected'], 6);
+  assert.equal(r['pods_rescheduled'], 6);
+  assert.equal(r['pods_lost'], 0);
+  assert.ok(Number(r['reschedule_max_s']) < 1, String(r['reschedule_max_s']));
+  const zoneOf = new Map(table(result.tables, 'nodes.csv').map((n) => [n['node'], n['zone']]));
+  const placements = table(result.tables, 'placements.csv');
+  const evictedAt = placements.filter((p) => p['result'] === 'evicted').map((p) => Number(p['time_s']));
+  assert.equal(evictedAt.length, 6);
+  for (const p of placements.filter((x) => x['result'] === 'bound' && Number(x['time_s']) > first)) assert.notEqual(zoneOf.get(p['node']), 'zone-a');
+  // One node tainted per 10 s in the zone (0.1 nodes/s): eviction times fall on distinct 10 s steps.
+  const steps = new Set(evictedAt.map((t) => Math.round((t - first) / 10)));
+  for (const s of steps) assert.ok(Math.abs(first + s * 10 - evictedAt.find((t) => Math.round((t - first) / 10) === s)!) < 0.1);
+});
+
+test('faults errors name the file, line, column and field', () => {
+  const bad = (faults: string) => () => parseScenario(SCENARIO.replace('  - nodeDown: { nodes: [n-0], at: 100s }', faults), 's.yaml');
+  assert.throws(bad('  - nodeDown: { nodes: [n-9], at: 100s }'), { message: 's.yaml:31:25: faults[0].nodeDown.nodes[0]: expected the name of a node of the cluster, got "n-9"' });
+  assert.throws(bad('  - zoneOutage: { zone: zone-z, at: 1m }'), { message: 's.yaml:31:25: faults[0].zoneOutage.zone: expected a zone some node is in, got "zone-z"' });
+  assert.throws(bad('  - nodeDown: { pool: n, nodes: [n-0], at: 1m }'), /s\.yaml:31:\d+: faults\[0\]\.nodeDown: expected exactly one of nodes or pool/);
+});
