@@ -21,6 +21,7 @@ const ROOTS = [
   ['core/v1', 'Namespace'],
   ['core/v1', 'Service'],
   ['core/v1', 'ReplicationController'],
+  ['core/v1', 'ResourceQuota'],
   ['apps/v1', 'Deployment'],
   ['apps/v1', 'ReplicaSet'],
   ['apps/v1', 'StatefulSet'],

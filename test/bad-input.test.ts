@@ -156,7 +156,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['second-document-bad.yaml', 'manifest-files/second-document-bad.yaml:12:71: spec.containers[0].resources.requests.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "500mm"'],
     ['syntax-error.yaml', 'manifest-files/syntax-error.yaml:5:1: expected valid YAML, got BAD_INDENT: All mapping items must start at the same column'],
     ['trailing-comma.json', 'manifest-files/trailing-comma.json:5:62: expected valid JSON (a value after ","), got "]"'],
-    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), got "CSIDriver"'],
+    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), StatefulSet (apps/v1), ResourceQuota (v1), got "CSIDriver"'],
   ],
   'node-files': [
     ['allocatable-garbage.json', 'node-files/allocatable-garbage.json:5:39: status.allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4 cores"'],

@@ -22,7 +22,7 @@ const CASES: [file: string, message: string][] = [
   ['bad-duration.yaml', 'bad-duration.yaml:3:11: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "10 minutes"'],
   ['yaml-syntax-error.yaml', 'yaml-syntax-error.yaml:4:1: expected valid YAML, got BAD_INDENT: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   ['wrong-api-version.yaml', 'wrong-api-version.yaml:1:13: apiVersion: expected "ksim/v1alpha1", got "ksim/v1"'],
-  ['unsupported-kind.yaml', 'unsupported-kind.yaml:12:13: workload[0].manifest.kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), got "StatefulSet"'],
+  ['unsupported-kind.yaml', 'unsupported-kind.yaml:12:13: workload[0].manifest.kind: expected a supported kind: Pod (v1), Deployment (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), StatefulSet (apps/v1), ResourceQuota (v1), got "ReplicationController"'],
   ['no-nodes.yaml', 'no-nodes.yaml:4:3: cluster: expected at least one node (nodePools, nodes or file)'],
   ['missing-manifest-file.yaml', 'missing-manifest-file.yaml:10:11: workload[0].file: expected a readable file (paths are relative to the scenario), got "manifests/does-not-exist.yaml": no such file'],
   ['empty.yaml', 'empty.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],

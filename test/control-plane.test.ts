@@ -54,3 +54,63 @@ test('a slower etcd disk lengthens every write: startup latency grows by two to 
   const slow = p50('{ etcd: { fsync: 51ms } }');
   assert.ok(slow - quick >= 100 && slow - quick <= 200, `p50 ${quick} ms → ${slow} ms`);
 });
+
+// The issue's control-plane test: a pool of 20 nodes holding ~1,000 pods of a Deployment dies.
+// Every doomed node is alone in its zone (so each zone's eviction limiter lets its node be
+// tainted at once, and the spare zone keeps the cluster out of full disruption): all the pods are
+// evicted within a few seconds, 300 s after the taints, and the recovery is then paced by the
+// control plane.
+function poolLoss(controlPlane: string): { affected: number; recoverS: number; p99: number } {
+  const zones = Array.from({ length: 20 }, (_, i) => `d${i}`).join(', ');
+  const r = runScenario(parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 20m
+cluster:
+  nodePools:
+    - { name: doomed, count: 20, zones: [${zones}], allocatable: { cpu: "16", memory: 64Gi } }
+    - { name: spare, count: 20, zones: [s], allocatable: { cpu: "16", memory: 64Gi } }
+controlPlane: ${controlPlane}
+kubelet: { startupLatency: 1s }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 1125
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }
+faults:
+  - nodeDown: { pool: doomed, at: 5m }
+`, 'pool-loss.yaml'));
+  const row = r.tables.find((t) => t.file === 'recovery.csv')?.rows[0];
+  assert.ok(row);
+  // From the first eviction to every pod of the Deployment Running again (removes the
+  // detection's tick alignment, the same in every variant).
+  const recoverS = Number(row['time_to_full_availability_s']) - (Number(row['first_eviction_s']) - Number(row['start_s']));
+  return { affected: Number(row['pods_affected']), recoverS, p99: Number(row['reschedule_p99_s']) };
+}
+
+test('a 1,000-pod pool loss recovers in (deletes + creates − burst) / controller-manager QPS; a slow etcd disk adds a commit per slow-start batch', () => {
+  const base = poolLoss('{}');
+  assert.equal(base.affected, 1008);
+  // The taint-eviction deletes and the ReplicaSet's creates share kube-controller-manager's
+  // token bucket: 2 × 1008 writes, 30 of them from the burst, at 20 QPS: (2016 − 30) / 20 =
+  // 99.3 s, plus the last pod's bind, start (1 s) and status writes.
+  assert.ok(base.recoverS > 99.3 && base.recoverS < 102.3, `default: ${base.recoverS} s`);
+  // Half the QPS: (2016 − 30) / 10 = 198.6 s, twice as long.
+  const lowQps = poolLoss('{ clients: { controllerManager: { qps: 10, burst: 30 } } }');
+  assert.ok(lowQps.recoverS > 198.6 && lowQps.recoverS < 201.6, `qps 10: ${lowQps.recoverS} s`);
+  assert.ok(lowQps.p99 > 1.9 * base.p99 && lowQps.p99 < 2.1 * base.p99, `p99 ${base.p99} → ${lowQps.p99}`);
+  // fsync 500 ms: the ReplicaSet creates in slow-start batches of 1, 2, 4, ..., 512 (10 batches
+  // for 1,008 pods), each sent once the previous one has committed; a commit now waits for one
+  // or two 500 ms fsyncs, so the creates stretch by 10 × (0.5 to 1) s = 5 to 10 s, plus a few
+  // fsyncs on the last pod's chain (delete, bind, status): about 5 to 12 s in all.
+  const slowDisk = poolLoss('{ etcd: { fsync: 500ms } }');
+  const extra = slowDisk.recoverS - base.recoverS;
+  assert.ok(extra > 5 && extra < 12, `fsync 500 ms: +${extra} s`);
+  assert.ok(slowDisk.p99 > base.p99 + 5 && slowDisk.p99 < base.p99 + 12, `p99 ${base.p99} → ${slowDisk.p99}`);
+});

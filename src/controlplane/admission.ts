@@ -15,6 +15,7 @@
 import type { Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { checkQuota } from './resource-quota.js';
 
 export const PRIORITY_CLASS_KIND = 'PriorityClass';
 export const PREEMPT_LOWER_PRIORITY = 'PreemptLowerPriority';
@@ -41,11 +42,14 @@ interface ResolvedClass {
  * objects tells when to look again. */
 const defaultClassCache = new WeakMap<ClusterState, { size: number; cls: ResolvedClass | null }>();
 
-/** Admits `pod` for creation in `cluster`: priority admission, then DefaultTolerationSeconds
- * (upstream's plugin order). Never changes `pod`. */
+/** Admits `pod` for creation in `cluster`: priority admission, DefaultTolerationSeconds, then
+ * ResourceQuota (upstream's plugin order; src/controlplane/resource-quota.ts). Never changes `pod`. */
 export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
   const r = admitPriority(cluster, pod);
-  return r.allowed ? { allowed: true, pod: addDefaultTolerations(r.pod) } : r;
+  if (!r.allowed) return r;
+  const quota = checkQuota(cluster, r.pod);
+  if (quota !== null) return forbidden(pod.metadata?.name ?? '', quota);
+  return { allowed: true, pod: addDefaultTolerations(r.pod) };
 }
 
 function admitPriority(cluster: ClusterState, pod: Pod): AdmissionResult {

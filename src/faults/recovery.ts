@@ -10,7 +10,15 @@
 //   after the eviction, pairing evictions and new pods of an owner first-in first-out.
 // - pods_rescheduled: affected pods evicted whose replacement was bound by the end;
 //   pods_lost: affected pods evicted with no replacement bound by the end (bare pods always).
-// min_available_ratio and time_to_full_availability_s are not measured yet (left empty).
+// - Affected workloads: the workloads (src/faults/availability.ts: Deployments, unowned
+//   ReplicaSets, StatefulSets) of the affected pods; their desired counts are taken at the start.
+// - min_available_ratio: the lowest, from the start until the window closes, of
+//   Σ min(available, desired) / Σ desired over the affected workloads (available = Running on a
+//   Ready node, not deleted). The window closes at the first instant at which every affected
+//   workload is whole again after the ratio fell below 1 — or, if it never fell, when the fault
+//   ends (or at the end of the run).
+// - time_to_full_availability_s: from the start to that first instant whole again (0 when the
+//   ratio never fell below 1; empty when not whole again by the end, or no workload affected).
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
@@ -18,6 +26,7 @@ import { toSeconds } from '../engine/time.js';
 import { fmt, quantile } from '../metrics/stats.js';
 import type { Row } from '../metrics/collector.js';
 import type { FaultSpec } from './spec.js';
+import type { AvailabilityTracker, WorkloadState } from './availability.js';
 
 export const RECOVERY_COLUMNS = [
   'fault_id', 'kind', 'target', 'start_s', 'end_s', 'detected_s', 'first_eviction_s', 'pods_affected', 'pods_rescheduled',
@@ -34,6 +43,14 @@ interface FaultRecord {
   readonly affected: Set<PodInfo>;
   evicted: number;
   readonly rescheduleUs: number[];
+  /** Affected workloads and their desired counts at the start. */
+  readonly desired: Map<WorkloadState, number>;
+  sumDesired: number;
+  sumAvailable: number;
+  minRatio: number;
+  dropped: boolean;
+  /** Whole again (window closed) at; null while open. */
+  fullUs: number | null;
 }
 
 interface Eviction {
@@ -51,11 +68,45 @@ export class RecoveryTracker {
   podsEvicted = 0;
   nodeFailures = 0;
 
-  constructor(specs: readonly FaultSpec[], private readonly cluster: ClusterState) {
+  /** Open availability windows, by workload. */
+  private readonly open = new Map<WorkloadState, FaultRecord[]>();
+  private readonly byId = new Map<string, FaultRecord>();
+
+  constructor(specs: readonly FaultSpec[], private readonly cluster: ClusterState, private readonly availability: AvailabilityTracker | null = null) {
     this.faults = specs.map((spec) => ({
       spec, nodes: new Set(spec.nodes), started: false, endUs: null, detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
+      desired: new Map<WorkloadState, number>(), sumDesired: 0, sumAvailable: 0, minRatio: 1, dropped: false, fullUs: null,
     }));
+    for (const f of this.faults) this.byId.set(f.spec.id, f);
+    if (availability !== null) availability.listener = (w, before) => this.availabilityChanged(w, before);
+  }
+
+  private availabilityChanged(w: WorkloadState, before: number): void {
+    const list = this.open.get(w);
+    if (list === undefined) return;
+    for (const f of [...list]) {
+      const d = f.desired.get(w) as number;
+      f.sumAvailable += Math.min(w.available, d) - Math.min(before, d);
+      this.update(f);
+    }
+  }
+
+  private update(f: FaultRecord): void {
+    if (f.sumAvailable < f.sumDesired) {
+      f.dropped = true;
+      f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumDesired);
+    } else if (f.dropped) this.close(f, (this.availability as AvailabilityTracker).nowUs);
+  }
+
+  private close(f: FaultRecord, nowUs: number): void {
+    if (f.fullUs !== null) return;
+    f.fullUs = nowUs;
+    for (const w of f.desired.keys()) {
+      const list = this.open.get(w) as FaultRecord[];
+      list.splice(list.indexOf(f), 1);
+      if (list.length === 0) this.open.delete(w);
+    }
   }
 
   readonly watcher: ClusterWatcher = {
@@ -83,11 +134,28 @@ export class RecoveryTracker {
     for (const name of f.nodes) {
       for (const p of this.cluster.nodeByName.get(name)?.pods ?? []) if (p.bound && !p.terminal) f.affected.add(p);
     }
+    if (this.availability === null) return;
+    for (const p of f.affected) {
+      const w = this.availability.workloadOf(p);
+      if (w === null || f.desired.has(w) || w.desired <= 0) continue;
+      f.desired.set(w, w.desired);
+      f.sumDesired += w.desired;
+      f.sumAvailable += Math.min(w.available, w.desired);
+      let list = this.open.get(w);
+      if (list === undefined) this.open.set(w, (list = []));
+      list.push(f);
+    }
+    if (f.sumDesired === 0) return;
+    f.minRatio = f.sumAvailable / f.sumDesired;
+    this.update(f);
     void nowUs;
   }
 
   faultEnded(id: string, nowUs: number): void {
-    this.find(id).endUs = nowUs;
+    const f = this.find(id);
+    f.endUs = nowUs;
+    // Never fell below whole while the fault lasted: the window closes now.
+    if (!f.dropped && f.sumDesired > 0 && f.sumAvailable >= f.sumDesired) this.close(f, nowUs);
   }
 
   nodeNotReady(node: string, nowUs: number): void {
@@ -128,14 +196,14 @@ export class RecoveryTracker {
         reschedule_p50_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.5)), 6),
         reschedule_p99_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.99)), 6),
         reschedule_max_s: r.length === 0 ? '' : fmt(toSeconds(Math.max(...r)), 6),
-        min_available_ratio: '',
-        time_to_full_availability_s: '',
+        min_available_ratio: f.sumDesired === 0 ? '' : fmt(f.minRatio, 6),
+        time_to_full_availability_s: f.sumDesired === 0 || (f.dropped && f.fullUs === null) ? '' : !f.dropped ? '0' : fmt(toSeconds((f.fullUs as number) - f.spec.atUs), 6),
       };
     });
   }
 
   private find(id: string): FaultRecord {
-    return this.faults.find((f) => f.spec.id === id) as FaultRecord;
+    return this.byId.get(id) as FaultRecord;
   }
 }
 

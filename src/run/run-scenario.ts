@@ -11,6 +11,7 @@ import { ReplicaSetController } from '../controllers/replicaset.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
+import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
@@ -31,6 +32,8 @@ import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { RECOVERY_COLUMNS, RecoveryTracker } from '../faults/recovery.js';
 import { scheduleFaults } from '../faults/injector.js';
+import { expandRandomFaults } from '../faults/spec.js';
+import { AvailabilityTracker } from '../faults/availability.js';
 
 export interface RunOptions {
   /** Record every engine event (events.csv). */
@@ -149,6 +152,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
   new JobController(sim, controllerManager, streams.stream('names/job'), objects);
   new CronJobController(sim, controllerManager, objects);
+  new StatefulSetController(sim, controllerManager, objects);
   new GarbageCollector(controllerManager);
 
   const startupRng = streams.stream('startup');
@@ -163,18 +167,21 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     leaseRng: streams.stream('leases'),
   }, cluster);
   // Node failure chain: leases → node lifecycle → taint eviction (src/faults/recovery.ts).
-  const recovery = new RecoveryTracker(scenario.faults ?? [], cluster);
+  const faults = expandRandomFaults(scenario.faults ?? [], streams.stream('faults'), scenario.durationUs);
+  const availability = new AvailabilityTracker(sim, cluster);
+  api.observe(availability.watcher);
+  const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
   new NodeLifecycleController(sim, controllerManager, cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t) });
   new TaintEvictionController(sim, controllerManager, cluster, (r) => {
     metrics.evicted(r);
     recovery.evicted(r.pod, r.timeUs);
   });
-  scheduleFaults(sim, scenario.faults ?? [], kubelets, api, recovery);
+  scheduleFaults(sim, faults, kubelets, api, recovery);
   new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api)).start(scenario.workload);
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery) };
+  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability) };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
@@ -186,7 +193,7 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
   }));
 }
 
-function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker): RunResult {
+function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker): RunResult {
 
   let pendingEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
@@ -216,6 +223,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     { file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements },
     { file: 'timeseries.csv', columns: metrics.timeseriesColumns(), rows: metrics.timeseries },
     nodesTable(cluster),
+    availability.table(scenario.durationUs),
   ];
   if ((scenario.faults ?? []).length > 0) tables.push({ file: 'recovery.csv', columns: RECOVERY_COLUMNS, rows: recovery.rows() });
   if (opts.events === true) tables.push({ file: 'events.csv', columns: ['time_s', 'seq', 'kind', 'object', 'detail'], rows: eventRows });

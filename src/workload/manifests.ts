@@ -62,12 +62,14 @@ const KINDS: Record<string, KindReader> = {
   DaemonSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDaemonSetSpec(doc, [...path, 'spec'], obj['spec']) },
   Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readJobSpec(doc, [...path, 'spec'], obj['spec']) },
   CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readCronJobSpec(doc, [...path, 'spec'], obj['spec']) },
+  StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
+  ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
 };
 
 export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${r.apiVersion})`).join(', ');
 
 /** Kinds that set the stage rather than run: present from the start when they arrive at 0s. */
-export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget']);
+export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota']);
 
 /** Validates one manifest found at `path` in `doc`; returns a deep copy with defaults applied. */
 export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: ManifestOptions = {}): WorkloadManifest {
@@ -414,6 +416,39 @@ function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a DaemonSet\'s pods always restart)', describe(rp));
+}
+
+/** v1 ResourceQuota (upstream core validation ValidateResourceQuotaSpec, the part ksim uses):
+ * spec.hard maps resource names to non-negative quantities, whole numbers for object counts
+ * (pods, count/...). Only pods, count/pods, cpu, memory and their requests./limits. forms are
+ * enforced (src/controlplane/resource-quota.ts). */
+function readResourceQuotaSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a resource quota spec (with hard)', describe(spec));
+  const hard = spec['hard'];
+  if (hard === undefined || hard === null) return;
+  if (!isObj(hard)) throw doc.error([...path, 'hard'], 'a mapping of resource names to quantities', describe(hard));
+  for (const [r, q] of Object.entries(hard)) {
+    const qp = [...path, 'hard', r];
+    if (typeof q !== 'string' && typeof q !== 'number') throw doc.error(qp, 'a quantity', describe(q));
+    const milli = located(doc, qp, () => parseMilli(q));
+    if (milli < 0) throw doc.error(qp, 'a non-negative quantity', JSON.stringify(q));
+    if ((r === PODS || r.startsWith('count/')) && milli % 1000 !== 0) throw doc.error(qp, 'a whole number (an object count)', JSON.stringify(q));
+  }
+}
+
+/** apps/v1 StatefulSet (upstream apps validation ValidateStatefulSetSpec, the fields ksim uses):
+ * replicas ≥ 0, podManagementPolicy OrderedReady or Parallel, updateStrategy.type RollingUpdate or
+ * OnDelete, selector matching the template labels, restartPolicy Always. */
+function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a statefulset spec', describe(spec));
+  readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
+  const pmp = spec['podManagementPolicy'];
+  if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
+  const us = spec['updateStrategy'];
+  if (isObj(us) && us['type'] !== undefined && us['type'] !== 'RollingUpdate' && us['type'] !== 'OnDelete') throw doc.error([...path, 'updateStrategy', 'type'], 'RollingUpdate or OnDelete', describe(us['type']));
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  const rp = podSpec['restartPolicy'];
+  if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a StatefulSet\'s pods always restart)', describe(rp));
 }
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,

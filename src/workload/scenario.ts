@@ -351,7 +351,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       const m = readManifest(l.doc, l.path, l.value, { warnings });
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
-      if (m.kind === 'Deployment' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob') {
+      if (m.kind === 'Deployment' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'StatefulSet') {
         // The pod template (a CronJob's is in its jobTemplate) carries the entry's name to the pods.
         const spec = (m.kind === 'CronJob' ? (m as { spec: { jobTemplate: { spec: unknown } } }).spec.jobTemplate.spec : (m as { spec: unknown }).spec) as Deployment['spec'];
         const tmd = (spec!.template.metadata ??= {});

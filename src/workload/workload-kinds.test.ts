@@ -56,3 +56,50 @@ test('valid DaemonSet, Job and CronJob manifests carry the workload name to thei
   const m = s.workload[0]!.manifests[0] as unknown as { spec: { jobTemplate: { spec: { template: { metadata: { annotations: Record<string, string> } } } } } };
   assert.deepEqual(m.spec.jobTemplate.spec.template.metadata.annotations, { 'ksim.io/workload': 'w' });
 });
+
+const STS_TEMPLATE = `selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${POD} }`;
+const STS_CASES: [string, string, string][] = [
+  ['a StatefulSet podManagementPolicy is OrderedReady or Parallel', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { podManagementPolicy: Random, ${STS_TEMPLATE} } }`,
+    'k.yaml:8:109: workload[0].manifest.spec.podManagementPolicy: expected OrderedReady or Parallel, got "Random"'],
+  ['StatefulSet replicas are a non-negative integer', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { replicas: -2, ${STS_TEMPLATE} } }`,
+    'k.yaml:8:98: workload[0].manifest.spec.replicas: expected an integer >= 0, got -2'],
+  ['a StatefulSet needs a selector', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { template: { spec: ${POD} } } }`,
+    'k.yaml:8:86: workload[0].manifest.spec.selector: expected a label selector (apps/v1 requires one), got nothing'],
+  ['a StatefulSet pod restarts Always', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${POD_NEVER} } } }`,
+    `k.yaml:8:192: workload[0].manifest.spec.template.spec.restartPolicy: expected Always (a StatefulSet's pods always restart), got "Never"`],
+  ['a StatefulSet updateStrategy is RollingUpdate or OnDelete', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { updateStrategy: { type: Recreate }, ${STS_TEMPLATE} } }`,
+    'k.yaml:8:112: workload[0].manifest.spec.updateStrategy.type: expected RollingUpdate or OnDelete, got "Recreate"'],
+];
+
+for (const [name, manifest, message] of STS_CASES) {
+  test(name, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, message);
+      return true;
+    });
+  });
+}
+
+test('a valid StatefulSet carries the workload name to its pod template', () => {
+  const s = parseScenario(scenario(`{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${STS_TEMPLATE} } }`), 'k.yaml');
+  const m = s.workload[0]!.manifests[0] as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+  assert.deepEqual(m.spec.template.metadata.annotations, { 'ksim.io/workload': 'w' });
+});
+
+const RQ_CASES: [string, string, string][] = [
+  ['a ResourceQuota hard amount is a non-negative quantity', `{ apiVersion: v1, kind: ResourceQuota, metadata: { name: q }, spec: { hard: { requests.cpu: "-1" } } }`,
+    'k.yaml:8:107: workload[0].manifest.spec.hard.requests.cpu: expected a non-negative quantity, got "-1"'],
+  ['a ResourceQuota pod count is a whole number', `{ apiVersion: v1, kind: ResourceQuota, metadata: { name: q }, spec: { hard: { pods: 1.5 } } }`,
+    'k.yaml:8:99: workload[0].manifest.spec.hard.pods: expected a whole number (an object count), got 1.5'],
+  ['a ResourceQuota hard is a mapping', `{ apiVersion: v1, kind: ResourceQuota, metadata: { name: q }, spec: { hard: [cpu] } }`,
+    'k.yaml:8:91: workload[0].manifest.spec.hard: expected a mapping of resource names to quantities, got a list'],
+];
+
+for (const [name, manifest, message] of RQ_CASES) {
+  test(name, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, message);
+      return true;
+    });
+  });
+}

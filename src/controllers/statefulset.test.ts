@@ -1,0 +1,144 @@
+// The StatefulSet controller: ordinal names, OrderedReady's one-at-a-time creation and scale
+// down, Parallel, and recreation of finished or deleted pods under the same name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { ObjectApi, withSpec } from '../controlplane/object-api.js';
+import { makeNode } from '../testing/builders.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { parseScenario } from '../workload/scenario.js';
+import { runScenario } from '../run/run-scenario.js';
+import { StatefulSetController } from './statefulset.js';
+
+const MS = 1000;
+
+function harness() {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  cluster.addNode(makeNode('a').obj(), 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(MS), new RandomStreams(1).stream('api'));
+  const objects = new ObjectApi(api);
+  const sts = new StatefulSetController(sim, api, objects);
+  const pod = (name: string) => cluster.pods.get(`default/${name}`);
+  return { sim, cluster, api, objects, sts, pod, pods: () => sts.podsOf('default', 'db') };
+}
+
+function statefulSet(replicas: number, policy?: string): WorkloadObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: 'default' },
+    spec: {
+      replicas, serviceName: 'db', selector: { matchLabels: { app: 'db' } },
+      ...(policy !== undefined ? { podManagementPolicy: policy } : {}),
+      template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+    },
+  };
+}
+
+test('OrderedReady creates db-0, then db-1 only once db-0 is Running, then db-2', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3));
+  h.sim.run(100 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Pending'], 'one pod while db-0 is not Running');
+  const p0 = h.pod('db-0')!;
+  assert.equal(p0.labels['statefulset.kubernetes.io/pod-name'], 'db-0');
+  assert.equal(p0.labels['apps.kubernetes.io/pod-index'], '0');
+  assert.equal(p0.pod.spec?.hostname, 'db-0');
+  assert.equal(p0.pod.spec?.subdomain, 'db');
+  assert.equal(p0.ownerKind, 'StatefulSet');
+  h.api.setPodPhase(p0, 'Running'); // commits at 101 ms
+  h.sim.run(200 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Running', 'db-1:Pending']);
+  assert.equal(h.pod('db-1')!.createdUs, 102 * MS, 'created one write after db-0 became Running');
+  h.api.setPodPhase(h.pod('db-1')!, 'Running');
+  h.sim.run(300 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Running', 'db-1:Running', 'db-2:Pending']);
+  assert.equal(h.pod('db-2')!.createdUs, 202 * MS);
+});
+
+test('OrderedReady scales down from the highest ordinal, one deletion at a time', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3, 'Parallel'));
+  h.sim.run(10 * MS);
+  for (const n of ['db-0', 'db-1', 'db-2']) h.api.setPodPhase(h.pod(n)!, 'Running');
+  h.sim.run(20 * MS);
+  const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 1, podManagementPolicy: 'OrderedReady' }));
+  const deletions: string[] = [];
+  h.api.watch({ podDeleted: (p) => deletions.push(`${p.name}@${h.sim.now / MS}ms`) });
+  h.sim.run(100 * MS);
+  // Update commits at 21 ms; db-2 deleted at 22 ms, then (observed) db-1 at 23 ms.
+  assert.deepEqual(deletions, ['db-2@22ms', 'db-1@23ms']);
+  assert.deepEqual(h.pods(), ['db-0:Running']);
+});
+
+test('Parallel creates every ordinal in one sync and deletes every surplus pod at once', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3, 'Parallel'));
+  h.sim.run(10 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending', 'db-2:Pending']);
+  assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => h.pod(n)!.createdUs), [2 * MS, 2 * MS, 2 * MS]);
+  const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 0 }));
+  h.sim.run(20 * MS);
+  assert.deepEqual(h.pods(), []);
+  assert.equal(h.cluster.pods.size, 0);
+});
+
+test('a finished pod is deleted and created again under the same name; so is a deleted one', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(2, 'Parallel'));
+  h.sim.run(10 * MS);
+  const old = h.pod('db-1')!;
+  h.api.setPodPhase(old, 'Failed'); // 11 ms; deleted at 12 ms; recreated at 13 ms
+  h.sim.run(20 * MS);
+  const fresh = h.pod('db-1')!;
+  assert.notEqual(fresh, old);
+  assert.equal(old.deleted, true);
+  assert.equal(fresh.createdUs, 13 * MS);
+  assert.equal(fresh.phase, 'Pending');
+  h.api.deletePod(h.pod('db-0')!, 'test'); // 21 ms; recreated at 22 ms
+  h.sim.run(30 * MS);
+  assert.equal(h.pod('db-0')!.createdUs, 22 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending']);
+});
+
+test('in a whole run, OrderedReady starts db-1 after db-0 runs: creation times 2 s apart', () => {
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "8", memory: 32Gi } }]
+controlPlane: { apiWriteLatency: 1ms, watchDelay: 0s, etcd: { members: 1, fsync: 0s, maxWritesPerSecond: 1e12 } }
+kubelet: { startupLatency: 2s }
+workload:
+  - name: db
+    manifest:
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: { name: db }
+      spec:
+        replicas: 3
+        serviceName: db
+        selector: { matchLabels: { app: db } }
+        template:
+          metadata: { labels: { app: db } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }
+`, 'sts.yaml'), { events: true });
+  const events = result.tables.find((t) => t.file === 'events.csv')?.rows ?? [];
+  const creates = events.filter((e) => e['kind'] === 'api.create-pod').map((e) => `${e['object']}@${e['time_s']}`);
+  // db-0's create commits at 2 ms (the StatefulSet at 1 ms); a 104 µs scheduling cycle and a
+  // 1 ms binding bind it at 3.104 ms; Running 2 s later plus a 1 ms status write (2.004104 s);
+  // the next ordinal's create commits 1 ms after that: 2.005104 s, and so on.
+  assert.deepEqual(creates, EXPECTED_CREATES);
+  assert.equal(result.summary['pods_bound'], 3);
+  const placements = result.tables.find((t) => t.file === 'placements.csv')!.rows;
+  assert.deepEqual(placements.map((r) => `${r['pod']}:${r['owner_kind']}/${r['owner']}`), ['db-0:StatefulSet/db', 'db-1:StatefulSet/db', 'db-2:StatefulSet/db']);
+});
+
+const EXPECTED_CREATES = ['default/db-0@0.002', 'default/db-1@2.005104', 'default/db-2@4.008208'];

@@ -1,0 +1,196 @@
+// StatefulSet controller (upstream pkg/controller/statefulset/stateful_set_control.go,
+// updateStatefulSet / processReplica / processCondemned, simplified), acting through API writes:
+//  - pods are named <set>-0 … <set>-(replicas−1) and labelled statefulset.kubernetes.io/pod-name
+//    and apps.kubernetes.io/pod-index (upstream stateful_set_utils.go newStatefulSetPod, with
+//    spec.hostname = the pod name and spec.subdomain = serviceName);
+//  - a missing ordinal is created; a pod that ended (Succeeded or Failed: ksim's kubelet ends a
+//    pod when its run duration is over) is deleted, and created again with the same name at the
+//    first sync after its deletion was observed (upstream "Delete and recreate pods which
+//    finished running", which ends the sync);
+//  - podManagementPolicy OrderedReady (the default, "monotonic"): ordinal i is created only
+//    once 0..i−1 are Running (ksim has no readiness probes: Ready means Running, as for
+//    Deployments); each sync creates at most one pod and stops at the first pod not yet
+//    Running. Scale down removes the highest ordinal first, one at a time, and only while
+//    every pod it keeps is Running;
+//  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync.
+// Like the ReplicaSet controller it waits for its own writes to be observed (expectations)
+// before the next sync. Not modelled: rolling updates of a changed template (updateStrategy),
+// revisions (controller-revision-hash), volumeClaimTemplates, minReadySeconds, spec.ordinals.
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectApi } from '../controlplane/object-api.js';
+
+export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+
+export interface StatefulSetSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+  serviceName?: string;
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
+}
+
+interface SetState {
+  obj: WorkloadObject;
+  /** Live pods by ordinal. */
+  readonly pods: Map<number, PodInfo>;
+  /** Ordinals whose create is in flight. */
+  readonly creating: Set<number>;
+  /** Pods whose deletion was issued and not yet observed. */
+  readonly deleting: Set<PodInfo>;
+  syncQueued: boolean;
+  deleted: boolean;
+}
+
+export class StatefulSetController {
+  private readonly sets = new Map<string, SetState>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    objects?: ObjectApi,
+  ) {
+    objects?.watch({
+      objectUpdated: (o) => {
+        const st = o.kind === 'StatefulSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
+        if (st === undefined) return;
+        st.obj = o;
+        this.enqueue(st);
+      },
+      objectDeleted: (o) => {
+        const k = key(o.metadata.namespace, o.metadata.name);
+        const st = o.kind === 'StatefulSet' ? this.sets.get(k) : undefined;
+        if (st === undefined) return;
+        st.deleted = true; // its pods are the garbage collector's
+        this.sets.delete(k);
+      },
+    });
+    api.watch({
+      objectAdded: (o) => {
+        if (o.kind !== 'StatefulSet') return;
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
+        this.sets.set(key(o.metadata.namespace, o.metadata.name), st);
+        this.enqueue(st);
+      },
+      podAdded: (p) => {
+        const st = this.owner(p);
+        const ord = st === undefined ? -1 : ordinalOf(st, p);
+        if (st !== undefined && ord >= 0) st.pods.set(ord, p);
+      },
+      podPhaseChanged: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) this.enqueue(st);
+      },
+      podDeleted: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        const ord = ordinalOf(st, p);
+        if (st.pods.get(ord) === p) st.pods.delete(ord);
+        st.deleting.delete(p);
+        this.enqueue(st);
+      },
+    });
+  }
+
+  /** Live pod names of a StatefulSet by ordinal, and their phases (tests). */
+  podsOf(namespace: string, name: string): string[] {
+    const st = this.sets.get(key(namespace, name));
+    if (st === undefined) return [];
+    return [...st.pods.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => `${p.name}:${p.phase}`);
+  }
+
+  private owner(p: PodInfo): SetState | undefined {
+    return p.ownerKind === 'StatefulSet' ? this.sets.get(key(p.namespace, p.ownerName)) : undefined;
+  }
+
+  private enqueue(st: SetState): void {
+    if (st.syncQueued || st.deleted) return;
+    st.syncQueued = true;
+    this.sim.schedule(0, 'statefulset.sync', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+      st.syncQueued = false;
+      this.sync(st);
+    });
+  }
+
+  private sync(st: SetState): void {
+    if (st.deleted) return;
+    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
+    if (st.creating.size > 0 || st.deleting.size > 0) return; // expectations not yet met
+    const spec = (st.obj.spec ?? {}) as StatefulSetSpec;
+    const replicas = spec.replicas ?? 1;
+    const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+    // processReplica for ordinals 0 .. replicas−1, in order.
+    for (let i = 0; i < replicas; i++) {
+      const p = st.pods.get(i);
+      if (p !== undefined && p.terminal) {
+        st.deleting.add(p);
+        this.api.deletePod(p, 'statefulset pod finished');
+        return; // upstream: the new pod is made on the next sync, after the deletion is observed
+      }
+      if (p === undefined) {
+        this.create(st, i);
+        if (monotonic) return;
+        continue;
+      }
+      if (monotonic && p.phase !== 'Running') return; // wait for it to be running and ready
+    }
+    // processCondemned: ordinals ≥ replicas, highest first.
+    const condemned = [...st.pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);
+    for (const i of condemned) {
+      const p = st.pods.get(i) as PodInfo;
+      st.deleting.add(p);
+      this.api.deletePod(p, 'statefulset scaled down');
+      if (monotonic) return;
+    }
+  }
+
+  private create(st: SetState, ordinal: number): void {
+    st.creating.add(ordinal);
+    this.api.createPod(this.newPod(st, ordinal), (p) => {
+      st.creating.delete(ordinal);
+      if (p !== null) st.pods.set(ordinal, p);
+      this.enqueue(st);
+    });
+  }
+
+  private newPod(st: SetState, ordinal: number): Pod {
+    const spec = (st.obj.spec ?? {}) as StatefulSetSpec;
+    const t = spec.template ?? {};
+    const md = st.obj.metadata;
+    const tmd = t.metadata ?? {};
+    const name = `${md.name}-${ordinal}`;
+    const podSpec = structuredClone(t.spec ?? { containers: [] });
+    podSpec.hostname = name;
+    if (spec.serviceName !== undefined && spec.serviceName !== '') podSpec.subdomain = spec.serviceName;
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        ...tmd,
+        name,
+        namespace: md.namespace,
+        labels: { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) },
+        annotations: { ...(tmd.annotations ?? {}) },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: podSpec,
+    };
+  }
+}
+
+/** The ordinal of a pod named <set>-<n>, or −1 (upstream getOrdinal). */
+function ordinalOf(st: SetState, p: PodInfo): number {
+  const prefix = `${st.obj.metadata.name}-`;
+  if (!p.name.startsWith(prefix)) return -1;
+  const s = p.name.slice(prefix.length);
+  return /^(0|[1-9]\d*)$/.test(s) ? Number(s) : -1;
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

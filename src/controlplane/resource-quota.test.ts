@@ -1,0 +1,96 @@
+// ResourceQuota admission: exceeded quotas and missing requests refuse a pod create with
+// upstream's Forbidden messages (staging/.../admission/plugin/resourcequota/controller.go
+// CheckRequest and prettyPrint; pkg/quota/v1/evaluator/core/pods.go Constraints).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { PodInfo } from '../cluster/pod-info.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { makePod } from '../testing/builders.js';
+import { admitPod } from './admission.js';
+import { parseScenario } from '../workload/scenario.js';
+import { runScenario } from '../run/run-scenario.js';
+
+function quota(name: string, hard: Record<string, string>, namespace = 'team'): WorkloadObject {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace }, spec: { hard } };
+}
+
+function cluster(quotas: WorkloadObject[], existing: PodInfo[] = []): ClusterState {
+  const c = new ClusterState();
+  for (const q of quotas) c.objects.set(objectKey(q.kind, q.metadata.namespace, q.metadata.name), q);
+  for (const p of existing) c.addPod(p);
+  return c;
+}
+
+const pod = (name: string, ns = 'team') => makePod(name).namespace(ns);
+const reason = (c: ClusterState, p: ReturnType<typeof pod>) => {
+  const r = admitPod(c, p.obj());
+  return r.allowed ? 'allowed' : r.reason;
+};
+
+test('a pod within every quota is admitted; the namespace of another quota is not limited', () => {
+  const c = cluster([quota('compute', { 'requests.cpu': '2', 'requests.memory': '2Gi', pods: '3' })], [new PodInfo(pod('a').req({ cpu: '1', memory: '1Gi' }).obj(), 0)]);
+  assert.equal(reason(c, pod('b').req({ cpu: '1', memory: '1Gi' })), 'allowed');
+  assert.equal(reason(c, pod('c', 'other').req({ cpu: '8' })), 'allowed');
+});
+
+test('exceeding requests.cpu names only the exceeded resource: requested, used, limited', () => {
+  const c = cluster([quota('compute', { 'requests.cpu': '2', 'requests.memory': '2Gi' })], [new PodInfo(pod('a').req({ cpu: '1500m', memory: '1Gi' }).obj(), 0)]);
+  assert.equal(reason(c, pod('b').req({ cpu: '1', memory: '512Mi' })),
+    'pods "b" is forbidden: exceeded quota: compute, requested: requests.cpu=1, used: requests.cpu=1500m, limited: requests.cpu=2');
+});
+
+test('several exceeded resources are listed sorted by name; cpu and memory mean requests', () => {
+  const c = cluster([quota('q', { cpu: '1', memory: '1Gi', pods: '1' })], [new PodInfo(pod('a').req({ cpu: '500m', memory: '512Mi' }).obj(), 0)]);
+  assert.equal(reason(c, pod('b').req({ cpu: '600m', memory: '768Mi' })),
+    'pods "b" is forbidden: exceeded quota: q, requested: cpu=600m,memory=768Mi,pods=1, used: cpu=500m,memory=512Mi,pods=1, limited: cpu=1,memory=1Gi,pods=1');
+});
+
+test('limits.cpu counts container limits; terminal pods use nothing', () => {
+  const done = new PodInfo(pod('old').req({ cpu: '1' }, { cpu: '4' }).obj(), 0);
+  const c = cluster([quota('lim', { 'limits.cpu': '4' })], [done]);
+  c.setPhase(done, 'Succeeded');
+  assert.equal(reason(c, pod('b').req({ cpu: '1' }, { cpu: '4' })), 'allowed');
+  c.addPod(new PodInfo(pod('b').req({ cpu: '1' }, { cpu: '3' }).obj(), 0));
+  assert.equal(reason(c, pod('c').req({ cpu: '100m' }, { cpu: '2' })),
+    'pods "c" is forbidden: exceeded quota: lim, requested: limits.cpu=2, used: limits.cpu=3, limited: limits.cpu=4');
+});
+
+test('a quota on cpu or memory requires every container to set it (upstream Constraints)', () => {
+  const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '4Gi', pods: '10' })]);
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory');
+  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory,requests.cpu');
+  assert.equal(reason(c, pod('b').req({ cpu: '1' }, { memory: '1Gi' })), 'allowed');
+});
+
+test('quotas are checked in name order: the first one exceeded is reported', () => {
+  const c = cluster([quota('z-pods', { pods: '0' }), quota('a-pods', { pods: '0' })]);
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: exceeded quota: a-pods, requested: pods=1, used: pods=0, limited: pods=0');
+});
+
+test('in a run, a quota caps a Deployment at 2 pods and the refusals are a warning', () => {
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: quota
+    manifest: { apiVersion: v1, kind: ResourceQuota, metadata: { name: compute }, spec: { hard: { requests.cpu: "1" } } }
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 3
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 500m } } }] }
+`, 'quota.yaml'));
+  assert.equal(result.summary['pods_bound'], 2);
+  assert.equal(result.warnings.length, 1);
+  assert.match(result.warnings[0]!, /^\d+ create\(s\) refused by the API server, first default\/web-[a-z0-9]+-[a-z0-9]{5}: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1$/);
+});

@@ -1,0 +1,149 @@
+// ResourceQuota admission for pod creates (upstream staging/src/k8s.io/apiserver/pkg/admission/
+// plugin/resourcequota/controller.go CheckRequest, with the pod evaluator of
+// pkg/quota/v1/evaluator/core/pods.go). The v1 ResourceQuota objects of the pod's namespace
+// (kind "ResourceQuota" in the state store) are checked in name order:
+//  - Constraints: when a quota's spec.hard names cpu / requests.cpu / limits.cpu / memory /
+//    requests.memory / limits.memory, every container (and init container) must set that
+//    request or limit, else `failed quota: <name>: must specify <resources>`;
+//  - usage: the pod's requests (cpu, requests.cpu, memory, requests.memory), limits
+//    (limits.cpu, limits.memory) — both as upstream PodRequests / PodLimits, with init
+//    containers, sidecars and overhead — and 1 for pods and count/pods, added to what the
+//    namespace's non-terminal pods already use; a resource above spec.hard refuses the create
+//    with `exceeded quota: <name>, requested: ..., used: ..., limited: ...` (only the exceeded
+//    resources, sorted by name, as upstream's prettyPrint).
+// ksim computes `used` from the pods in the store at the moment of the create instead of the
+// quota controller's status.used, so it is always exact (upstream's can lag, and admission
+// charges it). Other hard resources (storage, object counts other than pods, extended
+// resources) and scopes / scopeSelector are not enforced. Quantities print as ksim formats them
+// (cpu "500m" / "2", memory with the largest exact binary suffix: "1Gi", "1500Mi"), which is
+// upstream's canonical form for values written that way.
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { computePodRequests, effectiveRequests } from '../cluster/resources.js';
+import { formatBytes, formatMilliCpu, parseMilli, parseInteger } from '../api/quantity.js';
+
+export const RESOURCE_QUOTA_KIND = 'ResourceQuota';
+
+/** The resources ksim's quota admission enforces. */
+export const QUOTA_RESOURCES: ReadonlySet<string> = new Set(['pods', 'count/pods', 'cpu', 'requests.cpu', 'limits.cpu', 'memory', 'requests.memory', 'limits.memory']);
+
+/** Upstream pods.go validationSet: resources every container must set when a quota names them. */
+const VALIDATION_SET: ReadonlySet<string> = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']);
+
+const isCpu = (r: string) => r === 'cpu' || r.endsWith('.cpu');
+const isMemory = (r: string) => r === 'memory' || r.endsWith('.memory');
+
+/** A resource amount as a quantity string (see the header). */
+export function formatQuotaAmount(resource: string, v: number): string {
+  return isCpu(resource) ? formatMilliCpu(v) : isMemory(resource) ? formatBytes(v) : String(v);
+}
+
+/** Parses a spec.hard amount: millicores for cpu resources, integers otherwise. */
+export function parseQuotaAmount(resource: string, q: string | number): number {
+  return isCpu(resource) ? parseMilli(q) : parseInteger(q);
+}
+
+/** Quota usage of one pod for the enforced resources. */
+export function podQuotaUsage(pod: Pod): Map<string, number> {
+  const req = computePodRequests(pod).requests;
+  const lim = computePodRequests(limitsAsRequests(pod)).requests;
+  return new Map([
+    ['pods', 1], ['count/pods', 1],
+    ['cpu', req.milliCpu], ['requests.cpu', req.milliCpu], ['limits.cpu', lim.milliCpu],
+    ['memory', req.memory], ['requests.memory', req.memory], ['limits.memory', lim.memory],
+  ]);
+}
+
+/** The pod with every container's limits as its requests (upstream PodLimits has PodRequests'
+ * shape: sum with sidecars, max with init steps, plus overhead). */
+function limitsAsRequests(pod: Pod): Pod {
+  const swap = (c: Container): Container => ({ ...c, resources: { requests: { ...(c.resources?.limits ?? {}) } } });
+  const spec = pod.spec ?? { containers: [] };
+  return { ...pod, spec: { ...spec, containers: spec.containers.map(swap), ...(spec.initContainers !== undefined ? { initContainers: spec.initContainers.map(swap) } : {}) } };
+}
+
+/** What a container sets, as upstream podComputeUsageHelper names it. */
+function containerSet(c: Container): Set<string> {
+  const s = new Set<string>();
+  const req = effectiveRequests(c.resources) ?? {};
+  const lim = (c.resources?.limits ?? {}) as Record<string, unknown>;
+  if (req['cpu'] !== undefined) s.add('cpu').add('requests.cpu');
+  if (req['memory'] !== undefined) s.add('memory').add('requests.memory');
+  if (lim['cpu'] !== undefined) s.add('limits.cpu');
+  if (lim['memory'] !== undefined) s.add('limits.memory');
+  return s;
+}
+
+interface QuotaIndex {
+  size: number;
+  byNamespace: Map<string, string[]>;
+}
+
+/** Keys of the quota objects per namespace, recomputed when the number of objects changes
+ * (quotas are created or deleted; an update keeps the key). */
+const quotaIndexCache = new WeakMap<ClusterState, QuotaIndex>();
+
+function quotasOf(cluster: ClusterState, namespace: string): WorkloadObject[] {
+  let idx = quotaIndexCache.get(cluster);
+  if (idx === undefined || idx.size !== cluster.objects.size) {
+    idx = { size: cluster.objects.size, byNamespace: new Map() };
+    for (const [k, o] of cluster.objects) {
+      if (o.kind !== RESOURCE_QUOTA_KIND) continue;
+      let l = idx.byNamespace.get(o.metadata.namespace);
+      if (l === undefined) idx.byNamespace.set(o.metadata.namespace, (l = []));
+      l.push(k);
+    }
+    quotaIndexCache.set(cluster, idx);
+  }
+  const out: WorkloadObject[] = [];
+  for (const k of idx.byNamespace.get(namespace) ?? []) {
+    const o = cluster.objects.get(k);
+    if (o !== undefined) out.push(o);
+  }
+  return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** The reason `pod` may not be created under the namespace's quotas (without the
+ * `pods "<name>" is forbidden: ` prefix), or null when it may. */
+export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const quotas = quotasOf(cluster, namespace);
+  if (quotas.length === 0) return null;
+  const hards = quotas.map((q) => {
+    const hard = (((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {});
+    return new Map(Object.entries(hard).filter(([r]) => QUOTA_RESOURCES.has(r)).map(([r, v]) => [r, parseQuotaAmount(r, v)]));
+  });
+  // Constraints first, for every quota (upstream checks them while collecting the quotas).
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  for (let i = 0; i < quotas.length; i++) {
+    const required = [...hards[i]!.keys()].filter((r) => VALIDATION_SET.has(r));
+    if (required.length === 0) continue;
+    const missing = new Set<string>();
+    for (const c of containers) {
+      const set = containerSet(c);
+      for (const r of required) if (!set.has(r)) missing.add(r);
+    }
+    if (missing.size > 0) return `failed quota: ${quotas[i]!.metadata.name}: must specify ${[...missing].sort().join(',')}`;
+  }
+  const usage = podQuotaUsage(pod);
+  const used = namespaceUsage(cluster, namespace);
+  for (let i = 0; i < quotas.length; i++) {
+    const exceeded = [...hards[i]!.entries()].filter(([r, h]) => (usage.get(r) ?? 0) > 0 && (used.get(r) ?? 0) + (usage.get(r) ?? 0) > h).map(([r]) => r).sort();
+    if (exceeded.length === 0) continue;
+    const list = (f: (r: string) => number) => exceeded.map((r) => `${r}=${formatQuotaAmount(r, f(r))}`).join(',');
+    return `exceeded quota: ${quotas[i]!.metadata.name}, requested: ${list((r) => usage.get(r) ?? 0)}, used: ${list((r) => used.get(r) ?? 0)}, limited: ${list((r) => hards[i]!.get(r) ?? 0)}`;
+  }
+  return null;
+}
+
+/** What the namespace's non-terminal, not deleted pods use (upstream QuotaV1Pod excludes
+ * Succeeded and Failed pods). */
+function namespaceUsage(cluster: ClusterState, namespace: string): Map<string, number> {
+  const used = new Map<string, number>();
+  for (const p of cluster.pods.values()) {
+    if (p.namespace !== namespace || p.terminal || p.deleted) continue;
+    for (const [r, v] of podQuotaUsage(p.pod)) used.set(r, (used.get(r) ?? 0) + v);
+  }
+  return used;
+}

@@ -1,0 +1,161 @@
+// Availability of workloads over a run: workloads.csv, and what recovery.csv's
+// min_available_ratio / time_to_full_availability_s are computed from.
+//
+// Definitions (README "Outputs"):
+// - A workload is a Deployment, a ReplicaSet without a controlling Deployment, or a StatefulSet;
+//   a pod belongs to the workload at the top of its controller chain (Pod → ReplicaSet →
+//   Deployment). DaemonSets, Jobs and bare pods are not workloads here.
+// - desired: the workload's spec.replicas (current value).
+// - A pod is available when it is Running, not deleted, and its node is Ready. ksim has no
+//   readiness probes; a node that goes NotReady makes its pods unavailable at once, as upstream's
+//   node lifecycle controller marks their Ready condition false (MarkPodsNotReady).
+// - A workload is whole when available ≥ desired. Its available_min_ratio and unavailable_s
+//   count from the first time it is whole (the end of its first rollout), so creation does not
+//   count as unavailability: available_min_ratio = lowest min(available, desired) / desired since
+//   then, unavailable_s = total time not whole since then.
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { ClusterWatcher } from '../controlplane/api-server.js';
+import type { Simulation } from '../engine/simulation.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { toSeconds } from '../engine/time.js';
+import { fmt } from '../metrics/stats.js';
+import type { Table } from '../metrics/csv-output.js';
+
+export const WORKLOADS_COLUMNS = ['kind', 'namespace', 'name', 'desired', 'ready', 'available_min_ratio', 'unavailable_s'];
+
+const KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
+
+export interface WorkloadState {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  desired: number;
+  available: number;
+  /** First time whole (-1: never yet). */
+  wholeSinceStartUs: number;
+  /** Since when not whole (-1: whole, or not yet counted). */
+  notWholeSinceUs: number;
+  unavailableUs: number;
+  minRatio: number;
+}
+
+/** Hears every change of a workload's available count. */
+export type AvailabilityListener = (w: WorkloadState, before: number) => void;
+
+export class AvailabilityTracker {
+  readonly workloads = new Map<string, WorkloadState>();
+  private readonly counted = new Map<PodInfo, WorkloadState>();
+  /** ReplicaSet key → its workload key (itself or its Deployment's). */
+  private readonly rsOwner = new Map<string, string>();
+  listener: AvailabilityListener | null = null;
+
+  constructor(private readonly sim: Simulation, private readonly cluster: ClusterState) {}
+
+  get nowUs(): number {
+    return this.sim.now;
+  }
+
+  readonly watcher: ClusterWatcher = {
+    podPhaseChanged: (p) => this.reeval(p),
+    podDeleted: (p) => this.reeval(p),
+    nodeUpdated: (n) => {
+      for (const p of n.pods) this.reeval(p);
+    },
+    objectAdded: (o) => this.objectChanged(o),
+    objectUpdated: (o) => this.objectChanged(o),
+    objectDeleted: (o) => {
+      const w = this.workloads.get(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
+      if (w !== undefined) this.setDesired(w, 0);
+    },
+  };
+
+  /** The workload a pod belongs to, or null. */
+  workloadOf(p: PodInfo): WorkloadState | null {
+    if (p.ownerName === '') return null;
+    let key: string;
+    if (p.ownerKind === 'ReplicaSet') {
+      const rs = objectKey('ReplicaSet', p.namespace, p.ownerName);
+      key = this.rsOwner.get(rs) ?? rs;
+    } else key = objectKey(p.ownerKind, p.namespace, p.ownerName);
+    return this.workloads.get(key) ?? null;
+  }
+
+  private objectChanged(o: WorkloadObject): void {
+    if (!KINDS.has(o.kind)) return;
+    const key = objectKey(o.kind, o.metadata.namespace, o.metadata.name);
+    if (o.kind === 'ReplicaSet') {
+      const ref = (o.metadata.ownerReferences ?? []).find((r) => (r as { controller?: boolean; kind?: string }).controller === true && (r as { kind?: string }).kind === 'Deployment') as { name: string } | undefined;
+      if (ref !== undefined) {
+        this.rsOwner.set(key, objectKey('Deployment', o.metadata.namespace, ref.name));
+        return;
+      }
+    }
+    const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+    let w = this.workloads.get(key);
+    if (w === undefined) {
+      w = { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, desired: replicas, available: 0, wholeSinceStartUs: -1, notWholeSinceUs: -1, unavailableUs: 0, minRatio: 1 };
+      this.workloads.set(key, w);
+    }
+    this.setDesired(w, replicas);
+  }
+
+  private reeval(p: PodInfo): void {
+    const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
+    const avail = p.phase === 'Running' && !p.deleted && node !== undefined && node.ready && node.pods.includes(p);
+    const was = this.counted.get(p);
+    if (avail === (was !== undefined)) return;
+    if (was !== undefined) {
+      this.counted.delete(p);
+      this.change(was, -1);
+      return;
+    }
+    const w = this.workloadOf(p);
+    if (w === null) return;
+    this.counted.set(p, w);
+    this.change(w, +1);
+  }
+
+  private change(w: WorkloadState, delta: number): void {
+    const before = w.available;
+    w.available += delta;
+    this.account(w);
+    this.listener?.(w, before);
+  }
+
+  private setDesired(w: WorkloadState, d: number): void {
+    if (w.desired === d) return;
+    w.desired = d;
+    this.account(w);
+  }
+
+  /** Updates the whole / not-whole bookkeeping after a change. */
+  private account(w: WorkloadState): void {
+    const now = this.sim.now;
+    const whole = w.available >= w.desired;
+    if (w.wholeSinceStartUs < 0) {
+      if (whole && w.desired > 0) w.wholeSinceStartUs = now;
+      return;
+    }
+    if (w.desired > 0) w.minRatio = Math.min(w.minRatio, Math.min(w.available, w.desired) / w.desired);
+    if (whole && w.notWholeSinceUs >= 0) {
+      w.unavailableUs += now - w.notWholeSinceUs;
+      w.notWholeSinceUs = -1;
+    } else if (!whole && w.notWholeSinceUs < 0) w.notWholeSinceUs = now;
+  }
+
+  table(endUs: number): Table {
+    const rows = [...this.workloads.values()]
+      .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((w) => ({
+        kind: w.kind,
+        namespace: w.namespace,
+        name: w.name,
+        desired: w.desired,
+        ready: w.available,
+        available_min_ratio: w.wholeSinceStartUs < 0 ? '' : fmt(w.minRatio, 6),
+        unavailable_s: w.wholeSinceStartUs < 0 ? '' : fmt(toSeconds(w.unavailableUs + (w.notWholeSinceUs >= 0 ? endUs - w.notWholeSinceUs : 0)), 6),
+      }));
+    return { file: 'workloads.csv', columns: WORKLOADS_COLUMNS, rows };
+  }
+}
