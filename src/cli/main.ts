@@ -129,6 +129,10 @@ function checkInvariantsOption(v: unknown): boolean | number | undefined {
 }
 
 export function runMain(): void {
+  // `ksim run ... | head`: a closed stdout is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   main(hideBin(process.argv)).then(
     (code) => {
       process.exitCode = code;

@@ -119,13 +119,17 @@ test('the node-name affinity replaces the required terms and keeps preferred one
   assert.equal(a.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length, 1);
 });
 
-test('scenarios/daemonset.yaml: every eligible node runs exactly one agent pod, through the scheduler', () => {
+test('scenarios/daemonset.yaml: every eligible node, also the ones that join at 5m, runs exactly one agent pod', () => {
   const file = fileURLToPath(new URL('../../../scenarios/daemonset.yaml', import.meta.url));
   const result = runScenario(loadScenario(file), { checkInvariants: true });
   const placements = result.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
   const agents = placements.filter((r) => r['owner_kind'] === 'DaemonSet' && r['result'] === 'bound');
   const nodes = agents.map((r) => String(r['node'])).sort();
-  assert.equal(nodes.length, 6);
-  assert.deepEqual([...new Set(nodes)].length, 6);
-  assert.ok(nodes.every((n) => n.startsWith('workers-')), nodes.join(','));
+  assert.equal(nodes.length, 9);
+  assert.deepEqual([...new Set(nodes)].length, 9);
+  assert.ok(nodes.every((n) => n.startsWith('workers-') || n.startsWith('late-workers-')), nodes.join(','));
+  // The three late workers join at 300 s; their agents bind after that.
+  const late = agents.filter((r) => String(r['node']).startsWith('late-workers-'));
+  assert.equal(late.length, 3);
+  assert.ok(late.every((r) => Number(r['time_s']) > 300), late.map((r) => r['time_s']).join(','));
 });

@@ -80,6 +80,13 @@ export class Kubelets {
         const phase = Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US);
         this.scheduleRenewal(n.name, phase);
       }
+      // A node that joins later registers itself and starts its lease at once.
+      api.watch({
+        nodeAdded: (n) => {
+          this.client(n.name).createObject(leaseObject(n.name, this.sim.now));
+          this.scheduleRenewal(n.name, LEASE_RENEW_INTERVAL_US);
+        },
+      });
     }
   }
 

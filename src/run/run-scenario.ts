@@ -124,7 +124,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     : logEvent !== null ? { onEvent: logEvent } : {});
   const streams = new RandomStreams(scenario.seed);
   const cluster = new ClusterState();
-  for (const n of scenario.nodes) cluster.addNode(n.node, n.pool);
+  for (const n of scenario.nodes) if ((n.joinAtUs ?? 0) === 0) cluster.addNode(n.node, n.pool);
 
   const apiRng = streams.stream('api');
   const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
@@ -179,6 +179,13 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   });
   scheduleFaults(sim, faults, kubelets, api, recovery);
   new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api)).start(scenario.workload);
+  // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
+  for (const n of scenario.nodes) {
+    const at = n.joinAtUs ?? 0;
+    if (at === 0 || at > scenario.durationUs) continue;
+    const name = n.node.metadata?.name ?? '';
+    sim.scheduleAt(at, 'cluster.join', name, () => api.forClient(`kubelet/${name}`).addNode(n.node, n.pool));
+  }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
   return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability) };

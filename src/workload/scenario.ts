@@ -28,6 +28,8 @@ export interface ScenarioNode {
   readonly node: Node;
   /** Pool name, or "" for explicit nodes. */
   readonly pool: string;
+  /** When the node joins (µs); 0 for nodes present from the start. */
+  readonly joinAtUs?: number;
 }
 
 export type Arrival =
@@ -272,6 +274,7 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
 
 function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
   const name = pool['name'] as string;
+  const joinAtUs = located(doc, [...path, 'joinAt'], () => parseDuration((pool['joinAt'] as string | undefined) ?? '0s'));
   const alloc = { ...(pool['allocatable'] as Record<string, string | number>) };
   // Validate every quantity once, with its position.
   for (const [r, q] of Object.entries(alloc)) {
@@ -296,7 +299,7 @@ function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
       spec: { ...(taints !== undefined && taints.length > 0 ? { taints: structuredClone(taints) } : {}), ...(pool['unschedulable'] === true ? { unschedulable: true } : {}) },
       status: { allocatable: { ...alloc } as Record<string, string>, capacity: { ...alloc } as Record<string, string>, images: images.map((img) => ({ names: [img] })) },
     };
-    out.push({ node, pool: name });
+    out.push(joinAtUs > 0 ? { node, pool: name, joinAtUs } : { node, pool: name });
   }
   return out;
 }
