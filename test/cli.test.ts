@@ -27,7 +27,7 @@ test('ksim run writes every output and prints the summary', () => {
   assert.match(r.stdout, /\n {2}pods_bound {2,}\d+\n/);
   assert.deepEqual(readdirSync(dir).sort(), ['nodes.csv', 'placements.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv']);
   const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
-  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_pending_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events,node_failures,pods_evicted,reschedule_p50_s,reschedule_p99_s');
+  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_pending_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events,node_failures,pods_evicted,reschedule_p50_s,reschedule_p99_s,container_restarts');
   const row = summary[1]?.split(',') ?? [];
   assert.equal(row[0], 'quickstart');
   assert.equal(row[1], '42');

@@ -13,8 +13,9 @@
 //    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten);
 //  - when the Job finishes its active pods are deleted and status (succeeded, failed,
 //    conditions Complete/Failed, startTime, completionTime) is written with updateObject.
-// restartPolicy OnFailure is treated like Never: ksim has no in-place container restarts, so a
-// Failed pod is a failed pod. Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
+// With restartPolicy OnFailure the kubelet restarts failing containers in place, and those
+// restarts are not counted against backoffLimit (upstream counts them); only Failed pods
+// (restartPolicy Never) are. Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
 // suspend, ttlSecondsAfterFinished, status writes before the Job finishes.
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';

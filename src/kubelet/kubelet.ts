@@ -10,6 +10,29 @@
 // status writes it would make are held until the partition heals. On recovery / heal the
 // kubelet renews at once and (re)starts its bound pods: after a crash, Running pods are
 // restarted containers (a fresh run duration), Pending ones start after a startup latency.
+//
+// Container failures (KubeletOptions.containerFails): when a run ends the container may exit
+// with an error. restartPolicy Never → the pod ends Failed. Always (the default) / OnFailure →
+// the container is restarted in place after the CrashLoopBackOff delay, as upstream's
+// kuberuntime doBackOff (pkg/kubelet/kuberuntime/kuberuntime_manager.go) with
+// flowcontrol.Backoff (client-go util/flowcontrol/backoff.go) and backOffPeriod 10 s /
+// MaxContainerBackOff 300 s (pkg/kubelet/kubelet.go): the first crash restarts at once and sets
+// the backoff to 10 s; each later crash waits the current backoff, then doubles it (cap 5 min);
+// a crash more than 2 × 5 min = 10 min after the last restart starts again from 10 s (the
+// container ran 10 min without failing). The pod stays bound with its resources held and its
+// phase stays Running (as upstream: the container is Waiting/CrashLoopBackOff, the pod phase
+// does not change), so no status write is made; restarts are counted per pod here
+// (restartsOf) and in total. A restart draws a fresh run duration; no startup latency.
+//
+// Image pulls (KubeletOptions.imagePullUs): a pod's start waits, on top of its startup latency,
+// for the pull of each of its images (init and app containers) its node does not hold yet. A
+// node holds the images of its status.images and every image pulled on it since (a kubelet-side
+// set: status.images is not updated, so the scheduler's ImageLocality does not see pulls). Pulls
+// on a node are serialized (upstream serializeImagePulls defaults to true:
+// pkg/kubelet/images/puller.go serialImagePuller): a pull starts when the node's previous pull
+// ends; a pod needing an image already being pulled waits for that pull. Names are compared
+// after ImageLocality's normalisation (":latest" added when untagged). imagePullPolicy is not
+// read: a present image is never pulled again.
 import type { Simulation } from '../engine/simulation.js';
 import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -17,6 +40,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { RandomStream } from '../engine/random.js';
+import { normalizedImageName } from '../scheduler/plugins/image-locality.js';
 
 export const LEASE_KIND = 'Lease';
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -33,6 +57,21 @@ export interface KubeletOptions {
   /** Node leases: the stream that draws each node's renewal phase (uniform in [0, interval)).
    * Absent: no leases (unit tests of other components). */
   readonly leaseRng?: RandomStream;
+  /** Asked when a pod's run ends: true when its container exits with an error. Absent: never. */
+  containerFails?(pod: PodInfo): boolean;
+  /** Time to pull one image onto a node, µs. Absent: pulls take no time. */
+  imagePullUs?(image: string, node: string): number;
+}
+
+/** Upstream kubelet backOffPeriod (first CrashLoopBackOff delay), pkg/kubelet/kubelet.go. */
+export const CRASHLOOP_INITIAL_BACKOFF_US = 10_000_000;
+/** Upstream MaxContainerBackOff, pkg/kubelet/kubelet.go. */
+export const CRASHLOOP_MAX_BACKOFF_US = 300_000_000;
+
+/** flowcontrol.Backoff entry of one container (pod: ksim pods have one modelled container). */
+interface BackoffEntry {
+  backoffUs: number;
+  lastUpdateUs: number;
 }
 
 export type KubeletState = 'up' | 'down' | 'partitioned';
@@ -57,6 +96,16 @@ export class Kubelets {
   private readonly held = new Map<string, { p: PodInfo; phase: PodPhase }[]>();
   /** Lease renewals sent (for measurements). */
   leaseRenewals = 0;
+  /** Container restarts made (all pods, for the summary). */
+  containerRestarts = 0;
+  private readonly restarts = new Map<string, number>();
+  private readonly backoffs = new Map<string, BackoffEntry>();
+  /** Per node: each image it holds or is pulling → when it is (was) there, µs. */
+  private readonly images = new Map<string, Map<string, number>>();
+  /** Per node: when its image puller is free, µs. */
+  private readonly pullerFreeUs = new Map<string, number>();
+  /** Image pulls started (all nodes). */
+  imagePulls = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -71,7 +120,10 @@ export class Kubelets {
       podPhaseChanged: (p) => {
         if (p.phase === 'Running' && this.stateOf(p.nodeName ?? '') !== 'down') this.runPod(p);
       },
-      podDeleted: (p) => this.stopTimer(p),
+      podDeleted: (p) => {
+        this.stopTimer(p);
+        this.backoffs.delete(p.key);
+      },
     });
     const rng = opts.leaseRng;
     if (rng !== undefined && cluster !== undefined) {
@@ -88,6 +140,11 @@ export class Kubelets {
         },
       });
     }
+  }
+
+  /** Container restarts of a pod so far (status.containerStatuses[].restartCount upstream). */
+  restartsOf(p: PodInfo): number {
+    return this.restarts.get(p.key) ?? 0;
   }
 
   stateOf(node: string): KubeletState {
@@ -140,7 +197,7 @@ export class Kubelets {
   }
 
   private startPod(p: PodInfo): void {
-    const delay = this.opts.startupLatencyUs(p);
+    const delay = this.opts.startupLatencyUs(p) + this.pullWaitUs(p);
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.start', p.key, () => {
       this.timers.delete(p.key);
       this.report(p, 'Running');
@@ -152,7 +209,62 @@ export class Kubelets {
     if (d === null) return;
     this.setTimer(p, this.sim.schedule(d, 'kubelet.complete', p.key, () => {
       this.timers.delete(p.key);
-      this.report(p, 'Succeeded');
+      if (this.opts.containerFails?.(p) === true) this.containerFailed(p);
+      else this.report(p, 'Succeeded');
+    }));
+  }
+
+  /** How long the pod's images take to be on its node from now (queued serial pulls). */
+  private pullWaitUs(p: PodInfo): number {
+    const pull = this.opts.imagePullUs;
+    if (pull === undefined) return 0;
+    const node = p.nodeName ?? '';
+    const held = this.imagesOf(node);
+    const now = this.sim.now;
+    let ready = now;
+    const spec = p.pod.spec;
+    for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+      if (c.image === undefined || c.image === '') continue;
+      const img = normalizedImageName(c.image);
+      let at = held.get(img);
+      if (at === undefined) {
+        const start = Math.max(now, this.pullerFreeUs.get(node) ?? 0);
+        at = start + Math.max(0, pull(img, node));
+        this.pullerFreeUs.set(node, at);
+        held.set(img, at);
+        this.imagePulls++;
+      }
+      if (at > ready) ready = at;
+    }
+    return ready - now;
+  }
+
+  private imagesOf(node: string): Map<string, number> {
+    let m = this.images.get(node);
+    if (m === undefined) {
+      m = new Map();
+      for (const img of this.cluster?.nodeByName.get(node)?.node.status?.images ?? []) for (const n of img.names ?? []) m.set(normalizedImageName(n), 0);
+      this.images.set(node, m);
+    }
+    return m;
+  }
+
+  /** The container exited with an error (see the header comment). */
+  private containerFailed(p: PodInfo): void {
+    if ((p.pod.spec?.restartPolicy ?? 'Always') === 'Never') return this.report(p, 'Failed');
+    const now = this.sim.now;
+    const e = this.backoffs.get(p.key);
+    // IsInBackOffSince(key, finishedAt = now): an entry not expired holds the restart for its backoff.
+    const delay = e !== undefined && !backoffExpired(now, e.lastUpdateUs) ? e.backoffUs : 0;
+    this.setTimer(p, this.sim.schedule(delay, 'kubelet.restart', p.key, () => {
+      this.timers.delete(p.key);
+      // backOff.Next(key, finishedAt): reset when expired, else double (capped); lastUpdate = now.
+      const cur = this.backoffs.get(p.key);
+      const backoffUs = cur === undefined || backoffExpired(now, cur.lastUpdateUs) ? CRASHLOOP_INITIAL_BACKOFF_US : Math.min(cur.backoffUs * 2, CRASHLOOP_MAX_BACKOFF_US);
+      this.backoffs.set(p.key, { backoffUs, lastUpdateUs: this.sim.now });
+      this.restarts.set(p.key, this.restartsOf(p) + 1);
+      this.containerRestarts++;
+      this.runPod(p);
     }));
   }
 
@@ -189,4 +301,9 @@ export class Kubelets {
       this.timers.delete(p.key);
     }
   }
+}
+
+/** flowcontrol hasExpired: more than 2 × maxDuration since the last update resets the backoff. */
+function backoffExpired(eventUs: number, lastUpdateUs: number): boolean {
+  return eventUs - lastUpdateUs > 2 * CRASHLOOP_MAX_BACKOFF_US;
 }

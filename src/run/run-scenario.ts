@@ -7,6 +7,7 @@ import { toSeconds } from '../engine/time.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer } from '../controlplane/api-server.js';
 import { DeploymentController } from '../controllers/deployment.js';
+import { DisruptionController } from '../controllers/disruption.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
 import { JobController } from '../controllers/job.js';
@@ -74,7 +75,7 @@ export const SUMMARY_COLUMNS = [
   'scenario', 'seed', 'sim_duration_s', 'pods_submitted', 'pods_bound', 'pods_pending_end', 'sched_attempts',
   'sched_latency_p50_ms', 'sched_latency_p99_ms', 'startup_latency_p50_ms', 'startup_latency_p99_ms',
   'cpu_requested_mean_ratio', 'memory_requested_mean_ratio', 'events',
-  'node_failures', 'pods_evicted', 'reschedule_p50_s', 'reschedule_p99_s',
+  'node_failures', 'pods_evicted', 'reschedule_p50_s', 'reschedule_p99_s', 'container_restarts',
 ];
 
 /** One simulation, built and ready: drive `sim` to `endUs` (all at once or in slices), then
@@ -148,6 +149,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const controllerManager = api.forClient('controller-manager');
   const objects = new ObjectApi(controllerManager);
   new DeploymentController(controllerManager, objects);
+  new DisruptionController(sim, controllerManager);
   new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
   new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
   new JobController(sim, controllerManager, streams.stream('names/job'), objects);
@@ -156,8 +158,12 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new GarbageCollector(controllerManager);
 
   const startupRng = streams.stream('startup');
+  const imagePullRng = streams.stream('image-pull');
   const runDurations = new Map<string, { dist: Distribution | null; rng: ReturnType<RandomStreams['stream']> }>();
   for (const e of scenario.workload) runDurations.set(e.name, { dist: e.runDuration, rng: streams.stream(`run-duration/${e.name}`) });
+  // Container failures: one stream per entry that has `failure:` (no other stream moves).
+  const failures = new Map<string, { probability: number; rng: ReturnType<RandomStreams['stream']> }>();
+  for (const e of scenario.workload) if (e.failure !== undefined) failures.set(e.name, { probability: e.failure.probability, rng: streams.stream(`failures/${e.name}`) });
   const kubelets = new Kubelets(sim, api, {
     startupLatencyUs: () => sampleNonNegativeInt(scenario.startupLatency, startupRng),
     runDurationUs: (p) => {
@@ -165,6 +171,11 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
       return rd?.dist == null ? null : sampleNonNegativeInt(rd.dist, rd.rng);
     },
     leaseRng: streams.stream('leases'),
+    ...(scenario.imagePull !== undefined ? { imagePullUs: () => sampleNonNegativeInt(scenario.imagePull!, imagePullRng) } : {}),
+    containerFails: (p) => {
+      const f = failures.get(p.workload);
+      return f !== undefined && f.rng.next() < f.probability;
+    },
   }, cluster);
   // Node failure chain: leases → node lifecycle → taint eviction (src/faults/recovery.ts).
   const faults = expandRandomFaults(scenario.faults ?? [], streams.stream('faults'), scenario.durationUs);
@@ -188,7 +199,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability) };
+  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability, kubelets) };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
@@ -200,7 +211,7 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
   }));
 }
 
-function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker): RunResult {
+function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker, kubelets: Kubelets): RunResult {
 
   let pendingEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
@@ -223,6 +234,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     pods_evicted: recovery.podsEvicted,
     reschedule_p50_s: recovery.allRescheduleUs.length === 0 ? '' : fmt(toSeconds(quantile(recovery.allRescheduleUs, 0.5)), 6),
     reschedule_p99_s: recovery.allRescheduleUs.length === 0 ? '' : fmt(toSeconds(quantile(recovery.allRescheduleUs, 0.99)), 6),
+    container_restarts: kubelets.containerRestarts,
   };
   checker?.finish(summary);
   const tables: Table[] = [

@@ -42,6 +42,9 @@ export interface WorkloadEntry {
   readonly arrival: Arrival;
   /** null: pods run until the end. */
   readonly runDuration: Distribution | null;
+  /** Container failures (`failure:`): the probability that a pod's container exits with an
+   * error when its run ends (stream `failures/<entry>`); absent: containers never fail. */
+  readonly failure?: { readonly probability: number };
 }
 
 export interface Scenario {
@@ -55,6 +58,9 @@ export interface Scenario {
   /** The API server and etcd model (controlPlane). */
   readonly controlPlane: ApiConfig;
   readonly startupLatency: Distribution;
+  /** Time to pull one image a node does not hold (kubelet.imagePull), added to the startup
+   * latency; the loader always sets it (default 0s); absent (hand-built scenarios): no pulls. */
+  readonly imagePull?: Distribution;
   readonly sampleIntervalUs: number;
   readonly workload: readonly WorkloadEntry[];
   /** Profiles and queue settings from scheduler.config / scheduler.configFile (else upstream defaults). */
@@ -85,6 +91,7 @@ export const DEFAULTS = {
   etcdMaxWritesPerSecond: 20_000,
   etcdElectionTimeout: '1s',
   startupLatency: { lognormal: { p50: '1s', p99: '4s' } },
+  imagePull: '0s',
   sampleInterval: '1m',
 } as const;
 
@@ -172,6 +179,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     nodes,
     controlPlane: readControlPlane(doc, cp),
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
+    imagePull: located(doc, ['kubelet', 'imagePull'], () => parseDurationDistribution(kubelet['imagePull'] ?? DEFAULTS.imagePull)),
     sampleIntervalUs,
     workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings),
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
@@ -377,7 +385,8 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     });
     const rd = e['runDuration'];
     const runDuration = rd === undefined || rd === 'forever' ? null : located(doc, [...path, 'runDuration'], () => parseDurationDistribution(rd));
-    return { name, manifests, arrival, runDuration };
+    const failure = readFailure(doc, path, e['failure'], runDuration !== null);
+    return failure === undefined ? { name, manifests, arrival, runDuration } : { name, manifests, arrival, runDuration, failure };
   });
 }
 
@@ -398,6 +407,19 @@ function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   const o = v as Obj;
   return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, canonical(o[k])]));
+}
+
+/** `failure: { probability: P }`, 0 ≤ P ≤ 1 (the schema checks the shape; this the meaning). */
+function readFailure(doc: YamlDoc, path: Path, v: unknown, hasRunDuration: boolean): { probability: number } | undefined {
+  if (v === undefined) return undefined;
+  const probability = (v as Obj)['probability'];
+  if (typeof probability !== 'number' || !Number.isFinite(probability) || probability < 0 || probability > 1) {
+    throw doc.error([...path, 'failure', 'probability'], 'a probability between 0 and 1', JSON.stringify(probability));
+  }
+  if (!hasRunDuration) {
+    throw doc.error([...path, 'failure'], 'a runDuration on the entry (a container can only fail when its run ends; with runDuration forever it never does)');
+  }
+  return { probability };
 }
 
 function readArrival(doc: YamlDoc, path: Path, e: Obj): Arrival {

@@ -15,7 +15,9 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, type LabelMatcher } from '../../../api/labels.js';
 import type { ClusterState } from '../../../cluster/cluster-state.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
-import { objectKey, type WorkloadObject } from '../../../cluster/workload-object.js';
+import type { WorkloadObject } from '../../../cluster/workload-object.js';
+import { computePdbStatus } from '../../../cluster/disruption-budget.js';
+export { scaledValue } from '../../../cluster/disruption-budget.js';
 
 export const PDB_KIND = 'PodDisruptionBudget';
 
@@ -45,8 +47,6 @@ export function fixedPdb(
 
 interface PdbSpec {
   selector?: LabelSelector | null;
-  minAvailable?: number | string;
-  maxUnavailable?: number | string;
 }
 
 /** Every PodDisruptionBudget in the cluster, in key order. `terminating` tells the pods whose
@@ -78,74 +78,7 @@ function compileOrNull(sel: LabelSelector | null | undefined): LabelMatcher | nu
 
 /** status.disruptionsAllowed as the disruption controller would compute it now. */
 export function computeDisruptionsAllowed(cluster: ClusterState, pdb: WorkloadObject, terminating: (p: PodInfo) => boolean): number {
-  const spec = (pdb.spec ?? {}) as PdbSpec;
-  // The controller lists pods with metav1.LabelSelectorAsSelector: in policy/v1 an empty
-  // selector matches every pod of the namespace, a missing one none.
-  const sel = compileOrNull(spec.selector);
-  if (sel === null) return 0;
-  const ns = pdb.metadata.namespace;
-  const pods: PodInfo[] = [];
-  for (const p of cluster.pods.values()) if (p.namespace === ns && sel.matches(p.labels)) pods.push(p);
-
-  let expected: number;
-  let desired: number;
-  if (spec.maxUnavailable !== undefined) {
-    const scale = expectedScale(cluster, pods);
-    if (scale === null) return 0;
-    expected = scale;
-    desired = Math.max(0, expected - scaledValue(spec.maxUnavailable, expected));
-  } else if (spec.minAvailable !== undefined) {
-    if (typeof spec.minAvailable === 'number') {
-      desired = spec.minAvailable;
-      expected = pods.length;
-    } else {
-      const scale = expectedScale(cluster, pods);
-      if (scale === null) return 0;
-      expected = scale;
-      desired = scaledValue(spec.minAvailable, expected);
-    }
-  } else {
-    return 0;
-  }
-  let healthy = 0;
-  for (const p of pods) if (p.phase === 'Running' && !terminating(p)) healthy++;
-  const allowed = healthy - desired;
-  return expected <= 0 || allowed <= 0 ? 0 : allowed;
-}
-
-/** intstr.GetScaledValueFromIntOrPercent(v, total, roundUp=true). */
-export function scaledValue(v: number | string, total: number): number {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (m === null) return 0;
-  return Math.ceil((Number(m[1]) * total) / 100);
-}
-
-/** Sum of the replicas of the controllers of `pods` (getExpectedScale): a ReplicaSet's own
- * replicas, or its owning Deployment's. Pods without a controller are not counted; null when a
- * controller is not found (upstream then fails safe to 0 allowed disruptions). */
-function expectedScale(cluster: ClusterState, pods: readonly PodInfo[]): number | null {
-  const scales = new Map<string, number>();
-  for (const p of pods) {
-    if (p.ownerKind === '') continue;
-    const key = objectKey(p.ownerKind, p.namespace, p.ownerName);
-    if (scales.has(key)) continue;
-    const ctrl = cluster.objects.get(key);
-    if (ctrl === undefined) return null;
-    let scaleObj: WorkloadObject = ctrl;
-    if (ctrl.kind === 'ReplicaSet') {
-      const owner = (ctrl.metadata.ownerReferences as Array<{ kind?: string; name?: string; controller?: boolean }> | undefined)?.find((r) => r.controller === true);
-      if (owner?.kind === 'Deployment' && owner.name !== undefined) {
-        const d = cluster.objects.get(objectKey('Deployment', p.namespace, owner.name));
-        if (d !== undefined) scaleObj = d;
-      }
-    }
-    const replicas = (scaleObj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
-    scales.set(key, replicas);
-  }
-  let sum = 0;
-  for (const v of scales.values()) sum += v;
-  return sum;
+  return computePdbStatus(cluster, pdb, terminating).disruptionsAllowed;
 }
 
 /**

@@ -1,0 +1,108 @@
+// PodDisruptionBudget status as the disruption controller computes it (upstream
+// pkg/controller/disruption/disruption.go: getExpectedPodCount, getExpectedScale,
+// countHealthyPods, updatePdbStatus): healthy = Running and not being deleted; minAvailable N →
+// desired N over all matching pods; minAvailable "P%" / maxUnavailable → scaled (rounded up)
+// over the summed replicas of the pods' controllers; allowed = max(0, healthy − desired), 0 when
+// nothing is expected or a controller cannot be found. Used by preemption and by the disruption
+// controller that writes PDB status.
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
+import type { ClusterState } from './cluster-state.js';
+import type { PodInfo } from './pod-info.js';
+import { objectKey, type WorkloadObject } from './workload-object.js';
+
+interface PdbSpec {
+  selector?: LabelSelector | null;
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+}
+
+function compileOrNull(sel: LabelSelector | null | undefined): LabelMatcher | null {
+  try {
+    return compileLabelSelector(sel);
+  } catch {
+    return null;
+  }
+}
+
+/** A PodDisruptionBudget's status as the disruption controller computes it now. */
+export interface PdbStatus {
+  readonly currentHealthy: number;
+  readonly desiredHealthy: number;
+  readonly disruptionsAllowed: number;
+  readonly expectedPods: number;
+}
+
+const NONE: PdbStatus = { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
+
+export function computePdbStatus(cluster: ClusterState, pdb: WorkloadObject, terminating: (p: PodInfo) => boolean): PdbStatus {
+  const spec = (pdb.spec ?? {}) as PdbSpec;
+  // The controller lists pods with metav1.LabelSelectorAsSelector: in policy/v1 an empty
+  // selector matches every pod of the namespace, a missing one none.
+  const sel = compileOrNull(spec.selector);
+  if (sel === null) return NONE;
+  const ns = pdb.metadata.namespace;
+  const pods: PodInfo[] = [];
+  for (const p of cluster.pods.values()) if (p.namespace === ns && sel.matches(p.labels)) pods.push(p);
+
+  let expected: number;
+  let desired: number;
+  if (spec.maxUnavailable !== undefined) {
+    const scale = expectedScale(cluster, pods);
+    if (scale === null) return NONE;
+    expected = scale;
+    desired = Math.max(0, expected - scaledValue(spec.maxUnavailable, expected));
+  } else if (spec.minAvailable !== undefined) {
+    if (typeof spec.minAvailable === 'number') {
+      desired = spec.minAvailable;
+      expected = pods.length;
+    } else {
+      const scale = expectedScale(cluster, pods);
+      if (scale === null) return NONE;
+      expected = scale;
+      desired = scaledValue(spec.minAvailable, expected);
+    }
+  } else {
+    return NONE;
+  }
+  let healthy = 0;
+  for (const p of pods) if (p.phase === 'Running' && !terminating(p)) healthy++;
+  const allowed = healthy - desired;
+  return { currentHealthy: healthy, desiredHealthy: desired, disruptionsAllowed: expected <= 0 || allowed <= 0 ? 0 : allowed, expectedPods: expected };
+}
+
+/** intstr.GetScaledValueFromIntOrPercent(v, total, roundUp=true). */
+export function scaledValue(v: number | string, total: number): number {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(v);
+  if (m === null) return 0;
+  return Math.ceil((Number(m[1]) * total) / 100);
+}
+
+/** Sum of the replicas of the controllers of `pods` (getExpectedScale): a ReplicaSet's own
+ * replicas, or its owning Deployment's. Pods without a controller are not counted; null when a
+ * controller is not found (upstream then fails safe to 0 allowed disruptions). */
+function expectedScale(cluster: ClusterState, pods: readonly PodInfo[]): number | null {
+  const scales = new Map<string, number>();
+  for (const p of pods) {
+    if (p.ownerKind === '') continue;
+    const key = objectKey(p.ownerKind, p.namespace, p.ownerName);
+    if (scales.has(key)) continue;
+    const ctrl = cluster.objects.get(key);
+    if (ctrl === undefined) return null;
+    let scaleObj: WorkloadObject = ctrl;
+    if (ctrl.kind === 'ReplicaSet') {
+      const owner = (ctrl.metadata.ownerReferences as Array<{ kind?: string; name?: string; controller?: boolean }> | undefined)?.find((r) => r.controller === true);
+      if (owner?.kind === 'Deployment' && owner.name !== undefined) {
+        const d = cluster.objects.get(objectKey('Deployment', p.namespace, owner.name));
+        if (d !== undefined) scaleObj = d;
+      }
+    }
+    const replicas = (scaleObj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+    scales.set(key, replicas);
+  }
+  let sum = 0;
+  for (const v of scales.values()) sum += v;
+  return sum;
+}
+

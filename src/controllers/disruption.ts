@@ -1,0 +1,68 @@
+// The disruption controller: keeps every PodDisruptionBudget's status (currentHealthy,
+// desiredHealthy, disruptionsAllowed, expectedPods) up to date as pods come, start, finish and
+// go (upstream pkg/controller/disruption/disruption.go). Level-based: any pod or PDB change in a
+// namespace recomputes that namespace's PDBs once per instant, and a status is written (through
+// the API) only when it changed.
+import type { Simulation } from '../engine/simulation.js';
+import { computePdbStatus, type PdbStatus } from '../cluster/disruption-budget.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+
+const PDB = 'PodDisruptionBudget';
+
+export class DisruptionController {
+  private readonly dirty = new Set<string>();
+  private queued = false;
+  statusWrites = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+  ) {
+    const touch = (p: PodInfo) => this.touch(p.namespace);
+    api.watch({
+      podAdded: touch,
+      podPhaseChanged: touch,
+      podDeleted: touch,
+      objectAdded: (o) => {
+        if (o.kind === PDB || o.kind === 'Deployment' || o.kind === 'ReplicaSet') this.touch(o.metadata.namespace);
+      },
+      objectUpdated: (o) => {
+        // Its own status writes come back as updates: only spec changes matter.
+        if (o.kind === 'Deployment' || o.kind === 'ReplicaSet') this.touch(o.metadata.namespace);
+      },
+    });
+  }
+
+  private touch(namespace: string): void {
+    this.dirty.add(namespace);
+    if (this.queued) return;
+    this.queued = true;
+    this.sim.schedule(0, 'disruption.sync', '', () => {
+      this.queued = false;
+      const namespaces = [...this.dirty].sort();
+      this.dirty.clear();
+      for (const ns of namespaces) this.sync(ns);
+    });
+  }
+
+  private sync(namespace: string): void {
+    for (const pdb of this.api.cluster.objectsOfKind(PDB)) {
+      if (pdb.metadata.namespace !== namespace) continue;
+      const status = computePdbStatus(this.api.cluster, pdb, (p) => p.deleted);
+      const old = (pdb['status'] ?? {}) as Partial<PdbStatus>;
+      if (
+        old.currentHealthy === status.currentHealthy &&
+        old.desiredHealthy === status.desiredHealthy &&
+        old.disruptionsAllowed === status.disruptionsAllowed &&
+        old.expectedPods === status.expectedPods
+      ) {
+        continue;
+      }
+      this.statusWrites++;
+      const updated: WorkloadObject = { ...pdb, metadata: { ...pdb.metadata }, status: { ...(pdb['status'] as object | undefined), ...status } };
+      this.api.updateObject(updated);
+    }
+  }
+}

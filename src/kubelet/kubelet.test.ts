@@ -1,0 +1,214 @@
+// The kubelet's container failures: restartPolicy Never ends the pod Failed; Always / OnFailure
+// restart the container in place after upstream's CrashLoopBackOff delays (0 s for the first
+// crash, then 10 s doubling, capped at 5 min; reset when the container ran > 10 min).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { makeNode } from '../testing/builders.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { Kubelets, CRASHLOOP_INITIAL_BACKOFF_US, CRASHLOOP_MAX_BACKOFF_US } from './kubelet.js';
+
+const S = 1_000_000;
+
+/** One node, API writes of 0 latency; the pod starts 1 s after binding and runs `runS` per run;
+ * `fails` scripts the outcome of each run end (true: the container exits with an error). */
+function harness(restartPolicy: 'Always' | 'OnFailure' | 'Never', runS: number[], fails: boolean[]) {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const node = cluster.addNode(makeNode('a').obj(), 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const runs = [...runS];
+  const outcomes = [...fails];
+  const runEnds: number[] = [];
+  const starts: number[] = [];
+  const kubelets = new Kubelets(sim, api, {
+    startupLatencyUs: () => S,
+    runDurationUs: () => {
+      starts.push(sim.now);
+      return (runs.shift() ?? 1e6) * S;
+    },
+    containerFails: () => {
+      runEnds.push(sim.now);
+      return outcomes.shift() ?? false;
+    },
+  }, cluster);
+  let pod: PodInfo | null = null;
+  api.createPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default' }, spec: { restartPolicy, containers: [{ name: 'c', image: 'img' }] } }, (p) => {
+    pod = p;
+    cluster.assume(p!, node);
+    api.bindPod(p!, 'a', () => {});
+  });
+  sim.run(0);
+  return { sim, cluster, node, api, kubelets, pod: () => pod as unknown as PodInfo, runEnds, starts };
+}
+
+test('upstream CrashLoopBackOff constants: 10 s initial, 5 min cap', () => {
+  assert.equal(CRASHLOOP_INITIAL_BACKOFF_US, 10 * S);
+  assert.equal(CRASHLOOP_MAX_BACKOFF_US, 300 * S);
+});
+
+test('restartPolicy Never: a failing container ends the pod Failed, resources released, no restart', () => {
+  const h = harness('Never', [30], [true]);
+  h.sim.run(100 * S);
+  assert.equal(h.pod().phase, 'Failed');
+  assert.equal(h.pod().finishedUs, 31 * S);
+  assert.equal(h.kubelets.restartsOf(h.pod()), 0);
+  assert.equal(h.kubelets.containerRestarts, 0);
+  assert.equal(h.node.pods.length, 0);
+});
+
+test('restartPolicy Never: a container that exits cleanly ends the pod Succeeded', () => {
+  const h = harness('Never', [30], [false]);
+  h.sim.run(100 * S);
+  assert.equal(h.pod().phase, 'Succeeded');
+});
+
+test('restartPolicy Always: restarts at 0 s, 10 s, 20 s, 40 s after successive crashes; the pod stays Running and bound', () => {
+  // Runs of 5 s: start at 1 s; crash 6 → restart 6; crash 11 → +10 → 21; crash 26 → +20 → 46;
+  // crash 51 → +40 → 91; fifth run ends 96 cleanly → Succeeded.
+  const h = harness('Always', [5, 5, 5, 5, 5], [true, true, true, true, false]);
+  h.sim.run(30 * S);
+  assert.equal(h.pod().phase, 'Running', 'phase stays Running while the container waits in CrashLoopBackOff');
+  assert.equal(h.pod().bound, true);
+  assert.equal(h.node.pods.length, 1, 'resources stay held during the backoff');
+  h.sim.run(200 * S);
+  assert.deepEqual(h.runEnds.map((t) => t / S), [6, 11, 26, 51, 96]);
+  assert.deepEqual(h.starts.map((t) => t / S), [1, 6, 21, 46, 91]);
+  assert.equal(h.kubelets.restartsOf(h.pod()), 4);
+  assert.equal(h.kubelets.containerRestarts, 4);
+  assert.equal(h.pod().phase, 'Succeeded');
+});
+
+test('restartPolicy OnFailure: the backoff is capped at 5 minutes', () => {
+  // Runs of 1 s crash 8 times: waits 0, 10, 20, 40, 80, 160, 300, 300 s.
+  const h = harness('OnFailure', Array(9).fill(1) as number[], [...Array(8).fill(true) as boolean[], false]);
+  h.sim.run(3600 * S);
+  const waits = h.starts.slice(1).map((t, i) => (t - (h.runEnds[i] as number)) / S);
+  assert.deepEqual(waits, [0, 10, 20, 40, 80, 160, 300, 300]);
+  assert.equal(h.kubelets.restartsOf(h.pod()), 8);
+  assert.equal(h.pod().phase, 'Succeeded');
+});
+
+test('a container that ran more than 10 minutes after its last restart crashes with the backoff reset', () => {
+  // Crash at 6 (restart now, backoff 10 s), crash at 11 (wait 10 → 21, backoff 20 s), then a run of
+  // 601 s: crash at 622, 601 s > 600 s after the restart at 21 → restart at once, backoff 10 s;
+  // crash at 627 → wait 10 s (not 40).
+  const h = harness('Always', [5, 5, 601, 5, 5], [true, true, true, true, false]);
+  h.sim.run(2000 * S);
+  assert.deepEqual(h.runEnds.map((t) => t / S), [6, 11, 622, 627, 642]);
+  assert.deepEqual(h.starts.map((t) => t / S), [1, 6, 21, 622, 637]);
+});
+
+test('a run of exactly 10 minutes does not reset the backoff (upstream: strictly more than 2 × 5 min)', () => {
+  const h = harness('Always', [5, 5, 600, 5], [true, true, true, false]);
+  h.sim.run(2000 * S);
+  // crash 6 → 6; crash 11 → 21 (backoff 20); run 600 s → crash 621, 600 s since 21 → wait 20 → 641.
+  assert.deepEqual(h.starts.map((t) => t / S), [1, 6, 21, 641]);
+});
+
+test('a pod deleted during its CrashLoopBackOff is not restarted', () => {
+  const h = harness('Always', [5, 5, 5], [true, true, false]);
+  h.sim.run(12 * S); // crashes at 6 and 11, waiting until 21
+  h.api.deletePod(h.pod(), 'test');
+  h.sim.run(100 * S);
+  assert.deepEqual(h.starts.map((t) => t / S), [1, 6]);
+  assert.equal(h.kubelets.restartsOf(h.pod()), 1);
+  assert.equal(h.pod().deleted, true);
+});
+
+test('without containerFails every run ends Succeeded (existing behaviour)', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const node = cluster.addNode(makeNode('a').obj(), 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => 5 * S }, cluster);
+  let pod: PodInfo | null = null;
+  api.createPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'img' }] } }, (p) => {
+    pod = p;
+    cluster.assume(p!, node);
+    api.bindPod(p!, 'a', () => {});
+  });
+  sim.run(100 * S);
+  assert.equal((pod as unknown as PodInfo).phase, 'Succeeded');
+  assert.equal((pod as unknown as PodInfo).finishedUs, 6 * S);
+});
+
+/** Image pulls: node `a` holds `base:1` (status.images); each pull takes `pullS[i]` seconds in
+ * order of pulls; startup latency 1 s; pods bound at the times given. */
+function pullHarness(pullS: number[]) {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const n0 = makeNode('a').obj();
+  const n = { ...n0, status: { ...n0.status, images: [{ names: ['base:1'], sizeBytes: 1 }] } };
+  const node = cluster.addNode(n, 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const pulls = [...pullS];
+  const pulled: string[] = [];
+  const kubelets = new Kubelets(sim, api, {
+    startupLatencyUs: () => S,
+    runDurationUs: () => null,
+    imagePullUs: (img) => {
+      pulled.push(img);
+      return (pulls.shift() ?? 0) * S;
+    },
+  }, cluster);
+  const pods = new Map<string, PodInfo>();
+  const bindAt = (atS: number, name: string, images: string[], init: string[] = []) => {
+    sim.scheduleAt(atS * S, 'test.bind', name, () => {
+      api.createPod({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+        spec: { initContainers: init.map((image, i) => ({ name: `i${i}`, image })), containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+      }, (p) => {
+        pods.set(name, p!);
+        cluster.assume(p!, node);
+        api.bindPod(p!, 'a', () => {});
+      });
+    });
+  };
+  const startS = (name: string) => (pods.get(name)?.startedUs ?? -1) / S;
+  return { sim, kubelets, bindAt, startS, pulled };
+}
+
+test('image pulls: an image in status.images is not pulled (untagged names compare with :latest)', () => {
+  const h = pullHarness([30]);
+  h.bindAt(0, 'x', ['base:1']);
+  h.sim.run(100 * S);
+  assert.equal(h.startS('x'), 1);
+  assert.deepEqual(h.pulled, []);
+});
+
+test('image pulls: a missing image adds its pull time; a later pod on the node finds it pulled', () => {
+  const h = pullHarness([30]);
+  h.bindAt(0, 'x', ['app']);
+  h.bindAt(50, 'y', ['app:latest']);
+  h.sim.run(100 * S);
+  assert.equal(h.startS('x'), 31, '1 s startup + 30 s pull');
+  assert.equal(h.startS('y'), 51, 'app is app:latest, already pulled');
+  assert.deepEqual(h.pulled, ['app:latest']);
+  assert.equal(h.kubelets.imagePulls, 1);
+});
+
+test('image pulls are serialized per node: init and app images in order, a second pod queues behind', () => {
+  // x needs init:1 (10 s) then app:1 (20 s): the puller is busy 0 → 30, x starts at 0 + 1 + 30.
+  // y (bound at 5) needs other:1 (7 s), pulled 30 → 37: y starts at 5 + 1 + (37 − 5) = 38.
+  const h = pullHarness([10, 20, 7]);
+  h.bindAt(0, 'x', ['app:1'], ['init:1']);
+  h.bindAt(5, 'y', ['other:1']);
+  h.sim.run(100 * S);
+  assert.deepEqual(h.pulled, ['init:1', 'app:1', 'other:1']);
+  assert.equal(h.startS('x'), 31);
+  assert.equal(h.startS('y'), 38);
+});
+
+test('image pulls: a pod needing an image still being pulled waits for that pull, without a second pull', () => {
+  const h = pullHarness([40]);
+  h.bindAt(0, 'x', ['big:1']);
+  h.bindAt(10, 'y', ['big:1', 'base:1']);
+  h.sim.run(100 * S);
+  assert.equal(h.startS('x'), 41);
+  assert.equal(h.startS('y'), 41, 'big:1 lands at 40: y starts at 10 + 1 s startup + 30 s wait');
+  assert.deepEqual(h.pulled, ['big:1']);
+});
