@@ -9,6 +9,7 @@ import { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readManifest, readNode } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
+import { describeValue as describe, isObject as isObj } from '../api/values.js';
 
 export interface ClusterSnapshot {
   readonly nodes: readonly Node[];
@@ -26,17 +27,7 @@ interface Item {
   readonly value: Record<string, unknown>;
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return JSON.stringify(v);
-}
 
 const LIST_FIELDS = ['apiVersion', 'kind', 'metadata', 'items'];
 

@@ -13,6 +13,7 @@ import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { parseCron } from '../controllers/cron.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import { describeValue as describe, isObject as isObj } from '../api/values.js';
 
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
 
@@ -24,17 +25,7 @@ const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
-  return JSON.stringify(v);
-}
 
 /** kubelet maxPods default (kubelet config v1beta1). */
 export const DEFAULT_MAX_PODS = 110;

@@ -6,20 +6,10 @@ import { closest } from '../api/suggest.js';
 import { parseQuantity } from '../api/quantity.js';
 import { clipQuoted, located, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { KIND_TYPES, KNOWN_TYPES } from './known-fields.js';
+import { describeValue as describe, isObject as isObj } from '../api/values.js';
 
-type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return JSON.stringify(v);
-}
 
 function withArticle(name: string): string {
   return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;

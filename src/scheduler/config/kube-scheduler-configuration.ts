@@ -8,6 +8,7 @@ import type { Path, YamlDoc } from '../../api/yaml-source.js';
 import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
 import { DEFAULT_MULTIPOINT, OUT_OF_SCOPE_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
+import { describeValue as describe, isObject as isObj } from '../../api/values.js';
 
 export const API_VERSION = 'kubescheduler.config.k8s.io/v1';
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -38,17 +39,7 @@ const PROFILE_FIELDS = ['schedulerName', 'percentageOfNodesToScore', 'plugins', 
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
-  return JSON.stringify(v);
-}
 
 export function defaultProfileConfig(schedulerName = DEFAULT_SCHEDULER_NAME): ProfileConfig {
   const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, undefined);
