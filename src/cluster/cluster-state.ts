@@ -30,6 +30,37 @@ export interface NodeChange {
   readonly ready?: boolean;
 }
 
+/** The object map, indexed by kind as it changes (thousands of Leases must not slow down a
+ * lookup of the few PodDisruptionBudgets). Keys are kind/namespace/name. */
+export class ObjectStore extends Map<string, WorkloadObject> {
+  private byKind?: Map<string, Map<string, WorkloadObject>>;
+
+  override set(key: string, o: WorkloadObject): this {
+    super.set(key, o);
+    // Called by Map's constructor before fields exist: create the index lazily.
+    this.byKind ??= new Map();
+    let m = this.byKind.get(o.kind);
+    if (m === undefined) this.byKind.set(o.kind, (m = new Map()));
+    m.set(key, o);
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const o = super.get(key);
+    if (o !== undefined) this.byKind?.get(o.kind)?.delete(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.byKind?.clear();
+  }
+
+  ofKind(kind: string): ReadonlyMap<string, WorkloadObject> | undefined {
+    return this.byKind?.get(kind);
+  }
+}
+
 /** Label every namespace gets from the API server (kubernetes.io/metadata.name). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -44,7 +75,7 @@ export class ClusterState {
   readonly totalRequested = new Resource();
   readonly phaseCounts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
   /** Workload objects (Deployments, ReplicaSets, PriorityClasses, PDBs, ...) by kind/namespace/name. */
-  readonly objects = new Map<string, WorkloadObject>();
+  readonly objects = new ObjectStore();
   /** Labels of declared namespaces; undeclared ones have only the metadata.name label. */
   private readonly namespaces = new Map<string, Labels>();
   private readonly indexes: ClusterIndex[] = [];
@@ -77,8 +108,9 @@ export class ClusterState {
 
   /** Workload objects of one kind, in key order. */
   objectsOfKind(kind: string): WorkloadObject[] {
-    const prefix = `${kind}/`;
-    return [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o);
+    const of = this.objects.ofKind(kind);
+    if (of === undefined) return [];
+    return [...of].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o);
   }
 
   /** Declared (or seen) namespace names, sorted. */
