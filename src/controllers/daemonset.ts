@@ -24,7 +24,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
-import { randomSuffix } from './names.js';
+import { PodNames } from './names.js';
 
 export interface DaemonSetSpec {
   selector?: LabelSelector;
@@ -85,14 +85,16 @@ interface DsState {
 
 export class DaemonSetController {
   private readonly sets = new Map<string, DsState>();
-  private readonly creatingNames = new Set<string>();
+
+  private readonly podNames: PodNames;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
-    private readonly names: RandomStream,
+    names: RandomStream,
     objects?: ObjectApi,
   ) {
+    this.podNames = new PodNames(api.cluster, names);
     objects?.watch({
       objectUpdated: (o) => {
         const st = o.kind === 'DaemonSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
@@ -194,10 +196,9 @@ export class DaemonSetController {
 
   private create(st: DsState, node: string): void {
     const pod = this.newPod(st, node);
-    const k = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
     st.creating.add(node);
     this.api.createPod(pod, (p) => {
-      this.creatingNames.delete(k);
+      this.podNames.release(pod);
       st.creating.delete(node);
       if (p !== null) st.pods.add(p);
       if (st.creating.size === 0) this.enqueue(st);
@@ -211,16 +212,6 @@ export class DaemonSetController {
     return { apiVersion: 'v1', kind: 'Pod', metadata: t.metadata ?? {}, spec: { ...spec, tolerations: withDaemonTolerations(spec.tolerations, spec.hostNetwork === true) } };
   }
 
-  private freshName(namespace: string, ds: string): string {
-    for (;;) {
-      const name = `${ds}-${randomSuffix(this.names)}`;
-      const k = `${namespace}/${name}`;
-      if (!this.api.cluster.pods.has(k) && !this.creatingNames.has(k)) {
-        this.creatingNames.add(k);
-        return name;
-      }
-    }
-  }
 
   private newPod(st: DsState, node: string): Pod {
     const t = ((st.obj.spec ?? {}) as DaemonSetSpec).template ?? {};
@@ -234,7 +225,7 @@ export class DaemonSetController {
       kind: 'Pod',
       metadata: {
         ...tmd,
-        name: this.freshName(md.namespace, md.name),
+        name: this.podNames.reserve(md.namespace, md.name),
         namespace: md.namespace,
         labels: { ...(tmd.labels ?? {}) },
         annotations: { ...(tmd.annotations ?? {}) },

@@ -26,7 +26,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
-import { randomSuffix } from './names.js';
+import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
 
 export interface JobSpec {
@@ -69,14 +69,16 @@ export type JobCondition = 'Complete' | 'Failed';
 
 export class JobController {
   private readonly jobs = new Map<string, JobState>();
-  private readonly creating = new Set<string>();
+
+  private readonly podNames: PodNames;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
-    private readonly names: RandomStream,
+    names: RandomStream,
     objects?: ObjectApi,
   ) {
+    this.podNames = new PodNames(api.cluster, names);
     objects?.watch({
       objectDeleted: (o) => {
         const k = key(o.metadata.namespace, o.metadata.name);
@@ -192,9 +194,8 @@ export class JobController {
     st.inflight += diff;
     for (let i = 0; i < diff; i++) {
       const pod = this.newPod(st);
-      const k = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
       this.api.createPod(pod, (p) => {
-        this.creating.delete(k);
+        this.podNames.release(pod);
         st.inflight--;
         if (p !== null) st.pods.add(p);
         if (st.inflight === 0) this.enqueue(st);
@@ -222,16 +223,6 @@ export class JobController {
     this.api.updateObject({ ...stored, metadata: { ...stored.metadata }, status });
   }
 
-  private freshName(namespace: string, job: string): string {
-    for (;;) {
-      const name = `${job}-${randomSuffix(this.names)}`;
-      const k = `${namespace}/${name}`;
-      if (!this.api.cluster.pods.has(k) && !this.creating.has(k)) {
-        this.creating.add(k);
-        return name;
-      }
-    }
-  }
 
   private newPod(st: JobState): Pod {
     const t = ((st.obj.spec ?? {}) as JobSpec).template ?? {};
@@ -242,7 +233,7 @@ export class JobController {
       kind: 'Pod',
       metadata: {
         ...tmd,
-        name: this.freshName(md.namespace, md.name),
+        name: this.podNames.reserve(md.namespace, md.name),
         namespace: md.namespace,
         labels: { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name },
         annotations: { ...(tmd.annotations ?? {}) },

@@ -1,6 +1,8 @@
 // Generated object names, as upstream: a prefix plus a 5-character suffix from the alphabet of
 // k8s.io/apimachinery/pkg/util/rand (no vowels, no confusable digits), drawn from a seeded stream.
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { RandomStream } from '../engine/random.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -39,4 +41,33 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   const o = v as Record<string, unknown>;
   return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}
+
+/**
+ * Generated pod names `<prefix>-<5 random chars>`, drawn again while a pod of that name exists
+ * or its create is in flight (upstream's API server would refuse the create with AlreadyExists
+ * and the controller would try again). One per controller; `release` when the create commits.
+ */
+export class PodNames {
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly cluster: ClusterState,
+    private readonly rng: RandomStream,
+  ) {}
+
+  reserve(namespace: string, prefix: string): string {
+    for (;;) {
+      const name = `${prefix}-${randomSuffix(this.rng)}`;
+      const key = `${namespace}/${name}`;
+      if (!this.cluster.pods.has(key) && !this.inFlight.has(key)) {
+        this.inFlight.add(key);
+        return name;
+      }
+    }
+  }
+
+  release(pod: Pod): void {
+    this.inFlight.delete(`${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`);
+  }
 }

@@ -10,7 +10,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { randomSuffix } from './names.js';
+import { PodNames } from './names.js';
 
 export const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH_SIZE = 1;
@@ -35,16 +35,17 @@ interface RsState {
 
 export class ReplicaSetController {
   private readonly sets = new Map<string, RsState>();
-  /** Names of pods whose create is in flight. */
-  private readonly creating = new Set<string>();
+
+  private readonly podNames: PodNames;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
-    private readonly names: RandomStream,
+    names: RandomStream,
     /** Updates (scaling) and deletes of ReplicaSets; without it ReplicaSets never change. */
     objects?: ObjectApi,
   ) {
+    this.podNames = new PodNames(api.cluster, names);
     objects?.watch({
       objectUpdated: (o) => {
         const st = o.kind === 'ReplicaSet' ? this.sets.get(rsKey(o.metadata.namespace, o.metadata.name)) : undefined;
@@ -133,25 +134,13 @@ export class ReplicaSetController {
     for (let i = 0; i < size; i++) {
       const pod = this.newPod(st);
       this.api.createPod(pod, (p) => {
-        this.creating.delete(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
+        this.podNames.release(pod);
         st.inflight--;
         if (p !== null) st.pods.add(p);
         if (--left > 0) return;
         if (remaining - size > 0) this.createBatch(st, remaining - size, size * 2);
         else this.enqueue(st);
       });
-    }
-  }
-
-  /** `<rs>-<5 random chars>`, drawn again while a pod of that name exists (upstream's API
-   * server would refuse the create with AlreadyExists and the controller would try again). */
-  private freshName(namespace: string, rs: string): string {
-    for (;;) {
-      const name = `${rs}-${randomSuffix(this.names)}`;
-      if (!this.api.cluster.pods.has(`${namespace}/${name}`) && !this.creating.has(`${namespace}/${name}`)) {
-        this.creating.add(`${namespace}/${name}`);
-        return name;
-      }
     }
   }
 
@@ -164,7 +153,7 @@ export class ReplicaSetController {
       kind: 'Pod',
       metadata: {
         ...tmd,
-        name: this.freshName(md.namespace, md.name),
+        name: this.podNames.reserve(md.namespace, md.name),
         namespace: md.namespace,
         labels: { ...(tmd.labels ?? {}) },
         annotations: { ...(tmd.annotations ?? {}) },
