@@ -62,49 +62,23 @@ export class MetricsCollector implements SchedulerObserver {
       this.podsBound++;
       this.schedulingLatencyMs.push(toMillis(r.timeUs - p.createdUs));
     }
-    this.placements.push({
-      time_s: fmt(toSeconds(r.timeUs), 6),
-      pod: p.name,
-      namespace: p.namespace,
-      owner_kind: p.ownerKind,
-      owner: p.ownerName,
+    this.placements.push(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
       attempt: r.attempt,
-      result: r.result,
-      node: r.node,
-      reason: r.reason,
       queue_wait_ms: fmt(toMillis(r.queueWaitUs), 3),
       cycle_ms: fmt(toMillis(r.cycleUs), 3),
       bind_ms: r.bindUs < 0 ? '' : fmt(toMillis(r.bindUs), 3),
-    });
+    }));
   }
 
   /** A preemption victim: result "preempted", the node it ran on and the reason naming the
    * preemptor; the attempt and timing columns do not apply and stay empty. */
   preempted(r: PreemptionRecord): void {
-    const p = r.victim;
-    this.placements.push({
-      time_s: fmt(toSeconds(r.timeUs), 6),
-      pod: p.name,
-      namespace: p.namespace,
-      owner_kind: p.ownerKind,
-      owner: p.ownerName,
-      attempt: '',
-      result: 'preempted',
-      node: r.node,
-      reason: r.reason,
-      queue_wait_ms: '',
-      cycle_ms: '',
-      bind_ms: '',
-    });
+    this.placements.push(placementRow(r.timeUs, r.victim, 'preempted', r.node, r.reason, NO_ATTEMPT));
   }
 
   /** A pod evicted by the taint-eviction controller: result "evicted", its node and why. */
   evicted(r: { readonly timeUs: number; readonly pod: PodInfo; readonly node: string; readonly reason: string }): void {
-    const p = r.pod;
-    this.placements.push({
-      time_s: fmt(toSeconds(r.timeUs), 6), pod: p.name, namespace: p.namespace, owner_kind: p.ownerKind, owner: p.ownerName,
-      attempt: '', result: 'evicted', node: r.node, reason: r.reason, queue_wait_ms: '', cycle_ms: '', bind_ms: '',
-    });
+    this.placements.push(placementRow(r.timeUs, r.pod, 'evicted', r.node, r.reason, NO_ATTEMPT));
   }
 
   cpuRequestedMeanRatio(): number {
@@ -171,4 +145,32 @@ export class MetricsCollector implements SchedulerObserver {
     row['api_queue_depth'] = this.api?.inFlight ?? 0;
     this.timeseries.push(row);
   }
+}
+
+/** The attempt and timing columns of a row that is not a scheduling attempt. */
+const NO_ATTEMPT = { attempt: '', queue_wait_ms: '', cycle_ms: '', bind_ms: '' } as const;
+
+/** One placements.csv row, in PLACEMENT_COLUMNS order. */
+function placementRow(
+  timeUs: number,
+  p: PodInfo,
+  result: string,
+  node: string,
+  reason: string,
+  attempt: { attempt: string | number; queue_wait_ms: string; cycle_ms: string; bind_ms: string },
+): Row {
+  return {
+    time_s: fmt(toSeconds(timeUs), 6),
+    pod: p.name,
+    namespace: p.namespace,
+    owner_kind: p.ownerKind,
+    owner: p.ownerName,
+    attempt: attempt.attempt,
+    result,
+    node,
+    reason,
+    queue_wait_ms: attempt.queue_wait_ms,
+    cycle_ms: attempt.cycle_ms,
+    bind_ms: attempt.bind_ms,
+  };
 }
