@@ -14,6 +14,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
 import { jobFinished } from './job.js';
+import { namespacedKey } from './work-queue.js';
 
 export interface CronJobSpec {
   schedule: string;
@@ -46,7 +47,7 @@ export class CronJobController {
     objects?.watch({
       objectUpdated: (o) => {
         if (o.kind === 'CronJob') {
-          const st = this.cronJobs.get(key(o.metadata.namespace, o.metadata.name));
+          const st = this.cronJobs.get(namespacedKey(o.metadata.namespace, o.metadata.name));
           if (st === undefined) return;
           st.obj = o;
           st.schedule = parseCron((o.spec as CronJobSpec).schedule);
@@ -57,9 +58,9 @@ export class CronJobController {
       },
       objectDeleted: (o) => {
         if (o.kind === 'CronJob') {
-          const st = this.cronJobs.get(key(o.metadata.namespace, o.metadata.name));
+          const st = this.cronJobs.get(namespacedKey(o.metadata.namespace, o.metadata.name));
           if (st?.timer != null) this.sim.cancel(st.timer);
-          this.cronJobs.delete(key(o.metadata.namespace, o.metadata.name));
+          this.cronJobs.delete(namespacedKey(o.metadata.namespace, o.metadata.name));
         } else if (o.kind === 'Job') this.ownerOf(o)?.active.delete(o.metadata.name);
       },
     });
@@ -67,7 +68,7 @@ export class CronJobController {
       objectAdded: (o) => {
         if (o.kind === 'CronJob') {
           const st: CjState = { obj: o, schedule: parseCron((o.spec as CronJobSpec).schedule), timer: null, active: new Set() };
-          this.cronJobs.set(key(o.metadata.namespace, o.metadata.name), st);
+          this.cronJobs.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
           this.arm(st);
         } else if (o.kind === 'Job' && jobFinished(o) === null) {
           this.ownerOf(o)?.active.add(o.metadata.name);
@@ -78,12 +79,12 @@ export class CronJobController {
 
   /** Names of the active Jobs of a CronJob (tests). */
   activeJobs(namespace: string, name: string): string[] {
-    return [...(this.cronJobs.get(key(namespace, name))?.active ?? [])].sort();
+    return [...(this.cronJobs.get(namespacedKey(namespace, name))?.active ?? [])].sort();
   }
 
   private ownerOf(o: WorkloadObject): CjState | undefined {
     for (const r of (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
-      if (r.controller === true && r.kind === 'CronJob' && typeof r.name === 'string') return this.cronJobs.get(key(o.metadata.namespace, r.name));
+      if (r.controller === true && r.kind === 'CronJob' && typeof r.name === 'string') return this.cronJobs.get(namespacedKey(o.metadata.namespace, r.name));
     }
     return undefined;
   }
@@ -93,7 +94,7 @@ export class CronJobController {
     st.timer = null;
     const next = nextCronTime(st.schedule, this.sim.now);
     if (next === null) return;
-    st.timer = this.sim.scheduleAt(next, 'cronjob.schedule', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+    st.timer = this.sim.scheduleAt(next, 'cronjob.schedule', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
       st.timer = null;
       this.fire(st, next);
       this.arm(st);
@@ -137,6 +138,3 @@ export class CronJobController {
   }
 }
 
-function key(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}

@@ -25,6 +25,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
+import { namespacedKey, queueSync } from './work-queue.js';
 
 export interface DaemonSetSpec {
   selector?: LabelSelector;
@@ -97,23 +98,23 @@ export class DaemonSetController {
     this.podNames = new PodNames(api.cluster, names);
     objects?.watch({
       objectUpdated: (o) => {
-        const st = o.kind === 'DaemonSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
+        const st = o.kind === 'DaemonSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
         if (st === undefined) return;
         st.obj = o;
         this.enqueue(st);
       },
       objectDeleted: (o) => {
-        const st = o.kind === 'DaemonSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
+        const st = o.kind === 'DaemonSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
         if (st === undefined) return;
         st.deleted = true; // its pods are the garbage collector's
-        this.sets.delete(key(o.metadata.namespace, o.metadata.name));
+        this.sets.delete(namespacedKey(o.metadata.namespace, o.metadata.name));
       },
     });
     api.watch({
       objectAdded: (o) => {
         if (o.kind !== 'DaemonSet') return;
         const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
-        this.sets.set(key(o.metadata.namespace, o.metadata.name), st);
+        this.sets.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
         this.enqueue(st);
       },
       nodeAdded: () => this.enqueueAll(),
@@ -137,7 +138,7 @@ export class DaemonSetController {
   }
 
   private owner(p: PodInfo): DsState | undefined {
-    return p.ownerKind === 'DaemonSet' ? this.sets.get(key(p.namespace, p.ownerName)) : undefined;
+    return p.ownerKind === 'DaemonSet' ? this.sets.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
   }
 
   private enqueueAll(): void {
@@ -145,12 +146,7 @@ export class DaemonSetController {
   }
 
   private enqueue(st: DsState): void {
-    if (st.syncQueued) return;
-    st.syncQueued = true;
-    this.sim.schedule(0, 'daemonset.sync', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
-      st.syncQueued = false;
-      this.sync(st);
-    });
+    queueSync(this.sim, 'daemonset.sync', st, (s) => this.sync(s));
   }
 
   private sync(st: DsState): void {
@@ -251,6 +247,3 @@ function pinnedNode(p: PodInfo): string | null {
   return null;
 }
 
-function key(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}

@@ -28,6 +28,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
+import { namespacedKey, queueSync } from './work-queue.js';
 
 export interface JobSpec {
   parallelism?: number;
@@ -81,7 +82,7 @@ export class JobController {
     this.podNames = new PodNames(api.cluster, names);
     objects?.watch({
       objectDeleted: (o) => {
-        const k = key(o.metadata.namespace, o.metadata.name);
+        const k = namespacedKey(o.metadata.namespace, o.metadata.name);
         const st = o.kind === 'Job' ? this.jobs.get(k) : undefined;
         if (st === undefined) return;
         st.deleted = true; // its pods are the garbage collector's
@@ -96,7 +97,7 @@ export class JobController {
           obj: o, pods: new Set(), counted: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, finished: false, deleted: false, startUs: this.sim.now,
         };
-        this.jobs.set(key(o.metadata.namespace, o.metadata.name), st);
+        this.jobs.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
         this.enqueue(st);
       },
       podAdded: (p) => {
@@ -123,7 +124,7 @@ export class JobController {
 
   /** succeeded / failed counts and the finished condition of a Job (tests, metrics). */
   status(namespace: string, name: string): { succeeded: number; failed: number; active: number } | undefined {
-    const st = this.jobs.get(key(namespace, name));
+    const st = this.jobs.get(namespacedKey(namespace, name));
     if (st === undefined) return undefined;
     let active = 0;
     for (const p of st.pods) if (!p.terminal && !p.deleted) active++;
@@ -144,16 +145,11 @@ export class JobController {
   }
 
   private owner(p: PodInfo): JobState | undefined {
-    return p.ownerKind === 'Job' ? this.jobs.get(key(p.namespace, p.ownerName)) : undefined;
+    return p.ownerKind === 'Job' ? this.jobs.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
   }
 
   private enqueue(st: JobState): void {
-    if (st.syncQueued) return;
-    st.syncQueued = true;
-    this.sim.schedule(0, 'job.sync', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
-      st.syncQueued = false;
-      this.sync(st);
-    });
+    queueSync(this.sim, 'job.sync', st, (s) => this.sync(s));
   }
 
   private sync(st: JobState): void {
@@ -184,7 +180,7 @@ export class JobController {
     const readyAt = st.lastFailureUs + jobBackoffUs(st.failuresSinceSuccess);
     if (st.failuresSinceSuccess > 0 && readyAt > this.sim.now) {
       if (st.backoffTimer === null) {
-        st.backoffTimer = this.sim.scheduleAt(readyAt, 'job.backoff', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+        st.backoffTimer = this.sim.scheduleAt(readyAt, 'job.backoff', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
           st.backoffTimer = null;
           this.enqueue(st);
         });
@@ -251,6 +247,3 @@ export function jobFinished(o: WorkloadObject): JobCondition | null {
   return null;
 }
 
-function key(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}

@@ -11,6 +11,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
+import { namespacedKey, queueSync } from './work-queue.js';
 
 export const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH_SIZE = 1;
@@ -48,14 +49,14 @@ export class ReplicaSetController {
     this.podNames = new PodNames(api.cluster, names);
     objects?.watch({
       objectUpdated: (o) => {
-        const st = o.kind === 'ReplicaSet' ? this.sets.get(rsKey(o.metadata.namespace, o.metadata.name)) : undefined;
+        const st = o.kind === 'ReplicaSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
         if (st === undefined) return;
         st.obj = o;
         st.spec = (o.spec ?? {}) as ReplicaSetSpec;
         this.enqueue(st);
       },
       objectDeleted: (o) => {
-        const key = rsKey(o.metadata.namespace, o.metadata.name);
+        const key = namespacedKey(o.metadata.namespace, o.metadata.name);
         const st = o.kind === 'ReplicaSet' ? this.sets.get(key) : undefined;
         if (st === undefined) return;
         st.deleted = true; // its pods are the garbage collector's
@@ -67,7 +68,7 @@ export class ReplicaSetController {
         if (o.kind !== 'ReplicaSet') return;
         const spec = (o.spec ?? {}) as ReplicaSetSpec;
         const st: RsState = { obj: o, spec, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
-        this.sets.set(rsKey(o.metadata.namespace, o.metadata.name), st);
+        this.sets.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
         this.enqueue(st);
       },
       podAdded: (p) => {
@@ -90,7 +91,7 @@ export class ReplicaSetController {
 
   /** Active pods (not terminal, not deleted) of a ReplicaSet. */
   activePods(namespace: string, name: string): number {
-    const st = this.sets.get(rsKey(namespace, name));
+    const st = this.sets.get(namespacedKey(namespace, name));
     if (st === undefined) return 0;
     let n = 0;
     for (const p of st.pods) if (!p.terminal) n++;
@@ -98,16 +99,11 @@ export class ReplicaSetController {
   }
 
   private owner(p: PodInfo): RsState | undefined {
-    return p.ownerKind === 'ReplicaSet' ? this.sets.get(rsKey(p.namespace, p.ownerName)) : undefined;
+    return p.ownerKind === 'ReplicaSet' ? this.sets.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
   }
 
   private enqueue(st: RsState): void {
-    if (st.syncQueued) return;
-    st.syncQueued = true;
-    this.sim.schedule(0, 'replicaset.sync', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => {
-      st.syncQueued = false;
-      this.sync(st);
-    });
+    queueSync(this.sim, 'replicaset.sync', st, (s) => this.sync(s));
   }
 
   private sync(st: RsState): void {
@@ -164,9 +160,6 @@ export class ReplicaSetController {
   }
 }
 
-function rsKey(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
 
 /** Which pods to delete first when scaling down (upstream controller.ActivePods ordering,
  * simplified): unassigned before assigned, pending before running, newer before older. */

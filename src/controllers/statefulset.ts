@@ -23,6 +23,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
+import { namespacedKey, queueSync } from './work-queue.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -57,13 +58,13 @@ export class StatefulSetController {
   ) {
     objects?.watch({
       objectUpdated: (o) => {
-        const st = o.kind === 'StatefulSet' ? this.sets.get(key(o.metadata.namespace, o.metadata.name)) : undefined;
+        const st = o.kind === 'StatefulSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
         if (st === undefined) return;
         st.obj = o;
         this.enqueue(st);
       },
       objectDeleted: (o) => {
-        const k = key(o.metadata.namespace, o.metadata.name);
+        const k = namespacedKey(o.metadata.namespace, o.metadata.name);
         const st = o.kind === 'StatefulSet' ? this.sets.get(k) : undefined;
         if (st === undefined) return;
         st.deleted = true; // its pods are the garbage collector's
@@ -74,7 +75,7 @@ export class StatefulSetController {
       objectAdded: (o) => {
         if (o.kind !== 'StatefulSet') return;
         const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
-        this.sets.set(key(o.metadata.namespace, o.metadata.name), st);
+        this.sets.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
         this.enqueue(st);
       },
       podAdded: (p) => {
@@ -99,22 +100,18 @@ export class StatefulSetController {
 
   /** Live pod names of a StatefulSet by ordinal, and their phases (tests). */
   podsOf(namespace: string, name: string): string[] {
-    const st = this.sets.get(key(namespace, name));
+    const st = this.sets.get(namespacedKey(namespace, name));
     if (st === undefined) return [];
     return [...st.pods.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => `${p.name}:${p.phase}`);
   }
 
   private owner(p: PodInfo): SetState | undefined {
-    return p.ownerKind === 'StatefulSet' ? this.sets.get(key(p.namespace, p.ownerName)) : undefined;
+    return p.ownerKind === 'StatefulSet' ? this.sets.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
   }
 
   private enqueue(st: SetState): void {
-    if (st.syncQueued || st.deleted) return;
-    st.syncQueued = true;
-    this.sim.schedule(0, 'statefulset.sync', key(st.obj.metadata.namespace, st.obj.metadata.name), () => {
-      st.syncQueued = false;
-      this.sync(st);
-    });
+    if (st.deleted) return;
+    queueSync(this.sim, 'statefulset.sync', st, (s) => this.sync(s));
   }
 
   private sync(st: SetState): void {
@@ -191,6 +188,3 @@ function ordinalOf(st: SetState, p: PodInfo): number {
   return /^(0|[1-9]\d*)$/.test(s) ? Number(s) : -1;
 }
 
-function key(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
