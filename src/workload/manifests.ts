@@ -356,20 +356,7 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   if (replicas > 2147483647) throw doc.error([...path, 'replicas'], 'a 32-bit integer (at most 2147483647)', describe(replicas));
   spec['replicas'] = replicas;
-  const selector = spec['selector'];
-  if (!isObj(selector)) throw doc.error([...path, 'selector'], 'a label selector (apps/v1 requires one)', describe(selector));
-  const matcher = located(doc, [...path, 'selector'], () => compileLabelSelector(selector));
-  const template = spec['template'];
-  if (!isObj(template)) throw doc.error([...path, 'template'], 'a pod template', describe(template));
-  const tmd = template['metadata'];
-  if (tmd !== undefined && !isObj(tmd)) throw doc.error([...path, 'template', 'metadata'], 'a mapping', describe(tmd));
-  const labels = (tmd as Obj | undefined)?.['labels'];
-  readLabels(doc, [...path, 'template', 'metadata', 'labels'], labels);
-  if (matcher.matchesEverything) throw doc.error([...path, 'selector'], 'a non-empty selector');
-  if (!matcher.matches((labels ?? {}) as Record<string, string>)) {
-    throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
-  }
-  readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
+  readSelectorAndTemplate(doc, path, spec, false);
   readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
 }
 
