@@ -49,23 +49,14 @@ export class NodeInfo {
     c.taints = this.taints;
     c.unschedulable = this.unschedulable;
     c.ready = this.ready;
-    for (const p of this.pods) {
-      c.pods.push(p);
-      c.requested.add(p.requests);
-      c.nonZeroMilliCpu += p.nonZeroMilliCpu;
-      c.nonZeroMemory += p.nonZeroMemory;
-      for (const hp of p.hostPorts) {
-        const k = portKey(hp);
-        c.usedPorts.set(k, (c.usedPorts.get(k) ?? 0) + 1);
-      }
-    }
+    for (const p of this.pods) c.addPodScratch(p);
     return c;
   }
 
   /** Adds a pod to a clone's books without touching the pod (what-if evaluation). */
   addPodScratch(p: PodInfo): void {
     this.pods.push(p);
-    this.accountScratch(p, 1);
+    this.account(p, 1);
   }
 
   /** Removes a pod from a clone's books without touching the pod. */
@@ -73,10 +64,11 @@ export class NodeInfo {
     const i = this.pods.indexOf(p);
     if (i < 0) return;
     this.pods.splice(i, 1);
-    this.accountScratch(p, -1);
+    this.account(p, -1);
   }
 
-  private accountScratch(p: PodInfo, sign: 1 | -1): void {
+  /** The books every add and remove keeps: requests, non-zero requests, host ports. */
+  private account(p: PodInfo, sign: 1 | -1): void {
     this.requested.add(p.requests, sign);
     this.nonZeroMilliCpu += sign * p.nonZeroMilliCpu;
     this.nonZeroMemory += sign * p.nonZeroMemory;
@@ -92,14 +84,7 @@ export class NodeInfo {
   addPod(p: PodInfo): void {
     p.nodeSlot = this.pods.length;
     this.pods.push(p);
-    this.requested.add(p.requests);
-    this.nonZeroMilliCpu += p.nonZeroMilliCpu;
-    this.nonZeroMemory += p.nonZeroMemory;
-    for (const hp of p.hostPorts) {
-      const k = portKey(hp);
-      this.usedPorts.set(k, (this.usedPorts.get(k) ?? 0) + 1);
-    }
-    this.generation++;
+    this.account(p, 1);
   }
 
   removePod(p: PodInfo): void {
@@ -109,16 +94,7 @@ export class NodeInfo {
     this.pods.splice(slot, 1);
     for (let i = slot; i < this.pods.length; i++) (this.pods[i] as PodInfo).nodeSlot = i;
     p.nodeSlot = -1;
-    this.requested.add(p.requests, -1);
-    this.nonZeroMilliCpu -= p.nonZeroMilliCpu;
-    this.nonZeroMemory -= p.nonZeroMemory;
-    for (const hp of p.hostPorts) {
-      const k = portKey(hp);
-      const n = (this.usedPorts.get(k) ?? 0) - 1;
-      if (n <= 0) this.usedPorts.delete(k);
-      else this.usedPorts.set(k, n);
-    }
-    this.generation++;
+    this.account(p, -1);
   }
 }
 
