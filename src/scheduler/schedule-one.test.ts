@@ -12,6 +12,7 @@ import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
 import { fitErrorMessage, numFeasibleNodesToFind, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
+import { ScriptedStream } from '../testing/scripted-stream.js';
 
 /** Passes every node and records the order it saw them in (upstream's TrueFilter). */
 class RecordingFilter implements FilterPlugin {
@@ -38,20 +39,6 @@ class FalsePreFilter implements PreFilterPlugin {
   readonly name = 'FalsePreFilter';
   preFilter(): { status: Verdict } {
     return { status: Status.unschedulable('Node(s) failed PreFilter plugin FalsePreFilter') };
-  }
-}
-
-/** A RandomStream that returns the given draws in turn and counts the calls. */
-class ScriptedStream implements RandomStream {
-  readonly name = 'scripted';
-  calls = 0;
-  constructor(private readonly draws: readonly number[] = []) {}
-  next(): number {
-    return 0;
-  }
-  int(maxExclusive: number): number {
-    const d = this.draws[this.calls++] ?? 0;
-    return Math.min(d, maxExclusive - 1);
   }
 }
 

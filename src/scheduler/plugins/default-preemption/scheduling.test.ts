@@ -10,7 +10,8 @@ import { buildCluster, makeFramework, makePod, podInfo } from '../../../testing/
 import type { Plugin } from '../../framework/interfaces.js';
 import { ScheduleAlgorithm, type ScheduleResult } from '../../schedule-one.js';
 import { defaultNodeResourcesFitArgs, NodeResourcesFitPlugin } from '../node-resources-fit.js';
-import { capNode, FakeFilter, preemptionFixture, ScriptedStream } from './testing.js';
+import { capNode, FakeFilter, preemptionFixture } from './testing.js';
+import { ScriptedStream } from '../../../testing/scripted-stream.js';
 
 const fit = (): Plugin => new NodeResourcesFitPlugin(defaultNodeResourcesFitArgs());
 const cpu = (m: number): Record<string, string> => ({ cpu: `${m}m` });

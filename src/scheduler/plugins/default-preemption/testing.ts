@@ -5,7 +5,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../../../cluster/cluster-state.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
-import type { RandomStream } from '../../../engine/random.js';
+import { ScriptedStream } from '../../../testing/scripted-stream.js';
 import { buildCluster, makeNode } from '../../../testing/builders.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { Framework, type ProfileConfig } from '../../framework/framework.js';
@@ -69,19 +69,6 @@ export class ErrorOnLabelPreFilter implements PreFilterPlugin {
   }
 }
 
-/** A RandomStream returning scripted integers (upstream's seeded getOffsetRand), then 0. */
-export class ScriptedStream implements RandomStream {
-  readonly name = 'scripted';
-  calls = 0;
-  constructor(private readonly draws: readonly number[] = []) {}
-  next(): number {
-    return 0;
-  }
-  int(maxExclusive: number): number {
-    const d = this.draws[this.calls++] ?? 0;
-    return Math.min(d, maxExclusive - 1);
-  }
-}
 
 export interface PreemptionFixture {
   readonly cluster: ClusterState;
