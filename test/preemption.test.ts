@@ -1,6 +1,8 @@
 // Preemption end to end: a full cluster of low-priority pods, a high-priority pod arrives, the
 // scheduler evicts the cheapest victims on the best node (a PDB-protected pod is spared while
 // another choice exists), nominates the node, and binds the pod there once the victims are gone.
+// The pods have terminationGracePeriodSeconds 0, so a victim is gone as soon as its kubelet hears
+// of its deletion (test/terminating.test.ts covers the grace period).
 //
 // Three 4-CPU nodes, each pod pinned with a hostname nodeSelector (priorities from
 // PriorityClasses through priority admission):
@@ -23,7 +25,7 @@ const PDB = `  - { name: pdb, at: 0s, manifest: { apiVersion: policy/v1, kind: P
 
 function pod(name: string, at: string, cls: string, cpu: string, node: string | null, labels = '{}'): string {
   const sel = node === null ? '' : `, nodeSelector: { kubernetes.io/hostname: ${node} }`;
-  return `  - { name: ${name}, at: ${at}, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, labels: ${labels} }, spec: { priorityClassName: ${cls}${sel}, containers: [{ name: c, image: x, resources: { requests: { cpu: "${cpu}" } } }] } } }`;
+  return `  - { name: ${name}, at: ${at}, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, labels: ${labels} }, spec: { priorityClassName: ${cls}${sel}, terminationGracePeriodSeconds: 0, containers: [{ name: c, image: x, resources: { requests: { cpu: "${cpu}" } } }] } } }`;
 }
 
 function priorityClass(name: string, value: number): string {
@@ -104,15 +106,18 @@ test('a high-priority pod preempts the cheapest victims, spares the PDB-protecte
     ...SETUP,
     ['c1', '', 'preempted', 'node-2', 'preempted by default/high-1 on node node-2'],
     ['high-1', 1, 'unschedulable', '', '0/3 nodes are available: 3 Insufficient cpu.'],
+    ['c1', '', 'terminated', 'node-2', 'terminating for 0.001s after: preempted by default/high-1 on node node-2'],
     ['high-1', 2, 'bound', 'node-2', ''],
   ]);
   // The victim row comes at the end of the preemptor's cycle: created at 5 s + 1 ms, then a
   // cycle of 100 µs + 0.1 µs × 3 filters × 11 node evaluations (3 in the search, 3 + 2 + 3 in
-  // the dry runs of node-0, node-1 and node-2) = 103 µs. The deletion commits 1 ms later; the
-  // binding (1 ms) comes after that.
+  // the dry runs of node-0, node-1 and node-2) = 103 µs. The deletion commits 1 ms later and
+  // makes c1 Terminating; its kubelet (grace period 0 here) deletes it for good 1 ms after that;
+  // the binding (1 ms) comes after that.
   const t = (i: number): number => Number(placements.rows[i]?.['time_s']);
   assert.deepEqual([placements.rows[5]?.['time_s'], placements.rows[6]?.['time_s'], placements.rows[6]?.['cycle_ms']], ['5.001103', '5.001103', '0.103']);
-  assert.ok(t(7) >= 5.003103, `bound at ${t(7)}, before the deletion (5.002103) and a binding could commit`);
+  assert.equal(placements.rows[7]?.['time_s'], '5.003103');
+  assert.ok(t(8) >= 5.004103, `bound at ${t(8)}, before c1 was gone (5.003103) and a binding could commit`);
   assert.deepEqual([placements.rows[5]?.['queue_wait_ms'], placements.rows[5]?.['cycle_ms'], placements.rows[5]?.['bind_ms']], ['', '', '']);
   assert.deepEqual(
     nodes.rows.map((r) => [r['node'], r['pods'], r['cpu_requested_milli']]),
@@ -126,6 +131,7 @@ test('without the PDB the lowest-priority pod is the victim instead', () => {
     ...SETUP,
     ['b1', '', 'preempted', 'node-1', 'preempted by default/high-1 on node node-1'],
     ['high-1', 1, 'unschedulable', '', '0/3 nodes are available: 3 Insufficient cpu.'],
+    ['b1', '', 'terminated', 'node-1', 'terminating for 0.001s after: preempted by default/high-1 on node node-1'],
     ['high-1', 2, 'bound', 'node-1', ''],
   ]);
   assert.deepEqual(
@@ -146,7 +152,9 @@ test('a second high-priority pod treats the first one\'s nomination as taken and
     ['high-1', 1, 'unschedulable', '', '0/3 nodes are available: 3 Insufficient cpu.'],
     ['a2', '', 'preempted', 'node-0', 'preempted by default/high-2 on node node-0'],
     ['high-2', 1, 'unschedulable', '', '0/3 nodes are available: 3 Insufficient cpu.'],
+    ['c1', '', 'terminated', 'node-2', 'terminating for 0.001s after: preempted by default/high-1 on node node-2'],
     ['high-2', 2, 'unschedulable', '', '0/3 nodes are available: 3 Insufficient cpu. preemption: not eligible due to a terminating pod on the nominated node.'],
+    ['a2', '', 'terminated', 'node-0', 'terminating for 0.001s after: preempted by default/high-2 on node node-0'],
     ['high-1', 2, 'bound', 'node-2', ''],
     ['high-2', 3, 'bound', 'node-0', ''],
   ]);

@@ -17,6 +17,9 @@ export interface ClusterIndex {
   podPlaced?(p: PodInfo, n: NodeInfo): void;
   /** A pod left a node (terminated, deleted, or its binding failed). */
   podRemoved?(p: PodInfo, n: NodeInfo): void;
+  /** A placed pod started Terminating (it stays placed until it is gone): for indexes that stop
+   * counting such pods (PodTopologySpread), called before the pod is marked. */
+  podTerminating?(p: PodInfo, n: NodeInfo): void;
   /** A node's labels, taints, unschedulable flag or readiness changed. Indexes without this
    * method see the node (and its pods) removed before the change and added after it. */
   nodeUpdated?(n: NodeInfo): void;
@@ -81,6 +84,8 @@ export class ClusterState {
   private readonly indexes: ClusterIndex[] = [];
   podsCreated = 0;
   podsDeleted = 0;
+  /** Pods being deleted and not gone yet. */
+  terminatingCount = 0;
   /** Called after the totals change (time-weighted metrics integrate on it). */
   onTotalsChanged: (() => void) | null = null;
 
@@ -214,8 +219,20 @@ export class ClusterState {
     if (p.terminal) this.unplace(p);
   }
 
+  /** Starts a graceful deletion: the pod stays on its node's books (its resources are held) but
+   * indexes see it as terminating (PodTopologySpread no longer counts it). */
+  markTerminating(p: PodInfo, nowUs: number, reason: string): void {
+    if (p.deleted || p.deletionUs >= 0) return;
+    const ni = p.nodeName !== null && p.nodeSlot >= 0 ? this.nodeByName.get(p.nodeName) : undefined;
+    if (ni !== undefined) for (const ix of this.indexes) ix.podTerminating?.(p, ni);
+    p.deletionUs = nowUs;
+    p.deletionReason = reason;
+    this.terminatingCount++;
+  }
+
   deletePod(p: PodInfo): void {
     if (p.deleted) return;
+    if (p.deletionUs >= 0) this.terminatingCount--;
     this.unplace(p);
     p.deleted = true;
     this.phaseCounts[p.phase]--;

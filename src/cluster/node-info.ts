@@ -9,7 +9,22 @@ import { parseResourceList, Resource } from './resources.js';
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
-export class NodeInfo {
+/** A node as queueing hints see it before or after a change (a NodeInfo is one; snapshots are
+ * copies taken when the change commits). */
+export interface NodeView {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly taints: readonly Taint[];
+  readonly unschedulable: boolean;
+  readonly ready: boolean;
+  readonly allocatable: Resource;
+}
+
+export function snapshotNode(n: NodeView): NodeView {
+  return { name: n.name, labels: n.labels, taints: n.taints, unschedulable: n.unschedulable, ready: n.ready, allocatable: n.allocatable };
+}
+
+export class NodeInfo implements NodeView {
   readonly name: string;
   labels: Labels;
   taints: readonly Taint[];

@@ -6,6 +6,9 @@ import { computePodRequests, type Resource } from './resources.js';
 
 export const WORKLOAD_ANNOTATION = 'ksim.io/workload';
 
+/** Upstream DefaultTerminationGracePeriodSeconds. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_S = 30;
+
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
 export interface HostPort {
@@ -39,6 +42,12 @@ export class PodInfo {
   /** True once the binding write has committed (spec.nodeName is set in the API). */
   bound = false;
   deleted = false;
+  /** When its graceful deletion was requested (metadata.deletionTimestamp, µs); -1 while not
+   * being deleted. A Terminating pod keeps its place on its node until its kubelet confirms
+   * (or its deletion is forced). */
+  deletionUs = -1;
+  /** Why it is being deleted (for the row written when it is gone). */
+  deletionReason = '';
   /** Position in its node's pod list, for O(1) removal. */
   nodeSlot = -1;
 
@@ -69,6 +78,22 @@ export class PodInfo {
 
   get terminal(): boolean {
     return this.phase === 'Succeeded' || this.phase === 'Failed';
+  }
+
+  /** Has a deletionTimestamp (set by a graceful deletion, or present in a snapshot's object);
+   * stays true once the pod is gone, so a controller that has not heard of the deletion yet
+   * still sees it as being deleted. */
+  get terminating(): boolean {
+    if (this.deletionUs >= 0) return true;
+    const ts = this.pod.metadata?.deletionTimestamp;
+    return ts !== undefined && ts !== null;
+  }
+
+  /** spec.terminationGracePeriodSeconds in µs (upstream default 30 s,
+   * pkg/apis/core/v1/defaults.go DefaultTerminationGracePeriodSeconds). */
+  get terminationGracePeriodUs(): number {
+    const s = this.pod.spec?.terminationGracePeriodSeconds;
+    return (s === undefined || s === null || s < 0 ? DEFAULT_TERMINATION_GRACE_PERIOD_S : s) * 1_000_000;
   }
 }
 

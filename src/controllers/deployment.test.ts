@@ -38,7 +38,8 @@ function tally(pods: Iterable<PodInfo>): Tally {
     const rs = t.byRs.get(p.ownerName) ?? { active: 0, running: 0 };
     rs.active++;
     t.active++;
-    if (p.phase === 'Running') {
+    // Available: Running and not Terminating (a Terminating pod is being stopped).
+    if (p.phase === 'Running' && !p.terminating) {
       rs.running++;
       t.running++;
     }

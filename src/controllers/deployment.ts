@@ -103,6 +103,7 @@ export class DeploymentController {
       },
       podAdded: (p) => this.podChanged(p, true),
       podPhaseChanged: (p) => this.podChanged(p, true),
+      podTerminating: (p) => this.podChanged(p, true),
       podDeleted: (p) => this.podChanged(p, false),
     });
     objects.watch({
@@ -152,14 +153,15 @@ export class DeploymentController {
     this.sync(st);
   }
 
-  /** Running pods of a ReplicaSet (its available replicas). */
+  /** Running pods of a ReplicaSet that are not Terminating (its available replicas). */
   private available(rs: WorkloadObject): number {
     let n = 0;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (p.phase === 'Running' && !p.deleted) n++;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (p.phase === 'Running' && !p.deleted && !p.terminating) n++;
     return n;
   }
 
-  /** Active (not terminal) pods of a ReplicaSet. */
+  /** Pods of a ReplicaSet that still exist and are not finished, Terminating ones included (so
+   * that Recreate waits for them to be gone, and a rollout never has more pods than the surge). */
   private active(rs: WorkloadObject): number {
     let n = 0;
     for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted) n++;

@@ -24,6 +24,7 @@ export class DisruptionController {
     api.watch({
       podAdded: touch,
       podPhaseChanged: touch,
+      podTerminating: touch,
       podDeleted: touch,
       objectAdded: (o) => {
         if (o.kind === PDB || o.kind === 'Deployment' || o.kind === 'ReplicaSet') this.touch(o.metadata.namespace);
@@ -51,7 +52,7 @@ export class DisruptionController {
   private sync(namespace: string): void {
     for (const pdb of this.api.cluster.objectsOfKind(PDB)) {
       if (pdb.metadata.namespace !== namespace) continue;
-      const status = computePdbStatus(this.api.cluster, pdb, (p) => p.deleted);
+      const status = computePdbStatus(this.api.cluster, pdb, (p) => p.deleted || p.terminating);
       const old = (pdb['status'] ?? {}) as Partial<PdbStatus>;
       if (
         old.currentHealthy === status.currentHealthy &&

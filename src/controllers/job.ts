@@ -110,6 +110,14 @@ export class JobController {
         this.count(st, p, p.phase === 'Succeeded');
         this.enqueue(st);
       },
+      // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
+      // terminating pod is replaced at once.
+      podTerminating: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        st.deleting.delete(p);
+        this.enqueue(st);
+      },
       podDeleted: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
@@ -127,7 +135,7 @@ export class JobController {
     const st = this.jobs.get(namespacedKey(namespace, name));
     if (st === undefined) return undefined;
     let active = 0;
-    for (const p of st.pods) if (!p.terminal && !p.deleted) active++;
+    for (const p of st.pods) if (!p.terminal && !p.deleted && !p.terminating) active++;
     return { succeeded: st.succeeded, failed: st.failed, active };
   }
 
@@ -154,13 +162,13 @@ export class JobController {
 
   private sync(st: JobState): void {
     if (st.deleted || st.finished) return;
-    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
+    for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p);
     if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
     const spec = (st.obj.spec ?? {}) as JobSpec;
     const parallelism = spec.parallelism ?? 1;
     const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : null);
     const backoffLimit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
-    const active = [...st.pods].filter((p) => !p.terminal && !p.deleted);
+    const active = [...st.pods].filter((p) => !p.terminal && !p.deleted && !p.terminating);
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
     if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no

@@ -79,6 +79,14 @@ export class ReplicaSetController {
         const st = this.owner(p);
         if (st !== undefined && p.terminal) this.enqueue(st);
       },
+      // Upstream updatePod: a pod that got a deletionTimestamp is handled as deleted at once, so
+      // its replacement is created without waiting for its termination.
+      podTerminating: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        st.deleting.delete(p);
+        this.enqueue(st);
+      },
       podDeleted: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
@@ -94,7 +102,7 @@ export class ReplicaSetController {
     const st = this.sets.get(namespacedKey(namespace, name));
     if (st === undefined) return 0;
     let n = 0;
-    for (const p of st.pods) if (!p.terminal) n++;
+    for (const p of st.pods) if (!p.terminal && !p.terminating) n++;
     return n;
   }
 
@@ -108,9 +116,10 @@ export class ReplicaSetController {
 
   private sync(st: RsState): void {
     if (st.deleted) return;
-    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p); // deleted by someone else
+    for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p); // deleted by someone else
     if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
-    const active = [...st.pods].filter((p) => !p.terminal);
+    // Upstream FilterActivePods: not finished and not being deleted.
+    const active = [...st.pods].filter((p) => !p.terminal && !p.terminating);
     const diff = (st.spec.replicas ?? 1) - active.length;
     if (diff > 0) {
       this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE);

@@ -87,6 +87,11 @@ export class StatefulSetController {
         const st = this.owner(p);
         if (st !== undefined) this.enqueue(st);
       },
+      // A Terminating pod keeps its ordinal until it is gone (at most one pod per identity).
+      podTerminating: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) this.enqueue(st);
+      },
       podDeleted: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
@@ -134,7 +139,8 @@ export class StatefulSetController {
         if (monotonic) return;
         continue;
       }
-      if (monotonic && p.phase !== 'Running') return; // wait for it to be running and ready
+      // Wait for it to be running and ready, and not terminating (upstream isHealthy).
+      if (monotonic && (p.phase !== 'Running' || p.terminating)) return;
     }
     // processCondemned: ordinals ≥ replicas, highest first.
     const condemned = [...st.pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);

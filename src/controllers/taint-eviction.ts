@@ -44,6 +44,7 @@ export class TaintEvictionController {
         const n = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
         if (n !== undefined) this.check(p, n);
       },
+      podTerminating: (p) => this.cancel(p),
       podDeleted: (p) => this.cancel(p),
     });
   }
@@ -56,7 +57,7 @@ export class TaintEvictionController {
   }
 
   private check(p: PodInfo, n: NodeInfo): void {
-    if (!p.bound || p.deleted || p.terminal) return;
+    if (!p.bound || p.deleted || p.terminal || p.terminating) return;
     let minSeconds = Number.POSITIVE_INFINITY;
     let used: Taint | null = null;
     let any = false;

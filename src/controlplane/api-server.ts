@@ -6,7 +6,7 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
-import type { NodeInfo } from '../cluster/node-info.js';
+import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { admitPod } from './admission.js';
@@ -20,10 +20,14 @@ export interface ClusterWatcher {
   podAdded?(p: PodInfo): void;
   podBound?(p: PodInfo): void;
   podPhaseChanged?(p: PodInfo, from: PodPhase): void;
+  /** A graceful deletion started: the pod is Terminating (it has a deletionTimestamp) and keeps
+   * its node until its kubelet confirms; podDeleted follows when it is gone. */
+  podTerminating?(p: PodInfo, reason: string): void;
   podDeleted?(p: PodInfo, reason: string): void;
   nodeAdded?(n: NodeInfo): void;
-  /** A node's labels, taints, unschedulable flag or readiness changed. */
-  nodeUpdated?(n: NodeInfo): void;
+  /** A node's labels, taints, unschedulable flag or readiness changed: `before` and `after` are
+   * the node as it was and as it became at the commit. */
+  nodeUpdated?(n: NodeInfo, before: NodeView, after: NodeView): void;
   objectAdded?(o: WorkloadObject): void;
   /** A stored object was replaced by `o` (same kind, namespace and name). */
   objectUpdated?(o: WorkloadObject, old: WorkloadObject): void;
@@ -245,9 +249,19 @@ export class ApiServer {
     });
   }
 
-  deletePod(p: PodInfo, reason: string): void {
+  /** Deletes a pod. A pod bound to a node and not finished is deleted gracefully (upstream
+   * pkg/registry/core/pod/strategy.go CheckGracefulDelete: unscheduled and terminal pods go at
+   * once): it becomes Terminating, and its kubelet removes it once its containers have stopped.
+   * `force` removes it at once (the kubelet's final delete, or a forced deletion). */
+  deletePod(p: PodInfo, reason: string, force = false): void {
     this.write('api.delete-pod', p.key, () => {
       if (p.deleted) return;
+      if (!force && p.bound && !p.terminal) {
+        if (p.deletionUs >= 0) return; // already Terminating
+        this.cluster.markTerminating(p, this.sim.now, reason);
+        this.notify((w) => w.podTerminating?.(p, reason));
+        return;
+      }
       this.cluster.deletePod(p);
       this.notify((w) => w.podDeleted?.(p, reason));
     });
@@ -312,8 +326,10 @@ export class ApiServer {
         done?.(false);
         return;
       }
+      const before = snapshotNode(this.cluster.mustNode(name));
       const n = this.cluster.updateNode(name, change);
-      this.notify((w) => w.nodeUpdated?.(n));
+      const after = snapshotNode(n);
+      this.notify((w) => w.nodeUpdated?.(n, before, after));
       done?.(true);
     });
   }

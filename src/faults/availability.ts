@@ -58,6 +58,7 @@ export class AvailabilityTracker {
 
   readonly watcher: ClusterWatcher = {
     podPhaseChanged: (p) => this.reeval(p),
+    podTerminating: (p) => this.reeval(p),
     podDeleted: (p) => this.reeval(p),
     nodeUpdated: (n) => {
       for (const p of n.pods) this.reeval(p);
@@ -102,7 +103,7 @@ export class AvailabilityTracker {
 
   private reeval(p: PodInfo): void {
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
-    const avail = p.phase === 'Running' && !p.deleted && node !== undefined && node.ready && node.pods.includes(p);
+    const avail = p.phase === 'Running' && !p.deleted && !p.terminating && node !== undefined && node.ready && node.pods.includes(p);
     const was = this.counted.get(p);
     if (avail === (was !== undefined)) return;
     if (was !== undefined) {

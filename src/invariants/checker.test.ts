@@ -196,6 +196,8 @@ test('output-counts: pods_bound must equal the pods ever bound, deleted ones inc
   a.bound = true;
   a.pod.spec!.nodeName = 'n1';
   checker.watcher.podBound!(a);
+  cluster.markTerminating(a, 0, 'test');
+  checker.watcher.podTerminating!(a, 'test');
   cluster.deletePod(a);
   checker.watcher.podDeleted!(a, 'test');
   checker.finish({ pods_submitted: 1, pods_pending_end: 0, pods_bound: 1, events: 0 });
@@ -332,4 +334,14 @@ test('checkInvariants: true is every event, N every N events, false off; the def
 test('InvariantViolation names the invariant, the time and the event in its message', () => {
   const v = new InvariantViolation('node-capacity', 1_500_000, 'scheduler.cycle-end default/a #12', 'node n1 has cpu 2000m > 1000m allocatable');
   assert.equal(v.message, 'invariant node-capacity broken at 1.500000 s after event scheduler.cycle-end default/a #12: node n1 has cpu 2000m > 1000m allocatable');
+});
+
+test('graceful-deletion: a running pod removed without being Terminating first is a violation', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const a = place(cluster, makePod('a').obj(), 'n1');
+  checker.watcher.podAdded!(a);
+  a.bound = true;
+  checker.watcher.podBound!(a);
+  cluster.deletePod(a);
+  assertViolation(() => checker.watcher.podDeleted!(a, 'test'), 'graceful-deletion', 'pod default/a on node n1 was removed without being Terminating first');
 });

@@ -257,16 +257,24 @@ export class InvariantChecker implements ClusterIndex {
       this.phases[from]--;
       this.phases[p.phase]++;
       this.touchedPods.add(p);
-      const wasActive = from !== 'Succeeded' && from !== 'Failed';
+      const wasActive = from !== 'Succeeded' && from !== 'Failed' && !p.terminating;
       if (wasActive && !isActive(p)) this.rsChange(p, -1);
       else if (!wasActive && isActive(p)) this.rsChange(p, 1);
+    },
+    // A pod that starts Terminating stops being active (its ReplicaSet may replace it).
+    podTerminating: (p) => {
+      this.touchedPods.add(p);
+      if (!p.terminal) this.rsChange(p, -1);
     },
     podDeleted: (p) => {
       this.deleted++;
       if (p.bound) this.deletedBound++;
       this.phases[p.phase]--;
       this.touchedPods.add(p);
-      if (!p.terminal) this.rsChange(p, -1);
+      if (!p.terminal && p.deletionUs < 0) this.rsChange(p, -1);
+      // A pod running on a node leaves only after Terminating (its kubelet confirms): otherwise a
+      // StatefulSet could start a second pod of an identity whose first may still run.
+      if (p.bound && !p.terminal && p.deletionUs < 0) this.fail('graceful-deletion', `pod ${p.key} on node ${p.nodeName ?? ''} was removed without being Terminating first`);
     },
     objectAdded: (o) => {
       if (o.kind === 'Namespace' && this.windowOpen) this.windowNamespaces = true;
@@ -626,8 +634,9 @@ function eventLabel(ev: SimEvent): string {
   return `${ev.kind}${ev.subject === '' ? '' : ` ${ev.subject}`} #${ev.seq}`;
 }
 
+/** Upstream FilterActivePods: not finished and not being deleted. */
 function isActive(p: PodInfo): boolean {
-  return !p.deleted && !p.terminal;
+  return !p.deleted && !p.terminal && !p.terminating;
 }
 
 function rsKey(p: PodInfo): string {

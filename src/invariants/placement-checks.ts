@@ -221,8 +221,7 @@ function matchesRequiredNodeAffinity(c: PodChecks, n: NodeInfo): boolean {
 }
 
 function isTerminating(p: PodInfo): boolean {
-  const ts = p.pod.metadata?.deletionTimestamp;
-  return ts !== undefined && ts !== null;
+  return p.deletionUs >= 0 || (p.pod.metadata?.deletionTimestamp ?? null) !== null;
 }
 
 /**

@@ -88,7 +88,9 @@ export function leaseObject(node: string, renewUs: number): WorkloadObject {
 }
 
 export class Kubelets {
-  private readonly timers = new Map<string, SimEvent>();
+  /** Each pod's pending start, completion, restart or termination (keyed by the pod object: a
+   * recreated pod of the same name is another pod). */
+  private readonly timers = new Map<PodInfo, SimEvent>();
   /** Each node's kubelet writes as its own client (its own rate limit). */
   private readonly clients = new Map<string, ApiServer>();
   private readonly state = new Map<string, KubeletState>();
@@ -118,7 +120,12 @@ export class Kubelets {
         if (this.stateOf(p.nodeName ?? '') === 'up') this.startPod(p);
       },
       podPhaseChanged: (p) => {
-        if (p.phase === 'Running' && this.stateOf(p.nodeName ?? '') !== 'down') this.runPod(p);
+        if (p.phase === 'Running' && !p.terminating && this.stateOf(p.nodeName ?? '') !== 'down') this.runPod(p);
+      },
+      // A graceful deletion: a kubelet that hears it stops the pod; one that is down or cut off
+      // does so when it is back (recover), so until then the pod stays Terminating.
+      podTerminating: (p) => {
+        if (this.stateOf(p.nodeName ?? '') === 'up') this.terminate(p, false);
       },
       podDeleted: (p) => {
         this.stopTimer(p);
@@ -173,7 +180,12 @@ export class Kubelets {
     this.held.delete(node);
     for (const h of held) this.clientOf(h.p).setPodPhase(h.p, h.phase);
     for (const p of this.podsOn(node)) {
-      if (!p.bound || this.timers.has(p.key)) continue;
+      if (p.terminating) {
+        // After a crash its containers are already gone; after a partition they still run.
+        if (!this.timers.has(p)) this.terminate(p, was === 'down');
+        continue;
+      }
+      if (!p.bound || this.timers.has(p)) continue;
       if (p.phase === 'Pending') this.startPod(p);
       else if (p.phase === 'Running' && was === 'down') this.runPod(p);
     }
@@ -199,7 +211,7 @@ export class Kubelets {
   private startPod(p: PodInfo): void {
     const delay = this.opts.startupLatencyUs(p) + this.pullWaitUs(p);
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.start', p.key, () => {
-      this.timers.delete(p.key);
+      this.timers.delete(p);
       this.report(p, 'Running');
     }));
   }
@@ -208,7 +220,7 @@ export class Kubelets {
     const d = this.opts.runDurationUs(p);
     if (d === null) return;
     this.setTimer(p, this.sim.schedule(d, 'kubelet.complete', p.key, () => {
-      this.timers.delete(p.key);
+      this.timers.delete(p);
       if (this.opts.containerFails?.(p) === true) this.containerFailed(p);
       else this.report(p, 'Succeeded');
     }));
@@ -257,7 +269,7 @@ export class Kubelets {
     // IsInBackOffSince(key, finishedAt = now): an entry not expired holds the restart for its backoff.
     const delay = e !== undefined && !backoffExpired(now, e.lastUpdateUs) ? e.backoffUs : 0;
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.restart', p.key, () => {
-      this.timers.delete(p.key);
+      this.timers.delete(p);
       // backOff.Next(key, finishedAt): reset when expired, else double (capped); lastUpdate = now.
       const cur = this.backoffs.get(p.key);
       const backoffUs = cur === undefined || backoffExpired(now, cur.lastUpdateUs) ? CRASHLOOP_INITIAL_BACKOFF_US : Math.min(cur.backoffUs * 2, CRASHLOOP_MAX_BACKOFF_US);
@@ -265,6 +277,18 @@ export class Kubelets {
       this.restarts.set(p.key, this.restartsOf(p) + 1);
       this.containerRestarts++;
       this.runPod(p);
+    }));
+  }
+
+  /** Stops a Terminating pod: its containers get their grace period (only Running ones have
+   * any to stop), then the kubelet deletes the pod object for good (upstream: the kubelet's
+   * status manager deletes it with grace period 0 once its containers are gone). A kubelet cut
+   * off from the API holds that delete until the partition heals. */
+  private terminate(p: PodInfo, containersGone: boolean): void {
+    const delay = containersGone || p.phase !== 'Running' ? 0 : p.terminationGracePeriodUs;
+    this.setTimer(p, this.sim.schedule(delay, 'kubelet.terminate', p.key, () => {
+      this.timers.delete(p);
+      if (this.stateOf(p.nodeName ?? '') === 'up') this.clientOf(p).deletePod(p, p.deletionReason, true);
     }));
   }
 
@@ -291,14 +315,14 @@ export class Kubelets {
 
   private setTimer(p: PodInfo, ev: SimEvent): void {
     this.stopTimer(p);
-    this.timers.set(p.key, ev);
+    this.timers.set(p, ev);
   }
 
   private stopTimer(p: PodInfo): void {
-    const ev = this.timers.get(p.key);
+    const ev = this.timers.get(p);
     if (ev !== undefined) {
       this.sim.cancel(ev);
-      this.timers.delete(p.key);
+      this.timers.delete(p);
     }
   }
 }

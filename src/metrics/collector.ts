@@ -76,6 +76,13 @@ export class MetricsCollector implements SchedulerObserver {
     this.placements.push(placementRow(r.timeUs, r.victim, 'preempted', r.node, r.reason, NO_ATTEMPT));
   }
 
+  /** A Terminating pod is gone (its kubelet confirmed, or its deletion was forced): result
+   * "terminated", the node it held and how long it was Terminating. */
+  terminated(timeUs: number, p: PodInfo, node: string): void {
+    const s = fmt(toSeconds(timeUs - p.deletionUs), 3);
+    this.placements.push(placementRow(timeUs, p, 'terminated', node, `terminating for ${s}s after: ${p.deletionReason}`, NO_ATTEMPT));
+  }
+
   /** A pod evicted by the taint-eviction controller: result "evicted", its node and why. */
   evicted(r: { readonly timeUs: number; readonly pod: PodInfo; readonly node: string; readonly reason: string }): void {
     this.placements.push(placementRow(r.timeUs, r.pod, 'evicted', r.node, r.reason, NO_ATTEMPT));
@@ -91,7 +98,7 @@ export class MetricsCollector implements SchedulerObserver {
 
   timeseriesColumns(): string[] {
     return [
-      'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_succeeded', 'pods_failed',
+      'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_succeeded', 'pods_failed', 'pods_terminating',
       'cpu_requested_ratio', 'memory_requested_ratio', ...this.extendedResources.map((r) => `${r}_requested_ratio`),
       'etcd_write_p99_ms', 'api_queue_depth',
     ];
@@ -132,6 +139,7 @@ export class MetricsCollector implements SchedulerObserver {
       pods_running: c.phaseCounts.Running,
       pods_succeeded: c.phaseCounts.Succeeded,
       pods_failed: c.phaseCounts.Failed,
+      pods_terminating: c.terminatingCount,
       cpu_requested_ratio: fmt(this.cpuRequestedRatio(), 6),
       memory_requested_ratio: fmt(this.memRequestedRatio(), 6),
     };

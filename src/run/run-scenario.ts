@@ -189,6 +189,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     recovery.evicted(r.pod, r.timeUs);
   });
   scheduleFaults(sim, faults, kubelets, api, recovery);
+  // A Terminating pod's end gets its own placements row.
+  api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
   new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api)).start(scenario.workload);
   // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
   for (const n of scenario.nodes) {

@@ -12,7 +12,16 @@ import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from
 import { formatDuration } from '../api/duration.js';
 import { Code, Status, isSuccess } from './framework/status.js';
 import { bindSchedulerContext, PodNominator, ScheduleAlgorithm, type ScheduleResult, type SchedulerContext } from './schedule-one.js';
-import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
+import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueingHintMap, type QueueOptions } from './scheduling-queue.js';
+import {
+  EVENT_ASSIGNED_POD_ADD,
+  EVENT_ASSIGNED_POD_DELETE,
+  EVENT_NODE_ADD,
+  nodeChangeEvents,
+  type ClusterEventWithHint,
+  type EnqueueExtensions,
+} from './framework/events.js';
+import { implementsMethod } from './framework/interfaces.js';
 
 export type AttemptResult = 'bound' | 'unschedulable' | 'error';
 
@@ -98,11 +107,26 @@ export class Scheduler {
     const reg = bindSchedulerContext(registry, ctx);
     for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, reg, handle));
     const first = this.frameworks.values().next().value as Framework;
-    this.queue = new SchedulingQueue(sim, (a, b) => first.queueSort.less(a, b), () => this.kick(), queueOptions, () => this.kick());
+    const hintMaps = new Map<string, QueueingHintMap>();
+    for (const [name, fwk] of this.frameworks) hintMaps.set(name, queueingHintMap(fwk));
+    this.queue = new SchedulingQueue(
+      sim,
+      (a, b) => first.queueSort.less(a, b),
+      () => this.kick(),
+      queueOptions,
+      () => this.kick(),
+      (p) => hintMaps.get(p.schedulerName),
+    );
+    // Cluster events, as upstream's event handlers turn informer notifications into them
+    // (pkg/scheduler/eventhandlers.go with queueing hints on).
     api.watch({
       podAdded: (p) => {
         const fwk = this.frameworks.get(p.schedulerName);
-        if (p.nodeName !== null || fwk === undefined) return;
+        if (p.nodeName !== null) {
+          this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_ADD, undefined, p);
+          return;
+        }
+        if (fwk === undefined) return;
         // PreEnqueue (SchedulingGates): a gated pod stays out of the queue. ksim has no pod
         // updates yet, so it stays pending.
         for (const pe of fwk.preEnqueue) {
@@ -114,17 +138,24 @@ export class Scheduler {
         }
         this.queue.add(p);
       },
+      podBound: (p) => this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_ADD, undefined, p),
       podDeleted: (p) => {
         this.gated.delete(p.key);
         this.terminatingVictims.delete(p);
         if (p.nominatedNodeName !== null) this.nominator.remove(p);
         this.queue.done(p);
-        this.queue.moveAllToActiveOrBackoff();
+        // Only an assigned pod frees a place (upstream: the assigned-pod informer's delete).
+        if (p.nodeName !== null) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, p, undefined);
       },
+      // ksim takes a finished pod off its node's books (its resources are free), so the
+      // scheduler hears it as an assigned pod leaving.
       podPhaseChanged: (p) => {
-        if (p.terminal) this.queue.moveAllToActiveOrBackoff();
+        if (p.terminal && p.nodeName !== null) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, p, undefined);
       },
-      nodeAdded: () => this.queue.moveAllToActiveOrBackoff(),
+      nodeAdded: (n) => this.queue.moveAllToActiveOrBackoff(EVENT_NODE_ADD, undefined, n),
+      nodeUpdated: (_n, before, after) => {
+        for (const e of nodeChangeEvents(before, after)) this.queue.moveAllToActiveOrBackoff(e, before, after);
+      },
     });
   }
 
@@ -273,6 +304,9 @@ export class Scheduler {
     const pod = qpi.pod;
     for (const u of [...fwk.reserve].reverse()) u.unreserve(state, pod, nodeName);
     this.cluster.forget(pod);
+    // The assumed pod's place is free again (upstream handleBindingCycleError moves pods with
+    // AssignedPodDelete, leaving out the pod itself, which is requeued below).
+    this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, pod, undefined);
     const error = v.code === Code.Error;
     this.record(qpi, error ? 'error' : 'unschedulable', '', v.message, queueWaitUs, cycleUs, bindUs);
     if (!error && v.plugin !== '') qpi.unschedulablePlugins = new Set([v.plugin]);
@@ -297,7 +331,7 @@ export class Scheduler {
   /** Deletes a preemption victim through the API (the deletion commits after a write latency);
    * victims already being deleted are skipped, as upstream skips pods with a deletionTimestamp. */
   private deleteVictim(victim: PodInfo, reason: string): void {
-    if (victim.deleted || this.terminatingVictims.has(victim)) return;
+    if (victim.deleted || victim.terminating || this.terminatingVictims.has(victim)) return;
     this.terminatingVictims.add(victim);
     this.observer.preempted?.({ timeUs: this.sim.now, victim, node: victim.nodeName ?? '', reason });
     this.api.deletePod(victim, reason);
@@ -312,3 +346,13 @@ export class Scheduler {
 const MAX_PERMIT_WAIT_US = 15 * 60 * 1_000_000;
 
 const NO_DELETES: ReadonlyArray<{ readonly pod: PodInfo; readonly reason: string }> = [];
+
+/** Each plugin's registered events (upstream buildQueueingHintMap): EnqueueExtensions plugins give
+ * theirs; others are interested in every event (undefined). */
+export function queueingHintMap(fwk: Framework): QueueingHintMap {
+  const m = new Map<string, readonly ClusterEventWithHint[] | undefined>();
+  for (const [name, p] of fwk.plugins) {
+    m.set(name, implementsMethod<EnqueueExtensions>(p, 'eventsToRegister') ? p.eventsToRegister() : undefined);
+  }
+  return m;
+}

@@ -7,6 +7,8 @@ import { makePod, podInfo, queuedPodInfo } from '../testing/builders.js';
 import type { QueuedPodInfo } from './framework/interfaces.js';
 import { PrioritySortPlugin } from './plugins/priority-sort.js';
 import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
+import { ActionType, type ClusterEventWithHint, type NodeView } from './framework/events.js';
+import { Resource } from '../cluster/resources.js';
 
 const S = US_PER_S;
 const MS = S / 1000;
@@ -36,10 +38,12 @@ function pod(name: string, priority = 0): PodInfo {
   return podInfo(makePod(name).priority(priority).obj());
 }
 
-/** Pops the only pod in activeQ; fails if it is not `p`. */
+/** Pops the only pod in activeQ; fails if it is not `p`. The attempt is taken to be rejected
+ * by NodeResourcesFit (a pod no plugin rejected always goes to backoffQ). */
 function popOnly(h: Harness, p: PodInfo): QueuedPodInfo {
   const qpi = h.queue.pop();
   assert.equal(qpi?.pod, p);
+  (qpi as QueuedPodInfo).unschedulablePlugins = new Set(['NodeResourcesFit']);
   return qpi as QueuedPodInfo;
 }
 
@@ -284,5 +288,81 @@ describe('SchedulingQueue: unschedulablePods', () => {
     h.sim.run(400 * S);
     assert.equal(h.queue.activeCount, 0);
     assert.deepEqual(h.activations, [0]);
+  });
+});
+
+describe('SchedulingQueue: identity and queueing hints', () => {
+  it('a pod recreated under the name of one still queued is a separate entry', () => {
+    // The recreated pod arrives before the old one's deletion is heard (StatefulSets, traces
+    // and imports reuse names): keyed by name, the new pod was dropped as already known.
+    const h = harness();
+    const old = pod('web-0');
+    const recreated = pod('web-0');
+    h.queue.add(old);
+    h.queue.addUnschedulable(popOnly(h, old), false);
+    h.queue.add(recreated);
+    assert.equal(h.queue.pendingCount, 2);
+    h.queue.done(old);
+    assert.equal(h.queue.pop()?.pod, recreated);
+  });
+
+  it('an event moves only the pods whose rejecting plugin registered it and whose hint says Queue', () => {
+    const sim = new Simulation();
+    const sort = new PrioritySortPlugin();
+    const hints = new Map<string, readonly ClusterEventWithHint[] | undefined>([
+      ['TaintToleration', [{ event: { resource: 'Node', actionType: ActionType.UpdateNodeTaint }, hint: (_p, _o, n) => ((n as NodeView).taints.length === 0 ? 'Queue' : 'QueueSkip') }]],
+      ['NodeResourcesFit', [{ event: { resource: 'Pod', actionType: ActionType.Delete } }]],
+      ['Custom', undefined],
+    ]);
+    const queue = new SchedulingQueue(sim, (a, b) => sort.less(a, b), () => {}, DEFAULT_QUEUE_OPTIONS, () => {}, () => hints);
+    const byTaint = pod('by-taint');
+    const byFit = pod('by-fit');
+    const byCustom = pod('by-custom');
+    for (const p of [byTaint, byFit, byCustom]) queue.add(p);
+    const rejectors = new Map([[byTaint, 'TaintToleration'], [byFit, 'NodeResourcesFit'], [byCustom, 'Custom']]);
+    for (let i = 0; i < 3; i++) {
+      const q = queue.pop() as QueuedPodInfo;
+      q.unschedulablePlugins = new Set([rejectors.get(q.pod) as string]);
+      queue.addUnschedulable(q, false);
+    }
+    assert.equal(queue.unschedulableCount, 3);
+    sim.run(20 * S); // backoffs are over
+    const node = (taints: NodeView['taints']): NodeView => ({ name: 'n', labels: {}, taints, unschedulable: false, ready: true, allocatable: new Resource() });
+    // A taint change that leaves a taint: the TaintToleration hint skips; the custom plugin
+    // (no EnqueueExtensions) is interested in every event.
+    const tainted = node([{ key: 'k', effect: 'NoSchedule' }]);
+    queue.moveAllToActiveOrBackoff({ resource: 'Node', actionType: ActionType.UpdateNodeTaint }, tainted, node([{ key: 'k', effect: 'NoSchedule', value: 'v' }]));
+    assert.deepEqual([queue.pop()?.pod.name, queue.pop()], ['by-custom', undefined]);
+    // The taints are removed: only the pod TaintToleration rejected moves.
+    queue.moveAllToActiveOrBackoff({ resource: 'Node', actionType: ActionType.UpdateNodeTaint }, tainted, node([]));
+    assert.deepEqual([queue.pop()?.pod.name, queue.pop()], ['by-taint', undefined]);
+    // An assigned pod's deletion matches NodeResourcesFit's Pod/Delete registration.
+    queue.moveAllToActiveOrBackoff({ resource: 'AssignedPod', actionType: ActionType.Delete }, pod('gone'), undefined);
+    assert.deepEqual([queue.pop()?.pod.name, queue.pop()], ['by-fit', undefined]);
+  });
+
+  it('an event heard during a pod\'s attempt sends it to backoffQ only if its rejector\'s hint accepts it', () => {
+    const sim = new Simulation();
+    const sort = new PrioritySortPlugin();
+    const hints = new Map<string, readonly ClusterEventWithHint[] | undefined>([
+      ['NodeResourcesFit', [{ event: { resource: 'Pod', actionType: ActionType.Delete } }]],
+    ]);
+    const queue = new SchedulingQueue(sim, (a, b) => sort.less(a, b), () => {}, DEFAULT_QUEUE_OPTIONS, () => {}, () => hints);
+    const a = pod('a');
+    const b = pod('b');
+    queue.add(a);
+    queue.add(b);
+    const qa = queue.pop() as QueuedPodInfo;
+    const qb = queue.pop() as QueuedPodInfo;
+    queue.moveAllToActiveOrBackoff({ resource: 'Node', actionType: ActionType.Add }, undefined, undefined); // no match
+    qa.unschedulablePlugins = new Set(['NodeResourcesFit']);
+    queue.addUnschedulable(qa, false);
+    assert.equal(queue.unschedulableCount, 1, 'a node add does not match the registered Pod/Delete, so a waits in unschedulablePods');
+    queue.moveAllToActiveOrBackoff({ resource: 'AssignedPod', actionType: ActionType.Delete }, pod('gone'), undefined);
+    qb.unschedulablePlugins = new Set(['NodeResourcesFit']);
+    queue.addUnschedulable(qb, false);
+    assert.equal(queue.unschedulableCount, 0, 'the deletion moved a; b heard it in flight and went to backoffQ');
+    // Both back off until the 1 s tick; an idle scheduler pops them from backoffQ in sort order.
+    assert.deepEqual([queue.pop()?.pod, queue.pop()?.pod, queue.pop()], [a, b, undefined]);
   });
 });

@@ -2,12 +2,22 @@
 // unschedulable pods that wait for a cluster event. Upstream
 // pkg/scheduler/backend/queue/{scheduling_queue.go,backoff_queue.go}; defaults from
 // pkg/scheduler/apis/config/v1/defaults.go (podInitialBackoffSeconds 1, podMaxBackoffSeconds 10)
-// and DefaultPodMaxInUnschedulablePodsDuration (5 min, flushed every 30 s).
+// and DefaultPodMaxInUnschedulablePodsDuration (5 min, flushed every 30 s). Pods are keyed by
+// object identity, not by name: a pod deleted while queued and recreated under the same name
+// (StatefulSets, traces, imports) is a different entry. Which cluster events move a pod out of
+// unschedulablePods is decided by the queueing hints of the plugins that rejected it.
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { Simulation } from '../engine/simulation.js';
 import { US_PER_S } from '../engine/time.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { QueuedPodInfo } from './framework/interfaces.js';
+import {
+  EVENT_UNSCHEDULABLE_TIMEOUT,
+  eventMatches,
+  type ClusterEvent,
+  type ClusterEventWithHint,
+  type NodeView,
+} from './framework/events.js';
 
 export interface QueueOptions {
   readonly initialBackoffUs: number;
@@ -24,19 +34,40 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
 const BACKOFF_FLUSH_PERIOD_US = 1 * US_PER_S;
 const UNSCHEDULABLE_FLUSH_PERIOD_US = 30 * US_PER_S;
 
+/** Per plugin name, the events (with hints) it registered; undefined for a plugin that does not
+ * implement EnqueueExtensions (it is interested in every event). */
+export type QueueingHintMap = ReadonlyMap<string, readonly ClusterEventWithHint[] | undefined>;
+
+type EventObject = NodeView | PodInfo | undefined;
+
+interface RecordedEvent {
+  readonly event: ClusterEvent;
+  readonly oldObj: EventObject;
+  readonly newObj: EventObject;
+}
+
+/** Upstream queueingStrategy (queueImmediately is only for Pending plugins, which ksim has none of). */
+type Strategy = 'skip' | 'afterBackoff';
+
 export class SchedulingQueue {
   private readonly active: FastPriorityQueue<QueuedPodInfo>;
   /** Pods in backoff, by the flush tick (µs) at which they become active. */
   private readonly backoff = new Map<number, QueuedPodInfo[]>();
-  private readonly unschedulable = new Map<string, QueuedPodInfo>();
-  /** Every pod the queue holds, in any sub-queue or in flight, by pod key. */
-  private readonly known = new Map<string, QueuedPodInfo>();
-  private readonly inActive = new Set<string>();
+  /** The keys of `backoff`, ascending. */
+  private readonly backoffTicks: number[] = [];
+  private readonly unschedulable = new Map<PodInfo, QueuedPodInfo>();
+  /** Every pod the queue holds, in any sub-queue or in flight. */
+  private readonly known = new Map<PodInfo, QueuedPodInfo>();
+  private readonly inActive = new Set<PodInfo>();
   /** Pods in backoff because their attempt failed with an Error (upstream podErrorBackoffQ):
    * they are never popped before their backoff ends. */
-  private readonly errorBackoff = new Set<string>();
-  private schedulingCycle = 0;
-  private moveRequestCycle = -1;
+  private readonly errorBackoff = new Set<PodInfo>();
+  /** Pods popped and not yet back or done, with the index in `inFlightEvents` at their pop. */
+  private readonly inFlight = new Map<PodInfo, number>();
+  /** Events received while some pod was in flight (upstream inFlightEvents), replayed through
+   * the hints when an in-flight pod fails. Indexes are offset by `inFlightBase`. */
+  private inFlightEvents: RecordedEvent[] = [];
+  private inFlightBase = 0;
   private unschedulableFlushArmed = false;
 
   constructor(
@@ -46,6 +77,8 @@ export class SchedulingQueue {
     private readonly opts: QueueOptions = DEFAULT_QUEUE_OPTIONS,
     /** Called when a pod enters backoffQ (an idle scheduler may pop it early). */
     private readonly onBackoff: () => void = () => {},
+    /** The hint map of the profile that schedules `pod`. */
+    private readonly hintsFor: (pod: PodInfo) => QueueingHintMap | undefined = () => undefined,
   ) {
     this.active = new FastPriorityQueue<QueuedPodInfo>(less);
   }
@@ -58,12 +91,22 @@ export class SchedulingQueue {
     return this.known.size;
   }
 
+  /** Pods waiting in unschedulablePods. */
+  get unschedulableCount(): number {
+    return this.unschedulable.size;
+  }
+
+  /** True while `pod` is held by the queue (in any sub-queue or in flight). */
+  has(pod: PodInfo): boolean {
+    return this.known.has(pod);
+  }
+
   /** A new pod to schedule. */
   add(pod: PodInfo): void {
-    if (this.known.has(pod.key)) return;
+    if (this.known.has(pod)) return;
     const now = this.sim.now;
     const qpi: QueuedPodInfo = { pod, timestampUs: now, initialTimestampUs: now, attempts: 0, unschedulablePlugins: new Set() };
-    this.known.set(pod.key, qpi);
+    this.known.set(pod, qpi);
     this.pushActive(qpi);
   }
 
@@ -72,7 +115,7 @@ export class SchedulingQueue {
   pop(): QueuedPodInfo | undefined {
     while (!this.active.isEmpty()) {
       const qpi = this.active.poll() as QueuedPodInfo;
-      if (!this.inActive.delete(qpi.pod.key)) continue; // deleted while queued
+      if (!this.inActive.delete(qpi.pod)) continue; // deleted while queued
       return this.started(qpi);
     }
     const fromBackoff = this.popBackoff();
@@ -81,19 +124,18 @@ export class SchedulingQueue {
 
   private started(qpi: QueuedPodInfo): QueuedPodInfo {
     qpi.attempts++;
-    this.schedulingCycle++;
+    this.inFlight.set(qpi.pod, this.inFlightBase + this.inFlightEvents.length);
     return qpi;
   }
 
   /** Removes the first pod of the earliest backoff bucket (in QueueSort order within it). */
   private popBackoff(): QueuedPodInfo | undefined {
-    const ticks = [...this.backoff.keys()].sort((a, b) => a - b);
-    for (const tick of ticks) {
+    for (const tick of this.backoffTicks) {
       const bucket = this.backoff.get(tick) as QueuedPodInfo[];
       let best = -1;
       for (let i = 0; i < bucket.length; i++) {
         const q = bucket[i] as QueuedPodInfo;
-        if (!this.known.has(q.pod.key) || this.unschedulable.has(q.pod.key) || this.errorBackoff.has(q.pod.key)) continue;
+        if (!this.inBackoff(q)) continue;
         if (best < 0 || this.less(q, bucket[best] as QueuedPodInfo)) best = i;
       }
       if (best >= 0) return bucket.splice(best, 1)[0];
@@ -101,35 +143,97 @@ export class SchedulingQueue {
     return undefined;
   }
 
-  /** A pod whose attempt failed. Pods with an Error, or whose cycle overlapped a cluster event
-   * that may have helped them, go to backoffQ; the rest wait in unschedulablePods. */
+  /** A bucket entry still stands for the pod (it was not deleted, moved on, or re-queued). */
+  private inBackoff(q: QueuedPodInfo): boolean {
+    return this.known.get(q.pod) === q && !this.unschedulable.has(q.pod) && !this.errorBackoff.has(q.pod) && !this.inActive.has(q.pod) && !this.inFlight.has(q.pod);
+  }
+
+  /** A pod whose attempt failed. Pods with an Error, without rejecting plugins, or for which an
+   * event during their attempt may have helped (by their rejectors' hints) go to backoffQ; the
+   * rest wait in unschedulablePods (upstream AddUnschedulableIfNotPresent with
+   * determineSchedulingHintForInFlightPod). */
   addUnschedulable(qpi: QueuedPodInfo, error: boolean): void {
-    if (!this.known.has(qpi.pod.key)) return;
+    const since = this.inFlight.get(qpi.pod);
+    const strategy = error || !this.known.has(qpi.pod) ? 'afterBackoff' : this.hintForInFlight(qpi, since);
+    this.inFlight.delete(qpi.pod);
+    this.trimInFlightEvents();
+    if (!this.known.has(qpi.pod)) return;
     qpi.timestampUs = this.sim.now;
-    if (error || this.moveRequestCycle >= this.schedulingCycle) {
-      this.pushBackoff(qpi, error);
+    if (error) {
+      this.pushBackoff(qpi, true);
+      return;
+    }
+    if (strategy === 'afterBackoff') {
+      this.pushBackoff(qpi, false);
     } else {
-      this.unschedulable.set(qpi.pod.key, qpi);
+      this.unschedulable.set(qpi.pod, qpi);
       this.armUnschedulableFlush();
+    }
+  }
+
+  private hintForInFlight(qpi: QueuedPodInfo, since: number | undefined): Strategy {
+    if (qpi.unschedulablePlugins.size === 0) return 'afterBackoff';
+    if (since === undefined) return 'skip';
+    for (let i = since - this.inFlightBase; i < this.inFlightEvents.length; i++) {
+      const e = this.inFlightEvents[i] as RecordedEvent;
+      if (this.isPodWorthRequeuing(qpi, e.event, e.oldObj, e.newObj) === 'afterBackoff') return 'afterBackoff';
+    }
+    return 'skip';
+  }
+
+  /** Forgets events no in-flight pod can still need. */
+  private trimInFlightEvents(): void {
+    if (this.inFlight.size === 0) {
+      this.inFlightBase += this.inFlightEvents.length;
+      this.inFlightEvents = [];
     }
   }
 
   /** The pod was bound or deleted: forget it. */
   done(pod: PodInfo): void {
-    this.known.delete(pod.key);
-    this.unschedulable.delete(pod.key);
-    this.inActive.delete(pod.key);
-    this.errorBackoff.delete(pod.key);
+    this.known.delete(pod);
+    this.unschedulable.delete(pod);
+    this.inActive.delete(pod);
+    this.errorBackoff.delete(pod);
+    if (this.inFlight.delete(pod)) this.trimInFlightEvents();
   }
 
-  /** A cluster event (node added or changed, pod deleted...) may make waiting pods schedulable:
-   * move them all to activeQ, or to backoffQ while their backoff runs. */
-  moveAllToActiveOrBackoff(): void {
-    this.moveRequestCycle = this.schedulingCycle;
+  /** A cluster event: pods in unschedulablePods whose rejecting plugins' hints say it may help
+   * go to activeQ, or to backoffQ while their backoff runs (upstream
+   * MoveAllToActiveOrBackoffQueue). Pods in flight hear of it when their attempt ends. */
+  moveAllToActiveOrBackoff(event: ClusterEvent = EVENT_UNSCHEDULABLE_TIMEOUT, oldObj?: EventObject, newObj?: EventObject): void {
+    if (this.inFlight.size > 0) this.inFlightEvents.push({ event, oldObj, newObj });
     if (this.unschedulable.size === 0) return;
-    const waiting = [...this.unschedulable.values()];
-    this.unschedulable.clear();
-    for (const qpi of waiting) this.requeue(qpi);
+    let moved: QueuedPodInfo[] | null = null;
+    for (const qpi of this.unschedulable.values()) {
+      if (this.isPodWorthRequeuing(qpi, event, oldObj, newObj) === 'skip') continue;
+      (moved ??= []).push(qpi);
+    }
+    if (moved === null) return;
+    for (const qpi of moved) {
+      this.unschedulable.delete(qpi.pod);
+      this.requeue(qpi);
+    }
+  }
+
+  /** Upstream isPodWorthRequeuing: a pod no plugin rejected, or a wildcard event, is always
+   * worth a retry; otherwise some plugin that rejected it must have registered the event and
+   * its hint (if any) must say Queue. */
+  private isPodWorthRequeuing(qpi: QueuedPodInfo, event: ClusterEvent, oldObj: EventObject, newObj: EventObject): Strategy {
+    const rejectors = qpi.unschedulablePlugins;
+    if (rejectors.size === 0 || event.resource === '*') return 'afterBackoff';
+    const hints = this.hintsFor(qpi.pod);
+    if (hints === undefined) return 'afterBackoff';
+    for (const plugin of rejectors) {
+      const registered = hints.get(plugin);
+      // Not an EnqueueExtensions plugin (or unknown to the profile): every event may help.
+      if (registered === undefined) return 'afterBackoff';
+      for (const r of registered) {
+        if (!eventMatches(r.event, event)) continue;
+        if (r.hint === undefined || r.hint(qpi.pod, oldObj, newObj) === 'Queue') return 'afterBackoff';
+      }
+    }
+    return 'skip';
   }
 
   backoffDurationUs(qpi: QueuedPodInfo): number {
@@ -145,8 +249,8 @@ export class SchedulingQueue {
   }
 
   private pushActive(qpi: QueuedPodInfo): void {
-    this.errorBackoff.delete(qpi.pod.key);
-    this.inActive.add(qpi.pod.key);
+    this.errorBackoff.delete(qpi.pod);
+    this.inActive.add(qpi.pod);
     this.active.add(qpi);
     this.onActive();
   }
@@ -155,13 +259,14 @@ export class SchedulingQueue {
    * to its window and moved to the window's end), so a pod leaves backoff at the first flush
    * tick strictly after its expiry. */
   private pushBackoff(qpi: QueuedPodInfo, error: boolean): void {
-    if (error) this.errorBackoff.add(qpi.pod.key);
-    else this.errorBackoff.delete(qpi.pod.key);
+    if (error) this.errorBackoff.add(qpi.pod);
+    else this.errorBackoff.delete(qpi.pod);
     const expiry = qpi.timestampUs + this.backoffDurationUs(qpi);
     const tick = Math.floor(expiry / BACKOFF_FLUSH_PERIOD_US) * BACKOFF_FLUSH_PERIOD_US + BACKOFF_FLUSH_PERIOD_US;
     let bucket = this.backoff.get(tick);
     if (bucket === undefined) {
       this.backoff.set(tick, (bucket = []));
+      insertSorted(this.backoffTicks, tick);
       this.sim.scheduleAt(Math.max(tick, this.sim.now), 'scheduler.flush-backoff', '', () => this.flushBackoff(tick));
     }
     bucket.push(qpi);
@@ -172,7 +277,13 @@ export class SchedulingQueue {
   private flushBackoff(tick: number): void {
     const bucket = this.backoff.get(tick) ?? [];
     this.backoff.delete(tick);
-    for (const qpi of bucket) if (this.known.has(qpi.pod.key) && !this.unschedulable.has(qpi.pod.key)) this.pushActive(qpi);
+    const i = this.backoffTicks.indexOf(tick);
+    if (i >= 0) this.backoffTicks.splice(i, 1);
+    for (const qpi of bucket) {
+      // An error-backoff pod in this bucket leaves it now; any other stale entry is skipped.
+      if (this.known.get(qpi.pod) !== qpi || this.unschedulable.has(qpi.pod) || this.inActive.has(qpi.pod) || this.inFlight.has(qpi.pod)) continue;
+      this.pushActive(qpi);
+    }
   }
 
   /** The leftover flush runs every 30 s from the scheduler's start; ksim only schedules the ticks
@@ -184,16 +295,24 @@ export class SchedulingQueue {
     this.sim.scheduleAt(next, 'scheduler.flush-unschedulable', '', () => this.flushUnschedulable());
   }
 
-  /** Pods that sat in unschedulablePods longer than the maximum go back to the queues. */
+  /** Pods that sat in unschedulablePods longer than the maximum go back to the queues
+   * (upstream flushUnschedulablePodsLeftover with EventUnschedulableTimeout). */
   private flushUnschedulable(): void {
     this.unschedulableFlushArmed = false;
     const now = this.sim.now;
-    for (const [key, qpi] of [...this.unschedulable]) {
+    for (const [pod, qpi] of [...this.unschedulable]) {
       if (now - qpi.timestampUs > this.opts.maxInUnschedulableUs) {
-        this.unschedulable.delete(key);
+        this.unschedulable.delete(pod);
         this.requeue(qpi);
       }
     }
     if (this.unschedulable.size > 0) this.armUnschedulableFlush();
   }
+}
+
+/** Inserts `v` into ascending `a` (new ticks usually go last). */
+function insertSorted(a: number[], v: number): void {
+  let i = a.length;
+  while (i > 0 && (a[i - 1] as number) > v) i--;
+  a.splice(i, 0, v);
 }

@@ -248,6 +248,12 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
     else if (st.preemptedOn !== null && result !== 'preempted' && num(row['attempt']) === 1 && (st.attempts > 0 || (result === 'bound' && node !== st.preemptedOn))) {
       perPod.set(key, (st = fresh)); // the victim's in-flight binding never committed
     }
+    if (result === 'terminated') {
+      // A Terminating pod (preempted) is gone: it held the node it was on until now.
+      assert.ok(st.preemptedOn === node || st.boundTo === node, `${where}: terminated on a node it was not on`);
+      st.gone = true;
+      continue;
+    }
     assert.ok(!st.gone, `${where}: a row after the pod was preempted`);
     if (result === 'preempted') {
       assert.equal(st.preemptedOn, null, `${where}: preempted twice`);

@@ -30,6 +30,7 @@ import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeAffinity as NODE_AFFINITY } from './names.js';
 import { defaultNormalizeScore } from './helper/normalize-score.js';
 import { isObject } from '../../api/values.js';
+import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
 
 const PRE_FILTER_KEY = `PreFilter${NODE_AFFINITY}`;
 const PRE_SCORE_KEY = `PreScore${NODE_AFFINITY}`;
@@ -155,7 +156,7 @@ function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity {
   return { nodeSelector, affinity };
 }
 
-function matchesRequired(r: RequiredNodeAffinity, node: NodeInfo): boolean {
+function matchesRequired(r: RequiredNodeAffinity, node: NodeView): boolean {
   if (r.nodeSelector !== null && !matchesNodeSelectorMap(r.nodeSelector, node.labels)) return false;
   return r.affinity === null || r.affinity.matches(node);
 }
@@ -211,7 +212,7 @@ function nodeNamesFromTerms(terms: readonly NodeSelectorTerm[]): Set<string> | n
 // ---------------------------------------------------------------------------
 // Plugin
 
-export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NODE_AFFINITY;
   private readonly addedNodeSelector: NodeSelectorMatcher | null;
   private readonly addedPreferred: readonly WeightedTerm[] | null;
@@ -220,6 +221,28 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
     const parsed = compileArgs(args.addedAffinity);
     this.addedNodeSelector = parsed.addedNodeSelector;
     this.addedPreferred = parsed.addedPreferred;
+  }
+
+  /** Upstream EventsToRegister with queueing hints on: Node/Add|UpdateNodeLabel. */
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeLabel }, hint: (pod, o, n) => this.isSchedulableAfterNodeChange(pod, asNode(o), asNode(n)) }];
+  }
+
+  /** Queue when the node now matches the pod's required affinity (and the profile's
+   * addedAffinity) and did not before, or was just added (upstream isSchedulableAfterNodeChange). */
+  private isSchedulableAfterNodeChange(pod: PodInfo, before: NodeView | undefined, after: NodeView | undefined): QueueingHint {
+    if (after === undefined) return 'QueueSkip';
+    if (this.addedNodeSelector !== null && !this.addedNodeSelector.matches(after)) return 'QueueSkip';
+    let r: RequiredNodeAffinity;
+    try {
+      r = requiredNodeAffinity(pod);
+    } catch (e) {
+      if (e instanceof FieldError) return 'Queue'; // upstream: an error means Queue
+      throw e;
+    }
+    if (!matchesRequired(r, after)) return 'QueueSkip';
+    if (before === undefined) return 'Queue';
+    return matchesRequired(r, before) ? 'QueueSkip' : 'Queue';
   }
 
   preFilter(state: CycleState, pod: PodInfo): { status: Verdict; result?: PreFilterResult } {

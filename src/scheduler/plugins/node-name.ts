@@ -6,14 +6,25 @@ import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import type { FilterPlugin, FrameworkHandle, Plugin } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
+import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions } from '../framework/events.js';
 import { NodeName } from './names.js';
 
 /** Upstream ErrReason (node_name.go). */
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
 const REJECT = Status.unresolvable(ERR_REASON_NODE_NAME).withPlugin(NodeName);
 
-export class NodeNamePlugin implements FilterPlugin {
+export class NodeNamePlugin implements FilterPlugin, EnqueueExtensions {
   readonly name = NodeName;
+
+  /** Upstream EventsToRegister: Node/Add, queued only when the new node is the one the pod names. */
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [
+      {
+        event: { resource: 'Node', actionType: ActionType.Add },
+        hint: (pod, _o, n) => (asNode(n)?.name === pod.pod.spec?.nodeName ? 'Queue' : 'QueueSkip'),
+      },
+    ];
+  }
 
   /** Upstream Fits: no nodeName requested, or it equals the node's name. */
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {

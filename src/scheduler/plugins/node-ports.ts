@@ -12,6 +12,7 @@ import type { CycleState } from '../framework/cycle-state.js';
 import type { FilterPlugin, FrameworkHandle, Plugin, PreFilterPlugin, PreFilterResult } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
 import { NodePorts } from './names.js';
+import { ActionType, asPod, type ClusterEventWithHint, type EnqueueExtensions } from '../framework/events.js';
 
 const PRE_FILTER_KEY = `PreFilter${NodePorts}`;
 
@@ -68,8 +69,17 @@ function wantedPort(hp: HostPort): WantedPort {
   };
 }
 
-export class NodePortsPlugin implements PreFilterPlugin, FilterPlugin {
+export class NodePortsPlugin implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
   readonly name = NodePorts;
+
+  /** Upstream EventsToRegister: an assigned pod's deletion (queued when it held a port the pod
+   * wants), and Node/Add|Update without a hint (always Queue). */
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [
+      { event: { resource: 'Pod', actionType: ActionType.Delete }, hint: (pod, o) => (isSchedulableAfterPodDeleted(pod, asPod(o)) ? 'Queue' : 'QueueSkip') },
+      { event: { resource: 'Node', actionType: ActionType.Add | ActionType.Update } },
+    ];
+  }
   /** Derived per-node data (not per-cycle): keyed by the NodeInfo object, so preemption's
    * scratch clones get their own entries. */
   private readonly views = new WeakMap<NodeInfo, PortView>();
@@ -120,6 +130,20 @@ export class NodePortsPlugin implements PreFilterPlugin, FilterPlugin {
     }
     return v;
   }
+}
+
+/** The deleted pod was assigned and held a host port that conflicts with one `pod` wants
+ * (upstream isSchedulableAfterPodDeleted, using fitsPorts). */
+function isSchedulableAfterPodDeleted(pod: PodInfo, deleted: PodInfo | undefined): boolean {
+  if (deleted === undefined || deleted.nodeName === null || pod.hostPorts.length === 0) return false;
+  for (const want of pod.hostPorts.map(wantedPort)) {
+    for (const held of deleted.hostPorts) {
+      const h = wantedPort(held);
+      const conflict = want.wildcard || h.wildcard ? want.anyIpKey === h.anyIpKey : want.exactKey === h.exactKey;
+      if (conflict) return true;
+    }
+  }
+  return false;
 }
 
 /** NodePorts takes no args (upstream New ignores them). */

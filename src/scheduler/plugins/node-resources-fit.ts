@@ -11,6 +11,8 @@ import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
+import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
+import type { Resource } from '../../cluster/resources.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,
@@ -122,8 +124,17 @@ function isExtendedResourceName(name: string): boolean {
   return name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.');
 }
 
-export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
+export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeResourcesFit;
+
+  /** Upstream EventsToRegister with queueing hints on (noderesources/fit.go): an assigned pod's
+   * deletion, and Node/Add|UpdateNodeAllocatable. (In-place scale-down does not happen in ksim.) */
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [
+      { event: { resource: 'Pod', actionType: ActionType.Delete }, hint: (_pod, o) => isSchedulableAfterPodDeleted(asPod(o)) },
+      { event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeAllocatable }, hint: (pod, o, n) => isSchedulableAfterNodeChange(pod, asNode(o), asNode(n)) },
+    ];
+  }
   private readonly ignored: ReadonlySet<string>;
   private readonly ignoredGroups: ReadonlySet<string>;
   private readonly reasons = new Map<string, string>();
@@ -275,6 +286,40 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
     }
     return weightSum === 0 ? 0 : Math.round(nodeScore / weightSum);
   }
+}
+
+/** Any deletion of a pod that was assigned (or nominated) may free what the pod needs
+ * (upstream isSchedulableAfterPodEvent). */
+function isSchedulableAfterPodDeleted(deleted: PodInfo | undefined): QueueingHint {
+  if (deleted === undefined) return 'Queue';
+  return deleted.nodeName === null && deleted.nominatedNodeName === null ? 'QueueSkip' : 'Queue';
+}
+
+/** Queue when the pod would fit the node empty, and the node is new or gained some resource the
+ * pod requests (upstream isSchedulableAfterNodeChange, isFit, haveAnyRequestedResourcesIncreased). */
+function isSchedulableAfterNodeChange(pod: PodInfo, before: NodeView | undefined, after: NodeView | undefined): QueueingHint {
+  if (after === undefined || !fitsEmptyNode(pod.requests, after.allocatable)) return 'QueueSkip';
+  if (before === undefined) return 'Queue';
+  return anyRequestedIncreased(pod.requests, before.allocatable, after.allocatable) ? 'Queue' : 'QueueSkip';
+}
+
+/** Upstream isFit: Fits against a NodeInfo with the node's allocatable and no pods. */
+function fitsEmptyNode(req: Resource, alloc: Resource): boolean {
+  if (alloc.allowedPodNumber < 1) return false;
+  if (req.milliCpu > alloc.milliCpu || req.memory > alloc.memory || req.ephemeralStorage > alloc.ephemeralStorage) return false;
+  if (req.scalar !== null) for (const name of req.scalarNames()) if (req.getScalar(name) > alloc.getScalar(name)) return false;
+  return true;
+}
+
+function anyRequestedIncreased(req: Resource, before: Resource, after: Resource): boolean {
+  if (after.allowedPodNumber > before.allowedPodNumber) return true;
+  if (req.milliCpu > 0 && after.milliCpu > before.milliCpu) return true;
+  if (req.memory > 0 && after.memory > before.memory) return true;
+  if (req.ephemeralStorage > 0 && after.ephemeralStorage > before.ephemeralStorage) return true;
+  if (req.scalar !== null) {
+    for (const name of req.scalarNames()) if (req.getScalar(name) > 0 && after.getScalar(name) > before.getScalar(name)) return true;
+  }
+  return false;
 }
 
 export function newNodeResourcesFit(args: unknown): Plugin {

@@ -8,14 +8,31 @@ import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import type { FilterPlugin, Plugin } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
+import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint } from '../framework/events.js';
 import { NodeUnschedulable } from './names.js';
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 const REJECT = Status.unresolvable(ERR_REASON_UNSCHEDULABLE).withPlugin(NodeUnschedulable);
 
-export class NodeUnschedulablePlugin implements FilterPlugin {
+export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions {
   readonly name = NodeUnschedulable;
+
+  /** Upstream EventsToRegister: Node/Add|UpdateNodeTaint (spec.unschedulable turning false is
+   * classified as UpdateNodeTaint). Pod toleration updates do not happen in ksim. */
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeTaint }, hint: (pod, o, n) => this.isSchedulableAfterNodeChange(pod, o, n) }];
+  }
+
+  /** Queue when a schedulable node is added, or a node turns schedulable (upstream
+   * isSchedulableAfterNodeChange). */
+  private isSchedulableAfterNodeChange(_pod: PodInfo, oldObj: unknown, newObj: unknown): QueueingHint {
+    const before = asNode(oldObj as never);
+    const after = asNode(newObj as never);
+    if (after === undefined) return 'QueueSkip';
+    if (before === undefined) return after.unschedulable ? 'QueueSkip' : 'Queue';
+    return before.unschedulable && !after.unschedulable ? 'Queue' : 'QueueSkip';
+  }
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     if (!node.unschedulable) return null;

@@ -21,6 +21,7 @@ import {
 import { Status, type Verdict } from '../framework/status.js';
 import { TaintToleration } from './names.js';
 import { defaultNormalizeScore } from './helper/normalize-score.js';
+import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions, type NodeView } from '../framework/events.js';
 
 const PRE_SCORE_KEY = `PreScore${TaintToleration}`;
 
@@ -61,20 +62,30 @@ function countIntolerablePreferNoSchedule(taints: readonly Taint[], tolerations:
 }
 
 
-export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin {
+/** Upstream v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: true when
+ * some NoSchedule/NoExecute taint is not tolerated. */
+function hasUntoleratedTaint(taints: readonly Taint[], pod: PodInfo): boolean {
+  if (taints.length === 0) return false;
+  const tolerations = pod.pod.spec?.tolerations ?? NO_TOLERATIONS;
+  for (let i = 0; i < taints.length; i++) {
+    const taint = taints[i] as Taint;
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (!tolerates(tolerations, taint)) return true;
+  }
+  return false;
+}
+
+export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = TaintToleration;
 
-  /** Upstream v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc. */
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
-    const taints = node.taints;
-    if (taints.length === 0) return null;
-    const tolerations = pod.pod.spec?.tolerations ?? NO_TOLERATIONS;
-    for (let i = 0; i < taints.length; i++) {
-      const taint = taints[i] as Taint;
-      if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-      if (!tolerates(tolerations, taint)) return REJECT;
-    }
-    return null;
+    return hasUntoleratedTaint(node.taints, pod) ? REJECT : null;
+  }
+
+  /** Upstream EventsToRegister: Node/Add|UpdateNodeTaint (pod toleration updates do not happen
+   * in ksim). */
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeTaint }, hint: (pod, o, n) => isSchedulableAfterNodeChange(pod, asNode(o), asNode(n)) }];
   }
 
   /** Upstream PreScore never skips. */
@@ -97,6 +108,14 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
     defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
     return null;
   }
+}
+
+/** Queue when the node's taints went from not tolerated (or no node) to tolerated (upstream
+ * isSchedulableAfterNodeChange). */
+function isSchedulableAfterNodeChange(pod: PodInfo, before: NodeView | undefined, after: NodeView | undefined): 'Queue' | 'QueueSkip' {
+  if (after === undefined) return 'QueueSkip';
+  const wasUntolerated = before === undefined || hasUntoleratedTaint(before.taints, pod);
+  return wasUntolerated && !hasUntoleratedTaint(after.taints, pod) ? 'Queue' : 'QueueSkip';
 }
 
 /** TaintToleration takes no args (upstream New ignores them). */

@@ -22,6 +22,8 @@ import type { Verdict } from '../../framework/status.js';
 import { filter, INTER_POD_AFFINITY, preFilter, updateState } from './filtering.js';
 import { interPodAffinityIndex, type InterPodAffinityIndex } from './index.js';
 import { normalizeScore, preScore, score, type ScoringArgs } from './scoring.js';
+import type { ClusterEventWithHint, EnqueueExtensions } from '../../framework/events.js';
+import { interPodAffinityEvents } from './queueing-hints.js';
 
 export { INTER_POD_AFFINITY } from './filtering.js';
 
@@ -67,7 +69,7 @@ export function parseInterPodAffinityArgs(raw: unknown): InterPodAffinityArgs {
   return { hardPodAffinityWeight, ignorePreferredTermsOfExistingPods };
 }
 
-export class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = INTER_POD_AFFINITY;
   readonly index: InterPodAffinityIndex;
 
@@ -76,6 +78,10 @@ export class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, Pr
     private readonly cluster: ClusterState,
   ) {
     this.index = interPodAffinityIndex(cluster);
+  }
+
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return interPodAffinityEvents(this.cluster);
   }
 
   preFilter(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): { status: Verdict; result?: PreFilterResult } {

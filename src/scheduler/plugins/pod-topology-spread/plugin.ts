@@ -30,6 +30,8 @@ import {
 } from './common.js';
 import { filter, preFilter, updateWithPod } from './filtering.js';
 import { normalizeScore, preScore, score } from './scoring.js';
+import type { ClusterEventWithHint, EnqueueExtensions } from '../../framework/events.js';
+import { spreadEvents } from './queueing-hints.js';
 import { isObject } from '../../../api/values.js';
 
 export { POD_TOPOLOGY_SPREAD } from './common.js';
@@ -164,7 +166,7 @@ export function parsePodTopologySpreadArgs(raw: unknown): PodTopologySpreadArgs 
   return args;
 }
 
-export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = POD_TOPOLOGY_SPREAD;
   private readonly ctx: SpreadContext;
 
@@ -176,6 +178,10 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
       systemDefaulted: system,
       defaultSelector: new DefaultSelectorBuilder(handle.cluster),
     };
+  }
+
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return spreadEvents(this.ctx);
   }
 
   /** Upstream reads all nodes; the cluster index holds their counts, so `nodes` is not scanned. */

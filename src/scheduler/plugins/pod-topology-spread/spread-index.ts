@@ -180,8 +180,7 @@ export function minKey(hist: Map<number, number>): number {
 
 /** Bypass terminating pods (upstream countPodsMatchSelector, #87621). */
 function isTerminating(p: PodInfo): boolean {
-  const ts = p.pod.metadata?.deletionTimestamp;
-  return ts !== undefined && ts !== null;
+  return p.deletionUs >= 0 || (p.pod.metadata?.deletionTimestamp ?? null) !== null;
 }
 
 const indexes = new WeakMap<ClusterState, SpreadIndex>();
@@ -323,6 +322,11 @@ export class SpreadIndex implements ClusterIndex {
   }
 
   podRemoved(p: PodInfo, n: NodeInfo): void {
+    this.account(p, n, -1);
+  }
+
+  /** A Terminating pod no longer counts (called before it is marked, while it still does). */
+  podTerminating(p: PodInfo, n: NodeInfo): void {
     this.account(p, n, -1);
   }
 

@@ -1,0 +1,50 @@
+// InterPodAffinity's queueing hints. Upstream
+// pkg/scheduler/framework/plugins/interpodaffinity/plugin.go (EventsToRegister with queueing
+// hints on: Pod/Add|UpdatePodLabel|Delete, Node/Add|UpdateNodeLabel; isSchedulableAfterPodChange,
+// isSchedulableAfterNodeChange).
+import type { ClusterState } from '../../../cluster/cluster-state.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+import { ActionType, asNode, asPod, type ClusterEventWithHint, type NodeView, type QueueingHint } from '../../framework/events.js';
+import { podTerms, termMatches, type AffinityTerm } from './terms.js';
+
+export function interPodAffinityEvents(cluster: ClusterState): ClusterEventWithHint[] {
+  return [
+    {
+      event: { resource: 'Pod', actionType: ActionType.Add | ActionType.UpdatePodLabel | ActionType.Delete },
+      hint: (pod, o, n) => isSchedulableAfterPodChange(cluster, pod, asPod(o), asPod(n)),
+    },
+    {
+      event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeLabel },
+      hint: (pod, _o, n) => isSchedulableAfterNodeChange(pod, asNode(n)),
+    },
+  ];
+}
+
+/** Upstream podMatchesAllAffinityTerms: false without terms. */
+function matchesAll(cluster: ClusterState, terms: readonly AffinityTerm[], other: PodInfo): boolean {
+  if (terms.length === 0) return false;
+  const nsLabels = cluster.namespaceLabels(other.namespace);
+  for (const t of terms) if (!termMatches(t, other.namespace, other.labels, nsLabels)) return false;
+  return true;
+}
+
+/** An assigned pod that matches all the pod's required affinity terms arrived, or one that
+ * matches all its anti-affinity terms left (ksim has no pod label updates). */
+function isSchedulableAfterPodChange(cluster: ClusterState, pod: PodInfo, before: PodInfo | undefined, after: PodInfo | undefined): QueueingHint {
+  if ((after !== undefined && after.nodeName === null) || (before !== undefined && before.nodeName === null)) return 'QueueSkip';
+  const terms = podTerms(pod);
+  if (terms.parseError !== null) return 'Queue';
+  if (after !== undefined) return matchesAll(cluster, terms.requiredAffinity, after) ? 'Queue' : 'QueueSkip';
+  if (before === undefined) return 'QueueSkip';
+  return matchesAll(cluster, terms.requiredAntiAffinity, before) ? 'Queue' : 'QueueSkip';
+}
+
+/** A node with one of the topology keys of the pod's required (anti-)affinity terms. */
+function isSchedulableAfterNodeChange(pod: PodInfo, after: NodeView | undefined): QueueingHint {
+  if (after === undefined) return 'QueueSkip';
+  const terms = podTerms(pod);
+  if (terms.parseError !== null) return 'Queue';
+  for (const t of terms.requiredAffinity) if (typeof after.labels[t.topologyKey] === 'string') return 'Queue';
+  for (const t of terms.requiredAntiAffinity) if (typeof after.labels[t.topologyKey] === 'string') return 'Queue';
+  return 'QueueSkip';
+}
