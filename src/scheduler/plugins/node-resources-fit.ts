@@ -151,7 +151,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
     const alloc = node.allocatable;
     const used = node.requested;
     let reasons: string[] | null = null;
-    let code = Code.Unschedulable;
+    let code: Code = Code.Unschedulable;
     if (node.pods.length + 1 > alloc.allowedPodNumber) (reasons ??= []).push(TOO_MANY_PODS);
     if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) {
       (reasons ??= []).push('Insufficient cpu');
