@@ -27,7 +27,7 @@ const CASES: [file: string, message: string][] = [
   ['missing-manifest-file.yaml', 'missing-manifest-file.yaml:10:11: workload[0].file: expected a readable file (paths are relative to the scenario), got "manifests/does-not-exist.yaml": no such file'],
   ['empty.yaml', 'empty.yaml: expected exactly one YAML document (a Scenario), got 0 documents'],
   ['container-without-image.yaml', 'container-without-image.yaml:16:13: workload[0].manifest.spec.containers[0].image: expected an image name, got nothing'],
-  ['zero-rate.yaml', 'zero-rate.yaml:10:24: workload[0].rate.perMinute: expected a number > 0, got 0'],
+  ['zero-rate.yaml', 'zero-rate.yaml:10:24: workload[0].rate.perMinute: expected a number >= 0.000001 and <= 1000000000, got 0'],
   ['error-in-manifest-file.yaml', 'manifests/bad-pod.yaml:9:19: metadata.name: expected a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters), got "Not_A_Name"'],
   ['two-manifest-sources.yaml', 'two-manifest-sources.yaml:9:5: workload[0]: expected exactly one of manifest, manifests or file, got manifest and file'],
   ['pod-with-node-name.yaml', 'pod-with-node-name.yaml:10:85: workload[0].manifest.spec.nodeName: expected no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)'],

@@ -242,6 +242,6 @@ export class ClusterState {
 
   /** Names of the extended resources any node offers, sorted. */
   extendedResourceNames(): string[] {
-    return this.totalAllocatable.scalarNames();
+    return [...this.totalAllocatable.scalarNames()];
   }
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { makePod, podInfo } from '../testing/builders.js';
-import { computePodRequests, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, type Resource } from './resources.js';
+import { computePodRequests, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, Resource } from './resources.js';
 
 const Ki = 1024;
 const Mi = 1024 * Ki;
@@ -213,4 +213,23 @@ describe('computePodRequests: non-zero requests (scoring)', () => {
       assert.deepEqual([pi.nonZeroMilliCpu, pi.nonZeroMemory], [c.cpu, c.memory]);
     });
   }
+});
+
+describe('Resource.scalarNames', () => {
+  it('answers with one sorted array until a name is added (Filter asks on every node, allocating nothing)', () => {
+    const r = new Resource();
+    assert.equal(r.scalarNames(), r.scalarNames());
+    assert.deepEqual(r.scalarNames(), []);
+    r.setScalar('nvidia.com/gpu', 2);
+    r.setScalar('example.com/fpga', 1);
+    const first = r.scalarNames();
+    assert.deepEqual(first, ['example.com/fpga', 'nvidia.com/gpu']);
+    r.setScalar('nvidia.com/gpu', 5); // a new amount, not a new name: the same array
+    assert.equal(r.scalarNames(), first);
+    r.add(r.clone()); // amounts only
+    assert.equal(r.scalarNames(), first);
+    r.setScalar('amd.com/gpu', 1); // a new name: a new sorted array
+    assert.deepEqual(r.scalarNames(), ['amd.com/gpu', 'example.com/fpga', 'nvidia.com/gpu']);
+    assert.deepEqual(first, ['example.com/fpga', 'nvidia.com/gpu']);
+  });
 });

@@ -13,6 +13,8 @@ export const PODS = 'pods';
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
+const NO_NAMES: readonly string[] = [];
+
 export class Resource {
   milliCpu = 0;
   memory = 0;
@@ -26,8 +28,14 @@ export class Resource {
     return this.scalar?.get(name) ?? 0;
   }
 
+  /** scalarNames()'s answer, kept until a name is added (Filter asks on every node). */
+  private sortedScalarNames: readonly string[] | null = null;
+
   setScalar(name: string, v: number): void {
-    (this.scalar ??= new Map()).set(name, v);
+    const m = (this.scalar ??= new Map());
+    const size = m.size;
+    m.set(name, v);
+    if (m.size !== size) this.sortedScalarNames = null;
   }
 
   add(r: Resource, sign: 1 | -1 = 1): void {
@@ -61,9 +69,11 @@ export class Resource {
     }
   }
 
-  /** Names of the extended resources present, sorted (for deterministic output). */
-  scalarNames(): string[] {
-    return this.scalar === null ? [] : [...this.scalar.keys()].sort();
+  /** Names of the extended resources present, sorted (for deterministic output). The array is
+   * shared between calls: do not change it. */
+  scalarNames(): readonly string[] {
+    if (this.scalar === null) return NO_NAMES;
+    return (this.sortedScalarNames ??= [...this.scalar.keys()].sort());
   }
 
   clone(): Resource {

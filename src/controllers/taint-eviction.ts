@@ -4,6 +4,7 @@
 // NoExecute taint, the shortest tolerationSeconds among the tolerations used decides when it is
 // deleted, counted from when the controller saw the taint (a toleration without seconds: never).
 // Taints gone before then cancel the deletion. Deletion is immediate (no graceful termination).
+import { addTimeUs } from '../engine/time.js';
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -87,7 +88,7 @@ export class TaintEvictionController {
       this.cancel(p);
       return;
     }
-    const at = this.sim.now + minSeconds * 1_000_000;
+    const at = addTimeUs(this.sim.now, minSeconds * 1_000_000); // int64 seconds can outrun the µs clock
     const prev = this.scheduled.get(p);
     if (prev !== undefined && prev.atUs <= at) return; // keep the earlier deadline (upstream)
     this.cancel(p);

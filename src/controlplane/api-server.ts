@@ -14,6 +14,7 @@ import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
 import { TokenBucket } from './token-bucket.js';
+import { addTimeUs } from '../engine/time.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -158,36 +159,34 @@ export class ApiServer {
       if (bucket === undefined) core.buckets.set(this.client, (bucket = new TokenBucket(limit.qps, limit.burst)));
       wait = bucket.reserve(now);
     }
-    const atServer = now + wait + sampleNonNegativeInt(core.config.requestLatency, core.rng);
-    // etcd is asked when the write reaches it, so that writes still waiting on their client's
-    // rate limit do not hold a place in its queue.
-    const toEtcd = () => {
-      const committed = core.etcd.commitTime(this.sim.now);
-      this.sim.scheduleAt(committed, kind, subject, () => {
-        core.inFlight--;
-        core.commitLatencies.push(committed - atServer);
-        commit();
-      });
-    };
+    const atServer = addTimeUs(addTimeUs(now, wait), sampleNonNegativeInt(core.config.requestLatency, core.rng));
     if (wait === 0) {
       // Not held by its rate limit: the write reaches etcd within the API server's handling time,
-      // in the order writes are sent, so etcd can be asked now (one event fewer per write).
-      const committed = core.etcd.commitTime(atServer);
-      this.sim.scheduleAt(committed, kind, subject, () => {
-        core.inFlight--;
-        core.commitLatencies.push(committed - atServer);
-        commit();
-      });
+      // in the order writes are sent, so etcd can be asked now (one event, and one closure, per
+      // write).
+      this.commitAt(core.etcd.commitTime(atServer), atServer, kind, subject, commit);
       return;
     }
-    this.sim.scheduleAt(atServer, 'api.request', subject, toEtcd);
+    // etcd is asked when the write reaches it, so that writes still waiting on their client's
+    // rate limit do not hold a place in its queue.
+    this.sim.scheduleAt(atServer, 'api.request', subject, () => this.commitAt(core.etcd.commitTime(this.sim.now), atServer, kind, subject, commit));
+  }
+
+  /** Schedules a write's commit at `committedUs` (it reached the API server at `atServerUs`). */
+  private commitAt(committedUs: number, atServerUs: number, kind: string, subject: string, commit: () => void): void {
+    const core = this.core;
+    this.sim.scheduleAt(committedUs, kind, subject, () => {
+      core.inFlight--;
+      core.commitLatencies.push(committedUs - atServerUs);
+      commit();
+    });
   }
 
   /** Tells every watcher of a committed change, after the watch delay and in commit order. */
   private notify(tell: (w: ClusterWatcher) => void): void {
     const core = this.core;
     for (const o of core.observers) tell(o);
-    const at = Math.max(this.sim.now + sampleNonNegativeInt(core.config.watchDelay, core.rng), core.lastNotifyUs);
+    const at = Math.max(addTimeUs(this.sim.now, sampleNonNegativeInt(core.config.watchDelay, core.rng)), core.lastNotifyUs);
     core.lastNotifyUs = at;
     if (at === this.sim.now) {
       for (const w of this.watchers) tell(w);

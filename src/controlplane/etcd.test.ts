@@ -47,3 +47,30 @@ test('a lost leader stalls writes for the election timeout', () => {
   e.loseLeader(5_000);
   assert.equal(e.commitTime(6_000), 1_005_000 + 100 + 1000 + 500);
 });
+
+const MAX_SIM_TIME_US = 9_007_199_254_740_991;
+
+test('a proposal rate too slow for the clock saturates commits at its end (5e-324 writes/s: never within a run)', () => {
+  const e = etcd({ maxWritesPerSecond: 5e-324 });
+  assert.deepEqual([e.commitTime(0), e.commitTime(1_000)], [MAX_SIM_TIME_US, MAX_SIM_TIME_US]);
+});
+
+test('a queue of writes that outgrows the clock saturates at its end (0.001 writes/s: one per 1e9 µs)', () => {
+  const e = etcd({ maxWritesPerSecond: 0.001, fsync: c(0), followerRtt: [] });
+  // Write k (from 1) commits at k × 1e9 µs; write 9,007,200 would commit past 2^53 − 1.
+  let before = 0;
+  let last = 0;
+  for (let k = 1; k <= 9_007_201; k++) {
+    before = last;
+    last = e.commitTime(0);
+    if (k === 9_007_199) assert.equal(last, 9_007_199_000_000_000);
+  }
+  assert.deepEqual([before, last], [MAX_SIM_TIME_US, MAX_SIM_TIME_US]);
+});
+
+test('an election timeout past the end of the clock stalls writes until its end', () => {
+  const e = etcd({ electionTimeoutUs: MAX_SIM_TIME_US });
+  e.loseLeader(5_000);
+  assert.equal(e.stalledUntilUs, MAX_SIM_TIME_US);
+  assert.equal(e.commitTime(6_000), MAX_SIM_TIME_US);
+});

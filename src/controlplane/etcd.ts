@@ -7,7 +7,10 @@
 //   3. the entry commits once a quorum has it: one round trip to the slowest follower the quorum
 //      needs (the leader counts as one member).
 // A lost leader stalls every write until a new one is elected (about one election timeout).
+// Times saturate at the end of the clock (MAX_SIM_TIME_US): a write behind a queue longer than
+// the clock can hold commits "never" (after any run's end) instead of overflowing it.
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
+import { addTimeUs } from '../engine/time.js';
 import type { RandomStream } from '../engine/random.js';
 
 export interface EtcdConfig {
@@ -30,11 +33,15 @@ export class EtcdModel {
   private stalledUntil = 0;
   private readonly rtts: number[];
 
+  /** Time to propose one write: 1 / maxWritesPerSecond, rounded to µs (0 when unlimited). */
+  private readonly proposeUs: number;
+
   constructor(
     readonly config: EtcdConfig,
     private readonly rng: RandomStream,
   ) {
     this.rtts = new Array<number>(config.followerRtt.length).fill(0);
+    this.proposeUs = Number.isFinite(config.maxWritesPerSecond) ? Math.round(1e6 / config.maxWritesPerSecond) : 0;
   }
 
   /** Members in the cluster: the leader and its followers. */
@@ -44,16 +51,15 @@ export class EtcdModel {
 
   /** When a write arriving at `nowUs` commits (µs, absolute). */
   commitTime(nowUs: number): number {
-    const c = this.config;
-    const proposed = Math.max(nowUs, this.proposeFreeAt, this.stalledUntil) + (Number.isFinite(c.maxWritesPerSecond) ? Math.round(1e6 / c.maxWritesPerSecond) : 0);
+    const proposed = addTimeUs(Math.max(nowUs, this.proposeFreeAt, this.stalledUntil), this.proposeUs);
     this.proposeFreeAt = proposed;
     const durable = this.joinFsync(proposed);
-    return durable + this.quorumRtt();
+    return addTimeUs(durable, this.quorumRtt());
   }
 
   /** The leader is lost at `nowUs`: writes wait for the election. */
   loseLeader(nowUs: number): void {
-    this.stalledUntil = Math.max(this.stalledUntil, nowUs + this.config.electionTimeoutUs);
+    this.stalledUntil = Math.max(this.stalledUntil, addTimeUs(nowUs, this.config.electionTimeoutUs));
   }
 
   /** Until when writes are stalled by an election (0 when none ever happened). */
@@ -68,10 +74,10 @@ export class EtcdModel {
       this.nextBatchEnd = null;
     }
     if (t >= this.diskFreeAt) {
-      this.diskFreeAt = t + sampleNonNegativeInt(this.config.fsync, this.rng);
+      this.diskFreeAt = addTimeUs(t, sampleNonNegativeInt(this.config.fsync, this.rng));
       return this.diskFreeAt;
     }
-    this.nextBatchEnd ??= this.diskFreeAt + sampleNonNegativeInt(this.config.fsync, this.rng);
+    this.nextBatchEnd ??= addTimeUs(this.diskFreeAt, sampleNonNegativeInt(this.config.fsync, this.rng));
     return this.nextBatchEnd;
   }
 

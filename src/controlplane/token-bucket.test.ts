@@ -20,3 +20,18 @@ test('tokens refill at qps up to the burst', () => {
   assert.equal(b.reserve(1_100_000), 0);
   assert.equal(b.reserve(1_100_000), 100_000);
 });
+
+test('a wait longer than the clock can hold saturates at its end (qps 1e-12: a token every 31,700 years)', () => {
+  const b = new TokenBucket(1e-12, 1);
+  assert.equal(b.reserve(0), 0);
+  assert.equal(b.reserve(5_000_000), 9_007_199_249_740_991); // 5 s + wait = MAX_SIM_TIME_US
+  assert.equal(b.reserve(5_000_000), 9_007_199_249_740_991);
+});
+
+test('waits saturate however many requests queue (qps 0.001, 10 million requests)', () => {
+  const b = new TokenBucket(0.001, 1);
+  let last = 0;
+  for (let i = 0; i < 10_000_000; i++) last = b.reserve(0);
+  // The k-th request after the burst waits k × 1e9 µs; from k = 9,007,200 that is past 2^53 − 1.
+  assert.equal(last, 9_007_199_254_740_991);
+});

@@ -118,6 +118,18 @@ describe('distributions', () => {
     assert.equal(sampleNonNegativeInt({ kind: 'constant', value: 2.4 }, rng), 2);
   });
 
+  const saturating: Array<[what: string, d: Distribution, expected: number]> = [
+    ['an infinite constant', { kind: 'constant', value: Number.POSITIVE_INFINITY }, 9_007_199_254_740_991],
+    ['a constant past the end of the clock', { kind: 'constant', value: 1e300 }, 9_007_199_254_740_991],
+    ['a NaN constant', { kind: 'constant', value: Number.NaN }, 0],
+    ['an exponential draw far past the clock (mean 1e300 µs)', { kind: 'exponential', mean: 1e300 }, 9_007_199_254_740_991],
+  ];
+  for (const [what, d, expected] of saturating) {
+    it(`sampleNonNegativeInt saturates ${what} at MAX_SIM_TIME_US`, () => {
+      assert.equal(sampleNonNegativeInt(d, new RandomStreams(1).stream('saturate')), expected);
+    });
+  }
+
   const means: Array<[Distribution, number]> = [
     [{ kind: 'constant', value: 42 }, 42],
     [{ kind: 'uniform', min: 10, max: 20 }, 15],

@@ -1,4 +1,5 @@
 import type { RandomStream } from './random.js';
+import { MAX_SIM_TIME_US } from './time.js';
 
 /**
  * A probability distribution as written in scenarios. Units are whatever the
@@ -53,10 +54,13 @@ export function sample(d: Distribution, rng: RandomStream): number {
   }
 }
 
-/** Draws one value rounded to the nearest integer and clamped at 0 (for durations in µs). */
+/** Draws one value rounded to the nearest integer and clamped to [0, MAX_SIM_TIME_US] (for
+ * durations in µs: a long-tailed draw, e.g. a lognormal with a huge p99, saturates at the end of
+ * the clock instead of overflowing it). */
 export function sampleNonNegativeInt(d: Distribution, rng: RandomStream): number {
   const v = Math.round(sample(d, rng));
-  return v > 0 ? v : 0;
+  if (!(v > 0)) return 0;
+  return v < MAX_SIM_TIME_US ? v : MAX_SIM_TIME_US;
 }
 
 /**

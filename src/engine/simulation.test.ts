@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulation } from './simulation.js';
 import type { SimEvent } from './event-queue.js';
+import { MAX_RUN_DURATION_US, MAX_SIM_TIME_US } from './time.js';
 
 describe('Simulation', () => {
   it('starts at time 0 with nothing pending', () => {
@@ -84,6 +85,8 @@ describe('Simulation', () => {
     ['an absolute time in the past', (sim) => sim.scheduleAt(99, 'k', 's', () => {}), /in the past/],
     ['a fractional absolute time', (sim) => sim.scheduleAt(100.5, 'k', 's', () => {}), /integer/],
     ['a NaN absolute time', (sim) => sim.scheduleAt(Number.NaN, 'k', 's', () => {}), /NaN/],
+    ['an infinite absolute time', (sim) => sim.scheduleAt(Number.POSITIVE_INFINITY, 'k', 's', () => {}), /time Infinity µs is not an integer within the simulator's clock range, 0 to MAX_SIM_TIME_US = 9007199254740991 µs/],
+    ['an absolute time past the end of the clock', (sim) => sim.scheduleAt(2 ** 53, 'k', 's', () => {}), /time 9007199254740992 µs is not an integer within the simulator's clock range/],
   ];
   for (const [what, call, message] of badSchedules) {
     it(`throws a plain Error for ${what}`, () => {
@@ -96,6 +99,21 @@ describe('Simulation', () => {
       assert.equal(sim.pending, 0);
     });
   }
+
+  it('saturates a delay that runs past the end of the clock at MAX_SIM_TIME_US', () => {
+    const sim = new Simulation();
+    sim.run(100);
+    const ev = sim.schedule(MAX_SIM_TIME_US, 'k', 'never', () => {});
+    assert.equal(ev.time, MAX_SIM_TIME_US);
+    assert.equal(sim.nextEventTime(), MAX_SIM_TIME_US);
+  });
+
+  it('accepts an event at exactly MAX_SIM_TIME_US (where saturated times land: never within a run)', () => {
+    const sim = new Simulation();
+    sim.scheduleAt(MAX_SIM_TIME_US, 'k', 'never', () => {});
+    sim.run(MAX_RUN_DURATION_US);
+    assert.equal(sim.pending, 1);
+  });
 
   it('allows scheduling at exactly now', () => {
     const sim = new Simulation();

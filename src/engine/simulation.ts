@@ -1,5 +1,8 @@
 import { EventQueue, type SimEvent } from './event-queue.js';
-import type { Micros } from './time.js';
+import { addTimeUs, MAX_SIM_TIME_US, type Micros } from './time.js';
+
+/** How the clock's range is named in the engine's refusals. */
+const RANGE = `the simulator's clock range, 0 to MAX_SIM_TIME_US = ${MAX_SIM_TIME_US} µs (about 285 years; callers saturate with addTimeUs)`;
 
 export interface SimulationOptions {
   /** Called before each event's action runs (e.g. to write an events log). */
@@ -46,28 +49,22 @@ export class Simulation {
     return this.queue.peekTime();
   }
 
-  /** Schedules `action` to run `delayUs` after now. `delayUs` must be an integer >= 0. */
+  /** Schedules `action` to run `delayUs` after now. `delayUs` must be an integer from 0 to
+   * MAX_SIM_TIME_US; the event's time saturates at MAX_SIM_TIME_US (a delay that runs past the end
+   * of the clock, e.g. a pod that runs for 250 years, means "never" within a run). */
   schedule(delayUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
     if (!(Number.isSafeInteger(delayUs) && delayUs >= 0)) {
       throw new Error(
         `Simulation.schedule: delay must be a non-negative integer number of microseconds, got ${String(delayUs)} (kind=${kind}, subject=${subject})`,
       );
     }
-    const time = this.clock + delayUs;
-    if (!Number.isSafeInteger(time)) {
-      throw new Error(
-        `Simulation.schedule: now + delay = ${String(time)} µs is beyond the safe integer range (kind=${kind}, subject=${subject})`,
-      );
-    }
-    return this.queue.push(time, kind, subject, action);
+    return this.queue.push(addTimeUs(this.clock, delayUs), kind, subject, action);
   }
 
-  /** Schedules `action` at absolute time `timeUs`, which must be an integer >= now. */
+  /** Schedules `action` at absolute time `timeUs`, an integer from now to MAX_SIM_TIME_US. */
   scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
-    if (!Number.isSafeInteger(timeUs)) {
-      throw new Error(
-        `Simulation.scheduleAt: time must be an integer number of microseconds, got ${String(timeUs)} (kind=${kind}, subject=${subject})`,
-      );
+    if (!(Number.isInteger(timeUs) && timeUs <= MAX_SIM_TIME_US)) {
+      throw new Error(`Simulation.scheduleAt: time ${String(timeUs)} µs is not an integer within ${RANGE} (kind=${kind}, subject=${subject})`);
     }
     if (timeUs < this.clock) {
       throw new Error(

@@ -6,6 +6,7 @@
 // kubeletFlap partitions its nodes for the first half of every period and heals them for the
 // second half, from `at` until `at + for` (then they are healed for good).
 import type { Simulation } from '../engine/simulation.js';
+import { addTimeUs } from '../engine/time.js';
 import type { Kubelets } from '../kubelet/kubelet.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { FaultSpec } from './spec.js';
@@ -39,7 +40,7 @@ export function scheduleFaults(sim: Simulation, specs: readonly FaultSpec[], kub
 
 function flap(sim: Simulation, f: FaultSpec, kubelets: Kubelets, tracker: RecoveryTracker): void {
   const period = f.periodUs as number;
-  const endUs = f.atUs + (f.forUs as number);
+  const endUs = addTimeUs(f.atUs, f.forUs as number);
   const down = Math.floor(period / 2);
   const cycle = (startUs: number): void => {
     for (const n of f.nodes) kubelets.partition(n);

@@ -19,7 +19,7 @@ import { Kubelets } from '../kubelet/kubelet.js';
 import { MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
 import type { Table } from '../metrics/csv-output.js';
 import { fmt, quantile } from '../metrics/stats.js';
-import { validateSchedulerConfig } from '../scheduler/config/validate.js';
+import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
@@ -135,7 +135,10 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const registry = inTreeRegistry();
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
-  if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry);
+  // Profiles from the scenario or from the caller are checked alike (InputError, not a TypeError
+  // deep in the scheduler).
+  if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
+  else validateProfiles(opts.profiles, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
   const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), metrics, {
     ...DEFAULT_QUEUE_OPTIONS,

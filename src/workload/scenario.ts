@@ -7,7 +7,8 @@ import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { parse as parseYamlValue } from 'yaml';
-import { parseDuration } from '../api/duration.js';
+import { formatDuration, parseDuration } from '../api/duration.js';
+import { MAX_RUN_DURATION_US } from '../engine/time.js';
 import { formatPath, InputError } from '../api/input-error.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { Distribution } from '../engine/distributions.js';
@@ -147,6 +148,9 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const seed = opts.seed ?? (raw['seed'] as number | undefined) ?? DEFAULTS.seed;
   const durationUs = located(doc, ['duration'], () => parseDuration((raw['duration'] as string | undefined) ?? DEFAULTS.duration));
   if (durationUs <= 0) throw doc.error(['duration'], 'a positive duration');
+  if (durationUs > MAX_RUN_DURATION_US) {
+    throw doc.error(['duration'], `a duration of at most ${formatDuration(MAX_RUN_DURATION_US)} (100 years)`, JSON.stringify(raw['duration']));
+  }
   const cp = (raw['controlPlane'] ?? {}) as Obj;
   const kubelet = (raw['kubelet'] ?? {}) as Obj;
   const metrics = (raw['metrics'] ?? {}) as Obj;

@@ -75,6 +75,8 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
       return doc.error(path, `the required field ${JSON.stringify(prop)}`);
     }
     case 'type':
+      // A bounded number given as .inf or .nan: say the whole accepted range.
+      if (typeof e.data === 'number' && range(e.parentSchema as Bounds) !== '') return doc.error(path, `a number ${range(e.parentSchema as Bounds)}`, got(e.data));
       // Definitions (duration, quantity) describe what they expect: "a Go-style duration ...".
       return doc.error(path, /^an? /.test(schema?.description ?? '') ? (schema?.description as string) : article((e.params as { type: string | string[] }).type), got(e.data));
     case 'const':
@@ -87,7 +89,7 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return doc.error(path, `a number ${e.message?.replace(/^must be /, '') ?? ''}`, got(e.data));
+      return doc.error(path, `a number ${range(e.parentSchema as Bounds)}`, got(e.data));
     case 'maxLength':
       return doc.error(path, `a string of at most ${(e.params as { limit: number }).limit} characters`, got(e.data));
     case 'minLength': {
@@ -99,6 +101,23 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
     default:
       return doc.error(path, e.message?.replace(/^must /, 'to ') ?? 'a valid value', got(e.data));
   }
+}
+
+interface Bounds {
+  readonly minimum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMaximum?: number;
+}
+
+/** The whole accepted range of a bounded number, e.g. ">= 0.001 and <= 1000000000". */
+function range(b: Bounds): string {
+  const parts: string[] = [];
+  if (b.minimum !== undefined) parts.push(`>= ${b.minimum}`);
+  if (b.exclusiveMinimum !== undefined) parts.push(`> ${b.exclusiveMinimum}`);
+  if (b.maximum !== undefined) parts.push(`<= ${b.maximum}`);
+  if (b.exclusiveMaximum !== undefined) parts.push(`< ${b.exclusiveMaximum}`);
+  return parts.join(' and ');
 }
 
 /** What the schema's patterns mean, for those without a description. */

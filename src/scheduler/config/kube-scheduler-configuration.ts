@@ -104,7 +104,8 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
   return { profiles, podInitialBackoffUs: initial * US_PER_S, podMaxBackoffUs: max * US_PER_S, sources };
 }
 
-function queueSortOf(p: ProfileConfig): string | undefined {
+/** The QueueSort plugin a profile enables (undefined: none). */
+export function queueSortOf(p: ProfileConfig): string | undefined {
   const explicit = p.points?.queueSort;
   if (explicit !== undefined && explicit.enabled.length > 0) return explicit.enabled[0]?.name;
   if (explicit?.disabled.includes('*')) return undefined;

@@ -1,15 +1,20 @@
 // Plugin verdicts as values, with upstream's codes (pkg/scheduler/framework/interface.go).
 // `null` stands for Success on hot paths so a passing filter allocates nothing.
 
-export const enum Code {
-  Success = 0,
-  Error = 1,
-  Unschedulable = 2,
-  UnschedulableAndUnresolvable = 3,
-  Wait = 4,
-  Skip = 5,
-  Pending = 6,
-}
+/** Upstream's status codes. A runtime object (not a `const enum`, which the compiler erases), so
+ * that JavaScript plugin modules can read `Code.Unschedulable` from the package too. */
+export const Code = {
+  Success: 0,
+  Error: 1,
+  Unschedulable: 2,
+  UnschedulableAndUnresolvable: 3,
+  Wait: 4,
+  Skip: 5,
+  Pending: 6,
+} as const;
+
+/** One of Code's values. */
+export type Code = (typeof Code)[keyof typeof Code];
 
 export const CODE_NAMES: readonly string[] = [
   'Success',

@@ -303,6 +303,14 @@ describe('NodeResourcesFit Filter: TestEnoughRequests', () => {
       assertVerdict(got, c.want);
     });
   }
+  it('one plugin filtering every case in turn, twice, gives each its own verdict (the per-pod memo follows the pod)', () => {
+    const plugin = fit();
+    const plain = cases.filter((c) => c.args === undefined);
+    const pods = plain.map((c) => podInfo(c.pod));
+    for (let round = 0; round < 2; round++) {
+      plain.forEach((c, i) => assertVerdict(plugin.filter(new CycleState(), pods[i]!, nodeInfoWith(node, c.existing)), c.want));
+    }
+  });
 });
 
 describe('NodeResourcesFit Filter: TestNotEnoughRequests (pod count)', () => {

@@ -7,12 +7,12 @@ import { FieldError } from '../../api/field-error.js';
 import { isValidLabelKey } from '../../api/labels.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
+import type { Resource } from '../../cluster/resources.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
-import type { Resource } from '../../cluster/resources.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,
@@ -124,6 +124,12 @@ function isExtendedResourceName(name: string): boolean {
   return name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.');
 }
 
+/** Extended resources to check, in parallel arrays (name i needs amounts[i]). */
+interface ScalarChecks {
+  readonly names: readonly string[];
+  readonly amounts: readonly number[];
+}
+
 export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeResourcesFit;
 
@@ -137,6 +143,11 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
   }
   private readonly ignored: ReadonlySet<string>;
   private readonly ignoredGroups: ReadonlySet<string>;
+  /** False in the default configuration: no name is ignored, nothing to look up. */
+  private readonly ignoresAny: boolean;
+  private readonly ignoredNames = new Map<string, boolean>();
+  private lastReq: Resource | null = null;
+  private lastChecks: ScalarChecks = { names: [], amounts: [] };
   private readonly reasons = new Map<string, string>();
   private readonly alloc: ResourceAllocation;
   private readonly strategy: ScoringStrategyType;
@@ -145,6 +156,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
   constructor(args: NodeResourcesFitArgs) {
     this.ignored = new Set(args.ignoredResources);
     this.ignoredGroups = new Set(args.ignoredResourceGroups);
+    this.ignoresAny = this.ignored.size > 0 || this.ignoredGroups.size > 0;
     const ss = args.scoringStrategy;
     // Scoring counts cpu and memory with the non-zero defaults (useRequested false).
     this.alloc = new ResourceAllocation(ss.resources, false);
@@ -162,7 +174,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
     const alloc = node.allocatable;
     const used = node.requested;
     let reasons: string[] | null = null;
-    let code = Code.Unschedulable;
+    let code: Code = Code.Unschedulable;
     if (node.pods.length + 1 > alloc.allowedPodNumber) (reasons ??= []).push(TOO_MANY_PODS);
     if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) {
       (reasons ??= []).push('Insufficient cpu');
@@ -177,19 +189,50 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
       if (req.ephemeralStorage > alloc.ephemeralStorage) code = Code.UnschedulableAndUnresolvable;
     }
     if (req.scalar !== null) {
-      for (const name of req.scalarNames()) {
-        const q = req.getScalar(name);
-        if (q === 0) continue;
-        if (isExtendedResourceName(name)) {
-          if (this.ignored.has(name) || this.ignoredGroups.has(name.split('/')[0] as string)) continue;
-        }
-        if (q > alloc.getScalar(name) - used.getScalar(name)) {
+      // Runs for every node of every cycle: no allocation, no sorting, no string work.
+      const checks = this.scalarChecks(req);
+      const names = checks.names;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
+        const q = checks.amounts[i] as number;
+        const a = alloc.getScalar(name);
+        if (q > a - used.getScalar(name)) {
           (reasons ??= []).push(this.insufficient(name));
-          if (q > alloc.getScalar(name)) code = Code.UnschedulableAndUnresolvable;
+          if (q > a) code = Code.UnschedulableAndUnresolvable;
         }
       }
     }
     return reasons === null ? null : new Status(code, reasons, NodeResourcesFit);
+  }
+
+  /** The extended resources Filter checks for a pod's requests `req`: non-zero and not ignored,
+   * sorted by name. Filter runs for one pod over many nodes in a row, so the answer for the last
+   * `req` is kept (upstream computes the pod's request once per cycle, in PreFilter); pod
+   * requests are read-only. */
+  private scalarChecks(req: Resource): ScalarChecks {
+    if (this.lastReq === req) return this.lastChecks;
+    const names: string[] = [];
+    const amounts: number[] = [];
+    for (const name of req.scalarNames()) {
+      const q = req.getScalar(name);
+      if (q === 0 || (this.ignoresAny && this.isIgnored(name))) continue;
+      names.push(name);
+      amounts.push(q);
+    }
+    this.lastReq = req;
+    this.lastChecks = { names, amounts };
+    return this.lastChecks;
+  }
+
+  /** Whether Filter skips an extended resource: named in ignoredResources, or its group (the
+   * part before "/") in ignoredResourceGroups. Memoised per name. */
+  private isIgnored(name: string): boolean {
+    let v = this.ignoredNames.get(name);
+    if (v === undefined) {
+      v = isExtendedResourceName(name) && (this.ignored.has(name) || this.ignoredGroups.has(name.split('/')[0] as string));
+      this.ignoredNames.set(name, v);
+    }
+    return v;
   }
 
   private insufficient(name: string): string {
