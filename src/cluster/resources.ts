@@ -213,15 +213,16 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   const spec = pod.spec;
   const reqs = new Resource();
   /** Resource names any container's (defaulted) requests mention, even at zero: upstream's
-   * ResourceList has the key, which decides where non-zero defaults apply. */
-  const named = new Set<string>();
+   * ResourceList has the key, which decides where non-zero defaults apply. Only pod-level
+   * resources make it matter, so it is not tracked without them. */
+  const named: Set<string> | null = podLevelResources(pod) !== undefined ? new Set<string>() : null;
   let nzCpu = 0;
   let nzMem = 0;
   (spec?.containers ?? []).forEach((c, i) => {
     const r = containerRequests(c, `${path}.containers[${i}]`);
     reqs.add(r);
     const explicit = effectiveRequests(c.resources);
-    if (explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
+    if (named !== null && explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
     nzCpu += explicit?.[CPU] === undefined ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu;
     nzMem += explicit?.[MEMORY] === undefined ? DEFAULT_MEMORY_REQUEST : r.memory;
   });
@@ -234,7 +235,7 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   (spec?.initContainers ?? []).forEach((c, i) => {
     const r = containerRequests(c, `${path}.initContainers[${i}]`);
     const explicit = effectiveRequests(c.resources);
-    if (explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
+    if (named !== null && explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
     const cpu = explicit?.[CPU] === undefined ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu;
     const mem = explicit?.[MEMORY] === undefined ? DEFAULT_MEMORY_REQUEST : r.memory;
     let step: Resource;
@@ -260,11 +261,11 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   Resource.maxInto(reqs, initMax);
   nzCpu = Math.max(nzCpu, nzInitCpu);
   nzMem = Math.max(nzMem, nzInitMem);
-  const podLevel = podLevelRequests(pod, reqs, named, path);
+  const podLevel = named === null ? null : podLevelRequests(pod, reqs, named, path);
   if (podLevel !== null) {
     for (const [name, v] of podLevel) {
       reqs.set(name, v);
-      named.add(name);
+      named?.add(name);
     }
   }
   let ovCpu = 0;
@@ -275,11 +276,11 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
     reqs.add(o);
     ovCpu = o.milliCpu;
     ovMem = o.memory;
-    for (const k of Object.keys(overhead)) named.add(k);
+    if (named !== null) for (const k of Object.keys(overhead)) named.add(k);
   }
   nzCpu += ovCpu;
   nzMem += ovMem;
-  if (podLevel === null) return { requests: reqs, nonZeroMilliCpu: nzCpu, nonZeroMemory: nzMem, scoringMilliCpu: nzCpu, scoringMemory: nzMem };
+  if (podLevel === null || named === null) return { requests: reqs, nonZeroMilliCpu: nzCpu, nonZeroMemory: nzMem, scoringMilliCpu: nzCpu, scoringMemory: nzMem };
   return {
     requests: reqs,
     // getNonMissingContainerRequests with pod-level requests set: defaults only where the
