@@ -25,6 +25,9 @@ export class PodInfo {
   readonly requests: Resource;
   readonly nonZeroMilliCpu: number;
   readonly nonZeroMemory: number;
+  /** CPU and memory this pod adds when it is the one being scored (see PodResourceRequests). */
+  readonly scoringMilliCpu: number;
+  readonly scoringMemory: number;
   readonly hostPorts: readonly HostPort[];
   readonly priority: number;
   readonly schedulerName: string;
@@ -66,6 +69,8 @@ export class PodInfo {
     this.requests = r.requests;
     this.nonZeroMilliCpu = r.nonZeroMilliCpu;
     this.nonZeroMemory = r.nonZeroMemory;
+    this.scoringMilliCpu = r.scoringMilliCpu;
+    this.scoringMemory = r.scoringMemory;
     this.hostPorts = collectHostPorts(pod);
     this.priority = pod.spec?.priority ?? 0;
     this.schedulerName = pod.spec?.schedulerName ?? 'default-scheduler';

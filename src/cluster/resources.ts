@@ -1,6 +1,6 @@
 // Resource amounts as the scheduler counts them: integers in base units (milli-CPU, bytes, counts).
 // Mirrors upstream's framework.Resource (pkg/scheduler/framework/types.go).
-import type { Container, Pod, ResourceRequirements } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod, PodSpec, ResourceRequirements } from 'kubernetes-types/core/v1.js';
 import { parseMilli, parseInteger } from '../api/quantity.js';
 
 export const CPU = 'cpu';
@@ -134,28 +134,105 @@ export function effectiveRequests(rr: ResourceRequirements | undefined): Record<
   return out;
 }
 
+export const HUGEPAGES_PREFIX = 'hugepages-';
+
+/** Whether a resource may be given at pod level (spec.resources): cpu, memory and hugepages-*
+ * (upstream staging/src/k8s.io/component-helpers/resource/helpers.go IsSupportedPodLevelResource). */
+export function isSupportedPodLevelResource(name: string): boolean {
+  return name === CPU || name === MEMORY || name.startsWith(HUGEPAGES_PREFIX);
+}
+
+type ResourceList = Record<string, string | number>;
+
+/** A pod spec with spec.resources (v1.32+), which the kubernetes-types version in use predates. */
+export type PodSpecWithResources = PodSpec & { resources?: ResourceRequirements };
+
+/** The pod's spec.resources, if any. */
+export function podLevelResources(pod: Pod): ResourceRequirements | undefined {
+  return (pod.spec as PodSpecWithResources | undefined)?.resources ?? undefined;
+}
+
+/** Whether spec.resources names a supported resource in requests or limits (upstream
+ * IsPodLevelResourcesSet: then pod-level limits replace the containers' in PodLimits, and
+ * quota admission stops requiring per-container requests). */
+export function isPodLevelResourcesSet(pod: Pod): boolean {
+  const r = podLevelResources(pod);
+  const any = (l: ResourceList | undefined) => l !== undefined && Object.keys(l).some(isSupportedPodLevelResource);
+  return r !== undefined && (any(r.requests as ResourceList | undefined) || any(r.limits as ResourceList | undefined));
+}
+
 export interface PodResourceRequests {
   /** What the pod requests (filtering and accounting). */
   readonly requests: Resource;
-  /** CPU and memory with the non-zero defaults applied per container (scoring). */
+  /** CPU and memory as the node's books count them for scoring (upstream NodeInfo
+   * NonZeroRequested, pkg/scheduler/framework/types.go calculateResource): a container missing a
+   * cpu or memory request counts the default, except that with pod-level requests the default
+   * applies only to a resource that neither the pod level, a container nor the overhead names. */
   readonly nonZeroMilliCpu: number;
   readonly nonZeroMemory: number;
+  /** CPU and memory of the pod being scored (upstream noderesources/resource_allocation.go
+   * calculatePodResourceRequest): container defaults always apply, then a pod-level value
+   * replaces the containers' sum. Equal to the non-zero figures unless pod-level requests are set. */
+  readonly scoringMilliCpu: number;
+  readonly scoringMemory: number;
+}
+
+/** The pod-level requests the API server stores, parsed (null when spec.resources sets no
+ * supported request). Mirrors the v1 defaulting (pkg/apis/core/v1/defaults.go SetDefaults_Pod:
+ * defaultHugePagePodLimits, then defaultPodRequests): once pod-level limits exist, a missing
+ * cpu/memory request defaults to the containers' aggregate request when some container names it,
+ * else to the pod-level limit; a hugepages request defaults to its (possibly defaulted) limit.
+ * `aggregate`/`named` are the containers' aggregate requests and the names they mention; for
+ * hugepages the containers' aggregate limit is taken as their aggregate request, which
+ * validation forces to be equal (hugepages cannot be overcommitted). */
+function podLevelRequests(pod: Pod, aggregate: Resource, named: ReadonlySet<string>, path: string): Map<string, number> | null {
+  const res = podLevelResources(pod);
+  if (res === undefined) return null;
+  const explicitReq = (res.requests ?? {}) as ResourceList;
+  const explicitLim = (res.limits ?? {}) as ResourceList;
+  const parse = (name: string, q: string | number, p: string) => (name === CPU ? parseMilli(q, p) : parseInteger(q, p));
+  const out = new Map<string, number>();
+  for (const name of Object.keys(explicitReq).sort()) {
+    if (isSupportedPodLevelResource(name)) out.set(name, parse(name, explicitReq[name] as string | number, `${path}.resources.requests.${name}`));
+  }
+  const limits = new Map<string, number>();
+  for (const name of Object.keys(explicitLim).sort()) {
+    if (isSupportedPodLevelResource(name)) limits.set(name, parse(name, explicitLim[name] as string | number, `${path}.resources.limits.${name}`));
+  }
+  const anyGiven = Object.keys(explicitReq).length + Object.keys(explicitLim).length > 0;
+  if (anyGiven) {
+    for (const name of [...named].sort()) {
+      if (name.startsWith(HUGEPAGES_PREFIX) && !(name in explicitReq) && !limits.has(name)) limits.set(name, aggregate.get(name));
+    }
+  }
+  if (limits.size > 0 || Object.keys(explicitLim).length > 0) {
+    for (const name of [CPU, MEMORY]) if (!out.has(name) && named.has(name)) out.set(name, aggregate.get(name));
+    for (const [name, v] of limits) if (!out.has(name)) out.set(name, v);
+  }
+  return out.size > 0 ? out : null;
 }
 
 /**
  * The effective requests of a pod, computed like upstream component-helpers
- * resource/helpers.go PodRequests: max(sum of app containers + restartable init (sidecar)
- * containers, the largest init container step) + pod overhead.
+ * resource/helpers.go PodRequests (PodLevelResources on, as in v1.36): max(sum of app containers +
+ * restartable init (sidecar) containers, the largest init container step); then pod-level
+ * requests (spec.resources, after API defaulting) replace that aggregate for the resources they
+ * name among cpu, memory and hugepages-* (applyPodLevelResources); then + pod overhead.
  */
 export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests {
   const spec = pod.spec;
   const reqs = new Resource();
+  /** Resource names any container's (defaulted) requests mention, even at zero: upstream's
+   * ResourceList has the key, which decides where non-zero defaults apply. Only pod-level
+   * resources make it matter, so it is not tracked without them. */
+  const named: Set<string> | null = podLevelResources(pod) !== undefined ? new Set<string>() : null;
   let nzCpu = 0;
   let nzMem = 0;
   (spec?.containers ?? []).forEach((c, i) => {
     const r = containerRequests(c, `${path}.containers[${i}]`);
     reqs.add(r);
     const explicit = effectiveRequests(c.resources);
+    if (named !== null && explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
     nzCpu += explicit?.[CPU] === undefined ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu;
     nzMem += explicit?.[MEMORY] === undefined ? DEFAULT_MEMORY_REQUEST : r.memory;
   });
@@ -168,6 +245,7 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   (spec?.initContainers ?? []).forEach((c, i) => {
     const r = containerRequests(c, `${path}.initContainers[${i}]`);
     const explicit = effectiveRequests(c.resources);
+    if (named !== null && explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
     const cpu = explicit?.[CPU] === undefined ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu;
     const mem = explicit?.[MEMORY] === undefined ? DEFAULT_MEMORY_REQUEST : r.memory;
     let step: Resource;
@@ -193,12 +271,73 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   Resource.maxInto(reqs, initMax);
   nzCpu = Math.max(nzCpu, nzInitCpu);
   nzMem = Math.max(nzMem, nzInitMem);
-  const overhead = spec?.overhead as Record<string, string | number> | undefined;
+  const podLevel = named === null ? null : podLevelRequests(pod, reqs, named, path);
+  if (podLevel !== null) {
+    for (const [name, v] of podLevel) {
+      reqs.set(name, v);
+      named?.add(name);
+    }
+  }
+  let ovCpu = 0;
+  let ovMem = 0;
+  const overhead = spec?.overhead as ResourceList | undefined;
   if (overhead !== undefined) {
     const o = parseResourceList(overhead, `${path}.overhead`);
     reqs.add(o);
-    nzCpu += o.milliCpu;
-    nzMem += o.memory;
+    ovCpu = o.milliCpu;
+    ovMem = o.memory;
+    if (named !== null) for (const k of Object.keys(overhead)) named.add(k);
   }
-  return { requests: reqs, nonZeroMilliCpu: nzCpu, nonZeroMemory: nzMem };
+  nzCpu += ovCpu;
+  nzMem += ovMem;
+  if (podLevel === null || named === null) return { requests: reqs, nonZeroMilliCpu: nzCpu, nonZeroMemory: nzMem, scoringMilliCpu: nzCpu, scoringMemory: nzMem };
+  return {
+    requests: reqs,
+    // getNonMissingContainerRequests with pod-level requests set: defaults only where the
+    // resource is missing from the pod's whole request list.
+    nonZeroMilliCpu: named.has(CPU) ? reqs.milliCpu : nzCpu,
+    nonZeroMemory: named.has(MEMORY) ? reqs.memory : nzMem,
+    scoringMilliCpu: podLevel.has(CPU) ? (podLevel.get(CPU) ?? 0) + ovCpu : nzCpu,
+    scoringMemory: podLevel.has(MEMORY) ? (podLevel.get(MEMORY) ?? 0) + ovMem : nzMem,
+  };
+}
+
+/**
+ * The limits of a pod for quota (upstream helpers.go PodLimits): containers' limits aggregated like
+ * requests; pod-level limits replace the aggregate for supported resources when pod-level
+ * resources are set; overhead is added only to a limit that is non-zero.
+ */
+export function computePodLimits(pod: Pod, path = 'spec'): Resource {
+  const spec = pod.spec;
+  const lims = new Resource();
+  const restartable = new Resource();
+  const initMax = new Resource();
+  const parse = (c: Container, p: string) => parseResourceList(c.resources?.limits as ResourceList | undefined, `${p}.resources.limits`);
+  (spec?.containers ?? []).forEach((c, i) => lims.add(parse(c, `${path}.containers[${i}]`)));
+  (spec?.initContainers ?? []).forEach((c, i) => {
+    const l = parse(c, `${path}.initContainers[${i}]`);
+    if (c.restartPolicy === 'Always') {
+      lims.add(l);
+      restartable.add(l);
+      Resource.maxInto(initMax, restartable);
+    } else {
+      l.add(restartable);
+      Resource.maxInto(initMax, l);
+    }
+  });
+  Resource.maxInto(lims, initMax);
+  if (isPodLevelResourcesSet(pod)) {
+    const podLims = (podLevelResources(pod)?.limits ?? {}) as ResourceList;
+    for (const name of Object.keys(podLims).sort()) {
+      if (!isSupportedPodLevelResource(name)) continue;
+      const q = podLims[name] as string | number;
+      lims.set(name, name === CPU ? parseMilli(q, `${path}.resources.limits.${name}`) : parseInteger(q, `${path}.resources.limits.${name}`));
+    }
+  }
+  const overhead = spec?.overhead as ResourceList | undefined;
+  if (overhead !== undefined) {
+    const o = parseResourceList(overhead, `${path}.overhead`);
+    for (const name of Object.keys(overhead)) if (lims.get(name) !== 0) lims.set(name, lims.get(name) + o.get(name));
+  }
+  return lims;
 }

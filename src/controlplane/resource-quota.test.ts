@@ -63,6 +63,33 @@ test('a quota on cpu or memory requires every container to set it (upstream Cons
   assert.equal(reason(c, pod('b').req({ cpu: '1' }, { memory: '1Gi' })), 'allowed');
 });
 
+test('pod-level resources (spec.resources) are what quota charges: requests and limits', () => {
+  // pods.go PodUsageFunc calls PodRequests / PodLimits with pod-level resources on (v1.36): the
+  // pod-level values replace the containers' sums for cpu and memory.
+  const c = cluster([quota('compute', { 'requests.cpu': '10', 'limits.cpu': '12', 'requests.memory': '8Gi' })], [
+    new PodInfo(pod('a').podRes({ cpu: '8' }, { cpu: '10' }).req({ cpu: '1', memory: '1Gi' }).obj(), 0),
+  ]);
+  assert.equal(reason(c, pod('b').podRes({ cpu: '3' }).req({ cpu: '1', memory: '1Gi' })),
+    'pods "b" is forbidden: exceeded quota: compute, requested: requests.cpu=3, used: requests.cpu=8, limited: requests.cpu=10');
+  assert.equal(reason(c, pod('b').podRes({ cpu: '2' }, { cpu: '4' }).req({ cpu: '1', memory: '1Gi' })),
+    'pods "b" is forbidden: exceeded quota: compute, requested: limits.cpu=4, used: limits.cpu=10, limited: limits.cpu=12');
+  assert.equal(reason(c, pod('b').podRes({ cpu: '2' }, { cpu: '2' }).req({ cpu: '1', memory: '1Gi' })), 'allowed');
+});
+
+test('a pod with pod-level resources need not set cpu or memory per container (Constraints skipped)', () => {
+  const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '4Gi' })]);
+  assert.equal(reason(c, pod('b').podRes({ cpu: '1' }, { memory: '1Gi' }).container({ name: 'bare', image: 'x' })), 'allowed');
+  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory,requests.cpu');
+});
+
+test('overhead adds to a limit only where one is set (PodLimits)', () => {
+  // Only a pod with pod-level resources may leave a quota'd limit unset (Constraints skipped).
+  const c = cluster([quota('lim', { 'limits.memory': '1Gi' })]);
+  assert.equal(reason(c, pod('b').podRes({ cpu: '1' }).container({ name: 'bare', image: 'x' }).overhead({ memory: '2Gi' })), 'allowed');
+  assert.equal(reason(c, pod('b').podRes({ cpu: '1' }, { memory: '900Mi' }).container({ name: 'bare', image: 'x' }).overhead({ memory: '256Mi' })),
+    'pods "b" is forbidden: exceeded quota: lim, requested: limits.memory=1156Mi, used: limits.memory=0, limited: limits.memory=1Gi');
+});
+
 test('quotas are checked in name order: the first one exceeded is reported', () => {
   const c = cluster([quota('z-pods', { pods: '0' }), quota('a-pods', { pods: '0' })]);
   assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: exceeded quota: a-pods, requested: pods=1, used: pods=0, limited: pods=0');

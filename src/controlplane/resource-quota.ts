@@ -4,10 +4,11 @@
 // (kind "ResourceQuota" in the state store) are checked in name order:
 //  - Constraints: when a quota's spec.hard names cpu / requests.cpu / limits.cpu / memory /
 //    requests.memory / limits.memory, every container (and init container) must set that
-//    request or limit, else `failed quota: <name>: must specify <resources>`;
+//    request or limit, else `failed quota: <name>: must specify <resources>` (unless the pod sets
+//    pod-level resources);
 //  - usage: the pod's requests (cpu, requests.cpu, memory, requests.memory), limits
 //    (limits.cpu, limits.memory) — both as upstream PodRequests / PodLimits, with init
-//    containers, sidecars and overhead — and 1 for pods and count/pods, added to what the
+//    containers, sidecars, pod-level resources (spec.resources) and overhead — and 1 for pods and count/pods, added to what the
 //    namespace's non-terminal pods already use; a resource above spec.hard refuses the create
 //    with `exceeded quota: <name>, requested: ..., used: ..., limited: ...` (only the exceeded
 //    resources, sorted by name, as upstream's prettyPrint).
@@ -20,7 +21,7 @@
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { computePodRequests, effectiveRequests } from '../cluster/resources.js';
+import { computePodLimits, computePodRequests, effectiveRequests, isPodLevelResourcesSet } from '../cluster/resources.js';
 import { formatBytes, formatMilliCpu, parseMilli, parseInteger } from '../api/quantity.js';
 
 export const RESOURCE_QUOTA_KIND = 'ResourceQuota';
@@ -44,23 +45,16 @@ export function parseQuotaAmount(resource: string, q: string | number): number {
   return isCpu(resource) ? parseMilli(q) : parseInteger(q);
 }
 
-/** Quota usage of one pod for the enforced resources. */
+/** Quota usage of one pod for the enforced resources (PodRequests / PodLimits with pod-level
+ * resources, as pkg/quota/v1/evaluator/core/pods.go PodUsageFunc calls them in v1.36). */
 export function podQuotaUsage(pod: Pod): Map<string, number> {
   const req = computePodRequests(pod).requests;
-  const lim = computePodRequests(limitsAsRequests(pod)).requests;
+  const lim = computePodLimits(pod);
   return new Map([
     ['pods', 1], ['count/pods', 1],
     ['cpu', req.milliCpu], ['requests.cpu', req.milliCpu], ['limits.cpu', lim.milliCpu],
     ['memory', req.memory], ['requests.memory', req.memory], ['limits.memory', lim.memory],
   ]);
-}
-
-/** The pod with every container's limits as its requests (upstream PodLimits has PodRequests'
- * shape: sum with sidecars, max with init steps, plus overhead). */
-function limitsAsRequests(pod: Pod): Pod {
-  const swap = (c: Container): Container => ({ ...c, resources: { requests: { ...(c.resources?.limits ?? {}) } } });
-  const spec = pod.spec ?? { containers: [] };
-  return { ...pod, spec: { ...spec, containers: spec.containers.map(swap), ...(spec.initContainers !== undefined ? { initContainers: spec.initContainers.map(swap) } : {}) } };
 }
 
 /** What a container sets, as upstream podComputeUsageHelper names it. */
@@ -114,11 +108,13 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
     const hard = (((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {});
     return new Map(Object.entries(hard).filter(([r]) => QUOTA_RESOURCES.has(r)).map(([r, v]) => [r, parseQuotaAmount(r, v)]));
   });
-  // Constraints first, for every quota (upstream checks them while collecting the quotas).
+  // Constraints first, for every quota (upstream checks them while collecting the quotas). A pod
+  // with pod-level resources is exempt: its containers need not name cpu or memory (pods.go
+  // Constraints returns early when IsPodLevelResourcesSet).
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   for (let i = 0; i < quotas.length; i++) {
     const required = [...hards[i]!.keys()].filter((r) => VALIDATION_SET.has(r));
-    if (required.length === 0) continue;
+    if (required.length === 0 || isPodLevelResourcesSet(pod)) continue;
     const missing = new Set<string>();
     for (const c of containers) {
       const set = containerSet(c);

@@ -28,7 +28,9 @@ test('node-capacity: requests beyond allocatable cpu fire, naming the node, the 
   const { cluster, checker } = setup([cpuNode('n1', '1')]);
   place(cluster, makePod('a').req({ cpu: '600m' }).obj(), 'n1');
   checker.checkIncremental();
-  place(cluster, makePod('b').req({ cpu: '600m' }).obj(), 'n1');
+  // The placement check (re-deriving the requests from the spec) fires first; the books then
+  // hold both pods, which the node-capacity check reports.
+  assertViolation(() => place(cluster, makePod('b').req({ cpu: '600m' }).obj(), 'n1'), 'placement-resources', 'cpu 600m + 600m > 1000m allocatable');
   assertViolation(() => checker.checkIncremental(), 'node-capacity', 'node n1 has cpu 1200m > 1000m allocatable; its pods: default/a, default/b');
 });
 

@@ -39,6 +39,33 @@ const webZoneSpread = (maxSkew: number, extra: Partial<TopologySpreadConstraint>
 });
 
 // ---------------------------------------------------------------------------------------------
+// Resources (cpu and memory re-derived from the spec, pod-level resources included)
+
+test('placement-resources: a pod asking 8 CPU at pod level placed on a 4-CPU node fires', () => {
+  const { cluster } = setup([makeNode('small').capacity({ cpu: '4', memory: '16Gi', pods: 110 }).obj()]);
+  assertViolation(() => place(cluster, makePod('big').podRes({ cpu: '8' }).container().obj(), 'small'), 'placement-resources',
+    'pod default/big placed on node small, which lacks room for it: cpu 0m + 8000m > 4000m allocatable');
+});
+
+test('placement-resources: the pods already on the node count with their pod-level, container, init and overhead requests', () => {
+  const { cluster } = setup([makeNode('n').capacity({ cpu: '8', memory: '8Gi', pods: 110 }).obj()]);
+  place(cluster, makePod('a').podRes({ cpu: '2' }).req({ cpu: '1' }).obj(), 'n'); // 2000m
+  place(cluster, makePod('b').podRes({}, { cpu: '1', memory: '1Gi' }).container().obj(), 'n'); // limits default the requests: 1000m, 1Gi
+  place(cluster, makePod('c').initReq({ cpu: '3' }).req({ cpu: '1' }).overhead({ cpu: '500m' }).obj(), 'n'); // max(1, 3) + 0.5 = 3500m
+  assertViolation(() => place(cluster, makePod('d').req({ cpu: '2', memory: '1Gi' }).obj(), 'n'), 'placement-resources',
+    'pod default/d placed on node n, which lacks room for it: cpu 6500m + 2000m > 8000m allocatable');
+});
+
+test('placement-resources: a pod that fits exactly passes; profiles without NodeResourcesFit are not held to it', () => {
+  const node = makeNode('n').capacity({ cpu: '4', memory: '4Gi', pods: 110 }).obj();
+  const { cluster } = setup([node]);
+  place(cluster, makePod('a').podRes({ cpu: '4', memory: '4Gi' }).req({ cpu: '1' }).obj(), 'n');
+  const unchecked = setup([node], [], { profiles: [profile(['TaintToleration'])] });
+  place(unchecked.cluster, makePod('b').podRes({ cpu: '8' }).container().obj(), 'n');
+  assert.equal(unchecked.checker.placementsChecked, 1);
+});
+
+// ---------------------------------------------------------------------------------------------
 // Taints
 
 test('placement-taints: a NoSchedule taint the pod does not tolerate fires', () => {

@@ -13,7 +13,12 @@
 //    getNamespacesFromPodAffinityTerm; matchLabelKeys/mismatchLabelKeys merged into the selector
 //    as the API server does at pod creation (pkg/registry/core/pod/strategy.go);
 //  - podtopologyspread/filtering.go calPreFilterState + Filter and common.go
-//    (filterTopologySpreadConstraints, matchNodeInclusionPolicies, countPodsMatchSelector).
+//    (filterTopologySpreadConstraints, matchNodeInclusionPolicies, countPodsMatchSelector);
+//  - noderesources/fit.go Filter for cpu and memory, with the pod's requests re-derived from its
+//    spec (component-helpers resource/helpers.go PodRequests: containers + sidecars, the largest
+//    init step, pod-level requests from spec.resources replacing that aggregate, overhead; the
+//    API server's defaulting of container and pod-level requests, pkg/apis/core/v1/defaults.go),
+//    not read from PodInfo, so a wrong request computation cannot hide itself here either.
 //
 // Corners deliberately not checked (a false violation is as bad as a missed bug):
 //  - topology spread default constraints from PodTopologySpreadArgs (pods without their own
@@ -24,10 +29,11 @@
 //  - NodeAffinity's addedAffinity args, NodeUnschedulable, NodePorts, NodeName: not checked here;
 //  - pods whose affinity terms or spread selectors do not compile (upstream refuses them in
 //    PreFilter; the scheduler cannot place them, so there is nothing to re-check).
-import type { Affinity, NodeSelector, Pod, PodAffinityTerm, Taint, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
+import type { Affinity, Container, NodeSelector, Pod, PodAffinityTerm, Taint, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, LabelSelectorRequirement } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, compileNodeSelector, matchesNodeSelectorMap, type LabelMatcher, type Labels, type NodeSelectorMatcher } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
+import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -37,6 +43,7 @@ export const TAINT_TOLERATION = 'TaintToleration';
 export const NODE_AFFINITY = 'NodeAffinity';
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
+export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 
 /** The cluster as the scheduler saw it when it made the decision being checked. */
 export interface PlacementView {
@@ -261,6 +268,11 @@ export function checkPlacement(cluster: ClusterState, pod: PodInfo, node: NodeIn
     }
   }
 
+  if (on(NODE_RESOURCES_FIT) && !nodeStale) {
+    const f = checkCpuMemoryFit(pod, node, view);
+    if (f !== null) return f;
+  }
+
   if (on(INTER_POD_AFFINITY) && !stale && !view.namespacesChanged) {
     const f = checkInterPod(cluster, pod, node, view, c);
     if (f !== null) return f;
@@ -417,4 +429,80 @@ function checkSpread(pod: PodInfo, node: NodeInfo, view: PlacementView, c: PodCh
     }
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources (cpu and memory only: what every pod is sized by, and what pod-level resources set)
+
+type Quantities = Readonly<Record<string, string | number>> | undefined;
+
+const demands = new WeakMap<PodInfo, readonly [cpuMilli: number, memoryBytes: number]>();
+
+/** cpu (millicores) and memory (bytes) the pod requests, re-derived from its spec (see the
+ * header). */
+export function cpuMemoryDemand(p: PodInfo): readonly [number, number] {
+  let d = demands.get(p);
+  if (d === undefined) {
+    const spec = p.pod.spec;
+    d = [demandOf(spec, 'cpu', (q) => parseMilli(q)), demandOf(spec, 'memory', (q) => parseInteger(q))];
+    demands.set(p, d);
+  }
+  return d;
+}
+
+function demandOf(spec: Pod['spec'], resource: string, parse: (q: string | number) => number): number {
+  let named = false;
+  // A container's request, or its limit when it sets no request (API defaulting).
+  const request = (c: Container): number => {
+    const req = c.resources?.requests as Quantities;
+    const lim = c.resources?.limits as Quantities;
+    const q = req?.[resource] ?? lim?.[resource];
+    if (q === undefined) return 0;
+    named = true;
+    return parse(q);
+  };
+  let running = 0; // app containers and the sidecars started so far
+  let sidecars = 0;
+  let initPeak = 0;
+  for (const c of spec?.containers ?? []) running += request(c);
+  for (const c of spec?.initContainers ?? []) {
+    const r = request(c);
+    if (c.restartPolicy === 'Always') {
+      sidecars += r;
+      running += r;
+      initPeak = Math.max(initPeak, sidecars);
+    } else {
+      initPeak = Math.max(initPeak, sidecars + r);
+    }
+  }
+  let total = Math.max(running, initPeak);
+  const podLevel = (spec as { resources?: { requests?: Quantities; limits?: Quantities } } | undefined)?.resources;
+  const podReq = podLevel?.requests?.[resource];
+  const podLimits = podLevel?.limits ?? {};
+  if (podReq !== undefined) {
+    total = parse(podReq);
+  } else if (Object.keys(podLimits).length > 0 && !named && podLimits[resource] !== undefined) {
+    // Pod-level limits present: a resource no container names requests its pod-level limit.
+    total = parse(podLimits[resource] as string | number);
+  }
+  const overhead = (spec?.overhead as Quantities)?.[resource];
+  return overhead === undefined ? total : total + parse(overhead);
+}
+
+function checkCpuMemoryFit(pod: PodInfo, node: NodeInfo, view: PlacementView): PlacementFailure | null {
+  const [cpu, memory] = cpuMemoryDemand(pod);
+  let usedCpu = 0;
+  let usedMemory = 0;
+  for (const p of view.podsOn(node)) {
+    if (p === pod) continue;
+    const [c, m] = cpuMemoryDemand(p);
+    usedCpu += c;
+    usedMemory += m;
+  }
+  const a = node.allocatable;
+  const over: string[] = [];
+  if (cpu > 0 && usedCpu + cpu > a.milliCpu) over.push(`cpu ${usedCpu}m + ${cpu}m > ${a.milliCpu}m allocatable`);
+  if (memory > 0 && usedMemory + memory > a.memory) over.push(`memory ${usedMemory} + ${memory} > ${a.memory} allocatable`);
+  if (over.length === 0) return null;
+  return { invariant: 'placement-resources', detail: `pod ${pod.key} placed on node ${node.name}, which lacks room for it: ${over.join(', ')}` };
 }

@@ -10,6 +10,7 @@ import type { Container, ContainerPort, Node, Pod, Taint, Toleration } from 'kub
 import { ClusterState } from '../cluster/cluster-state.js';
 import { HOSTNAME_LABEL, NodeInfo } from '../cluster/node-info.js';
 import { PodInfo } from '../cluster/pod-info.js';
+import type { PodSpecWithResources } from '../cluster/resources.js';
 import { Framework, type ProfileConfig } from '../scheduler/framework/framework.js';
 import type {
   BindPlugin,
@@ -112,6 +113,12 @@ export class PodWrapper {
 
   overhead(list: Resources): this {
     this.p.spec.overhead = quantities(list);
+    return this;
+  }
+
+  /** Pod-level resources (spec.resources, KEP-2837). */
+  podRes(requests: Resources, limits?: Resources): this {
+    (this.p.spec as PodSpecWithResources).resources = { requests: quantities(requests), ...(limits !== undefined ? { limits: quantities(limits) } : {}) };
     return this;
   }
 

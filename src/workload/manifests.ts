@@ -10,6 +10,7 @@ import { HOSTNAME_LABEL } from '../cluster/node-info.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
+import { readPodLevelResources } from './pod-level-resources.js';
 import { parseCron } from '../controllers/cron.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
@@ -188,6 +189,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOpti
       located(doc, [...path, 'overhead', rname], () => (rname === CPU ? parseNonNegativeMilli(q as string | number) : parseNonNegativeInteger(q as string | number)));
     }
   }
+  readPodLevelResources(doc, path, spec);
   const gates = spec['schedulingGates'];
   if (gates !== undefined && gates !== null) {
     // Upstream validateSchedulingGates: qualified names, no duplicates.

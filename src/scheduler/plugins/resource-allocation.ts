@@ -127,8 +127,9 @@ export class ResourceAllocation {
     this.podRequests = new Float64Array(n);
   }
 
-  /** Upstream calculatePodResourceRequestList: the pod's request of each configured resource.
-   * The array is shared and overwritten for the next pod: read it, do not keep it. */
+  /** Upstream calculatePodResourceRequestList: the pod's request of each configured resource
+   * (PodRequests with the non-zero container defaults unless useRequested, and pod-level
+   * requests replacing the containers' sum: PodInfo.scoring*). The array is shared and overwritten for the next pod: read it, do not keep it. */
   requestsOf(pod: PodInfo): Float64Array {
     if (pod !== this.pod) this.prepare(pod);
     return this.podRequests;
@@ -148,10 +149,10 @@ export class ResourceAllocation {
       let v: number;
       switch (this.kinds[i] as ResourceKind) {
         case ResourceKind.Cpu:
-          v = this.useRequested ? r.milliCpu : pod.nonZeroMilliCpu;
+          v = this.useRequested ? r.milliCpu : pod.scoringMilliCpu;
           break;
         case ResourceKind.Memory:
-          v = this.useRequested ? r.memory : pod.nonZeroMemory;
+          v = this.useRequested ? r.memory : pod.scoringMemory;
           break;
         case ResourceKind.EphemeralStorage:
           v = r.ephemeralStorage;
