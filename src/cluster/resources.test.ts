@@ -232,6 +232,8 @@ describe('Resource.scalarNames', () => {
     assert.deepEqual(r.scalarNames(), ['amd.com/gpu', 'example.com/fpga', 'nvidia.com/gpu']);
     assert.deepEqual(first, ['example.com/fpga', 'nvidia.com/gpu']);
   });
+});
+
 describe('computePodRequests: pod-level resources (spec.resources)', () => {
   // Upstream staging/src/k8s.io/component-helpers/resource/helpers_test.go
   // TestPodLevelResourceRequests, with SkipPodLevelResources false (PodLevelResources is on by
