@@ -111,6 +111,45 @@ describe('ScheduleAlgorithm: rotating start index', () => {
     assert.deepEqual(got, ['n1/2', 'n2/1', 'n1/2', 'n2/1', 'n1/2']);
   });
 
+  it('a PreFilter node subset advances the start index modulo all nodes, not the subset (a DaemonSet pod does not reset it)', () => {
+    // Upstream findNodesThatFitPod: nextStartNodeIndex = (next + processed) % len(allNodes),
+    // while the search itself walks the subset modulo its own length.
+    const numAllNodes = 500;
+    const cluster = buildCluster(Array.from({ length: numAllNodes }, (_, i) => makeNode(String(i)).obj()));
+    const filter = new RecordingFilter();
+    const onlyNode7 = {
+      name: 'OneNode',
+      preFilter: (_s: CycleState, p: PodInfo) => ({ status: null, result: { nodeNames: p.name === 'ds' ? new Set(['7']) : null } }),
+    } as unknown as PreFilterPlugin;
+    const fwk = makeFramework(cluster, [onlyNode7, filter, new FixedScore('Constant', {})], 30);
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const cycles: Array<[pod: string, firstSeen: number, startAfter: number]> = [];
+    for (const name of ['web-1', 'ds', 'web-2', 'ds', 'ds', 'web-3']) {
+      filter.seen = [];
+      run(algo, fwk, podInfo(makePod(name).obj()));
+      cycles.push([name, Number(filter.seen[0]), algo.startNodeIndex]);
+    }
+    // 150 nodes to find per regular pod; each DaemonSet pod processes its one node.
+    assert.deepEqual(cycles, [
+      ['web-1', 0, 150],
+      ['ds', 7, 151],
+      ['web-2', 151, 301],
+      ['ds', 7, 302],
+      ['ds', 7, 303],
+      ['web-3', 303, 453],
+    ]);
+  });
+
+  it('a filter Error still advances the start index by the nodes processed before it', () => {
+    // Upstream: "always try to update the sched.nextStartNodeIndex regardless of whether an
+    // error has occurred".
+    const cluster = buildCluster(['n0', 'n1', 'n2', 'n3'].map((n) => makeNode(n).obj()));
+    const errOnN2 = { name: 'ErrOnN2', filter: (_s: CycleState, _p: PodInfo, n: NodeInfo) => (n.name === 'n2' ? Status.error('boom') : n.name === 'n0' ? Status.unschedulable('no') : null) } as FilterPlugin;
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const r = run(algo, makeFramework(cluster, [errOnN2, new FixedScore('Constant', {})]), podInfo(makePod().obj()));
+    assert.deepEqual([CODE_NAMES[r.code], r.reason, algo.startNodeIndex], ['Error', 'boom', 2]);
+  });
+
   it('no nodes: fails with upstream\'s ErrNoNodesAvailable text', () => {
     const cluster = buildCluster([]);
     const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), makeFramework(cluster, [fitPlugin()]), podInfo(makePod().obj()));

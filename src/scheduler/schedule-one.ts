@@ -140,27 +140,30 @@ export class ScheduleAlgorithm {
       for (const n of names) unschedulablePlugins.add(n);
       absent = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${names.join(' ')}]`);
     }
-    const numAll = candidates.length;
-    const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numAll);
+    const numCandidates = candidates.length;
+    const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numCandidates);
     // One buffer per algorithm: the feasible list only lives for this cycle.
     const feasible = this.feasibleBuf;
     feasible.length = 0;
     let processed = 0;
-    for (let i = 0; i < numAll && feasible.length < toFind; i++) {
-      const node = candidates[(this.nextStartNodeIndex + i) % numAll] as NodeInfo;
+    for (let i = 0; i < numCandidates && feasible.length < toFind; i++) {
+      const node = candidates[(this.nextStartNodeIndex + i) % numCandidates] as NodeInfo;
       processed++;
       const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
       if (v === null) {
         feasible.push(node);
       } else {
-        if (v.code === Code.Error) return fail(Code.Error, v.message, evaluated + processed, unschedulablePlugins);
+        if (v.code === Code.Error) {
+          this.advanceStartIndex(feasible.length + failures.size, nodes.length);
+          return fail(Code.Error, v.message, evaluated + processed, unschedulablePlugins);
+        }
         failures.set(node.name, v);
         if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
       }
     }
     // Upstream advances by feasible + recorded statuses, which counts a failed nominated node
     // even when the search stopped before reaching it again.
-    this.nextStartNodeIndex = numAll === 0 ? 0 : (this.nextStartNodeIndex + feasible.length + failures.size) % numAll;
+    this.advanceStartIndex(feasible.length + failures.size, nodes.length);
     evaluated += processed;
 
     if (feasible.length === 0) {
@@ -181,6 +184,20 @@ export class ScheduleAlgorithm {
       nodesScored: feasible.length,
       unschedulablePlugins,
     };
+  }
+
+  /** Upstream findNodesThatFitPod: the next search starts `processed` nodes further on, modulo
+   * ALL nodes even when a PreFilter node subset narrowed this search (so a DaemonSet pod, whose
+   * subset is its one node, does not send the rotation back to the start); also after a filter
+   * Error ("always try to update the sched.nextStartNodeIndex regardless of whether an error has
+   * occurred"). */
+  private advanceStartIndex(processed: number, numAllNodes: number): void {
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % numAllNodes;
+  }
+
+  /** Where the next search over the nodes starts (upstream sched.nextStartNodeIndex). */
+  get startNodeIndex(): number {
+    return this.nextStartNodeIndex;
   }
 
   /** The pod fits nowhere (upstream FitError): run PostFilter plugins, append their message to
