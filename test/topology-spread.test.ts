@@ -74,3 +74,47 @@ for (let seed = 1; seed <= 10; seed++) {
     assert.deepEqual([...perZone].sort(), [['eu-west-1a', 10], ['eu-west-1b', 10], ['eu-west-1c', 10]]);
   });
 }
+
+// Issue 16 item 12 (a surviving mutation): PodTopologySpread's Filter treats the global minimum
+// as 0 only while there are FEWER eligible domains than minDomains (upstream minMatchNum,
+// "domainsNum < minDomains"). A Deployment in a one-zone cluster with zone spread (maxSkew 1):
+// with minDomains 1 the one zone is its own minimum and all 4 replicas bind; with minDomains 2
+// the minimum is 0, so after the first replica every node would exceed the skew and 1 of 4 binds.
+function oneZone(minDomains: number): string {
+  return `
+apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: one-zone-spread }
+seed: 1
+duration: 2m
+cluster:
+  nodePools:
+    - { name: n, count: 3, zones: [zone-a], allocatable: { cpu: "4", memory: 16Gi } }
+workload:
+  - name: web
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 4
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            topologySpreadConstraints:
+              - { maxSkew: 1, minDomains: ${minDomains}, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: web } } }
+            containers: [{ name: web, image: nginx, resources: { requests: { cpu: 100m, memory: 128Mi } } }]
+`;
+}
+
+for (const [minDomains, bound] of [[1, 4], [2, 1]] as const) {
+  test(`a one-zone Deployment of 4 with zone spread and minDomains ${minDomains} binds ${bound} of 4`, () => {
+    const run = prepareRun(parseScenario(oneZone(minDomains), 'one-zone.yaml'), { checkInvariants: true });
+    run.sim.run(run.endUs);
+    run.finish();
+    const pods = [...run.cluster.pods.values()];
+    assert.deepEqual([pods.length, pods.filter((p) => p.bound).length], [4, bound]);
+  });
+}
