@@ -11,6 +11,7 @@ import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
+import { roundHalfAwayFromZero } from './helper/go-math.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,
@@ -273,7 +274,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin {
         weightSum += w;
       }
     }
-    return weightSum === 0 ? 0 : Math.round(nodeScore / weightSum);
+    return weightSum === 0 ? 0 : roundHalfAwayFromZero(nodeScore / weightSum);
   }
 }
 
