@@ -331,7 +331,7 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
 }
 
 /** A final score the framework accepts: an integer in [MIN_NODE_SCORE, MAX_NODE_SCORE]. */
-export function isValidNodeScore(s: number): boolean {
+function isValidNodeScore(s: number): boolean {
   return s >= MIN_NODE_SCORE && s <= MAX_NODE_SCORE && Number.isInteger(s);
 }
 
