@@ -33,6 +33,17 @@
 //                         judged against the cluster as the scheduler saw it when its cycle
 //                         began (the decision window below); checks that read a node updated
 //                         since (ClusterState.updateNode) are skipped for that placement
+//  plugin-score           every score a Score plugin hands the framework (after its
+//                         NormalizeScore, the raw one without) is an integer in [0, 100], checked
+//                         before the framework would turn a bad one into a cycle Error
+//  plugin-error           no scheduling cycle ends in an Error returned by a plugin (PreFilter,
+//                         Filter and its AddPod/RemovePod extensions, PreScore, Score,
+//                         NormalizeScore). Not covered: a binding failed by the API (the pod or
+//                         node went away meanwhile, an injected API failure), a node that
+//                         disappeared during the cycle, PostFilter Errors (upstream only logs
+//                         them; the pod stays unschedulable) and Reserve/Permit/PreBind/Bind
+//                         failures, which the scheduler handles outside the algorithm
+// These two hear the scheduling profiles through Framework.audit (attach `scheduling`).
 // PodDisruptionBudgets: see voluntaryEvictionAdmitted (a hook for the future eviction API).
 //
 // Cost: the time checks run after every event (O(1)). The state checks run every `every` events
@@ -50,6 +61,7 @@ import { Resource } from '../cluster/resources.js';
 import { objectKey } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Row } from '../metrics/collector.js';
+import type { SchedulingAudit } from '../scheduler/framework/interfaces.js';
 import { fmt, ratio } from '../metrics/stats.js';
 import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
 import { InvariantViolation } from './violation.js';
@@ -278,6 +290,22 @@ export class InvariantChecker implements ClusterIndex {
     },
     objectAdded: (o) => {
       if (o.kind === 'Namespace' && this.windowOpen) this.windowNamespaces = true;
+    },
+  };
+
+  // -------------------------------------------------------------------------------------------
+  // SchedulingAudit (every profile's Framework.audit): what plugins return in a cycle
+
+  readonly scheduling: SchedulingAudit = {
+    scores: (plugin, pod, nodes, scores) => {
+      for (let i = 0; i < scores.length; i++) {
+        const s = scores[i] as number;
+        if (s >= 0 && s <= 100 && Number.isInteger(s)) continue;
+        this.fail('plugin-score', `plugin ${plugin} scored node ${(nodes[i] as NodeInfo).name} ${s} for pod ${pod.key}; a score after NormalizeScore is an integer in [0, 100]`);
+      }
+    },
+    pluginError: (plugin, pod, message) => {
+      this.fail('plugin-error', `scheduling pod ${pod.key} ended in an Error from plugin ${plugin === '' ? '(unnamed)' : plugin}: ${message}`);
     },
   };
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { toCsv } from '../metrics/csv-output.js';
 import { runScenario } from '../run/run-scenario.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { PluginFactory, ReservePlugin } from '../scheduler/framework/interfaces.js';
+import type { BindPlugin, FilterPlugin, FrameworkHandle, Plugin, PluginFactory, ReservePlugin, ScorePlugin } from '../scheduler/framework/interfaces.js';
+import { Status } from '../scheduler/framework/status.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../testing/repo-paths.js';
 import { loadScenario } from '../workload/scenario.js';
@@ -157,4 +158,84 @@ workload:
   // Unchecked (and KSIM_CHECK_INVARIANTS unset), the run succeeds.
   const off = ksim();
   assert.equal(off.status, 0, off.stderr);
+});
+
+/** Runs quickstart (2 min) with `plugin` added to the profile; returns the violation or null. */
+function runWithPlugin(plugin: Plugin, checkInvariants: boolean): { caught: unknown; placements: readonly Record<string, unknown>[] } {
+  const scenario = loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=2m'] });
+  const profile = scenario.scheduler.profiles[0]!;
+  const opts = {
+    plugins: new Map<string, PluginFactory>([[plugin.name, () => plugin]]),
+    profiles: [{ ...profile, plugins: [...profile.plugins, { name: plugin.name, weight: 1 }] }],
+  };
+  try {
+    const r = runScenario(scenario, { ...opts, checkInvariants });
+    return { caught: null, placements: r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [] };
+  } catch (e) {
+    return { caught: e, placements: [] };
+  }
+}
+
+test('a Score plugin whose NormalizeScore goes negative (issue 15\'s PodTopologySpread -66) stops the run at that cycle: plugin-score', () => {
+  // Deliberately broken like the PodTopologySpread of issue 15: a node whose raw score exceeds
+  // the maximum the normalisation used ends up at 100 × (max + min − s) / max < 0.
+  const plugin: ScorePlugin = {
+    name: 'BrokenSpread',
+    score: (_state, _pod, node) => (node.name.endsWith('-0') ? 6 : 1),
+    normalizeScore: (_state, _pod, nodes, scores) => {
+      const max = 3; // the broken part: the maximum of a subset of the nodes
+      for (let i = 0; i < nodes.length; i++) scores[i] = Math.trunc((100 * (max + 1 - (scores[i] as number))) / max);
+      return null;
+    },
+  };
+  const { caught } = runWithPlugin(plugin, true);
+  assert.ok(caught instanceof InvariantViolation, String(caught));
+  assert.equal(caught.invariant, 'plugin-score');
+  assert.match(caught.detail, /^plugin BrokenSpread scored node \S+-0 -66 for pod \S+; a score after NormalizeScore is an integer in \[0, 100\]$/);
+  assert.match(caught.event, /^scheduler\.next /);
+  // Unchecked, the framework turns the same score into `error` rows with upstream's message.
+  const { caught: none, placements } = runWithPlugin(plugin, false);
+  assert.equal(none, null);
+  const errors = placements.filter((r) => r['result'] === 'error');
+  assert.ok(errors.length > 0);
+  assert.equal(errors[0]?.['reason'], 'plugin "BrokenSpread" returns an invalid score -66, it should in the range of [0, 100] after normalizing');
+});
+
+test('a Filter plugin returning an Error stops the run: plugin-error', () => {
+  const plugin: FilterPlugin = { name: 'BrokenFilter', filter: (_state, pod) => (pod.name.startsWith('batch') ? Status.error('lost my state') : null) };
+  const { caught } = runWithPlugin(plugin, true);
+  assert.ok(caught instanceof InvariantViolation, String(caught));
+  assert.equal(caught.invariant, 'plugin-error');
+  assert.match(caught.detail, /^scheduling pod jobs\/batch-\S+ ended in an Error from plugin BrokenFilter: lost my state$/);
+});
+
+test('a binding that fails as the API fails it (the node went away) is an `error` row, not a violation', () => {
+  // Bind failures come from the API server (pod or node deleted meanwhile, injected faults):
+  // the checker leaves them alone. This binder fails its first binding the way the API does.
+  let failed = false;
+  let handle: FrameworkHandle | null = null;
+  const binder: BindPlugin = {
+    name: 'FlakyBinder',
+    bind: (_state, pod, nodeName, done) => {
+      if (!failed) {
+        failed = true;
+        done(Status.error(`node ${nodeName} not found`));
+        return null;
+      }
+      handle?.bindPod(pod, nodeName, (ok, reason) => done(ok ? null : Status.error(reason)));
+      return null;
+    },
+  };
+  const scenario = loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=2m'] });
+  const profile = scenario.scheduler.profiles[0]!;
+  const r = runScenario(scenario, {
+    checkInvariants: true,
+    plugins: new Map<string, PluginFactory>([['FlakyBinder', (_args, h) => ((handle = h), binder)]]),
+    profiles: [{ ...profile, plugins: [...profile.plugins.filter((p) => p.name !== 'DefaultBinder'), { name: 'FlakyBinder', weight: 0 }] }],
+  });
+  const placements = r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
+  const errors = placements.filter((p) => p['result'] === 'error');
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0]?.['reason']), /^node \S+ not found$/);
+  assert.ok(placements.filter((p) => p['result'] === 'bound').length > 10);
 });

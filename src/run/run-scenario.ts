@@ -148,6 +148,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   if (checkEvery > 0) {
     checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), timeseries: metrics.timeseries });
     api.observe(checker.watcher);
+    for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }
   const controllerManager = api.forClient('controller-manager');
   const objects = new ObjectApi(controllerManager);

@@ -111,6 +111,45 @@ describe('ScheduleAlgorithm: rotating start index', () => {
     assert.deepEqual(got, ['n1/2', 'n2/1', 'n1/2', 'n2/1', 'n1/2']);
   });
 
+  it('a PreFilter node subset advances the start index modulo all nodes, not the subset (a DaemonSet pod does not reset it)', () => {
+    // Upstream findNodesThatFitPod: nextStartNodeIndex = (next + processed) % len(allNodes),
+    // while the search itself walks the subset modulo its own length.
+    const numAllNodes = 500;
+    const cluster = buildCluster(Array.from({ length: numAllNodes }, (_, i) => makeNode(String(i)).obj()));
+    const filter = new RecordingFilter();
+    const onlyNode7 = {
+      name: 'OneNode',
+      preFilter: (_s: CycleState, p: PodInfo) => ({ status: null, result: { nodeNames: p.name === 'ds' ? new Set(['7']) : null } }),
+    } as unknown as PreFilterPlugin;
+    const fwk = makeFramework(cluster, [onlyNode7, filter, new FixedScore('Constant', {})], 30);
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const cycles: Array<[pod: string, firstSeen: number, startAfter: number]> = [];
+    for (const name of ['web-1', 'ds', 'web-2', 'ds', 'ds', 'web-3']) {
+      filter.seen = [];
+      run(algo, fwk, podInfo(makePod(name).obj()));
+      cycles.push([name, Number(filter.seen[0]), algo.startNodeIndex]);
+    }
+    // 150 nodes to find per regular pod; each DaemonSet pod processes its one node.
+    assert.deepEqual(cycles, [
+      ['web-1', 0, 150],
+      ['ds', 7, 151],
+      ['web-2', 151, 301],
+      ['ds', 7, 302],
+      ['ds', 7, 303],
+      ['web-3', 303, 453],
+    ]);
+  });
+
+  it('a filter Error still advances the start index by the nodes processed before it', () => {
+    // Upstream: "always try to update the sched.nextStartNodeIndex regardless of whether an
+    // error has occurred".
+    const cluster = buildCluster(['n0', 'n1', 'n2', 'n3'].map((n) => makeNode(n).obj()));
+    const errOnN2 = { name: 'ErrOnN2', filter: (_s: CycleState, _p: PodInfo, n: NodeInfo) => (n.name === 'n2' ? Status.error('boom') : n.name === 'n0' ? Status.unschedulable('no') : null) } as FilterPlugin;
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const r = run(algo, makeFramework(cluster, [errOnN2, new FixedScore('Constant', {})]), podInfo(makePod().obj()));
+    assert.deepEqual([CODE_NAMES[r.code], r.reason, algo.startNodeIndex], ['Error', 'boom', 2]);
+  });
+
   it('no nodes: fails with upstream\'s ErrNoNodesAvailable text', () => {
     const cluster = buildCluster([]);
     const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), makeFramework(cluster, [fitPlugin()]), podInfo(makePod().obj()));
@@ -291,6 +330,104 @@ describe('ScheduleAlgorithm: selectHost', () => {
     assert.equal(r.nodeName, null);
     assert.equal(r.code, Code.Error);
     assert.equal(r.reason, 'plugin "TooHigh" returns an invalid score 101, it should in the range of [0, 100] after normalizing');
+  });
+});
+
+describe('ScheduleAlgorithm: scores are integers (upstream int64)', () => {
+  /** Raw scores from a table, then an optional NormalizeScore that maps each score. */
+  function scored(name: string, raw: Readonly<Record<string, number>>, normalize?: (s: number) => number): ScorePlugin {
+    const p: ScorePlugin = { name, score: (_state, _pod, node) => raw[node.name] ?? 0 };
+    if (normalize === undefined) return p;
+    return {
+      ...p,
+      normalizeScore: (_state, _pod, _nodes, scores) => {
+        for (let i = 0; i < scores.length; i++) scores[i] = normalize(scores[i] as number);
+        return null;
+      },
+    };
+  }
+  const cases: Array<{ name: string; plugin: ScorePlugin; want: string }> = [
+    {
+      name: 'a fractional score without NormalizeScore is an Error',
+      plugin: scored('Half', { x: 12.5, y: 3 }),
+      want: 'plugin "Half" returns a non-integer score 12.5: scores are integers (int64 upstream)',
+    },
+    {
+      name: 'a fractional raw score is refused before NormalizeScore sees it',
+      plugin: scored('RawHalf', { x: 0.5, y: 3 }, (s) => s * 10),
+      want: 'plugin "RawHalf" returns a non-integer score 0.5: scores are integers (int64 upstream)',
+    },
+    {
+      name: 'NaN is not an integer',
+      plugin: scored('NotANumber', { x: Number.NaN, y: 3 }),
+      want: 'plugin "NotANumber" returns a non-integer score NaN: scores are integers (int64 upstream)',
+    },
+    {
+      name: 'a raw score beyond the safe integers is an Error (int64 arithmetic would be inexact in a double)',
+      plugin: scored('Huge', { x: 2 ** 60, y: 3 }, () => 50),
+      want: `plugin "Huge" returns an invalid score ${2 ** 60}, it should be a safe integer (|score| <= 9007199254740991)`,
+    },
+    {
+      name: 'a fractional score after NormalizeScore is an Error',
+      plugin: scored('NormHalf', { x: 1, y: 3 }, (s) => (100 * s) / 3),
+      want: 'plugin "NormHalf" returns a non-integer score 33.333333333333336: scores are integers (int64 upstream)',
+    },
+    {
+      name: 'a negative score after NormalizeScore is an Error with upstream\'s message',
+      plugin: scored('Negative', { x: 1, y: 3 }, (s) => 34 - 33 * s),
+      want: 'plugin "Negative" returns an invalid score -65, it should in the range of [0, 100] after normalizing',
+    },
+  ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+      const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [tc.plugin]), podInfo(makePod().obj()));
+      assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], [null, 'Error', tc.want]);
+    });
+  }
+
+  it('integer scores at the bounds 0 and 100 are accepted', () => {
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [scored('Bounds', { x: 0, y: 100 })]), podInfo(makePod().obj()));
+    assert.deepEqual([r.nodeName, CODE_NAMES[r.code]], ['y', 'Success']);
+  });
+});
+
+describe('ScheduleAlgorithm: the profile\'s audit', () => {
+  class Recorder {
+    readonly seen: string[] = [];
+    scores(plugin: string, pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>): void {
+      this.seen.push(`${plugin} ${pod.name}: ${nodes.map((n, i) => `${n.name}=${scores[i]}`).join(' ')}`);
+    }
+    pluginError(plugin: string, pod: PodInfo, message: string): void {
+      this.seen.push(`error ${plugin} ${pod.name}: ${message}`);
+    }
+  }
+
+  it('hears every plugin\'s final scores, out-of-range ones included, before the framework refuses them', () => {
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const fwk = makeFramework(cluster, [new FixedScore('A', { x: 60, y: 20 }), new FixedScore('Bad', { x: 7, y: -66 })]);
+    const audit = new Recorder();
+    fwk.audit = audit;
+    const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), fwk, podInfo(makePod('p').obj()));
+    assert.equal(CODE_NAMES[r.code], 'Error');
+    assert.deepEqual(audit.seen, [
+      'A p: x=60 y=20',
+      'Bad p: x=7 y=-66',
+      'error Bad p: plugin "Bad" returns an invalid score -66, it should in the range of [0, 100] after normalizing',
+    ]);
+  });
+
+  it('hears a Filter Error with the plugin that returned it, and nothing of a plain rejection', () => {
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const filter = { name: 'Flaky', filter: (_s: CycleState, p: PodInfo) => (p.name === 'err' ? Status.error('boom') : Status.unschedulable('no')) } as FilterPlugin;
+    const fwk = makeFramework(cluster, [filter]);
+    const audit = new Recorder();
+    fwk.audit = audit;
+    const algo = new ScheduleAlgorithm(cluster, new ScriptedStream());
+    run(algo, fwk, podInfo(makePod('rejected').obj()));
+    run(algo, fwk, podInfo(makePod('err').obj()));
+    assert.deepEqual(audit.seen, ['error Flaky err: boom']);
   });
 });
 

@@ -85,7 +85,7 @@ export class ScheduleAlgorithm {
         continue;
       }
       if (status !== null && status.code !== Code.Success) {
-        if (status.code === Code.Error) return fail(Code.Error, status.message, 0, unschedulablePlugins);
+        if (status.code === Code.Error) return pluginError(fwk, pod, status.plugin === '' ? p.name : status.plugin, status.message, 0, unschedulablePlugins);
         unschedulablePlugins.add(p.name);
         // Upstream gives every node the PreFilter status, so PostFilter sees it on all of them.
         return this.postFilter(fwk, state, pod, status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulablePlugins, status.withPlugin(p.name));
@@ -140,27 +140,30 @@ export class ScheduleAlgorithm {
       for (const n of names) unschedulablePlugins.add(n);
       absent = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${names.join(' ')}]`);
     }
-    const numAll = candidates.length;
-    const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numAll);
+    const numCandidates = candidates.length;
+    const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numCandidates);
     // One buffer per algorithm: the feasible list only lives for this cycle.
     const feasible = this.feasibleBuf;
     feasible.length = 0;
     let processed = 0;
-    for (let i = 0; i < numAll && feasible.length < toFind; i++) {
-      const node = candidates[(this.nextStartNodeIndex + i) % numAll] as NodeInfo;
+    for (let i = 0; i < numCandidates && feasible.length < toFind; i++) {
+      const node = candidates[(this.nextStartNodeIndex + i) % numCandidates] as NodeInfo;
       processed++;
       const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
       if (v === null) {
         feasible.push(node);
       } else {
-        if (v.code === Code.Error) return fail(Code.Error, v.message, evaluated + processed, unschedulablePlugins);
+        if (v.code === Code.Error) {
+          this.advanceStartIndex(feasible.length + failures.size, nodes.length);
+          return pluginError(fwk, pod, v.plugin, v.message, evaluated + processed, unschedulablePlugins);
+        }
         failures.set(node.name, v);
         if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
       }
     }
     // Upstream advances by feasible + recorded statuses, which counts a failed nominated node
     // even when the search stopped before reaching it again.
-    this.nextStartNodeIndex = numAll === 0 ? 0 : (this.nextStartNodeIndex + feasible.length + failures.size) % numAll;
+    this.advanceStartIndex(feasible.length + failures.size, nodes.length);
     evaluated += processed;
 
     if (feasible.length === 0) {
@@ -171,7 +174,7 @@ export class ScheduleAlgorithm {
       return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
     }
     const totals = prioritize(fwk, state, pod, feasible, this.buffers);
-    if (totals instanceof Status) return fail(Code.Error, totals.message, evaluated, unschedulablePlugins);
+    if (totals instanceof Status) return pluginError(fwk, pod, totals.plugin, totals.message, evaluated, unschedulablePlugins);
     return {
       nodeName: this.selectHost(feasible, totals),
       code: Code.Success,
@@ -181,6 +184,20 @@ export class ScheduleAlgorithm {
       nodesScored: feasible.length,
       unschedulablePlugins,
     };
+  }
+
+  /** Upstream findNodesThatFitPod: the next search starts `processed` nodes further on, modulo
+   * ALL nodes even when a PreFilter node subset narrowed this search (so a DaemonSet pod, whose
+   * subset is its one node, does not send the rotation back to the start); also after a filter
+   * Error ("always try to update the sched.nextStartNodeIndex regardless of whether an error has
+   * occurred"). */
+  private advanceStartIndex(processed: number, numAllNodes: number): void {
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % numAllNodes;
+  }
+
+  /** Where the next search over the nodes starts (upstream sched.nextStartNodeIndex). */
+  get startNodeIndex(): number {
+    return this.nextStartNodeIndex;
   }
 
   /** The pod fits nowhere (upstream FitError): run PostFilter plugins, append their message to
@@ -261,7 +278,8 @@ export class ScoreBuffers {
 }
 
 /** PreScore, Score, NormalizeScore and weighting; returns each node's total (parallel to nodes).
- * With `buffers`, the returned array is only valid until the next call. */
+ * With `buffers`, the returned array is only valid until the next call. An Error names the
+ * plugin that caused it (Status.plugin). */
 export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], buffers?: ScoreBuffers): Float64Array | Status {
   const bufs = buffers?.get(nodes.length);
   const totals = bufs?.totals ?? new Float64Array(nodes.length);
@@ -278,33 +296,54 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
   }
   const scores = bufs?.scores ?? new Float64Array(nodes.length);
   const n = nodes.length;
+  const audit = fwk.audit;
   for (let j = 0; j < fwk.score.length; j++) {
     const plugin = fwk.score[j] as ScorePlugin;
     if (skip !== null && skip.has(plugin.name)) continue;
     const weight = fwk.scoreWeights[j] as number;
-    if (plugin.normalizeScore === undefined) {
+    if (plugin.normalizeScore === undefined && audit === null) {
       // No NormalizeScore: check and weigh each score as it comes (one pass over the nodes).
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-        if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) return invalidScore(plugin.name, s);
+        if (!isValidNodeScore(s)) return invalidScore(plugin.name, s, false);
         totals[i] = (totals[i] as number) + s * weight;
       }
       continue;
     }
-    for (let i = 0; i < n; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
-    const v = plugin.normalizeScore(state, pod, nodes, scores);
-    if (v !== null && v.code !== Code.Success) return v;
+    for (let i = 0; i < n; i++) {
+      const s = plugin.score(state, pod, nodes[i] as NodeInfo);
+      // Upstream Score returns an int64: a fraction (or NaN) cannot reach NormalizeScore.
+      if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
+      scores[i] = s;
+    }
+    if (plugin.normalizeScore !== undefined) {
+      const v = plugin.normalizeScore(state, pod, nodes, scores);
+      if (v !== null && v.code !== Code.Success) return v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name);
+    }
+    audit?.scores(plugin.name, pod, nodes, scores.subarray(0, n));
     for (let i = 0; i < n; i++) {
       const s = scores[i] as number;
-      if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) return invalidScore(plugin.name, s);
+      if (!isValidNodeScore(s)) return invalidScore(plugin.name, s, false);
       totals[i] = (totals[i] as number) + s * weight;
     }
   }
   return totals;
 }
 
-function invalidScore(plugin: string, s: number): Status {
-  return Status.error(`plugin "${plugin}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
+/** A final score the framework accepts: an integer in [MIN_NODE_SCORE, MAX_NODE_SCORE]. */
+function isValidNodeScore(s: number): boolean {
+  return s >= MIN_NODE_SCORE && s <= MAX_NODE_SCORE && Number.isInteger(s);
+}
+
+/** Upstream's message for a final score out of range (RunScorePlugins); ksim's own for a score
+ * that is not an integer, or a raw score beyond the safe integers, which Go's int64 scores
+ * cannot be. `raw`: a Score output, before NormalizeScore. */
+function invalidScore(plugin: string, s: number, raw: boolean): Status {
+  let msg: string;
+  if (!Number.isInteger(s)) msg = `plugin "${plugin}" returns a non-integer score ${s}: scores are integers (int64 upstream)`;
+  else if (raw) msg = `plugin "${plugin}" returns an invalid score ${s}, it should be a safe integer (|score| <= ${Number.MAX_SAFE_INTEGER})`;
+  else msg = `plugin "${plugin}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
+  return new Status(Code.Error, [msg], plugin);
 }
 
 /** Upstream FitError.Error(): "0/N nodes are available: <count reason, sorted>." */
@@ -315,6 +354,12 @@ export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<strin
   const parts = [...histogram].map(([r, n]) => `${n} ${r}`).sort();
   // Go: fmt.Sprintf(NoNodeAvailableMsg+":", n), then " <reasons>." when there are any.
   return parts.length > 0 ? `0/${numAllNodes} nodes are available: ${parts.join(', ')}.` : `0/${numAllNodes} nodes are available:`;
+}
+
+/** A cycle ended by an Error a plugin returned: the profile's audit hears of it first. */
+function pluginError(fwk: Framework, pod: PodInfo, plugin: string, message: string, evaluated: number, plugins: ReadonlySet<string>): ScheduleResult {
+  fwk.audit?.pluginError(plugin, pod, message);
+  return fail(Code.Error, message, evaluated, plugins);
 }
 
 /** A failed cycle that is not a preemption attempt: the nomination is cleared (upstream

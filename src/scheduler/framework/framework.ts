@@ -20,6 +20,7 @@ import {
   type PreScorePlugin,
   type QueueSortPlugin,
   type ReservePlugin,
+  type SchedulingAudit,
   type ScorePlugin,
 } from './interfaces.js';
 import { Code, Status, type Verdict } from './status.js';
@@ -130,6 +131,8 @@ export class Framework {
   readonly plugins = new Map<string, Plugin>();
   /** Pods waiting at Permit, by pod key (upstream Handle.GetWaitingPod). */
   readonly waitingPods = new Map<string, WaitingPod>();
+  /** Told every plugin's final scores and every plugin Error of a cycle (null: nobody). */
+  audit: SchedulingAudit | null = null;
 
   readonly handle: FrameworkHandle;
 

@@ -65,11 +65,32 @@ export interface PreScorePlugin extends Plugin {
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Verdict;
 }
 
+/**
+ * Scores are integers, as upstream's int64 (framework/interface.go: Score returns int64,
+ * NormalizeScore rewrites a NodeScoreList of int64): where upstream divides, ksim's in-tree
+ * plugins truncate toward zero as Go's integer division does (Math.trunc), and where upstream
+ * rounds a float (math.Round) they round half away from zero (roundHalfAwayFromZero). The
+ * framework refuses anything else: a Score that is not a safe integer, or a score after
+ * NormalizeScore (the raw one for plugins without it) that is not an integer in
+ * [MIN_NODE_SCORE, MAX_NODE_SCORE], ends the cycle with an Error naming the plugin.
+ */
 export interface ScorePlugin extends Plugin {
-  /** Raw score of one feasible node. */
+  /** Raw score of one feasible node: an integer (upstream int64). */
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number;
-  /** Optional NormalizeScore: rewrites `scores` (parallel to `nodes`) in place into [0, 100]. */
+  /** Optional NormalizeScore: rewrites `scores` (parallel to `nodes`) in place into integers in
+   * [0, 100]. */
   normalizeScore?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], scores: Float64Array): Verdict;
+}
+
+/** Sees what plugins return in each scheduling cycle, before the framework judges it (the
+ * invariant checker attaches one to every profile with Framework.audit). */
+export interface SchedulingAudit {
+  /** One Score plugin's final scores of the scored nodes: after its NormalizeScore, or the raw
+   * ones when it has none. `scores` is only valid during the call. */
+  scores(plugin: string, pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>): void;
+  /** A scheduling cycle ended in an Error that `plugin` returned (PreFilter, Filter, PreScore,
+   * Score, NormalizeScore, or an invalid score). */
+  pluginError(plugin: string, pod: PodInfo, message: string): void;
 }
 
 export interface ReservePlugin extends Plugin {

@@ -13,6 +13,7 @@ import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type ScorePlugin } from
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
+import { roundHalfAwayFromZero } from './helper/go-math.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,
@@ -327,7 +328,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
         weightSum += w;
       }
     }
-    return weightSum === 0 ? 0 : Math.round(nodeScore / weightSum);
+    return weightSum === 0 ? 0 : roundHalfAwayFromZero(nodeScore / weightSum);
   }
 }
 

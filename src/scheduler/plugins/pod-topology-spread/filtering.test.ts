@@ -888,6 +888,23 @@ describe('PodTopologySpread Filter: TestSingleConstraint', () => {
       want: { ...allOk },
     },
     {
+      // ksim case at the boundary (upstream minMatchNum: "domainsNum < minDomains"): with exactly
+      // minDomains domains the real global minimum (1) counts, so both zones fit.
+      name: 'pods spread across zone as 1/1, maxSkew is 1 and the number of domains = minDomains, then the all nodes fit',
+      pod: spreadPod(incoming({ foo: '' }), spread(1, 'zone', DNS, foo, { minDomains: 2 })).obj(),
+      nodes: fourZoneNodes(),
+      existing: [placed('p-a1', 'node-a', { foo: '' }), placed('p-y1', 'node-y', { foo: '' })],
+      want: { ...allOk },
+    },
+    {
+      // ksim case: one domain fewer than minDomains makes the global minimum 0.
+      name: 'pods spread across zone as 1/1, maxSkew is 1 and the number of domains < minDomains, then no node fits',
+      pod: spreadPod(incoming({ foo: '' }), spread(1, 'zone', DNS, foo, { minDomains: 3 })).obj(),
+      nodes: fourZoneNodes(),
+      existing: [placed('p-a1', 'node-a', { foo: '' }), placed('p-y1', 'node-y', { foo: '' })],
+      want: { 'node-a': 'Unschedulable', 'node-b': 'Unschedulable', 'node-x': 'Unschedulable', 'node-y': 'Unschedulable' },
+    },
+    {
       name: 'NodeAffinityPolicy honored with labelSelectors',
       pod: spreadPod(incoming({ foo: '' }).nodeSelector({ foo: '' }), spread(1, 'node', DNS, foo)).obj(),
       nodes: policyNodes(),

@@ -12,6 +12,7 @@ import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../../framework/status.js';
+import { roundHalfAwayFromZero } from '../helper/go-math.js';
 import {
   ConstraintError,
   LABEL_HOSTNAME,
@@ -140,7 +141,8 @@ export function score(state: CycleState, node: NodeInfo): number {
     // scoreForCount: cnt × weight + (maxSkew − 1).
     total += cnt * (s.weights[i] as number) + (c.maxSkew - 1);
   }
-  return Math.round(total);
+  // int64(math.Round(score)): halves away from zero.
+  return roundHalfAwayFromZero(total);
 }
 
 /** NormalizeScore with upstream's integer arithmetic; ignored nodes score 0. */

@@ -314,7 +314,13 @@ export class SpreadIndex implements ClusterIndex {
       set.nodeCount.delete(v);
       for (const a of set.aggs) a.removeDomain(v);
     }
-    for (const c of this.counters.values()) c.removeSlot(n.index);
+    // ClusterState.updateNode replays a node update as removed-then-added while the node keeps
+    // its slot: only a node that really left shifts the later nodes' per-node counts down.
+    // (Shifting on an update misattributed every later node's count: after a zone outage's
+    // taints, hostname counts went negative and PodTopologySpread scored out of range.)
+    if (this.cluster.nodes[n.index] !== n) {
+      for (const c of this.counters.values()) c.removeSlot(n.index);
+    }
   }
 
   podPlaced(p: PodInfo, n: NodeInfo): void {
