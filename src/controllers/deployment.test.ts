@@ -168,7 +168,7 @@ test('scenarios/rolling-update.yaml: 10 v1 pods, replaced by 10 v2 pods, then sc
   run.sim.run(run.endUs);
   const result = run.finish();
   assert.equal(result.summary['pods_submitted'], 24);
-  assert.equal(result.summary['pods_pending_end'], 0);
+  assert.equal(result.summary['pods_unbound_end'], 0);
   const rs = run.cluster.objectsOfKind('ReplicaSet').map((o) => (o.spec as { replicas: number }).replicas).sort((a, b) => a - b);
   assert.deepEqual(rs, [0, 14]);
   const live = [...run.cluster.pods.values()];
