@@ -86,11 +86,15 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   }
   const steps: { count: number; text: string }[] = [];
   const notCreated = w.desired - live;
-  if (notCreated > 0) steps.push({ count: notCreated, text: `${notCreated} not created (pod creates go through ${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
-  const byCount = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (const [reason, n] of byCount.slice(0, MAX_REASONS)) steps.push({ count: n, text: `${n} unschedulable: ${reason}` });
-  const other = byCount.slice(MAX_REASONS).reduce((s, [, n]) => s + n, 0);
-  if (other > 0) steps.push({ count: other, text: `${other} unschedulable for other reasons` });
+  if (notCreated > 0) steps.push({ count: notCreated, text: `${notCreated} not created (${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
+  if (reasons.size > 0) {
+    const byCount = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const total = byCount.reduce((s, [, n]) => s + n, 0);
+    const listed = byCount.slice(0, MAX_REASONS).map(([reason, n]) => `${n} "${reason}"`);
+    const other = total - byCount.slice(0, MAX_REASONS).reduce((s, [, n]) => s + n, 0);
+    if (other > 0) listed.push(`${other} with other reasons`);
+    steps.push({ count: total, text: `${total} unschedulable, by latest reason: ${listed.join(', ')}` });
+  }
   if (waitingQueue > 0) steps.push({ count: waitingQueue, text: `${waitingQueue} waiting to be scheduled` });
   if (waitingBind > 0) steps.push({ count: waitingBind, text: `${waitingBind} waiting for their binding (${client(input, 'scheduler')})` });
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
@@ -101,8 +105,8 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   return `${w.kind} ${w.namespace}/${w.name} ends with ${w.available} of ${w.desired} replicas ready${where}`;
 }
 
-/** "the scheduler client (QPS 50, burst 100)", or without limits when the client has none. */
+/** "scheduler client QPS 50, burst 100": the rate limit a step's writes wait on. */
 function client(input: ShortfallInput, kind: string): string {
   const l = input.clients.get(kind);
-  return l === undefined ? `the ${kind} client (not rate-limited)` : `the ${kind} client (QPS ${l.qps}, burst ${l.burst})`;
+  return l === undefined ? `${kind} client not rate-limited` : `${kind} client QPS ${l.qps}, burst ${l.burst}`;
 }
