@@ -98,6 +98,8 @@ export class MetricsCollector implements SchedulerObserver {
 
   /** Refused writes, grouped by reason without the object's name, in order of first occurrence. */
   readonly rejected = new Map<string, { count: number; first: string; reason: string }>();
+  /** Refused pod creates by namespace (quota, admission): why a workload's pods may be missing. */
+  readonly refusedByNamespace = new Map<string, { count: number; reason: string }>();
 
   readonly watcher: ClusterWatcher = {
     writeRejected: (object: string, reason: string) => {
@@ -105,6 +107,10 @@ export class MetricsCollector implements SchedulerObserver {
       const r = this.rejected.get(key);
       if (r === undefined) this.rejected.set(key, { count: 1, first: object, reason });
       else r.count++;
+      const ns = object.slice(0, object.indexOf('/'));
+      const n = this.refusedByNamespace.get(ns);
+      if (n === undefined) this.refusedByNamespace.set(ns, { count: 1, reason });
+      else n.count++;
     },
     podPhaseChanged: (p: PodInfo) => {
       if (p.phase === 'Running' && p.startedUs >= 0) this.startupLatencyMs.push(toMillis(p.startedUs - p.createdUs));

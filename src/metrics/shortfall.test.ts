@@ -38,7 +38,7 @@ test('a short workload is warned about with its replicas at each step, most firs
   pod(web, '0/2 nodes are available: 2 Insufficient memory.');
   for (let k = 0; k < 3; k++) pod(db, 'available');
 
-  const r = shortfall({ workloads: [web, db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure, clients: LIMITS, apiQueueDepth: 7 });
+  const r = shortfall({ workloads: [web, db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure, clients: LIMITS, apiQueueDepth: 7, refusedCreates: new Map() });
   assert.equal(r.replicasDesired, 18);
   assert.equal(r.replicasReady, 5);
   // 11 live pods (the Succeeded one does not count) of 15: 4 not created; 5 unschedulable, the
@@ -64,7 +64,7 @@ test('replicas_ready_end caps each workload at its desired count, so a surge doe
     cluster.setPhase(p, 'Running');
     shortPods.add(p);
   }
-  const r = shortfall({ workloads: [surging, short], cluster, workloadOf: (p) => (shortPods.has(p) ? short : null), lastFailure: new Map(), clients: new Map(), apiQueueDepth: 0 });
+  const r = shortfall({ workloads: [surging, short], cluster, workloadOf: (p) => (shortPods.has(p) ? short : null), lastFailure: new Map(), clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
   assert.equal(r.replicasDesired, 15);
   assert.equal(r.replicasReady, 12);
   assert.deepEqual(r.warnings, ['Deployment a/short ends with 2 of 5 replicas ready: 3 not created (controller-manager client not rate-limited; api_queue_depth 0 at the end)']);
@@ -79,6 +79,21 @@ test('more than three unschedulable reasons: the three commonest (ties by reason
     cluster.addPod(p);
     lastFailure.set(p, reason);
   });
-  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0 });
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
   assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 7 replicas ready: 7 unschedulable, by latest reason: 2 "r1", 1 "r0", 1 "r2", 3 with other reasons']);
+});
+
+test('pod creates refused in the workload\'s namespace (a ResourceQuota) are named with the replicas not created', () => {
+  const cluster = buildCluster([]);
+  const w: WorkloadCount = { kind: 'Deployment', namespace: 'shop', name: 'web', desired: 3, available: 0 };
+  const refusedCreates = new Map([
+    ['shop', { count: 4, reason: 'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1' }],
+    ['other', { count: 1, reason: 'not this one' }],
+  ]);
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 0, refusedCreates });
+  assert.deepEqual(r.warnings, [
+    'Deployment shop/web ends with 0 of 3 replicas ready: 3 not created (4 pod create(s) in namespace shop refused by the API server, first: ' +
+      'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1; ' +
+      'controller-manager client QPS 20, burst 30; api_queue_depth 0 at the end)',
+  ]);
 });

@@ -5,7 +5,8 @@
 // The pods of a short workload are followed along the path a replica takes — created by the
 // controller-manager, scheduled, bound, started, on a Ready node — and the warning says how many
 // stopped at each step and why: not created (the controller-manager's client rate limit and the
-// API server's queue of writes), unschedulable (the scheduler's last reason), waiting to be
+// API server's queue of writes, and the pod creates it refused in the workload's namespace, e.g.
+// by a ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, or on a
 // NotReady node. Steps are listed with the most replicas first: the first is the bottleneck.
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -33,6 +34,8 @@ export interface ShortfallInput {
   readonly clients: ReadonlyMap<string, ClientLimit>;
   /** Writes sent and not committed at the end (timeseries api_queue_depth). */
   readonly apiQueueDepth: number;
+  /** Pod creates the API server refused (quota, admission), by namespace, with the first reason. */
+  readonly refusedCreates: ReadonlyMap<string, { readonly count: number; readonly reason: string }>;
 }
 
 export interface Shortfall {
@@ -86,7 +89,11 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   }
   const steps: { count: number; text: string }[] = [];
   const notCreated = w.desired - live;
-  if (notCreated > 0) steps.push({ count: notCreated, text: `${notCreated} not created (${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
+  if (notCreated > 0) {
+    const refused = input.refusedCreates.get(w.namespace);
+    const why = refused === undefined ? '' : `${refused.count} pod create(s) in namespace ${w.namespace} refused by the API server, first: ${refused.reason}; `;
+    steps.push({ count: notCreated, text: `${notCreated} not created (${why}${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
+  }
   if (reasons.size > 0) {
     const byCount = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const total = byCount.reduce((s, [, n]) => s + n, 0);

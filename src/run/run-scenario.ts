@@ -224,6 +224,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     lastFailure: metrics.lastFailure,
     clients: scenario.controlPlane.clients,
     apiQueueDepth: api.inFlight,
+    refusedCreates: metrics.refusedByNamespace,
   });
   const summary: Row = {
     scenario: scenario.name,
