@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 
 function ksim(...args: string[]) {
@@ -27,7 +28,7 @@ test('ksim run writes every output and prints the summary', () => {
   assert.match(r.stdout, /\n {2}pods_bound {2,}\d+\n/);
   assert.deepEqual(readdirSync(dir).sort(), ['nodes.csv', 'placements.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv']);
   const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
-  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_pending_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events,node_failures,pods_evicted,reschedule_p50_s,reschedule_p99_s,container_restarts');
+  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_unbound_end,replicas_desired_end,replicas_ready_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events,node_failures,pods_evicted,reschedule_p50_s,reschedule_p99_s,container_restarts');
   const row = summary[1]?.split(',') ?? [];
   assert.equal(row[0], 'quickstart');
   assert.equal(row[1], '42');
@@ -53,8 +54,8 @@ test('--events writes one events.csv row per simulation event', () => {
   runTo(dir, '--events');
   const events = readFileSync(join(dir, 'events.csv'), 'utf8').trim().split('\n');
   assert.equal(events[0], 'time_s,seq,kind,object,detail');
-  const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n')[1]?.split(',') ?? [];
-  assert.equal(String(events.length - 1), summary[13]);
+  const [header, values] = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  assert.equal(String(events.length - 1), values?.[header?.indexOf('events') ?? -1]);
 });
 
 test('--set changes the scenario before it runs', () => {
@@ -82,4 +83,26 @@ test('usage errors exit 2 with a hint; --help exits 0', () => {
   const help = ksim('run', '--help');
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--seed/);
+});
+
+test('ksim run warns about a workload ending short, on stderr and in run.json; placements.csv reasons read back intact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-short-'));
+  const r = ksim('run', 'test/scenarios/short-deployment.yaml', '-o', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const warning =
+    'Deployment default/web ends with 1 of 3 replicas ready: 2 unschedulable, by latest reason: 2 "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. ' +
+    'preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."';
+  assert.equal(r.stderr, `ksim: warning: ${warning}\n`);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(run['warnings'], [warning]);
+  // The reason holds commas: the file must quote it so that a CSV reader gets it back whole.
+  const rows = parse(readFileSync(join(dir, 'placements.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const failed = rows.filter((x) => x['result'] === 'unschedulable');
+  assert.equal(failed.length, 2);
+  for (const x of failed) {
+    assert.equal(x['reason'], '0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.');
+    assert.equal(x['queue_wait_ms'], '0');
+  }
+  const summary = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual([summary[0]?.['pods_unbound_end'], summary[0]?.['replicas_desired_end'], summary[0]?.['replicas_ready_end']], ['2', '3', '1']);
 });

@@ -31,6 +31,6 @@ test('a pod with scheduling gates stays pending and never reaches the scheduler'
   const r = runScenario(parseScenario(s, 'gates.yaml'));
   assert.equal(r.summary['pods_submitted'], 1);
   assert.equal(r.summary['pods_bound'], 0);
-  assert.equal(r.summary['pods_pending_end'], 1);
+  assert.equal(r.summary['pods_unbound_end'], 1);
   assert.equal(r.summary['sched_attempts'], 0);
 });

@@ -62,6 +62,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     wall_time_ms: Math.round(wallMs),
     events: result.eventsProcessed,
     events_per_second: wallMs > 0 ? Math.round(result.eventsProcessed / (wallMs / 1000)) : null,
+    // The warnings printed on stderr: the scenario's, then the run's (e.g. workloads ending short).
+    warnings: [...scenario.warnings, ...result.warnings],
   };
   const files = [
     ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),

@@ -160,11 +160,19 @@ export class DeploymentController {
     return n;
   }
 
-  /** Pods of a ReplicaSet that still exist and are not finished, Terminating ones included (so
-   * that Recreate waits for them to be gone, and a rollout never has more pods than the surge). */
-  private active(rs: WorkloadObject): number {
+  /** Pods of a ReplicaSet that still exist and are not finished, Terminating ones included:
+   * Recreate waits until they are gone (upstream oldPodsRunning). */
+  private existing(rs: WorkloadObject): number {
     let n = 0;
     for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted) n++;
+    return n;
+  }
+
+  /** Active pods of a ReplicaSet: not finished and not Terminating (upstream FilterActivePods,
+   * what its status.replicas counts). */
+  private active(rs: WorkloadObject): number {
+    let n = 0;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted && !p.terminating) n++;
     return n;
   }
 
@@ -189,7 +197,7 @@ export class DeploymentController {
       let scaled = false;
       for (const rs of old) if (replicasOf(rs) !== 0) { this.scale(st, rs, 0); scaled = true; }
       if (scaled) return;
-      if (old.some((rs) => this.active(rs) > 0)) return;
+      if (old.some((rs) => this.existing(rs) > 0)) return;
       if (newRS === undefined) this.createReplicaSet(st, d, spec, hash, replicas);
       else if (replicasOf(newRS) !== replicas) this.scale(st, newRS, replicas);
       else st.settled = true;
@@ -197,10 +205,10 @@ export class DeploymentController {
     }
     const { maxSurge, maxUnavailable } = resolveFenceposts(spec);
     const sum = (rss: readonly WorkloadObject[]) => rss.reduce((s, rs) => s + replicasOf(rs), 0);
-    // For the surge, a ReplicaSet counts its pods that still exist when they outnumber its
-    // replicas (pods of a scale-down whose deletion has not committed yet), so that never more
-    // than replicas + maxSurge pods exist. Upstream counts replicas only (terminating pods may
-    // exceed the surge), unless podReplacementPolicy is TerminationComplete (KEP-3973).
+    // For the surge, a ReplicaSet counts its active pods when they outnumber its replicas (pods
+    // of a scale-down whose deletion has not committed yet). Terminating pods do not count, as
+    // upstream by default (they may exceed the surge; KEP-3973's TerminationComplete would
+    // count them).
     const present = (rss: readonly WorkloadObject[]) => rss.reduce((s, rs) => s + Math.max(replicasOf(rs), this.active(rs)), 0);
     if (newRS === undefined) {
       // getNewReplicaSet: a new RS with NewRSNewReplicas (from 0).

@@ -9,10 +9,16 @@
 // - A pod is available when it is Running, not deleted, and its node is Ready. ksim has no
 //   readiness probes; a node that goes NotReady makes its pods unavailable at once, as upstream's
 //   node lifecycle controller marks their Ready condition false (MarkPodsNotReady).
-// - A workload is whole when available ≥ desired. Its available_min_ratio and unavailable_s
-//   count from the first time it is whole (the end of its first rollout), so creation does not
-//   count as unavailability: available_min_ratio = lowest min(available, desired) / desired since
-//   then, unavailable_s = total time not whole since then.
+// - target (the desired count in force): what the workload is held to. New replicas cannot be
+//   available the moment spec.replicas rises (they must be created, scheduled and started), so a
+//   scale-up raises the target only when the workload first has the new count available; a
+//   scale-down lowers it at once (it can be met at once). Creation is a scale-up from 0, so a new
+//   workload is held to nothing until its first rollout completes. Formally, after every change
+//   of available or desired: target ← desired if desired ≤ target or available ≥ desired, else
+//   target is unchanged.
+// - The workload is short while available < target. available_min_ratio = the lowest
+//   min(available, target) / target over the time target > 0 (empty if target never was > 0);
+//   unavailable_s = total time short.
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
@@ -32,20 +38,23 @@ export interface WorkloadState {
   readonly name: string;
   desired: number;
   available: number;
-  /** First time whole (-1: never yet). */
-  wholeSinceStartUs: number;
-  /** Since when not whole (-1: whole, or not yet counted). */
-  notWholeSinceUs: number;
+  /** The desired count in force (see the module comment). */
+  target: number;
+  /** Whether target has ever been > 0 (the ratio columns are empty otherwise). */
+  counted: boolean;
+  /** Since when short (available < target); -1 while not short. */
+  shortSinceUs: number;
   unavailableUs: number;
   minRatio: number;
 }
 
-/** Hears every change of a workload's available count. */
-export type AvailabilityListener = (w: WorkloadState, before: number) => void;
+/** Hears every change of a workload's available count or target, with their values before. */
+export type AvailabilityListener = (w: WorkloadState, availableBefore: number, targetBefore: number) => void;
 
 export class AvailabilityTracker {
   readonly workloads = new Map<string, WorkloadState>();
-  private readonly counted = new Map<PodInfo, WorkloadState>();
+  /** Available pods and the workload each counts for. */
+  private readonly availablePods = new Map<PodInfo, WorkloadState>();
   /** ReplicaSet key → its workload key (itself or its Deployment's). */
   private readonly rsOwner = new Map<string, string>();
   listener: AvailabilityListener | null = null;
@@ -95,7 +104,7 @@ export class AvailabilityTracker {
     const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
     let w = this.workloads.get(key);
     if (w === undefined) {
-      w = { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, desired: replicas, available: 0, wholeSinceStartUs: -1, notWholeSinceUs: -1, unavailableUs: 0, minRatio: 1 };
+      w = { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, desired: replicas, available: 0, target: 0, counted: false, shortSinceUs: -1, unavailableUs: 0, minRatio: 1 };
       this.workloads.set(key, w);
     }
     this.setDesired(w, replicas);
@@ -104,58 +113,62 @@ export class AvailabilityTracker {
   private reeval(p: PodInfo): void {
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
     const avail = p.phase === 'Running' && !p.deleted && !p.terminating && node !== undefined && node.ready && node.pods.includes(p);
-    const was = this.counted.get(p);
+    const was = this.availablePods.get(p);
     if (avail === (was !== undefined)) return;
     if (was !== undefined) {
-      this.counted.delete(p);
+      this.availablePods.delete(p);
       this.change(was, -1);
       return;
     }
     const w = this.workloadOf(p);
     if (w === null) return;
-    this.counted.set(p, w);
+    this.availablePods.set(p, w);
     this.change(w, +1);
   }
 
   private change(w: WorkloadState, delta: number): void {
-    const before = w.available;
     w.available += delta;
-    this.account(w);
-    this.listener?.(w, before);
+    this.account(w, w.available - delta, w.target);
   }
 
   private setDesired(w: WorkloadState, d: number): void {
     if (w.desired === d) return;
     w.desired = d;
-    this.account(w);
+    this.account(w, w.available, w.target);
   }
 
-  /** Updates the whole / not-whole bookkeeping after a change. */
-  private account(w: WorkloadState): void {
+  /** Moves the target (see the module comment), updates the short-time bookkeeping and tells
+   * the listener. */
+  private account(w: WorkloadState, availableBefore: number, targetBefore: number): void {
     const now = this.sim.now;
-    const whole = w.available >= w.desired;
-    if (w.wholeSinceStartUs < 0) {
-      if (whole && w.desired > 0) w.wholeSinceStartUs = now;
-      return;
+    if (w.desired <= w.target || w.available >= w.desired) w.target = w.desired;
+    if (w.target > 0) {
+      w.counted = true;
+      w.minRatio = Math.min(w.minRatio, Math.min(w.available, w.target) / w.target);
     }
-    if (w.desired > 0) w.minRatio = Math.min(w.minRatio, Math.min(w.available, w.desired) / w.desired);
-    if (whole && w.notWholeSinceUs >= 0) {
-      w.unavailableUs += now - w.notWholeSinceUs;
-      w.notWholeSinceUs = -1;
-    } else if (!whole && w.notWholeSinceUs < 0) w.notWholeSinceUs = now;
+    const short = w.available < w.target;
+    if (!short && w.shortSinceUs >= 0) {
+      w.unavailableUs += now - w.shortSinceUs;
+      w.shortSinceUs = -1;
+    } else if (short && w.shortSinceUs < 0) w.shortSinceUs = now;
+    this.listener?.(w, availableBefore, targetBefore);
+  }
+
+  /** The workloads by namespace, kind and name. */
+  sortedWorkloads(): WorkloadState[] {
+    return [...this.workloads.values()]
+      .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   table(endUs: number): Table {
-    const rows = [...this.workloads.values()]
-      .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((w) => ({
+    const rows = this.sortedWorkloads().map((w) => ({
         kind: w.kind,
         namespace: w.namespace,
         name: w.name,
         desired: w.desired,
         ready: w.available,
-        available_min_ratio: w.wholeSinceStartUs < 0 ? '' : fmt(w.minRatio, 6),
-        unavailable_s: w.wholeSinceStartUs < 0 ? '' : fmt(toSeconds(w.unavailableUs + (w.notWholeSinceUs >= 0 ? endUs - w.notWholeSinceUs : 0)), 6),
+        available_min_ratio: w.counted ? fmt(w.minRatio, 6) : '',
+        unavailable_s: w.counted ? fmt(toSeconds(w.unavailableUs + (w.shortSinceUs >= 0 ? endUs - w.shortSinceUs : 0)), 6) : '',
       }));
     return { file: 'workloads.csv', columns: WORKLOADS_COLUMNS, rows };
   }

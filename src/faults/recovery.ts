@@ -11,12 +11,14 @@
 // - pods_rescheduled: affected pods evicted whose replacement was bound by the end;
 //   pods_lost: affected pods evicted with no replacement bound by the end (bare pods always).
 // - Affected workloads: the workloads (src/faults/availability.ts: Deployments, unowned
-//   ReplicaSets, StatefulSets) of the affected pods; their desired counts are taken at the start.
+//   ReplicaSets, StatefulSets) of the affected pods that hold a target (the desired count in
+//   force, availability.ts) > 0 at the start.
 // - min_available_ratio: the lowest, from the start until the window closes, of
-//   Σ min(available, desired) / Σ desired over the affected workloads (available = Running on a
-//   Ready node, not deleted). The window closes at the first instant at which every affected
-//   workload is whole again after the ratio fell below 1 — or, if it never fell, when the fault
-//   ends (or at the end of the run).
+//   Σ min(available, target) / Σ target over the affected workloads, with each workload's target
+//   at that moment (so a scale-up waits until it is met and a scale-down counts at once, as in
+//   workloads.csv; available = Running on a Ready node, not deleted). The window closes at the
+//   first instant at which every affected workload is whole again (available ≥ target) after
+//   the ratio fell below 1 — or, if it never fell, when the fault ends (or at the end of the run).
 // - time_to_full_availability_s: from the start to that first instant whole again (0 when the
 //   ratio never fell below 1; empty when not whole again by the end, or no workload affected).
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -43,9 +45,10 @@ interface FaultRecord {
   readonly affected: Set<PodInfo>;
   evicted: number;
   readonly rescheduleUs: number[];
-  /** Affected workloads and their desired counts at the start. */
-  readonly desired: Map<WorkloadState, number>;
-  sumDesired: number;
+  /** Affected workloads. */
+  readonly workloads: Set<WorkloadState>;
+  /** Σ target and Σ min(available, target) over them, now. */
+  sumTarget: number;
   sumAvailable: number;
   minRatio: number;
   dropped: boolean;
@@ -76,33 +79,33 @@ export class RecoveryTracker {
     this.faults = specs.map((spec) => ({
       spec, nodes: new Set(spec.nodes), started: false, endUs: null, detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
-      desired: new Map<WorkloadState, number>(), sumDesired: 0, sumAvailable: 0, minRatio: 1, dropped: false, fullUs: null,
+      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, fullUs: null,
     }));
     for (const f of this.faults) this.byId.set(f.spec.id, f);
-    if (availability !== null) availability.listener = (w, before) => this.availabilityChanged(w, before);
+    if (availability !== null) availability.listener = (w, availableBefore, targetBefore) => this.availabilityChanged(w, availableBefore, targetBefore);
   }
 
-  private availabilityChanged(w: WorkloadState, before: number): void {
+  private availabilityChanged(w: WorkloadState, availableBefore: number, targetBefore: number): void {
     const list = this.open.get(w);
     if (list === undefined) return;
     for (const f of [...list]) {
-      const d = f.desired.get(w) as number;
-      f.sumAvailable += Math.min(w.available, d) - Math.min(before, d);
+      f.sumTarget += w.target - targetBefore;
+      f.sumAvailable += Math.min(w.available, w.target) - Math.min(availableBefore, targetBefore);
       this.update(f);
     }
   }
 
   private update(f: FaultRecord): void {
-    if (f.sumAvailable < f.sumDesired) {
+    if (f.sumAvailable < f.sumTarget) {
       f.dropped = true;
-      f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumDesired);
+      f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumTarget);
     } else if (f.dropped) this.close(f, (this.availability as AvailabilityTracker).nowUs);
   }
 
   private close(f: FaultRecord, nowUs: number): void {
     if (f.fullUs !== null) return;
     f.fullUs = nowUs;
-    for (const w of f.desired.keys()) {
+    for (const w of f.workloads) {
       const list = this.open.get(w) as FaultRecord[];
       list.splice(list.indexOf(f), 1);
       if (list.length === 0) this.open.delete(w);
@@ -137,16 +140,16 @@ export class RecoveryTracker {
     if (this.availability === null) return;
     for (const p of f.affected) {
       const w = this.availability.workloadOf(p);
-      if (w === null || f.desired.has(w) || w.desired <= 0) continue;
-      f.desired.set(w, w.desired);
-      f.sumDesired += w.desired;
-      f.sumAvailable += Math.min(w.available, w.desired);
+      if (w === null || f.workloads.has(w) || w.target <= 0) continue;
+      f.workloads.add(w);
+      f.sumTarget += w.target;
+      f.sumAvailable += Math.min(w.available, w.target);
       let list = this.open.get(w);
       if (list === undefined) this.open.set(w, (list = []));
       list.push(f);
     }
-    if (f.sumDesired === 0) return;
-    f.minRatio = f.sumAvailable / f.sumDesired;
+    if (f.workloads.size === 0) return;
+    f.minRatio = f.sumAvailable / f.sumTarget;
     this.update(f);
     void nowUs;
   }
@@ -155,7 +158,7 @@ export class RecoveryTracker {
     const f = this.find(id);
     f.endUs = nowUs;
     // Never fell below whole while the fault lasted: the window closes now.
-    if (!f.dropped && f.sumDesired > 0 && f.sumAvailable >= f.sumDesired) this.close(f, nowUs);
+    if (!f.dropped && f.workloads.size > 0 && f.sumAvailable >= f.sumTarget) this.close(f, nowUs);
   }
 
   nodeNotReady(node: string, nowUs: number): void {
@@ -178,6 +181,18 @@ export class RecoveryTracker {
     q.push({ timeUs: nowUs, faults: hit });
   }
 
+  /** summary.csv's failure columns: node_failures, pods_evicted, and the nearest-rank p50 / p99
+   * of every eviction's reschedule time (empty when none was replaced). */
+  summaryColumns(): Row {
+    const r = this.allRescheduleUs;
+    return {
+      node_failures: this.nodeFailures,
+      pods_evicted: this.podsEvicted,
+      reschedule_p50_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.5)), 6),
+      reschedule_p99_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.99)), 6),
+    };
+  }
+
   rows(): Row[] {
     return this.faults.filter((f) => f.started).map((f) => {
       const r = f.rescheduleUs;
@@ -196,8 +211,8 @@ export class RecoveryTracker {
         reschedule_p50_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.5)), 6),
         reschedule_p99_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.99)), 6),
         reschedule_max_s: r.length === 0 ? '' : fmt(toSeconds(Math.max(...r)), 6),
-        min_available_ratio: f.sumDesired === 0 ? '' : fmt(f.minRatio, 6),
-        time_to_full_availability_s: f.sumDesired === 0 || (f.dropped && f.fullUs === null) ? '' : !f.dropped ? '0' : fmt(toSeconds((f.fullUs as number) - f.spec.atUs), 6),
+        min_available_ratio: f.workloads.size === 0 ? '' : fmt(f.minRatio, 6),
+        time_to_full_availability_s: f.workloads.size === 0 || (f.dropped && f.fullUs === null) ? '' : !f.dropped ? '0' : fmt(toSeconds((f.fullUs as number) - f.spec.atUs), 6),
       };
     });
   }

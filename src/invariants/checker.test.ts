@@ -186,9 +186,9 @@ test('pod-conservation: a recount of phases must match the store\'s counters', (
 
 test('output-counts: a summary row that disagrees with the store fires at finish', () => {
   const { checker } = setup([cpuNode('n1', '4')], [makePod('a').obj(), makePod('b').node('n1').obj()]);
-  checker.finish({ pods_submitted: 2, pods_pending_end: 1, events: 0 });
-  assertViolation(() => checker.finish({ pods_submitted: 2, pods_pending_end: 2, events: 0 }), 'output-counts', 'summary.csv pods_pending_end is 2 but the store gives 1');
-  assertViolation(() => checker.finish({ pods_submitted: 3, pods_pending_end: 1, events: 0 }), 'output-counts', 'summary.csv pods_submitted is 3 but the store gives 2');
+  checker.finish({ pods_submitted: 2, pods_unbound_end: 1, events: 0 });
+  assertViolation(() => checker.finish({ pods_submitted: 2, pods_unbound_end: 2, events: 0 }), 'output-counts', 'summary.csv pods_unbound_end is 2 but the store gives 1');
+  assertViolation(() => checker.finish({ pods_submitted: 3, pods_unbound_end: 1, events: 0 }), 'output-counts', 'summary.csv pods_submitted is 3 but the store gives 2');
 });
 
 test('output-counts: pods_bound must equal the pods ever bound, deleted ones included', () => {
@@ -202,8 +202,8 @@ test('output-counts: pods_bound must equal the pods ever bound, deleted ones inc
   checker.watcher.podTerminating!(a, 'test');
   cluster.deletePod(a);
   checker.watcher.podDeleted!(a, 'test');
-  checker.finish({ pods_submitted: 1, pods_pending_end: 0, pods_bound: 1, events: 0 });
-  assertViolation(() => checker.finish({ pods_submitted: 1, pods_pending_end: 0, pods_bound: 0, events: 0 }), 'output-counts', 'summary.csv pods_bound is 0 but the store gives 1');
+  checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 1, events: 0 });
+  assertViolation(() => checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 0, events: 0 }), 'output-counts', 'summary.csv pods_bound is 0 but the store gives 1');
 });
 
 test('output-counts: a timeseries row is recounted when it is sampled', () => {
@@ -212,12 +212,52 @@ test('output-counts: a timeseries row is recounted when it is sampled', () => {
   let checker: InvariantChecker | null = null;
   const sim = new RealSimulation({ afterEvent: (ev) => checker?.afterEvent(ev) });
   checker = new InvariantChecker(sim, cluster, { timeseries: rows });
-  const row = { time_s: '0', nodes_ready: 1, nodes_not_ready: 0, pods_pending: 1, pods_running: 0, pods_succeeded: 0, pods_failed: 0, cpu_requested_ratio: '0', memory_requested_ratio: '0' };
+  const row = { time_s: '0', nodes_ready: 1, nodes_not_ready: 0, pods_pending: 1, pods_running: 0, pods_available: 0, pods_succeeded: 0, pods_failed: 0, cpu_requested_ratio: '0', memory_requested_ratio: '0', cpu_allocatable_not_ready_milli: 0, memory_allocatable_not_ready_bytes: 0 };
   sim.scheduleAt(0, 'metrics.sample', '', () => rows.push({ ...row }));
   sim.scheduleAt(60_000_000, 'metrics.sample', '', () => rows.push({ ...row, time_s: '60', pods_pending: 7 }));
   const v = assertViolation(() => sim.run(), 'output-counts', 'timeseries.csv row at 60 s: pods_pending is 7 but a recount gives 1');
   assert.equal(v.event, 'metrics.sample #1');
   assert.equal(v.timeUs, 60_000_000);
+});
+
+test('output-counts: timeseries ratios count Ready nodes only, and each extended resource a Ready node offers needs its column', () => {
+  const gpuNode = makeNode('g1').capacity({ cpu: '4', memory: '8Gi', pods: 110, 'example.com/gpu': 2 }).obj();
+  const { cluster } = setup([cpuNode('n1', '4'), gpuNode], [makePod('a').node('n1').req({ cpu: '1' }).obj()]);
+  cluster.updateNode('g1', { ready: false });
+  const rows: Array<Record<string, string | number>> = [];
+  let checker: InvariantChecker | null = null;
+  const sim = new RealSimulation({ afterEvent: (ev) => checker?.afterEvent(ev) });
+  checker = new InvariantChecker(sim, cluster, { timeseries: rows });
+  // 1 of the Ready node's 4 CPUs (0.125 over both nodes); g1's 4 CPUs and 8 GiB NotReady; no
+  // Ready node offers the GPU: its ratio is empty.
+  const row = {
+    time_s: '0', nodes_ready: 1, nodes_not_ready: 1, pods_pending: 1, pods_running: 0, pods_available: 0, pods_succeeded: 0, pods_failed: 0,
+    cpu_requested_ratio: '0.25', memory_requested_ratio: '0', 'example.com/gpu_requested_ratio': '',
+    cpu_allocatable_not_ready_milli: 4000, memory_allocatable_not_ready_bytes: 8589934592,
+  };
+  sim.scheduleAt(0, 'metrics.sample', '', () => rows.push({ ...row }));
+  sim.scheduleAt(30_000_000, 'node.ready', 'g1', () => cluster.updateNode('g1', { ready: true }));
+  const { 'example.com/gpu_requested_ratio': _gpu, ...withoutGpu } = row;
+  sim.scheduleAt(60_000_000, 'metrics.sample', '', () => rows.push({ ...withoutGpu, time_s: '60', nodes_ready: 2, nodes_not_ready: 0, cpu_requested_ratio: '0.125', cpu_allocatable_not_ready_milli: 0, memory_allocatable_not_ready_bytes: 0 }));
+  const v = assertViolation(() => sim.run(), 'output-counts', 'timeseries.csv row at 60 s has no example.com/gpu_requested_ratio column though a Ready node offers example.com/gpu');
+  assert.equal(v.timeUs, 60_000_000);
+});
+
+test('output-counts: pods_available counts Running pods on Ready nodes', () => {
+  const { cluster } = setup([cpuNode('n1', '4'), cpuNode('n2', '4')], [makePod('a').node('n1').obj(), makePod('b').node('n2').obj()]);
+  for (const p of cluster.pods.values()) cluster.setPhase(p, 'Running');
+  cluster.updateNode('n2', { ready: false });
+  const rows: Array<Record<string, string | number>> = [];
+  let checker: InvariantChecker | null = null;
+  const sim = new RealSimulation({ afterEvent: (ev) => checker?.afterEvent(ev) });
+  checker = new InvariantChecker(sim, cluster, { timeseries: rows });
+  const row = {
+    time_s: '0', nodes_ready: 1, nodes_not_ready: 1, pods_pending: 0, pods_running: 2, pods_available: 1, pods_succeeded: 0, pods_failed: 0,
+    cpu_requested_ratio: '0', memory_requested_ratio: '0', cpu_allocatable_not_ready_milli: 4000, memory_allocatable_not_ready_bytes: 8589934592,
+  };
+  sim.scheduleAt(0, 'metrics.sample', '', () => rows.push({ ...row }));
+  sim.scheduleAt(60_000_000, 'metrics.sample', '', () => rows.push({ ...row, time_s: '60', pods_available: 2 }));
+  assertViolation(() => sim.run(), 'output-counts', 'timeseries.csv row at 60 s: pods_available is 2 but a recount gives 1');
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ import { objectKey } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Row } from '../metrics/collector.js';
 import type { SchedulingAudit } from '../scheduler/framework/interfaces.js';
-import { fmt, ratio } from '../metrics/stats.js';
+import { fmt } from '../metrics/stats.js';
 import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
 import { InvariantViolation } from './violation.js';
 
@@ -393,7 +393,7 @@ export class InvariantChecker implements ClusterIndex {
       if (summary[col] !== want) this.fail('output-counts', `summary.csv ${col} is ${String(summary[col])} but the store gives ${want}`);
     };
     same('pods_submitted', c.podsCreated);
-    same('pods_pending_end', unbound);
+    same('pods_unbound_end', unbound);
     if (this.watching) same('pods_bound', liveBound + this.deletedBound);
     same('events', this.sim.eventsProcessed);
     if (c.podsCreated !== unbound + liveBound + c.podsDeleted) {
@@ -518,31 +518,49 @@ export class InvariantChecker implements ClusterIndex {
     const c = this.cluster;
     const counts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
     for (const p of c.pods.values()) counts[p.phase]++;
+    // Requested ratios are over Ready nodes (src/metrics/collector.ts); empty without capacity.
     let ready = 0;
+    let available = 0;
     const alloc = new Resource();
     const req = new Resource();
+    const notReadyAlloc = new Resource();
     for (const n of c.nodes) {
-      if (n.ready) ready++;
+      if (!n.ready) {
+        notReadyAlloc.add(n.allocatable);
+        continue;
+      }
+      ready++;
       alloc.add(n.allocatable);
-      for (const p of n.pods) req.add(p.requests);
+      for (const p of n.pods) {
+        req.add(p.requests);
+        if (p.phase === 'Running') available++;
+      }
     }
+    const readyRatio = (a: number, b: number) => (b > 0 ? fmt(a / b, 6) : '');
     const want: Row = {
       time_s: fmt(toSeconds(this.sim.now), 6),
       nodes_ready: ready,
       nodes_not_ready: c.nodes.length - ready,
       pods_pending: counts.Pending,
       pods_running: counts.Running,
+      pods_available: available,
       pods_succeeded: counts.Succeeded,
       pods_failed: counts.Failed,
-      cpu_requested_ratio: fmt(ratio(req.milliCpu, alloc.milliCpu), 6),
-      memory_requested_ratio: fmt(ratio(req.memory, alloc.memory), 6),
+      cpu_requested_ratio: readyRatio(req.milliCpu, alloc.milliCpu),
+      memory_requested_ratio: readyRatio(req.memory, alloc.memory),
+      cpu_allocatable_not_ready_milli: notReadyAlloc.milliCpu,
+      memory_allocatable_not_ready_bytes: notReadyAlloc.memory,
     };
     for (const col of Object.keys(row)) {
       const m = /^(.+)_requested_ratio$/.exec(col);
       if (m !== null && col !== 'cpu_requested_ratio' && col !== 'memory_requested_ratio') {
         const r = m[1] as string;
-        want[col] = fmt(ratio(req.getScalar(r), alloc.getScalar(r)), 6);
+        want[col] = readyRatio(req.getScalar(r), alloc.getScalar(r));
       }
+    }
+    // Every extended resource a node offers now has its column (issue 16 item 4).
+    for (const r of alloc.scalarNames()) {
+      if (!(`${r}_requested_ratio` in row)) this.fail('output-counts', `timeseries.csv row at ${String(row['time_s'])} s has no ${r}_requested_ratio column though a Ready node offers ${r}`);
     }
     for (const [col, v] of Object.entries(want)) {
       if (row[col] !== v) this.fail('output-counts', `timeseries.csv row at ${String(row['time_s'])} s: ${col} is ${String(row[col])} but a recount gives ${String(v)}`);

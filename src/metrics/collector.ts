@@ -1,17 +1,50 @@
 // Collects what a run produces: one row per scheduling outcome, periodic samples of the
 // cluster, latencies, and the time-weighted requested ratios. Holds rows as plain values; the
 // writers turn them into CSV.
+//
+// Definitions (README "Outputs"):
+// - A pod is available when it is Running on a Ready node (timeseries pods_available).
+// - A requested ratio (cpu, memory, each extended resource) is Σ requests of the pods placed on
+//   Ready nodes / Σ allocatable of the Ready nodes: the share of the capacity that works, so an
+//   outage shows as a rise rather than as a fall; empty when no Ready node offers the resource.
+//   The summary's *_requested_mean_ratio is its time-weighted mean over the run (over the time
+//   it is defined).
+import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import { toMillis, toSeconds } from '../engine/time.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
+import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
+import { parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
-import { fmt, quantile, ratio, TimeWeightedMean } from './stats.js';
+import { fmt, quantile, TimeWeightedMean } from './stats.js';
 
 export type Row = Record<string, string | number>;
 
 export const PLACEMENT_COLUMNS = ['time_s', 'pod', 'namespace', 'owner_kind', 'owner', 'attempt', 'result', 'node', 'reason', 'queue_wait_ms', 'cycle_ms', 'bind_ms'];
+
+/** The summary.csv columns the collector computes, in SUMMARY_COLUMNS order. */
+export const LATENCY_AND_RATIO_COLUMNS = [
+  'sched_latency_p50_ms', 'sched_latency_p99_ms', 'startup_latency_p50_ms', 'startup_latency_p99_ms',
+  'cpu_requested_mean_ratio', 'memory_requested_mean_ratio',
+] as const;
+
+/** The extended resources any of `nodes` offers (allocatable, else capacity), sorted: the
+ * timeseries.csv columns, known before the run so that a pool joining later has its column. */
+export function extendedResourcesOffered(nodes: readonly Node[]): string[] {
+  const names = new Set<string>();
+  for (const n of nodes) {
+    const r = parseResourceList((n.status?.allocatable ?? n.status?.capacity) as Record<string, string> | undefined, 'status.allocatable');
+    for (const name of r.scalarNames()) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** a / b, or NaN when b is 0 (no capacity: the ratio is undefined, written empty). */
+function ratioOf(a: number, b: number): number {
+  return b > 0 ? a / b : Number.NaN;
+}
 
 export class MetricsCollector implements SchedulerObserver {
   readonly placements: Row[] = [];
@@ -21,28 +54,52 @@ export class MetricsCollector implements SchedulerObserver {
   /** Creation → Running, ms, per started pod. */
   readonly startupLatencyMs: number[] = [];
   podsBound = 0;
-  readonly extendedResources: readonly string[];
+  /** The latest failed attempt's reason of each pod not bound (yet), for the end-of-run
+   * diagnosis of workloads short of their replicas. */
+  readonly lastFailure = new Map<PodInfo, string>();
   private readonly cpuRatio: TimeWeightedMean;
   private readonly memRatio: TimeWeightedMean;
+  /** Nodes not Ready now: the Ready totals are the cluster's totals minus theirs. */
+  private readonly notReady = new Set<NodeInfo>();
 
+  /** `extendedResources`: the extended resources any node offers during the run
+   * (extendedResourcesOffered over the scenario's nodes, joining ones included). */
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
     readonly sampleIntervalUs: number,
     readonly endUs: number,
+    readonly extendedResources: readonly string[],
   ) {
-    this.extendedResources = cluster.extendedResourceNames();
+    for (const n of cluster.nodes) if (!n.ready) this.notReady.add(n);
     this.cpuRatio = new TimeWeightedMean(sim.now, this.cpuRequestedRatio());
     this.memRatio = new TimeWeightedMean(sim.now, this.memRequestedRatio());
-    cluster.onTotalsChanged = () => {
+    const ratiosChanged = () => {
       this.cpuRatio.set(sim.now, this.cpuRequestedRatio());
       this.memRatio.set(sim.now, this.memRequestedRatio());
     };
+    cluster.onTotalsChanged = ratiosChanged;
+    cluster.addIndex({
+      nodeAdded: (n) => {
+        if (!n.ready) this.notReady.add(n);
+      },
+      nodeRemoved: (n) => {
+        this.notReady.delete(n);
+      },
+      nodeUpdated: (n) => {
+        if (n.ready === !this.notReady.has(n)) return;
+        if (n.ready) this.notReady.delete(n);
+        else this.notReady.add(n);
+        ratiosChanged();
+      },
+    });
     this.scheduleSample(sim.now);
   }
 
   /** Refused writes, grouped by reason without the object's name, in order of first occurrence. */
   readonly rejected = new Map<string, { count: number; first: string; reason: string }>();
+  /** Refused pod creates by namespace (quota, admission): why a workload's pods may be missing. */
+  readonly refusedByNamespace = new Map<string, { count: number; reason: string }>();
 
   readonly watcher: ClusterWatcher = {
     writeRejected: (object: string, reason: string) => {
@@ -50,9 +107,16 @@ export class MetricsCollector implements SchedulerObserver {
       const r = this.rejected.get(key);
       if (r === undefined) this.rejected.set(key, { count: 1, first: object, reason });
       else r.count++;
+      const ns = object.slice(0, object.indexOf('/'));
+      const n = this.refusedByNamespace.get(ns);
+      if (n === undefined) this.refusedByNamespace.set(ns, { count: 1, reason });
+      else n.count++;
     },
     podPhaseChanged: (p: PodInfo) => {
       if (p.phase === 'Running' && p.startedUs >= 0) this.startupLatencyMs.push(toMillis(p.startedUs - p.createdUs));
+    },
+    podDeleted: (p: PodInfo) => {
+      this.lastFailure.delete(p);
     },
   };
 
@@ -61,7 +125,8 @@ export class MetricsCollector implements SchedulerObserver {
     if (r.result === 'bound') {
       this.podsBound++;
       this.schedulingLatencyMs.push(toMillis(r.timeUs - p.createdUs));
-    }
+      this.lastFailure.delete(p);
+    } else if (!p.deleted) this.lastFailure.set(p, r.reason);
     this.placements.push(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
       attempt: r.attempt,
       queue_wait_ms: fmt(toMillis(r.queueWaitUs), 3),
@@ -96,10 +161,24 @@ export class MetricsCollector implements SchedulerObserver {
     return this.memRatio.mean(this.endUs);
   }
 
+  /** The summary.csv columns of LATENCY_AND_RATIO_COLUMNS: nearest-rank percentiles of the
+   * latencies, time-weighted means of the requested ratios. */
+  summaryColumns(): Row {
+    return {
+      sched_latency_p50_ms: fmt(quantile(this.schedulingLatencyMs, 0.5), 3),
+      sched_latency_p99_ms: fmt(quantile(this.schedulingLatencyMs, 0.99), 3),
+      startup_latency_p50_ms: fmt(quantile(this.startupLatencyMs, 0.5), 3),
+      startup_latency_p99_ms: fmt(quantile(this.startupLatencyMs, 0.99), 3),
+      cpu_requested_mean_ratio: fmt(this.cpuRequestedMeanRatio(), 6),
+      memory_requested_mean_ratio: fmt(this.memoryRequestedMeanRatio(), 6),
+    };
+  }
+
   timeseriesColumns(): string[] {
     return [
-      'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_succeeded', 'pods_failed', 'pods_terminating',
+      'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_available', 'pods_succeeded', 'pods_failed', 'pods_terminating',
       'cpu_requested_ratio', 'memory_requested_ratio', ...this.extendedResources.map((r) => `${r}_requested_ratio`),
+      'cpu_allocatable_not_ready_milli', 'memory_allocatable_not_ready_bytes',
       'etcd_write_p99_ms', 'api_queue_depth',
     ];
   }
@@ -111,12 +190,29 @@ export class MetricsCollector implements SchedulerObserver {
     this.api = api;
   }
 
+  /** Σ requested (of pods placed on Ready nodes) and Σ allocatable of the Ready nodes, of one
+   * resource, from the cluster's totals minus the NotReady nodes'. */
+  private readyTotals(get: (r: NodeInfo['requested']) => number): { requested: number; allocatable: number } {
+    let requested = get(this.cluster.totalRequested);
+    let allocatable = get(this.cluster.totalAllocatable);
+    for (const n of this.notReady) {
+      requested -= get(n.requested);
+      allocatable -= get(n.allocatable);
+    }
+    return { requested, allocatable };
+  }
+
+  private requestedRatio(get: (r: NodeInfo['requested']) => number): number {
+    const t = this.readyTotals(get);
+    return ratioOf(t.requested, t.allocatable);
+  }
+
   private cpuRequestedRatio(): number {
-    return ratio(this.cluster.totalRequested.milliCpu, this.cluster.totalAllocatable.milliCpu);
+    return this.requestedRatio(cpuOf);
   }
 
   private memRequestedRatio(): number {
-    return ratio(this.cluster.totalRequested.memory, this.cluster.totalAllocatable.memory);
+    return this.requestedRatio(memoryOf);
   }
 
   private scheduleSample(atUs: number): void {
@@ -129,14 +225,22 @@ export class MetricsCollector implements SchedulerObserver {
 
   private sample(): void {
     const c = this.cluster;
-    let ready = 0;
-    for (const n of c.nodes) if (n.ready) ready++;
+    // Running pods are placed on a node; those on NotReady nodes are not available.
+    let runningNotReady = 0;
+    let cpuNotReady = 0;
+    let memoryNotReady = 0;
+    for (const n of this.notReady) {
+      for (const p of n.pods) if (p.phase === 'Running') runningNotReady++;
+      cpuNotReady += n.allocatable.milliCpu;
+      memoryNotReady += n.allocatable.memory;
+    }
     const row: Row = {
       time_s: fmt(toSeconds(this.sim.now), 6),
-      nodes_ready: ready,
-      nodes_not_ready: c.nodes.length - ready,
+      nodes_ready: c.nodes.length - this.notReady.size,
+      nodes_not_ready: this.notReady.size,
       pods_pending: c.phaseCounts.Pending,
       pods_running: c.phaseCounts.Running,
+      pods_available: c.phaseCounts.Running - runningNotReady,
       pods_succeeded: c.phaseCounts.Succeeded,
       pods_failed: c.phaseCounts.Failed,
       pods_terminating: c.terminatingCount,
@@ -144,8 +248,10 @@ export class MetricsCollector implements SchedulerObserver {
       memory_requested_ratio: fmt(this.memRequestedRatio(), 6),
     };
     for (const r of this.extendedResources) {
-      row[`${r}_requested_ratio`] = fmt(ratio(c.totalRequested.getScalar(r), c.totalAllocatable.getScalar(r)), 6);
+      row[`${r}_requested_ratio`] = fmt(this.requestedRatio((x) => x.getScalar(r)), 6);
     }
+    row['cpu_allocatable_not_ready_milli'] = cpuNotReady;
+    row['memory_allocatable_not_ready_bytes'] = memoryNotReady;
     // etcd's commit latency over the writes committed since the previous row (empty when none),
     // and the writes sent but not yet committed now.
     const latencies = this.api?.drainCommitLatencies() ?? [];
@@ -154,6 +260,9 @@ export class MetricsCollector implements SchedulerObserver {
     this.timeseries.push(row);
   }
 }
+
+const cpuOf = (r: NodeInfo['requested']): number => r.milliCpu;
+const memoryOf = (r: NodeInfo['requested']): number => r.memory;
 
 /** The attempt and timing columns of a row that is not a scheduling attempt. */
 const NO_ATTEMPT = { attempt: '', queue_wait_ms: '', cycle_ms: '', bind_ms: '' } as const;

@@ -22,6 +22,18 @@ test('time-weighted mean weighs each value by how long it held', () => {
   assert.equal(m.mean(40), 0.625);
 });
 
+test('time-weighted mean leaves out the stretches where the signal is undefined (NaN)', () => {
+  const m = new TimeWeightedMean(0, 0.5);
+  m.set(10, Number.NaN); // 0.5 for 10 µs
+  m.set(30, 1); // undefined for 20 µs
+  // 1 for the last 10 µs: (0.5*10 + 1*10) / 20 = 0.75
+  assert.equal(m.mean(40), 0.75);
+  assert.ok(Number.isNaN(new TimeWeightedMean(0, Number.NaN).mean(40)), 'never defined');
+  const endsUndefined = new TimeWeightedMean(0, 0.25);
+  endsUndefined.set(10, Number.NaN);
+  assert.equal(endsUndefined.mean(40), 0.25);
+});
+
 test('fmt trims trailing zeros and renders NaN as empty', () => {
   assert.equal(fmt(1.5, 3), '1.5');
   assert.equal(fmt(2, 3), '2');

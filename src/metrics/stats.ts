@@ -9,27 +9,37 @@ export function quantile(values: number[], p: number): number {
   return values[rank - 1] as number;
 }
 
-/** Integrates a piecewise-constant signal over time (time-weighted mean). */
+/** Integrates a piecewise-constant signal over time (time-weighted mean). NaN marks a stretch
+ * where the signal is undefined (e.g. a ratio with no denominator): it is left out of the mean. */
 export class TimeWeightedMean {
   private area = 0;
+  /** Time with a defined value, µs. */
+  private spanUs = 0;
   private lastUs: number;
-  private readonly startUs: number;
 
   constructor(startUs: number, private value: number) {
     this.lastUs = startUs;
-    this.startUs = startUs;
   }
 
   /** The signal changes to `value` at `nowUs`. */
   set(nowUs: number, value: number): void {
-    this.area += this.value * (nowUs - this.lastUs);
+    if (!Number.isNaN(this.value)) {
+      this.area += this.value * (nowUs - this.lastUs);
+      this.spanUs += nowUs - this.lastUs;
+    }
     this.lastUs = nowUs;
     this.value = value;
   }
 
+  /** The mean up to `endUs`; the current value when no time has passed; NaN when the signal was
+   * never defined. */
   mean(endUs: number): number {
-    const area = this.area + this.value * (endUs - this.lastUs);
-    const span = endUs - this.startUs;
+    let area = this.area;
+    let span = this.spanUs;
+    if (!Number.isNaN(this.value)) {
+      area += this.value * (endUs - this.lastUs);
+      span += endUs - this.lastUs;
+    }
     return span > 0 ? area / span : this.value;
   }
 }

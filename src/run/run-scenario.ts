@@ -16,9 +16,10 @@ import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
-import { MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
+import { extendedResourcesOffered, MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
+import { shortfall } from '../metrics/shortfall.js';
 import type { Table } from '../metrics/csv-output.js';
-import { fmt, quantile } from '../metrics/stats.js';
+import { fmt } from '../metrics/stats.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
@@ -72,7 +73,7 @@ export interface RunResult {
 }
 
 export const SUMMARY_COLUMNS = [
-  'scenario', 'seed', 'sim_duration_s', 'pods_submitted', 'pods_bound', 'pods_pending_end', 'sched_attempts',
+  'scenario', 'seed', 'sim_duration_s', 'pods_submitted', 'pods_bound', 'pods_unbound_end', 'replicas_desired_end', 'replicas_ready_end', 'sched_attempts',
   'sched_latency_p50_ms', 'sched_latency_p99_ms', 'startup_latency_p50_ms', 'startup_latency_p99_ms',
   'cpu_requested_mean_ratio', 'memory_requested_mean_ratio', 'events',
   'node_failures', 'pods_evicted', 'reschedule_p50_s', 'reschedule_p99_s', 'container_restarts',
@@ -129,7 +130,9 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const apiRng = streams.stream('api');
   const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
-  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs);
+  // Columns for every extended resource a node offers during the run, joining pools included.
+  const offered = extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
+  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, offered);
   api.observe(metrics.watcher);
   metrics.watchApi(api);
 
@@ -205,7 +208,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability, kubelets) };
+  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability, kubelets, api) };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
@@ -217,29 +220,31 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
   }));
 }
 
-function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker, kubelets: Kubelets): RunResult {
-
-  let pendingEnd = 0;
-  for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
+function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker, kubelets: Kubelets, api: ApiServer): RunResult {
+  let unboundEnd = 0;
+  for (const p of cluster.pods.values()) if (!p.bound) unboundEnd++;
+  const short = shortfall({
+    workloads: availability.sortedWorkloads(),
+    cluster,
+    workloadOf: (p) => availability.workloadOf(p),
+    lastFailure: metrics.lastFailure,
+    clients: scenario.controlPlane.clients,
+    apiQueueDepth: api.inFlight,
+    refusedCreates: metrics.refusedByNamespace,
+  });
   const summary: Row = {
     scenario: scenario.name,
     seed: scenario.seed,
     sim_duration_s: fmt(toSeconds(scenario.durationUs), 6),
     pods_submitted: cluster.podsCreated,
     pods_bound: metrics.podsBound,
-    pods_pending_end: pendingEnd,
+    pods_unbound_end: unboundEnd,
+    replicas_desired_end: short.replicasDesired,
+    replicas_ready_end: short.replicasReady,
     sched_attempts: scheduler.attempts,
-    sched_latency_p50_ms: fmt(quantile(metrics.schedulingLatencyMs, 0.5), 3),
-    sched_latency_p99_ms: fmt(quantile(metrics.schedulingLatencyMs, 0.99), 3),
-    startup_latency_p50_ms: fmt(quantile(metrics.startupLatencyMs, 0.5), 3),
-    startup_latency_p99_ms: fmt(quantile(metrics.startupLatencyMs, 0.99), 3),
-    cpu_requested_mean_ratio: fmt(metrics.cpuRequestedMeanRatio(), 6),
-    memory_requested_mean_ratio: fmt(metrics.memoryRequestedMeanRatio(), 6),
+    ...metrics.summaryColumns(),
     events: sim.eventsProcessed,
-    node_failures: recovery.nodeFailures,
-    pods_evicted: recovery.podsEvicted,
-    reschedule_p50_s: recovery.allRescheduleUs.length === 0 ? '' : fmt(toSeconds(quantile(recovery.allRescheduleUs, 0.5)), 6),
-    reschedule_p99_s: recovery.allRescheduleUs.length === 0 ? '' : fmt(toSeconds(quantile(recovery.allRescheduleUs, 0.99)), 6),
+    ...recovery.summaryColumns(),
     container_restarts: kubelets.containerRestarts,
   };
   checker?.finish(summary);
@@ -252,7 +257,10 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
   ];
   if ((scenario.faults ?? []).length > 0) tables.push({ file: 'recovery.csv', columns: RECOVERY_COLUMNS, rows: recovery.rows() });
   if (opts.events === true) tables.push({ file: 'events.csv', columns: ['time_s', 'seq', 'kind', 'object', 'detail'], rows: eventRows });
-  const warnings = [...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`);
+  const warnings = [
+    ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
+    ...short.warnings,
+  ];
   return { scenario, summary, tables, eventsProcessed: sim.eventsProcessed, warnings };
 }
 

@@ -54,7 +54,7 @@ test('the untampered run passes and binds w0 to p1-0 and leaves w1 (3 CPU) pendi
   const placements = result.tables.find((t) => t.file === 'placements.csv')!.rows;
   assert.equal(boundRow([...placements], 'w0')['node'], 'p1-0');
   assert.equal(result.summary['pods_bound'], 1);
-  assert.equal(result.summary['pods_pending_end'], 1);
+  assert.equal(result.summary['pods_unbound_end'], 1);
 });
 
 test('a binding to a node without the label the nodeSelector asks for is rejected', () => {

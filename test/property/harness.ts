@@ -215,9 +215,9 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
 
   const submitted = num(summary['pods_submitted']);
   const bound = num(summary['pods_bound']);
-  const pendingEnd = num(summary['pods_pending_end']);
+  const unboundEnd = num(summary['pods_unbound_end']);
   const attemptsRun = num(summary['sched_attempts']);
-  assert.ok(bound + pendingEnd <= submitted, `pods_bound ${bound} + pods_pending_end ${pendingEnd} > pods_submitted ${submitted}`);
+  assert.ok(bound + unboundEnd <= submitted, `pods_bound ${bound} + pods_unbound_end ${unboundEnd} > pods_submitted ${submitted}`);
   assert.equal(num(summary['events']), r.eventsProcessed, 'summary events = events processed');
 
   // placements.csv: in time order; per pod, attempts 1, 2, ... until at most one binding; a

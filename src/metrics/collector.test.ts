@@ -1,0 +1,114 @@
+// The metrics collector driven by hand (no scheduler): every timeseries.csv value and every
+// summary.csv column it computes, against values worked out from the definitions in
+// collector.ts.
+//
+// The story (samples every 10 s, run ends at 40 s): nodes n1 (4 CPU, 8 GiB) and n2 (4 CPU,
+// 8 GiB, 2 example.com/gpu); the run's extended resources are example.com/gpu and nvidia.com/gpu
+// (a pool that joins later: offered by no node yet). At 5 s pod a (2 CPU, 4 GiB) runs on n1; at
+// 15 s pod g (1 CPU, 1 GiB, 1 GPU) runs on n2; at 25 s n2 goes NotReady; at 35 s n1 does too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
+import { extendedResourcesOffered, MetricsCollector } from './collector.js';
+
+const S = 1_000_000;
+const MS = 1_000;
+
+function story() {
+  const cluster = buildCluster([
+    makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(),
+    makeNode('n2').capacity({ cpu: '4', memory: '8Gi', pods: 110, 'example.com/gpu': 2 }).obj(),
+  ]);
+  const sim = new Simulation();
+  const metrics = new MetricsCollector(sim, cluster, 10 * S, 40 * S, ['example.com/gpu', 'nvidia.com/gpu']);
+  // etcd commit latencies drained by each sample: none, 1..10 ms, none, 5 ms, none.
+  const drains = [[], Array.from({ length: 10 }, (_, i) => (i + 1) * MS), [], [5 * MS], []];
+  metrics.watchApi({ inFlight: 3, drainCommitLatencies: () => drains.shift() ?? [] });
+  const run = (p: PodInfo, node: string) => {
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode(node));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+  };
+  sim.scheduleAt(5 * S, 'test', 'a', () => run(podInfo(makePod('a').req({ cpu: '2', memory: '4Gi' }).obj()), 'n1'));
+  sim.scheduleAt(15 * S, 'test', 'g', () => run(podInfo(makePod('g').req({ cpu: '1', memory: '1Gi', 'example.com/gpu': 1 }).obj()), 'n2'));
+  sim.scheduleAt(25 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
+  sim.scheduleAt(35 * S, 'test', 'n1', () => cluster.updateNode('n1', { ready: false }));
+  sim.run(40 * S);
+  return metrics;
+}
+
+test('timeseries.csv: pods_available and requested ratios over Ready nodes, NotReady capacity, every extended resource, etcd p99', () => {
+  const m = story();
+  assert.deepEqual(m.timeseriesColumns(), [
+    'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_available', 'pods_succeeded', 'pods_failed', 'pods_terminating',
+    'cpu_requested_ratio', 'memory_requested_ratio', 'example.com/gpu_requested_ratio', 'nvidia.com/gpu_requested_ratio',
+    'cpu_allocatable_not_ready_milli', 'memory_allocatable_not_ready_bytes', 'etcd_write_p99_ms', 'api_queue_depth',
+  ]);
+  const cols = m.timeseriesColumns();
+  const GI = 1024 ** 3;
+  assert.deepEqual(m.timeseries.map((r) => cols.map((c) => r[c])), [
+    // Nothing placed: ratios 0 (nvidia.com/gpu: no node offers it, empty); no commit, no p99.
+    ['0', 2, 0, 0, 0, 0, 0, 0, 0, '0', '0', '0', '', 0, 0, '', 3],
+    // a: 2 of 8 CPUs, 4 of 16 GiB; p99 of 1, 2, ..., 10 ms is the 10th (p90 would be 9).
+    ['10', 2, 0, 0, 1, 1, 0, 0, 0, '0.25', '0.25', '0', '', 0, 0, '10', 3],
+    // + g: 3 of 8 CPUs, 5 of 16 GiB, 1 of 2 GPUs.
+    ['20', 2, 0, 0, 2, 2, 0, 0, 0, '0.375', '0.3125', '0.5', '', 0, 0, '', 3],
+    // n2 NotReady: g is Running but not available; Ready capacity is n1's alone (a: 2 of 4 CPUs,
+    // 4 of 8 GiB) and no Ready node offers a GPU; n2's 4 CPUs and 8 GiB are NotReady capacity.
+    ['30', 1, 1, 0, 2, 1, 0, 0, 0, '0.5', '0.5', '', '', 4000, 8 * GI, '5', 3],
+    // Both NotReady: no Ready capacity, every ratio empty.
+    ['40', 0, 2, 0, 2, 0, 0, 0, 0, '', '', '', '', 8000, 16 * GI, '', 3],
+  ]);
+});
+
+test('summary.csv: latency percentiles by nearest rank and requested ratios as time-weighted means over Ready nodes', () => {
+  const m = story();
+  // Scheduling latency 1, 2, ..., 10 ms (creation at 0 → bound), plus a failed attempt that does
+  // not count; startup latency 100, 200, ..., 1000 ms.
+  for (let k = 1; k <= 10; k++) {
+    const p = podInfo(makePod(`p${k}`).obj(), 0);
+    m.attempt({ timeUs: k * MS, pod: p, attempt: 1, result: 'bound', node: 'n1', reason: '', queueWaitUs: 0, cycleUs: 0, bindUs: 0 });
+    p.phase = 'Running';
+    p.startedUs = k * 100 * MS;
+    m.watcher.podPhaseChanged?.(p, 'Pending');
+  }
+  m.attempt({ timeUs: 50 * MS, pod: podInfo(makePod('late').obj(), 0), attempt: 1, result: 'unschedulable', node: '', reason: '0/2 nodes are available: 2 Insufficient cpu.', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
+  assert.deepEqual(m.summaryColumns(), {
+    sched_latency_p50_ms: '5',
+    sched_latency_p99_ms: '10',
+    startup_latency_p50_ms: '500',
+    startup_latency_p99_ms: '1000',
+    // CPU: 0 for 5 s, 0.25 for 10 s, 0.375 for 10 s, 0.5 for 10 s, then no Ready capacity (left
+    // out): (2.5 + 3.75 + 5) / 35 = 0.321429. Memory: (0.25·10 + 0.3125·10 + 0.5·10) / 35.
+    cpu_requested_mean_ratio: '0.321429',
+    memory_requested_mean_ratio: '0.303571',
+  });
+  assert.equal(m.podsBound, 10);
+});
+
+test('the latest failed attempt of each unbound pod is kept until it binds or is deleted', () => {
+  const m = story();
+  const p = podInfo(makePod('p').obj(), 0);
+  const q = podInfo(makePod('q').obj(), 0);
+  const attempt = (pod: PodInfo, result: 'bound' | 'unschedulable', reason: string) =>
+    m.attempt({ timeUs: 0, pod, attempt: 1, result, node: result === 'bound' ? 'n1' : '', reason, queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
+  attempt(p, 'unschedulable', 'first');
+  attempt(p, 'unschedulable', 'second');
+  attempt(q, 'unschedulable', 'q reason');
+  assert.deepEqual([...m.lastFailure.values()], ['second', 'q reason']);
+  attempt(p, 'bound', '');
+  m.watcher.podDeleted?.(q, 'deleted');
+  assert.equal(m.lastFailure.size, 0);
+});
+
+test('extendedResourcesOffered: every extended resource any node offers, by allocatable or else capacity, sorted', () => {
+  const nodes = [
+    makeNode('cpu').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(),
+    makeNode('gpu').capacity({ cpu: '4', 'nvidia.com/gpu': 8 }).obj(),
+    { ...makeNode('fpga').obj(), status: { capacity: { cpu: '4', 'example.com/fpga': '2', 'hugepages-2Mi': '1Gi' } } },
+  ];
+  assert.deepEqual(extendedResourcesOffered(nodes), ['example.com/fpga', 'hugepages-2Mi', 'nvidia.com/gpu']);
+});

@@ -1,0 +1,99 @@
+// Workloads that end short of their replicas: the summary sums and the warning naming where the
+// missing replicas stopped, on a cluster built by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
+import { shortfall, type WorkloadCount } from './shortfall.js';
+
+const LIMITS = new Map([
+  ['scheduler', { qps: 50, burst: 100 }],
+  ['controller-manager', { qps: 20, burst: 30 }],
+]);
+
+test('a short workload is warned about with its replicas at each step, most first; whole ones are not', () => {
+  const cluster = buildCluster([
+    makeNode('n1').capacity({ cpu: '64', memory: '64Gi', pods: 110 }).obj(),
+    makeNode('n2').capacity({ cpu: '64', memory: '64Gi', pods: 110 }).obj(),
+  ]);
+  cluster.updateNode('n2', { ready: false });
+  const web: WorkloadCount = { kind: 'Deployment', namespace: 'shop', name: 'web', desired: 15, available: 2 };
+  const db: WorkloadCount = { kind: 'StatefulSet', namespace: 'shop', name: 'db', desired: 3, available: 3 };
+  const owner = new Map<PodInfo, WorkloadCount>();
+  const lastFailure = new Map<PodInfo, string>();
+  let i = 0;
+  const pod = (w: WorkloadCount, state: 'available' | 'not-ready-node' | 'starting' | 'binding' | 'queued' | 'succeeded' | string) => {
+    const p = podInfo(makePod(`${w.name}-${i++}`).namespace('shop').obj());
+    cluster.addPod(p);
+    owner.set(p, w);
+    if (state === 'available' || state === 'not-ready-node' || state === 'starting' || state === 'binding' || state === 'succeeded') {
+      cluster.assume(p, cluster.mustNode(state === 'not-ready-node' ? 'n2' : 'n1'));
+      p.bound = state !== 'binding';
+      if (state === 'available' || state === 'not-ready-node') cluster.setPhase(p, 'Running');
+      if (state === 'succeeded') cluster.setPhase(p, 'Succeeded');
+    } else if (state !== 'queued') lastFailure.set(p, state);
+  };
+  for (const s of ['available', 'available', 'not-ready-node', 'starting', 'binding', 'queued', 'succeeded']) pod(web, s);
+  for (let k = 0; k < 4; k++) pod(web, '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }.');
+  pod(web, '0/2 nodes are available: 2 Insufficient memory.');
+  for (let k = 0; k < 3; k++) pod(db, 'available');
+
+  const r = shortfall({ workloads: [web, db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure, clients: LIMITS, apiQueueDepth: 7, refusedCreates: new Map() });
+  assert.equal(r.replicasDesired, 18);
+  assert.equal(r.replicasReady, 5);
+  // 11 live pods (the Succeeded one does not count) of 15: 4 not created; 5 unschedulable, the
+  // most, first; the four steps of 1 keep the path's order.
+  assert.deepEqual(r.warnings, [
+    'Deployment shop/web ends with 2 of 15 replicas ready: ' +
+      '5 unschedulable, by latest reason: 4 "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }.", ' +
+      '1 "0/2 nodes are available: 2 Insufficient memory."; 4 not created (controller-manager client QPS 20, burst 30; api_queue_depth 7 at the end); 1 waiting to be scheduled; ' +
+      '1 waiting for their binding (scheduler client QPS 50, burst 100); 1 bound, not Running yet; 1 on NotReady nodes',
+  ]);
+});
+
+test('replicas_ready_end caps each workload at its desired count, so a surge does not hide a shortfall', () => {
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '64', memory: '64Gi', pods: 110 }).obj()]);
+  const surging: WorkloadCount = { kind: 'Deployment', namespace: 'a', name: 'surging', desired: 10, available: 13 };
+  const short: WorkloadCount = { kind: 'Deployment', namespace: 'a', name: 'short', desired: 5, available: 2 };
+  const shortPods = new Set<PodInfo>();
+  for (const name of ['short-0', 'short-1']) {
+    const p = podInfo(makePod(name).namespace('a').obj());
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode('n1'));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+    shortPods.add(p);
+  }
+  const r = shortfall({ workloads: [surging, short], cluster, workloadOf: (p) => (shortPods.has(p) ? short : null), lastFailure: new Map(), clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.equal(r.replicasDesired, 15);
+  assert.equal(r.replicasReady, 12);
+  assert.deepEqual(r.warnings, ['Deployment a/short ends with 2 of 5 replicas ready: 3 not created (controller-manager client not rate-limited; api_queue_depth 0 at the end)']);
+});
+
+test('more than three unschedulable reasons: the three commonest (ties by reason), then the rest together', () => {
+  const cluster = buildCluster([]);
+  const w: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 7, available: 0 };
+  const lastFailure = new Map<PodInfo, string>();
+  ['r1', 'r1', 'r2', 'r3', 'r4', 'r5', 'r0'].forEach((reason, k) => {
+    const p = podInfo(makePod(`db-${k}`).namespace('a').obj());
+    cluster.addPod(p);
+    lastFailure.set(p, reason);
+  });
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 7 replicas ready: 7 unschedulable, by latest reason: 2 "r1", 1 "r0", 1 "r2", 3 with other reasons']);
+});
+
+test('pod creates refused in the workload\'s namespace (a ResourceQuota) are named with the replicas not created', () => {
+  const cluster = buildCluster([]);
+  const w: WorkloadCount = { kind: 'Deployment', namespace: 'shop', name: 'web', desired: 3, available: 0 };
+  const refusedCreates = new Map([
+    ['shop', { count: 4, reason: 'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1' }],
+    ['other', { count: 1, reason: 'not this one' }],
+  ]);
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 0, refusedCreates });
+  assert.deepEqual(r.warnings, [
+    'Deployment shop/web ends with 0 of 3 replicas ready: 3 not created (4 pod create(s) in namespace shop refused by the API server, first: ' +
+      'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1; ' +
+      'controller-manager client QPS 20, burst 30; api_queue_depth 0 at the end)',
+  ]);
+});

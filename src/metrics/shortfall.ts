@@ -1,0 +1,119 @@
+// Workloads that end the run short of their replicas: summary.csv's replicas_desired_end /
+// replicas_ready_end, and a warning per short workload naming where its missing replicas are.
+//
+// A replica is ready when its pod is available (Running on a Ready node, src/faults/availability.ts).
+// The pods of a short workload are followed along the path a replica takes — created by the
+// controller-manager, scheduled, bound, started, on a Ready node — and the warning says how many
+// stopped at each step and why: not created (the controller-manager's client rate limit and the
+// API server's queue of writes, and the pod creates it refused in the workload's namespace, e.g.
+// by a ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
+// scheduled, waiting for the binding write (the scheduler's client rate limit), starting, or on a
+// NotReady node. Steps are listed with the most replicas first: the first is the bottleneck.
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ClientLimit } from '../controlplane/api-server.js';
+
+/** What the diagnosis needs of a workload (src/faults/availability.ts WorkloadState). */
+export interface WorkloadCount {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly desired: number;
+  /** Available pods now. */
+  readonly available: number;
+}
+
+export interface ShortfallInput {
+  readonly workloads: readonly WorkloadCount[];
+  readonly cluster: ClusterState;
+  /** The workload a pod counts for, or null. */
+  workloadOf(p: PodInfo): WorkloadCount | null;
+  /** The reason of each unbound pod's latest failed scheduling attempt. */
+  readonly lastFailure: ReadonlyMap<PodInfo, string>;
+  /** Client rate limits by client kind (controlPlane.clients). */
+  readonly clients: ReadonlyMap<string, ClientLimit>;
+  /** Writes sent and not committed at the end (timeseries api_queue_depth). */
+  readonly apiQueueDepth: number;
+  /** Pod creates the API server refused (quota, admission), by namespace, with the first reason. */
+  readonly refusedCreates: ReadonlyMap<string, { readonly count: number; readonly reason: string }>;
+}
+
+export interface Shortfall {
+  /** Σ desired over the workloads. */
+  readonly replicasDesired: number;
+  /** Σ min(ready, desired): a surge in one workload does not hide another's shortfall. */
+  readonly replicasReady: number;
+  readonly warnings: string[];
+}
+
+/** At most this many distinct unschedulable reasons per warning. */
+const MAX_REASONS = 3;
+
+export function shortfall(input: ShortfallInput): Shortfall {
+  let replicasDesired = 0;
+  let replicasReady = 0;
+  const short = new Map<WorkloadCount, PodInfo[]>();
+  for (const w of input.workloads) {
+    replicasDesired += w.desired;
+    replicasReady += Math.min(w.available, w.desired);
+    if (w.available < w.desired) short.set(w, []);
+  }
+  if (short.size > 0) {
+    for (const p of input.cluster.pods.values()) {
+      const w = input.workloadOf(p);
+      if (w !== null) short.get(w)?.push(p);
+    }
+  }
+  const warnings = [...short].map(([w, pods]) => warning(w, pods, input));
+  return { replicasDesired, replicasReady, warnings };
+}
+
+function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInput): string {
+  const { cluster } = input;
+  let live = 0;
+  let waitingQueue = 0;
+  let waitingBind = 0;
+  let starting = 0;
+  let notReadyNode = 0;
+  const reasons = new Map<string, number>();
+  for (const p of pods) {
+    if (p.terminal) continue;
+    live++;
+    if (!p.bound) {
+      const reason = input.lastFailure.get(p);
+      if (p.nodeName !== null) waitingBind++;
+      else if (reason === undefined) waitingQueue++;
+      else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    } else if (p.phase !== 'Running') starting++;
+    else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
+  }
+  const steps: { count: number; text: string }[] = [];
+  const notCreated = w.desired - live;
+  if (notCreated > 0) {
+    const refused = input.refusedCreates.get(w.namespace);
+    const why = refused === undefined ? '' : `${refused.count} pod create(s) in namespace ${w.namespace} refused by the API server, first: ${refused.reason}; `;
+    steps.push({ count: notCreated, text: `${notCreated} not created (${why}${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
+  }
+  if (reasons.size > 0) {
+    const byCount = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const total = byCount.reduce((s, [, n]) => s + n, 0);
+    const listed = byCount.slice(0, MAX_REASONS).map(([reason, n]) => `${n} "${reason}"`);
+    const other = total - byCount.slice(0, MAX_REASONS).reduce((s, [, n]) => s + n, 0);
+    if (other > 0) listed.push(`${other} with other reasons`);
+    steps.push({ count: total, text: `${total} unschedulable, by latest reason: ${listed.join(', ')}` });
+  }
+  if (waitingQueue > 0) steps.push({ count: waitingQueue, text: `${waitingQueue} waiting to be scheduled` });
+  if (waitingBind > 0) steps.push({ count: waitingBind, text: `${waitingBind} waiting for their binding (${client(input, 'scheduler')})` });
+  if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
+  if (notReadyNode > 0) steps.push({ count: notReadyNode, text: `${notReadyNode} on NotReady nodes` });
+  // Most replicas first (stable: ties keep the path's order).
+  steps.sort((a, b) => b.count - a.count);
+  const where = steps.length === 0 ? '' : `: ${steps.map((s) => s.text).join('; ')}`;
+  return `${w.kind} ${w.namespace}/${w.name} ends with ${w.available} of ${w.desired} replicas ready${where}`;
+}
+
+/** "scheduler client QPS 50, burst 100": the rate limit a step's writes wait on. */
+function client(input: ShortfallInput, kind: string): string {
+  const l = input.clients.get(kind);
+  return l === undefined ? `${kind} client not rate-limited` : `${kind} client QPS ${l.qps}, burst ${l.burst}`;
+}
