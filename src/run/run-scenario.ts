@@ -14,10 +14,11 @@ import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
-import type { Table } from '../metrics/csv-output.js';
+import type { RowSink, Table } from '../metrics/csv-output.js';
 import { fmt, quantile } from '../metrics/stats.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
@@ -50,6 +51,9 @@ export interface RunOptions {
    * Default: true when the environment variable KSIM_CHECK_INVARIANTS is "1" (npm test sets
    * it), else false. */
   readonly checkInvariants?: boolean | number;
+  /** Receives the placements.csv rows as they are made (the CLI streams them to the file);
+   * the result's tables then have no placements.csv. Absent: the rows are kept in memory. */
+  readonly placements?: RowSink;
 }
 
 /** The invariant check period RunOptions.checkInvariants asks for: 0 (off) or N ≥ 1. */
@@ -64,7 +68,8 @@ export function invariantCheckPeriod(opt: boolean | number | undefined): number 
 export interface RunResult {
   readonly scenario: Scenario;
   readonly summary: Row;
-  /** summary, placements, timeseries, nodes (and events when asked), in that order. */
+  /** summary, placements (unless streamed: RunOptions.placements), timeseries, nodes,
+   * workloads, recovery (with faults), events (when asked), in that order. */
   readonly tables: readonly Table[];
   readonly eventsProcessed: number;
   /** What the user should know that the tables do not show (e.g. creates the API refused). */
@@ -129,7 +134,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const apiRng = streams.stream('api');
   const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
-  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs);
+  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, opts.placements);
   api.observe(metrics.watcher);
   metrics.watchApi(api);
 
@@ -156,6 +161,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new CronJobController(sim, controllerManager, objects);
   new StatefulSetController(sim, controllerManager, objects);
   new GarbageCollector(controllerManager);
+  new PodGarbageCollector(sim, controllerManager, scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
 
   const startupRng = streams.stream('startup');
   const imagePullRng = streams.stream('image-pull');
@@ -215,6 +221,8 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
 
   let pendingEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) pendingEnd++;
+  const [schedP50, schedP99] = metrics.schedulingLatencyMs.quantiles([0.5, 0.99]) as [number, number];
+  const [startP50, startP99] = metrics.startupLatencyMs.quantiles([0.5, 0.99]) as [number, number];
   const summary: Row = {
     scenario: scenario.name,
     seed: scenario.seed,
@@ -223,10 +231,10 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     pods_bound: metrics.podsBound,
     pods_pending_end: pendingEnd,
     sched_attempts: scheduler.attempts,
-    sched_latency_p50_ms: fmt(quantile(metrics.schedulingLatencyMs, 0.5), 3),
-    sched_latency_p99_ms: fmt(quantile(metrics.schedulingLatencyMs, 0.99), 3),
-    startup_latency_p50_ms: fmt(quantile(metrics.startupLatencyMs, 0.5), 3),
-    startup_latency_p99_ms: fmt(quantile(metrics.startupLatencyMs, 0.99), 3),
+    sched_latency_p50_ms: fmt(schedP50, 3),
+    sched_latency_p99_ms: fmt(schedP99, 3),
+    startup_latency_p50_ms: fmt(startP50, 3),
+    startup_latency_p99_ms: fmt(startP99, 3),
     cpu_requested_mean_ratio: fmt(metrics.cpuRequestedMeanRatio(), 6),
     memory_requested_mean_ratio: fmt(metrics.memoryRequestedMeanRatio(), 6),
     events: sim.eventsProcessed,
@@ -239,7 +247,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
   checker?.finish(summary);
   const tables: Table[] = [
     { file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] },
-    { file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements },
+    ...(opts.placements === undefined ? [{ file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements }] : []),
     { file: 'timeseries.csv', columns: metrics.timeseriesColumns(), rows: metrics.timeseries },
     nodesTable(cluster),
     availability.table(scenario.durationUs),
