@@ -172,7 +172,10 @@ export class ReplicaSetController {
         annotations: { ...(tmd.annotations ?? {}) },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(t.spec ?? { containers: [] }),
+      // A shallow copy: the API server only ever sets top-level fields of a stored pod's spec
+      // (admission makes its own copy, binding sets nodeName), so the pods of a ReplicaSet can
+      // share the template's containers, affinity, ... (no deep copy per pod of a churn).
+      spec: { ...(t.spec ?? { containers: [] }) },
     };
   }
 }
