@@ -20,7 +20,8 @@
 //  pod-conservation       created = pending + running + succeeded + failed + deleted, from the
 //                         store's counters, an independent tally of the API server's
 //                         notifications and (at full checks) a recount
-//  output-counts          each timeseries.csv row equals a recount at its sample time; the
+//  output-counts          each timeseries.csv row equals a recount at its sample time (the
+//                         cumulative pods_succeeded / pods_failed: the notifications' tallies); the
 //                         summary.csv row agrees with the store at the end
 //  replicaset-pods        a ReplicaSet's active (not terminal, not deleted) pods ≤ spec.replicas when a pod is added
 //                         (ksim has no rollouts; with them: ≤ replicas + maxSurge). Pods count by
