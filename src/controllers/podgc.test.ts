@@ -9,7 +9,8 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import type { PodPhase } from '../cluster/pod-info.js';
 import { makePod } from '../testing/builders.js';
-import { PodGarbageCollector } from './podgc.js';
+import { parseScenario } from '../workload/scenario.js';
+import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from './podgc.js';
 
 const S = 1_000_000;
 const H = 3600 * S;
@@ -83,4 +84,20 @@ test('the collector checks every 20 s from the start: pods over the threshold at
   assert.deepEqual(r.atS, [20.001]);
   assert.equal(r.gc.podsDeleted, 1);
   assert.equal(r.gc.terminatedCount, 1);
+});
+
+const CLUSTER = 'cluster: { nodePools: [{ name: n, count: 1, allocatable: { cpu: "1", memory: 1Gi } }] }\n';
+
+test('controlPlane.terminatedPodGCThreshold: upstream default 12500, 0 disables, bad values refused', () => {
+  const load = (v: string) => parseScenario(`apiVersion: ksim/v1alpha1\nkind: Scenario\ncontrolPlane: { terminatedPodGCThreshold: ${v} }\n${CLUSTER}`, 's.yaml');
+  assert.equal(DEFAULT_TERMINATED_POD_GC_THRESHOLD, 12_500);
+  assert.equal(parseScenario(`apiVersion: ksim/v1alpha1\nkind: Scenario\n${CLUSTER}`, 's.yaml').terminatedPodGCThreshold, 12_500);
+  assert.equal(load('0').terminatedPodGCThreshold, 0);
+  assert.equal(load('300').terminatedPodGCThreshold, 300);
+  const cases: [string, string][] = [
+    ['-5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected a number >= 0, got -5'],
+    ['1.5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer, got 1.5'],
+    ['"x"', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer, got "x"'],
+  ];
+  for (const [v, message] of cases) assert.throws(() => load(v), { message }, v);
 });
