@@ -93,7 +93,7 @@ test('a scenario that needs far more memory than the process has is refused at o
   const file = scenarioFile(dir, 50_000_000, '1h', 'forever');
   const r = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', join(dir, 'out')], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^ksim: .*big\.yaml: workload: expected a workload that fits in memory: this one needs about \d+\.\d GiB \(300 nodes, 50,000,000 pods\), this process may use \d+\.\d GiB\. Simulate a sample/);
+  assert.match(r.stderr, /^ksim: .*big\.yaml: workload: expected a workload that fits in memory: this one needs about \d+\.\d GiB \(300 nodes, 50,000,000 pods at once, 50,000,000 created\), this process may use \d+\.\d GiB\. Simulate a sample/);
   assert.equal(existsSync(join(dir, 'out')), false);
 });
 

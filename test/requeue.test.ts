@@ -65,6 +65,6 @@ test('replacements blocked while a zone is down bind within seconds of its nodes
   assert.ok(lateBinds.length > 0, 'some replacements waited for the zone');
   const lastBind = Math.max(...lateBinds);
   assert.ok(lastBind <= lastReady + 5, `last replacement bound at ${lastBind} s, zone Ready by ${lastReady} s (the 5-minute flush would be 1,050 s or later)`);
-  assert.equal(result.summary['pods_pending_end'], 0);
+  assert.equal(result.summary['pods_unbound_end'], 0);
   assert.equal(placements.filter((r) => r['result'] === 'error').length, 0);
 });

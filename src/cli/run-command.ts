@@ -4,7 +4,8 @@ import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../api/input-error.js';
 import { runScenarioInSlices } from '../run/run-scenario.js';
 import { estimateMemory } from '../run/memory-estimate.js';
-import { checkOutputFolder, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
+import { checkOutputFolder, OutputFolder, toCsv } from '../metrics/csv-output.js';
+import { PLACEMENT_COLUMNS } from '../metrics/collector.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
@@ -41,17 +42,27 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   process.on('SIGTERM', onSignal);
   let result: Awaited<ReturnType<typeof runScenarioInSlices>>;
   let stoppedAt = { timeUs: 0, events: 0 };
+  // placements.csv is written as the run goes (a run may make millions of rows); the folder is
+  // swapped in only when complete.
+  const folder = new OutputFolder(dir, String(process.pid));
   try {
-    const opts = { events: args.events === true, plugins, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
+    const placements = folder.stream('placements.csv', PLACEMENT_COLUMNS);
+    const opts = { events: args.events === true, plugins, placements, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
     result = await runScenarioInSlices(scenario, opts, (sim) => {
       stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
       return signal !== null;
     });
+  } catch (e) {
+    folder.abort();
+    throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (result === null) throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
+  if (result === null) {
+    folder.abort();
+    throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
+  }
   const wallMs = performance.now() - started; // ksim-allow-clock
   const runJson = {
     ksim_version: KSIM_VERSION,
@@ -69,10 +80,13 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),
     { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
   ];
-  writeOutputsAtomically(dir, files, String(process.pid));
+  folder.commit(files);
+  // The streamed placements.csv is listed where the tables put it, after summary.csv.
+  const written = files.map((f) => f.file);
+  written.splice(1, 0, 'placements.csv');
   for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
-  out(`\nWrote ${files.map((f) => f.file).join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
+  out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
 }
 
 /** A run stopped by a signal; the CLI reports where and exits 130 (SIGINT) or 143 (SIGTERM). */
@@ -98,7 +112,7 @@ function checkMemory(file: string, scenario: Parameters<typeof estimateMemory>[0
     0,
     0,
     'workload',
-    `a workload that fits in memory: this one needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods), this process may use ${gib(limit)}. ` +
+    `a workload that fits in memory: this one needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods at once, ${est.podsCreated.toLocaleString('en-US')} created), this process may use ${gib(limit)}. ` +
       'Simulate a sample (fewer replicas, a lower rate, a shorter duration), or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>)',
   );
 }

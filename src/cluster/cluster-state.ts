@@ -86,6 +86,10 @@ export class ClusterState {
   podsDeleted = 0;
   /** Pods being deleted and not gone yet. */
   terminatingCount = 0;
+  /** Pods that ever reached Succeeded / Failed (cumulative counters: they do not drop when the
+   * pod garbage collector deletes finished pods, so the time series needs no scan). */
+  podsSucceededTotal = 0;
+  podsFailedTotal = 0;
   /** Called after the totals change (time-weighted metrics integrate on it). */
   onTotalsChanged: (() => void) | null = null;
 
@@ -215,6 +219,8 @@ export class ClusterState {
     this.phaseCounts[p.phase]--;
     this.phaseCounts[phase]++;
     p.phase = phase;
+    if (phase === 'Succeeded') this.podsSucceededTotal++;
+    else if (phase === 'Failed') this.podsFailedTotal++;
     // Terminal pods no longer hold resources on their node.
     if (p.terminal) this.unplace(p);
   }

@@ -139,7 +139,9 @@ export class DeploymentController {
     if (p.ownerKind !== 'ReplicaSet') return;
     const set = this.rsPods.get(`${p.namespace}/${p.ownerName}`);
     if (set === undefined) return;
-    if (live && !p.deleted) set.add(p);
+    // Live pods only: a finished pod leaves the set (it stays in the store until the pod
+    // garbage collector deletes it), so counting a ReplicaSet's pods does not grow with history.
+    if (live && !p.deleted && !p.terminal) set.add(p);
     else set.delete(p);
     const rs = this.objects.get('ReplicaSet', p.namespace, p.ownerName);
     const st = rs === undefined ? undefined : this.ownerOf(rs);

@@ -50,9 +50,9 @@ export function jobBackoffUs(failures: number): number {
 
 interface JobState {
   obj: WorkloadObject;
+  /** Its pods from creation until they are heard to end (and counted) or to be deleted: the
+   * live set, so neither a sync nor the bookkeeping grows with the pods the Job ever had. */
   readonly pods: Set<PodInfo>;
-  /** Pods already counted as succeeded or failed. */
-  readonly counted: Set<PodInfo>;
   succeeded: number;
   failed: number;
   failuresSinceSuccess: number;
@@ -94,7 +94,7 @@ export class JobController {
       objectAdded: (o) => {
         if (o.kind !== 'Job') return;
         const st: JobState = {
-          obj: o, pods: new Set(), counted: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
+          obj: o, pods: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, finished: false, deleted: false, startUs: this.sim.now,
         };
         this.jobs.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
@@ -106,8 +106,9 @@ export class JobController {
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
-        if (st === undefined || !p.terminal) return;
-        this.count(st, p, p.phase === 'Succeeded');
+        // Counted once: when it leaves the live set.
+        if (st === undefined || !p.terminal || !st.pods.delete(p)) return;
+        this.count(st, p.phase === 'Succeeded');
         this.enqueue(st);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
@@ -121,11 +122,12 @@ export class JobController {
       podDeleted: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
-        // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as failed).
-        if (!st.finished && !st.deleting.has(p)) this.count(st, p, p.phase === 'Succeeded');
-        st.pods.delete(p);
-        st.deleting.delete(p);
-        this.enqueue(st);
+        const wasLive = st.pods.delete(p);
+        const wasDeleting = st.deleting.delete(p);
+        // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as
+        // failed). A finished pod deleted later (pod garbage collector) was counted already.
+        if (wasLive && !st.finished && !wasDeleting) this.count(st, p.phase === 'Succeeded');
+        if (wasLive || wasDeleting) this.enqueue(st);
       },
     });
   }
@@ -139,9 +141,7 @@ export class JobController {
     return { succeeded: st.succeeded, failed: st.failed, active };
   }
 
-  private count(st: JobState, p: PodInfo, succeeded: boolean): void {
-    if (st.counted.has(p)) return;
-    st.counted.add(p);
+  private count(st: JobState, succeeded: boolean): void {
     if (succeeded) {
       st.succeeded++;
       st.failuresSinceSuccess = 0;

@@ -3,6 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { ObjectApi } from '../controlplane/object-api.js';
+import { ReplicaSetController } from './replicaset.js';
 
 function scenario(replicas: number, runDuration: string, duration: string): string {
   return `
@@ -48,4 +54,58 @@ test('pods that complete are replaced, so a Deployment keeps its replicas runnin
   const last = result.tables.find((t) => t.file === 'timeseries.csv')?.rows.at(-1);
   assert.equal(last?.['pods_running'], 3);
   assert.equal(last?.['pods_succeeded'], 6);
+});
+
+test('a ReplicaSet sync costs its live pods, not every pod it ever had', () => {
+  // 5 replicas whose pods all finish, generation after generation, driven through the API (no
+  // kubelet): after 20 generations the controller holds the 5 live pods, and syncs that only
+  // create examined no pod at all (it counts, it does not list).
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const rsc = new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  api.createObject({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas: 5, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+  });
+  const rows: { generation: number; created: number; tracked: number; examined: number }[] = [];
+  for (let g = 1; g <= 20; g++) {
+    sim.run(g * 1_000_000);
+    for (const p of cluster.pods.values()) if (!p.terminal) api.setPodPhase(p, 'Succeeded');
+    sim.run(g * 1_000_000 + 500_000);
+    if (g % 10 === 0) rows.push({ generation: g, created: cluster.podsCreated, tracked: rsc.trackedPods('default', 'web'), examined: rsc.podsExamined });
+  }
+  assert.deepEqual(rows, [
+    { generation: 10, created: 55, tracked: 5, examined: 0 },
+    { generation: 20, created: 105, tracked: 5, examined: 0 },
+  ]);
+  assert.equal(rsc.activePods('default', 'web'), 5);
+});
+
+test('scaling a ReplicaSet down examines its live pods only', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const objects = new ObjectApi(api);
+  const rsc = new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), objects);
+  const rs = (replicas: number) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+  });
+  api.createObject(rs(4));
+  sim.run(1_000_000);
+  // Three generations finish and are replaced: 12 pods created, 4 live.
+  for (let g = 1; g <= 2; g++) {
+    for (const p of cluster.pods.values()) if (!p.terminal) api.setPodPhase(p, 'Succeeded');
+    sim.run((g + 1) * 1_000_000);
+  }
+  api.updateObject(rs(1));
+  sim.run(5_000_000);
+  assert.equal(cluster.podsCreated, 12);
+  assert.equal(rsc.activePods('default', 'web'), 1);
+  assert.equal(rsc.podsExamined, 4);
 });

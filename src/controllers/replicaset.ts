@@ -25,6 +25,10 @@ export interface ReplicaSetSpec {
 interface RsState {
   obj: WorkloadObject;
   spec: ReplicaSetSpec;
+  /** Its pods from their creation until they are heard to end or be deleted: the live set, so
+   * a sync costs the replicas, not every pod the set ever had. Finished pods stay in the store
+   * (replaced, and deleted later by the pod garbage collector, src/controllers/podgc.ts) but
+   * not here. */
   readonly pods: Set<PodInfo>;
   /** Creations issued but not yet observed (upstream "expectations"). */
   inflight: number;
@@ -36,6 +40,8 @@ interface RsState {
 
 export class ReplicaSetController {
   private readonly sets = new Map<string, RsState>();
+  /** Pods looked at by syncs so far (a sync's cost; tests check it follows the live set). */
+  podsExamined = 0;
 
   private readonly podNames: PodNames;
 
@@ -77,22 +83,26 @@ export class ReplicaSetController {
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
-        if (st !== undefined && p.terminal) this.enqueue(st);
+        if (st === undefined || !p.terminal) return;
+        st.pods.delete(p);
+        this.enqueue(st);
       },
       // Upstream updatePod: a pod that got a deletionTimestamp is handled as deleted at once, so
       // its replacement is created without waiting for its termination.
       podTerminating: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
+        st.pods.delete(p);
         st.deleting.delete(p);
         this.enqueue(st);
       },
       podDeleted: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
-        st.pods.delete(p);
-        st.deleting.delete(p);
-        this.enqueue(st);
+        const wasLive = st.pods.delete(p);
+        const wasDeleting = st.deleting.delete(p);
+        // A finished pod that the pod garbage collector deletes changes nothing for the set.
+        if (wasLive || wasDeleting) this.enqueue(st);
       },
     });
   }
@@ -102,8 +112,13 @@ export class ReplicaSetController {
     const st = this.sets.get(namespacedKey(namespace, name));
     if (st === undefined) return 0;
     let n = 0;
-    for (const p of st.pods) if (!p.terminal && !p.terminating) n++;
+    for (const p of st.pods) if (!p.terminal && !p.deleted && !p.terminating) n++;
     return n;
+  }
+
+  /** Pods the controller holds for a ReplicaSet (its live set as the watch reported it). */
+  trackedPods(namespace: string, name: string): number {
+    return this.sets.get(namespacedKey(namespace, name))?.pods.size ?? 0;
   }
 
   private owner(p: PodInfo): RsState | undefined {
@@ -118,12 +133,14 @@ export class ReplicaSetController {
     if (st.deleted) return;
     for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p); // deleted by someone else
     if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
-    // Upstream FilterActivePods: not finished and not being deleted.
-    const active = [...st.pods].filter((p) => !p.terminal && !p.terminating);
-    const diff = (st.spec.replicas ?? 1) - active.length;
+    // Active pods as the watch reported them (upstream reads its informer cache): counted, not
+    // listed, so a sync that only creates costs nothing per pod.
+    const diff = (st.spec.replicas ?? 1) - st.pods.size;
     if (diff > 0) {
       this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE);
     } else if (diff < 0) {
+      this.podsExamined += st.pods.size;
+      const active = [...st.pods].filter((p) => !p.terminal);
       for (const p of rankForDeletion(active).slice(0, Math.min(-diff, BURST_REPLICAS))) {
         st.deleting.add(p);
         this.api.deletePod(p, 'scaled down');
@@ -164,7 +181,10 @@ export class ReplicaSetController {
         annotations: { ...(tmd.annotations ?? {}) },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(t.spec ?? { containers: [] }),
+      // A shallow copy: the API server only ever sets top-level fields of a stored pod's spec
+      // (admission makes its own copy, binding sets nodeName), so the pods of a ReplicaSet can
+      // share the template's containers, affinity, ... (no deep copy per pod of a churn).
+      spec: { ...(t.spec ?? { containers: [] }) },
     };
   }
 }

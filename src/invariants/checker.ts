@@ -20,7 +20,8 @@
 //  pod-conservation       created = pending + running + succeeded + failed + deleted, from the
 //                         store's counters, an independent tally of the API server's
 //                         notifications and (at full checks) a recount
-//  output-counts          each timeseries.csv row equals a recount at its sample time; the
+//  output-counts          each timeseries.csv row equals a recount at its sample time (the
+//                         cumulative pods_succeeded / pods_failed: the notifications' tallies); the
 //                         summary.csv row agrees with the store at the end
 //  replicaset-pods        a ReplicaSet's active (not terminal, not deleted) pods ≤ spec.replicas when a pod is added
 //                         (ksim has no rollouts; with them: ≤ replicas + maxSurge). Pods count by
@@ -122,6 +123,9 @@ export class InvariantChecker implements ClusterIndex {
   private deletedBound = 0;
   private boundEver = 0;
   private readonly phases: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+  /** Pods that ever reached Succeeded / Failed (timeseries.csv's cumulative counters). */
+  private everSucceeded = 0;
+  private everFailed = 0;
 
   /** Active pods per ReplicaSet ("ns/name"). */
   private readonly rsActive = new Map<string, number>();
@@ -268,6 +272,8 @@ export class InvariantChecker implements ClusterIndex {
     podPhaseChanged: (p, from) => {
       this.phases[from]--;
       this.phases[p.phase]++;
+      if (p.phase === 'Succeeded') this.everSucceeded++;
+      else if (p.phase === 'Failed') this.everFailed++;
       this.touchedPods.add(p);
       const wasActive = from !== 'Succeeded' && from !== 'Failed' && !p.terminating;
       if (wasActive && !isActive(p)) this.rsChange(p, -1);
@@ -430,6 +436,9 @@ export class InvariantChecker implements ClusterIndex {
     if (!this.watching) return;
     if (this.created !== c.podsCreated) this.fail('pod-conservation', `the API server announced ${this.created} pod creations but the store counts ${c.podsCreated}`);
     if (this.deleted !== c.podsDeleted) this.fail('pod-conservation', `the API server announced ${this.deleted} pod deletions but the store counts ${c.podsDeleted}`);
+    if (this.everSucceeded !== c.podsSucceededTotal || this.everFailed !== c.podsFailedTotal) {
+      this.fail('pod-conservation', `the API server announced ${this.everSucceeded} / ${this.everFailed} pods ending Succeeded / Failed but the store counts ${c.podsSucceededTotal} / ${c.podsFailedTotal}`);
+    }
     for (const ph of PHASES) {
       if (this.phases[ph] !== pc[ph]) this.fail('pod-conservation', `the API server's notifications give ${this.phases[ph]} ${ph} pods but the store counts ${pc[ph]}`);
     }
@@ -544,8 +553,9 @@ export class InvariantChecker implements ClusterIndex {
       pods_pending: counts.Pending,
       pods_running: counts.Running,
       pods_available: available,
-      pods_succeeded: counts.Succeeded,
-      pods_failed: counts.Failed,
+      // Cumulative: pods that ever ended so, also those the pod garbage collector deleted since.
+      pods_succeeded: this.watching ? this.everSucceeded : c.podsSucceededTotal,
+      pods_failed: this.watching ? this.everFailed : c.podsFailedTotal,
       cpu_requested_ratio: readyRatio(req.milliCpu, alloc.milliCpu),
       memory_requested_ratio: readyRatio(req.memory, alloc.memory),
       cpu_allocatable_not_ready_milli: notReadyAlloc.milliCpu,

@@ -1,6 +1,8 @@
 // Collects what a run produces: one row per scheduling outcome, periodic samples of the
-// cluster, latencies, and the time-weighted requested ratios. Holds rows as plain values; the
-// writers turn them into CSV.
+// cluster, latencies, and the time-weighted requested ratios. Holds rows as plain values (no
+// reference to a pod: a finished pod's objects are freed once it leaves the store), or hands the
+// placements rows to a sink as they are made (RowSink: the CLI streams placements.csv to its
+// file), so memory follows the live pods, plus 16 bytes of latencies per pod created.
 //
 // Definitions (README "Outputs"):
 // - A pod is available when it is Running on a Ready node (timeseries pods_available).
@@ -19,6 +21,8 @@ import { parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, quantile, TimeWeightedMean } from './stats.js';
+import { SampleBuffer } from './samples.js';
+import type { RowSink } from './csv-output.js';
 
 export type Row = Record<string, string | number>;
 
@@ -47,12 +51,14 @@ function ratioOf(a: number, b: number): number {
 }
 
 export class MetricsCollector implements SchedulerObserver {
+  /** placements.csv rows, unless they go to a sink (then empty). */
   readonly placements: Row[] = [];
   readonly timeseries: Row[] = [];
   /** Creation → binding committed, ms, per bound pod. */
-  readonly schedulingLatencyMs: number[] = [];
+  readonly schedulingLatencyMs = new SampleBuffer();
   /** Creation → Running, ms, per started pod. */
-  readonly startupLatencyMs: number[] = [];
+  readonly startupLatencyMs = new SampleBuffer();
+  private readonly placementSink: RowSink;
   podsBound = 0;
   /** The latest failed attempt's reason of each pod not bound (yet), for the end-of-run
    * diagnosis of workloads short of their replicas. */
@@ -70,7 +76,10 @@ export class MetricsCollector implements SchedulerObserver {
     readonly sampleIntervalUs: number,
     readonly endUs: number,
     readonly extendedResources: readonly string[],
+    /** Where placements.csv rows go; absent: kept in `placements`. */
+    placementSink?: RowSink,
   ) {
+    this.placementSink = placementSink ?? { add: (r) => this.placements.push(r) };
     for (const n of cluster.nodes) if (!n.ready) this.notReady.add(n);
     this.cpuRatio = new TimeWeightedMean(sim.now, this.cpuRequestedRatio());
     this.memRatio = new TimeWeightedMean(sim.now, this.memRequestedRatio());
@@ -127,7 +136,7 @@ export class MetricsCollector implements SchedulerObserver {
       this.schedulingLatencyMs.push(toMillis(r.timeUs - p.createdUs));
       this.lastFailure.delete(p);
     } else if (!p.deleted) this.lastFailure.set(p, r.reason);
-    this.placements.push(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
+    this.placementSink.add(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
       attempt: r.attempt,
       queue_wait_ms: fmt(toMillis(r.queueWaitUs), 3),
       cycle_ms: fmt(toMillis(r.cycleUs), 3),
@@ -138,7 +147,7 @@ export class MetricsCollector implements SchedulerObserver {
   /** A preemption victim: result "preempted", the node it ran on and the reason naming the
    * preemptor; the attempt and timing columns do not apply and stay empty. */
   preempted(r: PreemptionRecord): void {
-    this.placements.push(placementRow(r.timeUs, r.victim, 'preempted', r.node, r.reason, NO_ATTEMPT));
+    this.placementSink.add(placementRow(r.timeUs, r.victim, 'preempted', r.node, r.reason, NO_ATTEMPT));
   }
 
   /** A Terminating pod is gone (its kubelet confirmed, or its deletion was forced): result
@@ -150,7 +159,7 @@ export class MetricsCollector implements SchedulerObserver {
 
   /** A pod evicted by the taint-eviction controller: result "evicted", its node and why. */
   evicted(r: { readonly timeUs: number; readonly pod: PodInfo; readonly node: string; readonly reason: string }): void {
-    this.placements.push(placementRow(r.timeUs, r.pod, 'evicted', r.node, r.reason, NO_ATTEMPT));
+    this.placementSink.add(placementRow(r.timeUs, r.pod, 'evicted', r.node, r.reason, NO_ATTEMPT));
   }
 
   cpuRequestedMeanRatio(): number {
@@ -164,11 +173,13 @@ export class MetricsCollector implements SchedulerObserver {
   /** The summary.csv columns of LATENCY_AND_RATIO_COLUMNS: nearest-rank percentiles of the
    * latencies, time-weighted means of the requested ratios. */
   summaryColumns(): Row {
+    const [schedP50, schedP99] = this.schedulingLatencyMs.quantiles([0.5, 0.99]) as [number, number];
+    const [startP50, startP99] = this.startupLatencyMs.quantiles([0.5, 0.99]) as [number, number];
     return {
-      sched_latency_p50_ms: fmt(quantile(this.schedulingLatencyMs, 0.5), 3),
-      sched_latency_p99_ms: fmt(quantile(this.schedulingLatencyMs, 0.99), 3),
-      startup_latency_p50_ms: fmt(quantile(this.startupLatencyMs, 0.5), 3),
-      startup_latency_p99_ms: fmt(quantile(this.startupLatencyMs, 0.99), 3),
+      sched_latency_p50_ms: fmt(schedP50, 3),
+      sched_latency_p99_ms: fmt(schedP99, 3),
+      startup_latency_p50_ms: fmt(startP50, 3),
+      startup_latency_p99_ms: fmt(startP99, 3),
       cpu_requested_mean_ratio: fmt(this.cpuRequestedMeanRatio(), 6),
       memory_requested_mean_ratio: fmt(this.memoryRequestedMeanRatio(), 6),
     };
@@ -241,8 +252,10 @@ export class MetricsCollector implements SchedulerObserver {
       pods_pending: c.phaseCounts.Pending,
       pods_running: c.phaseCounts.Running,
       pods_available: c.phaseCounts.Running - runningNotReady,
-      pods_succeeded: c.phaseCounts.Succeeded,
-      pods_failed: c.phaseCounts.Failed,
+      // Cumulative counters (pods ever ended so), not store counts: finished pods leave the
+      // store when the pod garbage collector deletes them.
+      pods_succeeded: c.podsSucceededTotal,
+      pods_failed: c.podsFailedTotal,
       pods_terminating: c.terminatingCount,
       cpu_requested_ratio: fmt(this.cpuRequestedRatio(), 6),
       memory_requested_ratio: fmt(this.memRequestedRatio(), 6),

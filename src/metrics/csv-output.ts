@@ -2,7 +2,7 @@
 // which then replaces the output folder by two renames. A run killed at any moment (SIGKILL,
 // out of memory) leaves the previous complete output, the new complete output, or (between the
 // two renames) none — never a mix or a half-written file.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../api/input-error.js';
@@ -16,6 +16,56 @@ export interface Table {
 
 export function toCsv(t: Table): string {
   return stringify(t.rows as Row[], { header: true, columns: [...t.columns], eof: true });
+}
+
+/** Receives the rows of a table as they are made (a table too big to hold: placements.csv of
+ * a run that creates millions of pods). */
+export interface RowSink {
+  add(row: Row): void;
+}
+
+/** One CSV record with its newline, quoted as toCsv (csv-stringify's defaults) quotes: a field
+ * holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
+export function csvLine(row: Row, columns: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) line += ',';
+    const v = row[columns[i] as string];
+    if (v === undefined) continue;
+    const t = typeof v === 'number' ? String(v) : v;
+    line += /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+  }
+  return `${line}\n`;
+}
+
+/** A CSV file written row by row, in chunks: what toCsv would give for the same rows. */
+export class CsvFileSink implements RowSink {
+  private fd: number;
+  private buffer = '';
+  rows = 0;
+
+  constructor(path: string, private readonly columns: readonly string[]) {
+    this.fd = openSync(path, 'w');
+    this.buffer = csvLine(Object.fromEntries(columns.map((c) => [c, c])), columns);
+  }
+
+  add(row: Row): void {
+    this.buffer += csvLine(row, this.columns);
+    this.rows++;
+    if (this.buffer.length >= 1 << 16) this.flush();
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private flush(): void {
+    if (this.buffer.length > 0) writeSync(this.fd, this.buffer);
+    this.buffer = '';
+  }
 }
 
 export interface OutputFile {
@@ -43,23 +93,60 @@ export function checkOutputFolder(dir: string): void {
 
 /** Writes `files` as the complete content of `dir` (see the module comment); returns the paths. */
 export function writeOutputsAtomically(dir: string, files: readonly OutputFile[], tag: string): string[] {
-  checkOutputFolder(dir);
-  const abs = resolve(dir);
-  const parent = dirname(abs);
-  mkdirSync(parent, { recursive: true });
-  removeLeftovers(parent, basename(abs));
-  const tmp = join(parent, `${basename(abs)}${TMP_TAG}${tag}`);
-  const old = join(parent, `${basename(abs)}${OLD_TAG}${tag}`);
-  mkdirSync(tmp);
-  try {
-    for (const f of files) writeFileSync(join(tmp, f.file), f.content);
-    if (existsSync(abs)) renameSync(abs, old);
-    renameSync(tmp, abs);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
+  return new OutputFolder(dir, tag).commit(files);
+}
+
+/**
+ * An output folder being written: its files go into the temporary sibling folder, some streamed
+ * while the run goes (`stream`), the rest at the end (`commit`), which swaps the folder in by two
+ * renames; `abort` removes the temporary folder (an interrupted run writes nothing).
+ */
+export class OutputFolder {
+  private readonly abs: string;
+  private readonly tmp: string;
+  private readonly old: string;
+  private readonly sinks: { file: string; sink: CsvFileSink }[] = [];
+  private done = false;
+
+  constructor(private readonly dir: string, tag: string) {
+    checkOutputFolder(dir);
+    this.abs = resolve(dir);
+    const parent = dirname(this.abs);
+    mkdirSync(parent, { recursive: true });
+    removeLeftovers(parent, basename(this.abs));
+    this.tmp = join(parent, `${basename(this.abs)}${TMP_TAG}${tag}`);
+    this.old = join(parent, `${basename(this.abs)}${OLD_TAG}${tag}`);
+    mkdirSync(this.tmp);
   }
-  return files.map((f) => join(dir, f.file));
+
+  /** A CSV file of the folder written row by row (closed by commit). */
+  stream(file: string, columns: readonly string[]): CsvFileSink {
+    const sink = new CsvFileSink(join(this.tmp, file), columns);
+    this.sinks.push({ file, sink });
+    return sink;
+  }
+
+  /** Writes `files` beside the streamed ones and swaps the folder in; returns every path. */
+  commit(files: readonly OutputFile[]): string[] {
+    try {
+      for (const s of this.sinks) s.sink.close();
+      for (const f of files) writeFileSync(join(this.tmp, f.file), f.content);
+      if (existsSync(this.abs)) renameSync(this.abs, this.old);
+      renameSync(this.tmp, this.abs);
+    } finally {
+      this.abort();
+      rmSync(this.old, { recursive: true, force: true });
+    }
+    return [...this.sinks.map((s) => s.file), ...files.map((f) => f.file)].map((f) => join(this.dir, f));
+  }
+
+  /** Removes the temporary folder (nothing of this run is left). */
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const s of this.sinks) s.sink.close();
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
 }
 
 /** Temporary and replaced folders that a killed run left next to the output folder. */

@@ -14,11 +14,12 @@ import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { extendedResourcesOffered, MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
 import { shortfall } from '../metrics/shortfall.js';
-import type { Table } from '../metrics/csv-output.js';
+import type { RowSink, Table } from '../metrics/csv-output.js';
 import { fmt } from '../metrics/stats.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
@@ -51,6 +52,9 @@ export interface RunOptions {
    * Default: true when the environment variable KSIM_CHECK_INVARIANTS is "1" (npm test sets
    * it), else false. */
   readonly checkInvariants?: boolean | number;
+  /** Receives the placements.csv rows as they are made (the CLI streams them to the file);
+   * the result's tables then have no placements.csv. Absent: the rows are kept in memory. */
+  readonly placements?: RowSink;
 }
 
 /** The invariant check period RunOptions.checkInvariants asks for: 0 (off) or N ≥ 1. */
@@ -65,7 +69,8 @@ export function invariantCheckPeriod(opt: boolean | number | undefined): number 
 export interface RunResult {
   readonly scenario: Scenario;
   readonly summary: Row;
-  /** summary, placements, timeseries, nodes (and events when asked), in that order. */
+  /** summary, placements (unless streamed: RunOptions.placements), timeseries, nodes,
+   * workloads, recovery (with faults), events (when asked), in that order. */
   readonly tables: readonly Table[];
   readonly eventsProcessed: number;
   /** What the user should know that the tables do not show (e.g. creates the API refused). */
@@ -132,7 +137,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
   // Columns for every extended resource a node offers during the run, joining pools included.
   const offered = extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
-  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, offered);
+  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, offered, opts.placements);
   api.observe(metrics.watcher);
   metrics.watchApi(api);
 
@@ -163,6 +168,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new CronJobController(sim, controllerManager, objects);
   new StatefulSetController(sim, controllerManager, objects);
   new GarbageCollector(controllerManager);
+  new PodGarbageCollector(sim, controllerManager, scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
 
   const startupRng = streams.stream('startup');
   const imagePullRng = streams.stream('image-pull');
@@ -250,7 +256,7 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
   checker?.finish(summary);
   const tables: Table[] = [
     { file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] },
-    { file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements },
+    ...(opts.placements === undefined ? [{ file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements }] : []),
     { file: 'timeseries.csv', columns: metrics.timeseriesColumns(), rows: metrics.timeseries },
     nodesTable(cluster),
     availability.table(scenario.durationUs),

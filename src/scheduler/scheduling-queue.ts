@@ -115,6 +115,9 @@ export class SchedulingQueue {
   pop(): QueuedPodInfo | undefined {
     while (!this.active.isEmpty()) {
       const qpi = this.active.poll() as QueuedPodInfo;
+      // poll leaves the polled entries in the heap's array past its size: drop them when the
+      // queue drains, so a bound and finished pod is not kept alive by a stale slot.
+      if (this.active.isEmpty()) this.active.trim();
       if (!this.inActive.delete(qpi.pod)) continue; // deleted while queued
       return this.started(qpi);
     }

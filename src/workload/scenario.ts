@@ -21,6 +21,7 @@ import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import type { PluginModule } from '../scheduler/plugin-modules.js';
 import { readFaults, type FaultSpec } from '../faults/spec.js';
+import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
 import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
@@ -58,6 +59,10 @@ export interface Scenario {
   readonly nodes: readonly ScenarioNode[];
   /** The API server and etcd model (controlPlane). */
   readonly controlPlane: ApiConfig;
+  /** controlPlane.terminatedPodGCThreshold: terminated pods kept before the pod garbage
+   * collector deletes the oldest (src/controllers/podgc.ts); 0 disables it. The loader always
+   * sets it; absent (hand-built scenarios): the default. */
+  readonly terminatedPodGCThreshold?: number;
   readonly startupLatency: Distribution;
   /** Time to pull one image a node does not hold (kubelet.imagePull), added to the startup
    * latency; the loader always sets it (default 0s); absent (hand-built scenarios): no pulls. */
@@ -182,6 +187,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     durationUs,
     nodes,
     controlPlane: readControlPlane(doc, cp),
+    terminatedPodGCThreshold: (cp['terminatedPodGCThreshold'] as number | undefined) ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD,
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     imagePull: located(doc, ['kubelet', 'imagePull'], () => parseDurationDistribution(kubelet['imagePull'] ?? DEFAULTS.imagePull)),
     sampleIntervalUs,

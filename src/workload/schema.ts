@@ -76,7 +76,10 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
     }
     case 'type':
       // A bounded number given as .inf or .nan: say the whole accepted range.
-      if (typeof e.data === 'number' && range(e.parentSchema as Bounds) !== '') return doc.error(path, `a number ${range(e.parentSchema as Bounds)}`, got(e.data));
+      if (typeof e.data === 'number' && range(e.parentSchema as Bounds) !== '') {
+        const what = (e.params as { type: string | string[] }).type === 'integer' ? 'an integer' : 'a number';
+        return doc.error(path, `${what} ${range(e.parentSchema as Bounds)}`, got(e.data));
+      }
       // Definitions (duration, quantity) describe what they expect: "a Go-style duration ...".
       return doc.error(path, /^an? /.test(schema?.description ?? '') ? (schema?.description as string) : article((e.params as { type: string | string[] }).type), got(e.data));
     case 'const':

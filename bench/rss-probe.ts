@@ -1,0 +1,11 @@
+// Preloaded (node --import) into a benchmarked `ksim run` where /usr/bin/time is missing:
+// samples the process's RSS every 50 ms and prints the peak to stderr at exit.
+let peak = process.memoryUsage.rss();
+const timer = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage.rss());
+}, 50);
+timer.unref();
+process.on('exit', () => {
+  peak = Math.max(peak, process.memoryUsage.rss());
+  process.stderr.write(`ksim-peak-rss-bytes ${peak}\n`);
+});

@@ -1,0 +1,103 @@
+// The terminated-pod garbage collector: upstream TestGCTerminated's cases
+// (pkg/controller/podgc/gc_controller_test.go: pods created an hour apart, deletedPodNames),
+// plus the order within a second and the check period.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import type { PodPhase } from '../cluster/pod-info.js';
+import { makePod } from '../testing/builders.js';
+import { parseScenario } from '../workload/scenario.js';
+import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from './podgc.js';
+
+const S = 1_000_000;
+const H = 3600 * S;
+
+interface PodCase {
+  readonly name: string;
+  readonly phase: PodPhase;
+  /** When its create is sent (the write takes 1 ms). */
+  readonly createUs: number;
+}
+
+/** Creates the pods, sets their phases right after, and runs until `untilUs`; returns the
+ * names deleted, in deletion order, with the deletion times (s). */
+function collect(pods: readonly PodCase[], threshold: number, untilUs: number): { deleted: string[]; atS: number[]; gc: PodGarbageCollector } {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const gc = new PodGarbageCollector(sim, api, threshold);
+  const deleted: string[] = [];
+  const atS: number[] = [];
+  api.watch({ podDeleted: (p) => { deleted.push(p.name); atS.push(sim.now / S); } });
+  const last = Math.max(...pods.map((p) => p.createUs));
+  for (const c of pods) {
+    sim.scheduleAt(c.createUs, 'test.create', c.name, () => api.createPod(makePod(c.name).obj()));
+  }
+  // Phases once every pod exists, in creation order.
+  sim.scheduleAt(last + 10_000, 'test.phases', '', () => {
+    for (const c of pods) {
+      const p = cluster.pods.get(`default/${c.name}`);
+      if (p !== undefined && c.phase !== 'Pending') api.setPodPhase(p, c.phase);
+    }
+  });
+  sim.run(untilUs);
+  return { deleted, atS, gc };
+}
+
+const hourly = (...specs: [string, PodPhase][]): PodCase[] => specs.map(([name, phase], i) => ({ name, phase, createUs: (i + 1) * H }));
+
+test('the oldest terminated pods beyond the threshold are deleted (upstream TestGCTerminated)', () => {
+  const cases: { name: string; pods: PodCase[]; threshold: number; deleted: string[] }[] = [
+    { name: 'threshold 0 disables terminated pod deletion', pods: hourly(['a', 'Failed'], ['b', 'Succeeded']), threshold: 0, deleted: [] },
+    { name: 'three terminated, threshold 1: the two oldest go', pods: hourly(['a', 'Failed'], ['b', 'Succeeded'], ['c', 'Failed']), threshold: 1, deleted: ['a', 'b'] },
+    { name: 'a running pod is never counted nor deleted', pods: hourly(['a', 'Running'], ['b', 'Succeeded'], ['c', 'Failed']), threshold: 1, deleted: ['b'] },
+    { name: 'two terminated, threshold 1: the older goes', pods: hourly(['a', 'Failed'], ['b', 'Succeeded']), threshold: 1, deleted: ['a'] },
+    { name: 'under the threshold nothing is deleted', pods: hourly(['a', 'Failed'], ['b', 'Succeeded']), threshold: 5, deleted: [] },
+  ];
+  for (const c of cases) {
+    assert.deepEqual(collect(c.pods, c.threshold, 5 * H).deleted, c.deleted, c.name);
+  }
+});
+
+test('pods created within one second are ordered by name (creationTimestamp has whole seconds)', () => {
+  // b is created 0.5 s before a, but in the same second: a is "older" by name; c is a second later.
+  const pods: PodCase[] = [
+    { name: 'b', phase: 'Succeeded', createUs: 200_000 },
+    { name: 'a', phase: 'Succeeded', createUs: 700_000 },
+    { name: 'c', phase: 'Succeeded', createUs: 1_100_000 },
+  ];
+  assert.deepEqual(collect(pods, 2, 60 * S).deleted, ['a']);
+  assert.deepEqual(collect(pods, 1, 60 * S).deleted, ['a', 'b']);
+});
+
+test('the collector checks every 20 s from the start: pods over the threshold at 1.1 s go at 20 s', () => {
+  const pods: PodCase[] = [
+    { name: 'a', phase: 'Failed', createUs: 1_000_000 },
+    { name: 'b', phase: 'Failed', createUs: 1_050_000 },
+  ];
+  // Phases commit at 1.061 s; the check at 20 s sends the delete, which commits 1 ms later.
+  const r = collect(pods, 1, 60 * S);
+  assert.deepEqual(r.deleted, ['a']);
+  assert.deepEqual(r.atS, [20.001]);
+  assert.equal(r.gc.podsDeleted, 1);
+  assert.equal(r.gc.terminatedCount, 1);
+});
+
+const CLUSTER = 'cluster: { nodePools: [{ name: n, count: 1, allocatable: { cpu: "1", memory: 1Gi } }] }\n';
+
+test('controlPlane.terminatedPodGCThreshold: upstream default 12500, 0 disables, bad values refused', () => {
+  const load = (v: string) => parseScenario(`apiVersion: ksim/v1alpha1\nkind: Scenario\ncontrolPlane: { terminatedPodGCThreshold: ${v} }\n${CLUSTER}`, 's.yaml');
+  assert.equal(DEFAULT_TERMINATED_POD_GC_THRESHOLD, 12_500);
+  assert.equal(parseScenario(`apiVersion: ksim/v1alpha1\nkind: Scenario\n${CLUSTER}`, 's.yaml').terminatedPodGCThreshold, 12_500);
+  assert.equal(load('0').terminatedPodGCThreshold, 0);
+  assert.equal(load('300').terminatedPodGCThreshold, 300);
+  const cases: [string, string][] = [
+    ['-5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected a number >= 0 and <= 1000000000, got -5'],
+    ['1.5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer >= 0 and <= 1000000000, got 1.5'],
+    ['"x"', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer, got "x"'],
+  ];
+  for (const [v, message] of cases) assert.throws(() => load(v), { message }, v);
+});

@@ -1,0 +1,100 @@
+// Terminated-pod garbage collector: kube-controller-manager's podgc "gcTerminated" (upstream
+// pkg/controller/podgc/gc_controller.go). Every gcCheckPeriod (20 s) it counts the pods in a
+// terminal phase (Succeeded or Failed); when there are more than the threshold
+// (--terminated-pod-gc-threshold; ≤ 0 disables it) it deletes the surplus, oldest first, as
+// upstream's byEvictionAndCreationTimestamp orders them: kubelet-evicted pods first, then by
+// creationTimestamp, then by name. A creationTimestamp is stored with whole seconds (metav1.Time
+// drops the nanoseconds when serialised: apimachinery meta/v1 time_proto.go), so pods created in
+// the same second are ordered by name. ksim's kubelet never evicts pods (no node-pressure
+// eviction), so the first key never separates two pods here.
+//
+// This is what makes finished pods leave the store: a Deployment's pods that complete are
+// replaced by its ReplicaSet at once and deleted here later, as upstream; bare and Job pods
+// likewise. The controller keeps only the terminated pods it has heard of (at most the
+// threshold plus one period's worth), never a scan of the store.
+// Not modelled: podgc's other loops (orphaned pods of deleted nodes, terminating pods on
+// out-of-service nodes, unscheduled terminating pods).
+import type { Simulation } from '../engine/simulation.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import { US_PER_S } from '../engine/time.js';
+
+/** Upstream gcCheckPeriod. */
+export const POD_GC_CHECK_PERIOD_US = 20 * US_PER_S;
+/** Upstream default of --terminated-pod-gc-threshold (kube-controller-manager's
+ * PodGCControllerConfiguration.TerminatedPodGCThreshold); ksim uses the same default. */
+export const DEFAULT_TERMINATED_POD_GC_THRESHOLD = 12_500;
+
+/** Upstream byEvictionAndCreationTimestamp without the eviction key (see the module comment):
+ * creation second, then name. */
+export function compareForPodGC(a: PodInfo, b: PodInfo): number {
+  const sa = Math.floor(a.createdUs / US_PER_S);
+  const sb = Math.floor(b.createdUs / US_PER_S);
+  if (sa !== sb) return sa - sb;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
+}
+
+export class PodGarbageCollector {
+  /** Terminated pods heard of and not yet deleted; sorted at each check (mostly sorted already:
+   * the survivors of the previous check lead, in order). */
+  private terminated: PodInfo[] = [];
+  private readonly tracked = new Set<PodInfo>();
+  /** Deletions issued so far. */
+  podsDeleted = 0;
+  private checkArmed = false;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    /** Most terminated pods kept; ≤ 0 disables the collector, as upstream. */
+    readonly threshold: number = DEFAULT_TERMINATED_POD_GC_THRESHOLD,
+  ) {
+    if (threshold <= 0) return;
+    api.watch({
+      podPhaseChanged: (p) => {
+        if (!p.terminal || p.deleted || this.tracked.has(p)) return;
+        this.tracked.add(p);
+        this.terminated.push(p);
+        if (this.tracked.size > threshold) this.armCheck();
+      },
+      // Dropped from the list at the next check.
+      podDeleted: (p) => {
+        this.tracked.delete(p);
+      },
+    });
+  }
+
+  /** Terminated pods it knows of (tests). */
+  get terminatedCount(): number {
+    return this.tracked.size;
+  }
+
+  /** Upstream checks every period from the controller's start (t = 0) whatever the count; a
+   * check finds nothing to do until the count is over the threshold, so ksim only schedules the
+   * next periodic check once it is (same deletion times, no idle events in other runs). */
+  private armCheck(): void {
+    if (this.checkArmed) return;
+    this.checkArmed = true;
+    const at = (Math.floor(this.sim.now / POD_GC_CHECK_PERIOD_US) + 1) * POD_GC_CHECK_PERIOD_US;
+    this.sim.scheduleAt(at, 'podgc.check', '', () => {
+      this.checkArmed = false;
+      this.gc();
+      if (this.tracked.size > this.threshold) this.armCheck();
+    });
+  }
+
+  /** One gcTerminated pass. */
+  gc(): void {
+    if (this.terminated.length !== this.tracked.size) this.terminated = this.terminated.filter((p) => this.tracked.has(p));
+    const deleteCount = this.terminated.length - this.threshold;
+    if (deleteCount <= 0) return;
+    this.terminated.sort(compareForPodGC);
+    for (let i = 0; i < deleteCount; i++) {
+      const p = this.terminated[i] as PodInfo;
+      this.tracked.delete(p);
+      this.podsDeleted++;
+      this.api.deletePod(p, 'terminated pod garbage collected');
+    }
+    this.terminated = this.terminated.slice(deleteCount);
+  }
+}
