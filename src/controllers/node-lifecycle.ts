@@ -136,6 +136,10 @@ export class NodeLifecycleController {
         this.markReachable(name);
         this.dirty.add(name);
         this.observer.nodeReady?.(name, now);
+      } else if (!h.ready && !h.noExecute) {
+        // Still unreachable and not tainted (its taint was cleared in master disruption mode):
+        // queued again on every pass, as upstream processTaintBaseEviction does.
+        this.enqueue(name);
       }
     }
     this.handleDisruption();
