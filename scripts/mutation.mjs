@@ -131,8 +131,8 @@ const ASSIGN = { '+=': ['-='], '-=': ['+='] };
 const isStringy = (n) => ts.isStringLiteral(n) || ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n);
 
 /** Every mutant of one compiled file: { file, start, end, replacement, operator, original }. */
-function mutantsOf(file) {
-  const text = readFileSync(join(ROOT, file), 'utf8');
+function mutantsOf(file, root) {
+  const text = readFileSync(join(root, file), 'utf8');
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const out = [];
   const add = (node, start, end, replacement, operator) => {
@@ -173,7 +173,7 @@ function mutantsOf(file) {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  const map = sourceLines(join(ROOT, file));
+  const map = sourceLines(join(root, file));
   for (const m of out) {
     const genLine = text.slice(0, m.start).split('\n').length - 1;
     m.label = `${map.file}:${map.lines.get(genLine) ?? `js${genLine + 1}`} ${m.operator}: ${JSON.stringify(m.original.length > 60 ? `${m.original.slice(0, 57)}...` : m.original)} -> ${JSON.stringify(m.replacement)}`;
@@ -255,11 +255,12 @@ function executed(perProcess, offset) {
 // ---------------------------------------------------------------- main
 
 async function main() {
-  const mutants = targets.flatMap(mutantsOf).filter((m) => mutantFilter === null || mutantFilter.test(m.label));
+  // Everything is read from the sandbox copy, so a rebuild of dist/ meanwhile changes nothing.
+  const base = makeSandbox();
+  const mutants = targets.flatMap((t) => mutantsOf(t, base)).filter((m) => mutantFilter === null || mutantFilter.test(m.label));
   console.log(`mutation: ${folder}: ${targets.length} file(s), ${mutants.length} mutant(s); ${allTests.length} test file(s) as candidates${withSlow ? '' : ' (property/fuzz/regression suites left out)'}`);
 
   // Baseline: every candidate test file once, unmutated, with coverage.
-  const base = makeSandbox();
   const sandboxes = [base];
   const cleanup = () => {
     for (const s of sandboxes) rmSync(s, { recursive: true, force: true });
@@ -285,7 +286,7 @@ async function main() {
     console.log(`  baseline: ${baseline.length} test file(s) execute ${folder} (${((Date.now() - t0) / 1000).toFixed(0)} s): ${baseline.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(1)}s`).join(', ')}`);
 
     for (let i = 1; i < jobs; i++) sandboxes.push(makeSandbox());
-    const originals = new Map(targets.map((t) => [t, readFileSync(join(ROOT, t), 'utf8')]));
+    const originals = new Map(targets.map((t) => [t, readFileSync(join(base, t), 'utf8')]));
     const results = [];
     let next = 0;
     let done = 0;
