@@ -15,6 +15,13 @@
 //   KSIM_MUTATION_SLOW_TESTS=1  also use the property, fuzz and regression suites (slow; excluded
 //                               by default: they run hundreds of whole scenarios per mutant)
 //   KSIM_MUTATION_FILTER=REGEX  only mutants whose "file:line operator" text matches
+//   KSIM_MUTATION_MAX_TEST_S=S  leave out test files whose baseline run took longer (default 30:
+//                               the CLI and hostile-input suites, minutes per surviving mutant)
+//
+// The baseline (which test files execute which code of the folder) is kept in
+// results/mutation/<folder>.json, keyed by a hash of every compiled file, and reused while
+// nothing is rebuilt differently. Interrupted (Ctrl-C, SIGTERM), the script prints the score of
+// the mutants run so far.
 //
 // Why not StrykerJS: its command runner reruns one fixed command per mutant (here the whole
 // suite, minutes each, since ksim's TypeScript must be compiled and mutated sources cannot be
@@ -34,6 +41,7 @@
 // StatementRemoval (a call statement deleted). Reported lines are the TypeScript source's (via
 // the source maps tsc writes).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -60,6 +68,7 @@ const threshold = process.env.KSIM_MUTATION_THRESHOLD === undefined ? null : Num
 const testFilter = process.env.KSIM_MUTATION_TESTS ? new RegExp(process.env.KSIM_MUTATION_TESTS) : null;
 const mutantFilter = process.env.KSIM_MUTATION_FILTER ? new RegExp(process.env.KSIM_MUTATION_FILTER) : null;
 const withSlow = process.env.KSIM_MUTATION_SLOW_TESTS === '1';
+const maxTestMs = 1000 * Number(process.env.KSIM_MUTATION_MAX_TEST_S ?? 30);
 
 // ---------------------------------------------------------------- files
 
@@ -194,16 +203,21 @@ function makeSandbox() {
   return dir;
 }
 
+/** Test processes running (process group ids), killed if the script is interrupted. */
+const running = new Set();
+
 /** Runs one test file in `sandbox`; resolves { ok, ms, timedOut }. */
 function runTest(sandbox, test, timeoutMs, env = {}) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--test', '--test-reporter=dot', test], {
+    // Run directly (node:test runs a file's tests and exits 1 if one fails): one process, not two.
+    const child = spawn(process.execPath, ['--test-reporter=dot', test], {
       cwd: sandbox,
       env: { ...process.env, KSIM_CHECK_INVARIANTS: '1', ...env },
       stdio: 'ignore',
       detached: true,
     });
+    running.add(child.pid);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -214,6 +228,7 @@ function runTest(sandbox, test, timeoutMs, env = {}) {
       }
     }, timeoutMs);
     child.on('exit', (code) => {
+      running.delete(child.pid);
       clearTimeout(timer);
       resolve({ ok: code === 0 && !timedOut, ms: Number(process.hrtime.bigint() - started) / 1e6, timedOut });
     });
@@ -254,6 +269,29 @@ function executed(perProcess, offset) {
 
 // ---------------------------------------------------------------- main
 
+/** Prints the survivors, the score per file and the folder's score. */
+function report(results, partial) {
+  results.sort((a, b) => (a.m.file < b.m.file ? -1 : a.m.file > b.m.file ? 1 : a.m.start - b.m.start || (a.m.replacement < b.m.replacement ? -1 : 1)));
+  const killed = results.filter((r) => r.status.startsWith('killed')).length;
+  const uncovered = results.filter((r) => r.status === 'no coverage').length;
+  const survivors = results.filter((r) => !r.status.startsWith('killed'));
+  for (const r of survivors) console.log(`  ${r.status === 'survived' ? 'SURVIVED   ' : 'NO COVERAGE'} ${r.m.label}`);
+  console.log('  per file:');
+  for (const t of targets) {
+    const rs = results.filter((r) => r.m.file === t);
+    if (rs.length === 0) continue;
+    const k = rs.filter((r) => r.status.startsWith('killed')).length;
+    console.log(`    ${t.replace(/^dist\//, '').replace(/\.js$/, '.ts')}: ${k}/${rs.length} killed (${((100 * k) / rs.length).toFixed(1)} %)`);
+  }
+  const score = results.length === 0 ? 100 : (100 * killed) / results.length;
+  console.log(`mutation score ${folder}${partial ? ` (interrupted: ${results.length} mutants run)` : ''}: ${score.toFixed(1)} % (${killed} killed, ${results.length - killed - uncovered} survived, ${uncovered} not covered, of ${results.length})`);
+  if (!partial && threshold !== null && score < threshold) {
+    console.log(`below the threshold of ${threshold} %`);
+    process.exitCode = 1;
+  }
+}
+
+
 async function main() {
   // Everything is read from the sandbox copy, so a rebuild of dist/ meanwhile changes nothing.
   const base = makeSandbox();
@@ -265,29 +303,58 @@ async function main() {
   const cleanup = () => {
     for (const s of sandboxes) rmSync(s, { recursive: true, force: true });
   };
-  process.on('SIGINT', () => {
+  const results = [];
+  const stop = () => {
+    for (const pid of running) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    report(results, true);
     cleanup();
     process.exit(130);
-  });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
-    const baseline = [];
-    const t0 = Date.now();
-    for (const test of allTests) {
-      const covDir = join(base, '.coverage', test.replace(/[\\/]/g, '_'));
-      const r = await runTest(base, test, 15 * 60_000, { NODE_V8_COVERAGE: covDir });
-      if (!r.ok) {
-        console.log(`  baseline: ${test} fails without any mutant: left out`);
-        continue;
+    const key = createHash('sha256');
+    for (const f of walk(join(base, 'dist')).filter((x) => x.endsWith('.js')).sort()) key.update(relative(base, f)).update(readFileSync(f));
+    const digest = key.update(JSON.stringify(allTests)).digest('hex');
+    const cacheFile = join(ROOT, 'results', 'mutation', `${folder.replace(/\//g, '_')}.json`);
+    let baseline = null;
+    if (existsSync(cacheFile)) {
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
+      if (cached.digest === digest) {
+        baseline = cached.baseline.map((b) => ({ ...b, cov: new Map(b.cov) }));
+        console.log(`  baseline: reused ${relative(ROOT, cacheFile)}`);
       }
-      const cov = readCoverage(covDir, base);
-      if (cov.size > 0) baseline.push({ test, ms: r.ms, cov });
     }
-    baseline.sort((a, b) => a.ms - b.ms);
-    console.log(`  baseline: ${baseline.length} test file(s) execute ${folder} (${((Date.now() - t0) / 1000).toFixed(0)} s): ${baseline.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(1)}s`).join(', ')}`);
+    if (baseline === null) {
+      baseline = [];
+      const t0 = Date.now();
+      for (const test of allTests) {
+        const covDir = join(base, '.coverage', test.replace(/[\\/]/g, '_'));
+        const r = await runTest(base, test, 15 * 60_000, { NODE_V8_COVERAGE: covDir });
+        if (!r.ok) {
+          console.log(`  baseline: ${test} fails without any mutant: left out`);
+          continue;
+        }
+        const cov = readCoverage(covDir, base);
+        if (cov.size > 0) baseline.push({ test, ms: r.ms, cov });
+      }
+      console.log(`  baseline run in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      writeFileSync(cacheFile, JSON.stringify({ digest, baseline: baseline.map((b) => ({ ...b, cov: [...b.cov] })) }));
+    }
+    const slow = baseline.filter((b) => b.ms > maxTestMs);
+    baseline = baseline.filter((b) => b.ms <= maxTestMs).sort((a, b) => a.ms - b.ms);
+    console.log(`  baseline: ${baseline.length} test file(s) execute ${folder}: ${baseline.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(1)}s`).join(', ')}`);
+    if (slow.length > 0) console.log(`  left out as slower than ${maxTestMs / 1000} s (KSIM_MUTATION_MAX_TEST_S): ${slow.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(0)}s`).join(', ')}`);
 
     for (let i = 1; i < jobs; i++) sandboxes.push(makeSandbox());
     const originals = new Map(targets.map((t) => [t, readFileSync(join(base, t), 'utf8')]));
-    const results = [];
     let next = 0;
     let done = 0;
     const worker = async (sandbox) => {
@@ -315,30 +382,12 @@ async function main() {
         }
         results.push({ m, status, by });
         done++;
-        if (done % 20 === 0 || done === mutants.length) console.log(`  ${done}/${mutants.length} mutants run`);
+        if (done % 10 === 0 || done === mutants.length) console.log(`  ${done}/${mutants.length} mutants run`);
       }
     };
     await Promise.all(sandboxes.map((s) => worker(s)));
 
-    // Report, per file and in all, in a stable order.
-    results.sort((a, b) => (a.m.file < b.m.file ? -1 : a.m.file > b.m.file ? 1 : a.m.start - b.m.start || (a.m.replacement < b.m.replacement ? -1 : 1)));
-    const killed = results.filter((r) => r.status.startsWith('killed')).length;
-    const uncovered = results.filter((r) => r.status === 'no coverage').length;
-    const survivors = results.filter((r) => !r.status.startsWith('killed'));
-    for (const r of survivors) console.log(`  ${r.status === 'survived' ? 'SURVIVED   ' : 'NO COVERAGE'} ${r.m.label}`);
-    console.log('  per file:');
-    for (const t of targets) {
-      const rs = results.filter((r) => r.m.file === t);
-      if (rs.length === 0) continue;
-      const k = rs.filter((r) => r.status.startsWith('killed')).length;
-      console.log(`    ${t.replace(/^dist\//, '').replace(/\.js$/, '.ts')}: ${k}/${rs.length} killed (${((100 * k) / rs.length).toFixed(1)} %)`);
-    }
-    const score = results.length === 0 ? 100 : (100 * killed) / results.length;
-    console.log(`mutation score ${folder}: ${score.toFixed(1)} % (${killed} killed, ${results.length - killed - uncovered} survived, ${uncovered} not covered, of ${results.length})`);
-    if (threshold !== null && score < threshold) {
-      console.log(`below the threshold of ${threshold} %`);
-      process.exitCode = 1;
-    }
+    report(results, false);
   } finally {
     cleanup();
   }
