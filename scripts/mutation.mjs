@@ -110,7 +110,7 @@ function decodeVlq(s) {
 }
 
 /** generated line (0-based) → the source line (1-based) of its first mapping. */
-function sourceLines(jsFile) {
+function sourceLines(jsFile, root) {
   const mapFile = `${jsFile}.map`;
   const lines = new Map();
   if (!existsSync(mapFile)) return { file: jsFile, lines };
@@ -126,7 +126,7 @@ function sourceLines(jsFile) {
       }
     }
   });
-  const src = map.sources?.[0] ? relative(ROOT, join(dirname(jsFile), map.sources[0])) : jsFile;
+  const src = map.sources?.[0] ? relative(root, join(dirname(jsFile), map.sources[0])) : relative(root, jsFile);
   return { file: src, lines };
 }
 
@@ -182,7 +182,7 @@ function mutantsOf(file, root) {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  const map = sourceLines(join(root, file));
+  const map = sourceLines(join(root, file), root);
   for (const m of out) {
     const genLine = text.slice(0, m.start).split('\n').length - 1;
     m.label = `${map.file}:${map.lines.get(genLine) ?? `js${genLine + 1}`} ${m.operator}: ${JSON.stringify(m.original.length > 60 ? `${m.original.slice(0, 57)}...` : m.original)} -> ${JSON.stringify(m.replacement)}`;
@@ -295,7 +295,15 @@ function report(results, partial) {
 async function main() {
   // Everything is read from the sandbox copy, so a rebuild of dist/ meanwhile changes nothing.
   const base = makeSandbox();
-  const mutants = targets.flatMap((t) => mutantsOf(t, base)).filter((m) => mutantFilter === null || mutantFilter.test(m.label));
+  // Run in a fixed pseudo-random order (by a hash of each mutant), so that an interrupted run's
+  // score is a fair sample of the whole folder rather than of its first files.
+  const order = (m) => createHash('sha256').update(`${m.file}:${m.start}:${m.replacement}`).digest('hex');
+  const mutants = targets
+    .flatMap((t) => mutantsOf(t, base))
+    .filter((m) => mutantFilter === null || mutantFilter.test(m.label))
+    .map((m) => ({ m, k: order(m) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map(({ m }) => m);
   console.log(`mutation: ${folder}: ${targets.length} file(s), ${mutants.length} mutant(s); ${allTests.length} test file(s) as candidates${withSlow ? '' : ' (property/fuzz/regression suites left out)'}`);
 
   // Baseline: every candidate test file once, unmutated, with coverage.
