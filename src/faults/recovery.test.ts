@@ -101,6 +101,7 @@ test('a node down: affected, detected, evictions, reschedule times, lost pods an
   h.replace('a2', 'web-1', 450.5, 450.75, 452); // replaces a: 0.75 s
   h.replace('b2', 'web-1', 451.5, 453, 455); // replaces b: 2 s; web whole again at 455 s
   h.replace('c2', 'web-1', 461, 461.25, 462); // replaces c: 1.25 s (not f1's)
+  h.at(600, () => h.setReady('n2', false)); // after f1's window closed (455 s): not f1's business
   h.sim.run(1000 * S);
   assert.deepEqual(h.recovery.rows(), [{
     fault_id: 'f1',
@@ -130,6 +131,7 @@ test('a fault that never makes an affected workload fall below whole: ratio 1, w
   const h = harness([nodeDown('f1', ['n2'], 100, 60)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(160, () => h.recovery.faultEnded('f1', 160 * S));
+  h.at(200, () => h.setReady('n2', false)); // after the fault ended, its window closed: not counted
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
   assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['first_eviction_s'], row?.['pods_affected'], row?.['pods_rescheduled'], row?.['pods_lost'], row?.['reschedule_p50_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '', '', 2, 0, 0, '', '1', '0']);
