@@ -64,6 +64,8 @@ interface NodeHealth {
   /** Desired controller taints. */
   noSchedule: boolean;
   noExecute: boolean;
+  /** In its zone's taint queue (a flag, since the queue is looked up on every monitor pass). */
+  queued: boolean;
 }
 
 interface Zone {
@@ -111,7 +113,7 @@ export class NodeLifecycleController {
 
   private track(n: NodeInfo): void {
     if (this.health.has(n.name)) return;
-    this.health.set(n.name, { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: false, noExecute: false });
+    this.health.set(n.name, { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: false, noExecute: false, queued: false });
     let z = this.zones.get(n.zone);
     if (z === undefined) this.zones.set(n.zone, (z = { nodes: [], state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
     z.nodes.push(n.name);
@@ -136,6 +138,10 @@ export class NodeLifecycleController {
         this.markReachable(name);
         this.dirty.add(name);
         this.observer.nodeReady?.(name, now);
+      } else if (!h.ready && !h.noExecute) {
+        // Still unreachable and not tainted (its taint was cleared in master disruption mode):
+        // queued again on every pass, as upstream processTaintBaseEviction does.
+        this.enqueue(name);
       }
     }
     this.handleDisruption();
@@ -149,8 +155,10 @@ export class NodeLifecycleController {
   }
 
   private enqueue(node: string): void {
-    const z = this.zoneOf(node);
-    if (!z.queue.includes(node)) z.queue.push(node);
+    const h = this.health.get(node) as NodeHealth;
+    if (h.queued) return;
+    h.queued = true;
+    this.zoneOf(node).queue.push(node);
   }
 
   /** Upstream markNodeAsReachable: NoExecute taint off, out of the tainting queue. */
@@ -158,9 +166,10 @@ export class NodeLifecycleController {
     const h = this.health.get(node) as NodeHealth;
     if (h.noExecute) this.dirty.add(node);
     h.noExecute = false;
+    if (!h.queued) return;
+    h.queued = false;
     const z = this.zoneOf(node);
-    const i = z.queue.indexOf(node);
-    if (i >= 0) z.queue.splice(i, 1);
+    z.queue.splice(z.queue.indexOf(node), 1);
   }
 
   private computeZoneState(z: Zone): ZoneState {
@@ -228,6 +237,7 @@ export class NodeLifecycleController {
     while (z.queue.length > 0 && z.rate > 0 && now >= z.nextTokenUs) {
       const node = z.queue.shift() as string;
       const h = this.health.get(node) as NodeHealth;
+      h.queued = false;
       if (h.ready) continue;
       z.nextTokenUs = now + Math.round(1e6 / z.rate);
       h.noExecute = true;

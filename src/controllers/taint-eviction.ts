@@ -1,8 +1,9 @@
 // The taint-eviction-controller (kube-controller-manager since v1.34, KEP-3902; upstream
 // pkg/controller/tainteviction/taint_eviction.go), as client "controller-manager": a pod bound to
 // a node with a NoExecute taint it does not tolerate is deleted at once; if it tolerates every
-// NoExecute taint, the shortest tolerationSeconds among the tolerations used decides when it is
-// deleted, counted from when the controller saw the taint (a toleration without seconds: never).
+// NoExecute taint, the shortest tolerationSeconds among the tolerations used (for each taint the
+// first toleration that tolerates it) decides when it is deleted, counted from when the
+// controller saw the taint (a toleration without seconds: never).
 // Taints gone before then cancel the deletion. Deletion is immediate (no graceful termination).
 import { addTimeUs } from '../engine/time.js';
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
@@ -66,21 +67,18 @@ export class TaintEvictionController {
     for (const taint of n.taints) {
       if (taint.effect !== 'NoExecute') continue;
       any = true;
-      let best: number | null = null;
-      let tolerated = false;
-      for (const t of tols) {
-        if (!toleratesTaint(t, taint)) continue;
-        tolerated = true;
-        const s = t.tolerationSeconds == null ? Number.POSITIVE_INFINITY : Math.max(0, t.tolerationSeconds);
-        if (best === null || s < best) best = s;
-      }
-      if (!tolerated) {
+      // The first toleration that tolerates the taint is the one used, even if a later one has
+      // fewer seconds (upstream v1helper.GetMatchingTolerations).
+      const t = tols.find((x) => toleratesTaint(x, taint));
+      if (t === undefined) {
         this.cancel(p);
         this.evict(p, n.name, `taint ${taint.key}:NoExecute, not tolerated`);
         return;
       }
-      if ((best as number) < minSeconds) {
-        minSeconds = best as number;
+      // Upstream getMinTolerationTime: no seconds = forever; seconds <= 0 = now.
+      const seconds = t.tolerationSeconds == null ? Number.POSITIVE_INFINITY : Math.max(0, t.tolerationSeconds);
+      if (seconds < minSeconds) {
+        minSeconds = seconds;
         used = taint;
       }
     }

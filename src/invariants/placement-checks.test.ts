@@ -270,10 +270,14 @@ test('placement-topology-spread: matchLabelKeys count only pods with the pod\'s 
 });
 
 test('placement-topology-spread: terminating pods (deletionTimestamp set) do not count', () => {
+  // Two web pods in zone a: live, a third there makes 2 + 1 − 0 = 3 > 1; terminating, 0 + 1 − 0 = 1.
+  const live = setup(zonedNodes(), webPods({ n1: 2 }));
+  assertViolation(() => place(live.cluster, withSpread(makePod('a').label('app', 'web').obj(), webZoneSpread(1)), 'n1'), 'placement-topology-spread', 'domain topology.kubernetes.io/zone=a had 2 matching pod(s) + 1 (itself) − minimum 0 over 3 eligible domain(s) = skew 3 > maxSkew 1');
   const pods = webPods({ n1: 2 });
   for (const p of pods) (p.metadata as { deletionTimestamp?: string }).deletionTimestamp = '2025-01-01T00:00:00Z';
-  const { cluster } = setup(zonedNodes(), pods);
+  const { cluster, checker } = setup(zonedNodes(), pods);
   place(cluster, withSpread(makePod('a').label('app', 'web').obj(), webZoneSpread(1)), 'n1');
+  assert.equal(checker.placementsChecked, 1);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The harness's own table properties can fail: a real run passes, and each tampered copy of it
 // (a binding that breaks a static constraint, a second binding, an over-committed node, a
-// miscount) is rejected with a message naming what is wrong.
+// miscount) is rejected with a message naming what is wrong; so is a pod left pending too long
+// while a node could take it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
@@ -8,6 +9,9 @@ import { parseScenario } from '../../src/workload/scenario.js';
 import type { RunResult } from '../../src/run/run-scenario.js';
 import type { Row } from '../../src/metrics/collector.js';
 import { checkScenarioText, checkTables, runChecked } from './harness.js';
+import { prepareRun } from '../../src/run/run-scenario.js';
+import { CompletenessTracker, PENDING_BOUND_US, feasibleNode } from './completeness.js';
+import { buildCluster, makeNode, makePod, podInfo } from '../../src/testing/builders.js';
 
 const TEXT = `
 apiVersion: ksim/v1alpha1
@@ -104,4 +108,64 @@ test('pods_bound that disagrees with placements.csv is rejected', () => {
 test('a node that lost a pod nothing removed is rejected', () => {
   const r = tampered('nodes.csv', (rows) => void (rows[1]!['pods'] = 0));
   assert.throws(() => checkTables(doc, scenario, r), /nodes\.csv p1-0: 0 pods but 1 bound and 0 preempted/);
+});
+
+test('completeness: a pod pending while a node could take it fails after the bound, not before; an infeasible or gated pod never', () => {
+  const cluster = buildCluster(
+    [makeNode('small').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj(), makeNode('big').capacity({ cpu: '4', memory: '4Gi', pods: 10 }).obj()],
+    [makePod('fits').req({ cpu: '2' }).obj(), makePod('too-big').req({ cpu: '8' }).obj(), makePod('gated').req({ cpu: '1' }).with((p) => void (p.spec!.schedulingGates = [{ name: 'g' }])).obj()],
+  );
+  assert.equal(feasibleNode(cluster, cluster.pods.get('default/fits')!)?.name, 'big');
+  assert.equal(feasibleNode(cluster, cluster.pods.get('default/too-big')!), null);
+  const tracker = new CompletenessTracker(cluster, new Set(['default-scheduler']));
+  assert.equal(PENDING_BOUND_US, 350_000_000); // 300 s + 30 s + 10 s + 10 s
+  tracker.check(10_000_000);
+  tracker.check(10_000_000 + PENDING_BOUND_US);
+  assert.throws(() => tracker.check(20_000_000 + PENDING_BOUND_US), /completeness: pod default\/fits pending at 370 s although node big could take it at every check since 10 s/);
+  // A node filling up in between restarts the clock.
+  const again = new CompletenessTracker(cluster, new Set(['default-scheduler']));
+  again.check(0);
+  const filler = podInfo(makePod('filler').req({ cpu: '3' }).obj());
+  cluster.addPod(filler);
+  cluster.assume(filler, cluster.mustNode('big'));
+  again.check(100_000_000);
+  cluster.forget(filler);
+  again.check(200_000_000);
+  again.check(200_000_000 + PENDING_BOUND_US);
+  assert.equal(again.longestFeasiblePendingUs, PENDING_BOUND_US);
+});
+
+test('completeness in a run: a pod that fits once another completes is bound; a scheduler that never retries it fails the property', () => {
+  // a (3 CPU) runs 60 s on the only node (4 CPU); b (3 CPU) arrives at 1 s and is unschedulable
+  // until a completes. The scheduler retries it on a's completion (or at the latest after the
+  // 5 min flush), so it is bound long before 6 min of being feasible.
+  const text = `
+apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 10m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 4Gi, pods: 10 } }]
+workload:
+  - name: a
+    runDuration: 60s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: a }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "3" } } }] } }
+  - name: b
+    at: 1s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: b }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "3" } } }] } }
+`;
+  const r = runChecked(parseScenario(text, 'completes.yaml'));
+  const placements = r.tables.find((t) => t.file === 'placements.csv')!.rows;
+  assert.deepEqual(placements.filter((p) => p['pod'] === 'b').map((p) => p['result']), ['unschedulable', 'bound']);
+  // A scheduler that never tries b again, played by a pod no profile serves while the property
+  // believes one does: b fits from a's completion (about 61 s) and stays pending, so the first
+  // check more than 350 s later fails.
+  const stuck = prepareRun(parseScenario(text.replace('metadata: { name: b }, spec: {', 'metadata: { name: b }, spec: { schedulerName: nobody,'), 'stuck.yaml'));
+  const tracker = new CompletenessTracker(stuck.cluster, new Set(['default-scheduler', 'nobody']));
+  assert.throws(() => {
+    for (let t = 10_000_000; t <= stuck.endUs; t += 10_000_000) {
+      stuck.sim.run(t);
+      tracker.check(t);
+    }
+  }, /completeness: pod default\/b pending at 430 s although node n-0 could take it at every check since 70 s/);
 });

@@ -18,6 +18,7 @@ import type { Row } from '../../src/metrics/collector.js';
 import { parseInteger, parseMilli } from '../../src/api/quantity.js';
 import { repoPath } from '../../src/testing/repo-paths.js';
 import { EXTENDED_RESOURCE } from '../../src/testing/arbitraries.js';
+import { CHECK_PERIOD_US, CompletenessTracker } from './completeness.js';
 
 type Obj = Record<string, unknown>;
 
@@ -43,14 +44,22 @@ export const CHECKED: RunOptions = { checkInvariants: true };
 
 /** Runs a parsed scenario like runScenario with the invariant checker on, but throws a
  * livelock error when `LIVELOCK_EVENTS` events pass without the clock advancing, and
- * EventBudgetExceeded after `budget` events. */
-export function runChecked(scenario: Scenario, budget = EVENT_BUDGET): RunResult {
+ * EventBudgetExceeded after `budget` events. Every CHECK_PERIOD_US of simulated time the
+ * completeness property (completeness.ts) looks at the pending pods, unless `completeness` is
+ * false. */
+export function runChecked(scenario: Scenario, budget = EVENT_BUDGET, completeness = true): RunResult {
   const run = prepareRun(scenario, CHECKED);
-  for (let done = 0; ; done += LIVELOCK_EVENTS) {
-    if (done >= budget) throw new EventBudgetExceeded(budget, run.sim.now, run.endUs);
-    const before = run.sim.now;
-    if (run.sim.run(run.endUs, LIVELOCK_EVENTS)) break;
-    if (run.sim.now === before) throw new Error(`livelock: ${LIVELOCK_EVENTS} events at simulated time ${before} µs without the clock advancing`);
+  const tracker = completeness ? new CompletenessTracker(run.cluster, new Set(scenario.scheduler.profiles.map((p) => p.schedulerName))) : null;
+  for (let stepEnd = Math.min(CHECK_PERIOD_US, run.endUs); ; stepEnd = Math.min(stepEnd + CHECK_PERIOD_US, run.endUs)) {
+    for (;;) {
+      if (run.sim.eventsProcessed >= budget) throw new EventBudgetExceeded(budget, run.sim.now, run.endUs);
+      const before = run.sim.now;
+      const eventsBefore = run.sim.eventsProcessed;
+      if (run.sim.run(stepEnd, LIVELOCK_EVENTS)) break;
+      if (run.sim.now === before && run.sim.eventsProcessed - eventsBefore >= LIVELOCK_EVENTS) throw new Error(`livelock: ${LIVELOCK_EVENTS} events at simulated time ${before} µs without the clock advancing`);
+    }
+    tracker?.check(run.sim.now);
+    if (stepEnd >= run.endUs) break;
   }
   return run.finish();
 }

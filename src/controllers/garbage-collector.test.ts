@@ -1,0 +1,151 @@
+// The garbage collector on its own: deleting an owner deletes its dependents (pods and objects
+// whose controller ownerReference names it), in cascade, and a dependent whose create was in
+// flight when its owner went is deleted when it appears (upstream
+// pkg/controller/garbagecollector: attemptToDeleteItem deletes a dependent whose owners are all
+// absent). Every write takes 1 ms; the assertions are on the delete requests the collector sends
+// (what a delete then does to a pod — graceful termination — is not the collector's business).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { makePod } from '../testing/builders.js';
+import { GarbageCollector } from './garbage-collector.js';
+
+const MS = 1000;
+
+function ref(kind: string, name: string, controller = true): OwnerReference {
+  return { apiVersion: kind === 'ReplicaSet' || kind === 'Deployment' ? 'apps/v1' : 'batch/v1', kind, name, uid: `uid-${name}`, controller };
+}
+
+function object(kind: string, name: string, namespace = 'default', owner?: OwnerReference): WorkloadObject {
+  return {
+    apiVersion: kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1',
+    kind,
+    metadata: { name, namespace, ...(owner === undefined ? {} : { ownerReferences: [owner] }) },
+    spec: {},
+  };
+}
+
+function pod(name: string, namespace = 'default', ...owners: OwnerReference[]): Pod {
+  return makePod(name).namespace(namespace).with((p) => {
+    if (owners.length > 0) p.metadata!.ownerReferences = owners;
+  }).obj();
+}
+
+/** An API with the garbage collector; `deletes` logs every delete request sent after `start()`
+ * as "<ms> Kind ns/name" (the test's own deletes included). */
+function harness() {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(MS), new RandomStreams(1).stream('api'));
+  new GarbageCollector(api);
+  const deletes: string[] = [];
+  const deletePod = api.deletePod.bind(api);
+  api.deletePod = (p, reason) => {
+    deletes.push(`${sim.now / MS} Pod ${p.key} (${reason})`);
+    deletePod(p, reason);
+  };
+  const deleteObject = api.deleteObject.bind(api);
+  api.deleteObject = (kind, ns, name, done) => {
+    deletes.push(`${sim.now / MS} ${kind} ${ns}/${name}`);
+    deleteObject(kind, ns, name, done);
+  };
+  const at = (ms: number, fn: () => void) => sim.scheduleAt(ms * MS, 'test.step', '', fn);
+  return { sim, cluster, api, deletes, at };
+}
+
+test('deleting a ReplicaSet deletes the pods it controls, and only those', () => {
+  const h = harness();
+  h.at(0, () => {
+    h.api.createObject(object('ReplicaSet', 'web'));
+    h.api.createObject(object('ReplicaSet', 'web', 'other'));
+    h.api.createPod(pod('web-a', 'default', ref('ReplicaSet', 'web')));
+    h.api.createPod(pod('web-b', 'default', ref('ReplicaSet', 'web')));
+    h.api.createPod(pod('web-c', 'other', ref('ReplicaSet', 'web'))); // same owner name, other namespace
+    h.api.createPod(pod('loose', 'default', ref('ReplicaSet', 'web', false))); // a reference, not the controller
+    h.api.createPod(pod('db-0', 'default', ref('StatefulSet', 'web'))); // same name, other kind
+    h.api.createPod(pod('bare'));
+  });
+  h.at(10, () => h.api.deleteObject('ReplicaSet', 'default', 'web'));
+  h.sim.run(1000 * MS);
+  // The ReplicaSet's delete commits at 11 ms; the collector asks for its pods at once.
+  assert.deepEqual(h.deletes, [
+    '10 ReplicaSet default/web',
+    '11 Pod default/web-a (owner ReplicaSet/default/web deleted)',
+    '11 Pod default/web-b (owner ReplicaSet/default/web deleted)',
+  ]);
+});
+
+test('deleting a Deployment cascades: its ReplicaSets, then their pods', () => {
+  const h = harness();
+  h.at(0, () => {
+    h.api.createObject(object('Deployment', 'web'));
+    h.api.createObject(object('ReplicaSet', 'web-1', 'default', ref('Deployment', 'web')));
+    h.api.createObject(object('ReplicaSet', 'web-2', 'default', ref('Deployment', 'web')));
+    h.api.createObject(object('ReplicaSet', 'api-1', 'default', ref('Deployment', 'api')));
+    h.api.createPod(pod('web-1-a', 'default', ref('ReplicaSet', 'web-1')));
+    h.api.createPod(pod('web-2-a', 'default', ref('ReplicaSet', 'web-2')));
+    h.api.createPod(pod('api-1-a', 'default', ref('ReplicaSet', 'api-1')));
+  });
+  h.at(10, () => h.api.deleteObject('Deployment', 'default', 'web'));
+  h.sim.run(1000 * MS);
+  assert.deepEqual(h.deletes, [
+    '10 Deployment default/web',
+    '11 ReplicaSet default/web-1',
+    '11 ReplicaSet default/web-2',
+    '12 Pod default/web-1-a (owner ReplicaSet/default/web-1 deleted)',
+    '12 Pod default/web-2-a (owner ReplicaSet/default/web-2 deleted)',
+  ]);
+  assert.deepEqual([...h.cluster.objects.keys()], ['ReplicaSet/default/api-1']);
+});
+
+test('a pod or object whose create was in flight when its owner was deleted is deleted when it appears', () => {
+  const h = harness();
+  h.at(0, () => h.api.createObject(object('Job', 'batch')));
+  // The delete is sent first and commits at 11 ms; the creates commit after it, at 11 ms too,
+  // in the order sent: the collector has seen the owner go when they appear.
+  h.at(10, () => {
+    h.api.deleteObject('Job', 'default', 'batch');
+    h.api.createPod(pod('batch-x', 'default', ref('Job', 'batch')));
+    h.api.createObject(object('ReplicaSet', 'child', 'default', ref('Job', 'batch')));
+  });
+  h.sim.run(1000 * MS);
+  assert.deepEqual(h.deletes, [
+    '10 Job default/batch',
+    '11 Pod default/batch-x (owner Job/default/batch deleted)',
+    '11 ReplicaSet default/child',
+  ]);
+});
+
+test('an owner created again under the same name adopts nothing gone: new dependents are kept', () => {
+  const h = harness();
+  h.at(0, () => h.api.createObject(object('ReplicaSet', 'web')));
+  h.at(10, () => h.api.deleteObject('ReplicaSet', 'default', 'web'));
+  h.at(20, () => h.api.createObject(object('ReplicaSet', 'web')));
+  h.at(30, () => h.api.createPod(pod('web-new', 'default', ref('ReplicaSet', 'web'))));
+  h.sim.run(1000 * MS);
+  assert.deepEqual(h.deletes, ['10 ReplicaSet default/web']);
+  assert.ok(h.cluster.pods.has('default/web-new'));
+});
+
+test('a pod deleted before its owner is not deleted again', () => {
+  const h = harness();
+  h.at(0, () => {
+    h.api.createObject(object('ReplicaSet', 'web'));
+    h.api.createPod(pod('web-a', 'default', ref('ReplicaSet', 'web')));
+    h.api.createPod(pod('web-b', 'default', ref('ReplicaSet', 'web')));
+  });
+  h.at(5, () => h.api.deletePod(h.cluster.pods.get('default/web-a')!, 'test'));
+  h.at(10, () => h.api.deleteObject('ReplicaSet', 'default', 'web'));
+  h.sim.run(1000 * MS);
+  assert.deepEqual(h.deletes, [
+    '5 Pod default/web-a (test)',
+    '10 ReplicaSet default/web',
+    '11 Pod default/web-b (owner ReplicaSet/default/web deleted)',
+  ]);
+});

@@ -1,0 +1,202 @@
+// The node lifecycle controller on its own: when a node whose lease stops is marked NotReady,
+// and how fast the nodes of a zone get the unreachable:NoExecute taint (upstream
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go with the kube-controller-manager
+// defaults: --node-monitor-period 5 s, --node-monitor-grace-period 50 s, --node-eviction-rate
+// 0.1, --secondary-node-eviction-rate 0.01, --large-cluster-size-threshold 50,
+// --unhealthy-zone-threshold 0.55). The zone cases follow upstream's TestMonitorNodeHealthEvict*
+// expectations (ComputeZoneState: Normal / PartialDisruption / FullDisruption; the limiter per
+// state) with ksim's own node counts.
+//
+// Timing used by every case (API writes take 0 µs): leases renew at 1 s, 11 s, 21 s, ...; a node
+// going down at 100 s last renews at 91 s, which the monitor sees at its 95 s tick (probe = 95 s);
+// it is marked NotReady at the first tick T with T > 95 + 50, T = 150 s, and queued for the
+// NoExecute taint, which its zone's token bucket (burst 1, full when its rate is set) lets
+// through at once if it has a token, else one node per 1/rate seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { makeNode } from '../testing/builders.js';
+import { leaseObject } from '../kubelet/kubelet.js';
+import { NODE_LIFECYCLE_DEFAULTS, NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
+
+const S = 1_000_000;
+
+interface Outage {
+  readonly nodes: readonly string[];
+  readonly fromS: number;
+  readonly toS?: number;
+}
+
+/** Nodes `<zone>-<i>` per zone, leases renewed every 10 s from 1 s except while a node is down;
+ * `log` gets "<s> NotReady|Ready|tainted <node>" from the controller's observer. */
+function harness(zones: Readonly<Record<string, number>>, outages: readonly Outage[], opts: Partial<NodeLifecycleOptions> = {}) {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  for (const [zone, count] of Object.entries(zones)) {
+    for (let i = 0; i < count; i++) cluster.addNode(makeNode(`${zone}-${i}`).zone(zone).capacity({ cpu: '4', pods: 110 }).obj(), 'p');
+  }
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const log: string[] = [];
+  const controller = new NodeLifecycleController(sim, api, cluster, { ...NODE_LIFECYCLE_DEFAULTS, ...opts }, {
+    nodeNotReady: (n, t) => log.push(`${t / S} NotReady ${n}`),
+    nodeReady: (n, t) => log.push(`${t / S} Ready ${n}`),
+    nodeTainted: (n, t) => log.push(`${t / S} tainted ${n}`),
+  });
+  const down = (node: string, s: number) => outages.some((o) => o.nodes.includes(node) && s >= o.fromS && (o.toS === undefined || s < o.toS));
+  for (const n of cluster.nodes) {
+    api.seedObject(leaseObject(n.name, 0));
+    const renew = () => {
+      if (!down(n.name, sim.now / S)) api.updateObject(leaseObject(n.name, sim.now));
+      sim.schedule(10 * S, 'test.renew', n.name, renew);
+    };
+    sim.scheduleAt(1 * S, 'test.renew', n.name, renew);
+  }
+  return { sim, cluster, log, controller };
+}
+
+const names = (zone: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${zone}-${from + i}`);
+const notReadyAt150 = (nodes: readonly string[]) => nodes.map((n) => `150 NotReady ${n}`);
+
+interface ZoneCase {
+  readonly name: string;
+  readonly zones: Readonly<Record<string, number>>;
+  readonly down: readonly string[];
+  readonly zoneState: Readonly<Record<string, string>>;
+  /** "<s> tainted <node>" in order. */
+  readonly taints: readonly string[];
+}
+
+const zoneCases: ZoneCase[] = [
+  {
+    name: '2 of 10 down: Normal (not more than 2 NotReady), 0.1 nodes/s: one taint per 10 s',
+    zones: { a: 10 },
+    down: names('a', 0, 2),
+    zoneState: { a: 'Normal' },
+    taints: ['150 tainted a-0', '160 tainted a-1'],
+  },
+  {
+    name: '3 of 10 down: Normal (3/10 < 0.55), 0.1 nodes/s',
+    zones: { a: 10 },
+    down: names('a', 0, 3),
+    zoneState: { a: 'Normal' },
+    taints: ['150 tainted a-0', '160 tainted a-1', '170 tainted a-2'],
+  },
+  {
+    name: '2 of 3 down: Normal although 2/3 ≥ 0.55, since not more than 2 are NotReady',
+    zones: { a: 3 },
+    down: names('a', 0, 2),
+    zoneState: { a: 'Normal' },
+    taints: ['150 tainted a-0', '160 tainted a-1'],
+  },
+  {
+    name: '3 of 4 down: PartialDisruption; a zone of at most 50 nodes gets rate 0: nothing tainted',
+    zones: { a: 4, b: 4 },
+    down: names('a', 0, 3),
+    zoneState: { a: 'PartialDisruption', b: 'Normal' },
+    taints: [],
+  },
+  {
+    name: '11 of 20 down: 11/20 = 0.55 is the unhealthy threshold itself: PartialDisruption, rate 0',
+    zones: { a: 20 },
+    down: names('a', 0, 11),
+    zoneState: { a: 'PartialDisruption' },
+    taints: [],
+  },
+  {
+    name: '10 of 20 down: 0.5 < 0.55: Normal, 0.1 nodes/s',
+    zones: { a: 20 },
+    down: names('a', 0, 10),
+    zoneState: { a: 'Normal' },
+    taints: ['150 tainted a-0', '160 tainted a-1', '170 tainted a-2', '180 tainted a-3', '190 tainted a-4', '200 tainted a-5', '210 tainted a-6', '220 tainted a-7', '230 tainted a-8', '240 tainted a-9'],
+  },
+  {
+    name: '29 of 51 down: PartialDisruption in a zone of more than 50 nodes: secondary rate 0.01 nodes/s, one taint per 100 s',
+    zones: { a: 51 },
+    down: names('a', 0, 29),
+    zoneState: { a: 'PartialDisruption' },
+    taints: ['150 tainted a-0', '250 tainted a-1', '350 tainted a-2'],
+  },
+  {
+    name: '28 of 50 down: PartialDisruption in a zone of exactly 50 nodes: rate 0',
+    zones: { a: 50 },
+    down: names('a', 0, 28),
+    zoneState: { a: 'PartialDisruption' },
+    taints: [],
+  },
+  {
+    name: 'a whole zone down while another is healthy: FullDisruption, 0.1 nodes/s',
+    zones: { a: 4, b: 4 },
+    down: names('a', 0, 4),
+    zoneState: { a: 'FullDisruption', b: 'Normal' },
+    taints: ['150 tainted a-0', '160 tainted a-1', '170 tainted a-2', '180 tainted a-3'],
+  },
+  {
+    name: 'every zone fully down: the controller stops evicting (master disruption): nothing tainted',
+    zones: { a: 2, b: 2 },
+    down: [...names('a', 0, 2), ...names('b', 0, 2)],
+    zoneState: { a: 'FullDisruption', b: 'FullDisruption' },
+    taints: [],
+  },
+  {
+    name: 'zones are limited separately: 2 down in each of two zones, each zone one taint per 10 s',
+    zones: { a: 10, b: 10 },
+    down: [...names('a', 0, 2), ...names('b', 0, 2)],
+    zoneState: { a: 'Normal', b: 'Normal' },
+    taints: ['150 tainted a-0', '150 tainted b-0', '160 tainted a-1', '160 tainted b-1'],
+  },
+];
+
+for (const c of zoneCases) {
+  test(`zone eviction rate: ${c.name}`, () => {
+    const h = harness(c.zones, [{ nodes: c.down, fromS: 100 }]);
+    h.sim.run(399 * S);
+    assert.deepEqual(h.log.filter((l) => l.includes('NotReady')), notReadyAt150(c.down));
+    assert.deepEqual(h.log.filter((l) => l.includes('tainted')), c.taints);
+    for (const [zone, state] of Object.entries(c.zoneState)) assert.equal(h.controller.zoneState(zone), state, `zone ${zone}`);
+  });
+}
+
+test('a NotReady node gets Ready=Unknown with unreachable NoSchedule at once and NoExecute when its zone allows; both go when it is back', () => {
+  const h = harness({ a: 10 }, [{ nodes: ['a-0'], fromS: 100, toS: 200 }]);
+  const taints = () => h.cluster.mustNode('a-0').taints.map((t) => `${t.key}:${t.effect}`);
+  h.sim.run(149 * S);
+  assert.equal(h.cluster.mustNode('a-0').ready, true);
+  assert.deepEqual(taints(), []);
+  h.sim.run(150 * S);
+  assert.equal(h.cluster.mustNode('a-0').ready, false);
+  assert.deepEqual(taints(), ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
+  // Back at 200 s: the renewal at 201 s is seen at the 205 s tick.
+  h.sim.run(399 * S);
+  assert.equal(h.cluster.mustNode('a-0').ready, true);
+  assert.deepEqual(taints(), []);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '150 tainted a-0', '205 Ready a-0']);
+});
+
+test('a node back before its zone has a token is taken out of the taint queue', () => {
+  // 3 of 10 down from 100 s: a-0 tainted at 150 s, a-1 at 160 s; a-2 is back at 160 s (renewal at
+  // 161 s seen at 165 s), before its turn at 170 s.
+  const h = harness({ a: 10 }, [{ nodes: ['a-0', 'a-1'], fromS: 100 }, { nodes: ['a-2'], fromS: 100, toS: 160 }]);
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '150 NotReady a-1', '150 NotReady a-2', '150 tainted a-0', '160 tainted a-1', '165 Ready a-2']);
+});
+
+test('leaving master disruption: the nodes still down are tainted at their zones\' rates', () => {
+  // All four nodes down at 100 s: every zone FullDisruption, nothing tainted. b-0 is back at
+  // 300 s (renewal at 301 s, seen at 305 s): zone b is Normal again, the controller leaves the
+  // mode, both zones' limiters start full: a-0 and b-1 at 305 s, a-1 at 315 s (upstream
+  // processTaintBaseEviction queues every Ready=Unknown node without the taint on each pass).
+  const h = harness({ a: 2, b: 2 }, [{ nodes: ['a-0', 'a-1', 'b-1'], fromS: 100 }, { nodes: ['b-0'], fromS: 100, toS: 300 }]);
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log, [...notReadyAt150(['a-0', 'a-1', 'b-0', 'b-1']), '305 Ready b-0', '305 tainted a-0', '305 tainted b-1', '315 tainted a-1']);
+});
+
+test('the grace period, monitor period and eviction rate come from the options', () => {
+  // Monitor every 2 s, grace 20 s, 0.5 nodes/s: the 91 s renewal is seen at 92 s, NotReady at the
+  // first tick after 112 s = 114 s, taints 2 s apart.
+  const h = harness({ a: 10 }, [{ nodes: names('a', 0, 3), fromS: 100 }], { monitorPeriodUs: 2 * S, gracePeriodUs: 20 * S, evictionRate: 0.5 });
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log, ['114 NotReady a-0', '114 NotReady a-1', '114 NotReady a-2', '114 tainted a-0', '116 tainted a-1', '118 tainted a-2']);
+});

@@ -1,0 +1,168 @@
+// recovery.csv on its own: the RecoveryTracker and the AvailabilityTracker driven by hand with
+// the calls a run makes (fault start, NotReady, evictions, replacement pods added and bound, pod
+// phases, node readiness), checked column by column against the definitions in recovery.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { Simulation } from '../engine/simulation.js';
+import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { AvailabilityTracker } from './availability.js';
+import { RecoveryTracker } from './recovery.js';
+import type { FaultSpec } from './spec.js';
+
+const S = 1_000_000;
+
+function nodeDown(id: string, nodes: string[], atS: number, forS: number | null = null): FaultSpec {
+  return { id, kind: 'nodeDown', target: nodes.join(';'), nodes, atUs: atS * S, forUs: forS === null ? null : forS * S };
+}
+
+const owned = (name: string, rs: string, node?: string): Pod => {
+  const w = makePod(name).owner('ReplicaSet', rs);
+  return (node === undefined ? w : w.node(node)).obj();
+};
+
+function objects(): WorkloadObject[] {
+  const deploy = (name: string, replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' }, spec: { replicas } });
+  const rs = (name: string, owner: string): WorkloadObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid: owner, controller: true }] },
+    spec: { replicas: 0 },
+  });
+  return [deploy('web', 3), rs('web-1', 'web'), deploy('db', 1), rs('db-1', 'db')];
+}
+
+/** n1, n2; web (3 replicas: a, b on n1, c on n2), db (1: d on n2), a bare pod e on n1 and a
+ * completed pod f on n1; every pod Running except f (Succeeded). */
+function harness(faults: FaultSpec[]) {
+  const sim = new Simulation();
+  const cluster = buildCluster(
+    [makeNode('n1').capacity({ cpu: '8', pods: 110 }).obj(), makeNode('n2').capacity({ cpu: '8', pods: 110 }).obj()],
+    [owned('a', 'web-1', 'n1'), owned('b', 'web-1', 'n1'), owned('c', 'web-1', 'n2'), owned('d', 'db-1', 'n2'), makePod('e').node('n1').obj(), owned('f', 'web-1', 'n1')],
+  );
+  const availability = new AvailabilityTracker(sim, cluster);
+  const recovery = new RecoveryTracker(faults, cluster, availability);
+  for (const o of objects()) {
+    cluster.objects.set(`${o.kind}/default/${o.metadata.name}`, o);
+    availability.watcher.objectAdded?.(o);
+  }
+  const pod = (name: string) => cluster.pods.get(`default/${name}`) as PodInfo;
+  const phase = (p: PodInfo, ph: 'Running' | 'Succeeded') => {
+    const from = p.phase;
+    cluster.setPhase(p, ph);
+    availability.watcher.podPhaseChanged?.(p, from);
+  };
+  for (const n of ['a', 'b', 'c', 'd', 'e']) phase(pod(n), 'Running');
+  phase(pod('f'), 'Succeeded');
+  const at = (s: number, fn: () => void) => sim.scheduleAt(s * S, 'test.step', '', fn);
+  const setReady = (node: string, ready: boolean) => {
+    const n = cluster.updateNode(node, { ready });
+    availability.watcher.nodeUpdated?.(n, n, n);
+  };
+  /** The eviction of `p` at `s` and its deletion. */
+  const evict = (p: PodInfo, s: number) => {
+    recovery.evicted(p, s * S);
+    cluster.deletePod(p);
+    availability.watcher.podDeleted?.(p, 'evicted');
+  };
+  /** A replacement created at `createdS`, bound to n2 at `boundS`, Running at `runningS`. */
+  const replace = (name: string, rs: string, createdS: number, boundS: number, runningS: number) => {
+    at(createdS, () => {
+      const p = podInfo(owned(name, rs), createdS * S);
+      cluster.addPod(p);
+      recovery.watcher.podAdded?.(p);
+      at(boundS, () => {
+        cluster.assume(p, cluster.mustNode('n2'));
+        p.bound = true;
+        p.boundUs = boundS * S;
+        recovery.watcher.podBound?.(p);
+      });
+      at(runningS, () => phase(p, 'Running'));
+    });
+  };
+  return { sim, cluster, recovery, availability, pod, at, setReady, evict, replace };
+}
+
+test('a node down: affected, detected, evictions, reschedule times, lost pods and availability, column by column', () => {
+  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 5000)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(140, () => h.recovery.nodeNotReady('n2', 140 * S)); // not a node of f1
+  h.at(150, () => {
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false); // a and b unavailable: web 1 of 3
+  });
+  h.at(155, () => h.recovery.nodeNotReady('n1', 155 * S)); // detected stays 150
+  h.at(450, () => h.evict(h.pod('a'), 450));
+  h.at(451, () => h.evict(h.pod('b'), 451));
+  h.at(452, () => h.evict(h.pod('e'), 452)); // bare: never replaced
+  h.at(460, () => h.evict(h.pod('c'), 460)); // not affected (n2): counted in the summary only
+  h.replace('a2', 'web-1', 450.5, 450.75, 452); // replaces a: 0.75 s
+  h.replace('b2', 'web-1', 451.5, 453, 455); // replaces b: 2 s; web whole again at 455 s
+  h.replace('c2', 'web-1', 461, 461.25, 462); // replaces c: 1.25 s (not f1's)
+  h.at(600, () => h.setReady('n2', false)); // after f1's window closed (455 s): not f1's business
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.recovery.rows(), [{
+    fault_id: 'f1',
+    kind: 'nodeDown',
+    target: 'n1',
+    start_s: '100',
+    end_s: '',
+    detected_s: '150',
+    first_eviction_s: '450',
+    pods_affected: 3, // a, b, e (f had completed)
+    pods_rescheduled: 2,
+    pods_lost: 1, // e
+    reschedule_p50_s: '0.75', // of [0.75, 2]: the first at rank ceil(0.5 × 2) = 1
+    reschedule_p99_s: '2',
+    reschedule_max_s: '2',
+    min_available_ratio: '0.333333', // web 1 of 3 (db on n2 was not affected)
+    time_to_full_availability_s: '355', // whole at 455 s (b2 Running), from 100 s
+  }]);
+  assert.equal(h.recovery.podsEvicted, 4);
+  assert.equal(h.recovery.nodeFailures, 1);
+  assert.deepEqual(h.recovery.allRescheduleUs, [0.75 * S, 2 * S, 1.25 * S]);
+});
+
+test('a fault that never makes an affected workload fall below whole: ratio 1, whole at once (0)', () => {
+  // n2 down for 60 s: c (web) and d (db) are affected, but n2 stays Ready (a kubelet flap too
+  // short to be noticed) and nothing is evicted.
+  const h = harness([nodeDown('f1', ['n2'], 100, 60)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(160, () => h.recovery.faultEnded('f1', 160 * S));
+  h.at(200, () => h.setReady('n2', false)); // after the fault ended, its window closed: not counted
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['first_eviction_s'], row?.['pods_affected'], row?.['pods_rescheduled'], row?.['pods_lost'], row?.['reschedule_p50_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '', '', 2, 0, 0, '', '1', '0']);
+});
+
+test('availability that falls and is not whole again by the end leaves time_to_full_availability_s empty', () => {
+  const h = harness([nodeDown('f1', ['n2'], 100)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n2', false)); // c (web) and d (db) unavailable: (2 + 0) / (3 + 1)
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['0.5', '']);
+  // workloads.csv: web lost 1 of 3 from 150 s to the end (1000 s), db 1 of 1.
+  assert.deepEqual(h.availability.table(1000 * S).rows, [
+    { kind: 'Deployment', namespace: 'default', name: 'db', desired: 1, ready: 0, available_min_ratio: '0', unavailable_s: '850' },
+    { kind: 'Deployment', namespace: 'default', name: 'web', desired: 3, ready: 2, available_min_ratio: '0.666667', unavailable_s: '850' },
+  ]);
+});
+
+test('two overlapping faults: each counts its own nodes\' pods; a NotReady node detects only the faults that hit it and have started', () => {
+  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n1', 'n2'], 120), nodeDown('f3', ['n2'], 9000)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(110, () => h.recovery.nodeNotReady('n2', 110 * S)); // f2 has not started yet
+  h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
+  h.at(150, () => h.recovery.nodeNotReady('n1', 150 * S));
+  h.at(450, () => h.evict(h.pod('a'), 450));
+  h.sim.run(1000 * S);
+  const rows = h.recovery.rows();
+  assert.deepEqual(rows.map((r) => [r['fault_id'], r['detected_s'], r['first_eviction_s'], r['pods_affected'], r['pods_rescheduled'], r['pods_lost']]), [
+    ['f1', '150', '450', 3, 0, 1],
+    ['f2', '150', '450', 5, 0, 1],
+  ]);
+  assert.equal(h.recovery.nodeFailures, 3); // f1's node, f2's two
+});

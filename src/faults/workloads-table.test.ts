@@ -1,0 +1,119 @@
+// workloads.csv on its own: the AvailabilityTracker driven by hand with the changes a run makes
+// (workload objects, pod phases, deletions, node readiness), checked against the definitions in
+// availability.ts: which pods belong to which workload, when a workload is whole, and what its
+// available_min_ratio and unavailable_s count.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../engine/simulation.js';
+import { buildCluster, makeNode, makePod } from '../testing/builders.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { AvailabilityTracker } from './availability.js';
+
+const S = 1_000_000;
+
+function obj(kind: string, name: string, replicas: number | undefined, owner?: { kind: string; name: string }): WorkloadObject {
+  return {
+    apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
+    kind,
+    metadata: { name, namespace: 'default', ...(owner === undefined ? {} : { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.name, controller: true }] }) },
+    spec: replicas === undefined ? {} : { replicas },
+  };
+}
+
+/** Nodes n1, n2; pods of a Deployment (via ReplicaSet web-1), a StatefulSet db, an unowned
+ * ReplicaSet solo, a Job and a bare pod, all on n1; the tracker has heard of the objects. */
+function harness() {
+  const sim = new Simulation();
+  const cluster = buildCluster(
+    [makeNode('n1').capacity({ cpu: '8', pods: 110 }).obj(), makeNode('n2').capacity({ cpu: '8', pods: 110 }).obj()],
+    [
+      makePod('web-a').owner('ReplicaSet', 'web-1').node('n1').obj(),
+      makePod('web-b').owner('ReplicaSet', 'web-1').node('n1').obj(),
+      makePod('db-0').owner('StatefulSet', 'db').node('n1').obj(),
+      makePod('solo-x').owner('ReplicaSet', 'solo').node('n1').obj(),
+      makePod('job-x').owner('Job', 'batch').node('n1').obj(),
+      makePod('bare').node('n1').obj(),
+    ],
+  );
+  const t = new AvailabilityTracker(sim, cluster);
+  for (const o of [obj('Deployment', 'web', 2), obj('ReplicaSet', 'web-1', 2, { kind: 'Deployment', name: 'web' }), obj('StatefulSet', 'db', undefined), obj('ReplicaSet', 'solo', 1), obj('Job', 'batch', undefined)]) {
+    t.watcher.objectAdded?.(o);
+  }
+  const pod = (name: string) => cluster.pods.get(`default/${name}`) as PodInfo;
+  const at = (s: number, fn: () => void) => sim.scheduleAt(s * S, 'test.step', '', fn);
+  const running = (name: string) => {
+    const p = pod(name);
+    const from = p.phase;
+    cluster.setPhase(p, 'Running');
+    t.watcher.podPhaseChanged?.(p, from);
+  };
+  const ready = (node: string, r: boolean) => { const n = cluster.updateNode(node, { ready: r }); t.watcher.nodeUpdated?.(n, n, n); };
+  return { sim, cluster, t, pod, at, running, ready };
+}
+
+const row = (h: ReturnType<typeof harness>, endS: number) => h.t.table(endS * S).rows.map((r) => `${String(r['kind'])} ${String(r['name'])}: desired ${String(r['desired'])} ready ${String(r['ready'])} min ${String(r['available_min_ratio'])} unavailable ${String(r['unavailable_s'])}`);
+
+test('workloads are Deployments (through their ReplicaSets), StatefulSets and unowned ReplicaSets; Jobs and bare pods are not', () => {
+  const h = harness();
+  h.at(1, () => ['web-a', 'web-b', 'db-0', 'solo-x', 'job-x', 'bare'].forEach(h.running));
+  h.sim.run(100 * S);
+  assert.equal(h.t.workloadOf(h.pod('web-a'))?.name, 'web');
+  assert.equal(h.t.workloadOf(h.pod('db-0'))?.name, 'db');
+  assert.equal(h.t.workloadOf(h.pod('solo-x'))?.name, 'solo');
+  assert.equal(h.t.workloadOf(h.pod('job-x')), null);
+  assert.equal(h.t.workloadOf(h.pod('bare')), null);
+  // A StatefulSet without spec.replicas wants 1 (the API default).
+  assert.deepEqual(row(h, 100), [
+    'Deployment web: desired 2 ready 2 min 1 unavailable 0',
+    'ReplicaSet solo: desired 1 ready 1 min 1 unavailable 0',
+    'StatefulSet db: desired 1 ready 1 min 1 unavailable 0',
+  ]);
+});
+
+test('unavailability counts from the first time whole: NotReady node, pods back, a pod deleted', () => {
+  const h = harness();
+  h.at(5, () => h.running('web-a')); // web 1 of 2: not yet whole, so not counted
+  h.at(10, () => ['web-b', 'db-0', 'solo-x'].forEach(h.running)); // everything whole from 10 s
+  h.at(30, () => h.ready('n1', false)); // all unavailable: web 0/2, db 0/1, solo 0/1
+  h.at(40, () => h.ready('n1', true)); // back: 10 s of unavailability each
+  h.at(50, () => {
+    const p = h.pod('web-b');
+    h.cluster.deletePod(p);
+    h.t.watcher.podDeleted?.(p, 'test'); // web 1/2 until the end (100 s): 50 s more
+  });
+  h.sim.run(100 * S);
+  assert.deepEqual(row(h, 100), [
+    'Deployment web: desired 2 ready 1 min 0 unavailable 60',
+    'ReplicaSet solo: desired 1 ready 1 min 0 unavailable 10',
+    'StatefulSet db: desired 1 ready 1 min 0 unavailable 10',
+  ]);
+});
+
+test('a workload never whole has empty ratio and time; a deleted workload wants 0 and is whole', () => {
+  const h = harness();
+  h.at(10, () => h.running('web-a'));
+  h.at(20, () => {
+    h.running('db-0');
+    h.running('solo-x');
+  });
+  h.at(30, () => h.ready('n1', false)); // db and solo unavailable from 30 s
+  h.at(60, () => h.t.watcher.objectDeleted?.(obj('StatefulSet', 'db', 1))); // db wants 0: whole again
+  h.at(70, () => h.t.watcher.objectUpdated?.(obj('ReplicaSet', 'solo', 0), obj('ReplicaSet', 'solo', 1))); // scaled to 0
+  h.sim.run(100 * S);
+  assert.deepEqual(row(h, 100), [
+    'Deployment web: desired 2 ready 0 min  unavailable ',
+    'ReplicaSet solo: desired 0 ready 0 min 0 unavailable 40',
+    'StatefulSet db: desired 0 ready 0 min 0 unavailable 30',
+  ]);
+});
+
+test('listeners hear each change of a workload\'s available count with the count before it', () => {
+  const h = harness();
+  const heard: string[] = [];
+  h.t.listener = (w, before) => heard.push(`${h.sim.now / S} ${w.name} ${before}->${w.available}`);
+  h.at(1, () => ['web-a', 'web-b', 'job-x'].forEach(h.running));
+  h.at(2, () => h.ready('n1', false));
+  h.sim.run(10 * S);
+  assert.deepEqual(heard, ['1 web 0->1', '1 web 1->2', '2 web 2->1', '2 web 1->0']);
+});

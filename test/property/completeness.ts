@@ -1,0 +1,95 @@
+// The completeness direction of the scenario property: a pod must not stay pending for long
+// while some node could take it. The invariant checker (src/invariants/) only judges placements
+// that were made; here every pending pod is tried, by brute force, against every node with the
+// checker's own placement rules (taints, node affinity, inter-pod affinity and anti-affinity,
+// topology spread: src/invariants/placement-checks.ts) plus resource fit, the pod count and
+// cordoning, on the cluster as it is at each check.
+//
+// The bound: a pod the scheduler found unschedulable waits in the unschedulable pods pool until a
+// cluster event moves it (queueing hints) or, at the latest, until the periodic flush
+// (flushUnschedulablePodsLeftover, every 30 s) finds it older than
+// podMaxInUnschedulablePodsDuration (5 min); it then waits out its backoff (at most
+// podMaxBackoffSeconds, 10 s) before it is tried again (upstream
+// pkg/scheduler/backend/queue/scheduling_queue.go defaults). So a pod that stays feasible for
+// longer than 5 min + 30 s + 10 s (+ 10 s of slack for the checks' period and scheduling cycles)
+// and is still pending is a failure. Explained, and left out: pods behind scheduling gates, pods
+// whose scheduler name no profile has, pods nominated by a preemption (they wait for their
+// victims), and pods with host ports (not checked here).
+import assert from 'node:assert/strict';
+import type { ClusterState } from '../../src/cluster/cluster-state.js';
+import type { NodeInfo } from '../../src/cluster/node-info.js';
+import type { PodInfo } from '../../src/cluster/pod-info.js';
+import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from '../../src/invariants/placement-checks.js';
+import { tolerationsTolerateTaint } from '../../src/api/taints.js';
+
+const S = 1_000_000;
+/** Upstream DefaultPodMaxInUnschedulablePodsDuration. */
+export const MAX_UNSCHEDULABLE_US = 300 * S;
+/** Upstream's period of flushUnschedulablePodsLeftover. */
+export const FLUSH_PERIOD_US = 30 * S;
+/** Upstream DefaultPodMaxBackoffDuration. */
+export const MAX_BACKOFF_US = 10 * S;
+/** How often the property looks (simulated time). */
+export const CHECK_PERIOD_US = 10 * S;
+/** Longest a pod may stay pending while a node could take it. */
+export const PENDING_BOUND_US = MAX_UNSCHEDULABLE_US + FLUSH_PERIOD_US + MAX_BACKOFF_US + CHECK_PERIOD_US;
+
+function fitsResources(p: PodInfo, n: NodeInfo): boolean {
+  if (n.pods.length + 1 > n.allocatable.allowedPodNumber) return false;
+  const r = p.requests;
+  const free = (name: string) => n.allocatable.get(name) - n.requested.get(name);
+  if (r.milliCpu > 0 && r.milliCpu > free('cpu')) return false;
+  if (r.memory > 0 && r.memory > free('memory')) return false;
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > free('ephemeral-storage')) return false;
+  for (const name of r.scalarNames()) if (r.getScalar(name) > 0 && r.getScalar(name) > free(name)) return false;
+  return true;
+}
+
+/** A node that could take `p` now, or null. */
+export function feasibleNode(cluster: ClusterState, p: PodInfo): NodeInfo | null {
+  const view: PlacementView = {
+    nodes: cluster.nodes,
+    podsOn: (n) => n.pods,
+    antiAffinityPods: () => cluster.nodes.flatMap((n) => n.pods.filter(hasRequiredAntiAffinity).map((q) => [q, n] as const)),
+    staleNodes: new Set(),
+    namespacesChanged: false,
+  };
+  for (const n of cluster.nodes) {
+    if (n.unschedulable && !tolerationsTolerateTaint(p.pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) continue;
+    if (!fitsResources(p, n)) continue;
+    if (checkPlacement(cluster, p, n, view, null) === null) return n;
+  }
+  return null;
+}
+
+/** Watches the pending pods of a run; `check(nowUs)` after each period. */
+export class CompletenessTracker {
+  /** Since when each pending pod has been found feasible at every check. */
+  private readonly feasibleSince = new Map<PodInfo, { sinceUs: number; node: string }>();
+  /** The longest any pod has stayed pending while feasible (a diagnostic). */
+  longestFeasiblePendingUs = 0;
+
+  constructor(private readonly cluster: ClusterState, private readonly schedulerNames: ReadonlySet<string>) {}
+
+  check(nowUs: number): void {
+    const seen = new Set<PodInfo>();
+    for (const p of this.cluster.pods.values()) {
+      if (p.bound || p.deleted || p.terminal || p.nodeName !== null) continue;
+      const spec = p.pod.spec;
+      if ((spec?.schedulingGates?.length ?? 0) > 0 || !this.schedulerNames.has(p.schedulerName)) continue;
+      if ((p.pod.status?.nominatedNodeName ?? '') !== '' || p.hostPorts.length > 0) continue;
+      const n = feasibleNode(this.cluster, p);
+      if (n === null) continue;
+      seen.add(p);
+      const f = this.feasibleSince.get(p) ?? { sinceUs: nowUs, node: n.name };
+      this.feasibleSince.set(p, f);
+      const waited = nowUs - f.sinceUs;
+      this.longestFeasiblePendingUs = Math.max(this.longestFeasiblePendingUs, waited);
+      assert.ok(
+        waited <= PENDING_BOUND_US,
+        `completeness: pod ${p.key} pending at ${nowUs / S} s although node ${n.name} could take it at every check since ${f.sinceUs / S} s (first: ${f.node}); bound ${PENDING_BOUND_US / S} s = max unschedulable ${MAX_UNSCHEDULABLE_US / S} s + flush ${FLUSH_PERIOD_US / S} s + max backoff ${MAX_BACKOFF_US / S} s + check period ${CHECK_PERIOD_US / S} s`,
+      );
+    }
+    for (const p of [...this.feasibleSince.keys()]) if (!seen.has(p)) this.feasibleSince.delete(p);
+  }
+}
