@@ -10,7 +10,8 @@
 //             disktype / team / rack (rack is numeric, for Gt/Lt), taints (dedicated / gpu / spot
 //             × NoSchedule / PreferNoSchedule / NoExecute), unschedulable (cordoned) pools, cached
 //             images (ImageLocality).
-//   workload  1–6 entries of Pods or Deployments (replicas 0–8), arriving once (`at`, anywhere in
+//   workload  1–6 entries of Pods, Deployments or StatefulSets (replicas 0–8; StatefulSets only
+//             arrive once), arriving once (`at`, anywhere in
 //             the run) or at a rate (poisson/fixed, 1–60/min, bounded count for Deployments), in
 //             namespace default or other; a PodDisruptionBudget over an entry sometimes. Pod
 //             templates: 1–2 containers and sometimes an init container with requests none /
@@ -18,7 +19,8 @@
 //             limits only (requests default to limits) or both; host ports; tolerations (Equal,
 //             Exists, wildcard, the unschedulable taint); spec.priority (with preemptionPolicy
 //             Never sometimes), so preemption happens; runDuration forever or short (constant,
-//             uniform, exponential), so pods churn and ReplicaSets replace them. Two thirds of the
+//             uniform, exponential), so pods churn and ReplicaSets replace them;
+//             terminationGracePeriodSeconds 0 / 5 / 45 or the default 30 (Terminating pods). Two thirds of the
 //             templates also get placement constraints: nodeSelector; required / preferred node
 //             affinity (In, NotIn, Exists, DoesNotExist, Gt, Lt, matchFields metadata.name);
 //             required / preferred pod affinity and anti-affinity (hostname or zone; own or other
@@ -308,6 +310,8 @@ const podSpecArb = fc.record({
   spread: fc.uniqueArray(spreadConstraintArb, { maxLength: 2, selector: (c) => `${String(c['topologyKey'])}/${String(c['whenUnsatisfiable'])}` }),
   priority: maybe(fc.constantFrom(0, 10, 100, 1000, -5), 0.8),
   preemptNever: fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  // terminationGracePeriodSeconds: victims and finished-set pods stay Terminating this long.
+  grace: maybe(fc.constantFrom(0, 5, 45), 0.5),
 });
 
 type PodSpecGen = typeof podSpecArb extends fc.Arbitrary<infer T> ? T : never;
@@ -326,6 +330,7 @@ function renderPodSpec(s: PodSpecGen): Obj {
     priority: s.priority,
     // ksim's admission keeps an explicit priority's preemptionPolicy; without one it would refuse the pod.
     preemptionPolicy: s.priority !== undefined && s.preemptNever ? 'Never' : undefined,
+    terminationGracePeriodSeconds: s.grace,
   });
 }
 
@@ -358,7 +363,7 @@ const runDurationArb = fc.oneof(
 const pdbArb = fc.oneof({ withCrossShrink: true }, fc.integer({ min: 0, max: 3 }).map((minAvailable) => ({ minAvailable })), fc.constantFrom('0%', '50%', '100%').map((maxUnavailable) => ({ maxUnavailable })));
 
 const entryArb = fc.record({
-  kind: fc.constantFrom('Pod', 'Deployment'),
+  kind: fc.constantFrom('Pod', 'Deployment', 'StatefulSet'),
   replicas: fc.integer({ min: 0, max: 8 }),
   namespace: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant('default') }, { weight: 1, arbitrary: fc.constant('other') }),
   tier: fc.constantFrom(...TIERS),
@@ -388,14 +393,16 @@ function renderEntries(e: EntryGen, i: number, durationS: number): Obj[] {
             process: a.process,
           }),
         };
+  // StatefulSets arrive once (a rate of them would be many sets); at a rate they are Deployments.
+  const kind = e.kind === 'StatefulSet' && !('atPermille' in a) ? 'Deployment' : e.kind;
   const manifest =
-    e.kind === 'Pod'
+    kind === 'Pod'
       ? { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: e.namespace, labels }, spec }
       : {
           apiVersion: 'apps/v1',
-          kind: 'Deployment',
+          kind,
           metadata: { name, namespace: e.namespace },
-          spec: { replicas: e.replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels }, spec } },
+          spec: compact({ replicas: e.replicas, serviceName: kind === 'StatefulSet' ? name : undefined, selector: { matchLabels: { app: name } }, template: { metadata: { labels }, spec } }),
         };
   const out: Obj[] = [compact({ name, ...arrival, runDuration: e.runDuration, manifest })];
   if (e.pdb !== undefined) {

@@ -111,7 +111,7 @@ function entryOf(doc: Obj, pod: string): Obj | undefined {
 function podSpecOf(entry: Obj): Obj {
   const m = entry['manifest'] as Obj;
   const spec = m['spec'] as Obj;
-  return m['kind'] === 'Deployment' ? ((spec['template'] as Obj)['spec'] as Obj) : spec;
+  return m['kind'] === 'Deployment' || m['kind'] === 'StatefulSet' ? ((spec['template'] as Obj)['spec'] as Obj) : spec;
 }
 
 /** Effective requests (upstream resource.PodRequests without overhead): per resource the max of
@@ -254,6 +254,8 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
     const fresh = { attempts: 0, boundTo: null, preemptedOn: null, gone: false };
     if (st === undefined) perPod.set(key, (st = fresh));
     else if (st.gone && (result === 'preempted' || num(row['attempt']) === 1)) perPod.set(key, (st = fresh));
+    // A StatefulSet recreates a pod that ended under the same name: its rows start again at attempt 1.
+    else if (row['owner_kind'] === 'StatefulSet' && num(row['attempt']) === 1 && st.attempts > 0) perPod.set(key, (st = fresh));
     else if (st.preemptedOn !== null && result !== 'preempted' && num(row['attempt']) === 1 && (st.attempts > 0 || (result === 'bound' && node !== st.preemptedOn))) {
       perPod.set(key, (st = fresh)); // the victim's in-flight binding never committed
     }
