@@ -112,11 +112,13 @@ test('a run of exactly 10 minutes does not reset the backoff (upstream: strictly
 test('a pod deleted during its CrashLoopBackOff is not restarted', () => {
   const h = harness('Always', [5, 5, 5], [true, true, false]);
   h.sim.run(12 * S); // crashes at 6 and 11, waiting until 21
-  h.api.deletePod(h.pod(), 'test');
+  const p = h.pod();
+  assert.equal(h.kubelets.restartsOf(p), 1);
+  h.api.deletePod(p, 'test');
   h.sim.run(100 * S);
   assert.deepEqual(h.starts.map((t) => t / S), [1, 6]);
-  assert.equal(h.kubelets.restartsOf(h.pod()), 1);
-  assert.equal(h.pod().deleted, true);
+  assert.equal(p.deleted, true);
+  assert.equal(h.kubelets.restartsOf(p), 0, 'the per-pod restart count is released with the pod');
 });
 
 test('without containerFails every run ends Succeeded (existing behaviour)', () => {

@@ -40,7 +40,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { RandomStream } from '../engine/random.js';
-import { normalizedImageName } from '../scheduler/plugins/image-locality.js';
+import { normalizedImageName } from '../api/images.js';
 
 export const LEASE_KIND = 'Lease';
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -130,6 +130,7 @@ export class Kubelets {
       podDeleted: (p) => {
         this.stopTimer(p);
         this.backoffs.delete(p.key);
+        this.restarts.delete(p.key);
       },
     });
     const rng = opts.leaseRng;

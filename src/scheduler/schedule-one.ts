@@ -503,12 +503,6 @@ export function runPreFilterExtension(
   return null;
 }
 
-/**
- * A copy of a CycleState for what-if evaluation (upstream CycleState.Clone): values that have a
- * `clone()` method are cloned (plugins whose PreFilter state is changed by AddPod/RemovePod must
- * provide one), the others are shared. Uses CycleState.clone() once the framework offers it.
- */
-
 // ---------------------------------------------------------------------------------------------
 // What the scheduler shares with preemption plugins beyond the FrameworkHandle
 

@@ -242,26 +242,6 @@ export class Framework {
     return byPoint[point].map((p) => p.name);
   }
 
-  /** Runs every PreFilter plugin's AddPod extension (upstream RunPreFilterExtensionAddPod). */
-  runPreFilterAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Verdict {
-    for (const p of this.preFilter) {
-      if (p.addPod === undefined) continue;
-      const v = p.addPod(state, pod, podToAdd, node);
-      if (v !== null && v.code !== Code.Success) return v.withPlugin(p.name);
-    }
-    return null;
-  }
-
-  /** Runs every PreFilter plugin's RemovePod extension (upstream RunPreFilterExtensionRemovePod). */
-  runPreFilterRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Verdict {
-    for (const p of this.preFilter) {
-      if (p.removePod === undefined) continue;
-      const v = p.removePod(state, pod, podToRemove, node);
-      if (v !== null && v.code !== Code.Success) return v.withPlugin(p.name);
-    }
-    return null;
-  }
-
   newCycleState(): CycleState {
     return new CycleState();
   }

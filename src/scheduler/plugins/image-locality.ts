@@ -13,6 +13,7 @@ import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FrameworkHandle, type Plugin, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
 import type { Verdict } from '../framework/status.js';
+import { normalizedImageName } from '../../api/images.js';
 import { ImageLocality } from './names.js';
 
 const PRE_SCORE_KEY = `PreScore${ImageLocality}`;
@@ -22,11 +23,7 @@ export const MB = 1024 * 1024;
 export const MIN_THRESHOLD = 23 * MB;
 export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
-/** Upstream normalizedImageName: appends ":latest" when the reference has no tag (the last ":"
- * is not after the last "/"). Registries and "library/" are not added. */
-export function normalizedImageName(name: string): string {
-  return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
-}
+export { normalizedImageName } from '../../api/images.js';
 
 interface ImageSummary {
   /** Size reported by the node that first brought this name into the cluster. */
