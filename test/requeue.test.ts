@@ -1,45 +1,13 @@
 // Pods rejected while a zone is down are retried when the zone's nodes come back (the node
 // update that clears their taints is an event the rejecting plugins' queueing hints accept),
-// not at the 5-minute unschedulable flush. Scenario of issue 15: 27 nodes in three zones, a
-// Deployment with a hard zone spread, zone eu-west-1b dark from 5 m to 15 m.
+// not at the 5-minute unschedulable flush. Scenario of issue 15 (test/scenarios/spread-outage.yaml).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario } from '../src/index.js';
+import { loadScenario } from '../src/index.js';
+import { repoPath } from '../src/testing/repo-paths.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import type { Row } from '../src/metrics/collector.js';
 
-const SCENARIO = `
-apiVersion: ksim/v1alpha1
-kind: Scenario
-metadata: { name: zone-return }
-seed: 4
-duration: 30m
-cluster:
-  nodePools:
-    - name: general
-      count: 27
-      zones: [eu-west-1a, eu-west-1b, eu-west-1c]
-      allocatable: { cpu: 7910m, memory: 30Gi, pods: 58 }
-workload:
-  - name: web
-    at: 0s
-    manifest:
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: { name: web, namespace: shop }
-      spec:
-        replicas: 30
-        selector: { matchLabels: { app: web } }
-        template:
-          metadata: { labels: { app: web } }
-          spec:
-            topologySpreadConstraints:
-              - { maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: web } } }
-            containers:
-              - { name: web, image: nginx, resources: { requests: { cpu: "1", memory: 2Gi } } }
-faults:
-  - zoneOutage: { zone: eu-west-1b, at: 5m, for: 10m }
-`;
 
 function rows(result: ReturnType<typeof runScenario>, file: string): readonly Row[] {
   const t = result.tables.find((x) => x.file === file);
@@ -48,7 +16,7 @@ function rows(result: ReturnType<typeof runScenario>, file: string): readonly Ro
 }
 
 test('replacements blocked while a zone is down bind within seconds of its nodes turning Ready again', () => {
-  const result = runScenario(parseScenario(SCENARIO, 'zone-return.yaml'), { events: true });
+  const result = runScenario(loadScenario(repoPath('test/scenarios/spread-outage.yaml')), { events: true });
   // The zone's nodes are updated (Ready, taints removed) at the lifecycle controller's first
   // monitor tick after their first renewal at 900 s or later.
   const readyUpdates = rows(result, 'events.csv')

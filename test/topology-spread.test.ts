@@ -5,46 +5,13 @@
 // end with all 30 replicas bound and no scheduling error, under the invariant checker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario } from '../src/index.js';
+import { loadScenario, parseScenario, type Scenario } from '../src/index.js';
+import { repoPath } from '../src/testing/repo-paths.js';
 import { prepareRun } from '../src/run/run-scenario.js';
 import type { Row } from '../src/metrics/collector.js';
 
-function scenario(seed: number): string {
-  return `
-apiVersion: ksim/v1alpha1
-kind: Scenario
-metadata: { name: spread-outage }
-seed: ${seed}
-duration: 30m
-cluster:
-  nodePools:
-    - name: general
-      count: 27
-      zones: [eu-west-1a, eu-west-1b, eu-west-1c]
-      allocatable: { cpu: 7910m, memory: 30Gi, pods: 58 }
-workload:
-  - name: web
-    at: 0s
-    manifest:
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: { name: web, namespace: shop }
-      spec:
-        replicas: 30
-        selector: { matchLabels: { app: web } }
-        template:
-          metadata: { labels: { app: web } }
-          spec:
-            topologySpreadConstraints:
-              - { maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: web } } }
-              - { maxSkew: 2, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: { matchLabels: { app: web } } }
-            containers:
-              - name: web
-                image: nginx:1.27
-                resources: { requests: { cpu: "1", memory: 2Gi } }
-faults:
-  - zoneOutage: { zone: eu-west-1b, at: 5m, for: 10m }
-`;
+function scenario(seed: number): Scenario {
+  return loadScenario(repoPath('test/scenarios/spread-outage.yaml'), { set: [`seed=${seed}`] });
 }
 
 function rowsOf(tables: readonly { file: string; rows: readonly Row[] }[], file: string): readonly Row[] {
@@ -55,7 +22,7 @@ function rowsOf(tables: readonly { file: string; rows: readonly Row[] }[], file:
 
 for (let seed = 1; seed <= 10; seed++) {
   test(`seed ${seed}: a zone outage under hard zone and soft hostname spread ends with every replica bound and no scheduling error`, () => {
-    const run = prepareRun(parseScenario(scenario(seed), 'spread-outage.yaml'), { checkInvariants: true });
+    const run = prepareRun(scenario(seed), { checkInvariants: true });
     run.sim.run(run.endUs);
     const result = run.finish();
     const placements = rowsOf(result.tables, 'placements.csv');
