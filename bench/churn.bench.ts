@@ -22,10 +22,11 @@ const LIFTED_CLIENTS = `  clients:
     controllerManager: { qps: 1000000, burst: 1000000 }
     kubelet: { qps: 1000000, burst: 1000000 }`;
 
-export function churnScenarioText(duration = '24h', replicas = 10_000, nodes = 200): string {
+/** Scenario head shared by both benchmarks: one pool of 16-CPU nodes, client rate limits lifted. */
+function scenarioHead(name: string, duration: string, nodes: number, sampleInterval: string): string {
   return `apiVersion: ksim/v1alpha1
 kind: Scenario
-metadata: { name: churn-bench }
+metadata: { name: ${name} }
 seed: 1
 duration: ${duration}
 cluster:
@@ -33,8 +34,12 @@ cluster:
     - { name: general, count: ${nodes}, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "16", memory: 64Gi, pods: 110 } }
 controlPlane:
 ${LIFTED_CLIENTS}
-metrics: { sampleInterval: 10m }
-workload:
+metrics: { sampleInterval: ${sampleInterval} }
+`;
+}
+
+export function churnScenarioText(duration = '24h', replicas = 10_000, nodes = 200): string {
+  return `${scenarioHead('churn-bench', duration, nodes, '10m')}workload:
   - name: churn
     runDuration: { exponential: { mean: 1m } }
     manifest:
@@ -51,18 +56,7 @@ workload:
 }
 
 export function attemptsScenarioText(duration = '1h', perMinute = 10_000, nodes = 300): string {
-  return `apiVersion: ksim/v1alpha1
-kind: Scenario
-metadata: { name: attempts-bench }
-seed: 1
-duration: ${duration}
-cluster:
-  nodePools:
-    - { name: general, count: ${nodes}, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "16", memory: 64Gi, pods: 110 } }
-controlPlane:
-${LIFTED_CLIENTS}
-metrics: { sampleInterval: 5m }
-workload:
+  return `${scenarioHead('attempts-bench', duration, nodes, '5m')}workload:
   - name: burst
     rate: { perMinute: ${perMinute} }
     runDuration: 1m
