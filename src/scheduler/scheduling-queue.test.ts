@@ -366,3 +366,21 @@ describe('SchedulingQueue: identity and queueing hints', () => {
     assert.deepEqual([queue.pop()?.pod, queue.pop()?.pod, queue.pop()], [a, b, undefined]);
   });
 });
+
+describe('SchedulingQueue: in-flight events', () => {
+  it('the event log stays bounded while overlapping attempts keep some pod always in flight', () => {
+    // Bindings overlap in a steady stream: pod i+1 is popped before pod i is done, so the set of
+    // in-flight pods is never empty and the log was never cleared.
+    const h = harness();
+    const pods = Array.from({ length: 20_001 }, (_, i) => pod(`p${i}`));
+    h.queue.add(pods[0] as PodInfo);
+    h.queue.pop();
+    for (let i = 1; i < pods.length; i++) {
+      h.queue.add(pods[i] as PodInfo);
+      assert.equal(h.queue.pop()?.pod, pods[i]);
+      h.queue.moveAllToActiveOrBackoff({ resource: 'AssignedPod', actionType: ActionType.Add }, undefined, pods[i - 1]);
+      h.queue.done(pods[i - 1] as PodInfo);
+    }
+    assert.ok(h.queue.inFlightEventCount <= 4096, `${h.queue.inFlightEventCount} events kept`);
+  });
+});

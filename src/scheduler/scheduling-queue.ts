@@ -33,6 +33,8 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
 
 const BACKOFF_FLUSH_PERIOD_US = 1 * US_PER_S;
 const UNSCHEDULABLE_FLUSH_PERIOD_US = 30 * US_PER_S;
+/** In-flight event log length past which it is cut at the oldest in-flight pod's pop. */
+const IN_FLIGHT_TRIM_AT = 4096;
 
 /** Per plugin name, the events (with hints) it registered; undefined for a plugin that does not
  * implement EnqueueExtensions (it is interested in every event). */
@@ -89,6 +91,11 @@ export class SchedulingQueue {
 
   get pendingCount(): number {
     return this.known.size;
+  }
+
+  /** Events kept for pods in flight (bounded: see trimInFlightEvents). */
+  get inFlightEventCount(): number {
+    return this.inFlightEvents.length;
   }
 
   /** Pods waiting in unschedulablePods. */
@@ -184,12 +191,22 @@ export class SchedulingQueue {
     return 'skip';
   }
 
-  /** Forgets events no in-flight pod can still need. */
+  /** Forgets events no in-flight pod can still need. Bindings overlap in a steady stream, so the
+   * set of in-flight pods may never be empty: then the log is cut at the oldest pop once it has
+   * grown past a bound (amortised over that many events). */
   private trimInFlightEvents(): void {
     if (this.inFlight.size === 0) {
       this.inFlightBase += this.inFlightEvents.length;
       this.inFlightEvents = [];
+      return;
     }
+    if (this.inFlightEvents.length < IN_FLIGHT_TRIM_AT) return;
+    let oldest = Infinity;
+    for (const since of this.inFlight.values()) if (since < oldest) oldest = since;
+    const drop = oldest - this.inFlightBase;
+    if (drop <= 0) return;
+    this.inFlightEvents = this.inFlightEvents.slice(drop);
+    this.inFlightBase = oldest;
   }
 
   /** The pod was bound or deleted: forget it. */
