@@ -106,3 +106,21 @@ test('ksim run warns about a workload ending short, on stderr and in run.json; p
   const summary = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.deepEqual([summary[0]?.['pods_unbound_end'], summary[0]?.['replicas_desired_end'], summary[0]?.['replicas_ready_end']], ['2', '3', '1']);
 });
+
+test('the placements.csv ksim run streams holds every row the library run keeps: evictions and Terminating pods gone', async () => {
+  const { loadScenario, runScenario, toCsv } = await import('../src/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-cli-'));
+  const r = ksim('run', 'scenarios/zone-outage.yaml', '-o', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const streamed = readFileSync(join(dir, 'placements.csv'), 'utf8');
+  const lib = runScenario(loadScenario(join(REPO_ROOT, 'scenarios/zone-outage.yaml')));
+  const table = lib.tables.find((t) => t.file === 'placements.csv');
+  assert.ok(table);
+  assert.equal(streamed, toCsv(table));
+  const rows = parse(streamed, { columns: true }) as Array<Record<string, string>>;
+  // zone-a's 6 evicted pods stay Terminating on its dead nodes until they return at 1020 s.
+  assert.equal(rows.filter((x) => x['result'] === 'evicted').length, 6);
+  const gone = rows.filter((x) => x['result'] === 'terminated');
+  assert.equal(gone.length, 6);
+  for (const g of gone) assert.ok(Number(g['time_s']) >= 1020 && Number(g['time_s']) < 1021, String(g['time_s']));
+});

@@ -154,7 +154,7 @@ export class MetricsCollector implements SchedulerObserver {
    * "terminated", the node it held and how long it was Terminating. */
   terminated(timeUs: number, p: PodInfo, node: string): void {
     const s = fmt(toSeconds(timeUs - p.deletionUs), 3);
-    this.placements.push(placementRow(timeUs, p, 'terminated', node, `terminating for ${s}s after: ${p.deletionReason}`, NO_ATTEMPT));
+    this.placementSink.add(placementRow(timeUs, p, 'terminated', node, `terminating for ${s}s after: ${p.deletionReason}`, NO_ATTEMPT));
   }
 
   /** A pod evicted by the taint-eviction controller: result "evicted", its node and why. */
