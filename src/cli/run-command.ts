@@ -5,7 +5,7 @@ import { InputError } from '../api/input-error.js';
 import { runScenarioInSlices } from '../run/run-scenario.js';
 import { estimateMemory } from '../run/memory-estimate.js';
 import { checkOutputFolder, OutputFolder, toCsv } from '../metrics/csv-output.js';
-import { PLACEMENT_COLUMNS } from '../metrics/collector.js';
+import { columnsOf } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
@@ -42,12 +42,12 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   process.on('SIGTERM', onSignal);
   let result: Awaited<ReturnType<typeof runScenarioInSlices>>;
   let stoppedAt = { timeUs: 0, events: 0 };
-  // placements.csv is written as the run goes (a run may make millions of rows); the folder is
-  // swapped in only when complete.
+  // placements.csv and pods.csv are written as the run goes (a run may make millions of rows);
+  // the folder is swapped in only when complete.
   const folder = new OutputFolder(dir, String(process.pid));
   try {
-    const placements = folder.stream('placements.csv', PLACEMENT_COLUMNS);
-    const opts = { events: args.events === true, plugins, placements, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
+    const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
+    const opts = { events: args.events === true, plugins, sinks, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
     result = await runScenarioInSlices(scenario, opts, (sim) => {
       stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
       return signal !== null;
@@ -81,9 +81,9 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
   ];
   folder.commit(files);
-  // The streamed placements.csv is listed where the tables put it, after summary.csv.
+  // The streamed placements.csv and pods.csv are listed where the tables put them, after summary.csv.
   const written = files.map((f) => f.file);
-  written.splice(1, 0, 'placements.csv');
+  written.splice(1, 0, 'placements.csv', 'pods.csv');
   for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
   out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);

@@ -25,10 +25,8 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { toSeconds } from '../engine/time.js';
-import { fmt } from '../metrics/stats.js';
-import type { Table } from '../metrics/csv-output.js';
-
-export const WORKLOADS_COLUMNS = ['kind', 'namespace', 'name', 'desired', 'ready', 'available_min_ratio', 'unavailable_s'];
+import { formatRow, type Table } from '../metrics/csv-output.js';
+import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
 
 const KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
 
@@ -160,16 +158,22 @@ export class AvailabilityTracker {
       .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** workloads.csv as written. */
   table(endUs: number): Table {
-    const rows = this.sortedWorkloads().map((w) => ({
-        kind: w.kind,
-        namespace: w.namespace,
-        name: w.name,
-        desired: w.desired,
-        ready: w.available,
-        available_min_ratio: w.counted ? fmt(w.minRatio, 6) : '',
-        unavailable_s: w.counted ? fmt(toSeconds(w.unavailableUs + (w.shortSinceUs >= 0 ? endUs - w.shortSinceUs : 0)), 6) : '',
-      }));
-    return { file: 'workloads.csv', columns: WORKLOADS_COLUMNS, rows };
+    const columns = columnsOf('workloads.csv');
+    return { file: 'workloads.csv', columns: columnNames('workloads.csv'), rows: this.typedRows(endUs).map((r) => formatRow(r, columns)) };
+  }
+
+  /** workloads.csv's rows at `endUs`, by namespace, kind and name. */
+  typedRows(endUs: number): TypedRow[] {
+    return this.sortedWorkloads().map((w) => ({
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      desired: w.desired,
+      ready: w.available,
+      available_min_ratio: w.counted ? w.minRatio : null,
+      unavailable_s: w.counted ? toSeconds(w.unavailableUs + (w.shortSinceUs >= 0 ? endUs - w.shortSinceUs : 0)) : null,
+    }));
   }
 }

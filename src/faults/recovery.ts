@@ -25,15 +25,13 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import { toSeconds } from '../engine/time.js';
-import { fmt, quantile } from '../metrics/stats.js';
+import { quantile } from '../metrics/stats.js';
 import type { Row } from '../metrics/collector.js';
+import { formatRow } from '../metrics/csv-output.js';
+import { columnsOf, type TypedRow } from '../metrics/schema.js';
 import type { FaultSpec } from './spec.js';
 import type { AvailabilityTracker, WorkloadState } from './availability.js';
 
-export const RECOVERY_COLUMNS = [
-  'fault_id', 'kind', 'target', 'start_s', 'end_s', 'detected_s', 'first_eviction_s', 'pods_affected', 'pods_rescheduled',
-  'pods_lost', 'reschedule_p50_s', 'reschedule_p99_s', 'reschedule_max_s', 'min_available_ratio', 'time_to_full_availability_s',
-];
 
 interface FaultRecord {
   readonly spec: FaultSpec;
@@ -183,20 +181,32 @@ export class RecoveryTracker {
 
   /** summary.csv's failure columns: node_failures, pods_evicted, and the nearest-rank p50 / p99
    * of every eviction's reschedule time (empty when none was replaced). */
-  summaryColumns(): Row {
+  summaryValues(): TypedRow {
     const r = this.allRescheduleUs;
     return {
       node_failures: this.nodeFailures,
       pods_evicted: this.podsEvicted,
-      reschedule_p50_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.5)), 6),
-      reschedule_p99_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.99)), 6),
+      reschedule_p50_s: r.length === 0 ? null : toSeconds(quantile(r, 0.5)),
+      reschedule_p99_s: r.length === 0 ? null : toSeconds(quantile(r, 0.99)),
     };
   }
 
+  /** summaryValues as written. */
+  summaryColumns(): Row {
+    return formatRow(this.summaryValues(), columnsOf('summary.csv'));
+  }
+
+  /** recovery.csv's rows as written. */
   rows(): Row[] {
+    const columns = columnsOf('recovery.csv');
+    return this.typedRows().map((r) => formatRow(r, columns));
+  }
+
+  /** recovery.csv's rows: one per fault that started, in scenario order. */
+  typedRows(): TypedRow[] {
     return this.faults.filter((f) => f.started).map((f) => {
       const r = f.rescheduleUs;
-      const s = (us: number | null) => (us === null ? '' : fmt(toSeconds(us), 6));
+      const s = (us: number | null) => (us === null ? null : toSeconds(us));
       return {
         fault_id: f.spec.id,
         kind: f.spec.kind,
@@ -208,11 +218,11 @@ export class RecoveryTracker {
         pods_affected: f.affected.size,
         pods_rescheduled: r.length,
         pods_lost: f.evicted - r.length,
-        reschedule_p50_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.5)), 6),
-        reschedule_p99_s: r.length === 0 ? '' : fmt(toSeconds(quantile(r, 0.99)), 6),
-        reschedule_max_s: r.length === 0 ? '' : fmt(toSeconds(Math.max(...r)), 6),
-        min_available_ratio: f.workloads.size === 0 ? '' : fmt(f.minRatio, 6),
-        time_to_full_availability_s: f.workloads.size === 0 || (f.dropped && f.fullUs === null) ? '' : !f.dropped ? '0' : fmt(toSeconds((f.fullUs as number) - f.spec.atUs), 6),
+        reschedule_p50_s: r.length === 0 ? null : toSeconds(quantile(r, 0.5)),
+        reschedule_p99_s: r.length === 0 ? null : toSeconds(quantile(r, 0.99)),
+        reschedule_max_s: r.length === 0 ? null : toSeconds(Math.max(...r)),
+        min_available_ratio: f.workloads.size === 0 ? null : f.minRatio,
+        time_to_full_availability_s: f.workloads.size === 0 || (f.dropped && f.fullUs === null) ? null : !f.dropped ? 0 : toSeconds((f.fullUs as number) - f.spec.atUs),
       };
     });
   }

@@ -562,7 +562,9 @@ export class InvariantChecker implements ClusterIndex {
       memory_allocatable_not_ready_bytes: notReadyAlloc.memory,
     };
     for (const col of Object.keys(row)) {
-      const m = /^(.+)_requested_ratio$/.exec(col);
+      // Per pool / zone columns (metrics.groupBy: `pool=gpu:cpu_requested_ratio`) are the
+      // collector's own tests' business; resource names hold no colon.
+      const m = col.includes(':') ? null : /^(.+)_requested_ratio$/.exec(col);
       if (m !== null && col !== 'cpu_requested_ratio' && col !== 'memory_requested_ratio') {
         const r = m[1] as string;
         want[col] = readyRatio(req.getScalar(r), alloc.getScalar(r));

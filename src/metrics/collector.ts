@@ -22,11 +22,11 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, quantile, TimeWeightedMean } from './stats.js';
 import { SampleBuffer } from './samples.js';
-import type { RowSink } from './csv-output.js';
+import { formatRow, MemorySink, type RowSink } from './csv-output.js';
+import { columnNames, columnsOf, type Cell, type ColumnDims } from './schema.js';
 
+/** A row as written (formatted: src/metrics/csv-output.ts formatRow). */
 export type Row = Record<string, string | number>;
-
-export const PLACEMENT_COLUMNS = ['time_s', 'pod', 'namespace', 'owner_kind', 'owner', 'attempt', 'result', 'node', 'reason', 'queue_wait_ms', 'cycle_ms', 'bind_ms'];
 
 /** The summary.csv columns the collector computes, in SUMMARY_COLUMNS order. */
 export const LATENCY_AND_RATIO_COLUMNS = [
@@ -50,15 +50,36 @@ function ratioOf(a: number, b: number): number {
   return b > 0 ? a / b : Number.NaN;
 }
 
+/** timeseries.csv broken down by node pool or zone (scenario `metrics.groupBy`). */
+export interface TimeseriesGroups {
+  readonly key: 'pool' | 'zone';
+  /** Every pool or zone of the run's nodes, joining ones included, sorted; NO_GROUP for nodes
+   * without one. */
+  readonly names: readonly string[];
+}
+
+/** The group name of nodes with no pool (explicit nodes) or no zone label. */
+export const NO_GROUP = '(none)';
+
+/** Where the collector's rows go: a sink per file, in memory when absent. */
+export interface CollectorOutputs {
+  readonly placements?: RowSink;
+  readonly timeseries?: RowSink;
+  readonly groupBy?: TimeseriesGroups;
+}
+
 export class MetricsCollector implements SchedulerObserver {
-  /** placements.csv rows, unless they go to a sink (then empty). */
+  /** placements.csv rows (formatted), when they are kept in memory; else empty. */
   readonly placements: Row[] = [];
+  /** timeseries.csv rows (formatted), when they are kept in memory; else empty. */
   readonly timeseries: Row[] = [];
   /** Creation → binding committed, ms, per bound pod. */
   readonly schedulingLatencyMs = new SampleBuffer();
   /** Creation → Running, ms, per started pod. */
   readonly startupLatencyMs = new SampleBuffer();
   private readonly placementSink: RowSink;
+  private readonly timeseriesSink: RowSink;
+  private readonly groupBy: TimeseriesGroups | null;
   podsBound = 0;
   /** The latest failed attempt's reason of each pod not bound (yet), for the end-of-run
    * diagnosis of workloads short of their replicas. */
@@ -76,10 +97,11 @@ export class MetricsCollector implements SchedulerObserver {
     readonly sampleIntervalUs: number,
     readonly endUs: number,
     readonly extendedResources: readonly string[],
-    /** Where placements.csv rows go; absent: kept in `placements`. */
-    placementSink?: RowSink,
+    outputs: CollectorOutputs = {},
   ) {
-    this.placementSink = placementSink ?? { add: (r) => this.placements.push(r) };
+    this.groupBy = outputs.groupBy ?? null;
+    this.placementSink = outputs.placements ?? new MemorySink(columnsOf('placements.csv'), this.placements);
+    this.timeseriesSink = outputs.timeseries ?? new MemorySink(columnsOf('timeseries.csv', this.columnDims()), this.timeseries);
     for (const n of cluster.nodes) if (!n.ready) this.notReady.add(n);
     this.cpuRatio = new TimeWeightedMean(sim.now, this.cpuRequestedRatio());
     this.memRatio = new TimeWeightedMean(sim.now, this.memRequestedRatio());
@@ -138,9 +160,9 @@ export class MetricsCollector implements SchedulerObserver {
     } else if (!p.deleted) this.lastFailure.set(p, r.reason);
     this.placementSink.add(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
       attempt: r.attempt,
-      queue_wait_ms: fmt(toMillis(r.queueWaitUs), 3),
-      cycle_ms: fmt(toMillis(r.cycleUs), 3),
-      bind_ms: r.bindUs < 0 ? '' : fmt(toMillis(r.bindUs), 3),
+      queue_wait_ms: toMillis(r.queueWaitUs),
+      cycle_ms: toMillis(r.cycleUs),
+      bind_ms: r.bindUs < 0 ? null : toMillis(r.bindUs),
     }));
   }
 
@@ -171,27 +193,32 @@ export class MetricsCollector implements SchedulerObserver {
   }
 
   /** The summary.csv columns of LATENCY_AND_RATIO_COLUMNS: nearest-rank percentiles of the
-   * latencies, time-weighted means of the requested ratios. */
-  summaryColumns(): Row {
+   * latencies (NaN when none), time-weighted means of the requested ratios. */
+  summaryValues(): Record<(typeof LATENCY_AND_RATIO_COLUMNS)[number], number> {
     const [schedP50, schedP99] = this.schedulingLatencyMs.quantiles([0.5, 0.99]) as [number, number];
     const [startP50, startP99] = this.startupLatencyMs.quantiles([0.5, 0.99]) as [number, number];
     return {
-      sched_latency_p50_ms: fmt(schedP50, 3),
-      sched_latency_p99_ms: fmt(schedP99, 3),
-      startup_latency_p50_ms: fmt(startP50, 3),
-      startup_latency_p99_ms: fmt(startP99, 3),
-      cpu_requested_mean_ratio: fmt(this.cpuRequestedMeanRatio(), 6),
-      memory_requested_mean_ratio: fmt(this.memoryRequestedMeanRatio(), 6),
+      sched_latency_p50_ms: schedP50,
+      sched_latency_p99_ms: schedP99,
+      startup_latency_p50_ms: startP50,
+      startup_latency_p99_ms: startP99,
+      cpu_requested_mean_ratio: this.cpuRequestedMeanRatio(),
+      memory_requested_mean_ratio: this.memoryRequestedMeanRatio(),
     };
   }
 
+  /** summaryValues as written. */
+  summaryColumns(): Row {
+    return formatRow(this.summaryValues(), columnsOf('summary.csv'));
+  }
+
+  /** What timeseries.csv's templated columns expand to. */
+  columnDims(): ColumnDims {
+    return { resources: this.extendedResources, ...(this.groupBy !== null ? { groups: this.groupBy.names, groupKey: this.groupBy.key } : {}) };
+  }
+
   timeseriesColumns(): string[] {
-    return [
-      'time_s', 'nodes_ready', 'nodes_not_ready', 'pods_pending', 'pods_running', 'pods_available', 'pods_succeeded', 'pods_failed', 'pods_terminating',
-      'cpu_requested_ratio', 'memory_requested_ratio', ...this.extendedResources.map((r) => `${r}_requested_ratio`),
-      'cpu_allocatable_not_ready_milli', 'memory_allocatable_not_ready_bytes',
-      'etcd_write_p99_ms', 'api_queue_depth',
-    ];
+    return columnNames('timeseries.csv', this.columnDims());
   }
 
   /** The API server whose writes the time series reports (etcd latency, queue depth). */
@@ -245,8 +272,8 @@ export class MetricsCollector implements SchedulerObserver {
       cpuNotReady += n.allocatable.milliCpu;
       memoryNotReady += n.allocatable.memory;
     }
-    const row: Row = {
-      time_s: fmt(toSeconds(this.sim.now), 6),
+    const row: Record<string, Cell> = {
+      time_s: toSeconds(this.sim.now),
       nodes_ready: c.nodes.length - this.notReady.size,
       nodes_not_ready: this.notReady.size,
       pods_pending: c.phaseCounts.Pending,
@@ -257,28 +284,77 @@ export class MetricsCollector implements SchedulerObserver {
       pods_succeeded: c.podsSucceededTotal,
       pods_failed: c.podsFailedTotal,
       pods_terminating: c.terminatingCount,
-      cpu_requested_ratio: fmt(this.cpuRequestedRatio(), 6),
-      memory_requested_ratio: fmt(this.memRequestedRatio(), 6),
+      cpu_requested_ratio: this.cpuRequestedRatio(),
+      memory_requested_ratio: this.memRequestedRatio(),
     };
     for (const r of this.extendedResources) {
-      row[`${r}_requested_ratio`] = fmt(this.requestedRatio((x) => x.getScalar(r)), 6);
+      row[`${r}_requested_ratio`] = this.requestedRatio((x) => x.getScalar(r));
     }
     row['cpu_allocatable_not_ready_milli'] = cpuNotReady;
     row['memory_allocatable_not_ready_bytes'] = memoryNotReady;
     // etcd's commit latency over the writes committed since the previous row (empty when none),
     // and the writes sent but not yet committed now.
     const latencies = this.api?.drainCommitLatencies() ?? [];
-    row['etcd_write_p99_ms'] = latencies.length === 0 ? '' : fmt(toMillis(quantile(latencies, 0.99)), 3);
+    row['etcd_write_p99_ms'] = latencies.length === 0 ? null : toMillis(quantile(latencies, 0.99));
     row['api_queue_depth'] = this.api?.inFlight ?? 0;
-    this.timeseries.push(row);
+    if (this.groupBy !== null) this.groupColumns(this.groupBy, row);
+    this.timeseriesSink.add(row);
+  }
+
+  /** The per-group columns of a timeseries row (README "timeseries.csv"): each group's nodes
+   * and the pods on them; ratios over the group's Ready nodes, NaN (empty) without capacity. */
+  private groupColumns(g: TimeseriesGroups, row: Record<string, Cell>): void {
+    const ext = this.extendedResources;
+    interface Acc { ready: number; notReady: number; running: number; available: number; req: number[]; alloc: number[] }
+    const acc = new Map<string, Acc>();
+    for (const name of g.names) acc.set(name, { ready: 0, notReady: 0, running: 0, available: 0, req: new Array<number>(2 + ext.length).fill(0), alloc: new Array<number>(2 + ext.length).fill(0) });
+    for (const n of this.cluster.nodes) {
+      const a = acc.get(groupOf(n, g.key));
+      if (a === undefined) continue;
+      let running = 0;
+      for (const p of n.pods) if (p.phase === 'Running') running++;
+      a.running += running;
+      if (!n.ready) {
+        a.notReady++;
+        continue;
+      }
+      a.ready++;
+      a.available += running;
+      a.req[0]! += n.requested.milliCpu;
+      a.req[1]! += n.requested.memory;
+      a.alloc[0]! += n.allocatable.milliCpu;
+      a.alloc[1]! += n.allocatable.memory;
+      ext.forEach((r, i) => {
+        a.req[2 + i]! += n.requested.getScalar(r);
+        a.alloc[2 + i]! += n.allocatable.getScalar(r);
+      });
+    }
+    for (const [name, a] of acc) {
+      const pre = `${g.key}=${name}:`;
+      row[`${pre}nodes_ready`] = a.ready;
+      row[`${pre}nodes_not_ready`] = a.notReady;
+      row[`${pre}pods_running`] = a.running;
+      row[`${pre}pods_available`] = a.available;
+      row[`${pre}cpu_requested_ratio`] = ratioOf(a.req[0]!, a.alloc[0]!);
+      row[`${pre}memory_requested_ratio`] = ratioOf(a.req[1]!, a.alloc[1]!);
+      ext.forEach((r, i) => {
+        row[`${pre}${r}_requested_ratio`] = ratioOf(a.req[2 + i]!, a.alloc[2 + i]!);
+      });
+    }
   }
 }
 
 const cpuOf = (r: NodeInfo['requested']): number => r.milliCpu;
 const memoryOf = (r: NodeInfo['requested']): number => r.memory;
 
+/** The group (pool or zone) a node's columns count in. */
+export function groupOf(n: { readonly pool: string; readonly zone: string }, key: 'pool' | 'zone'): string {
+  const v = key === 'pool' ? n.pool : n.zone;
+  return v === '' ? NO_GROUP : v;
+}
+
 /** The attempt and timing columns of a row that is not a scheduling attempt. */
-const NO_ATTEMPT = { attempt: '', queue_wait_ms: '', cycle_ms: '', bind_ms: '' } as const;
+const NO_ATTEMPT = { attempt: null, queue_wait_ms: null, cycle_ms: null, bind_ms: null } as const;
 
 /** One placements.csv row, in PLACEMENT_COLUMNS order. */
 function placementRow(
@@ -287,10 +363,10 @@ function placementRow(
   result: string,
   node: string,
   reason: string,
-  attempt: { attempt: string | number; queue_wait_ms: string; cycle_ms: string; bind_ms: string },
-): Row {
+  attempt: { attempt: number | null; queue_wait_ms: number | null; cycle_ms: number | null; bind_ms: number | null },
+): Record<string, Cell> {
   return {
-    time_s: fmt(toSeconds(timeUs), 6),
+    time_s: toSeconds(timeUs),
     pod: p.name,
     namespace: p.namespace,
     owner_kind: p.ownerKind,

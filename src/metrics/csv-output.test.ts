@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { CsvFileSink, csvLine, toCsv, writeOutputsAtomically } from './csv-output.js';
+import { CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, toCsv, writeOutputsAtomically } from './csv-output.js';
+import type { Column } from './schema.js';
 import type { Row } from './collector.js';
 
 test('fields with commas, quotes and line breaks are quoted, and read back whole from the written file', () => {
@@ -48,10 +49,32 @@ test('a CsvFileSink writes the same file as toCsv, also past its buffer size', (
   const many: Row[] = [];
   for (let i = 0; i < 3000; i++) many.push(...ROWS.map((r) => ({ ...r, time_s: `${i}` })));
   for (const [name, rows] of [['empty', []], ['tricky', ROWS], ['many', many]] as const) {
-    const sink = new CsvFileSink(join(dir, `${name}.csv`), COLUMNS);
+    const sink = new CsvFileSink(join(dir, `${name}.csv`), COLUMNS.map((c) => ({ name: c, type: 'string' as const, unit: '', description: '' })));
     for (const r of rows) sink.add(r);
     sink.close();
     assert.equal(readFileSync(join(dir, `${name}.csv`), 'utf8'), toCsv({ file: 'x.csv', columns: COLUMNS, rows }), name);
     assert.equal(sink.rows, rows.length, name);
   }
+});
+
+test('the writer formats typed rows by column type: decimals to their digits without trailing zeros, NaN and null empty, integers as numbers, booleans true/false', () => {
+  const cols: Column[] = [
+    { name: 't_s', type: 'decimal', unit: 's', digits: 6, description: '' },
+    { name: 'w_ms', type: 'decimal', unit: 'ms', digits: 3, description: '' },
+    { name: 'n', type: 'integer', unit: 'count', description: '' },
+    { name: 'ok', type: 'boolean', unit: '', description: '' },
+    { name: 's', type: 'string', unit: '', description: '' },
+  ];
+  const cases: [Record<string, string | number | boolean | null>, Row][] = [
+    // 1.5 s; 0.0004 ms rounds to 0 at 3 digits; 12 stays a number.
+    [{ t_s: 1.5, w_ms: 0.0004, n: 12, ok: true, s: 'a,b' }, { t_s: '1.5', w_ms: '0', n: 12, ok: 'true', s: 'a,b' }],
+    // 1/3 s to 6 digits; 2.25 ms keeps its 2 digits; null and NaN empty.
+    [{ t_s: 1 / 3, w_ms: 2.25, n: null, ok: false, s: null }, { t_s: '0.333333', w_ms: '2.25', n: '', ok: 'false', s: '' }],
+    [{ t_s: Number.NaN, w_ms: null, n: 0, ok: null, s: '' }, { t_s: '', w_ms: '', n: 0, ok: '', s: '' }],
+  ];
+  for (const [typed, want] of cases) assert.deepEqual(formatRow(typed, cols), want);
+  const m = new MemorySink(cols);
+  for (const [typed] of cases) m.add(typed);
+  NULL_SINK.add(cases[0]![0]);
+  assert.equal(toCsv({ file: 'x.csv', columns: cols.map((c) => c.name), rows: m.rows }), 't_s,w_ms,n,ok,s\n1.5,0,12,true,"a,b"\n0.333333,2.25,,false,\n,,0,,\n');
 });

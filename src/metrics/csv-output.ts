@@ -7,10 +7,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../api/input-error.js';
 import type { Row } from './collector.js';
+import type { Cell, Column, TypedRow } from './schema.js';
+import { fmt } from './stats.js';
 
 export interface Table {
   readonly file: string;
   readonly columns: readonly string[];
+  /** The rows as written: formatted by formatRow. */
   readonly rows: readonly Row[];
 }
 
@@ -18,11 +21,47 @@ export function toCsv(t: Table): string {
   return stringify(t.rows as Row[], { header: true, columns: [...t.columns], eof: true });
 }
 
-/** Receives the rows of a table as they are made (a table too big to hold: placements.csv of
- * a run that creates millions of pods). */
-export interface RowSink {
-  add(row: Row): void;
+/** One field as the file has it: integers stay numbers (written by String), decimals become
+ * text with at most `digits` fractional digits, booleans true/false, null (and NaN) empty.
+ * The only place output values are formatted. */
+export function formatCell(c: Column, v: Cell | undefined): string | number {
+  if (v === null || v === undefined) return '';
+  switch (c.type) {
+    case 'decimal':
+      return typeof v === 'number' ? fmt(v, c.digits ?? 6) : String(v);
+    case 'boolean':
+      return v === true ? 'true' : v === false ? 'false' : String(v);
+    case 'integer':
+      return typeof v === 'number' ? v : String(v);
+    default:
+      return typeof v === 'boolean' ? String(v) : v;
+  }
 }
+
+/** A typed row formatted by its columns (columns missing from the row are left out). */
+export function formatRow(row: TypedRow, columns: readonly Column[]): Row {
+  const out: Row = {};
+  for (const c of columns) if (row[c.name] !== undefined) out[c.name] = formatCell(c, row[c.name]);
+  return out;
+}
+
+/** Receives a table's typed rows as the collectors make them. */
+export interface RowSink {
+  add(row: TypedRow): void;
+}
+
+/** Keeps the rows in memory, formatted as the file would have them (library results, tests). */
+export class MemorySink implements RowSink {
+  /** `rows`: the array to fill (a new one by default). */
+  constructor(readonly columns: readonly Column[], readonly rows: Row[] = []) {}
+  add(row: TypedRow): void {
+    this.rows.push(formatRow(row, this.columns));
+  }
+}
+
+/** Drops every row (sweeps and capacity probes need only the summary, which does not come from
+ * rows). */
+export const NULL_SINK: RowSink = { add: () => {} };
 
 /** One CSV record with its newline, quoted as toCsv (csv-stringify's defaults) quotes: a field
  * holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
@@ -42,15 +81,17 @@ export function csvLine(row: Row, columns: readonly string[]): string {
 export class CsvFileSink implements RowSink {
   private fd: number;
   private buffer = '';
+  private readonly names: readonly string[];
   rows = 0;
 
-  constructor(path: string, private readonly columns: readonly string[]) {
+  constructor(path: string, private readonly columns: readonly Column[]) {
     this.fd = openSync(path, 'w');
-    this.buffer = csvLine(Object.fromEntries(columns.map((c) => [c, c])), columns);
+    this.names = columns.map((c) => c.name);
+    this.buffer = csvLine(Object.fromEntries(this.names.map((c) => [c, c])), this.names);
   }
 
-  add(row: Row): void {
-    this.buffer += csvLine(row, this.columns);
+  add(row: TypedRow): void {
+    this.buffer += csvLine(formatRow(row, this.columns), this.names);
     this.rows++;
     if (this.buffer.length >= 1 << 16) this.flush();
   }
@@ -120,7 +161,7 @@ export class OutputFolder {
   }
 
   /** A CSV file of the folder written row by row (closed by commit). */
-  stream(file: string, columns: readonly string[]): CsvFileSink {
+  stream(file: string, columns: readonly Column[]): CsvFileSink {
     const sink = new CsvFileSink(join(this.tmp, file), columns);
     this.sinks.push({ file, sink });
     return sink;

@@ -17,10 +17,13 @@ import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
-import { extendedResourcesOffered, MetricsCollector, PLACEMENT_COLUMNS, type Row } from '../metrics/collector.js';
+import { extendedResourcesOffered, groupOf, MetricsCollector, type Row, type TimeseriesGroups } from '../metrics/collector.js';
 import { shortfall } from '../metrics/shortfall.js';
-import type { RowSink, Table } from '../metrics/csv-output.js';
-import { fmt } from '../metrics/stats.js';
+import { formatRow, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
+import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type TypedRow } from '../metrics/schema.js';
+import { PodsCollector } from '../metrics/pods.js';
+import { JobsCollector } from '../metrics/jobs.js';
+import { ZONE_LABEL } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
@@ -31,9 +34,10 @@ import { WorkloadDriver } from '../workload/driver.js';
 import type { Scenario } from '../workload/scenario.js';
 import { InvariantChecker, type ProfileFacts } from '../invariants/checker.js';
 import type { SimEvent } from '../engine/event-queue.js';
+import type { AttemptRecord, PreemptionRecord } from '../scheduler/scheduler.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
-import { RECOVERY_COLUMNS, RecoveryTracker } from '../faults/recovery.js';
+import { RecoveryTracker } from '../faults/recovery.js';
 import { scheduleFaults } from '../faults/injector.js';
 import { expandRandomFaults } from '../faults/spec.js';
 import { AvailabilityTracker } from '../faults/availability.js';
@@ -52,9 +56,21 @@ export interface RunOptions {
    * Default: true when the environment variable KSIM_CHECK_INVARIANTS is "1" (npm test sets
    * it), else false. */
   readonly checkInvariants?: boolean | number;
-  /** Receives the placements.csv rows as they are made (the CLI streams them to the file);
-   * the result's tables then have no placements.csv. Absent: the rows are kept in memory. */
-  readonly placements?: RowSink;
+  /** Where the output tables' rows go. Absent or 'memory': kept, formatted, in the result's
+   * tables. 'none': dropped, the result's tables hold summary.csv alone (sweeps and capacity
+   * probes: the summary does not come from the rows and is exact all the same). An object: the
+   * rows of the files it names go to its sinks as they are made (the CLI streams placements.csv
+   * and pods.csv to their files) and those files are left out of the result's tables; the other
+   * files stay in memory. */
+  readonly sinks?: 'memory' | 'none' | Readonly<Partial<Record<OutputFileName, RowSink>>>;
+}
+
+/** The sink of one output file under RunOptions.sinks, or null for in memory. */
+function sinkFor(opts: RunOptions, file: OutputFileName): RowSink | null {
+  const s = opts.sinks;
+  if (s === undefined || s === 'memory') return null;
+  if (s === 'none') return NULL_SINK;
+  return s[file] ?? null;
 }
 
 /** The invariant check period RunOptions.checkInvariants asks for: 0 (off) or N ≥ 1. */
@@ -69,20 +85,16 @@ export function invariantCheckPeriod(opt: boolean | number | undefined): number 
 export interface RunResult {
   readonly scenario: Scenario;
   readonly summary: Row;
-  /** summary, placements (unless streamed: RunOptions.placements), timeseries, nodes,
-   * workloads, recovery (with faults), events (when asked), in that order. */
+  /** summary, placements, pods, jobs, timeseries, nodes, workloads, recovery (with faults),
+   * events (when asked), in that order; those not kept in memory (RunOptions.sinks) left out. */
   readonly tables: readonly Table[];
   readonly eventsProcessed: number;
   /** What the user should know that the tables do not show (e.g. creates the API refused). */
   readonly warnings: readonly string[];
 }
 
-export const SUMMARY_COLUMNS = [
-  'scenario', 'seed', 'sim_duration_s', 'pods_submitted', 'pods_bound', 'pods_unbound_end', 'replicas_desired_end', 'replicas_ready_end', 'sched_attempts',
-  'sched_latency_p50_ms', 'sched_latency_p99_ms', 'startup_latency_p50_ms', 'startup_latency_p99_ms',
-  'cpu_requested_mean_ratio', 'memory_requested_mean_ratio', 'events',
-  'node_failures', 'pods_evicted', 'reschedule_p50_s', 'reschedule_p99_s', 'container_restarts',
-];
+/** summary.csv's columns (src/metrics/schema.ts). */
+export const SUMMARY_COLUMNS = columnNames('summary.csv');
 
 /** One simulation, built and ready: drive `sim` to `endUs` (all at once or in slices), then
  * call `finish()` for the results. */
@@ -113,12 +125,13 @@ export async function runScenarioInSlices(scenario: Scenario, opts: RunOptions, 
 }
 
 export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedRun {
-  const eventRows: Row[] = [];
+  const tables = new TableSinks(opts);
+  const eventSink = opts.events === true ? tables.sink('events.csv') : NULL_SINK;
   const checkEvery = invariantCheckPeriod(opts.checkInvariants);
   // The checker needs the cluster, which needs the clock: the hooks bind to it once it exists.
   let checker: InvariantChecker | null = null;
   const logEvent = opts.events === true
-    ? (ev: SimEvent) => { eventRows.push({ time_s: fmt(toSeconds(ev.time), 6), seq: ev.seq, kind: ev.kind, object: ev.subject, detail: '' }); }
+    ? (ev: SimEvent) => { eventSink.add({ time_s: toSeconds(ev.time), seq: ev.seq, kind: ev.kind, object: ev.subject, detail: '' }); }
     : null;
   const sim = new Simulation(checkEvery > 0
     ? {
@@ -137,7 +150,13 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
   // Columns for every extended resource a node offers during the run, joining pools included.
   const offered = extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
-  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, offered, opts.placements);
+  const groupBy = timeseriesGroups(scenario);
+  const dims: ColumnDims = { resources: offered, ...(groupBy !== undefined ? { groups: groupBy.names, groupKey: groupBy.key } : {}) };
+  const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, offered, {
+    placements: tables.sink('placements.csv'),
+    timeseries: tables.sink('timeseries.csv', dims),
+    ...(groupBy !== undefined ? { groupBy } : {}),
+  });
   api.observe(metrics.watcher);
   metrics.watchApi(api);
 
@@ -148,13 +167,27 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
   else validateProfiles(opts.profiles, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
-  const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), metrics, {
+  const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv'), (p) => kubelets.restartsOf(p));
+  api.observe(pods.watcher);
+  const jobs = new JobsCollector(sim);
+  api.observe(jobs.watcher);
+  const observer = {
+    attempt: (r: AttemptRecord) => {
+      metrics.attempt(r);
+      pods.attempt(r);
+    },
+    preempted: (r: PreemptionRecord) => {
+      metrics.preempted(r);
+      pods.preempted(r.victim);
+    },
+  };
+  const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, {
     ...DEFAULT_QUEUE_OPTIONS,
     initialBackoffUs: scenario.scheduler.podInitialBackoffUs,
     maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
   });
   if (checkEvery > 0) {
-    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), timeseries: metrics.timeseries });
+    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}) });
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }
@@ -164,7 +197,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new DisruptionController(sim, controllerManager);
   new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
   new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
-  new JobController(sim, controllerManager, streams.stream('names/job'), objects);
+  const jobController = new JobController(sim, controllerManager, streams.stream('names/job'), objects);
   new CronJobController(sim, controllerManager, objects);
   new StatefulSetController(sim, controllerManager, objects);
   new GarbageCollector(controllerManager);
@@ -199,6 +232,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new NodeLifecycleController(sim, controllerManager, cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t) });
   new TaintEvictionController(sim, controllerManager, cluster, (r) => {
     metrics.evicted(r);
+    pods.evicted(r.pod);
     recovery.evicted(r.pod, r.timeUs);
   });
   scheduleFaults(sim, faults, kubelets, api, recovery);
@@ -214,7 +248,11 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  return { sim, cluster, endUs: scenario.durationUs, finish: () => finishRun(scenario, opts, sim, cluster, metrics, scheduler, eventRows, checker, recovery, availability, kubelets, api) };
+  return { sim, cluster, endUs: scenario.durationUs, finish: () => {
+    pods.finish();
+    jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
+    return finishRun(scenario, tables, sim, cluster, metrics, scheduler, checker, recovery, availability, kubelets, api);
+  } };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
@@ -226,7 +264,7 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
   }));
 }
 
-function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, eventRows: Row[], checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker, kubelets: Kubelets, api: ApiServer): RunResult {
+function finishRun(scenario: Scenario, tables: TableSinks, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker, kubelets: Kubelets, api: ApiServer): RunResult {
   let unboundEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) unboundEnd++;
   const short = shortfall({
@@ -238,50 +276,93 @@ function finishRun(scenario: Scenario, opts: RunOptions, sim: Simulation, cluste
     apiQueueDepth: api.inFlight,
     refusedCreates: metrics.refusedByNamespace,
   });
-  const summary: Row = {
+  const typedSummary: TypedRow = {
     scenario: scenario.name,
     seed: scenario.seed,
-    sim_duration_s: fmt(toSeconds(scenario.durationUs), 6),
+    sim_duration_s: toSeconds(scenario.durationUs),
     pods_submitted: cluster.podsCreated,
     pods_bound: metrics.podsBound,
     pods_unbound_end: unboundEnd,
     replicas_desired_end: short.replicasDesired,
     replicas_ready_end: short.replicasReady,
     sched_attempts: scheduler.attempts,
-    ...metrics.summaryColumns(),
+    ...metrics.summaryValues(),
     events: sim.eventsProcessed,
-    ...recovery.summaryColumns(),
+    ...recovery.summaryValues(),
     container_restarts: kubelets.containerRestarts,
   };
+  const summary = formatRow(typedSummary, columnsOf('summary.csv'));
   checker?.finish(summary);
-  const tables: Table[] = [
-    { file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] },
-    ...(opts.placements === undefined ? [{ file: 'placements.csv', columns: PLACEMENT_COLUMNS, rows: metrics.placements }] : []),
-    { file: 'timeseries.csv', columns: metrics.timeseriesColumns(), rows: metrics.timeseries },
-    nodesTable(cluster),
-    availability.table(scenario.durationUs),
-  ];
-  if ((scenario.faults ?? []).length > 0) tables.push({ file: 'recovery.csv', columns: RECOVERY_COLUMNS, rows: recovery.rows() });
-  if (opts.events === true) tables.push({ file: 'events.csv', columns: ['time_s', 'seq', 'kind', 'object', 'detail'], rows: eventRows });
+  const nodes = tables.sink('nodes.csv', { resources: cluster.extendedResourceNames() });
+  for (const row of nodeRows(cluster)) nodes.add(row);
+  const workloads = tables.sink('workloads.csv');
+  for (const row of availability.typedRows(scenario.durationUs)) workloads.add(row);
+  if ((scenario.faults ?? []).length > 0) {
+    const rec = tables.sink('recovery.csv');
+    for (const row of recovery.typedRows()) rec.add(row);
+  }
   const warnings = [
     ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...short.warnings,
   ];
-  return { scenario, summary, tables, eventsProcessed: sim.eventsProcessed, warnings };
+  return { scenario, summary, tables: [{ file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
 }
 
-function nodesTable(cluster: ClusterState): Table {
+/** The files' sinks under RunOptions.sinks, and the in-memory tables in output order. */
+class TableSinks {
+  private readonly memory = new Map<OutputFileName, MemorySink>();
+
+  constructor(private readonly opts: RunOptions) {}
+
+  /** The sink of `file` (its templated columns expanded by `dims`); opened once per file. */
+  sink(file: OutputFileName, dims: ColumnDims = {}): RowSink {
+    const given = sinkFor(this.opts, file);
+    if (given !== null) return given;
+    let m = this.memory.get(file);
+    if (m === undefined) this.memory.set(file, (m = new MemorySink(columnsOf(file, dims))));
+    return m;
+  }
+
+  inMemory(file: OutputFileName): boolean {
+    return sinkFor(this.opts, file) === null;
+  }
+
+  /** The in-memory rows of `file` (its sink must have been opened). */
+  rows(file: OutputFileName): Row[] {
+    return this.memory.get(file)?.rows ?? [];
+  }
+
+  inMemoryTables(): Table[] {
+    const order: OutputFileName[] = ['placements.csv', 'pods.csv', 'jobs.csv', 'timeseries.csv', 'nodes.csv', 'workloads.csv', 'recovery.csv', 'events.csv'];
+    return order.flatMap((file) => {
+      const m = this.memory.get(file);
+      return m === undefined ? [] : [{ file, columns: m.columns.map((c) => c.name), rows: m.rows }];
+    });
+  }
+}
+
+/** timeseries.csv's groups (scenario metrics.groupBy): every pool or zone of the run's nodes,
+ * joining ones included, sorted. */
+function timeseriesGroups(scenario: Scenario): TimeseriesGroups | undefined {
+  const key = scenario.groupBy;
+  if (key === undefined) return undefined;
+  const names = new Set<string>();
+  for (const n of scenario.nodes) {
+    if ((n.joinAtUs ?? 0) > scenario.durationUs) continue;
+    names.add(groupOf({ pool: n.pool, zone: n.node.metadata?.labels?.[ZONE_LABEL] ?? '' }, key));
+  }
+  return { key, names: [...names].sort() };
+}
+
+/** nodes.csv's rows: every node at the end, in the store's order. */
+function nodeRows(cluster: ClusterState): TypedRow[] {
   const ext = cluster.extendedResourceNames();
-  const columns = [
-    'node', 'pool', 'zone', 'ready', 'pods', 'cpu_requested_milli', 'cpu_allocatable_milli', 'memory_requested_bytes', 'memory_allocatable_bytes',
-    ...ext.flatMap((r) => [`${r}_requested`, `${r}_allocatable`]),
-  ];
-  const rows = cluster.nodes.map((n) => {
-    const row: Row = {
+  return cluster.nodes.map((n) => {
+    const row: Record<string, number | string | boolean> = {
       node: n.name,
       pool: n.pool,
       zone: n.zone,
-      ready: n.ready ? 'true' : 'false',
+      ready: n.ready,
       pods: n.pods.length,
       cpu_requested_milli: n.requested.milliCpu,
       cpu_allocatable_milli: n.allocatable.milliCpu,
@@ -294,5 +375,4 @@ function nodesTable(cluster: ClusterState): Table {
     }
     return row;
   });
-  return { file: 'nodes.csv', columns, rows };
 }

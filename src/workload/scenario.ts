@@ -68,6 +68,8 @@ export interface Scenario {
    * latency; the loader always sets it (default 0s); absent (hand-built scenarios): no pulls. */
   readonly imagePull?: Distribution;
   readonly sampleIntervalUs: number;
+  /** metrics.groupBy: timeseries.csv broken down by node pool or zone; absent: not. */
+  readonly groupBy?: 'pool' | 'zone';
   readonly workload: readonly WorkloadEntry[];
   /** Profiles and queue settings from scheduler.config / scheduler.configFile (else upstream defaults). */
   readonly scheduler: SchedulerConfig;
@@ -164,6 +166,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   if (durationUs / sampleIntervalUs > MAX_SAMPLES) {
     throw doc.error(['metrics', 'sampleInterval'], `an interval of at least duration / ${MAX_SAMPLES} (at most ${MAX_SAMPLES} timeseries rows)`, JSON.stringify(metrics['sampleInterval'] ?? DEFAULTS.sampleInterval));
   }
+  const groupBy = metrics['groupBy'] as string | undefined;
+  if (groupBy !== undefined && groupBy !== 'pool' && groupBy !== 'zone') throw doc.error(['metrics', 'groupBy'], 'pool or zone', JSON.stringify(groupBy));
   const baseDir = dirname(resolve(file));
   const warnings: string[] = [];
   const sched = (raw['scheduler'] ?? {}) as Obj;
@@ -191,6 +195,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     imagePull: located(doc, ['kubelet', 'imagePull'], () => parseDurationDistribution(kubelet['imagePull'] ?? DEFAULTS.imagePull)),
     sampleIntervalUs,
+    ...(groupBy !== undefined ? { groupBy } : {}),
     workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings),
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,

@@ -1,0 +1,100 @@
+// pods.csv: one row per pod, written when the pod leaves the store (deleted: by a controller,
+// the pod garbage collector, an eviction, a preemption) or, for pods still in the store, at the
+// end of the run. Rows go to a sink as they are made (the CLI streams them to the file), so a
+// finished pod costs nothing once it is gone: the collector keeps a small record per live pod
+// only (attempts, first attempt, zone, evicted/preempted), dropped with the pod.
+//
+// Row order (README "pods.csv"): pods gone during the run in the order they left the store
+// (simulated time, then commit order: the same every run), then the pods still present at the
+// end by namespace and name.
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ClusterWatcher } from '../controlplane/api-server.js';
+import type { Simulation } from '../engine/simulation.js';
+import { toSeconds } from '../engine/time.js';
+import type { AttemptRecord } from '../scheduler/scheduler.js';
+import type { RowSink } from './csv-output.js';
+import type { TypedRow } from './schema.js';
+
+interface PodRecord {
+  attempts: number;
+  /** When its first scheduling attempt ended (µs); -1 before. */
+  firstAttemptUs: number;
+  /** Its node's zone when it was bound. */
+  zone: string;
+  evicted: boolean;
+  preempted: boolean;
+}
+
+export class PodsCollector {
+  private readonly live = new Map<PodInfo, PodRecord>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    private readonly sink: RowSink,
+    /** Container restarts of a live pod so far (the kubelets'). */
+    private readonly restartsOf: (p: PodInfo) => number = () => 0,
+  ) {}
+
+  private recordOf(p: PodInfo): PodRecord {
+    let r = this.live.get(p);
+    if (r === undefined) this.live.set(p, (r = { attempts: 0, firstAttemptUs: -1, zone: '', evicted: false, preempted: false }));
+    return r;
+  }
+
+  readonly watcher: ClusterWatcher = {
+    podBound: (p) => {
+      this.recordOf(p).zone = this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '';
+    },
+    podDeleted: (p) => {
+      this.sink.add(this.row(p, this.sim.now));
+      this.live.delete(p);
+    },
+  };
+
+  attempt(r: AttemptRecord): void {
+    const rec = this.recordOf(r.pod);
+    rec.attempts++;
+    if (rec.firstAttemptUs < 0) rec.firstAttemptUs = r.timeUs;
+  }
+
+  preempted(p: PodInfo): void {
+    this.recordOf(p).preempted = true;
+  }
+
+  evicted(p: PodInfo): void {
+    this.recordOf(p).evicted = true;
+  }
+
+  /** Rows of the pods still in the store, by namespace and name. */
+  finish(): void {
+    const left = [...this.cluster.pods.values()].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const p of left) this.sink.add(this.row(p, -1));
+  }
+
+  private row(p: PodInfo, deletedUs: number): TypedRow {
+    const r = this.live.get(p);
+    const s = (us: number) => (us < 0 ? null : toSeconds(us));
+    return {
+      namespace: p.namespace,
+      name: p.name,
+      owner_kind: p.ownerKind,
+      owner: p.ownerName,
+      workload: p.workload,
+      created_s: s(p.createdUs),
+      first_attempt_s: s(r?.firstAttemptUs ?? -1),
+      bound_s: p.bound ? s(p.boundUs) : null,
+      started_s: s(p.startedUs),
+      finished_s: s(p.finishedUs),
+      deleted_s: s(deletedUs),
+      node: p.bound ? p.nodeName : null,
+      zone: p.bound ? (r?.zone ?? '') : null,
+      phase: p.phase,
+      attempts: r?.attempts ?? 0,
+      restarts: this.restartsOf(p),
+      evicted: r?.evicted ?? false,
+      preempted: r?.preempted ?? false,
+    };
+  }
+}

@@ -1,0 +1,232 @@
+// Every output file's columns, in order, with unit, type and a one-line meaning: the one place
+// column lists live. Collectors emit typed rows (numbers in the column's unit, null for an empty
+// field); the writer (csv-output.ts) formats them by these types. The README's "Outputs" tables
+// are checked against this module by src/metrics/schema.test.ts.
+//
+// Columns whose name holds `<resource>` repeat once per extended resource, those holding
+// `<group>` once per pool or zone (timeseries.csv with `metrics.groupBy`); columnsOf expands them.
+
+/** How a column's values are written: `string` as is; `integer` as a plain number; `decimal`
+ * with at most `digits` fractional digits and no trailing zeros (NaN written empty);
+ * `boolean` as true/false. null is an empty field in every type. */
+export type ColumnType = 'string' | 'integer' | 'decimal' | 'boolean';
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** s, ms, ratio, millicores, bytes, count, or '' (a name or label). */
+  readonly unit: string;
+  /** Fractional digits of a decimal column. */
+  readonly digits?: number;
+  readonly description: string;
+}
+
+/** A cell of a typed row: null is an empty field. */
+export type Cell = string | number | boolean | null;
+export type TypedRow = Readonly<Record<string, Cell>>;
+
+export type OutputFileName =
+  | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv';
+
+const str = (name: string, description: string): Column => ({ name, type: 'string', unit: '', description });
+const int = (name: string, unit: string, description: string): Column => ({ name, type: 'integer', unit, description });
+const bool = (name: string, description: string): Column => ({ name, type: 'boolean', unit: '', description });
+/** Seconds with µs precision (6 digits). */
+const sec = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 's', digits: 6, description });
+/** Milliseconds with µs precision (3 digits). */
+const ms = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 'ms', digits: 3, description });
+const ratio = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 'ratio', digits: 6, description });
+
+const SUMMARY: readonly Column[] = [
+  str('scenario', "the scenario's name"),
+  int('seed', '', 'the seed used'),
+  sec('sim_duration_s', 'simulated time'),
+  int('pods_submitted', 'count', 'pods created (bare pods and pods created by controllers)'),
+  int('pods_bound', 'count', 'pods the scheduler bound'),
+  int('pods_unbound_end', 'count', 'live pods not bound to a node at the end'),
+  int('replicas_desired_end', 'count', 'Σ desired at the end over the workloads of workloads.csv'),
+  int('replicas_ready_end', 'count', 'Σ min(ready, desired) at the end over the same workloads'),
+  int('sched_attempts', 'count', 'scheduling cycles run'),
+  ms('sched_latency_p50_ms', 'pod creation → binding committed, median over bound pods'),
+  ms('sched_latency_p99_ms', 'pod creation → binding committed, p99 over bound pods'),
+  ms('startup_latency_p50_ms', 'pod creation → Running, median over started pods'),
+  ms('startup_latency_p99_ms', 'pod creation → Running, p99 over started pods'),
+  ratio('cpu_requested_mean_ratio', "time-weighted mean of timeseries.csv's cpu_requested_ratio"),
+  ratio('memory_requested_mean_ratio', "time-weighted mean of timeseries.csv's memory_requested_ratio"),
+  int('events', 'count', 'simulation events processed'),
+  int('node_failures', 'count', 'nodes hit by injected faults'),
+  int('pods_evicted', 'count', 'pods deleted by the taint-eviction controller'),
+  sec('reschedule_p50_s', 'eviction → replacement bound, median'),
+  sec('reschedule_p99_s', 'eviction → replacement bound, p99'),
+  int('container_restarts', 'count', 'in-place container restarts by the kubelets'),
+];
+
+const PLACEMENTS: readonly Column[] = [
+  sec('time_s', 'when the outcome happened'),
+  str('pod', "the pod's name"),
+  str('namespace', "the pod's namespace"),
+  str('owner_kind', "the kind of the pod's controlling owner"),
+  str('owner', "the name of the pod's controlling owner"),
+  int('attempt', 'count', "the pod's scheduling attempt number, from 1"),
+  str('result', 'bound, unschedulable, error, preempted, evicted or terminated'),
+  str('node', 'the node bound to (or the pod was on)'),
+  str('reason', "for failures, kube-scheduler's message; for deletions, why"),
+  ms('queue_wait_ms', 'time waited in the scheduling queue before this attempt'),
+  ms('cycle_ms', 'simulated duration of the scheduling cycle'),
+  ms('bind_ms', 'duration of the binding write'),
+];
+
+const PODS: readonly Column[] = [
+  str('namespace', "the pod's namespace"),
+  str('name', "the pod's name"),
+  str('owner_kind', "the kind of the pod's controlling owner"),
+  str('owner', "the name of the pod's controlling owner"),
+  str('workload', 'the scenario workload entry that made it'),
+  sec('created_s', 'pod created (create committed)'),
+  sec('first_attempt_s', 'its first scheduling attempt ended'),
+  sec('bound_s', 'binding committed'),
+  sec('started_s', 'Running reported'),
+  sec('finished_s', 'Succeeded or Failed reported'),
+  sec('deleted_s', 'gone from the store'),
+  str('node', 'the node it was bound to'),
+  str('zone', "that node's zone"),
+  str('phase', 'its last phase'),
+  int('attempts', 'count', 'scheduling attempts'),
+  int('restarts', 'count', 'in-place container restarts'),
+  bool('evicted', 'deleted by the taint-eviction controller'),
+  bool('preempted', 'deleted by the scheduler to make room (preemption)'),
+];
+
+const JOBS: readonly Column[] = [
+  str('namespace', "the Job's namespace"),
+  str('name', "the Job's name"),
+  str('workload', 'the scenario workload entry that made it'),
+  sec('created_s', 'Job created (create committed)'),
+  sec('started_s', 'its first pod created'),
+  sec('finished_s', 'the status write marking it Complete or Failed committed'),
+  int('succeeded', 'count', 'pods that succeeded'),
+  int('failed', 'count', 'pods that failed'),
+  str('condition', 'Complete, Failed, Running (not finished at the end) or Deleted'),
+  str('reason', "the finished condition's reason"),
+];
+
+const TIMESERIES_HEAD: readonly Column[] = [
+  sec('time_s', "the sample's time"),
+  int('nodes_ready', 'count', 'nodes Ready'),
+  int('nodes_not_ready', 'count', 'nodes not Ready'),
+  int('pods_pending', 'count', 'pods in phase Pending'),
+  int('pods_running', 'count', 'pods in phase Running'),
+  int('pods_available', 'count', 'pods Running on a Ready node'),
+  int('pods_succeeded', 'count', 'pods ended Succeeded since the start (cumulative)'),
+  int('pods_failed', 'count', 'pods ended Failed since the start (cumulative)'),
+  int('pods_terminating', 'count', 'pods being deleted and not gone yet'),
+  ratio('cpu_requested_ratio', 'Σ CPU requests on Ready nodes / Σ their allocatable CPU'),
+  ratio('memory_requested_ratio', 'Σ memory requests on Ready nodes / Σ their allocatable memory'),
+  ratio('<resource>_requested_ratio', 'the same for each extended resource'),
+  int('cpu_allocatable_not_ready_milli', 'millicores', 'allocatable CPU of the NotReady nodes'),
+  int('memory_allocatable_not_ready_bytes', 'bytes', 'allocatable memory of the NotReady nodes'),
+  ms('etcd_write_p99_ms', "p99 of etcd's commit latency since the previous row"),
+  int('api_queue_depth', 'count', 'writes sent and not yet committed'),
+];
+
+/** Per pool or zone (metrics.groupBy), after the cluster's columns. */
+const TIMESERIES_GROUP: readonly Column[] = [
+  int('<group>:nodes_ready', 'count', "the group's Ready nodes"),
+  int('<group>:nodes_not_ready', 'count', "the group's nodes not Ready"),
+  int('<group>:pods_running', 'count', "pods Running on the group's nodes"),
+  int('<group>:pods_available', 'count', "pods Running on the group's Ready nodes"),
+  ratio('<group>:cpu_requested_ratio', "cpu_requested_ratio over the group's Ready nodes"),
+  ratio('<group>:memory_requested_ratio', "memory_requested_ratio over the group's Ready nodes"),
+  ratio('<group>:<resource>_requested_ratio', "each extended resource's ratio over the group's Ready nodes"),
+];
+
+const NODES: readonly Column[] = [
+  str('node', "the node's name"),
+  str('pool', 'its node pool (empty for explicit nodes)'),
+  str('zone', 'its zone (label topology.kubernetes.io/zone)'),
+  bool('ready', 'Ready at the end'),
+  int('pods', 'count', 'pods on it at the end'),
+  int('cpu_requested_milli', 'millicores', 'Σ CPU requests of its pods'),
+  int('cpu_allocatable_milli', 'millicores', 'allocatable CPU'),
+  int('memory_requested_bytes', 'bytes', 'Σ memory requests of its pods'),
+  int('memory_allocatable_bytes', 'bytes', 'allocatable memory'),
+  int('<resource>_requested', 'count', 'Σ requests of each extended resource'),
+  int('<resource>_allocatable', 'count', 'allocatable of each extended resource'),
+];
+
+const WORKLOADS: readonly Column[] = [
+  str('kind', 'Deployment, ReplicaSet or StatefulSet'),
+  str('namespace', "the workload's namespace"),
+  str('name', "the workload's name"),
+  int('desired', 'count', 'spec.replicas at the end'),
+  int('ready', 'count', 'pods available at the end'),
+  ratio('available_min_ratio', 'lowest min(available, target) / target'),
+  sec('unavailable_s', 'total time with available < target'),
+];
+
+const RECOVERY: readonly Column[] = [
+  str('fault_id', 'f1, f2, … in scenario order'),
+  str('kind', "the fault's kind"),
+  str('target', 'node names joined by ;, pool=<name>, zone=<name> or etcd'),
+  sec('start_s', 'the fault started'),
+  sec('end_s', 'the fault ended (empty: forever)'),
+  sec('detected_s', 'first NotReady update of a hit node'),
+  sec('first_eviction_s', 'first eviction of an affected pod'),
+  int('pods_affected', 'count', 'pods bound to the hit nodes and not finished at the start'),
+  int('pods_rescheduled', 'count', 'affected pods evicted whose replacement was bound'),
+  int('pods_lost', 'count', 'affected pods evicted with no replacement bound by the end'),
+  sec('reschedule_p50_s', 'eviction → replacement bound, median'),
+  sec('reschedule_p99_s', 'eviction → replacement bound, p99'),
+  sec('reschedule_max_s', 'eviction → replacement bound, longest'),
+  ratio('min_available_ratio', 'lowest Σ min(available, target) / Σ target over the affected workloads'),
+  sec('time_to_full_availability_s', 'from the start until every affected workload is whole again'),
+];
+
+const EVENTS: readonly Column[] = [
+  sec('time_s', "the event's time"),
+  int('seq', '', "the engine's insertion sequence"),
+  str('kind', "the event's kind"),
+  str('object', 'the object it concerns'),
+  str('detail', 'reserved, empty'),
+];
+
+/** Every output file's columns, templates unexpanded, in the order the files are listed. */
+export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
+  'summary.csv': SUMMARY,
+  'placements.csv': PLACEMENTS,
+  'pods.csv': PODS,
+  'jobs.csv': JOBS,
+  'timeseries.csv': [...TIMESERIES_HEAD, ...TIMESERIES_GROUP],
+  'nodes.csv': NODES,
+  'workloads.csv': WORKLOADS,
+  'recovery.csv': RECOVERY,
+  'events.csv': EVENTS,
+};
+
+/** What the templated columns expand to. */
+export interface ColumnDims {
+  /** Extended resources, sorted. */
+  readonly resources?: readonly string[];
+  /** Pool or zone names (timeseries.csv with metrics.groupBy), sorted; the group column prefix is
+   * `<groupKey>=<name>`. */
+  readonly groups?: readonly string[];
+  readonly groupKey?: string;
+}
+
+/** A file's columns with `<resource>` and `<group>` expanded (group columns only when `dims.groups`
+ * is given). */
+export function columnsOf(file: OutputFileName, dims: ColumnDims = {}): Column[] {
+  const resources = dims.resources ?? [];
+  const expandResource = (cols: readonly Column[]): Column[] =>
+    cols.flatMap((c) => (c.name.includes('<resource>') ? resources.map((r) => ({ ...c, name: c.name.replace('<resource>', r) })) : [c]));
+  if (file !== 'timeseries.csv') return expandResource(SCHEMAS[file]);
+  const head = expandResource(TIMESERIES_HEAD);
+  const groups = dims.groups ?? [];
+  const perGroup = expandResource(TIMESERIES_GROUP);
+  return [...head, ...groups.flatMap((g) => perGroup.map((c) => ({ ...c, name: c.name.replace('<group>', `${dims.groupKey ?? 'group'}=${g}`) })))];
+}
+
+/** The column names of a file (expanded as columnsOf). */
+export function columnNames(file: OutputFileName, dims: ColumnDims = {}): string[] {
+  return columnsOf(file, dims).map((c) => c.name);
+}
