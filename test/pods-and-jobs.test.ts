@@ -1,0 +1,74 @@
+// pods.csv and jobs.csv end to end on test/scenarios/pods-and-jobs.yaml, every value worked out
+// from the scenario: one node n-0 (zone-a, 1 CPU); each write commits 1 ms after it is sent and
+// is heard at once; a pod starts 1 s after its kubelet sees the binding. A scheduling cycle on
+// the one node costs 100 µs + 0.1 µs × 8 Filter calls = 101 µs (one feasible node: no scoring,
+// src/scheduler/cost-model.ts); a failing cycle whose preemption dry run filters the node again
+// costs 100 + 0.1 × 16 = 101.6 → 102 µs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runScenario } from '../src/run/run-scenario.js';
+import { loadScenario } from '../src/workload/scenario.js';
+import { repoPath } from '../src/testing/repo-paths.js';
+import { OutputFolder, toCsv } from '../src/metrics/csv-output.js';
+import { columnsOf } from '../src/metrics/schema.js';
+
+const FILE = repoPath('test/scenarios/pods-and-jobs.yaml');
+
+function csvOf(file: string): string {
+  const t = runScenario(loadScenario(FILE)).tables.find((x) => x.file === file);
+  assert.ok(t, file);
+  return toCsv(t);
+}
+
+test('pods.csv: a row per pod with its times, node, zone, phase, attempts and preemption; pods gone first, in the order they went, then the rest by name', () => {
+  assert.equal(csvOf('pods.csv'), [
+    'namespace,name,owner_kind,owner,workload,created_s,first_attempt_s,bound_s,started_s,finished_s,deleted_s,node,zone,phase,attempts,restarts,evicted,preempted',
+    // hog: created 30 s + 1 ms; cycle 101 µs, binding 1 ms → 30.002101; Running reported 1 s
+    // later, committed 1 ms after → 31.003101. vip's first cycle (40.001 s + 102 µs) preempts it:
+    // the graceful delete commits at 40.002102, the kubelet (grace 0) deletes it for good 1 ms
+    // later. It was Running when it went.
+    'default,hog,,,hog,30.001,30.002101,30.002101,31.003101,,40.003102,n-0,zone-a,Running,1,0,false,true',
+    // The Job's pods (names from the seeded name stream): the first is created when the Job's
+    // create commits (10.001) plus 1 ms; bound 101 µs + 1 ms later; Running 1 s + 1 ms later;
+    // Succeeded 3 s + 1 ms later (14.005101), when the Job controller creates the second (1 ms).
+    'default,batch-9crgw,Job,batch,batch,10.002,10.003101,10.003101,11.004101,14.005101,,n-0,zone-a,Succeeded,1,0,false,false',
+    'default,batch-fd6hf,Job,batch,batch,14.006101,14.007202,14.007202,15.008202,18.009202,,n-0,zone-a,Succeeded,1,0,false,false',
+    // short: created 1.001, bound 1.002101, Running 2.003101, Succeeded 5 s + 1 ms later.
+    'default,short,,,short,1.001,1.002101,1.002101,2.003101,7.004101,,n-0,zone-a,Succeeded,1,0,false,false',
+    // vip: attempt 1 fails at 40.001102 (first_attempt_s); hog gone at 40.003102, attempt 2 on
+    // its nominated node takes 101 µs, the binding 1 ms → 40.004203; Running 1 s + 1 ms later.
+    'default,vip,,,vip,40.001,40.001102,40.004203,41.005203,,,n-0,zone-a,Running,2,0,false,false',
+    '',
+  ].join('\n'));
+});
+
+test('jobs.csv: created, first pod, finished (the Complete status write), counts and condition', () => {
+  assert.equal(csvOf('jobs.csv'), [
+    'namespace,name,workload,created_s,started_s,finished_s,succeeded,failed,condition,reason',
+    // The second pod Succeeded at 18.009202; the Job controller's status write commits 1 ms later.
+    'default,batch,batch,10.001,10.002,18.010202,2,0,Complete,CompletionsReached',
+    '',
+  ].join('\n'));
+});
+
+test('pods.csv streamed to a file is byte-identical to the in-memory table, and two runs give the same bytes', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ksim-pods-')), 'out');
+  try {
+    const texts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const folder = new OutputFolder(dir, `t${i}`);
+      const sink = folder.stream('pods.csv', columnsOf('pods.csv'));
+      const r = runScenario(loadScenario(FILE), { sinks: { 'pods.csv': sink } });
+      assert.equal(r.tables.find((t) => t.file === 'pods.csv'), undefined);
+      folder.commit([{ file: 'run.json', content: '{}\n' }]);
+      texts.push(readFileSync(join(dir, 'pods.csv'), 'utf8'));
+    }
+    assert.equal(texts[0], texts[1]);
+    assert.equal(texts[0], csvOf('pods.csv'));
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
