@@ -217,8 +217,23 @@ export interface ColumnDims {
  * is given). */
 export function columnsOf(file: OutputFileName, dims: ColumnDims = {}): Column[] {
   const resources = dims.resources ?? [];
-  const expandResource = (cols: readonly Column[]): Column[] =>
-    cols.flatMap((c) => (c.name.includes('<resource>') ? resources.map((r) => ({ ...c, name: c.name.replace('<resource>', r) })) : [c]));
+  // Consecutive `<resource>` columns expand resource by resource (nodes.csv: a_requested,
+  // a_allocatable, b_requested, ...).
+  const expandResource = (cols: readonly Column[]): Column[] => {
+    const out: Column[] = [];
+    for (let i = 0; i < cols.length; ) {
+      let j = i;
+      while (j < cols.length && cols[j]!.name.includes('<resource>')) j++;
+      if (j === i) {
+        out.push(cols[i++]!);
+        continue;
+      }
+      const run = cols.slice(i, j);
+      for (const r of resources) for (const c of run) out.push({ ...c, name: c.name.replace('<resource>', r) });
+      i = j;
+    }
+    return out;
+  };
   if (file !== 'timeseries.csv') return expandResource(SCHEMAS[file]);
   const head = expandResource(TIMESERIES_HEAD);
   const groups = dims.groups ?? [];
