@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 
-const FILES = ['events.csv', 'nodes.csv', 'placements.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv'];
+const FILES = ['events.csv', 'jobs.csv', 'nodes.csv', 'placements.csv', 'pods.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv'];
 
 function scenarioFile(dir: string, replicas: number, duration: string, runDuration: string): string {
   const f = join(dir, 'big.yaml');

@@ -20,7 +20,7 @@ test("the README's examples run from plain JavaScript against the built package"
   assert.equal(seen['statusCode'], 'Unschedulable');
   assert.equal(seen['codeName'], 'UnschedulableAndUnresolvable');
   assert.equal(seen['maxNodeScore'], 100);
-  assert.deepEqual(seen['csvChars'], { 'summary.csv': true, 'placements.csv': true, 'timeseries.csv': true, 'nodes.csv': true, 'workloads.csv': true });
+  assert.deepEqual(seen['csvChars'], { 'summary.csv': true, 'placements.csv': true, 'pods.csv': true, 'jobs.csv': true, 'timeseries.csv': true, 'nodes.csv': true, 'workloads.csv': true });
   assert.equal(seen['selected'], 'node-b');
   assert.deepEqual(seen['customPools'], ['big']);
   assert.equal(seen['argsError'], 'resource: expected an extended resource name such as nvidia.com/gpu, got "gpu"');
