@@ -11,7 +11,8 @@ export {
   readSchedulerConfiguration,
   type SchedulerConfig,
 } from './scheduler/config/kube-scheduler-configuration.js';
-export { toCsv, writeOutputsAtomically, type Table } from './metrics/csv-output.js';
+export { toCsv, writeOutputsAtomically, formatRow, MemorySink, NULL_SINK, OutputFolder, CsvFileSink, type Table, type RowSink } from './metrics/csv-output.js';
+export { SCHEMAS, columnsOf, columnNames, type Column, type ColumnType, type Cell, type TypedRow, type OutputFileName } from './metrics/schema.js';
 export { InputError } from './api/input-error.js';
 export { InvariantViolation } from './invariants/violation.js';
 export { FieldError } from './api/field-error.js';

@@ -63,6 +63,8 @@ export class MemorySink implements RowSink {
  * rows). */
 export const NULL_SINK: RowSink = { add: () => {} };
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /** One CSV record with its newline, quoted as toCsv (csv-stringify's defaults) quotes: a field
  * holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
 export function csvLine(row: Row, columns: readonly string[]): string {
@@ -91,7 +93,17 @@ export class CsvFileSink implements RowSink {
   }
 
   add(row: TypedRow): void {
-    this.buffer += csvLine(formatRow(row, this.columns), this.names);
+    // Formatted field by field straight into the line (no formatted row object per row).
+    let line = '';
+    const cols = this.columns;
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
+      if (i > 0) line += ',';
+      const v = formatCell(c, row[c.name]);
+      if (typeof v === 'number') line += String(v);
+      else line += NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+    }
+    this.buffer += `${line}\n`;
     this.rows++;
     if (this.buffer.length >= 1 << 16) this.flush();
   }
