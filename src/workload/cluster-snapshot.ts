@@ -3,7 +3,7 @@
 // selectors from. Used by `ksim explain --cluster` and built into a ClusterState.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
-import { readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
+import { readObjectPaths, type ObjectItem } from './object-files.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
@@ -21,39 +21,12 @@ export interface ClusterSnapshot {
 /** Kinds read into cluster.objects as they are (selectors of owners and services). */
 const OWNER_KINDS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController', 'Service', 'Deployment', 'DaemonSet', 'Job']);
 
-interface Item {
-  readonly doc: YamlDoc;
-  readonly path: Path;
-  readonly value: Record<string, unknown>;
-}
+type Item = ObjectItem;
 
-
-
-const LIST_FIELDS = ['apiVersion', 'kind', 'metadata', 'items'];
-
-/** Every object of a file: multi-document YAML/JSON, with `kind: List` documents expanded.
+/** Every object of a file or directory: multi-document YAML/JSON, Lists expanded (object-files.ts).
  * Unknown fields of a List go to `warnings` (when given). */
 export function readObjects(file: string, warnings?: string[]): Item[] {
-  const out: Item[] = [];
-  const docs = readYamlFile(file, file);
-  if (docs.length === 0) throw new InputError(file, 0, 0, '', 'a Kubernetes object or a List', 'an empty file');
-  for (const d of docs) {
-    const v = d.toJS();
-    if (!isObj(v)) throw d.error([], 'a Kubernetes object or a List (a mapping with apiVersion and kind)', describe(v));
-    if (typeof v['kind'] !== 'string') throw d.error(['kind'], 'the kind of the object (e.g. List, Node, Pod)', describe(v['kind']));
-    if (v['kind'] === 'List' || v['kind'].endsWith('List')) {
-      const items = v['items'];
-      if (!Array.isArray(items)) throw d.error(['items'], 'a list of objects', describe(items));
-      for (const k of Object.keys(v)) if (!LIST_FIELDS.includes(k)) warnings?.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
-      items.forEach((it, i) => {
-        if (!isObj(it)) throw d.error(['items', i], 'a Kubernetes object (a mapping with apiVersion and kind)', describe(it));
-        out.push({ doc: d, path: ['items', i], value: it });
-      });
-    } else {
-      out.push({ doc: d, path: [], value: v });
-    }
-  }
-  return out;
+  return readObjectPaths(file, file, warnings !== undefined ? { warnings } : {});
 }
 
 /** Reads a cluster file; unknown fields of its objects are warned about in `warnings` (when given). */

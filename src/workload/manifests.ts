@@ -48,6 +48,7 @@ interface KindReader {
 const KINDS: Record<string, KindReader> = {
   Pod: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readPodSpec(doc, [...path, 'spec'], obj['spec'], opts) },
   Deployment: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDeploymentSpec(doc, [...path, 'spec'], obj['spec']) },
+  ReplicaSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readReplicaSetSpec(doc, [...path, 'spec'], obj['spec']) },
   Namespace: { apiVersion: 'v1', namespaced: false, read: () => {} },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
@@ -56,12 +57,18 @@ const KINDS: Record<string, KindReader> = {
   CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readCronJobSpec(doc, [...path, 'spec'], obj['spec']) },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
   ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
+  Service: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readServiceSpec(doc, [...path, 'spec'], obj['spec']) },
 };
+
+/** Whether ksim simulates objects of this kind (reads them with readManifest). */
+export function isSimulatedKind(kind: string): boolean {
+  return Object.hasOwn(KINDS, kind);
+}
 
 export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${r.apiVersion})`).join(', ');
 
 /** Kinds that set the stage rather than run: present from the start when they arrive at 0s. */
-export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota']);
+export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota', 'Service']);
 
 /** Validates one manifest found at `path` in `doc`; returns a deep copy with defaults applied. */
 export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: ManifestOptions = {}): WorkloadManifest {
@@ -360,6 +367,24 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   spec['replicas'] = replicas;
   readSelectorAndTemplate(doc, path, spec, false);
   readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
+}
+
+/** apps/v1 ReplicaSet (upstream apps validation ValidateReplicaSetSpec, the fields ksim uses):
+ * replicas >= 0, a selector that matches the template labels, restartPolicy Always. */
+function readReplicaSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (!isObj(spec)) throw doc.error(path, 'a replicaset spec', describe(spec));
+  spec['replicas'] = readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  const rp = podSpec['restartPolicy'];
+  if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a ReplicaSet\'s pods always restart)', describe(rp));
+}
+
+/** v1 Service: only its selector matters to ksim (PodTopologySpread's default constraints,
+ * upstream helper.DefaultSelector); it is validated as labels (ValidateService). */
+function readServiceSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+  if (spec === undefined || spec === null) return;
+  if (!isObj(spec)) throw doc.error(path, 'a service spec', describe(spec));
+  readLabels(doc, [...path, 'selector'], spec['selector']);
 }
 
 /** selector (required unless `selectorOptional`) and a template whose labels it matches. */

@@ -16,7 +16,10 @@ import type { ApiConfig } from '../controlplane/api-server.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
-import { DEFAULT_MAX_PODS, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { DEFAULT_MAX_PODS, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { expandDocument, isListKind, readObjectPaths, type ObjectItem } from './object-files.js';
+import { isSkippedKind, SkipTally } from './skipped-kinds.js';
+import { isObject } from '../api/values.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import type { PluginModule } from '../scheduler/plugin-modules.js';
@@ -333,19 +336,35 @@ interface LocatedValue {
   readonly value: unknown;
 }
 
-/** Reads a file of manifests (multi-document YAML/JSON; `kind: List` documents are expanded). */
-function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string, warnings: string[]): LocatedValue[] {
-  const docs = readReferencedFile(doc, fieldPath, rel, baseDir, scenarioFile);
-  if (docs.length === 0) throw new InputError(displayPath(scenarioFile, baseDir, rel), 0, 0, '', 'at least one Kubernetes object', 'an empty file');
+/** Reads a file or directory of manifests (multi-document YAML/JSON; Lists expanded). */
+function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string, warnings: string[], recursive = false): LocatedValue[] {
+  try {
+    return readObjectPaths(resolve(baseDir, rel), displayPath(scenarioFile, baseDir, rel), {
+      recursive,
+      warnings,
+      emptyFile: 'at least one Kubernetes object',
+      notAnObject: 'a Kubernetes object (a mapping with apiVersion and kind)',
+    });
+  } catch (e) {
+    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file' && e.file === displayPath(scenarioFile, baseDir, rel)) {
+      throw doc.error(fieldPath, 'a readable file or directory (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
+    }
+    throw e;
+  }
+}
+
+/** The manifests of an entry's `manifest` / `manifests` (found at `paths`), an inline
+ * `kind: List` expanded as the same List in a file would be. */
+function inlineManifests(doc: YamlDoc, located_: readonly LocatedValue[], warnings: string[]): LocatedValue[] {
   const out: LocatedValue[] = [];
-  for (const d of docs) {
-    const v = d.toJS() as Obj | null;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && v['kind'] === 'List') {
-      if (!Array.isArray(v['items'])) throw d.error(['items'], 'a list of objects', v['items'] === undefined || v['items'] === null ? 'nothing' : typeof v['items'] === 'object' ? 'a mapping' : JSON.stringify(v['items']));
-      for (const k of Object.keys(v)) if (!['apiVersion', 'kind', 'metadata', 'items'].includes(k)) warnings.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
-      (v['items'] as unknown[]).forEach((item, i) => out.push({ doc: d, path: ['items', i], value: item }));
+  for (const l of located_) {
+    const kind = isObject(l.value) ? l.value['kind'] : undefined;
+    if (typeof kind === 'string' && isListKind(kind)) {
+      const items: ObjectItem[] = [];
+      expandDocument(doc, l.value, { warnings }, items, l.path);
+      out.push(...items);
     } else {
-      out.push({ doc: d, path: [], value: v });
+      out.push(l);
     }
   }
   return out;
@@ -353,9 +372,11 @@ function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: s
 
 function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[]): WorkloadEntry[] {
   const names = new Set<string>();
+  /** The one warning about volumes, at the first manifest that mounts a claim. */
+  let pvcUser: string | null = null;
   /** Objects created once (`at` entries): which entry, when, and (Deployments) the manifest. */
   const objectNames = new Map<string, { entry: string; atUs: number; manifest: WorkloadManifest }>();
-  return entries.map((e, i) => {
+  const out = entries.map((e, i) => {
     const path: Path = ['workload', i];
     const name = e['name'] as string;
     if (names.has(name)) throw doc.error([...path, 'name'], 'a workload name not used by an earlier entry', JSON.stringify(name));
@@ -365,19 +386,28 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       throw doc.error(path, 'exactly one of manifest, manifests or file', sources.length === 0 ? 'none' : sources.join(' and '));
     }
     if (e['at'] !== undefined && e['rate'] !== undefined) throw doc.error([...path, 'rate'], 'either at or rate, not both');
+    if (e['recursive'] !== undefined && e['file'] === undefined) throw doc.error([...path, 'recursive'], 'recursive only with file (a directory)');
     let located_: LocatedValue[];
-    if (e['manifest'] !== undefined) located_ = [{ doc, path: [...path, 'manifest'], value: e['manifest'] }];
-    else if (e['manifests'] !== undefined) located_ = (e['manifests'] as unknown[]).map((m, j) => ({ doc, path: [...path, 'manifests', j], value: m }));
-    else located_ = readManifestFile(doc, [...path, 'file'], e['file'] as string, baseDir, file, warnings);
+    if (e['manifest'] !== undefined) located_ = inlineManifests(doc, [{ doc, path: [...path, 'manifest'], value: e['manifest'] }], warnings);
+    else if (e['manifests'] !== undefined) located_ = inlineManifests(doc, (e['manifests'] as unknown[]).map((m, j) => ({ doc, path: [...path, 'manifests', j], value: m })), warnings);
+    else located_ = readManifestFile(doc, [...path, 'file'], e['file'] as string, baseDir, file, warnings, e['recursive'] === true);
     if (located_.length === 0) {
-      throw e['manifests'] !== undefined ? doc.error([...path, 'manifests'], 'at least one manifest', 'an empty list') : doc.error([...path, 'file'], 'a file with at least one manifest', 'an empty List');
+      throw e['manifests'] !== undefined ? doc.error([...path, 'manifests'], 'at least one manifest', 'an empty list') : e['file'] !== undefined ? doc.error([...path, 'file'], 'a file with at least one manifest', 'an empty List') : doc.error([...path, 'manifest'], 'a List with at least one manifest', 'an empty List');
+    }
+    located_ = withoutSkippedKinds(located_, warnings, e['file'] !== undefined ? null : { doc, path: [...path, e['manifests'] !== undefined ? 'manifests' : 'manifest'] });
+    if (located_.length === 0) {
+      throw doc.error([...path, e['file'] !== undefined ? 'file' : e['manifests'] !== undefined ? 'manifests' : 'manifest'], 'at least one object ksim simulates (Pods, workloads, Services, PriorityClasses, PDBs, Namespaces, ResourceQuotas)', 'only kinds that are not simulated');
     }
     const arrival = readArrival(doc, path, e);
     const manifests = located_.map((l) => {
       const m = readManifest(l.doc, l.path, l.value, { warnings });
+      if (pvcUser === null) {
+        const claim = firstClaimOf(m);
+        if (claim !== null) pvcUser = l.doc.warning([...l.path, ...claim], 'mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)');
+      }
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
-      if (m.kind === 'Deployment' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'StatefulSet') {
+      if (m.kind === 'Deployment' || m.kind === 'ReplicaSet' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'StatefulSet') {
         // The pod template (a CronJob's is in its jobTemplate) carries the entry's name to the pods.
         const spec = (m.kind === 'CronJob' ? (m as { spec: { jobTemplate: { spec: unknown } } }).spec.jobTemplate.spec : (m as { spec: unknown }).spec) as Deployment['spec'];
         const tmd = (spec!.template.metadata ??= {});
@@ -403,6 +433,49 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     const failure = readFailure(doc, path, e['failure'], runDuration !== null);
     return failure === undefined ? { name, manifests, arrival, runDuration } : { name, manifests, arrival, runDuration, failure };
   });
+  if (pvcUser !== null) warnings.push(pvcUser);
+  return out;
+}
+
+/** The values of kinds ksim simulates; the others are counted into one warning per file (or,
+ * for inline manifests, one at `inline`) and dropped. */
+function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[], inline: { doc: YamlDoc; path: Path } | null): LocatedValue[] {
+  const out: LocatedValue[] = [];
+  const tallies = new Map<string, SkipTally>();
+  for (const l of values) {
+    const v = l.value;
+    const kind = isObject(v) ? v['kind'] : undefined;
+    if (!isObject(v) || typeof kind !== 'string' || isSimulatedKind(kind) || !isSkippedKind(v['apiVersion'], kind)) {
+      out.push(l);
+      continue;
+    }
+    let t = tallies.get(l.doc.file);
+    if (t === undefined) tallies.set(l.doc.file, (t = new SkipTally()));
+    t.add(kind);
+  }
+  for (const [file, tally] of tallies) {
+    const msg = tally.message() as string;
+    warnings.push(inline !== null ? inline.doc.warning(inline.path, msg) : `${file}: ${msg}`);
+  }
+  return out;
+}
+
+/** The path of the first PersistentVolumeClaim a manifest's pods mount (a volume's
+ * persistentVolumeClaim, or a StatefulSet's volumeClaimTemplates), or null. */
+function firstClaimOf(m: WorkloadManifest): Path | null {
+  const o = m as unknown as Obj;
+  const spec = o['spec'] as Obj | undefined;
+  if (m.kind === 'StatefulSet' && Array.isArray(spec?.['volumeClaimTemplates']) && spec['volumeClaimTemplates'].length > 0) return ['spec', 'volumeClaimTemplates'];
+  let podPath: Path;
+  if (m.kind === 'Pod') podPath = ['spec'];
+  else if (m.kind === 'CronJob') podPath = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+  else podPath = ['spec', 'template', 'spec'];
+  let podSpec: unknown = o;
+  for (const k of podPath) podSpec = isObject(podSpec) ? podSpec[k as string] : undefined;
+  const volumes = isObject(podSpec) ? podSpec['volumes'] : undefined;
+  if (!Array.isArray(volumes)) return null;
+  const i = volumes.findIndex((v) => isObject(v) && v['persistentVolumeClaim'] !== undefined && v['persistentVolumeClaim'] !== null);
+  return i < 0 ? null : [...podPath, 'volumes', i, 'persistentVolumeClaim'];
 }
 
 /** An update whose pod template differs from the previous one only by the ksim.io/workload

@@ -1,0 +1,53 @@
+// Kinds that an application's manifests carry but that do not change where pods go: read past
+// with one summary warning per file, so that `kubectl apply -f` folders load as they are.
+
+/** Built-in kinds that do not take part in scheduling as ksim models it. */
+const NOT_SIMULATED: ReadonlySet<string> = new Set([
+  'ServiceAccount', 'ConfigMap', 'Secret', 'Endpoints', 'EndpointSlice', 'LimitRange', 'PodTemplate', 'Event',
+  'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
+  'Ingress', 'IngressClass', 'NetworkPolicy',
+  'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttachment',
+  'HorizontalPodAutoscaler', 'CustomResourceDefinition', 'APIService',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+  'CertificateSigningRequest', 'Lease', 'RuntimeClass', 'FlowSchema', 'PriorityLevelConfiguration', 'ControllerRevision',
+  'DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice', 'IPAddress', 'ServiceCIDR', 'ClusterTrustBundle',
+]);
+
+/** API groups of Kubernetes itself; any other group's objects are custom resources. */
+const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '', 'apps', 'batch', 'policy', 'autoscaling', 'extensions',
+  'scheduling.k8s.io', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'apiextensions.k8s.io',
+  'admissionregistration.k8s.io', 'apiregistration.k8s.io', 'certificates.k8s.io', 'coordination.k8s.io',
+  'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'node.k8s.io', 'resource.k8s.io',
+  'authentication.k8s.io', 'authorization.k8s.io', 'internal.apiserver.k8s.io', 'storagemigration.k8s.io',
+]);
+
+/** Whether an object of this kind is read past (not simulated): a built-in kind that does not
+ * schedule anything, or a custom resource (its group is not one of Kubernetes'). */
+export function isSkippedKind(apiVersion: unknown, kind: string): boolean {
+  if (NOT_SIMULATED.has(kind)) return true;
+  if (typeof apiVersion !== 'string') return false;
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return !BUILT_IN_GROUPS.has(group);
+}
+
+/** Counts skipped kinds of one source in first-seen order and words the summary warning. */
+export class SkipTally {
+  private readonly counts = new Map<string, number>();
+
+  add(kind: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+  }
+
+  get size(): number {
+    return this.counts.size;
+  }
+
+  /** "skipped 12 ServiceAccount, 11 ConfigMap: not simulated", or null when nothing was. */
+  message(): string | null {
+    if (this.counts.size === 0) return null;
+    return `skipped ${[...this.counts].map(([k, n]) => `${n} ${k}`).join(', ')}: not simulated`;
+  }
+}

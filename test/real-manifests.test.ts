@@ -1,0 +1,105 @@
+// Application manifests as people have them (test/fixtures/shop/: a 10-service shop rendered
+// like Helm output, with Services, ConfigMaps, Secrets, ServiceAccounts, an HPA, a PVC, an
+// Ingress, a standalone ReplicaSet, and in db/ a StatefulSet with volumeClaimTemplates and a
+// StorageClass) and a directory of one-Node files (test/fixtures/node-files/) load unchanged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario } from '../src/index.js';
+import { prepareRun } from '../src/run/run-scenario.js';
+import { REPO_ROOT } from '../src/testing/repo-paths.js';
+
+const FIXTURES = `${REPO_ROOT}test/fixtures`;
+
+function shopScenario(extra = ''): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster:
+  file: node-files
+workload:
+  - name: shop
+    file: shop
+${extra}`;
+}
+
+function kindCounts(manifests: readonly { kind?: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of manifests) out[m.kind ?? ''] = (out[m.kind ?? ''] ?? 0) + 1;
+  return out;
+}
+
+test('a directory of manifests is read like kubectl apply -f DIR: its yaml/json files in name order, not its subdirectories', () => {
+  const s = parseScenario(shopScenario(), `${FIXTURES}/scenario.yaml`);
+  assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Deployment: 10, Service: 10, ReplicaSet: 1 });
+  assert.equal(s.workload[0]!.manifests[0]!.kind, 'Namespace'); // 00-namespace.yaml comes first
+  assert.deepEqual(s.nodes.map((n) => n.node.metadata?.name), ['node-a', 'node-b', 'node-c']);
+  assert.deepEqual(s.warnings, [
+    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 HorizontalPodAutoscaler, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+  ]);
+});
+
+test('recursive: true reads subdirectories too (kubectl apply -R), one skip warning per file and one volume warning', () => {
+  const s = parseScenario(shopScenario('    recursive: true\n'), `${FIXTURES}/scenario.yaml`);
+  assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Service: 11, StatefulSet: 1, Deployment: 10, ReplicaSet: 1 });
+  assert.deepEqual(s.warnings, [
+    `${FIXTURES}/shop/db/storage-class.json: skipped 1 StorageClass: not simulated`,
+    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 HorizontalPodAutoscaler, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+    `${FIXTURES}/shop/db/redis.yaml:40:3: spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
+  ]);
+});
+
+test('Services exist from the start (PodTopologySpread reads their selectors) and a standalone ReplicaSet makes its pods', () => {
+  const s = parseScenario(shopScenario(), `${FIXTURES}/scenario.yaml`);
+  const run = prepareRun(s);
+  run.sim.run(0);
+  assert.deepEqual(run.cluster.objectsOfKind('Service').map((o) => o.metadata.name), [
+    'adservice', 'cartservice', 'checkoutservice', 'currencyservice', 'emailservice', 'frontend', 'paymentservice',
+    'productcatalogservice', 'recommendationservice', 'shippingservice',
+  ]);
+  run.sim.run(60_000_000);
+  const loadgen = [...run.cluster.pods.values()].filter((p) => p.ownerKind === 'ReplicaSet' && p.ownerName === 'loadgenerator');
+  assert.equal(loadgen.length, 1);
+  assert.equal(loadgen[0]!.bound, true);
+});
+
+const INLINE_CASES: [name: string, manifests: string, kinds: Record<string, number>, warnings: string[]][] = [
+  [
+    'an inline List works like the same List in a file',
+    `manifest: { apiVersion: v1, kind: List, items: [
+      { apiVersion: v1, kind: ConfigMap, metadata: { name: c } },
+      { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } } ] }`,
+    { Pod: 1 },
+    ['k.yaml:8:15: workload[0].manifest: skipped 1 ConfigMap: not simulated'],
+  ],
+  [
+    'kindless items of a typed list take its kind and apiVersion (PodList → Pod)',
+    `manifest: { apiVersion: v1, kind: PodList, items: [ { metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } } ] }`,
+    { Pod: 1 },
+    [],
+  ],
+  [
+    'custom resources are skipped, whatever their kind',
+    `manifests:
+      - { apiVersion: monitoring.coreos.com/v1, kind: ServiceMonitor, metadata: { name: m } }
+      - { apiVersion: monitoring.coreos.com/v1, kind: ServiceMonitor, metadata: { name: n } }
+      - { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } }`,
+    { Pod: 1 },
+    ['k.yaml:9:7: workload[0].manifests: skipped 2 ServiceMonitor: not simulated'],
+  ],
+];
+
+for (const [name, manifests, kinds, warnings] of INLINE_CASES) {
+  test(name, () => {
+    const s = parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: w
+    ${manifests}
+`, 'k.yaml');
+    assert.deepEqual(kindCounts(s.workload[0]!.manifests), kinds);
+    assert.deepEqual(s.warnings, warnings);
+  });
+}
