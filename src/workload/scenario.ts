@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { parse as parseYamlValue } from 'yaml';
 import { formatDuration, parseDuration } from '../api/duration.js';
@@ -186,6 +187,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     return { display: displayPath(file, baseDir, m), path };
   });
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings);
+  const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
+  warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   return {
     name,
     file,
@@ -199,7 +202,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     imagePull: located(doc, ['kubelet', 'imagePull'], () => parseDurationDistribution(kubelet['imagePull'] ?? DEFAULTS.imagePull)),
     sampleIntervalUs,
     ...(groupBy !== undefined ? { groupBy } : {}),
-    workload: readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings),
+    workload,
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
     faults: readFaults(doc, raw['faults'], nodes),
@@ -298,6 +301,21 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
   return out;
 }
 
+/** The labels a v1.36 kubelet puts on the Node it registers (pkg/kubelet/kubelet_node_status.go
+ * initialNode: the hostname, kubernetes.io/os and /arch from the Go runtime, and the beta.
+ * labels it still sets beside them), for a linux/amd64 machine. A pool's own labels override
+ * them, as --node-labels do; the beta labels follow a pool's stable os/arch. */
+export function kubeletLabels(poolLabels: Readonly<Record<string, string>>): Record<string, string> {
+  const os = poolLabels[OS_LABEL] ?? 'linux';
+  const arch = poolLabels[ARCH_LABEL] ?? 'amd64';
+  return { [BETA_ARCH_LABEL]: arch, [BETA_OS_LABEL]: os, [ARCH_LABEL]: arch, [OS_LABEL]: os };
+}
+
+export const OS_LABEL = 'kubernetes.io/os';
+export const ARCH_LABEL = 'kubernetes.io/arch';
+const BETA_OS_LABEL = 'beta.kubernetes.io/os';
+const BETA_ARCH_LABEL = 'beta.kubernetes.io/arch';
+
 function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
   const name = pool['name'] as string;
   const joinAtUs = located(doc, [...path, 'joinAt'], () => parseDuration((pool['joinAt'] as string | undefined) ?? '0s'));
@@ -316,7 +334,7 @@ function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
   const out: ScenarioNode[] = [];
   for (let i = 0; i < count; i++) {
     const nodeName = `${name}-${i}`;
-    const nodeLabels: Record<string, string> = { ...labels, [HOSTNAME_LABEL]: nodeName, [POOL_LABEL]: name };
+    const nodeLabels: Record<string, string> = { ...kubeletLabels(labels), ...labels, [HOSTNAME_LABEL]: nodeName, [POOL_LABEL]: name };
     if (zones.length > 0) nodeLabels[ZONE_LABEL] = zones[i % zones.length] as string;
     const node: Node = {
       apiVersion: 'v1',
@@ -476,6 +494,25 @@ function firstClaimOf(m: WorkloadManifest): Path | null {
   if (!Array.isArray(volumes)) return null;
   const i = volumes.findIndex((v) => isObject(v) && v['persistentVolumeClaim'] !== undefined && v['persistentVolumeClaim'] !== null);
   return i < 0 ? null : [...podPath, 'volumes', i, 'persistentVolumeClaim'];
+}
+
+/** A warning for each DaemonSet whose node selector and required node affinity match none of
+ * the scenario's nodes (those joining later included): it would make no pods, silently. */
+function daemonSetsWithoutNodes(entries: readonly WorkloadEntry[], nodes: readonly ScenarioNode[]): string[] {
+  const out: string[] = [];
+  const views = nodes.map((n) => ({ name: n.node.metadata?.name as string, labels: n.node.metadata?.labels ?? {} }));
+  for (const e of entries) {
+    for (const m of e.manifests) {
+      if (m.kind !== 'DaemonSet') continue;
+      const spec = (m as unknown as { spec: { template: { spec?: Pod['spec'] } } }).spec.template.spec;
+      const selector = compileNodeSelectorMap(spec?.nodeSelector ?? {});
+      const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+      const affinity = required === undefined || required === null ? null : compileNodeSelector(required, '', { invalidTerms: 'matchNothing' });
+      if (views.some((v) => selector.matches(v.labels) && (affinity === null || affinity.matches(v)))) continue;
+      out.push(`workload entry ${JSON.stringify(e.name)}: DaemonSet ${m.metadata!.namespace}/${m.metadata!.name} matches no node (nodeSelector or required node affinity): it makes no pods`);
+    }
+  }
+  return out;
 }
 
 /** An update whose pod template differs from the previous one only by the ksim.io/workload
