@@ -6,7 +6,8 @@ import { readYamlFile, type YamlDoc } from '../api/yaml-source.js';
 import { RandomStreams } from '../engine/random.js';
 import { PodInfo } from '../cluster/pod-info.js';
 import { ClusterState } from '../cluster/cluster-state.js';
-import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
+import { defaultSchedulerConfig, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
+import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { explain, type ExplainResult } from '../scheduler/explain.js';
 import { Framework, EXTENSION_POINTS, type PluginSet, type ProfileConfig } from '../scheduler/framework/framework.js';
@@ -20,6 +21,10 @@ export interface ExplainFilesOptions {
   readonly cluster: string;
   readonly pod: string;
   readonly config?: string;
+  /** Which document of a multi-document --config file (0 is the first). */
+  readonly configDocument?: number;
+  /** The data key of a ConfigMap --config that holds the configuration. */
+  readonly configKey?: string;
   /** Restrict the profile to these plugins (at every point they are enabled). */
   readonly plugins?: readonly string[];
   readonly nodes?: readonly string[];
@@ -36,7 +41,7 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   const registry = new Map(inTreeRegistry());
   const extra = await loadPluginModules((o.pluginModules ?? []).map((m) => ({ display: m, path: m })));
   for (const [k, f] of extra) registry.set(k, f);
-  const config = o.config === undefined ? defaultSchedulerConfig() : readConfigFile(o.config);
+  const config = o.config === undefined ? defaultSchedulerConfig() : readConfigFile(o.config, o, o.warnings ?? []);
   validateSchedulerConfig(config, registry);
   const pod = readPod(o.pod, o.warnings);
   const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));
@@ -55,11 +60,13 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   });
 }
 
-function readConfigFile(file: string): SchedulerConfig {
-  const docs = readYamlFile(file, file);
-  if (docs.length !== 1) throw new InputError(file, 0, 0, '', 'exactly one YAML document (a KubeSchedulerConfiguration)', `${docs.length} documents`);
-  const d = docs[0] as YamlDoc;
-  return readSchedulerConfiguration(d, [], d.toJS(), []);
+function readConfigFile(file: string, o: ExplainFilesOptions, warnings: string[]): SchedulerConfig {
+  const opts = {
+    ...(o.configDocument !== undefined ? { document: o.configDocument } : {}),
+    ...(o.configKey !== undefined ? { key: o.configKey } : {}),
+    names: { document: '--config-document', key: '--config-key' },
+  };
+  return readSchedulerConfigFile(file, file, opts, warnings);
 }
 
 function readPod(file: string, warnings: string[] | undefined): Pod {

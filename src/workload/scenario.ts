@@ -23,6 +23,7 @@ import { isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { isObject } from '../api/values.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
+import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
 import type { PluginModule } from '../scheduler/plugin-modules.js';
 import { readFaults, type FaultSpec } from '../faults/spec.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
@@ -242,12 +243,23 @@ function readScheduler(doc: YamlDoc, sched: Obj, baseDir: string, file: string, 
     throw doc.error(['scheduler', 'configFile'], 'either config or configFile, not both');
   }
   if (sched['config'] !== undefined) return readSchedulerConfiguration(doc, ['scheduler', 'config'], sched['config'], warnings);
+  for (const f of ['configDocument', 'configKey']) {
+    if (sched[f] !== undefined && sched['configFile'] === undefined) throw doc.error(['scheduler', f], `${f} only with configFile`);
+  }
   if (sched['configFile'] !== undefined) {
     const rel = sched['configFile'] as string;
-    const docs = readReferencedFile(doc, ['scheduler', 'configFile'], rel, baseDir, file);
-    if (docs.length !== 1) throw new InputError(displayPath(file, baseDir, rel), 0, 0, '', 'exactly one YAML document (a KubeSchedulerConfiguration)', `${docs.length} documents`);
-    const d = docs[0] as YamlDoc;
-    return readSchedulerConfiguration(d, [], d.toJS(), warnings);
+    const opts = {
+      ...(sched['configDocument'] !== undefined ? { document: sched['configDocument'] as number } : {}),
+      ...(sched['configKey'] !== undefined ? { key: sched['configKey'] as string } : {}),
+    };
+    try {
+      return readSchedulerConfigFile(resolve(baseDir, rel), displayPath(file, baseDir, rel), opts, warnings);
+    } catch (e) {
+      if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file') {
+        throw doc.error(['scheduler', 'configFile'], 'a readable file (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
+      }
+      throw e;
+    }
   }
   return defaultSchedulerConfig();
 }
@@ -256,18 +268,6 @@ function readScheduler(doc: YamlDoc, sched: Obj, baseDir: string, file: string, 
 function displayPath(scenarioFile: string, baseDir: string, rel: string): string {
   if (isAbsolute(rel)) return rel;
   return resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
-}
-
-/** Reads a file named by `fieldPath`, reporting a missing file at that field. */
-function readReferencedFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string): YamlDoc[] {
-  try {
-    return readYamlFile(resolve(baseDir, rel), displayPath(scenarioFile, baseDir, rel));
-  } catch (e) {
-    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file') {
-      throw doc.error(fieldPath, 'a readable file (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
-    }
-    throw e;
-  }
 }
 
 function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[]): ScenarioNode[] {

@@ -21,9 +21,13 @@ export const DEFAULT_MULTIPOINT: readonly PluginRef[] = [
   { name: names.DefaultBinder, weight: 0 },
 ];
 
-/** Upstream plugins ksim does not model: configs may disable them or give them args (ignored),
- * but not enable them. */
-export const OUT_OF_SCOPE_PLUGINS: ReadonlySet<string> = new Set([
+/** Upstream plugins of the default profile (or of older defaults) that ksim does not model:
+ * volumes and dynamic resources. Configs that enable them load, with one warning, and the
+ * plugins are left out (a pod then schedules as if every volume and device were reachable). */
+export const NO_OP_PLUGINS: ReadonlySet<string> = new Set([
   'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'DynamicResources',
-  'EBSLimits', 'GCEPDLimits', 'AzureDiskLimits', 'CinderLimits', 'NodeDeclaredFeatures', 'GangScheduling',
+  'EBSLimits', 'GCEPDLimits', 'AzureDiskLimits', 'CinderLimits', 'NodeDeclaredFeatures',
 ]);
+
+/** Upstream plugins ksim cannot stand in for: a config that enables them is refused. */
+export const OUT_OF_SCOPE_PLUGINS: ReadonlySet<string> = new Set([...NO_OP_PLUGINS, 'GangScheduling']);

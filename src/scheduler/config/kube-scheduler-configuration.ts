@@ -6,7 +6,7 @@ import { US_PER_S } from '../../engine/time.js';
 import { closest } from '../../api/suggest.js';
 import type { Path, YamlDoc } from '../../api/yaml-source.js';
 import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
-import { DEFAULT_MULTIPOINT, OUT_OF_SCOPE_PLUGINS } from './default-plugins.js';
+import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
 import { describeValue as describe, isObject as isObj } from '../../api/values.js';
 
@@ -59,7 +59,7 @@ function toProfile(name: string, plugins: PluginsConfig, args: Map<string, unkno
 /** Reads the configuration found at `path` in `doc` (raw is its JS value); appends warnings. */
 export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknown, warnings: string[]): SchedulerConfig {
   if (!isObj(raw)) throw doc.error(path, 'a KubeSchedulerConfiguration mapping', describe(raw));
-  if (raw['apiVersion'] !== API_VERSION) throw doc.error([...path, 'apiVersion'], JSON.stringify(API_VERSION), describe(raw['apiVersion']));
+  readApiVersion(doc, path, raw['apiVersion'], warnings);
   if (raw['kind'] !== 'KubeSchedulerConfiguration') throw doc.error([...path, 'kind'], '"KubeSchedulerConfiguration"', describe(raw['kind']));
   checkFields(doc, path, raw, TOP_FIELDS);
   if (raw['extenders'] !== undefined && (!Array.isArray(raw['extenders']) || raw['extenders'].length > 0)) {
@@ -80,6 +80,8 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
   }
   const profiles: ProfileConfig[] = [];
   const sources: ProfileSource[] = [];
+  /** Plugins accepted as no-ops, with where each was first named (for the one warning). */
+  const noOps = new Map<string, Path>();
   const names = new Map<string, number>();
   rawProfiles.forEach((rp, i) => {
     const pp = [...path, 'profiles', i];
@@ -90,8 +92,8 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     if (names.has(name)) throw doc.error([...pp, 'schedulerName'], `a scheduler name not used by profiles[${names.get(name)}]`, JSON.stringify(name));
     names.set(name, i);
     const pct = readPercentage(doc, [...pp, 'percentageOfNodesToScore'], rp['percentageOfNodesToScore']) ?? globalPct;
-    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins']);
-    const { args, index } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], warnings);
+    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps);
+    const { args, index } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
     const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
     profiles.push(toProfile(name, merged, args, pct));
     sources.push({ doc, path: pp, pluginConfigIndex: index });
@@ -101,7 +103,30 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
   sorts.forEach((s, i) => {
     if (s !== sorts[0]) throw doc.error([...path, 'profiles', i, 'plugins', 'queueSort'], `the same queueSort plugin as profiles[0] (${sorts[0] ?? 'none'})`, s ?? 'none');
   });
+  if (noOps.size > 0) {
+    const first = [...noOps.values()][0] as Path;
+    warnings.push(doc.warning(first, `${[...noOps.keys()].sort().join(', ')}: accepted as no-ops (ksim does not simulate volumes or dynamic resources; pods schedule as if every volume and device were reachable)`));
+  }
   return { profiles, podInitialBackoffUs: initial * US_PER_S, podMaxBackoffUs: max * US_PER_S, sources };
+}
+
+/** Older config versions: when Kubernetes removed them (KEP-785), and what moving to v1 changes. */
+const REMOVED_VERSIONS: Record<string, string> = {
+  'kubescheduler.config.k8s.io/v1beta2': 'v1beta2 was removed in Kubernetes v1.28; in v1 the default score weights are TaintToleration 3, NodeAffinity 2, InterPodAffinity 2 (v1beta2: 1) and the SelectorSpread plugin is gone',
+  'kubescheduler.config.k8s.io/v1beta1': 'v1beta1 was removed in Kubernetes v1.23; in v1 plugins are enabled through multiPoint, the default score weights changed and SelectorSpread is gone',
+};
+const V1BETA3 = 'kubescheduler.config.k8s.io/v1beta3';
+
+/** v1, or v1beta3 (read as v1 with a warning: its fields are v1's); older versions are refused
+ * with the release that removed them. */
+function readApiVersion(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): void {
+  if (v === API_VERSION) return;
+  if (v === V1BETA3) {
+    warnings.push(doc.warning([...path, 'apiVersion'], `${V1BETA3} was removed in Kubernetes v1.29; read as ${API_VERSION}, whose fields are the same (change the apiVersion)`));
+    return;
+  }
+  const removed = typeof v === 'string' ? REMOVED_VERSIONS[v] : undefined;
+  throw doc.error([...path, 'apiVersion'], removed === undefined ? JSON.stringify(API_VERSION) : `${JSON.stringify(API_VERSION)} (${removed})`, describe(v));
 }
 
 /** The QueueSort plugin a profile enables (undefined: none). */
@@ -136,7 +161,7 @@ function readSeconds(doc: YamlDoc, path: Path, v: unknown, dflt: number): number
   return v as number;
 }
 
-function readPlugins(doc: YamlDoc, path: Path, v: unknown): PluginsConfig | undefined {
+function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): PluginsConfig | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObj(v)) throw doc.error(path, 'a mapping of extension points', describe(v));
   checkFields(doc, path, v, ALL_POINTS);
@@ -144,12 +169,12 @@ function readPlugins(doc: YamlDoc, path: Path, v: unknown): PluginsConfig | unde
   for (const pt of ALL_POINTS) {
     const set = v[pt];
     if (set === undefined || set === null) continue;
-    out[pt] = readPluginSet(doc, [...path, pt], set, pt);
+    out[pt] = readPluginSet(doc, [...path, pt], set, pt, noOps);
   }
   return out;
 }
 
-function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti): PluginSet {
+function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>): PluginSet {
   if (!isObj(v)) throw doc.error(path, 'a mapping with enabled and/or disabled', describe(v));
   checkFields(doc, path, v, ['enabled', 'disabled']);
   const enabled: PluginRef[] = [];
@@ -163,8 +188,13 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (!isObj(p)) throw doc.error(pp, 'a plugin ({name, weight})', describe(p));
     checkFields(doc, pp, p, ['name', 'weight']);
     if (typeof p['name'] !== 'string' || p['name'] === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(p['name']));
+    if (NO_OP_PLUGINS.has(p['name'])) {
+      // In the default profile upstream: a written-out config names them. Left out here.
+      if (!noOps.has(p['name'])) noOps.set(p['name'], [...pp, 'name']);
+      return;
+    }
     if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
-      throw doc.error([...pp, 'name'], 'a plugin ksim models (volumes, DRA and gang scheduling are out of scope)', JSON.stringify(p['name']));
+      throw doc.error([...pp, 'name'], 'a plugin ksim models (gang scheduling is out of scope)', JSON.stringify(p['name']));
     }
     const w = p['weight'] ?? 0;
     if (!Number.isInteger(w) || (w as number) < 0) throw doc.error([...pp, 'weight'], 'a non-negative integer weight', describe(w));
@@ -181,7 +211,7 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
   return { enabled, disabled };
 }
 
-function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): { args: Map<string, unknown>; index: Map<string, number> } {
+function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number> } {
   const args = new Map<string, unknown>();
   const index = new Map<string, number>();
   if (v === undefined || v === null) return { args, index };
@@ -195,8 +225,7 @@ function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, warnings: string
     if (index.has(name)) throw doc.error([...pp, 'name'], `a plugin not configured before (duplicate plugin config for ${name})`, JSON.stringify(name));
     index.set(name, i);
     if (OUT_OF_SCOPE_PLUGINS.has(name)) {
-      const { line } = doc.position(pp);
-      warnings.push(`${doc.file}:${line}: pluginConfig for ${name} ignored (not modelled by ksim)`);
+      if (!noOps.has(name)) noOps.set(name, [...pp, 'name']);
       return;
     }
     const a = pc['args'];

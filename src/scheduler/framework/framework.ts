@@ -25,6 +25,7 @@ import {
 } from './interfaces.js';
 import { Code, Status, type Verdict } from './status.js';
 import { FieldError } from '../../api/field-error.js';
+import { closest } from '../../api/suggest.js';
 
 function joinPath(a: string, b: string): string {
   if (b === '') return a;
@@ -154,7 +155,11 @@ export class Framework {
     const needed: string[] = [];
     const need = (name: string, path: string) => {
       if (this.plugins.has(name) || needed.includes(name)) return;
-      if (!registry.has(name)) throw new ProfileError(path, `a registered plugin (${[...registry.keys()].sort().join(', ')})`, JSON.stringify(name));
+      if (!registry.has(name)) {
+        const known = [...registry.keys()].sort();
+        const near = closest(name, known);
+        throw new ProfileError(path, `a registered plugin (${known.join(', ')}; an out-of-tree plugin is loaded with scheduler.pluginModules or --plugin-module)`, `${JSON.stringify(name)}${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`);
+      }
       needed.push(name);
     };
     config.plugins.forEach((r, i) => need(r.name, `plugins.multiPoint.enabled[${i}].name`));

@@ -9,7 +9,7 @@ import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { Resource } from '../../cluster/resources.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
@@ -118,6 +118,7 @@ function stringList(v: unknown, path: string): string[] {
 }
 
 const TOO_MANY_PODS = 'Too many pods';
+const PRE_FILTER_SUCCESS: { status: Verdict } = { status: null };
 
 function isExtendedResourceName(name: string): boolean {
   // Upstream v1helper.IsExtendedResourceName: a fully qualified name outside kubernetes.io/ and
@@ -131,7 +132,7 @@ interface ScalarChecks {
   readonly amounts: readonly number[];
 }
 
-export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, EnqueueExtensions {
+export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeResourcesFit;
 
   /** Upstream EventsToRegister with queueing hints on (noderesources/fit.go): an assigned pod's
@@ -168,6 +169,19 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
     } else {
       this.rtcr = null;
     }
+  }
+
+  /** Upstream Fit is a PreFilter plugin (fit.go PreFilter: it computes the pod's request once
+   * and always succeeds). ksim's PodInfo holds the request already, so there is nothing to do;
+   * the method is here so that configs naming NodeResourcesFit under preFilter load. */
+  preFilter(_state: CycleState, _pod: PodInfo, _nodes: readonly NodeInfo[]): { status: Verdict; result?: PreFilterResult } {
+    return PRE_FILTER_SUCCESS;
+  }
+
+  /** Upstream Fit.PreScore computes the request vector of the scored resources and succeeds;
+   * ksim memoises that vector per pod (ResourceAllocation.requestsOf) instead. */
+  preScore(_state: CycleState, _pod: PodInfo, _nodes: readonly NodeInfo[]): Verdict {
+    return null;
   }
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
