@@ -222,14 +222,13 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['no-nodes.yaml', 'explain-cluster/no-nodes.yaml: expected at least one Node'],
     ['node-without-allocatable.yaml', 'explain-cluster/node-without-allocatable.yaml:7:13: items[0].status.allocatable: expected the node allocatable resources (status.allocatable)'],
     ['pod-bad-quantity.yaml', 'explain-cluster/pod-bad-quantity.yaml:13:78: items[1].spec.containers[0].resources.requests.memory: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "2GB"'],
-    ['pod-on-unknown-node.yaml', 'explain-cluster/pod-on-unknown-node.yaml:16:17: items[2].spec.nodeName: expected the name of a node in the same file, got "node-c"'],
     ['service-selector-list.yaml', 'explain-cluster/service-selector-list.yaml:8:81: items[1].spec.selector: expected a mapping, got a list'],
     ['trailing-comma.json', 'explain-cluster/trailing-comma.json:6:3: expected valid JSON (a value after ","), got "]"'],
     ['unsupported-kind.yaml', 'explain-cluster/unsupported-kind.yaml:8:29: items[1].kind: expected Node, Pod, Namespace, or an owner (ReplicaSet, StatefulSet, Service, ...), got "ConfigMap"'],
   ],
   'explain-pod': [
     ['affinity-list.yaml', 'explain-pod/affinity-list.yaml:7:5: spec.affinity: expected an Affinity (a mapping), got a list'],
-    ['deployment.yaml', 'explain-pod/deployment.yaml:2:7: kind: expected "Pod", got "Deployment"'],
+    ['service.yaml', 'explain-pod/service.yaml:2:7: kind: expected "Pod", or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template), got "Service"'],
     ['empty.yaml', 'explain-pod/empty.yaml: expected exactly one Pod, got 0 documents'],
     ['toleration-operator.yaml', 'explain-pod/toleration-operator.yaml:6:40: spec.tolerations[0].operator: expected Exists or Equal, got "Equals"'],
     ['two-pods.yaml', 'explain-pod/two-pods.yaml: expected exactly one Pod, got 2 documents'],
@@ -368,7 +367,7 @@ test('ksim run refuses the corpus with exit 2, one line, no stack trace and no o
 
 test('ksim explain refuses a bad --cluster, --pod or --config with exit 2 and one line', () => {
   const cases: [Reader, string, string[]][] = [
-    ['explain-cluster', 'pod-on-unknown-node.yaml', ['--pod', 'examples/explain/pod.yaml']],
+    ['explain-cluster', 'node-dir', ['--pod', 'examples/explain/pod.yaml']],
     // These two were internal errors before the snapshot reader was fixed.
     ['explain-cluster', 'duplicate-pod.yaml', ['--pod', 'examples/explain/pod.yaml']],
     ['explain-cluster', 'item-not-an-object.yaml', ['--pod', 'examples/explain/pod.yaml']],

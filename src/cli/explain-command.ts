@@ -1,11 +1,15 @@
 // `ksim explain`: one scheduling decision, as a table for people or JSON for scripts.
+import { InputError } from '../api/input-error.js';
 import { explainFiles } from '../run/explain-files.js';
 import type { ExplainResult } from '../scheduler/explain.js';
 
 export interface ExplainArgs {
-  readonly cluster: string;
-  readonly pod: string;
-  readonly config?: string | undefined;
+  /** Repeated options arrive as lists. */
+  readonly cluster: string | readonly string[];
+  readonly pod: string | readonly string[];
+  readonly config?: string | readonly string[] | undefined;
+  readonly configDocument?: number | undefined;
+  readonly configKey?: string | undefined;
   readonly plugins?: readonly string[] | undefined;
   readonly nodes?: readonly string[] | undefined;
   readonly scoreAllNodes?: boolean | undefined;
@@ -17,9 +21,11 @@ export async function explainCommand(a: ExplainArgs, out: (s: string) => void, e
   const warnings: string[] = [];
   const r = await explainFiles({
     warnings,
-    cluster: a.cluster,
-    pod: a.pod,
-    ...(a.config !== undefined ? { config: a.config } : {}),
+    cluster: typeof a.cluster === 'string' ? [a.cluster] : a.cluster,
+    pod: single('--pod', a.pod) as string,
+    ...(a.config !== undefined ? { config: single('--config', a.config) as string } : {}),
+    ...(a.configDocument !== undefined ? { configDocument: a.configDocument } : {}),
+    ...(a.configKey !== undefined ? { configKey: a.configKey } : {}),
     ...(a.plugins !== undefined ? { plugins: a.plugins } : {}),
     ...(a.nodes !== undefined ? { nodes: a.nodes } : {}),
     ...(a.pluginModule !== undefined ? { pluginModules: a.pluginModule } : {}),
@@ -27,6 +33,13 @@ export async function explainCommand(a: ExplainArgs, out: (s: string) => void, e
   });
   for (const w of warnings) err(`ksim: warning: ${w}\n`);
   out(a.output === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderTable(r));
+}
+
+/** The one file an option names (given twice, it is refused by name). */
+function single(option: string, v: string | readonly string[]): string {
+  if (typeof v === 'string') return v;
+  if (v.length !== 1) throw new InputError(option, 0, 0, '', `one file (${option} is the only one of its kind; --cluster is the option to repeat)`, v.map((x) => JSON.stringify(x)).join(', '));
+  return v[0] as string;
 }
 
 /** Splits "A,B" option values (and repeated options) into names. */

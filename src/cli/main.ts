@@ -58,9 +58,11 @@ export async function main(argv: string[]): Promise<number> {
         'Explain one scheduling decision: every filter verdict and score of every node',
         (y) =>
           y
-            .option('cluster', { type: 'string', demandOption: true, describe: 'Nodes, bound Pods and Namespaces: a List as kubectl get -o json/yaml prints it' })
-            .option('pod', { type: 'string', demandOption: true, describe: 'The Pod to schedule (YAML or JSON)' })
-            .option('config', { type: 'string', describe: 'A KubeSchedulerConfiguration; the profile the pod\'s schedulerName selects (else the first) is used' })
+            .option('cluster', { type: 'string', array: true, demandOption: true, describe: 'Nodes, bound Pods and Namespaces: files or directories as kubectl get -o json/yaml prints them (repeatable)' })
+            .option('pod', { type: 'string', array: true, demandOption: true, describe: 'The Pod to schedule, or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)' })
+            .option('config', { type: 'string', array: true, describe: 'A KubeSchedulerConfiguration (or a ConfigMap holding one); the profile the pod\'s schedulerName selects is used' })
+            .option('config-document', { type: 'number', describe: 'Which document of a multi-document --config file holds the configuration (0 is the first)' })
+            .option('config-key', { type: 'string', describe: 'The data key of a ConfigMap --config that holds the configuration' })
             .option('plugins', { type: 'string', array: true, describe: 'Only these plugins (comma-separated): A,B' })
             .option('nodes', { type: 'string', array: true, describe: 'Only these candidate nodes (comma-separated); the others stay in the cluster' })
             .option('score-all-nodes', { type: 'boolean', default: false, describe: 'Score every candidate, also those that fail a filter' })
@@ -74,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
               cluster: a.cluster,
               pod: a.pod,
               config: a.config,
+              configDocument: a['config-document'],
+              configKey: a['config-key'],
               plugins: listOption(a.plugins),
               nodes: listOption(a.nodes),
               scoreAllNodes: a['score-all-nodes'],

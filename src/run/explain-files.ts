@@ -2,11 +2,12 @@
 // the profile the pod selects, and explain one scheduling decision.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
-import { readYamlFile, type YamlDoc } from '../api/yaml-source.js';
+import { readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
+import { isObject } from '../api/values.js';
 import { RandomStreams } from '../engine/random.js';
 import { PodInfo } from '../cluster/pod-info.js';
 import { ClusterState } from '../cluster/cluster-state.js';
-import { defaultSchedulerConfig, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
+import { DEFAULT_SCHEDULER_NAME, defaultSchedulerConfig, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { explain, type ExplainResult } from '../scheduler/explain.js';
@@ -18,7 +19,8 @@ import { clusterFromSnapshot, readClusterSnapshot } from '../workload/cluster-sn
 import { readManifest } from '../workload/manifests.js';
 
 export interface ExplainFilesOptions {
-  readonly cluster: string;
+  /** Files or directories of cluster objects (several are read as one cluster). */
+  readonly cluster: string | readonly string[];
   readonly pod: string;
   readonly config?: string;
   /** Which document of a multi-document --config file (0 is the first). */
@@ -43,13 +45,21 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   for (const [k, f] of extra) registry.set(k, f);
   const config = o.config === undefined ? defaultSchedulerConfig() : readConfigFile(o.config, o, o.warnings ?? []);
   validateSchedulerConfig(config, registry);
-  const pod = readPod(o.pod, o.warnings);
+  const { pod, doc, path } = readPod(o.pod, o.warnings);
   const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));
-  const schedulerName = pod.spec?.schedulerName ?? 'default-scheduler';
-  let profile = config.profiles.find((p) => p.schedulerName === schedulerName) ?? (config.profiles[0] as ProfileConfig);
+  // The profile the pod's schedulerName selects, as kube-scheduler does (a pod naming no
+  // profile of the configuration is not scheduled by it).
+  const schedulerName = pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  let profile = config.profiles.find((p) => p.schedulerName === schedulerName) as ProfileConfig | undefined;
+  if (profile === undefined) {
+    const names = config.profiles.map((p) => p.schedulerName).join(', ');
+    const expected = `the schedulerName of a profile of ${o.config ?? 'the default configuration'} (${names})`;
+    if (pod.spec?.schedulerName === undefined) throw doc.error(path, `${expected}: the pod has none, so it asks for ${DEFAULT_SCHEDULER_NAME}`);
+    throw doc.error([...path, 'schedulerName'], expected, JSON.stringify(schedulerName));
+  }
   if (o.plugins !== undefined) profile = restrict(profile, o.plugins, registry);
   for (const n of o.nodes ?? []) {
-    if (!cluster.nodeByName.has(n)) throw new InputError('--nodes', 0, 0, '', `names of nodes in ${o.cluster}`, JSON.stringify(n));
+    if (!cluster.nodeByName.has(n)) throw new InputError('--nodes', 0, 0, '', `names of nodes in ${typeof o.cluster === 'string' ? o.cluster : o.cluster.join(', ')}`, JSON.stringify(n));
   }
   const fwk = new Framework(profile, registry, { cluster, bindPod: () => {}, deletePod: () => {} });
   const info = new PodInfo(pod, 0);
@@ -69,13 +79,41 @@ function readConfigFile(file: string, o: ExplainFilesOptions, warnings: string[]
   return readSchedulerConfigFile(file, file, opts, warnings);
 }
 
-function readPod(file: string, warnings: string[] | undefined): Pod {
+/** Kinds whose pod template --pod may name instead of a Pod. */
+const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+/** The pod to explain: a Pod, or the pod a workload's template makes (named after the workload,
+ * owned by it). `nodeName: ""` counts as unbound. */
+function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path } {
   const docs = readYamlFile(file, file);
   if (docs.length !== 1) throw new InputError(file, 0, 0, '', 'exactly one Pod', `${docs.length} documents`);
   const d = docs[0] as YamlDoc;
-  const m = readManifest(d, [], d.toJS(), { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
-  if (m.kind !== 'Pod') throw d.error(['kind'], '"Pod"', JSON.stringify(m.kind));
-  return m as Pod;
+  const raw = d.toJS();
+  const spec = isObject(raw) ? raw['spec'] : undefined;
+  if (isObject(raw) && raw['kind'] === 'Pod' && isObject(spec) && spec['nodeName'] === '') {
+    const { nodeName: _unbound, ...rest } = spec;
+    raw['spec'] = rest;
+  }
+  const m = readManifest(d, [], raw, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
+  if (m.kind === 'Pod') return { pod: m as Pod, doc: d, path: ['spec'] };
+  if (!TEMPLATE_KINDS.has(m.kind ?? '')) throw d.error(['kind'], '"Pod", or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', JSON.stringify(m.kind));
+  const templatePath: Path = m.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+  let template: unknown = m;
+  for (const k of templatePath) template = (template as Record<string, unknown>)[k as string];
+  const t = template as { metadata?: Pod['metadata']; spec: Pod['spec'] };
+  const md = m.metadata!;
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...t.metadata,
+      name: md.name!,
+      namespace: md.namespace!,
+      ownerReferences: [{ apiVersion: m.apiVersion ?? '', kind: m.kind ?? '', name: md.name!, uid: md.name!, controller: true }],
+    },
+    spec: structuredClone(t.spec) as NonNullable<Pod["spec"]>,
+  };
+  return { pod, doc: d, path: [...templatePath, 'spec'] };
 }
 
 /** The profile with only the named plugins at its filter/score points; the queue sort and binder stay. */

@@ -25,12 +25,13 @@ type Item = ObjectItem;
 
 /** Every object of a file or directory: multi-document YAML/JSON, Lists expanded (object-files.ts).
  * Unknown fields of a List go to `warnings` (when given). */
-export function readObjects(file: string, warnings?: string[]): Item[] {
-  return readObjectPaths(file, file, warnings !== undefined ? { warnings } : {});
+export function readObjects(file: string | readonly string[], warnings?: string[]): Item[] {
+  const files = typeof file === 'string' ? [file] : file;
+  return files.flatMap((f) => readObjectPaths(f, f, warnings !== undefined ? { warnings } : {}));
 }
 
 /** Reads a cluster file; unknown fields of its objects are warned about in `warnings` (when given). */
-export function readClusterSnapshot(file: string, warnings?: string[]): ClusterSnapshot {
+export function readClusterSnapshot(file: string | readonly string[], warnings?: string[]): ClusterSnapshot {
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const objects: WorkloadObject[] = [];
@@ -50,7 +51,8 @@ export function readClusterSnapshot(file: string, warnings?: string[]): ClusterS
       const phase = isObj(it.value['status']) ? it.value['status']['phase'] : undefined;
       if (phase === 'Succeeded' || phase === 'Failed') continue; // terminated pods hold nothing
       const spec = it.value['spec'];
-      if (!isObj(spec) || spec['nodeName'] === undefined) continue; // pending pods do not occupy anything
+      // Pending pods (no node, or nodeName "") do not occupy anything.
+      if (!isObj(spec) || spec['nodeName'] === undefined || spec['nodeName'] === '') continue;
       // Validated here, so that warnings come in the file's order; bound to a node at the end.
       pending.push({ item: it, pod: readManifest(it.doc, it.path, it.value, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod });
     } else if (kind === 'Namespace' || (typeof kind === 'string' && OWNER_KINDS.has(kind))) {
@@ -71,14 +73,16 @@ export function readClusterSnapshot(file: string, warnings?: string[]): ClusterS
   for (const { item: it, pod } of pending) {
     const nodeName = pod.spec?.nodeName;
     if (typeof nodeName !== 'string' || !nodeNames.has(nodeName)) {
-      throw it.doc.error([...it.path, 'spec', 'nodeName'], 'the name of a node in the same file', JSON.stringify(nodeName));
+      // A dump taken while a node was going away: the pod is left out, as its node is.
+      warnings?.push(it.doc.warning([...it.path, 'spec', 'nodeName'], `pod ${pod.metadata?.namespace}/${pod.metadata?.name} is bound to node ${JSON.stringify(nodeName)}, which is not in the cluster: left out`));
+      continue;
     }
     const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
     if (podKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a Pod name not used before in namespace ${pod.metadata?.namespace}`, JSON.stringify(pod.metadata?.name));
     podKeys.add(key);
     pods.push(pod);
   }
-  if (nodes.length === 0) throw new InputError(file, 0, 0, '', 'at least one Node');
+  if (nodes.length === 0) throw new InputError(typeof file === 'string' ? file : file.join(', '), 0, 0, '', 'at least one Node');
   return { nodes, pods, objects };
 }
 
