@@ -7,6 +7,7 @@ import { apiBenchmarks } from './api.bench.js';
 import type { BenchRow } from './bench-row.js';
 import { engineBenchmarks } from './engine.bench.js';
 import { failuresBenchmarks } from './failures.bench.js';
+import { loadingBenchmarks } from './loading.bench.js';
 import { schedulerBenchmarks } from './scheduler.bench.js';
 import { workloadBenchmarks } from './workloads.bench.js';
 
@@ -14,7 +15,7 @@ const OUT = fileURLToPath(new URL('../../bench/results.csv', import.meta.url));
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
-  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks, workloadBenchmarks, failuresBenchmarks]) {
+  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks, workloadBenchmarks, failuresBenchmarks, loadingBenchmarks]) {
     const r = await suite();
     rows.push(...r);
     console.table(r);
