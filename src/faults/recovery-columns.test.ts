@@ -166,3 +166,17 @@ test('two overlapping faults: each counts its own nodes\' pods; a NotReady node 
   ]);
   assert.equal(h.recovery.nodeFailures, 3); // f1's node, f2's two
 });
+
+test('a workload with more pods available than its target at the start (a scale-down under way) counts only its target', () => {
+  // web scaled from 3 to 2 at 50 s: its target drops at once, its 3 pods stay available, so at
+  // f1's start it counts min(3, 2) = 2 of 2. n1 (a, b) NotReady at 150 s: web has 1 available,
+  // min(1, 2) = 1 of 2.
+  const h = harness([nodeDown('f1', ['n1'], 100)]);
+  const web = (replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas } });
+  h.at(50, () => h.availability.watcher.objectUpdated?.(web(2), web(3)));
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [3, '0.5', '']);
+});
