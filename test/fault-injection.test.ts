@@ -44,3 +44,23 @@ test('an etcd leader loss ends when the election does: at + electionTimeout (1 s
     assert.deepEqual([row?.['fault_id'], row?.['kind'], row?.['target'], row?.['start_s'], row?.['end_s'], row?.['pods_affected']], ['f1', 'etcdLeaderLoss', 'etcd', '30', end, 0], extra);
   }
 });
+
+test('a fault lasting 0 s is refused at load, naming the field', () => {
+  assert.throws(() => parseScenario(scenario('faults: [{ nodeDown: { nodes: [n-0], at: 30s, for: 0s } }]'), 'faults.yaml'), /faults\.yaml:\d+:\d+: faults\[0\]\.nodeDown\.for: expected a positive duration or "forever", got "0s"/);
+});
+
+test('random failures with constant MTBF 4m and MTTR 2m: each node fails at 4m and 10m, ordered by time then node; none at the end itself', () => {
+  const text = (duration: string) => scenario('faults: [{ random: { pool: n, mtbf: 4m, mttr: 2m } }]').replace('duration: 2m', `duration: ${duration}`);
+  // 10m: the second failure of each node would fall on the end (600 s): not a failure.
+  assert.deepEqual(recoveryRows(text('10m')).map((r) => [r['fault_id'], r['target'], r['start_s'], r['end_s']]), [
+    ['f1.1', 'n-0', '240', '360'],
+    ['f1.2', 'n-1', '240', '360'],
+  ]);
+  // 11m: both nodes fail again at 600 s (4m after their repair at 6m); by time, then node.
+  assert.deepEqual(recoveryRows(text('11m')).map((r) => [r['fault_id'], r['target'], r['start_s']]), [
+    ['f1.1', 'n-0', '240'],
+    ['f1.2', 'n-1', '240'],
+    ['f1.3', 'n-0', '600'],
+    ['f1.4', 'n-1', '600'],
+  ]);
+});
