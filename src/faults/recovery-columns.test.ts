@@ -166,3 +166,95 @@ test('two overlapping faults: each counts its own nodes\' pods; a NotReady node 
   ]);
   assert.equal(h.recovery.nodeFailures, 3); // f1's node, f2's two
 });
+
+test('a workload with more pods available than its target at the start (a scale-down under way) counts only its target', () => {
+  // web scaled from 3 to 2 at 50 s: its target drops at once, its 3 pods stay available, so at
+  // f1's start it counts min(3, 2) = 2 of 2. n1 (a, b) NotReady at 150 s: web has 1 available,
+  // min(1, 2) = 1 of 2.
+  const h = harness([nodeDown('f1', ['n1'], 100)]);
+  const web = (replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas } });
+  h.at(50, () => h.availability.watcher.objectUpdated?.(web(2), web(3)));
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [3, '0.5', '']);
+});
+
+test('two faults over one workload: each closes when the workload is whole again', () => {
+  // f1 (n1: a, b of web) from 100 s, f2 (n2: c of web, d of db) from 120 s, both for ever. n1
+  // NotReady at 150 s: web 1 of 3; f1 = 1/3, f2 = (1 + 1) / (3 + 1) = 0.5. n1 Ready at 200 s:
+  // web whole, so both are whole again: f1 after 100 s, f2 after 80 s.
+  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 120)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.at(200, () => h.setReady('n1', true));
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
+    ['f1', '0.333333', '100'],
+    ['f2', '0.5', '80'],
+  ]);
+});
+
+test('a fault that starts while its workloads are already short starts below whole', () => {
+  // n1 NotReady at 150 s (web 1 of 3); f2 on n2 (c of web, d of db) starts at 160 s: (1 + 1) / 4;
+  // n1 Ready at 200 s: whole again 40 s after f2's start.
+  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 160)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.at(160, () => h.recovery.faultStarted('f2', 160 * S));
+  h.at(200, () => h.setReady('n1', true));
+  h.sim.run(1000 * S);
+  const f2 = h.recovery.rows().find((r) => r['fault_id'] === 'f2');
+  assert.deepEqual([f2?.['min_available_ratio'], f2?.['time_to_full_availability_s']], ['0.5', '40']);
+});
+
+test('a fault still open keeps following a workload another fault was whole again over', () => {
+  // f1 (n1: a, b of web) from 100 s; f2 (n2: c of web, d of db) from 120 s. 150 s: n1 NotReady,
+  // f1 = 1/3, f2 = (1 + 1)/4. 155 s: d evicted, f2 = (1 + 0)/4 = 0.25. 160 s: n1 Ready, web
+  // whole: f1 closes (60 s); f2 = (3 + 0)/4 stays open. 170 s: n1 and n2 NotReady: web 0 of 3,
+  // f2 = 0/4 = 0, its minimum (it must still hear web after f1 let go of it).
+  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 120)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.at(155, () => h.evict(h.pod('d'), 155));
+  h.at(160, () => h.setReady('n1', true));
+  h.at(170, () => {
+    h.setReady('n1', false);
+    h.setReady('n2', false);
+  });
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
+    ['f1', '0.333333', '60'], // its window closed at 160 s
+    ['f2', '0', ''],
+  ]);
+});
+
+test('without an availability tracker, recovery.csv leaves the availability columns empty', () => {
+  const sim = new Simulation();
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '8', pods: 110 }).obj()], [owned('a', 'web-1', 'n1')]);
+  const recovery = new RecoveryTracker([nodeDown('f1', ['n1'], 10)], cluster);
+  sim.scheduleAt(10 * S, 'test.step', '', () => recovery.faultStarted('f1', 10 * S));
+  sim.run(100 * S);
+  const [row] = recovery.rows();
+  assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [1, '', '']);
+});
+
+test('a bare pod evicted is lost even if another bare pod is created and bound after it', () => {
+  const h = harness([nodeDown('f1', ['n1'], 100)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(450, () => h.evict(h.pod('e'), 450));
+  h.at(460, () => {
+    const p = podInfo(makePod('other').node('n2').obj(), 460 * S);
+    h.cluster.addPod(p);
+    h.recovery.watcher.podAdded?.(p);
+    p.bound = true;
+    p.boundUs = 461 * S;
+    h.recovery.watcher.podBound?.(p);
+  });
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['pods_rescheduled'], row?.['pods_lost']], [0, 1]);
+});

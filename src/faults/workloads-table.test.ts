@@ -117,3 +117,42 @@ test('listeners hear each change of a workload\'s available count with the count
   h.sim.run(10 * S);
   assert.deepEqual(heard, ['1 web 0->1', '1 web 1->2', '2 web 2->1', '2 web 1->0']);
 });
+
+test('workloads.csv sorts by namespace, then kind, then name, whatever order the objects arrive in', () => {
+  const h = harness();
+  const inNs = (ns: string, o: WorkloadObject): WorkloadObject => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
+  for (const o of [obj('Deployment', 'zeta', 1), obj('Deployment', 'alpha', 1), inNs('a-ns', obj('Deployment', 'alpha', 1)), obj('StatefulSet', 'cache', 1)]) h.t.watcher.objectAdded?.(o);
+  assert.deepEqual(h.t.table(0).rows.map((r) => `${String(r['namespace'])}/${String(r['kind'])}/${String(r['name'])}`), [
+    'a-ns/Deployment/alpha',
+    'default/Deployment/alpha',
+    'default/Deployment/web',
+    'default/Deployment/zeta',
+    'default/ReplicaSet/solo',
+    'default/StatefulSet/cache',
+    'default/StatefulSet/db',
+  ]);
+});
+
+test('deleting an object that is not a workload (a Job) changes nothing', () => {
+  const h = harness();
+  h.at(1, () => ['web-a', 'web-b', 'db-0', 'solo-x'].forEach(h.running));
+  h.at(2, () => h.t.watcher.objectDeleted?.(obj('Job', 'batch', undefined)));
+  h.sim.run(10 * S);
+  assert.deepEqual(row(h, 10), [
+    'Deployment web: desired 2 ready 2 min 1 unavailable 0',
+    'ReplicaSet solo: desired 1 ready 1 min 1 unavailable 0',
+    'StatefulSet db: desired 1 ready 1 min 1 unavailable 0',
+  ]);
+});
+
+test('a workload short from time 0 counts its unavailability from 0 to the end', () => {
+  const h = harness();
+  // At 0 s: solo-x Running (solo whole, target 1), then n1 NotReady: short from 0 s.
+  h.at(0, () => {
+    h.running('solo-x');
+    h.ready('n1', false);
+  });
+  h.sim.run(100 * S);
+  const solo = h.t.table(100 * S).rows.find((r) => r['name'] === 'solo');
+  assert.deepEqual([solo?.['available_min_ratio'], solo?.['unavailable_s']], ['0', '100']);
+});

@@ -45,6 +45,19 @@
 //                         them; the pod stays unschedulable) and Reserve/Permit/PreBind/Bind
 //                         failures, which the scheduler handles outside the algorithm
 // These two hear the scheduling profiles through Framework.audit (attach `scheduling`).
+//  pending-feasible       no pod stays pending while some node could take it for longer than
+//                         upstream's queue allows (pendingFeasibleBoundUs: the 5 min a pod may
+//                         sit in unschedulablePods when no event's queueing hint moves it, the
+//                         30 s flush period, the longest backoff, one sample interval and 10 s
+//                         of slack). Judged at each timeseries sample, by brute force
+//                         (feasibility.ts), only while the pod waits in unschedulablePods or is
+//                         not held by the queue at all: a pod in activeQ, backoffQ or its cycle is
+//                         explained (a backlog, a failed binding), and so are pods nominated by a
+//                         preemption, gated pods, pods with host ports, pods on profiles with
+//                         Filter plugins or args the brute force cannot judge, and nodes a
+//                         nominated pod may hold room on. A pod must be found feasible at every
+//                         sample of its wait; a pod not judged at a sample (see the per-sample
+//                         budget) starts again. Needs `pending` (the scheduler's queue).
 // PodDisruptionBudgets: see voluntaryEvictionAdmitted (a hook for the future eviction API).
 //
 // Cost: the time checks run after every event (O(1)). The state checks run every `every` events
@@ -54,7 +67,7 @@
 // on every placement, O(nodes + pods) for pods with inter-pod terms or spread constraints.
 import type { SimEvent } from '../engine/event-queue.js';
 import type { Simulation } from '../engine/simulation.js';
-import { toSeconds } from '../engine/time.js';
+import { toSeconds, US_PER_S } from '../engine/time.js';
 import type { ClusterIndex, ClusterState } from '../cluster/cluster-state.js';
 import { portKey, type NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
@@ -63,6 +76,8 @@ import { objectKey } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Row } from '../metrics/collector.js';
 import type { SchedulingAudit } from '../scheduler/framework/interfaces.js';
+import type { QueuePlace } from '../scheduler/scheduling-queue.js';
+import { completenessApplies, feasibleNode, JUDGED_FILTERS } from './feasibility.js';
 import { fmt } from '../metrics/stats.js';
 import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
 import { InvariantViolation } from './violation.js';
@@ -84,6 +99,10 @@ export interface InvariantCheckerOptions {
   readonly profiles?: readonly ProfileFacts[];
   /** The run's timeseries rows (MetricsCollector.timeseries), checked as they are sampled. */
   readonly timeseries?: readonly Row[];
+  /** The scheduling queue, for the pending-feasible invariant (off without it): where a pod is
+   * (Scheduler.queuePlace) and the longest a pod may stay pending while feasible (µs,
+   * pendingFeasibleBoundUs). */
+  readonly pending?: { readonly place: (p: PodInfo) => QueuePlace | null; readonly boundUs: number };
   /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
   readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
 }
@@ -93,6 +112,21 @@ const SCHEDULER_CYCLE_START = 'scheduler.next'; // src/scheduler/scheduler.ts: t
 const METRICS_SAMPLE = 'metrics.sample'; // src/metrics/collector.ts: a timeseries row is taken
 
 const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed'];
+
+/** Upstream's period of flushUnschedulablePodsLeftover (scheduling_queue.go). */
+const UNSCHEDULABLE_FLUSH_PERIOD_US = 30 * US_PER_S;
+/** Slack of the pending-feasible bound: scheduling cycles and binding after the last backoff. */
+const PENDING_SLACK_US = 10 * US_PER_S;
+/** Node trials (one pod against one node) the pending-feasible check may spend per sample. */
+const PENDING_TRIALS_PER_SAMPLE = 50_000;
+
+/** The longest a pod may stay pending while a node could take it: it may wait in
+ * unschedulablePods until the leftover flush finds it older than maxInUnschedulableUs (when no
+ * event's queueing hint moves it earlier), then out its backoff; plus one sample interval (it may
+ * have been tried, and failed, just after a sample found it feasible) and some slack. */
+export function pendingFeasibleBoundUs(queue: { readonly maxInUnschedulableUs: number; readonly maxBackoffUs: number }, sampleIntervalUs: number): number {
+  return queue.maxInUnschedulableUs + UNSCHEDULABLE_FLUSH_PERIOD_US + queue.maxBackoffUs + sampleIntervalUs + PENDING_SLACK_US;
+}
 
 export class InvariantChecker implements ClusterIndex {
   readonly every: number;
@@ -107,6 +141,14 @@ export class InvariantChecker implements ClusterIndex {
   private readonly ignoredGroups: ReadonlySet<string>;
   private readonly timeseries: readonly Row[] | null;
   private readonly nodeLossHandled: (p: PodInfo, nodeName: string) => boolean;
+
+  private readonly pending: InvariantCheckerOptions['pending'] | null;
+  /** Profiles whose pods the pending-feasible check judges (see JUDGED_FILTERS). */
+  private readonly judgedProfiles: ReadonlySet<string>;
+  /** Pending pods found feasible at every sample since the time given. */
+  private readonly feasibleSince = new Map<PodInfo, { readonly sinceUs: number; readonly node: string }>();
+  /** Pending-feasible checks run (pods judged by brute force, cached verdicts included). */
+  pendingJudged = 0;
 
   private current: SimEvent | null = null;
   private lastTime = -1;
@@ -157,6 +199,8 @@ export class InvariantChecker implements ClusterIndex {
     this.timeseries = opts.timeseries ?? null;
     this.nodeLossHandled = opts.nodeLossHandled ?? (() => false);
     const profiles = opts.profiles;
+    this.pending = profiles === undefined ? null : opts.pending ?? null;
+    this.judgedProfiles = new Set((profiles ?? []).filter(judgedProfile).map((p) => p.schedulerName));
     if (profiles === undefined) {
       this.filtersByProfile = null;
       this.capacityChecked = true;
@@ -210,6 +254,8 @@ export class InvariantChecker implements ClusterIndex {
     } else if (++this.sinceCheck >= this.every) {
       this.checkIncremental();
     }
+    // At every sample, the timeseries kept in memory or streamed.
+    if (ev.kind === METRICS_SAMPLE) this.checkPendingFeasible();
     this.current = null;
   }
 
@@ -520,6 +566,56 @@ export class InvariantChecker implements ClusterIndex {
     if (n.pods[p.nodeSlot] !== p) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName} but is not on its books (slot ${p.nodeSlot})`);
   }
 
+  /** The pending-feasible invariant (see the header), at a timeseries sample. */
+  private checkPendingFeasible(): void {
+    const pending = this.pending;
+    if (pending === null || pending === undefined) return;
+    const now = this.sim.now;
+    // Nodes a nominated pod may be holding room on are not offered to anyone here.
+    const nominated = new Set<string>();
+    const candidates: PodInfo[] = [];
+    for (const p of this.cluster.pods.values()) {
+      if (p.nodeName !== null || p.bound || p.deleted || p.terminal) continue;
+      if (p.nominatedNodeName !== null) nominated.add(p.nominatedNodeName);
+      const nn = p.pod.status?.nominatedNodeName ?? '';
+      if (nn !== '') nominated.add(nn);
+      if (!this.judgedProfiles.has(p.schedulerName) || !completenessApplies(p)) continue;
+      const place = pending.place(p);
+      // In activeQ, backoffQ or its cycle: about to be tried (a backlog, a failed binding).
+      if (place !== null && place !== 'unschedulable') continue;
+      candidates.push(p);
+    }
+    // Pods already waiting first (their wait goes on only if judged at every sample), then the
+    // rest in the store's order, within the sample's budget of node trials.
+    const first = candidates.filter((p) => this.feasibleSince.has(p));
+    const rest = candidates.filter((p) => !this.feasibleSince.has(p));
+    const verdicts = new Map<string, NodeInfo | null>();
+    const judged = new Set<PodInfo>();
+    let trials = 0;
+    for (const p of [...first, ...rest]) {
+      const key = templateKey(p);
+      let n = key === null ? undefined : verdicts.get(key);
+      if (n === undefined) {
+        if (trials + this.cluster.nodes.length > PENDING_TRIALS_PER_SAMPLE) break;
+        trials += this.cluster.nodes.length;
+        n = feasibleNode(this.cluster, p, this.filtersFor(p), nominated);
+        if (key !== null) verdicts.set(key, n);
+      }
+      this.pendingJudged++;
+      if (n === null) continue;
+      judged.add(p);
+      const f = this.feasibleSince.get(p) ?? { sinceUs: now, node: n.name };
+      this.feasibleSince.set(p, f);
+      if (now - f.sinceUs > pending.boundUs) {
+        this.fail(
+          'pending-feasible',
+          `pod ${p.key} is pending (${pending.place(p) ?? 'not held by the scheduling queue'}) although node ${n.name} could take it at every sample since ${fmt(toSeconds(f.sinceUs), 6)} s (then ${f.node}); a pod may wait at most ${fmt(toSeconds(pending.boundUs), 6)} s so`,
+        );
+      }
+    }
+    for (const p of [...this.feasibleSince.keys()]) if (!judged.has(p)) this.feasibleSince.delete(p);
+  }
+
   private checkTimeseriesRow(): void {
     const rows = this.timeseries as readonly Row[];
     const row = rows[rows.length - 1];
@@ -695,6 +791,24 @@ function eventLabel(ev: SimEvent): string {
 /** Upstream FilterActivePods: not finished and not being deleted. */
 function isActive(p: PodInfo): boolean {
   return !p.deleted && !p.terminal && !p.terminating;
+}
+
+/** A profile whose Filter plugins and args the brute force reproduces: only JUDGED_FILTERS, no
+ * NodeAffinity addedAffinity, no DoNotSchedule default spread constraints. */
+function judgedProfile(p: ProfileFacts): boolean {
+  for (const f of p.filters) if (!JUDGED_FILTERS.has(f)) return false;
+  const na = p.pluginArgs.get('NodeAffinity') as { addedAffinity?: unknown } | null | undefined;
+  if (na?.addedAffinity != null) return false;
+  const pts = p.pluginArgs.get('PodTopologySpread') as { defaultConstraints?: unknown } | null | undefined;
+  const defaults = Array.isArray(pts?.defaultConstraints) ? (pts.defaultConstraints as Array<{ whenUnsatisfiable?: unknown }>) : [];
+  return defaults.every((c) => c.whenUnsatisfiable !== 'DoNotSchedule');
+}
+
+/** Pending pods of one ReplicaSet or Job share a template (only their names differ), so one
+ * brute-force verdict holds for all of them; null for other pods. */
+function templateKey(p: PodInfo): string | null {
+  if (p.ownerKind !== 'ReplicaSet' && p.ownerKind !== 'Job') return null;
+  return `${p.ownerKind}/${p.namespace}/${p.ownerName}`;
 }
 
 function rsKey(p: PodInfo): string {

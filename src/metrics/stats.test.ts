@@ -41,3 +41,10 @@ test('fmt trims trailing zeros and renders NaN as empty', () => {
   assert.equal(fmt(120, 0), '120');
   assert.equal(fmt(Number.NaN, 3), '');
 });
+
+test('time-weighted mean with no time passed is the current value (the run ends where it starts)', () => {
+  assert.equal(new TimeWeightedMean(5, 0.7).mean(5), 0.7);
+  const m = new TimeWeightedMean(0, 0.2);
+  m.set(0, 0.9); // replaced at once: 0.2 held for 0 µs
+  assert.equal(m.mean(0), 0.9);
+});

@@ -50,7 +50,3 @@ export function fmt(v: number, digits: number): string {
   const s = v.toFixed(digits);
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
-
-export function ratio(a: number, b: number): number {
-  return b > 0 ? a / b : 0;
-}

@@ -32,7 +32,8 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
 import type { Scenario } from '../workload/scenario.js';
-import { InvariantChecker, type ProfileFacts } from '../invariants/checker.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { InvariantChecker, pendingFeasibleBoundUs, type ProfileFacts } from '../invariants/checker.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { AttemptRecord, PreemptionRecord } from '../scheduler/scheduler.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
@@ -181,13 +182,15 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
       pods.preempted(r.victim);
     },
   };
-  const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, {
+  const queueOptions = {
     ...DEFAULT_QUEUE_OPTIONS,
     initialBackoffUs: scenario.scheduler.podInitialBackoffUs,
     maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
-  });
+  };
+  const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, queueOptions);
   if (checkEvery > 0) {
-    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}) });
+    const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
+    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending });
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }

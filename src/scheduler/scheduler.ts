@@ -12,7 +12,7 @@ import type { BindPlugin, PluginFactory, QueuedPodInfo, SchedulerServices } from
 import { formatDuration } from '../api/duration.js';
 import { Code, Status, isSuccess } from './framework/status.js';
 import { bindSchedulerContext, PodNominator, ScheduleAlgorithm, type ScheduleResult, type SchedulerContext } from './schedule-one.js';
-import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueingHintMap, type QueueOptions } from './scheduling-queue.js';
+import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueingHintMap, type QueueOptions, type QueuePlace } from './scheduling-queue.js';
 import {
   EVENT_ASSIGNED_POD_ADD,
   EVENT_ASSIGNED_POD_DELETE,
@@ -162,6 +162,11 @@ export class Scheduler {
   /** Pods the scheduler still has to place (queued or in a cycle). */
   get pendingCount(): number {
     return this.queue.pendingCount;
+  }
+
+  /** Where `pod` is in the scheduling queue (null: not held; see SchedulingQueue.place). */
+  queuePlace(pod: PodInfo): QueuePlace | null {
+    return this.queue.place(pod);
   }
 
   private kick(): void {

@@ -48,6 +48,9 @@ interface RecordedEvent {
   readonly newObj: EventObject;
 }
 
+/** Where a pod held by the queue is (SchedulingQueue.place). */
+export type QueuePlace = 'active' | 'backoff' | 'unschedulable' | 'in-flight';
+
 /** Upstream queueingStrategy (queueImmediately is only for Pending plugins, which ksim has none of). */
 type Strategy = 'skip' | 'afterBackoff';
 
@@ -106,6 +109,17 @@ export class SchedulingQueue {
   /** True while `pod` is held by the queue (in any sub-queue or in flight). */
   has(pod: PodInfo): boolean {
     return this.known.has(pod);
+  }
+
+  /** Where `pod` is now (read by the invariant checker's pending-feasible check): in activeQ,
+   * in backoffQ (either kind), waiting in unschedulablePods, popped and in its cycle, or not
+   * held at all (null). */
+  place(pod: PodInfo): QueuePlace | null {
+    if (!this.known.has(pod)) return null;
+    if (this.inFlight.has(pod)) return 'in-flight';
+    if (this.inActive.has(pod)) return 'active';
+    if (this.unschedulable.has(pod)) return 'unschedulable';
+    return 'backoff';
   }
 
   /** A new pod to schedule. */

@@ -33,8 +33,11 @@
 //             InterPodAffinity hardPodAffinityWeight, score-only plugins disabled.
 //   run       seed, duration 30 s–10 min, API write latency, kubelet startup latency, sample interval.
 //
-// Not generated: faults (node failures, drains, node additions). ksim does not model them yet, so
-// there is nothing to generate; add them here when it does. Filter plugins are never disabled
+// Faults (faultyScenarioArb only; scenarioArb has none): 1–3 of nodeDown / partition /
+// kubeletFlap on one generated node or its whole pool, or zoneOutage of a zone some pool has, at any time of the
+// first 25 % of a run of at least 8 min, mostly with recovery (`for` 30 s–10 min, sometimes
+// forever; a flap's period 20 s–2 min).
+// Not generated: drains, node additions. Filter plugins are never disabled
 // (test/property/harness.ts checks bindings against taints, node selectors, node affinity and
 // node size whatever the profile says). Generated manifests pass upstream's API validation for
 // the fields used (unique taints and spread constraints, minDomains only with DoNotSchedule,
@@ -511,6 +514,55 @@ export function scenarioYaml(doc: Obj): string {
 export function scenarioArb(): fc.Arbitrary<GeneratedScenario> {
   return scenarioDocArb.map((g) => {
     const doc = renderDoc(g);
+    return { doc, yaml: scenarioYaml(doc) };
+  });
+}
+
+// ---------------------------------------------------------------- faults
+
+const faultArb = fc.record({
+  kind: fc.constantFrom('nodeDown', 'zoneOutage', 'partition', 'kubeletFlap'),
+  /** Which node (or zone), modulo those the cluster has. */
+  pick: fc.nat({ max: 63 }),
+  /** When, as a fraction of the run. */
+  atPermille: fc.integer({ min: 0, max: 250 }),
+  forS: fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constantFrom(30, 60, 120, 400, 600) }, { weight: 1, arbitrary: fc.constant(null) }),
+  periodS: fc.integer({ min: 20, max: 120 }),
+  /** The whole pool of the picked node instead of the node (more pods hit). */
+  wholePool: fc.boolean(),
+});
+
+type FaultGen = typeof faultArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The scenario's `faults:` entries for the rendered pools (node names <pool>-<i>). */
+function renderFaults(faults: readonly FaultGen[], pools: readonly Obj[], durationS: number): Obj[] {
+  const nodes = pools.flatMap((p) => Array.from({ length: p['count'] as number }, (_, i) => `${String(p['name'])}-${i}`));
+  const zones = [...new Set(pools.flatMap((p) => {
+    const zs = (p['zones'] ?? []) as string[];
+    return Array.from({ length: Math.min(p['count'] as number, zs.length) }, (_, i) => zs[i] as string);
+  }))].sort();
+  return faults.map((f) => {
+    const at = `${Math.floor((f.atPermille * durationS) / 1000)}s`;
+    const forever = f.forS === null;
+    const dur = forever ? 'forever' : `${f.forS}s`;
+    if (f.kind === 'zoneOutage' && zones.length > 0) return { zoneOutage: { zone: zones[f.pick % zones.length], at, for: dur } };
+    const node = nodes[f.pick % nodes.length] as string;
+    const target = f.wholePool ? { pool: node.slice(0, node.lastIndexOf('-')) } : { nodes: [node] };
+    // A flap must end (spec.ts): a forever one flaps for 5 minutes.
+    if (f.kind === 'kubeletFlap') return { kubeletFlap: { ...target, at, for: forever ? '300s' : dur, period: `${f.periodS}s` } };
+    return { [f.kind === 'zoneOutage' ? 'nodeDown' : f.kind]: { ...target, at, for: dur } };
+  });
+}
+
+/** Like scenarioArb, with 1–3 node faults (see the coverage list at the top of this file). */
+export function faultyScenarioArb(): fc.Arbitrary<GeneratedScenario> {
+  return fc.record({ gen: scenarioDocArb, faults: fc.array(faultArb, { minLength: 1, maxLength: 3 }) }).map(({ gen, faults }) => {
+    // At least 8 minutes, so that a fault in the first part of the run lasts past detection
+    // (~40 s) and the default 300 s of not-ready / unreachable tolerations: pods get evicted.
+    const g = { ...gen, durationS: Math.max(gen.durationS, 480) };
+    const doc = renderDoc(g);
+    const pools = ((doc['cluster'] as Obj)['nodePools'] ?? []) as Obj[];
+    doc['faults'] = renderFaults(faults, pools, g.durationS);
     return { doc, yaml: scenarioYaml(doc) };
   });
 }

@@ -17,10 +17,8 @@
 // victims), and pods with host ports (not checked here).
 import assert from 'node:assert/strict';
 import type { ClusterState } from '../../src/cluster/cluster-state.js';
-import type { NodeInfo } from '../../src/cluster/node-info.js';
 import type { PodInfo } from '../../src/cluster/pod-info.js';
-import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from '../../src/invariants/placement-checks.js';
-import { tolerationsTolerateTaint } from '../../src/api/taints.js';
+import { feasibleNode } from '../../src/invariants/feasibility.js';
 
 const S = 1_000_000;
 /** Upstream DefaultPodMaxInUnschedulablePodsDuration. */
@@ -33,34 +31,6 @@ export const MAX_BACKOFF_US = 10 * S;
 export const CHECK_PERIOD_US = 10 * S;
 /** Longest a pod may stay pending while a node could take it. */
 export const PENDING_BOUND_US = MAX_UNSCHEDULABLE_US + FLUSH_PERIOD_US + MAX_BACKOFF_US + CHECK_PERIOD_US;
-
-function fitsResources(p: PodInfo, n: NodeInfo): boolean {
-  if (n.pods.length + 1 > n.allocatable.allowedPodNumber) return false;
-  const r = p.requests;
-  const free = (name: string) => n.allocatable.get(name) - n.requested.get(name);
-  if (r.milliCpu > 0 && r.milliCpu > free('cpu')) return false;
-  if (r.memory > 0 && r.memory > free('memory')) return false;
-  if (r.ephemeralStorage > 0 && r.ephemeralStorage > free('ephemeral-storage')) return false;
-  for (const name of r.scalarNames()) if (r.getScalar(name) > 0 && r.getScalar(name) > free(name)) return false;
-  return true;
-}
-
-/** A node that could take `p` now, or null. */
-export function feasibleNode(cluster: ClusterState, p: PodInfo): NodeInfo | null {
-  const view: PlacementView = {
-    nodes: cluster.nodes,
-    podsOn: (n) => n.pods,
-    antiAffinityPods: () => cluster.nodes.flatMap((n) => n.pods.filter(hasRequiredAntiAffinity).map((q) => [q, n] as const)),
-    staleNodes: new Set(),
-    namespacesChanged: false,
-  };
-  for (const n of cluster.nodes) {
-    if (n.unschedulable && !tolerationsTolerateTaint(p.pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) continue;
-    if (!fitsResources(p, n)) continue;
-    if (checkPlacement(cluster, p, n, view, null) === null) return n;
-  }
-  return null;
-}
 
 /** Watches the pending pods of a run; `check(nowUs)` after each period. */
 export class CompletenessTracker {

@@ -10,7 +10,8 @@ import type { RunResult } from '../../src/run/run-scenario.js';
 import type { Row } from '../../src/metrics/collector.js';
 import { checkScenarioText, checkTables, runChecked } from './harness.js';
 import { prepareRun } from '../../src/run/run-scenario.js';
-import { CompletenessTracker, PENDING_BOUND_US, feasibleNode } from './completeness.js';
+import { CompletenessTracker, PENDING_BOUND_US } from './completeness.js';
+import { feasibleNode } from '../../src/invariants/feasibility.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../../src/testing/builders.js';
 
 const TEXT = `

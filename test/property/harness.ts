@@ -19,6 +19,7 @@ import { parseInteger, parseMilli } from '../../src/api/quantity.js';
 import { repoPath } from '../../src/testing/repo-paths.js';
 import { EXTENDED_RESOURCE } from '../../src/testing/arbitraries.js';
 import { CHECK_PERIOD_US, CompletenessTracker } from './completeness.js';
+import type { ClusterState } from '../../src/cluster/cluster-state.js';
 
 type Obj = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export const CHECKED: RunOptions = { checkInvariants: true };
  * EventBudgetExceeded after `budget` events. Every CHECK_PERIOD_US of simulated time the
  * completeness property (completeness.ts) looks at the pending pods, unless `completeness` is
  * false. */
-export function runChecked(scenario: Scenario, budget = EVENT_BUDGET, completeness = true): RunResult {
+export function runChecked(scenario: Scenario, budget = EVENT_BUDGET, completeness = true, onCheck?: (cluster: ClusterState, nowUs: number) => void): RunResult {
   const run = prepareRun(scenario, CHECKED);
   const tracker = completeness ? new CompletenessTracker(run.cluster, new Set(scenario.scheduler.profiles.map((p) => p.schedulerName))) : null;
   for (let stepEnd = Math.min(CHECK_PERIOD_US, run.endUs); ; stepEnd = Math.min(stepEnd + CHECK_PERIOD_US, run.endUs)) {
@@ -59,6 +60,7 @@ export function runChecked(scenario: Scenario, budget = EVENT_BUDGET, completene
       if (run.sim.now === before && run.sim.eventsProcessed - eventsBefore >= LIVELOCK_EVENTS) throw new Error(`livelock: ${LIVELOCK_EVENTS} events at simulated time ${before} µs without the clock advancing`);
     }
     tracker?.check(run.sim.now);
+    onCheck?.(run.cluster, run.sim.now);
     if (stepEnd >= run.endUs) break;
   }
   return run.finish();
@@ -79,14 +81,18 @@ export interface CheckOptions {
   /** Also run the scenario a second time, without the invariant checker (which must only
    * read), and compare every table's CSV text. */
   readonly determinism?: boolean;
+  /** The scenario has node faults: nodes may be NotReady and pods evicted (the output
+   * properties that assume neither are relaxed), and `onCheck` runs at every check period. */
+  readonly faults?: boolean;
+  readonly onCheck?: (cluster: ClusterState, nowUs: number) => void;
 }
 
 /** The whole property for one scenario text: throws (an AssertionError, an InputError from
  * parsing, an InvariantViolation, or whatever the simulator threw) when it does not hold. */
 export function checkScenarioText(text: string, file: string, opts: CheckOptions = {}): RunResult {
   const scenario = parseScenario(text, file);
-  const result = runChecked(scenario);
-  checkTables(parseYaml(text) as Obj, scenario, result);
+  const result = runChecked(scenario, EVENT_BUDGET, true, opts.onCheck);
+  checkTables(parseYaml(text) as Obj, scenario, result, opts.faults === true);
   if (opts.determinism === true) {
     const again = runScenario(parseScenario(text, file), { checkInvariants: false });
     const a = csvTexts(result);
@@ -215,7 +221,7 @@ function staticMisfit(spec: Obj, n: NodeFacts): string | null {
 }
 
 /** Properties of the output tables that must hold for every scenario ksim generates here. */
-export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
+export function checkTables(doc: Obj, s: Scenario, r: RunResult, faults = false): void {
   const summary = table(r, 'summary.csv').rows[0] as Row;
   const placements = table(r, 'placements.csv').rows;
   const timeseries = table(r, 'timeseries.csv').rows;
@@ -236,6 +242,7 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
   // deletion is issued, the binding when it commits.
   const boundRows = new Map<string, number>();
   const preemptedRows = new Map<string, number>();
+  const evictedRows = new Map<string, number>();
   let attemptRows = 0;
   let prevTime = -1;
   const perPod = new Map<string, { attempts: number; boundTo: string | null; preemptedOn: string | null; gone: boolean }>();
@@ -262,6 +269,14 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
     if (result === 'terminated') {
       // A Terminating pod (preempted) is gone: it held the node it was on until now.
       assert.ok(st.preemptedOn === node || st.boundTo === node, `${where}: terminated on a node it was not on`);
+      st.gone = true;
+      continue;
+    }
+    if (result === 'evicted') {
+      // The taint-eviction controller deleted a pod bound to a failed node.
+      assert.ok(faults, `${where}: an eviction without faults`);
+      assert.equal(st.boundTo, node, `${where}: evicted from a node it was not bound to`);
+      evictedRows.set(node, (evictedRows.get(node) ?? 0) + 1);
       st.gone = true;
       continue;
     }
@@ -325,7 +340,7 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
     const b = boundRows.get(name) ?? 0;
     assert.ok(pods <= b + inFlight, `${where}: ${pods} pods but only ${b} bound rows (+${inFlight} in flight)`);
     if (everyPodRunsForever) {
-      const lower = b - (preemptedRows.get(name) ?? 0);
+      const lower = b - (preemptedRows.get(name) ?? 0) - (evictedRows.get(name) ?? 0);
       assert.ok(pods >= lower, `${where}: ${pods} pods but ${b} bound and ${preemptedRows.get(name) ?? 0} preempted (nothing completes)`);
     }
   }
@@ -336,8 +351,12 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult): void {
   timeseries.forEach((row, i) => {
     const where = `timeseries.csv row ${i}`;
     assert.ok(Math.abs(num(row['time_s']) - i * interval) < 1e-6, `${where}: time_s ${row['time_s']}, expected ${i * interval}`);
-    assert.equal(num(row['nodes_ready']), nodes.size, `${where}: nodes_ready`);
-    assert.equal(num(row['nodes_not_ready']), 0, `${where}: nodes_not_ready`);
+    if (faults) {
+      assert.equal(num(row['nodes_ready']) + num(row['nodes_not_ready']), nodes.size, `${where}: nodes_ready + nodes_not_ready`);
+    } else {
+      assert.equal(num(row['nodes_ready']), nodes.size, `${where}: nodes_ready`);
+      assert.equal(num(row['nodes_not_ready']), 0, `${where}: nodes_not_ready`);
+    }
     const phases = num(row['pods_pending']) + num(row['pods_running']) + num(row['pods_succeeded']) + num(row['pods_failed']);
     assert.ok(phases <= submitted, `${where}: ${phases} pods in phases > ${submitted} submitted`);
     for (const c of Object.keys(row)) {

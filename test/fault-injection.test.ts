@@ -1,0 +1,66 @@
+// The fault injector (src/faults/injector.ts) end to end: what each fault kind does to a run,
+// with expected values worked out from the scenario's timings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario, runScenario } from '../src/index.js';
+import type { Row } from '../src/metrics/collector.js';
+
+function scenario(extra: string): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "32", memory: 128Gi } }]
+kubelet: { startupLatency: 1s }
+${extra}
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 2
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x }] }
+`;
+}
+
+function recoveryRows(text: string): readonly Row[] {
+  const r = runScenario(parseScenario(text, 'faults.yaml'), { checkInvariants: true });
+  const t = r.tables.find((x) => x.file === 'recovery.csv');
+  assert.ok(t !== undefined);
+  return t.rows;
+}
+
+test('an etcd leader loss ends when the election does: at + electionTimeout (1 s by default, 7 s here)', () => {
+  for (const [extra, end] of [
+    ['faults: [{ etcdLeaderLoss: { at: 30s } }]', '31'],
+    ['controlPlane: { etcd: { electionTimeout: 7s } }\nfaults: [{ etcdLeaderLoss: { at: 30s } }]', '37'],
+  ] as const) {
+    const [row] = recoveryRows(scenario(extra));
+    assert.deepEqual([row?.['fault_id'], row?.['kind'], row?.['target'], row?.['start_s'], row?.['end_s'], row?.['pods_affected']], ['f1', 'etcdLeaderLoss', 'etcd', '30', end, 0], extra);
+  }
+});
+
+test('a fault lasting 0 s is refused at load, naming the field', () => {
+  assert.throws(() => parseScenario(scenario('faults: [{ nodeDown: { nodes: [n-0], at: 30s, for: 0s } }]'), 'faults.yaml'), /faults\.yaml:\d+:\d+: faults\[0\]\.nodeDown\.for: expected a positive duration or "forever", got "0s"/);
+});
+
+test('random failures with constant MTBF 4m and MTTR 2m: each node fails at 4m and 10m, ordered by time then node; none at the end itself', () => {
+  const text = (duration: string) => scenario('faults: [{ random: { pool: n, mtbf: 4m, mttr: 2m } }]').replace('duration: 2m', `duration: ${duration}`);
+  // 10m: the second failure of each node would fall on the end (600 s): not a failure.
+  assert.deepEqual(recoveryRows(text('10m')).map((r) => [r['fault_id'], r['target'], r['start_s'], r['end_s']]), [
+    ['f1.1', 'n-0', '240', '360'],
+    ['f1.2', 'n-1', '240', '360'],
+  ]);
+  // 11m: both nodes fail again at 600 s (4m after their repair at 6m); by time, then node.
+  assert.deepEqual(recoveryRows(text('11m')).map((r) => [r['fault_id'], r['target'], r['start_s']]), [
+    ['f1.1', 'n-0', '240'],
+    ['f1.2', 'n-1', '240'],
+    ['f1.3', 'n-0', '600'],
+    ['f1.4', 'n-1', '600'],
+  ]);
+});

@@ -1,0 +1,59 @@
+// A property of runs with node faults: once a NoExecute taint is on a node (the node lifecycle
+// controller's not-ready / unreachable taints, or the scenario's own), every pod bound there that
+// does not tolerate it is Terminating or gone by the taint's eviction deadline: at once without
+// a matching toleration, after the tolerationSeconds of its matching tolerations (the longest
+// of them, to stay on the safe side of upstream's choice), never with one that has none
+// (upstream pkg/controller/tainteviction/taint_eviction.go getMinTolerationTime /
+// processPodOnNode). Whether the node gets its taint in time (zone disruption modes, rate
+// limits) is the node lifecycle controller's business, left to its own tests.
+import assert from 'node:assert/strict';
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import { toleratesTaint } from '../../src/api/taints.js';
+import type { ClusterState } from '../../src/cluster/cluster-state.js';
+import type { PodInfo } from '../../src/cluster/pod-info.js';
+
+const S = 1_000_000;
+/** Slack past a deadline: the check period (a taint is first seen up to one period late, which
+ * only moves the deadline later) plus the eviction's API round trip and client rate limits. */
+export const EVICTION_SLACK_US = 15 * S;
+
+/** µs after the taint a pod may stay, or null when it may stay for ever. */
+function allowedUs(p: PodInfo, taint: Taint): number | null {
+  const matching = (p.pod.spec?.tolerations ?? []).filter((t) => toleratesTaint(t, taint));
+  if (matching.length === 0) return 0;
+  let longest = 0;
+  for (const t of matching) {
+    if (t.tolerationSeconds == null) return null;
+    longest = Math.max(longest, Math.max(0, t.tolerationSeconds) * S);
+  }
+  return longest;
+}
+
+/** Call `check(cluster, nowUs)` at every check period of a run. */
+export class EvictionDeadlineTracker {
+  /** When each (node, NoExecute taint) was first seen. */
+  private readonly since = new Map<string, number>();
+  /** Pods checked against a passed deadline (a diagnostic). */
+  podsPastDeadline = 0;
+
+  readonly check = (cluster: ClusterState, nowUs: number): void => {
+    const seen = new Set<string>();
+    for (const n of cluster.nodes) {
+      for (const taint of n.taints) {
+        if (taint.effect !== 'NoExecute') continue;
+        const key = `${n.name}\u0000${taint.key}\u0000${taint.value ?? ''}`;
+        seen.add(key);
+        const since = this.since.get(key) ?? nowUs;
+        this.since.set(key, since);
+        for (const p of n.pods) {
+          if (!p.bound || p.terminal || p.terminating || p.deleted) continue;
+          const allowed = allowedUs(p, taint);
+          if (allowed === null || nowUs - since <= allowed + EVICTION_SLACK_US) continue;
+          this.podsPastDeadline++;
+          assert.fail(`eviction deadline: pod ${p.key} still runs on node ${n.name} at ${nowUs / S} s, ${(nowUs - since) / S} s after its NoExecute taint ${taint.key}=${taint.value ?? ''} (first seen at ${since / S} s), past its ${allowed / S} s of tolerations + ${EVICTION_SLACK_US / S} s`);
+        }
+      }
+    }
+    for (const k of [...this.since.keys()]) if (!seen.has(k)) this.since.delete(k);
+  };
+}
