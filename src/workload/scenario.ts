@@ -303,7 +303,10 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
   }
   if (cluster['trace'] !== undefined) {
     const t = readTraceCluster(doc, cluster['trace'] as Obj, baseDir, file);
-    t.nodes.forEach((n, i) => add(n.joinAtS > 0 ? { node: n.node, pool: '', joinAtUs: Math.round(n.joinAtS * 1e6) } : { node: n.node, pool: '' }, doc, ['cluster', 'trace', `node ${i + 1}`]));
+    t.nodes.forEach((n, i) => {
+      const pool = n.node.metadata?.labels?.[POOL_LABEL] ?? '';
+      add(n.joinAtS > 0 ? { node: n.node, pool, joinAtUs: Math.round(n.joinAtS * 1e6) } : { node: n.node, pool }, doc, ['cluster', 'trace', `node ${i + 1}`]);
+    });
     for (const f of t.faults) traceFaults.push({ ...f, id: '' });
   }
   if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes, file or trace)');
