@@ -3,7 +3,7 @@
 // options, and opens the file once at load time so that a missing file or a bad header is
 // reported before the run starts.
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { parseDuration } from '../../api/duration.js';
 import { InputError } from '../../api/input-error.js';
@@ -53,7 +53,7 @@ const NOT_WITH_TRACE = ['manifest', 'manifests', 'file', 'at', 'rate', 'runDurat
 /** How a referenced file is named in messages: next to the scenario as the user named it. */
 function displayPath(scenarioFile: string, rel: string): string {
   if (isAbsolute(rel)) return rel;
-  return `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '');
+  return normalize(join(dirname(scenarioFile), rel));
 }
 
 function formatOf(doc: YamlDoc, path: Path, name: unknown, need: 'openPods' | 'readCluster'): TraceFormat {
@@ -160,5 +160,16 @@ export function readTraceCluster(doc: YamlDoc, c: Obj, baseDir: string, scenario
   const format = formatOf(doc, p, c['format'], 'readCluster');
   const file = tracePath(doc, p, c['file'], baseDir, scenarioFile);
   const options = readMap(doc, p, format, c['map']);
-  return { ...atLoad(file.display, () => format.readCluster!(file.path, file.display, options)), display: file.display };
+  // The same time transform as the workload's trace entry (give both the same offset and
+  // speedUp): node joins and fault starts move with the pods; fault lengths do not.
+  const offsetUs = c['offset'] === undefined ? 0 : located(doc, [...p, 'offset'], () => parseDuration(c['offset'] as string));
+  if (offsetUs < 0) throw doc.error([...p, 'offset'], 'a non-negative duration', JSON.stringify(c['offset']));
+  const speedUp = (c['speedUp'] as number | undefined) ?? 1;
+  const t = atLoad(file.display, () => format.readCluster!(file.path, file.display, options));
+  const simUs = (traceUs: number) => offsetUs + Math.round(traceUs / speedUp);
+  return {
+    nodes: t.nodes.map((n) => ({ node: n.node, joinAtS: n.joinAtS === 0 ? 0 : simUs(n.joinAtS * 1e6) / 1e6 })),
+    faults: t.faults.map((f) => ({ ...f, atUs: simUs(f.atUs) })),
+    display: file.display,
+  };
 }
