@@ -309,7 +309,7 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
     });
     for (const f of t.faults) traceFaults.push({ ...f, id: '' });
   }
-  if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes, file or trace)');
+  if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes or file)');
   return out;
 }
 

@@ -66,6 +66,18 @@ export function integerQuantity(c: Cell): string {
   return c.text;
 }
 
+/** An extended resource quantity: a whole number (upstream ValidateResourceRequirements:
+ * extended resources "must be an integer"). */
+export function wholeQuantity(c: Cell): string {
+  try {
+    if (parseNonNegativeMilli(c.text) % 1000 !== 0) fail(c, 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)');
+  } catch (e) {
+    if (e instanceof FieldError) fail(c, 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)');
+    throw e;
+  }
+  return c.text;
+}
+
 /** `k=v;k2=v2` → a label map (validated as upstream ValidateLabels). */
 export function labelMap(c: Cell): Record<string, string> {
   const out: Record<string, string> = {};

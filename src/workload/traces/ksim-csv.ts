@@ -14,7 +14,7 @@
 import { closest } from '../../api/suggest.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { cpuQuantity, integerQuantity, isExtendedResourceName, labelMap, namespaceName, nonNegativeNumber, objectName, tolerationList, type Cell } from './fields.js';
+import { cpuQuantity, integerQuantity, isExtendedResourceName, labelMap, namespaceName, nonNegativeNumber, objectName, tolerationList, wholeQuantity, type Cell } from './fields.js';
 import { TraceRowError, type TraceFormat, type TracePod } from './trace-types.js';
 
 export const KSIM_CSV_COLUMNS = ['time_s', 'name', 'namespace', 'cpu', 'memory', 'duration_s', 'delete_s', 'priority', 'labels', 'node_selector', 'tolerations'] as const;
@@ -88,7 +88,7 @@ function readRow(fields: readonly string[], line: number, ix: ColumnIndex, width
   if (memory !== null) requests['memory'] = integerQuantity(memory);
   for (const [r, i] of ix.extended) {
     const c = { text: fields[i] as string, line, column: i + 1, field: r };
-    if (c.text !== '') requests[r] = integerQuantity(c);
+    if (c.text !== '') requests[r] = wholeQuantity(c);
   }
   const d = set('duration_s');
   const del = set('delete_s');

@@ -6,12 +6,11 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { parseDuration } from '../../api/duration.js';
-import { InputError } from '../../api/input-error.js';
 import { closest } from '../../api/suggest.js';
 import { isValidLabelKey, isValidLabelValue } from '../../api/labels.js';
 import { located, type Path, type YamlDoc } from '../../api/yaml-source.js';
 import { TRACE_FORMATS } from './registry.js';
-import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat } from './trace-types.js';
+import { rowInputError, TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat } from './trace-types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -106,7 +105,7 @@ function atLoad<T>(display: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof TraceRowError) throw new InputError(display, e.line, e.column, e.field, e.expected, e.got);
+    if (e instanceof TraceRowError) throw rowInputError(display, e);
     throw e;
   }
 }

@@ -5,7 +5,6 @@
 // scheduling order). Pods leave memory as the run goes: finished ones are deleted by the pod
 // garbage collector (src/controllers/podgc.ts), deleted ones at once.
 import type { Node } from 'kubernetes-types/core/v1.js';
-import { InputError } from '../../api/input-error.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { RandomStream } from '../../engine/random.js';
 import { MAX_SIM_TIME_US } from '../../engine/time.js';
@@ -16,7 +15,7 @@ import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { objectsForRow } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
-import { TraceRowError, type TraceItem, type TraceReader } from './trace-types.js';
+import { rowInputError, TraceRowError, type TraceItem, type TraceReader } from './trace-types.js';
 
 /** What a trace entry did, for run.json and the warnings. */
 export interface TraceStats {
@@ -124,10 +123,10 @@ export class TraceReplay {
   private skip(e: TraceRowError): true {
     if (this.spec.onError === 'stop' || e.fatal) {
       this.close();
-      throw new InputError(this.spec.display, e.line, e.column, e.field, e.expected, e.got);
+      throw rowInputError(this.spec.display, e);
     }
     this.stats.rows_skipped++;
-    if (this.stats.first_skipped === '') this.stats.first_skipped = new InputError(this.spec.display, e.line, e.column, e.field, e.expected, e.got).message;
+    if (this.stats.first_skipped === '') this.stats.first_skipped = rowInputError(this.spec.display, e).message;
     return true;
   }
 

@@ -2,6 +2,7 @@
 import type { Node, Toleration, Affinity } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import type { FaultSpec } from '../../faults/spec.js';
+import { InputError } from '../../api/input-error.js';
 
 /** One malformed row: where, which column, what was expected. The replay turns it into an
  * InputError naming the file (onError: stop) or counts it (onError: skip). */
@@ -20,6 +21,11 @@ export class TraceRowError extends Error {
     super(`line ${line}: ${field === '' ? '' : `${field}: `}expected ${expected}${got === undefined ? '' : `, got ${got}`}`);
     this.name = 'TraceRowError';
   }
+}
+
+/** The InputError of a row of `file` (a whole-row problem is reported at the row's column 1). */
+export function rowInputError(file: string, e: TraceRowError): InputError {
+  return new InputError(file, e.line, e.line > 0 ? Math.max(1, e.column) : 0, e.field, e.expected, e.got);
 }
 
 /** A pod (or, with count > 1, a set of identical pods) a trace row asks for. */
