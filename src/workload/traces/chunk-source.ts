@@ -26,7 +26,33 @@ export function openChunks(path: string, display: string): ChunkSource {
     if (e instanceof InputError) throw e;
     throw unreadable(display, e);
   }
-  if (/\.gz$/i.test(path)) return gunzipped(path, display);
+  return textOnly(/\.gz$/i.test(path) ? gunzipped(path, display) : plain(path, display), display);
+}
+
+/** Refuses UTF-16 text (what Windows PowerShell's `>` writes) and binary data at the start. */
+function textOnly(src: ChunkSource, display: string): ChunkSource {
+  let first = true;
+  return {
+    read() {
+      const c = src.read();
+      if (first && c !== null) {
+        first = false;
+        if ((c[0] === 0xff && c[1] === 0xfe) || (c[0] === 0xfe && c[1] === 0xff)) {
+          src.close();
+          throw new InputError(display, 0, 0, '', 'a text trace in UTF-8', 'UTF-16 text (save the file as UTF-8)');
+        }
+        if (c.subarray(0, 4096).includes(0)) {
+          src.close();
+          throw new InputError(display, 0, 0, '', 'a text trace', 'binary data');
+        }
+      }
+      return c;
+    },
+    close: () => src.close(),
+  };
+}
+
+function plain(path: string, display: string): ChunkSource {
   let fd: number | null;
   try {
     fd = openSync(path, 'r');

@@ -52,7 +52,8 @@ export const ksimEvents: TraceFormat = {
           if (l.text.trim() === '') continue;
           let docs: YamlDoc[];
           try {
-            docs = parseYamlText(l.text, `${display}.jsonl`);
+            // Named .json: each line is read as strict JSON (no YAML leniencies).
+            docs = parseYamlText(l.text, `${display}.json`);
           } catch (e) {
             if (e instanceof InputError) throw new TraceRowError(l.line, e.column, '', e.expected, e.got);
             throw e;
