@@ -149,3 +149,30 @@ test('the openb and 2017 scenarios load their clusters from the traces', { skip:
   // machine_fail events (at trace times / speedUp 34) as node-down faults of 5 minutes.
   assert.deepEqual(a17.faults?.[0], { kind: 'nodeDown', target: 'm-930', nodes: ['m-930'], atUs: Math.round(777e6 / 34), forUs: 300_000_000, id: 'f1' });
 });
+
+test('ksim-events scale a Deployment, add a node and delete the Deployment at their times', () => {
+  const dep = (replicas: number) => `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": ${replicas}, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}}}`;
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-events-'));
+  writeFileSync(join(dir, 'e.jsonl'), [
+    `{"at": 0, "op": "apply", "object": ${dep(2)}}`,
+    `{"at": "30s", "op": "apply", "object": ${dep(4)}}`,
+    '{"at": 40, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late"}, "status": {"allocatable": {"cpu": "8", "memory": "8Gi", "pods": "110"}}}}',
+    '{"at": 60, "op": "delete", "object": {"kind": "Deployment", "metadata": {"name": "web"}}}',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "2", memory: 16Gi } }]
+workload:
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const r = runScenario(loadScenario(join(dir, 's.yaml')));
+  assert.equal(r.summary['pods_submitted'], 4);
+  const bound = placements(r).filter((x) => x[2] === 'bound');
+  // Two pods at 0 s fill node n-0; the two added at 30 s wait for the node joining at 40 s.
+  assert.deepEqual(bound.map((x) => Number(x[0]) < 30 ? 'early' : Number(x[0]) >= 40 ? 'after-join' : 'between'), ['early', 'early', 'after-join', 'after-join']);
+  const nodes = r.tables.find((t) => t.file === 'nodes.csv')!;
+  assert.deepEqual(nodes.rows.map((n) => [n['node'], n['pods']]), [['n-0', 0], ['late', 0]]);
+});
