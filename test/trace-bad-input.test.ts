@@ -16,6 +16,7 @@ const DIR = `${REPO_ROOT}test/bad-input/traces`;
 const CASES: [file: string, format: string, message: string][] = [
   ['unknown-column.csv', 'ksim-csv', 'unknown-column.csv:1:4: mem: expected a ksim-csv column (time_s, name, namespace, cpu, memory, duration_s, delete_s, priority, labels, node_selector, tolerations) or an extended resource name such as nvidia.com/gpu, got unknown column "mem"'],
   ['unclosed-quote.csv', 'ksim-csv', 'unclosed-quote.csv:3:1: expected well-formed CSV, got Quote Not Closed: the parsing is finished with an opening quote at line 3'],
+  ['text-after-quote.csv', 'ksim-csv', 'text-after-quote.csv:3:1: expected well-formed CSV, got "y" at line 3 instead of delimiter, record delimiter, trimable character (if activated) or comment'],
   ['short-row.csv', 'ksim-csv', 'short-row.csv:3:1: expected 3 fields, as in the header, got 2'],
   ['out-of-order.csv', 'ksim-csv', "out-of-order.csv:4:1: expected rows in time order (this row's time is before line 3's), got 1"],
   ['utf16.csv', 'ksim-csv', 'utf16.csv: expected a text trace in UTF-8, got UTF-16 text (save the file as UTF-8)'],

@@ -66,5 +66,5 @@ export class CsvRecords {
 
 function csvError(e: CsvError): TraceRowError {
   const line = (e as unknown as { lines?: number }).lines ?? 0;
-  return new TraceRowError(line, 0, '', 'well-formed CSV', e.message.replace(/^Invalid [^:]*: /, ''), true);
+  return new TraceRowError(line, 0, '', 'well-formed CSV', e.message.replace(/^Invalid [^:]*: (got )?/, ''), true);
 }
