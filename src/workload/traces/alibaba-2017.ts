@@ -41,7 +41,6 @@ export const alibaba2017: TraceFormat = {
     instanceScale: numberOption('fraction of each task\'s instances replayed (at least one)', 1, 0, 1),
     machineFailFor: durationOption('how long a machine_fail event takes the node down', '30m'),
   },
-  sorted: true,
   openPods(path, display, opts) {
     return sortedTasks(path, display, opts);
   },

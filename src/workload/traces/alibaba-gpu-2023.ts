@@ -53,7 +53,6 @@ export const alibabaGpu2023: TraceFormat = {
     modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),
     times: enumOption('trace: created at creation_time, deleted at deletion_time; ignore: all at 0 s in file order, never deleted (the FGD replay)', ['trace', 'ignore']),
   },
-  sorted: true,
   openPods(path, display, opts) {
     const records = new CsvRecords(openChunks(path, display));
     try {

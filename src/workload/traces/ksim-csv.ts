@@ -24,7 +24,6 @@ export const ksimCsv: TraceFormat = {
   name: 'ksim-csv',
   summary: 'one pod per row: arrival, requests, run time, deletion, labels, selectors, tolerations, extended resources',
   options: {},
-  sorted: true,
   openPods(path, display) {
     const records = new CsvRecords(openChunks(path, display));
     try {

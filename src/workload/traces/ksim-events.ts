@@ -23,7 +23,6 @@ export const ksimEvents: TraceFormat = {
   name: 'ksim-events',
   summary: 'timed apply/delete of any object a scenario accepts, and Nodes joining',
   options: {},
-  sorted: true,
   openPods(path, display) {
     if (/\.ya?ml$/i.test(path)) {
       let docs: YamlDoc[] | null;

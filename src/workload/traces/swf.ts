@@ -24,7 +24,6 @@ export const swf: TraceFormat = {
     memoryPerProcessor: bytesOption('memory per processor ("0": no memory request)', '0'),
     podsPerJob: enumOption('one: one pod with all the processors; perProcessor: one pod per processor', ['one', 'perProcessor']),
   },
-  sorted: true,
   openPods(path, display, opts) {
     const lines = new LineReader(openChunks(path, display));
     const cpuPerProcMilli = parseNonNegativeMilli(opts['cpuPerProcessor'] as string);

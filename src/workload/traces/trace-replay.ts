@@ -80,8 +80,7 @@ export class TraceReplay {
       }
       if (this.spec.endS !== null && item.timeS >= this.spec.endS) {
         this.stats.rows_filtered++;
-        if (TRACE_FORMATS[this.spec.format]!.sorted) return this.close(); // nothing later is in the window
-        continue;
+        return this.close(); // readers yield rows in time order: nothing later is in the window
       }
       if (this.spec.sample < 1 && this.rng.next() >= this.spec.sample) {
         this.stats.rows_filtered++;

@@ -56,7 +56,8 @@ export type TraceItem =
   | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly object: WorkloadObject | Node }
   | { readonly kind: 'delete'; readonly timeS: number; readonly line: number; readonly object: { readonly kind: string; readonly namespace: string; readonly name: string } };
 
-/** A stream of trace items in time order. next() throws TraceRowError for a malformed row; the
+/** A stream of trace items in time order (a reader of a file that is not in time order orders
+ * it itself, e.g. alibaba-2017's task table). next() throws TraceRowError for a malformed row; the
  * caller may call next() again to go on with the following row (unless the error is fatal). */
 export interface TraceReader {
   next(): TraceItem | null;
@@ -86,9 +87,6 @@ export interface TraceFormat {
   readonly summary: string;
   /** `map:` options with their defaults. */
   readonly options: Readonly<Record<string, MapOption>>;
-  /** True when the file's rows are in time order (streamed); false: the reader orders them
-   * itself (see the format's module comment for its memory). */
-  readonly sorted: boolean;
   /** Opens the workload part. Checks the header at once (throws TraceRowError at line 1). */
   openPods?(path: string, display: string, opts: FormatOptions): TraceReader;
   /** Reads the cluster part (cluster.trace). */
