@@ -60,8 +60,11 @@ export function traceBenchmark(rows: number): BenchRow[] {
 
 if (process.argv[1]?.endsWith('trace.bench.js')) {
   const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [200_000, 2_000_000];
-  const results = sizes.map((n) => traceBenchmark(n));
-  for (const rows of results) for (const r of rows) console.log(`${r.name}\t${r.metric}\t${r.value}\t${r.unit}`);
+  const results = sizes.map((n) => {
+    const rows = traceBenchmark(n);
+    for (const r of rows) console.log(`${r.name}\t${r.metric}\t${r.value}\t${r.unit}`); // as each size ends
+    return rows;
+  });
   if (results.length === 2) {
     const rss = results.map((rows) => rows.find((r) => r.metric === 'peak_rss_mb')!.value);
     console.log(`peak RSS ${sizes[1]} rows / ${sizes[0]} rows: ${((rss[1]! / rss[0]!) * 100).toFixed(1)} % (target within 10 %)`);

@@ -1,6 +1,6 @@
 // CSV records of a chunk source, parsed by csv-parse's stream parser driven synchronously: each
 // chunk is written and the records it completes are read back in the same tick (the parser's
-// transform runs inside write(); checked in csv-records.test.ts), so only the current chunk
+// transform runs inside write(); ksim-csv.test.ts reads a trace of several chunks), so only the current chunk
 // and its records are in memory.
 import { CsvError, parse, type Parser } from 'csv-parse';
 import type { ChunkSource } from './chunk-source.js';
