@@ -116,6 +116,7 @@ test('trace entries are checked at load: header, options, file', () => {
     [', sampel: 0.5', TRACE, /trace\.sampel: expected one of the fields format, file, offset, speedUp, start, end, limit, sample, map, onError, namespace, labels, priorityClassName, schedulerName, tolerations, as, got unknown field "sampel" \(did you mean "sample"\?\)$/],
     ['', 'time_s,name,memroy', /t\.csv:1:3: memroy: expected a ksim-csv column .* got unknown column "memroy" \(did you mean "memory"\?\)$/],
     [', end: 0', TRACE, /trace\.end: expected a trace time after start \(0 s\), got 0$/],
+    [', tolerations: [{ key: gpu, operator: Maybe }]', TRACE, /trace\.tolerations\[0\]\.operator: expected Exists or Equal, got "Maybe"$/],
   ];
   for (const [opts, csv, re] of cases) assert.throws(() => loadScenario(scenario(opts, csv)), (e: unknown) => e instanceof InputError && re.test(e.message), opts + csv);
 });

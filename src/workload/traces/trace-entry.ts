@@ -139,6 +139,7 @@ export function readTraceWorkload(doc: YamlDoc, path: Path, e: Obj, baseDir: str
     if (!isValidLabelKey(k)) throw doc.error([...p, 'labels'], 'label keys (an optional DNS subdomain prefix and "/", then a name of at most 63 characters)', JSON.stringify(k), k);
     if (typeof v !== 'string' || !isValidLabelValue(v)) throw doc.error([...p, 'labels', k], 'a label value (at most 63 characters a-z, A-Z, 0-9, "-", "_", ".")', JSON.stringify(v));
   }
+  ((t['tolerations'] ?? []) as Obj[]).forEach((tol, i) => checkToleration(doc, [...p, 'tolerations', i], tol));
   const template: PodTemplateOptions = {
     namespace: (t['namespace'] as string | undefined) ?? 'default',
     labels,
@@ -151,6 +152,18 @@ export function readTraceWorkload(doc: YamlDoc, path: Path, e: Obj, baseDir: str
   // Open once: a bad header (or an unreadable file) stops the load, not the run.
   atLoad(file.display, () => format.openPods!(file.path, file.display, options).close());
   return { format: format.name, ...file, offsetUs, speedUp, startS, endS, limit, sample, options, onError: (t['onError'] as 'stop' | 'skip' | undefined) ?? 'stop', template };
+}
+
+/** A toleration as upstream validation accepts it (operator Exists or Equal, a known effect). */
+function checkToleration(doc: YamlDoc, path: Path, t: Obj): void {
+  for (const k of Object.keys(t)) {
+    if (!['key', 'operator', 'value', 'effect', 'tolerationSeconds'].includes(k)) throw doc.error(path, 'the toleration fields key, operator, value, effect, tolerationSeconds', `unknown field ${JSON.stringify(k)}`, k);
+  }
+  const op = t['operator'] ?? 'Equal';
+  if (op !== 'Exists' && op !== 'Equal') throw doc.error([...path, 'operator'], 'Exists or Equal', JSON.stringify(op));
+  if (t['key'] !== undefined && (typeof t['key'] !== 'string' || (t['key'] !== '' && !isValidLabelKey(t['key'])))) throw doc.error([...path, 'key'], 'a taint key (a label key)', JSON.stringify(t['key']));
+  if (op === 'Exists' && t['value'] !== undefined && t['value'] !== '') throw doc.error([...path, 'value'], 'no value with operator Exists', JSON.stringify(t['value']));
+  if (t['effect'] !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t['effect'] as string)) throw doc.error([...path, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', JSON.stringify(t['effect']));
 }
 
 /** `cluster.trace`: the nodes (and machine-event faults) a trace describes. */
