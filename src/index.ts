@@ -14,6 +14,9 @@ export {
 export { toCsv, writeOutputsAtomically, formatRow, MemorySink, NULL_SINK, OutputFolder, CsvFileSink, type Table, type RowSink } from './metrics/csv-output.js';
 export { SCHEMAS, columnsOf, columnNames, type Column, type ColumnType, type Cell, type TypedRow, type OutputFileName } from './metrics/schema.js';
 export { InputError } from './api/input-error.js';
+export { TRACE_FORMATS } from './workload/traces/registry.js';
+export type { TraceStats } from './workload/traces/trace-replay.js';
+export type { TraceFormat, TraceItem, TracePod, TraceReader } from './workload/traces/trace-types.js';
 export { InvariantViolation } from './invariants/violation.js';
 export { FieldError } from './api/field-error.js';
 export { parseQuantity, parseMilli, parseInteger } from './api/quantity.js';

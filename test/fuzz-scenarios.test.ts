@@ -276,6 +276,7 @@ function smallEnough(s: Scenario): boolean {
   if (s.nodes.length > 2000) return false;
   let pods = 0;
   for (const e of s.workload) {
+    if (e.trace !== undefined && !e.trace.path.startsWith(REPO_ROOT)) return false; // the real traces are large
     const perArrival = e.manifests.reduce((n, m) => n + (m.kind === 'Deployment' ? Number((m.spec as { replicas?: number }).replicas ?? 1) : m.kind === 'Pod' ? 1 : 0), 0);
     const arrivals = e.arrival.kind === 'at' ? 1 : Math.min(e.arrival.count ?? Infinity, (e.arrival.perMinute * MAX_RUN_US) / 60e6 + 1);
     pods += perArrival * arrivals;

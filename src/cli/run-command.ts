@@ -75,6 +75,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     events_per_second: wallMs > 0 ? Math.round(result.eventsProcessed / (wallMs / 1000)) : null,
     // The warnings printed on stderr: the scenario's, then the run's (e.g. workloads ending short).
     warnings: [...scenario.warnings, ...result.warnings],
+    // Trace entries: rows read, filtered (window/sample), skipped (onError: skip), submitted.
+    ...(result.traces !== undefined ? { traces: result.traces } : {}),
   };
   const files = [
     ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),

@@ -31,6 +31,8 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
+import { traceRunDurationUs } from '../workload/traces/trace-objects.js';
+import type { TraceStats } from '../workload/traces/trace-replay.js';
 import type { Scenario } from '../workload/scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { InvariantChecker, pendingFeasibleBoundUs, type ProfileFacts } from '../invariants/checker.js';
@@ -92,6 +94,8 @@ export interface RunResult {
   readonly eventsProcessed: number;
   /** What the user should know that the tables do not show (e.g. creates the API refused). */
   readonly warnings: readonly string[];
+  /** Per trace entry: rows read, filtered, skipped, objects submitted (run.json). */
+  readonly traces?: readonly TraceStats[];
 }
 
 /** summary.csv's columns (src/metrics/schema.ts). */
@@ -216,6 +220,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const kubelets = new Kubelets(sim, api, {
     startupLatencyUs: () => sampleNonNegativeInt(scenario.startupLatency, startupRng),
     runDurationUs: (p) => {
+      const fromTrace = traceRunDurationUs(p.pod); // a trace row's own run time
+      if (fromTrace !== undefined) return fromTrace;
       const rd = runDurations.get(p.workload);
       return rd?.dist == null ? null : sampleNonNegativeInt(rd.dist, rd.rng);
     },
@@ -241,7 +247,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   scheduleFaults(sim, faults, kubelets, api, recovery);
   // A Terminating pod's end gets its own placements row.
   api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
-  new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api)).start(scenario.workload);
+  const driver = new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api));
+  driver.start(scenario.workload);
   // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
   for (const n of scenario.nodes) {
     const at = n.joinAtUs ?? 0;
@@ -254,8 +261,15 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   return { sim, cluster, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
-    return finishRun(scenario, tables, sim, cluster, metrics, scheduler, checker, recovery, availability, kubelets, api);
+    return withTraceStats(finishRun(scenario, tables, sim, cluster, metrics, scheduler, checker, recovery, availability, kubelets, api), driver.traceStats());
   } };
+}
+
+/** Adds the trace entries' counts (and a warning per entry that skipped rows) to a result. */
+function withTraceStats(r: RunResult, traces: TraceStats[]): RunResult {
+  if (traces.length === 0) return r;
+  const skipped = traces.filter((t) => t.rows_skipped > 0).map((t) => `trace ${t.entry}: ${t.rows_skipped} malformed row(s) skipped (onError: skip), first: ${t.first_skipped}`);
+  return { ...r, traces, warnings: [...r.warnings, ...skipped] };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */

@@ -9,6 +9,7 @@ import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { SETUP_KINDS, type WorkloadManifest } from './manifests.js';
 import type { WorkloadEntry } from './scenario.js';
+import { TraceReplay, type TraceStats } from './traces/trace-replay.js';
 
 export class WorkloadDriver {
   constructor(
@@ -22,6 +23,13 @@ export class WorkloadDriver {
 
   /** Deployments created by `at` entries, by key: a later arrival of the same one updates it. */
   private readonly created = new Set<string>();
+  /** Trace entries being replayed, in workload order. */
+  private readonly traces: TraceReplay[] = [];
+
+  /** What each trace entry read, filtered, skipped and submitted (run.json). */
+  traceStats(): TraceStats[] {
+    return this.traces.map((t) => ({ ...t.stats }));
+  }
 
   start(entries: readonly WorkloadEntry[]): void {
     // Namespaces, PriorityClasses and PDBs that arrive at 0s exist before anything else happens.
@@ -30,6 +38,13 @@ export class WorkloadDriver {
       for (const m of e.manifests) if (SETUP_KINDS.has(m.kind ?? '')) this.api.seedObject(structuredClone(m) as WorkloadObject);
     }
     for (const e of entries) {
+      if (e.trace !== undefined) {
+        // Each trace reads ahead on its own events; the event queue merges them in time order.
+        const t = new TraceReplay(this.sim, this.api, e.name, e.trace, this.streams.stream(`trace/${e.name}`), this.endUs, this.objects);
+        this.traces.push(t);
+        t.start();
+        continue;
+      }
       const a = e.arrival;
       if (a.kind === 'at') {
         if (a.atUs <= this.endUs) this.sim.scheduleAt(a.atUs, 'workload.arrive', e.name, () => this.submit(e, null));

@@ -28,6 +28,7 @@ import type { PluginModule } from '../scheduler/plugin-modules.js';
 import { readFaults, type FaultSpec } from '../faults/spec.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
 import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
+import { readTraceCluster, readTraceWorkload, type TraceSpec } from './traces/trace-entry.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
 
@@ -52,6 +53,9 @@ export interface WorkloadEntry {
   /** Container failures (`failure:`): the probability that a pod's container exits with an
    * error when its run ends (stream `failures/<entry>`); absent: containers never fail. */
   readonly failure?: { readonly probability: number };
+  /** A trace replay (`trace:`, src/workload/traces/): the trace gives the pods, their arrivals
+   * and run times; `manifests` is empty and `arrival` unused. */
+  readonly trace?: TraceSpec;
 }
 
 export interface Scenario {
@@ -187,7 +191,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     if (missing !== null) throw doc.error(['scheduler', 'pluginModules', i], 'a readable file (paths are relative to the scenario)', `${JSON.stringify(m)}: ${missing}`);
     return { display: displayPath(file, baseDir, m), path };
   });
-  const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings);
+  const traceFaults: FaultSpec[] = [];
+  const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   return {
@@ -206,7 +211,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     workload,
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
-    faults: readFaults(doc, raw['faults'], nodes),
+    faults: withTraceFaults(readFaults(doc, raw['faults'], nodes), traceFaults),
     warnings,
   };
 }
@@ -270,7 +275,12 @@ function displayPath(scenarioFile: string, baseDir: string, rel: string): string
   return resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
 }
 
-function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[]): ScenarioNode[] {
+/** The scenario's faults, then cluster.trace's machine faults (numbered after them). */
+function withTraceFaults(faults: FaultSpec[], fromTrace: readonly FaultSpec[]): FaultSpec[] {
+  return [...faults, ...fromTrace.map((f, i) => ({ ...f, id: `f${faults.length + i + 1}` }))];
+}
+
+function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[], traceFaults: FaultSpec[]): ScenarioNode[] {
   const out: ScenarioNode[] = [];
   const seen = new Map<string, string>();
   const add = (n: ScenarioNode, d: YamlDoc, path: Path) => {
@@ -296,6 +306,14 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
     for (const { doc: d, path, value } of readManifestFile(doc, ['cluster', 'file'], cluster['file'] as string, baseDir, file, warnings)) {
       add({ node: readNode(d, path, value, warnings), pool: '' }, d, path);
     }
+  }
+  if (cluster['trace'] !== undefined) {
+    const t = readTraceCluster(doc, cluster['trace'] as Obj, baseDir, file);
+    t.nodes.forEach((n, i) => {
+      const pool = n.node.metadata?.labels?.[POOL_LABEL] ?? '';
+      add(n.joinAtS > 0 ? { node: n.node, pool, joinAtUs: Math.round(n.joinAtS * 1e6) } : { node: n.node, pool }, doc, ['cluster', 'trace', `node ${i + 1}`]);
+    });
+    for (const f of t.faults) traceFaults.push({ ...f, id: '' });
   }
   if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes or file)');
   return out;
@@ -399,6 +417,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     const name = e['name'] as string;
     if (names.has(name)) throw doc.error([...path, 'name'], 'a workload name not used by an earlier entry', JSON.stringify(name));
     names.add(name);
+    if (e['trace'] !== undefined) return { name, manifests: [], arrival: { kind: 'at' as const, atUs: 0 }, runDuration: null, trace: readTraceWorkload(doc, path, e, baseDir, file) };
     const sources = ['manifest', 'manifests', 'file'].filter((k) => e[k] !== undefined);
     if (sources.length !== 1) {
       throw doc.error(path, 'exactly one of manifest, manifests or file', sources.length === 0 ? 'none' : sources.join(' and '));

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedTrace, skipWithoutTrace } from '../../testing/shared-traces.js';
+import { alibaba2017 } from './alibaba-2017.js';
+import { defaults, readAll, rowError, tempTrace } from './testing.js';
+
+const TASKS = 'alibaba-v2017-batch/batch_task.csv';
+const EVENTS = 'alibaba-v2017-batch/server_event.csv';
+
+test('the 2017 batch tasks come out in time order, rows without a request left out', { skip: skipWithoutTrace(TASKS) }, () => {
+  const items = readAll('alibaba-2017', sharedTrace(TASKS));
+  assert.equal(items.length, 80_553 - 9_017);
+  for (let i = 1; i < items.length; i++) assert.ok(items[i]!.timeS >= items[i - 1]!.timeS);
+  // The first row created at or before 0 with a request is line 5624:
+  //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - 0 s, 0.5 core,
+  //   0.008231305 × 512Gi bytes, 103 instances.
+  assert.deepEqual(items[0], {
+    kind: 'pod', timeS: 0, line: 5624,
+    pod: { name: 'task-6168-37200', requests: { cpu: '500m', memory: '4525207780' }, durationS: 110, deleteAtS: null, labels: { 'alibaba.com/job': '6168', 'alibaba.com/status': 'Terminated' }, count: 103 },
+  });
+  // Line 2: "6459,6524,3,4,15740,Terminated,50,0.007956928" → at 6459 s for 65 s, 15,740 instances.
+  const first = items.find((it) => it.line === 2);
+  assert.deepEqual(first?.kind === 'pod' && [first.timeS, first.pod.name, first.pod.durationS, first.pod.count], [6459, 'task-3-4', 65, 15740]);
+});
+
+test('instanceScale scales the instances, keeping at least one pod per task', { skip: skipWithoutTrace(TASKS) }, () => {
+  const items = readAll('alibaba-2017', sharedTrace(TASKS), { instanceScale: 0.01 });
+  const byLine = (l: number) => items.find((it) => it.line === l);
+  const a = byLine(2); // 15,740 instances → 158
+  const b = byLine(3); // 1 instance → 1 (no count)
+  assert.deepEqual([a?.kind === 'pod' && a.pod.count, b?.kind === 'pod' && b.pod.count], [158, undefined]);
+});
+
+test('the 2017 machine events become nodes and machine_fail node-down faults', { skip: skipWithoutTrace(EVENTS) }, () => {
+  const c = alibaba2017.readCluster!(sharedTrace(EVENTS), 'events', defaults('alibaba-2017'));
+  assert.equal(c.nodes.length, 1313);
+  // Line 933: "0,930,add,,64,0.6899697150104833,1"
+  const m930 = c.nodes.find((n) => n.node.metadata?.name === 'm-930');
+  assert.deepEqual(m930?.node.status?.allocatable, { cpu: '64', memory: '379314862234', pods: '110' });
+  // "777,930,softerror,machine_fail,0,0,0" is the earliest machine_fail.
+  assert.deepEqual(c.faults[0], { kind: 'nodeDown', target: 'm-930', nodes: ['m-930'], atUs: 777_000_000, forUs: 1_800_000_000 });
+  assert.equal(c.faults.every((f) => f.kind === 'nodeDown'), true);
+});
+
+test('a machine_fail while the machine is still down is dropped', () => {
+  const path = tempTrace('ev.csv', '0,1,add,,64,0.5,1\n100,1,softerror,machine_fail,0,0,0\n200,1,softerror,machine_fail,0,0,0\n2000,1,softerror,machine_fail,0,0,0\n50,1,softerror,agent_check,0,0,0\n');
+  const c = alibaba2017.readCluster!(path, 'ev.csv', defaults('alibaba-2017'));
+  assert.deepEqual(c.faults.map((f) => f.atUs / 1e6), [100, 2000]);
+});
+
+test('malformed 2017 rows give exact messages', () => {
+  const h = 'task_create_time, task_end_time, job_id, task_id,number_of_instances, status, cpus,mem';
+  const cases: [string, string][] = [
+    [`${h}\n1,2,3,4,0,Terminated,50,0.1\n`, 'line 2: number_of_instances: expected a positive integer number of instances, got "0"'],
+    [`${h}\n1,2,3,4,1,Done,50,0.1\n`, 'line 2: status: expected one of Terminated, Failed, Running, Waiting, got "Done"'],
+    [`${h}\n1,2,3,4,1\n`, 'line 2: expected 8 fields (a batch_task.csv row), got 5'],
+    ['time,end\n', 'line 1: task_create_time: expected the batch_task.csv header (task_create_time, task_end_time, job_id, task_id, number_of_instances, status, cpus, memory), got "time"'],
+  ];
+  for (const [text, message] of cases) assert.equal(rowError('alibaba-2017', 't.csv', text), message, text);
+});

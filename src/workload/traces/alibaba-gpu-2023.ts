@@ -1,0 +1,140 @@
+// alibaba-gpu-2023: Alibaba cluster-trace-gpu-v2023 ("openb", the FGD paper's trace).
+// Node list (sn,cpu_milli,memory_mib,gpu,model) → cluster.trace: one node per row, CPU in
+// milli-cores, memory in MiB, `gpu` GPUs offered as `gpu × 1000` of the milli-GPU extended
+// resource (map.gpuMilliResource, default alibaba.com/gpu-milli), the GPU model as a node label
+// (map.modelLabel, default alibaba.com/gpu-model; none on CPU-only nodes).
+// Pod list (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec,qos,pod_phase,creation_time,
+// deletion_time,scheduled_time]) → one bare pod per row asking cpu_milli, memory_mib and
+// num_gpu × gpu_milli milli-GPUs; gpu_spec ("V100M16|V100M32") → a required node affinity on the
+// model label; qos → label alibaba.com/qos (Guaranteed also sets limits = requests); created at
+// creation_time and deleted at deletion_time (map.times: trace). map.times: ignore replays the way
+// the FGD simulator does: every pod at time 0 in file order, never deleted. The 5-column
+// "multigpu" files have no times: ignore is implied.
+// Simplification: milli-GPUs are one pooled extended resource per node, so a pod's share is
+// not tied to one physical GPU (two 0.6-GPU pods fit a 2-GPU node here, as on real hardware,
+// but so do a 0.5 and a 1.5 split across GPUs that FGD would refuse).
+// pod_phase and scheduled_time are not used (the replay schedules every row, as the paper).
+import { openChunks } from './chunk-source.js';
+import { CsvRecords } from './csv-records.js';
+import { fail, integer, nonNegativeNumber, objectName, type Cell } from './fields.js';
+import { enumOption, extendedResourceOption, labelKeyOption } from './map-options.js';
+import { traceNode } from './trace-node.js';
+import { TraceRowError, type FormatOptions, type TraceFormat, type TraceItem } from './trace-types.js';
+
+const POD_REQUIRED = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'];
+const POD_OPTIONAL = ['gpu_spec', 'qos', 'pod_phase', 'creation_time', 'deletion_time', 'scheduled_time'];
+const NODE_COLUMNS = ['sn', 'cpu_milli', 'memory_mib', 'gpu', 'model'];
+const QOS = ['LS', 'BE', 'Burstable', 'Guaranteed'];
+export const QOS_LABEL = 'alibaba.com/qos';
+
+function header(fields: readonly string[], line: number, required: readonly string[], optional: readonly string[]): Map<string, number> {
+  const ix = new Map<string, number>();
+  fields.forEach((f, i) => {
+    if (!required.includes(f) && !optional.includes(f)) throw new TraceRowError(line, i + 1, f, `a column of the openb list (${[...required, ...optional].join(', ')})`, JSON.stringify(f));
+    ix.set(f, i);
+  });
+  for (const r of required) if (!ix.has(r)) throw new TraceRowError(line, 0, '', `a column named ${JSON.stringify(r)} in the header`, fields.join(','));
+  return ix;
+}
+
+function cells(fields: readonly string[], line: number, ix: Map<string, number>, width: number): (name: string) => Cell | null {
+  if (fields.length !== width) throw new TraceRowError(line, 0, '', `${width} fields, as in the header`, `${fields.length}`);
+  return (name) => {
+    const i = ix.get(name);
+    return i === undefined ? null : { text: fields[i] as string, line, column: i + 1, field: name };
+  };
+}
+
+export const alibabaGpu2023: TraceFormat = {
+  name: 'alibaba-gpu-2023',
+  summary: 'openb node list → nodes (CPU, memory, milli-GPU, GPU model label); pod list → pods created and deleted at their times',
+  options: {
+    gpuMilliResource: extendedResourceOption('extended resource counting thousandths of a GPU', 'alibaba.com/gpu-milli'),
+    modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),
+    times: enumOption('trace: created at creation_time, deleted at deletion_time; ignore: all at 0 s in file order, never deleted (the FGD replay)', ['trace', 'ignore']),
+  },
+  openPods(path, display, opts) {
+    const records = new CsvRecords(openChunks(path, display));
+    try {
+      const h = records.next();
+      if (h === null) throw new TraceRowError(1, 0, '', `a header row (${POD_REQUIRED.join(',')},...)`, 'an empty file');
+      const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
+      const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
+      return {
+        next: () => {
+          const r = records.next();
+          return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes);
+        },
+        close: () => records.close(),
+      };
+    } catch (e) {
+      records.close();
+      throw e;
+    }
+  },
+  readCluster(path, display, opts) {
+    const records = new CsvRecords(openChunks(path, display));
+    const nodes = [];
+    try {
+      const h = records.next();
+      if (h === null) throw new TraceRowError(1, 0, '', `a header row (${NODE_COLUMNS.join(',')})`, 'an empty file');
+      const ix = header(h.fields, h.line, NODE_COLUMNS, []);
+      for (let r = records.next(); r !== null; r = records.next()) {
+        const c = cells(r.fields, r.line, ix, h.fields.length);
+        const name = objectName(c('sn') as Cell);
+        const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
+        const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
+        const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);
+        const model = (c('model') as Cell).text;
+        const alloc: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
+        if (gpus > 0) alloc[opts['gpuMilliResource'] as string] = String(gpus * 1000);
+        const labels: Record<string, string> = model === '' ? {} : { [opts['modelLabel'] as string]: model };
+        nodes.push({ node: traceNode(name, model === '' ? 'cpu' : `gpu-${model.toLowerCase()}`, alloc, labels), joinAtS: 0 });
+      }
+      if (nodes.length === 0) throw new TraceRowError(2, 0, '', 'at least one node row', 'none');
+    } finally {
+      records.close();
+    }
+    return { nodes, faults: [] };
+  },
+};
+
+function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean): TraceItem {
+  const name = objectName(c('name') as Cell);
+  const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
+  const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
+  const numGpu = integer(c('num_gpu') as Cell, 'a non-negative integer number of GPUs', 0);
+  const gpuMilli = integer(c('gpu_milli') as Cell, 'an integer number of milli-GPUs from 0 to 1000', 0);
+  if (gpuMilli > 1000) fail(c('gpu_milli') as Cell, 'an integer number of milli-GPUs from 0 to 1000');
+  const requests: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
+  if (numGpu * gpuMilli > 0) requests[opts['gpuMilliResource'] as string] = String(numGpu * gpuMilli);
+  const spec = c('gpu_spec');
+  const models = spec === null || spec.text === '' ? [] : spec.text.split('|');
+  const qosCell = c('qos');
+  const qos = qosCell === null || qosCell.text === '' ? null : qosCell.text;
+  if (qos !== null && !QOS.includes(qos)) fail(qosCell as Cell, `one of ${QOS.join(', ')}`);
+  let timeS = 0;
+  let deleteAtS: number | null = null;
+  if (useTimes) {
+    timeS = nonNegativeNumber(c('creation_time') as Cell, 'a non-negative number of seconds');
+    const del = c('deletion_time');
+    if (del !== null && del.text !== '') {
+      deleteAtS = nonNegativeNumber(del, 'a non-negative number of seconds, or an empty cell');
+      if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
+    }
+  }
+  return {
+    kind: 'pod',
+    timeS,
+    line,
+    pod: {
+      name,
+      requests,
+      durationS: null,
+      deleteAtS,
+      ...(qos !== null ? { labels: { [QOS_LABEL]: qos } } : {}),
+      ...(qos === 'Guaranteed' ? { guaranteed: true } : {}),
+      ...(models.length > 0 ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: opts['modelLabel'] as string, operator: 'In', values: models }] }] } } } } : {}),
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// CSV records of a chunk source, parsed by csv-parse's stream parser driven synchronously: each
+// chunk is written and the records it completes are read back in the same tick (the parser's
+// transform runs inside write(); ksim-csv.test.ts reads a trace of several chunks), so only the current chunk
+// and its records are in memory.
+import { CsvError, parse, type Parser } from 'csv-parse';
+import type { ChunkSource } from './chunk-source.js';
+import { TraceRowError } from './trace-types.js';
+
+export interface CsvRecord {
+  readonly fields: readonly string[];
+  /** 1-based line where the record ends. */
+  readonly line: number;
+}
+
+export class CsvRecords {
+  private readonly parser: Parser;
+  private readonly queue: CsvRecord[] = [];
+  private head = 0;
+  private ended = false;
+
+  constructor(private readonly src: ChunkSource) {
+    // relax_column_count: the formats check the field count themselves (to name the row);
+    // trim: the published Alibaba 2017 header has spaces after its commas.
+    this.parser = parse({ info: true, relax_column_count: true, trim: true, skip_empty_lines: true, bom: true });
+    this.parser.on('error', () => {}); // errors are taken from write() via the drain below
+  }
+
+  next(): CsvRecord | null {
+    while (this.head >= this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+      if (this.ended) return null;
+      const chunk = this.src.read();
+      try {
+        if (chunk === null) {
+          this.ended = true;
+          this.parser.end();
+        } else {
+          this.parser.write(chunk);
+        }
+        this.drain();
+      } catch (e) {
+        if (e instanceof CsvError) throw csvError(e);
+        throw e;
+      }
+    }
+    return this.queue[this.head++] as CsvRecord;
+  }
+
+  private drain(): void {
+    // A malformed quote is reported by the transform through the stream's error state.
+    const err = (this.parser as unknown as { errored?: unknown }).errored;
+    if (err instanceof CsvError) throw csvError(err);
+    for (let r = this.parser.read() as { record: string[]; info: { lines: number } } | null; r !== null; r = this.parser.read() as typeof r) {
+      this.queue.push({ fields: r.record, line: r.info.lines });
+    }
+  }
+
+  close(): void {
+    this.src.close();
+    this.ended = true;
+    this.queue.length = 0;
+    this.parser.destroy();
+  }
+}
+
+function csvError(e: CsvError): TraceRowError {
+  const line = (e as unknown as { lines?: number }).lines ?? 0;
+  return new TraceRowError(line, 0, '', 'well-formed CSV', e.message.replace(/^Invalid [^:]*: (got )?/, ''), true);
+}

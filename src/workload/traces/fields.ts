@@ -1,0 +1,140 @@
+// Parsing of trace fields, each failure a TraceRowError naming the line, column and what was
+// expected (messages shared by every format).
+import type { Toleration } from 'kubernetes-types/core/v1.js';
+import { FieldError } from '../../api/field-error.js';
+import { parseNonNegativeInteger, parseNonNegativeMilli } from '../../api/quantity.js';
+import { isValidLabelKey, isValidLabelValue } from '../../api/labels.js';
+import { clipQuoted } from '../../api/yaml-source.js';
+import { TraceRowError } from './trace-types.js';
+
+/** A cell and where it is, for error messages. */
+export interface Cell {
+  readonly text: string;
+  readonly line: number;
+  readonly column: number;
+  readonly field: string;
+}
+
+export function fail(c: Cell, expected: string, got: string = quote(c.text)): never {
+  throw new TraceRowError(c.line, c.column, c.field, expected, got);
+}
+
+export function quote(s: string): string {
+  return s === '' ? 'an empty cell' : JSON.stringify(clipQuoted(s));
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite decimal number ("12", "1.5", "1e3"). */
+export function number(c: Cell, what = 'a number'): number {
+  const v = NUMBER.test(c.text) ? Number(c.text) : NaN;
+  if (!Number.isFinite(v)) fail(c, what);
+  return v;
+}
+
+export function nonNegativeNumber(c: Cell, what: string): number {
+  const v = number(c, what);
+  if (v < 0) fail(c, what);
+  return v;
+}
+
+export function integer(c: Cell, what: string, min: number): number {
+  const v = number(c, what);
+  if (!Number.isSafeInteger(v) || v < min) fail(c, what);
+  return v;
+}
+
+/** A CPU quantity ("500m", "2"), returned as given after checking it. */
+export function cpuQuantity(c: Cell): string {
+  try {
+    parseNonNegativeMilli(c.text);
+  } catch (e) {
+    if (e instanceof FieldError) fail(c, 'a non-negative Kubernetes quantity such as 500m or 2');
+    throw e;
+  }
+  return c.text;
+}
+
+/** A byte or count quantity ("1Gi", "512Mi", "2"). */
+export function integerQuantity(c: Cell): string {
+  try {
+    parseNonNegativeInteger(c.text);
+  } catch (e) {
+    if (e instanceof FieldError) fail(c, 'a non-negative Kubernetes quantity such as 512Mi, 2Gi or 1');
+    throw e;
+  }
+  return c.text;
+}
+
+/** An extended resource quantity: a whole number (upstream ValidateResourceRequirements:
+ * extended resources "must be an integer"). */
+export function wholeQuantity(c: Cell): string {
+  try {
+    if (parseNonNegativeMilli(c.text) % 1000 !== 0) fail(c, 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)');
+  } catch (e) {
+    if (e instanceof FieldError) fail(c, 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)');
+    throw e;
+  }
+  return c.text;
+}
+
+/** `k=v;k2=v2` → a label map (validated as upstream ValidateLabels). */
+export function labelMap(c: Cell): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of c.text.split(';')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) fail(c, 'labels as key=value pairs separated by ";"', quote(part));
+    const k = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (!isValidLabelKey(k)) fail(c, 'a label key (an optional DNS subdomain prefix and "/", then a name of at most 63 characters a-z, A-Z, 0-9, "-", "_", ".")', quote(k));
+    if (!isValidLabelValue(v)) fail(c, 'a label value (empty, or at most 63 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit)', quote(v));
+    out[k] = v;
+  }
+  return out;
+}
+
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** `key=value:Effect;key:Effect;key` → tolerations (Equal with a value, Exists without). */
+export function tolerationList(c: Cell): Toleration[] {
+  const out: Toleration[] = [];
+  for (const part of c.text.split(';')) {
+    if (part.trim() === '') continue;
+    const colon = part.lastIndexOf(':');
+    const head = (colon >= 0 ? part.slice(0, colon) : part).trim();
+    const effect = colon >= 0 ? part.slice(colon + 1).trim() : '';
+    if (effect !== '' && !EFFECTS.includes(effect)) fail(c, `a toleration key[=value][:effect] with effect ${EFFECTS.join(', ')}`, quote(part));
+    const eq = head.indexOf('=');
+    const key = eq < 0 ? head : head.slice(0, eq);
+    if (!isValidLabelKey(key)) fail(c, 'a toleration key[=value][:effect] whose key is a label key', quote(part));
+    const t: Toleration = eq < 0 ? { key, operator: 'Exists' } : { key, operator: 'Equal', value: head.slice(eq + 1) };
+    if (eq >= 0 && !isValidLabelValue(t.value as string)) fail(c, 'a toleration value that is a label value', quote(part));
+    if (effect !== '') t.effect = effect;
+    out.push(t);
+  }
+  return out;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function objectName(c: Cell): string {
+  if (c.text.length > 253 || !DNS1123_SUBDOMAIN.test(c.text)) fail(c, 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)');
+  return c.text;
+}
+
+export function namespaceName(c: Cell): string {
+  if (c.text.length > 63 || !DNS1123_LABEL.test(c.text)) fail(c, 'a lowercase RFC 1123 label (a-z, 0-9, "-"; at most 63 characters)');
+  return c.text;
+}
+
+/** Extended resource names: domain-qualified, outside kubernetes.io (upstream
+ * IsExtendedResourceName, pkg/apis/core/helper/helpers.go). */
+export function isExtendedResourceName(name: string): boolean {
+  const slash = name.indexOf('/');
+  if (slash <= 0) return false;
+  const domain = name.slice(0, slash);
+  if (domain === 'kubernetes.io' || domain.endsWith('.kubernetes.io') || name.startsWith('requests.')) return false;
+  return isValidLabelKey(name);
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readAll, rowError, tempTrace } from './testing.js';
+
+test('ksim-events JSON Lines apply and delete objects at their times', () => {
+  const path = tempTrace('e.jsonl', [
+    '{"at": 0, "op": "apply", "object": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}}}',
+    '',
+    '{"at": "90s", "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late"}, "status": {"allocatable": {"cpu": "4", "memory": "8Gi"}}}}',
+    '{"at": 120, "op": "delete", "object": {"kind": "Deployment", "metadata": {"name": "web"}}}',
+  ].join('\n'));
+  const items = readAll('ksim-events', path);
+  assert.deepEqual(items.map((i) => [i.kind, i.timeS, i.line, (i as { object: { kind: string } }).object.kind]), [['apply', 0, 1, 'Deployment'], ['apply', 90, 3, 'Node'], ['delete', 120, 4, 'Deployment']]);
+  assert.deepEqual((items[2] as { object: unknown }).object, { kind: 'Deployment', namespace: 'default', name: 'web' });
+});
+
+test('ksim-events YAML documents are read too', () => {
+  const path = tempTrace('e.yaml', 'at: 5\nop: delete\nobject: { kind: Pod, metadata: { name: p, namespace: ns } }\n---\nat: 6\nop: delete\nobject: { kind: Pod, metadata: { name: q } }\n');
+  assert.deepEqual(readAll('ksim-events', path).map((i) => [i.timeS, i.line, (i as { object: unknown }).object]), [[5, 1, { kind: 'Pod', namespace: 'ns', name: 'p' }], [6, 5, { kind: 'Pod', namespace: 'default', name: 'q' }]]);
+});
+
+test('malformed ksim-events give exact messages', () => {
+  const cases: [string, string][] = [
+    ['{"at": 0, "op": "create", "object": {}}\n', 'line 1: op: expected apply or delete, got "create"'],
+    ['{"at": -1, "op": "apply", "object": {}}\n', 'line 1: at: expected a non-negative number of seconds or a duration such as 90s, got -1'],
+    ['{"at": 0, "op": "apply", "object": {}, "when": 1}\n', 'line 1: when: expected the fields at, op, object, got unknown field "when"'],
+    ['{"at": 0, "op": "apply", "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": []}}}\n', 'line 1: object.spec.containers: expected a non-empty list of containers, got a list'],
+    ['{"at": 0, "op": "delete", "object": {"kind": "Pod"}}\n', 'line 1: object.metadata.name: expected the name of the object to delete, got nothing'],
+  ];
+  for (const [text, message] of cases) assert.equal(rowError('ksim-events', 'e.jsonl', text), message, text);
+});

@@ -1,0 +1,198 @@
+// Replays one trace entry on the simulation clock. The reader is pulled one accepted row ahead:
+// reading the next row is part of the event that submits the current one, so the file is read
+// only as far as the simulated clock has gone (plus one row and the reader's current chunk),
+// and the rows merge with every other arrival through the one event queue (equal times run in
+// scheduling order). Pods leave memory as the run goes: finished ones are deleted by the pod
+// garbage collector (src/controllers/podgc.ts), deleted ones at once.
+import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { RandomStream } from '../../engine/random.js';
+import { MAX_SIM_TIME_US } from '../../engine/time.js';
+import type { ApiServer } from '../../controlplane/api-server.js';
+import type { ObjectApi } from '../../controlplane/object-api.js';
+import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
+import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
+import { TRACE_FORMATS } from './registry.js';
+import { objectsForRow } from './trace-objects.js';
+import type { TraceSpec } from './trace-entry.js';
+import { rowInputError, TraceRowError, type TraceItem, type TraceReader } from './trace-types.js';
+
+/** What a trace entry did, for run.json and the warnings. */
+export interface TraceStats {
+  readonly entry: string;
+  readonly file: string;
+  /** Data rows read (including skipped ones). */
+  rows: number;
+  /** Rows outside the window or not drawn by the sampling. */
+  rows_filtered: number;
+  /** Malformed rows skipped (onError: skip). */
+  rows_skipped: number;
+  /** Pods (or Jobs) created. */
+  objects_submitted: number;
+  /** The first skipped row's message. */
+  first_skipped: string;
+}
+
+export class TraceReplay {
+  readonly stats: TraceStats;
+  private reader: TraceReader | null = null;
+  private lastAtUs = 0;
+  private lastLine = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly api: ApiServer,
+    private readonly entry: string,
+    private readonly spec: TraceSpec,
+    private readonly rng: RandomStream,
+    private readonly endUs: number,
+    private readonly objects?: ObjectApi,
+  ) {
+    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, objects_submitted: 0, first_skipped: '' };
+  }
+
+  start(): void {
+    const f = TRACE_FORMATS[this.spec.format]!;
+    this.reader = this.guard(() => f.openPods!(this.spec.path, this.spec.display, this.spec.options)) ?? null;
+    this.pullNext();
+  }
+
+  /** Simulated time of a trace time. */
+  private simUs(timeS: number): number {
+    const us = this.spec.offsetUs + Math.round(((timeS - this.spec.startS) * 1e6) / this.spec.speedUp);
+    return Math.min(us, MAX_SIM_TIME_US);
+  }
+
+  private durationUs(s: number): number {
+    return Math.min(Math.round((s * 1e6) / this.spec.speedUp), MAX_SIM_TIME_US);
+  }
+
+  /** Reads up to the next accepted row and schedules it; stops at the end of the window, the
+   * row limit, the run's end or the file's end. */
+  private pullNext(): void {
+    for (;;) {
+      const item = this.readItem();
+      if (item === undefined) continue; // a skipped row
+      if (item === null) return this.close();
+      if (item.timeS < this.spec.startS) {
+        this.stats.rows_filtered++;
+        continue;
+      }
+      if (this.spec.endS !== null && item.timeS >= this.spec.endS) {
+        this.stats.rows_filtered++;
+        return this.close(); // readers yield rows in time order: nothing later is in the window
+      }
+      if (this.spec.sample < 1 && this.rng.next() >= this.spec.sample) {
+        this.stats.rows_filtered++;
+        continue;
+      }
+      const at = this.simUs(item.timeS);
+      if (at < this.lastAtUs) {
+        const err = new TraceRowError(item.line, 0, '', `rows in time order (this row's time is before line ${this.lastLine}'s)`, `${item.timeS}`);
+        if (this.skip(err)) continue;
+      }
+      this.lastAtUs = at;
+      this.lastLine = item.line;
+      if (at > this.endUs) return this.close();
+      this.sim.scheduleAt(at, 'trace.arrive', this.entry, () => {
+        this.submit(item);
+        this.pullNext();
+      });
+      return;
+    }
+  }
+
+  /** The next row; undefined for a skipped one; null at the end (or the row limit). */
+  private readItem(): TraceItem | null | undefined {
+    if (this.reader === null) return null;
+    if (this.spec.limit !== null && this.stats.rows >= this.spec.limit) return null;
+    try {
+      const item = this.reader.next();
+      if (item !== null) this.stats.rows++;
+      return item;
+    } catch (e) {
+      if (!(e instanceof TraceRowError)) throw e;
+      this.stats.rows++;
+      this.skip(e);
+      return undefined;
+    }
+  }
+
+  /** Counts a malformed row (onError: skip) or stops the run with it. */
+  private skip(e: TraceRowError): true {
+    if (this.spec.onError === 'stop' || e.fatal) {
+      this.close();
+      throw rowInputError(this.spec.display, e);
+    }
+    this.stats.rows_skipped++;
+    if (this.stats.first_skipped === '') this.stats.first_skipped = rowInputError(this.spec.display, e).message;
+    return true;
+  }
+
+  private guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof TraceRowError) this.skip(e);
+      else throw e;
+      return undefined;
+    }
+  }
+
+  private close(): void {
+    this.reader?.close();
+    this.reader = null;
+  }
+
+  private submit(item: TraceItem): void {
+    this.stats.objects_submitted++;
+    if (item.kind === 'pod') {
+      const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
+      const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs);
+      for (const p of pods) this.api.createPod(p);
+      if (job !== null) this.api.createObject(job);
+      if (item.pod.deleteAtS !== null) {
+        const at = Math.max(this.sim.now, this.simUs(item.pod.deleteAtS));
+        const ns = item.pod.namespace ?? this.spec.template.namespace;
+        const names = pods.map((p) => p.metadata!.name as string);
+        if (at <= this.endUs) {
+          this.sim.scheduleAt(at, 'trace.delete', `${ns}/${item.pod.name}`, () => {
+            if (job !== null) this.api.deleteObject('Job', ns, item.pod.name);
+            for (const n of names) {
+              const p = this.api.cluster.pods.get(`${ns}/${n}`);
+              if (p !== undefined && (p.pod.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? '') === this.entry) this.api.deletePod(p, 'deleted by the trace');
+            }
+          });
+        }
+      }
+      return;
+    }
+    if (item.kind === 'apply') return this.apply(item.object);
+    const o = item.object;
+    if (o.kind === 'Pod') {
+      const p = this.api.cluster.pods.get(`${o.namespace}/${o.name}`);
+      if (p !== undefined) this.api.deletePod(p, 'deleted by the trace');
+    } else {
+      this.api.deleteObject(o.kind, o.namespace, o.name);
+    }
+  }
+
+  /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */
+  private apply(o: WorkloadObject | Node): void {
+    const obj = structuredClone(o) as WorkloadObject;
+    (obj.metadata.annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
+    if (obj.kind === 'Node') {
+      const node = obj as unknown as Node;
+      this.api.forClient(`kubelet/${node.metadata?.name ?? ''}`).addNode(node, node.metadata?.labels?.['ksim.io/pool'] ?? '');
+      return;
+    }
+    if (obj.kind === 'Pod') {
+      this.api.createPod(obj as never);
+      return;
+    }
+    const tpl = (obj as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template;
+    if (tpl !== undefined) ((tpl.metadata ??= {}).annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
+    if (this.objects !== undefined && this.api.cluster.objects.has(keyOf(obj))) this.objects.updateObject(obj);
+    else this.api.createObject(obj);
+  }
+}

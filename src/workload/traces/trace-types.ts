@@ -1,0 +1,94 @@
+// What trace readers produce, and the registry shape of a trace format.
+import type { Node, Toleration, Affinity } from 'kubernetes-types/core/v1.js';
+import type { WorkloadObject } from '../../cluster/workload-object.js';
+import type { FaultSpec } from '../../faults/spec.js';
+import { InputError } from '../../api/input-error.js';
+
+/** One malformed row: where, which column, what was expected. The replay turns it into an
+ * InputError naming the file (onError: stop) or counts it (onError: skip). */
+export class TraceRowError extends Error {
+  constructor(
+    readonly line: number,
+    /** 1-based column (field number), 0 when the whole row is wrong. */
+    readonly column: number,
+    /** Column name, "" for the whole row. */
+    readonly field: string,
+    readonly expected: string,
+    readonly got?: string,
+    /** The reader cannot go on after it (e.g. broken CSV quoting): skipping is impossible. */
+    readonly fatal = false,
+  ) {
+    super(`line ${line}: ${field === '' ? '' : `${field}: `}expected ${expected}${got === undefined ? '' : `, got ${got}`}`);
+    this.name = 'TraceRowError';
+  }
+}
+
+/** The InputError of a row of `file` (a whole-row problem is reported at the row's column 1). */
+export function rowInputError(file: string, e: TraceRowError): InputError {
+  return new InputError(file, e.line, e.line > 0 ? Math.max(1, e.column) : 0, e.field, e.expected, e.got);
+}
+
+/** A pod (or, with count > 1, a set of identical pods) a trace row asks for. */
+export interface TracePod {
+  readonly name: string;
+  readonly namespace?: string;
+  /** Kubernetes resource name → quantity (already validated). */
+  readonly requests: Readonly<Record<string, string>>;
+  /** Also set as limits (Guaranteed QoS). Extended resources always get limits = requests. */
+  readonly guaranteed?: boolean;
+  /** Seconds from the pod's start to its completion (trace clock); null: runs until deleted or the end. */
+  readonly durationS: number | null;
+  /** Trace time (s) at which the pod is deleted; null: never. */
+  readonly deleteAtS: number | null;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
+  readonly priorityClassName?: string;
+  readonly affinity?: Affinity;
+  /** Identical pods (instances); default 1. As bare pods they are named <name>-<i>; as a Job
+   * they are its parallelism and completions. */
+  readonly count?: number;
+}
+
+/** One row of a trace, in trace time. */
+export type TraceItem =
+  | { readonly kind: 'pod'; readonly timeS: number; readonly line: number; readonly pod: TracePod }
+  | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly object: WorkloadObject | Node }
+  | { readonly kind: 'delete'; readonly timeS: number; readonly line: number; readonly object: { readonly kind: string; readonly namespace: string; readonly name: string } };
+
+/** A stream of trace items in time order (a reader of a file that is not in time order orders
+ * it itself, e.g. alibaba-2017's task table). next() throws TraceRowError for a malformed row; the
+ * caller may call next() again to go on with the following row (unless the error is fatal). */
+export interface TraceReader {
+  next(): TraceItem | null;
+  close(): void;
+}
+
+/** The cluster a trace describes (cluster.trace): nodes and the faults of its machine events. */
+export interface TraceCluster {
+  readonly nodes: readonly { readonly node: Node; readonly joinAtS: number }[];
+  /** Faults without ids (the loader numbers them after the scenario's own). */
+  readonly faults: readonly Omit<FaultSpec, 'id'>[];
+}
+
+/** Format options (`map:`), read and defaulted by the format. */
+export type FormatOptions = Readonly<Record<string, unknown>>;
+
+export interface MapOption {
+  readonly description: string;
+  readonly default: string | number | boolean | readonly string[];
+  /** Checks a user value; returns what was expected when it is wrong. */
+  check(v: unknown): string | null;
+}
+
+export interface TraceFormat {
+  readonly name: string;
+  /** What the format maps to (README formats table). */
+  readonly summary: string;
+  /** `map:` options with their defaults. */
+  readonly options: Readonly<Record<string, MapOption>>;
+  /** Opens the workload part. Checks the header at once (throws TraceRowError at line 1). */
+  openPods?(path: string, display: string, opts: FormatOptions): TraceReader;
+  /** Reads the cluster part (cluster.trace). */
+  readCluster?(path: string, display: string, opts: FormatOptions): TraceCluster;
+}

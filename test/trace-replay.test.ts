@@ -1,0 +1,179 @@
+// Trace entries end to end: the shared options (window, limit, sampling, speed-up, offset,
+// as: Job, onError), merging with the rest of the workload, determinism per seed, and the
+// bundled replay scenarios.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, loadScenario, parseScenario, runScenario, toCsv, type RunResult } from '../src/index.js';
+import { repoPath } from '../src/testing/repo-paths.js';
+import { skipWithoutTrace } from '../src/testing/shared-traces.js';
+
+const TRACE = [
+  'time_s,name,cpu,memory,duration_s,delete_s',
+  '0,a,1,1Gi,10,',
+  '4,b,1,1Gi,,8',
+  '10,c,1,1Gi,20,',
+  '20,d,1,1Gi,5,',
+  '40,e,1,1Gi,5,',
+].join('\n');
+
+function scenario(traceOptions: string, csv = TRACE, extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-replay-'));
+  writeFileSync(join(dir, 't.csv'), `${csv}\n`);
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+kubelet: { startupLatency: 0s }
+controlPlane: { apiWriteLatency: 0s, watchDelay: 0s, etcd: { fsync: 0s, followerRtt: 0s } }
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+${extra}- name: t
+  trace: { format: ksim-csv, file: t.csv${traceOptions} }
+`);
+  return join(dir, 's.yaml');
+}
+
+function placements(r: RunResult): string[][] {
+  const t = r.tables.find((x) => x.file === 'placements.csv')!;
+  return t.rows.map((row) => [String(Math.round(Number(row['time_s']))), String(row['pod']), String(row['result']), String(row['owner_kind'])]);
+}
+
+const at = (rows: string[][], pod: string, result: string) => rows.find((r) => r[1] === pod && r[2] === result)?.[0];
+
+test('trace rows arrive at their times, run their duration and are deleted at delete_s', () => {
+  const r = runScenario(loadScenario(scenario('')));
+  const rows = placements(r);
+  assert.deepEqual(rows.filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'a'], ['4', 'b'], ['10', 'c'], ['20', 'd'], ['40', 'e']]);
+  assert.equal(at(rows, 'b', 'terminated'), '38'); // deleted at 8 s, then its 30 s grace period
+  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_skipped: 0, objects_submitted: 5, first_skipped: '' }]);
+  assert.equal(r.summary['pods_submitted'], 5);
+});
+
+test('speedUp divides arrival times, run times and deletions; offset shifts them', () => {
+  const r = runScenario(loadScenario(scenario(', speedUp: 2, offset: 10s')));
+  const bound = placements(r).filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]);
+  assert.deepEqual(bound, [['10', 'a'], ['12', 'b'], ['15', 'c'], ['20', 'd'], ['30', 'e']]);
+  const ts = r.tables.find((t) => t.file === 'timeseries.csv')!;
+  assert.ok(ts.rows.length > 0);
+});
+
+test('start, end and limit pick the window of trace time and the rows read', () => {
+  const win = runScenario(loadScenario(scenario(', start: 4, end: 20s')));
+  assert.deepEqual(placements(win).filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'b'], ['6', 'c']]);
+  assert.deepEqual([win.traces![0]!.rows, win.traces![0]!.rows_filtered, win.traces![0]!.objects_submitted], [4, 2, 2]);
+  const lim = runScenario(loadScenario(scenario(', limit: 2')));
+  assert.deepEqual(placements(lim).filter((x) => x[2] === 'bound').map((x) => x[1]), ['a', 'b']);
+});
+
+test('sampling keeps the same rows for a seed, run after run, and other rows for another seed', () => {
+  const rows = ['time_s,name,cpu,duration_s', ...Array.from({ length: 200 }, (_, i) => `${i / 4},p-${i},100m,${(i % 7) + 1}`)].join('\n');
+  const file = scenario(', sample: 0.3, speedUp: 3', rows);
+  const csv = (seed: number) => toCsv(runScenario(loadScenario(file, { seed })).tables.find((t) => t.file === 'placements.csv')!);
+  const one = csv(1);
+  assert.equal(csv(1), one);
+  assert.notEqual(csv(2), one);
+  const kept = runScenario(loadScenario(file, { seed: 1 })).traces![0]!;
+  assert.equal(kept.objects_submitted + kept.rows_filtered, 200);
+  assert.ok(kept.objects_submitted > 40 && kept.objects_submitted < 80, `${kept.objects_submitted} of 200 kept at 0.3`);
+});
+
+test('as: Job wraps each row in a Job whose pods carry the run time', () => {
+  const r = runScenario(loadScenario(scenario(', as: Job, limit: 1')));
+  const rows = placements(r);
+  assert.deepEqual(rows.filter((x) => x[2] === 'bound').map((x) => x[3]), ['Job']);
+  assert.match(rows.find((x) => x[2] === 'bound')![1]!, /^a-[a-z0-9]{5}$/);
+});
+
+test('trace rows merge in time order with the other workload entries', () => {
+  const extra = `- name: other
+  at: 5s
+  manifest: { apiVersion: v1, kind: Pod, metadata: { name: x }, spec: { containers: [{ name: c, image: i }] } }
+`;
+  const r = runScenario(loadScenario(scenario('', TRACE, extra)));
+  assert.deepEqual(placements(r).filter((x) => x[2] === 'bound').map((x) => x[1]), ['a', 'b', 'x', 'c', 'd', 'e']);
+});
+
+test('onError: skip counts malformed rows and warns; stop (the default) names file, row and column', () => {
+  const bad = TRACE.replace('10,c,1,1Gi,20,', '10,c,lots,1Gi,20,');
+  const r = runScenario(loadScenario(scenario(', onError: skip', bad)));
+  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.rows_skipped, r.traces![0]!.objects_submitted], [5, 1, 4]);
+  assert.match(r.warnings.at(-1)!, /^trace t: 1 malformed row\(s\) skipped \(onError: skip\), first: .*t\.csv:4:3: cpu: expected a non-negative Kubernetes quantity such as 500m or 2, got "lots"$/);
+  assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:4:3: cpu: expected a non-negative Kubernetes quantity such as 500m or 2, got "lots"$/.test(e.message));
+});
+
+test('rows out of time order are an error naming the row', () => {
+  const bad = 'time_s,name\n5,a\n3,b';
+  assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:3:1: expected rows in time order \(this row's time is before line 2's\), got 3$/.test(e.message));
+});
+
+test('trace entries are checked at load: header, options, file', () => {
+  const cases: [string, string, RegExp][] = [
+    [', map: { times: ignore }', TRACE, /trace\.map\.times: expected no map options \(format ksim-csv has none\), got unknown option "times"$/],
+    [', speedUp: 0', TRACE, /trace\.speedUp: expected a number > 0, got 0$/],
+    [', sampel: 0.5', TRACE, /trace\.sampel: expected one of the fields format, file, offset, speedUp, start, end, limit, sample, map, onError, namespace, labels, priorityClassName, schedulerName, tolerations, as, got unknown field "sampel" \(did you mean "sample"\?\)$/],
+    ['', 'time_s,name,memroy', /t\.csv:1:3: memroy: expected a ksim-csv column .* got unknown column "memroy" \(did you mean "memory"\?\)$/],
+    [', end: 0', TRACE, /trace\.end: expected a trace time after start \(0 s\), got 0$/],
+    [', tolerations: [{ key: gpu, operator: Maybe }]', TRACE, /trace\.tolerations\[0\]\.operator: expected Exists or Equal, got "Maybe"$/],
+  ];
+  for (const [opts, csv, re] of cases) assert.throws(() => loadScenario(scenario(opts, csv)), (e: unknown) => e instanceof InputError && re.test(e.message), opts + csv);
+});
+
+test('a scenario naming an absent shared trace says where the bundled traces live', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+cluster: { nodePools: [{ name: n, count: 1, allocatable: { cpu: "1", memory: 1Gi } }] }
+workload:
+- name: t
+  trace: { format: swf, file: ../../shared/traces/none/absent.swf }
+`;
+  assert.throws(() => parseScenario(text, '/tmp/nowhere/s.yaml'), (e: unknown) => e instanceof InputError && e.message === '/tmp/nowhere/s.yaml:6:31: workload[0].trace.file: expected an existing trace file (the bundled example traces are not in the repository: they live in ../shared/traces next to it; see "Replaying traces" in the README), got "../../shared/traces/none/absent.swf": no such file');
+});
+
+test('the generated ksim-csv example scenario replays every row', () => {
+  const r = runScenario(loadScenario(repoPath('scenarios/trace-ksim-csv.yaml')));
+  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.objects_submitted, r.summary['pods_submitted'], r.summary['pods_unbound_end']], [400, 400, 400, 0]);
+});
+
+test('the NASA SWF scenario replays its first week', { skip: skipWithoutTrace('pwa-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz') }, () => {
+  const r = runScenario(loadScenario(repoPath('scenarios/trace-nasa-swf.yaml')), { checkInvariants: 50 });
+  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.objects_submitted, r.summary['pods_submitted']], [1071, 1070, 1070]);
+});
+
+test('the openb and 2017 scenarios load their clusters from the traces', { skip: skipWithoutTrace('alibaba-v2017-batch/server_event.csv') || skipWithoutTrace('alibaba-gpu-v2023-openb/openb_node_list_all_node.csv') }, () => {
+  const openb = loadScenario(repoPath('scenarios/trace-openb.yaml'));
+  assert.equal(openb.nodes.length, 1523);
+  const a17 = loadScenario(repoPath('scenarios/trace-alibaba-2017.yaml'));
+  assert.equal(a17.nodes.length, 1313);
+  // machine_fail events (at trace times / speedUp 34) as node-down faults of 5 minutes.
+  assert.deepEqual(a17.faults?.[0], { kind: 'nodeDown', target: 'm-930', nodes: ['m-930'], atUs: Math.round(777e6 / 34), forUs: 300_000_000, id: 'f1' });
+});
+
+test('ksim-events scale a Deployment, add a node and delete the Deployment at their times', () => {
+  const dep = (replicas: number) => `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": ${replicas}, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}}}`;
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-events-'));
+  writeFileSync(join(dir, 'e.jsonl'), [
+    `{"at": 0, "op": "apply", "object": ${dep(2)}}`,
+    `{"at": "30s", "op": "apply", "object": ${dep(4)}}`,
+    '{"at": 40, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late"}, "status": {"allocatable": {"cpu": "8", "memory": "8Gi", "pods": "110"}}}}',
+    '{"at": 60, "op": "delete", "object": {"kind": "Deployment", "metadata": {"name": "web"}}}',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "2", memory: 16Gi } }]
+workload:
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const r = runScenario(loadScenario(join(dir, 's.yaml')));
+  assert.equal(r.summary['pods_submitted'], 4);
+  const bound = placements(r).filter((x) => x[2] === 'bound');
+  // Two pods at 0 s fill node n-0; the two added at 30 s wait for the node joining at 40 s.
+  assert.deepEqual(bound.map((x) => Number(x[0]) < 30 ? 'early' : Number(x[0]) >= 40 ? 'after-join' : 'between'), ['early', 'early', 'after-join', 'after-join']);
+  const nodes = r.tables.find((t) => t.file === 'nodes.csv')!;
+  assert.deepEqual(nodes.rows.map((n) => [n['node'], n['pods']]), [['n-0', 0], ['late', 0]]);
+});
