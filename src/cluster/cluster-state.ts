@@ -181,11 +181,12 @@ export class ClusterState {
     return ni;
   }
 
-  addPod(p: PodInfo): void {
+  /** Stores a pod; `created` false for pods of the start state (not counted in podsCreated). */
+  addPod(p: PodInfo, created = true): void {
     if (this.pods.has(p.key)) throw new Error(`pod ${p.key} already exists`);
     this.pods.set(p.key, p);
     this.phaseCounts[p.phase]++;
-    this.podsCreated++;
+    if (created) this.podsCreated++;
   }
 
   /** Places a pod on a node's books (the scheduler's assume; later confirmed by the binding). */
