@@ -18,7 +18,7 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { podTemplateHash } from './names.js';
 
@@ -64,13 +64,6 @@ interface DState {
   /** True when the last sync found one ReplicaSet at the Deployment's replicas: pod changes
    * cannot make it act until the Deployment or one of its ReplicaSets changes. */
   settled: boolean;
-}
-
-function controllerOf(o: { metadata?: { ownerReferences?: unknown[] } }): { kind: string; name: string } | null {
-  for (const r of (o.metadata?.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
-    if (r.controller === true && typeof r.kind === 'string' && typeof r.name === 'string') return { kind: r.kind, name: r.name };
-  }
-  return null;
 }
 
 function replicasOf(rs: WorkloadObject): number {
@@ -131,7 +124,7 @@ export class DeploymentController {
   }
 
   private ownerOf(rs: WorkloadObject): DState | undefined {
-    const c = controllerOf(rs);
+    const c = controllerRef(rs);
     return c?.kind === 'Deployment' ? this.deployments.get(`${rs.metadata.namespace}/${c.name}`) : undefined;
   }
 
