@@ -83,6 +83,8 @@ export class ClusterState {
   private readonly namespaces = new Map<string, Labels>();
   private readonly indexes: ClusterIndex[] = [];
   podsCreated = 0;
+  /** Pods of the start state (ApiServer.commitStartState): stored, not created by the run. */
+  podsAtStart = 0;
   podsDeleted = 0;
   /** Pods being deleted and not gone yet. */
   terminatingCount = 0;
@@ -187,6 +189,7 @@ export class ClusterState {
     this.pods.set(p.key, p);
     this.phaseCounts[p.phase]++;
     if (created) this.podsCreated++;
+    else this.podsAtStart++;
   }
 
   /** Places a pod on a node's books (the scheduler's assume; later confirmed by the binding). */

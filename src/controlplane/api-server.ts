@@ -162,7 +162,8 @@ export class ApiServer {
 
   /**
    * Commits the cluster as it is at t = 0: Namespaces and other objects (in commitOrder: owners
-   * before what they own), nodes, and pods bound to those nodes, which are Running there. No
+   * before what they own), nodes, and pods: those bound to a node are Running there, those with
+   * no spec.nodeName are pending. No
    * write latency, no random draws: each change is stored and every observer and watcher is told
    * at once, in that order; then startStateCommitted. Call once, after every component watches
    * and before the clock moves. Returns what was not committed (a pod admission refuses, a pod
@@ -186,8 +187,9 @@ export class ApiServer {
       }
       for (const pod of start.pods) {
         const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
-        const node = this.cluster.nodeByName.get(pod.spec?.nodeName ?? '');
-        if (node === undefined) {
+        const nodeName = pod.spec?.nodeName;
+        const node = this.cluster.nodeByName.get(nodeName ?? '');
+        if (nodeName !== undefined && node === undefined) {
           warnings.push(`pod ${key}: not started, its node ${JSON.stringify(pod.spec?.nodeName ?? '')} is not in the cluster`);
           continue;
         }
@@ -202,6 +204,11 @@ export class ApiServer {
         }
         const p = new PodInfo(admitted.pod, 0);
         this.cluster.addPod(p, false);
+        if (node === undefined) {
+          // Not bound: pending, for the scheduler.
+          tell((w) => w.podAdded?.(p));
+          continue;
+        }
         this.cluster.assume(p, node);
         p.bound = true;
         p.boundUs = 0;

@@ -64,6 +64,8 @@ export class AvailabilityTracker {
   }
 
   readonly watcher: ClusterWatcher = {
+    // A pod of the start state is Running when it is added.
+    podAdded: (p) => this.reeval(p),
     podPhaseChanged: (p) => this.reeval(p),
     podTerminating: (p) => this.reeval(p),
     podDeleted: (p) => this.reeval(p),

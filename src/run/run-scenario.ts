@@ -285,9 +285,10 @@ interface RunParts {
   readonly startWarnings: readonly string[];
 }
 
-/** The cluster at t = 0: the scenario's nodes without a later joinAt. */
+/** The cluster at t = 0: the scenario's nodes without a later joinAt, and what its cluster
+ * snapshot holds (cluster.file). */
 export function startStateOf(scenario: Scenario): StartState {
-  return { nodes: scenario.nodes.filter((n) => (n.joinAtUs ?? 0) === 0), objects: [], pods: [] };
+  return { nodes: scenario.nodes.filter((n) => (n.joinAtUs ?? 0) === 0), objects: scenario.startObjects ?? [], pods: scenario.startPods ?? [] };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
