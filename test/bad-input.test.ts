@@ -81,7 +81,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['memory-overflow.yaml', 'scenario/memory-overflow.yaml:8:40: cluster.nodePools[0].allocatable.memory: expected a quantity at most 9007199254740991 (in base units), got "99999999999999999999Ei"'],
     ['missing-cluster.yaml', 'scenario/missing-cluster.yaml:1:1: expected the required field "cluster"'],
     ['missing-config-file.yaml', 'scenario/missing-config-file.yaml:10:15: scheduler.configFile: expected a readable file (paths are relative to the scenario), got "scheduler/does-not-exist.yaml": no such file'],
-    ['missing-node-file.yaml', 'scenario/missing-node-file.yaml:4:9: cluster.file: expected a readable file (paths are relative to the scenario), got "nodes/does-not-exist.yaml": no such file'],
+    ['missing-node-file.yaml', 'scenario/missing-node-file.yaml:4:9: cluster.file: expected a readable file or directory (paths are relative to the scenario), got "nodes/does-not-exist.yaml": no such file'],
     ['missing-plugin-module.yaml', 'scenario/missing-plugin-module.yaml:10:19: scheduler.pluginModules[0]: expected a readable file (paths are relative to the scenario), got "plugins/does-not-exist.js": no such file'],
     ['pods-fraction-overflow.yaml', 'scenario/pods-fraction-overflow.yaml:8:52: cluster.nodePools[0].allocatable.pods: expected a quantity at most 9007199254740991 (in base units), got 10000000000000000'],
     ['rate-count-huge.yaml', 'scenario/rate-count-huge.yaml:11:35: workload[0].rate.count: expected a number >= 1 and <= 1000000000, got 1000000000000'],
@@ -170,7 +170,11 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['allocatable-garbage.json', 'node-files/allocatable-garbage.json:5:39: status.allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4 cores"'],
     ['duplicate-node.yaml', 'node-files/duplicate-node.yaml:8:19: metadata.name: expected a node name not used before (node-a is also node-files/duplicate-node.yaml:1), got "node-a"'],
     ['empty.yaml', 'node-files/empty.yaml: expected at least one Kubernetes object, got an empty file'],
-    ['pod-among-nodes.yaml', 'node-files/pod-among-nodes.yaml:9:11: items[1].kind: expected "Node", got "Pod"'],
+    // A snapshot's pods are read as workload pods are (cluster.file is a cluster snapshot).
+    ['bad-pod-among-nodes.yaml', 'node-files/bad-pod-among-nodes.yaml:11:43: items[1].spec.containers: expected a non-empty list of containers, got "nginx"'],
+    ['empty-dir', 'node-files/scenario.yaml:5:9: cluster.file: expected a directory with *.yaml, *.yml or *.json files, got "empty-dir": none'],
+    ['typed-list-item.json', 'node-files/typed-list-item.json:5:5: items[0]: expected a Kubernetes object (a mapping with apiVersion and kind), got "node-a"'],
+    ['typed-list-no-items.yaml', 'node-files/typed-list-no-items.yaml:1:1: items: expected a list of objects, got nothing'],
   ],
   'scheduler-config': [
     ['api-version-v1beta3.yaml', 'scheduler-config/api-version-v1beta3.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1", got "kubescheduler.config.k8s.io/v1beta3"'],

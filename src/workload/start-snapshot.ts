@@ -3,8 +3,8 @@
 // or directories. Nodes join at t = 0; pods bound to them are Running there; pods without a node
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
-// recreated). What the simulation does not need is dropped: `status` (but a Node's capacity),
-// `metadata.managedFields`, and finished pods.
+// recreated). What the simulation does not need is dropped: `status` (but a Node's),
+// `metadata.managedFields` and the server's other bookkeeping, and finished pods.
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -50,6 +50,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     if (kind.endsWith('List')) {
       const items = v['items'];
       if (!Array.isArray(items)) throw d.error(['items'], 'a list of objects', describe(items));
+      for (const k of Object.keys(v)) if (!['apiVersion', 'kind', 'metadata', 'items'].includes(k)) warnings.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
       // kubectl prints the items of a typed list (NodeList, PodList) without kind and apiVersion.
       const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       items.forEach((it, i) => {
@@ -116,14 +117,11 @@ export function dropPodsOnMissingNodes(s: SnapshotStart, warnings: string[]): vo
   s.pods.splice(0, s.pods.length, ...kept);
 }
 
-/** A copy without what the simulation never reads: status (a Node keeps its capacity,
- * allocatable and images) and the server's bookkeeping in metadata. */
+/** A copy without what the simulation never reads: status (but a Node's) and the server's
+ * bookkeeping in metadata. */
 function clean(raw: Obj): Obj {
   const out: Obj = { ...raw };
-  if (raw['kind'] === 'Node' && isObj(raw['status'])) {
-    const s = raw['status'];
-    out['status'] = Object.fromEntries(['capacity', 'allocatable', 'images'].filter((k) => s[k] !== undefined).map((k) => [k, s[k]]));
-  } else delete out['status'];
+  if (raw['kind'] !== 'Node') delete out['status']; // a Node's is read (its capacity) and checked
   if (isObj(raw['metadata'])) {
     const md: Obj = { ...raw['metadata'] };
     for (const k of ['managedFields', 'resourceVersion', 'selfLink', 'generation', 'creationTimestamp']) delete md[k];
