@@ -408,7 +408,7 @@ export class InvariantChecker implements ClusterIndex {
     same('events', this.sim.eventsProcessed);
     const stored = c.podsCreated + c.podsAtStart;
     if (stored !== unbound + liveBound + c.podsDeleted) {
-      this.fail('pod-conservation', `${stored} pods created or present at the start but ${unbound} pending + ${liveBound} bound + ${c.podsDeleted} deleted = ${unbound + liveBound + c.podsDeleted}`);
+      this.fail('pod-conservation', `${createdText(c)} but ${unbound} pending + ${liveBound} bound + ${c.podsDeleted} deleted = ${unbound + liveBound + c.podsDeleted}`);
     }
     if (this.watching && this.boundEver + this.boundAtStart !== liveBound + this.deletedBound) {
       this.fail('pod-conservation', `${this.boundEver} bindings committed and ${this.boundAtStart} pod(s) bound at the start but ${liveBound} live bound pod(s) + ${this.deletedBound} deleted bound pod(s) = ${liveBound + this.deletedBound}`);
@@ -436,7 +436,7 @@ export class InvariantChecker implements ClusterIndex {
     }
     if (live !== c.pods.size) this.fail('pod-conservation', `pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} = ${live}, but ${c.pods.size} live pods are stored`);
     if (c.podsCreated + c.podsAtStart !== live + c.podsDeleted) {
-      this.fail('pod-conservation', `${c.podsCreated + c.podsAtStart} pods created or present at the start but pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} + deleted ${c.podsDeleted} = ${live + c.podsDeleted}`);
+      this.fail('pod-conservation', `${createdText(c)} but pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} + deleted ${c.podsDeleted} = ${live + c.podsDeleted}`);
     }
     if (!this.watching) return;
     if (this.created !== c.podsCreated + c.podsAtStart) this.fail('pod-conservation', `the API server announced ${this.created} pod creations but the store counts ${c.podsCreated + c.podsAtStart}`);
@@ -725,4 +725,9 @@ function resourceDiff(a: Resource, b: Resource): string | null {
     if (a.getScalar(r) !== b.getScalar(r)) out.push(`${r} ${a.getScalar(r)} vs ${b.getScalar(r)}`);
   }
   return out.length === 0 ? null : out.join(', ');
+}
+
+/** "N pods created" (and how many the start state holds, if any), for messages. */
+function createdText(c: ClusterState): string {
+  return `${c.podsCreated} pods created${c.podsAtStart > 0 ? ` and ${c.podsAtStart} present at the start` : ''}`;
 }
