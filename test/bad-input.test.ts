@@ -175,7 +175,11 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['allocatable-garbage.json', 'node-files/allocatable-garbage.json:5:39: status.allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4 cores"'],
     ['duplicate-node.yaml', 'node-files/duplicate-node.yaml:8:19: metadata.name: expected a node name not used before (node-a is also node-files/duplicate-node.yaml:1), got "node-a"'],
     ['empty.yaml', 'node-files/empty.yaml: expected at least one Kubernetes object, got an empty file'],
-    ['pod-among-nodes.yaml', 'node-files/pod-among-nodes.yaml:9:11: items[1].kind: expected "Node", got "Pod"'],
+    // A snapshot's pods are read as workload pods are (cluster.file is a cluster snapshot).
+    ['bad-pod-among-nodes.yaml', 'node-files/bad-pod-among-nodes.yaml:11:43: items[1].spec.containers: expected a non-empty list of containers, got "nginx"'],
+    ['empty-dir', 'node-files/scenario.yaml:5:9: cluster.file: expected a directory with *.yaml, *.yml or *.json files, got "empty-dir": none'],
+    ['typed-list-item.json', 'node-files/typed-list-item.json:5:5: items[0]: expected a Kubernetes object (a mapping with apiVersion and kind), got "node-a"'],
+    ['typed-list-no-items.yaml', 'node-files/typed-list-no-items.yaml:1:1: items: expected a list of objects, got nothing'],
   ],
   'scheduler-config': [
     ['api-version-v1beta2.yaml', 'scheduler-config/api-version-v1beta2.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1" (v1beta2 was removed in Kubernetes v1.28; in v1 the default score weights are TaintToleration 3, NodeAffinity 2, InterPodAffinity 2 (v1beta2: 1) and the SelectorSpread plugin is gone), got "kubescheduler.config.k8s.io/v1beta2"'],

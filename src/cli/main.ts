@@ -7,6 +7,7 @@ import { InvariantViolation } from '../invariants/violation.js';
 import { KSIM_VERSION } from '../version.js';
 import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
+import { registerImportCommand } from './import-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -20,7 +21,7 @@ class UsageError extends Error {}
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   try {
-    await yargs(argv)
+    const y = yargs(argv)
       .scriptName('ksim')
       .version(KSIM_VERSION)
       .usage('$0 <command> [options]\n\nDeterministic discrete-event simulator of a Kubernetes cluster.')
@@ -87,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
             out,
             (t) => process.stderr.write(t),
           ),
-      )
+      );
+    await registerImportCommand(y, out)
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
       .strict()
       .help()

@@ -83,6 +83,8 @@ export class ClusterState {
   private readonly namespaces = new Map<string, Labels>();
   private readonly indexes: ClusterIndex[] = [];
   podsCreated = 0;
+  /** Pods of the start state (ApiServer.commitStartState): stored, not created by the run. */
+  podsAtStart = 0;
   podsDeleted = 0;
   /** Pods being deleted and not gone yet. */
   terminatingCount = 0;
@@ -181,11 +183,13 @@ export class ClusterState {
     return ni;
   }
 
-  addPod(p: PodInfo): void {
+  /** Stores a pod; `created` false for pods of the start state (not counted in podsCreated). */
+  addPod(p: PodInfo, created = true): void {
     if (this.pods.has(p.key)) throw new Error(`pod ${p.key} already exists`);
     this.pods.set(p.key, p);
     this.phaseCounts[p.phase]++;
-    this.podsCreated++;
+    if (created) this.podsCreated++;
+    else this.podsAtStart++;
   }
 
   /** Places a pod on a node's books (the scheduler's assume; later confirmed by the binding). */

@@ -25,3 +25,12 @@ export function objectKey(kind: string, namespace: string, name: string): string
 export function keyOf(o: WorkloadObject): string {
   return objectKey(o.kind, o.metadata.namespace, o.metadata.name);
 }
+
+/** An object's controller: the ownerReference with `controller: true` (upstream
+ * metav1.GetControllerOf), or null. */
+export function controllerRef(o: { readonly metadata?: { readonly ownerReferences?: readonly unknown[] } }): { kind: string; name: string } | null {
+  for (const r of (o.metadata?.ownerReferences ?? []) as { kind?: unknown; name?: unknown; controller?: unknown }[]) {
+    if (r.controller === true && typeof r.kind === 'string' && typeof r.name === 'string') return { kind: r.kind, name: r.name };
+  }
+  return null;
+}

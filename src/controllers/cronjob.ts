@@ -15,6 +15,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
 import { jobFinished } from './job.js';
 import { namespacedKey } from './work-queue.js';
+import { KindInformer } from './informer.js';
 
 export interface CronJobSpec {
   schedule: string;
@@ -37,56 +38,47 @@ export function cronJobName(cronJob: string, scheduledUs: number): string {
 }
 
 export class CronJobController {
-  private readonly cronJobs = new Map<string, CjState>();
+  private readonly cronJobs: KindInformer<CjState>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     objects?: ObjectApi,
   ) {
+    this.cronJobs = new KindInformer<CjState>('CronJob', api, objects, {
+      add: (o) => {
+        const st: CjState = { obj: o, schedule: parseCron((o.spec as CronJobSpec).schedule), timer: null, active: new Set() };
+        this.arm(st);
+        return st;
+      },
+      update: (st, o) => {
+        st.obj = o;
+        st.schedule = parseCron((o.spec as CronJobSpec).schedule);
+        this.arm(st);
+      },
+      remove: (st) => {
+        if (st.timer !== null) this.sim.cancel(st.timer);
+      },
+    });
+    // Its Jobs: active until they finish or are deleted.
     objects?.watch({
       objectUpdated: (o) => {
-        if (o.kind === 'CronJob') {
-          const st = this.cronJobs.get(namespacedKey(o.metadata.namespace, o.metadata.name));
-          if (st === undefined) return;
-          st.obj = o;
-          st.schedule = parseCron((o.spec as CronJobSpec).schedule);
-          this.arm(st);
-        } else if (o.kind === 'Job' && jobFinished(o) !== null) {
-          this.ownerOf(o)?.active.delete(o.metadata.name);
-        }
+        if (o.kind === 'Job' && jobFinished(o) !== null) this.cronJobs.ownerOfObject(o)?.active.delete(o.metadata.name);
       },
       objectDeleted: (o) => {
-        if (o.kind === 'CronJob') {
-          const st = this.cronJobs.get(namespacedKey(o.metadata.namespace, o.metadata.name));
-          if (st?.timer != null) this.sim.cancel(st.timer);
-          this.cronJobs.delete(namespacedKey(o.metadata.namespace, o.metadata.name));
-        } else if (o.kind === 'Job') this.ownerOf(o)?.active.delete(o.metadata.name);
+        if (o.kind === 'Job') this.cronJobs.ownerOfObject(o)?.active.delete(o.metadata.name);
       },
     });
     api.watch({
       objectAdded: (o) => {
-        if (o.kind === 'CronJob') {
-          const st: CjState = { obj: o, schedule: parseCron((o.spec as CronJobSpec).schedule), timer: null, active: new Set() };
-          this.cronJobs.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
-          this.arm(st);
-        } else if (o.kind === 'Job' && jobFinished(o) === null) {
-          this.ownerOf(o)?.active.add(o.metadata.name);
-        }
+        if (o.kind === 'Job' && jobFinished(o) === null) this.cronJobs.ownerOfObject(o)?.active.add(o.metadata.name);
       },
     });
   }
 
   /** Names of the active Jobs of a CronJob (tests). */
   activeJobs(namespace: string, name: string): string[] {
-    return [...(this.cronJobs.get(namespacedKey(namespace, name))?.active ?? [])].sort();
-  }
-
-  private ownerOf(o: WorkloadObject): CjState | undefined {
-    for (const r of (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
-      if (r.controller === true && r.kind === 'CronJob' && typeof r.name === 'string') return this.cronJobs.get(namespacedKey(o.metadata.namespace, r.name));
-    }
-    return undefined;
+    return [...(this.cronJobs.get(namespace, name)?.active ?? [])].sort();
   }
 
   private arm(st: CjState): void {

@@ -25,7 +25,8 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
-import { namespacedKey, queueSync } from './work-queue.js';
+import { queueSync } from './work-queue.js';
+import { KindInformer } from './informer.js';
 
 export interface DaemonSetSpec {
   selector?: LabelSelector;
@@ -85,7 +86,7 @@ interface DsState {
 }
 
 export class DaemonSetController {
-  private readonly sets = new Map<string, DsState>();
+  private readonly sets: KindInformer<DsState>;
 
   private readonly podNames: PodNames;
 
@@ -96,27 +97,21 @@ export class DaemonSetController {
     objects?: ObjectApi,
   ) {
     this.podNames = new PodNames(api.cluster, names);
-    objects?.watch({
-      objectUpdated: (o) => {
-        const st = o.kind === 'DaemonSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
-        if (st === undefined) return;
+    this.sets = new KindInformer<DsState>('DaemonSet', api, objects, {
+      add: (o) => {
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
+        this.enqueue(st);
+        return st;
+      },
+      update: (st, o) => {
         st.obj = o;
         this.enqueue(st);
       },
-      objectDeleted: (o) => {
-        const st = o.kind === 'DaemonSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
-        if (st === undefined) return;
+      remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
-        this.sets.delete(namespacedKey(o.metadata.namespace, o.metadata.name));
       },
     });
     api.watch({
-      objectAdded: (o) => {
-        if (o.kind !== 'DaemonSet') return;
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
-        this.sets.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
-        this.enqueue(st);
-      },
       nodeAdded: () => this.enqueueAll(),
       nodeUpdated: () => this.enqueueAll(),
       podAdded: (p) => {
@@ -138,7 +133,7 @@ export class DaemonSetController {
   }
 
   private owner(p: PodInfo): DsState | undefined {
-    return p.ownerKind === 'DaemonSet' ? this.sets.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
+    return this.sets.ownerOfPod(p);
   }
 
   private enqueueAll(): void {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario, parseScenario } from '../workload/scenario.js';
 import { prepareRun } from '../run/run-scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { resolveFenceposts, scaledValue } from './deployment.js';
+import { findNewReplicaSet, resolveFenceposts, scaledValue } from './deployment.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 
 function deployment(opts: { replicas: number; image: string; strategy?: string }): string {
   return `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: ${opts.replicas}, ${opts.strategy ?? ''} selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: c, image: ${opts.image}, resources: { requests: { cpu: 100m } } }] } } } }`;
@@ -175,4 +176,17 @@ test('scenarios/rolling-update.yaml: 10 v1 pods, replaced by 10 v2 pods, then sc
   const live = [...run.cluster.pods.values()];
   assert.equal(live.length, 14);
   assert.ok(live.every((p) => p.phase === 'Running' && p.pod.spec?.containers[0]?.image === 'shop/web:v2'));
+});
+
+test('the new ReplicaSet is the first whose pod template equals the Deployment\'s but for pod-template-hash (upstream FindNewReplicaSet, EqualIgnoreHash)', () => {
+  const tmpl = (labels: Record<string, string>, image = 'nginx:1.27', extra: Record<string, unknown> = {}) => ({ metadata: { labels, ...extra }, spec: { containers: [{ name: 'web', image }] } });
+  const rs = (name: string, template: unknown): WorkloadObject => ({ kind: 'ReplicaSet', metadata: { name, namespace: 'default' }, spec: { replicas: 1, template } });
+  const cases: [string, WorkloadObject[], string | undefined][] = [
+    ['a hash label of its own', [rs('web-old', tmpl({ app: 'web', 'pod-template-hash': 'a' }, 'nginx:1.26')), rs('web-7d9f8', tmpl({ app: 'web', 'pod-template-hash': '7d9f8' }))], 'web-7d9f8'],
+    ['kubectl\'s null creationTimestamp', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { creationTimestamp: null }))], 'web-1'],
+    ['the oldest of two equal ones', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' })), rs('web-2', tmpl({ app: 'web', 'pod-template-hash': '2' }))], 'web-1'],
+    ['another image', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.26'))], undefined],
+    ['another label', [rs('web-1', tmpl({ app: 'web', tier: 'x', 'pod-template-hash': '1' }))], undefined],
+  ];
+  for (const [name, rss, want] of cases) assert.equal(findNewReplicaSet(rss, tmpl({ app: 'web' }))?.metadata.name, want, name);
 });

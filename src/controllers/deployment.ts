@@ -18,9 +18,9 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
-import { podTemplateHash } from './names.js';
+import { canonicalJson, podTemplateHash } from './names.js';
 
 export interface DeploymentSpec {
   replicas?: number;
@@ -66,13 +66,6 @@ interface DState {
   settled: boolean;
 }
 
-function controllerOf(o: { metadata?: { ownerReferences?: unknown[] } }): { kind: string; name: string } | null {
-  for (const r of (o.metadata?.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
-    if (r.controller === true && typeof r.kind === 'string' && typeof r.name === 'string') return { kind: r.kind, name: r.name };
-  }
-  return null;
-}
-
 function replicasOf(rs: WorkloadObject): number {
   return (rs.spec as { replicas?: number } | undefined)?.replicas ?? 1;
 }
@@ -81,6 +74,8 @@ export class DeploymentController {
   private readonly deployments = new Map<string, DState>();
   /** Pods (live, observed) per ReplicaSet "ns/name" of a Deployment. */
   private readonly rsPods = new Map<string, Set<PodInfo>>();
+  /** Deployments to sync once the start state is committed (ApiServer.startingUp). */
+  private readonly waiting = new Set<DState>();
 
   constructor(
     private readonly api: ApiServer,
@@ -105,6 +100,13 @@ export class DeploymentController {
       podPhaseChanged: (p) => this.podChanged(p, true),
       podTerminating: (p) => this.podChanged(p, true),
       podDeleted: (p) => this.podChanged(p, false),
+      // Deployments of the start state sync once their ReplicaSets and pods are all known (as
+      // upstream's workers start after WaitForCacheSync).
+      startStateCommitted: () => {
+        const waiting = [...this.waiting];
+        this.waiting.clear();
+        for (const st of waiting) this.sync(st);
+      },
     });
     objects.watch({
       objectUpdated: (o) => {
@@ -131,7 +133,7 @@ export class DeploymentController {
   }
 
   private ownerOf(rs: WorkloadObject): DState | undefined {
-    const c = controllerOf(rs);
+    const c = controllerRef(rs);
     return c?.kind === 'Deployment' ? this.deployments.get(`${rs.metadata.namespace}/${c.name}`) : undefined;
   }
 
@@ -145,14 +147,15 @@ export class DeploymentController {
     else set.delete(p);
     const rs = this.objects.get('ReplicaSet', p.namespace, p.ownerName);
     const st = rs === undefined ? undefined : this.ownerOf(rs);
-    if (st !== undefined && !st.settled) this.sync(st);
+    if (st !== undefined && !st.settled) this.enqueue(st);
   }
 
   /** Syncs at once (inside the notification): the controller reads only the committed store,
    * and adds no events of its own, so runs without rollouts are unchanged by it. */
   private enqueue(st: DState): void {
     st.settled = false;
-    this.sync(st);
+    if (this.api.startingUp) this.waiting.add(st);
+    else this.sync(st);
   }
 
   /** Running pods of a ReplicaSet that are not Terminating (its available replicas). */
@@ -191,7 +194,7 @@ export class DeploymentController {
       const rs = this.objects.get('ReplicaSet', st.namespace, n);
       if (rs !== undefined) all.push(rs);
     }
-    const newRS = all.find((rs) => rs.metadata.name === newName);
+    const newRS = all.find((rs) => rs.metadata.name === newName) ?? findNewReplicaSet(all, template);
     const old = all.filter((rs) => rs !== newRS);
     const replicas = spec.replicas ?? 1;
     if (spec.strategy?.type === 'Recreate') {
@@ -302,4 +305,30 @@ export class DeploymentController {
       this.enqueue(st);
     });
   }
+}
+
+/** Upstream deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose pod template equals
+ * the Deployment's, ignoring the pod-template-hash label (EqualIgnoreHash). ksim names the
+ * ReplicaSets it creates after its own hash (found by name first); this finds those of a cluster
+ * snapshot, whose hash upstream computed. */
+export function findNewReplicaSet(rss: readonly WorkloadObject[], template: PodTemplateSpec): WorkloadObject | undefined {
+  const want = canonicalJson(withoutHash(template));
+  return rss.find((rs) => canonicalJson(withoutHash((rs.spec as { template?: PodTemplateSpec } | undefined)?.template ?? {})) === want);
+}
+
+/** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label. */
+export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+}
+
+/** A template without the pod-template-hash label (and without empty labels or metadata, or a
+ * null creationTimestamp). */
+function withoutHash(t: PodTemplateSpec): unknown {
+  const labels = { ...(t.metadata?.labels ?? {}) };
+  delete labels[POD_TEMPLATE_HASH];
+  // kubectl prints a template's unset creationTimestamp as null: the same as none.
+  const { labels: _dropped, creationTimestamp, ...rest } = t.metadata ?? {};
+  const md = creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp };
+  const metadata = Object.keys(labels).length > 0 ? { ...md, labels } : md;
+  return { ...t, metadata: Object.keys(metadata).length > 0 ? metadata : undefined };
 }

@@ -6,14 +6,7 @@
 // whose owner is gone.
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
-
-function controllerRef(o: WorkloadObject): { kind: string; name: string } | null {
-  for (const r of (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]) {
-    if (r.controller === true && typeof r.kind === 'string' && typeof r.name === 'string') return { kind: r.kind, name: r.name };
-  }
-  return null;
-}
+import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 
 export class GarbageCollector {
   /** Live pods by their controller owner's object key. */

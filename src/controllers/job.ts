@@ -29,6 +29,7 @@ import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
 import { namespacedKey, queueSync } from './work-queue.js';
+import { KindInformer } from './informer.js';
 
 export interface JobSpec {
   parallelism?: number;
@@ -69,7 +70,7 @@ interface JobState {
 export type JobCondition = 'Complete' | 'Failed';
 
 export class JobController {
-  private readonly jobs = new Map<string, JobState>();
+  private readonly jobs: KindInformer<JobState>;
 
   private readonly podNames: PodNames;
 
@@ -80,26 +81,21 @@ export class JobController {
     objects?: ObjectApi,
   ) {
     this.podNames = new PodNames(api.cluster, names);
-    objects?.watch({
-      objectDeleted: (o) => {
-        const k = namespacedKey(o.metadata.namespace, o.metadata.name);
-        const st = o.kind === 'Job' ? this.jobs.get(k) : undefined;
-        if (st === undefined) return;
-        st.deleted = true; // its pods are the garbage collector's
-        if (st.backoffTimer !== null) this.sim.cancel(st.backoffTimer);
-        this.jobs.delete(k);
-      },
-    });
-    api.watch({
-      objectAdded: (o) => {
-        if (o.kind !== 'Job') return;
+    this.jobs = new KindInformer<JobState>('Job', api, objects, {
+      add: (o) => {
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, finished: false, deleted: false, startUs: this.sim.now,
         };
-        this.jobs.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
         this.enqueue(st);
+        return st;
       },
+      remove: (st) => {
+        st.deleted = true; // its pods are the garbage collector's
+        if (st.backoffTimer !== null) this.sim.cancel(st.backoffTimer);
+      },
+    });
+    api.watch({
       podAdded: (p) => {
         const st = this.owner(p);
         if (st !== undefined) st.pods.add(p);
@@ -134,7 +130,7 @@ export class JobController {
 
   /** succeeded / failed counts and the finished condition of a Job (tests, metrics). */
   status(namespace: string, name: string): { succeeded: number; failed: number; active: number } | undefined {
-    const st = this.jobs.get(namespacedKey(namespace, name));
+    const st = this.jobs.get(namespace, name);
     if (st === undefined) return undefined;
     let active = 0;
     for (const p of st.pods) if (!p.terminal && !p.deleted && !p.terminating) active++;
@@ -153,7 +149,7 @@ export class JobController {
   }
 
   private owner(p: PodInfo): JobState | undefined {
-    return p.ownerKind === 'Job' ? this.jobs.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
+    return this.jobs.ownerOfPod(p);
   }
 
   private enqueue(st: JobState): void {

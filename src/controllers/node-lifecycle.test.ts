@@ -12,6 +12,7 @@
 // it is marked NotReady at the first tick T with T > 95 + 50, T = 150 s, and queued for the
 // NoExecute taint, which its zone's token bucket (burst 1, full when its rate is set) lets
 // through at once if it has a token, else one node per 1/rate seconds.
+import type { StartNode } from '../controlplane/start-state.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
@@ -35,8 +36,9 @@ interface Outage {
 function harness(zones: Readonly<Record<string, number>>, outages: readonly Outage[], opts: Partial<NodeLifecycleOptions> = {}) {
   const sim = new Simulation();
   const cluster = new ClusterState();
+  const nodes: StartNode[] = [];
   for (const [zone, count] of Object.entries(zones)) {
-    for (let i = 0; i < count; i++) cluster.addNode(makeNode(`${zone}-${i}`).zone(zone).capacity({ cpu: '4', pods: 110 }).obj(), 'p');
+    for (let i = 0; i < count; i++) nodes.push({ node: makeNode(`${zone}-${i}`).zone(zone).capacity({ cpu: '4', pods: 110 }).obj(), pool: 'p' });
   }
   const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
   const log: string[] = [];
@@ -45,6 +47,7 @@ function harness(zones: Readonly<Record<string, number>>, outages: readonly Outa
     nodeReady: (n, t) => log.push(`${t / S} Ready ${n}`),
     nodeTainted: (n, t) => log.push(`${t / S} tainted ${n}`),
   });
+  api.commitStartState({ nodes, objects: [], pods: [] });
   const down = (node: string, s: number) => outages.some((o) => o.nodes.includes(node) && s >= o.fromS && (o.toS === undefined || s < o.toS));
   for (const n of cluster.nodes) {
     api.seedObject(leaseObject(n.name, 0));

@@ -94,7 +94,6 @@ export class NodeLifecycleController {
     private readonly opts: NodeLifecycleOptions = NODE_LIFECYCLE_DEFAULTS,
     private readonly observer: NodeLifecycleObserver = {},
   ) {
-    for (const n of cluster.nodes) this.track(n);
     api.watch({
       nodeAdded: (n) => this.track(n),
       objectUpdated: (o) => {

@@ -11,7 +11,8 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
-import { namespacedKey, queueSync } from './work-queue.js';
+import { queueSync } from './work-queue.js';
+import { KindInformer } from './informer.js';
 
 export const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH_SIZE = 1;
@@ -39,7 +40,7 @@ interface RsState {
 }
 
 export class ReplicaSetController {
-  private readonly sets = new Map<string, RsState>();
+  private readonly sets: KindInformer<RsState>;
   /** Pods looked at by syncs so far (a sync's cost; tests check it follows the live set). */
   podsExamined = 0;
 
@@ -53,30 +54,22 @@ export class ReplicaSetController {
     objects?: ObjectApi,
   ) {
     this.podNames = new PodNames(api.cluster, names);
-    objects?.watch({
-      objectUpdated: (o) => {
-        const st = o.kind === 'ReplicaSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
-        if (st === undefined) return;
+    this.sets = new KindInformer<RsState>('ReplicaSet', api, objects, {
+      add: (o) => {
+        const st: RsState = { obj: o, spec: (o.spec ?? {}) as ReplicaSetSpec, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
+        this.enqueue(st);
+        return st;
+      },
+      update: (st, o) => {
         st.obj = o;
         st.spec = (o.spec ?? {}) as ReplicaSetSpec;
         this.enqueue(st);
       },
-      objectDeleted: (o) => {
-        const key = namespacedKey(o.metadata.namespace, o.metadata.name);
-        const st = o.kind === 'ReplicaSet' ? this.sets.get(key) : undefined;
-        if (st === undefined) return;
+      remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
-        this.sets.delete(key);
       },
     });
     api.watch({
-      objectAdded: (o) => {
-        if (o.kind !== 'ReplicaSet') return;
-        const spec = (o.spec ?? {}) as ReplicaSetSpec;
-        const st: RsState = { obj: o, spec, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
-        this.sets.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
-        this.enqueue(st);
-      },
       podAdded: (p) => {
         const st = this.owner(p);
         if (st !== undefined) st.pods.add(p);
@@ -109,7 +102,7 @@ export class ReplicaSetController {
 
   /** Active pods (not terminal, not deleted) of a ReplicaSet. */
   activePods(namespace: string, name: string): number {
-    const st = this.sets.get(namespacedKey(namespace, name));
+    const st = this.sets.get(namespace, name);
     if (st === undefined) return 0;
     let n = 0;
     for (const p of st.pods) if (!p.terminal && !p.deleted && !p.terminating) n++;
@@ -118,11 +111,11 @@ export class ReplicaSetController {
 
   /** Pods the controller holds for a ReplicaSet (its live set as the watch reported it). */
   trackedPods(namespace: string, name: string): number {
-    return this.sets.get(namespacedKey(namespace, name))?.pods.size ?? 0;
+    return this.sets.get(namespace, name)?.pods.size ?? 0;
   }
 
   private owner(p: PodInfo): RsState | undefined {
-    return p.ownerKind === 'ReplicaSet' ? this.sets.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
+    return this.sets.ownerOfPod(p);
   }
 
   private enqueue(st: RsState): void {

@@ -23,7 +23,8 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { namespacedKey, queueSync } from './work-queue.js';
+import { queueSync } from './work-queue.js';
+import { KindInformer } from './informer.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -49,35 +50,28 @@ interface SetState {
 }
 
 export class StatefulSetController {
-  private readonly sets = new Map<string, SetState>();
+  private readonly sets: KindInformer<SetState>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     objects?: ObjectApi,
   ) {
-    objects?.watch({
-      objectUpdated: (o) => {
-        const st = o.kind === 'StatefulSet' ? this.sets.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
-        if (st === undefined) return;
+    this.sets = new KindInformer<SetState>('StatefulSet', api, objects, {
+      add: (o) => {
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
+        this.enqueue(st);
+        return st;
+      },
+      update: (st, o) => {
         st.obj = o;
         this.enqueue(st);
       },
-      objectDeleted: (o) => {
-        const k = namespacedKey(o.metadata.namespace, o.metadata.name);
-        const st = o.kind === 'StatefulSet' ? this.sets.get(k) : undefined;
-        if (st === undefined) return;
+      remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
-        this.sets.delete(k);
       },
     });
     api.watch({
-      objectAdded: (o) => {
-        if (o.kind !== 'StatefulSet') return;
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
-        this.sets.set(namespacedKey(o.metadata.namespace, o.metadata.name), st);
-        this.enqueue(st);
-      },
       podAdded: (p) => {
         const st = this.owner(p);
         const ord = st === undefined ? -1 : ordinalOf(st, p);
@@ -105,13 +99,13 @@ export class StatefulSetController {
 
   /** Live pod names of a StatefulSet by ordinal, and their phases (tests). */
   podsOf(namespace: string, name: string): string[] {
-    const st = this.sets.get(namespacedKey(namespace, name));
+    const st = this.sets.get(namespace, name);
     if (st === undefined) return [];
     return [...st.pods.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => `${p.name}:${p.phase}`);
   }
 
   private owner(p: PodInfo): SetState | undefined {
-    return p.ownerKind === 'StatefulSet' ? this.sets.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
+    return this.sets.ownerOfPod(p);
   }
 
   private enqueue(st: SetState): void {

@@ -15,6 +15,7 @@ import { sampleNonNegativeInt, type Distribution } from '../engine/distributions
 import { EtcdModel, type EtcdConfig } from './etcd.js';
 import { TokenBucket } from './token-bucket.js';
 import { addTimeUs } from '../engine/time.js';
+import { commitOrder, type StartState } from './start-state.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -25,7 +26,9 @@ export interface ClusterWatcher {
    * its node until its kubelet confirms; podDeleted follows when it is gone. */
   podTerminating?(p: PodInfo, reason: string): void;
   podDeleted?(p: PodInfo, reason: string): void;
-  nodeAdded?(n: NodeInfo): void;
+  /** A node registered; `atStart` when it is part of the start state (committed before the
+   * clock starts, ApiServer.commitStartState) rather than joining during the run. */
+  nodeAdded?(n: NodeInfo, atStart: boolean): void;
   /** A node's labels, taints, unschedulable flag or readiness changed: `before` and `after` are
    * the node as it was and as it became at the commit. */
   nodeUpdated?(n: NodeInfo, before: NodeView, after: NodeView): void;
@@ -36,6 +39,10 @@ export interface ClusterWatcher {
   objectDeleted?(o: WorkloadObject): void;
   /** A write the API server refused (AlreadyExists, admission). */
   writeRejected?(object: string, reason: string): void;
+  /** The whole start state has been told (ApiServer.commitStartState): controllers that act
+   * inside notifications start acting now, as upstream workers start once their informer caches
+   * have synced. */
+  startStateCommitted?(): void;
 }
 
 export interface ClientLimit {
@@ -79,6 +86,8 @@ class ApiCore {
   commitLatencies: number[] = [];
   /** Watch notifications are delivered in commit order: never before the previous one. */
   lastNotifyUs = 0;
+  /** True while the start state is being committed (ApiServer.commitStartState). */
+  startingUp = false;
 
   constructor(
     readonly sim: Simulation,
@@ -143,6 +152,75 @@ export class ApiServer {
   /** Bookkeepers (metrics, invariant checks) hear of each commit as it happens. */
   observe(w: ClusterWatcher): void {
     this.core.observers.push(w);
+  }
+
+  /** True while the start state is being committed: controllers that act inside
+   * notifications wait for startStateCommitted. */
+  get startingUp(): boolean {
+    return this.core.startingUp;
+  }
+
+  /**
+   * Commits the cluster as it is at t = 0: Namespaces and other objects (in commitOrder: owners
+   * before what they own), nodes, and pods: those bound to a node are Running there, those with
+   * no spec.nodeName are pending. No
+   * write latency, no random draws: each change is stored and every observer and watcher is told
+   * at once, in that order; then startStateCommitted. Call once, after every component watches
+   * and before the clock moves. Returns what was not committed (a pod admission refuses, a pod
+   * whose node is not there), as warnings.
+   */
+  commitStartState(start: StartState): string[] {
+    const core = this.core;
+    const warnings: string[] = [];
+    const tell = (f: (w: ClusterWatcher) => void) => {
+      for (const o of core.observers) f(o);
+      for (const w of this.watchers) f(w);
+    };
+    core.startingUp = true;
+    try {
+      const objects = commitOrder(start.objects);
+      // Setup objects first: pods are admitted against Namespaces, PriorityClasses and quotas.
+      for (const o of objects) if (!this.cluster.objects.has(keyOf(o))) this.storeObjectWith(o, tell);
+      for (const { node, pool } of start.nodes) {
+        const n = this.cluster.addNode(node, pool);
+        tell((w) => w.nodeAdded?.(n, true));
+      }
+      for (const pod of start.pods) {
+        const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+        const nodeName = pod.spec?.nodeName;
+        const node = this.cluster.nodeByName.get(nodeName ?? '');
+        if (nodeName !== undefined && node === undefined) {
+          warnings.push(`pod ${key}: not started, its node ${JSON.stringify(pod.spec?.nodeName ?? '')} is not in the cluster`);
+          continue;
+        }
+        if (this.cluster.pods.has(key)) {
+          warnings.push(`pod ${key}: not started, a pod of that name exists`);
+          continue;
+        }
+        const admitted = admitPod(this.cluster, pod);
+        if (!admitted.allowed) {
+          warnings.push(`pod ${key}: not started, refused by admission: ${admitted.reason}`);
+          continue;
+        }
+        const p = new PodInfo(admitted.pod, 0);
+        this.cluster.addPod(p, false);
+        if (node === undefined) {
+          // Not bound: pending, for the scheduler.
+          tell((w) => w.podAdded?.(p));
+          continue;
+        }
+        this.cluster.assume(p, node);
+        p.bound = true;
+        p.boundUs = 0;
+        p.startedUs = 0;
+        this.cluster.setPhase(p, 'Running');
+        tell((w) => w.podAdded?.(p));
+      }
+    } finally {
+      core.startingUp = false;
+    }
+    tell((w) => w.startStateCommitted?.());
+    return warnings;
   }
 
   /** Sends a write: rate limit, API server handling, etcd commit; then `commit` runs. */
@@ -310,11 +388,15 @@ export class ApiServer {
   }
 
   private storeObject(o: WorkloadObject): boolean {
+    return this.storeObjectWith(o, (f) => this.notify(f));
+  }
+
+  private storeObjectWith(o: WorkloadObject, tell: (f: (w: ClusterWatcher) => void) => void): boolean {
     const key = keyOf(o);
     if (this.cluster.objects.has(key)) return false;
     this.cluster.objects.set(key, o);
     if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
-    this.notify((w) => w.objectAdded?.(o));
+    tell((w) => w.objectAdded?.(o));
     return true;
   }
 
@@ -336,7 +418,7 @@ export class ApiServer {
   addNode(node: Node, pool: string): void {
     this.write('api.create-node', node.metadata?.name ?? '', () => {
       const n = this.cluster.addNode(node, pool);
-      this.notify((w) => w.nodeAdded?.(n));
+      this.notify((w) => w.nodeAdded?.(n, false));
     });
   }
 }

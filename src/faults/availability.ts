@@ -23,7 +23,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
-import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { toSeconds } from '../engine/time.js';
 import { formatRow, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
@@ -64,6 +64,8 @@ export class AvailabilityTracker {
   }
 
   readonly watcher: ClusterWatcher = {
+    // A pod of the start state is Running when it is added.
+    podAdded: (p) => this.reeval(p),
     podPhaseChanged: (p) => this.reeval(p),
     podTerminating: (p) => this.reeval(p),
     podDeleted: (p) => this.reeval(p),
@@ -93,8 +95,8 @@ export class AvailabilityTracker {
     if (!KINDS.has(o.kind)) return;
     const key = objectKey(o.kind, o.metadata.namespace, o.metadata.name);
     if (o.kind === 'ReplicaSet') {
-      const ref = (o.metadata.ownerReferences ?? []).find((r) => (r as { controller?: boolean; kind?: string }).controller === true && (r as { kind?: string }).kind === 'Deployment') as { name: string } | undefined;
-      if (ref !== undefined) {
+      const ref = controllerRef(o);
+      if (ref?.kind === 'Deployment') {
         this.rsOwner.set(key, objectKey('Deployment', o.metadata.namespace, ref.name));
         return;
       }

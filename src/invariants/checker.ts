@@ -303,10 +303,14 @@ export class InvariantChecker implements ClusterIndex {
   // -------------------------------------------------------------------------------------------
   // ClusterWatcher (the API server's notifications): independent tallies and owner counts
 
+  /** Pods of the start state that were bound when added (ApiServer.commitStartState). */
+  private boundAtStart = 0;
+
   readonly watcher: ClusterWatcher = {
     podAdded: (p) => {
       this.watching = true;
       this.created++;
+      if (p.bound) this.boundAtStart++; // a pod of the start state, bound without a binding
       this.phases[p.phase]++;
       this.touchedPods.add(p);
       if (isActive(p)) this.rsChange(p, 1);
@@ -446,13 +450,14 @@ export class InvariantChecker implements ClusterIndex {
     };
     same('pods_submitted', c.podsCreated);
     same('pods_unbound_end', unbound);
-    if (this.watching) same('pods_bound', liveBound + this.deletedBound);
+    if (this.watching) same('pods_bound', liveBound + this.deletedBound - this.boundAtStart);
     same('events', this.sim.eventsProcessed);
-    if (c.podsCreated !== unbound + liveBound + c.podsDeleted) {
-      this.fail('pod-conservation', `${c.podsCreated} pods created but ${unbound} pending + ${liveBound} bound + ${c.podsDeleted} deleted = ${unbound + liveBound + c.podsDeleted}`);
+    const stored = c.podsCreated + c.podsAtStart;
+    if (stored !== unbound + liveBound + c.podsDeleted) {
+      this.fail('pod-conservation', `${createdText(c)} but ${unbound} pending + ${liveBound} bound + ${c.podsDeleted} deleted = ${unbound + liveBound + c.podsDeleted}`);
     }
-    if (this.watching && this.boundEver !== liveBound + this.deletedBound) {
-      this.fail('pod-conservation', `${this.boundEver} bindings committed but ${liveBound} live bound pod(s) + ${this.deletedBound} deleted bound pod(s) = ${liveBound + this.deletedBound}`);
+    if (this.watching && this.boundEver + this.boundAtStart !== liveBound + this.deletedBound) {
+      this.fail('pod-conservation', `${this.boundEver} bindings committed and ${this.boundAtStart} pod(s) bound at the start but ${liveBound} live bound pod(s) + ${this.deletedBound} deleted bound pod(s) = ${liveBound + this.deletedBound}`);
     }
   }
 
@@ -476,11 +481,11 @@ export class InvariantChecker implements ClusterIndex {
       live += pc[ph];
     }
     if (live !== c.pods.size) this.fail('pod-conservation', `pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} = ${live}, but ${c.pods.size} live pods are stored`);
-    if (c.podsCreated !== live + c.podsDeleted) {
-      this.fail('pod-conservation', `${c.podsCreated} pods created but pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} + deleted ${c.podsDeleted} = ${live + c.podsDeleted}`);
+    if (c.podsCreated + c.podsAtStart !== live + c.podsDeleted) {
+      this.fail('pod-conservation', `${createdText(c)} but pending ${pc.Pending} + running ${pc.Running} + succeeded ${pc.Succeeded} + failed ${pc.Failed} + deleted ${c.podsDeleted} = ${live + c.podsDeleted}`);
     }
     if (!this.watching) return;
-    if (this.created !== c.podsCreated) this.fail('pod-conservation', `the API server announced ${this.created} pod creations but the store counts ${c.podsCreated}`);
+    if (this.created !== c.podsCreated + c.podsAtStart) this.fail('pod-conservation', `the API server announced ${this.created} pod creations but the store counts ${c.podsCreated + c.podsAtStart}`);
     if (this.deleted !== c.podsDeleted) this.fail('pod-conservation', `the API server announced ${this.deleted} pod deletions but the store counts ${c.podsDeleted}`);
     if (this.everSucceeded !== c.podsSucceededTotal || this.everFailed !== c.podsFailedTotal) {
       this.fail('pod-conservation', `the API server announced ${this.everSucceeded} / ${this.everFailed} pods ending Succeeded / Failed but the store counts ${c.podsSucceededTotal} / ${c.podsFailedTotal}`);
@@ -834,4 +839,9 @@ function resourceDiff(a: Resource, b: Resource): string | null {
     if (a.getScalar(r) !== b.getScalar(r)) out.push(`${r} ${a.getScalar(r)} vs ${b.getScalar(r)}`);
   }
   return out.length === 0 ? null : out.join(', ');
+}
+
+/** "N pods created" (and how many the start state holds, if any), for messages. */
+function createdText(c: ClusterState): string {
+  return `${c.podsCreated} pods created${c.podsAtStart > 0 ? ` and ${c.podsAtStart} present at the start` : ''}`;
 }

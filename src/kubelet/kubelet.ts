@@ -135,14 +135,16 @@ export class Kubelets {
     });
     const rng = opts.leaseRng;
     if (rng !== undefined && cluster !== undefined) {
-      for (const n of cluster.nodes) {
-        api.seedObject(leaseObject(n.name, 0));
-        const phase = Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US);
-        this.scheduleRenewal(n.name, phase);
-      }
-      // A node that joins later registers itself and starts its lease at once.
       api.watch({
-        nodeAdded: (n) => {
+        nodeAdded: (n, atStart) => {
+          if (atStart) {
+            // A node of the start state holds its lease already; renewals start at a random
+            // phase so that the nodes do not renew in lockstep.
+            api.seedObject(leaseObject(n.name, 0));
+            this.scheduleRenewal(n.name, Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US));
+            return;
+          }
+          // A node that joins later registers itself and starts its lease at once.
           this.client(n.name).createObject(leaseObject(n.name, this.sim.now));
           this.scheduleRenewal(n.name, LEASE_RENEW_INTERVAL_US);
         },

@@ -102,7 +102,6 @@ export class MetricsCollector implements SchedulerObserver {
     this.groupBy = outputs.groupBy ?? null;
     this.placementSink = outputs.placements ?? new MemorySink(columnsOf('placements.csv'), this.placements);
     this.timeseriesSink = outputs.timeseries ?? new MemorySink(columnsOf('timeseries.csv', this.columnDims()), this.timeseries);
-    for (const n of cluster.nodes) if (!n.ready) this.notReady.add(n);
     this.cpuRatio = new TimeWeightedMean(sim.now, this.cpuRequestedRatio());
     this.memRatio = new TimeWeightedMean(sim.now, this.memRequestedRatio());
     const ratiosChanged = () => {

@@ -44,6 +44,7 @@ import { RecoveryTracker } from '../faults/recovery.js';
 import { scheduleFaults } from '../faults/injector.js';
 import { expandRandomFaults } from '../faults/spec.js';
 import { AvailabilityTracker } from '../faults/availability.js';
+import type { StartState } from '../controlplane/start-state.js';
 
 export interface RunOptions {
   /** Record every engine event (events.csv). */
@@ -148,11 +149,11 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
       }
     : logEvent !== null ? { onEvent: logEvent } : {});
   const streams = new RandomStreams(scenario.seed);
+  // Components start on an empty store and hear of the start state (committed below) as of
+  // every later change: construction order does not matter.
   const cluster = new ClusterState();
-  for (const n of scenario.nodes) if ((n.joinAtUs ?? 0) === 0) cluster.addNode(n.node, n.pool);
-
-  const apiRng = streams.stream('api');
-  const api = new ApiServer(sim, cluster, scenario.controlPlane, apiRng);
+  const api = new ApiServer(sim, cluster, scenario.controlPlane, streams.stream('api'));
+  const ctx: RunContext = { scenario, opts, sim, streams, cluster, api };
   // Columns for every extended resource a node offers during the run, joining pools included.
   const offered = extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
   const groupBy = timeseriesGroups(scenario);
@@ -247,6 +248,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   scheduleFaults(sim, faults, kubelets, api, recovery);
   // A Terminating pod's end gets its own placements row.
   api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
+  const startWarnings = api.commitStartState(startStateOf(scenario));
   const driver = new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api));
   driver.start(scenario.workload);
   // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
@@ -258,10 +260,11 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings };
   return { sim, cluster, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
-    return withTraceStats(finishRun(scenario, tables, sim, cluster, metrics, scheduler, checker, recovery, availability, kubelets, api), driver.traceStats());
+    return withTraceStats(finishRun(parts), driver.traceStats());
   } };
 }
 
@@ -270,6 +273,39 @@ function withTraceStats(r: RunResult, traces: TraceStats[]): RunResult {
   if (traces.length === 0) return r;
   const skipped = traces.filter((t) => t.rows_skipped > 0).map((t) => `trace ${t.entry}: ${t.rows_skipped} malformed row(s) skipped (onError: skip), first: ${t.first_skipped}`);
   return { ...r, traces, warnings: [...r.warnings, ...skipped] };
+}
+
+/** What the components of one run share. */
+export interface RunContext {
+  readonly scenario: Scenario;
+  readonly opts: RunOptions;
+  readonly sim: Simulation;
+  /** The run's random streams, by name. */
+  readonly streams: RandomStreams;
+  /** The state store (components change it only through `api`). */
+  readonly cluster: ClusterState;
+  readonly api: ApiServer;
+}
+
+/** The components whose figures make the results. */
+interface RunParts {
+  readonly ctx: RunContext;
+  /** Where the output tables' rows go. */
+  readonly tables: TableSinks;
+  readonly metrics: MetricsCollector;
+  readonly scheduler: Scheduler;
+  readonly checker: InvariantChecker | null;
+  readonly recovery: RecoveryTracker;
+  readonly availability: AvailabilityTracker;
+  readonly kubelets: Kubelets;
+  /** What the start state could not hold (ApiServer.commitStartState). */
+  readonly startWarnings: readonly string[];
+}
+
+/** The cluster at t = 0: the scenario's nodes without a later joinAt, and what its cluster
+ * snapshot holds (cluster.file). */
+export function startStateOf(scenario: Scenario): StartState {
+  return { nodes: scenario.nodes.filter((n) => (n.joinAtUs ?? 0) === 0), objects: scenario.startObjects ?? [], pods: scenario.startPods ?? [] };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */
@@ -281,7 +317,8 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
   }));
 }
 
-function finishRun(scenario: Scenario, tables: TableSinks, sim: Simulation, cluster: ClusterState, metrics: MetricsCollector, scheduler: Scheduler, checker: InvariantChecker | null, recovery: RecoveryTracker, availability: AvailabilityTracker, kubelets: Kubelets, api: ApiServer): RunResult {
+function finishRun(parts: RunParts): RunResult {
+  const { ctx: { scenario, sim, cluster, api }, tables, metrics, scheduler, checker, recovery, availability, kubelets } = parts;
   let unboundEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) unboundEnd++;
   const short = shortfall({
@@ -319,6 +356,7 @@ function finishRun(scenario: Scenario, tables: TableSinks, sim: Simulation, clus
     for (const row of recovery.typedRows()) rec.add(row);
   }
   const warnings = [
+    ...parts.startWarnings,
     ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...short.warnings,
   ];

@@ -86,7 +86,8 @@ export class WorkloadDriver {
       const o = obj as unknown as WorkloadObject;
       if (o.kind === 'Deployment' && index === null && this.objects !== undefined) {
         const key = keyOf(o);
-        if (this.created.has(key)) {
+        // Applied again, or already in the start state (a cluster snapshot): an update.
+        if (this.created.has(key) || this.api.cluster.objects.has(key)) {
           this.objects.updateObject(o);
           continue;
         }

@@ -3,9 +3,12 @@
 // column, field path and what was expected.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { equalIgnoreHash } from '../controllers/deployment.js';
+import { dropPodsOnMissingNodes, readSnapshotDocs, snapshotFiles, type SnapshotStart } from './start-snapshot.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { parse as parseYamlValue } from 'yaml';
 import { formatDuration, parseDuration } from '../api/duration.js';
@@ -84,6 +87,10 @@ export interface Scenario {
   readonly scheduler: SchedulerConfig;
   /** Out-of-tree plugin modules (scheduler.pluginModules), resolved against the scenario. */
   readonly pluginModules: readonly PluginModule[];
+  /** What a cluster snapshot (cluster.file) adds to the start state besides its nodes:
+   * objects (Namespaces, owners, ...) and pods, bound (Running at t = 0) or pending. */
+  readonly startObjects?: readonly WorkloadObject[];
+  readonly startPods?: readonly Pod[];
   /** Scheduled faults (`faults:`, src/faults/spec.ts). */
   readonly faults?: readonly FaultSpec[];
   /** Things worth telling the user that do not stop the run. */
@@ -192,9 +199,11 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     return { display: displayPath(file, baseDir, m), path };
   });
   const traceFaults: FaultSpec[] = [];
-  const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults);
+  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [] };
+  const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
+  keepSnapshotTemplates(workload, snapshot.objects);
   return {
     name,
     file,
@@ -212,6 +221,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
     faults: withTraceFaults(readFaults(doc, raw['faults'], nodes), traceFaults),
+    ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
+    ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
     warnings,
   };
 }
@@ -280,7 +291,19 @@ function withTraceFaults(faults: FaultSpec[], fromTrace: readonly FaultSpec[]): 
   return [...faults, ...fromTrace.map((f, i) => ({ ...f, id: `f${faults.length + i + 1}` }))];
 }
 
-function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[], traceFaults: FaultSpec[]): ScenarioNode[] {
+/** Reads a file named by `fieldPath`, reporting a missing file at that field. */
+function readReferencedFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: string, scenarioFile: string): YamlDoc[] {
+  try {
+    return readYamlFile(resolve(baseDir, rel), displayPath(scenarioFile, baseDir, rel));
+  } catch (e) {
+    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file') {
+      throw doc.error(fieldPath, 'a readable file (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
+    }
+    throw e;
+  }
+}
+
+function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[], traceFaults: FaultSpec[], snapshot: SnapshotStart): ScenarioNode[] {
   const out: ScenarioNode[] = [];
   const seen = new Map<string, string>();
   const add = (n: ScenarioNode, d: YamlDoc, path: Path) => {
@@ -303,9 +326,26 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
     add({ node: readNode(doc, path, n, warnings), pool: '' }, doc, path);
   });
   if (cluster['file'] !== undefined) {
-    for (const { doc: d, path, value } of readManifestFile(doc, ['cluster', 'file'], cluster['file'] as string, baseDir, file, warnings)) {
-      add({ node: readNode(d, path, value, warnings), pool: '' }, d, path);
+    // A cluster snapshot: a file, a directory, or a list of them (src/workload/start-snapshot.ts).
+    const entries = Array.isArray(cluster['file']) ? (cluster['file'] as string[]).map((f, i) => ({ rel: f, path: ['cluster', 'file', i] as Path })) : [{ rel: cluster['file'] as string, path: ['cluster', 'file'] as Path }];
+    for (const e of entries) {
+      let files: string[];
+      try {
+        files = snapshotFiles(resolve(baseDir, e.rel));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw doc.error(e.path, 'a readable file or directory (paths are relative to the scenario)', `${JSON.stringify(e.rel)}: ${code === 'ENOENT' ? 'no such file' : String(code ?? err)}`);
+      }
+      if (files.length === 0) throw doc.error(e.path, 'a directory with *.yaml, *.yml or *.json files', `${JSON.stringify(e.rel)}: none`);
+      for (const f of files) {
+        const rel = f === resolve(baseDir, e.rel) ? e.rel : join(e.rel, basename(f));
+        const docs = readReferencedFile(doc, e.path, rel, baseDir, file);
+        const display = displayPath(file, baseDir, rel);
+        if (docs.length === 0) throw new InputError(display, 0, 0, '', 'at least one Kubernetes object', 'an empty file');
+        readSnapshotDocs(docs, display, snapshot, warnings, (n, d, path) => add({ node: n, pool: '' }, d, path));
+      }
     }
+    dropPodsOnMissingNodes(snapshot, warnings);
   }
   if (cluster['trace'] !== undefined) {
     const t = readTraceCluster(doc, cluster['trace'] as Obj, baseDir, file);
@@ -532,6 +572,26 @@ function daemonSetsWithoutNodes(entries: readonly WorkloadEntry[], nodes: readon
     }
   }
   return out;
+}
+
+/** A workload Deployment that updates one of the cluster snapshot with the same pod template
+ * (a scaling) leaves the template as the snapshot has it, without the ksim.io/workload
+ * annotation, so that it scales the existing ReplicaSet instead of rolling out a new one. */
+function keepSnapshotTemplates(workload: readonly WorkloadEntry[], snapshotObjects: readonly WorkloadObject[]): void {
+  const deployments = new Map(snapshotObjects.filter((o) => o.kind === 'Deployment').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.spec as Deployment['spec']]));
+  if (deployments.size === 0) return;
+  for (const e of workload) {
+    for (const m of e.manifests) {
+      const prev = m.kind === 'Deployment' ? deployments.get(`${m.metadata?.namespace}/${m.metadata?.name}`) : undefined;
+      if (prev === undefined) continue;
+      const nt = (m as Deployment).spec!.template;
+      const annotations = { ...nt.metadata?.annotations };
+      delete annotations['ksim.io/workload'];
+      const { annotations: _a, ...md } = nt.metadata ?? {};
+      const candidate = { ...nt, metadata: Object.keys(annotations).length > 0 ? { ...md, annotations } : md };
+      if (equalIgnoreHash(candidate, prev!.template)) nt.metadata = candidate.metadata;
+    }
+  }
 }
 
 /** An update whose pod template differs from the previous one only by the ksim.io/workload

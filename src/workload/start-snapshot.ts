@@ -1,0 +1,131 @@
+// A cluster snapshot as the start state of a run (scenario `cluster.file`): what
+// `kubectl get nodes,pods,deployments,replicasets,... -A -o json` prints, in one or more files
+// or directories. Nodes join at t = 0; pods bound to them are Running there; pods without a node
+// are pending and get scheduled; their owners are live controllers that keep them (a
+// Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
+// recreated). What the simulation does not need is dropped: `status` (but a Node's),
+// `metadata.managedFields` and the server's other bookkeeping, and finished pods.
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Path, YamlDoc } from '../api/yaml-source.js';
+import { describeValue as describe, isObject as isObj } from '../api/values.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { readManifest, readNode } from './manifests.js';
+import { checkObjectFields, typeOfKind } from './object-fields.js';
+
+type Obj = Record<string, unknown>;
+
+export interface SnapshotStart {
+  readonly nodes: Node[];
+  /** Namespaces, PriorityClasses, quotas, PDBs, Services and pod owners, in file order. */
+  readonly objects: WorkloadObject[];
+  /** Pods bound to a node of the snapshot (Running at t = 0) and pods with no node (pending). */
+  readonly pods: Pod[];
+}
+
+/** Kinds read through the workload manifest reader (validated and defaulted like workload entries). */
+const MANIFEST_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PodDisruptionBudget', 'PriorityClass', 'Namespace', 'ResourceQuota']);
+/** Kinds kept as they are, their fields checked against their type. */
+const CHECKED_KINDS = new Set(['ReplicaSet', 'Service']);
+
+/** The files a `cluster.file` entry names: the file, or a directory's *.yaml, *.yml and *.json
+ * files (sorted by name, not recursive, as `kubectl apply -f DIR`). */
+export function snapshotFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f))).sort().map((f) => join(path, f));
+}
+
+/** Reads the objects of a snapshot's documents into `into`; what is skipped goes to `warnings`
+ * (one summary line per file for kinds ksim does not simulate). */
+export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into: SnapshotStart, warnings: string[], onNode?: (n: Node, doc: YamlDoc, path: Path) => void): void {
+  const skipped = new Map<string, number>();
+  let finished = 0;
+  const unbound: { doc: YamlDoc; path: Path; pod: Pod }[] = [];
+  for (const d of docs) {
+    const v = d.toJS();
+    if (!isObj(v)) throw d.error([], 'a Kubernetes object or a List (a mapping with apiVersion and kind)', describe(v));
+    const kind = v['kind'];
+    if (typeof kind !== 'string') throw d.error(['kind'], 'the kind of the object (e.g. List, NodeList, Node, Pod)', describe(kind));
+    if (kind.endsWith('List')) {
+      const items = v['items'];
+      if (!Array.isArray(items)) throw d.error(['items'], 'a list of objects', describe(items));
+      for (const k of Object.keys(v)) if (!['apiVersion', 'kind', 'metadata', 'items'].includes(k)) warnings.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
+      // kubectl prints the items of a typed list (NodeList, PodList) without kind and apiVersion.
+      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+      items.forEach((it, i) => {
+        if (!isObj(it)) throw d.error(['items', i], 'a Kubernetes object (a mapping with apiVersion and kind)', describe(it));
+        const full = itemKind === undefined ? it : { ...it, kind: it['kind'] ?? itemKind, apiVersion: it['apiVersion'] ?? v['apiVersion'] };
+        readOne(d, ['items', i], full);
+      });
+    } else readOne(d, [], v);
+  }
+  function readOne(doc: YamlDoc, path: Path, raw: Obj): void {
+    const kind = raw['kind'];
+    if (typeof kind !== 'string') throw doc.error([...path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
+    const value = clean(raw);
+    if (kind === 'Node') {
+      const n = readNode(doc, path, value, warnings);
+      onNode?.(n, doc, path);
+      into.nodes.push(n);
+      return;
+    }
+    if (kind === 'Pod') {
+      const phase = isObj(raw['status']) ? raw['status']['phase'] : undefined;
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        finished++;
+        return;
+      }
+      const spec = value['spec'];
+      // `nodeName: ""` is not bound (the API server's meaning of an empty string).
+      if (isObj(spec) && spec['nodeName'] === '') delete spec['nodeName'];
+      const pod = readManifest(doc, path, value, { allowNodeName: true, warnings }) as Pod;
+      unbound.push({ doc, path, pod });
+      return;
+    }
+    if (kind === 'PriorityClass' && isObj(raw['metadata']) && typeof raw['metadata']['name'] === 'string' && raw['metadata']['name'].startsWith('system-')) {
+      return; // built in (system-cluster-critical, system-node-critical): admission knows them
+    }
+    if (MANIFEST_KINDS.has(kind)) {
+      into.objects.push(readManifest(doc, path, value, { warnings }) as unknown as WorkloadObject);
+      return;
+    }
+    if (CHECKED_KINDS.has(kind)) {
+      const md = value['metadata'];
+      if (!isObj(md)) throw doc.error([...path, 'metadata'], 'metadata with a name', describe(md));
+      if (typeof md['name'] !== 'string' || md['name'] === '') throw doc.error([...path, 'metadata', 'name'], 'a name', describe(md['name']));
+      checkObjectFields(doc, path, value, typeOfKind(kind) as string, warnings);
+      into.objects.push({ ...value, kind, metadata: { ...md, name: md['name'], namespace: typeof md['namespace'] === 'string' ? md['namespace'] : 'default' } } as WorkloadObject);
+      return;
+    }
+    skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
+  }
+  for (const u of unbound) into.pods.push(u.pod);
+  if (skipped.size > 0) warnings.push(`${display}: skipped ${[...skipped].map(([k, n]) => `${n} ${k}`).join(', ')}: not simulated`);
+  if (finished > 0) warnings.push(`${display}: ignored ${finished} finished pod(s) (phase Succeeded or Failed)`);
+}
+
+/** Pods whose node is not in the snapshot are left out (with a warning): they hold nothing. */
+export function dropPodsOnMissingNodes(s: SnapshotStart, warnings: string[]): void {
+  const names = new Set(s.nodes.map((n) => n.metadata?.name ?? ''));
+  const kept = s.pods.filter((p) => {
+    const node = p.spec?.nodeName;
+    if (node === undefined || names.has(node)) return true;
+    warnings.push(`cluster.file: pod ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name ?? ''} is bound to node ${JSON.stringify(node)}, which is not in the snapshot: skipped`);
+    return false;
+  });
+  s.pods.splice(0, s.pods.length, ...kept);
+}
+
+/** A copy without what the simulation never reads: status (but a Node's) and the server's
+ * bookkeeping in metadata. */
+function clean(raw: Obj): Obj {
+  const out: Obj = { ...raw };
+  if (raw['kind'] !== 'Node') delete out['status']; // a Node's is read (its capacity) and checked
+  if (isObj(raw['metadata'])) {
+    const md: Obj = { ...raw['metadata'] };
+    for (const k of ['managedFields', 'resourceVersion', 'selfLink', 'generation', 'creationTimestamp']) delete md[k];
+    out['metadata'] = md;
+  }
+  return structuredClone(out);
+}

@@ -1,0 +1,65 @@
+// `ksim import`: kubectl output → a scenario and a cleaned snapshot; the round trip keeps the
+// cluster: import → run → the placement at t = 0 is the snapshot's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../src/index.js';
+import { prepareRun } from '../src/run/run-scenario.js';
+import { KSIM_BIN, repoPath } from '../src/testing/repo-paths.js';
+import { importSnapshot } from '../src/workload/import-snapshot.js';
+
+const SHOP = repoPath('test/snapshots/shop');
+
+/** Each pod at t = 0 as name@node:phase, sorted. */
+function placementAtStart(scenarioFile: string): string[] {
+  const run = prepareRun(loadScenario(scenarioFile), { checkInvariants: true });
+  return [...run.cluster.pods.values()].map((p) => `${p.namespace}/${p.name}@${p.nodeName ?? '-'}:${p.phase}`).sort();
+}
+
+test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, and prints what it imported and skipped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-import-'));
+  const out = join(dir, 'shop.yaml');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', SHOP, '-o', out], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.stdout.split('\n'), [
+    'Imported: 2 Node, 1 Namespace, 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 4 Pod (3 bound, 1 pending)',
+    `Skipped: ${SHOP}/pods.json: ignored 1 finished pod(s) (phase Succeeded or Failed)`,
+    `Skipped: ${SHOP}/workloads.json: skipped 1 ConfigMap: not simulated`,
+    'Skipped: pod shop/ghost is bound to node "node-gone", which is not in the snapshot: skipped',
+    `Wrote ${out}, ${join(dir, 'shop.snapshot.yaml')}`,
+    '',
+  ]);
+  const want = ['shop/db-0@node-a:Running', 'shop/waiting@-:Pending', 'shop/web-7d9f8c6b5-abcde@node-a:Running', 'shop/web-7d9f8c6b5-fghij@node-b:Running'];
+  assert.deepEqual(placementAtStart(out), want);
+  // The same as the snapshot read directly by a scenario.
+  assert.deepEqual(placementAtStart(repoPath('test/snapshots/snapshot-start.yaml')), want);
+  const snapshot = readFileSync(join(dir, 'shop.snapshot.yaml'), 'utf8');
+  assert.equal(snapshot.includes('managedFields'), false);
+  assert.equal(snapshot.includes('resourceVersion'), false);
+});
+
+test('ksim import filters namespaces and turns pending pods no owner keeps into a workload entry', () => {
+  const cases: [string, Parameters<typeof importSnapshot>[1], string[], string | null][] = [
+    ['every namespace', {}, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '4 Pod (3 bound, 1 pending)'], null],
+    ['shop excluded', { excludeNamespaces: ['shop'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
+    ['only another namespace', { namespaces: ['other'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
+    ['pending as workload', { pendingAsWorkload: true }, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '3 Pod (3 bound, 0 pending)', '1 pending Pod as a workload entry'], null],
+  ];
+  for (const [name, opts, imported, filtered] of cases) {
+    const r = importSnapshot([SHOP], opts);
+    assert.deepEqual(r.imported, imported, name);
+    assert.equal(r.skipped.find((s) => s.startsWith('by namespace')) ?? null, filtered, name);
+    assert.equal(r.pendingYaml !== null, opts?.pendingAsWorkload === true, name);
+  }
+});
+
+test('ksim import refuses a missing input with exit code 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-import-'));
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', join(dir, 'nope.json'), '-o', join(dir, 's.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `ksim: ${join(dir, 'nope.json')}: expected a readable file or directory, got no such file\n`);
+});

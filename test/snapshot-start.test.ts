@@ -1,0 +1,57 @@
+// A cluster snapshot (test/snapshots/shop/: a NodeList and a PodList with kindless items, as
+// the API returns them, and a List of owners, all with status and managedFields) is the start
+// state: its bound pods are Running on their nodes at t = 0, their owners keep them (nothing is
+// recreated), a pod with nodeName "" is scheduled, and a Deployment scale-up adds pods to the
+// snapshot's own ReplicaSet beside them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadScenario, runScenario } from '../src/index.js';
+import { prepareRun } from '../src/run/run-scenario.js';
+import { repoPath } from '../src/testing/repo-paths.js';
+import type { Row } from '../src/metrics/collector.js';
+
+const SCENARIO = repoPath('test/snapshots/snapshot-start.yaml');
+
+function table(result: ReturnType<typeof runScenario>, file: string): readonly Row[] {
+  const t = result.tables.find((x) => x.file === file);
+  assert.ok(t !== undefined, file);
+  return t.rows;
+}
+
+test('a snapshot is read as the start state: skipped kinds, finished pods and pods on missing nodes are warned about', () => {
+  const s = loadScenario(SCENARIO);
+  assert.deepEqual(s.nodes.map((n) => n.node.metadata?.name), ['node-a', 'node-b']);
+  assert.deepEqual((s.startPods ?? []).map((p) => `${p.metadata?.name}@${p.spec?.nodeName ?? '-'}`), ['web-7d9f8c6b5-abcde@node-a', 'web-7d9f8c6b5-fghij@node-b', 'db-0@node-a', 'waiting@-']);
+  assert.deepEqual((s.startObjects ?? []).map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/web', 'ReplicaSet/web-7d9f8c6b5', 'StatefulSet/db', 'Namespace/shop']);
+  // status and managedFields are dropped.
+  assert.equal((s.startPods ?? [])[0]?.status, undefined);
+  assert.equal((s.startPods ?? [])[0]?.metadata?.managedFields, undefined);
+  assert.deepEqual(s.warnings, [
+    'test/snapshots/shop/pods.json: ignored 1 finished pod(s) (phase Succeeded or Failed)',
+    'test/snapshots/shop/workloads.json: skipped 1 ConfigMap: not simulated',
+    'cluster.file: pod shop/ghost is bound to node "node-gone", which is not in the snapshot: skipped',
+  ].map((w) => (w.startsWith('test/') ? repoPath(w) : w)));
+});
+
+test('every bound pod of the snapshot is Running on its node at t = 0, before any event', () => {
+  const run = prepareRun(loadScenario(SCENARIO), { checkInvariants: true });
+  const placed = [...run.cluster.pods.values()].map((p) => `${p.name}@${p.nodeName ?? '-'}:${p.phase}`).sort();
+  assert.deepEqual(placed, ['db-0@node-a:Running', 'waiting@-:Pending', 'web-7d9f8c6b5-abcde@node-a:Running', 'web-7d9f8c6b5-fghij@node-b:Running']);
+  assert.deepEqual(run.cluster.nodes.map((n) => `${n.name} ${n.requested.milliCpu}m`), ['node-a 3000m', 'node-b 1000m']);
+});
+
+test('the snapshot\'s owners keep its pods (none recreated) and a scale-up adds pods to its ReplicaSet beside them', () => {
+  const result = runScenario(loadScenario(SCENARIO), { checkInvariants: true });
+  const ts = table(result, 'timeseries.csv');
+  // t = 0: 3 Running (web ×2, db-0: 1 + 1 + 2 of 8 CPUs), the unbound pod pending.
+  assert.deepEqual(['time_s', 'pods_running', 'pods_pending', 'cpu_requested_ratio'].map((c) => String(ts[0]?.[c])), ['0', '3', '1', '0.5']);
+  const placements = table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']}`);
+  // Only the pending pod and the two pods of the scale-up are scheduled; nothing is deleted.
+  assert.deepEqual(placements.map((p) => p.replace(/-[b-z2-9]{5} /, '-xxxxx ')), ['waiting bound node-b', 'web-7d9f8c6b5-xxxxx bound node-b', 'web-7d9f8c6b5-xxxxx bound node-a']);
+  // pods_submitted counts the pods created during the run only (not the snapshot's).
+  assert.deepEqual(['pods_submitted', 'pods_bound', 'replicas_desired_end', 'replicas_ready_end'].map((c) => String(result.summary[c])), ['2', '3', '5', '5']);
+  const nodes = table(result, 'nodes.csv').map((r) => `${r['node']} ${r['pods']} ${r['cpu_requested_milli']}`);
+  assert.deepEqual(nodes, ['node-a 3 4000', 'node-b 3 2500']);
+  const workloads = table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']} ${r['available_min_ratio']}`);
+  assert.deepEqual(workloads, ['Deployment/web 4 4 1', 'StatefulSet/db 1 1 1']);
+});
