@@ -8,6 +8,7 @@ import { KSIM_VERSION } from '../version.js';
 import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
 import { registerImportCommand } from './import-command.js';
+import { progressMode } from './progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -37,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
             .option('events', { type: 'boolean', default: false, describe: 'Also write events.csv, one row per simulation event' })
             // Untyped on purpose: a bare flag is true, --check-invariants=N a number.
             .option('check-invariants', { describe: 'Check the simulation\'s invariants after every event (=N: every N events); a broken one is a ksim bug (exit 1)' })
+            .option('progress', { type: 'boolean', describe: 'Show the live progress line on stderr even when it is not a terminal (default: live on a terminal, a plain line every 10 s otherwise)' })
+            .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no notes on stderr (warnings and errors still show)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the bundled quickstart')
             .example('$0 run scenarios/quickstart.yaml --seed 7 --set cluster.nodePools[0].count=4 -o /tmp/q', 'Another seed, fewer nodes')
             .example('$0 run scenarios/quickstart.yaml --check-invariants=100', 'Check invariants every 100 events')
@@ -49,7 +52,16 @@ export async function main(argv: string[]): Promise<number> {
             }),
         async (a) =>
           runCommand(
-            { scenario: a.scenario, output: a.output, seed: a.seed, set: a.set, events: a.events, checkInvariants: checkInvariantsOption(a['check-invariants']) },
+            {
+              scenario: a.scenario,
+              output: a.output,
+              seed: a.seed,
+              set: a.set,
+              events: a.events,
+              checkInvariants: checkInvariantsOption(a['check-invariants']),
+              progress: progressMode({ quiet: a.quiet, progress: a.progress, isTTY: process.stderr.isTTY === true }),
+              columns: process.stderr.columns,
+            },
             out,
             (t) => process.stderr.write(t),
           ),

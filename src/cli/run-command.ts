@@ -10,6 +10,8 @@ import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
 import { printKeyValues } from './table.js';
+import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
+import type { PreparedRun } from '../run/run-scenario.js';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -20,7 +22,15 @@ export interface RunArgs {
   /** true: check invariants after every event; N: every N events; undefined: the library's
    * default (on when KSIM_CHECK_INVARIANTS=1). */
   readonly checkInvariants?: boolean | number | undefined;
+  /** How progress shows on stderr (default off: library callers and tests). */
+  readonly progress?: ProgressMode | undefined;
+  /** Terminal width for the live progress line. */
+  readonly columns?: number | undefined;
 }
+
+/** Events between looks at signals and progress: small enough for a few updates a second
+ * even when events are slow, large enough that the pauses cost nothing measurable. */
+const PROGRESS_SLICE_EVENTS = 4_000;
 
 export async function runCommand(args: RunArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const scenario = loadScenario(args.scenario, {
@@ -45,17 +55,27 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   // placements.csv and pods.csv are written as the run goes (a run may make millions of rows);
   // the folder is swapped in only when complete.
   const folder = new OutputFolder(dir, String(process.pid));
+  const progress = new ProgressReporter({
+    mode: args.progress ?? 'off',
+    write: err,
+    nowMs: () => performance.now(), // ksim-allow-clock: progress goes to stderr only
+    label: scenario.name,
+    linesPeriodMs: linesPeriodMs(),
+    ...(args.columns !== undefined ? { columns: args.columns } : {}),
+  });
   try {
     const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
     const opts = { events: args.events === true, plugins, sinks, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
-    result = await runScenarioInSlices(scenario, opts, (sim) => {
+    result = await runScenarioInSlices(scenario, opts, (sim, run) => {
       stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
+      progress.update(() => snapshot(run));
       return signal !== null;
-    });
+    }, PROGRESS_SLICE_EVENTS);
   } catch (e) {
     folder.abort();
     throw e;
   } finally {
+    progress.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -89,6 +109,17 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
   out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
+}
+
+/** Where a run is: the simulated clock and the live pods, bound (to a node) or still pending. */
+function snapshot(run: PreparedRun): ProgressSnapshot {
+  let bound = 0;
+  let pending = 0;
+  for (const p of run.cluster.pods.values()) {
+    if (p.nodeName !== null) bound++;
+    else if (!p.terminal) pending++;
+  }
+  return { simUs: run.sim.now, durationUs: run.endUs, events: run.sim.eventsProcessed, podsBound: bound, podsPending: pending };
 }
 
 /** A run stopped by a signal; the CLI reports where and exits 130 (SIGINT) or 143 (SIGTERM). */

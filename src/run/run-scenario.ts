@@ -120,12 +120,18 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 }
 
 /** Like runScenario, but yields to the event loop between slices of events, so signals are
- * handled; `shouldStop` is asked after each slice and ends the run early (no result). */
-export async function runScenarioInSlices(scenario: Scenario, opts: RunOptions, shouldStop: (sim: Simulation) => boolean, sliceEvents = 20_000): Promise<RunResult | null> {
+ * handled; `shouldStop` is asked after each slice (it also sees the cluster, for progress
+ * reports) and ends the run early (no result). */
+export async function runScenarioInSlices(
+  scenario: Scenario,
+  opts: RunOptions,
+  shouldStop: (sim: Simulation, run: PreparedRun) => boolean,
+  sliceEvents = 20_000,
+): Promise<RunResult | null> {
   const run = prepareRun(scenario, opts);
   while (!run.sim.run(run.endUs, sliceEvents)) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (shouldStop(run.sim)) return null;
+    if (shouldStop(run.sim, run)) return null;
   }
   return run.finish();
 }

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { linesPeriodMs, progressMode, progressText, ProgressReporter, shortDuration, type ProgressMode } from './progress.js';
+
+const MODES: [opts: Parameters<typeof progressMode>[0], mode: ProgressMode][] = [
+  [{ isTTY: true }, 'live'],
+  [{ isTTY: false }, 'lines'],
+  [{ isTTY: false, progress: true }, 'live'],
+  [{ isTTY: true, quiet: true }, 'off'],
+  [{ isTTY: false, quiet: true, progress: true }, 'off'],
+];
+for (const [opts, mode] of MODES) {
+  test(`progress mode for ${JSON.stringify(opts)} is ${mode}`, () => {
+    assert.equal(progressMode(opts), mode);
+  });
+}
+
+const DURATIONS: [seconds: number, text: string][] = [
+  [0, '0s'],
+  [59.4, '59s'],
+  [65, '1m05s'],
+  [3600, '1h00m'],
+  [7385, '2h03m'],
+];
+for (const [seconds, text] of DURATIONS) {
+  test(`${seconds} s reads ${text}`, () => assert.equal(shortDuration(seconds), text));
+}
+
+test('the progress text gives sim time, percent, events/s, pods and an ETA from the rate so far', () => {
+  const snap = { simUs: 300e6, durationUs: 1800e6, events: 120_000, podsBound: 300, podsPending: 13 };
+  assert.equal(progressText(snap, 2000), '5m00s/30m00s 16.7% | 60,000 ev/s | pods 300 bound 13 pending | ETA 10s');
+  assert.equal(progressText({ ...snap, simUs: 0 }, 0), '0s/30m00s 0.0% | 0 ev/s | pods 300 bound 13 pending | ETA ?');
+});
+
+test('KSIM_PROGRESS_INTERVAL_MS sets the plain-line period; unset or bad gives 10 s', () => {
+  assert.equal(linesPeriodMs({ KSIM_PROGRESS_INTERVAL_MS: '50' }), 50);
+  assert.equal(linesPeriodMs({}), 10_000);
+  assert.equal(linesPeriodMs({ KSIM_PROGRESS_INTERVAL_MS: 'soon' }), 10_000);
+});
+
+function reporter(mode: ProgressMode, clock: { t: number }, written: string[], columns?: number) {
+  return new ProgressReporter({ mode, write: (s) => written.push(s), nowMs: () => clock.t, label: 'q', linesPeriodMs: 10_000, ...(columns !== undefined ? { columns } : {}) });
+}
+const SNAP = { simUs: 900e6, durationUs: 1800e6, events: 1000, podsBound: 5, podsPending: 1 };
+
+test('plain lines come once per period, the first one period in, and nothing is erased at the end', () => {
+  const clock = { t: 0 };
+  const written: string[] = [];
+  const r = reporter('lines', clock, written);
+  for (const t of [0, 5000, 10_000, 15_000, 19_999, 20_000]) {
+    clock.t = t;
+    r.update(SNAP);
+  }
+  r.finish();
+  assert.deepEqual(written, [
+    'ksim q 15m00s/30m00s 50.0% | 100 ev/s | pods 5 bound 1 pending | ETA 10s\n',
+    'ksim q 15m00s/30m00s 50.0% | 50 ev/s | pods 5 bound 1 pending | ETA 20s\n',
+  ]);
+});
+
+test('the live line is rewritten in place at most every 250 ms, cut to the terminal width and erased at the end', () => {
+  const clock = { t: 0 };
+  const written: string[] = [];
+  const r = reporter('live', clock, written, 31);
+  for (const t of [0, 100, 250]) {
+    clock.t = t;
+    r.update(SNAP);
+  }
+  r.finish();
+  assert.deepEqual(written, ['\rksim q 15m00s/30m00s 50.0% | 0\x1b[K', '\rksim q 15m00s/30m00s 50.0% | 4\x1b[K', '\r\x1b[K']);
+});
+
+test('off prints nothing', () => {
+  const written: string[] = [];
+  const r = reporter('off', { t: 0 }, written);
+  r.update(SNAP);
+  r.finish();
+  assert.deepEqual(written, []);
+});

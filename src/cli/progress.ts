@@ -1,0 +1,106 @@
+// Progress of a long command (ksim run today; sweep and capacity later) on stderr.
+// On a terminal: one live line, rewritten a few times a second and erased at the end.
+// Elsewhere (CI logs, files): one plain line every ~10 s, so a log shows the run is alive.
+// Wall-clock reads are fine here: progress goes to stderr, never into simulated output.
+
+/** What a command reports: how far the simulated clock is and what it has done so far. */
+export interface ProgressSnapshot {
+  readonly simUs: number;
+  readonly durationUs: number;
+  readonly events: number;
+  readonly podsBound: number;
+  readonly podsPending: number;
+}
+
+/** live: a rewritten line (terminals); lines: a plain line per period (logs); off: nothing. */
+export type ProgressMode = 'live' | 'lines' | 'off';
+
+/** --quiet silences, --progress forces the live line; else a terminal gets it and a log the plain lines. */
+export function progressMode(opts: { readonly quiet?: boolean | undefined; readonly progress?: boolean | undefined; readonly isTTY: boolean }): ProgressMode {
+  if (opts.quiet === true) return 'off';
+  if (opts.progress === true || opts.isTTY) return 'live';
+  return 'lines';
+}
+
+export const LIVE_PERIOD_MS = 250;
+export const LINES_PERIOD_MS = 10_000;
+
+/** The plain-line period: KSIM_PROGRESS_INTERVAL_MS (tests shorten it), else 10 s. */
+export function linesPeriodMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env['KSIM_PROGRESS_INTERVAL_MS']);
+  return Number.isFinite(v) && v >= 0 && env['KSIM_PROGRESS_INTERVAL_MS'] !== '' ? v : LINES_PERIOD_MS;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** "1m05s", "2h03m", "12s": a duration short enough for a status line. */
+export function shortDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** The status text, short enough for a terminal line:
+ * "5m00s/30m00s 16.7% | 120,000 ev/s | pods 300 bound 13 pending | ETA 12s". */
+export function progressText(snap: ProgressSnapshot, elapsedMs: number): string {
+  const fraction = snap.durationUs > 0 ? Math.min(1, snap.simUs / snap.durationUs) : 1;
+  const rate = elapsedMs > 0 ? snap.events / (elapsedMs / 1000) : 0;
+  // ETA assumes the simulated clock keeps advancing at the rate it has so far.
+  const eta = fraction > 0 && fraction < 1 ? shortDuration(((elapsedMs / 1000) * (1 - fraction)) / fraction) : fraction >= 1 ? '0s' : '?';
+  return (
+    `${shortDuration(snap.simUs / 1e6)}/${shortDuration(snap.durationUs / 1e6)} ${(fraction * 100).toFixed(1)}%` +
+    ` | ${int(rate)} ev/s | pods ${int(snap.podsBound)} bound ${int(snap.podsPending)} pending | ETA ${eta}`
+  );
+}
+
+export interface ProgressOptions {
+  readonly mode: ProgressMode;
+  readonly write: (s: string) => void;
+  /** Milliseconds of wall time (performance.now in the CLI; a fake in tests). */
+  readonly nowMs: () => number;
+  /** A prefix naming the run, e.g. "quickstart". */
+  readonly label: string;
+  /** Period of the plain lines (mode 'lines'). */
+  readonly linesPeriodMs?: number;
+  /** Terminal width: the live line is cut to fit (a wrapped line could not be erased). */
+  readonly columns?: number;
+}
+
+export class ProgressReporter {
+  private readonly startMs: number;
+  private lastMs = Number.NEGATIVE_INFINITY;
+  private shown = false;
+
+  constructor(private readonly opts: ProgressOptions) {
+    this.startMs = opts.nowMs();
+    // The first plain line comes one period in: short runs print none.
+    if (opts.mode === 'lines') this.lastMs = this.startMs;
+  }
+
+  /** Called often (between slices of events); prints only when a period has passed. */
+  update(snap: ProgressSnapshot | (() => ProgressSnapshot)): void {
+    if (this.opts.mode === 'off') return;
+    const now = this.opts.nowMs();
+    const period = this.opts.mode === 'live' ? LIVE_PERIOD_MS : (this.opts.linesPeriodMs ?? LINES_PERIOD_MS);
+    if (now - this.lastMs < period) return;
+    this.lastMs = now;
+    const s = typeof snap === 'function' ? snap() : snap;
+    const text = `ksim ${this.opts.label} ${progressText(s, now - this.startMs)}`;
+    if (this.opts.mode === 'lines') {
+      this.opts.write(`${text}\n`);
+      return;
+    }
+    const columns = this.opts.columns !== undefined && this.opts.columns > 0 ? this.opts.columns : 80;
+    const width = Math.max(20, columns - 1);
+    // \r back to column 0, the text, then erase what a longer earlier line left to the right.
+    this.opts.write(`\r${text.length > width ? text.slice(0, width) : text}\x1b[K`);
+    this.shown = true;
+  }
+
+  /** Erases the live line (the summary follows on a clean terminal). */
+  finish(): void {
+    if (this.shown) this.opts.write('\r\x1b[K');
+    this.shown = false;
+  }
+}
