@@ -62,7 +62,7 @@ test('the CLI reports bad scenarios with exit code 2, one line, no stack trace a
 test('a --set override that names a missing field is bad input', () => {
   assert.throws(() => loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['cluster.nodePoolz[0].count=3'] }), (e: unknown) => {
     assert.ok(e instanceof InputError);
-    assert.equal(e.message, '--set: cluster.nodePoolz[0].count: expected an existing field path (cluster.nodePoolz is not in the scenario)');
+    assert.equal(e.message, '--set cluster.nodePoolz[0].count=3: cluster.nodePoolz[0].count: expected an existing list item (cluster.nodePoolz is not in the scenario)');
     return true;
   });
   assert.throws(() => loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['cluster.nodePools[0].count=many'] }), (e: unknown) => {
@@ -70,4 +70,33 @@ test('a --set override that names a missing field is bad input', () => {
     assert.match(e.message, /cluster\.nodePools\[0\]\.count: expected an integer, got "many"$/);
     return true;
   });
+});
+
+// Issue 14 item 4: --set makes the maps a path needs, and its errors name the --set argument.
+const SET_ERRORS: [set: string, message: string][] = [
+  ['duration=abc', '--set duration=abc: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "abc"'],
+  ['cluster.nodePools[0].count=many', '--set cluster.nodePools[0].count=many: cluster.nodePools[0].count: expected an integer, got "many"'],
+  ['controlPlane.clients.scheduler.qps=abc', '--set controlPlane.clients.scheduler.qps=abc: controlPlane.clients.scheduler.qps: expected a number, got "abc"'],
+  ['controlPlane.clients.scheduler.qpz=5', '--set controlPlane.clients.scheduler.qpz=5: controlPlane.clients.scheduler.qpz: expected one of the fields qps, burst, got unknown field "qpz" (did you mean "qps"?)'],
+  ['metrics.foo.bar=1', '--set metrics.foo.bar=1: metrics.foo: expected one of the fields sampleInterval, got unknown field "foo"'],
+  ['cluster.nodePools[9].count=3', '--set cluster.nodePools[9].count=3: cluster.nodePools[9].count: expected an existing list item (cluster.nodePools has 2 items)'],
+  ['seed.x=1', '--set seed.x=1: seed.x: expected a path into a map or list (seed is not a map)'],
+  ['cluster.nodePools.x=1', '--set cluster.nodePools.x=1: cluster.nodePools.x: expected a path into a map or list (cluster.nodePools is not a map)'],
+  ['nope', '--set: expected PATH=VALUE, e.g. cluster.nodePools[0].count=10, got "nope"'],
+];
+for (const [set, message] of SET_ERRORS) {
+  test(`--set ${set} is refused naming the --set argument`, () => {
+    assert.throws(() => loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: [set] }), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.equal(e.message, message);
+      return true;
+    });
+  });
+}
+
+test('--set creates the missing maps on its path: one client limit alone keeps the other default', () => {
+  const s = loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['controlPlane.clients.scheduler.qps=5000', 'controlPlane.clients.kubelet.burst=7'] });
+  assert.deepEqual(s.controlPlane.clients.get('scheduler'), { qps: 5000, burst: 100 });
+  assert.deepEqual(s.controlPlane.clients.get('kubelet'), { qps: 50, burst: 7 });
+  assert.deepEqual(s.controlPlane.clients.get('controller-manager'), { qps: 20, burst: 30 });
 });

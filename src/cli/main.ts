@@ -9,6 +9,7 @@ import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
 import { registerImportCommand } from './import-command.js';
 import { progressMode } from './progress.js';
+import { closest } from '../api/suggest.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -22,7 +23,7 @@ class UsageError extends Error {}
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   try {
-    const y = yargs(argv)
+    const y = yargs(helpAsFlag(argv))
       .scriptName('ksim')
       .version(KSIM_VERSION)
       .usage('$0 <command> [options]\n\nDeterministic discrete-event simulator of a Kubernetes cluster.')
@@ -33,7 +34,8 @@ export async function main(argv: string[]): Promise<number> {
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })
             .option('output', { alias: 'o', type: 'string', describe: 'Output folder (default results/<scenario name>/)' })
-            .option('seed', { type: 'number', describe: 'Seed replacing the scenario\'s seed' })
+            // A string, parsed here: yargs turns "abc" into NaN and "1e3" into 1000.
+            .option('seed', { type: 'string', describe: 'Seed replacing the scenario\'s seed (an integer, 0 to 4294967295)' })
             .option('set', { type: 'string', array: true, describe: 'Override a scenario field: PATH=VALUE, e.g. cluster.nodePools[0].count=10 (repeatable)' })
             .option('events', { type: 'boolean', default: false, describe: 'Also write events.csv, one row per simulation event' })
             // Untyped on purpose: a bare flag is true, --check-invariants=N a number.
@@ -44,9 +46,7 @@ export async function main(argv: string[]): Promise<number> {
             .example('$0 run scenarios/quickstart.yaml --seed 7 --set cluster.nodePools[0].count=4 -o /tmp/q', 'Another seed, fewer nodes')
             .example('$0 run scenarios/quickstart.yaml --check-invariants=100', 'Check invariants every 100 events')
             .check((a) => {
-              if (a.seed !== undefined && (!Number.isInteger(a.seed) || a.seed < 0 || a.seed > 4294967295)) {
-                throw new UsageError(`--seed: expected an integer in [0, 4294967295], got ${String(a.seed)}`);
-              }
+              seedOption(a.seed);
               checkInvariantsOption(a['check-invariants']);
               return true;
             }),
@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
             {
               scenario: a.scenario,
               output: a.output,
-              seed: a.seed,
+              seed: seedOption(a.seed),
               set: a.set,
               events: a.events,
               checkInvariants: checkInvariantsOption(a['check-invariants']),
@@ -102,14 +102,18 @@ export async function main(argv: string[]): Promise<number> {
           ),
       );
     await registerImportCommand(y, out)
+      .command('help [command]', 'Show the help of a command: ksim help run')
+      .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
+      .recommendCommands()
       .strict()
       .help()
       .alias('help', 'h')
+      .alias('version', 'v')
       .wrap(Math.min(110, process.stdout.columns || 110))
       .fail((msg, err) => {
         if (err) throw err;
-        throw new UsageError(msg);
+        throw new UsageError(withSuggestions(msg, OPTION_NAMES));
       })
       .parseAsync();
     return EXIT_OK;
@@ -137,6 +141,38 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ksim: internal error (this is a bug; please report it with the command and scenario):\n${err.stack ?? String(err)}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** Every long option of every command, for "did you mean" (yargs has no public list). */
+const OPTION_NAMES = [
+  'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'no-clobber', 'verbose', 'strict',
+  'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
+];
+
+/** `ksim help run` is `ksim run --help`; `ksim help` is `ksim --help`. */
+export function helpAsFlag(argv: readonly string[]): string[] {
+  if (argv[0] !== 'help') return [...argv];
+  return [...argv.slice(1, 2), '--help'];
+}
+
+/** Adds "did you mean --x?" to yargs' "Unknown argument(s): a, b" message. */
+export function withSuggestions(msg: string, options: readonly string[]): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (m === null) return msg;
+  const names = options.filter((o) => o.length > 1 && o !== '$0' && o !== '_');
+  const hints = (m[1] as string).split(', ').flatMap((arg) => {
+    const near = closest(arg, names);
+    return near === null ? [] : [`--${arg}: did you mean --${near}?`];
+  });
+  return hints.length === 0 ? msg : `${msg} (${hints.join('; ')})`;
+}
+
+/** --seed: a decimal integer in [0, 2^32 - 1] (the seed's range), as a number. */
+export function seedOption(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (/^\d+$/.test(s) && Number(s) <= 4294967295) return Number(s);
+  throw new UsageError(`--seed: expected an integer in [0, 4294967295], got ${JSON.stringify(s)}`);
 }
 
 /** --check-invariants: absent → undefined (the library's default), bare → true, =N → N ≥ 1. */

@@ -10,7 +10,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
 import { dropPodsOnMissingNodes, readSnapshotDocs, snapshotFiles, type SnapshotStart } from './start-snapshot.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
-import { parse as parseYamlValue } from 'yaml';
+import { isMap, isScalar, isSeq, parse as parseYamlValue } from 'yaml';
 import { formatDuration, parseDuration } from '../api/duration.js';
 import { MAX_RUN_DURATION_US } from '../engine/time.js';
 import { formatPath, InputError } from '../api/input-error.js';
@@ -139,30 +139,56 @@ function scenarioFromDocs(docs: YamlDoc[], file: string, sha256: string, opts: L
     throw new InputError(file, 0, 0, '', 'exactly one YAML document (a Scenario)', `${docs.length} documents`);
   }
   const doc = docs[0] as YamlDoc;
-  for (const s of opts.set ?? []) applySet(doc, s);
-  const raw = doc.toJS();
-  validateAgainstSchema(doc, raw);
-  return buildScenario(doc, raw as Obj, file, sha256, opts);
+  const sets = (opts.set ?? []).flatMap((s) => applySet(doc, s));
+  try {
+    const raw = doc.toJS();
+    validateAgainstSchema(doc, raw);
+    return buildScenario(doc, raw as Obj, file, sha256, opts);
+  } catch (e) {
+    throw blameSet(e, sets);
+  }
 }
 
-/** Applies one `--set a.b[0].c=value` override to the document. */
-function applySet(doc: YamlDoc, s: string): void {
+/** An error in a value `--set` put there names the --set argument, not a place in the file. */
+function blameSet(e: unknown, sets: readonly { readonly arg: string; readonly path: string }[]): unknown {
+  if (!(e instanceof InputError)) return e;
+  // The last --set of a path wins, so it is the one to blame.
+  const set = [...sets].reverse().find((s) => e.path === s.path || e.path.startsWith(`${s.path}.`) || e.path.startsWith(`${s.path}[`));
+  return set === undefined ? e : new InputError(`--set ${set.arg}`, 0, 0, e.path, e.expected, e.got);
+}
+
+/** Applies one `--set a.b[0].c=value` override to the document, creating missing maps on the
+ * way (a list item must exist); returns the paths it wrote (the maps it made and the field),
+ * each with the argument, to blame for errors there. */
+function applySet(doc: YamlDoc, s: string): { arg: string; path: string }[] {
+  const written: { arg: string; path: string }[] = [];
   const eq = s.indexOf('=');
   if (eq <= 0) throw new InputError('--set', 0, 0, '', 'PATH=VALUE, e.g. cluster.nodePools[0].count=10', JSON.stringify(s));
+  const at = `--set ${s}`;
   const path = parseRelativePath(s.slice(0, eq));
   let value: unknown;
   try {
     value = parseYamlValue(s.slice(eq + 1));
   } catch {
-    throw new InputError('--set', 0, 0, s.slice(0, eq), 'a YAML value', JSON.stringify(s.slice(eq + 1)));
+    throw new InputError(at, 0, 0, s.slice(0, eq), 'a YAML value', JSON.stringify(s.slice(eq + 1)));
   }
   for (let i = 1; i < path.length; i++) {
-    const parent = doc.doc.getIn(path.slice(0, i));
-    if (parent === undefined || parent === null || typeof parent !== 'object') {
-      throw new InputError('--set', 0, 0, s.slice(0, eq), `an existing field path (${path.slice(0, i).join('.')} is not in the scenario)`);
+    const parent = doc.doc.getIn(path.slice(0, i), true);
+    const key = path[i] as string | number;
+    const where = formatPath(path.slice(0, i));
+    if (parent === undefined || parent === null || (isScalar(parent) && parent.value === null)) {
+      if (typeof key === 'number') throw new InputError(at, 0, 0, formatPath(path), `an existing list item (${where} is not in the scenario)`);
+      doc.doc.setIn(path.slice(0, i), doc.doc.createNode({}));
+      written.push({ arg: s, path: where });
+    } else if (typeof key === 'number' && !(isSeq(parent) && key < parent.items.length)) {
+      throw new InputError(at, 0, 0, formatPath(path), isSeq(parent) ? `an existing list item (${where} has ${parent.items.length} items)` : `a path into a map or list (${where} is not a list)`);
+    } else if (typeof key === 'string' && !isMap(parent)) {
+      throw new InputError(at, 0, 0, formatPath(path), `a path into a map or list (${where} is not a map)`);
     }
   }
   doc.doc.setIn(path, doc.doc.createNode(value));
+  written.push({ arg: s, path: formatPath(path) });
+  return written;
 }
 
 function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opts: LoadOptions): Scenario {
@@ -233,7 +259,9 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
  * guidance: round trips of several hundred µs, WAL fsync p99 under 10 ms). */
 function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
   const etcd = (cp['etcd'] ?? {}) as Obj;
-  const clients = (cp['clients'] ?? {}) as Record<string, { qps: number; burst: number } | undefined>;
+  const clients = (cp['clients'] ?? {}) as Record<string, { qps?: number; burst?: number } | undefined>;
+  // A field left out keeps the component's default (--set ...scheduler.qps=5000 alone works).
+  const limit = (name: string, qps: number, burst: number) => ({ qps: clients[name]?.qps ?? qps, burst: clients[name]?.burst ?? burst });
   const dist = (path: Path, v: unknown) => located(doc, path, () => parseDurationDistribution(v));
   const members = (etcd['members'] as number | undefined) ?? DEFAULTS.etcdMembers;
   const rtt = dist(['controlPlane', 'etcd', 'followerRtt'], etcd['followerRtt'] ?? DEFAULTS.etcdFollowerRtt);
@@ -247,9 +275,9 @@ function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
       electionTimeoutUs: located(doc, ['controlPlane', 'etcd', 'electionTimeout'], () => parseDuration((etcd['electionTimeout'] as string | undefined) ?? DEFAULTS.etcdElectionTimeout)),
     },
     clients: new Map([
-      ['scheduler', clients['scheduler'] ?? { qps: 50, burst: 100 }],
-      ['controller-manager', clients['controllerManager'] ?? { qps: 20, burst: 30 }],
-      ['kubelet', clients['kubelet'] ?? { qps: 50, burst: 100 }],
+      ['scheduler', limit('scheduler', 50, 100)],
+      ['controller-manager', limit('controllerManager', 20, 30)],
+      ['kubelet', limit('kubelet', 50, 100)],
     ]),
   };
 }

@@ -1,0 +1,71 @@
+// The ksim command line as yargs users expect it (issue 14 item 4): --version/-v, help COMMAND,
+// completion, did-you-mean for unknown options, --seed checked, --set creating fields.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+import { KSIM_VERSION } from '../src/version.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+for (const flag of ['--version', '-v']) {
+  test(`ksim ${flag} prints the version`, () => {
+    const r = ksim(flag);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${KSIM_VERSION}\n`);
+  });
+}
+
+test('ksim help run prints the run command\'s help, as ksim run --help does', () => {
+  const a = ksim('help', 'run');
+  const b = ksim('run', '--help');
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /^ksim run <scenario>\n/);
+  assert.equal(a.stdout, b.stdout);
+  const top = ksim('help');
+  assert.equal(top.status, 0);
+  assert.match(top.stdout, /^ksim <command> \[options\]\n/);
+});
+
+test('ksim completion prints a shell completion script, and completes commands', () => {
+  const r = ksim('completion');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /###-begin-ksim-completions-###/);
+  const words = ksim('--get-yargs-completions', 'ksim', '');
+  assert.deepEqual(words.stdout.trim().split('\n').slice(0, 2), ['run', 'explain']);
+});
+
+const USAGE_ERRORS: [args: string[], stderr: string][] = [
+  [['run', 'scenarios/quickstart.yaml', '--seed', 'abc'], 'ksim: --seed: expected an integer in [0, 4294967295], got "abc"\n'],
+  [['run', 'scenarios/quickstart.yaml', '--seed', '1.5'], 'ksim: --seed: expected an integer in [0, 4294967295], got "1.5"\n'],
+  [['run', 'scenarios/quickstart.yaml', '--seed', '4294967296'], 'ksim: --seed: expected an integer in [0, 4294967295], got "4294967296"\n'],
+  [['run', 'scenarios/quickstart.yaml', '--sead', '3', '--quite'], 'ksim: Unknown arguments: sead, quite (--sead: did you mean --seed?; --quite: did you mean --quiet?)\n'],
+  [['run', 'scenarios/quickstart.yaml', '--zzzzzz'], 'ksim: Unknown argument: zzzzzz\n'],
+  [['rnu', 'x'], 'ksim: Did you mean run?\n'],
+];
+for (const [args, stderr] of USAGE_ERRORS) {
+  test(`ksim ${args.join(' ')} is a usage error: ${stderr.trim()}`, () => {
+    const r = ksim(...args);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `${stderr}Run 'ksim --help' for usage.\n`);
+  });
+}
+
+test('--set reaches a field of a section the scenario does not have (controlPlane.clients)', () => {
+  const dir = tempDir('ksim-set-new-');
+  const r = ksim('run', 'scenarios/quickstart.yaml', '-q', '-o', dir, '--set', 'controlPlane.clients.scheduler.qps=5000');
+  assert.equal(r.status, 0, r.stderr);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { options: { set: string[] } };
+  assert.deepEqual(run.options.set, ['controlPlane.clients.scheduler.qps=5000']);
+});
+
+test('a --set error names the --set argument and exits 2', () => {
+  const r = ksim('run', 'scenarios/quickstart.yaml', '-q', '-o', join(tempDir('ksim-set-bad-'), 'out'), '--set', 'duration=abc');
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'ksim: --set duration=abc: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "abc"\n');
+});
