@@ -69,3 +69,35 @@ test('a --set error names the --set argument and exits 2', () => {
   assert.equal(r.status, 2);
   assert.equal(r.stderr, 'ksim: --set duration=abc: duration: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "abc"\n');
 });
+
+// Issue 14 item 5: outputs are not silently replaced; --json for scripts.
+test('a run into the folder of an earlier run says it replaced it; --no-clobber refuses and keeps it', () => {
+  const dir = join(tempDir('ksim-clobber-'), 'out');
+  const first = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'duration=1m');
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stderr, '');
+  const before = readFileSync(join(dir, 'summary.csv'), 'utf8');
+  const refused = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--no-clobber');
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, new RegExp(`^ksim: ${dir}: expected an output folder without an earlier run \\(--no-clobber\\), got the run of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\n$`));
+  assert.equal(readFileSync(join(dir, 'summary.csv'), 'utf8'), before);
+  const second = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'duration=2m');
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stderr, new RegExp(`^ksim: replaced ${dir}/ \\(previous run \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)\\n$`));
+  assert.notEqual(readFileSync(join(dir, 'summary.csv'), 'utf8'), before);
+});
+
+test('--json prints the summary as one JSON object with numbers as numbers and no table', () => {
+  const dir = tempDir('ksim-json-');
+  const r = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.deepEqual(lines.slice(1), ['']);
+  const summary = JSON.parse(lines[0] as string) as Record<string, unknown>;
+  assert.equal(summary['scenario'], 'quickstart');
+  assert.equal(summary['seed'], 42);
+  assert.equal(summary['sim_duration_s'], 1800);
+  assert.equal(summary['pods_submitted'], 313);
+  assert.equal(typeof summary['sched_latency_p50_ms'], 'number');
+  assert.equal(summary['reschedule_p50_s'], null);
+});

@@ -41,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
             // Untyped on purpose: a bare flag is true, --check-invariants=N a number.
             .option('check-invariants', { describe: 'Check the simulation\'s invariants after every event (=N: every N events); a broken one is a ksim bug (exit 1)' })
             .option('progress', { type: 'boolean', describe: 'Show the live progress line on stderr even when it is not a terminal (default: live on a terminal, a plain line every 10 s otherwise)' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout (numbers as numbers) instead of the table' })
+            .option('clobber', { type: 'boolean', default: true, describe: 'Replace an output folder holding an earlier run (--no-clobber refuses, exit 2)' })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no notes on stderr (warnings and errors still show)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the bundled quickstart')
             .example('$0 run scenarios/quickstart.yaml --seed 7 --set cluster.nodePools[0].count=4 -o /tmp/q', 'Another seed, fewer nodes')
@@ -61,6 +63,9 @@ export async function main(argv: string[]): Promise<number> {
               checkInvariants: checkInvariantsOption(a['check-invariants']),
               progress: progressMode({ quiet: a.quiet, progress: a.progress, isTTY: process.stderr.isTTY === true }),
               columns: process.stderr.columns,
+              noClobber: !a.clobber,
+              json: a.json,
+              quiet: a.quiet,
             },
             out,
             (t) => process.stderr.write(t),
@@ -145,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Every long option of every command, for "did you mean" (yargs has no public list). */
 const OPTION_NAMES = [
-  'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'no-clobber', 'verbose', 'strict',
+  'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'clobber', 'no-clobber', 'verbose', 'strict',
   'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
 ];
 

@@ -1,10 +1,11 @@
 // `ksim run SCENARIO`: one simulation, outputs written, a summary printed.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../api/input-error.js';
 import { runScenarioInSlices } from '../run/run-scenario.js';
 import { estimateMemory } from '../run/memory-estimate.js';
-import { checkOutputFolder, OutputFolder, toCsv } from '../metrics/csv-output.js';
+import { checkOutputFolder, MARKER_FILE, OutputFolder, toCsv } from '../metrics/csv-output.js';
 import { columnsOf } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
@@ -26,6 +27,12 @@ export interface RunArgs {
   readonly progress?: ProgressMode | undefined;
   /** Terminal width for the live progress line. */
   readonly columns?: number | undefined;
+  /** Refuse an output folder that holds an earlier run instead of replacing it. */
+  readonly noClobber?: boolean | undefined;
+  /** Print the summary as one JSON object on stdout instead of the table. */
+  readonly json?: boolean | undefined;
+  /** No notes on stderr (warnings still show). */
+  readonly quiet?: boolean | undefined;
 }
 
 /** Events between looks at signals and progress: small enough for a few updates a second
@@ -41,6 +48,10 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
   checkOutputFolder(dir);
+  const previous = previousRun(dir);
+  if (previous !== null && args.noClobber === true) {
+    throw new InputError(dir, 0, 0, '', 'an output folder without an earlier run (--no-clobber)', `the run of ${previous}`);
+  }
   checkMemory(args.scenario, scenario);
   const started = performance.now(); // ksim-allow-clock: wall time goes to run.json only
   // SIGINT/SIGTERM end the run between slices of events; nothing is written then.
@@ -107,8 +118,37 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   const written = files.map((f) => f.file);
   written.splice(1, 0, 'placements.csv', 'pods.csv');
   for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
+  if (previous !== null && args.quiet !== true) err(`ksim: replaced ${dir}/ (previous run ${previous})\n`);
+  if (args.json === true) {
+    out(`${JSON.stringify(summaryJson(result.summary))}\n`);
+    return;
+  }
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
   out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
+}
+
+/** When the run whose outputs are in `dir` finished ("2026-12-02 20:54:53 UTC", from its
+ * run.json's time), or null when `dir` holds no earlier run. */
+export function previousRun(dir: string): string | null {
+  let mtime: Date;
+  try {
+    mtime = statSync(join(dir, MARKER_FILE)).mtime;
+  } catch {
+    return null;
+  }
+  return `${mtime.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** The summary row for scripts: numbers as JSON numbers, empty or "-" cells as null. */
+export function summaryJson(row: Readonly<Record<string, string | number>>): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === 'number') out[k] = v;
+    else if (v === '' || v === '-') out[k] = null;
+    else if (k !== 'scenario' && /^-?\d+(\.\d+)?(e[-+]?\d+)?$/.test(v)) out[k] = Number(v);
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** Where a run is: the simulated clock and the live pods, bound (to a node) or still pending. */
