@@ -13,12 +13,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainFiles, InputError, loadScenario, parseScenario, runScenario } from '../src/index.js';
 import { readClusterSnapshot } from '../src/workload/cluster-snapshot.js';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const DIR = 'test/bad-input';
 const ROOT = `${REPO_ROOT}${DIR}/`;
@@ -271,7 +271,7 @@ test('the corpus has at least 60 broken files, and every one of them is in the t
 // Files written by the tests: too big, too deep or too random to commit.
 
 function tempFile(name: string, content: string | Uint8Array): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'ksim-bad-input-')), name);
+  const path = join(tempDir('ksim-bad-input-'), name);
   writeFileSync(path, content);
   return path;
 }
@@ -355,7 +355,7 @@ const CLI_RUN: [Reader, string][] = [
 ];
 
 test('ksim run refuses the corpus with exit 2, one line, no stack trace and no output folder', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ksim-bad-input-cli-')), 'out');
+  const out = join(tempDir('ksim-bad-input-cli-'), 'out');
   for (const [reader, file] of CLI_RUN) {
     const message = (CASES[reader].find(([f]) => f === file) as [string, string])[1];
     assertRefused(ksim('run', `${DIR}/${reader}/${file}`, '-o', out), `${DIR}/${message}`, file);
@@ -442,7 +442,7 @@ test('fields added to Kubernetes after kubernetes-types 1.30, up to v1.36, are n
 });
 
 test('ksim run prints each warning as "ksim: warning: file:line:col: path: unknown field" and runs', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ksim-warn-')), 'out');
+  const out = join(tempDir('ksim-warn-'), 'out');
   const r = ksim('run', `${DIR}/warnings/unknown-fields.yaml`, '-o', out);
   assert.equal(r.status, 0, r.stderr);
   const printed = r.stderr.split('\n').filter((l) => l.includes('unknown field'));

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, loadScenario } from '../src/index.js';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const DIR = 'test/bad-scenarios';
 
@@ -48,7 +48,7 @@ for (const [file, message] of CASES) {
 }
 
 test('the CLI reports bad scenarios with exit code 2, one line, no stack trace and no output', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ksim-bad-')), 'out');
+  const out = join(tempDir('ksim-bad-'), 'out');
   for (const file of ['count-not-integer.yaml', 'yaml-syntax-error.yaml', 'error-in-manifest-file.yaml', 'empty.yaml']) {
     const r = spawnSync(process.execPath, [KSIM_BIN, 'run', `${DIR}/${file}`, '-o', out], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(r.status, 2, `${file}: ${r.stderr}`);

@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(...args: string[]) {
   return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -21,7 +21,7 @@ function runTo(dir: string, ...extra: string[]): Record<string, string> {
 }
 
 test('ksim run writes every output and prints the summary', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-run-'));
+  const dir = tempDir('ksim-run-');
   const r = ksim('run', 'scenarios/quickstart.yaml', '-o', dir);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^ksim run quickstart \(seed 42\)\n/);
@@ -42,15 +42,15 @@ test('ksim run writes every output and prints the summary', () => {
 });
 
 test('the same scenario and seed give byte-identical CSVs; another seed gives other placements', () => {
-  const a = runTo(mkdtempSync(join(tmpdir(), 'ksim-det-a-')));
-  const b = runTo(mkdtempSync(join(tmpdir(), 'ksim-det-b-')));
+  const a = runTo(tempDir('ksim-det-a-'));
+  const b = runTo(tempDir('ksim-det-b-'));
   for (const f of CSVS) assert.equal(a[f], b[f], `${f} differs between identical runs`);
-  const c = runTo(mkdtempSync(join(tmpdir(), 'ksim-det-c-')), '--seed', '43');
+  const c = runTo(tempDir('ksim-det-c-'), '--seed', '43');
   assert.notEqual(a['placements.csv'], c['placements.csv']);
 });
 
 test('--events writes one events.csv row per simulation event', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-ev-'));
+  const dir = tempDir('ksim-ev-');
   runTo(dir, '--events');
   const events = readFileSync(join(dir, 'events.csv'), 'utf8').trim().split('\n');
   assert.equal(events[0], 'time_s,seq,kind,object,detail');
@@ -59,7 +59,7 @@ test('--events writes one events.csv row per simulation event', () => {
 });
 
 test('--set changes the scenario before it runs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-set-'));
+  const dir = tempDir('ksim-set-');
   const r = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'cluster.nodePools[0].count=2', '--set', 'duration=5m');
   assert.equal(r.status, 0, r.stderr);
   const nodes = readFileSync(join(dir, 'nodes.csv'), 'utf8').trim().split('\n');
@@ -86,7 +86,7 @@ test('usage errors exit 2 with a hint; --help exits 0', () => {
 });
 
 test('ksim run warns about a workload ending short, on stderr and in run.json; placements.csv reasons read back intact', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-short-'));
+  const dir = tempDir('ksim-short-');
   const r = ksim('run', 'test/scenarios/short-deployment.yaml', '-o', dir);
   assert.equal(r.status, 0, r.stderr);
   const warning =
@@ -109,7 +109,7 @@ test('ksim run warns about a workload ending short, on stderr and in run.json; p
 
 test('the placements.csv ksim run streams holds every row the library run keeps: evictions and Terminating pods gone', async () => {
   const { loadScenario, runScenario, toCsv } = await import('../src/index.js');
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-cli-'));
+  const dir = tempDir('ksim-cli-');
   const r = ksim('run', 'scenarios/zone-outage.yaml', '-o', dir);
   assert.equal(r.status, 0, r.stderr);
   const streamed = readFileSync(join(dir, 'placements.csv'), 'utf8');

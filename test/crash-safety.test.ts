@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const FILES = ['events.csv', 'jobs.csv', 'nodes.csv', 'placements.csv', 'pods.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv'];
 
@@ -47,7 +47,7 @@ function assertCompleteOrAbsent(out: string): 'absent' | 'complete' {
 }
 
 test('SIGINT stops a run, says where, exits 130 and writes nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-int-'));
+  const dir = tempDir('ksim-int-');
   const file = scenarioFile(dir, 3000, '8h', '10m');
   const out = join(dir, 'out');
   const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out], { cwd: REPO_ROOT });
@@ -63,7 +63,7 @@ test('SIGINT stops a run, says where, exits 130 and writes nothing', async () =>
 });
 
 test('a run killed at any moment leaves the previous complete output, the new one, or none', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-kill-'));
+  const dir = tempDir('ksim-kill-');
   const file = scenarioFile(dir, 600, '30m', '5m');
   const out = join(dir, 'out');
   const first = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', out, '--events'], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -89,7 +89,7 @@ test('a run killed at any moment leaves the previous complete output, the new on
 });
 
 test('a scenario that needs far more memory than the process has is refused at once', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-mem-'));
+  const dir = tempDir('ksim-mem-');
   const file = scenarioFile(dir, 50_000_000, '1h', 'forever');
   const r = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', join(dir, 'out')], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 2);
@@ -98,7 +98,7 @@ test('a scenario that needs far more memory than the process has is refused at o
 });
 
 test('an output folder that is not a ksim output folder is never replaced', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-own-'));
+  const dir = tempDir('ksim-own-');
   const mine = join(dir, 'mine');
   mkdirSync(mine);
   writeFileSync(join(mine, 'notes.txt'), 'keep me');

@@ -24,6 +24,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { explainFiles } from '../src/run/explain-files.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const CLUSTER = repoPath('examples/explain/cluster.yaml');
 const POD = repoPath('examples/explain/pod.yaml');
@@ -80,10 +81,9 @@ test('ksim explain prints a table, or JSON with -o json', () => {
 });
 
 test('ksim explain warns about unknown fields in its inputs and still explains', async () => {
-  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { readFileSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-explain-warn-'));
+  const dir = tempDir('ksim-explain-warn-');
   const pod = join(dir, 'pod.yaml');
   writeFileSync(pod, readFileSync(POD, 'utf8').replace('spec:\n', 'spec:\n  priorityClass: high\n'));
   const r = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', pod, '-o', 'json'], { cwd: REPO_ROOT, encoding: 'utf8' });

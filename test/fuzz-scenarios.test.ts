@@ -14,14 +14,14 @@
 // KSIM_FUZZ_SEED override the count and the seed; KSIM_FUZZ_VERBOSE=1 tallies the refusals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, visit, YAMLSeq, type Document, type Node as YamlNode } from 'yaml';
 import { explainFiles, InputError, loadPluginModules, parseScenario, runScenario, type Scenario } from '../src/index.js';
 import { REPO_ROOT } from '../src/testing/repo-paths.js';
 import { KNOWN_TYPES } from '../src/workload/known-fields.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const ITERATIONS = Number(process.env['KSIM_FUZZ_ITERATIONS'] ?? 200);
 const SEED = process.env['KSIM_FUZZ_SEED'] ?? 'ksim-fuzz-1';
@@ -334,7 +334,7 @@ test(`${ITERATIONS} mutated scenarios load and run, or are refused with an Input
     try {
       counts[await loadAndRun(text, file)]++;
     } catch (e) {
-      const saved = join(mkdtempSync(join(tmpdir(), 'ksim-fuzz-')), 'fuzzed.yaml');
+      const saved = join(tempDir('ksim-fuzz-'), 'fuzzed.yaml');
       writeFileSync(saved, text);
       assert.fail(`iteration ${i} (${path}; ${applied.join(', ')}): not an InputError: ${(e as Error).stack ?? String(e)}\nmutated scenario saved to ${saved}`);
     }
@@ -353,7 +353,7 @@ test(`${ITERATIONS} mutated scenarios load and run, or are refused with an Input
 
 test(`${ITERATIONS} mutated explain inputs (cluster, pod, configuration) are explained or refused with an InputError (seed ${SEED})`, async (t) => {
   const rng = seedrandom(`${SEED}/explain`);
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-fuzz-explain-'));
+  const dir = tempDir('ksim-fuzz-explain-');
   const cluster = readFileSync(join(REPO_ROOT, 'examples/explain/cluster.yaml'), 'utf8');
   const pod = readFileSync(join(REPO_ROOT, 'examples/explain/pod.yaml'), 'utf8');
   // The configuration of test/scenarios/known-placements.yaml, as a file of its own.
@@ -379,7 +379,7 @@ test(`${ITERATIONS} mutated explain inputs (cluster, pod, configuration) are exp
         counts.refused++;
         continue;
       }
-      const saved = join(mkdtempSync(join(tmpdir(), 'ksim-fuzz-')), `${which}.yaml`);
+      const saved = join(tempDir('ksim-fuzz-'), `${which}.yaml`);
       writeFileSync(saved, texts[which]);
       assert.fail(`iteration ${i} (${which}; ${applied.join(', ')}): not an InputError: ${(e as Error).stack ?? String(e)}\nmutated ${which} saved to ${saved}`);
     }

@@ -20,11 +20,12 @@
 //   = 98 (integer division); (0 + 98)/2 = 49.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario, runScenario } from '../src/index.js';
 import { explainFiles } from '../src/run/explain-files.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const BIG = (name: string, at: string) => `
   - name: ${name}
@@ -67,7 +68,7 @@ test('a pod asking 8 CPU at pod level does not bind on a 4-CPU node and counts 8
 });
 
 test('ksim explain shows the Fit verdict and score from the pod-level request', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-pod-level-'));
+  const dir = tempDir('ksim-pod-level-');
   const cluster = join(dir, 'cluster.yaml');
   const pod = join(dir, 'pod.yaml');
   writeFileSync(cluster, `apiVersion: v1

@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toCsv } from '../metrics/csv-output.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -17,6 +16,7 @@ import { KSIM_BIN, REPO_ROOT, repoPath } from '../testing/repo-paths.js';
 import { loadScenario } from '../workload/scenario.js';
 import { InvariantViolation } from './violation.js';
 import { skipWithoutTrace } from '../testing/shared-traces.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const SCENARIOS = readdirSync(repoPath('scenarios')).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -107,7 +107,7 @@ test('runScenario throws the InvariantViolation when a component corrupts a node
 });
 
 test('ksim run --check-invariants reports a broken invariant as a ksim bug, exit 1, without a stack trace', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-invariant-'));
+  const dir = tempDir('ksim-invariant-');
   writeFileSync(
     join(dir, 'corrupt.mjs'),
     `export const plugins = {

@@ -2,13 +2,13 @@
 // streamed files are byte-identical to the ones written whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, toCsv, writeOutputsAtomically } from './csv-output.js';
 import type { Column } from './schema.js';
 import type { Row } from './collector.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 test('fields with commas, quotes and line breaks are quoted, and read back whole from the written file', () => {
   const rows = [
@@ -17,7 +17,7 @@ test('fields with commas, quotes and line breaks are quoted, and read back whole
     { time_s: '3', pod: 'web-2', reason: 'line one\nline two', node: 'n,2' },
   ];
   const columns = ['time_s', 'pod', 'node', 'reason'];
-  const dir = join(mkdtempSync(join(tmpdir(), 'ksim-csv-')), 'out');
+  const dir = join(tempDir('ksim-csv-'), 'out');
   writeOutputsAtomically(dir, [{ file: 'placements.csv', content: toCsv({ file: 'placements.csv', columns, rows }) }], 'test');
   const text = readFileSync(join(dir, 'placements.csv'), 'utf8');
   assert.equal(text.split('\n')[1], '1.5,web-0,,"0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu."');
@@ -45,7 +45,7 @@ test('csvLine quotes as csv-stringify does, row by row', () => {
 });
 
 test('a CsvFileSink writes the same file as toCsv, also past its buffer size', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-sink-'));
+  const dir = tempDir('ksim-sink-');
   const many: Row[] = [];
   for (let i = 0; i < 3000; i++) many.push(...ROWS.map((r) => ({ ...r, time_s: `${i}` })));
   for (const [name, rows] of [['empty', []], ['tricky', ROWS], ['many', many]] as const) {
