@@ -50,15 +50,24 @@ test('SIGINT stops a run, says where, exits 130 and writes nothing', async () =>
   const dir = tempDir('ksim-int-');
   const file = scenarioFile(dir, 3000, '8h', '10m');
   const out = join(dir, 'out');
-  const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out], { cwd: REPO_ROOT });
+  // A progress line after every slice of events: the signal is sent once the run is running
+  // (on a loaded machine a fixed delay could hit the process while it still loads).
+  const child = spawn(process.execPath, [KSIM_BIN, 'run', file, '-o', out], { cwd: REPO_ROOT, env: { ...process.env, KSIM_PROGRESS_INTERVAL_MS: '0' } });
   const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise((r) => setTimeout(r, 1500));
-  child.kill('SIGINT');
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (!sent && stderr.includes(' ev/s ')) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
   const code = await exited;
   assert.equal(code, 130, stderr);
-  assert.match(stderr, /^ksim: interrupted by SIGINT at simulated time \d+\.\d{3} s after \d+ events; nothing was written to .*out\/\n$/);
+  const lines = stderr.split('\n');
+  assert.match(lines[0] as string, /^ksim big \S+ .* ev\/s /);
+  assert.match(stderr, /\nksim: interrupted by SIGINT at simulated time \d+\.\d{3} s after \d+ events; nothing was written to .*out\/\n$/);
   assert.equal(existsSync(out), false);
 });
 
