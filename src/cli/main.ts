@@ -1,5 +1,5 @@
 // The `ksim` command line: parse, call the library, print, map errors to exit codes
-// (0 ok, 1 internal error, 2 bad input, 3 regression found).
+// (0 ok, 1 internal error, 2 bad input, 130/143 interrupted).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';
@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       .usage('$0 <command> [options]\n\nDeterministic discrete-event simulator of a Kubernetes cluster.')
       .command(
         'run <scenario>',
-        'Run one simulation; write summary.csv, placements.csv, timeseries.csv, nodes.csv and run.json',
+        'Run one simulation; write summary.csv, placements.csv, timeseries.csv, nodes.csv, workloads.csv, recovery.csv (with faults), events.csv (with --events) and run.json',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })

@@ -1,0 +1,139 @@
+// The README is checked against the program (issue 14 item 7): every fenced `ksim ...` command
+// runs and succeeds with files that exist, the output samples shown are what ksim prints now,
+// every verb the README names exists, and `ksim run --help` names every output file the
+// Outputs section documents.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+interface Block {
+  readonly lang: string;
+  readonly lines: string[];
+}
+
+/** The fenced blocks of a Markdown text, with their language tag. */
+export function fencedBlocks(md: string): Block[] {
+  const blocks: Block[] = [];
+  let cur: Block | null = null;
+  for (const line of md.split('\n')) {
+    const fence = /^```(\S*)\s*$/.exec(line);
+    if (fence !== null) {
+      if (cur === null) cur = { lang: fence[1] as string, lines: [] };
+      else {
+        blocks.push(cur);
+        cur = null;
+      }
+    } else if (cur !== null) cur.lines.push(line);
+  }
+  return blocks;
+}
+
+/** The `ksim ...` commands of a shell block: continuation lines joined, comments dropped. */
+export function ksimCommands(block: Block): string[][] {
+  const joined = block.lines.join('\n').replace(/\\\n\s*/g, ' ').split('\n');
+  return joined
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l.startsWith('ksim '))
+    .map((l) => l.split(/\s+/).slice(1));
+}
+
+function ksim(args: readonly string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+/** A `ksim run` writes into a temporary folder instead of the one the README shows. */
+function redirected(args: readonly string[], dir: string): string[] {
+  if (args[0] !== 'run') return [...args];
+  const out = [...args];
+  const o = out.findIndex((a) => a === '-o' || a === '--output');
+  if (o >= 0) out[o + 1] = dir;
+  else out.push('-o', dir);
+  return out;
+}
+
+const COMMANDS = fencedBlocks(README).filter((b) => b.lang === 'sh').flatMap(ksimCommands);
+
+test('the README shows ksim commands in shell blocks', () => {
+  assert.ok(COMMANDS.length >= 10, `${COMMANDS.length} commands`);
+});
+
+for (const [i, args] of COMMANDS.entries()) {
+  test(`README command runs: ksim ${args.join(' ')}`, () => {
+    const r = ksim(redirected(args, join(tempDir('ksim-readme-'), `out-${i}`)));
+    assert.equal(r.status, 0, r.stderr);
+    assert.notEqual(r.stdout, '');
+  });
+}
+
+/** A sample line matches an output line when they are equal up to runs of spaces, with `...`
+ * standing for any text and the wall time for any number. */
+function sampleMatcher(line: string): RegExp {
+  const esc = line.trim().replace(/\s+/g, ' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${esc.replace(/\\\.\\\.\\\./g, '.*').replace(/in \d+\\\.\d+ s of wall time/, 'in \\d+\\.\\d+ s of wall time')}$`);
+}
+
+/** Every non-elided sample line appears in the output, in order. */
+function assertSampleCurrent(sample: readonly string[], output: string): void {
+  const out = output.split('\n').map((l) => l.trim().replace(/\s+/g, ' '));
+  let at = 0;
+  for (const s of sample) {
+    if (s.trim() === '' || s.trim() === '...') continue;
+    const re = sampleMatcher(s);
+    const found = out.findIndex((l, i) => i >= at && re.test(l));
+    assert.ok(found >= 0, `README sample line not in the output (after line ${at}): ${JSON.stringify(s)}\noutput:\n${output}`);
+    at = found + 1;
+  }
+}
+
+/** Output samples, by their first line, and the command that prints them. */
+const SAMPLES: [firstLine: string, args: string[]][] = [
+  ['ksim run quickstart (seed 42)', ['run', 'scenarios/quickstart.yaml']],
+  ['pod default/web-0, profile default-scheduler', ['explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
+];
+
+for (const [first, args] of SAMPLES) {
+  test(`the README's sample output "${first}" is what ksim ${args.join(' ')} prints`, () => {
+    const blocks = fencedBlocks(README).filter((b) => b.lang === '' && b.lines[0] === first);
+    assert.equal(blocks.length, 1, `one sample starting ${first}`);
+    const r = ksim(redirected(args, join(tempDir('ksim-readme-sample-'), 'out')));
+    assert.equal(r.status, 0, r.stderr);
+    assertSampleCurrent((blocks[0] as Block).lines, r.stdout.replace(/to \S+\/ in/, 'to results/quickstart/ in'));
+  });
+}
+
+test('the sample matcher rejects a stale line', () => {
+  assert.throws(() => assertSampleCurrent(['  pods_bound 999'], '  pods_bound  312\n'));
+  assert.doesNotThrow(() => assertSampleCurrent(['node-a  passed  0 (raw 1)  ...  327'], 'node-a    passed   0 (raw 1)   71   0   327\n'));
+});
+
+test('the quickstart\'s unbound pod reason quoted in the README is the one placements.csv gives', () => {
+  const quoted = /`(0\/8 nodes are available: [^`]*)`/.exec(README);
+  assert.ok(quoted !== null);
+  const dir = tempDir('ksim-readme-reason-');
+  const r = ksim(['run', 'scenarios/quickstart.yaml', '-q', '-o', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = parse(readFileSync(join(dir, 'placements.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const reasons = new Set(rows.filter((row) => row['pod'] === 'too-big').map((row) => row['reason']));
+  assert.deepEqual([...reasons], [quoted[1]]);
+});
+
+test('every ksim verb the README names exists', () => {
+  const help = ksim(['--help']).stdout;
+  const verbs = new Set([...README.matchAll(/`ksim ([a-z][a-z-]*)/g)].map((m) => m[1] as string));
+  for (const v of [...verbs].sort()) assert.match(help, new RegExp(`\\n  ksim ${v}\\b`), `README names ksim ${v}`);
+});
+
+test('ksim run --help names every output file the README documents', () => {
+  const outputs = README.slice(README.indexOf('\n## Outputs'), README.indexOf('\n## ', README.indexOf('\n## Outputs') + 1));
+  const files = [...outputs.matchAll(/^\*\*`([a-z_]+\.(?:csv|json))`\*\*/gm)].map((m) => m[1] as string);
+  assert.ok(files.length >= 7, files.join(', '));
+  const help = ksim(['run', '--help']).stdout.replace(/\s+/g, ' ');
+  for (const f of files) assert.ok(help.includes(f), `ksim run --help does not name ${f}`);
+});
