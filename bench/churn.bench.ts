@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchRow } from './bench-row.js';
+import { shown, targetsLine, type BenchRow } from './bench-row.js';
 
 const KSIM_BIN = fileURLToPath(new URL('../../bin/ksim.js', import.meta.url));
 
@@ -115,10 +115,10 @@ export function churnBenchmark(duration = process.env['KSIM_BENCH_DURATION'] ?? 
   const r = runCli(churnScenarioText(duration));
   const name = `steady churn, 10000 live pods, ${duration}`;
   return [
-    { name, metric: 'wall_s', value: Number(r.wallS.toFixed(1)), unit: 's (target < 300 for 24h)' },
+    { name, metric: 'wall_s', value: Number(r.wallS.toFixed(1)), unit: 's', ...(duration === '24h' ? { target: { op: '<=' as const, value: 300 } } : {}) },
     { name, metric: 'cpu_s', value: Number(r.cpuS.toFixed(1)), unit: 's of CPU (user + system)' },
     { name, metric: 'pods_per_cpu_s', value: Math.round(Number(r.summary['pods_submitted']) / r.cpuS), unit: 'pods created per CPU second' },
-    { name, metric: 'peak_rss_mb', value: Math.round(r.peakRssBytes / MB), unit: 'MB (target < 1000)' },
+    { name, metric: 'peak_rss_mb', value: Math.round(r.peakRssBytes / MB), unit: 'MB', target: { op: '<=', value: 1000 } },
     { name, metric: 'pods_submitted', value: Number(r.summary['pods_submitted']), unit: 'pods' },
     { name, metric: 'pods_per_s', value: Math.round(Number(r.summary['pods_submitted']) / r.wallS), unit: 'pods created per wall second' },
     { name, metric: 'events', value: Number(r.summary['events']), unit: 'events' },
@@ -132,7 +132,7 @@ export function attemptsBenchmark(duration = process.env['KSIM_BENCH_DURATION'] 
   const submitted = Number(r.summary['pods_submitted']);
   const attempts = Number(r.summary['sched_attempts']);
   return [
-    { name, metric: 'attempts_per_pod', value: Number((attempts / submitted).toFixed(3)), unit: 'attempts/pod (target <= 1.2)' },
+    { name, metric: 'attempts_per_pod', value: Number((attempts / submitted).toFixed(3)), unit: 'attempts/pod', target: { op: '<=', value: 1.2 } },
     { name, metric: 'sched_attempts', value: attempts, unit: 'attempts' },
     { name, metric: 'pods_submitted', value: submitted, unit: 'pods' },
     { name, metric: 'pods_bound', value: Number(r.summary['pods_bound']), unit: 'pods' },
@@ -144,5 +144,7 @@ export function attemptsBenchmark(duration = process.env['KSIM_BENCH_DURATION'] 
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const which = process.argv[2] ?? 'churn';
-  console.table(which === 'attempts' ? attemptsBenchmark() : churnBenchmark());
+  const rows = which === 'attempts' ? attemptsBenchmark() : churnBenchmark();
+  console.table(rows.map(shown));
+  console.log(targetsLine(rows));
 }
