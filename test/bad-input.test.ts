@@ -116,6 +116,15 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['workload-without-manifest.yaml', 'scenario/workload-without-manifest.yaml:10:5: workload[0]: expected exactly one of manifest, manifests or file, got none'],
   ],
   'manifests': [
+    // Issue 14 item 3: enums ksim reads and the extended-resource rules (upstream validation.go).
+    ['deployment-restart-never.yaml', "manifests/deployment-restart-never.yaml:21:28: workload[0].manifest.spec.template.spec.restartPolicy: expected Always (a Deployment's pods always restart), got \"Never\""],
+    ['pod-gpu-fraction.yaml', 'manifests/pod-gpu-fraction.yaml:19:52: workload[0].manifest.spec.containers[0].resources.limits.nvidia.com/gpu: expected a whole number of nvidia.com/gpu (an extended resource), got "500m"'],
+    ['pod-gpu-request-below-limit.yaml', 'manifests/pod-gpu-request-below-limit.yaml:19:54: workload[0].manifest.spec.containers[0].resources.requests.nvidia.com/gpu: expected a request equal to the nvidia.com/gpu limit of 2, got 1'],
+    ['pod-gpu-request-without-limit.yaml', 'manifests/pod-gpu-request-without-limit.yaml:19:65: workload[0].manifest.spec.containers[0].resources.requests.nvidia.com/gpu: expected a limit for nvidia.com/gpu too (it cannot be overcommitted; a limit alone sets the request)'],
+    ['pod-image-pull-policy-typo.yaml', 'manifests/pod-image-pull-policy-typo.yaml:19:30: workload[0].manifest.spec.containers[0].imagePullPolicy: expected one of Always, Never, IfNotPresent, got "IfNotPresnt"'],
+    ['pod-node-affinity-operator-typo.yaml', 'manifests/pod-node-affinity-operator-typo.yaml:23:65: workload[0].manifest.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: expected one of In, NotIn, Exists, DoesNotExist, Gt, Lt, got "Equals"'],
+    ['pod-preemption-policy-typo.yaml', 'manifests/pod-preemption-policy-typo.yaml:16:27: workload[0].manifest.spec.preemptionPolicy: expected one of PreemptLowerPriority, Never, got "PreemptLower"'],
+    ['pod-restart-policy-typo.yaml', 'manifests/pod-restart-policy-typo.yaml:16:24: workload[0].manifest.spec.restartPolicy: expected one of Always, OnFailure, Never, got "Sometimes"'],
     ['deployment-replicas-negative.yaml', 'manifests/deployment-replicas-negative.yaml:16:19: workload[0].manifest.spec.replicas: expected an integer >= 0, got -3'],
     ['deployment-replicas-overflow.yaml', 'manifests/deployment-replicas-overflow.yaml:16:19: workload[0].manifest.spec.replicas: expected a 32-bit integer (at most 2147483647), got 1000000000000'],
     ['deployment-replicas-string.yaml', 'manifests/deployment-replicas-string.yaml:16:19: workload[0].manifest.spec.replicas: expected an integer >= 0, got "3"'],

@@ -11,6 +11,7 @@ import { parseInteger, parseMilli } from '../api/quantity.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { readPodLevelResources } from './pod-level-resources.js';
+import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
 import { parseCron } from '../controllers/cron.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
@@ -177,6 +178,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOpti
   for (const f of ['schedulerName', 'nodeName', 'priorityClassName', 'restartPolicy']) {
     if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
   }
+  checkPodSpecEnums(doc, path, spec);
   if (spec['nodeName'] !== undefined && opts.allowNodeName !== true) {
     // Pre-bound pods bypass the scheduler; ksim simulates scheduling, so it asks for nodeSelector instead.
     throw doc.error([...path, 'nodeName'], 'no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)');
@@ -336,6 +338,7 @@ function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>)
       throw doc.error([...path, 'resources', 'requests', rname], `a request no larger than the ${rname} limit`);
     }
   }
+  checkExtendedResources(doc, path, res);
 }
 
 function readToleration(doc: YamlDoc, path: Path, t: unknown): void {
@@ -365,7 +368,8 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   if (replicas > 2147483647) throw doc.error([...path, 'replicas'], 'a 32-bit integer (at most 2147483647)', describe(replicas));
   spec['replicas'] = replicas;
-  readSelectorAndTemplate(doc, path, spec, false);
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  checkTemplateRestartsAlways(doc, [...path, 'template', 'spec'], podSpec, 'Deployment');
   readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
 }
 
