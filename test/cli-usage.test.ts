@@ -101,3 +101,31 @@ test('--json prints the summary as one JSON object with numbers as numbers and n
   assert.equal(typeof summary['sched_latency_p50_ms'], 'number');
   assert.equal(summary['reschedule_p50_s'], null);
 });
+
+// Issue 14 item 2: many unknown fields are one grouped warning; --verbose lists all; --strict refuses.
+const WARN_FILE = 'test/bad-input/warnings/unknown-fields.yaml';
+
+test('many unknown fields are one warning with the first five; --verbose prints each', () => {
+  const grouped = ksim('run', WARN_FILE, '-q', '-o', tempDir('ksim-warn-'));
+  assert.equal(grouped.status, 0, grouped.stderr);
+  const lines = grouped.stderr.split('\n');
+  assert.equal(lines[0], 'ksim: warning: 19 unknown fields in 8 objects (--verbose shows all; --strict refuses them); first 5:');
+  assert.equal(lines[1], `  ${WARN_FILE}:14:32: cluster.nodes[0].metadata: unknown field "label" (did you mean "labels"?)`);
+  assert.equal(lines.filter((l) => l.startsWith('  ')).length, 5);
+  const all = ksim('run', WARN_FILE, '-q', '--verbose', '-o', tempDir('ksim-warn-verbose-'));
+  assert.equal(all.status, 0, all.stderr);
+  assert.equal(all.stderr.split('\n').filter((l) => / unknown field "/.test(l) && l.startsWith('ksim: warning: ')).length, 19);
+});
+
+test('--strict makes unknown fields errors: exit 2, nothing written', () => {
+  const out = join(tempDir('ksim-strict-'), 'out');
+  const r = ksim('run', WARN_FILE, '--strict', '-o', out);
+  assert.equal(r.status, 2);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 6);
+  assert.equal(lines[0], `ksim: error: ${WARN_FILE}:14:32: cluster.nodes[0].metadata: unknown field "label" (did you mean "labels"?)`);
+  assert.equal(lines[5], `ksim: ${WARN_FILE}: expected no unknown fields (--strict), got 19 unknown fields (first 5 above; --verbose lists all)`);
+  assert.equal(r.stdout, '');
+  const clean = ksim('run', 'scenarios/quickstart.yaml', '--strict', '-q', '-o', out);
+  assert.equal(clean.status, 0, clean.stderr);
+});

@@ -43,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
             .option('progress', { type: 'boolean', describe: 'Show the live progress line on stderr even when it is not a terminal (default: live on a terminal, a plain line every 10 s otherwise)' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object on stdout (numbers as numbers) instead of the table' })
             .option('clobber', { type: 'boolean', default: true, describe: 'Replace an output folder holding an earlier run (--no-clobber refuses, exit 2)' })
+            .option('verbose', { type: 'boolean', default: false, describe: 'Print every warning (many unknown fields are otherwise grouped, the first 5 shown)' })
+            .option('strict', { type: 'boolean', default: false, describe: 'Unknown fields in the scenario\'s objects are errors (exit 2), not warnings' })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no notes on stderr (warnings and errors still show)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the bundled quickstart')
             .example('$0 run scenarios/quickstart.yaml --seed 7 --set cluster.nodePools[0].count=4 -o /tmp/q', 'Another seed, fewer nodes')
@@ -66,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
               noClobber: !a.clobber,
               json: a.json,
               quiet: a.quiet,
+              verbose: a.verbose,
+              strict: a.strict,
             },
             out,
             (t) => process.stderr.write(t),

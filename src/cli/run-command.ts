@@ -11,6 +11,7 @@ import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
 import { printKeyValues } from './table.js';
+import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
 import type { PreparedRun } from '../run/run-scenario.js';
 
@@ -33,6 +34,10 @@ export interface RunArgs {
   readonly json?: boolean | undefined;
   /** No notes on stderr (warnings still show). */
   readonly quiet?: boolean | undefined;
+  /** Every warning, not grouped. */
+  readonly verbose?: boolean | undefined;
+  /** Unknown fields are errors (exit 2). */
+  readonly strict?: boolean | undefined;
 }
 
 /** Events between looks at signals and progress: small enough for a few updates a second
@@ -44,7 +49,14 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...(args.set !== undefined ? { set: args.set } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
   });
-  for (const w of scenario.warnings) err(`ksim: warning: ${w}\n`);
+  if (args.strict === true) {
+    const unknown = unknownFields(scenario.warnings);
+    if (unknown.length > 0) {
+      for (const w of args.verbose === true ? unknown : unknown.slice(0, FIRST_SHOWN)) err(`ksim: error: ${w}\n`);
+      throw new InputError(args.scenario, 0, 0, '', 'no unknown fields (--strict)', `${unknown.length} unknown field${unknown.length === 1 ? '' : 's'}${unknown.length > FIRST_SHOWN && args.verbose !== true ? ` (first ${FIRST_SHOWN} above; --verbose lists all)` : ''}`);
+    }
+  }
+  for (const w of groupWarnings(scenario.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
   checkOutputFolder(dir);
@@ -117,7 +129,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   // The streamed placements.csv and pods.csv are listed where the tables put them, after summary.csv.
   const written = files.map((f) => f.file);
   written.splice(1, 0, 'placements.csv', 'pods.csv');
-  for (const w of result.warnings) err(`ksim: warning: ${w}\n`);
+  for (const w of groupWarnings(result.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
   if (previous !== null && args.quiet !== true) err(`ksim: replaced ${dir}/ (previous run ${previous})\n`);
   if (args.json === true) {
     out(`${JSON.stringify(summaryJson(result.summary))}\n`);
