@@ -8,6 +8,7 @@ import { estimateMemory } from '../run/memory-estimate.js';
 import { checkOutputFolder, MARKER_FILE, OutputFolder, toCsv } from '../metrics/csv-output.js';
 import { columnsOf } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
+import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
 import { printKeyValues } from './table.js';
@@ -56,7 +57,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
       throw new InputError(args.scenario, 0, 0, '', 'no unknown fields (--strict)', `${unknown.length} unknown field${unknown.length === 1 ? '' : 's'}${unknown.length > FIRST_SHOWN && args.verbose !== true ? ` (first ${FIRST_SHOWN} above; --verbose lists all)` : ''}`);
     }
   }
-  for (const w of groupWarnings(scenario.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  const loadWarnings = [...scenario.warnings, ...scenarioWarnings(scenario)];
+  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
   checkOutputFolder(dir);
@@ -117,7 +119,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     events: result.eventsProcessed,
     events_per_second: wallMs > 0 ? Math.round(result.eventsProcessed / (wallMs / 1000)) : null,
     // The warnings printed on stderr: the scenario's, then the run's (e.g. workloads ending short).
-    warnings: [...scenario.warnings, ...result.warnings],
+    warnings: [...loadWarnings, ...result.warnings],
     // Trace entries: rows read, filtered (window/sample), skipped (onError: skip), submitted.
     ...(result.traces !== undefined ? { traces: result.traces } : {}),
   };
