@@ -73,7 +73,7 @@ test('a --set error names the --set argument and exits 2', () => {
 // Issue 14 item 5: outputs are not silently replaced; --json for scripts.
 test('a run into the folder of an earlier run says it replaced it; --no-clobber refuses and keeps it', () => {
   const dir = join(tempDir('ksim-clobber-'), 'out');
-  const first = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'duration=1m');
+  const first = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'duration=10m');
   assert.equal(first.status, 0, first.stderr);
   assert.equal(first.stderr, '');
   const before = readFileSync(join(dir, 'summary.csv'), 'utf8');
@@ -81,7 +81,7 @@ test('a run into the folder of an earlier run says it replaced it; --no-clobber 
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, new RegExp(`^ksim: ${dir}: expected an output folder without an earlier run \\(--no-clobber\\), got the run of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\n$`));
   assert.equal(readFileSync(join(dir, 'summary.csv'), 'utf8'), before);
-  const second = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'duration=2m');
+  const second = ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '--set', 'duration=11m');
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stderr, new RegExp(`^ksim: replaced ${dir}/ \\(previous run \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)\\n$`));
   assert.notEqual(readFileSync(join(dir, 'summary.csv'), 'utf8'), before);
