@@ -6,12 +6,12 @@
 // costs 100 + 0.1 × 16 = 101.6 → 102 µs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario } from '../src/run/run-scenario.js';
 import { loadScenario } from '../src/workload/scenario.js';
 import { repoPath } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 import { OutputFolder, toCsv } from '../src/metrics/csv-output.js';
 import { columnsOf } from '../src/metrics/schema.js';
 
@@ -55,7 +55,7 @@ test('jobs.csv: created, first pod, finished (the Complete status write), counts
 });
 
 test('pods.csv streamed to a file is byte-identical to the in-memory table, and two runs give the same bytes', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'ksim-pods-')), 'out');
+  const dir = join(tempDir('ksim-pods-'), 'out');
   try {
     const texts: string[] = [];
     for (let i = 0; i < 2; i++) {
