@@ -78,7 +78,7 @@ const SET_ERRORS: [set: string, message: string][] = [
   ['cluster.nodePools[0].count=many', '--set cluster.nodePools[0].count=many: cluster.nodePools[0].count: expected an integer, got "many"'],
   ['controlPlane.clients.scheduler.qps=abc', '--set controlPlane.clients.scheduler.qps=abc: controlPlane.clients.scheduler.qps: expected a number, got "abc"'],
   ['controlPlane.clients.scheduler.qpz=5', '--set controlPlane.clients.scheduler.qpz=5: controlPlane.clients.scheduler.qpz: expected one of the fields qps, burst, got unknown field "qpz" (did you mean "qps"?)'],
-  ['metrics.foo.bar=1', '--set metrics.foo.bar=1: metrics.foo: expected one of the fields sampleInterval, got unknown field "foo"'],
+  ['metrics.foo.bar=1', '--set metrics.foo.bar=1: metrics.foo: expected one of the fields sampleInterval, groupBy, got unknown field "foo"'],
   ['cluster.nodePools[9].count=3', '--set cluster.nodePools[9].count=3: cluster.nodePools[9].count: expected an existing list item (cluster.nodePools has 2 items)'],
   ['seed.x=1', '--set seed.x=1: seed.x: expected a path into a map or list (seed is not a map)'],
   ['cluster.nodePools.x=1', '--set cluster.nodePools.x=1: cluster.nodePools.x: expected a path into a map or list (cluster.nodePools is not a map)'],
