@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
 import { KSIM_BIN, repoPath } from '../src/testing/repo-paths.js';
 import { importSnapshot } from '../src/workload/import-snapshot.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const SHOP = repoPath('test/snapshots/shop');
 
@@ -20,7 +20,7 @@ function placementAtStart(scenarioFile: string): string[] {
 }
 
 test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, and prints what it imported and skipped', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-import-'));
+  const dir = tempDir('ksim-import-');
   const out = join(dir, 'shop.yaml');
   const r = spawnSync(process.execPath, [KSIM_BIN, 'import', SHOP, '-o', out], { encoding: 'utf8' });
   assert.equal(r.stderr, '');
@@ -58,7 +58,7 @@ test('ksim import filters namespaces and turns pending pods no owner keeps into 
 });
 
 test('ksim import refuses a missing input with exit code 2', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-import-'));
+  const dir = tempDir('ksim-import-');
   const r = spawnSync(process.execPath, [KSIM_BIN, 'import', join(dir, 'nope.json'), '-o', join(dir, 's.yaml')], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.equal(r.stderr, `ksim: ${join(dir, 'nope.json')}: expected a readable file or directory, got no such file\n`);

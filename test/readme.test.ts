@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
@@ -44,8 +45,18 @@ export function ksimCommands(block: Block): string[][] {
     .map((l) => l.split(/\s+/).slice(1));
 }
 
-function ksim(args: readonly string[]) {
-  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+function ksim(args: readonly string[], cwd = REPO_ROOT) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd, encoding: 'utf8' });
+}
+
+/** A block that starts from `kubectl get ... -o json > FILE` runs its ksim commands in a
+ * temporary folder where FILE is a stand-in cluster (examples/explain/cluster.yaml as JSON). */
+function blockFolder(block: Block): string {
+  const m = block.lines.map((l) => /^kubectl get .* -o json > (\S+)$/.exec(l.trim())).find((x) => x !== null);
+  if (m === undefined || m === null) return REPO_ROOT;
+  const dir = tempDir('ksim-readme-kubectl-');
+  writeFileSync(join(dir, m[1] as string), JSON.stringify(parseYaml(readFileSync(join(REPO_ROOT, 'examples/explain/cluster.yaml'), 'utf8'))));
+  return dir;
 }
 
 /** A `ksim run` writes into a temporary folder instead of the one the README shows. */
@@ -58,18 +69,23 @@ function redirected(args: readonly string[], dir: string): string[] {
   return out;
 }
 
-const COMMANDS = fencedBlocks(README).filter((b) => b.lang === 'sh').flatMap(ksimCommands);
+const SH_BLOCKS = fencedBlocks(README).filter((b) => b.lang === 'sh');
+const COMMANDS = SH_BLOCKS.flatMap(ksimCommands);
 
 test('the README shows ksim commands in shell blocks', () => {
   assert.ok(COMMANDS.length >= 10, `${COMMANDS.length} commands`);
 });
 
-for (const [i, args] of COMMANDS.entries()) {
-  test(`README command runs: ksim ${args.join(' ')}`, () => {
-    const r = ksim(redirected(args, join(tempDir('ksim-readme-'), `out-${i}`)));
-    assert.equal(r.status, 0, r.stderr);
-    assert.notEqual(r.stdout, '');
-  });
+for (const [b, block] of SH_BLOCKS.entries()) {
+  let cwd: string | null = null; // made when the block's first command runs (tests run in order)
+  for (const [i, args] of ksimCommands(block).entries()) {
+    test(`README command runs: ksim ${args.join(' ')}`, () => {
+      cwd ??= blockFolder(block);
+      const r = ksim(redirected(args, join(tempDir('ksim-readme-'), `out-${b}-${i}`)), cwd);
+      assert.equal(r.status, 0, r.stderr);
+      assert.notEqual(r.stdout, '');
+    });
+  }
 }
 
 /** A sample line matches an output line when they are equal up to runs of spaces, with `...`

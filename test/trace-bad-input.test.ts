@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, loadScenario, runScenario } from '../src/index.js';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const DIR = `${REPO_ROOT}test/bad-input/traces`;
 
@@ -28,7 +28,7 @@ const CASES: [file: string, format: string, message: string][] = [
 ];
 
 function scenarioFor(file: string, format: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-bad-trace-'));
+  const dir = tempDir('ksim-bad-trace-');
   const path = join(dir, 's.yaml');
   writeFileSync(path, `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -54,7 +54,7 @@ for (const [file, format, message] of CASES) {
 
 test('a bad trace row through the CLI: exit 2, one line on stderr, no output folder', () => {
   const path = scenarioFor('out-of-order.csv', 'ksim-csv');
-  const out = join(mkdtempSync(join(tmpdir(), 'ksim-bad-trace-out-')), 'res');
+  const out = join(tempDir('ksim-bad-trace-out-'), 'res');
   const r = spawnSync(process.execPath, [KSIM_BIN, 'run', path, '-o', out], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1);

@@ -3,12 +3,12 @@
 // bundled replay scenarios.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, loadScenario, parseScenario, runScenario, toCsv, type RunResult } from '../src/index.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 import { skipWithoutTrace } from '../src/testing/shared-traces.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const TRACE = [
   'time_s,name,cpu,memory,duration_s,delete_s',
@@ -20,7 +20,7 @@ const TRACE = [
 ].join('\n');
 
 function scenario(traceOptions: string, csv = TRACE, extra = ''): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-replay-'));
+  const dir = tempDir('ksim-replay-');
   writeFileSync(join(dir, 't.csv'), `${csv}\n`);
   writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -153,7 +153,7 @@ test('the openb and 2017 scenarios load their clusters from the traces', { skip:
 
 test('ksim-events scale a Deployment, add a node and delete the Deployment at their times', () => {
   const dep = (replicas: number) => `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": ${replicas}, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}}}`;
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-events-'));
+  const dir = tempDir('ksim-events-');
   writeFileSync(join(dir, 'e.jsonl'), [
     `{"at": 0, "op": "apply", "object": ${dep(2)}}`,
     `{"at": "30s", "op": "apply", "object": ${dep(4)}}`,

@@ -1,13 +1,13 @@
 // Reading objects from files and directories as kubectl apply -f does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isListKind, objectFilesOf, readObjectPaths } from './object-files.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ksim-object-files-'));
+  const root = tempDir('ksim-object-files-');
   for (const [rel, text] of Object.entries(files)) {
     const p = join(root, rel);
     mkdirSync(join(p, '..'), { recursive: true });

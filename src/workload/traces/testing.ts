@@ -1,13 +1,13 @@
 // Helpers for the trace reader tests: write a trace to a temporary file, read all its items.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { TRACE_FORMATS } from './registry.js';
 import { TraceRowError, type FormatOptions, type TraceItem } from './trace-types.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 export function tempTrace(name: string, text: string, gzip = false): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-trace-'));
+  const dir = tempDir('ksim-trace-');
   const path = join(dir, name);
   writeFileSync(path, gzip ? gzipSync(text) : text);
   return path;
