@@ -1,7 +1,7 @@
 // A parsed YAML (or JSON) file that remembers where every value came from, so that any error
 // can name the file, line and column of the offending field.
 import { readFileSync, statSync } from 'node:fs';
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Alias, type CST, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node as YamlNode } from 'yaml';
 import { FieldError } from './field-error.js';
 import { formatPath, InputError } from './input-error.js';
 
@@ -28,26 +28,73 @@ function clipPath(path: Path): Path {
 }
 
 export class YamlDoc {
+  private parsed: Document.Parsed | null;
+  /** A JSON file read with JSON.parse (the fast path): its value until toJS() takes it. */
+  private jsonValue: unknown;
+  /** Text spans of a JSON List's `items`, so that a position inside one item parses only it. */
+  private itemSpans: readonly { readonly start: number; readonly end: number }[] | null = null;
+  private lineCounter: LineCounter | null;
+
   constructor(
     readonly file: string,
-    readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
+    doc: Document.Parsed | null,
+    lines: LineCounter | null,
     /** Path prefix under which this document's values are reported. */
     readonly base: Path = [],
-  ) {}
+    /** The fast path's source: the JSON text and its value (positions are found on demand). */
+    private readonly json: { readonly text: string; readonly value: unknown } | null = null,
+  ) {
+    this.parsed = doc;
+    this.lineCounter = lines;
+    this.jsonValue = json?.value;
+  }
+
+  /** The YAML document with positions (a JSON file read fast is parsed again on first use). */
+  get doc(): Document.Parsed {
+    if (this.parsed === null) {
+      const [d] = parseYamlDocuments((this.json as { text: string }).text, this.file);
+      this.parsed = (d as YamlDoc).doc;
+      this.lineCounter = (d as YamlDoc).lines;
+    }
+    return this.parsed;
+  }
+
+  private get lines(): LineCounter {
+    if (this.lineCounter === null) {
+      const text = (this.json as { text: string }).text;
+      const lc = new LineCounter();
+      lc.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+      this.lineCounter = lc;
+    }
+    return this.lineCounter;
+  }
 
   /** 1-based line/column of the value at `path` (or of its nearest existing ancestor). */
   position(path: Path, keyOf?: string): { line: number; column: number } {
+    // Inside one item of a JSON List read fast: parse only that item's text.
+    let doc: Document | null = null;
+    let shift = 0;
     let p = [...path];
+    if (this.parsed === null && this.json !== null && p[0] === 'items' && typeof p[1] === 'number') {
+      this.itemSpans ??= jsonItemSpans(this.json.text);
+      const span = this.itemSpans[p[1]];
+      if (span !== undefined) {
+        doc = parseDocument(this.json.text.slice(span.start, span.end), { keepSourceTokens: false });
+        shift = span.start;
+        p = p.slice(2);
+      }
+    }
+    const d = doc ?? this.doc;
     for (;;) {
-      const node = p.length === 0 ? this.doc.contents : this.doc.getIn(p, true);
+      const node = p.length === 0 ? d.contents : d.getIn(p, true);
       if (keyOf !== undefined && isMap(node)) {
         const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === keyOf);
         const keyNode = pair?.key as YamlNode | undefined;
-        if (keyNode?.range) return this.at(keyNode.range[0]);
+        if (keyNode?.range) return this.at(keyNode.range[0] + shift);
       }
       const range = (node as YamlNode | null | undefined)?.range;
-      if (range) return this.at(range[0]);
+      if (range) return this.at(range[0] + shift);
       if (p.length === 0) return { line: 0, column: 0 };
       p = p.slice(0, -1);
       keyOf = undefined;
@@ -81,6 +128,12 @@ export class YamlDoc {
   }
 
   toJS(): unknown {
+    if (this.json !== null) {
+      // The value parsed once is handed out once; a second call gets a fresh copy.
+      const v = this.jsonValue === undefined ? JSON.parse(this.json.text) : this.jsonValue;
+      this.jsonValue = undefined;
+      return v;
+    }
     try {
       return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
@@ -208,6 +261,17 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 
 export function parseYamlText(text: string, display: string): YamlDoc[] {
   if (text.includes('\u0000')) throw new InputError(display, 0, 0, '', 'a YAML or JSON text file', 'binary data');
+  // The fast path (kubectl -o json dumps): a .json file holding one object or array that is
+  // valid JSON, nested at most MAX_NESTING_DEPTH levels, without a repeated key, is read with
+  // JSON.parse; positions for messages are found only when one is needed. Anything else takes
+  // the YAML path, which gives the messages.
+  if (/\.json$/i.test(display) && jsonSyntaxError(text) === null && jsonFastPathApplies(text)) {
+    return [new YamlDoc(display, null, null, [], { text, value: JSON.parse(text) })];
+  }
+  return parseYamlDocuments(text, display);
+}
+
+function parseYamlDocuments(text: string, display: string): YamlDoc[] {
   // kubectl reads a .json file with a JSON decoder: YAML's leniencies (trailing commas,
   // comments, unquoted strings) are errors there.
   if (/\.json$/i.test(display)) {
@@ -412,4 +476,87 @@ function jsonSyntaxError(text: string): { offset: number; expected: string; got:
       i++;
     }
   }
+}
+
+/** True when a JSON text (already free of syntax errors) starts with an object or array, nests
+ * at most MAX_NESTING_DEPTH levels and repeats no key within an object: what JSON.parse and the
+ * YAML path read alike. */
+function jsonFastPathApplies(text: string): boolean {
+  let i = 0;
+  const n = text.length;
+  if (n > 0 && text.charCodeAt(0) === 0xfeff) return false;
+  while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  if (text[i] !== '{' && text[i] !== '[') return false;
+  // One entry per open container: the keys seen (objects) or null (arrays).
+  const open: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      const top = open[open.length - 1];
+      if (expectKey && top !== null && top !== undefined) {
+        const raw = text.slice(start, i + 1);
+        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (top.has(key)) return false;
+        top.add(key);
+        expectKey = false;
+      }
+    } else if (c === 0x7b) {
+      open.push(new Set());
+      if (open.length > MAX_NESTING_DEPTH) return false;
+      expectKey = true;
+    } else if (c === 0x5b) {
+      open.push(null);
+      if (open.length > MAX_NESTING_DEPTH) return false;
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = open[open.length - 1] !== null;
+    }
+  }
+  return true;
+}
+
+/** The text spans of the elements of a JSON object's top-level "items" array (a List), or none. */
+function jsonItemSpans(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  let depth = 0;
+  let inItems = false;
+  let itemStart = -1;
+  let lastKey = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (depth === 1) lastKey = text.slice(start + 1, i);
+      if (inItems && depth === 2 && itemStart < 0) itemStart = start;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (depth === 1 && c === 0x5b && lastKey === 'items') inItems = true;
+      else if (inItems && depth === 2 && itemStart < 0) itemStart = i;
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (inItems && depth === 2 && itemStart >= 0) {
+        spans.push({ start: itemStart, end: i + 1 });
+        itemStart = -1;
+      } else if (inItems && depth === 1) {
+        if (itemStart >= 0) spans.push({ start: itemStart, end: i });
+        return spans;
+      }
+    } else if (inItems && depth === 2) {
+      if (c === 0x2c) {
+        if (itemStart >= 0) spans.push({ start: itemStart, end: i });
+        itemStart = -1;
+      } else if (itemStart < 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        itemStart = i;
+      }
+    }
+  }
+  return spans;
 }
