@@ -1,7 +1,7 @@
 // Loading a cluster dump: 5,000 Nodes + 11,000 Pods as `kubectl get nodes,pods -A -o json|yaml`
 // prints them (managedFields, status, annotations), read as `ksim explain --cluster` and
 // `cluster.file` read them. Targets (issue 8): >= 100,000 objects/s from JSON, >= 30,000 from YAML.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -79,6 +79,7 @@ export async function loadingBenchmarks(): Promise<BenchRow[]> {
     const target = TARGETS[format];
     rows.push({ name: `load ${NODES} nodes + ${PODS} pods (${format})`, metric: `objects_per_s (target ${target}: ${perS >= target ? 'met' : 'NOT met'})`, value: perS, unit: 'objects/s' });
   }
+  rmSync(dir, { recursive: true, force: true });
   return rows;
 }
 

@@ -265,8 +265,14 @@ export function parseYamlText(text: string, display: string): YamlDoc[] {
   // valid JSON, nested at most MAX_NESTING_DEPTH levels, without a repeated key, is read with
   // JSON.parse; positions for messages are found only when one is needed. Anything else takes
   // the YAML path, which gives the messages.
-  if (/\.json$/i.test(display) && jsonSyntaxError(text) === null && jsonFastPathApplies(text)) {
-    return [new YamlDoc(display, null, null, [], { text, value: JSON.parse(text) })];
+  if (/\.json$/i.test(display)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text); // strict RFC 8259: what it accepts has no syntax error
+    } catch {
+      value = undefined;
+    }
+    if (value !== undefined && jsonFastPathApplies(text)) return [new YamlDoc(display, null, null, [], { text, value })];
   }
   return parseYamlDocuments(text, display);
 }
