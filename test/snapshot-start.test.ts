@@ -54,4 +54,8 @@ test('the snapshot\'s owners keep its pods (none recreated) and a scale-up adds 
   assert.deepEqual(nodes, ['node-a 3 4000', 'node-b 3 2500']);
   const workloads = table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']} ${r['available_min_ratio']}`);
   assert.deepEqual(workloads, ['Deployment/web 4 4 1', 'StatefulSet/db 1 1 1']);
+  // pods.csv: the snapshot's pods carry their node's zone (node-a in zone-a, node-b in zone-b)
+  // and no creation or binding time of this run.
+  const pods = table(result, 'pods.csv').filter((r) => ['db-0', 'web-7d9f8c6b5-abcde', 'web-7d9f8c6b5-fghij'].includes(String(r['name'])));
+  assert.deepEqual(pods.map((r) => `${r['name']} ${r['node']} ${r['zone']} ${r['phase']}`), ['db-0 node-a zone-a Running', 'web-7d9f8c6b5-abcde node-a zone-a Running', 'web-7d9f8c6b5-fghij node-b zone-b Running']);
 });

@@ -89,7 +89,8 @@ export class PodsCollector {
       finished_s: s(p.finishedUs),
       deleted_s: s(deletedUs),
       node: p.bound ? p.nodeName : null,
-      zone: p.bound ? (r?.zone ?? '') : null,
+      // Pods bound in the start state (a snapshot) had no podBound: their node's zone now.
+      zone: p.bound ? (r !== undefined && r.zone !== '' ? r.zone : this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '') : null,
       phase: p.phase,
       attempts: r?.attempts ?? 0,
       restarts: this.restartsOf(p),
