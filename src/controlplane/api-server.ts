@@ -78,6 +78,8 @@ class ApiCore {
   /** Told at the commit itself, before any watch delay (metrics, invariant checks). */
   readonly observers: ClusterWatcher[] = [];
   readonly buckets = new Map<string, TokenBucket>();
+  /** Per rate-limited client kind: writes sent, writes its limit held, the longest hold (µs). */
+  readonly holds = new Map<string, { writes: number; held: number; maxWaitUs: number }>();
   readonly etcd: EtcdModel;
   writes = 0;
   /** Writes sent and not yet committed. */
@@ -125,6 +127,11 @@ export class ApiServer {
 
   get writes(): number {
     return this.core.writes;
+  }
+
+  /** How much each rate-limited client kind's limit held its writes, by client kind. */
+  rateLimitHolds(): { client: string; writes: number; held: number; maxWaitUs: number }[] {
+    return [...this.core.holds].map(([client, h]) => ({ client, ...h })).sort((a, b) => (a.client < b.client ? -1 : a.client > b.client ? 1 : 0));
   }
 
   /** Writes sent and not yet committed (the time series' api_queue_depth). */
@@ -236,6 +243,14 @@ export class ApiServer {
       let bucket = core.buckets.get(this.client);
       if (bucket === undefined) core.buckets.set(this.client, (bucket = new TokenBucket(limit.qps, limit.burst)));
       wait = bucket.reserve(now);
+      const kindName = slash < 0 ? this.client : this.client.slice(0, slash);
+      let h = core.holds.get(kindName);
+      if (h === undefined) core.holds.set(kindName, (h = { writes: 0, held: 0, maxWaitUs: 0 }));
+      h.writes++;
+      if (wait > 0) {
+        h.held++;
+        if (wait > h.maxWaitUs) h.maxWaitUs = wait;
+      }
     }
     const atServer = addTimeUs(addTimeUs(now, wait), sampleNonNegativeInt(core.config.requestLatency, core.rng));
     if (wait === 0) {

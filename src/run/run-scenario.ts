@@ -22,6 +22,7 @@ import { shortfall } from '../metrics/shortfall.js';
 import { formatRow, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
+import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { ZONE_LABEL } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
@@ -365,6 +366,7 @@ function finishRun(parts: RunParts): RunResult {
     ...parts.startWarnings,
     ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...short.warnings,
+    ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients),
   ];
   return { scenario, summary, tables: [{ file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
 }

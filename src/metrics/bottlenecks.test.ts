@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rateLimitWarnings } from './bottlenecks.js';
+import { loadScenario, runScenario } from '../index.js';
+import { repoPath } from '../testing/repo-paths.js';
+
+const LIMITS = new Map([['scheduler', { qps: 50, burst: 100 }], ['controller-manager', { qps: 20, burst: 30 }]]);
+
+test('a client rate limit that held a write 10 s or more is named, with the setting to raise', () => {
+  const cases: [string, { client: string; writes: number; held: number; maxWaitUs: number }[], string[]][] = [
+    ['held under 10 s: no warning', [{ client: 'scheduler', writes: 5000, held: 4900, maxWaitUs: 9_999_999 }], []],
+    ['held 10 s', [{ client: 'scheduler', writes: 200_000, held: 199_900, maxWaitUs: 10_000_000 }], [
+      'the scheduler client\'s rate limit (controlPlane.clients.scheduler: qps 50, burst 100) held 199,900 of its 200,000 writes (the longest for 10s): it, not the cluster, set the pace; raise controlPlane.clients.scheduler.qps to see the cluster\'s own',
+    ]],
+    ['a client without a limit is never named', [{ client: 'kubelet', writes: 10, held: 10, maxWaitUs: 60_000_000 }], []],
+    ['one warning per client, in the order given', [
+      { client: 'controller-manager', writes: 1000, held: 970, maxWaitUs: 48_500_000 },
+      { client: 'scheduler', writes: 1000, held: 0, maxWaitUs: 0 },
+    ], [
+      'the controller-manager client\'s rate limit (controlPlane.clients.controller-manager: qps 20, burst 30) held 970 of its 1,000 writes (the longest for 48.5s): it, not the cluster, set the pace; raise controlPlane.clients.controller-manager.qps to see the cluster\'s own',
+    ]],
+  ];
+  for (const [name, holds, want] of cases) assert.deepEqual(rateLimitWarnings(holds, LIMITS), want, name);
+});
+
+test('a run whose scheduler client limit sets the pace says so', () => {
+  const r = runScenario(loadScenario(repoPath('test/scenarios/rate-limited.yaml')));
+  const w = r.warnings.filter((x) => x.includes('rate limit'));
+  // 300 binds at 5/s with a burst of 10: the first 10 pass at once, the other 290 wait.
+  assert.equal(w.length, 1, r.warnings.join('\n'));
+  assert.match(w[0] as string, /^the scheduler client's rate limit \(controlPlane\.clients\.scheduler: qps 5, burst 10\) held 290 of its 300 writes \(the longest for (\d+(\.\d+)?)s\)/);
+  // The last of 290 held binds waits 290/5 = 58 s after the burst, less the ~15 s over which the
+  // ReplicaSet controller created the pods: between 40 and 58 s.
+  const s = Number(/the longest for ([\d.]+)s/.exec(w[0] as string)?.[1]);
+  assert.ok(s > 40 && s <= 58, String(s));
+});
