@@ -59,7 +59,7 @@ controlPlane:
 ${deployment(200, '100m', '128Mi')}`, 'qps.yaml'));
   // The shortfall warning, then the rate limit's own (src/metrics/bottlenecks.ts).
   assert.equal(r.warnings.length, 2, r.warnings.join('\n'));
-  assert.match(r.warnings[1] ?? '', /^the controller-manager client's rate limit \(controlPlane\.clients\.controller-manager: qps 1, burst 1\) held \d+ of its \d+ writes \(the longest for [\d.]+s\): it, not the cluster, set the pace; raise controlPlane\.clients\.controller-manager\.qps/);
+  assert.match(r.warnings[1] ?? '', /^the controller-manager client's rate limit \(controlPlane\.clients\.controllerManager: qps 1, burst 1\) held \d+ of its \d+ writes \(the longest for [\d.]+s\): it, not the cluster, set the pace; raise controlPlane\.clients\.controllerManager\.qps/);
   const m = /^Deployment default\/web ends with (\d+) of 200 replicas ready: (\d+) not created \(controller-manager client QPS 1, burst 1; api_queue_depth (\d+) at the end\)/.exec(r.warnings[0] ?? '');
   assert.ok(m, r.warnings[0]);
   const [ready, notCreated] = [Number(m[1]), Number(m[2])];

@@ -17,7 +17,7 @@ test('a client rate limit that held a write 10 s or more is named, with the sett
       { client: 'controller-manager', writes: 1000, held: 970, maxWaitUs: 48_500_000 },
       { client: 'scheduler', writes: 1000, held: 0, maxWaitUs: 0 },
     ], [
-      'the controller-manager client\'s rate limit (controlPlane.clients.controller-manager: qps 20, burst 30) held 970 of its 1,000 writes (the longest for 48.5s): it, not the cluster, set the pace; raise controlPlane.clients.controller-manager.qps to see the cluster\'s own',
+      'the controller-manager client\'s rate limit (controlPlane.clients.controllerManager: qps 20, burst 30) held 970 of its 1,000 writes (the longest for 48.5s): it, not the cluster, set the pace; raise controlPlane.clients.controllerManager.qps to see the cluster\'s own',
     ]],
   ];
   for (const [name, holds, want] of cases) assert.deepEqual(rateLimitWarnings(holds, LIMITS), want, name);

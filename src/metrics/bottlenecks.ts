@@ -20,7 +20,13 @@ export function rateLimitWarnings(holds: readonly ClientHolds[], limits: Readonl
   for (const h of holds) {
     const l = limits.get(h.client);
     if (l === undefined || h.maxWaitUs < RATE_LIMIT_WARN_US) continue;
-    out.push(`the ${h.client} client's rate limit (controlPlane.clients.${h.client}: qps ${l.qps}, burst ${l.burst}) held ${h.held.toLocaleString('en-US')} of its ${h.writes.toLocaleString('en-US')} writes (the longest for ${formatDuration(h.maxWaitUs)}): it, not the cluster, set the pace; raise controlPlane.clients.${h.client}.qps to see the cluster's own`);
+    const key = scenarioKey(h.client);
+    out.push(`the ${h.client} client's rate limit (controlPlane.clients.${key}: qps ${l.qps}, burst ${l.burst}) held ${h.held.toLocaleString('en-US')} of its ${h.writes.toLocaleString('en-US')} writes (the longest for ${formatDuration(h.maxWaitUs)}): it, not the cluster, set the pace; raise controlPlane.clients.${key}.qps to see the cluster's own`);
   }
   return out;
+}
+
+/** The scenario's field name for a client kind ('controller-manager' is written controllerManager). */
+function scenarioKey(client: string): string {
+  return client.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
