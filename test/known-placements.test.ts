@@ -41,7 +41,7 @@ test('the known-placements scenario places every pod where the hand-worked score
   assert.equal(result.summary['pods_bound'], 7);
   assert.equal(result.summary['pods_unbound_end'], 1);
   // Creation → Running: 0.101 ms cycle + 1 ms binding + 1 s startup + 1 ms status write.
-  assert.equal(result.summary['startup_latency_p50_ms'], '1002.101');
+  assert.equal(result.summary['startup_latency_p50_ms'], 1002.101);
   const nodes = result.tables.find((t) => t.file === 'nodes.csv');
   assert.deepEqual(
     nodes?.rows.map((r) => [r['node'], r['pods'], r['cpu_requested_milli']]),

@@ -27,4 +27,9 @@ test("the README's examples run from plain JavaScript against the built package"
   // The same run through the TypeScript sources gives the same result.
   const ts = runScenario(loadScenario(repoPath('scenarios/quickstart.yaml'), { seed: 7, set: ['duration=10m'] }));
   assert.equal(seen['podsBound'], ts.summary['pods_bound']);
+  // Issue 14 item 6: the summary holds numbers as numbers (decimals too) and null for an empty cell
+  // (no fault, so no reschedule time).
+  assert.deepEqual(seen['summaryTypes'], { scenario: 'string', pods_bound: 'number', sched_latency_p99_ms: 'number', cpu_requested_mean_ratio: 'number', reschedule_p50_s: 'null' });
+  const file = ts.tables[0]!.rows[0]!;
+  assert.equal(String(ts.summary['cpu_requested_mean_ratio']), file['cpu_requested_mean_ratio']);
 });

@@ -134,10 +134,10 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   for (const w of groupWarnings(result.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
   if (previous !== null && args.quiet !== true) err(`ksim: replaced ${dir}/ (previous run ${previous})\n`);
   if (args.json === true) {
-    out(`${JSON.stringify(summaryJson(result.summary))}\n`);
+    out(`${JSON.stringify(result.summary)}\n`);
     return;
   }
-  printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.summary));
+  printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.tables[0]?.rows[0] ?? {}));
   out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
 }
 
@@ -151,18 +151,6 @@ export function previousRun(dir: string): string | null {
     return null;
   }
   return `${mtime.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-/** The summary row for scripts: numbers as JSON numbers, empty or "-" cells as null. */
-export function summaryJson(row: Readonly<Record<string, string | number>>): Record<string, string | number | null> {
-  const out: Record<string, string | number | null> = {};
-  for (const [k, v] of Object.entries(row)) {
-    if (typeof v === 'number') out[k] = v;
-    else if (v === '' || v === '-') out[k] = null;
-    else if (k !== 'scenario' && /^-?\d+(\.\d+)?(e[-+]?\d+)?$/.test(v)) out[k] = Number(v);
-    else out[k] = v;
-  }
-  return out;
 }
 
 /** Where a run is: the simulated clock and the live pods, bound (to a node) or still pending. */

@@ -45,6 +45,20 @@ export function formatRow(row: TypedRow, columns: readonly Column[]): Row {
   return out;
 }
 
+/** A formatted row's values for a program (the library's `result.summary`, `--json`): numbers
+ * as numbers (decimals rounded as the file has them), empty cells as null, text as text. */
+export function rowValues(row: Row, columns: readonly Column[]): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const c of columns) {
+    const v = row[c.name];
+    if (v === undefined) continue;
+    if (v === '') out[c.name] = null;
+    else if (typeof v === 'string' && (c.type === 'decimal' || c.type === 'integer') && Number.isFinite(Number(v))) out[c.name] = Number(v);
+    else out[c.name] = v;
+  }
+  return out;
+}
+
 /** Receives a table's typed rows as the collectors make them. */
 export interface RowSink {
   add(row: TypedRow): void;

@@ -19,7 +19,7 @@ import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { extendedResourcesOffered, groupOf, MetricsCollector, type Row, type TimeseriesGroups } from '../metrics/collector.js';
 import { shortfall } from '../metrics/shortfall.js';
-import { formatRow, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
+import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
@@ -89,7 +89,9 @@ export function invariantCheckPeriod(opt: boolean | number | undefined): number 
 
 export interface RunResult {
   readonly scenario: Scenario;
-  readonly summary: Row;
+  /** summary.csv's row for a program: numbers as numbers (decimals rounded as the file has
+   * them), empty cells as null. The file's own text is `tables[0]`. */
+  readonly summary: Readonly<Record<string, string | number | null>>;
   /** summary, placements, pods, jobs, timeseries, nodes, workloads, recovery (with faults),
    * events (when asked), in that order; those not kept in memory (RunOptions.sinks) left out. */
   readonly tables: readonly Table[];
@@ -368,7 +370,7 @@ function finishRun(parts: RunParts): RunResult {
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients),
   ];
-  return { scenario, summary, tables: [{ file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
+  return { scenario, summary: rowValues(summary, columnsOf('summary.csv')), tables: [{ file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
 }
 
 /** The files' sinks under RunOptions.sinks, and the in-memory tables in output order. */
