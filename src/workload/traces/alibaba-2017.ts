@@ -75,7 +75,14 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
       b.set(a);
       return b;
     };
-    [create, end, job, task, instances, cpuCenti, memNorm, lines] = [create, end, job, task, instances, cpuCenti, memNorm, lines].map(g);
+    create = g(create);
+    end = g(end);
+    job = g(job);
+    task = g(task);
+    instances = g(instances);
+    cpuCenti = g(cpuCenti);
+    memNorm = g(memNorm);
+    lines = g(lines);
     status = g(status);
   };
   try {
