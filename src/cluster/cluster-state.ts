@@ -6,7 +6,7 @@ import { NodeInfo } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
-import type { WorkloadObject } from './workload-object.js';
+import type { ObjectOf, TypedKind, WorkloadObject } from './workload-object.js';
 
 /** Derived data kept up to date with every placement (e.g. pods matching a selector per
  * topology domain). Registered with ClusterState.addIndex; all methods optional. */
@@ -118,6 +118,8 @@ export class ClusterState {
   }
 
   /** Workload objects of one kind, in key order. */
+  objectsOfKind<K extends TypedKind>(kind: K): ObjectOf<K>[];
+  objectsOfKind(kind: string): WorkloadObject[];
   objectsOfKind(kind: string): WorkloadObject[] {
     const of = this.objects.ofKind(kind);
     if (of === undefined) return [];

@@ -9,13 +9,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
 import type { ClusterState } from './cluster-state.js';
 import type { PodInfo } from './pod-info.js';
-import { objectKey, type WorkloadObject } from './workload-object.js';
-
-interface PdbSpec {
-  selector?: LabelSelector | null;
-  minAvailable?: number | string;
-  maxUnavailable?: number | string;
-}
+import { objectKey, type ObjectOf, type WorkloadObject } from './workload-object.js';
 
 function compileOrNull(sel: LabelSelector | null | undefined): LabelMatcher | null {
   try {
@@ -35,8 +29,8 @@ export interface PdbStatus {
 
 const NONE: PdbStatus = { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
 
-export function computePdbStatus(cluster: ClusterState, pdb: WorkloadObject, terminating: (p: PodInfo) => boolean): PdbStatus {
-  const spec = (pdb.spec ?? {}) as PdbSpec;
+export function computePdbStatus(cluster: ClusterState, pdb: ObjectOf<'PodDisruptionBudget'>, terminating: (p: PodInfo) => boolean): PdbStatus {
+  const spec = pdb.spec ?? {};
   // The controller lists pods with metav1.LabelSelectorAsSelector: in policy/v1 an empty
   // selector matches every pod of the namespace, a missing one none.
   const sel = compileOrNull(spec.selector);

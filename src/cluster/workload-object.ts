@@ -1,21 +1,110 @@
 // Objects other than Pods and Nodes that the simulation stores (Deployments, ReplicaSets,
-// PriorityClasses, PodDisruptionBudgets, ...), kept as their manifests.
+// PriorityClasses, PodDisruptionBudgets, ...), kept as their manifests. The spec fields ksim
+// reads are typed per kind (SpecByKind): manifests are checked against them when loaded
+// (src/workload/manifests.ts), so a controller's informer hands out typed objects, not casts.
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+
+export interface ObjectMetadata {
+  name: string;
+  /** "" for cluster-scoped objects (PriorityClass, Namespace). */
+  namespace: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: unknown[];
+}
 
 export interface WorkloadObject {
   readonly apiVersion?: string;
   readonly kind: string;
-  readonly metadata: {
-    name: string;
-    /** "" for cluster-scoped objects (PriorityClass, Namespace). */
-    namespace: string;
-    uid?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: unknown[];
-  };
+  readonly metadata: ObjectMetadata;
   readonly spec?: unknown;
   /** Top-level fields of kinds without a spec (PriorityClass.value, ...). */
   readonly [field: string]: unknown;
+}
+
+/** apps/v1 DeploymentSpec: the fields ksim reads. */
+export interface DeploymentSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+}
+
+/** apps/v1 ReplicaSetSpec: the fields ksim reads. */
+export interface ReplicaSetSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+}
+
+/** apps/v1 StatefulSetSpec: the fields ksim reads. */
+export interface StatefulSetSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+  serviceName?: string;
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
+}
+
+/** apps/v1 DaemonSetSpec: the fields ksim reads. */
+export interface DaemonSetSpec {
+  selector?: LabelSelector;
+  template?: PodTemplateSpec;
+}
+
+/** batch/v1 JobSpec: the fields ksim reads. */
+export interface JobSpec {
+  parallelism?: number;
+  completions?: number;
+  backoffLimit?: number;
+  template?: PodTemplateSpec;
+}
+
+/** batch/v1 CronJobSpec: the fields ksim reads (`schedule` is required when loaded). */
+export interface CronJobSpec {
+  schedule: string;
+  concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  suspend?: boolean;
+  jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: JobSpec };
+}
+
+/** policy/v1 PodDisruptionBudgetSpec: the fields ksim reads. */
+export interface PdbSpec {
+  selector?: LabelSelector | null;
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+}
+
+/** coordination.k8s.io/v1 LeaseSpec as ksim's kubelets write it: renewTime in simulated µs. */
+export interface LeaseSpec {
+  renewTime?: number;
+}
+
+/** The spec type of each kind whose spec ksim reads. */
+export interface SpecByKind {
+  Deployment: DeploymentSpec;
+  ReplicaSet: ReplicaSetSpec;
+  StatefulSet: StatefulSetSpec;
+  DaemonSet: DaemonSetSpec;
+  Job: JobSpec;
+  CronJob: CronJobSpec;
+  PodDisruptionBudget: PdbSpec;
+  Lease: LeaseSpec;
+}
+
+export type TypedKind = keyof SpecByKind;
+
+/** A stored object of kind K, its spec typed. */
+export interface ObjectOf<K extends TypedKind> extends WorkloadObject {
+  readonly kind: K;
+  readonly spec?: SpecByKind[K];
+}
+
+/** Whether `o` is of kind `kind` (and so has that kind's spec type: the loader checked it). */
+export function isKind<K extends TypedKind>(o: WorkloadObject, kind: K): o is ObjectOf<K> {
+  return o.kind === kind;
 }
 
 export function objectKey(kind: string, namespace: string, name: string): string {

@@ -10,22 +10,15 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectOf, WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
 import { jobFinished } from './job.js';
 import { namespacedKey } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
-export interface CronJobSpec {
-  schedule: string;
-  concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
-  suspend?: boolean;
-  jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown };
-}
-
 interface CjState {
-  obj: WorkloadObject;
+  obj: ObjectOf<'CronJob'>;
   schedule: CronSchedule;
   timer: SimEvent | null;
   /** Names of its Jobs that exist and have not finished. */
@@ -38,22 +31,22 @@ export function cronJobName(cronJob: string, scheduledUs: number): string {
 }
 
 export class CronJobController {
-  private readonly cronJobs: KindInformer<CjState>;
+  private readonly cronJobs: KindInformer<'CronJob', CjState>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     objects?: ObjectApi,
   ) {
-    this.cronJobs = new KindInformer<CjState>('CronJob', api, objects, {
+    this.cronJobs = new KindInformer<'CronJob', CjState>('CronJob', api, objects, {
       add: (o) => {
-        const st: CjState = { obj: o, schedule: parseCron((o.spec as CronJobSpec).schedule), timer: null, active: new Set() };
+        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set() };
         this.arm(st);
         return st;
       },
       update: (st, o) => {
         st.obj = o;
-        st.schedule = parseCron((o.spec as CronJobSpec).schedule);
+        st.schedule = parseCron(o.spec!.schedule);
         this.arm(st);
       },
       remove: (st) => {
@@ -94,7 +87,7 @@ export class CronJobController {
   }
 
   private fire(st: CjState, scheduledUs: number): void {
-    const spec = st.obj.spec as CronJobSpec;
+    const spec = st.obj.spec!;
     if (spec.suspend === true) return;
     const ns = st.obj.metadata.namespace;
     // Re-read the store: a Job may have finished or gone since the watch said so.

@@ -13,25 +13,19 @@
 // deletion is observed. Not modelled: rolling updates of the template, the failed-pod backoff.
 // Like the ReplicaSet controller, it waits for its own writes to be observed (expectations)
 // before syncing a DaemonSet again.
-import type { Affinity, NodeSelectorTerm, Pod, PodTemplateSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
 import { queueSync } from './work-queue.js';
 import { KindInformer } from './informer.js';
-
-export interface DaemonSetSpec {
-  selector?: LabelSelector;
-  template?: PodTemplateSpec;
-}
 
 /** Tolerations every daemon pod gets (upstream daemonset_util.go AddOrUpdateDaemonPodTolerations). */
 export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
@@ -75,7 +69,7 @@ export function nodeShouldRunDaemonPod(pod: Pod, node: NodeInfo): { shouldRun: b
 }
 
 interface DsState {
-  obj: WorkloadObject;
+  obj: ObjectOf<'DaemonSet'>;
   readonly pods: Set<PodInfo>;
   /** Nodes with a pod create in flight. */
   readonly creating: Set<string>;
@@ -86,7 +80,7 @@ interface DsState {
 }
 
 export class DaemonSetController {
-  private readonly sets: KindInformer<DsState>;
+  private readonly sets: KindInformer<'DaemonSet', DsState>;
 
   private readonly podNames: PodNames;
 
@@ -97,7 +91,7 @@ export class DaemonSetController {
     objects?: ObjectApi,
   ) {
     this.podNames = new PodNames(api.cluster, names);
-    this.sets = new KindInformer<DsState>('DaemonSet', api, objects, {
+    this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
         const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
         this.enqueue(st);
@@ -198,14 +192,14 @@ export class DaemonSetController {
 
   /** The pod a template makes, without name and node pinning (for eligibility checks). */
   private templatePod(st: DsState): Pod {
-    const t = ((st.obj.spec ?? {}) as DaemonSetSpec).template ?? {};
+    const t = (st.obj.spec ?? {}).template ?? {};
     const spec = t.spec ?? { containers: [] };
     return { apiVersion: 'v1', kind: 'Pod', metadata: t.metadata ?? {}, spec: { ...spec, tolerations: withDaemonTolerations(spec.tolerations, spec.hostNetwork === true) } };
   }
 
 
   private newPod(st: DsState, node: string): Pod {
-    const t = ((st.obj.spec ?? {}) as DaemonSetSpec).template ?? {};
+    const t = (st.obj.spec ?? {}).template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
     const spec = structuredClone(t.spec ?? { containers: [] });

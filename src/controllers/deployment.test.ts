@@ -7,7 +7,8 @@ import { loadScenario, parseScenario } from '../workload/scenario.js';
 import { prepareRun } from '../run/run-scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { findNewReplicaSet, resolveFenceposts, scaledValue } from './deployment.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { ObjectOf } from '../cluster/workload-object.js';
 
 function deployment(opts: { replicas: number; image: string; strategy?: string }): string {
   return `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: ${opts.replicas}, ${opts.strategy ?? ''} selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: c, image: ${opts.image}, resources: { requests: { cpu: 100m } } }] } } } }`;
@@ -59,7 +60,7 @@ function runChecked(text: string, check: (t: Tally, nowUs: number) => void) {
 
 function rsReplicas(run: ReturnType<typeof prepareRun>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const o of run.cluster.objectsOfKind('ReplicaSet')) out[o.metadata.name] = (o.spec as { replicas: number }).replicas;
+  for (const o of run.cluster.objectsOfKind('ReplicaSet')) out[o.metadata.name] = o.spec?.replicas ?? 1;
   return out;
 }
 
@@ -171,7 +172,7 @@ test('scenarios/rolling-update.yaml: 10 v1 pods, replaced by 10 v2 pods, then sc
   const result = run.finish();
   assert.equal(result.summary['pods_submitted'], 24);
   assert.equal(result.summary['pods_unbound_end'], 0);
-  const rs = run.cluster.objectsOfKind('ReplicaSet').map((o) => (o.spec as { replicas: number }).replicas).sort((a, b) => a - b);
+  const rs = run.cluster.objectsOfKind('ReplicaSet').map((o) => o.spec?.replicas ?? 1).sort((a, b) => a - b);
   assert.deepEqual(rs, [0, 14]);
   const live = [...run.cluster.pods.values()];
   assert.equal(live.length, 14);
@@ -180,8 +181,8 @@ test('scenarios/rolling-update.yaml: 10 v1 pods, replaced by 10 v2 pods, then sc
 
 test('the new ReplicaSet is the first whose pod template equals the Deployment\'s but for pod-template-hash (upstream FindNewReplicaSet, EqualIgnoreHash)', () => {
   const tmpl = (labels: Record<string, string>, image = 'nginx:1.27', extra: Record<string, unknown> = {}) => ({ metadata: { labels, ...extra }, spec: { containers: [{ name: 'web', image }] } });
-  const rs = (name: string, template: unknown): WorkloadObject => ({ kind: 'ReplicaSet', metadata: { name, namespace: 'default' }, spec: { replicas: 1, template } });
-  const cases: [string, WorkloadObject[], string | undefined][] = [
+  const rs = (name: string, template: PodTemplateSpec): ObjectOf<'ReplicaSet'> => ({ kind: 'ReplicaSet', metadata: { name, namespace: 'default' }, spec: { replicas: 1, template } });
+  const cases: [string, ObjectOf<'ReplicaSet'>[], string | undefined][] = [
     ['a hash label of its own', [rs('web-old', tmpl({ app: 'web', 'pod-template-hash': 'a' }, 'nginx:1.26')), rs('web-7d9f8', tmpl({ app: 'web', 'pod-template-hash': '7d9f8' }))], 'web-7d9f8'],
     ['kubectl\'s null creationTimestamp', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { creationTimestamp: null }))], 'web-1'],
     ['the oldest of two equal ones', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' })), rs('web-2', tmpl({ app: 'web', 'pod-template-hash': '2' }))], 'web-1'],

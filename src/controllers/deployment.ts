@@ -15,19 +15,13 @@
 // active ReplicaSets in mid-rollout is not modelled. While a write of the controller is in
 // flight it does not sync that Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
+
+type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { canonicalJson, podTemplateHash } from './names.js';
-
-export interface DeploymentSpec {
-  replicas?: number;
-  selector?: LabelSelector;
-  template?: PodTemplateSpec;
-  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
-}
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 /** Upstream defaults (apps/v1 SetDefaults_Deployment). */
@@ -66,8 +60,8 @@ interface DState {
   settled: boolean;
 }
 
-function replicasOf(rs: WorkloadObject): number {
-  return (rs.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+function replicasOf(rs: ReplicaSetObject): number {
+  return rs.spec?.replicas ?? 1;
 }
 
 export class DeploymentController {
@@ -159,7 +153,7 @@ export class DeploymentController {
   }
 
   /** Running pods of a ReplicaSet that are not Terminating (its available replicas). */
-  private available(rs: WorkloadObject): number {
+  private available(rs: ReplicaSetObject): number {
     let n = 0;
     for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (p.phase === 'Running' && !p.deleted && !p.terminating) n++;
     return n;
@@ -167,7 +161,7 @@ export class DeploymentController {
 
   /** Pods of a ReplicaSet that still exist and are not finished, Terminating ones included:
    * Recreate waits until they are gone (upstream oldPodsRunning). */
-  private existing(rs: WorkloadObject): number {
+  private existing(rs: ReplicaSetObject): number {
     let n = 0;
     for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted) n++;
     return n;
@@ -175,7 +169,7 @@ export class DeploymentController {
 
   /** Active pods of a ReplicaSet: not finished and not Terminating (upstream FilterActivePods,
    * what its status.replicas counts). */
-  private active(rs: WorkloadObject): number {
+  private active(rs: ReplicaSetObject): number {
     let n = 0;
     for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted && !p.terminating) n++;
     return n;
@@ -184,15 +178,15 @@ export class DeploymentController {
   private sync(st: DState): void {
     if (st.inflight > 0) return; // wait for our own writes to be observed
     const d = this.api.cluster.objects.get(objectKey('Deployment', st.namespace, st.name));
-    if (d === undefined) return;
-    const spec = (d.spec ?? {}) as DeploymentSpec;
+    if (d === undefined || !isKind(d, 'Deployment')) return;
+    const spec = d.spec ?? {};
     const template = spec.template ?? {};
     const hash = podTemplateHash(template);
     const newName = `${st.name}-${hash}`;
-    const all: WorkloadObject[] = [];
+    const all: ReplicaSetObject[] = [];
     for (const n of st.replicaSets) {
       const rs = this.objects.get('ReplicaSet', st.namespace, n);
-      if (rs !== undefined) all.push(rs);
+      if (rs !== undefined && isKind(rs, 'ReplicaSet')) all.push(rs);
     }
     const newRS = all.find((rs) => rs.metadata.name === newName) ?? findNewReplicaSet(all, template);
     const old = all.filter((rs) => rs !== newRS);
@@ -209,12 +203,12 @@ export class DeploymentController {
       return;
     }
     const { maxSurge, maxUnavailable } = resolveFenceposts(spec);
-    const sum = (rss: readonly WorkloadObject[]) => rss.reduce((s, rs) => s + replicasOf(rs), 0);
+    const sum = (rss: readonly ReplicaSetObject[]) => rss.reduce((s, rs) => s + replicasOf(rs), 0);
     // For the surge, a ReplicaSet counts its active pods when they outnumber its replicas (pods
     // of a scale-down whose deletion has not committed yet). Terminating pods do not count, as
     // upstream by default (they may exceed the surge; KEP-3973's TerminationComplete would
     // count them).
-    const present = (rss: readonly WorkloadObject[]) => rss.reduce((s, rs) => s + Math.max(replicasOf(rs), this.active(rs)), 0);
+    const present = (rss: readonly ReplicaSetObject[]) => rss.reduce((s, rs) => s + Math.max(replicasOf(rs), this.active(rs)), 0);
     if (newRS === undefined) {
       // getNewReplicaSet: a new RS with NewRSNewReplicas (from 0).
       this.createReplicaSet(st, d, spec, hash, Math.max(0, Math.min(replicas, replicas + maxSurge - present(old))));
@@ -244,7 +238,7 @@ export class DeploymentController {
     const maxScaledDown = sum(all) - minAvailable - newUnavailable;
     if (maxScaledDown <= 0) return;
     // cleanupUnhealthyReplicas: old RSs' unavailable replicas first, oldest first.
-    const target = new Map<WorkloadObject, number>();
+    const target = new Map<ReplicaSetObject, number>();
     let cleaned = 0;
     for (const rs of oldActive) {
       if (cleaned >= maxScaledDown) break;
@@ -255,7 +249,7 @@ export class DeploymentController {
       cleaned += down;
     }
     // scaleDownOldReplicaSetsForRollingUpdate: then available old replicas, oldest first.
-    const cur = (rs: WorkloadObject) => target.get(rs) ?? replicasOf(rs);
+    const cur = (rs: ReplicaSetObject) => target.get(rs) ?? replicasOf(rs);
     let availableAll = this.available(newRS);
     for (const rs of old) availableAll += Math.min(this.available(rs), cur(rs));
     const toScaleDown = availableAll - minAvailable;
@@ -270,9 +264,9 @@ export class DeploymentController {
     for (const [rs, n] of target) if (n !== replicasOf(rs)) this.scale(st, rs, n);
   }
 
-  private scale(st: DState, rs: WorkloadObject, replicas: number): void {
+  private scale(st: DState, rs: ReplicaSetObject, replicas: number): void {
     st.inflight++;
-    this.objects.updateObject(withSpec(rs, { ...(rs.spec as object), replicas }), () => {
+    this.objects.updateObject(withSpec(rs, { ...rs.spec, replicas }), () => {
       st.inflight--;
       this.enqueue(st);
     });
@@ -311,9 +305,9 @@ export class DeploymentController {
  * the Deployment's, ignoring the pod-template-hash label (EqualIgnoreHash). ksim names the
  * ReplicaSets it creates after its own hash (found by name first); this finds those of a cluster
  * snapshot, whose hash upstream computed. */
-export function findNewReplicaSet(rss: readonly WorkloadObject[], template: PodTemplateSpec): WorkloadObject | undefined {
+export function findNewReplicaSet(rss: readonly ReplicaSetObject[], template: PodTemplateSpec): ReplicaSetObject | undefined {
   const want = canonicalJson(withoutHash(template));
-  return rss.find((rs) => canonicalJson(withoutHash((rs.spec as { template?: PodTemplateSpec } | undefined)?.template ?? {})) === want);
+  return rss.find((rs) => canonicalJson(withoutHash(rs.spec?.template ?? {})) === want);
 }
 
 /** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label. */

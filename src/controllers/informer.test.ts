@@ -20,13 +20,13 @@ function harness(withObjects: boolean) {
   const sim = new Simulation();
   const api = new ApiServer(sim, new ClusterState(), fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
   const log: string[] = [];
-  const inf = new KindInformer<{ name: string; replicas: number }>('ReplicaSet', api, withObjects ? new ObjectApi(api) : undefined, {
+  const inf = new KindInformer<'ReplicaSet', { name: string; replicas: number }>('ReplicaSet', api, withObjects ? new ObjectApi(api) : undefined, {
     add: (o) => {
       log.push(`add ${o.metadata.name}`);
-      return { name: o.metadata.name, replicas: (o.spec as { replicas: number }).replicas };
+      return { name: o.metadata.name, replicas: o.spec?.replicas ?? 1 };
     },
     update: (st, o) => {
-      st.replicas = (o.spec as { replicas: number }).replicas;
+      st.replicas = o.spec?.replicas ?? 1;
       log.push(`update ${st.name} ${st.replicas}`);
     },
     remove: (st) => log.push(`remove ${st.name}`),

@@ -5,31 +5,33 @@
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, isKind, type ObjectOf, type TypedKind, type WorkloadObject } from '../cluster/workload-object.js';
 import { namespacedKey } from './work-queue.js';
 
-export interface KindHandlers<S> {
+export interface KindHandlers<K extends TypedKind, S> {
   /** A new object of the kind: its state. */
-  add(o: WorkloadObject): S;
+  add(o: ObjectOf<K>): S;
   /** The object was replaced by `o`. */
-  update?(st: S, o: WorkloadObject): void;
+  update?(st: S, o: ObjectOf<K>): void;
   /** The object was deleted (its state is dropped after this). */
-  remove?(st: S, o: WorkloadObject): void;
+  remove?(st: S, o: ObjectOf<K>): void;
 }
 
-export class KindInformer<S> {
+export class KindInformer<K extends TypedKind, S> {
   private readonly states = new Map<string, S>();
 
   /** Without `objects`, updates and deletions are not watched (the objects never change). */
-  constructor(readonly kind: string, api: ApiServer, objects: ObjectApi | undefined, h: KindHandlers<S>) {
+  constructor(readonly kind: K, api: ApiServer, objects: ObjectApi | undefined, h: KindHandlers<K, S>) {
     objects?.watch({
       objectUpdated: (o) => {
-        const st = o.kind === kind ? this.states.get(namespacedKey(o.metadata.namespace, o.metadata.name)) : undefined;
+        if (!isKind(o, kind)) return;
+        const st = this.states.get(namespacedKey(o.metadata.namespace, o.metadata.name));
         if (st !== undefined) h.update?.(st, o);
       },
       objectDeleted: (o) => {
+        if (!isKind(o, kind)) return;
         const key = namespacedKey(o.metadata.namespace, o.metadata.name);
-        const st = o.kind === kind ? this.states.get(key) : undefined;
+        const st = this.states.get(key);
         if (st === undefined) return;
         h.remove?.(st, o);
         this.states.delete(key);
@@ -37,7 +39,7 @@ export class KindInformer<S> {
     });
     api.watch({
       objectAdded: (o) => {
-        if (o.kind !== kind) return;
+        if (!isKind(o, kind)) return;
         const key = namespacedKey(o.metadata.namespace, o.metadata.name);
         const st = h.add(o);
         this.states.set(key, st);

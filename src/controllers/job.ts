@@ -17,26 +17,19 @@
 // restarts are not counted against backoffLimit (upstream counts them); only Failed pods
 // (restartPolicy Never) are. Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
 // suspend, ttlSecondsAfterFinished, status writes before the Job finishes.
-import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
 import { namespacedKey, queueSync } from './work-queue.js';
 import { KindInformer } from './informer.js';
-
-export interface JobSpec {
-  parallelism?: number;
-  completions?: number;
-  backoffLimit?: number;
-  template?: PodTemplateSpec;
-}
 
 export const DEFAULT_BACKOFF_LIMIT = 6;
 export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
@@ -50,7 +43,7 @@ export function jobBackoffUs(failures: number): number {
 }
 
 interface JobState {
-  obj: WorkloadObject;
+  obj: ObjectOf<'Job'>;
   /** Its pods from creation until they are heard to end (and counted) or to be deleted: the
    * live set, so neither a sync nor the bookkeeping grows with the pods the Job ever had. */
   readonly pods: Set<PodInfo>;
@@ -70,7 +63,7 @@ interface JobState {
 export type JobCondition = 'Complete' | 'Failed';
 
 export class JobController {
-  private readonly jobs: KindInformer<JobState>;
+  private readonly jobs: KindInformer<'Job', JobState>;
 
   private readonly podNames: PodNames;
 
@@ -81,7 +74,7 @@ export class JobController {
     objects?: ObjectApi,
   ) {
     this.podNames = new PodNames(api.cluster, names);
-    this.jobs = new KindInformer<JobState>('Job', api, objects, {
+    this.jobs = new KindInformer<'Job', JobState>('Job', api, objects, {
       add: (o) => {
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
@@ -160,7 +153,7 @@ export class JobController {
     if (st.deleted || st.finished) return;
     for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p);
     if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
-    const spec = (st.obj.spec ?? {}) as JobSpec;
+    const spec = st.obj.spec ?? {};
     const parallelism = spec.parallelism ?? 1;
     const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : null);
     const backoffLimit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
@@ -225,7 +218,7 @@ export class JobController {
 
 
   private newPod(st: JobState): Pod {
-    const t = ((st.obj.spec ?? {}) as JobSpec).template ?? {};
+    const t = (st.obj.spec ?? {}).template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
     return {

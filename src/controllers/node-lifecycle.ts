@@ -23,6 +23,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
+import { isKind } from '../cluster/workload-object.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
 import { LEASE_KIND } from '../kubelet/kubelet.js';
 
@@ -97,9 +98,9 @@ export class NodeLifecycleController {
     api.watch({
       nodeAdded: (n) => this.track(n),
       objectUpdated: (o) => {
-        if (o.kind !== LEASE_KIND) return;
+        if (!isKind(o, LEASE_KIND)) return;
         const h = this.health.get(o.metadata.name);
-        const renew = (o.spec as { renewTime?: number } | undefined)?.renewTime ?? 0;
+        const renew = o.spec?.renewTime ?? 0;
         if (h !== undefined && renew > h.seenRenew) h.seenRenew = renew;
       },
     });

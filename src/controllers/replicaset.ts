@@ -2,13 +2,12 @@
 // batches (1, 2, 4, ... up to 500 per sync) and waits for its own creations to be observed
 // before syncing again, as upstream pkg/controller/replicaset/replica_set.go does
 // (BurstReplicas = 500, SlowStartInitialBatchSize = 1).
-import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectOf, ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
 import { queueSync } from './work-queue.js';
@@ -17,14 +16,8 @@ import { KindInformer } from './informer.js';
 export const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
-export interface ReplicaSetSpec {
-  replicas?: number;
-  selector?: LabelSelector;
-  template?: PodTemplateSpec;
-}
-
 interface RsState {
-  obj: WorkloadObject;
+  obj: ObjectOf<'ReplicaSet'>;
   spec: ReplicaSetSpec;
   /** Its pods from their creation until they are heard to end or be deleted: the live set, so
    * a sync costs the replicas, not every pod the set ever had. Finished pods stay in the store
@@ -40,7 +33,7 @@ interface RsState {
 }
 
 export class ReplicaSetController {
-  private readonly sets: KindInformer<RsState>;
+  private readonly sets: KindInformer<'ReplicaSet', RsState>;
   /** Pods looked at by syncs so far (a sync's cost; tests check it follows the live set). */
   podsExamined = 0;
 
@@ -54,15 +47,15 @@ export class ReplicaSetController {
     objects?: ObjectApi,
   ) {
     this.podNames = new PodNames(api.cluster, names);
-    this.sets = new KindInformer<RsState>('ReplicaSet', api, objects, {
+    this.sets = new KindInformer<'ReplicaSet', RsState>('ReplicaSet', api, objects, {
       add: (o) => {
-        const st: RsState = { obj: o, spec: (o.spec ?? {}) as ReplicaSetSpec, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
+        const st: RsState = { obj: o, spec: o.spec ?? {}, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
         this.enqueue(st);
         return st;
       },
       update: (st, o) => {
         st.obj = o;
-        st.spec = (o.spec ?? {}) as ReplicaSetSpec;
+        st.spec = o.spec ?? {};
         this.enqueue(st);
       },
       remove: (st) => {

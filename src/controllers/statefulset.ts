@@ -16,12 +16,11 @@
 // Like the ReplicaSet controller it waits for its own writes to be observed (expectations)
 // before the next sync. Not modelled: rolling updates of a changed template (updateStrategy),
 // revisions (controller-revision-hash), volumeClaimTemplates, minReadySeconds, spec.ordinals.
-import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { queueSync } from './work-queue.js';
 import { KindInformer } from './informer.js';
@@ -29,16 +28,8 @@ import { KindInformer } from './informer.js';
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-export interface StatefulSetSpec {
-  replicas?: number;
-  selector?: LabelSelector;
-  template?: PodTemplateSpec;
-  serviceName?: string;
-  podManagementPolicy?: 'OrderedReady' | 'Parallel';
-}
-
 interface SetState {
-  obj: WorkloadObject;
+  obj: ObjectOf<'StatefulSet'>;
   /** Live pods by ordinal. */
   readonly pods: Map<number, PodInfo>;
   /** Ordinals whose create is in flight. */
@@ -50,14 +41,14 @@ interface SetState {
 }
 
 export class StatefulSetController {
-  private readonly sets: KindInformer<SetState>;
+  private readonly sets: KindInformer<'StatefulSet', SetState>;
 
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     objects?: ObjectApi,
   ) {
-    this.sets = new KindInformer<SetState>('StatefulSet', api, objects, {
+    this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
         const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
         this.enqueue(st);
@@ -117,7 +108,7 @@ export class StatefulSetController {
     if (st.deleted) return;
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
     if (st.creating.size > 0 || st.deleting.size > 0) return; // expectations not yet met
-    const spec = (st.obj.spec ?? {}) as StatefulSetSpec;
+    const spec = st.obj.spec ?? {};
     const replicas = spec.replicas ?? 1;
     const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
     // processReplica for ordinals 0 .. replicas−1, in order.
@@ -156,7 +147,7 @@ export class StatefulSetController {
   }
 
   private newPod(st: SetState, ordinal: number): Pod {
-    const spec = (st.obj.spec ?? {}) as StatefulSetSpec;
+    const spec = st.obj.spec ?? {};
     const t = spec.template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};

@@ -42,7 +42,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { RandomStream } from '../engine/random.js';
 import { normalizedImageName } from '../api/images.js';
 
-export const LEASE_KIND = 'Lease';
+export const LEASE_KIND = 'Lease' as const;
 export const LEASE_NAMESPACE = 'kube-node-lease';
 /** Upstream kubelet nodeLeaseDurationSeconds default. */
 export const LEASE_DURATION_S = 40;

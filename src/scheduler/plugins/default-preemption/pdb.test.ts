@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
-import { objectKey, type WorkloadObject } from '../../../cluster/workload-object.js';
+import { objectKey, type ObjectOf, type WorkloadObject } from '../../../cluster/workload-object.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../../../testing/builders.js';
 import { computeDisruptionsAllowed, filterPodsWithPDBViolation, fixedPdb, listPdbs, scaledValue } from './pdb.js';
 
-function pdb(name: string, spec: Record<string, unknown>, namespace = 'default', status?: Record<string, unknown>): WorkloadObject {
+function pdb(name: string, spec: Record<string, unknown>, namespace = 'default', status?: Record<string, unknown>): ObjectOf<'PodDisruptionBudget'> {
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace }, spec, ...(status === undefined ? {} : { status }) };
 }
 

@@ -15,11 +15,11 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, type LabelMatcher } from '../../../api/labels.js';
 import type { ClusterState } from '../../../cluster/cluster-state.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
-import type { WorkloadObject } from '../../../cluster/workload-object.js';
+import type { ObjectOf } from '../../../cluster/workload-object.js';
 import { computePdbStatus } from '../../../cluster/disruption-budget.js';
 export { scaledValue } from '../../../cluster/disruption-budget.js';
 
-export const PDB_KIND = 'PodDisruptionBudget';
+export const PDB_KIND = 'PodDisruptionBudget' as const;
 
 /** One PDB, with its budget computed on first use. */
 export interface PdbInfo {
@@ -45,16 +45,12 @@ export function fixedPdb(
   return { namespace, name, selector: sel, disruptedPods: new Set(disruptedPods), disruptionsAllowed: () => disruptionsAllowed };
 }
 
-interface PdbSpec {
-  selector?: LabelSelector | null;
-}
-
 /** Every PodDisruptionBudget in the cluster, in key order. `terminating` tells the pods whose
  * deletion is in flight (not healthy, like pods with a deletionTimestamp upstream). */
 export function listPdbs(cluster: ClusterState, terminating: (p: PodInfo) => boolean): PdbInfo[] {
   const out: PdbInfo[] = [];
   for (const o of cluster.objectsOfKind(PDB_KIND)) {
-    const spec = (o.spec ?? {}) as PdbSpec;
+    const spec = o.spec ?? {};
     const status = (o['status'] ?? {}) as { disruptedPods?: Record<string, unknown> };
     let allowed: number | null = null;
     out.push({
@@ -77,7 +73,7 @@ function compileOrNull(sel: LabelSelector | null | undefined): LabelMatcher | nu
 }
 
 /** status.disruptionsAllowed as the disruption controller would compute it now. */
-export function computeDisruptionsAllowed(cluster: ClusterState, pdb: WorkloadObject, terminating: (p: PodInfo) => boolean): number {
+export function computeDisruptionsAllowed(cluster: ClusterState, pdb: ObjectOf<'PodDisruptionBudget'>, terminating: (p: PodInfo) => boolean): number {
   return computePdbStatus(cluster, pdb, terminating).disruptionsAllowed;
 }
 
