@@ -6,7 +6,8 @@ import { InputError } from '../api/input-error.js';
 import { readYamlFile } from '../api/yaml-source.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { commitOrder } from '../controlplane/start-state.js';
-import { dropPodsOnMissingNodes, readSnapshotDocs, snapshotFiles, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { objectFilesOf } from './object-files.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { stringify } from 'yaml';
 
@@ -38,17 +39,9 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   const skipped: string[] = [];
   const nodeNames = new Set<string>();
   for (const input of inputs) {
-    let files: string[];
-    try {
-      files = snapshotFiles(input);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(input, 0, 0, '', 'a readable file or directory', code === 'ENOENT' ? 'no such file' : String(code ?? e));
-    }
-    if (files.length === 0) throw new InputError(input, 0, 0, '', 'a directory with *.yaml, *.yml or *.json files', 'none');
+    const files = objectFilesOf(input, input).map((f) => f.path);
     for (const f of files) {
       const docs = readYamlFile(f, f);
-      if (docs.length === 0) throw new InputError(f, 0, 0, '', 'at least one Kubernetes object', 'an empty file');
       readSnapshotDocs(docs, f, snap, skipped, (n, d, path) => {
         const name = n.metadata?.name ?? '';
         if (nodeNames.has(name)) throw d.error([...path, 'metadata', 'name'], 'a node name not used before', JSON.stringify(name));

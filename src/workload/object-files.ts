@@ -45,7 +45,7 @@ export function objectFilesOf(path: string, display: string, recursive = false):
     isDir = statSync(path).isDirectory();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(display, 0, 0, '', 'a readable file', code === 'ENOENT' ? 'no such file' : String(code ?? e));
+    throw new InputError(display, 0, 0, '', 'a readable file or directory', code === 'ENOENT' ? 'no such file' : String(code ?? e));
   }
   if (!isDir) return [{ path, display }];
   const out: { path: string; display: string }[] = [];

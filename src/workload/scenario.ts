@@ -8,7 +8,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
-import { dropPodsOnMissingNodes, readSnapshotDocs, snapshotFiles, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { isMap, isScalar, isSeq, parse as parseYamlValue } from 'yaml';
 import { formatDuration, parseDuration } from '../api/duration.js';
@@ -21,7 +21,7 @@ import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
 import { DEFAULT_MAX_PODS, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
-import { expandDocument, isListKind, readObjectPaths, type ObjectItem } from './object-files.js';
+import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { isObject } from '../api/values.js';
 import { validateAgainstSchema } from './schema.js';
@@ -359,17 +359,17 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
     for (const e of entries) {
       let files: string[];
       try {
-        files = snapshotFiles(resolve(baseDir, e.rel));
+        files = objectFilesOf(resolve(baseDir, e.rel), e.rel).map((f) => f.path);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw doc.error(e.path, 'a readable file or directory (paths are relative to the scenario)', `${JSON.stringify(e.rel)}: ${code === 'ENOENT' ? 'no such file' : String(code ?? err)}`);
+        // The scenario's field is where the fix goes: name it, with what was wrong with the path.
+        if (!(err instanceof InputError)) throw err;
+        const dir = err.expected.startsWith('a directory');
+        throw doc.error(e.path, dir ? err.expected : 'a readable file or directory (paths are relative to the scenario)', `${JSON.stringify(e.rel)}: ${err.got ?? ''}`);
       }
-      if (files.length === 0) throw doc.error(e.path, 'a directory with *.yaml, *.yml or *.json files', `${JSON.stringify(e.rel)}: none`);
       for (const f of files) {
         const rel = f === resolve(baseDir, e.rel) ? e.rel : join(e.rel, basename(f));
         const docs = readReferencedFile(doc, e.path, rel, baseDir, file);
         const display = displayPath(file, baseDir, rel);
-        if (docs.length === 0) throw new InputError(display, 0, 0, '', 'at least one Kubernetes object', 'an empty file');
         readSnapshotDocs(docs, display, snapshot, warnings, (n, d, path) => add({ node: n, pool: '' }, d, path));
       }
     }
@@ -450,7 +450,7 @@ function readManifestFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir: s
       notAnObject: 'a Kubernetes object (a mapping with apiVersion and kind)',
     });
   } catch (e) {
-    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file' && e.file === displayPath(scenarioFile, baseDir, rel)) {
+    if (e instanceof InputError && e.line === 0 && e.expected === 'a readable file or directory' && e.file === displayPath(scenarioFile, baseDir, rel)) {
       throw doc.error(fieldPath, 'a readable file or directory (paths are relative to the scenario)', `${JSON.stringify(rel)}: ${e.got ?? ''}`);
     }
     throw e;

@@ -5,14 +5,14 @@
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
 // recreated). What the simulation does not need is dropped: `status` (but a Node's),
 // `metadata.managedFields` and the server's other bookkeeping, and finished pods.
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readManifest, readNode } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
+import { expandDocument, type ObjectItem } from './object-files.js';
 
 type Obj = Record<string, unknown>;
 
@@ -29,37 +29,23 @@ const MANIFEST_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet',
 /** Kinds kept as they are, their fields checked against their type. */
 const CHECKED_KINDS = new Set(['ReplicaSet', 'Service']);
 
-/** The files a `cluster.file` entry names: the file, or a directory's *.yaml, *.yml and *.json
- * files (sorted by name, not recursive, as `kubectl apply -f DIR`). */
-export function snapshotFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f))).sort().map((f) => join(path, f));
-}
-
 /** Reads the objects of a snapshot's documents into `into`; what is skipped goes to `warnings`
  * (one summary line per file for kinds ksim does not simulate). */
 export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into: SnapshotStart, warnings: string[], onNode?: (n: Node, doc: YamlDoc, path: Path) => void): void {
   const skipped = new Map<string, number>();
   let finished = 0;
   const unbound: { doc: YamlDoc; path: Path; pod: Pod }[] = [];
+  const items: ObjectItem[] = [];
+  let empty = 0;
+  // Lists and kindless items of typed lists (kubectl's NodeList, PodList) as every object file
+  // is read (src/workload/object-files.ts); empty documents are skipped, as kubectl does.
   for (const d of docs) {
     const v = d.toJS();
-    if (!isObj(v)) throw d.error([], 'a Kubernetes object or a List (a mapping with apiVersion and kind)', describe(v));
-    const kind = v['kind'];
-    if (typeof kind !== 'string') throw d.error(['kind'], 'the kind of the object (e.g. List, NodeList, Node, Pod)', describe(kind));
-    if (kind.endsWith('List')) {
-      const items = v['items'];
-      if (!Array.isArray(items)) throw d.error(['items'], 'a list of objects', describe(items));
-      for (const k of Object.keys(v)) if (!['apiVersion', 'kind', 'metadata', 'items'].includes(k)) warnings.push(d.warning([], `unknown field ${JSON.stringify(k)}`, k));
-      // kubectl prints the items of a typed list (NodeList, PodList) without kind and apiVersion.
-      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
-      items.forEach((it, i) => {
-        if (!isObj(it)) throw d.error(['items', i], 'a Kubernetes object (a mapping with apiVersion and kind)', describe(it));
-        const full = itemKind === undefined ? it : { ...it, kind: it['kind'] ?? itemKind, apiVersion: it['apiVersion'] ?? v['apiVersion'] };
-        readOne(d, ['items', i], full);
-      });
-    } else readOne(d, [], v);
+    if (v !== null) expandDocument(d, v, { warnings }, items);
+    else empty++;
   }
+  if (empty === docs.length) throw new InputError(display, 0, 0, '', 'at least one Kubernetes object', 'an empty file');
+  for (const it of items) readOne(it.doc, it.path, it.value);
   function readOne(doc: YamlDoc, path: Path, raw: Obj): void {
     const kind = raw['kind'];
     if (typeof kind !== 'string') throw doc.error([...path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
