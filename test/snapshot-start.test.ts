@@ -9,6 +9,9 @@ import { loadScenario, runScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 import type { Row } from '../src/metrics/collector.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const SCENARIO = repoPath('test/snapshots/snapshot-start.yaml');
 
@@ -58,4 +61,17 @@ test('the snapshot\'s owners keep its pods (none recreated) and a scale-up adds 
   // and no creation or binding time of this run.
   const pods = table(result, 'pods.csv').filter((r) => ['db-0', 'web-7d9f8c6b5-abcde', 'web-7d9f8c6b5-fghij'].includes(String(r['name'])));
   assert.deepEqual(pods.map((r) => `${r['name']} ${r['node']} ${r['zone']} ${r['phase']}`), ['db-0 node-a zone-a Running', 'web-7d9f8c6b5-abcde node-a zone-a Running', 'web-7d9f8c6b5-fghij node-b zone-b Running']);
+});
+
+test('a snapshot read as kubectl reads files: empty documents are skipped, a file of nothing but empty documents is refused', () => {
+  const dir = tempDir('ksim-snap-empty-');
+  const node = 'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}\n';
+  writeFileSync(join(dir, 'nodes.yaml'), `---\n# rendered by a chart\n---\n${node}---\n`);
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: nodes.yaml\n');
+  assert.deepEqual(loadScenario(join(dir, 's.yaml')).nodes.map((n) => n.node.metadata?.name), ['n1']);
+  writeFileSync(join(dir, 'nodes.yaml'), '---\n# nothing rendered\n---\n');
+  assert.throws(() => loadScenario(join(dir, 's.yaml')), { message: `${join(dir, 'nodes.yaml')}: expected at least one Kubernetes object, got an empty file` });
+  assert.throws(() => loadScenario(join(dir, 'missing.yaml')), /expected a readable file/);
+  writeFileSync(join(dir, 's2.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: gone/\n');
+  assert.throws(() => loadScenario(join(dir, 's2.yaml')), { message: /s2\.yaml:6:9: cluster\.file: expected a readable file or directory \(paths are relative to the scenario\), got "gone\/": no such file$/ });
 });
