@@ -96,6 +96,9 @@ export class PodsCollector {
       restarts: this.restartsOf(p),
       evicted: r?.evicted ?? false,
       preempted: r?.preempted ?? false,
+      // What it holds on its node while bound and not finished: the report's per-node heat map.
+      cpu_requested_milli: p.requests.milliCpu,
+      memory_requested_bytes: p.requests.memory,
     };
   }
 }

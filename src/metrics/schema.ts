@@ -95,6 +95,8 @@ const PODS: readonly Column[] = [
   int('restarts', 'count', 'in-place container restarts'),
   bool('evicted', 'deleted by the taint-eviction controller'),
   bool('preempted', 'deleted by the scheduler to make room (preemption)'),
+  int('cpu_requested_milli', 'milli', 'its CPU request as the scheduler counts it (containers, init containers, overhead)'),
+  int('memory_requested_bytes', 'bytes', 'its memory request, counted the same way'),
 ];
 
 const JOBS: readonly Column[] = [
