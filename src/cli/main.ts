@@ -8,6 +8,7 @@ import { KSIM_VERSION } from '../version.js';
 import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
 import { registerImportCommand } from './import-command.js';
+import { registerReportCommand } from './report-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
 
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
             .option('verbose', { type: 'boolean', default: false, describe: 'Print every warning (many unknown fields are otherwise grouped, the first 5 shown)' })
             .option('strict', { type: 'boolean', default: false, describe: 'Unknown fields in the scenario\'s objects are errors (exit 2), not warnings' })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no notes on stderr (warnings and errors still show)' })
+            .option('report', { type: 'boolean', default: false, describe: 'Also write report.html, the HTML report of the run (as ksim report DIR)' })
             .example('$0 run scenarios/quickstart.yaml', 'Run the bundled quickstart')
             .example('$0 run scenarios/quickstart.yaml --seed 7 --set cluster.nodePools[0].count=4 -o /tmp/q', 'Another seed, fewer nodes')
             .example('$0 run scenarios/quickstart.yaml --check-invariants=100', 'Check invariants every 100 events')
@@ -70,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
               quiet: a.quiet,
               verbose: a.verbose,
               strict: a.strict,
+              report: a.report,
             },
             out,
             (t) => process.stderr.write(t),
@@ -110,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
             (t) => process.stderr.write(t),
           ),
       );
-    await registerImportCommand(y, out)
+    await registerReportCommand(registerImportCommand(y, out), out)
       .command('help [command]', 'Show the help of a command: ksim help run')
       .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
@@ -154,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Every long option of every command, for "did you mean" (yargs has no public list). */
 const OPTION_NAMES = [
-  'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'clobber', 'no-clobber', 'verbose', 'strict',
+  'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'clobber', 'no-clobber', 'verbose', 'strict', 'report',
   'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
 ];
 

@@ -11,6 +11,7 @@ import { loadScenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
+import { REPORT_FILE, renderReport } from '../report/report.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
@@ -39,6 +40,8 @@ export interface RunArgs {
   readonly verbose?: boolean | undefined;
   /** Unknown fields are errors (exit 2). */
   readonly strict?: boolean | undefined;
+  /** Also write report.html (the HTML report of the run). */
+  readonly report?: boolean | undefined;
 }
 
 /** Events between looks at signals and progress: small enough for a few updates a second
@@ -127,6 +130,17 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),
     { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
   ];
+  if (args.report === true) {
+    // Made from the complete outputs in the temporary folder, so the report is swapped in with
+    // them (or, on a bad surprise, nothing is).
+    try {
+      folder.write(files);
+      files.push({ file: REPORT_FILE, content: renderReport(folder.workingDir).html });
+    } catch (e) {
+      folder.abort();
+      throw e;
+    }
+  }
   folder.commit(files);
   // The streamed placements.csv and pods.csv are listed where the tables put them, after summary.csv.
   const written = files.map((f) => f.file);

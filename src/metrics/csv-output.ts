@@ -193,11 +193,22 @@ export class OutputFolder {
     return sink;
   }
 
+  /** The temporary folder the files go to before the swap (to read them back, e.g. for a report
+   * made from the complete outputs before they are swapped in). */
+  get workingDir(): string {
+    return this.tmp;
+  }
+
+  /** Closes the streamed files and writes `files` beside them, without swapping the folder in. */
+  write(files: readonly OutputFile[]): void {
+    for (const s of this.sinks) s.sink.close();
+    for (const f of files) writeFileSync(join(this.tmp, f.file), f.content);
+  }
+
   /** Writes `files` beside the streamed ones and swaps the folder in; returns every path. */
   commit(files: readonly OutputFile[]): string[] {
     try {
-      for (const s of this.sinks) s.sink.close();
-      for (const f of files) writeFileSync(join(this.tmp, f.file), f.content);
+      this.write(files);
       if (existsSync(this.abs)) renameSync(this.abs, this.old);
       renameSync(this.tmp, this.abs);
     } finally {

@@ -1,0 +1,105 @@
+// What the report's page script draws (client-script.ts): one plain-data spec per chart, written
+// into the page as JSON. The specs carry only numbers and labels, so the same run gives the same
+// bytes; Observable Plot turns them into SVG when the page opens.
+
+export interface Band {
+  readonly x1: number;
+  readonly x2: number;
+  readonly label: string;
+}
+
+/** Lines over a shared x: the time series, headroom over node counts. */
+export interface LinesChart {
+  readonly type: 'lines';
+  readonly x: readonly number[];
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** Values are ratios, shown as %. */
+  readonly percent: boolean;
+  readonly series: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
+  /** Shaded windows (faults) behind the lines. */
+  readonly bands: readonly Band[];
+}
+
+/** Rows × time bins of a ratio (heat map), with outlined fault windows. */
+export interface HeatmapChart {
+  readonly type: 'heatmap';
+  readonly rows: readonly string[];
+  readonly edges: readonly number[];
+  readonly values: readonly (number | null)[];
+  readonly label: string;
+  readonly faults: readonly { readonly row: string; readonly x1: number; readonly x2: number }[];
+}
+
+/** One facet per fault: its phases as bars on the run's time axis, its moments as dots. */
+export interface FaultsChart {
+  readonly type: 'faults';
+  readonly durationS: number;
+  readonly phases: readonly string[];
+  readonly segments: readonly { readonly fault: string; readonly phase: string; readonly x1: number; readonly x2: number }[];
+  readonly moments: readonly { readonly fault: string; readonly phase: string; readonly x: number; readonly label: string }[];
+}
+
+/** A metric's distribution over runs: precomputed bins and the median. */
+export interface HistogramChart {
+  readonly type: 'histogram';
+  readonly label: string;
+  readonly bins: readonly { readonly x1: number; readonly x2: number; readonly count: number }[];
+  readonly median: number;
+}
+
+/** A metric per group of runs (matrix values): box plots. */
+export interface BoxChart {
+  readonly type: 'box';
+  readonly label: string;
+  readonly groups: readonly string[];
+  readonly points: readonly { readonly g: string; readonly v: number }[];
+}
+
+/** A capacity search's probes: the target metric per node count, met or not, and the answer. */
+export interface ProbeChart {
+  readonly type: 'probe';
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly probes: readonly { readonly order: number; readonly count: number; readonly value: number; readonly met: boolean }[];
+  readonly answer: number | null;
+}
+
+export type Chart = LinesChart | HeatmapChart | FaultsChart | HistogramChart | BoxChart | ProbeChart;
+
+/** A chart with its title and a sentence saying how to read it. */
+export interface Figure {
+  readonly id: string;
+  readonly title: string;
+  readonly note: string;
+  readonly chart: Chart;
+}
+
+/** Equal-width bins over the values' range (Sturges' count, 5 to 30 bins); one narrow bin
+ * around a constant. */
+export function histogram(values: readonly number[]): HistogramChart['bins'] {
+  if (values.length === 0) return [];
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  if (min === max) {
+    const d = min === 0 ? 0.5 : Math.abs(min) * 0.05;
+    return [{ x1: min - d, x2: max + d, count: values.length }];
+  }
+  const k = Math.min(30, Math.max(5, Math.ceil(Math.log2(values.length)) + 1));
+  const w = (max - min) / k;
+  const counts = new Array<number>(k).fill(0);
+  for (const v of values) counts[Math.min(k - 1, Math.floor((v - min) / w))]!++;
+  return counts.map((count, i) => ({ x1: min + i * w, x2: i === k - 1 ? max : min + (i + 1) * w, count }));
+}
+
+/** The median (mean of the two middle values for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}

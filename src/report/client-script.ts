@@ -1,0 +1,139 @@
+// The report page's own script: draws each figure's spec (charts.ts) with Observable Plot into its
+// <figure>, at the column's width, again when the window is resized. Plain browser JavaScript
+// kept as text (the build compiles for Node, without the DOM's types); the browser test
+// (test/report-browser.test.ts) runs it in Chromium and checks every chart drew its marks.
+export const CLIENT_SCRIPT = String.raw`(function () {
+  "use strict";
+  var figures = JSON.parse(document.getElementById("ksim-figures").textContent);
+  var RED = "#d62728";
+  var PHASE_COLOURS = ["#f4a6a6", "#9aa5b1", "#f2c14e", "#e07b39"];
+
+  function fmt(v) {
+    if (v === null || v === undefined || isNaN(v)) return "";
+    var a = Math.abs(v);
+    return a !== 0 && (a < 0.01 || a >= 1e6) ? v.toExponential(2) : String(Math.round(v * 1000) / 1000);
+  }
+  function labelWidth(labels) {
+    var n = 0;
+    labels.forEach(function (l) { n = Math.max(n, String(l).length); });
+    return Math.min(260, 14 + n * 6.6);
+  }
+
+  var draw = {
+    lines: function (c, width) {
+      var pts = [];
+      c.series.forEach(function (s) {
+        s.values.forEach(function (v, i) { pts.push({ x: c.x[i], v: v, series: s.name }); });
+      });
+      return Plot.plot({
+        width: width, height: 250, marginLeft: 56,
+        x: { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]] },
+        y: { label: c.yLabel, grid: true, percent: c.percent, zero: true },
+        color: { legend: true, domain: c.series.map(function (s) { return s.name; }) },
+        marks: [
+          Plot.rect(c.bands, { x1: "x1", x2: "x2", fill: RED, fillOpacity: 0.12, title: "label" }),
+          Plot.ruleY([0]),
+          Plot.line(pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 }),
+          Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } }))
+        ]
+      });
+    },
+    heatmap: function (c, width) {
+      var bins = c.edges.length - 1;
+      var cells = c.values.map(function (v, i) {
+        var k = i % bins;
+        return { row: c.rows[Math.floor(i / bins)], x1: c.edges[k], x2: c.edges[k + 1], v: v };
+      });
+      return Plot.plot({
+        width: width, height: 64 + 15 * c.rows.length, marginLeft: labelWidth(c.rows),
+        x: { label: "time (s)", domain: [0, c.edges[bins]] },
+        y: { domain: c.rows, label: null, tickSize: 0 },
+        color: { type: "linear", scheme: "ylorrd", domain: [0, 1], tickFormat: "%", legend: true, label: c.label, unknown: "#eeeeee" },
+        marks: [
+          Plot.barX(cells, { x1: "x1", x2: "x2", y: "row", fill: "v", inset: 0, title: function (d) { return d.row + ": " + (d.v === null ? "-" : Math.round(d.v * 100) + " %"); } }),
+          Plot.barX(c.faults, { x1: "x1", x2: "x2", y: "row", fill: "none", stroke: "#1d2430", strokeWidth: 1.5, strokeDasharray: "4,2", inset: 0.5 })
+        ]
+      });
+    },
+    faults: function (c, width) {
+      var faults = [];
+      c.segments.forEach(function (s) { if (faults.indexOf(s.fault) < 0) faults.push(s.fault); });
+      return Plot.plot({
+        width: width, height: 50 + faults.length * (28 * c.phases.length + 30), marginLeft: labelWidth(c.phases), marginRight: 20, marginTop: 24,
+        x: { label: "time (s)", domain: [0, c.durationS], grid: true },
+        y: { domain: c.phases, label: null },
+        fy: { domain: faults, label: null, axis: null, padding: 0.3 },
+        color: { domain: c.phases, range: PHASE_COLOURS, legend: true },
+        marks: [
+          Plot.frame({ stroke: "#d9dee5" }),
+          Plot.text(faults, { fy: function (d) { return d; }, text: function (d) { return d; }, frameAnchor: "top-left", dy: -14, fontWeight: "bold" }),
+          Plot.barX(c.segments, { x1: "x1", x2: "x2", y: "phase", fy: "fault", fill: "phase", title: function (d) { return d.phase + ": " + fmt(d.x1) + " s to " + fmt(d.x2) + " s"; } }),
+          Plot.dot(c.moments, { x: "x", y: "phase", fy: "fault", fill: "#1d2430", r: 3.5 }),
+          Plot.text(c.moments, { x: "x", y: "phase", fy: "fault", text: "label", dx: 7, textAnchor: "start", fill: "#1d2430", stroke: "white", strokeWidth: 3, paintOrder: "stroke" })
+        ]
+      });
+    },
+    histogram: function (c, width) {
+      var lo = c.bins[0].x1, hi = c.bins[c.bins.length - 1].x2;
+      var right = hi > lo && (c.median - lo) / (hi - lo) > 0.6;
+      return Plot.plot({
+        width: width, height: 200, marginLeft: 46,
+        x: { label: c.label },
+        y: { label: "runs", grid: true },
+        marks: [
+          Plot.rectY(c.bins, { x1: "x1", x2: "x2", y: "count", fill: "#4e79a7", insetLeft: 0.5, insetRight: 0.5 }),
+          Plot.ruleY([0]),
+          Plot.ruleX([c.median], { stroke: RED, strokeWidth: 2 }),
+          Plot.text([c.median], { x: function (d) { return d; }, frameAnchor: "top", dy: -2, dx: right ? -4 : 4, textAnchor: right ? "end" : "start", text: function (d) { return "median " + fmt(d); }, fill: RED, stroke: "white", strokeWidth: 3, paintOrder: "stroke" })
+        ]
+      });
+    },
+    box: function (c, width) {
+      return Plot.plot({
+        width: width, height: 60 + 36 * c.groups.length, marginLeft: labelWidth(c.groups),
+        x: { label: c.label, grid: true },
+        y: { domain: c.groups, label: null },
+        marks: [
+          Plot.boxX(c.points, { x: "v", y: "g", fill: "#a0bcd8" }),
+          Plot.dot(c.points, { x: "v", y: "g", r: 2, fill: "#1d2430", fillOpacity: 0.5 })
+        ]
+      });
+    },
+    probe: function (c, width) {
+      var sorted = c.probes.slice().sort(function (a, b) { return a.count - b.count; });
+      var marks = [
+        Plot.line(sorted, { x: "count", y: "value", stroke: "#9aa5b1" }),
+        Plot.dot(c.probes, { x: "count", y: "value", r: 5, fill: function (d) { return d.met ? "met" : "not met"; } }),
+        Plot.text(c.probes, { x: "count", y: "value", text: function (d) { return "#" + d.order; }, dy: -11 })
+      ];
+      if (c.answer !== null) {
+        marks.unshift(Plot.ruleX([c.answer], { stroke: "#2ca02c", strokeDasharray: "5,3" }));
+        marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: 5, textAnchor: "start", text: function (d) { return "answer: " + d; }, fill: "#2ca02c" }));
+      }
+      return Plot.plot({
+        width: width, height: 260, marginLeft: 56, marginTop: 24,
+        x: { label: c.xLabel, grid: true },
+        y: { label: c.yLabel, grid: true },
+        color: { domain: ["met", "not met"], range: ["#2ca02c", RED], legend: true },
+        marks: marks
+      });
+    }
+  };
+
+  function render() {
+    figures.forEach(function (f) {
+      var host = document.getElementById(f.id).querySelector(".plot");
+      var width = Math.max(320, Math.floor(host.getBoundingClientRect().width));
+      if (host.getAttribute("data-width") === String(width)) return;
+      host.setAttribute("data-width", String(width));
+      host.replaceChildren(draw[f.chart.type](f.chart, width));
+    });
+  }
+  render();
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(render, 150);
+  });
+})();
+`;

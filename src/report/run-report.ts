@@ -1,0 +1,204 @@
+// The report of one run folder (ksim run's outputs): headline figures from summary.csv, the
+// cluster's allocation and pods over time from timeseries.csv, a per-node heat map from pods.csv
+// and nodes.csv, and, with faults, their timeline and recovery from recovery.csv.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../api/input-error.js';
+import type { Band, Figure } from './charts.js';
+import { readAll, readCsv, type CsvRow } from './csv-table.js';
+import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault } from './node-heatmap.js';
+import type { Headline, ReportPage, Section } from './page.js';
+
+/** More samples than this are thinned (every k-th row) in the time-series charts. */
+const MAX_POINTS = 2000;
+
+interface Fault {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly startS: number;
+  /** The fault's end, or the run's end for a fault that never ends. */
+  readonly endS: number;
+  readonly detectedS: number | null;
+  readonly firstEvictionS: number | null;
+  readonly fullAvailabilityS: number | null;
+  readonly minAvailableRatio: number | null;
+}
+
+export function runReport(dir: string): ReportPage {
+  const summary = readAll(dir, 'summary.csv', ['scenario', 'seed', 'sim_duration_s']);
+  const s = summary.rows[0];
+  if (s === undefined) throw summaryMissing(dir);
+  const durationS = s.number('sim_duration_s');
+  const faults = existsSync(join(dir, 'recovery.csv')) ? readFaults(dir, durationS) : null;
+  const bands: Band[] = (faults ?? []).map((f) => ({ x1: f.startS, x2: f.endS, label: `${f.id} ${f.kind} ${f.target}` }));
+  const ts = timeSeries(dir, bands);
+  const sections: Section[] = [
+    { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
+    { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
+    heatmapSection(dir, durationS, ts.samples, faults ?? []),
+    faultsSection(dir, faults, durationS),
+  ];
+  return { kind: 'ksim run', title: `${s.text('scenario')} (seed ${s.text('seed')})`, sections };
+}
+
+function summaryMissing(dir: string): InputError {
+  return new InputError(join(dir, 'summary.csv'), 0, 0, '', 'one data row after the header', 'none');
+}
+
+function headlines(s: CsvRow): Headline[] {
+  const n = (c: string) => s.numberOrNull(c);
+  const out: Headline[] = [
+    { label: 'Pods bound', value: `${s.text('pods_bound')} of ${s.text('pods_submitted')}`, hint: 'bound / created during the run' },
+    { label: 'Unbound at the end', value: s.text('pods_unbound_end') },
+  ];
+  if (n('replicas_desired_end') !== null) out.push({ label: 'Replicas ready at the end', value: `${s.text('replicas_ready_end')} of ${s.text('replicas_desired_end')}` });
+  out.push(
+    { label: 'Scheduling latency', value: `${ms(n('sched_latency_p50_ms'))} / ${ms(n('sched_latency_p99_ms'))}`, hint: 'p50 / p99, creation → bound' },
+    { label: 'Startup latency', value: `${ms(n('startup_latency_p50_ms'))} / ${ms(n('startup_latency_p99_ms'))}`, hint: 'p50 / p99, creation → Running' },
+    { label: 'CPU / memory requested', value: `${pct(n('cpu_requested_mean_ratio'))} / ${pct(n('memory_requested_mean_ratio'))}`, hint: 'time-weighted mean over Ready nodes' },
+    { label: 'Simulated time', value: seconds(n('sim_duration_s')), hint: `${s.text('events')} events` },
+  );
+  if ((n('node_failures') ?? 0) > 0) {
+    out.push(
+      { label: 'Node failures / pods evicted', value: `${s.text('node_failures')} / ${s.text('pods_evicted')}` },
+      { label: 'Reschedule time', value: `${seconds(n('reschedule_p50_s'))} / ${seconds(n('reschedule_p99_s'))}`, hint: 'p50 / p99, eviction → replacement bound' },
+    );
+  }
+  return out;
+}
+
+function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; samples: number; intervalS: number } {
+  const { header, rows } = readAll(dir, 'timeseries.csv', ['time_s', 'pods_pending', 'pods_running', 'cpu_requested_ratio', 'memory_requested_ratio']);
+  const stride = Math.max(1, Math.ceil(rows.length / MAX_POINTS));
+  const kept = rows.filter((_, i) => i % stride === 0 || i === rows.length - 1);
+  const x = kept.map((r) => r.number('time_s'));
+  const column = (c: string) => kept.map((r) => r.numberOrNull(c));
+  // Cluster-wide ratios only: "<group>:" columns (metrics.groupBy) hold a ':'.
+  const ratios = header.columns.filter((c) => c.endsWith('_requested_ratio') && !c.includes(':'));
+  const pods = ['pods_pending', 'pods_running', 'pods_available'].filter((c) => header.has(c));
+  const intervalS = rows.length >= 2 ? (rows[1] as CsvRow).number('time_s') - (rows[0] as CsvRow).number('time_s') : 0;
+  const thinned = stride > 1 ? ` Every ${stride}th sample is drawn (${rows.length} in the file).` : '';
+  return {
+    samples: rows.length,
+    intervalS,
+    figures: [
+      {
+        id: 'allocation',
+        title: 'Allocation per resource',
+        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}). An outage shows as a rise once the evicted pods are replaced on fewer nodes.${thinned}`,
+        chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'requested / allocatable (%)', percent: true, series: ratios.map((c) => ({ name: c.replace(/_requested_ratio$/, ''), values: column(c) })), bands },
+      },
+      {
+        id: 'pods',
+        title: 'Pods pending and running',
+        note: `Pods by phase at each sample; available = Running on a Ready node (pods on a NotReady node are Running but not available).${thinned}`,
+        chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'pods', percent: false, series: pods.map((c) => ({ name: c.replace(/^pods_/, ''), values: column(c) })), bands },
+      },
+    ],
+  };
+}
+
+function readFaults(dir: string, durationS: number): Fault[] {
+  const { rows } = readAll(dir, 'recovery.csv', ['fault_id', 'kind', 'target', 'start_s', 'end_s']);
+  return rows.map((r) => ({
+    id: r.text('fault_id'),
+    kind: r.text('kind'),
+    target: r.text('target'),
+    startS: r.number('start_s'),
+    endS: r.numberOrNull('end_s') ?? durationS,
+    detectedS: r.numberOrNull('detected_s'),
+    firstEvictionS: r.numberOrNull('first_eviction_s'),
+    fullAvailabilityS: r.numberOrNull('time_to_full_availability_s'),
+    minAvailableRatio: r.numberOrNull('min_available_ratio'),
+  }));
+}
+
+function heatmapSection(dir: string, durationS: number, samples: number, faults: readonly Fault[]): Section {
+  const nodes: ConstructorParameters<typeof NodeHeatmapBuilder>[0][number][] = [];
+  readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) =>
+    nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') }),
+  );
+  const bins = Math.max(1, Math.min(MAX_BINS, samples - 1));
+  const builder = new NodeHeatmapBuilder(nodes, durationS, bins);
+  const header = readCsv(dir, 'pods.csv', ['node', 'bound_s', 'finished_s', 'deleted_s'], (r) => {
+    if (r.text('node') === '' || !r.header.has('cpu_requested_milli')) return;
+    const from = r.numberOrNull('bound_s');
+    if (from === null) return;
+    const to = Math.min(r.numberOrNull('finished_s') ?? Infinity, r.numberOrNull('deleted_s') ?? Infinity);
+    builder.addPod(r.text('node'), from, to, r.number('cpu_requested_milli'), r.number('memory_requested_bytes'));
+  });
+  const intro = 'Each cell: Σ requests of the pods on the node (from bound_s until finished_s or deleted_s in pods.csv; a Terminating pod still holds its place) / its allocatable (nodes.csv), time-weighted over the cell. Rows by zone, then name. Outlined: the fault windows on the nodes they hit.';
+  if (!header.has('cpu_requested_milli')) {
+    return { id: 'nodes', title: 'Per-node utilisation', intro: 'pods.csv has no cpu_requested_milli column (it was written by an older ksim): run the scenario again for the heat map.' };
+  }
+  const hm = builder.build(faults.map((f): HeatmapFault => ({ target: f.target, startS: f.startS, endS: f.endS })));
+  const grouped = hm.rowsAre === 'node' ? '' : hm.rowsAre === 'pool' ? ` ${nodes.length} nodes: one row per pool (Σ requests / Σ allocatable of its nodes).` : ` ${nodes.length} nodes: one row per run of consecutive nodes (Σ requests / Σ allocatable).`;
+  const figure = (id: string, what: string, values: readonly (number | null)[]): Figure => ({
+    id,
+    title: `${what} requested per node`,
+    note: `${hm.edges.length - 1} bins of ${seconds(hm.edges[1] ?? 0)}.${grouped}`,
+    chart: { type: 'heatmap', rows: hm.rows, edges: hm.edges, values, label: `${what} requested / allocatable (%)`, faults: hm.faults },
+  });
+  return { id: 'nodes', title: 'Per-node utilisation', intro, figures: [figure('heatmap-cpu', 'CPU', hm.cpu), figure('heatmap-memory', 'Memory', hm.memory)] };
+}
+
+const PHASES = ['fault active', 'until NotReady', 'until first eviction', 'below full availability'] as const;
+
+function faultsSection(dir: string, faults: readonly Fault[] | null, durationS: number): Section {
+  if (faults === null || faults.length === 0) {
+    return { id: 'faults', title: 'Faults and recovery', intro: faults === null ? 'The scenario injects no faults (no recovery.csv).' : 'No fault started during the run (recovery.csv has no rows).' };
+  }
+  const segments: { fault: string; phase: string; x1: number; x2: number }[] = [];
+  const moments: { fault: string; phase: string; x: number; label: string }[] = [];
+  for (const f of faults) {
+    const fault = `${f.id} ${f.kind} ${f.target}`;
+    segments.push({ fault, phase: PHASES[0], x1: f.startS, x2: f.endS });
+    if (f.detectedS !== null) {
+      segments.push({ fault, phase: PHASES[1], x1: f.startS, x2: f.detectedS });
+      moments.push({ fault, phase: PHASES[1], x: f.detectedS, label: `NotReady ${seconds(f.detectedS)}` });
+    }
+    if (f.detectedS !== null && f.firstEvictionS !== null) {
+      segments.push({ fault, phase: PHASES[2], x1: f.detectedS, x2: f.firstEvictionS });
+      moments.push({ fault, phase: PHASES[2], x: f.firstEvictionS, label: `first eviction ${seconds(f.firstEvictionS)}` });
+    }
+    if (f.fullAvailabilityS !== null && f.fullAvailabilityS > 0) {
+      const whole = f.startS + f.fullAvailabilityS;
+      segments.push({ fault, phase: PHASES[3], x1: f.startS, x2: whole });
+      moments.push({ fault, phase: PHASES[3], x: whole, label: `whole again ${seconds(whole)} (+${seconds(f.fullAvailabilityS)})` });
+    } else if (f.fullAvailabilityS === null && f.minAvailableRatio !== null) {
+      segments.push({ fault, phase: PHASES[3], x1: f.startS, x2: durationS });
+      moments.push({ fault, phase: PHASES[3], x: durationS, label: 'not whole by the end' });
+    }
+  }
+  const table = readAll(dir, 'recovery.csv', []);
+  return {
+    id: 'faults',
+    title: 'Faults and recovery',
+    intro: 'From recovery.csv: each fault\'s window, when its nodes were marked NotReady, the first eviction, and how long its workloads ran below their target until whole again (min_available_ratio is the lowest share available).',
+    figures: [{ id: 'fault-timeline', title: 'Fault timeline and recovery', note: 'Bars: the phases of each fault on the run\'s clock; dots: the moments that end them.', chart: { type: 'faults', durationS, phases: PHASES, segments, moments } }],
+    tables: [{ caption: 'recovery.csv', columns: table.header.columns, rows: table.rows.map((r) => r.fields) }],
+  };
+}
+
+function ms(v: number | null): string {
+  if (v === null) return '–';
+  return v >= 1000 ? `${trim(v / 1000)} s` : `${trim(v)} ms`;
+}
+
+function seconds(v: number | null): string {
+  if (v === null) return '–';
+  if (v >= 3600) return `${trim(v / 3600)} h`;
+  if (v >= 120) return `${trim(v / 60)} min`;
+  return `${trim(v)} s`;
+}
+
+function pct(v: number | null): string {
+  return v === null ? '–' : `${trim(v * 100)} %`;
+}
+
+/** At most 3 significant decimals, trailing zeros dropped. */
+function trim(v: number): string {
+  const d = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  return String(Number(v.toFixed(d)));
+}
