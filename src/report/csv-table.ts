@@ -78,7 +78,7 @@ export function readCsv(dir: string, file: string, required: readonly string[], 
     if (first === null) throw new InputError(display, 0, 0, '', 'a header row', 'an empty file');
     const header = new CsvHeader(display, first.fields);
     const missing = required.filter((c) => !header.has(c));
-    if (missing.length > 0) throw new InputError(display, first.line, 0, '', `the columns ${required.join(', ')}`, `a header without ${missing.join(', ')}`);
+    if (missing.length > 0) throw new InputError(display, first.line, 1, '', `the columns ${required.join(', ')}`, `a header without ${missing.join(', ')}`);
     for (let r = records.next(); r !== null; r = records.next()) onRow(new CsvRow(header, r.fields, r.line));
     return header;
   } catch (e) {

@@ -188,8 +188,8 @@ function ms(v: number | null): string {
 
 function seconds(v: number | null): string {
   if (v === null) return '–';
-  if (v >= 3600) return `${trim(v / 3600)} h`;
-  if (v >= 120) return `${trim(v / 60)} min`;
+  if (v >= 7200) return `${trim(v / 3600)} h`;
+  if (v >= 600) return `${trim(v / 60)} min`;
   return `${trim(v)} s`;
 }
 

@@ -1,0 +1,91 @@
+// The sweep and capacity reports on the fixtures of test/fixtures/report (see its README), and
+// the messages a wrong folder gets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoPath } from '../testing/repo-paths.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { capacityReport } from './capacity-report.js';
+import type { BoxChart, HistogramChart, ProbeChart } from './charts.js';
+import { renderReport } from './report.js';
+import { sweepReport } from './sweep-report.js';
+
+const SWEEP = repoPath('test/fixtures/report/sweep');
+const CAPACITY = repoPath('test/fixtures/report/capacity');
+
+test('sweep report: runs by status, the failed run listed, medians per matrix value', () => {
+  const page = sweepReport(SWEEP);
+  assert.equal(page.title, 'zone-outage: 12 runs');
+  const [runs, dists, matrix] = page.sections;
+  assert.deepEqual(runs?.headlines?.slice(0, 3), [
+    { label: 'Runs', value: '12', hint: 'error 1, ok 11' },
+    { label: 'Seeds', value: '6', hint: '1 … 6' },
+    { label: 'Matrix combinations', value: '2', hint: 'cluster.nodePools[0].count' },
+  ]);
+  assert.deepEqual(runs?.tables?.[0]?.rows, [['0012', '6', 'error']]);
+  assert.deepEqual(dists?.figures?.map((f) => f.id), [
+    'dist-sched_latency_p99_ms', 'dist-startup_latency_p99_ms', 'dist-pods_unbound_end',
+    'dist-cpu_requested_mean_ratio', 'dist-memory_requested_mean_ratio', 'dist-reschedule_p99_s',
+  ]);
+  // 11 ok runs; sched_latency_p99_ms sorted: 6.832 6.986 9.101 9.327 9.765 10.698 11.574 11.871 15.001 15.287 37.16
+  const h = dists?.figures?.[0]?.chart as HistogramChart;
+  assert.equal(h.median, 10.698);
+  assert.equal(h.bins.reduce((s, b) => s + b.count, 0), 11);
+  const box = matrix?.figures?.[0]?.chart as BoxChart;
+  assert.deepEqual(box.groups, ['cluster.nodePools[0].count=9', 'cluster.nodePools[0].count=12']);
+  assert.equal(box.points.length, 11);
+  // count=9: (9.327 + 10.698) / 2 = 10.0125; count=12: 6.986 9.765 11.574 15.001 37.16 → 11.574
+  const medians = matrix?.tables?.[0];
+  assert.deepEqual(medians?.columns.slice(0, 3), ['matrix values', 'runs', 'sched_latency_p99_ms']);
+  assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['cluster.nodePools[0].count=9', '6', '10.01'], ['cluster.nodePools[0].count=12', '5', '11.57']]);
+});
+
+test('capacity report: the probe curve in probe order and the answer, the smallest count that met the target', () => {
+  const page = capacityReport(CAPACITY);
+  const pool = page.sections[0];
+  assert.equal(pool?.title, 'Pool general');
+  assert.deepEqual(pool?.headlines?.[0], { label: 'Answer', value: '10 nodes', hint: 'smallest count that met the target' });
+  const probe = pool?.figures?.[0];
+  const chart = probe?.chart as ProbeChart;
+  assert.equal(chart.answer, 10);
+  assert.equal(chart.yLabel, 'pods_unbound_end');
+  assert.deepEqual(chart.probes.map((p) => [p.order, p.count, p.value, p.met]), [
+    [1, 1, 9, false], [2, 2, 8, false], [3, 4, 6, false], [4, 8, 2, false],
+    [5, 16, 0, true], [6, 12, 0, true], [7, 10, 0, true], [8, 9, 1, false],
+  ]);
+  assert.match(probe?.note ?? '', /Answer: 10 nodes; 9 did not meet it \(probe #8\)\./);
+  assert.equal(pool?.figures?.[1]?.id, 'headroom-general');
+});
+
+test('the same folder gives the same bytes, and nothing of the folder\'s path', () => {
+  const dir = tempDir('ksim-report-');
+  cpSync(SWEEP, dir, { recursive: true });
+  const a = renderReport(dir).html;
+  assert.equal(renderReport(SWEEP).html, a);
+  assert.ok(!a.includes(dir));
+  assert.ok(!a.includes(SWEEP));
+});
+
+test('a wrong folder is one clear error naming the file, row, column and what was expected', () => {
+  const dir = tempDir('ksim-report-bad-');
+  const err = (d: string) => {
+    try {
+      renderReport(d);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(err(join(dir, 'none')), `${join(dir, 'none')}: expected an output folder of ksim run, sweep or capacity, got no such folder`);
+  assert.equal(err(dir), `${dir}: expected an output folder of ksim run, sweep or capacity (holding summary.csv, sweep.csv or capacity.csv), got none of them`);
+  writeFileSync(join(dir, 'capacity.csv'), 'pool,count,met\ngeneral,3,yes\n');
+  assert.equal(err(dir), `${join(dir, 'capacity.csv')}:2:3: met: expected true or false, got "yes"`);
+  writeFileSync(join(dir, 'capacity.csv'), 'pool,count,met\ngeneral,three,true\n');
+  assert.equal(err(dir), `${join(dir, 'capacity.csv')}:2:2: count: expected a number, got "three"`);
+  writeFileSync(join(dir, 'sweep.csv'), 'run_id,seed,scenario\n0001,1,x\n');
+  assert.equal(err(dir), `${join(dir, 'sweep.csv')}:1:1: expected the columns seed, status, got a header without status`);
+  const run = tempDir('ksim-report-run-');
+  writeFileSync(join(run, 'summary.csv'), 'scenario,seed,sim_duration_s\nx,1,60\n');
+  assert.equal(err(run), `${join(run, 'timeseries.csv')}: expected the timeseries.csv of a ksim output folder, got no such file`);
+});

@@ -1,0 +1,84 @@
+// End to end: `ksim run --report` and `ksim report` on the zone-outage scenario (zone-a, 4 of 12
+// nodes, dark from 120 s to 1020 s; README "Faults"), byte-identical reports, and exit code 2 on
+// a folder that is not an output folder. The page in a browser: test/report-browser.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { FaultsChart, HeatmapChart, LinesChart } from '../src/report/charts.js';
+import { runReport } from '../src/report/run-report.js';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+const runs = tempDir('ksim-report-e2e-');
+const A = join(runs, 'a');
+const B = join(runs, 'b');
+
+test('ksim run --report writes report.html with the CSVs; ksim report of the folder gives the same bytes; a second run too', () => {
+  const r = ksim('run', 'scenarios/zone-outage.yaml', '-o', A, '--report', '-q');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Wrote summary\.csv, .*, run\.json, report\.html to /);
+  const first = readFileSync(join(A, 'report.html'), 'utf8');
+  const again = ksim('report', A, '-o', join(runs, 'again.html'));
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /^Wrote .*again\.html \(run report, \d+ KiB\)\n$/);
+  assert.equal(readFileSync(join(runs, 'again.html'), 'utf8'), first);
+  assert.equal(ksim('run', 'scenarios/zone-outage.yaml', '-o', B, '--report', '-q').status, 0);
+  assert.equal(readFileSync(join(B, 'report.html'), 'utf8'), first);
+  // No date, no path: nothing that differs between two identical runs.
+  assert.ok(!first.includes(runs));
+  assert.ok(!first.includes(new Date().toISOString().slice(0, 10)));
+});
+
+test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s, evictions from 475 s, whole again at 505.7 s', () => {
+  const page = runReport(A);
+  const faults = page.sections.find((s) => s.id === 'faults')?.figures?.[0]?.chart as FaultsChart;
+  const f = 'f1 zoneOutage zone=zone-a';
+  assert.deepEqual(faults.segments, [
+    { fault: f, phase: 'fault active', x1: 120, x2: 1020 },
+    { fault: f, phase: 'until NotReady', x1: 120, x2: 170 },
+    { fault: f, phase: 'until first eviction', x1: 170, x2: 475.009389 },
+    { fault: f, phase: 'below full availability', x1: 120, x2: 505.708923 },
+  ]);
+  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 475 s', 'whole again 506 s (+386 s)']);
+  const alloc = page.sections.find((s) => s.id === 'over-time')?.figures?.[0]?.chart as LinesChart;
+  assert.deepEqual(alloc.series.map((s) => s.name), ['cpu', 'memory']);
+  assert.deepEqual(alloc.bands, [{ x1: 120, x2: 1020, label: f }]);
+  // Before the outage 18 pods request 12 of 96 CPUs (0.125); after the replacements, the same on
+  // the 64 CPUs of the 8 Ready nodes (0.1875).
+  assert.equal(alloc.series[0]?.values[alloc.x.indexOf(60)], 0.125);
+  assert.equal(alloc.series[0]?.values[alloc.x.indexOf(600)], 0.1875);
+});
+
+test('the heat map: zone-a rows first, outlined over the outage; its last bin equals nodes.csv at the end', () => {
+  const page = runReport(A);
+  const cpu = page.sections.find((s) => s.id === 'nodes')?.figures?.[0]?.chart as HeatmapChart;
+  assert.deepEqual(cpu.rows.slice(0, 4), ['general-0', 'general-3', 'general-6', 'general-9']);
+  assert.deepEqual(cpu.faults, ['general-0', 'general-3', 'general-6', 'general-9'].map((row) => ({ row, x1: 120, x2: 1020 })));
+  const bins = cpu.edges.length - 1;
+  assert.equal(bins, 30); // 31 samples a minute apart
+  const nodes = parse(readFileSync(join(A, 'nodes.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  for (const n of nodes) {
+    const row = cpu.rows.indexOf(n['node'] as string);
+    const want = Math.round((Number(n['cpu_requested_milli']) / Number(n['cpu_allocatable_milli'])) * 1e4) / 1e4;
+    assert.equal(cpu.values[row * bins + bins - 1], want, n['node']);
+  }
+  // zone-a's evicted pods keep their place until their nodes return (1020 s) and confirm the
+  // deletion: general-0's api pod (500m of 8000m) shows until then, not after.
+  const g0 = cpu.rows.indexOf('general-0') * bins;
+  assert.ok((cpu.values[g0 + 10] as number) > 0);
+  assert.equal(cpu.values[g0 + 18], 0);
+});
+
+test('ksim report on a folder that is not an output folder: one line, exit 2, nothing written', () => {
+  const r = ksim('report', join(runs, 'missing'));
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `ksim: ${join(runs, 'missing')}: expected an output folder of ksim run, sweep or capacity, got no such folder\n`);
+  assert.equal(r.stdout, '');
+});
