@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The npm package as a user gets it (issue 14 item 6): `npm pack` (its prepack script builds
 // dist/), the tarball installed into an empty folder with its runtime dependencies only, then
-// `npx ksim --version` and `npx ksim run` of every scenario the package ships. Exits 1 on the
-// first failure, with what it ran and printed.
+// `npx ksim --version`, `npx ksim run` of every scenario the package ships and `npx ksim report`
+// of one. Exits 1 on the first failure, with what it ran and printed.
 //
 //   npm run test:package              (.ci/run runs it after npm test)
 //
@@ -51,6 +51,11 @@ try {
     const summary = JSON.parse(out);
     process.stdout.write(`  ${f}: ${summary.pods_bound} pods bound, ${summary.events} events\n`);
   }
+  // The report inlines d3 and Observable Plot from the installed dependencies.
+  run('npx', ['--no-install', 'ksim', 'report', join('out', runnable[0]), '-o', 'report.html'], app);
+  const html = readFileSync(join(app, 'report.html'), 'utf8');
+  if (!html.includes('@observablehq/plot v') || !html.includes('https://d3js.org')) throw new Error('report.html lacks the inlined Plot and d3');
+  process.stdout.write(`  report.html of ${runnable[0]}: ${Math.round(html.length / 1024)} KiB\n`);
   process.stdout.write(`package ok: ${tarball}, ${runnable.length} scenarios run from the installed package\n`);
 } catch (e) {
   process.stdout.write(`package check failed: ${e.message}\n`);
