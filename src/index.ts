@@ -14,6 +14,7 @@ export {
 export { toCsv, writeOutputsAtomically, formatRow, MemorySink, NULL_SINK, OutputFolder, CsvFileSink, type Table, type RowSink } from './metrics/csv-output.js';
 export { SCHEMAS, columnsOf, columnNames, type Column, type ColumnType, type Cell, type TypedRow, type OutputFileName } from './metrics/schema.js';
 export { InputError } from './api/input-error.js';
+export { renderReport, writeReport, REPORT_FILE, type ReportKind } from './report/report.js';
 export { TRACE_FORMATS } from './workload/traces/registry.js';
 export type { TraceStats } from './workload/traces/trace-replay.js';
 export type { TraceFormat, TraceItem, TracePod, TraceReader } from './workload/traces/trace-types.js';

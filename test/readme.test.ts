@@ -60,13 +60,22 @@ function blockFolder(block: Block): string {
   return dir;
 }
 
-/** A `ksim run` writes into a temporary folder instead of the one the README shows. */
-function redirected(args: readonly string[], dir: string): string[] {
-  if (args[0] !== 'run') return [...args];
+/** A `ksim run` writes into a temporary folder instead of the one the README shows (recorded in
+ * `outputs`); a later `ksim report` of that folder reads the temporary one, and writes its -o
+ * file beside it. */
+function redirected(args: readonly string[], dir: string, outputs = new Map<string, string>()): string[] {
   const out = [...args];
   const o = out.findIndex((a) => a === '-o' || a === '--output');
-  if (o >= 0) out[o + 1] = dir;
-  else out.push('-o', dir);
+  if (args[0] === 'report') {
+    out[1] = outputs.get(out[1] as string) ?? (out[1] as string);
+    if (o >= 0) out[o + 1] = `${dir}.html`;
+    return out;
+  }
+  if (args[0] !== 'run') return out;
+  if (o >= 0) {
+    outputs.set(out[o + 1] as string, dir);
+    out[o + 1] = dir;
+  } else out.push('-o', dir);
   return out;
 }
 
@@ -79,13 +88,14 @@ test('the README shows ksim commands in shell blocks', () => {
 
 for (const [b, block] of SH_BLOCKS.entries()) {
   let cwd: string | null = null; // made when the block's first command runs (tests run in order)
+  const outputs = new Map<string, string>(); // the block's run folders, README's → temporary
   for (const [i, args] of ksimCommands(block).entries()) {
     // Trace replays need the real traces next to the repository (absent on some machines).
     const needsTraces = args.some((a) => a.endsWith('.yaml') && existsSync(join(REPO_ROOT, a)) && readFileSync(join(REPO_ROOT, a), 'utf8').includes('shared/traces'));
     const skip = needsTraces && !existsSync(SHARED_TRACES) ? `${SHARED_TRACES} is absent: the real traces live in ../shared/traces next to the repository` : false;
     test(`README command runs: ksim ${args.join(' ')}`, { skip }, () => {
       cwd ??= blockFolder(block);
-      const r = ksim(redirected(args, join(tempDir('ksim-readme-'), `out-${b}-${i}`)), cwd);
+      const r = ksim(redirected(args, join(tempDir('ksim-readme-'), `out-${b}-${i}`), outputs), cwd);
       assert.equal(r.status, 0, r.stderr);
       assert.notEqual(r.stdout, '');
     });

@@ -98,7 +98,7 @@ test('the reports of a run with a zone outage and of a sweep draw every chart in
     const timeline = await zo.page.$eval('#fault-timeline .plot', (p) => p.textContent ?? '');
     for (const t of ['f1 zoneOutage zone=zone-a', 'NotReady 170 s', 'first eviction 475 s', 'whole again 506 s (+386 s)']) assert.ok(timeline.includes(t), t);
     await checkLayout(zo, 'zone-outage');
-    for (const id of ['over-time', 'faults']) await zo.page.locator(`#${id}`).screenshot({ path: join(SHOTS, `zone-outage-${id}.png`) });
+    for (const id of ['over-time', 'nodes', 'faults']) await zo.page.locator(`#${id}`).screenshot({ path: join(SHOTS, `zone-outage-${id}.png`) });
 
     const sw = await open(browser, sweepHtml);
     const s = await marks(sw.page);
@@ -108,6 +108,7 @@ test('the reports of a run with a zone outage and of a sweep draw every chart in
     // Box plots: one box per matrix value (count 9, count 12).
     for (const id of ids.filter((i) => i.startsWith('matrix-'))) assert.equal(s[id]?.['bar'], 2, id);
     await checkLayout(sw, 'sweep');
+    await sw.page.locator('#matrix').screenshot({ path: join(SHOTS, 'sweep-matrix.png') });
   } finally {
     await browser.close();
   }
