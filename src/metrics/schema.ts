@@ -95,7 +95,7 @@ const PODS: readonly Column[] = [
   int('restarts', 'count', 'in-place container restarts'),
   bool('evicted', 'deleted by the taint-eviction controller'),
   bool('preempted', 'deleted by the scheduler to make room (preemption)'),
-  int('cpu_requested_milli', 'milli', 'its CPU request as the scheduler counts it (containers, init containers, overhead)'),
+  int('cpu_requested_milli', 'millicores', 'its CPU request as the scheduler counts it (containers, init containers, overhead)'),
   int('memory_requested_bytes', 'bytes', 'its memory request, counted the same way'),
 ];
 
