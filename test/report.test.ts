@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { FaultsChart, HeatmapChart, LinesChart } from '../src/report/charts.js';
@@ -74,6 +74,16 @@ test('the heat map: zone-a rows first, outlined over the outage; its last bin eq
   const g0 = cpu.rows.indexOf('general-0') * bins;
   assert.ok((cpu.values[g0 + 10] as number) > 0);
   assert.equal(cpu.values[g0 + 18], 0);
+});
+
+test('a pods.csv without the request columns (an older ksim\'s) gets a note instead of the heat map', () => {
+  const dir = tempDir('ksim-report-old-');
+  cpSync(A, dir, { recursive: true });
+  const pods = readFileSync(join(dir, 'pods.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, -2).join(','));
+  writeFileSync(join(dir, 'pods.csv'), pods.join('\n'));
+  const nodes = runReport(dir).sections.find((s) => s.id === 'nodes');
+  assert.equal(nodes?.figures, undefined);
+  assert.equal(nodes?.intro, 'pods.csv has no cpu_requested_milli column (it was written by an older ksim): run the scenario again for the heat map.');
 });
 
 test('ksim report on a folder that is not an output folder: one line, exit 2, nothing written', () => {

@@ -86,7 +86,7 @@ function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; s
       {
         id: 'allocation',
         title: 'Allocation per resource',
-        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}). An outage shows as a rise once the evicted pods are replaced on fewer nodes.${thinned}`,
+        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}).${bands.length > 0 ? ' An outage shows as a rise once the evicted pods are replaced on fewer nodes.' : ''}${thinned}`,
         chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'requested / allocatable (%)', percent: true, series: ratios.map((c) => ({ name: c.replace(/_requested_ratio$/, ''), values: column(c) })), bands },
       },
       {
