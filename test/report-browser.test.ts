@@ -1,18 +1,19 @@
 // The report in a real browser (issue 11 item 5): Debian's Chromium, driven by playwright-core
-// (no browser download), opens the report of the zone-outage run and of the sweep fixture with
-// every network request refused, and checks that each chart drew its marks, that nothing was
-// logged as an error, that the page fits a laptop screen and that print hides the navigation.
+// (no browser download), opens the report of the zone-outage run and of the sweep and capacity
+// fixtures with every network request refused, and checks that each chart drew its marks, that
+// nothing was logged as an error, that the page fits a laptop screen and that print hides the
+// navigation.
 // Screenshots go to results/report/ for people to look at. Skipped, saying so, when
 // /usr/bin/chromium (or $KSIM_CHROMIUM) is absent; .ci/run installs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderReport } from '../src/report/report.js';
-import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
+import { REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
+import { loadScenario, runScenario, toCsv, writeOutputsAtomically } from '../src/index.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 const CHROMIUM = process.env['KSIM_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -73,14 +74,18 @@ async function checkLayout(o: Opened, name: string): Promise<void> {
   await o.page.emulateMedia({ media: 'screen' });
 }
 
-test('the reports of a run with a zone outage and of a sweep draw every chart in Chromium, offline, without errors', { skip, timeout: 120_000 }, async () => {
+test('the reports of a run with a zone outage, of a sweep and of a capacity search draw every chart in Chromium, offline, without errors', { skip, timeout: 120_000 }, async () => {
   const { chromium } = await import('playwright-core');
   mkdirSync(SHOTS, { recursive: true });
   const dir = tempDir('ksim-report-browser-');
-  const run = spawnSync(process.execPath, [KSIM_BIN, 'run', 'scenarios/zone-outage.yaml', '-o', join(dir, 'zone-outage'), '--report', '-q'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
+  // The run in-process (ksim run --report is tested in test/report.test.ts): its CSVs, then the report.
+  const run = runScenario(loadScenario(repoPath('scenarios/zone-outage.yaml')));
+  writeOutputsAtomically(join(dir, 'zone-outage'), run.tables.map((t) => ({ file: t.file, content: toCsv(t) })), 'browser-test');
+  writeFileSync(join(dir, 'zone-outage', 'report.html'), renderReport(join(dir, 'zone-outage')).html);
   const sweepHtml = join(dir, 'sweep.html');
   writeFileSync(sweepHtml, renderReport(repoPath('test/fixtures/report/sweep')).html);
+  const capacityHtml = join(dir, 'capacity.html');
+  writeFileSync(capacityHtml, renderReport(repoPath('test/fixtures/report/capacity')).html);
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
@@ -109,6 +114,15 @@ test('the reports of a run with a zone outage and of a sweep draw every chart in
     for (const id of ids.filter((i) => i.startsWith('matrix-'))) assert.equal(s[id]?.['bar'], 2, id);
     await checkLayout(sw, 'sweep');
     await sw.page.locator('#matrix').screenshot({ path: join(SHOTS, 'sweep-matrix.png') });
+
+    const cap = await open(browser, capacityHtml);
+    const c = await marks(cap.page);
+    assert.deepEqual(Object.keys(c), ['probes-general', 'headroom-general']);
+    assert.equal(c['probes-general']?.['dot'], 8); // one per probe
+    assert.equal(c['probes-general']?.['line'], 1);
+    assert.equal(c['headroom-general']?.['line'], 2); // cpu, memory
+    await checkLayout(cap, 'capacity');
+    await cap.page.locator('#probes-general').screenshot({ path: join(SHOTS, 'capacity-probes.png') });
   } finally {
     await browser.close();
   }

@@ -1,32 +1,39 @@
 // The report of a capacity search folder (ksim capacity --nodes-for): capacity.csv has one row
-// per probe, in the order they ran — pool, count, met (true/false), the target metric's value,
-// then the headroom per resource (columns named *headroom*). It shows each pool's probe curve
-// (the metric per node count, met or not, and the answer: the smallest count that met it) and
-// the headroom over counts.
+// per probe (a count of the pool) — pool, count, met (true/false), then, as ksim writes it, round
+// (the search round), target (METRIC OP VALUE), target_value (the metric's worst value over the
+// probe's runs), ..., the headroom per resource (columns named *headroom*) and cost_per_hour. A
+// file without target_value gives the metric in the first other column after met. It shows each
+// pool's probe curve (the metric per node count, met or not, the target line and the answer: the
+// smallest count that met it) and the headroom over counts.
 import { InputError } from '../api/input-error.js';
 import type { Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
 import { naturalCompare } from './node-heatmap.js';
-import type { ReportPage, Section } from './page.js';
+import type { Headline, ReportPage, Section } from './page.js';
 import { short } from './sweep-report.js';
 
 interface Probe {
-  readonly order: number;
+  /** "round 2", or "#3" (row order) in a file without rounds. */
+  readonly label: string;
   readonly pool: string;
   readonly count: number;
   readonly met: boolean;
   readonly row: CsvRow;
 }
 
+/** METRIC OP VALUE, as ksim capacity --target takes it: pods_unbound_end=0, sched_latency_p99_ms<5000. */
+const TARGET = /^\s*([A-Za-z0-9_]+)\s*(<=|>=|<|>|=)\s*(-?[0-9.]+(?:e[-+]?\d+)?)\s*$/;
+
 export function capacityReport(dir: string): ReportPage {
   const { header, rows } = readAll(dir, 'capacity.csv', ['pool', 'count', 'met']);
   const after = header.columns.slice(header.index('met') + 1);
   const headroom = after.filter((c) => c.includes('headroom'));
-  const metric = after.find((c) => !c.includes('headroom')) ?? null;
+  const metric = header.has('target_value') ? 'target_value' : after.find((c) => !c.includes('headroom') && c !== 'round' && c !== 'target') ?? null;
   const probes: Probe[] = rows.map((r, i) => {
     const met = r.text('met');
     if (met !== 'true' && met !== 'false') throw r.error('met', 'true or false', JSON.stringify(met));
-    return { order: i + 1, pool: r.text('pool'), count: r.number('count'), met: met === 'true', row: r };
+    const round = header.has('round') ? r.number('round') : null;
+    return { label: round === null ? `#${i + 1}` : `round ${round}`, pool: r.text('pool'), count: r.number('count'), met: met === 'true', row: r };
   });
   if (probes.length === 0) throw new InputError(header.display, 0, 0, '', 'one probe row after the header', 'none');
   const pools = [...new Set(probes.map((p) => p.pool))].sort(naturalCompare);
@@ -34,49 +41,52 @@ export function capacityReport(dir: string): ReportPage {
     const ps = probes.filter((p) => p.pool === pool);
     const metCounts = ps.filter((p) => p.met).map((p) => p.count);
     const answer = metCounts.length > 0 ? Math.min(...metCounts) : null;
+    const atAnswer = ps.find((p) => p.count === answer);
     const below = answer === null ? undefined : ps.find((p) => p.count === answer - 1);
-    const yLabel = metric ?? 'target met (1) or not (0)';
+    const target = TARGET.exec(header.has('target') ? (ps[0] as Probe).row.text('target') : '');
+    const yLabel = metric === null ? 'target met (1) or not (0)' : target !== null ? (target[1] as string) : metric;
     const figures: Figure[] = [
       {
         id: `probes-${slug(pool)}`,
         title: `Probe curve: ${pool}`,
-        note: `Each dot a probe (#n: the order they ran), ${metric === null ? 'met or not' : `its ${metric}`}; green: target met. ${answer === null ? 'No probe met the target.' : `Answer: ${answer} nodes${below !== undefined ? `; ${answer - 1} did not meet it (probe #${below.order})` : ''}.`}`,
+        note: `Each dot a probe, labelled with ${header.has('round') ? 'the search round it ran in' : 'its row'}; green: met${target !== null ? ` ${target[0].trim()}` : ' the target'}${metric === 'target_value' ? ' (the worst value over the probe\'s runs)' : ''}. ${answer === null ? 'No probe met the target.' : `Answer: ${answer} nodes${below !== undefined ? `; ${answer - 1} did not meet it (${below.label})` : ''}.`}`,
         chart: {
           type: 'probe',
           xLabel: `${pool} nodes`,
           yLabel,
           answer,
-          probes: ps.map((p) => ({ order: p.order, count: p.count, met: p.met, value: metric === null ? (p.met ? 1 : 0) : p.row.numberOrNull(metric) ?? 0 })),
+          target: target === null ? null : Number(target[3]),
+          probes: ps.map((p) => ({ label: p.label, count: p.count, met: p.met, value: metric === null ? (p.met ? 1 : 0) : p.row.numberOrNull(metric) })),
         },
       },
     ];
     if (headroom.length > 0) {
-      const sorted = [...ps].sort((a, b) => a.count - b.count || a.order - b.order);
+      const percent = headroom.every((h) => h.endsWith('_ratio'));
+      const sorted = [...ps].sort((a, b) => a.count - b.count);
       figures.push({
         id: `headroom-${slug(pool)}`,
         title: `Headroom per resource: ${pool}`,
         note: `capacity.csv's ${headroom.join(', ')} at each probed count.`,
-        chart: {
-          type: 'lines',
-          x: sorted.map((p) => p.count),
-          xLabel: `${pool} nodes`,
-          yLabel: headroom.every((h) => h.endsWith('_ratio')) ? 'headroom (%)' : 'headroom',
-          percent: headroom.every((h) => h.endsWith('_ratio')),
-          series: headroom.map((h) => ({ name: h, values: sorted.map((p) => p.row.numberOrNull(h)) })),
-          bands: [],
-        },
+        chart: { type: 'lines', x: sorted.map((p) => p.count), xLabel: `${pool} nodes`, yLabel: percent ? 'headroom (%)' : 'headroom', percent, series: headroom.map((h) => ({ name: h, values: sorted.map((p) => p.row.numberOrNull(h)) })), bands: [] },
       });
     }
+    const headlines: Headline[] = [
+      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: target !== null ? `smallest count meeting ${target[0].trim()}` : 'smallest count that met the target' },
+      { label: 'Probes', value: String(ps.length), hint: `counts ${Math.min(...ps.map((p) => p.count))} … ${Math.max(...ps.map((p) => p.count))}` },
+    ];
+    if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
+    for (const h of headroom) {
+      const v = atAnswer?.row.numberOrNull(h) ?? null;
+      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${short(v * 100)} %` : short(v) });
+    }
+    if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${short(atAnswer.row.number('cost_per_hour'))} per hour` });
+    const shown = header.columns.filter((c) => c !== 'pool');
     return {
       id: `pool-${slug(pool)}`,
       title: `Pool ${pool}`,
-      headlines: [
-        { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: 'smallest count that met the target' },
-        { label: 'Probes', value: String(ps.length), hint: `counts ${Math.min(...ps.map((p) => p.count))} … ${Math.max(...ps.map((p) => p.count))}` },
-        ...(metric !== null && answer !== null ? [{ label: `${metric} at the answer`, value: short(ps.find((p) => p.count === answer)?.row.numberOrNull(metric) ?? Number.NaN) }] : []),
-      ],
+      headlines,
       figures,
-      tables: [{ caption: `Probes of ${pool}, in the order they ran`, columns: ['probe', ...header.columns.filter((c) => c !== 'pool')], rows: ps.map((p) => [`#${p.order}`, ...header.columns.filter((c) => c !== 'pool').map((c) => p.row.text(c))]) }],
+      tables: [{ caption: `Probes of ${pool}`, columns: shown, rows: ps.map((p) => shown.map((c) => p.row.text(c))) }],
     };
   });
   return { kind: 'ksim capacity', title: `${pools.join(', ')}: ${probes.length} probes`, sections };

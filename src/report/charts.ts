@@ -56,12 +56,15 @@ export interface BoxChart {
   readonly points: readonly { readonly g: string; readonly v: number }[];
 }
 
-/** A capacity search's probes: the target metric per node count, met or not, and the answer. */
+/** A capacity search's probes: the target metric per node count, met or not, the target's
+ * threshold and the answer. */
 export interface ProbeChart {
   readonly type: 'probe';
   readonly xLabel: string;
   readonly yLabel: string;
-  readonly probes: readonly { readonly order: number; readonly count: number; readonly value: number; readonly met: boolean }[];
+  /** value null: undefined for that probe (e.g. a latency with no pod bound). */
+  readonly probes: readonly { readonly label: string; readonly count: number; readonly value: number | null; readonly met: boolean }[];
+  readonly target: number | null;
   readonly answer: number | null;
 }
 

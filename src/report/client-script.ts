@@ -100,12 +100,16 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       });
     },
     probe: function (c, width) {
-      var sorted = c.probes.slice().sort(function (a, b) { return a.count - b.count; });
+      var sorted = c.probes.filter(function (d) { return d.value !== null; }).sort(function (a, b) { return a.count - b.count; });
       var marks = [
         Plot.line(sorted, { x: "count", y: "value", stroke: "#9aa5b1" }),
-        Plot.dot(c.probes, { x: "count", y: "value", r: 5, fill: function (d) { return d.met ? "met" : "not met"; } }),
-        Plot.text(c.probes, { x: "count", y: "value", text: function (d) { return "#" + d.order; }, dy: -11 })
+        Plot.dot(sorted, { x: "count", y: "value", r: 5, fill: function (d) { return d.met ? "met" : "not met"; } }),
+        Plot.text(sorted, { x: "count", y: "value", text: "label", dy: -11 })
       ];
+      if (c.target !== null) {
+        marks.unshift(Plot.ruleY([c.target], { stroke: "#2ca02c", strokeOpacity: 0.6 }));
+        marks.push(Plot.text([c.target], { y: function (d) { return d; }, frameAnchor: "left", dx: 4, dy: -7, textAnchor: "start", text: function (d) { return "target " + fmt(d); }, fill: "#2ca02c" }));
+      }
       if (c.answer !== null) {
         marks.unshift(Plot.ruleX([c.answer], { stroke: "#2ca02c", strokeDasharray: "5,3" }));
         marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: 5, textAnchor: "start", text: function (d) { return "answer: " + d; }, fill: "#2ca02c" }));

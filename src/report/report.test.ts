@@ -23,7 +23,7 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
     { label: 'Seeds', value: '6', hint: '1 … 6' },
     { label: 'Matrix combinations', value: '2', hint: 'cluster.nodePools[0].count' },
   ]);
-  assert.deepEqual(runs?.tables?.[0]?.rows, [['0012', '6', 'error']]);
+  assert.deepEqual(runs?.tables?.[0]?.rows, [['r012', '6', 'error']]);
   assert.deepEqual(dists?.figures?.map((f) => f.id), [
     'dist-sched_latency_p99_ms', 'dist-startup_latency_p99_ms', 'dist-pods_unbound_end',
     'dist-cpu_requested_mean_ratio', 'dist-memory_requested_mean_ratio', 'dist-reschedule_p99_s',
@@ -41,20 +41,28 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
   assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['cluster.nodePools[0].count=9', '6', '10.01'], ['cluster.nodePools[0].count=12', '5', '11.57']]);
 });
 
-test('capacity report: the probe curve in probe order and the answer, the smallest count that met the target', () => {
+test('capacity report: the probe curve by count with each probe\'s round, the target line, and the answer, the smallest count that met it', () => {
   const page = capacityReport(CAPACITY);
   const pool = page.sections[0];
   assert.equal(pool?.title, 'Pool general');
-  assert.deepEqual(pool?.headlines?.[0], { label: 'Answer', value: '10 nodes', hint: 'smallest count that met the target' });
+  assert.deepEqual(pool?.headlines, [
+    { label: 'Answer', value: '10 nodes', hint: 'smallest count meeting pods_unbound_end=0' },
+    { label: 'Probes', value: '8', hint: 'counts 1 … 16' },
+    { label: 'pods_unbound_end at the answer', value: '0' },
+    { label: 'cpu_headroom_ratio at the answer', value: '25 %' },
+    { label: 'memory_headroom_ratio at the answer', value: '93.75 %' },
+    { label: 'Cost at the answer', value: '2 per hour' },
+  ]);
   const probe = pool?.figures?.[0];
   const chart = probe?.chart as ProbeChart;
   assert.equal(chart.answer, 10);
+  assert.equal(chart.target, 0);
   assert.equal(chart.yLabel, 'pods_unbound_end');
-  assert.deepEqual(chart.probes.map((p) => [p.order, p.count, p.value, p.met]), [
-    [1, 1, 9, false], [2, 2, 8, false], [3, 4, 6, false], [4, 8, 2, false],
-    [5, 16, 0, true], [6, 12, 0, true], [7, 10, 0, true], [8, 9, 1, false],
+  assert.deepEqual(chart.probes.map((p) => [p.label, p.count, p.value, p.met]), [
+    ['round 1', 1, 9, false], ['round 1', 2, 8, false], ['round 2', 4, 6, false], ['round 2', 8, 2, false],
+    ['round 4', 9, 1, false], ['round 3', 10, 0, true], ['round 3', 12, 0, true], ['round 2', 16, 0, true],
   ]);
-  assert.match(probe?.note ?? '', /Answer: 10 nodes; 9 did not meet it \(probe #8\)\./);
+  assert.match(probe?.note ?? '', /Answer: 10 nodes; 9 did not meet it \(round 4\)\./);
   assert.equal(pool?.figures?.[1]?.id, 'headroom-general');
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import type { Band, Figure } from './charts.js';
 import { readAll, readCsv, type CsvRow } from './csv-table.js';
-import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault } from './node-heatmap.js';
+import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
 import type { Headline, ReportPage, Section } from './page.js';
 
 /** More samples than this are thinned (every k-th row) in the time-series charts. */
@@ -115,7 +115,7 @@ function readFaults(dir: string, durationS: number): Fault[] {
 }
 
 function heatmapSection(dir: string, durationS: number, samples: number, faults: readonly Fault[]): Section {
-  const nodes: ConstructorParameters<typeof NodeHeatmapBuilder>[0][number][] = [];
+  const nodes: HeatmapNode[] = [];
   readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) =>
     nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') }),
   );
