@@ -115,9 +115,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: 5, textAnchor: "start", text: function (d) { return "answer: " + d; }, fill: "#2ca02c" }));
       }
       return Plot.plot({
-        width: width, height: 260, marginLeft: 56, marginTop: 24,
+        width: width, height: 270, marginLeft: 56, marginTop: 34,
         x: { label: c.xLabel, grid: true },
-        y: { label: c.yLabel, grid: true },
+        y: { label: c.yLabel, grid: true, nice: true },
         color: { domain: ["met", "not met"], range: ["#2ca02c", RED], legend: true },
         marks: marks
       });
