@@ -57,6 +57,11 @@ function pod(i: number): unknown {
   };
 }
 
+/** The dump as one `List`, as `kubectl get nodes,pods -A -o json` prints it. */
+export function clusterList(): unknown {
+  return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [...Array.from({ length: NODES }, (_, i) => node(i)), ...Array.from({ length: PODS }, (_, i) => pod(i))] };
+}
+
 /** Reads `file` once (after one warm-up read of it) and returns objects per second. */
 function measure(file: string, objects: number): number {
   readClusterSnapshot(file);
@@ -68,7 +73,7 @@ function measure(file: string, objects: number): number {
 
 export async function loadingBenchmarks(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'ksim-loading-bench-'));
-  const list = { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [...Array.from({ length: NODES }, (_, i) => node(i)), ...Array.from({ length: PODS }, (_, i) => pod(i))] };
+  const list = clusterList();
   const json = join(dir, 'cluster.json');
   const yaml = join(dir, 'cluster.yaml');
   writeFileSync(json, JSON.stringify(list, null, 4));

@@ -1,129 +1,313 @@
-// Whole-simulation throughput on upstream scheduler_perf's workloads
-// (test/integration/scheduler_perf/*/performance-config.yaml; node template 4 CPU / 32Gi /
-// 110 pods, pod template 100m / 500Mi): measured pods bound per second of wall time, from the
-// arrival of the measured pods until the run ends (every measured pod bound and started).
-import type { Pod } from 'kubernetes-types/core/v1.js';
+// Upstream-equivalent scheduler benchmarks: kube-scheduler's scheduler_perf workloads
+// (kubernetes test/integration/scheduler_perf/{misc,affinity,topology_spreading}/
+// performance-config.yaml, pod and node templates under test/integration/scheduler_perf/templates/)
+// rebuilt as ksim scenarios whose nodes and pods come from files, as a user runs them.
+//
+// Each workload is measured two ways, as measured pods bound per second of wall time (upstream's
+// SchedulingThroughput counts the same pods):
+// - end to end: `ksim run` of the scenario in a child process (files loaded, outputs written),
+//   minus the same scenario without the measured pods' entry;
+// - scheduling only: in this process, the wall time from the measured pods' arrival until the
+//   last of them is bound (simulation marks).
+// Each figure is also divided by a reference loop timed just before it in this process, so runs on
+// a busy or different machine compare (the `_per_ref` columns).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { runScenario } from '../src/run/run-scenario.js';
-import { fixedLatencyApiConfig } from '../src/controlplane/api-server.js';
-import { defaultSchedulerConfig } from '../src/scheduler/config/kube-scheduler-configuration.js';
-import { parseScenario, type Scenario, type WorkloadEntry } from '../src/workload/scenario.js';
-import type { BenchRow } from './bench-row.js';
+import { loadScenario } from '../src/workload/scenario.js';
 
 const S = 1_000_000;
+/** The measured pods arrive once the init pods are placed. */
+const MEASURE_AT_S = 20;
+/** Wall-clock marks this often (simulated) from the measured pods' arrival. */
+const MARK_EVERY = S / 10;
+const KSIM = fileURLToPath(new URL('../../bin/ksim.js', import.meta.url));
+const RSS_PROBE = fileURLToPath(new URL('./rss-probe.js', import.meta.url));
 
-/** ksim's default control plane (etcd model, watch delay), with client rate limits lifted as
- * scheduler_perf lifts them. */
-const DEFAULT_CONTROL_PLANE = {
-  ...parseScenario('apiVersion: ksim/v1alpha1\nkind: Scenario\ncluster: { nodePools: [{ name: x, count: 1, allocatable: { cpu: "1", memory: 1Gi } }] }\n', '<bench>').controlPlane,
-  clients: new Map(),
-};
-/** The measured pods arrive once the init pods are placed; the window ends when the last
- * measured pod is bound (nodes also renew leases meanwhile, as real kubelets do). */
-const MEASURE_AT = 60 * S;
-const WINDOW = 300 * S;
-const MARK_EVERY = S / 2;
+type Edit = (p: Pod) => void;
 
-function nodes(n: number, zones: number): Scenario['nodes'] {
-  return Array.from({ length: n }, (_, i) => ({
-    pool: 'perf',
-    node: {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name: `node-${i}`,
-        labels: { 'kubernetes.io/hostname': `node-${i}`, ...(zones > 0 ? { 'topology.kubernetes.io/zone': `zone-${i % zones}` } : {}) },
-      },
-      status: { allocatable: { cpu: '4', memory: '32Gi', pods: '110' } },
-    },
-  }));
+/** One workload: its upstream name and figures (threshold: the `threshold` of the workload in
+ * performance-config.yaml, pods/s) and ksim's target (issue 13), with how to build it. */
+export interface PerfWorkload {
+  readonly name: string;
+  readonly nodes: number;
+  /** topology.kubernetes.io/zone values, round-robin (upstream's labelNodePrepareStrategy). */
+  readonly zones: readonly string[];
+  readonly init: number;
+  readonly measured: number;
+  readonly threshold: number;
+  readonly target: number | null;
+  /** Pod templates: init pods and measured pods (default: pod-default.yaml). */
+  readonly initPod?: Edit;
+  readonly measuredPod?: Edit;
+  /** Namespaces of init and measured pods (upstream: sched-0 / sched-1 where the config says). */
+  readonly namespaces?: readonly [string, string];
+  /** More nodes first (SchedulingDaemonset's scheduler-perf-node). */
+  readonly extraNodes?: readonly Node[];
+  /** More scenario workload entries, as YAML flow mappings (churn, services). */
+  readonly extraEntries?: readonly string[];
+  /** Simulated seconds after the measured pods' arrival the run lasts. */
+  readonly windowS?: number;
+  /** What differs from upstream, said in the table. */
+  readonly note?: string;
 }
 
-function pods(prefix: string, n: number, namespace: string, edit: (p: Pod) => void = () => {}): Pod[] {
-  return Array.from({ length: n }, (_, i) => {
-    const p: Pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: `${prefix}-${i}`, namespace, labels: {} },
-      spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '500Mi' } } }] },
-    };
-    edit(p);
-    return p;
-  });
-}
+const REQUESTS = { cpu: '100m', memory: '500Mi' };
 
-/** The scheduler's own throughput: every write takes 1 ms, watchers hear at once. */
-const FIXED_CONTROL_PLANE = fixedLatencyApiConfig(1000);
-
-let CONTROL_PLANE: Scenario['controlPlane'] = FIXED_CONTROL_PLANE;
-
-function scenario(name: string, nodeCount: number, zones: number, init: Pod[], measured: Pod[]): Scenario {
-  const entry = (n: string, ms: Pod[], atUs: number): WorkloadEntry => ({ name: n, manifests: ms, arrival: { kind: 'at', atUs }, runDuration: null });
+/** templates/pod-default.yaml: one pause container, 100m / 500Mi requested and limited, port 80. */
+function defaultPod(name: string, namespace: string): Pod {
   return {
-    name,
-    file: `<bench ${name}>`,
-    sha256: '',
-    seed: 1,
-    durationUs: MEASURE_AT + WINDOW,
-    nodes: nodes(nodeCount, zones),
-    controlPlane: CONTROL_PLANE,
-    startupLatency: { kind: 'constant', value: 1 * S },
-    sampleIntervalUs: 600 * S,
-    workload: [...(init.length > 0 ? [entry('init', init, 0)] : []), entry('measured', measured, MEASURE_AT)],
-    scheduler: defaultSchedulerConfig(),
-    pluginModules: [],
-    warnings: [],
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace },
+    spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10.1', ports: [{ containerPort: 80 }], resources: { requests: { ...REQUESTS }, limits: { ...REQUESTS } } }] },
   };
 }
 
-function antiAffinity(p: Pod): void {
-  p.metadata!.labels = { color: 'green' };
-  p.spec!.affinity = {
-    podAntiAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color: 'green' } }, topologyKey: 'kubernetes.io/hostname' }],
-    },
-  };
-}
+const labelled = (labels: Record<string, string>): Edit => (p) => {
+  p.metadata!.labels = labels;
+};
+/** templates/pod-with-pod-anti-affinity.yaml */
+const antiAffinity: Edit = (p) => {
+  labelled({ color: 'green' })(p);
+  p.spec!.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color: 'green' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['sched-1', 'sched-0'] }] } };
+};
+/** templates/pod-with-pod-affinity.yaml */
+const podAffinity: Edit = (p) => {
+  labelled({ color: 'blue' })(p);
+  p.spec!.affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color: 'blue' } }, topologyKey: 'topology.kubernetes.io/zone', namespaces: ['sched-1', 'sched-0'] }] } };
+};
+/** templates/pod-with-preferred-pod-affinity.yaml */
+const preferredAffinity: Edit = (p) => {
+  labelled({ color: 'red' })(p);
+  p.spec!.affinity = { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { labelSelector: { matchLabels: { color: 'red' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['sched-1', 'sched-0'] } }] } };
+};
+/** templates/pod-with-preferred-pod-anti-affinity.yaml */
+const preferredAntiAffinity: Edit = (p) => {
+  labelled({ color: 'yellow' })(p);
+  p.spec!.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { labelSelector: { matchLabels: { color: 'yellow' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['sched-1', 'sched-0'] } }] } };
+};
+/** templates/pod-with-node-affinity.yaml */
+const nodeAffinity: Edit = (p) => {
+  p.spec!.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone1', 'zone2'] }] }] } } };
+};
+/** templates/pod-with-topology-spreading.yaml and pod-with-preferred-topology-spreading.yaml */
+const spread = (when: 'DoNotSchedule' | 'ScheduleAnyway'): Edit => (p) => {
+  labelled({ color: 'blue' })(p);
+  p.spec!.topologySpreadConstraints = [{ maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: when, labelSelector: { matchLabels: { color: 'blue' } } }];
+};
+/** templates/pod-with-label.yaml: no requests, selected by templates/service.yaml. */
+const serviceSelected: Edit = (p) => {
+  labelled({ app: 'scheduler-perf' })(p);
+  delete p.spec!.containers[0]!.resources;
+};
+/** templates/pod-low-priority.yaml (900m, terminationGracePeriodSeconds 0) and
+ * pod-high-priority.yaml (3000m, priority 10). */
+const sized = (cpu: string, priority?: number): Edit => (p) => {
+  p.spec!.containers[0]!.resources = { requests: { cpu, memory: '500Mi' }, limits: { cpu, memory: '500Mi' } };
+  if (priority !== undefined) p.spec!.priority = priority;
+  else p.spec!.terminationGracePeriodSeconds = 0;
+};
+/** templates/daemonset-pod.yaml: pinned to scheduler-perf-node by a matchFields node affinity. */
+const daemonsetPod: Edit = (p) => {
+  delete p.spec!.containers[0]!.resources;
+  p.spec!.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['scheduler-perf-node'] }] }] } } };
+};
+/** templates/pod-high-priority-large-cpu.yaml (9 CPU: fits no node), as a churn entry. */
+const unschedulableChurn = (name: string, perMinute: number) =>
+  `{ name: ${name}, at: ${MEASURE_AT_S}s, rate: { perMinute: ${perMinute}, start: ${MEASURE_AT_S}s, process: fixed }, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, namespace: default }, spec: { priority: 10, containers: [{ name: pause, image: registry.k8s.io/pause:3.10.1, resources: { requests: { cpu: "9", memory: 500Mi } } }] } } }`;
 
-function spread(p: Pod): void {
-  p.metadata!.labels = { color: 'blue' };
-  p.spec!.topologySpreadConstraints = [
-    { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { color: 'blue' } } },
-  ];
-}
+const HIGH_CPU_NOTE = 'churn: a 9-CPU priority-10 pod';
 
-export const WORKLOADS: { name: string; build: () => Scenario; measured: number; target: number }[] = [
-  { name: 'SchedulingBasic 5000 nodes, 1000 init + 10000 pods', measured: 10_000, target: 15_000, build: () => scenario('basic', 5000, 0, pods('init', 1000, 'sched-0'), pods('p', 10_000, 'sched-1')) },
-  { name: 'SchedulingPodAntiAffinity 5000 nodes, 2000 pods', measured: 2000, target: 2000, build: () => scenario('anti-affinity', 5000, 0, [], pods('p', 2000, 'sched-1', antiAffinity)) },
-  { name: 'TopologySpreading 5000 nodes, 5000 init + 5000 pods', measured: 5000, target: 5000, build: () => scenario('spread', 5000, 3, pods('init', 5000, 'sched-0'), pods('p', 5000, 'sched-1', spread)) },
+export const WORKLOADS: readonly PerfWorkload[] = [
+  { name: 'SchedulingBasic/5000Nodes_10000Pods', nodes: 5000, zones: [], init: 1000, measured: 10_000, threshold: 680, target: 15_000 },
+  { name: 'SchedulingNodeAffinity/5000Nodes_10000Pods', nodes: 5000, zones: ['zone1'], init: 5000, measured: 10_000, threshold: 220, target: 10_000, initPod: nodeAffinity, measuredPod: nodeAffinity },
+  { name: 'SchedulingPodAntiAffinity/5000Nodes_2000Pods', nodes: 5000, zones: [], init: 1000, measured: 2000, threshold: 60, target: 2000, initPod: antiAffinity, measuredPod: antiAffinity, namespaces: ['sched-0', 'sched-1'] },
+  { name: 'SchedulingPodAffinity/5000Nodes_5000Pods', nodes: 5000, zones: ['zone1'], init: 5000, measured: 5000, threshold: 35, target: 1000, initPod: podAffinity, measuredPod: podAffinity, namespaces: ['sched-0', 'sched-1'] },
+  { name: 'SchedulingPreferredPodAffinity/5000Nodes_5000Pods', nodes: 5000, zones: [], init: 5000, measured: 5000, threshold: 90, target: 2000, initPod: preferredAffinity, measuredPod: preferredAffinity, namespaces: ['sched-0', 'sched-1'] },
+  { name: 'SchedulingPreferredPodAntiAffinity/5000Nodes_5000Pods', nodes: 5000, zones: [], init: 5000, measured: 5000, threshold: 90, target: null, initPod: preferredAntiAffinity, measuredPod: preferredAntiAffinity, namespaces: ['sched-0', 'sched-1'] },
+  { name: 'TopologySpreading/5000Nodes_5000Pods', nodes: 5000, zones: ['moon-1', 'moon-2', 'moon-3'], init: 5000, measured: 5000, threshold: 460, target: 5000, measuredPod: spread('DoNotSchedule') },
+  { name: 'PreferredTopologySpreading/5000Nodes_5000Pods', nodes: 5000, zones: ['moon-1', 'moon-2', 'moon-3'], init: 5000, measured: 5000, threshold: 340, target: 4000, measuredPod: spread('ScheduleAnyway') },
+  {
+    name: 'DefaultTopologySpreading/5000Nodes_10000Pods', nodes: 5000, zones: ['moon-1', 'moon-2', 'moon-3'], init: 5000, measured: 10_000, threshold: 160, target: null, measuredPod: serviceSelected, namespaces: ['default', 'service-ns'],
+    extraEntries: ['{ name: service, manifest: { apiVersion: v1, kind: Service, metadata: { name: service-0, namespace: service-ns }, spec: { selector: { app: scheduler-perf }, ports: [{ protocol: TCP, port: 80, targetPort: 8000 }] } } }'],
+    note: 'upstream threshold is for its 50000-pod variant',
+  },
+  { name: 'PreemptionBasic/1000Nodes', nodes: 1000, zones: [], init: 4000, measured: 1000, threshold: 0, target: null, initPod: sized('900m'), measuredPod: sized('3000m', 10), note: 'no threshold upstream' },
+  {
+    name: 'Unschedulable/5kNodes/100Init/10kPods', nodes: 5000, zones: [], init: 100, measured: 10_000, threshold: 590, target: 8000,
+    extraEntries: [unschedulableChurn('pod-h', 300)], note: `${HIGH_CPU_NOTE} every 200 ms`,
+  },
+  {
+    name: 'SchedulingWithMixedChurn/5000Nodes_10000Pods', nodes: 5000, zones: [], init: 0, measured: 10_000, threshold: 710, target: null,
+    extraEntries: [unschedulableChurn('pod-h', 60)], note: `${HIGH_CPU_NOTE} a second; upstream also recreates a node and a Service each second`,
+  },
+  {
+    name: 'SchedulingDaemonset/15000Nodes', nodes: 15_000, zones: [], init: 0, measured: 30_000, threshold: 1100, target: 15_000, measuredPod: daemonsetPod, windowS: 120,
+    extraNodes: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'scheduler-perf-node', labels: { 'kubernetes.io/hostname': 'scheduler-perf-node' } }, status: { allocatable: { cpu: '4', memory: '32Gi', pods: '90000' } } }],
+  },
 ];
 
-export function runWorkload(w: (typeof WORKLOADS)[number]): { podsPerS: number; bound: number; wallS: number } {
-  const sc = w.build();
-  // Wall-clock marks every half simulated second of the window; the measurement ends at the
-  // first mark after the last measured pod was bound.
-  const wallAt = new Map<number, number>();
-  const marks = [];
-  for (let t = MEASURE_AT; t <= sc.durationUs; t += MARK_EVERY) marks.push({ timeUs: t, fn: () => wallAt.set(t, performance.now()) });
-  const result = runScenario(sc, { marks });
-  const bound = Number(result.summary['pods_bound']);
-  const placements = result.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
-  let lastBoundUs = MEASURE_AT;
-  for (const r of placements) if (r['result'] === 'bound') lastBoundUs = Math.max(lastBoundUs, Math.round(Number(r['time_s']) * S));
-  const endMark = Math.min(sc.durationUs, Math.ceil(lastBoundUs / MARK_EVERY) * MARK_EVERY);
-  const wallS = ((wallAt.get(endMark) ?? 0) - (wallAt.get(MEASURE_AT) ?? 0)) / 1000;
-  return { podsPerS: Math.round(w.measured / wallS), bound, wallS };
+/** templates/node-default.yaml: 4 CPU, 32Gi, 110 pods, Ready. */
+function nodeList(w: PerfWorkload): unknown {
+  const items: Node[] = [...(w.extraNodes ?? [])];
+  for (let i = 0; i < w.nodes; i++) {
+    const name = `scheduler-perf-${i}`;
+    const labels: Record<string, string> = { 'kubernetes.io/hostname': name };
+    if (w.zones.length > 0) labels['topology.kubernetes.io/zone'] = w.zones[i % w.zones.length]!;
+    items.push({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, status: { allocatable: { cpu: '4', memory: '32Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+  }
+  return { apiVersion: 'v1', kind: 'NodeList', items };
 }
 
-export async function workloadBenchmarks(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  for (const [label, cp] of [['fixed 1 ms API', FIXED_CONTROL_PLANE], ['default control plane', DEFAULT_CONTROL_PLANE]] as const) {
-    CONTROL_PLANE = cp;
-    for (const w of WORKLOADS) {
-      const r = runWorkload(w);
-      rows.push({ name: `${w.name} (${label})`, metric: 'measured_pods_bound_per_s', value: r.podsPerS, unit: 'pods/s', target: { op: '>=', value: w.target } });
-      rows.push({ name: `${w.name} (${label})`, metric: 'pods_bound', value: r.bound, unit: 'pods' });
-    }
+function podList(prefix: string, n: number, namespace: string, edit: Edit | undefined): unknown {
+  const items: Pod[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = defaultPod(`${prefix}-${i}`, namespace);
+    edit?.(p);
+    items.push(p);
   }
-  CONTROL_PLANE = FIXED_CONTROL_PLANE;
-  return rows;
+  return { apiVersion: 'v1', kind: 'PodList', items };
+}
+
+/** Writes the workload's files into `dir`; returns the scenario with and without the measured pods. */
+export function writeWorkload(w: PerfWorkload, dir: string): { withMeasured: string; without: string } {
+  const [initNs, measuredNs] = w.namespaces ?? ['default', 'default'];
+  writeFileSync(join(dir, 'nodes.json'), JSON.stringify(nodeList(w)));
+  if (w.init > 0) writeFileSync(join(dir, 'init.json'), JSON.stringify(podList('init', w.init, initNs, w.initPod)));
+  writeFileSync(join(dir, 'measured.json'), JSON.stringify(podList('measured', w.measured, measuredNs, w.measuredPod)));
+  const lifted = '{ qps: 1000000000, burst: 1000000000 }';
+  const head = (name: string) => [
+    'apiVersion: ksim/v1alpha1',
+    'kind: Scenario',
+    `metadata: { name: ${name} }`,
+    'seed: 1',
+    `duration: ${MEASURE_AT_S + (w.windowS ?? 60)}s`,
+    'cluster: { file: nodes.json }',
+    // scheduler_perf's clients are not rate limited.
+    `controlPlane: { clients: { scheduler: ${lifted}, controllerManager: ${lifted}, kubelet: ${lifted} } }`,
+    'kubelet: { startupLatency: 1s }',
+    'metrics: { sampleInterval: 10m }',
+    'workload:',
+    ...(w.init > 0 ? ['  - { name: init, at: 0s, file: init.json }'] : []),
+    ...(w.extraEntries ?? []).map((e) => `  - ${e}`),
+  ];
+  const withMeasured = join(dir, 'with.yaml');
+  const without = join(dir, 'without.yaml');
+  writeFileSync(withMeasured, [...head('perf-with'), `  - { name: measured, at: ${MEASURE_AT_S}s, file: measured.json }`, ''].join('\n'));
+  writeFileSync(without, [...head('perf-without'), ''].join('\n'));
+  return { withMeasured, without };
+}
+
+/** A fixed piece of integer and array work; returns how many it does per second (best of 5),
+ * the yardstick the `_per_ref` figures divide by. */
+export function referenceLoopsPerS(): number {
+  let best = Infinity;
+  const a = new Int32Array(1 << 16);
+  let x = 1;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 5_000_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) | 0;
+      a[x & 0xffff] = (a[x & 0xffff]! + x) | 0;
+    }
+    best = Math.min(best, performance.now() - t0);
+  }
+  if (a[0] === 42.5) throw new Error('unreachable'); // keeps the loop's result alive
+  return 1000 / best;
+}
+
+/** Runs `ksim run` on `scenario` in a child process: wall seconds, peak RSS, pods bound. */
+function runCli(scenario: string, out: string): { wallS: number; peakRssMb: number; bound: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', RSS_PROBE, KSIM, 'run', scenario, '-o', out, '--json', '-q'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallS = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`ksim run ${scenario} failed (${r.status}): ${r.stderr}`);
+  const rss = /ksim-peak-rss-bytes (\d+)/.exec(r.stderr);
+  const summary = JSON.parse(r.stdout) as Record<string, number>;
+  return { wallS, peakRssMb: rss ? Math.round(Number(rss[1]) / 2 ** 20) : NaN, bound: Number(summary['pods_bound']) };
+}
+
+/** In this process: wall seconds from the measured pods' arrival until the last of them is
+ * bound, and how many were bound. */
+function schedulingOnly(scenarioFile: string): { wallS: number; bound: number } {
+  const sc = loadScenario(scenarioFile);
+  const wallAt = new Map<number, number>();
+  const marks = [];
+  for (let t = MEASURE_AT_S * S; t <= sc.durationUs; t += MARK_EVERY) marks.push({ timeUs: t, fn: () => wallAt.set(t, performance.now()) });
+  const result = runScenario(sc, { marks });
+  let lastUs = MEASURE_AT_S * S;
+  let bound = 0;
+  for (const r of result.tables.find((t) => t.file === 'placements.csv')?.rows ?? []) {
+    if (r['result'] !== 'bound' || !String(r['pod']).startsWith('measured-')) continue;
+    bound++;
+    lastUs = Math.max(lastUs, Math.round(Number(r['time_s']) * S));
+  }
+  const endMark = Math.min(Math.floor(sc.durationUs / MARK_EVERY) * MARK_EVERY, Math.ceil(lastUs / MARK_EVERY) * MARK_EVERY);
+  return { wallS: ((wallAt.get(endMark) ?? NaN) - (wallAt.get(MEASURE_AT_S * S) ?? NaN)) / 1000, bound };
+}
+
+/** One row of the table (and of bench/results.csv). */
+export interface WorkloadRow {
+  workload: string;
+  nodes: number;
+  init_pods: number;
+  measured_pods: number;
+  measured_bound: number;
+  e2e_pods_per_s: number;
+  sched_pods_per_s: number;
+  upstream_threshold: number | '';
+  e2e_vs_upstream: number | '';
+  target: number | '';
+  met: 'yes' | 'NO' | '';
+  peak_rss_mb: number;
+  e2e_per_ref: number;
+  sched_per_ref: number;
+  ref_loops_per_s: number;
+  note: string;
+}
+
+export function runPerfWorkload(w: PerfWorkload): WorkloadRow {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-perf-'));
+  try {
+    const files = writeWorkload(w, dir);
+    const ref = referenceLoopsPerS();
+    const without = runCli(files.without, join(dir, 'out-without'));
+    const withM = runCli(files.withMeasured, join(dir, 'out-with'));
+    const sched = schedulingOnly(files.withMeasured);
+    const e2e = w.measured / Math.max(1e-3, withM.wallS - without.wallS);
+    const schedRate = w.measured / sched.wallS;
+    const bound = withM.bound - without.bound;
+    return {
+      workload: w.name,
+      nodes: w.nodes + (w.extraNodes?.length ?? 0),
+      init_pods: w.init,
+      measured_pods: w.measured,
+      measured_bound: bound,
+      e2e_pods_per_s: Math.round(e2e),
+      sched_pods_per_s: Math.round(schedRate),
+      upstream_threshold: w.threshold > 0 ? w.threshold : '',
+      e2e_vs_upstream: w.threshold > 0 ? Number((e2e / w.threshold).toFixed(1)) : '',
+      target: w.target ?? '',
+      // Every measured pod must be bound for a figure to count (PreemptionBasic's preemptors too).
+      met: w.target === null ? '' : e2e >= w.target && bound === w.measured && withM.peakRssMb < 1536 ? 'yes' : 'NO',
+      peak_rss_mb: withM.peakRssMb,
+      e2e_per_ref: Number((e2e / ref).toFixed(1)),
+      sched_per_ref: Number((schedRate / ref).toFixed(1)),
+      ref_loops_per_s: Number(ref.toFixed(1)),
+      note: w.note ?? '',
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function selectWorkloads(filter: string | undefined): readonly PerfWorkload[] {
+  if (filter === undefined) return WORKLOADS;
+  const f = filter.toLowerCase();
+  return WORKLOADS.filter((w) => w.name.toLowerCase().includes(f));
 }
