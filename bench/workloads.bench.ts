@@ -119,7 +119,7 @@ const daemonsetPod: Edit = (p) => {
 };
 /** templates/pod-high-priority-large-cpu.yaml (9 CPU: fits no node), as a churn entry. */
 const unschedulableChurn = (name: string, perMinute: number) =>
-  `{ name: ${name}, at: ${MEASURE_AT_S}s, rate: { perMinute: ${perMinute}, start: ${MEASURE_AT_S}s, process: fixed }, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, namespace: default }, spec: { priority: 10, containers: [{ name: pause, image: registry.k8s.io/pause:3.10.1, resources: { requests: { cpu: "9", memory: 500Mi } } }] } } }`;
+  `{ name: ${name}, rate: { perMinute: ${perMinute}, start: ${MEASURE_AT_S}s, process: fixed }, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, namespace: default }, spec: { priority: 10, containers: [{ name: pause, image: registry.k8s.io/pause:3.10.1, resources: { requests: { cpu: "9", memory: 500Mi } } }] } } }`;
 
 const HIGH_CPU_NOTE = 'churn: a 9-CPU priority-10 pod';
 

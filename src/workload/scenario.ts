@@ -333,16 +333,20 @@ function readReferencedFile(doc: YamlDoc, fieldPath: Path, rel: string, baseDir:
 
 function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, warnings: string[], traceFaults: FaultSpec[], snapshot: SnapshotStart): ScenarioNode[] {
   const out: ScenarioNode[] = [];
-  const seen = new Map<string, string>();
+  // Where each node name was first seen, described only when a duplicate needs it (finding a
+  // line in a large JSON snapshot parses its item again).
+  const seen = new Map<string, { d: YamlDoc; path: Path }>();
+  const where = ({ d, path }: { d: YamlDoc; path: Path }) => (d === doc ? formatPath(path) : `${d.file}:${d.position(path).line}${path.length > 0 ? ` (${formatPath(path)})` : ''}`);
   const add = (n: ScenarioNode, d: YamlDoc, path: Path) => {
     const name = n.node.metadata?.name as string;
-    const prev = seen.get(name);
-    if (prev !== undefined) {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      const prev = where(first);
       // An explicit node is reported at its name; a pool (whose nodes are <pool>-<i>) at the pool.
       if (n.pool === '') throw d.error([...path, 'metadata', 'name'], `a node name not used before (${name} is also ${prev})`, JSON.stringify(name));
       throw d.error([...path], `a node name not used before (${name} is also ${prev})`);
     }
-    seen.set(name, d === doc ? formatPath(path) : `${d.file}:${d.position(path).line}${path.length > 0 ? ` (${formatPath(path)})` : ''}`);
+    seen.set(name, { d, path });
     out.push(n);
   };
   ((cluster['nodePools'] ?? []) as Obj[]).forEach((pool, i) => {
