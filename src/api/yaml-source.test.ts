@@ -56,3 +56,11 @@ test('JSON that JSON.parse would read differently from the YAML path gets the YA
   // Nesting beyond the limit.
   assert.match(errorText(() => parseYamlText(`${'['.repeat(101)}${']'.repeat(101)}`, 'n.json')), /^n\.json:1:101: .*expected mappings and lists nested at most 100 levels deep, got deeper nesting$/);
 });
+
+test('the JSON fast path counts key/value pairs outside strings only', () => {
+  // Colons, escaped quotes and backslashes inside strings are not pairs: read fast, as they are.
+  const text = '{"a": "x:y", "b\\\\": "q\\":\\\\", "c": [{"d": "::"}, {"__proto__": 1}], "e": {}}';
+  assert.deepEqual(parseYamlText(text, 'k.json')[0]!.toJS(), JSON.parse(text));
+  // A key repeated deep inside a List item is found.
+  assert.match(errorText(() => parseYamlText('{"items": [{"a": 1}, {"b": ":", "b": 2}]}', 'r.json')), /^r\.json:1:33: items\[1\]\.b: expected each field at most once in a mapping/);
+});

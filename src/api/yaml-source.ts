@@ -1,5 +1,6 @@
 // A parsed YAML (or JSON) file that remembers where every value came from, so that any error
 // can name the file, line and column of the offending field.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node as YamlNode } from 'yaml';
 import { FieldError } from './field-error.js';
@@ -236,16 +237,16 @@ export function readYamlFile(path: string, display: string): YamlDoc[] {
     throw new InputError(display, 0, 0, '', 'a YAML or JSON text file in UTF-8', 'UTF-16 text (save the file as UTF-8)');
   }
   if (bytes.includes(0)) throw new InputError(display, 0, 0, '', 'a YAML or JSON text file', 'binary data');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  // Checked natively, then decoded without the fatal TextDecoder's second pass; the BOM is
+  // dropped as TextDecoder drops it.
+  let text = bytes.toString('utf8');
+  if (!isUtf8(bytes)) {
     // Locate the first malformed sequence: it is where the lenient decoding first yields U+FFFD.
-    const lenient = bytes.toString('utf8');
-    const at = lenient.indexOf('\uFFFD');
-    const { line, column } = lineAndColumn(lenient, at < 0 ? 0 : at);
+    const at = text.indexOf('\uFFFD');
+    const { line, column } = lineAndColumn(text, at < 0 ? 0 : at);
     throw new InputError(display, line, column, '', 'a YAML or JSON text file in UTF-8', 'bytes that are not UTF-8 (binary data?)');
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseYamlText(text, display);
 }
 
@@ -272,7 +273,7 @@ export function parseYamlText(text: string, display: string): YamlDoc[] {
     } catch {
       value = undefined;
     }
-    if (value !== undefined && jsonFastPathApplies(text)) return [new YamlDoc(display, null, null, [], { text, value })];
+    if (value !== undefined && jsonFastPathApplies(text, value)) return [new YamlDoc(display, null, null, [], { text, value })];
   }
   return parseYamlDocuments(text, display);
 }
@@ -484,46 +485,71 @@ function jsonSyntaxError(text: string): { offset: number; expected: string; got:
   }
 }
 
-/** True when a JSON text (already free of syntax errors) starts with an object or array, nests
- * at most MAX_NESTING_DEPTH levels and repeats no key within an object: what JSON.parse and the
- * YAML path read alike. */
-function jsonFastPathApplies(text: string): boolean {
-  let i = 0;
-  const n = text.length;
-  if (n > 0 && text.charCodeAt(0) === 0xfeff) return false;
-  while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
-  if (text[i] !== '{' && text[i] !== '[') return false;
-  // One entry per open container: the keys seen (objects) or null (arrays).
-  const open: (Set<string> | null)[] = [];
-  let expectKey = false;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      const start = i;
-      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-      const top = open[open.length - 1];
-      if (expectKey && top !== null && top !== undefined) {
-        const raw = text.slice(start, i + 1);
-        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (top.has(key)) return false;
-        top.add(key);
-        expectKey = false;
-      }
-    } else if (c === 0x7b) {
-      open.push(new Set());
-      if (open.length > MAX_NESTING_DEPTH) return false;
-      expectKey = true;
-    } else if (c === 0x5b) {
-      open.push(null);
-      if (open.length > MAX_NESTING_DEPTH) return false;
-    } else if (c === 0x7d || c === 0x5d) {
-      open.pop();
-      expectKey = false;
-    } else if (c === 0x2c) {
-      expectKey = open[open.length - 1] !== null;
+/** True when a JSON text (already free of syntax errors) and JSON.parse's `value` of it hold an
+ * object or array that nests at most MAX_NESTING_DEPTH levels and repeats no key within an
+ * object: what JSON.parse and the YAML path read alike. JSON.parse keeps the last of repeated
+ * keys silently, so the key/value pairs in the text (each has one ":" outside strings) are
+ * counted against the keys the parsed objects kept: equal exactly when no key repeats. */
+function jsonFastPathApplies(text: string, value: unknown): boolean {
+  if (text.length > 0 && text.charCodeAt(0) === 0xfeff) return false;
+  if (typeof value !== 'object' || value === null) return false;
+  const kept = keysKept(value, 1);
+  return kept >= 0 && kept === pairsInJsonText(text);
+}
+
+/** The own keys of every object in a parsed JSON value, or -1 when it nests deeper than
+ * MAX_NESTING_DEPTH (`depth` is the level of `v`). */
+function keysKept(v: object, depth: number): number {
+  if (depth > MAX_NESTING_DEPTH) return -1;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'object' || x === null) continue;
+      const k = keysKept(x, depth + 1);
+      if (k < 0) return -1;
+      n += k;
     }
+    return n;
   }
-  return true;
+  for (const key in v) {
+    n++;
+    const x: unknown = (v as Record<string, unknown>)[key];
+    if (typeof x !== 'object' || x === null) continue;
+    const k = keysKept(x, depth + 1);
+    if (k < 0) return -1;
+    n += k;
+  }
+  return n;
+}
+
+/** The ":" outside strings of a valid JSON text: one per key/value pair. Scans with indexOf
+ * (native) from string to string; each ":" is found once. */
+function pairsInJsonText(text: string): number {
+  let n = 0;
+  let i = 0;
+  let colon = text.indexOf(':');
+  for (;;) {
+    const q = text.indexOf('"', i);
+    const end = q < 0 ? text.length : q;
+    while (colon >= 0 && colon < end) {
+      n++;
+      colon = text.indexOf(':', colon + 1);
+    }
+    if (q < 0) return n;
+    // The closing quote: the next one not escaped (preceded by an even run of backslashes).
+    let j = q + 1;
+    for (;;) {
+      j = text.indexOf('"', j);
+      let b = j - 1;
+      while (text.charCodeAt(b) === 0x5c) b--;
+      if ((j - 1 - b) % 2 === 0) break;
+      j++;
+    }
+    i = j + 1;
+    // Colons inside the string are not pairs.
+    if (colon >= 0 && colon < i) colon = text.indexOf(':', i);
+  }
 }
 
 /** The text spans of the elements of a JSON object's top-level "items" array (a List), or none. */
