@@ -41,17 +41,17 @@ async function workloads(filter: string | undefined): Promise<void> {
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
   for (const w of selected) {
     const r = runPerfWorkload(w);
-    console.log(`${r.workload}: ${r.e2e_pods_per_s} pods/s end to end, ${r.sched_pods_per_s} scheduling only, peak RSS ${r.peak_rss_mb} MB`);
+    console.log(`${r.workload}: ${r.e2e_pods_per_s} pods/s end to end (${r.e2e_pods_per_cpu_s} per CPU s), ${r.sched_pods_per_s} scheduling only (${r.sched_pods_per_cpu_s} per CPU s), peak RSS ${r.peak_rss_mb} MB`);
     rows.push(r);
   }
   if (filter === undefined || /basic|floor/i.test(filter)) {
     const ref = referenceLoopsPerS();
     const floor = floorBest();
     const basic = rows.find((r) => r.workload.startsWith('SchedulingBasic/'));
-    const share = basic === undefined ? null : basic.sched_pods_per_s / floor;
+    const share = basic === undefined ? null : basic.sched_pods_per_cpu_s / floor;
     rows.push({
       workload: 'physical floor (NodeResourcesFit + LeastAllocated loop)', nodes: 5000, init_pods: 1000, measured_pods: 10_000, measured_bound: 10_000,
-      e2e_pods_per_s: 0, sched_pods_per_s: Math.round(floor), upstream_threshold: '', e2e_vs_upstream: '',
+      e2e_pods_per_s: 0, sched_pods_per_s: Math.round(floor), e2e_pods_per_cpu_s: 0, sched_pods_per_cpu_s: Math.round(floor), upstream_threshold: '', e2e_vs_upstream: '',
       target: '', met: share === null ? '' : share >= FLOOR_SHARE_TARGET ? 'yes' : 'NO', peak_rss_mb: Math.round(process.memoryUsage.rss() / 2 ** 20),
       e2e_per_ref: 0, sched_per_ref: Number((floor / ref).toFixed(1)), ref_loops_per_s: Number(ref.toFixed(1)),
       note: share === null ? '' : `SchedulingBasic scheduling-only is ${(share * 100).toFixed(1)} % of it (target ≥ ${FLOOR_SHARE_TARGET * 100} %)`,
