@@ -40,7 +40,15 @@ async function workloads(filter: string | undefined): Promise<void> {
   const rows: WorkloadRow[] = [];
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
   for (const w of selected) {
-    const r = runPerfWorkload(w);
+    let r: WorkloadRow;
+    try {
+      r = runPerfWorkload(w);
+    } catch (e) {
+      // One workload failing does not lose the others' figures.
+      console.error(`bench: ${w.name} failed: ${(e as Error).message}`);
+      process.exitCode = 1;
+      continue;
+    }
     console.log(`${r.workload}: ${r.e2e_pods_per_s} pods/s end to end (${r.e2e_pods_per_cpu_s} per CPU s), ${r.sched_pods_per_s} scheduling only (${r.sched_pods_per_cpu_s} per CPU s), peak RSS ${r.peak_rss_mb} MB`);
     rows.push(r);
   }

@@ -217,7 +217,10 @@ export function writeWorkload(w: PerfWorkload, dir: string): { withMeasured: str
   const withMeasured = join(dir, 'with.yaml');
   const without = join(dir, 'without.yaml');
   writeFileSync(withMeasured, [...head('perf-with'), `  - { name: measured, at: ${MEASURE_AT_S}s, file: ${measuredFile} }`, ''].join('\n'));
-  writeFileSync(without, [...head('perf-without'), ''].join('\n'));
+  const bare = head('perf-without');
+  // Nothing but nodes (SchedulingDaemonset): an empty workload list.
+  if (bare[bare.length - 1] === 'workload:') bare[bare.length - 1] = 'workload: []';
+  writeFileSync(without, [...bare, ''].join('\n'));
   return { withMeasured, without };
 }
 
