@@ -41,15 +41,18 @@ export class NodeInfo implements NodeView {
   /** Bumped on every change; lets callers cache per-node derived data. */
   generation = 0;
 
-  constructor(public node: Node, readonly pool: string, public index: number) {
+  /** `allocatable`: the node's, already parsed (a clone shares it: nothing changes it). */
+  constructor(public node: Node, readonly pool: string, public index: number, allocatable?: Resource) {
     this.name = node.metadata?.name ?? '';
     this.labels = (node.metadata?.labels ?? {}) as Labels;
     this.taints = node.spec?.taints ?? [];
     this.unschedulable = node.spec?.unschedulable === true;
-    this.allocatable = parseResourceList(
-      (node.status?.allocatable ?? node.status?.capacity) as Record<string, string> | undefined,
-      'status.allocatable',
-    );
+    this.allocatable =
+      allocatable ??
+      parseResourceList(
+        (node.status?.allocatable ?? node.status?.capacity) as Record<string, string> | undefined,
+        'status.allocatable',
+      );
   }
 
   get zone(): string {
@@ -59,7 +62,8 @@ export class NodeInfo implements NodeView {
   /** A scratch copy with the same node and placements, for what-if filtering (preemption).
    * Pods are shared, not copied; adding/removing on the clone leaves this node untouched. */
   clone(): NodeInfo {
-    const c = new NodeInfo(this.node, this.pool, this.index);
+    // Allocatable is shared, not parsed again: preemption clones every candidate node per pod.
+    const c = new NodeInfo(this.node, this.pool, this.index, this.allocatable);
     c.labels = this.labels;
     c.taints = this.taints;
     c.unschedulable = this.unschedulable;
