@@ -291,7 +291,8 @@ export interface WorkloadRow {
   init_pods: number;
   measured_pods: number;
   measured_bound: number;
-  e2e_pods_per_s: number;
+  /** '' when the run with the measured pods took no longer than the one without (load noise). */
+  e2e_pods_per_s: number | '';
   sched_pods_per_s: number;
   /** The same per CPU second (user + system) of the process: steadier on a shared machine. */
   e2e_pods_per_cpu_s: number;
@@ -301,7 +302,7 @@ export interface WorkloadRow {
   target: number | '';
   met: 'yes' | 'NO' | '';
   peak_rss_mb: number;
-  e2e_per_ref: number;
+  e2e_per_ref: number | '';
   sched_per_ref: number;
   ref_loops_per_s: number;
   note: string;
@@ -315,7 +316,8 @@ export function runPerfWorkload(w: PerfWorkload): WorkloadRow {
     const without = runCli(files.without, join(dir, 'out-without'));
     const withM = runCli(files.withMeasured, join(dir, 'out-with'));
     const sched = schedulingOnly(files.withMeasured);
-    const e2e = w.measured / Math.max(1e-3, withM.wallS - without.wallS);
+    const e2eWallS = withM.wallS - without.wallS;
+    const e2e = e2eWallS > 0 ? w.measured / e2eWallS : null;
     const e2eCpu = w.measured / Math.max(1e-3, withM.cpuS - without.cpuS);
     const schedRate = w.measured / sched.wallS;
     const schedCpu = w.measured / sched.cpuS;
@@ -326,7 +328,7 @@ export function runPerfWorkload(w: PerfWorkload): WorkloadRow {
       init_pods: w.init,
       measured_pods: w.measured,
       measured_bound: bound,
-      e2e_pods_per_s: Math.round(e2e),
+      e2e_pods_per_s: e2e === null ? '' : Math.round(e2e),
       sched_pods_per_s: Math.round(schedRate),
       e2e_pods_per_cpu_s: Math.round(e2eCpu),
       sched_pods_per_cpu_s: Math.round(schedCpu),
@@ -337,7 +339,7 @@ export function runPerfWorkload(w: PerfWorkload): WorkloadRow {
       // measured pod bound, peak RSS under 1.5 GB.
       met: w.target === null ? '' : e2eCpu >= w.target && bound === w.measured && withM.peakRssMb < 1536 ? 'yes' : 'NO',
       peak_rss_mb: withM.peakRssMb,
-      e2e_per_ref: Number((e2e / ref).toFixed(1)),
+      e2e_per_ref: e2e === null ? '' : Number((e2e / ref).toFixed(1)),
       sched_per_ref: Number((schedRate / ref).toFixed(1)),
       ref_loops_per_s: Number(ref.toFixed(1)),
       note: w.note ?? '',
