@@ -38,3 +38,4 @@ export type * from './scheduler/framework/interfaces.js';
 export { ActionType, type ClusterEvent, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint, type QueueingHintFn, type NodeView } from './scheduler/framework/events.js';
 export { Framework, EXTENSION_POINTS, type ProfileConfig, type PluginRef, type PluginSet, type ExtensionPoint } from './scheduler/framework/framework.js';
 export { KSIM_VERSION } from './version.js';
+export { runPool, defaultWorkers, type RunTask, type RunTaskOptions, type RunTaskResult, type PoolOptions } from './sweep/pool.js';
