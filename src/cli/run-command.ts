@@ -6,7 +6,7 @@ import { InputError } from '../api/input-error.js';
 import { runIntoFolder, type FolderRunResult } from '../run/run-folder.js';
 import { estimateMemory } from '../run/memory-estimate.js';
 import { checkOutputFolder, MARKER_FILE } from '../metrics/csv-output.js';
-import { loadScenario } from '../workload/scenario.js';
+import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
@@ -51,15 +51,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...(args.set !== undefined ? { set: args.set } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
   });
-  if (args.strict === true) {
-    const unknown = unknownFields(scenario.warnings);
-    if (unknown.length > 0) {
-      for (const w of args.verbose === true ? unknown : unknown.slice(0, FIRST_SHOWN)) err(`ksim: error: ${w}\n`);
-      throw new InputError(args.scenario, 0, 0, '', 'no unknown fields (--strict)', `${unknown.length} unknown field${unknown.length === 1 ? '' : 's'}${unknown.length > FIRST_SHOWN && args.verbose !== true ? ` (first ${FIRST_SHOWN} above; --verbose lists all)` : ''}`);
-    }
-  }
-  const loadWarnings = [...scenario.warnings, ...scenarioWarnings(scenario)];
-  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  const loadWarnings = printLoadWarnings(args.scenario, scenario, args, err);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
   checkOutputFolder(dir);
@@ -118,6 +110,21 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   }
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.tables[0]?.rows[0] ?? {}));
   out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
+}
+
+/** Prints a loaded scenario's warnings (grouped unless verbose) and returns them; with
+ * `strict`, unknown fields are an InputError instead. */
+export function printLoadWarnings(file: string, scenario: Scenario, args: { readonly strict?: boolean | undefined; readonly verbose?: boolean | undefined }, err: (s: string) => void): string[] {
+  if (args.strict === true) {
+    const unknown = unknownFields(scenario.warnings);
+    if (unknown.length > 0) {
+      for (const w of args.verbose === true ? unknown : unknown.slice(0, FIRST_SHOWN)) err(`ksim: error: ${w}\n`);
+      throw new InputError(file, 0, 0, '', 'no unknown fields (--strict)', `${unknown.length} unknown field${unknown.length === 1 ? '' : 's'}${unknown.length > FIRST_SHOWN && args.verbose !== true ? ` (first ${FIRST_SHOWN} above; --verbose lists all)` : ''}`);
+    }
+  }
+  const loadWarnings = [...scenario.warnings, ...scenarioWarnings(scenario)];
+  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  return loadWarnings;
 }
 
 /** When the run whose outputs are in `dir` finished ("2026-12-02 20:54:53 UTC", from its
