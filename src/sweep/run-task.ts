@@ -6,7 +6,7 @@ import { InvariantViolation } from '../invariants/violation.js';
 import { runIntoFolder } from '../run/run-folder.js';
 import { runScenarioInSlices } from '../run/run-scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
-import { loadScenario } from '../workload/scenario.js';
+import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import type { RunTask, RunTaskResult } from './pool.js';
 
@@ -16,10 +16,7 @@ const SLICE_EVENTS = 20_000;
 export async function runTask(task: RunTask, shouldStop: () => boolean, tag: string): Promise<RunTaskResult> {
   const started = performance.now(); // ksim-allow-clock: wall time of the run, reported beside its outputs only
   try {
-    const scenario = loadScenario(task.scenario, {
-      ...(task.set !== undefined ? { set: task.set } : {}),
-      ...(task.seed !== undefined ? { seed: task.seed } : {}),
-    });
+    const scenario = cachedScenario(task);
     const plugins = await loadPluginModules(scenario.pluginModules);
     const checkInvariants = task.options?.checkInvariants;
     if (task.output !== undefined && task.output !== null) {
@@ -46,6 +43,24 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
   } catch (e) {
     return failure(e);
   }
+}
+
+/** Loaded scenarios by file and overrides: a sweep's runs differ mostly by seed, and loading
+ * (YAML, schema, manifests) costs about as much as running the quickstart. The seed is only a
+ * field of the result (loadScenario reads nothing else by it), and runs do not change their
+ * scenario, so one load serves every seed. Kept for the worker's life (one pool). */
+const scenarios = new Map<string, Scenario>();
+const CACHED_SCENARIOS = 8;
+
+function cachedScenario(task: RunTask): Scenario {
+  const key = JSON.stringify([task.scenario, task.set ?? []]);
+  let s = scenarios.get(key);
+  if (s === undefined) {
+    s = loadScenario(task.scenario, task.set !== undefined ? { set: task.set } : {});
+    if (scenarios.size >= CACHED_SCENARIOS) scenarios.delete(scenarios.keys().next().value!);
+    scenarios.set(key, s);
+  }
+  return task.seed === undefined ? s : { ...s, seed: task.seed };
 }
 
 /** A failed run as a result: bad input says so in one line; anything else is a bug, with its stack. */
