@@ -39,3 +39,8 @@ export { ActionType, type ClusterEvent, type ClusterEventWithHint, type EnqueueE
 export { Framework, EXTENSION_POINTS, type ProfileConfig, type PluginRef, type PluginSet, type ExtensionPoint } from './scheduler/framework/framework.js';
 export { KSIM_VERSION } from './version.js';
 export { runPool, defaultWorkers, type RunTask, type RunTaskOptions, type RunTaskResult, type PoolOptions } from './sweep/pool.js';
+export { runSweep, type SweepOptions, type SweepResult, type SweepProgress, type SweepManifest } from './sweep/sweep.js';
+export { parseSeeds, parseMatrix, parseShard, planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './sweep/plan.js';
+export { mergeSweeps, type MergeResult } from './sweep/merge.js';
+export { compare, parseFailOn, METRICS as COMPARE_METRICS, type CompareOptions, type CompareResult, type MetricComparison, type PlacementDiff } from './sweep/compare.js';
+export { indexedJob, indexedJobYaml, type JobOptions } from './sweep/job.js';

@@ -48,6 +48,7 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
   const matrix = (a.matrix ?? []).map(parseMatrix);
   const set = a.set ?? [];
   if (a.job !== undefined) {
+    if (a.shard !== undefined) throw new InputError('--shard', 0, 0, '', 'no --shard with --emit-job (the Job gives each pod its shard)');
     planRuns(seeds, matrix, set); // the run list's own checks (size, repeated paths)
     out(indexedJobYaml({
       sweepArgs: sweepArgsOf(a),
