@@ -14,8 +14,8 @@
 //                                                   absent/null: nothing written, summary only
 //                 runJson?: Record<string, unknown> extra fields for that run.json }
 //   RunTaskResult, one per task, results[i] for tasks[i]:
-//                 { status: 'ok', summary: Row (summary.csv's row as the file has it: integers
-//                   as numbers, decimals as text), warnings, wallMs }
+//                 { status: 'ok', summary: RunResult['summary'] (summary.csv's row: numbers as
+//                   numbers, rounded as the file has them, null for an empty cell), warnings, wallMs }
 //               | { status: 'error', error: one-line message, detail: stack or message,
 //                   inputError: true when bad input (InputError) rather than a bug }
 //               | { status: 'crashed', error }      its worker died twice (retried once)
@@ -34,7 +34,7 @@
 // memory) is replaced and its task retried once on the new worker.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Row } from '../metrics/collector.js';
+import type { RunResult } from '../run/run-scenario.js';
 
 export interface RunTaskOptions {
   /** As RunOptions.checkInvariants: true every event, N every N events, false never. */
@@ -53,7 +53,7 @@ export interface RunTask {
 }
 
 export type RunTaskResult =
-  | { readonly status: 'ok'; readonly summary: Row; readonly warnings: readonly string[]; readonly wallMs: number }
+  | { readonly status: 'ok'; readonly summary: RunResult['summary']; readonly warnings: readonly string[]; readonly wallMs: number }
   | { readonly status: 'error'; readonly error: string; readonly detail: string; readonly inputError: boolean }
   | { readonly status: 'crashed'; readonly error: string }
   | { readonly status: 'interrupted' };

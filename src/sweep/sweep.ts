@@ -6,9 +6,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
-import { toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
-import { columnNames } from '../metrics/schema.js';
+import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
+import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
+import type { RunResult } from '../run/run-scenario.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { KSIM_VERSION } from '../version.js';
 import { planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
@@ -93,7 +94,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   };
   writeAtomically(join(opts.output, SWEEP_JSON), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  const rows: (Row | null)[] = runs.map(() => null);
+  const rows: (RunSummary | null)[] = runs.map(() => null);
   const statuses: SweepStatus[] = runs.map(() => 'interrupted');
   const todo: number[] = [];
   for (const [i, run] of runs.entries()) {
@@ -145,17 +146,21 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 }
 
 /** sweep.csv's table: one row per run, in run order. */
-export function sweepTable(paths: readonly string[], runs: readonly { run: PlannedRun; status: SweepStatus; summary: Row | null }[]): Table {
-  const columns = columnNames('sweep.csv', { matrix: paths });
+export function sweepTable(paths: readonly string[], runs: readonly { run: PlannedRun; status: SweepStatus; summary: RunSummary | null }[]): Table {
+  const columns = columnsOf('sweep.csv', { matrix: paths });
   const rows = runs.map(({ run, status, summary }) => {
     const row: Row = { run_id: run.id, seed: run.seed };
     paths.forEach((p, k) => (row[p] = run.matrix[k]!));
     row['status'] = status;
-    for (const c of columns.slice(3 + paths.length)) row[c] = summary?.[c] ?? '';
+    // Formatted by summary.csv's column types: the cells read as summary.csv has them.
+    for (const c of columns.slice(3 + paths.length)) row[c.name] = formatCell(c, summary?.[c.name] ?? null);
     return row;
   });
-  return { file: SWEEP_CSV, columns, rows };
+  return { file: SWEEP_CSV, columns: columns.map((c) => c.name), rows };
 }
+
+/** A run's summary as RunResult has it (numbers, null for empty cells). */
+type RunSummary = RunResult['summary'];
 
 /** A matrix path may not be named like one of sweep.csv's own columns (nor be the seed, which
  * --seeds sets). */
@@ -202,7 +207,7 @@ export function checkSweepFolder(dir: string): void {
 
 /** The summary row of a run folder that an earlier sweep completed with the same scenario
  * (SHA-256), seed, overrides and options; null when it must run (again). */
-function completedRun(dir: string, run: PlannedRun, sha256: string, options: RunTaskOptions): Row | null {
+function completedRun(dir: string, run: PlannedRun, sha256: string, options: RunTaskOptions): RunSummary | null {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
@@ -220,7 +225,7 @@ function completedRun(dir: string, run: PlannedRun, sha256: string, options: Run
   if (!same) return null;
   try {
     const rows = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Row[];
-    return rows.length === 1 ? rows[0]! : null;
+    return rows.length === 1 ? rowValues(rows[0]!, columnsOf('summary.csv')) : null;
   } catch {
     return null;
   }
