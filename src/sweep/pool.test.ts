@@ -86,3 +86,12 @@ test('an aborted pool leaves the tasks not yet finished interrupted', async () =
   assert.equal(rs[0]!.status, 'ok');
   assert.deepEqual(rs.slice(1).map((r) => r.status), ['interrupted', 'interrupted', 'interrupted']);
 });
+
+test('a callback that throws rejects the pool and stops it', async () => {
+  const started: number[] = [];
+  await assert.rejects(
+    runPool(tasks, { workers: 1, onSettled: (i) => { started.push(i); throw new Error('callback failed'); } }),
+    /callback failed/,
+  );
+  assert.deepEqual(started, [0]);
+});

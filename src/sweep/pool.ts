@@ -97,12 +97,15 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
 
   let onAbort = () => {};
   return new Promise<RunTaskResult[]>((resolve, reject) => {
-    const aborted = () => opts.signal?.aborted === true;
+    // A callback that throws halts the pool: runs in flight stop, no more start, runPool rejects.
+    let halted = false;
+    const workers = new Set<Worker>();
+    const aborted = () => halted || opts.signal?.aborted === true;
     const finishIfDone = () => {
       if (settledCount === tasks.length && live === 0) resolve(results as RunTaskResult[]);
     };
     const settle = (index: number, result: RunTaskResult) => {
-      if (results[index] !== undefined) return;
+      if (results[index] !== undefined || halted) return;
       results[index] = result;
       settledCount++;
       try {
@@ -112,7 +115,9 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
           delivered++;
         }
       } catch (e) {
-        stop[0] = 1;
+        halted = true;
+        Atomics.store(stop, 0, 1);
+        for (const w of workers) void w.terminate();
         reject(e);
       }
     };
@@ -130,6 +135,7 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
     const spawn = () => {
       live++;
       const worker = new Worker(WORKER_URL, { workerData: { stop } });
+      workers.add(worker);
       let current: number | null = null;
       const next = () => {
         const index = aborted() ? undefined : queue.shift();
@@ -153,6 +159,7 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
       });
       worker.on('exit', (code) => {
         live--;
+        workers.delete(worker);
         const lost = current;
         current = null;
         if (lost !== null) {
