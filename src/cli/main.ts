@@ -1,5 +1,5 @@
 // The `ksim` command line: parse, call the library, print, map errors to exit codes
-// (0 ok, 1 internal error, 2 bad input, 130/143 interrupted).
+// (0 ok, 1 internal error, 2 bad input, 3 regression found by compare, 130/143 interrupted).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';

@@ -115,7 +115,8 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
     throw new CommandExit(signal === 'SIGTERM' ? 143 : 130, `sweep interrupted by ${signal ?? 'SIGINT'}: ${complete} of ${result.runs.length} runs complete in ${a.output}/ (no ${SWEEP_CSV} yet); run the same command again to resume`);
   }
   const ran = result.runs.length - result.resumed;
-  printKeyValues(out, `ksim sweep ${result.scenario.name}: ${result.runs.length} runs${shard !== null ? ` (shard ${shard.index}/${shard.count})` : ''}, ${Math.min(workers, Math.max(ran, 1))} worker${workers === 1 ? '' : 's'}`, [
+  const used = Math.min(workers, ran); // the pool starts no more workers than runs
+  printKeyValues(out, `ksim sweep ${result.scenario.name}: ${result.runs.length} runs${shard !== null ? ` (shard ${shard.index}/${shard.count})` : ''}, ${used} worker${used === 1 ? '' : 's'}`, [
     ['ok', count('ok')],
     ['error', count('error')],
     ['crashed', count('crashed')],
