@@ -71,6 +71,11 @@ test('the same sweep with 1 worker, 2 workers and as 3 merged shards is byte-ide
   const { seed, ...rest } = summary[0]!;
   assert.equal(seed, '2');
   for (const [k, v] of Object.entries(rest)) assert.equal(rows[4]![k], v, k);
+  // And a run's files are those `ksim run` writes for the same seed and --sets.
+  const single = join(DIR, 'single');
+  const run = ksim(['run', 'scenarios/quickstart.yaml', '--seed', '2', '--set', 'duration=6m', '--set', 'cluster.nodePools[0].count=6', '-q', '-o', single]);
+  assert.equal(run.status, 0, run.stderr);
+  for (const f of RUN_FILES.filter((x) => x !== 'run.json')) assert.equal(readFileSync(join(single, f), 'utf8'), reference.get(`r5/${f}`), f);
 });
 
 test('merge refuses an incomplete set of shards, naming the runs missing', () => {
