@@ -60,10 +60,18 @@ function blockFolder(block: Block): string {
   return dir;
 }
 
+/** The folder standing for `results/` in sweep, merge and compare commands, shared by all of
+ * them (tests run in order: a merge reads the shards earlier sweeps wrote). */
+let resultsDir: string | null = null;
+
 /** A `ksim run` writes into a temporary folder instead of the one the README shows (recorded in
  * `outputs`); a later `ksim report` of that folder reads the temporary one, and writes its -o
- * file beside it. */
+ * file beside it. Sweep, merge and compare read and write `results/...` in a temporary folder. */
 function redirected(args: readonly string[], dir: string, outputs = new Map<string, string>()): string[] {
+  if (['sweep', 'merge', 'compare'].includes(args[0] as string)) {
+    const results = (resultsDir ??= tempDir('ksim-readme-results-'));
+    return args.map((a) => (a.startsWith('results/') ? join(results, a.slice('results/'.length)) : a));
+  }
   const out = [...args];
   const o = out.findIndex((a) => a === '-o' || a === '--output');
   if (args[0] === 'report') {
@@ -160,10 +168,14 @@ test('every ksim verb the README names exists', () => {
   for (const v of [...verbs].sort()) assert.match(help, new RegExp(`\\n  ksim ${v}\\b`), `README names ksim ${v}`);
 });
 
-test('ksim run --help names every output file the README documents', () => {
+test('ksim run --help names every output file the README documents (ksim sweep --help, sweep.csv)', () => {
   const outputs = README.slice(README.indexOf('\n## Outputs'), README.indexOf('\n## ', README.indexOf('\n## Outputs') + 1));
   const files = [...outputs.matchAll(/^\*\*`([a-z_]+\.(?:csv|json))`\*\*/gm)].map((m) => m[1] as string);
   assert.ok(files.length >= 7, files.join(', '));
   const help = ksim(['run', '--help']).stdout.replace(/\s+/g, ' ');
-  for (const f of files) assert.ok(help.includes(f), `ksim run --help does not name ${f}`);
+  const sweepHelp = ksim(['sweep', '--help']).stdout.replace(/\s+/g, ' ');
+  for (const f of files) {
+    if (f === 'sweep.csv') assert.ok(sweepHelp.includes(f), 'ksim sweep --help does not name sweep.csv');
+    else assert.ok(help.includes(f), `ksim run --help does not name ${f}`);
+  }
 });

@@ -1,5 +1,5 @@
 // The `ksim` command line: parse, call the library, print, map errors to exit codes
-// (0 ok, 1 internal error, 2 bad input, 130/143 interrupted).
+// (0 ok, 1 internal error, 2 bad input, 3 regression found by compare, 130/143 interrupted).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';
@@ -9,6 +9,10 @@ import { Interrupted, runCommand } from './run-command.js';
 import { explainCommand, listOption } from './explain-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerReportCommand } from './report-command.js';
+import { registerSweepCommand } from './sweep-command.js';
+import { registerMergeCommand } from './merge-command.js';
+import { registerCompareCommand } from './compare-command.js';
+import { CommandExit } from './exit.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
 
@@ -113,7 +117,8 @@ export async function main(argv: string[]): Promise<number> {
             (t) => process.stderr.write(t),
           ),
       );
-    await registerReportCommand(registerImportCommand(y, out), out)
+    const withSweeps = registerCompareCommand(registerMergeCommand(registerSweepCommand(y, out, checkInvariantsOption), out), out);
+    await registerReportCommand(registerImportCommand(withSweeps, out), out)
       .command('help [command]', 'Show the help of a command: ksim help run')
       .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
@@ -145,6 +150,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ksim: ${e.message}\n`);
       return e.signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
     }
+    if (e instanceof CommandExit) {
+      process.stderr.write(`ksim: ${e.message}\n`);
+      return e.code;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`ksim: ${e.message}\nRun 'ksim --help' for usage.\n`);
       return EXIT_BAD_INPUT;
@@ -159,6 +168,8 @@ export async function main(argv: string[]): Promise<number> {
 const OPTION_NAMES = [
   'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'clobber', 'no-clobber', 'verbose', 'strict', 'report',
   'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
+  'seeds', 'matrix', 'workers', 'shard', 'emit-job', 'shards', 'parallelism', 'image', 'volume-claim', 'volume-path', 'job-name', 'namespace',
+  'fail-on', 'resamples',
 ];
 
 /** `ksim help run` is `ksim run --help`; `ksim help` is `ksim --help`. */

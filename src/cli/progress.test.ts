@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linesPeriodMs, progressMode, progressText, ProgressReporter, shortDuration, type ProgressMode } from './progress.js';
+import { linesPeriodMs, progressMode, progressText, ProgressReporter, shortDuration, sweepProgressText, type ProgressMode, type SweepSnapshot } from './progress.js';
 
 const MODES: [opts: Parameters<typeof progressMode>[0], mode: ProgressMode][] = [
   [{ isTTY: true }, 'live'],
@@ -76,4 +76,22 @@ test('off prints nothing', () => {
   r.update(SNAP);
   r.finish();
   assert.deepEqual(written, []);
+});
+
+test('a sweep\'s status line: runs done of the total, failures, rate of the runs made now, ETA', () => {
+  assert.equal(sweepProgressText({ total: 100, done: 37, failed: 2, resumed: 0 }, 9_250), '37/100 runs 37.0% | 2 failed | 4.0 runs/s | ETA 16s');
+  // Resumed runs count as done but not toward the rate.
+  assert.equal(sweepProgressText({ total: 100, done: 60, failed: 0, resumed: 50 }, 5_000), '60/100 runs 60.0% | 0 failed | 2.0 runs/s | ETA 20s');
+  assert.equal(sweepProgressText({ total: 10, done: 0, failed: 0, resumed: 0 }, 1_000), '0/10 runs 0.0% | 0 failed | 0.0 runs/s | ETA ?');
+  assert.equal(sweepProgressText({ total: 4, done: 4, failed: 1, resumed: 0 }, 2_000), '4/4 runs 100.0% | 1 failed | 2.0 runs/s | ETA 0s');
+});
+
+test('a sweep reporter prints its own status text', () => {
+  const lines: string[] = [];
+  let now = 0;
+  const r = new ProgressReporter<SweepSnapshot>({ mode: 'lines', write: (s) => lines.push(s), nowMs: () => now, label: 'sweep quickstart', linesPeriodMs: 1000, format: sweepProgressText });
+  r.update({ total: 10, done: 1, failed: 0, resumed: 0 });
+  now = 1000;
+  r.update({ total: 10, done: 2, failed: 0, resumed: 0 });
+  assert.deepEqual(lines, ['ksim sweep quickstart 2/10 runs 20.0% | 0 failed | 2.0 runs/s | ETA 4s\n']);
 });

@@ -1,4 +1,4 @@
-// Progress of a long command (ksim run today; sweep and capacity later) on stderr.
+// Progress of a long command (ksim run, ksim sweep) on stderr.
 // On a terminal: one live line, rewritten a few times a second and erased at the end.
 // Elsewhere (CI logs, files): one plain line every ~10 s, so a log shows the run is alive.
 // Wall-clock reads are fine here: progress goes to stderr, never into simulated output.
@@ -54,7 +54,26 @@ export function progressText(snap: ProgressSnapshot, elapsedMs: number): string 
   );
 }
 
-export interface ProgressOptions {
+/** A sweep's progress: runs settled (resumed ones included) of the total, failures. */
+export interface SweepSnapshot {
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  /** Runs complete before this sweep started (they do not count toward the rate). */
+  readonly resumed: number;
+}
+
+/** "37/100 runs 37.0% | 2 failed | 4.1 runs/s | ETA 15s". */
+export function sweepProgressText(snap: SweepSnapshot, elapsedMs: number): string {
+  const ran = snap.done - snap.resumed;
+  const rate = elapsedMs > 0 ? ran / (elapsedMs / 1000) : 0;
+  const left = snap.total - snap.done;
+  const eta = left === 0 ? '0s' : rate > 0 ? shortDuration(left / rate) : '?';
+  const pct = snap.total > 0 ? (100 * snap.done) / snap.total : 100;
+  return `${int(snap.done)}/${int(snap.total)} runs ${pct.toFixed(1)}% | ${int(snap.failed)} failed | ${rate.toFixed(1)} runs/s | ETA ${eta}`;
+}
+
+export interface ProgressOptions<S = ProgressSnapshot> {
   readonly mode: ProgressMode;
   readonly write: (s: string) => void;
   /** Milliseconds of wall time (performance.now in the CLI; a fake in tests). */
@@ -65,28 +84,31 @@ export interface ProgressOptions {
   readonly linesPeriodMs?: number;
   /** Terminal width: the live line is cut to fit (a wrapped line could not be erased). */
   readonly columns?: number;
+  /** The status text of a snapshot (default progressText, a run's). */
+  readonly format?: (snap: S, elapsedMs: number) => string;
 }
 
-export class ProgressReporter {
+export class ProgressReporter<S = ProgressSnapshot> {
   private readonly startMs: number;
   private lastMs = Number.NEGATIVE_INFINITY;
   private shown = false;
 
-  constructor(private readonly opts: ProgressOptions) {
+  constructor(private readonly opts: ProgressOptions<S>) {
     this.startMs = opts.nowMs();
     // The first plain line comes one period in: short runs print none.
     if (opts.mode === 'lines') this.lastMs = this.startMs;
   }
 
   /** Called often (between slices of events); prints only when a period has passed. */
-  update(snap: ProgressSnapshot | (() => ProgressSnapshot)): void {
+  update(snap: S | (() => S)): void {
     if (this.opts.mode === 'off') return;
     const now = this.opts.nowMs();
     const period = this.opts.mode === 'live' ? LIVE_PERIOD_MS : (this.opts.linesPeriodMs ?? LINES_PERIOD_MS);
     if (now - this.lastMs < period) return;
     this.lastMs = now;
-    const s = typeof snap === 'function' ? snap() : snap;
-    const text = `ksim ${this.opts.label} ${progressText(s, now - this.startMs)}`;
+    const s = typeof snap === 'function' ? (snap as () => S)() : snap;
+    const format = this.opts.format ?? (progressText as unknown as (snap: S, elapsedMs: number) => string);
+    const text = `ksim ${this.opts.label} ${format(s, now - this.startMs)}`;
     if (this.opts.mode === 'lines') {
       this.opts.write(`${text}\n`);
       return;

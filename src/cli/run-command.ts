@@ -3,14 +3,12 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../api/input-error.js';
-import { runScenarioInSlices } from '../run/run-scenario.js';
+import { runIntoFolder, type FolderRunResult } from '../run/run-folder.js';
 import { estimateMemory } from '../run/memory-estimate.js';
-import { checkOutputFolder, MARKER_FILE, OutputFolder, toCsv } from '../metrics/csv-output.js';
-import { columnsOf } from '../metrics/schema.js';
-import { loadScenario } from '../workload/scenario.js';
+import { checkOutputFolder, MARKER_FILE } from '../metrics/csv-output.js';
+import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
-import { KSIM_VERSION } from '../version.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
@@ -53,15 +51,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...(args.set !== undefined ? { set: args.set } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
   });
-  if (args.strict === true) {
-    const unknown = unknownFields(scenario.warnings);
-    if (unknown.length > 0) {
-      for (const w of args.verbose === true ? unknown : unknown.slice(0, FIRST_SHOWN)) err(`ksim: error: ${w}\n`);
-      throw new InputError(args.scenario, 0, 0, '', 'no unknown fields (--strict)', `${unknown.length} unknown field${unknown.length === 1 ? '' : 's'}${unknown.length > FIRST_SHOWN && args.verbose !== true ? ` (first ${FIRST_SHOWN} above; --verbose lists all)` : ''}`);
-    }
-  }
-  const loadWarnings = [...scenario.warnings, ...scenarioWarnings(scenario)];
-  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  const loadWarnings = printLoadWarnings(args.scenario, scenario, args, err);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
   checkOutputFolder(dir);
@@ -70,7 +60,6 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     throw new InputError(dir, 0, 0, '', 'an output folder without an earlier run (--no-clobber)', `the run of ${previous}`);
   }
   checkMemory(args.scenario, scenario);
-  const started = performance.now(); // ksim-allow-clock: wall time goes to run.json only
   // SIGINT/SIGTERM end the run between slices of events; nothing is written then.
   let signal: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
@@ -78,11 +67,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let result: Awaited<ReturnType<typeof runScenarioInSlices>>;
+  let done: FolderRunResult | null;
   let stoppedAt = { timeUs: 0, events: 0 };
-  // placements.csv and pods.csv are written as the run goes (a run may make millions of rows);
-  // the folder is swapped in only when complete.
-  const folder = new OutputFolder(dir, String(process.pid));
   const progress = new ProgressReporter({
     mode: args.progress ?? 'off',
     write: err,
@@ -92,59 +78,30 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...(args.columns !== undefined ? { columns: args.columns } : {}),
   });
   try {
-    const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
-    const opts = { events: args.events === true, plugins, sinks, ...(args.checkInvariants !== undefined ? { checkInvariants: args.checkInvariants } : {}) };
-    result = await runScenarioInSlices(scenario, opts, (sim, run) => {
-      stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
-      progress.update(() => snapshot(run));
-      return signal !== null;
-    }, PROGRESS_SLICE_EVENTS);
-  } catch (e) {
-    folder.abort();
-    throw e;
+    done = await runIntoFolder(scenario, {
+      dir,
+      tag: String(process.pid),
+      set: args.set ?? [],
+      events: args.events === true,
+      checkInvariants: args.checkInvariants,
+      plugins,
+      loadWarnings,
+      sliceEvents: PROGRESS_SLICE_EVENTS,
+      nowMs: () => performance.now(), // ksim-allow-clock: wall time goes to run.json only
+      ...(args.report === true ? { extraFile: (workingDir: string) => ({ file: REPORT_FILE, content: renderReport(workingDir).html }) } : {}),
+      shouldStop: (sim, run) => {
+        stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
+        progress.update(() => snapshot(run));
+        return signal !== null;
+      },
+    });
   } finally {
     progress.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (result === null) {
-    folder.abort();
-    throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
-  }
-  const wallMs = performance.now() - started; // ksim-allow-clock
-  const runJson = {
-    ksim_version: KSIM_VERSION,
-    scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
-    seed: scenario.seed,
-    options: { set: args.set ?? [], events: args.events === true, output: dir, ...(args.checkInvariants !== undefined ? { check_invariants: args.checkInvariants } : {}) },
-    node_version: process.version,
-    wall_time_ms: Math.round(wallMs),
-    events: result.eventsProcessed,
-    events_per_second: wallMs > 0 ? Math.round(result.eventsProcessed / (wallMs / 1000)) : null,
-    // The warnings printed on stderr: the scenario's, then the run's (e.g. workloads ending short).
-    warnings: [...loadWarnings, ...result.warnings],
-    // Trace entries: rows read, filtered (window/sample), skipped (onError: skip), submitted.
-    ...(result.traces !== undefined ? { traces: result.traces } : {}),
-  };
-  const files = [
-    ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),
-    { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
-  ];
-  if (args.report === true) {
-    // Made from the complete outputs in the temporary folder, so the report is swapped in with
-    // them (or, on a bad surprise, nothing is).
-    try {
-      folder.write(files);
-      files.push({ file: REPORT_FILE, content: renderReport(folder.workingDir).html });
-    } catch (e) {
-      folder.abort();
-      throw e;
-    }
-  }
-  folder.commit(files);
-  // The streamed placements.csv and pods.csv are listed where the tables put them, after summary.csv.
-  const written = files.map((f) => f.file);
-  written.splice(1, 0, 'placements.csv', 'pods.csv');
+  if (done === null) throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
+  const { result, written, wallMs } = done;
   for (const w of groupWarnings(result.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
   if (previous !== null && args.quiet !== true) err(`ksim: replaced ${dir}/ (previous run ${previous})\n`);
   if (args.json === true) {
@@ -153,6 +110,21 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   }
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.tables[0]?.rows[0] ?? {}));
   out(`\nWrote ${written.join(', ')} to ${dir}/ in ${(wallMs / 1000).toFixed(2)} s of wall time.\n`);
+}
+
+/** Prints a loaded scenario's warnings (grouped unless verbose) and returns them; with
+ * `strict`, unknown fields are an InputError instead. */
+export function printLoadWarnings(file: string, scenario: Scenario, args: { readonly strict?: boolean | undefined; readonly verbose?: boolean | undefined }, err: (s: string) => void): string[] {
+  if (args.strict === true) {
+    const unknown = unknownFields(scenario.warnings);
+    if (unknown.length > 0) {
+      for (const w of args.verbose === true ? unknown : unknown.slice(0, FIRST_SHOWN)) err(`ksim: error: ${w}\n`);
+      throw new InputError(file, 0, 0, '', 'no unknown fields (--strict)', `${unknown.length} unknown field${unknown.length === 1 ? '' : 's'}${unknown.length > FIRST_SHOWN && args.verbose !== true ? ` (first ${FIRST_SHOWN} above; --verbose lists all)` : ''}`);
+    }
+  }
+  const loadWarnings = [...scenario.warnings, ...scenarioWarnings(scenario)];
+  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  return loadWarnings;
 }
 
 /** When the run whose outputs are in `dir` finished ("2026-12-02 20:54:53 UTC", from its

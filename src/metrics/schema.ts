@@ -26,7 +26,8 @@ export type Cell = string | number | boolean | null;
 export type TypedRow = Readonly<Record<string, Cell>>;
 
 export type OutputFileName =
-  | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv';
+  | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv'
+  | 'sweep.csv';
 
 const str = (name: string, description: string): Column => ({ name, type: 'string', unit: '', description });
 const int = (name: string, unit: string, description: string): Column => ({ name, type: 'integer', unit, description });
@@ -192,6 +193,16 @@ const EVENTS: readonly Column[] = [
   str('detail', 'reserved, empty'),
 ];
 
+/** A sweep's table (ksim sweep, ksim merge): one row per run. `<matrix>` repeats once per
+ * --matrix PATH (named by the path); `<summary>` stands for summary.csv's columns but seed. */
+const SWEEP: readonly Column[] = [
+  str('run_id', 'r001, r002, ...: the run\'s folder, in run-list order'),
+  int('seed', '', 'the seed of the run'),
+  str('<matrix>', 'the value of each --matrix PATH for this run'),
+  str('status', 'ok, error (the run threw: see <run_id>/error.txt) or crashed (its worker died twice)'),
+  str('<summary>', "summary.csv's columns but seed, empty when the run failed"),
+];
+
 /** Every output file's columns, templates unexpanded, in the order the files are listed. */
 export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
   'summary.csv': SUMMARY,
@@ -203,6 +214,7 @@ export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
   'workloads.csv': WORKLOADS,
   'recovery.csv': RECOVERY,
   'events.csv': EVENTS,
+  'sweep.csv': SWEEP,
 };
 
 /** What the templated columns expand to. */
@@ -213,6 +225,8 @@ export interface ColumnDims {
    * `<groupKey>=<name>`. */
   readonly groups?: readonly string[];
   readonly groupKey?: string;
+  /** sweep.csv's --matrix paths, in order. */
+  readonly matrix?: readonly string[];
 }
 
 /** A file's columns with `<resource>` and `<group>` expanded (group columns only when `dims.groups`
@@ -236,6 +250,12 @@ export function columnsOf(file: OutputFileName, dims: ColumnDims = {}): Column[]
     }
     return out;
   };
+  if (file === 'sweep.csv') {
+    return SWEEP.flatMap((c) =>
+      c.name === '<matrix>' ? (dims.matrix ?? []).map((m) => ({ ...c, name: m }))
+      : c.name === '<summary>' ? SUMMARY.filter((s) => s.name !== 'seed')
+      : [c]);
+  }
   if (file !== 'timeseries.csv') return expandResource(SCHEMAS[file]);
   const head = expandResource(TIMESERIES_HEAD);
   const groups = dims.groups ?? [];

@@ -1,0 +1,206 @@
+// `ksim compare BASE CANDIDATE [--fail-on METRIC:+5% ...] [--output table|csv|json|markdown]`:
+// prints the comparison (src/sweep/compare.ts) and exits 3 when a --fail-on bound is crossed.
+import type { Argv } from 'yargs';
+import { stringify } from 'csv-stringify/sync';
+import { compare, type CompareResult, type Crossing, type MetricComparison, type NodeChange } from '../sweep/compare.js';
+import { fmt } from '../metrics/stats.js';
+import { CommandExit } from './exit.js';
+import { positiveIntOption } from './sweep-command.js';
+
+export const EXIT_REGRESSION = 3;
+export const COMPARE_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export type CompareFormat = (typeof COMPARE_FORMATS)[number];
+
+export interface CompareArgs {
+  readonly base: string;
+  readonly candidate: string;
+  readonly failOn?: readonly string[] | undefined;
+  readonly output?: CompareFormat | undefined;
+  readonly resamples?: number | undefined;
+  readonly seed?: number | undefined;
+}
+
+export function compareCommand(a: CompareArgs, out: (s: string) => void): void {
+  const r = compare(a.base, a.candidate, {
+    ...(a.failOn !== undefined ? { failOn: a.failOn } : {}),
+    ...(a.resamples !== undefined ? { resamples: a.resamples } : {}),
+    ...(a.seed !== undefined ? { seed: a.seed } : {}),
+  });
+  const format = a.output ?? 'table';
+  out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
+  if (r.crossings.length > 0) {
+    throw new CommandExit(EXIT_REGRESSION, `regression: ${r.crossings.map(crossingText).join('; ')}`);
+  }
+}
+
+/** A value for people: '-' for none, up to 6 decimals below 1, 3 above. */
+function show(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return fmt(v, Math.abs(v) < 1 ? 6 : 3);
+}
+function signed(v: number | null | undefined): string {
+  const s = show(v);
+  return v !== null && v !== undefined && v > 0 ? `+${s}` : s;
+}
+function percent(r: number | null | undefined): string {
+  if (r === null || r === undefined || Number.isNaN(r)) return '-';
+  if (!Number.isFinite(r)) return r > 0 ? '+inf%' : '-inf%';
+  const p = (r * 100).toFixed(1);
+  return r > 0 ? `+${p}%` : `${p}%`;
+}
+const interval = (c: MetricComparison) => (c.ciLow === null || c.ciLow === undefined ? '-' : `[${signed(c.ciLow)}, ${signed(c.ciHigh)}]`);
+
+function crossingText(x: Crossing): string {
+  const c = x.comparison;
+  const change = x.bound.relative ? percent(c.changeRatio) : signed(c.difference);
+  return `${c.group !== '' ? `${c.group}: ` : ''}${c.metric} ${change} crosses ${x.bound.text}${c.significant === true ? ' (significant)' : ''}`;
+}
+
+/** Columns of the metric rows, per kind. */
+function metricHeader(r: CompareResult): string[] {
+  return r.kind === 'runs' ? ['metric', 'base', 'candidate', 'change', 'change %'] : ['metric', 'n', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant'];
+}
+function metricCells(r: CompareResult, c: MetricComparison): string[] {
+  const head = [c.metric];
+  if (r.kind === 'sweeps') head.push(`${c.nBase}/${c.nCandidate}`);
+  const cells = [...head, show(c.base), show(c.candidate), signed(c.difference), percent(c.changeRatio)];
+  if (r.kind === 'sweeps') cells.push(interval(c), c.significant === true ? 'yes' : 'no');
+  return cells;
+}
+
+function groups(r: CompareResult): string[] {
+  return [...new Set(r.metrics.map((m) => m.group))];
+}
+
+function align(rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd()).join('\n') + '\n';
+}
+
+function changedNodes(nodes: readonly NodeChange[]): NodeChange[] {
+  return nodes.filter((n) => n.basePods !== n.candidatePods || n.baseCpuRatio !== n.candidateCpuRatio || n.baseMemoryRatio !== n.candidateMemoryRatio);
+}
+const NODE_HEADER = ['node', 'pods', 'cpu requested', 'cpu change', 'memory requested', 'memory change'];
+function nodeCells(n: NodeChange): string[] {
+  const d = (a: number | null, b: number | null) => (a === null || b === null ? '-' : signed(b - a));
+  return [n.node, `${show(n.basePods)} → ${show(n.candidatePods)}`, `${show(n.baseCpuRatio)} → ${show(n.candidateCpuRatio)}`, d(n.baseCpuRatio, n.candidateCpuRatio), `${show(n.baseMemoryRatio)} → ${show(n.candidateMemoryRatio)}`, d(n.baseMemoryRatio, n.candidateMemoryRatio)];
+}
+function placementLine(r: CompareResult): string {
+  const p = r.placement!;
+  return `${p.podsInBoth} pods in both runs: ${p.movedNode} on another node, ${p.movedZone} in another zone, ${p.boundInBaseOnly} bound in base only, ${p.boundInCandidateOnly} in candidate only; ${p.onlyInBase} pods only in base, ${p.onlyInCandidate} only in candidate`;
+}
+function gateLines(r: CompareResult): string[] {
+  return r.bounds.map((b) => {
+    const x = r.crossings.filter((c) => c.bound === b);
+    return x.length === 0 ? `--fail-on ${b.text}: passed` : `--fail-on ${b.text}: FAILED: ${x.map(crossingText).join('; ')}`;
+  });
+}
+
+export function compareTable(r: CompareResult): string {
+  let s = `ksim compare (${r.kind}): ${r.base} → ${r.candidate}\n`;
+  if (r.kind === 'sweeps') s += `  medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change, ${r.resamples} resamples; significant when it excludes 0\n`;
+  for (const g of groups(r)) {
+    if (g !== '') s += `\n${g}\n`;
+    else s += '\n';
+    s += align([metricHeader(r), ...r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m))]);
+  }
+  if (r.placement !== null) {
+    s += `\nPlacement: ${placementLine(r)}\n`;
+    const changed = changedNodes(r.placement.nodes);
+    s += changed.length === 0 ? 'Nodes: no utilisation change at the end\n' : `Nodes whose load changed (at the end, requested / allocatable):\n${align([NODE_HEADER, ...changed.map(nodeCells)])}`;
+  }
+  const gate = gateLines(r);
+  if (gate.length > 0) s += `\n${gate.join('\n')}\n`;
+  return s;
+}
+
+export function compareMarkdown(r: CompareResult): string {
+  const row = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  const table = (header: string[], rows: string[][]) => [row(header), `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map(row)].join('\n');
+  let s = `### ksim compare: \`${r.base}\` → \`${r.candidate}\`\n\n`;
+  const gate = gateLines(r);
+  if (gate.length > 0) s += `${r.crossings.length > 0 ? '**Regression found.**' : '**No regression.**'}\n\n${gate.map((g) => `- ${g}`).join('\n')}\n\n`;
+  if (r.kind === 'sweeps') s += `Medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change (${r.resamples} resamples); significant when it excludes 0.\n\n`;
+  for (const g of groups(r)) {
+    if (g !== '') s += `**${g}**\n\n`;
+    s += `${table(metricHeader(r), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)))}\n\n`;
+  }
+  if (r.placement !== null) {
+    s += `**Placement:** ${placementLine(r)}.\n\n`;
+    const changed = changedNodes(r.placement.nodes);
+    if (changed.length > 0) s += `${table(NODE_HEADER, changed.map(nodeCells))}\n\n`;
+  }
+  return s.replace(/\n+$/, '\n');
+}
+
+/** One CSV row per metric (and matrix cell): numbers as written in ksim's files. */
+export function compareCsv(r: CompareResult): string {
+  const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : '') : fmt(v, 6));
+  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant'] : [])];
+  const rows = r.metrics.map((m) => {
+    const row: Record<string, string | number> = { group: m.group, metric: m.metric, base: n(m.base), candidate: n(m.candidate), difference: n(m.difference), change_ratio: n(m.changeRatio) };
+    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false' });
+    return row;
+  });
+  return stringify(rows, { header: true, columns });
+}
+
+export function compareJson(r: CompareResult): Record<string, unknown> {
+  const fin = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+  return {
+    kind: r.kind,
+    base: r.base,
+    candidate: r.candidate,
+    ...(r.kind === 'sweeps' ? { matrix: r.matrix, resamples: r.resamples } : {}),
+    metrics: r.metrics.map((m) => ({
+      ...(r.matrix.length > 0 ? { group: m.group } : {}),
+      metric: m.metric,
+      base: fin(m.base),
+      candidate: fin(m.candidate),
+      difference: fin(m.difference),
+      change_ratio: m.changeRatio === Infinity || m.changeRatio === -Infinity ? String(m.changeRatio) : fin(m.changeRatio),
+      ...(r.kind === 'sweeps' ? { n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true } : {}),
+    })),
+    ...(r.placement !== null ? {
+      placement: {
+        pods_in_both: r.placement.podsInBoth, moved_node: r.placement.movedNode, moved_zone: r.placement.movedZone,
+        bound_in_base_only: r.placement.boundInBaseOnly, bound_in_candidate_only: r.placement.boundInCandidateOnly,
+        only_in_base: r.placement.onlyInBase, only_in_candidate: r.placement.onlyInCandidate,
+        nodes: r.placement.nodes.map((x) => ({ node: x.node, base_pods: x.basePods, candidate_pods: x.candidatePods, base_cpu_ratio: x.baseCpuRatio, candidate_cpu_ratio: x.candidateCpuRatio, base_memory_ratio: x.baseMemoryRatio, candidate_memory_ratio: x.candidateMemoryRatio })),
+      },
+    } : {}),
+    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b) })),
+    regression: r.crossings.length > 0,
+  };
+}
+
+/** Registers `ksim compare` (src/cli/main.ts). */
+export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void): Argv<T> {
+  return y.command(
+    'compare <base> <candidate>',
+    'Compare two runs or two sweeps metric by metric; exit 3 when a --fail-on bound is crossed (the CI regression gate)',
+    (c) =>
+      c
+        .positional('base', { type: 'string', demandOption: true, describe: 'Run folder (summary.csv) or sweep folder (sweep.csv)' })
+        .positional('candidate', { type: 'string', demandOption: true, describe: 'Of the same kind as base' })
+        .option('fail-on', { type: 'string', array: true, describe: 'METRIC:+5% (a rise beyond 5%), METRIC:-5% (a fall), METRIC:+2 (absolute); for sweeps only a significant change counts; repeatable' })
+        .option('output', { alias: 'o', choices: COMPARE_FORMATS, default: 'table' as const, describe: 'table for people; csv, json for scripts; markdown for a pull request or job summary' })
+        .option('resamples', { type: 'string', describe: 'Bootstrap resamples for sweeps (default 2000)' })
+        .option('seed', { type: 'string', describe: 'Bootstrap seed (default 1)' })
+        .example('$0 compare results/base results/candidate', 'Two runs: every metric and what moved')
+        .example('$0 compare base-sweep cand-sweep --fail-on sched_latency_p99_ms:+5% -o markdown', 'The CI gate'),
+    (a) =>
+      compareCommand(
+        {
+          base: a.base,
+          candidate: a.candidate,
+          failOn: a['fail-on'],
+          output: a.output,
+          resamples: positiveIntOption('--resamples', a.resamples, 100, 1_000_000),
+          seed: positiveIntOption('--seed', a.seed, 0, 4294967295),
+        },
+        out,
+      ),
+  );
+}

@@ -1,0 +1,95 @@
+// One run written to its output folder: placements.csv and pods.csv streamed as the run goes,
+// the other tables and run.json at the end, the folder swapped in only when complete (an
+// interrupted or failed run writes nothing). Shared by `ksim run` and the sweep workers.
+import { OutputFolder, toCsv, type OutputFile } from '../metrics/csv-output.js';
+import { columnsOf } from '../metrics/schema.js';
+import type { PluginFactory } from '../scheduler/framework/interfaces.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { Scenario } from '../workload/scenario.js';
+import { KSIM_VERSION } from '../version.js';
+import { runScenarioInSlices, type PreparedRun, type RunResult } from './run-scenario.js';
+
+export interface FolderRunOptions {
+  /** The output folder (replaced as a whole when the run completes). */
+  readonly dir: string;
+  /** Tags the temporary sibling folder (a process id, a worker id). */
+  readonly tag: string;
+  /** The --set overrides the scenario was loaded with (recorded in run.json). */
+  readonly set: readonly string[];
+  readonly events: boolean;
+  readonly checkInvariants?: boolean | number | undefined;
+  readonly plugins: ReadonlyMap<string, PluginFactory>;
+  /** The scenario's load warnings (recorded in run.json before the run's own). */
+  readonly loadWarnings: readonly string[];
+  /** Extra run.json fields (a sweep's run id and matrix values). */
+  readonly runJson?: Readonly<Record<string, unknown>>;
+  /** Events per slice between calls of `shouldStop`. */
+  readonly sliceEvents?: number;
+  /** Asked between slices: true stops the run (nothing is written). */
+  readonly shouldStop?: (sim: Simulation, run: PreparedRun) => boolean;
+  /** Wall-clock milliseconds (run.json's wall_time_ms); absent: not recorded. */
+  readonly nowMs?: () => number;
+  /** One more file made from the complete outputs, read from the folder being written (the
+   * HTML report): swapped in with them, or, when it throws, nothing is. */
+  readonly extraFile?: (workingDir: string) => OutputFile;
+}
+
+export interface FolderRunResult {
+  readonly result: RunResult;
+  /** The files written, in listing order (summary.csv, placements.csv, pods.csv, ...). */
+  readonly written: readonly string[];
+  readonly wallMs: number;
+}
+
+/** Runs `scenario` into `opts.dir`; null when `shouldStop` ended it early (nothing written). */
+export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions): Promise<FolderRunResult | null> {
+  const started = opts.nowMs?.() ?? 0;
+  const folder = new OutputFolder(opts.dir, opts.tag);
+  let result: RunResult | null;
+  try {
+    const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
+    const runOpts = { events: opts.events, plugins: opts.plugins, sinks, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
+    result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents);
+  } catch (e) {
+    folder.abort();
+    throw e;
+  }
+  if (result === null) {
+    folder.abort();
+    return null;
+  }
+  const wallMs = (opts.nowMs?.() ?? 0) - started;
+  const runJson = {
+    ksim_version: KSIM_VERSION,
+    scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
+    seed: scenario.seed,
+    ...opts.runJson,
+    options: { set: opts.set, events: opts.events, output: opts.dir, ...(opts.checkInvariants !== undefined ? { check_invariants: opts.checkInvariants } : {}) },
+    node_version: process.version,
+    wall_time_ms: Math.round(wallMs),
+    events: result.eventsProcessed,
+    events_per_second: wallMs > 0 ? Math.round(result.eventsProcessed / (wallMs / 1000)) : null,
+    // The warnings printed on stderr: the scenario's, then the run's (e.g. workloads ending short).
+    warnings: [...opts.loadWarnings, ...result.warnings],
+    // Trace entries: rows read, filtered (window/sample), skipped (onError: skip), submitted.
+    ...(result.traces !== undefined ? { traces: result.traces } : {}),
+  };
+  const files = [
+    ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),
+    { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
+  ];
+  if (opts.extraFile !== undefined) {
+    try {
+      folder.write(files);
+      files.push(opts.extraFile(folder.workingDir));
+    } catch (e) {
+      folder.abort();
+      throw e;
+    }
+  }
+  folder.commit(files);
+  // The streamed placements.csv and pods.csv are listed where the tables put them, after summary.csv.
+  const written = files.map((f) => f.file);
+  written.splice(1, 0, 'placements.csv', 'pods.csv');
+  return { result, written, wallMs };
+}

@@ -1,0 +1,262 @@
+// `ksim compare BASE CANDIDATE`: metric by metric, two runs (value, value, change, plus what
+// moved: pods on another node or zone, per-node utilisation) or two sweeps (medians, their
+// difference and a seeded bootstrap 95% interval of it, per matrix cell); and the regression
+// gate, --fail-on bounds crossed.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../api/input-error.js';
+import { RandomStreams } from '../engine/random.js';
+import { SCHEMAS } from '../metrics/schema.js';
+import { bootstrapMedianDifference, median } from './bootstrap.js';
+import { SWEEP_CSV } from './sweep.js';
+
+/** summary.csv's numeric columns but the seed: what compare compares. */
+export const METRICS: readonly string[] = SCHEMAS['summary.csv'].filter((c) => (c.type === 'integer' || c.type === 'decimal') && c.name !== 'seed').map((c) => c.name);
+
+export interface CompareOptions {
+  /** --fail-on bounds: METRIC:+5%, METRIC:-5%, METRIC:+2. */
+  readonly failOn?: readonly string[];
+  /** Bootstrap resamples (default 2000). */
+  readonly resamples?: number;
+  /** Bootstrap seed (default 1). */
+  readonly seed?: number;
+}
+
+export interface MetricComparison {
+  /** The matrix cell ("path=value, ..."), '' for runs and sweeps without a matrix. */
+  readonly group: string;
+  readonly metric: string;
+  /** The value (runs) or the median over ok runs (sweeps); null when there is none. */
+  readonly base: number | null;
+  readonly candidate: number | null;
+  readonly difference: number | null;
+  /** difference / |base| (±Infinity from a base of 0). */
+  readonly changeRatio: number | null;
+  /** Sweeps only. */
+  readonly nBase?: number;
+  readonly nCandidate?: number;
+  readonly ciLow?: number | null;
+  readonly ciHigh?: number | null;
+  /** The interval excludes 0. */
+  readonly significant?: boolean;
+}
+
+export interface FailOnBound {
+  readonly text: string;
+  readonly metric: string;
+  /** +: fail on a rise beyond the bound; -: on a fall beyond it. */
+  readonly sign: 1 | -1;
+  readonly amount: number;
+  readonly relative: boolean;
+}
+
+export interface Crossing {
+  readonly bound: FailOnBound;
+  readonly comparison: MetricComparison;
+}
+
+export interface NodeChange {
+  readonly node: string;
+  readonly basePods: number | null;
+  readonly candidatePods: number | null;
+  readonly baseCpuRatio: number | null;
+  readonly candidateCpuRatio: number | null;
+  readonly baseMemoryRatio: number | null;
+  readonly candidateMemoryRatio: number | null;
+}
+
+export interface PlacementDiff {
+  /** Pods (namespace/name) in both runs' pods.csv. */
+  readonly podsInBoth: number;
+  readonly onlyInBase: number;
+  readonly onlyInCandidate: number;
+  /** Bound in both, to different nodes / zones. */
+  readonly movedNode: number;
+  readonly movedZone: number;
+  /** Bound in one run only. */
+  readonly boundInBaseOnly: number;
+  readonly boundInCandidateOnly: number;
+  /** Every node of either run, by name, with its utilisation at the end (nodes.csv). */
+  readonly nodes: readonly NodeChange[];
+}
+
+export interface CompareResult {
+  readonly kind: 'runs' | 'sweeps';
+  readonly base: string;
+  readonly candidate: string;
+  /** Sweeps: the matrix paths (group names are made of them). */
+  readonly matrix: readonly string[];
+  readonly metrics: readonly MetricComparison[];
+  readonly placement: PlacementDiff | null;
+  readonly bounds: readonly FailOnBound[];
+  readonly crossings: readonly Crossing[];
+  readonly resamples?: number;
+}
+
+type Rec = Record<string, string>;
+
+function readCsv(path: string): { header: string[]; rows: Rec[] } {
+  let records: string[][];
+  try {
+    records = parse(readFileSync(path, 'utf8')) as string[][];
+  } catch (e) {
+    throw new InputError(path, 0, 0, '', 'CSV as ksim writes it', (e as Error).message.split('\n')[0]);
+  }
+  const [header = [], ...body] = records;
+  return { header, rows: body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
+}
+
+function kindOf(dir: string): 'runs' | 'sweeps' {
+  if (existsSync(join(dir, SWEEP_CSV))) return 'sweeps';
+  if (existsSync(join(dir, 'summary.csv'))) return 'runs';
+  throw new InputError(dir, 0, 0, '', `a run folder (with summary.csv) or a sweep folder (with ${SWEEP_CSV})`, existsSync(dir) ? 'neither file' : 'no such folder');
+}
+
+/** A number from a CSV field; null for an empty one. */
+function num(v: string | undefined): number | null {
+  if (v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function parseFailOn(text: string): FailOnBound {
+  const m = /^([A-Za-z0-9_]+):([+-])(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  if (m === null) throw new InputError('--fail-on', 0, 0, '', 'METRIC:+N% or METRIC:-N% (relative) or METRIC:+N or METRIC:-N (absolute), e.g. sched_latency_p99_ms:+5%', JSON.stringify(text));
+  const metric = m[1]!;
+  if (!METRICS.includes(metric)) throw new InputError('--fail-on', 0, 0, '', `a summary.csv metric (${METRICS.join(', ')})`, JSON.stringify(metric));
+  return { text: text.trim(), metric, sign: m[2] === '+' ? 1 : -1, amount: Number(m[3]), relative: m[4] === '%' };
+}
+
+function comparison(group: string, metric: string, base: number | null, candidate: number | null): MetricComparison {
+  const difference = base !== null && candidate !== null ? candidate - base : null;
+  const changeRatio = difference === null || base === null ? null : base === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Infinity) : difference / Math.abs(base);
+  return { group, metric, base, candidate, difference, changeRatio };
+}
+
+/** The bound is crossed: the change goes beyond it in its direction (and, for sweeps, the
+ * change is significant: its 95% interval excludes 0). */
+export function crosses(b: FailOnBound, c: MetricComparison): boolean {
+  const change = b.relative ? (c.changeRatio === null ? null : c.changeRatio * 100) : c.difference;
+  if (change === null) return false;
+  if (c.significant === false) return false;
+  return b.sign > 0 ? change > b.amount : change < -b.amount;
+}
+
+export function compare(baseDir: string, candidateDir: string, opts: CompareOptions = {}): CompareResult {
+  const bounds = (opts.failOn ?? []).map(parseFailOn);
+  const kind = kindOf(baseDir);
+  const other = kindOf(candidateDir);
+  if (other !== kind) throw new InputError(candidateDir, 0, 0, '', `a ${kind === 'runs' ? 'run folder (with summary.csv)' : `sweep folder (with ${SWEEP_CSV})`} like ${baseDir}`, `a ${other === 'runs' ? 'run' : 'sweep'} folder`);
+  let result: Omit<CompareResult, 'bounds' | 'crossings'>;
+  if (kind === 'runs') {
+    const b = readCsv(join(baseDir, 'summary.csv')).rows[0] ?? {};
+    const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
+    result = {
+      kind, base: baseDir, candidate: candidateDir, matrix: [],
+      metrics: METRICS.map((m) => comparison('', m, num(b[m]), num(c[m]))),
+      placement: placementDiff(baseDir, candidateDir),
+    };
+  } else {
+    result = compareSweeps(baseDir, candidateDir, opts);
+  }
+  const crossings = bounds.flatMap((bound) => result.metrics.filter((c) => c.metric === bound.metric && crosses(bound, c)).map((comparison) => ({ bound, comparison })));
+  return { ...result, bounds, crossings };
+}
+
+/** The matrix columns of a sweep.csv header: between seed and status. */
+function matrixColumns(header: readonly string[], path: string): string[] {
+  const s = header.indexOf('seed');
+  const t = header.indexOf('status');
+  if (header[0] !== 'run_id' || s !== 1 || t < s) throw new InputError(path, 1, 1, '', 'a sweep.csv header (run_id, seed, matrix paths, status, ...)', header.slice(0, 4).join(','));
+  return header.slice(s + 1, t);
+}
+
+function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptions): Omit<CompareResult, 'bounds' | 'crossings'> {
+  const bPath = join(baseDir, SWEEP_CSV);
+  const cPath = join(candidateDir, SWEEP_CSV);
+  const b = readCsv(bPath);
+  const c = readCsv(cPath);
+  const matrix = matrixColumns(b.header, bPath);
+  const cm = matrixColumns(c.header, cPath);
+  if (cm.join('\n') !== matrix.join('\n')) throw new InputError(cPath, 1, 1, '', `the same --matrix paths as ${bPath} (${matrix.join(', ') || 'none'})`, cm.join(', ') || 'none');
+  const groupOf = (r: Rec) => matrix.map((p) => `${p}=${r[p] ?? ''}`).join(', ');
+  const groups: string[] = [];
+  for (const r of b.rows) if (!groups.includes(groupOf(r))) groups.push(groupOf(r));
+  const resamples = opts.resamples ?? 2000;
+  if (!Number.isSafeInteger(resamples) || resamples < 100) throw new InputError('--resamples', 0, 0, '', 'an integer >= 100', String(resamples));
+  // One stream for the whole comparison: the intervals depend only on the inputs and the seed.
+  const rng = new RandomStreams(opts.seed ?? 1).stream('bootstrap');
+  const metrics: MetricComparison[] = [];
+  for (const g of groups) {
+    const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
+    const bRows = ok(b.rows);
+    const cRows = ok(c.rows);
+    for (const m of METRICS) {
+      const values = (rows: Rec[]) => rows.map((r) => num(r[m])).filter((v): v is number => v !== null);
+      const bv = values(bRows);
+      const cv = values(cRows);
+      const base = bv.length > 0 ? median(bv) : null;
+      const cand = cv.length > 0 ? median(cv) : null;
+      const ci = base !== null && cand !== null ? bootstrapMedianDifference(bv, cv, resamples, rng) : null;
+      metrics.push({
+        ...comparison(g, m, base, cand),
+        nBase: bv.length,
+        nCandidate: cv.length,
+        ciLow: ci?.low ?? null,
+        ciHigh: ci?.high ?? null,
+        significant: ci !== null && (ci.low > 0 || ci.high < 0),
+      });
+    }
+  }
+  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, resamples };
+}
+
+/** What moved between two runs: pods.csv (node and zone per pod) and nodes.csv (per node). */
+function placementDiff(baseDir: string, candidateDir: string): PlacementDiff | null {
+  const files = ['pods.csv', 'nodes.csv'];
+  if (!files.every((f) => existsSync(join(baseDir, f)) && existsSync(join(candidateDir, f)))) return null;
+  const pods = (dir: string) => new Map(readCsv(join(dir, 'pods.csv')).rows.map((r) => [`${r['namespace']}/${r['name']}`, r]));
+  const bp = pods(baseDir);
+  const cp = pods(candidateDir);
+  let inBoth = 0, movedNode = 0, movedZone = 0, boundB = 0, boundC = 0;
+  for (const [key, b] of bp) {
+    const c = cp.get(key);
+    if (c === undefined) continue;
+    inBoth++;
+    const bn = b['node'] ?? '';
+    const cn = c['node'] ?? '';
+    if (bn !== '' && cn !== '') {
+      if (bn !== cn) movedNode++;
+      if ((b['zone'] ?? '') !== (c['zone'] ?? '')) movedZone++;
+    } else if (bn !== '') boundB++;
+    else if (cn !== '') boundC++;
+  }
+  const nodes = (dir: string) => new Map(readCsv(join(dir, 'nodes.csv')).rows.map((r) => [r['node'] ?? '', r]));
+  const bn = nodes(baseDir);
+  const cn = nodes(candidateDir);
+  const ratio = (r: Rec | undefined, req: string, alloc: string) => {
+    const q = num(r?.[req]);
+    const a = num(r?.[alloc]);
+    return q === null || a === null || a === 0 ? null : q / a;
+  };
+  const names = [...new Set([...bn.keys(), ...cn.keys()])].sort();
+  return {
+    podsInBoth: inBoth,
+    onlyInBase: bp.size - inBoth,
+    onlyInCandidate: cp.size - inBoth,
+    movedNode,
+    movedZone,
+    boundInBaseOnly: boundB,
+    boundInCandidateOnly: boundC,
+    nodes: names.map((node) => ({
+      node,
+      basePods: num(bn.get(node)?.['pods']),
+      candidatePods: num(cn.get(node)?.['pods']),
+      baseCpuRatio: ratio(bn.get(node), 'cpu_requested_milli', 'cpu_allocatable_milli'),
+      candidateCpuRatio: ratio(cn.get(node), 'cpu_requested_milli', 'cpu_allocatable_milli'),
+      baseMemoryRatio: ratio(bn.get(node), 'memory_requested_bytes', 'memory_allocatable_bytes'),
+      candidateMemoryRatio: ratio(cn.get(node), 'memory_requested_bytes', 'memory_allocatable_bytes'),
+    })),
+  };
+}

@@ -1,0 +1,185 @@
+// A pool of worker threads that runs simulations: what `ksim sweep` and `ksim capacity` probes
+// run through.
+//
+// Interface (stable):
+//
+//   runPool(tasks: readonly RunTask[], opts?: PoolOptions): Promise<RunTaskResult[]>
+//
+//   RunTask     { scenario: string                  the scenario file
+//                 seed?: number                     replaces the scenario's seed
+//                 set?: readonly string[]           --set overrides, PATH=VALUE (YAML value)
+//                 options?: { checkInvariants?: boolean | number; events?: boolean }
+//                 output?: string | null            folder for the run's full outputs (written
+//                                                   whole or not at all, run.json included);
+//                                                   absent/null: nothing written, summary only
+//                 runJson?: Record<string, unknown> extra fields for that run.json }
+//   RunTaskResult, one per task, results[i] for tasks[i]:
+//                 { status: 'ok', summary: RunResult['summary'] (summary.csv's row: numbers as
+//                   numbers, rounded as the file has them, null for an empty cell), warnings, wallMs }
+//               | { status: 'error', error: one-line message, detail: stack or message,
+//                   inputError: true when bad input (InputError) rather than a bug }
+//               | { status: 'crashed', error }      its worker died twice (retried once)
+//               | { status: 'interrupted' }         not run: opts.signal aborted first
+//   PoolOptions { workers?: number                  default os.availableParallelism()
+//                 signal?: AbortSignal              abort: runs in flight stop between slices
+//                                                   of events (writing nothing), queued ones
+//                                                   are not started; runPool then resolves
+//                 onResult?(index, result)          in task order (0, 1, 2, ...), as soon as
+//                                                   every earlier task has settled
+//                 onSettled?(index, result)         in completion order (progress bars) }
+//
+// The results, and the order of onResult calls, do not depend on the worker count or on
+// timing: each run is a pure function of its task. A run that throws is that task's 'error'
+// and the pool goes on; a worker that dies (an uncaught error in a plugin, process.exit, out of
+// memory) is replaced and its task retried once on the new worker.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RunResult } from '../run/run-scenario.js';
+
+export interface RunTaskOptions {
+  /** As RunOptions.checkInvariants: true every event, N every N events, false never. */
+  readonly checkInvariants?: boolean | number;
+  /** Also write events.csv (with an output folder). */
+  readonly events?: boolean;
+}
+
+export interface RunTask {
+  readonly scenario: string;
+  readonly seed?: number;
+  readonly set?: readonly string[];
+  readonly options?: RunTaskOptions;
+  readonly output?: string | null;
+  readonly runJson?: Readonly<Record<string, unknown>>;
+}
+
+export type RunTaskResult =
+  | { readonly status: 'ok'; readonly summary: RunResult['summary']; readonly warnings: readonly string[]; readonly wallMs: number }
+  | { readonly status: 'error'; readonly error: string; readonly detail: string; readonly inputError: boolean }
+  | { readonly status: 'crashed'; readonly error: string }
+  | { readonly status: 'interrupted' };
+
+export interface PoolOptions {
+  readonly workers?: number;
+  readonly signal?: AbortSignal;
+  readonly onResult?: (index: number, result: RunTaskResult) => void;
+  readonly onSettled?: (index: number, result: RunTaskResult) => void;
+}
+
+/** What the worker receives per task and sends back (pool-worker.ts). */
+export interface WorkerRequest {
+  readonly index: number;
+  readonly task: RunTask;
+}
+export interface WorkerReply {
+  readonly index: number;
+  readonly result: RunTaskResult;
+}
+
+const WORKER_URL = new URL('./pool-worker.js', import.meta.url);
+
+/** The default worker count: the cores this process may use. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Promise<RunTaskResult[]> {
+  const results: (RunTaskResult | undefined)[] = new Array(tasks.length).fill(undefined);
+  const want = opts.workers ?? defaultWorkers();
+  if (!Number.isSafeInteger(want) || want < 1) throw new RangeError(`workers: expected a positive integer, got ${String(want)}`);
+  const count = Math.min(want, tasks.length);
+  // One flag all workers read between slices of events: set on abort.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const queue = tasks.map((_, i) => i);
+  const attempts = new Array<number>(tasks.length).fill(0);
+  let delivered = 0;
+  let settledCount = 0;
+  let live = 0;
+
+  let onAbort = () => {};
+  return new Promise<RunTaskResult[]>((resolve, reject) => {
+    // A callback that throws halts the pool: runs in flight stop, no more start, runPool rejects.
+    let halted = false;
+    const workers = new Set<Worker>();
+    const aborted = () => halted || opts.signal?.aborted === true;
+    const finishIfDone = () => {
+      if (settledCount === tasks.length && live === 0) resolve(results as RunTaskResult[]);
+    };
+    const settle = (index: number, result: RunTaskResult) => {
+      if (results[index] !== undefined || halted) return;
+      results[index] = result;
+      settledCount++;
+      try {
+        opts.onSettled?.(index, result);
+        while (delivered < tasks.length && results[delivered] !== undefined) {
+          opts.onResult?.(delivered, results[delivered]!);
+          delivered++;
+        }
+      } catch (e) {
+        halted = true;
+        Atomics.store(stop, 0, 1);
+        for (const w of workers) void w.terminate();
+        reject(e);
+      }
+    };
+    const drainQueue = () => {
+      while (queue.length > 0) settle(queue.shift()!, { status: 'interrupted' });
+    };
+    onAbort = () => {
+      Atomics.store(stop, 0, 1);
+      drainQueue();
+      finishIfDone();
+    };
+    if (aborted()) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const spawn = () => {
+      live++;
+      const worker = new Worker(WORKER_URL, { workerData: { stop } });
+      workers.add(worker);
+      let current: number | null = null;
+      const next = () => {
+        const index = aborted() ? undefined : queue.shift();
+        if (index === undefined) {
+          current = null;
+          void worker.terminate();
+          return;
+        }
+        current = index;
+        attempts[index]!++;
+        worker.postMessage({ index, task: tasks[index]! } satisfies WorkerRequest);
+      };
+      worker.on('message', (m: WorkerReply) => {
+        settle(m.index, m.result);
+        next();
+      });
+      // An 'error' event (uncaught exception in the worker) is followed by 'exit'.
+      let crash = '';
+      worker.on('error', (e) => {
+        crash = e.message;
+      });
+      worker.on('exit', (code) => {
+        live--;
+        workers.delete(worker);
+        const lost = current;
+        current = null;
+        if (lost !== null) {
+          const why = crash !== '' ? `worker died: ${crash}` : `worker exited with code ${code}`;
+          if (aborted()) settle(lost, { status: 'interrupted' });
+          else if (attempts[lost]! < 2) {
+            queue.unshift(lost); // retried first, on the replacement worker
+          } else settle(lost, { status: 'crashed', error: `${why} (twice: retried once)` });
+          if (queue.length > 0 && !aborted()) spawn();
+        }
+        if (aborted()) drainQueue();
+        finishIfDone();
+      });
+      next();
+    };
+    if (tasks.length === 0) {
+      resolve([]);
+      return;
+    }
+    for (let i = 0; i < count && !aborted(); i++) spawn();
+    finishIfDone();
+  }).finally(() => opts.signal?.removeEventListener('abort', onAbort));
+}

@@ -1,0 +1,265 @@
+// `ksim sweep` as a library function: plan the runs (seeds × matrix, maybe one shard of them),
+// check every matrix combination loads, skip the runs a previous sweep into the same folder
+// completed, run the rest through the worker pool (each into its own folder), record failures,
+// and write sweep.csv (plus sweep.json, what the sweep was, for `ksim merge` and resuming).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../api/input-error.js';
+import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
+import { columnNames, columnsOf } from '../metrics/schema.js';
+import type { Row } from '../metrics/collector.js';
+import type { RunResult } from '../run/run-scenario.js';
+import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { KSIM_VERSION } from '../version.js';
+import { planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
+import { runPool, type RunTask, type RunTaskOptions, type RunTaskResult } from './pool.js';
+
+export interface SweepOptions {
+  readonly scenario: string;
+  readonly seeds: readonly number[];
+  readonly matrix?: readonly MatrixAxis[];
+  /** --set overrides applied to every run (before the matrix's). */
+  readonly set?: readonly string[];
+  /** The sweep folder: one sub-folder per run, sweep.csv, sweep.json. */
+  readonly output: string;
+  readonly workers?: number;
+  readonly shard?: Shard | null;
+  readonly options?: RunTaskOptions;
+  /** Abort: runs in flight stop (writing nothing), no sweep.csv is written. */
+  readonly signal?: AbortSignal;
+  /** After each run settles (and once at the start, with the resumed runs counted). */
+  readonly onProgress?: (p: SweepProgress) => void;
+}
+
+export interface SweepProgress {
+  /** Runs of this sweep (of this shard). */
+  readonly total: number;
+  /** Settled, resumed ones included. */
+  readonly done: number;
+  readonly failed: number;
+  /** Complete before this sweep started (skipped). */
+  readonly resumed: number;
+}
+
+export interface SweepResult {
+  /** The scenario as the first matrix combination loads it (name, warnings). */
+  readonly scenario: Scenario;
+  readonly runs: readonly PlannedRun[];
+  /** Per run (in run order): its status and summary row (empty when it failed). */
+  readonly statuses: readonly SweepStatus[];
+  readonly resumed: number;
+  /** True when aborted: sweep.csv was not written. */
+  readonly interrupted: boolean;
+}
+
+export type SweepStatus = 'ok' | 'error' | 'crashed' | 'interrupted';
+
+/** sweep.json: what a sweep folder holds. */
+export interface SweepManifest {
+  readonly ksim_version: string;
+  readonly scenario: { readonly path: string; readonly name: string; readonly sha256: string };
+  readonly seeds: readonly number[];
+  readonly matrix: readonly MatrixAxis[];
+  readonly set: readonly string[];
+  readonly options: RunTaskOptions;
+  /** Runs of the whole sweep (all shards). */
+  readonly runs: number;
+  readonly shard: Shard | null;
+}
+
+export const SWEEP_CSV = 'sweep.csv';
+export const SWEEP_JSON = 'sweep.json';
+const ERROR_TXT = 'error.txt';
+
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  const axes = opts.matrix ?? [];
+  checkMatrixPaths(axes);
+  const set = opts.set ?? [];
+  const all = planRuns(opts.seeds, axes, set);
+  const runs = shardRuns(all, opts.shard ?? null);
+  const scenario = validateCombinations(opts.scenario, all, axes);
+  checkSweepFolder(opts.output);
+  mkdirSync(opts.output, { recursive: true });
+  removeLeftovers(opts.output);
+  const manifest: SweepManifest = {
+    ksim_version: KSIM_VERSION,
+    scenario: { path: opts.scenario, name: scenario.name, sha256: scenario.sha256 },
+    seeds: opts.seeds,
+    matrix: axes,
+    set,
+    options: opts.options ?? {},
+    runs: all.length,
+    shard: opts.shard ?? null,
+  };
+  writeAtomically(join(opts.output, SWEEP_JSON), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const rows: (RunSummary | null)[] = runs.map(() => null);
+  const statuses: SweepStatus[] = runs.map(() => 'interrupted');
+  const todo: number[] = [];
+  for (const [i, run] of runs.entries()) {
+    const row = completedRun(join(opts.output, run.id), run, scenario.sha256, manifest.options);
+    if (row === null) todo.push(i);
+    else {
+      rows[i] = row;
+      statuses[i] = 'ok';
+    }
+  }
+  const resumed = runs.length - todo.length;
+  let done = resumed;
+  let failed = 0;
+  opts.onProgress?.({ total: runs.length, done, failed, resumed });
+  const tasks: RunTask[] = todo.map((i) => {
+    const run = runs[i]!;
+    return {
+      scenario: opts.scenario,
+      seed: run.seed,
+      set: run.set,
+      options: manifest.options,
+      output: join(opts.output, run.id),
+      runJson: { run_id: run.id, matrix: matrixObject(axes, run) },
+    };
+  });
+  await runPool(tasks, {
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    onSettled: (t, result) => {
+      const i = todo[t]!;
+      const run = runs[i]!;
+      statuses[i] = result.status;
+      if (result.status === 'interrupted') return;
+      if (result.status === 'ok') rows[i] = result.summary;
+      else {
+        failed++;
+        writeFailure(join(opts.output, run.id), run, axes, scenario, manifest.options, result);
+      }
+      done++;
+      opts.onProgress?.({ total: runs.length, done, failed, resumed });
+    },
+  });
+  const interrupted = statuses.includes('interrupted');
+  if (!interrupted) {
+    const table = sweepTable(axes.map((a) => a.path), runs.map((run, i) => ({ run, status: statuses[i]!, summary: rows[i] ?? null })));
+    writeAtomically(join(opts.output, SWEEP_CSV), toCsv(table));
+  }
+  return { scenario, runs, statuses, resumed, interrupted };
+}
+
+/** sweep.csv's table: one row per run, in run order. */
+export function sweepTable(paths: readonly string[], runs: readonly { run: PlannedRun; status: SweepStatus; summary: RunSummary | null }[]): Table {
+  const columns = columnsOf('sweep.csv', { matrix: paths });
+  const rows = runs.map(({ run, status, summary }) => {
+    const row: Row = { run_id: run.id, seed: run.seed };
+    paths.forEach((p, k) => (row[p] = run.matrix[k]!));
+    row['status'] = status;
+    // Formatted by summary.csv's column types: the cells read as summary.csv has them.
+    for (const c of columns.slice(3 + paths.length)) row[c.name] = formatCell(c, summary?.[c.name] ?? null);
+    return row;
+  });
+  return { file: SWEEP_CSV, columns: columns.map((c) => c.name), rows };
+}
+
+/** A run's summary as RunResult has it (numbers, null for empty cells). */
+type RunSummary = RunResult['summary'];
+
+/** A matrix path may not be named like one of sweep.csv's own columns (nor be the seed, which
+ * --seeds sets). */
+function checkMatrixPaths(axes: readonly MatrixAxis[]): void {
+  const reserved = new Set(columnNames('sweep.csv'));
+  for (const a of axes) {
+    if (a.path === 'seed') throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', 'a path other than seed (--seeds sets the seeds)');
+    if (reserved.has(a.path)) throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', `a path not named like a sweep.csv column (${[...reserved].join(', ')})`);
+  }
+}
+
+/** Loads the scenario once per matrix combination (with the first seed), so a bad value is bad
+ * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first. */
+function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[]): Scenario {
+  const seen = new Set<string>();
+  let first: Scenario | null = null;
+  for (const run of all) {
+    const key = JSON.stringify(run.matrix);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      const s = loadScenario(file, { set: run.set, seed: run.seed });
+      first ??= s;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      const axis = axes.findIndex((a, k) => e.file === `--set ${a.path}=${run.matrix[k]}`);
+      if (axis < 0) throw e;
+      const a = axes[axis]!;
+      throw new InputError(`--matrix ${a.path}=${a.values.join(',')} (value ${run.matrix[axis]})`, 0, 0, e.path, e.expected, e.got);
+    }
+  }
+  return first ?? loadScenario(file);
+}
+
+/** The sweep folder must be absent, empty, or an earlier sweep's (holding sweep.json). */
+export function checkSweepFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new InputError(dir, 0, 0, '', 'a sweep output folder', 'an existing file');
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(SWEEP_JSON)) {
+    throw new InputError(dir, 0, 0, '', `an empty folder or an earlier sweep's (with ${SWEEP_JSON})`, `a folder with ${entries.length} other entries`);
+  }
+}
+
+/** The summary row of a run folder that an earlier sweep completed with the same scenario
+ * (SHA-256), seed, overrides and options; null when it must run (again). */
+function completedRun(dir: string, run: PlannedRun, sha256: string, options: RunTaskOptions): RunSummary | null {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const o = (json['options'] ?? {}) as Record<string, unknown>;
+  const same =
+    json['status'] === undefined &&
+    (json['scenario'] as { sha256?: unknown } | undefined)?.sha256 === sha256 &&
+    json['seed'] === run.seed &&
+    JSON.stringify(o['set']) === JSON.stringify(run.set) &&
+    o['events'] === (options.events === true) &&
+    o['check_invariants'] === options.checkInvariants;
+  if (!same) return null;
+  try {
+    const rows = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Row[];
+    return rows.length === 1 ? rowValues(rows[0]!, columnsOf('summary.csv')) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A failed run's folder: error.txt (the message, then the stack for a bug) and run.json with
+ * the status, so the folder is complete and an earlier failure is retried on resume. */
+function writeFailure(dir: string, run: PlannedRun, axes: readonly MatrixAxis[], scenario: Scenario, options: RunTaskOptions, r: Exclude<RunTaskResult, { status: 'ok' | 'interrupted' }>): void {
+  const text = r.status === 'error' ? (r.detail === r.error ? `${r.error}\n` : `${r.error}\n\n${r.detail}\n`) : `${r.error}\n`;
+  const runJson = {
+    ksim_version: KSIM_VERSION,
+    scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
+    seed: run.seed,
+    run_id: run.id,
+    matrix: matrixObject(axes, run),
+    status: r.status,
+    error: r.error,
+    options: { set: run.set, events: options.events === true, ...(options.checkInvariants !== undefined ? { check_invariants: options.checkInvariants } : {}) },
+  };
+  writeOutputsAtomically(dir, [{ file: ERROR_TXT, content: text }, { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` }], String(process.pid));
+}
+
+function matrixObject(axes: readonly MatrixAxis[], run: PlannedRun): Record<string, string> {
+  return Object.fromEntries(axes.map((a, k) => [a.path, run.matrix[k]!]));
+}
+
+/** Writes a file whole: to a temporary name, then renamed. */
+export function writeAtomically(path: string, content: string): void {
+  const tmp = `${path}.ksim-tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+/** Temporary files and folders an interrupted or killed sweep left behind. */
+function removeLeftovers(dir: string): void {
+  for (const e of readdirSync(dir)) if (/\.ksim-(tmp|old)-/.test(e)) rmSync(join(dir, e), { recursive: true, force: true });
+}

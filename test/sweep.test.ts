@@ -1,0 +1,299 @@
+// ksim sweep, merge and compare end to end (issue 10's "done means"): the same sweep with one
+// worker, two workers and as three merged shards is byte-identical; a run that throws and a
+// worker that dies are reported while the other runs complete; an interrupted sweep resumes to
+// the uninterrupted outputs; compare finds no change between identical sweeps and flags (exit 3)
+// a clearly worse candidate; --emit-job prints a valid Indexed Job.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { parse } from 'csv-parse/sync';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+function ksim(args: readonly string[], cwd = REPO_ROOT) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd, encoding: 'utf8' });
+}
+
+const DIR = tempDir('ksim-sweep-');
+/** 3 seeds × 2 pool sizes of the quickstart, 6 simulated minutes each. */
+const SWEEP = ['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-3', '--matrix', 'cluster.nodePools[0].count=4,6', '--set', 'duration=6m', '-q'];
+const RUN_IDS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+const RUN_FILES = ['jobs.csv', 'nodes.csv', 'placements.csv', 'pods.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv'];
+
+/** Every file of a sweep folder but the run.json files (wall times): path → content. */
+function outputs(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of readdirSync(dir).sort()) {
+    if (e === 'sweep.json') continue;
+    if (e === 'sweep.csv') out.set(e, readFileSync(join(dir, e), 'utf8'));
+    else for (const f of readdirSync(join(dir, e)).sort()) if (f !== 'run.json') out.set(`${e}/${f}`, readFileSync(join(dir, e, f), 'utf8'));
+  }
+  return out;
+}
+
+function sweepRows(dir: string): Record<string, string>[] {
+  return parse(readFileSync(join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+}
+
+let reference: Map<string, string> | null = null;
+
+test('the same sweep with 1 worker, 2 workers and as 3 merged shards is byte-identical', () => {
+  const one = ksim([...SWEEP, '--workers', '1', '-o', join(DIR, 'w1')]);
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stdout, /ksim sweep quickstart: 6 runs, 1 worker\n {2}ok {7}6\n {2}error {4}0\n {2}crashed {2}0\n {2}resumed {2}0\n/);
+  const two = ksim([...SWEEP, '--workers', '2', '-o', join(DIR, 'w2')]);
+  assert.equal(two.status, 0, two.stderr);
+  for (const i of [1, 2, 3]) {
+    const r = ksim([...SWEEP, '--workers', '2', '--shard', `${i}/3`, '-o', join(DIR, `shard-${i}`)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(join(DIR, `shard-${i}`)).filter((e) => e.startsWith('r')), [RUN_IDS[i - 1], RUN_IDS[i + 2]]);
+  }
+  const m = ksim(['merge', join(DIR, 'shard-1'), join(DIR, 'shard-2'), join(DIR, 'shard-3'), '-o', join(DIR, 'merged')]);
+  assert.equal(m.status, 0, m.stderr);
+  assert.match(m.stdout, /Merged 3 shard folders of the sweep of quickstart \(6 runs\)/);
+
+  reference = outputs(join(DIR, 'w1'));
+  assert.equal(reference.size, 1 + 6 * (RUN_FILES.length - 1));
+  assert.deepEqual(outputs(join(DIR, 'w2')), reference);
+  assert.deepEqual(outputs(join(DIR, 'merged')), reference);
+  for (const id of RUN_IDS) assert.deepEqual(readdirSync(join(DIR, 'w2', id)).sort(), RUN_FILES);
+
+  const rows = sweepRows(join(DIR, 'w1'));
+  assert.deepEqual(rows.map((r) => [r['run_id'], r['seed'], r['cluster.nodePools[0].count'], r['status'], r['scenario'], r['sim_duration_s']]), [
+    ['r1', '1', '4', 'ok', 'quickstart', '360'], ['r2', '2', '4', 'ok', 'quickstart', '360'], ['r3', '3', '4', 'ok', 'quickstart', '360'],
+    ['r4', '1', '6', 'ok', 'quickstart', '360'], ['r5', '2', '6', 'ok', 'quickstart', '360'], ['r6', '3', '6', 'ok', 'quickstart', '360'],
+  ]);
+  // Each row's summary is its run folder's summary.csv (less the seed, which leads the row).
+  const summary = parse(readFileSync(join(DIR, 'w1', 'r5', 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const { seed, ...rest } = summary[0]!;
+  assert.equal(seed, '2');
+  for (const [k, v] of Object.entries(rest)) assert.equal(rows[4]![k], v, k);
+  // And a run's files are those `ksim run` writes for the same seed and --sets.
+  const single = join(DIR, 'single');
+  const run = ksim(['run', 'scenarios/quickstart.yaml', '--seed', '2', '--set', 'duration=6m', '--set', 'cluster.nodePools[0].count=6', '-q', '-o', single]);
+  assert.equal(run.status, 0, run.stderr);
+  for (const f of RUN_FILES.filter((x) => x !== 'run.json')) assert.equal(readFileSync(join(single, f), 'utf8'), reference.get(`r5/${f}`), f);
+});
+
+test('merge refuses an incomplete set of shards, naming the runs missing', () => {
+  const r = ksim(['merge', join(DIR, 'shard-1'), join(DIR, 'shard-3'), '-o', join(DIR, 'partial')]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'ksim: ksim merge: expected every run of the sweep (6) in the shards given, got 2 missing: r2, r5\n');
+  assert.equal(existsSync(join(DIR, 'partial')), false);
+});
+
+test('a run that throws and a worker that dies are reported; every other run completes', () => {
+  const dir = tempDir('ksim-sweep-crash-');
+  writeFileSync(join(dir, 'plugin.js'), `import { existsSync, writeFileSync } from 'node:fs';
+// mode ok: scores 0; throw: its Score throws; crash: kills its worker thread; crash-once: the first time only.
+export const plugins = { Probe: (args) => {
+  if (args.mode === 'crash') process.exit(7);
+  if (args.mode === 'crash-once' && !existsSync(args.marker)) { writeFileSync(args.marker, ''); process.exit(7); }
+  return { name: 'Probe', score: () => { if (args.mode === 'throw') throw new Error('Probe asked to throw'); return 0; } };
+} };
+`);
+  writeFileSync(join(dir, 'probe.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster: { nodePools: [{ name: p, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }] }
+scheduler:
+  pluginModules: [plugin.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: { score: { enabled: [{ name: Probe }] } }
+        pluginConfig: [{ name: Probe, args: { mode: ok, marker: ${JSON.stringify(join(dir, 'crashed-once'))} } }]
+workload:
+  - name: w
+    at: 0s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p0 }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
+`);
+  const out = join(dir, 'out');
+  const r = ksim(['sweep', 'probe.yaml', '--seeds', '1-2', '--matrix', 'scheduler.config.profiles[0].pluginConfig[0].args.mode=ok,throw,crash,crash-once', '--workers', '2', '-q', '-o', out], dir);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, `ksim: 4 of 8 runs failed (r3, r4, r5, r6): see the status column of ${out}/sweep.csv and ${out}/<run_id>/error.txt\n`);
+  const rows = sweepRows(out);
+  assert.deepEqual(rows.map((x) => [x['run_id'], x['status'], x['pods_bound']]), [
+    ['r1', 'ok', '1'], ['r2', 'ok', '1'], ['r3', 'error', ''], ['r4', 'error', ''], ['r5', 'crashed', ''], ['r6', 'crashed', ''], ['r7', 'ok', '1'], ['r8', 'ok', '1'],
+  ]);
+  assert.match(readFileSync(join(out, 'r3', 'error.txt'), 'utf8'), /^internal error: Probe asked to throw\n\nError: Probe asked to throw\n {4}at Object.score/);
+  assert.equal(readFileSync(join(out, 'r5', 'error.txt'), 'utf8'), 'worker exited with code 7 (twice: retried once)\n');
+  assert.equal(JSON.parse(readFileSync(join(out, 'r5', 'run.json'), 'utf8')).status, 'crashed');
+  // r7's worker died once (the marker shows it), the retry completed it: same outputs as r1.
+  assert.ok(existsSync(join(dir, 'crashed-once')));
+  for (const id of ['r1', 'r2', 'r7', 'r8']) assert.deepEqual(readdirSync(join(out, id)).sort(), RUN_FILES);
+  assert.equal(readFileSync(join(out, 'r7', 'placements.csv'), 'utf8'), readFileSync(join(out, 'r1', 'placements.csv'), 'utf8'));
+});
+
+test('an interrupted sweep leaves only complete run folders and resumes to the uninterrupted outputs', async () => {
+  assert.ok(reference !== null, 'runs after the determinism test');
+  const out = join(tempDir('ksim-sweep-resume-'), 'sweep');
+  const args = SWEEP.filter((a) => a !== '-q');
+  const child = spawn(process.execPath, [KSIM_BIN, ...args, '--workers', '1', '-o', out], { cwd: REPO_ROOT, env: { ...process.env, KSIM_PROGRESS_INTERVAL_MS: '0' } });
+  let stderr = '';
+  let sent = false;
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    // Interrupt once two runs are done: one more is in flight.
+    if (!sent && /\b[2-5]\/6 runs/.test(stderr)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 130, stderr);
+  const m = /sweep interrupted by SIGINT: (\d) of 6 runs complete in .*; run the same command again to resume\n$/.exec(stderr);
+  assert.ok(m !== null, stderr);
+  const complete = Number(m[1]);
+  assert.ok(complete >= 2 && complete < 6, stderr);
+  const entries = readdirSync(out).sort();
+  assert.deepEqual(entries, [...RUN_IDS.slice(0, complete), 'sweep.json']);
+  for (const id of RUN_IDS.slice(0, complete)) assert.deepEqual(readdirSync(join(out, id)).sort(), RUN_FILES);
+
+  const again = ksim([...SWEEP, '--workers', '2', '-o', out]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`resumed {2}${complete}\\n`));
+  assert.deepEqual(outputs(out), reference);
+});
+
+test('a resumed sweep re-runs the runs whose scenario changed (another SHA-256)', () => {
+  const dir = tempDir('ksim-sweep-hash-');
+  const scenario = join(dir, 'q.yaml');
+  writeFileSync(scenario, readFileSync(join(REPO_ROOT, 'scenarios/quickstart.yaml'), 'utf8'));
+  const args = ['sweep', scenario, '--seeds', '1-2', '--set', 'duration=2m', '-q', '--workers', '1', '-o', join(dir, 'out')];
+  assert.equal(ksim(args).status, 0);
+  assert.match(ksim(args).stdout, / {2}resumed {2}2\n/);
+  writeFileSync(scenario, `${readFileSync(scenario, 'utf8')}# changed\n`);
+  assert.match(ksim(args).stdout, / {2}resumed {2}0\n/);
+});
+
+test('compare: identical sweeps show no significant change and pass the gate (exit 0)', () => {
+  const r = ksim(['compare', join(DIR, 'w1'), join(DIR, 'w2'), '--fail-on', 'sched_latency_p99_ms:+5%', '--fail-on', 'pods_bound:-1', '-o', 'json']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { kind: string; metrics: { group: string; metric: string; difference: number | null; significant: boolean; n_base: number }[]; regression: boolean; fail_on: unknown[] };
+  assert.equal(j.kind, 'sweeps');
+  assert.equal(j.metrics.length, 2 * 19);
+  assert.deepEqual(j.metrics.filter((m) => m.significant), []);
+  assert.deepEqual([...new Set(j.metrics.map((m) => m.difference))], [0, null]);
+  assert.deepEqual([...new Set(j.metrics.map((m) => m.group))], ['cluster.nodePools[0].count=4', 'cluster.nodePools[0].count=6']);
+  assert.deepEqual(j.fail_on, [{ bound: 'sched_latency_p99_ms:+5%', crossed: false }, { bound: 'pods_bound:-1', crossed: false }]);
+  assert.equal(j.regression, false);
+});
+
+test('compare: a candidate without the big nodes is flagged and exits 3 with --fail-on; markdown for the pull request', () => {
+  const cand = join(DIR, 'no-big');
+  const s = ksim([...SWEEP, '--set', 'cluster.nodePools[1].count=0', '-o', cand]);
+  assert.equal(s.status, 0, s.stderr);
+  const r = ksim(['compare', join(DIR, 'w1'), cand, '--fail-on', 'pods_bound:-5%', '--fail-on', 'events:+50%', '-o', 'markdown']);
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /^ksim: regression: cluster.nodePools\[0\].count=4: pods_bound -\d+\.\d% crosses pods_bound:-5% \(significant\); cluster.nodePools\[0\].count=6: pods_bound -\d+\.\d% crosses pods_bound:-5% \(significant\)\n$/);
+  assert.match(r.stdout, /^### ksim compare: `.*w1` → `.*no-big`\n\n\*\*Regression found\.\*\*\n\n- --fail-on pods_bound:-5%: FAILED: /);
+  assert.match(r.stdout, /\n- --fail-on events:\+50%: passed\n/);
+  assert.match(r.stdout, /\n\| metric \| n \| base median \| candidate median \| change \| change % \| 95% CI of change \| significant \|\n\|---\|---:\|/);
+  assert.match(r.stdout, /\n\| pods_bound \| 3\/3 \| \d+ \| \d+ \| -\d+ \| -\d+\.\d% \| \[-\d+, -\d+\] \| yes \|\n/);
+  // The same comparison as CSV, one row per cell and metric.
+  const csv = ksim(['compare', join(DIR, 'w1'), cand, '-o', 'csv']);
+  assert.equal(csv.status, 0);
+  const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+  assert.equal(rows.length, 38);
+  assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant']);
+  // One pod (too-big) is unbound at the end of every base run; 57 without the big nodes.
+  const unbound = rows.find((x) => x['metric'] === 'pods_unbound_end' && x['group'] === 'cluster.nodePools[0].count=4')!;
+  assert.deepEqual([unbound['base'], unbound['candidate'], unbound['change_ratio'], unbound['significant']], ['1', '57', '56', 'true']);
+});
+
+test('compare of two runs: every metric, what moved to another node or zone, per-node load', () => {
+  const same = ksim(['compare', join(DIR, 'w1', 'r1'), join(DIR, 'w2', 'r1'), '--fail-on', 'sched_latency_p99_ms:+0%', '-o', 'json']);
+  assert.equal(same.status, 0, same.stderr);
+  const s = JSON.parse(same.stdout) as { kind: string; placement: Record<string, number> };
+  assert.equal(s.kind, 'runs');
+  assert.deepEqual({ ...s.placement, nodes: undefined }, { pods_in_both: s.placement['pods_in_both'], moved_node: 0, moved_zone: 0, bound_in_base_only: 0, bound_in_candidate_only: 0, only_in_base: 0, only_in_candidate: 0, nodes: undefined });
+
+  const r = ksim(['compare', join(DIR, 'w1', 'r1'), join(DIR, 'no-big', 'r1')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ksim compare \(runs\): .*r1 → .*r1\n\n {2}metric +base +candidate +change +change %\n/);
+  assert.match(r.stdout, /\n {2}pods_submitted +(\d+) +\1 +0 +0\.0%\n/);
+  assert.match(r.stdout, /\nPlacement: \d+ pods in both runs: \d+ on another node, \d+ in another zone, \d+ bound in base only, 0 in candidate only; 0 pods only in base, 0 only in candidate\n/);
+  // The big nodes are gone in the candidate: their load is "-" there.
+  assert.match(r.stdout, /\n {2}big-0 +\d+ → - +[\d.]+ → - +- +[\d.]+ → - +-\n/);
+  const j = JSON.parse(ksim(['compare', join(DIR, 'w1', 'r1'), join(DIR, 'no-big', 'r1'), '-o', 'json']).stdout) as { placement: Record<string, number> };
+  const p = j.placement;
+  assert.ok(p['moved_node']! > 0 && p['bound_in_base_only']! > 0, JSON.stringify(p));
+  assert.equal(p['pods_in_both'], p['moved_node']! + p['bound_in_base_only']! + unmovedBound(join(DIR, 'w1', 'r1'), join(DIR, 'no-big', 'r1')) + neverBound(join(DIR, 'w1', 'r1'), join(DIR, 'no-big', 'r1')));
+});
+
+/** Pods bound in both runs to the same node / in neither run (the rest of pods_in_both). */
+function podNodes(dir: string): Map<string, string> {
+  const rows = parse(readFileSync(join(dir, 'pods.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  return new Map(rows.map((r) => [`${r['namespace']}/${r['name']}`, r['node'] ?? '']));
+}
+function unmovedBound(a: string, b: string): number {
+  const x = podNodes(a);
+  const y = podNodes(b);
+  return [...x].filter(([k, n]) => n !== '' && y.get(k) === n).length;
+}
+function neverBound(a: string, b: string): number {
+  const x = podNodes(a);
+  const y = podNodes(b);
+  return [...x].filter(([k, n]) => n === '' && y.get(k) === '').length;
+}
+
+test('compare refuses a run against a sweep and an unknown --fail-on metric (exit 2)', () => {
+  const mixed = ksim(['compare', join(DIR, 'w1'), join(DIR, 'w1', 'r1')]);
+  assert.equal(mixed.status, 2);
+  assert.match(mixed.stderr, /^ksim: .*r1: expected a sweep folder \(with sweep.csv\) like .*w1, got a run folder\n$/);
+  const bad = ksim(['compare', join(DIR, 'w1'), join(DIR, 'w2'), '--fail-on', 'latency:+5%']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^ksim: --fail-on: expected a summary.csv metric \(sim_duration_s, .*\), got "latency"\n$/);
+});
+
+test('--emit-job prints a valid Indexed Job mapping JOB_COMPLETION_INDEX to --shard', () => {
+  const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-100', '--matrix', 'cluster.nodePools[0].count=4,6', '--workers', '2', '-o', 'results/sweep', '--emit-job', '--shards', '10', '--parallelism', '4', '--image', 'registry.example.com/ksim:0.1.0', '--volume-claim', 'ksim-results']);
+  assert.equal(r.status, 0, r.stderr);
+  const job = parseYaml(r.stdout) as Record<string, any>;
+  assert.equal(job['apiVersion'], 'batch/v1');
+  assert.equal(job['kind'], 'Job');
+  assert.equal(job['metadata'].name, 'ksim-sweep-quickstart');
+  const spec = job['spec'];
+  assert.equal(spec.completionMode, 'Indexed');
+  assert.equal(spec.completions, 10);
+  assert.equal(spec.parallelism, 4);
+  const pod = spec.template.spec;
+  assert.equal(pod.restartPolicy, 'Never');
+  const [c] = pod.containers;
+  assert.equal(c.image, 'registry.example.com/ksim:0.1.0');
+  assert.equal(c.workingDir, '/ksim');
+  assert.deepEqual(c.command.slice(0, 2), ['sh', '-c']);
+  assert.equal(c.command[2], "ksim sweep scenarios/quickstart.yaml --seeds 1-100 --matrix 'cluster.nodePools[0].count=4,6' --workers 2 --shard $((JOB_COMPLETION_INDEX + 1))/10 -o results/sweep/shard-$((JOB_COMPLETION_INDEX + 1))");
+  assert.deepEqual(c.env, [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+  assert.deepEqual(c.resources.requests, { cpu: '2', memory: '1Gi' });
+  assert.deepEqual(c.volumeMounts, [{ name: 'ksim-data', mountPath: '/ksim' }]);
+  assert.deepEqual(pod.volumes, [{ name: 'ksim-data', persistentVolumeClaim: { claimName: 'ksim-results' } }]);
+  // The container's command runs here as it would in shard 3 of 10 (index 2).
+  const sh = spawnSync('sh', ['-c', `echo ${c.command[2].replace(/^ksim /, '')}`], { env: { ...process.env, JOB_COMPLETION_INDEX: '2' }, encoding: 'utf8' });
+  assert.match(sh.stdout, / --shard 3\/10 -o results\/sweep\/shard-3\n$/);
+});
+
+test('--emit-job without its required flags is bad input naming the flag (exit 2)', () => {
+  const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-4', '-o', 'x', '--emit-job', '--shards', '2', '--volume-claim', 'c']);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'ksim: --image: expected a value (required with --emit-job)\n');
+});
+
+test('bad sweep input is refused before any run: a bad matrix value names --matrix, a foreign folder is not used', () => {
+  const out = join(tempDir('ksim-sweep-bad-'), 'out');
+  const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-2', '--matrix', 'cluster.nodePools[0].count=4,-1', '-o', out]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^ksim: --matrix cluster.nodePools\[0\].count=4,-1 \(value -1\): cluster.nodePools\[0\].count: expected .*\n$/);
+  assert.equal(existsSync(out), false);
+  const seeds = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '3-1', '-o', out]);
+  assert.equal(seeds.status, 2);
+  assert.equal(seeds.stderr, 'ksim: --seeds: expected seeds as N, A-B or a comma-separated list of them (integers 0 to 4294967295, A <= B), e.g. 1-100, got "3-1"\n');
+  const foreign = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', '-o', join(REPO_ROOT, 'src')]);
+  assert.equal(foreign.status, 2);
+  assert.match(foreign.stderr, /src: expected an empty folder or an earlier sweep's \(with sweep.json\), got a folder with \d+ other entries\n$/);
+});
