@@ -9,7 +9,7 @@
 import type { ClusterIndex, ClusterState } from './cluster-state.js';
 import type { NodeInfo } from './node-info.js';
 import type { PodInfo } from './pod-info.js';
-import type { TypicalPods } from './gpu-fragmentation.js';
+import { TypicalPods, type PodShape } from './gpu-fragmentation.js';
 
 export const GPU_MILLI_RESOURCE = 'alibaba.com/gpu-milli';
 export const GPU_MODEL_LABEL = 'alibaba.com/gpu-model';
@@ -80,6 +80,11 @@ export function affinityTag(req: GpuRequest): string {
   return req.milli < MILLI_PER_GPU ? 'share-gpu' : `${req.count}-gpu`;
 }
 
+/** A pod's shape as the fragmentation measure sees it. */
+export function podShape(p: PodInfo, req: GpuRequest): PodShape {
+  return { cpuMilli: p.nonZeroMilliCpu, gpuMilli: req.milli, gpuCount: req.count, models: [] };
+}
+
 /** Whole-device pods take the lowest-indexed fully free devices (upstream AllocateExclusiveGpuId);
  * null when there are too few. */
 export function exclusiveDevices(g: GpuNode, count: number): number[] | null {
@@ -132,10 +137,29 @@ export class GpuDevices implements ClusterIndex {
   /** The workload's typical pod shapes (FGD's fragmentation measure), when something knows them
    * (the alibaba-gpu-2023 trace entry publishes its pod list's). */
   typicalPods: TypicalPods | null = null;
+  private learnt: TypicalPods | null = null;
+  private learntAt = -1;
   /** Called after any device change of a node (metrics mark it for recount). */
   onChange: ((g: GpuNode) => void) | null = null;
 
   constructor(readonly resource: string, readonly modelLabel: string = GPU_MODEL_LABEL) {}
+
+  /** The typical pods: the published ones, else the shapes of the pods in the store (learnt
+   * again whenever pods were created since). */
+  typical(cluster: ClusterState): TypicalPods {
+    if (this.typicalPods !== null) return this.typicalPods;
+    const n = cluster.podsCreated + cluster.podsAtStart;
+    if (this.learnt === null || this.learntAt !== n) {
+      const shapes: PodShape[] = [];
+      for (const p of cluster.pods.values()) {
+        const r = gpuRequestOf(p, this.resource);
+        if (typeof r !== 'string') shapes.push(podShape(p, r));
+      }
+      this.learnt = TypicalPods.fromPods(shapes);
+      this.learntAt = n;
+    }
+    return this.learnt;
+  }
 
   node(n: NodeInfo): GpuNode | undefined {
     return this.byInfo.get(n);
@@ -143,6 +167,10 @@ export class GpuDevices implements ClusterIndex {
 
   nodeNamed(name: string): GpuNode | undefined {
     return this.byName.get(name);
+  }
+
+  get nodeCount(): number {
+    return this.byInfo.size;
   }
 
   /** GPU nodes in the order they joined. */

@@ -15,7 +15,7 @@ function readmeColumns(): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let file: string | null = null;
   for (const line of section.split('\n')) {
-    const heading = /^\*\*`([a-z]+\.csv)`\*\*/.exec(line);
+    const heading = /^\*\*`([a-z_]+\.csv)`\*\*/.exec(line);
     if (heading !== null) {
       file = heading[1] as string;
       out.set(file, []);

@@ -53,7 +53,7 @@ export class TraceReplay {
 
   start(): void {
     const f = TRACE_FORMATS[this.spec.format]!;
-    this.reader = this.guard(() => f.openPods!(this.spec.path, this.spec.display, this.spec.options)) ?? null;
+    this.reader = this.guard(() => f.openPods!(this.spec.path, this.spec.display, this.spec.options, { rng: this.rng, cluster: this.api.cluster })) ?? null;
     this.pullNext();
   }
 
@@ -151,6 +151,7 @@ export class TraceReplay {
       const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs);
       for (const p of pods) this.api.createPod(p);
       if (job !== null) this.api.createObject(job);
+      if (item.pod.giveUpAtS !== undefined) this.giveUpUnplaced(item.pod.namespace ?? this.spec.template.namespace, pods.map((p) => p.metadata!.name as string), item.pod.giveUpAtS);
       if (item.pod.deleteAtS !== null) {
         const at = Math.max(this.sim.now, this.simUs(item.pod.deleteAtS));
         const ns = item.pod.namespace ?? this.spec.template.namespace;
@@ -175,6 +176,18 @@ export class TraceReplay {
     } else {
       this.api.deleteObject(o.kind, o.namespace, o.name);
     }
+  }
+
+  /** No retries: the pods still unplaced (not assumed or bound) at `atS` are deleted. */
+  private giveUpUnplaced(ns: string, names: readonly string[], atS: number): void {
+    const at = Math.max(this.sim.now, this.simUs(atS));
+    if (at > this.endUs) return;
+    this.sim.scheduleAt(at, 'trace.give-up', `${ns}/${names[0] ?? ''}`, () => {
+      for (const n of names) {
+        const p = this.api.cluster.pods.get(`${ns}/${n}`);
+        if (p !== undefined && p.nodeName === null && !p.terminating && (p.pod.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? '') === this.entry) this.api.deletePod(p, 'not placed before the next pod (no retries)');
+      }
+    });
   }
 
   /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */

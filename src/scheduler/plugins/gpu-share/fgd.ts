@@ -10,9 +10,8 @@
 // node changed. Identical nodes (hundreds of empty 8-GPU nodes) share one entry.
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
-import type { ClusterState } from '../../../cluster/cluster-state.js';
-import { exclusiveDevices, gpuRequestOf, MILLI_PER_GPU, type GpuDevices, type GpuNode, type GpuRequest } from '../../../cluster/gpu-devices.js';
-import { fgdScore, packDevices, TypicalPods, type PodShape } from '../../../cluster/gpu-fragmentation.js';
+import { exclusiveDevices, MILLI_PER_GPU, type GpuDevices, type GpuNode, type GpuRequest } from '../../../cluster/gpu-devices.js';
+import { fgdScore, packDevices, type TypicalPods } from '../../../cluster/gpu-fragmentation.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FrameworkHandle, type Plugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { Verdict } from '../../framework/status.js';
@@ -46,21 +45,6 @@ interface PodFacts {
 const STATE_KEY = 'PreScore' + FGDScore;
 /** Node-state memo entries kept before the memo is cleared (bounds memory on long runs). */
 const MAX_STATES = 200_000;
-
-/** The shape of a pod as the fragmentation measure sees it. */
-export function podShape(p: PodInfo, req: GpuRequest): PodShape {
-  return { cpuMilli: p.nonZeroMilliCpu, gpuMilli: req.milli, gpuCount: req.count, models: [] };
-}
-
-/** The typical pods when nothing published them: the shapes of the pods in the store. */
-function shapesInStore(cluster: ClusterState, resource: string): TypicalPods {
-  const shapes: PodShape[] = [];
-  for (const p of cluster.pods.values()) {
-    const r = gpuRequestOf(p, resource);
-    if (typeof r !== 'string') shapes.push(podShape(p, r));
-  }
-  return TypicalPods.fromPods(shapes);
-}
 
 /** F(after) for a pod on a node state: device `d` loses `milli` (d < 0: the pod packs its
  * devices as upstream NodeResource.Sub does). */
@@ -119,8 +103,6 @@ export class FgdScorePlugin implements PreScorePlugin, ScorePlugin {
   readonly name = FGDScore;
   private readonly devices: GpuDevices;
   private typ: TypicalPods | null = null;
-  /** Typical pods learnt from the store (none published): recomputed as pods are created. */
-  private learntAt = -1;
   private readonly states = new Map<string, StateEntry>();
   private readonly nodes = new Map<GpuNode, NodeCache>();
   private readonly shapes = new Map<string, number>();
@@ -132,17 +114,9 @@ export class FgdScorePlugin implements PreScorePlugin, ScorePlugin {
     this.devices = devices;
   }
 
-  /** The typical pods in use: published ones, else the store's pods. */
+  /** The typical pods in use (GpuDevices.typical); the memo is dropped when they change. */
   typicalPods(): TypicalPods {
-    const published = this.devices.typicalPods;
-    let t = published;
-    if (t === null) {
-      const created = this.handle.cluster.podsCreated + this.handle.cluster.podsAtStart;
-      if (this.typ === null || this.learntAt !== created) {
-        t = shapesInStore(this.handle.cluster, this.resource);
-        this.learntAt = created;
-      } else t = this.typ;
-    }
+    const t = this.devices.typical(this.handle.cluster);
     if (t !== this.typ) {
       this.typ = t;
       this.states.clear();
