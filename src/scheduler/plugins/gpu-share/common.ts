@@ -34,12 +34,13 @@ export function devicesFor(handle: FrameworkHandle, args: GpuShareArgs): GpuDevi
   return gpuDevicesOf(handle.cluster, args.resource, args.modelLabel);
 }
 
-const REQ_KEY = 'PreFilterGpuShare';
+const REQ_KEYS = new Map<string, string>();
 
 /** The pod's device request, computed once per cycle (a malformed one counts as none here: the
  * Open-Gpu-Share filter rejects it). */
 export function requestOf(state: CycleState, pod: PodInfo, resource: string): GpuRequest {
-  const key = `${REQ_KEY}/${resource}`;
+  let key = REQ_KEYS.get(resource);
+  if (key === undefined) REQ_KEYS.set(resource, (key = `GpuShareRequest/${resource}`));
   let r = state.read<GpuRequest>(key);
   if (r === undefined) {
     const q = gpuRequestOf(pod, resource);
