@@ -71,7 +71,7 @@ export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
     return null;
   }
 
-  unreserve(_state: CycleState, pod: PodInfo): void {
+  unreserve(_state: CycleState, pod: PodInfo, _nodeName: string): void {
     this.devices.release(pod);
     delete pod.pod.metadata?.annotations?.[GPU_INDEX_ANNOTATION];
   }

@@ -1,0 +1,24 @@
+// Reads the summary rows the FGD sweep wrote (OUT/<policy>/<seed>.json, `ksim run --json`) and
+// prints, per policy, the mean ± sample sd of the GPU columns over the seeds (markdown table).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = process.argv[2] ?? 'results/fgd-openb';
+const cols = ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct'];
+const fmt = (xs) => {
+  const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
+  return `${m.toFixed(2)} ± ${sd.toFixed(2)}`;
+};
+console.log(`| policy | runs | ${cols.join(' | ')} |`);
+console.log(`|---|---|${cols.map(() => '---').join('|')}|`);
+for (const policy of ['random', 'dotprod', 'gpuclustering', 'gpupacking', 'bestfit', 'fgd']) {
+  let files;
+  try {
+    files = readdirSync(join(out, policy)).filter((f) => f.endsWith('.json'));
+  } catch {
+    continue;
+  }
+  const rows = files.map((f) => JSON.parse(readFileSync(join(out, policy, f), 'utf8')));
+  console.log(`| ${policy} | ${rows.length} | ${cols.map((c) => fmt(rows.map((r) => r[c]).filter((x) => typeof x === 'number'))).join(' | ')} |`);
+}
