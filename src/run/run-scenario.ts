@@ -207,6 +207,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
   };
   const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, queueOptions);
+  if (scenario.tieBreak !== undefined) scheduler.algorithm.tieBreak = scenario.tieBreak;
   // GPU sharing by device (a profile enables Open-Gpu-Share, which made the device index):
   // gpu_allocation.csv and the summary's GPU columns.
   const devices = [...scheduler.frameworks.values()].some((f) => f.plugins.has(OpenGpuShare)) ? existingGpuDevices(cluster)[0] : undefined;
