@@ -11,7 +11,8 @@ import { bestFitDevices, exclusiveDevices, gpuRequestOf, GPU_INDEX_ANNOTATION, M
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import type { FilterPlugin, FrameworkHandle, Plugin, ReservePlugin } from '../../framework/interfaces.js';
+import type { FilterPlugin, FrameworkHandle, Plugin, PluginFactory, ReservePlugin } from '../../framework/interfaces.js';
+import type { SchedulerContext } from '../../schedule-one.js';
 import { Status, type Verdict } from '../../framework/status.js';
 import { devicesFor, parseGpuArgs, requestOf } from './common.js';
 import { fgdDevices, FgdScorePlugin } from './fgd.js';
@@ -21,8 +22,7 @@ const SELECTIONS = ['best', 'worst', 'random', FGDScore] as const;
 type Selection = (typeof SELECTIONS)[number];
 
 /** Random device choice (upstream allocateGpuIdBasedOnRandomFit: reservoir over the devices
- * with room). Plugins get no run seed, so the stream is fixed: deterministic, the same in every
- * run (the run seed still moves the pods, which is what changes the placements). */
+ * with room), from the scheduler's seeded stream (a fixed one outside a Scheduler). */
 function randomDevices(g: GpuNode, req: GpuRequest, rng: RandomStream): number[] | null {
   if (req.milli >= MILLI_PER_GPU) return exclusiveDevices(g, req.count);
   let pick = -1;
@@ -37,7 +37,6 @@ function randomDevices(g: GpuNode, req: GpuRequest, rng: RandomStream): number[]
 
 export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
   readonly name = OpenGpuShare;
-  private readonly rng = new RandomStreams(0).stream('open-gpu-share');
   private fgd: FgdScorePlugin | null = null;
 
   constructor(
@@ -45,6 +44,7 @@ export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
     private readonly resource: string,
     private readonly devices: GpuDevices,
     private readonly selection: Selection,
+    private readonly rng: RandomStream,
   ) {}
 
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
@@ -89,9 +89,15 @@ export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
   }
 }
 
-export function newOpenGpuShare(args: unknown, handle: FrameworkHandle): Plugin {
+function make(args: unknown, handle: FrameworkHandle, rng: RandomStream): Plugin {
   const a = parseGpuArgs(args, ['gpuSelection']);
   const sel = a.rest['gpuSelection'] ?? 'best';
   if (typeof sel !== 'string' || !(SELECTIONS as readonly string[]).includes(sel)) throw new FieldError('gpuSelection', `one of ${SELECTIONS.join(', ')}`, JSON.stringify(sel));
-  return new OpenGpuSharePlugin(handle, a.resource, devicesFor(handle, a), sel as Selection);
+  return new OpenGpuSharePlugin(handle, a.resource, devicesFor(handle, a), sel as Selection, rng);
 }
+
+export function newOpenGpuShare(args: unknown, handle: FrameworkHandle): Plugin {
+  return make(args, handle, new RandomStreams(0).stream(OpenGpuShare));
+}
+
+newOpenGpuShare.withSchedulerContext = (ctx: SchedulerContext): PluginFactory => (args, handle) => make(args, handle, ctx.rng);

@@ -46,7 +46,8 @@ describe('the FGD paper\'s score plugins on two hand-worked 4-GPU nodes (pod: 4 
     ['GpuClusteringScore', { n1: 15, n2: 37 }],
     // n1 must open a fresh device on a used node: 50 − 1; n2 untouched: max(33 − 4, 4).
     ['GpuPackingScore', { n1: 49, n2: 29 }],
-    ['RandomScore', { n1: 0, n2: 0 }],
+    // One node drawn from the fixed stream gets 100.
+    ['RandomScore', { n1: 100, n2: 0 }],
   ];
   for (const [plugin, want] of cases) it(plugin, () => assert.deepEqual(scores(plugin, pod), want));
 

@@ -1,18 +1,33 @@
-// RandomScore (upstream pkg/simulator/plugin/random_score.go): upstream's PreScore draws one
-// feasible node uniformly and scores it 100, the others 0. Here every node scores the same, and
-// the scheduler's tie-break (a uniform draw from the run's seeded `scheduler` stream) picks:
-// the same distribution, reproducible from the run seed. Use with percentageOfNodesToScore: 100
-// so that every feasible node is a candidate, as upstream's experiment does.
-import type { Plugin, ScorePlugin } from '../../framework/interfaces.js';
+// RandomScore (upstream pkg/simulator/plugin/random_score.go): PreScore draws one feasible node
+// uniformly (from the scheduler's seeded stream inside a Scheduler, a fixed one elsewhere) and
+// Score gives it 100, every other node 0.
+import type { NodeInfo } from '../../../cluster/node-info.js';
+import type { PodInfo } from '../../../cluster/pod-info.js';
+import { RandomStreams, type RandomStream } from '../../../engine/random.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { MAX_NODE_SCORE, MIN_NODE_SCORE, type Plugin, type PluginFactory, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import type { Verdict } from '../../framework/status.js';
+import type { SchedulerContext } from '../../schedule-one.js';
 import { RandomScore } from './names.js';
 
-export class RandomScorePlugin implements ScorePlugin {
+const KEY = 'PreScore' + RandomScore;
+
+export class RandomScorePlugin implements PreScorePlugin, ScorePlugin {
   readonly name = RandomScore;
-  score(): number {
-    return 0;
+  constructor(private readonly rng: RandomStream) {}
+
+  preScore(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfo[]): Verdict {
+    if (nodes.length > 0) state.write(KEY, (nodes[this.rng.int(nodes.length)] as NodeInfo).name);
+    return null;
+  }
+
+  score(state: CycleState, _pod: PodInfo, node: NodeInfo): number {
+    return state.read<string>(KEY) === node.name ? MAX_NODE_SCORE : MIN_NODE_SCORE;
   }
 }
 
 export function newRandomScore(): Plugin {
-  return new RandomScorePlugin();
+  return new RandomScorePlugin(new RandomStreams(0).stream(RandomScore));
 }
+
+newRandomScore.withSchedulerContext = (ctx: SchedulerContext): PluginFactory => () => new RandomScorePlugin(ctx.rng);
