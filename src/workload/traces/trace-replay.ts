@@ -11,7 +11,7 @@ import { MAX_SIM_TIME_US } from '../../engine/time.js';
 import type { ApiServer } from '../../controlplane/api-server.js';
 import type { ObjectApi } from '../../controlplane/object-api.js';
 import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
-import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
+import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { objectsForRow } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
@@ -149,9 +149,11 @@ export class TraceReplay {
     if (item.kind === 'pod') {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
       const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs);
-      for (const p of pods) this.api.createPod(p);
+      // No retries (giveUpAtS): a pod still unplaced that long after its creation committed is
+      // deleted (timed from the commit, so a slow API write does not eat the scheduler's turn).
+      const giveUpUs = item.pod.giveUpAtS === undefined ? null : this.durationUs(item.pod.giveUpAtS - item.timeS);
+      for (const p of pods) this.api.createPod(p, giveUpUs === null ? undefined : (pi) => { if (pi !== null) this.giveUpUnplaced(pi, giveUpUs); });
       if (job !== null) this.api.createObject(job);
-      if (item.pod.giveUpAtS !== undefined) this.giveUpUnplaced(item.pod.namespace ?? this.spec.template.namespace, pods.map((p) => p.metadata!.name as string), item.pod.giveUpAtS);
       if (item.pod.deleteAtS !== null) {
         const at = Math.max(this.sim.now, this.simUs(item.pod.deleteAtS));
         const ns = item.pod.namespace ?? this.spec.template.namespace;
@@ -178,15 +180,12 @@ export class TraceReplay {
     }
   }
 
-  /** No retries: the pods still unplaced (not assumed or bound) at `atS` are deleted. */
-  private giveUpUnplaced(ns: string, names: readonly string[], atS: number): void {
-    const at = Math.max(this.sim.now, this.simUs(atS));
+  /** Deletes `p` if it is still unplaced (not assumed or bound) `afterUs` from now. */
+  private giveUpUnplaced(p: PodInfo, afterUs: number): void {
+    const at = this.sim.now + afterUs;
     if (at > this.endUs) return;
-    this.sim.scheduleAt(at, 'trace.give-up', `${ns}/${names[0] ?? ''}`, () => {
-      for (const n of names) {
-        const p = this.api.cluster.pods.get(`${ns}/${n}`);
-        if (p !== undefined && p.nodeName === null && !p.terminating && (p.pod.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? '') === this.entry) this.api.deletePod(p, 'not placed before the next pod (no retries)');
-      }
+    this.sim.scheduleAt(at, 'trace.give-up', p.key, () => {
+      if (!p.deleted && p.nodeName === null && !p.terminating) this.api.deletePod(p, 'not placed before the next pod (no retries)');
     });
   }
 
