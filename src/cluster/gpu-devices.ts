@@ -133,6 +133,8 @@ interface Held {
 export class GpuDevices implements ClusterIndex {
   private readonly byName = new Map<string, GpuNode>();
   private readonly byInfo = new Map<NodeInfo, GpuNode>();
+  /** By NodeInfo.index (null: no GPUs), for the per-node lookups of filters and scores. */
+  private byIndex: (GpuNode | null)[] = [];
   private readonly held = new Map<string, Held>();
   /** The workload's typical pod shapes (FGD's fragmentation measure), when something knows them
    * (the alibaba-gpu-2023 trace entry publishes its pod list's). */
@@ -162,7 +164,9 @@ export class GpuDevices implements ClusterIndex {
   }
 
   node(n: NodeInfo): GpuNode | undefined {
-    return this.byInfo.get(n);
+    const g = this.byIndex[n.index];
+    if (g === null) return undefined;
+    return g !== undefined && g.info === n ? g : this.byInfo.get(n);
   }
 
   nodeNamed(name: string): GpuNode | undefined {
@@ -185,15 +189,20 @@ export class GpuDevices implements ClusterIndex {
 
   nodeAdded(n: NodeInfo): void {
     const devices = Math.floor(n.allocatable.getScalar(this.resource) / MILLI_PER_GPU);
+    this.byIndex[n.index] = null;
     if (devices <= 0) return;
     const g = new GpuNode(n, devices, n.labels[this.modelLabel] ?? '');
     this.byName.set(n.name, g);
     this.byInfo.set(n, g);
+    this.byIndex[n.index] = g;
   }
 
   nodeRemoved(n: NodeInfo): void {
     this.byName.delete(n.name);
     this.byInfo.delete(n);
+    // Later nodes moved down one index: rebuild (holes fall back to the map).
+    this.byIndex = [];
+    for (const g of this.byInfo.values()) this.byIndex[g.info.index] = g;
   }
 
   /** Readiness, taints and labels do not move devices (defined so the cluster does not replay

@@ -8,6 +8,7 @@
 // The per-pod figures follow the simulator's ClusterGpuFragReport (pkg/simulator/analysis.go).
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { PodInfo } from '../cluster/pod-info.js';
+import type { NodeInfo } from '../cluster/node-info.js';
 import { gpuRequestOf, MILLI_PER_GPU, type GpuDevices, type GpuNode } from '../cluster/gpu-devices.js';
 import type { TypicalPods } from '../cluster/gpu-fragmentation.js';
 import type { AttemptRecord } from '../scheduler/scheduler.js';
@@ -22,9 +23,8 @@ export function roundHalfEven(x: number): number {
 }
 
 interface NodeFrag {
-  gen: number;
-  version: number;
   frag: number;
+  idle: number;
 }
 
 /** Per-bin sums: bin → [rows, Σ allocated %, Σ fragmented %]. */
@@ -35,6 +35,11 @@ export class GpuAllocationCollector {
   private readonly seen = new Set<string>();
   private readonly cache = new Map<GpuNode, NodeFrag>();
   private fragSum = 0;
+  private idleSum = 0;
+  private capacity = 0;
+  /** Nodes changed since the last row; `all`: nodes joined or left, measure everything. */
+  private readonly dirty = new Set<GpuNode>();
+  private all = true;
   private typ: TypicalPods | null = null;
   private readonly bins: Bins = new Map();
   /** Pods created (any workload) whose GPU request counts as arrived. */
@@ -45,7 +50,14 @@ export class GpuAllocationCollector {
     },
   };
 
-  constructor(private readonly cluster: ClusterState, private readonly devices: GpuDevices, private readonly sink: RowSink) {}
+  constructor(private readonly cluster: ClusterState, private readonly devices: GpuDevices, private readonly sink: RowSink) {
+    devices.onChange = (g) => this.dirty.add(g);
+    const mark = (_p: PodInfo, n: NodeInfo) => {
+      const g = devices.node(n);
+      if (g !== undefined) this.dirty.add(g);
+    };
+    cluster.addIndex({ podPlaced: mark, podRemoved: mark, nodeAdded: () => void (this.all = true), nodeRemoved: () => void (this.all = true), nodeUpdated: () => void (this.all = true) });
+  }
 
   /** A scheduling attempt ended: the pod's first one makes a row. */
   attempt(r: AttemptRecord): void {
@@ -87,44 +99,38 @@ export class GpuAllocationCollector {
     this.sink.add(row);
   }
 
-  /** Capacity, idle and fragmented milli-GPU now; a node's fragmentation is recomputed only
-   * when it changed. */
+  /** Capacity, idle and fragmented milli-GPU now. Sums are kept: only the nodes that changed
+   * since the last row (devices, or CPU through a placement) are measured again. */
   private measure(): { capacity: number; idle: number; frag: number } {
     const typ = this.devices.typical(this.cluster);
-    if (typ !== this.typ) {
+    if (typ !== this.typ || this.all) {
       this.typ = typ;
+      this.all = false;
       this.cache.clear();
+      this.dirty.clear();
       this.fragSum = 0;
-    }
-    let capacity = 0;
-    let idle = 0;
-    for (const g of this.devices.nodes()) {
-      capacity += g.devices * MILLI_PER_GPU;
-      idle += g.totalFree;
-      const c = this.cache.get(g);
-      if (c !== undefined && c.gen === g.info.generation && c.version === g.version) continue;
-      const f = typ.frag(g.cpuLeft, g.free, g.model);
-      if (c === undefined) this.cache.set(g, { gen: g.info.generation, version: g.version, frag: f });
-      else {
-        this.fragSum -= c.frag;
-        c.gen = g.info.generation;
-        c.version = g.version;
-        c.frag = f;
+      this.idleSum = 0;
+      this.capacity = 0;
+      for (const g of this.devices.nodes()) {
+        const f = typ.frag(g.cpuLeft, g.free, g.model);
+        this.cache.set(g, { frag: f, idle: g.totalFree });
+        this.fragSum += f;
+        this.idleSum += g.totalFree;
+        this.capacity += g.devices * MILLI_PER_GPU;
       }
-      this.fragSum += f;
+    } else if (this.dirty.size > 0) {
+      for (const g of this.dirty) {
+        const c = this.cache.get(g);
+        if (c === undefined) continue;
+        const f = typ.frag(g.cpuLeft, g.free, g.model);
+        this.fragSum += f - c.frag;
+        this.idleSum += g.totalFree - c.idle;
+        c.frag = f;
+        c.idle = g.totalFree;
+      }
+      this.dirty.clear();
     }
-    if (this.cache.size !== this.devices.nodeCount) this.prune();
-    return { capacity, idle, frag: Math.max(0, this.fragSum) };
-  }
-
-  /** Drops nodes that left the cluster from the running sum. */
-  private prune(): void {
-    const live = new Set(this.devices.nodes());
-    for (const [g, c] of this.cache) {
-      if (live.has(g)) continue;
-      this.fragSum -= c.frag;
-      this.cache.delete(g);
-    }
+    return { capacity: this.capacity, idle: this.idleSum, frag: Math.max(0, this.fragSum) };
   }
 
   /** summary.csv's GPU columns. */

@@ -13,7 +13,7 @@ import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { FilterPlugin, FrameworkHandle, Plugin, PluginFactory, ReservePlugin } from '../../framework/interfaces.js';
 import type { SchedulerContext } from '../../schedule-one.js';
-import { Status, type Verdict } from '../../framework/status.js';
+import { Code, Status, type Verdict } from '../../framework/status.js';
 import { devicesFor, parseGpuArgs, requestOf } from './common.js';
 import { fgdDevices, FgdScorePlugin } from './fgd.js';
 import { FGDScore, OpenGpuShare } from './names.js';
@@ -35,9 +35,13 @@ function randomDevices(g: GpuNode, req: GpuRequest, rng: RandomStream): number[]
   return pick < 0 ? null : [pick];
 }
 
+const NO_DEVICES = new Status(Code.UnschedulableAndUnresolvable, ['node(s) had no GPU devices'], OpenGpuShare);
+
 export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
   readonly name = OpenGpuShare;
   private fgd: FgdScorePlugin | null = null;
+  /** Rejections by request (the message depends on it alone): no allocation per node. */
+  private readonly rejections = new Map<number, Status>();
 
   constructor(
     private readonly handle: FrameworkHandle,
@@ -54,9 +58,15 @@ export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
       return typeof bad === 'string' ? Status.unresolvable(`pod's GPU request is not a device request: expected ${bad}`) : null;
     }
     const g = this.devices.node(node);
-    if (g === undefined) return Status.unresolvable('node(s) had no GPU devices');
+    if (g === undefined) return NO_DEVICES;
     if (g.fits(req)) return null;
-    return Status.unschedulable(req.milli < MILLI_PER_GPU ? `node(s) had no GPU device with ${req.milli} milli-GPU free` : `node(s) had fewer than ${req.count} free GPU device(s)`);
+    const key = req.count * 10000 + req.milli;
+    let st = this.rejections.get(key);
+    if (st === undefined) {
+      st = new Status(Code.Unschedulable, [req.milli < MILLI_PER_GPU ? `node(s) had no GPU device with ${req.milli} milli-GPU free` : `node(s) had fewer than ${req.count} free GPU device(s)`], OpenGpuShare);
+      this.rejections.set(key, st);
+    }
+    return st;
   }
 
   reserve(state: CycleState, pod: PodInfo, nodeName: string): Verdict {
