@@ -1,10 +1,13 @@
-// Reads the summary rows the FGD sweep wrote (OUT/<policy>/<seed>.json, `ksim run --json`) and
-// prints, per policy, the mean ± sample sd of the GPU columns over the seeds (markdown table).
+// Reads the summary rows a sweep wrote (OUT/<policy>/<seed>.json, `ksim run --json`) and prints,
+// per policy, the mean ± sample sd over the seeds (markdown table): the GPU columns, or with
+// `churn` as second argument the pods never placed (submitted − bound), the p99 wait and the
+// evicted pods.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = process.argv[2] ?? 'results/fgd-openb';
-const cols = ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct'];
+const churn = process.argv[3] === 'churn';
+const cols = churn ? ['pods_never_placed', 'sched_latency_p99_ms', 'pods_evicted'] : ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct'];
 const fmt = (xs) => {
   const m = xs.reduce((a, x) => a + x, 0) / xs.length;
   const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
@@ -19,6 +22,6 @@ for (const policy of ['random', 'dotprod', 'gpuclustering', 'gpupacking', 'bestf
   } catch {
     continue;
   }
-  const rows = files.map((f) => JSON.parse(readFileSync(join(out, policy, f), 'utf8')));
+  const rows = files.map((f) => JSON.parse(readFileSync(join(out, policy, f), 'utf8'))).map((r) => ({ ...r, pods_never_placed: r.pods_submitted - r.pods_bound }));
   console.log(`| ${policy} | ${rows.length} | ${cols.map((c) => fmt(rows.map((r) => r[c]).filter((x) => typeof x === 'number'))).join(' | ')} |`);
 }
