@@ -91,3 +91,11 @@ test('runs without Open-Gpu-Share keep their outputs: no GPU columns, no gpu_all
   assert.equal(Object.keys(r.summary).some((k) => k.startsWith('gpu_')), false);
   assert.equal(r.tables.some((t) => t.file === 'gpu_allocation.csv'), false);
 });
+
+test('a topUp below the list drops random pods until the GPU request fits it', () => {
+  const s = loadScenario(scenario('BestFitScore', 'best'), { set: ['workload[0].trace.map.topUp=0.5'] });
+  const rows = table(runScenario(s), 'gpu_allocation.csv').rows;
+  const arrived = Number(rows.at(-1)!['arrived_gpu_milli']);
+  assert.ok(arrived <= 4000 && arrived > 2000, String(arrived));
+  assert.ok(rows.every((r) => !String(r['pod']).includes('-tuned-')));
+});
