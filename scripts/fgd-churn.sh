@@ -13,6 +13,7 @@ for variant in churn failures; do
     mkdir -p "$out/$variant/$policy"
     for seed in $seeds; do
       set -- --set "scheduler.config.profiles[0].plugins.score.enabled[0].name=$plugin" --set "scheduler.config.profiles[0].pluginConfig[0].args.gpuSelection=$sel"
+      if [ "$plugin" = RandomScore ]; then set -- "$@" --set 'scheduler.config.profiles[0].plugins.preScore.enabled=[{name: RandomScore}]'; fi
       if [ "$variant" = failures ]; then set -- "$@" --set "$faults"; fi
       node bin/ksim.js run scenarios/fgd-openb/churn.yaml --seed "$seed" "$@" -o "$out/$variant/$policy/$seed" -q --json > "$out/$variant/$policy/$seed.json"
     done

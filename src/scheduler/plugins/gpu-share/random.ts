@@ -21,8 +21,13 @@ export class RandomScorePlugin implements PreScorePlugin, ScorePlugin {
     return null;
   }
 
+  /** NaN (an invalid score: the cycle ends in an Error naming the plugin) when PreScore did not
+   * run — the plugin must be enabled at preScore as well as score (or by multiPoint), as in
+   * upstream's experiment config — rather than silently scoring every node alike. */
   score(state: CycleState, _pod: PodInfo, node: NodeInfo): number {
-    return state.read<string>(KEY) === node.name ? MAX_NODE_SCORE : MIN_NODE_SCORE;
+    const picked = state.read<string>(KEY);
+    if (picked === undefined) return NaN;
+    return picked === node.name ? MAX_NODE_SCORE : MIN_NODE_SCORE;
   }
 }
 
