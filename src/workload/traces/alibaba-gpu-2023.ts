@@ -20,6 +20,7 @@ import { fail, integer, nonNegativeNumber, objectName, type Cell } from './field
 import { durationOption, enumOption, extendedResourceOption, labelKeyOption, numberOption } from './map-options.js';
 import { parseDuration } from '../../api/duration.js';
 import { fgdOrder, publishTypicalPods } from './fgd-replay.js';
+import { existingGpuDevices } from '../../cluster/gpu-devices.js';
 import { traceNode } from './trace-node.js';
 import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
 
@@ -59,9 +60,10 @@ export const alibabaGpu2023: TraceFormat = {
     podInterval: durationOption('replay: fgd: time between two pods (each is placed or given up before the next)', '100ms'),
   },
   openPods(path, display, opts, ctx) {
-    if (ctx !== undefined) {
-      const resource = opts['gpuMilliResource'] as string;
-      const fgd = opts['replay'] === 'fgd';
+    const resource = opts['gpuMilliResource'] as string;
+    const fgd = opts['replay'] === 'fgd';
+    // The whole list is read first for the FGD replay, or when GPU-sharing plugins want its shapes.
+    if (ctx !== undefined && (fgd || existingGpuDevices(ctx.cluster).some((d) => d.resource === resource))) {
       const all = readAll(path, display, opts, !fgd);
       publishTypicalPods(all, ctx, resource, opts['modelLabel'] as string);
       if (fgd) return listReader(fgdOrder(all, ctx, resource, opts['topUp'] as number, parseDuration(opts['podInterval'] as string) / 1e6));
