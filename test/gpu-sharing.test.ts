@@ -52,6 +52,7 @@ scheduler:
         reserve: { enabled: [{ name: Open-Gpu-Share }] }
         postFilter: { disabled: [{ name: '*' }] }
         score: { disabled: [{ name: '*' }], enabled: [{ name: ${policy} }] }
+        preScore: { enabled: [${policy === 'RandomScore' ? '{ name: RandomScore }' : ''}] }
       pluginConfig: [{ name: Open-Gpu-Share, args: { gpuSelection: ${selection} } }]
 `);
   return file;
@@ -84,6 +85,15 @@ test('each policy runs, and the same seed gives the same gpu_allocation.csv', ()
     assert.deepEqual(table(a, 'gpu_allocation.csv').rows, table(b, 'gpu_allocation.csv').rows, policy);
     assert.ok(Number(a.summary['pods_bound']) >= 7, `${policy}: ${a.summary['pods_bound']} bound`);
   }
+});
+
+test('RandomScore not enabled at PreScore makes every cycle an Error naming it (not a silent tie)', () => {
+  const s = loadScenario(scenario('RandomScore', 'random'), { set: ['scheduler.config.profiles[0].plugins.preScore.enabled=[]'] });
+  const r = runScenario(s);
+  assert.equal(r.summary['pods_bound'], 0);
+  const reasons = new Set(table(r, 'placements.csv').rows.filter((x) => x['result'] === 'error').map((x) => String(x['reason'])));
+  assert.ok([...reasons].every((m) => m.includes('RandomScore')), [...reasons].join('; '));
+  assert.ok(reasons.size > 0);
 });
 
 test('runs without Open-Gpu-Share keep their outputs: no GPU columns, no gpu_allocation.csv', () => {
