@@ -22,6 +22,8 @@ for (const policy of ['random', 'dotprod', 'gpuclustering', 'gpupacking', 'bestf
   } catch {
     continue;
   }
-  const rows = files.map((f) => JSON.parse(readFileSync(join(out, policy, f), 'utf8'))).map((r) => ({ ...r, pods_never_placed: r.pods_submitted - r.pods_bound }));
+  // A run still going (or failed) has an empty file: left out.
+  const texts = files.map((f) => readFileSync(join(out, policy, f), 'utf8')).filter((t) => t.trim() !== '');
+  const rows = texts.map((t) => JSON.parse(t)).map((r) => ({ ...r, pods_never_placed: r.pods_submitted - r.pods_bound }));
   console.log(`| ${policy} | ${rows.length} | ${cols.map((c) => fmt(rows.map((r) => r[c]).filter((x) => typeof x === 'number'))).join(' | ')} |`);
 }
