@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       .usage('$0 <command> [options]\n\nDeterministic discrete-event simulator of a Kubernetes cluster.')
       .command(
         'run <scenario>',
-        'Run one simulation; write summary.csv, placements.csv, pods.csv, jobs.csv, timeseries.csv, nodes.csv, workloads.csv, recovery.csv (with faults), events.csv (with --events), run.json and report.html (with --report)',
+        'Run one simulation; write summary.csv, placements.csv, pods.csv, jobs.csv, timeseries.csv, nodes.csv, workloads.csv, recovery.csv (with faults), gpu_allocation.csv (with Open-Gpu-Share), events.csv (with --events), run.json and report.html (with --report)',
         (y) =>
           y
             .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })

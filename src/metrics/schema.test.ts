@@ -15,7 +15,7 @@ function readmeColumns(): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let file: string | null = null;
   for (const line of section.split('\n')) {
-    const heading = /^\*\*`([a-z]+\.csv)`\*\*/.exec(line);
+    const heading = /^\*\*`([a-z_]+\.csv)`\*\*/.exec(line);
     if (heading !== null) {
       file = heading[1] as string;
       out.set(file, []);
@@ -37,10 +37,12 @@ test('the README documents every column of every output file, in order, and none
 });
 
 test('every column has a type, a unit matching its name suffix, and a one-line description', () => {
-  const suffixUnit: [RegExp, string][] = [[/_s$/, 's'], [/_ms$/, 'ms'], [/_ratio$/, 'ratio'], [/_milli$/, 'millicores'], [/_bytes$/, 'bytes']];
+  // The first matching suffix decides (`_gpu_milli` is milli-GPU, other `_milli` millicores).
+  const suffixUnit: [RegExp, string][] = [[/_s$/, 's'], [/_ms$/, 'ms'], [/_ratio$/, 'ratio'], [/_gpu_milli$/, 'milli-GPU'], [/_milli$/, 'millicores'], [/_bytes$/, 'bytes'], [/_pct$/, 'percent']];
   for (const [file, cols] of Object.entries(SCHEMAS)) {
     for (const c of cols) {
-      for (const [re, unit] of suffixUnit) if (re.test(c.name)) assert.equal(c.unit, unit, `${file} ${c.name}`);
+      const match = suffixUnit.find(([re]) => re.test(c.name));
+      if (match !== undefined) assert.equal(c.unit, match[1], `${file} ${c.name}`);
       if (c.type === 'decimal') assert.ok(c.digits !== undefined, `${file} ${c.name}`);
       assert.ok(c.description.length > 0 && !c.description.includes('\n'), `${file} ${c.name}`);
     }

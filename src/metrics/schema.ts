@@ -19,6 +19,8 @@ export interface Column {
   /** Fractional digits of a decimal column. */
   readonly digits?: number;
   readonly description: string;
+  /** Written only in runs that share GPUs by device (a profile enables Open-Gpu-Share). */
+  readonly gpuSharing?: true;
 }
 
 /** A cell of a typed row: null is an empty field. */
@@ -26,7 +28,7 @@ export type Cell = string | number | boolean | null;
 export type TypedRow = Readonly<Record<string, Cell>>;
 
 export type OutputFileName =
-  | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv'
+  | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv' | 'gpu_allocation.csv'
   | 'sweep.csv';
 
 const str = (name: string, description: string): Column => ({ name, type: 'string', unit: '', description });
@@ -60,6 +62,38 @@ const SUMMARY: readonly Column[] = [
   sec('reschedule_p50_s', 'eviction → replacement bound, median'),
   sec('reschedule_p99_s', 'eviction → replacement bound, p99'),
   int('container_restarts', 'count', 'in-place container restarts by the kubelets'),
+];
+
+/** Percent of cluster GPU capacity (or of idle GPU), 3 digits. */
+const pct = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 'percent', digits: 3, description });
+/** Milli-GPU (1000 = one GPU). */
+const milliGpu = (name: string, description: string): Column => ({ name, type: 'integer', unit: 'milli-GPU', description });
+const gpuOnly = (c: Column): Column => ({ ...c, gpuSharing: true });
+
+/** summary.csv's GPU-sharing columns (gpu_allocation.csv binned as the FGD paper's analysis). */
+const SUMMARY_GPU: readonly Column[] = [
+  gpuOnly(pct('gpu_unallocated_at_100_pct', 'GPU not allocated, % of cluster GPU capacity, when the arrived GPU request is 100 % of it')),
+  gpuOnly(pct('gpu_unallocated_at_130_pct', 'the same when the arrived GPU request is 130 % of capacity')),
+  gpuOnly(pct('gpu_fragmentation_at_100_pct', 'fragmented % of the idle GPU when the arrived GPU request is 100 % of capacity')),
+];
+
+const GPU_ALLOCATION: readonly Column[] = [
+  sec('time_s', "when the pod's first scheduling attempt ended"),
+  str('pod', "the pod's name"),
+  str('namespace', "the pod's namespace"),
+  str('result', 'bound, unschedulable or error'),
+  str('node', 'the node it was placed on'),
+  str('gpu_index', 'the GPU devices it holds, joined by -'),
+  milliGpu('pod_gpu_milli', "the pod's GPU request"),
+  milliGpu('arrived_gpu_milli', 'Σ GPU requests of the pods created so far'),
+  milliGpu('allocated_gpu_milli', 'GPU held by pods on the devices'),
+  milliGpu('idle_gpu_milli', 'GPU not held (capacity − allocated)'),
+  milliGpu('fragmented_gpu_milli', 'idle GPU the typical pods cannot use (FGD measure)'),
+  milliGpu('capacity_gpu_milli', 'Σ GPU devices × 1000 of the GPU nodes'),
+  pct('arrived_pct', 'arrived / capacity × 100'),
+  int('arrived_pct_bin', 'percent', 'arrived_pct rounded half to even (the bins of the summary)'),
+  pct('allocated_pct', 'allocated / capacity × 100'),
+  pct('fragmented_pct', 'fragmented / idle × 100'),
 ];
 
 const PLACEMENTS: readonly Column[] = [
@@ -205,7 +239,7 @@ const SWEEP: readonly Column[] = [
 
 /** Every output file's columns, templates unexpanded, in the order the files are listed. */
 export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
-  'summary.csv': SUMMARY,
+  'summary.csv': [...SUMMARY, ...SUMMARY_GPU],
   'placements.csv': PLACEMENTS,
   'pods.csv': PODS,
   'jobs.csv': JOBS,
@@ -214,6 +248,7 @@ export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
   'workloads.csv': WORKLOADS,
   'recovery.csv': RECOVERY,
   'events.csv': EVENTS,
+  'gpu_allocation.csv': GPU_ALLOCATION,
   'sweep.csv': SWEEP,
 };
 
@@ -227,6 +262,8 @@ export interface ColumnDims {
   readonly groupKey?: string;
   /** sweep.csv's --matrix paths, in order. */
   readonly matrix?: readonly string[];
+  /** The run (a sweep: some run) shares GPUs by device: the gpuSharing columns are written. */
+  readonly gpuSharing?: boolean;
 }
 
 /** A file's columns with `<resource>` and `<group>` expanded (group columns only when `dims.groups`
@@ -250,13 +287,14 @@ export function columnsOf(file: OutputFileName, dims: ColumnDims = {}): Column[]
     }
     return out;
   };
+  const written = (cols: readonly Column[]) => (dims.gpuSharing === true ? cols : cols.filter((c) => c.gpuSharing !== true));
   if (file === 'sweep.csv') {
     return SWEEP.flatMap((c) =>
       c.name === '<matrix>' ? (dims.matrix ?? []).map((m) => ({ ...c, name: m }))
-      : c.name === '<summary>' ? SUMMARY.filter((s) => s.name !== 'seed')
+      : c.name === '<summary>' ? written(SUMMARY).filter((s) => s.name !== 'seed')
       : [c]);
   }
-  if (file !== 'timeseries.csv') return expandResource(SCHEMAS[file]);
+  if (file !== 'timeseries.csv') return expandResource(written(SCHEMAS[file]));
   const head = expandResource(TIMESERIES_HEAD);
   const groups = dims.groups ?? [];
   const perGroup = expandResource(TIMESERIES_GROUP);

@@ -24,6 +24,9 @@ import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type Type
 import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
+import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
+import { existingGpuDevices } from '../cluster/gpu-devices.js';
+import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import { ZONE_LABEL } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
@@ -186,10 +189,12 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe(pods.watcher);
   const jobs = new JobsCollector(sim);
   api.observe(jobs.watcher);
+  let gpu: GpuAllocationCollector | null = null;
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
       pods.attempt(r);
+      gpu?.attempt(r);
     },
     preempted: (r: PreemptionRecord) => {
       metrics.preempted(r);
@@ -202,6 +207,14 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     maxBackoffUs: scenario.scheduler.podMaxBackoffUs,
   };
   const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, queueOptions);
+  if (scenario.tieBreak !== undefined) scheduler.algorithm.tieBreak = scenario.tieBreak;
+  // GPU sharing by device (a profile enables Open-Gpu-Share, which made the device index):
+  // gpu_allocation.csv and the summary's GPU columns.
+  const devices = [...scheduler.frameworks.values()].some((f) => f.plugins.has(OpenGpuShare)) ? existingGpuDevices(cluster)[0] : undefined;
+  if (devices !== undefined) {
+    gpu = new GpuAllocationCollector(cluster, devices, tables.sink('gpu_allocation.csv'));
+    api.observe(gpu.watcher);
+  }
   if (checkEvery > 0) {
     const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
     checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending });
@@ -269,7 +282,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu };
   return { sim, cluster, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -309,6 +322,8 @@ interface RunParts {
   readonly kubelets: Kubelets;
   /** What the start state could not hold (ApiServer.commitStartState). */
   readonly startWarnings: readonly string[];
+  /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
+  readonly gpu: GpuAllocationCollector | null;
 }
 
 /** The cluster at t = 0: the scenario's nodes without a later joinAt, and what its cluster
@@ -353,8 +368,10 @@ function finishRun(parts: RunParts): RunResult {
     events: sim.eventsProcessed,
     ...recovery.summaryValues(),
     container_restarts: kubelets.containerRestarts,
+    ...parts.gpu?.summaryValues(),
   };
-  const summary = formatRow(typedSummary, columnsOf('summary.csv'));
+  const summaryColumns = columnsOf('summary.csv', { gpuSharing: parts.gpu !== null });
+  const summary = formatRow(typedSummary, summaryColumns);
   checker?.finish(summary);
   const nodes = tables.sink('nodes.csv', { resources: cluster.extendedResourceNames() });
   for (const row of nodeRows(cluster)) nodes.add(row);
@@ -370,7 +387,7 @@ function finishRun(parts: RunParts): RunResult {
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients),
   ];
-  return { scenario, summary: rowValues(summary, columnsOf('summary.csv')), tables: [{ file: 'summary.csv', columns: SUMMARY_COLUMNS, rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
+  return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
 }
 
 /** The files' sinks under RunOptions.sinks, and the in-memory tables in output order. */
@@ -398,7 +415,7 @@ class TableSinks {
   }
 
   inMemoryTables(): Table[] {
-    const order: OutputFileName[] = ['placements.csv', 'pods.csv', 'jobs.csv', 'timeseries.csv', 'nodes.csv', 'workloads.csv', 'recovery.csv', 'events.csv'];
+    const order: OutputFileName[] = ['placements.csv', 'pods.csv', 'jobs.csv', 'timeseries.csv', 'nodes.csv', 'workloads.csv', 'recovery.csv', 'gpu_allocation.csv', 'events.csv'];
     return order.flatMap((file) => {
       const m = this.memory.get(file);
       return m === undefined ? [] : [{ file, columns: m.columns.map((c) => c.name), rows: m.rows }];

@@ -65,6 +65,11 @@ export class ScheduleAlgorithm {
     this.filters = new FilterRunner(nominator);
   }
 
+  /** How ties between the best nodes break: 'random' (upstream: uniform, seeded) or
+   * 'nodeName' (the lowest name, as the FGD simulator's kube-scheduler fork does "for
+   * reproducibility": mental2008/kubernetes v1.20.5-minor generic_scheduler.go selectHost). */
+  tieBreak: 'random' | 'nodeName' = 'random';
+
   private readonly buffers = new ScoreBuffers();
   private readonly feasibleBuf: NodeInfo[] = [];
 
@@ -232,6 +237,7 @@ export class ScheduleAlgorithm {
 
   /** Highest total wins; ties are broken uniformly at random by reservoir sampling (upstream selectHost). */
   private selectHost(nodes: readonly NodeInfo[], totals: Float64Array): string {
+    if (this.tieBreak === 'nodeName') return lowestNameTop(nodes, totals);
     return (nodes[pickTopScore(totals, this.rng)] as NodeInfo).name;
   }
 }
@@ -247,6 +253,17 @@ function subsetInNodeOrder(names: ReadonlySet<string>, nodes: readonly NodeInfo[
     if (n !== undefined) out.push(n);
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+/** The highest total's node; among equal totals the lowest node name. */
+function lowestNameTop(nodes: readonly NodeInfo[], totals: Float64Array): string {
+  let best = 0;
+  for (let i = 1; i < totals.length; i++) {
+    const s = totals[i] as number;
+    const b = totals[best] as number;
+    if (s > b || (s === b && (nodes[i] as NodeInfo).name < (nodes[best] as NodeInfo).name)) best = i;
+  }
+  return (nodes[best] as NodeInfo).name;
 }
 
 /**

@@ -58,7 +58,7 @@ export interface SchedulerObserver {
 export class Scheduler {
   readonly frameworks = new Map<string, Framework>();
   private readonly queue: SchedulingQueue;
-  private readonly algorithm: ScheduleAlgorithm;
+  readonly algorithm: ScheduleAlgorithm;
   private busy = false;
   /** Pods PreEnqueue keeps out of the queue, with the reason. */
   readonly gated = new Map<string, string>();

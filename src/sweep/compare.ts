@@ -154,7 +154,7 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
     const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
     result = {
       kind, base: baseDir, candidate: candidateDir, matrix: [],
-      metrics: METRICS.map((m) => comparison('', m, num(b[m]), num(c[m]))),
+      metrics: METRICS.filter((m) => m in b || m in c).map((m) => comparison('', m, num(b[m]), num(c[m]))),
       placement: placementDiff(baseDir, candidateDir),
     };
   } else {
@@ -188,11 +188,13 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
   // One stream for the whole comparison: the intervals depend only on the inputs and the seed.
   const rng = new RandomStreams(opts.seed ?? 1).stream('bootstrap');
   const metrics: MetricComparison[] = [];
+  // Columns some runs write (the GPU-sharing ones) are compared only where the files have them.
+  const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
     const bRows = ok(b.rows);
     const cRows = ok(c.rows);
-    for (const m of METRICS) {
+    for (const m of written) {
       const values = (rows: Rec[]) => rows.map((r) => num(r[m])).filter((v): v is number => v !== null);
       const bv = values(bRows);
       const cv = values(cRows);

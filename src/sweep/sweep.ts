@@ -147,7 +147,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
 /** sweep.csv's table: one row per run, in run order. */
 export function sweepTable(paths: readonly string[], runs: readonly { run: PlannedRun; status: SweepStatus; summary: RunSummary | null }[]): Table {
-  const columns = columnsOf('sweep.csv', { matrix: paths });
+  // GPU-sharing runs add their summary columns (src/metrics/schema.ts gpuSharing): kept when any run has them.
+  const gpuSharing = runs.some((r) => r.summary !== null && r.summary['gpu_unallocated_at_100_pct'] !== undefined);
+  const columns = columnsOf('sweep.csv', { matrix: paths, gpuSharing });
   const rows = runs.map(({ run, status, summary }) => {
     const row: Row = { run_id: run.id, seed: run.seed };
     paths.forEach((p, k) => (row[p] = run.matrix[k]!));

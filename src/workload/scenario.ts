@@ -87,6 +87,8 @@ export interface Scenario {
   readonly scheduler: SchedulerConfig;
   /** Out-of-tree plugin modules (scheduler.pluginModules), resolved against the scenario. */
   readonly pluginModules: readonly PluginModule[];
+  /** scheduler.tieBreak: nodeName breaks score ties by the lowest node name; absent: at random. */
+  readonly tieBreak?: 'nodeName';
   /** What a cluster snapshot (cluster.file) adds to the start state besides its nodes:
    * objects (Namespaces, owners, ...) and pods, bound (Running at t = 0) or pending. */
   readonly startObjects?: readonly WorkloadObject[];
@@ -246,6 +248,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     workload,
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
+    ...(sched['tieBreak'] === 'nodeName' ? { tieBreak: 'nodeName' as const } : {}),
     faults: withTraceFaults(readFaults(doc, raw['faults'], nodes), traceFaults),
     ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),

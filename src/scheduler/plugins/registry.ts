@@ -16,6 +16,7 @@ import { newPodTopologySpread } from './pod-topology-spread/plugin.js';
 import { newPrioritySort } from './priority-sort.js';
 import { newSchedulingGates } from './scheduling-gates.js';
 import { newTaintToleration } from './taint-toleration.js';
+import { GPU_SHARE_PLUGINS } from './gpu-share/index.js';
 
 export type Registry = Map<string, PluginFactory>;
 
@@ -35,5 +36,7 @@ export function inTreeRegistry(): Registry {
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
     [names.ImageLocality, newImageLocality],
     [names.DefaultBinder, newDefaultBinder],
+    // GPU sharing (the FGD paper's policies): off unless a profile names them.
+    ...GPU_SHARE_PLUGINS,
   ]);
 }

@@ -7,19 +7,22 @@
 // deletion_time,scheduled_time]) → one bare pod per row asking cpu_milli, memory_mib and
 // num_gpu × gpu_milli milli-GPUs; gpu_spec ("V100M16|V100M32") → a required node affinity on the
 // model label; qos → label alibaba.com/qos (Guaranteed also sets limits = requests); created at
-// creation_time and deleted at deletion_time (map.times: trace). map.times: ignore replays the way
-// the FGD simulator does: every pod at time 0 in file order, never deleted. The 5-column
-// "multigpu" files have no times: ignore is implied.
-// Simplification: milli-GPUs are one pooled extended resource per node, so a pod's share is
-// not tied to one physical GPU (two 0.6-GPU pods fit a 2-GPU node here, as on real hardware,
-// but so do a 0.5 and a 1.5 split across GPUs that FGD would refuse).
+// creation_time and deleted at deletion_time (map.times: trace). map.times: ignore puts every pod
+// at time 0 in file order, never deleted. The 5-column "multigpu" files have no times: ignore is
+// implied. Milli-GPUs are one pooled extended resource per node unless a profile enables the
+// Open-Gpu-Share plugin, which ties each pod's share to physical devices (src/cluster/gpu-devices.ts).
 // pod_phase and scheduled_time are not used (the replay schedules every row, as the paper).
+// map.replay: fgd replays as the FGD paper does (fgd-replay.ts); with any replay, the list's
+// typical pod shapes go to the GPU-sharing plugins (FGDScore's fragmentation measure).
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
 import { fail, integer, nonNegativeNumber, objectName, type Cell } from './fields.js';
-import { enumOption, extendedResourceOption, labelKeyOption } from './map-options.js';
+import { durationOption, enumOption, extendedResourceOption, labelKeyOption, numberOption } from './map-options.js';
+import { parseDuration } from '../../api/duration.js';
+import { fgdOrder, publishTypicalPods } from './fgd-replay.js';
+import { existingGpuDevices } from '../../cluster/gpu-devices.js';
 import { traceNode } from './trace-node.js';
-import { TraceRowError, type FormatOptions, type TraceFormat, type TraceItem } from './trace-types.js';
+import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
 
 const POD_REQUIRED = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'];
 const POD_OPTIONAL = ['gpu_spec', 'qos', 'pod_phase', 'creation_time', 'deletion_time', 'scheduled_time'];
@@ -51,52 +54,95 @@ export const alibabaGpu2023: TraceFormat = {
   options: {
     gpuMilliResource: extendedResourceOption('extended resource counting thousandths of a GPU', 'alibaba.com/gpu-milli'),
     modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),
-    times: enumOption('trace: created at creation_time, deleted at deletion_time; ignore: all at 0 s in file order, never deleted (the FGD replay)', ['trace', 'ignore']),
+    times: enumOption('trace: created at creation_time, deleted at deletion_time; ignore: all at 0 s in file order, never deleted', ['trace', 'ignore']),
+    replay: enumOption('stream: the rows as `times` says; fgd: the FGD paper\'s replay (seeded shuffle, top-up to topUp × GPU capacity, one pod per podInterval, never deleted, no retries)', ['stream', 'fgd']),
+    topUp: numberOption('replay: fgd: pods are added (drawn with replacement) or dropped until their GPU request is this × the cluster\'s GPU capacity', 1.3, 0, 100),
+    podInterval: durationOption('replay: fgd: time between two pods (each is placed or given up before the next)', '100ms'),
   },
-  openPods(path, display, opts) {
-    const records = new CsvRecords(openChunks(path, display));
-    try {
-      const h = records.next();
-      if (h === null) throw new TraceRowError(1, 0, '', `a header row (${POD_REQUIRED.join(',')},...)`, 'an empty file');
-      const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
-      const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
-      return {
-        next: () => {
-          const r = records.next();
-          return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes);
-        },
-        close: () => records.close(),
-      };
-    } catch (e) {
-      records.close();
-      throw e;
+  openPods(path, display, opts, ctx) {
+    const resource = opts['gpuMilliResource'] as string;
+    const fgd = opts['replay'] === 'fgd';
+    // The whole list is read first for the FGD replay, or when GPU-sharing plugins want its shapes.
+    if (ctx !== undefined && (fgd || existingGpuDevices(ctx.cluster).some((d) => d.resource === resource))) {
+      const all = readAll(path, display, opts, !fgd);
+      publishTypicalPods(all, ctx, resource, opts['modelLabel'] as string);
+      if (fgd) return listReader(fgdOrder(all, ctx, resource, opts['topUp'] as number, parseDuration(opts['podInterval'] as string) / 1e6));
     }
+    return openRows(path, display, opts);
   },
-  readCluster(path, display, opts) {
-    const records = new CsvRecords(openChunks(path, display));
-    const nodes = [];
-    try {
-      const h = records.next();
-      if (h === null) throw new TraceRowError(1, 0, '', `a header row (${NODE_COLUMNS.join(',')})`, 'an empty file');
-      const ix = header(h.fields, h.line, NODE_COLUMNS, []);
-      for (let r = records.next(); r !== null; r = records.next()) {
-        const c = cells(r.fields, r.line, ix, h.fields.length);
-        const name = objectName(c('sn') as Cell);
-        const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
-        const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
-        const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);
-        const model = (c('model') as Cell).text;
-        const alloc: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
-        if (gpus > 0) alloc[opts['gpuMilliResource'] as string] = String(gpus * 1000);
-        const labels: Record<string, string> = model === '' ? {} : { [opts['modelLabel'] as string]: model };
-        nodes.push({ node: traceNode(name, model === '' ? 'cpu' : `gpu-${model.toLowerCase()}`, alloc, labels), joinAtS: 0 });
+  readCluster: (path, display, opts) => readClusterImpl(path, display, opts),
+};
+
+/** Every row of the pod list (`lenient`: malformed rows left out, the streaming pass reports
+ * them). */
+function readAll(path: string, display: string, opts: FormatOptions, lenient: boolean): TraceItem[] {
+  const r = openRows(path, display, { ...opts, times: 'ignore' });
+  const out: TraceItem[] = [];
+  try {
+    for (;;) {
+      try {
+        const it = r.next();
+        if (it === null) break;
+        out.push(it);
+      } catch (e) {
+        if (!(lenient && e instanceof TraceRowError && !e.fatal)) throw e;
       }
-      if (nodes.length === 0) throw new TraceRowError(2, 0, '', 'at least one node row', 'none');
-    } finally {
-      records.close();
     }
-    return { nodes, faults: [] };
-  },
+  } finally {
+    r.close();
+  }
+  return out;
+}
+
+function listReader(items: readonly TraceItem[]): TraceReader {
+  let i = 0;
+  return { next: () => items[i++] ?? null, close: () => {} };
+}
+
+function openRows(path: string, display: string, opts: FormatOptions): TraceReader {
+  const records = new CsvRecords(openChunks(path, display));
+  try {
+    const h = records.next();
+    if (h === null) throw new TraceRowError(1, 0, '', `a header row (${POD_REQUIRED.join(',')},...)`, 'an empty file');
+    const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
+    const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
+    return {
+      next: () => {
+        const r = records.next();
+        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes);
+      },
+      close: () => records.close(),
+    };
+  } catch (e) {
+    records.close();
+    throw e;
+  }
+}
+
+function readClusterImpl(path: string, display: string, opts: FormatOptions): TraceCluster {
+  const records = new CsvRecords(openChunks(path, display));
+  const nodes = [];
+  try {
+    const h = records.next();
+    if (h === null) throw new TraceRowError(1, 0, '', `a header row (${NODE_COLUMNS.join(',')})`, 'an empty file');
+    const ix = header(h.fields, h.line, NODE_COLUMNS, []);
+    for (let r = records.next(); r !== null; r = records.next()) {
+      const c = cells(r.fields, r.line, ix, h.fields.length);
+      const name = objectName(c('sn') as Cell);
+      const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
+      const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
+      const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);
+      const model = (c('model') as Cell).text;
+      const alloc: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
+      if (gpus > 0) alloc[opts['gpuMilliResource'] as string] = String(gpus * 1000);
+      const labels: Record<string, string> = model === '' ? {} : { [opts['modelLabel'] as string]: model };
+      nodes.push({ node: traceNode(name, model === '' ? 'cpu' : `gpu-${model.toLowerCase()}`, alloc, labels), joinAtS: 0 });
+    }
+    if (nodes.length === 0) throw new TraceRowError(2, 0, '', 'at least one node row', 'none');
+  } finally {
+    records.close();
+  }
+  return { nodes, faults: [] };
 };
 
 function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean): TraceItem {
@@ -116,25 +162,25 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
   let timeS = 0;
   let deleteAtS: number | null = null;
   if (useTimes) {
-    timeS = nonNegativeNumber(c('creation_time') as Cell, 'a non-negative number of seconds');
-    const del = c('deletion_time');
-    if (del !== null && del.text !== '') {
-      deleteAtS = nonNegativeNumber(del, 'a non-negative number of seconds, or an empty cell');
-      if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
-    }
+  timeS = nonNegativeNumber(c('creation_time') as Cell, 'a non-negative number of seconds');
+  const del = c('deletion_time');
+  if (del !== null && del.text !== '') {
+    deleteAtS = nonNegativeNumber(del, 'a non-negative number of seconds, or an empty cell');
+    if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
+  }
   }
   return {
-    kind: 'pod',
-    timeS,
-    line,
-    pod: {
-      name,
-      requests,
-      durationS: null,
-      deleteAtS,
-      ...(qos !== null ? { labels: { [QOS_LABEL]: qos } } : {}),
-      ...(qos === 'Guaranteed' ? { guaranteed: true } : {}),
-      ...(models.length > 0 ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: opts['modelLabel'] as string, operator: 'In', values: models }] }] } } } } : {}),
-    },
+  kind: 'pod',
+  timeS,
+  line,
+  pod: {
+    name,
+    requests,
+    durationS: null,
+    deleteAtS,
+    ...(qos !== null ? { labels: { [QOS_LABEL]: qos } } : {}),
+    ...(qos === 'Guaranteed' ? { guaranteed: true } : {}),
+    ...(models.length > 0 ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: opts['modelLabel'] as string, operator: 'In', values: models }] }] } } } } : {}),
+  },
   };
 }

@@ -11,7 +11,7 @@ import { MAX_SIM_TIME_US } from '../../engine/time.js';
 import type { ApiServer } from '../../controlplane/api-server.js';
 import type { ObjectApi } from '../../controlplane/object-api.js';
 import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
-import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
+import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { objectsForRow } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
@@ -53,7 +53,7 @@ export class TraceReplay {
 
   start(): void {
     const f = TRACE_FORMATS[this.spec.format]!;
-    this.reader = this.guard(() => f.openPods!(this.spec.path, this.spec.display, this.spec.options)) ?? null;
+    this.reader = this.guard(() => f.openPods!(this.spec.path, this.spec.display, this.spec.options, { rng: this.rng, cluster: this.api.cluster })) ?? null;
     this.pullNext();
   }
 
@@ -149,7 +149,10 @@ export class TraceReplay {
     if (item.kind === 'pod') {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
       const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs);
-      for (const p of pods) this.api.createPod(p);
+      // No retries (giveUpAtS): a pod still unplaced that long after its creation committed is
+      // deleted (timed from the commit, so a slow API write does not eat the scheduler's turn).
+      const giveUpUs = item.pod.giveUpAtS === undefined ? null : this.durationUs(item.pod.giveUpAtS - item.timeS);
+      for (const p of pods) this.api.createPod(p, giveUpUs === null ? undefined : (pi) => { if (pi !== null) this.giveUpUnplaced(pi, giveUpUs); });
       if (job !== null) this.api.createObject(job);
       if (item.pod.deleteAtS !== null) {
         const at = Math.max(this.sim.now, this.simUs(item.pod.deleteAtS));
@@ -175,6 +178,15 @@ export class TraceReplay {
     } else {
       this.api.deleteObject(o.kind, o.namespace, o.name);
     }
+  }
+
+  /** Deletes `p` if it is still unplaced (not assumed or bound) `afterUs` from now. */
+  private giveUpUnplaced(p: PodInfo, afterUs: number): void {
+    const at = this.sim.now + afterUs;
+    if (at > this.endUs) return;
+    this.sim.scheduleAt(at, 'trace.give-up', p.key, () => {
+      if (!p.deleted && p.nodeName === null && !p.terminating) this.api.deletePod(p, 'not placed before the next pod (no retries)');
+    });
   }
 
   /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */

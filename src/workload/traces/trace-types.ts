@@ -3,6 +3,8 @@ import type { Node, Toleration, Affinity } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import type { FaultSpec } from '../../faults/spec.js';
 import { InputError } from '../../api/input-error.js';
+import type { RandomStream } from '../../engine/random.js';
+import type { ClusterState } from '../../cluster/cluster-state.js';
 
 /** One malformed row: where, which column, what was expected. The replay turns it into an
  * InputError naming the file (onError: stop) or counts it (onError: skip). */
@@ -40,6 +42,9 @@ export interface TracePod {
   readonly durationS: number | null;
   /** Trace time (s) at which the pod is deleted; null: never. */
   readonly deleteAtS: number | null;
+  /** Trace time (s) at which the pod is deleted if it has not been placed by then (a replay
+   * without retries, e.g. the FGD paper's); absent: never. */
+  readonly giveUpAtS?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly tolerations?: readonly Toleration[];
@@ -71,6 +76,14 @@ export interface TraceCluster {
   readonly faults: readonly Omit<FaultSpec, 'id'>[];
 }
 
+/** What a replay gives the format when it opens the pods (TraceFormat.openPods). */
+export interface ReplayContext {
+  /** The entry's stream (trace/<entry>). */
+  readonly rng: RandomStream;
+  /** The cluster with its start-state nodes. */
+  readonly cluster: ClusterState;
+}
+
 /** Format options (`map:`), read and defaulted by the format. */
 export type FormatOptions = Readonly<Record<string, unknown>>;
 
@@ -87,8 +100,10 @@ export interface TraceFormat {
   readonly summary: string;
   /** `map:` options with their defaults. */
   readonly options: Readonly<Record<string, MapOption>>;
-  /** Opens the workload part. Checks the header at once (throws TraceRowError at line 1). */
-  openPods?(path: string, display: string, opts: FormatOptions): TraceReader;
+  /** Opens the workload part. Checks the header at once (throws TraceRowError at line 1).
+   * `ctx` is given when the replay runs (not when the scenario is only checked): the entry's
+   * seeded stream and the cluster at the start, for formats that reorder or size their rows. */
+  openPods?(path: string, display: string, opts: FormatOptions, ctx?: ReplayContext): TraceReader;
   /** Reads the cluster part (cluster.trace). */
   readCluster?(path: string, display: string, opts: FormatOptions): TraceCluster;
 }

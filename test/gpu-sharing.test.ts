@@ -1,0 +1,112 @@
+// GPU sharing end to end: a small openb-shaped cluster and pod list replayed as the FGD paper
+// does (map.replay: fgd), with each policy's scenario settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario, runScenario, type RunResult } from '../src/index.js';
+import { repoPath } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+const NODES = `sn,cpu_milli,memory_mib,gpu,model
+n-0,32000,262144,2,T4
+n-1,32000,262144,2,T4
+n-2,64000,262144,4,V100M16
+`;
+// 8 GPUs of capacity; the list asks 6.3 GPUs: the replay tops it up to 130 % (10.4 GPUs).
+const PODS = `name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time
+p-0,4000,8192,1,500,,LS,Running,0,100,0
+p-1,4000,8192,1,500,,LS,Running,1,100,1
+p-2,8000,8192,1,1000,,LS,Running,2,100,2
+p-3,2000,4096,0,0,,BE,Running,3,100,3
+p-4,4000,8192,1,300,,LS,Running,4,100,4
+p-5,16000,16384,2,1000,,LS,Running,5,100,5
+p-6,4000,8192,1,700,,LS,Running,6,100,6
+p-7,4000,8192,1,300,,LS,Running,7,100,7
+p-8,8000,8192,1,1000,,LS,Running,8,100,8
+`;
+
+function scenario(policy: string, selection: string, seed = 7): string {
+  const dir = tempDir('ksim-gpu-');
+  writeFileSync(join(dir, 'nodes.csv'), NODES);
+  writeFileSync(join(dir, 'pods.csv'), PODS);
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: gpu-small }
+seed: ${seed}
+duration: 10s
+cluster: { trace: { format: alibaba-gpu-2023, file: nodes.csv } }
+workload:
+- name: openb
+  trace: { format: alibaba-gpu-2023, file: pods.csv, map: { replay: fgd, podInterval: 100ms } }
+scheduler:
+  tieBreak: nodeName
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    percentageOfNodesToScore: 100
+    profiles:
+    - plugins:
+        filter: { enabled: [{ name: Open-Gpu-Share }] }
+        reserve: { enabled: [{ name: Open-Gpu-Share }] }
+        postFilter: { disabled: [{ name: '*' }] }
+        score: { disabled: [{ name: '*' }], enabled: [{ name: ${policy} }] }
+        preScore: { enabled: [${policy === 'RandomScore' ? '{ name: RandomScore }' : ''}] }
+      pluginConfig: [{ name: Open-Gpu-Share, args: { gpuSelection: ${selection} } }]
+`);
+  return file;
+}
+
+const table = (r: RunResult, file: string) => r.tables.find((t) => t.file === file)!;
+
+test('the FGD replay tops the list up to 130 % of GPU capacity and writes one gpu_allocation.csv row per pod', () => {
+  const r = runScenario(loadScenario(scenario('FGDScore', 'FGDScore')), { checkInvariants: true });
+  const rows = table(r, 'gpu_allocation.csv').rows;
+  assert.equal(rows.length, Number(r.summary['pods_submitted']));
+  const last = rows.at(-1)!;
+  // Arrived stops at the last draw that keeps it within 130 % of 8000 milli.
+  assert.ok(Number(last['arrived_gpu_milli']) <= 10400 && Number(last['arrived_gpu_milli']) > 9400, String(last['arrived_gpu_milli']));
+  assert.equal(last['capacity_gpu_milli'], 8000);
+  // Allocated never exceeds capacity; each bound GPU pod names its devices.
+  for (const row of rows) {
+    assert.ok(Number(row['allocated_gpu_milli']) <= 8000);
+    if (row['result'] === 'bound' && Number(row['pod_gpu_milli']) > 0) assert.match(String(row['gpu_index']), /^\d(-\d)*$/);
+  }
+  // Pods not placed are deleted before the next one arrives (no retries): none is left pending.
+  assert.equal(r.summary['pods_unbound_end'], 0);
+  assert.deepEqual(Object.keys(r.summary).slice(-3), ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct']);
+});
+
+test('each policy runs, and the same seed gives the same gpu_allocation.csv', () => {
+  for (const [policy, sel] of [['RandomScore', 'random'], ['DotProductScore', 'best'], ['GpuClusteringScore', 'best'], ['GpuPackingScore', 'best'], ['BestFitScore', 'best'], ['FGDScore', 'FGDScore']]) {
+    const a = runScenario(loadScenario(scenario(policy!, sel!)));
+    const b = runScenario(loadScenario(scenario(policy!, sel!)));
+    assert.deepEqual(table(a, 'gpu_allocation.csv').rows, table(b, 'gpu_allocation.csv').rows, policy);
+    assert.ok(Number(a.summary['pods_bound']) >= 7, `${policy}: ${a.summary['pods_bound']} bound`);
+  }
+});
+
+test('RandomScore not enabled at PreScore makes every cycle an Error naming it (not a silent tie)', () => {
+  const s = loadScenario(scenario('RandomScore', 'random'), { set: ['scheduler.config.profiles[0].plugins.preScore.enabled=[]'] });
+  // The invariant checker (on under npm test) would stop the run at the first plugin Error.
+  const r = runScenario(s, { checkInvariants: false });
+  assert.equal(r.summary['pods_bound'], 0);
+  const reasons = new Set(table(r, 'placements.csv').rows.filter((x) => x['result'] === 'error').map((x) => String(x['reason'])));
+  assert.ok([...reasons].every((m) => m.includes('RandomScore')), [...reasons].join('; '));
+  assert.ok(reasons.size > 0);
+});
+
+test('runs without Open-Gpu-Share keep their outputs: no GPU columns, no gpu_allocation.csv', () => {
+  const r = runScenario(loadScenario(repoPath('scenarios/quickstart.yaml')));
+  assert.equal(Object.keys(r.summary).some((k) => k.startsWith('gpu_')), false);
+  assert.equal(r.tables.some((t) => t.file === 'gpu_allocation.csv'), false);
+});
+
+test('a topUp below the list drops random pods until the GPU request fits it', () => {
+  const s = loadScenario(scenario('BestFitScore', 'best'), { set: ['workload[0].trace.map.topUp=0.5'] });
+  const rows = table(runScenario(s), 'gpu_allocation.csv').rows;
+  const arrived = Number(rows.at(-1)!['arrived_gpu_milli']);
+  assert.ok(arrived <= 4000 && arrived > 2000, String(arrived));
+  assert.ok(rows.every((r) => !String(r['pod']).includes('-tuned-')));
+});
