@@ -13,6 +13,7 @@ import { registerSweepCommand } from './sweep-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerCompareCommand } from './compare-command.js';
 import { CommandExit } from './exit.js';
+import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
 
@@ -118,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
           ),
       );
     const withSweeps = registerCompareCommand(registerMergeCommand(registerSweepCommand(y, out, checkInvariantsOption), out), out);
-    await registerReportCommand(registerImportCommand(withSweeps, out), out)
+    await registerCapacityCommand(registerReportCommand(registerImportCommand(withSweeps, out), out), out, (t) => process.stderr.write(t), seedOption)
       .command('help [command]', 'Show the help of a command: ksim help run')
       .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
@@ -170,6 +171,7 @@ const OPTION_NAMES = [
   'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
   'seeds', 'matrix', 'workers', 'shard', 'emit-job', 'shards', 'parallelism', 'image', 'volume-claim', 'volume-path', 'job-name', 'namespace',
   'fail-on', 'resamples',
+  'at', 'nodes-for', 'target', 'tolerate', 'max-count',
 ];
 
 /** `ksim help run` is `ksim run --help`; `ksim help` is `ksim --help`. */

@@ -34,6 +34,30 @@ export const LATENCY_AND_RATIO_COLUMNS = [
   'cpu_requested_mean_ratio', 'memory_requested_mean_ratio',
 ] as const;
 
+/** The summary.csv columns of the requested ratios' peaks (RequestedPeaks). */
+export const PEAK_COLUMNS = ['cpu_requested_peak_ratio', 'memory_requested_peak_ratio', 'requested_peak_s'] as const;
+
+/** The highest cpu and memory requested ratios of a run, and the peak of the load: the first
+ * instant at which max(cpu ratio, memory ratio) reached its highest value (ksim capacity
+ * injects the failure it tolerates then). Updated at every change of the totals. */
+export class RequestedPeaks {
+  cpu = Number.NaN;
+  memory = Number.NaN;
+  private load = -1;
+  atUs = 0;
+
+  update(nowUs: number, cpu: number, memory: number): void {
+    // NaN (no Ready node offers the resource) never counts; the first number does.
+    if (!Number.isNaN(cpu) && !(cpu <= this.cpu)) this.cpu = cpu;
+    if (!Number.isNaN(memory) && !(memory <= this.memory)) this.memory = memory;
+    const load = Math.max(Number.isNaN(cpu) ? 0 : cpu, Number.isNaN(memory) ? 0 : memory);
+    if (load > this.load) {
+      this.load = load;
+      this.atUs = nowUs;
+    }
+  }
+}
+
 /** The extended resources any of `nodes` offers (allocatable, else capacity), sorted: the
  * timeseries.csv columns, known before the run so that a pool joining later has its column. */
 export function extendedResourcesOffered(nodes: readonly Node[]): string[] {
@@ -86,6 +110,8 @@ export class MetricsCollector implements SchedulerObserver {
   readonly lastFailure = new Map<PodInfo, string>();
   private readonly cpuRatio: TimeWeightedMean;
   private readonly memRatio: TimeWeightedMean;
+  /** Highest requested ratios, and when the load (the larger of the two) first peaked. */
+  private readonly peaks = new RequestedPeaks();
   /** Nodes not Ready now: the Ready totals are the cluster's totals minus theirs. */
   private readonly notReady = new Set<NodeInfo>();
 
@@ -104,9 +130,13 @@ export class MetricsCollector implements SchedulerObserver {
     this.timeseriesSink = outputs.timeseries ?? new MemorySink(columnsOf('timeseries.csv', this.columnDims()), this.timeseries);
     this.cpuRatio = new TimeWeightedMean(sim.now, this.cpuRequestedRatio());
     this.memRatio = new TimeWeightedMean(sim.now, this.memRequestedRatio());
+    this.peaks.update(sim.now, this.cpuRequestedRatio(), this.memRequestedRatio());
     const ratiosChanged = () => {
-      this.cpuRatio.set(sim.now, this.cpuRequestedRatio());
-      this.memRatio.set(sim.now, this.memRequestedRatio());
+      const cpu = this.cpuRequestedRatio();
+      const mem = this.memRequestedRatio();
+      this.cpuRatio.set(sim.now, cpu);
+      this.memRatio.set(sim.now, mem);
+      this.peaks.update(sim.now, cpu, mem);
     };
     cluster.onTotalsChanged = ratiosChanged;
     cluster.addIndex({
@@ -204,6 +234,11 @@ export class MetricsCollector implements SchedulerObserver {
       cpu_requested_mean_ratio: this.cpuRequestedMeanRatio(),
       memory_requested_mean_ratio: this.memoryRequestedMeanRatio(),
     };
+  }
+
+  /** The peak columns of summary.csv (PEAK_COLUMNS). */
+  peakValues(): Record<(typeof PEAK_COLUMNS)[number], number> {
+    return { cpu_requested_peak_ratio: this.peaks.cpu, memory_requested_peak_ratio: this.peaks.memory, requested_peak_s: toSeconds(this.peaks.atUs) };
   }
 
   /** summaryValues as written. */

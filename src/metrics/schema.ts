@@ -29,7 +29,7 @@ export type TypedRow = Readonly<Record<string, Cell>>;
 
 export type OutputFileName =
   | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv' | 'gpu_allocation.csv'
-  | 'sweep.csv';
+  | 'sweep.csv' | 'capacity.csv';
 
 const str = (name: string, description: string): Column => ({ name, type: 'string', unit: '', description });
 const int = (name: string, unit: string, description: string): Column => ({ name, type: 'integer', unit, description });
@@ -62,6 +62,10 @@ const SUMMARY: readonly Column[] = [
   sec('reschedule_p50_s', 'eviction → replacement bound, median'),
   sec('reschedule_p99_s', 'eviction → replacement bound, p99'),
   int('container_restarts', 'count', 'in-place container restarts by the kubelets'),
+  ratio('cpu_requested_peak_ratio', "highest cpu_requested_ratio at any instant of the run"),
+  ratio('memory_requested_peak_ratio', "highest memory_requested_ratio at any instant of the run"),
+  sec('requested_peak_s', 'first instant at which the larger of the two requested ratios was at its highest'),
+  { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the nodes in the cluster at the end (empty when no pool has a costPerHour)' },
 ];
 
 /** Percent of cluster GPU capacity (or of idle GPU), 3 digits. */
@@ -237,6 +241,22 @@ const SWEEP: readonly Column[] = [
   str('<summary>', "summary.csv's columns but seed, empty when the run failed"),
 ];
 
+/** `ksim capacity --nodes-for`: one row per probe (a count of the pool), by count. */
+const CAPACITY: readonly Column[] = [
+  str('pool', 'the node pool sized'),
+  int('count', 'count', 'nodes of the pool in this probe'),
+  bool('met', 'every run of the probe met the target'),
+  int('round', 'count', 'the search round the probe ran in (probes of a round run in parallel)'),
+  str('target', 'the target, as METRIC OP VALUE over summary.csv (e.g. pods_unbound_end=0)'),
+  { name: 'target_value', type: 'decimal', unit: '', digits: 6, description: "the target metric's worst value over the probe's runs (empty: undefined, e.g. no pod bound)" },
+  int('runs', 'count', 'simulations in the probe: one per seed, and per seed one per tolerated failure variant'),
+  int('runs_met', 'count', 'those that met the target'),
+  str('worst_run', 'the run that gave target_value: seed, and the failure injected'),
+  ratio('cpu_headroom_ratio', '1 − the highest cpu_requested_peak_ratio of the fault-free runs'),
+  ratio('memory_headroom_ratio', '1 − the highest memory_requested_peak_ratio of the fault-free runs'),
+  { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the cluster with this count (empty when no pool has a costPerHour)' },
+];
+
 /** Every output file's columns, templates unexpanded, in the order the files are listed. */
 export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
   'summary.csv': [...SUMMARY, ...SUMMARY_GPU],
@@ -250,6 +270,7 @@ export const SCHEMAS: Readonly<Record<OutputFileName, readonly Column[]>> = {
   'events.csv': EVENTS,
   'gpu_allocation.csv': GPU_ALLOCATION,
   'sweep.csv': SWEEP,
+  'capacity.csv': CAPACITY,
 };
 
 /** What the templated columns expand to. */

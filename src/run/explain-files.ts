@@ -84,7 +84,7 @@ const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Daem
 
 /** The pod to explain: a Pod, or the pod a workload's template makes (named after the workload,
  * owned by it). `nodeName: ""` counts as unbound. */
-function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path } {
+export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path } {
   const docs = readYamlFile(file, file);
   if (docs.length !== 1) throw new InputError(file, 0, 0, '', 'exactly one Pod', `${docs.length} documents`);
   const d = docs[0] as YamlDoc;

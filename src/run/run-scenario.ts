@@ -368,6 +368,8 @@ function finishRun(parts: RunParts): RunResult {
     events: sim.eventsProcessed,
     ...recovery.summaryValues(),
     container_restarts: kubelets.containerRestarts,
+    ...metrics.peakValues(),
+    cost_per_hour: costPerHourOf(scenario, cluster),
     ...parts.gpu?.summaryValues(),
   };
   const summaryColumns = columnsOf('summary.csv', { gpuSharing: parts.gpu !== null });
@@ -388,6 +390,18 @@ function finishRun(parts: RunParts): RunResult {
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients),
   ];
   return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
+}
+
+/** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */
+export function costPerHourOf(scenario: Scenario, cluster: ClusterState): number | null {
+  let any = false;
+  let sum = 0;
+  for (const n of scenario.nodes) {
+    if (n.costPerHour === undefined) continue;
+    any = true;
+    if (cluster.nodeByName.has(n.node.metadata?.name ?? '')) sum += n.costPerHour;
+  }
+  return any ? sum : null;
 }
 
 /** The files' sinks under RunOptions.sinks, and the in-memory tables in output order. */

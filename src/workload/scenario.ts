@@ -41,6 +41,8 @@ export interface ScenarioNode {
   readonly pool: string;
   /** When the node joins (µs); 0 for nodes present from the start. */
   readonly joinAtUs?: number;
+  /** Its pool's costPerHour (any currency); absent when the pool has none. */
+  readonly costPerHour?: number;
 }
 
 export type Arrival =
@@ -424,6 +426,7 @@ function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
   const taints = (pool['taints'] ?? []) as NonNullable<Node['spec']>['taints'];
   const images = (pool['images'] ?? []) as string[];
   const count = pool['count'] as number;
+  const cost = pool['costPerHour'] as number | undefined;
   const out: ScenarioNode[] = [];
   for (let i = 0; i < count; i++) {
     const nodeName = `${name}-${i}`;
@@ -436,7 +439,7 @@ function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
       spec: { ...(taints !== undefined && taints.length > 0 ? { taints: structuredClone(taints) } : {}), ...(pool['unschedulable'] === true ? { unschedulable: true } : {}) },
       status: { allocatable: { ...alloc } as Record<string, string>, capacity: { ...alloc } as Record<string, string>, images: images.map((img) => ({ names: [img] })) },
     };
-    out.push(joinAtUs > 0 ? { node, pool: name, joinAtUs } : { node, pool: name });
+    out.push({ node, pool: name, ...(joinAtUs > 0 ? { joinAtUs } : {}), ...(cost !== undefined ? { costPerHour: cost } : {}) });
   }
   return out;
 }

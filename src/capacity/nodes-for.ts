@@ -1,0 +1,368 @@
+// `ksim capacity SCENARIO --nodes-for POOL`: the fewest nodes of one pool for which the scenario's
+// workload meets a target (over summary.csv), also when a tolerated failure strikes at peak load.
+//
+// A probe is one count of the pool: the scenario run once per seed with the pool at that count
+// (fault-free runs); with --tolerate, each seed's run is then repeated once per failure variant
+// (every zone for 'zone-outage'; '<pool>-0' … '<pool>-(N-1)' for 'N nodes') with the failure
+// injected, for good, at that seed's peak load: the fault-free run's requested_peak_s (the first
+// instant at which the larger of the cpu and memory requested ratios was at its highest). Those
+// runs last until the lost nodes' pods can have been evicted and replaced (settleUs). The probe is
+// met when every run meets the target.
+//
+// The search assumes that more nodes never hurt. It brackets the answer (doubling up from a
+// failing count, or from a met count down to a resource lower bound and the count below it),
+// then narrows the bracket with several counts per round (they run in parallel), until the answer
+// and the count one below it (failing) are both probed.
+import { InputError } from '../api/input-error.js';
+import { readYamlFile } from '../api/yaml-source.js';
+import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
+import { NODE_LIFECYCLE_DEFAULTS } from '../controllers/node-lifecycle.js';
+import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
+import { loadScenario } from '../workload/scenario.js';
+import { badness, meets, metricValue, type Target } from './target.js';
+import type { ProbeRunner, ProbeTask, SummaryRow } from './probe-runner.js';
+
+export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
+
+export function parseTolerance(s: string): Tolerance {
+  const t = s.trim();
+  if (t === 'zone-outage') return { kind: 'zone-outage' };
+  const m = /^(\d+) nodes?$/.exec(t);
+  if (m !== null && Number(m[1]) >= 1) return { kind: 'nodes', count: Number(m[1]) };
+  throw new InputError('--tolerate', 0, 0, '', "'zone-outage' or 'N nodes' (N ≥ 1)", JSON.stringify(s));
+}
+
+export function toleranceText(t: Tolerance | undefined): string {
+  if (t === undefined) return 'none';
+  return t.kind === 'zone-outage' ? 'zone-outage' : `${t.count} node${t.count === 1 ? '' : 's'}`;
+}
+
+export interface NodesForOptions {
+  readonly scenario: string;
+  readonly pool: string;
+  readonly target: Target;
+  readonly tolerate?: Tolerance;
+  /** Seeds of every probe (default: the scenario's seed). */
+  readonly seeds?: readonly number[];
+  /** `--set` overrides applied to every run. */
+  readonly set?: readonly string[];
+  /** Largest count tried (default 100,000). */
+  readonly maxCount?: number;
+  /** Counts probed per round (default 2). */
+  readonly perRound?: number;
+  readonly runner: ProbeRunner;
+  /** Told of each probe as it is decided. */
+  readonly onProbe?: (p: Probe) => void;
+}
+
+export interface Probe {
+  readonly count: number;
+  readonly met: boolean;
+  /** The search round (1, 2, ...) it ran in. */
+  readonly round: number;
+  /** Simulations run, and how many met the target. */
+  readonly runs: number;
+  readonly runsMet: number;
+  /** The target metric's worst value over the runs (NaN: empty, e.g. no pod bound). */
+  readonly targetValue: number;
+  /** The run that gave it: "seed 1", or "seed 1, zone-outage zone-a at 611.2s". */
+  readonly worstRun: string;
+  /** 1 − the highest cpu / memory requested peak ratio over the fault-free runs. */
+  readonly cpuHeadroom: number;
+  readonly memoryHeadroom: number;
+  /** Σ costPerHour of the cluster at this count (null: no pool has a cost). */
+  readonly costPerHour: number | null;
+}
+
+export interface NodesForResult {
+  readonly pool: string;
+  /** The answer: the fewest nodes meeting the target (null: none up to maxCount does). */
+  readonly count: number | null;
+  readonly target: Target;
+  readonly tolerate: Tolerance | undefined;
+  readonly seeds: readonly number[];
+  /** Every probe, by count. */
+  readonly probes: readonly Probe[];
+  /** The probe at the answer. */
+  readonly answer: Probe | null;
+  /** costPerHour of one node of the pool (null: none). */
+  readonly poolCostPerHour: number | null;
+  readonly maxCount: number;
+}
+
+/** What the search needs to know of the scenario, read once. */
+interface PoolFacts {
+  readonly index: number;
+  readonly initialCount: number;
+  readonly nodeMilliCpu: number;
+  readonly nodeMemory: number;
+  readonly otherMilliCpu: number;
+  readonly otherMemory: number;
+  /** Zones of the pool's nodes, round-robin; zones of the other nodes. */
+  readonly poolZones: readonly string[];
+  readonly otherZones: ReadonlyMap<string, number>;
+  readonly poolCost: number | null;
+  readonly otherCost: number | null;
+  readonly durationUs: number;
+  readonly rawFaults: readonly unknown[];
+  readonly seed: number;
+}
+
+export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
+  const facts = poolFacts(o);
+  const seeds = o.seeds ?? [facts.seed];
+  const maxCount = o.maxCount ?? 100_000;
+  const perRound = Math.max(1, o.perRound ?? 2);
+  const probes = new Map<number, Probe>();
+  let lo = -1; // the largest count known to fail (-1: none)
+  let hi = Number.POSITIVE_INFINITY; // the smallest count known to meet
+  let estimate: number | null = null;
+  for (let round = 1; ; round++) {
+    const candidates = nextCandidates(lo, hi, facts.initialCount, estimate, perRound, maxCount).filter((c) => !probes.has(c));
+    if (candidates.length === 0) break;
+    const results = await probeRound(o, facts, seeds, candidates, round);
+    for (const r of results) {
+      probes.set(r.probe.count, r.probe);
+      o.onProbe?.(r.probe);
+      if (r.probe.met) hi = Math.min(hi, r.probe.count);
+      else lo = Math.max(lo, r.probe.count);
+      if (r.probe.met && r.lowerBound !== null) estimate = Math.max(estimate ?? 0, r.lowerBound);
+    }
+    if (lo >= hi) {
+      throw new InputError('--nodes-for', 0, 0, '', `a target that more nodes never break: ${lo} nodes failed it while ${hi} met it (try several --seeds, or a target with some slack)`);
+    }
+    if (hi === lo + 1 || hi === 0) break;
+    if (hi === Number.POSITIVE_INFINITY && lo >= maxCount) break;
+  }
+  const sorted = [...probes.values()].sort((a, b) => a.count - b.count);
+  const count = hi === Number.POSITIVE_INFINITY ? null : hi;
+  return {
+    pool: o.pool,
+    count,
+    target: o.target,
+    tolerate: o.tolerate,
+    seeds,
+    probes: sorted,
+    answer: count === null ? null : (probes.get(count) as Probe),
+    poolCostPerHour: facts.poolCost,
+    maxCount,
+  };
+}
+
+/** The counts to probe next, given the bracket (lo fails, hi meets). */
+export function nextCandidates(lo: number, hi: number, initial: number, estimate: number | null, perRound: number, maxCount: number): number[] {
+  const out: number[] = [];
+  const add = (c: number) => {
+    const v = Math.min(maxCount, Math.max(0, Math.round(c)));
+    if (v > lo && v < hi && !out.includes(v)) out.push(v);
+  };
+  if (lo === -1 && hi === Number.POSITIVE_INFINITY) {
+    add(initial);
+    return out;
+  }
+  if (hi === Number.POSITIVE_INFINITY) {
+    // Up: double from the failing count.
+    if (lo >= maxCount) return [];
+    for (let k = 1; out.length < perRound && k < 64; k++) {
+      add(Math.max(lo + 1, lo * 2 ** k));
+      if (lo * 2 ** k >= maxCount) break;
+    }
+    return out;
+  }
+  if (lo === -1) {
+    // Down from a met count: the resource lower bound and the count below it, else halve.
+    if (estimate !== null && estimate < hi) {
+      add(estimate - 1);
+      add(estimate);
+      for (let k = 1; out.length < perRound; k++) add(estimate + k);
+    } else {
+      for (let k = 1; out.length < perRound && hi / 2 ** k >= 1; k++) add(Math.floor(hi / 2 ** k));
+      if (out.length === 0) add(hi - 1);
+    }
+    return out;
+  }
+  // Both ends known: split (lo, hi) evenly.
+  const gap = hi - lo;
+  if (gap - 1 <= perRound) {
+    for (let c = lo + 1; c < hi; c++) add(c);
+    return out;
+  }
+  for (let k = 1; k <= perRound; k++) add(lo + Math.floor((gap * k) / (perRound + 1)));
+  return out;
+}
+
+interface RoundResult {
+  readonly probe: Probe;
+  /** From a met probe: the fewest nodes whose allocatable could hold its peak requests. */
+  readonly lowerBound: number | null;
+}
+
+async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], counts: readonly number[], round: number): Promise<RoundResult[]> {
+  const countSet = (c: number) => `cluster.nodePools[${f.index}].count=${c}`;
+  // Fault-free runs: every count × seed.
+  const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)] })));
+  const rows = await o.runner(tasks);
+  interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string }
+  const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
+  counts.forEach((c, i) => {
+    const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
+    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(o.target, r, `seed ${seeds[j]}`)) });
+  });
+  // Failure runs, for the counts whose fault-free runs all met the target.
+  if (o.tolerate !== undefined) {
+    const failTasks: { count: number; label: string; task: ProbeTask }[] = [];
+    for (const c of counts) {
+      const pc = perCount.get(c)!;
+      if (!pc.outcomes.every((x) => x.met)) continue;
+      seeds.forEach((seed, j) => {
+        const peakS = String(pc.rows[j]?.['requested_peak_s'] ?? '0');
+        for (const v of failureVariants(o.tolerate!, f, o.pool, c)) {
+          const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
+          const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit));
+          const set = [...(o.set ?? []), countSet(c), `faults=${JSON.stringify([...f.rawFaults, fault])}`, `duration=${Math.ceil(endUs / 1e6)}s`];
+          failTasks.push({ count: c, label: `seed ${seed}, ${v.label} at ${peakS}s`, task: { scenario: o.scenario, seed, set } });
+        }
+      });
+    }
+    const failRows = await o.runner(failTasks.map((t) => t.task));
+    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label)));
+  }
+  return counts.map((c) => {
+    const { outcomes, rows: rs } = perCount.get(c)!;
+    const met = outcomes.every((x) => x.met);
+    const worst = outcomes.reduce((w, x) => (badness(o.target, x.value) > badness(o.target, w.value) ? x : w));
+    const cpuPeak = Math.max(...rs.map((r) => num(r['cpu_requested_peak_ratio'])));
+    const memPeak = Math.max(...rs.map((r) => num(r['memory_requested_peak_ratio'])));
+    const cost = f.poolCost === null && f.otherCost === null ? null : (f.otherCost ?? 0) + c * (f.poolCost ?? 0);
+    const probe: Probe = {
+      count: c,
+      met,
+      round,
+      runs: outcomes.length,
+      runsMet: outcomes.filter((x) => x.met).length,
+      targetValue: worst.value,
+      worstRun: worst.label,
+      cpuHeadroom: 1 - cpuPeak,
+      memoryHeadroom: 1 - memPeak,
+      costPerHour: cost,
+    };
+    return { probe, lowerBound: met ? lowerBound(f, c, cpuPeak, memPeak, o.tolerate) : null };
+  });
+
+  function outcome(t: Target, row: SummaryRow, label: string): RunOutcome {
+    const value = metricValue(t, row);
+    return { value, met: meets(t, value), label };
+  }
+}
+
+function num(v: string | number | undefined): number {
+  if (v === undefined || v === '') return Number.NaN;
+  return Number(v);
+}
+
+/** The fewest pool nodes whose allocatable (with the other nodes') covers the peak requests
+ * seen at `count` — with the tolerated loss taken off. A starting point for the search only. */
+function lowerBound(f: PoolFacts, count: number, cpuPeak: number, memPeak: number, tolerate: Tolerance | undefined): number | null {
+  let need = 0;
+  for (const [peak, node, other] of [[cpuPeak, f.nodeMilliCpu, f.otherMilliCpu], [memPeak, f.nodeMemory, f.otherMemory]] as const) {
+    if (!(peak > 0) || !(node > 0)) continue;
+    const demand = peak * (other + count * node);
+    need = Math.max(need, Math.ceil((demand - other) / node - 1e-9));
+  }
+  if (need <= 0) return null;
+  if (tolerate === undefined) return need;
+  if (tolerate.kind === 'nodes') return need + tolerate.count;
+  const zones = Math.max(1, f.poolZones.length);
+  if (zones === 1) return null;
+  // Losing the largest zone (ceil(n / zones) nodes of the pool) must leave `need`.
+  let n = need;
+  while (n - Math.ceil(n / zones) < need) n++;
+  return n;
+}
+
+interface FailureVariant {
+  readonly kind: 'zone' | 'nodes';
+  readonly zone: string;
+  readonly nodes: readonly string[];
+  /** Nodes it takes down. */
+  readonly hit: number;
+  readonly label: string;
+}
+
+/** The failures a probe at `count` must survive. */
+function failureVariants(t: Tolerance, f: PoolFacts, pool: string, count: number): FailureVariant[] {
+  if (t.kind === 'nodes') {
+    const n = Math.min(t.count, count);
+    if (n === 0) return [];
+    const nodes = Array.from({ length: n }, (_, i) => `${pool}-${i}`);
+    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${nodes.join(', ')})` }];
+  }
+  const zones = new Map(f.otherZones);
+  for (let i = 0; i < count && f.poolZones.length > 0; i++) {
+    const z = f.poolZones[i % f.poolZones.length] as string;
+    zones.set(z, (zones.get(z) ?? 0) + 1);
+  }
+  return [...zones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([zone, hit]) => ({ kind: 'zone', zone, nodes: [], hit, label: `zone-outage ${zone}` }));
+}
+
+/** How long a failure run goes on after the failure: the node lifecycle controller's grace
+ * period and monitor period, its NoExecute tainting at --node-eviction-rate (0.1 nodes/s, one
+ * token per node, in a fully disrupted zone as in a healthy one), the default 300 s
+ * not-ready/unreachable toleration (DefaultTolerationSeconds admission), then 5 min for the
+ * replacements to be created, scheduled and started. */
+export function settleUs(nodesHit: number): number {
+  const d = NODE_LIFECYCLE_DEFAULTS;
+  const taintUs = Math.ceil(nodesHit / d.evictionRate) * 1e6;
+  return d.gracePeriodUs + d.monitorPeriodUs + taintUs + DEFAULT_TOLERATION_SECONDS * 1e6 + 300 * 1e6;
+}
+
+function poolFacts(o: NodesForOptions): PoolFacts {
+  const base = loadScenario(o.scenario, o.set !== undefined ? { set: o.set } : {});
+  const raw = (readYamlFile(o.scenario, o.scenario)[0]?.toJS() ?? {}) as { cluster?: { nodePools?: { name?: string; count?: number; zones?: string[]; costPerHour?: number }[] }; faults?: unknown[] };
+  const pools = raw.cluster?.nodePools ?? [];
+  const index = pools.findIndex((p) => p.name === o.pool);
+  if (index < 0) {
+    const names = pools.map((p) => p.name).join(', ');
+    throw new InputError('--nodes-for', 0, 0, '', names === '' ? `a node pool of ${o.scenario} (it has none under cluster.nodePools)` : `the name of a node pool of ${o.scenario} (${names})`, JSON.stringify(o.pool));
+  }
+  if (o.tolerate !== undefined && (o.set ?? []).some((s) => s.startsWith('faults'))) {
+    throw new InputError('--set', 0, 0, 'faults', 'no --set of faults with --tolerate (the failure runs set faults themselves)');
+  }
+  // The pool as the user's --set left it (its count may be 0: read one node's shape).
+  const one = loadScenario(o.scenario, { set: [...(o.set ?? []), `cluster.nodePools[${index}].count=1`] });
+  const poolNode = one.nodes.find((n) => n.pool === o.pool);
+  const shape = poolNode === undefined ? null : new NodeInfo(poolNode.node, o.pool, 0).allocatable;
+  let otherMilliCpu = 0;
+  let otherMemory = 0;
+  let otherCost: number | null = null;
+  const otherZones = new Map<string, number>();
+  for (const n of base.nodes) {
+    if (n.pool === o.pool) continue;
+    const a = new NodeInfo(n.node, n.pool, 0).allocatable;
+    otherMilliCpu += a.milliCpu;
+    otherMemory += a.memory;
+    if (n.costPerHour !== undefined) otherCost = (otherCost ?? 0) + n.costPerHour;
+    const z = n.node.metadata?.labels?.[ZONE_LABEL];
+    if (z !== undefined) otherZones.set(z, (otherZones.get(z) ?? 0) + 1);
+  }
+  const pool = pools[index]!;
+  const poolZones = pool.zones ?? [];
+  if (o.tolerate?.kind === 'zone-outage' && poolZones.length < 2) {
+    throw new InputError('--tolerate', 0, 0, '', `a pool spread over two zones or more (cluster.nodePools[${index}].zones of ${o.scenario})`, poolZones.length === 0 ? 'no zones' : `one zone (${poolZones[0]})`);
+  }
+  return {
+    index,
+    initialCount: Math.max(1, base.nodes.filter((n) => n.pool === o.pool).length),
+    nodeMilliCpu: shape?.milliCpu ?? 0,
+    nodeMemory: shape?.memory ?? 0,
+    otherMilliCpu,
+    otherMemory,
+    poolZones,
+    otherZones,
+    poolCost: poolNode?.costPerHour ?? null,
+    otherCost,
+    durationUs: base.durationUs,
+    rawFaults: raw.faults ?? [],
+    seed: base.seed,
+  };
+}

@@ -1,0 +1,84 @@
+// `ksim capacity SCENARIO --pod FILE [--at TIME]` and `ksim capacity --cluster SNAPSHOT --pod FILE`
+// as library functions: bring a cluster to the moment asked (a scenario run to that time, or a
+// snapshot as it is), then count the copies of the pod that still fit (fit.ts).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { InputError } from '../api/input-error.js';
+import type { Path, YamlDoc } from '../api/yaml-source.js';
+import { RandomStreams } from '../engine/random.js';
+import { toSeconds } from '../engine/time.js';
+import { costPerHourOf, prepareRun } from '../run/run-scenario.js';
+import { readPod } from '../run/explain-files.js';
+import { DEFAULT_SCHEDULER_NAME } from '../scheduler/config/kube-scheduler-configuration.js';
+import type { ProfileConfig } from '../scheduler/framework/framework.js';
+import type { PluginFactory } from '../scheduler/framework/interfaces.js';
+import { inTreeRegistry } from '../scheduler/plugins/registry.js';
+import { parseScenario, type Scenario } from '../workload/scenario.js';
+import { fitCopies, type FitResult } from './fit.js';
+
+export interface PodCapacityOptions {
+  /** Simulated time to stop the scenario at (µs; default its end). */
+  readonly atUs?: number;
+  /** Out-of-tree plugins the scenario's profiles use. */
+  readonly plugins?: ReadonlyMap<string, PluginFactory>;
+  readonly checkInvariants?: boolean | number;
+  /** Receives warnings about the pod file (unknown fields). */
+  readonly warnings?: string[];
+}
+
+export interface PodCapacity extends FitResult {
+  /** namespace/name of the pod asked about. */
+  readonly pod: string;
+  readonly profile: string;
+  /** The moment the cluster was taken at, simulated seconds. */
+  readonly timeS: number;
+  /** Live pods of the scenario not placed on a node at that moment: not counted here, they
+   * would take some of the room first. */
+  readonly pendingPods: number;
+  /** Σ costPerHour of the cluster's nodes (null when no pool has a cost). */
+  readonly costPerHour: number | null;
+}
+
+/** How many more copies of the pod in `podFile` fit in the scenario's cluster at `atUs`. */
+export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapacityOptions = {}): PodCapacity {
+  const { pod, doc, path } = readPod(podFile, opts.warnings);
+  const atUs = opts.atUs ?? scenario.durationUs;
+  if (atUs > scenario.durationUs) {
+    throw new InputError('--at', 0, 0, '', `a time within the scenario's duration (${toSeconds(scenario.durationUs)} s)`, `${toSeconds(atUs)} s`);
+  }
+  const profile = profileFor(scenario.scheduler.profiles, pod, doc, path, scenario.file);
+  const registry = inTreeRegistry();
+  for (const [k, f] of opts.plugins ?? []) registry.set(k, f);
+  const run = prepareRun(scenario, {
+    sinks: 'none',
+    ...(opts.plugins !== undefined ? { plugins: opts.plugins } : {}),
+    ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}),
+  });
+  if (atUs > 0) run.sim.run(atUs);
+  let pendingPods = 0;
+  for (const p of run.cluster.pods.values()) if (p.nodeName === null && !p.terminal) pendingPods++;
+  const costPerHour = costPerHourOf(scenario, run.cluster);
+  const fit = fitCopies(run.cluster, profile, registry, pod, { rng: new RandomStreams(scenario.seed).stream('capacity') });
+  return { ...fit, pod: `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`, profile: profile.schedulerName, timeS: toSeconds(atUs), pendingPods, costPerHour };
+}
+
+/** The scenario of a cluster snapshot alone (`--cluster`), as `ksim import` would write it: the
+ * snapshot is the start state (src/workload/start-snapshot.ts), nothing else happens. */
+export function snapshotScenario(files: readonly string[]): Scenario {
+  for (const f of files) {
+    if (!existsSync(f)) throw new InputError('--cluster', 0, 0, '', 'a readable file or directory', `${JSON.stringify(f)}: no such file`);
+  }
+  const text = JSON.stringify({ apiVersion: 'ksim/v1alpha1', kind: 'Scenario', metadata: { name: 'snapshot' }, duration: '1s', cluster: { file: files.map((f) => resolve(f)) } });
+  return parseScenario(text, 'snapshot.yaml');
+}
+
+/** The profile the pod's schedulerName selects, as kube-scheduler does. */
+export function profileFor(profiles: readonly ProfileConfig[], pod: Pod, doc: YamlDoc, path: Path, configName: string): ProfileConfig {
+  const schedulerName = pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  const profile = profiles.find((p) => p.schedulerName === schedulerName);
+  if (profile !== undefined) return profile;
+  const expected = `the schedulerName of a profile of ${configName} (${profiles.map((p) => p.schedulerName).join(', ')})`;
+  if (pod.spec?.schedulerName === undefined) throw doc.error(path, `${expected}: the pod has none, so it asks for ${DEFAULT_SCHEDULER_NAME}`);
+  throw doc.error([...path, 'schedulerName'], expected, JSON.stringify(schedulerName));
+}

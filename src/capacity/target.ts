@@ -1,0 +1,69 @@
+// `--target METRIC OP VALUE`: what a capacity probe must meet, over summary.csv's columns.
+import { InputError } from '../api/input-error.js';
+import { closest } from '../api/suggest.js';
+import { columnsOf } from '../metrics/schema.js';
+
+export type TargetOp = '<' | '<=' | '=' | '>=' | '>';
+
+export interface Target {
+  /** The summary.csv column. */
+  readonly metric: string;
+  readonly op: TargetOp;
+  readonly value: number;
+  /** As written in capacity.csv: `pods_unbound_end=0`. */
+  readonly text: string;
+}
+
+/** Short names for the columns people ask about most. */
+const ALIASES: Readonly<Record<string, string>> = { pending: 'pods_unbound_end' };
+
+/** Numeric summary.csv columns a target may name. */
+function metricNames(): string[] {
+  return columnsOf('summary.csv').filter((c) => c.type === 'integer' || c.type === 'decimal').map((c) => c.name).filter((n) => n !== 'seed');
+}
+
+export function parseTarget(s: string): Target {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*$/.exec(s);
+  if (m === null) throw new InputError('--target', 0, 0, '', 'METRIC OP VALUE, e.g. pending=0 or sched_latency_p99_ms<5000 (OP one of < <= = >= >)', JSON.stringify(s));
+  const name = m[1] as string;
+  const metric = ALIASES[name] ?? name;
+  const known = metricNames();
+  if (!known.includes(metric)) {
+    const near = closest(metric, known);
+    throw new InputError('--target', 0, 0, '', `a numeric summary.csv column or "pending"${near !== null ? ` (did you mean ${near}?)` : ''}`, JSON.stringify(name));
+  }
+  const op = (m[2] === '==' ? '=' : m[2]) as TargetOp;
+  const value = Number(m[3]);
+  return { metric, op, value, text: `${metric}${op}${value}` };
+}
+
+/** The metric's value in a summary row (NaN when empty: no pod bound, for a latency). */
+export function metricValue(t: Target, row: Readonly<Record<string, string | number>>): number {
+  const v = row[t.metric];
+  if (v === undefined || v === '') return Number.NaN;
+  return Number(v);
+}
+
+/** Whether a value meets the target; an empty value (NaN) never does. */
+export function meets(t: Target, v: number): boolean {
+  if (Number.isNaN(v)) return false;
+  switch (t.op) {
+    case '<': return v < t.value;
+    case '<=': return v <= t.value;
+    case '=': return v === t.value;
+    case '>=': return v >= t.value;
+    case '>': return v > t.value;
+  }
+}
+
+/** How far a value is from meeting the target the wrong way (larger is worse); NaN is worst. */
+export function badness(t: Target, v: number): number {
+  if (Number.isNaN(v)) return Number.POSITIVE_INFINITY;
+  switch (t.op) {
+    case '<':
+    case '<=': return v - t.value;
+    case '>':
+    case '>=': return t.value - v;
+    case '=': return Math.abs(v - t.value);
+  }
+}

@@ -1,0 +1,143 @@
+// `ksim capacity`: how many more replicas of a pod fit (in a scenario's cluster at a time, or in
+// a cluster snapshot), or how many nodes of a pool a workload needs (--nodes-for).
+import type { Argv } from 'yargs';
+import { InputError } from '../api/input-error.js';
+import { parseDuration } from '../api/duration.js';
+import { podCapacity, snapshotScenario, type PodCapacity } from '../capacity/pod-capacity.js';
+import { loadScenario } from '../workload/scenario.js';
+import { loadPluginModules } from '../scheduler/plugin-modules.js';
+import { groupWarnings } from './warnings.js';
+import { nodesForCommand, type NodesForArgs } from './nodes-for-command.js';
+
+export interface CapacityArgs extends NodesForArgs {
+  readonly scenario?: string | undefined;
+  readonly pod?: string | undefined;
+  readonly at?: string | undefined;
+  readonly cluster?: readonly string[] | undefined;
+  readonly json?: boolean | undefined;
+  readonly set?: readonly string[] | undefined;
+  readonly seed?: number | undefined;
+}
+
+export async function capacityCommand(a: CapacityArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  if (a.nodesFor !== undefined) {
+    if (a.pod !== undefined || a.cluster !== undefined || a.at !== undefined) throw new InputError('--nodes-for', 0, 0, '', 'no --pod, --cluster or --at (--nodes-for sizes a pool for the scenario\'s workload)');
+    if (a.scenario === undefined) throw new InputError('--nodes-for', 0, 0, '', 'a SCENARIO whose workload the pool is sized for');
+    return nodesForCommand({ ...a, scenario: a.scenario, nodesFor: a.nodesFor }, out, err);
+  }
+  if (a.pod === undefined) throw new InputError('ksim capacity', 0, 0, '', '--pod FILE (how many more of it fit) or --nodes-for POOL (how many nodes the workload needs)');
+  if (a.cluster !== undefined && a.scenario !== undefined) throw new InputError('--cluster', 0, 0, '', 'either a SCENARIO or --cluster SNAPSHOT, not both');
+  if (a.cluster === undefined && a.scenario === undefined) throw new InputError('ksim capacity', 0, 0, '', 'a SCENARIO, or --cluster SNAPSHOT (a kubectl get -A -o json dump)');
+  if (a.cluster !== undefined && a.at !== undefined) throw new InputError('--at', 0, 0, '', 'a SCENARIO to run to that time (a --cluster snapshot is taken as it is)');
+  const scenario = a.cluster !== undefined
+    ? snapshotScenario(a.cluster)
+    : loadScenario(a.scenario as string, { ...(a.set !== undefined ? { set: a.set } : {}), ...(a.seed !== undefined ? { seed: a.seed } : {}) });
+  for (const w of groupWarnings(scenario.warnings, false)) err(`ksim: warning: ${w}\n`);
+  const atUs = a.at === undefined ? undefined : parseAt(a.at);
+  const plugins = await loadPluginModules(scenario.pluginModules);
+  const warnings: string[] = [];
+  const r = podCapacity(scenario, a.pod, { ...(atUs !== undefined ? { atUs } : {}), plugins, warnings });
+  for (const w of warnings) err(`ksim: warning: ${w}\n`);
+  if (a.json === true) {
+    out(`${JSON.stringify(capacityJson(r))}\n`);
+    return;
+  }
+  const where = a.cluster !== undefined ? `the cluster of ${a.cluster.join(', ')}` : `${scenario.name} at ${r.timeS} s${atUs === undefined ? ' (its end)' : ''}`;
+  out(renderPodCapacity(r, where));
+}
+
+function parseAt(v: string): number {
+  try {
+    return parseDuration(v);
+  } catch {
+    throw new InputError('--at', 0, 0, '', 'a Go-style duration from the start of the run, e.g. 90s, 15m, 1h30m', JSON.stringify(v));
+  }
+}
+
+export function capacityJson(r: PodCapacity): Record<string, unknown> {
+  return {
+    pod: r.pod,
+    profile: r.profile,
+    time_s: r.timeS,
+    total: r.total,
+    method: r.method,
+    reason: r.reason,
+    pending_pods: r.pendingPods,
+    cost_per_hour: r.costPerHour,
+    nodes: r.nodes.map((n) => ({ node: n.node, pool: n.pool, zone: n.zone, fits: n.fits, plugin: n.plugin, reason: n.reason })),
+  };
+}
+
+export function renderPodCapacity(r: PodCapacity, where: string): string {
+  const lines: string[] = [];
+  lines.push(`${r.total} more replica${r.total === 1 ? '' : 's'} of ${r.pod} fit in ${where} (profile ${r.profile})`);
+  lines.push('');
+  const header = ['node', 'pool', 'zone', 'fits', 'limit'];
+  const rows = r.nodes.map((n) => [n.node, n.pool || '-', n.zone || '-', String(n.fits), n.plugin === '' ? (n.reason || '-') : `${n.plugin}: ${n.reason}`]);
+  rows.push(['total', '', '', String(r.total), r.reason === '' ? '' : r.reason]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const fmtRow = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
+  lines.push(fmtRow(header));
+  for (const row of rows) lines.push(fmtRow(row));
+  if (r.pendingPods > 0) lines.push('', `${r.pendingPods} pod${r.pendingPods === 1 ? ' was' : 's were'} pending then (not counted: they would take some of this room first).`);
+  if (r.costPerHour !== null) lines.push('', `The cluster costs ${fmtCost(r.costPerHour)} per hour.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function fmtCost(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
+/** Registers `ksim capacity` on the command line (src/cli/main.ts). */
+export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void, err: (s: string) => void, seedOption: (v: unknown) => number | undefined): Argv<T> {
+  return y.command(
+    'capacity [scenario]',
+    'How many more replicas of a pod fit (--pod), or how many nodes of a pool the workload needs (--nodes-for)',
+    (c) =>
+      c
+        .positional('scenario', { type: 'string', describe: 'Scenario YAML file (run to its end, or to --at, first)' })
+        .option('pod', { type: 'string', describe: 'The Pod to fit copies of, or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)' })
+        .option('at', { type: 'string', describe: 'Stop the scenario at this simulated time (Go duration, default its end)' })
+        .option('cluster', { type: 'string', array: true, describe: 'Instead of a scenario: a cluster snapshot (kubectl get -A -o json output; files or directories, repeatable)' })
+        .option('nodes-for', { type: 'string', describe: 'The node pool to size: the fewest nodes of it for which the workload meets --target' })
+        .option('target', { type: 'string', default: 'pending=0', describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns (pending = pods_unbound_end), e.g. pending=0, sched_latency_p99_ms<5000' })
+        .option('tolerate', { type: 'string', describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
+        .option('seeds', { type: 'string', describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
+        .option('max-count', { type: 'number', describe: 'Largest count of the pool to try (default 100000)' })
+        .option('workers', { type: 'number', describe: 'Probes run at once (default: the CPUs, at most 4)' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Folder for capacity.csv (--nodes-for; default results/<scenario name>-capacity/)' })
+        .option('set', { type: 'string', array: true, describe: 'Override a scenario field: PATH=VALUE (repeatable)' })
+        .option('seed', { type: 'string', describe: 'Seed replacing the scenario\'s seed' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the answer as one JSON object' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
+        .example('$0 capacity scenarios/quickstart.yaml --pod examples/explain/pod.yaml', 'How many more of this pod fit at the end of the quickstart')
+        .example('$0 capacity --cluster cluster.json --pod pod.yaml', 'How many more fit in a real cluster now')
+        .example('$0 capacity scenarios/quickstart.yaml --nodes-for general --tolerate zone-outage', 'The fewest general nodes that survive a zone outage at peak')
+        .check((a) => {
+          seedOption(a.seed);
+          return true;
+        }),
+    async (a) =>
+      capacityCommand(
+        {
+          scenario: a.scenario,
+          pod: a.pod,
+          at: a.at,
+          cluster: a.cluster,
+          nodesFor: a['nodes-for'],
+          target: a.target,
+          tolerate: a.tolerate,
+          seeds: a.seeds,
+          maxCount: a['max-count'],
+          workers: a.workers,
+          output: a.output,
+          set: a.set,
+          seed: seedOption(a.seed),
+          json: a.json,
+          quiet: a.quiet,
+        },
+        out,
+        err,
+      ),
+  );
+}

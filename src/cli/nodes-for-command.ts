@@ -1,0 +1,169 @@
+// `ksim capacity SCENARIO --nodes-for POOL`: prints the answer, the probe table and the headroom
+// at the answer; writes capacity.csv (and run.json) into the output folder.
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { InputError } from '../api/input-error.js';
+import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe } from '../capacity/nodes-for.js';
+import { parseTarget } from '../capacity/target.js';
+import { sequentialRunner, type ProbeRunner } from '../capacity/probe-runner.js';
+import { checkOutputFolder, formatRow, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
+import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
+import { loadScenario } from '../workload/scenario.js';
+import { KSIM_VERSION } from '../version.js';
+import { fmtCost } from './capacity-command.js';
+
+export interface NodesForArgs {
+  readonly nodesFor?: string | undefined;
+  readonly target?: string | undefined;
+  readonly tolerate?: string | undefined;
+  readonly seeds?: string | undefined;
+  readonly maxCount?: number | undefined;
+  readonly workers?: number | undefined;
+  readonly output?: string | undefined;
+  readonly set?: readonly string[] | undefined;
+  readonly json?: boolean | undefined;
+  readonly quiet?: boolean | undefined;
+}
+
+/** The probes' simulations: one place to swap in a pool of worker threads. */
+function probeRunner(_workers: number, onRun: () => void): ProbeRunner {
+  return sequentialRunner({ onRun });
+}
+
+export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  const target = parseTarget(a.target ?? 'pending=0');
+  const tolerate = a.tolerate === undefined ? undefined : parseTolerance(a.tolerate);
+  const seeds = a.seeds === undefined ? undefined : parseSeeds(a.seeds);
+  if (a.maxCount !== undefined && !(Number.isSafeInteger(a.maxCount) && a.maxCount >= 1)) throw new InputError('--max-count', 0, 0, '', 'a positive integer', JSON.stringify(a.maxCount));
+  const workers = a.workers ?? Math.min(4, Math.max(1, cpus().length));
+  if (!(Number.isSafeInteger(workers) && workers >= 1)) throw new InputError('--workers', 0, 0, '', 'a positive integer', JSON.stringify(a.workers));
+  const name = loadScenario(a.scenario, a.set !== undefined ? { set: a.set } : {}).name;
+  const dir = a.output ?? join('results', `${name}-capacity`);
+  checkOutputFolder(dir);
+  const started = performance.now(); // ksim-allow-clock: wall time goes to run.json and stderr only
+  let runsDone = 0;
+  const note = (s: string) => {
+    if (a.quiet !== true) err(s);
+  };
+  const r = await nodesFor({
+    scenario: a.scenario,
+    pool: a.nodesFor,
+    target,
+    ...(tolerate !== undefined ? { tolerate } : {}),
+    ...(seeds !== undefined ? { seeds } : {}),
+    ...(a.set !== undefined ? { set: a.set } : {}),
+    ...(a.maxCount !== undefined ? { maxCount: a.maxCount } : {}),
+    perRound: Math.max(2, workers),
+    runner: probeRunner(workers, () => runsDone++),
+    onProbe: (p) => note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}, ${runsDone} runs, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`), // ksim-allow-clock
+  });
+  const wallMs = performance.now() - started; // ksim-allow-clock
+  const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv')));
+  const runJson = {
+    ksim_version: KSIM_VERSION,
+    command: 'capacity --nodes-for',
+    scenario: a.scenario,
+    options: { pool: a.nodesFor, target: target.text, tolerate: toleranceText(tolerate), seeds: r.seeds, set: a.set ?? [], max_count: r.maxCount },
+    count: r.count,
+    wall_time_ms: Math.round(wallMs),
+    runs: runsDone,
+  };
+  const written = writeOutputsAtomically(dir, [
+    { file: 'capacity.csv', content: toCsv({ file: 'capacity.csv', columns: columnNames('capacity.csv'), rows }) },
+    { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
+  ], String(process.pid));
+  if (a.json === true) {
+    out(`${JSON.stringify(nodesForJson(r))}\n`);
+  } else {
+    out(renderNodesFor(r));
+    out(`\nWrote ${written.map((w) => w.slice(w.lastIndexOf('/') + 1)).join(', ')} to ${dir}/ (${runsDone} simulations, ${(wallMs / 1000).toFixed(1)} s of wall time).\n`);
+  }
+}
+
+/** --seeds: "1-5", "1,4,9" or a mix ("1-3,7"). */
+export function parseSeeds(s: string): number[] {
+  const out: number[] = [];
+  for (const part of s.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const a = m === null ? NaN : Number(m[1]);
+    const b = m === null ? NaN : m[2] === undefined ? a : Number(m[2]);
+    if (!(a <= b && b <= 4294967295) || b - a > 10_000) throw new InputError('--seeds', 0, 0, '', 'seeds as N, N-M or a comma-separated list of them (integers 0 … 4294967295)', JSON.stringify(s));
+    for (let x = a; x <= b; x++) if (!out.includes(x)) out.push(x);
+  }
+  return out;
+}
+
+function capacityRow(r: NodesForResult, p: Probe): TypedRow {
+  return {
+    pool: r.pool,
+    count: p.count,
+    met: p.met,
+    round: p.round,
+    target: r.target.text,
+    target_value: p.targetValue,
+    runs: p.runs,
+    runs_met: p.runsMet,
+    worst_run: p.worstRun,
+    cpu_headroom_ratio: p.cpuHeadroom,
+    memory_headroom_ratio: p.memoryHeadroom,
+    cost_per_hour: p.costPerHour,
+  };
+}
+
+function nullable(v: number | null): number | null {
+  return v === null || Number.isNaN(v) ? null : v;
+}
+
+export function nodesForJson(r: NodesForResult): Record<string, unknown> {
+  const probe = (p: Probe) => ({
+    count: p.count,
+    met: p.met,
+    round: p.round,
+    target_value: nullable(p.targetValue),
+    runs: p.runs,
+    runs_met: p.runsMet,
+    worst_run: p.worstRun,
+    cpu_headroom_ratio: nullable(p.cpuHeadroom),
+    memory_headroom_ratio: nullable(p.memoryHeadroom),
+    cost_per_hour: p.costPerHour,
+  });
+  return {
+    pool: r.pool,
+    count: r.count,
+    target: r.target.text,
+    tolerate: toleranceText(r.tolerate),
+    seeds: r.seeds,
+    pool_cost_per_hour: r.poolCostPerHour,
+    cost_per_hour: r.answer?.costPerHour ?? null,
+    headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom) },
+    probes: r.probes.map(probe),
+  };
+}
+
+function fmtValue(v: number): string {
+  return Number.isNaN(v) ? '(empty)' : String(Math.round(v * 1000) / 1000);
+}
+
+function pct(v: number): string {
+  return Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`;
+}
+
+export function renderNodesFor(r: NodesForResult): string {
+  const lines: string[] = [];
+  const what = `${r.target.text}${r.tolerate === undefined ? '' : `, tolerating ${toleranceText(r.tolerate)} at peak load`}, seed${r.seeds.length === 1 ? '' : 's'} ${r.seeds.join(',')}`;
+  if (r.count === null || r.answer === null) {
+    lines.push(`No count of pool ${r.pool} up to ${r.maxCount} meets ${what}.`);
+  } else {
+    const cost = r.answer.costPerHour === null ? '' : `; the cluster then costs ${fmtCost(r.answer.costPerHour)} per hour${r.poolCostPerHour !== null ? ` (${r.pool}: ${fmtCost(r.count * r.poolCostPerHour)})` : ''}`;
+    lines.push(`${r.count} node${r.count === 1 ? '' : 's'} of pool ${r.pool} meet ${what}${cost}.`);
+    lines.push(`Headroom at ${r.count} (1 − peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
+  }
+  lines.push('');
+  const header = ['count', 'met', 'round', 'runs met', r.target.metric, 'worst run', 'cpu headroom', 'memory headroom', ...(r.poolCostPerHour !== null || r.probes.some((p) => p.costPerHour !== null) ? ['cost/h'] : [])];
+  const rows = r.probes.map((p) => [String(p.count), p.met ? 'yes' : 'no', String(p.round), `${p.runsMet}/${p.runs}`, fmtValue(p.targetValue), p.worstRun, pct(p.cpuHeadroom), pct(p.memoryHeadroom), ...(header.length > 8 ? [p.costPerHour === null ? '-' : fmtCost(p.costPerHour)] : [])]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  lines.push(fmtRow(header));
+  for (const row of rows) lines.push(fmtRow(row));
+  return `${lines.join('\n')}\n`;
+}
