@@ -1,9 +1,11 @@
 // How capacity probes run their simulations: a task is a scenario file, a seed and `--set`
-// overrides; the answer is each run's summary.csv row, in task order. Sequential here, in this
-// thread; a pool of worker threads can stand in for it (same signature).
+// overrides; the answer is each run's summary.csv row, in task order: in this thread, one after
+// the other (library callers, tests), or in a pool of worker threads (the CLI).
 import { loadScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
+import { InputError } from '../api/input-error.js';
+import { runPool } from '../sweep/pool.js';
 
 export interface ProbeTask {
   readonly scenario: string;
@@ -28,6 +30,54 @@ export function sequentialRunner(opts: { readonly checkInvariants?: boolean | nu
       opts.onRun?.();
       // Let signals and progress through between runs.
       await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return rows;
+  };
+}
+
+/** Runs the tasks in `workers` worker threads (src/sweep/pool.ts); rows in task order whatever
+ * the worker count. A run's bad input stops the search with its message (exit 2), any other
+ * failure as an internal error. */
+export function poolRunner(opts: { readonly workers: number; readonly onRun?: () => void }): ProbeRunner {
+  return async (tasks) => {
+    if (tasks.length === 0) return [];
+    const results = await runPool(tasks.map((t) => ({ scenario: t.scenario, seed: t.seed, set: t.set, output: null })), {
+      workers: opts.workers,
+      onSettled: () => opts.onRun?.(),
+    });
+    return results.map((r) => {
+      if (r.status === 'ok') return r.summary;
+      if (r.status === 'error' && r.inputError) throw new ProbeInputError(r.error);
+      if (r.status === 'error') throw new Error(`a capacity probe's run failed: ${r.detail}`);
+      if (r.status === 'crashed') throw new Error(`a capacity probe's worker crashed: ${r.error}`);
+      throw new Error("a capacity probe's run was interrupted");
+    });
+  };
+}
+
+/** Bad input met by a probe's run (e.g. a --set that does not fit the scenario): its message as is. */
+export class ProbeInputError extends InputError {
+  constructor(message: string) {
+    super('', 0, 0, '', '');
+    this.message = message;
+  }
+}
+
+/** In this thread while runs are quick, in worker threads once a run takes longer than
+ * `poolAfterMs` (starting workers costs about a second each on a busy machine, more than a
+ * small scenario's whole run). The rows are the same either way. */
+export function adaptiveRunner(opts: { readonly workers: number; readonly onRun?: () => void; readonly poolAfterMs?: number; readonly nowMs: () => number }): ProbeRunner {
+  const inThread = sequentialRunner(opts.onRun !== undefined ? { onRun: opts.onRun } : {});
+  const pooled = poolRunner(opts);
+  let slow = false;
+  return async (tasks) => {
+    if (slow && opts.workers > 1 && tasks.length > 1) return pooled(tasks);
+    const rows: SummaryRow[] = [];
+    for (let i = 0; i < tasks.length; i++) {
+      if (slow && opts.workers > 1 && tasks.length - i > 1) return [...rows, ...(await pooled(tasks.slice(i)))];
+      const started = opts.nowMs();
+      rows.push(...(await inThread([tasks[i] as ProbeTask])));
+      if (opts.nowMs() - started > (opts.poolAfterMs ?? 2000)) slow = true;
     }
     return rows;
   };

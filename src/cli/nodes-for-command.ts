@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { InputError } from '../api/input-error.js';
 import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe } from '../capacity/nodes-for.js';
 import { parseTarget } from '../capacity/target.js';
-import { sequentialRunner, type ProbeRunner } from '../capacity/probe-runner.js';
+import { adaptiveRunner, type ProbeRunner } from '../capacity/probe-runner.js';
 import { checkOutputFolder, formatRow, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
@@ -25,9 +25,10 @@ export interface NodesForArgs {
   readonly quiet?: boolean | undefined;
 }
 
-/** The probes' simulations: one place to swap in a pool of worker threads. */
-function probeRunner(_workers: number, onRun: () => void): ProbeRunner {
-  return sequentialRunner({ onRun });
+/** The probes' simulations: each round's runs at once in worker threads, once runs are slow
+ * enough for that to pay. */
+function probeRunner(workers: number, onRun: () => void): ProbeRunner {
+  return adaptiveRunner({ workers, onRun, nowMs: () => performance.now() }); // ksim-allow-clock: picks where runs go, not what they give
 }
 
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
@@ -110,8 +111,9 @@ function capacityRow(r: NodesForResult, p: Probe): TypedRow {
   };
 }
 
+/** A number for JSON: NaN as null, rounded to 6 decimals (as the CSV writes it). */
 function nullable(v: number | null): number | null {
-  return v === null || Number.isNaN(v) ? null : v;
+  return v === null || Number.isNaN(v) ? null : Math.round(v * 1e6) / 1e6;
 }
 
 export function nodesForJson(r: NodesForResult): Record<string, unknown> {
@@ -125,7 +127,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     worst_run: p.worstRun,
     cpu_headroom_ratio: nullable(p.cpuHeadroom),
     memory_headroom_ratio: nullable(p.memoryHeadroom),
-    cost_per_hour: p.costPerHour,
+    cost_per_hour: nullable(p.costPerHour),
   });
   return {
     pool: r.pool,
@@ -133,8 +135,8 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     target: r.target.text,
     tolerate: toleranceText(r.tolerate),
     seeds: r.seeds,
-    pool_cost_per_hour: r.poolCostPerHour,
-    cost_per_hour: r.answer?.costPerHour ?? null,
+    pool_cost_per_hour: nullable(r.poolCostPerHour),
+    cost_per_hour: nullable(r.answer?.costPerHour ?? null),
     headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom) },
     probes: r.probes.map(probe),
   };
