@@ -29,7 +29,7 @@ export function parseTarget(s: string): Target {
   const metric = ALIASES[name] ?? name;
   const known = metricNames();
   if (!known.includes(metric)) {
-    const near = closest(metric, known);
+    const near = closest(name, [...Object.keys(ALIASES), ...known]);
     throw new InputError('--target', 0, 0, '', `a numeric summary.csv column or "pending"${near !== null ? ` (did you mean ${near}?)` : ''}`, JSON.stringify(name));
   }
   const op = (m[2] === '==' ? '=' : m[2]) as TargetOp;
