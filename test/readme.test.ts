@@ -37,13 +37,14 @@ export function fencedBlocks(md: string): Block[] {
   return blocks;
 }
 
-/** The `ksim ...` commands of a shell block: continuation lines joined, comments dropped. */
+/** The `ksim ...` commands of a shell block: continuation lines joined, comments dropped, quoted
+ * words ('1 node') kept whole. */
 export function ksimCommands(block: Block): string[][] {
   const joined = block.lines.join('\n').replace(/\\\n\s*/g, ' ').split('\n');
   return joined
     .map((l) => l.replace(/\s+#.*$/, '').trim())
     .filter((l) => l.startsWith('ksim '))
-    .map((l) => l.split(/\s+/).slice(1));
+    .map((l) => (l.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)\1$/, '$2')).slice(1));
 }
 
 function ksim(args: readonly string[], cwd = REPO_ROOT) {
@@ -64,9 +65,10 @@ function blockFolder(block: Block): string {
  * them (tests run in order: a merge reads the shards earlier sweeps wrote). */
 let resultsDir: string | null = null;
 
-/** A `ksim run` writes into a temporary folder instead of the one the README shows (recorded in
- * `outputs`); a later `ksim report` of that folder reads the temporary one, and writes its -o
- * file beside it. Sweep, merge and compare read and write `results/...` in a temporary folder. */
+/** A `ksim run` (or `ksim capacity --nodes-for`) writes into a temporary folder instead of the
+ * one the README shows (recorded in `outputs`); a later `ksim report` of that folder reads the
+ * temporary one, and writes its -o file beside it. Sweep, merge and compare read and write
+ * `results/...` in a temporary folder. */
 function redirected(args: readonly string[], dir: string, outputs = new Map<string, string>()): string[] {
   if (['sweep', 'merge', 'compare'].includes(args[0] as string)) {
     const results = (resultsDir ??= tempDir('ksim-readme-results-'));
@@ -79,7 +81,7 @@ function redirected(args: readonly string[], dir: string, outputs = new Map<stri
     if (o >= 0) out[o + 1] = `${dir}.html`;
     return out;
   }
-  if (args[0] !== 'run') return out;
+  if (args[0] !== 'run' && !(args[0] === 'capacity' && args.includes('--nodes-for'))) return out;
   if (o >= 0) {
     outputs.set(out[o + 1] as string, dir);
     out[o + 1] = dir;
@@ -134,6 +136,8 @@ function assertSampleCurrent(sample: readonly string[], output: string): void {
 const SAMPLES: [firstLine: string, args: string[]][] = [
   ['ksim run quickstart (seed 42)', ['run', 'scenarios/quickstart.yaml']],
   ['pod default/web-0, profile default-scheduler', ['explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
+  ['5 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)', ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
+  ['15 nodes of pool general meet pods_unbound_end=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q']],
 ];
 
 for (const [first, args] of SAMPLES) {
@@ -168,14 +172,16 @@ test('every ksim verb the README names exists', () => {
   for (const v of [...verbs].sort()) assert.match(help, new RegExp(`\\n  ksim ${v}\\b`), `README names ksim ${v}`);
 });
 
-test('ksim run --help names every output file the README documents (ksim sweep --help, sweep.csv)', () => {
+/** The verb that writes an output file (ksim run, unless named here). */
+const WRITER: Readonly<Record<string, string>> = { 'capacity.csv': 'capacity', 'sweep.csv': 'sweep' };
+
+test('the --help of the command that writes it names every output file the README documents', () => {
   const outputs = README.slice(README.indexOf('\n## Outputs'), README.indexOf('\n## ', README.indexOf('\n## Outputs') + 1));
   const files = [...outputs.matchAll(/^\*\*`([a-z_]+\.(?:csv|json))`\*\*/gm)].map((m) => m[1] as string);
   assert.ok(files.length >= 7, files.join(', '));
-  const help = ksim(['run', '--help']).stdout.replace(/\s+/g, ' ');
-  const sweepHelp = ksim(['sweep', '--help']).stdout.replace(/\s+/g, ' ');
   for (const f of files) {
-    if (f === 'sweep.csv') assert.ok(sweepHelp.includes(f), 'ksim sweep --help does not name sweep.csv');
-    else assert.ok(help.includes(f), `ksim run --help does not name ${f}`);
+    const verb = WRITER[f] ?? 'run';
+    const help = ksim([verb, '--help']).stdout.replace(/\s+/g, ' ');
+    assert.ok(help.includes(f), `ksim ${verb} --help does not name ${f}`);
   }
 });

@@ -44,8 +44,14 @@ test('the search probes the scenario\'s count, doubles up from a failure, comes 
     ['bracket wide: split evenly', 9, 24, null, [14, 19]],
     ['bracket narrow: every count inside', 9, 12, null, [10, 11]],
     ['capped at the largest count', 60, INF, null, [100]],
+    ['above the resource bound: crowded towards it', 8, 24, 8, [9, 15]],
   ];
   for (const [name, lo, hi, est, want] of cases) assert.deepEqual(nextCandidates(lo, hi, 12, est, 2, 100), want, name);
+  // A failing probe's unbound pods suggest a count: it and the count below it end the search if right.
+  assert.deepEqual(nextCandidates(938, 1000, 1000, 938, 2, 100000, 953), [952, 953]);
+  assert.deepEqual(nextCandidates(938, 1000, 1000, 938, 2, 100000, 939), [939, 940]);
+  assert.deepEqual(nextCandidates(12, INF, 12, null, 3, 100, 15), [14, 15, 24], 'nothing met yet: the guess, then doubling');
+  assert.deepEqual(nextCandidates(938, 1000, 1000, 938, 2, 100000, 1200), [944, 965], 'a guess outside the bracket: split');
 });
 
 test('the failure runs last until the lost nodes\' pods are evicted and replaced: 50 s + 5 s + 10 s per node + 300 s + 300 s', () => {

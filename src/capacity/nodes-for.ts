@@ -11,8 +11,9 @@
 //
 // The search assumes that more nodes never hurt. It brackets the answer (doubling up from a
 // failing count, or from a met count down to a resource lower bound and the count below it),
-// then narrows the bracket with several counts per round (they run in parallel), until the answer
-// and the count one below it (failing) are both probed.
+// then narrows the bracket with several counts per round (they run in parallel; crowded towards
+// the lower end when that is the resource bound), until the answer and the count one below it
+// (failing) are both probed.
 import { InputError } from '../api/input-error.js';
 import { readYamlFile } from '../api/yaml-source.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
@@ -117,15 +118,19 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   let lo = -1; // the largest count known to fail (-1: none)
   let hi = Number.POSITIVE_INFINITY; // the smallest count known to meet
   let estimate: number | null = null;
+  let guess: number | null = null; // from the failing probe at lo: how many its unbound pods need
   for (let round = 1; ; round++) {
-    const candidates = nextCandidates(lo, hi, facts.initialCount, estimate, perRound, maxCount).filter((c) => !probes.has(c));
+    const candidates = nextCandidates(lo, hi, facts.initialCount, estimate, perRound, maxCount, guess).filter((c) => !probes.has(c));
     if (candidates.length === 0) break;
     const results = await probeRound(o, facts, seeds, candidates, round);
     for (const r of results) {
       probes.set(r.probe.count, r.probe);
       o.onProbe?.(r.probe);
       if (r.probe.met) hi = Math.min(hi, r.probe.count);
-      else lo = Math.max(lo, r.probe.count);
+      else if (r.probe.count > lo) {
+        lo = r.probe.count;
+        guess = r.upperGuess;
+      }
       if (r.probe.met && r.lowerBound !== null) estimate = Math.max(estimate ?? 0, r.lowerBound);
     }
     if (lo >= hi) {
@@ -149,8 +154,9 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   };
 }
 
-/** The counts to probe next, given the bracket (lo fails, hi meets). */
-export function nextCandidates(lo: number, hi: number, initial: number, estimate: number | null, perRound: number, maxCount: number): number[] {
+/** The counts to probe next, given the bracket (lo fails, hi meets), the resource lower bound
+ * (`estimate`) and what the failing probe at lo suggests (`guess`). */
+export function nextCandidates(lo: number, hi: number, initial: number, estimate: number | null, perRound: number, maxCount: number, guess: number | null = null): number[] {
   const out: number[] = [];
   const add = (c: number) => {
     const v = Math.min(maxCount, Math.max(0, Math.round(c)));
@@ -161,8 +167,9 @@ export function nextCandidates(lo: number, hi: number, initial: number, estimate
     return out;
   }
   if (hi === Number.POSITIVE_INFINITY) {
-    // Up: double from the failing count.
     if (lo >= maxCount) return [];
+    // Up: the guess and the count below it, then doubling from the failing count.
+    if (guess !== null && guess > lo) for (let k = -1; k <= 0 && out.length < perRound; k++) add(guess + k);
     for (let k = 1; out.length < perRound && k < 64; k++) {
       add(Math.max(lo + 1, lo * 2 ** k));
       if (lo * 2 ** k >= maxCount) break;
@@ -181,13 +188,24 @@ export function nextCandidates(lo: number, hi: number, initial: number, estimate
     }
     return out;
   }
-  // Both ends known: split (lo, hi) evenly.
+  // Both ends known: the guess and the count below it (the pair that ends the search when the
+  // guess is right), else split (lo, hi) evenly.
   const gap = hi - lo;
   if (gap - 1 <= perRound) {
     for (let c = lo + 1; c < hi; c++) add(c);
     return out;
   }
-  for (let k = 1; k <= perRound; k++) add(lo + Math.floor((gap * k) / (perRound + 1)));
+  if (guess !== null && guess > lo && guess < hi) {
+    for (let k = -1; out.length < perRound && guess + k < hi; k++) add(guess + k);
+    return out;
+  }
+  // When lo is the resource lower bound (or above it), the answer is most likely a little above
+  // it (what bin packing wastes): the points crowd towards lo, quadratically.
+  const nearLo = estimate !== null && lo >= estimate - 1;
+  for (let k = 1; k <= perRound; k++) {
+    const f = k / (perRound + 1);
+    add(Math.max(lo + k, lo + Math.floor(gap * (nearLo ? f * f : f))));
+  }
   return out;
 }
 
@@ -195,6 +213,9 @@ interface RoundResult {
   readonly probe: Probe;
   /** From a met probe: the fewest nodes whose allocatable could hold its peak requests. */
   readonly lowerBound: number | null;
+  /** From a failing probe: its count plus the nodes its unbound pods would fill, at the mean
+   * request of the bound pods (a guess: the pods left over may be the bigger ones). */
+  readonly upperGuess: number | null;
 }
 
 async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], counts: readonly number[], round: number): Promise<RoundResult[]> {
@@ -202,15 +223,15 @@ async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly numb
   // Fault-free runs: every count × seed.
   const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)] })));
   const rows = await o.runner(tasks);
-  interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string }
+  interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string; readonly unbound: number; readonly lostShare: number }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
-    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(o.target, r, `seed ${seeds[j]}`)) });
+    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(o.target, r, `seed ${seeds[j]}`, 0)) });
   });
   // Failure runs, for the counts whose fault-free runs all met the target.
   if (o.tolerate !== undefined) {
-    const failTasks: { count: number; label: string; task: ProbeTask }[] = [];
+    const failTasks: { count: number; label: string; task: ProbeTask; lostShare: number }[] = [];
     for (const c of counts) {
       const pc = perCount.get(c)!;
       if (!pc.outcomes.every((x) => x.met)) continue;
@@ -220,12 +241,12 @@ async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly numb
           const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
           const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit));
           const set = [...(o.set ?? []), countSet(c), `faults=${JSON.stringify([...f.rawFaults, fault])}`, `duration=${Math.ceil(endUs / 1e6)}s`];
-          failTasks.push({ count: c, label: `seed ${seed}, ${v.label} at ${peakS}s`, task: { scenario: o.scenario, seed, set } });
+          failTasks.push({ count: c, label: `seed ${seed}, ${v.label} at ${peakS}s`, task: { scenario: o.scenario, seed, set }, lostShare: Math.min(0.9, v.hit / Math.max(1, c)) });
         }
       });
     }
     const failRows = await o.runner(failTasks.map((t) => t.task));
-    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label)));
+    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label, t.lostShare)));
   }
   return counts.map((c) => {
     const { outcomes, rows: rs } = perCount.get(c)!;
@@ -246,13 +267,37 @@ async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly numb
       memoryHeadroom: 1 - memPeak,
       costPerHour: cost,
     };
-    return { probe, lowerBound: met ? lowerBound(f, c, cpuPeak, memPeak, o.tolerate) : null };
+    const perPod = meanPodRequests(f, c, rs);
+    const failing = outcomes.filter((x) => !x.met && x.unbound > 0);
+    const extra = Math.max(0, ...failing.map((x) => nodesFor_(x.unbound, perPod) / (1 - x.lostShare)));
+    return { probe, lowerBound: met ? lowerBound(f, c, cpuPeak, memPeak, o.tolerate) : null, upperGuess: failing.length > 0 && extra > 0 ? c + Math.ceil(extra - 1e-9) : null };
   });
 
-  function outcome(t: Target, row: SummaryRow, label: string): RunOutcome {
+  function outcome(t: Target, row: SummaryRow, label: string, lostShare: number): RunOutcome {
     const value = metricValue(t, row);
-    return { value, met: meets(t, value), label };
+    return { value, met: meets(t, value), label, unbound: num(row['pods_unbound_end']) || 0, lostShare };
   }
+
+  /** Pool nodes that `pods` pods of the mean request fill. */
+  function nodesFor_(pods: number, perPod: { cpu: number; memory: number }): number {
+    const cpu = f.nodeMilliCpu > 0 ? (pods * perPod.cpu) / f.nodeMilliCpu : 0;
+    const memory = f.nodeMemory > 0 ? (pods * perPod.memory) / f.nodeMemory : 0;
+    return Math.max(cpu, memory);
+  }
+}
+
+/** The mean cpu (millicores) and memory request of a bound pod at peak in the fault-free runs:
+ * peak requested ratio × allocatable / pods bound. */
+function meanPodRequests(f: PoolFacts, count: number, rows: readonly SummaryRow[]): { cpu: number; memory: number } {
+  let cpu = 0;
+  let memory = 0;
+  for (const r of rows) {
+    const bound = num(r['pods_bound']);
+    if (!(bound > 0)) continue;
+    cpu = Math.max(cpu, ((num(r['cpu_requested_peak_ratio']) || 0) * (f.otherMilliCpu + count * f.nodeMilliCpu)) / bound);
+    memory = Math.max(memory, ((num(r['memory_requested_peak_ratio']) || 0) * (f.otherMemory + count * f.nodeMemory)) / bound);
+  }
+  return { cpu, memory };
 }
 
 function num(v: string | number | undefined): number {

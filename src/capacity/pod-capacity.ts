@@ -2,7 +2,6 @@
 // as library functions: bring a cluster to the moment asked (a scenario run to that time, or a
 // snapshot as it is), then count the copies of the pod that still fit (fit.ts).
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -69,7 +68,8 @@ export function snapshotScenario(files: readonly string[]): Scenario {
   for (const f of files) {
     if (!existsSync(f)) throw new InputError('--cluster', 0, 0, '', 'a readable file or directory', `${JSON.stringify(f)}: no such file`);
   }
-  const text = JSON.stringify({ apiVersion: 'ksim/v1alpha1', kind: 'Scenario', metadata: { name: 'snapshot' }, duration: '1s', cluster: { file: files.map((f) => resolve(f)) } });
+  const text = JSON.stringify({ apiVersion: 'ksim/v1alpha1', kind: 'Scenario', metadata: { name: 'snapshot' }, duration: '1s', cluster: { file: [...files] } });
+  // Anchored at the working directory: paths resolve, and show in messages, as the user gave them.
   return parseScenario(text, 'snapshot.yaml');
 }
 
