@@ -22,6 +22,8 @@ test("the README's examples run from plain JavaScript against the built package"
   assert.equal(seen['maxNodeScore'], 100);
   assert.deepEqual(seen['csvChars'], { 'summary.csv': true, 'placements.csv': true, 'pods.csv': true, 'jobs.csv': true, 'timeseries.csv': true, 'nodes.csv': true, 'workloads.csv': true });
   assert.equal(seen['selected'], 'node-b');
+  // scenarios/capacity.yaml: 12 nodes of 4 CPUs, 10 holding a 3-CPU replica: 10 × 1 + 2 × 4 copies of a 1-CPU pod.
+  assert.deepEqual(seen['capacity'], { fits: 18, reason: 'Insufficient cpu', nodesFor: 15 });
   assert.deepEqual(seen['customPools'], ['big']);
   assert.equal(seen['argsError'], 'resource: expected an extended resource name such as nvidia.com/gpu, got "gpu"');
   // The same run through the TypeScript sources gives the same result.
