@@ -1,0 +1,105 @@
+// `ksim capacity` end to end: both questions on scenarios/capacity.yaml (10 replicas of 3 CPUs on
+// 4-CPU nodes at 0.2 per node-hour) and on the explain example cluster, worked by hand; its
+// outputs and its answers to bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { columnNames } from '../src/metrics/schema.js';
+import { loadScenario } from '../src/workload/scenario.js';
+import { runScenario } from '../src/run/run-scenario.js';
+import { poolRunner, sequentialRunner } from '../src/capacity/probe-runner.js';
+import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+const POD = 'examples/explain/pod.yaml'; // 1 CPU, 1Gi
+
+test('at the end of scenarios/capacity.yaml, 10 nodes with 1 free CPU and 2 empty ones take 10 × 1 + 2 × 4 = 18 copies of a 1-CPU pod', () => {
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--pod', POD, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { total: number; time_s: number; method: string; pending_pods: number; cost_per_hour: number; nodes: { node: string; fits: number; plugin: string; reason: string }[] };
+  assert.equal(j.total, 18);
+  assert.equal(j.time_s, 600);
+  assert.equal(j.method, 'per-node');
+  assert.equal(j.pending_pods, 0);
+  assert.equal(j.cost_per_hour, 2.4);
+  assert.deepEqual(j.nodes.map((n) => n.fits).sort(), [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4]);
+  assert.ok(j.nodes.every((n) => n.plugin === 'NodeResourcesFit' && n.reason === 'Insufficient cpu'));
+});
+
+test('--at 0s: before the Deployment arrives, 12 empty 4-CPU nodes take 48', () => {
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--pod', POD, '--at', '0s', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { total: number }).total, 48);
+});
+
+test('--cluster: the explain example cluster takes 3 on node-a (4 − 1 CPU), 2 on node-b (4 − 2), none on tainted node-c', () => {
+  const r = ksim('capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', POD);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^5 more replicas of default\/web-0 fit in the cluster of examples\/explain\/cluster\.yaml \(profile default-scheduler\)$/m);
+  assert.match(r.stdout, /^node-c +- +zone-c +0 +TaintToleration: node\(s\) had untolerated taint\(s\)$/m);
+  assert.match(r.stdout, /^total +5 +0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient cpu\.$/m);
+});
+
+test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 meets) and run.json, and --json gives the same answer', () => {
+  const dir = join(tempDir('ksim-capacity-'), 'out');
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', dir, '--json', '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { pool: string; count: number; cost_per_hour: number; headroom: { cpu_ratio: number }; probes: { count: number; met: boolean }[] };
+  assert.equal(j.pool, 'general');
+  assert.equal(j.count, 10);
+  assert.equal(j.cost_per_hour, 2);
+  assert.equal(j.headroom.cpu_ratio, 0.25);
+  const csv = readFileSync(join(dir, 'capacity.csv'), 'utf8');
+  assert.equal(csv.split('\n')[0], columnNames('capacity.csv').join(','));
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(rows.map((x) => [Number(x['count']), x['met']]), j.probes.map((p) => [p.count, String(p.met)]));
+  const nine = rows.find((x) => x['count'] === '9');
+  assert.deepEqual([nine?.['met'], nine?.['target'], nine?.['target_value'], nine?.['cost_per_hour']], ['false', 'pods_unbound_end=0', '1', '1.8']);
+  assert.ok(existsSync(join(dir, 'run.json')));
+  // Same scenario, same answer, byte for byte.
+  const again = join(tempDir('ksim-capacity-'), 'out');
+  assert.equal(ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', again, '-q').status, 0);
+  assert.equal(readFileSync(join(again, 'capacity.csv'), 'utf8'), csv);
+});
+
+test('bad input: one line naming the option, exit 2, nothing written', () => {
+  const dir = join(tempDir('ksim-capacity-bad-'), 'out');
+  const cases: [string[], RegExp][] = [
+    [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column or "pending".*, got "latency"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'zone-outage' or 'N nodes' \(N ≥ 1\), got "a zone"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
+    [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],
+    [['--cluster', 'missing.json', '--pod', POD], /^ksim: --cluster: expected a readable file or directory, got "missing\.json": no such file\n$/],
+    [['scenarios/capacity.yaml'], /^ksim: ksim capacity: expected --pod FILE/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--set', 'cluster.nodePools[0].costPerHour=-1'], /^ksim: --set cluster\.nodePools\[0\]\.costPerHour=-1: cluster\.nodePools\[0\]\.costPerHour: expected .*0/],
+  ];
+  for (const [args, re] of cases) {
+    const r = ksim('capacity', ...args, '-o', dir);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+    assert.equal(existsSync(dir), false, args.join(' '));
+  }
+});
+
+test('summary.csv: peak requested ratios, when load peaked, and the cluster\'s cost per hour', () => {
+  const r = runScenario(loadScenario(repoPath('scenarios/capacity.yaml')), { sinks: 'none' });
+  assert.equal(r.summary['cost_per_hour'], '2.4'); // 12 × 0.2
+  assert.equal(r.summary['cpu_requested_peak_ratio'], '0.625'); // 10 × 3 / (12 × 4)
+  assert.equal(r.summary['memory_requested_peak_ratio'], '0.052083'); // 10 × 1Gi / (12 × 16Gi)
+  assert.ok(Number(r.summary['requested_peak_s']) > 0 && Number(r.summary['requested_peak_s']) < 5, String(r.summary['requested_peak_s']));
+  const none = runScenario(loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=1m'] }), { sinks: 'none' });
+  assert.equal(none.summary['cost_per_hour'], '');
+});
+
+test('probes give the same rows in worker threads as in this thread', async () => {
+  const tasks = [9, 10].map((c) => ({ scenario: repoPath('scenarios/capacity.yaml'), seed: 1, set: [`cluster.nodePools[0].count=${c}`] }));
+  assert.deepEqual(await poolRunner({ workers: 2 })(tasks), await sequentialRunner()(tasks));
+});
