@@ -17,6 +17,8 @@ export interface NodesForArgs {
   readonly target?: string | undefined;
   readonly tolerate?: string | undefined;
   readonly seeds?: string | undefined;
+  /** --seed: the one seed of every probe (when --seeds is absent). */
+  readonly seed?: number | undefined;
   readonly maxCount?: number | undefined;
   readonly workers?: number | undefined;
   readonly output?: string | undefined;
@@ -34,7 +36,7 @@ function probeRunner(workers: number, onRun: () => void): ProbeRunner {
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const target = parseTarget(a.target ?? 'pending=0');
   const tolerate = a.tolerate === undefined ? undefined : parseTolerance(a.tolerate);
-  const seeds = a.seeds === undefined ? undefined : parseSeeds(a.seeds);
+  const seeds = a.seeds !== undefined ? parseSeeds(a.seeds) : a.seed !== undefined ? [a.seed] : undefined;
   if (a.maxCount !== undefined && !(Number.isSafeInteger(a.maxCount) && a.maxCount >= 1)) throw new InputError('--max-count', 0, 0, '', 'a positive integer', JSON.stringify(a.maxCount));
   const workers = a.workers ?? Math.min(4, Math.max(1, cpus().length));
   if (!(Number.isSafeInteger(workers) && workers >= 1)) throw new InputError('--workers', 0, 0, '', 'a positive integer', JSON.stringify(a.workers));
