@@ -236,7 +236,8 @@ async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly numb
       const pc = perCount.get(c)!;
       if (!pc.outcomes.every((x) => x.met)) continue;
       seeds.forEach((seed, j) => {
-        const peakS = String(pc.rows[j]?.['requested_peak_s'] ?? '0');
+        // As a Go duration (seconds, µs precision, no exponent).
+        const peakS = (num(pc.rows[j]?.['requested_peak_s']) || 0).toFixed(6).replace(/\.?0+$/, '');
         for (const v of failureVariants(o.tolerate!, f, o.pool, c)) {
           const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
           const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit));
@@ -300,8 +301,8 @@ function meanPodRequests(f: PoolFacts, count: number, rows: readonly SummaryRow[
   return { cpu, memory };
 }
 
-function num(v: string | number | undefined): number {
-  if (v === undefined || v === '') return Number.NaN;
+function num(v: string | number | null | undefined): number {
+  if (v === undefined || v === null || v === '') return Number.NaN;
   return Number(v);
 }
 

@@ -13,8 +13,8 @@ export interface ProbeTask {
   readonly set: readonly string[];
 }
 
-/** A summary.csv row as written (numbers, and strings for formatted decimals and empty cells). */
-export type SummaryRow = Readonly<Record<string, string | number>>;
+/** A summary.csv row as RunResult.summary has it (numbers as numbers, null for an empty cell). */
+export type SummaryRow = Readonly<Record<string, string | number | null>>;
 
 export type ProbeRunner = (tasks: readonly ProbeTask[]) => Promise<SummaryRow[]>;
 

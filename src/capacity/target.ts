@@ -38,9 +38,9 @@ export function parseTarget(s: string): Target {
 }
 
 /** The metric's value in a summary row (NaN when empty: no pod bound, for a latency). */
-export function metricValue(t: Target, row: Readonly<Record<string, string | number>>): number {
+export function metricValue(t: Target, row: Readonly<Record<string, string | number | null>>): number {
   const v = row[t.metric];
-  if (v === undefined || v === '') return Number.NaN;
+  if (v === undefined || v === null || v === '') return Number.NaN;
   return Number(v);
 }
 
