@@ -99,6 +99,8 @@ interface PoolFacts {
   readonly nodeMemory: number;
   readonly otherMilliCpu: number;
   readonly otherMemory: number;
+  /** Nodes outside the pool (0: a count of 0 leaves no cluster to run). */
+  readonly otherNodes: number;
   /** Zones of the pool's nodes, round-robin; zones of the other nodes. */
   readonly poolZones: readonly string[];
   readonly otherZones: ReadonlyMap<string, number>;
@@ -218,7 +220,20 @@ interface RoundResult {
   readonly upperGuess: number | null;
 }
 
-async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], counts: readonly number[], round: number): Promise<RoundResult[]> {
+async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], all: readonly number[], round: number): Promise<RoundResult[]> {
+  // No pool node and no other node: no cluster to run, the target cannot be met.
+  const empty = all.filter((c) => c === 0 && f.otherNodes === 0);
+  const counts = all.filter((c) => !empty.includes(c));
+  const none = empty.map((c): RoundResult => ({
+    probe: { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: 'no nodes: not run', cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, costPerHour: f.otherCost },
+    lowerBound: null,
+    upperGuess: null,
+  }));
+  return [...none, ...(await probeCounts(o, f, seeds, counts, round))];
+}
+
+async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], counts: readonly number[], round: number): Promise<RoundResult[]> {
+  if (counts.length === 0) return [];
   const countSet = (c: number) => `cluster.nodePools[${f.index}].count=${c}`;
   // Fault-free runs: every count × seed.
   const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)] })));
@@ -380,11 +395,13 @@ function poolFacts(o: NodesForOptions): PoolFacts {
   const shape = poolNode === undefined ? null : new NodeInfo(poolNode.node, o.pool, 0).allocatable;
   let otherMilliCpu = 0;
   let otherMemory = 0;
+  let otherNodes = 0;
   let otherCost: number | null = null;
   const otherZones = new Map<string, number>();
   for (const n of base.nodes) {
     if (n.pool === o.pool) continue;
     const a = new NodeInfo(n.node, n.pool, 0).allocatable;
+    otherNodes++;
     otherMilliCpu += a.milliCpu;
     otherMemory += a.memory;
     if (n.costPerHour !== undefined) otherCost = (otherCost ?? 0) + n.costPerHour;
@@ -403,6 +420,7 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     nodeMemory: shape?.memory ?? 0,
     otherMilliCpu,
     otherMemory,
+    otherNodes,
     poolZones,
     otherZones,
     poolCost: poolNode?.costPerHour ?? null,

@@ -159,7 +159,7 @@ export function renderNodesFor(r: NodesForResult): string {
     lines.push(`No count of pool ${r.pool} up to ${r.maxCount} meets ${what}.`);
   } else {
     const cost = r.answer.costPerHour === null ? '' : `; the cluster then costs ${fmtCost(r.answer.costPerHour)} per hour${r.poolCostPerHour !== null ? ` (${r.pool}: ${fmtCost(r.count * r.poolCostPerHour)})` : ''}`;
-    lines.push(`${r.count} node${r.count === 1 ? '' : 's'} of pool ${r.pool} meet ${what}${cost}.`);
+    lines.push(`${r.count} node${r.count === 1 ? ' of pool ' + r.pool + ' meets' : 's of pool ' + r.pool + ' meet'} ${what}${cost}.`);
     lines.push(`Headroom at ${r.count} (1 − peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
   }
   lines.push('');
