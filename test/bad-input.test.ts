@@ -106,7 +106,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['type-workload-mapping.yaml', 'scenario/type-workload-mapping.yaml:10:3: workload: expected a list, got a mapping'],
     ['type-zones-string.yaml', 'scenario/type-zones-string.yaml:9:14: cluster.nodePools[0].zones: expected a list, got "zone-a"'],
     ['uniform-max-below-min.yaml', 'scenario/uniform-max-below-min.yaml:10:48: controlPlane.apiWriteLatency.uniform.max: expected a value >= uniform.min'],
-    ['unknown-field-pool.yaml', 'scenario/unknown-field-pool.yaml:9:7: cluster.nodePools[0].zone: expected one of the fields name, count, allocatable, zones, labels, taints, unschedulable, images, joinAt, got unknown field "zone" (did you mean "zones"?)'],
+    ['unknown-field-pool.yaml', 'scenario/unknown-field-pool.yaml:9:7: cluster.nodePools[0].zone: expected one of the fields name, count, allocatable, zones, labels, taints, unschedulable, images, joinAt, costPerHour, got unknown field "zone" (did you mean "zones"?)'],
     ['unknown-field-rate.yaml', 'scenario/unknown-field-rate.yaml:11:27: workload[0].rate.burst: expected one of the fields perMinute, count, start, process, got unknown field "burst"'],
     ['unknown-field-scheduler.yaml', 'scenario/unknown-field-scheduler.yaml:10:3: scheduler.profile: expected one of the fields config, configFile, configDocument, configKey, tieBreak, pluginModules, got unknown field "profile"'],
     ['unknown-field-top.yaml', 'scenario/unknown-field-top.yaml:9:1: seeed: expected one of the fields apiVersion, kind, metadata, seed, duration, cluster, controlPlane, scheduler, kubelet, metrics, workload, faults, got unknown field "seeed" (did you mean "seed"?)'],
