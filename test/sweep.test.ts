@@ -176,7 +176,7 @@ test('compare: identical sweeps show no significant change and pass the gate (ex
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout) as { kind: string; metrics: { group: string; metric: string; difference: number | null; significant: boolean; n_base: number }[]; regression: boolean; fail_on: unknown[] };
   assert.equal(j.kind, 'sweeps');
-  assert.equal(j.metrics.length, 2 * 19);
+  assert.equal(j.metrics.length, 2 * 23); // summary.csv's numeric columns but seed, per matrix cell
   assert.deepEqual(j.metrics.filter((m) => m.significant), []);
   assert.deepEqual([...new Set(j.metrics.map((m) => m.difference))], [0, null]);
   assert.deepEqual([...new Set(j.metrics.map((m) => m.group))], ['cluster.nodePools[0].count=4', 'cluster.nodePools[0].count=6']);
@@ -199,7 +199,7 @@ test('compare: a candidate without the big nodes is flagged and exits 3 with --f
   const csv = ksim(['compare', join(DIR, 'w1'), cand, '-o', 'csv']);
   assert.equal(csv.status, 0);
   const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
-  assert.equal(rows.length, 38);
+  assert.equal(rows.length, 2 * 23);
   assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant']);
   // One pod (too-big) is unbound at the end of every base run; 57 without the big nodes.
   const unbound = rows.find((x) => x['metric'] === 'pods_unbound_end' && x['group'] === 'cluster.nodePools[0].count=4')!;
