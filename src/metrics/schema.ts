@@ -312,7 +312,7 @@ export function columnsOf(file: OutputFileName, dims: ColumnDims = {}): Column[]
   if (file === 'sweep.csv') {
     return SWEEP.flatMap((c) =>
       c.name === '<matrix>' ? (dims.matrix ?? []).map((m) => ({ ...c, name: m }))
-      : c.name === '<summary>' ? written(SUMMARY).filter((s) => s.name !== 'seed')
+      : c.name === '<summary>' ? written(SCHEMAS['summary.csv']).filter((s) => s.name !== 'seed')
       : [c]);
   }
   if (file !== 'timeseries.csv') return expandResource(written(SCHEMAS[file]));

@@ -207,7 +207,8 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
         nCandidate: cv.length,
         ciLow: ci?.low ?? null,
         ciHigh: ci?.high ?? null,
-        significant: ci !== null && (ci.low > 0 || ci.high < 0),
+        // One run a side has no spread to resample: nothing is significant then.
+        significant: ci !== null && bv.length >= 2 && cv.length >= 2 && (ci.low > 0 || ci.high < 0),
       });
     }
   }
