@@ -1,3 +1,4 @@
+import { CLIENT_FIELDS } from '../workload/scenario.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rateLimitWarnings } from './bottlenecks.js';
@@ -20,7 +21,7 @@ test('a client rate limit that held a write 10 s or more is named, with the sett
       'the controller-manager client\'s rate limit (controlPlane.clients.controllerManager: qps 20, burst 30) held 970 of its 1,000 writes (the longest for 48.5s): it, not the cluster, set the pace; raise controlPlane.clients.controllerManager.qps to see the cluster\'s own',
     ]],
   ];
-  for (const [name, holds, want] of cases) assert.deepEqual(rateLimitWarnings(holds, LIMITS), want, name);
+  for (const [name, holds, want] of cases) assert.deepEqual(rateLimitWarnings(holds, LIMITS, CLIENT_FIELDS), want, name);
 });
 
 test('a run whose scheduler client limit sets the pace says so', () => {

@@ -15,18 +15,13 @@ export interface ClientHolds {
 }
 
 /** One warning per client kind whose rate limit held a write at least RATE_LIMIT_WARN_US. */
-export function rateLimitWarnings(holds: readonly ClientHolds[], limits: ReadonlyMap<string, ClientLimit>): string[] {
+export function rateLimitWarnings(holds: readonly ClientHolds[], limits: ReadonlyMap<string, ClientLimit>, fields: Readonly<Record<string, string>> = {}): string[] {
   const out: string[] = [];
   for (const h of holds) {
     const l = limits.get(h.client);
     if (l === undefined || h.maxWaitUs < RATE_LIMIT_WARN_US) continue;
-    const key = scenarioKey(h.client);
+    const key = fields[h.client] ?? h.client;
     out.push(`the ${h.client} client's rate limit (controlPlane.clients.${key}: qps ${l.qps}, burst ${l.burst}) held ${h.held.toLocaleString('en-US')} of its ${h.writes.toLocaleString('en-US')} writes (the longest for ${formatDuration(h.maxWaitUs)}): it, not the cluster, set the pace; raise controlPlane.clients.${key}.qps to see the cluster's own`);
   }
   return out;
-}
-
-/** The scenario's field name for a client kind ('controller-manager' is written controllerManager). */
-function scenarioKey(client: string): string {
-  return client.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }

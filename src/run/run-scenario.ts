@@ -37,7 +37,7 @@ import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
 import { traceRunDurationUs } from '../workload/traces/trace-objects.js';
 import type { TraceStats } from '../workload/traces/trace-replay.js';
-import type { Scenario } from '../workload/scenario.js';
+import { CLIENT_FIELDS, type Scenario } from '../workload/scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { InvariantChecker, pendingFeasibleBoundUs, type ProfileFacts } from '../invariants/checker.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -387,7 +387,7 @@ function finishRun(parts: RunParts): RunResult {
     ...parts.startWarnings,
     ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...short.warnings,
-    ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients),
+    ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
   ];
   return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
 }

@@ -258,10 +258,14 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   };
 }
 
+/** Each API client kind's field under the scenario's controlPlane.clients (messages name it). */
+export const CLIENT_FIELDS = { scheduler: 'scheduler', 'controller-manager': 'controllerManager', kubelet: 'kubelet' } as const;
+
 /** controlPlane with upstream defaults: client QPS/burst as client-go's defaults for each component
  * (kube-scheduler 50/100, kube-controller-manager 20/30, kubelet 50/100); etcd's election timeout
  * 1 s; latencies are ksim's choice for a healthy same-datacenter control plane on SSDs (etcd's
  * guidance: round trips of several hundred µs, WAL fsync p99 under 10 ms). */
+
 function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
   const etcd = (cp['etcd'] ?? {}) as Obj;
   const clients = (cp['clients'] ?? {}) as Record<string, { qps?: number; burst?: number } | undefined>;
@@ -280,9 +284,9 @@ function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
       electionTimeoutUs: located(doc, ['controlPlane', 'etcd', 'electionTimeout'], () => parseDuration((etcd['electionTimeout'] as string | undefined) ?? DEFAULTS.etcdElectionTimeout)),
     },
     clients: new Map([
-      ['scheduler', limit('scheduler', 50, 100)],
-      ['controller-manager', limit('controllerManager', 20, 30)],
-      ['kubelet', limit('kubelet', 50, 100)],
+      ['scheduler', limit(CLIENT_FIELDS['scheduler'], 50, 100)],
+      ['controller-manager', limit(CLIENT_FIELDS['controller-manager'], 20, 30)],
+      ['kubelet', limit(CLIENT_FIELDS['kubelet'], 50, 100)],
     ]),
   };
 }
