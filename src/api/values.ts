@@ -12,3 +12,23 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
   return JSON.stringify(v);
 }
+
+/** A deep copy of a parsed JSON/YAML value (plain objects, arrays and primitives), about three
+ * times faster than structuredClone on Kubernetes objects. Keys are copied as own data
+ * properties, "__proto__" included (as JSON.parse makes them). */
+export function copyPlain<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyPlain(v[i] as unknown);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const x = copyPlain((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out as T;
+}

@@ -5,8 +5,21 @@ import { readFileSync, statSync } from 'node:fs';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type Alias, type CST, type Document, type Node as YamlNode } from 'yaml';
 import { FieldError } from './field-error.js';
 import { formatPath, InputError } from './input-error.js';
+import { parseYamlFast, type TextSpan } from './yaml-fast.js';
 
 export type Path = readonly (string | number)[];
+
+/** Where a document read by a fast path came from (YamlDoc). */
+interface FastSource {
+  /** The whole file's text. */
+  readonly text: string;
+  readonly span: TextSpan;
+  readonly value: unknown;
+  /** Read with JSON.parse (one document, the whole text), else with the fast YAML reader. */
+  readonly json: boolean;
+  /** The items of a List document, when the reader found them. */
+  readonly itemSpans: readonly TextSpan[] | null;
+}
 
 /** Largest YAML file ksim reads; bigger files are almost certainly a mistake. */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -30,10 +43,14 @@ function clipPath(path: Path): Path {
 
 export class YamlDoc {
   private parsed: Document.Parsed | null;
-  /** A JSON file read with JSON.parse (the fast path): its value until toJS() takes it. */
-  private jsonValue: unknown;
-  /** Text spans of a JSON List's `items`, so that a position inside one item parses only it. */
-  private itemSpans: readonly { readonly start: number; readonly end: number }[] | null = null;
+  /** Offset of the parsed Document's text in the file's text (a fast-read document that is
+   * parsed on demand is parsed alone). */
+  private parsedShift = 0;
+  /** A document read by a fast path (JSON.parse, or the fast YAML reader): its value until
+   * toJS() takes it. */
+  private fastValue: unknown;
+  /** Text spans of a List's `items`, so that a position inside one item parses only it. */
+  private itemSpans: readonly TextSpan[] | null;
   private lineCounter: LineCounter | null;
 
   constructor(
@@ -42,27 +59,32 @@ export class YamlDoc {
     lines: LineCounter | null,
     /** Path prefix under which this document's values are reported. */
     readonly base: Path = [],
-    /** The fast path's source: the JSON text and its value (positions are found on demand). */
-    private readonly json: { readonly text: string; readonly value: unknown } | null = null,
+    /** A fast path's source: the file's text, the document's span in it and its value
+     * (positions are found on demand, by parsing the document or List item concerned). */
+    private readonly fast: FastSource | null = null,
   ) {
     this.parsed = doc;
     this.lineCounter = lines;
-    this.jsonValue = json?.value;
+    this.fastValue = fast?.value;
+    this.itemSpans = fast?.itemSpans ?? null;
   }
 
-  /** The YAML document with positions (a JSON file read fast is parsed again on first use). */
+  /** The YAML document with positions (a document read fast is parsed on first use). */
   get doc(): Document.Parsed {
     if (this.parsed === null) {
-      const [d] = parseYamlDocuments((this.json as { text: string }).text, this.file);
+      const f = this.fast as FastSource;
+      const whole = f.span.start === 0 && f.span.end === f.text.length;
+      const [d] = parseYamlDocuments(whole ? f.text : f.text.slice(f.span.start, f.span.end), this.file);
       this.parsed = (d as YamlDoc).doc;
-      this.lineCounter = (d as YamlDoc).lines;
+      this.parsedShift = f.span.start;
+      if (whole) this.lineCounter = (d as YamlDoc).lines;
     }
     return this.parsed;
   }
 
   private get lines(): LineCounter {
     if (this.lineCounter === null) {
-      const text = (this.json as { text: string }).text;
+      const text = (this.fast as FastSource).text;
       const lc = new LineCounter();
       lc.addNewLine(0);
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
@@ -73,20 +95,26 @@ export class YamlDoc {
 
   /** 1-based line/column of the value at `path` (or of its nearest existing ancestor). */
   position(path: Path, keyOf?: string): { line: number; column: number } {
-    // Inside one item of a JSON List read fast: parse only that item's text.
+    // Inside one item of a List read fast: parse only that item's text.
     let doc: Document | null = null;
     let shift = 0;
     let p = [...path];
-    if (this.parsed === null && this.json !== null && p[0] === 'items' && typeof p[1] === 'number') {
-      this.itemSpans ??= jsonItemSpans(this.json.text);
+    if (this.parsed === null && this.fast !== null && p[0] === 'items' && typeof p[1] === 'number') {
+      const f = this.fast;
+      this.itemSpans ??= f.json ? jsonItemSpans(f.text) : [];
       const span = this.itemSpans[p[1]];
       if (span !== undefined) {
-        doc = parseDocument(this.json.text.slice(span.start, span.end), { keepSourceTokens: false });
+        doc = parseDocument(f.text.slice(span.start, span.end), { keepSourceTokens: false });
         shift = span.start;
-        p = p.slice(2);
+        // A YAML item's text is a one-item list ("- ..."); a JSON item's is the object itself.
+        p = f.json ? p.slice(2) : [0, ...p.slice(2)];
       }
     }
-    const d = doc ?? this.doc;
+    if (doc === null) {
+      doc = this.doc;
+      shift = this.parsedShift;
+    }
+    const d = doc;
     for (;;) {
       const node = p.length === 0 ? d.contents : d.getIn(p, true);
       if (keyOf !== undefined && isMap(node)) {
@@ -100,6 +128,12 @@ export class YamlDoc {
       p = p.slice(0, -1);
       keyOf = undefined;
     }
+  }
+
+  private readFastAgain(): unknown {
+    const f = this.fast as FastSource;
+    if (f.json) return JSON.parse(f.text);
+    return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   }
 
   private at(offset: number): { line: number; column: number } {
@@ -129,10 +163,11 @@ export class YamlDoc {
   }
 
   toJS(): unknown {
-    if (this.json !== null) {
-      // The value parsed once is handed out once; a second call gets a fresh copy.
-      const v = this.jsonValue === undefined ? JSON.parse(this.json.text) : this.jsonValue;
-      this.jsonValue = undefined;
+    // A document read fast and not changed since (--set changes the parsed Document): the value
+    // read is handed out once; a second call gets a fresh copy.
+    if (this.fast !== null && this.parsed === null) {
+      const v = this.fastValue === undefined ? this.readFastAgain() : this.fastValue;
+      this.fastValue = undefined;
       return v;
     }
     try {
@@ -273,8 +308,15 @@ export function parseYamlText(text: string, display: string): YamlDoc[] {
     } catch {
       value = undefined;
     }
-    if (value !== undefined && jsonFastPathApplies(text, value)) return [new YamlDoc(display, null, null, [], { text, value })];
+    if (value !== undefined && jsonFastPathApplies(text, value)) {
+      return [new YamlDoc(display, null, null, [], { text, value, span: { start: 0, end: text.length }, json: true, itemSpans: null })];
+    }
+    return parseYamlDocuments(text, display);
   }
+  // The fast path for YAML (kubectl -o yaml dumps, Helm output): the fast reader's subset is
+  // read without positions; anything outside it takes the full parser.
+  const fast = parseYamlFast(text, MAX_NESTING_DEPTH);
+  if (fast !== null) return fast.map((d) => new YamlDoc(display, null, null, [], { text, value: d.value, span: d.span, json: false, itemSpans: d.itemSpans }));
   return parseYamlDocuments(text, display);
 }
 

@@ -15,7 +15,7 @@ import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways 
 import { parseCron } from '../controllers/cron.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { describeValue as describe, isObject as isObj } from '../api/values.js';
+import { copyPlain, describeValue as describe, isObject as isObj } from '../api/values.js';
 
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
 
@@ -78,13 +78,23 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   const reader = typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (reader === undefined) throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
   if (raw['apiVersion'] !== reader.apiVersion) throw doc.error([...path, 'apiVersion'], reader.apiVersion, describe(raw['apiVersion']));
-  const obj = structuredClone(raw);
+  const obj = copyWithoutBookkeeping(raw);
   readMetadata(doc, path, obj, reader.namespaced);
   reader.read(doc, path, obj, opts);
   // The checks above give the specific messages; this catches every other field of a wrong
   // type (before the simulation trips over it) and warns about unknown fields.
   checkObjectFields(doc, path, raw, typeOfKind(kind as string) as string, opts.warnings);
   return obj as unknown as WorkloadManifest;
+}
+
+/** A deep copy of an object without metadata.managedFields: the API server's record of who
+ * wrote which field, often half of a dumped object, which nothing in ksim reads (it is
+ * type-checked on the original). */
+function copyWithoutBookkeeping(raw: Obj): Obj {
+  const md = raw['metadata'];
+  if (!isObj(md) || md['managedFields'] === undefined) return copyPlain(raw);
+  const { managedFields: _dropped, ...kept } = md;
+  return copyPlain({ ...raw, metadata: kept });
 }
 
 function readPriorityClass(doc: YamlDoc, path: Path, obj: Obj): void {
@@ -551,7 +561,7 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
     });
   }
   checkObjectFields(doc, path, raw, 'Node', warnings);
-  const node = structuredClone(raw) as unknown as Node;
+  const node = copyWithoutBookkeeping(raw) as unknown as Node;
   const labels = { ...(node.metadata?.labels ?? {}) };
   labels[HOSTNAME_LABEL] ??= name;
   return {

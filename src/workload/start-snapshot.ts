@@ -64,7 +64,10 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       }
       const spec = value['spec'];
       // `nodeName: ""` is not bound (the API server's meaning of an empty string).
-      if (isObj(spec) && spec['nodeName'] === '') delete spec['nodeName'];
+      if (isObj(spec) && spec['nodeName'] === '') {
+        const { nodeName: _unbound, ...rest } = spec;
+        value['spec'] = rest;
+      }
       const pod = readManifest(doc, path, value, { allowNodeName: true, warnings }) as Pod;
       unbound.push({ doc, path, pod });
       return;
@@ -103,8 +106,9 @@ export function dropPodsOnMissingNodes(s: SnapshotStart, warnings: string[]): vo
   s.pods.splice(0, s.pods.length, ...kept);
 }
 
-/** A copy without what the simulation never reads: status (but a Node's) and the server's
- * bookkeeping in metadata. */
+/** A shallow copy without what the simulation never reads: status (but a Node's) and the
+ * server's bookkeeping in metadata. Shares the rest with `raw` (the readers below copy what
+ * they keep). */
 function clean(raw: Obj): Obj {
   const out: Obj = { ...raw };
   if (raw['kind'] !== 'Node') delete out['status']; // a Node's is read (its capacity) and checked
@@ -113,5 +117,5 @@ function clean(raw: Obj): Obj {
     for (const k of ['managedFields', 'resourceVersion', 'selfLink', 'generation', 'creationTimestamp']) delete md[k];
     out['metadata'] = md;
   }
-  return structuredClone(out);
+  return out;
 }
