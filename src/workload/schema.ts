@@ -1,26 +1,13 @@
 // Structural validation against the published JSON Schema (schema/scenario.schema.json), with
 // Ajv's errors turned into one located, readable message.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { YamlDoc } from '../api/yaml-source.js';
 import { closest } from '../api/suggest.js';
 
-// dist/src/workload/schema.js and src/workload/schema.ts both sit three levels below the root.
-const SCHEMA_PATH = fileURLToPath(new URL('../../../schema/scenario.schema.json', import.meta.url));
-
-let validator: ValidateFunction | null = null;
-
-function getValidator(): ValidateFunction {
-  if (validator === null) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
-  }
-  return validator;
-}
+// Compiled from schema/scenario.schema.json by Ajv at build time (scripts/build-schema-validator.mjs).
+import { validate } from './scenario-validator.js';
 
 export function validateAgainstSchema(doc: YamlDoc, value: unknown): void {
-  const validate = getValidator();
   if (validate(value)) return;
   throw describeError(doc, pickError(validate.errors ?? []));
 }
