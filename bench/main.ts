@@ -13,6 +13,7 @@ import { engineBenchmarks } from './engine.bench.js';
 import { failuresBenchmarks } from './failures.bench.js';
 import { floorBest } from './floor.bench.js';
 import { loadingBenchmarks } from './loading.bench.js';
+import { pluginBenchmarks } from './plugins.bench.js';
 import { schedulerBenchmarks } from './scheduler.bench.js';
 import { referenceLoopsPerS, runPerfWorkload, selectWorkloads, type WorkloadRow } from './workloads.bench.js';
 
@@ -77,7 +78,7 @@ async function workloads(filter: string | undefined): Promise<void> {
 
 async function micro(): Promise<void> {
   const rows: BenchRow[] = [];
-  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks, failuresBenchmarks, loadingBenchmarks]) {
+  for (const suite of [engineBenchmarks, apiBenchmarks, schedulerBenchmarks, pluginBenchmarks, failuresBenchmarks, loadingBenchmarks]) {
     const r = await suite();
     rows.push(...r);
     console.table(r.map(shown));
