@@ -163,10 +163,54 @@ export class GpuDevices implements ClusterIndex {
     return this.learnt;
   }
 
+  /** The devices of node `n`; for a what-if copy of a node (NodeInfo.clone: preemption's
+   * victim search, filtering with nominated pods), the devices as the copy's pods hold them. */
   node(n: NodeInfo): GpuNode | undefined {
     const g = this.byIndex[n.index];
     if (g === null) return undefined;
-    return g !== undefined && g.info === n ? g : this.byInfo.get(n);
+    if (g !== undefined && g.info === n) return g;
+    const own = this.byInfo.get(n);
+    if (own !== undefined) return own;
+    const real = this.byName.get(n.name);
+    return real === undefined ? undefined : this.whatIf(n, real);
+  }
+
+  /** What-if device views by copy, kept while the copy's placements do not change. */
+  private readonly whatIfs = new WeakMap<NodeInfo, { generation: number; g: GpuNode }>();
+
+  /** `real`'s devices less those of the pods taken off `copy` (victims), and with the pods
+   * added to it (nominated pods, which hold no devices yet) placed best-fit; a copy whose
+   * added pods do not fit has no room at all. */
+  private whatIf(copy: NodeInfo, real: GpuNode): GpuNode {
+    const cached = this.whatIfs.get(copy);
+    if (cached !== undefined && cached.generation === copy.generation) return cached.g;
+    const g = new GpuNode(copy, real.devices, real.model);
+    g.free.set(real.free);
+    g.totalFree = real.totalFree;
+    const onCopy = new Set(copy.pods);
+    for (const p of real.info.pods) {
+      if (onCopy.has(p)) continue;
+      const h = this.held.get(p.key);
+      if (h === undefined || h.node !== real) continue;
+      for (const id of h.ids) g.free[id] = (g.free[id] as number) + h.milli;
+      g.totalFree += h.milli * h.ids.length;
+    }
+    const onReal = new Set(real.info.pods);
+    for (const p of copy.pods) {
+      if (onReal.has(p)) continue;
+      const req = gpuRequestOf(p, this.resource);
+      if (typeof req === 'string' || req.count === 0) continue;
+      const ids = bestFitDevices(g, req);
+      if (ids === null) {
+        g.free.fill(0);
+        g.totalFree = 0;
+        break;
+      }
+      for (const id of ids) g.free[id] = (g.free[id] as number) - req.milli;
+      g.totalFree -= req.milli * ids.length;
+    }
+    this.whatIfs.set(copy, { generation: copy.generation, g });
+    return g;
   }
 
   nodeNamed(name: string): GpuNode | undefined {
