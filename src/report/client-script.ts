@@ -23,7 +23,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     lines: function (c, width) {
       var pts = [];
       c.series.forEach(function (s) {
-        s.values.forEach(function (v, i) { pts.push({ x: c.x[i], v: v, series: s.name }); });
+        s.values.forEach(function (v, i) { if (v !== null || !c.joinGaps) pts.push({ x: c.x[i], v: v, series: s.name }); });
       });
       return Plot.plot({
         width: width, height: 250, marginLeft: 56,
@@ -96,6 +96,20 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         marks: [
           Plot.boxX(c.points, { x: "v", y: "g", fill: "#a0bcd8" }),
           Plot.dot(c.points, { x: "v", y: "g", r: 2, fill: "#1d2430", fillOpacity: 0.5 })
+        ]
+      });
+    },
+    meanSd: function (c, width) {
+      var bars = c.stats.filter(function (s) { return s.sd !== null; }).map(function (s) { return { g: s.g, x1: s.mean - s.sd, x2: s.mean + s.sd }; });
+      return Plot.plot({
+        width: width, height: 60 + 40 * c.groups.length, marginLeft: labelWidth(c.groups), marginRight: 30,
+        x: { label: c.label, grid: true },
+        y: { domain: c.groups, label: null },
+        marks: [
+          Plot.ruleY(bars, { y: "g", x1: "x1", x2: "x2", stroke: "#4e79a7", strokeWidth: 8, strokeOpacity: 0.35 }),
+          Plot.tickX(c.stats, { x: "mean", y: "g", stroke: RED, strokeWidth: 2 }),
+          Plot.dot(c.points, { x: "v", y: "g", r: 2.5, fill: "#1d2430", fillOpacity: 0.6, title: function (d) { return "seed " + d.seed + ": " + fmt(d.v); } }),
+          Plot.text(c.stats, { x: "mean", y: "g", dy: -14, text: function (d) { return fmt(d.mean) + (d.sd === null ? "" : " ± " + fmt(d.sd)); }, fill: RED, stroke: "white", strokeWidth: 3, paintOrder: "stroke" })
         ]
       });
     },
