@@ -144,8 +144,9 @@ test('the GPU sections of a GPU-sharing run and sweep draw in Chromium: the FGD 
   try {
     const r = await open(browser, join(dir, 'run.html'));
     const m = await marks(r.page);
-    assert.deepEqual(Object.keys(m), ['allocation', 'pods', 'gpu-unallocated', 'gpu-frag-ratio', 'heatmap-cpu', 'heatmap-memory']);
+    assert.deepEqual(Object.keys(m), ['allocation', 'pods', 'gpu-unallocated', 'gpu-unallocated-zoom', 'gpu-frag-ratio', 'heatmap-cpu', 'heatmap-memory']);
     assert.equal(m['gpu-unallocated']?.['line'], 3); // unallocated, fragmented, ideal
+    assert.equal(m['gpu-unallocated-zoom']?.['line'], 3);
     assert.equal(m['gpu-frag-ratio']?.['line'], 1);
     await checkLayout(r, 'gpu-run');
     await r.page.locator('#gpu').screenshot({ path: join(SHOTS, 'gpu-run.png') });

@@ -22,6 +22,8 @@ export interface LinesChart {
   /** Draw each line through its null values instead of breaking it (sparse bins, not missing
    * samples). */
   readonly joinGaps?: true;
+  /** Names of reference series (e.g. an ideal), drawn grey and dashed beneath the others. */
+  readonly reference?: readonly string[];
 }
 
 /** Rows × time bins of a ratio (heat map), with outlined fault windows. */

@@ -67,13 +67,18 @@ test('run section: the paper\'s figure (unallocated, fragmented and ideal by arr
     ['GPU capacity', '2 GPUs'],
   ]);
   assert.equal(section.headlines?.[3]?.hint, '4 of 6 pods placed at their first attempt');
-  const [alloc, ratio] = section.figures!;
+  const [alloc, zoom, ratio] = section.figures!;
   const chart = alloc!.chart as LinesChart;
   assert.equal(chart.xLabel, 'arrived GPU request (% of cluster GPU capacity)');
   assert.deepEqual(chart.series.map((x) => x.name), ['unallocated', 'fragmented', 'ideal']);
   assert.equal(chart.x[100], 100);
   assert.deepEqual(chart.series.map((x) => round(x.values[100])), [10, 5, 0]);
   assert.deepEqual(chart.series.map((x) => round(x.values[48])), [50, 20, 52]);
+  assert.deepEqual(chart.reference, ['ideal']); // drawn grey and dashed
+  // From 75 %, the paper's window: bin 100 is the 26th point.
+  const z = zoom!.chart as LinesChart;
+  assert.deepEqual([z.x[0], z.x.at(-1), z.x.length], [75, 130, 56]);
+  assert.deepEqual(z.series.map((x) => round(x.values[25])), [10, 5, 0]);
   assert.deepEqual((ratio!.chart as LinesChart).series.map((x) => round(x.values[50])), [60]);
   assert.deepEqual(section.tables?.[0]?.rows, [
     ['50', '37.5', '17.5', '60'], ['80', '–', '–', '–'], ['90', '–', '–', '–'], ['100', '10', '5', '50'],

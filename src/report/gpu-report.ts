@@ -15,17 +15,19 @@ import type { Headline, Section, Table } from './page.js';
 export const GPU_METRICS = ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct'] as const;
 
 const X_LABEL = 'arrived GPU request (% of cluster GPU capacity)';
-/** A sweep's curves start here (the paper's figure starts at 75 %). */
-const CURVES_FROM_PCT = 75;
+/** Where the zoomed curves start: the paper's figure of unallocated GPU starts at 75 %
+ * (plot_paib_alloc.py); below it every policy allocates about all that arrives. */
+const ZOOM_FROM_PCT = 75;
+const IDEAL = 'ideal';
 
 /** The run folder's GPU section, or null when it has no gpu_allocation.csv. */
 export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
   if (!existsSync(join(dir, GPU_ALLOCATION_FILE))) return null;
   const c = readGpuCurve(dir);
   const headlines: Headline[] = [
-    { label: 'Unallocated GPU at 100 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_100_pct')), hint: 'of cluster GPU capacity (gpu_unallocated_at_100_pct)' },
-    { label: 'Unallocated GPU at 130 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_130_pct')), hint: 'gpu_unallocated_at_130_pct' },
-    { label: 'Fragmentation at 100 % arrived', value: pct(summary.numberOrNull('gpu_fragmentation_at_100_pct')), hint: 'of the idle GPU (gpu_fragmentation_at_100_pct)' },
+    { label: 'Unallocated GPU at 100 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_100_pct')), hint: 'of cluster GPU capacity' },
+    { label: 'Unallocated GPU at 130 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_130_pct')), hint: 'of cluster GPU capacity' },
+    { label: 'Fragmentation at 100 % arrived', value: pct(summary.numberOrNull('gpu_fragmentation_at_100_pct')), hint: 'of the idle GPU' },
     { label: 'GPU capacity', value: `${trim(c.capacityGpus)} GPUs`, hint: `${c.bound} of ${c.pods} pods placed at their first attempt` },
   ];
   return {
@@ -41,9 +43,10 @@ export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
         chart: curveChart('% of cluster GPU capacity', [
           { name: 'unallocated', values: c.unallocatedPct },
           { name: 'fragmented', values: c.fragmentedPct },
-          { name: 'ideal', values: c.arrivedPct.map(idealUnallocatedPct) },
+          { name: IDEAL, values: c.arrivedPct.map(idealUnallocatedPct) },
         ], c.arrivedPct),
       },
+      ...zoomed(c),
       {
         id: 'gpu-frag-ratio',
         title: 'Fragmentation ratio by arrived GPU request',
@@ -119,9 +122,7 @@ function groupCurves(dir: string, runs: readonly GpuSweepRun[], groups: readonly
     byGroup.set(r.group, list);
   }
   const bins = Math.max(...[...byGroup.values()].flat().map((c) => c.arrivedPct.length));
-  // The paper's window (plot_paib_alloc.py: 75 % to 120 %), here to the last bin: below it every
-  // policy allocates all that arrives.
-  const from = Math.min(CURVES_FROM_PCT, Math.max(0, bins - 1));
+  const from = Math.min(ZOOM_FROM_PCT, Math.max(0, bins - 1));
   const x = Array.from({ length: bins - from }, (_, i) => from + i);
   const series = groups.map((g) => ({
     name: label(g),
@@ -133,7 +134,7 @@ function groupCurves(dir: string, runs: readonly GpuSweepRun[], groups: readonly
       return vs.length === 0 ? null : median(vs);
     }),
   }));
-  series.push({ name: 'ideal', values: x.map(idealUnallocatedPct) });
+  series.push({ name: IDEAL, values: x.map(idealUnallocatedPct) });
   return {
     id: 'gpu-curves',
     title: 'Unallocated GPU by arrived GPU request, per matrix value',
@@ -156,9 +157,28 @@ function groupLabel(matrix: readonly string[]): (g: string) => string {
   };
 }
 
+/** The unallocated curve from 75 % arrived, where the policies differ (the paper's window);
+ * none when the run never got there. */
+function zoomed(c: GpuCurve): Figure[] {
+  const from = ZOOM_FROM_PCT;
+  if (c.arrivedPct.length <= from + 1) return [];
+  const x = c.arrivedPct.slice(from);
+  return [{
+    id: 'gpu-unallocated-zoom',
+    title: `Unallocated GPU from ${from} % arrived`,
+    note: 'The same curves where the cluster fills up, as the paper\'s figure shows them. Above the ideal line: GPU requested that found no room (below 100 %), GPU left idle while more is asked than the cluster has (above).',
+    chart: curveChart('% of cluster GPU capacity', [
+      { name: 'unallocated', values: c.unallocatedPct.slice(from) },
+      { name: 'fragmented', values: c.fragmentedPct.slice(from) },
+      { name: IDEAL, values: x.map(idealUnallocatedPct) },
+    ], x),
+  }];
+}
+
 function curveChart(yLabel: string, series: LinesChart['series'], x: readonly number[]): LinesChart {
   // A small run leaves 1 % bins without a pod: the line goes on to the next bin that has one.
-  return { type: 'lines', x, xLabel: X_LABEL, yLabel, percent: false, series, bands: [], joinGaps: true };
+  const ideal = series.some((s) => s.name === IDEAL) ? { reference: [IDEAL] } : {};
+  return { type: 'lines', x, xLabel: X_LABEL, yLabel, percent: false, series, bands: [], joinGaps: true, ...ideal };
 }
 
 /** The curves at the arrived levels the paper discusses, for readers of the printed page. */
