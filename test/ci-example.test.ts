@@ -59,5 +59,7 @@ test('the workflow\'s ksim commands run and the gate passes, posting the markdow
   assert.ok(existsSync(join(temp, 'runner', 'base', 'sweep.csv')));
   const md = readFileSync(summary, 'utf8');
   assert.match(md, /^### ksim compare: `.*base` → `.*candidate`\n\n\*\*No regression\.\*\*\n\n- --fail-on sched_latency_p99_ms:\+10%: passed\n- --fail-on pods_unbound_end:\+1: passed\n- --fail-on cpu_requested_mean_ratio:-5%: passed\n/);
-  assert.match(md, /\n\| pods_bound \| 4\/4 \| 8 \| 8 \| 0 \| 0\.0% \| \[0, 0\] \| no \|\n/);
+  // Base and candidate ran the same seeds: the runs are paired by seed (4 pairs).
+  assert.match(md, /\nPaired by seed: /);
+  assert.match(md, /\n\| pods_bound \| 4 \| 8 \| 8 \| 0 \| 0\.0% \| \[0, 0\] \| no \|\n/);
 });

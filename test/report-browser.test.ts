@@ -7,13 +7,13 @@
 // /usr/bin/chromium (or $KSIM_CHROMIUM) is absent; .ci/run installs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderReport } from '../src/report/report.js';
 import { REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
-import { loadScenario, runScenario, toCsv, writeOutputsAtomically } from '../src/index.js';
+import { loadScenario, parseMatrix, runScenario, runSweep, toCsv, writeOutputsAtomically } from '../src/index.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 const CHROMIUM = process.env['KSIM_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -123,6 +123,47 @@ test('the reports of a run with a zone outage, of a sweep and of a capacity sear
     assert.equal(c['headroom-general']?.['line'], 2); // cpu, memory
     await checkLayout(cap, 'capacity');
     await cap.page.locator('#probes-general').screenshot({ path: join(SHOTS, 'capacity-probes.png') });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the GPU sections of a GPU-sharing run and sweep draw in Chromium: the FGD paper\'s curves, mean ± sd per score plugin', { skip, timeout: 120_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = tempDir('ksim-report-browser-gpu-');
+  const scenario = repoPath('test/fixtures/report/gpu/scenario.yaml');
+  const run = runScenario(loadScenario(scenario));
+  writeOutputsAtomically(join(dir, 'run'), run.tables.map((t) => ({ file: t.file, content: toCsv(t) })), 'browser-test');
+  writeFileSync(join(dir, 'run.html'), renderReport(join(dir, 'run')).html);
+  // 3 score plugins × seeds 1-3, each run's folder with its gpu_allocation.csv.
+  await runSweep({ scenario, seeds: [1, 2, 3], matrix: [parseMatrix('scheduler.config.profiles[0].plugins.score.enabled[0].name=DotProductScore,GpuClusteringScore,BestFitScore')], output: join(dir, 'sweep'), workers: 1 });
+  writeFileSync(join(dir, 'sweep.html'), renderReport(join(dir, 'sweep')).html);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const r = await open(browser, join(dir, 'run.html'));
+    const m = await marks(r.page);
+    assert.deepEqual(Object.keys(m), ['allocation', 'pods', 'gpu-unallocated', 'gpu-unallocated-zoom', 'gpu-frag-ratio', 'heatmap-cpu', 'heatmap-memory']);
+    assert.equal(m['gpu-unallocated']?.['line'], 3); // unallocated, fragmented, ideal
+    assert.equal(m['gpu-unallocated-zoom']?.['line'], 3);
+    assert.equal(m['gpu-frag-ratio']?.['line'], 1);
+    await checkLayout(r, 'gpu-run');
+    await r.page.locator('#gpu').screenshot({ path: join(SHOTS, 'gpu-run.png') });
+
+    const sw = await open(browser, join(dir, 'sweep.html'));
+    const s = await marks(sw.page);
+    const gpu = Object.keys(s).filter((id) => id.startsWith('gpu-'));
+    assert.deepEqual(gpu, ['gpu-gpu_unallocated_at_100_pct', 'gpu-gpu_unallocated_at_130_pct', 'gpu-gpu_fragmentation_at_100_pct', 'gpu-curves']);
+    const csv = readFileSync(join(dir, 'sweep', 'sweep.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = csv[0]!.indexOf('gpu_unallocated_at_100_pct');
+    // A dot per run with a value, a red tick per score plugin, and its mean ± sd written beside it.
+    assert.equal(s['gpu-gpu_unallocated_at_100_pct']?.['dot'], csv.slice(1).filter((x) => x[col] !== '').length);
+    assert.equal(s['gpu-gpu_unallocated_at_100_pct']?.['tick'], 3);
+    assert.equal(s['gpu-gpu_unallocated_at_100_pct']?.['text'], 3);
+    assert.equal(s['gpu-curves']?.['line'], 4); // 3 score plugins and the ideal
+    await checkLayout(sw, 'gpu-sweep');
+    await sw.page.locator('#gpu').screenshot({ path: join(SHOTS, 'gpu-sweep.png') });
   } finally {
     await browser.close();
   }

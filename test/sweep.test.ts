@@ -174,8 +174,9 @@ test('a resumed sweep re-runs the runs whose scenario changed (another SHA-256)'
 test('compare: identical sweeps show no significant change and pass the gate (exit 0)', () => {
   const r = ksim(['compare', join(DIR, 'w1'), join(DIR, 'w2'), '--fail-on', 'sched_latency_p99_ms:+5%', '--fail-on', 'pods_bound:-1', '-o', 'json']);
   assert.equal(r.status, 0, r.stderr);
-  const j = JSON.parse(r.stdout) as { kind: string; metrics: { group: string; metric: string; difference: number | null; significant: boolean; n_base: number }[]; regression: boolean; fail_on: unknown[] };
+  const j = JSON.parse(r.stdout) as { kind: string; test: string; metrics: { group: string; metric: string; difference: number | null; significant: boolean; n_base: number }[]; regression: boolean; fail_on: unknown[] };
   assert.equal(j.kind, 'sweeps');
+  assert.equal(j.test, 'paired'); // the same seeds, 1-3, in each matrix cell
   assert.equal(j.metrics.length, 2 * 23); // summary.csv's numeric columns but seed, per matrix cell
   assert.deepEqual(j.metrics.filter((m) => m.significant), []);
   assert.deepEqual([...new Set(j.metrics.map((m) => m.difference))], [0, null]);
@@ -193,17 +194,21 @@ test('compare: a candidate without the big nodes is flagged and exits 3 with --f
   assert.match(r.stderr, /^ksim: regression: cluster.nodePools\[0\].count=4: pods_bound -\d+\.\d% crosses pods_bound:-5% \(significant\); cluster.nodePools\[0\].count=6: pods_bound -\d+\.\d% crosses pods_bound:-5% \(significant\)\n$/);
   assert.match(r.stdout, /^### ksim compare: `.*w1` → `.*no-big`\n\n\*\*Regression found\.\*\*\n\n- --fail-on pods_bound:-5%: FAILED: /);
   assert.match(r.stdout, /\n- --fail-on events:\+50%: passed\n/);
-  assert.match(r.stdout, /\n\| metric \| n \| base median \| candidate median \| change \| change % \| 95% CI of change \| significant \|\n\|---\|---:\|/);
-  assert.match(r.stdout, /\n\| pods_bound \| 3\/3 \| \d+ \| \d+ \| -\d+ \| -\d+\.\d% \| \[-\d+, -\d+\] \| yes \|\n/);
+  // Both sweeps ran seeds 1-3: runs paired by seed (the means over the 3 pairs).
+  assert.match(r.stdout, /\nPaired by seed: /);
+  assert.match(r.stdout, /\n\| metric \| pairs \| base mean \| candidate mean \| change \| change % \| 95% CI of change \| significant \|\n\|---\|---:\|/);
+  assert.match(r.stdout, /\n\| pods_bound \| 3 \| [\d.]+ \| [\d.]+ \| -[\d.]+ \| -\d+\.\d% \| \[-[\d.]+, -[\d.]+\] \| yes \|\n/);
   // The same comparison as CSV, one row per cell and metric.
   const csv = ksim(['compare', join(DIR, 'w1'), cand, '-o', 'csv']);
   assert.equal(csv.status, 0);
   const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
   assert.equal(rows.length, 2 * 23);
-  assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant']);
-  // One pod (too-big) is unbound at the end of every base run; 57 without the big nodes.
+  assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test']);
+  assert.deepEqual([...new Set(rows.map((x) => x['test']))], ['paired']);
+  // One pod (too-big) is unbound at the end of every base run; 57, 59 and 56 (seeds 1-3) without
+  // the big nodes: paired, a mean of 172 / 3 = 57.333333, +56.333333 per seed, 5633 %.
   const unbound = rows.find((x) => x['metric'] === 'pods_unbound_end' && x['group'] === 'cluster.nodePools[0].count=4')!;
-  assert.deepEqual([unbound['base'], unbound['candidate'], unbound['change_ratio'], unbound['significant']], ['1', '57', '56', 'true']);
+  assert.deepEqual([unbound['base'], unbound['candidate'], unbound['difference'], unbound['change_ratio'], unbound['significant']], ['1', '57.333333', '56.333333', '56.333333', 'true']);
 });
 
 test('compare of two runs: every metric, what moved to another node or zone, per-node load', () => {

@@ -59,11 +59,14 @@ function crossingText(x: Crossing): string {
 
 /** Columns of the metric rows, per kind. */
 function metricHeader(r: CompareResult): string[] {
-  return r.kind === 'runs' ? ['metric', 'base', 'candidate', 'change', 'change %'] : ['metric', 'n', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant'];
+  if (r.kind === 'runs') return ['metric', 'base', 'candidate', 'change', 'change %'];
+  return r.test === 'paired'
+    ? ['metric', 'pairs', 'base mean', 'candidate mean', 'change', 'change %', '95% CI of change', 'significant']
+    : ['metric', 'n', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant'];
 }
 function metricCells(r: CompareResult, c: MetricComparison): string[] {
   const head = [c.metric];
-  if (r.kind === 'sweeps') head.push(`${c.nBase}/${c.nCandidate}`);
+  if (r.kind === 'sweeps') head.push(r.test === 'paired' ? `${c.nBase}` : `${c.nBase}/${c.nCandidate}`);
   const cells = [...head, show(c.base), show(c.candidate), signed(c.difference), percent(c.changeRatio)];
   if (r.kind === 'sweeps') cells.push(interval(c), c.significant === true ? 'yes' : 'no');
   return cells;
@@ -97,9 +100,15 @@ function gateLines(r: CompareResult): string[] {
   });
 }
 
+/** Which test compared two sweeps, and how to read the columns. */
+function testLine(r: CompareResult): string {
+  if (r.test === 'paired') return `paired by seed: means over the seeds ok in both sweeps (pairs); change = the mean per-seed difference, with its 95% bootstrap interval (${r.resamples} resamples); significant when it excludes 0`;
+  return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change, ${r.resamples} resamples; significant when it excludes 0`;
+}
+
 export function compareTable(r: CompareResult): string {
   let s = `ksim compare (${r.kind}): ${r.base} → ${r.candidate}\n`;
-  if (r.kind === 'sweeps') s += `  medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change, ${r.resamples} resamples; significant when it excludes 0\n`;
+  if (r.kind === 'sweeps') s += `  ${testLine(r)}\n`;
   for (const g of groups(r)) {
     if (g !== '') s += `\n${g}\n`;
     else s += '\n';
@@ -121,7 +130,7 @@ export function compareMarkdown(r: CompareResult): string {
   let s = `### ksim compare: \`${r.base}\` → \`${r.candidate}\`\n\n`;
   const gate = gateLines(r);
   if (gate.length > 0) s += `${r.crossings.length > 0 ? '**Regression found.**' : '**No regression.**'}\n\n${gate.map((g) => `- ${g}`).join('\n')}\n\n`;
-  if (r.kind === 'sweeps') s += `Medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change (${r.resamples} resamples); significant when it excludes 0.\n\n`;
+  if (r.kind === 'sweeps') s += `${testLine(r).replace(/^./, (x) => x.toUpperCase())}.\n\n`;
   for (const g of groups(r)) {
     if (g !== '') s += `**${g}**\n\n`;
     s += `${table(metricHeader(r), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)))}\n\n`;
@@ -137,10 +146,10 @@ export function compareMarkdown(r: CompareResult): string {
 /** One CSV row per metric (and matrix cell): numbers as written in ksim's files. */
 export function compareCsv(r: CompareResult): string {
   const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : '') : fmt(v, 6));
-  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant'] : [])];
+  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test'] : [])];
   const rows = r.metrics.map((m) => {
     const row: Record<string, string | number> = { group: m.group, metric: m.metric, base: n(m.base), candidate: n(m.candidate), difference: n(m.difference), change_ratio: n(m.changeRatio) };
-    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false' });
+    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: r.test ?? '' });
     return row;
   });
   return stringify(rows, { header: true, columns });
@@ -152,7 +161,7 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
     kind: r.kind,
     base: r.base,
     candidate: r.candidate,
-    ...(r.kind === 'sweeps' ? { matrix: r.matrix, resamples: r.resamples } : {}),
+    ...(r.kind === 'sweeps' ? { matrix: r.matrix, resamples: r.resamples, test: r.test, ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}) } : {}),
     metrics: r.metrics.map((m) => ({
       ...(r.matrix.length > 0 ? { group: m.group } : {}),
       metric: m.metric,

@@ -82,6 +82,19 @@ export interface LeaseSpec {
   renewTime?: number;
 }
 
+/** v1 ServiceSpec: the selector, which PodTopologySpread's default constraints read (a map of
+ * labels; nil selects nothing). */
+export interface ServiceSpec {
+  selector?: Record<string, string> | null;
+}
+
+/** v1 ReplicationControllerSpec: the selector (a map of labels), read by PodTopologySpread's
+ * default constraints for the pods it owns. ksim runs no ReplicationController controller: these
+ * come from cluster snapshots only. */
+export interface ReplicationControllerSpec {
+  selector?: Record<string, string> | null;
+}
+
 /** The spec type of each kind whose spec ksim reads. */
 export interface SpecByKind {
   Deployment: DeploymentSpec;
@@ -92,6 +105,8 @@ export interface SpecByKind {
   CronJob: CronJobSpec;
   PodDisruptionBudget: PdbSpec;
   Lease: LeaseSpec;
+  Service: ServiceSpec;
+  ReplicationController: ReplicationControllerSpec;
 }
 
 export type TypedKind = keyof SpecByKind;

@@ -19,6 +19,11 @@ export interface LinesChart {
   readonly series: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
   /** Shaded windows (faults) behind the lines. */
   readonly bands: readonly Band[];
+  /** Draw each line through its null values instead of breaking it (sparse bins, not missing
+   * samples). */
+  readonly joinGaps?: true;
+  /** Names of reference series (e.g. an ideal), drawn grey and dashed beneath the others. */
+  readonly reference?: readonly string[];
 }
 
 /** Rows × time bins of a ratio (heat map), with outlined fault windows. */
@@ -56,6 +61,16 @@ export interface BoxChart {
   readonly points: readonly { readonly g: string; readonly v: number }[];
 }
 
+/** A metric per group of runs (matrix values): a dot per run, the mean marked with ± 1 sample
+ * standard deviation (sd null: one run). */
+export interface MeanSdChart {
+  readonly type: 'meanSd';
+  readonly label: string;
+  readonly groups: readonly string[];
+  readonly points: readonly { readonly g: string; readonly v: number; readonly seed: string }[];
+  readonly stats: readonly { readonly g: string; readonly mean: number; readonly sd: number | null; readonly n: number }[];
+}
+
 /** A capacity search's probes: the target metric per node count, met or not, the target's
  * threshold and the answer. */
 export interface ProbeChart {
@@ -68,7 +83,7 @@ export interface ProbeChart {
   readonly answer: number | null;
 }
 
-export type Chart = LinesChart | HeatmapChart | FaultsChart | HistogramChart | BoxChart | ProbeChart;
+export type Chart = LinesChart | HeatmapChart | FaultsChart | HistogramChart | BoxChart | MeanSdChart | ProbeChart;
 
 /** A chart with its title and a sentence saying how to read it. */
 export interface Figure {
@@ -105,4 +120,13 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Mean and sample standard deviation (n − 1); sd null for fewer than two values. */
+export function meanSd(values: readonly number[]): { mean: number; sd: number | null } {
+  if (values.length === 0) return { mean: Number.NaN, sd: null };
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  if (values.length < 2) return { mean, sd: null };
+  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return { mean, sd: Math.sqrt(ss / (values.length - 1)) };
 }

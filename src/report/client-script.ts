@@ -6,6 +6,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   "use strict";
   var figures = JSON.parse(document.getElementById("ksim-figures").textContent);
   var RED = "#d62728";
+  var GREY = "#9498a0";
+  // Plot's default categorical colours (observable10), for charts that set their own range.
+  var PALETTE = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e"];
   var PHASE_COLOURS = ["#f4a6a6", "#9aa5b1", "#f2c14e", "#e07b39"];
 
   function fmt(v) {
@@ -23,19 +26,33 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     lines: function (c, width) {
       var pts = [];
       c.series.forEach(function (s) {
-        s.values.forEach(function (v, i) { pts.push({ x: c.x[i], v: v, series: s.name }); });
+        s.values.forEach(function (v, i) { if (v !== null || !c.joinGaps) pts.push({ x: c.x[i], v: v, series: s.name }); });
       });
+      // Reference series (an ideal line): grey and dashed, beneath the others, which keep
+      // Plot's default colours in order.
+      var ref = c.reference || [];
+      var isRef = function (d) { return ref.indexOf(d.series) >= 0; };
+      var names = c.series.map(function (s) { return s.name; });
+      var colour = { legend: true, domain: names };
+      if (ref.length > 0) {
+        var k = 0;
+        colour.range = names.map(function (n) { return ref.indexOf(n) >= 0 ? GREY : PALETTE[k++ % PALETTE.length]; });
+      }
+      var marks = [
+        Plot.rect(c.bands, { x1: "x1", x2: "x2", fill: RED, fillOpacity: 0.12, title: "label" }),
+        Plot.ruleY([0])
+      ];
+      if (ref.length > 0) marks.push(Plot.line(pts.filter(isRef), { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6, strokeDasharray: "5,4" }));
+      marks.push(
+        Plot.line(ref.length > 0 ? pts.filter(function (d) { return !isRef(d); }) : pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 }),
+        Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } }))
+      );
       return Plot.plot({
         width: width, height: 250, marginLeft: 56,
         x: { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]] },
         y: { label: c.yLabel, grid: true, percent: c.percent, zero: true },
-        color: { legend: true, domain: c.series.map(function (s) { return s.name; }) },
-        marks: [
-          Plot.rect(c.bands, { x1: "x1", x2: "x2", fill: RED, fillOpacity: 0.12, title: "label" }),
-          Plot.ruleY([0]),
-          Plot.line(pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 }),
-          Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } }))
-        ]
+        color: colour,
+        marks: marks
       });
     },
     heatmap: function (c, width) {
@@ -96,6 +113,20 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         marks: [
           Plot.boxX(c.points, { x: "v", y: "g", fill: "#a0bcd8" }),
           Plot.dot(c.points, { x: "v", y: "g", r: 2, fill: "#1d2430", fillOpacity: 0.5 })
+        ]
+      });
+    },
+    meanSd: function (c, width) {
+      var bars = c.stats.filter(function (s) { return s.sd !== null; }).map(function (s) { return { g: s.g, x1: s.mean - s.sd, x2: s.mean + s.sd }; });
+      return Plot.plot({
+        width: width, height: 60 + 40 * c.groups.length, marginLeft: labelWidth(c.groups), marginRight: 30,
+        x: { label: c.label, grid: true },
+        y: { domain: c.groups, label: null },
+        marks: [
+          Plot.ruleY(bars, { y: "g", x1: "x1", x2: "x2", stroke: "#4e79a7", strokeWidth: 8, strokeOpacity: 0.35 }),
+          Plot.tickX(c.stats, { x: "mean", y: "g", stroke: RED, strokeWidth: 2 }),
+          Plot.dot(c.points, { x: "v", y: "g", r: 2.5, fill: "#1d2430", fillOpacity: 0.6, title: function (d) { return "seed " + d.seed + ": " + fmt(d.v); } }),
+          Plot.text(c.stats, { x: "mean", y: "g", dy: -14, text: function (d) { return fmt(d.mean) + (d.sd === null ? "" : " ± " + fmt(d.sd)); }, fill: RED, stroke: "white", strokeWidth: 3, paintOrder: "stroke" })
         ]
       });
     },

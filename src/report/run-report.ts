@@ -1,11 +1,13 @@
 // The report of one run folder (ksim run's outputs): headline figures from summary.csv, the
 // cluster's allocation and pods over time from timeseries.csv, a per-node heat map from pods.csv
-// and nodes.csv, and, with faults, their timeline and recovery from recovery.csv.
+// and nodes.csv, with GPU sharing the FGD paper's curves from gpu_allocation.csv
+// (gpu-report.ts), and, with faults, their timeline and recovery from recovery.csv.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import type { Band, Figure } from './charts.js';
 import { readAll, readCsv, type CsvRow } from './csv-table.js';
+import { gpuRunSection } from './gpu-report.js';
 import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
 import type { Headline, ReportPage, Section } from './page.js';
 
@@ -33,9 +35,11 @@ export function runReport(dir: string): ReportPage {
   const faults = existsSync(join(dir, 'recovery.csv')) ? readFaults(dir, durationS) : null;
   const bands: Band[] = (faults ?? []).map((f) => ({ x1: f.startS, x2: f.endS, label: `${f.id} ${f.kind} ${f.target}` }));
   const ts = timeSeries(dir, bands);
+  const gpu = gpuRunSection(dir, s);
   const sections: Section[] = [
     { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
     { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
+    ...(gpu === null ? [] : [gpu]),
     heatmapSection(dir, durationS, ts.samples, faults ?? []),
     faultsSection(dir, faults, durationS),
   ];

@@ -1,10 +1,12 @@
 // The report of a sweep folder (ksim sweep): sweep.csv has one row per run — run id, seed, the
 // matrix values (one column per --matrix PATH), status, then every summary.csv column. It shows
 // the runs by status, each key metric's distribution over the runs, and, with a matrix, each key
-// metric per matrix value.
+// metric per matrix value, and, for GPU-sharing runs, the gpu_* columns per matrix value
+// (gpu-report.ts).
 import { InputError } from '../api/input-error.js';
 import { histogram, median, type Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
+import { gpuSweepSection } from './gpu-report.js';
 import { naturalCompare } from './node-heatmap.js';
 import type { Headline, ReportPage, Section, Table } from './page.js';
 
@@ -78,6 +80,8 @@ export function sweepReport(dir: string): ReportPage {
       tables: [mediansTable(ok, groups, metrics, matrix)],
     });
   }
+  const gpu = gpuSweepSection(dir, header, matrix, ok, groups);
+  if (gpu !== null) sections.push(gpu);
   return { kind: 'ksim sweep', title: scenario === '' ? `${runs.length} runs` : `${scenario}: ${runs.length} runs`, sections };
 }
 

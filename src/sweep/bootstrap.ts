@@ -1,7 +1,8 @@
-// Medians and a seeded percentile bootstrap of the difference of two medians (candidate − base),
-// for `ksim compare` of two sweeps. The two samples are resampled independently (the runs of a
-// sweep are independent; seeds need not pair up). Seeded, so the same inputs give the same
-// interval on every machine.
+// Seeded percentile bootstraps for `ksim compare` of two sweeps: of the difference of two
+// medians (candidate − base), the two samples resampled independently (unpaired: seeds need not
+// match), and of the mean of per-seed differences (paired: the same seed gives both sweeps the
+// same workload, so its noise cancels in the difference). Seeded, so the same inputs give the
+// same interval on every machine.
 // Method: Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 13 (percentile
 // interval); the 95% interval is the 2.5th and 97.5th percentiles of the resampled differences.
 import type { RandomStream } from '../engine/random.js';
@@ -33,6 +34,22 @@ export function bootstrapMedianDifference(base: readonly number[], candidate: re
   diffs.sort();
   const tail = (1 - level) / 2;
   return { low: quantileSorted(diffs, tail), high: quantileSorted(diffs, 1 - tail) };
+}
+
+/** The `level` percentile interval of the mean of `differences` (one per pair, candidate −
+ * base) over `resamples` resamples of the pairs drawn from `rng`. */
+export function bootstrapMeanOfDifferences(differences: readonly number[], resamples: number, rng: RandomStream, level = 0.95): BootstrapInterval {
+  if (differences.length === 0) return { low: NaN, high: NaN };
+  const n = differences.length;
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += differences[rng.int(n)]!;
+    means[r] = sum / n;
+  }
+  means.sort();
+  const tail = (1 - level) / 2;
+  return { low: quantileSorted(means, tail), high: quantileSorted(means, 1 - tail) };
 }
 
 function sortedMedian(s: Float64Array): number {

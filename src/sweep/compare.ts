@@ -1,14 +1,15 @@
 // `ksim compare BASE CANDIDATE`: metric by metric, two runs (value, value, change, plus what
-// moved: pods on another node or zone, per-node utilisation) or two sweeps (medians, their
-// difference and a seeded bootstrap 95% interval of it, per matrix cell); and the regression
-// gate, --fail-on bounds crossed.
+// moved: pods on another node or zone, per-node utilisation) or two sweeps, per matrix cell: when
+// both ran the same seeds, runs paired by seed (and matrix values) and a seeded bootstrap 95%
+// interval of the mean per-seed difference; else the medians, their difference and a bootstrap
+// interval of it. And the regression gate, --fail-on bounds crossed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
-import { RandomStreams } from '../engine/random.js';
+import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { SCHEMAS } from '../metrics/schema.js';
-import { bootstrapMedianDifference, median } from './bootstrap.js';
+import { bootstrapMeanOfDifferences, bootstrapMedianDifference, median } from './bootstrap.js';
 import { SWEEP_CSV } from './sweep.js';
 
 /** summary.csv's numeric columns but the seed: what compare compares. */
@@ -23,17 +24,23 @@ export interface CompareOptions {
   readonly seed?: number;
 }
 
+/** How two sweeps are compared: runs paired by seed (both sweeps ran the same seeds in every
+ * matrix cell) or the two sides resampled independently. */
+export type SweepTest = 'paired' | 'unpaired';
+
 export interface MetricComparison {
   /** The matrix cell ("path=value, ..."), '' for runs and sweeps without a matrix. */
   readonly group: string;
   readonly metric: string;
-  /** The value (runs) or the median over ok runs (sweeps); null when there is none. */
+  /** The value (runs); for sweeps, the mean over the paired runs (paired) or the median over
+   * the ok runs (unpaired); null when there is none. */
   readonly base: number | null;
   readonly candidate: number | null;
+  /** candidate − base: paired, the mean of the per-seed differences. */
   readonly difference: number | null;
   /** difference / |base| (±Infinity from a base of 0). */
   readonly changeRatio: number | null;
-  /** Sweeps only. */
+  /** Sweeps only. Paired: both are the number of pairs (seeds ok on both sides with a value). */
   readonly nBase?: number;
   readonly nCandidate?: number;
   readonly ciLow?: number | null;
@@ -92,6 +99,9 @@ export interface CompareResult {
   readonly bounds: readonly FailOnBound[];
   readonly crossings: readonly Crossing[];
   readonly resamples?: number;
+  /** Sweeps: the test used, and why not paired when it is not. */
+  readonly test?: SweepTest;
+  readonly unpairedBecause?: string;
 }
 
 type Rec = Record<string, string>;
@@ -190,6 +200,11 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
   const metrics: MetricComparison[] = [];
   // Columns some runs write (the GPU-sharing ones) are compared only where the files have them.
   const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
+  const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
+  if (unpairedBecause === null) {
+    for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf, resamples, rng));
+    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, resamples, test: 'paired' };
+  }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
     const bRows = ok(b.rows);
@@ -212,7 +227,59 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
       });
     }
   }
-  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, resamples };
+  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, resamples, test: 'unpaired', unpairedBecause };
+}
+
+/** Why the two sweeps' runs cannot be paired by seed, or null when they can: every matrix cell
+ * ran the same seeds on both sides (whatever their status). */
+function seedMismatch(base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string): string | null {
+  const seeds = (rows: readonly Rec[]) => {
+    const by = new Map<string, string[]>();
+    for (const r of rows) by.set(groupOf(r), [...(by.get(groupOf(r)) ?? []), r['seed'] ?? '']);
+    for (const list of by.values()) list.sort();
+    return by;
+  };
+  const b = seeds(base);
+  const c = seeds(candidate);
+  for (const [g, list] of b) {
+    const other = c.get(g);
+    const cell = g === '' ? '' : ` in ${g}`;
+    if (other === undefined) return `the candidate has no runs${cell}`;
+    if (other.join(',') !== list.join(',')) return `the seeds differ${cell}`;
+  }
+  for (const g of c.keys()) if (!b.has(g)) return `the base has no runs in ${g}`;
+  return null;
+}
+
+/** One metric of one matrix cell, runs paired by seed: the seeds ok on both sides with a value;
+ * the mean per-seed difference and a bootstrap interval of it. */
+function pairedComparison(g: string, m: string, base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string, resamples: number, rng: RandomStream): MetricComparison {
+  const value = (r: Rec | undefined) => (r !== undefined && r['status'] === 'ok' ? num(r[m]) : null);
+  const bySeed = new Map(candidate.filter((r) => groupOf(r) === g).map((r) => [r['seed'], r]));
+  const pairs: [number, number][] = [];
+  for (const r of base) {
+    if (groupOf(r) !== g) continue;
+    const bv = value(r);
+    const cv = value(bySeed.get(r['seed']));
+    if (bv !== null && cv !== null) pairs.push([bv, cv]);
+  }
+  const n = pairs.length;
+  if (n === 0) return { ...comparison(g, m, null, null), nBase: 0, nCandidate: 0, ciLow: null, ciHigh: null, significant: false };
+  const mean = (k: 0 | 1) => pairs.reduce((a, p) => a + p[k], 0) / n;
+  const diffs = pairs.map(([bv, cv]) => cv - bv);
+  const ci = bootstrapMeanOfDifferences(diffs, resamples, rng);
+  const c = comparison(g, m, mean(0), mean(1));
+  return {
+    ...c,
+    // The mean of the differences (the same as the difference of the means, without rounding).
+    difference: diffs.reduce((a, d) => a + d, 0) / n,
+    nBase: n,
+    nCandidate: n,
+    ciLow: ci.low,
+    ciHigh: ci.high,
+    // One pair has no spread to resample: nothing is significant then.
+    significant: n >= 2 && (ci.low > 0 || ci.high < 0),
+  };
 }
 
 /** What moved between two runs: pods.csv (node and zone per pod) and nodes.csv (per node). */

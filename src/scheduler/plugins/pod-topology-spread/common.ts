@@ -9,7 +9,7 @@ import { toleratesTaint } from '../../../api/taints.js';
 import type { ClusterState } from '../../../cluster/cluster-state.js';
 import { HOSTNAME_LABEL, ZONE_LABEL, type NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
-import { objectKey, type WorkloadObject } from '../../../cluster/workload-object.js';
+import { isKind, objectKey, type ObjectOf } from '../../../cluster/workload-object.js';
 import { SpreadIndex, type NodeInclusion, type PodCounter } from './spread-index.js';
 
 /** Upstream names.PodTopologySpread. */
@@ -244,7 +244,7 @@ function podConstraintSelector(c: TopologySpreadConstraint, podLabels: Labels): 
 
 interface ServiceCache {
   readonly size: number;
-  readonly byNamespace: Map<string, WorkloadObject[]>;
+  readonly byNamespace: Map<string, ObjectOf<'Service'>[]>;
 }
 
 /**
@@ -254,29 +254,29 @@ interface ServiceCache {
  */
 export class DefaultSelectorBuilder {
   private services: ServiceCache = { size: -1, byNamespace: new Map() };
-  private readonly controllerRequirements = new WeakMap<WorkloadObject, LabelSelectorRequirement[]>();
+  private readonly controllerRequirements = new WeakMap<ObjectOf<'ReplicaSet' | 'StatefulSet'>, LabelSelectorRequirement[]>();
 
   constructor(private readonly cluster: ClusterState) {}
 
   build(pod: PodInfo): BuiltSelector | null {
     const labelSet = new Map<string, string>();
     for (const svc of this.servicesIn(pod.namespace)) {
-      const sel = (svc.spec as { selector?: Record<string, string> | null } | undefined)?.selector;
+      const sel = svc.spec?.selector;
       // Services with nil selectors match nothing, not everything.
       if (sel === undefined || sel === null) continue;
       if (!matchesNodeSelectorMap(sel, pod.labels)) continue;
-      for (const k of Object.keys(sel)) labelSet.set(k, sel[k] as string);
+      for (const [k, v] of Object.entries(sel)) labelSet.set(k, v);
     }
     let exprs: LabelSelectorRequirement[] = [];
     const owner = controllerOf(pod.pod);
     if (owner !== null) {
       if (owner.apiVersion === 'v1' && owner.kind === 'ReplicationController') {
-        const rc = this.cluster.objects.get(objectKey('ReplicationController', pod.namespace, owner.name));
-        const sel = (rc?.spec as { selector?: Record<string, string> | null } | undefined)?.selector;
-        if (rc !== undefined && sel !== undefined && sel !== null) for (const k of Object.keys(sel)) labelSet.set(k, sel[k] as string);
+        const rc = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
+        const sel = rc !== undefined && isKind(rc, owner.kind) ? rc.spec?.selector : undefined;
+        if (sel !== undefined && sel !== null) for (const [k, v] of Object.entries(sel)) labelSet.set(k, v);
       } else if (owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet')) {
         const o = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
-        if (o !== undefined) exprs = this.requirementsOfController(o);
+        if (o !== undefined && isKind(o, owner.kind)) exprs = this.requirementsOfController(o);
       }
     }
     if (labelSet.size === 0 && exprs.length === 0) return null;
@@ -288,10 +288,10 @@ export class DefaultSelectorBuilder {
 
   /** The requirements of a ReplicaSet's/StatefulSet's spec.selector (none when it is nil or does
    * not compile: LabelSelectorAsSelector failed, or labels.Nothing() has no requirements). */
-  private requirementsOfController(o: WorkloadObject): LabelSelectorRequirement[] {
+  private requirementsOfController(o: ObjectOf<'ReplicaSet' | 'StatefulSet'>): LabelSelectorRequirement[] {
     let r = this.controllerRequirements.get(o);
     if (r === undefined) {
-      const sel = (o.spec as { selector?: LabelSelector | null } | undefined)?.selector;
+      const sel = o.spec?.selector;
       r = [];
       if (sel !== undefined && sel !== null) {
         try {
@@ -306,13 +306,13 @@ export class DefaultSelectorBuilder {
     return r;
   }
 
-  private servicesIn(namespace: string): readonly WorkloadObject[] {
+  private servicesIn(namespace: string): readonly ObjectOf<'Service'>[] {
     const objects = this.cluster.objects;
     // Objects are only ever added (api-server createObject), so the count tells when to rescan.
     if (this.services.size !== objects.size) {
-      const byNamespace = new Map<string, WorkloadObject[]>();
+      const byNamespace = new Map<string, ObjectOf<'Service'>[]>();
       for (const o of objects.values()) {
-        if (o.kind !== 'Service') continue;
+        if (!isKind(o, 'Service')) continue;
         const ns = o.metadata.namespace;
         let l = byNamespace.get(ns);
         if (l === undefined) byNamespace.set(ns, (l = []));
@@ -324,7 +324,7 @@ export class DefaultSelectorBuilder {
   }
 }
 
-const NO_OBJECTS: readonly WorkloadObject[] = [];
+const NO_OBJECTS: readonly ObjectOf<'Service'>[] = [];
 
 /** metav1.GetControllerOfNoCopy: the owner reference with controller: true. */
 function controllerOf(pod: Pod): { apiVersion: string; kind: string; name: string } | null {

@@ -1,0 +1,160 @@
+// The GPU sections of the report on small hand-written CSVs: the curves a run's chart is drawn
+// from, binned as the FGD paper's analysis bins them, and a sweep's mean ± sd per matrix value.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
+import type { LinesChart, MeanSdChart } from './charts.js';
+import { readAll } from './csv-table.js';
+import { readGpuCurve } from './gpu-curve.js';
+import { gpuRunSection, gpuSweepSection, type GpuSweepRun } from './gpu-report.js';
+import { sweepReport } from './sweep-report.js';
+
+const HEADER = 'time_s,pod,namespace,result,node,gpu_index,pod_gpu_milli,arrived_gpu_milli,allocated_gpu_milli,idle_gpu_milli,fragmented_gpu_milli,capacity_gpu_milli,arrived_pct,arrived_pct_bin,allocated_pct,fragmented_pct';
+
+/** A 2-GPU cluster (2000 milli). Columns that matter: result, fragmented_gpu_milli,
+ * capacity_gpu_milli, arrived_pct_bin, allocated_pct, fragmented_pct. */
+const ROWS = [
+  '0.1,p-0,default,bound,n-0,0,960,960,1000,1000,400,2000,48,48,50,40',
+  '0.2,p-1,default,unschedulable,,,40,1000,1000,1000,200,2000,50,50,50,20',
+  '0.3,p-2,default,bound,n-0,1,500,1000,1500,500,500,2000,50,50,75,100',
+  '0.4,p-3,default,bound,n-1,1,1000,2000,1800,200,100,2000,100,100,90,50',
+  '0.5,p-4,default,unschedulable,,,40,2040,1900,100,0,2000,102,102,95,0',
+  '0.6,p-5,default,bound,n-1,0,560,2600,2000,0,0,2000,130,130,100,',
+];
+
+function gpuRun(rows: readonly string[] = ROWS): string {
+  const dir = tempDir('ksim-gpu-report-');
+  writeFileSync(join(dir, 'gpu_allocation.csv'), `${HEADER}\n${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,10,0,50\n');
+  return dir;
+}
+
+const round = (v: number | null | undefined) => (v === null || v === undefined ? v : Number(v.toFixed(3)));
+
+test('curve: each 1 % bin of arrived GPU is the mean of its rows, or of the bins ±1 together when it has none', () => {
+  const c = readGpuCurve(gpuRun());
+  assert.equal(c.arrivedPct.length, 131); // 0 … 130, the last bin with rows
+  const at = (b: number) => [round(c.unallocatedPct[b]), round(c.fragmentedPct[b]), round(c.fragRatioPct[b])];
+  // Unallocated = 100 − mean allocated_pct; fragmented = mean fragmented_gpu_milli / 2000 × 100;
+  // ratio = mean fragmented_pct.
+  assert.deepEqual(at(48), [50, 20, 40]);
+  // 49 has no row: bins 48 and 50 together (rows p-0, p-1, p-2): allocated (50 + 50 + 75) / 3,
+  // fragmented (20 + 10 + 25) / 3, ratio (40 + 20 + 100) / 3.
+  assert.deepEqual(at(49), [41.667, 18.333, 53.333]);
+  assert.deepEqual(at(50), [37.5, 17.5, 60]);
+  assert.deepEqual(at(51), [37.5, 17.5, 60]); // only 50 of 50 and 52 has rows
+  assert.deepEqual(at(52), [null, null, null]); // neither 51 nor 53
+  assert.deepEqual(at(0), [null, null, null]);
+  assert.deepEqual(at(100), [10, 5, 50]);
+  assert.deepEqual(at(101), [7.5, 2.5, 25]); // 100 and 102
+  // Nothing idle: fragmented_pct is empty and counts 0, as in summary.csv's column.
+  assert.deepEqual(at(130), [0, 0, 0]);
+  assert.equal(c.pods, 6);
+  assert.equal(c.bound, 4);
+  assert.equal(c.capacityGpus, 2);
+});
+
+test('run section: the paper\'s figure (unallocated, fragmented and ideal by arrived %), the fragmentation ratio, and summary.csv\'s values at 100 % and 130 %', () => {
+  const dir = gpuRun();
+  const s = readAll(dir, 'summary.csv', []).rows[0]!;
+  const section = gpuRunSection(dir, s)!;
+  assert.deepEqual(section.headlines?.map((h) => [h.label, h.value]), [
+    ['Unallocated GPU at 100 % arrived', '10 %'],
+    ['Unallocated GPU at 130 % arrived', '0 %'],
+    ['Fragmentation at 100 % arrived', '50 %'],
+    ['GPU capacity', '2 GPUs'],
+  ]);
+  assert.equal(section.headlines?.[3]?.hint, '4 of 6 pods placed at their first attempt');
+  const [alloc, zoom, ratio] = section.figures!;
+  const chart = alloc!.chart as LinesChart;
+  assert.equal(chart.xLabel, 'arrived GPU request (% of cluster GPU capacity)');
+  assert.deepEqual(chart.series.map((x) => x.name), ['unallocated', 'fragmented', 'ideal']);
+  assert.equal(chart.x[100], 100);
+  assert.deepEqual(chart.series.map((x) => round(x.values[100])), [10, 5, 0]);
+  assert.deepEqual(chart.series.map((x) => round(x.values[48])), [50, 20, 52]);
+  assert.deepEqual(chart.reference, ['ideal']); // drawn grey and dashed
+  // From 75 %, the paper's window: bin 100 is the 26th point.
+  const z = zoom!.chart as LinesChart;
+  assert.deepEqual([z.x[0], z.x.at(-1), z.x.length], [75, 130, 56]);
+  assert.deepEqual(z.series.map((x) => round(x.values[25])), [10, 5, 0]);
+  assert.deepEqual((ratio!.chart as LinesChart).series.map((x) => round(x.values[50])), [60]);
+  assert.deepEqual(section.tables?.[0]?.rows, [
+    ['50', '37.5', '17.5', '60'], ['80', '–', '–', '–'], ['90', '–', '–', '–'], ['100', '10', '5', '50'],
+    ['110', '–', '–', '–'], ['120', '–', '–', '–'], ['130', '0', '0', '0'],
+  ]);
+});
+
+test('run section: none without gpu_allocation.csv', () => {
+  const dir = tempDir('ksim-gpu-report-none-');
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed\nx,1\n');
+  assert.equal(gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!), null);
+});
+
+const SWEEP_HEADER = 'run_id,seed,score,status,scenario,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct';
+const SWEEP_ROWS = [
+  'r1,1,BestFitScore,ok,gpu,7,6.5,99',
+  'r2,2,BestFitScore,ok,gpu,6,6,98',
+  'r3,3,BestFitScore,ok,gpu,8,7,97',
+  'r4,1,FGDScore,ok,gpu,5,4.5,99',
+  'r5,2,FGDScore,ok,gpu,5,4.5,99',
+  'r6,3,FGDScore,error,gpu,,,',
+];
+
+test('sweep section: per matrix value the mean ± sample sd of the gpu_* columns over its ok runs, a dot per seed', () => {
+  const dir = tempDir('ksim-gpu-sweep-');
+  writeFileSync(join(dir, 'sweep.csv'), `${SWEEP_HEADER}\n${SWEEP_ROWS.join('\n')}\n`);
+  const page = sweepReport(dir);
+  const gpu = page.sections.find((s) => s.id === 'gpu')!;
+  assert.deepEqual(gpu.figures?.map((f) => f.id), ['gpu-gpu_unallocated_at_100_pct', 'gpu-gpu_unallocated_at_130_pct', 'gpu-gpu_fragmentation_at_100_pct']);
+  const c = gpu.figures?.[0]?.chart as MeanSdChart;
+  assert.deepEqual(c.groups, ['BestFitScore', 'FGDScore']);
+  // BestFit 7, 6, 8: mean 7, sd √((0 + 1 + 1) / 2) = 1; FGD 5, 5 (r6 failed): sd 0.
+  assert.deepEqual(c.stats, [{ g: 'BestFitScore', mean: 7, sd: 1, n: 3 }, { g: 'FGDScore', mean: 5, sd: 0, n: 2 }]);
+  assert.deepEqual(c.points.map((p) => [p.g, p.seed, p.v]), [
+    ['BestFitScore', '1', 7], ['BestFitScore', '2', 6], ['BestFitScore', '3', 8], ['FGDScore', '1', 5], ['FGDScore', '2', 5],
+  ]);
+  // 130 %: BestFit 6.5, 6, 7 → 6.5 ± 0.5.
+  assert.deepEqual(gpu.tables?.[0]?.rows, [['BestFitScore', '3', '7.00 ± 1.00', '6.50 ± 0.50', '98.00 ± 1.00'], ['FGDScore', '2', '5.00 ± 0.00', '4.50 ± 0.00', '99.00 ± 0.00']]);
+  // Run folders without gpu_allocation.csv: no curves.
+  assert.ok(!gpu.figures?.some((f) => f.id === 'gpu-curves'));
+});
+
+test('sweep section: with every run folder holding gpu_allocation.csv, the median curve per matrix value', () => {
+  const dir = tempDir('ksim-gpu-sweep-curves-');
+  writeFileSync(join(dir, 'sweep.csv'), `${SWEEP_HEADER}\n${SWEEP_ROWS.slice(0, 5).join('\n')}\n`);
+  // Unallocated at bin 100: BestFit runs 10, 20, 40 → median 20; FGD runs 4, 6 → median 5.
+  const unallocatedAt100 = { r1: 10, r2: 20, r3: 40, r4: 4, r5: 6 };
+  for (const [id, u] of Object.entries(unallocatedAt100)) {
+    mkdirSync(join(dir, id));
+    writeFileSync(join(dir, id, 'gpu_allocation.csv'), `${HEADER}\n0.1,p,default,bound,n,0,1000,2000,${2000 - u * 20},${u * 20},0,2000,100,100,${100 - u},0\n`);
+  }
+  const gpu = sweepReport(dir).sections.find((s) => s.id === 'gpu')!;
+  const curves = gpu.figures?.find((f) => f.id === 'gpu-curves')?.chart as LinesChart;
+  // From 75 % arrived, as the paper's figure (bins 75 … 100).
+  assert.deepEqual([curves.x[0], curves.x.at(-1)], [75, 100]);
+  const at = (b: number) => curves.series.map((s) => [s.name, s.values[curves.x.indexOf(b)]]);
+  assert.deepEqual(at(100), [['BestFitScore', 20], ['FGDScore', 5], ['ideal', 0]]);
+  assert.deepEqual(at(99), [['BestFitScore', 20], ['FGDScore', 5], ['ideal', 1]]);
+  assert.deepEqual(at(97), [['BestFitScore', null], ['FGDScore', null], ['ideal', 3]]);
+});
+
+test('sweep section: none when sweep.csv has no gpu_* column, or none with a value', () => {
+  const runs: GpuSweepRun[] = [];
+  const dir = tempDir('ksim-gpu-sweep-none-');
+  writeFileSync(join(dir, 'sweep.csv'), 'run_id,seed,status,scenario,pods_bound\nr1,1,ok,x,3\n');
+  assert.equal(sweepReport(dir).sections.some((s) => s.id === 'gpu'), false);
+  writeFileSync(join(dir, 'sweep.csv'), 'run_id,seed,status,scenario,gpu_unallocated_at_100_pct\nr1,1,ok,x,\n');
+  const { header } = readAll(dir, 'sweep.csv', []);
+  assert.equal(gpuSweepSection(dir, header, [], runs, ['']), null);
+  assert.equal(sweepReport(dir).sections.some((s) => s.id === 'gpu'), false);
+});
+
+test('sweep section: with several matrix paths, each named by its last field', () => {
+  const dir = tempDir('ksim-gpu-sweep-two-');
+  writeFileSync(join(dir, 'sweep.csv'), 'run_id,seed,a.score,b.pools[0].count,status,gpu_unallocated_at_100_pct\nr1,1,X,3,ok,4\nr2,1,Y,3,ok,5\n');
+  const c = sweepReport(dir).sections.find((s) => s.id === 'gpu')?.figures?.[0]?.chart as MeanSdChart;
+  assert.deepEqual(c.groups, ['score=X, count=3', 'score=Y, count=3']);
+  assert.deepEqual(c.stats, [{ g: 'score=X, count=3', mean: 4, sd: null, n: 1 }, { g: 'score=Y, count=3', mean: 5, sd: null, n: 1 }]);
+});

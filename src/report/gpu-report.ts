@@ -1,0 +1,208 @@
+// The GPU sections of the report, for runs whose profile enables Open-Gpu-Share (they write
+// gpu_allocation.csv and summary.csv's gpu_* columns): a run's unallocated and fragmented GPU
+// against the arrived GPU request, the FGD paper's figures (Weng et al., ATC '23, Fig. 7 and 9a);
+// a sweep's gpu_* columns per matrix value (mean ± sd over the seeds, the paper's comparison)
+// and, when its run folders hold gpu_allocation.csv, the same curves per matrix value.
+// Without GPU data there is no section.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { median, meanSd, type Figure, type LinesChart } from './charts.js';
+import type { CsvHeader, CsvRow } from './csv-table.js';
+import { GPU_ALLOCATION_FILE, idealUnallocatedPct, readGpuCurve, type GpuCurve } from './gpu-curve.js';
+import type { Headline, Section, Table } from './page.js';
+
+/** summary.csv's GPU columns, in the order shown. */
+export const GPU_METRICS = ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct'] as const;
+
+const X_LABEL = 'arrived GPU request (% of cluster GPU capacity)';
+/** Where the zoomed curves start: the paper's figure of unallocated GPU starts at 75 %
+ * (plot_paib_alloc.py); below it every policy allocates about all that arrives. */
+const ZOOM_FROM_PCT = 75;
+const IDEAL = 'ideal';
+
+/** The run folder's GPU section, or null when it has no gpu_allocation.csv. */
+export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
+  if (!existsSync(join(dir, GPU_ALLOCATION_FILE))) return null;
+  const c = readGpuCurve(dir);
+  const headlines: Headline[] = [
+    { label: 'Unallocated GPU at 100 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_100_pct')), hint: 'of cluster GPU capacity' },
+    { label: 'Unallocated GPU at 130 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_130_pct')), hint: 'of cluster GPU capacity' },
+    { label: 'Fragmentation at 100 % arrived', value: pct(summary.numberOrNull('gpu_fragmentation_at_100_pct')), hint: 'of the idle GPU' },
+    { label: 'GPU capacity', value: `${trim(c.capacityGpus)} GPUs`, hint: `${c.bound} of ${c.pods} pods placed at their first attempt` },
+  ];
+  return {
+    id: 'gpu',
+    title: 'GPU allocation and fragmentation',
+    intro: `From ${GPU_ALLOCATION_FILE}, one row per pod after its first scheduling attempt, binned by the GPU request arrived so far in % of the cluster's GPU capacity (the mean of the rows in each 1 % bin, or of the bins next to it when it has none), as the FGD paper's analysis bins them; summary.csv's gpu_* columns are the values at 100 % and 130 %.`,
+    headlines,
+    figures: [
+      {
+        id: 'gpu-unallocated',
+        title: 'Unallocated and fragmented GPU by arrived GPU request',
+        note: 'Unallocated: GPU not held by any pod; fragmented: the part of it the workload\'s typical pods cannot use (FGD measure); both in % of cluster GPU capacity. Ideal: every arrived GPU allocated until the cluster is full.',
+        chart: curveChart('% of cluster GPU capacity', [
+          { name: 'unallocated', values: c.unallocatedPct },
+          { name: 'fragmented', values: c.fragmentedPct },
+          { name: IDEAL, values: c.arrivedPct.map(idealUnallocatedPct) },
+        ], c.arrivedPct),
+      },
+      ...zoomed(c),
+      {
+        id: 'gpu-frag-ratio',
+        title: 'Fragmentation ratio by arrived GPU request',
+        note: 'Fragmented GPU in % of the idle GPU (fragmented_pct): how much of what is left the typical pods cannot use.',
+        chart: curveChart('% of idle GPU', [{ name: 'fragmentation ratio', values: c.fragRatioPct }], c.arrivedPct),
+      },
+    ],
+    tables: [curveTable(c)],
+  };
+}
+
+/** One sweep run, as the GPU section reads it. */
+export interface GpuSweepRun {
+  readonly id: string;
+  readonly seed: string;
+  /** Matrix values joined as "PATH=V, PATH=V" ("" without a matrix). */
+  readonly group: string;
+  readonly row: CsvRow;
+}
+
+/** A sweep's GPU section, or null when sweep.csv has no gpu_* column with a value. `matrix`:
+ * the --matrix paths; `runs`: the ok runs; `groups`: the matrix combinations in order; run
+ * folders are `dir/<run id>`. */
+export function gpuSweepSection(dir: string, header: CsvHeader, matrix: readonly string[], runs: readonly GpuSweepRun[], groups: readonly string[]): Section | null {
+  const metrics = GPU_METRICS.filter((m) => header.has(m) && runs.some((r) => r.row.numberOrNull(m) !== null));
+  if (metrics.length === 0) return null;
+  const label = groupLabel(matrix);
+  const shown = groups.filter((g) => runs.some((r) => r.group === g));
+  const values = (g: string, m: string) => runs.flatMap((r) => {
+    const v = r.group === g ? r.row.numberOrNull(m) : null;
+    return v === null ? [] : [{ v, seed: r.seed }];
+  });
+  const figures: Figure[] = metrics.map((m) => ({
+    id: `gpu-${m}`,
+    title: m,
+    note: 'Dots: runs (seeds); red tick: the mean; bar: ± 1 sample standard deviation.',
+    chart: {
+      type: 'meanSd',
+      label: m,
+      groups: shown.map(label),
+      points: shown.flatMap((g) => values(g, m).map((p) => ({ g: label(g), v: p.v, seed: p.seed }))),
+      stats: shown.map((g) => {
+        const vs = values(g, m).map((p) => p.v);
+        return { g: label(g), ...meanSd(vs), n: vs.length };
+      }),
+    },
+  }));
+  const curves = groupCurves(dir, runs, shown, label);
+  if (curves !== null) figures.push(curves);
+  const table: Table = {
+    caption: 'Mean ± sample sd over the runs of each matrix value',
+    columns: ['matrix values', 'runs', ...metrics],
+    rows: shown.map((g) => [label(g), String(runs.filter((r) => r.group === g).length), ...metrics.map((m) => meanSdText(values(g, m).map((p) => p.v)))]),
+  };
+  return {
+    id: 'gpu',
+    title: 'GPU allocation by matrix value',
+    intro: `summary.csv's GPU columns (runs whose profile enables Open-Gpu-Share): GPU left unallocated when the arrived GPU request is 100 % and 130 % of the cluster's capacity, and the fragmented share of the idle GPU at 100 %, per matrix value over the seeds: the FGD paper's comparison of policies (lower is better).${matrix.length === 1 ? ` Matrix values are those of ${matrix[0]}.` : ''}`,
+    compact: true,
+    figures,
+    tables: [table],
+  };
+}
+
+/** Per matrix value, the median over its runs of the unallocated-GPU curve (the paper's
+ * estimator), when every run folder holds gpu_allocation.csv; null otherwise. */
+function groupCurves(dir: string, runs: readonly GpuSweepRun[], groups: readonly string[], label: (g: string) => string): Figure | null {
+  if (runs.length === 0 || !runs.every((r) => existsSync(join(dir, r.id, GPU_ALLOCATION_FILE)))) return null;
+  const byGroup = new Map<string, GpuCurve[]>();
+  for (const r of runs) {
+    const list = byGroup.get(r.group) ?? [];
+    list.push(readGpuCurve(join(dir, r.id)));
+    byGroup.set(r.group, list);
+  }
+  const bins = Math.max(...[...byGroup.values()].flat().map((c) => c.arrivedPct.length));
+  const from = Math.min(ZOOM_FROM_PCT, Math.max(0, bins - 1));
+  const x = Array.from({ length: bins - from }, (_, i) => from + i);
+  const series = groups.map((g) => ({
+    name: label(g),
+    values: x.map((b) => {
+      const vs = (byGroup.get(g) ?? []).flatMap((c) => {
+        const v = c.unallocatedPct[b];
+        return v === undefined || v === null ? [] : [v];
+      });
+      return vs.length === 0 ? null : median(vs);
+    }),
+  }));
+  series.push({ name: IDEAL, values: x.map(idealUnallocatedPct) });
+  return {
+    id: 'gpu-curves',
+    title: 'Unallocated GPU by arrived GPU request, per matrix value',
+    note: `From ${from} % arrived, as the paper's figure: the median over the runs of each matrix value of each run's curve (${GPU_ALLOCATION_FILE}, as in a run's report). Ideal: every arrived GPU allocated until the cluster is full.`,
+    chart: curveChart('unallocated GPU (% of capacity)', series, x),
+  };
+}
+
+/** Matrix combinations as the charts name them: with one --matrix path only its values (the
+ * path is in the section's intro), else each path by its last field; "all runs" without. */
+function groupLabel(matrix: readonly string[]): (g: string) => string {
+  const field = (path: string) => path.replace(/\[\d+\]$/, '').split('.').at(-1) ?? path;
+  const prefixes = matrix.map((m) => [`${m}=`, matrix.length === 1 ? '' : `${field(m)}=`] as const);
+  return (g) => {
+    if (g === '') return 'all runs';
+    // g is "PATH=V, PATH=V" in matrix order (sweep-report.ts).
+    let out = g;
+    for (const [long, short] of prefixes) out = out.replace(long, short);
+    return out;
+  };
+}
+
+/** The unallocated curve from 75 % arrived, where the policies differ (the paper's window);
+ * none when the run never got there. */
+function zoomed(c: GpuCurve): Figure[] {
+  const from = ZOOM_FROM_PCT;
+  if (c.arrivedPct.length <= from + 1) return [];
+  const x = c.arrivedPct.slice(from);
+  return [{
+    id: 'gpu-unallocated-zoom',
+    title: `Unallocated GPU from ${from} % arrived`,
+    note: 'The same curves where the cluster fills up, as the paper\'s figure shows them. Above the ideal line: GPU requested that found no room (below 100 %), GPU left idle while more is asked than the cluster has (above).',
+    chart: curveChart('% of cluster GPU capacity', [
+      { name: 'unallocated', values: c.unallocatedPct.slice(from) },
+      { name: 'fragmented', values: c.fragmentedPct.slice(from) },
+      { name: IDEAL, values: x.map(idealUnallocatedPct) },
+    ], x),
+  }];
+}
+
+function curveChart(yLabel: string, series: LinesChart['series'], x: readonly number[]): LinesChart {
+  // A small run leaves 1 % bins without a pod: the line goes on to the next bin that has one.
+  const ideal = series.some((s) => s.name === IDEAL) ? { reference: [IDEAL] } : {};
+  return { type: 'lines', x, xLabel: X_LABEL, yLabel, percent: false, series, bands: [], joinGaps: true, ...ideal };
+}
+
+/** The curves at the arrived levels the paper discusses, for readers of the printed page. */
+function curveTable(c: GpuCurve): Table {
+  const at = [50, 80, 90, 100, 110, 120, 130].filter((b) => b < c.arrivedPct.length);
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '–' : trim(v));
+  return {
+    caption: 'The curves at some arrived levels (%)',
+    columns: ['arrived % of capacity', 'unallocated % of capacity', 'fragmented % of capacity', 'fragmented % of idle'],
+    rows: at.map((b) => [String(b), cell(c.unallocatedPct[b]), cell(c.fragmentedPct[b]), cell(c.fragRatioPct[b])]),
+  };
+}
+
+function meanSdText(vs: readonly number[]): string {
+  if (vs.length === 0) return '–';
+  const { mean, sd } = meanSd(vs);
+  return sd === null ? mean.toFixed(2) : `${mean.toFixed(2)} ± ${sd.toFixed(2)}`;
+}
+
+function pct(v: number | null): string {
+  return v === null ? '–' : `${trim(v)} %`;
+}
+
+/** At most 2 decimals, trailing zeros dropped. */
+function trim(v: number): string {
+  return String(Number(v.toFixed(2)));
+}

@@ -1,0 +1,54 @@
+// helper.DefaultSelector (upstream pkg/scheduler/framework/plugins/helper/spread.go): the union of
+// the selectors of the Services selecting the pod and of its controller — a v1
+// ReplicationController's label map, an apps/v1 ReplicaSet's or StatefulSet's label selector —
+// read through the kind-typed store.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { WorkloadObject } from '../../../cluster/workload-object.js';
+import { makePod, podInfo } from '../../../testing/builders.js';
+import { controller, service, setup } from '../../../testing/spread-builders.js';
+import { DefaultSelectorBuilder } from './common.js';
+
+function rc(name: string, selector: Record<string, string> | null): WorkloadObject {
+  return { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name, namespace: 'default' }, spec: { selector } };
+}
+
+/** A pod labelled `labels` whose controller is `kind` `name` of `apiVersion`. */
+function owned(labels: Record<string, string>, apiVersion: string, kind: string, name: string): Pod {
+  const p = makePod('p').labels(labels).obj();
+  p.metadata!.ownerReferences = [{ apiVersion, kind, name, uid: `${kind}/${name}`, controller: true }];
+  return p;
+}
+
+function build(objects: readonly WorkloadObject[], pod: Pod) {
+  const { cluster } = setup([], [], undefined, objects);
+  return new DefaultSelectorBuilder(cluster).build(podInfo(pod))?.selector ?? null;
+}
+
+describe('PodTopologySpread default selector', () => {
+  it('a ReplicationController\'s selector and a matching Service\'s, merged as matchLabels', () => {
+    const pod = owned({ app: 'web', tier: 'fe', x: '1' }, 'v1', 'ReplicationController', 'web');
+    assert.deepEqual(build([rc('web', { app: 'web' }), service('fe', { tier: 'fe' }), service('other', { tier: 'be' })], pod), {
+      matchLabels: { app: 'web', tier: 'fe' },
+      matchExpressions: [],
+    });
+  });
+
+  it('a ReplicationController with a nil selector adds nothing; nor does one under another apiVersion', () => {
+    assert.equal(build([rc('web', null)], owned({ app: 'web' }, 'v1', 'ReplicationController', 'web')), null);
+    assert.equal(build([rc('web', { app: 'web' })], owned({ app: 'web' }, 'apps/v1', 'ReplicationController', 'web')), null);
+  });
+
+  it('a Service with a nil selector selects nothing', () => {
+    assert.equal(build([service('svc', null)], makePod('p').labels({ app: 'web' }).obj()), null);
+  });
+
+  it('a StatefulSet\'s label selector becomes matchExpressions', () => {
+    const pod = owned({ app: 'db' }, 'apps/v1', 'StatefulSet', 'db');
+    assert.deepEqual(build([controller('StatefulSet', 'db', { matchLabels: { app: 'db' } })], pod), {
+      matchLabels: {},
+      matchExpressions: [{ key: 'app', operator: 'In', values: ['db'] }],
+    });
+  });
+});

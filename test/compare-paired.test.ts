@@ -1,0 +1,95 @@
+// `ksim compare` of two sweeps that ran the same seeds pairs the runs by seed (issue 10): on
+// hand-written sweep.csv files, a small consistent worsening that the unpaired test cannot tell
+// from the spread between seeds is flagged by the paired one (exit 3 with --fail-on), identical
+// sweeps still pass, and sweeps whose seeds differ fall back to the unpaired test, saying so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+const dir = tempDir('ksim-compare-paired-');
+
+/** A sweep folder whose sweep.csv has one run per [seed, value] (and status ok unless given). */
+function sweep(name: string, runs: readonly (readonly [seed: number, p99: number | '', status?: string])[]): string {
+  const out = join(dir, name);
+  mkdirSync(out);
+  const rows = runs.map(([seed, v, status], i) => `r${i + 1},${seed},${status ?? 'ok'},s,${v}`);
+  writeFileSync(join(out, 'sweep.csv'), `run_id,seed,status,scenario,sched_latency_p99_ms\n${rows.join('\n')}\n`);
+  return out;
+}
+
+// Seeds 1-6: 10 … 30 ms between seeds (each seed is another workload), and the candidate 0.3 to
+// 0.7 ms slower on every one of them: a mean of +0.5 ms, +2.5 % of the base mean (20 ms).
+const BASE = [10, 14, 18, 22, 26, 30];
+const SLOWER = [10.5, 14.6, 18.4, 22.5, 26.7, 30.3];
+const base = sweep('base', BASE.map((v, i) => [i + 1, v] as const));
+const slower = sweep('slower', SLOWER.map((v, i) => [i + 1, v] as const));
+const otherSeeds = sweep('other-seeds', SLOWER.map((v, i) => [i + 7, v] as const));
+
+interface Json {
+  test: string;
+  unpaired_because?: string;
+  metrics: { metric: string; base: number; candidate: number; difference: number; change_ratio: number; n_base: number; ci_low: number; ci_high: number; significant: boolean }[];
+  regression: boolean;
+}
+
+test('the same seeds: runs paired by seed; the +0.5 ms on every seed is significant and crosses +2%', () => {
+  const r = ksim('compare', base, slower, '--fail-on', 'sched_latency_p99_ms:+2%', '-o', 'json');
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stderr, 'ksim: regression: sched_latency_p99_ms +2.5% crosses sched_latency_p99_ms:+2% (significant)\n');
+  const j = JSON.parse(r.stdout) as Json;
+  assert.equal(j.test, 'paired');
+  const m = j.metrics[0]!;
+  assert.deepEqual([m.base, m.candidate, m.n_base], [20, 20.5, 6]);
+  assert.ok(Math.abs(m.difference - 0.5) < 1e-12 && Math.abs(m.change_ratio - 0.025) < 1e-12, JSON.stringify(m));
+  // The interval of a mean of the differences lies within their range, 0.3 … 0.7.
+  assert.ok(m.ci_low > 0.3 && m.ci_low < 0.5 && m.ci_high > 0.5 && m.ci_high < 0.7, JSON.stringify(m));
+  assert.equal(m.significant, true);
+});
+
+test('other seeds: the unpaired test (medians 20 and 20.45) cannot tell the change from the spread between seeds; exit 0', () => {
+  const r = ksim('compare', base, otherSeeds, '--fail-on', 'sched_latency_p99_ms:+2%', '-o', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as Json;
+  assert.equal(j.test, 'unpaired');
+  assert.equal(j.unpaired_because, 'the seeds differ');
+  const m = j.metrics[0]!;
+  assert.deepEqual([m.base, m.candidate], [20, 20.45]);
+  assert.ok(m.ci_low < 0 && m.ci_high > 0, JSON.stringify(m));
+  assert.equal(m.significant, false);
+  // The table says which test it used.
+  assert.match(ksim('compare', base, otherSeeds).stdout, /^ksim compare \(sweeps\): .* → .*\n {2}unpaired \(the seeds differ\): medians over the ok runs \(n = base\/candidate\);/);
+});
+
+test('identical sweeps: every per-seed difference is 0, the interval is the point 0, exit 0', () => {
+  const again = sweep('again', BASE.map((v, i) => [i + 1, v] as const));
+  const r = ksim('compare', base, again, '--fail-on', 'sched_latency_p99_ms:+0%', '-o', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const m = (JSON.parse(r.stdout) as Json).metrics[0]!;
+  assert.deepEqual([m.difference, m.ci_low, m.ci_high, m.significant], [0, 0, 0, false]);
+});
+
+test('a run failed on one side drops its seed from the pairs; the table and markdown name the paired test', () => {
+  const failed = sweep('failed', SLOWER.map((v, i) => (i === 5 ? [6, '', 'error'] as const : [i + 1, v] as const)));
+  const j = JSON.parse(ksim('compare', base, failed, '-o', 'json').stdout) as Json;
+  assert.equal(j.test, 'paired');
+  const m = j.metrics[0]!;
+  // Seeds 1-5: base mean (10 + 14 + 18 + 22 + 26) / 5 = 18; differences 0.5 0.6 0.4 0.5 0.7 → 0.54.
+  assert.equal(m.n_base, 5);
+  assert.equal(m.base, 18);
+  assert.ok(Math.abs(m.difference - 0.54) < 1e-12, String(m.difference));
+  const table = ksim('compare', base, failed).stdout;
+  assert.match(table, /\n {2}paired by seed: means over the seeds ok in both sweeps \(pairs\);/);
+  assert.match(table, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}sched_latency_p99_ms +5 +18 +18\.54 +\+0\.54 +\+3\.0% +\[\+0\.\d+, \+0\.\d+\] +yes\n/);
+  const md = ksim('compare', base, failed, '-o', 'markdown').stdout;
+  assert.match(md, /\nPaired by seed: means over the seeds ok in both sweeps/);
+  const csv = ksim('compare', base, failed, '-o', 'csv').stdout;
+  assert.match(csv, /^metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test\nsched_latency_p99_ms,18,18\.54,0\.54,0\.03,5,5,0\.\d+,0\.\d+,true,paired\n$/);
+});

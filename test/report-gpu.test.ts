@@ -1,0 +1,79 @@
+// End to end: the GPU sections of `ksim report` on a real GPU-sharing run and sweep of
+// test/fixtures/report/gpu (12 openb-shaped nodes, 42 GPUs, the FGD paper's replay), and no GPU
+// section for a run without GPU sharing. The sections on hand-made CSVs:
+// src/report/gpu-report.test.ts; in a browser: test/report-browser.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LinesChart, MeanSdChart } from '../src/report/charts.js';
+import { runReport } from '../src/report/run-report.js';
+import { sweepReport } from '../src/report/sweep-report.js';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+const SCENARIO = 'test/fixtures/report/gpu/scenario.yaml';
+const SCORE = 'scheduler.config.profiles[0].plugins.score.enabled[0].name';
+const out = tempDir('ksim-report-gpu-');
+
+/** summary.csv's one data row as column → text. */
+function summary(dir: string): Record<string, string> {
+  const [head, row] = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+  const values = row!.split(',');
+  return Object.fromEntries(head!.split(',').map((c, i) => [c, values[i] ?? '']));
+}
+
+test('a GPU-sharing run\'s report: the unallocated / fragmented / ideal curves by arrived %, equal at 100 % to summary.csv\'s column', () => {
+  const dir = join(out, 'run');
+  const r = ksim('run', SCENARIO, '-o', dir, '--report', '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const page = runReport(dir);
+  assert.deepEqual(page.sections.map((s) => s.id), ['summary', 'over-time', 'gpu', 'nodes', 'faults']);
+  const gpu = page.sections.find((s) => s.id === 'gpu')!;
+  const chart = gpu.figures?.[0]?.chart as LinesChart;
+  assert.deepEqual(chart.series.map((s) => s.name), ['unallocated', 'fragmented', 'ideal']);
+  const s = summary(dir);
+  const at100 = chart.series[0]!.values[chart.x.indexOf(100)]!;
+  // The summary rounds to 3 decimals; the curve averages the rounded allocated_pct of the rows.
+  assert.ok(Math.abs(at100 - Number(s['gpu_unallocated_at_100_pct'])) < 0.001, `${at100} vs ${s['gpu_unallocated_at_100_pct']}`);
+  assert.equal(gpu.headlines?.[0]?.value, `${Number(Number(s['gpu_unallocated_at_100_pct']).toFixed(2))} %`);
+  assert.equal(gpu.headlines?.[3]?.value, '42 GPUs');
+  // Fragmented GPU is part of the unallocated GPU wherever both are defined.
+  chart.series[1]!.values.forEach((f, i) => {
+    const u = chart.series[0]!.values[i];
+    if (f !== null && u !== null && u !== undefined) assert.ok(f <= u + 1e-9, `bin ${i}: fragmented ${f} > unallocated ${u}`);
+  });
+  assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /GPU allocation and fragmentation/);
+});
+
+test('a run without GPU sharing has no GPU section', () => {
+  const dir = join(out, 'quickstart');
+  assert.equal(ksim('run', 'scenarios/quickstart.yaml', '-o', dir, '-q').status, 0);
+  const page = runReport(dir);
+  assert.equal(page.sections.some((s) => s.id === 'gpu'), false);
+});
+
+test('a GPU-sharing sweep\'s report: gpu_unallocated_at_100_pct per score plugin (mean ± sd over 3 seeds) and the median curves', () => {
+  const dir = join(out, 'sweep');
+  const r = ksim('sweep', SCENARIO, '--seeds', '1-3', '--matrix', `${SCORE}=BestFitScore,GpuClusteringScore`, '--workers', '1', '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const gpu = sweepReport(dir).sections.find((s) => s.id === 'gpu')!;
+  const c = gpu.figures?.[0]?.chart as MeanSdChart;
+  assert.deepEqual(c.groups, ['BestFitScore', 'GpuClusteringScore']);
+  // The points are sweep.csv's values, seed by seed; an empty one (a run whose arrivals jumped
+  // over 99-101 %) is no point.
+  const rows = readFileSync(join(dir, 'sweep.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const col = rows[0]!.indexOf('gpu_unallocated_at_100_pct');
+  const values = rows.slice(1).filter((x) => x[col] !== '');
+  assert.ok(values.length >= 4, `${values.length} runs with a value`);
+  assert.deepEqual(c.points.map((p) => [p.seed, p.v]), values.map((x) => [x[1], Number(x[col])]));
+  assert.equal(c.stats.reduce((n, x) => n + x.n, 0), values.length);
+  const curves = gpu.figures?.find((f) => f.id === 'gpu-curves')?.chart as LinesChart;
+  assert.deepEqual(curves.series.map((s) => s.name), ['BestFitScore', 'GpuClusteringScore', 'ideal']);
+  assert.equal(ksim('report', dir).status, 0);
+});
