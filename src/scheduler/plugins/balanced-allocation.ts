@@ -104,11 +104,26 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
     return this.alloc.isBestEffort(pod) ? Status.skip() : null;
   }
 
+  /** score for every node (ScorePlugin.scoreNodes). */
+  scoreNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
+    const n = nodes.length;
+    if (this.alloc.isBestEffort(pod)) {
+      out.fill(0, 0, n);
+      return;
+    }
+    const podRequests = this.alloc.requestsOf(pod);
+    for (let i = 0; i < n; i++) out[i] = this.nodeScore(nodes[i] as NodeInfo, podRequests);
+  }
+
   /** Without PreScore (upstream's fallback) a best-effort pod scores 0. */
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
     const a = this.alloc;
     if (a.isBestEffort(pod)) return 0;
-    const podRequests = a.requestsOf(pod);
+    return this.nodeScore(node, a.requestsOf(pod));
+  }
+
+  private nodeScore(node: NodeInfo, podRequests: Float64Array): number {
+    const a = this.alloc;
     if (a.cpuThenMemory) {
       // The default resources, without the per-resource dispatch below: the same operations
       // in the same order (fractions capped at 1, std = |f_cpu − f_mem| / 2).

@@ -136,8 +136,22 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     return { names, scores, numContainers, noImageScore: calculatePriority(0, numContainers) };
   }
 
-  score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+  /** score for every node (ScorePlugin.scoreNodes): the pod's images resolved once. */
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
     const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);
+    const n = nodes.length;
+    if (s.names.length === 0) {
+      out.fill(s.noImageScore, 0, n);
+      return;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.nodeScore(s, nodes[i] as NodeInfo);
+  }
+
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    return this.nodeScore(state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod), node);
+  }
+
+  private nodeScore(s: PreScoreState, node: NodeInfo): number {
     const names = s.names;
     if (names.length === 0) return s.noImageScore;
     let sum = 0;

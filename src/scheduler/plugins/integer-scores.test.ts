@@ -101,6 +101,7 @@ describe('in-tree Score plugins give integers', () => {
     it(`default profile with NodeResourcesFit ${strategy}: raw scores are safe integers, final ones integers in [0, 100] (40 random clusters)`, () => {
       const rng = new RandomStreams(16).stream(`integer-scores/${strategy}`);
       let scored = 0;
+      const withScoreNodes = new Set<string>();
       for (let round = 0; round < 40; round++) {
         const nodes = Array.from({ length: 3 + rng.int(8) }, (_, i) => randomNode(rng, i));
         const pods = Array.from({ length: rng.int(12) }, (_, i) => randomPod(rng, `e${i}`, `n${rng.int(nodes.length)}`));
@@ -119,9 +120,18 @@ describe('in-tree Score plugins give integers', () => {
         const state = fwk.newCycleState();
         for (const p of fwk.preScore) p.preScore(state, pod, cluster.nodes);
         for (const p of fwk.score) {
+          const one: number[] = [];
           for (const n of cluster.nodes) {
             const s = p.score(state, pod, n);
             assert.ok(Number.isSafeInteger(s), `${p.name} raw score ${s} on ${n.name}`);
+            one.push(s);
+          }
+          // scoreNodes, where a plugin has it, gives exactly the per-node scores.
+          if (p.scoreNodes !== undefined) {
+            const all = new Float64Array(cluster.nodes.length + 2).fill(-7);
+            p.scoreNodes(state, pod, cluster.nodes, all);
+            assert.deepEqual([...all], [...one, -7, -7], `${p.name} scoreNodes`);
+            withScoreNodes.add(p.name);
           }
         }
         scored += audit.count;
@@ -129,6 +139,7 @@ describe('in-tree Score plugins give integers', () => {
       // Every round scores every node with all 6 default Score plugins (none skips: the pod
       // requests resources and has soft terms of every kind).
       assert.ok(scored > 40 * 3 * 6, `only ${scored} scores seen`);
+      assert.deepEqual([...withScoreNodes].sort(), ['ImageLocality', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit', 'TaintToleration']);
     });
   }
 });

@@ -272,6 +272,22 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     }
   }
 
+  /** score for every node (ScorePlugin.scoreNodes): the pod's requests looked up once. */
+  scoreNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
+    const podRequests = this.alloc.requestsOf(pod);
+    const n = nodes.length;
+    switch (this.strategy) {
+      case 'LeastAllocated':
+        for (let i = 0; i < n; i++) out[i] = this.leastAllocated(nodes[i] as NodeInfo, podRequests);
+        return;
+      case 'MostAllocated':
+        for (let i = 0; i < n; i++) out[i] = this.mostAllocated(nodes[i] as NodeInfo, podRequests);
+        return;
+      default:
+        for (let i = 0; i < n; i++) out[i] = this.requestedToCapacityRatio(nodes[i] as NodeInfo, podRequests);
+    }
+  }
+
   /** Upstream leastResourceScorer: Σ weight × ⌊(capacity − requested) × 100 / capacity⌋ (0 when
    * over-committed) / Σ weight, over the resources the node has; integer division throughout. */
   private leastAllocated(node: NodeInfo, podRequests: Float64Array): number {

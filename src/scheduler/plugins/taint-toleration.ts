@@ -95,6 +95,20 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
     return null;
   }
 
+  /** score for every node (ScorePlugin.scoreNodes): most nodes have no taints. */
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
+    let tolerations: readonly Toleration[] | null = null;
+    for (let i = 0; i < nodes.length; i++) {
+      const taints = (nodes[i] as NodeInfo).taints;
+      if (taints.length === 0) {
+        out[i] = 0;
+        continue;
+      }
+      tolerations ??= state.read<PreScoreState>(PRE_SCORE_KEY)?.tolerationsPreferNoSchedule ?? tolerationsPreferNoSchedule(pod.pod.spec?.tolerations);
+      out[i] = countIntolerablePreferNoSchedule(taints, tolerations);
+    }
+  }
+
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
     const taints = node.taints;
     if (taints.length === 0) return 0;
