@@ -26,7 +26,8 @@ function sweep(name: string, runs: readonly (readonly [seed: number, p99: number
 }
 
 // Seeds 1-6: 10 … 30 ms between seeds (each seed is another workload), and the candidate 0.3 to
-// 0.7 ms slower on every one of them: a mean of +0.5 ms, +2.5 % of the base mean (20 ms).
+// 0.7 ms slower on every one of them: per-seed differences 0.5 0.6 0.4 0.5 0.7 0.3, their median
+// +0.5 ms, +2.5 % of the base median (20 ms); the candidate's median is (18.4 + 22.5) / 2 = 20.45.
 const BASE = [10, 14, 18, 22, 26, 30];
 const SLOWER = [10.5, 14.6, 18.4, 22.5, 26.7, 30.3];
 const base = sweep('base', BASE.map((v, i) => [i + 1, v] as const));
@@ -47,9 +48,9 @@ test('the same seeds: runs paired by seed; the +0.5 ms on every seed is signific
   const j = JSON.parse(r.stdout) as Json;
   assert.equal(j.test, 'paired');
   const m = j.metrics[0]!;
-  assert.deepEqual([m.base, m.candidate, m.n_base], [20, 20.5, 6]);
+  assert.deepEqual([m.base, m.candidate, m.n_base], [20, 20.45, 6]);
   assert.ok(Math.abs(m.difference - 0.5) < 1e-12 && Math.abs(m.change_ratio - 0.025) < 1e-12, JSON.stringify(m));
-  // The interval of a mean of the differences lies within their range, 0.3 … 0.7.
+  // The interval of the median of the differences lies within their range, 0.3 … 0.7, around 0.5.
   assert.ok(m.ci_low > 0.3 && m.ci_low < 0.5 && m.ci_high > 0.5 && m.ci_high < 0.7, JSON.stringify(m));
   assert.equal(m.significant, true);
 });
@@ -81,15 +82,15 @@ test('a run failed on one side drops its seed from the pairs; the table and mark
   const j = JSON.parse(ksim('compare', base, failed, '-o', 'json').stdout) as Json;
   assert.equal(j.test, 'paired');
   const m = j.metrics[0]!;
-  // Seeds 1-5: base mean (10 + 14 + 18 + 22 + 26) / 5 = 18; differences 0.5 0.6 0.4 0.5 0.7 → 0.54.
+  // Seeds 1-5: base median 18, candidate median 18.4; differences 0.5 0.6 0.4 0.5 0.7 → median 0.5.
   assert.equal(m.n_base, 5);
-  assert.equal(m.base, 18);
-  assert.ok(Math.abs(m.difference - 0.54) < 1e-12, String(m.difference));
+  assert.deepEqual([m.base, m.candidate], [18, 18.4]);
+  assert.ok(Math.abs(m.difference - 0.5) < 1e-12, String(m.difference));
   const table = ksim('compare', base, failed).stdout;
-  assert.match(table, /\n {2}paired by seed: means over the seeds ok in both sweeps \(pairs\);/);
-  assert.match(table, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}sched_latency_p99_ms +5 +18 +18\.54 +\+0\.54 +\+3\.0% +\[\+0\.\d+, \+0\.\d+\] +yes\n/);
+  assert.match(table, /\n {2}paired by seed: medians over the seeds ok in both sweeps \(pairs\);/);
+  assert.match(table, /\n {2}metric +pairs +base median +candidate median +change +change % +95% CI of change +significant\n {2}sched_latency_p99_ms +5 +18 +18\.4 +\+0\.5 +\+2\.8% +\[\+0\.\d+, \+0\.\d+\] +yes\n/);
   const md = ksim('compare', base, failed, '-o', 'markdown').stdout;
-  assert.match(md, /\nPaired by seed: means over the seeds ok in both sweeps/);
+  assert.match(md, /\nPaired by seed: medians over the seeds ok in both sweeps/);
   const csv = ksim('compare', base, failed, '-o', 'csv').stdout;
-  assert.match(csv, /^metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test\nsched_latency_p99_ms,18,18\.54,0\.54,0\.03,5,5,0\.\d+,0\.\d+,true,paired\n$/);
+  assert.match(csv, /^metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test\nsched_latency_p99_ms,18,18\.4,0\.5,0\.027778,5,5,0\.\d+,0\.\d+,true,paired\n$/);
 });

@@ -61,7 +61,7 @@ function crossingText(x: Crossing): string {
 function metricHeader(r: CompareResult): string[] {
   if (r.kind === 'runs') return ['metric', 'base', 'candidate', 'change', 'change %'];
   return r.test === 'paired'
-    ? ['metric', 'pairs', 'base mean', 'candidate mean', 'change', 'change %', '95% CI of change', 'significant']
+    ? ['metric', 'pairs', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant']
     : ['metric', 'n', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant'];
 }
 function metricCells(r: CompareResult, c: MetricComparison): string[] {
@@ -102,7 +102,7 @@ function gateLines(r: CompareResult): string[] {
 
 /** Which test compared two sweeps, and how to read the columns. */
 function testLine(r: CompareResult): string {
-  if (r.test === 'paired') return `paired by seed: means over the seeds ok in both sweeps (pairs); change = the mean per-seed difference, with its 95% bootstrap interval (${r.resamples} resamples); significant when it excludes 0`;
+  if (r.test === 'paired') return `paired by seed: medians over the seeds ok in both sweeps (pairs); change = the median per-seed difference, with its 95% bootstrap interval (${r.resamples} resamples); significant when it excludes 0`;
   return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change, ${r.resamples} resamples; significant when it excludes 0`;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomStreams } from '../engine/random.js';
-import { bootstrapMeanOfDifferences, bootstrapMedianDifference, median } from './bootstrap.js';
+import { bootstrapMedianOfDifferences, bootstrapMedianDifference, median } from './bootstrap.js';
 
 const rng = () => new RandomStreams(1).stream('bootstrap');
 
@@ -38,13 +38,13 @@ test('paired: a small consistent shift that the unpaired test cannot see is sign
   const cand = [10.5, 14.6, 18.4, 22.5, 26.7, 30.3];
   const unpaired = bootstrapMedianDifference(base, cand, 2000, rng());
   assert.ok(unpaired.low < 0 && unpaired.high > 0, JSON.stringify(unpaired));
-  const paired = bootstrapMeanOfDifferences(cand.map((c, i) => c - base[i]!), 2000, rng());
-  // A resampled mean lies between the smallest and largest difference (0.3, 0.7); the mean is 0.5.
+  const paired = bootstrapMedianOfDifferences(cand.map((c, i) => c - base[i]!), 2000, rng());
+  // A resampled median lies between the smallest and largest difference (0.3, 0.7); the median is 0.5.
   assert.ok(paired.low > 0.3 && paired.low < 0.5 && paired.high > 0.5 && paired.high < 0.7, JSON.stringify(paired));
 });
 
 test('paired: equal pairs give the point 0; no pairs, no interval', () => {
-  assert.deepEqual(bootstrapMeanOfDifferences([0, 0, 0], 500, rng()), { low: 0, high: 0 });
-  const none = bootstrapMeanOfDifferences([], 500, rng());
+  assert.deepEqual(bootstrapMedianOfDifferences([0, 0, 0], 500, rng()), { low: 0, high: 0 });
+  const none = bootstrapMedianOfDifferences([], 500, rng());
   assert.ok(Number.isNaN(none.low) && Number.isNaN(none.high));
 });

@@ -1,6 +1,6 @@
 // Seeded percentile bootstraps for `ksim compare` of two sweeps: of the difference of two
 // medians (candidate − base), the two samples resampled independently (unpaired: seeds need not
-// match), and of the mean of per-seed differences (paired: the same seed gives both sweeps the
+// match), and of the median of per-seed differences (paired: the same seed gives both sweeps the
 // same workload, so its noise cancels in the difference). Seeded, so the same inputs give the
 // same interval on every machine.
 // Method: Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 13 (percentile
@@ -36,20 +36,20 @@ export function bootstrapMedianDifference(base: readonly number[], candidate: re
   return { low: quantileSorted(diffs, tail), high: quantileSorted(diffs, 1 - tail) };
 }
 
-/** The `level` percentile interval of the mean of `differences` (one per pair, candidate −
+/** The `level` percentile interval of the median of `differences` (one per pair, candidate −
  * base) over `resamples` resamples of the pairs drawn from `rng`. */
-export function bootstrapMeanOfDifferences(differences: readonly number[], resamples: number, rng: RandomStream, level = 0.95): BootstrapInterval {
+export function bootstrapMedianOfDifferences(differences: readonly number[], resamples: number, rng: RandomStream, level = 0.95): BootstrapInterval {
   if (differences.length === 0) return { low: NaN, high: NaN };
   const n = differences.length;
-  const means = new Float64Array(resamples);
+  const medians = new Float64Array(resamples);
+  const d = new Float64Array(n);
   for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += differences[rng.int(n)]!;
-    means[r] = sum / n;
+    for (let i = 0; i < n; i++) d[i] = differences[rng.int(n)]!;
+    medians[r] = sortedMedian(d.sort());
   }
-  means.sort();
+  medians.sort();
   const tail = (1 - level) / 2;
-  return { low: quantileSorted(means, tail), high: quantileSorted(means, 1 - tail) };
+  return { low: quantileSorted(medians, tail), high: quantileSorted(medians, 1 - tail) };
 }
 
 function sortedMedian(s: Float64Array): number {

@@ -1,15 +1,15 @@
 // `ksim compare BASE CANDIDATE`: metric by metric, two runs (value, value, change, plus what
 // moved: pods on another node or zone, per-node utilisation) or two sweeps, per matrix cell: when
-// both ran the same seeds, runs paired by seed (and matrix values) and a seeded bootstrap 95%
-// interval of the mean per-seed difference; else the medians, their difference and a bootstrap
-// interval of it. And the regression gate, --fail-on bounds crossed.
+// both ran the same seeds, runs paired by seed (and matrix values): the medians over the pairs,
+// the median per-seed difference and a seeded bootstrap 95% interval of it; else the medians
+// over the ok runs, their difference and a bootstrap interval of it. And the regression gate, --fail-on bounds crossed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
 import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { SCHEMAS } from '../metrics/schema.js';
-import { bootstrapMeanOfDifferences, bootstrapMedianDifference, median } from './bootstrap.js';
+import { bootstrapMedianOfDifferences, bootstrapMedianDifference, median } from './bootstrap.js';
 import { SWEEP_CSV } from './sweep.js';
 
 /** summary.csv's numeric columns but the seed: what compare compares. */
@@ -32,11 +32,11 @@ export interface MetricComparison {
   /** The matrix cell ("path=value, ..."), '' for runs and sweeps without a matrix. */
   readonly group: string;
   readonly metric: string;
-  /** The value (runs); for sweeps, the mean over the paired runs (paired) or the median over
+  /** The value (runs); for sweeps, the median over the paired runs (paired) or the median over
    * the ok runs (unpaired); null when there is none. */
   readonly base: number | null;
   readonly candidate: number | null;
-  /** candidate − base: paired, the mean of the per-seed differences. */
+  /** candidate − base: paired, the median of the per-seed differences. */
   readonly difference: number | null;
   /** difference / |base| (±Infinity from a base of 0). */
   readonly changeRatio: number | null;
@@ -140,8 +140,13 @@ export function parseFailOn(text: string): FailOnBound {
 
 function comparison(group: string, metric: string, base: number | null, candidate: number | null): MetricComparison {
   const difference = base !== null && candidate !== null ? candidate - base : null;
-  const changeRatio = difference === null || base === null ? null : base === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Infinity) : difference / Math.abs(base);
+  const changeRatio = difference === null || base === null ? null : ratio(base, difference);
   return { group, metric, base, candidate, difference, changeRatio };
+}
+
+/** A change relative to the base: ±Infinity from a base of 0 (0 when nothing changed). */
+function ratio(base: number, difference: number): number {
+  return base === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Infinity) : difference / Math.abs(base);
 }
 
 /** The bound is crossed: the change goes beyond it in its direction (and, for sweeps, the
@@ -252,7 +257,8 @@ function seedMismatch(base: readonly Rec[], candidate: readonly Rec[], groupOf: 
 }
 
 /** One metric of one matrix cell, runs paired by seed: the seeds ok on both sides with a value;
- * the mean per-seed difference and a bootstrap interval of it. */
+ * the medians of each side over those seeds, the median per-seed difference and a bootstrap
+ * interval of it. */
 function pairedComparison(g: string, m: string, base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string, resamples: number, rng: RandomStream): MetricComparison {
   const value = (r: Rec | undefined) => (r !== undefined && r['status'] === 'ok' ? num(r[m]) : null);
   const bySeed = new Map(candidate.filter((r) => groupOf(r) === g).map((r) => [r['seed'], r]));
@@ -265,14 +271,15 @@ function pairedComparison(g: string, m: string, base: readonly Rec[], candidate:
   }
   const n = pairs.length;
   if (n === 0) return { ...comparison(g, m, null, null), nBase: 0, nCandidate: 0, ciLow: null, ciHigh: null, significant: false };
-  const mean = (k: 0 | 1) => pairs.reduce((a, p) => a + p[k], 0) / n;
   const diffs = pairs.map(([bv, cv]) => cv - bv);
-  const ci = bootstrapMeanOfDifferences(diffs, resamples, rng);
-  const c = comparison(g, m, mean(0), mean(1));
+  const ci = bootstrapMedianOfDifferences(diffs, resamples, rng);
+  const c = comparison(g, m, median(pairs.map((p) => p[0])), median(pairs.map((p) => p[1])));
+  const difference = median(diffs);
   return {
     ...c,
-    // The mean of the differences (the same as the difference of the means, without rounding).
-    difference: diffs.reduce((a, d) => a + d, 0) / n,
+    // The median of the per-seed differences (not the difference of the medians).
+    difference,
+    changeRatio: ratio(c.base as number, difference),
     nBase: n,
     nCandidate: n,
     ciLow: ci.low,
