@@ -258,3 +258,37 @@ test('a bare pod evicted is lost even if another bare pod is created and bound a
   const [row] = h.recovery.rows();
   assert.deepEqual([row?.['pods_rescheduled'], row?.['pods_lost']], [0, 1]);
 });
+
+test('a pod assumed on a node but not yet bound when the fault starts is not affected', () => {
+  // g is in its binding cycle on n1 (assumed, the bind not committed) at f1's start: only a, b
+  // and e were bound there (f had completed), so pods_affected stays 3; g bound later changes
+  // nothing.
+  const h = harness([nodeDown('f1', ['n1'], 100)]);
+  const g = podInfo(makePod('g').obj(), 90 * S);
+  h.at(90, () => {
+    h.cluster.addPod(g);
+    h.cluster.assume(g, h.cluster.mustNode('n1'));
+  });
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(101, () => {
+    g.bound = true;
+  });
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.equal(row?.['pods_affected'], 3);
+});
+
+test('a fault that ends while its workloads are still short stays open until they are whole', () => {
+  // f1 (n1: a, b of web) from 100 s for 60 s. n1 NotReady at 150 s: web 1 of 3. The kubelet is
+  // back at 160 s (the fault ends) but the node is seen Ready only at its next status update, at
+  // 165 s (upstream: nodeStatusUpdateFrequency, pkg/kubelet/apis/config/v1beta1/defaults.go):
+  // whole again at 165 s, 65 s after the start, not at the fault's end.
+  const h = harness([nodeDown('f1', ['n1'], 100, 60)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.at(160, () => h.recovery.faultEnded('f1', 160 * S));
+  h.at(165, () => h.setReady('n1', true));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['end_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '0.333333', '65']);
+});

@@ -118,6 +118,19 @@ test('listeners hear each change of a workload\'s available count with the count
   assert.deepEqual(heard, ['1 web 0->1', '1 web 1->2', '2 web 2->1', '2 web 1->0']);
 });
 
+test('an update that keeps spec.replicas (a status write) is no change: listeners hear nothing', () => {
+  // Controllers write a workload's status after every pod change; each arrives as objectUpdated
+  // with the same spec.replicas and must not reach the listener (recovery.ts recounts on each).
+  const h = harness();
+  const heard: string[] = [];
+  h.t.listener = (w, before, targetBefore) => heard.push(`${h.sim.now / S} ${w.name} ${before}->${w.available} target ${targetBefore}->${w.target}`);
+  h.at(1, () => ['web-a', 'web-b'].forEach(h.running));
+  h.at(2, () => h.t.watcher.objectUpdated?.(obj('Deployment', 'web', 2), obj('Deployment', 'web', 2)));
+  h.at(3, () => h.t.watcher.objectUpdated?.(obj('Deployment', 'web', 3), obj('Deployment', 'web', 2)));
+  h.sim.run(10 * S);
+  assert.deepEqual(heard, ['1 web 0->1 target 0->0', '1 web 1->2 target 0->2', '3 web 2->2 target 2->2']);
+});
+
 test('workloads.csv sorts by namespace, then kind, then name, whatever order the objects arrive in', () => {
   const h = harness();
   const inNs = (ns: string, o: WorkloadObject): WorkloadObject => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
