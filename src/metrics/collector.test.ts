@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
-import { extendedResourcesOffered, MetricsCollector } from './collector.js';
+import { extendedResourcesOffered, MetricsCollector, RequestedPeaks } from './collector.js';
 
 const S = 1_000_000;
 const MS = 1_000;
@@ -111,4 +111,28 @@ test('extendedResourcesOffered: every extended resource any node offers, by allo
     { ...makeNode('fpga').obj(), status: { capacity: { cpu: '4', 'example.com/fpga': '2', 'hugepages-2Mi': '1Gi' } } },
   ];
   assert.deepEqual(extendedResourcesOffered(nodes), ['example.com/fpga', 'hugepages-2Mi', 'nvidia.com/gpu']);
+});
+
+test('summary.csv peaks of the story: 0.5 of the Ready CPU and memory, first reached at 25 s', () => {
+  // CPU 0 → 0.25 (5 s) → 0.375 (15 s) → 0.5 (25 s: n1 alone, a's 2 of 4 CPUs) → none (35 s);
+  // memory 0 → 0.25 → 0.3125 → 0.5 (4 of 8 GiB) → none. A ratio with no Ready node never counts.
+  assert.deepEqual(story().peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.5, requested_peak_s: 25 });
+});
+
+test('RequestedPeaks: each ratio\'s highest value, and when the larger of the two first reached its highest', () => {
+  const p = new RequestedPeaks();
+  const steps: [number, number, number][] = [[0, NaN, NaN], [10, 0.4, 0.7], [20, 0.9, 0.2], [30, 0.9, 0.1], [40, NaN, 0.95], [50, 0.95, NaN], [60, 0.3, 0.3]];
+  const seen = steps.map(([t, cpu, mem]) => {
+    p.update(t, cpu, mem);
+    return [p.cpu, p.memory, p.atUs];
+  });
+  assert.deepEqual(seen, [
+    [NaN, NaN, 0], // nothing defined: load 0 counts as the first peak
+    [0.4, 0.7, 10], // load 0.7
+    [0.9, 0.7, 20], // load 0.9
+    [0.9, 0.7, 20], // load 0.9 again: not a new peak
+    [0.9, 0.95, 40], // load 0.95 (cpu undefined: its peak stays)
+    [0.95, 0.95, 40], // load 0.95 again: still first reached at 40
+    [0.95, 0.95, 40],
+  ]);
 });
