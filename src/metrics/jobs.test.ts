@@ -26,21 +26,33 @@ test('jobs.csv: created, started (first pod), finished from the status condition
   const sim = new Simulation();
   const jobs = new JobsCollector(sim);
   const at = (s: number, fn: () => void) => sim.scheduleAt(s * S, 'test', '', fn);
-  // Created at 5 s in the order b, a (same µs): listed a, b. c at 1 s comes first; z/d in
-  // another namespace at 5 s comes after default's.
+  const pod = (name: string, kind: string, owner: string) => jobs.watcher.podAdded?.(podInfo(makePod(name).owner(kind, owner).obj(), sim.now));
+  // init is already Complete when it arrives at 0 s, with its first pod at 0 s: started,
+  // finished at 0; a later status write, a later pod and its deletion change nothing.
+  at(0, () => {
+    jobs.watcher.objectAdded?.(job('default', 'init', { succeeded: 1, conditions: [{ type: 'Complete', status: 'True', reason: 'CompletionsReached' }] }));
+    pod('init-1', 'Job', 'init');
+  });
+  at(1, () => pod('init-2', 'Job', 'init'));
+  at(8, () => jobs.watcher.objectUpdated?.(job('default', 'init', { succeeded: 5, conditions: [{ type: 'Failed', status: 'True' }] }), job('default', 'init')));
+  at(9, () => jobs.watcher.objectDeleted?.(job('default', 'init')));
   at(1, () => jobs.watcher.objectAdded?.(job('default', 'c')));
+  // Created at the same µs in the order default/b, z/a, default/y, default/a: listed by
+  // namespace, then name.
   at(5, () => {
-    jobs.watcher.objectAdded?.(job('z', 'd'));
     jobs.watcher.objectAdded?.(job('default', 'b'));
+    jobs.watcher.objectAdded?.(job('z', 'a'));
+    jobs.watcher.objectAdded?.(job('default', 'y'));
     jobs.watcher.objectAdded?.(job('default', 'a'));
   });
-  // a's first pod at 6 s starts it (its second pod at 7 s does not); a pod of no Job is ignored.
-  at(6, () => jobs.watcher.podAdded?.(podInfo(makePod('a-1').owner('Job', 'a').obj(), sim.now)));
-  at(7, () => jobs.watcher.podAdded?.(podInfo(makePod('a-2').owner('Job', 'a').obj(), sim.now)));
-  at(7, () => jobs.watcher.podAdded?.(podInfo(makePod('x').owner('ReplicaSet', 'a').obj(), sim.now)));
-  at(3, () => jobs.watcher.podAdded?.(podInfo(makePod('c-1').owner('Job', 'c').obj(), sim.now)));
+  // A pod of a ReplicaSet named a does not start Job a; a's first pod at 6 s does, its second
+  // at 7 s does not.
+  at(5.5, () => pod('x', 'ReplicaSet', 'a'));
+  at(6, () => pod('a-1', 'Job', 'a'));
+  at(7, () => pod('a-2', 'Job', 'a'));
+  at(3, () => pod('c-1', 'Job', 'c'));
   // a completes at 20 s (a later status write does not move it); c fails at 30 s; b is deleted
-  // unfinished at 40 s; c deleted after it finished stays Failed; d runs to the end.
+  // unfinished at 40 s; c deleted after it finished stays Failed; z/a and y run to the end.
   at(20, () => jobs.watcher.objectUpdated?.(job('default', 'a', { succeeded: 2, conditions: [{ type: 'Complete', status: 'True', reason: 'CompletionsReached' }] }), job('default', 'a')));
   at(25, () => jobs.watcher.objectUpdated?.(job('default', 'a', { succeeded: 3, conditions: [{ type: 'Complete', status: 'True' }] }), job('default', 'a')));
   at(30, () => jobs.watcher.objectUpdated?.(job('default', 'c', { succeeded: 1, failed: 4, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] }), job('default', 'c')));
@@ -48,12 +60,15 @@ test('jobs.csv: created, started (first pod), finished from the status condition
   at(41, () => jobs.watcher.objectDeleted?.(job('default', 'c')));
   sim.run(100 * S);
   const rows: TypedRow[] = [];
-  jobs.finish({ add: (r) => rows.push(r) }, (ns, name) => (ns === 'z' && name === 'd' ? { succeeded: 1, failed: 2 } : undefined));
+  // The Job controller's live counts: asked only for Jobs still running (y has none).
+  jobs.finish({ add: (r) => rows.push(r) }, (ns, name) => (name === 'y' ? undefined : { succeeded: ns === 'z' ? 1 : 9, failed: ns === 'z' ? 2 : 9 }));
   const cols = ['namespace', 'name', 'workload', 'created_s', 'started_s', 'finished_s', 'succeeded', 'failed', 'condition', 'reason'];
   assert.deepEqual(rows.map((r) => cols.map((c) => r[c])), [
+    ['default', 'init', 'w-init', 0, 0, 0, 1, 0, 'Complete', 'CompletionsReached'],
     ['default', 'c', 'w-c', 1, 3, 30, 1, 4, 'Failed', 'BackoffLimitExceeded'],
     ['default', 'a', 'w-a', 5, 6, 20, 2, 0, 'Complete', 'CompletionsReached'],
     ['default', 'b', 'w-b', 5, null, null, null, null, 'Deleted', ''],
-    ['z', 'd', 'w-d', 5, null, null, 1, 2, 'Running', ''],
+    ['default', 'y', 'w-y', 5, null, null, null, null, 'Running', ''],
+    ['z', 'a', 'w-a', 5, null, null, 1, 2, 'Running', ''],
   ]);
 });
