@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
-import { extendedResourcesOffered, MetricsCollector, RequestedPeaks } from './collector.js';
+import { extendedResourcesOffered, MetricsCollector, NO_GROUP, RequestedPeaks } from './collector.js';
+import { ZONE_LABEL } from '../cluster/node-info.js';
 
 const S = 1_000_000;
 const MS = 1_000;
@@ -135,4 +136,58 @@ test('RequestedPeaks: each ratio\'s highest value, and when the larger of the tw
     [0.95, 0.95, 40], // load 0.95 again: still first reached at 40
     [0.95, 0.95, 40],
   ]);
+});
+
+test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Ready nodes; a node NotReady from the start counts as such', () => {
+  const node = (name: string, zone?: string, gpus = 0) => {
+    const b = makeNode(name).capacity({ cpu: '4', memory: '8Gi', pods: 110, ...(gpus > 0 ? { 'example.com/gpu': gpus } : {}) });
+    return (zone === undefined ? b : b.label(ZONE_LABEL, zone)).obj();
+  };
+  const cluster = buildCluster([node('n1', 'za', 2), node('n2', 'zb', 2), node('n3')]);
+  cluster.updateNode('n2', { ready: false });
+  const run = (p: PodInfo, n: string) => {
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode(n));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+  };
+  run(podInfo(makePod('a').req({ cpu: '1', memory: '2Gi', 'example.com/gpu': 1 }).obj()), 'n1');
+  run(podInfo(makePod('b').req({ cpu: '2', memory: '1Gi' }).obj()), 'n2');
+  run(podInfo(makePod('c').req({ cpu: '3', memory: '1Gi' }).obj()), 'n3');
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
+  sim.run(5 * S);
+  const [row] = m.timeseries;
+  const cols = m.timeseriesColumns();
+  const pick = (prefix: string) => Object.fromEntries(cols.filter((c) => c.startsWith(prefix)).map((c) => [c.slice(prefix.length), row?.[c]]));
+  // The cluster: n2 NotReady (b Running there is not available); Ready CPU 4 + 4, of which 1 + 3
+  // requested; Ready GPUs n1's 2, 1 requested.
+  assert.deepEqual([row?.['nodes_ready'], row?.['nodes_not_ready'], row?.['pods_running'], row?.['pods_available'], row?.['cpu_requested_ratio'], row?.['example.com/gpu_requested_ratio'], row?.['cpu_allocatable_not_ready_milli']], [2, 1, 3, 2, '0.5', '0.5', 4000]);
+  assert.deepEqual(pick(`zone=${NO_GROUP}:`), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.75', memory_requested_ratio: '0.125', 'example.com/gpu_requested_ratio': '' });
+  assert.deepEqual(pick('zone=za:'), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.25', memory_requested_ratio: '0.25', 'example.com/gpu_requested_ratio': '0.5' });
+  assert.deepEqual(pick('zone=zb:'), { nodes_ready: 0, nodes_not_ready: 1, pods_running: 1, pods_available: 0, cpu_requested_ratio: '', memory_requested_ratio: '', 'example.com/gpu_requested_ratio': '' });
+});
+
+test('placements.csv rows for preemption victims, terminated and evicted pods; refused writes grouped by reason and namespace', () => {
+  const m = story();
+  const p = podInfo(makePod('v').namespace('shop').owner('ReplicaSet', 'web').obj(), 0);
+  m.preempted({ timeUs: 2 * S, victim: p, node: 'n1', reason: 'preempted by shop/high on node n1' });
+  p.deletionUs = 2 * S;
+  p.deletionReason = 'preempted';
+  m.terminated(2.5 * S + 1600, p, 'n1'); // 0.5016 s Terminating: 0.502 at 3 digits
+  m.evicted({ timeUs: 3 * S, pod: p, node: 'n1', reason: 'taint node.kubernetes.io/unreachable' });
+  const cols = ['time_s', 'pod', 'namespace', 'owner_kind', 'owner', 'attempt', 'result', 'node', 'reason', 'queue_wait_ms', 'cycle_ms', 'bind_ms'];
+  assert.deepEqual(m.placements.map((r) => cols.map((c) => r[c])), [
+    ['2', 'v', 'shop', 'ReplicaSet', 'web', '', 'preempted', 'n1', 'preempted by shop/high on node n1', '', '', ''],
+    ['2.5016', 'v', 'shop', 'ReplicaSet', 'web', '', 'terminated', 'n1', 'terminating for 0.502s after: preempted', '', '', ''],
+    ['3', 'v', 'shop', 'ReplicaSet', 'web', '', 'evicted', 'n1', 'taint node.kubernetes.io/unreachable', '', '', ''],
+  ]);
+  m.watcher.writeRejected?.('shop/web-1', 'pods "web-1" is forbidden: exceeded quota');
+  m.watcher.writeRejected?.('shop/web-2', 'pods "web-2" is forbidden: exceeded quota');
+  m.watcher.writeRejected?.('lab/x', 'admission denied');
+  assert.deepEqual([...m.rejected.values()], [
+    { count: 2, first: 'shop/web-1', reason: 'pods "web-1" is forbidden: exceeded quota' },
+    { count: 1, first: 'lab/x', reason: 'admission denied' },
+  ]);
+  assert.deepEqual([...m.refusedByNamespace], [['shop', { count: 2, reason: 'pods "web-1" is forbidden: exceeded quota' }], ['lab', { count: 1, reason: 'admission denied' }]]);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { checkOutputFolder, CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, OutputFolder, toCsv, writeOutputsAtomically } from './csv-output.js';
+import { checkOutputFolder, CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, OutputFolder, rowValues, toCsv, writeOutputsAtomically } from './csv-output.js';
 import type { Column } from './schema.js';
 import type { Row } from './collector.js';
 import { tempDir } from '../testing/temp-dir.js';
@@ -128,4 +128,20 @@ test('OutputFolder: streamed and final files replace the previous output whole; 
   // A folder in a parent that does not exist yet.
   writeOutputsAtomically(join(root, 'a', 'b'), [{ file: 'run.json', content: '{}' }], 'four');
   assert.deepEqual(readdirSync(join(root, 'a', 'b')), ['run.json']);
+});
+
+test('rowValues: numbers of decimal and integer columns as numbers, empty cells as null, text as text', () => {
+  const cols: Column[] = [
+    { name: 'r', type: 'decimal', unit: 'ratio', digits: 6, description: '' },
+    { name: 'e', type: 'decimal', unit: 'ratio', digits: 6, description: '' },
+    { name: 'n', type: 'integer', unit: 'count', description: '' },
+    { name: 'z', type: 'integer', unit: 'count', description: '' },
+    { name: 's', type: 'string', unit: '', description: '' },
+    { name: 'd', type: 'string', unit: '', description: '' },
+    { name: 'x', type: 'decimal', unit: 'ratio', digits: 6, description: '' },
+  ];
+  // '' in a decimal column is null, not Number('') = 0; a digit string in a string column stays
+  // text; a decimal column holding text that is no number stays text; absent columns are left out.
+  assert.deepEqual(rowValues({ r: '0.25', e: '', n: 12, z: '', s: 'a', d: '42', x: 'n/a' }, cols), { r: 0.25, e: null, n: 12, z: null, s: 'a', d: '42', x: 'n/a' });
+  assert.deepEqual(rowValues({ s: '' }, cols), { s: null });
 });

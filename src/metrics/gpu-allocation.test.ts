@@ -73,6 +73,12 @@ test('gpu_allocation.csv: arrived, allocated, idle and fragmented GPU after each
   // Bin 100 has no row: its neighbours 99 (99 % allocated) and 101 (86 %) stand in, mean 92.5,
   // so 7.5 % unallocated; their fragmentation is 100 % each. Bin 130: 86 % allocated, 14 % not.
   assert.deepEqual(gpu.summaryValues(), { gpu_unallocated_at_100_pct: 7.5, gpu_unallocated_at_130_pct: 14, gpu_fragmentation_at_100_pct: 100 });
+  // A node with 2 more GPUs joins: capacity 4000, idle 280 + 2000, and its free devices fit the
+  // typical pod, so only g1's 280 is fragmented. (p7's attempt makes the row; its outcome does
+  // not enter the figures.)
+  cluster.addNode(makeNode('g2').capacity({ cpu: '32', memory: '64Gi', pods: 110, [GPU_MILLI_RESOURCE]: '2000' }).obj(), 'gpu');
+  pod('p7', 100, null);
+  assert.deepEqual(cols.map((c) => rows.at(-1)?.[c]), [8, 'p7', 'unschedulable', '', '', 100, 2700, 1720, 2280, 280, 4000, 67.5, 68, 43, (100 * 280) / 2280]);
 });
 
 test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty', () => {

@@ -58,6 +58,13 @@ test('jobs.csv: created, started (first pod), finished from the status condition
   at(30, () => jobs.watcher.objectUpdated?.(job('default', 'c', { succeeded: 1, failed: 4, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] }), job('default', 'c')));
   at(40, () => jobs.watcher.objectDeleted?.(job('default', 'b')));
   at(41, () => jobs.watcher.objectDeleted?.(job('default', 'c')));
+  // Heard after the deletions: a late status write of b, and c deleted again, change nothing.
+  at(45, () => jobs.watcher.objectUpdated?.(job('default', 'b', { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] }), job('default', 'b')));
+  at(46, () => jobs.watcher.objectDeleted?.(job('default', 'c')));
+  // A Deployment named like Job y, created and deleted, is not a Job: no row, y stays Running.
+  const deploy: WorkloadObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'y', namespace: 'default' }, spec: { replicas: 1 } };
+  at(2, () => jobs.watcher.objectAdded?.(deploy));
+  at(50, () => jobs.watcher.objectDeleted?.(deploy));
   sim.run(100 * S);
   const rows: TypedRow[] = [];
   // The Job controller's live counts: asked only for Jobs still running (y has none).

@@ -97,3 +97,16 @@ test('pod creates refused in the workload\'s namespace (a ResourceQuota) are nam
       'controller-manager client QPS 20, burst 30; api_queue_depth 0 at the end)',
   ]);
 });
+
+test('exactly three unschedulable reasons are all listed, with no "other reasons" part', () => {
+  const cluster = buildCluster([]);
+  const w: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 4, available: 0 };
+  const lastFailure = new Map<PodInfo, string>();
+  ['r1', 'r2', 'r3', 'r1'].forEach((reason, k) => {
+    const p = podInfo(makePod(`db-${k}`).namespace('a').obj());
+    cluster.addPod(p);
+    lastFailure.set(p, reason);
+  });
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 4 replicas ready: 4 unschedulable, by latest reason: 2 "r1", 1 "r2", 1 "r3"']);
+});
