@@ -176,11 +176,16 @@ test('placements.csv rows for preemption victims, terminated and evicted pods; r
   p.deletionReason = 'preempted';
   m.terminated(2.5 * S + 1600, p, 'n1'); // 0.5016 s Terminating: 0.502 at 3 digits
   m.evicted({ timeUs: 3 * S, pod: p, node: 'n1', reason: 'taint node.kubernetes.io/unreachable' });
+  // Attempts: a binding that took no time has bind_ms 0; no binding, empty.
+  m.attempt({ timeUs: 4 * S, pod: p, attempt: 3, result: 'bound', node: 'n2', reason: '', queueWaitUs: 1500, cycleUs: 250, bindUs: 0 });
+  m.attempt({ timeUs: 5 * S, pod: p, attempt: 4, result: 'unschedulable', node: '', reason: 'no', queueWaitUs: 0, cycleUs: 1000, bindUs: -1 });
   const cols = ['time_s', 'pod', 'namespace', 'owner_kind', 'owner', 'attempt', 'result', 'node', 'reason', 'queue_wait_ms', 'cycle_ms', 'bind_ms'];
   assert.deepEqual(m.placements.map((r) => cols.map((c) => r[c])), [
     ['2', 'v', 'shop', 'ReplicaSet', 'web', '', 'preempted', 'n1', 'preempted by shop/high on node n1', '', '', ''],
     ['2.5016', 'v', 'shop', 'ReplicaSet', 'web', '', 'terminated', 'n1', 'terminating for 0.502s after: preempted', '', '', ''],
     ['3', 'v', 'shop', 'ReplicaSet', 'web', '', 'evicted', 'n1', 'taint node.kubernetes.io/unreachable', '', '', ''],
+    ['4', 'v', 'shop', 'ReplicaSet', 'web', 3, 'bound', 'n2', '', '1.5', '0.25', '0'],
+    ['5', 'v', 'shop', 'ReplicaSet', 'web', 4, 'unschedulable', '', 'no', '0', '1', ''],
   ]);
   m.watcher.writeRejected?.('shop/web-1', 'pods "web-1" is forbidden: exceeded quota');
   m.watcher.writeRejected?.('shop/web-2', 'pods "web-2" is forbidden: exceeded quota');

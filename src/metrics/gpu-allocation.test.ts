@@ -53,6 +53,7 @@ test('gpu_allocation.csv: arrived, allocated, idle and fragmented GPU after each
   cluster.deletePod(p1); // device 0 gets its 300 back; arrived GPU stays (it counts pods created)
   pod('p5', 40, 0);
   pod('p6', 580, null); // device 0 has 280 free, device 1 none
+  pod('cpu-late', 0, 'cpu'); // a second row in bin 130
   const cols = ['time_s', 'pod', 'result', 'node', 'gpu_index', 'pod_gpu_milli', 'arrived_gpu_milli', 'allocated_gpu_milli', 'idle_gpu_milli', 'fragmented_gpu_milli', 'capacity_gpu_milli', 'arrived_pct', 'arrived_pct_bin', 'allocated_pct', 'fragmented_pct'];
   assert.deepEqual(rows.map((r) => cols.map((c) => r[c])), [
     // free [1000, 1000]: both devices fit the typical pod, nothing fragmented.
@@ -69,16 +70,18 @@ test('gpu_allocation.csv: arrived, allocated, idle and fragmented GPU after each
     [6, 'p5', 'bound', 'g1', '0', 40, 2020, 1720, 280, 280, 2000, 101, 101, 86, 100],
     // Not placed: arrived 2600 (130 %), nothing else moves; no devices.
     [7, 'p6', 'unschedulable', '', '', 580, 2600, 1720, 280, 280, 2000, 130, 130, 86, 100],
+    [8, 'cpu-late', 'bound', 'c1', '', 0, 2600, 1720, 280, 280, 2000, 130, 130, 86, 100],
   ]);
   // Bin 100 has no row: its neighbours 99 (99 % allocated) and 101 (86 %) stand in, mean 92.5,
-  // so 7.5 % unallocated; their fragmentation is 100 % each. Bin 130: 86 % allocated, 14 % not.
+  // so 7.5 % unallocated; their fragmentation is 100 % each. Bin 130: two rows, 86 % allocated
+  // each, 14 % not.
   assert.deepEqual(gpu.summaryValues(), { gpu_unallocated_at_100_pct: 7.5, gpu_unallocated_at_130_pct: 14, gpu_fragmentation_at_100_pct: 100 });
   // A node with 2 more GPUs joins: capacity 4000, idle 280 + 2000, and its free devices fit the
   // typical pod, so only g1's 280 is fragmented. (p7's attempt makes the row; its outcome does
   // not enter the figures.)
   cluster.addNode(makeNode('g2').capacity({ cpu: '32', memory: '64Gi', pods: 110, [GPU_MILLI_RESOURCE]: '2000' }).obj(), 'gpu');
   pod('p7', 100, null);
-  assert.deepEqual(cols.map((c) => rows.at(-1)?.[c]), [8, 'p7', 'unschedulable', '', '', 100, 2700, 1720, 2280, 280, 4000, 67.5, 68, 43, (100 * 280) / 2280]);
+  assert.deepEqual(cols.map((c) => rows.at(-1)?.[c]), [9, 'p7', 'unschedulable', '', '', 100, 2700, 1720, 2280, 280, 4000, 67.5, 68, 43, (100 * 280) / 2280]);
 });
 
 test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty', () => {
