@@ -76,6 +76,11 @@ test('summary.csv: latency percentiles by nearest rank and requested ratios as t
     p.startedUs = k * 100 * MS;
     m.watcher.podPhaseChanged?.(p, 'Pending');
   }
+  // The 1000 ms pod then succeeds: a phase change that is not to Running adds no startup latency.
+  const done = podInfo(makePod('p10').obj(), 0);
+  done.startedUs = 1000 * MS;
+  done.phase = 'Succeeded';
+  m.watcher.podPhaseChanged?.(done, 'Running');
   m.attempt({ timeUs: 50 * MS, pod: podInfo(makePod('late').obj(), 0), attempt: 1, result: 'unschedulable', node: '', reason: '0/2 nodes are available: 2 Insufficient cpu.', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
   assert.deepEqual(m.summaryColumns(), {
     sched_latency_p50_ms: '5',

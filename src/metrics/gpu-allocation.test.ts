@@ -82,6 +82,15 @@ test('gpu_allocation.csv: arrived, allocated, idle and fragmented GPU after each
   cluster.addNode(makeNode('g2').capacity({ cpu: '32', memory: '64Gi', pods: 110, [GPU_MILLI_RESOURCE]: '2000' }).obj(), 'gpu');
   pod('p7', 100, null);
   assert.deepEqual(cols.map((c) => rows.at(-1)?.[c]), [9, 'p7', 'unschedulable', '', '', 100, 2700, 1720, 2280, 280, 4000, 67.5, 68, 43, (100 * 280) / 2280]);
+  // A CPU-only pod taking 31.5 of g2's 32 CPUs: the typical pod (1 CPU) no longer fits there, so
+  // g2's 2000 idle milli-GPU are fragmented too.
+  t += S;
+  const hog = podInfo(makePod('hog').req({ cpu: '31500m' }).obj(), t);
+  cluster.addPod(hog);
+  gpu.watcher.podAdded?.(hog);
+  cluster.assume(hog, cluster.mustNode('g2'));
+  gpu.attempt({ timeUs: 10 * S, pod: hog, attempt: 1, result: 'bound', node: 'g2', reason: '', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
+  assert.deepEqual(['idle_gpu_milli', 'fragmented_gpu_milli', 'fragmented_pct'].map((c) => rows.at(-1)?.[c]), [2280, 2280, 100]);
 });
 
 test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty', () => {
