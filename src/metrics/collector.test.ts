@@ -127,7 +127,7 @@ test('summary.csv peaks of the story: 0.5 of the Ready CPU and memory, first rea
 
 test('RequestedPeaks: each ratio\'s highest value, and when the larger of the two first reached its highest', () => {
   const p = new RequestedPeaks();
-  const steps: [number, number, number][] = [[0, NaN, NaN], [10, 0.4, 0.7], [20, 0.9, 0.2], [30, 0.9, 0.1], [40, NaN, 0.95], [50, 0.95, NaN], [60, 0.3, 0.3]];
+  const steps: [number, number, number][] = [[0, NaN, NaN], [10, 0.4, 0.7], [20, 0.9, 0.2], [30, 0.9, 0.1], [40, NaN, 0.95], [50, 0.95, NaN], [60, 0.3, 0.3], [70, 0.99, NaN]];
   const seen = steps.map(([t, cpu, mem]) => {
     p.update(t, cpu, mem);
     return [p.cpu, p.memory, p.atUs];
@@ -140,7 +140,24 @@ test('RequestedPeaks: each ratio\'s highest value, and when the larger of the tw
     [0.9, 0.95, 40], // load 0.95 (cpu undefined: its peak stays)
     [0.95, 0.95, 40], // load 0.95 again: still first reached at 40
     [0.95, 0.95, 40],
+    [0.99, 0.95, 70], // load 0.99 with memory undefined
   ]);
+});
+
+test('the requested peak of a cluster loaded at the start is at 0 s; a pod started at 0 s has startup latency 0', () => {
+  // n1 (4 CPUs) holds a (2 CPUs, Running since 0 s) when the collector starts; a is deleted at
+  // 10 s: the peak, 0.5, was at 0 s.
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()], [makePod('a').node('n1').req({ cpu: '2', memory: '1Gi' }).obj()]);
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 20 * S, []);
+  const a = cluster.pods.get('default/a') as PodInfo;
+  a.startedUs = 0;
+  cluster.setPhase(a, 'Running');
+  m.watcher.podPhaseChanged?.(a, 'Pending');
+  sim.scheduleAt(10 * S, 'test', 'a', () => cluster.deletePod(a));
+  sim.run(20 * S);
+  assert.deepEqual(m.peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.125, requested_peak_s: 0 });
+  assert.deepEqual([m.summaryColumns()['startup_latency_p50_ms'], m.summaryColumns()['cpu_requested_mean_ratio']], ['0', '0.25']);
 });
 
 test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Ready nodes; a node NotReady from the start counts as such', () => {
@@ -159,6 +176,11 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   run(podInfo(makePod('a').req({ cpu: '1', memory: '2Gi', 'example.com/gpu': 1 }).obj()), 'n1');
   run(podInfo(makePod('b').req({ cpu: '2', memory: '1Gi' }).obj()), 'n2');
   run(podInfo(makePod('c').req({ cpu: '3', memory: '1Gi' }).obj()), 'n3');
+  // b2 is bound to n2 but not Running (its kubelet is unreachable): not running, not available.
+  const b2 = podInfo(makePod('b2').req({ cpu: '1' }).obj());
+  cluster.addPod(b2);
+  cluster.assume(b2, cluster.mustNode('n2'));
+  b2.bound = true;
   const sim = new Simulation();
   const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
   sim.run(5 * S);
@@ -167,7 +189,7 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   const pick = (prefix: string) => Object.fromEntries(cols.filter((c) => c.startsWith(prefix)).map((c) => [c.slice(prefix.length), row?.[c]]));
   // The cluster: n2 NotReady (b Running there is not available); Ready CPU 4 + 4, of which 1 + 3
   // requested; Ready GPUs n1's 2, 1 requested.
-  assert.deepEqual([row?.['nodes_ready'], row?.['nodes_not_ready'], row?.['pods_running'], row?.['pods_available'], row?.['cpu_requested_ratio'], row?.['example.com/gpu_requested_ratio'], row?.['cpu_allocatable_not_ready_milli']], [2, 1, 3, 2, '0.5', '0.5', 4000]);
+  assert.deepEqual([row?.['nodes_ready'], row?.['nodes_not_ready'], row?.['pods_pending'], row?.['pods_running'], row?.['pods_available'], row?.['cpu_requested_ratio'], row?.['example.com/gpu_requested_ratio'], row?.['cpu_allocatable_not_ready_milli']], [2, 1, 1, 3, 2, '0.5', '0.5', 4000]);
   assert.deepEqual(pick(`zone=${NO_GROUP}:`), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.75', memory_requested_ratio: '0.125', 'example.com/gpu_requested_ratio': '' });
   assert.deepEqual(pick('zone=za:'), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.25', memory_requested_ratio: '0.25', 'example.com/gpu_requested_ratio': '0.5' });
   assert.deepEqual(pick('zone=zb:'), { nodes_ready: 0, nodes_not_ready: 1, pods_running: 1, pods_available: 0, cpu_requested_ratio: '', memory_requested_ratio: '', 'example.com/gpu_requested_ratio': '' });

@@ -2,7 +2,7 @@
 // streamed files are byte-identical to the ones written whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { checkOutputFolder, CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, OutputFolder, rowValues, toCsv, writeOutputsAtomically } from './csv-output.js';
@@ -111,11 +111,14 @@ test('OutputFolder: streamed and final files replace the previous output whole; 
   const cols: Column[] = [{ name: 'v', type: 'integer', unit: 'count', description: '' }];
   const sink = f.stream('rows.csv', cols);
   sink.add({ v: 7 });
-  assert.equal(existsSync(join(f.workingDir, 'rows.csv')), true);
+  // write: the streamed file is complete in the working folder before the swap (the report
+  // reads it there).
+  f.write([{ file: 'extra.txt', content: 'x' }]);
+  assert.equal(readFileSync(join(f.workingDir, 'rows.csv'), 'utf8'), 'v\n7\n');
   const paths = f.commit([{ file: 'run.json', content: '{"n":2}' }]);
   assert.deepEqual(paths, [join(dir, 'rows.csv'), join(dir, 'run.json')]);
   assert.deepEqual(readdirSync(root).sort(), ['other.ksim-tmp-x', 'out']);
-  assert.deepEqual(readdirSync(dir).sort(), ['rows.csv', 'run.json']); // old.csv went with the old output
+  assert.deepEqual(readdirSync(dir).sort(), ['extra.txt', 'rows.csv', 'run.json']); // old.csv went with the old output
   assert.equal(readFileSync(join(dir, 'rows.csv'), 'utf8'), 'v\n7\n');
   assert.equal(readFileSync(join(dir, 'run.json'), 'utf8'), '{"n":2}');
   // An interrupted run: nothing of it is left, the previous output stays.
