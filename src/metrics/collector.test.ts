@@ -161,11 +161,11 @@ test('the requested peak of a cluster loaded at the start is at 0 s; a pod start
 });
 
 test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Ready nodes; a node NotReady from the start counts as such', () => {
-  const node = (name: string, zone?: string, gpus = 0) => {
-    const b = makeNode(name).capacity({ cpu: '4', memory: '8Gi', pods: 110, ...(gpus > 0 ? { 'example.com/gpu': gpus } : {}) });
+  const node = (name: string, zone?: string, gpus = 0, fpgas = 0) => {
+    const b = makeNode(name).capacity({ cpu: '4', memory: '8Gi', pods: 110, ...(gpus > 0 ? { 'example.com/gpu': gpus } : {}), ...(fpgas > 0 ? { 'example.com/fpga': fpgas } : {}) });
     return (zone === undefined ? b : b.label(ZONE_LABEL, zone)).obj();
   };
-  const cluster = buildCluster([node('n1', 'za', 2), node('n2', 'zb', 2), node('n3')]);
+  const cluster = buildCluster([node('n1', 'za', 2), node('n2', 'zb', 2), node('n3', undefined, 0, 4)]);
   cluster.updateNode('n2', { ready: false });
   const run = (p: PodInfo, n: string) => {
     cluster.addPod(p);
@@ -175,14 +175,14 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   };
   run(podInfo(makePod('a').req({ cpu: '1', memory: '2Gi', 'example.com/gpu': 1 }).obj()), 'n1');
   run(podInfo(makePod('b').req({ cpu: '2', memory: '1Gi' }).obj()), 'n2');
-  run(podInfo(makePod('c').req({ cpu: '3', memory: '1Gi' }).obj()), 'n3');
+  run(podInfo(makePod('c').req({ cpu: '3', memory: '1Gi', 'example.com/fpga': 1 }).obj()), 'n3');
   // b2 is bound to n2 but not Running (its kubelet is unreachable): not running, not available.
   const b2 = podInfo(makePod('b2').req({ cpu: '1' }).obj());
   cluster.addPod(b2);
   cluster.assume(b2, cluster.mustNode('n2'));
   b2.bound = true;
   const sim = new Simulation();
-  const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
+  const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/fpga', 'example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
   sim.run(5 * S);
   const [row] = m.timeseries;
   const cols = m.timeseriesColumns();
@@ -190,9 +190,10 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   // The cluster: n2 NotReady (b Running there is not available); Ready CPU 4 + 4, of which 1 + 3
   // requested; Ready GPUs n1's 2, 1 requested.
   assert.deepEqual([row?.['nodes_ready'], row?.['nodes_not_ready'], row?.['pods_pending'], row?.['pods_running'], row?.['pods_available'], row?.['cpu_requested_ratio'], row?.['example.com/gpu_requested_ratio'], row?.['cpu_allocatable_not_ready_milli']], [2, 1, 1, 3, 2, '0.5', '0.5', 4000]);
-  assert.deepEqual(pick(`zone=${NO_GROUP}:`), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.75', memory_requested_ratio: '0.125', 'example.com/gpu_requested_ratio': '' });
-  assert.deepEqual(pick('zone=za:'), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.25', memory_requested_ratio: '0.25', 'example.com/gpu_requested_ratio': '0.5' });
-  assert.deepEqual(pick('zone=zb:'), { nodes_ready: 0, nodes_not_ready: 1, pods_running: 1, pods_available: 0, cpu_requested_ratio: '', memory_requested_ratio: '', 'example.com/gpu_requested_ratio': '' });
+  // c asks 1 of n3's 4 FPGAs; a 1 of n1's 2 GPUs.
+  assert.deepEqual(pick(`zone=${NO_GROUP}:`), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.75', memory_requested_ratio: '0.125', 'example.com/fpga_requested_ratio': '0.25', 'example.com/gpu_requested_ratio': '' });
+  assert.deepEqual(pick('zone=za:'), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.25', memory_requested_ratio: '0.25', 'example.com/fpga_requested_ratio': '', 'example.com/gpu_requested_ratio': '0.5' });
+  assert.deepEqual(pick('zone=zb:'), { nodes_ready: 0, nodes_not_ready: 1, pods_running: 1, pods_available: 0, cpu_requested_ratio: '', memory_requested_ratio: '', 'example.com/fpga_requested_ratio': '', 'example.com/gpu_requested_ratio': '' });
 });
 
 test('placements.csv rows for preemption victims, terminated and evicted pods; refused writes grouped by reason and namespace', () => {

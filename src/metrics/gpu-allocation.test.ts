@@ -91,6 +91,11 @@ test('gpu_allocation.csv: arrived, allocated, idle and fragmented GPU after each
   cluster.assume(hog, cluster.mustNode('g2'));
   gpu.attempt({ timeUs: 10 * S, pod: hog, attempt: 1, result: 'bound', node: 'g2', reason: '', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
   assert.deepEqual(['idle_gpu_milli', 'fragmented_gpu_milli', 'fragmented_pct'].map((c) => rows.at(-1)?.[c]), [2280, 2280, 100]);
+  // hog gone and g2 removed: capacity 2000 again, g1's 280 idle and fragmented.
+  cluster.deletePod(hog);
+  cluster.removeNode('g2');
+  pod('p8', 100, null);
+  assert.deepEqual(['capacity_gpu_milli', 'idle_gpu_milli', 'fragmented_gpu_milli', 'arrived_pct'].map((c) => rows.at(-1)?.[c]), [2000, 280, 280, 140]);
 });
 
 test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty', () => {
