@@ -224,3 +224,19 @@ test('placements.csv rows for preemption victims, terminated and evicted pods; r
   ]);
   assert.deepEqual([...m.refusedByNamespace], [['shop', { count: 2, reason: 'pods "web-1" is forbidden: exceeded quota' }], ['lab', { count: 1, reason: 'admission denied' }]]);
 });
+
+test('a NotReady node that leaves the cluster no longer counts: the ratios are over the Ready nodes left', () => {
+  // n1 (4 CPUs, a asks 1) Ready; n2 (4 CPUs, empty) NotReady, removed at 5 s. At 10 s: 1 of 4 CPUs,
+  // 1 node Ready, none NotReady, no NotReady capacity.
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(), makeNode('n2').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()], [makePod('a').node('n1').req({ cpu: '1', memory: '1Gi' }).obj()]);
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 10 * S, []);
+  sim.scheduleAt(1 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
+  sim.scheduleAt(5 * S, 'test', 'n2', () => cluster.removeNode('n2'));
+  sim.run(10 * S);
+  const cols = ['time_s', 'nodes_ready', 'nodes_not_ready', 'cpu_requested_ratio', 'memory_requested_ratio', 'cpu_allocatable_not_ready_milli'];
+  assert.deepEqual(m.timeseries.map((r) => cols.map((c) => r[c])), [
+    ['0', 2, 0, '0.125', '0.0625', 0],
+    ['10', 1, 0, '0.25', '0.125', 0],
+  ]);
+});
