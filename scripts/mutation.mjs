@@ -7,6 +7,7 @@
 //
 //   npm run test:mutation -- src/faults              (builds first; or KSIM_MUTATION_DIR=src/faults)
 //   node scripts/mutation.mjs src/controllers        (uses the existing dist/)
+//   node scripts/mutation.mjs src/faults src/metrics (one coverage baseline for both folders)
 //
 // Environment:
 //   KSIM_MUTATION_JOBS=N        mutants run in parallel (default 1: the machine is shared)
@@ -18,10 +19,12 @@
 //   KSIM_MUTATION_MAX_TEST_S=S  leave out test files whose baseline run took longer (default 30:
 //                               the CLI and hostile-input suites, minutes per surviving mutant)
 //
-// The baseline (which test files execute which code of the folder) is kept in
-// results/mutation/<folder>.json, keyed by a hash of every compiled file, and reused while
-// nothing is rebuilt differently. Interrupted (Ctrl-C, SIGTERM), the script prints the score of
-// the mutants run so far.
+// The baseline (which test files execute which code of the folder) is kept per test file in
+// results/mutation/<folder>.json and reused while the compiled non-test files and that test
+// file are unchanged, so adding a test reruns only that test's baseline. Kills are kept there
+// too and reused while the sources and the killing test file are unchanged; survivors are
+// always rerun. Survivors are printed as they are found, and again in the report. Interrupted
+// (Ctrl-C, SIGTERM), the script prints the score of the mutants run so far and keeps its kills.
 //
 // Why not StrykerJS: its command runner reruns one fixed command per mutant (here the whole
 // suite, minutes each, since ksim's TypeScript must be compiled and mutated sources cannot be
@@ -53,15 +56,20 @@ const SLOW_TESTS = ['dist/test/property/scenarios.test.js', 'dist/test/fuzz-scen
 
 // ---------------------------------------------------------------- options
 
-const folder = (process.argv[2] ?? process.env.KSIM_MUTATION_DIR ?? '').replace(/\/+$/, '');
-if (folder === '' || !folder.startsWith('src/')) {
-  console.error('usage: node scripts/mutation.mjs src/<folder>   (or KSIM_MUTATION_DIR=src/<folder>)');
+// One or more folders: `src/faults src/metrics` share one coverage baseline run and then run
+// their mutants folder after folder (in the order given).
+const folders = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.KSIM_MUTATION_DIR ?? '').split(/[\s,]+/))
+  .map((f) => f.replace(/\/+$/, ''))
+  .filter((f) => f !== '');
+if (folders.length === 0 || folders.some((f) => !f.startsWith('src/'))) {
+  console.error('usage: node scripts/mutation.mjs src/<folder> [src/<folder>...]   (or KSIM_MUTATION_DIR=src/<folder>)');
   process.exit(2);
 }
-const distFolder = join(ROOT, 'dist', folder);
-if (!existsSync(distFolder)) {
-  console.error(`${relative(ROOT, distFolder)} does not exist: build first (npm run build)`);
-  process.exit(2);
+for (const f of folders) {
+  if (!existsSync(join(ROOT, 'dist', f))) {
+    console.error(`dist/${f} does not exist: build first (npm run build)`);
+    process.exit(2);
+  }
 }
 const jobs = Math.max(1, Number(process.env.KSIM_MUTATION_JOBS ?? 1));
 const threshold = process.env.KSIM_MUTATION_THRESHOLD === undefined ? null : Number(process.env.KSIM_MUTATION_THRESHOLD);
@@ -81,8 +89,9 @@ function walk(dir, out = []) {
   return out;
 }
 
-/** The folder's own compiled modules (not tests, not subfolders' tests). */
-const targets = walk(distFolder).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js')).map((f) => relative(ROOT, f));
+/** Each folder's own compiled modules (not tests, not subfolders' tests). */
+const targetsOf = new Map(folders.map((f) => [f, walk(join(ROOT, 'dist', f)).filter((x) => x.endsWith('.js') && !x.endsWith('.test.js')).map((x) => relative(ROOT, x))]));
+const targets = [...new Set([...targetsOf.values()].flat())];
 const allTests = walk(join(ROOT, 'dist'))
   .filter((f) => f.endsWith('.test.js'))
   .map((f) => relative(ROOT, f).split(sep).join('/'))
@@ -269,49 +278,90 @@ function executed(perProcess, offset) {
 
 // ---------------------------------------------------------------- main
 
-/** Prints the survivors, the score per file and the folder's score. */
-function report(results, partial) {
-  results.sort((a, b) => (a.m.file < b.m.file ? -1 : a.m.file > b.m.file ? 1 : a.m.start - b.m.start || (a.m.replacement < b.m.replacement ? -1 : 1)));
-  const killed = results.filter((r) => r.status.startsWith('killed')).length;
-  const uncovered = results.filter((r) => r.status === 'no coverage').length;
-  const survivors = results.filter((r) => !r.status.startsWith('killed'));
+/** Prints one folder's survivors, its score per file and the folder's score. */
+function report(folder, results, partial, total) {
+  const mine = results.filter((r) => targetsOf.get(folder).includes(r.m.file));
+  if (mine.length === 0 && partial) {
+    console.log(`mutation score ${folder} (interrupted: 0 of ${total} mutants run)`);
+    return;
+  }
+  mine.sort((a, b) => (a.m.file < b.m.file ? -1 : a.m.file > b.m.file ? 1 : a.m.start - b.m.start || (a.m.replacement < b.m.replacement ? -1 : 1)));
+  const killed = mine.filter((r) => r.status.startsWith('killed')).length;
+  const uncovered = mine.filter((r) => r.status === 'no coverage').length;
+  const survivors = mine.filter((r) => !r.status.startsWith('killed'));
   for (const r of survivors) console.log(`  ${r.status === 'survived' ? 'SURVIVED   ' : 'NO COVERAGE'} ${r.m.label}`);
   console.log('  per file:');
-  for (const t of targets) {
-    const rs = results.filter((r) => r.m.file === t);
+  for (const t of targetsOf.get(folder)) {
+    const rs = mine.filter((r) => r.m.file === t);
     if (rs.length === 0) continue;
     const k = rs.filter((r) => r.status.startsWith('killed')).length;
     console.log(`    ${t.replace(/^dist\//, '').replace(/\.js$/, '.ts')}: ${k}/${rs.length} killed (${((100 * k) / rs.length).toFixed(1)} %)`);
   }
-  const score = results.length === 0 ? 100 : (100 * killed) / results.length;
-  console.log(`mutation score ${folder}${partial ? ` (interrupted: ${results.length} mutants run)` : ''}: ${score.toFixed(1)} % (${killed} killed, ${results.length - killed - uncovered} survived, ${uncovered} not covered, of ${results.length})`);
+  const score = mine.length === 0 ? 100 : (100 * killed) / mine.length;
+  const reused = mine.filter((r) => r.reused).length;
+  console.log(
+    `mutation score ${folder}${partial ? ` (interrupted: ${mine.length} of ${total} mutants run)` : ''}: ${score.toFixed(1)} % (${killed} killed, ${mine.length - killed - uncovered} survived, ${uncovered} not covered, of ${mine.length}${reused > 0 ? `; ${reused} kills reused from results/mutation` : ''})`,
+  );
   if (!partial && threshold !== null && score < threshold) {
     console.log(`below the threshold of ${threshold} %`);
     process.exitCode = 1;
   }
 }
 
+const sha = (text) => createHash('sha256').update(text).digest('hex');
+const cacheFileOf = (folder) => join(ROOT, 'results', 'mutation', `${folder.replace(/\//g, '_')}.json`);
+/** A mutant's identity within one build of the sources. */
+const keyOf = (m) => `${m.file}:${m.start}:${m.end}:${m.replacement}`;
 
 async function main() {
   // Everything is read from the sandbox copy, so a rebuild of dist/ meanwhile changes nothing.
   const base = makeSandbox();
   // Run in a fixed pseudo-random order (by a hash of each mutant), so that an interrupted run's
   // score is a fair sample of the whole folder rather than of its first files.
-  const order = (m) => createHash('sha256').update(`${m.file}:${m.start}:${m.replacement}`).digest('hex');
-  const mutants = targets
-    .flatMap((t) => mutantsOf(t, base))
-    .filter((m) => mutantFilter === null || mutantFilter.test(m.label))
-    .map((m) => ({ m, k: order(m) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map(({ m }) => m);
-  console.log(`mutation: ${folder}: ${targets.length} file(s), ${mutants.length} mutant(s); ${allTests.length} test file(s) as candidates${withSlow ? '' : ' (property/fuzz/regression suites left out)'}`);
+  const mutantsOf2 = (folder) =>
+    targetsOf
+      .get(folder)
+      .flatMap((t) => mutantsOf(t, base))
+      .filter((m) => mutantFilter === null || mutantFilter.test(m.label))
+      .map((m) => ({ m, k: sha(`${m.file}:${m.start}:${m.replacement}`) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+      .map(({ m }) => m);
+  const mutantsBy = new Map(folders.map((f) => [f, mutantsOf2(f)]));
+  const mutants = folders.flatMap((f) => mutantsBy.get(f));
+  for (const f of folders) console.log(`mutation: ${f}: ${targetsOf.get(f).length} file(s), ${mutantsBy.get(f).length} mutant(s)`);
+  console.log(`  ${allTests.length} test file(s) as candidates${withSlow ? '' : ' (property/fuzz/regression suites left out)'}`);
 
-  // Baseline: every candidate test file once, unmutated, with coverage.
   const sandboxes = [base];
   const cleanup = () => {
     for (const s of sandboxes) rmSync(s, { recursive: true, force: true });
   };
   const results = [];
+
+  // The cache, per folder: the compiled non-test files' digest (`sources`); per test file, its
+  // hash and its baseline (passed, time, coverage of the folder); per mutant, the test that
+  // killed it. A test file's baseline is reused while the sources and that file are unchanged
+  // (adding a test reruns only that test); a kill is reused while the sources and the killing
+  // test file are unchanged (a kill by a deterministic test is a fact about those two).
+  // Survivors are always rerun: a new test may kill them.
+  const sourceKey = sha(
+    walk(join(base, 'dist'))
+      .filter((x) => x.endsWith('.js') && !x.endsWith('.test.js'))
+      .sort()
+      .map((x) => `${relative(base, x)}\0${sha(readFileSync(x))}`)
+      .join('\n'),
+  );
+  const testHash = new Map(allTests.map((t) => [t, sha(readFileSync(join(base, t)))]));
+  const caches = new Map();
+  for (const f of folders) {
+    let c = existsSync(cacheFileOf(f)) ? JSON.parse(readFileSync(cacheFileOf(f), 'utf8')) : null;
+    if (c === null || c.sources !== sourceKey || c.version !== 2) c = { version: 2, sources: sourceKey, tests: {}, kills: {} };
+    caches.set(f, c);
+  }
+  const save = () => {
+    mkdirSync(join(ROOT, 'results', 'mutation'), { recursive: true });
+    for (const [f, c] of caches) writeFileSync(cacheFileOf(f), JSON.stringify(c));
+  };
+
   const stop = () => {
     for (const pid of running) {
       try {
@@ -320,46 +370,46 @@ async function main() {
         /* gone */
       }
     }
-    report(results, true);
+    for (const f of folders) report(f, results, true, mutantsBy.get(f).length);
+    save();
     cleanup();
     process.exit(130);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    const key = createHash('sha256');
-    for (const f of walk(join(base, 'dist')).filter((x) => x.endsWith('.js')).sort()) key.update(relative(base, f)).update(readFileSync(f));
-    const digest = key.update(JSON.stringify(allTests)).digest('hex');
-    const cacheFile = join(ROOT, 'results', 'mutation', `${folder.replace(/\//g, '_')}.json`);
-    let baseline = null;
-    if (existsSync(cacheFile)) {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
-      if (cached.digest === digest) {
-        baseline = cached.baseline.map((b) => ({ ...b, cov: new Map(b.cov) }));
-        console.log(`  baseline: reused ${relative(ROOT, cacheFile)}`);
+    // Baseline: every candidate test file once, unmutated, with coverage (unless cached).
+    const fresh = (f, t) => caches.get(f).tests[t]?.hash === testHash.get(t);
+    const toRun = allTests.filter((t) => folders.some((f) => !fresh(f, t)));
+    if (toRun.length < allTests.length) console.log(`  baseline: ${allTests.length - toRun.length} test file(s) reused from results/mutation`);
+    const t0 = Date.now();
+    for (const test of toRun) {
+      const covDir = join(base, '.coverage', test.replace(/[\\/]/g, '_'));
+      const r = await runTest(base, test, 15 * 60_000, { NODE_V8_COVERAGE: covDir });
+      if (!r.ok) console.log(`  baseline: ${test} fails without any mutant: left out`);
+      const cov = r.ok ? readCoverage(covDir, base) : new Map();
+      rmSync(covDir, { recursive: true, force: true });
+      for (const f of folders) {
+        const mine = [...cov].filter(([t]) => targetsOf.get(f).includes(t));
+        caches.get(f).tests[test] = { hash: testHash.get(test), ok: r.ok, ms: r.ms, cov: mine };
       }
+      save();
     }
-    if (baseline === null) {
-      baseline = [];
-      const t0 = Date.now();
-      for (const test of allTests) {
-        const covDir = join(base, '.coverage', test.replace(/[\\/]/g, '_'));
-        const r = await runTest(base, test, 15 * 60_000, { NODE_V8_COVERAGE: covDir });
-        if (!r.ok) {
-          console.log(`  baseline: ${test} fails without any mutant: left out`);
-          continue;
-        }
-        const cov = readCoverage(covDir, base);
-        if (cov.size > 0) baseline.push({ test, ms: r.ms, cov });
-      }
-      console.log(`  baseline run in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      mkdirSync(dirname(cacheFile), { recursive: true });
-      writeFileSync(cacheFile, JSON.stringify({ digest, baseline: baseline.map((b) => ({ ...b, cov: [...b.cov] })) }));
+    if (toRun.length > 0) console.log(`  baseline: ${toRun.length} test file(s) run in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+    const baselineOf = new Map();
+    for (const f of folders) {
+      const all = allTests
+        .map((test) => ({ test, ...caches.get(f).tests[test] }))
+        .filter((b) => b.ok && b.cov.length > 0)
+        .map((b) => ({ test: b.test, ms: b.ms, cov: new Map(b.cov) }));
+      const slow = all.filter((b) => b.ms > maxTestMs);
+      const fast = all.filter((b) => b.ms <= maxTestMs).sort((a, b) => a.ms - b.ms);
+      baselineOf.set(f, fast);
+      console.log(`  baseline: ${fast.length} test file(s) execute ${f}: ${fast.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(1)}s`).join(', ')}`);
+      if (slow.length > 0) console.log(`  left out as slower than ${maxTestMs / 1000} s (KSIM_MUTATION_MAX_TEST_S): ${slow.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(0)}s`).join(', ')}`);
     }
-    const slow = baseline.filter((b) => b.ms > maxTestMs);
-    baseline = baseline.filter((b) => b.ms <= maxTestMs).sort((a, b) => a.ms - b.ms);
-    console.log(`  baseline: ${baseline.length} test file(s) execute ${folder}: ${baseline.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(1)}s`).join(', ')}`);
-    if (slow.length > 0) console.log(`  left out as slower than ${maxTestMs / 1000} s (KSIM_MUTATION_MAX_TEST_S): ${slow.map((b) => `${b.test.replace(/^dist\//, '')} ${(b.ms / 1000).toFixed(0)}s`).join(', ')}`);
+    const folderOf = new Map(folders.flatMap((f) => mutantsBy.get(f).map((m) => [m, f])));
 
     for (let i = 1; i < jobs; i++) sandboxes.push(makeSandbox());
     const originals = new Map(targets.map((t) => [t, readFileSync(join(base, t), 'utf8')]));
@@ -368,10 +418,18 @@ async function main() {
     const worker = async (sandbox) => {
       while (next < mutants.length) {
         const m = mutants[next++];
-        const tests = baseline.filter((b) => executed(b.cov.get(m.file) ?? [], m.at));
+        const f = folderOf.get(m);
+        const cache = caches.get(f);
+        const tests = baselineOf.get(f).filter((b) => executed(b.cov.get(m.file) ?? [], m.at));
+        const prior = cache.kills[keyOf(m)];
         let status = 'no coverage';
         let by = '';
-        if (tests.length > 0) {
+        let reused = false;
+        if (prior !== undefined && prior.hash === testHash.get(prior.by) && tests.some((b) => b.test === prior.by)) {
+          ({ status } = prior);
+          by = prior.by.replace(/^dist\//, '');
+          reused = true;
+        } else if (tests.length > 0) {
           const src = originals.get(m.file);
           writeFileSync(join(sandbox, m.file), src.slice(0, m.start) + m.replacement + src.slice(m.end));
           status = 'survived';
@@ -381,6 +439,7 @@ async function main() {
               if (!r.ok) {
                 status = r.timedOut ? 'killed (timeout)' : 'killed';
                 by = b.test.replace(/^dist\//, '');
+                cache.kills[keyOf(m)] = { status, by: b.test, hash: testHash.get(b.test) };
                 break;
               }
             }
@@ -388,14 +447,20 @@ async function main() {
             writeFileSync(join(sandbox, m.file), src);
           }
         }
-        results.push({ m, status, by });
+        results.push({ m, status, by, reused });
+        // Survivors as they are found, so tests can be written while the run goes on.
+        if (!status.startsWith('killed')) console.log(`  ${status === 'survived' ? 'SURVIVED   ' : 'NO COVERAGE'} ${m.label}`);
         done++;
-        if (done % 10 === 0 || done === mutants.length) console.log(`  ${done}/${mutants.length} mutants run`);
+        if (done % 10 === 0 || done === mutants.length) {
+          console.log(`  ${done}/${mutants.length} mutants run`);
+          save();
+        }
       }
     };
     await Promise.all(sandboxes.map((s) => worker(s)));
+    save();
 
-    report(results, false);
+    for (const f of folders) report(f, results, false, mutantsBy.get(f).length);
   } finally {
     cleanup();
   }

@@ -94,6 +94,16 @@ test('random: loader errors name the field', () => {
   assert.throws(() => parseScenario(scenario('  - kubeletFlap: { nodes: [general-0], at: 1m, for: 10m, period: 0s }'), 's.yaml'), /faults\[0\]\.kubeletFlap\.period: expected a positive duration, got "0s"/);
 });
 
+test('kubeletFlap: a flap must end, and its period must leave at least 1 µs down and 1 µs up', () => {
+  const flap = (body: string) => () => parseScenario(scenario(`  - kubeletFlap: { nodes: [general-0], at: 1m, ${body} }`), 's.yaml');
+  assert.throws(flap('period: 4m'), /faults\[0\]\.kubeletFlap: expected the required field "for"/);
+  assert.throws(flap('for: forever, period: 4m'), /faults\[0\]\.kubeletFlap\.for: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, got "forever"/);
+  // 1 µs would be down floor(1 / 2) = 0 µs; 2 µs is the shortest flap (down 1 µs, up 1 µs).
+  assert.throws(flap('for: 10m, period: 1us'), /faults\[0\]\.kubeletFlap\.period: expected a positive duration, got "1us"/);
+  const [f] = parseScenario(scenario('  - kubeletFlap: { nodes: [general-0], at: 1m, for: 10m, period: 2us }'), 's.yaml').faults ?? [];
+  assert.deepEqual([f?.kind, f?.periodUs, f?.forUs], ['kubeletFlap', 2, 10 * M]);
+});
+
 test('kubeletFlap: 2 m off / 2 m on makes the node NotReady then Ready each cycle, never long enough to evict', () => {
   const r = runScenario(parseScenario(scenario('  - kubeletFlap: { nodes: [general-0], at: 1m, for: 12m, period: 4m }', '20m'), 'f.yaml'), { checkInvariants: 50 });
   const rec = table(r, 'recovery.csv');

@@ -134,7 +134,7 @@ test('a fault that never makes an affected workload fall below whole: ratio 1, w
   h.at(200, () => h.setReady('n2', false)); // after the fault ended, its window closed: not counted
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
-  assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['first_eviction_s'], row?.['pods_affected'], row?.['pods_rescheduled'], row?.['pods_lost'], row?.['reschedule_p50_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '', '', 2, 0, 0, '', '1', '0']);
+  assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['first_eviction_s'], row?.['pods_affected'], row?.['pods_rescheduled'], row?.['pods_lost'], row?.['reschedule_p50_s'], row?.['reschedule_p99_s'], row?.['reschedule_max_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '', '', 2, 0, 0, '', '', '', '1', '0']);
 });
 
 test('availability that falls and is not whole again by the end leaves time_to_full_availability_s empty', () => {
@@ -257,4 +257,82 @@ test('a bare pod evicted is lost even if another bare pod is created and bound a
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
   assert.deepEqual([row?.['pods_rescheduled'], row?.['pods_lost']], [0, 1]);
+});
+
+test('a pod assumed on a node but not yet bound when the fault starts is not affected', () => {
+  // g is in its binding cycle on n1 (assumed, the bind not committed) at f1's start: only a, b
+  // and e were bound there (f had completed), so pods_affected stays 3; g bound later changes
+  // nothing.
+  const h = harness([nodeDown('f1', ['n1'], 100)]);
+  const g = podInfo(makePod('g').obj(), 90 * S);
+  h.at(90, () => {
+    h.cluster.addPod(g);
+    h.cluster.assume(g, h.cluster.mustNode('n1'));
+  });
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(101, () => {
+    g.bound = true;
+  });
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.equal(row?.['pods_affected'], 3);
+});
+
+test('a fault that ends while its workloads are still short stays open until they are whole', () => {
+  // f1 (n1: a, b of web) from 100 s for 60 s. n1 NotReady at 150 s: web 1 of 3. The kubelet is
+  // back at 160 s (the fault ends) but the node is seen Ready only at its next status update, at
+  // 165 s (upstream: nodeStatusUpdateFrequency, pkg/kubelet/apis/config/v1beta1/defaults.go):
+  // whole again at 165 s, 65 s after the start, not at the fault's end.
+  const h = harness([nodeDown('f1', ['n1'], 100, 60)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.at(160, () => h.recovery.faultEnded('f1', 160 * S));
+  h.at(165, () => h.setReady('n1', true));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['end_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '0.333333', '65']);
+});
+
+test('a fault that starts short and is whole again in one step closes then', () => {
+  // a (web) evicted at 150 s: web 2 of 3. f1 on n2 (c of web, d of db) starts at 160 s short:
+  // (2 + 1) / (3 + 1) = 0.75. a's replacement a2 Running at 170 s makes web whole in one step:
+  // whole again 10 s after the start (it started below whole, so this is a recovery, not 0).
+  const h = harness([nodeDown('f1', ['n2'], 160)]);
+  h.at(150, () => h.evict(h.pod('a'), 150));
+  h.replace('a2', 'web-1', 151, 152, 170);
+  h.at(160, () => h.recovery.faultStarted('f1', 160 * S));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['0.75', '10']);
+});
+
+test('a fault hitting only a workload whose first rollout is not complete affects no workload', () => {
+  // ReplicaSet api-1 (2 replicas, no Deployment) has 1 pod, g, Running on n1: it was never
+  // whole, so it is held to nothing (target 0, availability.ts) and f1 on n1 has no workload to
+  // follow.
+  const sim = new Simulation();
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '8', pods: 110 }).obj()], [owned('g', 'api-1', 'n1')]);
+  const availability = new AvailabilityTracker(sim, cluster);
+  const recovery = new RecoveryTracker([nodeDown('f1', ['n1'], 10, 20)], cluster, availability);
+  availability.watcher.objectAdded?.({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'api-1', namespace: 'default' }, spec: { replicas: 2 } });
+  const g = cluster.pods.get('default/g') as PodInfo;
+  cluster.setPhase(g, 'Running');
+  availability.watcher.podPhaseChanged?.(g, 'Pending');
+  sim.scheduleAt(10 * S, 'test.step', '', () => recovery.faultStarted('f1', 10 * S));
+  sim.scheduleAt(30 * S, 'test.step', '', () => recovery.faultEnded('f1', 30 * S));
+  sim.run(100 * S);
+  const [row] = recovery.rows();
+  assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [1, '', '']);
+});
+
+test('a workload with several affected pods counts once in the fault\'s ratio', () => {
+  // f1 hits n1 and n2: a, b, c (web, target 3) and d (db, target 1); web counts once, so when n1
+  // is NotReady (a, b unavailable) the ratio is (1 + 1) / (3 + 1) = 0.5, not weighted by pods.
+  const h = harness([nodeDown('f1', ['n1', 'n2'], 100)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.setReady('n1', false));
+  h.at(200, () => h.setReady('n1', true));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [5, '0.5', '100']);
 });

@@ -118,12 +118,28 @@ test('listeners hear each change of a workload\'s available count with the count
   assert.deepEqual(heard, ['1 web 0->1', '1 web 1->2', '2 web 2->1', '2 web 1->0']);
 });
 
+test('an update that keeps spec.replicas (a status write) is no change: listeners hear nothing', () => {
+  // Controllers write a workload's status after every pod change; each arrives as objectUpdated
+  // with the same spec.replicas and must not reach the listener (recovery.ts recounts on each).
+  const h = harness();
+  const heard: string[] = [];
+  h.t.listener = (w, before, targetBefore) => heard.push(`${h.sim.now / S} ${w.name} ${before}->${w.available} target ${targetBefore}->${w.target}`);
+  h.at(1, () => ['web-a', 'web-b'].forEach(h.running));
+  h.at(2, () => h.t.watcher.objectUpdated?.(obj('Deployment', 'web', 2), obj('Deployment', 'web', 2)));
+  h.at(3, () => h.t.watcher.objectUpdated?.(obj('Deployment', 'web', 3), obj('Deployment', 'web', 2)));
+  h.sim.run(10 * S);
+  assert.deepEqual(heard, ['1 web 0->1 target 0->0', '1 web 1->2 target 0->2', '3 web 2->2 target 2->2']);
+});
+
 test('workloads.csv sorts by namespace, then kind, then name, whatever order the objects arrive in', () => {
   const h = harness();
   const inNs = (ns: string, o: WorkloadObject): WorkloadObject => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
-  for (const o of [obj('Deployment', 'zeta', 1), obj('Deployment', 'alpha', 1), inNs('a-ns', obj('Deployment', 'alpha', 1)), obj('StatefulSet', 'cache', 1)]) h.t.watcher.objectAdded?.(o);
+  // a-ns/StatefulSet/queue comes first in namespace order though its kind sorts after every
+  // Deployment's.
+  for (const o of [inNs('a-ns', obj('StatefulSet', 'queue', 1)), obj('Deployment', 'zeta', 1), obj('Deployment', 'alpha', 1), inNs('a-ns', obj('Deployment', 'alpha', 1)), obj('StatefulSet', 'cache', 1)]) h.t.watcher.objectAdded?.(o);
   assert.deepEqual(h.t.table(0).rows.map((r) => `${String(r['namespace'])}/${String(r['kind'])}/${String(r['name'])}`), [
     'a-ns/Deployment/alpha',
+    'a-ns/StatefulSet/queue',
     'default/Deployment/alpha',
     'default/Deployment/web',
     'default/Deployment/zeta',
@@ -155,4 +171,34 @@ test('a workload short from time 0 counts its unavailability from 0 to the end',
   h.sim.run(100 * S);
   const solo = h.t.table(100 * S).rows.find((r) => r['name'] === 'solo');
   assert.deepEqual([solo?.['available_min_ratio'], solo?.['unavailable_s']], ['0', '100']);
+});
+
+test('a workload short from time 0 stays short from 0 through later changes until whole again', () => {
+  // solo short from 0 s (as above); scaled to 2 at 10 s while still short (target stays 1: a
+  // scale-up counts only once met); n1 Ready at 30 s: 1 available of target 1, whole. Short
+  // from 0 s to 30 s: 30 s, not 20 s from the scale-up.
+  const h = harness();
+  h.at(0, () => {
+    h.running('solo-x');
+    h.ready('n1', false);
+  });
+  h.at(10, () => h.t.watcher.objectUpdated?.(obj('ReplicaSet', 'solo', 2), obj('ReplicaSet', 'solo', 1)));
+  h.at(30, () => h.ready('n1', true));
+  h.sim.run(100 * S);
+  const solo = h.t.table(100 * S).rows.find((r) => r['name'] === 'solo');
+  assert.deepEqual([solo?.['desired'], solo?.['ready'], solo?.['available_min_ratio'], solo?.['unavailable_s']], [2, 1, '0', '30']);
+});
+
+test('only a ReplicaSet is folded into the Deployment that controls it; a StatefulSet stays its own workload', () => {
+  // A StatefulSet carrying a controller ownerReference of kind Deployment (as a hand-written
+  // manifest may) is still a workload (availability.ts: Deployments, unowned ReplicaSets,
+  // StatefulSets), with a row of its own.
+  const h = harness();
+  h.t.watcher.objectAdded?.(obj('StatefulSet', 'cache', 3, { kind: 'Deployment', name: 'web' }));
+  assert.deepEqual(row(h, 0), [
+    'Deployment web: desired 2 ready 0 min  unavailable ',
+    'ReplicaSet solo: desired 1 ready 0 min  unavailable ',
+    'StatefulSet cache: desired 3 ready 0 min  unavailable ',
+    'StatefulSet db: desired 1 ready 0 min  unavailable ',
+  ]);
 });

@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
-import { extendedResourcesOffered, MetricsCollector } from './collector.js';
+import { extendedResourcesOffered, MetricsCollector, NO_GROUP, RequestedPeaks } from './collector.js';
+import { ZONE_LABEL } from '../cluster/node-info.js';
 
 const S = 1_000_000;
 const MS = 1_000;
@@ -75,6 +76,11 @@ test('summary.csv: latency percentiles by nearest rank and requested ratios as t
     p.startedUs = k * 100 * MS;
     m.watcher.podPhaseChanged?.(p, 'Pending');
   }
+  // The 1000 ms pod then succeeds: a phase change that is not to Running adds no startup latency.
+  const done = podInfo(makePod('p10').obj(), 0);
+  done.startedUs = 1000 * MS;
+  done.phase = 'Succeeded';
+  m.watcher.podPhaseChanged?.(done, 'Running');
   m.attempt({ timeUs: 50 * MS, pod: podInfo(makePod('late').obj(), 0), attempt: 1, result: 'unschedulable', node: '', reason: '0/2 nodes are available: 2 Insufficient cpu.', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
   assert.deepEqual(m.summaryColumns(), {
     sched_latency_p50_ms: '5',
@@ -111,4 +117,126 @@ test('extendedResourcesOffered: every extended resource any node offers, by allo
     { ...makeNode('fpga').obj(), status: { capacity: { cpu: '4', 'example.com/fpga': '2', 'hugepages-2Mi': '1Gi' } } },
   ];
   assert.deepEqual(extendedResourcesOffered(nodes), ['example.com/fpga', 'hugepages-2Mi', 'nvidia.com/gpu']);
+});
+
+test('summary.csv peaks of the story: 0.5 of the Ready CPU and memory, first reached at 25 s', () => {
+  // CPU 0 → 0.25 (5 s) → 0.375 (15 s) → 0.5 (25 s: n1 alone, a's 2 of 4 CPUs) → none (35 s);
+  // memory 0 → 0.25 → 0.3125 → 0.5 (4 of 8 GiB) → none. A ratio with no Ready node never counts.
+  assert.deepEqual(story().peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.5, requested_peak_s: 25 });
+});
+
+test('RequestedPeaks: each ratio\'s highest value, and when the larger of the two first reached its highest', () => {
+  const p = new RequestedPeaks();
+  const steps: [number, number, number][] = [[0, NaN, NaN], [10, 0.4, 0.7], [20, 0.9, 0.2], [30, 0.9, 0.1], [40, NaN, 0.95], [50, 0.95, NaN], [60, 0.3, 0.3], [70, 0.99, NaN]];
+  const seen = steps.map(([t, cpu, mem]) => {
+    p.update(t, cpu, mem);
+    return [p.cpu, p.memory, p.atUs];
+  });
+  assert.deepEqual(seen, [
+    [NaN, NaN, 0], // nothing defined: load 0 counts as the first peak
+    [0.4, 0.7, 10], // load 0.7
+    [0.9, 0.7, 20], // load 0.9
+    [0.9, 0.7, 20], // load 0.9 again: not a new peak
+    [0.9, 0.95, 40], // load 0.95 (cpu undefined: its peak stays)
+    [0.95, 0.95, 40], // load 0.95 again: still first reached at 40
+    [0.95, 0.95, 40],
+    [0.99, 0.95, 70], // load 0.99 with memory undefined
+  ]);
+});
+
+test('the requested peak of a cluster loaded at the start is at 0 s; a pod started at 0 s has startup latency 0', () => {
+  // n1 (4 CPUs) holds a (2 CPUs, Running since 0 s) when the collector starts; a is deleted at
+  // 10 s: the peak, 0.5, was at 0 s.
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()], [makePod('a').node('n1').req({ cpu: '2', memory: '1Gi' }).obj()]);
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 20 * S, []);
+  const a = cluster.pods.get('default/a') as PodInfo;
+  a.startedUs = 0;
+  cluster.setPhase(a, 'Running');
+  m.watcher.podPhaseChanged?.(a, 'Pending');
+  sim.scheduleAt(10 * S, 'test', 'a', () => cluster.deletePod(a));
+  sim.run(20 * S);
+  assert.deepEqual(m.peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.125, requested_peak_s: 0 });
+  assert.deepEqual([m.summaryColumns()['startup_latency_p50_ms'], m.summaryColumns()['cpu_requested_mean_ratio']], ['0', '0.25']);
+});
+
+test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Ready nodes; a node NotReady from the start counts as such', () => {
+  const node = (name: string, zone?: string, gpus = 0, fpgas = 0) => {
+    const b = makeNode(name).capacity({ cpu: '4', memory: '8Gi', pods: 110, ...(gpus > 0 ? { 'example.com/gpu': gpus } : {}), ...(fpgas > 0 ? { 'example.com/fpga': fpgas } : {}) });
+    return (zone === undefined ? b : b.label(ZONE_LABEL, zone)).obj();
+  };
+  const cluster = buildCluster([node('n1', 'za', 2), node('n2', 'zb', 2), node('n3', undefined, 0, 4)]);
+  cluster.updateNode('n2', { ready: false });
+  const run = (p: PodInfo, n: string) => {
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode(n));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+  };
+  run(podInfo(makePod('a').req({ cpu: '1', memory: '2Gi', 'example.com/gpu': 1 }).obj()), 'n1');
+  run(podInfo(makePod('b').req({ cpu: '2', memory: '1Gi' }).obj()), 'n2');
+  run(podInfo(makePod('c').req({ cpu: '3', memory: '1Gi', 'example.com/fpga': 1 }).obj()), 'n3');
+  // b2 is bound to n2 but not Running (its kubelet is unreachable): not running, not available.
+  const b2 = podInfo(makePod('b2').req({ cpu: '1' }).obj());
+  cluster.addPod(b2);
+  cluster.assume(b2, cluster.mustNode('n2'));
+  b2.bound = true;
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/fpga', 'example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
+  sim.run(5 * S);
+  const [row] = m.timeseries;
+  const cols = m.timeseriesColumns();
+  const pick = (prefix: string) => Object.fromEntries(cols.filter((c) => c.startsWith(prefix)).map((c) => [c.slice(prefix.length), row?.[c]]));
+  // The cluster: n2 NotReady (b Running there is not available); Ready CPU 4 + 4, of which 1 + 3
+  // requested; Ready GPUs n1's 2, 1 requested.
+  assert.deepEqual([row?.['nodes_ready'], row?.['nodes_not_ready'], row?.['pods_pending'], row?.['pods_running'], row?.['pods_available'], row?.['cpu_requested_ratio'], row?.['example.com/gpu_requested_ratio'], row?.['cpu_allocatable_not_ready_milli']], [2, 1, 1, 3, 2, '0.5', '0.5', 4000]);
+  // c asks 1 of n3's 4 FPGAs; a 1 of n1's 2 GPUs.
+  assert.deepEqual(pick(`zone=${NO_GROUP}:`), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.75', memory_requested_ratio: '0.125', 'example.com/fpga_requested_ratio': '0.25', 'example.com/gpu_requested_ratio': '' });
+  assert.deepEqual(pick('zone=za:'), { nodes_ready: 1, nodes_not_ready: 0, pods_running: 1, pods_available: 1, cpu_requested_ratio: '0.25', memory_requested_ratio: '0.25', 'example.com/fpga_requested_ratio': '', 'example.com/gpu_requested_ratio': '0.5' });
+  assert.deepEqual(pick('zone=zb:'), { nodes_ready: 0, nodes_not_ready: 1, pods_running: 1, pods_available: 0, cpu_requested_ratio: '', memory_requested_ratio: '', 'example.com/fpga_requested_ratio': '', 'example.com/gpu_requested_ratio': '' });
+});
+
+test('placements.csv rows for preemption victims, terminated and evicted pods; refused writes grouped by reason and namespace', () => {
+  const m = story();
+  const p = podInfo(makePod('v').namespace('shop').owner('ReplicaSet', 'web').obj(), 0);
+  m.preempted({ timeUs: 2 * S, victim: p, node: 'n1', reason: 'preempted by shop/high on node n1' });
+  p.deletionUs = 2 * S;
+  p.deletionReason = 'preempted';
+  m.terminated(2.5 * S + 1600, p, 'n1'); // 0.5016 s Terminating: 0.502 at 3 digits
+  m.evicted({ timeUs: 3 * S, pod: p, node: 'n1', reason: 'taint node.kubernetes.io/unreachable' });
+  // Attempts: a binding that took no time has bind_ms 0; no binding, empty.
+  m.attempt({ timeUs: 4 * S, pod: p, attempt: 3, result: 'bound', node: 'n2', reason: '', queueWaitUs: 1500, cycleUs: 250, bindUs: 0 });
+  m.attempt({ timeUs: 5 * S, pod: p, attempt: 4, result: 'unschedulable', node: '', reason: 'no', queueWaitUs: 0, cycleUs: 1000, bindUs: -1 });
+  const cols = ['time_s', 'pod', 'namespace', 'owner_kind', 'owner', 'attempt', 'result', 'node', 'reason', 'queue_wait_ms', 'cycle_ms', 'bind_ms'];
+  assert.deepEqual(m.placements.map((r) => cols.map((c) => r[c])), [
+    ['2', 'v', 'shop', 'ReplicaSet', 'web', '', 'preempted', 'n1', 'preempted by shop/high on node n1', '', '', ''],
+    ['2.5016', 'v', 'shop', 'ReplicaSet', 'web', '', 'terminated', 'n1', 'terminating for 0.502s after: preempted', '', '', ''],
+    ['3', 'v', 'shop', 'ReplicaSet', 'web', '', 'evicted', 'n1', 'taint node.kubernetes.io/unreachable', '', '', ''],
+    ['4', 'v', 'shop', 'ReplicaSet', 'web', 3, 'bound', 'n2', '', '1.5', '0.25', '0'],
+    ['5', 'v', 'shop', 'ReplicaSet', 'web', 4, 'unschedulable', '', 'no', '0', '1', ''],
+  ]);
+  m.watcher.writeRejected?.('shop/web-1', 'pods "web-1" is forbidden: exceeded quota');
+  m.watcher.writeRejected?.('shop/web-2', 'pods "web-2" is forbidden: exceeded quota');
+  m.watcher.writeRejected?.('lab/x', 'admission denied');
+  assert.deepEqual([...m.rejected.values()], [
+    { count: 2, first: 'shop/web-1', reason: 'pods "web-1" is forbidden: exceeded quota' },
+    { count: 1, first: 'lab/x', reason: 'admission denied' },
+  ]);
+  assert.deepEqual([...m.refusedByNamespace], [['shop', { count: 2, reason: 'pods "web-1" is forbidden: exceeded quota' }], ['lab', { count: 1, reason: 'admission denied' }]]);
+});
+
+test('a NotReady node that leaves the cluster no longer counts: the ratios are over the Ready nodes left', () => {
+  // n1 (4 CPUs, a asks 1) Ready; n2 (4 CPUs, empty) NotReady, removed at 5 s. At 10 s: 1 of 4 CPUs,
+  // 1 node Ready, none NotReady, no NotReady capacity.
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(), makeNode('n2').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()], [makePod('a').node('n1').req({ cpu: '1', memory: '1Gi' }).obj()]);
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 10 * S, []);
+  sim.scheduleAt(1 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
+  sim.scheduleAt(5 * S, 'test', 'n2', () => cluster.removeNode('n2'));
+  sim.run(10 * S);
+  const cols = ['time_s', 'nodes_ready', 'nodes_not_ready', 'cpu_requested_ratio', 'memory_requested_ratio', 'cpu_allocatable_not_ready_milli'];
+  assert.deepEqual(m.timeseries.map((r) => cols.map((c) => r[c])), [
+    ['0', 2, 0, '0.125', '0.0625', 0],
+    ['10', 1, 0, '0.25', '0.125', 0],
+  ]);
 });

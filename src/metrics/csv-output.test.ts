@@ -2,10 +2,10 @@
 // streamed files are byte-identical to the ones written whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, toCsv, writeOutputsAtomically } from './csv-output.js';
+import { checkOutputFolder, CsvFileSink, csvLine, formatRow, MemorySink, NULL_SINK, OutputFolder, rowValues, toCsv, writeOutputsAtomically } from './csv-output.js';
 import type { Column } from './schema.js';
 import type { Row } from './collector.js';
 import { tempDir } from '../testing/temp-dir.js';
@@ -77,4 +77,74 @@ test('the writer formats typed rows by column type: decimals to their digits wit
   for (const [typed] of cases) m.add(typed);
   NULL_SINK.add(cases[0]![0]);
   assert.equal(toCsv({ file: 'x.csv', columns: cols.map((c) => c.name), rows: m.rows }), 't_s,w_ms,n,ok,s\n1.5,0,12,true,"a,b"\n0.333333,2.25,,false,\n,,0,,\n');
+});
+
+test('an output folder may be absent, empty or a previous ksim output (run.json); anything else is refused', () => {
+  const root = tempDir('ksim-out-');
+  checkOutputFolder(join(root, 'absent'));
+  mkdirSync(join(root, 'empty'));
+  checkOutputFolder(join(root, 'empty'));
+  mkdirSync(join(root, 'previous'));
+  writeFileSync(join(root, 'previous', 'run.json'), '{}');
+  writeFileSync(join(root, 'previous', 'summary.csv'), 'x\n');
+  checkOutputFolder(join(root, 'previous'));
+  mkdirSync(join(root, 'mine'));
+  writeFileSync(join(root, 'mine', 'notes.txt'), 'keep me');
+  writeFileSync(join(root, 'mine', 'todo.txt'), 'keep me');
+  assert.throws(() => checkOutputFolder(join(root, 'mine')), /expected an empty or previous ksim output folder \(with run\.json\); ksim replaces the whole folder, got a folder with 2 other entries/);
+  writeFileSync(join(root, 'file'), 'x');
+  assert.throws(() => checkOutputFolder(join(root, 'file')), /expected an output folder, got an existing file/);
+  assert.throws(() => new OutputFolder(join(root, 'mine'), 't'), /ksim replaces the whole folder/);
+  assert.equal(readFileSync(join(root, 'mine', 'notes.txt'), 'utf8'), 'keep me');
+});
+
+test('OutputFolder: streamed and final files replace the previous output whole; leftovers of a killed run go; abort writes nothing', () => {
+  const root = tempDir('ksim-out-');
+  const dir = join(root, 'out');
+  writeOutputsAtomically(dir, [{ file: 'run.json', content: '{"n":1}' }, { file: 'old.csv', content: 'a\n' }], 'one');
+  // A run killed earlier left its temporary and replaced folders beside the output.
+  mkdirSync(join(root, 'out.ksim-tmp-dead'));
+  mkdirSync(join(root, 'out.ksim-old-dead'));
+  mkdirSync(join(root, 'other.ksim-tmp-x')); // not this output's: kept
+  const f = new OutputFolder(dir, 'two');
+  assert.deepEqual(readdirSync(root).sort(), ['other.ksim-tmp-x', 'out', 'out.ksim-tmp-two']);
+  const cols: Column[] = [{ name: 'v', type: 'integer', unit: 'count', description: '' }];
+  const sink = f.stream('rows.csv', cols);
+  sink.add({ v: 7 });
+  // write: the streamed file is complete in the working folder before the swap (the report
+  // reads it there).
+  f.write([{ file: 'extra.txt', content: 'x' }]);
+  assert.equal(readFileSync(join(f.workingDir, 'rows.csv'), 'utf8'), 'v\n7\n');
+  const paths = f.commit([{ file: 'run.json', content: '{"n":2}' }]);
+  assert.deepEqual(paths, [join(dir, 'rows.csv'), join(dir, 'run.json')]);
+  assert.deepEqual(readdirSync(root).sort(), ['other.ksim-tmp-x', 'out']);
+  assert.deepEqual(readdirSync(dir).sort(), ['extra.txt', 'rows.csv', 'run.json']); // old.csv went with the old output
+  assert.equal(readFileSync(join(dir, 'rows.csv'), 'utf8'), 'v\n7\n');
+  assert.equal(readFileSync(join(dir, 'run.json'), 'utf8'), '{"n":2}');
+  // An interrupted run: nothing of it is left, the previous output stays.
+  const g = new OutputFolder(dir, 'three');
+  g.stream('rows.csv', cols).add({ v: 8 });
+  g.abort();
+  g.abort();
+  assert.deepEqual(readdirSync(root).sort(), ['other.ksim-tmp-x', 'out']);
+  assert.equal(readFileSync(join(dir, 'rows.csv'), 'utf8'), 'v\n7\n');
+  // A folder in a parent that does not exist yet.
+  writeOutputsAtomically(join(root, 'a', 'b'), [{ file: 'run.json', content: '{}' }], 'four');
+  assert.deepEqual(readdirSync(join(root, 'a', 'b')), ['run.json']);
+});
+
+test('rowValues: numbers of decimal and integer columns as numbers, empty cells as null, text as text', () => {
+  const cols: Column[] = [
+    { name: 'r', type: 'decimal', unit: 'ratio', digits: 6, description: '' },
+    { name: 'e', type: 'decimal', unit: 'ratio', digits: 6, description: '' },
+    { name: 'n', type: 'integer', unit: 'count', description: '' },
+    { name: 'z', type: 'integer', unit: 'count', description: '' },
+    { name: 's', type: 'string', unit: '', description: '' },
+    { name: 'd', type: 'string', unit: '', description: '' },
+    { name: 'x', type: 'decimal', unit: 'ratio', digits: 6, description: '' },
+  ];
+  // '' in a decimal column is null, not Number('') = 0; a digit string in a string column stays
+  // text; a decimal column holding text that is no number stays text; absent columns are left out.
+  assert.deepEqual(rowValues({ r: '0.25', e: '', n: 12, z: '', s: 'a', d: '42', x: 'n/a' }, cols), { r: 0.25, e: null, n: 12, z: null, s: 'a', d: '42', x: 'n/a' });
+  assert.deepEqual(rowValues({ s: '' }, cols), { s: null });
 });

@@ -62,3 +62,11 @@ test('templated columns expand per extended resource and per group, in the order
   // No extended resource, no group: the 15 cluster columns.
   assert.equal(columnsOf('timeseries.csv').length, 15);
 });
+
+test('summary.csv has the three GPU-sharing columns only for runs that share GPUs, at its end', () => {
+  const plain = columnNames('summary.csv');
+  const gpu = columnNames('summary.csv', { gpuSharing: true });
+  assert.equal(plain.some((c) => c.startsWith('gpu_')), false);
+  assert.deepEqual(gpu.slice(0, plain.length), plain);
+  assert.deepEqual(gpu.slice(plain.length), ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct']);
+});

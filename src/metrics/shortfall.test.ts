@@ -97,3 +97,31 @@ test('pod creates refused in the workload\'s namespace (a ResourceQuota) are nam
       'controller-manager client QPS 20, burst 30; api_queue_depth 0 at the end)',
   ]);
 });
+
+test('exactly three unschedulable reasons are all listed, with no "other reasons" part', () => {
+  const cluster = buildCluster([]);
+  const w: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 4, available: 0 };
+  const lastFailure = new Map<PodInfo, string>();
+  ['r1', 'r2', 'r3', 'r1'].forEach((reason, k) => {
+    const p = podInfo(makePod(`db-${k}`).namespace('a').obj());
+    cluster.addPod(p);
+    lastFailure.set(p, reason);
+  });
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 4 replicas ready: 4 unschedulable, by latest reason: 2 "r1", 1 "r2", 1 "r3"']);
+});
+
+test('a workload short only by a Terminating replica has no step to name: the warning ends after the count', () => {
+  // 3 live pods, all Running on a Ready node, one of them Terminating (not available): 2 of 3.
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '64', memory: '64Gi', pods: 110 }).obj()]);
+  const w: WorkloadCount = { kind: 'Deployment', namespace: 'a', name: 'web', desired: 3, available: 2 };
+  for (let k = 0; k < 3; k++) {
+    const p = podInfo(makePod(`web-${k}`).namespace('a').obj());
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode('n1'));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+  }
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure: new Map(), clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, ['Deployment a/web ends with 2 of 3 replicas ready']);
+});
