@@ -235,7 +235,6 @@ class FastReader {
       if (this.ls >= 0 && !this.atBoundary && this.ind > indent) throw GIVE_UP;
     }
     if (spans !== null && itemStart >= 0) spans.push({ start: itemStart, end: this.ls < 0 ? text.length : this.ls });
-    if (this.ls >= 0 && !this.atBoundary && this.ind > indent) throw GIVE_UP;
     return out;
   }
 
@@ -260,18 +259,13 @@ class FastReader {
         // Nothing after the colon: the value is the block below, a list at the key's own
         // indentation (kubectl writes lists so), or null.
         this.advance();
+        // A List's items (the root's `items`, a list): their spans go to onItems.
+        const spans: TextSpan[] | null = onItems !== undefined && depth === 1 && key === 'items' ? [] : null;
         if (this.ls < 0 || this.atBoundary) value = null;
-        else if (this.ind > indent) {
-          const spans: TextSpan[] | null = onItems !== undefined && depth === 1 && key === 'items' ? [] : null;
-          if (spans !== null && this.isItem()) {
-            value = this.list(this.ind, depth + 1, spans);
-            onItems?.(spans);
-          } else value = this.block(depth + 1);
-        } else if (this.ind === indent && this.isItem()) {
-          const spans: TextSpan[] | null = onItems !== undefined && depth === 1 && key === 'items' ? [] : null;
-          value = this.list(indent, depth + 1, spans);
-          if (spans !== null) onItems?.(spans);
-        } else value = null;
+        else if (this.isItem() && this.ind >= indent) value = this.list(this.ind, depth + 1, spans);
+        else if (this.ind > indent) value = this.block(depth + 1);
+        else value = null;
+        if (spans !== null && Array.isArray(value)) onItems?.(spans);
       } else if (text.charCodeAt(v) === 0x7c /* | */) {
         value = this.literalBlock(v, indent);
       } else {

@@ -330,26 +330,19 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     const plugin = fwk.score[j] as ScorePlugin;
     if (skip !== null && skip.has(plugin.name)) continue;
     const weight = fwk.scoreWeights[j] as number;
+    // Raw scores: all nodes in one call (scoreNodes: the per-node loop inside the plugin), else
+    // node by node. Upstream Score returns an int64: a fraction (or NaN) cannot reach
+    // NormalizeScore or the audit; without either, the final check below covers it.
+    const rawChecked = plugin.normalizeScore !== undefined || audit !== null;
     if (plugin.scoreNodes !== undefined) {
-      // All nodes in one call (the per-node loop inside the plugin), then the same checks.
       plugin.scoreNodes(state, pod, nodes, scores);
-      for (let i = 0; i < n; i++) {
-        const s = scores[i] as number;
-        if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, plugin.normalizeScore !== undefined);
+      if (rawChecked) {
+        for (let i = 0; i < n; i++) {
+          const s = scores[i] as number;
+          if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
+        }
       }
-      if (plugin.normalizeScore !== undefined) {
-        const v = plugin.normalizeScore(state, pod, nodes, scores);
-        if (v !== null && v.code !== Code.Success) return v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name);
-      }
-      audit?.scores(plugin.name, pod, nodes, scores.subarray(0, n));
-      for (let i = 0; i < n; i++) {
-        const s = scores[i] as number;
-        if (!isValidNodeScore(s)) return invalidScore(plugin.name, s, false);
-        totals[i] = (totals[i] as number) + s * weight;
-      }
-      continue;
-    }
-    if (plugin.normalizeScore === undefined && audit === null) {
+    } else if (!rawChecked) {
       // No NormalizeScore: check and weigh each score as it comes (one pass over the nodes).
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
@@ -357,12 +350,12 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
         totals[i] = (totals[i] as number) + s * weight;
       }
       continue;
-    }
-    for (let i = 0; i < n; i++) {
-      const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-      // Upstream Score returns an int64: a fraction (or NaN) cannot reach NormalizeScore.
-      if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
-      scores[i] = s;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const s = plugin.score(state, pod, nodes[i] as NodeInfo);
+        if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
+        scores[i] = s;
+      }
     }
     if (plugin.normalizeScore !== undefined) {
       const v = plugin.normalizeScore(state, pod, nodes, scores);
