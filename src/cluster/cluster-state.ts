@@ -2,7 +2,7 @@
 // cluster-wide totals kept incrementally. It is the single source of truth that the API server
 // model commits writes into; components read it, and change it only through the API server.
 import type { Node } from 'kubernetes-types/core/v1.js';
-import { NodeInfo } from './node-info.js';
+import { NodeInfo, nextGeneration } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
@@ -167,7 +167,7 @@ export class ClusterState {
     if (change.taints !== undefined) ni.taints = change.taints;
     if (change.unschedulable !== undefined) ni.unschedulable = change.unschedulable;
     if (change.ready !== undefined) ni.ready = change.ready;
-    ni.generation++;
+    ni.generation = nextGeneration();
     for (const ix of this.indexes) {
       if (ix.nodeUpdated !== undefined) {
         ix.nodeUpdated(ni);

@@ -20,6 +20,16 @@ export interface NodeView {
   readonly allocatable: Resource;
 }
 
+/** The last generation handed out: generations are unique across every NodeInfo of the process
+ * (clones included), so a cache keyed by node index and generation can never mistake one node's
+ * books, or one state of them, for another's. */
+let lastGeneration = 0;
+
+/** A generation no NodeInfo has had yet. */
+export function nextGeneration(): number {
+  return ++lastGeneration;
+}
+
 export function snapshotNode(n: NodeView): NodeView {
   return { name: n.name, labels: n.labels, taints: n.taints, unschedulable: n.unschedulable, ready: n.ready, allocatable: n.allocatable };
 }
@@ -38,8 +48,9 @@ export class NodeInfo implements NodeView {
   /** Host ports in use: "protocol/ip/port" → number of pods holding it. */
   readonly usedPorts = new Map<string, number>();
   ready = true;
-  /** Bumped on every change; lets callers cache per-node derived data. */
-  generation = 0;
+  /** Changes (to a value no node has had: nextGeneration) on every change of this node: lets
+   * callers cache per-node derived data. */
+  generation = nextGeneration();
 
   /** `allocatable`: the node's, already parsed (a clone shares it: nothing changes it). */
   constructor(public node: Node, readonly pool: string, public index: number, allocatable?: Resource) {
@@ -97,7 +108,7 @@ export class NodeInfo implements NodeView {
       if (n <= 0) this.usedPorts.delete(k);
       else this.usedPorts.set(k, n);
     }
-    this.generation++;
+    this.generation = nextGeneration();
   }
 
   addPod(p: PodInfo): void {

@@ -146,28 +146,33 @@ export class ScheduleAlgorithm {
     }
     const numCandidates = candidates.length;
     const toFind = fwk.score.length === 0 ? 1 : numFeasibleNodesToFind(fwk.percentageOfNodesToScore, numCandidates);
-    // One buffer per algorithm: the feasible list only lives for this cycle.
+    // One buffer per algorithm: the feasible list only lives for this cycle. It is overwritten
+    // in place and cut to length at the end: emptying it first (length = 0) makes V8 free its
+    // backing store, which every cycle then grew back.
     const feasible = this.feasibleBuf;
-    feasible.length = 0;
+    let numFeasible = 0;
     let processed = 0;
-    for (let i = 0; i < numCandidates && feasible.length < toFind; i++) {
+    for (let i = 0; i < numCandidates && numFeasible < toFind; i++) {
       const node = candidates[(this.nextStartNodeIndex + i) % numCandidates] as NodeInfo;
       processed++;
       const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
       if (v === null) {
-        feasible.push(node);
+        if (numFeasible < feasible.length) feasible[numFeasible] = node;
+        else feasible.push(node);
+        numFeasible++;
       } else {
         if (v.code === Code.Error) {
-          this.advanceStartIndex(feasible.length + failures.size, nodes.length);
+          this.advanceStartIndex(numFeasible + failures.size, nodes.length);
           return pluginError(fwk, pod, v.plugin, v.message, evaluated + processed, unschedulablePlugins);
         }
         failures.set(node.name, v);
         if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
       }
     }
+    if (feasible.length !== numFeasible) feasible.length = numFeasible;
     // Upstream advances by feasible + recorded statuses, which counts a failed nominated node
     // even when the search stopped before reaching it again.
-    this.advanceStartIndex(feasible.length + failures.size, nodes.length);
+    this.advanceStartIndex(numFeasible + failures.size, nodes.length);
     evaluated += processed;
 
     if (feasible.length === 0) {

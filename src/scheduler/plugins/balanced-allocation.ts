@@ -11,7 +11,7 @@ import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type Plugin, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
-import { defaultResourceSpecs, parseResourceSpecs, ResourceAllocation, type ResourceSpec } from './resource-allocation.js';
+import { defaultResourceSpecs, NodeScoreCache, parseResourceSpecs, ResourceAllocation, type ResourceSpec } from './resource-allocation.js';
 
 /** Upstream names.NodeResourcesBalancedAllocation. */
 export const NodeResourcesBalancedAllocation = 'NodeResourcesBalancedAllocation';
@@ -85,6 +85,8 @@ export function balancedAllocationScore(withPod: number, withoutPod: number): nu
 export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
   readonly name = NodeResourcesBalancedAllocation;
   private readonly alloc: ResourceAllocation;
+  /** Scores by node for scoreNodes: a node's score for a request vector only changes with its books. */
+  private readonly cache = new NodeScoreCache();
   /** Scratch for one node's fractions with and without the pod (upstream's
    * resourceToFractions slices), rewritten by every Score. */
   private readonly withPod: Float64Array;
@@ -112,7 +114,14 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
       return;
     }
     const podRequests = this.alloc.requestsOf(pod);
-    for (let i = 0; i < n; i++) out[i] = this.nodeScore(nodes[i] as NodeInfo, podRequests);
+    const cls = this.alloc.classOf(pod);
+    const cache = this.cache;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i] as NodeInfo;
+      let s = cache.get(node, cls);
+      if (s < 0) cache.set(node, cls, (s = this.nodeScore(node, podRequests)));
+      out[i] = s;
+    }
   }
 
   /** Without PreScore (upstream's fallback) a best-effort pod scores 0. */

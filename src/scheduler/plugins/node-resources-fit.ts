@@ -18,6 +18,7 @@ import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint 
 import {
   defaultResourceSpecs,
   mulDiv,
+  NodeScoreCache,
   parseResourceSpecs,
   ResourceAllocation,
   type ResourceSpec,
@@ -152,6 +153,8 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
   private lastChecks: ScalarChecks = { names: [], amounts: [] };
   private readonly reasons = new Map<string, string>();
   private readonly alloc: ResourceAllocation;
+  /** Scores by node for scoreNodes: a node's score for a request vector only changes with its books. */
+  private readonly cache = new NodeScoreCache();
   private readonly strategy: ScoringStrategyType;
   private readonly rtcr: RequestedToCapacityRatioScorer | null;
 
@@ -275,16 +278,17 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
   /** score for every node (ScorePlugin.scoreNodes): the pod's requests looked up once. */
   scoreNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
     const podRequests = this.alloc.requestsOf(pod);
+    const cls = this.alloc.classOf(pod);
+    const cache = this.cache;
     const n = nodes.length;
-    switch (this.strategy) {
-      case 'LeastAllocated':
-        for (let i = 0; i < n; i++) out[i] = this.leastAllocated(nodes[i] as NodeInfo, podRequests);
-        return;
-      case 'MostAllocated':
-        for (let i = 0; i < n; i++) out[i] = this.mostAllocated(nodes[i] as NodeInfo, podRequests);
-        return;
-      default:
-        for (let i = 0; i < n; i++) out[i] = this.requestedToCapacityRatio(nodes[i] as NodeInfo, podRequests);
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i] as NodeInfo;
+      let s = cache.get(node, cls);
+      if (s < 0) {
+        s = this.strategy === 'LeastAllocated' ? this.leastAllocated(node, podRequests) : this.strategy === 'MostAllocated' ? this.mostAllocated(node, podRequests) : this.requestedToCapacityRatio(node, podRequests);
+        cache.set(node, cls, s);
+      }
+      out[i] = s;
     }
   }
 
