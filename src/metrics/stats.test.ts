@@ -40,6 +40,24 @@ test('fmt trims trailing zeros and renders NaN as empty', () => {
   assert.equal(fmt(0.1234567, 6), '0.123457');
   assert.equal(fmt(120, 0), '120');
   assert.equal(fmt(Number.NaN, 3), '');
+  assert.equal(fmt(100.5, 3), '100.5', 'zeros before the point stay');
+  assert.equal(fmt(0.0004, 3), '0');
+  assert.equal(fmt(-0.0004, 3), '-0');
+  assert.equal(fmt(-2.5, 2), '-2.5');
+});
+
+test('fmt gives what toFixed and the regular expression /\\.?0+$/ gave, value for value', () => {
+  const byRegex = (v: number, d: number) => {
+    const s = v.toFixed(d);
+    return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  };
+  const values = [0, -0, 1, 10, 100, 1000.001, 0.5, 0.05, 1e-7, -1e-7, 123456.789, 1e20, 1.5e21, -3e21, 2 ** 53, 7.1, 99.99999];
+  let x = 12345;
+  for (let i = 0; i < 2000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648; // a fixed LCG: the same values every run
+    values.push((x / 2147483648 - 0.5) * 10 ** ((i % 12) - 4));
+  }
+  for (const v of values) for (let d = 0; d <= 6; d++) assert.equal(fmt(v, d), byRegex(v, d), `fmt(${v}, ${d})`);
 });
 
 test('time-weighted mean with no time passed is the current value (the run ends where it starts)', () => {

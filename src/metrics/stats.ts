@@ -48,5 +48,12 @@ export class TimeWeightedMean {
 export function fmt(v: number, digits: number): string {
   if (Number.isNaN(v)) return '';
   const s = v.toFixed(digits);
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  if (s.indexOf('.') < 0) return s;
+  // What s.replace(/\.?0+$/, '') gives, without a regular expression (this formats every
+  // decimal of every output row): the trailing zeros, then a '.' left at the end.
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 48) end--;
+  if (end === s.length) return s;
+  if (s.charCodeAt(end - 1) === 46) end--;
+  return s.slice(0, end);
 }
