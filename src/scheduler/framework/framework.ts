@@ -264,7 +264,10 @@ export class Framework {
   }
 
   private setActiveFilters(skip: ReadonlySet<string>): void {
+    const before = this.activeFor;
     this.activeFor = skip;
+    // Each cycle brings a new skip set, mostly with the same plugins as the last one.
+    if (before !== null && before.size === skip.size && containsAll(before, skip)) return;
     this.active = skip.size === 0 ? this.filter : this.filter.filter((f) => !skip.has(f.name));
   }
 
@@ -278,6 +281,11 @@ export class Framework {
     }
     return null;
   }
+}
+
+function containsAll(set: ReadonlySet<string>, items: ReadonlySet<string>): boolean {
+  for (const n of items) if (!set.has(n)) return false;
+  return true;
 }
 
 function bindServices(s: SchedulerServices): SchedulerServices {

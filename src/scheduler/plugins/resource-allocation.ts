@@ -122,6 +122,8 @@ export class ResourceAllocation {
   /** Request vectors seen (their text) → class; bounded (see classOf). */
   private readonly classes = new Map<string, number>();
   private lastClass = 0;
+  /** The request vector requestClass belongs to (consecutive pods mostly ask the same). */
+  private lastVector: Float64Array | null = null;
 
   constructor(
     resources: readonly ResourceSpec[],
@@ -184,6 +186,9 @@ export class ResourceAllocation {
     }
     this.bestEffort = bestEffort;
     this.pod = pod;
+    if (this.lastVector !== null && sameVector(out, this.lastVector)) return; // the class is kept
+    this.lastVector ??= new Float64Array(out.length);
+    this.lastVector.set(out);
     const key = out.join(',');
     let c = this.classes.get(key);
     if (c === undefined) {
@@ -250,6 +255,11 @@ export function parseResourceSpecs(
     }
     return { name, weight: weight(o['weight'], p, name) };
   });
+}
+
+function sameVector(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
