@@ -59,7 +59,10 @@ export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOption
   const pods: Pod[] = [];
   for (let i = 0; i < count; i++) {
     const name = count === 1 ? row.name : `${row.name}-${i}`;
-    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...structuredClone(tpl.metadata), name, namespace }, spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
+    // The template is this row's own (podTemplate builds it afresh): the first pod takes it,
+    // the others get copies.
+    const metadata = i === 0 ? tpl.metadata : structuredClone(tpl.metadata);
+    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata, name, namespace }, spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
   }
   return { pods, job: null };
 }
