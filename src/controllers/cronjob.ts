@@ -7,6 +7,7 @@
 // pods) and creates the new one. The controller wakes exactly at each scheduled time, so no
 // start is ever late and startingDeadlineSeconds (validated) never changes anything; missed
 // times do not exist. suspend: true skips every time. Not modelled: history limits, timeZone.
+import { copyPlain } from '../api/values.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -114,7 +115,7 @@ export class CronJobController {
         annotations: { ...(jt.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': simTimeString(scheduledUs) },
         ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(jt.spec ?? {}),
+      spec: copyPlain(jt.spec ?? {}),
     };
     st.active.add(name); // before the create commits, so a next time cannot miss it
     this.api.createObject(job, (ok) => {

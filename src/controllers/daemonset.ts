@@ -13,6 +13,7 @@
 // deletion is observed. Not modelled: rolling updates of the template, the failed-pod backoff.
 // Like the ReplicaSet controller, it waits for its own writes to be observed (expectations)
 // before syncing a DaemonSet again.
+import { copyPlain } from '../api/values.js';
 import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
@@ -202,7 +203,7 @@ export class DaemonSetController {
     const t = (st.obj.spec ?? {}).template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
-    const spec = structuredClone(t.spec ?? { containers: [] });
+    const spec = copyPlain(t.spec ?? { containers: [] });
     spec.tolerations = withDaemonTolerations(spec.tolerations, spec.hostNetwork === true);
     spec.affinity = withNodeNameAffinity(spec.affinity, node);
     return {

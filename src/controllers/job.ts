@@ -17,6 +17,7 @@
 // restarts are not counted against backoffLimit (upstream counts them); only Failed pods
 // (restartPolicy Never) are. Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
 // suspend, ttlSecondsAfterFinished, status writes before the Job finishes.
+import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
@@ -232,7 +233,7 @@ export class JobController {
         annotations: { ...(tmd.annotations ?? {}) },
         ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(t.spec ?? { containers: [] }),
+      spec: copyPlain(t.spec ?? { containers: [] }),
     };
   }
 }

@@ -16,6 +16,7 @@
 // Like the ReplicaSet controller it waits for its own writes to be observed (expectations)
 // before the next sync. Not modelled: rolling updates of a changed template (updateStrategy),
 // revisions (controller-revision-hash), volumeClaimTemplates, minReadySeconds, spec.ordinals.
+import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -152,7 +153,7 @@ export class StatefulSetController {
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
     const name = `${md.name}-${ordinal}`;
-    const podSpec = structuredClone(t.spec ?? { containers: [] });
+    const podSpec = copyPlain(t.spec ?? { containers: [] });
     podSpec.hostname = name;
     if (spec.serviceName !== undefined && spec.serviceName !== '') podSpec.subdomain = spec.serviceName;
     return {
