@@ -112,7 +112,7 @@ export class AvailabilityTracker {
 
   private reeval(p: PodInfo): void {
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
-    const avail = p.phase === 'Running' && !p.deleted && !p.terminating && node !== undefined && node.ready && node.pods.includes(p);
+    const avail = p.phase === 'Running' && !p.deleted && !p.terminating && node !== undefined && node.ready && p.nodeSlot >= 0 && node.pods[p.nodeSlot] === p; // on its books (nodeSlot: O(1))
     const was = this.availablePods.get(p);
     if (avail === (was !== undefined)) return;
     if (was !== undefined) {
