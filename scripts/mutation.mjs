@@ -16,6 +16,9 @@
 //   KSIM_MUTATION_SLOW_TESTS=1  also use the property, fuzz and regression suites (slow; excluded
 //                               by default: they run hundreds of whole scenarios per mutant)
 //   KSIM_MUTATION_FILTER=REGEX  only mutants whose "file:line operator" text matches
+//   KSIM_MUTATION_SAMPLE=N      only the first N mutants of each folder in the run's fixed
+//                               pseudo-random order: a reproducible random sample, for a folder
+//                               too big to run whole (its score estimates the folder's)
 //   KSIM_MUTATION_MAX_TEST_S=S  leave out test files whose baseline run took longer (default 30:
 //                               the CLI and hostile-input suites, minutes per surviving mutant)
 //
@@ -76,6 +79,11 @@ const threshold = process.env.KSIM_MUTATION_THRESHOLD === undefined ? null : Num
 const testFilter = process.env.KSIM_MUTATION_TESTS ? new RegExp(process.env.KSIM_MUTATION_TESTS) : null;
 const mutantFilter = process.env.KSIM_MUTATION_FILTER ? new RegExp(process.env.KSIM_MUTATION_FILTER) : null;
 const withSlow = process.env.KSIM_MUTATION_SLOW_TESTS === '1';
+const sample = process.env.KSIM_MUTATION_SAMPLE === undefined ? Number.POSITIVE_INFINITY : Number(process.env.KSIM_MUTATION_SAMPLE);
+if (!(sample >= 1) || (sample !== Number.POSITIVE_INFINITY && !Number.isInteger(sample))) {
+  console.error('KSIM_MUTATION_SAMPLE must be a whole number of mutants, at least 1');
+  process.exit(2);
+}
 const maxTestMs = 1000 * Number(process.env.KSIM_MUTATION_MAX_TEST_S ?? 30);
 
 // ---------------------------------------------------------------- files
@@ -279,7 +287,7 @@ function executed(perProcess, offset) {
 // ---------------------------------------------------------------- main
 
 /** Prints one folder's survivors, its score per file and the folder's score. */
-function report(folder, results, partial, total) {
+function report(folder, results, partial, total, all = total) {
   const mine = results.filter((r) => targetsOf.get(folder).includes(r.m.file));
   if (mine.length === 0 && partial) {
     console.log(`mutation score ${folder} (interrupted: 0 of ${total} mutants run)`);
@@ -300,7 +308,7 @@ function report(folder, results, partial, total) {
   const score = mine.length === 0 ? 100 : (100 * killed) / mine.length;
   const reused = mine.filter((r) => r.reused).length;
   console.log(
-    `mutation score ${folder}${partial ? ` (interrupted: ${mine.length} of ${total} mutants run)` : ''}: ${score.toFixed(1)} % (${killed} killed, ${mine.length - killed - uncovered} survived, ${uncovered} not covered, of ${mine.length}${reused > 0 ? `; ${reused} kills reused from results/mutation` : ''})`,
+    `mutation score ${folder}${total < all ? ` (sample of ${total} of its ${all} mutants)` : ''}${partial ? ` (interrupted: ${mine.length} of ${total} mutants run)` : ''}: ${score.toFixed(1)} % (${killed} killed, ${mine.length - killed - uncovered} survived, ${uncovered} not covered, of ${mine.length}${reused > 0 ? `; ${reused} kills reused from results/mutation` : ''})`,
   );
   if (!partial && threshold !== null && score < threshold) {
     console.log(`below the threshold of ${threshold} %`);
@@ -326,9 +334,14 @@ async function main() {
       .map((m) => ({ m, k: sha(`${m.file}:${m.start}:${m.replacement}`) }))
       .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
       .map(({ m }) => m);
-  const mutantsBy = new Map(folders.map((f) => [f, mutantsOf2(f)]));
+  const allMutantsBy = new Map(folders.map((f) => [f, mutantsOf2(f)]));
+  const mutantsBy = new Map(folders.map((f) => [f, allMutantsBy.get(f).slice(0, sample)]));
   const mutants = folders.flatMap((f) => mutantsBy.get(f));
-  for (const f of folders) console.log(`mutation: ${f}: ${targetsOf.get(f).length} file(s), ${mutantsBy.get(f).length} mutant(s)`);
+  for (const f of folders) {
+    const all = allMutantsBy.get(f).length;
+    const n = mutantsBy.get(f).length;
+    console.log(`mutation: ${f}: ${targetsOf.get(f).length} file(s), ${all} mutant(s)${n < all ? `; a sample of the first ${n} in the run's pseudo-random order (KSIM_MUTATION_SAMPLE)` : ''}`);
+  }
   console.log(`  ${allTests.length} test file(s) as candidates${withSlow ? '' : ' (property/fuzz/regression suites left out)'}`);
 
   const sandboxes = [base];
@@ -370,7 +383,7 @@ async function main() {
         /* gone */
       }
     }
-    for (const f of folders) report(f, results, true, mutantsBy.get(f).length);
+    for (const f of folders) report(f, results, true, mutantsBy.get(f).length, allMutantsBy.get(f).length);
     save();
     cleanup();
     process.exit(130);
@@ -460,7 +473,7 @@ async function main() {
     await Promise.all(sandboxes.map((s) => worker(s)));
     save();
 
-    for (const f of folders) report(f, results, false, mutantsBy.get(f).length);
+    for (const f of folders) report(f, results, false, mutantsBy.get(f).length, allMutantsBy.get(f).length);
   } finally {
     cleanup();
   }
