@@ -133,3 +133,78 @@ test('scenarios/daemonset.yaml: every eligible node, also the ones that join at 
   assert.equal(late.length, 3);
   assert.ok(late.every((r) => Number(r['time_s']) > 300), late.map((r) => r['time_s']).join(','));
 });
+
+test('daemon pods copy the template: containers, labels, annotations and its own tolerations (a daemon toleration it already has is not added twice)', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  const o = ds({ tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }, { key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] });
+  const template = (o.spec as { template: { metadata: Record<string, unknown> } }).template;
+  template.metadata = { labels: { app: 'agent', tier: 'node' }, annotations: { 'example.com/owner': 'ops' } };
+  api.createObject(o);
+  sim.run(1_000_000);
+  const [p] = [...cluster.pods.values()];
+  assert.ok(p !== undefined);
+  assert.deepEqual(p.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
+  assert.deepEqual(p.pod.metadata?.labels, { app: 'agent', tier: 'node' });
+  assert.deepEqual(p.pod.metadata?.annotations, { 'example.com/owner': 'ops' });
+  assert.deepEqual(p.pod.spec?.tolerations?.map((t) => `${t.key}:${t.effect}`), [
+    'node.kubernetes.io/not-ready:NoExecute',
+    'dedicated:NoSchedule',
+    'node.kubernetes.io/unreachable:NoExecute',
+    'node.kubernetes.io/disk-pressure:NoSchedule',
+    'node.kubernetes.io/memory-pressure:NoSchedule',
+    'node.kubernetes.io/pid-pressure:NoSchedule',
+    'node.kubernetes.io/unschedulable:NoSchedule',
+  ]);
+});
+
+test('a network-unavailable node gets a daemon pod only when the template uses hostNetwork', () => {
+  for (const hostNetwork of [false, true]) {
+    const { sim, cluster, api } = harness([makeNode('a').taint('node.kubernetes.io/network-unavailable', '', 'NoSchedule').obj(), makeNode('b').obj()]);
+    api.createObject(ds(hostNetwork ? { hostNetwork: true } : {}));
+    sim.run(1_000_000);
+    assert.deepEqual(Object.keys(podsByNode(cluster)).sort(), hostNetwork ? ['a', 'b'] : ['b'], `hostNetwork ${hostNetwork}`);
+  }
+});
+
+/** A pod of the DaemonSet `agent`, pinned to `node`, as a user (not the controller) makes it. */
+function strayDaemonPod(name: string, node: string): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { app: 'agent' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'agent', controller: true }] },
+    spec: { containers: [{ name: 'c', image: 'x' }], affinity: withNodeNameAffinity(undefined, node) },
+  };
+}
+
+test('surplus daemon pods on one node: the oldest stays; between pods created in the same instant, the first by name', () => {
+  for (const order of [['agent-extra-b', 'agent-extra-a'], ['agent-extra-a', 'agent-extra-b']]) {
+    const { sim, cluster, api } = harness([makeNode('a').obj()]);
+    api.createObject(ds());
+    // Created with the DaemonSet (one commit time), before its first sync: it makes no pod of
+    // its own, and keeps the first of the two by key whatever the order they were heard of.
+    for (const name of order) api.createPod(strayDaemonPod(name, 'a'));
+    sim.run(1_000_000);
+    assert.deepEqual(podsByNode(cluster), { a: ['agent-extra-a'] }, order.join(','));
+  }
+});
+
+test('a daemon pod is deleted when its node stops matching the nodeSelector or gets an untolerated NoExecute taint, and kept on a new NoSchedule taint', () => {
+  const { sim, cluster, api } = harness([makeNode('a').label('role', 'worker').obj(), makeNode('b').label('role', 'worker').obj(), makeNode('c').label('role', 'worker').obj()]);
+  api.createObject(ds({ nodeSelector: { role: 'worker' } }));
+  sim.run(1_000_000);
+  assert.deepEqual(Object.keys(podsByNode(cluster)).sort(), ['a', 'b', 'c']);
+  api.updateNode('a', { labels: { role: 'infra' } });
+  api.updateNode('b', { taints: [{ key: 'k', value: 'v', effect: 'NoExecute' }] });
+  api.updateNode('c', { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] });
+  sim.run(2_000_000);
+  assert.deepEqual(Object.keys(podsByNode(cluster)), ['c']);
+});
+
+test('a daemon pod is owned by its DaemonSet as controller, and a hostNetwork one tolerates network-unavailable', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  api.createObject(ds({ hostNetwork: true }));
+  sim.run(1_000_000);
+  const [p] = [...cluster.pods.values()];
+  assert.deepEqual(p?.pod.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'agent', controller: true, blockOwnerDeletion: true }]);
+  assert.deepEqual(p?.pod.spec?.tolerations, daemonPodTolerations(true));
+});
