@@ -6,9 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario, parseScenario } from '../workload/scenario.js';
 import { prepareRun } from '../run/run-scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { findNewReplicaSet, resolveFenceposts, scaledValue } from './deployment.js';
-import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { ObjectOf } from '../cluster/workload-object.js';
+import { DeploymentController, findNewReplicaSet, resolveFenceposts, scaledValue } from './deployment.js';
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { ObjectOf, WorkloadObject } from '../cluster/workload-object.js';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { ObjectApi } from '../controlplane/object-api.js';
+import { makeNode, makePod } from '../testing/builders.js';
 
 function deployment(opts: { replicas: number; image: string; strategy?: string }): string {
   return `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: ${opts.replicas}, ${opts.strategy ?? ''} selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: c, image: ${opts.image}, resources: { requests: { cpu: 100m } } }] } } } }`;
@@ -190,4 +196,120 @@ test('the new ReplicaSet is the first whose pod template equals the Deployment\'
     ['another label', [rs('web-1', tmpl({ app: 'web', tier: 'x', 'pod-template-hash': '1' }))], undefined],
   ];
   for (const [name, rss, want] of cases) assert.equal(findNewReplicaSet(rss, tmpl({ app: 'web' }))?.metadata.name, want, name);
+});
+
+// ---- One sync step from a given state (upstream pkg/controller/deployment/rolling_test.go).
+
+interface RsCase {
+  readonly replicas: number;
+  /** Running (available) pods. */
+  readonly ready: number;
+  /** Pending pods (default: the rest of `replicas`). */
+  readonly pending?: number;
+}
+
+/** A Deployment `foo` (template image v2) with an old ReplicaSet (image v1) and, when given, its
+ * new one, committed as the start state with their pods; returns every ReplicaSet's replicas
+ * after the controller's first sync (its writes committed, before it acts again). */
+function firstStep(c: { replicas: number; maxSurge: number | string; maxUnavailable: number | string; old?: RsCase; older?: RsCase; new?: RsCase; recreate?: boolean; untilUs?: number; writes?: number[] }): Record<string, number> {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DeploymentController(api, new ObjectApi(api));
+  const template = (image: string, hash?: string): PodTemplateSpec => ({ metadata: { labels: { app: 'foo', ...(hash === undefined ? {} : { 'pod-template-hash': hash }) } }, spec: { containers: [{ name: 'c', image }] } });
+  const objects: WorkloadObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', namespace: '' } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'foo', namespace: 'default' },
+      spec: { replicas: c.replicas, selector: { matchLabels: { app: 'foo' } }, strategy: c.recreate === true ? { type: 'Recreate' } : { rollingUpdate: { maxSurge: c.maxSurge, maxUnavailable: c.maxUnavailable } }, template: template('v2') },
+    },
+  ];
+  const pods: Pod[] = [];
+  const addRs = (name: string, image: string, rs: RsCase) => {
+    objects.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'foo', uid: 'foo', controller: true }] }, spec: { replicas: rs.replicas, selector: { matchLabels: { app: 'foo', 'pod-template-hash': name } }, template: template(image, name) } });
+    for (let i = 0; i < rs.ready + (rs.pending ?? rs.replicas - rs.ready); i++) {
+      const p = makePod(`${name}-${i}`).owner('ReplicaSet', name).label('app', 'foo');
+      pods.push((i < rs.ready ? p.node('n1') : p).obj());
+    }
+  };
+  // In creation order: the older first.
+  if (c.older !== undefined) addRs('foo-older', 'v0', c.older);
+  if (c.old !== undefined) addRs('foo-old', 'v1', c.old);
+  if (c.new !== undefined) addRs('foo-new', 'v2', c.new);
+  assert.deepEqual(api.commitStartState({ nodes: [{ node: makeNode('n1').capacity({ cpu: '100', memory: '100Gi', pods: 200 }).obj(), pool: 'p' }], objects, pods }), []);
+  sim.run(c.untilUs ?? 1000);
+  c.writes?.push(api.writes);
+  const out: Record<string, number> = {};
+  for (const o of cluster.objectsOfKind('ReplicaSet')) out[o.metadata.name.startsWith('foo-old') || o.metadata.name === 'foo-new' ? o.metadata.name : 'created'] = o.spec?.replicas ?? 1;
+  return out;
+}
+
+test('reconcileNewReplicaSet: the new ReplicaSet grows to replicas + maxSurge minus all replicas, and shrinks to replicas (upstream TestDeploymentController_reconcileNewReplicaSet)', () => {
+  // maxUnavailable 0 there: with maxSurge 0 it becomes 1 (resolveFenceposts), and the old RS
+  // then loses one replica in the same sync (reconcileOldReplicaSets).
+  const cases: [string, number, RsCase, RsCase, Record<string, number>][] = [
+    ['maxSurge 0: no scale up', 0, { replicas: 10, ready: 10 }, { replicas: 0, ready: 0 }, { 'foo-old': 9, 'foo-new': 0 }],
+    ['maxSurge 2, old at 10: new to 2', 2, { replicas: 10, ready: 10 }, { replicas: 0, ready: 0 }, { 'foo-old': 10, 'foo-new': 2 }],
+    ['maxSurge 2, old at 5: new to 7', 2, { replicas: 5, ready: 5 }, { replicas: 0, ready: 0 }, { 'foo-old': 5, 'foo-new': 7 }],
+    ['maxSurge 2, old at 10, new at 2: no scale up (and none down: the new pods are not available)', 2, { replicas: 10, ready: 10 }, { replicas: 2, ready: 0 }, { 'foo-old': 10, 'foo-new': 2 }],
+    ['new above replicas: down to 10', 2, { replicas: 2, ready: 2 }, { replicas: 11, ready: 11 }, { 'foo-old': 2, 'foo-new': 10 }],
+  ];
+  for (const [name, maxSurge, old, nu, want] of cases) assert.deepEqual(firstStep({ replicas: 10, maxSurge, maxUnavailable: 0, old, new: nu }), want, name);
+});
+
+test('reconcileOldReplicaSets: unavailable old replicas go first, then available ones down to replicas - maxUnavailable (upstream TestDeploymentController_reconcileOldReplicaSets, cleanupUnhealthyReplicas)', () => {
+  const cases: [string, number, RsCase, RsCase, number][] = [
+    ['maxUnavailable 0 (1 with maxSurge 0), all ready: one goes', 0, { replicas: 10, ready: 10 }, { replicas: 0, ready: 0 }, 9],
+    ['maxUnavailable 2, all ready: two go', 2, { replicas: 10, ready: 10 }, { replicas: 0, ready: 0 }, 8],
+    ['the 2 unhealthy old replicas are cleaned up', 2, { replicas: 10, ready: 8 }, { replicas: 0, ready: 0 }, 8],
+    ['1 unhealthy cleaned up, then 1 ready scaled down', 2, { replicas: 10, ready: 9 }, { replicas: 0, ready: 0 }, 8],
+    ['unavailable new pods stop the scale down', 2, { replicas: 8, ready: 8 }, { replicas: 2, ready: 0 }, 8],
+    // Worked by hand: maxScaledDown = 10 - 8 - 2 = 0, so the 2 unhealthy old replicas stay too.
+    ['unavailable new pods also stop the cleanup of unhealthy old ones', 2, { replicas: 8, ready: 6 }, { replicas: 2, ready: 0 }, 8],
+    // maxScaledDown = 10 - 7 - 0 = 3 caps the cleanup of 4 unhealthy; then available 6 - 7 < 0: no more.
+    ['the cleanup is capped by maxScaledDown', 3, { replicas: 10, ready: 6 }, { replicas: 0, ready: 0 }, 7],
+    // maxScaledDown = 12 - 8 - 0 = 4 > 1 unhealthy: cleanup 1 (old to 9); available 9 + 2 - 8 = 3 more: old to 6.
+    ['available new pods count towards the minimum', 2, { replicas: 10, ready: 9 }, { replicas: 2, ready: 2 }, 6],
+  ];
+  for (const [name, maxUnavailable, old, nu, want] of cases) {
+    assert.equal(firstStep({ replicas: 10, maxSurge: 0, maxUnavailable, old, new: nu })['foo-old'], want, name);
+  }
+});
+
+test('a Deployment with no new ReplicaSet creates it at replicas + maxSurge minus the old replicas; Recreate first scales the old one to 0', () => {
+  assert.deepEqual(firstStep({ replicas: 10, maxSurge: 3, maxUnavailable: 0, old: { replicas: 8, ready: 8 } }), { 'foo-old': 8, created: 5 });
+  assert.deepEqual(firstStep({ replicas: 10, maxSurge: 3, maxUnavailable: 0, old: { replicas: 14, ready: 14 } }), { 'foo-old': 14, created: 0 });
+  assert.deepEqual(firstStep({ replicas: 4, maxSurge: 0, maxUnavailable: 1 }), { created: 4 });
+  assert.deepEqual(firstStep({ replicas: 4, maxSurge: 0, maxUnavailable: 1, recreate: true, old: { replicas: 3, ready: 3 } }), { 'foo-old': 0 });
+  // Even with no old pod to wait for, the new ReplicaSet comes in a later sync than the scale down.
+  assert.deepEqual(firstStep({ replicas: 4, maxSurge: 0, maxUnavailable: 1, recreate: true, old: { replicas: 3, ready: 0, pending: 0 } }), { 'foo-old': 0 });
+  assert.deepEqual(firstStep({ replicas: 4, maxSurge: 0, maxUnavailable: 1, recreate: true, new: { replicas: 2, ready: 2 } }), { 'foo-new': 4 });
+});
+
+test('with two old ReplicaSets, the older loses its unavailable replicas first, then its available ones (worked by hand from upstream reconcileOldReplicaSets)', () => {
+  const cases: [string, number, RsCase, RsCase, Record<string, number>][] = [
+    // maxScaledDown = 10 - 8 - 0 = 2: the older has no unhealthy replica, the old loses its 2.
+    ['the unhealthy ones of the younger', 2, { replicas: 6, ready: 6 }, { replicas: 4, ready: 2 }, { 'foo-older': 6, 'foo-old': 2 }],
+    // maxScaledDown 2: older loses its 1 unhealthy, old 1 of its 2; available 5 + 2 < 8: no more.
+    ['the cleanup shares maxScaledDown, oldest first', 2, { replicas: 6, ready: 5 }, { replicas: 4, ready: 2 }, { 'foo-older': 5, 'foo-old': 3 }],
+    // minAvailable 6, 10 available: 4 go, the older's 2 first, then 2 of the old's 8.
+    ['the scale down goes oldest first', 4, { replicas: 2, ready: 2 }, { replicas: 8, ready: 8 }, { 'foo-older': 0, 'foo-old': 6 }],
+  ];
+  for (const [name, maxUnavailable, older, old, want] of cases) {
+    assert.deepEqual(firstStep({ replicas: 10, maxSurge: 0, maxUnavailable, older, old, new: { replicas: 0, ready: 0 } }), { ...want, 'foo-new': 0 }, name);
+  }
+});
+
+test('each write of the controller makes it sync again when it commits: with no pod ever changing, a rollout goes as far as availability allows, then stops writing', () => {
+  // replicas 4, maxSurge 1, maxUnavailable 1, 4 old pods Running, none of the new ever starts
+  // (no scheduler): new RS created at 1; old to 3 (4 available - 3); then 3 old + 1 new unavailable
+  // leave nothing to scale (maxScaledDown = 4 - 3 - 1 = 0).
+  const writes: number[] = [];
+  assert.deepEqual(firstStep({ replicas: 4, maxSurge: 1, maxUnavailable: 1, old: { replicas: 4, ready: 4 }, untilUs: 1_000_000, writes }), { 'foo-old': 3, created: 1 });
+  assert.deepEqual(writes, [2]);
+  // Recreate with its new ReplicaSet at replicas: nothing to do, no write.
+  assert.deepEqual(firstStep({ replicas: 2, maxSurge: 0, maxUnavailable: 1, recreate: true, new: { replicas: 2, ready: 2 }, untilUs: 1_000_000, writes }), { 'foo-new': 2 });
+  assert.deepEqual(writes, [2, 0]);
 });
