@@ -40,12 +40,28 @@ test('cron schedules: steps, ranges, lists, day-of-week (t = 0 is Thursday 2026-
   assert.equal(next('0 0 1,15 * *', '2026-01-02T00:00:00Z'), '2026-01-15T00:00:00Z');
   assert.equal(next('0 0 13 * 5', '2026-01-03T00:00:00Z'), '2026-01-09T00:00:00Z', 'day-of-month 13 OR Friday');
   assert.equal(next('0 12 1 3 *', '2026-01-01T00:00:00Z'), '2026-03-01T12:00:00Z');
+  assert.equal(next('0 0 1 3 *', '2026-01-01T00:00:00Z'), '2026-03-01T00:00:00Z', 'the first minute of a month skipped to');
+  assert.deepEqual([...parseCron('1-3 * * * *').minutes], [1, 2, 3]);
   assert.equal(next('0 0 30 2 *', '2026-01-01T00:00:00Z'), 'none');
+});
+
+test('a step from a number runs to the end of the field; none within 5 years (5 x 366 days) is null', () => {
+  assert.deepEqual([...parseCron('5/15 * * * *').minutes], [5, 20, 35, 50]);
+  assert.deepEqual([...parseCron('* 20/2 * * *').hours], [20, 22]);
+  // February 29th at midnight: none in 2100 (not a leap year), so 2096's is followed by 2104's.
+  const feb29 = parseCron('0 0 29 2 *');
+  const minuteOf = (iso: string) => (Date.parse(iso) - Date.parse('2026-01-01T00:00:00Z')) / 60_000;
+  const target = minuteOf('2104-02-29T00:00:00Z');
+  const limit = 5 * 366 * 24 * 60;
+  // The first minute looked at is the one after `afterUs`: the target is the limit-th minute after it.
+  assert.equal(nextCronTime(feb29, (target - limit - 1) * MIN), null);
+  assert.equal(nextCronTime(feb29, (target - limit) * MIN), target * MIN);
 });
 
 test('cron schedules that do not parse name the field', () => {
   assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week)', '"* * * *"'));
   assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, a number 0-59, a range, a list or a step', '"60 * * * *"'));
+  for (const bad of ['0 24 * * *', '5-2 * * * *', '*/0 * * * *', '0 0 0 * *']) assert.throws(() => parseCron(bad), FieldError, bad);
   assert.throws(() => parseCron('* * * * MON'), new FieldError('', 'a cron schedule whose day of week field is *, a number 0-7, a range, a list or a step', '"* * * * MON"'));
 });
 
@@ -95,6 +111,8 @@ test('Forbid starts the next Job once the previous one completed', () => {
   h.sim.run(6 * MIN);
   const [p] = [...h.cluster.pods.values()];
   h.api.setPodPhase(p!, 'Succeeded');
+  h.sim.run(7 * MIN);
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), [], 'the completed Job is no longer active');
   h.sim.run(11 * MIN);
   assert.deepEqual(h.jobs(), ['cj-29453765', 'cj-29453770']);
   assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453770']);
@@ -138,4 +156,96 @@ test('scenarios/jobs.yaml: the Job completes 6 pods 2 at a time; the Forbid Cron
   assert.deepEqual(run.cluster.objectsOfKind('Job').map((o) => o.metadata.name).sort(), ['render', 'report-29453765', 'report-29453775', 'report-29453785']);
   assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:00Z');
   assert.equal(status('report-29453785'), undefined, 'still running at the end');
+});
+
+test('a suspended CronJob starts no Job; a changed schedule takes effect at once; a deleted one starts no more', () => {
+  const jobsAdded = (h: ReturnType<typeof harness>) => {
+    const names: string[] = [];
+    h.api.watch({ objectAdded: (o) => { if (o.kind === 'Job') names.push(`${o.metadata.name}@${h.sim.now / S}s`); } });
+    return names;
+  };
+  const suspended = harness();
+  const none = jobsAdded(suspended);
+  suspended.api.createObject({ ...cronJob('Allow'), spec: { ...(cronJob('Allow').spec as object), suspend: true } });
+  suspended.sim.run(16 * MIN);
+  assert.deepEqual(none, []);
+
+  // */5 changed to */7 at 1 min: Jobs at 7 and 14 min, none at 5.
+  const changed = harness();
+  const seen = jobsAdded(changed);
+  changed.api.createObject(cronJob('Allow'));
+  changed.sim.scheduleAt(MIN, 'test.update', '', () => changed.api.updateObject({ ...cronJob('Allow'), spec: { ...(cronJob('Allow').spec as object), schedule: '*/7 * * * *' } }));
+  changed.sim.run(15 * MIN);
+  assert.deepEqual(seen, ['cj-29453767@420.001s', 'cj-29453774@840.001s']);
+
+  const deleted = harness();
+  const made = jobsAdded(deleted);
+  deleted.api.createObject(cronJob('Allow'));
+  deleted.sim.scheduleAt(6 * MIN, 'test.delete', '', () => deleted.api.deleteObject('CronJob', 'default', 'cj'));
+  deleted.sim.run(21 * MIN);
+  assert.deepEqual(made, ['cj-29453765@300.001s']);
+});
+
+test('a Job of a CronJob: named after the time, jobTemplate labels and annotations plus the scheduled timestamp, owned by the CronJob as controller', () => {
+  const h = harness();
+  const cj = cronJob('Allow');
+  (cj.spec as { jobTemplate: object }).jobTemplate = { metadata: { labels: { team: 'a' }, annotations: { note: 'x' } }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } } };
+  h.api.createObject({ ...cj, metadata: { ...cj.metadata, uid: 'u-1' } });
+  h.sim.run(6 * MIN);
+  const [job] = h.cluster.objectsOfKind('Job');
+  assert.deepEqual(job?.metadata, {
+    name: 'cj-29453765',
+    namespace: 'default',
+    labels: { team: 'a' },
+    annotations: { note: 'x', 'batch.kubernetes.io/cronjob-scheduled-timestamp': '2026-01-01T00:05:00Z' },
+    ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'cj', uid: 'u-1', controller: true, blockOwnerDeletion: true }],
+  });
+  // A change of the Job that does not finish it keeps it active; deleting it ends that.
+  h.api.updateObject({ ...job!, metadata: { ...job!.metadata, labels: { team: 'b' } } });
+  h.sim.run(7 * MIN);
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453765']);
+  h.api.deleteObject('Job', 'default', 'cj-29453765');
+  h.sim.run(8 * MIN);
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), []);
+});
+
+test('a schedule with no time (February 30th) arms nothing, and the CronJob can be deleted', () => {
+  const h = harness();
+  h.api.createObject({ ...cronJob('Allow'), spec: { ...(cronJob('Allow').spec as object), schedule: '0 0 30 2 *' } });
+  h.sim.run(MIN);
+  assert.equal(h.sim.pending, 0);
+  h.api.deleteObject('CronJob', 'default', 'cj');
+  h.sim.run(2 * MIN);
+  assert.equal(h.cluster.objectsOfKind('CronJob').length, 0);
+});
+
+test('Jobs a CronJob did not start as active: a finished one at the start, one deleted or finished that the watch has not told of yet', () => {
+  // A finished Job of the CronJob in the start state is not active, and its name taken makes the
+  // create at that time fail, which leaves nothing active.
+  const h = harness();
+  const done = { type: 'Complete', status: 'True' };
+  const job = (name: string, conditions: object[]): WorkloadObject => ({
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'cj', uid: 'cj', controller: true }] },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } }, status: { conditions },
+  });
+  h.api.commitStartState({ nodes: [], objects: [cronJob('Forbid'), job('cj-29453765', [done]), job('cj-1', [])], pods: [] });
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-1'], 'an unfinished Job of the CronJob at the start is active');
+  h.api.deleteObject('Job', 'default', 'cj-1');
+  h.sim.run(MIN);
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), []);
+  h.sim.run(6 * MIN);
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), [], 'the create of cj-29453765 failed: AlreadyExists');
+
+  // Watch delay 4 min: the Job deleted at 7 min is heard of only at 11 min, but the store says so
+  // at the 10 min time, which Forbid reads: it starts the next Job.
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, { ...fixedLatencyApiConfig(1000), watchDelay: { kind: 'constant', value: 4 * MIN } }, new RandomStreams(1).stream('api'));
+  const cron = new CronJobController(sim, api, new ObjectApi(api));
+  api.createObject(cronJob('Forbid'));
+  sim.scheduleAt(7 * MIN, 'test.delete', '', () => api.deleteObject('Job', 'default', 'cj-29453765'));
+  sim.run(10 * MIN + 1000);
+  // The CronJob is heard of at 4 min; its first Job is made at 5 min.
+  assert.deepEqual(cluster.objectsOfKind('Job').map((o) => o.metadata.name), ['cj-29453770']);
+  assert.deepEqual(cron.activeJobs('default', 'cj'), ['cj-29453770']);
 });

@@ -74,3 +74,25 @@ test('without an object API a kind informer does not hear updates (the objects n
   sim.run(2);
   assert.deepEqual(log, ['add web-1']);
 });
+
+test('a kind informer ignores an update or deletion of another kind of the same name, and of an object it never saw added', () => {
+  const { sim, api, log } = harness(true);
+  api.createObject(rs('web-1'));
+  api.createObject({ kind: 'StatefulSet', metadata: { name: 'web-1', namespace: 'default' } });
+  sim.run(1);
+  api.updateObject({ kind: 'StatefulSet', metadata: { name: 'web-1', namespace: 'default' }, spec: { replicas: 5 } });
+  api.deleteObject('StatefulSet', 'default', 'web-1');
+  sim.run(2);
+  assert.deepEqual(log, ['add web-1']);
+  // Stored before the informer watched: never added, so its update is not one.
+  const sim2 = new Simulation();
+  const api2 = new ApiServer(sim2, new ClusterState(), fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  api2.seedObject(rs('early'));
+  const log2: string[] = [];
+  new KindInformer<'ReplicaSet', { name: string }>('ReplicaSet', api2, new ObjectApi(api2), { add: (o) => ({ name: o.metadata.name }), update: (st) => log2.push(`update ${st.name}`), remove: (st) => log2.push(`remove ${st.name}`) });
+  api2.updateObject(withSpec(rs('early'), { replicas: 2 }));
+  sim2.run(1);
+  api2.deleteObject('ReplicaSet', 'default', 'early');
+  sim2.run(2);
+  assert.deepEqual(log2, []);
+});

@@ -24,8 +24,9 @@ interface PodCase {
 
 /** Creates the pods, sets their phases right after, and runs until `untilUs`; returns the
  * names deleted, in deletion order, with the deletion times (s). */
-function collect(pods: readonly PodCase[], threshold: number, untilUs: number): { deleted: string[]; atS: number[]; gc: PodGarbageCollector } {
-  const sim = new Simulation();
+function collect(pods: readonly PodCase[], threshold: number, untilUs: number): { deleted: string[]; atS: number[]; gc: PodGarbageCollector; sim: Simulation; checksAtS: number[] } {
+  const checksAtS: number[] = [];
+  const sim = new Simulation({ onEvent: (ev) => { if (ev.kind === 'podgc.check') checksAtS.push(ev.time / S); } });
   const cluster = new ClusterState();
   const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
   const gc = new PodGarbageCollector(sim, api, threshold);
@@ -44,7 +45,7 @@ function collect(pods: readonly PodCase[], threshold: number, untilUs: number): 
     }
   });
   sim.run(untilUs);
-  return { deleted, atS, gc };
+  return { deleted, atS, gc, sim, checksAtS };
 }
 
 const hourly = (...specs: [string, PodPhase][]): PodCase[] => specs.map(([name, phase], i) => ({ name, phase, createUs: (i + 1) * H }));
@@ -100,4 +101,30 @@ test('controlPlane.terminatedPodGCThreshold: upstream default 12500, 0 disables,
     ['"x"', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer, got "x"'],
   ];
   for (const [v, message] of cases) assert.throws(() => load(v), { message }, v);
+});
+
+test('the collector schedules a check only while terminated pods are over the threshold: one for several pods, none left after it, none at the threshold', () => {
+  // All three terminate at 3 h + 10 ms: one check at the next 20 s boundary deletes the surplus.
+  const pods = hourly(['a', 'Failed'], ['b', 'Succeeded'], ['c', 'Failed']);
+  const over = collect(pods, 1, 5 * H);
+  assert.deepEqual(over.deleted, ['a', 'b']);
+  assert.deepEqual(over.checksAtS, [3 * 3600 + 20]);
+  assert.equal(over.sim.pending, 0, 'no check armed after the one that deleted the surplus');
+  const under = collect(pods, 3, 5 * H);
+  assert.deepEqual(under.deleted, []);
+  assert.deepEqual(under.checksAtS, [], 'no check at the threshold');
+  assert.equal(under.sim.pending, 0);
+  // A pod deleted while tracked (by someone else) no longer counts: 3 terminated, 1 deleted, threshold 2.
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const gc = new PodGarbageCollector(sim, api, 2);
+  for (const n of ['a', 'b', 'c']) api.createPod(makePod(n).obj());
+  sim.run(S);
+  for (const n of ['a', 'b', 'c']) api.setPodPhase(cluster.pods.get(`default/${n}`)!, 'Failed');
+  sim.run(2 * S);
+  api.deletePod(cluster.pods.get('default/a')!, 'by hand');
+  sim.run(60 * S);
+  assert.equal(gc.podsDeleted, 0, 'b and c are within the threshold once a is gone');
+  assert.equal(gc.terminatedCount, 2);
 });
