@@ -9,6 +9,8 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { ReplicaSetController } from './replicaset.js';
+import { makeNode } from '../testing/builders.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 
 function scenario(replicas: number, runDuration: string, duration: string): string {
   return `
@@ -108,4 +110,55 @@ test('scaling a ReplicaSet down examines its live pods only', () => {
   assert.equal(cluster.podsCreated, 12);
   assert.equal(rsc.activePods('default', 'web'), 1);
   assert.equal(rsc.podsExamined, 4);
+});
+
+test('scaling down deletes unassigned pods first, then pending ones, then the newest running; pods created together go by name', () => {
+  // Four pods made in slow-start batches of 1, 2 and 1: created at 1, 2, 2 and 3 ms.
+  const run = (states: ('running' | 'bound' | 'unbound')[], steps: number[]) => {
+    const sim = new Simulation();
+    const cluster = new ClusterState();
+    cluster.addNode(makeNode('n').obj(), 'p');
+    const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+    const objects = new ObjectApi(api);
+    new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), objects);
+    const rs = (replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+    api.createObject(rs(4));
+    sim.run(100_000);
+    const pods = [...cluster.pods.values()].sort((a, b) => a.createdUs - b.createdUs || (a.key < b.key ? -1 : 1));
+    assert.deepEqual(pods.map((p) => p.createdUs), [2000, 3000, 3000, 4000]);
+    states.forEach((s, i) => {
+      const p = pods[i]!;
+      if (s === 'unbound') return;
+      cluster.assume(p, cluster.mustNode('n')); // as the scheduler does before binding
+      api.bindPod(p, 'n', () => { if (s === 'running') api.setPodPhase(p, 'Running'); });
+    });
+    sim.run(200_000);
+    const left: number[][] = [];
+    steps.forEach((replicas, i) => {
+      objects.updateObject(rs(replicas));
+      sim.run(300_000 + i * 100_000);
+      left.push(pods.map((p, j) => (p.deleted || p.terminating ? -1 : j)).filter((j) => j >= 0));
+    });
+    return left;
+  };
+  // 1 and 2 (same time) unbound: 1 goes first by name, then 2, then the newer running 3.
+  assert.deepEqual(run(['running', 'unbound', 'unbound', 'running'], [3, 1]), [[0, 2, 3], [0]]);
+  // A bound pod still pending goes before a newer running one.
+  assert.deepEqual(run(['running', 'bound', 'running', 'running'], [3, 2]), [[0, 2, 3], [0, 2]]);
+  // An unassigned pod goes before newer pending ones bound to a node.
+  assert.deepEqual(run(['unbound', 'bound', 'bound', 'running'], [3]), [[1, 2, 3]]);
+});
+
+test('a ReplicaSet pod copies the template labels and annotations and is owned by the ReplicaSet as controller', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  api.createObject({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default', uid: 'u-web' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' }, annotations: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+  sim.run(100_000);
+  const [p] = [...cluster.pods.values()];
+  assert.deepEqual(p?.pod.metadata?.labels, { app: 'web' });
+  assert.deepEqual(p?.pod.metadata?.annotations, { a: '1' });
+  assert.deepEqual(p?.pod.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'u-web', controller: true, blockOwnerDeletion: true }]);
+  assert.deepEqual(p?.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
 });

@@ -9,6 +9,7 @@ import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js'
 import { ObjectApi, withSpec } from '../controlplane/object-api.js';
 import { makeNode } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { StatefulSetController } from './statefulset.js';
@@ -83,10 +84,13 @@ test('Parallel creates every ordinal in one sync and deletes every surplus pod a
   assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending', 'db-2:Pending']);
   assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => h.pod(n)!.createdUs), [2 * MS, 2 * MS, 2 * MS]);
   const stored = h.objects.get('StatefulSet', 'default', 'db')!;
-  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 0 }));
+  const deletedAt: number[] = [];
+  h.api.watch({ podDeleted: () => deletedAt.push(h.sim.now) });
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 0 })); // commits at 11 ms
   h.sim.run(20 * MS);
   assert.deepEqual(h.pods(), []);
   assert.equal(h.cluster.pods.size, 0);
+  assert.deepEqual(deletedAt, [12 * MS, 12 * MS, 12 * MS], 'the three deletions sent in one sync');
 });
 
 test('a finished pod is deleted and created again under the same name; so is a deleted one', () => {
@@ -142,3 +146,40 @@ workload:
 });
 
 const EXPECTED_CREATES = ['default/db-0@0.002', 'default/db-1@2.005104', 'default/db-2@4.008208'];
+
+test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, subdomain from serviceName (none when empty), owned as controller', () => {
+  for (const serviceName of ['db', '', undefined]) {
+    const h = harness();
+    const o = statefulSet(1);
+    const spec = o.spec as { serviceName?: string; template: { metadata: object } };
+    if (serviceName === undefined) delete spec.serviceName;
+    else spec.serviceName = serviceName;
+    spec.template.metadata = { labels: { app: 'db' }, annotations: { a: '1' } };
+    h.api.createObject({ ...o, metadata: { ...o.metadata, uid: 'u-db' } });
+    h.sim.run(100 * MS);
+    const p = h.pod('db-0')!.pod;
+    assert.deepEqual(p.metadata?.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0' });
+    assert.deepEqual(p.metadata?.annotations, { a: '1' });
+    assert.deepEqual(p.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u-db', controller: true, blockOwnerDeletion: true }]);
+    assert.equal(p.spec?.hostname, 'db-0');
+    assert.equal(p.spec?.subdomain, serviceName === 'db' ? 'db' : undefined, `serviceName ${String(serviceName)}`);
+  }
+});
+
+test('pods of the StatefulSet in the start state keep their ordinals: none is created again, a name without an ordinal is not one', () => {
+  const h = harness();
+  const pod = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'db' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'db', controller: true }] }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] } });
+  h.api.commitStartState({ nodes: [], objects: [statefulSet(2)], pods: [pod('db-0'), pod('db-1'), pod('db-01'), pod('dx-1')] });
+  h.sim.run(100 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Running', 'db-1:Running']);
+  assert.equal(h.api.writes, 0, 'db-01 and dx-1 take no ordinal: nothing to delete, nothing to create');
+});
+
+test('a scale up heard while a create is in flight is acted on once the create commits', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(1, 'Parallel')); // commits at 1 ms; db-0 sent then, commits at 2 ms
+  h.sim.scheduleAt(MS / 2, 'test.scale', '', () => h.objects.updateObject(withSpec(statefulSet(1, 'Parallel'), { ...(statefulSet(2, 'Parallel').spec as object) }))); // commits at 1.5 ms
+  h.sim.run(100 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending']);
+  assert.equal(h.pod('db-1')!.createdUs, 3 * MS);
+});
