@@ -57,7 +57,7 @@ function harness(zones: Readonly<Record<string, number>>, outages: readonly Outa
     };
     sim.scheduleAt(1 * S, 'test.renew', n.name, renew);
   }
-  return { sim, cluster, log, controller };
+  return { sim, cluster, api, log, controller };
 }
 
 const names = (zone: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${zone}-${from + i}`);
@@ -202,4 +202,60 @@ test('the grace period, monitor period and eviction rate come from the options',
   const h = harness({ a: 10 }, [{ nodes: names('a', 0, 3), fromS: 100 }], { monitorPeriodUs: 2 * S, gracePeriodUs: 20 * S, evictionRate: 0.5 });
   h.sim.run(399 * S);
   assert.deepEqual(h.log, ['114 NotReady a-0', '114 NotReady a-1', '114 NotReady a-2', '114 tainted a-0', '116 tainted a-1', '118 tainted a-2']);
+});
+
+test('taint passes run at each token time, not only at monitor ticks: 0.4 nodes/s taints 2.5 s apart, and the node object follows at once', () => {
+  const h = harness({ a: 10 }, [{ nodes: names('a', 0, 4), fromS: 100 }], { evictionRate: 0.4 });
+  const noExecute = (node: string) => h.cluster.mustNode(node).taints.some((t) => t.effect === 'NoExecute');
+  h.sim.run(153 * S);
+  assert.deepEqual([noExecute('a-0'), noExecute('a-1'), noExecute('a-2')], [true, true, false]);
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['150 tainted a-0', '152.5 tainted a-1', '155 tainted a-2', '157.5 tainted a-3']);
+});
+
+test('a tainted node coming back does not take another node out of the taint queue', () => {
+  // a-0..a-2 down at 100 s; a-0 (tainted at 150 s, so no longer queued) is back at 155 s, seen at 165 s.
+  const h = harness({ a: 10 }, [{ nodes: ['a-1', 'a-2'], fromS: 100 }, { nodes: ['a-0'], fromS: 100, toS: 155 }]);
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log, [...notReadyAt150(['a-0', 'a-1', 'a-2']), '150 tainted a-0', '160 tainted a-1', '165 Ready a-0', '170 tainted a-2']);
+});
+
+test('entering master disruption takes the NoExecute taint off the nodes that had it', () => {
+  // One zone of 2: a-0 down at 100 s is tainted at 150 s (1 of 2 NotReady: Normal); a-1 down at
+  // 200 s is NotReady at 250 s: the only zone is fully down, every node is marked reachable.
+  const h = harness({ a: 2 }, [{ nodes: ['a-0'], fromS: 100 }, { nodes: ['a-1'], fromS: 200 }]);
+  const taints = (node: string) => h.cluster.mustNode(node).taints.map((t) => t.effect);
+  h.sim.run(249 * S);
+  assert.deepEqual(taints('a-0'), ['NoSchedule', 'NoExecute']);
+  h.sim.run(260 * S);
+  assert.deepEqual(taints('a-0'), ['NoSchedule']);
+  assert.deepEqual(taints('a-1'), ['NoSchedule']);
+  assert.equal(h.controller.zoneState('a'), 'FullDisruption');
+});
+
+test('each change of a node is one node update: NotReady with both taints, then Ready, and none on the ticks between', () => {
+  const h = harness({ a: 10 }, [{ nodes: ['a-0'], fromS: 100, toS: 200 }]);
+  const updates: string[] = [];
+  h.api.watch({ nodeUpdated: (n) => updates.push(`${h.sim.now / S} ${n.name} ${n.ready ? 'Ready' : 'NotReady'} ${n.taints.map((t) => t.effect).join('+')}`) });
+  h.sim.run(399 * S);
+  assert.deepEqual(updates, ['150 a-0 NotReady NoSchedule+NoExecute', '205 a-0 Ready ']);
+});
+
+test('a node that never renews its lease is NotReady one grace period after it joined; a Lease of no known node is ignored', () => {
+  // Joined at 30 s (the controller started with no node): NotReady at the first tick after 80 s.
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const log: string[] = [];
+  new NodeLifecycleController(sim, api, cluster, NODE_LIFECYCLE_DEFAULTS, { nodeNotReady: (n, t) => log.push(`${t / S} NotReady ${n}`) });
+  api.commitStartState({ nodes: [], objects: [], pods: [] });
+  api.seedObject(leaseObject('ghost', 0));
+  sim.scheduleAt(10 * S, 'test.lease', '', () => api.updateObject(leaseObject('ghost', 10 * S)));
+  sim.scheduleAt(30 * S, 'test.join', '', () => api.addNode(makeNode('late').obj(), 'p'));
+  sim.run(120 * S);
+  assert.deepEqual(log, ['85 NotReady late']);
+  // At the start, the same from t = 0: 55 s.
+  const h = harness({ a: 1 }, [{ nodes: ['a-0'], fromS: 0 }]);
+  h.sim.run(60 * S);
+  assert.deepEqual(h.log, ['55 NotReady a-0']);
 });
