@@ -10,6 +10,7 @@ import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { JobController, jobBackoffUs } from './job.js';
 
 const S = 1_000_000;
@@ -121,4 +122,41 @@ test('a success resets the backoff; a pod deleted while running counts as a fail
   h.sim.run(20 * S + 5000);
   assert.equal(h.active().length, 1, 'after a success the next pod comes at once');
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 1, failed: 1, active: 1 });
+});
+
+test('a Job pod: template labels plus the job-name labels, owned by the Job as controller', () => {
+  const h = harness();
+  h.api.createObject({ ...job({}), metadata: { name: 'work', namespace: 'default', uid: 'u-work' } });
+  h.sim.run(S);
+  const [p] = h.active();
+  assert.deepEqual(p?.pod.metadata?.labels, { app: 'work', 'batch.kubernetes.io/job-name': 'work', 'job-name': 'work' });
+  assert.deepEqual(p?.pod.metadata?.annotations, {});
+  assert.deepEqual(p?.pod.metadata?.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'work', uid: 'u-work', controller: true, blockOwnerDeletion: true }]);
+  assert.deepEqual(p?.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
+});
+
+test('pods the Job deletes when it fails are not counted as failures', () => {
+  // parallelism 2, backoffLimit 0: the first failure fails the Job, the other pod is deleted.
+  const h = harness();
+  h.api.createObject(job({ parallelism: 2, completions: 2, backoffLimit: 0 }));
+  h.sim.run(S);
+  const [first, second] = h.active();
+  h.api.setPodPhase(first!, 'Failed');
+  h.sim.run(60 * S);
+  assert.equal(second!.deleted, true);
+  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 1, active: 0 });
+  assert.equal(h.status()?.failed, 1);
+});
+
+test('a Job with more active pods than parallelism at the start deletes the newest ones', () => {
+  const h = harness();
+  const pod = (name: string): Pod => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { app: 'work' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'work', uid: 'work', controller: true }] },
+    spec: { nodeName: 'a', restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] },
+  });
+  h.api.commitStartState({ nodes: [], objects: [job({ parallelism: 1, completions: 3 })], pods: [pod('work-b'), pod('work-c'), pod('work-a')] });
+  h.sim.run(S);
+  // All three created at t = 0 (start-state pods): newest first, the same time by name: a and b go.
+  assert.deepEqual(h.active().filter((p) => !p.terminating).map((p) => p.name), ['work-c']);
 });
