@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../workload/scenario.js';
 import { prepareRun } from '../run/run-scenario.js';
-import { objectKey } from '../cluster/workload-object.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { Simulation } from '../engine/simulation.js';
+import { RandomStreams } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
+import { makeNode, makePod } from '../testing/builders.js';
+import { DisruptionController } from './disruption.js';
 
 const SCENARIO = `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -38,4 +44,44 @@ test('PDB status follows the pods: nothing allowed while they start, then health
   // minAvailable 4 of 5 healthy → 1; maxUnavailable 40 % of 5 replicas = 2 (rounded up) → desired 3 → 2.
   assert.deepEqual(status('web'), { currentHealthy: 5, desiredHealthy: 4, disruptionsAllowed: 1, expectedPods: 5 });
   assert.deepEqual(status('web-pct'), { currentHealthy: 5, desiredHealthy: 3, disruptionsAllowed: 2, expectedPods: 5 });
+});
+
+/** A DisruptionController alone; `disruption.sync` events counted. */
+function harness() {
+  let syncs = 0;
+  const sim = new Simulation({ onEvent: (ev) => { if (ev.kind === 'disruption.sync') syncs++; } });
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const ctl = new DisruptionController(sim, api);
+  const status = () => cluster.objects.get(objectKey('PodDisruptionBudget', 'default', 'web'))?.['status'];
+  return { sim, cluster, api, ctl, status, syncs: () => syncs };
+}
+
+const rs = (replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'default' }, spec: { replicas, selector: { matchLabels: { app: 'web' } } } });
+const pdb: WorkloadObject = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } };
+const webPod = (name: string) => makePod(name).label('app', 'web').owner('ReplicaSet', 'web-1').node('n1').obj();
+const node = { node: makeNode('n1').capacity({ cpu: '8', pods: 110 }).obj(), pool: 'p' };
+
+test('a PDB status is written when it changes only: a ReplicaSet scaled changes expectedPods; a pod it does not select changes nothing', () => {
+  const h = harness();
+  h.api.commitStartState({ nodes: [node], objects: [pdb, rs(2)], pods: [webPod('web-1-a'), webPod('web-1-b')] });
+  h.sim.run(500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1, expectedPods: 2 });
+  h.api.updateObject(rs(4)); // scaled, no pod yet: 3 must stay of 4
+  h.sim.run(1_500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 4 });
+  h.api.createPod(makePod('other').label('app', 'db').obj());
+  h.sim.run(2_500_000);
+  assert.equal(h.ctl.statusWrites, 2);
+});
+
+test('a PDB created after its pods gets its status; without any PDB the controller does nothing', () => {
+  const h = harness();
+  h.api.commitStartState({ nodes: [node], objects: [rs(2)], pods: [webPod('web-1-a'), webPod('web-1-b')] });
+  h.api.createPod(makePod('x').obj());
+  h.sim.run(500_000);
+  assert.equal(h.syncs(), 0);
+  h.api.createObject(pdb);
+  h.sim.run(1_500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1, expectedPods: 2 });
 });

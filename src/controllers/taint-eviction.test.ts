@@ -226,3 +226,22 @@ test('NoSchedule and PreferNoSchedule taints never evict', () => {
   h.sim.run(1000 * S);
   assert.deepEqual(h.evictions, []);
 });
+
+test('a taint removed and added again schedules the eviction again; a terminating pod is not evicted', () => {
+  const h = harness([pod('p1', [toleration(1, 10)]), pod('p2')]);
+  h.api.deletePod(h.cluster.pods.get('default/p2')!, 'by hand'); // Terminating (grace period)
+  h.sim.run(S / 2);
+  h.api.updateNode('node1', { taints: [taint(1)] });
+  h.sim.scheduleAt(5 * S, 'test.untaint', '', () => h.api.updateNode('node1', { taints: [] }));
+  h.sim.scheduleAt(6 * S, 'test.taint', '', () => h.api.updateNode('node1', { taints: [taint(1)] }));
+  h.sim.run(60 * S);
+  assert.deepEqual(h.evictions, ['p1 at 16 s: taint testTaint1:NoExecute, tolerated for 10s']);
+});
+
+test('two taint updates in one instant send one delete', () => {
+  const h = harness([pod('p1')]);
+  h.setTaints(1, [taint(1)]);
+  h.setTaints(1, [taint(1), taint(2)]);
+  h.sim.run(10 * S);
+  assert.deepEqual(h.deletes, ['p1 at 1 s: evicted: taint testTaint1:NoExecute, not tolerated']);
+});
