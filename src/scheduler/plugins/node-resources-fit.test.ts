@@ -1224,3 +1224,26 @@ describe('NodeResourcesFit args: validation_pluginargs_test.go', () => {
     ]);
   });
 });
+
+describe('NodeResourcesFit: ksim edge cases worked by hand', () => {
+  const node = makeNode('node').capacity({ cpu: '10m', memory: 20, pods: 32, [EXT_A]: 5, 'ephemeral-storage': 20 }).obj();
+  const filterCases: FilterCase[] = [
+    // A request equal to the node's allocatable could fit an empty node: Unschedulable (preemption
+    // may help), not UnschedulableAndUnresolvable (upstream: unresolvable only when request > allocatable).
+    { name: 'ephemeral storage equal to the allocatable, some used', pod: resourcePod({ storage: 20 }).obj(), existing: resourcePod({ storage: 1 }).obj(), want: unschedulable(insufficient('ephemeral-storage')) },
+    { name: 'an extended resource equal to the allocatable, some used', pod: resourcePod({ scalar: { [EXT_A]: 5 } }).obj(), existing: resourcePod({ scalar: { [EXT_A]: 1 } }).obj(), want: unschedulable(insufficient(EXT_A)) },
+    { name: 'an extended resource above the allocatable', pod: resourcePod({ scalar: { [EXT_A]: 6 } }).obj(), existing: resourcePod({}).obj(), want: unresolvable(insufficient(EXT_A)) },
+  ];
+  for (const c of filterCases) {
+    it(c.name, () => assertVerdict(fit().filter(new CycleState(), podInfo(c.pod), nodeInfoWith(node, c.existing)), c.want));
+  }
+
+  it('LeastAllocated on a node with no CPU allocatable scores memory only: (4000 - 1000) × 100 / 4000 = 75', () => {
+    assert.deepEqual(scoreAll(undefined, makePod().req({ memory: '1000' }).obj(), [cap('node1', { cpu: '0', memory: '4000' })]), { node1: 75 });
+  });
+
+  it('RequestedToCapacityRatio where every resource scores 0 gives 0 (no weight counted)', () => {
+    const args = { scoringStrategy: { type: 'RequestedToCapacityRatio', resources: DEFAULT_RESOURCES, requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } };
+    assert.deepEqual(scoreAll(args, makePod().obj(), [cap('node1', { cpu: '4000', memory: '10000' })]), { node1: 0 });
+  });
+});
