@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Taint } from 'kubernetes-types/core/v1.js';
-import { podInfo } from '../../../testing/builders.js';
+import { makePod, podInfo } from '../../../testing/builders.js';
 import { exists, incoming, node, placed, setup, spread, spreadPod } from '../../../testing/spread-builders.js';
 import { CycleState } from '../../framework/cycle-state.js';
 import { SpreadIndex } from './spread-index.js';
@@ -93,5 +93,81 @@ describe('SpreadIndex: node changes', () => {
     assert.equal(plugin.normalizeScore(state, pod, cluster.nodes, scores), null);
     // Counts 1/2/0/0 over 4 candidates: weight log(6); raw 2/4/0/0; (4 + 0 - s) × 100 / 4.
     assert.deepEqual([...scores], [50, 0, 100, 100]);
+  });
+});
+
+describe('SpreadIndex against a recount after every change', () => {
+  // A fixed sequence of cluster changes (pods placed, removed, terminating; nodes added, removed,
+  // relabelled); after each, every counter's per-node counts and every aggregate's per-domain
+  // counts and minimum must equal a recount from scratch (upstream recounts in every PreFilter:
+  // countPodsMatchSelector over each node's pods, skipping terminating ones).
+  const app = { matchLabels: { app: 'web' } };
+  const selectors: Array<[string, typeof foo]> = [['foo', foo], ['web', app]];
+  /** [requiredKeys, key]. */
+  const shapes: Array<[string[], string]> = [[['zone'], 'zone'], [[], 'zone'], [['zone', 'rack'], 'rack'], [[HOST], HOST]];
+
+  function recount(cluster: ReturnType<typeof setup>['cluster'], sel: typeof foo, required: string[], key: string) {
+    const matches = (labels: Readonly<Record<string, string>>) => ('matchLabels' in sel && sel.matchLabels !== undefined ? Object.entries(sel.matchLabels).every(([k, v]) => labels[k] === v) : 'foo' in labels);
+    const perNode = cluster.nodes.map((n) => [...n.pods].filter((p) => p.namespace === 'default' && p.deletionUs < 0 && matches(p.labels)).length);
+    const counts = new Map<string, number>();
+    cluster.nodes.forEach((n, i) => {
+      if (!required.every((k) => typeof n.labels[k] === 'string')) return;
+      const v = n.labels[key] ?? '';
+      counts.set(v, (counts.get(v) ?? 0) + (perNode[i] as number));
+    });
+    return { perNode, counts: Object.fromEntries([...counts].sort()), min: counts.size === 0 ? 2147483647 : Math.min(...counts.values()) };
+  }
+
+  it('stays equal to the recount through 14 changes', () => {
+    const { cluster } = setup([
+      node('a', { zone: 'z1', rack: 'r1', [HOST]: 'a' }),
+      node('b', { zone: 'z1', rack: 'r2', [HOST]: 'b' }),
+      node('c', { zone: 'z2', [HOST]: 'c' }),
+      node('d', { [HOST]: 'd' }),
+    ], [
+      placed('p1', 'a', { foo: '', app: 'web' }),
+      placed('p2', 'b', { foo: '' }),
+      placed('p3', 'c', { app: 'web' }),
+      placed('p4', 'd', { foo: '' }),
+      placed('other-ns', 'a', { foo: '' }, 'other'),
+    ]);
+    const ix = SpreadIndex.of(cluster);
+    const aggs = selectors.flatMap(([name, sel]) => {
+      const counter = ix.counter('default', JSON.stringify(sel), sel);
+      return shapes.map(([required, key]) => ({ name: `${name} ${required.join('+')}/${key}`, sel, required, key, counter, agg: ix.agg(counter, required, key, null) }));
+    });
+    let seq = 0;
+    const place = (nodeName: string, labels: Record<string, string>) => {
+      const p = podInfo(makePod(`q${seq++}`).labels(labels).obj());
+      cluster.addPod(p);
+      cluster.assume(p, cluster.mustNode(nodeName));
+      return p;
+    };
+    const pod = (name: string) => cluster.pods.get(`default/${name}`)!;
+    const steps: Array<[string, () => void]> = [
+      ['a matching pod placed on c', () => void place('c', { foo: '', app: 'web' })],
+      ['a non-matching pod placed on a', () => void place('a', { other: '' })],
+      ['p2 removed', () => cluster.deletePod(pod('p2'))],
+      ['p1 terminating', () => cluster.markTerminating(pod('p1'), 1, 'test')],
+      ['p1 removed while terminating', () => cluster.deletePod(pod('p1'))],
+      ['node e joins zone z3 with rack r1', () => void cluster.addNode(node('e', { zone: 'z3', rack: 'r1', [HOST]: 'e' }), 'p')],
+      ['two matching pods on e', () => { place('e', { foo: '' }); place('e', { app: 'web', foo: '' }); }],
+      ['node f joins z3 without a rack', () => void cluster.addNode(node('f', { zone: 'z3', [HOST]: 'f' }), 'p')],
+      ['node b relabelled to zone z2 without a rack', () => void cluster.updateNode('b', { labels: { zone: 'z2', [HOST]: 'b' } })],
+      ['node d gets a zone', () => void cluster.updateNode('d', { labels: { zone: 'z1', [HOST]: 'd' } })],
+      ['empty node f leaves', () => void cluster.removeNode('f')],
+      ['the pods of a go, then a leaves (later nodes move down a slot)', () => { for (const p of [...cluster.mustNode('a').pods]) cluster.deletePod(p); cluster.removeNode('a'); }],
+      ['a matching pod on the last node', () => void place('e', { foo: '', app: 'web' })],
+      ['every pod of c removed: its zone keeps a 0 count', () => { for (const p of [...cluster.mustNode('c').pods]) cluster.deletePod(p); }],
+    ];
+    for (const [what, change] of steps) {
+      change();
+      for (const a of aggs) {
+        const want = recount(cluster, a.sel, a.required, a.key);
+        assert.deepEqual(cluster.nodes.map((n) => a.counter.countOn(n)), want.perNode, `${what}: ${a.name} per node`);
+        assert.deepEqual(Object.fromEntries([...a.agg.counts].sort()), want.counts, `${what}: ${a.name} per domain`);
+        assert.equal(a.agg.min, want.min, `${what}: ${a.name} minimum`);
+      }
+    }
   });
 });
