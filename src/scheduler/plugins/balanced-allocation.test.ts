@@ -412,3 +412,9 @@ describe('NodeResourcesBalancedAllocation args', () => {
     expectError({ resources: 'cpu' }, 'resources');
   });
 });
+
+describe('NodeResourcesBalancedAllocation: ksim cases worked by hand', () => {
+  it('a node with no CPU allocatable balances memory alone: one fraction, no deviation, no change: 75', () => {
+    assert.deepEqual(run({ name: 'zero cpu', pod: makePod().req({ cpu: '0', memory: '1000' }).obj(), nodes: [node('node1', 0, 4000)], want: {} }), { node1: 75 });
+  });
+});
