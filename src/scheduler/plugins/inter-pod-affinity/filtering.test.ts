@@ -555,6 +555,15 @@ describe('InterPodAffinity PreFilterExtensions: TestPreFilterStateAddRemovePod',
       wantAnti: {},
       wantAffinity: { 'region=r1': 2, 'zone=z11': 2 },
     },
+    {
+      // ksim case: a pod matching none of the pending pod's affinity terms leaves its counts alone.
+      name: 'adding and removing a pod that does not match the affinity terms changes no affinity count',
+      pending: makePod('pending').labels(selector1).with(affinityComplex).obj(),
+      existing: [makePod('p1').labels(selector1).node('nodeA').obj()],
+      added: makePod('addedPod').labels({ foo: 'other' }).node('nodeB').obj(),
+      wantAnti: {},
+      wantAffinity: { 'region=r1': 1, 'zone=z11': 1 },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
