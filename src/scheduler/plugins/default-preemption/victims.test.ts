@@ -5,11 +5,11 @@ import type { PodInfo } from '../../../cluster/pod-info.js';
 import { makePod, podInfo } from '../../../testing/builders.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { Plugin, PreFilterPlugin } from '../../framework/interfaces.js';
-import type { Verdict } from '../../framework/status.js';
+import { Status, type Verdict } from '../../framework/status.js';
 import { defaultNodeResourcesFitArgs, NodeResourcesFitPlugin } from '../node-resources-fit.js';
 import { dryRunPreemption } from './candidates.js';
 import { fixedPdb, type PdbInfo } from './pdb.js';
-import { capNode, preemptionFixture, preFilteredState } from './testing.js';
+import { capNode, ErrorOnLabelPreFilter, preemptionFixture, preFilteredState } from './testing.js';
 import { moreImportantPod, selectVictimsOnNode } from './victims.js';
 
 const fit = (): Plugin => new NodeResourcesFitPlugin(defaultNodeResourcesFitArgs());
@@ -91,6 +91,7 @@ describe('selectVictimsOnNode (ksim cases on upstream SelectVictimsOnNode)', () 
     assert.equal(moreImportantPod(p('a', 1, 3), p('b', 1, 4)), true);
     assert.equal(moreImportantPod(p('a', 1, 4), p('b', 1, 4)), false);
     assert.equal(moreImportantPod(p('a', 1, 4), p('b', 1, -1)), true);
+    assert.equal(moreImportantPod(p('a', 1, 0), p('b', 1, 4)), true, 'a pod started at t = 0 (the start state) has started');
   });
 });
 
@@ -149,5 +150,38 @@ describe('dry runs on cloned CycleState', () => {
     assert.equal((state.read<CountingState>('a') as CountingState).added, 1);
     assert.equal(c.read('b'), shared);
     assert.deepEqual([...c.skipFilterPlugins], ['X']);
+  });
+});
+
+describe('selectVictimsOnNode: errors of the PreFilter extensions (upstream TestPlugin / fail on AddPod)', () => {
+  const preemptor = podInfo(makePod('p').priority(100).req(cpu(300)).obj());
+  /** Fails every AddPod, as a plugin whose state cannot take a pod back. */
+  class FailAdd implements PreFilterPlugin {
+    readonly name = 'fail-add';
+    preFilter(): { status: Verdict } {
+      return { status: null };
+    }
+    addPod(): Verdict {
+      return Status.error('add failed');
+    }
+    removePod(): Verdict {
+      return null;
+    }
+  }
+  const run = (plugin: Plugin, labels: Record<string, string>, pdbs: PdbInfo[] = []) => {
+    const pods = [makePod('low').priority(10).req(cpu(200)).label('app', 'foo'), makePod('mid').priority(20).req(cpu(200))];
+    const f = preemptionFixture({ nodes: [capNode('node1', cpu(500), labels)], pods: pods.map((p) => p.node('node1').obj()), plugins: [plugin, fit()] });
+    const sel = selectVictimsOnNode({ fwk: f.fwk, filters: f.ctx.filters }, preFilteredState(f, preemptor), preemptor, f.cluster.mustNode('node1').clone(), pdbs);
+    return [sel.victims.map((v) => v.name), sel.numPDBViolations, sel.status?.codeName, sel.status?.reasons];
+  };
+
+  it('a RemovePod error (node labelled error=true) is returned at once', () => {
+    assert.deepEqual(run(new ErrorOnLabelPreFilter(), { error: 'true' }), [[], 0, 'Error', ['running RemovePod on PreFilter plugin "test-plugin": failed to remove pod: p']]);
+    assert.deepEqual(run(new ErrorOnLabelPreFilter(), {}), [['low'], 0, undefined, undefined]);
+  });
+
+  it('an AddPod error while reprieving is returned, for a PDB-violating pod as for another', () => {
+    assert.deepEqual(run(new FailAdd(), {}), [[], 0, 'Error', ['running AddPod on PreFilter plugin "fail-add": add failed']]);
+    assert.deepEqual(run(new FailAdd(), {}, [fixedPdb('default', 'foo', { matchLabels: { app: 'foo' } }, 0)]), [[], 0, 'Error', ['running AddPod on PreFilter plugin "fail-add": add failed']]);
   });
 });
