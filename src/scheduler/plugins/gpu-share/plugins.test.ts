@@ -118,3 +118,29 @@ describe('Open-Gpu-Share: device filter and device choice', () => {
     assert.throws(() => factory('FGDScore')({ resourse: 'x' }, handleOf(c)), (e: unknown) => e instanceof FieldError && e.path === 'resourse');
   });
 });
+
+describe('the FGD paper\'s scores before normalising, and the min-max normalisation', () => {
+  const raw = (plugin: string, pod: Pod): Record<string, number> => {
+    const c = cluster();
+    const p = factory(plugin)(undefined, handleOf(c)) as ScorePlugin;
+    const pi = podInfo(pod);
+    const state = new CycleState();
+    return Object.fromEntries(c.nodes.map((n) => [n.name, p.score(state, pi, n)]));
+  };
+  it('BestFitScore raw: n1 trunc((1 − (20000/128000·½ + 2500/8000·½)) × 100) = 76, n2 trunc((1 − (28000/128000·½ + 3500/8000·½)) × 100) = 67', () => {
+    assert.deepEqual(raw('BestFitScore', gpuPod('p', '4', 500)), { n1: 76, n2: 67 });
+  });
+  it('DotProductScore raw: a node with less free CPU than the pod asks scores 0', () => {
+    // n1: 24 cores free < 30; n2: 1 − (32000/128000·30000/128000 + 4000/8000·500/8000)/2 = 0.955 → 95.
+    assert.deepEqual(raw('DotProductScore', gpuPod('p', '30', 500)), { n1: 0, n2: 95 });
+  });
+  it('min-max to [0, 100] with integer division; all equal → 0', async () => {
+    const { minMaxNormalize } = await import('./normalize.js');
+    const s = Float64Array.from([10, 30, 20, 25]);
+    minMaxNormalize(s);
+    assert.deepEqual([...s], [0, 100, 50, 75]);
+    const same = Float64Array.from([5, 5]);
+    minMaxNormalize(same);
+    assert.deepEqual([...same], [0, 0]);
+  });
+});
