@@ -7,7 +7,7 @@ import { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, CODE_NAMES } from '../framework/status.js';
 import { prioritize, ScheduleAlgorithm } from '../schedule-one.js';
-import { ERR_REASON_UNTOLERATED, newTaintToleration, TaintTolerationPlugin } from './taint-toleration.js';
+import { ERR_REASON_UNTOLERATED, newTaintToleration, TaintTolerationPlugin, tolerationsPreferNoSchedule } from './taint-toleration.js';
 
 /** Upstream's nodeWithTaints: a node with only a name and taints (no labels). */
 function nodeWithTaints(name: string, taints: Taint[]): Node {
@@ -272,5 +272,19 @@ describe('TaintToleration Score', () => {
     assert.equal(none.nodeName, null);
     assert.equal(none.reason, '0/2 nodes are available: 2 node(s) had untolerated taint(s).');
     assert.deepEqual([...none.unschedulablePlugins], ['TaintToleration']);
+  });
+});
+
+describe('TaintToleration: the tolerations that count for PreferNoSchedule (upstream getAllTolerationPreferNoSchedule)', () => {
+  it('no effect, an empty effect and PreferNoSchedule count; NoSchedule and NoExecute do not', () => {
+    const ts = [
+      { key: 'a', operator: 'Exists' },
+      { key: 'b', operator: 'Exists', effect: '' },
+      { key: 'c', operator: 'Exists', effect: 'PreferNoSchedule' },
+      { key: 'd', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'e', operator: 'Exists', effect: 'NoExecute' },
+    ];
+    assert.deepEqual(tolerationsPreferNoSchedule(ts).map((t) => t.key), ['a', 'b', 'c']);
+    assert.deepEqual(tolerationsPreferNoSchedule(undefined), []);
   });
 });
