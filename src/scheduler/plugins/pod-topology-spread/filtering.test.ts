@@ -695,6 +695,19 @@ describe('PodTopologySpread PreFilterExtensions: TestPreFilterStateRemovePod', (
     plugin.preFilter(again, podInfo(tc.preemptor), cluster.nodes);
     assert.deepEqual(summarize(again.read<PreFilterState>(PRE_FILTER_STATE_KEY) as PreFilterState), [cs('zone', { zone1: 2, zone2: 2 }, 2)]);
   });
+
+  it('an updated state cloned and then updated first leaves its clone alone', () => {
+    const tc = cases[1] as ExtensionCase;
+    const { cluster, plugin } = setup(tc.nodes, tc.existing);
+    const state = new CycleState();
+    plugin.preFilter(state, podInfo(tc.preemptor), cluster.nodes);
+    const s = state.read<PreFilterState>(PRE_FILTER_STATE_KEY) as PreFilterState;
+    plugin.removePod(state, podInfo(tc.preemptor), podInfo(tc.pod), cluster.nodes[0] as never); // s now owns its counts
+    const clone = s.clone();
+    plugin.removePod(state, podInfo(tc.preemptor), podInfo(tc.pod), cluster.nodes[1] as never);
+    assert.deepEqual(summarize(s), [cs('zone', { zone1: 0, zone2: 2 }, 0)]);
+    assert.deepEqual(summarize(clone), [cs('zone', { zone1: 1, zone2: 2 }, 1)]);
+  });
 });
 
 type WantCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable';
