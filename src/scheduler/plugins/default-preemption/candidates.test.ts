@@ -4,9 +4,9 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import { makePod, podInfo } from '../../../testing/builders.js';
 import type { Plugin } from '../../framework/interfaces.js';
-import { Code } from '../../framework/status.js';
+import { Code, Status } from '../../framework/status.js';
 import { defaultNodeResourcesFitArgs, NodeResourcesFitPlugin } from '../node-resources-fit.js';
-import { calculateNumCandidates, dryRunPreemption, LowestPriorityCache, pickOneNodeForPreemption, type Candidate } from './candidates.js';
+import { calculateNumCandidates, dryRunPreemption, LowestPriorityCache, pickOneNodeForPreemption, preemptionFitError, type Candidate } from './candidates.js';
 import { NO_VICTIMS } from './victims.js';
 import { fixedPdb, type PdbInfo } from './pdb.js';
 import { capNode, FakeFilter, FalseFilter, MatchFilter, preemptionFixture, preFilteredState, TrueFilter } from './testing.js';
@@ -604,5 +604,16 @@ describe('LowestPriorityCache', () => {
     assert.deepEqual(second.candidates.map((c) => [c.nodeName, c.victims.map((v) => v.name)]), [['node2', ['low']]]);
     assert.equal(cache.get(f.cluster.mustNode('node1')), highPriority);
     assert.equal(cache.get(f.cluster.mustNode('node2')), lowPriority);
+  });
+});
+
+describe('preemptionFitError (upstream FitError.Error over the dry run\'s statuses)', () => {
+  it('counts each reason over the nodes, the absent ones with their own reason, sorted', () => {
+    const cpu = new Status(Code.Unschedulable, ['Insufficient cpu']);
+    const statuses = new Map([['n1', cpu], ['n2', cpu], ['n3', new Status(Code.UnschedulableAndUnresolvable, [NO_VICTIMS])]]);
+    assert.equal(preemptionFitError(5, statuses, 'Preemption is not helpful for scheduling'), `0/5 nodes are available: 1 ${NO_VICTIMS}, 2 Insufficient cpu, 2 Preemption is not helpful for scheduling.`);
+  });
+  it('with no node at all: no colon, no list', () => {
+    assert.equal(preemptionFitError(0, new Map(), 'x'), '0/0 nodes are available.');
   });
 });
