@@ -208,3 +208,11 @@ test('a daemon pod is owned by its DaemonSet as controller, and a hostNetwork on
   assert.deepEqual(p?.pod.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'agent', controller: true, blockOwnerDeletion: true }]);
   assert.deepEqual(p?.pod.spec?.tolerations, daemonPodTolerations(true));
 });
+
+test('the node-name affinity keeps the pod (anti-)affinity; a PreferNoSchedule taint does not stop a daemon pod', () => {
+  const anti = { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'agent' } }, topologyKey: 'kubernetes.io/hostname' }] };
+  assert.deepEqual(withNodeNameAffinity({ podAntiAffinity: anti }, 'n1').podAntiAffinity, anti);
+  const cluster = new ClusterState();
+  const prefer = cluster.addNode(makeNode('p').taint('k', 'v', 'PreferNoSchedule').obj(), 'p');
+  assert.deepEqual(nodeShouldRunDaemonPod({ spec: { containers: [] } }, prefer), { shouldRun: true, shouldContinueRunning: true });
+});

@@ -313,3 +313,49 @@ test('each write of the controller makes it sync again when it commits: with no 
   assert.deepEqual(firstStep({ replicas: 2, maxSurge: 0, maxUnavailable: 1, recreate: true, new: { replicas: 2, ready: 2 }, untilUs: 1_000_000, writes }), { 'foo-new': 2 });
   assert.deepEqual(writes, [2, 0]);
 });
+
+test('the new ReplicaSet selects the Deployment\'s labels plus its pod-template-hash', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DeploymentController(api, new ObjectApi(api));
+  api.createObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'foo', namespace: 'default' }, spec: { replicas: 1, selector: { matchLabels: { app: 'foo' } }, template: { metadata: { labels: { app: 'foo' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } } } });
+  sim.run(10_000);
+  const [rs] = cluster.objectsOfKind('ReplicaSet');
+  const hash = rs?.metadata.labels?.['pod-template-hash'] ?? '';
+  assert.ok(hash.length > 0);
+  assert.deepEqual(rs?.spec?.selector, { matchLabels: { app: 'foo', 'pod-template-hash': hash } });
+  assert.deepEqual(rs?.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'foo', controller: true, blockOwnerDeletion: true }]);
+});
+
+test('Recreate waits for Terminating old pods to be gone before making the new ReplicaSet', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DeploymentController(api, new ObjectApi(api));
+  const d = (image: string): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'foo', namespace: 'default' }, spec: { replicas: 2, strategy: { type: 'Recreate' }, selector: { matchLabels: { app: 'foo' } }, template: { metadata: { labels: { app: 'foo' } }, spec: { containers: [{ name: 'c', image }] } } } });
+  const old: WorkloadObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'foo-old', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'foo', uid: 'foo', controller: true }] }, spec: { replicas: 0, selector: { matchLabels: { app: 'foo' } }, template: { metadata: { labels: { app: 'foo' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } } } };
+  const pods = ['a', 'b'].map((n) => makePod(`foo-old-${n}`).owner('ReplicaSet', 'foo-old').label('app', 'foo').node('n1').obj());
+  api.commitStartState({ nodes: [{ node: makeNode('n1').capacity({ cpu: '8', pods: 10 }).obj(), pool: 'p' }], objects: [d('v2'), old], pods });
+  for (const p of [...cluster.pods.values()]) api.deletePod(p, 'by hand'); // Terminating: no kubelet ends them
+  sim.run(100_000);
+  assert.deepEqual(cluster.objectsOfKind('ReplicaSet').map((o) => o.metadata.name), ['foo-old']);
+  for (const p of [...cluster.pods.values()]) api.deletePod(p, 'gone', true);
+  sim.run(200_000);
+  assert.equal(cluster.objectsOfKind('ReplicaSet').length, 2);
+});
+
+test('a ReplicaSet no Deployment owns is none of the Deployment controller\'s business', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const objects = new ObjectApi(api);
+  new DeploymentController(api, objects);
+  const rs = (replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'alone', namespace: 'default' }, spec: { replicas, selector: { matchLabels: { app: 'x' } } } });
+  api.createObject(rs(1));
+  sim.run(10_000);
+  objects.updateObject(rs(2));
+  sim.run(20_000);
+  assert.equal(api.writes, 2);
+  assert.equal(cluster.objectsOfKind('ReplicaSet')[0]?.spec?.replicas, 2);
+});

@@ -73,6 +73,10 @@ test('a PDB status is written when it changes only: a ReplicaSet scaled changes 
   h.api.createPod(makePod('other').label('app', 'db').obj());
   h.sim.run(2_500_000);
   assert.equal(h.ctl.statusWrites, 2);
+  const syncs = h.syncs();
+  h.api.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'default' } });
+  h.sim.run(3_500_000);
+  assert.equal(h.syncs(), syncs, 'an object that is not a PDB, Deployment or ReplicaSet changes nothing');
 });
 
 test('a PDB created after its pods gets its status; without any PDB the controller does nothing', () => {

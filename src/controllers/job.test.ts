@@ -141,8 +141,11 @@ test('pods the Job deletes when it fails are not counted as failures', () => {
   h.api.createObject(job({ parallelism: 2, completions: 2, backoffLimit: 0 }));
   h.sim.run(S);
   const [first, second] = h.active();
+  const reasons: string[] = [];
+  h.api.watch({ podDeleted: (p, reason) => { if (p === second) reasons.push(reason); } }); // unbound: deleted at once
   h.api.setPodPhase(first!, 'Failed');
   h.sim.run(60 * S);
+  assert.deepEqual(reasons, ['job failed']);
   assert.equal(second!.deleted, true);
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 1, active: 0 });
   assert.equal(h.status()?.failed, 1);

@@ -128,3 +128,13 @@ test('the collector schedules a check only while terminated pods are over the th
   assert.equal(gc.podsDeleted, 0, 'b and c are within the threshold once a is gone');
   assert.equal(gc.terminatedCount, 2);
 });
+
+test('the oldest go first whatever order they terminated in', () => {
+  // Created z (1 h), y (2 h), x (3 h); phases set in the listed order x, y, z.
+  const pods: PodCase[] = [
+    { name: 'x', phase: 'Failed', createUs: 3 * H },
+    { name: 'y', phase: 'Failed', createUs: 2 * H },
+    { name: 'z', phase: 'Failed', createUs: 1 * H },
+  ];
+  assert.deepEqual(collect(pods, 1, 5 * H).deleted, ['z', 'y']);
+});

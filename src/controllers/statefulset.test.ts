@@ -162,6 +162,7 @@ test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, 
     assert.deepEqual(p.metadata?.annotations, { a: '1' });
     assert.deepEqual(p.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u-db', controller: true, blockOwnerDeletion: true }]);
     assert.equal(p.spec?.hostname, 'db-0');
+    assert.deepEqual(p.spec?.containers, [{ name: 'c', image: 'x' }]);
     assert.equal(p.spec?.subdomain, serviceName === 'db' ? 'db' : undefined, `serviceName ${String(serviceName)}`);
   }
 });

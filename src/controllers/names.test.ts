@@ -1,0 +1,33 @@
+// Generated pod names and the canonical JSON the pod-template-hash is computed from.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RandomStream } from '../engine/random.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { makePod, podInfo } from '../testing/builders.js';
+import { canonicalJson, PodNames } from './names.js';
+
+/** A stream whose int() returns the given values in turn (then 0). */
+function scripted(values: number[]): RandomStream {
+  let i = 0;
+  return { int: () => values[i++] ?? 0 } as unknown as RandomStream;
+}
+
+test('a generated name taken by a pod or by a create in flight is drawn again; a released one is free', () => {
+  const cluster = new ClusterState();
+  cluster.addPod(podInfo(makePod('web-bbbbb').obj()));
+  // Draws: bbbbb (a pod has it), ccccc (free), then ccccc again (in flight), then ddddd.
+  const names = new PodNames(cluster, scripted([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]));
+  assert.equal(names.reserve('default', 'web'), 'web-ccccc');
+  assert.equal(names.reserve('default', 'web'), 'web-ddddd');
+  names.release(makePod('web-ccccc').obj());
+  const again = new PodNames(cluster, scripted([1, 1, 1, 1, 1]));
+  assert.equal(again.reserve('default', 'web'), 'web-ccccc', 'another controller\'s reservations are its own');
+  const reuse = scripted([1, 1, 1, 1, 1]);
+  (names as unknown as { rng: RandomStream }).rng = reuse;
+  assert.equal(names.reserve('default', 'web'), 'web-ccccc', 'released: free again');
+});
+
+test('canonical JSON sorts keys at every depth and drops undefined fields', () => {
+  assert.equal(canonicalJson({ b: 1, a: [1, { d: undefined, c: 'x' }], e: null }), '{"a":[1,{"c":"x"}],"b":1,"e":null}');
+  assert.equal(canonicalJson(undefined), 'null');
+});
