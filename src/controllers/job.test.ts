@@ -163,3 +163,14 @@ test('a Job with more active pods than parallelism at the start deletes the newe
   // All three created at t = 0 (start-state pods): newest first, the same time by name: a and b go.
   assert.deepEqual(h.active().filter((p) => !p.terminating).map((p) => p.name), ['work-c']);
 });
+
+test('a Terminating pod is not active: it is replaced at once and not counted', () => {
+  const h = harness();
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work-a', namespace: 'default', labels: { app: 'work' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'work', uid: 'work', controller: true }] }, spec: { nodeName: 'a', restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } };
+  h.api.commitStartState({ nodes: [], objects: [job({ parallelism: 1, completions: 1 })], pods: [pod] });
+  h.api.deletePod(h.cluster.pods.get('default/work-a')!, 'by hand'); // bound: Terminating, no kubelet to end it
+  h.sim.run(S);
+  assert.equal(h.cluster.pods.get('default/work-a')?.terminating, true);
+  assert.equal(h.active().filter((p) => !p.terminating).length, 1, 'one replacement');
+  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 0, active: 1 });
+});

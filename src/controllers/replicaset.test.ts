@@ -162,3 +162,18 @@ test('a ReplicaSet pod copies the template labels and annotations and is owned b
   assert.deepEqual(p?.pod.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'u-web', controller: true, blockOwnerDeletion: true }]);
   assert.deepEqual(p?.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
 });
+
+test('a deleted ReplicaSet does not replace the pods deleted after it', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  api.createObject({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+  sim.run(100_000);
+  assert.equal(cluster.pods.size, 2);
+  api.deleteObject('ReplicaSet', 'default', 'web');
+  sim.run(200_000);
+  for (const p of [...cluster.pods.values()]) api.deletePod(p, 'garbage collected');
+  sim.run(300_000);
+  assert.equal(cluster.pods.size, 0);
+});

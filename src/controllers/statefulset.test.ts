@@ -184,3 +184,13 @@ test('a scale up heard while a create is in flight is acted on once the create c
   assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending']);
   assert.equal(h.pod('db-1')!.createdUs, 3 * MS);
 });
+
+test('a pod of the same name that is not the StatefulSet\'s blocks its ordinal: the create fails and is tried again', () => {
+  const h = harness();
+  h.api.createPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+  h.api.createObject(statefulSet(1, 'Parallel'));
+  h.sim.run(20 * MS);
+  assert.deepEqual(h.pods(), []);
+  assert.equal(h.pod('db-0')?.ownerKind, '');
+  assert.ok(h.api.writes > 10, `the create is retried (${h.api.writes} writes)`);
+});

@@ -238,6 +238,14 @@ test('a taint removed and added again schedules the eviction again; a terminatin
   assert.deepEqual(h.evictions, ['p1 at 16 s: taint testTaint1:NoExecute, tolerated for 10s']);
 });
 
+test('a pod that has finished is not evicted', () => {
+  const h = harness([pod('done'), pod('running')]);
+  h.cluster.setPhase(h.cluster.pods.get('default/done')!, 'Succeeded');
+  h.setTaints(1, [taint(1)]);
+  h.sim.run(10 * S);
+  assert.deepEqual(h.evictions, [notTolerated('running', 1, 1)]);
+});
+
 test('two taint updates in one instant send one delete', () => {
   const h = harness([pod('p1')]);
   h.setTaints(1, [taint(1)]);
