@@ -161,7 +161,7 @@ describe('selectVictimsOnNode: errors of the PreFilter extensions (upstream Test
     preFilter(): { status: Verdict } {
       return { status: null };
     }
-    addPod(): Verdict {
+    addPod(_s: CycleState, _p: PodInfo, _added: PodInfo): Verdict {
       return Status.error('add failed');
     }
     removePod(): Verdict {
@@ -178,6 +178,15 @@ describe('selectVictimsOnNode: errors of the PreFilter extensions (upstream Test
   it('a RemovePod error (node labelled error=true) is returned at once', () => {
     assert.deepEqual(run(new ErrorOnLabelPreFilter(), { error: 'true' }), [[], 0, 'Error', ['running RemovePod on PreFilter plugin "test-plugin": failed to remove pod: p']]);
     assert.deepEqual(run(new ErrorOnLabelPreFilter(), {}), [['low'], 0, undefined, undefined]);
+  });
+
+  it('an AddPod error for a PDB-violating pod is returned even when the others could be reprieved', () => {
+    class FailAddLow extends FailAdd {
+      override addPod(_s: CycleState, _p: PodInfo, added: PodInfo): Verdict {
+        return added.name === 'low' ? Status.error('add failed') : null;
+      }
+    }
+    assert.deepEqual(run(new FailAddLow(), {}, [fixedPdb('default', 'foo', { matchLabels: { app: 'foo' } }, 0)]), [[], 0, 'Error', ['running AddPod on PreFilter plugin "fail-add": add failed']]);
   });
 
   it('an AddPod error while reprieving is returned, for a PDB-violating pod as for another', () => {
