@@ -44,6 +44,13 @@ describe('PodTopologySpread default selector', () => {
     assert.equal(build([service('svc', null)], makePod('p').labels({ app: 'web' }).obj()), null);
   });
 
+  it('a controller that is not in the store, or whose selector does not compile, adds nothing', () => {
+    assert.equal(build([], owned({ app: 'web' }, 'v1', 'ReplicationController', 'gone')), null);
+    assert.equal(build([], owned({ app: 'web' }, 'apps/v1', 'ReplicaSet', 'gone')), null);
+    const bad = controller('ReplicaSet', 'web', { matchExpressions: [{ key: 'app', operator: 'Bogus', values: ['web'] }] });
+    assert.equal(build([bad, service('svc', null)], owned({ app: 'web' }, 'apps/v1', 'ReplicaSet', 'web')), null);
+  });
+
   it('a StatefulSet\'s label selector becomes matchExpressions', () => {
     const pod = owned({ app: 'db' }, 'apps/v1', 'StatefulSet', 'db');
     assert.deepEqual(build([controller('StatefulSet', 'db', { matchLabels: { app: 'db' } })], pod), {
