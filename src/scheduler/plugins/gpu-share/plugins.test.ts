@@ -11,6 +11,7 @@ import { CODE_NAMES } from '../../framework/status.js';
 import { FieldError } from '../../../api/field-error.js';
 import { GPU_SHARE_PLUGINS } from './index.js';
 import type { OpenGpuSharePlugin } from './open-gpu-share.js';
+import { fgdDevices } from './fgd.js';
 
 const R = GPU_MILLI_RESOURCE;
 const gpuNode = (name: string, gpus: number, cpu = '32') => makeNode(name).capacity({ cpu, memory: '256Gi', pods: 110, [R]: String(gpus * 1000) }).obj();
@@ -142,5 +143,28 @@ describe('the FGD paper\'s scores before normalising, and the min-max normalisat
     const same = Float64Array.from([5, 5]);
     minMaxNormalize(same);
     assert.deepEqual([...same], [0, 0]);
+  });
+});
+
+describe('FGD device choice (upstream allocateGpuIdBasedOnFGDScore): the device whose use fragments least, the first by index on a tie', () => {
+  // Typical pods: half a GPU each. A device left with less than 500 milli-GPU is fragmented.
+  const typ = new TypicalPods([{ cpuMilli: 1000, gpuMilli: 500, gpuCount: 1, models: [], freq: 1 }]);
+  const choose = (used: Record<number, number>, milli: number): number[] | null => {
+    const pods = Object.entries(used).map(([d, m]) => makePod(`u${d}`).node('a').annotation(GPU_INDEX_ANNOTATION, d).req({ cpu: '0', [R]: String(m) }).obj());
+    const c = buildCluster([gpuNode('a', 3)], pods);
+    const g = gpuDevicesOf(c).node(c.mustNode('a'))!;
+    return fgdDevices(typ, g, { count: 1, milli }, 1000);
+  };
+  it('free [1000, 600, 1000], half a GPU: device 0 (device 1 would keep 100 that no typical pod fits)', () => {
+    assert.deepEqual(choose({ 1: 400 }, 500), [0]);
+  });
+  it('free [1000, 300, 1000]: devices 0 and 2 tie, the first wins', () => {
+    assert.deepEqual(choose({ 1: 700 }, 500), [0]);
+  });
+  it('free [500, 1000, 1000]: a device with exactly the share free is a candidate, and the best here', () => {
+    assert.deepEqual(choose({ 0: 500 }, 500), [0]);
+  });
+  it('no device with the share free: none', () => {
+    assert.deepEqual(choose({ 0: 800, 1: 800, 2: 800 }, 500), null);
   });
 });
