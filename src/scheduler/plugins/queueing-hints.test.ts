@@ -22,6 +22,7 @@ import { newNodeAffinity } from './node-affinity.js';
 import { newNodeUnschedulable } from './node-unschedulable.js';
 import { newTaintToleration } from './taint-toleration.js';
 import { newNodePorts } from './node-ports.js';
+import { newNodeName } from './node-name.js';
 import { newInterPodAffinity } from './inter-pod-affinity/plugin.js';
 import { newPodTopologySpread } from './pod-topology-spread/plugin.js';
 
@@ -120,6 +121,7 @@ test('NodeUnschedulable and TaintToleration: a schedulable node added, or a node
   const off = view(makeNode('n').obj());
   check(unsched, [
     ['no node after the event', p, off, undefined, 'QueueSkip'],
+    ['an unschedulable node and no node after', p, on, undefined, 'QueueSkip'],
     ['an unschedulable node added', p, undefined, on, 'QueueSkip'],
     ['a schedulable node added', p, undefined, off, 'Queue'],
     ['a node uncordoned', p, on, off, 'Queue'],
@@ -140,6 +142,15 @@ test('NodeUnschedulable and TaintToleration: a schedulable node added, or a node
     ['an untolerated taint replaced by a tolerated one', tolerates, other, tainted, 'Queue'],
     ['a tolerated taint replaced by an untolerated one', tolerates, tainted, other, 'QueueSkip'],
     ['nothing untolerated before or after', tolerates, tainted, off, 'QueueSkip'],
+  ]);
+});
+
+test('NodeName: only the node the pod names, when it is added', () => {
+  const hint = hintOf(newNodeName(), 'Node');
+  const named = pod(makePod('p').node('n').obj());
+  check(hint, [
+    ['the named node added', named, undefined, view(makeNode('n').obj()), 'Queue'],
+    ['another node added', named, undefined, view(makeNode('m').obj()), 'QueueSkip'],
   ]);
 });
 
