@@ -216,3 +216,31 @@ test('the node-name affinity keeps the pod (anti-)affinity; a PreferNoSchedule t
   const prefer = cluster.addNode(makeNode('p').taint('k', 'v', 'PreferNoSchedule').obj(), 'p');
   assert.deepEqual(nodeShouldRunDaemonPod({ spec: { containers: [] } }, prefer), { shouldRun: true, shouldContinueRunning: true });
 });
+
+test('daemon tolerations replace a template toleration they match (upstream AddOrUpdateTolerationInPodSpec): not-ready NoExecute loses its tolerationSeconds', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  const dedicated = { key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' };
+  api.createObject(
+    ds({
+      tolerations: [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        dedicated,
+        { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+        // Same key and effect but another operator: does not match, stays, and the daemon one is added.
+        { key: 'node.kubernetes.io/disk-pressure', operator: 'Equal', value: 'x', effect: 'NoSchedule' },
+      ],
+    }),
+  );
+  sim.run(1_000_000);
+  const p = [...cluster.pods.values()][0]!;
+  assert.deepEqual(p.pod.spec?.tolerations, [
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }, // replaced in place
+    dedicated,
+    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }, // equal: kept
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Equal', value: 'x', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  ]);
+});

@@ -42,13 +42,42 @@ export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
   return t;
 }
 
-/** Adds the daemon tolerations the template lacks (same key and effect), as upstream does. */
+/** The template's tolerations with each daemon toleration added or updated, in order, as upstream
+ * AddOrUpdateDaemonPodTolerations does through AddOrUpdateTolerationInPodSpec
+ * (pkg/apis/core/v1/helper/helpers.go): a template toleration that matches one (same key,
+ * operator, value and effect: Toleration.MatchToleration) is replaced by it, so a template's
+ * `not-ready` NoExecute toleration with tolerationSeconds becomes one without a limit; one equal
+ * in every field is left as it is; otherwise the daemon toleration is appended. */
 function withDaemonTolerations(tolerations: readonly Toleration[] | undefined, hostNetwork: boolean): Toleration[] {
-  const out = [...(tolerations ?? [])];
-  for (const d of daemonPodTolerations(hostNetwork)) {
-    if (!out.some((t) => t.key === d.key && t.effect === d.effect && t.operator === d.operator)) out.push(d);
-  }
+  let out: Toleration[] = [...(tolerations ?? [])];
+  for (const d of daemonPodTolerations(hostNetwork)) out = addOrUpdateToleration(out, d);
   return out;
+}
+
+function addOrUpdateToleration(tolerations: Toleration[], t: Toleration): Toleration[] {
+  const out: Toleration[] = [];
+  let updated = false;
+  for (const x of tolerations) {
+    if (matchToleration(t, x)) {
+      if (sameToleration(t, x)) return tolerations;
+      out.push(t);
+      updated = true;
+      continue;
+    }
+    out.push(x);
+  }
+  if (!updated) out.push(t);
+  return out;
+}
+
+/** Upstream Toleration.MatchToleration: same key, effect, operator and value (absent is ""). */
+function matchToleration(a: Toleration, b: Toleration): boolean {
+  return (a.key ?? '') === (b.key ?? '') && (a.effect ?? '') === (b.effect ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '');
+}
+
+/** Semantic.DeepEqual of two tolerations: matching, and the same tolerationSeconds (or none). */
+function sameToleration(a: Toleration, b: Toleration): boolean {
+  return matchToleration(a, b) && (a.tolerationSeconds ?? null) === (b.tolerationSeconds ?? null);
 }
 
 /** Upstream NodeShouldRunDaemonPod: whether a new daemon pod should go to `node`, and whether an
