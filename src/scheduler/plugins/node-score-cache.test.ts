@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { buildCluster, makeNode, makePod, podInfo } from '../../testing/builders.js';
 import { CycleState } from '../framework/cycle-state.js';
 import type { ScorePlugin } from '../framework/interfaces.js';
-import type { NodeInfo } from '../../cluster/node-info.js';
+import { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import { newNodeResourcesBalancedAllocation } from './balanced-allocation.js';
 import { newNodeResourcesFit } from './node-resources-fit.js';
@@ -41,6 +41,32 @@ describe('NodeScoreCache', () => {
     assert.equal(cache.get(bAt0, 1), -1);
     cluster.assume(podInfo(makePod('p').req({ cpu: '1' }).obj()), a);
     assert.equal(cache.get(a, 1), -1, 'a placement changes the generation');
+  });
+
+  it('keeps its entries when it grows for a node of a higher index', () => {
+    const cluster = buildCluster([makeNode('a').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj()]);
+    const a = cluster.nodes[0]!;
+    const far = new NodeInfo(makeNode('far').obj(), 'p', 1000); // past the first allocation (64) and its doubling
+    const cache = new NodeScoreCache();
+    cache.set(a, 1, 42);
+    cache.set(far, 1, 17);
+    assert.equal(cache.get(far, 1), 17);
+    assert.equal(cache.get(a, 1), 42, 'the entry made before the growth is still there');
+  });
+
+  it('bounds its request classes: after 4,096 shapes it starts over, and a class is never given to another vector', () => {
+    const alloc = new ResourceAllocation([{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }], false);
+    const pod = (milli: number) => podInfo(makePod(`p${milli}`).req({ cpu: `${milli}m`, memory: '1Gi' }).obj());
+    const first = alloc.classOf(pod(1));
+    const seen = new Map<number, number>([[first, 1]]);
+    for (let m = 2; m <= 4096; m++) seen.set(alloc.classOf(pod(m)), m);
+    assert.equal(seen.size, 4096, 'one class per shape');
+    assert.equal(alloc.classOf(pod(1)), first, 'all 4,096 shapes kept: shape 1 keeps its class');
+    const next = alloc.classOf(pod(5000)); // the 4,097th shape: the map starts over
+    assert.equal(seen.has(next), false);
+    const again = alloc.classOf(pod(1)); // shape 1 is new again after the reset
+    assert.notEqual(again, first);
+    assert.equal(seen.has(again), false, 'a new number, not one another vector had');
   });
 
   it('gives pods asking the same amounts one class, and other amounts another', () => {
