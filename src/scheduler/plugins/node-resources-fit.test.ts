@@ -1247,3 +1247,25 @@ describe('NodeResourcesFit: ksim edge cases worked by hand', () => {
     assert.deepEqual(scoreAll(args, makePod().obj(), [cap('node1', { cpu: '4000', memory: '10000' })]), { node1: 0 });
   });
 });
+
+describe('NodeResourcesFit: weight and empty-node boundaries', () => {
+  it('accepts a resource weight of 100 (upstream validateResources: (0, 100]) and refuses 101', () => {
+    const args = parseNodeResourcesFitArgs({ scoringStrategy: { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 100 }, { name: 'memory', weight: 1 }] } });
+    assert.deepEqual(args.scoringStrategy.resources.map((r) => r.weight), [100, 1]);
+    assert.throws(
+      () => parseNodeResourcesFitArgs({ scoringStrategy: { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 101 }] } }),
+      (e: unknown) => e instanceof FieldError && e.message.includes('an integer in [1, 100]'),
+    );
+  });
+
+  it('MostAllocated scores 0 on a node offering none of the scored resources (upstream: weightSum 0 gives 0)', () => {
+    // A node whose allocatable names neither cpu nor memory: every resource is left out.
+    const node = nodeInfoWith(makeNode('bare').capacity({ pods: 10 }).obj());
+    const p = fit({ scoringStrategy: { type: 'MostAllocated' } });
+    const pod = podInfo(makePod('p').req({ cpu: '1', memory: '1Gi' }).obj());
+    assert.equal(p.score(new CycleState(), pod, node), 0);
+    const out = new Float64Array(1);
+    p.scoreNodes(new CycleState(), pod, [node], out);
+    assert.equal(out[0], 0);
+  });
+});
