@@ -264,7 +264,10 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
    * PreScore (or here when PreScore did not run); ksim memoises it per pod instead (see
    * ResourceAllocation), which gives the same numbers with or without PreScore. */
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const podRequests = this.alloc.requestsOf(pod);
+    return this.strategyScore(node, this.alloc.requestsOf(pod));
+  }
+
+  private strategyScore(node: NodeInfo, podRequests: Float64Array): number {
     switch (this.strategy) {
       case 'LeastAllocated':
         return this.leastAllocated(node, podRequests);
@@ -284,10 +287,7 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     for (let i = 0; i < n; i++) {
       const node = nodes[i] as NodeInfo;
       let s = cache.get(node, cls);
-      if (s < 0) {
-        s = this.strategy === 'LeastAllocated' ? this.leastAllocated(node, podRequests) : this.strategy === 'MostAllocated' ? this.mostAllocated(node, podRequests) : this.requestedToCapacityRatio(node, podRequests);
-        cache.set(node, cls, s);
-      }
+      if (s < 0) cache.set(node, cls, (s = this.strategyScore(node, podRequests)));
       out[i] = s;
     }
   }
