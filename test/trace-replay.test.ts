@@ -177,3 +177,28 @@ workload:
   const nodes = r.tables.find((t) => t.file === 'nodes.csv')!;
   assert.deepEqual(nodes.rows.map((n) => [n['node'], n['pods']]), [['n-0', 0], ['late', 0]]);
 });
+
+test('ksim-events: a ResourceQuota deleted and another applied in its place limits the pods created after (admission reads the store as it is)', () => {
+  const quota = (name: string, pods: number) => `{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "${name}"}, "spec": {"hard": {"pods": "${pods}"}}}`;
+  const pod = (name: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "${name}"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}`;
+  const dir = tempDir('ksim-events-');
+  writeFileSync(join(dir, 'e.jsonl'), [
+    `{"at": 0, "op": "apply", "object": ${quota('roomy', 10)}}`,
+    `{"at": 1, "op": "apply", "object": ${pod('before')}}`,
+    '{"at": 10, "op": "delete", "object": {"kind": "ResourceQuota", "metadata": {"name": "roomy"}}}',
+    `{"at": 10, "op": "apply", "object": ${quota('tight', 1)}}`,
+    `{"at": 20, "op": "apply", "object": ${pod('after')}}`,
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "2", memory: 16Gi } }]
+workload:
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const r = runScenario(loadScenario(join(dir, 's.yaml')));
+  assert.equal(r.summary['pods_submitted'], 1);
+  assert.match(r.warnings.join('\n'), /default\/after: pods "after" is forbidden: exceeded quota: tight, requested: pods=1, used: pods=1, limited: pods=1/);
+});

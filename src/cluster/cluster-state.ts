@@ -37,6 +37,9 @@ export interface NodeChange {
  * lookup of the few PodDisruptionBudgets). Keys are kind/namespace/name. */
 export class ObjectStore extends Map<string, WorkloadObject> {
   private byKind?: Map<string, Map<string, WorkloadObject>>;
+  /** Changes (set or delete) per kind, for caches derived from one kind's objects. */
+  private versions?: Map<string, number>;
+  private cleared = 0;
 
   override set(key: string, o: WorkloadObject): this {
     super.set(key, o);
@@ -45,18 +48,38 @@ export class ObjectStore extends Map<string, WorkloadObject> {
     let m = this.byKind.get(o.kind);
     if (m === undefined) this.byKind.set(o.kind, (m = new Map()));
     m.set(key, o);
+    this.bump(o.kind);
     return this;
   }
 
   override delete(key: string): boolean {
     const o = super.get(key);
-    if (o !== undefined) this.byKind?.get(o.kind)?.delete(key);
+    if (o !== undefined) {
+      this.byKind?.get(o.kind)?.delete(key);
+      this.bump(o.kind);
+    }
     return super.delete(key);
   }
 
   override clear(): void {
     super.clear();
     this.byKind?.clear();
+    this.cleared++;
+  }
+
+  /**
+   * A number that changes whenever an object of `kind` is added, replaced or deleted (and only
+   * then): a cache of something derived from one kind's objects (the Services of a namespace,
+   * the default PriorityClass) is fresh while this is what it was built at. The store's size
+   * would not do: an update keeps it, and so does a delete followed by a create.
+   */
+  kindVersion(kind: string): number {
+    return (this.versions?.get(kind) ?? 0) + this.cleared;
+  }
+
+  private bump(kind: string): void {
+    this.versions ??= new Map();
+    this.versions.set(kind, (this.versions.get(kind) ?? 0) + 1);
   }
 
   ofKind(kind: string): ReadonlyMap<string, WorkloadObject> | undefined {

@@ -115,6 +115,16 @@ describe('Priority admission', () => {
     c.objects.set(objectKey('PriorityClass', '', 'default-class'), dflt);
     assert.deepEqual(outcome(admitPod(c, makePod('b').obj())), [100, 'PreemptLowerPriority', 'default-class']);
   });
+
+  it('a class updated to or from globalDefault, or replaced by another, is seen by later pods (not only a change in the number of objects)', () => {
+    const c = clusterWith(high);
+    assert.deepEqual(outcome(admitPod(c, makePod('a').obj())), [0, 'PreemptLowerPriority', undefined]);
+    c.objects.set(objectKey('PriorityClass', '', 'high'), { ...high, globalDefault: true });
+    assert.deepEqual(outcome(admitPod(c, makePod('b').obj())), [1000, 'PreemptLowerPriority', 'high']);
+    c.objects.delete(objectKey('PriorityClass', '', 'high'));
+    c.objects.set(objectKey('PriorityClass', '', 'default-class'), dflt);
+    assert.deepEqual(outcome(admitPod(c, makePod('c').obj())), [100, 'PreemptLowerPriority', 'default-class']);
+  });
 });
 
 describe('ApiServer.createPod runs priority admission', () => {

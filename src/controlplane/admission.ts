@@ -40,7 +40,7 @@ interface ResolvedClass {
 
 /** Cache of the globalDefault class per store; objects are only ever added, so the number of
  * objects tells when to look again. */
-const defaultClassCache = new WeakMap<ClusterState, { size: number; cls: ResolvedClass | null }>();
+const defaultClassCache = new WeakMap<ClusterState, { version: number; cls: ResolvedClass | null }>();
 
 /** Admits `pod` for creation in `cluster`: priority admission, DefaultTolerationSeconds, then
  * ResourceQuota (upstream's plugin order; src/controlplane/resource-quota.ts). Never changes `pod`. */
@@ -138,14 +138,15 @@ function lookupClass(cluster: ClusterState, name: string): ResolvedClass | null 
 
 /** The globalDefault class with the lowest value (upstream getDefaultPriorityClass), or null. */
 function defaultClass(cluster: ClusterState): ResolvedClass | null {
+  const version = cluster.objects.kindVersion(PRIORITY_CLASS_KIND);
   const cached = defaultClassCache.get(cluster);
-  if (cached !== undefined && cached.size === cluster.objects.size) return cached.cls;
+  if (cached !== undefined && cached.version === version) return cached.cls;
   let best: ResolvedClass | null = null;
-  for (const o of cluster.objects.values()) {
-    if (o.kind !== PRIORITY_CLASS_KIND || o['globalDefault'] !== true) continue;
+  for (const o of cluster.objects.ofKind(PRIORITY_CLASS_KIND)?.values() ?? []) {
+    if (o['globalDefault'] !== true) continue;
     const c = resolve(o);
     if (best === null || c.value < best.value) best = c;
   }
-  defaultClassCache.set(cluster, { size: cluster.objects.size, cls: best });
+  defaultClassCache.set(cluster, { version, cls: best });
   return best;
 }

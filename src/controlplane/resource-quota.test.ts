@@ -125,3 +125,12 @@ workload:
   assert.equal(result.summary['replicas_desired_end'], 3);
   assert.equal(result.summary['replicas_ready_end'], 2);
 });
+
+test('a quota created after another was deleted is enforced (the quota index follows every change of the store, not its size)', () => {
+  const c = cluster([quota('old', { pods: '5' })]);
+  assert.equal(reason(c, pod('a')), 'allowed');
+  c.objects.delete(objectKey('ResourceQuota', 'team', 'old'));
+  const q = quota('new', { pods: '0' });
+  c.objects.set(objectKey(q.kind, 'team', 'new'), q);
+  assert.equal(reason(c, pod('b')), 'pods "b" is forbidden: exceeded quota: new, requested: pods=1, used: pods=0, limited: pods=0');
+});

@@ -70,33 +70,31 @@ function containerSet(c: Container): Set<string> {
 }
 
 interface QuotaIndex {
-  size: number;
-  byNamespace: Map<string, string[]>;
+  version: number;
+  byNamespace: Map<string, WorkloadObject[]>;
 }
 
-/** Keys of the quota objects per namespace, recomputed when the number of objects changes
- * (quotas are created or deleted; an update keeps the key). */
+/** The quota objects per namespace, by name, rebuilt when any ResourceQuota is created, updated
+ * or deleted (ObjectStore.kindVersion). */
 const quotaIndexCache = new WeakMap<ClusterState, QuotaIndex>();
 
-function quotasOf(cluster: ClusterState, namespace: string): WorkloadObject[] {
+function quotasOf(cluster: ClusterState, namespace: string): readonly WorkloadObject[] {
+  const version = cluster.objects.kindVersion(RESOURCE_QUOTA_KIND);
   let idx = quotaIndexCache.get(cluster);
-  if (idx === undefined || idx.size !== cluster.objects.size) {
-    idx = { size: cluster.objects.size, byNamespace: new Map() };
-    for (const [k, o] of cluster.objects) {
-      if (o.kind !== RESOURCE_QUOTA_KIND) continue;
+  if (idx === undefined || idx.version !== version) {
+    idx = { version, byNamespace: new Map() };
+    for (const o of cluster.objects.ofKind(RESOURCE_QUOTA_KIND)?.values() ?? []) {
       let l = idx.byNamespace.get(o.metadata.namespace);
       if (l === undefined) idx.byNamespace.set(o.metadata.namespace, (l = []));
-      l.push(k);
+      l.push(o);
     }
+    for (const l of idx.byNamespace.values()) l.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     quotaIndexCache.set(cluster, idx);
   }
-  const out: WorkloadObject[] = [];
-  for (const k of idx.byNamespace.get(namespace) ?? []) {
-    const o = cluster.objects.get(k);
-    if (o !== undefined) out.push(o);
-  }
-  return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  return idx.byNamespace.get(namespace) ?? NO_QUOTAS;
 }
+
+const NO_QUOTAS: readonly WorkloadObject[] = [];
 
 /** The reason `pod` may not be created under the namespace's quotas (without the
  * `pods "<name>" is forbidden: ` prefix), or null when it may. */

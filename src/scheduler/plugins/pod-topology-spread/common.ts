@@ -243,7 +243,7 @@ function podConstraintSelector(c: TopologySpreadConstraint, podLabels: Labels): 
 // helper.DefaultSelector
 
 interface ServiceCache {
-  readonly size: number;
+  readonly version: number;
   readonly byNamespace: Map<string, ObjectOf<'Service'>[]>;
 }
 
@@ -253,7 +253,7 @@ interface ServiceCache {
  * controller owner reference in the pod's namespace). Returns null when the result is empty.
  */
 export class DefaultSelectorBuilder {
-  private services: ServiceCache = { size: -1, byNamespace: new Map() };
+  private services: ServiceCache = { version: -1, byNamespace: new Map() };
   private readonly controllerRequirements = new WeakMap<ObjectOf<'ReplicaSet' | 'StatefulSet'>, LabelSelectorRequirement[]>();
 
   constructor(private readonly cluster: ClusterState) {}
@@ -308,17 +308,18 @@ export class DefaultSelectorBuilder {
 
   private servicesIn(namespace: string): readonly ObjectOf<'Service'>[] {
     const objects = this.cluster.objects;
-    // Objects are only ever added (api-server createObject), so the count tells when to rescan.
-    if (this.services.size !== objects.size) {
+    // Rebuilt when a Service is created, updated or deleted.
+    const version = objects.kindVersion('Service');
+    if (this.services.version !== version) {
       const byNamespace = new Map<string, ObjectOf<'Service'>[]>();
-      for (const o of objects.values()) {
+      for (const o of objects.ofKind('Service')?.values() ?? []) {
         if (!isKind(o, 'Service')) continue;
         const ns = o.metadata.namespace;
         let l = byNamespace.get(ns);
         if (l === undefined) byNamespace.set(ns, (l = []));
         l.push(o);
       }
-      this.services = { size: objects.size, byNamespace };
+      this.services = { version, byNamespace };
     }
     return this.services.byNamespace.get(namespace) ?? NO_OBJECTS;
   }

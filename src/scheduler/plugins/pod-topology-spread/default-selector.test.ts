@@ -58,4 +58,16 @@ describe('PodTopologySpread default selector', () => {
       matchExpressions: [{ key: 'app', operator: 'In', values: ['db'] }],
     });
   });
+
+  it('a Service updated, or deleted and replaced by another, is seen by the next build (not only a change in the number of objects)', () => {
+    const { cluster } = setup([], [], undefined, [service('fe', { tier: 'fe' })]);
+    const builder = new DefaultSelectorBuilder(cluster);
+    const pod = podInfo(makePod('p').labels({ app: 'web', tier: 'fe' }).obj());
+    assert.deepEqual(builder.build(pod)?.selector, { matchLabels: { tier: 'fe' }, matchExpressions: [] });
+    cluster.objects.set('Service/default/fe', service('fe', { app: 'web' }));
+    assert.deepEqual(builder.build(pod)?.selector, { matchLabels: { app: 'web' }, matchExpressions: [] });
+    cluster.objects.delete('Service/default/fe');
+    cluster.objects.set('Service/default/both', service('both', { app: 'web', tier: 'fe' }));
+    assert.deepEqual(builder.build(pod)?.selector, { matchLabels: { app: 'web', tier: 'fe' }, matchExpressions: [] });
+  });
 });
