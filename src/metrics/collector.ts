@@ -21,7 +21,7 @@ import { parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, quantile, TimeWeightedMean } from './stats.js';
-import { SampleBuffer } from './samples.js';
+import { MicrosSamples } from './samples.js';
 import { formatRow, MemorySink, type RowSink } from './csv-output.js';
 import { columnNames, columnsOf, type Cell, type ColumnDims } from './schema.js';
 
@@ -97,10 +97,10 @@ export class MetricsCollector implements SchedulerObserver {
   readonly placements: Row[] = [];
   /** timeseries.csv rows (formatted), when they are kept in memory; else empty. */
   readonly timeseries: Row[] = [];
-  /** Creation → binding committed, ms, per bound pod. */
-  readonly schedulingLatencyMs = new SampleBuffer();
-  /** Creation → Running, ms, per started pod. */
-  readonly startupLatencyMs = new SampleBuffer();
+  /** Creation → binding committed, µs, per bound pod. */
+  readonly schedulingLatencyUs = new MicrosSamples();
+  /** Creation → Running, µs, per started pod. */
+  readonly startupLatencyUs = new MicrosSamples();
   private readonly placementSink: RowSink;
   private readonly timeseriesSink: RowSink;
   private readonly groupBy: TimeseriesGroups | null;
@@ -173,7 +173,7 @@ export class MetricsCollector implements SchedulerObserver {
       else n.count++;
     },
     podPhaseChanged: (p: PodInfo) => {
-      if (p.phase === 'Running' && p.startedUs >= 0) this.startupLatencyMs.push(toMillis(p.startedUs - p.createdUs));
+      if (p.phase === 'Running' && p.startedUs >= 0) this.startupLatencyUs.push(p.startedUs - p.createdUs);
     },
     podDeleted: (p: PodInfo) => {
       this.lastFailure.delete(p);
@@ -184,7 +184,7 @@ export class MetricsCollector implements SchedulerObserver {
     const p = r.pod;
     if (r.result === 'bound') {
       this.podsBound++;
-      this.schedulingLatencyMs.push(toMillis(r.timeUs - p.createdUs));
+      this.schedulingLatencyUs.push(r.timeUs - p.createdUs);
       this.lastFailure.delete(p);
     } else if (!p.deleted) this.lastFailure.set(p, r.reason);
     this.placementSink.add(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
@@ -224,8 +224,8 @@ export class MetricsCollector implements SchedulerObserver {
   /** The summary.csv columns of LATENCY_AND_RATIO_COLUMNS: nearest-rank percentiles of the
    * latencies (NaN when none), time-weighted means of the requested ratios. */
   summaryValues(): Record<(typeof LATENCY_AND_RATIO_COLUMNS)[number], number> {
-    const [schedP50, schedP99] = this.schedulingLatencyMs.quantiles([0.5, 0.99]) as [number, number];
-    const [startP50, startP99] = this.startupLatencyMs.quantiles([0.5, 0.99]) as [number, number];
+    const [schedP50, schedP99] = this.schedulingLatencyUs.quantiles([0.5, 0.99]).map(toMillis) as [number, number];
+    const [startP50, startP99] = this.startupLatencyUs.quantiles([0.5, 0.99]).map(toMillis) as [number, number];
     return {
       sched_latency_p50_ms: schedP50,
       sched_latency_p99_ms: schedP99,
