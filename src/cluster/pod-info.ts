@@ -33,9 +33,14 @@ export class PodInfo {
   readonly schedulerName: string;
   readonly ownerKind: string;
   readonly ownerName: string;
+  /** "namespace/ownerName": how controllers key the objects they own pods by. */
+  readonly ownerKey: string;
   /** Which scenario workload entry produced this pod (annotation ksim.io/workload; it flows from
    * a Deployment's template to its pods). Drives the run duration. */
   readonly workload: string;
+  /** Its object had a deletionTimestamp when it was stored (a snapshot of a Terminating pod);
+   * the run never sets the field on a stored object (it keeps deletionUs), so this is read once. */
+  private readonly storedTerminating: boolean;
 
   phase: PodPhase = 'Pending';
   /** Node the pod is assumed or bound to; null while unscheduled. */
@@ -77,8 +82,10 @@ export class PodInfo {
     const owner = md.ownerReferences?.find((o) => o.controller === true) ?? md.ownerReferences?.[0];
     this.ownerKind = owner?.kind ?? '';
     this.ownerName = owner?.name ?? '';
+    this.ownerKey = `${this.namespace}/${this.ownerName}`;
     this.createdUs = createdUs;
     this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
+    this.storedTerminating = md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
   }
 
   get terminal(): boolean {
@@ -89,9 +96,7 @@ export class PodInfo {
    * stays true once the pod is gone, so a controller that has not heard of the deletion yet
    * still sees it as being deleted. */
   get terminating(): boolean {
-    if (this.deletionUs >= 0) return true;
-    const ts = this.pod.metadata?.deletionTimestamp;
-    return ts !== undefined && ts !== null;
+    return this.deletionUs >= 0 || this.storedTerminating;
   }
 
   /** spec.terminationGracePeriodSeconds in µs (upstream default 30 s,

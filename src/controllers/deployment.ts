@@ -133,7 +133,7 @@ export class DeploymentController {
 
   private podChanged(p: PodInfo, live: boolean): void {
     if (p.ownerKind !== 'ReplicaSet') return;
-    const set = this.rsPods.get(`${p.namespace}/${p.ownerName}`);
+    const set = this.rsPods.get(p.ownerKey);
     if (set === undefined) return;
     // Live pods only: a finished pod leaves the set (it stays in the store until the pod
     // garbage collector deletes it), so counting a ReplicaSet's pods does not grow with history.

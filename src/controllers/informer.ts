@@ -57,7 +57,7 @@ export class KindInformer<K extends TypedKind, S> {
 
   /** The state of the object of this kind that controls pod `p`. */
   ownerOfPod(p: PodInfo): S | undefined {
-    return p.ownerKind === this.kind ? this.states.get(namespacedKey(p.namespace, p.ownerName)) : undefined;
+    return p.ownerKind === this.kind ? this.states.get(p.ownerKey) : undefined;
   }
 
   /** The state of the object of this kind that controls `o`. */

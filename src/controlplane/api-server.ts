@@ -45,6 +45,14 @@ export interface ClusterWatcher {
   startStateCommitted?(): void;
 }
 
+/** The notifications about one pod (what notifyPod delivers). */
+type PodMethod = 'podAdded' | 'podBound' | 'podPhaseChanged' | 'podTerminating' | 'podDeleted';
+type PodHandler = (p: PodInfo, arg: never) => void;
+interface PodListeners {
+  readonly observers: readonly PodHandler[];
+  readonly watchers: readonly PodHandler[];
+}
+
 export interface ClientLimit {
   readonly qps: number;
   readonly burst: number;
@@ -90,6 +98,24 @@ class ApiCore {
   lastNotifyUs = 0;
   /** True while the start state is being committed (ApiServer.commitStartState). */
   startingUp = false;
+  /** Per pod notification, the observers' and watchers' handlers, in registration order (only
+   * those that implement it: most components hear of few kinds of change). Rebuilt when one
+   * registers. */
+  private podListeners = new Map<PodMethod, PodListeners>();
+
+  listenersOf(method: PodMethod): PodListeners {
+    let l = this.podListeners.get(method);
+    if (l === undefined) {
+      const bound = (ws: readonly ClusterWatcher[]) => ws.flatMap((w) => (w[method] === undefined ? [] : [(w[method] as PodHandler).bind(w)]));
+      l = { observers: bound(this.observers), watchers: bound(this.watchers) };
+      this.podListeners.set(method, l);
+    }
+    return l;
+  }
+
+  registered(): void {
+    this.podListeners.clear();
+  }
 
   constructor(
     readonly sim: Simulation,
@@ -154,11 +180,13 @@ export class ApiServer {
   /** Components (scheduler, controllers, kubelets) hear of commits after the watch delay. */
   watch(w: ClusterWatcher): void {
     this.watchers.push(w);
+    this.core.registered();
   }
 
   /** Bookkeepers (metrics, invariant checks) hear of each commit as it happens. */
   observe(w: ClusterWatcher): void {
     this.core.observers.push(w);
+    this.core.registered();
   }
 
   /** True while the start state is being committed: controllers that act inside
@@ -290,6 +318,23 @@ export class ApiServer {
     });
   }
 
+  /** notify for a change of one pod, told only to the components that listen for it. */
+  private notifyPod(method: PodMethod, p: PodInfo, arg?: PodPhase | string): void {
+    const core = this.core;
+    const l = core.listenersOf(method);
+    for (const f of l.observers) f(p, arg as never);
+    const at = Math.max(addTimeUs(this.sim.now, sampleNonNegativeInt(core.config.watchDelay, core.rng)), core.lastNotifyUs);
+    core.lastNotifyUs = at;
+    const watchers = l.watchers;
+    if (at === this.sim.now) {
+      for (const f of watchers) f(p, arg as never);
+      return;
+    }
+    this.sim.scheduleAt(at, 'api.watch', '', () => {
+      for (const f of watchers) f(p, arg as never);
+    });
+  }
+
   /** Creates a pod after priority admission (src/controlplane/admission.ts). `done` gets the
    * stored pod, or null and why the create failed (AlreadyExists, or admission's Forbidden). */
   createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void): void {
@@ -306,7 +351,7 @@ export class ApiServer {
       }
       const p = new PodInfo(admitted.pod, this.sim.now);
       this.cluster.addPod(p);
-      this.notify((w) => w.podAdded?.(p));
+      this.notifyPod('podAdded', p);
       done?.(p);
     });
   }
@@ -325,7 +370,7 @@ export class ApiServer {
       p.boundUs = this.sim.now;
       if (p.pod.spec !== undefined) p.pod.spec.nodeName = nodeName;
       done(true, '');
-      this.notify((w) => w.podBound?.(p));
+      this.notifyPod('podBound', p);
     });
   }
 
@@ -337,7 +382,7 @@ export class ApiServer {
       if (phase === 'Running') p.startedUs = now;
       if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
       this.cluster.setPhase(p, phase);
-      this.notify((w) => w.podPhaseChanged?.(p, from));
+      this.notifyPod('podPhaseChanged', p, from);
     });
   }
 
@@ -351,11 +396,11 @@ export class ApiServer {
       if (!force && p.bound && !p.terminal) {
         if (p.deletionUs >= 0) return; // already Terminating
         this.cluster.markTerminating(p, this.sim.now, reason);
-        this.notify((w) => w.podTerminating?.(p, reason));
+        this.notifyPod('podTerminating', p, reason);
         return;
       }
       this.cluster.deletePod(p);
-      this.notify((w) => w.podDeleted?.(p, reason));
+      this.notifyPod('podDeleted', p, reason);
     });
   }
 

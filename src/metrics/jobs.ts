@@ -64,7 +64,7 @@ export class JobsCollector {
     },
     podAdded: (p: PodInfo) => {
       if (p.ownerKind !== 'Job') return;
-      const rec = this.current.get(`${p.namespace}/${p.ownerName}`);
+      const rec = this.current.get(p.ownerKey);
       if (rec !== undefined && rec.startedUs < 0) rec.startedUs = this.sim.now;
     },
   };

@@ -180,7 +180,7 @@ export function minKey(hist: Map<number, number>): number {
 
 /** Bypass terminating pods (upstream countPodsMatchSelector, #87621). */
 function isTerminating(p: PodInfo): boolean {
-  return p.deletionUs >= 0 || (p.pod.metadata?.deletionTimestamp ?? null) !== null;
+  return p.terminating;
 }
 
 const indexes = new WeakMap<ClusterState, SpreadIndex>();
