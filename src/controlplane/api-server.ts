@@ -45,12 +45,14 @@ export interface ClusterWatcher {
   startStateCommitted?(): void;
 }
 
-/** The notifications about one pod (what notifyPod delivers). */
-type PodMethod = 'podAdded' | 'podBound' | 'podPhaseChanged' | 'podTerminating' | 'podDeleted';
-type PodHandler = (p: PodInfo, arg: never) => void;
-interface PodListeners {
-  readonly observers: readonly PodHandler[];
-  readonly watchers: readonly PodHandler[];
+/** A notification (a ClusterWatcher method) and its arguments. */
+type Method = Exclude<keyof ClusterWatcher, 'startStateCommitted'>;
+type Args<M extends Method> = Parameters<NonNullable<ClusterWatcher[M]>>;
+type Handler = (...args: never[]) => void;
+type FixedHandler = (a: unknown, b: unknown, c: unknown) => void;
+interface Listeners {
+  readonly observers: readonly Handler[];
+  readonly watchers: readonly Handler[];
 }
 
 export interface ClientLimit {
@@ -98,23 +100,23 @@ class ApiCore {
   lastNotifyUs = 0;
   /** True while the start state is being committed (ApiServer.commitStartState). */
   startingUp = false;
-  /** Per pod notification, the observers' and watchers' handlers, in registration order (only
+  /** Per notification, the observers' and watchers' handlers, in registration order (only
    * those that implement it: most components hear of few kinds of change). Rebuilt when one
    * registers. */
-  private podListeners = new Map<PodMethod, PodListeners>();
+  private listeners = new Map<Method, Listeners>();
 
-  listenersOf(method: PodMethod): PodListeners {
-    let l = this.podListeners.get(method);
+  listenersOf(method: Method): Listeners {
+    let l = this.listeners.get(method);
     if (l === undefined) {
-      const bound = (ws: readonly ClusterWatcher[]) => ws.flatMap((w) => (w[method] === undefined ? [] : [(w[method] as PodHandler).bind(w)]));
+      const bound = (ws: readonly ClusterWatcher[]) => ws.flatMap((w) => (w[method] === undefined ? [] : [(w[method] as Handler).bind(w)]));
       l = { observers: bound(this.observers), watchers: bound(this.watchers) };
-      this.podListeners.set(method, l);
+      this.listeners.set(method, l);
     }
     return l;
   }
 
   registered(): void {
-    this.podListeners.clear();
+    this.listeners.clear();
   }
 
   constructor(
@@ -126,10 +128,19 @@ class ApiCore {
   }
 }
 
+/** A rate-limited client's token bucket and the record of how much it held writes. */
+interface ClientLimiter {
+  readonly bucket: TokenBucket;
+  readonly holds: { writes: number; held: number; maxWaitUs: number };
+}
+
 export class ApiServer {
   private readonly core: ApiCore;
   private readonly sim: Simulation;
   private readonly watchers: ClusterWatcher[];
+  /** This client's limiter (shared with every instance writing as the same client); null when
+   * its kind is not limited; undefined until its first write. */
+  private limiter: ClientLimiter | null | undefined = undefined;
 
   constructor(
     sim: Simulation,
@@ -264,16 +275,11 @@ export class ApiServer {
     const now = this.sim.now;
     core.writes++;
     core.inFlight++;
-    const slash = this.client.indexOf('/');
-    const limit = core.config.clients.get(slash < 0 ? this.client : this.client.slice(0, slash));
     let wait = 0;
-    if (limit !== undefined) {
-      let bucket = core.buckets.get(this.client);
-      if (bucket === undefined) core.buckets.set(this.client, (bucket = new TokenBucket(limit.qps, limit.burst)));
-      wait = bucket.reserve(now);
-      const kindName = slash < 0 ? this.client : this.client.slice(0, slash);
-      let h = core.holds.get(kindName);
-      if (h === undefined) core.holds.set(kindName, (h = { writes: 0, held: 0, maxWaitUs: 0 }));
+    const limiter = this.limiter === undefined ? this.resolveLimiter() : this.limiter;
+    if (limiter !== null) {
+      wait = limiter.bucket.reserve(now);
+      const h = limiter.holds;
       h.writes++;
       if (wait > 0) {
         h.held++;
@@ -293,6 +299,21 @@ export class ApiServer {
     this.sim.scheduleAt(atServer, 'api.request', subject, () => this.commitAt(core.etcd.commitTime(this.sim.now), atServer, kind, subject, commit));
   }
 
+  /** The client's token bucket (one per client, e.g. per node's kubelet) and its kind's hold
+   * record (one per kind), made at the client's first write. */
+  private resolveLimiter(): ClientLimiter | null {
+    const core = this.core;
+    const slash = this.client.indexOf('/');
+    const kindName = slash < 0 ? this.client : this.client.slice(0, slash);
+    const limit = core.config.clients.get(kindName);
+    if (limit === undefined) return (this.limiter = null);
+    let bucket = core.buckets.get(this.client);
+    if (bucket === undefined) core.buckets.set(this.client, (bucket = new TokenBucket(limit.qps, limit.burst)));
+    let holds = core.holds.get(kindName);
+    if (holds === undefined) core.holds.set(kindName, (holds = { writes: 0, held: 0, maxWaitUs: 0 }));
+    return (this.limiter = { bucket, holds });
+  }
+
   /** Schedules a write's commit at `committedUs` (it reached the API server at `atServerUs`). */
   private commitAt(committedUs: number, atServerUs: number, kind: string, subject: string, commit: () => void): void {
     const core = this.core;
@@ -303,35 +324,23 @@ export class ApiServer {
     });
   }
 
-  /** Tells every watcher of a committed change, after the watch delay and in commit order. */
-  private notify(tell: (w: ClusterWatcher) => void): void {
-    const core = this.core;
-    for (const o of core.observers) tell(o);
-    const at = Math.max(addTimeUs(this.sim.now, sampleNonNegativeInt(core.config.watchDelay, core.rng)), core.lastNotifyUs);
-    core.lastNotifyUs = at;
-    if (at === this.sim.now) {
-      for (const w of this.watchers) tell(w);
-      return;
-    }
-    this.sim.scheduleAt(at, 'api.watch', '', () => {
-      for (const w of this.watchers) tell(w);
-    });
-  }
-
-  /** notify for a change of one pod, told only to the components that listen for it. */
-  private notifyPod(method: PodMethod, p: PodInfo, arg?: PodPhase | string): void {
+  /** Tells the observers of a committed change at once, and the watchers that handle it after
+   * the watch delay, in commit order. */
+  private notify<M extends Method>(method: M, ...args: Args<M>): void;
+  // Fixed arity (at most three arguments), so that no array is made per notification.
+  private notify(method: Method, a?: unknown, b?: unknown, c?: unknown): void {
     const core = this.core;
     const l = core.listenersOf(method);
-    for (const f of l.observers) f(p, arg as never);
+    for (const f of l.observers) (f as FixedHandler)(a, b, c);
     const at = Math.max(addTimeUs(this.sim.now, sampleNonNegativeInt(core.config.watchDelay, core.rng)), core.lastNotifyUs);
     core.lastNotifyUs = at;
-    const watchers = l.watchers;
+    const watchers = l.watchers as readonly FixedHandler[];
     if (at === this.sim.now) {
-      for (const f of watchers) f(p, arg as never);
+      for (const f of watchers) f(a, b, c);
       return;
     }
     this.sim.scheduleAt(at, 'api.watch', '', () => {
-      for (const f of watchers) f(p, arg as never);
+      for (const f of watchers) f(a, b, c);
     });
   }
 
@@ -351,13 +360,13 @@ export class ApiServer {
       }
       const p = new PodInfo(admitted.pod, this.sim.now);
       this.cluster.addPod(p);
-      this.notifyPod('podAdded', p);
+      this.notify('podAdded', p);
       done?.(p);
     });
   }
 
   private reject(key: string, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
-    this.notify((w) => w.writeRejected?.(key, reason));
+    this.notify('writeRejected', key, reason);
     done?.(null, reason);
   }
 
@@ -370,7 +379,7 @@ export class ApiServer {
       p.boundUs = this.sim.now;
       if (p.pod.spec !== undefined) p.pod.spec.nodeName = nodeName;
       done(true, '');
-      this.notifyPod('podBound', p);
+      this.notify('podBound', p);
     });
   }
 
@@ -382,7 +391,7 @@ export class ApiServer {
       if (phase === 'Running') p.startedUs = now;
       if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
       this.cluster.setPhase(p, phase);
-      this.notifyPod('podPhaseChanged', p, from);
+      this.notify('podPhaseChanged', p, from);
     });
   }
 
@@ -396,11 +405,11 @@ export class ApiServer {
       if (!force && p.bound && !p.terminal) {
         if (p.deletionUs >= 0) return; // already Terminating
         this.cluster.markTerminating(p, this.sim.now, reason);
-        this.notifyPod('podTerminating', p, reason);
+        this.notify('podTerminating', p, reason);
         return;
       }
       this.cluster.deletePod(p);
-      this.notifyPod('podDeleted', p, reason);
+      this.notify('podDeleted', p, reason);
     });
   }
 
@@ -422,7 +431,7 @@ export class ApiServer {
         return;
       }
       this.cluster.objects.set(key, o);
-      this.notify((w) => w.objectUpdated?.(o, old));
+      this.notify('objectUpdated', o, old);
       done?.(true);
     });
   }
@@ -437,7 +446,7 @@ export class ApiServer {
         return;
       }
       this.cluster.objects.delete(key);
-      this.notify((w) => w.objectDeleted?.(old));
+      this.notify('objectDeleted', old);
       done?.(true);
     });
   }
@@ -448,15 +457,18 @@ export class ApiServer {
   }
 
   private storeObject(o: WorkloadObject): boolean {
-    return this.storeObjectWith(o, (f) => this.notify(f));
+    return this.storeObjectWith(o, null);
   }
 
-  private storeObjectWith(o: WorkloadObject, tell: (f: (w: ClusterWatcher) => void) => void): boolean {
+  /** Stores `o` unless its key is taken; `tell` tells of it at once (the start state), else it
+   * is notified as a commit. */
+  private storeObjectWith(o: WorkloadObject, tell: ((f: (w: ClusterWatcher) => void) => void) | null): boolean {
     const key = keyOf(o);
     if (this.cluster.objects.has(key)) return false;
     this.cluster.objects.set(key, o);
     if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
-    tell((w) => w.objectAdded?.(o));
+    if (tell === null) this.notify('objectAdded', o);
+    else tell((w) => w.objectAdded?.(o));
     return true;
   }
 
@@ -470,7 +482,7 @@ export class ApiServer {
       const before = snapshotNode(this.cluster.mustNode(name));
       const n = this.cluster.updateNode(name, change);
       const after = snapshotNode(n);
-      this.notify((w) => w.nodeUpdated?.(n, before, after));
+      this.notify('nodeUpdated', n, before, after);
       done?.(true);
     });
   }
@@ -478,7 +490,7 @@ export class ApiServer {
   addNode(node: Node, pool: string): void {
     this.write('api.create-node', node.metadata?.name ?? '', () => {
       const n = this.cluster.addNode(node, pool);
-      this.notify((w) => w.nodeAdded?.(n, false));
+      this.notify('nodeAdded', n, false);
     });
   }
 }
