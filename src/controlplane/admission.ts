@@ -38,8 +38,8 @@ interface ResolvedClass {
   readonly preemptionPolicy: string;
 }
 
-/** Cache of the globalDefault class per store; objects are only ever added, so the number of
- * objects tells when to look again. */
+/** Cache of the globalDefault class per store, fresh while no PriorityClass has been created,
+ * updated or deleted (ObjectStore.kindVersion). */
 const defaultClassCache = new WeakMap<ClusterState, { version: number; cls: ResolvedClass | null }>();
 
 /** Admits `pod` for creation in `cluster`: priority admission, DefaultTolerationSeconds, then
