@@ -2,7 +2,7 @@
 // cluster, latencies, and the time-weighted requested ratios. Holds rows as plain values (no
 // reference to a pod: a finished pod's objects are freed once it leaves the store), or hands the
 // placements rows to a sink as they are made (RowSink: the CLI streams placements.csv to its
-// file), so memory follows the live pods, plus 16 bytes of latencies per pod created.
+// file), so memory follows the live pods, plus 8 bytes of latencies per pod created.
 //
 // Definitions (README "Outputs"):
 // - A pod is available when it is Running on a Ready node (timeseries pods_available).

@@ -55,3 +55,8 @@ test('a 24 h steady churn of 10,000 live pods (14.4 M created) fits in well unde
     assert.ok(e.bytes < c.maxGiB * GiB, `${c.name}: ${(e.bytes / GiB).toFixed(2)} GiB`);
   }
 });
+
+test('the estimate is 8 KiB a node, 4 KiB a pod in the store and 8 bytes a pod created (its two latency samples)', () => {
+  const e = estimateMemory(parseScenario(scenario(CHURN), 'churn.yaml'));
+  assert.equal(e.bytes, 200 * 8192 + 22_500 * 4096 + 14_410_000 * 8);
+});

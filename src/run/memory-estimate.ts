@@ -11,10 +11,10 @@ import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
 
 /** Bytes per node (Node object, NodeInfo, indexes, lease), per pod in the store (Pod object,
  * PodInfo, queue entry, controller and index entries, with generous margin) and per pod ever
- * created (scheduling and startup latency samples, 8 bytes each, and the sort copy at the end). */
+ * created (scheduling and startup latency samples, 4 bytes each, sorted in place). */
 export const BYTES_PER_NODE = 8 * 1024;
 export const BYTES_PER_POD = 4 * 1024;
-export const BYTES_PER_POD_CREATED = 32;
+export const BYTES_PER_POD_CREATED = 8;
 
 export interface MemoryEstimate {
   readonly nodes: number;
