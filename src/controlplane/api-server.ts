@@ -188,7 +188,9 @@ export class ApiServer {
     return l;
   }
 
-  /** Components (scheduler, controllers, kubelets) hear of commits after the watch delay. */
+  /** Components (scheduler, controllers, kubelets) hear of commits after the watch delay. A
+   * watcher's methods are taken as they are when it registers (ApiCore.listenersOf): set them
+   * all before. */
   watch(w: ClusterWatcher): void {
     this.watchers.push(w);
     this.core.registered();
