@@ -4,6 +4,8 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { FieldError } from '../../api/field-error.js';
 import { buildCluster, makeNode, makePod, nodeInfoWith, podInfo, type PodWrapper, type Resources } from '../../testing/builders.js';
 import { CycleState } from '../framework/cycle-state.js';
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { PodInfo } from '../../cluster/pod-info.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, CODE_NAMES, type Verdict } from '../framework/status.js';
 import { NodeResourcesFitPlugin, parseNodeResourcesFitArgs } from './node-resources-fit.js';
@@ -589,6 +591,25 @@ describe('NodeResourcesFit Score: TestLeastAllocatedScoringStrategy', () => {
       want: { node1: 70 },
     },
     {
+      // ksim case: the same with the resources listed memory first, so the general per-resource
+      // path (not the cpu-then-memory one) scores it: an over-committed resource scores 0, not less.
+      name: 'requested resources exceed node capacity, resources in another order',
+      pod: makePod().req({ cpu: '3000', memory: '0' }).obj(),
+      nodes: [cap('node1', { cpu: '4000', memory: '10000' }), cap('node2', { cpu: '4000', memory: '10000' })],
+      existing: [makePod().node('node1').req({ cpu: '3000', memory: '0' }).obj(), makePod().node('node2').req({ cpu: '3000', memory: '5000' }).obj()],
+      resources: [{ name: 'memory', weight: 1 }, { name: 'cpu', weight: 1 }],
+      want: { node1: 50, node2: 25 },
+    },
+    {
+      // ksim case: weights other than 1 on the default resources (the cpu-then-memory path):
+      // cpu (3000-1000)*100/3000 = 66, memory 75; (66*2 + 75*3) / 5 = 357 / 5 = 71.
+      name: 'weighted cpu and memory',
+      pod: makePod().req({ cpu: '1', memory: '1Gi' }).obj(),
+      nodes: [cap('node1', { cpu: '3', memory: '4Gi' })],
+      resources: [{ name: 'cpu', weight: 2 }, { name: 'memory', weight: 3 }],
+      want: { node1: 71 },
+    },
+    {
       // ksim case: upstream's integer arithmetic truncates each resource's score, then the mean.
       name: 'each resource score is truncated before the weighted mean',
       pod: makePod().req({ cpu: '1', memory: '1Gi' }).obj(),
@@ -604,6 +625,7 @@ describe('NodeResourcesFit Score: TestLeastAllocatedScoringStrategy', () => {
       const pi = podInfo(c.pod);
       const got: Record<string, number> = {};
       for (const n of cluster.nodes) got[n.name] = plugin.score(new CycleState(), pi, n);
+      assertScoreNodesAgree(plugin, pi, cluster.nodes, got);
       assert.deepEqual(got, c.want);
     });
   }
@@ -637,7 +659,18 @@ function scoreAll(args: unknown, pod: Pod, nodes: Node[], existing: Pod[] = []):
   const state = new CycleState();
   const got: Record<string, number> = {};
   for (const n of cluster.nodes) got[n.name] = plugin.score(state, pi, n);
+  assertScoreNodesAgree(plugin, pi, cluster.nodes, got);
   return got;
+}
+
+/** The all-nodes path (what the framework calls, cached per node) gives Score's numbers, twice
+ * in a row (the second from the cache). */
+function assertScoreNodesAgree(plugin: ReturnType<typeof fit>, pi: PodInfo, nodes: readonly NodeInfo[], want: Record<string, number>): void {
+  for (let round = 0; round < 2; round++) {
+    const all = new Float64Array(nodes.length);
+    plugin.scoreNodes!(new CycleState(), pi, nodes, all);
+    assert.deepEqual(Object.fromEntries(nodes.map((n, i) => [n.name, all[i]])), want, `scoreNodes, round ${round + 1}`);
+  }
 }
 
 function assertFieldError(fn: () => unknown, path: string): void {

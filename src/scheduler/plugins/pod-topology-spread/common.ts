@@ -312,8 +312,8 @@ export class DefaultSelectorBuilder {
     const version = objects.kindVersion('Service');
     if (this.services.version !== version) {
       const byNamespace = new Map<string, ObjectOf<'Service'>[]>();
-      for (const o of objects.ofKind('Service')?.values() ?? []) {
-        if (!isKind(o, 'Service')) continue;
+      for (const obj of objects.ofKind('Service')?.values() ?? []) {
+        const o = obj as ObjectOf<'Service'>; // the store's Service index holds only Services
         const ns = o.metadata.namespace;
         let l = byNamespace.get(ns);
         if (l === undefined) byNamespace.set(ns, (l = []));

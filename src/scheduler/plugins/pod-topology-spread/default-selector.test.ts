@@ -70,4 +70,13 @@ describe('PodTopologySpread default selector', () => {
     cluster.objects.set('Service/default/both', service('both', { app: 'web', tier: 'fe' }));
     assert.deepEqual(builder.build(pod)?.selector, { matchLabels: { app: 'web', tier: 'fe' }, matchExpressions: [] });
   });
+
+  it('only a ReplicaSet or StatefulSet of apps/v1 adds its selector: not a Job, nor a Deployment, nor a ReplicaSet of another apiVersion', () => {
+    const job: WorkloadObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } } } };
+    const dep: WorkloadObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } } } };
+    const oldRs: WorkloadObject = { ...controller('ReplicaSet', 'web', { matchLabels: { app: 'web' } }), apiVersion: 'extensions/v1beta1' };
+    assert.equal(build([job], owned({ app: 'web' }, 'batch/v1', 'Job', 'j')), null);
+    assert.equal(build([dep], owned({ app: 'web' }, 'apps/v1', 'Deployment', 'd')), null);
+    assert.equal(build([oldRs], owned({ app: 'web' }, 'extensions/v1beta1', 'ReplicaSet', 'web')), null);
+  });
 });
