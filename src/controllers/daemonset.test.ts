@@ -244,3 +244,55 @@ test('daemon tolerations replace a template toleration they match (upstream AddO
     { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
   ]);
 });
+
+test('a required node affinity in the template limits the daemon pods to the nodes it matches, and a node that stops matching loses its pod (upstream NodeShouldRunDaemonPod: false, false)', () => {
+  const { sim, cluster, api } = harness([makeNode('a').label('zone', 'z1').obj(), makeNode('b').label('zone', 'z2').obj()]);
+  const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['z1'] }] }] } } };
+  api.createObject(ds({ affinity }));
+  sim.run(1_000_000);
+  assert.deepEqual(Object.keys(podsByNode(cluster)), ['a']);
+  api.updateNode('a', { labels: { zone: 'z2' } });
+  sim.run(2_000_000);
+  assert.deepEqual(podsByNode(cluster), {});
+});
+
+test('an update of the DaemonSet is acted on: a nodeSelector no node matches any more removes every daemon pod', () => {
+  const { sim, cluster, api } = harness([makeNode('a').label('role', 'worker').obj(), makeNode('b').label('role', 'worker').obj()]);
+  api.createObject(ds({ nodeSelector: { role: 'worker' } }));
+  sim.run(1_000_000);
+  assert.deepEqual(Object.keys(podsByNode(cluster)).sort(), ['a', 'b']);
+  api.updateObject(ds({ nodeSelector: { role: 'infra' } }));
+  sim.run(2_000_000);
+  assert.deepEqual(podsByNode(cluster), {});
+});
+
+test('a DaemonSet deleted at the instant it was created gets no pod', () => {
+  // Both writes commit at 1 ms: the deletion is heard before the sync the creation queued.
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  api.createObject(ds());
+  api.deleteObject('DaemonSet', 'default', 'agent');
+  sim.run(1_000_000);
+  assert.equal(cluster.podsCreated, 0);
+});
+
+test('an unscheduled daemon pod pinned to a node that does not exist is deleted (upstream getUnscheduledPodsWithoutNode)', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  assert.deepEqual(api.commitStartState({ nodes: [], objects: [ds()], pods: [strayDaemonPod('agent-ghost', 'gone')] }), []);
+  const ghost = cluster.pods.get('default/agent-ghost')!;
+  sim.run(1_000_000);
+  assert.equal(ghost.deleted, true);
+  assert.deepEqual(Object.keys(podsByNode(cluster)), ['a']);
+});
+
+test('a daemon pod the API refuses is tried again, and the controller keeps going', () => {
+  // No PriorityClass "missing": admission forbids every create (the create's answer is no pod).
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  const refused: string[] = [];
+  api.watch({ writeRejected: (_key, reason) => refused.push(reason) });
+  api.createObject(ds({ priorityClassName: 'missing' }));
+  sim.run(10_500);
+  assert.equal(cluster.pods.size, 0);
+  // The DaemonSet commits at 1 ms; a create is sent at 1, 2, ... 9 ms and refused 1 ms later.
+  assert.equal(refused.length, 9);
+  assert.match(refused[0]!, /^pods "agent-[a-z0-9]{5}" is forbidden: no PriorityClass with name missing was found$/);
+});

@@ -194,6 +194,9 @@ test('the new ReplicaSet is the first whose pod template equals the Deployment\'
     ['the oldest of two equal ones', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' })), rs('web-2', tmpl({ app: 'web', 'pod-template-hash': '2' }))], 'web-1'],
     ['another image', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.26'))], undefined],
     ['another label', [rs('web-1', tmpl({ app: 'web', tier: 'x', 'pod-template-hash': '1' }))], undefined],
+    // The rest of the metadata counts too (EqualIgnoreHash is a DeepEqual of the whole template).
+    ['an annotation', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { annotations: { note: 'x' } }))], undefined],
+    ['a creationTimestamp that is set', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { creationTimestamp: '2026-01-01T00:00:00Z' }))], undefined],
   ];
   for (const [name, rss, want] of cases) assert.equal(findNewReplicaSet(rss, tmpl({ app: 'web' }))?.metadata.name, want, name);
 });
@@ -211,11 +214,31 @@ interface RsCase {
 /** A Deployment `foo` (template image v2) with an old ReplicaSet (image v1) and, when given, its
  * new one, committed as the start state with their pods; returns every ReplicaSet's replicas
  * after the controller's first sync (its writes committed, before it acts again). */
-function firstStep(c: { replicas: number; maxSurge: number | string; maxUnavailable: number | string; old?: RsCase; older?: RsCase; new?: RsCase; recreate?: boolean; untilUs?: number; writes?: number[] }): Record<string, number> {
+function firstStep(c: StartCase & { untilUs?: number; writes?: number[] }): Record<string, number> {
+  const { sim, api, replicaSets } = startWith(c);
+  sim.run(c.untilUs ?? 1000);
+  c.writes?.push(api.writes);
+  return replicaSets();
+}
+
+interface StartCase {
+  replicas: number;
+  maxSurge: number | string;
+  maxUnavailable: number | string;
+  old?: RsCase;
+  older?: RsCase;
+  new?: RsCase;
+  recreate?: boolean;
+}
+
+/** The start state of firstStep committed (the controller's first sync done, its writes not
+ * yet committed), for tests that act on it afterwards. */
+function startWith(c: StartCase) {
   const sim = new Simulation();
   const cluster = new ClusterState();
   const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
-  new DeploymentController(api, new ObjectApi(api));
+  const objectApi = new ObjectApi(api);
+  new DeploymentController(api, objectApi);
   const template = (image: string, hash?: string): PodTemplateSpec => ({ metadata: { labels: { app: 'foo', ...(hash === undefined ? {} : { 'pod-template-hash': hash }) } }, spec: { containers: [{ name: 'c', image }] } });
   const objects: WorkloadObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', namespace: '' } },
@@ -239,11 +262,15 @@ function firstStep(c: { replicas: number; maxSurge: number | string; maxUnavaila
   if (c.old !== undefined) addRs('foo-old', 'v1', c.old);
   if (c.new !== undefined) addRs('foo-new', 'v2', c.new);
   assert.deepEqual(api.commitStartState({ nodes: [{ node: makeNode('n1').capacity({ cpu: '100', memory: '100Gi', pods: 200 }).obj(), pool: 'p' }], objects, pods }), []);
-  sim.run(c.untilUs ?? 1000);
-  c.writes?.push(api.writes);
-  const out: Record<string, number> = {};
-  for (const o of cluster.objectsOfKind('ReplicaSet')) out[o.metadata.name.startsWith('foo-old') || o.metadata.name === 'foo-new' ? o.metadata.name : 'created'] = o.spec?.replicas ?? 1;
-  return out;
+  /** Every ReplicaSet's replicas (one the controller made is `created`). */
+  const replicaSets = () => {
+    const out: Record<string, number> = {};
+    for (const o of cluster.objectsOfKind('ReplicaSet')) out[o.metadata.name.startsWith('foo-old') || o.metadata.name === 'foo-new' ? o.metadata.name : 'created'] = o.spec?.replicas ?? 1;
+    return out;
+  };
+  /** The live pods of a ReplicaSet. */
+  const podsOf = (rs: string) => [...cluster.pods.values()].filter((p) => p.ownerName === rs && !p.deleted);
+  return { sim, cluster, api, objects: objectApi, replicaSets, podsOf };
 }
 
 test('reconcileNewReplicaSet: the new ReplicaSet grows to replicas + maxSurge minus all replicas, and shrinks to replicas (upstream TestDeploymentController_reconcileNewReplicaSet)', () => {
@@ -358,4 +385,74 @@ test('a ReplicaSet no Deployment owns is none of the Deployment controller\'s bu
   sim.run(20_000);
   assert.equal(api.writes, 2);
   assert.equal(cluster.objectsOfKind('ReplicaSet')[0]?.spec?.replicas, 2);
+});
+
+// ---- Watch events that must make the controller act (upstream deployment_controller.go
+// updateReplicaSet / deleteReplicaSet / deleteDeployment handlers, and the syncs they lead to).
+
+test('a ReplicaSet of a settled Deployment scaled by someone else is scaled back to the Deployment\'s replicas', () => {
+  const h = startWith({ replicas: 3, maxSurge: 1, maxUnavailable: 0, new: { replicas: 3, ready: 3 } });
+  h.sim.run(10_000);
+  const rs = h.cluster.objectsOfKind('ReplicaSet')[0] as ObjectOf<'ReplicaSet'>;
+  h.objects.updateObject({ ...rs, spec: { ...rs.spec, replicas: 5 } });
+  h.sim.run(20_000); // the update commits at 11 ms, the controller's scale back at 12 ms
+  assert.deepEqual(h.replicaSets(), { 'foo-new': 3 });
+  assert.equal(h.api.writes, 2);
+});
+
+test('a deleted new ReplicaSet is made again, at the Deployment\'s replicas', () => {
+  const h = startWith({ replicas: 3, maxSurge: 1, maxUnavailable: 0, new: { replicas: 3, ready: 3 } });
+  h.sim.run(10_000);
+  h.objects.deleteObject('ReplicaSet', 'default', 'foo-new');
+  h.sim.run(20_000);
+  // Its pods are the garbage collector's (none runs here): the new ReplicaSet starts at
+  // replicas + maxSurge - 0 replicas of the others, capped at replicas.
+  assert.deepEqual(h.replicaSets(), { created: 3 });
+});
+
+test('pods of a deleted Deployment\'s ReplicaSet that change are ignored', () => {
+  const h = startWith({ replicas: 2, maxSurge: 1, maxUnavailable: 0, new: { replicas: 2, ready: 2 } });
+  h.sim.run(10_000);
+  h.objects.deleteObject('Deployment', 'default', 'foo');
+  h.sim.run(20_000);
+  for (const p of h.podsOf('foo-new')) h.api.setPodPhase(p, 'Succeeded');
+  h.sim.run(30_000);
+  assert.deepEqual(h.replicaSets(), { 'foo-new': 2 });
+  assert.equal(h.api.writes, 3);
+});
+
+test('Terminating pods of an old ReplicaSet do not hold back the new one: once they terminate, it grows to replicas', () => {
+  // replicas 4, maxSurge 1: the old ReplicaSet is at 0 with its 4 pods still Running (their
+  // deletion not sent yet), so the first sync takes the new one to 4 + 1 - 4 = 1. Then the 4
+  // pods become Terminating: they no longer count (upstream FilterActivePods), and the next
+  // sync takes the new one to 4.
+  const h = startWith({ replicas: 4, maxSurge: 1, maxUnavailable: 0, old: { replicas: 0, ready: 4, pending: 0 }, new: { replicas: 0, ready: 0 } });
+  for (const p of h.podsOf('foo-old')) h.api.deletePod(p, 'scaled down');
+  h.sim.run(900);
+  assert.deepEqual(h.replicaSets(), { 'foo-old': 0, 'foo-new': 0 });
+  h.sim.run(10_000);
+  assert.ok(h.podsOf('foo-old').every((p) => p.terminating));
+  assert.deepEqual(h.replicaSets(), { 'foo-old': 0, 'foo-new': 4 });
+});
+
+test('a new ReplicaSet below replicas whose surplus pods were still there grows once they are deleted', () => {
+  // replicas 4, maxSurge 1: the new ReplicaSet is at 2 with 6 pods (a scale down not carried out
+  // yet), 6 > 4 + 1, so it does not grow; the deletion of 4 of them lets it grow to 4.
+  const h = startWith({ replicas: 4, maxSurge: 1, maxUnavailable: 0, new: { replicas: 2, ready: 6, pending: 0 } });
+  h.sim.run(10_000);
+  assert.deepEqual(h.replicaSets(), { 'foo-new': 2 });
+  for (const p of h.podsOf('foo-new').slice(0, 4)) h.api.deletePod(p, 'scaled down', true);
+  h.sim.run(20_000);
+  assert.deepEqual(h.replicaSets(), { 'foo-new': 4 });
+});
+
+test('available pods of an old ReplicaSet beyond its replicas (a scale down not carried out yet) do not count as available', () => {
+  // replicas 10, maxUnavailable 2: old at 8 with 10 Running pods, new at 2 with 2 Running.
+  // Available: 2 + min(10, 8) = 10, so 10 - 8 = 2 old replicas go (to 6), not 4.
+  assert.deepEqual(firstStep({ replicas: 10, maxSurge: 0, maxUnavailable: 2, old: { replicas: 8, ready: 10, pending: 0 }, new: { replicas: 2, ready: 2 } }), { 'foo-old': 6, 'foo-new': 2 });
+});
+
+test('Recreate: the commit of the old ReplicaSet\'s scale down makes the controller sync again and create the new one', () => {
+  // No pod ever changes here: only the write's own commit can lead to the second step.
+  assert.deepEqual(firstStep({ replicas: 4, maxSurge: 0, maxUnavailable: 1, recreate: true, old: { replicas: 3, ready: 0, pending: 0 }, untilUs: 1_000_000 }), { 'foo-old': 0, created: 4 });
 });

@@ -89,3 +89,27 @@ test('a PDB created after its pods gets its status; without any PDB the controll
   h.sim.run(1_500_000);
   assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1, expectedPods: 2 });
 });
+
+test('the PDBs of two namespaces changed in one instant are each written once', () => {
+  const h = harness();
+  const pdbIn = (namespace: string): WorkloadObject => ({ ...pdb, metadata: { name: 'web', namespace } });
+  const rsIn = (namespace: string): WorkloadObject => ({ ...rs(2), metadata: { name: 'web-1', namespace } });
+  const podIn = (name: string, namespace: string) => makePod(name).namespace(namespace).label('app', 'web').owner('ReplicaSet', 'web-1').node('n1').obj();
+  h.api.commitStartState({ nodes: [node], objects: [pdbIn('a'), pdbIn('b'), rsIn('a'), rsIn('b')], pods: [podIn('web-1-x', 'a'), podIn('web-1-y', 'b')] });
+  h.sim.run(500_000);
+  // A namespace's sync writes its own PDB only: the other namespace's, written by its own sync
+  // in the same instant, is not written twice while the first write is in flight.
+  assert.equal(h.ctl.statusWrites, 2);
+  for (const ns of ['a', 'b']) assert.deepEqual(h.cluster.objects.get(objectKey('PodDisruptionBudget', ns, 'web'))?.['status'], { currentHealthy: 1, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 2 });
+});
+
+test('a Deployment added later gives the expected pods of its ReplicaSet\'s pods (its replicas, not the ReplicaSet\'s)', () => {
+  const h = harness();
+  const owned: WorkloadObject = { ...rs(2), metadata: { name: 'web-1', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'web', controller: true }] } };
+  h.api.commitStartState({ nodes: [node], objects: [pdb, owned], pods: [webPod('web-1-a'), webPod('web-1-b')] });
+  h.sim.run(500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1, expectedPods: 2 });
+  h.api.createObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 5, selector: { matchLabels: { app: 'web' } } } });
+  h.sim.run(1_500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 4, disruptionsAllowed: 0, expectedPods: 5 });
+});

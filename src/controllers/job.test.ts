@@ -11,7 +11,7 @@ import { makeNode } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { JobController, jobBackoffUs } from './job.js';
+import { JobController, jobBackoffUs, jobFinished } from './job.js';
 
 const S = 1_000_000;
 
@@ -149,6 +149,9 @@ test('pods the Job deletes when it fails are not counted as failures', () => {
   assert.equal(second!.deleted, true);
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 1, active: 0 });
   assert.equal(h.status()?.failed, 1);
+  // A finished Job is not synced again (upstream syncJob returns early for IsJobFinished): the
+  // deletion of the other pod, heard after the Job failed, writes no second status.
+  assert.equal(h.api.writes, 6, 'the Job, its 2 pods, the test\'s Failed phase, the other pod\'s deletion and one status write');
 });
 
 test('a Job with more active pods than parallelism at the start deletes the newest ones', () => {
@@ -173,4 +176,41 @@ test('a Terminating pod is not active: it is replaced at once and not counted', 
   assert.equal(h.cluster.pods.get('default/work-a')?.terminating, true);
   assert.equal(h.active().filter((p) => !p.terminating).length, 1, 'one replacement');
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 0, active: 1 });
+});
+
+test('a pod that finishes while the Job\'s creates are in flight is replaced once they commit', () => {
+  // completions 4, parallelism 2 (upstream: the pod add events of the creates re-enqueue the Job,
+  // pkg/controller/job/job_controller.go addPod). A and B commit at 2 ms; A Succeeds at 3 ms and
+  // C is sent; B Succeeds at 3.5 ms, while C is in flight (that sync waits); C commits at 4 ms
+  // and the sync it leads to sends D: 2 active pods for the 2 completions left.
+  const h = harness();
+  h.api.createObject(job({ completions: 4, parallelism: 2 }));
+  h.sim.run(2000);
+  const [a, b] = h.active();
+  h.api.setPodPhase(a!, 'Succeeded');
+  h.sim.run(2500);
+  h.api.setPodPhase(b!, 'Succeeded');
+  h.sim.run(S);
+  assert.equal(h.cluster.podsCreated, 4);
+  assert.equal(h.active().length, 2);
+  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 2, failed: 0, active: 2 });
+});
+
+test('a Job deleted at the instant it was created gets no pod', () => {
+  // Both writes commit at 1 ms: the deletion is heard before the sync the creation queued.
+  const h = harness();
+  h.api.createObject(job({ parallelism: 2, completions: 2 }));
+  h.api.deleteObject('Job', 'default', 'work');
+  h.sim.run(S);
+  assert.equal(h.cluster.objects.get('Job/default/work'), undefined);
+  assert.equal(h.cluster.podsCreated, 0);
+});
+
+test('jobFinished: a Complete or Failed condition with status True (upstream IsJobFinished)', () => {
+  const withConditions = (conditions: { type: string; status: string }[]): WorkloadObject => ({ ...job({}), status: { conditions } });
+  assert.equal(jobFinished(withConditions([{ type: 'Complete', status: 'True' }])), 'Complete');
+  assert.equal(jobFinished(withConditions([{ type: 'Suspended', status: 'True' }, { type: 'Failed', status: 'True' }])), 'Failed');
+  assert.equal(jobFinished(withConditions([{ type: 'Complete', status: 'False' }, { type: 'Failed', status: 'Unknown' }])), null);
+  assert.equal(jobFinished(withConditions([])), null);
+  assert.equal(jobFinished(job({})), null);
 });

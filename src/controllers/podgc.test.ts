@@ -8,9 +8,9 @@ import { RandomStreams } from '../engine/random.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import type { PodPhase } from '../cluster/pod-info.js';
-import { makePod } from '../testing/builders.js';
+import { makePod, podInfo } from '../testing/builders.js';
 import { parseScenario } from '../workload/scenario.js';
-import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from './podgc.js';
+import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector, compareForPodGC } from './podgc.js';
 
 const S = 1_000_000;
 const H = 3600 * S;
@@ -137,4 +137,14 @@ test('the oldest go first whatever order they terminated in', () => {
     { name: 'z', phase: 'Failed', createUs: 1 * H },
   ];
   assert.deepEqual(collect(pods, 1, 5 * H).deleted, ['z', 'y']);
+});
+
+test('compareForPodGC: creation second, then name (upstream byEvictionAndCreationTimestamp), then namespace; equal pods compare 0', () => {
+  const p = (name: string, namespace: string, createdUs: number) => podInfo(makePod(name).namespace(namespace).obj(), createdUs);
+  assert.equal(compareForPodGC(p('a', 'default', 1_900_000), p('b', 'default', 2_000_000)), -1, 'an earlier second first');
+  assert.equal(compareForPodGC(p('b', 'default', 1_000_000), p('a', 'default', 1_900_000)), 1, 'the same second: by name');
+  assert.equal(compareForPodGC(p('a', 'default', 1_900_000), p('b', 'default', 1_000_000)), -1);
+  assert.equal(compareForPodGC(p('a', 'ns-b', 0), p('a', 'ns-a', 0)), 1, 'the same name: by namespace');
+  assert.equal(compareForPodGC(p('a', 'ns-a', 0), p('a', 'ns-b', 0)), -1);
+  assert.equal(compareForPodGC(p('a', 'ns-a', 0), p('a', 'ns-a', 500_000)), 0);
 });

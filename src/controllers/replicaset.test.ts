@@ -11,6 +11,7 @@ import { ObjectApi } from '../controlplane/object-api.js';
 import { ReplicaSetController } from './replicaset.js';
 import { makeNode } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 
 function scenario(replicas: number, runDuration: string, duration: string): string {
   return `
@@ -176,4 +177,58 @@ test('a deleted ReplicaSet does not replace the pods deleted after it', () => {
   for (const p of [...cluster.pods.values()]) api.deletePod(p, 'garbage collected');
   sim.run(300_000);
   assert.equal(cluster.pods.size, 0);
+});
+
+function rsHarness() {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const objects = new ObjectApi(api);
+  new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), objects);
+  const rs = (replicas: number): WorkloadObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+  /** Pod deletions sent, "<pod> at <µs>". */
+  const deletes: string[] = [];
+  const deletePod = api.deletePod.bind(api);
+  api.deletePod = (p, reason, force) => {
+    deletes.push(`${p.name} at ${sim.now}`);
+    deletePod(p, reason, force);
+  };
+  return { sim, cluster, api, objects, rs, deletes };
+}
+
+test('a ReplicaSet deleted at the instant it was created gets no pod', () => {
+  // Both writes commit at 1 ms: the deletion is heard before the sync the creation queued.
+  const h = rsHarness();
+  h.api.createObject(h.rs(3));
+  h.objects.deleteObject('ReplicaSet', 'default', 'web');
+  h.sim.run(100_000);
+  assert.equal(h.cluster.podsCreated, 0);
+});
+
+test('a sync while the deletions of a scale down are in flight deletes nothing more (upstream expectations)', () => {
+  const h = rsHarness();
+  h.api.createObject(h.rs(3));
+  h.sim.run(100_000);
+  const names = [...h.cluster.pods.values()].map((p) => p.name);
+  assert.equal(names.length, 3);
+  // Scaled to 1 (committing at 101 ms, deletions sent then, committing at 102 ms); a second
+  // update commits at 101.5 ms, before they do.
+  h.objects.updateObject(h.rs(1));
+  h.sim.run(100_500);
+  h.objects.updateObject({ ...h.rs(1), metadata: { name: 'web', namespace: 'default', labels: { touched: 'yes' } } });
+  h.sim.run(200_000);
+  assert.equal(h.deletes.length, 2);
+  assert.ok(h.deletes.every((d) => d.endsWith(' at 101000')));
+  assert.equal([...h.cluster.pods.values()].length, 1);
+});
+
+test('scaling down between pods created in the same instant deletes the first by name, whatever order they were heard in', () => {
+  for (const order of [['web-b', 'web-a'], ['web-a', 'web-b']]) {
+    const h = rsHarness();
+    const pod = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'web', controller: true }] }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    assert.deepEqual(h.api.commitStartState({ nodes: [], objects: [h.rs(1)], pods: order.map(pod) }), []);
+    h.sim.run(100_000);
+    assert.deepEqual(h.deletes, ['web-a at 0'], order.join(','));
+    assert.deepEqual([...h.cluster.pods.values()].map((p) => p.name), ['web-b'], order.join(','));
+  }
 });

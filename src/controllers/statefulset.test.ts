@@ -194,3 +194,12 @@ test('a pod of the same name that is not the StatefulSet\'s blocks its ordinal: 
   assert.equal(h.pod('db-0')?.ownerKind, '');
   assert.ok(h.api.writes > 10, `the create is retried (${h.api.writes} writes)`);
 });
+
+test('a StatefulSet deleted at the instant it was created gets no pod', () => {
+  // Both writes commit at 1 ms: the deletion is heard before the sync the creation queued.
+  const h = harness();
+  h.api.createObject(statefulSet(2, 'Parallel'));
+  h.objects.deleteObject('StatefulSet', 'default', 'db');
+  h.sim.run(100 * MS);
+  assert.equal(h.cluster.podsCreated, 0);
+});

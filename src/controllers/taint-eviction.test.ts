@@ -253,3 +253,17 @@ test('two taint updates in one instant send one delete', () => {
   h.sim.run(10 * S);
   assert.deepEqual(h.deletes, ['p1 at 1 s: evicted: taint testTaint1:NoExecute, not tolerated']);
 });
+
+test('a pod assumed on a node and not yet bound is not evicted by a taint; once bound it is', () => {
+  // Upstream's controller sees pods by spec.nodeName: the scheduler's assumption is not in the API.
+  const h = harness([], []);
+  const p = podInfo(pod('pod1', [], ''));
+  h.cluster.addPod(p);
+  h.cluster.assume(p, h.cluster.mustNode('node1'));
+  h.setTaints(1, [taint(1)]);
+  h.sim.run(2 * S);
+  assert.deepEqual(h.evictions, []);
+  h.api.bindPod(p, 'node1', (ok) => assert.ok(ok));
+  h.sim.run(10 * S);
+  assert.deepEqual(h.evictions, [notTolerated('pod1', 1, 2)]);
+});
