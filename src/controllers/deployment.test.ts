@@ -329,6 +329,16 @@ test('with two old ReplicaSets, the older loses its unavailable replicas first, 
   }
 });
 
+test('an old ReplicaSet with more available pods than replicas has nothing to clean up and is never scaled up (upstream cleanupUnhealthyReplicas refuses a negative scale down)', () => {
+  // replicas 8, maxUnavailable 2: maxScaledDown = 8 - 6 - 0 = 2. The older (2 replicas, 4
+  // Running) is skipped; the old one loses 2 of its 3 unavailable replicas (to 4); then
+  // available min(4, 2) + min(3, 4) = 5 < 6: nothing more.
+  assert.deepEqual(
+    firstStep({ replicas: 8, maxSurge: 0, maxUnavailable: 2, older: { replicas: 2, ready: 4, pending: 0 }, old: { replicas: 6, ready: 3 }, new: { replicas: 0, ready: 0 } }),
+    { 'foo-older': 2, 'foo-old': 4, 'foo-new': 0 },
+  );
+});
+
 test('each write of the controller makes it sync again when it commits: with no pod ever changing, a rollout goes as far as availability allows, then stops writing', () => {
   // replicas 4, maxSurge 1, maxUnavailable 1, 4 old pods Running, none of the new ever starts
   // (no scheduler): new RS created at 1; old to 3 (4 available - 3); then 3 old + 1 new unavailable
