@@ -466,3 +466,20 @@ test('Recreate: the commit of the old ReplicaSet\'s scale down makes the control
   // No pod ever changes here: only the write's own commit can lead to the second step.
   assert.deepEqual(firstStep({ replicas: 4, maxSurge: 0, maxUnavailable: 1, recreate: true, old: { replicas: 3, ready: 0, pending: 0 }, untilUs: 1_000_000 }), { 'foo-old': 0, created: 4 });
 });
+
+test('a Deployment deleted while its ReplicaSet\'s create is in flight: the create\'s commit finds no Deployment and nothing more is written', () => {
+  // Upstream syncDeployment: a Deployment not found "has been deleted", nothing to do. The
+  // Deployment commits at 1 ms and its sync sends the ReplicaSet's create (committing at 2 ms);
+  // the deletion sent at 0.5 ms commits at 1.5 ms, before it.
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DeploymentController(api, new ObjectApi(api));
+  api.createObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'foo', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'foo' } }, template: { metadata: { labels: { app: 'foo' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } } } });
+  sim.run(500);
+  api.deleteObject('Deployment', 'default', 'foo');
+  sim.run(100_000);
+  assert.equal(cluster.objectsOfKind('Deployment').length, 0);
+  assert.deepEqual(cluster.objectsOfKind('ReplicaSet').map((o) => o.spec?.replicas), [2]);
+  assert.equal(api.writes, 3);
+});
