@@ -483,3 +483,30 @@ test('a Deployment deleted while its ReplicaSet\'s create is in flight: the crea
   assert.deepEqual(cluster.objectsOfKind('ReplicaSet').map((o) => o.spec?.replicas), [2]);
   assert.equal(api.writes, 3);
 });
+
+test('the new ReplicaSet keeps the matchExpressions of the Deployment\'s selector (upstream CloneSelectorAndAddLabel)', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DeploymentController(api, new ObjectApi(api));
+  const matchExpressions = [{ key: 'tier', operator: 'In', values: ['web', 'edge'] }];
+  api.createObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'foo', namespace: 'default' }, spec: { replicas: 1, selector: { matchLabels: { app: 'foo' }, matchExpressions }, template: { metadata: { labels: { app: 'foo', tier: 'web' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } } } });
+  sim.run(10_000);
+  const [rs] = cluster.objectsOfKind('ReplicaSet');
+  const hash = rs?.metadata.labels?.['pod-template-hash'] ?? '';
+  assert.deepEqual(rs?.spec?.selector, { matchLabels: { app: 'foo', 'pod-template-hash': hash }, matchExpressions });
+});
+
+test('a pod change heard while the controller\'s scale is in flight does not make it send the scale again', () => {
+  // Settled at 3; the Deployment is scaled to 5 (committing at 11 ms, the ReplicaSet's scale sent
+  // then, committing at 12 ms); a pod fails at 11.5 ms, while that scale is in flight.
+  const h = startWith({ replicas: 3, maxSurge: 1, maxUnavailable: 0, new: { replicas: 3, ready: 3 } });
+  h.sim.run(10_000);
+  const d = h.cluster.objectsOfKind('Deployment')[0] as ObjectOf<'Deployment'>;
+  h.objects.updateObject({ ...d, spec: { ...d.spec, replicas: 5 } });
+  h.sim.run(10_500);
+  h.api.setPodPhase(h.podsOf('foo-new')[0]!, 'Failed');
+  h.sim.run(20_000);
+  assert.deepEqual(h.replicaSets(), { 'foo-new': 5 });
+  assert.equal(h.api.writes, 3, 'the Deployment update, the pod phase and one scale');
+});
