@@ -151,15 +151,10 @@ test('the openb and 2017 scenarios load their clusters from the traces', { skip:
   assert.deepEqual(a17.faults?.[0], { kind: 'nodeDown', target: 'm-930', nodes: ['m-930'], atUs: Math.round(777e6 / 34), forUs: 300_000_000, id: 'f1' });
 });
 
-test('ksim-events scale a Deployment, add a node and delete the Deployment at their times', () => {
-  const dep = (replicas: number) => `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": ${replicas}, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}}}`;
+/** Runs a 2-minute scenario of one 2-CPU node whose workload is these ksim-events lines. */
+function replayEvents(lines: readonly string[]): ReturnType<typeof runScenario> {
   const dir = tempDir('ksim-events-');
-  writeFileSync(join(dir, 'e.jsonl'), [
-    `{"at": 0, "op": "apply", "object": ${dep(2)}}`,
-    `{"at": "30s", "op": "apply", "object": ${dep(4)}}`,
-    '{"at": 40, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late"}, "status": {"allocatable": {"cpu": "8", "memory": "8Gi", "pods": "110"}}}}',
-    '{"at": 60, "op": "delete", "object": {"kind": "Deployment", "metadata": {"name": "web"}}}',
-  ].join('\n'));
+  writeFileSync(join(dir, 'e.jsonl'), lines.join('\n'));
   writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
 kind: Scenario
 duration: 2m
@@ -169,7 +164,17 @@ workload:
 - name: ev
   trace: { format: ksim-events, file: e.jsonl }
 `);
-  const r = runScenario(loadScenario(join(dir, 's.yaml')));
+  return runScenario(loadScenario(join(dir, 's.yaml')));
+}
+
+test('ksim-events scale a Deployment, add a node and delete the Deployment at their times', () => {
+  const dep = (replicas: number) => `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": ${replicas}, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}}}`;
+  const r = replayEvents([
+    `{"at": 0, "op": "apply", "object": ${dep(2)}}`,
+    `{"at": "30s", "op": "apply", "object": ${dep(4)}}`,
+    '{"at": 40, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late"}, "status": {"allocatable": {"cpu": "8", "memory": "8Gi", "pods": "110"}}}}',
+    '{"at": 60, "op": "delete", "object": {"kind": "Deployment", "metadata": {"name": "web"}}}',
+  ]);
   assert.equal(r.summary['pods_submitted'], 4);
   const bound = placements(r).filter((x) => x[2] === 'bound');
   // Two pods at 0 s fill node n-0; the two added at 30 s wait for the node joining at 40 s.
@@ -181,24 +186,13 @@ workload:
 test('ksim-events: a ResourceQuota deleted and another applied in its place limits the pods created after (admission reads the store as it is)', () => {
   const quota = (name: string, pods: number) => `{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "${name}"}, "spec": {"hard": {"pods": "${pods}"}}}`;
   const pod = (name: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "${name}"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}`;
-  const dir = tempDir('ksim-events-');
-  writeFileSync(join(dir, 'e.jsonl'), [
+  const r = replayEvents([
     `{"at": 0, "op": "apply", "object": ${quota('roomy', 10)}}`,
     `{"at": 1, "op": "apply", "object": ${pod('before')}}`,
     '{"at": 10, "op": "delete", "object": {"kind": "ResourceQuota", "metadata": {"name": "roomy"}}}',
     `{"at": 10, "op": "apply", "object": ${quota('tight', 1)}}`,
     `{"at": 20, "op": "apply", "object": ${pod('after')}}`,
-  ].join('\n'));
-  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
-kind: Scenario
-duration: 1m
-cluster:
-  nodePools: [{ name: n, count: 1, allocatable: { cpu: "2", memory: 16Gi } }]
-workload:
-- name: ev
-  trace: { format: ksim-events, file: e.jsonl }
-`);
-  const r = runScenario(loadScenario(join(dir, 's.yaml')));
+  ]);
   assert.equal(r.summary['pods_submitted'], 1);
   assert.match(r.warnings.join('\n'), /default\/after: pods "after" is forbidden: exceeded quota: tight, requested: pods=1, used: pods=1, limited: pods=1/);
 });

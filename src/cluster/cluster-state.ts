@@ -40,6 +40,8 @@ export class ObjectStore extends Map<string, WorkloadObject> {
   /** Changes (set or delete) per kind, for caches derived from one kind's objects. */
   private versions?: Map<string, number>;
   private cleared = 0;
+  /** inNamespace's groups per kind, with the kindVersion they were made at. */
+  private groups?: Map<string, { version: number; byNamespace: Map<string, WorkloadObject[]> }>;
 
   override set(key: string, o: WorkloadObject): this {
     super.set(key, o);
@@ -77,6 +79,25 @@ export class ObjectStore extends Map<string, WorkloadObject> {
     return (this.versions?.get(kind) ?? 0) + this.cleared;
   }
 
+  /** The objects of `kind` in `namespace`, by name: grouped once per kindVersion (quota
+   * admission and PodTopologySpread's default selector ask on every pod). */
+  inNamespace(kind: string, namespace: string): readonly WorkloadObject[] {
+    const version = this.kindVersion(kind);
+    this.groups ??= new Map();
+    let g = this.groups.get(kind);
+    if (g === undefined || g.version !== version) {
+      const byNamespace = new Map<string, WorkloadObject[]>();
+      for (const o of this.byKind?.get(kind)?.values() ?? []) {
+        let l = byNamespace.get(o.metadata.namespace);
+        if (l === undefined) byNamespace.set(o.metadata.namespace, (l = []));
+        l.push(o);
+      }
+      for (const l of byNamespace.values()) l.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+      this.groups.set(kind, (g = { version, byNamespace }));
+    }
+    return g.byNamespace.get(namespace) ?? NONE;
+  }
+
   private bump(kind: string): void {
     this.versions ??= new Map();
     this.versions.set(kind, (this.versions.get(kind) ?? 0) + 1);
@@ -86,6 +107,8 @@ export class ObjectStore extends Map<string, WorkloadObject> {
     return this.byKind?.get(kind);
   }
 }
+
+const NONE: readonly WorkloadObject[] = [];
 
 /** Label every namespace gets from the API server (kubernetes.io/metadata.name). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -69,32 +69,10 @@ function containerSet(c: Container): Set<string> {
   return s;
 }
 
-interface QuotaIndex {
-  version: number;
-  byNamespace: Map<string, WorkloadObject[]>;
-}
-
-/** The quota objects per namespace, by name, rebuilt when any ResourceQuota is created, updated
- * or deleted (ObjectStore.kindVersion). */
-const quotaIndexCache = new WeakMap<ClusterState, QuotaIndex>();
-
+/** The quota objects of a namespace, by name. */
 function quotasOf(cluster: ClusterState, namespace: string): readonly WorkloadObject[] {
-  const version = cluster.objects.kindVersion(RESOURCE_QUOTA_KIND);
-  let idx = quotaIndexCache.get(cluster);
-  if (idx === undefined || idx.version !== version) {
-    idx = { version, byNamespace: new Map() };
-    for (const o of cluster.objects.ofKind(RESOURCE_QUOTA_KIND)?.values() ?? []) {
-      let l = idx.byNamespace.get(o.metadata.namespace);
-      if (l === undefined) idx.byNamespace.set(o.metadata.namespace, (l = []));
-      l.push(o);
-    }
-    for (const l of idx.byNamespace.values()) l.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
-    quotaIndexCache.set(cluster, idx);
-  }
-  return idx.byNamespace.get(namespace) ?? NO_QUOTAS;
+  return cluster.objects.inNamespace(RESOURCE_QUOTA_KIND, namespace);
 }
-
-const NO_QUOTAS: readonly WorkloadObject[] = [];
 
 /** The reason `pod` may not be created under the namespace's quotas (without the
  * `pods "<name>" is forbidden: ` prefix), or null when it may. */

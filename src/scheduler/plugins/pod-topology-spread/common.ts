@@ -242,10 +242,6 @@ function podConstraintSelector(c: TopologySpreadConstraint, podLabels: Labels): 
 // ---------------------------------------------------------------------------
 // helper.DefaultSelector
 
-interface ServiceCache {
-  readonly version: number;
-  readonly byNamespace: Map<string, ObjectOf<'Service'>[]>;
-}
 
 /**
  * helper.DefaultSelector: the union of the selectors of the Services selecting the pod and of its
@@ -253,7 +249,6 @@ interface ServiceCache {
  * controller owner reference in the pod's namespace). Returns null when the result is empty.
  */
 export class DefaultSelectorBuilder {
-  private services: ServiceCache = { version: -1, byNamespace: new Map() };
   private readonly controllerRequirements = new WeakMap<ObjectOf<'ReplicaSet' | 'StatefulSet'>, LabelSelectorRequirement[]>();
 
   constructor(private readonly cluster: ClusterState) {}
@@ -306,26 +301,11 @@ export class DefaultSelectorBuilder {
     return r;
   }
 
+  /** The Services of a namespace (the store's Service index holds only Services). */
   private servicesIn(namespace: string): readonly ObjectOf<'Service'>[] {
-    const objects = this.cluster.objects;
-    // Rebuilt when a Service is created, updated or deleted.
-    const version = objects.kindVersion('Service');
-    if (this.services.version !== version) {
-      const byNamespace = new Map<string, ObjectOf<'Service'>[]>();
-      for (const obj of objects.ofKind('Service')?.values() ?? []) {
-        const o = obj as ObjectOf<'Service'>; // the store's Service index holds only Services
-        const ns = o.metadata.namespace;
-        let l = byNamespace.get(ns);
-        if (l === undefined) byNamespace.set(ns, (l = []));
-        l.push(o);
-      }
-      this.services = { version, byNamespace };
-    }
-    return this.services.byNamespace.get(namespace) ?? NO_OBJECTS;
+    return this.cluster.objects.inNamespace('Service', namespace) as readonly ObjectOf<'Service'>[];
   }
 }
-
-const NO_OBJECTS: readonly ObjectOf<'Service'>[] = [];
 
 /** metav1.GetControllerOfNoCopy: the owner reference with controller: true. */
 function controllerOf(pod: Pod): { apiVersion: string; kind: string; name: string } | null {
