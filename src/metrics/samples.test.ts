@@ -9,7 +9,8 @@ test('quantiles over several chunks equal the nearest-rank quantiles of the same
   const cases: { name: string; n: number; value: (i: number) => number }[] = [
     { name: 'empty', n: 0, value: () => 0 },
     { name: 'one value', n: 1, value: () => 7_500 },
-    { name: 'descending, just over one chunk', n: 65_537, value: (i) => 1e6 - i },
+    { name: 'ascending, filling the first two (growing) chunks and one value of the third', n: 1_024 + 2_048 + 1, value: (i) => (i * 3) % 5_000 },
+    { name: 'descending, over the growing chunks into full ones', n: 65_537, value: (i) => 1e6 - i },
     { name: 'scrambled, three chunks, with ties', n: 150_001, value: (i) => (i * 7919) % 40_000 },
     { name: 'values of 2^32 µs and more among small ones', n: 70_000, value: (i) => (i % 7 === 0 ? 2 ** 32 + ((i * 31) % 1000) : i % 5 === 0 ? 2 ** 32 - 1 : i) },
     { name: 'all from 2^32 µs up', n: 10, value: (i) => 2 ** 40 - i },

@@ -5,12 +5,17 @@
 // the chunks are sorted in place and the ranked value found by counting.
 
 const CHUNK = 65_536;
+/** The first chunk's size: chunks double up to CHUNK, so a short run (a sweep's quickstart runs
+ * record ~100 values) does not zero 256 KB per list. */
+const FIRST_CHUNK = 1_024;
 const SMALL_LIMIT = 2 ** 32;
 
 export class MicrosSamples {
   /** Values below 2^32 µs; every chunk but the last is full. */
   private readonly chunks: Uint32Array[] = [];
-  private used = CHUNK;
+  private used = 0;
+  /** Length of the last chunk (0 before the first). */
+  private capacity = 0;
   /** Values of 2^32 µs and more. */
   private large: number[] = [];
   private count = 0;
@@ -30,8 +35,9 @@ export class MicrosSamples {
       this.large.push(us);
       return;
     }
-    if (this.used === CHUNK) {
-      this.chunks.push(new Uint32Array(CHUNK));
+    if (this.used === this.capacity) {
+      this.capacity = this.capacity === 0 ? FIRST_CHUNK : Math.min(CHUNK, this.capacity * 2);
+      this.chunks.push(new Uint32Array(this.capacity));
       this.used = 0;
     }
     (this.chunks[this.chunks.length - 1] as Uint32Array)[this.used++] = us;
@@ -77,7 +83,7 @@ export class MicrosSamples {
     for (let i = 0; i <= last; i++) {
       const c = this.chunks[i] as Uint32Array;
       let lo = 0;
-      let hi = i === last ? this.used : CHUNK;
+      let hi = i === last ? this.used : c.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if ((c[mid] as number) <= v) lo = mid + 1;
