@@ -167,13 +167,24 @@ function toText(input: string | number): string | undefined {
 /** Parses a quantity (a number is read as its decimal string), or throws a FieldError. */
 export function parseQuantity(input: string | number, path?: string): Quantity {
   const text = toText(input);
-  const q = text === undefined ? undefined : tryParse(text);
+  if (text === undefined) throw new FieldError(path ?? '', EXPECTED_QUANTITY, showInput(input));
+  let q = parsed.get(text);
+  if (q !== undefined) return q;
+  q = tryParse(text);
   if (q === undefined) throw new FieldError(path ?? '', EXPECTED_QUANTITY, showInput(input));
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, q);
   return q;
 }
 
+/** Quantities already parsed, by text: manifests and traces repeat a few values ("100m",
+ * "500Mi") thousands of times, and a parse does BigInt arithmetic. A Quantity is immutable, so
+ * one object serves every use. Bounded: emptied when full. */
+const parsed = new Map<string, Quantity>();
+const PARSED_MAX = 4_096;
+
 /** ceil-away-from-zero(q × 10^scale) as a safe integer, or a FieldError. */
-function scaledValue(q: Quantity, scale: number, path: string, got: string): number {
+function scaledValue(q: Quantity, scale: number, path: string, input: string | number): number {
   const m = q.mantissa;
   if (m === 0n) return 0;
   const negative = m < 0n;
@@ -186,34 +197,34 @@ function scaledValue(q: Quantity, scale: number, path: string, got: string): num
   } else {
     r = divCeilPow10(abs, -e);
   }
-  if (r > MAX_SAFE) throw new FieldError(path, negative ? EXPECTED_AT_LEAST : EXPECTED_AT_MOST, got);
+  if (r > MAX_SAFE) throw new FieldError(path, negative ? EXPECTED_AT_LEAST : EXPECTED_AT_MOST, showInput(input));
   return negative ? -Number(r) : Number(r);
 }
 
 /** Like Quantity.MilliValue(): thousandths, rounded away from zero ("0.1m" is 1, "1.5" is 1500). */
 export function milliValue(q: Quantity, path?: string): number {
-  return scaledValue(q, 3, path ?? '', showInput(q.text));
+  return scaledValue(q, 3, path ?? '', q.text);
 }
 
 /** Like Quantity.Value(): rounded away from zero to an integer ("100m" is 1, "1.5Gi" is 1610612736). */
 export function value(q: Quantity, path?: string): number {
-  return scaledValue(q, 0, path ?? '', showInput(q.text));
+  return scaledValue(q, 0, path ?? '', q.text);
 }
 
 /** Parse and take MilliValue (for CPU). */
 export function parseMilli(input: string | number, path?: string): number {
-  return scaledValue(parseQuantity(input, path), 3, path ?? '', showInput(input));
+  return scaledValue(parseQuantity(input, path), 3, path ?? '', input);
 }
 
 /** Parse and take Value (for memory, storage, counts, extended resources). */
 export function parseInteger(input: string | number, path?: string): number {
-  return scaledValue(parseQuantity(input, path), 0, path ?? '', showInput(input));
+  return scaledValue(parseQuantity(input, path), 0, path ?? '', input);
 }
 
 function nonNegative(input: string | number, scale: number, path?: string): number {
   const q = parseQuantity(input, path);
   if (q.mantissa < 0n) throw new FieldError(path ?? '', EXPECTED_NON_NEGATIVE, showInput(input));
-  return scaledValue(q, scale, path ?? '', showInput(input));
+  return scaledValue(q, scale, path ?? '', input);
 }
 
 /** parseMilli, rejecting negative quantities. */
