@@ -76,25 +76,29 @@ const NOTHING_NODE_SELECTOR: NodeSelectorMatcher = { matches: () => false };
 
 const affinityCache = new WeakMap<Pod, RequiredNodeAffinity>();
 
+function hasAnyKey(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 export function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
+  const ns = pod.spec?.nodeSelector;
+  const hasNs = ns !== undefined && ns !== null && hasAnyKey(ns);
+  const req: NodeSelector | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  // Most pods have neither: answered without the per-pod cache (a WeakMap entry per pod of a
+  // churn costs more than these two reads).
+  if (!hasNs && (req === undefined || req === null)) return NO_AFFINITY;
   let a = affinityCache.get(pod);
   if (a !== undefined) return a;
-  const ns = pod.spec?.nodeSelector;
-  const hasNs = ns !== undefined && ns !== null && Object.keys(ns).length > 0;
-  const req: NodeSelector | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (!hasNs && (req === undefined || req === null)) {
-    a = NO_AFFINITY;
-  } else {
-    let matcher: NodeSelectorMatcher | null = null;
-    if (req !== undefined && req !== null) {
-      try {
-        matcher = compileNodeSelector(req, '', { invalidTerms: 'matchNothing' });
-      } catch {
-        matcher = NOTHING_NODE_SELECTOR;
-      }
+  let matcher: NodeSelectorMatcher | null = null;
+  if (req !== undefined && req !== null) {
+    try {
+      matcher = compileNodeSelector(req, '', { invalidTerms: 'matchNothing' });
+    } catch {
+      matcher = NOTHING_NODE_SELECTOR;
     }
-    a = new CompiledRequiredNodeAffinity(JSON.stringify([hasNs ? ns : null, req ?? null]), hasNs ? ns : undefined, matcher);
   }
+  a = new CompiledRequiredNodeAffinity(JSON.stringify([hasNs ? ns : null, req ?? null]), hasNs ? ns : undefined, matcher);
   affinityCache.set(pod, a);
   return a;
 }
@@ -136,9 +140,12 @@ export function nodeInclusion(c: SpreadConstraint, pod: Pod): NodeInclusion | nu
   const aff = c.honorNodeAffinity;
   const tnt = c.honorNodeTaints;
   if (!aff && !tnt) return null;
+  const affinity = requiredNodeAffinity(pod);
+  // The default policies (affinity honoured, taints ignored) of a pod without required node
+  // affinity exclude no node: no per-pod cache entry needed.
+  if (aff && !tnt && !affinity.present) return null;
   let cache = inclusionCache.get(pod);
   if (cache === undefined) inclusionCache.set(pod, (cache = {}));
-  const affinity = requiredNodeAffinity(pod);
   if (aff && !tnt) {
     if (cache.affinity === undefined) cache.affinity = affinity.present ? { key: `a:${affinity.key}`, matches: (n) => affinity.matches(n) } : null;
     return cache.affinity;
@@ -250,35 +257,58 @@ function podConstraintSelector(c: TopologySpreadConstraint, podLabels: Labels): 
  */
 export class DefaultSelectorBuilder {
   private readonly controllerRequirements = new WeakMap<ObjectOf<'ReplicaSet' | 'StatefulSet'>, LabelSelectorRequirement[]>();
+  /** The last selector built per controller object, with the Services it was built from. */
+  private readonly memo = new WeakMap<object, { readonly services: readonly object[]; readonly built: BuiltSelector | null }>();
 
   constructor(private readonly cluster: ClusterState) {}
 
   build(pod: PodInfo): BuiltSelector | null {
-    const labelSet = new Map<string, string>();
+    let matched: ObjectOf<'Service'>[] | null = null;
     for (const svc of this.servicesIn(pod.namespace)) {
       const sel = svc.spec?.selector;
       // Services with nil selectors match nothing, not everything.
       if (sel === undefined || sel === null) continue;
       if (!matchesNodeSelectorMap(sel, pod.labels)) continue;
-      for (const [k, v] of Object.entries(sel)) labelSet.set(k, v);
+      (matched ??= []).push(svc);
     }
+    const services = matched ?? NO_SERVICES;
+    // The selector is a function of the matching Services and the controller object alone:
+    // the pods of one ReplicaSet reuse it (no map, sort and JSON text per pod).
+    const controller = this.controllerObject(pod);
+    const memo = this.memo.get(controller);
+    if (memo !== undefined && sameObjects(memo.services, services)) return memo.built;
+    const built = this.compute(services, controller);
+    this.memo.set(controller, { services, built });
+    return built;
+  }
+
+  private compute(services: readonly ObjectOf<'Service'>[], controller: object): BuiltSelector | null {
+    const labelSet = new Map<string, string>();
+    for (const svc of services) for (const [k, v] of Object.entries(svc.spec?.selector ?? {})) labelSet.set(k, v);
     let exprs: LabelSelectorRequirement[] = [];
-    const owner = controllerOf(pod.pod);
-    if (owner !== null) {
-      if (owner.apiVersion === 'v1' && owner.kind === 'ReplicationController') {
-        const rc = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
-        const sel = rc !== undefined && isKind(rc, owner.kind) ? rc.spec?.selector : undefined;
+    if (controller !== NO_CONTROLLER) {
+      const o = controller as ObjectOf<'ReplicationController' | 'ReplicaSet' | 'StatefulSet'>;
+      if (o.kind === 'ReplicationController') {
+        const sel = (o as ObjectOf<'ReplicationController'>).spec?.selector;
         if (sel !== undefined && sel !== null) for (const [k, v] of Object.entries(sel)) labelSet.set(k, v);
-      } else if (owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet')) {
-        const o = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
-        if (o !== undefined && isKind(o, owner.kind)) exprs = this.requirementsOfController(o);
-      }
+      } else exprs = this.requirementsOfController(o as ObjectOf<'ReplicaSet' | 'StatefulSet'>);
     }
     if (labelSet.size === 0 && exprs.length === 0) return null;
     const matchLabels: Record<string, string> = {};
     for (const k of [...labelSet.keys()].sort()) matchLabels[k] = labelSet.get(k) as string;
     const selector: LabelSelector = { matchLabels, matchExpressions: exprs };
     return { key: `default:${JSON.stringify(selector)}`, selector };
+  }
+
+  /** The pod's controller whose selector joins the default one (ReplicationController v1,
+   * ReplicaSet or StatefulSet apps/v1, in the pod's namespace), or NO_CONTROLLER. */
+  private controllerObject(pod: PodInfo): object {
+    const owner = controllerOf(pod.pod);
+    if (owner === null) return NO_CONTROLLER;
+    const rc = owner.apiVersion === 'v1' && owner.kind === 'ReplicationController';
+    if (!rc && !(owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet'))) return NO_CONTROLLER;
+    const o = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
+    return o !== undefined && isKind(o, owner.kind as 'ReplicationController' | 'ReplicaSet' | 'StatefulSet') ? o : NO_CONTROLLER;
   }
 
   /** The requirements of a ReplicaSet's/StatefulSet's spec.selector (none when it is nil or does
@@ -305,6 +335,16 @@ export class DefaultSelectorBuilder {
   private servicesIn(namespace: string): readonly ObjectOf<'Service'>[] {
     return this.cluster.objects.inNamespace('Service', namespace) as readonly ObjectOf<'Service'>[];
   }
+}
+
+const NO_SERVICES: readonly ObjectOf<'Service'>[] = [];
+/** The memo key of pods without a controller that contributes a selector. */
+const NO_CONTROLLER = {};
+
+function sameObjects(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** metav1.GetControllerOfNoCopy: the owner reference with controller: true. */
