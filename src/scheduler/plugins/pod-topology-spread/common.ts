@@ -377,15 +377,51 @@ export function podConstraints(
   defaultSelector: DefaultSelectorBuilder,
 ): SpreadConstraint[] {
   const own = pod.pod.spec?.topologySpreadConstraints;
-  if (own !== undefined && own !== null && own.length > 0) return filterConstraints(index, own, pod, action, null);
+  if (own !== undefined && own !== null && own.length > 0) {
+    // matchLabelKeys read the pod's labels; without them the pods sharing a template's
+    // constraint list (a ReplicaSet's) share the result.
+    if (own.some((c) => c.matchLabelKeys !== undefined && c.matchLabelKeys !== null && c.matchLabelKeys.length > 0)) return filterConstraints(index, own, pod, action, null);
+    return cachedConstraints(own, index, own, pod, action, null);
+  }
   // buildDefaultConstraints: nothing to do if no default constraint has this action.
   let any = false;
   for (const c of defaults) if (c.whenUnsatisfiable === action) any = true;
   if (!any) return [];
   const sel = defaultSelector.build(pod);
   if (sel === null) return [];
-  return filterConstraints(index, defaults, pod, action, sel);
+  // The pods of one controller share their default selector object, and so these constraints.
+  return cachedConstraints(sel, index, defaults, pod, action, sel);
 }
+
+/** filterConstraints, remembered per `owner` object (a constraint list or a default selector)
+ * while the counters the constraints hold are still the index's. */
+function cachedConstraints(
+  owner: object,
+  index: SpreadIndex,
+  list: readonly TopologySpreadConstraint[],
+  pod: PodInfo,
+  action: UnsatisfiableAction,
+  sel: BuiltSelector | null,
+): SpreadConstraint[] {
+  let cached = constraintCache.get(owner);
+  if (cached === undefined) constraintCache.set(owner, (cached = []));
+  for (const e of cached) {
+    if (e.index === index && e.list === list && e.action === action && e.namespace === pod.namespace && index.holdsAll(e.constraints)) return e.constraints;
+  }
+  const constraints = filterConstraints(index, list, pod, action, sel);
+  if (cached.length >= 4) cached.shift();
+  cached.push({ index, list, action, namespace: pod.namespace, constraints });
+  return constraints;
+}
+
+/** Built constraints by constraint list or default selector object (cachedConstraints). */
+const constraintCache = new WeakMap<object, {
+  readonly index: SpreadIndex;
+  readonly list: readonly TopologySpreadConstraint[];
+  readonly action: UnsatisfiableAction;
+  readonly namespace: string;
+  readonly constraints: SpreadConstraint[];
+}[]>();
 
 export { SpreadIndex };
 

@@ -5,6 +5,7 @@ import { makePod, podInfo } from '../../../testing/builders.js';
 import { exists, incoming, node, placed, setup, spread, spreadPod } from '../../../testing/spread-builders.js';
 import { CycleState } from '../../framework/cycle-state.js';
 import { SpreadIndex } from './spread-index.js';
+import { DefaultSelectorBuilder, podConstraints } from './common.js';
 
 const HOST = 'kubernetes.io/hostname';
 const UNREACHABLE: Taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
@@ -169,5 +170,60 @@ describe('SpreadIndex against a recount after every change', () => {
         assert.equal(a.agg.min, want.min, `${what}: ${a.name} minimum`);
       }
     }
+  });
+});
+
+describe('podConstraints: built constraints are shared while their counters are live', () => {
+  const place = (cluster: ReturnType<typeof fourNodes>['cluster'], name: string, nodeName: string) => {
+    const p = podInfo(placed(name, nodeName, { foo: '' }));
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode(nodeName));
+    return p;
+  };
+
+  it('pods sharing a constraint list get the same constraints; after the counter is evicted, a new live one', () => {
+    const { cluster } = fourNodes();
+    const ix = SpreadIndex.of(cluster);
+    const selectors = new DefaultSelectorBuilder(cluster);
+    // Two pods of one template: their specs share the constraint list, as a ReplicaSet's pods do.
+    const shared = [spread(1, 'zone', 'DoNotSchedule', foo)];
+    const pod = (name: string) => {
+      const p = makePod(name).label('foo', '').obj(); // obj() copies: share the list after it
+      p.spec!.topologySpreadConstraints = shared;
+      return podInfo(p);
+    };
+    const first = podConstraints(ix, pod('p1'), 'DoNotSchedule', [], selectors);
+    const second = podConstraints(ix, pod('p2'), 'DoNotSchedule', [], selectors);
+    assert.equal(second, first);
+    assert.equal(first[0]!.counter.countOn(cluster.mustNode('n3')), 3);
+    // More counters than the index keeps (512): the least recently used half goes, ours with it.
+    for (let i = 0; i < 600; i++) ix.counter('default', `k${i}`, { matchLabels: { k: String(i) } });
+    assert.equal(first[0]!.counter.evicted, true);
+    const third = podConstraints(ix, pod('p3'), 'DoNotSchedule', [], selectors);
+    assert.notEqual(third, first);
+    assert.equal(third[0]!.counter.evicted, false);
+    // The new counter follows placements made after it was built; the evicted one does not.
+    place(cluster, 'x1', 'n2');
+    assert.equal(third[0]!.counter.countOn(cluster.mustNode('n2')), 1);
+    assert.equal(first[0]!.counter.countOn(cluster.mustNode('n2')), 0);
+    // And the shared result is served again while that counter stays.
+    assert.equal(podConstraints(ix, pod('p4'), 'DoNotSchedule', [], selectors), third);
+  });
+
+  it('matchLabelKeys make each pod\'s selector its own (not shared)', () => {
+    const { cluster } = fourNodes();
+    const ix = SpreadIndex.of(cluster);
+    const selectors = new DefaultSelectorBuilder(cluster);
+    const shared = [spread(1, 'zone', 'DoNotSchedule', foo, { matchLabelKeys: ['rev'] })];
+    const pod = (name: string, rev: string) => {
+      const p = makePod(name).labels({ foo: '', rev }).obj();
+      p.spec!.topologySpreadConstraints = shared;
+      return podInfo(p);
+    };
+    const a = podConstraints(ix, pod('p1', 'r1'), 'DoNotSchedule', [], selectors);
+    const b = podConstraints(ix, pod('p2', 'r2'), 'DoNotSchedule', [], selectors);
+    assert.notEqual(a[0]!.counter, b[0]!.counter);
+    assert.equal(a[0]!.selector.matches({ foo: '', rev: 'r1' }), true);
+    assert.equal(a[0]!.selector.matches({ foo: '', rev: 'r2' }), false);
   });
 });

@@ -38,6 +38,8 @@ export class PodCounter {
   /** DomainAgg by domain-set id. */
   readonly aggs = new Map<string, DomainAgg>();
   lastUsed = 0;
+  /** Dropped from the index (LRU): no longer kept up to date. */
+  evicted = false;
 
   constructor(
     private readonly cluster: ClusterState,
@@ -235,6 +237,14 @@ export class SpreadIndex implements ClusterIndex {
     return c;
   }
 
+  /** Whether every constraint's counter is still this index's (none was evicted since the
+   * constraints were built); marks them used, as counter() does. */
+  holdsAll(constraints: readonly { readonly counter: PodCounter }[]): boolean {
+    for (let i = 0; i < constraints.length; i++) if ((constraints[i] as { readonly counter: PodCounter }).counter.evicted) return false;
+    for (let i = 0; i < constraints.length; i++) (constraints[i] as { readonly counter: PodCounter }).counter.lastUsed = ++this.clock;
+    return true;
+  }
+
   /** Matching pods per value of `key` over the nodes carrying all of `requiredKeys` and passing
    * `inclusion` (null: every such node). */
   agg(counter: PodCounter, requiredKeys: readonly string[], key: string, inclusion: NodeInclusion | null): DomainAgg {
@@ -280,6 +290,7 @@ export class SpreadIndex implements ClusterIndex {
     const all = [...this.counters.values()].sort((a, b) => a.lastUsed - b.lastUsed);
     const drop = new Set(all.slice(0, all.length >> 1));
     for (const c of drop) {
+      c.evicted = true;
       this.counters.delete(c.key);
       for (const a of c.aggs.values()) this.detach(a);
     }
