@@ -12,7 +12,7 @@
 // priority and its preemptionPolicy (default PreemptLowerPriority), with no class name; upstream
 // rejects such a pod. Scenarios use this to give pods priorities without declaring classes. Every
 // pod upstream admits is admitted exactly as upstream does.
-import type { Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { checkQuota } from './resource-quota.js';
@@ -47,12 +47,20 @@ const defaultClassCache = new WeakMap<ClusterState, { version: number; cls: Reso
 export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
   const r = admitPriority(cluster, pod);
   if (!r.allowed) return r;
-  const quota = checkQuota(cluster, r.pod);
+  // One copy of the pod and its spec holds both admissions' fields (the tolerations do not
+  // change what the quota counts).
+  const spec: PodSpec = pod.spec ?? { containers: [] };
+  const tolerations = withDefaultTolerations(spec.tolerations);
+  const admitted: Pod = { ...pod, spec: tolerations === spec.tolerations ? { ...spec, ...r.fields } : { ...spec, ...r.fields, tolerations } };
+  const quota = checkQuota(cluster, admitted);
   if (quota !== null) return forbidden(pod.metadata?.name ?? '', quota);
-  return { allowed: true, pod: addDefaultTolerations(r.pod) };
+  return { allowed: true, pod: admitted };
 }
 
-function admitPriority(cluster: ClusterState, pod: Pod): AdmissionResult {
+/** Priority admission's outcome: the spec fields it sets, or why it refuses the pod. */
+type PriorityResult = { readonly allowed: true; readonly fields: Partial<PodSpec> } | { readonly allowed: false; readonly reason: string };
+
+function admitPriority(cluster: ClusterState, pod: Pod): PriorityResult {
   const spec: PodSpec = pod.spec ?? { containers: [] };
   const name = pod.metadata?.name ?? '';
   const className = spec.priorityClassName ?? '';
@@ -67,7 +75,7 @@ function admitPriority(cluster: ClusterState, pod: Pod): AdmissionResult {
     // ksim shorthand: an explicit priority that upstream would reject is kept as given.
     const explicit = spec.priority;
     if (explicit !== undefined && explicit !== null && (explicit !== priority || (spec.preemptionPolicy != null && spec.preemptionPolicy !== policy))) {
-      return { allowed: true, pod: withSpec(pod, spec, { priority: explicit, preemptionPolicy: spec.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY }) };
+      return { allowed: true, fields: { priority: explicit, preemptionPolicy: spec.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY } };
     }
   } else {
     const cls = lookupClass(cluster, className);
@@ -83,7 +91,7 @@ function admitPriority(cluster: ClusterState, pod: Pod): AdmissionResult {
   }
   const fields: Partial<PodSpec> = { priority, preemptionPolicy: policy };
   if (resolvedName !== '') fields.priorityClassName = resolvedName;
-  return { allowed: true, pod: withSpec(pod, spec, fields) };
+  return { allowed: true, fields };
 }
 
 /** Taint keys the node lifecycle controller sets (k8s.io/api core/v1 well_known_taints.go). */
@@ -99,7 +107,19 @@ export const DEFAULT_TOLERATION_SECONDS = 300;
 export function addDefaultTolerations(pod: Pod): Pod {
   const spec = pod.spec;
   if (spec === undefined) return pod;
-  const tols = spec.tolerations ?? [];
+  const tolerations = withDefaultTolerations(spec.tolerations);
+  return tolerations === spec.tolerations ? pod : { ...pod, spec: { ...spec, tolerations } };
+}
+
+/** The two tolerations DefaultTolerationSeconds adds, shared by every pod (frozen: a stored
+ * pod's spec is never changed in place), and the list a pod without tolerations gets. */
+const NOT_READY_TOLERATION: Toleration = Object.freeze({ key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+const UNREACHABLE_TOLERATION: Toleration = Object.freeze({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+const DEFAULT_TOLERATIONS: Toleration[] = Object.freeze([NOT_READY_TOLERATION, UNREACHABLE_TOLERATION]) as Toleration[];
+
+/** `tols` with the default tolerations it lacks; `tols` itself when it lacks none. */
+function withDefaultTolerations(tols: Toleration[] | undefined): Toleration[] {
+  if (tols === undefined || tols.length === 0) return DEFAULT_TOLERATIONS;
   let notReady = false;
   let unreachable = false;
   for (const t of tols) {
@@ -107,19 +127,15 @@ export function addDefaultTolerations(pod: Pod): Pod {
     if (t.key === TAINT_NOT_READY) notReady = true;
     if (t.key === TAINT_UNREACHABLE) unreachable = true;
   }
-  if (notReady && unreachable) return pod;
+  if (notReady && unreachable) return tols;
   const added = [...tols];
-  if (!notReady) added.push({ key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
-  if (!unreachable) added.push({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
-  return { ...pod, spec: { ...spec, tolerations: added } };
-}
-
-function withSpec(pod: Pod, spec: PodSpec, fields: Partial<PodSpec>): Pod {
-  return { ...pod, spec: { ...spec, ...fields } };
+  if (!notReady) added.push(NOT_READY_TOLERATION);
+  if (!unreachable) added.push(UNREACHABLE_TOLERATION);
+  return added;
 }
 
 /** admission.NewForbidden for pods: `pods "<name>" is forbidden: <why>`. */
-function forbidden(name: string, why: string): AdmissionResult {
+function forbidden(name: string, why: string): { readonly allowed: false; readonly reason: string } {
   return { allowed: false, reason: `pods "${name}" is forbidden: ${why}` };
 }
 
