@@ -232,3 +232,72 @@ test('scaling down between pods created in the same instant deletes the first by
     assert.deepEqual([...h.cluster.pods.values()].map((p) => p.name), ['web-b'], order.join(','));
   }
 });
+
+/** A ReplicaSet of `replicas` under a ResourceQuota of `quotaPods` pods in its namespace, every
+ * write taking 1 ms; refused creates are logged with their commit times (µs). */
+function quotaHarness(replicas: number, quotaPods: number) {
+  const h = rsHarness();
+  const refused: number[] = [];
+  h.api.watch({ writeRejected: () => refused.push(h.sim.now) });
+  const quota = (pods: number): WorkloadObject => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: String(pods) } } });
+  h.api.createObject(quota(quotaPods));
+  h.api.createObject(h.rs(replicas));
+  return { ...h, refused, quota };
+}
+
+test('creates refused by a ResourceQuota are retried with exponential backoff, 5 ms doubling (upstream slowStartBatch + AddRateLimited)', () => {
+  const h = quotaHarness(12, 10);
+  h.sim.run(300_000_000);
+  assert.equal(h.cluster.pods.size, 10);
+  // Quota and ReplicaSet commit at 1 ms; batches of 1, 2, 4 pods commit at 2, 3, 4 ms; the batch
+  // of 5 at 5 ms: 3 created, 2 refused, and no further batch. The sync failed: a retry is due
+  // 5 ms later (10 ms); the 3 pods created queue a sync at once (upstream addPod), whose single
+  // create is refused at 6 ms (failure 2: its 10 ms retry would come after the pending one, so
+  // 10 ms stays). Then each retry sends one create, refused 1 ms later, and the n-th failure
+  // waits 5 ms · 2^(n−1): retries at 10, 10+1+20 = 31, 31+1+40 = 72, ... ms.
+  const expected = [5_000, 5_000, 6_000];
+  let retryAt = 10_000;
+  for (let failures = 3; retryAt + 1_000 <= 300_000_000; failures++) {
+    expected.push(retryAt + 1_000);
+    retryAt += 1_000 + 5_000 * 2 ** (failures - 1);
+  }
+  assert.deepEqual(h.refused, expected);
+  assert.deepEqual(h.refused.slice(0, 8), [5_000, 5_000, 6_000, 11_000, 32_000, 73_000, 154_000, 315_000]);
+  // 17 refused creates in 5 minutes (before: one every 1 ms, the controller's own hot loop); the
+  // last at 163.844 s, the next retry due at 327.684 s.
+  assert.equal(h.refused.length, 17);
+  assert.equal(h.refused.at(-1), 163_844_000);
+});
+
+test('a ResourceQuota raised during the backoff is acted on at the next retry: the controller does not watch quotas', () => {
+  // Upstream's ReplicaSet controller has informers for ReplicaSets and Pods only
+  // (NewBaseController), so a quota update queues nothing: the missing pods wait for the
+  // pending AddRateLimited retry. Retries (previous test) at 40.961 s and 81.922 s.
+  const h = quotaHarness(12, 10);
+  h.sim.run(60_000_000);
+  h.objects.updateObject(h.quota(12));
+  h.sim.run(81_900_000);
+  assert.equal(h.cluster.pods.size, 10);
+  h.sim.run(300_000_000);
+  const created = [...h.cluster.pods.values()].map((p) => p.createdUs).filter((t) => t > 60_000_000);
+  assert.deepEqual(created, [81_923_000, 81_924_000]); // slow start again: 1, then 1
+  assert.equal(h.refused.length, 15); // none after the raise
+});
+
+test('a pod of the set deleted during the backoff syncs it at once (upstream deletePod: queue.Add), and the failure count goes on', () => {
+  const h = quotaHarness(12, 10);
+  h.sim.run(60_000_000);
+  const before = h.refused.length;
+  const victim = [...h.cluster.pods.values()][0]!;
+  h.api.deletePod(victim, 'test'); // unbound: deleted at once, committing at 60.001 s
+  h.sim.run(61_000_000);
+  // The sync at 60.001 s creates 1 pod (60.002 s), then a batch of 2 is refused (60.003 s);
+  // the pod it created queues one more sync, refused at 60.004 s.
+  assert.equal(h.cluster.pods.size, 10);
+  assert.deepEqual(h.refused.slice(before), [60_003_000, 60_003_000, 60_004_000]);
+  h.sim.run(420_000_000);
+  // The retry pending since the 14th failure (40.962 s, due at 81.922 s) stays; these two syncs
+  // were failures 15 and 16 (not forgotten), so the retry at 81.922 s, the 17th, waits
+  // 5 ms · 2^16 = 327.68 s: the next create is sent at 409.603 s.
+  assert.deepEqual(h.refused.slice(before + 3), [81_923_000, 409_604_000]);
+});

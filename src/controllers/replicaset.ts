@@ -1,16 +1,23 @@
 // ReplicaSet controller: keeps `replicas` active pods for each ReplicaSet. Creates in slow-start
 // batches (1, 2, 4, ... up to 500 per sync) and waits for its own creations to be observed
 // before syncing again, as upstream pkg/controller/replicaset/replica_set.go does
-// (BurstReplicas = 500, SlowStartInitialBatchSize = 1).
+// (BurstReplicas = 500, SlowStartInitialBatchSize = 1). A batch with a refused create (a
+// ResourceQuota, admission) ends the sync (upstream slowStartBatch; the skipped pods are not
+// expected), the sync fails, and the set is retried through the work queue's rate limiter
+// (processNextWorkItem: queue.AddRateLimited; Forget after a successful sync): 5 ms, 10 ms, ...
+// up to 1000 s. Events for the set (its pods added, updated, deleted) still sync it at once, as
+// upstream's informer handlers call queue.Add; the controller watches no ResourceQuota, so a
+// quota raised waits for the next retry or such an event.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
+import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf, ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
-import { queueSync } from './work-queue.js';
+import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const BURST_REPLICAS = 500;
@@ -30,6 +37,12 @@ interface RsState {
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
   deleted: boolean;
+  /** Failed syncs since the last successful one, and the pending retry (work-queue.ts). */
+  failures: number;
+  retry: SimEvent | null;
+  /** A sync was asked for while this one's creates were in flight: upstream's worker holds the
+   * key until its sync returns, and processes it again after (the queue's dirty set). */
+  dirty: boolean;
 }
 
 export class ReplicaSetController {
@@ -38,6 +51,7 @@ export class ReplicaSetController {
   podsExamined = 0;
 
   private readonly podNames: PodNames;
+  private readonly limiter = new ControllerRateLimiter();
 
   constructor(
     private readonly sim: Simulation,
@@ -49,7 +63,7 @@ export class ReplicaSetController {
     this.podNames = new PodNames(api.cluster, names);
     this.sets = new KindInformer<'ReplicaSet', RsState>('ReplicaSet', api, objects, {
       add: (o) => {
-        const st: RsState = { obj: o, spec: o.spec ?? {}, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false };
+        const st: RsState = { obj: o, spec: o.spec ?? {}, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
         this.enqueue(st);
         return st;
       },
@@ -65,11 +79,18 @@ export class ReplicaSetController {
     api.watch({
       podAdded: (p) => {
         const st = this.owner(p);
-        if (st !== undefined) st.pods.add(p);
+        if (st === undefined) return;
+        st.pods.add(p);
+        this.enqueueIfFailing(st);
+      },
+      podBound: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) this.enqueueIfFailing(st);
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
-        if (st === undefined || !p.terminal) return;
+        if (st === undefined) return;
+        if (!p.terminal) return this.enqueueIfFailing(st);
         st.pods.delete(p);
         this.enqueue(st);
       },
@@ -115,16 +136,30 @@ export class ReplicaSetController {
     queueSync(this.sim, 'replicaset.sync', st, (s) => this.sync(s));
   }
 
+  /** Upstream's addPod and updatePod queue the set on every event of its pods (a bind, a phase
+   * change); such a sync only has work to do after a failed one (otherwise the set has its
+   * replicas), so ksim queues it only then: the same syncs, none idle. */
+  private enqueueIfFailing(st: RsState): void {
+    if (st.failures > 0) this.enqueue(st);
+  }
+
   private sync(st: RsState): void {
     if (st.deleted) return;
+    if (st.inflight > 0) {
+      st.dirty = true; // this sync's creates are still in flight
+      return;
+    }
     for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p); // deleted by someone else
-    if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
+    if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     // Active pods as the watch reported them (upstream reads its informer cache): counted, not
     // listed, so a sync that only creates costs nothing per pod.
     const diff = (st.spec.replicas ?? 1) - st.pods.size;
     if (diff > 0) {
-      this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE);
-    } else if (diff < 0) {
+      this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE, 0);
+      return;
+    }
+    this.limiter.forget(st);
+    if (diff < 0) {
       this.podsExamined += st.pods.size;
       const active = [...st.pods].filter((p) => !p.terminal);
       for (const p of rankForDeletion(active).slice(0, Math.min(-diff, BURST_REPLICAS))) {
@@ -134,22 +169,42 @@ export class ReplicaSetController {
     }
   }
 
-  /** Slow start: create `batch` pods; when all are observed, double the batch for the rest. */
-  private createBatch(st: RsState, remaining: number, batch: number): void {
+  /** Slow start (upstream slowStartBatch): create `batch` pods; when all were created, double
+   * the batch for the rest; a batch with a refused create ends the sync, which failed. `created`
+   * counts the pods this sync created so far. */
+  private createBatch(st: RsState, remaining: number, batch: number, created: number): void {
     const size = Math.min(batch, remaining);
     st.inflight += size;
     let left = size;
+    let refused = 0;
     for (let i = 0; i < size; i++) {
       const pod = this.newPod(st);
       this.api.createPod(pod, (p) => {
         this.podNames.release(pod);
         st.inflight--;
         if (p !== null) st.pods.add(p);
+        else refused++;
         if (--left > 0) return;
-        if (remaining - size > 0) this.createBatch(st, remaining - size, size * 2);
-        else this.enqueue(st);
+        const total = created + size - refused;
+        if (refused > 0) return this.syncFailed(st, total);
+        if (remaining - size > 0) return this.createBatch(st, remaining - size, size * 2, total);
+        st.dirty = false;
+        this.limiter.forget(st);
+        this.enqueue(st); // upstream: the informer's addPod for each pod created queues the set
       });
     }
+  }
+
+  /** The sync ended at a refused create. Upstream manageReplicas lowers the expectations by the
+   * pods skipped (ksim never counted them) and returns the error, and processNextWorkItem
+   * requeues the key with AddRateLimited. The pods this sync did create are observed by the
+   * informer (addPod → queue.Add), which syncs the set again at once, as does an event that came
+   * while the sync ran. */
+  private syncFailed(st: RsState, created: number): void {
+    const again = st.dirty || created > 0;
+    st.dirty = false;
+    queueSyncRateLimited(this.sim, 'replicaset.sync', st, this.limiter, (s) => this.sync(s));
+    if (again) this.enqueue(st);
   }
 
   private newPod(st: RsState): Pod {
