@@ -301,3 +301,20 @@ test('a pod of the set deleted during the backoff syncs it at once (upstream del
   // 5 ms · 2^16 = 327.68 s: the next create is sent at 409.603 s.
   assert.deepEqual(h.refused.slice(before + 3), [81_923_000, 409_604_000]);
 });
+
+test('a whole run: a Deployment of 12 under a 10-pod quota sends 18 refused creates in 5 minutes, not one per client token', () => {
+  const yaml = scenario(12, 'forever', '5m').replace('workload:\n', `workload:
+  - name: quota
+    manifest: { apiVersion: v1, kind: ResourceQuota, metadata: { name: pods }, spec: { hard: { pods: "10" } } }
+`);
+  const result = runScenario(parseScenario(yaml, 'quota.yaml'), { events: true });
+  assert.match(result.warnings.join('\n'), /\b18 create\(s\) refused by the API server\b/);
+  // Creates committed after the first second (all refused): a retry (sent at 1.215 s); while the
+  // set is failing each of its pods' events syncs it at once (upstream updatePod → queue.Add),
+  // so the 10 pods turning Running at ~2 s bring 5 syncs (one per create in flight, 1 ms each);
+  // then retries only, the failure count never reset: after 1.28 s, 81.92 s, 163.84 s.
+  const events = result.tables.find((t) => t.file === 'events.csv')?.rows ?? [];
+  const late = events.filter((e) => e['kind'] === 'api.create-pod' && Number(e['time_s']) > 1).map((e) => e['time_s']);
+  assert.deepEqual(late, ['1.216', '2.006104', '2.007104', '2.008104', '2.009104', '2.010104', '2.497', '84.418', '248.259']);
+  assert.equal(result.summary['pods_submitted'], 10);
+});
