@@ -284,15 +284,47 @@ test('an unscheduled daemon pod pinned to a node that does not exist is deleted 
   assert.deepEqual(Object.keys(podsByNode(cluster)), ['a']);
 });
 
-test('a daemon pod the API refuses is tried again, and the controller keeps going', () => {
+test('a daemon pod the API refuses is retried with exponential backoff (upstream syncNodes error → AddRateLimited), and created once admission allows it', () => {
   // No PriorityClass "missing": admission forbids every create (the create's answer is no pod).
   const { sim, cluster, api } = harness([makeNode('a').obj()]);
-  const refused: string[] = [];
-  api.watch({ writeRejected: (_key, reason) => refused.push(reason) });
+  const refused: number[] = [];
+  const reasons: string[] = [];
+  api.watch({ writeRejected: (_key, reason) => { refused.push(sim.now); reasons.push(reason); } });
   api.createObject(ds({ priorityClassName: 'missing' }));
-  sim.run(10_500);
+  sim.run(100_000);
   assert.equal(cluster.pods.size, 0);
-  // The DaemonSet commits at 1 ms; a create is sent at 1, 2, ... 9 ms and refused 1 ms later.
-  assert.equal(refused.length, 9);
-  assert.match(refused[0]!, /^pods "agent-[a-z0-9]{5}" is forbidden: no PriorityClass with name missing was found$/);
+  // The DaemonSet commits at 1 ms; its create is refused at 2 ms; the n-th failure is retried
+  // 5 ms · 2^(n−1) later (sent then, refused 1 ms after): 2 + 5 + 1 = 8, 8 + 10 + 1 = 19, ...
+  assert.deepEqual(refused, [2_000, 8_000, 19_000, 40_000, 81_000]);
+  assert.match(reasons[0]!, /^pods "agent-[a-z0-9]{5}" is forbidden: no PriorityClass with name missing was found$/);
+  // The PriorityClass appears at 100 ms (committing at 101 ms): the controller does not watch
+  // PriorityClasses, so the pod is created by the retry due at 81 + 80 = 161 ms.
+  api.createObject({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'missing', namespace: '' }, value: 1000 } as unknown as WorkloadObject);
+  sim.run(1_000_000);
+  assert.equal(refused.length, 5);
+  assert.deepEqual([...cluster.pods.values()].map((p) => p.createdUs), [162_000]);
+});
+
+test('a daemon pod with no target node (no spec.nodeName, no node-name affinity) is skipped, not deleted (upstream getNodesToDaemonPods)', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  const unpinned: Pod = { ...strayDaemonPod('agent-unpinned', 'x'), spec: { containers: [{ name: 'c', image: 'x' }] } };
+  assert.deepEqual(api.commitStartState({ nodes: [], objects: [ds()], pods: [unpinned] }), []);
+  sim.run(1_000_000);
+  assert.equal(cluster.pods.get('default/agent-unpinned')?.deleted, false);
+  // It is no node's daemon pod: node a gets its own.
+  assert.equal([...cluster.pods.values()].filter((p) => p.name !== 'agent-unpinned').length, 1);
+});
+
+test('a bound daemon pod belongs to its spec.nodeName, whatever node its affinity names (upstream GetTargetNodeName), and is never deleted as a pod of a missing node', () => {
+  // Bound to a, pinned to "gone": upstream counts it as a's daemon pod and keeps it; only an
+  // unscheduled pod of a node that does not exist is deleted (getUnscheduledPodsWithoutNode).
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  const bound: Pod = { ...strayDaemonPod('agent-bound', 'gone') };
+  bound.spec = { ...bound.spec!, nodeName: 'a' };
+  assert.deepEqual(api.commitStartState({ nodes: [], objects: [ds()], pods: [bound, strayDaemonPod('agent-ghost', 'gone')] }), []);
+  const ghost = cluster.pods.get('default/agent-ghost')!;
+  sim.run(1_000_000);
+  assert.equal(cluster.pods.get('default/agent-bound')?.deleted, false);
+  assert.equal(ghost.deleted, true);
+  assert.deepEqual([...cluster.pods.values()].map((p) => p.name), ['agent-bound']);
 });

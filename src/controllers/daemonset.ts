@@ -12,10 +12,18 @@
 // ksim's kubelet completes a pod when its run duration ends) are deleted and replaced once the
 // deletion is observed. Not modelled: rolling updates of the template, the failed-pod backoff.
 // Like the ReplicaSet controller, it waits for its own writes to be observed (expectations)
-// before syncing a DaemonSet again.
+// before syncing a DaemonSet again, and a sync with a refused create failed: the set is retried
+// through the work queue's rate limiter (upstream syncNodes returns the errors and
+// processNextWorkItem calls queue.AddRateLimited; work-queue.ts). Pods are grouped by their target
+// node as upstream util.GetTargetNodeName finds it (spec.nodeName, else the node-name affinity); a
+// pod with neither is skipped, and of the pods whose node does not exist only the unscheduled
+// ones are deleted (upstream getUnscheduledPodsWithoutNode): a bound pod of a deleted node is the
+// pod garbage collector's (upstream podgc gcOrphaned; ksim deletes no Node objects, so none
+// arises in a run).
 import { copyPlain } from '../api/values.js';
 import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
+import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { NodeInfo } from '../cluster/node-info.js';
@@ -25,7 +33,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
-import { queueSync } from './work-queue.js';
+import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 /** Tolerations every daemon pod gets (upstream daemonset_util.go AddOrUpdateDaemonPodTolerations). */
@@ -107,12 +115,18 @@ interface DsState {
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
   deleted: boolean;
+  /** Failed syncs since the last successful one, and the pending retry (work-queue.ts). */
+  failures: number;
+  retry: SimEvent | null;
+  /** A sync was asked for while this one's creates were in flight (see replicaset.ts). */
+  dirty: boolean;
 }
 
 export class DaemonSetController {
   private readonly sets: KindInformer<'DaemonSet', DsState>;
 
   private readonly podNames: PodNames;
+  private readonly limiter = new ControllerRateLimiter();
 
   constructor(
     private readonly sim: Simulation,
@@ -123,7 +137,7 @@ export class DaemonSetController {
     this.podNames = new PodNames(api.cluster, names);
     this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
         this.enqueue(st);
         return st;
       },
@@ -140,11 +154,19 @@ export class DaemonSetController {
       nodeUpdated: () => this.enqueueAll(),
       podAdded: (p) => {
         const st = this.owner(p);
-        if (st !== undefined) st.pods.add(p);
+        if (st === undefined) return;
+        st.pods.add(p);
+        this.enqueueIfFailing(st);
+      },
+      podBound: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) this.enqueueIfFailing(st);
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
-        if (st !== undefined && p.terminal) this.enqueue(st);
+        if (st === undefined) return;
+        if (p.terminal) this.enqueue(st);
+        else this.enqueueIfFailing(st);
       },
       podDeleted: (p) => {
         const st = this.owner(p);
@@ -168,20 +190,32 @@ export class DaemonSetController {
     queueSync(this.sim, 'daemonset.sync', st, (s) => this.sync(s));
   }
 
+  /** Upstream addPod and updatePod queue the set on every event of its pods; such a sync only
+   * has work to do after a failed one, so ksim queues it only then (see replicaset.ts). */
+  private enqueueIfFailing(st: DsState): void {
+    if (st.failures > 0) this.enqueue(st);
+  }
+
   private sync(st: DsState): void {
     if (st.deleted) return;
+    if (st.creating.size > 0) {
+      st.dirty = true; // this sync's creates are still in flight
+      return;
+    }
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
-    if (st.creating.size > 0 || st.deleting.size > 0) return; // expectations not yet met
+    if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     const template = this.templatePod(st);
-    // Pods by the node they are pinned to (bound or not).
+    // Pods by their target node (upstream getNodesToDaemonPods).
     const byNode = new Map<string, PodInfo[]>();
+    const toCreate: string[] = [];
     for (const p of st.pods) {
       if (p.deleted) continue;
       if (p.terminal) {
         this.remove(st, p, 'daemon pod terminated');
         continue;
       }
-      const node = pinnedNode(p) ?? p.nodeName ?? '';
+      const node = targetNodeName(p);
+      if (node === null) continue; // upstream: logged and skipped
       let l = byNode.get(node);
       if (l === undefined) byNode.set(node, (l = []));
       l.push(p);
@@ -191,7 +225,7 @@ export class DaemonSetController {
       const pods = byNode.get(n.name) ?? [];
       byNode.delete(n.name);
       if (pods.length === 0) {
-        if (shouldRun && st.deleting.size === 0) this.create(st, n.name);
+        if (shouldRun && st.deleting.size === 0) toCreate.push(n.name);
       } else if (!shouldContinueRunning) {
         for (const p of pods) this.remove(st, p, 'node no longer eligible for the daemon pod');
       } else if (pods.length > 1) {
@@ -200,7 +234,31 @@ export class DaemonSetController {
         for (const p of pods.slice(1)) this.remove(st, p, 'surplus daemon pod');
       }
     }
-    for (const pods of byNode.values()) for (const p of pods) this.remove(st, p, 'daemon pod on a node that is gone');
+    // Pods whose target node does not exist: only the unscheduled ones (upstream
+    // getUnscheduledPodsWithoutNode); a bound one is left to the pod garbage collector.
+    for (const pods of byNode.values()) for (const p of pods) if (!p.bound) this.remove(st, p, 'unscheduled daemon pod of a node that does not exist');
+    if (toCreate.length === 0) return this.limiter.forget(st);
+    let refused = 0;
+    for (const node of toCreate) {
+      this.create(st, node, (ok) => {
+        if (!ok) refused++;
+        if (st.creating.size > 0) return;
+        if (refused > 0) return this.syncFailed(st, toCreate.length - refused);
+        st.dirty = false;
+        this.limiter.forget(st);
+        this.enqueue(st); // upstream: the informer's addPod for each pod created queues the set
+      });
+    }
+  }
+
+  /** A create was refused: upstream syncNodes returns the error and processNextWorkItem
+   * requeues the set with AddRateLimited; the pods it did create (addPod) and events during the
+   * sync queue it at once. */
+  private syncFailed(st: DsState, created: number): void {
+    const again = st.dirty || created > 0;
+    st.dirty = false;
+    queueSyncRateLimited(this.sim, 'daemonset.sync', st, this.limiter, (s) => this.sync(s));
+    if (again) this.enqueue(st);
   }
 
   private remove(st: DsState, p: PodInfo, reason: string): void {
@@ -209,14 +267,14 @@ export class DaemonSetController {
     this.api.deletePod(p, reason);
   }
 
-  private create(st: DsState, node: string): void {
+  private create(st: DsState, node: string, done: (ok: boolean) => void): void {
     const pod = this.newPod(st, node);
     st.creating.add(node);
     this.api.createPod(pod, (p) => {
       this.podNames.release(pod);
       st.creating.delete(node);
       if (p !== null) st.pods.add(p);
-      if (st.creating.size === 0) this.enqueue(st);
+      done(p !== null);
     });
   }
 
@@ -259,10 +317,18 @@ export function withNodeNameAffinity(affinity: Affinity | undefined, node: strin
   return { ...(affinity ?? {}), nodeAffinity: { ...(affinity?.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } };
 }
 
-/** The node a daemon pod's `matchFields metadata.name In [node]` pins it to. */
+/** Upstream util.GetTargetNodeName (pkg/controller/daemon/util/daemonset_util.go): the node a
+ * pod is bound to (spec.nodeName), else the one its node-name affinity pins it to, else none. */
+function targetNodeName(p: PodInfo): string | null {
+  return p.bound && p.nodeName !== null ? p.nodeName : pinnedNode(p);
+}
+
+/** The node a daemon pod's `matchFields metadata.name In [node]` pins it to (the affinity part
+ * of upstream GetTargetNodeName). */
 function pinnedNode(p: PodInfo): string | null {
   const terms = p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  for (const t of terms) for (const f of t.matchFields ?? []) if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0] ?? null;
+  // The first `metadata.name In` requirement decides; more than one value is no target.
+  for (const t of terms) for (const f of t.matchFields ?? []) if (f.key === 'metadata.name' && f.operator === 'In') return f.values?.length === 1 ? (f.values[0] ?? null) : null;
   return null;
 }
 
