@@ -214,3 +214,23 @@ test('jobFinished: a Complete or Failed condition with status True (upstream IsJ
   assert.equal(jobFinished(withConditions([])), null);
   assert.equal(jobFinished(job({})), null);
 });
+
+test('pod creates refused by a ResourceQuota are retried 1 s, 2 s, 4 s ... up to 1 min apart (upstream Job queue: ItemExponentialFailureRateLimiter(1 s, 1 min))', () => {
+  const h = harness();
+  const refused: number[] = [];
+  h.api.watch({ writeRejected: () => refused.push(h.sim.now) });
+  h.api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } });
+  h.api.createObject(job({ parallelism: 3, completions: 3 }));
+  h.sim.run(180 * S);
+  // Three creates at 1 ms commit at 2 ms: 2 pods, 1 refused (failure 1, retry due at 1.002 s);
+  // the pods created queue a sync at once, refused at 3 ms (failure 2: its 2 s retry comes after
+  // the pending one). Then retries only, the n-th failure waiting 1 s · 2^(n−1), at most 60 s.
+  assert.deepEqual(refused, [2_000, 3_000, 1_003_000, 5_004_000, 13_005_000, 29_006_000, 61_007_000, 121_008_000]);
+  assert.equal(h.active().length, 2);
+  // The quota raised: nothing syncs the Job until its next retry, at 181.008 s.
+  h.api.updateObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '3' } } });
+  h.sim.run(181 * S);
+  assert.equal(h.active().length, 2);
+  h.sim.run(182 * S);
+  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 2_000, 181_009_000]);
+});

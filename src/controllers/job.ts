@@ -15,8 +15,13 @@
 //    conditions Complete/Failed, startTime, completionTime) is written with updateObject.
 // With restartPolicy OnFailure the kubelet restarts failing containers in place, and those
 // restarts are not counted against backoffLimit (upstream counts them); only Failed pods
-// (restartPolicy Never) are. Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
-// suspend, ttlSecondsAfterFinished, status writes before the Job finishes.
+// (restartPolicy Never) are. A sync with a refused pod create failed and the Job is retried
+// through its work queue's rate limiter (upstream NewController: an
+// ItemExponentialFailureRateLimiter of DefaultJobApiBackOff 1 s to MaxJobApiBackOff 1 min;
+// processNextWorkItem: AddRateLimited, Forget on success). Not modelled: Indexed Jobs,
+// podFailurePolicy, activeDeadline, suspend, ttlSecondsAfterFinished, status writes before the
+// Job finishes, the slow-start batches of manageJob (all `diff` creates are sent at once), the
+// 1 s batching of syncs queued by pod events (syncJobBatchPeriod).
 import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -29,7 +34,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
-import { namespacedKey, queueSync } from './work-queue.js';
+import { ControllerRateLimiter, namespacedKey, queueSync, queueSyncRateLimited } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const DEFAULT_BACKOFF_LIMIT = 6;
@@ -56,6 +61,11 @@ interface JobState {
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
   backoffTimer: SimEvent | null;
+  /** Failed syncs since the last successful one, and the pending retry (work-queue.ts). */
+  failures: number;
+  retry: SimEvent | null;
+  /** A sync was asked for while this one's creates were in flight. */
+  dirty: boolean;
   finished: boolean;
   deleted: boolean;
   readonly startUs: number;
@@ -67,6 +77,8 @@ export class JobController {
   private readonly jobs: KindInformer<'Job', JobState>;
 
   private readonly podNames: PodNames;
+  /** Upstream job_controller.go: DefaultJobApiBackOff 1 s, MaxJobApiBackOff 1 min, no bucket. */
+  private readonly limiter = new ControllerRateLimiter(US_PER_S, 60 * US_PER_S, null);
 
   constructor(
     private readonly sim: Simulation,
@@ -79,7 +91,7 @@ export class JobController {
       add: (o) => {
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
-          inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, finished: false, deleted: false, startUs: this.sim.now,
+          inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false, finished: false, deleted: false, startUs: this.sim.now,
         };
         this.enqueue(st);
         return st;
@@ -152,8 +164,17 @@ export class JobController {
 
   private sync(st: JobState): void {
     if (st.deleted || st.finished) return;
+    if (st.inflight > 0) {
+      st.dirty = true; // this sync's creates are still in flight
+      return;
+    }
+    this.manage(st);
+    if (st.inflight === 0) this.limiter.forget(st); // created nothing: a successful sync
+  }
+
+  private manage(st: JobState): void {
     for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p);
-    if (st.inflight > 0 || st.deleting.size > 0) return; // expectations not yet met
+    if (st.deleting.size > 0) return; // expectations not yet met
     const spec = st.obj.spec ?? {};
     const parallelism = spec.parallelism ?? 1;
     const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : null);
@@ -186,13 +207,20 @@ export class JobController {
       return;
     }
     st.inflight += diff;
+    let refused = 0;
     for (let i = 0; i < diff; i++) {
       const pod = this.newPod(st);
       this.api.createPod(pod, (p) => {
         this.podNames.release(pod);
         st.inflight--;
         if (p !== null) st.pods.add(p);
-        if (st.inflight === 0) this.enqueue(st);
+        else refused++;
+        if (st.inflight > 0) return;
+        const again = st.dirty || refused < diff; // events during the sync, or pods it created (addPod)
+        st.dirty = false;
+        if (refused > 0) queueSyncRateLimited(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s));
+        else this.limiter.forget(st);
+        if (refused === 0 || again) this.enqueue(st);
       });
     }
   }

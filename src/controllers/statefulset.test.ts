@@ -185,14 +185,23 @@ test('a scale up heard while a create is in flight is acted on once the create c
   assert.equal(h.pod('db-1')!.createdUs, 3 * MS);
 });
 
-test('a pod of the same name that is not the StatefulSet\'s blocks its ordinal: the create fails and is tried again', () => {
+test('a pod of the same name that is not the StatefulSet\'s blocks its ordinal: the create fails and is retried with exponential backoff (upstream AddRateLimited)', () => {
   const h = harness();
+  const refused: number[] = [];
+  h.api.watch({ writeRejected: () => refused.push(h.sim.now) });
   h.api.createPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
   h.api.createObject(statefulSet(1, 'Parallel'));
-  h.sim.run(20 * MS);
+  h.sim.run(100 * MS);
   assert.deepEqual(h.pods(), []);
   assert.equal(h.pod('db-0')?.ownerKind, '');
-  assert.ok(h.api.writes > 10, `the create is retried (${h.api.writes} writes)`);
+  // Refused (AlreadyExists) at 2 ms; the n-th failure is retried 5 ms · 2^(n−1) later.
+  assert.deepEqual(refused, [2 * MS, 8 * MS, 19 * MS, 40 * MS, 81 * MS]);
+  // The other pod is deleted at 100 ms: not the set's, so nothing queues it (upstream deletePod
+  // ignores a pod without its controllerRef); the retry due at 161 ms creates db-0.
+  h.api.deletePod(h.pod('db-0')!, 'test');
+  h.sim.run(300 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Pending']);
+  assert.equal(h.pod('db-0')?.createdUs, 162 * MS);
 });
 
 test('a StatefulSet deleted at the instant it was created gets no pod', () => {

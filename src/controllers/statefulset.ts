@@ -14,16 +14,21 @@
 //    every pod it keeps is Running;
 //  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync.
 // Like the ReplicaSet controller it waits for its own writes to be observed (expectations)
-// before the next sync. Not modelled: rolling updates of a changed template (updateStrategy),
-// revisions (controller-revision-hash), volumeClaimTemplates, minReadySeconds, spec.ordinals.
+// before the next sync, and a sync with a refused create failed: the set is retried through the
+// work queue's rate limiter (upstream StatefulSetController: DefaultTypedControllerRateLimiter,
+// processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts). Not modelled: rolling
+// updates of a changed template (updateStrategy), revisions (controller-revision-hash),
+// volumeClaimTemplates, minReadySeconds, spec.ordinals, the slow-start batches of Parallel
+// creates (upstream runForAll uses slowStartBatch when not monotonic; ksim sends all at once).
 import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
+import type { SimEvent } from '../engine/event-queue.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { queueSync } from './work-queue.js';
+import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -39,10 +44,19 @@ interface SetState {
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
   deleted: boolean;
+  /** Failed syncs since the last successful one, and the pending retry (work-queue.ts). */
+  failures: number;
+  retry: SimEvent | null;
+  /** Creates of the current sync answered so far: pods created, creates refused. */
+  created: number;
+  refused: number;
+  /** A sync was asked for while this one's creates were in flight. */
+  dirty: boolean;
 }
 
 export class StatefulSetController {
   private readonly sets: KindInformer<'StatefulSet', SetState>;
+  private readonly limiter = new ControllerRateLimiter();
 
   constructor(
     private readonly sim: Simulation,
@@ -51,7 +65,7 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false };
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, created: 0, refused: 0, dirty: false };
         this.enqueue(st);
         return st;
       },
@@ -107,8 +121,19 @@ export class StatefulSetController {
 
   private sync(st: SetState): void {
     if (st.deleted) return;
+    if (st.creating.size > 0) {
+      st.dirty = true; // this sync's creates are still in flight
+      return;
+    }
+    st.created = 0;
+    st.refused = 0;
+    this.manage(st);
+    if (st.creating.size === 0) this.limiter.forget(st); // created nothing: a successful sync
+  }
+
+  private manage(st: SetState): void {
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
-    if (st.creating.size > 0 || st.deleting.size > 0) return; // expectations not yet met
+    if (st.deleting.size > 0) return; // expectations not yet met
     const spec = st.obj.spec ?? {};
     const replicas = spec.replicas ?? 1;
     const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
@@ -142,8 +167,21 @@ export class StatefulSetController {
     st.creating.add(ordinal);
     this.api.createPod(this.newPod(st, ordinal), (p) => {
       st.creating.delete(ordinal);
-      if (p !== null) st.pods.set(ordinal, p);
-      this.enqueue(st);
+      if (p !== null) {
+        st.pods.set(ordinal, p);
+        st.created++;
+      } else st.refused++;
+      if (st.creating.size > 0) {
+        if (p !== null) this.enqueue(st); // waits for the other creates (dirty)
+        return;
+      }
+      const again = st.refused === 0 || st.dirty || st.created > 0;
+      st.dirty = false;
+      // Refused: the sync failed (upstream returns the error; AddRateLimited). A pod it did
+      // create (Parallel) is observed by the informer, which queues the set at once.
+      if (st.refused > 0) queueSyncRateLimited(this.sim, 'statefulset.sync', st, this.limiter, (s) => this.sync(s));
+      else this.limiter.forget(st);
+      if (again) this.enqueue(st);
     });
   }
 
