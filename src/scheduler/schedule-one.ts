@@ -399,9 +399,7 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
 
 /** A final score the framework accepts: an integer in [MIN_NODE_SCORE, MAX_NODE_SCORE]. */
 function isValidNodeScore(s: number): boolean {
-  // In range, then whole: (s | 0) === s is exact for values in [0, 100] and cheaper than
-  // Number.isInteger on the per-node, per-plugin path.
-  return s >= MIN_NODE_SCORE && s <= MAX_NODE_SCORE && (s | 0) === s;
+  return s >= MIN_NODE_SCORE && s <= MAX_NODE_SCORE && Number.isInteger(s);
 }
 
 /** Upstream's message for a final score out of range (RunScorePlugins); ksim's own for a score
