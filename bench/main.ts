@@ -3,7 +3,8 @@
 // with --filter micro), the micro-benchmarks (engine, quantities, one scheduling cycle, failures,
 // loading), written to bench/micro-results.csv (name, metric, value, unit, target, met).
 // Figures depend on the machine and its load: compare runs by the `_per_ref` columns.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mergeResults } from './results-file.js';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
@@ -69,10 +70,12 @@ async function workloads(filter: string | undefined): Promise<void> {
   if (rows.length === 0) return;
   console.table(rows.map(({ note: _n, ref_loops_per_s: _r, ...rest }) => rest));
   for (const r of rows) if (r.note !== '') console.log(`${r.workload}: ${r.note}`);
-  writeFileSync(OUT, stringify(rows, { header: true, columns: Object.keys(rows[0]!) }));
+  // A filtered run keeps the other workloads' rows of the last run (bench/results-file.ts).
+  const previous = filter !== undefined && existsSync(OUT) ? readFileSync(OUT, 'utf8') : null;
+  writeFileSync(OUT, mergeResults(previous, rows as unknown as Record<string, unknown>[], Object.keys(rows[0]!)));
   const withTarget = rows.filter((r) => r.met !== '');
   const missed = withTarget.filter((r) => r.met === 'NO');
-  console.log(`Wrote ${rows.length} rows to bench/results.csv; ${withTarget.length - missed.length} of ${withTarget.length} targets met${missed.length > 0 ? `; missed: ${missed.map((r) => r.workload).join(', ')}` : ''}`);
+  console.log(`Wrote ${rows.length} rows to bench/results.csv${previous !== null ? ' (other workloads\' rows kept from the last run)' : ''}; ${withTarget.length - missed.length} of ${withTarget.length} targets met${missed.length > 0 ? `; missed: ${missed.map((r) => r.workload).join(', ')}` : ''}`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
 }
 
