@@ -150,6 +150,24 @@ describe('ScheduleAlgorithm: rotating start index', () => {
     assert.deepEqual([CODE_NAMES[r.code], r.reason, algo.startNodeIndex], ['Error', 'boom', 2]);
   });
 
+  it('a nominated node rejected again by the search is one rejected node (upstream NodeToStatus is keyed by node name)', () => {
+    // The nominated node n1 fails first on its own, then again in the search over all 4 nodes:
+    // the start index advances by 3 feasible + 1 rejected = 4 (back to 0), and when nothing fits
+    // the FitError counts n1 once.
+    const cluster = buildCluster(['n0', 'n1', 'n2', 'n3'].map((n) => makeNode(n).obj()));
+    const rejectN1 = { name: 'RejectN1', filter: (_s: CycleState, _p: PodInfo, n: NodeInfo) => (n.name === 'n1' ? Status.unschedulable('no') : null) } as FilterPlugin;
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const pod = podInfo(makePod().obj());
+    pod.nominatedNodeName = 'n1';
+    const r = run(algo, makeFramework(cluster, [rejectN1, new FixedScore('Constant', {})]), pod);
+    assert.deepEqual([r.nodesEvaluated, r.nodesFeasible, algo.startNodeIndex], [5, 3, 0]);
+    const rejectAll = { name: 'RejectAll', filter: () => Status.unschedulable('no') } as unknown as FilterPlugin;
+    const algo2 = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    const r2 = run(algo2, makeFramework(cluster, [rejectAll, new FixedScore('Constant', {})]), pod);
+    assert.equal(r2.reason, '0/4 nodes are available: 4 no.');
+    assert.equal(algo2.startNodeIndex, 0);
+  });
+
   it('no nodes: fails with upstream\'s ErrNoNodesAvailable text', () => {
     const cluster = buildCluster([]);
     const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), makeFramework(cluster, [fitPlugin()]), podInfo(makePod().obj()));

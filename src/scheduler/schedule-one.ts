@@ -74,8 +74,8 @@ export class ScheduleAlgorithm {
   private readonly feasibleBuf: NodeInfo[] = [];
   /** The nodes the search rejected and their statuses, in search order (reused per cycle): a
    * map of them (upstream Diagnosis.NodeToStatus) is built only when nothing fits, the one
-   * reader. Setting a map entry per rejected node was 30 % of the cycle's own time in
-   * TopologySpreading, where a third of the nodes fail the zone skew. Entries past this
+   * reader. Setting a map entry per rejected node was the costliest line of the cycle's own
+   * time in a TopologySpreading profile, where a third of the nodes fail the zone skew. Entries past this
    * cycle's count are stale (at most one per node) and overwritten by later cycles. */
   private readonly failedNodes: NodeInfo[] = [];
   private readonly failedStatuses: Status[] = [];
