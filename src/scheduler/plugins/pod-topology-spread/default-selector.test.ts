@@ -71,6 +71,19 @@ describe('PodTopologySpread default selector', () => {
     assert.deepEqual(builder.build(pod)?.selector, { matchLabels: { app: 'web', tier: 'fe' }, matchExpressions: [] });
   });
 
+  it('pods of one ReplicaSet share one built selector, unless different Services select them', () => {
+    const rs = controller('ReplicaSet', 'web', { matchLabels: { app: 'web' } });
+    const { cluster } = setup([], [], undefined, [rs, service('canary', { track: 'canary' })]);
+    const builder = new DefaultSelectorBuilder(cluster);
+    const a = builder.build(podInfo(owned({ app: 'web' }, 'apps/v1', 'ReplicaSet', 'web')));
+    const b = builder.build(podInfo(owned({ app: 'web' }, 'apps/v1', 'ReplicaSet', 'web')));
+    assert.equal(b, a);
+    assert.deepEqual(a?.selector, { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] });
+    const canary = builder.build(podInfo(owned({ app: 'web', track: 'canary' }, 'apps/v1', 'ReplicaSet', 'web')));
+    assert.deepEqual(canary?.selector, { matchLabels: { track: 'canary' }, matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] });
+    assert.deepEqual(builder.build(podInfo(owned({ app: 'web' }, 'apps/v1', 'ReplicaSet', 'web')))?.selector, a?.selector);
+  });
+
   it('only a ReplicaSet or StatefulSet of apps/v1 adds its selector: not a Job, nor a Deployment, nor a ReplicaSet of another apiVersion', () => {
     const job: WorkloadObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } } } };
     const dep: WorkloadObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } } } };
