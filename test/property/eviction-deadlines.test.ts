@@ -36,3 +36,29 @@ for (const c of cases) {
     assert.equal(failedAt, c.failsAtS);
   });
 }
+
+test('eviction deadline: a taint removed and put back between two checks restarts the deadline (watched)', () => {
+  // Upstream's taint manager cancels a pod's eviction when the taint goes and re-arms it when it
+  // comes back: here off at 80 s and back at 85 s, between checks every 20 s, so a pod tolerating
+  // it for 300 s may stay until 85 + 300 + 15 s, not 0 + 300 + 15.
+  const node = makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).taint({ ...UNREACHABLE }).obj();
+  const cluster = buildCluster([node], [makePod('web').node('n1').with((p) => { p.spec!.tolerations = [{ ...UNREACHABLE, operator: 'Exists', tolerationSeconds: 300 }]; }).obj()]);
+  for (const p of cluster.pods.values()) p.bound = true;
+  const tracker = new EvictionDeadlineTracker();
+  let now = 0;
+  tracker.watch(cluster, () => now);
+  let failedAt: number | null = null;
+  for (let t = 0; t <= 1000 && failedAt === null; t += 5) {
+    now = t * S;
+    if (t === 80) cluster.updateNode('n1', { taints: [] });
+    if (t === 85) cluster.updateNode('n1', { taints: [{ ...UNREACHABLE }] });
+    if (t % 20 !== 0) continue;
+    try {
+      tracker.check(cluster, now);
+    } catch (e) {
+      assert.match(String(e), /first seen at 85 s/);
+      failedAt = t;
+    }
+  }
+  assert.equal(failedAt, 420);
+});

@@ -10,7 +10,12 @@ import assert from 'node:assert/strict';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { toleratesTaint } from '../../src/api/taints.js';
 import type { ClusterState } from '../../src/cluster/cluster-state.js';
+import type { NodeInfo } from '../../src/cluster/node-info.js';
 import type { PodInfo } from '../../src/cluster/pod-info.js';
+
+function taintKey(node: string, taint: Taint): string {
+  return `${node}\u0000${taint.key}\u0000${taint.value ?? ''}`;
+}
 
 const S = 1_000_000;
 /** Slack past a deadline: the check period (a taint is first seen up to one period late, which
@@ -29,19 +34,33 @@ function allowedUs(p: PodInfo, taint: Taint): number | null {
   return longest;
 }
 
-/** Call `check(cluster, nowUs)` at every check period of a run. */
+/** Call `check(cluster, nowUs)` at every check period of a run; `watch` first, so that a taint
+ * removed and put back between two checks (a zone leaving full disruption for a few seconds)
+ * restarts its deadline, as upstream's taint manager cancels and re-arms the eviction. */
 export class EvictionDeadlineTracker {
-  /** When each (node, NoExecute taint) was first seen. */
+  /** When each (node, NoExecute taint) was put on the node (or, unwatched, first seen). */
   private readonly since = new Map<string, number>();
   /** Pods checked against a passed deadline (a diagnostic). */
   podsPastDeadline = 0;
+
+  /** Follows every node change of the run as it happens (a ClusterState index). */
+  readonly watch = (cluster: ClusterState, now: () => number): void => {
+    const changed = (n: NodeInfo) => {
+      const present = new Set<string>();
+      for (const t of n.taints) if (t.effect === 'NoExecute') present.add(taintKey(n.name, t));
+      const prefix = `${n.name}\u0000`;
+      for (const k of [...this.since.keys()]) if (k.startsWith(prefix) && !present.has(k)) this.since.delete(k);
+      for (const k of present) if (!this.since.has(k)) this.since.set(k, now());
+    };
+    cluster.addIndex({ nodeAdded: changed, nodeUpdated: changed });
+  };
 
   readonly check = (cluster: ClusterState, nowUs: number): void => {
     const seen = new Set<string>();
     for (const n of cluster.nodes) {
       for (const taint of n.taints) {
         if (taint.effect !== 'NoExecute') continue;
-        const key = `${n.name}\u0000${taint.key}\u0000${taint.value ?? ''}`;
+        const key = taintKey(n.name, taint);
         seen.add(key);
         const since = this.since.get(key) ?? nowUs;
         this.since.set(key, since);

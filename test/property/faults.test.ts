@@ -45,7 +45,7 @@ test(NAME, (t) => {
     fc.property(faultyScenarioArb(), (g) => {
       try {
         const tracker = new EvictionDeadlineTracker();
-        const r = checkScenarioText(g.yaml, 'generated-faults.yaml', { faults: true, onCheck: tracker.check });
+        const r = checkScenarioText(g.yaml, 'generated-faults.yaml', { faults: true, onCheck: tracker.check, onStart: tracker.watch });
         scenarios++;
         evicted += Number(r.summary['pods_evicted']);
         bound += Number(r.summary['pods_bound']);

@@ -48,8 +48,15 @@ export const CHECKED: RunOptions = { checkInvariants: true };
  * EventBudgetExceeded after `budget` events. Every CHECK_PERIOD_US of simulated time the
  * completeness property (completeness.ts) looks at the pending pods, unless `completeness` is
  * false. */
-export function runChecked(scenario: Scenario, budget = EVENT_BUDGET, completeness = true, onCheck?: (cluster: ClusterState, nowUs: number) => void): RunResult {
+export function runChecked(
+  scenario: Scenario,
+  budget = EVENT_BUDGET,
+  completeness = true,
+  onCheck?: (cluster: ClusterState, nowUs: number) => void,
+  onStart?: (cluster: ClusterState, now: () => number) => void,
+): RunResult {
   const run = prepareRun(scenario, CHECKED);
+  onStart?.(run.cluster, () => run.sim.now);
   const tracker = completeness ? new CompletenessTracker(run.cluster, new Set(scenario.scheduler.profiles.map((p) => p.schedulerName))) : null;
   for (let stepEnd = Math.min(CHECK_PERIOD_US, run.endUs); ; stepEnd = Math.min(stepEnd + CHECK_PERIOD_US, run.endUs)) {
     for (;;) {
@@ -85,13 +92,15 @@ export interface CheckOptions {
    * properties that assume neither are relaxed), and `onCheck` runs at every check period. */
   readonly faults?: boolean;
   readonly onCheck?: (cluster: ClusterState, nowUs: number) => void;
+  /** Called before the run with its cluster and simulated clock (to watch changes as they happen). */
+  readonly onStart?: (cluster: ClusterState, now: () => number) => void;
 }
 
 /** The whole property for one scenario text: throws (an AssertionError, an InputError from
  * parsing, an InvariantViolation, or whatever the simulator threw) when it does not hold. */
 export function checkScenarioText(text: string, file: string, opts: CheckOptions = {}): RunResult {
   const scenario = parseScenario(text, file);
-  const result = runChecked(scenario, EVENT_BUDGET, true, opts.onCheck);
+  const result = runChecked(scenario, EVENT_BUDGET, true, opts.onCheck, opts.onStart);
   checkTables(parseYaml(text) as Obj, scenario, result, opts.faults === true);
   if (opts.determinism === true) {
     const again = runScenario(parseScenario(text, file), { checkInvariants: false });
