@@ -56,8 +56,9 @@
 //                         preemption, gated pods, pods with host ports, pods on profiles with
 //                         Filter plugins or args the brute force cannot judge, and nodes a
 //                         nominated pod may hold room on. A pod must be found feasible at every
-//                         sample of its wait; a pod not judged at a sample (see the per-sample
-//                         budget) starts again. Needs `pending` (the scheduler's queue).
+//                         sample of its wait, counted from its last scheduling attempt; a pod
+//                         not judged at a sample (see the per-sample budget) starts again.
+//                         Needs `pending` (the scheduler's queue).
 // PodDisruptionBudgets: see voluntaryEvictionAdmitted (a hook for the future eviction API).
 //
 // Cost: the time checks run after every event (O(1)). The state checks run every `every` events
@@ -102,7 +103,7 @@ export interface InvariantCheckerOptions {
   /** The scheduling queue, for the pending-feasible invariant (off without it): where a pod is
    * (Scheduler.queuePlace) and the longest a pod may stay pending while feasible (µs,
    * pendingFeasibleBoundUs). */
-  readonly pending?: { readonly place: (p: PodInfo) => QueuePlace | null; readonly boundUs: number };
+  readonly pending?: { readonly place: (p: PodInfo) => QueuePlace | null; readonly attempts?: (p: PodInfo) => number; readonly boundUs: number };
   /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
   readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
 }
@@ -146,7 +147,7 @@ export class InvariantChecker implements ClusterIndex {
   /** Profiles whose pods the pending-feasible check judges (see JUDGED_FILTERS). */
   private readonly judgedProfiles: ReadonlySet<string>;
   /** Pending pods found feasible at every sample since the time given. */
-  private readonly feasibleSince = new Map<PodInfo, { readonly sinceUs: number; readonly node: string }>();
+  private readonly feasibleSince = new Map<PodInfo, { readonly sinceUs: number; readonly node: string; readonly attempts: number }>();
   /** Pending-feasible checks run (pods judged by brute force, cached verdicts included). */
   pendingJudged = 0;
 
@@ -609,7 +610,12 @@ export class InvariantChecker implements ClusterIndex {
       this.pendingJudged++;
       if (n === null) continue;
       judged.add(p);
-      const f = this.feasibleSince.get(p) ?? { sinceUs: now, node: n.name };
+      // The wait is counted from the pod's last scheduling attempt: one that found no room (a
+      // pod ahead of it took the node between two samples) legitimately sends it back to wait
+      // for an event or the next flush.
+      const attempts = pending.attempts?.(p) ?? 0;
+      const prev = this.feasibleSince.get(p);
+      const f = prev !== undefined && prev.attempts === attempts ? prev : { sinceUs: now, node: n.name, attempts };
       this.feasibleSince.set(p, f);
       if (now - f.sinceUs > pending.boundUs) {
         this.fail(

@@ -216,7 +216,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     api.observe(gpu.watcher);
   }
   if (checkEvery > 0) {
-    const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
+    const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), attempts: (p: PodInfo) => scheduler.queueAttempts(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
     checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending });
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;

@@ -169,6 +169,11 @@ export class Scheduler {
     return this.queue.place(pod);
   }
 
+  /** Scheduling attempts of a pod the queue holds (0 otherwise). */
+  queueAttempts(pod: PodInfo): number {
+    return this.queue.attemptsOf(pod);
+  }
+
   private kick(): void {
     if (this.busy || this.kickPending) return;
     this.kickPending = true;

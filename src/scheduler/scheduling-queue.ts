@@ -122,6 +122,11 @@ export class SchedulingQueue {
     return 'backoff';
   }
 
+  /** Scheduling attempts the queue has counted for `pod` (0 when it does not hold it). */
+  attemptsOf(pod: PodInfo): number {
+    return this.known.get(pod)?.attempts ?? 0;
+  }
+
   /** A new pod to schedule. */
   add(pod: PodInfo): void {
     if (this.known.has(pod)) return;
