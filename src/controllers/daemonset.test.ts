@@ -328,3 +328,58 @@ test('a bound daemon pod belongs to its spec.nodeName, whatever node its affinit
   assert.equal(ghost.deleted, true);
   assert.deepEqual([...cluster.pods.values()].map((p) => p.name), ['agent-bound']);
 });
+
+/** Times (µs) at which the controller sends pod creates, refused ones included. */
+function createSends(sim: Simulation, api: ApiServer): number[] {
+  const sent: number[] = [];
+  const create = api.createPod.bind(api);
+  api.createPod = (pod, done) => {
+    sent.push(sim.now);
+    create(pod, done);
+  };
+  return sent;
+}
+
+const nodes = (n: number) => Array.from({ length: n }, (_, i) => makeNode(`n${String(i).padStart(3, '0')}`).obj());
+
+test('a DaemonSet creates its pods in slow-start batches of 1, 2, 4, each sent when the previous batch was answered (upstream syncNodes)', () => {
+  const { sim, cluster, api } = harness(nodes(7));
+  const sent = createSends(sim, api);
+  api.createObject(ds());
+  sim.run(100_000);
+  // The DaemonSet commits at 1 ms; every write takes 1 ms: 1 create sent at 1 ms, 2 at 2 ms, 4 at 3 ms.
+  assert.deepEqual(sent, [1_000, 2_000, 2_000, 3_000, 3_000, 3_000, 3_000]);
+  assert.deepEqual([...cluster.pods.values()].map((p) => p.createdUs), [2_000, 3_000, 3_000, 4_000, 4_000, 4_000, 4_000]);
+  assert.equal(Object.keys(podsByNode(cluster)).length, 7);
+});
+
+test('a DaemonSet sync stops at the batch with a refused create: 3 creates sent of the 7 (upstream skippedPods, break)', () => {
+  const { sim, cluster, api } = harness(nodes(7));
+  const sent = createSends(sim, api);
+  const refused: number[] = [];
+  api.watch({ writeRejected: () => refused.push(sim.now) });
+  api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } } as WorkloadObject);
+  api.createObject(ds());
+  sim.run(2_999);
+  // Batch 1 (1 create at 1 ms) is created at 2 ms; batch 2 (2 creates at 2 ms) commits at 3 ms:
+  // 1 pod, 1 refused, and the 4 nodes left get no create in this sync.
+  assert.deepEqual(sent, [1_000, 2_000, 2_000]);
+  sim.run(3_000);
+  assert.deepEqual(refused, [3_000]);
+  assert.equal(cluster.pods.size, 2);
+  // The next sync (the pod it created, upstream addPod) starts a slow start again: 1 create.
+  sim.run(3_999);
+  assert.deepEqual(sent, [1_000, 2_000, 2_000, 3_000]);
+});
+
+test('at most BurstReplicas (250) creates per sync: 300 nodes get 250 pods in batches 1, 2, ... 64, 123, then 50 in a second sync', () => {
+  const { sim, cluster, api } = harness(nodes(300));
+  api.createObject(ds());
+  sim.run(1_000_000);
+  const perMs = new Map<number, number>();
+  for (const p of cluster.pods.values()) perMs.set(p.createdUs / 1000, (perMs.get(p.createdUs / 1000) ?? 0) + 1);
+  assert.deepEqual([...perMs.entries()], [
+    [2, 1], [3, 2], [4, 4], [5, 8], [6, 16], [7, 32], [8, 64], [9, 123], // 250
+    [10, 1], [11, 2], [12, 4], [13, 8], [14, 16], [15, 19], // 50
+  ]);
+});

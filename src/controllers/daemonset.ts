@@ -19,7 +19,11 @@
 // pod with neither is skipped, and of the pods whose node does not exist only the unscheduled
 // ones are deleted (upstream getUnscheduledPodsWithoutNode): a bound pod of a deleted node is the
 // pod garbage collector's (upstream podgc gcOrphaned; ksim deletes no Node objects, so none
-// arises in a run).
+// arises in a run). Creates go out in slow-start batches of 1, 2, 4, ... pods, each batch sent
+// when every create of the previous one has been answered, at most BurstReplicas (250) creates
+// and 250 deletes per sync; a batch with a refused create ends the creates of the sync (the
+// skipped pods are not expected) and the sync fails (upstream syncNodes: batchSize from
+// controller.SlowStartInitialBatchSize, createWait, skippedPods → LowerExpectations, break).
 import { copyPlain } from '../api/values.js';
 import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -35,6 +39,11 @@ import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
 import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
 import { KindInformer } from './informer.js';
+
+/** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
+export const BURST_REPLICAS = 250;
+/** Upstream pkg/controller/controller_utils.go SlowStartInitialBatchSize. */
+const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 /** Tolerations every daemon pod gets (upstream daemonset_util.go AddOrUpdateDaemonPodTolerations). */
 export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
@@ -120,6 +129,8 @@ interface DsState {
   retry: SimEvent | null;
   /** A sync was asked for while this one's creates were in flight (see replicaset.ts). */
   dirty: boolean;
+  /** Deletes the current sync may still send (upstream deleteDiff capped at burstReplicas). */
+  deleteBudget: number;
 }
 
 export class DaemonSetController {
@@ -137,7 +148,7 @@ export class DaemonSetController {
     this.podNames = new PodNames(api.cluster, names);
     this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0 };
         this.enqueue(st);
         return st;
       },
@@ -204,6 +215,7 @@ export class DaemonSetController {
     }
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
     if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
+    st.deleteBudget = BURST_REPLICAS;
     const template = this.templatePod(st);
     // Pods by their target node (upstream getNodesToDaemonPods).
     const byNode = new Map<string, PodInfo[]>();
@@ -238,12 +250,24 @@ export class DaemonSetController {
     // getUnscheduledPodsWithoutNode); a bound one is left to the pod garbage collector.
     for (const pods of byNode.values()) for (const p of pods) if (!p.bound) this.remove(st, p, 'unscheduled daemon pod of a node that does not exist');
     if (toCreate.length === 0) return this.limiter.forget(st);
+    this.createBatch(st, toCreate.slice(0, BURST_REPLICAS), 0, SLOW_START_INITIAL_BATCH_SIZE, 0);
+  }
+
+  /** Slow start (upstream syncNodes' batch loop): create pods on nodes[pos ..] `batch` at a
+   * time; when every create of a batch has been answered, the next batch is twice as large; a
+   * batch with a refused create ends the sync, which failed. `created` counts the pods this sync
+   * created so far. */
+  private createBatch(st: DsState, nodes: readonly string[], pos: number, batch: number, created: number): void {
+    const size = Math.min(batch, nodes.length - pos);
+    let left = size;
     let refused = 0;
-    for (const node of toCreate) {
-      this.create(st, node, (ok) => {
+    for (let i = pos; i < pos + size; i++) {
+      this.create(st, nodes[i] as string, (ok) => {
         if (!ok) refused++;
-        if (st.creating.size > 0) return;
-        if (refused > 0) return this.syncFailed(st, toCreate.length - refused);
+        if (--left > 0) return;
+        const total = created + size - refused;
+        if (refused > 0) return this.syncFailed(st, total);
+        if (pos + size < nodes.length) return this.createBatch(st, nodes, pos + size, size * 2, total);
         st.dirty = false;
         this.limiter.forget(st);
         this.enqueue(st); // upstream: the informer's addPod for each pod created queues the set
@@ -262,7 +286,8 @@ export class DaemonSetController {
   }
 
   private remove(st: DsState, p: PodInfo, reason: string): void {
-    if (st.deleting.has(p)) return;
+    if (st.deleting.has(p) || st.deleteBudget <= 0) return; // the rest: a later sync
+    st.deleteBudget--;
     st.deleting.add(p);
     this.api.deletePod(p, reason);
   }

@@ -180,15 +180,16 @@ test('a Terminating pod is not active: it is replaced at once and not counted', 
 
 test('a pod that finishes while the Job\'s creates are in flight is replaced once they commit', () => {
   // completions 4, parallelism 2 (upstream: the pod add events of the creates re-enqueue the Job,
-  // pkg/controller/job/job_controller.go addPod). A and B commit at 2 ms; A Succeeds at 3 ms and
-  // C is sent; B Succeeds at 3.5 ms, while C is in flight (that sync waits); C commits at 4 ms
-  // and the sync it leads to sends D: 2 active pods for the 2 completions left.
+  // pkg/controller/job/job_controller.go addPod). A commits at 2 ms and B, the second slow-start
+  // batch, at 3 ms; A Succeeds at 4 ms and C is sent; B Succeeds at 4.5 ms, while C is in flight
+  // (that sync waits); C commits at 5 ms and the sync it leads to sends D: 2 active pods for the
+  // 2 completions left.
   const h = harness();
   h.api.createObject(job({ completions: 4, parallelism: 2 }));
-  h.sim.run(2000);
+  h.sim.run(3000);
   const [a, b] = h.active();
   h.api.setPodPhase(a!, 'Succeeded');
-  h.sim.run(2500);
+  h.sim.run(3500);
   h.api.setPodPhase(b!, 'Succeeded');
   h.sim.run(S);
   assert.equal(h.cluster.podsCreated, 4);
@@ -222,15 +223,63 @@ test('pod creates refused by a ResourceQuota are retried 1 s, 2 s, 4 s ... up to
   h.api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } });
   h.api.createObject(job({ parallelism: 3, completions: 3 }));
   h.sim.run(180 * S);
-  // Three creates at 1 ms commit at 2 ms: 2 pods, 1 refused (failure 1, retry due at 1.002 s);
-  // the pods created queue a sync at once, refused at 3 ms (failure 2: its 2 s retry comes after
-  // the pending one). Then retries only, the n-th failure waiting 1 s · 2^(n−1), at most 60 s.
-  assert.deepEqual(refused, [2_000, 3_000, 1_003_000, 5_004_000, 13_005_000, 29_006_000, 61_007_000, 121_008_000]);
+  // Slow start: one create at 1 ms commits at 2 ms; the batch of 2 commits at 3 ms: 1 pod, 1
+  // refused (failure 1, retry due at 1.003 s); the pods created queue a sync at once, refused at
+  // 4 ms (failure 2: its 2 s retry comes after the pending one). Then retries only, the n-th
+  // failure waiting 1 s · 2^(n−1), at most 60 s.
+  assert.deepEqual(refused, [3_000, 4_000, 1_004_000, 5_005_000, 13_006_000, 29_007_000, 61_008_000, 121_009_000]);
   assert.equal(h.active().length, 2);
-  // The quota raised: nothing syncs the Job until its next retry, at 181.008 s.
+  // The quota raised: nothing syncs the Job until its next retry, at 181.009 s.
   h.api.updateObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '3' } } });
   h.sim.run(181 * S);
   assert.equal(h.active().length, 2);
   h.sim.run(182 * S);
-  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 2_000, 181_009_000]);
+  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 3_000, 181_010_000]);
+});
+
+/** Times (µs) at which the controller sends pod creates, refused ones included. */
+function createSends(h: ReturnType<typeof harness>): number[] {
+  const sent: number[] = [];
+  const create = h.api.createPod.bind(h.api);
+  h.api.createPod = (pod, done) => {
+    sent.push(h.sim.now);
+    create(pod, done);
+  };
+  return sent;
+}
+
+test('a Job creates its pods in slow-start batches of 1, 2, 4, each sent when the previous batch was answered (upstream manageJob)', () => {
+  const h = harness();
+  const sent = createSends(h);
+  h.api.createObject(job({ parallelism: 7, completions: 7 }));
+  h.sim.run(S);
+  // The Job commits at 1 ms; every write takes 1 ms: 1 create sent at 1 ms, 2 at 2 ms, 4 at 3 ms.
+  assert.deepEqual(sent, [1_000, 2_000, 2_000, 3_000, 3_000, 3_000, 3_000]);
+  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 3_000, 3_000, 4_000, 4_000, 4_000, 4_000]);
+});
+
+test('a Job sync stops at the batch with a refused create: 3 creates sent of the 7 (upstream skippedPods, break)', () => {
+  const h = harness();
+  const sent = createSends(h);
+  h.api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } });
+  h.api.createObject(job({ parallelism: 7, completions: 7 }));
+  h.sim.run(2_999);
+  // Batch 1 commits at 2 ms; batch 2 (2 creates sent at 2 ms) at 3 ms: 1 pod, 1 refused, and
+  // the 4 pods left are not sent; the pods created sync the Job again at 3 ms: a batch of 1.
+  assert.deepEqual(sent, [1_000, 2_000, 2_000]);
+  h.sim.run(3_999);
+  assert.deepEqual(sent, [1_000, 2_000, 2_000, 3_000]);
+  assert.equal(h.active().length, 2);
+});
+
+test('at most MaxPodCreateDeletePerSync (500) creates per sync: parallelism 600 gets 500 pods in batches 1 ... 128, 245, then 100', () => {
+  const h = harness();
+  h.api.createObject(job({ parallelism: 600, completions: 600 }));
+  h.sim.run(S);
+  const perMs = new Map<number, number>();
+  for (const p of h.active()) perMs.set(p.createdUs / 1000, (perMs.get(p.createdUs / 1000) ?? 0) + 1);
+  assert.deepEqual([...perMs.entries()], [
+    [2, 1], [3, 2], [4, 4], [5, 8], [6, 16], [7, 32], [8, 64], [9, 128], [10, 245], // 500
+    [11, 1], [12, 2], [13, 4], [14, 8], [15, 16], [16, 32], [17, 37], // 100
+  ]);
 });

@@ -18,10 +18,13 @@
 // (restartPolicy Never) are. A sync with a refused pod create failed and the Job is retried
 // through its work queue's rate limiter (upstream NewController: an
 // ItemExponentialFailureRateLimiter of DefaultJobApiBackOff 1 s to MaxJobApiBackOff 1 min;
-// processNextWorkItem: AddRateLimited, Forget on success). Not modelled: Indexed Jobs,
-// podFailurePolicy, activeDeadline, suspend, ttlSecondsAfterFinished, status writes before the
-// Job finishes, the slow-start batches of manageJob (all `diff` creates are sent at once), the
-// 1 s batching of syncs queued by pod events (syncJobBatchPeriod).
+// processNextWorkItem: AddRateLimited, Forget on success). Creates go out in slow-start batches
+// of 1, 2, 4, ... pods, each sent when every create of the previous one has been answered, at
+// most MaxPodCreateDeletePerSync (500) creates or deletes per sync; a batch with a refused create
+// ends the sync's creates (the skipped pods are not expected; manageJob: SlowStartInitialBatchSize,
+// wait.Wait, skippedPods, break). Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
+// suspend, ttlSecondsAfterFinished, status writes before the Job finishes, the 1 s batching of
+// syncs queued by pod events (syncJobBatchPeriod).
 import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -41,6 +44,10 @@ export const DEFAULT_BACKOFF_LIMIT = 6;
 export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
 export const MAX_JOB_POD_FAILURE_BACKOFF_US = 600 * US_PER_S;
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+/** Upstream job_controller.go MaxPodCreateDeletePerSync. */
+export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+/** Upstream pkg/controller/controller_utils.go SlowStartInitialBatchSize. */
+const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 /** Upstream backoff before the next pod after `failures` failures since the last success. */
 export function jobBackoffUs(failures: number): number {
@@ -188,7 +195,7 @@ export class JobController {
     if (active.length > want) {
       // Newest first, as upstream's ActivePods ordering does for the ones to remove.
       active.sort((a, b) => b.createdUs - a.createdUs || (a.key < b.key ? -1 : 1));
-      for (const p of active.slice(0, active.length - want)) {
+      for (const p of active.slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
         st.deleting.add(p);
         this.api.deletePod(p, 'job has too many active pods');
       }
@@ -206,17 +213,28 @@ export class JobController {
       }
       return;
     }
-    st.inflight += diff;
+    this.createBatch(st, Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC), SLOW_START_INITIAL_BATCH_SIZE, 0);
+  }
+
+  /** Slow start (upstream manageJob's batch loop): create `batch` pods; when every create of
+   * the batch has been answered, double the batch for the rest; a batch with a refused create
+   * ends the sync, which failed. `created` counts the pods this sync created so far. */
+  private createBatch(st: JobState, remaining: number, batch: number, created: number): void {
+    const size = Math.min(batch, remaining);
+    st.inflight += size;
+    let left = size;
     let refused = 0;
-    for (let i = 0; i < diff; i++) {
+    for (let i = 0; i < size; i++) {
       const pod = this.newPod(st);
       this.api.createPod(pod, (p) => {
         this.podNames.release(pod);
         st.inflight--;
         if (p !== null) st.pods.add(p);
         else refused++;
-        if (st.inflight > 0) return;
-        const again = st.dirty || refused < diff; // events during the sync, or pods it created (addPod)
+        if (--left > 0) return;
+        const total = created + size - refused;
+        if (refused === 0 && remaining > size) return this.createBatch(st, remaining - size, size * 2, total);
+        const again = st.dirty || total > 0; // events during the sync, or pods it created (addPod)
         st.dirty = false;
         if (refused > 0) queueSyncRateLimited(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s));
         else this.limiter.forget(st);

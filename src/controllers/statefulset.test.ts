@@ -77,12 +77,13 @@ test('OrderedReady scales down from the highest ordinal, one deletion at a time'
   assert.deepEqual(h.pods(), ['db-0:Running']);
 });
 
-test('Parallel creates every ordinal in one sync and deletes every surplus pod at once', () => {
+test('Parallel creates every ordinal in one sync (slow-start batches) and deletes every surplus pod at once', () => {
   const h = harness();
   h.api.createObject(statefulSet(3, 'Parallel'));
   h.sim.run(10 * MS);
   assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending', 'db-2:Pending']);
-  assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => h.pod(n)!.createdUs), [2 * MS, 2 * MS, 2 * MS]);
+  // The set commits at 1 ms; db-0 (a batch of 1) at 2 ms, then db-1 and db-2 (a batch of 2) at 3 ms.
+  assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => h.pod(n)!.createdUs), [2 * MS, 3 * MS, 3 * MS]);
   const stored = h.objects.get('StatefulSet', 'default', 'db')!;
   const deletedAt: number[] = [];
   h.api.watch({ podDeleted: () => deletedAt.push(h.sim.now) });
@@ -211,4 +212,60 @@ test('a StatefulSet deleted at the instant it was created gets no pod', () => {
   h.objects.deleteObject('StatefulSet', 'default', 'db');
   h.sim.run(100 * MS);
   assert.equal(h.cluster.podsCreated, 0);
+});
+
+/** Times (µs) at which the controller sends pod creates, refused ones included. */
+function createSends(h: ReturnType<typeof harness>): number[] {
+  const sent: number[] = [];
+  const create = h.api.createPod.bind(h.api);
+  h.api.createPod = (pod, done) => {
+    sent.push(h.sim.now);
+    create(pod, done);
+  };
+  return sent;
+}
+
+test('Parallel: 7 ordinals in slow-start batches of 1, 2, 4, each sent when the previous batch was answered (upstream slowStartBatch)', () => {
+  const h = harness();
+  const sent = createSends(h);
+  h.api.createObject(statefulSet(7, 'Parallel'));
+  h.sim.run(100 * MS);
+  assert.deepEqual(sent, [1, 2, 2, 3, 3, 3, 3].map((t) => t * MS));
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((i) => h.pod(`db-${i}`)!.createdUs / MS), [2, 3, 3, 4, 4, 4, 4]);
+});
+
+test('Parallel: the batches count ordinals, not creates: with db-0..db-2 present, db-3..db-6 form one batch of 4', () => {
+  const h = harness();
+  const sent = createSends(h);
+  const pod = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'db' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'db', controller: true }] }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] } });
+  h.api.commitStartState({ nodes: [], objects: [statefulSet(7, 'Parallel')], pods: [pod('db-0'), pod('db-1'), pod('db-2')] });
+  h.sim.run(100 * MS);
+  // Upstream processReplica of an existing healthy pod sends nothing: batches {0} and {1, 2}
+  // pass at once, and {3, 4, 5, 6} goes out in the same instant.
+  assert.deepEqual(sent, [0, 0, 0, 0]);
+  assert.deepEqual([3, 4, 5, 6].map((i) => h.pod(`db-${i}`)!.createdUs / MS), [1, 1, 1, 1]);
+});
+
+test('Parallel: a sync stops at the batch with a refused create: 3 creates sent of the 7', () => {
+  const h = harness();
+  const sent = createSends(h);
+  h.api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } } as WorkloadObject);
+  h.api.createObject(statefulSet(7, 'Parallel'));
+  h.sim.run(3 * MS - 1);
+  // db-0 commits at 2 ms; the batch db-1, db-2 at 3 ms: db-1 created, db-2 refused, and db-3 ..
+  // db-6 are not sent. The pod created syncs the set again at 3 ms: db-2 alone (batch {0} and
+  // {1, 2} hold db-0, db-1 and db-2: only db-2 is missing).
+  assert.deepEqual(sent, [1 * MS, 2 * MS, 2 * MS]);
+  h.sim.run(4 * MS - 1);
+  assert.deepEqual(sent, [1 * MS, 2 * MS, 2 * MS, 3 * MS]);
+  assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending']);
+});
+
+test('OrderedReady still creates one pod per sync, whatever the replicas', () => {
+  const h = harness();
+  const sent = createSends(h);
+  h.api.createObject(statefulSet(7));
+  h.sim.run(100 * MS);
+  assert.deepEqual(sent, [1 * MS]);
+  assert.deepEqual(h.pods(), ['db-0:Pending']);
 });

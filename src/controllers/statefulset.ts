@@ -12,14 +12,19 @@
 //    Deployments); each sync creates at most one pod and stops at the first pod not yet
 //    Running. Scale down removes the highest ordinal first, one at a time, and only while
 //    every pod it keeps is Running;
-//  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync.
+//  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync. The
+//    ordinals 0 .. replicas−1 are processed in slow-start batches of 1, 2, 4, ... (at most
+//    MaxBatchSize 500), a batch's creates sent when every create of the previous batch has been
+//    answered; an ordinal whose pod exists costs no request, so a batch without a missing
+//    ordinal passes at once; a batch with a refused create ends the sync (upstream runForAll →
+//    slowStartBatch when not monotonic, stateful_set_control.go).
 // Like the ReplicaSet controller it waits for its own writes to be observed (expectations)
 // before the next sync, and a sync with a refused create failed: the set is retried through the
 // work queue's rate limiter (upstream StatefulSetController: DefaultTypedControllerRateLimiter,
 // processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts). Not modelled: rolling
 // updates of a changed template (updateStrategy), revisions (controller-revision-hash),
-// volumeClaimTemplates, minReadySeconds, spec.ordinals, the slow-start batches of Parallel
-// creates (upstream runForAll uses slowStartBatch when not monotonic; ksim sends all at once).
+// volumeClaimTemplates, minReadySeconds, spec.ordinals, slow-start batches of Parallel
+// deletes (upstream processCondemned goes through runForAll too; ksim sends them at once).
 import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -33,6 +38,8 @@ import { KindInformer } from './informer.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+/** Upstream stateful_set_control.go MaxBatchSize: the largest slow-start batch. */
+export const MAX_BATCH_SIZE = 500;
 
 interface SetState {
   obj: ObjectOf<'StatefulSet'>;
@@ -47,9 +54,6 @@ interface SetState {
   /** Failed syncs since the last successful one, and the pending retry (work-queue.ts). */
   failures: number;
   retry: SimEvent | null;
-  /** Creates of the current sync answered so far: pods created, creates refused. */
-  created: number;
-  refused: number;
   /** A sync was asked for while this one's creates were in flight. */
   dirty: boolean;
 }
@@ -65,7 +69,7 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, created: 0, refused: 0, dirty: false };
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
         this.enqueue(st);
         return st;
       },
@@ -125,8 +129,6 @@ export class StatefulSetController {
       st.dirty = true; // this sync's creates are still in flight
       return;
     }
-    st.created = 0;
-    st.refused = 0;
     this.manage(st);
     if (st.creating.size === 0) this.limiter.forget(st); // created nothing: a successful sync
   }
@@ -137,22 +139,30 @@ export class StatefulSetController {
     const spec = st.obj.spec ?? {};
     const replicas = spec.replicas ?? 1;
     const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
-    // processReplica for ordinals 0 .. replicas−1, in order.
+    // processReplica for ordinals 0 .. replicas−1, in order; Parallel collects the missing ones
+    // for the slow-start batches.
+    const missing = new Set<number>();
     for (let i = 0; i < replicas; i++) {
       const p = st.pods.get(i);
       if (p !== undefined && p.terminal) {
         st.deleting.add(p);
         this.api.deletePod(p, 'statefulset pod finished');
-        return; // upstream: the new pod is made on the next sync, after the deletion is observed
+        // upstream: the new pod is made on the next sync, after the deletion is observed
+        if (missing.size > 0) this.createBatch(st, missing, i, 0, 1, 0);
+        return;
       }
       if (p === undefined) {
-        this.create(st, i);
-        if (monotonic) return;
-        continue;
+        if (!monotonic) {
+          missing.add(i);
+          continue;
+        }
+        this.createBatch(st, new Set([i]), i + 1, i, 1, 0);
+        return;
       }
       // Wait for it to be running and ready, and not terminating (upstream isHealthy).
       if (monotonic && (p.phase !== 'Running' || p.terminating)) return;
     }
+    if (missing.size > 0) this.createBatch(st, missing, replicas, 0, 1, 0);
     // processCondemned: ordinals ≥ replicas, highest first.
     const condemned = [...st.pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);
     for (const i of condemned) {
@@ -163,26 +173,43 @@ export class StatefulSetController {
     }
   }
 
-  private create(st: SetState, ordinal: number): void {
-    st.creating.add(ordinal);
-    this.api.createPod(this.newPod(st, ordinal), (p) => {
-      st.creating.delete(ordinal);
-      if (p !== null) {
-        st.pods.set(ordinal, p);
-        st.created++;
-      } else st.refused++;
-      if (st.creating.size > 0) {
-        if (p !== null) this.enqueue(st); // waits for the other creates (dirty)
-        return;
-      }
-      const again = st.refused === 0 || st.dirty || st.created > 0;
-      st.dirty = false;
-      // Refused: the sync failed (upstream returns the error; AddRateLimited). A pod it did
-      // create (Parallel) is observed by the informer, which queues the set at once.
-      if (st.refused > 0) queueSyncRateLimited(this.sim, 'statefulset.sync', st, this.limiter, (s) => this.sync(s));
-      else this.limiter.forget(st);
-      if (again) this.enqueue(st);
-    });
+  /** Slow start (upstream slowStartBatch(1, replicas, processReplica)): the ordinals pos ..
+   * end−1, `batch` at a time, doubling up to MAX_BATCH_SIZE; the `missing` ones of a batch are
+   * created, and the next batch starts when all were answered (at once when it had none). A
+   * batch with a refused create ends the sync, which failed. OrderedReady passes one ordinal. */
+  private createBatch(st: SetState, missing: ReadonlySet<number>, end: number, pos: number, batch: number, created: number): void {
+    let size = Math.min(batch, end - pos, MAX_BATCH_SIZE);
+    const todo: number[] = [];
+    for (; size > 0; pos += size, size = Math.min(2 * size, end - pos, MAX_BATCH_SIZE)) {
+      for (let i = pos; i < pos + size; i++) if (missing.has(i)) todo.push(i);
+      if (todo.length > 0) break;
+    }
+    if (todo.length === 0) return this.syncDone(st, 0, created);
+    let left = todo.length;
+    let refused = 0;
+    for (const ordinal of todo) {
+      st.creating.add(ordinal);
+      this.api.createPod(this.newPod(st, ordinal), (p) => {
+        st.creating.delete(ordinal);
+        if (p !== null) st.pods.set(ordinal, p);
+        else refused++;
+        if (--left > 0) return;
+        const total = created + todo.length - refused;
+        if (refused > 0) return this.syncDone(st, refused, total);
+        this.createBatch(st, missing, end, pos + size, 2 * size, total);
+      });
+    }
+  }
+
+  /** The sync's creates are over. Refused: the sync failed (upstream returns the error;
+   * AddRateLimited); the pods it did create are observed by the informer (addPod), which queues
+   * the set at once, as does an event during the sync. Else a successful sync (Forget). */
+  private syncDone(st: SetState, refused: number, created: number): void {
+    const again = refused === 0 || st.dirty || created > 0;
+    st.dirty = false;
+    if (refused > 0) queueSyncRateLimited(this.sim, 'statefulset.sync', st, this.limiter, (s) => this.sync(s));
+    else this.limiter.forget(st);
+    if (again) this.enqueue(st);
   }
 
   private newPod(st: SetState, ordinal: number): Pod {
