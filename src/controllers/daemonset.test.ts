@@ -383,3 +383,18 @@ test('at most BurstReplicas (250) creates per sync: 300 nodes get 250 pods in ba
     [10, 1], [11, 2], [12, 4], [13, 8], [14, 16], [15, 19], // 50
   ]);
 });
+
+test('at most BurstReplicas (250) deletes per sync: 300 pods leaving their nodes go as 250, then 50 once those are observed', () => {
+  const { sim, cluster, api } = harness(nodes(300));
+  api.createObject(ds());
+  sim.run(1_000_000);
+  assert.equal(cluster.pods.size, 300);
+  const deletedAt = new Map<number, number>();
+  api.watch({ podDeleted: () => deletedAt.set(sim.now, (deletedAt.get(sim.now) ?? 0) + 1) });
+  api.updateObject(ds({ nodeSelector: { role: 'none' } })); // commits at 1.001 s
+  sim.run(2_000_000);
+  // Unbound pods go at once: 250 deletes sent at 1.001 s commit at 1.002 s; the sync their
+  // observation queues sends the other 50, committing at 1.003 s.
+  assert.deepEqual([...deletedAt.entries()], [[1_002_000, 250], [1_003_000, 50]]);
+  assert.equal(cluster.pods.size, 0);
+});
