@@ -47,11 +47,14 @@ const defaultClassCache = new WeakMap<ClusterState, { version: number; cls: Reso
 export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
   const r = admitPriority(cluster, pod);
   if (!r.allowed) return r;
-  // One copy of the pod and its spec holds both admissions' fields (the tolerations do not
-  // change what the quota counts).
+  // One copy of the pod holds both admissions' fields (the tolerations do not change what the
+  // quota counts). The spec is built in two spreads, not { ...spec, ...fields, tolerations }:
+  // V8 gave the one-expression object a slower shape, and every plugin reads the stored spec
+  // (40 quickstart runs in one process took 7-10 % longer, 8 alternating runs each way).
   const spec: PodSpec = pod.spec ?? { containers: [] };
   const tolerations = withDefaultTolerations(spec.tolerations);
-  const admitted: Pod = { ...pod, spec: tolerations === spec.tolerations ? { ...spec, ...r.fields } : { ...spec, ...r.fields, tolerations } };
+  const withFields: PodSpec = { ...spec, ...r.fields };
+  const admitted: Pod = { ...pod, spec: tolerations === spec.tolerations ? withFields : { ...withFields, tolerations } };
   const quota = checkQuota(cluster, admitted);
   if (quota !== null) return forbidden(pod.metadata?.name ?? '', quota);
   return { allowed: true, pod: admitted };
