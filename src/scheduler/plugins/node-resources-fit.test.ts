@@ -1302,3 +1302,20 @@ describe('NodeResourcesFit: weight and empty-node boundaries', () => {
     assert.equal(out[0], 0);
   });
 });
+
+describe('NodeResourcesFit Filter: shared statuses', () => {
+  it('nodes that fail on the same resources get one shared Status; extended resources follow the common reasons', () => {
+    const n1 = nodeInfoWith(makeNode('n1').capacity({ cpu: '1', memory: '1Gi', pods: 10, [EXT_A]: 1 }).obj());
+    const n2 = nodeInfoWith(makeNode('n2').capacity({ cpu: '1', memory: '1Gi', pods: 10, [EXT_A]: 1 }).obj());
+    const plugin = fit();
+    const big = podInfo(makePod().req({ cpu: '2', memory: '2Gi' }).obj());
+    const a = plugin.filter(new CycleState(), big, n1);
+    const b = plugin.filter(new CycleState(), big, n2);
+    assertVerdict(a, unresolvable(insufficient('cpu'), insufficient('memory')));
+    assert.equal(b, a);
+    const half = podInfo(makePod().req({ cpu: '500m' }).obj());
+    assert.equal(plugin.filter(new CycleState(), half, n1), null);
+    const withExt = podInfo(makePod().req({ cpu: '2', [EXT_A]: 2 }).obj());
+    assertVerdict(plugin.filter(new CycleState(), withExt, n1), unresolvable(insufficient('cpu'), insufficient(EXT_A)));
+  });
+});

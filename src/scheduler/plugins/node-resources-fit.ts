@@ -119,6 +119,31 @@ function stringList(v: unknown, path: string): string[] {
 }
 
 const TOO_MANY_PODS = 'Too many pods';
+const TOO_MANY_PODS_BIT = 1;
+const CPU_BIT = 2;
+const MEMORY_BIT = 4;
+const EPHEMERAL_BIT = 8;
+
+/** The reasons of a failure mask, in upstream's order (fitsRequest: pods, cpu, memory,
+ * ephemeral-storage). */
+function commonReasons(mask: number): string[] {
+  const r: string[] = [];
+  if ((mask & TOO_MANY_PODS_BIT) !== 0) r.push(TOO_MANY_PODS);
+  if ((mask & CPU_BIT) !== 0) r.push('Insufficient cpu');
+  if ((mask & MEMORY_BIT) !== 0) r.push('Insufficient memory');
+  if ((mask & EPHEMERAL_BIT) !== 0) r.push('Insufficient ephemeral-storage');
+  return r;
+}
+
+/** One Status per (mask, code), made on first use and shared (statuses are read-only). */
+const COMMON_STATUSES: (Status | undefined)[] = new Array<Status | undefined>(32).fill(undefined);
+
+function commonStatus(mask: number, code: Code): Status {
+  const i = mask | (code === Code.UnschedulableAndUnresolvable ? 16 : 0);
+  let st = COMMON_STATUSES[i];
+  if (st === undefined) COMMON_STATUSES[i] = st = new Status(code, commonReasons(mask), NodeResourcesFit);
+  return st;
+}
 const PRE_FILTER_SUCCESS: { status: Verdict } = { status: null };
 
 function isExtendedResourceName(name: string): boolean {
@@ -191,21 +216,25 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     const req = pod.requests;
     const alloc = node.allocatable;
     const used = node.requested;
-    let reasons: string[] | null = null;
+    // The pods / cpu / memory / ephemeral-storage failures as bits, in upstream's reason order:
+    // their Status objects are shared (a pod that fits nowhere fails every node, and a new
+    // Status per node was most of what such a cycle allocated). Extended resources add reasons.
+    let mask = 0;
     let code: Code = Code.Unschedulable;
-    if (node.pods.length + 1 > alloc.allowedPodNumber) (reasons ??= []).push(TOO_MANY_PODS);
+    if (node.pods.length + 1 > alloc.allowedPodNumber) mask |= TOO_MANY_PODS_BIT;
     if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) {
-      (reasons ??= []).push('Insufficient cpu');
+      mask |= CPU_BIT;
       if (req.milliCpu > alloc.milliCpu) code = Code.UnschedulableAndUnresolvable;
     }
     if (req.memory > 0 && req.memory > alloc.memory - used.memory) {
-      (reasons ??= []).push('Insufficient memory');
+      mask |= MEMORY_BIT;
       if (req.memory > alloc.memory) code = Code.UnschedulableAndUnresolvable;
     }
     if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
-      (reasons ??= []).push('Insufficient ephemeral-storage');
+      mask |= EPHEMERAL_BIT;
       if (req.ephemeralStorage > alloc.ephemeralStorage) code = Code.UnschedulableAndUnresolvable;
     }
+    let scalarReasons: string[] | null = null;
     if (req.scalar !== null) {
       // Runs for every node of every cycle: no allocation, no sorting, no string work.
       const checks = this.scalarChecks(req);
@@ -215,12 +244,13 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
         const q = checks.amounts[i] as number;
         const a = alloc.getScalar(name);
         if (q > a - used.getScalar(name)) {
-          (reasons ??= []).push(this.insufficient(name));
+          (scalarReasons ??= []).push(this.insufficient(name));
           if (q > a) code = Code.UnschedulableAndUnresolvable;
         }
       }
     }
-    return reasons === null ? null : new Status(code, reasons, NodeResourcesFit);
+    if (scalarReasons === null) return mask === 0 ? null : commonStatus(mask, code);
+    return new Status(code, [...commonReasons(mask), ...scalarReasons], NodeResourcesFit);
   }
 
   /** The extended resources Filter checks for a pod's requests `req`: non-zero and not ignored,
