@@ -37,13 +37,11 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
-import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
+import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 /** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
 export const BURST_REPLICAS = 250;
-/** Upstream pkg/controller/controller_utils.go SlowStartInitialBatchSize. */
-const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 /** Tolerations every daemon pod gets (upstream daemonset_util.go AddOrUpdateDaemonPodTolerations). */
 export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
@@ -250,39 +248,21 @@ export class DaemonSetController {
     // getUnscheduledPodsWithoutNode); a bound one is left to the pod garbage collector.
     for (const pods of byNode.values()) for (const p of pods) if (!p.bound) this.remove(st, p, 'unscheduled daemon pod of a node that does not exist');
     if (toCreate.length === 0) return this.limiter.forget(st);
-    this.createBatch(st, toCreate.slice(0, BURST_REPLICAS), 0, SLOW_START_INITIAL_BATCH_SIZE, 0);
+    this.createPods(st, toCreate.slice(0, BURST_REPLICAS));
   }
 
-  /** Slow start (upstream syncNodes' batch loop): create pods on nodes[pos ..] `batch` at a
-   * time; when every create of a batch has been answered, the next batch is twice as large; a
-   * batch with a refused create ends the sync, which failed. `created` counts the pods this sync
-   * created so far. */
-  private createBatch(st: DsState, nodes: readonly string[], pos: number, batch: number, created: number): void {
-    const size = Math.min(batch, nodes.length - pos);
-    let left = size;
-    let refused = 0;
-    for (let i = pos; i < pos + size; i++) {
-      this.create(st, nodes[i] as string, (ok) => {
-        if (!ok) refused++;
-        if (--left > 0) return;
-        const total = created + size - refused;
-        if (refused > 0) return this.syncFailed(st, total);
-        if (pos + size < nodes.length) return this.createBatch(st, nodes, pos + size, size * 2, total);
-        st.dirty = false;
-        this.limiter.forget(st);
-        this.enqueue(st); // upstream: the informer's addPod for each pod created queues the set
-      });
-    }
-  }
-
-  /** A create was refused: upstream syncNodes returns the error and processNextWorkItem
-   * requeues the set with AddRateLimited; the pods it did create (addPod) and events during the
-   * sync queue it at once. */
-  private syncFailed(st: DsState, created: number): void {
-    const again = st.dirty || created > 0;
-    st.dirty = false;
-    queueSyncRateLimited(this.sim, 'daemonset.sync', st, this.limiter, (s) => this.sync(s));
-    if (again) this.enqueue(st);
+  /** Creates a pod on each of `nodes` in slow-start batches (upstream syncNodes' batch loop;
+   * work-queue.ts slowStartBatch); a refused create ends the sync, which failed. */
+  private createPods(st: DsState, nodes: readonly string[]): void {
+    slowStartBatch(
+      nodes.length,
+      Infinity,
+      (i, done) => {
+        this.create(st, nodes[i] as string, done);
+        return true;
+      },
+      (created, refused) => endSync(this.sim, 'daemonset.sync', st, this.limiter, (s) => this.sync(s), created, refused),
+    );
   }
 
   private remove(st: DsState, p: PodInfo, reason: string): void {

@@ -37,7 +37,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
-import { ControllerRateLimiter, namespacedKey, queueSync, queueSyncRateLimited } from './work-queue.js';
+import { ControllerRateLimiter, namespacedKey, endSync, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const DEFAULT_BACKOFF_LIMIT = 6;
@@ -46,8 +46,6 @@ export const MAX_JOB_POD_FAILURE_BACKOFF_US = 600 * US_PER_S;
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 /** Upstream job_controller.go MaxPodCreateDeletePerSync. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
-/** Upstream pkg/controller/controller_utils.go SlowStartInitialBatchSize. */
-const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 /** Upstream backoff before the next pod after `failures` failures since the last success. */
 export function jobBackoffUs(failures: number): number {
@@ -213,34 +211,28 @@ export class JobController {
       }
       return;
     }
-    this.createBatch(st, Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC), SLOW_START_INITIAL_BATCH_SIZE, 0);
+    this.createPods(st, Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC));
   }
 
-  /** Slow start (upstream manageJob's batch loop): create `batch` pods; when every create of
-   * the batch has been answered, double the batch for the rest; a batch with a refused create
-   * ends the sync, which failed. `created` counts the pods this sync created so far. */
-  private createBatch(st: JobState, remaining: number, batch: number, created: number): void {
-    const size = Math.min(batch, remaining);
-    st.inflight += size;
-    let left = size;
-    let refused = 0;
-    for (let i = 0; i < size; i++) {
-      const pod = this.newPod(st);
-      this.api.createPod(pod, (p) => {
-        this.podNames.release(pod);
-        st.inflight--;
-        if (p !== null) st.pods.add(p);
-        else refused++;
-        if (--left > 0) return;
-        const total = created + size - refused;
-        if (refused === 0 && remaining > size) return this.createBatch(st, remaining - size, size * 2, total);
-        const again = st.dirty || total > 0; // events during the sync, or pods it created (addPod)
-        st.dirty = false;
-        if (refused > 0) queueSyncRateLimited(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s));
-        else this.limiter.forget(st);
-        if (refused === 0 || again) this.enqueue(st);
-      });
-    }
+  /** Creates `count` pods in slow-start batches (upstream manageJob's batch loop; work-queue.ts
+   * slowStartBatch); a refused create ends the sync, which failed. */
+  private createPods(st: JobState, count: number): void {
+    slowStartBatch(
+      count,
+      Infinity,
+      (_i, done) => {
+        const pod = this.newPod(st);
+        st.inflight++;
+        this.api.createPod(pod, (p) => {
+          this.podNames.release(pod);
+          st.inflight--;
+          if (p !== null) st.pods.add(p);
+          done(p !== null);
+        });
+        return true;
+      },
+      (created, refused) => endSync(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s), created, refused),
+    );
   }
 
   private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[]): void {

@@ -17,11 +17,10 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf, ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
-import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
+import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const BURST_REPLICAS = 500;
-const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 interface RsState {
   obj: ObjectOf<'ReplicaSet'>;
@@ -155,7 +154,7 @@ export class ReplicaSetController {
     // listed, so a sync that only creates costs nothing per pod.
     const diff = (st.spec.replicas ?? 1) - st.pods.size;
     if (diff > 0) {
-      this.createBatch(st, Math.min(diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE, 0);
+      this.createPods(st, Math.min(diff, BURST_REPLICAS));
       return;
     }
     this.limiter.forget(st);
@@ -169,42 +168,26 @@ export class ReplicaSetController {
     }
   }
 
-  /** Slow start (upstream slowStartBatch): create `batch` pods; when all were created, double
-   * the batch for the rest; a batch with a refused create ends the sync, which failed. `created`
-   * counts the pods this sync created so far. */
-  private createBatch(st: RsState, remaining: number, batch: number, created: number): void {
-    const size = Math.min(batch, remaining);
-    st.inflight += size;
-    let left = size;
-    let refused = 0;
-    for (let i = 0; i < size; i++) {
-      const pod = this.newPod(st);
-      this.api.createPod(pod, (p) => {
-        this.podNames.release(pod);
-        st.inflight--;
-        if (p !== null) st.pods.add(p);
-        else refused++;
-        if (--left > 0) return;
-        const total = created + size - refused;
-        if (refused > 0) return this.syncFailed(st, total);
-        if (remaining - size > 0) return this.createBatch(st, remaining - size, size * 2, total);
-        st.dirty = false;
-        this.limiter.forget(st);
-        this.enqueue(st); // upstream: the informer's addPod for each pod created queues the set
-      });
-    }
-  }
-
-  /** The sync ended at a refused create. Upstream manageReplicas lowers the expectations by the
-   * pods skipped (ksim never counted them) and returns the error, and processNextWorkItem
-   * requeues the key with AddRateLimited. The pods this sync did create are observed by the
-   * informer (addPod → queue.Add), which syncs the set again at once, as does an event that came
-   * while the sync ran. */
-  private syncFailed(st: RsState, created: number): void {
-    const again = st.dirty || created > 0;
-    st.dirty = false;
-    queueSyncRateLimited(this.sim, 'replicaset.sync', st, this.limiter, (s) => this.sync(s));
-    if (again) this.enqueue(st);
+  /** Creates `count` pods in slow-start batches (work-queue.ts slowStartBatch); a refused
+   * create ends the sync, which failed (upstream manageReplicas lowers the expectations by the
+   * pods skipped, which ksim never counted). */
+  private createPods(st: RsState, count: number): void {
+    slowStartBatch(
+      count,
+      Infinity,
+      (_i, done) => {
+        const pod = this.newPod(st);
+        st.inflight++;
+        this.api.createPod(pod, (p) => {
+          this.podNames.release(pod);
+          st.inflight--;
+          if (p !== null) st.pods.add(p);
+          done(p !== null);
+        });
+        return true;
+      },
+      (created, refused) => endSync(this.sim, 'replicaset.sync', st, this.limiter, (s) => this.sync(s), created, refused),
+    );
   }
 
   private newPod(st: RsState): Pod {

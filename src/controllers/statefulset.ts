@@ -33,7 +33,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { ControllerRateLimiter, queueSync, queueSyncRateLimited } from './work-queue.js';
+import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -148,7 +148,7 @@ export class StatefulSetController {
         st.deleting.add(p);
         this.api.deletePod(p, 'statefulset pod finished');
         // upstream: the new pod is made on the next sync, after the deletion is observed
-        if (missing.size > 0) this.createBatch(st, missing, i, 0, 1, 0);
+        if (missing.size > 0) this.createPods(st, missing, 0, i);
         return;
       }
       if (p === undefined) {
@@ -156,13 +156,13 @@ export class StatefulSetController {
           missing.add(i);
           continue;
         }
-        this.createBatch(st, new Set([i]), i + 1, i, 1, 0);
+        this.createPods(st, new Set([i]), i, i + 1);
         return;
       }
       // Wait for it to be running and ready, and not terminating (upstream isHealthy).
       if (monotonic && (p.phase !== 'Running' || p.terminating)) return;
     }
-    if (missing.size > 0) this.createBatch(st, missing, replicas, 0, 1, 0);
+    if (missing.size > 0) this.createPods(st, missing, 0, replicas);
     // processCondemned: ordinals ≥ replicas, highest first.
     const condemned = [...st.pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);
     for (const i of condemned) {
@@ -173,43 +173,27 @@ export class StatefulSetController {
     }
   }
 
-  /** Slow start (upstream slowStartBatch(1, replicas, processReplica)): the ordinals pos ..
-   * end−1, `batch` at a time, doubling up to MAX_BATCH_SIZE; the `missing` ones of a batch are
-   * created, and the next batch starts when all were answered (at once when it had none). A
-   * batch with a refused create ends the sync, which failed. OrderedReady passes one ordinal. */
-  private createBatch(st: SetState, missing: ReadonlySet<number>, end: number, pos: number, batch: number, created: number): void {
-    let size = Math.min(batch, end - pos, MAX_BATCH_SIZE);
-    const todo: number[] = [];
-    for (; size > 0; pos += size, size = Math.min(2 * size, end - pos, MAX_BATCH_SIZE)) {
-      for (let i = pos; i < pos + size; i++) if (missing.has(i)) todo.push(i);
-      if (todo.length > 0) break;
-    }
-    if (todo.length === 0) return this.syncDone(st, 0, created);
-    let left = todo.length;
-    let refused = 0;
-    for (const ordinal of todo) {
-      st.creating.add(ordinal);
-      this.api.createPod(this.newPod(st, ordinal), (p) => {
-        st.creating.delete(ordinal);
-        if (p !== null) st.pods.set(ordinal, p);
-        else refused++;
-        if (--left > 0) return;
-        const total = created + todo.length - refused;
-        if (refused > 0) return this.syncDone(st, refused, total);
-        this.createBatch(st, missing, end, pos + size, 2 * size, total);
-      });
-    }
-  }
-
-  /** The sync's creates are over. Refused: the sync failed (upstream returns the error;
-   * AddRateLimited); the pods it did create are observed by the informer (addPod), which queues
-   * the set at once, as does an event during the sync. Else a successful sync (Forget). */
-  private syncDone(st: SetState, refused: number, created: number): void {
-    const again = refused === 0 || st.dirty || created > 0;
-    st.dirty = false;
-    if (refused > 0) queueSyncRateLimited(this.sim, 'statefulset.sync', st, this.limiter, (s) => this.sync(s));
-    else this.limiter.forget(st);
-    if (again) this.enqueue(st);
+  /** Slow start (upstream slowStartBatch(1, replicas, processReplica); work-queue.ts
+   * slowStartBatch) over the ordinals from .. end−1, at most MAX_BATCH_SIZE a batch: the
+   * `missing` ones are created, and a batch without any passes at once. A refused create ends the
+   * sync, which failed. OrderedReady passes one ordinal. */
+  private createPods(st: SetState, missing: ReadonlySet<number>, from: number, end: number): void {
+    slowStartBatch(
+      end - from,
+      MAX_BATCH_SIZE,
+      (i, done) => {
+        const ordinal = from + i;
+        if (!missing.has(ordinal)) return false;
+        st.creating.add(ordinal);
+        this.api.createPod(this.newPod(st, ordinal), (p) => {
+          st.creating.delete(ordinal);
+          if (p !== null) st.pods.set(ordinal, p);
+          done(p !== null);
+        });
+        return true;
+      },
+      (created, refused) => endSync(this.sim, 'statefulset.sync', st, this.limiter, (s) => this.sync(s), created, refused),
+    );
   }
 
   private newPod(st: SetState, ordinal: number): Pod {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { ControllerRateLimiter, namespacedKey, queueSync, queueSyncRateLimited } from './work-queue.js';
+import { ControllerRateLimiter, namespacedKey, queueSync, queueSyncRateLimited, slowStartBatch } from './work-queue.js';
 
 test('queueSync: any number of queueings of one object within an instant make one sync; a later one makes another', () => {
   const events: string[] = [];
@@ -62,4 +62,35 @@ test('queueSyncRateLimited: one pending retry per object, the earlier one wins; 
   assert.deepEqual(synced, [5_000]);
   assert.equal(st.failures, 2);
   assert.equal(st.retry, null);
+});
+
+test('slowStartBatch: batches of 1, 2, 4, ... (capped), each after the previous one answered; items needing nothing pass; a refusal ends the run', () => {
+  // Answers come back by hand, a round at a time: the rounds are the batches that sent creates.
+  const run = (count: number, maxBatch: number, needs: (i: number) => boolean, refuse: (i: number) => boolean) => {
+    let rounds = 0;
+    let pending: (() => void)[] = [];
+    let result: [number, boolean] | null = null;
+    slowStartBatch(
+      count,
+      maxBatch,
+      (i, done) => {
+        if (!needs(i)) return false;
+        pending.push(() => done(!refuse(i)));
+        return true;
+      },
+      (created, refused) => void (result = [created, refused]),
+    );
+    while (pending.length > 0) {
+      const answer = pending;
+      pending = [];
+      rounds++;
+      for (const a of answer) a();
+    }
+    return { result, rounds };
+  };
+  assert.deepEqual(run(7, Infinity, () => true, () => false), { result: [7, false], rounds: 3 }); // 1, 2, 4
+  assert.deepEqual(run(7, 2, () => true, () => false), { result: [7, false], rounds: 4 }); // 1, 2, 2, 2
+  assert.deepEqual(run(7, Infinity, (i) => i >= 3, () => false), { result: [4, false], rounds: 1 }); // 0 | 1-2 pass at once; 3-6
+  assert.deepEqual(run(7, Infinity, () => true, (i) => i === 2), { result: [2, true], rounds: 2 }); // 0; 1 ok, 2 refused: stop
+  assert.deepEqual(run(0, Infinity, () => true, () => false), { result: [0, false], rounds: 0 });
 });

@@ -83,3 +83,71 @@ export function queueSyncRateLimited<S extends Retryable>(sim: Simulation, event
     queueSync(sim, eventKind, st, sync);
   });
 }
+
+/** A retryable object whose sync may be asked for again while its creates are in flight. */
+export interface BatchedSync extends Retryable {
+  /** A sync was asked for while this one's creates were in flight (the queue's dirty set). */
+  dirty: boolean;
+}
+
+/** Upstream pkg/controller/controller_utils.go SlowStartInitialBatchSize. */
+export const SLOW_START_INITIAL_BATCH_SIZE = 1;
+
+/**
+ * Upstream slowStartBatch (pkg/controller/replicaset/replica_set.go; the same loop in the
+ * DaemonSet controller's syncNodes and the Job controller's manageJob, and StatefulSet's
+ * runForAll) on the event clock: items 0 .. count−1 in batches of 1, 2, 4, ... (at most
+ * `maxBatch`). `start(i, done)` sends item i's create and returns true, or returns false when the
+ * item needs none; the next batch starts once every create of the previous one has called
+ * done(ok) (at once when it sent none). A batch with a refused create ends the run.
+ * `finished(created, refused)`: pods created, and whether it stopped at a refusal.
+ */
+export function slowStartBatch(
+  count: number,
+  maxBatch: number,
+  start: (i: number, done: (ok: boolean) => void) => boolean,
+  finished: (created: number, refused: boolean) => void,
+): void {
+  let created = 0;
+  const from = (pos: number, batch: number): void => {
+    while (pos < count) {
+      const size = Math.min(batch, count - pos, maxBatch);
+      const next = pos + size;
+      let pending = 1; // the sending loop below holds one until it is done
+      let refused = false;
+      const settle = (): void => {
+        if (--pending > 0) return;
+        if (refused) finished(created, true);
+        else from(next, 2 * size);
+      };
+      const done = (ok: boolean): void => {
+        if (ok) created++;
+        else refused = true;
+        settle();
+      };
+      let sent = 0;
+      for (let i = pos; i < next; i++) {
+        pending++;
+        if (start(i, done)) sent++;
+        else pending--;
+      }
+      if (sent > 0) return settle();
+      pos = next;
+      batch = 2 * size;
+    }
+    finished(created, false);
+  };
+  from(0, SLOW_START_INITIAL_BATCH_SIZE);
+}
+
+/** A sync's creates are over (upstream processNextWorkItem after the sync handler returned):
+ * refused, the sync failed and the object is retried through the limiter (AddRateLimited);
+ * otherwise Forget. It is queued again at once after a success, and after a failure when the
+ * sync created pods (the informer's addPod → queue.Add) or an event came during it (dirty). */
+export function endSync<S extends BatchedSync>(sim: Simulation, eventKind: string, st: S, limiter: ControllerRateLimiter, sync: (st: S) => void, created: number, refused: boolean): void {
+  const again = !refused || st.dirty || created > 0;
+  st.dirty = false;
+  if (refused) queueSyncRateLimited(sim, eventKind, st, limiter, sync);
+  else limiter.forget(st);
+  if (again) queueSync(sim, eventKind, st, sync);
+}
