@@ -14,6 +14,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import { DaemonSetController, daemonPodTolerations, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
 import { loadScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
+import { createSends } from '../testing/create-sends.js';
 
 function harness(nodes: Node[]) {
   const sim = new Simulation();
@@ -328,17 +329,6 @@ test('a bound daemon pod belongs to its spec.nodeName, whatever node its affinit
   assert.equal(ghost.deleted, true);
   assert.deepEqual([...cluster.pods.values()].map((p) => p.name), ['agent-bound']);
 });
-
-/** Times (µs) at which the controller sends pod creates, refused ones included. */
-function createSends(sim: Simulation, api: ApiServer): number[] {
-  const sent: number[] = [];
-  const create = api.createPod.bind(api);
-  api.createPod = (pod, done) => {
-    sent.push(sim.now);
-    create(pod, done);
-  };
-  return sent;
-}
 
 const nodes = (n: number) => Array.from({ length: n }, (_, i) => makeNode(`n${String(i).padStart(3, '0')}`).obj());
 

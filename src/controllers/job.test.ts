@@ -12,6 +12,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { JobController, jobBackoffUs, jobFinished } from './job.js';
+import { createSends } from '../testing/create-sends.js';
 
 const S = 1_000_000;
 
@@ -237,20 +238,9 @@ test('pod creates refused by a ResourceQuota are retried 1 s, 2 s, 4 s ... up to
   assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 3_000, 181_010_000]);
 });
 
-/** Times (µs) at which the controller sends pod creates, refused ones included. */
-function createSends(h: ReturnType<typeof harness>): number[] {
-  const sent: number[] = [];
-  const create = h.api.createPod.bind(h.api);
-  h.api.createPod = (pod, done) => {
-    sent.push(h.sim.now);
-    create(pod, done);
-  };
-  return sent;
-}
-
 test('a Job creates its pods in slow-start batches of 1, 2, 4, each sent when the previous batch was answered (upstream manageJob)', () => {
   const h = harness();
-  const sent = createSends(h);
+  const sent = createSends(h.sim, h.api);
   h.api.createObject(job({ parallelism: 7, completions: 7 }));
   h.sim.run(S);
   // The Job commits at 1 ms; every write takes 1 ms: 1 create sent at 1 ms, 2 at 2 ms, 4 at 3 ms.
@@ -260,7 +250,7 @@ test('a Job creates its pods in slow-start batches of 1, 2, 4, each sent when th
 
 test('a Job sync stops at the batch with a refused create: 3 creates sent of the 7 (upstream skippedPods, break)', () => {
   const h = harness();
-  const sent = createSends(h);
+  const sent = createSends(h.sim, h.api);
   h.api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } });
   h.api.createObject(job({ parallelism: 7, completions: 7 }));
   h.sim.run(2_999);

@@ -13,6 +13,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { StatefulSetController } from './statefulset.js';
+import { createSends } from '../testing/create-sends.js';
 
 const MS = 1000;
 
@@ -214,20 +215,9 @@ test('a StatefulSet deleted at the instant it was created gets no pod', () => {
   assert.equal(h.cluster.podsCreated, 0);
 });
 
-/** Times (µs) at which the controller sends pod creates, refused ones included. */
-function createSends(h: ReturnType<typeof harness>): number[] {
-  const sent: number[] = [];
-  const create = h.api.createPod.bind(h.api);
-  h.api.createPod = (pod, done) => {
-    sent.push(h.sim.now);
-    create(pod, done);
-  };
-  return sent;
-}
-
 test('Parallel: 7 ordinals in slow-start batches of 1, 2, 4, each sent when the previous batch was answered (upstream slowStartBatch)', () => {
   const h = harness();
-  const sent = createSends(h);
+  const sent = createSends(h.sim, h.api);
   h.api.createObject(statefulSet(7, 'Parallel'));
   h.sim.run(100 * MS);
   assert.deepEqual(sent, [1, 2, 2, 3, 3, 3, 3].map((t) => t * MS));
@@ -236,7 +226,7 @@ test('Parallel: 7 ordinals in slow-start batches of 1, 2, 4, each sent when the 
 
 test('Parallel: the batches count ordinals, not creates: with db-0..db-2 present, db-3..db-6 form one batch of 4', () => {
   const h = harness();
-  const sent = createSends(h);
+  const sent = createSends(h.sim, h.api);
   const pod = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'db' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'db', controller: true }] }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] } });
   h.api.commitStartState({ nodes: [], objects: [statefulSet(7, 'Parallel')], pods: [pod('db-0'), pod('db-1'), pod('db-2')] });
   h.sim.run(100 * MS);
@@ -248,7 +238,7 @@ test('Parallel: the batches count ordinals, not creates: with db-0..db-2 present
 
 test('Parallel: a sync stops at the batch with a refused create: 3 creates sent of the 7', () => {
   const h = harness();
-  const sent = createSends(h);
+  const sent = createSends(h.sim, h.api);
   h.api.createObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '2' } } } as WorkloadObject);
   h.api.createObject(statefulSet(7, 'Parallel'));
   h.sim.run(3 * MS - 1);
@@ -263,7 +253,7 @@ test('Parallel: a sync stops at the batch with a refused create: 3 creates sent 
 
 test('OrderedReady still creates one pod per sync, whatever the replicas', () => {
   const h = harness();
-  const sent = createSends(h);
+  const sent = createSends(h.sim, h.api);
   h.api.createObject(statefulSet(7));
   h.sim.run(100 * MS);
   assert.deepEqual(sent, [1 * MS]);
