@@ -48,6 +48,13 @@ interface RecordedEvent {
   readonly newObj: EventObject;
 }
 
+/** A pod's place in backoffQ: the flush tick it waits for, and its insertion order. */
+interface BackoffEntry {
+  readonly qpi: QueuedPodInfo;
+  readonly tick: number;
+  readonly seq: number;
+}
+
 /** Where a pod held by the queue is (SchedulingQueue.place). */
 export type QueuePlace = 'active' | 'backoff' | 'unschedulable' | 'in-flight';
 
@@ -56,17 +63,19 @@ type Strategy = 'skip' | 'afterBackoff';
 
 export class SchedulingQueue {
   private readonly active: FastPriorityQueue<QueuedPodInfo>;
-  /** Pods in backoff, by the flush tick (µs) at which they become active. */
-  private readonly backoff = new Map<number, QueuedPodInfo[]>();
-  /** The keys of `backoff`, ascending. */
-  private readonly backoffTicks: number[] = [];
+  /** Backoff entries by the flush tick (µs) at which they become active, in insertion order. */
+  private readonly backoff = new Map<number, BackoffEntry[]>();
+  /** The poppable backoff entries (not Error backoff) in pop order: earliest tick, then QueueSort,
+   * then insertion. Entries no longer current are dropped when they reach the top or their tick
+   * is flushed, so a pop costs O(log n) instead of a scan of the bucket. */
+  private readonly backoffHeap: FastPriorityQueue<BackoffEntry>;
+  /** Each pod's current backoff entry; any other entry of the pod is stale. */
+  private readonly backoffEntryOf = new Map<PodInfo, BackoffEntry>();
+  private backoffSeq = 0;
   private readonly unschedulable = new Map<PodInfo, QueuedPodInfo>();
   /** Every pod the queue holds, in any sub-queue or in flight. */
   private readonly known = new Map<PodInfo, QueuedPodInfo>();
   private readonly inActive = new Set<PodInfo>();
-  /** Pods in backoff because their attempt failed with an Error (upstream podErrorBackoffQ):
-   * they are never popped before their backoff ends. */
-  private readonly errorBackoff = new Set<PodInfo>();
   /** Pods popped and not yet back or done, with the index in `inFlightEvents` at their pop. */
   private readonly inFlight = new Map<PodInfo, number>();
   /** Events received while some pod was in flight (upstream inFlightEvents), replayed through
@@ -77,7 +86,7 @@ export class SchedulingQueue {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly less: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean,
+    less: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean,
     private readonly onActive: () => void,
     private readonly opts: QueueOptions = DEFAULT_QUEUE_OPTIONS,
     /** Called when a pod enters backoffQ (an idle scheduler may pop it early). */
@@ -86,6 +95,9 @@ export class SchedulingQueue {
     private readonly hintsFor: (pod: PodInfo) => QueueingHintMap | undefined = () => undefined,
   ) {
     this.active = new FastPriorityQueue<QueuedPodInfo>(less);
+    this.backoffHeap = new FastPriorityQueue<BackoffEntry>(
+      (a, b) => a.tick < b.tick || (a.tick === b.tick && (less(a.qpi, b.qpi) || (!less(b.qpi, a.qpi) && a.seq < b.seq))),
+    );
   }
 
   get activeCount(): number {
@@ -152,29 +164,24 @@ export class SchedulingQueue {
   }
 
   private started(qpi: QueuedPodInfo): QueuedPodInfo {
+    this.backoffEntryOf.delete(qpi.pod);
     qpi.attempts++;
     this.inFlight.set(qpi.pod, this.inFlightBase + this.inFlightEvents.length);
     return qpi;
   }
 
-  /** Removes the first pod of the earliest backoff bucket (in QueueSort order within it). */
+  /** Removes the first pod of the earliest backoff bucket (in QueueSort order within it, then
+   * in the order the pods entered backoff); Error-backoff pods are never popped early. */
   private popBackoff(): QueuedPodInfo | undefined {
-    for (const tick of this.backoffTicks) {
-      const bucket = this.backoff.get(tick) as QueuedPodInfo[];
-      let best = -1;
-      for (let i = 0; i < bucket.length; i++) {
-        const q = bucket[i] as QueuedPodInfo;
-        if (!this.inBackoff(q)) continue;
-        if (best < 0 || this.less(q, bucket[best] as QueuedPodInfo)) best = i;
-      }
-      if (best >= 0) return bucket.splice(best, 1)[0];
+    const heap = this.backoffHeap;
+    while (!heap.isEmpty()) {
+      const e = heap.poll() as BackoffEntry;
+      if (heap.isEmpty()) heap.trim();
+      if (this.backoffEntryOf.get(e.qpi.pod) !== e) continue; // popped, flushed or deleted since
+      this.backoffEntryOf.delete(e.qpi.pod);
+      return e.qpi;
     }
     return undefined;
-  }
-
-  /** A bucket entry still stands for the pod (it was not deleted, moved on, or re-queued). */
-  private inBackoff(q: QueuedPodInfo): boolean {
-    return this.known.get(q.pod) === q && !this.unschedulable.has(q.pod) && !this.errorBackoff.has(q.pod) && !this.inActive.has(q.pod) && !this.inFlight.has(q.pod);
   }
 
   /** A pod whose attempt failed. Pods with an Error, without rejecting plugins, or for which an
@@ -233,7 +240,7 @@ export class SchedulingQueue {
     this.known.delete(pod);
     this.unschedulable.delete(pod);
     this.inActive.delete(pod);
-    this.errorBackoff.delete(pod);
+    this.backoffEntryOf.delete(pod);
     if (this.inFlight.delete(pod)) this.trimInFlightEvents();
   }
 
@@ -288,7 +295,7 @@ export class SchedulingQueue {
   }
 
   private pushActive(qpi: QueuedPodInfo): void {
-    this.errorBackoff.delete(qpi.pod);
+    this.backoffEntryOf.delete(qpi.pod);
     this.inActive.add(qpi.pod);
     this.active.add(qpi);
     this.onActive();
@@ -298,31 +305,35 @@ export class SchedulingQueue {
    * to its window and moved to the window's end), so a pod leaves backoff at the first flush
    * tick strictly after its expiry. */
   private pushBackoff(qpi: QueuedPodInfo, error: boolean): void {
-    if (error) this.errorBackoff.add(qpi.pod);
-    else this.errorBackoff.delete(qpi.pod);
     const expiry = qpi.timestampUs + this.backoffDurationUs(qpi);
     const tick = Math.floor(expiry / BACKOFF_FLUSH_PERIOD_US) * BACKOFF_FLUSH_PERIOD_US + BACKOFF_FLUSH_PERIOD_US;
     let bucket = this.backoff.get(tick);
     if (bucket === undefined) {
       this.backoff.set(tick, (bucket = []));
-      insertSorted(this.backoffTicks, tick);
       this.sim.scheduleAt(Math.max(tick, this.sim.now), 'scheduler.flush-backoff', '', () => this.flushBackoff(tick));
     }
-    bucket.push(qpi);
-    // An idle scheduler may pop it at once (SchedulerPopFromBackoffQ), so wake it.
-    if (!error) this.onBackoff();
+    const entry: BackoffEntry = { qpi, tick, seq: this.backoffSeq++ };
+    bucket.push(entry);
+    this.backoffEntryOf.set(qpi.pod, entry);
+    // An idle scheduler may pop it at once (SchedulerPopFromBackoffQ), so wake it; an Error
+    // backoff (upstream podErrorBackoffQ) is only ever left by its flush.
+    if (!error) {
+      this.backoffHeap.add(entry);
+      this.onBackoff();
+    }
   }
 
   private flushBackoff(tick: number): void {
     const bucket = this.backoff.get(tick) ?? [];
     this.backoff.delete(tick);
-    const i = this.backoffTicks.indexOf(tick);
-    if (i >= 0) this.backoffTicks.splice(i, 1);
-    for (const qpi of bucket) {
-      // An error-backoff pod in this bucket leaves it now; any other stale entry is skipped.
-      if (this.known.get(qpi.pod) !== qpi || this.unschedulable.has(qpi.pod) || this.inActive.has(qpi.pod) || this.inFlight.has(qpi.pod)) continue;
-      this.pushActive(qpi);
+    for (const e of bucket) {
+      if (this.backoffEntryOf.get(e.qpi.pod) !== e) continue; // popped early or deleted
+      this.pushActive(e.qpi);
     }
+    // Every heap entry of this tick or earlier is now flushed or stale.
+    const heap = this.backoffHeap;
+    while (!heap.isEmpty() && (heap.peek() as BackoffEntry).tick <= tick) heap.poll();
+    if (heap.isEmpty()) heap.trim();
   }
 
   /** The leftover flush runs every 30 s from the scheduler's start; ksim only schedules the ticks
@@ -349,9 +360,3 @@ export class SchedulingQueue {
   }
 }
 
-/** Inserts `v` into ascending `a` (new ticks usually go last). */
-function insertSorted(a: number[], v: number): void {
-  let i = a.length;
-  while (i > 0 && (a[i - 1] as number) > v) i--;
-  a.splice(i, 0, v);
-}
