@@ -59,6 +59,7 @@ export interface JobSpec {
   parallelism?: number;
   completions?: number;
   backoffLimit?: number;
+  ttlSecondsAfterFinished?: number;
   template?: PodTemplateSpec;
 }
 
@@ -67,6 +68,8 @@ export interface CronJobSpec {
   schedule: string;
   concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
   suspend?: boolean;
+  successfulJobsHistoryLimit?: number;
+  failedJobsHistoryLimit?: number;
   jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: JobSpec };
 }
 

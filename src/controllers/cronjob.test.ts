@@ -249,3 +249,54 @@ test('Jobs a CronJob did not start as active: a finished one at the start, one d
   assert.deepEqual(cluster.objectsOfKind('Job').map((o) => o.metadata.name), ['cj-29453770']);
   assert.deepEqual(cron.activeJobs('default', 'cj'), ['cj-29453770']);
 });
+
+/** A harness whose pods end `after` their creation, Succeeded or Failed. */
+function endingPods(h: ReturnType<typeof harness>, phase: 'Succeeded' | 'Failed', after = MIN): void {
+  h.api.watch({ podAdded: (p) => void h.sim.schedule(after, 'test.end', '', () => h.api.setPodPhase(p, phase)) });
+}
+
+function withSpec(cj: WorkloadObject, extra: Record<string, unknown>, jobSpec: Record<string, unknown> = {}): WorkloadObject {
+  const spec = cj.spec as { jobTemplate: { spec: object } };
+  return { ...cj, spec: { ...spec, ...extra, jobTemplate: { spec: { ...spec.jobTemplate.spec, ...jobSpec } } } };
+}
+
+test('history limits: the 3 newest Complete Jobs are kept by default, older ones and their pods deleted as each Job finishes', () => {
+  const h = harness();
+  endingPods(h, 'Succeeded');
+  const deleted: string[] = [];
+  h.api.watch({ objectDeleted: (o) => { if (o.kind === 'Job') deleted.push(`${o.metadata.name}@${h.sim.now / S}s`); } });
+  h.api.createObject(cronJob('Allow'));
+  h.sim.run(32 * MIN); // Jobs at 5, 10, ..., 30 min, each Complete a minute later
+  assert.deepEqual(h.jobs(), ['cj-29453780', 'cj-29453785', 'cj-29453790']);
+  assert.deepEqual(h.livePods(), ['cj-29453780', 'cj-29453785', 'cj-29453790'], 'the deleted Jobs\' pods are gone');
+  // The 4th completion (at ~21 min) deletes the oldest, and so on: one deletion per completion.
+  assert.deepEqual(deleted.map((d) => d.split('@')[0]), ['cj-29453765', 'cj-29453770', 'cj-29453775']);
+  assert.ok(deleted.every((d, i) => Number(d.split('@')[1]!.replace('s', '')) > (20 + 5 * i) * 60), deleted.join(' '));
+});
+
+test('history limits: failedJobsHistoryLimit (default 1) keeps the newest Failed Job; a limit of 0 deletes each finished Job', () => {
+  const failed = harness();
+  endingPods(failed, 'Failed');
+  failed.api.createObject(withSpec(cronJob('Allow'), {}, { backoffLimit: 0 }));
+  failed.sim.run(17 * MIN); // Jobs at 5, 10, 15 min, each Failed a minute later
+  assert.deepEqual(failed.jobs(), ['cj-29453775']);
+
+  const none = harness();
+  endingPods(none, 'Succeeded');
+  none.api.createObject(withSpec(cronJob('Allow'), { successfulJobsHistoryLimit: 0 }));
+  none.sim.run(12 * MIN);
+  assert.deepEqual(none.jobs(), [], 'both Complete Jobs deleted');
+  none.sim.run(15 * MIN + 10 * S);
+  assert.deepEqual(none.jobs(), ['cj-29453775'], 'a running Job is never deleted');
+});
+
+test('history limits: a lowered limit applies at the CronJob update', () => {
+  const h = harness();
+  endingPods(h, 'Succeeded');
+  h.api.createObject(withSpec(cronJob('Allow'), { successfulJobsHistoryLimit: 5 }));
+  h.sim.run(17 * MIN);
+  assert.deepEqual(h.jobs(), ['cj-29453765', 'cj-29453770', 'cj-29453775']);
+  h.api.updateObject(withSpec(cronJob('Allow'), { successfulJobsHistoryLimit: 1 }));
+  h.sim.run(18 * MIN);
+  assert.deepEqual(h.jobs(), ['cj-29453775']);
+});

@@ -6,7 +6,12 @@
 // Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
 // pods) and creates the new one. The controller wakes exactly at each scheduled time, so no
 // start is ever late and startingDeadlineSeconds (validated) never changes anything; missed
-// times do not exist. suspend: true skips every time. Not modelled: history limits, timeZone.
+// times do not exist. suspend: true skips every time. History limits: once a Job of the CronJob
+// is heard to finish, the finished Jobs past successfulJobsHistoryLimit (default 3) Complete or
+// failedJobsHistoryLimit (default 1) Failed ones are deleted, oldest status.startTime first, ties
+// by name (upstream cleanupFinishedJobs / removeOldestJobs / byJobStartTime, run by every sync,
+// which a Job update triggers; defaults from pkg/apis/batch/v1/defaults.go SetDefaults_CronJob);
+// the garbage collector deletes their pods. Not modelled: timeZone.
 import { copyPlain } from '../api/values.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -24,7 +29,20 @@ interface CjState {
   timer: SimEvent | null;
   /** Names of its Jobs that exist and have not finished. */
   readonly active: Set<string>;
+  /** Its finished Jobs that still exist, by name. */
+  readonly finished: Map<string, FinishedJob>;
 }
+
+interface FinishedJob {
+  readonly name: string;
+  /** status.startTime as written (whole seconds, RFC 3339), '' when unset. */
+  readonly startTime: string;
+  readonly complete: boolean;
+}
+
+/** Upstream defaults for spec.successfulJobsHistoryLimit and spec.failedJobsHistoryLimit. */
+export const DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT = 3;
+export const DEFAULT_FAILED_JOBS_HISTORY_LIMIT = 1;
 
 /** Upstream getJobName: the scheduled time in minutes since the Unix epoch. */
 export function cronJobName(cronJob: string, scheduledUs: number): string {
@@ -33,6 +51,8 @@ export function cronJobName(cronJob: string, scheduledUs: number): string {
 
 export class CronJobController {
   private readonly cronJobs: KindInformer<'CronJob', CjState>;
+  /** Jobs whose deletion this controller sent and has not heard answered (namespace/name). */
+  private readonly deleting = new Set<string>();
 
   constructor(
     private readonly sim: Simulation,
@@ -41,7 +61,7 @@ export class CronJobController {
   ) {
     this.cronJobs = new KindInformer<'CronJob', CjState>('CronJob', api, objects, {
       add: (o) => {
-        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set() };
+        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map() };
         this.arm(st);
         return st;
       },
@@ -49,6 +69,7 @@ export class CronJobController {
         st.obj = o;
         st.schedule = parseCron(o.spec!.schedule);
         this.arm(st);
+        this.cleanupFinishedJobs(st); // the limits may have been lowered
       },
       remove: (st) => {
         if (st.timer !== null) this.sim.cancel(st.timer);
@@ -57,10 +78,22 @@ export class CronJobController {
     // Its Jobs: active until they finish or are deleted.
     objects?.watch({
       objectUpdated: (o) => {
-        if (o.kind === 'Job' && jobFinished(o) !== null) this.cronJobs.ownerOfObject(o)?.active.delete(o.metadata.name);
+        if (o.kind !== 'Job') return;
+        const type = jobFinished(o);
+        if (type === null) return;
+        const st = this.cronJobs.ownerOfObject(o);
+        if (st === undefined) return;
+        st.active.delete(o.metadata.name);
+        if (st.finished.has(o.metadata.name)) return;
+        const startTime = (o['status'] as { startTime?: string } | undefined)?.startTime ?? '';
+        st.finished.set(o.metadata.name, { name: o.metadata.name, startTime, complete: type === 'Complete' });
+        this.cleanupFinishedJobs(st);
       },
       objectDeleted: (o) => {
-        if (o.kind === 'Job') this.cronJobs.ownerOfObject(o)?.active.delete(o.metadata.name);
+        if (o.kind !== 'Job') return;
+        const st = this.cronJobs.ownerOfObject(o);
+        st?.active.delete(o.metadata.name);
+        st?.finished.delete(o.metadata.name);
       },
     });
     api.watch({
@@ -73,6 +106,30 @@ export class CronJobController {
   /** Names of the active Jobs of a CronJob (tests). */
   activeJobs(namespace: string, name: string): string[] {
     return [...(this.cronJobs.get(namespace, name)?.active ?? [])].sort();
+  }
+
+  /** Upstream cleanupFinishedJobs: the oldest finished Jobs past each history limit are deleted
+   * (they stay in `finished` until the deletion is heard, so a second sync does not repeat it). */
+  private cleanupFinishedJobs(st: CjState): void {
+    const spec = st.obj.spec!;
+    const complete: FinishedJob[] = [];
+    const failed: FinishedJob[] = [];
+    for (const j of st.finished.values()) (j.complete ? complete : failed).push(j);
+    this.removeOldestJobs(st, complete, spec.successfulJobsHistoryLimit ?? DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT);
+    this.removeOldestJobs(st, failed, spec.failedJobsHistoryLimit ?? DEFAULT_FAILED_JOBS_HISTORY_LIMIT);
+  }
+
+  private removeOldestJobs(st: CjState, jobs: FinishedJob[], limit: number): void {
+    const numToDelete = jobs.length - limit;
+    if (numToDelete <= 0) return;
+    jobs.sort(byJobStartTime);
+    const ns = st.obj.metadata.namespace;
+    for (let i = 0; i < numToDelete; i++) {
+      const j = jobs[i] as FinishedJob;
+      if (this.deleting.has(`${ns}/${j.name}`)) continue;
+      this.deleting.add(`${ns}/${j.name}`);
+      this.api.deleteObject('Job', ns, j.name, () => this.deleting.delete(`${ns}/${j.name}`));
+    }
   }
 
   private arm(st: CjState): void {
@@ -124,3 +181,11 @@ export class CronJobController {
   }
 }
 
+/** Upstream byJobStartTime: Jobs with a startTime first, earliest first; equal times (or both
+ * unset) by name. RFC 3339 UTC strings of whole seconds sort as their times do. */
+function byJobStartTime(a: FinishedJob, b: FinishedJob): number {
+  if (a.startTime === '' && b.startTime !== '') return 1;
+  if (a.startTime !== '' && b.startTime === '') return -1;
+  if (a.startTime !== b.startTime) return a.startTime < b.startTime ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

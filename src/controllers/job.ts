@@ -23,8 +23,9 @@
 // most MaxPodCreateDeletePerSync (500) creates or deletes per sync; a batch with a refused create
 // ends the sync's creates (the skipped pods are not expected; manageJob: SlowStartInitialBatchSize,
 // wait.Wait, skippedPods, break). Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
-// suspend, ttlSecondsAfterFinished, status writes before the Job finishes, the 1 s batching of
-// syncs queued by pod events (syncJobBatchPeriod).
+// suspend, status writes before the Job finishes, the 1 s batching of
+// syncs queued by pod events (syncJobBatchPeriod). ttlSecondsAfterFinished is the
+// TTL-after-finished controller's (ttl-after-finished.ts).
 import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';

@@ -60,6 +60,9 @@ export class PodGarbageCollector {
         if (!p.terminal || p.deleted || this.tracked.has(p)) return;
         this.tracked.add(p);
         this.terminated.push(p);
+        // Pods deleted by others (a Job's history limit, a scale-down) leave only `tracked`: drop
+        // them from the list now and then, or it grows with every pod while no check runs.
+        if (this.terminated.length > 2 * this.tracked.size + 1024) this.terminated = this.terminated.filter((q) => this.tracked.has(q));
         if (this.tracked.size > threshold) this.armCheck();
       },
       // Dropped from the list at the next check.

@@ -12,6 +12,7 @@ import { ReplicaSetController } from '../controllers/replicaset.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
+import { TtlAfterFinishedController } from '../controllers/ttl-after-finished.js';
 import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
@@ -229,6 +230,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
   const jobController = new JobController(sim, controllerManager, streams.stream('names/job'), objects);
   new CronJobController(sim, controllerManager, objects);
+  new TtlAfterFinishedController(sim, controllerManager, objects);
   new StatefulSetController(sim, controllerManager, objects);
   new GarbageCollector(controllerManager);
   new PodGarbageCollector(sim, controllerManager, scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);

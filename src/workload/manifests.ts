@@ -471,12 +471,14 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
- * backoffLimit (non-negative), restartPolicy Never or OnFailure; NonIndexed completion only. */
+ * backoffLimit, ttlSecondsAfterFinished (non-negative), restartPolicy Never or OnFailure;
+ * NonIndexed completion only. */
 function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
   readOptionalInt(doc, [...path, 'parallelism'], spec['parallelism'], 0, 1);
   readOptionalInt(doc, [...path, 'completions'], spec['completions'], 0, 1);
   readOptionalInt(doc, [...path, 'backoffLimit'], spec['backoffLimit'], 0, 6);
+  readOptionalInt(doc, [...path, 'ttlSecondsAfterFinished'], spec['ttlSecondsAfterFinished'], 0, 0);
   const mode = spec['completionMode'];
   if (mode !== undefined && mode !== 'NonIndexed') throw doc.error([...path, 'completionMode'], 'NonIndexed (ksim does not model Indexed Jobs)', describe(mode));
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
@@ -485,7 +487,7 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
- * suspend, jobTemplate.spec (a Job spec). */
+ * successfulJobsHistoryLimit, failedJobsHistoryLimit, suspend, jobTemplate.spec (a Job spec). */
 function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a cronjob spec', describe(spec));
   const schedule = spec['schedule'];
@@ -494,6 +496,9 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   const cp = spec['concurrencyPolicy'];
   if (cp !== undefined && cp !== 'Allow' && cp !== 'Forbid' && cp !== 'Replace') throw doc.error([...path, 'concurrencyPolicy'], 'Allow, Forbid or Replace', describe(cp));
   readOptionalInt(doc, [...path, 'startingDeadlineSeconds'], spec['startingDeadlineSeconds'], 0, 0);
+  // Upstream ValidateCronJobSpec: ValidateNonnegativeField for both history limits.
+  readOptionalInt(doc, [...path, 'successfulJobsHistoryLimit'], spec['successfulJobsHistoryLimit'], 0, 0);
+  readOptionalInt(doc, [...path, 'failedJobsHistoryLimit'], spec['failedJobsHistoryLimit'], 0, 0);
   if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
   const jt = spec['jobTemplate'];
   if (!isObj(jt)) throw doc.error([...path, 'jobTemplate'], 'a job template (metadata and spec)', describe(jt));
