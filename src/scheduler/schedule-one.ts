@@ -15,6 +15,7 @@ import {
   type ScorePlugin,
 } from './framework/interfaces.js';
 import { Code, Status, type Verdict } from './framework/status.js';
+import { NodeToStatus } from './framework/node-to-status.js';
 
 // Upstream schedule_one.go constants.
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -195,8 +196,7 @@ export class ScheduleAlgorithm {
     evaluated += processed;
 
     if (feasible.length === 0) {
-      const failures = new Map<string, Status>();
-      for (let i = 0; i < numFailed; i++) failures.set((failedNodes[i] as NodeInfo).name, failedStatuses[i] as Status);
+      const failures = new NodeToStatus(failedNodes.slice(0, numFailed), failedStatuses.slice(0, numFailed));
       const absentCount = nodes.length - candidates.length;
       return this.postFilter(fwk, state, pod, Code.Unschedulable, fitErrorMessage(nodes.length, failures, absent, absentCount), evaluated, unschedulablePlugins, failures);
     }
@@ -245,7 +245,7 @@ export class ScheduleAlgorithm {
     statuses: ReadonlyMap<string, Status> | Status,
   ): ScheduleResult {
     if (fwk.postFilter.length === 0) return fail(code, fitError, evaluated, unschedulablePlugins);
-    const m: ReadonlyMap<string, Verdict> = statuses instanceof Status ? new Map(this.cluster.nodes.map((n) => [n.name, statuses])) : statuses;
+    const m: ReadonlyMap<string, Verdict> = statuses instanceof Status ? NodeToStatus.every(this.cluster.nodes, statuses) : statuses;
     const runsBefore = this.filters.runs;
     const { status, result } = runPostFilterPlugins(fwk, state, pod, m);
     const msg = status === null ? '' : status.message;
@@ -415,8 +415,15 @@ function invalidScore(plugin: string, s: number, raw: boolean): Status {
 
 /** Upstream FitError.Error(): "0/N nodes are available: <count reason, sorted>." */
 export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<string, Status>, absent: Status | null = null, absentCount = 0): string {
+  // Nodes failing the same way mostly share one Status object: count objects, then reasons.
+  let byStatus: Map<Status, number>;
+  if (failures instanceof NodeToStatus) byStatus = failures.countByStatus();
+  else {
+    byStatus = new Map();
+    for (const s of failures.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  }
   const histogram = new Map<string, number>();
-  for (const s of failures.values()) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + 1);
+  for (const [s, k] of byStatus) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + k);
   if (absent !== null && absentCount > 0) for (const r of absent.reasons) histogram.set(r, (histogram.get(r) ?? 0) + absentCount);
   const parts = [...histogram].map(([r, n]) => `${n} ${r}`).sort();
   // Go: fmt.Sprintf(NoNodeAvailableMsg+":", n), then " <reasons>." when there are any.

@@ -9,6 +9,7 @@
 // Victims are deleted through handle.deletePod with the reason "preempted by <ns>/<pod> on node
 // <node>"; the scheduler applies the deletions when the cycle ends and nominates the pod to the
 // node (PostFilterResult.nominatedNodeName).
+import { NodeToStatus } from '../../framework/node-to-status.js';
 import { FieldError } from '../../../api/field-error.js';
 import { RandomStreams } from '../../../engine/random.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
@@ -163,10 +164,14 @@ export class DefaultPreemptionPlugin implements PostFilterPlugin {
   /** Upstream findCandidates: the nodes whose filter status was Unschedulable (never
    * UnschedulableAndUnresolvable, nor absent), in cluster order, dry-run from a random offset. */
   findCandidates(state: CycleState, pod: PodInfo, m: ReadonlyMap<string, Verdict>): DryRunResult {
-    const potential: NodeInfo[] = [];
-    for (const n of this.handle.cluster.nodes) {
-      const s = m.get(n.name);
-      if (s !== undefined && s !== null && s.code === Code.Unschedulable) potential.push(n);
+    let potential: NodeInfo[];
+    if (m instanceof NodeToStatus) potential = m.nodesWithCode(Code.Unschedulable);
+    else {
+      potential = [];
+      for (const n of this.handle.cluster.nodes) {
+        const s = m.get(n.name);
+        if (s !== undefined && s !== null && s.code === Code.Unschedulable) potential.push(n);
+      }
     }
     if (potential.length === 0) return { candidates: [], statuses: new Map(), errors: [] };
     const pdbs = this.pdbs();

@@ -1,0 +1,77 @@
+// The statuses of the nodes a failed scheduling cycle rejected, by node name (upstream
+// framework.NodeToStatus, which PostFilter plugins receive). Held as the search's own parallel
+// lists (in search order) rather than a hash table: a pod that fits nowhere in a 5,000-node
+// cluster used to fill a 5,000-entry Map every attempt, the largest allocation of the
+// Unschedulable workload. The by-name table is built only when a caller looks a node up.
+import type { NodeInfo } from '../../cluster/node-info.js';
+import type { Code, Status } from './status.js';
+
+export class NodeToStatus implements ReadonlyMap<string, Status> {
+  private byName: Map<string, Status> | null = null;
+
+  /** `nodes[i]` was rejected with `statuses[i]`; each node at most once. The lists are kept. */
+  constructor(
+    private readonly nodes: readonly NodeInfo[],
+    private readonly statuses: readonly Status[],
+  ) {}
+
+  /** Every node of `nodes` with the one status (a PreFilter rejection). */
+  static every(nodes: readonly NodeInfo[], status: Status): NodeToStatus {
+    return new NodeToStatus(nodes.slice(), new Array<Status>(nodes.length).fill(status));
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  get(name: string): Status | undefined {
+    return this.table().get(name);
+  }
+
+  has(name: string): boolean {
+    return this.table().has(name);
+  }
+
+  forEach(cb: (status: Status, name: string, map: ReadonlyMap<string, Status>) => void, thisArg?: unknown): void {
+    for (let i = 0; i < this.nodes.length; i++) cb.call(thisArg, this.statuses[i] as Status, (this.nodes[i] as NodeInfo).name, this);
+  }
+
+  *entries(): MapIterator<[string, Status]> {
+    for (let i = 0; i < this.nodes.length; i++) yield [(this.nodes[i] as NodeInfo).name, this.statuses[i] as Status];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const n of this.nodes) yield n.name;
+  }
+
+  *values(): MapIterator<Status> {
+    yield* this.statuses;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Status]> {
+    return this.entries();
+  }
+
+  /** The nodes whose status has `code`, in the cluster's node order (by index; the search order
+   * is that order rotated, which the sort merges in linear time). */
+  nodesWithCode(code: Code): NodeInfo[] {
+    const out: NodeInfo[] = [];
+    for (let i = 0; i < this.nodes.length; i++) if ((this.statuses[i] as Status).code === code) out.push(this.nodes[i] as NodeInfo);
+    return out.sort((a, b) => a.index - b.index);
+  }
+
+  /** How many nodes have each distinct Status object (filters share one per failure kind). */
+  countByStatus(): Map<Status, number> {
+    const counts = new Map<Status, number>();
+    for (const s of this.statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+    return counts;
+  }
+
+  private table(): Map<string, Status> {
+    if (this.byName === null) {
+      this.byName = new Map();
+      for (let i = 0; i < this.nodes.length; i++) this.byName.set((this.nodes[i] as NodeInfo).name, this.statuses[i] as Status);
+    }
+    return this.byName;
+  }
+}
