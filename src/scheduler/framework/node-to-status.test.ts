@@ -34,6 +34,11 @@ test('nodesWithCode gives the cluster order, whatever the rotation of the search
   assert.deepEqual(m.nodesWithCode(Code.Unschedulable).map((n) => n.name), ['n0', 'n1', 'n3']);
   assert.deepEqual(m.nodesWithCode(Code.UnschedulableAndUnresolvable).map((n) => n.name), ['n4']);
   assert.deepEqual(m.nodesWithCode(Code.Error), []);
+  // A nominated node tried first, then a search from n0: not one rotation, sorted.
+  const nominatedFirst = new NodeToStatus([nodes[3], nodes[0], nodes[1], nodes[2], nodes[4]] as NodeInfo[], [cpu, cpu, cpu, cpu, cpu]);
+  assert.deepEqual(nominatedFirst.nodesWithCode(Code.Unschedulable).map((n) => n.name), ['n0', 'n1', 'n2', 'n3', 'n4']);
+  const inOrder = new NodeToStatus(nodes, [cpu, cpu, taint, cpu, cpu]);
+  assert.deepEqual(inOrder.nodesWithCode(Code.Unschedulable).map((n) => n.name), ['n0', 'n1', 'n3', 'n4']);
   const every = NodeToStatus.every(nodes, taint);
   assert.deepEqual([...every.keys()], ['n0', 'n1', 'n2', 'n3', 'n4']);
   assert.equal(every.get('n2'), taint);

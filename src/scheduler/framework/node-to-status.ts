@@ -56,14 +56,35 @@ export class NodeToStatus implements ReadonlyMap<string, Status> {
    * is that order rotated, which the sort merges in linear time). */
   nodesWithCode(code: Code): NodeInfo[] {
     const out: NodeInfo[] = [];
-    for (let i = 0; i < this.nodes.length; i++) if ((this.statuses[i] as Status).code === code) out.push(this.nodes[i] as NodeInfo);
+    let descents = 0;
+    let cut = 0;
+    for (let i = 0; i < this.nodes.length; i++) {
+      if ((this.statuses[i] as Status).code !== code) continue;
+      const n = this.nodes[i] as NodeInfo;
+      if (out.length > 0 && n.index < (out[out.length - 1] as NodeInfo).index) {
+        descents++;
+        cut = out.length;
+      }
+      out.push(n);
+    }
+    if (descents === 0) return out;
+    // One wrap-around and the tail still below the head: rotate; anything else is sorted.
+    if (descents === 1 && (out[out.length - 1] as NodeInfo).index < (out[0] as NodeInfo).index) return out.slice(cut).concat(out.slice(0, cut));
     return out.sort((a, b) => a.index - b.index);
   }
 
   /** How many nodes have each distinct Status object (filters share one per failure kind). */
   countByStatus(): Map<Status, number> {
     const counts = new Map<Status, number>();
-    for (const s of this.statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+    const statuses = this.statuses;
+    // Neighbours mostly share the Status: count runs, one map update per run.
+    for (let i = 0; i < statuses.length; ) {
+      const s = statuses[i] as Status;
+      let j = i + 1;
+      while (j < statuses.length && statuses[j] === s) j++;
+      counts.set(s, (counts.get(s) ?? 0) + (j - i));
+      i = j;
+    }
     return counts;
   }
 

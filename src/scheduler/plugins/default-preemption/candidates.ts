@@ -7,6 +7,7 @@ import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { Code, Status } from '../../framework/status.js';
 import type { PdbInfo } from './pdb.js';
+import { NodeToStatus } from '../../framework/node-to-status.js';
 import { NO_VICTIMS, podStartUs, selectVictimsOnNode, type VictimEnv } from './victims.js';
 
 /** A node the preemptor fits on once `victims` are gone. */
@@ -20,8 +21,8 @@ export interface Candidate {
 export interface DryRunResult {
   /** Candidates that violate no PDB first, then the others, each in dry-run order. */
   readonly candidates: Candidate[];
-  /** Why each node that was tried and is not a candidate failed. */
-  readonly statuses: Map<string, Status>;
+  /** Why each node that was tried and is not a candidate failed, in dry-run order. */
+  readonly statuses: ReadonlyMap<string, Status>;
   /** Messages of the Error statuses among them. */
   readonly errors: string[];
 }
@@ -55,7 +56,10 @@ export function dryRunPreemption(
 ): DryRunResult {
   const nonViolating: Candidate[] = [];
   const violating: Candidate[] = [];
-  const statuses = new Map<string, Status>();
+  // The failed nodes and their statuses as two lists (a NodeToStatus): a pod that can preempt
+  // nothing fails every node, and a Map entry per node was most of the dry run's cost.
+  const failedNodes: NodeInfo[] = [];
+  const failedStatuses: Status[] = [];
   const errors: string[] = [];
   const n = potentialNodes.length;
   let noVictims: Status | null = null;
@@ -65,7 +69,8 @@ export function dryRunPreemption(
     // the state (isPreemptionAllowed is priority < preemptor's): skip the clones, the common case
     // of a pod that cannot preempt anything.
     if (lowestPriority(node, cache) >= pod.priority) {
-      statuses.set(node.name, (noVictims ??= new Status(Code.UnschedulableAndUnresolvable, [NO_VICTIMS])));
+      failedNodes.push(node);
+      failedStatuses.push((noVictims ??= new Status(Code.UnschedulableAndUnresolvable, [NO_VICTIMS])));
       continue;
     }
     const sel = selectVictimsOnNode(env, state.clone(), pod, node.clone(), pdbs);
@@ -81,31 +86,43 @@ export function dryRunPreemption(
       status = Status.error(`expected at least one victim pod on node "${node.name}"`);
     }
     if (status.code === Code.Error) errors.push(status.message);
-    statuses.set(node.name, status);
+    failedNodes.push(node);
+    failedStatuses.push(status);
   }
-  return { candidates: [...nonViolating, ...violating], statuses, errors };
+  return { candidates: [...nonViolating, ...violating], statuses: new NodeToStatus(failedNodes, failedStatuses), errors };
 }
 
 /** The lowest priority of the pods on each node, recomputed when the node's generation changes
- * (a plugin keeps one across cycles; dry runs then skip nodes without victims in O(1)). */
+ * (a plugin keeps one across cycles; dry runs then skip nodes without victims in O(1)). Kept by
+ * node index: generations are unique across all NodeInfos, clones included (node-info.ts), so
+ * an entry is never taken for another node's or another state's. */
 export class LowestPriorityCache {
-  private readonly byNode = new WeakMap<NodeInfo, { generation: number; lowest: number }>();
+  private generations = new Float64Array(0);
+  private lowest = new Float64Array(0);
 
   get(node: NodeInfo): number {
-    const e = this.byNode.get(node);
-    if (e !== undefined && e.generation === node.generation) return e.lowest;
+    const i = node.index;
+    if (i < this.generations.length && this.generations[i] === node.generation) return this.lowest[i] as number;
     let lowest = Number.POSITIVE_INFINITY;
     const pods = node.pods;
-    for (let i = 0; i < pods.length; i++) {
-      const p = (pods[i] as PodInfo).priority;
+    for (let k = 0; k < pods.length; k++) {
+      const p = (pods[k] as PodInfo).priority;
       if (p < lowest) lowest = p;
     }
-    if (e === undefined) this.byNode.set(node, { generation: node.generation, lowest });
-    else {
-      e.generation = node.generation;
-      e.lowest = lowest;
-    }
+    if (i >= this.generations.length) this.grow(i + 1);
+    this.generations[i] = node.generation;
+    this.lowest[i] = lowest;
     return lowest;
+  }
+
+  private grow(size: number): void {
+    const n = Math.max(size, this.generations.length * 2, 64);
+    const g = new Float64Array(n);
+    g.set(this.generations);
+    const l = new Float64Array(n);
+    l.set(this.lowest);
+    this.generations = g; // 0 is no generation: nextGeneration starts at 1
+    this.lowest = l;
   }
 }
 
@@ -183,8 +200,12 @@ function earliestStartOfHighestPriority(victims: readonly PodInfo[]): number {
  */
 export function preemptionFitError(numAllNodes: number, statuses: ReadonlyMap<string, Status>, absentReason: string): string {
   // Many nodes share one Status object (e.g. "no victims"): count objects first.
-  const byStatus = new Map<Status, number>();
-  for (const s of statuses.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  let byStatus: Map<Status, number>;
+  if (statuses instanceof NodeToStatus) byStatus = statuses.countByStatus();
+  else {
+    byStatus = new Map();
+    for (const s of statuses.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  }
   const histogram = new Map<string, number>();
   for (const [s, k] of byStatus) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + k);
   const absent = numAllNodes - statuses.size;
