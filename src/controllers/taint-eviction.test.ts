@@ -246,6 +246,17 @@ test('a pod that has finished is not evicted', () => {
   assert.deepEqual(h.evictions, [notTolerated('running', 1, 1)]);
 });
 
+test('a pod that finishes while its eviction waits is not evicted, whether or not the taint leaves', () => {
+  for (const untaintAtS of [45, null]) {
+    const h = harness([pod('p1', [toleration(1, 300)]), pod('p2', [toleration(1, 300)])]);
+    h.setTaints(1, [taint(1)]);
+    h.sim.scheduleAt(40 * S, 'test.finish', '', () => h.api.setPodPhase(h.cluster.pods.get('default/p1')!, 'Succeeded'));
+    if (untaintAtS !== null) h.setTaints(untaintAtS, []);
+    h.sim.run(400 * S);
+    assert.deepEqual(h.evictions, untaintAtS === null ? [tolerated('p2', 1, 300, 1)] : [], `untainted at ${untaintAtS}`);
+  }
+});
+
 test('two taint updates in one instant send one delete', () => {
   const h = harness([pod('p1')]);
   h.setTaints(1, [taint(1)]);

@@ -48,6 +48,12 @@ export class TaintEvictionController {
       },
       podTerminating: (p) => this.cancel(p),
       podDeleted: (p) => this.cancel(p),
+      // A finished pod is never evicted (below), so one that finishes while its eviction waits
+      // keeps no deadline: its node's pods no longer list it, and the taint's removal would not
+      // reach it (upstream lists every pod assigned to the node and cancels them all).
+      podPhaseChanged: (p) => {
+        if (p.terminal) this.cancel(p);
+      },
     });
   }
 
@@ -94,7 +100,7 @@ export class TaintEvictionController {
     const nodeName = n.name;
     const ev = this.sim.scheduleAt(at, 'taint-eviction.evict', p.key, () => {
       this.scheduled.delete(p);
-      if (!p.deleted && p.nodeName === nodeName) this.evict(p, nodeName, reason);
+      if (!p.deleted && !p.terminal && p.nodeName === nodeName) this.evict(p, nodeName, reason);
     });
     this.scheduled.set(p, { ev, atUs: at });
   }
