@@ -15,7 +15,7 @@ import {
   type ScorePlugin,
 } from './framework/interfaces.js';
 import { Code, Status, type Verdict } from './framework/status.js';
-import { NodeToStatus } from './framework/node-to-status.js';
+import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 
 // Upstream schedule_one.go constants.
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -415,15 +415,7 @@ function invalidScore(plugin: string, s: number, raw: boolean): Status {
 
 /** Upstream FitError.Error(): "0/N nodes are available: <count reason, sorted>." */
 export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<string, Status>, absent: Status | null = null, absentCount = 0): string {
-  // Nodes failing the same way mostly share one Status object: count objects, then reasons.
-  let byStatus: Map<Status, number>;
-  if (failures instanceof NodeToStatus) byStatus = failures.countByStatus();
-  else {
-    byStatus = new Map();
-    for (const s of failures.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
-  }
-  const histogram = new Map<string, number>();
-  for (const [s, k] of byStatus) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + k);
+  const histogram = reasonCounts(failures);
   if (absent !== null && absentCount > 0) for (const r of absent.reasons) histogram.set(r, (histogram.get(r) ?? 0) + absentCount);
   const parts = [...histogram].map(([r, n]) => `${n} ${r}`).sort();
   // Go: fmt.Sprintf(NoNodeAvailableMsg+":", n), then " <reasons>." when there are any.

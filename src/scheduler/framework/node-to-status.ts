@@ -96,3 +96,17 @@ export class NodeToStatus implements ReadonlyMap<string, Status> {
     return this.byName;
   }
 }
+
+/** How many nodes give each failure reason (upstream FitError's histogram): nodes failing the
+ * same way mostly share one Status object, so objects are counted first, then their reasons. */
+export function reasonCounts(statuses: ReadonlyMap<string, Status>): Map<string, number> {
+  let byStatus: Map<Status, number>;
+  if (statuses instanceof NodeToStatus) byStatus = statuses.countByStatus();
+  else {
+    byStatus = new Map();
+    for (const s of statuses.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+  }
+  const histogram = new Map<string, number>();
+  for (const [s, k] of byStatus) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + k);
+  return histogram;
+}

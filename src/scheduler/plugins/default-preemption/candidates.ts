@@ -7,7 +7,7 @@ import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { Code, Status } from '../../framework/status.js';
 import type { PdbInfo } from './pdb.js';
-import { NodeToStatus } from '../../framework/node-to-status.js';
+import { NodeToStatus, reasonCounts } from '../../framework/node-to-status.js';
 import { NO_VICTIMS, podStartUs, selectVictimsOnNode, type VictimEnv } from './victims.js';
 
 /** A node the preemptor fits on once `victims` are gone. */
@@ -199,15 +199,7 @@ function earliestStartOfHighestPriority(victims: readonly PodInfo[]): number {
  * sorted>." where the absent nodes count with `absentReason`.
  */
 export function preemptionFitError(numAllNodes: number, statuses: ReadonlyMap<string, Status>, absentReason: string): string {
-  // Many nodes share one Status object (e.g. "no victims"): count objects first.
-  let byStatus: Map<Status, number>;
-  if (statuses instanceof NodeToStatus) byStatus = statuses.countByStatus();
-  else {
-    byStatus = new Map();
-    for (const s of statuses.values()) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
-  }
-  const histogram = new Map<string, number>();
-  for (const [s, k] of byStatus) for (const r of s.reasons) histogram.set(r, (histogram.get(r) ?? 0) + k);
+  const histogram = reasonCounts(statuses);
   const absent = numAllNodes - statuses.size;
   if (absent > 0) histogram.set(absentReason, (histogram.get(absentReason) ?? 0) + absent);
   const parts = [...histogram].map(([r, k]) => `${k} ${r}`).sort();
