@@ -38,6 +38,8 @@ interface FinishedJob {
   /** status.startTime as written (whole seconds, RFC 3339), '' when unset. */
   readonly startTime: string;
   readonly complete: boolean;
+  /** Its deletion was sent (it stays here until the deletion is heard). */
+  deleteSent: boolean;
 }
 
 /** Upstream defaults for spec.successfulJobsHistoryLimit and spec.failedJobsHistoryLimit. */
@@ -51,8 +53,6 @@ export function cronJobName(cronJob: string, scheduledUs: number): string {
 
 export class CronJobController {
   private readonly cronJobs: KindInformer<'CronJob', CjState>;
-  /** Jobs whose deletion this controller sent and has not heard answered (namespace/name). */
-  private readonly deleting = new Set<string>();
 
   constructor(
     private readonly sim: Simulation,
@@ -86,7 +86,7 @@ export class CronJobController {
         st.active.delete(o.metadata.name);
         if (st.finished.has(o.metadata.name)) return;
         const startTime = (o['status'] as { startTime?: string } | undefined)?.startTime ?? '';
-        st.finished.set(o.metadata.name, { name: o.metadata.name, startTime, complete: type === 'Complete' });
+        st.finished.set(o.metadata.name, { name: o.metadata.name, startTime, complete: type === 'Complete', deleteSent: false });
         this.cleanupFinishedJobs(st);
       },
       objectDeleted: (o) => {
@@ -126,9 +126,9 @@ export class CronJobController {
     const ns = st.obj.metadata.namespace;
     for (let i = 0; i < numToDelete; i++) {
       const j = jobs[i] as FinishedJob;
-      if (this.deleting.has(`${ns}/${j.name}`)) continue;
-      this.deleting.add(`${ns}/${j.name}`);
-      this.api.deleteObject('Job', ns, j.name, () => this.deleting.delete(`${ns}/${j.name}`));
+      if (j.deleteSent) continue;
+      j.deleteSent = true;
+      this.api.deleteObject('Job', ns, j.name);
     }
   }
 
