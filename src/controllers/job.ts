@@ -38,7 +38,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { simTimeString } from './cron.js';
-import { ControllerRateLimiter, namespacedKey, endSync, queueSync, slowStartBatch } from './work-queue.js';
+import { ControllerRateLimiter, namespacedKey, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const DEFAULT_BACKOFF_LIMIT = 6;
@@ -216,23 +216,10 @@ export class JobController {
   }
 
   /** Creates `count` pods in slow-start batches (upstream manageJob's batch loop; work-queue.ts
-   * slowStartBatch); a refused create ends the sync, which failed. */
+   * createPodsSlowStart); a refused create ends the sync, which failed. */
   private createPods(st: JobState, count: number): void {
-    slowStartBatch(
-      count,
-      Infinity,
-      (_i, done) => {
-        const pod = this.newPod(st);
-        st.inflight++;
-        this.api.createPod(pod, (p) => {
-          this.podNames.release(pod);
-          st.inflight--;
-          if (p !== null) st.pods.add(p);
-          done(p !== null);
-        });
-        return true;
-      },
-      (created, refused) => endSync(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s), created, refused),
+    createPodsSlowStart(this.api, this.podNames, st, count, (s) => this.newPod(s), (created, refused) =>
+      endSync(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s), created, refused),
     );
   }
 

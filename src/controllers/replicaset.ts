@@ -17,7 +17,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf, ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
-import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
+import { ControllerRateLimiter, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const BURST_REPLICAS = 500;
@@ -168,25 +168,12 @@ export class ReplicaSetController {
     }
   }
 
-  /** Creates `count` pods in slow-start batches (work-queue.ts slowStartBatch); a refused
+  /** Creates `count` pods in slow-start batches (work-queue.ts createPodsSlowStart); a refused
    * create ends the sync, which failed (upstream manageReplicas lowers the expectations by the
    * pods skipped, which ksim never counted). */
   private createPods(st: RsState, count: number): void {
-    slowStartBatch(
-      count,
-      Infinity,
-      (_i, done) => {
-        const pod = this.newPod(st);
-        st.inflight++;
-        this.api.createPod(pod, (p) => {
-          this.podNames.release(pod);
-          st.inflight--;
-          if (p !== null) st.pods.add(p);
-          done(p !== null);
-        });
-        return true;
-      },
-      (created, refused) => endSync(this.sim, 'replicaset.sync', st, this.limiter, (s) => this.sync(s), created, refused),
+    createPodsSlowStart(this.api, this.podNames, st, count, (s) => this.newPod(s), (created, refused) =>
+      endSync(this.sim, 'replicaset.sync', st, this.limiter, (s) => this.sync(s), created, refused),
     );
   }
 

@@ -6,6 +6,10 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ApiServer } from '../controlplane/api-server.js';
+import type { PodNames } from './names.js';
 import { TokenBucket } from '../controlplane/token-bucket.js';
 import { addTimeUs, US_PER_MS, US_PER_S } from '../engine/time.js';
 
@@ -138,6 +142,42 @@ export function slowStartBatch(
     finished(created, false);
   };
   from(0, SLOW_START_INITIAL_BATCH_SIZE);
+}
+
+/** A controller's books of the pods it creates. */
+export interface CreatedPods {
+  /** Creates sent and not yet answered. */
+  inflight: number;
+  readonly pods: Set<PodInfo>;
+}
+
+/** The ReplicaSet's and the Job's create loop: `count` pods made by `newPod` in slow-start batches
+ * (no cap); each is in flight until answered, its reserved name then released, and kept in
+ * `st.pods` if created. */
+export function createPodsSlowStart<S extends CreatedPods>(
+  api: ApiServer,
+  names: PodNames,
+  st: S,
+  count: number,
+  newPod: (st: S) => Pod,
+  finished: (created: number, refused: boolean) => void,
+): void {
+  slowStartBatch(
+    count,
+    Infinity,
+    (_i, done) => {
+      const pod = newPod(st);
+      st.inflight++;
+      api.createPod(pod, (p) => {
+        names.release(pod);
+        st.inflight--;
+        if (p !== null) st.pods.add(p);
+        done(p !== null);
+      });
+      return true;
+    },
+    finished,
+  );
 }
 
 /** A sync's creates are over (upstream processNextWorkItem after the sync handler returned):
