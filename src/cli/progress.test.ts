@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linesPeriodMs, progressMode, progressText, ProgressReporter, shortDuration, sweepProgressText, type ProgressMode, type SweepSnapshot } from './progress.js';
+import { fitLine, linesPeriodMs, progressMode, progressText, ProgressReporter, shortDuration, sweepProgressText, type ProgressMode, type SweepSnapshot } from './progress.js';
 
 const MODES: [opts: Parameters<typeof progressMode>[0], mode: ProgressMode][] = [
   [{ isTTY: true }, 'live'],
@@ -67,7 +67,17 @@ test('the live line is rewritten in place at most every 250 ms, cut to the termi
     r.update(SNAP);
   }
   r.finish();
-  assert.deepEqual(written, ['\rksim q 15m00s/30m00s 50.0% | 0\x1b[K', '\rksim q 15m00s/30m00s 50.0% | 4\x1b[K', '\r\x1b[K']);
+  // Too wide for 30 columns even without the rate and pod segments: cut at the width.
+  assert.deepEqual(written, ['\rksim q 15m00s/30m00s 50.0% | E\x1b[K', '\rksim q 15m00s/30m00s 50.0% | E\x1b[K', '\r\x1b[K']);
+});
+
+test('on an 80-column terminal a long run keeps its ETA: the rate segment goes first, then the pod counts', () => {
+  const long = 'ksim churn-bench 1h05m/24h00m 4.5% | 170,234 ev/s | pods 10,000 bound 1,234 pending | ETA 25m13s';
+  assert.equal(fitLine(long, 81), 'ksim churn-bench 1h05m/24h00m 4.5% | pods 10,000 bound 1,234 pending | ETA 25m13s');
+  assert.equal(fitLine(long, 79), 'ksim churn-bench 1h05m/24h00m 4.5% | ETA 25m13s');
+  assert.equal(fitLine(long, 200), long);
+  const sweep = 'ksim sweep 1,037/10,000 runs 10.4% | 2 failed | 4.1 runs/s | ETA 36m26s';
+  assert.equal(fitLine(sweep, 60), 'ksim sweep 1,037/10,000 runs 10.4% | 2 failed | ETA 36m26s');
 });
 
 test('off prints nothing', () => {

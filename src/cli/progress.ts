@@ -88,6 +88,19 @@ export interface ProgressOptions<S = ProgressSnapshot> {
   readonly format?: (snap: S, elapsedMs: number) => string;
 }
 
+/** The status text cut to `width` columns. Whole " | " segments go first — the rate ("… ev/s",
+ * "… runs/s"), then the others from the left — so the clock and the ETA, at the ends, stay on
+ * an 80-column terminal; a text still too long is cut at the width. */
+export function fitLine(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const segments = text.split(' | ');
+  const rate = segments.findIndex((s, i) => i > 0 && i < segments.length - 1 && s.endsWith('/s'));
+  if (rate > 0) segments.splice(rate, 1);
+  while (segments.join(' | ').length > width && segments.length > 2) segments.splice(1, 1);
+  const fitted = segments.join(' | ');
+  return fitted.length > width ? fitted.slice(0, width) : fitted;
+}
+
 export class ProgressReporter<S = ProgressSnapshot> {
   private readonly startMs: number;
   private lastMs = Number.NEGATIVE_INFINITY;
@@ -116,7 +129,7 @@ export class ProgressReporter<S = ProgressSnapshot> {
     const columns = this.opts.columns !== undefined && this.opts.columns > 0 ? this.opts.columns : 80;
     const width = Math.max(20, columns - 1);
     // \r back to column 0, the text, then erase what a longer earlier line left to the right.
-    this.opts.write(`\r${text.length > width ? text.slice(0, width) : text}\x1b[K`);
+    this.opts.write(`\r${fitLine(text, width)}\x1b[K`);
     this.shown = true;
   }
 
