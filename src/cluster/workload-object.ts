@@ -68,6 +68,8 @@ export interface CronJobSpec {
   schedule: string;
   concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
   suspend?: boolean;
+  /** A late start (a missed time) is skipped once this many seconds have passed since it. */
+  startingDeadlineSeconds?: number;
   successfulJobsHistoryLimit?: number;
   failedJobsHistoryLimit?: number;
   jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: JobSpec };

@@ -88,6 +88,17 @@ export function nextCronTime(c: CronSchedule, afterUs: number): number | null {
   return null;
 }
 
+/** The latest scheduled time strictly after `afterUs` and at or before `atUs` (upstream
+ * mostRecentScheduleTime's most recent time: the one a late sync starts), or null when there is
+ * none. Scans back minute by minute from `atUs`. */
+export function lastCronTimeBetween(c: CronSchedule, afterUs: number, atUs: number): number | null {
+  const first = Math.floor(afterUs / US_PER_MIN) + 1;
+  for (let minute = Math.floor(atUs / US_PER_MIN); minute >= first; minute--) {
+    if (matches(c, new Date(SIM_EPOCH_MS + minute * 60_000))) return minute * US_PER_MIN;
+  }
+  return null;
+}
+
 /** Simulated time (µs) as an RFC 3339 UTC timestamp, e.g. 2026-01-01T00:05:00Z. */
 export function simTimeString(us: number): string {
   return new Date(SIM_EPOCH_MS + Math.floor(us / 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');

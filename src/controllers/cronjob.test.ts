@@ -118,6 +118,78 @@ test('Forbid starts the next Job once the previous one completed', () => {
   assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453770']);
 });
 
+/** Names and creation times of the Jobs the harness's CronJob starts. */
+function jobsStarted(h: ReturnType<typeof harness>): string[] {
+  const names: string[] = [];
+  h.api.watch({ objectAdded: (o) => { if (o.kind === 'Job') names.push(`${o.metadata.name}@${h.sim.now / S}s`); } });
+  return names;
+}
+
+/** Completes the pod of Job `job` at `atUs` (its Job then completes). */
+function completeJobPodAt(h: ReturnType<typeof harness>, job: string, atUs: number): void {
+  h.sim.scheduleAt(atUs, 'test.complete', job, () => {
+    const p = [...h.cluster.pods.values()].find((x) => x.ownerName === job && !x.terminal);
+    assert.ok(p, `a running pod of ${job}`);
+    h.api.setPodPhase(p, 'Succeeded');
+  });
+}
+
+// Upstream syncCronJob leaves status.lastScheduleTime alone when Forbid skips a time, so the sync
+// that the finished Job triggers finds the time unmet and starts it late (the docs: "when the
+// previous Job run finishes, .spec.startingDeadlineSeconds is still taken into account and may
+// result in a new Job run").
+test('Forbid: a time skipped while a Job ran starts late when that Job finishes, only the most recent of several', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  h.api.createObject(cronJob('Forbid'));
+  completeJobPodAt(h, 'cj-29453765', 12 * MIN); // ran over 10 min: skipped
+  completeJobPodAt(h, 'cj-29453770', 23 * MIN); // ran over 15 and 20 min: only 20 starts late
+  h.sim.run(24 * MIN);
+  // Each late Job is created when the finished Job's status is heard (its pod's status write,
+  // then the Job's, 1 ms each) plus the create's 1 ms.
+  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@720.003s', 'cj-29453780@1380.003s']);
+  assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453780']);
+});
+
+test('Forbid with startingDeadlineSeconds: a skipped time past its deadline is not started late; one within it is', () => {
+  for (const [deadline, want] of [[60, ['cj-29453765@300.001s', 'cj-29453775@900.001s']], [180, ['cj-29453765@300.001s', 'cj-29453770@720.003s']]] as const) {
+    const h = harness();
+    const started = jobsStarted(h);
+    const cj = cronJob('Forbid');
+    (cj.spec as { startingDeadlineSeconds: number }).startingDeadlineSeconds = deadline;
+    h.api.createObject(cj);
+    completeJobPodAt(h, 'cj-29453765', 12 * MIN); // 2 min after the skipped 10-min time
+    h.sim.run(16 * MIN);
+    assert.deepEqual(started, want, `deadline ${deadline} s`);
+  }
+});
+
+test('a suspended CronJob resumed starts the most recent missed time at once, unless its deadline has passed', () => {
+  // Resumed at 13 min: the 5- and 10-minute times were missed; 10 starts at once (its deadline of
+  // 60 s has passed: then it does not), then 15 and 20 on time.
+  for (const [deadline, want] of [
+    [undefined, ['cj-29453770@780.002s', 'cj-29453775@900.001s', 'cj-29453780@1200.001s']],
+    [60, ['cj-29453775@900.001s', 'cj-29453780@1200.001s']],
+  ] as const) {
+    const h = harness();
+    const started = jobsStarted(h);
+    const spec = { ...(cronJob('Allow').spec as object), ...(deadline === undefined ? {} : { startingDeadlineSeconds: deadline }) };
+    h.api.createObject({ ...cronJob('Allow'), spec: { ...spec, suspend: true } });
+    h.sim.scheduleAt(13 * MIN, 'test.resume', '', () => h.api.updateObject({ ...cronJob('Allow'), spec: { ...spec, suspend: false } }));
+    h.sim.run(21 * MIN);
+    assert.deepEqual(started, want, `deadline ${String(deadline)}`);
+  }
+});
+
+test('Forbid: a Job deleted while active lets the skipped time start late', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  h.api.createObject(cronJob('Forbid'));
+  h.sim.scheduleAt(11 * MIN, 'test.delete', '', () => h.api.deleteObject('Job', 'default', 'cj-29453765'));
+  h.sim.run(12 * MIN);
+  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@660.002s']);
+});
+
 test('Replace deletes the active Job and, through the garbage collector, its pods', () => {
   const h = harness();
   h.api.createObject(cronJob('Replace'));
@@ -146,15 +218,21 @@ test('deleting a CronJob or a Deployment cascades to its Jobs / ReplicaSets and 
   assert.deepEqual(h.livePods(), []);
 });
 
-test('scenarios/jobs.yaml: the Job completes 6 pods 2 at a time; the Forbid CronJob runs at 5, 15 and 25 min', () => {
+test('scenarios/jobs.yaml: the Job completes 6 pods 2 at a time; the Forbid CronJob starts at 5 min, then late for 10, 15 and 25 min as each run ends', () => {
   const run = prepareRun(loadScenario(fileURLToPath(new URL('../../../scenarios/jobs.yaml', import.meta.url))), { checkInvariants: true });
   run.sim.run(run.endUs);
   run.finish();
-  const status = (name: string) => run.cluster.objects.get(`Job/default/${name}`)?.['status'] as { succeeded: number; conditions: { type: string }[]; completionTime: string } | undefined;
+  const status = (name: string) => run.cluster.objects.get(`Job/default/${name}`)?.['status'] as { succeeded: number; conditions: { type: string }[]; completionTime: string; startTime: string } | undefined;
   assert.equal(status('render')?.succeeded, 6);
   assert.equal(status('render')?.conditions[0]?.type, 'Complete');
-  assert.deepEqual(run.cluster.objectsOfKind('Job').map((o) => o.metadata.name).sort(), ['render', 'report-29453765', 'report-29453775', 'report-29453785']);
+  // Each 7-minute run (plus its pod's start-up) overruns the next time: that time is skipped and
+  // started late when the run ends (12:00, 19:03); the third run overruns 20 and 25 min, and only
+  // 25 min starts late (26:04).
+  assert.deepEqual(run.cluster.objectsOfKind('Job').map((o) => o.metadata.name).sort(), ['render', 'report-29453765', 'report-29453770', 'report-29453775', 'report-29453785']);
   assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:00Z');
+  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:00Z');
+  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:03Z');
+  assert.equal(run.cluster.objects.get('Job/default/report-29453785')?.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], '2026-01-01T00:25:00Z');
   assert.equal(status('report-29453785'), undefined, 'still running at the end');
 });
 

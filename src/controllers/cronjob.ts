@@ -4,9 +4,13 @@
 // spec.jobTemplate, owned by the CronJob (controller: true), as upstream names them. Concurrency:
 // Allow creates regardless; Forbid skips the time while a Job of this CronJob is active (not
 // Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
-// pods) and creates the new one. The controller wakes exactly at each scheduled time, so no
-// start is ever late and startingDeadlineSeconds (validated) never changes anything; missed
-// times do not exist. suspend: true skips every time. History limits: once a Job of the CronJob
+// pods) and creates the new one. suspend: true skips every time.
+// Missed times, as upstream syncCronJob: a time skipped (Forbid, suspend) is not recorded as
+// status.lastScheduleTime, so the next sync — when a Job of the CronJob finishes or is deleted,
+// or the CronJob is updated — starts a Job late for the most recent unmet time (one Job, however
+// many were missed) unless startingDeadlineSeconds has passed since that time. The controller
+// wakes exactly at each scheduled time, so only such late starts ever meet the deadline.
+// History limits: once a Job of the CronJob
 // is heard to finish, the finished Jobs past successfulJobsHistoryLimit (default 3) Complete or
 // failedJobsHistoryLimit (default 1) Failed ones are deleted, oldest status.startTime first, ties
 // by name (upstream cleanupFinishedJobs / removeOldestJobs / byJobStartTime, run by every sync,
@@ -18,7 +22,7 @@ import type { SimEvent } from '../engine/event-queue.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf, WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
+import { lastCronTimeBetween, nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
 import { jobFinished } from './job.js';
 import { namespacedKey } from './work-queue.js';
 import { KindInformer } from './informer.js';
@@ -31,6 +35,12 @@ interface CjState {
   readonly active: Set<string>;
   /** Its finished Jobs that still exist, by name. */
   readonly finished: Map<string, FinishedJob>;
+  /** When it was created, in whole seconds (upstream creationTimestamp): missed times count
+   * from here until the first Job. */
+  readonly createdUs: number;
+  /** The scheduled time of the last Job it started (upstream status.lastScheduleTime), -1 before
+   * the first. */
+  lastScheduledUs: number;
 }
 
 interface FinishedJob {
@@ -61,13 +71,15 @@ export class CronJobController {
   ) {
     this.cronJobs = new KindInformer<'CronJob', CjState>('CronJob', api, objects, {
       add: (o) => {
-        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map() };
+        const createdUs = Math.floor(this.sim.now / 1_000_000) * 1_000_000;
+        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map(), createdUs, lastScheduledUs: -1 };
         this.arm(st);
         return st;
       },
       update: (st, o) => {
         st.obj = o;
         st.schedule = parseCron(o.spec!.schedule);
+        this.sync(st, null); // e.g. resumed (suspend: false): a missed time starts now
         this.arm(st);
         this.cleanupFinishedJobs(st); // the limits may have been lowered
       },
@@ -87,13 +99,16 @@ export class CronJobController {
         if (st.finished.has(o.metadata.name)) return;
         const startTime = (o['status'] as { startTime?: string } | undefined)?.startTime ?? '';
         st.finished.set(o.metadata.name, { name: o.metadata.name, startTime, complete: type === 'Complete', deleteSent: false });
+        this.sync(st, null); // a time Forbid skipped while this Job ran starts now
         this.cleanupFinishedJobs(st);
       },
       objectDeleted: (o) => {
         if (o.kind !== 'Job') return;
         const st = this.cronJobs.ownerOfObject(o);
-        st?.active.delete(o.metadata.name);
-        st?.finished.delete(o.metadata.name);
+        if (st === undefined) return;
+        const wasActive = st.active.delete(o.metadata.name);
+        st.finished.delete(o.metadata.name);
+        if (wasActive) this.sync(st, null);
       },
     });
     api.watch({
@@ -139,14 +154,29 @@ export class CronJobController {
     if (next === null) return;
     st.timer = this.sim.scheduleAt(next, 'cronjob.schedule', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
       st.timer = null;
-      this.fire(st, next);
+      this.sync(st, next);
       this.arm(st);
     });
   }
 
-  private fire(st: CjState, scheduledUs: number): void {
+  /** Upstream syncCronJob: starts a Job for the most recent scheduled time not yet started
+   * (`due` when the timer fired at that time; else looked up since the last start), unless
+   * suspended, past startingDeadlineSeconds, already started, or Forbid with a Job active. */
+  private sync(st: CjState, due: number | null): void {
     const spec = st.obj.spec!;
     if (spec.suspend === true) return;
+    const now = this.sim.now;
+    const deadlineUs = typeof spec.startingDeadlineSeconds === 'number' ? spec.startingDeadlineSeconds * 1_000_000 : null;
+    let scheduledUs = due;
+    if (scheduledUs === null) {
+      let earliest = st.lastScheduledUs >= 0 ? st.lastScheduledUs : st.createdUs;
+      if (deadlineUs !== null) earliest = Math.max(earliest, now - deadlineUs);
+      scheduledUs = lastCronTimeBetween(st.schedule, earliest, now);
+      if (scheduledUs === null) return;
+    }
+    if (deadlineUs !== null && scheduledUs + deadlineUs < now) return; // missed its starting window
+    const name = cronJobName(st.obj.metadata.name, scheduledUs);
+    if (st.active.has(name) || st.lastScheduledUs === scheduledUs) return; // already started
     const ns = st.obj.metadata.namespace;
     // Re-read the store: a Job may have finished or gone since the watch said so.
     for (const name of [...st.active]) {
@@ -154,12 +184,11 @@ export class CronJobController {
       if (j === undefined || jobFinished(j) !== null) st.active.delete(name);
     }
     const policy = spec.concurrencyPolicy ?? 'Allow';
-    if (policy === 'Forbid' && st.active.size > 0) return;
+    if (policy === 'Forbid' && st.active.size > 0) return; // not recorded: a later sync may start it
     if (policy === 'Replace') {
       for (const name of st.active) this.api.deleteObject('Job', ns, name);
       st.active.clear();
     }
-    const name = cronJobName(st.obj.metadata.name, scheduledUs);
     const jt = spec.jobTemplate ?? {};
     const md = st.obj.metadata;
     const job: WorkloadObject = {
@@ -175,6 +204,7 @@ export class CronJobController {
       spec: copyPlain(jt.spec ?? {}),
     };
     st.active.add(name); // before the create commits, so a next time cannot miss it
+    st.lastScheduledUs = scheduledUs;
     this.api.createObject(job, (ok) => {
       if (!ok) st.active.delete(name);
     });
