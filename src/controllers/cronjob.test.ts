@@ -190,6 +190,19 @@ test('Forbid: a Job deleted while active lets the skipped time start late', () =
   assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@660.002s']);
 });
 
+test('a refused Job create leaves its time unmet: the next sync (here a CronJob update) starts it', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  // A Job of the name the 5-minute time gives, made by hand (not owned): the create at 5 min is
+  // refused (AlreadyExists). It is deleted at 6 min; the CronJob is updated at 7 min.
+  h.api.createObject({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'cj-29453765', namespace: 'default' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } } });
+  h.api.createObject(cronJob('Allow'));
+  h.sim.scheduleAt(6 * MIN, 'test.delete', '', () => h.api.deleteObject('Job', 'default', 'cj-29453765'));
+  h.sim.scheduleAt(7 * MIN, 'test.update', '', () => h.api.updateObject({ ...cronJob('Allow'), metadata: { name: 'cj', namespace: 'default', labels: { v: '2' } } }));
+  h.sim.run(8 * MIN);
+  assert.deepEqual(started, ['cj-29453765@0.001s', 'cj-29453765@420.002s']);
+});
+
 test('Replace deletes the active Job and, through the garbage collector, its pods', () => {
   const h = harness();
   h.api.createObject(cronJob('Replace'));

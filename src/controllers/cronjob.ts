@@ -179,16 +179,24 @@ export class CronJobController {
     if (st.active.has(name) || st.lastScheduledUs === scheduledUs) return; // already started
     const ns = st.obj.metadata.namespace;
     // Re-read the store: a Job may have finished or gone since the watch said so.
-    for (const name of [...st.active]) {
-      const j = this.api.cluster.objects.get(`Job/${ns}/${name}`);
-      if (j === undefined || jobFinished(j) !== null) st.active.delete(name);
+    for (const active of [...st.active]) {
+      const j = this.api.cluster.objects.get(`Job/${ns}/${active}`);
+      if (j === undefined || jobFinished(j) !== null) st.active.delete(active);
     }
     const policy = spec.concurrencyPolicy ?? 'Allow';
     if (policy === 'Forbid' && st.active.size > 0) return; // not recorded: a later sync may start it
     if (policy === 'Replace') {
-      for (const name of st.active) this.api.deleteObject('Job', ns, name);
+      for (const active of st.active) this.api.deleteObject('Job', ns, active);
       st.active.clear();
     }
+    this.startJob(st, scheduledUs, name);
+  }
+
+  /** Creates the Job for scheduled time `scheduledUs` and records that time as started (a
+   * refused create takes the record back, so a later sync tries the time again). */
+  private startJob(st: CjState, scheduledUs: number, name: string): void {
+    const spec = st.obj.spec!;
+    const ns = st.obj.metadata.namespace;
     const jt = spec.jobTemplate ?? {};
     const md = st.obj.metadata;
     const job: WorkloadObject = {
@@ -204,9 +212,12 @@ export class CronJobController {
       spec: copyPlain(jt.spec ?? {}),
     };
     st.active.add(name); // before the create commits, so a next time cannot miss it
+    const before = st.lastScheduledUs;
     st.lastScheduledUs = scheduledUs;
     this.api.createObject(job, (ok) => {
-      if (!ok) st.active.delete(name);
+      if (ok) return;
+      st.active.delete(name);
+      if (st.lastScheduledUs === scheduledUs) st.lastScheduledUs = before;
     });
   }
 }
