@@ -15,7 +15,8 @@
 // failedJobsHistoryLimit (default 1) Failed ones are deleted, oldest status.startTime first, ties
 // by name (upstream cleanupFinishedJobs / removeOldestJobs / byJobStartTime, run by every sync,
 // which a Job update triggers; defaults from pkg/apis/batch/v1/defaults.go SetDefaults_CronJob);
-// the garbage collector deletes their pods. Not modelled: timeZone.
+// the garbage collector deletes their pods. Not modelled: timeZone (schedules run in UTC; loading
+// warns of any other zone).
 import { copyPlain } from '../api/values.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';

@@ -63,6 +63,15 @@ test('valid DaemonSet, Job and CronJob manifests carry the workload name to thei
   assert.deepEqual(m.spec.jobTemplate.spec.template.metadata.annotations, { 'ksim.io/workload': 'w' });
 });
 
+test('a CronJob timeZone other than UTC is a warning (schedules run in UTC); UTC and none are not', () => {
+  const cron = (tz: string) => scenario(`{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "0 2 * * *",${tz} jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`);
+  assert.deepEqual(parseScenario(cron(' timeZone: Europe/Berlin,'), 'k.yaml').warnings, [
+    'k.yaml:8:118: workload[0].manifest.spec.timeZone: "Europe/Berlin" is not simulated: the schedule runs in UTC (t = 0 is 2026-01-01T00:00:00Z)',
+  ]);
+  assert.deepEqual(parseScenario(cron(' timeZone: Etc/UTC,'), 'k.yaml').warnings, []);
+  assert.deepEqual(parseScenario(cron(''), 'k.yaml').warnings, []);
+});
+
 const STS_TEMPLATE = `selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${POD} }`;
 const STS_CASES: [string, string, string][] = [
   ['a StatefulSet podManagementPolicy is OrderedReady or Parallel', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { podManagementPolicy: Random, ${STS_TEMPLATE} } }`,
