@@ -55,7 +55,7 @@ const KINDS: Record<string, KindReader> = {
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
   DaemonSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDaemonSetSpec(doc, [...path, 'spec'], obj['spec']) },
   Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readJobSpec(doc, [...path, 'spec'], obj['spec']) },
-  CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readCronJobSpec(doc, [...path, 'spec'], obj['spec']) },
+  CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
   ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
   Service: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readServiceSpec(doc, [...path, 'spec'], obj['spec']) },
@@ -488,7 +488,7 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 
 /** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
  * successfulJobsHistoryLimit, failedJobsHistoryLimit, suspend, jobTemplate.spec (a Job spec). */
-function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a cronjob spec', describe(spec));
   const schedule = spec['schedule'];
   if (typeof schedule !== 'string') throw doc.error([...path, 'schedule'], 'a cron schedule such as "*/5 * * * *"', describe(schedule));
@@ -500,6 +500,11 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   readOptionalInt(doc, [...path, 'successfulJobsHistoryLimit'], spec['successfulJobsHistoryLimit'], 0, 0);
   readOptionalInt(doc, [...path, 'failedJobsHistoryLimit'], spec['failedJobsHistoryLimit'], 0, 0);
   if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
+  // Schedules run on the simulated clock in UTC; a zone that is not UTC would shift them.
+  const tz = spec['timeZone'];
+  if (typeof tz === 'string' && tz !== 'UTC' && tz !== 'Etc/UTC') {
+    warnings?.push(doc.warning([...path, 'timeZone'], `${JSON.stringify(tz)} is not simulated: the schedule runs in UTC (t = 0 is 2026-01-01T00:00:00Z)`));
+  }
   const jt = spec['jobTemplate'];
   if (!isObj(jt)) throw doc.error([...path, 'jobTemplate'], 'a job template (metadata and spec)', describe(jt));
   readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec']);

@@ -524,13 +524,6 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
         const claim = firstClaimOf(m);
         if (claim !== null) pvcUser = l.doc.warning([...l.path, ...claim], 'mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)');
       }
-      if (m.kind === 'CronJob') {
-        // Schedules run on the simulated clock in UTC; a zone that is not UTC would shift them.
-        const tz = (m as { spec: { timeZone?: unknown } }).spec.timeZone;
-        if (typeof tz === 'string' && tz !== 'UTC' && tz !== 'Etc/UTC') {
-          warnings.push(l.doc.warning([...l.path, 'spec', 'timeZone'], `${JSON.stringify(tz)} is not simulated: the schedule runs in UTC (t = 0 is 2026-01-01T00:00:00Z)`));
-        }
-      }
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
       if (m.kind === 'Deployment' || m.kind === 'ReplicaSet' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'StatefulSet') {

@@ -2,7 +2,10 @@
 // (file:line:col: field path: expected ..., got ...).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseScenario } from './scenario.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 function scenario(manifest: string): string {
   return `apiVersion: ksim/v1alpha1
@@ -70,6 +73,27 @@ test('a CronJob timeZone other than UTC is a warning (schedules run in UTC); UTC
   ]);
   assert.deepEqual(parseScenario(cron(' timeZone: Etc/UTC,'), 'k.yaml').warnings, []);
   assert.deepEqual(parseScenario(cron(''), 'k.yaml').warnings, []);
+});
+
+test('a CronJob in a cluster snapshot with a timeZone gets the same warning', () => {
+  const dir = tempDir('ksim-cronjob-tz-');
+  writeFileSync(join(dir, 'cj.yaml'), `apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly, namespace: default }
+spec:
+  schedule: "0 2 * * *"
+  timeZone: America/New_York
+  jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } }
+`);
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+  file: cj.yaml
+`;
+  const warnings = parseScenario(text, join(dir, 's.yaml')).warnings.map((w) => w.slice(dir.length + 1));
+  assert.deepEqual(warnings, ['cj.yaml:6:13: spec.timeZone: "America/New_York" is not simulated: the schedule runs in UTC (t = 0 is 2026-01-01T00:00:00Z)']);
 });
 
 const STS_TEMPLATE = `selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${POD} }`;
