@@ -139,13 +139,15 @@ export function previousRun(dir: string): string | null {
   return `${mtime.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** Where a run is: the simulated clock and the live pods, bound (to a node) or still pending. */
-function snapshot(run: PreparedRun): ProgressSnapshot {
+/** Where a run is: the simulated clock and the live pods, bound (to a node) or still pending.
+ * Finished pods the pod garbage collector has not deleted yet are not live. */
+export function snapshot(run: PreparedRun): ProgressSnapshot {
   let bound = 0;
   let pending = 0;
   for (const p of run.cluster.pods.values()) {
+    if (p.terminal) continue;
     if (p.nodeName !== null) bound++;
-    else if (!p.terminal) pending++;
+    else pending++;
   }
   return { simUs: run.sim.now, durationUs: run.endUs, events: run.sim.eventsProcessed, podsBound: bound, podsPending: pending };
 }
