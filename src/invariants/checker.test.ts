@@ -387,3 +387,29 @@ test('graceful-deletion: a running pod removed without being Terminating first i
   cluster.deletePod(a);
   assertViolation(() => checker.watcher.podDeleted!(a, 'test'), 'graceful-deletion', 'pod default/a on node n1 was removed without being Terminating first');
 });
+
+// ---------------------------------------------------------------------------------------------
+// cronjob-concurrency
+
+test('cronjob-concurrency: a second unfinished Job of a Forbid CronJob fires; finished Jobs, Allow CronJobs and other owners do not', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const cronJob = (name: string, concurrencyPolicy: string): WorkloadObject => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name, namespace: 'default' }, spec: { schedule: '*/5 * * * *', concurrencyPolicy } });
+  const job = (name: string, owner: string, status?: unknown): WorkloadObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: owner, uid: owner, controller: true }] },
+    spec: {},
+    ...(status === undefined ? {} : { status }),
+  });
+  const add = (o: WorkloadObject) => {
+    cluster.objects.set(objectKey(o.kind, 'default', o.metadata.name), o);
+    checker.watcher.objectAdded!(o);
+  };
+  add(cronJob('report', 'Forbid'));
+  add(cronJob('loose', 'Allow'));
+  add(job('report-1', 'report', { conditions: [{ type: 'Complete', status: 'True' }] }));
+  add(job('report-2', 'report')); // the first finished: fine
+  add(job('loose-1', 'loose'));
+  add(job('loose-2', 'loose')); // Allow: concurrent Jobs are fine
+  assertViolation(() => add(job('report-3', 'report')), 'cronjob-concurrency', 'CronJob default/report (concurrencyPolicy Forbid) created Job report-3 while its Job report-2 is still active');
+});

@@ -29,6 +29,9 @@
 //                         generated ReplicaSet as its owner would count too (a corner left open)
 //  daemonset-pods         at most one active pod per (DaemonSet, node), for DaemonSets that exist
 //                         as objects (src/controllers/daemonset.ts)
+//  cronjob-concurrency    a Job created for a CronJob whose concurrencyPolicy is Forbid finds no
+//                         other unfinished Job of that CronJob in the store (upstream
+//                         cronjob_controllerv2.go skips the time while one is active)
 //  placement-*            see placement-checks.ts: taints, node affinity, inter-pod (anti-)
 //                         affinity and DoNotSchedule topology spread hold at every placement,
 //                         judged against the cluster as the scheduler saw it when its cycle
@@ -73,7 +76,7 @@ import type { ClusterIndex, ClusterState } from '../cluster/cluster-state.js';
 import { portKey, type NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
 import { Resource } from '../cluster/resources.js';
-import { objectKey } from '../cluster/workload-object.js';
+import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Row } from '../metrics/collector.js';
 import type { SchedulingAudit } from '../scheduler/framework/interfaces.js';
@@ -347,8 +350,25 @@ export class InvariantChecker implements ClusterIndex {
     },
     objectAdded: (o) => {
       if (o.kind === 'Namespace' && this.windowOpen) this.windowNamespaces = true;
+      if (o.kind === 'Job') this.checkCronJobConcurrency(o);
     },
   };
+
+  /** cronjob-concurrency: a new Job of a Forbid CronJob is its only unfinished one. */
+  private checkCronJobConcurrency(job: WorkloadObject): void {
+    const ref = controllerRef(job);
+    if (ref === null || ref.kind !== 'CronJob') return;
+    const ns = job.metadata.namespace;
+    const cj = this.cluster.objects.get(objectKey('CronJob', ns, ref.name));
+    if ((cj?.spec as { concurrencyPolicy?: string } | undefined)?.concurrencyPolicy !== 'Forbid') return;
+    for (const o of this.cluster.objects.values()) {
+      if (o === job || o.kind !== 'Job' || o.metadata.namespace !== ns || jobIsFinished(o)) continue;
+      const r = controllerRef(o);
+      if (r !== null && r.kind === 'CronJob' && r.name === ref.name) {
+        this.fail('cronjob-concurrency', `CronJob ${ns}/${ref.name} (concurrencyPolicy Forbid) created Job ${job.metadata.name} while its Job ${o.metadata.name} is still active`);
+      }
+    }
+  }
 
   // -------------------------------------------------------------------------------------------
   // SchedulingAudit (every profile's Framework.audit): what plugins return in a cycle
@@ -850,4 +870,10 @@ function resourceDiff(a: Resource, b: Resource): string | null {
 /** "N pods created" (and how many the start state holds, if any), for messages. */
 function createdText(c: ClusterState): string {
   return `${c.podsCreated} pods created${c.podsAtStart > 0 ? ` and ${c.podsAtStart} present at the start` : ''}`;
+}
+
+/** A Job whose status has a Complete or Failed condition set to True (upstream IsJobFinished). */
+function jobIsFinished(o: WorkloadObject): boolean {
+  const conds = (o.status as { conditions?: readonly { type?: string; status?: string }[] } | undefined)?.conditions ?? [];
+  return conds.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }

@@ -10,8 +10,9 @@
 //             disktype / team / rack (rack is numeric, for Gt/Lt), taints (dedicated / gpu / spot
 //             × NoSchedule / PreferNoSchedule / NoExecute), unschedulable (cordoned) pools, cached
 //             images (ImageLocality).
-//   workload  1–6 entries of Pods, Deployments or StatefulSets (replicas 0–8; StatefulSets only
-//             arrive once), arriving once (`at`, anywhere in
+//   workload  1–6 entries of Pods, Deployments, StatefulSets, Jobs or CronJobs (replicas 0–8;
+//             StatefulSets, Jobs and CronJobs only arrive once; a Job's completions are its
+//             replicas; a CronJob runs every minute, Allow / Forbid / Replace), arriving once (`at`, anywhere in
 //             the run) or at a rate (poisson/fixed, 1–60/min, bounded count for Deployments), in
 //             namespace default or other; a PodDisruptionBudget over an entry sometimes. Pod
 //             templates: 1–2 containers and sometimes an init container with requests none /
@@ -366,7 +367,7 @@ const runDurationArb = fc.oneof(
 const pdbArb = fc.oneof({ withCrossShrink: true }, fc.integer({ min: 0, max: 3 }).map((minAvailable) => ({ minAvailable })), fc.constantFrom('0%', '50%', '100%').map((maxUnavailable) => ({ maxUnavailable })));
 
 const entryArb = fc.record({
-  kind: fc.constantFrom('Pod', 'Deployment', 'StatefulSet'),
+  kind: fc.constantFrom('Pod', 'Deployment', 'StatefulSet', 'Job', 'CronJob'),
   replicas: fc.integer({ min: 0, max: 8 }),
   namespace: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant('default') }, { weight: 1, arbitrary: fc.constant('other') }),
   tier: fc.constantFrom(...TIERS),
@@ -396,12 +397,16 @@ function renderEntries(e: EntryGen, i: number, durationS: number): Obj[] {
             process: a.process,
           }),
         };
-  // StatefulSets arrive once (a rate of them would be many sets); at a rate they are Deployments.
-  const kind = e.kind === 'StatefulSet' && !('atPermille' in a) ? 'Deployment' : e.kind;
+  // StatefulSets, Jobs and CronJobs arrive once (a rate of them would be many sets); at a rate
+  // they are Deployments.
+  const once = e.kind === 'StatefulSet' || e.kind === 'Job' || e.kind === 'CronJob';
+  const kind = once && !('atPermille' in a) ? 'Deployment' : e.kind;
   const manifest =
     kind === 'Pod'
       ? { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: e.namespace, labels }, spec }
-      : {
+      : kind === 'Job' || kind === 'CronJob'
+        ? batchManifest(kind, name, e.namespace, e.replicas, { metadata: { labels }, spec })
+        : {
           apiVersion: 'apps/v1',
           kind,
           metadata: { name, namespace: e.namespace },
@@ -415,6 +420,20 @@ function renderEntries(e: EntryGen, i: number, durationS: number): Obj[] {
     });
   }
   return out;
+}
+
+/** A Job (completions `replicas`, none when 0: the work-queue form; parallelism 1–3) or a
+ * CronJob every minute (concurrencyPolicy Allow / Forbid / Replace, chosen by `replicas`) of
+ * one-pod Jobs. Their pods restart Never or OnFailure (Jobs refuse Always). */
+function batchManifest(kind: 'Job' | 'CronJob', name: string, namespace: string, replicas: number, template: { metadata: Obj; spec: Obj }): Obj {
+  const restartPolicy = replicas % 2 === 0 ? 'Never' : 'OnFailure';
+  const podTemplate = { metadata: template.metadata, spec: { ...template.spec, restartPolicy } };
+  const meta = { name, namespace };
+  if (kind === 'Job') {
+    return { apiVersion: 'batch/v1', kind, metadata: meta, spec: compact({ completions: replicas === 0 ? undefined : replicas, parallelism: 1 + (replicas % 3), template: podTemplate }) };
+  }
+  const concurrencyPolicy = (['Allow', 'Forbid', 'Replace'] as const)[replicas % 3];
+  return { apiVersion: 'batch/v1', kind, metadata: meta, spec: { schedule: '* * * * *', concurrencyPolicy, jobTemplate: { spec: { template: podTemplate } } } };
 }
 
 // ---------------------------------------------------------------- scheduler configuration
