@@ -75,3 +75,73 @@ test('a snapshot read as kubectl reads files: empty documents are skipped, a fil
   writeFileSync(join(dir, 's2.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: gone/\n');
   assert.throws(() => loadScenario(join(dir, 's2.yaml')), { message: /s2\.yaml:6:9: cluster\.file: expected a readable file or directory \(paths are relative to the scenario\), got "gone\/": no such file$/ });
 });
+
+test('a snapshot pod being deleted (deletionTimestamp) is Terminating from t = 0: its ReplicaSet keeps the replacement, its kubelet stops it after deletionGracePeriodSeconds', () => {
+  const dir = tempDir('ksim-snap-terminating-');
+  const pod = (name: string, node: string | null, deleting: boolean) => [
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata:',
+    `    name: ${name}`,
+    '    namespace: default',
+    '    labels: {app: web}',
+    ...(deleting ? ['    deletionTimestamp: "2024-05-01T10:06:00Z"', '    deletionGracePeriodSeconds: 20'] : []),
+    '    ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7c5ddbdf54, uid: rs-uid, controller: true}]',
+    '  spec:',
+    ...(node === null ? [] : [`    nodeName: ${node}`]),
+    '    containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m, memory: 256Mi}}}]',
+    `  status: {phase: ${node === null ? 'Pending' : 'Running'}}`,
+  ];
+  const node = (name: string) => [
+    '- apiVersion: v1',
+    '  kind: Node',
+    `  metadata: {name: ${name}, labels: {kubernetes.io/hostname: ${name}}}`,
+    '  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}',
+  ];
+  writeFileSync(join(dir, 'snapshot.yaml'), [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    ...node('node-a'),
+    ...node('node-b'),
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    '  metadata: {name: web-7c5ddbdf54, namespace: default, uid: rs-uid}',
+    '  spec: {replicas: 2, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx}]}}}',
+    ...pod('web-7c5ddbdf54-old01', 'node-a', true),
+    ...pod('web-7c5ddbdf54-keep1', 'node-b', false),
+    ...pod('web-7c5ddbdf54-new01', null, false),
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 10m\ncluster:\n  file: snapshot.yaml\n');
+  const result = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  const placements = table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']} ${r['reason']}`);
+  // The replacement is scheduled (not deleted as a surplus replica); the old pod leaves after its
+  // 20 s deletion grace period.
+  assert.deepEqual(placements, ['web-7c5ddbdf54-new01 bound node-a ', 'web-7c5ddbdf54-old01 terminated node-a terminating for 20.001s after: being deleted in the snapshot']);
+  assert.deepEqual(table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']} ${r['available_min_ratio']}`), ['ReplicaSet/web-7c5ddbdf54 2 2 1']);
+  assert.equal(String(table(result, 'timeseries.csv')[0]?.['pods_terminating']), '1');
+});
+
+test('a snapshot pod running on a node tainted NoSchedule since is not a placement violation (--check-invariants)', () => {
+  const dir = tempDir('ksim-snap-tainted-');
+  writeFileSync(join(dir, 'snapshot.yaml'), [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: node-a, labels: {kubernetes.io/hostname: node-a}}',
+    '  spec: {taints: [{key: dedicated, value: db, effect: NoSchedule}]}',
+    '  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: app-0, namespace: default}',
+    '  spec: {nodeName: node-a, containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m, memory: 256Mi}}}]}',
+    '  status: {phase: Running}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: snapshot.yaml\n');
+  const result = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  assert.deepEqual(table(result, 'nodes.csv').map((r) => `${r['node']} ${r['pods']} ${r['cpu_requested_milli']}`), ['node-a 1 500']);
+});

@@ -99,10 +99,13 @@ export class PodInfo {
     return this.deletionUs >= 0 || this.storedTerminating;
   }
 
-  /** spec.terminationGracePeriodSeconds in µs (upstream default 30 s,
-   * pkg/apis/core/v1/defaults.go DefaultTerminationGracePeriodSeconds). */
+  /** The grace period of the pod's deletion in µs: metadata.deletionGracePeriodSeconds when a
+   * snapshot's pod carries it (the kubelet prefers it: pkg/kubelet/kuberuntime/
+   * kuberuntime_container.go killContainer), else spec.terminationGracePeriodSeconds (upstream
+   * default 30 s, pkg/apis/core/v1/defaults.go DefaultTerminationGracePeriodSeconds). */
   get terminationGracePeriodUs(): number {
-    const s = this.pod.spec?.terminationGracePeriodSeconds;
+    const d = this.pod.metadata?.deletionGracePeriodSeconds;
+    const s = d !== undefined && d !== null ? d : this.pod.spec?.terminationGracePeriodSeconds;
     return (s === undefined || s === null || s < 0 ? DEFAULT_TERMINATION_GRACE_PERIOD_S : s) * 1_000_000;
   }
 }

@@ -78,7 +78,9 @@ export class ReplicaSetController {
     api.watch({
       podAdded: (p) => {
         const st = this.owner(p);
-        if (st === undefined) return;
+        // Only active pods count (upstream FilterActivePods): a snapshot's pods may have
+        // finished (an evicted pod is Failed) or be Terminating already.
+        if (st === undefined || p.terminal || p.terminating) return;
         st.pods.add(p);
         this.enqueueIfFailing(st);
       },

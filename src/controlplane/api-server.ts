@@ -263,6 +263,13 @@ export class ApiServer {
         p.startedUs = 0;
         this.cluster.setPhase(p, 'Running');
         tell((w) => w.podAdded?.(p));
+        if (p.terminating) {
+          // Being deleted when the snapshot was taken (it has a deletionTimestamp): Terminating
+          // from the start, so its kubelet stops it after the grace period and its controller
+          // does not count it (upstream FilterActivePods).
+          this.cluster.markTerminating(p, 0, 'being deleted in the snapshot');
+          tell((w) => w.podTerminating?.(p, 'being deleted in the snapshot'));
+        }
       }
     } finally {
       core.startingUp = false;

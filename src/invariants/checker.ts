@@ -36,7 +36,8 @@
 //                         affinity and DoNotSchedule topology spread hold at every placement,
 //                         judged against the cluster as the scheduler saw it when its cycle
 //                         began (the decision window below); checks that read a node updated
-//                         since (ClusterState.updateNode) are skipped for that placement
+//                         since (ClusterState.updateNode) are skipped for that placement; the
+//                         start state's pods (a snapshot's) are not placements ksim made
 //  plugin-score           every score a Score plugin hands the framework (after its
 //                         NormalizeScore, the raw one without) is an integer in [0, 100], checked
 //                         before the framework would turn a bad one into a cycle Error
@@ -231,6 +232,22 @@ export class InvariantChecker implements ClusterIndex {
     }
   }
 
+  /** True while the start state is committed (duringStartState). */
+  private startingUp = false;
+
+  /** Runs `commit`, which puts the start state's pods on their nodes (ApiServer.commitStartState).
+   * Those placements are not checked: the real cluster made them, maybe before a taint or label
+   * that NoSchedule rules and required affinity ignore for running pods (`kubectl taint`, a
+   * NotReady node's taints). The state invariants still hold for them. */
+  duringStartState<T>(commit: () => T): T {
+    this.startingUp = true;
+    try {
+      return commit();
+    } finally {
+      this.startingUp = false;
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
   // Engine hooks
 
@@ -286,7 +303,7 @@ export class InvariantChecker implements ClusterIndex {
   podPlaced(p: PodInfo, n: NodeInfo): void {
     this.touchedNodes.add(n);
     this.touchedPods.add(p);
-    if (!this.registering) {
+    if (!this.registering && !this.startingUp) {
       this.placementsChecked++;
       const f = checkPlacement(this.cluster, p, n, this.view(p), this.filtersFor(p));
       if (f !== null) this.fail(f.invariant, f.detail);
@@ -309,6 +326,8 @@ export class InvariantChecker implements ClusterIndex {
 
   /** Pods of the start state that were bound when added (ApiServer.commitStartState). */
   private boundAtStart = 0;
+  /** Pods added with a deletionTimestamp (a snapshot's), until their podTerminating. */
+  private readonly addedTerminating = new Set<PodInfo>();
 
   readonly watcher: ClusterWatcher = {
     podAdded: (p) => {
@@ -318,6 +337,7 @@ export class InvariantChecker implements ClusterIndex {
       this.phases[p.phase]++;
       this.touchedPods.add(p);
       if (isActive(p)) this.rsChange(p, 1);
+      else if (p.terminating && !p.terminal) this.addedTerminating.add(p); // a snapshot's pod being deleted
     },
     podBound: (p) => {
       this.boundEver++;
@@ -336,7 +356,8 @@ export class InvariantChecker implements ClusterIndex {
     // A pod that starts Terminating stops being active (its ReplicaSet may replace it).
     podTerminating: (p) => {
       this.touchedPods.add(p);
-      if (!p.terminal) this.rsChange(p, -1);
+      // A pod that was Terminating when added was never counted active.
+      if (!p.terminal && !this.addedTerminating.delete(p)) this.rsChange(p, -1);
     },
     podDeleted: (p) => {
       this.deleted++;

@@ -272,7 +272,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   scheduleFaults(sim, faults, kubelets, api, recovery);
   // A Terminating pod's end gets its own placements row.
   api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
-  const startWarnings = api.commitStartState(startStateOf(scenario));
+  const start = startStateOf(scenario);
+  const startWarnings = checker === null ? api.commitStartState(start) : checker.duringStartState(() => api.commitStartState(start));
   const driver = new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api));
   driver.start(scenario.workload);
   // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
