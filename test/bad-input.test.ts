@@ -157,6 +157,8 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['pod-scheduling-gate-duplicate.yaml', 'manifests/pod-scheduling-gate-duplicate.yaml:19:63: workload[0].manifest.spec.schedulingGates[1].name: expected a scheduling gate not listed before, got "example.com/wait"'],
     ['pod-scheduling-gates-string.yaml', 'manifests/pod-scheduling-gates-string.yaml:19:26: workload[0].manifest.spec.schedulingGates: expected a list of scheduling gates ({name}), got "example.com/wait"'],
     ['pod-spec-list.yaml', 'manifests/pod-spec-list.yaml:16:9: workload[0].manifest.spec: expected a pod spec, got a list'],
+    ['pod-toleration-seconds-no-effect.yaml', 'manifests/pod-toleration-seconds-no-effect.yaml:20:13: workload[0].manifest.spec.tolerations[0].effect: expected NoExecute when tolerationSeconds is set, got nothing'],
+    ['pod-toleration-seconds-no-schedule.yaml', 'manifests/pod-toleration-seconds-no-schedule.yaml:20:66: workload[0].manifest.spec.tolerations[0].effect: expected NoExecute when tolerationSeconds is set, got "NoSchedule"'],
     ['pod-toleration-seconds-string.yaml', 'manifests/pod-toleration-seconds-string.yaml:20:82: workload[0].manifest.spec.tolerations[0].tolerationSeconds: expected an integer number of seconds, got "300"'],
     ['pod-when-unsatisfiable-typo.yaml', 'manifests/pod-when-unsatisfiable-typo.yaml:22:32: workload[0].manifest.spec.topologySpreadConstraints[0].whenUnsatisfiable: expected DoNotSchedule or ScheduleAnyway, got "DoNotScheduled"'],
     ['pod-without-metadata.yaml', 'manifests/pod-without-metadata.yaml:11:15: workload[0].manifest.metadata: expected metadata with a name, got nothing'],

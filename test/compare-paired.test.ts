@@ -94,3 +94,18 @@ test('a run failed on one side drops its seed from the pairs; the table and mark
   const csv = ksim('compare', base, failed, '-o', 'csv').stdout;
   assert.match(csv, /^metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test\nsched_latency_p99_ms,18,18\.4,0\.5,0\.027778,5,5,0\.\d+,0\.\d+,true,paired\n$/);
 });
+
+test('every candidate run failed: no pairs to judge, so --fail-on cannot pass (exit 3); a warning names the failed runs', () => {
+  const crashed = sweep('crashed', BASE.map((_, i) => [i + 1, '', i < 4 ? 'error' : 'crashed'] as const));
+  const r = ksim('compare', base, crashed, '--fail-on', 'sched_latency_p99_ms:+5%');
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stderr, `ksim: warning: 6 of 6 candidate runs failed (4 error, 2 crashed) and are left out of the comparison: see the status column of ${crashed}/sweep.csv\n`
+    + 'ksim: --fail-on sched_latency_p99_ms:+5% cannot pass: no pairs could be compared: 6 of 6 candidate runs dropped (4 error, 2 crashed)\n');
+  assert.match(r.stdout, /\n--fail-on sched_latency_p99_ms:\+5%: FAILED: no pairs could be compared: 6 of 6 candidate runs dropped \(4 error, 2 crashed\)\n$/);
+  const j = JSON.parse(ksim('compare', base, crashed, '--fail-on', 'sched_latency_p99_ms:+5%', '-o', 'json').stdout) as { fail_on: unknown[] };
+  assert.deepEqual(j.fail_on, [{ bound: 'sched_latency_p99_ms:+5%', crossed: false, no_pairs: true }]);
+  // Without --fail-on: the comparison (pairs 0) and the warning, exit 0.
+  const plain = ksim('compare', base, crashed);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stderr, /^ksim: warning: 6 of 6 candidate runs failed \(4 error, 2 crashed\) and are left out of the comparison: /);
+});

@@ -49,6 +49,18 @@ test('a fault lasting 0 s is refused at load, naming the field', () => {
   assert.throws(() => parseScenario(scenario('faults: [{ nodeDown: { nodes: [n-0], at: 30s, for: 0s } }]'), 'faults.yaml'), /faults\.yaml:\d+:\d+: faults\[0\]\.nodeDown\.for: expected a positive duration or "forever", got "0s"/);
 });
 
+test('a fault starting at or after the end of the run is warned about at load, naming the field; one before the end is not', () => {
+  const warnings = (extra: string) => parseScenario(scenario(extra), 'faults.yaml').warnings;
+  // scenario() puts faults: on line 7; the at values are at columns 83 and 34.
+  assert.deepEqual(warnings('faults: [{ nodeDown: { nodes: [n-0], at: 30s } }, { nodeDown: { nodes: [n-1], at: 10m } }]'), [
+    'faults.yaml:7:83: faults[1].nodeDown.at: starts at 10m0s, at or after the end of the run (duration 2m0s); it never happens',
+  ]);
+  assert.deepEqual(warnings('faults: [{ etcdLeaderLoss: { at: 2m } }]'), [
+    'faults.yaml:7:34: faults[0].etcdLeaderLoss.at: starts at 2m0s, at or after the end of the run (duration 2m0s); it never happens',
+  ]);
+  assert.deepEqual(warnings('faults: [{ etcdLeaderLoss: { at: 119s } }]'), []);
+});
+
 test('random failures with constant MTBF 4m and MTTR 2m: each node fails at 4m and 10m, ordered by time then node; none at the end itself', () => {
   const text = (duration: string) => scenario('faults: [{ random: { pool: n, mtbf: 4m, mttr: 2m } }]').replace('duration: 2m', `duration: ${duration}`);
   // 10m: the second failure of each node would fall on the end (600 s): not a failure.

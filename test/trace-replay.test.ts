@@ -117,6 +117,8 @@ test('trace entries are checked at load: header, options, file', () => {
     ['', 'time_s,name,memroy', /t\.csv:1:3: memroy: expected a ksim-csv column .* got unknown column "memroy" \(did you mean "memory"\?\)$/],
     [', end: 0', TRACE, /trace\.end: expected a trace time after start \(0 s\), got 0$/],
     [', tolerations: [{ key: gpu, operator: Maybe }]', TRACE, /trace\.tolerations\[0\]\.operator: expected Exists or Equal, got "Maybe"$/],
+    [', tolerations: [{ key: gpu, operator: Exists, tolerationSeconds: 60 }]', TRACE, /trace\.tolerations\[0\]\.effect: expected NoExecute when tolerationSeconds is set, got nothing$/],
+    [', tolerations: [{ key: gpu, operator: Exists, effect: NoSchedule, tolerationSeconds: 60 }]', TRACE, /trace\.tolerations\[0\]\.effect: expected NoExecute when tolerationSeconds is set, got "NoSchedule"$/],
   ];
   for (const [opts, csv, re] of cases) assert.throws(() => loadScenario(scenario(opts, csv)), (e: unknown) => e instanceof InputError && re.test(e.message), opts + csv);
 });

@@ -1,8 +1,8 @@
 // `ksim compare BASE CANDIDATE [--fail-on METRIC:+5% ...] [--output table|csv|json|markdown]`:
-// prints the comparison (src/sweep/compare.ts) and exits 3 when a --fail-on bound is crossed.
+// prints the comparison (src/sweep/compare.ts) and exits 3 when a --fail-on bound is crossed (or, for sweeps, has no pairs to judge).
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { compare, type CompareResult, type Crossing, type MetricComparison, type NodeChange } from '../sweep/compare.js';
+import { compare, droppedText, type CompareResult, type Crossing, type MetricComparison, type NodeChange, type Unjudged } from '../sweep/compare.js';
 import { fmt } from '../metrics/stats.js';
 import { CommandExit } from './exit.js';
 import { positiveIntOption } from './sweep-command.js';
@@ -20,17 +20,30 @@ export interface CompareArgs {
   readonly seed?: number | undefined;
 }
 
-export function compareCommand(a: CompareArgs, out: (s: string) => void): void {
+export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s: string) => void = (t) => process.stderr.write(t)): void {
   const r = compare(a.base, a.candidate, {
     ...(a.failOn !== undefined ? { failOn: a.failOn } : {}),
     ...(a.resamples !== undefined ? { resamples: a.resamples } : {}),
     ...(a.seed !== undefined ? { seed: a.seed } : {}),
   });
+  for (const [side, dir] of [['base', r.base], ['candidate', r.candidate]] as const) {
+    const failed = droppedText(r.dropped.filter((d) => d.side === side), undefined, 'failed');
+    if (failed !== null) err(`ksim: warning: ${failed} and are left out of the comparison: see the status column of ${dir}/sweep.csv\n`);
+  }
   const format = a.output ?? 'table';
   out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
-  if (r.crossings.length > 0) {
-    throw new CommandExit(EXIT_REGRESSION, `regression: ${r.crossings.map(crossingText).join('; ')}`);
-  }
+  const failures = [
+    ...(r.crossings.length > 0 ? [`regression: ${r.crossings.map(crossingText).join('; ')}`] : []),
+    ...r.bounds.filter((b) => r.unjudged.some((u) => u.bound === b)).map((b) => `--fail-on ${b.text} cannot pass: ${r.unjudged.filter((u) => u.bound === b).map((u) => unjudgedText(r, u)).join('; ')}`),
+  ];
+  if (failures.length > 0) throw new CommandExit(EXIT_REGRESSION, failures.join('; '));
+}
+
+/** A cell where a bound has nothing to judge, and why: "no pairs could be compared (4 of 4
+ * candidate runs dropped (4 error))". */
+function unjudgedText(r: CompareResult, u: Unjudged): string {
+  const why = droppedText(r.dropped, u.group) ?? `no run dropped; no ${u.bound.metric} value to compare`;
+  return `${u.group !== '' ? `${u.group}: ` : ''}no ${r.test === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
 }
 
 /** A value for people: '-' for none, up to 6 decimals below 1, 3 above. */
@@ -95,8 +108,8 @@ function placementLine(r: CompareResult): string {
 }
 function gateLines(r: CompareResult): string[] {
   return r.bounds.map((b) => {
-    const x = r.crossings.filter((c) => c.bound === b);
-    return x.length === 0 ? `--fail-on ${b.text}: passed` : `--fail-on ${b.text}: FAILED: ${x.map(crossingText).join('; ')}`;
+    const x = [...r.crossings.filter((c) => c.bound === b).map(crossingText), ...r.unjudged.filter((u) => u.bound === b).map((u) => unjudgedText(r, u))];
+    return x.length === 0 ? `--fail-on ${b.text}: passed` : `--fail-on ${b.text}: FAILED: ${x.join('; ')}`;
   });
 }
 
@@ -129,7 +142,7 @@ export function compareMarkdown(r: CompareResult): string {
   const table = (header: string[], rows: string[][]) => [row(header), `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map(row)].join('\n');
   let s = `### ksim compare: \`${r.base}\` → \`${r.candidate}\`\n\n`;
   const gate = gateLines(r);
-  if (gate.length > 0) s += `${r.crossings.length > 0 ? '**Regression found.**' : '**No regression.**'}\n\n${gate.map((g) => `- ${g}`).join('\n')}\n\n`;
+  if (gate.length > 0) s += `${r.crossings.length > 0 ? '**Regression found.**' : r.unjudged.length > 0 ? '**Gate failed: nothing to compare.**' : '**No regression.**'}\n\n${gate.map((g) => `- ${g}`).join('\n')}\n\n`;
   if (r.kind === 'sweeps') s += `${testLine(r).replace(/^./, (x) => x.toUpperCase())}.\n\n`;
   for (const g of groups(r)) {
     if (g !== '') s += `**${g}**\n\n`;
@@ -179,13 +192,15 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
         nodes: r.placement.nodes.map((x) => ({ node: x.node, base_pods: x.basePods, candidate_pods: x.candidatePods, base_cpu_ratio: x.baseCpuRatio, candidate_cpu_ratio: x.candidateCpuRatio, base_memory_ratio: x.baseMemoryRatio, candidate_memory_ratio: x.candidateMemoryRatio })),
       },
     } : {}),
-    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b) })),
+    ...(r.dropped.length > 0 ? { dropped_runs: r.dropped.map((d) => ({ ...(r.matrix.length > 0 ? { group: d.group } : {}), side: d.side, runs: d.runs, by_status: d.byStatus })) } : {}),
+    // no_pairs: the bound had nothing to judge in some cell, so the gate failed.
+    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b), ...(r.unjudged.some((u) => u.bound === b) ? { no_pairs: true } : {}) })),
     regression: r.crossings.length > 0,
   };
 }
 
 /** Registers `ksim compare` (src/cli/main.ts). */
-export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void): Argv<T> {
+export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void, err: (s: string) => void = (t) => process.stderr.write(t)): Argv<T> {
   return y.command(
     'compare <base> <candidate>',
     'Compare two runs or two sweeps metric by metric; exit 3 when a --fail-on bound is crossed (the CI regression gate)',
@@ -210,6 +225,7 @@ export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void):
           seed: positiveIntOption('--seed', a.seed, 0, 4294967295),
         },
         out,
+        err,
       ),
   );
 }

@@ -3,7 +3,7 @@
 // distributions drawn from the seeded stream "faults") and kubelet flaps (lease renewals stop
 // and resume every `period`). Targets are checked against the
 // scenario's nodes; errors name the file, line, column and field path.
-import { parseDuration } from '../api/duration.js';
+import { formatDuration, parseDuration } from '../api/duration.js';
 import { located, type YamlDoc } from '../api/yaml-source.js';
 import { ZONE_LABEL } from '../cluster/node-info.js';
 import type { ScenarioNode } from '../workload/scenario.js';
@@ -34,8 +34,9 @@ export interface FaultSpec {
 
 type Obj = Record<string, unknown>;
 
-/** Reads `faults` (already checked against the JSON Schema). */
-export function readFaults(doc: YamlDoc, raw: unknown, nodes: readonly ScenarioNode[]): FaultSpec[] {
+/** Reads `faults` (already checked against the JSON Schema); with `end`, warns about faults that
+ * start at or after the end of the run (they never happen). */
+export function readFaults(doc: YamlDoc, raw: unknown, nodes: readonly ScenarioNode[], end?: { readonly durationUs: number; readonly warnings: string[] }): FaultSpec[] {
   const list = (raw ?? []) as Obj[];
   const names = new Set(nodes.map((n) => n.node.metadata?.name as string));
   return list.map((entry, i) => {
@@ -43,6 +44,9 @@ export function readFaults(doc: YamlDoc, raw: unknown, nodes: readonly ScenarioN
     const body = entry[kind] as Obj;
     const path = ['faults', i, kind];
     const atUs = located(doc, [...path, 'at'], () => parseDuration((body['at'] ?? (kind === 'random' ? '0s' : undefined)) as string));
+    if (end !== undefined && atUs >= end.durationUs) {
+      end.warnings.push(doc.warning([...path, 'at'], `starts at ${formatDuration(atUs)}, at or after the end of the run (duration ${formatDuration(end.durationUs)}); it never happens`));
+    }
     const id = `f${i + 1}`;
     if (kind === 'etcdLeaderLoss') return { id, kind, target: 'etcd', nodes: [], atUs, forUs: null };
     if (kind === 'random') {

@@ -63,6 +63,23 @@ export interface Crossing {
   readonly comparison: MetricComparison;
 }
 
+/** A bound that has nothing to judge in a matrix cell: no pairs (no runs, unpaired) have a
+ * value of its metric there. It cannot pass. */
+export interface Unjudged {
+  readonly bound: FailOnBound;
+  readonly group: string;
+}
+
+/** One side's runs of one matrix cell that were not ok (left out of the comparison). */
+export interface DroppedRuns {
+  readonly group: string;
+  readonly side: 'base' | 'candidate';
+  /** The side's runs in the cell. */
+  readonly runs: number;
+  /** Its runs not ok, by status (error, crashed, ...). */
+  readonly byStatus: Readonly<Record<string, number>>;
+}
+
 export interface NodeChange {
   readonly node: string;
   readonly basePods: number | null;
@@ -98,6 +115,10 @@ export interface CompareResult {
   readonly placement: PlacementDiff | null;
   readonly bounds: readonly FailOnBound[];
   readonly crossings: readonly Crossing[];
+  /** Sweeps: bounds with no pairs to judge in a cell (the gate fails on them too). */
+  readonly unjudged: readonly Unjudged[];
+  /** Sweeps: the runs not ok, per cell and side (empty for runs). */
+  readonly dropped: readonly DroppedRuns[];
   readonly resamples?: number;
   /** Sweeps: the test used, and why not paired when it is not. */
   readonly test?: SweepTest;
@@ -163,7 +184,7 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   const kind = kindOf(baseDir);
   const other = kindOf(candidateDir);
   if (other !== kind) throw new InputError(candidateDir, 0, 0, '', `a ${kind === 'runs' ? 'run folder (with summary.csv)' : `sweep folder (with ${SWEEP_CSV})`} like ${baseDir}`, `a ${other === 'runs' ? 'run' : 'sweep'} folder`);
-  let result: Omit<CompareResult, 'bounds' | 'crossings'>;
+  let result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged'>;
   if (kind === 'runs') {
     const b = readCsv(join(baseDir, 'summary.csv')).rows[0] ?? {};
     const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
@@ -171,12 +192,32 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
       kind, base: baseDir, candidate: candidateDir, matrix: [],
       metrics: METRICS.filter((m) => m in b || m in c).map((m) => comparison('', m, num(b[m]), num(c[m]))),
       placement: placementDiff(baseDir, candidateDir),
+      dropped: [],
     };
   } else {
     result = compareSweeps(baseDir, candidateDir, opts);
   }
   const crossings = bounds.flatMap((bound) => result.metrics.filter((c) => c.metric === bound.metric && crosses(bound, c)).map((comparison) => ({ bound, comparison })));
-  return { ...result, bounds, crossings };
+  // Sweeps: a cell where no pairs have a value (every candidate run failed, say) cannot pass.
+  const cells = [...new Set(result.metrics.map((c) => c.group))];
+  const unjudged = kind === 'runs' ? [] : bounds.flatMap((bound) => cells.filter((g) => !result.metrics.some((c) => c.group === g && c.metric === bound.metric && c.difference !== null)).map((group) => ({ bound, group })));
+  return { ...result, bounds, crossings, unjudged };
+}
+
+/** Why a cell has no pairs: "4 of 4 candidate runs dropped (4 error)", both sides' when both
+ * dropped runs; null when no run was dropped there. */
+export function droppedText(dropped: readonly DroppedRuns[], group?: string, verb = 'dropped'): string | null {
+  const parts: string[] = [];
+  for (const side of ['base', 'candidate'] as const) {
+    const ds = dropped.filter((d) => d.side === side && (group === undefined || d.group === group));
+    if (ds.length === 0) continue;
+    const byStatus = new Map<string, number>();
+    for (const d of ds) for (const [st, n] of Object.entries(d.byStatus)) byStatus.set(st, (byStatus.get(st) ?? 0) + n);
+    const failed = [...byStatus.values()].reduce((a, b) => a + b, 0);
+    const runs = ds.reduce((a, d) => a + d.runs, 0);
+    parts.push(`${failed} of ${runs} ${side} runs ${verb} (${[...byStatus].map(([st, n]) => `${n} ${st}`).join(', ')})`);
+  }
+  return parts.length === 0 ? null : parts.join(' and ');
 }
 
 /** The matrix columns of a sweep.csv header: between seed and status. */
@@ -187,7 +228,7 @@ function matrixColumns(header: readonly string[], path: string): string[] {
   return header.slice(s + 1, t);
 }
 
-function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptions): Omit<CompareResult, 'bounds' | 'crossings'> {
+function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptions): Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged'> {
   const bPath = join(baseDir, SWEEP_CSV);
   const cPath = join(candidateDir, SWEEP_CSV);
   const b = readCsv(bPath);
@@ -205,10 +246,11 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
   const metrics: MetricComparison[] = [];
   // Columns some runs write (the GPU-sharing ones) are compared only where the files have them.
   const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
+  const dropped = droppedRuns(b.rows, c.rows, groupOf);
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
     for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf, resamples, rng));
-    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, resamples, test: 'paired' };
+    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, resamples, test: 'paired' };
   }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
@@ -232,7 +274,24 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
       });
     }
   }
-  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, resamples, test: 'unpaired', unpairedBecause };
+  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, resamples, test: 'unpaired', unpairedBecause };
+}
+
+/** The runs not ok (status error, crashed, ...), per matrix cell and side, in the order met. */
+function droppedRuns(base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string): DroppedRuns[] {
+  const out: DroppedRuns[] = [];
+  for (const [side, rows] of [['base', base], ['candidate', candidate]] as const) {
+    const cells = new Map<string, { runs: number; byStatus: Record<string, number> }>();
+    for (const r of rows) {
+      const cell = cells.get(groupOf(r)) ?? { runs: 0, byStatus: {} };
+      cells.set(groupOf(r), cell);
+      cell.runs++;
+      const status = r['status'] ?? '';
+      if (status !== 'ok') cell.byStatus[status] = (cell.byStatus[status] ?? 0) + 1;
+    }
+    for (const [group, cell] of cells) if (Object.keys(cell.byStatus).length > 0) out.push({ group, side, ...cell });
+  }
+  return out;
 }
 
 /** Why the two sweeps' runs cannot be paired by seed, or null when they can: every matrix cell

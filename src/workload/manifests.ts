@@ -368,6 +368,10 @@ function readToleration(doc: YamlDoc, path: Path, t: unknown): void {
   if (secs !== undefined && (typeof secs !== 'number' || !Number.isInteger(secs))) {
     throw doc.error([...path, 'tolerationSeconds'], 'an integer number of seconds', describe(secs));
   }
+  // Upstream ValidateTolerations: "effect must be 'NoExecute' when `tolerationSeconds` is set".
+  if (secs !== undefined && effect !== 'NoExecute') {
+    throw doc.error([...path, 'effect'], 'NoExecute when tolerationSeconds is set', describe(effect));
+  }
 }
 
 function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {

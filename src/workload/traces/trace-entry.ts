@@ -164,6 +164,7 @@ function checkToleration(doc: YamlDoc, path: Path, t: Obj): void {
   if (t['key'] !== undefined && (typeof t['key'] !== 'string' || (t['key'] !== '' && !isValidLabelKey(t['key'])))) throw doc.error([...path, 'key'], 'a taint key (a label key)', JSON.stringify(t['key']));
   if (op === 'Exists' && t['value'] !== undefined && t['value'] !== '') throw doc.error([...path, 'value'], 'no value with operator Exists', JSON.stringify(t['value']));
   if (t['effect'] !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t['effect'] as string)) throw doc.error([...path, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', JSON.stringify(t['effect']));
+  if (t['tolerationSeconds'] !== undefined && t['effect'] !== 'NoExecute') throw doc.error([...path, 'effect'], 'NoExecute when tolerationSeconds is set', t['effect'] === undefined ? 'nothing' : JSON.stringify(t['effect']));
 }
 
 /** `cluster.trace`: the nodes (and machine-event faults) a trace describes. */
