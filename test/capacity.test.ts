@@ -61,7 +61,7 @@ test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 
   const rows = parse(csv, { columns: true }) as Record<string, string>[];
   assert.deepEqual(rows.map((x) => [Number(x['count']), x['met']]), j.probes.map((p) => [p.count, String(p.met)]));
   const nine = rows.find((x) => x['count'] === '9');
-  assert.deepEqual([nine?.['met'], nine?.['target'], nine?.['target_value'], nine?.['cost_per_hour']], ['false', 'pods_unbound_end=0', '1', '1.8']);
+  assert.deepEqual([nine?.['met'], nine?.['target'], nine?.['target_value'], nine?.['cost_per_hour']], ['false', 'missing=0', '1', '1.8']);
   assert.ok(existsSync(join(dir, 'run.json')));
   // Same scenario, same answer, byte for byte.
   const again = join(tempDir('ksim-capacity-'), 'out');
@@ -73,7 +73,7 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
   const dir = join(tempDir('ksim-capacity-bad-'), 'out');
   const cases: [string[], RegExp][] = [
     [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column or "pending".*, got "latency"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing" or "pending".*, got "latency"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'zone-outage' or 'N nodes' \(N ≥ 1\), got "a zone"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
     [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],

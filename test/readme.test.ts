@@ -137,7 +137,7 @@ const SAMPLES: [firstLine: string, args: string[]][] = [
   ['ksim run quickstart (seed 42)', ['run', 'scenarios/quickstart.yaml']],
   ['pod default/web-0, profile default-scheduler', ['explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
   ['5 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)', ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
-  ['15 nodes of pool general meet pods_unbound_end=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q']],
+  ['15 nodes of pool general meet missing=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q']],
 ];
 
 for (const [first, args] of SAMPLES) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { repoPath } from '../testing/repo-paths.js';
 import { nextCandidates, nodesFor, parseTolerance, settleUs } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
-import { badness, meets, parseTarget } from './target.js';
+import { badness, meets, metricValue, parseTarget } from './target.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -22,9 +22,22 @@ test('targets read METRIC OP VALUE over summary.csv, pending standing for pods_u
     assert.equal(meets(t, v), ok, `${text} with ${v}`);
   }
   assert.ok(badness(parseTarget('pending=0'), 3) > badness(parseTarget('pending=0'), 1));
-  assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column or "pending" \(did you mean pending\?\), got "pendng"$/);
+  assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing" or "pending" \(did you mean pending\?\), got "pendng"$/);
   assert.throws(() => parseTarget('pending'), /--target: expected METRIC OP VALUE/);
   assert.throws(() => parseTarget('scenario=0'), /--target: expected a numeric summary.csv column/);
+});
+
+test('missing is what the workload lacks at the end: the larger of unbound pods and desired replicas not ready', () => {
+  const t = parseTarget('missing=0');
+  assert.equal(t.text, 'missing=0');
+  const row = (unbound: number, desired: number, ready: number) => ({ pods_unbound_end: unbound, replicas_desired_end: desired, replicas_ready_end: ready });
+  assert.equal(metricValue(t, row(0, 10, 10)), 0);
+  // 7 replicas stranded on nodes that failed for good, none evicted: nothing is unbound.
+  assert.equal(metricValue(t, row(0, 10, 3)), 7);
+  // A replica left unbound is also not ready: it counts once.
+  assert.equal(metricValue(t, row(1, 10, 9)), 1);
+  assert.equal(metricValue(t, row(2, 10, 9)), 2);
+  assert.ok(Number.isNaN(metricValue(t, { pods_unbound_end: 0 })));
 });
 
 test('tolerances read zone-outage or N nodes', () => {
@@ -79,4 +92,17 @@ test('hand arithmetic: 10 pods of 3 CPUs on 4-CPU nodes need 10 nodes, 15 when a
   assert.equal(z.get(15)?.runs, 4); // fault-free + one outage per zone
   assert.equal(z.get(15)?.runsMet, 4);
   assert.deepEqual(zone.probes.map((p) => p.count), [...zone.probes.map((p) => p.count)].sort((a, b) => a - b));
+});
+
+test('tolerating 9 nodes down for good needs 19 (10 survivors), not the 12 at which no pod is left unbound', async () => {
+  // With 12 nodes (4 per zone) and 9 down, each zone has 3 of 4 NotReady: partial disruption in a
+  // small zone evicts nothing (upstream ReducedQPSFunc), so 7 replicas stay stranded, bound to
+  // dead nodes. pending=0 cannot see them; missing=0 (the default) does.
+  const scenario = repoPath('scenarios/capacity.yaml');
+  const r = await nodesFor({ scenario, pool: 'general', target: parseTarget('missing=0'), tolerate: { kind: 'nodes', count: 9 }, runner: sequentialRunner() });
+  assert.equal(r.count, 19);
+  const byCount = new Map(r.probes.map((p) => [p.count, p]));
+  assert.equal(byCount.get(18)?.met, false);
+  const stranded = await nodesFor({ scenario, pool: 'general', target: parseTarget('pending=0'), tolerate: { kind: 'nodes', count: 9 }, runner: sequentialRunner() });
+  assert.ok((stranded.count ?? 0) < 19, 'pending=0 alone accepts fewer nodes than survive the loss');
 });

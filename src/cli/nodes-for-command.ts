@@ -34,7 +34,7 @@ function probeRunner(workers: number, onRun: () => void): ProbeRunner {
 }
 
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
-  const target = parseTarget(a.target ?? 'pending=0');
+  const target = parseTarget(a.target ?? 'missing=0');
   const tolerate = a.tolerate === undefined ? undefined : parseTolerance(a.tolerate);
   const seeds = a.seeds !== undefined ? parseSeeds(a.seeds) : a.seed !== undefined ? [a.seed] : undefined;
   if (a.maxCount !== undefined && !(Number.isSafeInteger(a.maxCount) && a.maxCount >= 1)) throw new InputError('--max-count', 0, 0, '', 'a positive integer', JSON.stringify(a.maxCount));

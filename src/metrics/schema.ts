@@ -247,7 +247,7 @@ const CAPACITY: readonly Column[] = [
   int('count', 'count', 'nodes of the pool in this probe'),
   bool('met', 'every run of the probe met the target'),
   int('round', 'count', 'the search round the probe ran in (probes of a round run in parallel)'),
-  str('target', 'the target, as METRIC OP VALUE over summary.csv (e.g. pods_unbound_end=0)'),
+  str('target', 'the target, as METRIC OP VALUE over summary.csv (e.g. missing=0, pods_unbound_end=0)'),
   { name: 'target_value', type: 'decimal', unit: '', digits: 6, description: "the target metric's worst value over the probe's runs (empty: undefined, e.g. no pod bound)" },
   int('runs', 'count', 'simulations in the probe: one per seed, and per seed one per tolerated failure variant'),
   int('runs_met', 'count', 'those that met the target'),
