@@ -16,6 +16,7 @@ import { CommandExit } from './exit.js';
 import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
+import { PluginFailure } from '../scheduler/plugin-modules.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -146,6 +147,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`ksim: ${e.message}\n`);
       return EXIT_BAD_INPUT;
+    }
+    // A custom plugin threw: its author's bug, not ksim's (the message names the plugin).
+    if (e instanceof PluginFailure) {
+      process.stderr.write(`ksim: ${e.message}\n`);
+      return EXIT_INTERNAL;
     }
     if (e instanceof Interrupted) {
       process.stderr.write(`ksim: ${e.message}\n`);

@@ -1,29 +1,43 @@
 // Out-of-tree plugins: JavaScript modules that export `plugins`, an object of plugin name →
 // factory(args, handle), registered next to the built-ins under those names.
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
-import type { PluginFactory } from './framework/interfaces.js';
+import { checkedVerdict, describeValue } from './framework/framework.js';
+import type { Plugin, PluginFactory } from './framework/interfaces.js';
+import { Code, Status } from './framework/status.js';
 import { inTreeRegistry } from './plugins/registry.js';
 
 export interface PluginModule {
   /** Path as the user wrote it (for messages). */
   readonly display: string;
   readonly path: string;
+  /** Where a scenario names the module (scheduler.pluginModules[i]): errors met importing it
+   * point there. Absent for --plugin-module. */
+  readonly field?: { readonly file: string; readonly line: number; readonly column: number; readonly path: string };
 }
 
 const EXPECTED = 'an ES module exporting `plugins`: an object of plugin name → factory(args, handle)';
+
+/** An exception thrown by a user plugin (scheduler.pluginModules): the plugin's failure, not
+ * ksim's, so the CLI reports it without asking for a bug report. */
+export class PluginFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PluginFailure';
+  }
+}
 
 export async function loadPluginModules(modules: readonly PluginModule[]): Promise<Map<string, PluginFactory>> {
   const out = new Map<string, PluginFactory>();
   const builtIn = inTreeRegistry();
   for (const m of modules) {
+    const url = pathToFileURL(m.path).href;
     let ns: Record<string, unknown>;
     try {
-      ns = (await import(pathToFileURL(m.path).href)) as Record<string, unknown>;
+      ns = (await import(url)) as Record<string, unknown>;
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ERR_MODULE_NOT_FOUND' ? 'no such module' : `it failed to load: ${err.message.split('\n')[0] ?? ''}`;
-      throw new InputError(m.display, 0, 0, '', EXPECTED, why);
+      throw importError(m, e);
     }
     const plugins = (ns['plugins'] ?? (ns['default'] as Record<string, unknown> | undefined)?.['plugins']) as unknown;
     if (typeof plugins !== 'object' || plugins === null || Array.isArray(plugins)) {
@@ -33,8 +47,159 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
       if (typeof factory !== 'function') throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a factory function (args, handle) => plugin', typeof factory);
       if (builtIn.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a name that is not a built-in plugin', JSON.stringify(name));
       if (out.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a plugin name no other module registers', JSON.stringify(name));
-      out.set(name, factory as PluginFactory);
+      const f = factory as PluginFactory;
+      out.set(name, (args, handle) => guardPlugin(f(args, handle), name, m.display, url));
     }
   }
   return out;
+}
+
+/** Why a module did not import. Its own file missing (it was there when the scenario was read)
+ * is "no such module"; a module it imports that Node cannot find is named as Node names it,
+ * with how to make `ksim` importable, the usual case. Either points at the scenario's field. */
+function importError(m: PluginModule, e: unknown): InputError {
+  const err = e as NodeJS.ErrnoException;
+  const first = (err instanceof Error ? err.message : String(e)).split('\n')[0] ?? '';
+  let expected = EXPECTED;
+  let why: string;
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && !existsSync(m.path)) why = 'no such module';
+  else if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') {
+    // (MODULE_NOT_FOUND: a require() of the module's.)
+    expected = 'a plugin module whose imports Node can resolve';
+    const pkg = /^Cannot find package '([^']+)'/.exec(first)?.[1];
+    const hint =
+      pkg === 'ksim'
+        ? ` (install ksim where the plugin can import it: npm install ksim in its folder or a parent; or import from ksim's dist: '${fileURLToPath(new URL('../index.js', import.meta.url))}')`
+        : pkg !== undefined
+          ? ` (install ${pkg} where the plugin can import it: npm install ${pkg} in its folder or a parent)`
+          : '';
+    why = `${first}${hint}`;
+  } else why = `it failed to load: ${first}`;
+  const at = m.field;
+  if (at === undefined) return new InputError(m.display, 0, 0, '', expected, why);
+  // At the scenario's field, the message names the module as the missing-file one does.
+  return new InputError(at.file, at.line, at.column, at.path, expected, `${JSON.stringify(m.display)}: ${why}`);
+}
+
+/** Extension-point methods a user plugin may have: the name for messages, the arguments that
+ * are the pod and the node (-1: none), and what the method returns that the framework reads. */
+const METHODS: Readonly<Record<string, { point: string; pod: number; node: number; returns: 'verdict' | 'status' | 'other' }>> = {
+  preEnqueue: { point: 'PreEnqueue', pod: 0, node: -1, returns: 'verdict' },
+  less: { point: 'QueueSort', pod: -1, node: -1, returns: 'other' },
+  preFilter: { point: 'PreFilter', pod: 1, node: -1, returns: 'status' },
+  addPod: { point: 'PreFilter AddPod', pod: 1, node: 3, returns: 'verdict' },
+  removePod: { point: 'PreFilter RemovePod', pod: 1, node: 3, returns: 'verdict' },
+  filter: { point: 'Filter', pod: 1, node: 2, returns: 'verdict' },
+  postFilter: { point: 'PostFilter', pod: 1, node: -1, returns: 'status' },
+  preScore: { point: 'PreScore', pod: 1, node: -1, returns: 'verdict' },
+  score: { point: 'Score', pod: 1, node: 2, returns: 'other' },
+  scoreNodes: { point: 'Score', pod: 1, node: -1, returns: 'other' },
+  normalizeScore: { point: 'NormalizeScore', pod: 1, node: -1, returns: 'verdict' },
+  reserve: { point: 'Reserve', pod: 1, node: 2, returns: 'verdict' },
+  unreserve: { point: 'Unreserve', pod: 1, node: 2, returns: 'other' },
+  permit: { point: 'Permit', pod: 1, node: 2, returns: 'status' },
+  preBind: { point: 'PreBind', pod: 1, node: 2, returns: 'verdict' },
+  // Its verdict comes through `done` (wrapped below); the return value is not read.
+  bind: { point: 'Bind', pod: 1, node: 2, returns: 'other' },
+  postBind: { point: 'PostBind', pod: 1, node: 2, returns: 'other' },
+  eventsToRegister: { point: 'EventsToRegister', pod: -1, node: -1, returns: 'other' },
+};
+
+type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown;
+
+/**
+ * A user plugin as the framework sees it: an object inheriting from the plugin whose
+ * extension-point methods (only those it has, so the points it implements stay the same) call
+ * the plugin's with `this` the plugin, turn an exception into a PluginFailure naming the plugin,
+ * the point, the pod and node, and turn a returned value that is not a Verdict into an Error
+ * Status (checkedVerdict). Built-in plugins are not wrapped, so they pay nothing for this.
+ */
+function guardPlugin(plugin: Plugin, registered: string, display: string, url: string): Plugin {
+  if (typeof plugin !== 'object' || plugin === null) return plugin; // the framework refuses it
+  const name = typeof plugin.name === 'string' ? plugin.name : registered;
+  const guarded = Object.create(plugin) as Plugin;
+  const fail = (e: unknown, point: string, pod: unknown, node: unknown): unknown => {
+    if (e instanceof PluginFailure) return e; // thrown by a plugin this one called (through the handle)
+    return new PluginFailure(failureMessage(e, name, point, pod, node, display, url), { cause: e });
+  };
+  for (const [method, how] of Object.entries(METHODS)) {
+    const fn = (plugin as unknown as Record<string, unknown>)[method];
+    if (typeof fn !== 'function') continue;
+    const call = fn as Method;
+    const { point } = how;
+    let wrapped: Method;
+    if (method === 'bind') {
+      wrapped = (a, b, c, d) => {
+        const done = d as (v: unknown) => void;
+        try {
+          return call.call(plugin, a, b, c, (v: unknown) => done(checkedVerdict(v, name, point)));
+        } catch (e) {
+          throw fail(e, point, b, c);
+        }
+      };
+    } else if (method === 'eventsToRegister') {
+      wrapped = () => {
+        let r: unknown;
+        try {
+          r = call.call(plugin);
+        } catch (e) {
+          throw fail(e, point, undefined, undefined);
+        }
+        return Array.isArray(r) ? r.map((ev: unknown) => guardHint(ev, fail)) : r;
+      };
+    } else {
+      const { pod, node, returns } = how;
+      wrapped = (a, b, c, d) => {
+        let r: unknown;
+        try {
+          r = call.call(plugin, a, b, c, d);
+        } catch (e) {
+          const args = [a, b, c, d];
+          throw fail(e, point, args[pod], args[node]);
+        }
+        if (returns === 'verdict') return r === null || r instanceof Status ? r : checkedVerdict(r, name, point);
+        if (returns === 'status') return checkedResult(r, name, point);
+        return r;
+      };
+    }
+    Object.defineProperty(guarded, method, { value: wrapped, writable: true, configurable: true });
+  }
+  return guarded;
+}
+
+/** A `{ status, ... }` result (PreFilter, PostFilter, Permit) with its status checked. */
+function checkedResult(r: unknown, plugin: string, point: string): unknown {
+  if (typeof r !== 'object' || r === null) {
+    return { status: new Status(Code.Error, [`plugin "${plugin}" ${point} returned ${describeValue(r)}: expected { status: null or a Status, ... } (import { Status } from 'ksim')`], plugin) };
+  }
+  const s = (r as { status?: unknown }).status;
+  if (s === null || s instanceof Status) return r;
+  return { ...r, status: checkedVerdict(s, plugin, point) };
+}
+
+/** An eventsToRegister entry whose queueing hint reports its exceptions as the plugin's. */
+function guardHint(ev: unknown, fail: (e: unknown, point: string, pod: unknown, node: unknown) => unknown): unknown {
+  const hint = (ev as { hint?: unknown } | null)?.hint;
+  if (typeof hint !== 'function') return ev;
+  return {
+    ...(ev as object),
+    hint: (pod: unknown, oldObj: unknown, newObj: unknown) => {
+      try {
+        return (hint as Method).call(ev, pod, oldObj, newObj);
+      } catch (e) {
+        throw fail(e, 'QueueingHint', pod, undefined);
+      }
+    },
+  };
+}
+
+/** `plugin "X" Filter threw Error: boom (pod default/web-1, node n-2)`, then the top stack frame
+ * in the plugin's module, with its path as the user wrote it. */
+function failureMessage(e: unknown, plugin: string, point: string, pod: unknown, node: unknown, display: string, url: string): string {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : `${describeValue(e)}`;
+  const podKey = (pod as { key?: unknown } | null | undefined)?.key;
+  const nodeName = typeof node === 'string' ? node : (node as { name?: unknown } | null | undefined)?.name;
+  const where = [typeof podKey === 'string' ? `pod ${podKey}` : '', typeof nodeName === 'string' ? `node ${nodeName}` : ''].filter((s) => s !== '').join(', ');
+  const frame = e instanceof Error ? (e.stack ?? '').split('\n').find((l) => l.trimStart().startsWith('at ') && l.includes(url)) : undefined;
+  return `plugin "${plugin}" ${point} threw ${what}${where === '' ? '' : ` (${where})`}${frame === undefined ? '' : `\n    ${frame.trim().replaceAll(url, display)}`}`;
 }

@@ -5,7 +5,7 @@ import { InputError } from '../api/input-error.js';
 import { InvariantViolation } from '../invariants/violation.js';
 import { runIntoFolder } from '../run/run-folder.js';
 import { runScenarioInSlices } from '../run/run-scenario.js';
-import { loadPluginModules } from '../scheduler/plugin-modules.js';
+import { loadPluginModules, PluginFailure } from '../scheduler/plugin-modules.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import type { RunTask, RunTaskResult } from './pool.js';
@@ -63,9 +63,11 @@ function cachedScenario(task: RunTask): Scenario {
   return task.seed === undefined ? s : { ...s, seed: task.seed };
 }
 
-/** A failed run as a result: bad input says so in one line; anything else is a bug, with its stack. */
+/** A failed run as a result: bad input says so in one line, a custom plugin's exception is named
+ * as the plugin's (with its frame); anything else is a bug, with its stack. */
 export function failure(e: unknown): RunTaskResult {
   if (e instanceof InputError) return { status: 'error', error: e.message, detail: e.message, inputError: true };
+  if (e instanceof PluginFailure) return { status: 'error', error: e.message.split('\n')[0] ?? '', detail: e.message, inputError: false };
   if (e instanceof InvariantViolation) return { status: 'error', error: `internal error: ${e.message}`, detail: e.stack ?? e.message, inputError: false };
   const err = e instanceof Error ? e : new Error(String(e));
   return { status: 'error', error: `internal error: ${err.message.split('\n')[0] ?? ''}`, detail: err.stack ?? err.message, inputError: false };

@@ -225,8 +225,12 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     } catch (e) {
       missing = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as NodeJS.ErrnoException).code ?? e);
     }
-    if (missing !== null) throw doc.error(['scheduler', 'pluginModules', i], 'a readable file (paths are relative to the scenario)', `${JSON.stringify(m)}: ${missing}`);
-    return { display: displayPath(file, baseDir, m), path };
+    const at: Path = ['scheduler', 'pluginModules', i];
+    if (missing !== null) throw doc.error(at, 'a readable file (paths are relative to the scenario)', `${JSON.stringify(m)}: ${missing}`);
+    // Where the module is named, for errors met when it is imported (after loading; a plugin
+    // scenario's document is parsed for positions once, here).
+    const { line, column } = doc.position(at);
+    return { display: displayPath(file, baseDir, m), path, field: { file: doc.file, line, column, path: formatPath(at) } };
   });
   const traceFaults: FaultSpec[] = [];
   const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [] };
@@ -251,7 +255,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     scheduler: readScheduler(doc, sched, baseDir, file, warnings),
     pluginModules,
     ...(sched['tieBreak'] === 'nodeName' ? { tieBreak: 'nodeName' as const } : {}),
-    faults: withTraceFaults(readFaults(doc, raw['faults'], nodes), traceFaults),
+    faults: withTraceFaults(readFaults(doc, raw['faults'], nodes, { durationUs, warnings }), traceFaults),
     ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
     warnings,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { ClusterState } from '../../cluster/cluster-state.js';
 import type { Plugin, PluginFactory } from './interfaces.js';
 import { Framework, ProfileError, type ExtensionPoint, type PluginSet, type ProfileConfig } from './framework.js';
+import { Code, Status } from './status.js';
 
 // Fake plugins implementing given points.
 const fake = (name: string, methods: string[]): Plugin => {
@@ -103,4 +104,30 @@ test('profile error: no queue sort plugin when it is disabled everywhere', () =>
     assert.equal(e.message, 'plugins.queueSort: expected exactly one QueueSort plugin, got 0 (none)');
     return true;
   });
+});
+
+test('runFilters: a Filter returning a status-shaped plain object is an Error naming the plugin, not a crash', () => {
+  const plain = { code: 2, reasons: ['node(s) are small'] };
+  // A Status made by another copy of ksim (a plugin importing its own install) is accepted.
+  class OtherStatus {
+    constructor(readonly code: number, readonly reasons: string[], readonly plugin = '') {}
+    withPlugin(): never {
+      throw new Error('not called');
+    }
+  }
+  const registry = new Map<string, PluginFactory>([
+    ...REGISTRY,
+    ['Plain', () => ({ name: 'Plain', filter: () => plain }) as unknown as Plugin],
+    ['Other', () => ({ name: 'Other', filter: () => new OtherStatus(2, ['other copy']) }) as unknown as Plugin],
+  ]);
+  const run = (name: string) => {
+    const cfg: ProfileConfig = { schedulerName: 't', plugins: [...BASE, { name, weight: 0 }], pluginArgs: new Map(), percentageOfNodesToScore: 0 };
+    const f = new Framework(cfg, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+    return f.runFilters(f.newCycleState(), {} as never, {} as never, new Set());
+  };
+  assert.deepEqual(
+    run('Plain'),
+    new Status(Code.Error, [`plugin "Plain" Filter returned {"code":2,"reasons":["node(s) are small"]}: expected null or a Status (import { Status } from 'ksim')`], 'Plain'),
+  );
+  assert.deepEqual(run('Other'), new Status(Code.Unschedulable, ['other copy'], 'Other'));
 });

@@ -23,7 +23,7 @@ import {
   type SchedulingAudit,
   type ScorePlugin,
 } from './interfaces.js';
-import { Code, Status, type Verdict } from './status.js';
+import { Code, CODE_NAMES, Status, type Verdict } from './status.js';
 import { FieldError } from '../../api/field-error.js';
 import { closest } from '../../api/suggest.js';
 
@@ -277,10 +277,42 @@ export class Framework {
     for (let i = 0; i < filters.length; i++) {
       const f = filters[i] as FilterPlugin;
       const v = f.filter(state, pod, node);
-      if (v !== null && v.code !== Code.Success) return v.plugin === f.name ? v : v.withPlugin(f.name);
+      // Rejections only: a plugin's value that is not a Status (a status-shaped object from a
+      // plugin that did not import ksim) becomes an Error naming it instead of crashing here.
+      if (v !== null && v.code !== Code.Success) {
+        if (!(v instanceof Status)) return (checkedVerdict(v, f.name, 'Filter') as Status).withPlugin(f.name);
+        return v.plugin === f.name ? v : v.withPlugin(f.name);
+      }
     }
     return null;
   }
+}
+
+/**
+ * A plugin's return value where a Verdict belongs, as a Verdict: null and Statuses pass (a Status
+ * of another copy of ksim, which a plugin importing its own install makes, is copied into this
+ * one's); anything else (a status-shaped plain object, undefined) is an Error naming the plugin
+ * and extension point, which ends the cycle as an invalid score does. Called only where the
+ * value is not already known to be fine, so built-in plugins pay nothing.
+ */
+export function checkedVerdict(v: unknown, plugin: string, point: string): Verdict {
+  if (v === null || v instanceof Status) return v;
+  const o = v as Partial<Status> | undefined;
+  if (typeof o === 'object' && typeof o.withPlugin === 'function' && Number.isInteger(o.code) && (o.code as number) >= 0 && (o.code as number) < CODE_NAMES.length && Array.isArray(o.reasons)) {
+    return new Status(o.code as Code, o.reasons.map(String), typeof o.plugin === 'string' ? o.plugin : '');
+  }
+  return new Status(Code.Error, [`plugin "${plugin}" ${point} returned ${describeValue(v)}: expected null or a Status (import { Status } from 'ksim')`], plugin);
+}
+
+/** A value for a message: JSON where it has one, clipped. */
+export function describeValue(v: unknown): string {
+  let s: string;
+  try {
+    s = typeof v === 'function' ? 'a function' : (JSON.stringify(v) ?? String(v));
+  } catch {
+    s = String(v);
+  }
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
 function containsAll(set: ReadonlySet<string>, items: ReadonlySet<string>): boolean {

@@ -1,0 +1,231 @@
+// User plugin modules (scheduler.pluginModules): import failures point at the scenario's field;
+// a plugin's wrong return values and exceptions are reported as the plugin's, not as ksim bugs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../api/input-error.js';
+import { runScenario } from '../run/run-scenario.js';
+import { KSIM_BIN, repoPath } from '../testing/repo-paths.js';
+import { loadScenario } from '../workload/scenario.js';
+import { CycleState } from './framework/cycle-state.js';
+import type { FrameworkHandle, PluginFactory } from './framework/interfaces.js';
+import { Code, Status } from './framework/status.js';
+import { loadPluginModules, PluginFailure } from './plugin-modules.js';
+
+/** A folder with plugin.js (the given source) and scenario.yaml enabling `plugin` (multiPoint);
+ * scheduler.pluginModules[0] is at line 8, column 19. */
+function fixture(source: string, plugin: string): { dir: string; scenario: string; module: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-plugin-modules-'));
+  const module = join(dir, 'plugin.js');
+  writeFileSync(module, source);
+  const scenario = join(dir, 'scenario.yaml');
+  writeFileSync(
+    scenario,
+    `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: {name: t}
+duration: 1m
+cluster:
+  nodePools: [{name: g, count: 3, allocatable: {cpu: "4", memory: 16Gi}}]
+scheduler:
+  pluginModules: [plugin.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: {multiPoint: {enabled: [{name: ${plugin}}]}}
+workload:
+- name: web
+  manifest:
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m, memory: 1Gi}}}]}
+`,
+  );
+  return { dir, scenario, module };
+}
+
+async function refusal(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  assert.fail('expected a rejection');
+}
+
+/** placements.csv's reasons of a run with the module's plugins. */
+async function placementReasons(f: { scenario: string }): Promise<string[]> {
+  const scenario = loadScenario(f.scenario);
+  const plugins = await loadPluginModules(scenario.pluginModules);
+  const t = runScenario(scenario, { plugins }).tables.find((x) => x.file === 'placements.csv')!;
+  return t.rows.map((r) => String(r['reason']));
+}
+
+test("a module whose own import cannot be resolved is named with Node's message and a hint, at the scenario's field", async () => {
+  const f = fixture(`import { Status } from 'ksim';\nexport const plugins = { P: () => ({ name: 'P', filter: () => Status.unschedulable('no') }) };\n`, 'P');
+  try {
+    const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+    assert.ok(e instanceof InputError);
+    assert.equal(
+      e.message,
+      `${f.scenario}:8:19: scheduler.pluginModules[0]: expected a plugin module whose imports Node can resolve, got "${f.module}": ` +
+        `Cannot find package 'ksim' imported from ${f.module} (install ksim where the plugin can import it: npm install ksim in its folder or a parent; ` +
+        `or import from ksim's dist: '${repoPath('dist/src/index.js')}')`,
+    );
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test("a module importing a missing relative file gets Node's message, no install hint", async () => {
+  const f = fixture(`import './helper.js';\nexport const plugins = {};\n`, 'P');
+  try {
+    const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+    assert.equal(
+      e.message,
+      `${f.scenario}:8:19: scheduler.pluginModules[0]: expected a plugin module whose imports Node can resolve, got "${f.module}": Cannot find module '${f.dir}/helper.js' imported from ${f.module}`,
+    );
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a module gone between reading the scenario and importing it is "no such module", at the field', async () => {
+  const f = fixture(`export const plugins = {};\n`, 'P');
+  try {
+    const scenario = loadScenario(f.scenario);
+    rmSync(f.module);
+    const e = await refusal(loadPluginModules(scenario.pluginModules));
+    assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: expected an ES module exporting \`plugins\`: an object of plugin name → factory(args, handle), got "${f.module}": no such module`);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a Filter plugin returning a status-shaped plain object ends the cycle with an Error naming it', async () => {
+  const f = fixture(`export const plugins = { NotSmall: () => ({ name: 'NotSmall', filter: () => ({ code: 2, reasons: ['node(s) are small'] }) }) };\n`, 'NotSmall');
+  try {
+    const reasons = await placementReasons(f);
+    assert.ok(reasons.length > 0);
+    for (const r of reasons) {
+      assert.equal(r, `plugin "NotSmall" Filter returned {"code":2,"reasons":["node(s) are small"]}: expected null or a Status (import { Status } from 'ksim')`);
+    }
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a Reserve plugin returning a plain object is an error attempt, not a crash in the scheduler', async () => {
+  const f = fixture(`export const plugins = { R: () => ({ name: 'R', reserve: () => ({ code: 2 }), unreserve() {} }) };\n`, 'R');
+  try {
+    const reasons = await placementReasons(f);
+    assert.ok(reasons.length > 0);
+    for (const r of reasons) assert.equal(r, `plugin "R" Reserve returned {"code":2}: expected null or a Status (import { Status } from 'ksim')`);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('every extension point that reads a returned status checks a user plugin\'s value', async () => {
+  const plain = `({ code: 2, reasons: ['x'] })`;
+  const f = fixture(
+    `export const plugins = { P: () => ({
+      name: 'P',
+      count: 0,
+      preEnqueue: () => ${plain},
+      preFilter: () => ({ status: ${plain} }),
+      addPod: () => ${plain},
+      filter() { this.count++; return null; },
+      postFilter: () => null,
+      preScore: () => undefined,
+      normalizeScore: () => ${plain},
+      reserve: () => ${plain},
+      unreserve() {},
+      permit: () => ({ status: ${plain}, waitUs: 5 }),
+      preBind: () => ${plain},
+      bind: (_s, _p, _n, done) => { done(${plain}); return null; },
+    }) };\n`,
+    'P',
+  );
+  try {
+    const reg = await loadPluginModules(loadScenario(f.scenario).pluginModules);
+    const p = (reg.get('P') as PluginFactory)(undefined, {} as FrameworkHandle) as unknown as Record<string, (...a: unknown[]) => unknown> & { count: number };
+    const st = new CycleState();
+    const bad = (point: string, got = `{"code":2,"reasons":["x"]}`) => new Status(Code.Error, [`plugin "P" ${point} returned ${got}: expected null or a Status (import { Status } from 'ksim')`], 'P');
+    assert.deepEqual(p['preEnqueue']!({}), bad('PreEnqueue'));
+    assert.deepEqual(p['preFilter']!(st, {}, []), { status: bad('PreFilter') });
+    assert.deepEqual(p['addPod']!(st, {}, {}, {}), bad('PreFilter AddPod'));
+    assert.deepEqual(p['postFilter']!(st, {}, new Map()), {
+      status: new Status(Code.Error, [`plugin "P" PostFilter returned null: expected { status: null or a Status, ... } (import { Status } from 'ksim')`], 'P'),
+    });
+    assert.deepEqual(p['preScore']!(st, {}, []), bad('PreScore', 'undefined'));
+    assert.deepEqual(p['normalizeScore']!(st, {}, [], new Float64Array(0)), bad('NormalizeScore'));
+    assert.deepEqual(p['reserve']!(st, {}, 'n'), bad('Reserve'));
+    assert.deepEqual(p['permit']!(st, {}, 'n'), { status: bad('Permit'), waitUs: 5 });
+    assert.deepEqual(p['preBind']!(st, {}, 'n'), bad('PreBind'));
+    let done: unknown = 'not called';
+    p['bind']!(st, {}, 'n', (v: unknown) => (done = v));
+    assert.deepEqual(done, bad('Bind'));
+    // Nulls and Statuses pass as they are; methods run with `this` the plugin; the plugin keeps
+    // exactly the extension points it had.
+    assert.equal(p['filter']!(st, {}, {}), null);
+    p['filter']!(st, {}, {});
+    assert.equal(p.count, 2);
+    assert.equal(p['score'], undefined);
+    assert.equal(p['less'], undefined);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+const THROWING = `// A Score plugin with a bug.
+export const plugins = {
+  Buggy: () => ({ name: 'Buggy', score() { throw new Error('boom from plugin'); } }),
+};
+`;
+
+test("a user plugin's exception is reported as the plugin's: point, pod, node, message and its frame", async () => {
+  const f = fixture(THROWING, 'Buggy');
+  try {
+    const e = await refusal(placementReasons(f));
+    assert.ok(e instanceof PluginFailure);
+    assert.match(e.message, /^plugin "Buggy" Score threw Error: boom from plugin \(pod default\/web-[a-z0-9]+-[a-z0-9]+, node g-\d\)\n {4}at Object\.score \((.*)\)$/);
+    assert.equal(/\((.*)\)$/.exec(e.message)?.[1], `${f.module}:3:50`);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('the CLI reports a user plugin exception without calling it a ksim bug (exit 1)', () => {
+  const f = fixture(THROWING, 'Buggy');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^ksim: plugin "Buggy" Score threw Error: boom from plugin \(pod default\/web-\S+, node g-\d\)\n {4}at Object\.score \(.*plugin\.js:3:50\)\n$/);
+    assert.doesNotMatch(r.stderr, /internal error|this is a bug/);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test("a plugin not loaded from a module (built-in or library-given) still throws as it is: ksim's error", () => {
+  const f = fixture(THROWING, 'Buggy');
+  try {
+    const scenario = loadScenario(f.scenario);
+    const boom = new Error('boom');
+    const plugins = new Map<string, PluginFactory>([['Buggy', () => ({ name: 'Buggy', score: () => { throw boom; } }) as never]]);
+    assert.throws(() => runScenario(scenario, { plugins }), (e) => e === boom);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
