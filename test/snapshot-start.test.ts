@@ -145,3 +145,49 @@ test('a snapshot pod running on a node tainted NoSchedule since is not a placeme
   const result = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
   assert.deepEqual(table(result, 'nodes.csv').map((r) => `${r['node']} ${r['pods']} ${r['cpu_requested_milli']}`), ['node-a 1 500']);
 });
+
+test('a snapshot node that is not Ready stays down and NotReady from t = 0 (its pods evicted after their toleration); a Ready node\'s leftover unreachable taint goes at the first pass', () => {
+  const dir = tempDir('ksim-snap-notready-');
+  writeFileSync(join(dir, 'snapshot.yaml'), [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: lost, labels: {kubernetes.io/hostname: lost}}',
+    '  spec: {taints: [{key: node.kubernetes.io/unreachable, effect: NoSchedule}, {key: node.kubernetes.io/unreachable, effect: NoExecute}]}',
+    '  status:',
+    '    allocatable: {cpu: "2", memory: 4Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown}]',
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: stale, labels: {kubernetes.io/hostname: stale}}',
+    '  spec: {taints: [{key: node.kubernetes.io/unreachable, effect: NoSchedule}]}',
+    '  status:',
+    '    allocatable: {cpu: "2", memory: 4Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", reason: KubeletReady}]',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: stuck, namespace: default}',
+    '  spec: {nodeName: lost, containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}',
+    '  status: {phase: Running}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: waiting, namespace: default}',
+    '  spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}',
+    '  status: {phase: Pending}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 10m\ncluster:\n  file: snapshot.yaml\n');
+  const s = loadScenario(join(dir, 's.yaml'));
+  assert.deepEqual(s.warnings, [`${join(dir, 'snapshot.yaml')}: node lost is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints`]);
+  const result = runScenario(s, { checkInvariants: true });
+  const ts = table(result, 'timeseries.csv');
+  assert.deepEqual(['time_s', 'nodes_ready', 'nodes_not_ready'].map((c) => String(ts[0]?.[c])), ['0', '1', '1']);
+  assert.deepEqual(['nodes_ready', 'nodes_not_ready'].map((c) => String(ts[ts.length - 1]?.[c])), ['1', '1']);
+  assert.deepEqual(table(result, 'nodes.csv').map((r) => `${r['node']} ${r['ready']}`), ['lost false', 'stale true']);
+  const placements = table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']} ${Math.floor(Number(r['time_s']))}`);
+  // waiting: unschedulable while stale keeps its leftover taint, bound once the controller's
+  // first pass (5 s) takes it off; stuck: evicted 300 s (its default toleration) after that pass.
+  assert.deepEqual(placements, ['waiting unschedulable  0', 'waiting bound stale 5', 'stuck evicted lost 305']);
+});

@@ -58,6 +58,7 @@ export class NodeInfo implements NodeView {
     this.labels = (node.metadata?.labels ?? {}) as Labels;
     this.taints = node.spec?.taints ?? [];
     this.unschedulable = node.spec?.unschedulable === true;
+    this.ready = readyInStatus(node) !== false;
     this.allocatable =
       allocatable ??
       parseResourceList(
@@ -136,4 +137,12 @@ export class NodeInfo implements NodeView {
 
 export function portKey(hp: HostPort): string {
   return `${hp.protocol}/${hp.hostIP}/${hp.port}`;
+}
+
+/** A node's Ready condition as its status says (a snapshot's node): true for "True", false for
+ * "False" or "Unknown" (the kubelet stopped posting), null when the node has no Ready condition
+ * (a scenario's pool node): nodes are Ready unless their status says otherwise. */
+export function readyInStatus(node: Node): boolean | null {
+  const c = node.status?.conditions?.find((x) => x.type === 'Ready');
+  return c === undefined ? null : c.status === 'True';
 }

@@ -17,7 +17,8 @@
 // leaves that mode it resets every probe timestamp to now. Each limiter is a token bucket with
 // burst 1, full when its rate is (re)set (flowcontrol.NewTokenBucketRateLimiter).
 // Simplifications: the taint pass runs when a token becomes free instead of every 100 ms; the
-// node-startup grace period is not used (nodes are Ready at the start).
+// node-startup grace period is not used (nodes are Ready at the start, but a snapshot's node
+// whose Ready condition is False or Unknown, which starts NotReady).
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -113,10 +114,19 @@ export class NodeLifecycleController {
 
   private track(n: NodeInfo): void {
     if (this.health.has(n.name)) return;
-    this.health.set(n.name, { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: false, noExecute: false, queued: false });
+    // A snapshot's node that is not Ready starts NotReady with the controller's NoSchedule taint;
+    // a NoExecute taint it already has is the controller's too, else it is queued for one.
+    const tainted = (effect: string) => n.taints.some((t) => (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY) && t.effect === effect);
+    const noExecute = !n.ready && tainted('NoExecute');
+    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false };
+    this.health.set(n.name, h);
     let z = this.zones.get(n.zone);
     if (z === undefined) this.zones.set(n.zone, (z = { nodes: [], state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
     z.nodes.push(n.name);
+    if (!n.ready && !noExecute) this.enqueue(n.name);
+    // The first pass sets its taints to what its readiness says (a Ready node's leftover
+    // unreachable or not-ready taints go, as upstream's tainting passes do).
+    if (!n.ready || tainted('NoSchedule') || tainted('NoExecute')) this.dirty.add(n.name);
   }
 
   private monitor(): void {

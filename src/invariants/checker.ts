@@ -108,6 +108,9 @@ export interface InvariantCheckerOptions {
    * (Scheduler.queuePlace) and the longest a pod may stay pending while feasible (µs,
    * pendingFeasibleBoundUs). */
   readonly pending?: { readonly place: (p: PodInfo) => QueuePlace | null; readonly attempts?: (p: PodInfo) => number; readonly boundUs: number };
+  /** Plugins loaded from plugin modules (scheduler.pluginModules): their Errors are their
+   * authors' bugs, recorded as error rows, not ksim's (plugin-error does not hold them). */
+  readonly userModulePlugins?: ReadonlySet<string>;
   /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
   readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
 }
@@ -148,6 +151,7 @@ export class InvariantChecker implements ClusterIndex {
   private readonly nodeLossHandled: (p: PodInfo, nodeName: string) => boolean;
 
   private readonly pending: InvariantCheckerOptions['pending'] | null;
+  private readonly userModulePlugins: ReadonlySet<string>;
   /** Profiles whose pods the pending-feasible check judges (see JUDGED_FILTERS). */
   private readonly judgedProfiles: ReadonlySet<string>;
   /** Pending pods found feasible at every sample since the time given. */
@@ -205,6 +209,7 @@ export class InvariantChecker implements ClusterIndex {
     this.nodeLossHandled = opts.nodeLossHandled ?? (() => false);
     const profiles = opts.profiles;
     this.pending = profiles === undefined ? null : opts.pending ?? null;
+    this.userModulePlugins = opts.userModulePlugins ?? new Set();
     this.judgedProfiles = new Set((profiles ?? []).filter(judgedProfile).map((p) => p.schedulerName));
     if (profiles === undefined) {
       this.filtersByProfile = null;
@@ -403,6 +408,9 @@ export class InvariantChecker implements ClusterIndex {
       }
     },
     pluginError: (plugin, pod, message) => {
+      // A plugin module's Error (scheduler.pluginModules) is its author's to fix, not ksim's:
+      // placements.csv records it as an error row.
+      if (this.userModulePlugins.has(plugin)) return;
       this.fail('plugin-error', `scheduling pod ${pod.key} ended in an Error from plugin ${plugin === '' ? '(unnamed)' : plugin}: ${message}`);
     },
   };

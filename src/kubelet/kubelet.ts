@@ -138,6 +138,8 @@ export class Kubelets {
       api.watch({
         nodeAdded: (n, atStart) => {
           if (atStart) {
+            // A snapshot's node that is not Ready: its kubelet is not posting, and stays so.
+            if (!n.ready) this.crash(n.name);
             // A node of the start state holds its lease already; renewals start at a random
             // phase so that the nodes do not renew in lockstep.
             api.seedObject(leaseObject(n.name, 0));

@@ -33,6 +33,7 @@ import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/v
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
+import { isFromPluginModule } from '../scheduler/plugin-modules.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
@@ -218,7 +219,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
   if (checkEvery > 0) {
     const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), attempts: (p: PodInfo) => scheduler.queueAttempts(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
-    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending });
+    const userModulePlugins = new Set([...(opts.plugins ?? [])].filter(([, f]) => isFromPluginModule(f)).map(([n]) => n));
+    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending, userModulePlugins });
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import { runScenario } from '../run/run-scenario.js';
 import { KSIM_BIN, repoPath } from '../testing/repo-paths.js';
+import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from '../workload/scenario.js';
 import { CycleState } from './framework/cycle-state.js';
 import type { FrameworkHandle, PluginFactory } from './framework/interfaces.js';
@@ -18,7 +18,7 @@ import { loadPluginModules, PluginFailure } from './plugin-modules.js';
 /** A folder with plugin.js (the given source) and scenario.yaml enabling `plugin` (multiPoint);
  * scheduler.pluginModules[0] is at line 8, column 19. */
 function fixture(source: string, plugin: string): { dir: string; scenario: string; module: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-plugin-modules-'));
+  const dir = tempDir('ksim-plugin-modules-');
   const module = join(dir, 'plugin.js');
   writeFileSync(module, source);
   const scenario = join(dir, 'scenario.yaml');

@@ -28,6 +28,14 @@ export class PluginFailure extends Error {
   }
 }
 
+/** The factories loadPluginModules made (their plugins are users' code). */
+const fromModules = new WeakSet<PluginFactory>();
+
+/** Whether a factory came from a plugin module (loadPluginModules), not from ksim or library code. */
+export function isFromPluginModule(f: PluginFactory): boolean {
+  return fromModules.has(f);
+}
+
 export async function loadPluginModules(modules: readonly PluginModule[]): Promise<Map<string, PluginFactory>> {
   const out = new Map<string, PluginFactory>();
   const builtIn = inTreeRegistry();
@@ -48,7 +56,9 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
       if (builtIn.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a name that is not a built-in plugin', JSON.stringify(name));
       if (out.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a plugin name no other module registers', JSON.stringify(name));
       const f = factory as PluginFactory;
-      out.set(name, (args, handle) => guardPlugin(f(args, handle), name, m.display, url));
+      const guarded: PluginFactory = (args, handle) => guardPlugin(f(args, handle), name, m.display, url);
+      fromModules.add(guarded);
+      out.set(name, guarded);
     }
   }
   return out;

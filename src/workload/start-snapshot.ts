@@ -10,6 +10,7 @@ import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import { readyInStatus } from '../cluster/node-info.js';
 import { readManifest, readNode } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
@@ -52,6 +53,10 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     const value = clean(raw);
     if (kind === 'Node') {
       const n = readNode(doc, path, value, warnings);
+      if (readyInStatus(n) === false) {
+        const status = n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '';
+        warnings.push(`${display}: node ${n.metadata?.name ?? ''} is not Ready in the snapshot (Ready ${status}): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints`);
+      }
       onNode?.(n, doc, path);
       into.nodes.push(n);
       return;
