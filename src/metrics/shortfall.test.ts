@@ -125,3 +125,38 @@ test('a workload short only by a Terminating replica has no step to name: the wa
   const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure: new Map(), clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
   assert.deepEqual(r.warnings, ['Deployment a/web ends with 2 of 3 replicas ready']);
 });
+
+test('a Terminating pod on a NotReady node is no replica of a Deployment (its ReplicaSet replaced it) but is one of a StatefulSet (which waits for it)', () => {
+  const cluster = buildCluster([
+    makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(),
+    makeNode('n2').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(),
+  ]);
+  cluster.updateNode('n2', { ready: false });
+  const web: WorkloadCount = { kind: 'Deployment', namespace: 'a', name: 'web', desired: 2, available: 1 };
+  const db: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 2, available: 1 };
+  const owner = new Map<PodInfo, WorkloadCount>();
+  const lastFailure = new Map<PodInfo, string>();
+  const place = (w: WorkloadCount, name: string, node: string | null, evicted = false) => {
+    const p = podInfo(makePod(name).namespace('a').obj());
+    cluster.addPod(p);
+    owner.set(p, w);
+    if (node === null) {
+      lastFailure.set(p, '0/2 nodes are available: 1 Insufficient cpu.');
+      return;
+    }
+    cluster.assume(p, cluster.mustNode(node));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+    if (evicted) cluster.markTerminating(p, 0, 'evicted');
+  };
+  place(web, 'web-a', 'n1');
+  place(web, 'web-b', 'n2', true); // evicted, Terminating on the dead node
+  place(web, 'web-c', null); // its replacement, unschedulable
+  place(db, 'db-0', 'n1');
+  place(db, 'db-1', 'n2', true); // its identity waits for it
+  const r = shortfall({ workloads: [web, db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, [
+    'Deployment a/web ends with 1 of 2 replicas ready: 1 unschedulable, by latest reason: 1 "0/2 nodes are available: 1 Insufficient cpu."',
+    'StatefulSet a/db ends with 1 of 2 replicas ready: 1 Terminating, not gone yet (the replacement waits for it)',
+  ]);
+});

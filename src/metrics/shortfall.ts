@@ -75,10 +75,18 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   let waitingBind = 0;
   let starting = 0;
   let notReadyNode = 0;
+  let terminating = 0;
+  // A ReplicaSet (a Deployment's) counts a Terminating pod as gone and has replaced it; a
+  // StatefulSet or DaemonSet waits for it to go, so it stands for a missing replica.
+  const replacesTerminating = w.kind === 'Deployment' || w.kind === 'ReplicaSet';
   const reasons = new Map<string, number>();
   for (const p of pods) {
-    if (p.terminal) continue;
+    if (p.terminal || (p.terminating && replacesTerminating)) continue;
     live++;
+    if (p.terminating) {
+      terminating++;
+      continue;
+    }
     if (!p.bound) {
       const reason = input.lastFailure.get(p);
       if (p.nodeName !== null) waitingBind++;
@@ -106,6 +114,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   if (waitingBind > 0) steps.push({ count: waitingBind, text: `${waitingBind} waiting for their binding (${client(input, 'scheduler')})` });
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
   if (notReadyNode > 0) steps.push({ count: notReadyNode, text: `${notReadyNode} on NotReady nodes` });
+  if (terminating > 0) steps.push({ count: terminating, text: `${terminating} Terminating, not gone yet (the replacement waits for it)` });
   // Most replicas first (stable: ties keep the path's order).
   steps.sort((a, b) => b.count - a.count);
   const where = steps.length === 0 ? '' : `: ${steps.map((s) => s.text).join('; ')}`;
