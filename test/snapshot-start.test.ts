@@ -191,3 +191,34 @@ test('a snapshot node that is not Ready stays down and NotReady from t = 0 (its 
   // first pass (5 s) takes it off; stuck: evicted 300 s (its default toleration) after that pass.
   assert.deepEqual(placements, ['waiting unschedulable  0', 'waiting bound stale 5', 'stuck evicted lost 305']);
 });
+
+test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as a workload entry is: volume topology is not simulated', () => {
+  const dir = tempDir('ksim-snap-claims-');
+  writeFileSync(join(dir, 'snapshot.yaml'), [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n1}',
+    '  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}',
+    '- apiVersion: apps/v1',
+    '  kind: StatefulSet',
+    '  metadata: {name: db, namespace: default}',
+    '  spec:',
+    '    serviceName: db',
+    '    replicas: 1',
+    '    selector: {matchLabels: {app: db}}',
+    '    template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: postgres}]}}',
+    '    volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}]',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: db-0, namespace: default, labels: {app: db}}',
+    '  spec: {nodeName: n1, containers: [{name: c, image: postgres}], volumes: [{name: data, persistentVolumeClaim: {claimName: data-db-0}}]}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: snapshot.yaml\n');
+  assert.deepEqual(loadScenario(join(dir, 's.yaml')).warnings, [
+    `${join(dir, 'snapshot.yaml')}:16:27: items[1].spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
+  ]);
+});

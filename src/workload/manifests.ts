@@ -584,3 +584,24 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
     status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
   };
 }
+
+/** The path (within the manifest) of the first PersistentVolumeClaim a manifest's pods mount (a volume's
+ * persistentVolumeClaim, or a StatefulSet's volumeClaimTemplates), or null. */
+export function firstClaimOf(m: WorkloadManifest): Path | null {
+  const o = m as unknown as Obj;
+  const spec = o['spec'] as Obj | undefined;
+  if (m.kind === 'StatefulSet' && Array.isArray(spec?.['volumeClaimTemplates']) && spec['volumeClaimTemplates'].length > 0) return ['spec', 'volumeClaimTemplates'];
+  let podPath: Path;
+  if (m.kind === 'Pod') podPath = ['spec'];
+  else if (m.kind === 'CronJob') podPath = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+  else podPath = ['spec', 'template', 'spec'];
+  let podSpec: unknown = o;
+  for (const k of podPath) podSpec = isObj(podSpec) ? podSpec[k as string] : undefined;
+  const volumes = isObj(podSpec) ? podSpec['volumes'] : undefined;
+  if (!Array.isArray(volumes)) return null;
+  const i = volumes.findIndex((v) => isObj(v) && v['persistentVolumeClaim'] !== undefined && v['persistentVolumeClaim'] !== null);
+  return i < 0 ? null : [...podPath, 'volumes', i, 'persistentVolumeClaim'];
+}
+
+/** The warning (once per scenario or snapshot file) for pods mounting claims. */
+export const CLAIM_NOT_SIMULATED = 'mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)';

@@ -20,7 +20,7 @@ import type { ApiConfig } from '../controlplane/api-server.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
-import { DEFAULT_MAX_PODS, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { isObject } from '../api/values.js';
@@ -526,7 +526,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       const m = readManifest(l.doc, l.path, l.value, { warnings });
       if (pvcUser === null) {
         const claim = firstClaimOf(m);
-        if (claim !== null) pvcUser = l.doc.warning([...l.path, ...claim], 'mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)');
+        if (claim !== null) pvcUser = l.doc.warning([...l.path, ...claim], CLAIM_NOT_SIMULATED);
       }
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
@@ -583,23 +583,6 @@ function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[]
   return out;
 }
 
-/** The path of the first PersistentVolumeClaim a manifest's pods mount (a volume's
- * persistentVolumeClaim, or a StatefulSet's volumeClaimTemplates), or null. */
-function firstClaimOf(m: WorkloadManifest): Path | null {
-  const o = m as unknown as Obj;
-  const spec = o['spec'] as Obj | undefined;
-  if (m.kind === 'StatefulSet' && Array.isArray(spec?.['volumeClaimTemplates']) && spec['volumeClaimTemplates'].length > 0) return ['spec', 'volumeClaimTemplates'];
-  let podPath: Path;
-  if (m.kind === 'Pod') podPath = ['spec'];
-  else if (m.kind === 'CronJob') podPath = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
-  else podPath = ['spec', 'template', 'spec'];
-  let podSpec: unknown = o;
-  for (const k of podPath) podSpec = isObject(podSpec) ? podSpec[k as string] : undefined;
-  const volumes = isObject(podSpec) ? podSpec['volumes'] : undefined;
-  if (!Array.isArray(volumes)) return null;
-  const i = volumes.findIndex((v) => isObject(v) && v['persistentVolumeClaim'] !== undefined && v['persistentVolumeClaim'] !== null);
-  return i < 0 ? null : [...podPath, 'volumes', i, 'persistentVolumeClaim'];
-}
 
 /** A warning for each DaemonSet whose node selector and required node affinity match none of
  * the scenario's nodes (those joining later included): it would make no pods, silently. */

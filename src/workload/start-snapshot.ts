@@ -11,7 +11,7 @@ import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
-import { readManifest, readNode } from './manifests.js';
+import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
 
@@ -35,6 +35,15 @@ const CHECKED_KINDS = new Set(['ReplicaSet', 'Service']);
 export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into: SnapshotStart, warnings: string[], onNode?: (n: Node, doc: YamlDoc, path: Path) => void): void {
   const skipped = new Map<string, number>();
   let finished = 0;
+  let claimWarned = false;
+  /** The first manifest whose pods mount a PersistentVolumeClaim is warned about. */
+  const checkClaim = (doc: YamlDoc, path: Path, m: WorkloadManifest) => {
+    if (claimWarned) return;
+    const claim = firstClaimOf(m);
+    if (claim === null) return;
+    claimWarned = true;
+    warnings.push(doc.warning([...path, ...claim], CLAIM_NOT_SIMULATED));
+  };
   const unbound: { doc: YamlDoc; path: Path; pod: Pod }[] = [];
   const items: ObjectItem[] = [];
   let empty = 0;
@@ -74,6 +83,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
         value['spec'] = rest;
       }
       const pod = readManifest(doc, path, value, { allowNodeName: true, warnings }) as Pod;
+      checkClaim(doc, path, pod);
       unbound.push({ doc, path, pod });
       return;
     }
@@ -81,7 +91,9 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       return; // built in (system-cluster-critical, system-node-critical): admission knows them
     }
     if (MANIFEST_KINDS.has(kind)) {
-      into.objects.push(readManifest(doc, path, value, { warnings }) as unknown as WorkloadObject);
+      const m = readManifest(doc, path, value, { warnings });
+      checkClaim(doc, path, m);
+      into.objects.push(m as unknown as WorkloadObject);
       return;
     }
     if (CHECKED_KINDS.has(kind)) {
