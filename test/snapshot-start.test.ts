@@ -10,7 +10,7 @@ import { prepareRun } from '../src/run/run-scenario.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 import type { Row } from '../src/metrics/collector.js';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 const SCENARIO = repoPath('test/snapshots/snapshot-start.yaml');
@@ -19,6 +19,28 @@ function table(result: ReturnType<typeof runScenario>, file: string): readonly R
   const t = result.tables.find((x) => x.file === file);
   assert.ok(t !== undefined, file);
   return t.rows;
+}
+
+/** Writes `items` (YAML lines of List items) as snapshot.yaml and a scenario of `duration`
+ * starting from it; returns the scenario's path. */
+function snapshotScenario(prefix: string, duration: string, items: readonly string[]): string {
+  const dir = tempDir(prefix);
+  writeFileSync(join(dir, 'snapshot.yaml'), ['apiVersion: v1', 'kind: List', 'items:', ...items, ''].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: ${duration}\ncluster:\n  file: snapshot.yaml\n`);
+  return join(dir, 's.yaml');
+}
+
+/** A Node item: `cpu` CPUs, 8Gi, 110 pods; `taints` a flow list; `ready` its Ready condition. */
+function nodeItem(name: string, cpu: string, opts: { taints?: string; ready?: string } = {}): string[] {
+  return [
+    '- apiVersion: v1',
+    '  kind: Node',
+    `  metadata: {name: ${name}, labels: {kubernetes.io/hostname: ${name}}}`,
+    ...(opts.taints === undefined ? [] : [`  spec: {taints: ${opts.taints}}`]),
+    '  status:',
+    `    allocatable: {cpu: "${cpu}", memory: 8Gi, pods: "110"}`,
+    ...(opts.ready === undefined ? [] : [`    conditions: [{type: Ready, status: "${opts.ready}"}]`]),
+  ];
 }
 
 test('a snapshot is read as the start state: skipped kinds, finished pods and pods on missing nodes are warned about', () => {
@@ -77,7 +99,6 @@ test('a snapshot read as kubectl reads files: empty documents are skipped, a fil
 });
 
 test('a snapshot pod being deleted (deletionTimestamp) is Terminating from t = 0: its ReplicaSet keeps the replacement, its kubelet stops it after deletionGracePeriodSeconds', () => {
-  const dir = tempDir('ksim-snap-terminating-');
   const pod = (name: string, node: string | null, deleting: boolean) => [
     '- apiVersion: v1',
     '  kind: Pod',
@@ -92,18 +113,9 @@ test('a snapshot pod being deleted (deletionTimestamp) is Terminating from t = 0
     '    containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m, memory: 256Mi}}}]',
     `  status: {phase: ${node === null ? 'Pending' : 'Running'}}`,
   ];
-  const node = (name: string) => [
-    '- apiVersion: v1',
-    '  kind: Node',
-    `  metadata: {name: ${name}, labels: {kubernetes.io/hostname: ${name}}}`,
-    '  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}',
-  ];
-  writeFileSync(join(dir, 'snapshot.yaml'), [
-    'apiVersion: v1',
-    'kind: List',
-    'items:',
-    ...node('node-a'),
-    ...node('node-b'),
+  const scenario = snapshotScenario('ksim-snap-terminating-', '10m', [
+    ...nodeItem('node-a', '4'),
+    ...nodeItem('node-b', '4'),
     '- apiVersion: apps/v1',
     '  kind: ReplicaSet',
     '  metadata: {name: web-7c5ddbdf54, namespace: default, uid: rs-uid}',
@@ -111,10 +123,8 @@ test('a snapshot pod being deleted (deletionTimestamp) is Terminating from t = 0
     ...pod('web-7c5ddbdf54-old01', 'node-a', true),
     ...pod('web-7c5ddbdf54-keep1', 'node-b', false),
     ...pod('web-7c5ddbdf54-new01', null, false),
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 10m\ncluster:\n  file: snapshot.yaml\n');
-  const result = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
   const placements = table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']} ${r['reason']}`);
   // The replacement is scheduled (not deleted as a surplus replica); the old pod leaves after its
   // 20 s deletion grace period.
@@ -124,63 +134,35 @@ test('a snapshot pod being deleted (deletionTimestamp) is Terminating from t = 0
 });
 
 test('a snapshot pod running on a node tainted NoSchedule since is not a placement violation (--check-invariants)', () => {
-  const dir = tempDir('ksim-snap-tainted-');
-  writeFileSync(join(dir, 'snapshot.yaml'), [
-    'apiVersion: v1',
-    'kind: List',
-    'items:',
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: node-a, labels: {kubernetes.io/hostname: node-a}}',
-    '  spec: {taints: [{key: dedicated, value: db, effect: NoSchedule}]}',
-    '  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}',
+  const scenario = snapshotScenario('ksim-snap-tainted-', '1m', [
+    ...nodeItem('node-a', '4', { taints: '[{key: dedicated, value: db, effect: NoSchedule}]' }),
     '- apiVersion: v1',
     '  kind: Pod',
     '  metadata: {name: app-0, namespace: default}',
     '  spec: {nodeName: node-a, containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m, memory: 256Mi}}}]}',
     '  status: {phase: Running}',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: snapshot.yaml\n');
-  const result = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
   assert.deepEqual(table(result, 'nodes.csv').map((r) => `${r['node']} ${r['pods']} ${r['cpu_requested_milli']}`), ['node-a 1 500']);
 });
 
 test('a snapshot node that is not Ready stays down and NotReady from t = 0 (its pods evicted after their toleration); a Ready node\'s leftover unreachable taint goes at the first pass', () => {
-  const dir = tempDir('ksim-snap-notready-');
-  writeFileSync(join(dir, 'snapshot.yaml'), [
-    'apiVersion: v1',
-    'kind: List',
-    'items:',
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: lost, labels: {kubernetes.io/hostname: lost}}',
-    '  spec: {taints: [{key: node.kubernetes.io/unreachable, effect: NoSchedule}, {key: node.kubernetes.io/unreachable, effect: NoExecute}]}',
-    '  status:',
-    '    allocatable: {cpu: "2", memory: 4Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown}]',
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: stale, labels: {kubernetes.io/hostname: stale}}',
-    '  spec: {taints: [{key: node.kubernetes.io/unreachable, effect: NoSchedule}]}',
-    '  status:',
-    '    allocatable: {cpu: "2", memory: 4Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: "True", reason: KubeletReady}]',
+  const podItem = (name: string, node: string | null) => [
     '- apiVersion: v1',
     '  kind: Pod',
-    '  metadata: {name: stuck, namespace: default}',
-    '  spec: {nodeName: lost, containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}',
-    '  status: {phase: Running}',
-    '- apiVersion: v1',
-    '  kind: Pod',
-    '  metadata: {name: waiting, namespace: default}',
-    '  spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}',
-    '  status: {phase: Pending}',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 10m\ncluster:\n  file: snapshot.yaml\n');
-  const s = loadScenario(join(dir, 's.yaml'));
-  assert.deepEqual(s.warnings, [`${join(dir, 'snapshot.yaml')}: node lost is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints`]);
+    `  metadata: {name: ${name}, namespace: default}`,
+    `  spec: {${node === null ? '' : `nodeName: ${node}, `}containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}`,
+    `  status: {phase: ${node === null ? 'Pending' : 'Running'}}`,
+  ];
+  const scenario = snapshotScenario('ksim-snap-notready-', '10m', [
+    // Its NotReady condition comes with the controller's taints, as a dump shows them.
+    ...nodeItem('lost', '2', { taints: '[{key: node.kubernetes.io/unreachable, effect: NoSchedule}, {key: node.kubernetes.io/unreachable, effect: NoExecute}]', ready: 'Unknown' }),
+    ...nodeItem('stale', '2', { taints: '[{key: node.kubernetes.io/unreachable, effect: NoSchedule}]', ready: 'True' }),
+    ...podItem('stuck', 'lost'),
+    ...podItem('waiting', null),
+  ]);
+  const s = loadScenario(scenario);
+  assert.deepEqual(s.warnings, [`${join(dirname(scenario), 'snapshot.yaml')}: node lost is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints`]);
   const result = runScenario(s, { checkInvariants: true });
   const ts = table(result, 'timeseries.csv');
   assert.deepEqual(['time_s', 'nodes_ready', 'nodes_not_ready'].map((c) => String(ts[0]?.[c])), ['0', '1', '1']);
@@ -193,15 +175,8 @@ test('a snapshot node that is not Ready stays down and NotReady from t = 0 (its 
 });
 
 test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as a workload entry is: volume topology is not simulated', () => {
-  const dir = tempDir('ksim-snap-claims-');
-  writeFileSync(join(dir, 'snapshot.yaml'), [
-    'apiVersion: v1',
-    'kind: List',
-    'items:',
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: n1}',
-    '  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}',
+  const scenario = snapshotScenario('ksim-snap-claims-', '1m', [
+    ...nodeItem('n1', '4'),
     '- apiVersion: apps/v1',
     '  kind: StatefulSet',
     '  metadata: {name: db, namespace: default}',
@@ -215,10 +190,8 @@ test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as 
     '  kind: Pod',
     '  metadata: {name: db-0, namespace: default, labels: {app: db}}',
     '  spec: {nodeName: n1, containers: [{name: c, image: postgres}], volumes: [{name: data, persistentVolumeClaim: {claimName: data-db-0}}]}',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: snapshot.yaml\n');
-  assert.deepEqual(loadScenario(join(dir, 's.yaml')).warnings, [
-    `${join(dir, 'snapshot.yaml')}:16:27: items[1].spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
+  ]);
+  assert.deepEqual(loadScenario(scenario).warnings, [
+    `${join(dirname(scenario), 'snapshot.yaml')}:17:27: items[1].spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
   ]);
 });
