@@ -315,6 +315,27 @@ test('replicaset-pods: more active pods than replicas fires; terminal and delete
   assertViolation(() => add('rs-e'), 'replicaset-pods', 'ReplicaSet default/rs has 3 active pods, more than its 2 replicas');
 });
 
+test('job-parallelism: more active pods than parallelism fires; a Terminating pod is replaced at once and does not count', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  cluster.objects.set(objectKey('Job', 'default', 'render'), { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'render', namespace: 'default' }, spec: { parallelism: 2 } });
+  const add = (name: string) => {
+    const p = podInfo(makePod(name).owner('Job', 'render').obj());
+    cluster.addPod(p);
+    checker.watcher.podAdded!(p);
+    return p;
+  };
+  const a = add('render-a');
+  add('render-b');
+  cluster.assume(a, cluster.mustNode('n1'));
+  a.bound = true;
+  a.pod.spec!.nodeName = 'n1';
+  cluster.markTerminating(a, 0, 'evicted');
+  checker.watcher.podTerminating!(a, 'evicted');
+  add('render-c'); // the evicted pod's replacement
+  checker.checkAll();
+  assertViolation(() => add('render-d'), 'job-parallelism', 'Job default/render has 3 active pods, more than its parallelism 2');
+});
+
 test('replicaset-pods: a scale-down (replicas lowered, deletes still in flight) is not a violation', () => {
   const { cluster, checker } = setup([cpuNode('n1', '4')]);
   cluster.objects.set(objectKey('ReplicaSet', 'default', 'rs'), object('ReplicaSet', 'rs', { replicas: 2 }));

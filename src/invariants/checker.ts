@@ -27,6 +27,10 @@
 //                         (ksim has no rollouts; with them: ≤ replicas + maxSurge). Pods count by
 //                         their controlling ownerReference: a bare Pod manifest that names a
 //                         generated ReplicaSet as its owner would count too (a corner left open)
+//  job-parallelism        a Job's active (not terminal, not Terminating) pods ≤ spec.parallelism
+//                         (default 1) when a pod is added (upstream manageJob creates at most
+//                         parallelism − active; a Terminating pod is replaced at once, as
+//                         podReplacementPolicy TerminatingOrFailed does)
 //  daemonset-pods         at most one active pod per (DaemonSet, node), for DaemonSets that exist
 //                         as objects (src/controllers/daemonset.ts)
 //  cronjob-concurrency    a Job created for a CronJob whose concurrencyPolicy is Forbid finds no
@@ -180,6 +184,8 @@ export class InvariantChecker implements ClusterIndex {
 
   /** Active pods per ReplicaSet ("ns/name"). */
   private readonly rsActive = new Map<string, number>();
+  /** Active pods per Job (namespace/name), by the API server's notifications. */
+  private readonly jobActive = new Map<string, number>();
   /** Placed pods per (DaemonSet, node). */
   private readonly dsPlaced = new Map<string, Set<PodInfo>>();
   /** Placed pods with required anti-affinity terms. */
@@ -341,7 +347,7 @@ export class InvariantChecker implements ClusterIndex {
       if (p.bound) this.boundAtStart++; // a pod of the start state, bound without a binding
       this.phases[p.phase]++;
       this.touchedPods.add(p);
-      if (isActive(p)) this.rsChange(p, 1);
+      if (isActive(p)) this.ownerChange(p, 1);
       else if (p.terminating && !p.terminal) this.addedTerminating.add(p); // a snapshot's pod being deleted
     },
     podBound: (p) => {
@@ -355,21 +361,21 @@ export class InvariantChecker implements ClusterIndex {
       else if (p.phase === 'Failed') this.everFailed++;
       this.touchedPods.add(p);
       const wasActive = from !== 'Succeeded' && from !== 'Failed' && !p.terminating;
-      if (wasActive && !isActive(p)) this.rsChange(p, -1);
-      else if (!wasActive && isActive(p)) this.rsChange(p, 1);
+      if (wasActive && !isActive(p)) this.ownerChange(p, -1);
+      else if (!wasActive && isActive(p)) this.ownerChange(p, 1);
     },
     // A pod that starts Terminating stops being active (its ReplicaSet may replace it).
     podTerminating: (p) => {
       this.touchedPods.add(p);
       // A pod that was Terminating when added was never counted active.
-      if (!p.terminal && !this.addedTerminating.delete(p)) this.rsChange(p, -1);
+      if (!p.terminal && !this.addedTerminating.delete(p)) this.ownerChange(p, -1);
     },
     podDeleted: (p) => {
       this.deleted++;
       if (p.bound) this.deletedBound++;
       this.phases[p.phase]--;
       this.touchedPods.add(p);
-      if (!p.terminal && p.deletionUs < 0) this.rsChange(p, -1);
+      if (!p.terminal && p.deletionUs < 0) this.ownerChange(p, -1);
       // A pod running on a node leaves only after Terminating (its kubelet confirms): otherwise a
       // StatefulSet could start a second pod of an identity whose first may still run.
       if (p.bound && !p.terminal && p.deletionUs < 0) this.fail('graceful-deletion', `pod ${p.key} on node ${p.nodeName ?? ''} was removed without being Terminating first`);
@@ -456,6 +462,7 @@ export class InvariantChecker implements ClusterIndex {
 
     const counts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
     const rs = new Map<string, number>();
+    const jobs = new Map<string, number>();
     let onBooks = 0;
     for (const [key, p] of c.pods) {
       if (p.key !== key) this.fail('pod-conservation', `pod ${p.key} is stored under the key ${key}`);
@@ -463,6 +470,7 @@ export class InvariantChecker implements ClusterIndex {
       counts[p.phase]++;
       if (p.nodeSlot >= 0) onBooks++;
       if (p.ownerKind === 'ReplicaSet' && isActive(p)) rs.set(rsKey(p), (rs.get(rsKey(p)) ?? 0) + 1);
+      if (p.ownerKind === 'Job' && isActive(p)) jobs.set(rsKey(p), (jobs.get(rsKey(p)) ?? 0) + 1);
     }
     this.touchedPods.clear();
     if (onBooks !== placed) this.fail('pod-binding', `${placed} pod(s) on nodes' books but ${onBooks} live pod(s) with a node slot`);
@@ -476,8 +484,14 @@ export class InvariantChecker implements ClusterIndex {
       for (const [key, n] of rs) {
         if (!this.rsActive.has(key)) this.fail('replicaset-pods', `ReplicaSet ${key} has ${n} active pod(s) in the store but none by the API server's notifications`);
       }
+      for (const [key, n] of this.jobActive) {
+        if ((jobs.get(key) ?? 0) !== n) this.fail('job-parallelism', `Job ${key} has ${jobs.get(key) ?? 0} active pod(s) in the store but ${n} by the API server's notifications`);
+      }
+      for (const [key, n] of jobs) {
+        if (!this.jobActive.has(key)) this.fail('job-parallelism', `Job ${key} has ${n} active pod(s) in the store but none by the API server's notifications`);
+      }
     }
-    // The ReplicaSet bound is checked when pods are added (rsChange): a scale-down lowers
+    // The ReplicaSet and Job bounds are checked when pods are added (ownerChange): a scale-down lowers
     // spec.replicas before its deletes commit, so a recount here could land in that window.
     for (const [key, set] of this.dsPlaced) if (set.size > 1) this.checkDaemonSet(key, set);
     this.checkCounters();
@@ -735,22 +749,33 @@ export class InvariantChecker implements ClusterIndex {
     }
   }
 
-  private rsChange(p: PodInfo, delta: number): void {
-    if (p.ownerKind !== 'ReplicaSet') return;
+  /** Keeps the active-pod tallies of ReplicaSets and Jobs (by the API server's notifications)
+   * and checks their bounds when a pod becomes active. */
+  private ownerChange(p: PodInfo, delta: number): void {
+    const kind = p.ownerKind;
+    if (kind !== 'ReplicaSet' && kind !== 'Job') return;
+    const tally = kind === 'ReplicaSet' ? this.rsActive : this.jobActive;
+    const invariant = kind === 'ReplicaSet' ? 'replicaset-pods' : 'job-parallelism';
     const key = rsKey(p);
-    const n = (this.rsActive.get(key) ?? 0) + delta;
-    if (n === 0) this.rsActive.delete(key);
-    else this.rsActive.set(key, n);
-    if (n < 0) this.fail('replicaset-pods', `ReplicaSet ${key} would have ${n} active pods`);
-    if (delta > 0) this.checkReplicaSet(key, n);
+    const n = (tally.get(key) ?? 0) + delta;
+    if (n === 0) tally.delete(key);
+    else tally.set(key, n);
+    if (n < 0) this.fail(invariant, `${kind} ${key} would have ${n} active pods`);
+    // The start state is the real cluster's (it may be mid scale-down): not judged.
+    if (delta > 0 && !this.startingUp) this.checkOwnerBound(kind, key, n);
   }
 
-  private checkReplicaSet(key: string, active: number): void {
+  private checkOwnerBound(kind: 'ReplicaSet' | 'Job', key: string, active: number): void {
     const slash = key.indexOf('/');
-    const o = this.cluster.objects.get(objectKey('ReplicaSet', key.slice(0, slash), key.slice(slash + 1)));
-    if (o === undefined) return; // pods naming a ReplicaSet that does not exist: no bound to hold
-    const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
-    if (active > replicas) this.fail('replicaset-pods', `ReplicaSet ${key} has ${active} active pods, more than its ${replicas} replicas`);
+    const o = this.cluster.objects.get(objectKey(kind, key.slice(0, slash), key.slice(slash + 1)));
+    if (o === undefined) return; // pods naming an owner that does not exist: no bound to hold
+    if (kind === 'ReplicaSet') {
+      const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+      if (active > replicas) this.fail('replicaset-pods', `ReplicaSet ${key} has ${active} active pods, more than its ${replicas} replicas`);
+      return;
+    }
+    const parallelism = (o.spec as { parallelism?: number } | undefined)?.parallelism ?? 1;
+    if (active > parallelism) this.fail('job-parallelism', `Job ${key} has ${active} active pods, more than its parallelism ${parallelism}`);
   }
 
   private daemonSetPlaced(p: PodInfo, n: NodeInfo): void {
