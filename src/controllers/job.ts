@@ -185,7 +185,12 @@ export class JobController {
     const parallelism = spec.parallelism ?? 1;
     const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : null);
     const backoffLimit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
-    const active = [...st.pods].filter((p) => !p.terminal && !p.deleted && !p.terminating);
+    // Active as this controller has heard: a pod stays in st.pods until its end is heard and
+    // counted, so one that has finished in the store but not yet in the watch is still active
+    // here (reading p.terminal would drop it from active before it joins succeeded, and a sync
+    // in between created a pod past completions; upstream counts such pods as uncounted
+    // terminated pods, pkg/controller/job/job_controller.go).
+    const active = [...st.pods].filter((p) => !p.deleted && !p.terminating);
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
     if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no

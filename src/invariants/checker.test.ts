@@ -336,6 +336,25 @@ test('job-parallelism: more active pods than parallelism fires; a Terminating po
   assertViolation(() => add('render-d'), 'job-parallelism', 'Job default/render has 3 active pods, more than its parallelism 2');
 });
 
+test('job-completions: a pod created when Succeeded plus active pods already make completions fires', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  cluster.objects.set(objectKey('Job', 'default', 'j'), { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { completions: 2, parallelism: 2 } });
+  const add = (name: string) => {
+    const p = podInfo(makePod(name).owner('Job', 'j').obj());
+    cluster.addPod(p);
+    checker.watcher.podAdded!(p);
+    return p;
+  };
+  const a = add('j-a');
+  add('j-b');
+  cluster.assume(a, cluster.mustNode('n1'));
+  a.bound = true;
+  a.pod.spec!.nodeName = 'n1';
+  cluster.setPhase(a, 'Succeeded');
+  checker.watcher.podPhaseChanged!(a, 'Pending');
+  assertViolation(() => add('j-c'), 'job-completions', 'Job default/j created pod j-c with 1 pod(s) Succeeded and 2 active (this one included), more than its 2 completions');
+});
+
 test('replicaset-pods: a scale-down (replicas lowered, deletes still in flight) is not a violation', () => {
   const { cluster, checker } = setup([cpuNode('n1', '4')]);
   cluster.objects.set(objectKey('ReplicaSet', 'default', 'rs'), object('ReplicaSet', 'rs', { replicas: 2 }));

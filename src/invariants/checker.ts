@@ -31,6 +31,10 @@
 //                         (default 1) when a pod is added (upstream manageJob creates at most
 //                         parallelism − active; a Terminating pod is replaced at once, as
 //                         podReplacementPolicy TerminatingOrFailed does)
+//  job-completions        a pod created for a Job with completions finds its Succeeded pods plus
+//                         its active pods (the new one included) ≤ completions (upstream
+//                         manageJob wants min(parallelism, completions − succeeded), counting
+//                         pods that finished but are not yet in its status)
 //  daemonset-pods         at most one active pod per (DaemonSet, node), for DaemonSets that exist
 //                         as objects (src/controllers/daemonset.ts)
 //  cronjob-concurrency    a Job created for a CronJob whose concurrencyPolicy is Forbid finds no
@@ -186,6 +190,8 @@ export class InvariantChecker implements ClusterIndex {
   private readonly rsActive = new Map<string, number>();
   /** Active pods per Job (namespace/name), by the API server's notifications. */
   private readonly jobActive = new Map<string, number>();
+  /** Pods of each Job (namespace/name) that ever Succeeded; dropped with the Job. */
+  private readonly jobSucceeded = new Map<string, number>();
   /** Placed pods per (DaemonSet, node). */
   private readonly dsPlaced = new Map<string, Set<PodInfo>>();
   /** Placed pods with required anti-affinity terms. */
@@ -349,6 +355,7 @@ export class InvariantChecker implements ClusterIndex {
       this.touchedPods.add(p);
       if (isActive(p)) this.ownerChange(p, 1);
       else if (p.terminating && !p.terminal) this.addedTerminating.add(p); // a snapshot's pod being deleted
+      if (p.ownerKind === 'Job') this.checkJobCompletions(p);
     },
     podBound: (p) => {
       this.boundEver++;
@@ -357,7 +364,10 @@ export class InvariantChecker implements ClusterIndex {
     podPhaseChanged: (p, from) => {
       this.phases[from]--;
       this.phases[p.phase]++;
-      if (p.phase === 'Succeeded') this.everSucceeded++;
+      if (p.phase === 'Succeeded') {
+        this.everSucceeded++;
+        if (p.ownerKind === 'Job') this.jobSucceeded.set(rsKey(p), (this.jobSucceeded.get(rsKey(p)) ?? 0) + 1);
+      }
       else if (p.phase === 'Failed') this.everFailed++;
       this.touchedPods.add(p);
       const wasActive = from !== 'Succeeded' && from !== 'Failed' && !p.terminating;
@@ -383,6 +393,9 @@ export class InvariantChecker implements ClusterIndex {
     objectAdded: (o) => {
       if (o.kind === 'Namespace' && this.windowOpen) this.windowNamespaces = true;
       if (o.kind === 'Job') this.checkCronJobConcurrency(o);
+    },
+    objectDeleted: (o) => {
+      if (o.kind === 'Job') this.jobSucceeded.delete(`${o.metadata.namespace}/${o.metadata.name}`);
     },
   };
 
@@ -763,6 +776,19 @@ export class InvariantChecker implements ClusterIndex {
     if (n < 0) this.fail(invariant, `${kind} ${key} would have ${n} active pods`);
     // The start state is the real cluster's (it may be mid scale-down): not judged.
     if (delta > 0 && !this.startingUp) this.checkOwnerBound(kind, key, n);
+  }
+
+  /** job-completions: a new pod of a Job with completions finds fewer than `completions` of
+   * its pods Succeeded or active. */
+  private checkJobCompletions(p: PodInfo): void {
+    if (this.startingUp) return;
+    const key = rsKey(p);
+    const o = this.cluster.objects.get(objectKey('Job', p.namespace, p.ownerName));
+    const completions = (o?.spec as { completions?: number } | undefined)?.completions;
+    if (completions === undefined) return;
+    const succeeded = this.jobSucceeded.get(key) ?? 0;
+    const active = this.jobActive.get(key) ?? 0;
+    if (succeeded + active > completions) this.fail('job-completions', `Job ${key} created pod ${p.name} with ${succeeded} pod(s) Succeeded and ${active} active (this one included), more than its ${completions} completions`);
   }
 
   private checkOwnerBound(kind: 'ReplicaSet' | 'Job', key: string, active: number): void {
