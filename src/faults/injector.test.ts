@@ -51,6 +51,24 @@ test('a nodeDown with `for` crashes its nodes at `at` and recovers them at `at +
   ]);
 });
 
+test('overlapping faults hold a node together: it is back only when the last ends; a crash inside a partition leaves it partitioned', () => {
+  assert.deepEqual(record([
+    fault({ id: 'f1', kind: 'nodeDown', nodes: ['a'], atUs: 600 * S, forUs: 300 * S }),
+    fault({ id: 'f2', kind: 'nodeDown', nodes: ['a'], atUs: 720 * S, forUs: 300 * S }),
+    fault({ id: 'f3', kind: 'partition', nodes: ['b'], atUs: 10 * S, forUs: 100 * S }),
+    fault({ id: 'f4', kind: 'nodeDown', nodes: ['b'], atUs: 20 * S, forUs: 30 * S }),
+  ], 2000), [
+    '10 started f3 (10)', '10 partition b',
+    '20 started f4 (20)', '20 crash b',
+    '50 ended f4 (50)', '50 recover b', '50 partition b',
+    '110 ended f3 (110)', '110 recover b',
+    '600 started f1 (600)', '600 crash a',
+    '720 started f2 (720)',
+    '900 ended f1 (900)',
+    '1020 ended f2 (1020)', '1020 recover a',
+  ]);
+});
+
 test('a fault without `for` never ends; an etcd leader loss ends when the election does', () => {
   assert.deepEqual(record([
     fault({ id: 'f1', kind: 'zoneOutage', nodes: ['a'], atUs: 5 * S }),
