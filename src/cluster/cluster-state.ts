@@ -2,6 +2,7 @@
 // cluster-wide totals kept incrementally. It is the single source of truth that the API server
 // model commits writes into; components read it, and change it only through the API server.
 import type { Node } from 'kubernetes-types/core/v1.js';
+import { NodeTree } from './node-tree.js';
 import { NodeInfo, nextGeneration } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
@@ -128,6 +129,7 @@ export class ClusterState {
   /** Labels of declared namespaces; undeclared ones have only the metadata.name label. */
   private readonly namespaces = new Map<string, Labels>();
   private readonly indexes: ClusterIndex[] = [];
+  private readonly nodeTree = new NodeTree();
   podsCreated = 0;
   /** Pods of the start state (ApiServer.commitStartState): stored, not created by the run. */
   podsAtStart = 0;
@@ -140,6 +142,12 @@ export class ClusterState {
   podsFailedTotal = 0;
   /** Called after the totals change (time-weighted metrics integrate on it). */
   onTotalsChanged: (() => void) | null = null;
+
+  /** The nodes in the order the scheduler goes through them: one zone at a time in turn
+   * (upstream's nodeTree, node-tree.ts), not the order they joined. */
+  schedulingNodes(): readonly NodeInfo[] {
+    return this.nodeTree.nodes();
+  }
 
   /** Registers an index and feeds it the current nodes and placements. */
   addIndex(ix: ClusterIndex): void {
@@ -182,6 +190,7 @@ export class ClusterState {
     if (this.nodeByName.has(name)) throw new Error(`node ${name} already exists`);
     const ni = new NodeInfo(node, pool, this.nodes.length);
     this.nodes.push(ni);
+    this.nodeTree.add(ni);
     this.nodeByName.set(name, ni);
     this.totalAllocatable.add(ni.allocatable);
     for (const ix of this.indexes) ix.nodeAdded?.(ni);
@@ -194,6 +203,7 @@ export class ClusterState {
     if (ni.pods.length > 0) throw new Error(`node ${name} still has ${ni.pods.length} pods`);
     this.nodes.splice(ni.index, 1);
     for (let i = ni.index; i < this.nodes.length; i++) (this.nodes[i] as NodeInfo).index = i;
+    this.nodeTree.remove(ni);
     this.nodeByName.delete(name);
     this.totalAllocatable.add(ni.allocatable, -1);
     for (const ix of this.indexes) ix.nodeRemoved?.(ni);
@@ -209,7 +219,10 @@ export class ClusterState {
       for (const p of ni.pods) ix.podRemoved?.(p, ni);
       ix.nodeRemoved?.(ni);
     }
-    if (change.labels !== undefined) ni.labels = change.labels;
+    if (change.labels !== undefined) {
+      ni.labels = change.labels;
+      this.nodeTree.update(ni);
+    }
     if (change.taints !== undefined) ni.taints = change.taints;
     if (change.unschedulable !== undefined) ni.unschedulable = change.unschedulable;
     if (change.ready !== undefined) ni.ready = change.ready;

@@ -48,6 +48,9 @@ export class NodeInfo implements NodeView {
   /** Host ports in use: "protocol/ip/port" → number of pods holding it. */
   readonly usedPorts = new Map<string, number>();
   ready = true;
+  /** Position in the scheduler's node order (ClusterState.schedulingNodes, upstream's nodeTree
+   * list); set when that list is made. */
+  treePos = -1;
   /** Changes (to a value no node has had: nextGeneration) on every change of this node: lets
    * callers cache per-node derived data. */
   generation = nextGeneration();
@@ -80,6 +83,7 @@ export class NodeInfo implements NodeView {
     c.taints = this.taints;
     c.unschedulable = this.unschedulable;
     c.ready = this.ready;
+    c.treePos = this.treePos;
     // The same books, copied rather than rebuilt pod by pod (preemption's dry run clones up to
     // a hundred nodes per preempting pod): the sums are exact integers, so equal either way.
     for (const p of this.pods) c.pods.push(p);

@@ -60,7 +60,8 @@ function toStatus(v: Verdict): ExplainStatus {
 
 export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opts: ExplainOptions): ExplainResult {
   const state = fwk.newCycleState();
-  const all = cluster.nodes;
+  // The scheduler's node order (zones in turn): ties among the best nodes break in it.
+  const all = cluster.schedulingNodes();
   const candidates = opts.nodes === undefined ? all : all.filter((n) => opts.nodes?.includes(n.name));
 
   const preFilter: Record<string, ExplainStatus> = {};

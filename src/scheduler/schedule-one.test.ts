@@ -98,6 +98,21 @@ describe('ScheduleAlgorithm: rotating start index', () => {
     assert.deepEqual(starts, [0, 150, 300, 450, 100, 250, 400, 50]);
   });
 
+  it('the search goes through the zones in turn (upstream nodeTree), not the order nodes joined', () => {
+    // 150 nodes of zone-a joined before 150 of zone-b: with 144 nodes to find (300 nodes, the
+    // adaptive percentage 47 %), a search in joining order saw zone-a only; upstream's list is
+    // a-0, b-0, a-1, b-1, ... so it sees 72 of each.
+    const zone = (z: string) => (i: number) => makeNode(`${z}-${i}`).labels({ 'topology.kubernetes.io/zone': `zone-${z}` }).obj();
+    const cluster = buildCluster([...Array.from({ length: 150 }, (_, i) => zone('a')(i)), ...Array.from({ length: 150 }, (_, i) => zone('b')(i))]);
+    const filter = new RecordingFilter();
+    const fwk = makeFramework(cluster, [filter, new FixedScore('Constant', {})]);
+    const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
+    run(algo, fwk, podInfo(makePod().obj()));
+    assert.equal(filter.seen.length, 144);
+    assert.deepEqual(filter.seen.slice(0, 4), ['a-0', 'b-0', 'a-1', 'b-1']);
+    assert.equal(filter.seen.filter((n) => n.startsWith('b-')).length, 72);
+  });
+
   it('without Score plugins one feasible node is enough, and rejected nodes count as processed', () => {
     // Upstream findNodesThatPassFilters: numNodesToFind = 1 when nothing scores, and
     // nextStartNodeIndex advances by the nodes processed (feasible and rejected).

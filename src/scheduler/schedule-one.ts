@@ -82,7 +82,8 @@ export class ScheduleAlgorithm {
   private readonly failedStatuses: Status[] = [];
 
   schedule(fwk: Framework, state: CycleState, pod: PodInfo): ScheduleResult {
-    const nodes = this.cluster.nodes;
+    // Zones in turn (upstream's nodeTree), not the order the nodes joined.
+    const nodes = this.cluster.schedulingNodes();
     const unschedulablePlugins = new Set<string>();
     if (nodes.length === 0) {
       return fail(Code.Unschedulable, 'no nodes available to schedule pods', 0, unschedulablePlugins);
@@ -245,7 +246,7 @@ export class ScheduleAlgorithm {
     statuses: ReadonlyMap<string, Status> | Status,
   ): ScheduleResult {
     if (fwk.postFilter.length === 0) return fail(code, fitError, evaluated, unschedulablePlugins);
-    const m: ReadonlyMap<string, Verdict> = statuses instanceof Status ? NodeToStatus.every(this.cluster.nodes, statuses) : statuses;
+    const m: ReadonlyMap<string, Verdict> = statuses instanceof Status ? NodeToStatus.every(this.cluster.schedulingNodes(), statuses) : statuses;
     const runsBefore = this.filters.runs;
     const { status, result } = runPostFilterPlugins(fwk, state, pod, m);
     const msg = status === null ? '' : status.message;
@@ -268,9 +269,9 @@ export class ScheduleAlgorithm {
   }
 }
 
-/** The nodes named in a PreFilter subset, in the cluster's node order (what filtering the node
+/** The nodes named in a PreFilter subset, in the scheduler's node order (what filtering the node
  * list by the set gives). A small subset (a DaemonSet pod's one node) is looked up by name and
- * put in order by index: filtering all nodes for each pod made SchedulingDaemonset quadratic. */
+ * put in order by treePos: filtering all nodes for each pod made SchedulingDaemonset quadratic. */
 function subsetInNodeOrder(names: ReadonlySet<string>, nodes: readonly NodeInfo[], byName: ReadonlyMap<string, NodeInfo>): NodeInfo[] {
   if (names.size * 8 >= nodes.length) return nodes.filter((n) => names.has(n.name));
   const out: NodeInfo[] = [];
@@ -278,7 +279,7 @@ function subsetInNodeOrder(names: ReadonlySet<string>, nodes: readonly NodeInfo[
     const n = byName.get(name);
     if (n !== undefined) out.push(n);
   }
-  return out.sort((a, b) => a.index - b.index);
+  return out.sort((a, b) => a.treePos - b.treePos);
 }
 
 /** The highest total's node; among equal totals the lowest node name. */

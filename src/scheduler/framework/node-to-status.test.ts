@@ -6,7 +6,8 @@ import { Code, Status } from './status.js';
 import { NodeToStatus } from './node-to-status.js';
 import { fitErrorMessage } from '../schedule-one.js';
 
-const nodes = ['n0', 'n1', 'n2', 'n3', 'n4'].map((n, i) => new NodeInfo(makeNode(n).obj(), 'p', i));
+// In the scheduler's node order (treePos), as ClusterState.schedulingNodes sets it.
+const nodes = ['n0', 'n1', 'n2', 'n3', 'n4'].map((n, i) => Object.assign(new NodeInfo(makeNode(n).obj(), 'p', i), { treePos: i }));
 const cpu = new Status(Code.Unschedulable, ['Insufficient cpu']);
 const taint = new Status(Code.UnschedulableAndUnresolvable, ["node(s) had untolerated taint {a: b}"]);
 // A search that started at n3 and wrapped around: n3, n4, n0, n1 (n2 fit).
@@ -29,7 +30,7 @@ test('NodeToStatus reads as the Map of the rejected nodes, in search order', () 
   assert.deepEqual(seen, ['n3:Unschedulable:true', 'n4:UnschedulableAndUnresolvable:true', 'n0:Unschedulable:true', 'n1:Unschedulable:true']);
 });
 
-test('nodesWithCode gives the cluster order, whatever the rotation of the search', () => {
+test('nodesWithCode gives the scheduler\'s node order, whatever the rotation of the search', () => {
   const m = new NodeToStatus(searched, statuses);
   assert.deepEqual(m.nodesWithCode(Code.Unschedulable).map((n) => n.name), ['n0', 'n1', 'n3']);
   assert.deepEqual(m.nodesWithCode(Code.UnschedulableAndUnresolvable).map((n) => n.name), ['n4']);

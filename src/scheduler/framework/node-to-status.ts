@@ -52,8 +52,8 @@ export class NodeToStatus implements ReadonlyMap<string, Status> {
     return this.entries();
   }
 
-  /** The nodes whose status has `code`, in the cluster's node order (by index; the search order
-   * is that order rotated, which the sort merges in linear time). */
+  /** The nodes whose status has `code`, in the scheduler's node order (by treePos; the search
+   * order is that order rotated, which the sort merges in linear time). */
   nodesWithCode(code: Code): NodeInfo[] {
     const out: NodeInfo[] = [];
     let descents = 0;
@@ -61,7 +61,7 @@ export class NodeToStatus implements ReadonlyMap<string, Status> {
     for (let i = 0; i < this.nodes.length; i++) {
       if ((this.statuses[i] as Status).code !== code) continue;
       const n = this.nodes[i] as NodeInfo;
-      if (out.length > 0 && n.index < (out[out.length - 1] as NodeInfo).index) {
+      if (out.length > 0 && n.treePos < (out[out.length - 1] as NodeInfo).treePos) {
         descents++;
         cut = out.length;
       }
@@ -69,8 +69,8 @@ export class NodeToStatus implements ReadonlyMap<string, Status> {
     }
     if (descents === 0) return out;
     // One wrap-around and the tail still below the head: rotate; anything else is sorted.
-    if (descents === 1 && (out[out.length - 1] as NodeInfo).index < (out[0] as NodeInfo).index) return out.slice(cut).concat(out.slice(0, cut));
-    return out.sort((a, b) => a.index - b.index);
+    if (descents === 1 && (out[out.length - 1] as NodeInfo).treePos < (out[0] as NodeInfo).treePos) return out.slice(cut).concat(out.slice(0, cut));
+    return out.sort((a, b) => a.treePos - b.treePos);
   }
 
   /** How many nodes have each distinct Status object (filters share one per failure kind). */

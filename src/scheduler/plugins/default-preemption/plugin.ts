@@ -162,13 +162,13 @@ export class DefaultPreemptionPlugin implements PostFilterPlugin {
   }
 
   /** Upstream findCandidates: the nodes whose filter status was Unschedulable (never
-   * UnschedulableAndUnresolvable, nor absent), in cluster order, dry-run from a random offset. */
+   * UnschedulableAndUnresolvable, nor absent), in the scheduler's node order, dry-run from a random offset. */
   findCandidates(state: CycleState, pod: PodInfo, m: ReadonlyMap<string, Verdict>): DryRunResult {
     let potential: NodeInfo[];
     if (m instanceof NodeToStatus) potential = m.nodesWithCode(Code.Unschedulable);
     else {
       potential = [];
-      for (const n of this.handle.cluster.nodes) {
+      for (const n of this.handle.cluster.schedulingNodes()) {
         const s = m.get(n.name);
         if (s !== undefined && s !== null && s.code === Code.Unschedulable) potential.push(n);
       }
