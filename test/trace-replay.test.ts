@@ -48,7 +48,7 @@ test('trace rows arrive at their times, run their duration and are deleted at de
   const rows = placements(r);
   assert.deepEqual(rows.filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'a'], ['4', 'b'], ['10', 'c'], ['20', 'd'], ['40', 'e']]);
   assert.equal(at(rows, 'b', 'terminated'), '38'); // deleted at 8 s, then its 30 s grace period
-  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_skipped: 0, objects_submitted: 5, first_skipped: '' }]);
+  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_skipped: 0, objects_submitted: 5, first_skipped: '', unknown_fields: 0, first_unknown_field: '' }]);
   assert.equal(r.summary['pods_submitted'], 5);
 });
 

@@ -299,7 +299,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 function withTraceStats(r: RunResult, traces: TraceStats[]): RunResult {
   if (traces.length === 0) return r;
   const skipped = traces.filter((t) => t.rows_skipped > 0).map((t) => `trace ${t.entry}: ${t.rows_skipped} malformed row(s) skipped (onError: skip), first: ${t.first_skipped}`);
-  return { ...r, traces, warnings: [...r.warnings, ...skipped] };
+  const unknown = traces.filter((t) => t.unknown_fields > 0).map((t) => `trace ${t.entry}: ${t.unknown_fields} unknown field(s) in its objects, ignored, first: ${t.first_unknown_field}`);
+  return { ...r, traces, warnings: [...r.warnings, ...skipped, ...unknown] };
 }
 
 /** What the components of one run share. */

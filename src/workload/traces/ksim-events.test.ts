@@ -29,3 +29,15 @@ test('malformed ksim-events give exact messages', () => {
   ];
   for (const [text, message] of cases) assert.equal(rowError('ksim-events', 'e.jsonl', text), message, text);
 });
+
+test('unknown fields of an event\'s object are warned about at its line in the file (JSON Lines and YAML), not dropped silently', () => {
+  const pod = (extra: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x", "resourcez": {}}]${extra}}}`;
+  const jsonl = tempTrace('e.jsonl', `{"at": 0, "op": "apply", "object": ${pod('')}}\n\n{"at": 1, "op": "apply", "object": ${pod(', "nodeSelectr": {}')}}\n`);
+  const items = readAll('ksim-events', jsonl) as { warnings?: readonly string[] }[];
+  assert.deepEqual(items.map((i) => i.warnings), [
+    ['trace:1:151: object.spec.containers[0]: unknown field "resourcez" (did you mean "resources"?)'],
+    ['trace:3:151: object.spec.containers[0]: unknown field "resourcez" (did you mean "resources"?)', 'trace:3:170: object.spec: unknown field "nodeSelectr" (did you mean "nodeSelector"?)'],
+  ]);
+  const yaml = tempTrace('e.yaml', `at: 0\nop: apply\nobject: ${pod('')}\n`);
+  assert.deepEqual((readAll('ksim-events', yaml) as { warnings?: readonly string[] }[]).map((i) => i.warnings), [['trace:3:124: object.spec.containers[0]: unknown field "resourcez" (did you mean "resources"?)']]);
+});

@@ -96,8 +96,14 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
       const ns = isObject(md) && typeof md['namespace'] === 'string' ? md['namespace'] : obj['kind'] === 'Node' ? '' : 'default';
       return { kind: 'delete', timeS, line, object: { kind: obj['kind'], namespace: ns, name } };
     }
-    const object = obj['kind'] === 'Node' ? readNode(d, ['object'], obj, []) : readManifest(d, ['object'], obj, { warnings: [] });
-    return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node };
+    // Unknown fields are warned about, as in a scenario's manifests (one warning per event
+    // with its first field; the replay counts them for the run's warnings).
+    const warnings: string[] = [];
+    const object = obj['kind'] === 'Node' ? readNode(d, ['object'], obj, warnings) : readManifest(d, ['object'], obj, { warnings });
+    if (warnings.length === 0) return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node };
+    // A JSON Lines event is parsed alone (as "<file>.json", line 1): name its line in the file.
+    const located = oneLine ? warnings.map((w) => w.replace(/^.*?\.json:1:/, `${d.file.replace(/\.json$/, '')}:${line}:`)) : warnings;
+    return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node, warnings: located };
   } catch (e) {
     if (e instanceof InputError) throw new TraceRowError(oneLine ? line : e.line, e.column, e.path, e.expected, e.got);
     throw e;

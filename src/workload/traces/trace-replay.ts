@@ -31,6 +31,9 @@ export interface TraceStats {
   objects_submitted: number;
   /** The first skipped row's message. */
   first_skipped: string;
+  /** Unknown fields in its objects (ksim-events), ignored as a scenario's are, and the first. */
+  unknown_fields: number;
+  first_unknown_field: string;
 }
 
 export class TraceReplay {
@@ -48,7 +51,7 @@ export class TraceReplay {
     private readonly endUs: number,
     private readonly objects?: ObjectApi,
   ) {
-    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, objects_submitted: 0, first_skipped: '' };
+    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, objects_submitted: 0, first_skipped: '', unknown_fields: 0, first_unknown_field: '' };
   }
 
   start(): void {
@@ -170,7 +173,12 @@ export class TraceReplay {
       }
       return;
     }
-    if (item.kind === 'apply') return this.apply(item.object);
+    if (item.kind === 'apply') {
+      for (const w of item.warnings ?? []) {
+        if (this.stats.unknown_fields++ === 0) this.stats.first_unknown_field = w;
+      }
+      return this.apply(item.object);
+    }
     const o = item.object;
     if (o.kind === 'Pod') {
       const p = this.api.cluster.pods.get(`${o.namespace}/${o.name}`);
