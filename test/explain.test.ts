@@ -22,6 +22,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { explainFiles } from '../src/run/explain-files.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
@@ -90,4 +92,17 @@ test('ksim explain warns about unknown fields in its inputs and still explains',
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /^ksim: warning: .*pod\.yaml:\d+:\d+: spec: unknown field "priorityClass" \(did you mean "priorityClassName"\?\)\n$/);
   assert.equal((JSON.parse(r.stdout) as { selected: string }).selected, 'node-b');
+});
+
+test('an unschedulable pod\'s reason ends with what preemption said, as kube-scheduler\'s (and a run\'s) does', async () => {
+  const dir = tempDir('ksim-explain-preemption-');
+  const node = (name: string, cpu: string) => `- {apiVersion: v1, kind: Node, metadata: {name: ${name}}, status: {allocatable: {cpu: "${cpu}", memory: 8Gi, pods: "110"}}}`;
+  writeFileSync(join(dir, 'cluster.yaml'), ['apiVersion: v1', 'kind: List', 'items:', node('n1', '2'), node('n2', '4'), node('n3', '4'),
+    '- {apiVersion: v1, kind: Pod, metadata: {name: e1, namespace: default}, spec: {nodeName: n1, containers: [{name: c, image: x, resources: {requests: {cpu: 1500m}}}]}}', ''].join('\n'));
+  // Only n1 is allowed (matchFields), and its 1500m of 2 CPUs leaves no room for 1 CPU; the pod
+  // there has the same priority, so preemption finds no victim.
+  writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p1}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {cpu: "1"}}}]\n  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: [n1]}]}]}}}\n');
+  const r = await explainFiles({ cluster: join(dir, 'cluster.yaml'), pod: join(dir, 'pod.yaml') });
+  assert.equal(r.selected, null);
+  assert.equal(r.reason, "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.");
 });

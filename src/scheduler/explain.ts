@@ -10,7 +10,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { Framework } from './framework/framework.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
-import { fitErrorMessage, pickTopScore } from './schedule-one.js';
+import { fitErrorMessage, pickTopScore, runPostFilterPlugins } from './schedule-one.js';
 
 export interface ExplainStatus {
   readonly code: string;
@@ -144,6 +144,13 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected };
   if (selected !== null) return result;
-  const reason = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
-  return { ...result, reason };
+  const fitError = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
+  // kube-scheduler's message ends with what PostFilter (preemption) said, as a run's does
+  // (ScheduleAlgorithm.postFilter). Its dry run deletes nothing here: explain's handle ignores
+  // deletions, and the nomination it may make is not kept.
+  if (fwk.postFilter.length === 0) return { ...result, reason: fitError };
+  const statuses: ReadonlyMap<string, Verdict> = failed.size > 0 ? new Map(candidates.map((n) => [n.name, [...failed.values()][0] as Status])) : failures;
+  const { status } = runPostFilterPlugins(fwk, state, pod, statuses);
+  const msg = status === null ? '' : status.message;
+  return { ...result, reason: msg === '' ? fitError : `${fitError} ${msg}` };
 }
