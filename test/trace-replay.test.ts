@@ -52,6 +52,13 @@ test('trace rows arrive at their times, run their duration and are deleted at de
   assert.equal(r.summary['pods_submitted'], 5);
 });
 
+test('a row past the run\'s end is counted as filtered and ends the reading: rows = filtered + skipped + submitted', () => {
+  // The 2-minute run submits a, b and c; d (at 1000 s) is read ahead, counted, and the rest of
+  // the file (e at 2000 s) is never read.
+  const r = runScenario(loadScenario(scenario('', ['time_s,name,cpu', '0,a,1', '10,b,1', '100,c,1', '1000,d,1', '2000,e,1'].join('\n'))));
+  assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[4, 1, 0, 3]]);
+});
+
 test('speedUp divides arrival times, run times and deletions; offset shifts them', () => {
   const r = runScenario(loadScenario(scenario(', speedUp: 2, offset: 10s')));
   const bound = placements(r).filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]);

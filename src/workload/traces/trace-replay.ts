@@ -23,7 +23,8 @@ export interface TraceStats {
   readonly file: string;
   /** Data rows read (including skipped ones). */
   rows: number;
-  /** Rows outside the window or not drawn by the sampling. */
+  /** Rows outside the window, not drawn by the sampling, or past the run's end (the first row
+   * past the window's or the run's end ends the reading). */
   rows_filtered: number;
   /** Malformed rows skipped (onError: skip). */
   rows_skipped: number;
@@ -96,7 +97,11 @@ export class TraceReplay {
       }
       this.lastAtUs = at;
       this.lastLine = item.line;
-      if (at > this.endUs) return this.close();
+      if (at > this.endUs) {
+        // Past the run's end, like past the window's: counted, and nothing later is read.
+        this.stats.rows_filtered++;
+        return this.close();
+      }
       this.sim.scheduleAt(at, 'trace.arrive', this.entry, () => {
         this.submit(item);
         this.pullNext();
