@@ -73,30 +73,38 @@ export function scaledValue(v: number | string, total: number): number {
   return Math.ceil((Number(m[1]) * total) / 100);
 }
 
-/** Sum of the replicas of the controllers of `pods` (getExpectedScale): a ReplicaSet's own
- * replicas, or its owning Deployment's. Pods without a controller are not counted; null when a
- * controller is not found (upstream then fails safe to 0 allowed disruptions). */
+/** Sum of the replicas of the controllers of `pods` (upstream getExpectedScale and its finders):
+ * a ReplicaSet's own replicas, or, for a ReplicaSet a Deployment controls, the Deployment's
+ * (counted once for all its ReplicaSets: upstream keys the scales by the controller found, the
+ * Deployment, so a rollout's two ReplicaSets do not count it twice); a StatefulSet's. Pods
+ * without a controller are not counted. null when a controller is not found or has no scale
+ * (a Job, a DaemonSet: upstream's getScaleController fails on them), and upstream then fails
+ * safe to 0 allowed disruptions. */
 function expectedScale(cluster: ClusterState, pods: readonly PodInfo[]): number | null {
   const scales = new Map<string, number>();
+  const seen = new Set<string>();
   for (const p of pods) {
     if (p.ownerKind === '') continue;
     const key = objectKey(p.ownerKind, p.namespace, p.ownerName);
-    if (scales.has(key)) continue;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (p.ownerKind !== 'ReplicaSet' && p.ownerKind !== 'StatefulSet') return null;
     const ctrl = cluster.objects.get(key);
     if (ctrl === undefined) return null;
+    let scaleKey = key;
     let scaleObj: WorkloadObject = ctrl;
     if (ctrl.kind === 'ReplicaSet') {
       const owner = (ctrl.metadata.ownerReferences as Array<{ kind?: string; name?: string; controller?: boolean }> | undefined)?.find((r) => r.controller === true);
-      if (owner?.kind === 'Deployment' && owner.name !== undefined) {
-        const d = cluster.objects.get(objectKey('Deployment', p.namespace, owner.name));
-        if (d !== undefined) scaleObj = d;
+      // A Deployment not found: the ReplicaSet's own scale (upstream's getScaleController).
+      const d = owner?.kind === 'Deployment' && owner.name !== undefined ? cluster.objects.get(objectKey('Deployment', p.namespace, owner.name)) : undefined;
+      if (d !== undefined) {
+        scaleKey = objectKey('Deployment', p.namespace, d.metadata.name);
+        scaleObj = d;
       }
     }
-    const replicas = (scaleObj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
-    scales.set(key, replicas);
+    scales.set(scaleKey, (scaleObj.spec as { replicas?: number } | undefined)?.replicas ?? 1);
   }
   let sum = 0;
   for (const v of scales.values()) sum += v;
   return sum;
 }
-
