@@ -177,6 +177,14 @@ export class DaemonSetController {
         if (p.terminal) this.enqueue(st);
         else this.enqueueIfFailing(st);
       },
+      // Upstream updatePod: a pod that got a deletionTimestamp counts as deleted for the
+      // expectations, so creates elsewhere need not wait for its termination.
+      podTerminating: (p) => {
+        const st = this.owner(p);
+        if (st === undefined) return;
+        st.deleting.delete(p);
+        this.enqueue(st);
+      },
       podDeleted: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
@@ -211,7 +219,7 @@ export class DaemonSetController {
       st.dirty = true; // this sync's creates are still in flight
       return;
     }
-    for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
+    for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p);
     if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     st.deleteBudget = BURST_REPLICAS;
     const template = this.templatePod(st);
@@ -237,11 +245,15 @@ export class DaemonSetController {
       if (pods.length === 0) {
         if (shouldRun && st.deleting.size === 0) toCreate.push(n.name);
       } else if (!shouldContinueRunning) {
-        for (const p of pods) this.remove(st, p, 'node no longer eligible for the daemon pod');
-      } else if (pods.length > 1) {
-        // Upstream keeps the oldest and deletes the others.
-        pods.sort((a, b) => a.createdUs - b.createdUs || (a.key < b.key ? -1 : 1));
-        for (const p of pods.slice(1)) this.remove(st, p, 'surplus daemon pod');
+        for (const p of pods) if (!p.terminating) this.remove(st, p, 'node no longer eligible for the daemon pod');
+      } else {
+        // Upstream keeps the oldest running one and deletes the others; a Terminating pod is on
+        // its way out already (but still holds the node: no new pod while it is there).
+        const running = pods.filter((p) => !p.terminating);
+        if (running.length > 1) {
+          running.sort((a, b) => a.createdUs - b.createdUs || (a.key < b.key ? -1 : 1));
+          for (const p of running.slice(1)) this.remove(st, p, 'surplus daemon pod');
+        }
       }
     }
     // Pods whose target node does not exist: only the unscheduled ones (upstream
