@@ -164,3 +164,36 @@ scheduler:
   const preempted = rows('pods.csv').filter((row) => row['preempted'] === 'true');
   assert.deepEqual(preempted.map((row) => row['name']), ['low-b'], JSON.stringify(rows('pods.csv')));
 });
+
+test('pods of one rate entry each get their own GPU choice: worst fit over 2 GPUs gives devices 0, 1, 0', () => {
+  // The pods of an entry share their manifest's annotations object; the device recorded for one
+  // pod (alibaba.com/gpu-index) was written into it, so the next arrival came already naming
+  // device 0 and worst fit never ran (0, 0, 0).
+  const dir = tempDir('ksim-gpu-rate-');
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: worst-fit }
+seed: 1
+duration: 1m
+cluster:
+  nodePools: [{ name: g, count: 1, allocatable: { cpu: "32", memory: 128Gi, alibaba.com/gpu-milli: 2000 } }]
+scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+    - plugins: { filter: { enabled: [{ name: Open-Gpu-Share }] }, reserve: { enabled: [{ name: Open-Gpu-Share }] } }
+      pluginConfig: [{ name: Open-Gpu-Share, args: { gpuSelection: worst } }]
+workload:
+- name: a
+  rate: { perMinute: 60, count: 3, process: fixed }
+  manifest:
+    apiVersion: v1
+    kind: Pod
+    metadata: { name: a }
+    spec:
+      containers: [{ name: c, image: x, resources: { requests: { cpu: "1", alibaba.com/gpu-milli: "300" }, limits: { alibaba.com/gpu-milli: "300" } } }]
+`);
+  const r = runScenario(loadScenario(join(dir, 's.yaml')));
+  assert.deepEqual(table(r, 'gpu_allocation.csv').rows.map((x) => `${x['pod']} ${x['gpu_index']}`), ['a-1 0', 'a-2 1', 'a-3 0']);
+});

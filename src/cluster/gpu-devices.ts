@@ -284,7 +284,9 @@ export class GpuDevices implements ClusterIndex {
   assign(p: PodInfo, g: GpuNode, ids: readonly number[], req: GpuRequest): void {
     this.take(p, g, ids, req);
     const md = (p.pod.metadata ??= {});
-    (md.annotations ??= {})[GPU_INDEX_ANNOTATION] = ids.join('-');
+    // A new annotations object, not a write into the one it has: pods of one workload entry
+    // share their manifest's (the next arrival then came with this pod's device).
+    md.annotations = { ...md.annotations, [GPU_INDEX_ANNOTATION]: ids.join('-') };
   }
 
   private take(p: PodInfo, g: GpuNode, ids: readonly number[], req: GpuRequest): void {

@@ -83,7 +83,12 @@ export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
 
   unreserve(_state: CycleState, pod: PodInfo, _nodeName: string): void {
     this.devices.release(pod);
-    delete pod.pod.metadata?.annotations?.[GPU_INDEX_ANNOTATION];
+    const md = pod.pod.metadata;
+    if (md?.annotations?.[GPU_INDEX_ANNOTATION] !== undefined) {
+      // Copied without it, not deleted in place (the object may be shared: GpuDevices.assign).
+      const { [GPU_INDEX_ANNOTATION]: _dropped, ...rest } = md.annotations;
+      md.annotations = rest;
+    }
   }
 
   private choose(g: GpuNode, req: GpuRequest, pod: PodInfo): number[] | null {
