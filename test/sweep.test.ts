@@ -304,3 +304,15 @@ test('bad sweep input is refused before any run: a bad matrix value names --matr
   assert.equal(foreign.status, 2);
   assert.match(foreign.stderr, /src: expected an empty folder or an earlier sweep's \(with sweep.json\), got a folder with \d+ other entries\n$/);
 });
+
+test('a finished GPU-sharing sweep run again resumes every run and writes the same sweep.csv, GPU columns included', () => {
+  const out = join(tempDir('ksim-sweep-gpu-'), 'sweep');
+  const args = ['sweep', 'test/fixtures/report/gpu/scenario.yaml', '--seeds', '1-2', '--workers', '1', '-o', out, '-q'];
+  assert.equal(ksim(args).status, 0);
+  const first = readFileSync(join(out, 'sweep.csv'), 'utf8');
+  assert.ok(first.split('\n')[0]!.endsWith(',gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct'), first.split('\n')[0]);
+  const again = ksim([...args.slice(0, -1)]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, / {2}resumed {2}2\n/);
+  assert.equal(readFileSync(join(out, 'sweep.csv'), 'utf8'), first);
+});

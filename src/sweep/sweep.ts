@@ -227,7 +227,8 @@ function completedRun(dir: string, run: PlannedRun, sha256: string, options: Run
   if (!same) return null;
   try {
     const rows = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Row[];
-    return rows.length === 1 ? rowValues(rows[0]!, columnsOf('summary.csv')) : null;
+    // Every column a run may write (the GPU-sharing ones too): the row has what its run wrote.
+    return rows.length === 1 ? rowValues(rows[0]!, columnsOf('summary.csv', { gpuSharing: true })) : null;
   } catch {
     return null;
   }
