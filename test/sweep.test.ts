@@ -316,3 +316,11 @@ test('a finished GPU-sharing sweep run again resumes every run and writes the sa
   assert.match(again.stdout, / {2}resumed {2}2\n/);
   assert.equal(readFileSync(join(out, 'sweep.csv'), 'utf8'), first);
 });
+
+test('a --matrix value the scheduler configuration refuses (a plugin arg) exits 2 naming the --matrix argument, before anything is written', () => {
+  const out = join(tempDir('ksim-sweep-badarg-'), 'sweep');
+  const r = ksim(['sweep', 'test/fixtures/report/gpu/scenario.yaml', '--seeds', '1-2', '--matrix', 'scheduler.config.profiles[0].pluginConfig[0].args.gpuSelection=worst,bogus', '-o', out, '-q']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'ksim: --matrix scheduler.config.profiles[0].pluginConfig[0].args.gpuSelection=worst,bogus (value bogus): scheduler.config.profiles[0].pluginConfig[0].args.gpuSelection: expected one of best, worst, random, FGDScore, got "bogus"\n');
+  assert.equal(existsSync(out), false);
+});

@@ -11,6 +11,9 @@ import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
 import type { RunResult } from '../run/run-scenario.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { validateSchedulerConfig } from '../scheduler/config/validate.js';
+import { inTreeRegistry } from '../scheduler/plugins/registry.js';
+import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
 import { planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
 import { runPool, type RunTask, type RunTaskOptions, type RunTaskResult } from './pool.js';
@@ -78,7 +81,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const set = opts.set ?? [];
   const all = planRuns(opts.seeds, axes, set);
   const runs = shardRuns(all, opts.shard ?? null);
-  const scenario = validateCombinations(opts.scenario, all, axes);
+  // The plugins of the scenario's modules, so that every combination's scheduler configuration
+  // is checked against them before anything runs or is written (as ksim run checks one).
+  const base = loadScenario(opts.scenario);
+  const registry = inTreeRegistry();
+  for (const [name, f] of await loadPluginModules(base.pluginModules)) registry.set(name, f);
+  const scenario = validateCombinations(opts.scenario, all, axes, (s) => validateSchedulerConfig(s.scheduler, registry, s.file));
   checkSweepFolder(opts.output);
   mkdirSync(opts.output, { recursive: true });
   removeLeftovers(opts.output);
@@ -176,7 +184,7 @@ function checkMatrixPaths(axes: readonly MatrixAxis[]): void {
 
 /** Loads the scenario once per matrix combination (with the first seed), so a bad value is bad
  * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first. */
-function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[]): Scenario {
+function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario) => void): Scenario {
   const seen = new Set<string>();
   let first: Scenario | null = null;
   for (const run of all) {
@@ -185,10 +193,14 @@ function validateCombinations(file: string, all: readonly PlannedRun[], axes: re
     seen.add(key);
     try {
       const s = loadScenario(file, { set: run.set, seed: run.seed });
+      check(s);
       first ??= s;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      const axis = axes.findIndex((a, k) => e.file === `--set ${a.path}=${run.matrix[k]}`);
+      // Named by the --set the value became, or (a scheduler configuration checked after
+      // loading) by its field path.
+      const under = (a: MatrixAxis) => e.path === a.path || e.path.startsWith(`${a.path}.`) || e.path.startsWith(`${a.path}[`);
+      const axis = axes.findIndex((a, k) => e.file === `--set ${a.path}=${run.matrix[k]}` || under(a));
       if (axis < 0) throw e;
       const a = axes[axis]!;
       throw new InputError(`--matrix ${a.path}=${a.values.join(',')} (value ${run.matrix[axis]})`, 0, 0, e.path, e.expected, e.got);
