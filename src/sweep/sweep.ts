@@ -13,7 +13,6 @@ import type { RunResult } from '../run/run-scenario.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
-import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { KSIM_VERSION } from '../version.js';
 import { planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
 import { runPool, type RunTask, type RunTaskOptions, type RunTaskResult } from './pool.js';
@@ -81,12 +80,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const set = opts.set ?? [];
   const all = planRuns(opts.seeds, axes, set);
   const runs = shardRuns(all, opts.shard ?? null);
-  // The plugins of the scenario's modules, so that every combination's scheduler configuration
-  // is checked against them before anything runs or is written (as ksim run checks one).
-  const base = loadScenario(opts.scenario);
+  // Every combination's scheduler configuration is checked before anything runs or is written
+  // (as ksim run checks one), by building its profiles. Not with plugin modules: building a
+  // profile runs their factories, users' code, which the worker threads keep away from this
+  // process (a factory may crash it); their runs check it.
   const registry = inTreeRegistry();
-  for (const [name, f] of await loadPluginModules(base.pluginModules)) registry.set(name, f);
-  const scenario = validateCombinations(opts.scenario, all, axes, (s) => validateSchedulerConfig(s.scheduler, registry, s.file));
+  const check = (s: Scenario) => {
+    if (s.pluginModules.length === 0) validateSchedulerConfig(s.scheduler, registry, s.file);
+  };
+  const scenario = validateCombinations(opts.scenario, all, axes, check);
   checkSweepFolder(opts.output);
   mkdirSync(opts.output, { recursive: true });
   removeLeftovers(opts.output);
