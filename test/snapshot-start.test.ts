@@ -221,3 +221,25 @@ test('a DaemonSet whose surplus pod is Terminating (600 s grace) still gives a j
   // the node joining at 60 s gets its pod then, not after the surplus is gone.
   assert.deepEqual(rows, ['60 agent-xxxxx bound late-0', '600 agent-b terminated n-0']);
 });
+
+test('a ReplicaSet with more pods than replicas deletes the one with the lowest pod-deletion-cost (upstream ActivePodsWithRanks)', () => {
+  const pod = (name: string, cost: string | null) => [
+    '- apiVersion: v1',
+    '  kind: Pod',
+    `  metadata: {name: ${name}, namespace: default, labels: {app: web}${cost === null ? '' : `, annotations: {controller.kubernetes.io/pod-deletion-cost: "${cost}"}`}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: rs-uid, controller: true}]}`,
+    '  spec: {nodeName: n-0, containers: [{name: c, image: web, resources: {requests: {cpu: 100m}}}]}',
+    '  status: {phase: Running}',
+  ];
+  const scenario = snapshotScenario('ksim-snap-deletion-cost-', '2m', [
+    ...nodeItem('n-0', '4'),
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    '  metadata: {name: web, namespace: default, uid: rs-uid}',
+    '  spec: {replicas: 2, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: web, resources: {requests: {cpu: 100m}}}]}}}',
+    ...pod('web-a', '1000'),
+    ...pod('web-b', '50'),
+    ...pod('web-c', null),
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  assert.deepEqual(table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']}`), ['web-c terminated']);
+});

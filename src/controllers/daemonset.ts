@@ -219,7 +219,8 @@ export class DaemonSetController {
       st.dirty = true; // this sync's creates are still in flight
       return;
     }
-    for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p);
+    // A deletion counts as done when the watch says so (podTerminating, podDeleted), not when
+    // it has committed: a sync in between would see the pod neither deleted nor deleting.
     if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     st.deleteBudget = BURST_REPLICAS;
     const template = this.templatePod(st);

@@ -179,7 +179,8 @@ export class JobController {
   }
 
   private manage(st: JobState): void {
-    for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p);
+    // A deletion counts as done when the watch says so (podTerminating, podDeleted), not when
+    // it has committed: a sync in between would see the pod neither deleted nor deleting.
     if (st.deleting.size > 0) return; // expectations not yet met
     const spec = st.obj.spec ?? {};
     const parallelism = spec.parallelism ?? 1;

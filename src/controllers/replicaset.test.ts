@@ -318,3 +318,40 @@ test('a whole run: a Deployment of 12 under a 10-pod quota sends 18 refused crea
   assert.deepEqual(late, ['1.216', '2.006104', '2.007104', '2.008104', '2.009104', '2.010104', '2.497', '84.418', '248.259']);
   assert.equal(result.summary['pods_submitted'], 10);
 });
+
+test('scale-down deletes from the node with the most related pods first (upstream getPodsRankedByRelatedPodsOnSameNode), not the newest pod', () => {
+  // a-0 (3 CPUs) holds the first three 1-CPU replicas, b-0 (joining at 30 s) the fourth; scaled
+  // from 4 to 3, upstream deletes a doubled-up pod on a-0, not the lone (newest) one on b-0.
+  const deployment = (replicas: number) => `
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: ${replicas}
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            containers: [{ name: c, image: web, resources: { requests: { cpu: "1" } } }]`;
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: rs-scale-down }
+seed: 1
+duration: 4m
+cluster:
+  nodePools:
+    - { name: a, count: 1, allocatable: { cpu: "3", memory: 16Gi } }
+    - { name: b, count: 1, joinAt: 30s, allocatable: { cpu: "3", memory: 16Gi } }
+workload:
+  - name: web${deployment(3)}
+  - name: up
+    at: 60s${deployment(4)}
+  - name: down
+    at: 120s${deployment(3)}
+`;
+  const r = runScenario(parseScenario(text, 'rs.yaml'), { checkInvariants: true });
+  const rows = r.tables.find((t) => t.file === 'placements.csv')!.rows;
+  assert.deepEqual(rows.filter((x) => x['result'] === 'terminated').map((x) => x['node']), ['a-0']);
+  assert.deepEqual(r.tables.find((t) => t.file === 'nodes.csv')!.rows.map((x) => `${x['node']} ${x['pods']}`), ['a-0 2', 'b-0 1']);
+});

@@ -14,7 +14,8 @@ import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { ObjectOf, ReplicaSetSpec } from '../cluster/workload-object.js';
+import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/workload-object.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
 import { ControllerRateLimiter, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
@@ -129,6 +130,20 @@ export class ReplicaSetController {
     return this.sets.get(namespace, name)?.pods.size ?? 0;
   }
 
+  /** The pods of a set and of the sets its Deployment also owns (upstream
+   * getIndirectlyRelatedPods), for the scale-down ranking. */
+  private *relatedPods(st: RsState): Iterable<PodInfo> {
+    const owner = controllerRef(st.obj);
+    if (owner === null || owner.kind !== 'Deployment') {
+      yield* st.pods;
+      return;
+    }
+    for (const other of this.sets.values()) {
+      const o = controllerRef(other.obj);
+      if (other === st || (o !== null && o.kind === 'Deployment' && o.name === owner.name && other.obj.metadata.namespace === st.obj.metadata.namespace)) yield* other.pods;
+    }
+  }
+
   private owner(p: PodInfo): RsState | undefined {
     return this.sets.ownerOfPod(p);
   }
@@ -150,7 +165,8 @@ export class ReplicaSetController {
       st.dirty = true; // this sync's creates are still in flight
       return;
     }
-    for (const p of st.deleting) if (p.deleted || p.terminating) st.deleting.delete(p); // deleted by someone else
+    // A deletion counts as done when the watch says so (podTerminating, podDeleted), not when
+    // it has committed: a sync in between would see the pod neither deleted nor deleting.
     if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     // Active pods as the watch reported them (upstream reads its informer cache): counted, not
     // listed, so a sync that only creates costs nothing per pod.
@@ -163,7 +179,7 @@ export class ReplicaSetController {
     if (diff < 0) {
       this.podsExamined += st.pods.size;
       const active = [...st.pods].filter((p) => !p.terminal);
-      for (const p of rankForDeletion(active).slice(0, Math.min(-diff, BURST_REPLICAS))) {
+      for (const p of rankForDeletion(active, this.relatedPods(st), this.sim.now, this.api.cluster).slice(0, Math.min(-diff, BURST_REPLICAS))) {
         st.deleting.add(p);
         this.api.deletePod(p, 'scaled down');
       }
@@ -203,9 +219,54 @@ export class ReplicaSetController {
 }
 
 
-/** Which pods to delete first when scaling down (upstream controller.ActivePods ordering,
- * simplified): unassigned before assigned, pending before running, newer before older. */
-function rankForDeletion(pods: PodInfo[]): PodInfo[] {
-  const rank = (p: PodInfo) => (p.nodeName === null ? 0 : p.phase === 'Pending' ? 1 : 2);
-  return pods.sort((a, b) => rank(a) - rank(b) || b.createdUs - a.createdUs || (a.key < b.key ? -1 : 1));
+/** Upstream's annotation for a pod's cost of deletion (PodDeletionCost, on by default). */
+const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+
+/**
+ * Which pods to delete first when scaling down: upstream getPodsToDelete, sorting by
+ * controller.ActivePodsWithRanks (pkg/controller/controller_utils.go), with the rank of
+ * getPodsRankedByRelatedPodsOnSameNode (the active pods of the set and its sibling ReplicaSets
+ * on the pod's node): unassigned first; Pending before Running; not ready (not Running on a
+ * Ready node) before ready; lower pod-deletion-cost first; more related pods on its node first
+ * (doubled up); then, as LogarithmicScaleDown does, the one ready for less time and then the
+ * newer one, each compared by the whole power of two of its age in ns. Upstream breaks the last
+ * ties by UID (random); ksim by name. Not modelled: the restart-count step.
+ */
+function rankForDeletion(pods: PodInfo[], related: Iterable<PodInfo>, nowUs: number, cluster: ClusterState): PodInfo[] {
+  const onNode = new Map<string, number>();
+  for (const p of related) {
+    if (p.terminal || p.terminating || p.deleted) continue;
+    const n = p.nodeName ?? '';
+    onNode.set(n, (onNode.get(n) ?? 0) + 1);
+  }
+  const ready = (p: PodInfo) => p.phase === 'Running' && p.nodeName !== null && cluster.nodeByName.get(p.nodeName)?.ready === true;
+  const cost = (p: PodInfo) => {
+    const v = p.pod.metadata?.annotations?.[DELETION_COST];
+    const n = v === undefined ? 0 : Number(v);
+    return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 ? n : 0;
+  };
+  // floor(log2(age in ns)), -1 for no age (upstream logarithmicRankDiff).
+  const logAge = (tUs: number) => (nowUs > tUs ? Math.floor(Math.log2((nowUs - tUs) * 1000)) : -1);
+  const phase = (p: PodInfo) => (p.phase === 'Pending' ? 0 : 1);
+  return pods.sort((a, b) => {
+    if ((a.nodeName === null) !== (b.nodeName === null)) return a.nodeName === null ? -1 : 1;
+    if (phase(a) !== phase(b)) return phase(a) - phase(b);
+    const ra = ready(a);
+    if (ra !== ready(b)) return ra ? 1 : -1;
+    if (cost(a) !== cost(b)) return cost(a) - cost(b);
+    const na = onNode.get(a.nodeName ?? '') ?? 0;
+    const nb = onNode.get(b.nodeName ?? '') ?? 0;
+    if (na !== nb) return nb - na;
+    if (ra && a.startedUs !== b.startedUs) {
+      const d = logAge(a.startedUs) - logAge(b.startedUs);
+      if (d !== 0) return d;
+      return a.key < b.key ? -1 : 1;
+    }
+    if (a.createdUs !== b.createdUs) {
+      const d = logAge(a.createdUs) - logAge(b.createdUs);
+      if (d !== 0) return d;
+      return a.key < b.key ? -1 : 1;
+    }
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  });
 }
