@@ -100,3 +100,13 @@ test('--set creates the missing maps on its path: one client limit alone keeps t
   assert.deepEqual(s.controlPlane.clients.get('kubelet'), { qps: 50, burst: 7 });
   assert.deepEqual(s.controlPlane.clients.get('controller-manager'), { qps: 20, burst: 30 });
 });
+
+test('--set reaches a key holding dots with ["key"] (an extended resource); a malformed path is bad input naming the form', () => {
+  const s = loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['cluster.nodePools[0].allocatable["example.com/fpga"]=2', "cluster.nodePools[1].labels['team.example.com/owner']=ml"] });
+  const general = s.nodes.find((n) => n.pool === 'general');
+  assert.equal(general?.node.status?.allocatable?.['example.com/fpga'], 2);
+  assert.equal(s.nodes.find((n) => n.pool === 'big')?.node.metadata?.labels?.['team.example.com/owner'], 'ml');
+  assert.throws(() => loadScenario(`${REPO_ROOT}scenarios/quickstart.yaml`, { set: ['cluster.nodePools[0].allocatable["example.com/fpga=2'] }), {
+    message: '--set cluster.nodePools[0].allocatable["example.com/fpga=2: expected a path such as cluster.nodePools[0].count, with ["key"] for a key holding dots (allocatable["nvidia.com/gpu"]), got "cluster.nodePools[0].allocatable[\\"example.com/fpga"',
+  });
+});

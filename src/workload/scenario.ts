@@ -30,7 +30,7 @@ import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
 import type { PluginModule } from '../scheduler/plugin-modules.js';
 import { readFaults, type FaultSpec } from '../faults/spec.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
-import { located, parseRelativePath, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
+import { located, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { readTraceCluster, readTraceWorkload, type TraceSpec } from './traces/trace-entry.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
@@ -161,6 +161,24 @@ function blameSet(e: unknown, sets: readonly { readonly arg: string; readonly pa
   return set === undefined ? e : new InputError(`--set ${set.arg}`, 0, 0, e.path, e.expected, e.got);
 }
 
+/** A --set path: keys split at dots, `[N]` list items, and `["key"]` (or `['key']`) for a key
+ * that holds dots itself (an extended resource: `allocatable["alibaba.com/gpu-milli"]`). */
+function parseSetPath(p: string, at: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  const re = /\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]|([^.[\]"']+)|(\.)/gy;
+  let end = 0;
+  for (let m = re.exec(p); m !== null; m = re.exec(p)) {
+    end = re.lastIndex;
+    if (m[1] !== undefined) out.push(Number(m[1]));
+    else if (m[2] !== undefined || m[3] !== undefined) out.push((m[2] ?? m[3]) as string);
+    else if (m[4] !== undefined) out.push(m[4]);
+  }
+  if (end !== p.length || out.length === 0) {
+    throw new InputError(at, 0, 0, '', 'a path such as cluster.nodePools[0].count, with ["key"] for a key holding dots (allocatable["nvidia.com/gpu"])', JSON.stringify(p));
+  }
+  return out;
+}
+
 /** Applies one `--set a.b[0].c=value` override to the document, creating missing maps on the
  * way (a list item must exist); returns the paths it wrote (the maps it made and the field),
  * each with the argument, to blame for errors there. */
@@ -169,7 +187,7 @@ function applySet(doc: YamlDoc, s: string): { arg: string; path: string }[] {
   const eq = s.indexOf('=');
   if (eq <= 0) throw new InputError('--set', 0, 0, '', 'PATH=VALUE, e.g. cluster.nodePools[0].count=10', JSON.stringify(s));
   const at = `--set ${s}`;
-  const path = parseRelativePath(s.slice(0, eq));
+  const path = parseSetPath(s.slice(0, eq), at);
   let value: unknown;
   try {
     value = parseYamlValue(s.slice(eq + 1));
