@@ -34,6 +34,8 @@ test('a GPU-sharing run\'s report: the unallocated / fragmented / ideal curves b
   assert.equal(r.status, 0, r.stderr);
   const page = runReport(dir);
   assert.deepEqual(page.sections.map((s) => s.id), ['summary', 'over-time', 'gpu', 'nodes', 'faults']);
+  // A 30 s run sampled every minute has one row: no interval to state ("every 0 s" before).
+  assert.equal(page.sections.find((s) => s.id === 'over-time')?.intro, 'From timeseries.csv, one sample (at the start).');
   const gpu = page.sections.find((s) => s.id === 'gpu')!;
   const chart = gpu.figures?.[0]?.chart as LinesChart;
   assert.deepEqual(chart.series.map((s) => s.name), ['unallocated', 'fragmented', 'ideal']);

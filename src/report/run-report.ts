@@ -38,7 +38,7 @@ export function runReport(dir: string): ReportPage {
   const gpu = gpuRunSection(dir, s);
   const sections: Section[] = [
     { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
-    { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
+    { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, ${ts.samples === 1 ? 'one sample (at the start)' : `one sample every ${ts.intervalS} s`}.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
     ...(gpu === null ? [] : [gpu]),
     heatmapSection(dir, durationS, ts.samples, faults ?? []),
     faultsSection(dir, faults, durationS),
