@@ -55,8 +55,7 @@ export function parseTarget(s: string): Target {
 
 /** The metric's value in a summary row (NaN when empty: no pod bound, for a latency). */
 export function metricValue(t: Target, row: SummaryRow): number {
-  const derived = DERIVED[t.metric];
-  return derived !== undefined && Object.hasOwn(DERIVED, t.metric) ? derived(row) : numberOf(row[t.metric]);
+  return Object.hasOwn(DERIVED, t.metric) ? (DERIVED[t.metric] as (r: SummaryRow) => number)(row) : numberOf(row[t.metric]);
 }
 
 /** Whether a value meets the target; an empty value (NaN) never does. */

@@ -94,6 +94,7 @@ import { completenessApplies, feasibleNode, JUDGED_FILTERS } from './feasibility
 import { fmt } from '../metrics/stats.js';
 import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
 import { InvariantViolation } from './violation.js';
+import { jobFinished } from '../controllers/job.js';
 
 /** What the checker needs to know about one scheduling profile. */
 export interface ProfileFacts {
@@ -409,7 +410,7 @@ export class InvariantChecker implements ClusterIndex {
     const cj = this.cluster.objects.get(objectKey('CronJob', ns, ref.name));
     if ((cj?.spec as { concurrencyPolicy?: string } | undefined)?.concurrencyPolicy !== 'Forbid') return;
     for (const o of this.cluster.objects.values()) {
-      if (o === job || o.kind !== 'Job' || o.metadata.namespace !== ns || jobIsFinished(o)) continue;
+      if (o === job || o.kind !== 'Job' || o.metadata.namespace !== ns || jobFinished(o) !== null) continue;
       const r = controllerRef(o);
       if (r !== null && r.kind === 'CronJob' && r.name === ref.name) {
         this.fail('cronjob-concurrency', `CronJob ${ns}/${ref.name} (concurrencyPolicy Forbid) created Job ${job.metadata.name} while its Job ${o.metadata.name} is still active`);
@@ -958,10 +959,4 @@ function resourceDiff(a: Resource, b: Resource): string | null {
 /** "N pods created" (and how many the start state holds, if any), for messages. */
 function createdText(c: ClusterState): string {
   return `${c.podsCreated} pods created${c.podsAtStart > 0 ? ` and ${c.podsAtStart} present at the start` : ''}`;
-}
-
-/** A Job whose status has a Complete or Failed condition set to True (upstream IsJobFinished). */
-function jobIsFinished(o: WorkloadObject): boolean {
-  const conds = (o.status as { conditions?: readonly { type?: string; status?: string }[] } | undefined)?.conditions ?? [];
-  return conds.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }

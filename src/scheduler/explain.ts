@@ -11,6 +11,7 @@ import type { Framework } from './framework/framework.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { fitErrorMessage, pickTopScore, runPostFilterPlugins } from './schedule-one.js';
+import { NodeToStatus } from './framework/node-to-status.js';
 
 export interface ExplainStatus {
   readonly code: string;
@@ -149,7 +150,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   // (ScheduleAlgorithm.postFilter). Its dry run deletes nothing here: explain's handle ignores
   // deletions, and the nomination it may make is not kept.
   if (fwk.postFilter.length === 0) return { ...result, reason: fitError };
-  const statuses: ReadonlyMap<string, Verdict> = failed.size > 0 ? new Map(candidates.map((n) => [n.name, [...failed.values()][0] as Status])) : failures;
+  const statuses: ReadonlyMap<string, Verdict> = failed.size > 0 ? NodeToStatus.every(candidates, [...failed.values()][0] as Status) : failures;
   const { status } = runPostFilterPlugins(fwk, state, pod, statuses);
   const msg = status === null ? '' : status.message;
   return { ...result, reason: msg === '' ? fitError : `${fitError} ${msg}` };
