@@ -178,6 +178,46 @@ test('pods of the StatefulSet in the start state keep their ordinals: none is cr
   assert.equal(h.api.writes, 0, 'db-01 and dx-1 take no ordinal: nothing to delete, nothing to create');
 });
 
+for (const policy of ['OrderedReady', 'Parallel']) {
+  test(`${policy}: a condemned pod stuck Terminating (its node unreachable) does not stop the set replacing a lost replica (upstream processReplica runs before processCondemned)`, () => {
+    const h = harness();
+    const pod = (name: string, terminating: boolean): Pod => ({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: {
+        name, namespace: 'default', labels: { app: 'db' },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'db', controller: true }],
+        // Being deleted when the snapshot was taken, with an hour's grace: no kubelet here ends it.
+        ...(terminating ? { deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 3600 } : {}),
+      },
+      spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] },
+    });
+    h.api.commitStartState({ nodes: [], objects: [statefulSet(2, policy)], pods: [pod('db-0', false), pod('db-1', false), pod('db-2', true)] });
+    h.sim.run(10 * MS);
+    assert.equal(h.api.writes, 0, 'db-2 is Terminating already: no second deletion, nothing to create');
+    const lost = h.pod('db-1')!;
+    h.api.deletePod(lost, 'test', true); // forced, commits at 11 ms; db-1 created again at 12 ms
+    h.sim.run(20 * MS);
+    assert.equal(lost.deleted, true);
+    assert.equal(h.pod('db-1')!.createdUs, 12 * MS, 'the lost replica is replaced while db-2 is still Terminating');
+    assert.deepEqual(h.pods(), ['db-0:Running', 'db-1:Pending', 'db-2:Running']);
+    assert.equal(h.pod('db-2')!.terminating, true);
+  });
+}
+
+test('Parallel: a finished pod\'s deletion does not end the sync: a missing ordinal after it is created in the same sync (upstream runForAll ignores processReplica\'s exit outside monotonic mode)', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3, 'Parallel'));
+  h.sim.run(10 * MS);
+  // db-0 fails (commits at 11 ms) and db-2 is deleted (forced, 11 ms): one sync at 11 ms
+  // deletes db-0 and creates db-2, both at 12 ms; db-0 is created again at 13 ms.
+  h.api.setPodPhase(h.pod('db-0')!, 'Failed');
+  h.api.deletePod(h.pod('db-2')!, 'test', true);
+  h.sim.run(20 * MS);
+  assert.equal(h.pod('db-2')!.createdUs, 12 * MS);
+  assert.equal(h.pod('db-0')!.createdUs, 13 * MS);
+  assert.deepEqual(h.pods(), ['db-0:Pending', 'db-1:Pending', 'db-2:Pending']);
+});
+
 test('a scale up heard while a create is in flight is acted on once the create commits', () => {
   const h = harness();
   h.api.createObject(statefulSet(1, 'Parallel')); // commits at 1 ms; db-0 sent then, commits at 2 ms

@@ -6,7 +6,7 @@
 //  - a missing ordinal is created; a pod that ended (Succeeded or Failed: ksim's kubelet ends a
 //    pod when its run duration is over) is deleted, and created again with the same name at the
 //    first sync after its deletion was observed (upstream "Delete and recreate pods which
-//    finished running", which ends the sync);
+//    finished running", which ends an OrderedReady sync; Parallel goes on with the others);
 //  - podManagementPolicy OrderedReady (the default, "monotonic"): ordinal i is created only
 //    once 0..i−1 are Running (ksim has no readiness probes: Ready means Running, as for
 //    Deployments); each sync creates at most one pod and stops at the first pod not yet
@@ -135,20 +135,22 @@ export class StatefulSetController {
 
   private manage(st: SetState): void {
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
-    if (st.deleting.size > 0) return; // expectations not yet met
     const spec = st.obj.spec ?? {};
     const replicas = spec.replicas ?? 1;
     const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
     // processReplica for ordinals 0 .. replicas−1, in order; Parallel collects the missing ones
-    // for the slow-start batches.
+    // for the slow-start batches. There are no pod expectations (upstream's StatefulSet
+    // controller has none): a deletion already sent is not sent again, and only what waits on it
+    // waits.
     const missing = new Set<number>();
     for (let i = 0; i < replicas; i++) {
       const p = st.pods.get(i);
       if (p !== undefined && p.terminal) {
-        st.deleting.add(p);
-        this.api.deletePod(p, 'statefulset pod finished');
-        // upstream: the new pod is made on the next sync, after the deletion is observed
-        if (missing.size > 0) this.createPods(st, missing, 0, i);
+        this.deleteOnce(st, p, 'statefulset pod finished');
+        // Upstream: the new pod is made on a sync after the deletion is observed. OrderedReady
+        // ends the sync here; Parallel goes on with the other ordinals (runForAll ignores
+        // processReplica's "exit" outside monotonic mode).
+        if (!monotonic) continue;
         return;
       }
       if (p === undefined) {
@@ -163,14 +165,26 @@ export class StatefulSetController {
       if (monotonic && (p.phase !== 'Running' || p.terminating)) return;
     }
     if (missing.size > 0) this.createPods(st, missing, 0, replicas);
-    // processCondemned: ordinals ≥ replicas, highest first.
+    // processCondemned: ordinals ≥ replicas, highest first. A condemned pod already Terminating
+    // (or whose deletion is in flight) is not deleted again; OrderedReady waits for it to be
+    // gone before the next one (upstream: "if the condemned Pod is terminating, wait").
     const condemned = [...st.pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);
     for (const i of condemned) {
       const p = st.pods.get(i) as PodInfo;
-      st.deleting.add(p);
-      this.api.deletePod(p, 'statefulset scaled down');
+      if (p.terminating || st.deleting.has(p)) {
+        if (monotonic) return;
+        continue;
+      }
+      this.deleteOnce(st, p, 'statefulset scaled down');
       if (monotonic) return;
     }
+  }
+
+  /** Deletes `p` unless its deletion was sent already and not yet observed. */
+  private deleteOnce(st: SetState, p: PodInfo, reason: string): void {
+    if (st.deleting.has(p)) return;
+    st.deleting.add(p);
+    this.api.deletePod(p, reason);
   }
 
   /** Slow start (upstream slowStartBatch(1, replicas, processReplica); work-queue.ts
