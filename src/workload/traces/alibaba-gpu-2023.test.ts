@@ -53,6 +53,9 @@ test('malformed openb rows give exact messages', () => {
     ['name,cpu,memory_mib\n', 'line 1: cpu: expected a column of the openb list (name, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_spec, qos, pod_phase, creation_time, deletion_time, scheduled_time), got "cpu"'],
     [`${h}\np,1.5,1,0,0,,LS,Running,0,1,0\n`, 'line 2: cpu_milli: expected a non-negative integer number of milli-cores, got "1.5"'],
     [`${h}\np,1,1,1,1200,,LS,Running,0,1,0\n`, 'line 2: gpu_milli: expected an integer number of milli-GPUs from 0 to 1000, got "1200"'],
+    [`${h}\np,1,1,2,500,,LS,Running,0,1,0\n`, 'line 2: gpu_milli: expected 1000 when num_gpu is 2 (pods with several GPUs take them whole), got "500"'],
+    [`${h}\np,1,1,0,500,,LS,Running,0,1,0\n`, 'line 2: gpu_milli: expected 0 when num_gpu is 0 (a CPU-only pod), got "500"'],
+    [`${h}\np,1,1,1,0,,LS,Running,0,1,0\n`, 'line 2: gpu_milli: expected from 1 to 1000 when num_gpu is 1 (a share of the GPU, or all of it), got "0"'],
     [`${h}\np,1,1,0,0,,Gold,Running,0,1,0\n`, 'line 2: qos: expected one of LS, BE, Burstable, Guaranteed, got "Gold"'],
     [`${h}\np,1,1,0,0,,LS,Running,9,1,0\n`, 'line 2: deletion_time: expected a time at or after creation_time (9), got "1"'],
   ];

@@ -152,6 +152,12 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
   const numGpu = integer(c('num_gpu') as Cell, 'a non-negative integer number of GPUs', 0);
   const gpuMilli = integer(c('gpu_milli') as Cell, 'an integer number of milli-GPUs from 0 to 1000', 0);
   if (gpuMilli > 1000) fail(c('gpu_milli') as Cell, 'an integer number of milli-GPUs from 0 to 1000');
+  // The share is per GPU (the trace's README): 0 for CPU-only pods, a share of one GPU or 1000 for
+  // one GPU, always 1000 for several. Any other pairing would turn into a different request
+  // (2 × 500 asks one whole GPU; 0 × 500 asks none), so it is refused.
+  if (numGpu === 0 && gpuMilli !== 0) fail(c('gpu_milli') as Cell, '0 when num_gpu is 0 (a CPU-only pod)');
+  if (numGpu === 1 && gpuMilli === 0) fail(c('gpu_milli') as Cell, 'from 1 to 1000 when num_gpu is 1 (a share of the GPU, or all of it)');
+  if (numGpu > 1 && gpuMilli !== 1000) fail(c('gpu_milli') as Cell, `1000 when num_gpu is ${numGpu} (pods with several GPUs take them whole)`);
   const requests: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
   if (numGpu * gpuMilli > 0) requests[opts['gpuMilliResource'] as string] = String(numGpu * gpuMilli);
   const spec = c('gpu_spec');
