@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
@@ -128,4 +128,32 @@ test('--strict makes unknown fields errors: exit 2, nothing written', () => {
   assert.equal(r.stdout, '');
   const clean = ksim('run', 'scenarios/quickstart.yaml', '--strict', '-q', '-o', out);
   assert.equal(clean.status, 0, clean.stderr);
+});
+
+test('--strict covers the objects a ksim-events trace applies during the run: exit 2 at the field, nothing written; without it, a warning and the count in run.json', () => {
+  const dir = tempDir('ksim-strict-events-');
+  writeFileSync(join(dir, 'events.jsonl'), [
+    '{"at": 0, "op": "apply", "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}',
+    '{"at": 5, "op": "apply", "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b"}, "spec": {"nodeSelectr": {"disk": "ssd"}, "containers": [{"name": "c", "image": "x"}]}}}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), [
+    'apiVersion: ksim/v1alpha1',
+    'kind: Scenario',
+    'metadata: { name: strict-events }',
+    'duration: 1m',
+    'cluster: { nodePools: [{ name: p, count: 1, allocatable: { cpu: "4", memory: 8Gi, pods: "110" } }] }',
+    'workload:',
+    '  - { name: ev, trace: { format: ksim-events, file: events.jsonl } }',
+    '',
+  ].join('\n'));
+  const out = join(dir, 'out');
+  const r = ksim('run', join(dir, 's.yaml'), '--strict', '-q', '-o', out);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^ksim: .*events\.jsonl:2:\d+: object\.spec: expected a known field \(--strict refuses unknown fields\), got unknown field "nodeSelectr" \(did you mean "nodeSelector"\?\)\n$/);
+  assert.equal(existsSync(out), false, 'nothing written');
+  const lax = ksim('run', join(dir, 's.yaml'), '-q', '-o', out);
+  assert.equal(lax.status, 0, lax.stderr);
+  const runJson = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { traces: { unknown_fields: number }[] };
+  assert.equal(runJson.traces[0]?.unknown_fields, 1);
 });

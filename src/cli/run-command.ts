@@ -84,6 +84,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
       set: args.set ?? [],
       events: args.events === true,
       checkInvariants: args.checkInvariants,
+      strict: args.strict === true,
       plugins,
       loadWarnings,
       sliceEvents: PROGRESS_SLICE_EVENTS,

@@ -18,6 +18,8 @@ export interface FolderRunOptions {
   readonly set: readonly string[];
   readonly events: boolean;
   readonly checkInvariants?: boolean | number | undefined;
+  /** --strict: a trace object with unknown fields stops the run (RunOptions.strict). */
+  readonly strict?: boolean | undefined;
   readonly plugins: ReadonlyMap<string, PluginFactory>;
   /** The scenario's load warnings (recorded in run.json before the run's own). */
   readonly loadWarnings: readonly string[];
@@ -48,7 +50,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
   let result: RunResult | null;
   try {
     const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
-    const runOpts = { events: opts.events, plugins: opts.plugins, sinks, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
+    const runOpts = { events: opts.events, plugins: opts.plugins, sinks, strict: opts.strict === true, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
     result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents);
   } catch (e) {
     folder.abort();

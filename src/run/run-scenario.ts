@@ -73,6 +73,9 @@ export interface RunOptions {
    * and pods.csv to their files) and those files are left out of the result's tables; the other
    * files stay in memory. */
   readonly sinks?: 'memory' | 'none' | Readonly<Partial<Record<OutputFileName, RowSink>>>;
+  /** Unknown fields in objects a trace brings during the run (ksim-events) stop it with an
+   * InputError, as --strict refuses them in the scenario's own objects. */
+  readonly strict?: boolean;
 }
 
 /** The sink of one output file under RunOptions.sinks, or null for in memory. */
@@ -276,7 +279,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
   const start = startStateOf(scenario);
   const startWarnings = checker === null ? api.commitStartState(start) : checker.duringStartState(() => api.commitStartState(start));
-  const driver = new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api));
+  const driver = new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api), opts.strict === true);
   driver.start(scenario.workload);
   // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
   for (const n of scenario.nodes) {

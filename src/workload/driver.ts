@@ -19,6 +19,8 @@ export class WorkloadDriver {
     private readonly endUs: number,
     /** For Deployments that arrive again (updates); without it they are created again. */
     private readonly objects?: ObjectApi,
+    /** Unknown fields in a trace's objects stop the run (--strict). */
+    private readonly strict = false,
   ) {}
 
   /** Deployments created by `at` entries, by key: a later arrival of the same one updates it. */
@@ -40,7 +42,7 @@ export class WorkloadDriver {
     for (const e of entries) {
       if (e.trace !== undefined) {
         // Each trace reads ahead on its own events; the event queue merges them in time order.
-        const t = new TraceReplay(this.sim, this.api, e.name, e.trace, this.streams.stream(`trace/${e.name}`), this.endUs, this.objects);
+        const t = new TraceReplay(this.sim, this.api, e.name, e.trace, this.streams.stream(`trace/${e.name}`), this.endUs, this.objects, this.strict);
         this.traces.push(t);
         t.start();
         continue;

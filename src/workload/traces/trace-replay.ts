@@ -13,6 +13,7 @@ import type { ObjectApi } from '../../controlplane/object-api.js';
 import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
+import { InputError } from '../../api/input-error.js';
 import { objectsForRow } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
 import { rowInputError, TraceRowError, type TraceItem, type TraceReader } from './trace-types.js';
@@ -51,6 +52,8 @@ export class TraceReplay {
     private readonly rng: RandomStream,
     private readonly endUs: number,
     private readonly objects?: ObjectApi,
+    /** An object with unknown fields stops the run (--strict) instead of being counted. */
+    private readonly strict = false,
   ) {
     this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, objects_submitted: 0, first_skipped: '', unknown_fields: 0, first_unknown_field: '' };
   }
@@ -179,6 +182,11 @@ export class TraceReplay {
       return;
     }
     if (item.kind === 'apply') {
+      const first = item.warnings?.[0];
+      if (this.strict && first !== undefined) {
+        this.close();
+        throw strictError(first, this.spec.display, item.line);
+      }
       for (const w of item.warnings ?? []) {
         if (this.stats.unknown_fields++ === 0) this.stats.first_unknown_field = w;
       }
@@ -220,4 +228,12 @@ export class TraceReplay {
     if (this.objects !== undefined && this.api.cluster.objects.has(keyOf(obj))) this.objects.updateObject(obj);
     else this.api.createObject(obj);
   }
+}
+
+/** --strict: the first unknown field of an object a trace applies, as bad input at its place
+ * ("file:line:col: path: unknown field ..."; the row's line when the warning has no place). */
+function strictError(warning: string, file: string, line: number): InputError {
+  const m = /^(.*?):(\d+):(\d+): (.*?): (unknown field .*)$/.exec(warning);
+  if (m === null) return new InputError(file, line, 0, '', 'no unknown fields (--strict)', warning);
+  return new InputError(m[1] as string, Number(m[2]), Number(m[3]), m[4] as string, 'a known field (--strict refuses unknown fields)', m[5]);
 }
