@@ -41,7 +41,11 @@ export class GpuCurveBuilder {
 
   add(r: CsvRow): void {
     this.pods++;
-    if (r.text('result') === 'bound') this.bound++;
+    // The scheduling outcomes placements.csv and gpu_allocation.csv record (AttemptResult): any
+    // other text is a damaged or hand-edited file, whose pods would silently count as unbound.
+    const result = r.text('result');
+    if (result === 'bound') this.bound++;
+    else if (result !== 'unschedulable' && result !== 'error') throw r.error('result', 'one of bound, unschedulable, error', JSON.stringify(result));
     const capacity = r.number('capacity_gpu_milli');
     this.capacityMilli = capacity;
     const bin = r.numberOrNull('arrived_pct_bin');

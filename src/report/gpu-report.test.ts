@@ -86,6 +86,11 @@ test('run section: the paper\'s figure (unallocated, fragmented and ideal by arr
   ]);
 });
 
+test('curve: a result other than bound, unschedulable or error is bad input at its row and column', () => {
+  const dir = gpuRun([ROWS[0]!, ROWS[1]!.replace('unschedulable', 'boud')]);
+  assert.throws(() => readGpuCurve(dir), { name: 'InputError', message: `${join(dir, 'gpu_allocation.csv')}:3:4: result: expected one of bound, unschedulable, error, got "boud"` });
+});
+
 test('run section: none without gpu_allocation.csv', () => {
   const dir = tempDir('ksim-gpu-report-none-');
   writeFileSync(join(dir, 'summary.csv'), 'scenario,seed\nx,1\n');
