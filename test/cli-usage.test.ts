@@ -130,7 +130,7 @@ test('--strict makes unknown fields errors: exit 2, nothing written', () => {
   assert.equal(clean.status, 0, clean.stderr);
 });
 
-test('--strict covers the objects a ksim-events trace applies during the run: exit 2 at the field, nothing written; without it, a warning and the count in run.json', () => {
+test('--strict covers the objects a ksim-events trace applies during the run: exit 2 at the field, nothing written; without it, a warning and the count in run.json; a sweep\'s runs fail with the same message', () => {
   const dir = tempDir('ksim-strict-events-');
   writeFileSync(join(dir, 'events.jsonl'), [
     '{"at": 0, "op": "apply", "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}',
@@ -156,4 +156,10 @@ test('--strict covers the objects a ksim-events trace applies during the run: ex
   assert.equal(lax.status, 0, lax.stderr);
   const runJson = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { traces: { unknown_fields: number }[] };
   assert.equal(runJson.traces[0]?.unknown_fields, 1);
+  // A sweep's runs read the stream in their workers: under --strict each fails with the message.
+  const sweepOut = join(dir, 'sweep');
+  const sweep = ksim('sweep', join(dir, 's.yaml'), '--seeds', '1-2', '--strict', '-q', '-o', sweepOut);
+  assert.equal(sweep.status, 1, sweep.stderr);
+  assert.deepEqual(readFileSync(join(sweepOut, 'sweep.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 3).join(',')), ['r1,1,error', 'r2,2,error']);
+  assert.match(readFileSync(join(sweepOut, 'r1', 'error.txt'), 'utf8'), /events\.jsonl:2:\d+: object\.spec: expected a known field \(--strict refuses unknown fields\), got unknown field "nodeSelectr"/);
 });

@@ -99,7 +99,7 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
       output: a.output,
       workers,
       shard,
-      options: { events: a.events === true, ...(a.checkInvariants !== undefined ? { checkInvariants: a.checkInvariants } : {}) },
+      options: { events: a.events === true, strict: a.strict === true, ...(a.checkInvariants !== undefined ? { checkInvariants: a.checkInvariants } : {}) },
       signal: ac.signal,
       onProgress: (p) => progress.update(p),
     });

@@ -8,7 +8,7 @@
 //   RunTask     { scenario: string                  the scenario file
 //                 seed?: number                     replaces the scenario's seed
 //                 set?: readonly string[]           --set overrides, PATH=VALUE (YAML value)
-//                 options?: { checkInvariants?: boolean | number; events?: boolean }
+//                 options?: { checkInvariants?: boolean | number; events?: boolean; strict?: boolean }
 //                 output?: string | null            folder for the run's full outputs (written
 //                                                   whole or not at all, run.json included);
 //                                                   absent/null: nothing written, summary only
@@ -41,6 +41,8 @@ export interface RunTaskOptions {
   readonly checkInvariants?: boolean | number;
   /** Also write events.csv (with an output folder). */
   readonly events?: boolean;
+  /** As RunOptions.strict: an object a trace applies with unknown fields fails the run. */
+  readonly strict?: boolean;
 }
 
 export interface RunTask {

@@ -19,6 +19,7 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
     const scenario = cachedScenario(task);
     const plugins = await loadPluginModules(scenario.pluginModules);
     const checkInvariants = task.options?.checkInvariants;
+    const strict = task.options?.strict === true;
     if (task.output !== undefined && task.output !== null) {
       const done = await runIntoFolder(scenario, {
         dir: task.output,
@@ -26,6 +27,7 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
         set: task.set ?? [],
         events: task.options?.events === true,
         checkInvariants,
+        strict,
         plugins,
         loadWarnings: [...scenario.warnings, ...scenarioWarnings(scenario)],
         ...(task.runJson !== undefined ? { runJson: task.runJson } : {}),
@@ -36,7 +38,7 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
       if (done === null) return { status: 'interrupted' };
       return { status: 'ok', summary: done.result.summary, warnings: done.result.warnings, wallMs: done.wallMs };
     }
-    const opts = { sinks: 'none' as const, plugins, ...(checkInvariants !== undefined ? { checkInvariants } : {}) };
+    const opts = { sinks: 'none' as const, plugins, strict, ...(checkInvariants !== undefined ? { checkInvariants } : {}) };
     const result = await runScenarioInSlices(scenario, opts, shouldStop, SLICE_EVENTS);
     if (result === null) return { status: 'interrupted' };
     return { status: 'ok', summary: result.summary, warnings: result.warnings, wallMs: performance.now() - started }; // ksim-allow-clock: not simulated output
