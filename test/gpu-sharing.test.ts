@@ -197,3 +197,15 @@ workload:
   const r = runScenario(loadScenario(join(dir, 's.yaml')));
   assert.deepEqual(table(r, 'gpu_allocation.csv').rows.map((x) => `${x['pod']} ${x['gpu_index']}`), ['a-1 0', 'a-2 1', 'a-3 0']);
 });
+
+test('a node whose milli-GPUs are not whole devices is warned about: Open-Gpu-Share gives it floor(milli / 1000) devices', () => {
+  const file = scenario('BestFitScore', 'best');
+  const s = loadScenario(file);
+  // Two nodes of the list made uneven: 2,500 and 1,200 milli-GPU instead of 2,000.
+  const nodes = s.nodes.map((n, i) => (i === 2 ? n : { ...n, node: { ...n.node, status: { ...n.node.status, allocatable: { ...n.node.status?.allocatable, 'alibaba.com/gpu-milli': i === 0 ? '2500' : '1200' } } } }));
+  const r = runScenario({ ...s, nodes });
+  assert.deepEqual(r.warnings.filter((w) => w.includes('not a multiple')), [
+    '2 node(s) offer alibaba.com/gpu-milli that is not a multiple of 1000 (first: n-0, 2500): Open-Gpu-Share models whole devices of 1000, so n-0 has 2 and its remaining 500 is never allocated',
+  ]);
+  assert.deepEqual(runScenario(s).warnings.filter((w) => w.includes('not a multiple')), [], 'the list as it is: whole devices');
+});

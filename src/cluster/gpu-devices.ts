@@ -143,6 +143,9 @@ export class GpuDevices implements ClusterIndex {
   private learntAt = -1;
   /** Called after any device change of a node (metrics mark it for recount). */
   onChange: ((g: GpuNode) => void) | null = null;
+  /** Nodes whose milli-GPU allocatable is not a whole number of devices, with that amount: the
+   * remainder is on no device (the run warns: NodeResourcesFit counts it, the devices do not). */
+  readonly unevenNodes = new Map<string, number>();
 
   constructor(readonly resource: string, readonly modelLabel: string = GPU_MODEL_LABEL) {}
 
@@ -232,7 +235,9 @@ export class GpuDevices implements ClusterIndex {
   }
 
   nodeAdded(n: NodeInfo): void {
-    const devices = Math.floor(n.allocatable.getScalar(this.resource) / MILLI_PER_GPU);
+    const milli = n.allocatable.getScalar(this.resource);
+    if (milli % MILLI_PER_GPU !== 0) this.unevenNodes.set(n.name, milli);
+    const devices = Math.floor(milli / MILLI_PER_GPU);
     this.byIndex[n.index] = null;
     if (devices <= 0) return;
     const g = new GpuNode(n, devices, n.labels[this.modelLabel] ?? '');

@@ -26,7 +26,7 @@ import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
-import { existingGpuDevices } from '../cluster/gpu-devices.js';
+import { existingGpuDevices, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import { ZONE_LABEL } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
@@ -397,6 +397,7 @@ function finishRun(parts: RunParts): RunResult {
     ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
+    ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
   ];
   return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
 }
@@ -480,4 +481,13 @@ function nodeRows(cluster: ClusterState): TypedRow[] {
     }
     return row;
   });
+}
+
+/** Open-Gpu-Share's devices are 1000 milli-GPU each: a node offering another amount has a
+ * remainder no pod can get through a device, though NodeResourcesFit counts it. */
+function unevenGpuWarnings(devices: GpuDevices): string[] {
+  const uneven = devices.unevenNodes;
+  if (uneven.size === 0) return [];
+  const [name, milli] = uneven.entries().next().value as [string, number];
+  return [`${uneven.size} node(s) offer ${devices.resource} that is not a multiple of ${MILLI_PER_GPU} (first: ${name}, ${milli}): Open-Gpu-Share models whole devices of ${MILLI_PER_GPU}, so ${name} has ${Math.floor(milli / MILLI_PER_GPU)} and its remaining ${milli % MILLI_PER_GPU} is never allocated`];
 }
