@@ -156,10 +156,15 @@ test('--strict covers the objects a ksim-events trace applies during the run: ex
   assert.equal(lax.status, 0, lax.stderr);
   const runJson = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { traces: { unknown_fields: number }[] };
   assert.equal(runJson.traces[0]?.unknown_fields, 1);
-  // A sweep's runs read the stream in their workers: under --strict each fails with the message.
+  // A sweep's runs read the stream in their workers: under --strict each fails with the message,
+  // also when the same sweep without --strict completed them before (it is not resumed from them).
   const sweepOut = join(dir, 'sweep');
+  const laxSweep = ksim('sweep', join(dir, 's.yaml'), '--seeds', '1-2', '-q', '-o', sweepOut);
+  assert.equal(laxSweep.status, 0, laxSweep.stderr);
+  assert.match(laxSweep.stdout, / {2}ok {7}2\n/);
   const sweep = ksim('sweep', join(dir, 's.yaml'), '--seeds', '1-2', '--strict', '-q', '-o', sweepOut);
   assert.equal(sweep.status, 1, sweep.stderr);
+  assert.match(sweep.stdout, / {2}resumed {2}0\n/);
   assert.deepEqual(readFileSync(join(sweepOut, 'sweep.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 3).join(',')), ['r1,1,error', 'r2,2,error']);
   assert.match(readFileSync(join(sweepOut, 'r1', 'error.txt'), 'utf8'), /events\.jsonl:2:\d+: object\.spec: expected a known field \(--strict refuses unknown fields\), got unknown field "nodeSelectr"/);
 });

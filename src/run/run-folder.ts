@@ -66,7 +66,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
     scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
     seed: scenario.seed,
     ...opts.runJson,
-    options: { set: opts.set, events: opts.events, output: opts.dir, ...(opts.checkInvariants !== undefined ? { check_invariants: opts.checkInvariants } : {}) },
+    options: { set: opts.set, events: opts.events, output: opts.dir, ...(opts.checkInvariants !== undefined ? { check_invariants: opts.checkInvariants } : {}), ...(opts.strict === true ? { strict: true } : {}) },
     node_version: process.version,
     wall_time_ms: Math.round(wallMs),
     events: result.eventsProcessed,

@@ -237,7 +237,9 @@ function completedRun(dir: string, run: PlannedRun, sha256: string, options: Run
     json['seed'] === run.seed &&
     JSON.stringify(o['set']) === JSON.stringify(run.set) &&
     o['events'] === (options.events === true) &&
-    o['check_invariants'] === options.checkInvariants;
+    o['check_invariants'] === options.checkInvariants &&
+    // A run made without --strict may have passed unknown fields that --strict refuses.
+    (o['strict'] === true) === (options.strict === true);
   if (!same) return null;
   try {
     const rows = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Row[];
@@ -260,7 +262,7 @@ function writeFailure(dir: string, run: PlannedRun, axes: readonly MatrixAxis[],
     matrix: matrixObject(axes, run),
     status: r.status,
     error: r.error,
-    options: { set: run.set, events: options.events === true, ...(options.checkInvariants !== undefined ? { check_invariants: options.checkInvariants } : {}) },
+    options: { set: run.set, events: options.events === true, ...(options.checkInvariants !== undefined ? { check_invariants: options.checkInvariants } : {}), ...(options.strict === true ? { strict: true } : {}) },
   };
   writeOutputsAtomically(dir, [{ file: ERROR_TXT, content: text }, { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` }], String(process.pid));
 }
