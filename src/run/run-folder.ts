@@ -43,6 +43,12 @@ export interface FolderRunResult {
   readonly wallMs: number;
 }
 
+/** The options a run was made with, as run.json records them (a sweep resumes a run only when
+ * they are the same; its failed runs record them too). */
+export function runJsonOptions(o: { readonly set: readonly string[]; readonly events?: boolean | undefined; readonly checkInvariants?: boolean | number | undefined; readonly strict?: boolean | undefined }): Record<string, unknown> {
+  return { set: o.set, events: o.events === true, ...(o.checkInvariants !== undefined ? { check_invariants: o.checkInvariants } : {}), ...(o.strict === true ? { strict: true } : {}) };
+}
+
 /** Runs `scenario` into `opts.dir`; null when `shouldStop` ended it early (nothing written). */
 export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions): Promise<FolderRunResult | null> {
   const started = opts.nowMs?.() ?? 0;
@@ -66,7 +72,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
     scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
     seed: scenario.seed,
     ...opts.runJson,
-    options: { set: opts.set, events: opts.events, output: opts.dir, ...(opts.checkInvariants !== undefined ? { check_invariants: opts.checkInvariants } : {}), ...(opts.strict === true ? { strict: true } : {}) },
+    options: { ...runJsonOptions(opts), output: opts.dir },
     node_version: process.version,
     wall_time_ms: Math.round(wallMs),
     events: result.eventsProcessed,

@@ -10,6 +10,7 @@ import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from
 import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
 import type { RunResult } from '../run/run-scenario.js';
+import { runJsonOptions } from '../run/run-folder.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
@@ -230,16 +231,13 @@ function completedRun(dir: string, run: PlannedRun, sha256: string, options: Run
   } catch {
     return null;
   }
-  const o = (json['options'] ?? {}) as Record<string, unknown>;
+  // The options as run.json records them, but the output folder (a moved sweep still resumes).
+  const { output: _output, ...recorded } = (json['options'] ?? {}) as Record<string, unknown>;
   const same =
     json['status'] === undefined &&
     (json['scenario'] as { sha256?: unknown } | undefined)?.sha256 === sha256 &&
     json['seed'] === run.seed &&
-    JSON.stringify(o['set']) === JSON.stringify(run.set) &&
-    o['events'] === (options.events === true) &&
-    o['check_invariants'] === options.checkInvariants &&
-    // A run made without --strict may have passed unknown fields that --strict refuses.
-    (o['strict'] === true) === (options.strict === true);
+    JSON.stringify(recorded) === JSON.stringify(runJsonOptions({ ...options, set: run.set }));
   if (!same) return null;
   try {
     const rows = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Row[];
@@ -262,7 +260,7 @@ function writeFailure(dir: string, run: PlannedRun, axes: readonly MatrixAxis[],
     matrix: matrixObject(axes, run),
     status: r.status,
     error: r.error,
-    options: { set: run.set, events: options.events === true, ...(options.checkInvariants !== undefined ? { check_invariants: options.checkInvariants } : {}), ...(options.strict === true ? { strict: true } : {}) },
+    options: runJsonOptions({ ...options, set: run.set }),
   };
   writeOutputsAtomically(dir, [{ file: ERROR_TXT, content: text }, { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` }], String(process.pid));
 }
