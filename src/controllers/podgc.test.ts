@@ -148,3 +148,26 @@ test('compareForPodGC: creation second, then name (upstream byEvictionAndCreatio
   assert.equal(compareForPodGC(p('a', 'ns-a', 0), p('a', 'ns-b', 0)), -1);
   assert.equal(compareForPodGC(p('a', 'ns-a', 0), p('a', 'ns-a', 500_000)), 0);
 });
+
+test('pods that finish after a check but were created before its survivors are deleted first', () => {
+  // Threshold 2. c, d, e finish at 10 s: the 20 s check deletes c and keeps d, e. The older a and
+  // b finish at 25 s: the 40 s check deletes them, not the survivors d and e. f finishes at 45 s:
+  // the 60 s check deletes d.
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new PodGarbageCollector(sim, api, 2);
+  const deleted: string[] = [];
+  api.watch({ podDeleted: (p) => deleted.push(`${p.name}@${sim.now / S}`) });
+  const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+  names.forEach((n, i) => sim.scheduleAt((i + 1) * S, 'test.create', n, () => api.createPod(makePod(n).obj())));
+  const finish = (atS: number, ...which: string[]) =>
+    sim.scheduleAt(atS * S, 'test.finish', '', () => {
+      for (const n of which) api.setPodPhase(cluster.pods.get(`default/${n}`)!, 'Succeeded');
+    });
+  finish(10, 'e', 'c', 'd');
+  finish(25, 'b', 'a');
+  finish(45, 'f');
+  sim.run(70 * S);
+  assert.deepEqual(deleted, ['c@20.001', 'a@40.001', 'b@40.001', 'd@60.001']);
+});

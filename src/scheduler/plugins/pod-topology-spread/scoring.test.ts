@@ -542,6 +542,22 @@ describe('PodTopologySpread raw scores', () => {
     assert.deepEqual(raw, [6, 4, 1, 6]);
   });
 
+  it('a candidate lacking one of two own constraints\' keys is ignored: raw score 0, and not counted in the hostname weight', () => {
+    // zone: 2 domains among the candidates (c has no zone label, so it is ignored); hostname: the
+    // 2 candidates that are not ignored.
+    const { cluster, plugin } = setup(
+      [hostNode('a', 'z1'), hostNode('b', 'z2'), hostNode('c', null)],
+      [placed('p1', 'a', { app: 'x' }), placed('p2', 'a', { app: 'x' }), placed('p3', 'a', { app: 'x' }), placed('p4', 'c', { app: 'x' })],
+    );
+    const pod = podInfo(spreadPod(incoming({ app: 'x' }), spread(1, 'zone', SA, exists('app')), spread(1, HOST, SA, exists('app'))).obj());
+    const state = new CycleState();
+    assert.equal(plugin.preScore(state, pod, cluster.nodes), null);
+    const raw = cluster.nodes.map((n) => plugin.score(state, pod, n));
+    // a: 3 × log(2 + 2) + 3 × log(2 + 2) = 8.32 → 8 (a hostname weight counting c too would give
+    // 3 × log(4) + 3 × log(5) = 8.99 → 9); b: 0; c: ignored.
+    assert.deepEqual(raw, [8, 0, 0]);
+  });
+
   it('NormalizeScore without PreScore state is an error', () => {
     const { cluster, plugin } = setup([hostNode('a', 'z1')]);
     const v = plugin.normalizeScore(new CycleState(), podInfo(makePod('p').obj()), cluster.nodes, new Float64Array(1));
