@@ -40,7 +40,17 @@ test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, an
   const snapshot = readFileSync(join(dir, 'shop.snapshot.yaml'), 'utf8');
   assert.equal(snapshot.includes('managedFields'), false);
   assert.equal(snapshot.includes('resourceVersion'), false);
+  // The pods' times (creation, start, Ready, restarts) survive the import: the run orders pods by
+  // them, against the snapshot's now (its nodes' last heartbeat, 2026-11-30T10:00:00Z).
+  assert.deepEqual(podPasts(out), podPasts(repoPath('test/snapshots/snapshot-start.yaml')));
+  assert.deepEqual(podPasts(out)['shop/web-7d9f8c6b5-abcde'], { creationUs: -3600e6, restarts: 0 });
 });
+
+/** Each snapshot pod's past (PodInfo.past) by namespace/name. */
+function podPasts(scenarioFile: string): Record<string, unknown> {
+  const s = loadScenario(scenarioFile);
+  return Object.fromEntries([...(s.startPodPasts ?? new Map())].map(([pod, past]) => [`${pod.metadata?.namespace}/${pod.metadata?.name}`, past]));
+}
 
 test('ksim import filters namespaces and turns pending pods no owner keeps into a workload entry', () => {
   const cases: [string, Parameters<typeof importSnapshot>[1], string[], string | null][] = [

@@ -243,3 +243,85 @@ test('a ReplicaSet with more pods than replicas deletes the one with the lowest 
   const result = runScenario(loadScenario(scenario), { checkInvariants: true });
   assert.deepEqual(table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']}`), ['web-c terminated']);
 });
+
+/** A snapshot of node n-0 (its last heartbeat at 12:00:00, the snapshot's now), ReplicaSet web
+ * with `replicas`, and Running pods of it, each with its own metadata and status lines. */
+function rankedPodsScenario(prefix: string, replicas: number, pods: ReadonlyArray<{ name: string; md?: string; status?: string }>): string {
+  return snapshotScenario(prefix, '1m', [
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
+    '  status:',
+    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T12:00:00Z", lastTransitionTime: "2024-04-01T00:00:00Z"}]',
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    '  metadata: {name: web, namespace: default, uid: rs-uid}',
+    `  spec: {replicas: ${replicas}, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: web, resources: {requests: {cpu: 100m}}}]}}}`,
+    ...pods.flatMap((p) => [
+      '- apiVersion: v1',
+      '  kind: Pod',
+      `  metadata: {name: ${p.name}, namespace: default, labels: {app: web}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: rs-uid, controller: true}]${p.md === undefined ? '' : `, ${p.md}`}}`,
+      '  spec: {nodeName: n-0, containers: [{name: c, image: web, resources: {requests: {cpu: 100m}}}]}',
+      `  status: {phase: Running${p.status === undefined ? '' : `, ${p.status}`}}`,
+    ]),
+  ]);
+}
+
+const terminated = (scenario: string) =>
+  table(runScenario(loadScenario(scenario), { checkInvariants: true }), 'placements.csv')
+    .filter((r) => r['result'] === 'terminated')
+    .map((r) => r['pod']);
+
+test("a snapshot's ReplicaSet scaling down deletes its newest pods by their creationTimestamp, ages compared by power of two (upstream LogarithmicScaleDown)", () => {
+  // Ages at the snapshot's now: web-a 2 h (2^42.7 ns), web-b 1 h 10 min (2^41.9), web-c 1 h (2^41.7).
+  // b and c share the power of two, so they tie and go by name; a is older. Before the snapshot's
+  // times were read every pod was created at t = 0 and the first two names went: web-a, web-b.
+  const scenario = rankedPodsScenario('ksim-snap-creation-', 1, [
+    { name: 'web-a', md: 'creationTimestamp: "2024-05-01T10:00:00Z"' },
+    { name: 'web-b', md: 'creationTimestamp: "2024-05-01T10:50:00Z"' },
+    { name: 'web-c', md: 'creationTimestamp: "2024-05-01T11:00:00Z"' },
+  ]);
+  assert.deepEqual(terminated(scenario), ['web-b', 'web-c']);
+});
+
+test("a snapshot's ReplicaSet scaling down deletes the pod Ready for the least time first, then the one whose containers restarted most", () => {
+  const created = 'creationTimestamp: "2024-05-01T09:00:00Z"';
+  const ready = (at: string) => `conditions: [{type: Ready, status: "True", lastTransitionTime: "${at}"}]`;
+  // Ready for 2 h, 10 s and 1 h: web-b goes.
+  const byReady = rankedPodsScenario('ksim-snap-ready-', 2, [
+    { name: 'web-a', md: created, status: ready('2024-05-01T10:00:00Z') },
+    { name: 'web-b', md: created, status: ready('2024-05-01T11:59:50Z') },
+    { name: 'web-c', md: created, status: ready('2024-05-01T11:00:00Z') },
+  ]);
+  assert.deepEqual(terminated(byReady), ['web-b']);
+  // Same times; web-c's container restarted most (upstream maxContainerRestarts): it goes.
+  const restarts = (n: number) => `containerStatuses: [{name: c, restartCount: ${n}, ready: true}]`;
+  const byRestarts = rankedPodsScenario('ksim-snap-restarts-', 2, [
+    { name: 'web-a', md: created, status: restarts(0) },
+    { name: 'web-b', md: created, status: restarts(1) },
+    { name: 'web-c', md: created, status: restarts(5) },
+  ]);
+  assert.deepEqual(terminated(byRestarts), ['web-c']);
+});
+
+test("a DaemonSet with two pods on one node keeps the older by the snapshot's creationTimestamp, whatever their names", () => {
+  const agent = (name: string, created: string) => [
+    '- apiVersion: v1',
+    '  kind: Pod',
+    `  metadata: {name: ${name}, namespace: default, creationTimestamp: "${created}", labels: {app: agent}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: ds-uid, controller: true}]}`,
+    '  spec: {nodeName: n-0, terminationGracePeriodSeconds: 5, containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}',
+    '  status: {phase: Running}',
+  ];
+  const scenario = snapshotScenario('ksim-snap-daemonset-oldest-', '1m', [
+    ...nodeItem('n-0', '4'),
+    '- apiVersion: apps/v1',
+    '  kind: DaemonSet',
+    '  metadata: {name: agent, namespace: default, uid: ds-uid}',
+    '  spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}}}',
+    // agent-a came a day after agent-b: the surplus. (By name, agent-b would go.)
+    ...agent('agent-a', '2024-05-02T08:00:00Z'),
+    ...agent('agent-b', '2024-05-01T08:00:00Z'),
+  ]);
+  assert.deepEqual(terminated(scenario), ['agent-a']);
+});

@@ -63,6 +63,10 @@ export class PodInfo {
   boundUs = -1;
   startedUs = -1;
   finishedUs = -1;
+  /** Container restarts during the run (the kubelet's count; status.containerStatuses[].restartCount upstream). */
+  restarts = 0;
+  /** What a cluster snapshot's object said of the pod's past; null for pods the run created. */
+  past: PodPast | null = null;
 
   constructor(readonly pod: Pod, createdUs: number) {
     const md = pod.metadata ?? {};
@@ -124,4 +128,42 @@ function collectHostPorts(pod: Pod): HostPort[] {
   for (const c of pod.spec?.containers ?? []) add(c.ports);
   for (const c of pod.spec?.initContainers ?? []) if (c.restartPolicy === 'Always') add(c.ports);
   return out;
+}
+
+/** A snapshot pod's past on the run's clock (µs; negative: before t = 0, the snapshot's own
+ * time). A field the snapshot lacks is absent, and the run's own time stands in for it. */
+export interface PodPast {
+  /** metadata.creationTimestamp. */
+  readonly creationUs?: number;
+  /** status.startTime. */
+  readonly startUs?: number;
+  /** lastTransitionTime of the Ready condition (status True). */
+  readonly readySinceUs?: number;
+  /** Most restarts of one of its containers (upstream maxContainerRestarts). */
+  readonly restarts: number;
+}
+
+/** metadata.creationTimestamp on the run's clock: from the snapshot, else when the run created it. */
+export function creationTimeUs(p: PodInfo): number {
+  return p.past?.creationUs ?? p.createdUs;
+}
+
+/** When the pod became Ready (upstream podReadyTime; ksim's pods are Ready while Running): from
+ * the snapshot, else when it started Running in the run (-1: not yet). */
+export function readyTimeUs(p: PodInfo): number {
+  return p.past?.readySinceUs ?? p.startedUs;
+}
+
+/** status.startTime (upstream GetPodStartTime): from the snapshot, else when it started Running
+ * in the run; null when it has not started. */
+export function startTimeUs(p: PodInfo): number | null {
+  const t = p.past?.startUs;
+  if (t !== undefined) return t;
+  return p.startedUs >= 0 ? p.startedUs : null;
+}
+
+/** Most restarts of one of its containers: the snapshot's count plus the run's (ksim runs a
+ * pod as one container). */
+export function maxContainerRestarts(p: PodInfo): number {
+  return (p.past?.restarts ?? 0) + p.restarts;
 }

@@ -29,7 +29,7 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, type PodInfo } from '../cluster/pod-info.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
@@ -252,7 +252,7 @@ export class DaemonSetController {
         // its way out already (but still holds the node: no new pod while it is there).
         const running = pods.filter((p) => !p.terminating);
         if (running.length > 1) {
-          running.sort((a, b) => a.createdUs - b.createdUs || (a.key < b.key ? -1 : 1));
+          running.sort((a, b) => creationTimeUs(a) - creationTimeUs(b) || (a.key < b.key ? -1 : 1));
           for (const p of running.slice(1)) this.remove(st, p, 'surplus daemon pod');
         }
       }

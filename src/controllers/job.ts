@@ -31,7 +31,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
@@ -199,7 +199,7 @@ export class JobController {
     const want = completions !== null ? Math.min(parallelism, completions - st.succeeded) : st.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
     if (active.length > want) {
       // Newest first, as upstream's ActivePods ordering does for the ones to remove.
-      active.sort((a, b) => b.createdUs - a.createdUs || (a.key < b.key ? -1 : 1));
+      active.sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
       for (const p of active.slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
         st.deleting.add(p);
         this.api.deletePod(p, 'job has too many active pods');

@@ -20,7 +20,7 @@
 // period: 40 to 60 s after the Node's deletion. The DaemonSet controller leaves such pods alone
 // (daemonset.ts).
 import type { Simulation } from '../engine/simulation.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { US_PER_S } from '../engine/time.js';
 
@@ -33,8 +33,8 @@ export const DEFAULT_TERMINATED_POD_GC_THRESHOLD = 12_500;
 /** Upstream byEvictionAndCreationTimestamp without the eviction key (see the module comment):
  * creation second, then name. */
 export function compareForPodGC(a: PodInfo, b: PodInfo): number {
-  const sa = Math.floor(a.createdUs / US_PER_S);
-  const sb = Math.floor(b.createdUs / US_PER_S);
+  const sa = Math.floor(creationTimeUs(a) / US_PER_S);
+  const sb = Math.floor(creationTimeUs(b) / US_PER_S);
   if (sa !== sb) return sa - sb;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }

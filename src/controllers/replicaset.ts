@@ -12,7 +12,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, maxContainerRestarts, readyTimeUs, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -228,9 +228,10 @@ const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
  * getPodsRankedByRelatedPodsOnSameNode (the active pods of the set and its sibling ReplicaSets
  * on the pod's node): unassigned first; Pending before Running; not ready (not Running on a
  * Ready node) before ready; lower pod-deletion-cost first; more related pods on its node first
- * (doubled up); then, as LogarithmicScaleDown does, the one ready for less time and then the
- * newer one, each compared by the whole power of two of its age in ns. Upstream breaks the last
- * ties by UID (random); ksim by name. Not modelled: the restart-count step.
+ * (doubled up); then, as LogarithmicScaleDown does, the one ready for less time; the one whose
+ * containers restarted more; the newer one; times compared by the whole power of two of their
+ * age in ns. Upstream breaks the last ties by UID (random); ksim by name. A snapshot's pods
+ * carry their creation and Ready times from before t = 0 and their restart counts (PodInfo.past).
  */
 function rankForDeletion(pods: PodInfo[], related: Iterable<PodInfo>, nowUs: number, cluster: ClusterState): PodInfo[] {
   const onNode = new Map<string, number>();
@@ -257,13 +258,21 @@ function rankForDeletion(pods: PodInfo[], related: Iterable<PodInfo>, nowUs: num
     const na = onNode.get(a.nodeName ?? '') ?? 0;
     const nb = onNode.get(b.nodeName ?? '') ?? 0;
     if (na !== nb) return nb - na;
-    if (ra && a.startedUs !== b.startedUs) {
-      const d = logAge(a.startedUs) - logAge(b.startedUs);
-      if (d !== 0) return d;
-      return a.key < b.key ? -1 : 1;
+    if (ra) {
+      const ta = readyTimeUs(a);
+      const tb = readyTimeUs(b);
+      if (ta !== tb) {
+        const d = logAge(ta) - logAge(tb);
+        if (d !== 0) return d;
+        return a.key < b.key ? -1 : 1;
+      }
     }
-    if (a.createdUs !== b.createdUs) {
-      const d = logAge(a.createdUs) - logAge(b.createdUs);
+    const restarts = maxContainerRestarts(b) - maxContainerRestarts(a);
+    if (restarts !== 0) return restarts;
+    const ca = creationTimeUs(a);
+    const cb = creationTimeUs(b);
+    if (ca !== cb) {
+      const d = logAge(ca) - logAge(cb);
       if (d !== 0) return d;
       return a.key < b.key ? -1 : 1;
     }

@@ -251,6 +251,7 @@ export class ApiServer {
           continue;
         }
         const p = new PodInfo(admitted.pod, 0);
+        p.past = start.podPasts?.get(pod) ?? null;
         this.cluster.addPod(p, false);
         if (node === undefined) {
           // Not bound: pending, for the scheduler.

@@ -4,6 +4,7 @@
 // snapshots and imports reach every controller, kubelet, tracker and checker the same way.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import type { PodPast } from '../cluster/pod-info.js';
 
 export interface StartNode {
   readonly node: Node;
@@ -16,6 +17,8 @@ export interface StartState {
   readonly objects: readonly WorkloadObject[];
   /** Pods bound to a node of `nodes` (spec.nodeName set): Running there at t = 0. */
   readonly pods: readonly Pod[];
+  /** What a snapshot said of its pods' past (PodInfo.past), by pod. */
+  readonly podPasts?: ReadonlyMap<Pod, PodPast>;
 }
 
 export const EMPTY_START_STATE: StartState = { nodes: [], objects: [], pods: [] };

@@ -55,7 +55,7 @@ test('restartPolicy Never: a failing container ends the pod Failed, resources re
   h.sim.run(100 * S);
   assert.equal(h.pod().phase, 'Failed');
   assert.equal(h.pod().finishedUs, 31 * S);
-  assert.equal(h.kubelets.restartsOf(h.pod()), 0);
+  assert.equal(h.pod().restarts, 0);
   assert.equal(h.kubelets.containerRestarts, 0);
   assert.equal(h.node.pods.length, 0);
 });
@@ -77,7 +77,7 @@ test('restartPolicy Always: restarts at 0 s, 10 s, 20 s, 40 s after successive c
   h.sim.run(200 * S);
   assert.deepEqual(h.runEnds.map((t) => t / S), [6, 11, 26, 51, 96]);
   assert.deepEqual(h.starts.map((t) => t / S), [1, 6, 21, 46, 91]);
-  assert.equal(h.kubelets.restartsOf(h.pod()), 4);
+  assert.equal(h.pod().restarts, 4);
   assert.equal(h.kubelets.containerRestarts, 4);
   assert.equal(h.pod().phase, 'Succeeded');
 });
@@ -88,7 +88,7 @@ test('restartPolicy OnFailure: the backoff is capped at 5 minutes', () => {
   h.sim.run(3600 * S);
   const waits = h.starts.slice(1).map((t, i) => (t - (h.runEnds[i] as number)) / S);
   assert.deepEqual(waits, [0, 10, 20, 40, 80, 160, 300, 300]);
-  assert.equal(h.kubelets.restartsOf(h.pod()), 8);
+  assert.equal(h.pod().restarts, 8);
   assert.equal(h.pod().phase, 'Succeeded');
 });
 
@@ -113,12 +113,12 @@ test('a pod deleted during its CrashLoopBackOff is not restarted', () => {
   const h = harness('Always', [5, 5, 5], [true, true, false]);
   h.sim.run(12 * S); // crashes at 6 and 11, waiting until 21
   const p = h.pod();
-  assert.equal(h.kubelets.restartsOf(p), 1);
+  assert.equal(p.restarts, 1);
   h.api.deletePod(p, 'test');
   h.sim.run(100 * S);
   assert.deepEqual(h.starts.map((t) => t / S), [1, 6]);
   assert.equal(p.deleted, true);
-  assert.equal(h.kubelets.restartsOf(p), 0, 'the per-pod restart count is released with the pod');
+  assert.equal(p.restarts, 1, 'no restart after the deletion');
 });
 
 test('without containerFails every run ends Succeeded (existing behaviour)', () => {

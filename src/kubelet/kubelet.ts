@@ -21,8 +21,8 @@
 // a crash more than 2 × 5 min = 10 min after the last restart starts again from 10 s (the
 // container ran 10 min without failing). The pod stays bound with its resources held and its
 // phase stays Running (as upstream: the container is Waiting/CrashLoopBackOff, the pod phase
-// does not change), so no status write is made; restarts are counted per pod here
-// (restartsOf) and in total. A restart draws a fresh run duration; no startup latency.
+// does not change), so no status write is made; restarts are counted per pod (PodInfo.restarts,
+// which ReplicaSets read when scaling down) and in total. A restart draws a fresh run duration; no startup latency.
 //
 // Image pulls (KubeletOptions.imagePullUs): a pod's start waits, on top of its startup latency,
 // for the pull of each of its images (init and app containers) its node does not hold yet. A
@@ -100,7 +100,6 @@ export class Kubelets {
   leaseRenewals = 0;
   /** Container restarts made (all pods, for the summary). */
   containerRestarts = 0;
-  private readonly restarts = new Map<string, number>();
   private readonly backoffs = new Map<string, BackoffEntry>();
   /** Per node: each image it holds or is pulling → when it is (was) there, µs. */
   private readonly images = new Map<string, Map<string, number>>();
@@ -130,7 +129,6 @@ export class Kubelets {
       podDeleted: (p) => {
         this.stopTimer(p);
         this.backoffs.delete(p.key);
-        this.restarts.delete(p.key);
       },
     });
     const rng = opts.leaseRng;
@@ -152,11 +150,6 @@ export class Kubelets {
         },
       });
     }
-  }
-
-  /** Container restarts of a pod so far (status.containerStatuses[].restartCount upstream). */
-  restartsOf(p: PodInfo): number {
-    return this.restarts.get(p.key) ?? 0;
   }
 
   stateOf(node: string): KubeletState {
@@ -279,7 +272,7 @@ export class Kubelets {
       const cur = this.backoffs.get(p.key);
       const backoffUs = cur === undefined || backoffExpired(now, cur.lastUpdateUs) ? CRASHLOOP_INITIAL_BACKOFF_US : Math.min(cur.backoffUs * 2, CRASHLOOP_MAX_BACKOFF_US);
       this.backoffs.set(p.key, { backoffUs, lastUpdateUs: this.sim.now });
-      this.restarts.set(p.key, this.restartsOf(p) + 1);
+      p.restarts++;
       this.containerRestarts++;
       this.runPod(p);
     }));

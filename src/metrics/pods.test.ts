@@ -19,8 +19,7 @@ test('pods.csv: gone pods in the order they left, then the rest by namespace and
   (cluster.pods.get('b/old') as PodInfo).boundUs = 0; // as the API server commits the start state
   const sim = new Simulation();
   const rows: TypedRow[] = [];
-  const restarts = new Map<string, number>([['a/w1', 2]]);
-  const pods = new PodsCollector(sim, cluster, { add: (r) => rows.push(r) }, (p) => restarts.get(p.key) ?? 0);
+  const pods = new PodsCollector(sim, cluster, { add: (r) => rows.push(r) });
   const at = (s: number, fn: () => void) => sim.scheduleAt(s * S, 'test', '', fn);
   const made = new Map<string, PodInfo>();
   const create = (ns: string, name: string) => {
@@ -57,6 +56,7 @@ test('pods.csv: gone pods in the order they left, then the rest by namespace and
   at(3, () => bind(made.get('w1')!, 'n1'));
   at(4, () => {
     made.get('w1')!.startedUs = sim.now;
+    made.get('w1')!.restarts = 2; // as its kubelet counts them
     cluster.setPhase(made.get('w1')!, 'Running');
   });
   at(2, () => bind(made.get('evicted')!, 'n2'));

@@ -33,8 +33,6 @@ export class PodsCollector {
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
     private readonly sink: RowSink,
-    /** Container restarts of a live pod so far (the kubelets'). */
-    private readonly restartsOf: (p: PodInfo) => number = () => 0,
   ) {}
 
   private recordOf(p: PodInfo): PodRecord {
@@ -93,7 +91,7 @@ export class PodsCollector {
       zone: p.bound ? (r !== undefined && r.zone !== '' ? r.zone : this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '') : null,
       phase: p.phase,
       attempts: r?.attempts ?? 0,
-      restarts: this.restartsOf(p),
+      restarts: p.restarts,
       evicted: r?.evicted ?? false,
       preempted: r?.preempted ?? false,
       // What it holds on its node while bound and not finished: the report's per-node heat map.

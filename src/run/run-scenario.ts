@@ -190,7 +190,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
   else validateProfiles(opts.profiles, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
-  const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv'), (p) => kubelets.restartsOf(p));
+  const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv'));
   api.observe(pods.watcher);
   const jobs = new JobsCollector(sim);
   api.observe(jobs.watcher);
@@ -338,7 +338,12 @@ interface RunParts {
 /** The cluster at t = 0: the scenario's nodes without a later joinAt, and what its cluster
  * snapshot holds (cluster.file). */
 export function startStateOf(scenario: Scenario): StartState {
-  return { nodes: scenario.nodes.filter((n) => (n.joinAtUs ?? 0) === 0), objects: scenario.startObjects ?? [], pods: scenario.startPods ?? [] };
+  return {
+    nodes: scenario.nodes.filter((n) => (n.joinAtUs ?? 0) === 0),
+    objects: scenario.startObjects ?? [],
+    pods: scenario.startPods ?? [],
+    ...(scenario.startPodPasts === undefined ? {} : { podPasts: scenario.startPodPasts }),
+  };
 }
 
 /** What the invariant checker needs of each profile: its Filter plugins and plugin args. */

@@ -1,6 +1,7 @@
 // `ksim import`: turns what `kubectl get ... -A -o json` prints (files or directories) into a
 // scenario whose start state is a cleaned snapshot file: only the kinds ksim simulates, without
-// status and the server's bookkeeping, sorted by kind, namespace and name (diff-friendly), read
+// status and the server's bookkeeping (but a pod's times: creationTimestamp, startTime, its Ready
+// condition and restart counts), sorted by kind, namespace and name (diff-friendly), read
 // back by `cluster.file` exactly as the original would be (src/workload/start-snapshot.ts).
 import { InputError } from '../api/input-error.js';
 import { readYamlFile } from '../api/yaml-source.js';
@@ -8,6 +9,7 @@ import { controllerRef, type WorkloadObject } from '../cluster/workload-object.j
 import { commitOrder } from '../controlplane/start-state.js';
 import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { objectFilesOf } from './object-files.js';
+import { withTimes } from './snapshot-times.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { stringify } from 'yaml';
 
@@ -35,7 +37,7 @@ export interface ImportResult {
 /** Reads the inputs (files or directories) and builds the snapshot. */
 export function importSnapshot(inputs: readonly string[], opts: ImportOptions = {}): ImportResult {
   if (inputs.length === 0) throw new InputError('ksim import', 0, 0, '', 'at least one file or directory');
-  const snap: SnapshotStart = { nodes: [], objects: [], pods: [] };
+  const snap: SnapshotStart = { nodes: [], objects: [], pods: [], podTimes: new Map() };
   const skipped: string[] = [];
   const nodeNames = new Set<string>();
   for (const input of inputs) {
@@ -87,7 +89,9 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   imported.push(`${pods.length} Pod (${bound} bound, ${pods.length - bound} pending)`);
   if (pending.length > 0) imported.push(`${pending.length} pending Pod as a workload entry`);
 
-  const items = [...sortedNodes(snap.nodes), ...sortedObjects(objects), ...sortedPods(pods)].map(minimal);
+  // Pods keep their times (creation, start, Ready, restart counts): the run orders them by those.
+  const withPast = sortedPods(pods).map((p) => withTimes(p, snap.podTimes.get(p)));
+  const items = [...sortedNodes(snap.nodes), ...sortedObjects(objects), ...withPast].map(minimal);
   return {
     snapshotYaml: listYaml(items),
     pendingYaml: pending.length > 0 ? listYaml(sortedPods(pending).map(minimal)) : null,

@@ -9,6 +9,8 @@ import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
 import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { podPasts } from './snapshot-times.js';
+import type { PodPast } from '../cluster/pod-info.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { isMap, isScalar, isSeq, parse as parseYamlValue } from 'yaml';
 import { formatDuration, parseDuration } from '../api/duration.js';
@@ -95,6 +97,8 @@ export interface Scenario {
    * objects (Namespaces, owners, ...) and pods, bound (Running at t = 0) or pending. */
   readonly startObjects?: readonly WorkloadObject[];
   readonly startPods?: readonly Pod[];
+  /** The snapshot pods' pasts (creation, start and Ready times before t = 0, restarts), by pod. */
+  readonly startPodPasts?: ReadonlyMap<Pod, PodPast>;
   /** Scheduled faults (`faults:`, src/faults/spec.ts). */
   readonly faults?: readonly FaultSpec[];
   /** Things worth telling the user that do not stop the run. */
@@ -251,7 +255,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     return { display: displayPath(file, baseDir, m), path, field: { file: doc.file, line, column, path: formatPath(at) } };
   });
   const traceFaults: FaultSpec[] = [];
-  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [] };
+  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podTimes: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
@@ -276,6 +280,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     faults: withTraceFaults(readFaults(doc, raw['faults'], nodes, { durationUs, warnings }), traceFaults),
     ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
+    ...(snapshot.podTimes.size > 0 ? { startPodPasts: podPasts(snapshot.pods, snapshot.podTimes, snapshot.nodes) } : {}),
     warnings,
   };
 }

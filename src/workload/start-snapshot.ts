@@ -4,7 +4,8 @@
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
 // recreated). What the simulation does not need is dropped: `status` (but a Node's),
-// `metadata.managedFields` and the server's other bookkeeping, and finished pods.
+// `metadata.managedFields` and the server's other bookkeeping, and finished pods. A pod's times
+// (creation, start, Ready, restart counts) are kept aside first (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -14,6 +15,7 @@ import { readyInStatus } from '../cluster/node-info.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
+import { readPodTimes, type PodTimes } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -23,6 +25,9 @@ export interface SnapshotStart {
   readonly objects: WorkloadObject[];
   /** Pods bound to a node of the snapshot (Running at t = 0) and pods with no node (pending). */
   readonly pods: Pod[];
+  /** What each pod's object said of its past (creation, start, Ready, restarts), read before its
+   * status is dropped (src/workload/snapshot-times.ts). */
+  readonly podTimes: Map<Pod, PodTimes>;
 }
 
 /** Kinds read through the workload manifest reader (validated and defaulted like workload entries). */
@@ -82,7 +87,9 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
         const { nodeName: _unbound, ...rest } = spec;
         value['spec'] = rest;
       }
+      const times = readPodTimes(doc, path, raw);
       const pod = readManifest(doc, path, value, { allowNodeName: true, warnings }) as Pod;
+      if (times !== null) into.podTimes.set(pod, times);
       checkClaim(doc, path, pod);
       unbound.push({ doc, path, pod });
       return;

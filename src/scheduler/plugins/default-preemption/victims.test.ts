@@ -92,6 +92,16 @@ describe('selectVictimsOnNode (ksim cases on upstream SelectVictimsOnNode)', () 
     assert.equal(moreImportantPod(p('a', 1, 4), p('b', 1, 4)), false);
     assert.equal(moreImportantPod(p('a', 1, 4), p('b', 1, -1)), true);
     assert.equal(moreImportantPod(p('a', 1, 0), p('b', 1, 4)), true, 'a pod started at t = 0 (the start state) has started');
+    // A snapshot's pods keep their status.startTime from before t = 0: the earlier one is more
+    // important though both were Running at t = 0.
+    const snap = (name: string, startUs: number): PodInfo => {
+      const x = p(name, 1, 0);
+      x.past = { startUs, restarts: 0 };
+      return x;
+    };
+    assert.equal(moreImportantPod(snap('a', -3_600_000_000), snap('b', -60_000_000)), true);
+    assert.equal(moreImportantPod(snap('a', -60_000_000), snap('b', -3_600_000_000)), false);
+    assert.equal(moreImportantPod(snap('a', -60_000_000), p('b', 1, 0)), true, 'before the run started is before t = 0');
   });
 });
 

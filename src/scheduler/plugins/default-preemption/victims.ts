@@ -2,7 +2,7 @@
 // pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go, and
 // util.MoreImportantPod, pkg/scheduler/util/utils.go).
 import type { NodeInfo } from '../../../cluster/node-info.js';
-import type { PodInfo } from '../../../cluster/pod-info.js';
+import { startTimeUs, type PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { Framework } from '../../framework/framework.js';
 import { Code, Status, type Verdict } from '../../framework/status.js';
@@ -26,10 +26,11 @@ export interface VictimSelection {
 
 export const NO_VICTIMS = 'No preemption victims found for incoming pod';
 
-/** When the pod started (upstream GetPodStartTime: status.startTime, else "now"); pods that
- * have not started count as starting after every pod that has. */
+/** When the pod started (upstream GetPodStartTime: status.startTime, else "now"; a snapshot's
+ * pod keeps its startTime from before t = 0); pods that have not started count as starting
+ * after every pod that has. */
 export function podStartUs(p: PodInfo): number {
-  return p.startedUs >= 0 ? p.startedUs : Number.POSITIVE_INFINITY;
+  return startTimeUs(p) ?? Number.POSITIVE_INFINITY;
 }
 
 /** util.MoreImportantPod: higher priority first, then the earlier start time. */

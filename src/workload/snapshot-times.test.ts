@@ -1,0 +1,111 @@
+// A snapshot pod's times: RFC 3339 parsing, the snapshot's own "now", times on the run's clock,
+// bad times as bad input, and `ksim import` writing them back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { loadScenario } from '../index.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { parseRfc3339Us, pastOf, podPasts, snapshotNowUs, withTimes, type PodTimes } from './snapshot-times.js';
+
+const S = 1_000_000;
+const T0 = Date.UTC(2024, 4, 1, 12, 0, 0) * 1000; // 2024-05-01T12:00:00Z in µs
+
+test('RFC 3339 times as metav1.Time and MicroTime write them; anything else is refused', () => {
+  assert.equal(parseRfc3339Us('2024-05-01T12:00:00Z'), T0);
+  assert.equal(parseRfc3339Us('2024-05-01T12:00:00.123456Z'), T0 + 123_456);
+  assert.equal(parseRfc3339Us('2024-05-01T12:00:00.5Z'), T0 + 500_000);
+  assert.equal(parseRfc3339Us('2024-05-01T14:00:00+02:00'), T0);
+  assert.equal(parseRfc3339Us('2024-05-01T09:30:00-02:30'), T0);
+  for (const bad of ['2024-05-01 12:00:00Z', '2024-05-01T12:00:00', '2024-02-30T12:00:00Z', '2024-13-01T12:00:00Z', '2024-05-01T24:00:00Z', 'yesterday', '']) {
+    assert.equal(parseRfc3339Us(bad), null, bad);
+  }
+  assert.equal(parseRfc3339Us('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29) * 1000, 'a leap day');
+});
+
+const stamp = (offsetS: number) => {
+  const us = T0 + offsetS * S;
+  return { text: new Date(us / 1000).toISOString().replace('.000Z', 'Z'), us };
+};
+
+test("the snapshot's now is its latest pod time or node heartbeat; a pod's times are put before it", () => {
+  const times: PodTimes = { creationTimestamp: stamp(-3600), startTime: stamp(-3590), readySince: stamp(-3500), restartCounts: [['a', 2], ['b', 7]] };
+  const node = (heartbeat: string): Node => ({ metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: heartbeat, lastTransitionTime: '2024-04-01T00:00:00Z' }] } });
+  assert.equal(snapshotNowUs([times], []), T0 - 3500 * S, 'without nodes: the latest pod time');
+  assert.equal(snapshotNowUs([times], [node('2024-05-01T12:00:00Z')]), T0);
+  assert.equal(snapshotNowUs([], []), null);
+  assert.deepEqual(pastOf(times, T0), { creationUs: -3600 * S, startUs: -3590 * S, readySinceUs: -3500 * S, restarts: 7 });
+  assert.deepEqual(pastOf({ restartCounts: [] }, T0), { restarts: 0 }, 'what the snapshot lacks stays absent');
+  const pod: Pod = { metadata: { name: 'p' } };
+  const skipped: Pod = { metadata: { name: 'on-a-missing-node' } };
+  const later: PodTimes = { creationTimestamp: stamp(3600), restartCounts: [] };
+  const pasts = podPasts([pod], new Map([[pod, times], [skipped, later]]), [node('2024-05-01T12:00:10Z')]);
+  assert.equal(pasts.size, 1, 'only the pods kept, and their times alone make the now');
+  assert.deepEqual(pasts.get(pod), { creationUs: -3610 * S, startUs: -3600 * S, readySinceUs: -3510 * S, restarts: 7 });
+});
+
+test('ksim import writes the times back as the snapshot had them, and nothing else of the status', () => {
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } };
+  const times: PodTimes = { creationTimestamp: stamp(-60), startTime: stamp(-59), readySince: stamp(-50), restartCounts: [['c', 3]] };
+  assert.deepEqual(withTimes(pod, times), {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', creationTimestamp: '2024-05-01T11:59:00Z' },
+    spec: { containers: [] },
+    status: { startTime: '2024-05-01T11:59:01Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2024-05-01T11:59:10Z' }], containerStatuses: [{ name: 'c', restartCount: 3 }] },
+  });
+  assert.equal(withTimes(pod, undefined), pod);
+});
+
+function scenarioWith(podLines: readonly string[]): string {
+  const dir = tempDir('ksim-snap-times-');
+  const lines = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n-0}',
+    '  status:',
+    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T12:00:00Z"}]',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    ...podLines,
+    '',
+  ];
+  writeFileSync(join(dir, 'snapshot.yaml'), lines.join('\n'));
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\ncluster:\n  file: snapshot.yaml\n');
+  return dir;
+}
+
+test("a snapshot pod's times reach the scenario on the run's clock; a time that is not RFC 3339 is bad input naming its line and field", () => {
+  const good = scenarioWith([
+    '  metadata: {name: p, namespace: default, creationTimestamp: "2024-05-01T11:00:00Z"}',
+    '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}',
+    '  status:',
+    '    phase: Running',
+    '    startTime: "2024-05-01T11:00:05Z"',
+    '    conditions: [{type: PodScheduled, status: "True", lastTransitionTime: "2024-05-01T11:00:00Z"}, {type: Ready, status: "True", lastTransitionTime: "2024-05-01T11:00:20Z"}]',
+    '    containerStatuses: [{name: c, restartCount: 4, ready: true}]',
+  ]);
+  const s = loadScenario(join(good, 's.yaml'));
+  const pod = s.startPods?.[0];
+  assert.ok(pod !== undefined);
+  assert.deepEqual(s.startPodPasts?.get(pod), { creationUs: -3600 * S, startUs: -3595 * S, readySinceUs: -3580 * S, restarts: 4 });
+
+  const bad = scenarioWith([
+    '  metadata: {name: p, namespace: default, creationTimestamp: "2024-05-01 11:00:00"}',
+    '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}',
+  ]);
+  assert.throws(() => loadScenario(join(bad, 's.yaml')), {
+    message: `${join(bad, 'snapshot.yaml')}:12:62: items[1].metadata.creationTimestamp: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "2024-05-01 11:00:00"`,
+  });
+  const badCount = scenarioWith([
+    '  metadata: {name: p, namespace: default}',
+    '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}',
+    '  status: {containerStatuses: [{name: c, restartCount: -1}]}',
+  ]);
+  assert.throws(() => loadScenario(join(badCount, 's.yaml')), { message: /snapshot\.yaml:14:\d+: items\[1\]\.status\.containerStatuses\[0\]\.restartCount: expected a whole number >= 0, got -1$/ });
+});

@@ -1,0 +1,165 @@
+// What a cluster snapshot's pods say of their past: when each was created, started and became
+// Ready, and how often its containers restarted. Controllers order pods by these (a ReplicaSet
+// scaling down deletes the newest first, a DaemonSet keeps its oldest pod, preemption spares
+// the pods that started first), so a snapshot whose pods all began at t = 0 would break those
+// ties by name instead.
+//
+// The times are put on the run's clock against the snapshot's own "now": the latest time the
+// snapshot holds among the fields read here and its Nodes' condition heartbeats (kubelets post
+// them every few seconds to minutes), so a pod created an hour before the dump was taken is
+// created at t = -3600 s. A dump has no field for the moment it was taken; its latest heartbeat
+// is the closest it says.
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Path, YamlDoc } from '../api/yaml-source.js';
+import { describeValue as describe, isObject as isObj } from '../api/values.js';
+import type { PodPast } from '../cluster/pod-info.js';
+
+type Obj = Record<string, unknown>;
+
+/** A pod's times as the snapshot writes them (RFC 3339 text, for `ksim import` to write back)
+ * and in µs since the epoch. */
+export interface PodTimes {
+  readonly creationTimestamp?: Stamp;
+  /** status.startTime: when the kubelet accepted the pod. */
+  readonly startTime?: Stamp;
+  /** lastTransitionTime of its Ready condition with status True. */
+  readonly readySince?: Stamp;
+  /** status.containerStatuses as [name, restartCount] pairs (upstream maxContainerRestarts
+   * takes their maximum). */
+  readonly restartCounts: readonly (readonly [string, number])[];
+}
+
+export interface Stamp {
+  readonly text: string;
+  readonly us: number;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+const EXPECTED_TIME = 'an RFC 3339 time such as 2024-05-01T12:00:00Z';
+
+/** µs since the epoch of an RFC 3339 time (metav1.Time, or MicroTime's fraction), or null when
+ * the text is not one (Go's time.Parse refuses a day past the month's end too). */
+export function parseRfc3339Us(text: string): number | null {
+  const m = RFC3339.exec(text);
+  if (m === null) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null;
+  const zone = m[8] as string;
+  let offsetMin = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const fractionUs = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1e6 + 1e-6);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMin * 60_000;
+  return ms * 1000 + fractionUs;
+}
+
+function stampAt(doc: YamlDoc, path: Path, v: unknown): Stamp | undefined {
+  if (v === undefined || v === null) return undefined;
+  const us = typeof v === 'string' ? parseRfc3339Us(v) : null;
+  if (us === null) throw doc.error(path, EXPECTED_TIME, describe(v));
+  return { text: v as string, us };
+}
+
+/** The times of a pod object as the snapshot has it (before its status is dropped); null when
+ * it holds none of them. A time that is not RFC 3339 is bad input. */
+export function readPodTimes(doc: YamlDoc, path: Path, raw: Obj): PodTimes | null {
+  const md = isObj(raw['metadata']) ? raw['metadata'] : {};
+  const status = isObj(raw['status']) ? raw['status'] : {};
+  const creationTimestamp = stampAt(doc, [...path, 'metadata', 'creationTimestamp'], md['creationTimestamp']);
+  const startTime = stampAt(doc, [...path, 'status', 'startTime'], status['startTime']);
+  let readySince: Stamp | undefined;
+  const conditions = status['conditions'];
+  if (Array.isArray(conditions)) {
+    conditions.forEach((c: unknown, i) => {
+      if (isObj(c) && c['type'] === 'Ready' && c['status'] === 'True') {
+        readySince = stampAt(doc, [...path, 'status', 'conditions', i, 'lastTransitionTime'], c['lastTransitionTime']);
+      }
+    });
+  }
+  const restartCounts: [string, number][] = [];
+  const statuses = status['containerStatuses'];
+  if (Array.isArray(statuses)) {
+    statuses.forEach((c: unknown, i) => {
+      if (!isObj(c)) return;
+      const n = c['restartCount'];
+      if (n === undefined || n === null) return;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw doc.error([...path, 'status', 'containerStatuses', i, 'restartCount'], 'a whole number >= 0', describe(n));
+      restartCounts.push([typeof c['name'] === 'string' ? c['name'] : '', n]);
+    });
+  }
+  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0) return null;
+  return { ...(creationTimestamp === undefined ? {} : { creationTimestamp }), ...(startTime === undefined ? {} : { startTime }), ...(readySince === undefined ? {} : { readySince }), restartCounts };
+}
+
+/** The latest heartbeat or transition time of a Node's conditions (µs since the epoch), or null.
+ * The Node reader has checked the Node; a time here that does not parse is left out. */
+export function latestNodeTimeUs(n: Node): number | null {
+  let latest: number | null = null;
+  for (const c of n.status?.conditions ?? []) {
+    for (const t of [c.lastHeartbeatTime, c.lastTransitionTime]) {
+      const us = typeof t === 'string' ? parseRfc3339Us(t) : null;
+      if (us !== null && (latest === null || us > latest)) latest = us;
+    }
+  }
+  return latest;
+}
+
+/** The snapshot's "now" (µs since the epoch): the latest of its pods' times and its Nodes'
+ * condition times; null when it holds no time at all. */
+export function snapshotNowUs(pods: Iterable<PodTimes>, nodes: readonly Node[]): number | null {
+  let now: number | null = null;
+  const see = (us: number | undefined | null) => {
+    if (us !== undefined && us !== null && (now === null || us > now)) now = us;
+  };
+  for (const t of pods) {
+    see(t.creationTimestamp?.us);
+    see(t.startTime?.us);
+    see(t.readySince?.us);
+  }
+  for (const n of nodes) see(latestNodeTimeUs(n));
+  return now;
+}
+
+/** A pod's past on the run's clock (t = 0 is the snapshot's `nowUs`). */
+export function pastOf(t: PodTimes, nowUs: number): PodPast {
+  const rel = (s: Stamp | undefined) => (s === undefined ? undefined : s.us - nowUs);
+  let restarts = 0;
+  for (const [, n] of t.restartCounts) if (n > restarts) restarts = n;
+  const creationUs = rel(t.creationTimestamp);
+  const startUs = rel(t.startTime);
+  const readySinceUs = rel(t.readySince);
+  return { ...(creationUs === undefined ? {} : { creationUs }), ...(startUs === undefined ? {} : { startUs }), ...(readySinceUs === undefined ? {} : { readySinceUs }), restarts };
+}
+
+/** The pasts of the snapshot's pods it keeps (`pods`), against its own now: the latest time of
+ * those pods and its nodes (what `ksim import` writes, so an imported snapshot has the same). */
+export function podPasts(pods: readonly Pod[], times: ReadonlyMap<Pod, PodTimes>, nodes: readonly Node[]): Map<Pod, PodPast> {
+  const out = new Map<Pod, PodPast>();
+  const kept: [Pod, PodTimes][] = [];
+  for (const p of pods) {
+    const t = times.get(p);
+    if (t !== undefined) kept.push([p, t]);
+  }
+  const now = snapshotNowUs(kept.map(([, t]) => t), nodes);
+  if (now === null) return out;
+  for (const [pod, t] of kept) out.set(pod, pastOf(t, now));
+  return out;
+}
+
+/** The pod object with its times written back as the snapshot had them (for `ksim import`):
+ * metadata.creationTimestamp, and a status of only status.startTime, the Ready condition and the
+ * containers' restart counts. */
+export function withTimes(pod: Pod, t: PodTimes | undefined): Pod {
+  if (t === undefined) return pod;
+  const status: Obj = {};
+  if (t.startTime !== undefined) status['startTime'] = t.startTime.text;
+  if (t.readySince !== undefined) status['conditions'] = [{ type: 'Ready', status: 'True', lastTransitionTime: t.readySince.text }];
+  if (t.restartCounts.length > 0) status['containerStatuses'] = t.restartCounts.map(([name, restartCount]) => ({ name, restartCount }));
+  const metadata = t.creationTimestamp === undefined ? pod.metadata : { ...pod.metadata, creationTimestamp: t.creationTimestamp.text };
+  return { ...pod, ...(metadata === undefined ? {} : { metadata }), ...(Object.keys(status).length > 0 ? { status } : {}) } as Pod;
+}
