@@ -325,3 +325,43 @@ test("a DaemonSet with two pods on one node keeps the older by the snapshot's cr
   ]);
   assert.deepEqual(terminated(scenario), ['agent-a']);
 });
+
+test("a Deployment caught mid-rollout in a snapshot scales its old ReplicaSets down oldest first, by their creationTimestamp (upstream ReplicaSetsByCreationTimestamp), not in file order", () => {
+  // web: 3 replicas of image v3 (maxSurge 1, maxUnavailable 0). kubectl lists ReplicaSets by
+  // name: web-aaa (image v2, created 10:00) before web-bbb (image v1, created 09:00, the oldest).
+  const rs = (hash: string, image: string, created: string) => [
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    `  metadata: {name: web-${hash}, namespace: default, uid: rs-${hash}, creationTimestamp: "${created}", labels: {app: web, pod-template-hash: ${hash}}, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: d-web, controller: true}]}`,
+    `  spec: {replicas: 1, selector: {matchLabels: {app: web, pod-template-hash: ${hash}}}, template: {metadata: {labels: {app: web, pod-template-hash: ${hash}}}, spec: {containers: [{name: c, image: "${image}", resources: {requests: {cpu: 100m}}}]}}}`,
+    '- apiVersion: v1',
+    '  kind: Pod',
+    `  metadata: {name: web-${hash}-x, namespace: default, labels: {app: web, pod-template-hash: ${hash}}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-${hash}, uid: rs-${hash}, controller: true}]}`,
+    `  spec: {nodeName: n-0, containers: [{name: c, image: "${image}", resources: {requests: {cpu: 100m}}}]}`,
+    '  status: {phase: Running}',
+  ];
+  const scenario = snapshotScenario('ksim-snap-old-rs-', '2m', [
+    ...nodeItem('n-0', '4'),
+    '- apiVersion: apps/v1',
+    '  kind: Deployment',
+    '  metadata: {name: web, namespace: default, uid: d-web}',
+    '  spec: {replicas: 3, strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: "web:v3", resources: {requests: {cpu: 100m}}}]}}}',
+    ...rs('aaa', 'web:v2', '2024-05-01T10:00:00Z'),
+    ...rs('bbb', 'web:v1', '2024-05-01T09:00:00Z'),
+    ...rs('ccc', 'web:v3', '2024-05-01T11:00:00Z'),
+  ]);
+  assert.deepEqual(terminated(scenario), ['web-bbb-x', 'web-aaa-x']);
+});
+
+test("a snapshot ReplicaSet's creationTimestamp that is not RFC 3339 is bad input naming its line and field", () => {
+  const scenario = snapshotScenario('ksim-snap-bad-rs-time-', '1m', [
+    ...nodeItem('n-0', '4'),
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    '  metadata: {name: web, namespace: default, creationTimestamp: "May 1st"}',
+    '  spec: {replicas: 1, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: web}]}}}',
+  ]);
+  assert.throws(() => loadScenario(scenario), {
+    message: `${join(dirname(scenario), 'snapshot.yaml')}:11:64: items[1].metadata.creationTimestamp: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "May 1st"`,
+  });
+});

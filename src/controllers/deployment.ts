@@ -17,6 +17,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodInfo } from '../cluster/pod-info.js';
+import { parseRfc3339Us } from '../api/rfc3339.js';
 import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 
 type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
@@ -60,6 +61,12 @@ interface DState {
   settled: boolean;
 }
 
+/** metadata.creationTimestamp in µs since the epoch (a snapshot's object), or null. */
+function createdAtUs(o: WorkloadObject): number | null {
+  const t = (o.metadata as { creationTimestamp?: unknown }).creationTimestamp;
+  return typeof t === 'string' ? parseRfc3339Us(t) : null;
+}
+
 function replicasOf(rs: ReplicaSetObject): number {
   return rs.spec?.replicas ?? 1;
 }
@@ -84,7 +91,7 @@ export class DeploymentController {
         } else if (o.kind === 'ReplicaSet') {
           const st = this.ownerOf(o);
           if (st === undefined) return;
-          if (!st.replicaSets.includes(o.metadata.name)) st.replicaSets.push(o.metadata.name);
+          if (!st.replicaSets.includes(o.metadata.name)) this.insertByAge(st, o);
           const key = `${o.metadata.namespace}/${o.metadata.name}`;
           if (!this.rsPods.has(key)) this.rsPods.set(key, new Set());
           this.enqueue(st);
@@ -124,6 +131,24 @@ export class DeploymentController {
         }
       },
     });
+  }
+
+  /** Adds a ReplicaSet to its Deployment's list, oldest first (upstream sorts old ReplicaSets
+   * by ReplicaSetsByCreationTimestamp: creation time, then name). Only a snapshot's ReplicaSets
+   * carry a creationTimestamp; one the run creates is newer than all of them and goes last, as
+   * does a snapshot's without one (in commit order). */
+  private insertByAge(st: DState, rs: WorkloadObject): void {
+    const at = createdAtUs(rs);
+    let i = st.replicaSets.length;
+    if (at !== null) {
+      i = st.replicaSets.findIndex((name) => {
+        const other = this.objects.get('ReplicaSet', st.namespace, name);
+        const t = other === undefined ? null : createdAtUs(other);
+        return t === null || t > at || (t === at && name > rs.metadata.name);
+      });
+      if (i < 0) i = st.replicaSets.length;
+    }
+    st.replicaSets.splice(i, 0, rs.metadata.name);
   }
 
   private ownerOf(rs: WorkloadObject): DState | undefined {

@@ -15,7 +15,7 @@ import { readyInStatus } from '../cluster/node-info.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
-import { readPodTimes, type PodTimes } from './snapshot-times.js';
+import { readPodTimes, stampAt, type PodTimes } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -107,6 +107,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       const md = value['metadata'];
       if (!isObj(md)) throw doc.error([...path, 'metadata'], 'metadata with a name', describe(md));
       if (typeof md['name'] !== 'string' || md['name'] === '') throw doc.error([...path, 'metadata', 'name'], 'a name', describe(md['name']));
+      stampAt(doc, [...path, 'metadata', 'creationTimestamp'], md['creationTimestamp']);
       checkObjectFields(doc, path, value, typeOfKind(kind) as string, warnings);
       into.objects.push({ ...value, kind, metadata: { ...md, name: md['name'], namespace: typeof md['namespace'] === 'string' ? md['namespace'] : 'default' } } as WorkloadObject);
       return;
@@ -138,7 +139,10 @@ function clean(raw: Obj): Obj {
   if (raw['kind'] !== 'Node') delete out['status']; // a Node's is read (its capacity) and checked
   if (isObj(raw['metadata'])) {
     const md: Obj = { ...raw['metadata'] };
-    for (const k of ['managedFields', 'resourceVersion', 'selfLink', 'generation', 'creationTimestamp']) delete md[k];
+    for (const k of ['managedFields', 'resourceVersion', 'selfLink', 'generation']) delete md[k];
+    // A ReplicaSet keeps its creationTimestamp: a Deployment scales its old ones down oldest
+    // first. A pod's is read apart (src/workload/snapshot-times.ts).
+    if (raw['kind'] !== 'ReplicaSet') delete md['creationTimestamp'];
     out['metadata'] = md;
   }
   return out;
