@@ -258,24 +258,14 @@ function rankForDeletion(pods: PodInfo[], related: Iterable<PodInfo>, nowUs: num
     const na = onNode.get(a.nodeName ?? '') ?? 0;
     const nb = onNode.get(b.nodeName ?? '') ?? 0;
     if (na !== nb) return nb - na;
-    if (ra) {
-      const ta = readyTimeUs(a);
-      const tb = readyTimeUs(b);
-      if (ta !== tb) {
-        const d = logAge(ta) - logAge(tb);
-        if (d !== 0) return d;
-        return a.key < b.key ? -1 : 1;
-      }
-    }
+    // Different times: the newer power-of-two age bucket first, within one bucket by name.
+    const byAge = (ta: number, tb: number) => (ta === tb ? 0 : logAge(ta) - logAge(tb) || (a.key < b.key ? -1 : 1));
+    const readyFor = ra ? byAge(readyTimeUs(a), readyTimeUs(b)) : 0;
+    if (readyFor !== 0) return readyFor;
     const restarts = maxContainerRestarts(b) - maxContainerRestarts(a);
     if (restarts !== 0) return restarts;
-    const ca = creationTimeUs(a);
-    const cb = creationTimeUs(b);
-    if (ca !== cb) {
-      const d = logAge(ca) - logAge(cb);
-      if (d !== 0) return d;
-      return a.key < b.key ? -1 : 1;
-    }
+    const created = byAge(creationTimeUs(a), creationTimeUs(b));
+    if (created !== 0) return created;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
 }
