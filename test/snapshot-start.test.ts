@@ -365,3 +365,54 @@ test("a snapshot ReplicaSet's creationTimestamp that is not RFC 3339 is bad inpu
     message: `${join(dirname(scenario), 'snapshot.yaml')}:11:64: items[1].metadata.creationTimestamp: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "May 1st"`,
   });
 });
+
+test("a snapshot's Jobs go on from their status: a finished one creates no pod (its TTL counts from its finish), a half-done one only the completions left, and a CronJob's finished Jobs beyond its history limit are deleted at the start", () => {
+  const job = (name: string, spec: string, status: string, owner = '') => [
+    '- apiVersion: batch/v1',
+    '  kind: Job',
+    `  metadata: {name: ${name}, namespace: default, uid: uid-${name}${owner}}`,
+    `  spec: {${spec}template: {spec: {restartPolicy: Never, containers: [{name: c, image: j, resources: {requests: {cpu: 100m}}}]}}}`,
+    `  status: ${status}`,
+  ];
+  const done = (start: string, end: string) =>
+    `{startTime: "${start}", completionTime: "${end}", succeeded: 1, conditions: [{type: SuccessCriteriaMet, status: "True", lastTransitionTime: "${end}"}, {type: Complete, status: "True", reason: CompletionsReached, lastTransitionTime: "${end}"}]}`;
+  const ofCron = ', ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, uid: uid-report, controller: true}]';
+  const scenario = snapshotScenario('ksim-snap-jobs-', '3m', [
+    // The snapshot's now: n-0's last heartbeat, 12:00:00.
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
+    '  status:',
+    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T12:00:00Z"}]',
+    // Finished an hour ago: nothing to run.
+    ...job('backfill', 'completions: 1, ', done('2024-05-01T10:50:00Z', '2024-05-01T11:00:00Z')),
+    // Finished a minute ago with a 2-minute TTL: deleted at t = 60 s.
+    ...job('cleanup', 'ttlSecondsAfterFinished: 120, ', done('2024-05-01T11:58:30Z', '2024-05-01T11:59:00Z')),
+    // 3 of 5 done (one of them not yet counted): 2 more pods, 2 at a time.
+    ...job('migrate', 'completions: 5, parallelism: 2, ', '{startTime: "2024-05-01T11:00:00Z", succeeded: 2, uncountedTerminatedPods: {succeeded: [uid-m3]}}'),
+    // A CronJob keeping 2 successful Jobs has 4: the 2 that started first go.
+    '- apiVersion: batch/v1',
+    '  kind: CronJob',
+    '  metadata: {name: report, namespace: default, uid: uid-report}',
+    '  spec: {schedule: "0 0 1 1 *", successfulJobsHistoryLimit: 2, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: r}]}}}}}',
+    ...job('report-1', '', done('2024-05-01T09:00:00Z', '2024-05-01T09:01:00Z'), ofCron),
+    ...job('report-4', '', done('2024-05-01T11:00:00Z', '2024-05-01T11:01:00Z'), ofCron),
+    ...job('report-2', '', done('2024-05-01T09:30:00Z', '2024-05-01T09:31:00Z'), ofCron),
+    ...job('report-3', '', done('2024-05-01T10:00:00Z', '2024-05-01T10:01:00Z'), ofCron),
+  ]);
+  const run = prepareRun(loadScenario(scenario), { checkInvariants: true });
+  const jobs = () => [...run.cluster.objects.values()].filter((o) => o.kind === 'Job').map((o) => o.metadata.name).sort();
+  run.sim.run(59_000_000);
+  assert.deepEqual(jobs(), ['backfill', 'cleanup', 'migrate', 'report-3', 'report-4']);
+  run.sim.run(61_000_000);
+  assert.deepEqual(jobs(), ['backfill', 'migrate', 'report-3', 'report-4']);
+  run.sim.run(run.endUs);
+  const result = run.finish();
+  assert.deepEqual(
+    table(result, 'placements.csv').map((r) => `${r['owner']} ${r['result']}`),
+    ['migrate bound', 'migrate bound'],
+  );
+  const rows = table(result, 'jobs.csv').map((r) => `${r['name']} ${r['condition']} ${r['succeeded']}`);
+  assert.deepEqual(rows, ['backfill Complete 1', 'cleanup Complete 1', 'migrate Running 3', 'report-1 Complete 1', 'report-2 Complete 1', 'report-3 Complete 1', 'report-4 Complete 1']);
+});

@@ -6,6 +6,7 @@
 //
 // Simulated time: t = 0 is 2026-01-01T00:00:00Z (a Thursday); schedules are evaluated in UTC.
 import { FieldError } from '../api/field-error.js';
+import { parseRfc3339Us } from '../api/rfc3339.js';
 
 /** The wall-clock instant of simulated time 0 (ms since the epoch): 2026-01-01T00:00:00Z. */
 export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -97,6 +98,13 @@ export function lastCronTimeBetween(c: CronSchedule, afterUs: number, atUs: numb
     if (matches(c, new Date(SIM_EPOCH_MS + minute * 60_000))) return minute * US_PER_MIN;
   }
   return null;
+}
+
+/** An RFC 3339 timestamp on the simulated clock (µs; negative before t = 0), or null when the
+ * text is not one. */
+export function runTimeUs(text: string): number | null {
+  const us = parseRfc3339Us(text);
+  return us === null ? null : us - SIM_EPOCH_MS * 1000;
 }
 
 /** Simulated time (µs) as an RFC 3339 UTC timestamp, e.g. 2026-01-01T00:05:00Z. */

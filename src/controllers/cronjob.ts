@@ -24,7 +24,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf, WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { lastCronTimeBetween, nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
-import { jobFinished } from './job.js';
+import { jobFinished, type JobCondition } from './job.js';
 import { namespacedKey } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -98,8 +98,7 @@ export class CronJobController {
         if (st === undefined) return;
         st.active.delete(o.metadata.name);
         if (st.finished.has(o.metadata.name)) return;
-        const startTime = (o['status'] as { startTime?: string } | undefined)?.startTime ?? '';
-        st.finished.set(o.metadata.name, { name: o.metadata.name, startTime, complete: type === 'Complete', deleteSent: false });
+        st.finished.set(o.metadata.name, finishedJob(o, type));
         this.sync(st, null); // a time Forbid skipped while this Job ran starts now
         this.cleanupFinishedJobs(st);
       },
@@ -114,7 +113,18 @@ export class CronJobController {
     });
     api.watch({
       objectAdded: (o) => {
-        if (o.kind === 'Job' && jobFinished(o) === null) this.cronJobs.ownerOfObject(o)?.active.add(o.metadata.name);
+        if (o.kind !== 'Job') return;
+        const st = this.cronJobs.ownerOfObject(o);
+        if (st === undefined) return;
+        const type = jobFinished(o);
+        if (type === null) st.active.add(o.metadata.name);
+        // A cluster snapshot's finished Job is history: kept within the limits from the start.
+        else st.finished.set(o.metadata.name, finishedJob(o, type));
+      },
+      // Upstream syncCronJob cleans up on every sync, the first one when the informer has listed
+      // the snapshot's Jobs.
+      startStateCommitted: () => {
+        for (const st of this.cronJobs.values()) this.cleanupFinishedJobs(st);
       },
     });
   }
@@ -225,6 +235,11 @@ export class CronJobController {
 
 /** Upstream byJobStartTime: Jobs with a startTime first, earliest first; equal times (or both
  * unset) by name. RFC 3339 UTC strings of whole seconds sort as their times do. */
+function finishedJob(o: WorkloadObject, type: JobCondition): FinishedJob {
+  const startTime = (o['status'] as { startTime?: string } | undefined)?.startTime ?? '';
+  return { name: o.metadata.name, startTime, complete: type === 'Complete', deleteSent: false };
+}
+
 function byJobStartTime(a: FinishedJob, b: FinishedJob): number {
   if (a.startTime === '' && b.startTime !== '') return 1;
   if (a.startTime !== '' && b.startTime === '') return -1;

@@ -37,7 +37,7 @@ import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/worklo
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
-import { simTimeString } from './cron.js';
+import { runTimeUs, simTimeString } from './cron.js';
 import { ControllerRateLimiter, namespacedKey, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -95,11 +95,16 @@ export class JobController {
     this.podNames = new PodNames(api.cluster, names);
     this.jobs = new KindInformer<'Job', JobState>('Job', api, objects, {
       add: (o) => {
+        // A Job that comes with a status (a cluster snapshot's) goes on from it: its counts, and
+        // nothing more to do once it has a finish condition (upstream IsJobFinished).
+        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string } | undefined;
+        const startUs = status?.startTime === undefined ? null : runTimeUs(status.startTime);
         const st: JobState = {
-          obj: o, pods: new Set(), succeeded: 0, failed: 0, failuresSinceSuccess: 0, lastFailureUs: 0,
-          inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false, finished: false, deleted: false, startUs: this.sim.now,
+          obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
+          inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
+          finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? this.sim.now,
         };
-        this.enqueue(st);
+        if (!st.finished) this.enqueue(st);
         return st;
       },
       remove: (st) => {

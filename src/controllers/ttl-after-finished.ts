@@ -11,7 +11,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { objectKey } from '../cluster/workload-object.js';
 import { US_PER_S } from '../engine/time.js';
-import { SIM_EPOCH_MS } from './cron.js';
+import { runTimeUs } from './cron.js';
 import { jobFinished } from './job.js';
 
 export class TtlAfterFinishedController {
@@ -63,8 +63,7 @@ export function jobFinishUs(o: WorkloadObject): number | null {
   const conds = (o['status'] as { conditions?: { type?: string; status?: string; lastTransitionTime?: string }[] } | undefined)?.conditions ?? [];
   for (const c of conds) {
     if ((c.type !== 'Complete' && c.type !== 'Failed') || c.status !== 'True') continue;
-    const ms = Date.parse(c.lastTransitionTime ?? '');
-    return Number.isFinite(ms) ? (ms - SIM_EPOCH_MS) * 1000 : null;
+    return runTimeUs(c.lastTransitionTime ?? '');
   }
   return null;
 }

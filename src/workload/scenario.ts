@@ -9,7 +9,8 @@ import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
 import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
-import { podPasts } from './snapshot-times.js';
+import { onRunClock } from './snapshot-times.js';
+import { simTimeString } from '../controllers/cron.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { isMap, isScalar, isSeq, parse as parseYamlValue } from 'yaml';
@@ -260,6 +261,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   keepSnapshotTemplates(workload, snapshot.objects);
+  const start = onRunClock(snapshot.pods, snapshot.podTimes, snapshot.nodes, snapshot.objects, simTimeString);
   return {
     name,
     file,
@@ -278,9 +280,9 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     pluginModules,
     ...(sched['tieBreak'] === 'nodeName' ? { tieBreak: 'nodeName' as const } : {}),
     faults: withTraceFaults(readFaults(doc, raw['faults'], nodes, { durationUs, warnings }), traceFaults),
-    ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
+    ...(start.objects.length > 0 ? { startObjects: start.objects } : {}),
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
-    ...(snapshot.podTimes.size > 0 ? { startPodPasts: podPasts(snapshot.pods, snapshot.podTimes, snapshot.nodes) } : {}),
+    ...(start.pasts.size > 0 ? { startPodPasts: start.pasts } : {}),
     warnings,
   };
 }

@@ -13,6 +13,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { PodPast } from '../cluster/pod-info.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
 
 type Obj = Record<string, unknown>;
@@ -89,9 +90,9 @@ export function latestNodeTimeUs(n: Node): number | null {
   return latest;
 }
 
-/** The snapshot's "now" (µs since the epoch): the latest of its pods' times and its Nodes'
- * condition times; null when it holds no time at all. */
-export function snapshotNowUs(pods: Iterable<PodTimes>, nodes: readonly Node[]): number | null {
+/** The snapshot's "now" (µs since the epoch): the latest of its pods' times, its Nodes'
+ * condition times and `more` (its Jobs' status times); null when it holds no time at all. */
+export function snapshotNowUs(pods: Iterable<PodTimes>, nodes: readonly Node[], more: Iterable<number> = []): number | null {
   let now: number | null = null;
   const see = (us: number | undefined | null) => {
     if (us !== undefined && us !== null && (now === null || us > now)) now = us;
@@ -102,6 +103,7 @@ export function snapshotNowUs(pods: Iterable<PodTimes>, nodes: readonly Node[]):
     see(t.readySince?.us);
   }
   for (const n of nodes) see(latestNodeTimeUs(n));
+  for (const us of more) see(us);
   return now;
 }
 
@@ -116,19 +118,29 @@ export function pastOf(t: PodTimes, nowUs: number): PodPast {
   return { ...(creationUs === undefined ? {} : { creationUs }), ...(startUs === undefined ? {} : { startUs }), ...(readySinceUs === undefined ? {} : { readySinceUs }), restarts };
 }
 
-/** The pasts of the snapshot's pods it keeps (`pods`), against its own now: the latest time of
- * those pods and its nodes (what `ksim import` writes, so an imported snapshot has the same). */
-export function podPasts(pods: readonly Pod[], times: ReadonlyMap<Pod, PodTimes>, nodes: readonly Node[]): Map<Pod, PodPast> {
-  const out = new Map<Pod, PodPast>();
+/** A snapshot on the run's clock: its pods' pasts, and its objects with each Job's status times
+ * moved to the run's clock (`toRunTime`, simTimeString), against the snapshot's own now — the
+ * latest time of the pods it keeps (`pods`), its nodes and its Jobs, which is what `ksim import`
+ * writes, so an imported snapshot has the same. */
+export function onRunClock(
+  pods: readonly Pod[],
+  times: ReadonlyMap<Pod, PodTimes>,
+  nodes: readonly Node[],
+  objects: readonly WorkloadObject[],
+  toRunTime: (us: number) => string,
+): { pasts: Map<Pod, PodPast>; objects: WorkloadObject[] } {
+  const pasts = new Map<Pod, PodPast>();
   const kept: [Pod, PodTimes][] = [];
   for (const p of pods) {
     const t = times.get(p);
     if (t !== undefined) kept.push([p, t]);
   }
-  const now = snapshotNowUs(kept.map(([, t]) => t), nodes);
-  if (now === null) return out;
-  for (const [pod, t] of kept) out.set(pod, pastOf(t, now));
-  return out;
+  const jobTimes = objects.flatMap((o) => (o.kind === 'Job' && isObj(o['status']) ? jobStatusTimesUs(o['status']) : []));
+  const now = snapshotNowUs(kept.map(([, t]) => t), nodes, jobTimes);
+  if (now === null) return { pasts, objects: [...objects] };
+  for (const [pod, t] of kept) pasts.set(pod, pastOf(t, now));
+  const moved = objects.map((o) => (o.kind === 'Job' && isObj(o['status']) ? ({ ...o, status: jobStatusOnRunClock(o['status'], now, toRunTime) } as WorkloadObject) : o));
+  return { pasts, objects: moved };
 }
 
 /** The pod object with its times written back as the snapshot had them (for `ksim import`):
@@ -142,4 +154,74 @@ export function withTimes(pod: Pod, t: PodTimes | undefined): Pod {
   if (t.restartCounts.length > 0) status['containerStatuses'] = t.restartCounts.map(([name, restartCount]) => ({ name, restartCount }));
   const metadata = t.creationTimestamp === undefined ? pod.metadata : { ...pod.metadata, creationTimestamp: t.creationTimestamp.text };
   return { ...pod, ...(metadata === undefined ? {} : { metadata }), ...(Object.keys(status).length > 0 ? { status } : {}) } as Pod;
+}
+
+/** A snapshot Job's status as the Job, CronJob and TTL-after-finished controllers read it: its
+ * counts (the pods it counted are finished and not in the snapshot, so the counts carry them;
+ * uncountedTerminatedPods are added in), its finish condition and its times. Without it a
+ * finished Job would run again and a half-done one start from nothing. Null when the Job has no
+ * status. Times keep the snapshot's text here (`ksim import` writes them back); jobOnRunClock
+ * puts them on the run's clock. */
+export function readJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj | null {
+  if (raw === undefined || raw === null) return null;
+  const at = [...path, 'status'];
+  if (!isObj(raw)) throw doc.error(at, 'a Job status (a mapping)', describe(raw));
+  const count = (k: string): number => {
+    const v = raw[k];
+    if (v === undefined || v === null) return 0;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw doc.error([...at, k], 'a whole number >= 0', describe(v));
+    return v;
+  };
+  let succeeded = count('succeeded');
+  let failed = count('failed');
+  const uncounted = raw['uncountedTerminatedPods'];
+  if (isObj(uncounted)) {
+    if (Array.isArray(uncounted['succeeded'])) succeeded += uncounted['succeeded'].length;
+    if (Array.isArray(uncounted['failed'])) failed += uncounted['failed'].length;
+  }
+  const out: Obj = {};
+  for (const k of ['startTime', 'completionTime']) {
+    const s = stampAt(doc, [...at, k], raw[k]);
+    if (s !== undefined) out[k] = s.text;
+  }
+  out['succeeded'] = succeeded;
+  out['failed'] = failed;
+  const conditions = raw['conditions'];
+  if (Array.isArray(conditions)) {
+    const kept: Obj[] = [];
+    conditions.forEach((c: unknown, i) => {
+      if (!isObj(c) || typeof c['type'] !== 'string' || typeof c['status'] !== 'string') return;
+      const t = stampAt(doc, [...at, 'conditions', i, 'lastTransitionTime'], c['lastTransitionTime']);
+      kept.push({ type: c['type'], status: c['status'], ...(typeof c['reason'] === 'string' ? { reason: c['reason'] } : {}), ...(t === undefined ? {} : { lastTransitionTime: t.text }) });
+    });
+    if (kept.length > 0) out['conditions'] = kept;
+  }
+  return out;
+}
+
+/** The times of a Job status from readJobStatus (µs since the epoch). */
+export function jobStatusTimesUs(status: Obj): number[] {
+  const out: number[] = [];
+  const see = (v: unknown) => {
+    const us = typeof v === 'string' ? parseRfc3339Us(v) : null;
+    if (us !== null) out.push(us);
+  };
+  see(status['startTime']);
+  see(status['completionTime']);
+  for (const c of (status['conditions'] as Obj[] | undefined) ?? []) see(c['lastTransitionTime']);
+  return out;
+}
+
+/** A Job status from readJobStatus with its times on the run's clock (t = 0 is the snapshot's
+ * `nowUs`), as the run's own Jobs write them (`toRunTime`: simTimeString). */
+export function jobStatusOnRunClock(status: Obj, nowUs: number, toRunTime: (us: number) => string): Obj {
+  const conv = (v: unknown) => {
+    const us = typeof v === 'string' ? parseRfc3339Us(v) : null;
+    return us === null ? v : toRunTime(us - nowUs);
+  };
+  const out: Obj = { ...status };
+  for (const k of ['startTime', 'completionTime']) if (out[k] !== undefined) out[k] = conv(out[k]);
+  const conditions = status['conditions'] as Obj[] | undefined;
+  if (conditions !== undefined) out['conditions'] = conditions.map((c) => (c['lastTransitionTime'] === undefined ? c : { ...c, lastTransitionTime: conv(c['lastTransitionTime']) }));
+  return out;
 }

@@ -3,9 +3,10 @@
 // or directories. Nodes join at t = 0; pods bound to them are Running there; pods without a node
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
-// recreated). What the simulation does not need is dropped: `status` (but a Node's),
+// recreated). What the simulation does not need is dropped: `status` (but a Node's and a Job's),
 // `metadata.managedFields` and the server's other bookkeeping, and finished pods. A pod's times
-// (creation, start, Ready, restart counts) are kept aside first (src/workload/snapshot-times.ts).
+// (creation, start, Ready, restart counts) are kept aside first, and a Job keeps its counts and
+// finish condition (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -15,7 +16,7 @@ import { readyInStatus } from '../cluster/node-info.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
-import { readPodTimes, stampAt, type PodTimes } from './snapshot-times.js';
+import { readJobStatus, readPodTimes, stampAt, type PodTimes } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -100,7 +101,9 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     if (MANIFEST_KINDS.has(kind)) {
       const m = readManifest(doc, path, value, { warnings });
       checkClaim(doc, path, m);
-      into.objects.push(m as unknown as WorkloadObject);
+      // A Job keeps its status: its counts and finish condition (src/workload/snapshot-times.ts).
+      const status = kind === 'Job' ? readJobStatus(doc, path, raw['status']) : null;
+      into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;
     }
     if (CHECKED_KINDS.has(kind)) {
