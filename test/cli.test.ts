@@ -37,6 +37,7 @@ test('ksim run writes every output and prints the summary', () => {
   assert.equal(row[3], '313');
   const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(run['seed'], 42);
+  assert.equal(run['clock_start'], '2026-01-01T00:00:00Z', 'no cluster snapshot: the default wall clock');
   assert.equal(typeof run['wall_time_ms'], 'number');
   assert.match(String((run['scenario'] as Record<string, unknown>)['sha256']), /^[0-9a-f]{64}$/);
 });

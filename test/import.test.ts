@@ -44,6 +44,11 @@ test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, an
   // them, against the snapshot's now (its nodes' last heartbeat, 2026-11-30T10:00:00Z).
   assert.deepEqual(podPasts(out), podPasts(repoPath('test/snapshots/snapshot-start.yaml')));
   assert.deepEqual(podPasts(out)['shop/web-7d9f8c6b5-abcde'], { creationUs: -3600e6, restarts: 0 });
+  // t = 0 is the snapshot's time: `ksim run` records it in run.json.
+  const runDir = join(dir, 'run');
+  const run = spawnSync(process.execPath, [KSIM_BIN, 'run', out, '-o', runDir, '-q', '--set', 'duration=1m'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as Record<string, unknown>)['clock_start'], '2026-11-30T10:00:00Z');
 });
 
 /** Each snapshot pod's past (PodInfo.past) by namespace/name. */

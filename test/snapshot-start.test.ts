@@ -416,3 +416,22 @@ test("a snapshot's Jobs go on from their status: a finished one creates no pod (
   const rows = table(result, 'jobs.csv').map((r) => `${r['name']} ${r['condition']} ${r['succeeded']}`);
   assert.deepEqual(rows, ['backfill Complete 1', 'cleanup Complete 1', 'migrate Running 3', 'report-1 Complete 1', 'report-2 Complete 1', 'report-3 Complete 1', 'report-4 Complete 1']);
 });
+
+test("a snapshot's CronJob runs on the cluster's wall clock: t = 0 is the snapshot's own time, so an hourly schedule fires at the next full hour after it", () => {
+  const scenario = snapshotScenario('ksim-snap-cron-clock-', '30m', [
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
+    '  status:',
+    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T10:37:23Z"}]',
+    '- apiVersion: batch/v1',
+    '  kind: CronJob',
+    '  metadata: {name: report, namespace: default, uid: uid-report}',
+    '  spec: {schedule: "0 * * * *", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: r, resources: {requests: {cpu: 100m}}}]}}}}}',
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  // 11:00:00 is 22 min 37 s after 10:37:23; the Job is named by its Unix minute, as upstream.
+  // (created_s: when the create committed, a few ms later).
+  assert.deepEqual(table(result, 'jobs.csv').map((r) => `${r['name']} ${Math.floor(Number(r['created_s']))}`), [`report-${Date.parse('2024-05-01T11:00:00Z') / 60_000} 1357`]);
+});

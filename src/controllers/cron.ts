@@ -4,12 +4,72 @@
 // matches when either does (cron's OR rule). Day-of-week 0 and 7 are Sunday. No names (MON,
 // JAN) and no @hourly-style macros.
 //
-// Simulated time: t = 0 is 2026-01-01T00:00:00Z (a Thursday); schedules are evaluated in UTC.
+// Simulated time on a wall clock (WallClock): t = 0 is 2026-01-01T00:00:00Z (a Thursday), or
+// a cluster snapshot's own time; schedules are evaluated in UTC.
 import { FieldError } from '../api/field-error.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
 
-/** The wall-clock instant of simulated time 0 (ms since the epoch): 2026-01-01T00:00:00Z. */
-export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
+const US_PER_MIN = 60_000_000;
+const US_PER_S = 1_000_000;
+
+/** Simulated time (µs from t = 0) as wall-clock time: what Kubernetes timestamps and cron
+ * schedules read. `startUs`: the wall-clock instant of t = 0, µs since the Unix epoch. */
+export class WallClock {
+  constructor(readonly startUs: number) {}
+
+  /** Simulated time as an RFC 3339 UTC timestamp in whole seconds, e.g. 2026-01-01T00:05:00Z. */
+  text(us: number): string {
+    return new Date(Math.floor((this.startUs + us) / 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  /** An RFC 3339 timestamp on the simulated clock (µs; negative before t = 0), or null when the
+   * text is not one. */
+  runUs(text: string): number | null {
+    const us = parseRfc3339Us(text);
+    return us === null ? null : us - this.startUs;
+  }
+
+  /** The start of the wall-clock second holding simulated time `us` (metav1.Time's precision). */
+  wholeSecond(us: number): number {
+    return Math.floor((this.startUs + us) / US_PER_S) * US_PER_S - this.startUs;
+  }
+
+  /** Whole minutes since the Unix epoch at simulated time `us` (a CronJob's Job names). */
+  unixMinutes(us: number): number {
+    return Math.floor((this.startUs + us) / US_PER_MIN);
+  }
+
+  /** The first scheduled time strictly after simulated time `afterUs` (µs), or null when none
+   * comes within 5 years (e.g. February 30th). */
+  nextCron(c: CronSchedule, afterUs: number): number | null {
+    let minute = this.unixMinutes(afterUs) + 1;
+    const limit = minute + 5 * 366 * 24 * 60;
+    for (; minute < limit; minute++) {
+      const d = new Date(minute * 60_000);
+      if (!c.months.has(d.getUTCMonth() + 1)) {
+        // Skip to the start of the next month.
+        minute = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 60_000 - 1;
+        continue;
+      }
+      if (matches(c, d)) return minute * US_PER_MIN - this.startUs;
+    }
+    return null;
+  }
+
+  /** The latest scheduled time strictly after `afterUs` and at or before `atUs` (upstream
+   * mostRecentScheduleTime's most recent time: the one a late sync starts), or null when there
+   * is none. Scans back minute by minute from `atUs`. */
+  lastCronBetween(c: CronSchedule, afterUs: number, atUs: number): number | null {
+    const first = this.unixMinutes(afterUs) + 1;
+    for (let minute = this.unixMinutes(atUs); minute >= first; minute--) {
+      if (matches(c, new Date(minute * 60_000))) return minute * US_PER_MIN - this.startUs;
+    }
+    return null;
+  }
+}
+
+/** t = 0 at 2026-01-01T00:00:00Z (a Thursday): runs without a snapshot's time. */
+export const DEFAULT_WALL_CLOCK = new WallClock(Date.UTC(2026, 0, 1) * 1000);
 
 export interface CronSchedule {
   readonly minutes: ReadonlySet<number>;
@@ -67,47 +127,4 @@ function matches(c: CronSchedule, d: Date): boolean {
   const dow = c.daysOfWeek.has(d.getUTCDay());
   if (c.domStar || c.dowStar) return dom && dow;
   return dom || dow;
-}
-
-const US_PER_MIN = 60_000_000;
-
-/** The first scheduled time strictly after simulated time `afterUs` (µs), or null when none
- * comes within 5 years (e.g. February 30th). */
-export function nextCronTime(c: CronSchedule, afterUs: number): number | null {
-  let minute = Math.floor(afterUs / US_PER_MIN) + 1;
-  const limit = minute + 5 * 366 * 24 * 60;
-  for (; minute < limit; minute++) {
-    const d = new Date(SIM_EPOCH_MS + minute * 60_000);
-    if (!c.months.has(d.getUTCMonth() + 1)) {
-      // Skip to the start of the next month.
-      const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-      minute = (next - SIM_EPOCH_MS) / 60_000 - 1;
-      continue;
-    }
-    if (matches(c, d)) return minute * US_PER_MIN;
-  }
-  return null;
-}
-
-/** The latest scheduled time strictly after `afterUs` and at or before `atUs` (upstream
- * mostRecentScheduleTime's most recent time: the one a late sync starts), or null when there is
- * none. Scans back minute by minute from `atUs`. */
-export function lastCronTimeBetween(c: CronSchedule, afterUs: number, atUs: number): number | null {
-  const first = Math.floor(afterUs / US_PER_MIN) + 1;
-  for (let minute = Math.floor(atUs / US_PER_MIN); minute >= first; minute--) {
-    if (matches(c, new Date(SIM_EPOCH_MS + minute * 60_000))) return minute * US_PER_MIN;
-  }
-  return null;
-}
-
-/** An RFC 3339 timestamp on the simulated clock (µs; negative before t = 0), or null when the
- * text is not one. */
-export function runTimeUs(text: string): number | null {
-  const us = parseRfc3339Us(text);
-  return us === null ? null : us - SIM_EPOCH_MS * 1000;
-}
-
-/** Simulated time (µs) as an RFC 3339 UTC timestamp, e.g. 2026-01-01T00:05:00Z. */
-export function simTimeString(us: number): string {
-  return new Date(SIM_EPOCH_MS + Math.floor(us / 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

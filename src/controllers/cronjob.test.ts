@@ -11,7 +11,7 @@ import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { FieldError } from '../api/field-error.js';
-import { nextCronTime, parseCron, simTimeString } from './cron.js';
+import { DEFAULT_WALL_CLOCK, parseCron, WallClock } from './cron.js';
 import { CronJobController, cronJobName } from './cronjob.js';
 import { JobController } from './job.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -25,12 +25,12 @@ const MIN = 60 * S;
 
 function next(schedule: string, after: string): string {
   const afterUs = (Date.parse(after) - Date.parse('2026-01-01T00:00:00Z')) * 1000;
-  const t = nextCronTime(parseCron(schedule), afterUs);
-  return t === null ? 'none' : simTimeString(t);
+  const t = DEFAULT_WALL_CLOCK.nextCron(parseCron(schedule), afterUs);
+  return t === null ? 'none' : DEFAULT_WALL_CLOCK.text(t);
 }
 
 test('cron schedules: steps, ranges, lists, day-of-week (t = 0 is Thursday 2026-01-01) and the day OR rule', () => {
-  assert.equal(simTimeString(0), '2026-01-01T00:00:00Z');
+  assert.equal(DEFAULT_WALL_CLOCK.text(0), '2026-01-01T00:00:00Z');
   assert.equal(next('*/5 * * * *', '2026-01-01T00:00:00Z'), '2026-01-01T00:05:00Z', 'strictly after');
   assert.equal(next('*/5 * * * *', '2026-01-01T00:07:30Z'), '2026-01-01T00:10:00Z');
   assert.equal(next('30 2 * * *', '2026-01-01T03:00:00Z'), '2026-01-02T02:30:00Z');
@@ -45,6 +45,22 @@ test('cron schedules: steps, ranges, lists, day-of-week (t = 0 is Thursday 2026-
   assert.equal(next('0 0 30 2 *', '2026-01-01T00:00:00Z'), 'none');
 });
 
+test('a wall clock whose t = 0 is a snapshot\'s time (2024-05-01T10:37:23.5Z): schedules at its wall-clock minutes, timestamps in its seconds', () => {
+  const clock = new WallClock(Date.parse('2024-05-01T10:37:23.500Z') * 1000);
+  assert.equal(clock.text(0), '2024-05-01T10:37:23Z');
+  assert.equal(clock.runUs('2024-05-01T10:00:00Z'), -2243.5 * S);
+  assert.equal(clock.wholeSecond(0), -0.5 * S);
+  assert.equal(clock.wholeSecond(0.7 * S), 0.5 * S);
+  // Hourly: the next one is 11:00:00, 22 min 36.5 s after t = 0.
+  assert.equal(clock.nextCron(parseCron('0 * * * *'), 0), 1356.5 * S);
+  assert.equal(clock.text(1356.5 * S), '2024-05-01T11:00:00Z');
+  // Daily at 02:00: the next day's.
+  assert.equal(clock.text(clock.nextCron(parseCron('0 2 * * *'), 0)!), '2024-05-02T02:00:00Z');
+  // The latest 10-minute mark after 10:40:00 (t = 156.5 s) and at or before 11:05 is 11:00.
+  assert.equal(clock.lastCronBetween(parseCron('*/10 * * * *'), 156.5 * S, clock.runUs('2024-05-01T11:05:00Z')!), 1356.5 * S);
+  assert.equal(cronJobName('report', 1356.5 * S, clock), `report-${Date.parse('2024-05-01T11:00:00Z') / 60_000}`);
+});
+
 test('a step from a number runs to the end of the field; none within 5 years (5 x 366 days) is null', () => {
   assert.deepEqual([...parseCron('5/15 * * * *').minutes], [5, 20, 35, 50]);
   assert.deepEqual([...parseCron('* 20/2 * * *').hours], [20, 22]);
@@ -54,8 +70,8 @@ test('a step from a number runs to the end of the field; none within 5 years (5 
   const target = minuteOf('2104-02-29T00:00:00Z');
   const limit = 5 * 366 * 24 * 60;
   // The first minute looked at is the one after `afterUs`: the target is the limit-th minute after it.
-  assert.equal(nextCronTime(feb29, (target - limit - 1) * MIN), null);
-  assert.equal(nextCronTime(feb29, (target - limit) * MIN), target * MIN);
+  assert.equal(DEFAULT_WALL_CLOCK.nextCron(feb29, (target - limit - 1) * MIN), null);
+  assert.equal(DEFAULT_WALL_CLOCK.nextCron(feb29, (target - limit) * MIN), target * MIN);
 });
 
 test('cron schedules that do not parse name the field', () => {

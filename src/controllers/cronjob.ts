@@ -1,6 +1,6 @@
 // CronJob controller (upstream pkg/controller/cronjob/cronjob_controllerv2.go, simplified):
 // at each time of its 5-field schedule (src/controllers/cron.ts; simulated t = 0 is
-// 2026-01-01T00:00:00Z, UTC) it creates a Job `<cronjob>-<minutes since the Unix epoch>` from
+// 2026-01-01T00:00:00Z, or a cluster snapshot's own time, UTC) it creates a Job `<cronjob>-<minutes since the Unix epoch>` from
 // spec.jobTemplate, owned by the CronJob (controller: true), as upstream names them. Concurrency:
 // Allow creates regardless; Forbid skips the time while a Job of this CronJob is active (not
 // Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
@@ -23,7 +23,7 @@ import type { SimEvent } from '../engine/event-queue.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf, WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { lastCronTimeBetween, nextCronTime, parseCron, SIM_EPOCH_MS, simTimeString, type CronSchedule } from './cron.js';
+import { DEFAULT_WALL_CLOCK, parseCron, type CronSchedule, type WallClock } from './cron.js';
 import { jobFinished, type JobCondition } from './job.js';
 import { namespacedKey } from './work-queue.js';
 import { KindInformer } from './informer.js';
@@ -58,8 +58,8 @@ export const DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT = 3;
 export const DEFAULT_FAILED_JOBS_HISTORY_LIMIT = 1;
 
 /** Upstream getJobName: the scheduled time in minutes since the Unix epoch. */
-export function cronJobName(cronJob: string, scheduledUs: number): string {
-  return `${cronJob}-${Math.floor((SIM_EPOCH_MS + scheduledUs / 1000) / 60_000)}`;
+export function cronJobName(cronJob: string, scheduledUs: number, clock: WallClock = DEFAULT_WALL_CLOCK): string {
+  return `${cronJob}-${clock.unixMinutes(scheduledUs)}`;
 }
 
 export class CronJobController {
@@ -69,10 +69,12 @@ export class CronJobController {
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     objects?: ObjectApi,
+    /** Simulated time on the wall clock the schedules read. */
+    private readonly clock: WallClock = DEFAULT_WALL_CLOCK,
   ) {
     this.cronJobs = new KindInformer<'CronJob', CjState>('CronJob', api, objects, {
       add: (o) => {
-        const createdUs = Math.floor(this.sim.now / 1_000_000) * 1_000_000;
+        const createdUs = this.clock.wholeSecond(this.sim.now);
         const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map(), createdUs, lastScheduledUs: -1 };
         this.arm(st);
         return st;
@@ -161,7 +163,7 @@ export class CronJobController {
   private arm(st: CjState): void {
     if (st.timer !== null) this.sim.cancel(st.timer);
     st.timer = null;
-    const next = nextCronTime(st.schedule, this.sim.now);
+    const next = this.clock.nextCron(st.schedule, this.sim.now);
     if (next === null) return;
     st.timer = this.sim.scheduleAt(next, 'cronjob.schedule', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
       st.timer = null;
@@ -182,11 +184,11 @@ export class CronJobController {
     if (scheduledUs === null) {
       let earliest = st.lastScheduledUs >= 0 ? st.lastScheduledUs : st.createdUs;
       if (deadlineUs !== null) earliest = Math.max(earliest, now - deadlineUs);
-      scheduledUs = lastCronTimeBetween(st.schedule, earliest, now);
+      scheduledUs = this.clock.lastCronBetween(st.schedule, earliest, now);
       if (scheduledUs === null) return;
     }
     if (deadlineUs !== null && scheduledUs + deadlineUs < now) return; // missed its starting window
-    const name = cronJobName(st.obj.metadata.name, scheduledUs);
+    const name = cronJobName(st.obj.metadata.name, scheduledUs, this.clock);
     if (st.active.has(name) || st.lastScheduledUs === scheduledUs) return; // already started
     const ns = st.obj.metadata.namespace;
     // Re-read the store: a Job may have finished or gone since the watch said so.
@@ -217,7 +219,7 @@ export class CronJobController {
         name,
         namespace: ns,
         labels: { ...(jt.metadata?.labels ?? {}) },
-        annotations: { ...(jt.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': simTimeString(scheduledUs) },
+        annotations: { ...(jt.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': this.clock.text(scheduledUs) },
         ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
       },
       spec: copyPlain(jt.spec ?? {}),

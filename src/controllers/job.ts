@@ -37,7 +37,7 @@ import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/worklo
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
-import { runTimeUs, simTimeString } from './cron.js';
+import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
 import { ControllerRateLimiter, namespacedKey, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -91,6 +91,8 @@ export class JobController {
     private readonly api: ApiServer,
     names: RandomStream,
     objects?: ObjectApi,
+    /** Simulated time on the wall clock its status times are written in. */
+    private readonly clock: WallClock = DEFAULT_WALL_CLOCK,
   ) {
     this.podNames = new PodNames(api.cluster, names);
     this.jobs = new KindInformer<'Job', JobState>('Job', api, objects, {
@@ -98,7 +100,7 @@ export class JobController {
         // A Job that comes with a status (a cluster snapshot's) goes on from it: its counts, and
         // nothing more to do once it has a finish condition (upstream IsJobFinished).
         const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string } | undefined;
-        const startUs = status?.startTime === undefined ? null : runTimeUs(status.startTime);
+        const startUs = status?.startTime === undefined ? null : this.clock.runUs(status.startTime);
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
@@ -242,9 +244,9 @@ export class JobController {
     }
     const stored = this.api.cluster.objects.get(objectKey('Job', st.obj.metadata.namespace, st.obj.metadata.name));
     if (stored === undefined) return;
-    const now = simTimeString(this.sim.now);
+    const now = this.clock.text(this.sim.now);
     const status = {
-      startTime: simTimeString(st.startUs),
+      startTime: this.clock.text(st.startUs),
       ...(type === 'Complete' ? { completionTime: now } : {}),
       active: 0,
       succeeded: st.succeeded,

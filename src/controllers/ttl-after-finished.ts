@@ -11,7 +11,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { objectKey } from '../cluster/workload-object.js';
 import { US_PER_S } from '../engine/time.js';
-import { runTimeUs } from './cron.js';
+import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
 import { jobFinished } from './job.js';
 
 export class TtlAfterFinishedController {
@@ -22,6 +22,8 @@ export class TtlAfterFinishedController {
     private readonly sim: Simulation,
     private readonly api: ApiServer,
     objects: ObjectApi,
+    /** Simulated time on the wall clock the Jobs' finish times are written in. */
+    private readonly clock: WallClock = DEFAULT_WALL_CLOCK,
   ) {
     api.watch({ objectAdded: (o) => this.consider(o) });
     objects.watch({
@@ -41,7 +43,7 @@ export class TtlAfterFinishedController {
     if (o.kind !== 'Job') return;
     const ttl = (o.spec as { ttlSecondsAfterFinished?: number } | undefined)?.ttlSecondsAfterFinished;
     if (ttl === undefined || ttl === null) return;
-    const finishUs = jobFinishUs(o);
+    const finishUs = jobFinishUs(o, this.clock);
     if (finishUs === null) return;
     const key = objectKey('Job', o.metadata.namespace, o.metadata.name);
     const old = this.timers.get(key);
@@ -59,11 +61,11 @@ export class TtlAfterFinishedController {
 
 /** Upstream jobFinishTime: the finished condition's lastTransitionTime, in simulated µs (null
  * when the Job has not finished or the time does not parse). */
-export function jobFinishUs(o: WorkloadObject): number | null {
+export function jobFinishUs(o: WorkloadObject, clock: WallClock = DEFAULT_WALL_CLOCK): number | null {
   const conds = (o['status'] as { conditions?: { type?: string; status?: string; lastTransitionTime?: string }[] } | undefined)?.conditions ?? [];
   for (const c of conds) {
     if ((c.type !== 'Complete' && c.type !== 'Failed') || c.status !== 'True') continue;
-    return runTimeUs(c.lastTransitionTime ?? '');
+    return clock.runUs(c.lastTransitionTime ?? '');
   }
   return null;
 }

@@ -7,7 +7,7 @@ import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Scenario } from '../workload/scenario.js';
 import { KSIM_VERSION } from '../version.js';
-import { runScenarioInSlices, type PreparedRun, type RunResult } from './run-scenario.js';
+import { runScenarioInSlices, wallClockOf, type PreparedRun, type RunResult } from './run-scenario.js';
 
 export interface FolderRunOptions {
   /** The output folder (replaced as a whole when the run completes). */
@@ -71,6 +71,8 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
     ksim_version: KSIM_VERSION,
     scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
     seed: scenario.seed,
+    // The wall-clock time of t = 0: a cluster snapshot's own time, else 2026-01-01T00:00:00Z.
+    clock_start: wallClockOf(scenario).text(0),
     ...opts.runJson,
     options: { ...runJsonOptions(opts), output: opts.dir },
     node_version: process.version,

@@ -12,6 +12,7 @@ import { ReplicaSetController } from '../controllers/replicaset.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
+import { DEFAULT_WALL_CLOCK, WallClock } from '../controllers/cron.js';
 import { TtlAfterFinishedController } from '../controllers/ttl-after-finished.js';
 import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
@@ -233,9 +234,10 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new DisruptionController(sim, controllerManager);
   new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
   new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
-  const jobController = new JobController(sim, controllerManager, streams.stream('names/job'), objects);
-  new CronJobController(sim, controllerManager, objects);
-  new TtlAfterFinishedController(sim, controllerManager, objects);
+  const clock = wallClockOf(scenario);
+  const jobController = new JobController(sim, controllerManager, streams.stream('names/job'), objects, clock);
+  new CronJobController(sim, controllerManager, objects, clock);
+  new TtlAfterFinishedController(sim, controllerManager, objects, clock);
   new StatefulSetController(sim, controllerManager, objects);
   new GarbageCollector(controllerManager);
   new PodGarbageCollector(sim, controllerManager, scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
@@ -333,6 +335,12 @@ interface RunParts {
   readonly startWarnings: readonly string[];
   /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
   readonly gpu: GpuAllocationCollector | null;
+}
+
+/** The wall clock of a run: t = 0 is the scenario's cluster snapshot's own time, else
+ * 2026-01-01T00:00:00Z. */
+export function wallClockOf(scenario: Scenario): WallClock {
+  return scenario.clockStartUs === undefined ? DEFAULT_WALL_CLOCK : new WallClock(scenario.clockStartUs);
 }
 
 /** The cluster at t = 0: the scenario's nodes without a later joinAt, and what its cluster

@@ -9,8 +9,7 @@ import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
 import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
-import { onRunClock } from './snapshot-times.js';
-import { simTimeString } from '../controllers/cron.js';
+import { snapshotTime } from './snapshot-times.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { isMap, isScalar, isSeq, parse as parseYamlValue } from 'yaml';
@@ -100,6 +99,9 @@ export interface Scenario {
   readonly startPods?: readonly Pod[];
   /** The snapshot pods' pasts (creation, start and Ready times before t = 0, restarts), by pod. */
   readonly startPodPasts?: ReadonlyMap<Pod, PodPast>;
+  /** The wall-clock time of t = 0 (µs since the Unix epoch): a cluster snapshot's own time;
+   * absent: 2026-01-01T00:00:00Z. Kubernetes timestamps and cron schedules read it. */
+  readonly clockStartUs?: number;
   /** Scheduled faults (`faults:`, src/faults/spec.ts). */
   readonly faults?: readonly FaultSpec[];
   /** Things worth telling the user that do not stop the run. */
@@ -261,7 +263,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   keepSnapshotTemplates(workload, snapshot.objects);
-  const start = onRunClock(snapshot.pods, snapshot.podTimes, snapshot.nodes, snapshot.objects, simTimeString);
+  const start = snapshotTime(snapshot.pods, snapshot.podTimes, snapshot.nodes, snapshot.objects);
   return {
     name,
     file,
@@ -280,9 +282,10 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     pluginModules,
     ...(sched['tieBreak'] === 'nodeName' ? { tieBreak: 'nodeName' as const } : {}),
     faults: withTraceFaults(readFaults(doc, raw['faults'], nodes, { durationUs, warnings }), traceFaults),
-    ...(start.objects.length > 0 ? { startObjects: start.objects } : {}),
+    ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
     ...(start.pasts.size > 0 ? { startPodPasts: start.pasts } : {}),
+    ...(start.nowUs === null ? {} : { clockStartUs: start.nowUs }),
     warnings,
   };
 }

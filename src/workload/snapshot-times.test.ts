@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { loadScenario } from '../index.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { onRunClock, pastOf, snapshotNowUs, withTimes, type PodTimes } from './snapshot-times.js';
+import { pastOf, snapshotTime, snapshotNowUs, withTimes, type PodTimes } from './snapshot-times.js';
 
 const S = 1_000_000;
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0) * 1000; // 2024-05-01T12:00:00Z in µs
@@ -28,7 +28,8 @@ test("the snapshot's now is its latest pod time or node heartbeat; a pod's times
   const pod: Pod = { metadata: { name: 'p' } };
   const skipped: Pod = { metadata: { name: 'on-a-missing-node' } };
   const later: PodTimes = { creationTimestamp: stamp(3600), restartCounts: [] };
-  const { pasts } = onRunClock([pod], new Map([[pod, times], [skipped, later]]), [node('2024-05-01T12:00:10Z')], [], String);
+  const { pasts, nowUs } = snapshotTime([pod], new Map([[pod, times], [skipped, later]]), [node('2024-05-01T12:00:10Z')], []);
+  assert.equal(nowUs, T0 + 10 * S);
   assert.equal(pasts.size, 1, 'only the pods kept, and their times alone make the now');
   assert.deepEqual(pasts.get(pod), { creationUs: -3610 * S, startUs: -3600 * S, readySinceUs: -3510 * S, restarts: 7 });
 });
@@ -107,8 +108,9 @@ test("a snapshot Job's status: counts with the uncounted pods added in, its cond
   };
   const s = loadScenario(withJob('{startTime: "2024-05-01T11:00:00Z", succeeded: 2, failed: 1, active: 1, uncountedTerminatedPods: {succeeded: [a, b], failed: [c]}, conditions: [{type: Suspended, status: "False", lastTransitionTime: "2024-05-01T11:30:00Z", message: m}]}'));
   const job = s.startObjects?.find((o) => o.kind === 'Job');
-  // The snapshot's now is n-0's heartbeat, 12:00:00; the run's t = 0 is 2026-01-01T00:00:00Z.
-  assert.deepEqual(job?.['status'], { startTime: '2025-12-31T23:00:00Z', succeeded: 4, failed: 2, conditions: [{ type: 'Suspended', status: 'False', lastTransitionTime: '2025-12-31T23:30:00Z' }] });
+  // The run's t = 0 is the snapshot's now, n-0's heartbeat at 12:00:00: the times stay as written.
+  assert.deepEqual(job?.['status'], { startTime: '2024-05-01T11:00:00Z', succeeded: 4, failed: 2, conditions: [{ type: 'Suspended', status: 'False', lastTransitionTime: '2024-05-01T11:30:00Z' }] });
+  assert.equal(s.clockStartUs, T0);
   assert.throws(() => loadScenario(withJob('{succeeded: -1}')), { message: /snapshot\.yaml:\d+:\d+: items\[2\]\.status\.succeeded: expected a whole number >= 0, got -1$/ });
   assert.throws(() => loadScenario(withJob('{startTime: soon}')), { message: /snapshot\.yaml:\d+:\d+: items\[2\]\.status\.startTime: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "soon"$/ });
   assert.throws(() => loadScenario(withJob('[]')), { message: /items\[2\]\.status: expected a Job status \(a mapping\), got a list$/ });

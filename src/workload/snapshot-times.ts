@@ -118,17 +118,17 @@ export function pastOf(t: PodTimes, nowUs: number): PodPast {
   return { ...(creationUs === undefined ? {} : { creationUs }), ...(startUs === undefined ? {} : { startUs }), ...(readySinceUs === undefined ? {} : { readySinceUs }), restarts };
 }
 
-/** A snapshot on the run's clock: its pods' pasts, and its objects with each Job's status times
- * moved to the run's clock (`toRunTime`, simTimeString), against the snapshot's own now — the
- * latest time of the pods it keeps (`pods`), its nodes and its Jobs, which is what `ksim import`
- * writes, so an imported snapshot has the same. */
-export function onRunClock(
+/** A snapshot's own time (its "now", µs since the Unix epoch; null when it holds no time) and
+ * its pods' pasts against it. The now is the latest time of the pods it keeps (`pods`), its
+ * nodes and its Jobs, which is what `ksim import` writes, so an imported snapshot has the same.
+ * The run's t = 0 is that time: its Jobs' status times and its CronJobs' schedules read the wall
+ * clock as the cluster did. */
+export function snapshotTime(
   pods: readonly Pod[],
   times: ReadonlyMap<Pod, PodTimes>,
   nodes: readonly Node[],
   objects: readonly WorkloadObject[],
-  toRunTime: (us: number) => string,
-): { pasts: Map<Pod, PodPast>; objects: WorkloadObject[] } {
+): { nowUs: number | null; pasts: Map<Pod, PodPast> } {
   const pasts = new Map<Pod, PodPast>();
   const kept: [Pod, PodTimes][] = [];
   for (const p of pods) {
@@ -136,11 +136,9 @@ export function onRunClock(
     if (t !== undefined) kept.push([p, t]);
   }
   const jobTimes = objects.flatMap((o) => (o.kind === 'Job' && isObj(o['status']) ? jobStatusTimesUs(o['status']) : []));
-  const now = snapshotNowUs(kept.map(([, t]) => t), nodes, jobTimes);
-  if (now === null) return { pasts, objects: [...objects] };
-  for (const [pod, t] of kept) pasts.set(pod, pastOf(t, now));
-  const moved = objects.map((o) => (o.kind === 'Job' && isObj(o['status']) ? ({ ...o, status: jobStatusOnRunClock(o['status'], now, toRunTime) } as WorkloadObject) : o));
-  return { pasts, objects: moved };
+  const nowUs = snapshotNowUs(kept.map(([, t]) => t), nodes, jobTimes);
+  if (nowUs !== null) for (const [pod, t] of kept) pasts.set(pod, pastOf(t, nowUs));
+  return { nowUs, pasts };
 }
 
 /** The pod object with its times written back as the snapshot had them (for `ksim import`):
@@ -160,8 +158,7 @@ export function withTimes(pod: Pod, t: PodTimes | undefined): Pod {
  * counts (the pods it counted are finished and not in the snapshot, so the counts carry them;
  * uncountedTerminatedPods are added in), its finish condition and its times. Without it a
  * finished Job would run again and a half-done one start from nothing. Null when the Job has no
- * status. Times keep the snapshot's text here (`ksim import` writes them back); jobOnRunClock
- * puts them on the run's clock. */
+ * status. Times keep the snapshot's text: the run's wall clock is the snapshot's (snapshotTime). */
 export function readJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj | null {
   if (raw === undefined || raw === null) return null;
   const at = [...path, 'status'];
@@ -209,19 +206,5 @@ export function jobStatusTimesUs(status: Obj): number[] {
   see(status['startTime']);
   see(status['completionTime']);
   for (const c of (status['conditions'] as Obj[] | undefined) ?? []) see(c['lastTransitionTime']);
-  return out;
-}
-
-/** A Job status from readJobStatus with its times on the run's clock (t = 0 is the snapshot's
- * `nowUs`), as the run's own Jobs write them (`toRunTime`: simTimeString). */
-export function jobStatusOnRunClock(status: Obj, nowUs: number, toRunTime: (us: number) => string): Obj {
-  const conv = (v: unknown) => {
-    const us = typeof v === 'string' ? parseRfc3339Us(v) : null;
-    return us === null ? v : toRunTime(us - nowUs);
-  };
-  const out: Obj = { ...status };
-  for (const k of ['startTime', 'completionTime']) if (out[k] !== undefined) out[k] = conv(out[k]);
-  const conditions = status['conditions'] as Obj[] | undefined;
-  if (conditions !== undefined) out['conditions'] = conditions.map((c) => (c['lastTransitionTime'] === undefined ? c : { ...c, lastTransitionTime: conv(c['lastTransitionTime']) }));
   return out;
 }
