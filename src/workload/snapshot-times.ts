@@ -1,14 +1,13 @@
-// What a cluster snapshot's pods say of their past: when each was created, started and became
-// Ready, and how often its containers restarted. Controllers order pods by these (a ReplicaSet
-// scaling down deletes the newest first, a DaemonSet keeps its oldest pod, preemption spares
-// the pods that started first), so a snapshot whose pods all began at t = 0 would break those
-// ties by name instead.
+// What a cluster snapshot says of time: when each pod was created, started and became Ready and
+// how often its containers restarted (controllers order pods by these: a ReplicaSet scaling down
+// deletes the newest first, a DaemonSet keeps its oldest pod, preemption spares the pods that
+// started first), its Jobs' counts and finish conditions, and the snapshot's own time.
 //
-// The times are put on the run's clock against the snapshot's own "now": the latest time the
-// snapshot holds among the fields read here and its Nodes' condition heartbeats (kubelets post
-// them every few seconds to minutes), so a pod created an hour before the dump was taken is
-// created at t = -3600 s. A dump has no field for the moment it was taken; its latest heartbeat
-// is the closest it says.
+// A dump has no field for the moment it was taken; the latest time it holds among the fields
+// read here and its Nodes' condition heartbeats (kubelets post them every few seconds to
+// minutes) is the closest it says. The run's t = 0 is that time (its wall clock: the Jobs'
+// times and the CronJobs' schedules read it), so a pod created an hour before was created at
+// t = -3600 s.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
