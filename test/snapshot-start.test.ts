@@ -435,3 +435,41 @@ test("a snapshot's CronJob runs on the cluster's wall clock: t = 0 is the snapsh
   // (created_s: when the create committed, a few ms later).
   assert.deepEqual(table(result, 'jobs.csv').map((r) => `${r['name']} ${Math.floor(Number(r['created_s']))}`), [`report-${Date.parse('2024-05-01T11:00:00Z') / 60_000} 1357`]);
 });
+
+test("a workload entry that brings a snapshot's object again applies it (an update, the stored status kept): a StatefulSet is scaled, a CronJob's Jobs get the entry's runDuration", () => {
+  const dir = dirname(snapshotScenario('ksim-snap-apply-', '1h', [
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
+    '  status:',
+    '    allocatable: {cpu: "8", memory: 8Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T10:00:00Z"}]',
+    '- apiVersion: apps/v1',
+    '  kind: StatefulSet',
+    '  metadata: {name: db, namespace: default, uid: uid-db}',
+    '  spec: {replicas: 1, serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: db, resources: {requests: {cpu: 100m}}}]}}}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: db-0, namespace: default, labels: {app: db}, ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: uid-db, controller: true}]}',
+    '  spec: {nodeName: n-0, containers: [{name: c, image: db, resources: {requests: {cpu: 100m}}}]}',
+    '  status: {phase: Running}',
+    '- apiVersion: batch/v1',
+    '  kind: CronJob',
+    '  metadata: {name: report, namespace: default, uid: uid-report}',
+    '  spec: {schedule: "*/20 * * * *", concurrencyPolicy: Forbid, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: r, resources: {requests: {cpu: 100m}}}]}}}}}',
+  ]));
+  const cronJob = '{apiVersion: batch/v1, kind: CronJob, metadata: {name: report, namespace: default}, spec: {schedule: "*/20 * * * *", concurrencyPolicy: Forbid, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: r, resources: {requests: {cpu: 100m}}}]}}}}}}';
+  const statefulSet = '{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db, namespace: default}, spec: {replicas: 3, serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: db, resources: {requests: {cpu: 100m}}}]}}}}';
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1h\ncluster:\n  file: snapshot.yaml\nworkload:\n  - {name: report, at: 0s, runDuration: 2m, manifest: ${cronJob}}\n  - {name: db, at: 1m, manifest: ${statefulSet}}\n`);
+  const result = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  // Before, both entries were refused as creates of existing objects, silently: the Jobs' pods
+  // ran to the end (Forbid then skipped every later time) and db stayed at one replica.
+  // Each Job runs its pod's 2 minutes (plus its startup), at 10:20 and 10:40 (t = 0 is 10:00).
+  const jobs = table(result, 'jobs.csv').map((r) => `${r['name']} ${r['workload']} at ${Math.round(Number(r['created_s']))} s for ${Math.floor((Number(r['finished_s']) - Number(r['created_s'])) / 60)} min ${r['condition']}`);
+  const minute = (at: string) => Date.parse(at) / 60_000;
+  assert.deepEqual(jobs, [
+    `report-${minute('2024-05-01T10:20:00Z')} report at 1200 s for 2 min Complete`,
+    `report-${minute('2024-05-01T10:40:00Z')} report at 2400 s for 2 min Complete`,
+  ]);
+  assert.deepEqual(table(result, 'placements.csv').filter((r) => r['owner'] === 'db').map((r) => `${r['pod']} ${r['result']}`), ['db-1 bound', 'db-2 bound']);
+});

@@ -299,3 +299,16 @@ test('OrderedReady still creates one pod per sync, whatever the replicas', () =>
   assert.deepEqual(sent, [1 * MS]);
   assert.deepEqual(h.pods(), ['db-0:Pending']);
 });
+
+test('a workload entry that brings a StatefulSet again later scales it (an update, as kubectl apply); a Job brought again is still a duplicate name', () => {
+  const sts = (replicas: number) =>
+    `{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db}, spec: {replicas: ${replicas}, serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: db, resources: {requests: {cpu: 100m}}}]}}}}`;
+  const head = 'apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 10m\ncluster:\n  nodePools: [{name: p, count: 2, allocatable: {cpu: "4", memory: 8Gi}}]\nworkload:\n';
+  const result = runScenario(parseScenario(`${head}  - {name: db, manifest: ${sts(1)}}\n  - {name: db-up, at: 5m, manifest: ${sts(3)}}\n`, 's.yaml'), { checkInvariants: true });
+  const placements = result.tables.find((t) => t.file === 'placements.csv')!.rows;
+  assert.deepEqual(placements.map((r) => `${r['pod']} ${Math.floor(Number(r['time_s']) / 60)}m`), ['db-0 0m', 'db-1 5m', 'db-2 5m']);
+  const job = '{apiVersion: batch/v1, kind: Job, metadata: {name: j}, spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}}';
+  assert.throws(() => parseScenario(`${head}  - {name: a, manifest: ${job}}\n  - {name: b, at: 5m, manifest: ${job}}\n`, 's.yaml'), {
+    message: /^s\.yaml:\d+:\d+: workload\[1\]\.manifest\.metadata\.name: expected a name not already used by workload entry "a", got "j"$/,
+  });
+});

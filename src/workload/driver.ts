@@ -17,13 +17,14 @@ export class WorkloadDriver {
     private readonly api: ApiServer,
     private readonly streams: RandomStreams,
     private readonly endUs: number,
-    /** For Deployments that arrive again (updates); without it they are created again. */
+    /** For objects that arrive again or are in the start state (updates); without it they are
+     * created again (and refused). */
     private readonly objects?: ObjectApi,
     /** Unknown fields in a trace's objects stop the run (--strict). */
     private readonly strict = false,
   ) {}
 
-  /** Deployments created by `at` entries, by key: a later arrival of the same one updates it. */
+  /** Objects created by `at` entries, by key: a later arrival of the same one updates it. */
   private readonly created = new Set<string>();
   /** Trace entries being replayed, in workload order. */
   private readonly traces: TraceReplay[] = [];
@@ -86,14 +87,14 @@ export class WorkloadDriver {
         continue;
       }
       const o = obj as unknown as WorkloadObject;
-      if (o.kind === 'Deployment' && index === null && this.objects !== undefined) {
+      if (index === null && this.objects !== undefined) {
+        // Applied again, or already in the start state (a cluster snapshot): an update, as
+        // kubectl apply makes it (a Deployment or StatefulSet scaled, a CronJob's template).
         const key = keyOf(o);
-        // Applied again, or already in the start state (a cluster snapshot): an update.
-        if (this.created.has(key) || this.api.cluster.objects.has(key)) {
-          this.objects.updateObject(o);
-          continue;
-        }
+        const known = this.created.has(key);
         this.created.add(key);
+        this.objects.apply(o, known);
+        continue;
       }
       this.api.createObject(o);
     }

@@ -568,12 +568,15 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
         const key = `${m.kind}/${m.metadata!.namespace}/${m.metadata!.name}`;
         const prev = objectNames.get(key);
         if (prev !== undefined) {
-          // A Deployment arriving later than the one of the same name updates it (a rollout or
-          // a scaling); any other repeated name, or a Deployment at the same time, is an error.
-          if (m.kind !== 'Deployment' || prev.atUs >= arrival.atUs) {
-            throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${m.kind === 'Deployment' ? ' at the same time or later (a Deployment of the same name arriving later updates it)' : ''}`, JSON.stringify(m.metadata!.name));
+          // An object arriving later than the one of the same name updates it, as kubectl apply
+          // does (a Deployment rolled out or scaled, a StatefulSet scaled, a CronJob's template);
+          // the same name at the same time, or a Pod's or a Job's (upstream: their specs are
+          // immutable), is an error.
+          const immutable = m.kind === 'Pod' || m.kind === 'Job';
+          if (immutable || prev.atUs >= arrival.atUs) {
+            throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${immutable ? '' : ` at the same time or later (a ${m.kind} of the same name arriving later updates it)`}`, JSON.stringify(m.metadata!.name));
           }
-          keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
+          if (m.kind === 'Deployment') keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
         }
         objectNames.set(key, { entry: name, atUs: arrival.atUs, manifest: m });
       }

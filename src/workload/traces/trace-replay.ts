@@ -10,7 +10,7 @@ import type { RandomStream } from '../../engine/random.js';
 import { MAX_SIM_TIME_US } from '../../engine/time.js';
 import type { ApiServer } from '../../controlplane/api-server.js';
 import type { ObjectApi } from '../../controlplane/object-api.js';
-import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
+import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { InputError } from '../../api/input-error.js';
@@ -225,7 +225,7 @@ export class TraceReplay {
     }
     const tpl = (obj as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template;
     if (tpl !== undefined) ((tpl.metadata ??= {}).annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
-    if (this.objects !== undefined && this.api.cluster.objects.has(keyOf(obj))) this.objects.updateObject(obj);
+    if (this.objects !== undefined) this.objects.apply(obj);
     else this.api.createObject(obj);
   }
 }
