@@ -239,7 +239,6 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['pod-bad-quantity.yaml', 'explain-cluster/pod-bad-quantity.yaml:13:78: items[1].spec.containers[0].resources.requests.memory: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "2GB"'],
     ['service-selector-list.yaml', 'explain-cluster/service-selector-list.yaml:8:81: items[1].spec.selector: expected a mapping, got a list'],
     ['trailing-comma.json', 'explain-cluster/trailing-comma.json:6:3: expected valid JSON (a value after ","), got "]"'],
-    ['unsupported-kind.yaml', 'explain-cluster/unsupported-kind.yaml:8:29: items[1].kind: expected Node, Pod, Namespace, or an owner (ReplicaSet, StatefulSet, Service, ...), got "ConfigMap"'],
   ],
   'explain-pod': [
     ['affinity-list.yaml', 'explain-pod/affinity-list.yaml:7:5: spec.affinity: expected an Affinity (a mapping), got a list'],
@@ -440,6 +439,15 @@ test('unknown fields of the objects of a cluster snapshot (ksim explain --cluste
     'warnings/cluster-with-unknown-fields.yaml:18:37: items[2].spec: unknown field "portss" (did you mean "ports"?)',
     'warnings/cluster-with-unknown-fields.yaml:21:32: items[3].metadata: unknown field "labelz" (did you mean "labels"?)',
   ].map((w) => `${ROOT}${w}`));
+});
+
+test('a cluster snapshot for ksim explain may hold any other kind (a kubectl get all dump): skipped, one warning per file naming them', () => {
+  const warnings: string[] = [];
+  const snap = readClusterSnapshot(`${ROOT}warnings/cluster-with-other-kinds.yaml`, warnings);
+  assert.equal(snap.nodes.length, 1);
+  assert.deepEqual(warnings, [
+    `${ROOT}warnings/cluster-with-other-kinds.yaml: skipped 2 ConfigMap, 1 CronJob, 1 HorizontalPodAutoscaler: not read by ksim explain (it reads Nodes, Pods, Namespaces and the owners and Services whose selectors spreading uses)`,
+  ]);
 });
 
 test('fields added to Kubernetes after kubernetes-types 1.30, up to v1.36, are not warned about', () => {

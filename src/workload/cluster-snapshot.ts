@@ -39,6 +39,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   const pending: { item: Item; pod: Pod }[] = [];
   const objectKeys = new Set<string>();
   const podKeys = new Set<string>();
+  /** Kinds not read, counted per file. */
+  const skipped = new Map<string, Map<string, number>>();
   for (const it of readObjects(file, warnings)) {
     const kind = it.value['kind'];
     if (kind === 'Node') {
@@ -66,10 +68,18 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}`, JSON.stringify(md['name']));
       objectKeys.add(key);
       objects.push({ ...(it.value as object), kind, metadata: { ...md, name: md['name'], namespace: ns } } as WorkloadObject);
+    } else if (typeof kind === 'string') {
+      // Anything else a dump holds (CronJobs, ConfigMaps, HorizontalPodAutoscalers, custom
+      // resources ...) places nothing: skipped, one warning per file naming the kinds, as
+      // cluster.file does, so that the same `kubectl get all -A -o json` serves both.
+      let byKind = skipped.get(it.doc.file);
+      if (byKind === undefined) skipped.set(it.doc.file, (byKind = new Map()));
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     } else {
-      throw it.doc.error([...it.path, 'kind'], 'Node, Pod, Namespace, or an owner (ReplicaSet, StatefulSet, Service, ...)', JSON.stringify(kind));
+      throw it.doc.error([...it.path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
     }
   }
+  for (const [f, byKind] of skipped) warnings?.push(`${f}: skipped ${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}: not read by ksim explain (it reads Nodes, Pods, Namespaces and the owners and Services whose selectors spreading uses)`);
   for (const { item: it, pod } of pending) {
     const nodeName = pod.spec?.nodeName;
     if (typeof nodeName !== 'string' || !nodeNames.has(nodeName)) {
