@@ -1,9 +1,9 @@
 // CronJob controller (upstream pkg/controller/cronjob/cronjob_controllerv2.go, simplified):
 // at each time of its 5-field schedule (src/controllers/cron.ts; simulated t = 0 is
-// 2026-01-01T00:00:00Z, or a cluster snapshot's own time, UTC) it creates a Job `<cronjob>-<minutes since the Unix epoch>` from
-// spec.jobTemplate, owned by the CronJob (controller: true), as upstream names them. Concurrency:
-// Allow creates regardless; Forbid skips the time while a Job of this CronJob is active (not
-// Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
+// 2026-01-01T00:00:00Z, or a cluster snapshot's own time, UTC) it creates a Job
+// `<cronjob>-<minutes since the Unix epoch>` from spec.jobTemplate, owned by the CronJob
+// (controller: true), as upstream names them. Concurrency: Allow creates regardless; Forbid
+// skips the time while a Job of this CronJob is active (not Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
 // pods) and creates the new one. suspend: true skips every time.
 // Missed times, as upstream syncCronJob: a time skipped (Forbid, suspend) is not recorded as
 // status.lastScheduleTime, so the next sync — when a Job of the CronJob finishes or is deleted,
@@ -235,13 +235,14 @@ export class CronJobController {
   }
 }
 
-/** Upstream byJobStartTime: Jobs with a startTime first, earliest first; equal times (or both
- * unset) by name. RFC 3339 UTC strings of whole seconds sort as their times do. */
+/** A finished Job as the history limits count it. */
 function finishedJob(o: WorkloadObject, type: JobCondition): FinishedJob {
   const startTime = (o['status'] as { startTime?: string } | undefined)?.startTime ?? '';
   return { name: o.metadata.name, startTime, complete: type === 'Complete', deleteSent: false };
 }
 
+/** Upstream byJobStartTime: Jobs with a startTime first, earliest first; equal times (or both
+ * unset) by name. RFC 3339 UTC strings of whole seconds sort as their times do. */
 function byJobStartTime(a: FinishedJob, b: FinishedJob): number {
   if (a.startTime === '' && b.startTime !== '') return 1;
   if (a.startTime !== '' && b.startTime === '') return -1;
