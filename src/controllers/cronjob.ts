@@ -3,8 +3,9 @@
 // 2026-01-01T00:00:00Z, or a cluster snapshot's own time, UTC) it creates a Job
 // `<cronjob>-<minutes since the Unix epoch>` from spec.jobTemplate, owned by the CronJob
 // (controller: true), as upstream names them. Concurrency: Allow creates regardless; Forbid
-// skips the time while a Job of this CronJob is active (not Complete or Failed); Replace deletes the active Jobs (the garbage collector deletes their
-// pods) and creates the new one. suspend: true skips every time.
+// skips the time while a Job of this CronJob is active (not Complete or Failed); Replace deletes
+// the active Jobs (the garbage collector deletes their pods) and creates the new one. suspend:
+// true skips every time.
 // Missed times, as upstream syncCronJob: a time skipped (Forbid, suspend) is not recorded as
 // status.lastScheduleTime, so the next sync — when a Job of the CronJob finishes or is deleted,
 // or the CronJob is updated — starts a Job late for the most recent unmet time (one Job, however
