@@ -473,3 +473,44 @@ test("a workload entry that brings a snapshot's object again applies it (an upda
   ]);
   assert.deepEqual(table(result, 'placements.csv').filter((r) => r['owner'] === 'db').map((r) => `${r['pod']} ${r['result']}`), ['db-1 bound', 'db-2 bound']);
 });
+
+test("a snapshot CronJob that missed a time since its status.lastScheduleTime starts it late at t = 0 (upstream's first sync), within startingDeadlineSeconds", () => {
+  const cron = (name: string, extra: string) => [
+    '- apiVersion: batch/v1',
+    '  kind: CronJob',
+    `  metadata: {name: ${name}, namespace: default, uid: uid-${name}}`,
+    `  spec: {schedule: "*/30 * * * *"${extra}, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: r, resources: {requests: {cpu: 100m}}}]}}}}}`,
+    '  status: {lastScheduleTime: "2024-05-01T10:00:00Z"}',
+  ];
+  const scenario = snapshotScenario('ksim-snap-cron-missed-', '30m', [
+    '- apiVersion: v1',
+    '  kind: Node',
+    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
+    '  status:',
+    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
+    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T10:37:20Z"}]',
+    // 10:30 was missed (10:00 is the last started): started at t = 0, then 11:00 at t = 1360 s.
+    ...cron('late', ''),
+    // The same, but 10:30 is more than 300 s before t = 0: too late to start.
+    ...cron('strict', ', startingDeadlineSeconds: 300'),
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  const minute = (at: string) => Date.parse(at) / 60_000;
+  assert.deepEqual(table(result, 'jobs.csv').map((r) => `${r['name']} ${Math.floor(Number(r['created_s']))}`), [
+    `late-${minute('2024-05-01T10:30:00Z')} 0`,
+    `late-${minute('2024-05-01T11:00:00Z')} 1360`,
+    `strict-${minute('2024-05-01T11:00:00Z')} 1360`,
+  ]);
+});
+
+test("a snapshot CronJob's status.lastScheduleTime that is not RFC 3339 is bad input", () => {
+  const scenario = snapshotScenario('ksim-snap-cron-bad-', '1m', [
+    ...nodeItem('n-0', '4'),
+    '- apiVersion: batch/v1',
+    '  kind: CronJob',
+    '  metadata: {name: report, namespace: default}',
+    '  spec: {schedule: "*/30 * * * *", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: r}]}}}}}',
+    '  status: {lastScheduleTime: 10:00}',
+  ]);
+  assert.throws(() => loadScenario(scenario), { message: /snapshot\.yaml:\d+:\d+: items\[1\]\.status\.lastScheduleTime: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "?10:00"?$/ });
+});

@@ -40,9 +40,9 @@ interface CjState {
   /** When it was created, in whole seconds (upstream creationTimestamp): missed times count
    * from here until the first Job. */
   readonly createdUs: number;
-  /** The scheduled time of the last Job it started (upstream status.lastScheduleTime), -1 before
-   * the first. */
-  lastScheduledUs: number;
+  /** The scheduled time of the last Job it started (upstream status.lastScheduleTime; a
+   * snapshot's CronJob brings its own, before t = 0), null before the first. */
+  lastScheduledUs: number | null;
 }
 
 interface FinishedJob {
@@ -76,7 +76,9 @@ export class CronJobController {
     this.cronJobs = new KindInformer<'CronJob', CjState>('CronJob', api, objects, {
       add: (o) => {
         const createdUs = this.clock.wholeSecond(this.sim.now);
-        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map(), createdUs, lastScheduledUs: -1 };
+        const last = (o['status'] as { lastScheduleTime?: string } | undefined)?.lastScheduleTime;
+        const lastScheduledUs = last === undefined ? null : this.clock.runUs(last);
+        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map(), createdUs, lastScheduledUs };
         this.arm(st);
         return st;
       },
@@ -124,10 +126,14 @@ export class CronJobController {
         // A cluster snapshot's finished Job is history: kept within the limits from the start.
         else st.finished.set(o.metadata.name, finishedJob(o, type));
       },
-      // Upstream syncCronJob cleans up on every sync, the first one when the informer has listed
-      // the snapshot's Jobs.
+      // Upstream's first syncCronJob, once the informers have listed the snapshot: a time
+      // missed since the snapshot's status.lastScheduleTime (Forbid skipped it while a Job ran)
+      // starts now, within startingDeadlineSeconds; finished Jobs past the limits go.
       startStateCommitted: () => {
-        for (const st of this.cronJobs.values()) this.cleanupFinishedJobs(st);
+        for (const st of this.cronJobs.values()) {
+          this.sync(st, null);
+          this.cleanupFinishedJobs(st);
+        }
       },
     });
   }
@@ -183,7 +189,7 @@ export class CronJobController {
     const deadlineUs = typeof spec.startingDeadlineSeconds === 'number' ? spec.startingDeadlineSeconds * 1_000_000 : null;
     let scheduledUs = due;
     if (scheduledUs === null) {
-      let earliest = st.lastScheduledUs >= 0 ? st.lastScheduledUs : st.createdUs;
+      let earliest = st.lastScheduledUs ?? st.createdUs;
       if (deadlineUs !== null) earliest = Math.max(earliest, now - deadlineUs);
       scheduledUs = this.clock.lastCronBetween(st.schedule, earliest, now);
       if (scheduledUs === null) return;

@@ -195,6 +195,16 @@ export function readJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj | nul
   return out;
 }
 
+/** A snapshot CronJob's status as its controller reads it: status.lastScheduleTime, from which
+ * missed times count (upstream mostRecentScheduleTime). Null when it has none. */
+export function readCronJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj | null {
+  if (raw === undefined || raw === null) return null;
+  const at = [...path, 'status'];
+  if (!isObj(raw)) throw doc.error(at, 'a CronJob status (a mapping)', describe(raw));
+  const last = stampAt(doc, [...at, 'lastScheduleTime'], raw['lastScheduleTime']);
+  return last === undefined ? null : { lastScheduleTime: last.text };
+}
+
 /** The times of a Job status from readJobStatus (µs since the epoch). */
 export function jobStatusTimesUs(status: Obj): number[] {
   const out: number[] = [];

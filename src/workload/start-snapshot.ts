@@ -3,10 +3,10 @@
 // or directories. Nodes join at t = 0; pods bound to them are Running there; pods without a node
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
-// recreated). What the simulation does not need is dropped: `status` (but a Node's and a Job's),
-// `metadata.managedFields` and the server's other bookkeeping, and finished pods. A pod's times
-// (creation, start, Ready, restart counts) are kept aside first, and a Job keeps its counts and
-// finish condition (src/workload/snapshot-times.ts).
+// recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's and
+// a CronJob's), `metadata.managedFields` and the server's other bookkeeping, and finished pods.
+// A pod's times (creation, start, Ready, restart counts) are kept aside first, a Job keeps its
+// counts and finish condition, a CronJob its last scheduled time (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -16,7 +16,7 @@ import { readyInStatus } from '../cluster/node-info.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
-import { readJobStatus, readPodTimes, stampAt, type PodTimes } from './snapshot-times.js';
+import { readCronJobStatus, readJobStatus, readPodTimes, stampAt, type PodTimes } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -101,8 +101,9 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     if (MANIFEST_KINDS.has(kind)) {
       const m = readManifest(doc, path, value, { warnings });
       checkClaim(doc, path, m);
-      // A Job keeps its status: its counts and finish condition (src/workload/snapshot-times.ts).
-      const status = kind === 'Job' ? readJobStatus(doc, path, raw['status']) : null;
+      // A Job keeps its status: its counts and finish condition; a CronJob its last scheduled
+      // time (src/workload/snapshot-times.ts).
+      const status = kind === 'Job' ? readJobStatus(doc, path, raw['status']) : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status']) : null;
       into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;
     }
