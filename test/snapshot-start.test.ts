@@ -30,8 +30,9 @@ function snapshotScenario(prefix: string, duration: string, items: readonly stri
   return join(dir, 's.yaml');
 }
 
-/** A Node item: `cpu` CPUs, 8Gi, 110 pods; `taints` a flow list; `ready` its Ready condition. */
-function nodeItem(name: string, cpu: string, opts: { taints?: string; ready?: string } = {}): string[] {
+/** A Node item: `cpu` CPUs, 8Gi, 110 pods; `taints` a flow list; `ready` its Ready condition;
+ * `heartbeat` a Ready "True" condition last posted then (the snapshot's own time). */
+function nodeItem(name: string, cpu: string, opts: { taints?: string; ready?: string; heartbeat?: string } = {}): string[] {
   return [
     '- apiVersion: v1',
     '  kind: Node',
@@ -40,6 +41,7 @@ function nodeItem(name: string, cpu: string, opts: { taints?: string; ready?: st
     '  status:',
     `    allocatable: {cpu: "${cpu}", memory: 8Gi, pods: "110"}`,
     ...(opts.ready === undefined ? [] : [`    conditions: [{type: Ready, status: "${opts.ready}"}]`]),
+    ...(opts.heartbeat === undefined ? [] : [`    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "${opts.heartbeat}"}]`]),
   ];
 }
 
@@ -248,12 +250,7 @@ test('a ReplicaSet with more pods than replicas deletes the one with the lowest 
  * with `replicas`, and Running pods of it, each with its own metadata and status lines. */
 function rankedPodsScenario(prefix: string, replicas: number, pods: ReadonlyArray<{ name: string; md?: string; status?: string }>): string {
   return snapshotScenario(prefix, '1m', [
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
-    '  status:',
-    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T12:00:00Z", lastTransitionTime: "2024-04-01T00:00:00Z"}]',
+    ...nodeItem('n-0', '4', { heartbeat: '2024-05-01T12:00:00Z' }),
     '- apiVersion: apps/v1',
     '  kind: ReplicaSet',
     '  metadata: {name: web, namespace: default, uid: rs-uid}',
@@ -379,12 +376,7 @@ test("a snapshot's Jobs go on from their status: a finished one creates no pod (
   const ofCron = ', ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, uid: uid-report, controller: true}]';
   const scenario = snapshotScenario('ksim-snap-jobs-', '3m', [
     // The snapshot's now: n-0's last heartbeat, 12:00:00.
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
-    '  status:',
-    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T12:00:00Z"}]',
+    ...nodeItem('n-0', '4', { heartbeat: '2024-05-01T12:00:00Z' }),
     // Finished an hour ago: nothing to run.
     ...job('backfill', 'completions: 1, ', done('2024-05-01T10:50:00Z', '2024-05-01T11:00:00Z')),
     // Finished a minute ago with a 2-minute TTL: deleted at t = 60 s.
@@ -419,12 +411,7 @@ test("a snapshot's Jobs go on from their status: a finished one creates no pod (
 
 test("a snapshot's CronJob runs on the cluster's wall clock: t = 0 is the snapshot's own time, so an hourly schedule fires at the next full hour after it", () => {
   const scenario = snapshotScenario('ksim-snap-cron-clock-', '30m', [
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
-    '  status:',
-    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T10:37:23Z"}]',
+    ...nodeItem('n-0', '4', { heartbeat: '2024-05-01T10:37:23Z' }),
     '- apiVersion: batch/v1',
     '  kind: CronJob',
     '  metadata: {name: report, namespace: default, uid: uid-report}',
@@ -438,12 +425,7 @@ test("a snapshot's CronJob runs on the cluster's wall clock: t = 0 is the snapsh
 
 test("a workload entry that brings a snapshot's object again applies it (an update, the stored status kept): a StatefulSet is scaled, a CronJob's Jobs get the entry's runDuration", () => {
   const dir = dirname(snapshotScenario('ksim-snap-apply-', '1h', [
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
-    '  status:',
-    '    allocatable: {cpu: "8", memory: 8Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T10:00:00Z"}]',
+    ...nodeItem('n-0', '8', { heartbeat: '2024-05-01T10:00:00Z' }),
     '- apiVersion: apps/v1',
     '  kind: StatefulSet',
     '  metadata: {name: db, namespace: default, uid: uid-db}',
@@ -483,12 +465,7 @@ test("a snapshot CronJob that missed a time since its status.lastScheduleTime st
     '  status: {lastScheduleTime: "2024-05-01T10:00:00Z"}',
   ];
   const scenario = snapshotScenario('ksim-snap-cron-missed-', '30m', [
-    '- apiVersion: v1',
-    '  kind: Node',
-    '  metadata: {name: n-0, labels: {kubernetes.io/hostname: n-0}}',
-    '  status:',
-    '    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
-    '    conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T10:37:20Z"}]',
+    ...nodeItem('n-0', '4', { heartbeat: '2024-05-01T10:37:20Z' }),
     // 10:30 was missed (10:00 is the last started): started at t = 0, then 11:00 at t = 1360 s.
     ...cron('late', ''),
     // The same, but 10:30 is more than 300 s before t = 0: too late to start.

@@ -22,7 +22,8 @@
 // container ran 10 min without failing). The pod stays bound with its resources held and its
 // phase stays Running (as upstream: the container is Waiting/CrashLoopBackOff, the pod phase
 // does not change), so no status write is made; restarts are counted per pod (PodInfo.restarts,
-// which ReplicaSets read when scaling down) and in total. A restart draws a fresh run duration; no startup latency.
+// which ReplicaSets read when scaling down) and in total. A restart draws a fresh run duration;
+// no startup latency.
 //
 // Image pulls (KubeletOptions.imagePullUs): a pod's start waits, on top of its startup latency,
 // for the pull of each of its images (init and app containers) its node does not hold yet. A
