@@ -491,3 +491,66 @@ test("a snapshot CronJob's status.lastScheduleTime that is not RFC 3339 is bad i
   ]);
   assert.throws(() => loadScenario(scenario), { message: /snapshot\.yaml:\d+:\d+: items\[1\]\.status\.lastScheduleTime: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "?10:00"?$/ });
 });
+
+/** A Pod item in namespace default asking `cpu` CPUs: `spec` one more spec line (or ''),
+ * `metadata` and `status` lines of those fields. */
+function podItem(name: string, cpu: string, spec: string, metadata: readonly string[], status: readonly string[]): string[] {
+  return [
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata:',
+    `    name: ${name}`,
+    '    namespace: default',
+    ...metadata.map((l) => `    ${l}`),
+    '  spec:',
+    ...(spec === '' ? [] : [`    ${spec}`]),
+    `    containers: [{name: c, image: app, resources: {requests: {cpu: "${cpu}", memory: 1Gi}}}]`,
+    '  status:',
+    ...status.map((l) => `    ${l}`),
+  ];
+}
+
+test("a dump caught mid-preemption: the preemptor keeps its status.nominatedNodeName and waits for its victim (deletionTimestamp, DisruptionTarget PreemptionByScheduler) instead of preempting again (upstream PodEligibleToPreemptOthers)", () => {
+  const scenario = snapshotScenario('ksim-snap-preempting-', '5m', [
+    ...nodeItem('node-a', '4', { heartbeat: '2024-05-01T12:00:00Z' }),
+    ...nodeItem('node-b', '4', { heartbeat: '2024-05-01T12:00:00Z' }),
+    ...podItem('batch-old', '3', 'nodeName: node-a', ['deletionTimestamp: "2024-05-01T12:00:00Z"', 'deletionGracePeriodSeconds: 30'], [
+      'phase: Running',
+      'startTime: "2024-05-01T10:00:00Z"',
+      'conditions: [{type: DisruptionTarget, status: "True", reason: PreemptionByScheduler}]',
+    ]),
+    // Started later than batch-old: a new preemption would choose its node (upstream
+    // pickOneNodeForPreemption: the latest start time among equal victims).
+    ...podItem('batch-new', '3', 'nodeName: node-b', [], ['phase: Running', 'startTime: "2024-05-01T11:00:00Z"']),
+    ...podItem('urgent', '3', 'priority: 1000', [], ['phase: Pending', 'nominatedNodeName: node-a']),
+  ]);
+  const run = prepareRun(loadScenario(scenario), {});
+  assert.equal(run.cluster.pods.get('default/urgent')?.nominatedNodeName, 'node-a', 'nominated from the start');
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  const placements = table(result, 'placements.csv').map((r) => `${r['time_s']} ${r['pod']} ${r['result']} ${r['node']} ${r['reason']}`);
+  // The old code preempted batch-new at t = 0 as well (a second victim for one pod).
+  assert.deepEqual(placements, [
+    '0.000102 urgent unschedulable  0/2 nodes are available: 2 Insufficient cpu. preemption: not eligible due to a terminating pod on the nominated node.',
+    '30.00123 batch-old terminated node-a terminating for 30.001s after: being deleted in the snapshot',
+    '30.003713 urgent bound node-a ',
+  ]);
+});
+
+test("a pending pod's status.nominatedNodeName is tried first (upstream evaluateNominatedNode), though another node scores higher", () => {
+  const scenario = snapshotScenario('ksim-snap-nominated-', '1m', [
+    ...nodeItem('node-a', '4'),
+    ...nodeItem('node-b', '4'),
+    ...podItem('web', '1', 'nodeName: node-a', [], ['phase: Running']),
+    ...podItem('urgent', '3', 'priority: 1000', [], ['phase: Pending', 'nominatedNodeName: node-a']),
+    // A bound pod's nomination is stale: it is not read.
+    ...podItem('small', '100m', 'nodeName: node-b', [], ['phase: Running', 'nominatedNodeName: node-a']),
+  ]);
+  const s = loadScenario(scenario);
+  const run = prepareRun(s, {});
+  assert.deepEqual([...run.cluster.pods.values()].map((p) => `${p.name} ${p.nominatedNodeName ?? '-'}`), ['web -', 'urgent node-a', 'small -']);
+  const result = runScenario(s, { checkInvariants: true });
+  // Without the nomination the search scores node-b higher (0.1 of its 4 CPUs used against 1)
+  // and the pod went there.
+  const placements = table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']}`);
+  assert.deepEqual(placements, ['urgent bound node-a']);
+});

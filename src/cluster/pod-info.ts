@@ -141,6 +141,13 @@ export interface PodPast {
   readonly readySinceUs?: number;
   /** Most restarts of one of its containers (upstream maxContainerRestarts). */
   readonly restarts: number;
+  /** status.nominatedNodeName of a pending pod: the scheduler's nominator holds it there from
+   * the start, as upstream's does for a pod it queues (scheduling_queue.go moveToActiveQ →
+   * nominator.addNominatedPod, which reads the status when given no nominating info). */
+  readonly nominatedNodeName?: string;
+  /** Being deleted as a preemption victim (deletionTimestamp and a DisruptionTarget condition
+   * with reason PreemptionByScheduler): the pod its preemptor waits for. */
+  readonly preemptedByScheduler?: true;
 }
 
 /** metadata.creationTimestamp on the run's clock: from the snapshot, else when the run created it. */

@@ -102,7 +102,8 @@ export class Scheduler {
       nominator: this.nominator,
       filters: this.algorithm.filters,
       rng,
-      isTerminatingVictim: (p) => this.terminatingVictims.has(p),
+      // This scheduler's victims, and a snapshot's pods being deleted by a preemption.
+      isTerminatingVictim: (p) => this.terminatingVictims.has(p) || p.past?.preemptedByScheduler === true,
     };
     const reg = bindSchedulerContext(registry, ctx);
     for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, reg, handle));
@@ -137,6 +138,10 @@ export class Scheduler {
           }
         }
         this.queue.add(p);
+        // A snapshot's pod waiting on a preemption keeps its nomination (upstream's queue gives
+        // the nominator the pod's status.nominatedNodeName when it queues it).
+        const nominated = p.past?.nominatedNodeName;
+        if (nominated !== undefined && p.nominatedNodeName === null) this.nominator.set(p, nominated);
       },
       podBound: (p) => this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_ADD, undefined, p),
       podDeleted: (p) => {

@@ -9,7 +9,7 @@ import { controllerRef, type WorkloadObject } from '../cluster/workload-object.j
 import { commitOrder } from '../controlplane/start-state.js';
 import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { objectFilesOf } from './object-files.js';
-import { withTimes } from './snapshot-times.js';
+import { withHistory } from './snapshot-times.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { stringify } from 'yaml';
 
@@ -37,7 +37,7 @@ export interface ImportResult {
 /** Reads the inputs (files or directories) and builds the snapshot. */
 export function importSnapshot(inputs: readonly string[], opts: ImportOptions = {}): ImportResult {
   if (inputs.length === 0) throw new InputError('ksim import', 0, 0, '', 'at least one file or directory');
-  const snap: SnapshotStart = { nodes: [], objects: [], pods: [], podTimes: new Map() };
+  const snap: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
   const skipped: string[] = [];
   const nodeNames = new Set<string>();
   for (const input of inputs) {
@@ -90,7 +90,7 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   if (pending.length > 0) imported.push(`${pending.length} pending Pod as a workload entry`);
 
   // Pods keep their times (creation, start, Ready, restart counts): the run orders them by those.
-  const withPast = sortedPods(pods).map((p) => withTimes(p, snap.podTimes.get(p)));
+  const withPast = sortedPods(pods).map((p) => withHistory(p, snap.podHistories.get(p)));
   const items = [...sortedNodes(snap.nodes), ...sortedObjects(objects), ...withPast].map(minimal);
   return {
     snapshotYaml: listYaml(items),

@@ -97,7 +97,7 @@ export interface Scenario {
    * objects (Namespaces, owners, ...) and pods, bound (Running at t = 0) or pending. */
   readonly startObjects?: readonly WorkloadObject[];
   readonly startPods?: readonly Pod[];
-  /** The snapshot pods' pasts (creation, start and Ready times before t = 0, restarts), by pod. */
+  /** The snapshot pods' pasts (creation, start and Ready times before t = 0, restarts, preemption), by pod. */
   readonly startPodPasts?: ReadonlyMap<Pod, PodPast>;
   /** The wall-clock time of t = 0 (µs since the Unix epoch): a cluster snapshot's own time;
    * absent: 2026-01-01T00:00:00Z. Kubernetes timestamps and cron schedules read it. */
@@ -258,12 +258,12 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     return { display: displayPath(file, baseDir, m), path, field: { file: doc.file, line, column, path: formatPath(at) } };
   });
   const traceFaults: FaultSpec[] = [];
-  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podTimes: new Map() };
+  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   keepSnapshotTemplates(workload, snapshot.objects);
-  const start = snapshotTime(snapshot.pods, snapshot.podTimes, snapshot.nodes, snapshot.objects);
+  const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
   return {
     name,
     file,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { loadScenario } from '../index.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { pastOf, snapshotTime, snapshotNowUs, withTimes, type PodTimes } from './snapshot-times.js';
+import { pastOf, snapshotTime, snapshotNowUs, withHistory, type PodHistory } from './snapshot-times.js';
 
 const S = 1_000_000;
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0) * 1000; // 2024-05-01T12:00:00Z in µs
@@ -18,7 +18,7 @@ const stamp = (offsetS: number) => {
 };
 
 test("the snapshot's now is its latest pod time or node heartbeat; a pod's times are put before it", () => {
-  const times: PodTimes = { creationTimestamp: stamp(-3600), startTime: stamp(-3590), readySince: stamp(-3500), restartCounts: [['a', 2], ['b', 7]] };
+  const times: PodHistory = { creationTimestamp: stamp(-3600), startTime: stamp(-3590), readySince: stamp(-3500), restartCounts: [['a', 2], ['b', 7]] };
   const node = (heartbeat: string): Node => ({ metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: heartbeat, lastTransitionTime: '2024-04-01T00:00:00Z' }] } });
   assert.equal(snapshotNowUs([times], []), T0 - 3500 * S, 'without nodes: the latest pod time');
   assert.equal(snapshotNowUs([times], [node('2024-05-01T12:00:00Z')]), T0);
@@ -27,7 +27,7 @@ test("the snapshot's now is its latest pod time or node heartbeat; a pod's times
   assert.deepEqual(pastOf({ restartCounts: [] }, T0), { restarts: 0 }, 'what the snapshot lacks stays absent');
   const pod: Pod = { metadata: { name: 'p' } };
   const skipped: Pod = { metadata: { name: 'on-a-missing-node' } };
-  const later: PodTimes = { creationTimestamp: stamp(3600), restartCounts: [] };
+  const later: PodHistory = { creationTimestamp: stamp(3600), restartCounts: [] };
   const { pasts, nowUs } = snapshotTime([pod], new Map([[pod, times], [skipped, later]]), [node('2024-05-01T12:00:10Z')], []);
   assert.equal(nowUs, T0 + 10 * S);
   assert.equal(pasts.size, 1, 'only the pods kept, and their times alone make the now');
@@ -36,15 +36,15 @@ test("the snapshot's now is its latest pod time or node heartbeat; a pod's times
 
 test('ksim import writes the times back as the snapshot had them, and nothing else of the status', () => {
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } };
-  const times: PodTimes = { creationTimestamp: stamp(-60), startTime: stamp(-59), readySince: stamp(-50), restartCounts: [['c', 3]] };
-  assert.deepEqual(withTimes(pod, times), {
+  const times: PodHistory = { creationTimestamp: stamp(-60), startTime: stamp(-59), readySince: stamp(-50), restartCounts: [['c', 3]] };
+  assert.deepEqual(withHistory(pod, times), {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'p', namespace: 'default', creationTimestamp: '2024-05-01T11:59:00Z' },
     spec: { containers: [] },
     status: { startTime: '2024-05-01T11:59:01Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2024-05-01T11:59:10Z' }], containerStatuses: [{ name: 'c', restartCount: 3 }] },
   });
-  assert.equal(withTimes(pod, undefined), pod);
+  assert.equal(withHistory(pod, undefined), pod);
 });
 
 function scenarioWith(podLines: readonly string[]): string {
@@ -97,6 +97,35 @@ test("a snapshot pod's times reach the scenario on the run's clock; a time that 
     '  status: {containerStatuses: [{name: c, restartCount: -1}]}',
   ]);
   assert.throws(() => loadScenario(join(badCount, 's.yaml')), { message: /snapshot\.yaml:14:\d+: items\[1\]\.status\.containerStatuses\[0\]\.restartCount: expected a whole number >= 0, got -1$/ });
+});
+
+test("a snapshot's preemption half-way: a pending pod's nominatedNodeName and a deleting victim's DisruptionTarget (reason PreemptionByScheduler) are read; a bound pod's nomination, or the condition without a deletionTimestamp, is not", () => {
+  const pasts = (podLines: readonly string[]) => {
+    const s = loadScenario(join(scenarioWith(podLines), 's.yaml'));
+    return (s.startPods ?? []).map((p) => s.startPodPasts?.get(p));
+  };
+  const victim = ['  metadata: {name: v, namespace: default, deletionTimestamp: "2024-05-01T12:00:00Z"}', '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}'];
+  const disrupted = '  status: {conditions: [{type: DisruptionTarget, status: "True", reason: PreemptionByScheduler}]}';
+  assert.deepEqual(pasts([...victim, disrupted]), [{ restarts: 0, preemptedByScheduler: true }]);
+  assert.deepEqual(pasts([...victim, '  status: {conditions: [{type: DisruptionTarget, status: "True", reason: EvictionByEvictionAPI}]}']), [undefined], 'an eviction, not a preemption');
+  assert.deepEqual(pasts(['  metadata: {name: v, namespace: default}', victim[1]!, disrupted]), [undefined], 'not being deleted');
+  assert.deepEqual(pasts(['  metadata: {name: p, namespace: default}', '  spec: {containers: [{name: c, image: x}]}', '  status: {phase: Pending, nominatedNodeName: n-0}']), [{ restarts: 0, nominatedNodeName: 'n-0' }]);
+  assert.deepEqual(pasts(['  metadata: {name: p, namespace: default}', '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}', '  status: {nominatedNodeName: n-0}']), [undefined], 'bound already');
+  assert.deepEqual(pasts(['  metadata: {name: p, namespace: default}', '  spec: {containers: [{name: c, image: x}]}', '  status: {nominatedNodeName: ""}']), [undefined], 'empty: none');
+  assert.throws(() => pasts(['  metadata: {name: p, namespace: default}', '  spec: {containers: [{name: c, image: x}]}', '  status: {nominatedNodeName: [n-0]}']), {
+    message: /snapshot\.yaml:14:\d+: items\[1\]\.status\.nominatedNodeName: expected a node name, got a list$/,
+  });
+});
+
+test('ksim import writes a pending pod\'s nomination and a victim\'s DisruptionTarget back', () => {
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } };
+  assert.deepEqual(withHistory(pod, { restartCounts: [], nominatedNodeName: 'n-1' }).status, { nominatedNodeName: 'n-1' });
+  assert.deepEqual(withHistory(pod, { readySince: stamp(-50), restartCounts: [], preemptedByScheduler: true }).status, {
+    conditions: [
+      { type: 'Ready', status: 'True', lastTransitionTime: '2024-05-01T11:59:10Z' },
+      { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' },
+    ],
+  });
 });
 
 test("a snapshot Job's status: counts with the uncounted pods added in, its conditions and times kept; put on the run's clock; bad values are bad input", () => {

@@ -1,7 +1,9 @@
 // What a cluster snapshot says of time: when each pod was created, started and became Ready and
 // how often its containers restarted (controllers order pods by these: a ReplicaSet scaling down
 // deletes the newest first, a DaemonSet keeps its oldest pod, preemption spares the pods that
-// started first), its Jobs' counts and finish conditions, and the snapshot's own time.
+// started first), its Jobs' counts and finish conditions, and the snapshot's own time. Also the
+// preemption a dump can catch half-way: a pending pod's status.nominatedNodeName and a victim's
+// DisruptionTarget condition (the scheduler reads both, src/scheduler/scheduler.ts).
 //
 // A dump has no field for the moment it was taken; the latest time it holds among the fields
 // read here and its Nodes' condition heartbeats (kubelets post them every few seconds to
@@ -17,9 +19,10 @@ import { parseRfc3339Us } from '../api/rfc3339.js';
 
 type Obj = Record<string, unknown>;
 
-/** A pod's times as the snapshot writes them (RFC 3339 text, for `ksim import` to write back)
- * and in µs since the epoch. */
-export interface PodTimes {
+/** What a snapshot's pod object says of its history: its times as the snapshot writes them
+ * (RFC 3339 text, for `ksim import` to write back) and in µs since the epoch, its restarts, and
+ * the preemption it takes part in. */
+export interface PodHistory {
   readonly creationTimestamp?: Stamp;
   /** status.startTime: when the kubelet accepted the pod. */
   readonly startTime?: Stamp;
@@ -28,6 +31,12 @@ export interface PodTimes {
   /** status.containerStatuses as [name, restartCount] pairs (upstream maxContainerRestarts
    * takes their maximum). */
   readonly restartCounts: readonly (readonly [string, number])[];
+  /** status.nominatedNodeName of a pod not bound yet: the node a preemption cleared for it. */
+  readonly nominatedNodeName?: string;
+  /** Being deleted as a preemption victim: a deletionTimestamp and a DisruptionTarget condition
+   * True with reason PreemptionByScheduler (upstream podTerminatingByPreemption,
+   * pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go). */
+  readonly preemptedByScheduler?: true;
 }
 
 export interface Stamp {
@@ -45,22 +54,33 @@ export function stampAt(doc: YamlDoc, path: Path, v: unknown): Stamp | undefined
   return { text: v as string, us };
 }
 
-/** The times of a pod object as the snapshot has it (before its status is dropped); null when
- * it holds none of them. A time that is not RFC 3339 is bad input. */
-export function readPodTimes(doc: YamlDoc, path: Path, raw: Obj): PodTimes | null {
+/** The history of a pod object as the snapshot has it (before its status is dropped); null when
+ * it holds none. A time that is not RFC 3339 is bad input, as is a nominatedNodeName that is not
+ * a string. */
+export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory | null {
   const md = isObj(raw['metadata']) ? raw['metadata'] : {};
   const status = isObj(raw['status']) ? raw['status'] : {};
   const creationTimestamp = stampAt(doc, [...path, 'metadata', 'creationTimestamp'], md['creationTimestamp']);
   const startTime = stampAt(doc, [...path, 'status', 'startTime'], status['startTime']);
   let readySince: Stamp | undefined;
+  let disruptedByScheduler = false;
   const conditions = status['conditions'];
   if (Array.isArray(conditions)) {
     conditions.forEach((c: unknown, i) => {
       if (isObj(c) && c['type'] === 'Ready' && c['status'] === 'True') {
         readySince = stampAt(doc, [...path, 'status', 'conditions', i, 'lastTransitionTime'], c['lastTransitionTime']);
       }
+      if (isObj(c) && c['type'] === 'DisruptionTarget' && c['status'] === 'True' && c['reason'] === 'PreemptionByScheduler') disruptedByScheduler = true;
     });
   }
+  const deleting = md['deletionTimestamp'] !== undefined && md['deletionTimestamp'] !== null;
+  const preemptedByScheduler = deleting && disruptedByScheduler;
+  // Only a pod not bound yet is waiting on a nomination (upstream's nominator skips bound pods).
+  const spec = isObj(raw['spec']) ? raw['spec'] : {};
+  const bound = typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '';
+  const nn = status['nominatedNodeName'];
+  if (nn !== undefined && nn !== null && typeof nn !== 'string') throw doc.error([...path, 'status', 'nominatedNodeName'], 'a node name', describe(nn));
+  const nominatedNodeName = !bound && typeof nn === 'string' && nn !== '' ? nn : undefined;
   const restartCounts: [string, number][] = [];
   const statuses = status['containerStatuses'];
   if (Array.isArray(statuses)) {
@@ -72,8 +92,15 @@ export function readPodTimes(doc: YamlDoc, path: Path, raw: Obj): PodTimes | nul
       restartCounts.push([typeof c['name'] === 'string' ? c['name'] : '', n]);
     });
   }
-  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0) return null;
-  return { ...(creationTimestamp === undefined ? {} : { creationTimestamp }), ...(startTime === undefined ? {} : { startTime }), ...(readySince === undefined ? {} : { readySince }), restartCounts };
+  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0 && nominatedNodeName === undefined && !preemptedByScheduler) return null;
+  return {
+    ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
+    ...(startTime === undefined ? {} : { startTime }),
+    ...(readySince === undefined ? {} : { readySince }),
+    restartCounts,
+    ...(nominatedNodeName === undefined ? {} : { nominatedNodeName }),
+    ...(preemptedByScheduler ? { preemptedByScheduler: true as const } : {}),
+  };
 }
 
 /** The latest heartbeat or transition time of a Node's conditions (µs since the epoch), or null.
@@ -91,7 +118,7 @@ export function latestNodeTimeUs(n: Node): number | null {
 
 /** The snapshot's "now" (µs since the epoch): the latest of its pods' times, its Nodes'
  * condition times and `more` (its Jobs' status times); null when it holds no time at all. */
-export function snapshotNowUs(pods: Iterable<PodTimes>, nodes: readonly Node[], more: Iterable<number> = []): number | null {
+export function snapshotNowUs(pods: Iterable<PodHistory>, nodes: readonly Node[], more: Iterable<number> = []): number | null {
   let now: number | null = null;
   const see = (us: number | undefined | null) => {
     if (us !== undefined && us !== null && (now === null || us > now)) now = us;
@@ -107,14 +134,21 @@ export function snapshotNowUs(pods: Iterable<PodTimes>, nodes: readonly Node[], 
 }
 
 /** A pod's past on the run's clock (t = 0 is the snapshot's `nowUs`). */
-export function pastOf(t: PodTimes, nowUs: number): PodPast {
+export function pastOf(t: PodHistory, nowUs: number): PodPast {
   const rel = (s: Stamp | undefined) => (s === undefined ? undefined : s.us - nowUs);
   let restarts = 0;
   for (const [, n] of t.restartCounts) if (n > restarts) restarts = n;
   const creationUs = rel(t.creationTimestamp);
   const startUs = rel(t.startTime);
   const readySinceUs = rel(t.readySince);
-  return { ...(creationUs === undefined ? {} : { creationUs }), ...(startUs === undefined ? {} : { startUs }), ...(readySinceUs === undefined ? {} : { readySinceUs }), restarts };
+  return {
+    ...(creationUs === undefined ? {} : { creationUs }),
+    ...(startUs === undefined ? {} : { startUs }),
+    ...(readySinceUs === undefined ? {} : { readySinceUs }),
+    restarts,
+    ...(t.nominatedNodeName === undefined ? {} : { nominatedNodeName: t.nominatedNodeName }),
+    ...(t.preemptedByScheduler === true ? { preemptedByScheduler: true as const } : {}),
+  };
 }
 
 /** A snapshot's own time (its "now", µs since the Unix epoch; null when it holds no time) and
@@ -124,31 +158,36 @@ export function pastOf(t: PodTimes, nowUs: number): PodPast {
  * clock as the cluster did. */
 export function snapshotTime(
   pods: readonly Pod[],
-  times: ReadonlyMap<Pod, PodTimes>,
+  times: ReadonlyMap<Pod, PodHistory>,
   nodes: readonly Node[],
   objects: readonly WorkloadObject[],
 ): { nowUs: number | null; pasts: Map<Pod, PodPast> } {
   const pasts = new Map<Pod, PodPast>();
-  const kept: [Pod, PodTimes][] = [];
+  const kept: [Pod, PodHistory][] = [];
   for (const p of pods) {
     const t = times.get(p);
     if (t !== undefined) kept.push([p, t]);
   }
   const jobTimes = objects.flatMap((o) => (o.kind === 'Job' && isObj(o['status']) ? jobStatusTimesUs(o['status']) : []));
   const nowUs = snapshotNowUs(kept.map(([, t]) => t), nodes, jobTimes);
-  if (nowUs !== null) for (const [pod, t] of kept) pasts.set(pod, pastOf(t, nowUs));
+  // Without a now the snapshot holds no time at all; a nomination still counts.
+  for (const [pod, t] of kept) pasts.set(pod, pastOf(t, nowUs ?? 0));
   return { nowUs, pasts };
 }
 
-/** The pod object with its times written back as the snapshot had them (for `ksim import`):
- * metadata.creationTimestamp, and a status of only status.startTime, the Ready condition and the
- * containers' restart counts. */
-export function withTimes(pod: Pod, t: PodTimes | undefined): Pod {
+/** The pod object with its history written back as the snapshot had it (for `ksim import`):
+ * metadata.creationTimestamp, and a status of only status.startTime, the Ready condition, the
+ * containers' restart counts, status.nominatedNodeName and a preemption's DisruptionTarget. */
+export function withHistory(pod: Pod, t: PodHistory | undefined): Pod {
   if (t === undefined) return pod;
   const status: Obj = {};
   if (t.startTime !== undefined) status['startTime'] = t.startTime.text;
-  if (t.readySince !== undefined) status['conditions'] = [{ type: 'Ready', status: 'True', lastTransitionTime: t.readySince.text }];
+  const conditions: Obj[] = [];
+  if (t.readySince !== undefined) conditions.push({ type: 'Ready', status: 'True', lastTransitionTime: t.readySince.text });
+  if (t.preemptedByScheduler === true) conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' });
+  if (conditions.length > 0) status['conditions'] = conditions;
   if (t.restartCounts.length > 0) status['containerStatuses'] = t.restartCounts.map(([name, restartCount]) => ({ name, restartCount }));
+  if (t.nominatedNodeName !== undefined) status['nominatedNodeName'] = t.nominatedNodeName;
   const metadata = t.creationTimestamp === undefined ? pod.metadata : { ...pod.metadata, creationTimestamp: t.creationTimestamp.text };
   return { ...pod, ...(metadata === undefined ? {} : { metadata }), ...(Object.keys(status).length > 0 ? { status } : {}) } as Pod;
 }

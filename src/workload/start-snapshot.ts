@@ -5,8 +5,9 @@
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
 // recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's and
 // a CronJob's), `metadata.managedFields` and the server's other bookkeeping, and finished pods.
-// A pod's times (creation, start, Ready, restart counts) are kept aside first, a Job keeps its
-// counts and finish condition, a CronJob its last scheduled time (src/workload/snapshot-times.ts).
+// A pod's history (creation, start, Ready, restart counts, a preemption it waits on or is the
+// victim of) is kept aside first, a Job keeps its counts and finish condition, a CronJob its
+// last scheduled time (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -16,7 +17,7 @@ import { readyInStatus } from '../cluster/node-info.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
-import { readCronJobStatus, readJobStatus, readPodTimes, stampAt, type PodTimes } from './snapshot-times.js';
+import { readCronJobStatus, readJobStatus, readPodHistory, stampAt, type PodHistory } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,9 +27,9 @@ export interface SnapshotStart {
   readonly objects: WorkloadObject[];
   /** Pods bound to a node of the snapshot (Running at t = 0) and pods with no node (pending). */
   readonly pods: Pod[];
-  /** What each pod's object said of its past (creation, start, Ready, restarts), read before its
-   * status is dropped (src/workload/snapshot-times.ts). */
-  readonly podTimes: Map<Pod, PodTimes>;
+  /** What each pod's object said of its history (creation, start, Ready, restarts, preemption),
+   * read before its status is dropped (src/workload/snapshot-times.ts). */
+  readonly podHistories: Map<Pod, PodHistory>;
 }
 
 /** Kinds read through the workload manifest reader (validated and defaulted like workload entries). */
@@ -88,9 +89,9 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
         const { nodeName: _unbound, ...rest } = spec;
         value['spec'] = rest;
       }
-      const times = readPodTimes(doc, path, raw);
+      const history = readPodHistory(doc, path, raw);
       const pod = readManifest(doc, path, value, { allowNodeName: true, warnings }) as Pod;
-      if (times !== null) into.podTimes.set(pod, times);
+      if (history !== null) into.podHistories.set(pod, history);
       checkClaim(doc, path, pod);
       unbound.push({ doc, path, pod });
       return;
