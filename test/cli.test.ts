@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
@@ -124,4 +124,32 @@ test('the placements.csv ksim run streams holds every row the library run keeps:
   const gone = rows.filter((x) => x['result'] === 'terminated');
   assert.equal(gone.length, 6);
   for (const g of gone) assert.ok(Number(g['time_s']) >= 1020 && Number(g['time_s']) < 1021, String(g['time_s']));
+});
+
+test('an output path ksim cannot write to (a file or folder in the way) exits 2 naming it, for run, sweep, import and report, and writes nothing; import makes a missing folder as run -o does', () => {
+  const dir = tempDir('ksim-out-path-');
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'not a folder\n');
+  const cases: [string[], string][] = [
+    [['run', 'scenarios/quickstart.yaml', '-o', join(file, 'out'), '-q'], join(file, 'out')],
+    [['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', '-o', join(file, 'sweep'), '-q'], join(file, 'sweep')],
+    [['import', 'test/snapshots/shop', '-o', join(file, 'prod.yaml')], join(file, 'prod.yaml')],
+  ];
+  for (const [args, shown] of cases) {
+    const r = ksim(...args);
+    assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^ksim: ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: expected a place ksim can write to, got a file in the way at .*a-file\\n$`), args[0]);
+  }
+  assert.deepEqual(readdirSync(dir), ['a-file']);
+  const run = tempDir('ksim-out-path-run-');
+  runTo(run, '-q');
+  const report = ksim('report', run, '-o', join(file, 'r.html'));
+  assert.equal(report.status, 2, report.stderr);
+  assert.equal(report.stderr, `ksim: ${join(file, 'r.html')}: expected a place ksim can write to, got a file in the way at ${file}\n`);
+  const onFolder = ksim('report', run, '-o', run);
+  assert.equal(onFolder.stderr, `ksim: ${run}: expected a place ksim can write to, got a folder in the way at ${run}\n`);
+  const nested = join(dir, 'new', 'deeper', 'prod.yaml');
+  const ok = ksim('import', 'test/snapshots/shop', '-o', nested);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'new', 'deeper')).sort(), ['prod.snapshot.yaml', 'prod.yaml']);
 });

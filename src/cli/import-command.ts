@@ -4,6 +4,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Argv } from 'yargs';
+import { makeFolder, writingTo } from '../api/output-path.js';
 import { importedScenarioYaml, importSnapshot } from '../workload/import-snapshot.js';
 
 export interface ImportArgs {
@@ -24,11 +25,14 @@ export function importCommand(a: ImportArgs, out: (s: string) => void): void {
   const base = basename(a.output, extname(a.output));
   const snapshotRel = `${base}.snapshot.yaml`;
   const pendingRel = r.pendingYaml === null ? null : `${base}.pending.yaml`;
-  // Written under a temporary name and renamed: no half-written file is left behind.
-  const write = (path: string, text: string) => {
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
-  };
+  // Written under a temporary name and renamed: no half-written file is left behind. The folder
+  // is made as `ksim run -o` makes its own.
+  makeFolder(dir, a.output);
+  const write = (path: string, text: string) =>
+    writingTo(path, () => {
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    });
   write(join(dir, snapshotRel), r.snapshotYaml);
   if (pendingRel !== null) write(join(dir, pendingRel), r.pendingYaml as string);
   write(a.output, importedScenarioYaml(base, snapshotRel, pendingRel));

@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rm
 import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../api/input-error.js';
+import { makeFolder, writingTo } from '../api/output-path.js';
 import type { Row } from './collector.js';
 import type { Cell, Column, TypedRow } from './schema.js';
 import { fmt } from './stats.js';
@@ -179,11 +180,11 @@ export class OutputFolder {
     checkOutputFolder(dir);
     this.abs = resolve(dir);
     const parent = dirname(this.abs);
-    mkdirSync(parent, { recursive: true });
+    makeFolder(parent, dir);
     removeLeftovers(parent, basename(this.abs));
     this.tmp = join(parent, `${basename(this.abs)}${TMP_TAG}${tag}`);
     this.old = join(parent, `${basename(this.abs)}${OLD_TAG}${tag}`);
-    mkdirSync(this.tmp);
+    writingTo(dir, () => mkdirSync(this.tmp));
   }
 
   /** A CSV file of the folder written row by row (closed by commit). */

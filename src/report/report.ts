@@ -2,8 +2,9 @@
 // capacity search (capacity.csv) or a run (summary.csv), recognised in that order. The same
 // folder always gives the same bytes: no time, path or host goes into the page.
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../api/input-error.js';
+import { makeFolder, writingTo } from '../api/output-path.js';
 import { capacityReport } from './capacity-report.js';
 import { renderPage, type ReportPage } from './page.js';
 import { runReport } from './run-report.js';
@@ -34,13 +35,16 @@ export function writeReport(dir: string, output?: string): { kind: ReportKind; f
   const file = output ?? join(dir, REPORT_FILE);
   const { kind, html } = renderReport(dir);
   const tmp = `${file}.ksim-tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(file, 0, 0, '', 'a file ksim can write', err.code ?? String(e));
-  }
+  // Its folder is made as `ksim run -o` makes its own.
+  makeFolder(dirname(file), file);
+  writingTo(file, () => {
+    try {
+      writeFileSync(tmp, html);
+      renameSync(tmp, file);
+    } catch (e) {
+      if (existsSync(tmp)) rmSync(tmp, { force: true });
+      throw e;
+    }
+  });
   return { kind, file, bytes: Buffer.byteLength(html) };
 }

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
+import { makeFolder } from '../api/output-path.js';
 import { toCsv } from '../metrics/csv-output.js';
 import type { Row } from '../metrics/collector.js';
 import { planRuns } from './plan.js';
@@ -80,7 +81,7 @@ export function mergeSweeps(inputs: readonly string[], output: string): MergeRes
   // Built in a temporary sibling folder, swapped in at the end (nothing half-merged is left).
   checkSweepFolder(output);
   const abs = resolve(output);
-  mkdirSync(dirname(abs), { recursive: true });
+  makeFolder(dirname(abs), output);
   const tmp = join(dirname(abs), `${basename(abs)}.ksim-tmp-${process.pid}`);
   const old = join(dirname(abs), `${basename(abs)}.ksim-old-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });

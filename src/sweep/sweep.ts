@@ -2,10 +2,11 @@
 // check every matrix combination loads, skip the runs a previous sweep into the same folder
 // completed, run the rest through the worker pool (each into its own folder), record failures,
 // and write sweep.csv (plus sweep.json, what the sweep was, for `ksim merge` and resuming).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
+import { makeFolder } from '../api/output-path.js';
 import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
@@ -91,7 +92,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   };
   const scenario = validateCombinations(opts.scenario, all, axes, check);
   checkSweepFolder(opts.output);
-  mkdirSync(opts.output, { recursive: true });
+  makeFolder(opts.output, opts.output);
   removeLeftovers(opts.output);
   const manifest: SweepManifest = {
     ksim_version: KSIM_VERSION,
