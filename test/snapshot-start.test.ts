@@ -302,6 +302,31 @@ test("a snapshot's ReplicaSet scaling down deletes the pod Ready for the least t
   assert.deepEqual(terminated(byRestarts), ['web-c']);
 });
 
+test("a snapshot pod Running but not Ready (Ready False: a crash loop, a failing probe) stays not ready: a scale-down deletes it first, and it is not counted ready or available", () => {
+  const created = 'creationTimestamp: "2024-05-01T09:00:00Z"';
+  const notReady = 'conditions: [{type: Ready, status: "False", lastTransitionTime: "2024-05-01T11:59:00Z", reason: ContainersNotReady}], containerStatuses: [{name: c, restartCount: 0, ready: false}]';
+  const pods = [
+    { name: 'web-a', md: created, status: notReady },
+    { name: 'web-b', md: created },
+    // Restarted most: the one the old code (every Running pod Ready) deleted.
+    { name: 'web-c', md: created, status: 'containerStatuses: [{name: c, restartCount: 5, ready: true}]' },
+  ];
+  assert.deepEqual(terminated(rankedPodsScenario('ksim-snap-not-ready-', 2, pods)), ['web-a']);
+
+  const s = loadScenario(rankedPodsScenario('ksim-snap-not-ready-kept-', 3, pods));
+  assert.deepEqual(s.warnings.filter((w) => w.includes('not Ready')), [
+    'cluster.file: 1 pod(s) Running but not Ready (first: default/web-a) stay not ready for the whole run: ksim simulates no readiness probes',
+  ]);
+  const result = runScenario(s, { checkInvariants: true });
+  assert.deepEqual(table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']}`), ['ReplicaSet/web 3 2']);
+  const ts = table(result, 'timeseries.csv');
+  assert.deepEqual(['pods_running', 'pods_available'].map((c) => String(ts[ts.length - 1]?.[c])), ['3', '2']);
+  assert.equal(String(result.summary['replicas_ready_end']), '2');
+  assert.deepEqual(result.warnings.filter((w) => w.startsWith('ReplicaSet')), [
+    'ReplicaSet default/web ends with 2 of 3 replicas ready: 1 Running but not Ready since the snapshot (no readiness probes are simulated)',
+  ]);
+});
+
 test("a DaemonSet with two pods on one node keeps the older by the snapshot's creationTimestamp, whatever their names", () => {
   const agent = (name: string, created: string) => [
     '- apiVersion: v1',

@@ -38,3 +38,16 @@ test('pods of a Job (no scale subresource) fail safe to 0 allowed with a percent
   // An integer minAvailable counts the pods themselves: 3 healthy − 2 = 1.
   assert.equal(computePdbStatus(cluster, pdb({ minAvailable: 2 }), () => false).disruptionsAllowed, 1);
 });
+
+test('a snapshot pod Running but not Ready is not healthy (upstream countHealthyPods reads the Ready condition): 2 of 3 healthy with minAvailable 2 allow 0', () => {
+  const cluster = setup(
+    [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 3 } }],
+    ['a', 'b', 'c'].map((name) => ({ name, kind: 'ReplicaSet', owner: 'web' })),
+  );
+  const pdbOf = pdb({ minAvailable: 2 });
+  assert.equal(computePdbStatus(cluster, pdbOf, () => false).disruptionsAllowed, 1);
+  const c = cluster.pods.get('default/c');
+  assert.ok(c !== undefined);
+  c.past = { restarts: 0, notReady: true };
+  assert.deepEqual(computePdbStatus(cluster, pdbOf, () => false), { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 3 });
+});

@@ -8,7 +8,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
 import type { ClusterState } from './cluster-state.js';
-import type { PodInfo } from './pod-info.js';
+import { isPodReady, type PodInfo } from './pod-info.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from './workload-object.js';
 
 function compileOrNull(sel: LabelSelector | null | undefined): LabelMatcher | null {
@@ -60,7 +60,7 @@ export function computePdbStatus(cluster: ClusterState, pdb: ObjectOf<'PodDisrup
     return NONE;
   }
   let healthy = 0;
-  for (const p of pods) if (p.phase === 'Running' && !terminating(p)) healthy++;
+  for (const p of pods) if (isPodReady(p) && !terminating(p)) healthy++;
   const allowed = healthy - desired;
   return { currentHealthy: healthy, desiredHealthy: desired, disruptionsAllowed: expected <= 0 || allowed <= 0 ? 0 : allowed, expectedPods: expected };
 }

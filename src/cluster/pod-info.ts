@@ -148,6 +148,15 @@ export interface PodPast {
   /** Being deleted as a preemption victim (deletionTimestamp and a DisruptionTarget condition
    * with reason PreemptionByScheduler): the pod its preemptor waits for. */
   readonly preemptedByScheduler?: true;
+  /** Running but not Ready in the snapshot (a failing readiness probe, a crash loop). */
+  readonly notReady?: true;
+}
+
+/** Ready as ksim models it: Running (ksim simulates no readiness probes, so its pods are Ready
+ * while Running), unless the snapshot showed the pod Running but not Ready: with no probe to
+ * pass, it stays not ready. Whether its node is Ready is the caller's to check. */
+export function isPodReady(p: PodInfo): boolean {
+  return p.phase === 'Running' && p.past?.notReady !== true;
 }
 
 /** metadata.creationTimestamp on the run's clock: from the snapshot, else when the run created it. */

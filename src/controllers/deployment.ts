@@ -16,7 +16,7 @@
 // flight it does not sync that Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
 import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 
@@ -177,10 +177,10 @@ export class DeploymentController {
     else this.sync(st);
   }
 
-  /** Running pods of a ReplicaSet that are not Terminating (its available replicas). */
+  /** Ready pods of a ReplicaSet that are not Terminating (its available replicas). */
   private available(rs: ReplicaSetObject): number {
     let n = 0;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (p.phase === 'Running' && !p.deleted && !p.terminating) n++;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (isPodReady(p) && !p.deleted && !p.terminating) n++;
     return n;
   }
 

@@ -12,7 +12,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { creationTimeUs, maxContainerRestarts, readyTimeUs, type PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, isPodReady, maxContainerRestarts, readyTimeUs, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -240,7 +240,7 @@ function rankForDeletion(pods: PodInfo[], related: Iterable<PodInfo>, nowUs: num
     const n = p.nodeName ?? '';
     onNode.set(n, (onNode.get(n) ?? 0) + 1);
   }
-  const ready = (p: PodInfo) => p.phase === 'Running' && p.nodeName !== null && cluster.nodeByName.get(p.nodeName)?.ready === true;
+  const ready = (p: PodInfo) => isPodReady(p) && p.nodeName !== null && cluster.nodeByName.get(p.nodeName)?.ready === true;
   const cost = (p: PodInfo) => {
     const v = p.pod.metadata?.annotations?.[DELETION_COST];
     const n = v === undefined ? 0 : Number(v);

@@ -29,7 +29,7 @@ import { copyPlain } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
@@ -162,7 +162,7 @@ export class StatefulSetController {
         return;
       }
       // Wait for it to be running and ready, and not terminating (upstream isHealthy).
-      if (monotonic && (p.phase !== 'Running' || p.terminating)) return;
+      if (monotonic && (!isPodReady(p) || p.terminating)) return;
     }
     if (missing.size > 0) this.createPods(st, missing, 0, replicas);
     // processCondemned: ordinals ≥ replicas, highest first. A condemned pod already Terminating

@@ -19,7 +19,7 @@
 // - The workload is short while available < target. available_min_ratio = the lowest
 //   min(available, target) / target over the time target > 0 (empty if target never was > 0);
 //   unavailable_s = total time short.
-import type { PodInfo } from '../cluster/pod-info.js';
+import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -112,7 +112,7 @@ export class AvailabilityTracker {
 
   private reeval(p: PodInfo): void {
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
-    const avail = p.phase === 'Running' && !p.deleted && !p.terminating && node !== undefined && node.ready && p.nodeSlot >= 0 && node.pods[p.nodeSlot] === p; // on its books (nodeSlot: O(1))
+    const avail = isPodReady(p) && !p.deleted && !p.terminating && node !== undefined && node.ready && p.nodeSlot >= 0 && node.pods[p.nodeSlot] === p; // on its books (nodeSlot: O(1))
     const was = this.availablePods.get(p);
     if (avail === (was !== undefined)) return;
     if (was !== undefined) {

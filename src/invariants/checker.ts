@@ -83,7 +83,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { toSeconds, US_PER_S } from '../engine/time.js';
 import type { ClusterIndex, ClusterState } from '../cluster/cluster-state.js';
 import { portKey, type NodeInfo } from '../cluster/node-info.js';
-import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
+import { isPodReady, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { Resource } from '../cluster/resources.js';
 import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
@@ -728,7 +728,7 @@ export class InvariantChecker implements ClusterIndex {
       alloc.add(n.allocatable);
       for (const p of n.pods) {
         req.add(p.requests);
-        if (p.phase === 'Running') available++;
+        if (isPodReady(p)) available++;
       }
     }
     const readyRatio = (a: number, b: number) => (b > 0 ? fmt(a / b, 6) : '');

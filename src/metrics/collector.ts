@@ -5,7 +5,8 @@
 // file), so memory follows the live pods, plus 8 bytes of latencies per pod created.
 //
 // Definitions (README "Outputs"):
-// - A pod is available when it is Running on a Ready node (timeseries pods_available).
+// - A pod is available when it is Running on a Ready node (timeseries pods_available), and Ready
+//   itself (a snapshot's pod Running but not Ready stays not ready: isPodReady).
 // - A requested ratio (cpu, memory, each extended resource) is Σ requests of the pods placed on
 //   Ready nodes / Σ allocatable of the Ready nodes: the share of the capacity that works, so an
 //   outage shows as a rise rather than as a fall; empty when no Ready node offers the resource.
@@ -16,7 +17,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { toMillis, toSeconds } from '../engine/time.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import { parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
@@ -114,6 +115,8 @@ export class MetricsCollector implements SchedulerObserver {
   private readonly peaks = new RequestedPeaks();
   /** Nodes not Ready now: the Ready totals are the cluster's totals minus theirs. */
   private readonly notReady = new Set<NodeInfo>();
+  /** Snapshot pods Running but not Ready (isPodReady): not available wherever they run. */
+  private readonly notReadyPods = new Set<PodInfo>();
 
   /** `extendedResources`: the extended resources any node offers during the run
    * (extendedResourcesOffered over the scenario's nodes, joining ones included). */
@@ -175,8 +178,12 @@ export class MetricsCollector implements SchedulerObserver {
     podPhaseChanged: (p: PodInfo) => {
       if (p.phase === 'Running' && p.startedUs >= 0) this.startupLatencyUs.push(p.startedUs - p.createdUs);
     },
+    podAdded: (p: PodInfo) => {
+      if (p.past?.notReady === true) this.notReadyPods.add(p);
+    },
     podDeleted: (p: PodInfo) => {
       this.lastFailure.delete(p);
+      this.notReadyPods.delete(p);
     },
   };
 
@@ -298,21 +305,23 @@ export class MetricsCollector implements SchedulerObserver {
   private sample(): void {
     const c = this.cluster;
     // Running pods are placed on a node; those on NotReady nodes are not available.
-    let runningNotReady = 0;
+    let runningUnavailable = 0;
     let cpuNotReady = 0;
     let memoryNotReady = 0;
     for (const n of this.notReady) {
-      for (const p of n.pods) if (p.phase === 'Running') runningNotReady++;
+      for (const p of n.pods) if (p.phase === 'Running') runningUnavailable++;
       cpuNotReady += n.allocatable.milliCpu;
       memoryNotReady += n.allocatable.memory;
     }
+    // Pods not Ready themselves, on Ready nodes (those on NotReady nodes are counted above).
+    for (const p of this.notReadyPods) if (p.phase === 'Running' && this.cluster.nodeByName.get(p.nodeName ?? '')?.ready === true) runningUnavailable++;
     const row: Record<string, Cell> = {
       time_s: toSeconds(this.sim.now),
       nodes_ready: c.nodes.length - this.notReady.size,
       nodes_not_ready: this.notReady.size,
       pods_pending: c.phaseCounts.Pending,
       pods_running: c.phaseCounts.Running,
-      pods_available: c.phaseCounts.Running - runningNotReady,
+      pods_available: c.phaseCounts.Running - runningUnavailable,
       // Cumulative counters (pods ever ended so), not store counts: finished pods leave the
       // store when the pod garbage collector deletes them.
       pods_succeeded: c.podsSucceededTotal,
@@ -346,14 +355,19 @@ export class MetricsCollector implements SchedulerObserver {
       const a = acc.get(groupOf(n, g.key));
       if (a === undefined) continue;
       let running = 0;
-      for (const p of n.pods) if (p.phase === 'Running') running++;
+      let ready = 0;
+      for (const p of n.pods) {
+        if (p.phase !== 'Running') continue;
+        running++;
+        if (isPodReady(p)) ready++;
+      }
       a.running += running;
       if (!n.ready) {
         a.notReady++;
         continue;
       }
       a.ready++;
-      a.available += running;
+      a.available += ready;
       a.req[0]! += n.requested.milliCpu;
       a.req[1]! += n.requested.memory;
       a.alloc[0]! += n.allocatable.milliCpu;

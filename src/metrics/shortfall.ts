@@ -10,7 +10,7 @@
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, or on a
 // NotReady node. Steps are listed with the most replicas first: the first is the bottleneck.
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
 
 /** What the diagnosis needs of a workload (src/faults/availability.ts WorkloadState). */
@@ -75,6 +75,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   let waitingBind = 0;
   let starting = 0;
   let notReadyNode = 0;
+  let notReadyPod = 0;
   let terminating = 0;
   // A ReplicaSet (a Deployment's) counts a Terminating pod as gone and has replaced it; a
   // StatefulSet or DaemonSet waits for it to go, so it stands for a missing replica.
@@ -94,6 +95,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
       else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     } else if (p.phase !== 'Running') starting++;
     else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
+    else if (!isPodReady(p)) notReadyPod++;
   }
   const steps: { count: number; text: string }[] = [];
   const notCreated = w.desired - live;
@@ -114,6 +116,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   if (waitingBind > 0) steps.push({ count: waitingBind, text: `${waitingBind} waiting for their binding (${client(input, 'scheduler')})` });
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
   if (notReadyNode > 0) steps.push({ count: notReadyNode, text: `${notReadyNode} on NotReady nodes` });
+  if (notReadyPod > 0) steps.push({ count: notReadyPod, text: `${notReadyPod} Running but not Ready since the snapshot (no readiness probes are simulated)` });
   if (terminating > 0) steps.push({ count: terminating, text: `${terminating} Terminating, not gone yet (the replacement waits for it)` });
   // Most replicas first (stable: ties keep the path's order).
   steps.sort((a, b) => b.count - a.count);

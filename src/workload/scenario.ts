@@ -8,7 +8,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
-import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, notReadyPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { snapshotTime } from './snapshot-times.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -264,6 +264,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   keepSnapshotTemplates(workload, snapshot.objects);
   const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
+  warnings.push(...notReadyPodsWarning(snapshot.pods, start.pasts));
   return {
     name,
     file,

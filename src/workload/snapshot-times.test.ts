@@ -117,6 +117,24 @@ test("a snapshot's preemption half-way: a pending pod's nominatedNodeName and a 
   });
 });
 
+test("a bound pod Running with its Ready condition False or Unknown is not ready; one still starting (phase Pending) or without a Ready condition is not marked", () => {
+  const pasts = (phase: string, ready: string | null) => {
+    const conditions = ready === null ? '' : `, conditions: [{type: Ready, status: "${ready}"}]`;
+    const s = loadScenario(join(scenarioWith(['  metadata: {name: p, namespace: default}', '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}', `  status: {phase: ${phase}${conditions}}`]), 's.yaml'));
+    return (s.startPods ?? []).map((p) => s.startPodPasts?.get(p));
+  };
+  assert.deepEqual(pasts('Running', 'False'), [{ restarts: 0, notReady: true }]);
+  assert.deepEqual(pasts('Running', 'Unknown'), [{ restarts: 0, notReady: true }]);
+  assert.deepEqual(pasts('Pending', 'False'), [undefined]);
+  assert.deepEqual(pasts('Running', null), [undefined]);
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } };
+  assert.deepEqual(withHistory(pod, { restartCounts: [['c', 9]], notReady: true }).status, {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'False' }],
+    containerStatuses: [{ name: 'c', restartCount: 9 }],
+  });
+});
+
 test('ksim import writes a pending pod\'s nomination and a victim\'s DisruptionTarget back', () => {
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } };
   assert.deepEqual(withHistory(pod, { restartCounts: [], nominatedNodeName: 'n-1' }).status, { nominatedNodeName: 'n-1' });

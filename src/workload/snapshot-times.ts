@@ -3,7 +3,8 @@
 // deletes the newest first, a DaemonSet keeps its oldest pod, preemption spares the pods that
 // started first), its Jobs' counts and finish conditions, and the snapshot's own time. Also the
 // preemption a dump can catch half-way: a pending pod's status.nominatedNodeName and a victim's
-// DisruptionTarget condition (the scheduler reads both, src/scheduler/scheduler.ts).
+// DisruptionTarget condition (the scheduler reads both, src/scheduler/scheduler.ts), and a pod
+// Running but not Ready (src/cluster/pod-info.ts isPodReady).
 //
 // A dump has no field for the moment it was taken; the latest time it holds among the fields
 // read here and its Nodes' condition heartbeats (kubelets post them every few seconds to
@@ -37,6 +38,9 @@ export interface PodHistory {
    * True with reason PreemptionByScheduler (upstream podTerminatingByPreemption,
    * pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go). */
   readonly preemptedByScheduler?: true;
+  /** Running but not Ready (its Ready condition False or Unknown: a failing readiness probe, a
+   * crash loop). */
+  readonly notReady?: true;
 }
 
 export interface Stamp {
@@ -63,6 +67,7 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
   const creationTimestamp = stampAt(doc, [...path, 'metadata', 'creationTimestamp'], md['creationTimestamp']);
   const startTime = stampAt(doc, [...path, 'status', 'startTime'], status['startTime']);
   let readySince: Stamp | undefined;
+  let readyNotTrue = false;
   let disruptedByScheduler = false;
   const conditions = status['conditions'];
   if (Array.isArray(conditions)) {
@@ -70,6 +75,7 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
       if (isObj(c) && c['type'] === 'Ready' && c['status'] === 'True') {
         readySince = stampAt(doc, [...path, 'status', 'conditions', i, 'lastTransitionTime'], c['lastTransitionTime']);
       }
+      if (isObj(c) && c['type'] === 'Ready' && c['status'] !== 'True') readyNotTrue = true;
       if (isObj(c) && c['type'] === 'DisruptionTarget' && c['status'] === 'True' && c['reason'] === 'PreemptionByScheduler') disruptedByScheduler = true;
     });
   }
@@ -81,6 +87,8 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
   const nn = status['nominatedNodeName'];
   if (nn !== undefined && nn !== null && typeof nn !== 'string') throw doc.error([...path, 'status', 'nominatedNodeName'], 'a node name', describe(nn));
   const nominatedNodeName = !bound && typeof nn === 'string' && nn !== '' ? nn : undefined;
+  // A bound pod still starting (phase Pending) is not Ready yet either; ksim starts it at t = 0.
+  const notReady = bound && status['phase'] === 'Running' && readyNotTrue;
   const restartCounts: [string, number][] = [];
   const statuses = status['containerStatuses'];
   if (Array.isArray(statuses)) {
@@ -92,7 +100,7 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
       restartCounts.push([typeof c['name'] === 'string' ? c['name'] : '', n]);
     });
   }
-  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0 && nominatedNodeName === undefined && !preemptedByScheduler) return null;
+  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0 && nominatedNodeName === undefined && !preemptedByScheduler && !notReady) return null;
   return {
     ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
     ...(startTime === undefined ? {} : { startTime }),
@@ -100,6 +108,7 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
     restartCounts,
     ...(nominatedNodeName === undefined ? {} : { nominatedNodeName }),
     ...(preemptedByScheduler ? { preemptedByScheduler: true as const } : {}),
+    ...(notReady ? { notReady: true as const } : {}),
   };
 }
 
@@ -148,6 +157,7 @@ export function pastOf(t: PodHistory, nowUs: number): PodPast {
     restarts,
     ...(t.nominatedNodeName === undefined ? {} : { nominatedNodeName: t.nominatedNodeName }),
     ...(t.preemptedByScheduler === true ? { preemptedByScheduler: true as const } : {}),
+    ...(t.notReady === true ? { notReady: true as const } : {}),
   };
 }
 
@@ -177,12 +187,17 @@ export function snapshotTime(
 
 /** The pod object with its history written back as the snapshot had it (for `ksim import`):
  * metadata.creationTimestamp, and a status of only status.startTime, the Ready condition, the
- * containers' restart counts, status.nominatedNodeName and a preemption's DisruptionTarget. */
+ * containers' restart counts, status.nominatedNodeName and a preemption's DisruptionTarget; a
+ * pod Running but not Ready keeps its phase and a Ready condition False. */
 export function withHistory(pod: Pod, t: PodHistory | undefined): Pod {
   if (t === undefined) return pod;
   const status: Obj = {};
   if (t.startTime !== undefined) status['startTime'] = t.startTime.text;
   const conditions: Obj[] = [];
+  if (t.notReady === true) {
+    status['phase'] = 'Running';
+    conditions.push({ type: 'Ready', status: 'False' });
+  }
   if (t.readySince !== undefined) conditions.push({ type: 'Ready', status: 'True', lastTransitionTime: t.readySince.text });
   if (t.preemptedByScheduler === true) conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' });
   if (conditions.length > 0) status['conditions'] = conditions;

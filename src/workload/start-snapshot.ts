@@ -12,6 +12,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
+import type { PodPast } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
@@ -122,6 +123,15 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
   for (const u of unbound) into.pods.push(u.pod);
   if (skipped.size > 0) warnings.push(`${display}: skipped ${[...skipped].map(([k, n]) => `${n} ${k}`).join(', ')}: not simulated`);
   if (finished > 0) warnings.push(`${display}: ignored ${finished} finished pod(s) (phase Succeeded or Failed)`);
+}
+
+/** The run's warning about the snapshot's pods Running but not Ready (none: no warning). */
+export function notReadyPodsWarning(pods: readonly Pod[], pasts: ReadonlyMap<Pod, PodPast>): string[] {
+  const notReady = pods.filter((p) => pasts.get(p)?.notReady === true);
+  const first = notReady[0];
+  if (first === undefined) return [];
+  const key = `${first.metadata?.namespace ?? 'default'}/${first.metadata?.name ?? ''}`;
+  return [`cluster.file: ${notReady.length} pod(s) Running but not Ready (first: ${key}) stay not ready for the whole run: ksim simulates no readiness probes`];
 }
 
 /** Pods whose node is not in the snapshot are left out (with a warning): they hold nothing. */
