@@ -315,7 +315,7 @@ test("a snapshot pod Running but not Ready (Ready False: a crash loop, a failing
 
   const s = loadScenario(rankedPodsScenario('ksim-snap-not-ready-kept-', 3, pods));
   assert.deepEqual(s.warnings.filter((w) => w.includes('not Ready')), [
-    'cluster.file: 1 pod(s) Running but not Ready (first: default/web-a) stay not ready for the whole run: ksim simulates no readiness probes',
+    'cluster.file: 1 pod(s) Running but not Ready (first: default/web-a): ksim keeps them not ready (it simulates no readiness probes)',
   ]);
   const result = runScenario(s, { checkInvariants: true });
   assert.deepEqual(table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']}`), ['ReplicaSet/web 3 2']);

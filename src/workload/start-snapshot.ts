@@ -131,7 +131,7 @@ export function notReadyPodsWarning(pods: readonly Pod[], pasts: ReadonlyMap<Pod
   const first = notReady[0];
   if (first === undefined) return [];
   const key = `${first.metadata?.namespace ?? 'default'}/${first.metadata?.name ?? ''}`;
-  return [`cluster.file: ${notReady.length} pod(s) Running but not Ready (first: ${key}) stay not ready for the whole run: ksim simulates no readiness probes`];
+  return [`cluster.file: ${notReady.length} pod(s) Running but not Ready (first: ${key}): ksim keeps them not ready (it simulates no readiness probes)`];
 }
 
 /** Pods whose node is not in the snapshot are left out (with a warning): they hold nothing. */
