@@ -30,6 +30,8 @@ export interface DeploymentSpec {
   selector?: LabelSelector;
   template?: PodTemplateSpec;
   strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+  /** Only scaled while true: no new ReplicaSet, no rollout (upstream sync.go). */
+  paused?: boolean;
 }
 
 /** apps/v1 ReplicaSetSpec: the fields ksim reads. */

@@ -510,3 +510,47 @@ test('a pod change heard while the controller\'s scale is in flight does not mak
   assert.deepEqual(h.replicaSets(), { 'foo-new': 5 });
   assert.equal(h.api.writes, 3, 'the Deployment update, the pod phase and one scale');
 });
+
+/** web with an optional nodeSelector (a label no node has keeps the new pods Pending). */
+function deploymentOn(opts: { replicas: number; image: string; strategy: string; paused?: boolean; nodeSelector?: string }): string {
+  const selector = opts.nodeSelector === undefined ? '' : `nodeSelector: { ${opts.nodeSelector} }, `;
+  return `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: ${opts.replicas}, ${opts.paused === true ? 'paused: true, ' : ''}${opts.strategy} selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { ${selector}containers: [{ name: c, image: ${opts.image}, resources: { requests: { cpu: 100m } } }] } } } }`;
+}
+
+/** ReplicaSet sizes by the image of their template. */
+function sizesByImage(run: ReturnType<typeof prepareRun>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of run.cluster.objectsOfKind('ReplicaSet')) out[o.spec?.template?.spec?.containers[0]?.image ?? ''] = o.spec?.replicas ?? 1;
+  return out;
+}
+
+test('scaled in mid-rollout, a Deployment shares the new replicas among its ReplicaSets in proportion (upstream docs: 10 → 15 with maxSurge 3, maxUnavailable 2 gives the old 3 and the new 2)', () => {
+  // The docs' example: a rollout to an image that never becomes available stops at 8 old and
+  // 5 new; scaling to 15 adds 3 to the old ReplicaSet (8 → 11) and 2 to the new one (5 → 7).
+  const strategy = 'strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } },';
+  const stuck = { image: 'v2', strategy, nodeSelector: 'disk: none' };
+  const run = prepareRun(parseScenario(scenario([
+    `name: web\n    manifest: ${deploymentOn({ replicas: 10, image: 'v1', strategy })}`,
+    `name: web-v2\n    at: 1m\n    manifest: ${deploymentOn({ replicas: 10, ...stuck })}`,
+    `name: web-15\n    at: 2m\n    manifest: ${deploymentOn({ replicas: 15, ...stuck })}`,
+  ], '3m'), 'proportional.yaml'));
+  run.sim.run(110_000_000);
+  assert.deepEqual(sizesByImage(run), { v1: 8, v2: 5 }, 'the rollout is stuck');
+  run.sim.run(run.endUs);
+  // Before: the rolling steps gave all 5 to the new ReplicaSet (v2: 10).
+  assert.deepEqual(sizesByImage(run), { v1: 11, v2: 7 });
+  const rs = run.cluster.objectsOfKind('ReplicaSet').find((o) => o.spec?.template?.spec?.containers[0]?.image === 'v1');
+  assert.deepEqual([rs?.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], rs?.metadata.annotations?.['deployment.kubernetes.io/max-replicas']], ['15', '18']);
+});
+
+test('a paused Deployment rolls nothing out (no new ReplicaSet for a new template) but is still scaled', () => {
+  const strategy = 'strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } },';
+  const run = prepareRun(parseScenario(scenario([
+    `name: web\n    manifest: ${deploymentOn({ replicas: 4, image: 'v1', strategy })}`,
+    `name: web-v2\n    at: 1m\n    manifest: ${deploymentOn({ replicas: 6, image: 'v2', strategy, paused: true })}`,
+  ], '3m'), 'paused.yaml'));
+  run.sim.run(run.endUs);
+  assert.deepEqual(sizesByImage(run), { v1: 6 });
+  const pods = [...run.cluster.pods.values()].filter((p) => !p.deleted && !p.terminal);
+  assert.deepEqual([pods.length, pods.every((p) => p.pod.spec?.containers[0]?.image === 'v1')], [6, true]);
+});

@@ -7,13 +7,18 @@
 //    was scaled up, reconcileOldReplicaSets (first old RSs' unavailable replicas, then old
 //    available ones, oldest RS first, down to replicas − maxUnavailable available pods);
 //  - Recreate: old RSs to 0, and once no old pod is active, the new RS to replicas.
-// A pod is available when it is Running: ksim has no readiness probes and minReadySeconds is not
-// modelled (upstream: Ready for minReadySeconds). Availability is counted from the pods the
-// controller observes (upstream reads the ReplicaSets' status.availableReplicas, which the
-// ReplicaSet controller writes; ksim has no status writes). Scaling a Deployment (a change of
-// replicas) goes through the same reconcile steps; upstream's proportional scaling of several
-// active ReplicaSets in mid-rollout is not modelled. While a write of the controller is in
-// flight it does not sync that Deployment again (as upstream's expectations and informer cache).
+// A pod is available when it is Ready (isPodReady): ksim has no readiness probes and
+// minReadySeconds is not modelled (upstream: Ready for minReadySeconds). Availability is counted
+// from the pods the controller observes (upstream reads the ReplicaSets' status.availableReplicas,
+// which the ReplicaSet controller writes; ksim has no status writes).
+// A paused Deployment, or one whose replicas changed (a scaling event: an active ReplicaSet's
+// desired-replicas annotation differs from spec.replicas), is only scaled (upstream sync.go sync
+// and scale): the one active ReplicaSet (or the newest) gets the replicas, and several active ones
+// mid-rollout share the change in proportion to their sizes (GetReplicaSetProportion, by the
+// max-replicas annotation); a paused one creates no new ReplicaSet. Every ReplicaSet the controller
+// creates or scales is annotated with desired-replicas and max-replicas, as upstream's
+// SetReplicasAnnotations. While a write of the controller is in flight it does not sync that
+// Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
@@ -25,6 +30,9 @@ import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { canonicalJson, podTemplateHash } from './names.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
+/** Upstream deploymentutil DesiredReplicasAnnotation / MaxReplicasAnnotation. */
+export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 /** Upstream defaults (apps/v1 SetDefaults_Deployment). */
 export const DEFAULT_MAX_SURGE = '25%';
 export const DEFAULT_MAX_UNAVAILABLE = '25%';
@@ -69,6 +77,19 @@ function createdAtUs(o: WorkloadObject): number | null {
 
 function replicasOf(rs: ReplicaSetObject): number {
   return rs.spec?.replicas ?? 1;
+}
+
+/** An integer annotation of a ReplicaSet (upstream getIntFromAnnotation), or null. */
+function intAnnotation(rs: ReplicaSetObject, key: string): number | null {
+  const v = rs.metadata.annotations?.[key];
+  if (v === undefined) return null;
+  const n = Number(v);
+  return /^-?\d+$/.test(v) && Number.isSafeInteger(n) ? n : null;
+}
+
+/** Go's math.Round: half away from zero (Math.round rounds -2.5 to -2). */
+function roundHalfAway(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
 }
 
 export class DeploymentController {
@@ -216,14 +237,19 @@ export class DeploymentController {
     const newRS = all.find((rs) => rs.metadata.name === newName) ?? findNewReplicaSet(all, template);
     const old = all.filter((rs) => rs !== newRS);
     const replicas = spec.replicas ?? 1;
+    // upstream syncDeployment: paused, or a scaling event, is only scaled (sync → scale).
+    if (spec.paused === true || isScalingEvent(all, replicas)) {
+      this.scaleOnly(st, spec, all, newRS, old);
+      return;
+    }
     if (spec.strategy?.type === 'Recreate') {
       // pkg/controller/deployment/recreate.go rolloutRecreate
       let scaled = false;
-      for (const rs of old) if (replicasOf(rs) !== 0) { this.scale(st, rs, 0); scaled = true; }
+      for (const rs of old) if (replicasOf(rs) !== 0) { this.scale(st, rs, 0, spec); scaled = true; }
       if (scaled) return;
       if (old.some((rs) => this.existing(rs) > 0)) return;
       if (newRS === undefined) this.createReplicaSet(st, d, spec, hash, replicas);
-      else if (replicasOf(newRS) !== replicas) this.scale(st, newRS, replicas);
+      else if (replicasOf(newRS) !== replicas) this.scale(st, newRS, replicas, spec);
       else st.settled = true;
       return;
     }
@@ -242,13 +268,13 @@ export class DeploymentController {
     // reconcileNewReplicaSet
     const nr = replicasOf(newRS);
     if (nr > replicas) {
-      this.scale(st, newRS, replicas);
+      this.scale(st, newRS, replicas, spec);
       return;
     }
     if (nr < replicas) {
       const target = nr + Math.max(0, Math.min(replicas + maxSurge - present(all), replicas - nr));
       if (target !== nr) {
-        this.scale(st, newRS, target);
+        this.scale(st, newRS, target, spec);
         return;
       }
     }
@@ -286,12 +312,74 @@ export class DeploymentController {
       target.set(rs, cur(rs) - down);
       scaledDown += down;
     }
-    for (const [rs, n] of target) if (n !== replicasOf(rs)) this.scale(st, rs, n);
+    for (const [rs, n] of target) if (n !== replicasOf(rs)) this.scale(st, rs, n, spec);
   }
 
-  private scale(st: DState, rs: ReplicaSetObject, replicas: number): void {
+  /** Upstream DeploymentController.scale: the one active ReplicaSet (or the newest when none is
+   * active) to spec.replicas; old ones to 0 once the new one is saturated; else, in a rolling
+   * update, the difference to replicas + maxSurge shared in proportion among the active ones. */
+  private scaleOnly(st: DState, spec: DeploymentSpec, all: readonly ReplicaSetObject[], newRS: ReplicaSetObject | undefined, old: readonly ReplicaSetObject[]): void {
+    const replicas = spec.replicas ?? 1;
+    // `all` (and `old`) oldest first.
+    const active = all.filter((rs) => replicasOf(rs) > 0);
+    const settle = () => {
+      st.settled = active.length <= 1 && all.every((rs) => rs === active[0] || this.active(rs) === 0);
+    };
+    // FindActiveOrLatest: st.replicaSets is oldest first, so the newest is the last.
+    const activeOrLatest = active.length === 1 ? active[0] : active.length === 0 ? (newRS ?? old[old.length - 1]) : undefined;
+    if (activeOrLatest !== undefined) {
+      if (replicasOf(activeOrLatest) !== replicas) this.scale(st, activeOrLatest, replicas, spec);
+      else settle();
+      return;
+    }
+    // IsSaturated: the new ReplicaSet has the replicas, is annotated with them, and all are available.
+    if (newRS !== undefined && replicasOf(newRS) === replicas && intAnnotation(newRS, DESIRED_REPLICAS_ANNOTATION) === replicas && this.available(newRS) === replicas) {
+      for (const rs of old) if (replicasOf(rs) > 0) this.scale(st, rs, 0, spec);
+      return;
+    }
+    if (spec.strategy?.type === 'Recreate') return;
+    const { maxSurge } = resolveFenceposts(spec);
+    const allowedSize = replicas > 0 ? replicas + maxSurge : 0;
+    const toAdd = allowedSize - active.reduce((n, rs) => n + replicasOf(rs), 0);
+    // ReplicaSetsBySizeNewer (scaling up) / BySizeOlder (down): larger first; among equal sizes
+    // the newer (resp. older) first. `active` is oldest first.
+    const order = active.map((rs, i) => ({ rs, i })).sort((a, b) => replicasOf(b.rs) - replicasOf(a.rs) || (toAdd > 0 ? b.i - a.i : a.i - b.i)).map((x) => x.rs);
+    const size = new Map<ReplicaSetObject, number>();
+    let added = 0;
+    // d.Status.Replicas (the fallback for a ReplicaSet without max-replicas): the active pods.
+    const statusReplicas = all.reduce((n, rs) => n + this.active(rs), 0);
+    for (const rs of order) {
+      let proportion = 0;
+      if (toAdd !== 0 && replicasOf(rs) !== 0 && toAdd !== added) {
+        // getReplicaSetFraction
+        let fraction: number;
+        if (replicas === 0) fraction = -replicasOf(rs);
+        else {
+          const annotated = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? statusReplicas;
+          fraction = annotated === 0 ? 0 : roundHalfAway((replicasOf(rs) * allowedSize) / annotated) - replicasOf(rs);
+        }
+        const allowed = toAdd - added;
+        proportion = toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
+      }
+      size.set(rs, replicasOf(rs) + proportion);
+      added += proportion;
+    }
+    order.forEach((rs, i) => {
+      let n = size.get(rs) as number;
+      // The leftover goes to the largest.
+      if (i === 0 && toAdd !== 0) n = Math.max(0, n + toAdd - added);
+      // scaleReplicaSet: written when the size or the annotations change.
+      if (n !== replicasOf(rs) || annotationsNeedUpdate(rs, replicas, allowedSize)) this.scale(st, rs, n, spec);
+    });
+  }
+
+  /** Upstream scaleReplicaSet: the new size and the Deployment's replicas annotations. */
+  private scale(st: DState, rs: ReplicaSetObject, replicas: number, spec: DeploymentSpec): void {
+    const desired = spec.replicas ?? 1;
+    const annotations = { ...(rs.metadata.annotations ?? {}), ...replicasAnnotations(desired, desired + resolveFenceposts(spec).maxSurge) };
+    const scaled = withSpec(rs, { ...rs.spec, replicas });
     st.inflight++;
-    this.objects.updateObject(withSpec(rs, { ...rs.spec, replicas }), () => {
+    this.objects.updateObject({ ...scaled, metadata: { ...scaled.metadata, annotations } }, () => {
       st.inflight--;
       this.enqueue(st);
     });
@@ -307,6 +395,7 @@ export class DeploymentController {
         name: `${d.metadata.name}-${hash}`,
         namespace: d.metadata.namespace,
         labels,
+        annotations: replicasAnnotations(spec.replicas ?? 1, (spec.replicas ?? 1) + resolveFenceposts(spec).maxSurge),
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
@@ -324,6 +413,26 @@ export class DeploymentController {
       this.enqueue(st);
     });
   }
+}
+
+/** Upstream SetReplicasAnnotations' two annotations. */
+function replicasAnnotations(desired: number, max: number): Record<string, string> {
+  return { [DESIRED_REPLICAS_ANNOTATION]: String(desired), [MAX_REPLICAS_ANNOTATION]: String(max) };
+}
+
+/** Upstream ReplicasAnnotationsNeedUpdate. */
+function annotationsNeedUpdate(rs: ReplicaSetObject, desired: number, max: number): boolean {
+  return rs.metadata.annotations?.[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || rs.metadata.annotations?.[MAX_REPLICAS_ANNOTATION] !== String(max);
+}
+
+/** Upstream isScalingEvent: an active ReplicaSet annotated with other desired replicas than the
+ * Deployment's (ReplicaSets without the annotation say nothing). */
+function isScalingEvent(all: readonly ReplicaSetObject[], replicas: number): boolean {
+  return all.some((rs) => {
+    if (replicasOf(rs) <= 0) return false;
+    const desired = intAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
+    return desired !== null && desired !== replicas;
+  });
 }
 
 /** Upstream deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose pod template equals
