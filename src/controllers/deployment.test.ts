@@ -127,6 +127,10 @@ test('Recreate scales the old ReplicaSet to 0 and creates the new one only when 
   assert.equal(end.active, 6);
   assert.equal(end.running, 6);
   assert.deepEqual(Object.values(rsReplicas(run)).sort(), [0, 6]);
+  // Upstream SetReplicasAnnotations: max-replicas is replicas + maxSurge, and Recreate has none.
+  for (const rs of run.cluster.objectsOfKind('ReplicaSet')) {
+    assert.deepEqual([rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], rs.metadata.annotations?.['deployment.kubernetes.io/max-replicas']], ['6', '6']);
+  }
 });
 
 test('an update that changes only replicas scales the ReplicaSet: no new ReplicaSet, no rollout', () => {

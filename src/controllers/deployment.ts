@@ -369,14 +369,13 @@ export class DeploymentController {
       // The leftover goes to the largest.
       if (i === 0 && toAdd !== 0) n = Math.max(0, n + toAdd - added);
       // scaleReplicaSet: written when the size or the annotations change.
-      if (n !== replicasOf(rs) || annotationsNeedUpdate(rs, replicas, allowedSize)) this.scale(st, rs, n, spec);
+      if (n !== replicasOf(rs) || annotationsNeedUpdate(rs, spec)) this.scale(st, rs, n, spec);
     });
   }
 
   /** Upstream scaleReplicaSet: the new size and the Deployment's replicas annotations. */
   private scale(st: DState, rs: ReplicaSetObject, replicas: number, spec: DeploymentSpec): void {
-    const desired = spec.replicas ?? 1;
-    const annotations = { ...(rs.metadata.annotations ?? {}), ...replicasAnnotations(desired, desired + resolveFenceposts(spec).maxSurge) };
+    const annotations = { ...(rs.metadata.annotations ?? {}), ...replicasAnnotations(spec) };
     const scaled = withSpec(rs, { ...rs.spec, replicas });
     st.inflight++;
     this.objects.updateObject({ ...scaled, metadata: { ...scaled.metadata, annotations } }, () => {
@@ -395,7 +394,7 @@ export class DeploymentController {
         name: `${d.metadata.name}-${hash}`,
         namespace: d.metadata.namespace,
         labels,
-        annotations: replicasAnnotations(spec.replicas ?? 1, (spec.replicas ?? 1) + resolveFenceposts(spec).maxSurge),
+        annotations: replicasAnnotations(spec),
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
@@ -415,14 +414,18 @@ export class DeploymentController {
   }
 }
 
-/** Upstream SetReplicasAnnotations' two annotations. */
-function replicasAnnotations(desired: number, max: number): Record<string, string> {
-  return { [DESIRED_REPLICAS_ANNOTATION]: String(desired), [MAX_REPLICAS_ANNOTATION]: String(max) };
+/** Upstream SetReplicasAnnotations' two annotations for the Deployment's spec: its replicas,
+ * and those plus its maxSurge (deploymentutil.MaxSurge: 0 for Recreate). */
+function replicasAnnotations(spec: DeploymentSpec): Record<string, string> {
+  const desired = spec.replicas ?? 1;
+  const maxSurge = spec.strategy?.type === 'Recreate' ? 0 : resolveFenceposts(spec).maxSurge;
+  return { [DESIRED_REPLICAS_ANNOTATION]: String(desired), [MAX_REPLICAS_ANNOTATION]: String(desired + maxSurge) };
 }
 
 /** Upstream ReplicasAnnotationsNeedUpdate. */
-function annotationsNeedUpdate(rs: ReplicaSetObject, desired: number, max: number): boolean {
-  return rs.metadata.annotations?.[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || rs.metadata.annotations?.[MAX_REPLICAS_ANNOTATION] !== String(max);
+function annotationsNeedUpdate(rs: ReplicaSetObject, spec: DeploymentSpec): boolean {
+  const want = replicasAnnotations(spec);
+  return Object.entries(want).some(([k, v]) => rs.metadata.annotations?.[k] !== v);
 }
 
 /** Upstream isScalingEvent: an active ReplicaSet annotated with other desired replicas than the
