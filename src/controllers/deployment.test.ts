@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario, parseScenario } from '../workload/scenario.js';
 import { prepareRun } from '../run/run-scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { DeploymentController, findNewReplicaSet, resolveFenceposts, scaledValue } from './deployment.js';
+import { DeploymentController, findNewReplicaSet, resolveFenceposts, scaledValue, scaleTargets } from './deployment.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ObjectOf, WorkloadObject } from '../cluster/workload-object.js';
 import { Simulation } from '../engine/simulation.js';
@@ -557,4 +557,40 @@ test('a paused Deployment rolls nothing out (no new ReplicaSet for a new templat
   assert.deepEqual(sizesByImage(run), { v1: 6 });
   const pods = [...run.cluster.pods.values()].filter((p) => !p.deleted && !p.terminal);
   assert.deepEqual([pods.length, pods.every((p) => p.pod.spec?.containers[0]?.image === 'v1')], [6, true]);
+});
+
+test('scaleTargets: upstream TestScale\'s cases (pkg/controller/deployment/sync_test.go): the sizes a scaling event gives each ReplicaSet', () => {
+  // newDeployment there: RollingUpdate, maxSurge 0 unless given; each ReplicaSet annotated with
+  // the old Deployment's replicas (desired) and replicas + maxSurge (max). Sizes oldest first.
+  const cases: { name: string; from: number; to: number; surgeFrom?: number; surgeTo?: number; sizes: number[]; hasNew?: boolean; want: number[]; available?: number }[] = [
+    { name: 'normal scaling event: 10 -> 12', from: 10, to: 12, sizes: [10], want: [12] },
+    { name: 'normal scaling event: 10 -> 5', from: 10, to: 5, sizes: [10], want: [5] },
+    { name: 'proportional scaling: 5 -> 10', from: 5, to: 10, sizes: [3, 2], want: [6, 4] },
+    { name: 'proportional scaling: 5 -> 3', from: 5, to: 3, sizes: [3, 2], want: [2, 1] },
+    { name: 'proportional scaling: 9 -> 4', from: 9, to: 4, sizes: [1, 8], want: [0, 4] },
+    { name: 'proportional scaling: 7 -> 10', from: 7, to: 10, sizes: [2, 3, 2], want: [3, 4, 3] },
+    { name: 'proportional scaling: 13 -> 8', from: 13, to: 8, sizes: [3, 8, 2], want: [2, 5, 1] },
+    { name: 'leftover distribution: 3 -> 4', from: 3, to: 4, sizes: [1, 1, 1], want: [1, 1, 2] },
+    { name: 'leftover distribution: 3 -> 2', from: 3, to: 2, sizes: [1, 1, 1], want: [0, 1, 1] },
+    { name: 'proportional scaling (no new rs): 4 -> 5', from: 4, to: 5, sizes: [2, 2], hasNew: false, want: [2, 3] },
+    { name: 'proportional scaling: 6 -> 0', from: 6, to: 0, sizes: [1, 2, 3], want: [0, 0, 0] },
+    { name: 'proportional scaling: 0 -> 6', from: 6, to: 6, sizes: [0, 0, 0], want: [0, 0, 6] },
+    { name: 'deployment with surge pods', from: 10, to: 20, surgeFrom: 2, surgeTo: 2, sizes: [6, 6], want: [11, 11] },
+    { name: 'change both surge and size', from: 10, to: 50, surgeFrom: 3, surgeTo: 6, sizes: [8, 5], want: [34, 22] },
+    { name: 'change both size and template', from: 10, to: 14, sizes: [3, 7], hasNew: false, want: [4, 10] },
+    { name: 'saturated but broken new replica set does not affect old pods', from: 2, to: 2, surgeFrom: 1, surgeTo: 1, sizes: [1, 2], available: 0, want: [1, 2] },
+  ];
+  for (const c of cases) {
+    const strategy = (surge: number) => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: 0 } });
+    const all = c.sizes.map((n, i): ObjectOf<'ReplicaSet'> => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `foo-v${i + 1}`, namespace: 'default', annotations: { 'deployment.kubernetes.io/desired-replicas': String(c.from), 'deployment.kubernetes.io/max-replicas': String(c.from + (c.surgeFrom ?? 0)) } },
+      spec: { replicas: n },
+    }));
+    const newRS = c.hasNew === false ? undefined : all[all.length - 1];
+    const writes = scaleTargets({ replicas: c.to, strategy: strategy(c.surgeTo ?? 0) }, all, newRS, (rs) => c.available ?? rs.spec?.replicas ?? 0, c.sizes.reduce((a, b) => a + b, 0));
+    const got = all.map((rs) => writes.find(([w]) => w === rs)?.[1] ?? rs.spec?.replicas);
+    assert.deepEqual(got, c.want, c.name);
+  }
 });

@@ -239,7 +239,7 @@ export class DeploymentController {
     const replicas = spec.replicas ?? 1;
     // upstream syncDeployment: paused, or a scaling event, is only scaled (sync → scale).
     if (spec.paused === true || isScalingEvent(all, replicas)) {
-      this.scaleOnly(st, spec, all, newRS, old);
+      this.scaleOnly(st, spec, all, newRS);
       return;
     }
     if (spec.strategy?.type === 'Recreate') {
@@ -315,62 +315,14 @@ export class DeploymentController {
     for (const [rs, n] of target) if (n !== replicasOf(rs)) this.scale(st, rs, n, spec);
   }
 
-  /** Upstream DeploymentController.scale: the one active ReplicaSet (or the newest when none is
-   * active) to spec.replicas; old ones to 0 once the new one is saturated; else, in a rolling
-   * update, the difference to replicas + maxSurge shared in proportion among the active ones. */
-  private scaleOnly(st: DState, spec: DeploymentSpec, all: readonly ReplicaSetObject[], newRS: ReplicaSetObject | undefined, old: readonly ReplicaSetObject[]): void {
-    const replicas = spec.replicas ?? 1;
-    // `all` (and `old`) oldest first.
+  /** Upstream DeploymentController.scale, through scaleTargets. */
+  private scaleOnly(st: DState, spec: DeploymentSpec, all: readonly ReplicaSetObject[], newRS: ReplicaSetObject | undefined): void {
+    const writes = scaleTargets(spec, all, newRS, (rs) => this.available(rs), all.reduce((n, rs) => n + this.active(rs), 0));
+    for (const [rs, n] of writes) this.scale(st, rs, n, spec);
+    if (writes.length > 0) return;
+    // Nothing to write: settled when one ReplicaSet is left with pods.
     const active = all.filter((rs) => replicasOf(rs) > 0);
-    const settle = () => {
-      st.settled = active.length <= 1 && all.every((rs) => rs === active[0] || this.active(rs) === 0);
-    };
-    // FindActiveOrLatest: st.replicaSets is oldest first, so the newest is the last.
-    const activeOrLatest = active.length === 1 ? active[0] : active.length === 0 ? (newRS ?? old[old.length - 1]) : undefined;
-    if (activeOrLatest !== undefined) {
-      if (replicasOf(activeOrLatest) !== replicas) this.scale(st, activeOrLatest, replicas, spec);
-      else settle();
-      return;
-    }
-    // IsSaturated: the new ReplicaSet has the replicas, is annotated with them, and all are available.
-    if (newRS !== undefined && replicasOf(newRS) === replicas && intAnnotation(newRS, DESIRED_REPLICAS_ANNOTATION) === replicas && this.available(newRS) === replicas) {
-      for (const rs of old) if (replicasOf(rs) > 0) this.scale(st, rs, 0, spec);
-      return;
-    }
-    if (spec.strategy?.type === 'Recreate') return;
-    const { maxSurge } = resolveFenceposts(spec);
-    const allowedSize = replicas > 0 ? replicas + maxSurge : 0;
-    const toAdd = allowedSize - active.reduce((n, rs) => n + replicasOf(rs), 0);
-    // ReplicaSetsBySizeNewer (scaling up) / BySizeOlder (down): larger first; among equal sizes
-    // the newer (resp. older) first. `active` is oldest first.
-    const order = active.map((rs, i) => ({ rs, i })).sort((a, b) => replicasOf(b.rs) - replicasOf(a.rs) || (toAdd > 0 ? b.i - a.i : a.i - b.i)).map((x) => x.rs);
-    const size = new Map<ReplicaSetObject, number>();
-    let added = 0;
-    // d.Status.Replicas (the fallback for a ReplicaSet without max-replicas): the active pods.
-    const statusReplicas = all.reduce((n, rs) => n + this.active(rs), 0);
-    for (const rs of order) {
-      let proportion = 0;
-      if (toAdd !== 0 && replicasOf(rs) !== 0 && toAdd !== added) {
-        // getReplicaSetFraction
-        let fraction: number;
-        if (replicas === 0) fraction = -replicasOf(rs);
-        else {
-          const annotated = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? statusReplicas;
-          fraction = annotated === 0 ? 0 : roundHalfAway((replicasOf(rs) * allowedSize) / annotated) - replicasOf(rs);
-        }
-        const allowed = toAdd - added;
-        proportion = toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
-      }
-      size.set(rs, replicasOf(rs) + proportion);
-      added += proportion;
-    }
-    order.forEach((rs, i) => {
-      let n = size.get(rs) as number;
-      // The leftover goes to the largest.
-      if (i === 0 && toAdd !== 0) n = Math.max(0, n + toAdd - added);
-      // scaleReplicaSet: written when the size or the annotations change.
-      if (n !== replicasOf(rs) || annotationsNeedUpdate(rs, spec)) this.scale(st, rs, n, spec);
-    });
+    st.settled = active.length <= 1 && all.every((rs) => rs === active[0] || this.active(rs) === 0);
   }
 
   /** Upstream scaleReplicaSet: the new size and the Deployment's replicas annotations. */
@@ -412,6 +364,66 @@ export class DeploymentController {
       this.enqueue(st);
     });
   }
+}
+
+/**
+ * Upstream DeploymentController.scale (sync.go) as the ReplicaSet writes it makes, each with its
+ * new size (a write also brings the Deployment's replicas annotations). `all` is oldest first;
+ * `available` a ReplicaSet's available pods; `statusReplicas` the Deployment's status.replicas
+ * (its active pods: the proportion's base for a ReplicaSet without max-replicas).
+ *  - One active ReplicaSet, or none (then the new one, else the newest): it gets spec.replicas.
+ *  - A saturated new ReplicaSet (its replicas, annotated so, all available): the old ones go to 0.
+ *  - Else, in a rolling update, the change to replicas + maxSurge is shared in proportion to the
+ *    sizes (GetReplicaSetProportion), larger ReplicaSets first (among equal sizes the newer when
+ *    scaling up, the older when down), the leftover to the first; every active one is written.
+ */
+export function scaleTargets(
+  spec: DeploymentSpec,
+  all: readonly ReplicaSetObject[],
+  newRS: ReplicaSetObject | undefined,
+  available: (rs: ReplicaSetObject) => number,
+  statusReplicas: number,
+): [ReplicaSetObject, number][] {
+  const replicas = spec.replicas ?? 1;
+  const active = all.filter((rs) => replicasOf(rs) > 0);
+  // FindActiveOrLatest
+  const latest = active.length === 0 ? (newRS ?? all[all.length - 1]) : undefined;
+  const only = active.length === 1 ? active[0] : latest;
+  if (only !== undefined) return replicasOf(only) === replicas ? [] : [[only, replicas]];
+  if (active.length === 0) return [];
+  // IsSaturated
+  if (newRS !== undefined && replicasOf(newRS) === replicas && intAnnotation(newRS, DESIRED_REPLICAS_ANNOTATION) === replicas && available(newRS) === replicas) {
+    return active.filter((rs) => rs !== newRS).map((rs) => [rs, 0]);
+  }
+  if (spec.strategy?.type === 'Recreate') return [];
+  const allowedSize = replicas > 0 ? replicas + resolveFenceposts(spec).maxSurge : 0;
+  const toAdd = allowedSize - active.reduce((n, rs) => n + replicasOf(rs), 0);
+  // ReplicaSetsBySizeNewer (up) / BySizeOlder (down); `active` is oldest first.
+  const order = active.map((rs, i) => ({ rs, i })).sort((a, b) => replicasOf(b.rs) - replicasOf(a.rs) || (toAdd > 0 ? b.i - a.i : a.i - b.i)).map((x) => x.rs);
+  const sizes: number[] = [];
+  let added = 0;
+  for (const rs of order) {
+    let proportion = 0;
+    if (toAdd !== 0 && toAdd !== added) {
+      // getReplicaSetFraction
+      let fraction: number;
+      if (replicas === 0) fraction = -replicasOf(rs);
+      else {
+        const annotated = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? statusReplicas;
+        fraction = annotated === 0 ? 0 : roundHalfAway((replicasOf(rs) * allowedSize) / annotated) - replicasOf(rs);
+      }
+      const allowed = toAdd - added;
+      proportion = toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
+    }
+    sizes.push(replicasOf(rs) + proportion);
+    added += proportion;
+  }
+  if (toAdd !== 0) sizes[0] = Math.max(0, (sizes[0] as number) + toAdd - added);
+  // scaleReplicaSet writes when the size or the annotations change.
+  return order.flatMap((rs, i): [ReplicaSetObject, number][] => {
+    const n = sizes[i] as number;
+    return n !== replicasOf(rs) || annotationsNeedUpdate(rs, spec) ? [[rs, n]] : [];
+  });
 }
 
 /** Upstream SetReplicasAnnotations' two annotations for the Deployment's spec: its replicas,
