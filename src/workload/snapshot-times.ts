@@ -180,7 +180,8 @@ export function snapshotTime(
   }
   const jobTimes = objects.flatMap((o) => (o.kind === 'Job' && isObj(o['status']) ? jobStatusTimesUs(o['status']) : []));
   const nowUs = snapshotNowUs(kept.map(([, t]) => t), nodes, jobTimes);
-  // Without a now the snapshot holds no time at all; a nomination still counts.
+  // Without a now the snapshot holds no time at all; its restarts, nominations and readiness
+  // still count.
   for (const [pod, t] of kept) pasts.set(pod, pastOf(t, nowUs ?? 0));
   return { nowUs, pasts };
 }
