@@ -198,23 +198,29 @@ test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as 
   ]);
 });
 
-test('a DaemonSet whose surplus pod is Terminating (600 s grace) still gives a joining node its pod at once; --check-invariants accepts the snapshot\'s two pods on one node', () => {
-  const agent = (name: string) => [
-    '- apiVersion: v1',
-    '  kind: Pod',
-    `  metadata: {name: ${name}, namespace: default, labels: {app: agent}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: ds-uid, controller: true}]}`,
-    '  spec: {nodeName: n-0, terminationGracePeriodSeconds: 600, containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}',
-    '  status: {phase: Running}',
-  ];
-  const scenario = snapshotScenario('ksim-snap-daemonset-', '15m', [
+/** Node n-0 with DaemonSet agent (its template's grace period `templateGrace` s, or the
+ * default) and two of its pods Running on n-0 (grace `podGrace` s; `created` their
+ * creationTimestamps, when given). */
+function agentDaemonSetItems(templateGrace: number | null, podGrace: number, pods: ReadonlyArray<{ name: string; created?: string }>): string[] {
+  const grace = templateGrace === null ? '' : `terminationGracePeriodSeconds: ${templateGrace}, `;
+  return [
     ...nodeItem('n-0', '4'),
     '- apiVersion: apps/v1',
     '  kind: DaemonSet',
     '  metadata: {name: agent, namespace: default, uid: ds-uid}',
-    '  spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {terminationGracePeriodSeconds: 600, containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}}}',
-    ...agent('agent-a'),
-    ...agent('agent-b'),
-  ]);
+    `  spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {${grace}containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}}}`,
+    ...pods.flatMap((p) => [
+      '- apiVersion: v1',
+      '  kind: Pod',
+      `  metadata: {name: ${p.name}, namespace: default, ${p.created === undefined ? '' : `creationTimestamp: "${p.created}", `}labels: {app: agent}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: ds-uid, controller: true}]}`,
+      `  spec: {nodeName: n-0, terminationGracePeriodSeconds: ${podGrace}, containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}`,
+      '  status: {phase: Running}',
+    ]),
+  ];
+}
+
+test('a DaemonSet whose surplus pod is Terminating (600 s grace) still gives a joining node its pod at once; --check-invariants accepts the snapshot\'s two pods on one node', () => {
+  const scenario = snapshotScenario('ksim-snap-daemonset-', '15m', agentDaemonSetItems(600, 600, [{ name: 'agent-a' }, { name: 'agent-b' }]));
   const text = readFileSync(scenario, 'utf8').replace('cluster:\n  file: snapshot.yaml\n', 'cluster:\n  file: snapshot.yaml\n  nodePools: [{name: late, count: 1, joinAt: 60s, allocatable: {cpu: "4", memory: 8Gi}}]\n');
   writeFileSync(scenario, text);
   const result = runScenario(loadScenario(scenario), { checkInvariants: true });
@@ -328,23 +334,11 @@ test("a snapshot pod Running but not Ready (Ready False: a crash loop, a failing
 });
 
 test("a DaemonSet with two pods on one node keeps the older by the snapshot's creationTimestamp, whatever their names", () => {
-  const agent = (name: string, created: string) => [
-    '- apiVersion: v1',
-    '  kind: Pod',
-    `  metadata: {name: ${name}, namespace: default, creationTimestamp: "${created}", labels: {app: agent}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: ds-uid, controller: true}]}`,
-    '  spec: {nodeName: n-0, terminationGracePeriodSeconds: 5, containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}',
-    '  status: {phase: Running}',
-  ];
-  const scenario = snapshotScenario('ksim-snap-daemonset-oldest-', '1m', [
-    ...nodeItem('n-0', '4'),
-    '- apiVersion: apps/v1',
-    '  kind: DaemonSet',
-    '  metadata: {name: agent, namespace: default, uid: ds-uid}',
-    '  spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}}}',
-    // agent-a came a day after agent-b: the surplus. (By name, agent-b would go.)
-    ...agent('agent-a', '2024-05-02T08:00:00Z'),
-    ...agent('agent-b', '2024-05-01T08:00:00Z'),
-  ]);
+  // agent-a came a day after agent-b: the surplus. (By name, agent-b would go.)
+  const scenario = snapshotScenario('ksim-snap-daemonset-oldest-', '1m', agentDaemonSetItems(null, 5, [
+    { name: 'agent-a', created: '2024-05-02T08:00:00Z' },
+    { name: 'agent-b', created: '2024-05-01T08:00:00Z' },
+  ]));
   assert.deepEqual(terminated(scenario), ['agent-a']);
 });
 

@@ -22,6 +22,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
+import { roundHalfAwayFromZero } from '../api/go-math.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
 import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 
@@ -85,11 +86,6 @@ function intAnnotation(rs: ReplicaSetObject, key: string): number | null {
   if (v === undefined) return null;
   const n = Number(v);
   return /^-?\d+$/.test(v) && Number.isSafeInteger(n) ? n : null;
-}
-
-/** Go's math.Round: half away from zero (Math.round rounds -2.5 to -2). */
-function roundHalfAway(x: number): number {
-  return Math.sign(x) * Math.round(Math.abs(x));
 }
 
 export class DeploymentController {
@@ -410,7 +406,7 @@ export function scaleTargets(
       if (replicas === 0) fraction = -replicasOf(rs);
       else {
         const annotated = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? statusReplicas;
-        fraction = annotated === 0 ? 0 : roundHalfAway((replicasOf(rs) * allowedSize) / annotated) - replicasOf(rs);
+        fraction = annotated === 0 ? 0 : roundHalfAwayFromZero((replicasOf(rs) * allowedSize) / annotated) - replicasOf(rs);
       }
       const allowed = toAdd - added;
       proportion = toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);

@@ -13,7 +13,7 @@ import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type PreFilterPlugin, t
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
-import { roundHalfAwayFromZero } from './helper/go-math.js';
+import { roundHalfAwayFromZero } from '../../api/go-math.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,

@@ -12,7 +12,7 @@ import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../../framework/status.js';
-import { roundHalfAwayFromZero } from '../helper/go-math.js';
+import { roundHalfAwayFromZero } from '../../../api/go-math.js';
 import {
   ConstraintError,
   LABEL_HOSTNAME,

@@ -1,5 +1,5 @@
-// Go's integer-producing float operations, for plugins whose upstream code converts a float64
-// score to int64.
+// Go's integer-producing float operations, for code whose upstream converts a float64 (a
+// plugin's score, a controller's proportion) to an integer.
 
 /** Go math.Round: the nearest integer, halves rounded away from zero (JavaScript's Math.round
  * rounds -2.5 to -2; Go gives -3). */
