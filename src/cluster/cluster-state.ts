@@ -265,7 +265,7 @@ export class ClusterState {
 
   /** Takes a pod off its node's books (failed binding, termination, deletion). */
   unplace(p: PodInfo): void {
-    if (p.nodeName === null || p.nodeSlot < 0) return;
+    if (p.nodeName === null || !p.onBooks) return;
     const ni = this.mustNode(p.nodeName);
     ni.removePod(p);
     this.totalRequested.add(p.requests, -1);
@@ -294,7 +294,7 @@ export class ClusterState {
    * indexes see it as terminating (PodTopologySpread no longer counts it). */
   markTerminating(p: PodInfo, nowUs: number, reason: string): void {
     if (p.deleted || p.deletionUs >= 0) return;
-    const ni = p.nodeName !== null && p.nodeSlot >= 0 ? this.nodeByName.get(p.nodeName) : undefined;
+    const ni = p.nodeName !== null && p.onBooks ? this.nodeByName.get(p.nodeName) : undefined;
     if (ni !== undefined) for (const ix of this.indexes) ix.podTerminating?.(p, ni);
     p.deletionUs = nowUs;
     p.deletionReason = reason;

@@ -56,8 +56,8 @@ export class PodInfo {
   deletionUs = -1;
   /** Why it is being deleted (for the row written when it is gone). */
   deletionReason = '';
-  /** Position in its node's pod list, for O(1) removal. */
-  nodeSlot = -1;
+  /** On its node's books (in NodeInfo.pods): placed there, not yet taken off. */
+  onBooks = false;
 
   createdUs: number;
   boundUs = -1;

@@ -40,9 +40,12 @@ export function compareForPodGC(a: PodInfo, b: PodInfo): number {
 }
 
 export class PodGarbageCollector {
-  /** Terminated pods heard of and not yet deleted; sorted at each check (mostly sorted already:
-   * the survivors of the previous check lead, in order). */
-  private terminated: PodInfo[] = [];
+  /** Terminated pods left by the last check, in deletion order (compareForPodGC), and those
+   * heard of since, in arrival order: a check sorts only the newcomers and merges the two (a
+   * sort of all of them at every check was 3 % of a long churn run). Pods deleted by others stay
+   * in both lists until a check drops them. */
+  private survivors: PodInfo[] = [];
+  private newcomers: PodInfo[] = [];
   private readonly tracked = new Set<PodInfo>();
   /** Deletions issued so far. */
   podsDeleted = 0;
@@ -59,13 +62,13 @@ export class PodGarbageCollector {
       podPhaseChanged: (p) => {
         if (!p.terminal || p.deleted || this.tracked.has(p)) return;
         this.tracked.add(p);
-        this.terminated.push(p);
+        this.newcomers.push(p);
         // Pods deleted by others (a Job's history limit, a scale-down) leave only `tracked`: drop
         // them from the list now and then, or it grows with every pod while no check runs.
-        if (this.terminated.length > 2 * this.tracked.size + 1024) this.terminated = this.terminated.filter((q) => this.tracked.has(q));
+        if (this.newcomers.length > 2 * this.tracked.size + 1024) this.newcomers = this.newcomers.filter((q) => this.tracked.has(q));
         if (this.tracked.size > threshold) this.armCheck();
       },
-      // Dropped from the list at the next check.
+      // Dropped from the lists at the next check.
       podDeleted: (p) => {
         this.tracked.delete(p);
       },
@@ -93,16 +96,36 @@ export class PodGarbageCollector {
 
   /** One gcTerminated pass. */
   gc(): void {
-    if (this.terminated.length !== this.tracked.size) this.terminated = this.terminated.filter((p) => this.tracked.has(p));
-    const deleteCount = this.terminated.length - this.threshold;
-    if (deleteCount <= 0) return;
-    this.terminated.sort(compareForPodGC);
+    const live = (p: PodInfo): boolean => this.tracked.has(p);
+    const fresh = this.newcomers.filter(live).sort(compareForPodGC);
+    this.newcomers = [];
+    const all = mergeSorted(this.survivors.length === 0 ? this.survivors : this.survivors.filter(live), fresh);
+    const deleteCount = all.length - this.threshold;
+    if (deleteCount <= 0) {
+      this.survivors = all;
+      return;
+    }
     for (let i = 0; i < deleteCount; i++) {
-      const p = this.terminated[i] as PodInfo;
+      const p = all[i] as PodInfo;
       this.tracked.delete(p);
       this.podsDeleted++;
       this.api.deletePod(p, 'terminated pod garbage collected');
     }
-    this.terminated = this.terminated.slice(deleteCount);
+    this.survivors = all.slice(deleteCount);
   }
+}
+
+/** Two lists sorted by compareForPodGC merged into one; on a tie `a`'s pod first (what a stable
+ * sort of a followed by b gives). */
+function mergeSorted(a: readonly PodInfo[], b: readonly PodInfo[]): PodInfo[] {
+  if (b.length === 0) return a as PodInfo[];
+  if (a.length === 0) return b as PodInfo[];
+  const out: PodInfo[] = new Array<PodInfo>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compareForPodGC(b[j] as PodInfo, a[i] as PodInfo) < 0 ? (b[j++] as PodInfo) : (a[i++] as PodInfo);
+  while (i < a.length) out[k++] = a[i++] as PodInfo;
+  while (j < b.length) out[k++] = b[j++] as PodInfo;
+  return out;
 }

@@ -112,7 +112,7 @@ export class AvailabilityTracker {
 
   private reeval(p: PodInfo): void {
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
-    const avail = isPodReady(p) && !p.deleted && !p.terminating && node !== undefined && node.ready && p.nodeSlot >= 0 && node.pods[p.nodeSlot] === p; // on its books (nodeSlot: O(1))
+    const avail = isPodReady(p) && !p.deleted && !p.terminating && node !== undefined && node.ready && p.onBooks; // on its books (those of p.nodeName: a pod is only ever on its own node's)
     const was = this.availablePods.get(p);
     if (avail === (was !== undefined)) return;
     if (was !== undefined) {

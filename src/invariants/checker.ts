@@ -484,7 +484,7 @@ export class InvariantChecker implements ClusterIndex {
       if (p.key !== key) this.fail('pod-conservation', `pod ${p.key} is stored under the key ${key}`);
       this.checkPod(p);
       counts[p.phase]++;
-      if (p.nodeSlot >= 0) onBooks++;
+      if (p.onBooks) onBooks++;
       if (p.ownerKind === 'ReplicaSet' && isActive(p)) rs.set(rsKey(p), (rs.get(rsKey(p)) ?? 0) + 1);
       if (p.ownerKind === 'Job' && isActive(p)) jobs.set(rsKey(p), (jobs.get(rsKey(p)) ?? 0) + 1);
     }
@@ -581,10 +581,13 @@ export class InvariantChecker implements ClusterIndex {
     let nzCpu = 0;
     let nzMem = 0;
     let ports: Map<string, number> | null = null;
+    const listed = new Set<PodInfo>();
     for (let i = 0; i < n.pods.length; i++) {
       const p = n.pods[i] as PodInfo;
       if (p.nodeName !== n.name) this.fail('pod-binding', `pod ${p.key} is on node ${n.name}'s books but its node is ${String(p.nodeName)}`);
-      if (p.nodeSlot !== i) this.fail('pod-binding', `pod ${p.key} is at slot ${i} of node ${n.name}'s books but records slot ${p.nodeSlot} (listed twice?)`);
+      if (listed.has(p)) this.fail('pod-binding', `pod ${p.key} is listed twice on node ${n.name}'s books`);
+      listed.add(p);
+      if (!p.onBooks) this.fail('pod-binding', `pod ${p.key} is on node ${n.name}'s books but records that it is not`);
       if (p.deleted || c.pods.get(p.key) !== p) this.fail('pod-binding', `pod ${p.key} is on node ${n.name}'s books but is ${p.deleted ? 'deleted' : 'not in the store'}`);
       if (p.terminal) this.fail('pod-binding', `pod ${p.key} is ${p.phase} but still on node ${n.name}'s books`);
       sum.add(p.requests);
@@ -627,20 +630,20 @@ export class InvariantChecker implements ClusterIndex {
     const c = this.cluster;
     if (p.deleted) {
       if (c.pods.get(p.key) === p) this.fail('pod-conservation', `pod ${p.key} is deleted but still stored`);
-      if (p.nodeSlot !== -1) this.fail('pod-binding', `pod ${p.key} is deleted but still holds slot ${p.nodeSlot} on node ${String(p.nodeName)}`);
+      if (p.onBooks) this.fail('pod-binding', `pod ${p.key} is deleted but still on node ${String(p.nodeName)}'s books`);
       return;
     }
     if (c.pods.get(p.key) !== p) this.fail('pod-conservation', `pod ${p.key} is live but not in the store`);
     if (p.nodeName === null) {
       if (p.bound) this.fail('pod-binding', `pod ${p.key} is bound but has no node`);
-      if (p.nodeSlot !== -1) this.fail('pod-binding', `pod ${p.key} has no node but holds slot ${p.nodeSlot}`);
+      if (p.onBooks) this.fail('pod-binding', `pod ${p.key} has no node but records that it is on a node's books`);
       if (p.phase !== 'Pending') this.fail('pod-binding', `pod ${p.key} is ${p.phase} but was never placed`);
       return;
     }
     if (p.bound && p.pod.spec?.nodeName !== p.nodeName) this.fail('pod-binding', `pod ${p.key} is bound to ${p.nodeName} but spec.nodeName is ${String(p.pod.spec?.nodeName)}`);
     if (!p.bound && p.phase !== 'Pending') this.fail('pod-binding', `pod ${p.key} is ${p.phase} but not bound`);
     if (p.terminal) {
-      if (p.nodeSlot !== -1) this.fail('pod-binding', `pod ${p.key} is ${p.phase} but still holds slot ${p.nodeSlot} on node ${p.nodeName}`);
+      if (p.onBooks) this.fail('pod-binding', `pod ${p.key} is ${p.phase} but still on node ${p.nodeName}'s books`);
       return;
     }
     const n = c.nodeByName.get(p.nodeName);
@@ -648,7 +651,7 @@ export class InvariantChecker implements ClusterIndex {
       if (!this.nodeLossHandled(p, p.nodeName)) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName}, which does not exist`);
       return;
     }
-    if (n.pods[p.nodeSlot] !== p) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName} but is not on its books (slot ${p.nodeSlot})`);
+    if (!p.onBooks || !n.pods.includes(p)) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName} but is not on its books`);
   }
 
   /** The pending-feasible invariant (see the header), at a timeseries sample. */

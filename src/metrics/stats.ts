@@ -1,12 +1,14 @@
 // Summary statistics used by the outputs.
 
 /** The p-quantile (0 < p ≤ 1) by the nearest-rank method: the smallest value with at least
- * p·n values at or below it. NaN for an empty sample. Sorts `values` in place. */
-export function quantile(values: number[], p: number): number {
+ * p·n values at or below it. NaN for an empty sample. `values` is left as it is: a typed copy is
+ * sorted (natively, several times faster than Array sort with a comparator on the million etcd
+ * latencies of a long run's sample). */
+export function quantile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
-  values.sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const rank = Math.max(1, Math.ceil(p * values.length));
-  return values[rank - 1] as number;
+  return sorted[rank - 1] as number;
 }
 
 /** Integrates a piecewise-constant signal over time (time-weighted mean). NaN marks a stretch
