@@ -411,13 +411,26 @@ describe('ScheduleAlgorithm: scores are integers (upstream int64)', () => {
       want: 'plugin "Negative" returns an invalid score -65, it should in the range of [0, 100] after normalizing',
     },
   ];
+  /** The same plugin scoring all nodes in one call (ScorePlugin.scoreNodes), as in-tree ones do. */
+  function batched(p: ScorePlugin): ScorePlugin {
+    return { ...p, scoreNodes: (state, pod, nodes, out) => nodes.forEach((n, i) => (out[i] = p.score(state, pod, n))) };
+  }
   for (const tc of cases) {
     it(tc.name, () => {
-      const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
-      const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [tc.plugin]), podInfo(makePod().obj()));
-      assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], [null, 'Error', tc.want]);
+      for (const plugin of [tc.plugin, batched(tc.plugin)]) {
+        const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+        const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [plugin]), podInfo(makePod().obj()));
+        assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], [null, 'Error', tc.want], plugin.scoreNodes === undefined ? 'score' : 'scoreNodes');
+      }
     });
   }
+  it('a raw score past the 32-bit integers but safe is accepted, and NormalizeScore brings it into range', () => {
+    for (const plugin of [scored('Big', { x: 2 ** 40, y: 2 ** 31 }, (s) => (s === 2 ** 40 ? 100 : 0)), batched(scored('Big', { x: 2 ** 40, y: 2 ** 31 }, (s) => (s === 2 ** 40 ? 100 : 0)))]) {
+      const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+      const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [plugin]), podInfo(makePod().obj()));
+      assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], ['x', 'Success', '']);
+    }
+  });
 
   it('integer scores at the bounds 0 and 100 are accepted', () => {
     const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);

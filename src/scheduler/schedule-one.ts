@@ -168,8 +168,12 @@ export class ScheduleAlgorithm {
     const feasible = this.feasibleBuf;
     let numFeasible = 0;
     let processed = 0;
+    // The position wraps by a compare, not a modulo per node (an integer division: a few per
+    // cent of a cycle over 500 nodes).
+    let at = this.nextStartNodeIndex % numCandidates;
     for (let i = 0; i < numCandidates && numFeasible < toFind; i++) {
-      const node = candidates[(this.nextStartNodeIndex + i) % numCandidates] as NodeInfo;
+      const node = candidates[at] as NodeInfo;
+      if (++at === numCandidates) at = 0;
       processed++;
       const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
       if (v === null) {
@@ -366,7 +370,8 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
       if (rawChecked) {
         for (let i = 0; i < n; i++) {
           const s = scores[i] as number;
-          if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
+          // An int32 (nearly every raw score) is a safe integer: the slower test is for the rest.
+          if ((s | 0) !== s && !Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
         }
       }
     } else if (!rawChecked) {
@@ -389,10 +394,16 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
       if (v !== null && v.code !== Code.Success) return v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name);
     }
     audit?.scores(plugin.name, pod, nodes, scores.subarray(0, n));
+    // Weighed first and checked after: the check inside the loop (isValidNodeScore, three
+    // float comparisons) was a fifth of a default pod's scoring time over 500 nodes.
+    let invalid = false;
     for (let i = 0; i < n; i++) {
       const s = scores[i] as number;
-      if (!isValidNodeScore(s)) return invalidScore(plugin.name, s, false);
+      if (!isValidScoreInt32(s)) invalid = true;
       totals[i] = (totals[i] as number) + s * weight;
+    }
+    if (invalid) {
+      for (let i = 0; i < n; i++) if (!isValidNodeScore(scores[i] as number)) return invalidScore(plugin.name, scores[i] as number, false);
     }
   }
   return totals;
@@ -401,6 +412,14 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
 /** A final score the framework accepts: an integer in [MIN_NODE_SCORE, MAX_NODE_SCORE]. */
 function isValidNodeScore(s: number): boolean {
   return s >= MIN_NODE_SCORE && s <= MAX_NODE_SCORE && Number.isInteger(s);
+}
+
+/** isValidNodeScore in integer operations (MIN_NODE_SCORE is 0, upstream framework.MinNodeScore):
+ * an int32 equal to `s` (not NaN, not a fraction, not beyond int32), then at most MAX_NODE_SCORE
+ * as unsigned (a negative one wraps above it). */
+function isValidScoreInt32(s: number): boolean {
+  const t = s | 0;
+  return t === s && t >>> 0 <= MAX_NODE_SCORE;
 }
 
 /** Upstream's message for a final score out of range (RunScorePlugins); ksim's own for a score

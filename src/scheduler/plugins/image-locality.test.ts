@@ -153,6 +153,28 @@ describe('ImageLocality Score', () => {
     assert.deepEqual(scoreAll(plugin(cluster), cluster, test300600900, false), { node1: 32, node2: 36, node3: 0 });
   });
 
+  it('ksim case: images too small to reach the threshold on any node score 0 everywhere, by Score and by scoreNodes', () => {
+    // 20 MB + 2 MB on every node: 22 MB < 23 MB, so even a node with both scores as one with none.
+    const both: NodeStatus = { images: [img(20, 'small:v1'), img(2, 'tiny:v1')] };
+    const cluster = buildCluster([makeImageNode('node1', both), makeImageNode('node2', both), makeImageNode('node3', nodeWithNoImages)]);
+    const p = plugin(cluster);
+    const pod = podSpec(['small:v1', 'tiny:v1']);
+    assert.deepEqual(scoreAll(p, cluster, pod), { node1: 0, node2: 0, node3: 0 });
+    assert.deepEqual(scoreAll(p, cluster, pod, false), { node1: 0, node2: 0, node3: 0 });
+    const state = new CycleState();
+    const pi = podInfo(pod);
+    p.preScore(state, pi);
+    const out = new Float64Array(3).fill(-1);
+    p.scoreNodes(state, pi, cluster.nodes, out);
+    assert.deepEqual([...out], [0, 0, 0]);
+    // Past the threshold the node holding the image is scored: 60 MB on 1 of 2 nodes gives 30 MB,
+    // 100 × (30 − 23) / (1000 − 23) = 0.7, truncated to 0; 600 MB gives 300 MB, 100 × 277 / 977 = 28.
+    const bigger = buildCluster([makeImageNode('node1', { images: [img(60, 'small:v1')] }), makeImageNode('node2', nodeWithNoImages)]);
+    assert.deepEqual(scoreAll(plugin(bigger), bigger, podSpec(['small:v1'])), { node1: 0, node2: 0 });
+    const big = buildCluster([makeImageNode('node1', { images: [img(600, 'big:v1')] }), makeImageNode('node2', nodeWithNoImages)]);
+    assert.deepEqual(scoreAll(plugin(big), big, podSpec(['big:v1'])), { node1: 28, node2: 0 });
+  });
+
   it('ksim case: the spread follows nodes joining and leaving the cluster', () => {
     const cluster = buildCluster([makeImageNode('node1', node400030), makeImageNode('node2', node25010)]);
     const p = plugin(cluster);

@@ -133,7 +133,14 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
       }
     }
     const numContainers = init.length + app.length;
-    return { names, scores, numContainers, noImageScore: calculatePriority(0, numContainers) };
+    const noImageScore = calculatePriority(0, numContainers);
+    // calculatePriority never falls as the sum grows: when a node holding every image would still
+    // score what a node holding none does (small images, below the 23 MB threshold, like a pause
+    // container), every node does, and no node needs to be looked at.
+    let most = 0;
+    for (const sc of scores) most += sc;
+    if (calculatePriority(most, numContainers) === noImageScore) return { names: [], scores: [], numContainers, noImageScore };
+    return { names, scores, numContainers, noImageScore };
   }
 
   /** score for every node (ScorePlugin.scoreNodes): the pod's images resolved once. */

@@ -139,7 +139,7 @@ describe('in-tree Score plugins give integers', () => {
       // Every round scores every node with all 6 default Score plugins (none skips: the pod
       // requests resources and has soft terms of every kind).
       assert.ok(scored > 40 * 3 * 6, `only ${scored} scores seen`);
-      assert.deepEqual([...withScoreNodes].sort(), ['ImageLocality', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit', 'TaintToleration']);
+      assert.deepEqual([...withScoreNodes].sort(), ['ImageLocality', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit', 'PodTopologySpread', 'TaintToleration']);
     });
   }
 });

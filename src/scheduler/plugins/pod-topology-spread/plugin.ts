@@ -29,7 +29,7 @@ import {
   type SpreadContext,
 } from './common.js';
 import { filter, preFilter, updateWithPod } from './filtering.js';
-import { normalizeScore, preScore, score } from './scoring.js';
+import { normalizeScore, preScore, score, scoreNodes } from './scoring.js';
 import type { ClusterEventWithHint, EnqueueExtensions } from '../../framework/events.js';
 import { spreadEvents } from './queueing-hints.js';
 import { isObject } from '../../../api/values.js';
@@ -207,6 +207,10 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
 
   score(state: CycleState, _pod: PodInfo, node: NodeInfo): number {
     return score(state, node);
+  }
+
+  scoreNodes(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
+    scoreNodes(state, nodes, out);
   }
 
   normalizeScore(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfo[], scores: Float64Array): Verdict {

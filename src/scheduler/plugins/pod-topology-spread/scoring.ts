@@ -128,7 +128,16 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
 /** Score: the weighted matching count of the node's domains (lower is better, reversed later). */
 export function score(state: CycleState, node: NodeInfo): number {
   const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
-  if (s === undefined) return 0;
+  return s === undefined ? 0 : nodeScore(s, node);
+}
+
+/** score for every node, the cycle state read once. */
+export function scoreNodes(state: CycleState, nodes: readonly NodeInfo[], out: Float64Array): void {
+  const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+  for (let i = 0; i < nodes.length; i++) out[i] = s === undefined ? 0 : nodeScore(s, nodes[i] as NodeInfo);
+}
+
+function nodeScore(s: PreScoreState, node: NodeInfo): number {
   const cs = s.constraints;
   const labels = node.labels;
   if (s.requireAllTopologies && !nodeHasAllKeys(labels, cs)) return 0;
