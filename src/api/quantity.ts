@@ -211,20 +211,42 @@ export function value(q: Quantity, path?: string): number {
   return scaledValue(q, 0, path ?? '', q.text);
 }
 
+/** Scaled values already computed, by text and scale (scaledValue does BigInt arithmetic; pod
+ * requests repeat a few texts for every pod). Bounded like `parsed`. */
+const milliByText = new Map<string, number>();
+const unitsByText = new Map<string, number>();
+
+function scaledOf(cache: Map<string, number>, input: string | number, scale: number, path: string | undefined): number {
+  if (typeof input === 'string') {
+    const v = cache.get(input);
+    if (v !== undefined) return v;
+  }
+  const v = scaledValue(parseQuantity(input, path), scale, path ?? '', input);
+  if (typeof input === 'string') {
+    if (cache.size >= PARSED_MAX) cache.clear();
+    cache.set(input, v);
+  }
+  return v;
+}
+
 /** Parse and take MilliValue (for CPU). */
 export function parseMilli(input: string | number, path?: string): number {
-  return scaledValue(parseQuantity(input, path), 3, path ?? '', input);
+  return scaledOf(milliByText, input, 3, path);
 }
 
 /** Parse and take Value (for memory, storage, counts, extended resources). */
 export function parseInteger(input: string | number, path?: string): number {
-  return scaledValue(parseQuantity(input, path), 0, path ?? '', input);
+  return scaledOf(unitsByText, input, 0, path);
 }
 
+/** A non-negative quantity's scaled value; a negative quantity is refused before its range is
+ * checked (a cached value's sign is its quantity's: scaling rounds away from zero). */
 function nonNegative(input: string | number, scale: number, path?: string): number {
-  const q = parseQuantity(input, path);
-  if (q.mantissa < 0n) throw new FieldError(path ?? '', EXPECTED_NON_NEGATIVE, showInput(input));
-  return scaledValue(q, scale, path ?? '', input);
+  const cache = scale === 3 ? milliByText : unitsByText;
+  const known = typeof input === 'string' ? cache.get(input) : undefined;
+  if (known !== undefined && known >= 0) return known;
+  if (parseQuantity(input, path).mantissa < 0n) throw new FieldError(path ?? '', EXPECTED_NON_NEGATIVE, showInput(input));
+  return scaledOf(cache, input, scale, path);
 }
 
 /** parseMilli, rejecting negative quantities. */

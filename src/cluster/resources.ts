@@ -97,28 +97,38 @@ export class Resource {
 export function parseResourceList(list: Record<string, string | number> | undefined, path: string): Resource {
   const r = new Resource();
   if (list === undefined) return r;
-  for (const name of Object.keys(list).sort()) {
+  const names = Object.keys(list);
+  if (names.length > 1) names.sort();
+  for (const name of names) {
     const raw = list[name] as string | number;
-    const p = `${path}.${name}`;
-    r.set(name, name === CPU ? parseMilli(raw, p) : parseInteger(raw, p));
+    let v: number;
+    try {
+      v = name === CPU ? parseMilli(raw) : parseInteger(raw);
+    } catch {
+      // The same parse again, with the field's path for the message (built only now).
+      v = name === CPU ? parseMilli(raw, `${path}.${name}`) : parseInteger(raw, `${path}.${name}`);
+    }
+    r.set(name, v);
   }
   return r;
 }
 
-/** Parsed requests by container resources object. Pods created from one manifest or template
- * share their containers, so each distinct requests block is parsed once. Treat as read-only. */
-const parsedRequests = new WeakMap<ResourceRequirements, Resource>();
 const NO_REQUESTS = new Resource();
 
-function containerRequests(c: Container, path: string): Resource {
+/** A container's (defaulted) requests. Parsed for each pod (quantity texts are memoised in
+ * src/api/quantity.ts): a cache by resources object, as there was, meant a WeakMap entry per pod
+ * created from a file, dearer for the garbage collector than the parse. The field path is built
+ * only for an error. */
+function containerRequests(c: Container, path: string, list: string, i: number): Resource {
   const rr = c.resources;
   if (rr === undefined) return NO_REQUESTS;
-  let r = parsedRequests.get(rr);
-  if (r === undefined) {
-    r = parseResourceList(effectiveRequests(rr), `${path}.resources.requests`);
-    parsedRequests.set(rr, r);
+  const req = effectiveRequests(rr);
+  if (req === undefined) return NO_REQUESTS;
+  try {
+    return parseResourceList(req, '');
+  } catch {
+    return parseResourceList(req, `${path}.${list}[${i}].resources.requests`); // throws with the path
   }
-  return r;
 }
 
 /** Requests with upstream's API defaulting applied: a resource with a limit but no request
@@ -229,7 +239,7 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   let nzCpu = 0;
   let nzMem = 0;
   (spec?.containers ?? []).forEach((c, i) => {
-    const r = containerRequests(c, `${path}.containers[${i}]`);
+    const r = containerRequests(c, path, 'containers', i);
     reqs.add(r);
     const explicit = effectiveRequests(c.resources);
     if (named !== null && explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
@@ -243,7 +253,7 @@ export function computePodRequests(pod: Pod, path = 'spec'): PodResourceRequests
   let nzInitCpu = 0;
   let nzInitMem = 0;
   (spec?.initContainers ?? []).forEach((c, i) => {
-    const r = containerRequests(c, `${path}.initContainers[${i}]`);
+    const r = containerRequests(c, path, 'initContainers', i);
     const explicit = effectiveRequests(c.resources);
     if (named !== null && explicit !== undefined) for (const k of Object.keys(explicit)) named.add(k);
     const cpu = explicit?.[CPU] === undefined ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu;

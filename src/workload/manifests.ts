@@ -334,11 +334,17 @@ function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>)
   for (const kind of ['requests', 'limits']) {
     const list = res[kind];
     if (list === undefined) continue;
-    const p = [...path, 'resources', kind];
-    if (!isObj(list)) throw doc.error(p, 'a mapping of resource names to quantities', describe(list));
+    if (!isObj(list)) throw doc.error([...path, 'resources', kind], 'a mapping of resource names to quantities', describe(list));
     const out: Record<string, number> = (parsed[kind] = {});
-    for (const [rname, q] of Object.entries(list)) {
-      out[rname] = located(doc, [...p, rname], () => (rname === CPU ? parseNonNegativeMilli(q as string | number) : parseNonNegativeInteger(q as string | number)));
+    for (const rname in list) {
+      const q = list[rname] as string | number;
+      const read = () => (rname === CPU ? parseNonNegativeMilli(q) : parseNonNegativeInteger(q));
+      try {
+        out[rname] = read();
+      } catch {
+        // Again, located: the field's path is built only for the message (every pod has these).
+        out[rname] = located(doc, [...path, 'resources', kind, rname], read);
+      }
     }
   }
   // Upstream ValidateResourceRequirements: a request may not exceed its limit.
