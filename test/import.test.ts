@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
@@ -19,7 +19,7 @@ function placementAtStart(scenarioFile: string): string[] {
   return [...run.cluster.pods.values()].map((p) => `${p.namespace}/${p.name}@${p.nodeName ?? '-'}:${p.phase}`).sort();
 }
 
-test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, and prints what it imported and skipped', () => {
+test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, and prints what it imported and notes what it skipped', () => {
   const dir = tempDir('ksim-import-');
   const out = join(dir, 'shop.yaml');
   const r = spawnSync(process.execPath, [KSIM_BIN, 'import', SHOP, '-o', out], { encoding: 'utf8' });
@@ -27,9 +27,9 @@ test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, an
   assert.equal(r.status, 0);
   assert.deepEqual(r.stdout.split('\n'), [
     'Imported: 2 Node, 1 Namespace, 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 4 Pod (3 bound, 1 pending)',
-    `Skipped: ${SHOP}/pods.json: ignored 1 finished pod(s) (phase Succeeded or Failed)`,
-    `Skipped: ${SHOP}/workloads.json: skipped 1 ConfigMap: not simulated`,
-    'Skipped: pod shop/ghost is bound to node "node-gone", which is not in the snapshot: skipped',
+    `Note: ${SHOP}/pods.json: ignored 1 finished pod(s) (phase Succeeded or Failed)`,
+    `Note: ${SHOP}/workloads.json: skipped 1 ConfigMap: not simulated`,
+    'Note: pod shop/ghost is bound to node "node-gone", which is not in the snapshot: skipped',
     `Wrote ${out}, ${join(dir, 'shop.snapshot.yaml')}`,
     '',
   ]);
@@ -60,14 +60,14 @@ function podPasts(scenarioFile: string): Record<string, unknown> {
 test('ksim import filters namespaces and turns pending pods no owner keeps into a workload entry', () => {
   const cases: [string, Parameters<typeof importSnapshot>[1], string[], string | null][] = [
     ['every namespace', {}, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '4 Pod (3 bound, 1 pending)'], null],
-    ['shop excluded', { excludeNamespaces: ['shop'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
-    ['only another namespace', { namespaces: ['other'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
+    ['shop excluded', { excludeNamespaces: ['shop'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'left out by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
+    ['only another namespace', { namespaces: ['other'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'left out by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
     ['pending as workload', { pendingAsWorkload: true }, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '3 Pod (3 bound, 0 pending)', '1 pending Pod as a workload entry'], null],
   ];
   for (const [name, opts, imported, filtered] of cases) {
     const r = importSnapshot([SHOP], opts);
     assert.deepEqual(r.imported, imported, name);
-    assert.equal(r.skipped.find((s) => s.startsWith('by namespace')) ?? null, filtered, name);
+    assert.equal(r.notes.find((s) => s.startsWith('left out by namespace')) ?? null, filtered, name);
     assert.equal(r.pendingYaml !== null, opts?.pendingAsWorkload === true, name);
   }
 });
@@ -77,4 +77,28 @@ test('ksim import refuses a missing input with exit code 2', () => {
   const r = spawnSync(process.execPath, [KSIM_BIN, 'import', join(dir, 'nope.json'), '-o', join(dir, 's.yaml')], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.equal(r.stderr, `ksim: ${join(dir, 'nope.json')}: expected a readable file or directory, got no such file\n`);
+});
+
+test('ksim import notes what the run will do differently from the cluster: a node not Ready, a volume claim', () => {
+  const dir = tempDir('ksim-import-');
+  const dump = join(dir, 'cluster.json');
+  const node = (name: string, ready: string) => ({
+    apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: ready }] },
+  });
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db', namespace: 'default' },
+    spec: { nodeName: 'node-a', containers: [{ name: 'db', image: 'postgres:16' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+    status: { phase: 'Running' },
+  };
+  writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node('node-a', 'True'), node('node-b', 'Unknown'), pod] }));
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', dump, '-o', join(dir, 's.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], 'Imported: 2 Node, 1 Pod (1 bound, 0 pending)');
+  assert.deepEqual(lines.filter((l) => l.startsWith('Note: ')).map((l) => l.replace(dump, 'DUMP')), [
+    'Note: DUMP: node node-b is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints',
+    'Note: DUMP:1:698: items[2].spec.volumes[0].persistentVolumeClaim: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)',
+  ]);
+  assert.equal(r.stdout.includes('Skipped'), false);
 });

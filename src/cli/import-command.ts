@@ -37,7 +37,7 @@ export function importCommand(a: ImportArgs, out: (s: string) => void): void {
   if (pendingRel !== null) write(join(dir, pendingRel), r.pendingYaml as string);
   write(a.output, importedScenarioYaml(base, snapshotRel, pendingRel));
   out(`Imported: ${r.imported.join(', ')}\n`);
-  for (const s of r.skipped) out(`Skipped: ${s}\n`);
+  for (const s of r.notes) out(`Note: ${s}\n`);
   out(`Wrote ${[a.output, join(dir, snapshotRel), ...(pendingRel !== null ? [join(dir, pendingRel)] : [])].join(', ')}\n`);
 }
 

@@ -31,29 +31,32 @@ export interface ImportResult {
   /** What was imported, one line per kind ("3 Node", "12 Pod (10 bound, 2 pending)"). */
   readonly imported: readonly string[];
   /** What was left out and why (the reader's warnings, then the namespace filter's). */
-  readonly skipped: readonly string[];
+  /** What the import left out and why (kinds not simulated, finished pods, pods on nodes the
+   * input lacks, namespaces filtered out) and what the run will do differently from the cluster
+   * (a node not Ready is simulated as down, volume claims are not simulated). */
+  readonly notes: readonly string[];
 }
 
 /** Reads the inputs (files or directories) and builds the snapshot. */
 export function importSnapshot(inputs: readonly string[], opts: ImportOptions = {}): ImportResult {
   if (inputs.length === 0) throw new InputError('ksim import', 0, 0, '', 'at least one file or directory');
   const snap: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
-  const skipped: string[] = [];
+  const notes: string[] = [];
   const nodeNames = new Set<string>();
   for (const input of inputs) {
     const files = objectFilesOf(input, input).map((f) => f.path);
     for (const f of files) {
       const docs = readYamlFile(f, f);
-      readSnapshotDocs(docs, f, snap, skipped, (n, d, path) => {
+      readSnapshotDocs(docs, f, snap, notes, (n, d, path) => {
         const name = n.metadata?.name ?? '';
         if (nodeNames.has(name)) throw d.error([...path, 'metadata', 'name'], 'a node name not used before', JSON.stringify(name));
         nodeNames.add(name);
       });
     }
   }
-  dropPodsOnMissingNodes(snap, skipped);
+  dropPodsOnMissingNodes(snap, notes);
   // Warnings from the reader say "cluster.file"; here the inputs are the command's arguments.
-  for (let i = 0; i < skipped.length; i++) skipped[i] = (skipped[i] as string).replace(/^cluster\.file: /, '');
+  for (let i = 0; i < notes.length; i++) notes[i] = (notes[i] as string).replace(/^cluster\.file: /, '');
 
   const include = (ns: string | undefined): boolean => {
     if (ns === undefined || ns === '') return true; // cluster-scoped
@@ -69,7 +72,7 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   };
   const objects = snap.objects.filter(keep);
   let pods = snap.pods.filter(keep);
-  if (filteredOut.size > 0) skipped.push(`by namespace: ${[...filteredOut].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  if (filteredOut.size > 0) notes.push(`left out by namespace: ${[...filteredOut].map(([k, n]) => `${n} ${k}`).join(', ')}`);
 
   let pending: Pod[] = [];
   if (opts.pendingAsWorkload === true) {
@@ -96,7 +99,7 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
     snapshotYaml: listYaml(items),
     pendingYaml: pending.length > 0 ? listYaml(sortedPods(pending).map(minimal)) : null,
     imported,
-    skipped,
+    notes,
   };
 }
 
