@@ -85,7 +85,7 @@ function expectedScale(cluster: ClusterState, pods: readonly PodInfo[]): number 
   const seen = new Set<string>();
   for (const p of pods) {
     if (p.ownerKind === '') continue;
-    const key = objectKey(p.ownerKind, p.namespace, p.ownerName);
+    const key = p.ownerObjectKey;
     if (seen.has(key)) continue;
     seen.add(key);
     if (p.ownerKind !== 'ReplicaSet' && p.ownerKind !== 'StatefulSet') return null;

@@ -3,6 +3,7 @@
 import type { ContainerPort, Pod } from 'kubernetes-types/core/v1.js';
 import type { Labels } from '../api/labels.js';
 import { computePodRequests, type Resource } from './resources.js';
+import { objectKey } from './workload-object.js';
 
 export const WORKLOAD_ANNOTATION = 'ksim.io/workload';
 
@@ -35,6 +36,9 @@ export class PodInfo {
   readonly ownerName: string;
   /** "namespace/ownerName": how controllers key the objects they own pods by. */
   readonly ownerKey: string;
+  /** The owner's object key, "Kind/namespace/ownerName" (objectKey), built once: the garbage
+   * collector, availability and disruption budgets look owners up by it for every pod. */
+  readonly ownerObjectKey: string;
   /** Which scenario workload entry produced this pod (annotation ksim.io/workload; it flows from
    * a Deployment's template to its pods). Drives the run duration. */
   readonly workload: string;
@@ -87,6 +91,7 @@ export class PodInfo {
     this.ownerKind = owner?.kind ?? '';
     this.ownerName = owner?.name ?? '';
     this.ownerKey = `${this.namespace}/${this.ownerName}`;
+    this.ownerObjectKey = objectKey(this.ownerKind, this.namespace, this.ownerName);
     this.createdUs = createdUs;
     this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
     this.storedTerminating = md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;

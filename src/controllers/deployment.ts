@@ -186,7 +186,7 @@ export class DeploymentController {
     if (live && !p.deleted && !p.terminal) set.add(p);
     else set.delete(p);
     let o = this.rsOwnerKeys.get(p.ownerKey);
-    if (o === undefined) this.rsOwnerKeys.set(p.ownerKey, (o = { objKey: objectKey('ReplicaSet', p.namespace, p.ownerName), rs: null, ownerKey: null }));
+    if (o === undefined) this.rsOwnerKeys.set(p.ownerKey, (o = { objKey: p.ownerObjectKey, rs: null, ownerKey: null }));
     const rs = this.api.cluster.objects.get(o.objKey);
     if (rs === undefined) return;
     if (rs !== o.rs) {

@@ -18,7 +18,7 @@ export class GarbageCollector {
     api.watch({
       podAdded: (p) => {
         if (p.ownerKind === '' || !isControlled(p)) return;
-        const k = objectKey(p.ownerKind, p.namespace, p.ownerName);
+        const k = p.ownerObjectKey;
         if (this.gone.has(k) && !api.cluster.objects.has(k)) {
           api.deletePod(p, `owner ${k} deleted`);
           return;
@@ -28,7 +28,7 @@ export class GarbageCollector {
         s.add(p);
       },
       podDeleted: (p) => {
-        const k = objectKey(p.ownerKind, p.namespace, p.ownerName);
+        const k = p.ownerObjectKey;
         const s = this.podsByOwner.get(k);
         s?.delete(p);
         if (s?.size === 0) this.podsByOwner.delete(k);

@@ -83,11 +83,9 @@ export class AvailabilityTracker {
   /** The workload a pod belongs to, or null. */
   workloadOf(p: PodInfo): WorkloadState | null {
     if (p.ownerName === '') return null;
-    let key: string;
-    if (p.ownerKind === 'ReplicaSet') {
-      const rs = objectKey('ReplicaSet', p.namespace, p.ownerName);
-      key = this.rsOwner.get(rs) ?? rs;
-    } else key = objectKey(p.ownerKind, p.namespace, p.ownerName);
+    const own = p.ownerObjectKey;
+    // A Deployment's pods count for the Deployment that owns their ReplicaSet.
+    const key = p.ownerKind === 'ReplicaSet' ? (this.rsOwner.get(own) ?? own) : own;
     return this.workloads.get(key) ?? null;
   }
 
