@@ -97,20 +97,19 @@ export class Resource {
 export function parseResourceList(list: Record<string, string | number> | undefined, path: string): Resource {
   const r = new Resource();
   if (list === undefined) return r;
-  const names = Object.keys(list);
-  if (names.length > 1) names.sort();
-  for (const name of names) {
-    const raw = list[name] as string | number;
-    let v: number;
-    try {
-      v = name === CPU ? parseMilli(raw) : parseInteger(raw);
-    } catch {
-      // The same parse again, with the field's path for the message (built only now).
-      v = name === CPU ? parseMilli(raw, `${path}.${name}`) : parseInteger(raw, `${path}.${name}`);
+  try {
+    // The amounts do not depend on the order (extended resources are listed sorted anyway).
+    for (const name in list) r.set(name, name === CPU ? parseMilli(list[name] as string | number) : parseInteger(list[name] as string | number));
+    return r;
+  } catch {
+    // Again, by name and with each field's path, so that the message names the first bad
+    // field in name order (paths are built only now).
+    for (const name of Object.keys(list).sort()) {
+      const raw = list[name] as string | number;
+      r.set(name, name === CPU ? parseMilli(raw, `${path}.${name}`) : parseInteger(raw, `${path}.${name}`));
     }
-    r.set(name, v);
+    return r;
   }
-  return r;
 }
 
 const NO_REQUESTS = new Resource();
