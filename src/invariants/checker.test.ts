@@ -74,6 +74,21 @@ test('node-accounting: a node whose running sum drifted from its pods fires', ()
   assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 requested cpu 505m vs 500m (recorded vs sum over its 1 pod(s))');
 });
 
+test('node-accounting: the copies of a node\'s books and allocatable that the filters read must equal them', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  place(cluster, makePod('a').req({ cpu: '500m' }).obj(), 'n1');
+  checker.checkAll();
+  const n = cluster.mustNode('n1');
+  n.reqMemory += 1;
+  assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 copies of its books (pods 1, cpu 500m, memory 1, ephemeral-storage 0) differ from them (pods 1, cpu 500m, memory 0, ephemeral-storage 0)');
+  n.reqMemory -= 1;
+  n.podCount = 0;
+  assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 copies of its books (pods 0, cpu 500m, memory 0, ephemeral-storage 0) differ from them (pods 1, cpu 500m, memory 0, ephemeral-storage 0)');
+  n.podCount = 1;
+  n.allocMilliCpu = 1;
+  assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 copies of its allocatable differ from it');
+});
+
 test('node-accounting: cluster totals must equal the sums over nodes', () => {
   const { cluster, checker } = setup([cpuNode('n1', '4'), cpuNode('n2', '4')]);
   place(cluster, makePod('a').req({ memory: '1Gi' }).obj(), 'n2');

@@ -600,6 +600,15 @@ export class InvariantChecker implements ClusterIndex {
     }
     const d = resourceDiff(n.requested, sum);
     if (d !== null) this.fail('node-accounting', `node ${n.name} requested ${d} (recorded vs sum over its ${n.pods.length} pod(s))`);
+    // The copies the filters read (NodeInfo.podCount, reqMilliCpu, ...) equal the books.
+    const a = n.allocatable;
+    const r = n.requested;
+    if (n.podCount !== n.pods.length || n.reqMilliCpu !== r.milliCpu || n.reqMemory !== r.memory || n.reqEphemeral !== r.ephemeralStorage) {
+      this.fail('node-accounting', `node ${n.name} copies of its books (pods ${n.podCount}, cpu ${n.reqMilliCpu}m, memory ${n.reqMemory}, ephemeral-storage ${n.reqEphemeral}) differ from them (pods ${n.pods.length}, cpu ${r.milliCpu}m, memory ${r.memory}, ephemeral-storage ${r.ephemeralStorage})`);
+    }
+    if (n.allowedPods !== a.allowedPodNumber || n.allocMilliCpu !== a.milliCpu || n.allocMemory !== a.memory || n.allocEphemeral !== a.ephemeralStorage) {
+      this.fail('node-accounting', `node ${n.name} copies of its allocatable differ from it`);
+    }
     if (n.nonZeroMilliCpu !== nzCpu || n.nonZeroMemory !== nzMem) {
       this.fail('node-accounting', `node ${n.name} non-zero requests cpu ${n.nonZeroMilliCpu}m memory ${n.nonZeroMemory} but its pods sum to cpu ${nzCpu}m memory ${nzMem}`);
     }

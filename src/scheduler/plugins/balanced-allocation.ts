@@ -136,11 +136,11 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
     if (a.cpuThenMemory) {
       // The default resources, without the per-resource dispatch below: the same operations
       // in the same order (fractions capped at 1, std = |f_cpu − f_mem| / 2).
-      const capCpu = node.allocatable.milliCpu;
-      const capMem = node.allocatable.memory;
+      const capCpu = node.allocMilliCpu;
+      const capMem = node.allocMemory;
       if (capCpu !== 0 && capMem !== 0) {
-        const usedCpu = node.requested.milliCpu;
-        const usedMem = node.requested.memory;
+        const usedCpu = node.reqMilliCpu;
+        const usedMem = node.reqMemory;
         const withCpu = Math.min((usedCpu + (podRequests[0] as number)) / capCpu, 1);
         const withMem = Math.min((usedMem + (podRequests[1] as number)) / capMem, 1);
         const withoutCpu = Math.min(usedCpu / capCpu, 1);

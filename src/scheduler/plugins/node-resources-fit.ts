@@ -214,28 +214,29 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     const req = pod.requests;
-    const alloc = node.allocatable;
-    const used = node.requested;
     // The pods / cpu / memory / ephemeral-storage failures as bits, in upstream's reason order:
     // their Status objects are shared (a pod that fits nowhere fails every node, and a new
     // Status per node was most of what such a cycle allocated). Extended resources add reasons.
+    // The node's own copies of its figures (NodeInfo.allocMilliCpu, ...): one object to read.
     let mask = 0;
     let code: Code = Code.Unschedulable;
-    if (node.pods.length + 1 > alloc.allowedPodNumber) mask |= TOO_MANY_PODS_BIT;
-    if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) {
+    if (node.podCount + 1 > node.allowedPods) mask |= TOO_MANY_PODS_BIT;
+    if (req.milliCpu > 0 && req.milliCpu > node.allocMilliCpu - node.reqMilliCpu) {
       mask |= CPU_BIT;
-      if (req.milliCpu > alloc.milliCpu) code = Code.UnschedulableAndUnresolvable;
+      if (req.milliCpu > node.allocMilliCpu) code = Code.UnschedulableAndUnresolvable;
     }
-    if (req.memory > 0 && req.memory > alloc.memory - used.memory) {
+    if (req.memory > 0 && req.memory > node.allocMemory - node.reqMemory) {
       mask |= MEMORY_BIT;
-      if (req.memory > alloc.memory) code = Code.UnschedulableAndUnresolvable;
+      if (req.memory > node.allocMemory) code = Code.UnschedulableAndUnresolvable;
     }
-    if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
+    if (req.ephemeralStorage > 0 && req.ephemeralStorage > node.allocEphemeral - node.reqEphemeral) {
       mask |= EPHEMERAL_BIT;
-      if (req.ephemeralStorage > alloc.ephemeralStorage) code = Code.UnschedulableAndUnresolvable;
+      if (req.ephemeralStorage > node.allocEphemeral) code = Code.UnschedulableAndUnresolvable;
     }
     let scalarReasons: string[] | null = null;
     if (req.scalar !== null) {
+      const alloc = node.allocatable;
+      const used = node.requested;
       // Runs for every node of every cycle: no allocation, no sorting, no string work.
       const checks = this.scalarChecks(req);
       const names = checks.names;
@@ -328,8 +329,8 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     const a = this.alloc;
     if (a.cpuThenMemory) {
       // The default resources, without the per-resource dispatch: the same arithmetic.
-      const capCpu = node.allocatable.milliCpu;
-      const capMem = node.allocatable.memory;
+      const capCpu = node.allocMilliCpu;
+      const capMem = node.allocMemory;
       if (capCpu !== 0 && capMem !== 0) {
         const reqCpu = node.nonZeroMilliCpu + (podRequests[0] as number);
         const reqMem = node.nonZeroMemory + (podRequests[1] as number);
