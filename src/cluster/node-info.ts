@@ -57,9 +57,10 @@ export class NodeInfo implements NodeView {
   /** Changes (to a value no node has had: nextGeneration) on every change of this node: lets
    * callers cache per-node derived data. */
   generation = nextGeneration();
-  /** Copies of the figures NodeResourcesFit's filter reads for every node of every cycle, kept
-   * on the node itself: reading them through `allocatable`, `requested` and `pods` meant a cache
-   * miss per object per node on large clusters. `account` keeps them equal to those. */
+  /** Copies of the figures NodeResourcesFit's filter and the default scorers read for every node
+   * of every cycle, kept on the node itself: reading them through `allocatable`, `requested` and
+   * `pods` meant a cache miss per object per node on large clusters. `account` keeps them equal
+   * to those (the invariant checker checks it). */
   podCount = 0;
   allowedPods: number;
   allocMilliCpu: number;

@@ -168,8 +168,7 @@ export class ScheduleAlgorithm {
     const feasible = this.feasibleBuf;
     let numFeasible = 0;
     let processed = 0;
-    // The position wraps by a compare, not a modulo per node (an integer division: a few per
-    // cent of a cycle over 500 nodes).
+    // The position wraps by a compare, not a modulo (an integer division) per node.
     let at = this.nextStartNodeIndex % numCandidates;
     for (let i = 0; i < numCandidates && numFeasible < toFind; i++) {
       const node = candidates[at] as NodeInfo;
