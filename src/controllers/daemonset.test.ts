@@ -9,9 +9,9 @@ import { RandomStreams } from '../engine/random.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { ObjectApi } from '../controlplane/object-api.js';
-import { makeNode } from '../testing/builders.js';
+import { makeNode, makePod, podInfo } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { DaemonSetController, daemonPodTolerations, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
+import { compareDaemonPods, DaemonSetController, daemonPodTolerations, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
 import { loadScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { createSends } from '../testing/create-sends.js';
@@ -187,6 +187,29 @@ test('surplus daemon pods on one node: the oldest stays; between pods created in
     sim.run(1_000_000);
     assert.deepEqual(podsByNode(cluster), { a: ['agent-extra-a'] }, order.join(','));
   }
+});
+
+test('surplus daemon pods created in the same second: the first by name stays, as creationTimestamp has whole seconds (upstream podByCreationTimestampAndPhase)', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  // The DaemonSet's own pod (agent-xxxxx) is created first, then agent-extra-b at 0.1 s and
+  // agent-extra-a at 0.6 s: all in second 0, so the first by name stays, not the oldest by µs.
+  api.createObject(ds());
+  sim.scheduleAt(100_000, 'test.create', '', () => api.createPod(strayDaemonPod('agent-extra-b', 'a')));
+  sim.scheduleAt(600_000, 'test.create', '', () => api.createPod(strayDaemonPod('agent-extra-a', 'a')));
+  sim.run(2_000_000);
+  assert.deepEqual(podsByNode(cluster), { a: ['agent-extra-a'] });
+});
+
+test('compareDaemonPods: a scheduled pod before an unscheduled one, then the creation second, then the name', () => {
+  const pod = (name: string, createdUs: number, bound: boolean) => {
+    const p = podInfo(makePod(name).obj(), createdUs);
+    p.bound = bound;
+    return p;
+  };
+  assert.equal(compareDaemonPods(pod('z', 5_000_000, true), pod('a', 1_000_000, false)), -1, 'scheduled first, though newer');
+  assert.equal(compareDaemonPods(pod('a', 1_000_000, false), pod('z', 5_000_000, true)), 1);
+  assert.ok(compareDaemonPods(pod('z', 1_000_000, true), pod('a', 2_000_000, true)) < 0, 'an earlier second first');
+  assert.equal(compareDaemonPods(pod('b', 1_100_000, true), pod('a', 1_900_000, true)), 1, 'the same second: by name');
 });
 
 test('a daemon pod is deleted when its node stops matching the nodeSelector or gets an untolerated NoExecute taint, and kept on a new NoSchedule taint', () => {

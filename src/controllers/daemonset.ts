@@ -29,7 +29,8 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { creationTimeUs, type PodInfo } from '../cluster/pod-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import { compareForPodGC } from './podgc.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
@@ -131,6 +132,15 @@ interface DsState {
   deleteBudget: number;
 }
 
+/** Which of a node's surplus daemon pods stays (the first): upstream podByCreationTimestampAndPhase
+ * (pkg/controller/daemon/daemon_controller.go): a scheduled pod (spec.nodeName set) before an
+ * unscheduled one, then the older creationTimestamp, which has whole seconds (as the pod garbage
+ * collector compares it: compareForPodGC), then the name. */
+export function compareDaemonPods(a: PodInfo, b: PodInfo): number {
+  if (a.bound !== b.bound) return a.bound ? -1 : 1;
+  return compareForPodGC(a, b);
+}
+
 export class DaemonSetController {
   private readonly sets: KindInformer<'DaemonSet', DsState>;
 
@@ -164,8 +174,13 @@ export class DaemonSetController {
       podAdded: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
+        // A pod this controller created is in `pods` since its create committed; one it did not
+        // (made by a user, with the DaemonSet as its controller) can be a surplus on its node:
+        // upstream's addPod queues a sync for every pod, which then deletes it.
+        const ours = st.pods.has(p);
         st.pods.add(p);
-        this.enqueueIfFailing(st);
+        if (!ours && !this.api.startingUp) this.enqueue(st);
+        else this.enqueueIfFailing(st);
       },
       podBound: (p) => {
         const st = this.owner(p);
@@ -207,8 +222,9 @@ export class DaemonSetController {
     queueSync(this.sim, 'daemonset.sync', st, (s) => this.sync(s));
   }
 
-  /** Upstream addPod and updatePod queue the set on every event of its pods; such a sync only
-   * has work to do after a failed one, so ksim queues it only then (see replicaset.ts). */
+  /** Upstream addPod and updatePod queue the set on every event of its pods; for the pods this
+   * controller made, such a sync only has work to do after a failed one, so ksim queues it only
+   * then (see replicaset.ts). */
   private enqueueIfFailing(st: DsState): void {
     if (st.failures > 0) this.enqueue(st);
   }
@@ -252,7 +268,7 @@ export class DaemonSetController {
         // its way out already (but still holds the node: no new pod while it is there).
         const running = pods.filter((p) => !p.terminating);
         if (running.length > 1) {
-          running.sort((a, b) => creationTimeUs(a) - creationTimeUs(b) || (a.key < b.key ? -1 : 1));
+          running.sort(compareDaemonPods);
           for (const p of running.slice(1)) this.remove(st, p, 'surplus daemon pod');
         }
       }
