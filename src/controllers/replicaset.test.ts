@@ -233,6 +233,19 @@ test('scaling down between pods created in the same instant deletes the first by
   }
 });
 
+test('a pod a user makes with the ReplicaSet as its controller is a surplus deleted at once (upstream addPod queues a sync for every pod)', () => {
+  const h = rsHarness();
+  h.api.createObject(h.rs(1));
+  h.sim.run(100_000);
+  assert.equal(h.cluster.pods.size, 1);
+  const extra: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-extra', namespace: 'default', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'web', controller: true }] }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+  h.sim.scheduleAt(200_000, 'test.create', 'web-extra', () => h.api.createPod(extra));
+  h.sim.run(300_000);
+  // Two pending pods: the newer goes (upstream ActivePodsWithRanks).
+  assert.deepEqual(h.deletes, ['web-extra at 201000']);
+  assert.equal(h.cluster.pods.size, 1);
+});
+
 /** A ReplicaSet of `replicas` under a ResourceQuota of `quotaPods` pods in its namespace, every
  * write taking 1 ms; refused creates are logged with their commit times (µs). */
 function quotaHarness(replicas: number, quotaPods: number) {

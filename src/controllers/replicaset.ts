@@ -82,8 +82,13 @@ export class ReplicaSetController {
         // Only active pods count (upstream FilterActivePods): a snapshot's pods may have
         // finished (an evicted pod is Failed) or be Terminating already.
         if (st === undefined || p.terminal || p.terminating) return;
+        // A pod this controller created is in `pods` since its create committed; one it did not
+        // (made by a user, with the ReplicaSet as its controller) can be a surplus: upstream's
+        // addPod queues a sync for every pod, which then scales it down.
+        const ours = st.pods.has(p);
         st.pods.add(p);
-        this.enqueueIfFailing(st);
+        if (!ours && !this.api.startingUp) this.enqueue(st);
+        else this.enqueueIfFailing(st);
       },
       podBound: (p) => {
         const st = this.owner(p);
