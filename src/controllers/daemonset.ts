@@ -38,7 +38,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
-import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
+import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 /** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
@@ -174,12 +174,7 @@ export class DaemonSetController {
       podAdded: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
-        // A pod this controller created is in `pods` since its create committed; one it did not
-        // (made by a user, with the DaemonSet as its controller) can be a surplus on its node:
-        // upstream's addPod queues a sync for every pod, which then deletes it.
-        const ours = st.pods.has(p);
-        st.pods.add(p);
-        if (!ours && !this.api.startingUp) this.enqueue(st);
+        if (heardForeignPod(st.pods, p, this.api.startingUp)) this.enqueue(st);
         else this.enqueueIfFailing(st);
       },
       podBound: (p) => {

@@ -92,9 +92,6 @@ export class DeploymentController {
   private readonly deployments = new Map<string, DState>();
   /** Pods (live, observed) per ReplicaSet "ns/name" of a Deployment. */
   private readonly rsPods = new Map<string, Set<PodInfo>>();
-  /** The owning Deployment's key ("ns/name") per ReplicaSet object, for pod events (four per
-   * pod) to find it without building keys: recomputed when the stored object changes. */
-  private readonly rsOwnerKeys = new Map<string, { objKey: string; rs: WorkloadObject | null; ownerKey: string | null }>();
   /** Deployments to sync once the start state is committed (ApiServer.startingUp). */
   private readonly waiting = new Set<DState>();
 
@@ -143,7 +140,6 @@ export class DeploymentController {
         if (o.kind === 'Deployment') this.deployments.delete(`${o.metadata.namespace}/${o.metadata.name}`);
         else if (o.kind === 'ReplicaSet') {
           this.rsPods.delete(`${o.metadata.namespace}/${o.metadata.name}`);
-          this.rsOwnerKeys.delete(`${o.metadata.namespace}/${o.metadata.name}`);
           const st = this.ownerOf(o);
           if (st === undefined) return;
           const i = st.replicaSets.indexOf(o.metadata.name);
@@ -185,16 +181,9 @@ export class DeploymentController {
     // garbage collector deletes it), so counting a ReplicaSet's pods does not grow with history.
     if (live && !p.deleted && !p.terminal) set.add(p);
     else set.delete(p);
-    let o = this.rsOwnerKeys.get(p.ownerKey);
-    if (o === undefined) this.rsOwnerKeys.set(p.ownerKey, (o = { objKey: p.ownerObjectKey, rs: null, ownerKey: null }));
-    const rs = this.api.cluster.objects.get(o.objKey);
-    if (rs === undefined) return;
-    if (rs !== o.rs) {
-      o.rs = rs;
-      const c = controllerRef(rs);
-      o.ownerKey = c?.kind === 'Deployment' ? `${rs.metadata.namespace}/${c.name}` : null;
-    }
-    const st = o.ownerKey === null ? undefined : this.deployments.get(o.ownerKey);
+    // The pod's ReplicaSet by its object key, built once per pod (PodInfo.ownerObjectKey).
+    const rs = this.api.cluster.objects.get(p.ownerObjectKey);
+    const st = rs === undefined ? undefined : this.ownerOf(rs);
     if (st !== undefined && !st.settled) this.enqueue(st);
   }
 

@@ -18,7 +18,7 @@ import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/wo
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
-import { ControllerRateLimiter, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
+import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const BURST_REPLICAS = 500;
@@ -82,12 +82,7 @@ export class ReplicaSetController {
         // Only active pods count (upstream FilterActivePods): a snapshot's pods may have
         // finished (an evicted pod is Failed) or be Terminating already.
         if (st === undefined || p.terminal || p.terminating) return;
-        // A pod this controller created is in `pods` since its create committed; one it did not
-        // (made by a user, with the ReplicaSet as its controller) can be a surplus: upstream's
-        // addPod queues a sync for every pod, which then scales it down.
-        const ours = st.pods.has(p);
-        st.pods.add(p);
-        if (!ours && !this.api.startingUp) this.enqueue(st);
+        if (heardForeignPod(st.pods, p, this.api.startingUp)) this.enqueue(st);
         else this.enqueueIfFailing(st);
       },
       podBound: (p) => {

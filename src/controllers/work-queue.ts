@@ -145,6 +145,16 @@ export function slowStartBatch(
 }
 
 /** A controller's books of the pods it creates. */
+/** Records a pod a controller heard of (podAdded) in `pods`; true when the controller did not
+ * create it (its own pods are in `pods` from their create's commit on) and the start state is
+ * committed: such a pod (a user's, with the controller's object as controller) can be a surplus,
+ * and upstream's addPod queues a sync for every pod, so the caller syncs now. */
+export function heardForeignPod(pods: Set<PodInfo>, p: PodInfo, startingUp: boolean): boolean {
+  const ours = pods.has(p);
+  pods.add(p);
+  return !ours && !startingUp;
+}
+
 export interface CreatedPods {
   /** Creates sent and not yet answered. */
   inflight: number;

@@ -134,7 +134,8 @@ export function score(state: CycleState, node: NodeInfo): number {
 /** score for every node, the cycle state read once. */
 export function scoreNodes(state: CycleState, nodes: readonly NodeInfo[], out: Float64Array): void {
   const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
-  for (let i = 0; i < nodes.length; i++) out[i] = s === undefined ? 0 : nodeScore(s, nodes[i] as NodeInfo);
+  if (s === undefined) out.fill(0, 0, nodes.length);
+  else for (let i = 0; i < nodes.length; i++) out[i] = nodeScore(s, nodes[i] as NodeInfo);
 }
 
 function nodeScore(s: PreScoreState, node: NodeInfo): number {
