@@ -3,7 +3,7 @@
 // model commits writes into; components read it, and change it only through the API server.
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { NodeTree } from './node-tree.js';
-import { NodeInfo, nextGeneration } from './node-info.js';
+import { NodeBooks, NodeInfo, nextGeneration } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
@@ -130,6 +130,8 @@ export class ClusterState {
   private readonly namespaces = new Map<string, Labels>();
   private readonly indexes: ClusterIndex[] = [];
   private readonly nodeTree = new NodeTree();
+  /** The nodes' hot figures, one row each (NodeBooks). */
+  private readonly books = new NodeBooks();
   podsCreated = 0;
   /** Pods of the start state (ApiServer.commitStartState): stored, not created by the run. */
   podsAtStart = 0;
@@ -188,7 +190,7 @@ export class ClusterState {
   addNode(node: Node, pool: string): NodeInfo {
     const name = node.metadata?.name ?? '';
     if (this.nodeByName.has(name)) throw new Error(`node ${name} already exists`);
-    const ni = new NodeInfo(node, pool, this.nodes.length);
+    const ni = new NodeInfo(node, pool, this.nodes.length, undefined, this.books);
     this.nodes.push(ni);
     this.nodeTree.add(ni);
     this.nodeByName.set(name, ni);
@@ -203,6 +205,7 @@ export class ClusterState {
     if (ni.pods.length > 0) throw new Error(`node ${name} still has ${ni.pods.length} pods`);
     this.nodes.splice(ni.index, 1);
     for (let i = ni.index; i < this.nodes.length; i++) (this.nodes[i] as NodeInfo).index = i;
+    ni.leaveBooks();
     this.nodeTree.remove(ni);
     this.nodeByName.delete(name);
     this.totalAllocatable.add(ni.allocatable, -1);

@@ -37,6 +37,58 @@ export function snapshotNode(n: NodeView): NodeView {
 /** The taints of a node without any: one shared list, whose length every filter reads. */
 const NO_TAINTS: Taint[] = [];
 
+// Where each of a node's figures sits in its row of NodeBooks.
+const PODS = 0;
+const ALLOWED_PODS = 1;
+const ALLOC_CPU = 2;
+const ALLOC_MEMORY = 3;
+const ALLOC_EPHEMERAL = 4;
+const REQ_CPU = 5;
+const REQ_MEMORY = 6;
+const REQ_EPHEMERAL = 7;
+const NON_ZERO_CPU = 8;
+const NON_ZERO_MEMORY = 9;
+const ROW = 10;
+/** The positions of a node's figures in NodeInfo.figures(). */
+export const NODE_FIGURE = { pods: PODS, allocMilliCpu: ALLOC_CPU, reqMemory: REQ_MEMORY } as const;
+
+/**
+ * The figures NodeResourcesFit's filter and the default scorers read for every node of every
+ * cycle, one row of doubles per node in one array: a cycle over thousands of nodes reads them
+ * from a few contiguous kilobytes, where fields of each NodeInfo meant a cache miss per node and
+ * another per boxed double (memory sizes are not small integers). A cluster's nodes share one
+ * NodeBooks (ClusterState); a node made on its own (a clone for preemption, a test) has its own.
+ */
+export class NodeBooks {
+  rows: Float64Array;
+  private used = 0;
+  private readonly free: number[] = [];
+
+  constructor(capacity = 1) {
+    this.rows = new Float64Array(capacity * ROW);
+  }
+
+  /** A zeroed row's offset. */
+  take(): number {
+    const off = this.free.pop();
+    if (off !== undefined) return off;
+    if (this.used + ROW > this.rows.length) {
+      const grown = new Float64Array(Math.max(ROW, this.rows.length * 2));
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const at = this.used;
+    this.used += ROW;
+    return at;
+  }
+
+  /** Gives a row back (zeroed for its next node). */
+  give(off: number): void {
+    this.rows.fill(0, off, off + ROW);
+    this.free.push(off);
+  }
+}
+
 export class NodeInfo implements NodeView {
   readonly name: string;
   labels: Labels;
@@ -44,8 +96,6 @@ export class NodeInfo implements NodeView {
   unschedulable: boolean;
   readonly allocatable: Resource;
   readonly requested = new Resource();
-  nonZeroMilliCpu = 0;
-  nonZeroMemory = 0;
   /** Pods assumed or bound here and not terminated, in placement order. */
   readonly pods: PodInfo[] = [];
   /** Host ports in use: "protocol/ip/port" → number of pods holding it. */
@@ -57,21 +107,15 @@ export class NodeInfo implements NodeView {
   /** Changes (to a value no node has had: nextGeneration) on every change of this node: lets
    * callers cache per-node derived data. */
   generation = nextGeneration();
-  /** Copies of the figures NodeResourcesFit's filter and the default scorers read for every node
-   * of every cycle, kept on the node itself: reading them through `allocatable`, `requested` and
-   * `pods` meant a cache miss per object per node on large clusters. `account` keeps them equal
-   * to those (the invariant checker checks it). */
-  podCount = 0;
-  allowedPods: number;
-  allocMilliCpu: number;
-  allocMemory: number;
-  allocEphemeral: number;
-  reqMilliCpu = 0;
-  reqMemory = 0;
-  reqEphemeral = 0;
+  /** Where this node's figures are (see NodeBooks): copies of `allocatable`, `requested`,
+   * `pods.length` and the non-zero requests that `account` keeps equal to them (the invariant
+   * checker checks it). */
+  private books: NodeBooks;
+  private off: number;
 
-  /** `allocatable`: the node's, already parsed (a clone shares it: nothing changes it). */
-  constructor(public node: Node, readonly pool: string, public index: number, allocatable?: Resource) {
+  /** `allocatable`: the node's, already parsed (a clone shares it: nothing changes it).
+   * `books`: the cluster's (the node's figures get a row there), or a new one of its own. */
+  constructor(public node: Node, readonly pool: string, public index: number, allocatable?: Resource, books?: NodeBooks) {
     this.name = node.metadata?.name ?? '';
     this.labels = (node.metadata?.labels ?? {}) as Labels;
     this.taints = node.spec?.taints ?? NO_TAINTS;
@@ -83,10 +127,63 @@ export class NodeInfo implements NodeView {
         (node.status?.allocatable ?? node.status?.capacity) as Record<string, string> | undefined,
         'status.allocatable',
       );
-    this.allowedPods = this.allocatable.allowedPodNumber;
-    this.allocMilliCpu = this.allocatable.milliCpu;
-    this.allocMemory = this.allocatable.memory;
-    this.allocEphemeral = this.allocatable.ephemeralStorage;
+    this.books = books ?? new NodeBooks();
+    this.off = this.books.take();
+    const b = this.books.rows;
+    const o = this.off;
+    b[o + ALLOWED_PODS] = this.allocatable.allowedPodNumber;
+    b[o + ALLOC_CPU] = this.allocatable.milliCpu;
+    b[o + ALLOC_MEMORY] = this.allocatable.memory;
+    b[o + ALLOC_EPHEMERAL] = this.allocatable.ephemeralStorage;
+  }
+
+  get podCount(): number {
+    return this.books.rows[this.off + PODS] as number;
+  }
+  get allowedPods(): number {
+    return this.books.rows[this.off + ALLOWED_PODS] as number;
+  }
+  get allocMilliCpu(): number {
+    return this.books.rows[this.off + ALLOC_CPU] as number;
+  }
+  get allocMemory(): number {
+    return this.books.rows[this.off + ALLOC_MEMORY] as number;
+  }
+  get allocEphemeral(): number {
+    return this.books.rows[this.off + ALLOC_EPHEMERAL] as number;
+  }
+  get reqMilliCpu(): number {
+    return this.books.rows[this.off + REQ_CPU] as number;
+  }
+  get reqMemory(): number {
+    return this.books.rows[this.off + REQ_MEMORY] as number;
+  }
+  get reqEphemeral(): number {
+    return this.books.rows[this.off + REQ_EPHEMERAL] as number;
+  }
+  /** Sum of the pods' requests with upstream's non-zero defaults for cpu and memory (scoring). */
+  get nonZeroMilliCpu(): number {
+    return this.books.rows[this.off + NON_ZERO_CPU] as number;
+  }
+  get nonZeroMemory(): number {
+    return this.books.rows[this.off + NON_ZERO_MEMORY] as number;
+  }
+
+  /** This node's row of figures, as a view (the invariant checker's tests corrupt it through
+   * this; nothing else writes it but `account`). Indexed by NODE_FIGURE. */
+  figures(): Float64Array {
+    return this.books.rows.subarray(this.off, this.off + ROW);
+  }
+
+  /** The node leaves its cluster: its figures move to a row of its own (whoever still holds
+   * the node reads them unchanged) and the cluster's row is freed for a later node. */
+  leaveBooks(): void {
+    const own = new NodeBooks();
+    const o = own.take();
+    own.rows.set(this.books.rows.subarray(this.off, this.off + ROW), o);
+    this.books.give(this.off);
+    this.books = own;
+    this.off = o;
   }
 
   get zone(): string {
@@ -107,12 +204,7 @@ export class NodeInfo implements NodeView {
     // a hundred nodes per preempting pod): the sums are exact integers, so equal either way.
     for (const p of this.pods) c.pods.push(p);
     c.requested.add(this.requested);
-    c.podCount = this.podCount;
-    c.reqMilliCpu = this.reqMilliCpu;
-    c.reqMemory = this.reqMemory;
-    c.reqEphemeral = this.reqEphemeral;
-    c.nonZeroMilliCpu = this.nonZeroMilliCpu;
-    c.nonZeroMemory = this.nonZeroMemory;
+    c.books.rows.set(this.books.rows.subarray(this.off, this.off + ROW), c.off);
     for (const [k, n] of this.usedPorts) c.usedPorts.set(k, n);
     return c;
   }
@@ -135,12 +227,14 @@ export class NodeInfo implements NodeView {
   private account(p: PodInfo, sign: 1 | -1): void {
     const r = this.requested;
     r.add(p.requests, sign);
-    this.podCount = this.pods.length;
-    this.reqMilliCpu = r.milliCpu;
-    this.reqMemory = r.memory;
-    this.reqEphemeral = r.ephemeralStorage;
-    this.nonZeroMilliCpu += sign * p.nonZeroMilliCpu;
-    this.nonZeroMemory += sign * p.nonZeroMemory;
+    const b = this.books.rows;
+    const o = this.off;
+    b[o + PODS] = this.pods.length;
+    b[o + REQ_CPU] = r.milliCpu;
+    b[o + REQ_MEMORY] = r.memory;
+    b[o + REQ_EPHEMERAL] = r.ephemeralStorage;
+    b[o + NON_ZERO_CPU] = (b[o + NON_ZERO_CPU] as number) + sign * p.nonZeroMilliCpu;
+    b[o + NON_ZERO_MEMORY] = (b[o + NON_ZERO_MEMORY] as number) + sign * p.nonZeroMemory;
     for (const hp of p.hostPorts) {
       const k = portKey(hp);
       const n = (this.usedPorts.get(k) ?? 0) + sign;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Simulation } from '../engine/simulation.js';
 import { Simulation as RealSimulation } from '../engine/simulation.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { NODE_FIGURE } from '../cluster/node-info.js';
 import { makeNode, makePod, podInfo } from '../testing/builders.js';
 import { InvariantChecker, type ProfileFacts } from './checker.js';
 import { InvariantViolation } from './violation.js';
@@ -79,13 +80,14 @@ test('node-accounting: the copies of a node\'s books and allocatable that the fi
   place(cluster, makePod('a').req({ cpu: '500m' }).obj(), 'n1');
   checker.checkAll();
   const n = cluster.mustNode('n1');
-  n.reqMemory += 1;
+  const f = n.figures();
+  f[NODE_FIGURE.reqMemory] = 1;
   assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 copies of its books (pods 1, cpu 500m, memory 1, ephemeral-storage 0) differ from them (pods 1, cpu 500m, memory 0, ephemeral-storage 0)');
-  n.reqMemory -= 1;
-  n.podCount = 0;
+  f[NODE_FIGURE.reqMemory] = 0;
+  f[NODE_FIGURE.pods] = 0;
   assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 copies of its books (pods 0, cpu 500m, memory 0, ephemeral-storage 0) differ from them (pods 1, cpu 500m, memory 0, ephemeral-storage 0)');
-  n.podCount = 1;
-  n.allocMilliCpu = 1;
+  f[NODE_FIGURE.pods] = 1;
+  f[NODE_FIGURE.allocMilliCpu] = 1;
   assertViolation(() => checker.checkAll(), 'node-accounting', 'node n1 copies of its allocatable differ from it');
 });
 
