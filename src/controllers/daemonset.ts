@@ -38,6 +38,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
+import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -325,14 +326,7 @@ export class DaemonSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: {
-        ...tmd,
-        name: this.podNames.reserve(md.namespace, md.name),
-        namespace: md.namespace,
-        labels: { ...(tmd.labels ?? {}) },
-        annotations: { ...(tmd.annotations ?? {}) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
-      },
+      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}) }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       spec,
     };
   }

@@ -38,6 +38,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
+import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, namespacedKey, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -264,14 +265,7 @@ export class JobController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: {
-        ...tmd,
-        name: this.podNames.reserve(md.namespace, md.name),
-        namespace: md.namespace,
-        labels: { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name },
-        annotations: { ...(tmd.annotations ?? {}) },
-        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
-      },
+      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name }, { apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       spec: copyPlain(t.spec ?? { containers: [] }),
     };
   }

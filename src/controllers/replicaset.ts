@@ -18,6 +18,7 @@ import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/wo
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
+import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -202,14 +203,7 @@ export class ReplicaSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: {
-        ...tmd,
-        name: this.podNames.reserve(md.namespace, md.name),
-        namespace: md.namespace,
-        labels: { ...(tmd.labels ?? {}) },
-        annotations: { ...(tmd.annotations ?? {}) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
-      },
+      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}) }, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       // A shallow copy: the API server only ever sets top-level fields of a stored pod's spec
       // (admission makes its own copy, binding sets nodeName), so the pods of a ReplicaSet can
       // share the template's containers, affinity, ... (no deep copy per pod of a churn).

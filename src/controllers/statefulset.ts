@@ -33,6 +33,7 @@ import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
+import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -222,14 +223,7 @@ export class StatefulSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: {
-        ...tmd,
-        name,
-        namespace: md.namespace,
-        labels: { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) },
-        annotations: { ...(tmd.annotations ?? {}) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }],
-      },
+      metadata: ownedPodMetadata(tmd, name, md.namespace, { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) }, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       spec: podSpec,
     };
   }
