@@ -9,6 +9,7 @@ test('ownedPodMetadata: the pod\'s name, namespace, labels and owner replace the
   const labels = { app: 'web', extra: 'x' };
   const md = ownedPodMetadata(tmd, 'web-1-abcde', 'shop', labels, owner);
   assert.deepEqual(md, { labels: { app: 'web', extra: 'x' }, annotations: { a: '1' }, name: 'web-1-abcde', namespace: 'shop', ownerReferences: [owner], generateName: 'web-', finalizers: ['f'] });
+  assert.deepEqual(Object.keys(md), ['name', 'namespace', 'generateName', 'finalizers', 'labels', 'annotations', 'ownerReferences']);
   assert.equal(md.labels, labels);
   // The annotations are the pod's own copy: the template's stay as they were.
   assert.notEqual(md.annotations, tmd.annotations);
@@ -18,6 +19,7 @@ test('ownedPodMetadata: the pod\'s name, namespace, labels and owner replace the
 
 test('ownedPodMetadata: a template without annotations gives the pod an empty set of its own', () => {
   const md = ownedPodMetadata({ labels: { app: 'web' } }, 'p', 'default', { app: 'web' }, owner);
-  assert.deepEqual(Object.keys(md), ['labels', 'annotations', 'name', 'namespace', 'ownerReferences']);
+  // The keys in the order `{ ...tmd, name, namespace, labels, annotations, ownerReferences }` has them.
+  assert.deepEqual(Object.keys(md), ['labels', 'name', 'namespace', 'annotations', 'ownerReferences']);
   assert.deepEqual(md.annotations, {});
 });

@@ -1,4 +1,5 @@
 // Submits a scenario's workload to the API server at the entries' arrival times.
+import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sample } from '../engine/distributions.js';
@@ -80,7 +81,7 @@ export class WorkloadDriver {
       if (index === null && this.sim.now === 0 && SETUP_KINDS.has(m.kind ?? '')) continue; // seeded in start()
       // A fresh top level, metadata and spec per submission: the run writes spec.nodeName,
       // spec.priority and names into these, never into nested parts (containers, affinity).
-      const obj = { ...m, metadata: { ...m.metadata }, ...('spec' in m && m.spec !== undefined ? { spec: { ...m.spec } } : {}) } as WorkloadManifest;
+      const obj = merged<WorkloadManifest>(m, { metadata: merged(m.metadata), ...('spec' in m && m.spec !== undefined ? { spec: merged(m.spec) } : {}) });
       if (index !== null) obj.metadata!.name = `${obj.metadata!.name}-${index}`;
       if (obj.kind === 'Pod') {
         this.api.createPod(obj as Pod);

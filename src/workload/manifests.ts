@@ -15,7 +15,7 @@ import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways 
 import { parseCron } from '../controllers/cron.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { copyPlain, describeValue as describe, isObject as isObj } from '../api/values.js';
+import { copyPlain, merged, describeValue as describe, isObject as isObj } from '../api/values.js';
 
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
 
@@ -586,7 +586,7 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
   labels[HOSTNAME_LABEL] ??= name;
   return {
     ...node,
-    metadata: { ...node.metadata, labels },
+    metadata: merged(node.metadata, { labels }),
     status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
   };
 }

@@ -25,7 +25,7 @@ import { parseDurationDistribution } from './distribution-spec.js';
 import { CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isSkippedKind, SkipTally } from './skipped-kinds.js';
-import { isObject } from '../api/values.js';
+import { isObject, merged } from '../api/values.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -467,7 +467,7 @@ function expandPool(doc: YamlDoc, path: Path, pool: Obj): ScenarioNode[] {
   const out: ScenarioNode[] = [];
   for (let i = 0; i < count; i++) {
     const nodeName = `${name}-${i}`;
-    const nodeLabels: Record<string, string> = { ...kubeletLabels(labels), ...labels, [HOSTNAME_LABEL]: nodeName, [POOL_LABEL]: name };
+    const nodeLabels = merged<Record<string, string>>(kubeletLabels(labels), labels, { [HOSTNAME_LABEL]: nodeName, [POOL_LABEL]: name });
     if (zones.length > 0) nodeLabels[ZONE_LABEL] = zones[i % zones.length] as string;
     const node: Node = {
       apiVersion: 'v1',

@@ -13,7 +13,7 @@
 // t = -3600 s.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
-import { describeValue as describe, isObject as isObj } from '../api/values.js';
+import { describeValue as describe, isObject as isObj, merged } from '../api/values.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
@@ -204,8 +204,9 @@ export function withHistory(pod: Pod, t: PodHistory | undefined): Pod {
   if (conditions.length > 0) status['conditions'] = conditions;
   if (t.restartCounts.length > 0) status['containerStatuses'] = t.restartCounts.map(([name, restartCount]) => ({ name, restartCount }));
   if (t.nominatedNodeName !== undefined) status['nominatedNodeName'] = t.nominatedNodeName;
-  const metadata = t.creationTimestamp === undefined ? pod.metadata : { ...pod.metadata, creationTimestamp: t.creationTimestamp.text };
-  return { ...pod, ...(metadata === undefined ? {} : { metadata }), ...(Object.keys(status).length > 0 ? { status } : {}) } as Pod;
+  // merged, not spreads: the pod is stored and read for the whole run (see merged).
+  const metadata = t.creationTimestamp === undefined ? pod.metadata : merged(pod.metadata, { creationTimestamp: t.creationTimestamp.text });
+  return merged<Pod>(pod, metadata === undefined ? undefined : { metadata }, Object.keys(status).length > 0 ? { status } : undefined);
 }
 
 /** A snapshot Job's status as the Job, CronJob and TTL-after-finished controllers read it: its

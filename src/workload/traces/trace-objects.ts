@@ -1,6 +1,7 @@
 // Kubernetes objects for trace rows: a bare Pod (default) or a Job wrapping the row's pods
 // (`as: Job`). The entry's template (namespace, labels, priorityClassName, schedulerName,
 // tolerations) applies to every pod; a row's own namespace, labels and priority win.
+import { merged } from '../../api/values.js';
 import type { Pod, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
@@ -62,7 +63,7 @@ export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOption
     // The template is this row's own (podTemplate builds it afresh): the first pod takes it,
     // the others get copies.
     const metadata = i === 0 ? tpl.metadata : structuredClone(tpl.metadata);
-    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata, name, namespace }, spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
+    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: merged(metadata, { name, namespace }), spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
   }
   return { pods, job: null };
 }
