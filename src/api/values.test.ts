@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { merged } from './values.js';
+
+test('merged: { ...a, ...b } — own keys in spread order, later parts winning, null and undefined parts skipped', () => {
+  const a = { labels: { app: 'web' }, name: 'old', annotations: {} };
+  const m = merged<Record<string, unknown>>(a, undefined, { name: 'new', namespace: 'shop' }, null);
+  assert.deepEqual(m, { labels: { app: 'web' }, name: 'new', annotations: {}, namespace: 'shop' });
+  assert.deepEqual(Object.keys(m), ['labels', 'name', 'annotations', 'namespace']);
+  assert.deepEqual(Object.keys(m), Object.keys({ ...a, ...{ name: 'new', namespace: 'shop' } }));
+  // Shallow, like a spread: nested objects are shared.
+  assert.equal(m['labels'], a.labels);
+});
+
+test('merged: a parsed "__proto__" key stays a data property, as a spread keeps it (no prototype change)', () => {
+  const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
+  const m = merged<Record<string, unknown>>(parsed, { b: 2 });
+  assert.equal(Object.getPrototypeOf(m), Object.prototype);
+  assert.equal((m as { polluted?: boolean }).polluted, undefined);
+  assert.deepEqual(Object.keys(m), ['__proto__', 'a', 'b']);
+});
