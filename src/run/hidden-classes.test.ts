@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../testing/temp-dir.js';
 
 const SCENARIO = `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -43,38 +43,34 @@ workload:
 `;
 
 test('pods of a Deployment, bare pods and trace pods, and pool nodes, share hidden classes per kind of object', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-shapes-'));
-  try {
-    const rows = ['time_s,name,cpu,memory,duration_s'];
-    for (let i = 0; i < 300; i++) rows.push(`${(i * 0.1).toFixed(1)},t-${i},100m,128Mi,15`);
-    writeFileSync(join(dir, 'trace.csv'), `${rows.join('\n')}\n`);
-    writeFileSync(join(dir, 'shapes.yaml'), SCENARIO);
-    const dist = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)));
-    // Counts, per group of objects, those whose hidden class differs from the group's first.
-    const script = `
-      const { loadScenario } = await import(${dist('../workload/scenario.js')});
-      const { prepareRun } = await import(${dist('./run-scenario.js')});
-      const run = prepareRun(loadScenario(${JSON.stringify(join(dir, 'shapes.yaml'))}), { sinks: 'none' });
-      run.sim.run(45e6);
-      const groups = {};
-      const add = (g, o) => { (groups[g] ??= []).push(o); };
-      for (const p of run.cluster.pods.values()) {
-        const w = p.workload;
-        add(w + ' pod', p.pod); add(w + ' metadata', p.pod.metadata); add(w + ' spec', p.pod.spec);
-      }
-      for (const n of run.cluster.nodes) add('node labels', n.labels);
-      const out = {};
-      for (const [g, objs] of Object.entries(groups)) out[g] = [objs.length, objs.filter((o) => !%HaveSameMap(o, objs[0])).length];
-      process.stdout.write(JSON.stringify(out));`;
-    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    assert.equal(r.stderr, '');
-    const counts = JSON.parse(r.stdout) as Record<string, [number, number]>;
-    assert.deepEqual(Object.keys(counts).sort(), ['bare metadata', 'bare pod', 'bare spec', 'churn metadata', 'churn pod', 'churn spec', 'node labels', 'trace metadata', 'trace pod', 'trace spec']);
-    for (const [group, [n, differing]] of Object.entries(counts)) {
-      assert.ok(n >= 20, `${group}: ${n} objects`);
-      assert.equal(differing, 0, `${group}: ${differing} of ${n} have a hidden class other than the first's`);
+  const dir = tempDir('ksim-shapes-');
+  const rows = ['time_s,name,cpu,memory,duration_s'];
+  for (let i = 0; i < 300; i++) rows.push(`${(i * 0.1).toFixed(1)},t-${i},100m,128Mi,15`);
+  writeFileSync(join(dir, 'trace.csv'), `${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'shapes.yaml'), SCENARIO);
+  const dist = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)));
+  // Counts, per group of objects, those whose hidden class differs from the group's first.
+  const script = `
+    const { loadScenario } = await import(${dist('../workload/scenario.js')});
+    const { prepareRun } = await import(${dist('./run-scenario.js')});
+    const run = prepareRun(loadScenario(${JSON.stringify(join(dir, 'shapes.yaml'))}), { sinks: 'none' });
+    run.sim.run(45e6);
+    const groups = {};
+    const add = (g, o) => { (groups[g] ??= []).push(o); };
+    for (const p of run.cluster.pods.values()) {
+      const w = p.workload;
+      add(w + ' pod', p.pod); add(w + ' metadata', p.pod.metadata); add(w + ' spec', p.pod.spec);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const n of run.cluster.nodes) add('node labels', n.labels);
+    const out = {};
+    for (const [g, objs] of Object.entries(groups)) out[g] = [objs.length, objs.filter((o) => !%HaveSameMap(o, objs[0])).length];
+    process.stdout.write(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  const counts = JSON.parse(r.stdout) as Record<string, [number, number]>;
+  assert.deepEqual(Object.keys(counts).sort(), ['bare metadata', 'bare pod', 'bare spec', 'churn metadata', 'churn pod', 'churn spec', 'node labels', 'trace metadata', 'trace pod', 'trace spec']);
+  for (const [group, [n, differing]] of Object.entries(counts)) {
+    assert.ok(n >= 20, `${group}: ${n} objects`);
+    assert.equal(differing, 0, `${group}: ${differing} of ${n} have a hidden class other than the first's`);
   }
 });
