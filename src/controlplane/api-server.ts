@@ -4,7 +4,7 @@
 // store, and watchers (informers) hear of it after a watch delay, in commit order. Components
 // never change the store directly.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import type { Simulation } from '../engine/simulation.js';
+import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
@@ -98,6 +98,8 @@ class ApiCore {
   commitLatencies: number[] = [];
   /** Watch notifications are delivered in commit order: never before the previous one. */
   lastNotifyUs = 0;
+  /** Their deliveries, scheduled in that order (a FIFO lane of the event queue, not its heap). */
+  readonly deliveries: OrderedStream;
   /** True while the start state is being committed (ApiServer.commitStartState). */
   startingUp = false;
   /** Per notification, the observers' and watchers' handlers, in registration order (only
@@ -125,6 +127,7 @@ class ApiCore {
     readonly rng: RandomStream,
   ) {
     this.etcd = new EtcdModel(config.etcd, rng);
+    this.deliveries = sim.orderedStream();
   }
 }
 
@@ -349,7 +352,7 @@ export class ApiServer {
       for (const f of watchers) f(a, b, c);
       return;
     }
-    this.sim.scheduleAt(at, 'api.watch', '', () => {
+    core.deliveries.scheduleAt(at, 'api.watch', '', () => {
       for (const f of watchers) f(a, b, c);
     });
   }

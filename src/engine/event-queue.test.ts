@@ -127,4 +127,79 @@ describe('EventQueue', () => {
     assert.deepEqual(drain(q), ['b']);
     assert.equal(q.size, 0);
   });
+
+  for (const directFlags of [false, true]) {
+  it(`lanes: events pushed through lanes and the heap pop in (time, insertion) order, exactly as one heap${directFlags ? ' (some cancelled by setting the flag)' : ''}`, () => {
+    // A seeded mix: two lanes fed in time order (with some out-of-order pushes, which go to the
+    // heap), heap pushes at any time, pops in between, and cancellations.
+    let seed = directFlags ? 11 : 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const q = new EventQueue();
+    const lanes = [q.newLane(), q.newLane()];
+    const laneTime = [0, 0];
+    const queued: { ev: SimEvent; time: number; seq: number }[] = [];
+    const popped: string[] = [];
+    const expected: string[] = [];
+    let now = 0;
+    for (let i = 0; i < 5000; i++) {
+      const op = rand(10);
+      if (op < 3) {
+        const l = rand(2);
+        // Mostly in order, sometimes earlier than the lane's last (then it goes to the heap).
+        const t = rand(8) === 0 ? now + rand(3) : (laneTime[l] = Math.max(laneTime[l]!, now) + rand(4));
+        queued.push({ ev: q.pushLane(lanes[l]!, t, 'k', String(i), noop), time: t, seq: i });
+      } else if (op < 6) {
+        const t = now + rand(50);
+        queued.push({ ev: q.push(t, 'k', String(i), noop), time: t, seq: i });
+      } else if (op < 7 && queued.length > 0) {
+        const c = queued[rand(queued.length)]!;
+        if (directFlags && rand(2) === 0) c.ev.cancelled = true; // counted when it reaches the front
+        else q.cancel(c.ev);
+      } else {
+        const live = queued.filter((x) => !x.ev.cancelled);
+        live.sort((a, b) => a.time - b.time || a.seq - b.seq);
+        const ev = q.pop();
+        assert.equal(ev?.subject, live[0]?.ev.subject);
+        if (ev !== undefined) {
+          now = ev.time;
+          popped.push(ev.subject);
+          expected.push(live[0]!.ev.subject);
+          queued.splice(queued.findIndex((x) => x.ev === ev), 1);
+        }
+        if (!directFlags) assert.equal(q.size, live.length - (ev === undefined ? 0 : 1));
+      }
+    }
+    assert.ok(popped.length > 900, `${popped.length} pops`);
+    assert.deepEqual(popped, expected);
+    const rest = queued.filter((x) => !x.ev.cancelled).sort((a, b) => a.time - b.time || a.seq - b.seq).map((x) => x.ev.subject);
+    if (!directFlags) assert.equal(q.size, rest.length);
+    assert.deepEqual(drain(q), rest);
+    assert.equal(q.size, 0);
+  });
+  }
+
+  it('lanes: an event earlier than its lane\'s last goes to the heap and still pops at its time', () => {
+    const q = new EventQueue();
+    const lane = q.newLane();
+    q.pushLane(lane, 10, 'k', 'a', noop);
+    q.pushLane(lane, 5, 'k', 'b', noop);
+    q.pushLane(lane, 10, 'k', 'c', noop);
+    q.push(10, 'k', 'd', noop);
+    assert.deepEqual(drain(q), ['b', 'a', 'c', 'd']);
+  });
+
+  it('lanes: a long lane drops its popped events in batches and keeps its order', () => {
+    const q = new EventQueue();
+    const lane = q.newLane();
+    for (let i = 0; i < 5000; i++) q.pushLane(lane, i, 'k', String(i), noop);
+    for (let i = 0; i < 3000; i++) assert.equal(q.pop()?.subject, String(i));
+    const kept = (q as unknown as { lanes: { events: unknown[] }[] }).lanes[0]!.events.length;
+    assert.ok(kept < 5000, `the lane still holds ${kept} events`);
+    for (let i = 5000; i < 6000; i++) q.pushLane(lane, i, 'k', String(i), noop);
+    assert.deepEqual(drain(q), Array.from({ length: 3000 }, (_, i) => String(3000 + i)));
+    assert.equal(q.size, 0);
+  });
 });

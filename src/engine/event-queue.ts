@@ -63,10 +63,12 @@ class QueuedEvent implements SimEvent {
   declare readonly subject: string;
   declare readonly action: () => void;
   declare cancelled: boolean;
-  /** True while the event is in the heap (false once popped or cancelled). */
+  /** True while the event is queued (false once popped or cancelled). */
   declare pending: boolean;
+  /** Queued in a lane (see Lane), not in the heap. */
+  declare inLane: boolean;
 
-  constructor(time: Micros, seq: number, kind: string, subject: string, action: () => void) {
+  constructor(time: Micros, seq: number, kind: string, subject: string, action: () => void, inLane: boolean) {
     this.time = time;
     this.seq = seq;
     this.kind = kind;
@@ -74,6 +76,30 @@ class QueuedEvent implements SimEvent {
     this.action = action;
     this.cancelled = false;
     this.pending = true;
+    this.inLane = inLane;
+  }
+}
+
+/**
+ * A queue of events pushed in time order (each at or after the one before it): a FIFO, where
+ * the heap would cost O(log n) per push and pop. The events of a lane carry the same global
+ * sequence numbers as the heap's, and the queue pops the earliest of the heap's top and the
+ * lanes' heads by (time, seq): the order is exactly the one a single heap gives. An event pushed
+ * to a lane earlier than the lane's last goes to the heap instead.
+ */
+class Lane {
+  events: QueuedEvent[] = [];
+  head = 0;
+  lastTime = Number.NEGATIVE_INFINITY;
+
+  /** Drops the front event (just popped). */
+  shift(): void {
+    this.head++;
+    // Popped events are dropped in batches: the array is cut once they are most of it.
+    if (this.head >= 1024 && this.head * 2 >= this.events.length) {
+      this.events = this.events.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 
@@ -95,9 +121,13 @@ const COMPACT_MIN_DEAD = 4096;
  */
 export class EventQueue {
   private readonly heap: FastPriorityQueue<QueuedEvent> = new EngineFastPriorityQueue<QueuedEvent>(before);
+  private readonly lanes: Lane[] = [];
   private nextSeq = 0;
   private live = 0;
+  /** Cancelled events still in the heap. */
   private dead = 0;
+  /** Where front() found the event it returned: -1 the heap, else a lane's index. */
+  private frontFrom = -1;
 
   /** Number of live (non-cancelled) events. */
   get size(): number {
@@ -105,60 +135,91 @@ export class EventQueue {
   }
 
   push(time: Micros, kind: string, subject: string, action: () => void): SimEvent {
-    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action);
+    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action, false);
     this.heap.add(ev);
+    this.live++;
+    return ev;
+  }
+
+  /** A new lane (see Lane) for pushLane. */
+  newLane(): number {
+    this.lanes.push(new Lane());
+    return this.lanes.length - 1;
+  }
+
+  /** Like push, through lane `lane` when `time` is not before the lane's last event (else the heap). */
+  pushLane(lane: number, time: Micros, kind: string, subject: string, action: () => void): SimEvent {
+    const l = this.lanes[lane] as Lane;
+    if (time < l.lastTime) return this.push(time, kind, subject, action);
+    l.lastTime = time;
+    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action, true);
+    l.events.push(ev);
     this.live++;
     return ev;
   }
 
   /** Removes and returns the next live event, or undefined when there is none. */
   pop(): SimEvent | undefined {
-    const heap = this.heap;
-    for (;;) {
-      const ev = heap.poll();
-      if (ev === undefined) return undefined;
-      if (!ev.cancelled) {
-        ev.pending = false;
-        this.live--;
-        return ev;
-      }
-      this.discard(ev);
-    }
+    return this.popUntil(Number.POSITIVE_INFINITY);
   }
 
   /**
    * Removes and returns the next live event if its time is <= `limit`;
    * otherwise leaves the queue untouched (apart from discarding cancelled
-   * events at the top) and returns undefined. One heap access instead of
-   * `peekTime()` + `pop()`.
+   * events at the fronts) and returns undefined.
    */
   popUntil(limit: Micros): SimEvent | undefined {
-    const heap = this.heap;
-    for (;;) {
-      const top = heap.peek();
-      if (top === undefined) return undefined;
-      if (top.cancelled) {
-        heap.poll();
-        this.discard(top);
-        continue;
-      }
-      if (top.time > limit) return undefined;
-      heap.poll();
-      top.pending = false;
-      this.live--;
-      return top;
-    }
+    const ev = this.front();
+    if (ev === undefined || ev.time > limit) return undefined;
+    if (this.frontFrom < 0) this.heap.poll();
+    else (this.lanes[this.frontFrom] as Lane).shift();
+    ev.pending = false;
+    this.live--;
+    return ev;
   }
 
-  /** Time of the next live event (discarding cancelled events at the top). */
+  /** Time of the next live event (discarding cancelled events at the fronts). */
   peekTime(): Micros | undefined {
+    return this.front()?.time;
+  }
+
+  /** The earliest live event of the heap and the lanes, not removed; frontFrom says where. */
+  private front(): QueuedEvent | undefined {
     const heap = this.heap;
-    for (;;) {
-      const top = heap.peek();
-      if (top === undefined) return undefined;
-      if (!top.cancelled) return top.time;
+    let best = heap.peek();
+    while (best !== undefined && best.cancelled) {
       heap.poll();
-      this.discard(top);
+      this.discard(best);
+      best = heap.peek();
+    }
+    let from = -1;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i] as Lane;
+      const ev = l.events[l.head];
+      if (ev === undefined) continue;
+      const head = ev.cancelled ? this.laneFront(l) : ev;
+      if (head !== undefined && (best === undefined || before(head, best))) {
+        best = head;
+        from = i;
+      }
+    }
+    this.frontFrom = from;
+    return best;
+  }
+
+  /** A lane's first live event, counting the cancelled ones dropped on the way whose flag was
+   * set directly (cancel() counted the others). */
+  private laneFront(l: Lane): QueuedEvent | undefined {
+    for (;;) {
+      const ev = l.events[l.head];
+      if (ev === undefined) return undefined;
+      if (!ev.cancelled) return ev;
+      l.head++;
+      if (ev.pending) {
+        ev.pending = false;
+        this.live--;
+      }
     }
   }
 
@@ -172,6 +233,7 @@ export class EventQueue {
     if (!(ev instanceof QueuedEvent) || !ev.pending) return;
     ev.pending = false;
     this.live--;
+    if (ev.inLane) return; // dropped when it reaches its lane's front
     this.dead++;
     if (this.dead >= COMPACT_MIN_DEAD && this.dead > this.live) this.compact();
   }

@@ -231,3 +231,30 @@ it('run with maxEvents stops after that many events, keeps the clock at the last
   assert.deepEqual(seen, [10, 20, 30, 40]);
   assert.equal(sim.now, 100);
 });
+
+it('runs delay-0 events, ordered streams and other events in (time, scheduling) order', () => {
+  const sim = new Simulation();
+  const stream = sim.orderedStream();
+  const order: string[] = [];
+  const log = (s: string) => () => order.push(`${sim.now}:${s}`);
+  sim.schedule(5, 'k', '', log('a'));
+  stream.scheduleAt(5, 'k', '', log('b'));
+  sim.schedule(0, 'k', '', () => {
+    order.push(`${sim.now}:c`);
+    sim.schedule(0, 'k', '', log('d')); // after e, scheduled before it
+    stream.scheduleAt(5, 'k', '', log('f'));
+  });
+  sim.scheduleAt(0, 'k', '', log('e'));
+  stream.scheduleAt(3, 'k', '', log('g')); // before the stream's last: still at 3
+  sim.schedule(3, 'k', '', log('h'));
+  sim.run();
+  assert.deepEqual(order, ['0:c', '0:e', '0:d', '3:g', '3:h', '5:a', '5:b', '5:f']);
+});
+
+it('an ordered stream refuses times in the past like scheduleAt', () => {
+  const sim = new Simulation();
+  const stream = sim.orderedStream();
+  sim.schedule(10, 'k', '', () => {});
+  sim.run();
+  assert.throws(() => stream.scheduleAt(5, 'k', 's', () => {}), /cannot schedule in the past: time 5 µs < now 10 µs/);
+});

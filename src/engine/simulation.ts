@@ -4,6 +4,11 @@ import { addTimeUs, MAX_SIM_TIME_US, type Micros } from './time.js';
 /** How the clock's range is named in the engine's refusals. */
 const RANGE = `the simulator's clock range, 0 to MAX_SIM_TIME_US = ${MAX_SIM_TIME_US} µs (about 285 years; callers saturate with addTimeUs)`;
 
+/** See Simulation.orderedStream. */
+export interface OrderedStream {
+  scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent;
+}
+
 export interface SimulationOptions {
   /** Called before each event's action runs (e.g. to write an events log). */
   onEvent?: (ev: SimEvent) => void;
@@ -18,6 +23,9 @@ export interface SimulationOptions {
  */
 export class Simulation {
   private readonly queue = new EventQueue();
+  /** The lane of events scheduled at the current time (delay 0): their times follow the clock,
+   * which never goes back, so they arrive in order. */
+  private readonly nowLane = this.queue.newLane();
   private readonly onEvent: ((ev: SimEvent) => void) | undefined;
   private readonly afterEvent: ((ev: SimEvent) => void) | undefined;
   private clock: Micros = 0;
@@ -58,11 +66,32 @@ export class Simulation {
         `Simulation.schedule: delay must be a non-negative integer number of microseconds, got ${String(delayUs)} (kind=${kind}, subject=${subject})`,
       );
     }
+    if (delayUs === 0) return this.queue.pushLane(this.nowLane, this.clock, kind, subject, action);
     return this.queue.push(addTimeUs(this.clock, delayUs), kind, subject, action);
   }
 
   /** Schedules `action` at absolute time `timeUs`, an integer from now to MAX_SIM_TIME_US. */
   scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
+    this.checkTime(timeUs, kind, subject);
+    if (timeUs === this.clock) return this.queue.pushLane(this.nowLane, timeUs, kind, subject, action);
+    return this.queue.push(timeUs, kind, subject, action);
+  }
+
+  /** A stream of events its caller schedules in time order, each at or after the one before (a
+   * watch's deliveries): they wait in a FIFO lane of the queue instead of its heap, and run in
+   * exactly the order scheduleAt would give them. One scheduled before the stream's last still
+   * runs at its time (through the heap). */
+  orderedStream(): OrderedStream {
+    const lane = this.queue.newLane();
+    return {
+      scheduleAt: (timeUs, kind, subject, action) => {
+        this.checkTime(timeUs, kind, subject);
+        return this.queue.pushLane(lane, timeUs, kind, subject, action);
+      },
+    };
+  }
+
+  private checkTime(timeUs: Micros, kind: string, subject: string): void {
     if (!(Number.isInteger(timeUs) && timeUs <= MAX_SIM_TIME_US)) {
       throw new Error(`Simulation.scheduleAt: time ${String(timeUs)} µs is not an integer within ${RANGE} (kind=${kind}, subject=${subject})`);
     }
@@ -71,7 +100,6 @@ export class Simulation {
         `Simulation.scheduleAt: cannot schedule in the past: time ${timeUs} µs < now ${this.clock} µs (kind=${kind}, subject=${subject})`,
       );
     }
-    return this.queue.push(timeUs, kind, subject, action);
   }
 
   /** Cancels a scheduled event; a no-op if it already ran or was cancelled. */
