@@ -27,12 +27,17 @@ export function merged<T extends object>(...parts: readonly (object | null | und
     if (p === undefined || p === null) continue;
     for (const k in p) {
       if (!Object.hasOwn(p, k)) continue;
-      const v = (p as Record<string, unknown>)[k];
-      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-      else out[k] = v;
+      setOwn(out, k, (p as Record<string, unknown>)[k]);
     }
   }
   return out as T;
+}
+
+/** `out[k] = v` as a data property of `out` even for "__proto__" (which assignment would take
+ * as setting the prototype), as JSON.parse and spreads make it. */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 /** A deep copy of a parsed JSON/YAML value (plain objects, arrays and primitives), about three
@@ -48,9 +53,7 @@ export function copyPlain<T>(v: T): T {
   const out: Record<string, unknown> = {};
   for (const k in v) {
     if (!Object.hasOwn(v, k)) continue;
-    const x = copyPlain((v as Record<string, unknown>)[k]);
-    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-    else out[k] = x;
+    setOwn(out, k, copyPlain((v as Record<string, unknown>)[k]));
   }
   return out as T;
 }
