@@ -176,6 +176,41 @@ test('a snapshot node that is not Ready stays down and NotReady from t = 0 (its 
   assert.deepEqual(placements, ['waiting unschedulable  0', 'waiting bound stale 5', 'stuck evicted lost 305']);
 });
 
+test('a snapshot node that is not Ready without the controller\'s taint gets it at t = 0: neither a DaemonSet\'s pod nor a pending pod binds to it', () => {
+  // Before: the DaemonSet created a pod for "down" and both it and "waiting" could bind there
+  // in the 5 s before the controller's first pass tainted it.
+  const scenario = snapshotScenario('ksim-snap-notready-untainted-', '1m', [
+    ...nodeItem('down', '8', { ready: 'False' }),
+    ...nodeItem('gone', '8', { ready: 'Unknown' }),
+    ...nodeItem('up', '2', { ready: 'True' }),
+    '- apiVersion: apps/v1',
+    '  kind: DaemonSet',
+    '  metadata: {name: agent, namespace: default}',
+    '  spec:',
+    '    selector: {matchLabels: {app: agent}}',
+    '    template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c, image: agent, resources: {requests: {cpu: 100m}}}]}}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: waiting, namespace: default}',
+    '  spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 500m}}}]}',
+    '  status: {phase: Pending}',
+  ]);
+  const s = loadScenario(scenario);
+  const file = join(dirname(scenario), 'snapshot.yaml');
+  assert.deepEqual(s.warnings, [
+    `${file}: node down is not Ready in the snapshot (Ready False): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0 (given the taint node.kubernetes.io/not-ready:NoSchedule the node lifecycle controller puts on it at once, which the snapshot lacks); its pods are evicted once they stop tolerating its taints`,
+    `${file}: node gone is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0 (given the taint node.kubernetes.io/unreachable:NoSchedule the node lifecycle controller puts on it at once, which the snapshot lacks); its pods are evicted once they stop tolerating its taints`,
+  ]);
+  assert.deepEqual(s.nodes.map((n) => `${n.node.metadata?.name} ${JSON.stringify(n.node.spec?.taints ?? [])}`), [
+    'down [{"key":"node.kubernetes.io/not-ready","effect":"NoSchedule"}]',
+    'gone [{"key":"node.kubernetes.io/unreachable","effect":"NoSchedule"}]',
+    'up []',
+  ]);
+  const result = runScenario(s, { checkInvariants: true });
+  const placements = table(result, 'placements.csv').map((r) => `${r['owner_kind'] === 'DaemonSet' ? 'agent' : r['pod']} ${r['result']} ${r['node']}`);
+  assert.deepEqual(placements.sort(), ['agent bound up', 'waiting bound up']);
+});
+
 test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as a workload entry is: volume topology is not simulated', () => {
   const scenario = snapshotScenario('ksim-snap-claims-', '1m', [
     ...nodeItem('n1', '4'),

@@ -15,6 +15,7 @@ import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
@@ -69,10 +70,13 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     if (typeof kind !== 'string') throw doc.error([...path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
     const value = clean(raw);
     if (kind === 'Node') {
-      const n = readNode(doc, path, value, warnings);
+      let n = readNode(doc, path, value, warnings);
       if (readyInStatus(n) === false) {
         const status = n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '';
-        warnings.push(`${display}: node ${n.metadata?.name ?? ''} is not Ready in the snapshot (Ready ${status}): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints`);
+        const tainted = withNotReadyTaint(n, status);
+        const added = tainted === n ? '' : ` (given the taint ${tainted.spec?.taints?.at(-1)?.key}:NoSchedule the node lifecycle controller puts on it at once, which the snapshot lacks)`;
+        n = tainted;
+        warnings.push(`${display}: node ${n.metadata?.name ?? ''} is not Ready in the snapshot (Ready ${status}): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0${added}; its pods are evicted once they stop tolerating its taints`);
       }
       onNode?.(n, doc, path);
       into.nodes.push(n);
@@ -161,4 +165,19 @@ function clean(raw: Obj): Obj {
     out['metadata'] = md;
   }
   return out;
+}
+
+/**
+ * A node whose Ready condition is False or Unknown with the NoSchedule taint upstream's node
+ * lifecycle controller gives it as soon as it sees the node (doNoScheduleTaintingPass:
+ * Ready False → node.kubernetes.io/not-ready, Unknown or missing → node.kubernetes.io/unreachable;
+ * pkg/controller/nodelifecycle/node_lifecycle_controller.go nodeConditionToTaintKeyStatusMap),
+ * when the snapshot lacks both. Without it nothing but the first monitor pass (5 s) would stop
+ * the scheduler, and DaemonSet pods, which tolerate only the NoExecute taints, would bind to it.
+ */
+function withNotReadyTaint(n: Node, readyStatus: string): Node {
+  const taints = n.spec?.taints ?? [];
+  if (taints.some((t) => (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && t.effect === 'NoSchedule')) return n;
+  const key = readyStatus === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
+  return { ...n, spec: { ...n.spec, taints: [...taints, { key, effect: 'NoSchedule' }] } };
 }
