@@ -211,6 +211,32 @@ test('a snapshot node that is not Ready without the controller\'s taint gets it 
   assert.deepEqual(placements.sort(), ['agent bound up', 'waiting bound up']);
 });
 
+test('a workload Job named as a Job of the snapshot is refused at load (upstream: a Job\'s template is immutable); a Pod of a snapshot pod\'s name is refused by the API server at run time', () => {
+  // Before: the workload's Job (3 completions, another image) was dropped without a word.
+  const scenario = snapshotScenario('ksim-snap-job-name-', '5m', [
+    ...nodeItem('n1', '4'),
+    '- apiVersion: batch/v1',
+    '  kind: Job',
+    '  metadata: {name: backup, namespace: default, uid: j1}',
+    '  spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: b, resources: {requests: {cpu: 100m}}}]}}}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: solo, namespace: default}',
+    '  spec: {nodeName: n1, containers: [{name: c, image: x, resources: {requests: {cpu: 100m}}}]}',
+    '  status: {phase: Running}',
+  ]);
+  const job = '{apiVersion: batch/v1, kind: Job, metadata: {name: backup}, spec: {completions: 3, template: {spec: {restartPolicy: Never, containers: [{name: c, image: b2}]}}}}';
+  const pod = '{apiVersion: v1, kind: Pod, metadata: {name: solo}, spec: {containers: [{name: c, image: x}]}}';
+  const base = readFileSync(scenario, 'utf8');
+  writeFileSync(scenario, `${base}workload:\n  - name: again\n    at: 10s\n    manifests:\n      - ${job}\n`);
+  assert.throws(() => loadScenario(scenario), {
+    message: `${scenario}:11:60: workload[0].manifests[0].metadata.name: expected a name not used by a Job of the cluster snapshot (a Job's spec is immutable; the snapshot has Job default/backup), got "backup"`,
+  });
+  writeFileSync(scenario, `${base}workload:\n  - name: again\n    at: 10s\n    manifests:\n      - ${pod}\n`);
+  const result = runScenario(loadScenario(scenario), {});
+  assert.deepEqual(result.warnings.filter((w) => w.includes('refused')), ['1 create(s) refused by the API server, first default/solo: pods "solo" already exists']);
+});
+
 test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as a workload entry is: volume topology is not simulated', () => {
   const scenario = snapshotScenario('ksim-snap-claims-', '1m', [
     ...nodeItem('n1', '4'),

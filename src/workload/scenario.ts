@@ -260,7 +260,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const traceFaults: FaultSpec[] = [];
   const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
-  const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings);
+  const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings, snapshotJobs(snapshot.objects));
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   keepSnapshotTemplates(workload, snapshot.objects);
   const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
@@ -521,7 +521,12 @@ function inlineManifests(doc: YamlDoc, located_: readonly LocatedValue[], warnin
   return out;
 }
 
-function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[]): WorkloadEntry[] {
+/** The snapshot's Jobs as `namespace/name`, which a workload Job may not reuse. */
+function snapshotJobs(objects: readonly WorkloadObject[]): ReadonlySet<string> {
+  return new Set(objects.filter((o) => o.kind === 'Job').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+}
+
+function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[], startJobs: ReadonlySet<string>): WorkloadEntry[] {
   const names = new Set<string>();
   /** The one warning about volumes, at the first manifest that mounts a claim. */
   let pvcUser: string | null = null;
@@ -566,6 +571,11 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
         (tmd.annotations ??= {})['ksim.io/workload'] = name;
       }
       if (arrival.kind === 'at') {
+        // Upstream refuses an update of a Job's pod template (immutable) and a create of a name
+        // in use (AlreadyExists): a snapshot's Job is neither updated nor replaced.
+        if (m.kind === 'Job' && startJobs.has(`${m.metadata!.namespace}/${m.metadata!.name}`)) {
+          throw l.doc.error([...l.path, 'metadata', 'name'], `a name not used by a Job of the cluster snapshot (a Job's spec is immutable; the snapshot has Job ${m.metadata!.namespace}/${m.metadata!.name})`, JSON.stringify(m.metadata!.name));
+        }
         const key = `${m.kind}/${m.metadata!.namespace}/${m.metadata!.name}`;
         const prev = objectNames.get(key);
         if (prev !== undefined) {
