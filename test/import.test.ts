@@ -97,7 +97,7 @@ test('ksim import notes what the run will do differently from the cluster: a nod
   const lines = r.stdout.split('\n');
   assert.equal(lines[0], 'Imported: 2 Node, 1 Pod (1 bound, 0 pending)');
   assert.deepEqual(lines.filter((l) => l.startsWith('Note: ')).map((l) => l.replace(dump, 'DUMP')), [
-    'Note: DUMP: node node-b is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0; its pods are evicted once they stop tolerating its taints',
+    'Note: DUMP: node node-b is not Ready in the snapshot (Ready Unknown): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0 (given the taint node.kubernetes.io/unreachable:NoSchedule the node lifecycle controller puts on it at once, which the snapshot lacks); its pods are evicted once they stop tolerating its taints',
     'Note: DUMP:1:698: items[2].spec.volumes[0].persistentVolumeClaim: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)',
   ]);
   assert.equal(r.stdout.includes('Skipped'), false);

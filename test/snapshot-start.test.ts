@@ -131,7 +131,11 @@ test('a snapshot pod being deleted (deletionTimestamp) is Terminating from t = 0
   // The replacement is scheduled (not deleted as a surplus replica); the old pod leaves after its
   // 20 s deletion grace period.
   assert.deepEqual(placements, ['web-7c5ddbdf54-new01 bound node-a ', 'web-7c5ddbdf54-old01 terminated node-a terminating for 20.001s after: being deleted in the snapshot']);
-  assert.deepEqual(table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']} ${r['available_min_ratio']}`), ['ReplicaSet/web-7c5ddbdf54 2 2 1']);
+  // A snapshot's workload is held to its replicas from t = 0: one of two was available until the
+  // replacement started.
+  assert.deepEqual(table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']} ${r['available_min_ratio']}`), ['ReplicaSet/web-7c5ddbdf54 2 2 0.5']);
+  const started = Number(table(result, 'pods.csv').find((r) => r['name'] === 'web-7c5ddbdf54-new01')?.['started_s']);
+  assert.equal(Number(table(result, 'workloads.csv')[0]?.['unavailable_s']), started);
   assert.equal(String(table(result, 'timeseries.csv')[0]?.['pods_terminating']), '1');
 });
 
@@ -235,6 +239,25 @@ test('a workload Job named as a Job of the snapshot is refused at load (upstream
   writeFileSync(scenario, `${base}workload:\n  - name: again\n    at: 10s\n    manifests:\n      - ${pod}\n`);
   const result = runScenario(loadScenario(scenario), {});
   assert.deepEqual(result.warnings.filter((w) => w.includes('refused')), ['1 create(s) refused by the API server, first default/solo: pods "solo" already exists']);
+});
+
+test('a snapshot workload that never reaches its replicas counts as short from t = 0 (available_min_ratio, unavailable_s)', () => {
+  // Before: both columns were empty, as for a workload just created that had not yet reached its
+  // count, though this one was 1 of 3 when the snapshot was taken and only reached 2.
+  const scenario = snapshotScenario('ksim-snap-short-', '5m', [
+    ...nodeItem('n1', '1'),
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    '  metadata: {name: web, namespace: default, uid: rs-uid}',
+    '  spec: {replicas: 3, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 400m}}}]}}}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: web-a, namespace: default, labels: {app: web}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: rs-uid, controller: true}]}',
+    '  spec: {nodeName: n1, containers: [{name: c, image: nginx, resources: {requests: {cpu: 400m}}}]}',
+    '  status: {phase: Running}',
+  ]);
+  const result = runScenario(loadScenario(scenario), {});
+  assert.deepEqual(table(result, 'workloads.csv').map((r) => `${r['kind']}/${r['name']} ${r['desired']} ${r['ready']} ${r['available_min_ratio']} ${r['unavailable_s']}`), ['ReplicaSet/web 3 2 0.333333 300']);
 });
 
 test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as a workload entry is: volume topology is not simulated', () => {

@@ -15,7 +15,8 @@
 //   scale-down lowers it at once (it can be met at once). Creation is a scale-up from 0, so a new
 //   workload is held to nothing until its first rollout completes. Formally, after every change
 //   of available or desired: target ← desired if desired ≤ target or available ≥ desired, else
-//   target is unchanged.
+//   target is unchanged. A workload of the cluster snapshot is not new: its target is its
+//   desired count from t = 0.
 // - The workload is short while available < target. available_min_ratio = the lowest
 //   min(available, target) / target over the time target > 0 (empty if target never was > 0);
 //   unavailable_s = total time short.
@@ -77,6 +78,16 @@ export class AvailabilityTracker {
     objectDeleted: (o) => {
       const w = this.workloads.get(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
       if (w !== undefined) this.setDesired(w, 0);
+    },
+    // A workload of the cluster snapshot was not just created: it is held to its desired count
+    // from t = 0, so one that starts (or stays) short of it counts as short.
+    startStateCommitted: () => {
+      for (const w of this.workloads.values()) {
+        if (w.target >= w.desired) continue;
+        const targetBefore = w.target;
+        w.target = w.desired;
+        this.account(w, w.available, targetBefore);
+      }
     },
   };
 
