@@ -12,10 +12,14 @@ import {
   type PluginFactory,
   type PostFilterResult,
   type PreFilterPlugin,
+  type PreScorePlugin,
   type ScorePlugin,
 } from './framework/interfaces.js';
 import { Code, Status, type Verdict } from './framework/status.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
+
+/** The rejecting plugins of a cycle no plugin rejected in. */
+const NO_PLUGINS: ReadonlySet<string> = new Set();
 
 // Upstream schedule_one.go constants.
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -84,9 +88,10 @@ export class ScheduleAlgorithm {
   schedule(fwk: Framework, state: CycleState, pod: PodInfo): ScheduleResult {
     // Zones in turn (upstream's nodeTree), not the order the nodes joined.
     const nodes = this.cluster.schedulingNodes();
-    const unschedulablePlugins = new Set<string>();
+    // Plugins that rejected the pod somewhere: made at the first rejection (most cycles have none).
+    let unschedulable: Set<string> | null = null;
     if (nodes.length === 0) {
-      return fail(Code.Unschedulable, 'no nodes available to schedule pods', 0, unschedulablePlugins);
+      return fail(Code.Unschedulable, 'no nodes available to schedule pods', 0, unschedulable ?? NO_PLUGINS);
     }
     // PreFilter.
     let allowed: ReadonlySet<string> | null = null;
@@ -99,10 +104,10 @@ export class ScheduleAlgorithm {
         continue;
       }
       if (status !== null && status.code !== Code.Success) {
-        if (status.code === Code.Error) return pluginError(fwk, pod, status.plugin === '' ? p.name : status.plugin, status.message, 0, unschedulablePlugins);
-        unschedulablePlugins.add(p.name);
+        if (status.code === Code.Error) return pluginError(fwk, pod, status.plugin === '' ? p.name : status.plugin, status.message, 0, unschedulable ?? NO_PLUGINS);
+        (unschedulable ??= new Set()).add(p.name);
         // Upstream gives every node the PreFilter status, so PostFilter sees it on all of them.
-        return this.postFilter(fwk, state, pod, status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulablePlugins, status.withPlugin(p.name));
+        return this.postFilter(fwk, state, pod, status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulable ?? NO_PLUGINS, status.withPlugin(p.name));
       }
       if (result?.nodeNames != null) {
         allowed = intersect(allowed, result.nodeNames);
@@ -110,9 +115,9 @@ export class ScheduleAlgorithm {
         if (allowed.size === 0) {
           // Upstream RunPreFilterPlugins: the node subsets have nothing in common.
           const msg = subsetPlugins.length === 1 ? `node(s) didn't satisfy plugin ${p.name}` : `node(s) didn't satisfy plugin(s) [${subsetPlugins.join(' ')}] simultaneously`;
-          for (const n of subsetPlugins) unschedulablePlugins.add(n);
+          for (const n of subsetPlugins) (unschedulable ??= new Set()).add(n);
           const st = Status.unschedulable(msg);
-          return this.postFilter(fwk, state, pod, Code.Unschedulable, `0/${nodes.length} nodes are available: ${msg}.`, 0, unschedulablePlugins, st);
+          return this.postFilter(fwk, state, pod, Code.Unschedulable, `0/${nodes.length} nodes are available: ${msg}.`, 0, unschedulable ?? NO_PLUGINS, st);
         }
       }
     }
@@ -134,7 +139,7 @@ export class ScheduleAlgorithm {
         evaluated++;
         const v = this.filters.run(fwk, state, pod, nominated, skip);
         if (v === null || v.code === Code.Success) {
-          return { nodeName: nominated.name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
+          return { nodeName: nominated.name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins: unschedulable ?? NO_PLUGINS };
         }
         // An Error here is only logged upstream; the full search follows either way.
         if (v.code !== Code.Error) {
@@ -142,7 +147,7 @@ export class ScheduleAlgorithm {
           failedStatuses[0] = v;
           numFailed = 1;
           failedNominated = nominated;
-          if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
+          if (v.plugin !== '') (unschedulable ??= new Set()).add(v.plugin);
         }
       }
     }
@@ -157,7 +162,7 @@ export class ScheduleAlgorithm {
     if (allowed !== null && subsetPlugins !== null) {
       candidates = subsetInNodeOrder(allowed, nodes, this.cluster.nodeByName);
       const names = [...subsetPlugins].sort();
-      for (const n of names) unschedulablePlugins.add(n);
+      for (const n of names) (unschedulable ??= new Set()).add(n);
       absent = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${names.join(' ')}]`);
     }
     const numCandidates = candidates.length;
@@ -182,7 +187,7 @@ export class ScheduleAlgorithm {
       } else {
         if (v.code === Code.Error) {
           this.advanceStartIndex(numFeasible + numFailed, nodes.length);
-          return pluginError(fwk, pod, v.plugin, v.message, evaluated + processed, unschedulablePlugins);
+          return pluginError(fwk, pod, v.plugin, v.message, evaluated + processed, unschedulable ?? NO_PLUGINS);
         }
         if (node === failedNominated) failedStatuses[0] = v;
         else {
@@ -190,7 +195,7 @@ export class ScheduleAlgorithm {
           failedStatuses[numFailed] = v;
           numFailed++;
         }
-        if (v.plugin !== '') unschedulablePlugins.add(v.plugin);
+        if (v.plugin !== '') (unschedulable ??= new Set()).add(v.plugin);
       }
     }
     if (feasible.length !== numFeasible) feasible.length = numFeasible;
@@ -202,13 +207,13 @@ export class ScheduleAlgorithm {
     if (feasible.length === 0) {
       const failures = new NodeToStatus(failedNodes.slice(0, numFailed), failedStatuses.slice(0, numFailed));
       const absentCount = nodes.length - candidates.length;
-      return this.postFilter(fwk, state, pod, Code.Unschedulable, fitErrorMessage(nodes.length, failures, absent, absentCount), evaluated, unschedulablePlugins, failures);
+      return this.postFilter(fwk, state, pod, Code.Unschedulable, fitErrorMessage(nodes.length, failures, absent, absentCount), evaluated, unschedulable ?? NO_PLUGINS, failures);
     }
     if (feasible.length === 1) {
-      return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins };
+      return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins: unschedulable ?? NO_PLUGINS };
     }
     const totals = prioritize(fwk, state, pod, feasible, this.buffers);
-    if (totals instanceof Status) return pluginError(fwk, pod, totals.plugin, totals.message, evaluated, unschedulablePlugins);
+    if (totals instanceof Status) return pluginError(fwk, pod, totals.plugin, totals.message, evaluated, unschedulable ?? NO_PLUGINS);
     return {
       nodeName: this.selectHost(feasible, totals),
       code: Code.Success,
@@ -216,7 +221,7 @@ export class ScheduleAlgorithm {
       nodesEvaluated: evaluated,
       nodesFeasible: feasible.length,
       nodesScored: feasible.length,
-      unschedulablePlugins,
+      unschedulablePlugins: unschedulable ?? NO_PLUGINS,
     };
   }
 
@@ -324,15 +329,29 @@ export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
 export class ScoreBuffers {
   private totals = new Float64Array(0);
   private scores = new Float64Array(0);
+  private skipFlags = new Uint8Array(0);
+
+  /** At least `n` flags, the first `n` zeroed: one per PreScore plugin. */
+  skipped(n: number): Uint8Array {
+    if (this.skipFlags.length < n) this.skipFlags = new Uint8Array(n);
+    this.skipFlags.fill(0, 0, n);
+    return this.skipFlags;
+  }
+
+  /** The views handed out last, kept while the count stays the same (it mostly does: the
+   * feasible nodes to find), so that a cycle makes no new views. */
+  private views: { totals: Float64Array; scores: Float64Array } = { totals: new Float64Array(0), scores: new Float64Array(0) };
 
   get(n: number): { totals: Float64Array; scores: Float64Array } {
-    if (this.totals.length < n) {
-      this.totals = new Float64Array(Math.max(n, 2 * this.totals.length));
-      this.scores = new Float64Array(this.totals.length);
+    if (this.views.totals.length !== n) {
+      if (this.totals.length < n) {
+        this.totals = new Float64Array(Math.max(n, 2 * this.totals.length));
+        this.scores = new Float64Array(this.totals.length);
+      }
+      this.views = { totals: this.totals.subarray(0, n), scores: this.scores.subarray(0, n) };
     }
-    const totals = this.totals.subarray(0, n);
-    totals.fill(0);
-    return { totals, scores: this.scores.subarray(0, n) };
+    this.views.totals.fill(0);
+    return this.views;
   }
 }
 
@@ -346,11 +365,13 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     totals.fill(1);
     return totals;
   }
-  let skip: Set<string> | null = null;
-  for (const p of fwk.preScore) {
+  // Which PreScore plugins returned Skip (their Score is not run; upstream SkipScorePlugins).
+  const skipped = buffers?.skipped(fwk.preScore.length) ?? new Uint8Array(fwk.preScore.length);
+  for (let k = 0; k < fwk.preScore.length; k++) {
+    const p = fwk.preScore[k] as PreScorePlugin;
     const v = p.preScore(state, pod, nodes);
     if (v === null || v.code === Code.Success) continue;
-    if (v.code === Code.Skip) (skip ??= new Set()).add(p.name);
+    if (v.code === Code.Skip) skipped[k] = 1;
     else return new Status(Code.Error, [`running PreScore plugin ${p.name}: ${v.message}`], p.name);
   }
   const scores = bufs?.scores ?? new Float64Array(nodes.length);
@@ -358,7 +379,8 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
   const audit = fwk.audit;
   for (let j = 0; j < fwk.score.length; j++) {
     const plugin = fwk.score[j] as ScorePlugin;
-    if (skip !== null && skip.has(plugin.name)) continue;
+    const k = fwk.preScoreOfScore[j] as number;
+    if (k >= 0 && skipped[k] === 1) continue;
     const weight = fwk.scoreWeights[j] as number;
     // Raw scores: all nodes in one call (scoreNodes: the per-node loop inside the plugin), else
     // node by node. Upstream Score returns an int64: a fraction (or NaN) cannot reach

@@ -61,6 +61,9 @@ export type QueuePlace = 'active' | 'backoff' | 'unschedulable' | 'in-flight';
 /** Upstream queueingStrategy (queueImmediately is only for Pending plugins, which ksim has none of). */
 type Strategy = 'skip' | 'afterBackoff';
 
+/** No attempt yet: no rejecting plugins (shared; a QueuedPodInfo's set is replaced, never changed). */
+const NONE_YET: ReadonlySet<string> = new Set();
+
 export class SchedulingQueue {
   private readonly active: FastPriorityQueue<QueuedPodInfo>;
   /** Backoff entries by the flush tick (µs) at which they become active, in insertion order. */
@@ -143,7 +146,7 @@ export class SchedulingQueue {
   add(pod: PodInfo): void {
     if (this.known.has(pod)) return;
     const now = this.sim.now;
-    const qpi: QueuedPodInfo = { pod, timestampUs: now, initialTimestampUs: now, attempts: 0, unschedulablePlugins: new Set() };
+    const qpi: QueuedPodInfo = { pod, timestampUs: now, initialTimestampUs: now, attempts: 0, unschedulablePlugins: NONE_YET };
     this.known.set(pod, qpi);
     this.pushActive(qpi);
   }

@@ -123,6 +123,9 @@ export class Framework {
   readonly preScore: PreScorePlugin[] = [];
   readonly score: ScorePlugin[] = [];
   readonly scoreWeights: number[] = [];
+  /** Per Score plugin, the index of the same plugin in preScore (-1: none), so that a PreScore
+   * Skip can be looked up without a set of names per cycle. */
+  readonly preScoreOfScore: number[] = [];
   readonly reserve: ReservePlugin[] = [];
   readonly permit: PermitPlugin[] = [];
   readonly preBind: PreBindPlugin[] = [];
@@ -229,6 +232,7 @@ export class Framework {
     for (const n of lists.score) {
       this.score.push(get(n));
       this.scoreWeights.push(weights.get(n) ?? 1);
+      this.preScoreOfScore.push(lists.preScore.indexOf(n));
     }
     if (lists.queueSort.length !== 1) {
       throw new ProfileError('plugins.queueSort', 'exactly one QueueSort plugin', `${lists.queueSort.length} (${lists.queueSort.join(', ') || 'none'})`);

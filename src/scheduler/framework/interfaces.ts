@@ -23,8 +23,8 @@ export interface QueuedPodInfo {
   /** When the pod first entered the queue (µs). */
   readonly initialTimestampUs: number;
   attempts: number;
-  /** Plugins that rejected it in the last attempt (drive requeueing). */
-  unschedulablePlugins: Set<string>;
+  /** Plugins that rejected it in the last attempt (drive requeueing); replaced, not changed. */
+  unschedulablePlugins: ReadonlySet<string>;
 }
 
 export interface PreEnqueuePlugin extends Plugin {

@@ -3,7 +3,7 @@
 // Upstream pkg/scheduler/framework/plugins/podtopologyspread/common.go and
 // pkg/scheduler/framework/plugins/helper/spread.go (DefaultSelector), v1.36.
 import type { NodeSelector, Pod, Taint, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector, LabelSelectorRequirement } from 'kubernetes-types/meta/v1.js';
+import type { LabelSelector, LabelSelectorRequirement, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, compileNodeSelector, matchesNodeSelectorMap, type LabelMatcher, type Labels, type NodeSelectorMatcher } from '../../../api/labels.js';
 import { toleratesTaint } from '../../../api/taints.js';
 import type { ClusterState } from '../../../cluster/cluster-state.js';
@@ -305,10 +305,14 @@ export class DefaultSelectorBuilder {
   private controllerObject(pod: PodInfo): object {
     const owner = controllerOf(pod.pod);
     if (owner === null) return NO_CONTROLLER;
-    const rc = owner.apiVersion === 'v1' && owner.kind === 'ReplicationController';
-    if (!rc && !(owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet'))) return NO_CONTROLLER;
-    const o = this.cluster.objects.get(objectKey(owner.kind, pod.namespace, owner.name));
-    return o !== undefined && isKind(o, owner.kind as 'ReplicationController' | 'ReplicaSet' | 'StatefulSet') ? o : NO_CONTROLLER;
+    const kind = owner.kind ?? '';
+    const apiVersion = owner.apiVersion ?? '';
+    const rc = apiVersion === 'v1' && kind === 'ReplicationController';
+    if (!rc && !(apiVersion === 'apps/v1' && (kind === 'ReplicaSet' || kind === 'StatefulSet'))) return NO_CONTROLLER;
+    // PodInfo's owner is its controller reference when it has one: its key is built once.
+    const key = kind === pod.ownerKind && owner.name === pod.ownerName ? pod.ownerObjectKey : objectKey(kind, pod.namespace, owner.name ?? '');
+    const o = this.cluster.objects.get(key);
+    return o !== undefined && isKind(o, kind as 'ReplicationController' | 'ReplicaSet' | 'StatefulSet') ? o : NO_CONTROLLER;
   }
 
   /** The requirements of a ReplicaSet's/StatefulSet's spec.selector (none when it is nil or does
@@ -347,11 +351,11 @@ function sameObjects(a: readonly object[], b: readonly object[]): boolean {
   return true;
 }
 
-/** metav1.GetControllerOfNoCopy: the owner reference with controller: true. */
-function controllerOf(pod: Pod): { apiVersion: string; kind: string; name: string } | null {
-  for (const r of pod.metadata?.ownerReferences ?? []) {
-    if (r.controller === true) return { apiVersion: r.apiVersion ?? '', kind: r.kind ?? '', name: r.name ?? '' };
-  }
+/** metav1.GetControllerOfNoCopy: the owner reference with controller: true (not copied). */
+function controllerOf(pod: Pod): OwnerReference | null {
+  const refs = pod.metadata?.ownerReferences;
+  if (refs === undefined) return null;
+  for (let i = 0; i < refs.length; i++) if ((refs[i] as OwnerReference).controller === true) return refs[i] as OwnerReference;
   return null;
 }
 
