@@ -582,7 +582,8 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
   }
   checkObjectFields(doc, path, raw, 'Node', warnings);
   const node = copyWithoutBookkeeping(raw) as unknown as Node;
-  const labels = { ...(node.metadata?.labels ?? {}) };
+  // merged, not a spread: one hidden class for every node's labels (src/api/values.ts).
+  const labels = merged<Record<string, string>>(node.metadata?.labels);
   labels[HOSTNAME_LABEL] ??= name;
   return {
     ...node,
