@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, loadScenario, parseScenario, runScenario, toCsv, type RunResult } from '../src/index.js';
 import { repoPath } from '../src/testing/repo-paths.js';
-import { skipWithoutTrace } from '../src/testing/shared-traces.js';
+import { sharedTrace, skipWithoutTrace } from '../src/testing/shared-traces.js';
+import { readAll } from '../src/workload/traces/testing.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 const TRACE = [
@@ -149,6 +150,25 @@ test('the generated ksim-csv example scenario replays every row', () => {
 test('the NASA SWF scenario replays its first week', { skip: skipWithoutTrace('pwa-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz') }, () => {
   const r = runScenario(loadScenario(repoPath('scenarios/trace-nasa-swf.yaml')), { checkInvariants: 50 });
   assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.objects_submitted, r.summary['pods_submitted']], [1071, 1070, 1070]);
+});
+
+test('the DLRM scenario replays a tenth of the instances, CPU-node ones on the cpu pool and GPU-node ones on the gpu pool', { skip: skipWithoutTrace('alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv') }, () => {
+  const r = runScenario(loadScenario(repoPath('scenarios/trace-alibaba-dlrm.yaml')));
+  const t = r.traces![0]!;
+  assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted, r.summary['pods_submitted'], r.summary['pods_unbound_end']], [23871, 21496, 0, 2375, 2375, 0]);
+  // Each instance's role, from the trace itself.
+  const roles = new Map<string, string>();
+  for (const it of readAll('alibaba-gpu-2025', sharedTrace('alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv'))) {
+    if (it.kind === 'pod') roles.set(it.pod.name, it.pod.labels?.['alibaba.com/role'] ?? '');
+  }
+  const placed = r.tables.find((x) => x.file === 'pods.csv')!.rows.filter((p) => p['node'] !== null && p['node'] !== '');
+  const where = new Map<string, number>();
+  for (const p of placed) {
+    const key = `${roles.get(String(p['name']))} on ${String(p['node']).replace(/-\d+$/, '')}`;
+    where.set(key, (where.get(key) ?? 0) + 1);
+  }
+  assert.deepEqual([...where.keys()].sort(), ['CN on cpu', 'HN on gpu']);
+  assert.equal((where.get('CN on cpu') ?? 0) + (where.get('HN on gpu') ?? 0), 2362);
 });
 
 test('the openb and 2017 scenarios load their clusters from the traces', { skip: skipWithoutTrace('alibaba-v2017-batch/server_event.csv') || skipWithoutTrace('alibaba-gpu-v2023-openb/openb_node_list_all_node.csv') }, () => {

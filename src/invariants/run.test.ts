@@ -26,7 +26,7 @@ test('the bundled scenarios are found', () => {
 
 /** The replays of the real traces run shorter here (their checks every event are slow on 1,500
  * nodes) and are skipped when ../shared/traces is absent. */
-const TRACE_REPLAYS: Record<string, string> = { 'trace-openb.yaml': '3s', 'trace-alibaba-2017.yaml': '30s', 'trace-nasa-swf.yaml': '10m' };
+const TRACE_REPLAYS: Record<string, string> = { 'trace-openb.yaml': '3s', 'trace-alibaba-2017.yaml': '30s', 'trace-alibaba-dlrm.yaml': '1m', 'trace-nasa-swf.yaml': '10m' };
 
 for (const file of SCENARIOS) {
   const shorter = TRACE_REPLAYS[file];

@@ -119,8 +119,13 @@ export function tolerationList(c: Cell): Toleration[] {
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** A Kubernetes object name (an RFC 1123 subdomain). */
+export function isObjectName(s: string): boolean {
+  return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+}
+
 export function objectName(c: Cell): string {
-  if (c.text.length > 253 || !DNS1123_SUBDOMAIN.test(c.text)) fail(c, 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)');
+  if (!isObjectName(c.text)) fail(c, 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)');
   return c.text;
 }
 
