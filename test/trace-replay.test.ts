@@ -155,12 +155,13 @@ test('the NASA SWF scenario replays its first week', { skip: skipWithoutTrace('p
 test('the DLRM scenario replays a tenth of the instances, CPU-node ones on the cpu pool and GPU-node ones on the gpu pool', { skip: skipWithoutTrace('alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv') }, () => {
   const r = runScenario(loadScenario(repoPath('scenarios/trace-alibaba-dlrm.yaml')));
   const t = r.traces![0]!;
-  assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted, r.summary['pods_submitted'], r.summary['pods_unbound_end']], [23871, 21496, 0, 2375, 2375, 0]);
-  // Each instance's role, from the trace itself.
-  const roles = new Map<string, string>();
+  assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted, r.summary['pods_submitted'], r.summary['pods_unbound_end']], [23871, 21496, 0, 2375, 2375, 1]);
+  // Each instance's labels, from the trace itself.
+  const labels = new Map<string, Readonly<Record<string, string>>>();
   for (const it of readAll('alibaba-gpu-2025', sharedTrace('alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv'))) {
-    if (it.kind === 'pod') roles.set(it.pod.name, it.pod.labels?.['alibaba.com/role'] ?? '');
+    if (it.kind === 'pod') labels.set(it.pod.name, it.pod.labels ?? {});
   }
+  const roles = new Map([...labels].map(([name, l]) => [name, l['alibaba.com/role'] ?? '']));
   const placed = r.tables.find((x) => x.file === 'pods.csv')!.rows.filter((p) => p['node'] !== null && p['node'] !== '');
   const where = new Map<string, number>();
   for (const p of placed) {
@@ -169,6 +170,26 @@ test('the DLRM scenario replays a tenth of the instances, CPU-node ones on the c
   }
   assert.deepEqual([...where.keys()].sort(), ['CN on cpu', 'HN on gpu']);
   assert.equal((where.get('CN on cpu') ?? 0) + (where.get('HN on gpu') ?? 0), 2362);
+  // MaxInstancesPerNode: at no time does a node run more of an app's instances than their cap.
+  const changes: [number, number, string, string][] = [];
+  for (const p of placed) {
+    const key = `${String(p['node'])} ${labels.get(String(p['name']))?.['alibaba.com/app']}`;
+    changes.push([Number(p['bound_s']), 1, key, String(p['name'])]);
+    if (p['deleted_s'] !== null && p['deleted_s'] !== '') changes.push([Number(p['deleted_s']), -1, key, String(p['name'])]);
+  }
+  changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const running = new Map<string, number>();
+  let capped = 0;
+  for (const [, d, key, name] of changes) {
+    const n = (running.get(key) ?? 0) + d;
+    running.set(key, n);
+    const cap = labels.get(name)?.['alibaba.com/max-instance-per-node'];
+    if (d === 1 && cap !== undefined) {
+      capped++;
+      assert.ok(n <= Number(cap), `${key}: ${n} running, cap ${cap}`);
+    }
+  }
+  assert.ok(capped > 1000, `${capped} capped instances bound`);
 });
 
 test('the openb and 2017 scenarios load their clusters from the traces', { skip: skipWithoutTrace('alibaba-v2017-batch/server_event.csv') || skipWithoutTrace('alibaba-gpu-v2023-openb/openb_node_list_all_node.csv') }, () => {

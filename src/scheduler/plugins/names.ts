@@ -13,3 +13,5 @@ export const DefaultPreemption = 'DefaultPreemption';
 export const NodeResourcesBalancedAllocation = 'NodeResourcesBalancedAllocation';
 export const ImageLocality = 'ImageLocality';
 export const DefaultBinder = 'DefaultBinder';
+/** ksim's, not upstream: Alibaba's max_instance_per_node cap (max-instances-per-node.ts). */
+export const MaxInstancesPerNode = 'MaxInstancesPerNode';

@@ -17,6 +17,7 @@ import { newPrioritySort } from './priority-sort.js';
 import { newSchedulingGates } from './scheduling-gates.js';
 import { newTaintToleration } from './taint-toleration.js';
 import { GPU_SHARE_PLUGINS } from './gpu-share/index.js';
+import { newMaxInstancesPerNode } from './max-instances-per-node.js';
 
 export type Registry = Map<string, PluginFactory>;
 
@@ -38,5 +39,7 @@ export function inTreeRegistry(): Registry {
     [names.DefaultBinder, newDefaultBinder],
     // GPU sharing (the FGD paper's policies): off unless a profile names them.
     ...GPU_SHARE_PLUGINS,
+    // Alibaba's per-node cap of an application's instances: off unless a profile names it.
+    [names.MaxInstancesPerNode, newMaxInstancesPerNode],
   ]);
 }
