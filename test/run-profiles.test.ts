@@ -9,7 +9,7 @@ import { repoPath } from '../src/testing/repo-paths.js';
 
 const scenario = loadScenario(repoPath('scenarios/quickstart.yaml'), { set: ['duration=1m'] });
 const p = scenario.scheduler.profiles[0]!;
-const REGISTERED = 'BestFitScore, DefaultBinder, DefaultPreemption, DotProductScore, FGDScore, GpuClusteringScore, GpuPackingScore, ImageLocality, InterPodAffinity, NodeAffinity, NodeName, NodePorts, NodeResourcesBalancedAllocation, NodeResourcesFit, NodeUnschedulable, Open-Gpu-Share, PodTopologySpread, PrioritySort, RandomScore, SchedulingGates, TaintToleration';
+const REGISTERED = 'BestFitScore, DefaultBinder, DefaultPreemption, DotProductScore, FGDScore, GpuClusteringScore, GpuPackingScore, ImageLocality, InterPodAffinity, MaxInstancesPerNode, NodeAffinity, NodeName, NodePorts, NodeResourcesBalancedAllocation, NodeResourcesFit, NodeUnschedulable, Open-Gpu-Share, PodTopologySpread, PrioritySort, RandomScore, SchedulingGates, TaintToleration';
 
 const OPTS_CASES: [what: string, profiles: unknown, message: string][] = [
   ['an empty list', [], 'runScenario: opts.profiles: expected at least one profile (kube-scheduler needs one), got an empty list'],
