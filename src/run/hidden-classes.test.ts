@@ -48,26 +48,14 @@ test('pods of a Deployment, bare pods and trace pods, and pool nodes, share hidd
   for (let i = 0; i < 300; i++) rows.push(`${(i * 0.1).toFixed(1)},t-${i},100m,128Mi,15`);
   writeFileSync(join(dir, 'trace.csv'), `${rows.join('\n')}\n`);
   writeFileSync(join(dir, 'shapes.yaml'), SCENARIO);
-  const dist = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)));
-  // Counts, per group of objects, those whose hidden class differs from the group's first.
-  const script = `
-    const { loadScenario } = await import(${dist('../workload/scenario.js')});
-    const { prepareRun } = await import(${dist('./run-scenario.js')});
-    const run = prepareRun(loadScenario(${JSON.stringify(join(dir, 'shapes.yaml'))}), { sinks: 'none' });
-    run.sim.run(45e6);
+  const counts = differingMaps(join(dir, 'shapes.yaml'), 45, `
     const groups = {};
     const add = (g, o) => { (groups[g] ??= []).push(o); };
     for (const p of run.cluster.pods.values()) {
       const w = p.workload;
       add(w + ' pod', p.pod); add(w + ' metadata', p.pod.metadata); add(w + ' spec', p.pod.spec);
     }
-    for (const n of run.cluster.nodes) add('node labels', n.labels);
-    const out = {};
-    for (const [g, objs] of Object.entries(groups)) out[g] = [objs.length, objs.filter((o) => !%HaveSameMap(o, objs[0])).length];
-    process.stdout.write(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  assert.equal(r.stderr, '');
-  const counts = JSON.parse(r.stdout) as Record<string, [number, number]>;
+    for (const n of run.cluster.nodes) add('node labels', n.labels);`);
   assert.deepEqual(Object.keys(counts).sort(), ['bare metadata', 'bare pod', 'bare spec', 'churn metadata', 'churn pod', 'churn spec', 'node labels', 'trace metadata', 'trace pod', 'trace spec']);
   for (const [group, [n, differing]] of Object.entries(counts)) {
     assert.ok(n >= 20, `${group}: ${n} objects`);
@@ -89,19 +77,28 @@ test('nodes of a cluster file (a kubectl NodeList) and pods of a PodList file sh
   writeFileSync(join(dir, 'nodes.json'), JSON.stringify({ apiVersion: 'v1', kind: 'NodeList', items: Array.from({ length: 60 }, (_, i) => node(i)) }));
   writeFileSync(join(dir, 'pods.json'), JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: Array.from({ length: 60 }, (_, i) => pod(i)) }));
   writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: { name: files }\nduration: 1m\ncluster: { file: nodes.json }\nworkload:\n  - { name: pods, file: pods.json }\n');
+  const counts = differingMaps(join(dir, 's.yaml'), 30, `
+    const groups = { 'node labels': run.cluster.nodes.map((n) => n.labels), pod: [], metadata: [], spec: [] };
+    for (const p of run.cluster.pods.values()) { groups.pod.push(p.pod); groups.metadata.push(p.pod.metadata); groups.spec.push(p.pod.spec); }`);
+  // Before: 51 of the 60 nodes' labels had a hidden class of their own (a spread in readNode).
+  assert.deepEqual(counts, { 'node labels': [60, 0], pod: [60, 0], metadata: [60, 0], spec: [60, 0] });
+});
+
+/** Runs `scenario` for `seconds` in a child node with --allow-natives-syntax; `collect` (code
+ * that sees `run`) fills `groups` (name → objects). Returns, per group, [objects, those whose
+ * hidden class differs from the group's first]. */
+function differingMaps(scenario: string, seconds: number, collect: string): Record<string, [number, number]> {
   const dist = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)));
   const script = `
     const { loadScenario } = await import(${dist('../workload/scenario.js')});
     const { prepareRun } = await import(${dist('./run-scenario.js')});
-    const run = prepareRun(loadScenario(${JSON.stringify(join(dir, 's.yaml'))}), { sinks: 'none' });
-    run.sim.run(30e6);
-    const groups = { 'node labels': run.cluster.nodes.map((n) => n.labels), pod: [], metadata: [], spec: [] };
-    for (const p of run.cluster.pods.values()) { groups.pod.push(p.pod); groups.metadata.push(p.pod.metadata); groups.spec.push(p.pod.spec); }
+    const run = prepareRun(loadScenario(${JSON.stringify(scenario)}), { sinks: 'none' });
+    run.sim.run(${seconds * 1e6});
+    ${collect}
     const out = {};
     for (const [g, objs] of Object.entries(groups)) out[g] = [objs.length, objs.filter((o) => !%HaveSameMap(o, objs[0])).length];
     process.stdout.write(JSON.stringify(out));`;
   const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.stderr, '');
-  // Before: 51 of the 60 nodes' labels had a hidden class of their own (a spread in readNode).
-  assert.deepEqual(JSON.parse(r.stdout), { 'node labels': [60, 0], pod: [60, 0], metadata: [60, 0], spec: [60, 0] });
-});
+  return JSON.parse(r.stdout) as Record<string, [number, number]>;
+}
