@@ -91,7 +91,7 @@ export class ScheduleAlgorithm {
     // Plugins that rejected the pod somewhere: made at the first rejection (most cycles have none).
     let unschedulable: Set<string> | null = null;
     if (nodes.length === 0) {
-      return fail(Code.Unschedulable, 'no nodes available to schedule pods', 0, unschedulable ?? NO_PLUGINS);
+      return fail(Code.Unschedulable, 'no nodes available to schedule pods', 0, NO_PLUGINS);
     }
     // PreFilter.
     let allowed: ReadonlySet<string> | null = null;
