@@ -49,6 +49,18 @@ const LABEL_VALUE_MAX_LENGTH = 63;
 const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 const QUALIFIED_NAME = /^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL_MAX_LENGTH = 63;
+const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+
+/** validation.IsDNS1123Subdomain: most object names (Pods, Nodes, workloads). */
+export function isDns1123Subdomain(s: string): boolean {
+  return s.length <= DNS1123_SUBDOMAIN_MAX_LENGTH && DNS1123_SUBDOMAIN.test(s);
+}
+
+/** validation.IsDNS1123Label: namespace and container names. */
+export function isDns1123Label(s: string): boolean {
+  return s.length <= DNS1123_LABEL_MAX_LENGTH && DNS1123_LABEL.test(s);
+}
 
 /** validation.IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain (≤ 253), name ≤ 63. */
 export function isValidLabelKey(key: string): boolean {
@@ -57,7 +69,7 @@ export function isValidLabelKey(key: string): boolean {
   if (slash >= 0) {
     if (key.indexOf('/', slash + 1) >= 0) return false;
     const prefix = key.slice(0, slash);
-    if (prefix.length === 0 || prefix.length > DNS1123_SUBDOMAIN_MAX_LENGTH || !DNS1123_SUBDOMAIN.test(prefix)) {
+    if (prefix.length === 0 || !isDns1123Subdomain(prefix)) {
       return false;
     }
     name = key.slice(slash + 1);

@@ -2,7 +2,7 @@
 // checks upstream's API validation makes on the fields ksim uses, each error located in its file.
 import type { Node, NodeSelector, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
-import { compileLabelSelector, compileNodeSelector, compileNodeSelectorTerm, isValidLabelKey, isValidLabelValue } from '../api/labels.js';
+import { compileLabelSelector, compileNodeSelector, compileNodeSelectorTerm, isDns1123Label, isDns1123Subdomain, isValidLabelKey, isValidLabelValue } from '../api/labels.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { parseNonNegativeInteger, parseNonNegativeMilli } from '../api/quantity.js';
 import { CPU, PODS } from '../cluster/resources.js';
@@ -20,8 +20,6 @@ import { copyPlain, merged, describeValue as describe, isObject as isObj } from 
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
 
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOLERATION_OPERATORS = ['Exists', 'Equal'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
@@ -130,7 +128,7 @@ function readMetadata(doc: YamlDoc, path: Path, obj: Obj, namespaced: boolean): 
   const p = [...path, 'metadata'];
   if (!isObj(md)) throw doc.error(p, 'metadata with a name', describe(md));
   const name = md['name'];
-  if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
     throw doc.error([...p, 'name'], 'a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)', describe(name));
   }
   if (!namespaced) {
@@ -138,7 +136,7 @@ function readMetadata(doc: YamlDoc, path: Path, obj: Obj, namespaced: boolean): 
     md['namespace'] = '';
   } else {
     const ns = md['namespace'] ?? 'default';
-    if (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)) {
+    if (typeof ns !== 'string' || !isDns1123Label(ns)) {
       throw doc.error([...p, 'namespace'], 'a lowercase RFC 1123 label (at most 63 characters)', describe(ns));
     }
     md['namespace'] = ns;
@@ -282,7 +280,7 @@ function readPodAffinityTerm(doc: YamlDoc, path: Path, t: unknown): void {
     if (t[f] !== undefined && t[f] !== null) located(doc, [...path, f], () => compileLabelSelector(t[f] as LabelSelector));
   }
   list(doc, [...path, 'namespaces'], t['namespaces'], 'a list of namespace names').forEach((ns, i) => {
-    if (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)) throw doc.error([...path, 'namespaces', i], 'a namespace name (a lowercase RFC 1123 label)', describe(ns));
+    if (typeof ns !== 'string' || !isDns1123Label(ns)) throw doc.error([...path, 'namespaces', i], 'a namespace name (a lowercase RFC 1123 label)', describe(ns));
   });
 }
 
@@ -321,7 +319,7 @@ function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown): vo
 function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>): void {
   if (!isObj(c)) throw doc.error(path, 'a container', describe(c));
   const name = c['name'];
-  if (typeof name !== 'string' || name.length > 63 || !DNS1123_LABEL.test(name)) {
+  if (typeof name !== 'string' || !isDns1123Label(name)) {
     throw doc.error([...path, 'name'], 'a lowercase RFC 1123 label (at most 63 characters)', describe(name));
   }
   if (names.has(name)) throw doc.error([...path, 'name'], 'a container name unique in the pod', JSON.stringify(name));
@@ -556,7 +554,7 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
   const md = raw['metadata'];
   if (!isObj(md)) throw doc.error([...path, 'metadata'], 'metadata with a name', describe(md));
   const name = md['name'];
-  if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
     throw doc.error([...path, 'metadata', 'name'], 'a node name: a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters)', describe(name));
   }
   readLabels(doc, [...path, 'metadata', 'labels'], md['labels']);

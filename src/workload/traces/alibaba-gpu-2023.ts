@@ -143,7 +143,7 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
     records.close();
   }
   return { nodes, faults: [] };
-};
+}
 
 function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean): TraceItem {
   const name = objectName(c('name') as Cell);
@@ -168,25 +168,25 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
   let timeS = 0;
   let deleteAtS: number | null = null;
   if (useTimes) {
-  timeS = nonNegativeNumber(c('creation_time') as Cell, 'a non-negative number of seconds');
-  const del = c('deletion_time');
-  if (del !== null && del.text !== '') {
-    deleteAtS = nonNegativeNumber(del, 'a non-negative number of seconds, or an empty cell');
-    if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
-  }
+    timeS = nonNegativeNumber(c('creation_time') as Cell, 'a non-negative number of seconds');
+    const del = c('deletion_time');
+    if (del !== null && del.text !== '') {
+      deleteAtS = nonNegativeNumber(del, 'a non-negative number of seconds, or an empty cell');
+      if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
+    }
   }
   return {
-  kind: 'pod',
-  timeS,
-  line,
-  pod: {
-    name,
-    requests,
-    durationS: null,
-    deleteAtS,
-    ...(qos !== null ? { labels: { [QOS_LABEL]: qos } } : {}),
-    ...(qos === 'Guaranteed' ? { guaranteed: true } : {}),
-    ...(models.length > 0 ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: opts['modelLabel'] as string, operator: 'In', values: models }] }] } } } } : {}),
-  },
+    kind: 'pod',
+    timeS,
+    line,
+    pod: {
+      name,
+      requests,
+      durationS: null,
+      deleteAtS,
+      ...(qos !== null ? { labels: { [QOS_LABEL]: qos } } : {}),
+      ...(qos === 'Guaranteed' ? { guaranteed: true } : {}),
+      ...(models.length > 0 ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: opts['modelLabel'] as string, operator: 'In', values: models }] }] } } } } : {}),
+    },
   };
 }

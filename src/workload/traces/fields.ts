@@ -3,7 +3,7 @@
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { FieldError } from '../../api/field-error.js';
 import { parseNonNegativeInteger, parseNonNegativeMilli } from '../../api/quantity.js';
-import { isValidLabelKey, isValidLabelValue } from '../../api/labels.js';
+import { isDns1123Label, isDns1123Subdomain, isValidLabelKey, isValidLabelValue } from '../../api/labels.js';
 import { clipQuoted } from '../../api/yaml-source.js';
 import { TraceRowError } from './trace-types.js';
 
@@ -116,12 +116,10 @@ export function tolerationList(c: Cell): Toleration[] {
   return out;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Kubernetes object name (an RFC 1123 subdomain). */
 export function isObjectName(s: string): boolean {
-  return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+  return isDns1123Subdomain(s);
 }
 
 export function objectName(c: Cell): string {
@@ -130,7 +128,7 @@ export function objectName(c: Cell): string {
 }
 
 export function namespaceName(c: Cell): string {
-  if (c.text.length > 63 || !DNS1123_LABEL.test(c.text)) fail(c, 'a lowercase RFC 1123 label (a-z, 0-9, "-"; at most 63 characters)');
+  if (!isDns1123Label(c.text)) fail(c, 'a lowercase RFC 1123 label (a-z, 0-9, "-"; at most 63 characters)');
   return c.text;
 }
 

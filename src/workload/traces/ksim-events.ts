@@ -12,12 +12,12 @@ import { FieldError } from '../../api/field-error.js';
 import { InputError } from '../../api/input-error.js';
 import { parseYamlText, readYamlFile, type YamlDoc } from '../../api/yaml-source.js';
 import { describeValue, isObject } from '../../api/values.js';
+import { isDns1123Subdomain } from '../../api/labels.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { readManifest, readNode } from '../manifests.js';
 import { LineReader, openChunks } from './chunk-source.js';
 import { TraceRowError, type TraceFormat, type TraceItem } from './trace-types.js';
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const ksimEvents: TraceFormat = {
   name: 'ksim-events',
@@ -92,7 +92,7 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
       const md = obj['metadata'];
       const name = isObject(md) ? md['name'] : undefined;
       if (typeof obj['kind'] !== 'string') throw d.error(['object', 'kind'], 'the kind of the object to delete', describeValue(obj['kind']));
-      if (typeof name !== 'string' || !DNS1123_SUBDOMAIN.test(name)) throw d.error(['object', 'metadata', 'name'], 'the name of the object to delete', describeValue(name));
+      if (typeof name !== 'string' || !isDns1123Subdomain(name)) throw d.error(['object', 'metadata', 'name'], 'the name of the object to delete', describeValue(name));
       const ns = isObject(md) && typeof md['namespace'] === 'string' ? md['namespace'] : obj['kind'] === 'Node' ? '' : 'default';
       return { kind: 'delete', timeS, line, object: { kind: obj['kind'], namespace: ns, name } };
     }
