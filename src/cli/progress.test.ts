@@ -30,6 +30,9 @@ test('the progress text gives sim time, percent, events/s, pods and an ETA from 
   const snap = { simUs: 300e6, durationUs: 1800e6, events: 120_000, podsBound: 300, podsPending: 13 };
   assert.equal(progressText(snap, 2000), '5m00s/30m00s 16.7% | 60,000 ev/s | pods 300 bound 13 pending | ETA 10s');
   assert.equal(progressText({ ...snap, simUs: 0 }, 0), '0s/30m00s 0.0% | 0 ev/s | pods 300 bound 13 pending | ETA ?');
+  // Under 0.1 % (here 0.6 s of 30 minutes after 2 s, mostly start-up) the rate says nothing yet.
+  assert.equal(progressText({ ...snap, simUs: 600_000 }, 2000), '1s/30m00s 0.0% | 60,000 ev/s | pods 300 bound 13 pending | ETA ?');
+  assert.equal(progressText({ ...snap, simUs: 1_800_000 }, 2000), '2s/30m00s 0.1% | 60,000 ev/s | pods 300 bound 13 pending | ETA 33m18s');
 });
 
 test('KSIM_PROGRESS_INTERVAL_MS sets the plain-line period; unset or bad gives 10 s', () => {

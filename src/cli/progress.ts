@@ -43,11 +43,14 @@ export function shortDuration(seconds: number): string {
 
 /** The status text, short enough for a terminal line:
  * "5m00s/30m00s 16.7% | 120,000 ev/s | pods 300 bound 13 pending | ETA 12s". */
+const MIN_FRACTION_FOR_ETA = 0.001;
+
 export function progressText(snap: ProgressSnapshot, elapsedMs: number): string {
   const fraction = snap.durationUs > 0 ? Math.min(1, snap.simUs / snap.durationUs) : 1;
   const rate = elapsedMs > 0 ? snap.events / (elapsedMs / 1000) : 0;
-  // ETA assumes the simulated clock keeps advancing at the rate it has so far.
-  const eta = fraction > 0 && fraction < 1 ? shortDuration(((elapsedMs / 1000) * (1 - fraction)) / fraction) : fraction >= 1 ? '0s' : '?';
+  // ETA assumes the simulated clock keeps advancing at the rate it has so far: not before it is
+  // 0.1 % through (the first tick's rate is mostly start-up, and read as "0.0% | ETA 48m").
+  const eta = fraction >= MIN_FRACTION_FOR_ETA && fraction < 1 ? shortDuration(((elapsedMs / 1000) * (1 - fraction)) / fraction) : fraction >= 1 ? '0s' : '?';
   return (
     `${shortDuration(snap.simUs / 1e6)}/${shortDuration(snap.durationUs / 1e6)} ${(fraction * 100).toFixed(1)}%` +
     ` | ${int(rate)} ev/s | pods ${int(snap.podsBound)} bound ${int(snap.podsPending)} pending | ETA ${eta}`
