@@ -76,6 +76,7 @@ test('malformed DLRM rows give exact messages', () => {
   const cases: [string, string][] = [
     ['instance_sn,role,app\n', 'line 1: app: expected a column of disaggregated_DLRM_trace.csv (instance_sn, role, app_name, cpu_request, memory_request, gpu_request, rdma_request, disk_request, max_instance_per_node, creation_time, deletion_time, cpu_limit, memory_limit, gpu_limit, rdma_limit, disk_limit, scheduled_time), got "app"'],
     ['instance_sn,role\n', 'line 1: expected a column named "app_name" in the header, got instance_sn,role'],
+    ['', 'line 1: expected a header row (instance_sn,role,app_name,cpu_request,...), got an empty file'],
     [row({ 0: 'Instance 1' }), 'line 2: instance_sn: expected an instance id that is a Kubernetes name once "_" becomes "-" (such as instance_12), got "Instance 1"'],
     [row({ 1: 'GN' }), 'line 2: role: expected CN (a CPU-node instance) or HN (a GPU-node instance), got "GN"'],
     [row({ 3: '1.0005' }), 'line 2: cpu_request: expected a number of vCPUs in thousandths (at most 3 decimals), got "1.0005"'],
