@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedTrace, skipWithoutTrace } from '../../testing/shared-traces.js';
+import { alibabaGpu2025 } from './alibaba-gpu-2025.js';
 import { readAll, rowError, tempTrace } from './testing.js';
 
 const DLRM = 'alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv';
@@ -89,4 +90,12 @@ test('malformed DLRM rows give exact messages', () => {
     [`${H}\ninstance_1,HN\n`, 'line 2: expected 17 fields, as in the header, got 2'],
   ];
   for (const [text, msg] of cases) assert.equal(rowError('alibaba-gpu-2025', 'dlrm.csv', text), msg);
+});
+
+test('DLRM map options: "" turns the RDMA resource and the role selector off; other values must be names', () => {
+  const o = alibabaGpu2025.options;
+  assert.deepEqual([o['rdmaResource']!.check(''), o['rdmaResource']!.check('example.com/nic'), o['roleNodeLabel']!.check(''), o['roleNodeLabel']!.check('example.com/role')], [null, null, null, null]);
+  assert.equal(o['rdmaResource']!.check('rdma'), 'an extended resource name such as example.com/rdma (a domain, "/", a name), or "" for none');
+  assert.equal(o['roleNodeLabel']!.check('Bad Key'), 'a label key such as example.com/role, or "" for none');
+  assert.equal(o['disk']!.check('disk'), 'one of ignore, ephemeral-storage');
 });

@@ -7,7 +7,8 @@
 // ignore: pools rarely declare it). Limits equal to the requests (every row of the published
 // file) make the pod Guaranteed. Labels: alibaba.com/app (app_name), alibaba.com/role (CN: a
 // CPU-node instance, HN: a GPU-node one) and alibaba.com/max-instance-per-node when the row
-// caps its app's instances per node (not enforced: Kubernetes has no such constraint). With
+// caps its app's instances per node (Kubernetes has no such constraint; ksim's
+// MaxInstancesPerNode filter keeps it when a profile enables it). With
 // map.roleNodeLabel a pod's role is a nodeSelector on that node label (CN instances on CPU
 // nodes, HN on GPU nodes, as the paper's disaggregated cluster runs them).
 // A row without creation_time was created before the trace: it arrives at 0 s, in row order; a
@@ -33,7 +34,7 @@ export const MAX_PER_NODE_LABEL = 'alibaba.com/max-instance-per-node';
 /** An extended resource name, or "" for none. */
 function optionalResourceOption(description: string, dflt: string): MapOption {
   const base = extendedResourceOption(description, dflt);
-  return { ...base, check: (v) => (v === '' ? null : base.check(v) === null ? null : 'an extended resource name such as example.com/rdma (a domain, "/", a name), or "" for none') };
+  return { ...base, check: (v) => (v === '' || base.check(v) === null ? null : 'an extended resource name such as example.com/rdma (a domain, "/", a name), or "" for none') };
 }
 
 /** A label key, or "" for none. */
