@@ -41,10 +41,11 @@ export function shortDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** The status text, short enough for a terminal line:
- * "5m00s/30m00s 16.7% | 120,000 ev/s | pods 300 bound 13 pending | ETA 12s". */
+/** How far through the simulated time a run must be before its rate gives an ETA. */
 const MIN_FRACTION_FOR_ETA = 0.001;
 
+/** The status text, short enough for a terminal line:
+ * "5m00s/30m00s 16.7% | 120,000 ev/s | pods 300 bound 13 pending | ETA 12s". */
 export function progressText(snap: ProgressSnapshot, elapsedMs: number): string {
   const fraction = snap.durationUs > 0 ? Math.min(1, snap.simUs / snap.durationUs) : 1;
   const rate = elapsedMs > 0 ? snap.events / (elapsedMs / 1000) : 0;

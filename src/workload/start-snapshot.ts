@@ -73,9 +73,9 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       let n = readNode(doc, path, value, warnings);
       if (readyInStatus(n) === false) {
         const status = n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '';
-        const tainted = withNotReadyTaint(n, status);
-        const added = tainted === n ? '' : ` (given the taint ${tainted.spec?.taints?.at(-1)?.key}:NoSchedule the node lifecycle controller puts on it at once, which the snapshot lacks)`;
-        n = tainted;
+        const key = missingNotReadyTaint(n, status);
+        if (key !== null) n = { ...n, spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), { key, effect: 'NoSchedule' }] } };
+        const added = key === null ? '' : ` (given the taint ${key}:NoSchedule the node lifecycle controller puts on it at once, which the snapshot lacks)`;
         warnings.push(`${display}: node ${n.metadata?.name ?? ''} is not Ready in the snapshot (Ready ${status}): simulated as down for the whole run (its kubelet renews no lease), NotReady from t = 0${added}; its pods are evicted once they stop tolerating its taints`);
       }
       onNode?.(n, doc, path);
@@ -168,16 +168,16 @@ function clean(raw: Obj): Obj {
 }
 
 /**
- * A node whose Ready condition is False or Unknown with the NoSchedule taint upstream's node
- * lifecycle controller gives it as soon as it sees the node (doNoScheduleTaintingPass:
- * Ready False → node.kubernetes.io/not-ready, Unknown or missing → node.kubernetes.io/unreachable;
+ * The NoSchedule taint upstream's node lifecycle controller puts on a node whose Ready condition
+ * is False or Unknown as soon as it sees it (doNoScheduleTaintingPass: Ready False →
+ * node.kubernetes.io/not-ready, Unknown or missing → node.kubernetes.io/unreachable;
  * pkg/controller/nodelifecycle/node_lifecycle_controller.go nodeConditionToTaintKeyStatusMap),
- * when the snapshot lacks both. Without it nothing but the first monitor pass (5 s) would stop
- * the scheduler, and DaemonSet pods, which tolerate only the NoExecute taints, would bind to it.
+ * when the snapshot has neither; null when it has one. Without it nothing but the first monitor
+ * pass (5 s) would stop the scheduler, and DaemonSet pods, which tolerate only the NoExecute
+ * taints, would bind to the node.
  */
-function withNotReadyTaint(n: Node, readyStatus: string): Node {
+function missingNotReadyTaint(n: Node, readyStatus: string): string | null {
   const taints = n.spec?.taints ?? [];
-  if (taints.some((t) => (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && t.effect === 'NoSchedule')) return n;
-  const key = readyStatus === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
-  return { ...n, spec: { ...n.spec, taints: [...taints, { key, effect: 'NoSchedule' }] } };
+  if (taints.some((t) => (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && t.effect === 'NoSchedule')) return null;
+  return readyStatus === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
 }

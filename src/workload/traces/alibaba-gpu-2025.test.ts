@@ -87,6 +87,7 @@ test('malformed DLRM rows give exact messages', () => {
     [row({ 13: '0' }), 'line 2: max_instance_per_node: expected a positive integer cap of the app\'s instances per node, or -1 (none), got "0"'],
     [row({ 14: 'soon' }), 'line 2: creation_time: expected a non-negative number of seconds, or an empty cell (created before the trace), got "soon"'],
     [row({ 16: '4' }), 'line 2: deletion_time: expected a time at or after creation_time (5), got "4"'],
+    [row({ 4: 'eight' }), 'line 2: cpu_limit: expected a non-negative number, got "eight"'],
     [`${H}\ninstance_1,HN\n`, 'line 2: expected 17 fields, as in the header, got 2'],
   ];
   for (const [text, msg] of cases) assert.equal(rowError('alibaba-gpu-2025', 'dlrm.csv', text), msg);

@@ -16,6 +16,7 @@
 // The published file is not in time order (1,651 rows come before an earlier one): it is read
 // once (23,871 rows) and ordered by creation time, then row.
 import { formatMilliCpu } from '../../api/quantity.js';
+import { DEFAULT_APP_LABEL, DEFAULT_CAP_LABEL } from '../../scheduler/plugins/max-instances-per-node.js';
 import { isValidLabelValue } from '../../api/labels.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
@@ -27,9 +28,10 @@ const USED = ['instance_sn', 'role', 'app_name', 'cpu_request', 'memory_request'
 const OTHER = ['cpu_limit', 'memory_limit', 'gpu_limit', 'rdma_limit', 'disk_limit', 'scheduled_time'];
 const ROLES = ['CN', 'HN'];
 const GIB = 2 ** 30;
-export const APP_LABEL = 'alibaba.com/app';
-export const ROLE_LABEL = 'alibaba.com/role';
-export const MAX_PER_NODE_LABEL = 'alibaba.com/max-instance-per-node';
+// The labels MaxInstancesPerNode reads by default, so that a profile enabling it keeps the caps.
+const APP_LABEL = DEFAULT_APP_LABEL;
+const MAX_PER_NODE_LABEL = DEFAULT_CAP_LABEL;
+const ROLE_LABEL = 'alibaba.com/role';
 
 /** An extended resource name, or "" for none. */
 function optionalResourceOption(description: string, dflt: string): MapOption {
@@ -155,12 +157,14 @@ function row(c: (name: string) => Cell | null, line: number, opts: FormatOptions
   return { kind: 'pod', timeS, line, pod };
 }
 
-/** Whether every limit column the file has equals its request (then the pod is Guaranteed). */
+/** Whether the cpu, memory, GPU and RDMA limits are all given and equal their requests (then
+ * the pod is Guaranteed). A limit column present must hold a number. */
 function limitsEqualRequests(c: (name: string) => Cell | null): boolean {
+  let equal = true;
   for (const r of ['cpu', 'memory', 'gpu', 'rdma']) {
     const limit = c(`${r}_limit`);
-    if (limit === null) return false;
-    if (Number(limit.text) !== Number((c(`${r}_request`) as Cell).text)) return false;
+    if (limit === null) equal = false;
+    else if (nonNegativeNumber(limit, 'a non-negative number') !== Number((c(`${r}_request`) as Cell).text)) equal = false;
   }
-  return true;
+  return equal;
 }
