@@ -4,9 +4,13 @@ export class CycleState {
   private readonly data = new Map<string, unknown>();
   /** Filter plugins whose PreFilter returned Skip in this cycle. */
   skipFilterPlugins: ReadonlySet<string> = EMPTY;
+  /** Writes so far: a plugin that keeps what it read for the rest of a cycle (a Filter called
+   * once per node) checks that this has not moved. */
+  version = 0;
 
   write(key: string, value: unknown): void {
     this.data.set(key, value);
+    this.version++;
   }
 
   read<T>(key: string): T | undefined {

@@ -24,7 +24,7 @@ import {
   type SpreadConstraint,
   type SpreadContext,
 } from './common.js';
-import { histAdd, minKey } from './spread-index.js';
+import { histAdd, minKey, type DomainAgg } from './spread-index.js';
 
 export const PRE_FILTER_STATE_KEY = `PreFilter${POD_TOPOLOGY_SPREAD}`;
 
@@ -49,6 +49,11 @@ export class PreFilterState {
     /** 1 when the incoming pod matches constraint i's selector. */
     readonly selfMatch: Int32Array,
     owned: boolean[],
+    /** The cluster index's aggregate behind `counts[i]`: while `counts[i]` is its live map,
+     * Filter reads the count by the node's domain id instead (the same number). */
+    readonly aggs: readonly DomainAgg[],
+    /** The cluster's nodes, by NodeInfo.index (a node found there is not a scratch copy). */
+    readonly nodes: readonly NodeInfo[],
   ) {
     this.owned = owned;
     this.hist = constraints.map(() => null);
@@ -58,7 +63,7 @@ export class PreFilterState {
    * count maps are shared until either side writes: both copy before their next update. */
   clone(): PreFilterState {
     for (let i = 0; i < this.owned.length; i++) this.owned[i] = false;
-    return new PreFilterState(this.constraints, this.counts.slice(), this.minMatch.slice(), this.selfMatch, this.counts.map(() => false));
+    return new PreFilterState(this.constraints, this.counts.slice(), this.minMatch.slice(), this.selfMatch, this.counts.map(() => false), this.aggs, this.nodes);
   }
 
   /** Moves one pod into (delta 1) or out of (−1) domain `v` of constraint i. */
@@ -114,6 +119,7 @@ function computeState(ctx: SpreadContext, pod: PodInfo, constraints: SpreadConst
   const minMatch: number[] = new Array<number>(n);
   const owned: boolean[] = new Array<boolean>(n);
   const selfMatch = new Int32Array(n);
+  const aggs: DomainAgg[] = new Array<DomainAgg>(n);
   for (let i = 0; i < n; i++) {
     const c = constraints[i] as SpreadConstraint;
     selfMatch[i] = c.selector.matches(pod.labels) ? 1 : 0;
@@ -121,24 +127,39 @@ function computeState(ctx: SpreadContext, pod: PodInfo, constraints: SpreadConst
     counts[i] = agg.counts;
     minMatch[i] = agg.min;
     owned[i] = false;
+    aggs[i] = agg;
   }
-  return new PreFilterState(constraints, counts, minMatch, selfMatch, owned);
+  return new PreFilterState(constraints, counts, minMatch, selfMatch, owned, aggs, ctx.index.nodes);
 }
 
-/** Filter: O(#constraints) map lookups, no allocation. */
+/** Filter: O(#constraints) array reads for a node of the cluster, no allocation. */
 export function filter(state: CycleState, node: NodeInfo): Verdict {
-  const s = state.read<PreFilterState>(PRE_FILTER_STATE_KEY);
+  return filterWith(state.read<PreFilterState>(PRE_FILTER_STATE_KEY), node);
+}
+
+/** Filter with the cycle's PreFilter state already read. */
+export function filterWith(s: PreFilterState | undefined, node: NodeInfo): Verdict {
   if (s === undefined) return NO_STATE;
   const cs = s.constraints;
-  const labels = node.labels;
+  // A node of the cluster (not a scratch copy, whose index may be another node's) has its
+  // domains in the index's typed arrays.
+  const inCluster = s.nodes[node.index] === node;
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i] as SpreadConstraint;
-    const v = labels[c.topologyKey];
-    if (typeof v !== 'string') return NODE_LABEL_NOT_MATCH;
     const counts = s.counts[i] as Map<string, number>;
+    const agg = s.aggs[i] as DomainAgg;
+    let matchNum: number;
+    if (inCluster && counts === agg.counts) {
+      const d = agg.set.domains.nodeDomain[node.index] as number;
+      if (d < 0) return NODE_LABEL_NOT_MATCH;
+      matchNum = agg.countOfId(d);
+    } else {
+      const v = node.labels[c.topologyKey];
+      if (typeof v !== 'string') return NODE_LABEL_NOT_MATCH;
+      matchNum = counts.get(v) ?? 0;
+    }
     // minMatchNum: the global minimum, or 0 with fewer eligible domains than minDomains.
     const minMatch = counts.size < c.minDomains ? 0 : (s.minMatch[i] as number);
-    const matchNum = counts.get(v) ?? 0;
     // 'existing matching num' + 'if self-match (1 or 0)' - 'global minimum' <= 'maxSkew'
     if (matchNum + (s.selfMatch[i] as number) - minMatch > c.maxSkew) return CONSTRAINTS_NOT_MATCH;
   }

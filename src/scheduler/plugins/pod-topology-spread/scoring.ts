@@ -25,6 +25,7 @@ import {
   type SpreadConstraint,
   type SpreadContext,
 } from './common.js';
+import type { DomainAgg, KeyDomains } from './spread-index.js';
 
 export const PRE_SCORE_STATE_KEY = `PreScore${POD_TOPOLOGY_SPREAD}`;
 
@@ -42,10 +43,25 @@ export class PreScoreState {
     readonly counts: readonly ReadonlyMap<string, number>[],
     /** Upstream TopologyNormalizingWeight. */
     readonly weights: Float64Array,
+    /** The cluster index's aggregate behind `counts[i]` (null for hostname constraints). */
+    readonly aggs: readonly (DomainAgg | null)[],
+    /** Each constraint's node domains: a node of the cluster is read there by its index. */
+    readonly domains: readonly KeyDomains[],
+    /** The cluster's nodes, by NodeInfo.index (a node found there is not a scratch copy). */
+    readonly nodes: readonly NodeInfo[],
   ) {}
 
   ignores(node: NodeInfo): boolean {
-    return this.requireAllTopologies && !nodeHasAllKeys(node.labels, this.constraints);
+    if (!this.requireAllTopologies) return false;
+    if (this.nodes[node.index] === node) return !this.hasAllKeysAt(node.index);
+    return !nodeHasAllKeys(node.labels, this.constraints);
+  }
+
+  /** Whether the cluster's node at `index` carries every constraint's topology key. */
+  hasAllKeysAt(index: number): boolean {
+    const ds = this.domains;
+    for (let i = 0; i < ds.length; i++) if (((ds[i] as KeyDomains).nodeDomain[index] as number) < 0) return false;
+    return true;
   }
 }
 
@@ -77,6 +93,8 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
   // Upstream keeps only the domains of candidate nodes; Score only looks those up.
   const keys = requireAll ? sortedKeys(constraints) : [];
   const counts: ReadonlyMap<string, number>[] = new Array<ReadonlyMap<string, number>>(n);
+  const aggs: (DomainAgg | null)[] = new Array<DomainAgg | null>(n);
+  const domains: KeyDomains[] = new Array<KeyDomains>(n);
   // Domains among the candidate nodes (initPreScoreState), for the weights. With no inclusion
   // filter every candidate's domain is one of the aggregate's, so once all of those are seen the
   // remaining candidates cannot add one.
@@ -85,9 +103,11 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
   let hostname = false;
   for (let i = 0; i < n; i++) {
     const c = constraints[i] as SpreadConstraint;
+    domains[i] = ctx.index.domainsOf(c.topologyKey);
     if (c.topologyKey === LABEL_HOSTNAME) {
       // Per-node counts are taken in Score; the weight counts the candidates.
       counts[i] = EMPTY_COUNTS;
+      aggs[i] = null;
       present[i] = null;
       hostname = true;
       continue;
@@ -95,6 +115,7 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
     const inclusion = nodeInclusion(c, pod.pod);
     const agg = ctx.index.agg(c.counter, keys, c.topologyKey, inclusion);
     counts[i] = agg.counts;
+    aggs[i] = agg;
     present[i] = new Set();
     bound[i] = inclusion === null ? agg.counts.size : Infinity;
   }
@@ -121,7 +142,7 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
     const set = present[i];
     weights[i] = topologyNormalizingWeight(set === null || set === undefined ? filteredNodes.length - ignored : set.size);
   }
-  state.write(PRE_SCORE_STATE_KEY, new PreScoreState(constraints, requireAll, counts, weights));
+  state.write(PRE_SCORE_STATE_KEY, new PreScoreState(constraints, requireAll, counts, weights, aggs, domains, allNodes));
   return null;
 }
 
@@ -140,6 +161,21 @@ export function scoreNodes(state: CycleState, nodes: readonly NodeInfo[], out: F
 
 function nodeScore(s: PreScoreState, node: NodeInfo): number {
   const cs = s.constraints;
+  const index = node.index;
+  if (s.nodes[index] === node) {
+    // A node of the cluster: its domains by id from the index's typed arrays (the same counts).
+    if (s.requireAllTopologies && !s.hasAllKeysAt(index)) return 0;
+    let total = 0;
+    for (let i = 0; i < cs.length; i++) {
+      const d = (s.domains[i] as KeyDomains).nodeDomain[index] as number;
+      if (d < 0) continue;
+      const c = cs[i] as SpreadConstraint;
+      const agg = s.aggs[i] as DomainAgg | null;
+      const cnt = agg === null ? c.counter.countOn(node) : agg.countOfId(d);
+      total += cnt * (s.weights[i] as number) + (c.maxSkew - 1);
+    }
+    return roundHalfAwayFromZero(total);
+  }
   const labels = node.labels;
   if (s.requireAllTopologies && !nodeHasAllKeys(labels, cs)) return 0;
   let total = 0;

@@ -89,6 +89,51 @@ export class PodCounter {
   }
 }
 
+/** Each node's domain of one topology key as a small integer (its label value interned), by
+ * NodeInfo.index, so that Filter and Score read two typed arrays per node instead of the node's
+ * labels and a map keyed by the value. Ids are never reused: a value keeps its id after its
+ * last node left. */
+export class KeyDomains {
+  private readonly ids = new Map<string, number>();
+  /** Domain id of the node at each index; -1 when the node lacks the key. */
+  nodeDomain: Int32Array;
+
+  constructor(
+    readonly key: string,
+    nodes: readonly NodeInfo[],
+  ) {
+    this.nodeDomain = new Int32Array(Math.max(16, nodes.length * 2)).fill(-1);
+    for (const n of nodes) this.nodeJoined(n);
+  }
+
+  /** The id of domain value `v` (a new one for a value not seen before). */
+  idOf(v: string): number {
+    let id = this.ids.get(v);
+    if (id === undefined) this.ids.set(v, (id = this.ids.size));
+    return id;
+  }
+
+  /** Records the domain of `n` at its index (a node that joined, or one whose labels changed). */
+  nodeJoined(n: NodeInfo): void {
+    const i = n.index;
+    if (i >= this.nodeDomain.length) {
+      const a = new Int32Array(Math.max(i + 1, this.nodeDomain.length * 2)).fill(-1);
+      a.set(this.nodeDomain);
+      this.nodeDomain = a;
+    }
+    const v = n.labels[this.key];
+    this.nodeDomain[i] = typeof v === 'string' ? this.idOf(v) : -1;
+  }
+
+  /** The node at `index` left the cluster: later nodes move down one slot. */
+  removeSlot(index: number): void {
+    const a = this.nodeDomain;
+    if (index >= a.length) return;
+    a.copyWithin(index, index + 1);
+    a[a.length - 1] = -1;
+  }
+}
+
 /** The nodes carrying every key of `requiredKeys` and passing `inclusion`, grouped by their value
  * of `key` (labels[key] ?? '' — a node without the key is in domain "" when it is not required). */
 export class DomainSet {
@@ -101,6 +146,8 @@ export class DomainSet {
     readonly requiredKeys: readonly string[],
     readonly key: string,
     readonly inclusion: NodeInclusion | null,
+    /** The nodes' domains of `key`, shared by every set over that key. */
+    readonly domains: KeyDomains,
   ) {}
 
   qualifies(node: NodeInfo): boolean {
@@ -120,6 +167,8 @@ export class DomainSet {
 export class DomainAgg {
   /** Domain value → matching pods; every domain of the set is present (0 included). */
   readonly counts = new Map<string, number>();
+  /** The same counts by domain id (KeyDomains); 0 for an id that is not a domain of the set. */
+  byId = new Int32Array(8);
   /** How many domains hold exactly k matching pods (keeps `min` exact under ±1 updates). */
   private readonly hist = new Map<number, number>();
   min = MAX_INT32;
@@ -130,12 +179,29 @@ export class DomainAgg {
     readonly counter: PodCounter,
   ) {}
 
+  /** Matching pods in the domain with id `d` (0 when it is not one of the set's). */
+  countOfId(d: number): number {
+    return d < this.byId.length ? (this.byId[d] as number) : 0;
+  }
+
+  /** Sets domain `v`'s count in both forms. */
+  private put(v: string, c: number): void {
+    const d = this.set.domains.idOf(v);
+    if (d >= this.byId.length) {
+      const a = new Int32Array(Math.max(d + 1, this.byId.length * 2));
+      a.set(this.byId);
+      this.byId = a;
+    }
+    this.byId[d] = c;
+    this.counts.set(v, c);
+  }
+
   /** Rebuilds counts from the counter's per-node numbers (on creation). */
   init(nodes: readonly NodeInfo[]): void {
     for (const n of nodes) {
       if (!this.set.qualifies(n)) continue;
       const v = this.set.valueOf(n);
-      this.counts.set(v, (this.counts.get(v) ?? 0) + this.counter.countOn(n));
+      this.put(v, (this.counts.get(v) ?? 0) + this.counter.countOn(n));
     }
     for (const c of this.counts.values()) histAdd(this.hist, c, 1);
     this.min = minKey(this.hist);
@@ -143,7 +209,7 @@ export class DomainAgg {
 
   addDomain(v: string): void {
     if (this.counts.has(v)) return;
-    this.counts.set(v, 0);
+    this.put(v, 0);
     histAdd(this.hist, 0, 1);
     this.min = 0;
   }
@@ -152,6 +218,7 @@ export class DomainAgg {
     const c = this.counts.get(v);
     if (c === undefined) return;
     this.counts.delete(v);
+    this.byId[this.set.domains.idOf(v)] = 0;
     histAdd(this.hist, c, -1);
     if (c === this.min && !this.hist.has(c)) this.min = minKey(this.hist);
   }
@@ -160,7 +227,7 @@ export class DomainAgg {
     const old = this.counts.get(v);
     if (old === undefined) return; // not a domain of this set (cannot happen for qualifying nodes)
     const cur = old + delta;
-    this.counts.set(v, cur);
+    this.put(v, cur);
     histAdd(this.hist, old, -1);
     histAdd(this.hist, cur, 1);
     if (cur < this.min) this.min = cur;
@@ -192,6 +259,8 @@ export class SpreadIndex implements ClusterIndex {
   /** Live counters by namespace: the ones a placement must be matched against. */
   private readonly liveByNamespace = new Map<string, PodCounter[]>();
   private readonly domainSets = new Map<string, DomainSet>();
+  /** Node domains per topology key some set or score used. */
+  private readonly keyDomains = new Map<string, KeyDomains>();
   private clock = 0;
 
   private constructor(private readonly cluster: ClusterState) {}
@@ -209,6 +278,13 @@ export class SpreadIndex implements ClusterIndex {
 
   get nodes(): readonly NodeInfo[] {
     return this.cluster.nodes;
+  }
+
+  /** Every node's domain of `key`, kept up to date from its first use. */
+  domainsOf(key: string): KeyDomains {
+    let kd = this.keyDomains.get(key);
+    if (kd === undefined) this.keyDomains.set(key, (kd = new KeyDomains(key, this.cluster.nodes)));
+    return kd;
   }
 
   /** The counter of (namespace, selector), created by scanning the placed pods. Throws the
@@ -253,7 +329,7 @@ export class SpreadIndex implements ClusterIndex {
     if (a === undefined) {
       let set = this.domainSets.get(sk);
       if (set === undefined) {
-        set = new DomainSet(sk, requiredKeys.slice(), key, inclusion);
+        set = new DomainSet(sk, requiredKeys.slice(), key, inclusion, this.domainsOf(key));
         for (const n of this.cluster.nodes) {
           if (!set.qualifies(n)) continue;
           const v = set.valueOf(n);
@@ -304,6 +380,7 @@ export class SpreadIndex implements ClusterIndex {
   // ClusterIndex -------------------------------------------------------------
 
   nodeAdded(n: NodeInfo): void {
+    for (const kd of this.keyDomains.values()) kd.nodeJoined(n);
     for (const set of this.domainSets.values()) {
       if (!set.qualifies(n)) continue;
       const v = set.valueOf(n);
@@ -331,6 +408,7 @@ export class SpreadIndex implements ClusterIndex {
     // taints, hostname counts went negative and PodTopologySpread scored out of range.)
     if (this.cluster.nodes[n.index] !== n) {
       for (const c of this.counters.values()) c.removeSlot(n.index);
+      for (const kd of this.keyDomains.values()) kd.removeSlot(n.index);
     }
   }
 
