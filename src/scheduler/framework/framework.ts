@@ -275,21 +275,50 @@ export class Framework {
     this.active = skip.size === 0 ? this.filter : this.filter.filter((f) => !skip.has(f.name));
   }
 
-  /** Runs every Filter plugin on one node; the first rejection wins (upstream RunFilterPlugins). */
+  /** Runs every Filter plugin on one node; the first rejection wins (upstream RunFilterPlugins).
+   * The first eight filters are called from a call site each: a position holds mostly one
+   * plugin from cycle to cycle, so V8 sees one class there and can inline its Filter. One
+   * shared site in a loop saw every plugin class, went megamorphic, and its method lookup per
+   * node and plugin was an eighth of the instructions a TopologySpreading pod cost. */
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, skip: ReadonlySet<string>): Verdict {
-    const filters = this.activeFilters(skip);
-    for (let i = 0; i < filters.length; i++) {
-      const f = filters[i] as FilterPlugin;
-      const v = f.filter(state, pod, node);
-      // Rejections only: a plugin's value that is not a Status (a status-shaped object from a
-      // plugin that did not import ksim) becomes an Error naming it instead of crashing here.
-      if (v !== null && v.code !== Code.Success) {
-        if (!(v instanceof Status)) return (checkedVerdict(v, f.name, 'Filter') as Status).withPlugin(f.name);
-        return v.plugin === f.name ? v : v.withPlugin(f.name);
-      }
+    const fs = this.activeFilters(skip);
+    const n = fs.length;
+    let f: FilterPlugin;
+    let v: Verdict;
+    if (n === 0) return null;
+    if (!passed((v = (f = fs[0] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 1) return null;
+    if (!passed((v = (f = fs[1] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 2) return null;
+    if (!passed((v = (f = fs[2] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 3) return null;
+    if (!passed((v = (f = fs[3] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 4) return null;
+    if (!passed((v = (f = fs[4] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 5) return null;
+    if (!passed((v = (f = fs[5] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 6) return null;
+    if (!passed((v = (f = fs[6] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    if (n === 7) return null;
+    if (!passed((v = (f = fs[7] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
+    for (let i = 8; i < n; i++) {
+      if (!passed((v = (f = fs[i] as FilterPlugin).filter(state, pod, node)))) return rejection(f, v);
     }
     return null;
   }
+}
+
+/** Whether a Filter's value lets the node through (null or Success). */
+function passed(v: Verdict): boolean {
+  return v === null || v.code === Code.Success;
+}
+
+/** A Filter's rejection as the framework reports it: named after the plugin. A value that is not
+ * a Status (a status-shaped object from a plugin that did not import ksim) becomes an Error
+ * naming it instead of crashing the cycle. */
+function rejection(f: FilterPlugin, v: Verdict): Verdict {
+  if (!(v instanceof Status)) return (checkedVerdict(v, f.name, 'Filter') as Status).withPlugin(f.name);
+  return v.plugin === f.name ? v : v.withPlugin(f.name);
 }
 
 /**
