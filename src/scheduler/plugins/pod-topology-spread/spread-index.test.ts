@@ -168,6 +168,15 @@ describe('SpreadIndex against a recount after every change', () => {
         assert.deepEqual(cluster.nodes.map((n) => a.counter.countOn(n)), want.perNode, `${what}: ${a.name} per node`);
         assert.deepEqual(Object.fromEntries([...a.agg.counts].sort()), want.counts, `${what}: ${a.name} per domain`);
         assert.equal(a.agg.min, want.min, `${what}: ${a.name} minimum`);
+        // What Filter and Score read for a node of the cluster: its domain id at its index,
+        // and the count by that id, equal to reading its label and the count by value.
+        const kd = a.agg.set.domains;
+        cluster.nodes.forEach((n, i) => {
+          const v = n.labels[a.key];
+          const d = kd.nodeDomain[i] as number;
+          assert.equal(d, v === undefined ? -1 : kd.idOf(v), `${what}: ${a.name} domain id of ${n.name}`);
+          if (v !== undefined) assert.equal(a.agg.countOfId(d), a.agg.counts.get(v) ?? 0, `${what}: ${a.name} count by id on ${n.name}`);
+        });
       }
     }
   });
