@@ -74,18 +74,12 @@ export class PodCounter {
   }
 
   grow(size: number): void {
-    if (size <= this.perNode.length) return;
-    const a = new Int32Array(Math.max(size, this.perNode.length * 2));
-    a.set(this.perNode);
-    this.perNode = a;
+    this.perNode = grown(this.perNode, size, 0);
   }
 
   /** The node at `index` left the cluster: later nodes move down one slot (ClusterState.removeNode). */
   removeSlot(index: number): void {
-    const a = this.perNode;
-    if (index >= a.length) return;
-    a.copyWithin(index, index + 1);
-    a[a.length - 1] = 0;
+    dropSlot(this.perNode, index, 0);
   }
 }
 
@@ -116,21 +110,14 @@ export class KeyDomains {
   /** Records the domain of `n` at its index (a node that joined, or one whose labels changed). */
   nodeJoined(n: NodeInfo): void {
     const i = n.index;
-    if (i >= this.nodeDomain.length) {
-      const a = new Int32Array(Math.max(i + 1, this.nodeDomain.length * 2)).fill(-1);
-      a.set(this.nodeDomain);
-      this.nodeDomain = a;
-    }
+    this.nodeDomain = grown(this.nodeDomain, i + 1, -1);
     const v = n.labels[this.key];
     this.nodeDomain[i] = typeof v === 'string' ? this.idOf(v) : -1;
   }
 
   /** The node at `index` left the cluster: later nodes move down one slot. */
   removeSlot(index: number): void {
-    const a = this.nodeDomain;
-    if (index >= a.length) return;
-    a.copyWithin(index, index + 1);
-    a[a.length - 1] = -1;
+    dropSlot(this.nodeDomain, index, -1);
   }
 }
 
@@ -168,7 +155,7 @@ export class DomainAgg {
   /** Domain value → matching pods; every domain of the set is present (0 included). */
   readonly counts = new Map<string, number>();
   /** The same counts by domain id (KeyDomains); 0 for an id that is not a domain of the set. */
-  byId = new Int32Array(8);
+  byId: Int32Array = new Int32Array(8);
   /** How many domains hold exactly k matching pods (keeps `min` exact under ±1 updates). */
   private readonly hist = new Map<number, number>();
   min = MAX_INT32;
@@ -187,11 +174,7 @@ export class DomainAgg {
   /** Sets domain `v`'s count in both forms. */
   private put(v: string, c: number): void {
     const d = this.set.domains.idOf(v);
-    if (d >= this.byId.length) {
-      const a = new Int32Array(Math.max(d + 1, this.byId.length * 2));
-      a.set(this.byId);
-      this.byId = a;
-    }
+    this.byId = grown(this.byId, d + 1, 0);
     this.byId[d] = c;
     this.counts.set(v, c);
   }
@@ -233,6 +216,22 @@ export class DomainAgg {
     if (cur < this.min) this.min = cur;
     else if (old === this.min && !this.hist.has(old)) this.min = cur;
   }
+}
+
+/** `a` when it holds `size` entries, else a copy at least twice as long, the new entries `fill`. */
+function grown(a: Int32Array, size: number, fill: number): Int32Array {
+  if (size <= a.length) return a;
+  const b = new Int32Array(Math.max(size, a.length * 2));
+  if (fill !== 0) b.fill(fill, a.length);
+  b.set(a);
+  return b;
+}
+
+/** Entry `index` leaves: the later entries move down one, the last becomes `fill`. */
+function dropSlot(a: Int32Array, index: number, fill: number): void {
+  if (index >= a.length) return;
+  a.copyWithin(index, index + 1);
+  a[a.length - 1] = fill;
 }
 
 export function histAdd(hist: Map<number, number>, k: number, d: number): void {
