@@ -426,17 +426,17 @@ export class ApiServer {
     });
   }
 
-  createObject(o: WorkloadObject, done?: (ok: boolean) => void): void {
-    this.write('api.create-object', keyOf(o), () => {
-      const ok = this.storeObject(o); // not inside done?.(...): that would skip it when done is absent
+  createObject(o: WorkloadObject, done?: (ok: boolean) => void, key = keyOf(o)): void {
+    this.write('api.create-object', key, () => {
+      const ok = this.storeObjectWith(o, null, key); // not inside done?.(...): that would skip it when done is absent
       done?.(ok);
     });
   }
 
   /** Replaces the stored object of `o`'s key with `o` (objects are never changed in place: a
-   * stored object is a committed snapshot). `done(false)` when there is none (NotFound). */
-  updateObject(o: WorkloadObject, done?: (ok: boolean) => void): void {
-    const key = keyOf(o);
+   * stored object is a committed snapshot). `done(false)` when there is none (NotFound).
+   * `key`: keyOf(o), passed by a caller that keeps it (a kubelet, for its node's Lease). */
+  updateObject(o: WorkloadObject, done?: (ok: boolean) => void, key = keyOf(o)): void {
     this.write('api.update-object', key, () => {
       const old = this.cluster.objects.get(key);
       if (old === undefined) {
@@ -464,19 +464,16 @@ export class ApiServer {
     });
   }
 
-  /** Stores an object that exists before the simulation starts (no write latency). */
-  seedObject(o: WorkloadObject): boolean {
-    return this.storeObject(o);
+  /** Stores an object that exists before the simulation starts (no write latency). `key`:
+   * keyOf(o), from a caller that keeps it. */
+  seedObject(o: WorkloadObject, key = keyOf(o)): boolean {
+    return this.storeObjectWith(o, null, key);
   }
 
-  private storeObject(o: WorkloadObject): boolean {
-    return this.storeObjectWith(o, null);
-  }
 
   /** Stores `o` unless its key is taken; `tell` tells of it at once (the start state), else it
    * is notified as a commit. */
-  private storeObjectWith(o: WorkloadObject, tell: ((f: (w: ClusterWatcher) => void) => void) | null): boolean {
-    const key = keyOf(o);
+  private storeObjectWith(o: WorkloadObject, tell: ((f: (w: ClusterWatcher) => void) => void) | null, key = keyOf(o)): boolean {
     if (this.cluster.objects.has(key)) return false;
     this.cluster.objects.set(key, o);
     if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});

@@ -4,6 +4,7 @@ import {
   Z_99,
   describeDistribution,
   distributionMean,
+  lognormal,
   sample,
   sampleNonNegativeInt,
   validateDistribution,
@@ -78,6 +79,16 @@ describe('distributions', () => {
   it('lognormal with p99 == p50 is a constant', () => {
     const xs = draw({ kind: 'lognormal', p50: 250, p99: 250 }, 10);
     for (const x of xs) assert.ok(relErr(x, 250) < 1e-12);
+  });
+
+  it('lognormal() draws exactly what the plain object draws, and reads and prints as it', () => {
+    const kept = lognormal(1000, 5000);
+    const plain: Distribution = { kind: 'lognormal', p50: 1000, p99: 5000 };
+    // Bit for bit: its kept mu and sigma are worked out as sample() works them out per draw.
+    assert.deepEqual(draw(kept, 200, 'same'), draw(plain, 200, 'same'));
+    assert.deepEqual(kept, plain);
+    assert.equal(JSON.stringify(kept), '{"kind":"lognormal","p50":1000,"p99":5000}');
+    assert.equal(describeDistribution(kept), 'lognormal(p50=1000, p99=5000)');
   });
 
   it('is deterministic for the same seed and stream', () => {

@@ -10,8 +10,10 @@ export type Distribution =
   | { kind: 'uniform'; min: number; max: number }
   | { kind: 'exponential'; mean: number }
   | { kind: 'normal'; mean: number; stddev: number }
-  /** Given by median and 99th percentile: mu = ln(p50), sigma = (ln(p99) - ln(p50)) / z(0.99). */
-  | { kind: 'lognormal'; p50: number; p99: number };
+  /** Given by median and 99th percentile: mu = ln(p50), sigma = (ln(p99) - ln(p50)) / z(0.99).
+   * `mu` and `sigma` are kept by lognormal() (not enumerable: the object reads and prints as
+   * written); without them sample() works them out per draw. */
+  | { kind: 'lognormal'; p50: number; p99: number; readonly mu?: number; readonly sigma?: number };
 
 /** Standard normal quantile at 0.99. */
 export const Z_99 = 2.3263478740408408;
@@ -47,11 +49,22 @@ export function sample(d: Distribution, rng: RandomStream): number {
     case 'normal':
       return d.mean + d.stddev * standardNormal(rng);
     case 'lognormal': {
-      const mu = Math.log(d.p50);
-      const sigma = (Math.log(d.p99) - mu) / Z_99;
+      let mu = d.mu;
+      let sigma = d.sigma;
+      if (mu === undefined || sigma === undefined) ({ mu, sigma } = lognormalParams(d.p50, d.p99));
       return Math.exp(mu + sigma * standardNormal(rng));
     }
   }
+}
+
+/** A lognormal distribution with its mu and sigma worked out once: they took two of the three
+ * logarithms of every draw, and every API write draws four to five latencies. */
+export function lognormal(p50: number, p99: number): Distribution {
+  const { mu, sigma } = lognormalParams(p50, p99);
+  const d = { kind: 'lognormal' as const, p50, p99 };
+  Object.defineProperty(d, 'mu', { value: mu });
+  Object.defineProperty(d, 'sigma', { value: sigma });
+  return d;
 }
 
 /** Draws one value rounded to the nearest integer and clamped to [0, MAX_SIM_TIME_US] (for

@@ -2,7 +2,7 @@
 // lognormal: ...}, turned into engine Distributions in microseconds.
 import { parseDuration } from '../api/duration.js';
 import { FieldError } from '../api/field-error.js';
-import type { Distribution } from '../engine/distributions.js';
+import { lognormal, type Distribution } from '../engine/distributions.js';
 
 export function parseDurationDistribution(raw: unknown): Distribution {
   if (typeof raw === 'string') return { kind: 'constant', value: parseDuration(raw) };
@@ -22,7 +22,7 @@ export function parseDurationDistribution(raw: unknown): Distribution {
     const p99 = d('lognormal', 'p99');
     if (p50 <= 0) throw new FieldError('lognormal.p50', 'a positive duration');
     if (p99 < p50) throw new FieldError('lognormal.p99', 'a value >= lognormal.p50');
-    return { kind: 'lognormal', p50, p99 };
+    return lognormal(p50, p99);
   }
   throw new FieldError('', 'a duration or one of constant, uniform, exponential, normal, lognormal');
 }
