@@ -114,8 +114,12 @@ export class CsvFileSink implements RowSink {
     for (let i = 0; i < cols.length; i++) {
       const c = cols[i]!;
       if (i > 0) line += ',';
-      const v = formatCell(c, row[c.name]);
+      const raw = row[c.name];
+      const v = formatCell(c, raw);
       if (typeof v === 'number') line += String(v);
+      // A number or boolean formats without a comma, quote or line break: only text is tested
+      // (the test was 1.4 % of a churn run's instructions, most of it on numbers).
+      else if (typeof raw === 'number' || typeof raw === 'boolean') line += v;
       else line += NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
     }
     this.buffer += `${line}\n`;
