@@ -470,7 +470,6 @@ export class ApiServer {
     return this.storeObjectWith(o, null, key);
   }
 
-
   /** Stores `o` unless its key is taken; `tell` tells of it at once (the start state), else it
    * is notified as a commit. */
   private storeObjectWith(o: WorkloadObject, tell: ((f: (w: ClusterWatcher) => void) => void) | null, key = keyOf(o)): boolean {
