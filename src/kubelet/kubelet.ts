@@ -100,9 +100,8 @@ export class Kubelets {
   private readonly held = new Map<string, { p: PodInfo; phase: PodPhase }[]>();
   /** Lease renewals sent (for measurements). */
   leaseRenewals = 0;
-  /** Per node: its lease timer's action and its Lease's store key (made at its first use). */
-  private readonly leaseTimers = new Map<string, () => void>();
-  private readonly leaseKeys = new Map<string, string>();
+  /** Per node, made at its first use: its Lease's store key and its renewal timer's action. */
+  private readonly leases = new Map<string, { readonly key: string; readonly tick: () => void }>();
   private leaseStream: OrderedStream | null = null;
   /** Container restarts made (all pods, for the summary). */
   containerRestarts = 0;
@@ -146,12 +145,12 @@ export class Kubelets {
             if (!n.ready) this.crash(n.name);
             // A node of the start state holds its lease already; renewals start at a random
             // phase so that the nodes do not renew in lockstep.
-            api.seedObject(leaseObject(n.name, 0), this.leaseKey(n.name));
+            api.seedObject(leaseObject(n.name, 0), this.lease(n.name).key);
             this.scheduleRenewal(n.name, Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US));
             return;
           }
           // A node that joins later registers itself and starts its lease at once.
-          this.client(n.name).createObject(leaseObject(n.name, this.sim.now), undefined, this.leaseKey(n.name));
+          this.client(n.name).createObject(leaseObject(n.name, this.sim.now), undefined, this.lease(n.name).key);
           this.scheduleRenewal(n.name, LEASE_RENEW_INTERVAL_US);
         },
       });
@@ -200,35 +199,34 @@ export class Kubelets {
   }
 
   private scheduleRenewal(node: string, delayUs: number): void {
-    // Renewals are most of an idle cluster's events. Each is scheduled a fixed interval after the
-    // one before, in the order they run, so after the first round (random phases) they come in
-    // time order: a FIFO lane of the event queue takes them instead of its heap, in the same
-    // order. One timer action per node, made once: no closure per renewal.
-    const stream = (this.leaseStream ??= this.sim.orderedStream());
-    let timer = this.leaseTimers.get(node);
-    if (timer === undefined) {
-      const tick = (): void => {
-        if (this.stateOf(node) === 'up') this.renew(node);
-        stream.scheduleAt(addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US), 'kubelet.lease', node, tick);
-      };
-      this.leaseTimers.set(node, (timer = tick));
-    }
-    stream.scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', node, timer);
+    const { tick } = this.lease(node);
+    (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', node, tick);
   }
 
   private renew(node: string): void {
     if (this.cluster?.nodeByName.has(node) !== true) return;
     this.leaseRenewals++;
-    this.client(node).updateObject(leaseObject(node, this.sim.now), undefined, this.leaseKey(node));
+    this.client(node).updateObject(leaseObject(node, this.sim.now), undefined, this.lease(node).key);
   }
 
-  /** The store key of a node's Lease, made once: the same string object every time, so the
-   * store's lookups compare it by identity (a key built per renewal cost a string hash and a
-   * character compare each). */
-  private leaseKey(node: string): string {
-    let key = this.leaseKeys.get(node);
-    if (key === undefined) this.leaseKeys.set(node, (key = objectKey(LEASE_KIND, LEASE_NAMESPACE, node)));
-    return key;
+  /** A node's lease, made once. Renewals are most of an idle cluster's events:
+   * - each is scheduled a fixed interval after the one before, in the order they run, so after
+   *   the first round (random phases) they come in time order, and a FIFO lane of the event queue
+   *   takes them instead of its heap, in the same order;
+   * - one timer action per node, so no closure per renewal;
+   * - the store key made once, the same string object every time, so the store's lookups compare
+   *   it by identity (a key built per renewal cost a string hash and a character compare each). */
+  private lease(node: string): { readonly key: string; readonly tick: () => void } {
+    let l = this.leases.get(node);
+    if (l === undefined) {
+      const stream = (this.leaseStream ??= this.sim.orderedStream());
+      const tick = (): void => {
+        if (this.stateOf(node) === 'up') this.renew(node);
+        stream.scheduleAt(addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US), 'kubelet.lease', node, tick);
+      };
+      this.leases.set(node, (l = { key: objectKey(LEASE_KIND, LEASE_NAMESPACE, node), tick }));
+    }
+    return l;
   }
 
   private startPod(p: PodInfo): void {

@@ -213,23 +213,10 @@ function addConstraintTerms(nodes: readonly NodeInfo[], n: number, cases: Uint8A
   }
 }
 
+/** One node's score from its labels: Score (explain) and scoreNodes' scratch nodes. The
+ * cluster's own nodes are scored by scoreNodes from the index's arrays, with the same counts. */
 function nodeScore(s: PreScoreState, node: NodeInfo): number {
   const cs = s.constraints;
-  const index = node.index;
-  if (s.nodes[index] === node) {
-    // A node of the cluster: its domains by id from the index's typed arrays (the same counts).
-    if (s.requireAllTopologies && !s.hasAllKeysAt(index)) return 0;
-    let total = 0;
-    for (let i = 0; i < cs.length; i++) {
-      const d = (s.domains[i] as KeyDomains).nodeDomain[index] as number;
-      if (d < 0) continue;
-      const c = cs[i] as SpreadConstraint;
-      const agg = s.aggs[i] as DomainAgg | null;
-      const cnt = agg === null ? c.counter.countOn(node) : agg.countOfId(d);
-      total += cnt * (s.weights[i] as number) + (c.maxSkew - 1);
-    }
-    return roundHalfAwayFromZero(total);
-  }
   const labels = node.labels;
   if (s.requireAllTopologies && !nodeHasAllKeys(labels, cs)) return 0;
   let total = 0;
