@@ -9,6 +9,7 @@ import type {
   PreferredSchedulingTerm,
 } from 'kubernetes-types/core/v1.js';
 import { FieldError } from '../../api/field-error.js';
+import { NodeInfo } from '../../cluster/node-info.js';
 import { RandomStreams } from '../../engine/random.js';
 import { buildCluster, makeFramework, makeNode, makePod, nodeInfoWith, podInfo } from '../../testing/builders.js';
 import { CycleState } from '../framework/cycle-state.js';
@@ -357,6 +358,35 @@ describe('NodeAffinity PreFilter and Filter', () => {
     const r2 = algo.schedule(fwk, fwk.newCycleState(), podInfo(q));
     assert.equal(r2.nodeName, null);
     assert.equal(r2.reason, "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.");
+  });
+
+  it('ksim case: answers kept for pods of one template follow a node\'s label change', () => {
+    // Filter keeps each node's answer for pods with the same selector; a label change must be
+    // seen by the next pod as matching would see it.
+    const cluster = buildCluster([
+      makeNode('a').capacity({ cpu: 4, pods: 10 }).labels({ zone: 'z1' }).obj(),
+      makeNode('b').capacity({ cpu: 4, pods: 10 }).labels({ zone: 'z2' }).obj(),
+    ]);
+    const p = new NodeAffinityPlugin();
+    const sel = (name: string) => podInfo(withSelector({ ...pod(), metadata: { name, namespace: 'default' } }, { zone: 'z1' }));
+    const verdicts = (pi: ReturnType<typeof podInfo>) => {
+      const state = new CycleState();
+      p.preFilter(state, pi);
+      return cluster.nodes.map((n) => (p.filter(state, pi, n) === null ? 'fits' : 'rejected'));
+    };
+    assert.deepEqual(verdicts(sel('p1')), ['fits', 'rejected']);
+    cluster.updateNode('a', { labels: { zone: 'z2' } });
+    cluster.updateNode('b', { labels: { zone: 'z1' } });
+    assert.deepEqual(verdicts(sel('p2')), ['rejected', 'fits']);
+    // A term on the node's name is not answered from what another node at that index gave.
+    const byName = podInfo(required({ matchExpressions: [expr('zone', 'In', ['z1', 'z2'])], matchFields: [nameIn('b')] }));
+    assert.deepEqual(verdicts(byName), ['rejected', 'fits']);
+    const b = cluster.nodes[1]!;
+    const c = new NodeInfo(node('c'), 'default', b.index);
+    c.labels = b.labels;
+    const state = new CycleState();
+    p.preFilter(state, byName);
+    assertVerdict(p.filter(state, byName, c), unresolvable(ERR_REASON_POD), 'node c, with b\'s index and labels');
   });
 });
 

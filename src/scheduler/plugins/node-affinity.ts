@@ -13,6 +13,7 @@ import {
   matchesNodeSelectorMap,
   type NodeSelectorMatcher,
 } from '../../api/labels.js';
+import type { Labels } from '../../api/labels.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
@@ -140,11 +141,40 @@ function compileArgs(added: NodeAffinity | null): ParsedArgs {
 // ---------------------------------------------------------------------------
 // Per-pod state
 
-/** Upstream nodeaffinity.RequiredNodeAffinity: nodeSelector (if non-empty) AND required terms (if set). */
-interface RequiredNodeAffinity {
-  readonly nodeSelector: Readonly<Record<string, string>> | null;
-  /** Invalid terms match nothing (LazyErrorNodeSelector; errors ignored by Filter). */
-  readonly affinity: NodeSelectorMatcher | null;
+/** Upstream nodeaffinity.RequiredNodeAffinity: nodeSelector (if non-empty) AND required terms
+ * (if set). Filter asks it once per node and pod, and the pods of one template (a Deployment's,
+ * a Job's, a trace's) ask it the same question of the same nodes, so it keeps each node's answer
+ * (pods find the one an earlier pod made through RequiredAffinities). */
+class RequiredNodeAffinity {
+  /** Per node index, the labels object the answer in `hits` is for. A label change replaces a
+   * node's labels object (ClusterState.updateNode), so an answer is reused only while it is the
+   * one matching would give. Kept only when the answer depends on the labels alone. */
+  private readonly seen: (Labels | undefined)[] = [];
+  private readonly hits: boolean[] = [];
+
+  constructor(
+    readonly nodeSelector: Readonly<Record<string, string>> | null,
+    /** Invalid terms match nothing (LazyErrorNodeSelector; errors ignored by Filter). */
+    readonly affinity: NodeSelectorMatcher | null,
+    /** False when a term reads the node's name (matchFields). */
+    private readonly labelsOnly: boolean,
+  ) {}
+
+  matches(node: NodeView): boolean {
+    if (this.nodeSelector !== null && !matchesNodeSelectorMap(this.nodeSelector, node.labels)) return false;
+    return this.affinity === null || this.affinity.matches(node);
+  }
+
+  /** matches() for a node of the cluster (or a copy of one, which has its index and labels). */
+  matchesNode(node: NodeInfo): boolean {
+    if (!this.labelsOnly) return this.matches(node);
+    const i = node.index;
+    if (this.seen[i] === node.labels) return this.hits[i] as boolean;
+    const m = this.matches(node);
+    this.seen[i] = node.labels;
+    this.hits[i] = m;
+    return m;
+  }
 }
 
 function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity {
@@ -153,12 +183,30 @@ function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity {
   const nodeSelector = sel !== undefined && sel !== null && Object.keys(sel).length > 0 ? sel : null;
   const req = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const affinity = req === undefined || req === null ? null : compileNodeSelector(req, '', { invalidTerms: 'matchNothing' });
-  return { nodeSelector, affinity };
+  const terms: unknown = req?.nodeSelectorTerms;
+  const labelsOnly = !Array.isArray(terms) || terms.every((t: unknown) => !isObject(t) || isEmptyList(t['matchFields']));
+  return new RequiredNodeAffinity(nodeSelector, affinity, labelsOnly);
 }
 
-function matchesRequired(r: RequiredNodeAffinity, node: NodeView): boolean {
-  if (r.nodeSelector !== null && !matchesNodeSelectorMap(r.nodeSelector, node.labels)) return false;
-  return r.affinity === null || r.affinity.matches(node);
+/** Most distinct required affinities a plugin keeps; past it, it forgets them all (answers are
+ * worked out again, never wrong). */
+const MAX_KEPT_AFFINITIES = 64;
+
+/** Each distinct (nodeSelector, required affinity) seen, compiled, by the two's JSON text. */
+class RequiredAffinities {
+  private readonly byText = new Map<string, RequiredNodeAffinity>();
+
+  /** The pod's required affinity; throws FieldError when it does not compile (nothing kept). */
+  of(pod: PodInfo): RequiredNodeAffinity {
+    const spec = pod.pod.spec;
+    const text = `${JSON.stringify(spec?.nodeSelector ?? null)}\n${JSON.stringify(spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null)}`;
+    let r = this.byText.get(text);
+    if (r !== undefined) return r;
+    r = requiredNodeAffinity(pod);
+    if (this.byText.size >= MAX_KEPT_AFFINITIES) this.byText.clear();
+    this.byText.set(text, r);
+    return r;
+  }
 }
 
 interface PreScoreState {
@@ -216,6 +264,7 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
   readonly name = NODE_AFFINITY;
   private readonly addedNodeSelector: NodeSelectorMatcher | null;
   private readonly addedPreferred: readonly WeightedTerm[] | null;
+  private readonly required = new RequiredAffinities();
 
   constructor(args: NodeAffinityArgs = { addedAffinity: null }) {
     const parsed = compileArgs(args.addedAffinity);
@@ -235,14 +284,14 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
     if (this.addedNodeSelector !== null && !this.addedNodeSelector.matches(after)) return 'QueueSkip';
     let r: RequiredNodeAffinity;
     try {
-      r = requiredNodeAffinity(pod);
+      r = this.required.of(pod);
     } catch (e) {
       if (e instanceof FieldError) return 'Queue'; // upstream: an error means Queue
       throw e;
     }
-    if (!matchesRequired(r, after)) return 'QueueSkip';
+    if (!r.matches(after)) return 'QueueSkip';
     if (before === undefined) return 'Queue';
-    return matchesRequired(r, before) ? 'QueueSkip' : 'Queue';
+    return r.matches(before) ? 'QueueSkip' : 'Queue';
   }
 
   preFilter(state: CycleState, pod: PodInfo): { status: Verdict; result?: PreFilterResult } {
@@ -256,7 +305,7 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
     }
     let r: RequiredNodeAffinity;
     try {
-      r = requiredNodeAffinity(pod);
+      r = this.required.of(pod);
     } catch (e) {
       if (e instanceof FieldError) return { status: Status.error(`spec.affinity.nodeAffinity: ${e.message}`).withPlugin(NODE_AFFINITY) };
       throw e;
@@ -270,19 +319,30 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
     return { status: null, result: { nodeNames } };
   }
 
+  /** The cycle state Filter read last, at which version, and what it read: Filter runs once per
+   * node and would otherwise look the same object up in the state's map on every node. */
+  private filterState: CycleState | null = null;
+  private filterStateVersion = -1;
+  private filterPre: RequiredNodeAffinity | undefined = undefined;
+
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     if (this.addedNodeSelector !== null && !this.addedNodeSelector.matches(node)) return REJECT_ENFORCED;
+    if (state !== this.filterState || state.version !== this.filterStateVersion) {
+      this.filterState = state;
+      this.filterStateVersion = state.version;
+      this.filterPre = state.read<RequiredNodeAffinity>(PRE_FILTER_KEY);
+    }
+    let r = this.filterPre;
     // Without PreFilter state (PreFilter disabled), upstream computes it here.
-    let r = state.read<RequiredNodeAffinity>(PRE_FILTER_KEY);
     if (r === undefined) {
       try {
-        r = requiredNodeAffinity(pod);
+        r = this.required.of(pod);
       } catch (e) {
         if (e instanceof FieldError) return REJECT_POD;
         throw e;
       }
     }
-    return matchesRequired(r, node) ? null : REJECT_POD;
+    return r.matchesNode(node) ? null : REJECT_POD;
   }
 
   /** Skips pods without preferred terms when the profile adds none; a broken preferred term is an Error. */
