@@ -473,4 +473,37 @@ describe('SchedulingQueue: in-flight events', () => {
     }
     assert.ok(h.queue.inFlightEventCount <= 4096, `${h.queue.inFlightEventCount} events kept`);
   });
+
+  it('a long attempt keeps the events since its pop; the log is cut at the next oldest pop once it is done', () => {
+    const sim = new Simulation();
+    const sort = new PrioritySortPlugin();
+    const hints = new Map<string, readonly ClusterEventWithHint[] | undefined>([
+      ['NodeResourcesFit', [{ event: { resource: 'Pod', actionType: ActionType.Delete } }]],
+    ]);
+    const queue = new SchedulingQueue(sim, (a, b) => sort.less(a, b), () => {}, DEFAULT_QUEUE_OPTIONS, () => {}, () => hints);
+    const add = { resource: 'AssignedPod', actionType: ActionType.Add } as const;
+    const slow = pod('slow');
+    queue.add(slow);
+    const qs = queue.pop() as QueuedPodInfo;
+    // The one event slow's rejector cares about comes first; 5,000 bindings follow while slow
+    // stays in flight, each pod popped after the previous one is done.
+    queue.moveAllToActiveOrBackoff({ resource: 'AssignedPod', actionType: ActionType.Delete }, pod('gone'), undefined);
+    let late: PodInfo | null = null;
+    for (let i = 0; i < 5000; i++) {
+      const p = pod(`p${i}`);
+      queue.add(p);
+      assert.equal(queue.pop()?.pod, p);
+      queue.moveAllToActiveOrBackoff(add, undefined, p);
+      if (i === 4000) late = p; // still in flight at the end
+      else queue.done(p);
+    }
+    assert.equal(queue.inFlightEventCount, 5001, 'nothing is cut while slow, popped first, is in flight');
+    qs.unschedulablePlugins = new Set(['NodeResourcesFit']);
+    queue.addUnschedulable(qs, false);
+    assert.equal(queue.unschedulableCount, 0, 'slow heard the deletion of its attempt and went to backoffQ');
+    // p4000 was popped after 4,001 events (the deletion and p0..p3999's bindings).
+    assert.equal(queue.inFlightEventCount, 1000, 'cut at p4000\'s pop');
+    queue.done(late as PodInfo);
+    assert.equal(queue.inFlightEventCount, 0);
+  });
 });

@@ -79,7 +79,8 @@ export class SchedulingQueue {
   /** Every pod the queue holds, in any sub-queue or in flight. */
   private readonly known = new Map<PodInfo, QueuedPodInfo>();
   private readonly inActive = new Set<PodInfo>();
-  /** Pods popped and not yet back or done, with the index in `inFlightEvents` at their pop. */
+  /** Pods popped and not yet back or done, with the index in `inFlightEvents` at their pop, in
+   * pop order. */
   private readonly inFlight = new Map<PodInfo, number>();
   /** Events received while some pod was in flight (upstream inFlightEvents), replayed through
    * the hints when an in-flight pod fails. Indexes are offset by `inFlightBase`. */
@@ -169,6 +170,8 @@ export class SchedulingQueue {
   private started(qpi: QueuedPodInfo): QueuedPodInfo {
     this.backoffEntryOf.delete(qpi.pod);
     qpi.attempts++;
+    // Entries go in pop order, so the map's first is the oldest pop (trimInFlightEvents).
+    this.inFlight.delete(qpi.pod);
     this.inFlight.set(qpi.pod, this.inFlightBase + this.inFlightEvents.length);
     return qpi;
   }
@@ -230,8 +233,10 @@ export class SchedulingQueue {
       return;
     }
     if (this.inFlightEvents.length < IN_FLIGHT_TRIM_AT) return;
-    let oldest = Infinity;
-    for (const since of this.inFlight.values()) if (since < oldest) oldest = since;
+    // The first entry is the oldest pop (entries are added in pop order with growing indexes):
+    // a scan of every in-flight pod here, on each binding while the oldest pod stayed in flight,
+    // made 30,000 DaemonSet pods binding at once quadratic (a third of their cost).
+    const oldest = this.inFlight.values().next().value as number;
     const drop = oldest - this.inFlightBase;
     if (drop <= 0) return;
     this.inFlightEvents = this.inFlightEvents.slice(drop);

@@ -183,9 +183,12 @@ function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity {
   const nodeSelector = sel !== undefined && sel !== null && Object.keys(sel).length > 0 ? sel : null;
   const req = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const affinity = req === undefined || req === null ? null : compileNodeSelector(req, '', { invalidTerms: 'matchNothing' });
-  const terms: unknown = req?.nodeSelectorTerms;
-  const labelsOnly = !Array.isArray(terms) || terms.every((t: unknown) => !isObject(t) || isEmptyList(t['matchFields']));
-  return new RequiredNodeAffinity(nodeSelector, affinity, labelsOnly);
+  return new RequiredNodeAffinity(nodeSelector, affinity, labelsOnly(req?.nodeSelectorTerms));
+}
+
+/** True when no term reads the node's name (matchFields). */
+function labelsOnly(terms: unknown): boolean {
+  return !Array.isArray(terms) || terms.every((t: unknown) => !isObject(t) || isEmptyList(t['matchFields']));
 }
 
 /** Most distinct required affinities a plugin keeps; past it, it forgets them all (answers are
@@ -199,6 +202,9 @@ class RequiredAffinities {
   /** The pod's required affinity; throws FieldError when it does not compile (nothing kept). */
   of(pod: PodInfo): RequiredNodeAffinity {
     const spec = pod.pod.spec;
+    const terms: unknown = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    // A term on node names (a DaemonSet pod's) keeps no answers: nothing to share.
+    if (!labelsOnly(terms)) return requiredNodeAffinity(pod);
     const text = `${JSON.stringify(spec?.nodeSelector ?? null)}\n${JSON.stringify(spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null)}`;
     let r = this.byText.get(text);
     if (r !== undefined) return r;
