@@ -89,7 +89,9 @@ function intAnnotation(rs: ReplicaSetObject, key: string): number | null {
 }
 
 export class DeploymentController {
-  private readonly deployments = new Map<string, DState>();
+  /** Deployments by namespace, then name: a pod's change finds its Deployment from strings it
+   * already has, with no key built (a string built and hashed per pod event). */
+  private readonly deployments = new Map<string, Map<string, DState>>();
   /** Pods (live, observed) per ReplicaSet "ns/name" of a Deployment. */
   private readonly rsPods = new Map<string, Set<PodInfo>>();
   /** Deployments to sync once the start state is committed (ApiServer.startingUp). */
@@ -103,7 +105,9 @@ export class DeploymentController {
       objectAdded: (o) => {
         if (o.kind === 'Deployment') {
           const st: DState = { namespace: o.metadata.namespace, name: o.metadata.name, replicaSets: [], inflight: 0, settled: false };
-          this.deployments.set(`${st.namespace}/${st.name}`, st);
+          let inNs = this.deployments.get(st.namespace);
+          if (inNs === undefined) this.deployments.set(st.namespace, (inNs = new Map()));
+          inNs.set(st.name, st);
           this.enqueue(st);
         } else if (o.kind === 'ReplicaSet') {
           const st = this.ownerOf(o);
@@ -129,7 +133,7 @@ export class DeploymentController {
     objects.watch({
       objectUpdated: (o) => {
         if (o.kind === 'Deployment') {
-          const st = this.deployments.get(`${o.metadata.namespace}/${o.metadata.name}`);
+          const st = this.deployments.get(o.metadata.namespace)?.get(o.metadata.name);
           if (st !== undefined) this.enqueue(st);
         } else if (o.kind === 'ReplicaSet') {
           const st = this.ownerOf(o);
@@ -137,7 +141,7 @@ export class DeploymentController {
         }
       },
       objectDeleted: (o) => {
-        if (o.kind === 'Deployment') this.deployments.delete(`${o.metadata.namespace}/${o.metadata.name}`);
+        if (o.kind === 'Deployment') this.deployments.get(o.metadata.namespace)?.delete(o.metadata.name);
         else if (o.kind === 'ReplicaSet') {
           this.rsPods.delete(`${o.metadata.namespace}/${o.metadata.name}`);
           const st = this.ownerOf(o);
@@ -170,7 +174,7 @@ export class DeploymentController {
 
   private ownerOf(rs: WorkloadObject): DState | undefined {
     const c = controllerRef(rs);
-    return c?.kind === 'Deployment' ? this.deployments.get(`${rs.metadata.namespace}/${c.name}`) : undefined;
+    return c?.kind === 'Deployment' ? this.deployments.get(rs.metadata.namespace)?.get(c.name) : undefined;
   }
 
   private podChanged(p: PodInfo, live: boolean): void {
