@@ -38,6 +38,15 @@ function pod(name: string, priority = 0): PodInfo {
   return podInfo(makePod(name).priority(priority).obj());
 }
 
+/** A queue whose only hint is NodeResourcesFit's: a pod it rejected is requeued by a Pod/Delete. */
+function queueRequeuedByPodDelete(): SchedulingQueue {
+  const sort = new PrioritySortPlugin();
+  const hints = new Map<string, readonly ClusterEventWithHint[] | undefined>([
+    ['NodeResourcesFit', [{ event: { resource: 'Pod', actionType: ActionType.Delete } }]],
+  ]);
+  return new SchedulingQueue(new Simulation(), (a, b) => sort.less(a, b), () => {}, DEFAULT_QUEUE_OPTIONS, () => {}, () => hints);
+}
+
 /** Pops the only pod in activeQ; fails if it is not `p`. The attempt is taken to be rejected
  * by NodeResourcesFit (a pod no plugin rejected always goes to backoffQ). */
 function popOnly(h: Harness, p: PodInfo): QueuedPodInfo {
@@ -432,12 +441,7 @@ describe('SchedulingQueue: identity and queueing hints', () => {
   });
 
   it('an event heard during a pod\'s attempt sends it to backoffQ only if its rejector\'s hint accepts it', () => {
-    const sim = new Simulation();
-    const sort = new PrioritySortPlugin();
-    const hints = new Map<string, readonly ClusterEventWithHint[] | undefined>([
-      ['NodeResourcesFit', [{ event: { resource: 'Pod', actionType: ActionType.Delete } }]],
-    ]);
-    const queue = new SchedulingQueue(sim, (a, b) => sort.less(a, b), () => {}, DEFAULT_QUEUE_OPTIONS, () => {}, () => hints);
+    const queue = queueRequeuedByPodDelete();
     const a = pod('a');
     const b = pod('b');
     queue.add(a);
@@ -475,12 +479,7 @@ describe('SchedulingQueue: in-flight events', () => {
   });
 
   it('a long attempt keeps the events since its pop; the log is cut at the next oldest pop once it is done', () => {
-    const sim = new Simulation();
-    const sort = new PrioritySortPlugin();
-    const hints = new Map<string, readonly ClusterEventWithHint[] | undefined>([
-      ['NodeResourcesFit', [{ event: { resource: 'Pod', actionType: ActionType.Delete } }]],
-    ]);
-    const queue = new SchedulingQueue(sim, (a, b) => sort.less(a, b), () => {}, DEFAULT_QUEUE_OPTIONS, () => {}, () => hints);
+    const queue = queueRequeuedByPodDelete();
     const add = { resource: 'AssignedPod', actionType: ActionType.Add } as const;
     const slow = pod('slow');
     queue.add(slow);

@@ -11,9 +11,9 @@ import {
   compileNodeSelector,
   compileNodeSelectorTerm,
   matchesNodeSelectorMap,
+  type Labels,
   type NodeSelectorMatcher,
 } from '../../api/labels.js';
-import type { Labels } from '../../api/labels.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
