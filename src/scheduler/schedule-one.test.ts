@@ -11,7 +11,7 @@ import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from './framework/int
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
-import { fitErrorMessage, numFeasibleNodesToFind, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
+import { fitErrorMessage, numFeasibleNodesToFind, prioritize, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
 import { ScriptedStream } from '../testing/scripted-stream.js';
 
 /** Passes every node and records the order it saw them in (upstream's TrueFilter). */
@@ -424,6 +424,31 @@ describe('ScheduleAlgorithm: scores are integers (upstream int64)', () => {
       }
     });
   }
+  it('the first plugin with an invalid final score is the one reported, whatever the plugins after it do', () => {
+    // Final scores are weighed in one pass at the end (four plugins at a time); a cycle still
+    // reports what it did when it stopped at the first invalid plugin.
+    const failing: ScorePlugin = { ...scored('Failing', { x: 1, y: 3 }), normalizeScore: () => Status.error('normalize broke') };
+    const ok = (name: string) => scored(name, { x: 10, y: 20 });
+    const want = 'plugin "TooHigh" returns an invalid score 120, it should in the range of [0, 100] after normalizing';
+    const layouts: ScorePlugin[][] = [
+      [scored('TooHigh', { x: 120, y: 3 }), failing],
+      [ok('A'), ok('B'), scored('TooHigh', { x: 120, y: 3 }), ok('C'), ok('D')],
+      [ok('A'), ok('B'), ok('C'), scored('TooHigh', { x: 120, y: 3 }), ok('D'), failing],
+    ];
+    for (const plugins of layouts) {
+      const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+      const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, plugins), podInfo(makePod().obj()));
+      assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], [null, 'Error', want], plugins.map((p) => p.name).join(','));
+    }
+  });
+  it('five weighted plugins give the sums a pass per plugin gives', () => {
+    // x: 1*10 + 2*20 + 3*30 + 4*40 + 5*50 = 550; y: 1*50 + 2*40 + 3*30 + 4*20 + 5*10 = 350.
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const fwk = makeFramework(cluster, [10, 20, 30, 40, 50].map((v, i) => [scored(`P${i}`, { x: v, y: 60 - v }), i + 1] as [ScorePlugin, number]));
+    const totals = prioritize(fwk, fwk.newCycleState(), podInfo(makePod().obj()), cluster.nodes);
+    assert.ok(!(totals instanceof Status));
+    assert.deepEqual([...totals], [550, 350]);
+  });
   it('a raw score past the 32-bit integers but safe is accepted, and NormalizeScore brings it into range', () => {
     for (const plugin of [scored('Big', { x: 2 ** 40, y: 2 ** 31 }, (s) => (s === 2 ** 40 ? 100 : 0)), batched(scored('Big', { x: 2 ** 40, y: 2 ** 31 }, (s) => (s === 2 ** 40 ? 100 : 0)))]) {
       const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);

@@ -328,7 +328,8 @@ export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
 /** Reusable score arrays of one ScheduleAlgorithm (views of the right length are handed out). */
 export class ScoreBuffers {
   private totals = new Float64Array(0);
-  private scores = new Float64Array(0);
+  /** One array of scores per Score plugin of a cycle, each as long as `totals`. */
+  private scores: Float64Array[] = [];
   private skipFlags = new Uint8Array(0);
 
   /** At least `n` flags, the first `n` zeroed: one per PreScore plugin. */
@@ -340,15 +341,17 @@ export class ScoreBuffers {
 
   /** The views handed out last, kept while the count stays the same (it mostly does: the
    * feasible nodes to find), so that a cycle makes no new views. */
-  private views: { totals: Float64Array; scores: Float64Array } = { totals: new Float64Array(0), scores: new Float64Array(0) };
+  private views: { totals: Float64Array; scores: Float64Array[] } = { totals: new Float64Array(0), scores: [] };
 
-  get(n: number): { totals: Float64Array; scores: Float64Array } {
-    if (this.views.totals.length !== n) {
+  /** Zeroed totals for `n` nodes and `plugins` score arrays of `n` (their contents left over). */
+  get(n: number, plugins: number): { totals: Float64Array; scores: readonly Float64Array[] } {
+    if (this.views.totals.length !== n || this.views.scores.length < plugins) {
       if (this.totals.length < n) {
         this.totals = new Float64Array(Math.max(n, 2 * this.totals.length));
-        this.scores = new Float64Array(this.totals.length);
+        this.scores = [];
       }
-      this.views = { totals: this.totals.subarray(0, n), scores: this.scores.subarray(0, n) };
+      while (this.scores.length < plugins) this.scores.push(new Float64Array(this.totals.length));
+      this.views = { totals: this.totals.subarray(0, n), scores: this.scores.map((a) => a.subarray(0, n)) };
     }
     this.views.totals.fill(0);
     return this.views;
@@ -359,8 +362,9 @@ export class ScoreBuffers {
  * With `buffers`, the returned array is only valid until the next call. An Error names the
  * plugin that caused it (Status.plugin). */
 export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], buffers?: ScoreBuffers): Float64Array | Status {
-  const bufs = buffers?.get(nodes.length);
-  const totals = bufs?.totals ?? new Float64Array(nodes.length);
+  const n = nodes.length;
+  const bufs = buffers?.get(n, fwk.score.length);
+  const totals = bufs?.totals ?? new Float64Array(n);
   if (fwk.score.length === 0) {
     totals.fill(1);
     return totals;
@@ -374,17 +378,20 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     if (v.code === Code.Skip) skipped[k] = 1;
     else return new Status(Code.Error, [`running PreScore plugin ${p.name}: ${v.message}`], p.name);
   }
-  const scores = bufs?.scores ?? new Float64Array(nodes.length);
-  const n = nodes.length;
   const audit = fwk.audit;
+  // Each plugin's final scores in an array of its own, weighed into the totals in one pass over
+  // the nodes at the end (weighToTotals): a pass per plugin re-read and re-wrote every total.
+  const scored: Float64Array[] = [];
+  const weights: number[] = [];
+  const names: string[] = [];
   for (let j = 0; j < fwk.score.length; j++) {
     const plugin = fwk.score[j] as ScorePlugin;
     const k = fwk.preScoreOfScore[j] as number;
     if (k >= 0 && skipped[k] === 1) continue;
-    const weight = fwk.scoreWeights[j] as number;
+    const scores = bufs?.scores[j] ?? new Float64Array(n);
     // Raw scores: all nodes in one call (scoreNodes: the per-node loop inside the plugin), else
     // node by node. Upstream Score returns an int64: a fraction (or NaN) cannot reach
-    // NormalizeScore or the audit; without either, the final check below covers it.
+    // NormalizeScore or the audit; without either, the final check covers it.
     const rawChecked = plugin.normalizeScore !== undefined || audit !== null;
     if (plugin.scoreNodes !== undefined) {
       plugin.scoreNodes(state, pod, nodes, scores);
@@ -392,45 +399,96 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
         for (let i = 0; i < n; i++) {
           const s = scores[i] as number;
           // An int32 (nearly every raw score) is a safe integer: the slower test is for the rest.
-          if ((s | 0) !== s && !Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
+          if ((s | 0) !== s && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, n) ?? invalidScore(plugin.name, s, true);
         }
       }
-    } else if (!rawChecked) {
-      // No NormalizeScore: check and weigh each score as it comes (one pass over the nodes).
-      for (let i = 0; i < n; i++) {
-        const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-        if (!isValidNodeScore(s)) return invalidScore(plugin.name, s, false);
-        totals[i] = (totals[i] as number) + s * weight;
-      }
-      continue;
     } else {
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-        if (!Number.isSafeInteger(s)) return invalidScore(plugin.name, s, true);
+        if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, n) ?? invalidScore(plugin.name, s, true);
         scores[i] = s;
       }
     }
     if (plugin.normalizeScore !== undefined) {
       const v = plugin.normalizeScore(state, pod, nodes, scores);
-      if (v !== null && v.code !== Code.Success) return v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name);
+      if (v !== null && v.code !== Code.Success) return earlierInvalid(scored, names, n) ?? (v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name));
     }
-    audit?.scores(plugin.name, pod, nodes, scores.subarray(0, n));
-    if (!addWeighted(totals, scores, n, weight)) {
-      for (let i = 0; i < n; i++) if (!isValidNodeScore(scores[i] as number)) return invalidScore(plugin.name, scores[i] as number, false);
+    if (audit !== null) {
+      // The invariant checker hears of no plugin after one whose final scores are invalid.
+      audit.scores(plugin.name, pod, nodes, scores.subarray(0, n));
+      const bad = firstInvalidScore(scores, n);
+      if (bad >= 0) return invalidScore(plugin.name, scores[bad] as number, false);
     }
+    scored.push(scores);
+    weights.push(fwk.scoreWeights[j] as number);
+    names.push(plugin.name);
   }
-  return totals;
+  if (weighToTotals(totals, scored, weights, n)) return totals;
+  return earlierInvalid(scored, names, n) ?? totals;
+}
+
+/** The error for the first of the plugins scored so far whose final scores are not all ones the
+ * framework accepts, or null. A cycle used to stop at such a plugin before scoring the next
+ * ones; it now weighs them all at the end, so a later plugin's error reports this one first,
+ * as before. */
+function earlierInvalid(scored: readonly Float64Array[], names: readonly string[], n: number): Status | null {
+  for (let j = 0; j < scored.length; j++) {
+    const scores = scored[j] as Float64Array;
+    const bad = firstInvalidScore(scores, n);
+    if (bad >= 0) return invalidScore(names[j] as string, scores[bad] as number, false);
+  }
+  return null;
+}
+
+function firstInvalidScore(scores: Float64Array, n: number): number {
+  for (let i = 0; i < n; i++) if (!isValidNodeScore(scores[i] as number)) return i;
+  return -1;
+}
+
+/** Adds each plugin's weight × score to each node's total, plugin after plugin in order (the
+ * same sums, in the same order, as a pass per plugin); false when a score is not a final score
+ * the framework accepts (the caller finds which). Four plugins at a time in one pass over the
+ * nodes (the default profile's scorers for a pod without inter-pod or spreading terms are four):
+ * a pass per plugin re-read and re-wrote every total, and V8 checks each typed array's shape and
+ * bounds on every element it touches. */
+function weighToTotals(totals: Float64Array, scored: readonly Float64Array[], weights: readonly number[], n: number): boolean {
+  const k = scored.length;
+  let ok = true;
+  let j = 0;
+  for (; j + 4 <= k; j += 4) {
+    if (!addFourWeighted(totals, scored[j] as Float64Array, scored[j + 1] as Float64Array, scored[j + 2] as Float64Array, scored[j + 3] as Float64Array, weights[j] as number, weights[j + 1] as number, weights[j + 2] as number, weights[j + 3] as number, n)) ok = false;
+  }
+  for (; j < k; j++) if (!addWeighted(totals, scored[j] as Float64Array, n, weights[j] as number)) ok = false;
+  return ok;
+}
+
+/** addWeighted for four plugins' scores in one pass. */
+function addFourWeighted(totals: Float64Array, a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array, wa: number, wb: number, wc: number, wd: number, n: number): boolean {
+  const max = MAX_NODE_SCORE;
+  let invalid = 0;
+  for (let i = 0; i < n; i++) {
+    const sa = a[i] as number;
+    const sb = b[i] as number;
+    const sc = c[i] as number;
+    const sd = d[i] as number;
+    const ta = sa | 0;
+    const tb = sb | 0;
+    const tc = sc | 0;
+    const td = sd | 0;
+    if (ta !== sa || ta >>> 0 > max || tb !== sb || tb >>> 0 > max || tc !== sc || tc >>> 0 > max || td !== sd || td >>> 0 > max) invalid = 1;
+    totals[i] = (totals[i] as number) + sa * wa + sb * wb + sc * wc + sd * wd;
+  }
+  return invalid === 0;
 }
 
 /** Adds `weight` × each of the first `n` scores to the totals; false when a score is not a final
- * score the framework accepts (the caller then finds which). Weighed first and checked after: the
- * check inside the loop (isValidNodeScore, three float comparisons) was a fifth of a default pod's
- * scoring time over 500 nodes. A function of its own: inside prioritize, with every plugin's
- * scoreNodes inlined around it, this loop cost about five times what it does alone. */
+ * score the framework accepts. Weighed first and checked after: the check inside the loop
+ * (isValidNodeScore, three float comparisons) was a fifth of a default pod's scoring time over
+ * 500 nodes. A function of its own, reading only locals: inside prioritize, with every plugin's
+ * scoreNodes inlined around it, this loop cost about five times what it does alone, and an
+ * imported constant is read through its module cell (with a not-yet-initialised check) on every
+ * element. */
 function addWeighted(totals: Float64Array, scores: Float64Array, n: number, weight: number): boolean {
-  // Everything the loop reads is a local: an imported constant is read through its module cell
-  // (with a not-yet-initialised check) and a called function's identity is checked, on every
-  // element (an instruction profile gave this loop 60 instructions per node, most of prioritize).
   const max = MAX_NODE_SCORE;
   let invalid = 0;
   for (let i = 0; i < n; i++) {
