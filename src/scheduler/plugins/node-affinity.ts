@@ -177,13 +177,14 @@ class RequiredNodeAffinity {
   }
 }
 
-function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity {
+/** `byLabels`: no term reads the node's name (labelsOnly() of its terms). */
+function requiredNodeAffinity(pod: PodInfo, byLabels: boolean): RequiredNodeAffinity {
   const spec = pod.pod.spec;
   const sel = spec?.nodeSelector;
   const nodeSelector = sel !== undefined && sel !== null && Object.keys(sel).length > 0 ? sel : null;
   const req = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const affinity = req === undefined || req === null ? null : compileNodeSelector(req, '', { invalidTerms: 'matchNothing' });
-  return new RequiredNodeAffinity(nodeSelector, affinity, labelsOnly(req?.nodeSelectorTerms));
+  return new RequiredNodeAffinity(nodeSelector, affinity, byLabels);
 }
 
 /** True when no term reads the node's name (matchFields). */
@@ -204,11 +205,11 @@ class RequiredAffinities {
     const spec = pod.pod.spec;
     const terms: unknown = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
     // A term on node names (a DaemonSet pod's) keeps no answers: nothing to share.
-    if (!labelsOnly(terms)) return requiredNodeAffinity(pod);
+    if (!labelsOnly(terms)) return requiredNodeAffinity(pod, false);
     const text = `${JSON.stringify(spec?.nodeSelector ?? null)}\n${JSON.stringify(spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null)}`;
     let r = this.byText.get(text);
     if (r !== undefined) return r;
-    r = requiredNodeAffinity(pod);
+    r = requiredNodeAffinity(pod, true);
     if (this.byText.size >= MAX_KEPT_AFFINITIES) this.byText.clear();
     this.byText.set(text, r);
     return r;
