@@ -7,7 +7,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeFramework, makeNode, makePod, podInfo } from '../testing/builders.js';
 import type { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
-import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from './framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, PreFilterPlugin, ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
@@ -541,5 +541,75 @@ describe('ScheduleAlgorithm: PreFilter node subsets', () => {
 
   it('a failure with no reasons ends the message with a colon, as upstream', () => {
     assert.equal(fitErrorMessage(3, new Map()), '0/3 nodes are available:');
+  });
+});
+
+describe('ScheduleAlgorithm: filtering in batches', () => {
+  /** Rejects the nodes whose name ends in one of `digits`, in batches or node by node. */
+  class RejectDigits implements FilterPlugin {
+    calls = 0;
+    constructor(
+      readonly name: string,
+      private readonly digits: string,
+      private readonly code: Code = Code.Unschedulable,
+    ) {}
+    filter(_state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {
+      this.calls++;
+      return this.digits.includes(node.name.slice(-1)) ? new Status(this.code, [`${this.name} says no`]) : null;
+    }
+    filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+      let r = 0;
+      for (let i = from; i < to; i++) {
+        const v = this.filter(state, pod, nodes[i] as NodeInfo);
+        if (v === null) continue;
+        rejected.at[r] = i;
+        rejected.verdicts[r++] = v;
+      }
+      return r;
+    }
+  }
+  /** The same plugins, but without their batch form: the search goes node by node. */
+  const nodeByNode = (p: RejectDigits): RejectDigits => Object.assign(Object.create(p) as RejectDigits, { filterNodes: undefined });
+
+  /** Runs pods of growing cpu requests through both searches; each cycle's outcome, in words. */
+  function compare(plugins: () => RejectDigits[], numNodes: number, pods: number): { batch: string[]; perNode: string[] } {
+    const cluster = buildCluster(Array.from({ length: numNodes }, (_, i) => sized(`n${String(i).padStart(3, '0')}`, i % 7 === 0 ? '1' : '8')));
+    const outcomes = (wrap: (p: RejectDigits) => RejectDigits): string[] => {
+      const algo = new ScheduleAlgorithm(cluster, schedulerStream(3));
+      const fwk = makeFramework(cluster, [...plugins().map(wrap), fitPlugin(), new FixedScore('Constant', {})], 20);
+      return Array.from({ length: pods }, (_, i) => {
+        const r = run(algo, fwk, podInfo(makePod(`p${i}`).req({ cpu: `${500 + 300 * i}m` }).obj()));
+        return `${r.nodeName}/${CODE_NAMES[r.code]}/${r.nodesEvaluated}/${r.nodesFeasible}/${[...r.unschedulablePlugins].sort().join(',')}/${algo.startNodeIndex}/${r.reason}`;
+      });
+    };
+    return { batch: outcomes((p) => p), perNode: outcomes(nodeByNode) };
+  }
+
+  it('finds the nodes, statuses and next start index a node-by-node search finds', () => {
+    // 150 nodes, 20 %: 30 to find. Three plugins reject 3 + 2 + 2 of every 10 names, and
+    // NodeResourcesFit rejects the 1-CPU nodes as requests grow: batches shrink plugin by plugin,
+    // and the pods that fit nowhere report every node's first rejection.
+    const { batch, perNode } = compare(() => [new RejectDigits('A', '137'), new RejectDigits('B', '24'), new RejectDigits('C', '05')], 150, 30);
+    assert.deepEqual(batch, perNode);
+    assert.ok(batch.some((o) => o.startsWith('null/Unschedulable/150/0/')), 'some pod fits nowhere');
+    assert.ok(batch.some((o) => o.includes('/A,B,C,NodeResourcesFit/')), 'some cycle is rejected by every plugin');
+  });
+
+  it('stops at the node where a plugin returns an Error, as a node-by-node search does', () => {
+    // B errs on names ending in 9: n009, the tenth node searched, ends the first cycle, with the
+    // start index advanced by the nine before it; every later cycle starts at n009 and ends there.
+    const { batch, perNode } = compare(() => [new RejectDigits('A', '13'), new RejectDigits('B', '9', Code.Error)], 60, 4);
+    assert.deepEqual(batch, perNode);
+    const fields = (o: string) => o.split('/').filter((_, i) => [1, 2, 5].includes(i)).join('/');
+    assert.deepEqual(batch.map(fields), ['Error/10/9', 'Error/1/9', 'Error/1/9', 'Error/1/9']);
+  });
+
+  it('asks each plugin about the nodes the plugins before it passed, once each', () => {
+    const cluster = buildCluster(Array.from({ length: 10 }, (_, i) => sized(`n${i}`, '8')));
+    const a = new RejectDigits('A', '0123');
+    const b = new RejectDigits('B', '45');
+    const fwk = makeFramework(cluster, [a, b, new FixedScore('Constant', {})]);
+    const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), fwk, podInfo(makePod('p').obj()));
+    assert.deepEqual([r.nodesEvaluated, r.nodesFeasible, a.calls, b.calls], [10, 4, 10, 6]);
   });
 });

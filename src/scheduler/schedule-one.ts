@@ -84,6 +84,8 @@ export class ScheduleAlgorithm {
    * cycle's count are stale (at most one per node) and overwritten by later cycles. */
   private readonly failedNodes: NodeInfo[] = [];
   private readonly failedStatuses: Status[] = [];
+  /** The verdicts of the batch being filtered (reused per batch). */
+  private readonly verdictBuf: Verdict[] = [];
 
   schedule(fwk: Framework, state: CycleState, pod: PodInfo): ScheduleResult {
     // Zones in turn (upstream's nodeTree), not the order the nodes joined.
@@ -173,18 +175,47 @@ export class ScheduleAlgorithm {
     const feasible = this.feasibleBuf;
     let numFeasible = 0;
     let processed = 0;
-    // The position wraps by a compare, not a modulo (an integer division) per node.
+    // The nodes are searched in batches, each at most as large as the feasible nodes still to
+    // find (and not past the end of the list): the search cannot end inside one (except on an
+    // Error), so no node past its end is looked at. With every active filter able to
+    // (FilterPlugin.filterNodes), a batch goes through the filters a plugin at a time;
+    // otherwise node by node, up to an Error.
+    const batchFilters = withNominated ? null : fwk.batchFilters(skip);
+    const verdicts = this.verdictBuf;
     let at = this.nextStartNodeIndex % numCandidates;
-    for (let i = 0; i < numCandidates && numFeasible < toFind; i++) {
-      const node = candidates[at] as NodeInfo;
-      if (++at === numCandidates) at = 0;
-      processed++;
-      const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
-      if (v === null) {
-        if (numFeasible < feasible.length) feasible[numFeasible] = node;
-        else feasible.push(node);
-        numFeasible++;
+    let left = numCandidates;
+    while (left > 0 && numFeasible < toFind) {
+      let count = toFind - numFeasible;
+      if (count > left) count = left;
+      if (count > numCandidates - at) count = numCandidates - at;
+      left -= count;
+      let end = at + count;
+      let rejected = 0;
+      if (batchFilters !== null) {
+        rejected = fwk.runFiltersOnBatch(state, pod, batchFilters, candidates, at, end, verdicts);
       } else {
+        for (let i = at; i < end; i++) {
+          const node = candidates[i] as NodeInfo;
+          const v = withNominated ? this.filters.run(fwk, state, pod, node, skip) : fwk.runFilters(state, pod, node, skip);
+          verdicts[i - at] = v;
+          if (v === null) continue;
+          rejected++;
+          if (v.code === Code.Error) {
+            end = i + 1;
+            break;
+          }
+        }
+      }
+      for (let i = at; i < end; i++) {
+        const node = candidates[i] as NodeInfo;
+        const v = rejected === 0 ? null : (verdicts[i - at] as Verdict);
+        processed++;
+        if (v === null) {
+          if (numFeasible < feasible.length) feasible[numFeasible] = node;
+          else feasible.push(node);
+          numFeasible++;
+          continue;
+        }
         if (v.code === Code.Error) {
           this.advanceStartIndex(numFeasible + numFailed, nodes.length);
           return pluginError(fwk, pod, v.plugin, v.message, evaluated + processed, unschedulable ?? NO_PLUGINS);
@@ -197,6 +228,7 @@ export class ScheduleAlgorithm {
         }
         if (v.plugin !== '') (unschedulable ??= new Set()).add(v.plugin);
       }
+      at = end === numCandidates ? 0 : end;
     }
     if (feasible.length !== numFeasible) feasible.length = numFeasible;
     // Upstream advances by feasible + recorded statuses, which counts a failed nominated node

@@ -273,6 +273,75 @@ export class Framework {
     // Each cycle brings a new skip set, mostly with the same plugins as the last one.
     if (before !== null && before.size === skip.size && containsAll(before, skip)) return;
     this.active = skip.size === 0 ? this.filter : this.filter.filter((f) => !skip.has(f.name));
+    this.activeInBatches = this.active.every((f) => typeof f.filterNodes === 'function');
+  }
+
+  /** Whether every filter of `active` filters in batches (FilterPlugin.filterNodes). */
+  private activeInBatches = false;
+
+  /** The Filter plugins a cycle whose PreFilter skipped `skip` runs, when every one of them
+   * filters in batches (FilterPlugin.filterNodes); null when one of them does not. */
+  batchFilters(skip: ReadonlySet<string>): readonly FilterPlugin[] | null {
+    const fs = this.activeFilters(skip);
+    return this.activeInBatches ? fs : null;
+  }
+
+  /** Nodes still in a batch after the plugins so far and their positions in it (reused: one
+   * batch at a time), and where the current plugin writes its rejections. */
+  private batchAlive: NodeInfo[] = [];
+  private batchPos = new Int32Array(0);
+  private batchRejected: { at: Int32Array; verdicts: Verdict[] } = { at: new Int32Array(0), verdicts: [] };
+
+  /**
+   * Runs the filters `fs` (batchFilters) on `nodes[from]` to `nodes[to - 1]`, a plugin at a time
+   * over the nodes the ones before it passed: each node meets the plugins in order until the
+   * first that rejects it, as in runFilters. Returns how many nodes were rejected; when some
+   * were, `verdicts[i]` holds the rejection of `nodes[from + i]` (named after its plugin) or null.
+   */
+  runFiltersOnBatch(state: CycleState, pod: PodInfo, fs: readonly FilterPlugin[], nodes: readonly NodeInfo[], from: number, to: number, verdicts: Verdict[]): number {
+    const count = to - from;
+    const rej = this.batchRejected;
+    if (rej.at.length < count) rej.at = new Int32Array(Math.max(count, 2 * rej.at.length));
+    // The nodes still in: list[lo] to list[hi - 1]; until a plugin rejects one, the batch itself.
+    let list: readonly NodeInfo[] = nodes;
+    let lo = from;
+    let hi = to;
+    let compacted = false;
+    for (let j = 0; j < fs.length && hi > lo; j++) {
+      const f = fs[j] as FilterPlugin;
+      const r = (f.filterNodes as NonNullable<FilterPlugin['filterNodes']>)(state, pod, list, lo, hi, rej);
+      if (r === 0) continue;
+      if (!compacted) {
+        if (this.batchAlive.length < count) this.batchAlive.length = count;
+        if (this.batchPos.length < count) this.batchPos = new Int32Array(Math.max(count, 2 * this.batchPos.length));
+        for (let k = 0; k < count; k++) verdicts[k] = null;
+      }
+      // Keep the nodes the plugin passed, in order (in place once compacted: m never passes i).
+      const alive = this.batchAlive;
+      const pos = this.batchPos;
+      const at = rej.at;
+      let q = 0;
+      let m = 0;
+      for (let i = lo; i < hi; i++) {
+        const p = compacted ? (pos[i] as number) : i - from;
+        if (q < r && at[q] === i) {
+          const v = rej.verdicts[q] as Verdict;
+          q++;
+          if (v !== null && v.code !== Code.Success) {
+            verdicts[p] = rejection(f, v);
+            continue;
+          }
+        }
+        alive[m] = list[i] as NodeInfo;
+        pos[m] = p;
+        m++;
+      }
+      list = alive;
+      lo = 0;
+      hi = m;
+      compacted = true;
+    }
+    return count - (hi - lo);
   }
 
   /** Runs every Filter plugin on one node; the first rejection wins (upstream RunFilterPlugins).

@@ -51,6 +51,23 @@ export interface PreFilterPlugin extends Plugin {
 
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict;
+  /** Optional, for speed: Filter on `nodes[from]` to `nodes[to - 1]` at once (read no other
+   * entry of `nodes`). Writes the nodes it rejects, in order, to `rejected`: the i-th rejected
+   * node's index in `nodes` to `rejected.at[i]` and what `filter` gives for it to
+   * `rejected.verdicts[i]`; returns how many (nodes it passes are not written). When every
+   * Filter plugin a cycle runs has it, the framework filters nodes in batches, a plugin at a
+   * time over the nodes the plugins before it passed, instead of node by node (ksim's in-tree
+   * Filter plugins have it; custom plugins need not). Like `filter`, it must change nothing: a
+   * batch can reach past the node where an Error ends the search. */
+  filterNodes?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number;
+}
+
+/** Where FilterPlugin.filterNodes writes the nodes it rejects (room for every node of the batch). */
+export interface FilterRejections {
+  /** Indexes in the plugin's `nodes`, increasing. */
+  readonly at: Int32Array;
+  /** What `filter` gives for each (a non-null Verdict; a Success one counts as a pass). */
+  readonly verdicts: Verdict[];
 }
 
 export interface PostFilterResult {

@@ -12,7 +12,7 @@ import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { ActionType, asPod, type ClusterEventWithHint, type EnqueueExtensions } from '../framework/events.js';
-import type { FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult } from '../framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, Plugin, PreFilterPlugin, PreFilterResult } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { MaxInstancesPerNode } from './names.js';
 
@@ -72,6 +72,18 @@ export class MaxInstancesPerNodePlugin implements PreFilterPlugin, FilterPlugin,
     if (cap === null) return { status: Status.skip() };
     state.write(PRE_FILTER_KEY, cap);
     return { status: null };
+  }
+
+  /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.filter(state, pod, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
   }
 
   filter(state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {

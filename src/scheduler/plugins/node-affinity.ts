@@ -20,6 +20,7 @@ import type { CycleState } from '../framework/cycle-state.js';
 import {
   MAX_NODE_SCORE,
   type FilterPlugin,
+  type FilterRejections,
   type FrameworkHandle,
   type Plugin,
   type PreFilterPlugin,
@@ -331,6 +332,18 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
   private filterState: CycleState | null = null;
   private filterStateVersion = -1;
   private filterPre: RequiredNodeAffinity | undefined = undefined;
+
+  /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.filter(state, pod, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
+  }
 
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     if (this.addedNodeSelector !== null && !this.addedNodeSelector.matches(node)) return REJECT_ENFORCED;

@@ -4,7 +4,7 @@
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { FilterPlugin, FrameworkHandle, Plugin } from '../framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, FrameworkHandle, Plugin } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
 import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions } from '../framework/events.js';
 import { NodeName } from './names.js';
@@ -31,6 +31,18 @@ export class NodeNamePlugin implements FilterPlugin, EnqueueExtensions {
     const wanted = pod.pod.spec?.nodeName;
     if (wanted === undefined || wanted === '' || wanted === node.name) return null;
     return REJECT;
+  }
+
+  filterNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    const wanted = pod.pod.spec?.nodeName;
+    if (wanted === undefined || wanted === '') return 0;
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      if ((nodes[i] as NodeInfo).name === wanted) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = REJECT;
+    }
+    return r;
   }
 }
 

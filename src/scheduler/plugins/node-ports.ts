@@ -9,7 +9,7 @@
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { HostPort, PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { FilterPlugin, FrameworkHandle, Plugin, PreFilterPlugin, PreFilterResult } from '../framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, FrameworkHandle, Plugin, PreFilterPlugin, PreFilterResult } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
 import { NodePorts } from './names.js';
 import { ActionType, asPod, type ClusterEventWithHint, type EnqueueExtensions } from '../framework/events.js';
@@ -91,6 +91,18 @@ export class NodePortsPlugin implements PreFilterPlugin, FilterPlugin, EnqueueEx
     const s: PreFilterState = { wanted: ports.map(wantedPort) };
     state.write(PRE_FILTER_KEY, s);
     return { status: null };
+  }
+
+  /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.filter(state, pod, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
   }
 
   filter(state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {

@@ -9,7 +9,7 @@ import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { Resource } from '../../cluster/resources.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type Plugin, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE, type FilterPlugin, type FilterRejections, type Plugin, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
@@ -252,6 +252,35 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     }
     if (scalarReasons === null) return mask === 0 ? null : commonStatus(mask, code);
     return new Status(code, [...commonReasons(mask), ...scalarReasons], NodeResourcesFit);
+  }
+
+  /** Filter over a batch of nodes: the pods / cpu / memory / ephemeral-storage comparisons of
+   * each node inline, and the full Filter (its Status) only for the nodes they fail, or for
+   * every node when the pod asks for extended resources. */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    const req = pod.requests;
+    const scalar = req.scalar !== null;
+    const cpu = req.milliCpu;
+    const memory = req.memory;
+    const ephemeral = req.ephemeralStorage;
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const node = nodes[i] as NodeInfo;
+      if (
+        !scalar &&
+        node.podCount + 1 <= node.allowedPods &&
+        !(cpu > 0 && cpu > node.allocMilliCpu - node.reqMilliCpu) &&
+        !(memory > 0 && memory > node.allocMemory - node.reqMemory) &&
+        !(ephemeral > 0 && ephemeral > node.allocEphemeral - node.reqEphemeral)
+      ) {
+        continue;
+      }
+      const v = this.filter(state, pod, node);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
   }
 
   /** The extended resources Filter checks for a pod's requests `req`: non-zero and not ignored,

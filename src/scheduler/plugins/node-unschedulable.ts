@@ -6,7 +6,7 @@ import { tolerationsTolerateTaint } from '../../api/taints.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { FilterPlugin, Plugin } from '../framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, Plugin } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
 import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint } from '../framework/events.js';
 import { NodeUnschedulable } from './names.js';
@@ -38,6 +38,18 @@ export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions 
     if (!node.unschedulable) return null;
     if (tolerationsTolerateTaint(pod.pod.spec?.tolerations, UNSCHEDULABLE_TAINT)) return null;
     return REJECT;
+  }
+
+  filterNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    // Whether the pod tolerates the unschedulable taint, found out at the first cordoned node.
+    let tolerates: boolean | null = null;
+    for (let i = from; i < to; i++) {
+      if (!(nodes[i] as NodeInfo).unschedulable || (tolerates ??= tolerationsTolerateTaint(pod.pod.spec?.tolerations, UNSCHEDULABLE_TAINT))) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = REJECT;
+    }
+    return r;
   }
 }
 

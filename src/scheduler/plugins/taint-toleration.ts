@@ -13,6 +13,7 @@ import type { CycleState } from '../framework/cycle-state.js';
 import {
   MAX_NODE_SCORE,
   type FilterPlugin,
+  type FilterRejections,
   type FrameworkHandle,
   type Plugin,
   type PreScorePlugin,
@@ -80,6 +81,16 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     return hasUntoleratedTaint(node.taints, pod) ? REJECT : null;
+  }
+
+  filterNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      if (!hasUntoleratedTaint((nodes[i] as NodeInfo).taints, pod)) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = REJECT;
+    }
+    return r;
   }
 
   /** Upstream EventsToRegister: Node/Add|UpdateNodeTaint (pod toleration updates do not happen

@@ -11,7 +11,7 @@ import { bestFitDevices, exclusiveDevices, gpuRequestOf, GPU_INDEX_ANNOTATION, M
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import type { FilterPlugin, FrameworkHandle, Plugin, PluginFactory, ReservePlugin } from '../../framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, FrameworkHandle, Plugin, PluginFactory, ReservePlugin } from '../../framework/interfaces.js';
 import type { SchedulerContext } from '../../schedule-one.js';
 import { Code, Status, type Verdict } from '../../framework/status.js';
 import { devicesFor, parseGpuArgs, requestOf } from './common.js';
@@ -50,6 +50,18 @@ export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
     private readonly selection: Selection,
     private readonly rng: RandomStream,
   ) {}
+
+  /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.filter(state, pod, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
+  }
 
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     const req = requestOf(state, pod, this.resource);

@@ -10,7 +10,7 @@ import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type {
-  FilterPlugin,
+  FilterPlugin, FilterRejections,
   FrameworkHandle,
   Plugin,
   PreFilterPlugin,
@@ -94,6 +94,18 @@ export class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, Pr
 
   removePod(state: CycleState, _podToSchedule: PodInfo, podToRemove: PodInfo, node: NodeInfo): Verdict {
     return updateState(this.cluster, state, podToRemove, node, -1);
+  }
+
+  /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.filter(state, pod, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
   }
 
   filter(state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {

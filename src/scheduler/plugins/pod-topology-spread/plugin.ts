@@ -10,7 +10,7 @@ import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type {
-  FilterPlugin,
+  FilterPlugin, FilterRejections,
   FrameworkHandle,
   Plugin,
   PreFilterPlugin,
@@ -202,6 +202,18 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
   private filterState: CycleState | null = null;
   private filterStateVersion = -1;
   private filterPre: PreFilterState | undefined = undefined;
+
+  /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
+  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    let r = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.filter(state, pod, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
+  }
 
   filter(state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {
     if (state !== this.filterState || state.version !== this.filterStateVersion) {
