@@ -6,7 +6,8 @@ import { tolerationsTolerateTaint } from '../../api/taints.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { FilterPlugin, FilterRejections, Plugin } from '../framework/interfaces.js';
+import type { FilterPlugin, FilterRejections, FrameworkHandle, Plugin } from '../framework/interfaces.js';
+import { NodeTaintCounts } from './helper/node-taint-counts.js';
 import { Status, type Verdict } from '../framework/status.js';
 import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint } from '../framework/events.js';
 import { NodeUnschedulable } from './names.js';
@@ -40,7 +41,12 @@ export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions 
     return REJECT;
   }
 
+  /** `counts`: the cluster's (the plugin made by its factory); without them every node is looked at. */
+  constructor(private readonly counts: NodeTaintCounts | null = null) {}
+
   filterNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    // No node of the cluster is cordoned: every one passes.
+    if (this.counts !== null && this.counts.cordoned === 0 && to > from && this.counts.covers(nodes[from] as NodeInfo)) return 0;
     let r = 0;
     // Whether the pod tolerates the unschedulable taint, found out at the first cordoned node.
     let tolerates: boolean | null = null;
@@ -53,6 +59,8 @@ export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions 
   }
 }
 
-export function newNodeUnschedulable(): Plugin {
-  return new NodeUnschedulablePlugin();
+/** NodeUnschedulable takes no args (upstream New ignores them); it counts the cluster's cordoned
+ * nodes. */
+export function newNodeUnschedulable(_args?: unknown, handle?: FrameworkHandle): Plugin {
+  return new NodeUnschedulablePlugin(handle === undefined ? null : new NodeTaintCounts(handle.cluster));
 }

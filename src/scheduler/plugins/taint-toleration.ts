@@ -22,6 +22,7 @@ import {
 import { Status, type Verdict } from '../framework/status.js';
 import { TaintToleration } from './names.js';
 import { defaultNormalizeScore } from './helper/normalize-score.js';
+import { NodeTaintCounts } from './helper/node-taint-counts.js';
 import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions, type NodeView } from '../framework/events.js';
 
 const PRE_SCORE_KEY = `PreScore${TaintToleration}`;
@@ -83,7 +84,12 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
     return hasUntoleratedTaint(node.taints, pod) ? REJECT : null;
   }
 
+  /** `counts`: the cluster's (the plugin made by its factory); without them every node is looked at. */
+  constructor(private readonly counts: NodeTaintCounts | null = null) {}
+
   filterNodes(_state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    // No node of the cluster has a NoSchedule or NoExecute taint: every one passes.
+    if (this.counts !== null && this.counts.hardTainted === 0 && to > from && this.counts.covers(nodes[from] as NodeInfo)) return 0;
     let r = 0;
     for (let i = from; i < to; i++) {
       if (!hasUntoleratedTaint((nodes[i] as NodeInfo).taints, pod)) continue;
@@ -108,6 +114,11 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
 
   /** score for every node (ScorePlugin.scoreNodes): most nodes have no taints. */
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
+    // No node of the cluster has a PreferNoSchedule taint: every one scores 0.
+    if (this.counts !== null && this.counts.softTainted === 0 && nodes.length > 0 && this.counts.covers(nodes[0] as NodeInfo)) {
+      out.fill(0, 0, nodes.length);
+      return;
+    }
     let tolerations: readonly Toleration[] | null = null;
     for (let i = 0; i < nodes.length; i++) {
       const taints = (nodes[i] as NodeInfo).taints;
@@ -143,7 +154,8 @@ function isSchedulableAfterNodeChange(pod: PodInfo, before: NodeView | undefined
   return wasUntolerated && !hasUntoleratedTaint(after.taints, pod) ? 'Queue' : 'QueueSkip';
 }
 
-/** TaintToleration takes no args (upstream New ignores them). */
-export function newTaintToleration(_args?: unknown, _handle?: FrameworkHandle): Plugin {
-  return new TaintTolerationPlugin();
+/** TaintToleration takes no args (upstream New ignores them); it counts the cluster's tainted
+ * nodes. */
+export function newTaintToleration(_args?: unknown, handle?: FrameworkHandle): Plugin {
+  return new TaintTolerationPlugin(handle === undefined ? null : new NodeTaintCounts(handle.cluster));
 }
