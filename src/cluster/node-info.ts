@@ -170,6 +170,21 @@ export class NodeInfo implements NodeView {
     return this.books.rows[this.off + NON_ZERO_MEMORY] as number;
   }
 
+  /** Whether one more pod asking for `milliCpu`, `memory` and `ephemeral` (no extended
+   * resources) passes NodeResourcesFit's checks here: a pod more than allowed, or a positive
+   * request above what is left (its filter, node-resources-fit.ts, says which). The row is read
+   * once, not once per figure as the getters do (its batch filter runs this for every node). */
+  hasRoomFor(milliCpu: number, memory: number, ephemeral: number): boolean {
+    const b = this.books.rows;
+    const o = this.off;
+    return (
+      (b[o + PODS] as number) + 1 <= (b[o + ALLOWED_PODS] as number) &&
+      !(milliCpu > 0 && milliCpu > (b[o + ALLOC_CPU] as number) - (b[o + REQ_CPU] as number)) &&
+      !(memory > 0 && memory > (b[o + ALLOC_MEMORY] as number) - (b[o + REQ_MEMORY] as number)) &&
+      !(ephemeral > 0 && ephemeral > (b[o + ALLOC_EPHEMERAL] as number) - (b[o + REQ_EPHEMERAL] as number))
+    );
+  }
+
   /** This node's row of figures, as a view (the invariant checker's tests corrupt it through
    * this; nothing else writes it but `account`). Indexed by NODE_FIGURE. */
   figures(): Float64Array {

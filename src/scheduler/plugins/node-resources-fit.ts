@@ -266,15 +266,7 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     let r = 0;
     for (let i = from; i < to; i++) {
       const node = nodes[i] as NodeInfo;
-      if (
-        !scalar &&
-        node.podCount + 1 <= node.allowedPods &&
-        !(cpu > 0 && cpu > node.allocMilliCpu - node.reqMilliCpu) &&
-        !(memory > 0 && memory > node.allocMemory - node.reqMemory) &&
-        !(ephemeral > 0 && ephemeral > node.allocEphemeral - node.reqEphemeral)
-      ) {
-        continue;
-      }
+      if (!scalar && node.hasRoomFor(cpu, memory, ephemeral)) continue;
       const v = this.filter(state, pod, node);
       if (v === null) continue;
       rejected.at[r] = i;
