@@ -58,7 +58,9 @@ export interface FilterPlugin extends Plugin {
    * Filter plugin a cycle runs has it, the framework filters nodes in batches, a plugin at a
    * time over the nodes the plugins before it passed, instead of node by node (ksim's in-tree
    * Filter plugins have it; custom plugins need not). Like `filter`, it must change nothing: a
-   * batch can reach past the node where an Error ends the search. */
+   * batch can reach past the node where an Error ends the search. Each in-tree plugin has a loop
+   * of its own, even where it only calls `filter`: one loop shared by several plugin classes
+   * would see them all at that call, and V8 would look the method up for every node. */
   filterNodes?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number;
 }
 
