@@ -113,10 +113,16 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
   }
 
   /** score for every node (ScorePlugin.scoreNodes): most nodes have no taints. */
+  /** The scores the last scoreNodes set all to 0 without looking at the nodes (null when it
+   * looked): NormalizeScore then knows the answer too. */
+  private zeroed: Float64Array | null = null;
+
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
+    this.zeroed = null;
     // No node of the cluster has a PreferNoSchedule taint: every one scores 0.
     if (this.counts !== null && this.counts.softTainted === 0 && nodes.length > 0 && this.counts.covers(nodes[0] as NodeInfo)) {
       out.fill(0, 0, nodes.length);
+      if (out.length === nodes.length) this.zeroed = out;
       return;
     }
     let tolerations: readonly Toleration[] | null = null;
@@ -141,6 +147,13 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
   }
 
   normalizeScore(_state: CycleState, _pod: PodInfo, _nodes: readonly NodeInfo[], scores: Float64Array): Verdict {
+    if (scores === this.zeroed) {
+      // Every raw score was 0 (scoreNodes found no PreferNoSchedule taint in the cluster), so
+      // reversed they are all the highest: what defaultNormalizeScore gives, without its pass.
+      this.zeroed = null;
+      scores.fill(MAX_NODE_SCORE);
+      return null;
+    }
     defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
     return null;
   }

@@ -56,6 +56,24 @@ describe('NodeTaintCounts', () => {
     assert.deepEqual(score(), [0, 1, 0]);
     cluster.updateNode('b', { taints: [] });
     assert.deepEqual(score(), [0, 0, 0]);
+    // NormalizeScore after scoreNodes, as prioritize calls them: all untainted nodes score 100;
+    // with b tainted again, the counts reversed and scaled (b 0, the others 100).
+    const normalized = () => {
+      const out = new Float64Array(3).fill(-1);
+      const state = new CycleState();
+      const pod = podInfo(makePod('p').obj());
+      (taints.scoreNodes as NonNullable<ScorePlugin['scoreNodes']>)(state, pod, nodes, out);
+      taints.normalizeScore?.(state, pod, nodes, out);
+      return [...out];
+    };
+    assert.deepEqual(normalized(), [100, 100, 100]);
+    cluster.updateNode('b', { taints: [{ key: 's', value: 'v', effect: 'PreferNoSchedule' }] });
+    assert.deepEqual(normalized(), [100, 0, 100]);
+    // Scores that scoreNodes did not make are normalized from what they hold.
+    const other = Float64Array.of(0, 2, 1);
+    taints.normalizeScore?.(new CycleState(), podInfo(makePod('p').obj()), nodes, other);
+    assert.deepEqual([...other], [100, 0, 50]);
+    cluster.updateNode('b', { taints: [] });
     // A node that is not the cluster's (a preemption clone, another cluster's) is looked at.
     const clone = (cluster.nodeByName.get('a') as NodeInfo).clone();
     clone.unschedulable = true;
