@@ -20,8 +20,9 @@ function pick<T>(rng: RandomStream, xs: readonly T[]): T {
 function randomNode(rng: RandomStream, i: number): Node {
   const w = makeNode(`n${i}`)
     .capacity({ cpu: `${500 + rng.int(4000)}m`, memory: `${1 + rng.int(8)}Gi`, pods: 2 + rng.int(6) })
-    .zone(pick(rng, ['z1', 'z2', 'z3']))
     .label('disk', pick(rng, ['ssd', 'hdd']));
+  // Some nodes have no zone: a zone spreading constraint rejects them for the missing label.
+  if (rng.int(8) !== 0) w.zone(pick(rng, ['z1', 'z2', 'z3']));
   if (rng.int(4) === 0) w.taint('dedicated', pick(rng, ['a', 'b']), pick(rng, ['NoSchedule', 'NoExecute', 'PreferNoSchedule']));
   if (rng.int(6) === 0) w.unschedulable();
   return w.obj();

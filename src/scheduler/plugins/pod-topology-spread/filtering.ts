@@ -7,7 +7,7 @@
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import type { PreFilterResult } from '../../framework/interfaces.js';
+import type { FilterRejections, PreFilterResult } from '../../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../../framework/status.js';
 import {
   ConstraintError,
@@ -164,6 +164,46 @@ export function filterWith(s: PreFilterState | undefined, node: NodeInfo): Verdi
     if (matchNum + (s.selfMatch[i] as number) - minMatch > c.maxSkew) return CONSTRAINTS_NOT_MATCH;
   }
   return null;
+}
+
+/**
+ * filterWith on `nodes[from]` to `nodes[to - 1]`, writing the rejected ones to `rejected`
+ * (FilterPlugin.filterNodes); the same answers. For the common case, one constraint whose
+ * counts are the cluster index's own (no AddPod/RemovePod copied them), the bound a node's count
+ * must not pass is worked out once for the batch instead of once per node.
+ */
+export function filterBatch(s: PreFilterState | undefined, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+  let r = 0;
+  if (s === undefined || s.constraints.length !== 1 || s.counts[0] !== (s.aggs[0] as DomainAgg).counts) {
+    for (let i = from; i < to; i++) {
+      const v = filterWith(s, nodes[i] as NodeInfo);
+      if (v === null) continue;
+      rejected.at[r] = i;
+      rejected.verdicts[r++] = v;
+    }
+    return r;
+  }
+  const c = s.constraints[0] as SpreadConstraint;
+  const agg = s.aggs[0] as DomainAgg;
+  const minMatch = agg.counts.size < c.minDomains ? 0 : (s.minMatch[0] as number);
+  // matchNum + selfMatch - minMatch > maxSkew, with matchNum the only term a node changes.
+  const bound = c.maxSkew + minMatch - (s.selfMatch[0] as number);
+  const nodeDomain = agg.set.domains.nodeDomain;
+  const clusterNodes = s.nodes;
+  for (let i = from; i < to; i++) {
+    const node = nodes[i] as NodeInfo;
+    let v: Verdict = null;
+    if (clusterNodes[node.index] !== node) v = filterWith(s, node);
+    else {
+      const d = nodeDomain[node.index] as number;
+      if (d < 0) v = NODE_LABEL_NOT_MATCH;
+      else if (agg.countOfId(d) > bound) v = CONSTRAINTS_NOT_MATCH;
+    }
+    if (v === null) continue;
+    rejected.at[r] = i;
+    rejected.verdicts[r++] = v;
+  }
+  return r;
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   SYSTEM_DEFAULT_CONSTRAINTS,
   type SpreadContext,
 } from './common.js';
-import { filterWith, PRE_FILTER_STATE_KEY, preFilter, updateWithPod, type PreFilterState } from './filtering.js';
+import { filterBatch, filterWith, PRE_FILTER_STATE_KEY, preFilter, updateWithPod, type PreFilterState } from './filtering.js';
 import { normalizeScore, preScore, score, scoreNodes } from './scoring.js';
 import type { ClusterEventWithHint, EnqueueExtensions } from '../../framework/events.js';
 import { spreadEvents } from './queueing-hints.js';
@@ -204,24 +204,21 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
   private filterPre: PreFilterState | undefined = undefined;
 
   /** Filter over a batch of nodes (FilterPlugin.filterNodes). */
-  filterNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
-    let r = 0;
-    for (let i = from; i < to; i++) {
-      const v = this.filter(state, pod, nodes[i] as NodeInfo);
-      if (v === null) continue;
-      rejected.at[r] = i;
-      rejected.verdicts[r++] = v;
-    }
-    return r;
+  filterNodes(state: CycleState, _pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number {
+    return filterBatch(this.preFilterState(state), nodes, from, to, rejected);
   }
 
   filter(state: CycleState, _pod: PodInfo, node: NodeInfo): Verdict {
+    return filterWith(this.preFilterState(state), node);
+  }
+
+  private preFilterState(state: CycleState): PreFilterState | undefined {
     if (state !== this.filterState || state.version !== this.filterStateVersion) {
       this.filterState = state;
       this.filterStateVersion = state.version;
       this.filterPre = state.read<PreFilterState>(PRE_FILTER_STATE_KEY);
     }
-    return filterWith(this.filterPre, node);
+    return this.filterPre;
   }
 
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Verdict {
