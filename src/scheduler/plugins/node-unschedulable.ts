@@ -62,5 +62,5 @@ export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions 
 /** NodeUnschedulable takes no args (upstream New ignores them); it counts the cluster's cordoned
  * nodes. */
 export function newNodeUnschedulable(_args?: unknown, handle?: FrameworkHandle): Plugin {
-  return new NodeUnschedulablePlugin(handle === undefined ? null : new NodeTaintCounts(handle.cluster));
+  return new NodeUnschedulablePlugin(handle === undefined ? null : NodeTaintCounts.of(handle.cluster));
 }

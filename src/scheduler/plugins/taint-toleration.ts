@@ -170,5 +170,5 @@ function isSchedulableAfterNodeChange(pod: PodInfo, before: NodeView | undefined
 /** TaintToleration takes no args (upstream New ignores them); it counts the cluster's tainted
  * nodes. */
 export function newTaintToleration(_args?: unknown, handle?: FrameworkHandle): Plugin {
-  return new TaintTolerationPlugin(handle === undefined ? null : new NodeTaintCounts(handle.cluster));
+  return new TaintTolerationPlugin(handle === undefined ? null : NodeTaintCounts.of(handle.cluster));
 }

@@ -23,7 +23,8 @@ describe('NodeTaintCounts', () => {
       makeNode('b').taint('k', 'v', 'NoExecute').taint('s', 'v', 'PreferNoSchedule').obj(),
       makeNode('c').obj(),
     ]);
-    const counts = new NodeTaintCounts(cluster);
+    const counts = NodeTaintCounts.of(cluster);
+    assert.equal(NodeTaintCounts.of(cluster), counts, 'one index per cluster');
     const now = () => [counts.cordoned, counts.hardTainted, counts.softTainted];
     assert.deepEqual(now(), [1, 1, 1]);
     cluster.updateNode('c', { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }], unschedulable: true });

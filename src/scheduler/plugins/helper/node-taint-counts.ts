@@ -11,7 +11,17 @@ const HARD_TAINT = 2;
 /** A PreferNoSchedule taint: TaintToleration's Score reads these. */
 const SOFT_TAINT = 4;
 
+/** One index per cluster, shared by the plugins (and profiles) that read it. */
+const byCluster = new WeakMap<ClusterState, NodeTaintCounts>();
+
 export class NodeTaintCounts implements ClusterIndex {
+  /** The cluster's index, made (and registered with the cluster) at the first call. */
+  static of(cluster: ClusterState): NodeTaintCounts {
+    let counts = byCluster.get(cluster);
+    if (counts === undefined) byCluster.set(cluster, (counts = new NodeTaintCounts(cluster)));
+    return counts;
+  }
+
   /** Nodes with spec.unschedulable. */
   cordoned = 0;
   /** Nodes with a NoSchedule or NoExecute taint. */
@@ -21,7 +31,7 @@ export class NodeTaintCounts implements ClusterIndex {
   /** What each node was counted as, to take it back when the node changes or leaves. */
   private readonly counted = new Map<NodeInfo, number>();
 
-  constructor(private readonly cluster: ClusterState) {
+  private constructor(private readonly cluster: ClusterState) {
     cluster.addIndex(this);
   }
 
