@@ -240,3 +240,55 @@ test('a NotReady node that leaves the cluster no longer counts: the ratios are o
     ['10', 1, 0, '0.25', '0.125', 0],
   ]);
 });
+
+test('requested ratios over Ready nodes stay right as pods come and go on NotReady nodes (sums kept, not rescanned)', () => {
+  // n1 NotReady from the start with pod s (1 CPU, 2 GiB) on it; n2, n3 Ready (4 CPU, 8 GiB each).
+  // 0–10 s: Ready CPU 0 of 8. At 10 s a (2 CPU, 1 GiB) lands on NotReady n1: still 0 of 8.
+  // At 20 s n2 goes NotReady with b (1 CPU, 4 GiB) placed on it at 25 s: Ready is n3 alone, 0 of 4.
+  // At 30 s n1 comes back: Ready n1 + n3, CPU 3 of 8 (s and a), memory 3 of 16 GiB.
+  // At 35 s a leaves n1: CPU 1 of 8, memory 2 of 16. At 40 s n2 (holding b) comes back: CPU 2 of 12,
+  // memory 6 of 24 GiB; the run ends at 50 s.
+  // Time-weighted CPU mean: (30·0 + 5·3/8 + 5·1/8 + 10·2/12) / 50 = (2.5 + 10/6) / 50 (n1, NotReady from
+  // the start, is not Ready capacity before 30 s).
+  const cluster = buildCluster(
+    ['n1', 'n2', 'n3'].map((n) => makeNode(n).capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()),
+    [makePod('s').node('n1').req({ cpu: '1', memory: '2Gi' }).obj()],
+  );
+  cluster.updateNode('n1', { ready: false });
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 5 * S, 50 * S, []);
+  const a = podInfo(makePod('a').req({ cpu: '2', memory: '1Gi' }).obj());
+  const b = podInfo(makePod('b').req({ cpu: '1', memory: '4Gi' }).obj());
+  const place = (p: PodInfo, node: string) => {
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode(node));
+  };
+  sim.scheduleAt(10 * S, 'test', 'a', () => place(a, 'n1'));
+  sim.scheduleAt(20 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
+  sim.scheduleAt(25 * S, 'test', 'b', () => place(b, 'n2'));
+  // c (1 CPU, 1 GiB) comes and goes on NotReady n2 in between: no trace once n2 is back.
+  const c = podInfo(makePod('c').req({ cpu: '1', memory: '1Gi' }).obj());
+  sim.scheduleAt(26 * S, 'test', 'c', () => place(c, 'n2'));
+  sim.scheduleAt(27 * S, 'test', 'c', () => cluster.unplace(c));
+  sim.scheduleAt(30 * S, 'test', 'n1', () => cluster.updateNode('n1', { ready: true }));
+  sim.scheduleAt(35 * S, 'test', 'a', () => cluster.unplace(a));
+  sim.scheduleAt(40 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: true }));
+  sim.run(50 * S);
+  const cols = ['time_s', 'nodes_ready', 'cpu_requested_ratio', 'memory_requested_ratio', 'cpu_allocatable_not_ready_milli'];
+  assert.deepEqual(m.timeseries.map((r) => cols.map((c) => r[c])), [
+    ['0', 2, '0', '0', 4000],
+    ['5', 2, '0', '0', 4000],
+    ['10', 2, '0', '0', 4000],
+    ['15', 2, '0', '0', 4000],
+    ['20', 1, '0', '0', 8000],
+    ['25', 1, '0', '0', 8000],
+    ['30', 2, '0.375', '0.1875', 4000],
+    ['35', 2, '0.125', '0.125', 4000],
+    ['40', 3, '0.166667', '0.25', 0],
+    ['45', 3, '0.166667', '0.25', 0],
+    ['50', 3, '0.166667', '0.25', 0],
+  ]);
+  assert.ok(Math.abs(m.cpuRequestedMeanRatio() - (2.5 + 10 / 6) / 50) < 1e-12);
+  // Memory: (5·3/16 + 5·2/16 + 10·6/24) / 50 (0 before 30 s).
+  assert.ok(Math.abs(m.memoryRequestedMeanRatio() - (15 / 16 + 10 / 16 + 2.5) / 50) < 1e-12);
+});
