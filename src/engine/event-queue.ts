@@ -158,6 +158,31 @@ export class EventQueue {
     return ev;
   }
 
+  /** Queues `ev` again at `time`, as pushLane would queue a new event (a new sequence number; the
+   * heap when `time` is before the lane's last): a periodic timer reuses its one event object
+   * instead of leaving one per period to the garbage collector. `ev` must have popped, not been
+   * cancelled. */
+  pushLaneAgain(lane: number, ev: SimEvent, time: Micros): SimEvent {
+    if (!(ev instanceof QueuedEvent) || ev.pending || ev.cancelled) {
+      throw new Error(`EventQueue.pushLaneAgain: only an event that ran can be queued again (kind=${ev.kind}, subject=${ev.subject})`);
+    }
+    const again = ev as { -readonly [K in keyof QueuedEvent]: QueuedEvent[K] };
+    again.time = time;
+    again.seq = this.nextSeq++;
+    again.pending = true;
+    this.live++;
+    const l = this.lanes[lane] as Lane;
+    if (time < l.lastTime) {
+      again.inLane = false;
+      this.heap.add(ev);
+      return ev;
+    }
+    l.lastTime = time;
+    again.inLane = true;
+    l.events.push(ev);
+    return ev;
+  }
+
   /** Removes and returns the next live event, or undefined when there is none. */
   pop(): SimEvent | undefined {
     return this.popUntil(Number.POSITIVE_INFINITY);

@@ -258,3 +258,51 @@ it('an ordered stream refuses times in the past like scheduleAt', () => {
   sim.run();
   assert.throws(() => stream.scheduleAt(5, 'k', 's', () => {}), /cannot schedule in the past: time 5 µs < now 10 µs/);
 });
+
+it('an event scheduled again runs as a new one scheduled at that point would: same order, one object', () => {
+  // Two periodic timers (period 10, phases 3 and 7) and one-off events at the same times: each
+  // timer scheduling itself again must keep (time, scheduling order) exactly as scheduleAt does.
+  const run = (again: boolean, hooks = false): { order: string[]; objects: number } => {
+    const sim = new Simulation(hooks ? { afterEvent: (ev) => assert.equal(ev.time, sim.now) } : {});
+    const stream = sim.orderedStream();
+    const order: string[] = [];
+    const seen = new Set<object>();
+    const timer = (name: string, phase: number) => {
+      let ev: ReturnType<typeof stream.scheduleAt> | null = null;
+      const tick = () => {
+        order.push(`${sim.now}:${name}`);
+        sim.schedule(0, 'k', '', () => order.push(`${sim.now}:${name}-then`));
+        const at = sim.now + 10;
+        ev = again && ev !== null ? stream.scheduleAgain(ev, at) : stream.scheduleAt(at, 'timer', name, tick);
+        seen.add(ev);
+      };
+      ev = stream.scheduleAt(phase, 'timer', name, tick);
+      seen.add(ev);
+    };
+    timer('a', 7);
+    timer('b', 3);
+    for (const t of [13, 17, 20, 23]) sim.scheduleAt(t, 'k', '', () => order.push(`${sim.now}:x`));
+    sim.run(35);
+    return { order, objects: seen.size };
+  };
+  const fresh = run(false);
+  const reused = run(true);
+  assert.deepEqual(reused.order, fresh.order);
+  assert.deepEqual(fresh.order.slice(0, 8), ['3:b', '3:b-then', '7:a', '7:a-then', '13:x', '13:b', '13:b-then', '17:x']);
+  assert.equal(fresh.objects, 9); // b runs at 3, 13, 23, 33 and a at 7, 17, 27, each scheduling the next
+  assert.equal(reused.objects, 2);
+  // With event hooks, each run's event stays as it ran (the hook sees its own time): new objects.
+  const hooked = run(true, true);
+  assert.deepEqual(hooked.order, fresh.order);
+  assert.equal(hooked.objects, 9);
+});
+
+it('only an event that ran can be scheduled again', () => {
+  const sim = new Simulation();
+  const stream = sim.orderedStream();
+  const ev = stream.scheduleAt(5, 'timer', 'n1', () => {});
+  assert.throws(() => stream.scheduleAgain(ev, 15), /only an event that ran can be queued again \(kind=timer, subject=n1\)/);
+  sim.run();
+  sim.cancel(ev);
+  assert.throws(() => stream.scheduleAgain(ev, 15), /only an event that ran/);
+});

@@ -7,6 +7,12 @@ const RANGE = `the simulator's clock range, 0 to MAX_SIM_TIME_US = ${MAX_SIM_TIM
 /** See Simulation.orderedStream. */
 export interface OrderedStream {
   scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent;
+  /** Schedules an event of this stream that has run (and was not cancelled) again at `timeUs`,
+   * as scheduleAt would schedule a new one with the same kind, subject and action; returns the
+   * event now scheduled. A periodic timer keeps one event object, except while the simulation
+   * has event hooks (onEvent, afterEvent): they see each run's event as it ran, so a new one is
+   * made. */
+  scheduleAgain(ev: SimEvent, timeUs: Micros): SimEvent;
 }
 
 export interface SimulationOptions {
@@ -87,6 +93,11 @@ export class Simulation {
       scheduleAt: (timeUs, kind, subject, action) => {
         this.checkTime(timeUs, kind, subject);
         return this.queue.pushLane(lane, timeUs, kind, subject, action);
+      },
+      scheduleAgain: (ev, timeUs) => {
+        this.checkTime(timeUs, ev.kind, ev.subject);
+        if (this.onEvent !== undefined || this.afterEvent !== undefined) return this.queue.pushLane(lane, timeUs, ev.kind, ev.subject, ev.action);
+        return this.queue.pushLaneAgain(lane, ev, timeUs);
       },
     };
   }

@@ -79,29 +79,39 @@ interface BackoffEntry {
 export type KubeletState = 'up' | 'down' | 'partitioned';
 
 /** The Lease object of a node, renewed at `renewUs` (simulated µs; upstream spec.renewTime is a
- * MicroTime, ksim keeps the simulated clock). */
-export function leaseObject(node: string, renewUs: number): WorkloadObject {
+ * MicroTime, ksim keeps the simulated clock). `metadata`: the node's Lease metadata, when the
+ * caller keeps it (stored objects are never changed in place, so renewals can share it). */
+export function leaseObject(node: string, renewUs: number, metadata: WorkloadObject['metadata'] = { name: node, namespace: LEASE_NAMESPACE }): WorkloadObject {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: LEASE_KIND,
-    metadata: { name: node, namespace: LEASE_NAMESPACE },
+    metadata,
     spec: { holderIdentity: node, leaseDurationSeconds: LEASE_DURATION_S, renewTime: renewUs },
   };
+}
+
+/** What the kubelets keep per node, in one record: a lease renewal reads it and nothing else
+ * of the kubelets (a map lookup per field cost a cache miss each on 65,000 nodes). */
+interface NodeKubelet {
+  readonly name: string;
+  state: KubeletState;
+  /** The node's kubelet as an API client (its own rate limit), made at its first write. */
+  client: ApiServer | null;
+  /** Its Lease: store key and metadata made once (the key the same string object every time,
+   * so the store compares it by identity), and the renewal timer's action and event. */
+  lease: { readonly key: string; readonly metadata: WorkloadObject['metadata']; readonly tick: () => void; event: SimEvent | null } | null;
 }
 
 export class Kubelets {
   /** Each pod's pending start, completion, restart or termination (keyed by the pod object: a
    * recreated pod of the same name is another pod). */
   private readonly timers = new Map<PodInfo, SimEvent>();
-  /** Each node's kubelet writes as its own client (its own rate limit). */
-  private readonly clients = new Map<string, ApiServer>();
-  private readonly state = new Map<string, KubeletState>();
+  /** Per node: state, API client and lease (NodeKubelet). */
+  private readonly perNode = new Map<string, NodeKubelet>();
   /** Status writes held by a partition, per node, in order. */
   private readonly held = new Map<string, { p: PodInfo; phase: PodPhase }[]>();
   /** Lease renewals sent (for measurements). */
   leaseRenewals = 0;
-  /** Per node, made at its first use: its Lease's store key and its renewal timer's action. */
-  private readonly leases = new Map<string, { readonly key: string; readonly tick: () => void }>();
   private leaseStream: OrderedStream | null = null;
   /** Container restarts made (all pods, for the summary). */
   containerRestarts = 0;
@@ -145,40 +155,53 @@ export class Kubelets {
             if (!n.ready) this.crash(n.name);
             // A node of the start state holds its lease already; renewals start at a random
             // phase so that the nodes do not renew in lockstep.
-            api.seedObject(leaseObject(n.name, 0), this.lease(n.name).key);
-            this.scheduleRenewal(n.name, Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US));
+            const k = this.kubelet(n.name);
+            const lease = this.lease(k);
+            api.seedObject(leaseObject(n.name, 0, lease.metadata), lease.key);
+            this.scheduleRenewal(k, Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US));
             return;
           }
           // A node that joins later registers itself and starts its lease at once.
-          this.client(n.name).createObject(leaseObject(n.name, this.sim.now), undefined, this.lease(n.name).key);
-          this.scheduleRenewal(n.name, LEASE_RENEW_INTERVAL_US);
+          const k = this.kubelet(n.name);
+          const lease = this.lease(k);
+          this.clientOfNode(k).createObject(leaseObject(n.name, this.sim.now, lease.metadata), undefined, lease.key);
+          this.scheduleRenewal(k, LEASE_RENEW_INTERVAL_US);
         },
       });
     }
   }
 
   stateOf(node: string): KubeletState {
-    return this.state.get(node) ?? 'up';
+    return this.perNode.get(node)?.state ?? 'up';
+  }
+
+  /** A node's record, made at its first use. */
+  private kubelet(node: string): NodeKubelet {
+    let k = this.perNode.get(node);
+    if (k === undefined) this.perNode.set(node, (k = { name: node, state: 'up', client: null, lease: null }));
+    return k;
   }
 
   /** The node crashes: its kubelet stops renewing, starting and completing pods. */
   crash(node: string): void {
-    this.state.set(node, 'down');
+    this.kubelet(node).state = 'down';
     this.held.delete(node);
     for (const p of this.podsOn(node)) this.stopTimer(p);
   }
 
   /** The node is cut from the control plane: pods keep running, the API hears nothing. */
   partition(node: string): void {
-    if (this.stateOf(node) === 'up') this.state.set(node, 'partitioned');
+    const k = this.kubelet(node);
+    if (k.state === 'up') k.state = 'partitioned';
   }
 
   /** The node is back (after a crash or a partition). */
   recover(node: string): void {
-    const was = this.stateOf(node);
+    const k = this.kubelet(node);
+    const was = k.state;
     if (was === 'up') return;
-    this.state.set(node, 'up');
-    this.renew(node);
+    k.state = 'up';
+    this.renew(k);
     const held = this.held.get(node) ?? [];
     this.held.delete(node);
     for (const h of held) this.clientOf(h.p).setPodPhase(h.p, h.phase);
@@ -198,35 +221,37 @@ export class Kubelets {
     return [...(this.cluster?.nodeByName.get(node)?.pods ?? [])];
   }
 
-  private scheduleRenewal(node: string, delayUs: number): void {
-    const { tick } = this.lease(node);
-    (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', node, tick);
+  private scheduleRenewal(k: NodeKubelet, delayUs: number): void {
+    const lease = this.lease(k);
+    lease.event = (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', k.name, lease.tick);
   }
 
-  private renew(node: string): void {
-    if (this.cluster?.nodeByName.has(node) !== true) return;
+  private renew(k: NodeKubelet): void {
+    if (this.cluster?.nodeByName.has(k.name) !== true) return;
     this.leaseRenewals++;
-    this.client(node).updateObject(leaseObject(node, this.sim.now), undefined, this.lease(node).key);
+    const lease = this.lease(k);
+    this.clientOfNode(k).updateObject(leaseObject(k.name, this.sim.now, lease.metadata), undefined, lease.key);
   }
 
   /** A node's lease, made once. Renewals are most of an idle cluster's events:
    * - each is scheduled a fixed interval after the one before, in the order they run, so after
    *   the first round (random phases) they come in time order, and a FIFO lane of the event queue
    *   takes them instead of its heap, in the same order;
-   * - one timer action per node, so no closure per renewal;
-   * - the store key made once, the same string object every time, so the store's lookups compare
-   *   it by identity (a key built per renewal cost a string hash and a character compare each). */
-  private lease(node: string): { readonly key: string; readonly tick: () => void } {
-    let l = this.leases.get(node);
-    if (l === undefined) {
-      const stream = (this.leaseStream ??= this.sim.orderedStream());
-      const tick = (): void => {
-        if (this.stateOf(node) === 'up') this.renew(node);
-        stream.scheduleAt(addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US), 'kubelet.lease', node, tick);
-      };
-      this.leases.set(node, (l = { key: objectKey(LEASE_KIND, LEASE_NAMESPACE, node), tick }));
-    }
-    return l;
+   * - one timer action and one event object per node (scheduled again each period), so nothing
+   *   per renewal lives the 10 s to the next one but the Lease object itself. */
+  private lease(k: NodeKubelet): NonNullable<NodeKubelet['lease']> {
+    if (k.lease !== null) return k.lease;
+    const stream = (this.leaseStream ??= this.sim.orderedStream());
+    const lease: NonNullable<NodeKubelet['lease']> = {
+      key: objectKey(LEASE_KIND, LEASE_NAMESPACE, k.name),
+      metadata: { name: k.name, namespace: LEASE_NAMESPACE },
+      tick: () => {
+        if (k.state === 'up') this.renew(k);
+        lease.event = stream.scheduleAgain(lease.event as SimEvent, addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US));
+      },
+      event: null,
+    };
+    return (k.lease = lease);
   }
 
   private startPod(p: PodInfo): void {
@@ -329,8 +354,12 @@ export class Kubelets {
   }
 
   private client(node: string): ApiServer {
-    let c = this.clients.get(node);
-    if (c === undefined) this.clients.set(node, (c = this.api.forClient(`kubelet/${node}`)));
+    return this.clientOfNode(this.kubelet(node));
+  }
+
+  private clientOfNode(k: NodeKubelet): ApiServer {
+    let c = k.client;
+    if (c === null) k.client = c = this.api.forClient(`kubelet/${k.name}`);
     return c;
   }
 
