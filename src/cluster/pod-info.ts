@@ -77,7 +77,7 @@ export class PodInfo {
     this.namespace = md.namespace ?? 'default';
     this.name = md.name ?? '';
     this.key = `${this.namespace}/${this.name}`;
-    this.labels = (md.labels ?? {}) as Labels;
+    this.labels = (md.labels ?? NO_LABELS) as Labels;
     const r = computePodRequests(pod);
     this.requests = r.requests;
     this.nonZeroMilliCpu = r.nonZeroMilliCpu;
@@ -90,8 +90,14 @@ export class PodInfo {
     const owner = md.ownerReferences?.find((o) => o.controller === true) ?? md.ownerReferences?.[0];
     this.ownerKind = owner?.kind ?? '';
     this.ownerName = owner?.name ?? '';
-    this.ownerKey = `${this.namespace}/${this.ownerName}`;
-    this.ownerObjectKey = objectKey(this.ownerKind, this.namespace, this.ownerName);
+    if (owner === undefined) {
+      const keys = unownedKeys(this.namespace);
+      this.ownerKey = keys.ownerKey;
+      this.ownerObjectKey = keys.ownerObjectKey;
+    } else {
+      this.ownerKey = `${this.namespace}/${this.ownerName}`;
+      this.ownerObjectKey = objectKey(this.ownerKind, this.namespace, this.ownerName);
+    }
     this.createdUs = createdUs;
     this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
     this.storedTerminating = md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
@@ -119,20 +125,36 @@ export class PodInfo {
   }
 }
 
+/** The owner keys of a namespace's pods without an owner, made once per namespace: a bare pod
+ * made its own copies of the same two strings (a pile of a million pending pods, 50 MB). */
+const UNOWNED_KEYS = new Map<string, { readonly ownerKey: string; readonly ownerObjectKey: string }>();
+
+function unownedKeys(namespace: string): { readonly ownerKey: string; readonly ownerObjectKey: string } {
+  let k = UNOWNED_KEYS.get(namespace);
+  if (k === undefined) UNOWNED_KEYS.set(namespace, (k = { ownerKey: `${namespace}/`, ownerObjectKey: objectKey('', namespace, '') }));
+  return k;
+}
+
+/** Shared by the pods without labels (frozen: nothing writes a pod's labels). */
+const NO_LABELS: Labels = Object.freeze({});
+
+/** Shared by the pods that hold no host port (nearly all). */
+const NO_HOST_PORTS: readonly HostPort[] = Object.freeze([]);
+
 /** Host ports a pod occupies: app containers and restartable (sidecar) init containers; plain
  * init containers do not hold their ports (upstream nodeports/node_ports.go, since v1.33). */
-function collectHostPorts(pod: Pod): HostPort[] {
-  const out: HostPort[] = [];
+function collectHostPorts(pod: Pod): readonly HostPort[] {
+  let out: HostPort[] | null = null;
   const add = (ports: ContainerPort[] | undefined) => {
     for (const p of ports ?? []) {
       if (p.hostPort === undefined || p.hostPort <= 0) continue;
       // Upstream HostPortInfo sanitises an empty IP to 0.0.0.0 and an empty protocol to TCP.
-      out.push({ hostIP: p.hostIP === undefined || p.hostIP === '' ? '0.0.0.0' : p.hostIP, protocol: p.protocol === undefined || p.protocol === '' ? 'TCP' : p.protocol, port: p.hostPort });
+      (out ??= []).push({ hostIP: p.hostIP === undefined || p.hostIP === '' ? '0.0.0.0' : p.hostIP, protocol: p.protocol === undefined || p.protocol === '' ? 'TCP' : p.protocol, port: p.hostPort });
     }
   };
   for (const c of pod.spec?.containers ?? []) add(c.ports);
   for (const c of pod.spec?.initContainers ?? []) if (c.restartPolicy === 'Always') add(c.ports);
-  return out;
+  return out ?? NO_HOST_PORTS;
 }
 
 /** A snapshot pod's past on the run's clock (µs; negative: before t = 0, the snapshot's own
