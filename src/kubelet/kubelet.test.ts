@@ -214,3 +214,22 @@ test('image pulls: a pod needing an image still being pulled waits for that pull
   assert.equal(h.startS('y'), 41, 'big:1 lands at 40: y starts at 10 + 1 s startup + 30 s wait');
   assert.deepEqual(h.pulled, ['big:1']);
 });
+
+test('leases: a joining node renews every 10 s from its join; one that leaves and joins again keeps one timer (no double renewals)', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const kubelets = new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
+  const renewals: number[] = [];
+  api.observe({ objectUpdated: (o) => void (o.kind === 'Lease' && renewals.push(sim.now / S)) });
+  sim.scheduleAt(5 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.run(36 * S);
+  // Joined at 5 s (the Lease created then): renewals at 15, 25 and 35 s.
+  assert.deepEqual(renewals, [15, 25, 35]);
+  assert.equal(kubelets.leaseRenewals, 3);
+  // Gone at 40 s, back at 52 s: no renewal while gone (45 s), then the same timer's 55 and 65 s.
+  sim.scheduleAt(40 * S, 'test', 'leave', () => cluster.removeNode('n'));
+  sim.scheduleAt(52 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.run(70 * S);
+  assert.deepEqual(renewals, [15, 25, 35, 55, 65]);
+});

@@ -223,6 +223,9 @@ export class Kubelets {
 
   private scheduleRenewal(k: NodeKubelet, delayUs: number): void {
     const lease = this.lease(k);
+    // One timer per node name: a node that left and joined again finds its timer still going
+    // (renew() skips the renewals while it is gone).
+    if (lease.event !== null) return;
     lease.event = (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', k.name, lease.tick);
   }
 
