@@ -34,9 +34,13 @@ export interface NodeChange {
   readonly ready?: boolean;
 }
 
-/** The object map, indexed by kind as it changes (thousands of Leases must not slow down a
- * lookup of the few PodDisruptionBudgets). Keys are kind/namespace/name. */
+/** The object map, with an index by kind for the kinds asked about (thousands of Leases must
+ * not slow down a lookup of the few PodDisruptionBudgets). Keys are kind/namespace/name. A
+ * kind's index is made at its first query (ofKind, inNamespace) and kept up to date from then
+ * on; kinds never asked about (Leases: every node renews its own every 10 s) have none, so
+ * their writes touch one map, not two. */
 export class ObjectStore extends Map<string, WorkloadObject> {
+  /** The indexed kinds' objects by key. */
   private byKind?: Map<string, Map<string, WorkloadObject>>;
   /** Changes (set or delete) per kind, for caches derived from one kind's objects. */
   private versions?: Map<string, number>;
@@ -45,12 +49,12 @@ export class ObjectStore extends Map<string, WorkloadObject> {
   private groups?: Map<string, { version: number; byNamespace: Map<string, WorkloadObject[]> }>;
 
   override set(key: string, o: WorkloadObject): this {
+    // Called by Map's constructor before fields exist (byKind undefined: nothing indexed yet).
+    const old = super.get(key);
     super.set(key, o);
-    // Called by Map's constructor before fields exist: create the index lazily.
-    this.byKind ??= new Map();
-    let m = this.byKind.get(o.kind);
-    if (m === undefined) this.byKind.set(o.kind, (m = new Map()));
-    m.set(key, o);
+    if (old !== undefined && old.kind !== o.kind) this.byKind?.get(old.kind)?.delete(key);
+    this.byKind?.get(o.kind)?.set(key, o);
+    if (old !== undefined && old.kind !== o.kind) this.bump(old.kind);
     this.bump(o.kind);
     return this;
   }
@@ -88,7 +92,7 @@ export class ObjectStore extends Map<string, WorkloadObject> {
     let g = this.groups.get(kind);
     if (g === undefined || g.version !== version) {
       const byNamespace = new Map<string, WorkloadObject[]>();
-      for (const o of this.byKind?.get(kind)?.values() ?? []) {
+      for (const o of this.indexOf(kind).values()) {
         let l = byNamespace.get(o.metadata.namespace);
         if (l === undefined) byNamespace.set(o.metadata.namespace, (l = []));
         l.push(o);
@@ -104,8 +108,21 @@ export class ObjectStore extends Map<string, WorkloadObject> {
     this.versions.set(kind, (this.versions.get(kind) ?? 0) + 1);
   }
 
-  ofKind(kind: string): ReadonlyMap<string, WorkloadObject> | undefined {
-    return this.byKind?.get(kind);
+  /** The objects of `kind` by key (empty when there are none). */
+  ofKind(kind: string): ReadonlyMap<string, WorkloadObject> {
+    return this.indexOf(kind);
+  }
+
+  /** `kind`'s index, made from the whole map at its first query. */
+  private indexOf(kind: string): Map<string, WorkloadObject> {
+    this.byKind ??= new Map();
+    let m = this.byKind.get(kind);
+    if (m === undefined) {
+      m = new Map();
+      for (const [key, o] of super.entries()) if (o.kind === kind) m.set(key, o);
+      this.byKind.set(kind, m);
+    }
+    return m;
   }
 }
 
@@ -178,7 +195,6 @@ export class ClusterState {
   objectsOfKind(kind: string): WorkloadObject[];
   objectsOfKind(kind: string): WorkloadObject[] {
     const of = this.objects.ofKind(kind);
-    if (of === undefined) return [];
     return [...of].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o);
   }
 

@@ -37,7 +37,7 @@ export class DisruptionController {
   }
 
   private touch(namespace: string): void {
-    if ((this.api.cluster.objects.ofKind(PDB)?.size ?? 0) === 0) return; // nothing to keep up to date
+    if (this.api.cluster.objects.ofKind(PDB).size === 0) return; // nothing to keep up to date
     this.dirty.add(namespace);
     if (this.queued) return;
     this.queued = true;

@@ -163,7 +163,7 @@ function defaultClass(cluster: ClusterState): ResolvedClass | null {
   const cached = defaultClassCache.get(cluster);
   if (cached !== undefined && cached.version === version) return cached.cls;
   let best: ResolvedClass | null = null;
-  for (const o of cluster.objects.ofKind(PRIORITY_CLASS_KIND)?.values() ?? []) {
+  for (const o of cluster.objects.ofKind(PRIORITY_CLASS_KIND).values()) {
     if (o['globalDefault'] !== true) continue;
     const c = resolve(o);
     if (best === null || c.value < best.value) best = c;

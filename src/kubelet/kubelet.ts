@@ -95,6 +95,9 @@ export function leaseObject(node: string, renewUs: number, metadata: WorkloadObj
 interface NodeKubelet {
   readonly name: string;
   state: KubeletState;
+  /** Whether its node is in the cluster (kept by the cluster index Kubelets registers): a
+   * renewal reads this instead of looking the name up among 65,000 nodes. */
+  present: boolean;
   /** The node's kubelet as an API client (its own rate limit), made at its first write. */
   client: ApiServer | null;
   /** Its Lease: store key and metadata made once (the key the same string object every time,
@@ -148,6 +151,20 @@ export class Kubelets {
     });
     const rng = opts.leaseRng;
     if (rng !== undefined && cluster !== undefined) {
+      // Which nodes are in the cluster, as it changes (a node leaves only in library use). A
+      // node update leaves its presence as it is (nodeUpdated: else the index hears a removal
+      // and an addition).
+      cluster.addIndex({
+        nodeAdded: (n) => {
+          const k = this.perNode.get(n.name);
+          if (k !== undefined) k.present = true;
+        },
+        nodeRemoved: (n) => {
+          const k = this.perNode.get(n.name);
+          if (k !== undefined) k.present = false;
+        },
+        nodeUpdated: () => {},
+      });
       api.watch({
         nodeAdded: (n, atStart) => {
           if (atStart) {
@@ -178,7 +195,7 @@ export class Kubelets {
   /** A node's record, made at its first use. */
   private kubelet(node: string): NodeKubelet {
     let k = this.perNode.get(node);
-    if (k === undefined) this.perNode.set(node, (k = { name: node, state: 'up', client: null, lease: null }));
+    if (k === undefined) this.perNode.set(node, (k = { name: node, state: 'up', present: this.cluster?.nodeByName.has(node) === true, client: null, lease: null }));
     return k;
   }
 
@@ -230,7 +247,7 @@ export class Kubelets {
   }
 
   private renew(k: NodeKubelet): void {
-    if (this.cluster?.nodeByName.has(k.name) !== true) return;
+    if (!k.present) return;
     this.leaseRenewals++;
     const lease = this.lease(k);
     this.clientOfNode(k).updateObject(leaseObject(k.name, this.sim.now, lease.metadata), undefined, lease.key);
