@@ -24,7 +24,7 @@
 // and 250 deletes per sync; a batch with a refused create ends the creates of the sync (the
 // skipped pods are not expected) and the sync fails (upstream syncNodes: batchSize from
 // controller.SlowStartInitialBatchSize, createWait, skippedPods → LowerExpectations, break).
-import { copyPlain } from '../api/values.js';
+import { merged } from '../api/values.js';
 import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -320,7 +320,9 @@ export class DaemonSetController {
     const t = (st.obj.spec ?? {}).template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
-    const spec = copyPlain(t.spec ?? { containers: [] });
+    // A fresh spec per pod over the template's parts: the run replaces whole fields of a pod's
+    // spec (nodeName, priority, the tolerations and affinity here) and writes into no nested part.
+    const spec = merged<NonNullable<Pod['spec']>>(t.spec ?? { containers: [] });
     spec.tolerations = withDaemonTolerations(spec.tolerations, spec.hostNetwork === true);
     spec.affinity = withNodeNameAffinity(spec.affinity, node);
     return {

@@ -26,7 +26,7 @@
 // suspend, status writes before the Job finishes, the 1 s batching of
 // syncs queued by pod events (syncJobBatchPeriod). ttlSecondsAfterFinished is the
 // TTL-after-finished controller's (ttl-after-finished.ts).
-import { copyPlain } from '../api/values.js';
+import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
@@ -266,7 +266,8 @@ export class JobController {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name }, { apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
-      spec: copyPlain(t.spec ?? { containers: [] }),
+      // A fresh spec per pod over the template's parts (the run writes into no nested part).
+      spec: merged<NonNullable<Pod['spec']>>(t.spec ?? { containers: [] }),
     };
   }
 }

@@ -25,7 +25,7 @@
 // updates of a changed template (updateStrategy), revisions (controller-revision-hash),
 // volumeClaimTemplates, minReadySeconds, spec.ordinals, slow-start batches of Parallel
 // deletes (upstream processCondemned goes through runForAll too; ksim sends them at once).
-import { copyPlain } from '../api/values.js';
+import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -217,7 +217,8 @@ export class StatefulSetController {
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
     const name = `${md.name}-${ordinal}`;
-    const podSpec = copyPlain(t.spec ?? { containers: [] });
+    // A fresh spec per pod over the template's parts (the run writes into no nested part).
+    const podSpec = merged<NonNullable<Pod['spec']>>(t.spec ?? { containers: [] });
     podSpec.hostname = name;
     if (spec.serviceName !== undefined && spec.serviceName !== '') podSpec.subdomain = spec.serviceName;
     return {
