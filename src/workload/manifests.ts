@@ -13,6 +13,7 @@ import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { readPodLevelResources } from './pod-level-resources.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
 import { parseCron } from '../controllers/cron.js';
+import type { SharedSpecParts } from './shared-parts.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { copyPlain, merged, describeValue as describe, isObject as isObj } from '../api/values.js';
@@ -35,6 +36,8 @@ export interface ManifestOptions {
   readonly allowNodeName?: boolean;
   /** Receives an "unknown field" warning for each field the object's type does not declare. */
   readonly warnings?: string[];
+  /** Pods read with the same one hold equal spec parts (containers, tolerations, ...) once. */
+  readonly shared?: SharedSpecParts;
 }
 
 interface KindReader {
@@ -82,6 +85,7 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   // The checks above give the specific messages; this catches every other field of a wrong
   // type (before the simulation trips over it) and warns about unknown fields.
   checkObjectFields(doc, path, raw, typeOfKind(kind as string) as string, opts.warnings);
+  if (kind === 'Pod' && opts.shared !== undefined && isObj(obj['spec'])) opts.shared.share(obj['spec']);
   return obj as unknown as WorkloadManifest;
 }
 

@@ -23,6 +23,7 @@ import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
 import { CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { isObject, merged } from '../api/values.js';
@@ -532,6 +533,8 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
   let pvcUser: string | null = null;
   /** Objects created once (`at` entries): which entry, when, and (Deployments) the manifest. */
   const objectNames = new Map<string, { entry: string; atUs: number; manifest: WorkloadManifest }>();
+  /** Equal spec parts of the entries' Pods, held once (a PodList of many pods repeats them). */
+  const shared = new SharedSpecParts();
   const out = entries.map((e, i) => {
     const path: Path = ['workload', i];
     const name = e['name'] as string;
@@ -557,7 +560,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     }
     const arrival = readArrival(doc, path, e);
     const manifests = located_.map((l) => {
-      const m = readManifest(l.doc, l.path, l.value, { warnings });
+      const m = readManifest(l.doc, l.path, l.value, { warnings, shared });
       if (pvcUser === null) {
         const claim = firstClaimOf(m);
         if (claim !== null) pvcUser = l.doc.warning([...l.path, ...claim], CLAIM_NOT_SIMULATED);

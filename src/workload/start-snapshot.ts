@@ -17,6 +17,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { SharedSpecParts } from './shared-parts.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
 import { readCronJobStatus, readJobStatus, readPodHistory, stampAt, type PodHistory } from './snapshot-times.js';
@@ -54,6 +55,8 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     warnings.push(doc.warning([...path, ...claim], CLAIM_NOT_SIMULATED));
   };
   const unbound: { doc: YamlDoc; path: Path; pod: Pod }[] = [];
+  /** Equal spec parts of the pods, held once (the pods of one ReplicaSet repeat them). */
+  const shared = new SharedSpecParts();
   const items: ObjectItem[] = [];
   let empty = 0;
   // Lists and kindless items of typed lists (kubectl's NodeList, PodList) as every object file
@@ -95,7 +98,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
         value['spec'] = rest;
       }
       const history = readPodHistory(doc, path, raw);
-      const pod = readManifest(doc, path, value, { allowNodeName: true, warnings }) as Pod;
+      const pod = readManifest(doc, path, value, { allowNodeName: true, warnings, shared }) as Pod;
       if (history !== null) into.podHistories.set(pod, history);
       checkClaim(doc, path, pod);
       unbound.push({ doc, path, pod });

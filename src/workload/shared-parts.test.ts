@@ -1,0 +1,83 @@
+// Pods read from files hold equal spec parts once (a PodList of many pods, a cluster dump).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { SharedSpecParts, canonical } from './shared-parts.js';
+import { loadScenario } from './scenario.js';
+import { runScenario } from '../run/run-scenario.js';
+
+function pod(name: string, cpu: string, extra: Record<string, unknown> = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10.1', resources: { requests: { cpu, memory: '500Mi' } } }], ...extra },
+  } as Pod;
+}
+
+test('equal parts are held once and frozen; different ones stay apart; the spec itself stays the pod\'s', () => {
+  const shared = new SharedSpecParts();
+  const a = pod('a', '100m', { tolerations: [{ key: 'k', operator: 'Exists' }] }).spec as unknown as Record<string, unknown>;
+  const b = pod('b', '100m', { tolerations: [{ key: 'k', operator: 'Exists' }] }).spec as unknown as Record<string, unknown>;
+  const c = pod('c', '200m').spec as unknown as Record<string, unknown>;
+  const bContainers = b['containers'];
+  shared.share(a);
+  shared.share(b);
+  shared.share(c);
+  assert.equal(b['containers'], a['containers'], 'b takes a\'s containers');
+  assert.notEqual(b['containers'], bContainers);
+  assert.equal(b['tolerations'], a['tolerations']);
+  assert.notEqual(c['containers'], a['containers'], '200m is another container list');
+  assert.equal(shared.size, 3); // a's containers, a's tolerations, c's containers
+  assert.ok(Object.isFrozen(a['containers']));
+  assert.ok(Object.isFrozen((a['containers'] as Record<string, unknown>[])[0]?.['resources']));
+  assert.ok(!Object.isFrozen(a) && !Object.isFrozen(b), 'specs are not shared: the run writes nodeName and priority into them');
+  // Code that changed a shared part in place would change every pod holding it: it fails instead.
+  assert.throws(() => {
+    ((a['containers'] as Record<string, unknown>[])[0] as Record<string, unknown>)['image'] = 'other';
+  }, TypeError);
+});
+
+test('canonical: equal exactly when the parsed values are equal', () => {
+  assert.equal(canonical({ a: [1, 'x', true, null] }), canonical({ a: [1, 'x', true, null] }));
+  assert.notEqual(canonical({ a: 1 }), canonical({ a: '1' }));
+  assert.notEqual(canonical({ a: null }), canonical({ a: Number.NaN }), 'YAML .nan is not null');
+  assert.notEqual(canonical({ a: Number.POSITIVE_INFINITY }), canonical({ a: null }));
+  assert.notEqual(canonical([[1, 2]]), canonical([1, 2]));
+  assert.notEqual(canonical({ a: 1, b: 2 }), canonical({ b: 2, a: 1 }), 'another key order is kept apart (only sharing is lost)');
+  assert.equal(canonical({ a: new Date(0) }), null, 'not a plain value: never shared');
+  assert.equal(canonical({ a: undefined }), null);
+});
+
+test('a PodList file: its pods share one container list, and run as before', () => {
+  const dir = tempDir('ksim-shared-');
+  const items = [pod('p-0', '100m'), pod('p-1', '100m'), pod('p-2', '100m'), pod('q-0', '300m')];
+  writeFileSync(join(dir, 'pods.json'), JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items }));
+  writeFileSync(
+    join(dir, 's.yaml'),
+    `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: shared }
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "1", memory: 4Gi } }]
+workload:
+  - { name: pods, file: pods.json }
+`,
+  );
+  const s = loadScenario(join(dir, 's.yaml'));
+  const ms = s.workload[0]?.manifests as Pod[];
+  assert.equal(ms.length, 4);
+  assert.equal(ms[1]?.spec?.containers, ms[0]?.spec?.containers);
+  assert.equal(ms[2]?.spec?.containers, ms[0]?.spec?.containers);
+  assert.notEqual(ms[3]?.spec?.containers, ms[0]?.spec?.containers);
+  assert.ok(Object.isFrozen(ms[0]?.spec?.containers));
+  const r = runScenario(s, { checkInvariants: true });
+  // 1 CPU per node: three 100m pods and the 300m pod all fit on the two nodes.
+  assert.equal(r.summary['pods_bound'], 4);
+  const rows = r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
+  assert.deepEqual(rows.filter((row) => row['result'] === 'bound').map((row) => row['pod']).sort(), ['p-0', 'p-1', 'p-2', 'q-0']);
+});
