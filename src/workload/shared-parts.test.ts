@@ -41,6 +41,21 @@ test('equal parts are held once and frozen; different ones stay apart; the spec 
   }, TypeError);
 });
 
+test('at most maxKept distinct parts are kept: later new ones are neither kept nor frozen, kept ones are still shared', () => {
+  const shared = new SharedSpecParts(2);
+  const spec = (cpu: string) => pod('x', cpu).spec as unknown as Record<string, unknown>;
+  const a = spec('100m');
+  const b = spec('200m');
+  const c = spec('300m');
+  const a2 = spec('100m');
+  const c2 = spec('300m');
+  for (const s of [a, b, c, a2, c2]) shared.share(s);
+  assert.equal(shared.size, 2);
+  assert.equal(a2['containers'], a['containers'], 'a part kept before the cap is still shared');
+  assert.notEqual(c2['containers'], c['containers'], 'a part first seen after the cap is not shared');
+  assert.ok(!Object.isFrozen(c['containers']));
+});
+
 test('canonical: equal exactly when the parsed values are equal', () => {
   assert.equal(canonical({ a: [1, 'x', true, null] }), canonical({ a: [1, 'x', true, null] }));
   assert.notEqual(canonical({ a: 1 }), canonical({ a: '1' }));

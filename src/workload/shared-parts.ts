@@ -9,8 +9,15 @@
  * have in common and nothing changes after reading. */
 const SHARED_FIELDS = ['containers', 'initContainers', 'tolerations', 'affinity', 'topologySpreadConstraints', 'nodeSelector', 'volumes', 'overhead', 'securityContext', 'imagePullSecrets'] as const;
 
+/** At most this many distinct parts are kept for sharing: pods that differ (a generated list
+ * with a request per pod) would otherwise keep one canonical text per pod while the files are
+ * read. Parts first seen after that are not shared; those kept still are. */
+export const MAX_KEPT_PARTS = 4096;
+
 export class SharedSpecParts {
   private readonly seen = new Map<string, unknown>();
+
+  constructor(private readonly maxKept = MAX_KEPT_PARTS) {}
 
   /** Replaces `spec`'s shared fields with equal values read before (the first of each is
    * frozen, deeply). `spec` itself stays the caller's, unfrozen. */
@@ -23,7 +30,7 @@ export class SharedSpecParts {
       const key = `${field}\u0000${text}`;
       const kept = this.seen.get(key);
       if (kept !== undefined) spec[field] = kept;
-      else this.seen.set(key, deepFreeze(v));
+      else if (this.seen.size < this.maxKept) this.seen.set(key, deepFreeze(v));
     }
   }
 
