@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { merged } from './values.js';
+import { canonicalJson, merged } from './values.js';
 
 test('merged: { ...a, ...b } — own keys in spread order, later parts winning, null and undefined parts skipped', () => {
   const a = { labels: { app: 'web' }, name: 'old', annotations: {} };
@@ -18,4 +18,20 @@ test('merged: a parsed "__proto__" key stays a data property, as a spread keeps 
   assert.equal(Object.getPrototypeOf(m), Object.prototype);
   assert.equal((m as { polluted?: boolean }).polluted, undefined);
   assert.deepEqual(Object.keys(m), ['__proto__', 'a', 'b']);
+});
+
+test('canonical JSON sorts keys at every depth and drops undefined fields', () => {
+  assert.equal(canonicalJson({ b: 1, a: [1, { d: undefined, c: 'x' }], e: null }), '{"a":[1,{"c":"x"}],"b":1,"e":null}');
+  assert.equal(canonicalJson(undefined), 'null');
+});
+
+test('canonical JSON: equal exactly when the parsed values are equal, whatever the key order', () => {
+  assert.equal(canonicalJson({ a: [1, 'x', true, null] }), canonicalJson({ a: [1, 'x', true, null] }));
+  assert.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
+  assert.notEqual(canonicalJson({ a: 1 }), canonicalJson({ a: '1' }));
+  assert.notEqual(canonicalJson({ a: null }), canonicalJson({ a: Number.NaN }), 'YAML .nan is not null');
+  assert.notEqual(canonicalJson({ a: Number.POSITIVE_INFINITY }), canonicalJson({ a: null }));
+  assert.notEqual(canonicalJson({ a: Number.POSITIVE_INFINITY }), canonicalJson({ a: Number.NEGATIVE_INFINITY }));
+  assert.notEqual(canonicalJson([[1, 2]]), canonicalJson([1, 2]));
+  assert.equal(canonicalJson({ s: 'a"b' }), '{"s":"a\\"b"}');
 });

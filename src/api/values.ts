@@ -57,3 +57,36 @@ export function copyPlain<T>(v: T): T {
   }
   return out as T;
 }
+
+/** A text equal for two parsed values exactly when they are equal whatever their keys' order:
+ * JSON with object keys sorted at every depth and undefined fields dropped, except that NaN and
+ * the infinities (YAML's .nan, .inf) are written as themselves rather than as null. Compares
+ * manifests (a Deployment's template against its ReplicaSets', pods' spec parts) and feeds the
+ * pod-template-hash. */
+export function canonicalJson(v: unknown): string {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : String(v);
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) {
+        let s = '[';
+        for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + canonicalJson(v[i]);
+        return `${s}]`;
+      }
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o).sort();
+      let s = '{';
+      let first = true;
+      for (const k of keys) {
+        const x = o[k];
+        if (x === undefined) continue;
+        s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x)}`;
+        first = false;
+      }
+      return `${s}}`;
+    }
+    default:
+      return JSON.stringify(v) ?? 'null';
+  }
+}

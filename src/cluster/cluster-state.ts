@@ -52,9 +52,11 @@ export class ObjectStore extends Map<string, WorkloadObject> {
     // Called by Map's constructor before fields exist (byKind undefined: nothing indexed yet).
     const old = super.get(key);
     super.set(key, o);
-    if (old !== undefined && old.kind !== o.kind) this.byKind?.get(old.kind)?.delete(key);
+    if (old !== undefined && old.kind !== o.kind) {
+      this.byKind?.get(old.kind)?.delete(key);
+      this.bump(old.kind);
+    }
     this.byKind?.get(o.kind)?.set(key, o);
-    if (old !== undefined && old.kind !== o.kind) this.bump(old.kind);
     this.bump(o.kind);
     return this;
   }

@@ -28,7 +28,8 @@ import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, t
 
 type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
-import { canonicalJson, podTemplateHash } from './names.js';
+import { podTemplateHash } from './names.js';
+import { canonicalJson } from '../api/values.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 /** Upstream deploymentutil DesiredReplicasAnnotation / MaxReplicasAnnotation. */

@@ -1,10 +1,10 @@
-// Generated pod names and the canonical JSON the pod-template-hash is computed from.
+// Generated pod names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RandomStream } from '../engine/random.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { makePod, podInfo } from '../testing/builders.js';
-import { canonicalJson, PodNames } from './names.js';
+import { PodNames } from './names.js';
 
 /** A stream whose int() returns the given values in turn (then 0). */
 function scripted(values: number[]): RandomStream {
@@ -25,9 +25,4 @@ test('a generated name taken by a pod or by a create in flight is drawn again; a
   const reuse = scripted([1, 1, 1, 1, 1]);
   (names as unknown as { rng: RandomStream }).rng = reuse;
   assert.equal(names.reserve('default', 'web'), 'web-ccccc', 'released: free again');
-});
-
-test('canonical JSON sorts keys at every depth and drops undefined fields', () => {
-  assert.equal(canonicalJson({ b: 1, a: [1, { d: undefined, c: 'x' }], e: null }), '{"a":[1,{"c":"x"}],"b":1,"e":null}');
-  assert.equal(canonicalJson(undefined), 'null');
 });

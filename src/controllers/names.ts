@@ -3,6 +3,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { RandomStream } from '../engine/random.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
+import { canonicalJson } from '../api/values.js';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -33,14 +34,6 @@ export function fnv32a(s: string): number {
  * like upstream controller.ComputeHash (which hashes Go's object dump, so values differ). */
 export function podTemplateHash(template: unknown): string {
   return safeEncodeString(String(fnv32a(canonicalJson(template))));
-}
-
-/** JSON with object keys sorted, so equal objects hash equally whatever their key order. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
 /**

@@ -26,7 +26,7 @@ import { CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, isSimulatedKind, r
 import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isSkippedKind, SkipTally } from './skipped-kinds.js';
-import { isObject, merged } from '../api/values.js';
+import { canonicalJson, isObject, merged } from '../api/values.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -676,15 +676,7 @@ function keepWorkloadOfUnchangedTemplate(next: Deployment, prev: Deployment): vo
   const pt = prev.spec!.template;
   const prevWorkload = pt.metadata?.annotations?.['ksim.io/workload'];
   const candidate = { ...nt, metadata: { ...nt.metadata, annotations: { ...nt.metadata?.annotations, 'ksim.io/workload': prevWorkload ?? '' } } };
-  if (prevWorkload !== undefined && JSON.stringify(canonical(candidate)) === JSON.stringify(canonical(pt))) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
-}
-
-/** A copy with object keys sorted (for comparing manifests whatever their key order). */
-function canonical(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(canonical);
-  const o = v as Obj;
-  return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, canonical(o[k])]));
+  if (prevWorkload !== undefined && canonicalJson(candidate) === canonicalJson(pt)) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
 }
 
 /** `failure: { probability: P }`, 0 ≤ P ≤ 1 (the schema checks the shape; this the meaning). */
