@@ -16,6 +16,7 @@ import { EtcdModel, type EtcdConfig } from './etcd.js';
 import { TokenBucket } from './token-bucket.js';
 import { addTimeUs } from '../engine/time.js';
 import { commitOrder, type StartState } from './start-state.js';
+import { LEASE_KIND, type NodeLease } from './node-lease.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -37,6 +38,10 @@ export interface ClusterWatcher {
   objectUpdated?(o: WorkloadObject, old: WorkloadObject): void;
   /** An object was deleted from the store. */
   objectDeleted?(o: WorkloadObject): void;
+  /** A node's Lease was renewed: its spec.renewTime became `renewUs` (ApiServer.renewLease).
+   * `lease` is the stored object, which later renewals change in place: read the time from
+   * `renewUs`. Renewals are told this way, not as objectUpdated. */
+  leaseRenewed?(lease: WorkloadObject, renewUs: number): void;
   /** A write the API server refused (AlreadyExists, admission). */
   writeRejected?(object: string, reason: string): void;
   /** The whole start state has been told (ApiServer.commitStartState): controllers that act
@@ -102,6 +107,9 @@ class ApiCore {
   readonly deliveries: OrderedStream;
   /** True while the start state is being committed (ApiServer.commitStartState). */
   startingUp = false;
+  /** The node Leases renewed through renewLease, by store key: a write of such a key by any
+   * other path makes the API server forget its stored object (NodeLease.stored). */
+  readonly leases = new Map<string, NodeLease>();
   /** Per notification, the observers' and watchers' handlers, in registration order (only
    * those that implement it: most components hear of few kinds of change). Rebuilt when one
    * registers. */
@@ -443,6 +451,7 @@ export class ApiServer {
         done?.(false);
         return;
       }
+      this.forgetLease(o.kind, key);
       this.cluster.objects.set(key, o);
       this.notify('objectUpdated', o, old);
       done?.(true);
@@ -458,6 +467,7 @@ export class ApiServer {
         done?.(false);
         return;
       }
+      this.forgetLease(kind, key);
       this.cluster.objects.delete(key);
       this.notify('objectDeleted', old);
       done?.(true);
@@ -470,10 +480,60 @@ export class ApiServer {
     return this.storeObjectWith(o, null, key);
   }
 
+  /** Stores a node's Lease, renewed at `renewUs`, before the simulation starts (seedObject). */
+  seedLease(lease: NodeLease, renewUs: number): boolean {
+    this.core.leases.set(lease.key, lease);
+    const o = lease.object(renewUs);
+    const ok = this.storeObjectWith(o, null, lease.key);
+    if (ok) lease.stored = o;
+    return ok;
+  }
+
+  /** Creates a node's Lease, renewed at `renewUs` (a kubelet registering its node). */
+  createLease(lease: NodeLease, renewUs: number): void {
+    this.core.leases.set(lease.key, lease);
+    this.write('api.create-object', lease.key, () => {
+      const o = lease.object(renewUs);
+      if (this.storeObjectWith(o, null, lease.key)) lease.stored = o;
+    });
+  }
+
+  /** Renews a node's Lease: an update of the stored Lease's spec.renewTime to `renewUs`, the
+   * same write and commit as updateObject's, made in place on the stored object (see NodeLease)
+   * and told as leaseRenewed. Nothing happens when there is no Lease (NotFound). */
+  renewLease(lease: NodeLease, renewUs: number): void {
+    this.write('api.update-object', lease.key, () => {
+      const stored = lease.stored;
+      if (stored !== null) {
+        (stored.spec as { renewTime: number }).renewTime = renewUs;
+        this.notify('leaseRenewed', stored, renewUs);
+        return;
+      }
+      // Not known: updateObject's replacement, told as such; renewals change the new object
+      // in place from now on.
+      const old = this.cluster.objects.get(lease.key);
+      if (old === undefined) return;
+      const o = lease.object(renewUs);
+      this.cluster.objects.set(lease.key, o);
+      this.core.leases.set(lease.key, lease);
+      lease.stored = o;
+      this.notify('objectUpdated', lease.object(renewUs), old);
+    });
+  }
+
+  /** A Lease key written by another path than the NodeLease methods: its stored object is no
+   * longer the one the NodeLease knows. */
+  private forgetLease(kind: string, key: string): void {
+    if (kind !== LEASE_KIND) return;
+    const lease = this.core.leases.get(key);
+    if (lease !== undefined) lease.stored = null;
+  }
+
   /** Stores `o` unless its key is taken; `tell` tells of it at once (the start state), else it
    * is notified as a commit. */
   private storeObjectWith(o: WorkloadObject, tell: ((f: (w: ClusterWatcher) => void) => void) | null, key = keyOf(o)): boolean {
     if (this.cluster.objects.has(key)) return false;
+    this.forgetLease(o.kind, key);
     this.cluster.objects.set(key, o);
     if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
     if (tell === null) this.notify('objectAdded', o);

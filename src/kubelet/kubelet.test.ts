@@ -221,7 +221,15 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
   const kubelets = new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
   const renewals: number[] = [];
-  api.observe({ objectUpdated: (o) => void (o.kind === 'Lease' && renewals.push(sim.now / S)) });
+  // Renewals are told as leaseRenewed (the stored Lease changes in place), never objectUpdated.
+  api.observe({
+    leaseRenewed: (o, renewUs) => {
+      assert.equal(o, cluster.objects.get('Lease/kube-node-lease/n'), 'the stored Lease');
+      assert.equal(renewUs, sim.now, 'no write latency: renewed at its commit');
+      renewals.push(renewUs / S);
+    },
+    objectUpdated: () => assert.fail('a renewal told as objectUpdated'),
+  });
   sim.scheduleAt(5 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
   sim.run(36 * S);
   // Joined at 5 s (the Lease created then): renewals at 15, 25 and 35 s.
@@ -232,4 +240,5 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   sim.scheduleAt(52 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
   sim.run(70 * S);
   assert.deepEqual(renewals, [15, 25, 35, 55, 65]);
+  assert.equal((cluster.objects.get('Lease/kube-node-lease/n')?.spec as { renewTime: number }).renewTime, 65 * S);
 });

@@ -40,16 +40,11 @@ import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { LEASE_RENEW_INTERVAL_US, NodeLease } from '../controlplane/node-lease.js';
 import type { RandomStream } from '../engine/random.js';
 import { normalizedImageName } from '../api/images.js';
 
-export const LEASE_KIND = 'Lease' as const;
-export const LEASE_NAMESPACE = 'kube-node-lease';
-/** Upstream kubelet nodeLeaseDurationSeconds default. */
-export const LEASE_DURATION_S = 40;
-/** Renew interval: 1/4 of the lease duration (upstream nodelease.NewController: 10 s). */
-export const LEASE_RENEW_INTERVAL_US = 10_000_000;
+export { LEASE_KIND, LEASE_NAMESPACE, LEASE_DURATION_S, LEASE_RENEW_INTERVAL_US, leaseObject } from '../controlplane/node-lease.js';
 
 export interface KubeletOptions {
   /** Time from the binding to the pod running (image pull, sandbox, container start), µs. */
@@ -78,18 +73,6 @@ interface BackoffEntry {
 
 export type KubeletState = 'up' | 'down' | 'partitioned';
 
-/** The Lease object of a node, renewed at `renewUs` (simulated µs; upstream spec.renewTime is a
- * MicroTime, ksim keeps the simulated clock). `metadata`: the node's Lease metadata, when the
- * caller keeps it (stored objects are never changed in place, so renewals can share it). */
-export function leaseObject(node: string, renewUs: number, metadata: WorkloadObject['metadata'] = { name: node, namespace: LEASE_NAMESPACE }): WorkloadObject {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: LEASE_KIND,
-    metadata,
-    spec: { holderIdentity: node, leaseDurationSeconds: LEASE_DURATION_S, renewTime: renewUs },
-  };
-}
-
 /** What the kubelets keep per node, in one record: a lease renewal reads it and nothing else
  * of the kubelets (a map lookup per field cost a cache miss each on 65,000 nodes). */
 interface NodeKubelet {
@@ -100,9 +83,9 @@ interface NodeKubelet {
   present: boolean;
   /** The node's kubelet as an API client (its own rate limit), made at its first write. */
   client: ApiServer | null;
-  /** Its Lease: store key and metadata made once (the key the same string object every time,
-   * so the store compares it by identity), and the renewal timer's action and event. */
-  lease: { readonly key: string; readonly metadata: WorkloadObject['metadata']; readonly tick: () => void; event: SimEvent | null } | null;
+  /** Its Lease (what the API server keeps of it, see NodeLease), and the renewal timer's action
+   * and event. */
+  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null } | null;
 }
 
 export class Kubelets {
@@ -173,15 +156,13 @@ export class Kubelets {
             // A node of the start state holds its lease already; renewals start at a random
             // phase so that the nodes do not renew in lockstep.
             const k = this.kubelet(n.name);
-            const lease = this.lease(k);
-            api.seedObject(leaseObject(n.name, 0, lease.metadata), lease.key);
+            api.seedLease(this.lease(k).api, 0);
             this.scheduleRenewal(k, Math.floor(rng.next() * LEASE_RENEW_INTERVAL_US));
             return;
           }
           // A node that joins later registers itself and starts its lease at once.
           const k = this.kubelet(n.name);
-          const lease = this.lease(k);
-          this.clientOfNode(k).createObject(leaseObject(n.name, this.sim.now, lease.metadata), undefined, lease.key);
+          this.clientOfNode(k).createLease(this.lease(k).api, this.sim.now);
           this.scheduleRenewal(k, LEASE_RENEW_INTERVAL_US);
         },
       });
@@ -249,8 +230,7 @@ export class Kubelets {
   private renew(k: NodeKubelet): void {
     if (!k.present) return;
     this.leaseRenewals++;
-    const lease = this.lease(k);
-    this.clientOfNode(k).updateObject(leaseObject(k.name, this.sim.now, lease.metadata), undefined, lease.key);
+    this.clientOfNode(k).renewLease(this.lease(k).api, this.sim.now);
   }
 
   /** A node's lease, made once. Renewals are most of an idle cluster's events:
@@ -263,8 +243,7 @@ export class Kubelets {
     if (k.lease !== null) return k.lease;
     const stream = (this.leaseStream ??= this.sim.orderedStream());
     const lease: NonNullable<NodeKubelet['lease']> = {
-      key: objectKey(LEASE_KIND, LEASE_NAMESPACE, k.name),
-      metadata: { name: k.name, namespace: LEASE_NAMESPACE },
+      api: new NodeLease(k.name),
       tick: () => {
         if (k.state === 'up') this.renew(k);
         lease.event = stream.scheduleAgain(lease.event as SimEvent, addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US));
