@@ -24,9 +24,9 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
-import { isKind, type WorkloadObject } from '../cluster/workload-object.js';
+import { isKind } from '../cluster/workload-object.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
-import { LEASE_KIND } from '../controlplane/node-lease.js';
+import { LEASE_KIND, type NodeLease } from '../controlplane/node-lease.js';
 
 export interface NodeLifecycleOptions {
   readonly monitorPeriodUs: number;
@@ -58,8 +58,11 @@ export interface NodeLifecycleObserver {
 
 interface NodeHealth {
   probeUs: number;
-  /** Last lease renewTime the controller has seen (informer cache). */
+  /** Last lease renewTime the controller has seen (informer cache): renewals through the node's
+   * NodeLease are read from it on each monitor pass, other Lease updates as they are heard. */
   seenRenew: number;
+  /** The node's NodeLease, once its kubelet has one (looked up until then). */
+  lease: NodeLease | null;
   /** renewTime at the last probe update. */
   probedRenew: number;
   ready: boolean;
@@ -90,10 +93,6 @@ export const UNREACHABLE_NO_EXECUTE: Taint = { key: TAINT_UNREACHABLE, effect: '
 
 export class NodeLifecycleController {
   private readonly health = new Map<string, NodeHealth>();
-  /** The health record by Lease metadata object: a node's kubelet writes every Lease of its
-   * node with one metadata object (NodeLease), so a renewal is matched to its node without
-   * looking the name up among all nodes (a cache miss or more per renewal). */
-  private readonly healthByLease = new WeakMap<object, NodeHealth>();
   private readonly zones = new Map<string, Zone>();
   private masterDisruption = false;
   private readonly dirty = new Set<string>();
@@ -107,24 +106,15 @@ export class NodeLifecycleController {
   ) {
     api.watch({
       nodeAdded: (n) => this.track(n),
+      // A Lease written otherwise than by its kubelet's renewals (NodeLease.heardRenewUs).
       objectUpdated: (o) => {
-        if (isKind(o, LEASE_KIND)) this.leaseSeen(o, o.spec?.renewTime ?? 0);
+        if (!isKind(o, LEASE_KIND)) return;
+        const h = this.health.get(o.metadata.name);
+        const renew = o.spec?.renewTime ?? 0;
+        if (h !== undefined && renew > h.seenRenew) h.seenRenew = renew;
       },
-      leaseRenewed: (o, renewUs) => this.leaseSeen(o, renewUs),
     });
     this.sim.schedule(opts.monitorPeriodUs, 'node-lifecycle.monitor', '', () => this.monitor());
-  }
-
-  /** The informer cache's Lease of a node renewed at `renewUs`. */
-  private leaseSeen(o: WorkloadObject, renewUs: number): void {
-    const m = o.metadata;
-    let h = this.healthByLease.get(m);
-    if (h === undefined) {
-      h = this.health.get(m.name);
-      if (h === undefined) return;
-      this.healthByLease.set(m, h);
-    }
-    if (renewUs > h.seenRenew) h.seenRenew = renewUs;
   }
 
   zoneState(zone: string): ZoneState | undefined {
@@ -139,7 +129,7 @@ export class NodeLifecycleController {
     const noExecute = !n.ready && tainted('NoExecute');
     let z = this.zones.get(n.zone);
     if (z === undefined) this.zones.set(n.zone, (z = { nodes: [], notReady: 0, state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
-    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z };
+    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z, lease: null };
     this.health.set(n.name, h);
     z.nodes.push(n.name);
     if (!n.ready) z.notReady++;
@@ -152,6 +142,8 @@ export class NodeLifecycleController {
   private monitor(): void {
     const now = this.sim.now;
     for (const [name, h] of this.health) {
+      const lease = h.lease ?? (h.lease = this.api.nodeLease(name) ?? null);
+      if (lease !== null && lease.heardRenewUs > h.seenRenew) h.seenRenew = lease.heardRenewUs;
       if (h.seenRenew > h.probedRenew) {
         h.probedRenew = h.seenRenew;
         h.probeUs = now;

@@ -16,7 +16,7 @@ import { EtcdModel, type EtcdConfig } from './etcd.js';
 import { TokenBucket } from './token-bucket.js';
 import { addTimeUs } from '../engine/time.js';
 import { commitOrder, type StartState } from './start-state.js';
-import { LEASE_KIND, type NodeLease } from './node-lease.js';
+import { LEASE_KIND, LEASE_NAMESPACE, type NodeLease } from './node-lease.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -38,10 +38,11 @@ export interface ClusterWatcher {
   objectUpdated?(o: WorkloadObject, old: WorkloadObject): void;
   /** An object was deleted from the store. */
   objectDeleted?(o: WorkloadObject): void;
-  /** A node's Lease was renewed: its spec.renewTime became `renewUs` (ApiServer.renewLease).
-   * `lease` is the stored object, which later renewals change in place: read the time from
-   * `renewUs`. Renewals are told this way, not as objectUpdated. */
-  leaseRenewed?(lease: WorkloadObject, renewUs: number): void;
+  /** A node's Lease was renewed: its stored object's spec.renewTime became `renewUs`
+   * (ApiServer.renewLease; later renewals change that object in place: read the time from
+   * `renewUs`). Renewals are told this way, not as objectUpdated; a watcher that only needs the
+   * latest renewal it has heard of reads NodeLease.heardRenewUs instead. */
+  leaseRenewed?(lease: NodeLease, renewUs: number): void;
   /** A write the API server refused (AlreadyExists, admission). */
   writeRejected?(object: string, reason: string): void;
   /** The whole start state has been told (ApiServer.commitStartState): controllers that act
@@ -136,6 +137,9 @@ class ApiCore {
   ) {
     this.etcd = new EtcdModel(config.etcd, rng);
     this.deliveries = sim.orderedStream();
+    // The watchers' cache of node Leases: the latest renewal heard of, kept on the node's
+    // NodeLease when the renewal is delivered (first, so every watcher reads it as it hears).
+    this.watchers.push({ leaseRenewed: (lease, renewUs) => void (renewUs > lease.heardRenewUs && (lease.heardRenewUs = renewUs)) });
   }
 }
 
@@ -506,7 +510,7 @@ export class ApiServer {
       const stored = lease.stored;
       if (stored !== null) {
         (stored.spec as { renewTime: number }).renewTime = renewUs;
-        this.notify('leaseRenewed', stored, renewUs);
+        this.notify('leaseRenewed', lease, renewUs);
         return;
       }
       // Not known: updateObject's replacement, told as such; renewals change the new object
@@ -519,6 +523,11 @@ export class ApiServer {
       lease.stored = o;
       this.notify('objectUpdated', lease.object(renewUs), old);
     });
+  }
+
+  /** The NodeLease of a node's Lease, once its kubelet has seeded or created it. */
+  nodeLease(node: string): NodeLease | undefined {
+    return this.core.leases.get(objectKey(LEASE_KIND, LEASE_NAMESPACE, node));
   }
 
   /** A Lease key written by another path than the NodeLease methods: its stored object is no

@@ -24,7 +24,7 @@ function harness(config: ApiConfig = fixedLatencyApiConfig(MS)) {
   return { sim, cluster, api, heard, renewTime };
 }
 
-test('node lease: renewals change the stored Lease in place and are told as leaseRenewed with their own time', () => {
+test('node lease: renewals change the stored Lease in place and are told as leaseRenewed with their own time, which the watchers\' cache keeps', () => {
   // Commits 1 ms after sending; watchers hear 5 ms after the commit.
   const h = harness({ ...fixedLatencyApiConfig(MS), watchDelay: { kind: 'constant', value: 5 * MS } });
   const lease = new NodeLease('n1');
@@ -34,13 +34,18 @@ test('node lease: renewals change the stored Lease in place and are told as leas
   assert.deepEqual(stored, leaseObject('n1', 0));
   // Two renewals committed before the first is heard: each is heard with its own time although
   // the stored object already holds the second's.
-  h.api.renewLease(lease, 0);
+  h.api.renewLease(lease, 1 * MS);
   h.sim.scheduleAt(2 * MS, 'test', '', () => h.api.renewLease(lease, 2 * MS));
   h.sim.run(4 * MS);
   assert.equal(h.renewTime(), 2 * MS);
+  assert.equal(lease.heardRenewUs, 0, 'committed, not heard yet');
+  h.sim.run(6 * MS);
+  assert.equal(lease.heardRenewUs, 1 * MS, 'the first renewal heard');
   h.sim.run();
+  assert.equal(lease.heardRenewUs, 2 * MS);
+  assert.equal(h.api.nodeLease('n1'), lease);
   assert.equal(h.cluster.objects.get(KEY), stored, 'the same object, changed in place');
-  assert.deepEqual(h.heard, ['added n1@5', 'renewed 0@6', 'renewed 2@8']);
+  assert.deepEqual(h.heard, ['added n1@5', 'renewed 1@6', 'renewed 2@8']);
 });
 
 test('node lease: a kubelet registering its node creates the Lease; renewing a Lease that does not exist does nothing (NotFound)', () => {

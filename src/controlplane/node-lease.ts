@@ -27,11 +27,12 @@ export function leaseObject(node: string, renewUs: number, metadata: WorkloadObj
  * 65,000 kubelets renew every 10 s, and most of an idle large cluster's time went to the
  * renewals' cache misses: a lookup of the stored Lease in the store's map and a write into it,
  * a new Lease object that lived until the next renewal (and so was promoted and collected by the
- * old generation's collector). The API server therefore keeps the stored Lease here (`stored`,
- * the object the store holds for `key`) and a renewal's commit changes its renewTime in place;
- * watchers hear of each renewal as before, as an update from a snapshot of the Lease before to a
- * snapshot after (ApiServer.renewLease). `stored` is null when the API server does not know
- * the stored object (not created yet, or written by another path): the next renewal looks it up.
+ * old generation's collector), and the node lifecycle controller's lookup of the renewal's node.
+ * The API server therefore keeps the stored Lease here (`stored`, the object the store holds for
+ * `key`), a renewal's commit changes its renewTime in place, and its delivery records the time
+ * heard (`heardRenewUs`), which the node lifecycle controller reads on its monitor pass
+ * (ApiServer.renewLease). `stored` is null when the API server does not know the stored object
+ * (not created yet, or written by another path): the next renewal looks it up.
  * Renewals do not change the store's kindVersion('Lease'): nothing derives a cache from Leases.
  */
 export class NodeLease {
@@ -39,6 +40,10 @@ export class NodeLease {
   readonly key: string;
   readonly metadata: WorkloadObject['metadata'];
   stored: WorkloadObject | null = null;
+  /** The latest renewTime the API server's watchers have heard of (renewals are delivered after
+   * the watch delay; 0 until the first renewal is): what a controller's informer cache holds,
+   * read where it is needed instead of matching every renewal to a node as it is delivered. */
+  heardRenewUs = 0;
 
   constructor(readonly node: string) {
     this.key = objectKey(LEASE_KIND, LEASE_NAMESPACE, node);

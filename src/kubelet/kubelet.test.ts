@@ -224,7 +224,7 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   // Renewals are told as leaseRenewed (the stored Lease changes in place), never objectUpdated.
   api.observe({
     leaseRenewed: (o, renewUs) => {
-      assert.equal(o, cluster.objects.get('Lease/kube-node-lease/n'), 'the stored Lease');
+      assert.equal(o.stored, cluster.objects.get('Lease/kube-node-lease/n'), 'the stored Lease');
       assert.equal(renewUs, sim.now, 'no write latency: renewed at its commit');
       renewals.push(renewUs / S);
     },
