@@ -521,7 +521,7 @@ export class ApiServer {
       this.cluster.objects.set(lease.key, o);
       this.core.leases.set(lease.key, lease);
       lease.stored = o;
-      this.notify('objectUpdated', lease.object(renewUs), old);
+      this.notify('objectUpdated', lease.object(renewUs), old); // a copy: `o` changes with later renewals
     });
   }
 
