@@ -20,7 +20,7 @@ import { RandomStreams } from '../engine/random.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { makeNode } from '../testing/builders.js';
-import { leaseObject } from '../kubelet/kubelet.js';
+import { leaseObject } from '../controlplane/node-lease.js';
 import { NODE_LIFECYCLE_DEFAULTS, NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 
 const S = 1_000_000;

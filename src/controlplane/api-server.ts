@@ -139,7 +139,11 @@ class ApiCore {
     this.deliveries = sim.orderedStream();
     // The watchers' cache of node Leases: the latest renewal heard of, kept on the node's
     // NodeLease when the renewal is delivered (first, so every watcher reads it as it hears).
-    this.watchers.push({ leaseRenewed: (lease, renewUs) => void (renewUs > lease.heardRenewUs && (lease.heardRenewUs = renewUs)) });
+    this.watchers.push({
+      leaseRenewed: (lease, renewUs) => {
+        if (renewUs > lease.heardRenewUs) lease.heardRenewUs = renewUs;
+      },
+    });
   }
 }
 

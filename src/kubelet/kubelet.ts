@@ -44,8 +44,6 @@ import { LEASE_RENEW_INTERVAL_US, NodeLease } from '../controlplane/node-lease.j
 import type { RandomStream } from '../engine/random.js';
 import { normalizedImageName } from '../api/images.js';
 
-export { LEASE_KIND, LEASE_NAMESPACE, LEASE_DURATION_S, LEASE_RENEW_INTERVAL_US, leaseObject } from '../controlplane/node-lease.js';
-
 export interface KubeletOptions {
   /** Time from the binding to the pod running (image pull, sandbox, container start), µs. */
   startupLatencyUs(pod: PodInfo): number;
