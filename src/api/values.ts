@@ -35,7 +35,7 @@ export function merged<T extends object>(...parts: readonly (object | null | und
 
 /** `out[k] = v` as a data property of `out` even for "__proto__" (which assignment would take
  * as setting the prototype), as JSON.parse and spreads make it. */
-function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+export function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   else out[k] = v;
 }

@@ -16,7 +16,7 @@ import { parseCron } from '../controllers/cron.js';
 import type { SharedSpecParts } from './shared-parts.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { copyPlain, merged, describeValue as describe, isObject as isObj } from '../api/values.js';
+import { copyPlain, merged, setOwn, describeValue as describe, isObject as isObj } from '../api/values.js';
 
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
 
@@ -79,24 +79,46 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   const reader = typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (reader === undefined) throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
   if (raw['apiVersion'] !== reader.apiVersion) throw doc.error([...path, 'apiVersion'], reader.apiVersion, describe(raw['apiVersion']));
+  const shared = kind === 'Pod' ? opts.shared : undefined;
+  const specKey = shared?.specKey(raw['spec'], `${opts.allowNodeName === true ? 'n' : '-'}${opts.warnings === undefined ? '-' : 'w'}`);
+  const known = specKey === undefined ? undefined : shared?.knownSpec(specKey);
+  if (known !== undefined) {
+    // A spec read before (a pod list written from one template): only the rest is read.
+    const obj = copyWithoutBookkeeping(raw, known);
+    readMetadata(doc, path, obj, true);
+    const { spec: _known, ...rest } = raw;
+    checkObjectFields(doc, path, rest, 'Pod', opts.warnings);
+    return obj as unknown as WorkloadManifest;
+  }
+  const warned = opts.warnings?.length ?? 0;
   const obj = copyWithoutBookkeeping(raw);
   readMetadata(doc, path, obj, reader.namespaced);
   reader.read(doc, path, obj, opts);
   // The checks above give the specific messages; this catches every other field of a wrong
   // type (before the simulation trips over it) and warns about unknown fields.
   checkObjectFields(doc, path, raw, typeOfKind(kind as string) as string, opts.warnings);
-  if (kind === 'Pod' && opts.shared !== undefined && isObj(obj['spec'])) opts.shared.share(obj['spec']);
+  if (shared !== undefined && isObj(obj['spec'])) {
+    shared.share(obj['spec']);
+    if (specKey !== undefined && (opts.warnings?.length ?? 0) === warned) shared.rememberSpec(specKey, obj['spec']);
+  }
   return obj as unknown as WorkloadManifest;
 }
 
-/** A deep copy of an object without metadata.managedFields: the API server's record of who
- * wrote which field, often half of a dumped object, which nothing in ksim reads (it is
- * type-checked on the original). */
-function copyWithoutBookkeeping(raw: Obj): Obj {
-  const md = raw['metadata'];
-  if (!isObj(md) || md['managedFields'] === undefined) return copyPlain(raw);
-  const { managedFields: _dropped, ...kept } = md;
-  return copyPlain({ ...raw, metadata: kept });
+/** A deep copy of an object without metadata.managedFields (the API server's record of who
+ * wrote which field, often half of a dumped object, which nothing in ksim reads: it is
+ * type-checked on the original), with `spec` instead of a copy of its spec when given. */
+function copyWithoutBookkeeping(raw: Obj, spec?: Obj): Obj {
+  const out: Obj = {};
+  for (const k in raw) {
+    if (!Object.hasOwn(raw, k)) continue;
+    const v = raw[k];
+    if (k === 'spec' && spec !== undefined) out[k] = spec;
+    else if (k === 'metadata' && isObj(v) && v['managedFields'] !== undefined) {
+      const { managedFields: _dropped, ...kept } = v;
+      out[k] = copyPlain(kept);
+    } else setOwn(out, k, copyPlain(v));
+  }
+  return out;
 }
 
 function readPriorityClass(doc: YamlDoc, path: Path, obj: Obj): void {

@@ -31,11 +31,12 @@ test('equal parts are held once and frozen; different ones stay apart; the spec 
   assert.notEqual(b['containers'], bContainers);
   assert.equal(b['tolerations'], a['tolerations']);
   assert.notEqual(c['containers'], a['containers'], '200m is another container list');
-  // The same container written with its keys in another order is the same part.
+  // The same container written with its keys in another order is another JSON text: kept as a
+  // part of its own (memory only; pods written from one template have one order).
   const d = { containers: [{ resources: { requests: { memory: '500Mi', cpu: '100m' } }, image: 'registry.k8s.io/pause:3.10.1', name: 'c' }] };
   shared.share(d);
-  assert.equal(d.containers, a['containers']);
-  assert.equal(shared.size, 3); // a's containers, a's tolerations, c's containers
+  assert.notEqual(d.containers, a['containers']);
+  assert.equal(shared.size, 4); // a's containers, a's tolerations, c's containers, d's containers
   assert.ok(Object.isFrozen(a['containers']));
   assert.ok(Object.isFrozen((a['containers'] as Record<string, unknown>[])[0]?.['resources']));
   assert.ok(!Object.isFrozen(a) && !Object.isFrozen(b), 'specs are not shared: the run writes nodeName and priority into them');
@@ -43,6 +44,21 @@ test('equal parts are held once and frozen; different ones stay apart; the spec 
   assert.throws(() => {
     ((a['containers'] as Record<string, unknown>[])[0] as Record<string, unknown>)['image'] = 'other';
   }, TypeError);
+});
+
+test('a null, NaN or an infinity (all null in JSON) is told apart; with a null, key order does not matter', () => {
+  const shared = new SharedSpecParts();
+  const spec = (v: unknown, first: 'key' | 'value' = 'key') => ({ tolerations: [first === 'key' ? { key: 'k', value: v } : { value: v, key: 'k' }] }) as Record<string, unknown>;
+  const withNull = spec(null);
+  const withNaN = spec(Number.NaN);
+  const withInf = spec(Number.POSITIVE_INFINITY);
+  const withNull2 = spec(null, 'value');
+  for (const s of [withNull, withNaN, withInf, withNull2]) shared.share(s);
+  assert.notEqual(withNaN['tolerations'], withNull['tolerations']);
+  assert.notEqual(withInf['tolerations'], withNull['tolerations']);
+  assert.notEqual(withInf['tolerations'], withNaN['tolerations']);
+  assert.equal(withNull2['tolerations'], withNull['tolerations'], 'compared by canonicalJson: keys sorted');
+  assert.equal(shared.size, 3);
 });
 
 test('at most maxKept distinct parts are kept: later new ones are neither kept nor frozen, kept ones are still shared', () => {
@@ -88,4 +104,59 @@ workload:
   assert.equal(r.summary['pods_bound'], 4);
   const rows = r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
   assert.deepEqual(rows.filter((row) => row['result'] === 'bound').map((row) => row['pod']).sort(), ['p-0', 'p-1', 'p-2', 'q-0']);
+});
+
+/** A scenario running the pod list `pods` (YAML text of the file's items). */
+function podListScenario(pods: string): string {
+  const dir = tempDir('ksim-spec-memo-');
+  writeFileSync(join(dir, 'pods.yaml'), `apiVersion: v1\nkind: PodList\nitems:\n${pods}`);
+  writeFileSync(
+    join(dir, 's.yaml'),
+    `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: memo }
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "1", memory: 4Gi } }]
+workload:
+  - { name: pods, file: pods.yaml }
+`,
+  );
+  return join(dir, 's.yaml');
+}
+
+const ITEM = (name: string, spec = '{ containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }') => `  - { apiVersion: v1, kind: Pod, metadata: { name: ${name} }, spec: ${spec} }\n`;
+
+test('a spec read before is not checked again: each pod gets its own spec object, equal, its parts shared', () => {
+  const s = loadScenario(podListScenario(ITEM('a') + ITEM('b') + ITEM('c')));
+  const [a, b, c] = s.workload[0]?.manifests as Pod[];
+  assert.notEqual(b?.spec, a?.spec);
+  assert.notEqual(c?.spec, b?.spec);
+  assert.deepEqual(b?.spec, a?.spec);
+  assert.equal(c?.spec?.containers, a?.spec?.containers);
+  assert.ok(!Object.isFrozen(b?.spec), 'the run writes into a pod\'s spec');
+  assert.deepEqual([a, b, c].map((p) => p?.metadata?.name), ['a', 'b', 'c']);
+  assert.deepEqual([a, b, c].map((p) => p?.metadata?.namespace), ['default', 'default', 'default']);
+});
+
+test('a pod whose spec was read before still has its metadata and other fields checked', () => {
+  assert.throws(() => loadScenario(podListScenario(ITEM('a') + ITEM('B_ad'))), { message: /pods\.yaml:5:\d+: items\[1\]\.metadata\.name: expected a lowercase RFC 1123 name/ });
+  const status = `  - { apiVersion: v1, kind: Pod, metadata: { name: b }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }, status: { phase: 3 } }\n`;
+  assert.throws(() => loadScenario(podListScenario(ITEM('a') + status)), { message: /pods\.yaml:5:\d+: items\[1\]\.status\.phase: expected a string/ });
+});
+
+test('a spec warned about is checked, and warned about, for every pod', () => {
+  const spec = '{ containers: [{ name: c, image: x, colour: red }] }';
+  const s = loadScenario(podListScenario(ITEM('a', spec) + ITEM('b', spec)));
+  const unknown = s.warnings.filter((w) => w.includes('colour'));
+  assert.equal(unknown.length, 2, unknown.join('\n'));
+  assert.match(unknown[0] ?? '', /items\[0\]\.spec\.containers\[0\]: unknown field "colour"/);
+  assert.match(unknown[1] ?? '', /items\[1\]\.spec\.containers\[0\]: unknown field "colour"/);
+});
+
+test('NaN is not taken for the null of a spec read before (JSON writes both as null)', () => {
+  const withNull = '{ overhead: null, containers: [{ name: c, image: x }] }';
+  const withNaN = '{ overhead: .nan, containers: [{ name: c, image: x }] }';
+  assert.equal((loadScenario(podListScenario(ITEM('a', withNull) + ITEM('b', withNull))).workload[0]?.manifests ?? []).length, 2);
+  assert.throws(() => loadScenario(podListScenario(ITEM('a', withNull) + ITEM('b', withNaN))), { message: /pods\.yaml:5:\d+: items\[1\]\.spec\.overhead: expected a mapping of resource names to quantities/ });
 });
