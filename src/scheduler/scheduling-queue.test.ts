@@ -476,6 +476,7 @@ describe('SchedulingQueue: in-flight events', () => {
       h.queue.done(pods[i - 1] as PodInfo);
     }
     assert.ok(h.queue.inFlightEventCount <= 4096, `${h.queue.inFlightEventCount} events kept`);
+    assert.ok(h.queue.inFlightPopsListed <= 1026, `${h.queue.inFlightPopsListed} pops listed`);
   });
 
   it('a long attempt keeps the events since its pop; the log is cut at the next oldest pop once it is done', () => {
@@ -497,6 +498,7 @@ describe('SchedulingQueue: in-flight events', () => {
       else queue.done(p);
     }
     assert.equal(queue.inFlightEventCount, 5001, 'nothing is cut while slow, popped first, is in flight');
+    assert.ok(queue.inFlightPopsListed <= 1028, `${queue.inFlightPopsListed} pops listed for 3 pods in flight`);
     qs.unschedulablePlugins = new Set(['NodeResourcesFit']);
     queue.addUnschedulable(qs, false);
     assert.equal(queue.unschedulableCount, 0, 'slow heard the deletion of its attempt and went to backoffQ');

@@ -120,6 +120,12 @@ export class SchedulingQueue {
   }
 
   /** Events kept for pods in flight (bounded: see trimInFlightEvents). */
+  /** Pops the queue still lists to find the oldest one in flight (for tests: it follows the
+   * pods in flight, not every pop). */
+  get inFlightPopsListed(): number {
+    return this.popPods.length - this.popsHead;
+  }
+
   get inFlightEventCount(): number {
     return this.inFlightEvents.length;
   }
@@ -179,6 +185,9 @@ export class SchedulingQueue {
     qpi.attempts++;
     const index = this.inFlightBase + this.inFlightEvents.length;
     this.inFlight.set(qpi.pod, index);
+    // While some pod stays in flight the list is only cut when the event log is trimmed: it is
+    // cut here too once ended pops are most of it, so it follows the pods in flight.
+    if (this.popPods.length >= 2 * this.inFlight.size + 1024) this.dropEndedPops();
     this.popPods.push(qpi.pod);
     this.popIndexes.push(index);
     return qpi;
@@ -270,6 +279,22 @@ export class SchedulingQueue {
     }
     this.popsHead = h;
     return this.popIndexes[h] as number;
+  }
+
+  /** Keeps only the pops of pods still in flight (in order). */
+  private dropEndedPops(): void {
+    const pods: PodInfo[] = [];
+    const indexes: number[] = [];
+    for (let i = this.popsHead; i < this.popPods.length; i++) {
+      const p = this.popPods[i] as PodInfo;
+      const index = this.popIndexes[i] as number;
+      if (this.inFlight.get(p) !== index) continue;
+      pods.push(p);
+      indexes.push(index);
+    }
+    this.popPods = pods;
+    this.popIndexes = indexes;
+    this.popsHead = 0;
   }
 
   /** The pod was bound or deleted: forget it. */
