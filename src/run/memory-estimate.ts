@@ -11,7 +11,8 @@ import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
 
 /** Bytes per node (Node object, NodeInfo, indexes, lease), per pod in the store (Pod object,
  * PodInfo, queue entry, controller and index entries, with generous margin) and per pod ever
- * created (scheduling and startup latency samples, 4 bytes each, sorted in place). */
+ * created (scheduling and startup latency samples: at most 4 bytes each, sorted and
+ * delta-encoded in chunks, typically 1–2). */
 export const BYTES_PER_NODE = 8 * 1024;
 export const BYTES_PER_POD = 4 * 1024;
 export const BYTES_PER_POD_CREATED = 8;
