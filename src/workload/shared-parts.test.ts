@@ -18,6 +18,28 @@ function pod(name: string, cpu: string, extra: Record<string, unknown> = {}): Po
   } as Pod;
 }
 
+/** A scenario of two 1-CPU nodes running the pods of `file` (written with `content`). */
+function podListScenario(file: string, content: string): string {
+  const dir = tempDir('ksim-shared-');
+  writeFileSync(join(dir, file), content);
+  writeFileSync(
+    join(dir, 's.yaml'),
+    `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: shared }
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "1", memory: 4Gi } }]
+workload:
+  - { name: pods, file: ${file} }
+`,
+  );
+  return join(dir, 's.yaml');
+}
+
+/** podListScenario of a YAML PodList whose items are `pods` (YAML text). */
+const yamlPodList = (pods: string): string => podListScenario('pods.yaml', `apiVersion: v1\nkind: PodList\nitems:\n${pods}`);
+
 test('equal parts are held once and frozen; different ones stay apart; the spec itself stays the pod\'s', () => {
   const shared = new SharedSpecParts();
   const a = pod('a', '100m', { tolerations: [{ key: 'k', operator: 'Exists' }] }).spec as unknown as Record<string, unknown>;
@@ -77,22 +99,9 @@ test('at most maxKept distinct parts are kept: later new ones are neither kept n
 });
 
 test('a PodList file: its pods share one container list, and run as before', () => {
-  const dir = tempDir('ksim-shared-');
   const items = [pod('p-0', '100m'), pod('p-1', '100m'), pod('p-2', '100m'), pod('q-0', '300m')];
-  writeFileSync(join(dir, 'pods.json'), JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items }));
-  writeFileSync(
-    join(dir, 's.yaml'),
-    `apiVersion: ksim/v1alpha1
-kind: Scenario
-metadata: { name: shared }
-duration: 1m
-cluster:
-  nodePools: [{ name: n, count: 2, allocatable: { cpu: "1", memory: 4Gi } }]
-workload:
-  - { name: pods, file: pods.json }
-`,
-  );
-  const s = loadScenario(join(dir, 's.yaml'));
+  const file = podListScenario('pods.json', JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items }));
+  const s = loadScenario(file);
   const ms = s.workload[0]?.manifests as Pod[];
   assert.equal(ms.length, 4);
   assert.equal(ms[1]?.spec?.containers, ms[0]?.spec?.containers);
@@ -106,29 +115,10 @@ workload:
   assert.deepEqual(rows.filter((row) => row['result'] === 'bound').map((row) => row['pod']).sort(), ['p-0', 'p-1', 'p-2', 'q-0']);
 });
 
-/** A scenario running the pod list `pods` (YAML text of the file's items). */
-function podListScenario(pods: string): string {
-  const dir = tempDir('ksim-spec-memo-');
-  writeFileSync(join(dir, 'pods.yaml'), `apiVersion: v1\nkind: PodList\nitems:\n${pods}`);
-  writeFileSync(
-    join(dir, 's.yaml'),
-    `apiVersion: ksim/v1alpha1
-kind: Scenario
-metadata: { name: memo }
-duration: 1m
-cluster:
-  nodePools: [{ name: n, count: 2, allocatable: { cpu: "1", memory: 4Gi } }]
-workload:
-  - { name: pods, file: pods.yaml }
-`,
-  );
-  return join(dir, 's.yaml');
-}
-
 const ITEM = (name: string, spec = '{ containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }') => `  - { apiVersion: v1, kind: Pod, metadata: { name: ${name} }, spec: ${spec} }\n`;
 
 test('a spec read before is not checked again: each pod gets its own spec object, equal, its parts shared', () => {
-  const s = loadScenario(podListScenario(ITEM('a') + ITEM('b') + ITEM('c')));
+  const s = loadScenario(yamlPodList(ITEM('a') + ITEM('b') + ITEM('c')));
   const [a, b, c] = s.workload[0]?.manifests as Pod[];
   assert.notEqual(b?.spec, a?.spec);
   assert.notEqual(c?.spec, b?.spec);
@@ -140,14 +130,14 @@ test('a spec read before is not checked again: each pod gets its own spec object
 });
 
 test('a pod whose spec was read before still has its metadata and other fields checked', () => {
-  assert.throws(() => loadScenario(podListScenario(ITEM('a') + ITEM('B_ad'))), { message: /pods\.yaml:5:\d+: items\[1\]\.metadata\.name: expected a lowercase RFC 1123 name/ });
+  assert.throws(() => loadScenario(yamlPodList(ITEM('a') + ITEM('B_ad'))), { message: /pods\.yaml:5:\d+: items\[1\]\.metadata\.name: expected a lowercase RFC 1123 name/ });
   const status = `  - { apiVersion: v1, kind: Pod, metadata: { name: b }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }, status: { phase: 3 } }\n`;
-  assert.throws(() => loadScenario(podListScenario(ITEM('a') + status)), { message: /pods\.yaml:5:\d+: items\[1\]\.status\.phase: expected a string/ });
+  assert.throws(() => loadScenario(yamlPodList(ITEM('a') + status)), { message: /pods\.yaml:5:\d+: items\[1\]\.status\.phase: expected a string/ });
 });
 
 test('a spec warned about is checked, and warned about, for every pod', () => {
   const spec = '{ containers: [{ name: c, image: x, colour: red }] }';
-  const s = loadScenario(podListScenario(ITEM('a', spec) + ITEM('b', spec)));
+  const s = loadScenario(yamlPodList(ITEM('a', spec) + ITEM('b', spec)));
   const unknown = s.warnings.filter((w) => w.includes('colour'));
   assert.equal(unknown.length, 2, unknown.join('\n'));
   assert.match(unknown[0] ?? '', /items\[0\]\.spec\.containers\[0\]: unknown field "colour"/);
@@ -157,6 +147,6 @@ test('a spec warned about is checked, and warned about, for every pod', () => {
 test('NaN is not taken for the null of a spec read before (JSON writes both as null)', () => {
   const withNull = '{ overhead: null, containers: [{ name: c, image: x }] }';
   const withNaN = '{ overhead: .nan, containers: [{ name: c, image: x }] }';
-  assert.equal((loadScenario(podListScenario(ITEM('a', withNull) + ITEM('b', withNull))).workload[0]?.manifests ?? []).length, 2);
-  assert.throws(() => loadScenario(podListScenario(ITEM('a', withNull) + ITEM('b', withNaN))), { message: /pods\.yaml:5:\d+: items\[1\]\.spec\.overhead: expected a mapping of resource names to quantities/ });
+  assert.equal((loadScenario(yamlPodList(ITEM('a', withNull) + ITEM('b', withNull))).workload[0]?.manifests ?? []).length, 2);
+  assert.throws(() => loadScenario(yamlPodList(ITEM('a', withNull) + ITEM('b', withNaN))), { message: /pods\.yaml:5:\d+: items\[1\]\.spec\.overhead: expected a mapping of resource names to quantities/ });
 });
