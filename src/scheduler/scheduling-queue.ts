@@ -79,8 +79,7 @@ export class SchedulingQueue {
   /** Every pod the queue holds, in any sub-queue or in flight. */
   private readonly known = new Map<PodInfo, QueuedPodInfo>();
   private readonly inActive = new Set<PodInfo>();
-  /** Pods popped and not yet back or done, with the index in `inFlightEvents` at their pop, in
-   * pop order. */
+  /** Pods popped and not yet back or done, with the index in `inFlightEvents` at their pop. */
   private readonly inFlight = new Map<PodInfo, number>();
   /** The pops in order (pod and index, in two arrays), from `popsHead` on: the oldest pod still in
    * flight is the first whose map entry still holds that index. The map's own first entry is
@@ -119,13 +118,13 @@ export class SchedulingQueue {
     return this.known.size;
   }
 
-  /** Events kept for pods in flight (bounded: see trimInFlightEvents). */
   /** Pops the queue still lists to find the oldest one in flight (for tests: it follows the
    * pods in flight, not every pop). */
   get inFlightPopsListed(): number {
     return this.popPods.length - this.popsHead;
   }
 
+  /** Events kept for pods in flight (bounded: see trimInFlightEvents). */
   get inFlightEventCount(): number {
     return this.inFlightEvents.length;
   }

@@ -85,9 +85,9 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   if (known !== undefined) {
     // A spec read before (a pod list written from one template): only the rest is read.
     const obj = copyWithoutBookkeeping(raw, known);
-    readMetadata(doc, path, obj, true);
+    readMetadata(doc, path, obj, reader.namespaced);
     const { spec: _known, ...rest } = raw;
-    checkObjectFields(doc, path, rest, 'Pod', opts.warnings);
+    checkObjectFields(doc, path, rest, typeOfKind(kind as string) as string, opts.warnings);
     return obj as unknown as WorkloadManifest;
   }
   const warned = opts.warnings?.length ?? 0;
