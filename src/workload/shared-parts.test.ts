@@ -150,3 +150,25 @@ test('NaN is not taken for the null of a spec read before (JSON writes both as n
   assert.equal((loadScenario(yamlPodList(ITEM('a', withNull) + ITEM('b', withNull))).workload[0]?.manifests ?? []).length, 2);
   assert.throws(() => loadScenario(yamlPodList(ITEM('a', withNull) + ITEM('b', withNaN))), { message: /pods\.yaml:5:\d+: items\[1\]\.spec\.overhead: expected a mapping of resource names to quantities/ });
 });
+
+test('specs are remembered only while they are found again: not a dump\'s pods that all differ', () => {
+  const mode = '-w';
+  const spec = (i: number) => ({ nodeName: `node-${i}`, containers: [{ name: 'c', image: 'x' }] });
+  const read = (shared: SharedSpecParts, s: Record<string, unknown>) => {
+    const key = shared.specKey(s, mode);
+    if (key !== undefined && shared.knownSpec(key) === undefined) shared.rememberSpec(key, s);
+    return key;
+  };
+  const differing = new SharedSpecParts();
+  const keys = Array.from({ length: 1000 }, (_, i) => read(differing, spec(i)));
+  assert.equal(differing.specCount, 256, 'the first 256 are tried');
+  assert.equal(keys.filter((k) => k === undefined).length, 1000 - 256, 'then no spec is keyed');
+  // Pods written from one template: every spec after the first is found.
+  const same = new SharedSpecParts();
+  for (let i = 0; i < 1000; i++) assert.notEqual(read(same, spec(0)), undefined);
+  assert.equal(same.specCount, 1);
+  // One pod in two found again (a DaemonSet's two pods per node, in turn): still worth keying.
+  const halves = new SharedSpecParts();
+  for (let i = 0; i < 1000; i++) assert.notEqual(read(halves, spec(i >> 1)), undefined);
+  assert.equal(halves.specCount, 500);
+});

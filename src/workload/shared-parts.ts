@@ -23,6 +23,9 @@ export const MAX_KEPT_PARTS = 4096;
 
 /** Specs longer than this (as JSON) are not remembered: a few large specs would hold megabytes. */
 const MAX_SPEC_TEXT = 16_384;
+/** Specs not found before the memo must pay for itself: from then on specs are keyed only while
+ * at least one in three is found. */
+const SPECS_ON_TRIAL = 256;
 
 export class SharedSpecParts {
   private readonly seen = new Map<string, unknown>();
@@ -53,10 +56,11 @@ export class SharedSpecParts {
    * undefined when the text cannot stand for the spec (it holds a null, which JSON also writes
    * for NaN and the infinities) or is too long to keep. Equal keys mean equal specs, so a spec
    * valid under one is valid under the other, with the same (no) warnings. Undefined too once
-   * no more specs can be remembered and fewer were found than not (pods that differ, such as
-   * a DaemonSet's, one per node): the text would then be written for nothing. */
+   * specs are seldom found again (pods that differ, such as a DaemonSet's, one per node, or a
+   * cluster dump's, each with its node and volumes): their texts and copies would then be made
+   * and kept for nothing. */
   specKey(spec: unknown, mode: string): string | undefined {
-    if (!isObject(spec) || (this.specs.size >= this.maxKept && this.specHits < this.specMisses)) return undefined;
+    if (!isObject(spec) || (this.specMisses >= SPECS_ON_TRIAL && 2 * this.specHits < this.specMisses)) return undefined;
     const text = JSON.stringify(spec);
     if (text.length > MAX_SPEC_TEXT || text.includes('null')) return undefined;
     return `${mode}\u0000${text}`;
@@ -77,6 +81,11 @@ export class SharedSpecParts {
   /** Remembers `spec` (validated, warned about nothing, its parts shared) under `key`. */
   rememberSpec(key: string, spec: Record<string, unknown>): void {
     if (this.specs.size < this.maxKept) this.specs.set(key, copySpec(spec));
+  }
+
+  /** Specs remembered (for tests). */
+  get specCount(): number {
+    return this.specs.size;
   }
 
   /** Distinct parts held (for tests). */
