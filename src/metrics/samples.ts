@@ -15,6 +15,10 @@ const SMALL_LIMIT = 2 ** 32;
 /** A sealed chunk marks every MARK_EVERY-th value and where the next one's bytes start. */
 const MARK_EVERY = 256;
 
+/** Encoding scratch of every list, as large as a chunk can need (5 bytes a value), made at the
+ * first seal: a sealed chunk is a copy of its used part. */
+let sealScratch: Uint8Array | null = null;
+
 /** A sorted chunk of values below 2^32, delta-encoded. */
 interface SealedChunk {
   readonly count: number;
@@ -32,8 +36,6 @@ export class MicrosSamples {
   /** Values of 2^32 µs and more. */
   private large: number[] = [];
   private count = 0;
-  /** Encoding scratch, as large as a chunk can need (5 bytes a value), made at the first seal. */
-  private scratch: Uint8Array | null = null;
 
   get length(): number {
     return this.count;
@@ -79,7 +81,7 @@ export class MicrosSamples {
   private seal(): void {
     const values = this.open.sort();
     const n = this.used;
-    const out = (this.scratch ??= new Uint8Array(CHUNK * 5));
+    const out = (sealScratch ??= new Uint8Array(CHUNK * 5));
     const marks = new Uint32Array(Math.ceil(n / MARK_EVERY));
     const offsets = new Uint32Array(marks.length);
     let at = 0;

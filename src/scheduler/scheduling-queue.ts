@@ -265,19 +265,14 @@ export class SchedulingQueue {
   }
 
   /** The index at the oldest pop of a pod still in flight (some pod is). Pops that ended are
-   * passed over once; the arrays are cut when most of them are behind the head. */
+   * passed over once (the lists are cut by dropEndedPops as pods are popped). */
   private oldestPop(): number {
     const pods = this.popPods;
     const indexes = this.popIndexes;
     let h = this.popsHead;
     while (this.inFlight.get(pods[h] as PodInfo) !== indexes[h]) h++;
-    if (h >= 1024 && 2 * h >= pods.length) {
-      this.popPods = pods.slice(h);
-      this.popIndexes = indexes.slice(h);
-      h = 0;
-    }
     this.popsHead = h;
-    return this.popIndexes[h] as number;
+    return indexes[h] as number;
   }
 
   /** Keeps only the pops of pods still in flight (in order). */
