@@ -17,6 +17,7 @@ import { TokenBucket } from './token-bucket.js';
 import { addTimeUs } from '../engine/time.js';
 import { commitOrder, type StartState } from './start-state.js';
 import { LEASE_KIND, LEASE_NAMESPACE, type NodeLease } from './node-lease.js';
+import { MicrosSamples } from '../metrics/samples.js';
 
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
@@ -100,8 +101,10 @@ class ApiCore {
   writes = 0;
   /** Writes sent and not yet committed. */
   inFlight = 0;
-  /** Commit latencies (etcd part, µs) since the last drain, for the time series. */
-  commitLatencies: number[] = [];
+  /** Commit latencies (etcd part, µs) since the last drain, for the time series: a run with a
+   * long sample interval commits millions of writes between two rows (a 2,000-row-a-second
+   * trace, 1.5 M in 10 minutes: 12 MB as a number array, about 2 MB here). */
+  commitLatencies = new MicrosSamples();
   /** Watch notifications are delivered in commit order: never before the previous one. */
   lastNotifyUs = 0;
   /** Their deliveries, scheduled in that order (a FIFO lane of the event queue, not its heap). */
@@ -201,9 +204,9 @@ export class ApiServer {
   }
 
   /** etcd commit latencies (µs) of the writes committed since the last call. */
-  drainCommitLatencies(): number[] {
+  drainCommitLatencies(): MicrosSamples {
     const l = this.core.commitLatencies;
-    this.core.commitLatencies = [];
+    this.core.commitLatencies = new MicrosSamples();
     return l;
   }
 

@@ -13,9 +13,16 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
 import { extendedResourcesOffered, MetricsCollector, NO_GROUP, RequestedPeaks } from './collector.js';
 import { ZONE_LABEL } from '../cluster/node-info.js';
+import { MicrosSamples } from './samples.js';
 
 const S = 1_000_000;
 const MS = 1_000;
+
+function samplesOf(values: readonly number[]): MicrosSamples {
+  const s = new MicrosSamples();
+  for (const v of values) s.push(v);
+  return s;
+}
 
 function story() {
   const cluster = buildCluster([
@@ -26,7 +33,7 @@ function story() {
   const metrics = new MetricsCollector(sim, cluster, 10 * S, 40 * S, ['example.com/gpu', 'nvidia.com/gpu']);
   // etcd commit latencies drained by each sample: none, 1..10 ms, none, 5 ms, none.
   const drains = [[], Array.from({ length: 10 }, (_, i) => (i + 1) * MS), [], [5 * MS], []];
-  metrics.watchApi({ inFlight: 3, drainCommitLatencies: () => drains.shift() ?? [] });
+  metrics.watchApi({ inFlight: 3, drainCommitLatencies: () => samplesOf(drains.shift() ?? []) });
   const run = (p: PodInfo, node: string) => {
     cluster.addPod(p);
     cluster.assume(p, cluster.mustNode(node));

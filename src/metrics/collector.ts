@@ -21,7 +21,7 @@ import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import { parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
-import { fmt, quantile, TimeWeightedMean } from './stats.js';
+import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
 import { formatRow, MemorySink, type RowSink } from './csv-output.js';
 import { columnNames, columnsOf, type Cell, type ColumnDims } from './schema.js';
@@ -281,9 +281,9 @@ export class MetricsCollector implements SchedulerObserver {
   }
 
   /** The API server whose writes the time series reports (etcd latency, queue depth). */
-  private api: { readonly inFlight: number; drainCommitLatencies(): number[] } | null = null;
+  private api: { readonly inFlight: number; drainCommitLatencies(): MicrosSamples } | null = null;
 
-  watchApi(api: { readonly inFlight: number; drainCommitLatencies(): number[] }): void {
+  watchApi(api: { readonly inFlight: number; drainCommitLatencies(): MicrosSamples }): void {
     this.api = api;
   }
 
@@ -364,8 +364,8 @@ export class MetricsCollector implements SchedulerObserver {
     row['memory_allocatable_not_ready_bytes'] = memoryNotReady;
     // etcd's commit latency over the writes committed since the previous row (empty when none),
     // and the writes sent but not yet committed now.
-    const latencies = this.api?.drainCommitLatencies() ?? [];
-    row['etcd_write_p99_ms'] = latencies.length === 0 ? null : toMillis(quantile(latencies, 0.99));
+    const latencies = this.api?.drainCommitLatencies();
+    row['etcd_write_p99_ms'] = latencies === undefined || latencies.length === 0 ? null : toMillis(latencies.quantiles([0.99])[0] as number);
     row['api_queue_depth'] = this.api?.inFlight ?? 0;
     if (this.groupBy !== null) this.groupColumns(this.groupBy, row);
     this.timeseriesSink.add(row);
