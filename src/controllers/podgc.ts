@@ -40,11 +40,15 @@ export function compareForPodGC(a: PodInfo, b: PodInfo): number {
 }
 
 export class PodGarbageCollector {
-  /** Terminated pods left by the last check, in deletion order (compareForPodGC), and those
-   * heard of since, in arrival order: a check sorts only the newcomers and merges the two (a
-   * sort of all of them at every check was 3 % of a long churn run). Pods deleted by others stay
-   * in both lists until a check drops them. */
-  private survivors: PodInfo[] = [];
+  /** The terminated pods heard of, as sorted runs (compareForPodGC), each read from `heads[r]`
+   * on: a check sorts only the pods heard of since the last one (`newcomers`) into a new run and
+   * takes the oldest across the runs, so the survivors of earlier checks are neither re-sorted
+   * nor re-merged (a sort of all of them at every check, then a merge, was 3-5 % of a long churn
+   * run). Pods deleted by others stay in the runs until passed over or compacted away. */
+  private runs: PodInfo[][] = [];
+  private heads: number[] = [];
+  /** Pods in the runs from their heads on, dead ones included. */
+  private inRuns = 0;
   private newcomers: PodInfo[] = [];
   private readonly tracked = new Set<PodInfo>();
   /** Deletions issued so far. */
@@ -68,7 +72,7 @@ export class PodGarbageCollector {
         if (this.newcomers.length > 2 * this.tracked.size + 1024) this.newcomers = this.newcomers.filter((q) => this.tracked.has(q));
         if (this.tracked.size > threshold) this.armCheck();
       },
-      // Dropped from the lists at the next check.
+      // Dropped from the runs when a check passes over them or compacts them.
       podDeleted: (p) => {
         this.tracked.delete(p);
       },
@@ -94,24 +98,60 @@ export class PodGarbageCollector {
     });
   }
 
-  /** One gcTerminated pass. */
+  /** One gcTerminated pass: the pods over the threshold go, oldest first (what sorting all the
+   * terminated pods by compareForPodGC and deleting the first ones gives). */
   gc(): void {
     const live = (p: PodInfo): boolean => this.tracked.has(p);
-    const fresh = this.newcomers.filter(live).sort(compareForPodGC);
-    this.newcomers = [];
-    const all = mergeSorted(this.survivors.length === 0 ? this.survivors : this.survivors.filter(live), fresh);
-    const deleteCount = all.length - this.threshold;
-    if (deleteCount <= 0) {
-      this.survivors = all;
-      return;
+    if (this.newcomers.length > 0) {
+      const fresh = this.newcomers.filter(live).sort(compareForPodGC);
+      this.newcomers = [];
+      if (fresh.length > 0) {
+        this.runs.push(fresh);
+        this.heads.push(0);
+        this.inRuns += fresh.length;
+      }
     }
-    for (let i = 0; i < deleteCount; i++) {
-      const p = all[i] as PodInfo;
-      this.tracked.delete(p);
+    let deleteCount = this.tracked.size - this.threshold;
+    const runs = this.runs;
+    const heads = this.heads;
+    while (deleteCount > 0) {
+      // The oldest live pod at the head of a run.
+      let best = -1;
+      let bestPod: PodInfo | null = null;
+      for (let r = 0; r < runs.length; r++) {
+        const run = runs[r] as PodInfo[];
+        let h = heads[r] as number;
+        while (h < run.length && !this.tracked.has(run[h] as PodInfo)) h++;
+        this.inRuns -= h - (heads[r] as number);
+        heads[r] = h;
+        if (h === run.length) continue;
+        const p = run[h] as PodInfo;
+        if (bestPod === null || compareForPodGC(p, bestPod) < 0) {
+          best = r;
+          bestPod = p;
+        }
+      }
+      if (bestPod === null) break;
+      heads[best] = (heads[best] as number) + 1;
+      this.inRuns--;
+      deleteCount--;
+      this.tracked.delete(bestPod);
       this.podsDeleted++;
-      this.api.deletePod(p, 'terminated pod garbage collected');
+      this.api.deletePod(bestPod, 'terminated pod garbage collected');
     }
-    this.survivors = all.slice(deleteCount);
+    // Spent runs go; many runs, or runs mostly of pods deleted by others, are merged into one.
+    for (let r = runs.length - 1; r >= 0; r--) {
+      if ((heads[r] as number) < (runs[r] as PodInfo[]).length) continue;
+      runs.splice(r, 1);
+      heads.splice(r, 1);
+    }
+    if (runs.length > 8 || this.inRuns > 2 * this.tracked.size + 1024) {
+      let all: PodInfo[] = [];
+      for (let r = 0; r < runs.length; r++) all = mergeSorted(all, (runs[r] as PodInfo[]).slice(heads[r]).filter(live));
+      this.runs = all.length === 0 ? [] : [all];
+      this.heads = all.length === 0 ? [] : [0];
+      this.inRuns = all.length;
+    }
   }
 }
 
