@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
 import { RandomStreams } from '../engine/random.js';
 import { ClusterState } from '../cluster/cluster-state.js';
-import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
-import type { PodPhase } from '../cluster/pod-info.js';
+import { ApiServer, fixedLatencyApiConfig, type ClusterWatcher } from '../controlplane/api-server.js';
+import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
 import { makePod, podInfo } from '../testing/builders.js';
 import { parseScenario } from '../workload/scenario.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector, compareForPodGC } from './podgc.js';
@@ -171,3 +171,61 @@ test('pods that finish after a check but were created before its survivors are d
   sim.run(70 * S);
   assert.deepEqual(deleted, ['c@20.001', 'a@40.001', 'b@40.001', 'd@60.001']);
 });
+
+test('over many checks, with pods deleted by others, each check deletes exactly the oldest terminated pods over the threshold (the sorted runs against a sort of all of them)', () => {
+  // Threshold 40: a check's newcomers are mostly deleted by the next; threshold 600: more than
+  // eight runs pile up and are merged.
+  assert.ok(checkAgainstSortOfAll(40, 300, 0.03) > 1000);
+  assert.ok(checkAgainstSortOfAll(600, 600, 0.002) > 1000);
+});
+
+/** `rounds` rounds of pods finishing (each terminated pod deleted by others with probability
+ * `othersDelete` a round), every fourth a check; returns the deletions checked. */
+function checkAgainstSortOfAll(threshold: number, rounds: number, othersDelete: number): number {
+  // A fake API: the collector's watcher is called directly, deletions are recorded.
+  let watcher: ClusterWatcher | null = null;
+  const deletes: PodInfo[] = [];
+  const api = { watch: (w: ClusterWatcher) => (watcher = w), deletePod: (p: PodInfo) => deletes.push(p) } as unknown as ApiServer;
+  const gc = new PodGarbageCollector(new Simulation(), api, threshold);
+  const w = watcher as unknown as ClusterWatcher;
+  const rng = new RandomStreams(7).stream('podgc-test');
+  const known = new Set<PodInfo>();
+  let seq = 0;
+  let checks = 0;
+  let totalDeleted = 0;
+  for (let round = 0; round < rounds; round++) {
+    // Pods finish, created up to 30 s before a sliding "now" (so new ones often sort before
+    // older survivors); names are random so that ties within a second go by name.
+    const nowUs = round * 5 * S;
+    for (let k = rng.int(25); k > 0; k--) {
+      const p = podInfo(makePod(`p${rng.int(1000)}-${seq++}`).obj(), Math.max(0, nowUs - rng.int(30) * S - rng.int(S)));
+      p.phase = rng.next() < 0.5 ? 'Succeeded' : 'Failed';
+      w.podPhaseChanged?.(p, 'Running');
+      known.add(p);
+    }
+    // Others delete some of the terminated pods.
+    for (const p of known) {
+      if (rng.next() < othersDelete) {
+        p.deleted = true;
+        known.delete(p);
+        w.podDeleted?.(p, 'test');
+      }
+    }
+    if (round % 4 !== 3) continue;
+    // A check: the expected deletions are the oldest of all the live terminated pods.
+    checks++;
+    const expected = [...known].sort(compareForPodGC).slice(0, Math.max(0, known.size - threshold));
+    deletes.length = 0;
+    gc.gc();
+    assert.deepEqual(deletes.map((p) => p.key), expected.map((p) => p.key), `check ${checks}`);
+    for (const p of deletes) {
+      p.deleted = true;
+      known.delete(p);
+      w.podDeleted?.(p, 'test');
+    }
+    totalDeleted += deletes.length;
+    assert.equal(gc.terminatedCount, Math.min(threshold, known.size));
+  }
+  assert.equal(checks, rounds / 4);
+  return totalDeleted;
+}
