@@ -59,6 +59,16 @@ export function resolveFenceposts(spec: DeploymentSpec): { maxSurge: number; max
   return { maxSurge, maxUnavailable: Math.min(maxUnavailable, replicas) };
 }
 
+interface RsPods {
+  readonly pods: Set<PodInfo>;
+  /** What ownerOf gives for the ReplicaSet's object in the store, while `resolved`: reset when
+   * that object changes (as it is committed) or a Deployment comes or goes, so a pod event finds
+   * its Deployment with one lookup instead of four (a long churn's pod events spent 3-4 % of its
+   * time here). */
+  owner: DState | undefined;
+  resolved: boolean;
+}
+
 interface DState {
   readonly namespace: string;
   readonly name: string;
@@ -93,8 +103,8 @@ export class DeploymentController {
   /** Deployments by namespace, then name: a pod's change finds its Deployment from strings it
    * already has, with no key built (a string built and hashed per pod event). */
   private readonly deployments = new Map<string, Map<string, DState>>();
-  /** Pods (live, observed) per ReplicaSet "ns/name" of a Deployment. */
-  private readonly rsPods = new Map<string, Set<PodInfo>>();
+  /** Pods (live, observed) per ReplicaSet "ns/name" of a Deployment, with its Deployment. */
+  private readonly rsPods = new Map<string, RsPods>();
   /** Deployments to sync once the start state is committed (ApiServer.startingUp). */
   private readonly waiting = new Set<DState>();
 
@@ -102,6 +112,12 @@ export class DeploymentController {
     private readonly api: ApiServer,
     private readonly objects: ObjectApi,
   ) {
+    // The store's ReplicaSet objects as they are committed, for RsPods.owner.
+    api.observe({
+      objectAdded: (o) => this.replicaSetChanged(o),
+      objectUpdated: (o) => this.replicaSetChanged(o),
+      objectDeleted: (o) => this.replicaSetChanged(o),
+    });
     api.watch({
       objectAdded: (o) => {
         if (o.kind === 'Deployment') {
@@ -109,13 +125,14 @@ export class DeploymentController {
           let inNs = this.deployments.get(st.namespace);
           if (inNs === undefined) this.deployments.set(st.namespace, (inNs = new Map()));
           inNs.set(st.name, st);
+          this.ownersChanged();
           this.enqueue(st);
         } else if (o.kind === 'ReplicaSet') {
           const st = this.ownerOf(o);
           if (st === undefined) return;
           if (!st.replicaSets.includes(o.metadata.name)) this.insertByAge(st, o);
           const key = `${o.metadata.namespace}/${o.metadata.name}`;
-          if (!this.rsPods.has(key)) this.rsPods.set(key, new Set());
+          if (!this.rsPods.has(key)) this.rsPods.set(key, { pods: new Set(), owner: undefined, resolved: false });
           this.enqueue(st);
         }
       },
@@ -142,7 +159,10 @@ export class DeploymentController {
         }
       },
       objectDeleted: (o) => {
-        if (o.kind === 'Deployment') this.deployments.get(o.metadata.namespace)?.delete(o.metadata.name);
+        if (o.kind === 'Deployment') {
+          this.deployments.get(o.metadata.namespace)?.delete(o.metadata.name);
+          this.ownersChanged();
+        }
         else if (o.kind === 'ReplicaSet') {
           this.rsPods.delete(`${o.metadata.namespace}/${o.metadata.name}`);
           const st = this.ownerOf(o);
@@ -173,6 +193,18 @@ export class DeploymentController {
     st.replicaSets.splice(i, 0, rs.metadata.name);
   }
 
+  /** A Deployment came or went: every ReplicaSet's owner is looked up again. */
+  private ownersChanged(): void {
+    for (const e of this.rsPods.values()) e.resolved = false;
+  }
+
+  /** A ReplicaSet's object changed in the store (its controllerRef may have). */
+  private replicaSetChanged(o: WorkloadObject): void {
+    if (o.kind !== 'ReplicaSet') return;
+    const e = this.rsPods.get(`${o.metadata.namespace}/${o.metadata.name}`);
+    if (e !== undefined) e.resolved = false;
+  }
+
   private ownerOf(rs: WorkloadObject): DState | undefined {
     const c = controllerRef(rs);
     return c?.kind === 'Deployment' ? this.deployments.get(rs.metadata.namespace)?.get(c.name) : undefined;
@@ -180,15 +212,19 @@ export class DeploymentController {
 
   private podChanged(p: PodInfo, live: boolean): void {
     if (p.ownerKind !== 'ReplicaSet') return;
-    const set = this.rsPods.get(p.ownerKey);
-    if (set === undefined) return;
+    const e = this.rsPods.get(p.ownerKey);
+    if (e === undefined) return;
     // Live pods only: a finished pod leaves the set (it stays in the store until the pod
     // garbage collector deletes it), so counting a ReplicaSet's pods does not grow with history.
-    if (live && !p.deleted && !p.terminal) set.add(p);
-    else set.delete(p);
-    // The pod's ReplicaSet by its object key, built once per pod (PodInfo.ownerObjectKey).
-    const rs = this.api.cluster.objects.get(p.ownerObjectKey);
-    const st = rs === undefined ? undefined : this.ownerOf(rs);
+    if (live && !p.deleted && !p.terminal) e.pods.add(p);
+    else e.pods.delete(p);
+    if (!e.resolved) {
+      // The pod's ReplicaSet by its object key, built once per pod (PodInfo.ownerObjectKey).
+      const rs = this.api.cluster.objects.get(p.ownerObjectKey);
+      e.owner = rs === undefined ? undefined : this.ownerOf(rs);
+      e.resolved = true;
+    }
+    const st = e.owner;
     if (st !== undefined && !st.settled) this.enqueue(st);
   }
 
@@ -203,7 +239,7 @@ export class DeploymentController {
   /** Ready pods of a ReplicaSet that are not Terminating (its available replicas). */
   private available(rs: ReplicaSetObject): number {
     let n = 0;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (isPodReady(p) && !p.deleted && !p.terminating) n++;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? []) if (isPodReady(p) && !p.deleted && !p.terminating) n++;
     return n;
   }
 
@@ -211,7 +247,7 @@ export class DeploymentController {
    * Recreate waits until they are gone (upstream oldPodsRunning). */
   private existing(rs: ReplicaSetObject): number {
     let n = 0;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted) n++;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? []) if (!p.terminal && !p.deleted) n++;
     return n;
   }
 
@@ -219,7 +255,7 @@ export class DeploymentController {
    * what its status.replicas counts). */
   private active(rs: ReplicaSetObject): number {
     let n = 0;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`) ?? []) if (!p.terminal && !p.deleted && !p.terminating) n++;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? []) if (!p.terminal && !p.deleted && !p.terminating) n++;
     return n;
   }
 
