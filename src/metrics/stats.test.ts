@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fmt, quantile, TimeWeightedMean } from './stats.js';
+import { RandomStreams } from '../engine/random.js';
 
 test('quantile uses the nearest rank', () => {
   const cases: [number[], number, number][] = [
@@ -65,4 +66,32 @@ test('time-weighted mean with no time passed is the current value (the run ends 
   const m = new TimeWeightedMean(0, 0.2);
   m.set(0, 0.9); // replaced at once: 0.2 held for 0 µs
   assert.equal(m.mean(0), 0.9);
+});
+
+test('fmt writes what toFixed writes (trailing zeros trimmed) for values that are exactly n / 10^digits, near them, and neither', () => {
+  const reference = (v: number, digits: number): string => {
+    const s = v.toFixed(digits);
+    return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  };
+  const rng = new RandomStreams(3).stream('fmt-test');
+  let checked = 0;
+  for (let digits = 0; digits <= 7; digits++) {
+    const scale = 10 ** digits;
+    for (let k = 0; k < 4000; k++) {
+      // Integers of every size up to 10^9 seconds' worth, small ones often (times near 0).
+      const n = k < 1000 ? k : Math.floor(rng.next() * 10 ** (1 + rng.int(9 + digits)));
+      const v = n / scale;
+      const values = [v, v + Number.EPSILON * v, v - Number.EPSILON * v, v + 0.5 / scale, -v, rng.next() * 10 ** rng.int(10), 1e9 - 1 / scale, 1e9 + v, v * 1e5, 2 ** 40 + v];
+      for (const x of values) {
+        assert.equal(fmt(x, digits), reference(x, digits), `fmt(${x}, ${digits})`);
+        checked++;
+      }
+    }
+  }
+  assert.equal(checked, 8 * 4000 * 10);
+  assert.equal(fmt(1_500_000 / 1e6, 6), '1.5');
+  assert.equal(fmt(1_000_001 / 1e6, 6), '1.000001');
+  assert.equal(fmt(3_600, 6), '3600');
+  assert.equal(fmt(0.25, 1), '0.3', 'a tie (0.25 is exact) rounds up, as toFixed does');
+  assert.equal(fmt(-0, 6), '0');
 });
