@@ -11,7 +11,7 @@ import type { FilterPlugin, FilterRejections, PreFilterPlugin, ScorePlugin } fro
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
-import { fitErrorMessage, numFeasibleNodesToFind, prioritize, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
+import { fitErrorMessage, numFeasibleNodesToFind, pickTopScore, prioritize, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
 import { ScriptedStream } from '../testing/scripted-stream.js';
 
 /** Passes every node and records the order it saw them in (upstream's TrueFilter). */
@@ -611,5 +611,33 @@ describe('ScheduleAlgorithm: filtering in batches', () => {
     const fwk = makeFramework(cluster, [a, b, new FixedScore('Constant', {})]);
     const r = run(new ScheduleAlgorithm(cluster, schedulerStream(1)), fwk, podInfo(makePod('p').obj()));
     assert.deepEqual([r.nodesEvaluated, r.nodesFeasible, a.calls, b.calls], [10, 4, 10, 6]);
+  });
+});
+
+describe('pickTopScore', () => {
+  it('returns the k-th of the nodes tied for the top, in node order, drawing only when several tie', () => {
+    const t = new Float64Array([5, 9, 3, 9, 9, 1]);
+    const pick = (k: number) => {
+      const rng = new ScriptedStream([k]);
+      return [pickTopScore(t, rng), rng.calls];
+    };
+    assert.deepEqual(pick(0), [1, 1]);
+    assert.deepEqual(pick(1), [3, 1]);
+    assert.deepEqual(pick(2), [4, 1]);
+    // A single top: no draw.
+    const one = new ScriptedStream([2]);
+    assert.equal(pickTopScore(new Float64Array([1, 7, 3]), one), 1);
+    assert.equal(one.calls, 0);
+    // A later, higher total restarts the ties.
+    assert.equal(pickTopScore(new Float64Array([4, 4, 4, 6, 2, 6]), new ScriptedStream([1])), 5);
+  });
+
+  it('counts -Infinity totals as tied, never picks NaN (0 when all are), and keeps working past its buffer', () => {
+    assert.equal(pickTopScore(new Float64Array([-Infinity, -Infinity]), new ScriptedStream([1])), 1);
+    assert.equal(pickTopScore(new Float64Array([Number.NaN, 2, Number.NaN, 2]), new ScriptedStream([1])), 3);
+    assert.equal(pickTopScore(new Float64Array([Number.NaN, Number.NaN]), new ScriptedStream([1])), 0);
+    assert.equal(pickTopScore(new Float64Array(0), new ScriptedStream([1])), 0);
+    // 5,000 tied nodes (more than the first buffer holds): the 4,321st.
+    assert.equal(pickTopScore(new Float64Array(5000).fill(50), new ScriptedStream([4320])), 4320);
   });
 });

@@ -339,23 +339,29 @@ function lowestNameTop(nodes: readonly NodeInfo[], totals: Float64Array): string
  * tied nodes, in node order, is enough (the reference's guidance: uniform, seeded).
  */
 export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
+  const n = totals.length;
+  if (tiedAt.length < n) tiedAt = new Int32Array(Math.max(n, 2 * tiedAt.length));
+  // The tied nodes' positions, in node order, collected in the one pass (a second pass looked
+  // for the k-th of them: a tenth of a trace replay's cycle, where most nodes tie).
+  const tied = tiedAt;
   let best = -Infinity;
   let count = 0;
-  for (let i = 0; i < totals.length; i++) {
+  for (let i = 0; i < n; i++) {
     const s = totals[i] as number;
     if (s > best) {
       best = s;
+      tied[0] = i;
       count = 1;
     } else if (s === best) {
-      count++;
+      tied[count++] = i;
     }
   }
-  let k = count > 1 ? rng.int(count) : 0;
-  for (let i = 0; i < totals.length; i++) {
-    if (totals[i] === best && k-- === 0) return i;
-  }
-  return 0;
+  if (count === 0) return 0;
+  return tied[count > 1 ? rng.int(count) : 0] as number;
 }
+
+/** pickTopScore's positions of the nodes tied for the top (reused). */
+let tiedAt = new Int32Array(1024);
 
 /** Reusable score arrays of one ScheduleAlgorithm (views of the right length are handed out). */
 export class ScoreBuffers {
