@@ -206,9 +206,21 @@ export class ScheduleAlgorithm {
           }
         }
       }
+      if (rejected === 0) {
+        // The whole batch passed (most batches): copied as it is.
+        let i = at;
+        for (; i < end && numFeasible < feasible.length; i++) feasible[numFeasible++] = candidates[i] as NodeInfo;
+        for (; i < end; i++) {
+          feasible.push(candidates[i] as NodeInfo);
+          numFeasible++;
+        }
+        processed += end - at;
+        at = end === numCandidates ? 0 : end;
+        continue;
+      }
       for (let i = at; i < end; i++) {
         const node = candidates[i] as NodeInfo;
-        const v = rejected === 0 ? null : (verdicts[i - at] as Verdict);
+        const v = verdicts[i - at] as Verdict;
         processed++;
         if (v === null) {
           if (numFeasible < feasible.length) feasible[numFeasible] = node;
