@@ -44,8 +44,9 @@ export class PodGarbageCollector {
    * on: a check sorts only the pods heard of since the last one (`newcomers`) into a new run and
    * takes the oldest across the runs, so the survivors of earlier checks are neither re-sorted
    * nor re-merged (a sort of all of them at every check, then a merge, was 3-5 % of a long churn
-   * run). Pods deleted by others stay in the runs until passed over or compacted away. */
-  private runs: PodInfo[][] = [];
+   * run). Pods deleted by others stay in the runs until passed over or compacted away; a slot
+   * passed over is cleared (null), so that a run does not keep the pods already deleted. */
+  private runs: (PodInfo | null)[][] = [];
   private heads: number[] = [];
   /** Pods in the runs from their heads on, dead ones included. */
   private inRuns = 0;
@@ -119,9 +120,13 @@ export class PodGarbageCollector {
       let best = -1;
       let bestPod: PodInfo | null = null;
       for (let r = 0; r < runs.length; r++) {
-        const run = runs[r] as PodInfo[];
+        const run = runs[r] as (PodInfo | null)[];
         let h = heads[r] as number;
-        while (h < run.length && !this.tracked.has(run[h] as PodInfo)) h++;
+        for (; h < run.length; h++) {
+          const p = run[h] as PodInfo | null;
+          if (p !== null && this.tracked.has(p)) break;
+          run[h] = null;
+        }
         this.inRuns -= h - (heads[r] as number);
         heads[r] = h;
         if (h === run.length) continue;
@@ -132,6 +137,7 @@ export class PodGarbageCollector {
         }
       }
       if (bestPod === null) break;
+      (runs[best] as (PodInfo | null)[])[heads[best] as number] = null;
       heads[best] = (heads[best] as number) + 1;
       this.inRuns--;
       deleteCount--;
@@ -141,13 +147,13 @@ export class PodGarbageCollector {
     }
     // Spent runs go; many runs, or runs mostly of pods deleted by others, are merged into one.
     for (let r = runs.length - 1; r >= 0; r--) {
-      if ((heads[r] as number) < (runs[r] as PodInfo[]).length) continue;
+      if ((heads[r] as number) < (runs[r] as (PodInfo | null)[]).length) continue;
       runs.splice(r, 1);
       heads.splice(r, 1);
     }
     if (runs.length > 8 || this.inRuns > 2 * this.tracked.size + 1024) {
       let all: PodInfo[] = [];
-      for (let r = 0; r < runs.length; r++) all = mergeSorted(all, (runs[r] as PodInfo[]).slice(heads[r]).filter(live));
+      for (let r = 0; r < runs.length; r++) all = mergeSorted(all, (runs[r] as (PodInfo | null)[]).slice(heads[r]).filter((p): p is PodInfo => p !== null && live(p)));
       this.runs = all.length === 0 ? [] : [all];
       this.heads = all.length === 0 ? [] : [0];
       this.inRuns = all.length;
