@@ -11,7 +11,7 @@ import type { FilterPlugin, FilterRejections, PreFilterPlugin, ScorePlugin } fro
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
-import { fitErrorMessage, numFeasibleNodesToFind, pickTopScore, prioritize, ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
+import { fitErrorMessage, numFeasibleNodesToFind, pickTopScore, prioritize, ScheduleAlgorithm, ScoreBuffers, type ScheduleResult } from './schedule-one.js';
 import { ScriptedStream } from '../testing/scripted-stream.js';
 
 /** Passes every node and records the order it saw them in (upstream's TrueFilter). */
@@ -639,5 +639,68 @@ describe('pickTopScore', () => {
     assert.equal(pickTopScore(new Float64Array(0), new ScriptedStream([1])), 0);
     // 5,000 tied nodes (more than the first buffer holds): the 4,321st.
     assert.equal(pickTopScore(new Float64Array(5000).fill(50), new ScriptedStream([4320])), 4320);
+  });
+});
+
+describe('prioritize: the weighted sum of plugins with a node-local class (ScorePlugin.nodeLocalClass)', () => {
+  // Two plugins scoring from a node's books (its pod count), one that does not say so.
+  function setup(classA: () => number = () => 1) {
+    const calls = { A: 0, B: 0, C: 0 };
+    const count = (node: NodeInfo) => node.pods.length;
+    const a: ScorePlugin = { name: 'A', score: (_s, _p, node) => (calls.A++, 100 - 10 * count(node)), nodeLocalClass: () => classA() };
+    const b: ScorePlugin = { name: 'B', score: (_s, _p, node) => (calls.B++, 5 * count(node)), nodeLocalClass: () => 7 };
+    const c: ScorePlugin = { name: 'C', score: (_s, _p, node) => (calls.C++, node.name === 'y' ? 50 : 0) };
+    const cluster = buildCluster(['x', 'y', 'z'].map((n) => makeNode(n).obj()));
+    const fwk = makeFramework(cluster, [[a, 2], [b, 3], [c, 1]]);
+    const buffers = new ScoreBuffers();
+    const pod = podInfo(makePod().obj());
+    const totals = (withMemo: boolean): number[] => {
+      const t = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes, withMemo ? buffers : undefined);
+      assert.ok(!(t instanceof Status));
+      return [...t];
+    };
+    const place = (node: string) => cluster.assume(podInfo(makePod().obj()), cluster.mustNode(node));
+    return { calls, totals, place, fwk, cluster, buffers, pod };
+  }
+
+  it('gives the totals scoring every plugin gives, and calls the node-local ones only for nodes whose books changed', () => {
+    const { calls, totals, place } = setup();
+    // x, y, z empty: 2*100 + 3*0 + C.
+    assert.deepEqual(totals(true), [200, 250, 200]);
+    assert.deepEqual(calls, { A: 3, B: 3, C: 3 });
+    assert.deepEqual(totals(true), [200, 250, 200]);
+    assert.deepEqual(calls, { A: 3, B: 3, C: 6 }, 'nothing changed: A and B looked up');
+    place('z');
+    place('z');
+    // z holds 2 pods: 2*80 + 3*10 = 190.
+    assert.deepEqual(totals(true), [200, 250, 190]);
+    assert.deepEqual(calls, { A: 4, B: 4, C: 9 }, 'only z recomputed');
+    assert.deepEqual(totals(false), [200, 250, 190], 'the same without the sums');
+  });
+
+  it('a new class recomputes every node; a plugin without a class for the pod leaves fewer than two and no sums', () => {
+    let cls = 1;
+    const { calls, totals } = setup(() => cls);
+    totals(true);
+    cls = 2;
+    assert.deepEqual(totals(true), [200, 250, 200]);
+    assert.deepEqual(calls, { A: 6, B: 6, C: 6 });
+    cls = -1;
+    totals(true);
+    totals(true);
+    assert.deepEqual(calls, { A: 12, B: 12, C: 12 }, 'scored every cycle');
+  });
+
+  it('an invalid score from a node-local plugin is reported as without the sums', () => {
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const bad: ScorePlugin = { name: 'Bad', score: (_s, _p, node) => (node.name === 'y' ? 120 : 10), nodeLocalClass: () => 1 };
+    const good: ScorePlugin = { name: 'Good', score: () => 50, nodeLocalClass: () => 1 };
+    const fwk = makeFramework(cluster, [good, bad]);
+    const pod = podInfo(makePod().obj());
+    const withSums = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes, new ScoreBuffers());
+    const without = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes);
+    assert.ok(withSums instanceof Status && without instanceof Status);
+    assert.equal(withSums.message, without.message);
+    assert.equal(withSums.message, 'plugin "Bad" returns an invalid score 120, it should in the range of [0, 100] after normalizing');
   });
 });

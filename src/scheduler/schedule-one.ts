@@ -17,6 +17,7 @@ import {
 } from './framework/interfaces.js';
 import { Code, Status, type Verdict } from './framework/status.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
+import { NodeScoreCache } from './framework/node-score-cache.js';
 
 /** The rejecting plugins of a cycle no plugin rejected in. */
 const NO_PLUGINS: ReadonlySet<string> = new Set();
@@ -375,8 +376,85 @@ export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
 /** pickTopScore's positions of the nodes tied for the top (reused). */
 let tiedAt = new Int32Array(1024);
 
+/** A cycle's plugins with a node-local class (ScorePlugin.nodeLocalClass), and the key of their
+ * weighted sum in ScoreBuffers.memo. */
+interface MemoGroup {
+  /** 1 at the index (in Framework.score) of each plugin of the group. */
+  readonly member: Uint8Array;
+  readonly plugins: readonly number[];
+  readonly key: number;
+  /** The sums by node; keys are unique across frameworks and classes. */
+  readonly cache: NodeScoreCache;
+}
+
+/** Writes each node's weighted sum of the group's scores into `totals` (looked up, or computed
+ * with `score` and kept); false at the first score that is not a final score (an integer in
+ * [0, 100]), with `totals` partly written. Integer scores and weights: the sums are exact, so
+ * adding the other plugins' terms after gives the totals a pass per plugin in order gives. */
+function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], g: MemoGroup, totals: Float64Array): boolean {
+  const cache = g.cache;
+  const key = g.key;
+  const plugins = g.plugins;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as NodeInfo;
+    let t = cache.get(node, key);
+    if (t < 0) {
+      t = 0;
+      for (let m = 0; m < plugins.length; m++) {
+        const j = plugins[m] as number;
+        const s = (fwk.score[j] as ScorePlugin).score(state, pod, node);
+        if (!isValidNodeScore(s)) return false;
+        t += (fwk.scoreWeights[j] as number) * s;
+      }
+      cache.set(node, key, t);
+    }
+    totals[i] = t;
+  }
+  return true;
+}
+
 /** Reusable score arrays of one ScheduleAlgorithm (views of the right length are handed out). */
 export class ScoreBuffers {
+  /** Group keys by framework, then by the plugins' indexes and classes ("j:class,..."); keys
+   * are never reused (the table starts over when large: a trace of ever new shapes). */
+  private readonly groupKeys = new Map<Framework, Map<string, number>>();
+  private lastGroupKey = 0;
+  private member = new Uint8Array(0);
+  private readonly groupPlugins: number[] = [];
+  private readonly group = { member: this.member, plugins: this.groupPlugins as readonly number[], key: 0, cache: new NodeScoreCache() };
+
+  /** The group of this cycle's plugins with a node-local class (skipped ones left out), or null
+   * when fewer than two have one. Valid until the next call. */
+  memoGroup(fwk: Framework, pod: PodInfo, skipped: Uint8Array): MemoGroup | null {
+    const plugins = this.groupPlugins;
+    plugins.length = 0;
+    let text = '';
+    for (let j = 0; j < fwk.score.length; j++) {
+      const p = fwk.score[j] as ScorePlugin;
+      if (p.nodeLocalClass === undefined || p.normalizeScore !== undefined) continue;
+      const k = fwk.preScoreOfScore[j] as number;
+      if (k >= 0 && skipped[k] === 1) continue;
+      const cls = p.nodeLocalClass(pod);
+      if (cls < 0) continue;
+      plugins.push(j);
+      text += `${j}:${cls},`;
+    }
+    if (plugins.length < 2) return null;
+    let keys = this.groupKeys.get(fwk);
+    if (keys === undefined) this.groupKeys.set(fwk, (keys = new Map()));
+    let key = keys.get(text);
+    if (key === undefined) {
+      if (keys.size >= 4096) keys.clear();
+      keys.set(text, (key = ++this.lastGroupKey));
+    }
+    if (this.member.length < fwk.score.length) this.member = new Uint8Array(fwk.score.length);
+    this.member.fill(0);
+    for (const j of plugins) this.member[j] = 1;
+    this.group.member = this.member;
+    this.group.key = key;
+    return this.group;
+  }
+
   private totals = new Float64Array(0);
   /** One array of scores per Score plugin of a cycle, each as long as `totals`. */
   private scores: Float64Array[] = [];
@@ -429,6 +507,15 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     else return new Status(Code.Error, [`running PreScore plugin ${p.name}: ${v.message}`], p.name);
   }
   const audit = fwk.audit;
+  // The plugins whose scores depend on the node's books and the pod's class alone: their
+  // weighted sum per node, kept across cycles (NodeScoreCache), goes into the totals first.
+  // Not while an audit needs each plugin's scores; an invalid score leaves it to the usual path,
+  // which reports it.
+  let memo = buffers !== undefined && audit === null ? buffers.memoGroup(fwk, pod, skipped) : null;
+  if (memo !== null && !memoTotals(fwk, state, pod, nodes, memo, totals)) {
+    memo = null;
+    totals.fill(0);
+  }
   // Each plugin's final scores in an array of its own, weighed into the totals in one pass over
   // the nodes at the end (weighToTotals): a pass per plugin re-read and re-wrote every total.
   const scored: Float64Array[] = [];
@@ -438,6 +525,7 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     const plugin = fwk.score[j] as ScorePlugin;
     const k = fwk.preScoreOfScore[j] as number;
     if (k >= 0 && skipped[k] === 1) continue;
+    if (memo !== null && memo.member[j] === 1) continue;
     const scores = bufs?.scores[j] ?? new Float64Array(n);
     // Raw scores: all nodes in one call (scoreNodes: the per-node loop inside the plugin), else
     // node by node. Upstream Score returns an int64: a fraction (or NaN) cannot reach

@@ -104,6 +104,14 @@ export interface ScorePlugin extends Plugin {
   /** Optional NormalizeScore: rewrites `scores` (parallel to `nodes`) in place into integers in
    * [0, 100]. */
   normalizeScore?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], scores: Float64Array): Verdict;
+  /** Optional, for speed, for a plugin without normalizeScore whose score of a node depends only
+   * on the node's books (whatever changes them changes NodeInfo.generation) and on a class of the
+   * pod (pods of one class score every node alike): the pod's class, a non-negative integer the
+   * plugin never gives another class, or -1 when this pod's score is not such. While two or more
+   * of a cycle's plugins give a class, the framework keeps their weighted sum per node and
+   * reuses it as long as the node's generation and the classes stay the same, calling `score`
+   * only for the nodes that changed. */
+  nodeLocalClass?(pod: PodInfo): number;
 }
 
 /** Sees what plugins return in each scheduling cycle, before the framework judges it (the

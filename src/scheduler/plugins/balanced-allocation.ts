@@ -11,7 +11,8 @@ import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type Plugin, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
 import { Status, type Verdict } from '../framework/status.js';
-import { defaultResourceSpecs, NodeScoreCache, parseResourceSpecs, ResourceAllocation, type ResourceSpec } from './resource-allocation.js';
+import { defaultResourceSpecs, parseResourceSpecs, ResourceAllocation, type ResourceSpec } from './resource-allocation.js';
+import { NodeScoreCache } from '../framework/node-score-cache.js';
 
 /** Upstream names.NodeResourcesBalancedAllocation. */
 export const NodeResourcesBalancedAllocation = 'NodeResourcesBalancedAllocation';
@@ -104,6 +105,12 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
    * vector in CycleState here; ksim memoises it per pod in ResourceAllocation. */
   preScore(_state: CycleState, pod: PodInfo): Verdict {
     return this.alloc.isBestEffort(pod) ? Status.skip() : null;
+  }
+
+  /** The node's books and the pod's request vector alone (a best-effort pod, which PreScore
+   * skips, scores 0 everywhere: left to the usual path). */
+  nodeLocalClass(pod: PodInfo): number {
+    return this.alloc.isBestEffort(pod) ? -1 : this.alloc.classOf(pod);
   }
 
   /** score for every node (ScorePlugin.scoreNodes). */

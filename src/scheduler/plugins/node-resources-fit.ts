@@ -14,11 +14,11 @@ import { Code, Status, type Verdict } from '../framework/status.js';
 import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
 import { roundHalfAwayFromZero } from '../../api/go-math.js';
+import { NodeScoreCache } from '../framework/node-score-cache.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,
   mulDiv,
-  NodeScoreCache,
   parseResourceSpecs,
   ResourceAllocation,
   type ResourceSpec,
@@ -328,6 +328,11 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
       default:
         return this.requestedToCapacityRatio(node, podRequests);
     }
+  }
+
+  /** Every strategy scores from the node's books and the pod's request vector alone. */
+  nodeLocalClass(pod: PodInfo): number {
+    return this.alloc.classOf(pod);
   }
 
   /** score for every node (ScorePlugin.scoreNodes): the pod's requests looked up once. */

@@ -1,4 +1,4 @@
-// NodeScoreCache (resource-allocation.ts): NodeResourcesFit and BalancedAllocation reuse a node's
+// NodeScoreCache (framework/node-score-cache.ts): NodeResourcesFit and BalancedAllocation reuse a node's
 // score while its books and the pod's request vector are unchanged. The cached scoreNodes must
 // give exactly what score() computes afresh, through placements, removals, node changes and
 // pods of alternating shapes.
@@ -11,7 +11,8 @@ import { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import { newNodeResourcesBalancedAllocation } from './balanced-allocation.js';
 import { newNodeResourcesFit } from './node-resources-fit.js';
-import { NodeScoreCache, ResourceAllocation } from './resource-allocation.js';
+import { ResourceAllocation } from './resource-allocation.js';
+import { NodeScoreCache } from '../framework/node-score-cache.js';
 import { RandomStreams } from '../../engine/random.js';
 
 const shapes = [
