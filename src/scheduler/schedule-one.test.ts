@@ -704,3 +704,34 @@ describe('prioritize: the weighted sum of plugins with a node-local class (Score
     assert.equal(withSums.message, 'plugin "Bad" returns an invalid score 120, it should in the range of [0, 100] after normalizing');
   });
 });
+
+describe('prioritize: plugins whose final scores are one value for every node (ScorePlugin.constantScore)', () => {
+  it('adds the weighted constant to every total without scoring, giving the totals scoring gives', () => {
+    const calls = { K: 0, V: 0 };
+    const constant = (c: number): ScorePlugin => ({ name: 'K', score: () => (calls.K++, c), constantScore: () => c });
+    const varying: ScorePlugin = { name: 'V', score: (_s, _p, node) => (calls.V++, node.name === 'y' ? 30 : 10) };
+    const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+    const fwk = makeFramework(cluster, [[constant(40), 3], [varying, 2]]);
+    const pod = podInfo(makePod().obj());
+    const t = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes, new ScoreBuffers());
+    assert.ok(!(t instanceof Status));
+    assert.deepEqual([...t], [140, 180]);
+    assert.deepEqual(calls, { K: 0, V: 2 });
+    const plain = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes);
+    assert.ok(!(plain instanceof Status));
+    assert.deepEqual([...plain], [140, 180], 'the same scoring it');
+  });
+
+  it('a value that is not a final score (-1: not constant, or out of range) is scored as usual', () => {
+    for (const c of [-1, 120, 2.5]) {
+      let scoredCalls = 0;
+      const p: ScorePlugin = { name: 'K', score: (_s, _p, node) => (scoredCalls++, node.name === 'y' ? 60 : 20), constantScore: () => c };
+      const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+      const fwk = makeFramework(cluster, [p]);
+      const t = prioritize(fwk, fwk.newCycleState(), podInfo(makePod().obj()), cluster.nodes, new ScoreBuffers());
+      assert.ok(!(t instanceof Status));
+      assert.deepEqual([...t], [20, 60], String(c));
+      assert.equal(scoredCalls, 2, String(c));
+    }
+  });
+});

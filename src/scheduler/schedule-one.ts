@@ -391,7 +391,7 @@ interface MemoGroup {
  * with `score` and kept); false at the first score that is not a final score (an integer in
  * [0, 100]), with `totals` partly written. Integer scores and weights: the sums are exact, so
  * adding the other plugins' terms after gives the totals a pass per plugin in order gives. */
-function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], g: MemoGroup, totals: Float64Array): boolean {
+function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], g: MemoGroup, totals: Float64Array, base: number): boolean {
   const cache = g.cache;
   const key = g.key;
   const plugins = g.plugins;
@@ -408,7 +408,7 @@ function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
       }
       cache.set(node, key, t);
     }
-    totals[i] = t;
+    totals[i] = t + base;
   }
   return true;
 }
@@ -423,15 +423,45 @@ export class ScoreBuffers {
   private readonly groupPlugins: number[] = [];
   private readonly group = { member: this.member, plugins: this.groupPlugins as readonly number[], key: 0, cache: new NodeScoreCache() };
 
-  /** The group of this cycle's plugins with a node-local class (skipped ones left out), or null
-   * when fewer than two have one. Valid until the next call. */
-  memoGroup(fwk: Framework, pod: PodInfo, skipped: Uint8Array): MemoGroup | null {
+  private constMember = new Uint8Array(0);
+  private readonly constants = { member: this.constMember, sum: 0 };
+
+  /** This cycle's plugins (skipped ones left out) whose final scores are one valid value for
+   * every node (ScorePlugin.constantScore), and the sum of their weighted values; null when there
+   * are none. Valid until the next call. */
+  constantScores(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], skipped: Uint8Array): { readonly member: Uint8Array; readonly sum: number } | null {
+    let any = false;
+    let sum = 0;
+    for (let j = 0; j < fwk.score.length; j++) {
+      const p = fwk.score[j] as ScorePlugin;
+      if (p.constantScore === undefined) continue;
+      const k = fwk.preScoreOfScore[j] as number;
+      if (k >= 0 && skipped[k] === 1) continue;
+      const c = p.constantScore(state, pod, nodes);
+      if (!isValidNodeScore(c)) continue;
+      if (!any) {
+        any = true;
+        if (this.constMember.length < fwk.score.length) this.constMember = new Uint8Array(fwk.score.length);
+        this.constMember.fill(0);
+      }
+      this.constMember[j] = 1;
+      sum += (fwk.scoreWeights[j] as number) * c;
+    }
+    if (!any) return null;
+    this.constants.member = this.constMember;
+    this.constants.sum = sum;
+    return this.constants;
+  }
+
+  /** The group of this cycle's plugins with a node-local class (skipped ones and those with a
+   * constant score left out), or null when fewer than two have one. Valid until the next call. */
+  memoGroup(fwk: Framework, pod: PodInfo, skipped: Uint8Array, constant: Uint8Array | null): MemoGroup | null {
     const plugins = this.groupPlugins;
     plugins.length = 0;
     let text = '';
     for (let j = 0; j < fwk.score.length; j++) {
       const p = fwk.score[j] as ScorePlugin;
-      if (p.nodeLocalClass === undefined || p.normalizeScore !== undefined) continue;
+      if (p.nodeLocalClass === undefined || p.normalizeScore !== undefined || constant?.[j] === 1) continue;
       const k = fwk.preScoreOfScore[j] as number;
       if (k >= 0 && skipped[k] === 1) continue;
       const cls = p.nodeLocalClass(pod);
@@ -511,10 +541,15 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
   // weighted sum per node, kept across cycles (NodeScoreCache), goes into the totals first.
   // Not while an audit needs each plugin's scores; an invalid score leaves it to the usual path,
   // which reports it.
-  let memo = buffers !== undefined && audit === null ? buffers.memoGroup(fwk, pod, skipped) : null;
-  if (memo !== null && !memoTotals(fwk, state, pod, nodes, memo, totals)) {
+  // Plugins whose final scores are one value for every node (ScorePlugin.constantScore) add
+  // their weighted value to every total: the totals start from it.
+  const constants = buffers !== undefined && audit === null ? buffers.constantScores(fwk, state, pod, nodes, skipped) : null;
+  const base = constants === null ? 0 : constants.sum;
+  if (base !== 0) totals.fill(base);
+  let memo = buffers !== undefined && audit === null ? buffers.memoGroup(fwk, pod, skipped, constants?.member ?? null) : null;
+  if (memo !== null && !memoTotals(fwk, state, pod, nodes, memo, totals, base)) {
     memo = null;
-    totals.fill(0);
+    totals.fill(base);
   }
   // Each plugin's final scores in an array of its own, weighed into the totals in one pass over
   // the nodes at the end (weighToTotals): a pass per plugin re-read and re-wrote every total.
@@ -526,6 +561,7 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
     const k = fwk.preScoreOfScore[j] as number;
     if (k >= 0 && skipped[k] === 1) continue;
     if (memo !== null && memo.member[j] === 1) continue;
+    if (constants !== null && constants.member[j] === 1) continue;
     const scores = bufs?.scores[j] ?? new Float64Array(n);
     // Raw scores: all nodes in one call (scoreNodes: the per-node loop inside the plugin), else
     // node by node. Upstream Score returns an int64: a fraction (or NaN) cannot reach

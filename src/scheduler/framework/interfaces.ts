@@ -112,6 +112,11 @@ export interface ScorePlugin extends Plugin {
    * reuses it as long as the node's generation and the classes stay the same, calling `score`
    * only for the nodes that changed. */
   nodeLocalClass?(pod: PodInfo): number;
+  /** Optional, for speed: the final score (after normalizeScore, if any) every one of `nodes`
+   * gets, when the plugin knows it to be one and the same without scoring them (after PreScore),
+   * else -1. The framework then adds its weighted value to every total instead of calling
+   * scoreNodes and normalizeScore. */
+  constantScore?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): number;
 }
 
 /** Sees what plugins return in each scheduling cycle, before the framework judges it (the

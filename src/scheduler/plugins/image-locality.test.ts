@@ -261,3 +261,25 @@ describe('ImageLocality helpers', () => {
     assert.equal(calculatePriority(1500 * MB, 3), 49); // 100 * 1477 / 2977
   });
 });
+
+describe('ImageLocality constantScore', () => {
+  it('the no-image score when no node has an image that could move it, -1 when one has', () => {
+    const small: NodeStatus = { images: [img(20, 'small:v1')] };
+    const cases: [NodeStatus, Pod, number][] = [
+      [nodeWithNoImages, podSpec(['small:v1']), 0],
+      [small, podSpec(['small:v1']), 0],
+      [{ images: [img(600, 'big:v1')] }, podSpec(['big:v1']), -1],
+    ];
+    for (const [status, pod, want] of cases) {
+      const cluster = buildCluster([makeImageNode('node1', status), makeImageNode('node2', nodeWithNoImages)]);
+      const p = plugin(cluster);
+      const state = new CycleState();
+      const pi = podInfo(pod);
+      p.preScore(state, pi);
+      assert.equal(p.constantScore(state, pi), want);
+      // Without PreScore too.
+      assert.equal(p.constantScore(new CycleState(), pi), want);
+      if (want >= 0) assert.deepEqual(scoreAll(p, cluster, pod), { node1: want, node2: want });
+    }
+  });
+});

@@ -143,6 +143,12 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     return { names, scores, numContainers, noImageScore };
   }
 
+  /** No node has an image of the pod that could move its score: every node scores alike. */
+  constantScore(state: CycleState, pod: PodInfo): number {
+    const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);
+    return s.names.length === 0 ? s.noImageScore : -1;
+  }
+
   /** score for every node (ScorePlugin.scoreNodes): the pod's images resolved once. */
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
     const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);

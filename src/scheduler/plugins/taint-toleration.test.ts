@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { RandomStreams } from '../../engine/random.js';
 import { buildCluster, makeFramework, makeNode, makePod, nodeInfoWith, podInfo } from '../../testing/builders.js';
+import { NodeTaintCounts } from './helper/node-taint-counts.js';
 import { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, CODE_NAMES } from '../framework/status.js';
-import { prioritize, ScheduleAlgorithm } from '../schedule-one.js';
+import { prioritize, ScheduleAlgorithm, ScoreBuffers } from '../schedule-one.js';
 import { ERR_REASON_UNTOLERATED, newTaintToleration, TaintTolerationPlugin, tolerationsPreferNoSchedule } from './taint-toleration.js';
 
 /** Upstream's nodeWithTaints: a node with only a name and taints (no labels). */
@@ -286,5 +287,28 @@ describe('TaintToleration: the tolerations that count for PreferNoSchedule (upst
     ];
     assert.deepEqual(tolerationsPreferNoSchedule(ts).map((t) => t.key), ['a', 'b', 'c']);
     assert.deepEqual(tolerationsPreferNoSchedule(undefined), []);
+  });
+});
+
+describe('TaintToleration constantScore', () => {
+  it('100 for every node while no node has a PreferNoSchedule taint, -1 once one has; the totals are those scoring gives', () => {
+    const node = (name: string, soft: boolean) => {
+      const w = makeNode(name).capacity({ cpu: 4, memory: '8Gi', pods: 10 });
+      return (soft ? w.taint('a', '', 'PreferNoSchedule') : w.taint('b', '', 'NoExecute')).obj();
+    };
+    for (const [soft, constant, want] of [[false, MAX_NODE_SCORE, [300, 300]], [true, -1, [0, 300]]] as const) {
+      const cluster = buildCluster([node('n1', soft), node('n2', false)]);
+      const tt = new TaintTolerationPlugin(NodeTaintCounts.of(cluster));
+      const fwk = makeFramework(cluster, [[tt, 3]]);
+      const pod = podInfo(makePod('p').toleration({ key: 'b', operator: 'Exists' }).obj());
+      const state = fwk.newCycleState();
+      tt.preScore(state, pod);
+      assert.equal(tt.constantScore(state, pod, cluster.nodes), constant);
+      const memo = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes, new ScoreBuffers());
+      const plain = prioritize(fwk, fwk.newCycleState(), pod, cluster.nodes);
+      assert.ok(memo instanceof Float64Array && plain instanceof Float64Array);
+      assert.deepEqual([...memo], want);
+      assert.deepEqual([...plain], want);
+    }
   });
 });

@@ -117,10 +117,20 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
    * looked): NormalizeScore then knows the answer too. */
   private zeroed: Float64Array | null = null;
 
+  /** No node of the cluster has a PreferNoSchedule taint: every raw score is 0, which
+   * NormalizeScore (reversed) makes the highest. */
+  constantScore(_state: CycleState, _pod: PodInfo, nodes: readonly NodeInfo[]): number {
+    return this.noSoftTaints(nodes) ? MAX_NODE_SCORE : -1;
+  }
+
+  private noSoftTaints(nodes: readonly NodeInfo[]): boolean {
+    return this.counts !== null && this.counts.softTainted === 0 && nodes.length > 0 && this.counts.covers(nodes[0] as NodeInfo);
+  }
+
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
     this.zeroed = null;
     // No node of the cluster has a PreferNoSchedule taint: every one scores 0.
-    if (this.counts !== null && this.counts.softTainted === 0 && nodes.length > 0 && this.counts.covers(nodes[0] as NodeInfo)) {
+    if (this.noSoftTaints(nodes)) {
       out.fill(0, 0, nodes.length);
       if (out.length === nodes.length) this.zeroed = out;
       return;
