@@ -377,7 +377,7 @@ export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
 let tiedAt = new Int32Array(1024);
 
 /** A cycle's plugins with a node-local class (ScorePlugin.nodeLocalClass), and the key of their
- * weighted sum in ScoreBuffers.memo. */
+ * weighted sum in `cache`. */
 interface MemoGroup {
   /** 1 at the index (in Framework.score) of each plugin of the group. */
   readonly member: Uint8Array;
@@ -387,9 +387,9 @@ interface MemoGroup {
   readonly cache: NodeScoreCache;
 }
 
-/** Writes each node's weighted sum of the group's scores into `totals` (looked up, or computed
- * with `score` and kept); false at the first score that is not a final score (an integer in
- * [0, 100]), with `totals` partly written. Integer scores and weights: the sums are exact, so
+/** Writes each node's weighted sum of the group's scores, plus `base` (the constant scores'
+ * sum), into `totals` (the sum looked up, or computed with `score` and kept); false at the first
+ * score that is not a final score (an integer in [0, 100]), with `totals` partly written. Integer scores and weights: the sums are exact, so
  * adding the other plugins' terms after gives the totals a pass per plugin in order gives. */
 function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], g: MemoGroup, totals: Float64Array, base: number): boolean {
   const cache = g.cache;
