@@ -48,8 +48,6 @@ export class PodGarbageCollector {
    * passed over is cleared (null), so that a run does not keep the pods already deleted. */
   private runs: (PodInfo | null)[][] = [];
   private heads: number[] = [];
-  /** Pods in the runs from their heads on, dead ones included. */
-  private inRuns = 0;
   private newcomers: PodInfo[] = [];
   private readonly tracked = new Set<PodInfo>();
   /** Deletions issued so far. */
@@ -109,7 +107,6 @@ export class PodGarbageCollector {
       if (fresh.length > 0) {
         this.runs.push(fresh);
         this.heads.push(0);
-        this.inRuns += fresh.length;
       }
     }
     let deleteCount = this.tracked.size - this.threshold;
@@ -127,7 +124,6 @@ export class PodGarbageCollector {
           if (p !== null && this.tracked.has(p)) break;
           run[h] = null;
         }
-        this.inRuns -= h - (heads[r] as number);
         heads[r] = h;
         if (h === run.length) continue;
         const p = run[h] as PodInfo;
@@ -139,7 +135,6 @@ export class PodGarbageCollector {
       if (bestPod === null) break;
       (runs[best] as (PodInfo | null)[])[heads[best] as number] = null;
       heads[best] = (heads[best] as number) + 1;
-      this.inRuns--;
       deleteCount--;
       this.tracked.delete(bestPod);
       this.podsDeleted++;
@@ -151,12 +146,14 @@ export class PodGarbageCollector {
       runs.splice(r, 1);
       heads.splice(r, 1);
     }
-    if (runs.length > 8 || this.inRuns > 2 * this.tracked.size + 1024) {
+    // Pods in the runs from their heads on, dead ones included.
+    let inRuns = 0;
+    for (let r = 0; r < runs.length; r++) inRuns += (runs[r] as (PodInfo | null)[]).length - (heads[r] as number);
+    if (runs.length > 8 || inRuns > 2 * this.tracked.size + 1024) {
       let all: PodInfo[] = [];
       for (let r = 0; r < runs.length; r++) all = mergeSorted(all, (runs[r] as (PodInfo | null)[]).slice(heads[r]).filter((p): p is PodInfo => p !== null && live(p)));
       this.runs = all.length === 0 ? [] : [all];
       this.heads = all.length === 0 ? [] : [0];
-      this.inRuns = all.length;
     }
   }
 }

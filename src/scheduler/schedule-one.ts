@@ -373,6 +373,13 @@ export function pickTopScore(totals: Float64Array, rng: RandomStream): number {
   return tied[count > 1 ? rng.int(count) : 0] as number;
 }
 
+/** Whether Score plugin j is left out of this cycle: its PreScore returned Skip (upstream
+ * SkipScorePlugins). */
+function scoreSkipped(fwk: Framework, skipped: Uint8Array, j: number): boolean {
+  const k = fwk.preScoreOfScore[j] as number;
+  return k >= 0 && skipped[k] === 1;
+}
+
 /** pickTopScore's positions of the nodes tied for the top (reused). */
 let tiedAt = new Int32Array(1024);
 
@@ -435,8 +442,7 @@ export class ScoreBuffers {
     for (let j = 0; j < fwk.score.length; j++) {
       const p = fwk.score[j] as ScorePlugin;
       if (p.constantScore === undefined) continue;
-      const k = fwk.preScoreOfScore[j] as number;
-      if (k >= 0 && skipped[k] === 1) continue;
+      if (scoreSkipped(fwk, skipped, j)) continue;
       const c = p.constantScore(state, pod, nodes);
       if (!isValidNodeScore(c)) continue;
       if (!any) {
@@ -462,8 +468,7 @@ export class ScoreBuffers {
     for (let j = 0; j < fwk.score.length; j++) {
       const p = fwk.score[j] as ScorePlugin;
       if (p.nodeLocalClass === undefined || p.normalizeScore !== undefined || constant?.[j] === 1) continue;
-      const k = fwk.preScoreOfScore[j] as number;
-      if (k >= 0 && skipped[k] === 1) continue;
+      if (scoreSkipped(fwk, skipped, j)) continue;
       const cls = p.nodeLocalClass(pod);
       if (cls < 0) continue;
       plugins.push(j);
@@ -558,8 +563,7 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
   const names: string[] = [];
   for (let j = 0; j < fwk.score.length; j++) {
     const plugin = fwk.score[j] as ScorePlugin;
-    const k = fwk.preScoreOfScore[j] as number;
-    if (k >= 0 && skipped[k] === 1) continue;
+    if (scoreSkipped(fwk, skipped, j)) continue;
     if (memo !== null && memo.member[j] === 1) continue;
     if (constants !== null && constants.member[j] === 1) continue;
     const scores = bufs?.scores[j] ?? new Float64Array(n);
