@@ -3,7 +3,7 @@
 // model commits writes into; components read it, and change it only through the API server.
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { NodeTree } from './node-tree.js';
-import { NodeBooks, NodeInfo, nextGeneration } from './node-info.js';
+import { booksOrder, NodeBooks, NodeInfo, nextGeneration, type BooksOrder } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
 import { Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
@@ -168,6 +168,20 @@ export class ClusterState {
    * (upstream's nodeTree, node-tree.ts), not the order they joined. */
   schedulingNodes(): readonly NodeInfo[] {
     return this.nodeTree.nodes();
+  }
+
+  private order: BooksOrder | null = null;
+  private orderOf: readonly NodeInfo[] | null = null;
+
+  /** The rows of `list`'s nodes in its order when `list` is the current schedulingNodes()
+   * (made once per such list), else null. */
+  booksInOrder(list: readonly NodeInfo[]): BooksOrder | null {
+    if (list !== this.nodeTree.nodes()) return null;
+    if (list !== this.orderOf) {
+      this.order = booksOrder(this.books, list);
+      this.orderOf = list;
+    }
+    return this.order;
   }
 
   /** Registers an index and feeds it the current nodes and placements. */

@@ -48,7 +48,12 @@ const REQ_MEMORY = 6;
 const REQ_EPHEMERAL = 7;
 const NON_ZERO_CPU = 8;
 const NON_ZERO_MEMORY = 9;
-const ROW = 10;
+/** NodeInfo.generation, kept in the row so that a pass over the rows can tell a node's changes
+ * without reading the NodeInfo. */
+const GENERATION = 10;
+/** Where NodeInfo.generation sits in a row (BooksOrder.rows). */
+export const GENERATION_AT = GENERATION;
+const ROW = 11;
 /** The positions of a node's figures in NodeInfo.figures(). */
 export const NODE_FIGURE = { pods: PODS, allocMilliCpu: ALLOC_CPU, reqMemory: REQ_MEMORY } as const;
 
@@ -90,6 +95,59 @@ export class NodeBooks {
   }
 }
 
+/**
+ * Nodes that share one NodeBooks, in some order (the scheduler's: ClusterState.booksInOrder),
+ * as the offsets of their rows: a batch filter over thousands of nodes reads the figures without
+ * going through each NodeInfo (a 2,000-node trace replay's resource filter took a quarter of
+ * the time it took through NodeInfo.hasRoomFor).
+ */
+export class BooksOrder {
+  constructor(
+    private readonly books: NodeBooks,
+    /** Position → offset of that node's row in `books`. */
+    readonly offsets: Int32Array,
+    /** Position → that node's NodeInfo.index. */
+    readonly indexes: Int32Array,
+  ) {}
+
+  /** The rows (to read a node's generation from a loop: rows()[offsets[i] + GENERATION_AT]). */
+  rows(): Float64Array {
+    return this.books.rows;
+  }
+
+  /** The first position in [from, to) whose node lacks room for one more pod asking for
+   * `milliCpu`, `memory` and `ephemeral` (NodeInfo.hasRoomFor's test), or `to`. */
+  nextWithoutRoom(from: number, to: number, milliCpu: number, memory: number, ephemeral: number): number {
+    const b = this.books.rows;
+    const offs = this.offsets;
+    for (let i = from; i < to; i++) {
+      const o = offs[i] as number;
+      if (
+        (b[o + PODS] as number) + 1 > (b[o + ALLOWED_PODS] as number) ||
+        (milliCpu > 0 && milliCpu > (b[o + ALLOC_CPU] as number) - (b[o + REQ_CPU] as number)) ||
+        (memory > 0 && memory > (b[o + ALLOC_MEMORY] as number) - (b[o + REQ_MEMORY] as number)) ||
+        (ephemeral > 0 && ephemeral > (b[o + ALLOC_EPHEMERAL] as number) - (b[o + REQ_EPHEMERAL] as number))
+      ) {
+        return i;
+      }
+    }
+    return to;
+  }
+}
+
+/** The order of `nodes`' rows, all in `books` (ClusterState's, for its scheduling order). */
+export function booksOrder(books: NodeBooks, nodes: readonly NodeInfo[]): BooksOrder {
+  const offsets = new Int32Array(nodes.length);
+  const indexes = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i] as NodeInfo;
+    if (n.booksOf() !== books) throw new Error(`node ${n.name} keeps its figures elsewhere`);
+    offsets[i] = n.booksOffset();
+    indexes[i] = n.index;
+  }
+  return new BooksOrder(books, offsets, indexes);
+}
+
 export class NodeInfo implements NodeView {
   readonly name: string;
   labels: Labels;
@@ -105,9 +163,6 @@ export class NodeInfo implements NodeView {
   /** Position in the scheduler's node order (ClusterState.schedulingNodes, upstream's nodeTree
    * list); set when that list is made. */
   treePos = -1;
-  /** Changes (to a value no node has had: nextGeneration) on every change of this node: lets
-   * callers cache per-node derived data. */
-  generation = nextGeneration();
   /** Where this node's figures are (see NodeBooks): copies of `allocatable`, `requested`,
    * `pods.length` and the non-zero requests that `account` keeps equal to them (the invariant
    * checker checks it). */
@@ -132,10 +187,20 @@ export class NodeInfo implements NodeView {
     this.off = this.books.take();
     const b = this.books.rows;
     const o = this.off;
+    b[o + GENERATION] = nextGeneration();
     b[o + ALLOWED_PODS] = this.allocatable.allowedPodNumber;
     b[o + ALLOC_CPU] = this.allocatable.milliCpu;
     b[o + ALLOC_MEMORY] = this.allocatable.memory;
     b[o + ALLOC_EPHEMERAL] = this.allocatable.ephemeralStorage;
+  }
+
+  /** Changes (to a value no node has had: nextGeneration) on every change of this node: lets
+   * callers cache per-node derived data. */
+  get generation(): number {
+    return this.books.rows[this.off + GENERATION] as number;
+  }
+  set generation(g: number) {
+    this.books.rows[this.off + GENERATION] = g;
   }
 
   get podCount(): number {
@@ -185,6 +250,14 @@ export class NodeInfo implements NodeView {
     );
   }
 
+  /** The books holding this node's figures, and where its row starts (booksOrder). */
+  booksOf(): NodeBooks {
+    return this.books;
+  }
+  booksOffset(): number {
+    return this.off;
+  }
+
   /** This node's row of figures, as a view (the invariant checker's tests corrupt it through
    * this; nothing else writes it but `account`). Indexed by NODE_FIGURE. */
   figures(): Float64Array {
@@ -221,6 +294,7 @@ export class NodeInfo implements NodeView {
     for (const p of this.pods) c.pods.push(p);
     c.requested.add(this.requested);
     c.books.rows.set(this.books.rows.subarray(this.off, this.off + ROW), c.off);
+    c.generation = nextGeneration();
     for (const [k, n] of this.usedPorts) c.usedPorts.set(k, n);
     return c;
   }

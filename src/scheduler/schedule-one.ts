@@ -2,7 +2,7 @@
 // PreScore → Score/Normalize → select. Upstream pkg/scheduler/schedule_one.go.
 import type { RandomStream } from '../engine/random.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { NodeInfo } from '../cluster/node-info.js';
+import type { BooksOrder, NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
@@ -78,6 +78,10 @@ export class ScheduleAlgorithm {
 
   private readonly buffers = new ScoreBuffers();
   private readonly feasibleBuf: NodeInfo[] = [];
+  /** The feasible nodes' positions in the cluster's scheduling order, when the search went
+   * through that order (scoring then reads their books by position: ScoredOrder). */
+  private feasiblePos = new Int32Array(0);
+  private readonly scoredOrder: { order: BooksOrder | null; positions: Int32Array } = { order: null, positions: this.feasiblePos };
   /** The nodes the search rejected and their statuses, in search order (reused per cycle): a
    * map of them (upstream Diagnosis.NodeToStatus) is built only when nothing fits, the one
    * reader. Setting a map entry per rejected node was the costliest line of the cycle's own
@@ -175,6 +179,10 @@ export class ScheduleAlgorithm {
     // backing store, which every cycle then grew back.
     const feasible = this.feasibleBuf;
     let numFeasible = 0;
+    // Without a PreFilter subset the candidates are the cluster's order: positions are noted.
+    const order = candidates === nodes ? this.cluster.booksInOrder(nodes) : null;
+    if (order !== null && this.feasiblePos.length < numCandidates) this.feasiblePos = new Int32Array(Math.max(numCandidates, 2 * this.feasiblePos.length));
+    const positions = this.feasiblePos;
     let processed = 0;
     // The nodes are searched in batches, each at most as large as the feasible nodes still to
     // find (and not past the end of the list): the search cannot end inside one (except on an
@@ -209,6 +217,7 @@ export class ScheduleAlgorithm {
       }
       if (rejected === 0) {
         // The whole batch passed (most batches): copied as it is.
+        if (order !== null) for (let i = at, k = numFeasible; i < end; i++) positions[k++] = i;
         let i = at;
         for (; i < end && numFeasible < feasible.length; i++) feasible[numFeasible++] = candidates[i] as NodeInfo;
         for (; i < end; i++) {
@@ -224,6 +233,7 @@ export class ScheduleAlgorithm {
         const v = verdicts[i - at] as Verdict;
         processed++;
         if (v === null) {
+          if (order !== null) positions[numFeasible] = i;
           if (numFeasible < feasible.length) feasible[numFeasible] = node;
           else feasible.push(node);
           numFeasible++;
@@ -257,7 +267,10 @@ export class ScheduleAlgorithm {
     if (feasible.length === 1) {
       return { nodeName: (feasible[0] as NodeInfo).name, code: Code.Success, reason: '', nodesEvaluated: evaluated, nodesFeasible: 1, nodesScored: 0, unschedulablePlugins: unschedulable ?? NO_PLUGINS };
     }
-    const totals = prioritize(fwk, state, pod, feasible, this.buffers);
+    const scored = this.scoredOrder;
+    scored.order = order;
+    scored.positions = positions;
+    const totals = prioritize(fwk, state, pod, feasible, this.buffers, scored);
     if (totals instanceof Status) return pluginError(fwk, pod, totals.plugin, totals.message, evaluated, unschedulable ?? NO_PLUGINS);
     return {
       nodeName: this.selectHost(feasible, totals),
@@ -394,27 +407,37 @@ interface MemoGroup {
   readonly cache: NodeScoreCache;
 }
 
+/** Where the nodes being scored sit in the cluster's scheduling order (ClusterState.booksInOrder),
+ * when they came from it: `positions[i]` is nodes[i]'s. */
+export interface ScoredOrder {
+  readonly order: BooksOrder | null;
+  readonly positions: Int32Array;
+}
+
 /** Writes each node's weighted sum of the group's scores, plus `base` (the constant scores'
  * sum), into `totals` (the sum looked up, or computed with `score` and kept); false at the first
  * score that is not a final score (an integer in [0, 100]), with `totals` partly written. Integer scores and weights: the sums are exact, so
  * adding the other plugins' terms after gives the totals a pass per plugin in order gives. */
-function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], g: MemoGroup, totals: Float64Array, base: number): boolean {
+function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], g: MemoGroup, totals: Float64Array, base: number, at: ScoredOrder | undefined): boolean {
   const cache = g.cache;
   const key = g.key;
   const plugins = g.plugins;
-  for (let i = 0; i < nodes.length; i++) {
+  const n = nodes.length;
+  const order = at?.order ?? null;
+  const positions = at?.positions ?? null;
+  // Runs of nodes with a sum kept are written by the cache (read from the books rows when the
+  // nodes' positions are known); the nodes between are scored.
+  let i = order !== null && positions !== null ? cache.addCachedRunAt(order, positions, 0, n, key, base, totals) : cache.addCachedRun(nodes, 0, key, base, totals);
+  for (; i < n; i = order !== null && positions !== null ? cache.addCachedRunAt(order, positions, i + 1, n, key, base, totals) : cache.addCachedRun(nodes, i + 1, key, base, totals)) {
     const node = nodes[i] as NodeInfo;
-    let t = cache.get(node, key);
-    if (t < 0) {
-      t = 0;
-      for (let m = 0; m < plugins.length; m++) {
-        const j = plugins[m] as number;
-        const s = (fwk.score[j] as ScorePlugin).score(state, pod, node);
-        if (!isValidNodeScore(s)) return false;
-        t += (fwk.scoreWeights[j] as number) * s;
-      }
-      cache.set(node, key, t);
+    let t = 0;
+    for (let m = 0; m < plugins.length; m++) {
+      const j = plugins[m] as number;
+      const s = (fwk.score[j] as ScorePlugin).score(state, pod, node);
+      if (!isValidNodeScore(s)) return false;
+      t += (fwk.scoreWeights[j] as number) * s;
     }
+    cache.set(node, key, t);
     totals[i] = t + base;
   }
   return true;
@@ -524,7 +547,7 @@ export class ScoreBuffers {
 /** PreScore, Score, NormalizeScore and weighting; returns each node's total (parallel to nodes).
  * With `buffers`, the returned array is only valid until the next call. An Error names the
  * plugin that caused it (Status.plugin). */
-export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], buffers?: ScoreBuffers): Float64Array | Status {
+export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], buffers?: ScoreBuffers, at?: ScoredOrder): Float64Array | Status {
   const n = nodes.length;
   const bufs = buffers?.get(n, fwk.score.length);
   const totals = bufs?.totals ?? new Float64Array(n);
@@ -552,7 +575,7 @@ export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, node
   const base = constants === null ? 0 : constants.sum;
   if (base !== 0) totals.fill(base);
   let memo = buffers !== undefined && audit === null ? buffers.memoGroup(fwk, pod, skipped, constants?.member ?? null) : null;
-  if (memo !== null && !memoTotals(fwk, state, pod, nodes, memo, totals, base)) {
+  if (memo !== null && !memoTotals(fwk, state, pod, nodes, memo, totals, base, at)) {
     memo = null;
     totals.fill(base);
   }

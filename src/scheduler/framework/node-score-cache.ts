@@ -1,5 +1,5 @@
 // Per-node values kept across scheduling cycles, valid while a node's books are unchanged.
-import type { NodeInfo } from '../../cluster/node-info.js';
+import { GENERATION_AT, type BooksOrder, type NodeInfo } from '../../cluster/node-info.js';
 
 /**
  * Scores by node, kept with the node's generation and a class of the pod: one scorer's
@@ -22,6 +22,44 @@ export class NodeScoreCache {
     const i = node.index;
     if (i < this.generations.length && this.generations[i] === node.generation && this.classes[i] === cls) return this.scores[i] as number;
     return -1;
+  }
+
+  /** From `nodes[from]` on, writes each node's cached score for class `cls` plus `base` into
+   * `out` (parallel to `nodes`) up to the first node without one, and returns its position
+   * (nodes.length when there is none): one loop over the arrays, not a `get` per node. */
+  addCachedRun(nodes: readonly NodeInfo[], from: number, cls: number, base: number, out: Float64Array): number {
+    const gens = this.generations;
+    const classes = this.classes;
+    const scores = this.scores;
+    const len = gens.length;
+    for (let i = from; i < nodes.length; i++) {
+      const node = nodes[i] as NodeInfo;
+      const x = node.index;
+      if (x < len && gens[x] === node.generation && classes[x] === cls) out[i] = (scores[x] as number) + base;
+      else return i;
+    }
+    return nodes.length;
+  }
+
+  /** addCachedRun for the nodes at `positions[from]` to `positions[n - 1]` of `order` (the
+   * cluster's scheduling order, ClusterState.booksInOrder): index and generation read from
+   * there, not from each NodeInfo. */
+  addCachedRunAt(order: BooksOrder, positions: Int32Array, from: number, n: number, cls: number, base: number, out: Float64Array): number {
+    const gens = this.generations;
+    const classes = this.classes;
+    const scores = this.scores;
+    const len = gens.length;
+    // Every array in a local: V8 reloads a field read in the loop after each store to `out`.
+    const rows = order.rows();
+    const offsets = order.offsets;
+    const indexes = order.indexes;
+    for (let i = from; i < n; i++) {
+      const p = positions[i] as number;
+      const x = indexes[p] as number;
+      if (x < len && gens[x] === rows[(offsets[p] as number) + GENERATION_AT] && classes[x] === cls) out[i] = (scores[x] as number) + base;
+      else return i;
+    }
+    return n;
   }
 
   set(node: NodeInfo, cls: number, score: number): void {
