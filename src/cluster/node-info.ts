@@ -51,6 +51,8 @@ const NON_ZERO_MEMORY = 9;
 /** NodeInfo.generation, kept in the row so that a pass over the rows can tell a node's changes
  * without reading the NodeInfo. */
 const GENERATION = 10;
+/** Row changes a NodeBooks remembers (a power of two). */
+const CHANGE_LOG_SIZE = 8192;
 /** Where NodeInfo.generation sits in a row (BooksOrder.rows). */
 export const GENERATION_AT = GENERATION;
 const ROW = 11;
@@ -69,6 +71,34 @@ export class NodeBooks {
   rows: Float64Array;
   private used = 0;
   private readonly free: number[] = [];
+  /** The offsets of the rows whose generation changed, the last CHANGE_LOG_SIZE of them (a ring;
+   * kept only once a reader asked: trackChanges), and how many changes there were in all. */
+  private log: Int32Array | null = null;
+  private logged = 0;
+
+  /** Starts keeping the change log (changeAt): a reader that follows the rows by their changes
+   * instead of comparing every row's generation (the scheduler's FitIndex). */
+  trackChanges(): void {
+    if (this.log === null) this.log = new Int32Array(CHANGE_LOG_SIZE);
+  }
+
+  /** How many row changes there were (the number of the next one). */
+  get changes(): number {
+    return this.logged;
+  }
+
+  /** The offset of the row of change number `i`, or -1 when the log no longer (or never) held
+   * it: the reader must then look at every row. */
+  changeAt(i: number): number {
+    if (this.log === null || i < this.logged - CHANGE_LOG_SIZE || i >= this.logged) return -1;
+    return this.log[i & (CHANGE_LOG_SIZE - 1)] as number;
+  }
+
+  /** A row's generation changed. */
+  noteChange(off: number): void {
+    if (this.log !== null) this.log[this.logged & (CHANGE_LOG_SIZE - 1)] = off;
+    this.logged++;
+  }
 
   constructor(capacity = 1) {
     this.rows = new Float64Array(capacity * ROW);
@@ -108,7 +138,26 @@ export class BooksOrder {
     readonly offsets: Int32Array,
     /** Position → that node's NodeInfo.index. */
     readonly indexes: Int32Array,
-  ) {}
+  ) {
+    let top = 0;
+    for (let i = 0; i < offsets.length; i++) top = Math.max(top, offsets[i] as number);
+    this.positionOf = new Int32Array(top / ROW + 1).fill(-1);
+    for (let i = 0; i < offsets.length; i++) this.positionOf[(offsets[i] as number) / ROW] = i;
+  }
+
+  /** Row number (offset / ROW) → position, -1 for a row of no node of the order. */
+  private readonly positionOf: Int32Array;
+
+  /** The books the rows are in. */
+  get booksOf(): NodeBooks {
+    return this.books;
+  }
+
+  /** The position of the node whose row starts at `off`, or -1 when it is not in this order. */
+  positionAt(off: number): number {
+    const r = off / ROW;
+    return r < this.positionOf.length ? (this.positionOf[r] as number) : -1;
+  }
 
   /** The rows (to read a node's generation from a loop: rows()[offsets[i] + GENERATION_AT]). */
   rows(): Float64Array {
@@ -201,6 +250,7 @@ export class NodeInfo implements NodeView {
   }
   set generation(g: number) {
     this.books.rows[this.off + GENERATION] = g;
+    this.books.noteChange(this.off);
   }
 
   get podCount(): number {

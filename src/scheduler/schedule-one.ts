@@ -9,6 +9,7 @@ import type { Framework } from './framework/framework.js';
 import {
   MAX_NODE_SCORE,
   MIN_NODE_SCORE,
+  type FilterPlugin,
   type PluginFactory,
   type PostFilterResult,
   type PreFilterPlugin,
@@ -18,6 +19,7 @@ import {
 import { Code, Status, type Verdict } from './framework/status.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 import { NodeScoreCache } from './framework/node-score-cache.js';
+import { FitIndex, type FitProbe, type FitRange } from './framework/fit-index.js';
 
 /** The rejecting plugins of a cycle no plugin rejected in. */
 const NO_PLUGINS: ReadonlySet<string> = new Set();
@@ -77,6 +79,13 @@ export class ScheduleAlgorithm {
   tieBreak: 'random' | 'nodeName' = 'random';
 
   private readonly buffers = new ScoreBuffers();
+  /** Filter verdicts and best scores kept across cycles (searchFitIndex, selectByFitIndex). */
+  private readonly fit = new FitIndex();
+  private readonly probe = new CycleProbe();
+  /** Whether cycles may use the FitIndex (tests compare with and without), and how many
+   * searches and selections it made. */
+  useFitIndex = true;
+  readonly fitIndexUse = { searches: 0, selections: 0 };
   private readonly feasibleBuf: NodeInfo[] = [];
   /** The feasible nodes' positions in the cluster's scheduling order, when the search went
    * through that order (scoring then reads their books by position: ScoredOrder). */
@@ -193,6 +202,24 @@ export class ScheduleAlgorithm {
     const verdicts = this.verdictBuf;
     let at = this.nextStartNodeIndex % numCandidates;
     let left = numCandidates;
+    // Pods whose filters all have a node-local class: the FitIndex says which nodes the search
+    // looks at and which of them pass, without filtering them (unless none passes: the search
+    // below then gives the statuses).
+    const fit = order !== null && batchFilters !== null && toFind > 1 && this.useFitIndex && fwk.audit === null && pod.nominatedNodeName === null ? this.searchFitIndex(fwk, state, pod, nodes, order, batchFilters, at, toFind) : null;
+    if (fit !== null) {
+      this.fitIndexUse.searches++;
+      this.fit.feasibleInto(nodes, feasible, positions);
+      numFeasible = fit.found;
+      numFailed = fit.looked - fit.found;
+      processed = fit.looked;
+      left = 0;
+      if (numFailed > 0) {
+        for (const p of this.fit.rejectedPositions()) {
+          const v = fwk.runFilters(state, pod, nodes[p] as NodeInfo, skip);
+          if (v !== null && v.plugin !== '') (unschedulable ??= new Set()).add(v.plugin);
+        }
+      }
+    }
     while (left > 0 && numFeasible < toFind) {
       let count = toFind - numFeasible;
       if (count > left) count = left;
@@ -270,7 +297,26 @@ export class ScheduleAlgorithm {
     const scored = this.scoredOrder;
     scored.order = order;
     scored.positions = positions;
-    const totals = prioritize(fwk, state, pod, feasible, this.buffers, scored);
+    const skipped = this.buffers.skipped(fwk.preScore.length);
+    const preErr = fwk.score.length === 0 ? null : runPreScore(fwk, state, pod, feasible, skipped);
+    if (preErr !== null) return pluginError(fwk, pod, preErr.plugin, preErr.message, evaluated, unschedulable ?? NO_PLUGINS);
+    if (fit !== null && this.tieBreak === 'random') {
+      // Every score is node-local or constant: the index gives the best node.
+      const p = this.selectByFitIndex(fwk, state, pod, feasible, nodes, skipped);
+      if (p >= 0) {
+        this.fitIndexUse.selections++;
+        return {
+          nodeName: (nodes[p] as NodeInfo).name,
+          code: Code.Success,
+          reason: '',
+          nodesEvaluated: evaluated,
+          nodesFeasible: feasible.length,
+          nodesScored: feasible.length,
+          unschedulablePlugins: unschedulable ?? NO_PLUGINS,
+        };
+      }
+    }
+    const totals = scoreNodes(fwk, state, pod, feasible, skipped, this.buffers, scored);
     if (totals instanceof Status) return pluginError(fwk, pod, totals.plugin, totals.message, evaluated, unschedulable ?? NO_PLUGINS);
     return {
       nodeName: this.selectHost(feasible, totals),
@@ -281,6 +327,47 @@ export class ScheduleAlgorithm {
       nodesScored: feasible.length,
       unschedulablePlugins: unschedulable ?? NO_PLUGINS,
     };
+  }
+
+  /** The FitIndex's search for a pod whose every active filter (`filters`) has a node-local
+   * class, or null (a filter without one, or a class seen for the first time, or no node
+   * passes). */
+  private searchFitIndex(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], order: BooksOrder, filters: readonly FilterPlugin[], start: number, toFind: number): FitRange | null {
+    let key = `${this.frameworkId(fwk)}|`;
+    for (let i = 0; i < filters.length; i++) {
+      const f = filters[i] as FilterPlugin;
+      if (f.nodeLocalFilterClass === undefined) return null;
+      const c = f.nodeLocalFilterClass(pod);
+      if (c < 0) return null;
+      key += `${f.name}:${c},`;
+    }
+    const probe = this.probe;
+    probe.cycle(fwk, state, pod, filters, null);
+    const r = this.fit.search(key, order, nodes, probe, start, toFind);
+    return r === null || r.found === 0 ? null : r;
+  }
+
+  /** The position of the node picked among the FitIndex's last search when every Score plugin
+   * of the cycle is skipped, constant (ScorePlugin.constantScore) or in the node-local group
+   * (ScorePlugin.nodeLocalClass); -1 otherwise, or when a score is invalid (the usual path then
+   * scores and reports it). */
+  private selectByFitIndex(fwk: Framework, state: CycleState, pod: PodInfo, feasible: readonly NodeInfo[], nodes: readonly NodeInfo[], skipped: Uint8Array): number {
+    const constants = this.buffers.constantScores(fwk, state, pod, feasible, skipped);
+    const group = this.buffers.memoGroup(fwk, pod, skipped, constants?.member ?? null);
+    if (group === null) return -1;
+    for (let j = 0; j < fwk.score.length; j++) {
+      if (group.member[j] !== 1 && constants?.member[j] !== 1 && !scoreSkipped(fwk, skipped, j)) return -1;
+    }
+    const probe = this.probe;
+    probe.cycle(fwk, state, pod, null, group.plugins);
+    return this.fit.select(group.key, nodes, probe, this.rng);
+  }
+
+  private readonly frameworkIds = new Map<Framework, number>();
+  private frameworkId(fwk: Framework): number {
+    let id = this.frameworkIds.get(fwk);
+    if (id === undefined) this.frameworkIds.set(fwk, (id = this.frameworkIds.size));
+    return id;
   }
 
   /** Upstream findNodesThatFitPod: the next search starts `processed` nodes further on, modulo
@@ -548,21 +635,34 @@ export class ScoreBuffers {
  * With `buffers`, the returned array is only valid until the next call. An Error names the
  * plugin that caused it (Status.plugin). */
 export function prioritize(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], buffers?: ScoreBuffers, at?: ScoredOrder): Float64Array | Status {
-  const n = nodes.length;
-  const bufs = buffers?.get(n, fwk.score.length);
-  const totals = bufs?.totals ?? new Float64Array(n);
-  if (fwk.score.length === 0) {
-    totals.fill(1);
-    return totals;
-  }
+  if (fwk.score.length === 0) return scoreNodes(fwk, state, pod, nodes, new Uint8Array(0), buffers, at);
   // Which PreScore plugins returned Skip (their Score is not run; upstream SkipScorePlugins).
   const skipped = buffers?.skipped(fwk.preScore.length) ?? new Uint8Array(fwk.preScore.length);
+  const err = runPreScore(fwk, state, pod, nodes, skipped);
+  return err ?? scoreNodes(fwk, state, pod, nodes, skipped, buffers, at);
+}
+
+/** The PreScore plugins, in order: `skipped[k]` set for each that returns Skip; an Error ends
+ * them (returned, naming the plugin). */
+function runPreScore(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], skipped: Uint8Array): Status | null {
   for (let k = 0; k < fwk.preScore.length; k++) {
     const p = fwk.preScore[k] as PreScorePlugin;
     const v = p.preScore(state, pod, nodes);
     if (v === null || v.code === Code.Success) continue;
     if (v.code === Code.Skip) skipped[k] = 1;
     else return new Status(Code.Error, [`running PreScore plugin ${p.name}: ${v.message}`], p.name);
+  }
+  return null;
+}
+
+/** prioritize after PreScore (`skipped` as runPreScore left it). */
+function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], skipped: Uint8Array, buffers?: ScoreBuffers, at?: ScoredOrder): Float64Array | Status {
+  const n = nodes.length;
+  const bufs = buffers?.get(n, fwk.score.length);
+  const totals = bufs?.totals ?? new Float64Array(n);
+  if (fwk.score.length === 0) {
+    totals.fill(1);
+    return totals;
   }
   const audit = fwk.audit;
   // The plugins whose scores depend on the node's books and the pod's class alone: their
@@ -905,4 +1005,44 @@ export function bindSchedulerContext(registry: ReadonlyMap<string, PluginFactory
     out.set(name, typeof bind === 'function' ? bind(ctx) : f);
   }
   return out;
+}
+
+/** A cycle's filters and node-local scorers as the FitIndex asks for them (FitProbe); reused,
+ * set for each use. */
+class CycleProbe implements FitProbe {
+  private fwk: Framework | null = null;
+  private state: CycleState | null = null;
+  private pod: PodInfo | null = null;
+  private filters: readonly FilterPlugin[] = [];
+  private scorers: readonly number[] = [];
+
+  cycle(fwk: Framework, state: CycleState, pod: PodInfo, filters: readonly FilterPlugin[] | null, scorers: readonly number[] | null): void {
+    this.fwk = fwk;
+    this.state = state;
+    this.pod = pod;
+    if (filters !== null) this.filters = filters;
+    if (scorers !== null) this.scorers = scorers;
+  }
+
+  passes(node: NodeInfo): boolean {
+    const state = this.state as CycleState;
+    const pod = this.pod as PodInfo;
+    for (let i = 0; i < this.filters.length; i++) {
+      const v = (this.filters[i] as FilterPlugin).filter(state, pod, node);
+      if (v !== null && v.code !== Code.Success) return false;
+    }
+    return true;
+  }
+
+  scoreSum(node: NodeInfo): number {
+    const fwk = this.fwk as Framework;
+    let t = 0;
+    for (let m = 0; m < this.scorers.length; m++) {
+      const j = this.scorers[m] as number;
+      const s = (fwk.score[j] as ScorePlugin).score(this.state as CycleState, this.pod as PodInfo, node);
+      if (!isValidNodeScore(s)) return NaN;
+      t += (fwk.scoreWeights[j] as number) * s;
+    }
+    return t;
+  }
 }

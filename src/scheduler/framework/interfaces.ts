@@ -62,6 +62,13 @@ export interface FilterPlugin extends Plugin {
    * of its own, even where it only calls `filter`: one loop shared by several plugin classes
    * would see them all at that call, and V8 would look the method up for every node. */
   filterNodes?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], from: number, to: number, rejected: FilterRejections): number;
+  /** Optional, for speed, for a plugin whose verdict on a node depends only on the node (its
+   * labels, taints, cordon and books: whatever changes them changes NodeInfo.generation) and on
+   * a class of the pod (pods of one class get the same verdict on every node): the pod's class,
+   * a non-negative integer the plugin never gives another class, or -1 when this pod's verdicts
+   * are not such. When every filter a cycle runs gives a class, the scheduler keeps which nodes
+   * pass across cycles (FitIndex) and filters only the nodes that changed. */
+  nodeLocalFilterClass?(pod: PodInfo): number;
 }
 
 /** Where FilterPlugin.filterNodes writes the nodes it rejects (room for every node of the batch). */

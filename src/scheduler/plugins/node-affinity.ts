@@ -7,6 +7,7 @@
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateNodeAffinityArgs).
 import type { NodeAffinity, NodeSelector, NodeSelectorTerm, PreferredSchedulingTerm } from 'kubernetes-types/core/v1.js';
 import { FieldError, joinFieldPath } from '../../api/field-error.js';
+import { ClassNumbers } from '../framework/class-numbers.js';
 import {
   compileNodeSelector,
   compileNodeSelectorTerm,
@@ -343,6 +344,21 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
       rejected.verdicts[r++] = v;
     }
     return r;
+  }
+
+  private readonly selectorClasses = new ClassNumbers();
+  private classPod: PodInfo | null = null;
+  private podClass = -1;
+
+  /** FilterPlugin.nodeLocalFilterClass: the verdict reads the node's labels (and name) and the
+   * pod's nodeSelector and required node affinity; one class per pair of them. */
+  nodeLocalFilterClass(pod: PodInfo): number {
+    if (pod !== this.classPod) {
+      const spec = pod.pod.spec;
+      this.classPod = pod;
+      this.podClass = this.selectorClasses.of(JSON.stringify([spec?.nodeSelector ?? null, spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null]));
+    }
+    return this.podClass;
   }
 
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {

@@ -5,6 +5,7 @@ import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import type { FilterPlugin, FilterRejections, FrameworkHandle, Plugin } from '../framework/interfaces.js';
+import { ClassNumbers } from '../framework/class-numbers.js';
 import { Status, type Verdict } from '../framework/status.js';
 import { ActionType, asNode, type ClusterEventWithHint, type EnqueueExtensions } from '../framework/events.js';
 import { NodeName } from './names.js';
@@ -24,6 +25,14 @@ export class NodeNamePlugin implements FilterPlugin, EnqueueExtensions {
         hint: (pod, _o, n) => (asNode(n)?.name === pod.pod.spec?.nodeName ? 'Queue' : 'QueueSkip'),
       },
     ];
+  }
+
+  private readonly nameClasses = new ClassNumbers(1);
+
+  /** FilterPlugin.nodeLocalFilterClass: no nodeName (class 0), else one class per name. */
+  nodeLocalFilterClass(pod: PodInfo): number {
+    const wanted = pod.pod.spec?.nodeName;
+    return wanted === undefined || wanted === '' ? 0 : this.nameClasses.of(wanted);
   }
 
   /** Upstream Fits: no nodeName requested, or it equals the node's name. */

@@ -16,6 +16,7 @@ import { NodeResourcesFit } from './names.js';
 import { ActionType, asNode, asPod, type ClusterEventWithHint, type EnqueueExtensions, type NodeView, type QueueingHint } from '../framework/events.js';
 import { roundHalfAwayFromZero } from '../../api/go-math.js';
 import { NodeScoreCache } from '../framework/node-score-cache.js';
+import { ClassNumbers } from '../framework/class-numbers.js';
 import { parseShape, RequestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   defaultResourceSpecs,
@@ -255,6 +256,22 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     }
     if (scalarReasons === null) return mask === 0 ? null : commonStatus(mask, code);
     return new Status(code, [...commonReasons(mask), ...scalarReasons], NodeResourcesFit);
+  }
+
+  private readonly filterClasses = new ClassNumbers();
+  private classReq: Resource | null = null;
+  private reqClass = -1;
+
+  /** FilterPlugin.nodeLocalFilterClass: the verdict reads the node's books and the pod's
+   * requests (extended resources left out: -1); pods asking the same amounts share a class. */
+  nodeLocalFilterClass(pod: PodInfo): number {
+    const req = pod.requests;
+    if (req.scalar !== null) return -1;
+    if (req !== this.classReq) {
+      this.classReq = req;
+      this.reqClass = this.filterClasses.of(`${req.milliCpu}/${req.memory}/${req.ephemeralStorage}`);
+    }
+    return this.reqClass;
   }
 
   /** Filter over a batch of nodes: the pods / cpu / memory / ephemeral-storage comparisons of

@@ -41,6 +41,14 @@ export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions 
     return REJECT;
   }
 
+  /** FilterPlugin.nodeLocalFilterClass: the verdict reads the node's cordon and whether the pod
+   * tolerates the unschedulable taint (class 1) or not (2); class 0 while no node of the cluster
+   * is cordoned (every node passes). */
+  nodeLocalFilterClass(pod: PodInfo): number {
+    if (this.counts !== null && this.counts.cordoned === 0) return 0;
+    return tolerationsTolerateTaint(pod.pod.spec?.tolerations, UNSCHEDULABLE_TAINT) ? 1 : 2;
+  }
+
   /** `counts`: the cluster's (the plugin made by its factory); without them every node is looked at. */
   constructor(private readonly counts: NodeTaintCounts | null = null) {}
 

@@ -6,6 +6,7 @@
 // tolerations) is alpha and off by default through v1.36, so such tolerations tolerate nothing,
 // as src/api/taints.ts implements.
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { ClassNumbers } from '../framework/class-numbers.js';
 import { toleratesTaint } from '../../api/taints.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
@@ -82,6 +83,27 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Verdict {
     return hasUntoleratedTaint(node.taints, pod) ? REJECT : null;
+  }
+
+  private readonly tolerationClasses = new ClassNumbers(2);
+
+  private classTolerations: readonly Toleration[] | null = null;
+  private tolerationClass = -1;
+
+  /** FilterPlugin.nodeLocalFilterClass: the verdict reads the node's taints and the pod's
+   * tolerations: class 0 while no node of the cluster has a NoSchedule or NoExecute taint (every
+   * node passes), else one class per list of tolerations. */
+  nodeLocalFilterClass(pod: PodInfo): number {
+    if (this.counts !== null && this.counts.hardTainted === 0) return 0;
+    const t = pod.pod.spec?.tolerations;
+    if (t === undefined || t === null || t.length === 0) return 1;
+    if (t !== this.classTolerations) {
+      this.classTolerations = t;
+      let text = '';
+      for (const x of t) text += `${x.key ?? ''}\u0000${x.operator ?? ''}\u0000${x.value ?? ''}\u0000${x.effect ?? ''}\u0000${x.tolerationSeconds ?? ''}\u0001`;
+      this.tolerationClass = this.tolerationClasses.of(text);
+    }
+    return this.tolerationClass;
   }
 
   /** `counts`: the cluster's (the plugin made by its factory); without them every node is looked at. */
