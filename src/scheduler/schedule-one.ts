@@ -20,6 +20,7 @@ import { Code, Status, type Verdict } from './framework/status.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 import { NodeScoreCache } from './framework/node-score-cache.js';
 import { FitIndex, type FitProbe, type FitRange } from './framework/fit-index.js';
+import { TupleNumbers } from './framework/class-numbers.js';
 
 /** The rejecting plugins of a cycle no plugin rejected in. */
 const NO_PLUGINS: ReadonlySet<string> = new Set();
@@ -333,14 +334,18 @@ export class ScheduleAlgorithm {
    * class, or null (a filter without one, or a class seen for the first time, or no node
    * passes). */
   private searchFitIndex(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], order: BooksOrder, filters: readonly FilterPlugin[], start: number, toFind: number): FitRange | null {
-    let key = `${this.frameworkId(fwk)}|`;
+    const keys = this.fitKeys;
+    keys.begin();
+    keys.add(this.frameworkId(fwk));
     for (let i = 0; i < filters.length; i++) {
       const f = filters[i] as FilterPlugin;
       if (f.nodeLocalFilterClass === undefined) return null;
       const c = f.nodeLocalFilterClass(pod);
       if (c < 0) return null;
-      key += `${f.name}:${c},`;
+      keys.add(fwk.filter.indexOf(f));
+      keys.add(c);
     }
+    const key = keys.end();
     const probe = this.probe;
     probe.cycle(fwk, state, pod, filters, null);
     const r = this.fit.search(key, order, nodes, probe, start, toFind);
@@ -363,6 +368,8 @@ export class ScheduleAlgorithm {
     return this.fit.select(group.key, nodes, probe, this.rng);
   }
 
+  /** Filter classes' keys in the FitIndex: the framework, and each active filter's index and class. */
+  private readonly fitKeys = new TupleNumbers();
   private readonly frameworkIds = new Map<Framework, number>();
   private frameworkId(fwk: Framework): number {
     let id = this.frameworkIds.get(fwk);
@@ -532,10 +539,9 @@ function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
 
 /** Reusable score arrays of one ScheduleAlgorithm (views of the right length are handed out). */
 export class ScoreBuffers {
-  /** Group keys by framework, then by the plugins' indexes and classes ("j:class,..."); keys
-   * are never reused (the table starts over when large: a trace of ever new shapes). */
-  private readonly groupKeys = new Map<Framework, Map<string, number>>();
-  private lastGroupKey = 0;
+  /** Group keys: the framework, then each plugin's index and class; keys are never reused. */
+  private readonly groupKeys = new TupleNumbers();
+  private readonly frameworkIds = new Map<Framework, number>();
   private member = new Uint8Array(0);
   private readonly groupPlugins: number[] = [];
   private readonly group = { member: this.member, plugins: this.groupPlugins as readonly number[], key: 0, cache: new NodeScoreCache() };
@@ -572,26 +578,29 @@ export class ScoreBuffers {
   /** The group of this cycle's plugins with a node-local class (skipped ones and those with a
    * constant score left out), or null when fewer than two have one. Valid until the next call. */
   memoGroup(fwk: Framework, pod: PodInfo, skipped: Uint8Array, constant: Uint8Array | null): MemoGroup | null {
+    // Overwritten in place and cut to length (length = 0 would make V8 drop the backing store).
     const plugins = this.groupPlugins;
-    plugins.length = 0;
-    let text = '';
+    let count = 0;
+    const keys = this.groupKeys;
+    keys.begin();
+    let id = this.frameworkIds.get(fwk);
+    if (id === undefined) this.frameworkIds.set(fwk, (id = this.frameworkIds.size));
+    keys.add(id);
     for (let j = 0; j < fwk.score.length; j++) {
       const p = fwk.score[j] as ScorePlugin;
       if (p.nodeLocalClass === undefined || p.normalizeScore !== undefined || constant?.[j] === 1) continue;
       if (scoreSkipped(fwk, skipped, j)) continue;
       const cls = p.nodeLocalClass(pod);
       if (cls < 0) continue;
-      plugins.push(j);
-      text += `${j}:${cls},`;
+      if (count < plugins.length) plugins[count] = j;
+      else plugins.push(j);
+      count++;
+      keys.add(j);
+      keys.add(cls);
     }
-    if (plugins.length < 2) return null;
-    let keys = this.groupKeys.get(fwk);
-    if (keys === undefined) this.groupKeys.set(fwk, (keys = new Map()));
-    let key = keys.get(text);
-    if (key === undefined) {
-      if (keys.size >= 4096) keys.clear();
-      keys.set(text, (key = ++this.lastGroupKey));
-    }
+    if (plugins.length !== count) plugins.length = count;
+    if (count < 2) return null;
+    const key = keys.end();
     if (this.member.length < fwk.score.length) this.member = new Uint8Array(fwk.score.length);
     this.member.fill(0);
     for (const j of plugins) this.member[j] = 1;

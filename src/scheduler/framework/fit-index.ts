@@ -44,8 +44,10 @@ class FitEntry {
   readonly score: Float64Array;
   /** The scorer class the score layer holds (-1: none), and whether a score is NaN (invalid). */
   scoreKey = -1;
-  /** Positions whose score must be computed again before the next score query. */
-  readonly stale: number[] = [];
+  /** Positions whose score must be computed again before the next score query (the first
+   * `staleCount`; each at most once: isStale). */
+  readonly stale: Int32Array;
+  staleCount = 0;
   readonly isStale: Uint8Array;
   /** The books' change count the entry has followed up to. */
   seen: number;
@@ -62,6 +64,7 @@ class FitEntry {
     this.ok = new Uint8Array(n);
     this.score = new Float64Array(n).fill(NaN);
     this.isStale = new Uint8Array(n);
+    this.stale = new Int32Array(n);
     this.seen = order.booksOf.changes;
     for (let i = 0; i < n; i++) {
       const pass = probe.passes(nodes[i] as NodeInfo);
@@ -93,7 +96,7 @@ class FitEntry {
     const pass = probe.passes(nodes[p] as NodeInfo) ? 1 : 0;
     if (this.isStale[p] === 0 && this.scoreKey >= 0) {
       this.isStale[p] = 1;
-      this.stale.push(p);
+      this.stale[this.staleCount++] = p;
     }
     if (pass === this.ok[p]) return;
     this.ok[p] = pass;
@@ -161,16 +164,16 @@ class FitEntry {
   scoreFor(key: number, nodes: readonly NodeInfo[], probe: FitProbe): boolean {
     if (this.scoreKey === key) {
       const stale = this.stale;
-      for (let i = 0; i < stale.length; i++) {
+      for (let i = 0; i < this.staleCount; i++) {
         const p = stale[i] as number;
         this.isStale[p] = 0;
         if (!this.rescore(p, nodes, probe)) return this.dropScores();
         this.setLeaf(p);
       }
-      stale.length = 0;
+      this.staleCount = 0;
       return true;
     }
-    this.stale.length = 0;
+    this.staleCount = 0;
     this.isStale.fill(0);
     const size = this.size;
     for (let p = 0; p < this.n; p++) {
@@ -197,19 +200,21 @@ class FitEntry {
 
   private dropScores(): boolean {
     this.scoreKey = -1;
-    this.stale.length = 0;
+    this.staleCount = 0;
     this.isStale.fill(0);
     return false;
   }
 
-  /** The canonical subtrees of positions [from, to), left to right, appended to `out`. */
-  cover(from: number, to: number, out: number[]): void {
-    const right: number[] = [];
+  /** Writes the canonical subtrees of positions [from, to), left to right, to `out` from
+   * `at` on (`right`: scratch; both at least 64 long); returns where they end. */
+  cover(from: number, to: number, out: Int32Array, at: number, right: Int32Array): number {
+    let k = 0;
     for (let l = from + this.size, r = to + this.size; l < r; l >>= 1, r >>= 1) {
-      if (l & 1) out.push(l++);
-      if (r & 1) right.push(--r);
+      if (l & 1) out[at++] = l++;
+      if (r & 1) right[k++] = --r;
     }
-    for (let i = right.length - 1; i >= 0; i--) out.push(right[i] as number);
+    while (k > 0) out[at++] = right[--k] as number;
+    return at;
   }
 
   /** Within subtree v (its best is `top`), the position of the k-th (from 0) passing node
@@ -234,19 +239,22 @@ class FitEntry {
  * one by one, scoring the feasible ones and picking the best (ties at random) give.
  */
 export class FitIndex {
-  private readonly entries = new Map<string, FitEntry>();
+  private readonly entries = new Map<number, FitEntry>();
   private current: FitEntry | null = null;
   private readonly range: FitRange = { start: 0, endA: 0, endB: 0, looked: 0, found: 0 };
-  private readonly subtrees: number[] = [];
+  /** Canonical subtrees of a range (two ranges of at most 2 log2(positions) each). */
+  private readonly subtrees = new Int32Array(128);
+  private readonly scratch = new Int32Array(64);
+  private lastKey = -1;
   /** Classes seen without an entry, and how often. */
-  private readonly sightings = new Map<string, number>();
+  private readonly sightings = new Map<number, number>();
 
   /**
    * The nodes a search over `nodes` (the cluster's scheduling order `order`) from `start` looks
    * at until `toFind` pass, for pods of filter class `key`; the range is valid until the next
    * call. Makes `key`'s entry current for select.
    */
-  search(key: string, order: BooksOrder, nodes: readonly NodeInfo[], probe: FitProbe, start: number, toFind: number): FitRange | null {
+  search(key: number, order: BooksOrder, nodes: readonly NodeInfo[], probe: FitProbe, start: number, toFind: number): FitRange | null {
     let e = this.entries.get(key);
     if (e === undefined || e.order !== order) {
       // An entry costs a pass over every node: made for a class seen before (a trace of ever
@@ -258,15 +266,21 @@ export class FitIndex {
           this.sightings.set(key, seen + 1);
           return null;
         }
-        if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+        if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as number);
       }
       order.booksOf.trackChanges();
       e = new FitEntry(order, nodes, probe);
+      this.entries.delete(key);
+      this.entries.set(key, e);
     } else {
       e.follow(nodes, probe);
-      this.entries.delete(key);
+      // Most recently used last (the first is dropped when full): moved only when it changes.
+      if (key !== this.lastKey) {
+        this.entries.delete(key);
+        this.entries.set(key, e);
+      }
     }
-    this.entries.set(key, e);
+    this.lastKey = key;
     this.current = e;
     const n = e.n;
     const r = this.range;
@@ -334,12 +348,12 @@ export class FitIndex {
     if (!e.scoreFor(scoreKey, nodes, probe)) return -1;
     const r = this.range;
     const subtrees = this.subtrees;
-    subtrees.length = 0;
-    e.cover(r.start, r.endA, subtrees);
-    if (r.endB > 0) e.cover(0, r.endB, subtrees);
+    let m = e.cover(r.start, r.endA, subtrees, 0, this.scratch);
+    if (r.endB > 0) m = e.cover(0, r.endB, subtrees, m, this.scratch);
     let top = -Infinity;
     let ties = 0;
-    for (const v of subtrees) {
+    for (let i = 0; i < m; i++) {
+      const v = subtrees[i] as number;
       const b = e.best[v] as number;
       if (b > top) {
         top = b;
@@ -349,7 +363,8 @@ export class FitIndex {
       }
     }
     let k = ties > 1 ? rng.int(ties) : 0;
-    for (const v of subtrees) {
+    for (let i = 0; i < m; i++) {
+      const v = subtrees[i] as number;
       if (e.best[v] !== top) continue;
       const t = e.ties[v] as number;
       if (k < t) return e.kthTop(v, k, top);

@@ -259,7 +259,9 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
   }
 
   private readonly filterClasses = new ClassNumbers();
-  private classReq: Resource | null = null;
+  private classCpu = -1;
+  private classMemory = -1;
+  private classEphemeral = -1;
   private reqClass = -1;
 
   /** FilterPlugin.nodeLocalFilterClass: the verdict reads the node's books and the pod's
@@ -267,8 +269,10 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
   nodeLocalFilterClass(pod: PodInfo): number {
     const req = pod.requests;
     if (req.scalar !== null) return -1;
-    if (req !== this.classReq) {
-      this.classReq = req;
+    if (req.milliCpu !== this.classCpu || req.memory !== this.classMemory || req.ephemeralStorage !== this.classEphemeral) {
+      this.classCpu = req.milliCpu;
+      this.classMemory = req.memory;
+      this.classEphemeral = req.ephemeralStorage;
       this.reqClass = this.filterClasses.of(`${req.milliCpu}/${req.memory}/${req.ephemeralStorage}`);
     }
     return this.reqClass;
