@@ -89,6 +89,11 @@ export interface PostFilterPlugin extends Plugin {
 
 export interface PreScorePlugin extends Plugin {
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Verdict;
+  /** Optional, for speed: true when, for `pod` in this cycle, preScore (and constantScore, for
+   * a Score plugin with one) give the same whatever non-empty list of the cluster's nodes they
+   * get. When every such plugin of a cycle says so and the scheduler knows the pick without
+   * the feasible nodes (FitIndex), it passes the cluster's node list instead of listing them. */
+  scoredNodesIgnored?(state: CycleState, pod: PodInfo): boolean;
 }
 
 /**
@@ -124,6 +129,11 @@ export interface ScorePlugin extends Plugin {
    * else -1. The framework then adds its weighted value to every total instead of calling
    * scoreNodes and normalizeScore. */
   constantScore?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): number;
+  /** Optional, for speed: true when, for `pod` in this cycle, preScore (and constantScore, for
+   * a Score plugin with one) give the same whatever non-empty list of the cluster's nodes they
+   * get. When every such plugin of a cycle says so and the scheduler knows the pick without
+   * the feasible nodes (FitIndex), it passes the cluster's node list instead of listing them. */
+  scoredNodesIgnored?(state: CycleState, pod: PodInfo): boolean;
 }
 
 /** Sees what plugins return in each scheduling cycle, before the framework judges it (the

@@ -103,6 +103,11 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
   /** A pod requesting none of the resources (best-effort) is skipped, so that such pods do not
    * pile onto one node (kubernetes/kubernetes#129138). Upstream also stores the pod's request
    * vector in CycleState here; ksim memoises it per pod in ResourceAllocation. */
+  /** PreScorePlugin.scoredNodesIgnored: PreScore reads the pod only. */
+  scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
+    return true;
+  }
+
   preScore(_state: CycleState, pod: PodInfo): Verdict {
     return this.alloc.isBestEffort(pod) ? Status.skip() : null;
   }

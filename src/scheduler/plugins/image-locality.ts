@@ -143,6 +143,12 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     return { names, scores, numContainers, noImageScore };
   }
 
+
+  /** PreScorePlugin.scoredNodesIgnored: PreScore and constantScore read the cluster-wide image summary, not the nodes. */
+  scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
+    return true;
+  }
+
   /** No node has an image of the pod that could move its score: every node scores alike. */
   constantScore(state: CycleState, pod: PodInfo): number {
     const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);

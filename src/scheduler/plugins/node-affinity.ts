@@ -381,6 +381,11 @@ export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreSco
     return r.matchesNode(node) ? null : REJECT_POD;
   }
 
+  /** PreScorePlugin.scoredNodesIgnored: PreScore reads the pod and the profile's args only. */
+  scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
+    return true;
+  }
+
   /** Skips pods without preferred terms when the profile adds none; a broken preferred term is an Error. */
   preScore(state: CycleState, pod: PodInfo): Verdict {
     let preferred: WeightedTerm[] | null;

@@ -210,6 +210,11 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     return PRE_FILTER_SUCCESS;
   }
 
+  /** PreScorePlugin.scoredNodesIgnored: PreScore does nothing. */
+  scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
+    return true;
+  }
+
   /** Upstream Fit.PreScore computes the request vector of the scored resources and succeeds;
    * ksim memoises that vector per pod (ResourceAllocation.requestsOf) instead. */
   preScore(_state: CycleState, _pod: PodInfo, _nodes: readonly NodeInfo[]): Verdict {

@@ -139,6 +139,12 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
    * looked): NormalizeScore then knows the answer too. */
   private zeroed: Float64Array | null = null;
 
+  /** PreScorePlugin.scoredNodesIgnored: PreScore reads the pod only; constantScore the cluster's taint counts (the nodes only to
+   * tell they are the cluster's). */
+  scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
+    return true;
+  }
+
   /** No node of the cluster has a PreferNoSchedule taint: every raw score is 0, which
    * NormalizeScore (reversed) makes the highest. */
   constantScore(_state: CycleState, _pod: PodInfo, nodes: readonly NodeInfo[]): number {

@@ -112,6 +112,11 @@ export class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, Pr
     return filter(state, node);
   }
 
+  /** PreScorePlugin.scoredNodesIgnored: PreScore reads the pod and the cluster index, not the nodes. */
+  scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
+    return true;
+  }
+
   preScore(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): Verdict {
     return preScore(this.cluster, this.index, this.args, state, pod);
   }

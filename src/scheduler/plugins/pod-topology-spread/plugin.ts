@@ -29,7 +29,7 @@ import {
   type SpreadContext,
 } from './common.js';
 import { filterBatch, filterWith, PRE_FILTER_STATE_KEY, preFilter, updateWithPod, type PreFilterState } from './filtering.js';
-import { normalizeScore, preScore, score, scoreNodes } from './scoring.js';
+import { hasSoftConstraints, normalizeScore, preScore, score, scoreNodes } from './scoring.js';
 import type { ClusterEventWithHint, EnqueueExtensions } from '../../framework/events.js';
 import { spreadEvents } from './queueing-hints.js';
 import { isObject } from '../../../api/values.js';
@@ -223,6 +223,12 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
 
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Verdict {
     return preScore(this.ctx, state, pod, nodes);
+  }
+
+  /** PreScorePlugin.scoredNodesIgnored: PreScore reads the nodes (the normalising weights)
+   * only for a pod with soft constraints, its own or the system defaults. */
+  scoredNodesIgnored(_state: CycleState, pod: PodInfo): boolean {
+    return !hasSoftConstraints(this.ctx, pod);
   }
 
   score(state: CycleState, _pod: PodInfo, node: NodeInfo): number {

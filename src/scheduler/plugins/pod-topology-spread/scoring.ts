@@ -70,6 +70,18 @@ export function topologyNormalizingWeight(size: number): number {
   return Math.log(size + 2);
 }
 
+/** Whether preScore would read the scored nodes: the pod has soft constraints (its own or the
+ * system defaults; constraints that fail to build end PreScore in an Error before). */
+export function hasSoftConstraints(ctx: SpreadContext, pod: PodInfo): boolean {
+  if (ctx.index.nodes.length === 0) return false;
+  try {
+    return podConstraints(ctx.index, pod, SCHEDULE_ANYWAY, ctx.defaultConstraints, ctx.defaultSelector).length > 0;
+  } catch (e) {
+    if (!(e instanceof ConstraintError)) throw e;
+    return false;
+  }
+}
+
 export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, filteredNodes: readonly NodeInfo[]): Verdict {
   const allNodes = ctx.index.nodes;
   if (allNodes.length === 0) return SKIP;
