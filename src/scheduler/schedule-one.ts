@@ -348,7 +348,7 @@ export class ScheduleAlgorithm {
   private searchFitIndex(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], order: BooksOrder, filters: readonly FilterPlugin[], start: number, toFind: number): FitRange | null {
     const keys = this.fitKeys;
     keys.begin();
-    keys.add(this.frameworkId(fwk));
+    keys.add(this.buffers.frameworkId(fwk));
     for (let i = 0; i < filters.length; i++) {
       const f = filters[i] as FilterPlugin;
       if (f.nodeLocalFilterClass === undefined) return null;
@@ -382,12 +382,6 @@ export class ScheduleAlgorithm {
 
   /** Filter classes' keys in the FitIndex: the framework, and each active filter's index and class. */
   private readonly fitKeys = new TupleNumbers();
-  private readonly frameworkIds = new Map<Framework, number>();
-  private frameworkId(fwk: Framework): number {
-    let id = this.frameworkIds.get(fwk);
-    if (id === undefined) this.frameworkIds.set(fwk, (id = this.frameworkIds.size));
-    return id;
-  }
 
   /** Upstream findNodesThatFitPod: the next search starts `processed` nodes further on, modulo
    * ALL nodes even when a PreFilter node subset narrowed this search (so a DaemonSet pod, whose
@@ -568,6 +562,14 @@ export class ScoreBuffers {
   /** Group keys: the framework, then each plugin's index and class; keys are never reused. */
   private readonly groupKeys = new TupleNumbers();
   private readonly frameworkIds = new Map<Framework, number>();
+
+  /** A number for `fwk`, unique among this algorithm's frameworks (part of class keys). */
+  frameworkId(fwk: Framework): number {
+    let id = this.frameworkIds.get(fwk);
+    if (id === undefined) this.frameworkIds.set(fwk, (id = this.frameworkIds.size));
+    return id;
+  }
+
   private member = new Uint8Array(0);
   private readonly groupPlugins: number[] = [];
   private readonly group = { member: this.member, plugins: this.groupPlugins as readonly number[], key: 0, cache: new NodeScoreCache() };
@@ -609,9 +611,7 @@ export class ScoreBuffers {
     let count = 0;
     const keys = this.groupKeys;
     keys.begin();
-    let id = this.frameworkIds.get(fwk);
-    if (id === undefined) this.frameworkIds.set(fwk, (id = this.frameworkIds.size));
-    keys.add(id);
+    keys.add(this.frameworkId(fwk));
     for (let j = 0; j < fwk.score.length; j++) {
       const p = fwk.score[j] as ScorePlugin;
       if (p.nodeLocalClass === undefined || p.normalizeScore !== undefined || constant?.[j] === 1) continue;
