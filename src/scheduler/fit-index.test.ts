@@ -14,6 +14,10 @@ import { defaultProfileConfig } from './config/kube-scheduler-configuration.js';
 import { Framework } from './framework/framework.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { ScheduleAlgorithm, type ScheduleResult } from './schedule-one.js';
+import { DEFAULT_FIT_INDEX_POLICY, type FitIndexPolicy } from './framework/fit-index.js';
+
+/** Every class indexed at once and followed however far behind: the most cycles compared. */
+const EAGER: FitIndexPolicy = { followShare: Number.POSITIVE_INFINITY, buildShare: Number.POSITIVE_INFINITY, buildStreak: 0 };
 
 const ZONE = 'topology.kubernetes.io/zone';
 
@@ -29,9 +33,10 @@ function randomNode(rng: RandomStream, name: string): Node {
     .obj();
 }
 
-/** Pods of a few shapes, so that classes repeat; some with what the index cannot take. */
-function randomPod(rng: RandomStream, i: number): Pod {
-  const w = makePod(`p${i}`).labels({ app: pick(rng, ['web', 'api']) }).req({ cpu: pick(rng, ['250m', '500m', '1', '3']), memory: pick(rng, ['256Mi', '1Gi', '3Gi']) });
+/** Pods of a few shapes (`cpus` x `memories`), so that classes come back (the index keeps an
+ * entry only for a class that does, soon); some with what the index cannot take. */
+function randomPod(rng: RandomStream, i: number, cpus: readonly string[], memories: readonly string[]): Pod {
+  const w = makePod(`p${i}`).labels({ app: pick(rng, ['web', 'api']) }).req({ cpu: pick(rng, cpus), memory: pick(rng, memories) });
   const kind = rng.int(12);
   if (kind === 0) w.toleration({ key: 'dedicated', operator: 'Equal', value: 'a', effect: 'NoSchedule' });
   if (kind === 1) w.toleration({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' });
@@ -51,11 +56,12 @@ function framework(cluster: ClusterState, percentage: number): Framework {
   return new Framework({ ...base, percentageOfNodesToScore: percentage, plugins: base.plugins.filter((p) => p.name !== 'DefaultPreemption') }, inTreeRegistry(), fakeHandle(cluster));
 }
 
-function churn(seed: number, nodes: number, percentage: number, cycles: number): { indexed: ScheduleAlgorithm; placed: number; failed: number } {
+function churn(seed: number, nodes: number, percentage: number, cycles: number, cpus: readonly string[] = ['250m', '500m', '1', '3'], memories: readonly string[] = ['256Mi', '1Gi', '3Gi'], policy: FitIndexPolicy = EAGER): { indexed: ScheduleAlgorithm; placed: number; failed: number } {
   const rng = new RandomStreams(seed).stream('fit-index-test');
   const cluster = buildCluster(Array.from({ length: nodes }, (_, i) => randomNode(rng, `n${i}`)));
   const fwk = framework(cluster, percentage);
   const indexed = new ScheduleAlgorithm(cluster, new RandomStreams(seed).stream('scheduler'));
+  indexed.setFitIndexPolicy(policy);
   const plain = new ScheduleAlgorithm(cluster, new RandomStreams(seed).stream('scheduler'));
   plain.useFitIndex = false;
   const placed: PodInfo[] = [];
@@ -63,7 +69,7 @@ function churn(seed: number, nodes: number, percentage: number, cycles: number):
   let bound = 0;
   let failed = 0;
   for (let c = 0; c < cycles; c++) {
-    const pod = podInfo(randomPod(rng, c));
+    const pod = podInfo(randomPod(rng, c, cpus, memories));
     const a = indexed.schedule(fwk, fwk.newCycleState(), pod);
     const b = plain.schedule(fwk, fwk.newCycleState(), pod);
     assert.equal(summary(a, indexed), summary(b, plain), `seed ${seed}, cycle ${c}`);
@@ -117,8 +123,18 @@ describe('FitIndex', () => {
   it('on a small cluster (every node searched) and a full one (few or no nodes pass)', () => {
     for (const seed of [5, 6]) {
       const { indexed, failed } = churn(seed, 12, 0, 400);
-      assert.ok(indexed.fitIndexUse.selections > 25, `seed ${seed}: ${indexed.fitIndexUse.selections} selections`);
+      assert.ok(indexed.fitIndexUse.searches > 100 && indexed.fitIndexUse.selections > 25, `seed ${seed}: ${JSON.stringify(indexed.fitIndexUse)}`);
       assert.ok(failed > 20, `seed ${seed}: ${failed} pods fit nowhere`);
     }
   });
+
+  it('with the default policy: an entry for a class of most cycles, none for one of 40 shapes drawn at random, the same results either way', () => {
+    const one = churn(8, 600, 0, 400, ['500m'], ['1Gi'], DEFAULT_FIT_INDEX_POLICY).indexed.fitIndexUse;
+    // One shape, and the pods the index cannot take or gives other classes (a toleration, a
+    // selector, a port, a constraint, an extended resource) in half the cycles.
+    assert.ok(one.searches > 120, `one shape: ${JSON.stringify(one)}`);
+    const many = churn(7, 600, 0, 400, ['100m', '200m', '300m', '400m', '500m', '750m', '1', '2'], ['128Mi', '256Mi', '512Mi', '1Gi', '2Gi'], DEFAULT_FIT_INDEX_POLICY).indexed.fitIndexUse;
+    assert.ok(many.searches < 20, `40 shapes: ${JSON.stringify(many)}`);
+  });
+
 });

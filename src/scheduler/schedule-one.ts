@@ -19,7 +19,7 @@ import {
 import { Code, Status, type Verdict } from './framework/status.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 import { NodeScoreCache } from './framework/node-score-cache.js';
-import { FitIndex, type FitProbe, type FitRange } from './framework/fit-index.js';
+import { FitIndex, type FitIndexPolicy, type FitProbe, type FitRange } from './framework/fit-index.js';
 import { TupleNumbers } from './framework/class-numbers.js';
 
 /** The rejecting plugins of a cycle no plugin rejected in. */
@@ -81,12 +81,17 @@ export class ScheduleAlgorithm {
 
   private readonly buffers = new ScoreBuffers();
   /** Filter verdicts and best scores kept across cycles (searchFitIndex, selectByFitIndex). */
-  private readonly fit = new FitIndex();
+  private fit = new FitIndex();
   private readonly probe = new CycleProbe();
   /** Whether cycles may use the FitIndex (tests compare with and without), and how many
    * searches and selections it made. */
   useFitIndex = true;
   readonly fitIndexUse = { searches: 0, selections: 0 };
+
+  /** Starts the FitIndex over with another policy (tests). */
+  setFitIndexPolicy(policy: FitIndexPolicy): void {
+    this.fit = new FitIndex(policy);
+  }
   private readonly feasibleBuf: NodeInfo[] = [];
   /** The feasible nodes' positions in the cluster's scheduling order, when the search went
    * through that order (scoring then reads their books by position: ScoredOrder). */
@@ -540,19 +545,24 @@ function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
   const order = at?.order ?? null;
   const positions = at?.positions ?? null;
   // Runs of nodes with a sum kept are written by the cache (read from the books rows when the
-  // nodes' positions are known); the nodes between are scored.
-  let i = order !== null && positions !== null ? cache.addCachedRunAt(order, positions, 0, n, key, base, totals) : cache.addCachedRun(nodes, 0, key, base, totals);
-  for (; i < n; i = order !== null && positions !== null ? cache.addCachedRunAt(order, positions, i + 1, n, key, base, totals) : cache.addCachedRun(nodes, i + 1, key, base, totals)) {
-    const node = nodes[i] as NodeInfo;
-    let t = 0;
-    for (let m = 0; m < plugins.length; m++) {
-      const j = plugins[m] as number;
-      const s = (fwk.score[j] as ScorePlugin).score(state, pod, node);
-      if (!isValidNodeScore(s)) return false;
-      t += (fwk.scoreWeights[j] as number) * s;
+  // nodes' positions are known); after a node without one, the nodes that follow are looked up
+  // one by one while they miss too (a pod of another shape than the last misses everywhere).
+  for (let i = 0; i < n; ) {
+    i = order !== null && positions !== null ? cache.addCachedRunAt(order, positions, i, n, key, base, totals) : cache.addCachedRun(nodes, i, key, base, totals);
+    while (i < n) {
+      const node = nodes[i] as NodeInfo;
+      if (cache.get(node, key) >= 0) break;
+      let t = 0;
+      for (let m = 0; m < plugins.length; m++) {
+        const j = plugins[m] as number;
+        const s = (fwk.score[j] as ScorePlugin).score(state, pod, node);
+        if (!isValidNodeScore(s)) return false;
+        t += (fwk.scoreWeights[j] as number) * s;
+      }
+      cache.set(node, key, t);
+      totals[i] = t + base;
+      i++;
     }
-    cache.set(node, key, t);
-    totals[i] = t + base;
   }
   return true;
 }
