@@ -125,6 +125,17 @@ export class NodeBooks {
   }
 }
 
+/** NodeResourcesFit's test on one row (offset `o` in `b`): room for one more pod asking for
+ * `milliCpu`, `memory` and `ephemeral` (a positive request above what is left fails). */
+function roomInRow(b: Float64Array, o: number, milliCpu: number, memory: number, ephemeral: number): boolean {
+  return (
+    (b[o + PODS] as number) + 1 <= (b[o + ALLOWED_PODS] as number) &&
+    !(milliCpu > 0 && milliCpu > (b[o + ALLOC_CPU] as number) - (b[o + REQ_CPU] as number)) &&
+    !(memory > 0 && memory > (b[o + ALLOC_MEMORY] as number) - (b[o + REQ_MEMORY] as number)) &&
+    !(ephemeral > 0 && ephemeral > (b[o + ALLOC_EPHEMERAL] as number) - (b[o + REQ_EPHEMERAL] as number))
+  );
+}
+
 /**
  * Nodes that share one NodeBooks, in some order (the scheduler's: ClusterState.booksInOrder),
  * as the offsets of their rows: a batch filter over thousands of nodes reads the figures without
@@ -169,17 +180,7 @@ export class BooksOrder {
   nextWithoutRoom(from: number, to: number, milliCpu: number, memory: number, ephemeral: number): number {
     const b = this.books.rows;
     const offs = this.offsets;
-    for (let i = from; i < to; i++) {
-      const o = offs[i] as number;
-      if (
-        (b[o + PODS] as number) + 1 > (b[o + ALLOWED_PODS] as number) ||
-        (milliCpu > 0 && milliCpu > (b[o + ALLOC_CPU] as number) - (b[o + REQ_CPU] as number)) ||
-        (memory > 0 && memory > (b[o + ALLOC_MEMORY] as number) - (b[o + REQ_MEMORY] as number)) ||
-        (ephemeral > 0 && ephemeral > (b[o + ALLOC_EPHEMERAL] as number) - (b[o + REQ_EPHEMERAL] as number))
-      ) {
-        return i;
-      }
-    }
+    for (let i = from; i < to; i++) if (!roomInRow(b, offs[i] as number, milliCpu, memory, ephemeral)) return i;
     return to;
   }
 }
@@ -290,14 +291,7 @@ export class NodeInfo implements NodeView {
    * request above what is left (its filter, node-resources-fit.ts, says which). The row is read
    * once, not once per figure as the getters do (its batch filter runs this for every node). */
   hasRoomFor(milliCpu: number, memory: number, ephemeral: number): boolean {
-    const b = this.books.rows;
-    const o = this.off;
-    return (
-      (b[o + PODS] as number) + 1 <= (b[o + ALLOWED_PODS] as number) &&
-      !(milliCpu > 0 && milliCpu > (b[o + ALLOC_CPU] as number) - (b[o + REQ_CPU] as number)) &&
-      !(memory > 0 && memory > (b[o + ALLOC_MEMORY] as number) - (b[o + REQ_MEMORY] as number)) &&
-      !(ephemeral > 0 && ephemeral > (b[o + ALLOC_EPHEMERAL] as number) - (b[o + REQ_EPHEMERAL] as number))
-    );
+    return roomInRow(this.books.rows, this.off, milliCpu, memory, ephemeral);
   }
 
   /** The books holding this node's figures, and where its row starts (booksOrder). */
