@@ -2,7 +2,7 @@
 // (`as: Job`). The entry's template (namespace, labels, priorityClassName, schedulerName,
 // tolerations) applies to every pod; a row's own namespace, labels and priority win.
 import { merged } from '../../api/values.js';
-import type { Pod, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
 import type { TracePod } from './trace-types.js';
@@ -20,17 +20,63 @@ export function traceRunDurationUs(pod: Pod): number | undefined {
   return v === undefined ? undefined : Number(v);
 }
 
-export function podTemplate(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null): PodTemplateSpec & { spec: PodSpec } {
-  const requests = { ...row.requests };
+/** At most this many distinct container lists are kept for sharing (a trace whose rows all ask
+ * for different amounts would otherwise keep one per row). */
+const MAX_SHARED_CONTAINERS = 4096;
+
+/**
+ * The container list of a trace's pods, one frozen list per distinct requests and limits: a pod
+ * of a trace lives (and, once finished, waits for the pod garbage collector) long enough to be
+ * copied by every young-generation collection and promoted, and its own container, resources
+ * and request texts were a fifth of its objects. Frozen, so code that changed one pod's
+ * containers in place, changing them all, fails at once.
+ */
+export class TraceContainers {
+  private readonly kept = new Map<string, readonly Container[]>();
+
+  /** The list of the one trace container asking for `requests` and `limits` (given in the
+   * order the row's columns give them). */
+  of(requests: Readonly<Record<string, string>>, limits: Readonly<Record<string, string>>): Container[] {
+    let key = '';
+    for (const r in requests) key += `${r}=${requests[r]};`;
+    key += '|';
+    for (const r in limits) key += `${r}=${limits[r]};`;
+    const found = this.kept.get(key);
+    if (found !== undefined) return found as Container[];
+    const list = containerList(requests, limits);
+    if (this.kept.size >= MAX_SHARED_CONTAINERS) return list;
+    deepFreeze(list);
+    this.kept.set(key, list);
+    return list;
+  }
+
+  /** Lists kept (for tests). */
+  get size(): number {
+    return this.kept.size;
+  }
+}
+
+function containerList(requests: Readonly<Record<string, string>>, limits: Readonly<Record<string, string>>): Container[] {
+  return [{ name: 'main', image: TRACE_IMAGE, resources: { requests: { ...requests }, ...(Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}) } }];
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  return Object.freeze(v);
+}
+
+export function podTemplate(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null, containers?: TraceContainers): PodTemplateSpec & { spec: PodSpec } {
+  const requests = row.requests;
   const limits: Record<string, string> = {};
-  for (const [r, q] of Object.entries(requests)) if (row.guaranteed === true || isExtendedResourceName(r)) limits[r] = q;
+  for (const r in requests) if (row.guaranteed === true || isExtendedResourceName(r)) limits[r] = requests[r] as string;
   const annotations: Record<string, string> = { [WORKLOAD_ANNOTATION]: entry };
   if (runDurationUs !== null) annotations[RUN_DURATION_ANNOTATION] = String(runDurationUs);
   const labels = { ...t.labels, ...row.labels };
   const tolerations = [...(t.tolerations ?? []), ...(row.tolerations ?? [])];
   const priorityClassName = row.priorityClassName ?? t.priorityClassName;
   const spec: PodSpec = {
-    containers: [{ name: 'main', image: TRACE_IMAGE, resources: { requests, ...(Object.keys(limits).length > 0 ? { limits } : {}) } }],
+    containers: containers === undefined ? containerList(requests, limits) : containers.of(requests, limits),
     // A row that ends (its run time) ends Succeeded; one that runs on is deleted or stays.
     restartPolicy: runDurationUs !== null || t.as === 'Job' ? 'Never' : 'Always',
     ...(row.nodeSelector !== undefined ? { nodeSelector: { ...row.nodeSelector } } : {}),
@@ -43,9 +89,9 @@ export function podTemplate(row: TracePod, entry: string, t: PodTemplateOptions,
 }
 
 /** The objects one row creates: its pods (count of them), or one Job. */
-export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null): { pods: Pod[]; job: WorkloadObject | null } {
+export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null, containers?: TraceContainers): { pods: Pod[]; job: WorkloadObject | null } {
   const namespace = row.namespace ?? t.namespace;
-  const tpl = podTemplate(row, entry, t, runDurationUs);
+  const tpl = podTemplate(row, entry, t, runDurationUs, containers);
   const count = row.count ?? 1;
   if (t.as === 'Job') {
     const job = {

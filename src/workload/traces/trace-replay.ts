@@ -14,7 +14,7 @@ import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { InputError } from '../../api/input-error.js';
-import { objectsForRow } from './trace-objects.js';
+import { objectsForRow, TraceContainers } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
 import { rowInputError, TraceRowError, type TraceItem, type TraceReader } from './trace-types.js';
 
@@ -40,6 +40,8 @@ export interface TraceStats {
 
 export class TraceReplay {
   readonly stats: TraceStats;
+  /** The pods' container lists, shared by the rows that ask for the same amounts. */
+  private readonly containers = new TraceContainers();
   private reader: TraceReader | null = null;
   private lastAtUs = 0;
   private lastLine = 0;
@@ -159,7 +161,7 @@ export class TraceReplay {
     this.stats.objects_submitted++;
     if (item.kind === 'pod') {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
-      const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs);
+      const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs, this.containers);
       // No retries (giveUpAtS): a pod still unplaced that long after its creation committed is
       // deleted (timed from the commit, so a slow API write does not eat the scheduler's turn).
       const giveUpUs = item.pod.giveUpAtS === undefined ? null : this.durationUs(item.pod.giveUpAtS - item.timeS);
