@@ -36,3 +36,26 @@ test('host ports and labels: none is one shared, frozen value; a pod with some h
   assert.deepEqual(w.hostPorts, [{ hostIP: '0.0.0.0', protocol: 'TCP', port: 8080 }]);
   assert.notEqual(w.hostPorts, plain.hostPorts);
 });
+
+test('requests: pods whose only requests are one frozen container list share one Resource; other pods compute their own', () => {
+  const containers = Object.freeze([Object.freeze({ name: 'c', resources: Object.freeze({ requests: Object.freeze({ cpu: '250m', memory: '1Gi' }) }) })]);
+  const pod = (name: string, spec: Record<string, unknown>) => new PodInfo({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers, ...spec } as never }, 0);
+  const a = pod('a', {});
+  const b = pod('b', {});
+  assert.equal(a.requests, b.requests);
+  assert.deepEqual([a.requests.milliCpu, a.requests.memory, a.nonZeroMilliCpu, a.nonZeroMemory], [250, 2 ** 30, 250, 2 ** 30]);
+  // Overhead, init containers and pod-level resources change the sum: computed per pod.
+  const withOverhead = pod('o', { overhead: { cpu: '100m' } });
+  assert.notEqual(withOverhead.requests, a.requests);
+  assert.equal(withOverhead.requests.milliCpu, 350);
+  const withInit = pod('i', { initContainers: [{ name: 'i', resources: { requests: { cpu: '2' } } }] });
+  assert.equal(withInit.requests.milliCpu, 2000);
+  const podLevel = pod('p', { resources: { requests: { cpu: '1' } } });
+  assert.equal(podLevel.requests.milliCpu, 1000);
+  // A list that is not frozen may change: never shared.
+  const open = [{ name: 'c', resources: { requests: { cpu: '250m' } } }];
+  const c = new PodInfo({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'c' }, spec: { containers: open } }, 0);
+  const d = new PodInfo({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'd' }, spec: { containers: open } }, 0);
+  assert.notEqual(c.requests, d.requests);
+  assert.deepEqual(c.requests, d.requests);
+});

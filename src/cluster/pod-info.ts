@@ -1,8 +1,8 @@
 // A pod as the simulator tracks it: the v1 Pod object plus what is derived from it once
 // (requests, ports, owner) and its lifecycle.
-import type { ContainerPort, Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, ContainerPort, Pod } from 'kubernetes-types/core/v1.js';
 import type { Labels } from '../api/labels.js';
-import { computePodRequests, type Resource } from './resources.js';
+import { computePodRequests, type PodResourceRequests, type PodSpecWithResources, type Resource } from './resources.js';
 import { objectKey } from './workload-object.js';
 
 export const WORKLOAD_ANNOTATION = 'ksim.io/workload';
@@ -78,7 +78,7 @@ export class PodInfo {
     this.name = md.name ?? '';
     this.key = `${this.namespace}/${this.name}`;
     this.labels = (md.labels ?? NO_LABELS) as Labels;
-    const r = computePodRequests(pod);
+    const r = requestsOf(pod);
     this.requests = r.requests;
     this.nonZeroMilliCpu = r.nonZeroMilliCpu;
     this.nonZeroMemory = r.nonZeroMemory;
@@ -123,6 +123,23 @@ export class PodInfo {
     const s = d !== undefined && d !== null ? d : this.pod.spec?.terminationGracePeriodSeconds;
     return (s === undefined || s === null || s < 0 ? DEFAULT_TERMINATION_GRACE_PERIOD_S : s) * 1_000_000;
   }
+}
+
+/** The requests of the pods whose requests come from a shared, frozen container list alone (no
+ * init containers, overhead or pod-level resources): a ReplicaSet's pods share their template's
+ * containers, a trace's pods the list of their amounts (TraceContainers), pods read from files
+ * their equal parts (SharedSpecParts); each pod parsed the same quantities into a Resource of
+ * its own. The Resource is shared: nothing changes a pod's requests in place. */
+const REQUESTS_BY_CONTAINERS = new WeakMap<readonly Container[], PodResourceRequests>();
+
+function requestsOf(pod: Pod): PodResourceRequests {
+  const spec = pod.spec as PodSpecWithResources | undefined;
+  if (spec === undefined) return computePodRequests(pod);
+  const containers = spec.containers;
+  if (containers === undefined || !Object.isFrozen(containers) || spec.initContainers !== undefined || spec.overhead !== undefined || spec.resources !== undefined) return computePodRequests(pod);
+  let r = REQUESTS_BY_CONTAINERS.get(containers);
+  if (r === undefined) REQUESTS_BY_CONTAINERS.set(containers, (r = computePodRequests(pod)));
+  return r;
 }
 
 /** The owner keys of a namespace's pods without an owner, made once per namespace: a bare pod
