@@ -142,6 +142,14 @@ function requestsOf(pod: Pod): PodResourceRequests {
   return r;
 }
 
+/** A copy of the pod as it is now, to hand the scheduling queue as a cluster event's object
+ * (upstream's queueing hints read the event's own Pod object). The queue reads an event's
+ * objects when it moves pods and again when a pod that was in flight meanwhile fails, so an
+ * object the run changes afterwards (a forgotten assumed pod loses its nodeName) must be copied. */
+export function snapshotPod(p: PodInfo): PodInfo {
+  return Object.assign(Object.create(PodInfo.prototype) as PodInfo, p);
+}
+
 /** The owner keys of a namespace's pods without an owner, made once per namespace: a bare pod
  * made its own copies of the same two strings (a pile of a million pending pods, 50 MB). */
 const UNOWNED_KEYS = new Map<string, { readonly ownerKey: string; readonly ownerObjectKey: string }>();

@@ -3,7 +3,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { snapshotPod, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { cycleCostUs, DEFAULT_CYCLE_COST, type CycleCostModel } from './cost-model.js';
 import { Framework, WaitingPod, type ProfileConfig } from './framework/framework.js';
@@ -252,7 +252,7 @@ export class Scheduler {
     for (const r of fwk.reserve) {
       const v = r.reserve(state, pod, node.name);
       if (!isSuccess(v)) {
-        this.unbind(fwk, state, qpi, node.name, v.withPlugin(r.name), queueWaitUs, cycleUs, -1);
+        this.unbind(fwk, state, qpi, node.name, v.withPlugin(r.name), queueWaitUs, cycleUs, -1, false);
         return;
       }
     }
@@ -268,7 +268,7 @@ export class Scheduler {
         waitUs = Math.max(waitUs, Math.min(w ?? MAX_PERMIT_WAIT_US, MAX_PERMIT_WAIT_US));
         continue;
       }
-      this.unbind(fwk, state, qpi, node.name, status.withPlugin(p.name), queueWaitUs, cycleUs, -1);
+      this.unbind(fwk, state, qpi, node.name, status.withPlugin(p.name), queueWaitUs, cycleUs, -1, false);
       return;
     }
     const proceed = () => this.bindCycle(fwk, state, qpi, node.name, queueWaitUs, cycleUs);
@@ -283,7 +283,7 @@ export class Scheduler {
       fwk.waitingPods.delete(pod.key);
       this.sim.cancel(timer);
       if (v === null) proceed();
-      else this.unbind(fwk, state, qpi, node.name, v, queueWaitUs, cycleUs, -1);
+      else this.unbind(fwk, state, qpi, node.name, v, queueWaitUs, cycleUs, -1, true);
     });
     fwk.waitingPods.set(pod.key, waiting);
   }
@@ -295,7 +295,7 @@ export class Scheduler {
     for (const p of fwk.preBind) {
       const v = p.preBind(state, pod, nodeName);
       if (!isSuccess(v)) {
-        this.unbind(fwk, state, qpi, nodeName, v.code === Code.Error ? v : Status.error(`running PreBind plugin "${p.name}": ${v.message}`), queueWaitUs, cycleUs, -1);
+        this.unbind(fwk, state, qpi, nodeName, v.code === Code.Error ? v : Status.error(`running PreBind plugin "${p.name}": ${v.message}`), queueWaitUs, cycleUs, -1, true);
         return;
       }
     }
@@ -304,7 +304,7 @@ export class Scheduler {
     binder.bind(state, pod, nodeName, (v) => {
       const bindUs = this.sim.now - bindStart;
       if (!isSuccess(v)) {
-        this.unbind(fwk, state, qpi, nodeName, v, queueWaitUs, cycleUs, bindUs);
+        this.unbind(fwk, state, qpi, nodeName, v, queueWaitUs, cycleUs, bindUs, true);
         return;
       }
       this.queue.done(pod);
@@ -313,19 +313,29 @@ export class Scheduler {
     });
   }
 
-  /** A rejected Permit or a failed PreBind/Bind: Unreserve in reverse order, forget the assumed
-   * pod, record the attempt and requeue (an Error pays the error backoff). */
-  private unbind(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, nodeName: string, v: Status, queueWaitUs: number, cycleUs: number, bindUs: number): void {
+  /** A failure after the pod was assumed: Unreserve in reverse order, forget the assumed pod,
+   * record the attempt and requeue (an Error pays the error backoff).
+   *
+   * In the binding cycle (a waiting pod rejected, a failed PreBind or Bind) upstream
+   * handleBindingCycleError treats forgetting the pod as an AssignedPodDelete event whose object
+   * is the assumed pod, spec.nodeName set, so hints that pass over unscheduled pods (NodeResourcesFit,
+   * InterPodAffinity, ...) take it: the place it held is free. The event goes out before the
+   * pod is requeued after an Error, and after it (leaving the pod itself where it is) after a
+   * rejection. A Reserve or Permit failure in the scheduling cycle sends no event (upstream
+   * schedulingCycle only forgets the pod). */
+  private unbind(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, nodeName: string, v: Status, queueWaitUs: number, cycleUs: number, bindUs: number, bindingCycle: boolean): void {
     const pod = qpi.pod;
     for (const u of [...fwk.reserve].reverse()) u.unreserve(state, pod, nodeName);
+    // Copied before forget() clears its nodeName: the queue may read the event's object later.
+    const assumed = bindingCycle ? snapshotPod(pod) : null;
     this.cluster.forget(pod);
-    // The assumed pod's place is free again (upstream handleBindingCycleError moves pods with
-    // AssignedPodDelete, leaving out the pod itself, which is requeued below).
-    this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, pod, undefined);
+    const rejected = v.code === Code.Unschedulable || v.code === Code.UnschedulableAndUnresolvable;
+    if (assumed !== null && !rejected) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, assumed, undefined);
     const error = v.code === Code.Error;
     this.record(qpi, error ? 'error' : 'unschedulable', '', v.message, queueWaitUs, cycleUs, bindUs);
     if (!error && v.plugin !== '') qpi.unschedulablePlugins = new Set([v.plugin]);
     if (!pod.deleted) this.queue.addUnschedulable(qpi, error);
+    if (assumed !== null && rejected) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, assumed, undefined, pod);
   }
 
   /** Applies a failed cycle's NominatingInfo: undefined keeps the nomination, "" clears it, a

@@ -302,13 +302,14 @@ export class SchedulingQueue {
 
   /** A cluster event: pods in unschedulablePods whose rejecting plugins' hints say it may help
    * go to activeQ, or to backoffQ while their backoff runs (upstream
-   * MoveAllToActiveOrBackoffQueue). Pods in flight hear of it when their attempt ends. */
-  moveAllToActiveOrBackoff(event: ClusterEvent = EVENT_UNSCHEDULABLE_TIMEOUT, oldObj?: EventObject, newObj?: EventObject): void {
+   * MoveAllToActiveOrBackoffQueue). Pods in flight hear of it when their attempt ends. `except`
+   * stays where it is (upstream's preCheck, used for a rejected binding's own pod). */
+  moveAllToActiveOrBackoff(event: ClusterEvent = EVENT_UNSCHEDULABLE_TIMEOUT, oldObj?: EventObject, newObj?: EventObject, except?: PodInfo): void {
     if (this.inFlight.size > 0) this.inFlightEvents.push({ event, oldObj, newObj });
     if (this.unschedulable.size === 0) return;
     let moved: QueuedPodInfo[] | null = null;
     for (const qpi of this.unschedulable.values()) {
-      if (this.isPodWorthRequeuing(qpi, event, oldObj, newObj) === 'skip') continue;
+      if (qpi.pod === except || this.isPodWorthRequeuing(qpi, event, oldObj, newObj) === 'skip') continue;
       (moved ??= []).push(qpi);
     }
     if (moved === null) return;

@@ -14,7 +14,11 @@
 // longer than 5 min + 30 s + 10 s (+ 10 s of slack for the checks' period and scheduling cycles)
 // and is still pending is a failure. Explained, and left out: pods behind scheduling gates, pods
 // whose scheduler name no profile has, pods nominated by a preemption (they wait for their
-// victims), and pods with host ports (not checked here).
+// victims), and pods with host ports (not checked here). A node a pod of equal or higher
+// priority is nominated to is not offered to a pod: upstream filters every pod with those
+// nominees added to the node (RunFilterPluginsWithNominatedPods: a nominee holds its room), and a
+// nominee that does not fit there may legitimately wait for the flush (InterPodAffinity's hint,
+// for one, needs a deleted pod to match all its anti-affinity terms), holding that room as long.
 import assert from 'node:assert/strict';
 import type { ClusterState } from '../../src/cluster/cluster-state.js';
 import type { PodInfo } from '../../src/cluster/pod-info.js';
@@ -32,6 +36,16 @@ export const CHECK_PERIOD_US = 10 * S;
 /** Longest a pod may stay pending while a node could take it. */
 export const PENDING_BOUND_US = MAX_UNSCHEDULABLE_US + FLUSH_PERIOD_US + MAX_BACKOFF_US + CHECK_PERIOD_US;
 
+/** The nodes a preemption nominated `p` to: the scheduler's nominator's, and the one a
+ * snapshot's status gave it (either may hold room). */
+function nominatedNodes(p: PodInfo): string[] {
+  const out: string[] = [];
+  if (p.nominatedNodeName !== null) out.push(p.nominatedNodeName);
+  const fromStatus = p.pod.status?.nominatedNodeName ?? '';
+  if (fromStatus !== '') out.push(fromStatus);
+  return out;
+}
+
 /** Watches the pending pods of a run; `check(nowUs)` after each period. */
 export class CompletenessTracker {
   /** Since when each pending pod has been found feasible at every check. */
@@ -43,12 +57,20 @@ export class CompletenessTracker {
 
   check(nowUs: number): void {
     const seen = new Set<PodInfo>();
+    const nominees: Array<{ readonly pod: PodInfo; readonly nodes: string[] }> = [];
+    for (const p of this.cluster.pods.values()) {
+      if (p.bound || p.deleted || p.terminal || p.nodeName !== null) continue;
+      const nodes = nominatedNodes(p);
+      if (nodes.length > 0) nominees.push({ pod: p, nodes });
+    }
     for (const p of this.cluster.pods.values()) {
       if (p.bound || p.deleted || p.terminal || p.nodeName !== null) continue;
       const spec = p.pod.spec;
       if ((spec?.schedulingGates?.length ?? 0) > 0 || !this.schedulerNames.has(p.schedulerName)) continue;
       if ((p.pod.status?.nominatedNodeName ?? '') !== '' || p.hostPorts.length > 0) continue;
-      const n = feasibleNode(this.cluster, p);
+      const held = new Set<string>();
+      for (const q of nominees) if (q.pod !== p && q.pod.priority >= p.priority) for (const n of q.nodes) held.add(n);
+      const n = feasibleNode(this.cluster, p, null, held);
       if (n === null) continue;
       seen.add(p);
       const f = this.feasibleSince.get(p) ?? { sinceUs: nowUs, node: n.name };

@@ -136,6 +136,28 @@ test('completeness: a pod pending while a node could take it fails after the bou
   assert.equal(again.longestFeasiblePendingUs, PENDING_BOUND_US);
 });
 
+test('completeness: a node a pod of equal or higher priority is nominated to is not offered to a pod (upstream filters with that nominee added); a lower-priority nominee hides nothing', () => {
+  // The nominee (priority 100) waits for the only node; low (0) and top (200) fit it.
+  const cluster = buildCluster(
+    [makeNode('only').capacity({ cpu: '4', memory: '4Gi', pods: 3 }).obj()],
+    [makePod('nominee').priority(100).req({ cpu: '8' }).obj(), makePod('low').priority(0).req({ cpu: '1' }).obj(), makePod('top').priority(200).req({ cpu: '1' }).obj()],
+  );
+  cluster.pods.get('default/nominee')!.nominatedNodeName = 'only';
+  const tracker = new CompletenessTracker(cluster, new Set(['default-scheduler']));
+  tracker.check(10_000_000);
+  assert.throws(() => tracker.check(20_000_000 + PENDING_BOUND_US), /completeness: pod default\/top pending at 370 s although node only could take it at every check since 10 s/);
+  // Without top, low is never judged: the nominee holds its room on the only node.
+  const lowOnly = buildCluster(
+    [makeNode('only').capacity({ cpu: '4', memory: '4Gi', pods: 3 }).obj()],
+    [makePod('nominee').priority(100).req({ cpu: '8' }).obj(), makePod('low').priority(0).req({ cpu: '1' }).obj()],
+  );
+  lowOnly.pods.get('default/nominee')!.nominatedNodeName = 'only';
+  const quiet = new CompletenessTracker(lowOnly, new Set(['default-scheduler']));
+  quiet.check(10_000_000);
+  quiet.check(20_000_000 + PENDING_BOUND_US);
+  assert.equal(quiet.longestFeasiblePendingUs, 0);
+});
+
 test('completeness in a run: a pod that fits once another completes is bound; a scheduler that never retries it fails the property', () => {
   // a (3 CPU) runs 60 s on the only node (4 CPU); b (3 CPU) arrives at 1 s and is unschedulable
   // until a completes. The scheduler retries it on a's completion (or at the latest after the
