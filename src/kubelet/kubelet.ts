@@ -36,6 +36,7 @@
 // read: a present image is never pulled again.
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import { addTimeUs } from '../engine/time.js';
+import type { Container } from 'kubernetes-types/core/v1.js';
 import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -278,20 +279,28 @@ export class Kubelets {
     const now = this.sim.now;
     let ready = now;
     const spec = p.pod.spec;
-    for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
-      if (c.image === undefined || c.image === '') continue;
-      const img = normalizedImageName(c.image);
-      let at = held.get(img);
-      if (at === undefined) {
-        const start = Math.max(now, this.pullerFreeUs.get(node) ?? 0);
-        at = start + Math.max(0, pull(img, node));
-        this.pullerFreeUs.set(node, at);
-        held.set(img, at);
-        this.imagePulls++;
-      }
-      if (at > ready) ready = at;
-    }
+    // Init containers first (their pulls queue first), then app containers; no list made per pod.
+    const init = spec?.initContainers;
+    if (init !== undefined) for (let i = 0; i < init.length; i++) ready = this.pulled(init[i] as Container, node, held, pull, ready);
+    const app = spec?.containers;
+    if (app !== undefined) for (let i = 0; i < app.length; i++) ready = this.pulled(app[i] as Container, node, held, pull, ready);
     return ready - now;
+  }
+
+  /** When container `c`'s image is on `node` (a pull queued now when it is neither there nor
+   * coming), or `ready` if that is later. */
+  private pulled(c: Container, node: string, held: Map<string, number>, pull: (image: string, node: string) => number, ready: number): number {
+    if (c.image === undefined || c.image === '') return ready;
+    const img = normalizedImageName(c.image);
+    let at = held.get(img);
+    if (at === undefined) {
+      const start = Math.max(this.sim.now, this.pullerFreeUs.get(node) ?? 0);
+      at = start + Math.max(0, pull(img, node));
+      this.pullerFreeUs.set(node, at);
+      held.set(img, at);
+      this.imagePulls++;
+    }
+    return at > ready ? at : ready;
   }
 
   private imagesOf(node: string): Map<string, number> {

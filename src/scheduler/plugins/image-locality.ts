@@ -100,6 +100,19 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 
 const NO_CONTAINERS: readonly Container[] = [];
 
+/** The state of a pod no node holds an image of (or holds only small ones), one per container
+ * count: the same for every pod of that count, made once (frozen: read only). */
+const NO_IMAGE_STATES: PreScoreState[] = [];
+
+function noImageState(numContainers: number, noImageScore: number): PreScoreState {
+  let st = NO_IMAGE_STATES[numContainers];
+  if (st === undefined) {
+    st = Object.freeze({ names: Object.freeze([]) as readonly string[], scores: Object.freeze([]) as readonly number[], numContainers, noImageScore });
+    if (numContainers < 64) NO_IMAGE_STATES[numContainers] = st;
+  }
+  return st;
+}
+
 export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
   readonly name = ImageLocality;
 
@@ -120,17 +133,10 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     const init = spec?.initContainers ?? NO_CONTAINERS;
     const app = spec?.containers ?? NO_CONTAINERS;
     const total = this.cluster.nodes.length;
-    const names: string[] = [];
-    const scores: number[] = [];
-    for (const list of [init, app]) {
-      for (const c of list) {
-        const name = normalizedImageName(c.image ?? '');
-        const s = this.index.byName.get(name);
-        if (s === undefined || total === 0) continue;
-        names.push(name);
-        // float64(size) * (float64(numNodes) / float64(total)), truncated to int64.
-        scores.push(Math.trunc(s.size * (s.numNodes / total)));
-      }
+    const found: { names: string[]; scores: number[] } = { names: [], scores: [] };
+    if (total > 0) {
+      this.resolveList(init, total, found);
+      this.resolveList(app, total, found);
     }
     const numContainers = init.length + app.length;
     const noImageScore = calculatePriority(0, numContainers);
@@ -138,9 +144,21 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     // score what a node holding none does (small images, below the 23 MB threshold, like a pause
     // container), every node does, and no node needs to be looked at.
     let most = 0;
-    for (const sc of scores) most += sc;
-    if (calculatePriority(most, numContainers) === noImageScore) return { names: [], scores: [], numContainers, noImageScore };
-    return { names, scores, numContainers, noImageScore };
+    for (let i = 0; i < found.scores.length; i++) most += found.scores[i] as number;
+    if (calculatePriority(most, numContainers) === noImageScore) return noImageState(numContainers, noImageScore);
+    return { names: found.names, scores: found.scores, numContainers, noImageScore };
+  }
+
+  /** Adds the containers' images some node has, with their scaled scores, to `found`. */
+  private resolveList(list: readonly Container[], total: number, found: { names: string[]; scores: number[] }): void {
+    for (let i = 0; i < list.length; i++) {
+      const name = normalizedImageName((list[i] as Container).image ?? '');
+      const s = this.index.byName.get(name);
+      if (s === undefined) continue;
+      found.names.push(name);
+      // float64(size) * (float64(numNodes) / float64(total)), truncated to int64.
+      found.scores.push(Math.trunc(s.size * (s.numNodes / total)));
+    }
   }
 
 

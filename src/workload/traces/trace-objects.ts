@@ -1,8 +1,8 @@
 // Kubernetes objects for trace rows: a bare Pod (default) or a Job wrapping the row's pods
 // (`as: Job`). The entry's template (namespace, labels, priorityClassName, schedulerName,
 // tolerations) applies to every pod; a row's own namespace, labels and priority win.
-import { merged } from '../../api/values.js';
-import type { Container, Pod, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { setOwn } from '../../api/values.js';
+import type { Container, Pod, PodSpec, PodTemplateSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
 import type { TracePod } from './trace-types.js';
@@ -67,25 +67,36 @@ function deepFreeze<T>(v: T): T {
 }
 
 export function podTemplate(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null, containers?: TraceContainers): PodTemplateSpec & { spec: PodSpec } {
+  // Built by assignment, with nothing made that the pod does not keep: a row's pod is made
+  // hundreds of times a simulated second, and every object made here counts.
   const requests = row.requests;
-  const limits: Record<string, string> = {};
-  for (const r in requests) if (row.guaranteed === true || isExtendedResourceName(r)) limits[r] = requests[r] as string;
+  let limits: Record<string, string> | null = null;
+  for (const r in requests) if (row.guaranteed === true || isExtendedResourceName(r)) (limits ??= {})[r] = requests[r] as string;
   const annotations: Record<string, string> = { [WORKLOAD_ANNOTATION]: entry };
   if (runDurationUs !== null) annotations[RUN_DURATION_ANNOTATION] = String(runDurationUs);
-  const labels = { ...t.labels, ...row.labels };
-  const tolerations = [...(t.tolerations ?? []), ...(row.tolerations ?? [])];
+  const list = containers === undefined ? containerList(requests, limits ?? NO_LIMITS) : containers.of(requests, limits ?? NO_LIMITS);
+  // A row that ends (its run time) ends Succeeded; one that runs on is deleted or stays.
+  const spec: PodSpec = { containers: list, restartPolicy: runDurationUs !== null || t.as === 'Job' ? 'Never' : 'Always' };
+  if (row.nodeSelector !== undefined) spec.nodeSelector = { ...row.nodeSelector };
+  const tTolerations = t.tolerations ?? NO_TOLERATIONS;
+  const rowTolerations = row.tolerations ?? NO_TOLERATIONS;
+  if (tTolerations.length + rowTolerations.length > 0) spec.tolerations = [...tTolerations, ...rowTolerations];
   const priorityClassName = row.priorityClassName ?? t.priorityClassName;
-  const spec: PodSpec = {
-    containers: containers === undefined ? containerList(requests, limits) : containers.of(requests, limits),
-    // A row that ends (its run time) ends Succeeded; one that runs on is deleted or stays.
-    restartPolicy: runDurationUs !== null || t.as === 'Job' ? 'Never' : 'Always',
-    ...(row.nodeSelector !== undefined ? { nodeSelector: { ...row.nodeSelector } } : {}),
-    ...(tolerations.length > 0 ? { tolerations } : {}),
-    ...(priorityClassName !== undefined ? { priorityClassName } : {}),
-    ...(t.schedulerName !== undefined ? { schedulerName: t.schedulerName } : {}),
-    ...(row.affinity !== undefined ? { affinity: structuredClone(row.affinity) } : {}),
-  };
-  return { metadata: { ...(Object.keys(labels).length > 0 ? { labels } : {}), annotations }, spec };
+  if (priorityClassName !== undefined) spec.priorityClassName = priorityClassName;
+  if (t.schedulerName !== undefined) spec.schedulerName = t.schedulerName;
+  if (row.affinity !== undefined) spec.affinity = structuredClone(row.affinity);
+  const metadata: Record<string, unknown> = {};
+  if (!isEmpty(t.labels) || (row.labels !== undefined && !isEmpty(row.labels))) metadata['labels'] = { ...t.labels, ...row.labels };
+  metadata['annotations'] = annotations;
+  return { metadata, spec };
+}
+
+const NO_LIMITS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_TOLERATIONS: readonly Toleration[] = Object.freeze([]);
+
+function isEmpty(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return false;
+  return true;
 }
 
 /** The objects one row creates: its pods (count of them), or one Job. */
@@ -108,8 +119,12 @@ export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOption
     const name = count === 1 ? row.name : `${row.name}-${i}`;
     // The template is this row's own (podTemplate builds it afresh): the first pod takes it,
     // the others get copies.
-    const metadata = i === 0 ? tpl.metadata : structuredClone(tpl.metadata);
-    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: merged(metadata, { name, namespace }), spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
+    // The first pod takes the template's metadata object as it is (its name and namespace added
+    // last, as merged would put them).
+    const metadata = (i === 0 ? tpl.metadata : structuredClone(tpl.metadata)) as Record<string, unknown>;
+    setOwn(metadata, 'name', name);
+    setOwn(metadata, 'namespace', namespace);
+    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata, spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
   }
   return { pods, job: null };
 }

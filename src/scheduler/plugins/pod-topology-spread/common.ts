@@ -264,7 +264,9 @@ export class DefaultSelectorBuilder {
 
   build(pod: PodInfo): BuiltSelector | null {
     let matched: ObjectOf<'Service'>[] | null = null;
-    for (const svc of this.servicesIn(pod.namespace)) {
+    const inNamespace = this.servicesIn(pod.namespace);
+    for (let i = 0; i < inNamespace.length; i++) {
+      const svc = inNamespace[i] as ObjectOf<'Service'>;
       const sel = svc.spec?.selector;
       // Services with nil selectors match nothing, not everything.
       if (sel === undefined || sel === null) continue;
@@ -388,8 +390,9 @@ export function podConstraints(
     return cachedConstraints(own, index, own, pod, action, null);
   }
   // buildDefaultConstraints: nothing to do if no default constraint has this action.
+  // An index loop: for-of over the (frozen) defaults made an iterator per pod.
   let any = false;
-  for (const c of defaults) if (c.whenUnsatisfiable === action) any = true;
+  for (let i = 0; i < defaults.length; i++) if ((defaults[i] as TopologySpreadConstraint).whenUnsatisfiable === action) any = true;
   if (!any) return [];
   const sel = defaultSelector.build(pod);
   if (sel === null) return [];
