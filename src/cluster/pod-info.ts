@@ -2,6 +2,7 @@
 // (requests, ports, owner) and its lifecycle.
 import type { Container, ContainerPort, Pod } from 'kubernetes-types/core/v1.js';
 import type { Labels } from '../api/labels.js';
+import type { SimEvent } from '../engine/event-queue.js';
 import { computePodRequests, type PodResourceRequests, type PodSpecWithResources, type Resource } from './resources.js';
 import { objectKey } from './workload-object.js';
 
@@ -71,6 +72,10 @@ export class PodInfo {
   restarts = 0;
   /** What a cluster snapshot's object said of the pod's past; null for pods the run created. */
   past: PodPast | null = null;
+  /** Its kubelet's pending start, completion, restart or termination (src/kubelet/kubelet.ts
+   * keeps it here: a map keyed by pod cost a hash-table insert and delete per timer, the
+   * kubelet model's most expensive lines in a trace replay). */
+  kubeletTimer: SimEvent | null = null;
 
   constructor(readonly pod: Pod, createdUs: number) {
     const md = pod.metadata ?? {};

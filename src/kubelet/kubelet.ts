@@ -88,9 +88,6 @@ interface NodeKubelet {
 }
 
 export class Kubelets {
-  /** Each pod's pending start, completion, restart or termination (keyed by the pod object: a
-   * recreated pod of the same name is another pod). */
-  private readonly timers = new Map<PodInfo, SimEvent>();
   /** Per node: state, API client and lease (NodeKubelet). */
   private readonly perNode = new Map<string, NodeKubelet>();
   /** Status writes held by a partition, per node, in order. */
@@ -205,10 +202,10 @@ export class Kubelets {
     for (const p of this.podsOn(node)) {
       if (p.terminating) {
         // After a crash its containers are already gone; after a partition they still run.
-        if (!this.timers.has(p)) this.terminate(p, was === 'down');
+        if (p.kubeletTimer === null) this.terminate(p, was === 'down');
         continue;
       }
-      if (!p.bound || this.timers.has(p)) continue;
+      if (!p.bound || p.kubeletTimer !== null) continue;
       if (p.phase === 'Pending') this.startPod(p);
       else if (p.phase === 'Running' && was === 'down') this.runPod(p);
     }
@@ -255,7 +252,7 @@ export class Kubelets {
   private startPod(p: PodInfo): void {
     const delay = this.opts.startupLatencyUs(p) + this.pullWaitUs(p);
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.start', p.key, () => {
-      this.timers.delete(p);
+      p.kubeletTimer = null;
       this.report(p, 'Running');
     }));
   }
@@ -264,7 +261,7 @@ export class Kubelets {
     const d = this.opts.runDurationUs(p);
     if (d === null) return;
     this.setTimer(p, this.sim.schedule(d, 'kubelet.complete', p.key, () => {
-      this.timers.delete(p);
+      p.kubeletTimer = null;
       if (this.opts.containerFails?.(p) === true) this.containerFailed(p);
       else this.report(p, 'Succeeded');
     }));
@@ -321,7 +318,7 @@ export class Kubelets {
     // IsInBackOffSince(key, finishedAt = now): an entry not expired holds the restart for its backoff.
     const delay = e !== undefined && !backoffExpired(now, e.lastUpdateUs) ? e.backoffUs : 0;
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.restart', p.key, () => {
-      this.timers.delete(p);
+      p.kubeletTimer = null;
       // backOff.Next(key, finishedAt): reset when expired, else double (capped); lastUpdate = now.
       const cur = this.backoffs.get(p.key);
       const backoffUs = cur === undefined || backoffExpired(now, cur.lastUpdateUs) ? CRASHLOOP_INITIAL_BACKOFF_US : Math.min(cur.backoffUs * 2, CRASHLOOP_MAX_BACKOFF_US);
@@ -339,7 +336,7 @@ export class Kubelets {
   private terminate(p: PodInfo, containersGone: boolean): void {
     const delay = containersGone || p.phase !== 'Running' ? 0 : p.terminationGracePeriodUs;
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.terminate', p.key, () => {
-      this.timers.delete(p);
+      p.kubeletTimer = null;
       if (this.stateOf(p.nodeName ?? '') === 'up') this.clientOf(p).deletePod(p, p.deletionReason, true);
     }));
   }
@@ -371,14 +368,14 @@ export class Kubelets {
 
   private setTimer(p: PodInfo, ev: SimEvent): void {
     this.stopTimer(p);
-    this.timers.set(p, ev);
+    p.kubeletTimer = ev;
   }
 
   private stopTimer(p: PodInfo): void {
-    const ev = this.timers.get(p);
-    if (ev !== undefined) {
+    const ev = p.kubeletTimer;
+    if (ev !== null) {
       this.sim.cancel(ev);
-      this.timers.delete(p);
+      p.kubeletTimer = null;
     }
   }
 }
