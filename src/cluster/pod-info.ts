@@ -19,6 +19,17 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** A pod's scheduling history as pods.csv reports it (PodInfo.record). */
+export interface PodRecord {
+  attempts: number;
+  /** When its first scheduling attempt ended (µs); -1 before. */
+  firstAttemptUs: number;
+  /** Its node's zone when it was bound. */
+  zone: string;
+  evicted: boolean;
+  preempted: boolean;
+}
+
 export class PodInfo {
   readonly key: string;
   readonly namespace: string;
@@ -76,6 +87,12 @@ export class PodInfo {
    * keeps it here: a map keyed by pod cost a hash-table insert and delete per timer, the
    * kubelet model's most expensive lines in a trace replay). */
   kubeletTimer: SimEvent | null = null;
+  /** What pods.csv reports of its scheduling (src/metrics/pods.ts keeps it here); null until
+   * its first attempt or binding. */
+  record: PodRecord | null = null;
+  /** Terminated and counted by the pod garbage collector (src/controllers/podgc.ts), which
+   * keeps the mark here rather than in a set of pods. */
+  gcTracked = false;
 
   constructor(readonly pod: Pod, createdUs: number) {
     const md = pod.metadata ?? {};

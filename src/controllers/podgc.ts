@@ -39,6 +39,10 @@ export function compareForPodGC(a: PodInfo, b: PodInfo): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }
 
+function isTracked(p: PodInfo | null): boolean {
+  return p !== null && p.gcTracked;
+}
+
 export class PodGarbageCollector {
   /** The terminated pods heard of, as sorted runs (compareForPodGC), each read from `heads[r]`
    * on: a check sorts only the pods heard of since the last one (`newcomers`) into a new run and
@@ -49,7 +53,10 @@ export class PodGarbageCollector {
   private runs: (PodInfo | null)[][] = [];
   private heads: number[] = [];
   private newcomers: PodInfo[] = [];
-  private readonly tracked = new Set<PodInfo>();
+  /** How many pods are tracked: terminated, heard of, not deleted (each marked by its
+   * PodInfo.gcTracked flag: a Set of them cost a cold hash-table probe per phase change,
+   * deletion and run slot, most of this collector's time in a trace replay). */
+  private trackedCount = 0;
   /** Deletions issued so far. */
   podsDeleted = 0;
   private checkArmed = false;
@@ -63,24 +70,31 @@ export class PodGarbageCollector {
     if (threshold <= 0) return;
     api.watch({
       podPhaseChanged: (p) => {
-        if (!p.terminal || p.deleted || this.tracked.has(p)) return;
-        this.tracked.add(p);
+        if (!p.terminal || p.deleted || p.gcTracked) return;
+        p.gcTracked = true;
+        this.trackedCount++;
         this.newcomers.push(p);
-        // Pods deleted by others (a Job's history limit, a scale-down) leave only `tracked`: drop
+        // Pods deleted by others (a Job's history limit, a scale-down) are only unmarked: drop
         // them from the list now and then, or it grows with every pod while no check runs.
-        if (this.newcomers.length > 2 * this.tracked.size + 1024) this.newcomers = this.newcomers.filter((q) => this.tracked.has(q));
-        if (this.tracked.size > threshold) this.armCheck();
+        if (this.newcomers.length > 2 * this.trackedCount + 1024) this.newcomers = this.newcomers.filter(isTracked);
+        if (this.trackedCount > threshold) this.armCheck();
       },
       // Dropped from the runs when a check passes over them or compacts them.
       podDeleted: (p) => {
-        this.tracked.delete(p);
+        this.untrack(p);
       },
     });
   }
 
+  private untrack(p: PodInfo): void {
+    if (!p.gcTracked) return;
+    p.gcTracked = false;
+    this.trackedCount--;
+  }
+
   /** Terminated pods it knows of (tests). */
   get terminatedCount(): number {
-    return this.tracked.size;
+    return this.trackedCount;
   }
 
   /** Upstream checks every period from the controller's start (t = 0) whatever the count; a
@@ -93,23 +107,22 @@ export class PodGarbageCollector {
     this.sim.scheduleAt(at, 'podgc.check', '', () => {
       this.checkArmed = false;
       this.gc();
-      if (this.tracked.size > this.threshold) this.armCheck();
+      if (this.trackedCount > this.threshold) this.armCheck();
     });
   }
 
   /** One gcTerminated pass: the pods over the threshold go, oldest first (what sorting all the
    * terminated pods by compareForPodGC and deleting the first ones gives). */
   gc(): void {
-    const live = (p: PodInfo): boolean => this.tracked.has(p);
     if (this.newcomers.length > 0) {
-      const fresh = this.newcomers.filter(live).sort(compareForPodGC);
+      const fresh = this.newcomers.filter(isTracked).sort(compareForPodGC);
       this.newcomers = [];
       if (fresh.length > 0) {
         this.runs.push(fresh);
         this.heads.push(0);
       }
     }
-    let deleteCount = this.tracked.size - this.threshold;
+    let deleteCount = this.trackedCount - this.threshold;
     const runs = this.runs;
     const heads = this.heads;
     while (deleteCount > 0) {
@@ -121,7 +134,7 @@ export class PodGarbageCollector {
         let h = heads[r] as number;
         for (; h < run.length; h++) {
           const p = run[h] as PodInfo | null;
-          if (p !== null && this.tracked.has(p)) break;
+          if (p !== null && p.gcTracked) break;
           run[h] = null;
         }
         heads[r] = h;
@@ -136,7 +149,7 @@ export class PodGarbageCollector {
       (runs[best] as (PodInfo | null)[])[heads[best] as number] = null;
       heads[best] = (heads[best] as number) + 1;
       deleteCount--;
-      this.tracked.delete(bestPod);
+      this.untrack(bestPod);
       this.podsDeleted++;
       this.api.deletePod(bestPod, 'terminated pod garbage collected');
     }
@@ -149,9 +162,9 @@ export class PodGarbageCollector {
     // Pods in the runs from their heads on, dead ones included.
     let inRuns = 0;
     for (let r = 0; r < runs.length; r++) inRuns += (runs[r] as (PodInfo | null)[]).length - (heads[r] as number);
-    if (runs.length > 8 || inRuns > 2 * this.tracked.size + 1024) {
+    if (runs.length > 8 || inRuns > 2 * this.trackedCount + 1024) {
       let all: PodInfo[] = [];
-      for (let r = 0; r < runs.length; r++) all = mergeSorted(all, (runs[r] as (PodInfo | null)[]).slice(heads[r]).filter((p): p is PodInfo => p !== null && live(p)));
+      for (let r = 0; r < runs.length; r++) all = mergeSorted(all, (runs[r] as (PodInfo | null)[]).slice(heads[r]).filter((p): p is PodInfo => p !== null && p.gcTracked));
       this.runs = all.length === 0 ? [] : [all];
       this.heads = all.length === 0 ? [] : [0];
     }
