@@ -90,3 +90,12 @@ export function canonicalJson(v: unknown): string {
       return JSON.stringify(v) ?? 'null';
   }
 }
+
+/** Freezes `v` and everything under it (objects and arrays; frozen parts are left as they are),
+ * for values shared by many holders: code that changed one in place would change them all, and
+ * fails at once instead. */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  return Object.freeze(v);
+}

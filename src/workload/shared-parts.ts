@@ -10,7 +10,7 @@
 //
 // Whole pod specs are remembered too, once validated, by their JSON text: a pod list written from
 // one template repeats its spec in every pod, and checking it again was most of reading it.
-import { canonicalJson, copyPlain, isObject, setOwn } from '../api/values.js';
+import { canonicalJson, copyPlain, deepFreeze, isObject, setOwn } from '../api/values.js';
 
 /** The pod spec fields whose values are shared: lists and mappings that pods of one workload
  * have in common and nothing changes after reading. */
@@ -106,8 +106,3 @@ function copySpec(spec: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-  return Object.freeze(v);
-}

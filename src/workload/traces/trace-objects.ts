@@ -1,7 +1,7 @@
 // Kubernetes objects for trace rows: a bare Pod (default) or a Job wrapping the row's pods
 // (`as: Job`). The entry's template (namespace, labels, priorityClassName, schedulerName,
 // tolerations) applies to every pod; a row's own namespace, labels and priority win.
-import { setOwn } from '../../api/values.js';
+import { deepFreeze, setOwn } from '../../api/values.js';
 import type { Container, Pod, PodSpec, PodTemplateSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
@@ -58,12 +58,6 @@ export class TraceContainers {
 
 function containerList(requests: Readonly<Record<string, string>>, limits: Readonly<Record<string, string>>): Container[] {
   return [{ name: 'main', image: TRACE_IMAGE, resources: { requests: { ...requests }, ...(Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}) } }];
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-  return Object.freeze(v);
 }
 
 export function podTemplate(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null, containers?: TraceContainers): PodTemplateSpec & { spec: PodSpec } {
