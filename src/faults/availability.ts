@@ -120,6 +120,9 @@ export class AvailabilityTracker {
   }
 
   private reeval(p: PodInfo): void {
+    // A pod without an owner belongs to no workload (workloadOf), so it is never counted: no
+    // node lookup for the bare pods of a trace.
+    if (p.ownerName === '') return;
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
     const avail = isPodReady(p) && !p.deleted && !p.terminating && node !== undefined && node.ready && p.onBooks; // on its books (those of p.nodeName: a pod is only ever on its own node's)
     const was = this.availablePods.get(p);
