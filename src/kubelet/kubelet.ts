@@ -90,6 +90,9 @@ interface NodeKubelet {
 export class Kubelets {
   /** Per node: state, API client and lease (NodeKubelet). */
   private readonly perNode = new Map<string, NodeKubelet>();
+  /** Kubelets not up (down or partitioned): while there are none, stateOf answers without a
+   * lookup (it is asked several times per pod). */
+  private notUp = 0;
   /** Status writes held by a partition, per node, in order. */
   private readonly held = new Map<string, { p: PodInfo; phase: PodPhase }[]>();
   /** Lease renewals sent (for measurements). */
@@ -166,6 +169,7 @@ export class Kubelets {
   }
 
   stateOf(node: string): KubeletState {
+    if (this.notUp === 0) return 'up';
     return this.perNode.get(node)?.state ?? 'up';
   }
 
@@ -178,7 +182,9 @@ export class Kubelets {
 
   /** The node crashes: its kubelet stops renewing, starting and completing pods. */
   crash(node: string): void {
-    this.kubelet(node).state = 'down';
+    const k = this.kubelet(node);
+    if (k.state === 'up') this.notUp++;
+    k.state = 'down';
     this.held.delete(node);
     for (const p of this.podsOn(node)) this.stopTimer(p);
   }
@@ -186,7 +192,9 @@ export class Kubelets {
   /** The node is cut from the control plane: pods keep running, the API hears nothing. */
   partition(node: string): void {
     const k = this.kubelet(node);
-    if (k.state === 'up') k.state = 'partitioned';
+    if (k.state !== 'up') return;
+    k.state = 'partitioned';
+    this.notUp++;
   }
 
   /** The node is back (after a crash or a partition). */
@@ -195,6 +203,7 @@ export class Kubelets {
     const was = k.state;
     if (was === 'up') return;
     k.state = 'up';
+    this.notUp--;
     this.renew(k);
     const held = this.held.get(node) ?? [];
     this.held.delete(node);
