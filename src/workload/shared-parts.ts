@@ -96,7 +96,7 @@ export class SharedSpecParts {
 
 /** A new spec object: shared (frozen) parts by reference, everything else copied, keys in order
  * (the run writes nodeName and priority into a pod's own spec). */
-function copySpec(spec: Record<string, unknown>): Record<string, unknown> {
+export function copySpec(spec: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in spec) {
     if (!Object.hasOwn(spec, k)) continue;

@@ -8,7 +8,12 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../api/input-error.js';
 
-export const CHUNK_BYTES = 1 << 20;
+/** 16 KB: a reader holds one chunk's parsed rows or lines until the replay reaches them. With
+ * 1 MB chunks that was some 30,000 rows of a pod trace (about 10 MB of parsed records, a minute
+ * of simulated time ahead, kept long enough to be promoted to V8's old generation); 16 KB is
+ * about 500, most of them read before the next young-generation collection (on a 20,000-row
+ * trace, 64 KB cost 1.4 % more instructions). A read call per 16 KB costs nothing in comparison. */
+export const CHUNK_BYTES = 1 << 14;
 /** Largest decompressed size of a .gz trace (it is held in memory while read). */
 export const MAX_GUNZIPPED_BYTES = 512 * 1024 * 1024;
 

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { CHUNK_BYTES, openChunks } from './chunk-source.js';
-import { CsvRecords, PARSE_SLICE_BYTES } from './csv-records.js';
+import { CsvRecords } from './csv-records.js';
 import { tempTrace } from './testing.js';
 
-test('CsvRecords reads ahead one parse slice, not one read chunk', () => {
-  // 18-byte rows: a read chunk holds 58,254 of them, a parse slice 911.
+test('CsvRecords reads ahead one 16 KB chunk of rows, not a megabyte', () => {
+  // 18-byte rows: a megabyte holds 58,254 of them, a 16 KB chunk 911.
   const rows = Array.from({ length: 100_000 }, (_, i) => `${String(i).padStart(9, '0')},pod,1,2`);
   const rowBytes = (rows[0] as string).length + 1;
   const records = new CsvRecords(openChunks(tempTrace('t.csv', `${rows.join('\n')}\n`), 't.csv'));
@@ -19,16 +19,16 @@ test('CsvRecords reads ahead one parse slice, not one read chunk', () => {
     n++;
   }
   assert.equal(n, 100_000);
-  assert.ok(CHUNK_BYTES / rowBytes > 50_000);
-  assert.equal(PARSE_SLICE_BYTES, 16_384);
+  assert.ok((1 << 20) / rowBytes > 50_000);
+  assert.equal(CHUNK_BYTES, 16_384);
   assert.ok(most <= 911, `read ahead ${most} records`);
 });
 
-test('CsvRecords gives the same records as one parse when slices split quoted fields and UTF-8 characters', () => {
+test('CsvRecords gives the same records as one parse when chunks split quoted fields and UTF-8 characters', () => {
   // Rows of varying length with multi-line quoted cells and 2- and 3-byte characters, so that
-  // slice and chunk boundaries fall inside quotes, inside characters and between \r and \n.
+  // chunk boundaries fall inside quotes, inside characters and between \r and \n.
   const rows: string[] = [];
-  for (let i = 0, length = 0; length < 3 * CHUNK_BYTES; i++) {
+  for (let i = 0, length = 0; length < 3 * (1 << 20); i++) {
     const cell = i % 7 === 0 ? `"é ${'ü'.repeat(i % 13)}\r\nline ""${i}"" €"` : `v${'x'.repeat(i % 29)}`;
     rows.push(`${i},${cell},${'€'.repeat(i % 5)}`);
     length += (rows[i] as string).length + 2;

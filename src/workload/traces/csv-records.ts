@@ -25,22 +25,11 @@ class LineTaggedParser extends Parser {
   }
 }
 
-/** The parser is handed a chunk this many bytes at a time: a 1 MB chunk of a pod trace is some
- * 30,000 rows, and their parsed records (an array and a string per field) waited in the queue
- * until the replay reached them — about 10 MB, kept long enough to be promoted to the old
- * generation, for rows a minute of simulated time ahead. 16 KB holds about 500, most of them
- * read before the next young-generation collection (64 KB: 1.4 % more instructions on a
- * 20,000-row trace). */
-export const PARSE_SLICE_BYTES = 1 << 14;
-
 export class CsvRecords {
   private readonly parser: LineTaggedParser;
   private readonly queue: CsvRecord[] = [];
   private head = 0;
   private ended = false;
-  /** The chunk being parsed, and how much of it the parser has had. */
-  private chunk: Buffer | null = null;
-  private chunkAt = 0;
 
   constructor(private readonly src: ChunkSource) {
     // relax_column_count: the formats check the field count themselves (to name the row);
@@ -54,19 +43,13 @@ export class CsvRecords {
       this.queue.length = 0;
       this.head = 0;
       if (this.ended) return null;
-      if (this.chunk === null || this.chunkAt >= this.chunk.length) {
-        this.chunk = this.src.read();
-        this.chunkAt = 0;
-      }
-      const chunk = this.chunk;
+      const chunk = this.src.read();
       try {
         if (chunk === null) {
           this.ended = true;
           this.parser.end();
         } else {
-          const end = Math.min(chunk.length, this.chunkAt + PARSE_SLICE_BYTES);
-          this.parser.write(chunk.subarray(this.chunkAt, end));
-          this.chunkAt = end;
+          this.parser.write(chunk);
         }
         this.drain();
       } catch (e) {
@@ -77,7 +60,7 @@ export class CsvRecords {
     return this.queue[this.head++] as CsvRecord;
   }
 
-  /** Records parsed and not yet handed out (the read-ahead). */
+  /** Records parsed and not yet handed out (the read-ahead: one chunk's rows at most). */
   get buffered(): number {
     return this.queue.length - this.head;
   }
@@ -97,7 +80,6 @@ export class CsvRecords {
   close(): void {
     this.src.close();
     this.ended = true;
-    this.chunk = null;
     this.queue.length = 0;
     this.parser.destroy();
   }

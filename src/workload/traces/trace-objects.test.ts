@@ -46,3 +46,18 @@ test('TraceContainers keeps at most 4,096 lists; later amounts get lists of thei
   assert.notEqual(late, shared.of({ cpu: '5000m' }, {}));
   assert.equal(shared.of({ cpu: '1m' }, {}), shared.of({ cpu: '1m' }, {}));
 });
+
+test('the pods of a row with a count share its frozen container list; each has its own spec, metadata and name', () => {
+  const shared = new TraceContainers();
+  const r = { ...row('job', { cpu: '1' }), count: 3, nodeSelector: { disk: 'ssd' }, labels: { app: 'x' } };
+  const { pods } = objectsForRow(r, 'trace', template, 5_000_000, shared);
+  assert.deepEqual(pods.map((p) => p.metadata!.name), ['job-0', 'job-1', 'job-2']);
+  assert.deepEqual(pods.map((p) => Object.keys(p.metadata!)), [0, 1, 2].map(() => ['labels', 'annotations', 'name', 'namespace']));
+  assert.equal(pods[1]!.spec!.containers, pods[0]!.spec!.containers);
+  assert.equal(pods[2]!.spec!.containers, pods[0]!.spec!.containers);
+  assert.notEqual(pods[1]!.spec, pods[0]!.spec);
+  assert.notEqual(pods[1]!.spec!.nodeSelector, pods[0]!.spec!.nodeSelector);
+  assert.notEqual(pods[1]!.metadata!.labels, pods[0]!.metadata!.labels);
+  assert.deepEqual(pods[2]!.spec, pods[0]!.spec);
+  assert.deepEqual(pods[2]!.metadata!.annotations, { 'ksim.io/workload': 'trace', 'ksim.io/run-duration-us': '5000000' });
+});

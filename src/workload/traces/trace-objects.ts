@@ -1,7 +1,8 @@
 // Kubernetes objects for trace rows: a bare Pod (default) or a Job wrapping the row's pods
 // (`as: Job`). The entry's template (namespace, labels, priorityClassName, schedulerName,
 // tolerations) applies to every pod; a row's own namespace, labels and priority win.
-import { deepFreeze, setOwn } from '../../api/values.js';
+import { copyPlain, deepFreeze, setOwn } from '../../api/values.js';
+import { copySpec } from '../shared-parts.js';
 import type { Container, Pod, PodSpec, PodTemplateSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION } from '../../cluster/pod-info.js';
@@ -111,14 +112,13 @@ export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOption
   const pods: Pod[] = [];
   for (let i = 0; i < count; i++) {
     const name = count === 1 ? row.name : `${row.name}-${i}`;
-    // The template is this row's own (podTemplate builds it afresh): the first pod takes it,
-    // the others get copies.
-    // The first pod takes the template's metadata object as it is (its name and namespace added
-    // last, as merged would put them).
-    const metadata = (i === 0 ? tpl.metadata : structuredClone(tpl.metadata)) as Record<string, unknown>;
+    // The template is this row's own (podTemplate builds it afresh): the first pod takes it, its
+    // name and namespace added last (as merged would put them); the others get copies, the
+    // shared frozen container list by reference.
+    const metadata = (i === 0 ? tpl.metadata : copyPlain(tpl.metadata)) as Record<string, unknown>;
     setOwn(metadata, 'name', name);
     setOwn(metadata, 'namespace', namespace);
-    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata, spec: i === 0 ? tpl.spec : structuredClone(tpl.spec) });
+    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata, spec: i === 0 ? tpl.spec : (copySpec(tpl.spec as unknown as Record<string, unknown>) as unknown as PodSpec) });
   }
   return { pods, job: null };
 }
