@@ -10,6 +10,7 @@ import { makeFolder, writingTo } from '../api/output-path.js';
 import type { Row } from './collector.js';
 import type { Cell, Column, TypedRow } from './schema.js';
 import { fmt } from './stats.js';
+import { CsvByteWriter, rowWriter } from './csv-bytes.js';
 
 export interface Table {
   readonly file: string;
@@ -65,18 +66,6 @@ export interface RowSink {
   add(row: TypedRow): void;
 }
 
-/**
- * A function copying a row's values for `names`, in that order, into an array. Generated, so
- * that each value is read by a constant key: read as row[name] with the name varying by column,
- * every read is a megamorphic lookup (most of what looking a churn's rows up cost), while a
- * file's rows, made by one object literal each, all have one shape for a constant key. The names
- * are embedded as JSON string literals, so any name is safe.
- */
-export function valueExtractor(names: readonly string[]): (row: TypedRow, values: (Cell | undefined)[]) => void {
-  const body = names.map((n, i) => `values[${i}] = row[${JSON.stringify(n)}];`).join('\n');
-  return new Function('row', 'values', body) as (row: TypedRow, values: (Cell | undefined)[]) => void;
-}
-
 /** Keeps the rows in memory, formatted as the file would have them (library results, tests). */
 export class MemorySink implements RowSink {
   /** `rows`: the array to fill (a new one by default). */
@@ -89,8 +78,6 @@ export class MemorySink implements RowSink {
 /** Drops every row (sweeps and capacity probes need only the summary, which does not come from
  * rows). */
 export const NULL_SINK: RowSink = { add: () => {} };
-
-const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV record with its newline, quoted as toCsv (csv-stringify's defaults) quotes: a field
  * holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
@@ -109,64 +96,34 @@ export function csvLine(row: Row, columns: readonly string[]): string {
 /** A CSV file written row by row, in chunks: what toCsv would give for the same rows. */
 export class CsvFileSink implements RowSink {
   private fd: number;
-  /** Lines not yet written, each with its newline, and their length in all. */
-  private lines: string[] = [];
-  private pending = 0;
-  /** One row's fields (reused): joined once, instead of a string grown field by field (two
-   * intermediate strings per field, most of what writing a churn's rows allocated). */
-  private readonly fields: string[];
-  private readonly names: readonly string[];
-  /** Copies a row's values, in column order, into `values` (reused). */
-  private readonly extract: (row: TypedRow, values: (Cell | undefined)[]) => void;
-  private readonly values: (Cell | undefined)[];
+  private readonly out: CsvByteWriter;
+  /** Writes a row's line (rowWriter). */
+  private readonly line: (w: CsvByteWriter, row: TypedRow) => void;
   rows = 0;
 
-  constructor(path: string, private readonly columns: readonly Column[]) {
-    this.fd = openSync(path, 'w');
-    this.names = columns.map((c) => c.name);
-    this.fields = new Array<string>(columns.length).fill('');
-    this.extract = valueExtractor(this.names);
-    this.values = new Array<Cell | undefined>(columns.length).fill(null);
-    this.push(csvLine(Object.fromEntries(this.names.map((c) => [c, c])), this.names));
+  constructor(path: string, columns: readonly Column[]) {
+    const fd = (this.fd = openSync(path, 'w'));
+    this.out = new CsvByteWriter((bytes) => {
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    });
+    this.line = rowWriter(columns);
+    columns.forEach((c, i) => {
+      if (i > 0) this.out.comma();
+      this.out.text(c.name);
+    });
+    this.out.newline();
   }
 
   add(row: TypedRow): void {
-    // Formatted field by field (no formatted row object per row).
-    const cols = this.columns;
-    const fields = this.fields;
-    const values = this.values;
-    this.extract(row, values);
-    for (let i = 0; i < cols.length; i++) {
-      const c = cols[i]!;
-      const raw = values[i];
-      const v = formatCell(c, raw);
-      if (typeof v === 'number') fields[i] = String(v);
-      // A number or boolean formats without a comma, quote or line break: only text is tested
-      // (the test was 1.4 % of a churn run's instructions, most of it on numbers).
-      else if (typeof raw === 'number' || typeof raw === 'boolean') fields[i] = v;
-      else fields[i] = NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-    }
-    this.push(`${fields.join(',')}\n`);
+    this.line(this.out, row);
     this.rows++;
-  }
-
-  private push(line: string): void {
-    this.lines.push(line);
-    this.pending += line.length;
-    if (this.pending >= 1 << 16) this.flush();
   }
 
   close(): void {
     if (this.fd < 0) return;
-    this.flush();
+    this.out.flush();
     closeSync(this.fd);
     this.fd = -1;
-  }
-
-  private flush(): void {
-    if (this.lines.length > 0) writeSync(this.fd, this.lines.join(''));
-    this.lines = [];
-    this.pending = 0;
   }
 }
 
