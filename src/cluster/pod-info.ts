@@ -93,6 +93,9 @@ export class PodInfo {
   /** Terminated and counted by the pod garbage collector (src/controllers/podgc.ts), which
    * keeps the mark here rather than in a set of pods. */
   gcTracked = false;
+  /** The workload it counts as available for (src/faults/availability.ts keeps the mark here,
+   * opaque to the cluster, rather than in a map keyed by pod); null while not available. */
+  availableIn: object | null = null;
 
   constructor(readonly pod: Pod, createdUs: number) {
     const md = pod.metadata ?? {};

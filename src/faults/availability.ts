@@ -52,8 +52,6 @@ export type AvailabilityListener = (w: WorkloadState, availableBefore: number, t
 
 export class AvailabilityTracker {
   readonly workloads = new Map<string, WorkloadState>();
-  /** Available pods and the workload each counts for. */
-  private readonly availablePods = new Map<PodInfo, WorkloadState>();
   /** ReplicaSet key → its workload key (itself or its Deployment's). */
   private readonly rsOwner = new Map<string, string>();
   listener: AvailabilityListener | null = null;
@@ -125,16 +123,18 @@ export class AvailabilityTracker {
     if (p.ownerName === '') return;
     const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
     const avail = isPodReady(p) && !p.deleted && !p.terminating && node !== undefined && node.ready && p.onBooks; // on its books (those of p.nodeName: a pod is only ever on its own node's)
-    const was = this.availablePods.get(p);
-    if (avail === (was !== undefined)) return;
-    if (was !== undefined) {
-      this.availablePods.delete(p);
+    // The workload it counts as available for, kept on the pod (a map keyed by pod cost a cold
+    // hash-table probe per pod event, this tracker's most expensive line in a churn).
+    const was = p.availableIn as WorkloadState | null;
+    if (avail === (was !== null)) return;
+    if (was !== null) {
+      p.availableIn = null;
       this.change(was, -1);
       return;
     }
     const w = this.workloadOf(p);
     if (w === null) return;
-    this.availablePods.set(p, w);
+    p.availableIn = w;
     this.change(w, +1);
   }
 
