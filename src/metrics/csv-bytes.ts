@@ -4,10 +4,8 @@
 // text go to the buffer as bytes. The text is byte for byte what formatCell, then csvLine's
 // quoting, then UTF-8 give (src/metrics/csv-bytes.test.ts checks them against each other).
 import type { Cell, Column, TypedRow } from './schema.js';
-import { fmt } from './stats.js';
+import { fmt, SCALES, scaledExactly } from './stats.js';
 
-/** 10^d for the digits written without fmt (as fmt's fast path). */
-const SCALES = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 const NEEDS_QUOTES = /[",\r\n]/;
 const COMMA = 44;
 const NEWLINE = 10;
@@ -90,33 +88,30 @@ export class CsvByteWriter {
 
   /** What fmt(v, digits) gives: at most `digits` fractional digits, no trailing zeros, "" for NaN. */
   decimal(v: number, digits: number): void {
-    if (digits <= 6 && v >= 0 && v < 1e9) {
-      // fmt's fast path, written as digits (see fmt for why it is exact).
-      const scale = SCALES[digits] as number;
-      const n = Math.round(v * scale);
-      if (n / scale === v) {
-        const whole = Math.floor(v);
-        let frac = n - whole * scale;
-        this.room(17);
-        this.digits(whole);
-        if (frac === 0) return;
-        let width = digits;
-        while (frac % 10 === 0) {
-          frac /= 10;
-          width--;
-        }
-        const buf = this.buf;
-        buf[this.at++] = DOT;
-        // `width` digits, leading zeros included.
-        let p = this.at + width;
-        this.at = p;
-        for (let k = 0; k < width; k++) {
-          const q = Math.floor(frac / 10);
-          buf[--p] = ZERO + (frac - q * 10);
-          frac = q;
-        }
-        return;
+    // fmt's path for a value that is exactly an integer over 10^digits, written as digits.
+    const n = scaledExactly(v, digits);
+    if (n >= 0) {
+      const whole = Math.floor(v);
+      let frac = n - whole * (SCALES[digits] as number);
+      this.room(17);
+      this.digits(whole);
+      if (frac === 0) return;
+      let width = digits;
+      while (frac % 10 === 0) {
+        frac /= 10;
+        width--;
       }
+      const buf = this.buf;
+      buf[this.at++] = DOT;
+      // `width` digits, leading zeros included.
+      let p = this.at + width;
+      this.at = p;
+      for (let k = 0; k < width; k++) {
+        const q = Math.floor(frac / 10);
+        buf[--p] = ZERO + (frac - q * 10);
+        frac = q;
+      }
+      return;
     }
     this.ascii(fmt(v, digits));
   }

@@ -47,31 +47,37 @@ export class TimeWeightedMean {
 }
 
 /** 10^d for the digits fmt formats without toFixed. */
-const SCALES = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+export const SCALES = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 const ZEROS = '000000';
+
+/** v × 10^digits when v is exactly that integer over 10^digits (digits ≤ 6, 0 ≤ v < 10^9), else
+ * -1. Such a value is written from the integer (fmt, CsvByteWriter.decimal): toFixed gives the
+ * same text, since the value is within half an ulp of n·10^-digits, and an ulp is far below
+ * 10^-digits under 10^9. */
+export function scaledExactly(v: number, digits: number): number {
+  if (!(digits <= 6 && v >= 0 && v < 1e9)) return -1;
+  const scale = SCALES[digits] as number;
+  const n = Math.round(v * scale);
+  return n / scale === v ? n : -1;
+}
 
 /** Decimal text with at most `digits` fractional digits and no trailing zeros; "" for NaN. */
 export function fmt(v: number, digits: number): string {
   if (Number.isNaN(v)) return '';
-  // A value that is exactly n / 10^digits for an integer n (times in µs written as seconds, most
-  // of the decimals of every row) is written from n: toFixed gives the same text, since such a
-  // value is within half an ulp of n·10^-digits, and an ulp is far below 10^-digits under 10^9
+  // Most decimals of every row are times in µs written as seconds: written from the integer
   // (toFixed was most of a churn's row formatting).
-  if (digits <= 6 && v >= 0 && v < 1e9) {
-    const scale = SCALES[digits] as number;
-    const n = Math.round(v * scale);
-    if (n / scale === v) {
-      const whole = Math.floor(v);
-      let frac = n - whole * scale;
-      if (frac === 0) return String(whole);
-      let width = digits;
-      while (frac % 10 === 0) {
-        frac /= 10;
-        width--;
-      }
-      const f = String(frac);
-      return `${whole}.${f.length < width ? ZEROS.slice(0, width - f.length) : ''}${f}`;
+  const n = scaledExactly(v, digits);
+  if (n >= 0) {
+    const whole = Math.floor(v);
+    let frac = n - whole * (SCALES[digits] as number);
+    if (frac === 0) return String(whole);
+    let width = digits;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      width--;
     }
+    const f = String(frac);
+    return `${whole}.${f.length < width ? ZEROS.slice(0, width - f.length) : ''}${f}`;
   }
   const s = v.toFixed(digits);
   if (s.indexOf('.') < 0) return s;
