@@ -17,6 +17,21 @@ test('owner keys: a bare pod keys by its namespace alone (the same keys for ever
   assert.equal(a.ownerObjectKey, b.ownerObjectKey);
 });
 
+test('owner keys of owned pods stay right for owners of every kind, namespace and name, past the bound on the keys kept', () => {
+  const owned = (ns: string, kind: string, name: string) =>
+    new PodInfo({ ...makePod('p').obj(), metadata: { name: 'p', namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind, name, uid: 'u', controller: true }] } }, 0);
+  // 10,000 Jobs (more than the 8,192 keys kept), then pods of owners seen before the keys were dropped.
+  for (let i = 0; i < 10_000; i++) {
+    const p = owned('batch', 'Job', `job-${i}`);
+    assert.equal(p.ownerKey, `batch/job-${i}`);
+    assert.equal(p.ownerObjectKey, `Job/batch/job-${i}`);
+  }
+  const again = owned('batch', 'Job', 'job-3');
+  assert.deepEqual([again.ownerKey, again.ownerObjectKey], ['batch/job-3', 'Job/batch/job-3']);
+  // Same name, another kind or namespace: other keys.
+  assert.deepEqual([owned('batch', 'ReplicaSet', 'job-3').ownerObjectKey, owned('shop', 'Job', 'job-3').ownerKey], ['ReplicaSet/batch/job-3', 'shop/job-3']);
+});
+
 test('host ports and labels: none is one shared, frozen value; a pod with some has its own', () => {
   const plain = new PodInfo(makePod('a').obj(), 0);
   const other = new PodInfo(makePod('b').obj(), 0);

@@ -96,6 +96,10 @@ export class PodInfo {
   /** The workload it counts as available for (src/faults/availability.ts keeps the mark here,
    * opaque to the cluster, rather than in a map keyed by pod); null while not available. */
   availableIn: object | null = null;
+  /** The Deployment controller's live-pod set of its ReplicaSet that lists it (src/controllers/
+   * deployment.ts keeps this here, opaque to the cluster), so that a pod event that leaves it
+   * where it is costs no probe of that set; null when in none. */
+  listedIn: object | null = null;
 
   constructor(readonly pod: Pod, createdUs: number) {
     const md = pod.metadata ?? {};
@@ -115,14 +119,9 @@ export class PodInfo {
     const owner = md.ownerReferences?.find((o) => o.controller === true) ?? md.ownerReferences?.[0];
     this.ownerKind = owner?.kind ?? '';
     this.ownerName = owner?.name ?? '';
-    if (owner === undefined) {
-      const keys = unownedKeys(this.namespace);
-      this.ownerKey = keys.ownerKey;
-      this.ownerObjectKey = keys.ownerObjectKey;
-    } else {
-      this.ownerKey = `${this.namespace}/${this.ownerName}`;
-      this.ownerObjectKey = objectKey(this.ownerKind, this.namespace, this.ownerName);
-    }
+    const keys = owner === undefined ? unownedKeys(this.namespace) : ownerKeys(this.ownerKind, this.namespace, this.ownerName);
+    this.ownerKey = keys.ownerKey;
+    this.ownerObjectKey = keys.ownerObjectKey;
     this.createdUs = createdUs;
     this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
     this.storedTerminating = md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
@@ -179,9 +178,44 @@ export function snapshotPod(p: PodInfo): PodInfo {
  * made its own copies of the same two strings (a pile of a million pending pods, 50 MB). */
 const UNOWNED_KEYS = new Map<string, { readonly ownerKey: string; readonly ownerObjectKey: string }>();
 
-function unownedKeys(namespace: string): { readonly ownerKey: string; readonly ownerObjectKey: string } {
+function unownedKeys(namespace: string): OwnerKeys {
   let k = UNOWNED_KEYS.get(namespace);
   if (k === undefined) UNOWNED_KEYS.set(namespace, (k = { ownerKey: `${namespace}/`, ownerObjectKey: objectKey('', namespace, '') }));
+  return k;
+}
+
+interface OwnerKeys {
+  readonly ownerKey: string;
+  readonly ownerObjectKey: string;
+}
+
+/** The owner keys of owned pods, by owner kind, namespace and name: the pods of one controller
+ * share one copy of each string. A copy of its own per pod was hashed again (and flattened) by
+ * every map a pod event looks it up in (the Deployment, ReplicaSet and garbage collectors'
+ * owner maps, the availability tracker), and compared character by character with the map's
+ * key; a shared one keeps its hash and compares by reference. A controller's pods read the
+ * namespace and name from its own object, so the lookups here are by shared strings too.
+ * Bounded: owners that come and go (a Job per trace row) do not pile up. */
+const OWNER_KEYS = new Map<string, Map<string, Map<string, OwnerKeys>>>();
+let ownerKeysHeld = 0;
+const MAX_OWNER_KEYS = 8192;
+
+function ownerKeys(kind: string, namespace: string, name: string): OwnerKeys {
+  let byNs = OWNER_KEYS.get(kind);
+  if (byNs === undefined) OWNER_KEYS.set(kind, (byNs = new Map()));
+  let byName = byNs.get(namespace);
+  if (byName === undefined) byNs.set(namespace, (byName = new Map()));
+  let k = byName.get(name);
+  if (k === undefined) {
+    if (ownerKeysHeld >= MAX_OWNER_KEYS) {
+      OWNER_KEYS.clear();
+      ownerKeysHeld = 0;
+      return ownerKeys(kind, namespace, name);
+    }
+    k = { ownerKey: `${namespace}/${name}`, ownerObjectKey: objectKey(kind, namespace, name) };
+    byName.set(name, k);
+    ownerKeysHeld++;
+  }
   return k;
 }
 

@@ -216,8 +216,19 @@ export class DeploymentController {
     if (e === undefined) return;
     // Live pods only: a finished pod leaves the set (it stays in the store until the pod
     // garbage collector deletes it), so counting a ReplicaSet's pods does not grow with history.
-    if (live && !p.deleted && !p.terminal) e.pods.add(p);
-    else e.pods.delete(p);
+    // Only a change of membership touches the set: each pod has four or five events and stays
+    // in (or out) through most of them, and a probe of a set of thousands of pods is a cold
+    // hash-table lookup. `listedIn` is the set that holds the pod (a set made again for a
+    // ReplicaSet of the same name is another object).
+    if (live && !p.deleted && !p.terminal) {
+      if (p.listedIn !== e.pods) {
+        e.pods.add(p);
+        p.listedIn = e.pods;
+      }
+    } else if (p.listedIn === e.pods) {
+      e.pods.delete(p);
+      p.listedIn = null;
+    }
     if (!e.resolved) {
       // The pod's ReplicaSet by its object key, built once per pod (PodInfo.ownerObjectKey).
       const rs = this.api.cluster.objects.get(p.ownerObjectKey);
