@@ -176,7 +176,7 @@ export function snapshotPod(p: PodInfo): PodInfo {
 
 /** The owner keys of a namespace's pods without an owner, made once per namespace: a bare pod
  * made its own copies of the same two strings (a pile of a million pending pods, 50 MB). */
-const UNOWNED_KEYS = new Map<string, { readonly ownerKey: string; readonly ownerObjectKey: string }>();
+const UNOWNED_KEYS = new Map<string, OwnerKeys>();
 
 function unownedKeys(namespace: string): OwnerKeys {
   let k = UNOWNED_KEYS.get(namespace);

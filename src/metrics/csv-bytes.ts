@@ -3,10 +3,19 @@
 // the line, then its UTF-8 bytes made three copies and a string per number; here digits and ASCII
 // text go to the buffer as bytes. The text is byte for byte what formatCell, then csvLine's
 // quoting, then UTF-8 give (src/metrics/csv-bytes.test.ts checks them against each other).
-import type { Cell, Column, TypedRow } from './schema.js';
+import type { Cell, Column, ColumnType, TypedRow } from './schema.js';
 import { fmt, SCALES, scaledExactly } from './stats.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A CSV field as csv-stringify's defaults quote it (toCsv): in double quotes, its quotes doubled,
+ * when it holds a comma, a double quote, CR or LF; else as it is. */
+export function quotedField(t: string): string {
+  return NEEDS_QUOTES.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+/** 10^k, k = 0..15: a safe integer's digit count without a division per digit. */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 const COMMA = 44;
 const NEWLINE = 10;
 const ZERO = 48;
@@ -68,8 +77,7 @@ export class CsvByteWriter {
       this.at = at + n;
       return;
     }
-    const t = NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-    this.at = at + buf.write(t, at, 'utf8');
+    this.at = at + buf.write(quotedField(s), at, 'utf8');
   }
 
   /** What String(v) gives: digits for a safe integer, else String's own text. */
@@ -117,7 +125,7 @@ export class CsvByteWriter {
   }
 
   /** A cell as formatCell formats it for a column of `type` (`digits` for decimals), quoted. */
-  cell(v: Cell | undefined, type: 'string' | 'integer' | 'decimal' | 'boolean', digits: number): void {
+  cell(v: Cell | undefined, type: ColumnType, digits: number): void {
     if (v === null || v === undefined) return;
     if (typeof v === 'string') this.text(v);
     else if (typeof v === 'boolean') this.ascii(v ? 'true' : 'false');
@@ -138,7 +146,7 @@ export class CsvByteWriter {
   /** A non-negative safe integer's digits (room for 16 made by the caller). */
   private digits(v: number): void {
     let len = 1;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
+    while (len < 16 && v >= (POW10[len] as number)) len++;
     const buf = this.buf;
     let p = this.at + len;
     this.at = p;

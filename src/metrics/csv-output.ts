@@ -10,7 +10,7 @@ import { makeFolder, writingTo } from '../api/output-path.js';
 import type { Row } from './collector.js';
 import type { Cell, Column, TypedRow } from './schema.js';
 import { fmt } from './stats.js';
-import { CsvByteWriter, rowWriter } from './csv-bytes.js';
+import { CsvByteWriter, quotedField, rowWriter } from './csv-bytes.js';
 
 export interface Table {
   readonly file: string;
@@ -87,8 +87,7 @@ export function csvLine(row: Row, columns: readonly string[]): string {
     if (i > 0) line += ',';
     const v = row[columns[i] as string];
     if (v === undefined) continue;
-    const t = typeof v === 'number' ? String(v) : v;
-    line += /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+    line += quotedField(typeof v === 'number' ? String(v) : v);
   }
   return `${line}\n`;
 }
