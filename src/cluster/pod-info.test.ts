@@ -2,7 +2,7 @@
 // million pending pods is the memory of a large run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PodInfo } from './pod-info.js';
+import { microsSince, PodInfo } from './pod-info.js';
 import { makePod } from '../testing/builders.js';
 
 test('owner keys: a bare pod keys by its namespace alone (the same keys for every bare pod of it), an owned pod by its owner', () => {
@@ -73,4 +73,26 @@ test('requests: pods whose only requests are one frozen container list share one
   const d = new PodInfo({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'd' }, spec: { containers: open } }, 0);
   assert.notEqual(c.requests, d.requests);
   assert.deepEqual(c.requests, d.requests);
+});
+
+test('a pod keeps its times as µs after its creation: each reads back exactly, -1 before it is set, past 2^31 µs and for a pod living longer than that', () => {
+  const late = 3 * 2 ** 31 + 7; // 107 simulated minutes: no small integer to V8
+  const p = new PodInfo(makePod('a').obj(), late);
+  assert.deepEqual([p.boundUs, p.startedUs, p.finishedUs, p.deletionUs], [-1, -1, -1, -1]);
+  p.boundUs = late + 11;
+  p.startedUs = late + 2_000_013;
+  p.finishedUs = late + 2 ** 33 + 5; // 2.4 hours after its creation
+  p.deletionUs = late;
+  assert.deepEqual([p.createdUs, p.boundUs, p.startedUs, p.finishedUs, p.deletionUs], [late, late + 11, late + 2_000_013, late + 2 ** 33 + 5, late]);
+  assert.equal(p.terminating, true);
+  assert.throws(() => (p.boundUs = late - 1), /pod default\/a: a time \(6442450950 µs\) before its creation \(6442450951 µs\)/);
+  assert.equal(p.boundUs, late + 11);
+});
+
+test('microsSince: the difference as a small integer while it fits in 31 bits, the exact number past that', () => {
+  const t = 5 * 2 ** 31;
+  assert.equal(microsSince(t + 123, t), 123);
+  assert.equal(microsSince(t + 0x7fffffff, t), 0x7fffffff);
+  assert.equal(microsSince(t + 2 ** 31, t), 2 ** 31);
+  assert.equal(microsSince(t + 2 ** 40 + 1, t), 2 ** 40 + 1);
 });

@@ -22,12 +22,22 @@ export interface HostPort {
 /** A pod's scheduling history as pods.csv reports it (PodInfo.record). */
 export interface PodRecord {
   attempts: number;
-  /** When its first scheduling attempt ended (µs); -1 before. */
-  firstAttemptUs: number;
+  /** When its first scheduling attempt ended, in µs after the pod's createdUs (a small integer
+   * to V8, as PodInfo keeps its times); -1 before. */
+  firstAttemptAfterUs: number;
   /** Its node's zone when it was bound. */
   zone: string;
   evicted: boolean;
   preempted: boolean;
+}
+
+/** `us − sinceUs` (≥ 0) as a value V8 stores in a field without a box: a difference of two boxed
+ * numbers is a boxed number, even when small, and one stored into a field makes V8 box that
+ * field for every object of the class from then on; `| 0` makes it a small integer when it
+ * fits in 31 bits (a pod that lived longer keeps the boxed number). */
+export function microsSince(us: number, sinceUs: number): number {
+  const d = us - sinceUs;
+  return d <= 0x7fffffff ? d | 0 : d;
 }
 
 export class PodInfo {
@@ -66,19 +76,21 @@ export class PodInfo {
   /** True once the binding write has committed (spec.nodeName is set in the API). */
   bound = false;
   deleted = false;
-  /** When its graceful deletion was requested (metadata.deletionTimestamp, µs); -1 while not
-   * being deleted. A Terminating pod keeps its place on its node until its kubelet confirms
-   * (or its deletion is forced). */
-  deletionUs = -1;
   /** Why it is being deleted (for the row written when it is gone). */
   deletionReason = '';
   /** On its node's books (in NodeInfo.pods): placed there, not yet taken off. */
   onBooks = false;
 
-  createdUs: number;
-  boundUs = -1;
-  startedUs = -1;
-  finishedUs = -1;
+  /** When it entered the run (µs). */
+  readonly createdUs: number;
+  // Its other times are kept as µs after createdUs (microsSince), −1 while not yet (the
+  // accessors below): a time past 2^31 µs (35.8 simulated minutes) is no small integer to V8, so
+  // each time field of a pod held a boxed number of its own (16 bytes) for the rest of a long
+  // replay; a pod's times mostly lie within minutes of its creation.
+  private boundAfterUs = -1;
+  private startedAfterUs = -1;
+  private finishedAfterUs = -1;
+  private deletionAfterUs = -1;
   /** Container restarts during the run (the kubelet's count; status.containerStatuses[].restartCount upstream). */
   restarts = 0;
   /** What a cluster snapshot's object said of the pod's past; null for pods the run created. */
@@ -125,6 +137,43 @@ export class PodInfo {
     this.createdUs = createdUs;
     this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
     this.storedTerminating = md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
+  }
+
+  /** When its binding committed (µs); -1 before. */
+  get boundUs(): number {
+    return this.boundAfterUs < 0 ? -1 : this.createdUs + this.boundAfterUs;
+  }
+  set boundUs(us: number) {
+    this.boundAfterUs = this.afterCreation(us);
+  }
+  /** When it started Running (µs); -1 before. */
+  get startedUs(): number {
+    return this.startedAfterUs < 0 ? -1 : this.createdUs + this.startedAfterUs;
+  }
+  set startedUs(us: number) {
+    this.startedAfterUs = this.afterCreation(us);
+  }
+  /** When it Succeeded or Failed (µs); -1 before. */
+  get finishedUs(): number {
+    return this.finishedAfterUs < 0 ? -1 : this.createdUs + this.finishedAfterUs;
+  }
+  set finishedUs(us: number) {
+    this.finishedAfterUs = this.afterCreation(us);
+  }
+  /** When its graceful deletion was requested (metadata.deletionTimestamp, µs); -1 while not
+   * being deleted. A Terminating pod keeps its place on its node until its kubelet confirms
+   * (or its deletion is forced). */
+  get deletionUs(): number {
+    return this.deletionAfterUs < 0 ? -1 : this.createdUs + this.deletionAfterUs;
+  }
+  set deletionUs(us: number) {
+    this.deletionAfterUs = this.afterCreation(us);
+  }
+
+  private afterCreation(us: number): number {
+    if (us < 0) return -1;
+    if (us < this.createdUs) throw new RangeError(`pod ${this.key}: a time (${us} µs) before its creation (${this.createdUs} µs)`);
+    return microsSince(us, this.createdUs);
   }
 
   get terminal(): boolean {

@@ -8,7 +8,7 @@
 // (simulated time, then commit order: the same every run), then the pods still present at the
 // end by namespace and name.
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { PodInfo, PodRecord } from '../cluster/pod-info.js';
+import { microsSince, type PodInfo, type PodRecord } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
 import { toSeconds } from '../engine/time.js';
@@ -28,7 +28,7 @@ export class PodsCollector {
    * hash-table lookup per attempt and binding, most of this collector's time in a trace replay. */
   private recordOf(p: PodInfo): PodRecord {
     let r = p.record;
-    if (r === null) p.record = r = { attempts: 0, firstAttemptUs: -1, zone: '', evicted: false, preempted: false };
+    if (r === null) p.record = r = { attempts: 0, firstAttemptAfterUs: -1, zone: '', evicted: false, preempted: false };
     return r;
   }
 
@@ -44,7 +44,7 @@ export class PodsCollector {
   attempt(r: AttemptRecord): void {
     const rec = this.recordOf(r.pod);
     rec.attempts++;
-    if (rec.firstAttemptUs < 0) rec.firstAttemptUs = r.timeUs;
+    if (rec.firstAttemptAfterUs < 0) rec.firstAttemptAfterUs = microsSince(r.timeUs, r.pod.createdUs);
   }
 
   preempted(p: PodInfo): void {
@@ -71,7 +71,7 @@ export class PodsCollector {
       owner: p.ownerName,
       workload: p.workload,
       created_s: s(p.createdUs),
-      first_attempt_s: s(r?.firstAttemptUs ?? -1),
+      first_attempt_s: r === undefined || r.firstAttemptAfterUs < 0 ? null : toSeconds(p.createdUs + r.firstAttemptAfterUs),
       bound_s: p.bound ? s(p.boundUs) : null,
       started_s: s(p.startedUs),
       finished_s: s(p.finishedUs),
