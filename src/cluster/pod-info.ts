@@ -31,6 +31,14 @@ export interface PodRecord {
   preempted: boolean;
 }
 
+/** PodInfo.flags: its object had a deletionTimestamp when it was stored (a snapshot of a
+ * Terminating pod; the run never sets the field on a stored object, it keeps deletionUs). */
+const STORED_TERMINATING = 1;
+const BOUND = 2;
+const DELETED = 4;
+const ON_BOOKS = 8;
+const GC_TRACKED = 16;
+
 /** `us − sinceUs` (≥ 0) as a value V8 stores in a field without a box: a difference of two boxed
  * numbers is a boxed number, even when small, and one stored into a field makes V8 box that
  * field for every object of the class from then on; `| 0` makes it a small integer when it
@@ -45,41 +53,30 @@ export class PodInfo {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Labels;
-  readonly requests: Resource;
-  readonly nonZeroMilliCpu: number;
-  readonly nonZeroMemory: number;
-  /** CPU and memory this pod adds when it is the one being scored (see PodResourceRequests). */
-  readonly scoringMilliCpu: number;
-  readonly scoringMemory: number;
+  /** Its requests and the figures derived from them (the getters below), shared by the pods
+   * whose containers are one frozen list (requestsOf). A pod's fields are most of the memory of
+   * the pods a run holds (live ones and the finished ones awaiting the pod garbage collector),
+   * so figures shared by many pods are reached through one field. */
+  private readonly resources: PodResourceRequests;
   readonly hostPorts: readonly HostPort[];
   readonly priority: number;
   readonly schedulerName: string;
-  readonly ownerKind: string;
-  readonly ownerName: string;
-  /** "namespace/ownerName": how controllers key the objects they own pods by. */
-  readonly ownerKey: string;
-  /** The owner's object key, "Kind/namespace/ownerName" (objectKey), built once: the garbage
-   * collector, availability and disruption budgets look owners up by it for every pod. */
-  readonly ownerObjectKey: string;
+  /** Its owner's kind, name and keys, shared by the pods of one owner (ownerKeys). */
+  private readonly owner: OwnerKeys;
   /** Which scenario workload entry produced this pod (annotation ksim.io/workload; it flows from
    * a Deployment's template to its pods). Drives the run duration. */
   readonly workload: string;
-  /** Its object had a deletionTimestamp when it was stored (a snapshot of a Terminating pod);
-   * the run never sets the field on a stored object (it keeps deletionUs), so this is read once. */
-  private readonly storedTerminating: boolean;
+  /** The yes/no marks below (bound, deleted, onBooks, gcTracked, and STORED_TERMINATING), one
+   * bit each, in one field. */
+  private flags = 0;
 
   phase: PodPhase = 'Pending';
   /** Node the pod is assumed or bound to; null while unscheduled. */
   nodeName: string | null = null;
   /** Node that preemption cleared for this pod (status.nominatedNodeName); null when none. */
   nominatedNodeName: string | null = null;
-  /** True once the binding write has committed (spec.nodeName is set in the API). */
-  bound = false;
-  deleted = false;
   /** Why it is being deleted (for the row written when it is gone). */
   deletionReason = '';
-  /** On its node's books (in NodeInfo.pods): placed there, not yet taken off. */
-  onBooks = false;
 
   /** When it entered the run (µs). */
   readonly createdUs: number;
@@ -102,9 +99,6 @@ export class PodInfo {
   /** What pods.csv reports of its scheduling (src/metrics/pods.ts keeps it here); null until
    * its first attempt or binding. */
   record: PodRecord | null = null;
-  /** Terminated and counted by the pod garbage collector (src/controllers/podgc.ts), which
-   * keeps the mark here rather than in a set of pods. */
-  gcTracked = false;
   /** The workload it counts as available for (src/faults/availability.ts keeps the mark here,
    * opaque to the cluster, rather than in a map keyed by pod); null while not available. */
   availableIn: object | null = null;
@@ -119,24 +113,77 @@ export class PodInfo {
     this.name = md.name ?? '';
     this.key = `${this.namespace}/${this.name}`;
     this.labels = (md.labels ?? NO_LABELS) as Labels;
-    const r = requestsOf(pod);
-    this.requests = r.requests;
-    this.nonZeroMilliCpu = r.nonZeroMilliCpu;
-    this.nonZeroMemory = r.nonZeroMemory;
-    this.scoringMilliCpu = r.scoringMilliCpu;
-    this.scoringMemory = r.scoringMemory;
+    this.resources = requestsOf(pod);
     this.hostPorts = collectHostPorts(pod);
     this.priority = pod.spec?.priority ?? 0;
     this.schedulerName = pod.spec?.schedulerName ?? 'default-scheduler';
     const owner = md.ownerReferences?.find((o) => o.controller === true) ?? md.ownerReferences?.[0];
-    this.ownerKind = owner?.kind ?? '';
-    this.ownerName = owner?.name ?? '';
-    const keys = owner === undefined ? unownedKeys(this.namespace) : ownerKeys(this.ownerKind, this.namespace, this.ownerName);
-    this.ownerKey = keys.ownerKey;
-    this.ownerObjectKey = keys.ownerObjectKey;
+    this.owner = owner === undefined ? unownedKeys(this.namespace) : ownerKeys(owner.kind ?? '', this.namespace, owner.name ?? '');
     this.createdUs = createdUs;
     this.workload = md.annotations?.[WORKLOAD_ANNOTATION] ?? '';
-    this.storedTerminating = md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
+    if (md.deletionTimestamp !== undefined && md.deletionTimestamp !== null) this.flags = STORED_TERMINATING;
+  }
+
+  get requests(): Resource {
+    return this.resources.requests;
+  }
+  get nonZeroMilliCpu(): number {
+    return this.resources.nonZeroMilliCpu;
+  }
+  get nonZeroMemory(): number {
+    return this.resources.nonZeroMemory;
+  }
+  /** CPU and memory this pod adds when it is the one being scored (see PodResourceRequests). */
+  get scoringMilliCpu(): number {
+    return this.resources.scoringMilliCpu;
+  }
+  get scoringMemory(): number {
+    return this.resources.scoringMemory;
+  }
+
+  get ownerKind(): string {
+    return this.owner.kind;
+  }
+  get ownerName(): string {
+    return this.owner.name;
+  }
+  /** "namespace/ownerName": how controllers key the objects they own pods by. */
+  get ownerKey(): string {
+    return this.owner.ownerKey;
+  }
+  /** The owner's object key, "Kind/namespace/ownerName" (objectKey): the garbage collector,
+   * availability and disruption budgets look owners up by it for every pod. */
+  get ownerObjectKey(): string {
+    return this.owner.ownerObjectKey;
+  }
+
+  /** True once the binding write has committed (spec.nodeName is set in the API). */
+  get bound(): boolean {
+    return (this.flags & BOUND) !== 0;
+  }
+  set bound(yes: boolean) {
+    this.flags = yes ? this.flags | BOUND : this.flags & ~BOUND;
+  }
+  get deleted(): boolean {
+    return (this.flags & DELETED) !== 0;
+  }
+  set deleted(yes: boolean) {
+    this.flags = yes ? this.flags | DELETED : this.flags & ~DELETED;
+  }
+  /** On its node's books (in NodeInfo.pods): placed there, not yet taken off. */
+  get onBooks(): boolean {
+    return (this.flags & ON_BOOKS) !== 0;
+  }
+  set onBooks(yes: boolean) {
+    this.flags = yes ? this.flags | ON_BOOKS : this.flags & ~ON_BOOKS;
+  }
+  /** Terminated and counted by the pod garbage collector (src/controllers/podgc.ts), which
+   * keeps the mark here rather than in a set of pods. */
+  get gcTracked(): boolean {
+    return (this.flags & GC_TRACKED) !== 0;
+  }
+  set gcTracked(yes: boolean) {
+    this.flags = yes ? this.flags | GC_TRACKED : this.flags & ~GC_TRACKED;
   }
 
   /** When its binding committed (µs); -1 before. */
@@ -184,7 +231,7 @@ export class PodInfo {
    * stays true once the pod is gone, so a controller that has not heard of the deletion yet
    * still sees it as being deleted. */
   get terminating(): boolean {
-    return this.deletionUs >= 0 || this.storedTerminating;
+    return this.deletionUs >= 0 || (this.flags & STORED_TERMINATING) !== 0;
   }
 
   /** The grace period of the pod's deletion in µs: metadata.deletionGracePeriodSeconds when a
@@ -229,11 +276,13 @@ const UNOWNED_KEYS = new Map<string, OwnerKeys>();
 
 function unownedKeys(namespace: string): OwnerKeys {
   let k = UNOWNED_KEYS.get(namespace);
-  if (k === undefined) UNOWNED_KEYS.set(namespace, (k = { ownerKey: `${namespace}/`, ownerObjectKey: objectKey('', namespace, '') }));
+  if (k === undefined) UNOWNED_KEYS.set(namespace, (k = { kind: '', name: '', ownerKey: `${namespace}/`, ownerObjectKey: objectKey('', namespace, '') }));
   return k;
 }
 
 interface OwnerKeys {
+  readonly kind: string;
+  readonly name: string;
   readonly ownerKey: string;
   readonly ownerObjectKey: string;
 }
@@ -261,7 +310,7 @@ function ownerKeys(kind: string, namespace: string, name: string): OwnerKeys {
       ownerKeysHeld = 0;
       return ownerKeys(kind, namespace, name);
     }
-    k = { ownerKey: `${namespace}/${name}`, ownerObjectKey: objectKey(kind, namespace, name) };
+    k = { kind, name, ownerKey: `${namespace}/${name}`, ownerObjectKey: objectKey(kind, namespace, name) };
     byName.set(name, k);
     ownerKeysHeld++;
   }
