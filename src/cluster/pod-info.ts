@@ -1,6 +1,7 @@
 // A pod as the simulator tracks it: the v1 Pod object plus what is derived from it once
 // (requests, ports, owner) and its lifecycle.
-import type { Container, ContainerPort, Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, ContainerPort, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import { deepFreeze } from '../api/values.js';
 import type { Labels } from '../api/labels.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import { computePodRequests, type PodResourceRequests, type PodSpecWithResources, type Resource } from './resources.js';
@@ -251,6 +252,15 @@ export class PodInfo {
  * their equal parts (SharedSpecParts); each pod parsed the same quantities into a Resource of
  * its own. The Resource is shared: nothing changes a pod's requests in place. */
 const REQUESTS_BY_CONTAINERS = new WeakMap<readonly Container[], PodResourceRequests>();
+
+/** `spec` (a workload's pod template's) with its containers frozen (deepFreeze), returned for
+ * the pods made from it: controllers give each pod its own top level of the spec and share the
+ * rest, and a frozen container list is what lets those pods share their requests (requestsOf);
+ * a Deployment's churn computed them afresh for every pod. */
+export function withSharedContainers(spec: PodSpec): PodSpec {
+  if (spec.containers !== undefined) deepFreeze(spec.containers);
+  return spec;
+}
 
 function requestsOf(pod: Pod): PodResourceRequests {
   const spec = pod.spec as PodSpecWithResources | undefined;

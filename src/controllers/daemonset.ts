@@ -29,7 +29,7 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import { compareForPodGC } from './podgc.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -322,7 +322,7 @@ export class DaemonSetController {
     const tmd = t.metadata ?? {};
     // A fresh spec per pod over the template's parts: the run replaces whole fields of a pod's
     // spec (nodeName, priority, the tolerations and affinity here) and writes into no nested part.
-    const spec = merged<NonNullable<Pod['spec']>>(t.spec ?? { containers: [] });
+    const spec = merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] }));
     spec.tolerations = withDaemonTolerations(spec.tolerations, spec.hostNetwork === true);
     spec.affinity = withNodeNameAffinity(spec.affinity, node);
     return {

@@ -31,7 +31,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import { creationTimeUs, type PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
@@ -267,7 +267,7 @@ export class JobController {
       kind: 'Pod',
       metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name }, { apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       // A fresh spec per pod over the template's parts (the run writes into no nested part).
-      spec: merged<NonNullable<Pod['spec']>>(t.spec ?? { containers: [] }),
+      spec: merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] })),
     };
   }
 }

@@ -10,7 +10,7 @@ import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js'
 import { ObjectApi } from '../controlplane/object-api.js';
 import { ReplicaSetController } from './replicaset.js';
 import { makeNode } from '../testing/builders.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 
 function scenario(replicas: number, runDuration: string, duration: string): string {
@@ -85,6 +85,29 @@ test('a ReplicaSet sync costs its live pods, not every pod it ever had', () => {
     { generation: 20, created: 105, tracked: 5, examined: 0 },
   ]);
   assert.equal(rsc.activePods('default', 'web'), 5);
+});
+
+test("a ReplicaSet's pods share its template's frozen containers and one requests object", () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new ReplicaSetController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '250m', memory: '1Gi' } } }] } };
+  api.createObject({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template } });
+  sim.run(1_000_000);
+  const pods = [...cluster.pods.values()];
+  assert.equal(pods.length, 3);
+  for (const p of pods) {
+    assert.equal(p.pod.spec?.containers, pods[0]!.pod.spec?.containers);
+    assert.equal(p.requests, pods[0]!.requests);
+  }
+  assert.deepEqual([pods[0]!.requests.milliCpu, pods[0]!.requests.memory], [250, 2 ** 30]);
+  // Frozen: code that wrote into one pod's containers would change them all, and fails instead.
+  const stored = api.cluster.objects.get(objectKey('ReplicaSet', 'default', 'web')) as unknown as { spec: { template: typeof template } };
+  assert.equal(Object.isFrozen(stored.spec.template.spec.containers[0]!.resources.requests), true);
+  assert.throws(() => {
+    (pods[0]!.pod.spec!.containers[0] as { image: string }).image = 'y';
+  }, TypeError);
 });
 
 test('scaling a ReplicaSet down examines its live pods only', () => {

@@ -12,7 +12,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { creationTimeUs, isPodReady, maxContainerRestarts, readyTimeUs, type PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, isPodReady, maxContainerRestarts, readyTimeUs, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -207,7 +207,7 @@ export class ReplicaSetController {
       // A shallow copy: the API server only ever sets top-level fields of a stored pod's spec
       // (admission makes its own copy, binding sets nodeName), so the pods of a ReplicaSet can
       // share the template's containers, affinity, ... (no deep copy per pod of a churn).
-      spec: { ...(t.spec ?? { containers: [] }) },
+      spec: { ...withSharedContainers(t.spec ?? { containers: [] }) },
     };
   }
 }

@@ -29,7 +29,7 @@ import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
+import { isPodReady, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
@@ -218,7 +218,7 @@ export class StatefulSetController {
     const tmd = t.metadata ?? {};
     const name = `${md.name}-${ordinal}`;
     // A fresh spec per pod over the template's parts (the run writes into no nested part).
-    const podSpec = merged<NonNullable<Pod['spec']>>(t.spec ?? { containers: [] });
+    const podSpec = merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] }));
     podSpec.hostname = name;
     if (spec.serviceName !== undefined && spec.serviceName !== '') podSpec.subdomain = spec.serviceName;
     return {
