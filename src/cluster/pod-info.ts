@@ -163,20 +163,20 @@ export class PodInfo {
     return (this.flags & BOUND) !== 0;
   }
   set bound(yes: boolean) {
-    this.flags = yes ? this.flags | BOUND : this.flags & ~BOUND;
+    this.setFlag(BOUND, yes);
   }
   get deleted(): boolean {
     return (this.flags & DELETED) !== 0;
   }
   set deleted(yes: boolean) {
-    this.flags = yes ? this.flags | DELETED : this.flags & ~DELETED;
+    this.setFlag(DELETED, yes);
   }
   /** On its node's books (in NodeInfo.pods): placed there, not yet taken off. */
   get onBooks(): boolean {
     return (this.flags & ON_BOOKS) !== 0;
   }
   set onBooks(yes: boolean) {
-    this.flags = yes ? this.flags | ON_BOOKS : this.flags & ~ON_BOOKS;
+    this.setFlag(ON_BOOKS, yes);
   }
   /** Terminated and counted by the pod garbage collector (src/controllers/podgc.ts), which
    * keeps the mark here rather than in a set of pods. */
@@ -184,26 +184,26 @@ export class PodInfo {
     return (this.flags & GC_TRACKED) !== 0;
   }
   set gcTracked(yes: boolean) {
-    this.flags = yes ? this.flags | GC_TRACKED : this.flags & ~GC_TRACKED;
+    this.setFlag(GC_TRACKED, yes);
   }
 
   /** When its binding committed (µs); -1 before. */
   get boundUs(): number {
-    return this.boundAfterUs < 0 ? -1 : this.createdUs + this.boundAfterUs;
+    return this.timeAt(this.boundAfterUs);
   }
   set boundUs(us: number) {
     this.boundAfterUs = this.afterCreation(us);
   }
   /** When it started Running (µs); -1 before. */
   get startedUs(): number {
-    return this.startedAfterUs < 0 ? -1 : this.createdUs + this.startedAfterUs;
+    return this.timeAt(this.startedAfterUs);
   }
   set startedUs(us: number) {
     this.startedAfterUs = this.afterCreation(us);
   }
   /** When it Succeeded or Failed (µs); -1 before. */
   get finishedUs(): number {
-    return this.finishedAfterUs < 0 ? -1 : this.createdUs + this.finishedAfterUs;
+    return this.timeAt(this.finishedAfterUs);
   }
   set finishedUs(us: number) {
     this.finishedAfterUs = this.afterCreation(us);
@@ -212,10 +212,19 @@ export class PodInfo {
    * being deleted. A Terminating pod keeps its place on its node until its kubelet confirms
    * (or its deletion is forced). */
   get deletionUs(): number {
-    return this.deletionAfterUs < 0 ? -1 : this.createdUs + this.deletionAfterUs;
+    return this.timeAt(this.deletionAfterUs);
   }
   set deletionUs(us: number) {
     this.deletionAfterUs = this.afterCreation(us);
+  }
+
+  private setFlag(bit: number, yes: boolean): void {
+    this.flags = yes ? this.flags | bit : this.flags & ~bit;
+  }
+
+  /** The time `afterUs` µs after its creation; -1 for -1 (not yet). */
+  private timeAt(afterUs: number): number {
+    return afterUs < 0 ? -1 : this.createdUs + afterUs;
   }
 
   private afterCreation(us: number): number {
