@@ -104,16 +104,21 @@ export function preFilter(cluster: ClusterState, index: InterPodAffinityIndex, s
 
   // Existing pods' required anti-affinity terms matching the incoming pod: one test per
   // distinct term (getExistingAntiAffinityCounts).
-  const existing = new TopologyCounts();
+  let matched: TopologyCounts | null = null;
   for (const g of index.requiredAntiAffinity.values()) {
-    if (g.counts.size > 0 && termMatches(g.term, pod.namespace, pod.labels, nsLabels)) existing.addLayer(g.term.topologyKey, g.counts);
+    if (g.counts.size > 0 && termMatches(g.term, pod.namespace, pod.labels, nsLabels)) (matched ??= new TopologyCounts()).addLayer(g.term.topologyKey, g.counts);
   }
+  const aff = terms.requiredAffinity;
+  const antiTerms = terms.requiredAntiAffinity;
+  // Upstream's Skip: no terms of its own and no existing pod's anti-affinity term matching it
+  // (a layer is only added with counts, so `matched` is empty exactly when it is null). Decided
+  // before the counts below are made: most pods of most runs end here.
+  if (aff.length === 0 && antiTerms.length === 0 && matched === null) return SKIP;
+  const existing = matched ?? new TopologyCounts();
 
   // Existing pods matching the incoming pod's terms (getIncomingAffinityAntiAffinityCounts).
   const affinity = new TopologyCounts();
   const anti = new TopologyCounts();
-  const aff = terms.requiredAffinity;
-  const antiTerms = terms.requiredAntiAffinity;
   let affinityKeyIdx: number[] = [];
   let antiKeyIdx: number[] = [];
   let matchesOwnAffinity = false;
@@ -128,7 +133,6 @@ export function preFilter(cluster: ClusterState, index: InterPodAffinityIndex, s
     antiKeyIdx = antiTerms.map((t) => anti.keyIndex(t.topologyKey));
   }
 
-  if (aff.length === 0 && antiTerms.length === 0 && existing.isEmpty()) return SKIP;
   state.write(
     PRE_FILTER_STATE_KEY,
     new PreFilterState(pod, terms, nsLabels, existing, affinity, anti, affinityKeyIdx, antiKeyIdx, matchesOwnAffinity),

@@ -87,21 +87,22 @@ export function preScore(cluster: ClusterState, index: InterPodAffinityIndex, ar
     return new Status(Code.Error, [`failed to parse pod: ${terms.parseError}`], INTER_POD_AFFINITY);
   }
   const nsLabels = cluster.namespaceLabels(pod.namespace);
-  const s = new PreScoreState();
+  // Made at the first layer: most pods of most runs have none and Skip.
+  let s: PreScoreState | null = null;
   if (hasConstraints) {
-    for (const w of terms.preferredAffinity) s.add(w.term.topologyKey, w.weight, index.watch([w.term]).countsFor(w.term.topologyKey));
-    for (const w of terms.preferredAntiAffinity) s.add(w.term.topologyKey, -w.weight, index.watch([w.term]).countsFor(w.term.topologyKey));
+    for (const w of terms.preferredAffinity) (s ??= new PreScoreState()).add(w.term.topologyKey, w.weight, index.watch([w.term]).countsFor(w.term.topologyKey));
+    for (const w of terms.preferredAntiAffinity) (s ??= new PreScoreState()).add(w.term.topologyKey, -w.weight, index.watch([w.term]).countsFor(w.term.topologyKey));
   }
   const hard = args.hardPodAffinityWeight;
   if (hard > 0) {
     for (const g of index.requiredAffinity.values()) {
-      if (g.counts.size > 0 && termMatches(g.term, pod.namespace, pod.labels, nsLabels)) s.add(g.term.topologyKey, hard, g.counts);
+      if (g.counts.size > 0 && termMatches(g.term, pod.namespace, pod.labels, nsLabels)) (s ??= new PreScoreState()).add(g.term.topologyKey, hard, g.counts);
     }
   }
   for (const g of index.preferred.values()) {
-    if (g.counts.size > 0 && termMatches(g.term, pod.namespace, pod.labels, nsLabels)) s.add(g.term.topologyKey, g.weight, g.counts);
+    if (g.counts.size > 0 && termMatches(g.term, pod.namespace, pod.labels, nsLabels)) (s ??= new PreScoreState()).add(g.term.topologyKey, g.weight, g.counts);
   }
-  if (!s.hasEntries) return SKIP;
+  if (s === null || !s.hasEntries) return SKIP;
   state.write(PRE_SCORE_STATE_KEY, s);
   return null;
 }
