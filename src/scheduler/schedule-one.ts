@@ -649,6 +649,8 @@ export class ScoreBuffers {
   /** One array of scores per Score plugin of a cycle, each as long as `totals`. */
   private scores: Float64Array[] = [];
   private skipFlags = new Uint8Array(0);
+  /** scoreNodes' lists of the plugins it scored in a cycle (the first entries are the cycle's). */
+  readonly picked = { scored: [] as Float64Array[], weights: [] as number[], names: [] as string[] };
 
   /** At least `n` flags, the first `n` zeroed: one per PreScore plugin. */
   skipped(n: number): Uint8Array {
@@ -726,9 +728,9 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
   }
   // Each plugin's final scores in an array of its own, weighed into the totals in one pass over
   // the nodes at the end (weighToTotals): a pass per plugin re-read and re-wrote every total.
-  const scored: Float64Array[] = [];
-  const weights: number[] = [];
-  const names: string[] = [];
+  // The first `k` entries of the lists are this cycle's (reused per cycle with buffers).
+  const { scored, weights, names } = buffers?.picked ?? { scored: [], weights: [], names: [] };
+  let k = 0;
   for (let j = 0; j < fwk.score.length; j++) {
     const plugin = fwk.score[j] as ScorePlugin;
     if (scoreSkipped(fwk, skipped, j)) continue;
@@ -745,19 +747,19 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
         for (let i = 0; i < n; i++) {
           const s = scores[i] as number;
           // An int32 (nearly every raw score) is a safe integer: the slower test is for the rest.
-          if ((s | 0) !== s && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, n) ?? invalidScore(plugin.name, s, true);
+          if ((s | 0) !== s && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, k, n) ?? invalidScore(plugin.name, s, true);
         }
       }
     } else {
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-        if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, n) ?? invalidScore(plugin.name, s, true);
+        if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, k, n) ?? invalidScore(plugin.name, s, true);
         scores[i] = s;
       }
     }
     if (plugin.normalizeScore !== undefined) {
       const v = plugin.normalizeScore(state, pod, nodes, scores);
-      if (v !== null && v.code !== Code.Success) return earlierInvalid(scored, names, n) ?? (v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name));
+      if (v !== null && v.code !== Code.Success) return earlierInvalid(scored, names, k, n) ?? (v.plugin === plugin.name ? v : new Status(v.code, v.reasons, plugin.name));
     }
     if (audit !== null) {
       // The invariant checker hears of no plugin after one whose final scores are invalid.
@@ -765,20 +767,21 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
       const bad = firstInvalidScore(scores, n);
       if (bad >= 0) return invalidScore(plugin.name, scores[bad] as number, false);
     }
-    scored.push(scores);
-    weights.push(fwk.scoreWeights[j] as number);
-    names.push(plugin.name);
+    scored[k] = scores;
+    weights[k] = fwk.scoreWeights[j] as number;
+    names[k] = plugin.name;
+    k++;
   }
-  if (weighToTotals(totals, scored, weights, n)) return totals;
-  return earlierInvalid(scored, names, n) ?? totals;
+  if (weighToTotals(totals, scored, weights, k, n)) return totals;
+  return earlierInvalid(scored, names, k, n) ?? totals;
 }
 
 /** The error for the first of the plugins scored so far whose final scores are not all ones the
  * framework accepts, or null. A cycle used to stop at such a plugin before scoring the next
  * ones; it now weighs them all at the end, so a later plugin's error reports this one first,
  * as before. */
-function earlierInvalid(scored: readonly Float64Array[], names: readonly string[], n: number): Status | null {
-  for (let j = 0; j < scored.length; j++) {
+function earlierInvalid(scored: readonly Float64Array[], names: readonly string[], k: number, n: number): Status | null {
+  for (let j = 0; j < k; j++) {
     const scores = scored[j] as Float64Array;
     const bad = firstInvalidScore(scores, n);
     if (bad >= 0) return invalidScore(names[j] as string, scores[bad] as number, false);
@@ -797,8 +800,7 @@ function firstInvalidScore(scores: Float64Array, n: number): number {
  * nodes (the default profile's scorers for a pod without inter-pod or spreading terms are four):
  * a pass per plugin re-read and re-wrote every total, and V8 checks each typed array's shape and
  * bounds on every element it touches. */
-function weighToTotals(totals: Float64Array, scored: readonly Float64Array[], weights: readonly number[], n: number): boolean {
-  const k = scored.length;
+function weighToTotals(totals: Float64Array, scored: readonly Float64Array[], weights: readonly number[], k: number, n: number): boolean {
   let ok = true;
   let j = 0;
   for (; j + 4 <= k; j += 4) {
