@@ -1,7 +1,9 @@
 // `npm run bench [-- --filter NAME]`: the scheduler_perf-equivalent workloads (bench/workloads.bench.ts)
 // and the physical floor, as a table written to bench/results.csv; then, without --filter (or
 // with --filter micro), the micro-benchmarks (engine, quantities, one scheduling cycle, failures,
-// loading), written to bench/micro-results.csv (name, metric, value, unit, target, met).
+// loading), written to bench/micro-results.csv (name, metric, value, unit, target, met); then,
+// without --filter (or with --filter trace), the streaming trace benchmark (trace.bench.ts),
+// written to bench/trace-results.csv in the same columns.
 // Figures depend on the machine and its load: compare runs by the `_per_ref` columns.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mergeResults } from './results-file.js';
@@ -16,10 +18,12 @@ import { floorBest } from './floor.bench.js';
 import { loadingBenchmarks } from './loading.bench.js';
 import { pluginBenchmarks } from './plugins.bench.js';
 import { schedulerBenchmarks } from './scheduler.bench.js';
+import { traceBenchmarks } from './trace.bench.js';
 import { referenceLoopsPerS, runPerfWorkload, selectWorkloads, type WorkloadRow } from './workloads.bench.js';
 
 const OUT = fileURLToPath(new URL('../../bench/results.csv', import.meta.url));
 const MICRO_OUT = fileURLToPath(new URL('../../bench/micro-results.csv', import.meta.url));
+const TRACE_OUT = fileURLToPath(new URL('../../bench/trace-results.csv', import.meta.url));
 const FLOOR_SHARE_TARGET = 0.3;
 
 function argValue(flag: string): string | undefined {
@@ -34,8 +38,8 @@ function argValue(flag: string): string | undefined {
 }
 
 async function workloads(filter: string | undefined): Promise<void> {
-  const selected = filter === 'micro' ? [] : selectWorkloads(filter);
-  if (filter !== undefined && filter !== 'micro' && selected.length === 0) {
+  const selected = filter === 'micro' || filter === 'trace' ? [] : selectWorkloads(filter);
+  if (filter !== undefined && filter !== 'micro' && filter !== 'trace' && selected.length === 0) {
     console.error(`bench: no workload matches --filter ${filter}`);
     process.exit(2);
   }
@@ -91,6 +95,16 @@ async function micro(): Promise<void> {
   console.log(targetsLine(rows));
 }
 
+function trace(): void {
+  console.log('Streaming trace benchmark: 200,000 then 2,000,000 generated ksim-csv rows through ksim run (about a minute and a half)');
+  const rows = traceBenchmarks();
+  console.table(rows.map(shown));
+  writeFileSync(TRACE_OUT, stringify(rows.map(shown), { header: true, columns: ['name', 'metric', 'value', 'unit', 'target', 'met'] }));
+  console.log(`Wrote ${rows.length} rows to bench/trace-results.csv`);
+  console.log(targetsLine(rows));
+}
+
 const filter = argValue('--filter');
 await workloads(filter);
 if (filter === undefined || filter === 'micro') await micro();
+if (filter === undefined || filter === 'trace') trace();
