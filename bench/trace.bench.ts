@@ -3,12 +3,12 @@
 // (`ksim run`, placements.csv streamed to disk) in a child process whose peak RSS is measured.
 // Targets (issue 9): 2,000,000 rows in under 90 s with peak RSS under 600 MB, and peak RSS not
 // growing with the row count (the 200,000-row run within 10 %).
-// Part of `npm run bench` (after the micro-benchmarks; `npm run bench -- --filter trace` runs it
-// alone); `npm run bench:trace` (both sizes) or `node dist/bench/trace.bench.js 200000` (one size).
+// Part of `npm run bench` (after the micro-benchmarks); `npm run bench:trace` (= `npm run bench --
+// --filter trace`) runs it alone, `node dist/bench/trace.bench.js 200000` one size.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shown, targetsLine, type BenchRow } from './bench-row.js';
+import type { BenchRow } from './bench-row.js';
 import { runCli } from './churn.bench.js';
 import { generateKsimCsv } from './ksim-csv-gen.js';
 
@@ -63,12 +63,12 @@ const LARGE = 2_000_000;
 
 /** Both sizes, each size's rows printed as it ends, with the targets on the 2,000,000-row run's
  * wall time and peak RSS and on the ratio of the two peaks. */
-export function traceBenchmarks(log: (line: string) => void = console.log): BenchRow[] {
+export function traceBenchmarks(): BenchRow[] {
   const rows: BenchRow[] = [];
   const peaks: number[] = [];
   for (const n of [SMALL, LARGE]) {
     const r = traceBenchmark(n);
-    for (const row of r) log(`${row.name}\t${row.metric}\t${row.value}\t${row.unit}`);
+    printRows(r);
     if (n === LARGE) {
       for (const row of r) {
         if (row.metric === 'wall_s') row.target = { op: '<=', value: 90 };
@@ -88,12 +88,12 @@ export function traceBenchmarks(log: (line: string) => void = console.log): Benc
   return rows;
 }
 
+function printRows(rows: readonly BenchRow[]): void {
+  for (const r of rows) console.log(`${r.name}\t${r.metric}\t${r.value}\t${r.unit}`);
+}
+
+// `node dist/bench/trace.bench.js N ...`: the given sizes, without targets (`npm run bench:trace`
+// runs both sizes with their targets, through main.ts).
 if (process.argv[1]?.endsWith('trace.bench.js')) {
-  if (process.argv.length > 2) {
-    for (const n of process.argv.slice(2).map(Number)) for (const r of traceBenchmark(n)) console.log(`${r.name}\t${r.metric}\t${r.value}\t${r.unit}`);
-  } else {
-    const rows = traceBenchmarks();
-    console.table(rows.map(shown));
-    console.log(targetsLine(rows));
-  }
+  for (const n of process.argv.slice(2).map(Number)) printRows(traceBenchmark(n));
 }

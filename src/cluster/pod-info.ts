@@ -189,33 +189,33 @@ export class PodInfo {
 
   /** When its binding committed (µs); -1 before. */
   get boundUs(): number {
-    return this.timeAt(this.boundAfterUs);
+    return this.timeAfterCreation(this.boundAfterUs);
   }
   set boundUs(us: number) {
-    this.boundAfterUs = this.afterCreation(us);
+    this.boundAfterUs = this.sinceCreation(us);
   }
   /** When it started Running (µs); -1 before. */
   get startedUs(): number {
-    return this.timeAt(this.startedAfterUs);
+    return this.timeAfterCreation(this.startedAfterUs);
   }
   set startedUs(us: number) {
-    this.startedAfterUs = this.afterCreation(us);
+    this.startedAfterUs = this.sinceCreation(us);
   }
   /** When it Succeeded or Failed (µs); -1 before. */
   get finishedUs(): number {
-    return this.timeAt(this.finishedAfterUs);
+    return this.timeAfterCreation(this.finishedAfterUs);
   }
   set finishedUs(us: number) {
-    this.finishedAfterUs = this.afterCreation(us);
+    this.finishedAfterUs = this.sinceCreation(us);
   }
   /** When its graceful deletion was requested (metadata.deletionTimestamp, µs); -1 while not
    * being deleted. A Terminating pod keeps its place on its node until its kubelet confirms
    * (or its deletion is forced). */
   get deletionUs(): number {
-    return this.timeAt(this.deletionAfterUs);
+    return this.timeAfterCreation(this.deletionAfterUs);
   }
   set deletionUs(us: number) {
-    this.deletionAfterUs = this.afterCreation(us);
+    this.deletionAfterUs = this.sinceCreation(us);
   }
 
   private setFlag(bit: number, yes: boolean): void {
@@ -223,11 +223,12 @@ export class PodInfo {
   }
 
   /** The time `afterUs` µs after its creation; -1 for -1 (not yet). */
-  private timeAt(afterUs: number): number {
+  timeAfterCreation(afterUs: number): number {
     return afterUs < 0 ? -1 : this.createdUs + afterUs;
   }
 
-  private afterCreation(us: number): number {
+  /** Time `us` as µs after its creation, as its times are kept (microsSince); -1 for -1. */
+  sinceCreation(us: number): number {
     if (us < 0) return -1;
     if (us < this.createdUs) throw new RangeError(`pod ${this.key}: a time (${us} µs) before its creation (${this.createdUs} µs)`);
     return microsSince(us, this.createdUs);

@@ -8,7 +8,7 @@
 // (simulated time, then commit order: the same every run), then the pods still present at the
 // end by namespace and name.
 import type { ClusterState } from '../cluster/cluster-state.js';
-import { microsSince, type PodInfo, type PodRecord } from '../cluster/pod-info.js';
+import type { PodInfo, PodRecord } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
 import { toSeconds } from '../engine/time.js';
@@ -44,7 +44,7 @@ export class PodsCollector {
   attempt(r: AttemptRecord): void {
     const rec = this.recordOf(r.pod);
     rec.attempts++;
-    if (rec.firstAttemptAfterUs < 0) rec.firstAttemptAfterUs = microsSince(r.timeUs, r.pod.createdUs);
+    if (rec.firstAttemptAfterUs < 0) rec.firstAttemptAfterUs = r.pod.sinceCreation(r.timeUs);
   }
 
   preempted(p: PodInfo): void {
@@ -71,7 +71,7 @@ export class PodsCollector {
       owner: p.ownerName,
       workload: p.workload,
       created_s: s(p.createdUs),
-      first_attempt_s: r === undefined || r.firstAttemptAfterUs < 0 ? null : toSeconds(p.createdUs + r.firstAttemptAfterUs),
+      first_attempt_s: s(p.timeAfterCreation(r?.firstAttemptAfterUs ?? -1)),
       bound_s: p.bound ? s(p.boundUs) : null,
       started_s: s(p.startedUs),
       finished_s: s(p.finishedUs),
