@@ -96,7 +96,7 @@ async function micro(): Promise<void> {
 }
 
 function trace(): void {
-  console.log('Streaming trace benchmark: 200,000 then 2,000,000 generated ksim-csv rows through ksim run (about a minute and a half)');
+  console.log('Streaming trace benchmark: 200,000 then 2,000,000 generated ksim-csv rows through ksim run, three runs of each (about four minutes)');
   const rows = traceBenchmarks();
   console.table(rows.map(shown));
   writeFileSync(TRACE_OUT, stringify(rows.map(shown), { header: true, columns: ['name', 'metric', 'value', 'unit', 'target', 'met'] }));
