@@ -181,6 +181,88 @@ describe('EventQueue', () => {
   });
   }
 
+  for (const directFlags of [false, true]) {
+  it(`ring: events from microseconds to hours ahead (the ring of later buckets, past its reach, idle jumps) pop in (time, insertion) order${directFlags ? ' (some cancelled by setting the flag)' : ''}`, () => {
+    let seed = directFlags ? 5 : 3;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const S = 1_000_000;
+    // Delays of a few µs (the heap), of seconds to minutes (the ring's buckets, some on a bucket's
+    // edge), past the ring's 1,024 s reach, and "never"; now and then a long idle jump.
+    const delay = (): number => {
+      const k = rand(12);
+      if (k < 4) return rand(5);
+      if (k < 8) return rand(120) * S + (rand(2) === 0 ? 0 : rand(S));
+      if (k < 9) return S - rand(2);
+      if (k < 10) return 1000 * S + rand(200) * S;
+      if (k < 11) return 3 * 3600 * S + rand(1000);
+      return Number.MAX_SAFE_INTEGER;
+    };
+    const q = new EventQueue();
+    const lane = q.newLane();
+    let laneTime = 0;
+    const queued: { ev: SimEvent; time: number; seq: number }[] = [];
+    let now = 0;
+    let pops = 0;
+    for (let i = 0; i < 8000; i++) {
+      const op = rand(10);
+      if (op < 4) {
+        const d = delay();
+        const t = d === Number.MAX_SAFE_INTEGER ? d : now + d;
+        queued.push({ ev: q.push(t, 'k', String(i), noop), time: t, seq: i });
+      } else if (op < 5) {
+        laneTime = Math.max(laneTime, now) + rand(3) * S;
+        queued.push({ ev: q.pushLane(lane, laneTime, 'k', String(i), noop), time: laneTime, seq: i });
+      } else if (op < 6 && queued.length > 0) {
+        const c = queued[rand(queued.length)]!;
+        if (directFlags && rand(2) === 0) c.ev.cancelled = true;
+        else q.cancel(c.ev);
+      } else {
+        // Pop up to a limit now and then (the run loop's popUntil), else the next event.
+        const limit = rand(4) === 0 ? now + rand(3) * S : Number.POSITIVE_INFINITY;
+        const live = queued.filter((x) => !x.ev.cancelled).sort((a, b) => a.time - b.time || a.seq - b.seq);
+        const want = live[0] !== undefined && live[0].time <= limit ? live[0] : undefined;
+        const ev = q.popUntil(limit);
+        assert.equal(ev?.subject, want?.ev.subject, `pop ${pops}`);
+        if (ev !== undefined && ev.time !== Number.MAX_SAFE_INTEGER) {
+          now = ev.time;
+          pops++;
+          queued.splice(queued.findIndex((x) => x.ev === ev), 1);
+        } else if (ev !== undefined) {
+          queued.splice(queued.findIndex((x) => x.ev === ev), 1);
+        }
+        if (!directFlags) assert.equal(q.size, live.length - (ev === undefined ? 0 : 1));
+      }
+    }
+    assert.ok(pops > 1000, `${pops} pops`);
+    assert.ok(now > 60 * S, `the clock reached only ${now} µs`);
+    const rest = queued.filter((x) => !x.ev.cancelled).sort((a, b) => a.time - b.time || a.seq - b.seq).map((x) => x.ev.subject);
+    assert.deepEqual(drain(q), rest);
+    assert.equal(q.size, 0);
+  });
+  }
+
+  it('ring: compaction drops cancelled events waiting in the ring and keeps the order of the others', () => {
+    const q = new EventQueue();
+    const evs: SimEvent[] = [];
+    // Seconds to minutes ahead: all in the ring.
+    for (let i = 0; i < 20_000; i++) evs.push(q.push(2_000_000 + (i % 300) * 1_000_000 + (i % 7), 'k', String(i), noop));
+    const expected: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      if (i % 5 === 0) expected.push(String(i));
+      else q.cancel(evs[i]!);
+    }
+    assert.equal(q.size, 4000);
+    const inRing = (q as unknown as { inRing: number }).inRing;
+    // Compacted when the cancelled outnumbered the live: far fewer than the 20,000 pushed remain.
+    assert.ok(inRing <= 5000, `the ring still holds ${inRing} events`);
+    expected.sort((x, y) => (Number(x) % 300) - (Number(y) % 300) || (Number(x) % 7) - (Number(y) % 7) || Number(x) - Number(y));
+    assert.deepEqual(drain(q), expected);
+    assert.equal(q.size, 0);
+  });
+
   it('lanes: an event earlier than its lane\'s last goes to the heap and still pops at its time', () => {
     const q = new EventQueue();
     const lane = q.newLane();
