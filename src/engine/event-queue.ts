@@ -67,6 +67,8 @@ class QueuedEvent implements SimEvent {
   declare pending: boolean;
   /** Queued in a lane (see Lane), not in the heap. */
   declare inLane: boolean;
+  /** The next event of its bucket while it waits in the ring (see EventQueue), else null. */
+  declare next: QueuedEvent | null;
 
   constructor(time: Micros, seq: number, kind: string, subject: string, action: () => void, inLane: boolean) {
     this.time = time;
@@ -77,6 +79,7 @@ class QueuedEvent implements SimEvent {
     this.cancelled = false;
     this.pending = true;
     this.inLane = inLane;
+    this.next = null;
   }
 }
 
@@ -142,10 +145,10 @@ export class EventQueue {
   private dead = 0;
   /** Where front() found the event it returned: -1 the heap, else a lane's index. */
   private frontFrom = -1;
-  /** The ring's buckets; the first, at ringStart, holds the events of [horizon, horizon + BUCKET_US). */
-  private readonly ring: (QueuedEvent | undefined)[][] = Array.from({ length: RING }, () => []);
-  /** Events in each bucket: a bucket's array keeps its length once grown. */
-  private readonly ringCounts = new Int32Array(RING);
+  /** The ring's buckets, each a list linked through QueuedEvent.next (no array per bucket to
+   * grow, be promoted and be dropped a second later); the first, at ringStart, holds the events of
+   * [horizon, horizon + BUCKET_US). */
+  private readonly ring: (QueuedEvent | null)[] = new Array<QueuedEvent | null>(RING).fill(null);
   private ringStart = 0;
   /** Events in the ring (cancelled ones included). */
   private inRing = 0;
@@ -173,25 +176,25 @@ export class EventQueue {
       return;
     }
     const slot = (this.ringStart + Math.floor(ahead / BUCKET_US)) & (RING - 1);
-    (this.ring[slot] as (QueuedEvent | undefined)[])[(this.ringCounts[slot] as number)] = ev;
-    this.ringCounts[slot] = (this.ringCounts[slot] as number) + 1;
+    ev.next = this.ring[slot] as QueuedEvent | null;
+    this.ring[slot] = ev;
     this.inRing++;
   }
 
   /** Moves the ring's first bucket into the heap (its cancelled events dropped) and the horizon
    * one bucket on. */
   private advanceRing(): void {
-    const bucket = this.ring[this.ringStart] as (QueuedEvent | undefined)[];
-    const n = this.ringCounts[this.ringStart] as number;
     const heap = this.heap;
-    for (let i = 0; i < n; i++) {
-      const ev = bucket[i] as QueuedEvent;
-      bucket[i] = undefined; // the array keeps its room for the bucket's next second, not its events
+    let ev = this.ring[this.ringStart] as QueuedEvent | null;
+    this.ring[this.ringStart] = null;
+    while (ev !== null) {
+      const next = ev.next;
+      ev.next = null;
+      this.inRing--;
       if (ev.cancelled) this.discard(ev);
       else heap.add(ev);
+      ev = next;
     }
-    this.inRing -= n;
-    this.ringCounts[this.ringStart] = 0;
     this.ringStart = (this.ringStart + 1) & (RING - 1);
     this.horizon += BUCKET_US;
   }
@@ -350,17 +353,21 @@ export class EventQueue {
   private compact(): void {
     const removed = this.heap.removeMany(isCancelled);
     for (let slot = 0; slot < RING; slot++) {
-      const bucket = this.ring[slot] as (QueuedEvent | undefined)[];
-      const n = this.ringCounts[slot] as number;
-      let kept = 0;
-      for (let i = 0; i < n; i++) {
-        const ev = bucket[i] as QueuedEvent;
-        bucket[i] = undefined;
-        if (ev.cancelled) removed.push(ev);
-        else bucket[kept++] = ev;
+      let kept: QueuedEvent | null = null;
+      let ev = this.ring[slot] as QueuedEvent | null;
+      while (ev !== null) {
+        const next = ev.next;
+        if (ev.cancelled) {
+          ev.next = null;
+          this.inRing--;
+          removed.push(ev);
+        } else {
+          ev.next = kept;
+          kept = ev;
+        }
+        ev = next;
       }
-      this.inRing -= n - kept;
-      this.ringCounts[slot] = kept;
+      this.ring[slot] = kept;
     }
     for (const ev of removed) {
       if (ev.pending) {
