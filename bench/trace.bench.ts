@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './bench-row.js';
+import { median } from '../src/metrics/stats.js';
 import { runCli } from './churn.bench.js';
 import { generateKsimCsv } from './ksim-csv-gen.js';
 
@@ -80,12 +81,6 @@ const REPEATS = 3;
 
 function value(rows: readonly BenchRow[], metric: string): number {
   return rows.find((row) => row.metric === metric)!.value;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** REPEATS runs of each size, alternating (each run's rows printed as it ends); the summary rows

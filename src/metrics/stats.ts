@@ -11,6 +11,15 @@ export function quantile(values: readonly number[], p: number): number {
   return sorted[rank - 1] as number;
 }
 
+/** The median (mean of the two middle values for an even count); NaN for none. `values` is
+ * left as it is. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
 /** Integrates a piecewise-constant signal over time (time-weighted mean). NaN marks a stretch
  * where the signal is undefined (e.g. a ratio with no denominator): it is left out of the mean. */
 export class TimeWeightedMean {

@@ -1,6 +1,9 @@
 // What the report's page script draws (client-script.ts): one plain-data spec per chart, written
 // into the page as JSON. The specs carry only numbers and labels, so the same run gives the same
 // bytes; Observable Plot turns them into SVG when the page opens.
+import { median } from '../metrics/stats.js';
+
+export { median };
 
 export interface Band {
   readonly x1: number;
@@ -114,13 +117,6 @@ export function histogram(values: readonly number[]): HistogramChart['bins'] {
   return counts.map((count, i) => ({ x1: min + i * w, x2: i === k - 1 ? max : min + (i + 1) * w, count }));
 }
 
-/** The median (mean of the two middle values for an even count); NaN for none. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 /** Mean and sample standard deviation (n − 1); sd null for fewer than two values. */
 export function meanSd(values: readonly number[]): { mean: number; sd: number | null } {

@@ -6,13 +6,9 @@
 // Method: Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 13 (percentile
 // interval); the 95% interval is the 2.5th and 97.5th percentiles of the resampled differences.
 import type { RandomStream } from '../engine/random.js';
+import { median } from '../metrics/stats.js';
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 export interface BootstrapInterval {
   readonly low: number;
