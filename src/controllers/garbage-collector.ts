@@ -5,6 +5,7 @@
 // (a create that was in flight) is deleted when it appears, as upstream deletes dependents
 // whose owner is gone.
 import type { ApiServer } from '../controlplane/api-server.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 
@@ -58,5 +59,12 @@ export class GarbageCollector {
 }
 
 function isControlled(p: PodInfo): boolean {
-  return (p.pod.metadata?.ownerReferences ?? []).some((r) => r.controller === true && r.kind === p.ownerKind && r.name === p.ownerName);
+  // A loop, not some(): a closure per pod added.
+  const refs = p.pod.metadata?.ownerReferences;
+  if (refs === undefined || refs === null) return false;
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i] as OwnerReference;
+    if (r.controller === true && r.kind === p.ownerKind && r.name === p.ownerName) return true;
+  }
+  return false;
 }

@@ -544,6 +544,54 @@ describe('ScheduleAlgorithm: PreFilter node subsets', () => {
   });
 });
 
+describe('ScheduleAlgorithm: PreFilter Skip', () => {
+  // Upstream framework.go RunPreFilterPlugins: a plugin whose PreFilter returns Skip is left out
+  // of Filter (state.SkipFilterPlugins).
+  /** Skips when its `skipping` flag is set; its Filter rejects every node it is asked about. */
+  class SkippingRejecter implements PreFilterPlugin, FilterPlugin {
+    skipping = true;
+    constructor(readonly name: string) {}
+    preFilter(): { status: Verdict } {
+      return { status: this.skipping ? new Status(Code.Skip, [], this.name) : null };
+    }
+    filter(): Verdict {
+      return Status.unschedulable(`${this.name} rejects`);
+    }
+  }
+  const cluster = buildCluster(['node1', 'node2'].map((n) => makeNode(n).obj()));
+  const pod = podInfo(makePod('p').obj());
+
+  it('cycles that skip the same plugins share one set; another mix gets its own, with the right names', () => {
+    const a = new SkippingRejecter('SkipA');
+    const b = new SkippingRejecter('SkipB');
+    const fwk = makeFramework(cluster, [a, b]);
+    const algo = new ScheduleAlgorithm(cluster, new RandomStreams(1).stream('s'));
+    const cycle = (): { result: ScheduleResult; skipped: ReadonlySet<string> } => {
+      const state = fwk.newCycleState();
+      const result = algo.schedule(fwk, state, pod);
+      return { result, skipped: state.skipFilterPlugins };
+    };
+    const first = cycle();
+    assert.equal(first.result.nodeName, 'node1');
+    assert.deepEqual([...first.skipped], ['SkipA', 'SkipB']);
+    assert.equal(cycle().skipped, first.skipped);
+    b.skipping = false;
+    const onlyA = cycle();
+    assert.deepEqual([...onlyA.skipped], ['SkipA']);
+    assert.equal(onlyA.result.nodeName, null);
+    assert.equal(onlyA.result.reason, '0/2 nodes are available: 2 SkipB rejects.');
+    a.skipping = false;
+    const none = cycle();
+    assert.equal(none.skipped.size, 0);
+    assert.equal(none.result.reason, '0/2 nodes are available: 2 SkipA rejects.');
+    a.skipping = true;
+    b.skipping = true;
+    const both = cycle();
+    assert.deepEqual([...both.skipped], ['SkipA', 'SkipB']);
+    assert.equal(both.result.nodeName, 'node1');
+  });
+});
+
 describe('ScheduleAlgorithm: filtering in batches', () => {
   /** Rejects the nodes whose name ends in one of `digits`, in batches or node by node. */
   class RejectDigits implements FilterPlugin {

@@ -107,6 +107,20 @@ export class ScheduleAlgorithm {
   /** The verdicts of the batch being filtered (reused per batch). */
   private readonly verdictBuf: Verdict[] = [];
 
+  /** The last skip set made per framework and its mask (skipSet). */
+  private readonly skipSets = new Map<Framework, { mask: number; set: ReadonlySet<string> }>();
+
+  /** The names of the PreFilter plugins whose bits `mask` sets (bit i: fwk.preFilter[i]), as the
+   * set the framework's last cycle with that mask had. A set is never changed once made. */
+  private skipSet(fwk: Framework, mask: number): ReadonlySet<string> {
+    const last = this.skipSets.get(fwk);
+    if (last !== undefined && last.mask === mask) return last.set;
+    const set = new Set<string>();
+    for (let i = 0; i < fwk.preFilter.length; i++) if (Math.floor(mask / 2 ** i) % 2 === 1) set.add((fwk.preFilter[i] as PreFilterPlugin).name);
+    this.skipSets.set(fwk, { mask, set });
+    return set;
+  }
+
   schedule(fwk: Framework, state: CycleState, pod: PodInfo): ScheduleResult {
     // Zones in turn (upstream's nodeTree), not the order the nodes joined.
     const nodes = this.cluster.schedulingNodes();
@@ -118,11 +132,14 @@ export class ScheduleAlgorithm {
     // PreFilter.
     let allowed: ReadonlySet<string> | null = null;
     let subsetPlugins: string[] | null = null;
-    let skipFilter: Set<string> | null = null;
-    for (const p of fwk.preFilter) {
+    // The PreFilter plugins that returned Skip, one bit each by position: most cycles skip the
+    // same ones as the cycle before, which then share its set (no set made per cycle).
+    let skipMask = 0;
+    for (let i = 0; i < fwk.preFilter.length; i++) {
+      const p = fwk.preFilter[i] as PreFilterPlugin;
       const { status, result } = p.preFilter(state, pod, nodes);
       if (status !== null && status.code === Code.Skip) {
-        (skipFilter ??= new Set()).add(p.name);
+        skipMask += 2 ** i;
         continue;
       }
       if (status !== null && status.code !== Code.Success) {
@@ -143,9 +160,9 @@ export class ScheduleAlgorithm {
         }
       }
     }
-    const skip: ReadonlySet<string> = skipFilter ?? EMPTY;
+    const skip: ReadonlySet<string> = skipMask === 0 ? EMPTY : this.skipSet(fwk, skipMask);
     // PreFilter extensions and PostFilter plugins re-run filters; they read the skip set here.
-    if (skipFilter !== null) state.skipFilterPlugins = skipFilter;
+    if (skipMask !== 0) state.skipFilterPlugins = skip;
     const failedNodes = this.failedNodes;
     const failedStatuses = this.failedStatuses;
     let numFailed = 0;

@@ -558,6 +558,45 @@ describe('PodTopologySpread raw scores', () => {
     assert.deepEqual(raw, [8, 0, 0]);
   });
 
+  it('pods sharing a constraint list share a PreScore state while its aggregates and weights hold, and get a new one when the candidates change them', () => {
+    const { cluster, plugin } = setup(
+      [hostNode('a', 'z1'), hostNode('b', 'z2'), hostNode('c', 'z3'), hostNode('d', 'z1')],
+      [placed('p1', 'a', { app: 'x' }), placed('p2', 'd', { app: 'x' }), placed('p3', 'b', { app: 'x' })],
+    );
+    // One Pod object: its constraint list is the one the cycles share.
+    const pod = podInfo(spreadPod(incoming({ app: 'x' }), spread(2, 'zone', SA, exists('app')), spread(1, HOST, SA, exists('app'))).obj());
+    const stateOf = (candidates: readonly NodeInfo[]): PreScoreState => {
+      const st = new CycleState();
+      assert.equal(plugin.preScore(st, pod, candidates), null);
+      return st.read<PreScoreState>(PRE_SCORE_STATE_KEY) as PreScoreState;
+    };
+    const [a, b, c, d] = cluster.nodes as [NodeInfo, NodeInfo, NodeInfo, NodeInfo];
+    const all = stateOf(cluster.nodes);
+    assert.deepEqual([...all.weights], [Math.log(5), Math.log(6)]);
+    assert.equal(stateOf(cluster.nodes), all);
+    // Candidates a and d: one zone and two hosts among them, so other weights and another state.
+    const z1 = stateOf([a, d]);
+    assert.notEqual(z1, all);
+    assert.deepEqual([...z1.weights], [Math.log(3), Math.log(4)]);
+    const st = new CycleState();
+    assert.equal(plugin.preScore(st, pod, [a, d]), null);
+    // a: 2 pods in z1 × log 3 + (2 − 1) + 1 pod on a × log 4 = 4.58 → 5.
+    assert.deepEqual([a, d].map((n) => plugin.score(st, pod, n)), [5, 5]);
+    // Back to every node: the weights of the first state again, in a state built anew.
+    const again = stateOf(cluster.nodes);
+    assert.notEqual(again, z1);
+    assert.deepEqual([...again.weights], [Math.log(5), Math.log(6)]);
+    // A shared state reads the counts as they are: a pod placed on c since counts there.
+    const p4 = podInfo(placed('p4', 'c', { app: 'x' }));
+    cluster.addPod(p4);
+    cluster.assume(p4, c);
+    const st2 = new CycleState();
+    assert.equal(plugin.preScore(st2, pod, cluster.nodes), null);
+    assert.equal(st2.read<PreScoreState>(PRE_SCORE_STATE_KEY), again);
+    // c: 1 pod in z3 × log 5 + 1 + 1 pod on c × log 6 = 4.40 → 4 (1 before p4); b is unchanged.
+    assert.deepEqual([b, c].map((n) => plugin.score(st2, pod, n)), [Math.round(Math.log(5) + 1 + Math.log(6)), 4]);
+  });
+
   it('NormalizeScore without PreScore state is an error', () => {
     const { cluster, plugin } = setup([hostNode('a', 'z1')]);
     const v = plugin.normalizeScore(new CycleState(), podInfo(makePod('p').obj()), cluster.nodes, new Float64Array(1));

@@ -101,39 +101,46 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
   if (constraints.length === 0) return SKIP;
 
   const n = constraints.length;
+  // The state the pods of this constraint list had last: the pods of one controller share the
+  // list, and most cycles find the same aggregates and weights again, so the state is reused
+  // rather than built (its arrays and sets were a kilobyte per pod of a churn).
+  const prev = lastStates.get(constraints);
+  let same = prev !== undefined && prev.requireAllTopologies === requireAll && prev.nodes === allNodes;
+  if (scratchAggs.length < n) growScratch(n);
   // Matching pods per domain over all eligible nodes (processAllNode), from the cluster index.
   // Upstream keeps only the domains of candidate nodes; Score only looks those up.
-  const keys = requireAll ? sortedKeys(constraints) : [];
-  const counts: ReadonlyMap<string, number>[] = new Array<ReadonlyMap<string, number>>(n);
-  const aggs: (DomainAgg | null)[] = new Array<DomainAgg | null>(n);
-  const domains: KeyDomains[] = new Array<KeyDomains>(n);
-  // Domains among the candidate nodes (initPreScoreState), for the weights. With no inclusion
-  // filter every candidate's domain is one of the aggregate's, so once all of those are seen the
-  // remaining candidates cannot add one.
-  const present: (Set<string> | null)[] = new Array<Set<string> | null>(n);
-  const bound = new Float64Array(n);
+  let keys: string[] | null = null;
   let hostname = false;
   for (let i = 0; i < n; i++) {
     const c = constraints[i] as SpreadConstraint;
-    domains[i] = ctx.index.domainsOf(c.topologyKey);
+    const domains = ctx.index.domainsOf(c.topologyKey);
+    scratchDomains[i] = domains;
+    if (same && (prev as PreScoreState).domains[i] !== domains) same = false;
     if (c.topologyKey === LABEL_HOSTNAME) {
       // Per-node counts are taken in Score; the weight counts the candidates.
-      counts[i] = EMPTY_COUNTS;
-      aggs[i] = null;
-      present[i] = null;
+      scratchAggs[i] = null;
       hostname = true;
       continue;
     }
     const inclusion = nodeInclusion(c, pod.pod);
-    const agg = ctx.index.agg(c.counter, keys, c.topologyKey, inclusion);
-    counts[i] = agg.counts;
-    aggs[i] = agg;
-    present[i] = new Set();
-    bound[i] = inclusion === null ? agg.counts.size : Infinity;
+    const before = same ? ((prev as PreScoreState).aggs[i] as DomainAgg | null) : null;
+    let agg: DomainAgg;
+    if (before !== null && inclusion === null && before.set.inclusion === null && ctx.index.stillHolds(before)) agg = before;
+    else agg = ctx.index.agg(c.counter, (keys ??= requireAll ? sortedKeys(constraints) : NO_KEYS), c.topologyKey, inclusion);
+    if (agg !== before) same = false;
+    scratchAggs[i] = agg;
+    scratchBounds[i] = inclusion === null ? agg.counts.size : Infinity;
   }
+  // Domains among the candidate nodes (initPreScoreState), for the weights. With no inclusion
+  // filter every candidate's domain is one of the aggregate's, so once all of those are seen the
+  // remaining candidates cannot add one.
   let ignored = 0;
   let open = 0;
-  for (let i = 0; i < n; i++) if (present[i] !== null && (bound[i] as number) > 0) open++;
+  for (let i = 0; i < n; i++) {
+    if (scratchAggs[i] === null) continue;
+    (scratchSets[i] as Set<string>).clear();
+    if ((scratchBounds[i] as number) > 0) open++;
+  }
   const countIgnored = requireAll && hostname;
   for (let k = 0; k < filteredNodes.length && (open > 0 || countIgnored); k++) {
     const labels = (filteredNodes[k] as NodeInfo).labels;
@@ -142,20 +149,61 @@ export function preScore(ctx: SpreadContext, state: CycleState, pod: PodInfo, fi
       continue;
     }
     for (let i = 0; i < n; i++) {
-      const set = present[i];
-      if (set === null || set === undefined || set.size >= (bound[i] as number)) continue;
+      if (scratchAggs[i] === null) continue;
+      const set = scratchSets[i] as Set<string>;
+      const bound = scratchBounds[i] as number;
+      if (set.size >= bound) continue;
       const v = labels[(constraints[i] as SpreadConstraint).topologyKey];
       set.add(typeof v === 'string' ? v : '');
-      if (set.size >= (bound[i] as number)) open--;
+      if (set.size >= bound) open--;
     }
   }
+  for (let i = 0; i < n; i++) {
+    const w = topologyNormalizingWeight(scratchAggs[i] === null ? filteredNodes.length - ignored : (scratchSets[i] as Set<string>).size);
+    scratchWeights[i] = w;
+    if (same && (prev as PreScoreState).weights[i] !== w) same = false;
+  }
+  if (same) {
+    state.write(PRE_SCORE_STATE_KEY, prev);
+    return null;
+  }
+  const counts: ReadonlyMap<string, number>[] = new Array<ReadonlyMap<string, number>>(n);
+  const aggs: (DomainAgg | null)[] = new Array<DomainAgg | null>(n);
+  const domains: KeyDomains[] = new Array<KeyDomains>(n);
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const set = present[i];
-    weights[i] = topologyNormalizingWeight(set === null || set === undefined ? filteredNodes.length - ignored : set.size);
+    const agg = scratchAggs[i] as DomainAgg | null;
+    aggs[i] = agg;
+    counts[i] = agg === null ? EMPTY_COUNTS : agg.counts;
+    domains[i] = scratchDomains[i] as KeyDomains;
+    weights[i] = scratchWeights[i] as number;
   }
-  state.write(PRE_SCORE_STATE_KEY, new PreScoreState(constraints, requireAll, counts, weights, aggs, domains, allNodes));
+  const built = new PreScoreState(constraints, requireAll, counts, weights, aggs, domains, allNodes);
+  lastStates.set(constraints, built);
+  state.write(PRE_SCORE_STATE_KEY, built);
   return null;
+}
+
+/** The PreScoreState last built for each constraint list (see preScore). A state is never
+ * changed once built, so cycles may share it. */
+const lastStates = new WeakMap<readonly SpreadConstraint[], PreScoreState>();
+const NO_KEYS: string[] = [];
+/** preScore's per-constraint scratch (aggregates, their domain bounds, candidate domains seen,
+ * weights, node domains), grown to the longest constraint list seen. */
+const scratchAggs: (DomainAgg | null)[] = [];
+const scratchBounds: number[] = [];
+const scratchSets: Set<string>[] = [];
+const scratchWeights: number[] = [];
+const scratchDomains: (KeyDomains | null)[] = [];
+
+function growScratch(n: number): void {
+  while (scratchAggs.length < n) {
+    scratchAggs.push(null);
+    scratchBounds.push(0);
+    scratchSets.push(new Set());
+    scratchWeights.push(0);
+    scratchDomains.push(null);
+  }
 }
 
 /** Score: the weighted matching count of the node's domains (lower is better, reversed later). */

@@ -320,6 +320,14 @@ export class SpreadIndex implements ClusterIndex {
     return true;
   }
 
+  /** Whether `a` is still its counter's aggregate (not evicted); marks it used, as agg() does
+   * when it finds it. */
+  stillHolds(a: DomainAgg): boolean {
+    if (a.counter.evicted || a.counter.aggs.get(a.set.id) !== a) return false;
+    a.lastUsed = ++this.clock;
+    return true;
+  }
+
   /** Matching pods per value of `key` over the nodes carrying all of `requiredKeys` and passing
    * `inclusion` (null: every such node). */
   agg(counter: PodCounter, requiredKeys: readonly string[], key: string, inclusion: NodeInclusion | null): DomainAgg {
