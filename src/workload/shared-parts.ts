@@ -61,10 +61,23 @@ export class SharedSpecParts {
    * and kept for nothing. */
   specKey(spec: unknown, mode: string): string | undefined {
     if (!isObject(spec) || (this.specMisses >= SPECS_ON_TRIAL && 2 * this.specHits < this.specMisses)) return undefined;
+    // A pod list mostly repeats the spec of the pod before: a spec equal to that one, keys in the
+    // same order, has the same JSON text, so its key (the same string, its hash known) is found
+    // by a walk of the two values instead of writing the text out again (the text and its hash
+    // were most of the time to read a known spec).
+    if (this.lastSpec !== null && mode === this.lastMode && sameJsonValue(spec, this.lastSpec)) return this.lastKey;
     const text = JSON.stringify(spec);
-    if (text.length > MAX_SPEC_TEXT || text.includes('null')) return undefined;
-    return `${mode}\u0000${text}`;
+    const key = text.length > MAX_SPEC_TEXT || text.includes('null') ? undefined : `${mode}\u0000${text}`;
+    this.lastSpec = spec;
+    this.lastMode = mode;
+    this.lastKey = key;
+    return key;
   }
+
+  /** The spec last given to specKey (as read, not copied: nothing changes it), its mode and key. */
+  private lastSpec: Record<string, unknown> | null = null;
+  private lastMode = '';
+  private lastKey: string | undefined = undefined;
 
   /** A copy of the spec remembered under `key` (a new object; its shared parts shared), or
    * undefined. */
@@ -106,3 +119,32 @@ export function copySpec(spec: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
+
+/** Whether two parsed values are written out as the same JSON text by JSON.stringify: one
+ * value, or equal primitives (NaN, written as null, is not equal to itself and so never the
+ * same), arrays of the same items, objects with the same keys in the same order and the same
+ * values. Values written alike but unequal (a NaN and a null) count as different, which only
+ * costs the caller its fast path. */
+export function sameJsonValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const aArray = Array.isArray(a);
+  if (aArray !== Array.isArray(b)) return false;
+  if (aArray) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJsonValue(x[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const ky = Object.keys(y);
+  let i = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    if (i >= ky.length || ky[i] !== k || !sameJsonValue(x[k], y[k])) return false;
+    i++;
+  }
+  return i === ky.length;
+}
