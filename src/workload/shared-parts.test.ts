@@ -209,6 +209,12 @@ test('a spec equal to the one before gets the same key, as the text would give; 
   (other.containers[0] as { resources: { requests: { cpu: string } } }).resources.requests.cpu = '200m';
   assert.equal(shared.specKey(other, '-w'), `-w\u0000${JSON.stringify(other)}`);
   assert.equal(shared.specKey(other, 'nw'), `nw\u0000${JSON.stringify(other)}`, 'the mode is part of the key');
+  // A spec changed after it was keyed does not change what the next equal spec gets.
+  const changed = spec();
+  const kc = shared.specKey(changed, '-w');
+  changed.containers[0]!.image = 'y';
+  assert.equal(shared.specKey(spec(), '-w'), kc);
+  assert.equal(shared.specKey(changed, '-w'), `-w\u0000${JSON.stringify(changed)}`);
   // A spec whose text holds a null has no key, found again or not.
   assert.equal(shared.specKey({ overhead: null, containers: [] }, '-w'), undefined);
   assert.equal(shared.specKey({ overhead: null, containers: [] }, '-w'), undefined);

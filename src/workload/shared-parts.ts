@@ -68,13 +68,14 @@ export class SharedSpecParts {
     if (this.lastSpec !== null && mode === this.lastMode && sameJsonValue(spec, this.lastSpec)) return this.lastKey;
     const text = JSON.stringify(spec);
     const key = text.length > MAX_SPEC_TEXT || text.includes('null') ? undefined : `${mode}\u0000${text}`;
-    this.lastSpec = spec;
+    // A copy: the caller's spec may be changed after (the copy costs about what the text did).
+    this.lastSpec = copyPlain(spec);
     this.lastMode = mode;
     this.lastKey = key;
     return key;
   }
 
-  /** The spec last given to specKey (as read, not copied: nothing changes it), its mode and key. */
+  /** A copy of the spec last given to specKey whose text was written out, its mode and key. */
   private lastSpec: Record<string, unknown> | null = null;
   private lastMode = '';
   private lastKey: string | undefined = undefined;

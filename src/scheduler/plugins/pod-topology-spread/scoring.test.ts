@@ -4,7 +4,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { WorkloadObject } from '../../../cluster/workload-object.js';
 import { RandomStreams } from '../../../engine/random.js';
-import { makeFramework, makePod, podInfo } from '../../../testing/builders.js';
+import { makeFramework, makePod, nodeInfoWith, podInfo } from '../../../testing/builders.js';
 import {
   controller,
   exists,
@@ -519,6 +519,10 @@ describe('PodTopologySpread Score: TestPodTopologySpreadScore', () => {
       const state = new CycleState();
       assert.equal(plugin.preScore(state, pod, candidates), null);
       const scores = new Float64Array(candidates.map((n) => plugin.score(state, pod, n)));
+      // The batch path (scoreNodes: the framework's) gives the raw scores node by node gives.
+      const batch = new Float64Array(candidates.length);
+      plugin.scoreNodes(state, pod, candidates, batch);
+      assert.deepEqual([...batch], [...scores]);
       assert.equal(plugin.normalizeScore(state, pod, candidates, scores), null);
       assert.deepEqual(Object.fromEntries(candidates.map((n, i) => [n.name, scores[i]])), tc.want);
     });
@@ -595,6 +599,51 @@ describe('PodTopologySpread raw scores', () => {
     assert.equal(st2.read<PreScoreState>(PRE_SCORE_STATE_KEY), again);
     // c: 1 pod in z3 × log 5 + 1 + 1 pod on c × log 6 = 4.40 → 4 (1 before p4); b is unchanged.
     assert.deepEqual([b, c].map((n) => plugin.score(st2, pod, n)), [Math.round(Math.log(5) + 1 + Math.log(6)), 4]);
+  });
+
+  it('the batch path scores as node by node: a key missing first or second, own constraints (node ignored) or the system defaults (its term left out), and a node that is not the cluster\'s', () => {
+    const nodes = [hostNode('a', 'z1'), hostNode('b', 'z2'), hostNode('c', null), hostNode('d', 'z1')];
+    const existing = [placed('p1', 'a', { app: 'x' }), placed('p2', 'a', { app: 'x' }), placed('p3', 'b', { app: 'x' }), placed('p4', 'c', { app: 'x' })];
+    const check = (plugin: ReturnType<typeof setup>['plugin'], candidates: readonly NodeInfo[], pod: ReturnType<typeof podInfo>, want: number[]) => {
+      const st = new CycleState();
+      assert.equal(plugin.preScore(st, pod, candidates), null);
+      const batch = new Float64Array(candidates.length);
+      plugin.scoreNodes(st, pod, candidates, batch);
+      assert.deepEqual([...batch], candidates.map((n) => plugin.score(st, pod, n)));
+      assert.deepEqual([...batch], want);
+    };
+    // Own constraints, hostname first: c lacks the zone (the second key) and is ignored.
+    const own = setup(nodes, existing);
+    const hostFirst = podInfo(spreadPod(incoming({ app: 'x' }), spread(1, HOST, SA, exists('app')), spread(1, 'zone', SA, exists('app'))).obj());
+    // Weights: hostname log(3 + 2) (c ignored), zone log(2 + 2). a: 2 × 1.61 + 2 × 1.39 = 6.0; b: 1.61 + 1.39 = 3.0; d: 2 × 1.39 = 2.77.
+    check(own.plugin, own.cluster.nodes, hostFirst, [6, 3, 0, 3]);
+    // A copy of node b (as preemption makes): scored from its labels, the same.
+    const copy = nodeInfoWith(hostNode('b', 'z2'), placed('p3', 'b', { app: 'x' }));
+    check(own.plugin, [own.cluster.mustNode('a'), copy], hostFirst, [6, 3]);
+    // The system defaults (zone maxSkew 3, hostname maxSkew 5) for a ReplicaSet's pods: c keeps its hostname term.
+    const zoned = [hostNode('a', null, { [ZONE]: 'z1' }), hostNode('b', null, { [ZONE]: 'z2' }), hostNode('c', null), hostNode('d', null, { [ZONE]: 'z1' })];
+    const sys = setup(zoned, existing, { defaultingType: 'System' }, [controller('ReplicaSet', 'rs', { matchLabels: { app: 'x' } })]);
+    const owned = podInfo(incoming({ app: 'x' }).owner('ReplicaSet', 'rs').obj());
+    // Zone weight log(3 + 2) (z1, z2 and c's domain ""), skew 4; hostname weight log(4 + 2), skew 2.
+    // a: 2 × 1.609 + 4 + 2 × 1.792 + 2 = 12.80; b: 1.609 + 4 + 1.792 + 2 = 9.40; c, no zone term:
+    // 1.792 + 2 = 3.79; d: 2 × 1.609 + 4 + 0 + 2 = 9.22.
+    check(sys.plugin, sys.cluster.nodes, owned, [13, 9, 4, 9]);
+    // Normalized: 100 × (13 + 4 − s) / 13, truncated.
+    const st = new CycleState();
+    assert.equal(sys.plugin.preScore(st, owned, sys.cluster.nodes), null);
+    const scores = new Float64Array(4);
+    sys.plugin.scoreNodes(st, owned, sys.cluster.nodes, scores);
+    assert.equal(sys.plugin.normalizeScore(st, owned, sys.cluster.nodes, scores), null);
+    assert.deepEqual([...scores], [30, 61, 100, 61]);
+    // Nodes with neither key: every raw score 0, so every node gets 100.
+    const bare = setup([node('e', {}), node('f', {})], [], { defaultingType: 'System' }, [controller('ReplicaSet', 'rs', { matchLabels: { app: 'x' } })]);
+    const st2 = new CycleState();
+    assert.equal(bare.plugin.preScore(st2, owned, bare.cluster.nodes), null);
+    const zeros = new Float64Array(2);
+    bare.plugin.scoreNodes(st2, owned, bare.cluster.nodes, zeros);
+    assert.deepEqual([...zeros], [0, 0]);
+    assert.equal(bare.plugin.normalizeScore(st2, owned, bare.cluster.nodes, zeros), null);
+    assert.deepEqual([...zeros], [100, 100]);
   });
 
   it('NormalizeScore without PreScore state is an error', () => {

@@ -225,6 +225,10 @@ let scoreCases = new Uint8Array(1024);
 export function scoreNodes(state: CycleState, nodes: readonly NodeInfo[], out: Float64Array): void {
   const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
   const n = nodes.length;
+  if (s !== undefined && s.constraints.length === 2) {
+    scoreNodesOfTwo(s, nodes, n, out);
+    return;
+  }
   out.fill(0, 0, n);
   if (s === undefined) return;
   if (scoreCases.length < n) scoreCases = new Uint8Array(Math.max(n, 2 * scoreCases.length));
@@ -255,6 +259,66 @@ export function scoreNodes(state: CycleState, nodes: readonly NodeInfo[], out: F
     if (k !== 1) out[j] = k === 0 ? roundHalfAwayFromZero(out[j] as number) : 0;
   }
   if (others > 0) for (let j = 0; j < n; j++) if (cases[j] === 1) out[j] = nodeScore(s, nodes[j] as NodeInfo);
+}
+
+/** scoreNodes for two constraints (the system defaults: zone and hostname), in one pass over
+ * the nodes with both constraints' arrays in locals: the same sums, added in the same order,
+ * as the pass per constraint gives, and a third of its time (the passes re-read every node and
+ * score). Nodes that are not the cluster's are scored after, by nodeScore. */
+function scoreNodesOfTwo(s: PreScoreState, nodes: readonly NodeInfo[], n: number, out: Float64Array): void {
+  const all = s.nodes;
+  const requireAll = s.requireAllTopologies;
+  const c0 = s.constraints[0] as SpreadConstraint;
+  const c1 = s.constraints[1] as SpreadConstraint;
+  const a0 = s.aggs[0] as DomainAgg | null;
+  const a1 = s.aggs[1] as DomainAgg | null;
+  // A hostname constraint counts the node's own pods, an other the pods of the node's domain.
+  const byNode0 = a0 === null;
+  const byNode1 = a1 === null;
+  const counts0 = a0 === null ? c0.counter.perNode : a0.byId;
+  const counts1 = a1 === null ? c1.counter.perNode : a1.byId;
+  const size0 = counts0.length;
+  const size1 = counts1.length;
+  const dom0 = (s.domains[0] as KeyDomains).nodeDomain;
+  const dom1 = (s.domains[1] as KeyDomains).nodeDomain;
+  const w0 = s.weights[0] as number;
+  const w1 = s.weights[1] as number;
+  const skew0 = c0.maxSkew - 1;
+  const skew1 = c1.maxSkew - 1;
+  let others = 0;
+  for (let j = 0; j < n; j++) {
+    const node = nodes[j] as NodeInfo;
+    const index = node.index;
+    if (all[index] !== node) {
+      others++;
+      continue;
+    }
+    const d0 = dom0[index] as number;
+    const d1 = dom1[index] as number;
+    // A node lacking a key: ignored (0) when every key is required, else without that term.
+    if (requireAll && (d0 < 0 || d1 < 0)) {
+      out[j] = 0;
+      continue;
+    }
+    let total = 0;
+    if (d0 >= 0) {
+      const at = byNode0 ? index : d0;
+      total += (at < size0 ? (counts0[at] as number) : 0) * w0 + skew0;
+    }
+    if (d1 >= 0) {
+      const at = byNode1 ? index : d1;
+      total += (at < size1 ? (counts1[at] as number) : 0) * w1 + skew1;
+    }
+    // int64(math.Round(score)), halves away from zero: Math.round, as the total is not negative
+    // (counts, weights of at least log 2, maxSkew − 1 ≥ 0).
+    out[j] = Math.round(total);
+  }
+  if (others > 0) {
+    for (let j = 0; j < n; j++) {
+      const node = nodes[j] as NodeInfo;
+      if (all[node.index] !== node) out[j] = nodeScore(s, node);
+    }
+  }
 }
 
 /** One constraint's term, cnt × weight + (maxSkew − 1) (upstream scoreForCount), added to each
@@ -298,6 +362,18 @@ export function normalizeScore(state: CycleState, nodes: readonly NodeInfo[], sc
   if (s === undefined) return NO_STATE;
   let minScore = Number.MAX_SAFE_INTEGER;
   let maxScore = 0;
+  if (!s.requireAllTopologies) {
+    // No node is ignored (the system defaults): the same passes without asking each node.
+    const n = nodes.length;
+    for (let i = 0; i < n; i++) {
+      const sc = scores[i] as number;
+      if (sc < minScore) minScore = sc;
+      if (sc > maxScore) maxScore = sc;
+    }
+    if (maxScore === 0) scores.fill(MAX_NODE_SCORE, 0, n);
+    else for (let i = 0; i < n; i++) scores[i] = Math.trunc((MAX_NODE_SCORE * (maxScore + minScore - (scores[i] as number))) / maxScore);
+    return null;
+  }
   for (let i = 0; i < nodes.length; i++) {
     if (s.ignores(nodes[i] as NodeInfo)) continue;
     const sc = scores[i] as number;
