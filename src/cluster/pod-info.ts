@@ -108,11 +108,12 @@ export class PodInfo {
    * where it is costs no probe of that set; null when in none. */
   listedIn: object | null = null;
 
-  constructor(readonly pod: Pod, createdUs: number) {
+  /** `key`: `namespace/name` when the caller has made it already (the API server's create). */
+  constructor(readonly pod: Pod, createdUs: number, key?: string) {
     const md = pod.metadata ?? {};
     this.namespace = md.namespace ?? 'default';
     this.name = md.name ?? '';
-    this.key = `${this.namespace}/${this.name}`;
+    this.key = key ?? `${this.namespace}/${this.name}`;
     this.labels = (md.labels ?? NO_LABELS) as Labels;
     this.resources = requestsOf(pod);
     this.hostPorts = collectHostPorts(pod);

@@ -301,7 +301,7 @@ export class DaemonSetController {
     const pod = this.newPod(st, node);
     st.creating.add(node);
     this.api.createPod(pod, (p) => {
-      this.podNames.release(pod);
+      this.podNames.release(pod, p?.key);
       st.creating.delete(node);
       if (p !== null) st.pods.add(p);
       done(p !== null);

@@ -72,7 +72,9 @@ export class PodNames {
     }
   }
 
-  release(pod: Pod): void {
-    this.inFlight.delete(`${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`);
+  /** The create of `pod` has been answered; `key`: the stored pod's key when it was created
+   * (PodInfo.key, the same text, already hashed), else it is made from the pod. */
+  release(pod: Pod, key?: string): void {
+    this.inFlight.delete(key ?? `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`);
   }
 }

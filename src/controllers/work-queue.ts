@@ -179,7 +179,7 @@ export function createPodsSlowStart<S extends CreatedPods>(
       const pod = newPod(st);
       st.inflight++;
       api.createPod(pod, (p) => {
-        names.release(pod);
+        names.release(pod, p?.key);
         st.inflight--;
         if (p !== null) st.pods.add(p);
         done(p !== null);

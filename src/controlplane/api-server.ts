@@ -391,7 +391,8 @@ export class ApiServer {
         this.reject(key, admitted.reason, done);
         return;
       }
-      const p = new PodInfo(admitted.pod, this.sim.now);
+      // The key made above (admission keeps the pod's metadata), already hashed by the lookup.
+      const p = new PodInfo(admitted.pod, this.sim.now, key);
       this.cluster.addPod(p);
       this.notify('podAdded', p);
       done?.(p);
