@@ -133,6 +133,11 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     const init = spec?.initContainers ?? NO_CONTAINERS;
     const app = spec?.containers ?? NO_CONTAINERS;
     const total = this.cluster.nodes.length;
+    // No node has any image (a cluster without image lists): nothing to resolve.
+    if (this.index.byName.size === 0) {
+      const numContainers = init.length + app.length;
+      return noImageState(numContainers, calculatePriority(0, numContainers));
+    }
     const found: { names: string[]; scores: number[] } = { names: [], scores: [] };
     if (total > 0) {
       this.resolveList(init, total, found);
