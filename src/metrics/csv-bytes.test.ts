@@ -20,6 +20,8 @@ const CELLS: (string | number | boolean | null | undefined)[] = [
   null, undefined, 0, -0, 7, 10, 100, 1_000_000, -42, -1.25, 0.5, 0.1234567, 0.000001, 0.0000005, 1.1, 12.000001,
   999_999_999.999999, 1e9, 1e15, 2 ** 53 - 1, 2 ** 53, 1e21, -1e21, 1e-7, Number.NaN, Infinity, -Infinity,
   86_400.5, 3_599.999999, 40.003148, 1.01186,
+  // Either side of 2^31, where digits switch from floating-point to integer division.
+  2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 + 5, 8 * 2 ** 30, 2147483647.5, 2147483648.25, 10_000_000_000,
   true, false, '', 'text', 'a,b', 'say "hi"', 'a\nb', 'a\rb', '42', 'zone-a', 'é', 'naïve,café', '日本', '😀', 'x\uD800y', '"',
 ];
 
@@ -47,6 +49,8 @@ test('CsvByteWriter writes what formatCell, csvLine and UTF-8 give, for every co
   assert.equal(one(-0), '0,0,0,0,0,0\n');
   assert.equal(one(-42), '-42,-42,-42,-42,-42,-42\n');
   assert.equal(one(2 ** 53), '9007199254740992,9007199254740992,9007199254740992,9007199254740992,9007199254740992,9007199254740992\n');
+  assert.equal(one(2 ** 31), '2147483648,2147483648,2147483648,2147483648,2147483648,2147483648\n');
+  assert.equal(one(8 * 2 ** 30), '8589934592,8589934592,8589934592,8589934592,8589934592,8589934592\n');
   assert.equal(one(Number.NaN), ',,,NaN,NaN,NaN\n');
   assert.equal(one('say "hi"'), '"say ""hi""","say ""hi""","say ""hi""","say ""hi""","say ""hi""","say ""hi"""\n');
   assert.equal(one(null), ',,,,,\n');
