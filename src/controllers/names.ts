@@ -10,19 +10,14 @@ const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 /** ALPHANUMS as character codes. */
 const ALPHANUM_CODES = Array.from(ALPHANUMS, (c) => c.charCodeAt(0));
 
-export function randomSuffix(rng: RandomStream, n = 5): string {
-  // Upstream's length, in one string made from the five codes: built a character at a time it
-  // was four strings made and dropped per generated pod name.
-  if (n === 5) {
-    const a = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
-    const b = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
-    const c = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
-    const d = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
-    return String.fromCharCode(a, b, c, d, ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number);
-  }
-  let s = '';
-  for (let i = 0; i < n; i++) s += ALPHANUMS[rng.int(ALPHANUMS.length)];
-  return s;
+/** Upstream's 5-character suffix, as one string made from the five codes (built a character at
+ * a time it was four strings made and dropped per generated pod name). */
+export function randomSuffix(rng: RandomStream): string {
+  const a = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
+  const b = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
+  const c = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
+  const d = ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number;
+  return String.fromCharCode(a, b, c, d, ALPHANUM_CODES[rng.int(ALPHANUMS.length)] as number);
 }
 
 /** Upstream rand.SafeEncodeString: maps each byte onto the safe alphabet. */
