@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, merged } from './values.js';
+import { canonicalJson, merged, sameJsonValue } from './values.js';
 
 test('merged: { ...a, ...b } — own keys in spread order, later parts winning, null and undefined parts skipped', () => {
   const a = { labels: { app: 'web' }, name: 'old', annotations: {} };
@@ -34,4 +34,29 @@ test('canonical JSON: equal exactly when the parsed values are equal, whatever t
   assert.notEqual(canonicalJson({ a: Number.POSITIVE_INFINITY }), canonicalJson({ a: Number.NEGATIVE_INFINITY }));
   assert.notEqual(canonicalJson([[1, 2]]), canonicalJson([1, 2]));
   assert.equal(canonicalJson({ s: 'a"b' }), '{"s":"a\\"b"}');
+});
+
+test('sameJsonValue: true exactly when JSON.stringify writes the same text, unequal values written alike excepted', () => {
+  const cases: [unknown, unknown, boolean][] = [
+    [{ a: 1, b: [1, 'x', null, true] }, { a: 1, b: [1, 'x', null, true] }, true],
+    [{ a: 1, b: 2 }, { b: 2, a: 1 }, false], // key order is part of the text
+    [{ a: 1 }, { a: 1, b: 2 }, false],
+    [{ a: 1, b: 2 }, { a: 1 }, false],
+    [[1, 2], [1, 2, 3], false],
+    [[1, [2]], [1, [2]], true],
+    [{ a: [] }, { a: {} }, false],
+    [{ a: '1' }, { a: 1 }, false],
+    [{ a: 0 }, { a: -0 }, true], // both written 0
+    [{ a: NaN }, { a: NaN }, false], // written null: never taken for the same
+    [{ a: NaN }, { a: null }, false],
+    [{ a: null }, { a: null }, true],
+    [{ ['__proto__']: 1 }, JSON.parse('{"__proto__":1}'), true],
+  ];
+  for (const [a, b, want] of cases) {
+    assert.equal(sameJsonValue(a, b), want, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    if (want) assert.equal(JSON.stringify(a), JSON.stringify(b));
+  }
+  const proto = JSON.parse('{"__proto__":1}') as object;
+  assert.equal(sameJsonValue({ x: 1 }, Object.assign(Object.create({ inherited: 1 }) as object, { x: 1 })), true, 'only own keys are written');
+  assert.equal(sameJsonValue(proto, {}), false);
 });

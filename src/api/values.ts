@@ -99,3 +99,32 @@ export function deepFreeze<T>(v: T): T {
   for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
   return Object.freeze(v);
 }
+
+/** Whether two parsed values are written out as the same JSON text by JSON.stringify: one
+ * value, or equal primitives (NaN, written as null, is not equal to itself and so never the
+ * same), arrays of the same items, objects with the same keys in the same order and the same
+ * values. Values written alike but unequal (a NaN and a null) count as different, which only
+ * costs the caller its fast path. */
+export function sameJsonValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const aArray = Array.isArray(a);
+  if (aArray !== Array.isArray(b)) return false;
+  if (aArray) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJsonValue(x[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const ky = Object.keys(y);
+  let i = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    if (i >= ky.length || ky[i] !== k || !sameJsonValue(x[k], y[k])) return false;
+    i++;
+  }
+  return i === ky.length;
+}

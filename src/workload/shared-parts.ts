@@ -10,7 +10,7 @@
 //
 // Whole pod specs are remembered too, once validated, by their JSON text: a pod list written from
 // one template repeats its spec in every pod, and checking it again was most of reading it.
-import { canonicalJson, copyPlain, deepFreeze, isObject, setOwn } from '../api/values.js';
+import { canonicalJson, copyPlain, deepFreeze, isObject, sameJsonValue, setOwn } from '../api/values.js';
 
 /** The pod spec fields whose values are shared: lists and mappings that pods of one workload
  * have in common and nothing changes after reading. */
@@ -118,34 +118,4 @@ export function copySpec(spec: Record<string, unknown>): Record<string, unknown>
     setOwn(out, k, typeof v === 'object' && v !== null && Object.isFrozen(v) ? v : copyPlain(v));
   }
   return out;
-}
-
-
-/** Whether two parsed values are written out as the same JSON text by JSON.stringify: one
- * value, or equal primitives (NaN, written as null, is not equal to itself and so never the
- * same), arrays of the same items, objects with the same keys in the same order and the same
- * values. Values written alike but unequal (a NaN and a null) count as different, which only
- * costs the caller its fast path. */
-export function sameJsonValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const aArray = Array.isArray(a);
-  if (aArray !== Array.isArray(b)) return false;
-  if (aArray) {
-    const x = a as unknown[];
-    const y = b as unknown[];
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!sameJsonValue(x[i], y[i])) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const ky = Object.keys(y);
-  let i = 0;
-  for (const k in x) {
-    if (!Object.hasOwn(x, k)) continue;
-    if (i >= ky.length || ky[i] !== k || !sameJsonValue(x[k], y[k])) return false;
-    i++;
-  }
-  return i === ky.length;
 }

@@ -133,18 +133,15 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     const init = spec?.initContainers ?? NO_CONTAINERS;
     const app = spec?.containers ?? NO_CONTAINERS;
     const total = this.cluster.nodes.length;
+    const numContainers = init.length + app.length;
+    const noImageScore = calculatePriority(0, numContainers);
     // No node has any image (a cluster without image lists): nothing to resolve.
-    if (this.index.byName.size === 0) {
-      const numContainers = init.length + app.length;
-      return noImageState(numContainers, calculatePriority(0, numContainers));
-    }
+    if (this.index.byName.size === 0) return noImageState(numContainers, noImageScore);
     const found: { names: string[]; scores: number[] } = { names: [], scores: [] };
     if (total > 0) {
       this.resolveList(init, total, found);
       this.resolveList(app, total, found);
     }
-    const numContainers = init.length + app.length;
-    const noImageScore = calculatePriority(0, numContainers);
     // calculatePriority never falls as the sum grows: when a node holding every image would still
     // score what a node holding none does (small images, below the 23 MB threshold, like a pause
     // container), every node does, and no node needs to be looked at.

@@ -263,8 +263,9 @@ export function scoreNodes(state: CycleState, nodes: readonly NodeInfo[], out: F
 
 /** scoreNodes for two constraints (the system defaults: zone and hostname), in one pass over
  * the nodes with both constraints' arrays in locals: the same sums, added in the same order,
- * as the pass per constraint gives, and a third of its time (the passes re-read every node and
- * score). Nodes that are not the cluster's are scored after, by nodeScore. */
+ * as the pass per constraint gives (addConstraintTerms' term, written out per constraint), in
+ * about half its time (a pass per constraint re-read every node and score). Nodes that are not
+ * the cluster's are scored after, by nodeScore. */
 function scoreNodesOfTwo(s: PreScoreState, nodes: readonly NodeInfo[], n: number, out: Float64Array): void {
   const all = s.nodes;
   const requireAll = s.requireAllTopologies;
