@@ -39,6 +39,7 @@ const BOUND = 2;
 const DELETED = 4;
 const ON_BOOKS = 8;
 const GC_TRACKED = 16;
+const DEPENDENT = 32;
 
 /** `us − sinceUs` (≥ 0) as a value V8 stores in a field without a box: a difference of two boxed
  * numbers is a boxed number, even when small, and one stored into a field makes V8 box that
@@ -67,8 +68,8 @@ export class PodInfo {
   /** Which scenario workload entry produced this pod (annotation ksim.io/workload; it flows from
    * a Deployment's template to its pods). Drives the run duration. */
   readonly workload: string;
-  /** The yes/no marks below (bound, deleted, onBooks, gcTracked, and STORED_TERMINATING), one
-   * bit each, in one field. */
+  /** The yes/no marks below (bound, deleted, onBooks, gcTracked, dependent, and
+   * STORED_TERMINATING), one bit each, in one field. */
   private flags = 0;
 
   phase: PodPhase = 'Pending';
@@ -103,10 +104,10 @@ export class PodInfo {
   /** The workload it counts as available for (src/faults/availability.ts keeps the mark here,
    * opaque to the cluster, rather than in a map keyed by pod); null while not available. */
   availableIn: object | null = null;
-  /** The Deployment controller's live-pod set of its ReplicaSet that lists it (src/controllers/
-   * deployment.ts keeps this here, opaque to the cluster), so that a pod event that leaves it
-   * where it is costs no probe of that set; null when in none. */
-  listedIn: object | null = null;
+  /** Its index in the ReplicaSet controller's and the Deployment controller's list of its set's
+   * live pods (src/cluster/pod-list.ts; −1 or stale when in none). */
+  rsSlot = -1;
+  deploymentSlot = -1;
 
   /** `key`: `namespace/name` when the caller has made it already (the API server's create). */
   constructor(readonly pod: Pod, createdUs: number, key?: string) {
@@ -186,6 +187,14 @@ export class PodInfo {
   }
   set gcTracked(yes: boolean) {
     this.setFlag(GC_TRACKED, yes);
+  }
+  /** Listed by the garbage collector among its owner's dependents (src/controllers/
+   * garbage-collector.ts keeps the mark here). */
+  get dependent(): boolean {
+    return (this.flags & DEPENDENT) !== 0;
+  }
+  set dependent(yes: boolean) {
+    this.setFlag(DEPENDENT, yes);
   }
 
   /** When its binding committed (µs); -1 before. */

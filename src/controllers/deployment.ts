@@ -22,6 +22,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
+import { PodList, PodListKind } from '../cluster/pod-list.js';
 import { roundHalfAwayFromZero } from '../api/go-math.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
 import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
@@ -60,7 +61,7 @@ export function resolveFenceposts(spec: DeploymentSpec): { maxSurge: number; max
 }
 
 interface RsPods {
-  readonly pods: Set<PodInfo>;
+  readonly pods: PodList;
   /** What ownerOf gives for the ReplicaSet's object in the store, while `resolved`: reset when
    * that object changes (as it is committed) or a Deployment comes or goes, so a pod event finds
    * its Deployment with one lookup instead of four (a long churn's pod events spent 3-4 % of its
@@ -132,7 +133,7 @@ export class DeploymentController {
           if (st === undefined) return;
           if (!st.replicaSets.includes(o.metadata.name)) this.insertByAge(st, o);
           const key = `${o.metadata.namespace}/${o.metadata.name}`;
-          if (!this.rsPods.has(key)) this.rsPods.set(key, { pods: new Set(), owner: undefined, resolved: false });
+          if (!this.rsPods.has(key)) this.rsPods.set(key, { pods: new PodList(PodListKind.Deployment), owner: undefined, resolved: false });
           this.enqueue(st);
         }
       },
@@ -214,21 +215,10 @@ export class DeploymentController {
     if (p.ownerKind !== 'ReplicaSet') return;
     const e = this.rsPods.get(p.ownerKey);
     if (e === undefined) return;
-    // Live pods only: a finished pod leaves the set (it stays in the store until the pod
+    // Live pods only: a finished pod leaves the list (it stays in the store until the pod
     // garbage collector deletes it), so counting a ReplicaSet's pods does not grow with history.
-    // Only a change of membership touches the set: each pod has four or five events and stays
-    // in (or out) through most of them, and a probe of a set of thousands of pods is a cold
-    // hash-table lookup. `listedIn` is the set that holds the pod (a set made again for a
-    // ReplicaSet of the same name is another object).
-    if (live && !p.deleted && !p.terminal) {
-      if (p.listedIn !== e.pods) {
-        e.pods.add(p);
-        p.listedIn = e.pods;
-      }
-    } else if (p.listedIn === e.pods) {
-      e.pods.delete(p);
-      p.listedIn = null;
-    }
+    if (live && !p.deleted && !p.terminal) e.pods.add(p);
+    else e.pods.delete(p);
     if (!e.resolved) {
       // The pod's ReplicaSet by its object key, built once per pod (PodInfo.ownerObjectKey).
       const rs = this.api.cluster.objects.get(p.ownerObjectKey);

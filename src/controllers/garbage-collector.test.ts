@@ -149,3 +149,27 @@ test('a pod deleted before its owner is not deleted again', () => {
     '11 Pod default/web-b (owner ReplicaSet/default/web deleted)',
   ]);
 });
+
+test('an owner\'s dependents are deleted in the order they were created, after most of them went one by one', () => {
+  // 200 pods created in descending name order; two in three deleted first (the collector drops
+  // deleted pods from its list in batches, here more than once), then their owner.
+  const h = harness();
+  const name = (i: number) => `w-${String(199 - i).padStart(3, '0')}`;
+  h.at(0, () => {
+    h.api.createObject(object('ReplicaSet', 'web'));
+    for (let i = 0; i < 200; i++) h.api.createPod(pod(name(i), 'default', ref('ReplicaSet', 'web')));
+  });
+  h.at(5, () => {
+    for (let i = 0; i < 200; i++) if (i % 3 !== 0) h.api.deletePod(h.cluster.pods.get(`default/${name(i)}`)!, 'test');
+  });
+  h.at(10, () => h.api.deleteObject('ReplicaSet', 'default', 'web'));
+  h.sim.run(1000 * MS);
+  const byOwner = h.deletes.filter((d) => d.endsWith('(owner ReplicaSet/default/web deleted)'));
+  assert.equal(h.deletes.length, 133 + 1 + 67);
+  assert.deepEqual(byOwner.slice(0, 3), [
+    '11 Pod default/w-199 (owner ReplicaSet/default/web deleted)',
+    '11 Pod default/w-196 (owner ReplicaSet/default/web deleted)',
+    '11 Pod default/w-193 (owner ReplicaSet/default/web deleted)',
+  ]);
+  assert.deepEqual(byOwner, Array.from({ length: 67 }, (_, k) => `11 Pod default/${name(3 * k)} (owner ReplicaSet/default/web deleted)`));
+});

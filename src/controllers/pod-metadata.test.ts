@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ownedPodMetadata } from './pod-metadata.js';
+import { ownedPodMetadata, podMetadataWith, sharedPodMetadataParts } from './pod-metadata.js';
 
 const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'u1', controller: true, blockOwnerDeletion: true };
 
@@ -22,4 +22,26 @@ test('ownedPodMetadata: a template without annotations gives the pod an empty se
   // The keys in the order `{ ...tmd, name, namespace, labels, annotations, ownerReferences }` has them.
   assert.deepEqual(Object.keys(md), ['labels', 'name', 'namespace', 'annotations', 'ownerReferences']);
   assert.deepEqual(md.annotations, {});
+});
+
+test('sharedPodMetadataParts: one frozen set of labels, annotations and owner references for every pod of a template', () => {
+  const tmd = { generateName: 'web-', labels: { app: 'web', 'pod-template-hash': 'abc' }, annotations: { a: '1' } };
+  const parts = sharedPodMetadataParts(tmd, owner);
+  const one = podMetadataWith(tmd, 'web-1-aaaaa', 'shop', parts);
+  const two = podMetadataWith(tmd, 'web-1-bbbbb', 'shop', parts);
+  // What ownedPodMetadata gives, keys in the same order.
+  assert.deepEqual(one, ownedPodMetadata(tmd, 'web-1-aaaaa', 'shop', { app: 'web', 'pod-template-hash': 'abc' }, owner));
+  assert.deepEqual(Object.keys(one), Object.keys(ownedPodMetadata(tmd, 'x', 'shop', {}, owner)));
+  assert.equal(two.name, 'web-1-bbbbb');
+  assert.equal(one.labels, two.labels);
+  assert.equal(one.annotations, two.annotations);
+  assert.equal(one.ownerReferences, two.ownerReferences);
+  // Copies of the template's, frozen: a write into one pod's would have changed them all.
+  assert.notEqual(one.labels, tmd.labels);
+  assert.notEqual(one.annotations, tmd.annotations);
+  assert.ok(Object.isFrozen(one.labels) && Object.isFrozen(one.annotations) && Object.isFrozen(one.ownerReferences) && Object.isFrozen(one.ownerReferences![0]));
+  assert.throws(() => {
+    (one.labels as Record<string, string>)['extra'] = 'x';
+  }, TypeError);
+  assert.deepEqual(tmd.labels, { app: 'web', 'pod-template-hash': 'abc' });
 });

@@ -102,6 +102,14 @@ test("a ReplicaSet's pods share its template's frozen containers and one request
     assert.equal(p.requests, pods[0]!.requests);
   }
   assert.deepEqual([pods[0]!.requests.milliCpu, pods[0]!.requests.memory], [250, 2 ** 30]);
+  // Their labels, annotations and owner references too, frozen.
+  for (const p of pods) {
+    assert.equal(p.pod.metadata?.labels, pods[0]!.pod.metadata?.labels);
+    assert.equal(p.pod.metadata?.annotations, pods[0]!.pod.metadata?.annotations);
+    assert.equal(p.pod.metadata?.ownerReferences, pods[0]!.pod.metadata?.ownerReferences);
+  }
+  assert.equal(Object.isFrozen(pods[0]!.pod.metadata?.labels), true);
+  assert.deepEqual(pods.map((p) => p.pod.metadata?.labels), [{ app: 'web' }, { app: 'web' }, { app: 'web' }]);
   // Frozen: code that wrote into one pod's containers would change them all, and fails instead.
   const stored = api.cluster.objects.get(objectKey('ReplicaSet', 'default', 'web')) as unknown as { spec: { template: typeof template } };
   assert.equal(Object.isFrozen(stored.spec.template.spec.containers[0]!.resources.requests), true);
@@ -390,4 +398,16 @@ workload:
   const rows = r.tables.find((t) => t.file === 'placements.csv')!.rows;
   assert.deepEqual(rows.filter((x) => x['result'] === 'terminated').map((x) => x['node']), ['a-0']);
   assert.deepEqual(r.tables.find((t) => t.file === 'nodes.csv')!.rows.map((x) => `${x['node']} ${x['pods']}`), ['a-0 2', 'b-0 1']);
+});
+
+test('a ReplicaSet whose template changes gives its next pods the new labels (the shared metadata is made again)', () => {
+  const h = rsHarness();
+  h.api.createObject(h.rs(1));
+  h.sim.run(100_000);
+  const changed = h.rs(2) as WorkloadObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+  changed.spec.template.metadata.labels = { app: 'web', tier: 'front' };
+  h.objects.updateObject(changed);
+  h.sim.run(200_000);
+  const labels = [...h.cluster.pods.values()].map((p) => p.pod.metadata?.labels);
+  assert.deepEqual(labels, [{ app: 'web' }, { app: 'web', tier: 'front' }]);
 });

@@ -14,11 +14,12 @@ import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
 import { creationTimeUs, isPodReady, maxContainerRestarts, readyTimeUs, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
+import { PodList, PodListKind } from '../cluster/pod-list.js';
 import { controllerRef, type ObjectOf, type ReplicaSetSpec } from '../cluster/workload-object.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { PodNames } from './names.js';
-import { ownedPodMetadata } from './pod-metadata.js';
+import { podMetadataWith, sharedPodMetadataParts, type PodMetadataParts } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
@@ -30,8 +31,11 @@ interface RsState {
   /** Its pods from their creation until they are heard to end or be deleted: the live set, so
    * a sync costs the replicas, not every pod the set ever had. Finished pods stay in the store
    * (replaced, and deleted later by the pod garbage collector, src/controllers/podgc.ts) but
-   * not here. */
-  readonly pods: Set<PodInfo>;
+   * not here. In no particular order (PodList). */
+  readonly pods: PodList;
+  /** What its pods' metadata shares (sharedPodMetadataParts), made at its first create after
+   * the set's object last changed. */
+  podParts: PodMetadataParts | null;
   /** Creations issued but not yet observed (upstream "expectations"). */
   inflight: number;
   /** Pods whose deletion was issued and not yet observed (upstream's delete expectations). */
@@ -64,13 +68,14 @@ export class ReplicaSetController {
     this.podNames = new PodNames(api.cluster, names);
     this.sets = new KindInformer<'ReplicaSet', RsState>('ReplicaSet', api, objects, {
       add: (o) => {
-        const st: RsState = { obj: o, spec: o.spec ?? {}, pods: new Set(), inflight: 0, deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
+        const st: RsState = { obj: o, spec: o.spec ?? {}, pods: new PodList(PodListKind.ReplicaSet), podParts: null, inflight: 0, deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
         this.enqueue(st);
         return st;
       },
       update: (st, o) => {
         st.obj = o;
         st.spec = o.spec ?? {};
+        st.podParts = null;
         this.enqueue(st);
       },
       remove: (st) => {
@@ -179,7 +184,7 @@ export class ReplicaSetController {
     this.limiter.forget(st);
     if (diff < 0) {
       this.podsExamined += st.pods.size;
-      const active = [...st.pods].filter((p) => !p.terminal);
+      const active = st.pods.items.filter((p) => !p.terminal);
       for (const p of rankForDeletion(active, this.relatedPods(st), this.sim.now, this.api.cluster).slice(0, Math.min(-diff, BURST_REPLICAS))) {
         st.deleting.add(p);
         this.api.deletePod(p, 'scaled down');
@@ -203,7 +208,7 @@ export class ReplicaSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}) }, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
+      metadata: podMetadataWith(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, (st.podParts ??= sharedPodMetadataParts(tmd, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }))),
       // A shallow copy: the API server only ever sets top-level fields of a stored pod's spec
       // (admission makes its own copy, binding sets nodeName), so the pods of a ReplicaSet can
       // share the template's containers, affinity, ... (no deep copy per pod of a churn).

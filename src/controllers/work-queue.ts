@@ -8,6 +8,7 @@ import type { SimEvent } from '../engine/event-queue.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodInfo } from '../cluster/pod-info.js';
+import type { PodBooks } from '../cluster/pod-list.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodNames } from './names.js';
 import { TokenBucket } from '../controlplane/token-bucket.js';
@@ -149,7 +150,7 @@ export function slowStartBatch(
  * create it (its own pods are in `pods` from their create's commit on) and the start state is
  * committed: such a pod (a user's, with the controller's object as controller) can be a surplus,
  * and upstream's addPod queues a sync for every pod, so the caller syncs now. */
-export function heardForeignPod(pods: Set<PodInfo>, p: PodInfo, startingUp: boolean): boolean {
+export function heardForeignPod(pods: PodBooks, p: PodInfo, startingUp: boolean): boolean {
   const ours = pods.has(p);
   pods.add(p);
   return !ours && !startingUp;
@@ -158,7 +159,7 @@ export function heardForeignPod(pods: Set<PodInfo>, p: PodInfo, startingUp: bool
 export interface CreatedPods {
   /** Creates sent and not yet answered. */
   inflight: number;
-  readonly pods: Set<PodInfo>;
+  readonly pods: PodBooks;
 }
 
 /** The ReplicaSet's and the Job's create loop: `count` pods made by `newPod` in slow-start batches
