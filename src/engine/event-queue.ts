@@ -27,6 +27,9 @@ function loadPrivateFastPriorityQueue(): typeof FastPriorityQueue {
 
 const EngineFastPriorityQueue = loadPrivateFastPriorityQueue();
 
+/** An event's action; it is called with the event's target. */
+export type EventAction = (target: unknown) => void;
+
 /**
  * A scheduled event. The engine treats `kind` and `subject` as opaque labels
  * (they exist for event logs and debugging); only `time` and `seq` matter for
@@ -40,7 +43,10 @@ export interface SimEvent {
   readonly kind: string;
   /** e.g. "default/web-1" — opaque, for event logs. */
   readonly subject: string;
-  readonly action: () => void;
+  /** Run with `target` as its argument. */
+  readonly action: EventAction;
+  /** What the action works on (see Simulation.schedule), or undefined. */
+  readonly target: unknown;
   /**
    * True once cancelled. Read-only in spirit: always cancel through
    * `EventQueue.cancel` / `Simulation.cancel`, which also keeps `size` right.
@@ -61,7 +67,8 @@ class QueuedEvent implements SimEvent {
   declare readonly seq: number;
   declare readonly kind: string;
   declare readonly subject: string;
-  declare readonly action: () => void;
+  declare readonly action: EventAction;
+  declare readonly target: unknown;
   declare cancelled: boolean;
   /** True while the event is queued (false once popped or cancelled). */
   declare pending: boolean;
@@ -70,12 +77,13 @@ class QueuedEvent implements SimEvent {
   /** The next event of its bucket while it waits in the ring (see EventQueue), else null. */
   declare next: QueuedEvent | null;
 
-  constructor(time: Micros, seq: number, kind: string, subject: string, action: () => void, inLane: boolean) {
+  constructor(time: Micros, seq: number, kind: string, subject: string, action: EventAction, target: unknown, inLane: boolean) {
     this.time = time;
     this.seq = seq;
     this.kind = kind;
     this.subject = subject;
     this.action = action;
+    this.target = target;
     this.cancelled = false;
     this.pending = true;
     this.inLane = inLane;
@@ -163,8 +171,8 @@ export class EventQueue {
     return this.live;
   }
 
-  push(time: Micros, kind: string, subject: string, action: () => void): SimEvent {
-    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action, false);
+  push(time: Micros, kind: string, subject: string, action: EventAction, target?: unknown): SimEvent {
+    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action, target, false);
     this.insert(ev);
     this.live++;
     return ev;
@@ -218,11 +226,11 @@ export class EventQueue {
   }
 
   /** Like push, through lane `lane` when `time` is not before the lane's last event (else the heap). */
-  pushLane(lane: number, time: Micros, kind: string, subject: string, action: () => void): SimEvent {
+  pushLane(lane: number, time: Micros, kind: string, subject: string, action: EventAction, target?: unknown): SimEvent {
     const l = this.lanes[lane] as Lane;
-    if (time < l.lastTime) return this.push(time, kind, subject, action);
+    if (time < l.lastTime) return this.push(time, kind, subject, action, target);
     l.lastTime = time;
-    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action, true);
+    const ev = new QueuedEvent(time, this.nextSeq++, kind, subject, action, target, true);
     l.events.push(ev);
     this.live++;
     return ev;

@@ -5,6 +5,19 @@ import type { SimEvent } from './event-queue.js';
 import { MAX_RUN_DURATION_US, MAX_SIM_TIME_US } from './time.js';
 
 describe('Simulation', () => {
+  it('calls an action with its event\'s target, so one action serves many targets, in time order', () => {
+    const sim = new Simulation();
+    const log: string[] = [];
+    const act = (t: { name: string }) => log.push(`${t.name}@${sim.now}`);
+    const a = sim.schedule(20, 'k', 'a', act, { name: 'a' });
+    sim.scheduleAt(10, 'k', 'b', act, { name: 'b' });
+    sim.schedule(0, 'k', 'c', act, { name: 'c' });
+    sim.schedule(5, 'k', 'plain', () => log.push(`plain@${sim.now}`));
+    assert.deepEqual(a.target, { name: 'a' });
+    sim.run();
+    assert.deepEqual(log, ['c@0', 'plain@5', 'b@10', 'a@20']);
+  });
+
   it('starts at time 0 with nothing pending', () => {
     const sim = new Simulation();
     assert.equal(sim.now, 0);

@@ -1,4 +1,4 @@
-import { EventQueue, type SimEvent } from './event-queue.js';
+import { EventQueue, type EventAction, type SimEvent } from './event-queue.js';
 import { addTimeUs, MAX_SIM_TIME_US, type Micros } from './time.js';
 
 /** How the clock's range is named in the engine's refusals. */
@@ -65,22 +65,29 @@ export class Simulation {
 
   /** Schedules `action` to run `delayUs` after now. `delayUs` must be an integer from 0 to
    * MAX_SIM_TIME_US; the event's time saturates at MAX_SIM_TIME_US (a delay that runs past the end
-   * of the clock, e.g. a pod that runs for 250 years, means "never" within a run). */
-  schedule(delayUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
+   * of the clock, e.g. a pod that runs for 250 years, means "never" within a run). `action` is
+   * called with `target`: a timer kept for long (a pod's run) can then share one action among
+   * all its targets instead of holding a closure of its own. */
+  schedule(delayUs: Micros, kind: string, subject: string, action: () => void): SimEvent;
+  schedule<T>(delayUs: Micros, kind: string, subject: string, action: (target: T) => void, target: T): SimEvent;
+  schedule(delayUs: Micros, kind: string, subject: string, action: EventAction, target?: unknown): SimEvent {
     if (!(Number.isSafeInteger(delayUs) && delayUs >= 0)) {
       throw new Error(
         `Simulation.schedule: delay must be a non-negative integer number of microseconds, got ${String(delayUs)} (kind=${kind}, subject=${subject})`,
       );
     }
-    if (delayUs === 0) return this.queue.pushLane(this.nowLane, this.clock, kind, subject, action);
-    return this.queue.push(addTimeUs(this.clock, delayUs), kind, subject, action);
+    if (delayUs === 0) return this.queue.pushLane(this.nowLane, this.clock, kind, subject, action, target);
+    return this.queue.push(addTimeUs(this.clock, delayUs), kind, subject, action, target);
   }
 
-  /** Schedules `action` at absolute time `timeUs`, an integer from now to MAX_SIM_TIME_US. */
-  scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent {
+  /** Schedules `action` at absolute time `timeUs`, an integer from now to MAX_SIM_TIME_US (with
+   * `target` as schedule has it). */
+  scheduleAt(timeUs: Micros, kind: string, subject: string, action: () => void): SimEvent;
+  scheduleAt<T>(timeUs: Micros, kind: string, subject: string, action: (target: T) => void, target: T): SimEvent;
+  scheduleAt(timeUs: Micros, kind: string, subject: string, action: EventAction, target?: unknown): SimEvent {
     this.checkTime(timeUs, kind, subject);
-    if (timeUs === this.clock) return this.queue.pushLane(this.nowLane, timeUs, kind, subject, action);
-    return this.queue.push(timeUs, kind, subject, action);
+    if (timeUs === this.clock) return this.queue.pushLane(this.nowLane, timeUs, kind, subject, action, target);
+    return this.queue.push(timeUs, kind, subject, action, target);
   }
 
   /** A stream of events its caller schedules in time order, each at or after the one before (a
@@ -96,7 +103,7 @@ export class Simulation {
       },
       scheduleAgain: (ev, timeUs) => {
         this.checkTime(timeUs, ev.kind, ev.subject);
-        if (this.onEvent !== undefined || this.afterEvent !== undefined) return this.queue.pushLane(lane, timeUs, ev.kind, ev.subject, ev.action);
+        if (this.onEvent !== undefined || this.afterEvent !== undefined) return this.queue.pushLane(lane, timeUs, ev.kind, ev.subject, ev.action, ev.target);
         return this.queue.pushLaneAgain(lane, ev, timeUs);
       },
     };
@@ -163,7 +170,7 @@ export class Simulation {
         this.clock = ev.time;
         this.processed++;
         if (onEvent !== undefined) onEvent(ev);
-        ev.action();
+        ev.action(ev.target);
         if (afterEvent !== undefined) afterEvent(ev);
         if (this.stopRequested) return false;
       }
@@ -184,7 +191,7 @@ export class Simulation {
     this.clock = ev.time;
     this.processed++;
     if (this.onEvent !== undefined) this.onEvent(ev);
-    ev.action();
+    ev.action(ev.target);
     if (this.afterEvent !== undefined) this.afterEvent(ev);
   }
 

@@ -46,5 +46,5 @@ export function assertViolation(fn: () => unknown, invariant: string, detail: st
 
 /** A stand-in engine event for calling the checker's hooks directly. */
 export function fakeEvent(time: number, seq: number, kind = 'test.event', subject = ''): SimEvent {
-  return { time, seq, kind, subject, action: () => {}, cancelled: false };
+  return { time, seq, kind, subject, action: () => {}, target: undefined, cancelled: false };
 }
