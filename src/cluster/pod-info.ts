@@ -20,18 +20,6 @@ export interface HostPort {
   readonly port: number;
 }
 
-/** A pod's scheduling history as pods.csv reports it (PodInfo.record). */
-export interface PodRecord {
-  attempts: number;
-  /** When its first scheduling attempt ended, in µs after the pod's createdUs (a small integer
-   * to V8, as PodInfo keeps its times); -1 before. */
-  firstAttemptAfterUs: number;
-  /** Its node's zone when it was bound. */
-  zone: string;
-  evicted: boolean;
-  preempted: boolean;
-}
-
 /** PodInfo.flags: its object had a deletionTimestamp when it was stored (a snapshot of a
  * Terminating pod; the run never sets the field on a stored object, it keeps deletionUs). */
 const STORED_TERMINATING = 1;
@@ -40,6 +28,8 @@ const DELETED = 4;
 const ON_BOOKS = 8;
 const GC_TRACKED = 16;
 const DEPENDENT = 32;
+const EVICTED = 64;
+const PREEMPTED = 128;
 
 /** `us − sinceUs` (≥ 0) as a value V8 stores in a field without a box: a difference of two boxed
  * numbers is a boxed number, even when small, and one stored into a field makes V8 box that
@@ -68,8 +58,8 @@ export class PodInfo {
   /** Which scenario workload entry produced this pod (annotation ksim.io/workload; it flows from
    * a Deployment's template to its pods). Drives the run duration. */
   readonly workload: string;
-  /** The yes/no marks below (bound, deleted, onBooks, gcTracked, dependent, and
-   * STORED_TERMINATING), one bit each, in one field. */
+  /** The yes/no marks below (bound, deleted, onBooks, gcTracked, evicted, preempted, dependent,
+   * and STORED_TERMINATING), one bit each, in one field. */
   private flags = 0;
 
   phase: PodPhase = 'Pending';
@@ -98,9 +88,16 @@ export class PodInfo {
    * keeps it here: a map keyed by pod cost a hash-table insert and delete per timer, the
    * kubelet model's most expensive lines in a trace replay). */
   kubeletTimer: SimEvent | null = null;
-  /** What pods.csv reports of its scheduling (src/metrics/pods.ts keeps it here); null until
-   * its first attempt or binding. */
-  record: PodRecord | null = null;
+  // What pods.csv reports of its scheduling (src/metrics/pods.ts keeps it here, with the
+  // evicted and preempted marks; an object of its own per pod was one more for the
+  // young-generation collector to promote).
+  /** Scheduling attempts. */
+  attempts = 0;
+  /** When its first scheduling attempt ended, in µs after createdUs (a small integer to V8, as
+   * the times above); -1 before. */
+  firstAttemptAfterUs = -1;
+  /** Its node's zone when its binding was heard; '' before. */
+  boundZone = '';
   /** The workload it counts as available for (src/faults/availability.ts keeps the mark here,
    * opaque to the cluster, rather than in a map keyed by pod); null while not available. */
   availableIn: object | null = null;
@@ -187,6 +184,20 @@ export class PodInfo {
   }
   set gcTracked(yes: boolean) {
     this.setFlag(GC_TRACKED, yes);
+  }
+  /** Evicted from its node (src/metrics/pods.ts keeps the mark for pods.csv). */
+  get evicted(): boolean {
+    return (this.flags & EVICTED) !== 0;
+  }
+  set evicted(yes: boolean) {
+    this.setFlag(EVICTED, yes);
+  }
+  /** Deleted as a preemption victim (as `evicted`). */
+  get preempted(): boolean {
+    return (this.flags & PREEMPTED) !== 0;
+  }
+  set preempted(yes: boolean) {
+    this.setFlag(PREEMPTED, yes);
   }
   /** Listed by the garbage collector among its owner's dependents (src/controllers/
    * garbage-collector.ts keeps the mark here). */

@@ -1,14 +1,14 @@
 // pods.csv: one row per pod, written when the pod leaves the store (deleted: by a controller,
 // the pod garbage collector, an eviction, a preemption) or, for pods still in the store, at the
 // end of the run. Rows go to a sink as they are made (the CLI streams them to the file), so a
-// finished pod costs nothing once it is gone: the collector keeps a small record on each pod
-// (PodInfo.record: attempts, first attempt, zone, evicted/preempted), gone with the pod.
+// finished pod costs nothing once it is gone: the collector keeps what a row needs on each pod
+// (PodInfo attempts, firstAttemptAfterUs, boundZone, evicted, preempted), gone with the pod.
 //
 // Row order (README "pods.csv"): pods gone during the run in the order they left the store
 // (simulated time, then commit order: the same every run), then the pods still present at the
 // end by namespace and name.
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { PodInfo, PodRecord } from '../cluster/pod-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
 import { toSeconds } from '../engine/time.js';
@@ -24,17 +24,9 @@ export class PodsCollector {
     private readonly sink: RowSink,
   ) {}
 
-  /** The pod's record, kept on the pod (PodInfo.record): a map keyed by pod cost a cold
-   * hash-table lookup per attempt and binding, most of this collector's time in a trace replay. */
-  private recordOf(p: PodInfo): PodRecord {
-    let r = p.record;
-    if (r === null) p.record = r = { attempts: 0, firstAttemptAfterUs: -1, zone: '', evicted: false, preempted: false };
-    return r;
-  }
-
   readonly watcher: ClusterWatcher = {
     podBound: (p) => {
-      this.recordOf(p).zone = this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '';
+      p.boundZone = this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '';
     },
     podDeleted: (p) => {
       this.sink.add(this.row(p, this.sim.now));
@@ -42,17 +34,17 @@ export class PodsCollector {
   };
 
   attempt(r: AttemptRecord): void {
-    const rec = this.recordOf(r.pod);
-    rec.attempts++;
-    if (rec.firstAttemptAfterUs < 0) rec.firstAttemptAfterUs = r.pod.sinceCreation(r.timeUs);
+    const p = r.pod;
+    p.attempts++;
+    if (p.firstAttemptAfterUs < 0) p.firstAttemptAfterUs = p.sinceCreation(r.timeUs);
   }
 
   preempted(p: PodInfo): void {
-    this.recordOf(p).preempted = true;
+    p.preempted = true;
   }
 
   evicted(p: PodInfo): void {
-    this.recordOf(p).evicted = true;
+    p.evicted = true;
   }
 
   /** Rows of the pods still in the store, by namespace and name. */
@@ -62,7 +54,6 @@ export class PodsCollector {
   }
 
   private row(p: PodInfo, deletedUs: number): TypedRow {
-    const r = p.record ?? undefined;
     const s = (us: number) => (us < 0 ? null : toSeconds(us));
     return {
       namespace: p.namespace,
@@ -71,19 +62,19 @@ export class PodsCollector {
       owner: p.ownerName,
       workload: p.workload,
       created_s: s(p.createdUs),
-      first_attempt_s: s(p.timeAfterCreation(r?.firstAttemptAfterUs ?? -1)),
+      first_attempt_s: s(p.timeAfterCreation(p.firstAttemptAfterUs)),
       bound_s: p.bound ? s(p.boundUs) : null,
       started_s: s(p.startedUs),
       finished_s: s(p.finishedUs),
       deleted_s: s(deletedUs),
       node: p.bound ? p.nodeName : null,
       // Pods bound in the start state (a snapshot) had no podBound: their node's zone now.
-      zone: p.bound ? (r !== undefined && r.zone !== '' ? r.zone : this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '') : null,
+      zone: p.bound ? (p.boundZone !== '' ? p.boundZone : this.cluster.nodeByName.get(p.nodeName ?? '')?.zone ?? '') : null,
       phase: p.phase,
-      attempts: r?.attempts ?? 0,
+      attempts: p.attempts,
       restarts: p.restarts,
-      evicted: r?.evicted ?? false,
-      preempted: r?.preempted ?? false,
+      evicted: p.evicted,
+      preempted: p.preempted,
       // What it holds on its node while bound and not finished: the report's per-node heat map.
       cpu_requested_milli: p.requests.milliCpu,
       memory_requested_bytes: p.requests.memory,
