@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { EventQueue, type SimEvent } from './event-queue.js';
 
 const noop = (): void => {};
@@ -11,6 +13,31 @@ function drain(q: EventQueue): string[] {
 }
 
 describe('EventQueue', () => {
+  it('keeps no reference to an event once it has popped, whatever the heap did before', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const q = new EventQueue();
+    // 200 events in the heap at once (all within the first bucket), then all popped. Made in a
+    // function of their own: this async function's saved registers would keep the last target.
+    const fill = (): WeakRef<object>[] => {
+      const refs: WeakRef<object>[] = [];
+      for (let i = 0; i < 200; i++) {
+        const target = { i };
+        refs.push(new WeakRef(target));
+        q.push(200 - i, 'k', String(i), noop, target);
+      }
+      return refs;
+    };
+    const targets = fill();
+    assert.equal(drain(q).length, 200);
+    // The heap in use again, smaller: its slots past the end must not keep the old events.
+    q.push(5_000, 'k', 'later', noop, { later: true });
+    await new Promise((r) => setImmediate(r)); // WeakRefs are held until the end of the job
+    gc();
+    assert.deepEqual(targets.filter((w) => w.deref() !== undefined).map((w) => (w.deref() as { i: number }).i), []);
+    assert.equal(q.size, 1);
+  });
+
   it('pops equal times in insertion order', () => {
     const q = new EventQueue();
     q.push(5, 'k', 'a', noop);
