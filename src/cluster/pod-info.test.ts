@@ -96,3 +96,15 @@ test('microsSince: the difference as a small integer while it fits in 31 bits, t
   assert.equal(microsSince(t + 2 ** 31, t), 2 ** 31);
   assert.equal(microsSince(t + 2 ** 40 + 1, t), 2 ** 40 + 1);
 });
+
+test('hasPodAffinityTerms: set for a spec with inter-pod affinity or anti-affinity, not for node affinity alone', () => {
+  const term = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } };
+  const withAffinity = (affinity: object | undefined) => new PodInfo(makePod('p').with((p) => {
+    if (affinity !== undefined) p.spec!.affinity = affinity;
+  }).obj(), 0).hasPodAffinityTerms;
+  assert.equal(withAffinity(undefined), false);
+  assert.equal(withAffinity({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } }), false);
+  assert.equal(withAffinity({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }), true);
+  assert.equal(withAffinity({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: term }] } }), true);
+  assert.equal(withAffinity({ podAffinity: {} }), true);
+});

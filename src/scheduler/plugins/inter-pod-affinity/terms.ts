@@ -56,9 +56,9 @@ const cache = new WeakMap<PodInfo, PodTerms>();
 /** The compiled terms of a pod (cached per PodInfo). */
 export function podTerms(p: PodInfo): PodTerms {
   // Most pods have no inter-pod terms: no cache entry for them (a WeakMap entry per pod was a
-  // measurable part of the garbage collector's work in long churn runs).
-  const a = p.pod.spec?.affinity;
-  if (a == null || (a.podAffinity == null && a.podAntiAffinity == null)) return EMPTY;
+  // measurable part of the garbage collector's work in long churn runs), and no read of their
+  // spec (PodInfo knows).
+  if (!p.hasPodAffinityTerms) return EMPTY;
   let t = cache.get(p);
   if (t === undefined) {
     t = compilePodTerms(p.pod, p.namespace, p.labels);
