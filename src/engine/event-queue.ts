@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type FastPriorityQueue from 'fastpriorityqueue';
 import type { Micros } from './time.js';
+import { pollClearing } from './heap.js';
 
 /**
  * A private instance of the fastpriorityqueue module, evaluated just for the
@@ -274,22 +275,12 @@ export class EventQueue {
   popUntil(limit: Micros): SimEvent | undefined {
     const ev = this.front();
     if (ev === undefined || ev.time > limit) return undefined;
-    if (this.frontFrom < 0) this.pollHeap();
+    if (this.frontFrom < 0) pollClearing(this.heap);
     else (this.lanes[this.frontFrom] as Lane).shift();
     ev.pending = false;
     this.live--;
     this.followClock(ev.time);
     return ev;
-  }
-
-  /** Removes the heap's top. FastPriorityQueue's poll moves its last item to the top and leaves
-   * the slot past the end pointing at it: once that event has run too, the slot would keep it
-   * (and what its action or target holds: a finished pod) until the heap grew that far again,
-   * which with 10 ms buckets may never happen. */
-  private pollHeap(): void {
-    const heap = this.heap;
-    heap.poll();
-    (heap as unknown as { array: (QueuedEvent | undefined)[] }).array[heap.size] = undefined;
   }
 
   /** Time of the next live event (discarding cancelled events at the fronts). */
@@ -303,7 +294,7 @@ export class EventQueue {
     let best = heap.peek();
     for (;;) {
       while (best !== undefined && best.cancelled) {
-        this.pollHeap();
+        pollClearing(heap);
         this.discard(best);
         best = heap.peek();
       }

@@ -8,6 +8,7 @@
 // unschedulablePods is decided by the queueing hints of the plugins that rejected it.
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { Simulation } from '../engine/simulation.js';
+import { pollClearing } from '../engine/heap.js';
 import { US_PER_S } from '../engine/time.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { QueuedPodInfo } from './framework/interfaces.js';
@@ -168,10 +169,8 @@ export class SchedulingQueue {
    * first (SchedulerPopFromBackoffQ, KEP-5142, on by default since v1.33). */
   pop(): QueuedPodInfo | undefined {
     while (!this.active.isEmpty()) {
-      const qpi = this.active.poll() as QueuedPodInfo;
-      // poll leaves the polled entries in the heap's array past its size: drop them when the
-      // queue drains, so a bound and finished pod is not kept alive by a stale slot.
-      if (this.active.isEmpty()) this.active.trim();
+      // Clearing the slot poll leaves: a bound and finished pod is not kept alive by it.
+      const qpi = pollClearing(this.active) as QueuedPodInfo;
       if (!this.inActive.delete(qpi.pod)) continue; // deleted while queued
       return this.started(qpi);
     }
@@ -197,8 +196,7 @@ export class SchedulingQueue {
   private popBackoff(): QueuedPodInfo | undefined {
     const heap = this.backoffHeap;
     while (!heap.isEmpty()) {
-      const e = heap.poll() as BackoffEntry;
-      if (heap.isEmpty()) heap.trim();
+      const e = pollClearing(heap) as BackoffEntry;
       if (this.backoffEntryOf.get(e.qpi.pod) !== e) continue; // popped, flushed or deleted since
       this.backoffEntryOf.delete(e.qpi.pod);
       return e.qpi;
@@ -389,8 +387,7 @@ export class SchedulingQueue {
     }
     // Every heap entry of this tick or earlier is now flushed or stale.
     const heap = this.backoffHeap;
-    while (!heap.isEmpty() && (heap.peek() as BackoffEntry).tick <= tick) heap.poll();
-    if (heap.isEmpty()) heap.trim();
+    while (!heap.isEmpty() && (heap.peek() as BackoffEntry).tick <= tick) pollClearing(heap);
   }
 
   /** The leftover flush runs every 30 s from the scheduler's start; ksim only schedules the ticks
