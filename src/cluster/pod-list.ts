@@ -36,8 +36,7 @@ export class PodList implements PodBooks {
   }
 
   has(p: PodInfo): boolean {
-    const i = this.slotOf(p);
-    return i >= 0 && i < this.items.length && this.items[i] === p;
+    return this.holdsAt(this.slotOf(p), p);
   }
 
   /** Adds `p`; false when it was in already. */
@@ -50,9 +49,9 @@ export class PodList implements PodBooks {
 
   /** Removes `p`; false when it was not in. */
   delete(p: PodInfo): boolean {
-    if (!this.has(p)) return false;
     const items = this.items;
     const i = this.slotOf(p);
+    if (!this.holdsAt(i, p)) return false;
     const last = items.pop() as PodInfo;
     if (last !== p) {
       items[i] = last;
@@ -64,6 +63,11 @@ export class PodList implements PodBooks {
 
   [Symbol.iterator](): IterableIterator<PodInfo> {
     return this.items[Symbol.iterator]();
+  }
+
+  /** Whether `p` is at index `i` (its slot: −1, or an index in another list of this kind). */
+  private holdsAt(i: number, p: PodInfo): boolean {
+    return i >= 0 && i < this.items.length && this.items[i] === p;
   }
 
   private slotOf(p: PodInfo): number {
