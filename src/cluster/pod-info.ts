@@ -33,6 +33,11 @@ const PREEMPTED = 128;
 /** Its spec has inter-pod affinity or anti-affinity (a spec does not change once stored). */
 const POD_AFFINITY_TERMS = 256;
 
+/** A pod's key in the store: `namespace/name` (namespace "default" when it has none). */
+export function podStoreKey(pod: Pod): string {
+  return `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+}
+
 /** `us − sinceUs` (≥ 0) as a value V8 stores in a field without a box: a difference of two boxed
  * numbers is a boxed number, even when small, and one stored into a field makes V8 box that
  * field for every object of the class from then on; `| 0` makes it a small integer when it
@@ -108,7 +113,7 @@ export class PodInfo {
   rsSlot = -1;
   deploymentSlot = -1;
 
-  /** `key`: `namespace/name` when the caller has made it already (the API server's create). */
+  /** `key`: podStoreKey(pod) when the caller has made it already (the API server's create). */
   constructor(readonly pod: Pod, createdUs: number, key?: string) {
     const md = pod.metadata ?? {};
     this.namespace = md.namespace ?? 'default';

@@ -29,7 +29,7 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { podStoreKey, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import { compareForPodGC } from './podgc.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -299,13 +299,18 @@ export class DaemonSetController {
 
   private create(st: DsState, node: string, done: (ok: boolean) => void): void {
     const pod = this.newPod(st, node);
+    const key = this.podNames.takeKey() ?? podStoreKey(pod);
     st.creating.add(node);
-    this.api.createPod(pod, (p) => {
-      this.podNames.release(pod, p?.key);
-      st.creating.delete(node);
-      if (p !== null) st.pods.add(p);
-      done(p !== null);
-    });
+    this.api.createPod(
+      pod,
+      (p) => {
+        this.podNames.release(key);
+        st.creating.delete(node);
+        if (p !== null) st.pods.add(p);
+        done(p !== null);
+      },
+      key,
+    );
   }
 
   /** The pod a template makes, without name and node pinning (for eligibility checks). */

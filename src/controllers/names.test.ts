@@ -19,7 +19,9 @@ test('a generated name taken by a pod or by a create in flight is drawn again; a
   const names = new PodNames(cluster, scripted([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]));
   assert.equal(names.reserve('default', 'web'), 'web-ccccc');
   assert.equal(names.reserve('default', 'web'), 'web-ddddd');
-  names.release(makePod('web-ccccc').obj());
+  assert.equal(names.takeKey(), 'default/web-ddddd', 'the store key of the name reserved last');
+  assert.equal(names.takeKey(), null, 'taken once');
+  names.release('default/web-ccccc');
   const again = new PodNames(cluster, scripted([1, 1, 1, 1, 1]));
   assert.equal(again.reserve('default', 'web'), 'web-ccccc', 'another controller\'s reservations are its own');
   const reuse = scripted([1, 1, 1, 1, 1]);

@@ -1,6 +1,5 @@
 // Generated object names, as upstream: a prefix plus a 5-character suffix from the alphabet of
 // k8s.io/apimachinery/pkg/util/rand (no vowels, no confusable digits), drawn from a seeded stream.
-import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { RandomStream } from '../engine/random.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { canonicalJson } from '../api/values.js';
@@ -50,6 +49,8 @@ export function podTemplateHash(template: unknown): string {
  */
 export class PodNames {
   private readonly inFlight = new Set<string>();
+  /** The store key of the name `reserve` returned last, until `takeKey` takes it. */
+  private lastKey: string | null = null;
 
   constructor(
     private readonly cluster: ClusterState,
@@ -62,14 +63,23 @@ export class PodNames {
       const key = `${namespace}/${name}`;
       if (!this.cluster.pods.has(key) && !this.inFlight.has(key)) {
         this.inFlight.add(key);
+        this.lastKey = key;
         return name;
       }
     }
   }
 
-  /** The create of `pod` has been answered; `key`: the stored pod's key when it was created
-   * (PodInfo.key, the same text, already hashed), else it is made from the pod. */
-  release(pod: Pod, key?: string): void {
-    this.inFlight.delete(key ?? `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`);
+  /** The store key (`namespace/name`) of the name reserved last, or null when it was taken
+   * already. The create passes it on (ApiServer.createPod) and releases it: one string, hashed
+   * once, instead of the same text made again for the create, the store and the release. */
+  takeKey(): string | null {
+    const key = this.lastKey;
+    this.lastKey = null;
+    return key;
+  }
+
+  /** The create of the pod of store key `key` has been answered. */
+  release(key: string): void {
+    this.inFlight.delete(key);
   }
 }

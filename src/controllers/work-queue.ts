@@ -7,7 +7,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { podStoreKey, type PodInfo } from '../cluster/pod-info.js';
 import type { PodBooks } from '../cluster/pod-list.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodNames } from './names.js';
@@ -178,13 +178,18 @@ export function createPodsSlowStart<S extends CreatedPods>(
     Infinity,
     (_i, done) => {
       const pod = newPod(st);
+      const key = names.takeKey() ?? podStoreKey(pod);
       st.inflight++;
-      api.createPod(pod, (p) => {
-        names.release(pod, p?.key);
-        st.inflight--;
-        if (p !== null) st.pods.add(p);
-        done(p !== null);
-      });
+      api.createPod(
+        pod,
+        (p) => {
+          names.release(key);
+          st.inflight--;
+          if (p !== null) st.pods.add(p);
+          done(p !== null);
+        },
+        key,
+      );
       return true;
     },
     finished,

@@ -7,7 +7,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
-import { PodInfo, type PodPhase } from '../cluster/pod-info.js';
+import { PodInfo, podStoreKey, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { admitPod } from './admission.js';
 import type { RandomStream } from '../engine/random.js';
@@ -257,7 +257,7 @@ export class ApiServer {
         tell((w) => w.nodeAdded?.(n, true));
       }
       for (const pod of start.pods) {
-        const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+        const key = podStoreKey(pod);
         const nodeName = pod.spec?.nodeName;
         const node = this.cluster.nodeByName.get(nodeName ?? '');
         if (nodeName !== undefined && node === undefined) {
@@ -378,9 +378,9 @@ export class ApiServer {
   }
 
   /** Creates a pod after priority admission (src/controlplane/admission.ts). `done` gets the
-   * stored pod, or null and why the create failed (AlreadyExists, or admission's Forbidden). */
-  createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void): void {
-    const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+   * stored pod, or null and why the create failed (AlreadyExists, or admission's Forbidden).
+   * `key`: podStoreKey(pod), when the caller has it (a controller's reserved name). */
+  createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void, key = podStoreKey(pod)): void {
     this.write('api.create-pod', key, () => {
       if (this.cluster.pods.has(key)) {
         this.reject(key, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
