@@ -156,8 +156,12 @@ export class DomainAgg {
   readonly counts = new Map<string, number>();
   /** The same counts by domain id (KeyDomains); 0 for an id that is not a domain of the set. */
   byId: Int32Array = new Int32Array(8);
-  /** How many domains hold exactly k matching pods (keeps `min` exact under ±1 updates). */
-  private readonly hist = new Map<number, number>();
+  /** 1 at the id of each domain of the set. */
+  private member: Uint8Array = new Uint8Array(8);
+  /** How many domains hold exactly k matching pods, at k (keeps `min` exact under ±1 updates).
+   * An array, not a map: a pod placed or removed moves one domain between two counts, four map
+   * operations per aggregate on every placement of a churn. */
+  private hist: Int32Array = new Int32Array(8);
   min = MAX_INT32;
   lastUsed = 0;
 
@@ -179,21 +183,42 @@ export class DomainAgg {
     this.counts.set(v, c);
   }
 
+  /** Domains holding `k` pods: `d` more. */
+  private histAdd(k: number, d: number): void {
+    if (k >= this.hist.length) this.hist = grown(this.hist, k + 1, 0);
+    this.hist[k] = (this.hist[k] as number) + d;
+  }
+
+  /** The least count some domain holds (MAX_INT32 when there is no domain). */
+  private histMin(): number {
+    const h = this.hist;
+    for (let k = 0; k < h.length; k++) if ((h[k] as number) > 0) return k;
+    return MAX_INT32;
+  }
+
+  private setMember(v: string, yes: boolean): void {
+    const d = this.set.domains.idOf(v);
+    if (d >= this.member.length) this.member = grownBytes(this.member, d + 1);
+    this.member[d] = yes ? 1 : 0;
+  }
+
   /** Rebuilds counts from the counter's per-node numbers (on creation). */
   init(nodes: readonly NodeInfo[]): void {
     for (const n of nodes) {
       if (!this.set.qualifies(n)) continue;
       const v = this.set.valueOf(n);
+      if (!this.counts.has(v)) this.setMember(v, true);
       this.put(v, (this.counts.get(v) ?? 0) + this.counter.countOn(n));
     }
-    for (const c of this.counts.values()) histAdd(this.hist, c, 1);
-    this.min = minKey(this.hist);
+    for (const c of this.counts.values()) this.histAdd(c, 1);
+    this.min = this.histMin();
   }
 
   addDomain(v: string): void {
     if (this.counts.has(v)) return;
     this.put(v, 0);
-    histAdd(this.hist, 0, 1);
+    this.setMember(v, true);
+    this.histAdd(0, 1);
     this.min = 0;
   }
 
@@ -202,20 +227,45 @@ export class DomainAgg {
     if (c === undefined) return;
     this.counts.delete(v);
     this.byId[this.set.domains.idOf(v)] = 0;
-    histAdd(this.hist, c, -1);
-    if (c === this.min && !this.hist.has(c)) this.min = minKey(this.hist);
+    this.setMember(v, false);
+    this.histAdd(c, -1);
+    if (c === this.min && this.hist[c] === 0) this.min = this.histMin();
   }
 
   add(v: string, delta: 1 | -1): void {
     const old = this.counts.get(v);
     if (old === undefined) return; // not a domain of this set (cannot happen for qualifying nodes)
-    const cur = old + delta;
-    this.put(v, cur);
-    histAdd(this.hist, old, -1);
-    histAdd(this.hist, cur, 1);
-    if (cur < this.min) this.min = cur;
-    else if (old === this.min && !this.hist.has(old)) this.min = cur;
+    this.moved(v, this.set.domains.idOf(v), old, delta);
   }
+
+  /** add for a pod on the cluster's node `n` (qualifying for the set): its domain's id read from
+   * the nodes' domains rather than looked up by value. */
+  addOnNode(n: NodeInfo, delta: 1 | -1): void {
+    const nodeDomain = this.set.domains.nodeDomain;
+    const d = n.index < nodeDomain.length ? (nodeDomain[n.index] as number) : -1;
+    // A node without the key is in domain "", which has no node id.
+    if (d < 0 || d >= this.member.length || this.member[d] === 0) return this.add(this.set.valueOf(n), delta);
+    this.moved(this.set.valueOf(n), d, this.byId[d] as number, delta);
+  }
+
+  /** Domain `v` (id `d`) goes from `old` matching pods to old + delta. */
+  private moved(v: string, d: number, old: number, delta: 1 | -1): void {
+    const cur = old + delta;
+    this.byId[d] = cur;
+    this.counts.set(v, cur);
+    this.histAdd(old, -1);
+    this.histAdd(cur, 1);
+    if (cur < this.min) this.min = cur;
+    else if (old === this.min && this.hist[old] === 0) this.min = cur;
+  }
+}
+
+/** `a` when it holds `size` entries, else a zeroed copy at least twice as long. */
+function grownBytes(a: Uint8Array, size: number): Uint8Array {
+  if (size <= a.length) return a;
+  const b = new Uint8Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** `a` when it holds `size` entries, else a copy at least twice as long, the new entries `fill`. */
@@ -440,7 +490,7 @@ export class SpreadIndex implements ClusterIndex {
       if (!c.matcher.matches(p.labels)) continue;
       c.bump(n.index, delta);
       for (const a of c.aggs.values()) {
-        if (a.set.qualifies(n)) a.add(a.set.valueOf(n), delta);
+        if (a.set.qualifies(n)) a.addOnNode(n, delta);
       }
     }
   }
