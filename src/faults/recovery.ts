@@ -112,13 +112,17 @@ export class RecoveryTracker {
 
   readonly watcher: ClusterWatcher = {
     podAdded: (p) => {
+      // No eviction waits for a replacement (every run without faults, and most pods of one with).
+      if (this.waiting.size === 0) return;
       const key = ownerKey(p);
       if (key === null) return;
       const q = this.waiting.get(key);
       const e = q?.shift();
+      if (q !== undefined && q.length === 0) this.waiting.delete(key);
       if (e !== undefined) this.replacementOf.set(p, e);
     },
     podBound: (p) => {
+      if (this.replacementOf.size === 0) return;
       const e = this.replacementOf.get(p);
       if (e === undefined) return;
       this.replacementOf.delete(p);

@@ -128,7 +128,7 @@ export class Kubelets {
       },
       podDeleted: (p) => {
         this.stopTimer(p);
-        this.backoffs.delete(p.key);
+        if (this.backoffs.size > 0) this.backoffs.delete(p.key); // most runs have no crash loops
       },
     });
     const rng = opts.leaseRng;
