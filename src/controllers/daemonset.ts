@@ -29,7 +29,7 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { podStoreKey, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import { compareForPodGC } from './podgc.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -299,7 +299,7 @@ export class DaemonSetController {
 
   private create(st: DsState, node: string, done: (ok: boolean) => void): void {
     const pod = this.newPod(st, node);
-    const key = this.podNames.takeKey() ?? podStoreKey(pod);
+    const key = this.podNames.keyFor(pod);
     st.creating.add(node);
     this.api.createPod(
       pod,

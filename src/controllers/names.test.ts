@@ -19,8 +19,10 @@ test('a generated name taken by a pod or by a create in flight is drawn again; a
   const names = new PodNames(cluster, scripted([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]));
   assert.equal(names.reserve('default', 'web'), 'web-ccccc');
   assert.equal(names.reserve('default', 'web'), 'web-ddddd');
-  assert.equal(names.takeKey(), 'default/web-ddddd', 'the store key of the name reserved last');
-  assert.equal(names.takeKey(), null, 'taken once');
+  const reserved = makePod('web-ddddd').obj();
+  assert.equal(names.keyFor(reserved), 'default/web-ddddd', 'the store key of the name reserved last');
+  assert.equal(names.keyFor(makePod('web-ccccc').obj()), 'default/web-ccccc', 'another name: made from the pod');
+  assert.equal(names.keyFor(makePod('web-ddddd').namespace('other').obj()), 'other/web-ddddd', 'the name in another namespace: made from the pod');
   names.release('default/web-ccccc');
   const again = new PodNames(cluster, scripted([1, 1, 1, 1, 1]));
   assert.equal(again.reserve('default', 'web'), 'web-ccccc', 'another controller\'s reservations are its own');

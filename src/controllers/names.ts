@@ -1,6 +1,8 @@
 // Generated object names, as upstream: a prefix plus a 5-character suffix from the alphabet of
 // k8s.io/apimachinery/pkg/util/rand (no vowels, no confusable digits), drawn from a seeded stream.
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { RandomStream } from '../engine/random.js';
+import { podStoreKey } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { canonicalJson } from '../api/values.js';
 
@@ -49,8 +51,10 @@ export function podTemplateHash(template: unknown): string {
  */
 export class PodNames {
   private readonly inFlight = new Set<string>();
-  /** The store key of the name `reserve` returned last, until `takeKey` takes it. */
-  private lastKey: string | null = null;
+  /** The name `reserve` returned last, its namespace and its store key ('' before the first). */
+  private lastName = '';
+  private lastNamespace = '';
+  private lastKey = '';
 
   constructor(
     private readonly cluster: ClusterState,
@@ -63,19 +67,21 @@ export class PodNames {
       const key = `${namespace}/${name}`;
       if (!this.cluster.pods.has(key) && !this.inFlight.has(key)) {
         this.inFlight.add(key);
+        this.lastName = name;
+        this.lastNamespace = namespace;
         this.lastKey = key;
         return name;
       }
     }
   }
 
-  /** The store key (`namespace/name`) of the name reserved last, or null when it was taken
-   * already. The create passes it on (ApiServer.createPod) and releases it: one string, hashed
-   * once, instead of the same text made again for the create, the store and the release. */
-  takeKey(): string | null {
-    const key = this.lastKey;
-    this.lastKey = null;
-    return key;
+  /** `pod`'s store key (podStoreKey): the one `reserve` made when the pod has the name reserved
+   * last, so that the create, the store and the release use one string, hashed once, instead of
+   * the same text made again for each; else made from the pod. */
+  keyFor(pod: Pod): string {
+    const md = pod.metadata;
+    if (this.lastKey !== '' && md?.name === this.lastName && (md.namespace ?? 'default') === this.lastNamespace) return this.lastKey;
+    return podStoreKey(pod);
   }
 
   /** The create of the pod of store key `key` has been answered. */

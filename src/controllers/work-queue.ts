@@ -7,7 +7,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { podStoreKey, type PodInfo } from '../cluster/pod-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
 import type { PodBooks } from '../cluster/pod-list.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { PodNames } from './names.js';
@@ -178,7 +178,7 @@ export function createPodsSlowStart<S extends CreatedPods>(
     Infinity,
     (_i, done) => {
       const pod = newPod(st);
-      const key = names.takeKey() ?? podStoreKey(pod);
+      const key = names.keyFor(pod);
       st.inflight++;
       api.createPod(
         pod,

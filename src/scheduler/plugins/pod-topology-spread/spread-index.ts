@@ -157,7 +157,7 @@ export class DomainAgg {
   /** The same counts by domain id (KeyDomains); 0 for an id that is not a domain of the set. */
   byId: Int32Array = new Int32Array(8);
   /** 1 at the id of each domain of the set. */
-  private member: Uint8Array = new Uint8Array(8);
+  private member: Int32Array = new Int32Array(8);
   /** How many domains hold exactly k matching pods, at k (keeps `min` exact under ±1 updates).
    * An array, not a map: a pod placed or removed moves one domain between two counts, four map
    * operations per aggregate on every placement of a churn. */
@@ -198,7 +198,7 @@ export class DomainAgg {
 
   private setMember(v: string, yes: boolean): void {
     const d = this.set.domains.idOf(v);
-    if (d >= this.member.length) this.member = grownBytes(this.member, d + 1);
+    this.member = grown(this.member, d + 1, 0);
     this.member[d] = yes ? 1 : 0;
   }
 
@@ -258,14 +258,6 @@ export class DomainAgg {
     if (cur < this.min) this.min = cur;
     else if (old === this.min && this.hist[old] === 0) this.min = cur;
   }
-}
-
-/** `a` when it holds `size` entries, else a zeroed copy at least twice as long. */
-function grownBytes(a: Uint8Array, size: number): Uint8Array {
-  if (size <= a.length) return a;
-  const b = new Uint8Array(Math.max(size, a.length * 2));
-  b.set(a);
-  return b;
 }
 
 /** `a` when it holds `size` entries, else a copy at least twice as long, the new entries `fill`. */
