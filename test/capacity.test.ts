@@ -69,6 +69,21 @@ test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 
   assert.equal(readFileSync(join(again, 'capacity.csv'), 'utf8'), csv);
 });
 
+test('--nodes-for stops when more nodes do not help, and prints the command of its worst run, which shows why', () => {
+  const dir = join(tempDir('ksim-capacity-'), 'out');
+  const big = 'workload[0].manifest.spec.template.spec.containers[0].resources.requests.cpu=5';
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--set', big, '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^More nodes of pool general do not help missing=0, seed 1: missing 10 at 12 nodes, 10 at 48; the search stopped\.$/m);
+  const cmd = /^ {2}ksim run (.*)$/m.exec(r.stdout)?.[1];
+  assert.equal(cmd, `scenarios/capacity.yaml --seed 1 --set '${big}' --set 'cluster.nodePools[0].count=48'`);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).plateau, { from_count: 12, to_count: 48 });
+  // The printed command runs as printed, and its warning names the cause.
+  const again = spawnSync('sh', ['-c', `"${process.execPath}" "${KSIM_BIN}" run ${cmd} -o "${join(dir, 'worst')}" -q`], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /Deployment shop\/web ends with 0 of 10 replicas ready: 10 unschedulable, by latest reason: 10 "0\/48 nodes are available: 48 Insufficient cpu/);
+});
+
 test('bad input: one line naming the option, exit 2, nothing written', () => {
   const dir = join(tempDir('ksim-capacity-bad-'), 'out');
   const cases: [string[], RegExp][] = [

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { repoPath } from '../testing/repo-paths.js';
-import { nextCandidates, nodesFor, parseTolerance, settleUs } from './nodes-for.js';
+import { loadScenario } from '../workload/scenario.js';
+import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, type Probe } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, parseTarget } from './target.js';
 
@@ -105,4 +106,56 @@ test('tolerating 9 nodes down for good needs 19 (10 survivors), not the 12 at wh
   assert.equal(byCount.get(18)?.met, false);
   const stranded = await nodesFor({ scenario, pool: 'general', target: parseTarget('pending=0'), tolerate: { kind: 'nodes', count: 9 }, runner: sequentialRunner() });
   assert.ok((stranded.count ?? 0) < 19, 'pending=0 alone accepts fewer nodes than survive the loss');
+});
+
+test('the faults\' floor: the fewest nodes of the pool at which every node a fault targets exists', () => {
+  const floorOf = (faults: string) => {
+    const sc = loadScenario(repoPath('scenarios/capacity.yaml'), { set: [`faults=${faults}`] });
+    return faultFloor(sc.faults ?? [], sc.nodes, 'general');
+  };
+  assert.deepEqual(floorOf('[{"nodeDown":{"nodes":["general-3","general-11"],"at":"1m"}}]'), { count: 12, why: 'fault f1 (nodeDown) names general-11' });
+  // The pool's zones are round-robin: general-2 is its first node in zone-c.
+  assert.deepEqual(floorOf('[{"etcdLeaderLoss":{"at":"1m"}},{"zoneOutage":{"zone":"zone-c","at":"1m"}}]'), { count: 3, why: 'fault f2 (zoneOutage) needs a node in zone-c' });
+  assert.deepEqual(floorOf('[{"partition":{"pool":"general","at":"1m","for":"1m"}}]'), { count: 1, why: 'fault f1 (partition) needs a node of pool general' });
+  assert.equal(floorOf('[{"etcdLeaderLoss":{"at":"1m"}}]'), null);
+  assert.equal(floorOf('[]'), null);
+});
+
+test('counts below the faults\' floor are not run: one row says why, and the search starts at the scenario\'s count', async () => {
+  const scenario = repoPath('scenarios/capacity.yaml');
+  const set = ['faults=[{"nodeDown":{"nodes":["general-11"],"at":"9m","for":"30s"}}]'];
+  const r = await nodesFor({ scenario, pool: 'general', target: parseTarget('pending=0'), set, runner: sequentialRunner() });
+  assert.equal(r.count, 12);
+  assert.deepEqual(r.probes.map((p) => [p.count, p.met, p.runs, p.worstRun]), [
+    [11, false, 0, 'fault f1 (nodeDown) names general-11: not run'],
+    [12, true, 1, 'seed 1'],
+  ]);
+  assert.deepEqual(r.faultFloor, { count: 12, why: 'fault f1 (nodeDown) names general-11' });
+  // general-4 allows the true answer (10) to be found below the scenario's 12.
+  const low = await nodesFor({ scenario, pool: 'general', target: parseTarget('pending=0'), set: ['faults=[{"nodeDown":{"nodes":["general-4"],"at":"9m","for":"30s"}}]'], runner: sequentialRunner() });
+  assert.equal(low.count, 10);
+  assert.equal(low.probes[0]?.count, 4);
+  assert.equal(low.probes[0]?.runs, 0);
+});
+
+test('when four times the nodes do no better the search stops instead of doubling up to --max-count', async () => {
+  // Pods of 5 CPUs on 4-CPU nodes: no count fits one.
+  const scenario = repoPath('scenarios/capacity.yaml');
+  const set = ['workload[0].manifest.spec.template.spec.containers[0].resources.requests.cpu=5'];
+  const r = await nodesFor({ scenario, pool: 'general', target: parseTarget('missing=0'), set, runner: sequentialRunner() });
+  assert.equal(r.count, null);
+  assert.deepEqual(r.probes.map((p) => [p.count, p.targetValue]), [[12, 10], [24, 10], [48, 10]]);
+  assert.deepEqual([r.plateau?.from.count, r.plateau?.to.count], [12, 48]);
+  assert.deepEqual(r.plateau?.to.worstTask, { scenario, seed: 1, set: [...set, 'cluster.nodePools[0].count=48'] });
+});
+
+test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
+  const t = parseTarget('missing=0');
+  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, costPerHour: null });
+  assert.equal(findPlateau(t, [probe(8, false, 5), probe(16, false, 5), probe(24, false, 5)]), null, 'only 3× the nodes');
+  assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 5)])?.to.count, 32);
+  assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 6)])?.to.count, 32, 'worse is no better');
+  assert.equal(findPlateau(t, [probe(8, false, 5), probe(32, false, 4)]), null, 'one fewer missing is progress');
+  assert.equal(findPlateau(t, [probe(1, false, Number.NaN, 0), probe(8, false, 5)]), null, 'a count not run is no evidence');
+  assert.equal(findPlateau(t, [probe(8, false, 5), probe(32, true, 0)]), null);
 });

@@ -19,7 +19,8 @@ import { readYamlFile } from '../api/yaml-source.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
 import { NODE_LIFECYCLE_DEFAULTS } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
-import { loadScenario } from '../workload/scenario.js';
+import type { FaultSpec } from '../faults/spec.js';
+import { loadScenario, type ScenarioNode } from '../workload/scenario.js';
 import { badness, meets, metricValue, type Target } from './target.js';
 import type { ProbeRunner, ProbeTask, SummaryRow } from './probe-runner.js';
 
@@ -68,6 +69,8 @@ export interface Probe {
   readonly targetValue: number;
   /** The run that gave it: "seed 1", or "seed 1, zone-outage zone-a at 611.2s". */
   readonly worstRun: string;
+  /** That run, to run it again (absent when the probe ran nothing). */
+  readonly worstTask?: ProbeTask;
   /** 1 − the highest cpu / memory requested peak ratio over the fault-free runs. */
   readonly cpuHeadroom: number;
   readonly memoryHeadroom: number;
@@ -89,7 +92,18 @@ export interface NodesForResult {
   /** costPerHour of one node of the pool (null: none). */
   readonly poolCostPerHour: number | null;
   readonly maxCount: number;
+  /** Set when the search stopped because more nodes did not help: a failing probe, and one with
+   * at least PLATEAU_FACTOR times its nodes that did no better. */
+  readonly plateau: { readonly from: Probe; readonly to: Probe } | null;
+  /** The fewest nodes at which the scenario's faults have their targets (see PoolFacts). */
+  readonly faultFloor: { readonly count: number; readonly why: string } | null;
 }
+
+/** A failing count and one this many times larger that does no better (no met count): the
+ * search stops, since what keeps the target from being met is not this pool's size (a zone
+ * spread constraint during an outage, a pod stuck Terminating on a lost node, ...). Doubling on
+ * would run ever larger clusters up to --max-count. */
+export const PLATEAU_FACTOR = 4;
 
 /** What the search needs to know of the scenario, read once. */
 interface PoolFacts {
@@ -109,6 +123,9 @@ interface PoolFacts {
   readonly durationUs: number;
   readonly rawFaults: readonly unknown[];
   readonly seed: number;
+  /** The fewest nodes of the pool at which the scenario's own faults still have their targets
+   * (a nodeDown of general-3 needs 4), and why; counts below it are not run. */
+  readonly faultFloor: { readonly count: number; readonly why: string } | null;
 }
 
 export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
@@ -121,8 +138,16 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   let hi = Number.POSITIVE_INFINITY; // the smallest count known to meet
   let estimate: number | null = null;
   let guess: number | null = null; // from the failing probe at lo: how many its unbound pods need
-  for (let round = 1; ; round++) {
-    const candidates = nextCandidates(lo, hi, facts.initialCount, estimate, perRound, maxCount, guess).filter((c) => !probes.has(c));
+  let plateau: { from: Probe; to: Probe } | null = null;
+  const floor = facts.faultFloor;
+  if (floor !== null && floor.count > 1) {
+    // Fewer nodes than the faults name: the count below is shown as not run, the search starts above.
+    lo = floor.count - 1;
+    probes.set(lo, notRunProbe(facts, lo, 1, floor.why));
+  }
+  for (let round = 1; plateau === null; round++) {
+    // The first round probes the scenario's own count (at or above the faults' floor: it loads).
+    const candidates = (round === 1 ? nextCandidates(-1, hi, facts.initialCount, estimate, perRound, maxCount) : nextCandidates(lo, hi, facts.initialCount, estimate, perRound, maxCount, guess)).filter((c) => !probes.has(c));
     if (candidates.length === 0) break;
     const results = await probeRound(o, facts, seeds, candidates, round);
     for (const r of results) {
@@ -140,6 +165,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     }
     if (hi === lo + 1 || hi === 0) break;
     if (hi === Number.POSITIVE_INFINITY && lo >= maxCount) break;
+    if (hi === Number.POSITIVE_INFINITY) plateau = findPlateau(o.target, [...probes.values()]);
   }
   const sorted = [...probes.values()].sort((a, b) => a.count - b.count);
   const count = hi === Number.POSITIVE_INFINITY ? null : hi;
@@ -153,7 +179,26 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     answer: count === null ? null : (probes.get(count) as Probe),
     poolCostPerHour: facts.poolCost,
     maxCount,
+    plateau,
+    faultFloor: facts.faultFloor,
   };
+}
+
+function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
+  const costPerHour = f.otherCost === null && f.poolCost === null ? null : (f.otherCost ?? 0) + c * (f.poolCost ?? 0);
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, costPerHour };
+}
+
+/** Two failing probes that ran, the larger with at least PLATEAU_FACTOR times the nodes of the
+ * smaller and a target value no better (the smallest such pair), or null. */
+export function findPlateau(t: Target, probes: readonly Probe[]): { from: Probe; to: Probe } | null {
+  const ran = probes.filter((p) => !p.met && p.runs > 0).sort((a, b) => a.count - b.count);
+  for (const to of ran) {
+    for (const from of ran) {
+      if (from.count > 0 && from.count * PLATEAU_FACTOR <= to.count && badness(t, to.targetValue) >= badness(t, from.targetValue)) return { from, to };
+    }
+  }
+  return null;
 }
 
 /** The counts to probe next, given the bracket (lo fails, hi meets), the resource lower bound
@@ -221,11 +266,13 @@ interface RoundResult {
 }
 
 async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], all: readonly number[], round: number): Promise<RoundResult[]> {
-  // No pool node and no other node: no cluster to run, the target cannot be met.
-  const empty = all.filter((c) => c === 0 && f.otherNodes === 0);
+  // No pool node and no other node: no cluster to run, the target cannot be met. Below the
+  // faults' floor the scenario does not load (a fault would name a node that is not there).
+  const notRun = (c: number): string | null => (c === 0 && f.otherNodes === 0 ? 'no nodes' : f.faultFloor !== null && c < f.faultFloor.count ? f.faultFloor.why : null);
+  const empty = all.filter((c) => notRun(c) !== null);
   const counts = all.filter((c) => !empty.includes(c));
   const none = empty.map((c): RoundResult => ({
-    probe: { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: 'no nodes: not run', cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, costPerHour: f.otherCost },
+    probe: notRunProbe(f, c, round, notRun(c)!),
     lowerBound: null,
     upperGuess: null,
   }));
@@ -238,11 +285,11 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
   // Fault-free runs: every count × seed.
   const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)] })));
   const rows = await o.runner(tasks);
-  interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string; readonly unbound: number; readonly lostShare: number }
+  interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly lostShare: number }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
-    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(o.target, r, `seed ${seeds[j]}`, 0)) });
+    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(o.target, r, `seed ${seeds[j]}`, tasks[i * seeds.length + j]!, 0)) });
   });
   // Failure runs, for the counts whose fault-free runs all met the target.
   if (o.tolerate !== undefined) {
@@ -262,7 +309,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       });
     }
     const failRows = await o.runner(failTasks.map((t) => t.task));
-    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label, t.lostShare)));
+    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label, t.task, t.lostShare)));
   }
   return counts.map((c) => {
     const { outcomes, rows: rs } = perCount.get(c)!;
@@ -279,6 +326,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       runsMet: outcomes.filter((x) => x.met).length,
       targetValue: worst.value,
       worstRun: worst.label,
+      worstTask: worst.task,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
       costPerHour: cost,
@@ -289,9 +337,9 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     return { probe, lowerBound: met ? lowerBound(f, c, cpuPeak, memPeak, o.tolerate) : null, upperGuess: failing.length > 0 && extra > 0 ? c + Math.ceil(extra - 1e-9) : null };
   });
 
-  function outcome(t: Target, row: SummaryRow, label: string, lostShare: number): RunOutcome {
+  function outcome(t: Target, row: SummaryRow, label: string, task: ProbeTask, lostShare: number): RunOutcome {
     const value = metricValue(t, row);
-    return { value, met: meets(t, value), label, unbound: num(row['pods_unbound_end']) || 0, lostShare };
+    return { value, met: meets(t, value), label, task, unbound: num(row['pods_unbound_end']) || 0, lostShare };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */
@@ -389,8 +437,9 @@ function poolFacts(o: NodesForOptions): PoolFacts {
   if (o.tolerate !== undefined && (o.set ?? []).some((s) => s.startsWith('faults'))) {
     throw new InputError('--set', 0, 0, 'faults', 'no --set of faults with --tolerate (the failure runs set faults themselves)');
   }
-  // The pool as the user's --set left it (its count may be 0: read one node's shape).
-  const one = loadScenario(o.scenario, { set: [...(o.set ?? []), `cluster.nodePools[${index}].count=1`] });
+  // The pool as the user's --set left it (its count may be 0: read one node's shape; without the
+  // faults, which may name nodes past the first).
+  const one = loadScenario(o.scenario, { set: [...(o.set ?? []), `cluster.nodePools[${index}].count=1`, 'faults=[]'] });
   const poolNode = one.nodes.find((n) => n.pool === o.pool);
   const shape = poolNode === undefined ? null : new NodeInfo(poolNode.node, o.pool, 0).allocatable;
   let otherMilliCpu = 0;
@@ -428,5 +477,39 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     durationUs: base.durationUs,
     rawFaults: raw.faults ?? [],
     seed: base.seed,
+    faultFloor: faultFloor(base.faults ?? [], base.nodes, o.pool),
   };
+}
+
+/** The fewest nodes of `pool` whose names (`<pool>-0`, `<pool>-1`, ... in order) include every
+ * node a fault targets only in this pool: a node it names, or the first of the pool in an outage's
+ * zone that no other node is in (null: any count will do). */
+export function faultFloor(faults: readonly FaultSpec[], nodes: readonly ScenarioNode[], pool: string): { count: number; why: string } | null {
+  const indexInPool = new Map<string, number>();
+  const poolOf = new Map<string, string>();
+  let k = 0;
+  for (const n of nodes) {
+    const name = n.node.metadata?.name as string;
+    poolOf.set(name, n.pool);
+    if (n.pool === pool) indexInPool.set(name, k++);
+  }
+  let floor: { count: number; why: string } | null = null;
+  const need = (count: number, why: string): void => {
+    if (floor === null || count > floor.count) floor = { count, why };
+  };
+  for (const f of faults) {
+    if (f.target.startsWith('pool=')) {
+      if (f.target === `pool=${pool}`) need(1, `fault ${f.id} (${f.kind}) needs a node of pool ${pool}`);
+    } else if (f.target.startsWith('zone=')) {
+      if (f.nodes.some((n) => poolOf.get(n) !== pool)) continue; // the zone has other nodes
+      const first = Math.min(...f.nodes.map((n) => indexInPool.get(n) ?? Number.POSITIVE_INFINITY));
+      if (Number.isFinite(first)) need(first + 1, `fault ${f.id} (${f.kind}) needs a node in ${f.target.slice(5)}`);
+    } else {
+      for (const n of f.nodes) {
+        const i = indexInPool.get(n);
+        if (i !== undefined) need(i + 1, `fault ${f.id} (${f.kind}) names ${n}`);
+      }
+    }
+  }
+  return floor;
 }

@@ -10,6 +10,7 @@ import { checkOutputFolder, formatRow, toCsv, writeOutputsAtomically } from '../
 import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
 import { KSIM_VERSION } from '../version.js';
+import { shellQuote } from '../sweep/job.js';
 import { fmtCost } from './capacity-command.js';
 
 export interface NodesForArgs {
@@ -68,6 +69,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     scenario: a.scenario,
     options: { pool: a.nodesFor, target: target.text, tolerate: toleranceText(tolerate), seeds: r.seeds, set: a.set ?? [], max_count: r.maxCount },
     count: r.count,
+    plateau: r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count },
     wall_time_ms: Math.round(wallMs),
     runs: runsDone,
   };
@@ -141,6 +143,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     cost_per_hour: nullable(r.answer?.costPerHour ?? null),
     headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom) },
     probes: r.probes.map(probe),
+    plateau: r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count },
   };
 }
 
@@ -155,12 +158,25 @@ function pct(v: number): string {
 export function renderNodesFor(r: NodesForResult): string {
   const lines: string[] = [];
   const what = `${r.target.text}${r.tolerate === undefined ? '' : `, tolerating ${toleranceText(r.tolerate)} at peak load`}, seed${r.seeds.length === 1 ? '' : 's'} ${r.seeds.join(',')}`;
-  if (r.count === null || r.answer === null) {
+  if (r.plateau !== null) {
+    const { from, to } = r.plateau;
+    const m = r.target.metric;
+    lines.push(`More nodes of pool ${r.pool} do not help ${what}: ${m} ${fmtValue(from.targetValue)} at ${from.count} nodes, ${fmtValue(to.targetValue)} at ${to.count}; the search stopped.`);
+    lines.push(`What keeps the target from being met is not the pool's size (a topology spread constraint during an outage, a pod stuck Terminating on a lost node, a pod no node of the pool can hold, ...).`);
+    if (to.worstTask !== undefined) {
+      const t = to.worstTask;
+      lines.push(`See why in its worst run (${to.worstRun}): its warnings and placements.csv name what stays pending:`);
+      lines.push(`  ksim run ${shellQuote(t.scenario)} --seed ${t.seed}${t.set.map((x) => ` --set ${shellQuote(x)}`).join('')}`);
+    }
+  } else if (r.count === null || r.answer === null) {
     lines.push(`No count of pool ${r.pool} up to ${r.maxCount} meets ${what}.`);
   } else {
     const cost = r.answer.costPerHour === null ? '' : `; the cluster then costs ${fmtCost(r.answer.costPerHour)} per hour${r.poolCostPerHour !== null ? ` (${r.pool}: ${fmtCost(r.count * r.poolCostPerHour)})` : ''}`;
     lines.push(`${r.count} node${r.count === 1 ? ' of pool ' + r.pool + ' meets' : 's of pool ' + r.pool + ' meet'} ${what}${cost}.`);
     lines.push(`Headroom at ${r.count} (1 − peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
+    if (r.faultFloor !== null && r.count === r.faultFloor.count && r.count > 1) {
+      lines.push(`Fewer nodes were not tried: the scenario's ${r.faultFloor.why} (remove or change that fault to probe below ${r.count}).`);
+    }
   }
   lines.push('');
   const header = ['count', 'met', 'round', 'runs met', r.target.metric, 'worst run', 'cpu headroom', 'memory headroom', ...(r.poolCostPerHour !== null || r.probes.some((p) => p.costPerHour !== null) ? ['cost/h'] : [])];
