@@ -12,18 +12,12 @@ import { registerReportCommand } from './report-command.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerCompareCommand } from './compare-command.js';
-import { CommandExit } from './exit.js';
+import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from './exit.js';
+import { NeedsMoreHeap, relaunchWithHeap } from './heap.js';
 import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
 import { PluginFailure } from '../scheduler/plugin-modules.js';
-
-export const EXIT_OK = 0;
-export const EXIT_INTERNAL = 1;
-export const EXIT_BAD_INPUT = 2;
-/** Interrupted runs exit as shells report a death by that signal (128 + signal number). */
-export const EXIT_SIGINT = 130;
-export const EXIT_SIGTERM = 143;
 
 class UsageError extends Error {}
 
@@ -151,6 +145,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`ksim: ${e.message}\n`);
       return EXIT_BAD_INPUT;
+    }
+    if (e instanceof NeedsMoreHeap) {
+      if (!e.quiet) process.stderr.write(`ksim: ${e.message}\n`);
+      return relaunchWithHeap(e.mib);
     }
     // A custom plugin threw: its author's bug, not ksim's (the message names the plugin).
     if (e instanceof PluginFailure) {

@@ -1,6 +1,7 @@
 // `ksim run SCENARIO`: one simulation, outputs written, a summary printed.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../api/input-error.js';
 import { runIntoFolder, type FolderRunResult } from '../run/run-folder.js';
@@ -10,6 +11,7 @@ import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
+import { HEAP_ENV, heapPlan, NeedsMoreHeap, userChoseHeap } from './heap.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
@@ -51,6 +53,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     ...(args.set !== undefined ? { set: args.set } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
   });
+  // Before anything is printed: a run relaunched with more heap starts over in the child.
+  checkMemory(args.scenario, scenario, args.quiet === true);
   const loadWarnings = printLoadWarnings(args.scenario, scenario, args, err);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
@@ -59,7 +63,6 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   if (previous !== null && args.noClobber === true) {
     throw new InputError(dir, 0, 0, '', 'an output folder without an earlier run (--no-clobber)', `the run of ${previous}`);
   }
-  checkMemory(args.scenario, scenario);
   // SIGINT/SIGTERM end the run between slices of events; nothing is written then.
   let signal: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
@@ -165,18 +168,27 @@ export class Interrupted extends Error {
   }
 }
 
-/** Refuses, before running, a scenario whose estimated memory exceeds what this process may use. */
-function checkMemory(file: string, scenario: Parameters<typeof estimateMemory>[0]): void {
+/** Before running: a scenario whose estimated memory exceeds what this process may use is run
+ * again with more heap when the machine has the memory (NeedsMoreHeap, src/cli/heap.ts), else
+ * refused with advice. */
+function checkMemory(file: string, scenario: Parameters<typeof estimateMemory>[0], quiet: boolean): void {
   const est = estimateMemory(scenario);
-  const limit = getHeapStatistics().heap_size_limit;
-  if (est.bytes <= 0.8 * limit) return;
+  const plan = heapPlan({
+    estimateBytes: est.bytes,
+    limitBytes: getHeapStatistics().heap_size_limit,
+    machineBytes: totalmem(),
+    userChoseHeap: userChoseHeap(process.execArgv, process.env['NODE_OPTIONS']),
+    relaunched: process.env[HEAP_ENV] !== undefined,
+  });
+  if (plan.kind === 'fits') return;
+  if (plan.kind === 'relaunch') throw new NeedsMoreHeap(plan.mib, est.bytes, quiet);
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
   throw new InputError(
     file,
     0,
     0,
     'workload',
-    `a workload that fits in memory: this one needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods at once, ${est.podsCreated.toLocaleString('en-US')} created), this process may use ${gib(limit)}. ` +
+    `a workload that fits in memory: this one needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods at once, ${est.podsCreated.toLocaleString('en-US')} created), and ${plan.why}. ` +
       'Simulate a sample (fewer replicas, a lower rate, a shorter duration), or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>)',
   );
 }

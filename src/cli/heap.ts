@@ -1,0 +1,93 @@
+// How much heap a `ksim run` may use. Node.js's default limit (about 4 GiB on a 64-bit machine
+// with this much memory) is far below what a big cluster can need, while the machine may well
+// have it: a run whose estimated memory (src/run/memory-estimate.ts) exceeds what this process
+// may use is then run again by a child Node.js with a heap large enough, unless the user chose a
+// heap size, or the machine lacks the memory (then the run is refused with advice). The heap
+// limit changes nothing in a run's outputs.
+import { spawn } from 'node:child_process';
+import { EXIT_INTERNAL, EXIT_SIGINT, EXIT_SIGTERM } from './exit.js';
+
+/** Set in the child's environment (the heap it got, MiB): it never relaunches itself. */
+export const HEAP_ENV = 'KSIM_HEAP_MIB';
+/** Share of the heap limit a run's estimate may take: V8 needs room above the live set. */
+export const HEAP_SHARE = 0.8;
+/** Share of the machine's memory a raised heap may take. */
+export const MACHINE_SHARE = 0.75;
+
+export type HeapPlan =
+  | { readonly kind: 'fits' }
+  | { readonly kind: 'relaunch'; readonly mib: number }
+  | { readonly kind: 'refuse'; readonly why: string };
+
+export interface HeapFacts {
+  readonly estimateBytes: number;
+  /** This process's heap limit (v8 heap_size_limit). */
+  readonly limitBytes: number;
+  /** The machine's memory (os.totalmem()). */
+  readonly machineBytes: number;
+  /** --max-old-space-size or --max-heap-size given (node's arguments or NODE_OPTIONS). */
+  readonly userChoseHeap: boolean;
+  /** This process is already the relaunched child. */
+  readonly relaunched: boolean;
+}
+
+const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+
+export function heapPlan(f: HeapFacts): HeapPlan {
+  if (f.estimateBytes <= HEAP_SHARE * f.limitBytes) return { kind: 'fits' };
+  const need = f.estimateBytes / HEAP_SHARE;
+  if (f.userChoseHeap) return { kind: 'refuse', why: `the heap size given to Node.js (${gib(f.limitBytes)}) is too small` };
+  if (f.relaunched) return { kind: 'refuse', why: `this process may use ${gib(f.limitBytes)}` };
+  if (need > MACHINE_SHARE * f.machineBytes) {
+    return { kind: 'refuse', why: `a heap of ${gib(need)} would be more than ${Math.round(MACHINE_SHARE * 100)} % of this machine's ${gib(f.machineBytes)}` };
+  }
+  return { kind: 'relaunch', mib: Math.ceil(need / 2 ** 20) };
+}
+
+/** Whether Node.js was given a heap size: in its own arguments or in NODE_OPTIONS. */
+export function userChoseHeap(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  const flag = /(^|\s)--max[-_](old[-_]space|heap)[-_]size([=\s]|$)/;
+  return execArgv.some((a) => flag.test(a)) || flag.test(nodeOptions ?? '');
+}
+
+/** Thrown by `ksim run` before it starts: the CLI runs the same command again with `mib` MiB of
+ * heap (relaunchWithHeap) and exits as it does. */
+export class NeedsMoreHeap extends Error {
+  constructor(
+    readonly mib: number,
+    readonly estimateBytes: number,
+    /** --quiet: no note of it on stderr. */
+    readonly quiet = false,
+  ) {
+    super(`this run needs about ${gib(estimateBytes)}: running it again with --max-old-space-size=${mib}`);
+  }
+}
+
+/** Runs this same command in a child Node.js with `mib` MiB of old-space heap, its output
+ * going straight to this process's; resolves to its exit code. The child has a process group of
+ * its own so that a terminal's Ctrl-C reaches it once, from here (SIGINT and SIGTERM are
+ * forwarded). */
+export function relaunchWithHeap(mib: number): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mib}`, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+      detached: true,
+      env: { ...process.env, [HEAP_ENV]: String(mib) },
+    });
+    const forward = (s: NodeJS.Signals) => {
+      child.kill(s);
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const done = (code: number) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code);
+    };
+    child.on('error', (e) => {
+      process.stderr.write(`ksim: could not start Node.js again with a larger heap: ${e.message}\n`);
+      done(EXIT_INTERNAL);
+    });
+    child.on('exit', (code, signal) => done(code ?? (signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGINT' ? EXIT_SIGINT : EXIT_INTERNAL)));
+  });
+}
