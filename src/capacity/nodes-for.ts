@@ -191,7 +191,7 @@ function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe
 
 /** Two failing probes that ran, the larger with at least PLATEAU_FACTOR times the nodes of the
  * smaller and a target value no better (the smallest such pair), or null. */
-export function findPlateau(t: Target, probes: readonly Probe[]): { from: Probe; to: Probe } | null {
+export function findPlateau<P extends PlateauPoint>(t: Target, probes: readonly P[]): { from: P; to: P } | null {
   const ran = probes.filter((p) => !p.met && p.runs > 0).sort((a, b) => a.count - b.count);
   for (const to of ran) {
     for (const from of ran) {
@@ -199,6 +199,14 @@ export function findPlateau(t: Target, probes: readonly Probe[]): { from: Probe;
     }
   }
   return null;
+}
+
+/** What findPlateau reads of a probe (also of a capacity.csv row, for the report). */
+export interface PlateauPoint {
+  readonly count: number;
+  readonly met: boolean;
+  readonly runs: number;
+  readonly targetValue: number;
 }
 
 /** The counts to probe next, given the bracket (lo fails, hi meets), the resource lower bound

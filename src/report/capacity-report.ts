@@ -6,6 +6,8 @@
 // pool's probe curve (the metric per node count, met or not, the target line and the answer: the
 // smallest count that met it) and the headroom over counts.
 import { InputError } from '../api/input-error.js';
+import { findPlateau } from '../capacity/nodes-for.js';
+import type { Target, TargetOp } from '../capacity/target.js';
 import type { Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
 import { naturalCompare } from './node-heatmap.js';
@@ -71,7 +73,7 @@ export function capacityReport(dir: string): ReportPage {
       });
     }
     const headlines: Headline[] = [
-      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: target !== null ? `smallest count meeting ${target[0].trim()}` : 'smallest count that met the target' },
+      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : target !== null ? `smallest count meeting ${target[0].trim()}` : 'smallest count that met the target' },
       { label: 'Probes', value: String(ps.length), hint: `counts ${Math.min(...ps.map((p) => p.count))} … ${Math.max(...ps.map((p) => p.count))}` },
     ];
     if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
@@ -90,6 +92,18 @@ export function capacityReport(dir: string): ReportPage {
     };
   });
   return { kind: 'ksim capacity', title: `${pools.join(', ')}: ${probes.length} probes`, sections };
+}
+
+/** Why no count met the target, when ksim capacity stopped because more nodes did not help (its
+ * rule, findPlateau, over the file's rows). */
+function noAnswerHint(ps: readonly Probe[], target: RegExpExecArray | null, metric: string | null): string {
+  if (target === null || metric === null) return 'no probed count met the target';
+  const t: Target = { metric: target[1] as string, op: target[2] as TargetOp, value: Number(target[3]), text: target[0].trim() };
+  const points = ps.map((p) => ({ count: p.count, met: p.met, runs: p.row.numberOrNull('runs') ?? 1, targetValue: p.row.numberOrNull(metric) ?? Number.NaN }));
+  const plateau = findPlateau(t, points);
+  if (plateau === null) return `no probed count met ${t.text}`;
+  const v = (x: number) => (Number.isNaN(x) ? '(empty)' : short(x));
+  return `more nodes did not help: ${t.metric} ${v(plateau.from.targetValue)} at ${plateau.from.count} nodes, ${v(plateau.to.targetValue)} at ${plateau.to.count}`;
 }
 
 function slug(s: string): string {

@@ -66,6 +66,17 @@ test('capacity report: the probe curve by count with each probe\'s round, the ta
   assert.equal(pool?.figures?.[1]?.id, 'headroom-general');
 });
 
+test('capacity report with no count met: the Answer says whether more nodes stopped helping (ksim capacity\'s rule: 4× the nodes, no better)', () => {
+  const dir = tempDir('ksim-report-cap-');
+  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour';
+  const row = (count: number, value: number, round: number) => `general,${count},false,${round},missing=0,${value},1,0,seed 1,1,1,`;
+  writeFileSync(join(dir, 'capacity.csv'), [head, row(12, 10, 1), row(24, 10, 2), row(48, 10, 2)].join('\n') + '\n');
+  assert.deepEqual(capacityReport(dir).sections[0]?.headlines?.[0], { label: 'Answer', value: 'none met', hint: 'more nodes did not help: missing 10 at 12 nodes, 10 at 48' });
+  // Fewer missing at 48: still progress, no plateau.
+  writeFileSync(join(dir, 'capacity.csv'), [head, row(12, 10, 1), row(24, 10, 2), row(48, 9, 2)].join('\n') + '\n');
+  assert.deepEqual(capacityReport(dir).sections[0]?.headlines?.[0], { label: 'Answer', value: 'none met', hint: 'no probed count met missing=0' });
+});
+
 test('the same folder gives the same bytes, and nothing of the folder\'s path', () => {
   const dir = tempDir('ksim-report-');
   cpSync(SWEEP, dir, { recursive: true });
