@@ -64,14 +64,14 @@ export class NeedsMoreHeap extends Error {
 }
 
 /** Runs this same command in a child Node.js with `mib` MiB of old-space heap, its output
- * going straight to this process's; resolves to its exit code. The child has a process group of
- * its own so that a terminal's Ctrl-C reaches it once, from here (SIGINT and SIGTERM are
- * forwarded). */
+ * going straight to this process's; resolves to its exit code. The child stays in this process
+ * group (one of its own would be stopped for writing to a terminal set to `tostop`): a
+ * terminal's Ctrl-C reaches it directly, and SIGINT and SIGTERM sent to this process are
+ * forwarded (a second SIGINT during a run only stops it again). */
 export function relaunchWithHeap(mib: number): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mib}`, ...process.argv.slice(1)], {
       stdio: 'inherit',
-      detached: true,
       env: { ...process.env, [HEAP_ENV]: String(mib) },
     });
     const forward = (s: NodeJS.Signals) => {
