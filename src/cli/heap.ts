@@ -5,6 +5,7 @@
 // heap size, or the machine lacks the memory (then the run is refused with advice). The heap
 // limit changes nothing in a run's outputs.
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { EXIT_INTERNAL, EXIT_SIGINT, EXIT_SIGTERM } from './exit.js';
 
 /** Set in the child's environment (the heap it got, MiB): it never relaunches itself. */
@@ -63,14 +64,17 @@ export class NeedsMoreHeap extends Error {
   }
 }
 
-/** Runs this same command in a child Node.js with `mib` MiB of old-space heap, its output
+/** The ksim command (bin/ksim.js), from dist/src/cli/heap.js. */
+const KSIM_BIN = fileURLToPath(new URL('../../../bin/ksim.js', import.meta.url));
+
+/** Runs the command `argv` (ksim's arguments, as main() got them) in a child Node.js with `mib` MiB of old-space heap, its output
  * going straight to this process's; resolves to its exit code. The child stays in this process
  * group (one of its own would be stopped for writing to a terminal set to `tostop`): a
  * terminal's Ctrl-C reaches it directly, and SIGINT and SIGTERM sent to this process are
  * forwarded (a second SIGINT during a run only stops it again). */
-export function relaunchWithHeap(mib: number): Promise<number> {
+export function relaunchWithHeap(mib: number, argv: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mib}`, ...process.argv.slice(1)], {
+    const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mib}`, KSIM_BIN, ...argv], {
       stdio: 'inherit',
       env: { ...process.env, [HEAP_ENV]: String(mib) },
     });

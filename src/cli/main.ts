@@ -148,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof NeedsMoreHeap) {
       if (!e.quiet) process.stderr.write(`ksim: ${e.message}\n`);
-      return relaunchWithHeap(e.mib);
+      return relaunchWithHeap(e.mib, argv);
     }
     // A custom plugin threw: its author's bug, not ksim's (the message names the plugin).
     if (e instanceof PluginFailure) {
