@@ -185,8 +185,12 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
 }
 
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
-  const costPerHour = f.otherCost === null && f.poolCost === null ? null : (f.otherCost ?? 0) + c * (f.poolCost ?? 0);
-  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, costPerHour };
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, costPerHour: costAt(f, c) };
+}
+
+/** Σ costPerHour of the cluster with `c` nodes in the pool (null: no pool has a cost). */
+function costAt(f: PoolFacts, c: number): number | null {
+  return f.poolCost === null && f.otherCost === null ? null : (f.otherCost ?? 0) + c * (f.poolCost ?? 0);
 }
 
 /** Two failing probes that ran, the larger with at least PLATEAU_FACTOR times the nodes of the
@@ -274,13 +278,12 @@ interface RoundResult {
 }
 
 async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], all: readonly number[], round: number): Promise<RoundResult[]> {
-  // No pool node and no other node: no cluster to run, the target cannot be met. Below the
-  // faults' floor the scenario does not load (a fault would name a node that is not there).
-  const notRun = (c: number): string | null => (c === 0 && f.otherNodes === 0 ? 'no nodes' : f.faultFloor !== null && c < f.faultFloor.count ? f.faultFloor.why : null);
-  const empty = all.filter((c) => notRun(c) !== null);
+  // No pool node and no other node: no cluster to run, the target cannot be met. (Counts below
+  // the faults' floor are never candidates: the search starts above it.)
+  const empty = all.filter((c) => c === 0 && f.otherNodes === 0);
   const counts = all.filter((c) => !empty.includes(c));
   const none = empty.map((c): RoundResult => ({
-    probe: notRunProbe(f, c, round, notRun(c)!),
+    probe: notRunProbe(f, c, round, 'no nodes'),
     lowerBound: null,
     upperGuess: null,
   }));
@@ -325,7 +328,6 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     const worst = outcomes.reduce((w, x) => (badness(o.target, x.value) > badness(o.target, w.value) ? x : w));
     const cpuPeak = Math.max(...rs.map((r) => num(r['cpu_requested_peak_ratio'])));
     const memPeak = Math.max(...rs.map((r) => num(r['memory_requested_peak_ratio'])));
-    const cost = f.poolCost === null && f.otherCost === null ? null : (f.otherCost ?? 0) + c * (f.poolCost ?? 0);
     const probe: Probe = {
       count: c,
       met,
@@ -337,7 +339,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       worstTask: worst.task,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
-      costPerHour: cost,
+      costPerHour: costAt(f, c),
     };
     const perPod = meanPodRequests(f, c, rs);
     const failing = outcomes.filter((x) => !x.met && x.unbound > 0);

@@ -32,7 +32,8 @@ export interface HeapFacts {
   readonly relaunched: boolean;
 }
 
-const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+/** Bytes as GiB with one decimal, as ksim's memory messages give them. */
+export const gib = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
 
 export function heapPlan(f: HeapFacts): HeapPlan {
   if (f.estimateBytes <= HEAP_SHARE * f.limitBytes) return { kind: 'fits' };

@@ -69,7 +69,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     scenario: a.scenario,
     options: { pool: a.nodesFor, target: target.text, tolerate: toleranceText(tolerate), seeds: r.seeds, set: a.set ?? [], max_count: r.maxCount },
     count: r.count,
-    plateau: r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count },
+    plateau: plateauJson(r),
     wall_time_ms: Math.round(wallMs),
     runs: runsDone,
   };
@@ -115,6 +115,11 @@ function capacityRow(r: NodesForResult, p: Probe): TypedRow {
   };
 }
 
+/** The plateau the search stopped at, as --json and run.json give it. */
+function plateauJson(r: NodesForResult): { from_count: number; to_count: number } | null {
+  return r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count };
+}
+
 /** A number for JSON: NaN as null, rounded to 6 decimals (as the CSV writes it). */
 function nullable(v: number | null): number | null {
   return v === null || Number.isNaN(v) ? null : Math.round(v * 1e6) / 1e6;
@@ -143,7 +148,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     cost_per_hour: nullable(r.answer?.costPerHour ?? null),
     headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom) },
     probes: r.probes.map(probe),
-    plateau: r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count },
+    plateau: plateauJson(r),
   };
 }
 

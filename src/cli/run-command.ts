@@ -11,7 +11,7 @@ import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
-import { HEAP_ENV, heapPlan, NeedsMoreHeap, userChoseHeap } from './heap.js';
+import { gib, HEAP_ENV, heapPlan, NeedsMoreHeap, userChoseHeap } from './heap.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
@@ -182,7 +182,6 @@ function checkMemory(file: string, scenario: Parameters<typeof estimateMemory>[0
   });
   if (plan.kind === 'fits') return;
   if (plan.kind === 'relaunch') throw new NeedsMoreHeap(plan.mib, est.bytes, quiet);
-  const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
   throw new InputError(
     file,
     0,
