@@ -135,6 +135,53 @@ test('a run that needs more heap than Node.js gives by default runs again with e
   }
 });
 
+// A plugin module that does nothing but note the heap limit of the worker thread loading it.
+const HEAP_SPY = `import { getHeapStatistics } from 'node:v8';
+import { appendFileSync } from 'node:fs';
+appendFileSync(new URL('./heap.txt', import.meta.url), Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) + '\\n');
+export const plugins = {};
+`;
+
+test('ksim sweep and ksim capacity --nodes-for give their workers the heap a run needs, and run no more at once than the machine holds', { skip: totalmem() < 8.2 * 2 ** 30 ? 'this machine has less than 8.2 GiB' : false }, () => {
+  const dir = tempDir('ksim-pool-heap-');
+  const file = scenarioFile(dir, REPLICAS_FOR_6119_MIB, '2s', 'forever');
+  writeFileSync(file, `${readFileSync(file, 'utf8')}scheduler: { pluginModules: [heap-spy.js] }\n`);
+  writeFileSync(join(dir, 'heap-spy.js'), HEAP_SPY);
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  const heaps = () => readFileSync(join(dir, 'heap.txt'), 'utf8').trim().split('\n').map(Number);
+  // 6119 MiB of old space a run; 75 % of this machine holds this many of them.
+  const fit = Math.floor((0.75 * totalmem()) / (6119 * 2 ** 20));
+  const sweep = spawnSync(process.execPath, [KSIM_BIN, 'sweep', file, '--seeds', '1-2', '--workers', '8', '-o', join(dir, 'sweep')], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  assert.equal(sweep.status, 0, sweep.stderr);
+  const fewer = fit < 8 ? `; ${fit} run${fit === 1 ? '' : 's'} at a time, not 8, so that they fit in this machine's ${(totalmem() / 2 ** 30).toFixed(1)} GiB` : '';
+  assert.equal(sweep.stderr, `ksim: each run needs about 4.8 GiB: its worker gets a heap of 6119 MiB${fewer}\n`);
+  assert.match(sweep.stdout, new RegExp(`^ksim sweep big: 2 runs, ${Math.min(2, fit)} workers?$`, 'm'));
+  // Each worker's limit: the old space asked for and V8's young generation (16–64 MiB).
+  for (const h of heaps()) assert.ok(h >= 6119 + 16 && h <= 6119 + 64, `a worker's heap limit of ${h} MiB`);
+  // --quiet: nothing on stderr.
+  const q = spawnSync(process.execPath, [KSIM_BIN, 'sweep', file, '--seeds', '3', '-q', '-o', join(dir, 'sweep-q')], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  assert.equal(q.status, 0, q.stderr);
+  assert.equal(q.stderr, '');
+
+  writeFileSync(join(dir, 'heap.txt'), '');
+  const cap = spawnSync(process.execPath, [KSIM_BIN, 'capacity', file, '--nodes-for', 'n', '--workers', '2', '-o', join(dir, 'cap')], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  assert.equal(cap.status, 0, cap.stderr);
+  assert.match(cap.stderr, /^ksim: each run needs about 4\.8 GiB: its worker gets a heap of 6119 MiB\n/);
+  // At 20 QPS the controller-manager creates a few dozen replicas in 2 s, at any pool size.
+  assert.match(cap.stdout, /^More nodes of pool n do not help missing=0/m);
+  // Every probe ran in a worker with the heap, none in the CLI's own thread (its default heap).
+  const probes = Number(/\((\d+) simulations,/.exec(cap.stdout)?.[1]);
+  assert.ok(probes >= 2, cap.stdout);
+  assert.equal(heaps().length, probes);
+  for (const h of heaps()) assert.ok(h >= 6119 + 16 && h <= 6119 + 64, `a worker's heap limit of ${h} MiB`);
+
+  // A heap given to Node.js is kept, and too small for a run: refused, nothing written.
+  const u = spawnSync(process.execPath, [KSIM_BIN, 'sweep', file, '--seeds', '1-2', '-o', join(dir, 'refused')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' } });
+  assert.equal(u.status, 2, u.stderr);
+  assert.match(u.stderr, /^ksim: .*big\.yaml: workload: expected a workload that fits in memory: each run needs about 4\.8 GiB \(300 nodes, 1,250,000 pods at once, 1,250,000 created\), and the heap size given to Node\.js \(4\.0 GiB\) is too small\./);
+  assert.equal(existsSync(join(dir, 'refused')), false);
+});
+
 test('an output folder that is not a ksim output folder is never replaced', () => {
   const dir = tempDir('ksim-own-');
   const mine = join(dir, 'mine');

@@ -38,11 +38,12 @@ export function sequentialRunner(opts: { readonly checkInvariants?: boolean | nu
 /** Runs the tasks in `workers` worker threads (src/sweep/pool.ts); rows in task order whatever
  * the worker count. A run's bad input stops the search with its message (exit 2), any other
  * failure as an internal error. */
-export function poolRunner(opts: { readonly workers: number; readonly onRun?: () => void }): ProbeRunner {
+export function poolRunner(opts: { readonly workers: number; readonly heapMib?: number; readonly onRun?: () => void }): ProbeRunner {
   return async (tasks) => {
     if (tasks.length === 0) return [];
     const results = await runPool(tasks.map((t) => ({ scenario: t.scenario, seed: t.seed, set: t.set, output: null })), {
       workers: opts.workers,
+      ...(opts.heapMib !== undefined ? { heapMib: opts.heapMib } : {}),
       onSettled: () => opts.onRun?.(),
     });
     return results.map((r) => {
@@ -65,10 +66,12 @@ export class ProbeInputError extends InputError {
 
 /** In this thread while runs are quick, in worker threads once a run takes longer than
  * `poolAfterMs` (starting workers costs about a second each on a busy machine, more than a
- * small scenario's whole run). The rows are the same either way. */
-export function adaptiveRunner(opts: { readonly workers: number; readonly onRun?: () => void; readonly poolAfterMs?: number; readonly nowMs: () => number }): ProbeRunner {
+ * small scenario's whole run), or from the start with `heapMib` (a run needing more heap than
+ * this thread has). The rows are the same either way. */
+export function adaptiveRunner(opts: { readonly workers: number; readonly heapMib?: number; readonly onRun?: () => void; readonly poolAfterMs?: number; readonly nowMs: () => number }): ProbeRunner {
   const inThread = sequentialRunner(opts.onRun !== undefined ? { onRun: opts.onRun } : {});
   const pooled = poolRunner(opts);
+  if (opts.heapMib !== undefined) return pooled;
   let slow = false;
   return async (tasks) => {
     if (slow && opts.workers > 1 && tasks.length > 1) return pooled(tasks);

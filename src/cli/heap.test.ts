@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heapPlan, userChoseHeap } from './heap.js';
+import { heapPlan, poolHeapPlan, userChoseHeap } from './heap.js';
 
 const GIB = 2 ** 30;
 
@@ -14,6 +14,23 @@ test('a run within 80 % of the heap fits; above, it is relaunched with estimate 
   // 14.4 GiB / 0.8 = 18 GiB = 75 % of 24 GiB: allowed; a byte more is not.
   assert.deepEqual(heapPlan({ ...facts, estimateBytes: 14.4 * GIB }), { kind: 'relaunch', mib: 18432 });
   assert.deepEqual(heapPlan({ ...facts, estimateBytes: 14.4 * GIB + 1 }), { kind: 'refuse', why: "a heap of 18.0 GiB would be more than 75 % of this machine's 24.0 GiB" });
+});
+
+test('a pool of runs: each worker gets estimate / 0.8 of heap above the default, and no more workers run than 75 % of the machine holds at that heap', () => {
+  const facts = { limitBytes: 4 * GIB, machineBytes: 24 * GIB, userChoseHeap: false };
+  // 0.8 GiB a run: 1 GiB of heap each, 18 of them fit in 18 GiB: the 8 asked for run.
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 0.8 * GIB, workers: 8 }), { kind: 'fits', workers: 8 });
+  // 3.2 GiB fits the default heap, but 8 runs of 4 GiB would not fit the machine: 4 at a time.
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 3.2 * GIB, workers: 8 }), { kind: 'fits', workers: 4 });
+  // 4.8 GiB: a heap of 6144 MiB each, 3 of them in 18 GiB.
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 4.8 * GIB, workers: 8 }), { kind: 'raise', mib: 6144, workers: 3 });
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 4.8 * GIB, workers: 2 }), { kind: 'raise', mib: 6144, workers: 2 });
+  // One run of 18 GiB is the most the machine takes: one worker.
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 14.4 * GIB, workers: 4 }), { kind: 'raise', mib: 18432, workers: 1 });
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 14.4 * GIB + 1, workers: 4 }), { kind: 'refuse', why: "a heap of 18.0 GiB would be more than 75 % of this machine's 24.0 GiB" });
+  // A heap given to Node.js applies to its workers too: kept, and too small is refused.
+  assert.deepEqual(poolHeapPlan({ ...facts, estimateBytes: 4.8 * GIB, workers: 2, userChoseHeap: true }), { kind: 'refuse', why: 'the heap size given to Node.js (4.0 GiB) is too small' });
+  assert.deepEqual(poolHeapPlan({ ...facts, limitBytes: 8 * GIB, estimateBytes: 4.8 * GIB, workers: 8, userChoseHeap: true }), { kind: 'fits', workers: 3 });
 });
 
 test('the heap counts as chosen when Node.js got --max-old-space-size or --max-heap-size, as an argument or in NODE_OPTIONS', () => {

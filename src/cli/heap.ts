@@ -5,8 +5,11 @@
 // heap size, or the machine lacks the memory (then the run is refused with advice). The heap
 // limit changes nothing in a run's outputs.
 import { spawn } from 'node:child_process';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { EXIT_INTERNAL, EXIT_SIGINT, EXIT_SIGTERM } from './exit.js';
+import type { MemoryEstimate } from '../run/memory-estimate.js';
 
 /** Set in the child's environment (the heap it got, MiB): it never relaunches itself. */
 export const HEAP_ENV = 'KSIM_HEAP_MIB';
@@ -44,6 +47,44 @@ export function heapPlan(f: HeapFacts): HeapPlan {
     return { kind: 'refuse', why: `a heap of ${gib(need)} would be more than ${Math.round(MACHINE_SHARE * 100)} % of this machine's ${gib(f.machineBytes)}` };
   }
   return { kind: 'relaunch', mib: Math.ceil(need / 2 ** 20) };
+}
+
+/** The heap and the number of worker threads for runs in a pool (`ksim sweep`, `ksim capacity
+ * --nodes-for`): each worker gets estimate / 0.8 of heap when that is above Node.js's default
+ * (a worker's own limit, resourceLimits; one the user gave Node.js applies to workers too and is
+ * kept), and no more workers run at once than the machine's memory holds at that heap each. */
+export type PoolHeapPlan =
+  | { readonly kind: 'fits'; readonly workers: number }
+  | { readonly kind: 'raise'; readonly mib: number; readonly workers: number }
+  | { readonly kind: 'refuse'; readonly why: string };
+
+export function poolHeapPlan(f: Omit<HeapFacts, 'relaunched'> & { readonly workers: number }): PoolHeapPlan {
+  const need = f.estimateBytes / HEAP_SHARE;
+  if (need > MACHINE_SHARE * f.machineBytes) {
+    return { kind: 'refuse', why: `a heap of ${gib(need)} would be more than ${Math.round(MACHINE_SHARE * 100)} % of this machine's ${gib(f.machineBytes)}` };
+  }
+  const workers = Math.max(1, Math.min(f.workers, Math.floor((MACHINE_SHARE * f.machineBytes) / need)));
+  if (f.estimateBytes <= HEAP_SHARE * f.limitBytes) return { kind: 'fits', workers };
+  if (f.userChoseHeap) return { kind: 'refuse', why: `the heap size given to Node.js (${gib(f.limitBytes)}) is too small` };
+  return { kind: 'raise', mib: Math.ceil(need / 2 ** 20), workers };
+}
+
+/** What heapPlan and poolHeapPlan need to know of this process and machine. */
+export function processHeapFacts(): Omit<HeapFacts, 'estimateBytes'> {
+  return {
+    limitBytes: getHeapStatistics().heap_size_limit,
+    machineBytes: totalmem(),
+    userChoseHeap: userChoseHeap(process.execArgv, process.env['NODE_OPTIONS']),
+    relaunched: process.env[HEAP_ENV] !== undefined,
+  };
+}
+
+/** The refusal's advice, for a run or for each run of a pool. */
+export function tooBigAdvice(subject: string, est: MemoryEstimate, why: string): string {
+  return (
+    `a workload that fits in memory: ${subject} needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods at once, ${est.podsCreated.toLocaleString('en-US')} created), and ${why}. ` +
+    'Simulate a sample (fewer replicas, a lower rate, a shorter duration), or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>)'
+  );
 }
 
 /** Whether Node.js was given a heap size: in its own arguments or in NODE_OPTIONS. */

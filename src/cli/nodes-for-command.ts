@@ -12,6 +12,8 @@ import { loadScenario } from '../workload/scenario.js';
 import { KSIM_VERSION } from '../version.js';
 import { shellQuote } from '../sweep/job.js';
 import { fmtCost } from './capacity-command.js';
+import { planPoolMemory } from './sweep-command.js';
+import { estimateMemory } from '../run/memory-estimate.js';
 
 export interface NodesForArgs {
   readonly nodesFor?: string | undefined;
@@ -30,8 +32,8 @@ export interface NodesForArgs {
 
 /** The probes' simulations: each round's runs at once in worker threads, once runs are slow
  * enough for that to pay. */
-function probeRunner(workers: number, onRun: () => void): ProbeRunner {
-  return adaptiveRunner({ workers, onRun, nowMs: () => performance.now() }); // ksim-allow-clock: picks where runs go, not what they give
+function probeRunner(pool: { workers: number; heapMib?: number }, onRun: () => void): ProbeRunner {
+  return adaptiveRunner({ ...pool, onRun, nowMs: () => performance.now() }); // ksim-allow-clock: picks where runs go, not what they give
 }
 
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
@@ -41,7 +43,8 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   if (a.maxCount !== undefined && !(Number.isSafeInteger(a.maxCount) && a.maxCount >= 1)) throw new InputError('--max-count', 0, 0, '', 'a positive integer', JSON.stringify(a.maxCount));
   const workers = a.workers ?? Math.min(4, Math.max(1, cpus().length));
   if (!(Number.isSafeInteger(workers) && workers >= 1)) throw new InputError('--workers', 0, 0, '', 'a positive integer', JSON.stringify(a.workers));
-  const name = loadScenario(a.scenario, a.set !== undefined ? { set: a.set } : {}).name;
+  const base = loadScenario(a.scenario, a.set !== undefined ? { set: a.set } : {});
+  const name = base.name;
   const dir = a.output ?? join('results', `${name}-capacity`);
   checkOutputFolder(dir);
   const started = performance.now(); // ksim-allow-clock: wall time goes to run.json and stderr only
@@ -49,6 +52,8 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   const note = (s: string) => {
     if (a.quiet !== true) err(s);
   };
+  // The memory of a run at the scenario's own pool size (nodes weigh little beside pods).
+  const pool = planPoolMemory(a.scenario, estimateMemory(base), workers, note);
   const r = await nodesFor({
     scenario: a.scenario,
     pool: a.nodesFor,
@@ -58,7 +63,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     ...(a.set !== undefined ? { set: a.set } : {}),
     ...(a.maxCount !== undefined ? { maxCount: a.maxCount } : {}),
     perRound: Math.max(2, workers),
-    runner: probeRunner(workers, () => runsDone++),
+    runner: probeRunner(pool, () => runsDone++),
     onProbe: (p) => note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}, ${runsDone} runs, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`), // ksim-allow-clock
   });
   const wallMs = performance.now() - started; // ksim-allow-clock

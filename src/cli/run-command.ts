@@ -1,8 +1,6 @@
 // `ksim run SCENARIO`: one simulation, outputs written, a summary printed.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../api/input-error.js';
 import { runIntoFolder, type FolderRunResult } from '../run/run-folder.js';
 import { estimateMemory } from '../run/memory-estimate.js';
@@ -11,7 +9,7 @@ import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
-import { gib, HEAP_ENV, heapPlan, NeedsMoreHeap, userChoseHeap } from './heap.js';
+import { heapPlan, NeedsMoreHeap, processHeapFacts, tooBigAdvice } from './heap.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
@@ -173,21 +171,8 @@ export class Interrupted extends Error {
  * refused with advice. */
 function checkMemory(file: string, scenario: Parameters<typeof estimateMemory>[0], quiet: boolean): void {
   const est = estimateMemory(scenario);
-  const plan = heapPlan({
-    estimateBytes: est.bytes,
-    limitBytes: getHeapStatistics().heap_size_limit,
-    machineBytes: totalmem(),
-    userChoseHeap: userChoseHeap(process.execArgv, process.env['NODE_OPTIONS']),
-    relaunched: process.env[HEAP_ENV] !== undefined,
-  });
+  const plan = heapPlan({ ...processHeapFacts(), estimateBytes: est.bytes });
   if (plan.kind === 'fits') return;
   if (plan.kind === 'relaunch') throw new NeedsMoreHeap(plan.mib, est.bytes, quiet);
-  throw new InputError(
-    file,
-    0,
-    0,
-    'workload',
-    `a workload that fits in memory: this one needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods at once, ${est.podsCreated.toLocaleString('en-US')} created), and ${plan.why}. ` +
-      'Simulate a sample (fewer replicas, a lower rate, a shorter duration), or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>)',
-  );
+  throw new InputError(file, 0, 0, 'workload', tooBigAdvice('this one', est, plan.why));
 }

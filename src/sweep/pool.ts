@@ -21,6 +21,8 @@
 //               | { status: 'crashed', error }      its worker died twice (retried once)
 //               | { status: 'interrupted' }         not run: opts.signal aborted first
 //   PoolOptions { workers?: number                  default os.availableParallelism()
+//                 heapMib?: number                  each worker's old-space heap limit (default:
+//                                                   Node.js's, or the one Node.js was given)
 //                 signal?: AbortSignal              abort: runs in flight stop between slices
 //                                                   of events (writing nothing), queued ones
 //                                                   are not started; runPool then resolves
@@ -62,6 +64,7 @@ export type RunTaskResult =
 
 export interface PoolOptions {
   readonly workers?: number;
+  readonly heapMib?: number;
   readonly signal?: AbortSignal;
   readonly onResult?: (index: number, result: RunTaskResult) => void;
   readonly onSettled?: (index: number, result: RunTaskResult) => void;
@@ -136,7 +139,7 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
 
     const spawn = () => {
       live++;
-      const worker = new Worker(WORKER_URL, { workerData: { stop } });
+      const worker = new Worker(WORKER_URL, { workerData: { stop }, ...(opts.heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapMib } } : {}) });
       workers.add(worker);
       let current: number | null = null;
       const next = () => {

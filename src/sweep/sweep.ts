@@ -12,6 +12,7 @@ import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
 import type { RunResult } from '../run/run-scenario.js';
 import { runJsonOptions } from '../run/run-folder.js';
+import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
@@ -28,6 +29,11 @@ export interface SweepOptions {
   /** The sweep folder: one sub-folder per run, sweep.csv, sweep.json. */
   readonly output: string;
   readonly workers?: number;
+  /** Given the memory one run needs (the largest of the matrix combinations' estimates), once
+   * the scenario is checked and before anything is written: the workers to run at once and the
+   * heap each gets (src/cli/heap.ts poolHeapPlan); it may refuse by throwing. Default: `workers`
+   * and Node.js's heap. */
+  readonly planMemory?: (estimate: MemoryEstimate) => { readonly workers: number; readonly heapMib?: number };
   readonly shard?: Shard | null;
   readonly options?: RunTaskOptions;
   /** Abort: runs in flight stop (writing nothing), no sweep.csv is written. */
@@ -90,7 +96,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const check = (s: Scenario) => {
     if (s.pluginModules.length === 0) validateSchedulerConfig(s.scheduler, registry, s.file);
   };
-  const scenario = validateCombinations(opts.scenario, all, axes, check);
+  const { first: scenario, estimate } = validateCombinations(opts.scenario, all, axes, check);
+  const pool = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
   checkSweepFolder(opts.output);
   makeFolder(opts.output, opts.output);
   removeLeftovers(opts.output);
@@ -133,7 +140,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     };
   });
   await runPool(tasks, {
-    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    ...pool,
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     onSettled: (t, result) => {
       const i = todo[t]!;
@@ -187,10 +194,12 @@ function checkMatrixPaths(axes: readonly MatrixAxis[]): void {
 }
 
 /** Loads the scenario once per matrix combination (with the first seed), so a bad value is bad
- * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first. */
-function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario) => void): Scenario {
+ * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first, and
+ * the largest memory estimate (seeds do not change it). */
+function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario) => void): { first: Scenario; estimate: MemoryEstimate } {
   const seen = new Set<string>();
   let first: Scenario | null = null;
+  let estimate: MemoryEstimate | null = null;
   for (const run of all) {
     const key = JSON.stringify(run.matrix);
     if (seen.has(key)) continue;
@@ -199,6 +208,8 @@ function validateCombinations(file: string, all: readonly PlannedRun[], axes: re
       const s = loadScenario(file, { set: run.set, seed: run.seed });
       check(s);
       first ??= s;
+      const e = estimateMemory(s);
+      if (estimate === null || e.bytes > estimate.bytes) estimate = e;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       // Named by the --set the value became, or (a scheduler configuration checked after
@@ -210,7 +221,8 @@ function validateCombinations(file: string, all: readonly PlannedRun[], axes: re
       throw new InputError(`--matrix ${a.path}=${a.values.join(',')} (value ${run.matrix[axis]})`, 0, 0, e.path, e.expected, e.got);
     }
   }
-  return first ?? loadScenario(file);
+  first ??= loadScenario(file);
+  return { first, estimate: estimate ?? estimateMemory(first) };
 }
 
 /** The sweep folder must be absent, empty, or an earlier sweep's (holding sweep.json). */
