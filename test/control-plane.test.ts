@@ -114,3 +114,36 @@ test('a 1,000-pod pool loss recovers in (deletes + creates − burst) / controll
   assert.ok(extra > 5 && extra < 12, `fsync 500 ms: +${extra} s`);
   assert.ok(slowDisk.p99 > base.p99 + 5 && slowDisk.p99 < base.p99 + 12, `p99 ${base.p99} → ${slowDisk.p99}`);
 });
+
+test("a kubelet's tight client rate limit holds its pods' status writes, never its lease: upstream's heartbeat client is not throttled, so no node goes NotReady", () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 10m
+metrics: { sampleInterval: 1m }
+cluster:
+  nodePools: [{ name: n, count: 3, allocatable: { cpu: "32", memory: 128Gi } }]
+controlPlane: { clients: { kubelet: { qps: 0.05, burst: 1 } } }
+kubelet: { startupLatency: 1s }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 30
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }
+`;
+  const r = runScenario(parseScenario(text, 'kubelet-qps.yaml'));
+  const ts = r.tables.find((t) => t.file === 'timeseries.csv')?.rows ?? [];
+  assert.equal(ts.length, 11);
+  // 60 lease renewals a node over 10 minutes at 0.05 QPS would take 20 minutes: none are held.
+  assert.deepEqual(ts.map((x) => x['nodes_not_ready']), new Array(11).fill(0));
+  assert.equal(r.summary['pods_evicted'], 0);
+  // Ten pods a node, each Running write 20 s after the one before: the last pods start minutes late.
+  assert.ok(Number(r.summary['startup_latency_p99_ms']) > 150_000, String(r.summary['startup_latency_p99_ms']));
+  assert.equal(r.summary['replicas_ready_end'], 30);
+});

@@ -1,8 +1,12 @@
 // The kubelets of all nodes: start a pod after a startup latency once its binding is seen, and
 // complete it when its run duration (a property of the scenario workload) has elapsed. With
 // leases on, each node's kubelet also renews its Lease (kube-node-lease/<node>) through the API
-// as client `kubelet/<node>` every renewInterval (upstream nodeLeaseDurationSeconds 40 s,
-// renewed every 10 s = 1/4 of it: pkg/kubelet/nodelease, component-helpers/apimachinery/lease).
+// every renewInterval (upstream nodeLeaseDurationSeconds 40 s, renewed every 10 s = 1/4 of it:
+// pkg/kubelet/nodelease, component-helpers/apimachinery/lease), as client `kubelet-heartbeat`:
+// upstream's kubelet sends its lease and node status through a client of its own "with
+// throttling disabled" (cmd/kubelet/app/server.go, heartbeatClientConfig.QPS = -1), so its
+// kubeAPIQPS limit, which the pod status writes of client `kubelet/<node>` wait on, never
+// delays a heartbeat.
 //
 // Node faults (src/faults/): a crashed node's kubelet does nothing (no renewals, no starts or
 // completions; its pods' timers are dropped). A partitioned node's kubelet cannot reach the
@@ -107,6 +111,8 @@ export class Kubelets {
   private readonly pullerFreeUs = new Map<string, number>();
   /** Image pulls started (all nodes). */
   imagePulls = 0;
+  /** The kubelets' heartbeat client (leases): not rate limited, as upstream's. */
+  private readonly heartbeat: ApiServer;
 
   constructor(
     private readonly sim: Simulation,
@@ -114,6 +120,7 @@ export class Kubelets {
     private readonly opts: KubeletOptions,
     private readonly cluster?: ClusterState,
   ) {
+    this.heartbeat = api.forClient('kubelet-heartbeat');
     api.watch({
       podBound: (p) => {
         if (this.stateOf(p.nodeName ?? '') === 'up') this.startPod(p);
@@ -161,7 +168,7 @@ export class Kubelets {
           }
           // A node that joins later registers itself and starts its lease at once.
           const k = this.kubelet(n.name);
-          this.clientOfNode(k).createLease(this.lease(k).api, this.sim.now);
+          this.heartbeat.createLease(this.lease(k).api, this.sim.now);
           this.scheduleRenewal(k, LEASE_RENEW_INTERVAL_US);
         },
       });
@@ -235,7 +242,7 @@ export class Kubelets {
   private renew(k: NodeKubelet): void {
     if (!k.present) return;
     this.leaseRenewals++;
-    this.clientOfNode(k).renewLease(this.lease(k).api, this.sim.now);
+    this.heartbeat.renewLease(this.lease(k).api, this.sim.now);
   }
 
   /** A node's lease, made once. Renewals are most of an idle cluster's events:
