@@ -1,5 +1,5 @@
 // The node lifecycle controller (kube-controller-manager, upstream
-// pkg/controller/nodelifecycle/node_lifecycle_controller.go), as client "controller-manager":
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go), as client "controller-manager/node-controller":
 // every node-monitor-period (5 s) it looks at each node; a node's probe timestamp moves to "now"
 // when the controller sees its Lease's renewTime advance (upstream tryUpdateNodeHealth). When
 // now > probe + node-monitor-grace-period (50 s since v1.32) the node's Ready condition becomes

@@ -1,5 +1,5 @@
 // The taint-eviction-controller (kube-controller-manager since v1.34, KEP-3902; upstream
-// pkg/controller/tainteviction/taint_eviction.go), as client "controller-manager": a pod bound to
+// pkg/controller/tainteviction/taint_eviction.go), as client "controller-manager/taint-eviction-controller": a pod bound to
 // a node with a NoExecute taint it does not tolerate is deleted at once; if it tolerates every
 // NoExecute taint, the shortest tolerationSeconds among the tolerations used (for each taint the
 // first toleration that tolerates it) decides when it is deleted, counted from when the

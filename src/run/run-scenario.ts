@@ -228,19 +228,34 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }
-  const controllerManager = api.forClient('controller-manager');
-  const objects = new ObjectApi(controllerManager);
-  new DeploymentController(controllerManager, objects);
-  new DisruptionController(sim, controllerManager);
-  new ReplicaSetController(sim, controllerManager, streams.stream('names'), objects);
-  new DaemonSetController(sim, controllerManager, streams.stream('names/daemonset'), objects);
+  // Each controller of kube-controller-manager writes through a client of its own, so each has
+  // its own token bucket of controlPlane.clients.controllerManager's QPS and burst: upstream's
+  // ClientBuilder.ClientOrDie(name) builds a clientset per controller, and client-go's
+  // NewForConfig gives every clientset a new token bucket (controller-manager's
+  // pkg/controller/client_builder.go; client-go kubernetes/clientset.go). Names as upstream's.
+  const controllerClient = (name: string) => api.forClient(`controller-manager/${name}`);
+  const withObjects = (name: string): [ApiServer, ObjectApi] => {
+    const c = controllerClient(name);
+    return [c, new ObjectApi(c)];
+  };
+  new DeploymentController(...withObjects('deployment-controller'));
+  new DisruptionController(sim, controllerClient('disruption-controller'));
+  {
+    const [c, o] = withObjects('replicaset-controller');
+    new ReplicaSetController(sim, c, streams.stream('names'), o);
+  }
+  {
+    const [c, o] = withObjects('daemon-set-controller');
+    new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
+  }
   const clock = wallClockOf(scenario);
-  const jobController = new JobController(sim, controllerManager, streams.stream('names/job'), objects, clock);
-  new CronJobController(sim, controllerManager, objects, clock);
-  new TtlAfterFinishedController(sim, controllerManager, objects, clock);
-  new StatefulSetController(sim, controllerManager, objects);
-  new GarbageCollector(controllerManager);
-  new PodGarbageCollector(sim, controllerManager, scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
+  const [jobClient, jobObjects] = withObjects('job-controller');
+  const jobController = new JobController(sim, jobClient, streams.stream('names/job'), jobObjects, clock);
+  new CronJobController(sim, ...withObjects('cronjob-controller'), clock);
+  new TtlAfterFinishedController(sim, ...withObjects('ttl-after-finished-controller'), clock);
+  new StatefulSetController(sim, ...withObjects('statefulset-controller'));
+  new GarbageCollector(controllerClient('generic-garbage-collector'));
+  new PodGarbageCollector(sim, controllerClient('pod-garbage-collector'), scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
 
   const startupRng = streams.stream('startup');
   const imagePullRng = streams.stream('image-pull');
@@ -270,8 +285,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe(availability.watcher);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
-  new NodeLifecycleController(sim, controllerManager, cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t) });
-  new TaintEvictionController(sim, controllerManager, cluster, (r) => {
+  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t) });
+  new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
     pods.evicted(r.pod);
     recovery.evicted(r.pod, r.timeUs);
