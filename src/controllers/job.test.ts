@@ -170,15 +170,76 @@ test('a Job with more active pods than parallelism at the start deletes the newe
   assert.deepEqual(h.active().filter((p) => !p.terminating).map((p) => p.name), ['work-c']);
 });
 
-test('a Terminating pod is not active: it is replaced at once and not counted', () => {
-  const h = harness();
-  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work-a', namespace: 'default', labels: { app: 'work' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'work', uid: 'work', controller: true }] }, spec: { nodeName: 'a', restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } };
-  h.api.commitStartState({ nodes: [], objects: [job({ parallelism: 1, completions: 1 })], pods: [pod] });
-  h.api.deletePod(h.cluster.pods.get('default/work-a')!, 'by hand'); // bound: Terminating, no kubelet to end it
-  h.sim.run(S);
-  assert.equal(h.cluster.pods.get('default/work-a')?.terminating, true);
-  assert.equal(h.active().filter((p) => !p.terminating).length, 1, 'one replacement');
-  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 0, active: 1 });
+test('a Terminating pod is not active: it counts as failed at once (upstream isPodFailed) and is replaced after the failure backoff, without waiting for it to go', () => {
+  for (const policy of [undefined, 'TerminatingOrFailed', 'Failed'] as const) {
+    const h = harness();
+    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work-a', namespace: 'default', labels: { app: 'work' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'work', uid: 'work', controller: true }] }, spec: { nodeName: 'a', restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } };
+    h.api.commitStartState({ nodes: [], objects: [job({ parallelism: 1, completions: 1, ...(policy !== undefined ? { podReplacementPolicy: policy } : {}) })], pods: [pod] });
+    h.api.deletePod(h.cluster.pods.get('default/work-a')!, 'by hand'); // bound: Terminating, no kubelet to end it
+    h.sim.run(S);
+    assert.equal(h.cluster.pods.get('default/work-a')?.terminating, true);
+    const replacements = () => h.active().filter((p) => !p.terminating).length;
+    if (policy === 'Failed') {
+      // Upstream onlyReplaceFailedPods: neither a failure nor replaced while it is Terminating.
+      h.sim.run(60 * S);
+      assert.equal(replacements(), 0, policy);
+      assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 0, active: 0 }, policy);
+      continue;
+    }
+    assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 1, active: 0 }, String(policy));
+    assert.equal(replacements(), 0, 'the 10 s backoff from the deletion');
+    h.sim.run(11 * S);
+    assert.equal(replacements(), 1, 'one replacement');
+    assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 1, active: 1 }, String(policy));
+  }
+});
+
+test('a Job whose pods are evicted from nodes lost for good fails when the failures exceed backoffLimit, though the pods stay Terminating; each replacement comes 10 s after its node went NotReady', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 20m
+cluster:
+  nodePools: [{ name: n, count: 3, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: job
+    runDuration: 10m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: job }
+      spec:
+        parallelism: 3
+        completions: 3
+        backoffLimit: 1
+        template:
+          spec:
+            restartPolicy: Never
+            tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5 }]
+            containers: [{ name: w, image: x, resources: { requests: { cpu: "1", memory: 1Gi } } }]
+faults:
+  - nodeDown: { nodes: [n-0], at: 2m }
+  - nodeDown: { nodes: [n-1], at: 4m }
+`;
+  const r = runScenario(parseScenario(text, 'job-evict.yaml'));
+  const rows = r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
+  const evicted = rows.filter((x) => x['result'] === 'evicted').map((x) => Number(x['time_s']));
+  // n-0 goes NotReady at 175 s (the first 5-s monitor tick 50 s after its last renewal), its pod
+  // is evicted 5 s later; n-1 likewise at 290 and 295 s.
+  assert.equal(evicted.length, 2);
+  assert.ok(evicted[0]! > 180 && evicted[0]! < 180.1 && evicted[1]! > 295 && evicted[1]! < 295.1, evicted.join(' '));
+  // The first eviction's replacement: 10 s after its pod's Ready turned False with its node
+  // (175 s), not 10 s after the eviction.
+  const bound = rows.filter((x) => x['result'] === 'bound').map((x) => Number(x['time_s']));
+  assert.equal(bound.length, 4);
+  assert.ok(bound[3]! > 185 && bound[3]! < 185.1, String(bound[3]));
+  // The second eviction is the second failure: more than backoffLimit 1, so the Job fails then,
+  // while both evicted pods are still Terminating on their lost nodes.
+  const jobRow = r.tables.find((t) => t.file === 'jobs.csv')?.rows[0];
+  assert.equal(jobRow?.['condition'], 'Failed');
+  assert.equal(jobRow?.['reason'], 'BackoffLimitExceeded');
+  assert.equal(jobRow?.['failed'], 2);
+  assert.ok(Number(jobRow?.['finished_s']) > 295 && Number(jobRow?.['finished_s']) < 295.1, String(jobRow?.['finished_s']));
 });
 
 test('a pod that finishes while the Job\'s creates are in flight is replaced once they commit', () => {

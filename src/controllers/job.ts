@@ -6,7 +6,8 @@
 //  - completions unset (upstream's "work queue" Job; the API server defaults completions to 1
 //    only when parallelism is unset too): parallelism pods run; once one has succeeded no new pod
 //    is created and the Job is Complete when no pod is active any more;
-//  - a pod that ends Failed, or is deleted before it ended, counts a failure; the Job Fails
+//  - a pod that ends Failed, or is deleted before it ended, counts a failure — at once when it
+//    turns Terminating (upstream isPodFailed), unless podReplacementPolicy is Failed; the Job Fails
 //    (reason BackoffLimitExceeded) when failures exceed backoffLimit (default 6);
 //  - after failures, new pods wait a backoff from the last failure: 10 s doubled per failure
 //    since the last success, capped at 10 min (upstream DefaultJobPodFailureBackOff and
@@ -49,6 +50,13 @@ export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 /** Upstream job_controller.go MaxPodCreateDeletePerSync. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
+/** Upstream onlyReplaceFailedPods: podReplacementPolicy Failed, or a podFailurePolicy (which
+ * implies it): a terminating pod is neither a failure nor replaced until it has ended. */
+function onlyReplaceFailedPods(job: ObjectOf<'Job'>): boolean {
+  const spec = job.spec as { podReplacementPolicy?: string; podFailurePolicy?: unknown } | undefined;
+  return spec?.podReplacementPolicy === 'Failed' || spec?.podFailurePolicy !== undefined;
+}
+
 /** Upstream backoff before the next pod after `failures` failures since the last success. */
 export function jobBackoffUs(failures: number): number {
   if (failures <= 0) return 0;
@@ -84,6 +92,8 @@ export class JobController {
   private readonly jobs: KindInformer<'Job', JobState>;
 
   private readonly podNames: PodNames;
+  /** Nodes not Ready, since when (their pods' Ready condition turned False then). */
+  private readonly notReadySinceUs = new Map<string, number>();
   /** Upstream job_controller.go: DefaultJobApiBackOff 1 s, MaxJobApiBackOff 1 min, no bucket. */
   private readonly limiter = new ControllerRateLimiter(US_PER_S, 60 * US_PER_S, null);
 
@@ -116,6 +126,10 @@ export class JobController {
       },
     });
     api.watch({
+      nodeUpdated: (n, before, after) => {
+        if (before.ready && !after.ready) this.notReadySinceUs.set(n.name, this.sim.now);
+        else if (after.ready) this.notReadySinceUs.delete(n.name);
+      },
       podAdded: (p) => {
         const st = this.owner(p);
         if (st !== undefined) st.pods.add(p);
@@ -128,11 +142,17 @@ export class JobController {
         this.enqueue(st);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
-      // terminating pod is replaced at once.
+      // terminating pod that has not succeeded counts as failed at once and is replaced at once
+      // (upstream isPodFailed: "Count deleted Pods as failures to account for orphan Pods that
+      // never have a chance to reach the Failed phase" — one evicted from a lost node stays
+      // Terminating until the node returns). With podReplacementPolicy Failed, or a
+      // podFailurePolicy, only a Failed phase counts, and the pod is replaced once it is gone.
       podTerminating: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
         st.deleting.delete(p);
+        if (onlyReplaceFailedPods(st.obj)) return;
+        if (st.pods.delete(p) && !st.finished) this.count(st, false, this.failedAtUs(p));
         this.enqueue(st);
       },
       podDeleted: (p) => {
@@ -157,15 +177,24 @@ export class JobController {
     return { succeeded: st.succeeded, failed: st.failed, active };
   }
 
-  private count(st: JobState, succeeded: boolean): void {
+  /** `atUs`: when the pod failed, from which the backoff before the next pod counts (the
+   * latest of the failures). */
+  private count(st: JobState, succeeded: boolean, atUs = this.sim.now): void {
     if (succeeded) {
       st.succeeded++;
       st.failuresSinceSuccess = 0;
     } else {
       st.failed++;
       st.failuresSinceSuccess++;
-      st.lastFailureUs = this.sim.now;
+      if (atUs > st.lastFailureUs) st.lastFailureUs = atUs;
     }
+  }
+
+  /** When a terminating pod failed, as upstream's backoff reads it (pkg/controller/job/
+   * backoff_utils.go getFinishedTime): its Ready condition's turn to False — for a pod on a node
+   * gone NotReady, when the node lifecycle controller marked it so — else its deletion, now. */
+  private failedAtUs(p: PodInfo): number {
+    return this.notReadySinceUs.get(p.nodeName ?? '') ?? this.sim.now;
   }
 
   private owner(p: PodInfo): JobState | undefined {
@@ -199,7 +228,8 @@ export class JobController {
     // here (reading p.terminal would drop it from active before it joins succeeded, and a sync
     // in between created a pod past completions; upstream counts such pods as uncounted
     // terminated pods, pkg/controller/job/job_controller.go).
-    const active = [...st.pods].filter((p) => !p.deleted && !p.terminating);
+    const onlyFailed = onlyReplaceFailedPods(st.obj);
+    const active = [...st.pods].filter((p) => !p.deleted && (onlyFailed || !p.terminating));
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
     if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no
@@ -208,7 +238,7 @@ export class JobController {
     if (active.length > want) {
       // Newest first, as upstream's ActivePods ordering does for the ones to remove.
       active.sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
-      for (const p of active.slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
+      for (const p of active.filter((x) => !x.terminating).slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
         st.deleting.add(p);
         this.api.deletePod(p, 'job has too many active pods');
       }
