@@ -149,6 +149,65 @@ workload:
 
 const EXPECTED_CREATES = ['default/db-0@0.002', 'default/db-1@2.005104', 'default/db-2@4.008208'];
 
+test('OrderedReady does not scale up while a pod of the set is on a NotReady node (upstream: the node lifecycle controller marks it not Ready); it goes on once the node is back', () => {
+  const set = (replicas: number) => `      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: { name: db }
+      spec:
+        replicas: ${replicas}
+        serviceName: db
+        selector: { matchLabels: { app: db } }
+        template:
+          metadata: { labels: { app: db } }
+          spec:
+            affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: db } }, topologyKey: kubernetes.io/hostname }] } }
+            containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }]`;
+  const run = (faultFor: string) => runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 3
+duration: 20m
+cluster:
+  nodePools: [{ name: n, count: 5, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: db
+    manifest:
+${set(3)}
+  - name: db-scale
+    at: 7m
+    manifest:
+${set(4)}
+faults:
+  - nodeDown: { nodes: [NODE_OF_DB1], at: 5m${faultFor} }
+`.replace('NODE_OF_DB1', nodeOfDb1()), 'sts-notready.yaml'));
+  // Where db-1 runs (the same every run: same seed, same first 5 minutes).
+  function nodeOfDb1(): string {
+    const probe = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 3
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 5, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: db
+    manifest:
+${set(3)}
+`, 'probe.yaml'));
+    return String(probe.tables.find((t) => t.file === 'pods.csv')?.rows.find((r) => r['name'] === 'db-1')?.['node']);
+  }
+  const created = (r: ReturnType<typeof runScenario>, name: string) => r.tables.find((t) => t.file === 'pods.csv')?.rows.find((x) => x['name'] === name)?.['created_s'];
+  // Down for good: NotReady from ~355 s, db-1 evicted at ~655 s and Terminating ever after; the
+  // scale to 4 at 420 s never creates db-3 (db-1 is not Ready, then not gone).
+  assert.equal(created(run(''), 'db-3'), undefined);
+  // Down 10 minutes (300–900 s): the node is Ready again at ~900 s, db-1 (Terminating since
+  // ~655 s) goes, is created again and runs; then db-3 follows.
+  const back = run(', for: 10m');
+  const db3 = Number(created(back, 'db-3'));
+  assert.ok(db3 > 900 && db3 < 920, `db-3 created at ${db3} s`);
+  assert.ok(Number(created(back, 'db-1')) < db3);
+});
+
 test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, subdomain from serviceName (none when empty), owned as controller', () => {
   for (const serviceName of ['db', '', undefined]) {
     const h = harness();

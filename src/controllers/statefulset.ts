@@ -8,8 +8,8 @@
 //    first sync after its deletion was observed (upstream "Delete and recreate pods which
 //    finished running", which ends an OrderedReady sync; Parallel goes on with the others);
 //  - podManagementPolicy OrderedReady (the default, "monotonic"): ordinal i is created only
-//    once 0..i−1 are Running (ksim has no readiness probes: Ready means Running, as for
-//    Deployments); each sync creates at most one pod and stops at the first pod not yet
+//    once 0..i−1 are Running on Ready nodes (ksim has no readiness probes: Ready means Running,
+//    as for Deployments, and a pod on a node gone NotReady is not Ready); each sync creates at most one pod and stops at the first pod not yet
 //    Running. Scale down removes the highest ordinal first, one at a time, and only while
 //    every pod it keeps is Running;
 //  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync. The
@@ -83,6 +83,16 @@ export class StatefulSetController {
       },
     });
     api.watch({
+      // A node turning NotReady marks its pods not Ready (upstream node lifecycle
+      // MarkPodsNotReady) and its return Ready again (the kubelet's status): both are pod
+      // updates their StatefulSets sync on.
+      nodeUpdated: (n, before, after) => {
+        if (before.ready === after.ready) return;
+        for (const p of n.pods) {
+          const st = this.owner(p);
+          if (st !== undefined) this.enqueue(st);
+        }
+      },
       podAdded: (p) => {
         const st = this.owner(p);
         const ord = st === undefined ? -1 : ordinalOf(st, p);
@@ -162,8 +172,9 @@ export class StatefulSetController {
         this.createPods(st, new Set([i]), i, i + 1);
         return;
       }
-      // Wait for it to be running and ready, and not terminating (upstream isHealthy).
-      if (monotonic && (!isPodReady(p) || p.terminating)) return;
+      // Wait for it to be running and ready, and not terminating (upstream isHealthy): a pod on a
+      // NotReady node is not Ready.
+      if (monotonic && (!isPodReady(p) || p.terminating || this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true)) return;
     }
     if (missing.size > 0) this.createPods(st, missing, 0, replicas);
     // processCondemned: ordinals ≥ replicas, highest first. A condemned pod already Terminating
