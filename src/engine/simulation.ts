@@ -142,11 +142,12 @@ export class Simulation {
    * Runs events in order. With `untilUs`, runs only events with time <= untilUs
    * and then sets the clock to `untilUs` (the clock reaches the horizon even if
    * the queue ran dry earlier); later events stay queued. Without it, runs until
-   * the queue is empty. If `stop()` is called, or `maxEvents` events have run,
-   * returns right after the current event and leaves the clock at that event's
-   * time. Returns true when it reached the horizon (or ran dry).
+   * the queue is empty. If `stop()` is called, `maxEvents` events have run, or
+   * `pause` (asked after each event) returns true, returns right after the
+   * current event and leaves the clock at that event's time. Returns true when it
+   * reached the horizon (or ran dry).
    */
-  run(untilUs?: Micros, maxEvents = Number.POSITIVE_INFINITY): boolean {
+  run(untilUs?: Micros, maxEvents = Number.POSITIVE_INFINITY, pause?: () => boolean): boolean {
     if (untilUs !== undefined) {
       if (!Number.isSafeInteger(untilUs)) {
         throw new Error(`Simulation.run: horizon must be an integer number of microseconds, got ${String(untilUs)}`);
@@ -172,7 +173,7 @@ export class Simulation {
         if (onEvent !== undefined) onEvent(ev);
         ev.action(ev.target);
         if (afterEvent !== undefined) afterEvent(ev);
-        if (this.stopRequested) return false;
+        if (this.stopRequested || (pause !== undefined && pause())) return false;
       }
       if (untilUs !== undefined) this.clock = untilUs;
       return true;

@@ -57,7 +57,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
   try {
     const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
     const runOpts = { events: opts.events, plugins: opts.plugins, sinks, strict: opts.strict === true, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
-    result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents);
+    result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents, opts.nowMs);
   } catch (e) {
     folder.abort();
     throw e;

@@ -132,20 +132,55 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 }
 
 /** Like runScenario, but yields to the event loop between slices of events, so signals are
- * handled; `shouldStop` is asked after each slice (it also sees the cluster, for progress
- * reports) and ends the run early (no result). */
+ * handled; `shouldStop` is asked after each slice, the last one included (it also sees the
+ * cluster, for progress reports), and ends the run early (no result). With `nowMs` a slice
+ * also ends after SLICE_MS of wall time, so that a stop is heard within a fraction of a second
+ * even when events are slow (a plugin that takes seconds a call): the clock is read after every
+ * event while events are slow, and after up to 256 while they are quick. Where slices end
+ * changes nothing in the run. */
 export async function runScenarioInSlices(
   scenario: Scenario,
   opts: RunOptions,
   shouldStop: (sim: Simulation, run: PreparedRun) => boolean,
   sliceEvents = 20_000,
+  nowMs?: () => number,
 ): Promise<RunResult | null> {
   const run = prepareRun(scenario, opts);
-  while (!run.sim.run(run.endUs, sliceEvents)) {
+  const pause = nowMs === undefined ? undefined : sliceTimer(nowMs);
+  for (;;) {
+    pause?.start();
+    const done = run.sim.run(run.endUs, sliceEvents, pause?.check);
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (shouldStop(run.sim, run)) return null;
+    if (done) return run.finish();
   }
-  return run.finish();
+}
+
+/** Wall time a slice of events may take. */
+export const SLICE_MS = 100;
+
+/** The end of a slice by wall time: `check` (after each event) reads the clock every `stride`
+ * events, the stride doubling while events are quick (under 1 ms since the last look) up to
+ * 256, and back to 1 after a slow one. */
+function sliceTimer(nowMs: () => number): { start(): void; check: () => boolean } {
+  let deadline = 0;
+  let last = 0;
+  let stride = 1;
+  let countdown = 1;
+  return {
+    start() {
+      last = nowMs();
+      deadline = last + SLICE_MS;
+    },
+    check() {
+      if (--countdown > 0) return false;
+      const t = nowMs();
+      stride = t - last < 1 ? Math.min(stride * 2, 256) : 1;
+      countdown = stride;
+      last = t;
+      return t >= deadline;
+    },
+  };
 }
 
 export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedRun {
