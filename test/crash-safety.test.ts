@@ -182,6 +182,34 @@ test('ksim sweep and ksim capacity --nodes-for give their workers the heap a run
   assert.equal(existsSync(join(dir, 'refused')), false);
 });
 
+test('a plugin module that calls process.exit(0) mid-run makes ksim run exit 1, saying so, with nothing written (exit 0 read as success)', () => {
+  const dir = tempDir('ksim-plugin-exit-');
+  writeFileSync(join(dir, 'quitter.js'), `export const plugins = {
+  Quitter: () => ({ name: 'Quitter', filter() { process.exit(0); } }),
+};
+`);
+  const file = join(dir, 'quit.yaml');
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+scheduler:
+  pluginModules: [quitter.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles: [{ plugins: { multiPoint: { enabled: [{ name: Quitter }] } } }]
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: p
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } }
+`);
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'run', file, '-o', join(dir, 'out')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^ksim: error: process\.exit\(0\) was called during the run \(by a plugin module\?\): the run did not finish, nothing was written to .*out\/\n$/);
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
 test('an output folder that is not a ksim output folder is never replaced', () => {
   const dir = tempDir('ksim-own-');
   const mine = join(dir, 'mine');

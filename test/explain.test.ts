@@ -106,3 +106,53 @@ test('an unschedulable pod\'s reason ends with what preemption said, as kube-sch
   assert.equal(r.selected, null);
   assert.equal(r.reason, "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.");
 });
+
+test('a plugin mistake the scheduler ends its cycle with is an error in explain too: a score out of range or not a number, an Error status, a verdict that is not a Status', async () => {
+  const dir = tempDir('ksim-explain-bad-');
+  const module = join(dir, 'edge.js');
+  writeFileSync(module, `import { Status } from ${JSON.stringify(repoPath('dist/src/index.js'))};
+export const plugins = {
+  Edge: (args) => ({
+    name: 'Edge',
+    filter() {
+      if (args.mode === 'errorStatus') return Status.error('edge internal failure');
+      if (args.mode === 'shaped') return { code: 2, reasons: ['nope'] };
+      return null;
+    },
+    score() {
+      return { score101: 101, negative: -1, string: '50', nan: NaN }[args.mode] ?? 50;
+    },
+  }),
+};
+`);
+  const cases: [mode: string, error: string][] = [
+    ['score101', 'plugin "Edge" returns an invalid score 101, it should in the range of [0, 100] after normalizing'],
+    ['negative', 'plugin "Edge" returns an invalid score -1, it should in the range of [0, 100] after normalizing'],
+    ['string', 'plugin "Edge" returns a score of type string ("50"): scores are integers (int64 upstream)'],
+    ['nan', 'plugin "Edge" returns a non-integer score NaN: scores are integers (int64 upstream)'],
+    ['errorStatus', 'edge internal failure'],
+    ['shaped', 'plugin "Edge" Filter returned {"code":2,"reasons":["nope"]}: expected null or a Status (import { Status } from \'ksim\')'],
+    ['ok', ''],
+  ];
+  for (const [mode, error] of cases) {
+    const config = join(dir, `${mode}.yaml`);
+    writeFileSync(config, `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+  - plugins: { multiPoint: { enabled: [{ name: Edge }] } }
+    pluginConfig: [{ name: Edge, args: { mode: ${mode} } }]
+`);
+    const r = await explainFiles({ cluster: CLUSTER, pod: POD, config, pluginModules: [module], plugins: ['Edge'] });
+    if (error === '') {
+      assert.equal(r.error, undefined);
+      assert.ok(r.selected !== null);
+      continue;
+    }
+    assert.equal(r.error, error, mode);
+    assert.equal(r.selected, null, mode);
+  }
+  // The table says so.
+  const cli = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', CLUSTER, '--pod', POD, '--config', join(dir, 'score101.yaml'), '--plugin-module', module, '--plugins', 'Edge'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /\nerror: plugin "Edge" returns an invalid score 101, it should in the range of \[0, 100\] after normalizing \(the scheduler ends the cycle with this Error and retries the pod after a backoff\)\n$/);
+});

@@ -16,3 +16,26 @@ export class CommandExit extends Error {
     this.name = 'CommandExit';
   }
 }
+
+/** ksim's own early exits (a closed stdout) set this first: an exit without it during a run was
+ * asked for by someone else — a plugin module calling process.exit (see guardRunExit). */
+export const exiting = { byKsim: false };
+
+/** Ends the process now, as ksim's own decision. */
+export function exitNow(code: number): never {
+  exiting.byKsim = true;
+  process.exit(code);
+}
+
+/** While a run is in progress, a process.exit that ksim did not ask for (a plugin module's) makes
+ * the process exit 1 with a message naming the folder not written, instead of its code (0 would
+ * read as success in a CI script). Returns the function that ends the watch. */
+export function guardRunExit(dir: string, write: (s: string) => void): () => void {
+  const onExit = (code: number) => {
+    if (exiting.byKsim) return;
+    write(`ksim: error: process.exit(${code}) was called during the run (by a plugin module?): the run did not finish, nothing was written to ${dir}/\n`);
+    process.exitCode = EXIT_INTERNAL;
+  };
+  process.on('exit', onExit);
+  return () => process.off('exit', onExit);
+}

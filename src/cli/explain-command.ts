@@ -71,7 +71,8 @@ export function renderTable(r: ExplainResult): string {
   lines.push(fmtRow(header));
   for (const row of rows) lines.push(fmtRow(row));
   lines.push('');
-  lines.push(r.selected === null ? `no node fits: ${r.reason ?? ''}` : `selected: ${r.selected} (scores are normalised × weight)`);
+  if (r.error !== undefined) lines.push(`error: ${r.error} (the scheduler ends the cycle with this Error and retries the pod after a backoff)`);
+  else lines.push(r.selected === null ? `no node fits: ${r.reason ?? ''}` : `selected: ${r.selected} (scores are normalised × weight)`);
   return `${lines.join('\n')}\n`;
 }
 

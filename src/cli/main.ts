@@ -12,7 +12,7 @@ import { registerReportCommand } from './report-command.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerCompareCommand } from './compare-command.js';
-import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from './exit.js';
+import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, exitNow } from './exit.js';
 import { NeedsMoreHeap, relaunchWithHeap } from './heap.js';
 import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
@@ -218,7 +218,7 @@ function checkInvariantsOption(v: unknown): boolean | number | undefined {
 export function runMain(): void {
   // `ksim run ... | head`: a closed stdout is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') exitNow(Number(process.exitCode ?? 0));
   });
   main(hideBin(process.argv)).then(
     (code) => {

@@ -10,6 +10,7 @@ import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
 import { heapPlan, NeedsMoreHeap, processHeapFacts, tooBigAdvice } from './heap.js';
+import { guardRunExit } from './exit.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
@@ -78,6 +79,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     linesPeriodMs: linesPeriodMs(),
     ...(args.columns !== undefined ? { columns: args.columns } : {}),
   });
+  const endExitGuard = guardRunExit(dir, err);
   try {
     done = await runIntoFolder(scenario, {
       dir,
@@ -98,6 +100,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
       },
     });
   } finally {
+    endExitGuard();
     progress.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

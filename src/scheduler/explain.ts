@@ -10,7 +10,8 @@ import type { RandomStream } from '../engine/random.js';
 import type { Framework } from './framework/framework.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
-import { fitErrorMessage, pickTopScore, runPostFilterPlugins } from './schedule-one.js';
+import { fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, runPostFilterPlugins } from './schedule-one.js';
+import { checkedVerdict } from './framework/framework.js';
 import { NodeToStatus } from './framework/node-to-status.js';
 
 export interface ExplainStatus {
@@ -42,6 +43,11 @@ export interface ExplainResult {
   readonly selected: string | null;
   /** kube-scheduler's message when nothing fits ("0/3 nodes are available: ..."). */
   readonly reason?: string;
+  /** A plugin's Error, which ends the scheduler's cycle (an `error` row in placements.csv, the pod
+   * retried after backoff): a Filter, PreFilter or PreScore returning an Error status or a value
+   * that is not a Status, a score that is not an integer or, normalised, not in [0, 100]. The
+   * verdicts and scores are shown as the plugins returned them; `selected` is null. */
+  readonly error?: string;
 }
 
 export interface ExplainOptions {
@@ -65,6 +71,11 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const all = cluster.schedulingNodes();
   const candidates = opts.nodes === undefined ? all : all.filter((n) => opts.nodes?.includes(n.name));
 
+  // The first Error, in the order the scheduler meets them (it ends the cycle there).
+  let error: string | null = null;
+  const noteError = (v: Verdict) => {
+    if (v !== null && v.code === Code.Error) error ??= v.message;
+  };
   const preFilter: Record<string, ExplainStatus> = {};
   const skipped = new Set<string>();
   const failed = new Map<string, Status>();
@@ -77,6 +88,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     } else if (status !== null && status.code !== Code.Success) {
       failed.set(p.name, status);
       preFilter[p.name] = toStatus(status);
+      noteError(status);
     } else if (result?.nodeNames != null) {
       (allowed ??= new Map()).set(p.name, result.nodeNames);
     }
@@ -94,7 +106,10 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
       const subset = allowed?.get(f.name);
       if (pre !== undefined) v = pre;
       else if (subset !== undefined && !subset.has(n.name)) v = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${f.name}]`);
-      else if (!skipped.has(f.name)) v = f.filter(state, pod, n);
+      else if (!skipped.has(f.name)) {
+        v = checkedVerdict(f.filter(state, pod, n), f.name, 'Filter');
+        noteError(v);
+      }
       filter[f.name] = toStatus(v);
       if (v !== null && v.code !== Code.Success && first === null) first = v;
     }
@@ -113,10 +128,11 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const scoreSkipped = new Set<string>();
   if (scored.length > 0) {
     for (const p of fwk.preScore) {
-      const v = p.preScore(state, pod, scored);
+      const v = checkedVerdict(p.preScore(state, pod, scored), p.name, 'PreScore');
       if (v === null || v.code === Code.Success) continue;
       preScore[p.name] = toStatus(v);
       scoreSkipped.add(p.name);
+      if (v.code === Code.Error) error ??= `running PreScore plugin ${p.name}: ${v.message}`;
     }
   }
   const scores = new Map<string, Record<string, ExplainScore>>();
@@ -128,9 +144,19 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   fwk.score.forEach((plugin: ScorePlugin, j) => {
     if (scoreSkipped.has(plugin.name) || scored.length === 0) return;
     const raw = new Float64Array(scored.length);
-    scored.forEach((n, i) => (raw[i] = plugin.score(state, pod, n)));
+    scored.forEach((n, i) => {
+      const s: unknown = plugin.score(state, pod, n);
+      if (typeof s !== 'number') error ??= notANumberScore(plugin.name, s).message;
+      else if (plugin.normalizeScore !== undefined && !Number.isSafeInteger(s)) error ??= invalidScore(plugin.name, s, true).message;
+      raw[i] = s as number;
+    });
     const norm = Float64Array.from(raw);
-    if (plugin.normalizeScore !== undefined) plugin.normalizeScore(state, pod, scored, norm);
+    if (plugin.normalizeScore !== undefined) {
+      const v = checkedVerdict(plugin.normalizeScore(state, pod, scored, norm), plugin.name, 'NormalizeScore');
+      noteError(v);
+    }
+    const bad = norm.findIndex((s) => !isValidNodeScore(s));
+    if (bad >= 0) error ??= invalidScore(plugin.name, norm[bad] as number, false).message;
     const weight = fwk.scoreWeights[j] as number;
     scored.forEach((n, i) => {
       const normalized = norm[i] as number;
@@ -144,6 +170,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const feasibleTotals = Float64Array.from(feasible, (n) => totals.get(n.name) ?? 0);
   const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected };
+  if (error !== null) return { ...result, selected: null, error };
   if (selected !== null) return result;
   const fitError = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
   // kube-scheduler's message ends with what PostFilter (preemption) said, as a run's does

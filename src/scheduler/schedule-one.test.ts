@@ -424,6 +424,19 @@ describe('ScheduleAlgorithm: scores are integers (upstream int64)', () => {
       }
     });
   }
+  it('a Score that returns a string or null is an Error (a typed array would have taken "50" as 50 and null as 0)', () => {
+    const cases: [unknown, string][] = [
+      ['50', 'plugin "Typed" returns a score of type string ("50"): scores are integers (int64 upstream)'],
+      [null, 'plugin "Typed" returns a score of type null (null): scores are integers (int64 upstream)'],
+      [undefined, 'plugin "Typed" returns a score of type undefined (undefined): scores are integers (int64 upstream)'],
+    ];
+    for (const [value, want] of cases) {
+      const plugin = { name: 'Typed', score: () => value } as unknown as ScorePlugin;
+      const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
+      const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [plugin]), podInfo(makePod().obj()));
+      assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], [null, 'Error', want]);
+    }
+  });
   it('the first plugin with an invalid final score is the one reported, whatever the plugins after it do', () => {
     // Final scores are weighed in one pass at the end (four plugins at a time); a cycle still
     // reports what it did when it stopped at the first invalid plugin.

@@ -770,6 +770,8 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     } else {
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
+        // Not a number (a plugin module's "50" or null): the typed array would take it as 50 or 0.
+        if (typeof s !== 'number') return earlierInvalid(scored, names, k, n) ?? notANumberScore(plugin.name, s);
         if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, k, n) ?? invalidScore(plugin.name, s, true);
         scores[i] = s;
       }
@@ -869,19 +871,25 @@ function addWeighted(totals: Float64Array, scores: Float64Array, n: number, weig
 }
 
 /** A final score the framework accepts: an integer in [MIN_NODE_SCORE, MAX_NODE_SCORE]. */
-function isValidNodeScore(s: number): boolean {
+export function isValidNodeScore(s: number): boolean {
   return s >= MIN_NODE_SCORE && s <= MAX_NODE_SCORE && Number.isInteger(s);
 }
 
 /** Upstream's message for a final score out of range (RunScorePlugins); ksim's own for a score
  * that is not an integer, or a raw score beyond the safe integers, which Go's int64 scores
  * cannot be. `raw`: a Score output, before NormalizeScore. */
-function invalidScore(plugin: string, s: number, raw: boolean): Status {
+export function invalidScore(plugin: string, s: number, raw: boolean): Status {
   let msg: string;
   if (!Number.isInteger(s)) msg = `plugin "${plugin}" returns a non-integer score ${s}: scores are integers (int64 upstream)`;
   else if (raw) msg = `plugin "${plugin}" returns an invalid score ${s}, it should be a safe integer (|score| <= ${Number.MAX_SAFE_INTEGER})`;
   else msg = `plugin "${plugin}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
   return new Status(Code.Error, [msg], plugin);
+}
+
+/** A Score that returned something other than a number. */
+export function notANumberScore(plugin: string, s: unknown): Status {
+  const shown = typeof s === 'string' ? JSON.stringify(s) : String(s);
+  return new Status(Code.Error, [`plugin "${plugin}" returns a score of type ${s === null ? 'null' : typeof s} (${shown}): scores are integers (int64 upstream)`], plugin);
 }
 
 /** Upstream FitError.Error(): "0/N nodes are available: <count reason, sorted>." */
