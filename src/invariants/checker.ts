@@ -48,7 +48,9 @@
 //                         start state's pods (a snapshot's) are not placements ksim made
 //  plugin-score           every score a Score plugin hands the framework (after its
 //                         NormalizeScore, the raw one without) is an integer in [0, 100], checked
-//                         before the framework would turn a bad one into a cycle Error
+//                         before the framework would turn a bad one into a cycle Error; not for
+//                         plugins of scheduler.pluginModules (their Errors are recorded, as
+//                         plugin-error lets them be)
 //  plugin-error           no scheduling cycle ends in an Error returned by a plugin (PreFilter,
 //                         Filter and its AddPod/RemovePod extensions, PreScore, Score,
 //                         NormalizeScore). Not covered: a binding failed by the API (the pod or
@@ -423,6 +425,9 @@ export class InvariantChecker implements ClusterIndex {
 
   readonly scheduling: SchedulingAudit = {
     scores: (plugin, pod, nodes, scores) => {
+      // A plugin module's bad score is its author's to fix: the cycle ends with an Error, which
+      // placements.csv records (pluginError below lets it pass too).
+      if (this.userModulePlugins.has(plugin)) return;
       for (let i = 0; i < scores.length; i++) {
         const s = scores[i] as number;
         if (s >= 0 && s <= 100 && Number.isInteger(s)) continue;

@@ -229,3 +229,37 @@ test("a plugin not loaded from a module (built-in or library-given) still throws
     rmSync(f.dir, { recursive: true, force: true });
   }
 });
+
+test("a factory's own mistakes are the plugin's, not ksim's bugs: an exception (other than FieldError) and a value that is not a plugin object (exit 1, no stack)", () => {
+  const cases: [source: string, stderr: RegExp][] = [
+    [`export const plugins = {\n  Picky: (args) => { if (args === undefined) throw new Error('bad args, plain Error'); return { name: 'Picky' }; },\n};\n`, /^ksim: plugin "Picky" factory threw Error: bad args, plain Error\n {4}at Picky \(.*plugin\.js:2:52\)\n$/],
+    [`export const plugins = {\n  Picky: () => undefined,\n};\n`, /^ksim: plugin "Picky" factory returned undefined: expected a plugin object \(\{ name: "Picky", \.\.\.its extension-point methods \}\) \(.*plugin\.js\)\n$/],
+  ];
+  for (const [source, stderr] of cases) {
+    const f = fixture(source, 'Picky');
+    try {
+      const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, stderr);
+      assert.doesNotMatch(r.stderr, /internal error|this is a bug/);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('with invariant checks on, a plugin module\'s score out of range is its error rows, not a broken ksim invariant', async () => {
+  const f = fixture(`export const plugins = {\n  TooHigh: () => ({ name: 'TooHigh', score() { return 101; } }),\n};\n`, 'TooHigh');
+  try {
+    const scenario = loadScenario(f.scenario);
+    const plugins = await loadPluginModules(scenario.pluginModules);
+    const t = runScenario(scenario, { plugins, checkInvariants: true }).tables.find((x) => x.file === 'placements.csv')!;
+    assert.ok(t.rows.length >= 2);
+    for (const r of t.rows) {
+      assert.equal(r['result'], 'error');
+      assert.equal(r['reason'], 'plugin "TooHigh" returns an invalid score 101, it should in the range of [0, 100] after normalizing');
+    }
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});

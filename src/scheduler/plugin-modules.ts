@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
+import { FieldError } from '../api/field-error.js';
 import { checkedVerdict, describeValue } from './framework/framework.js';
 import type { Plugin, PluginFactory } from './framework/interfaces.js';
 import { Code, Status } from './framework/status.js';
@@ -56,12 +57,29 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
       if (builtIn.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a name that is not a built-in plugin', JSON.stringify(name));
       if (out.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a plugin name no other module registers', JSON.stringify(name));
       const f = factory as PluginFactory;
-      const guarded: PluginFactory = (args, handle) => guardPlugin(f(args, handle), name, m.display, url);
+      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m.display, url), name, m.display, url);
       fromModules.add(guarded);
       out.set(name, guarded);
     }
   }
   return out;
+}
+
+/** A user factory's plugin. Its FieldError (bad args) is the configuration's error, which the
+ * framework reports at the args' line; any other exception, or a value that is not a plugin
+ * object, is the plugin's error (exit 1, naming it and the line of its file), not ksim's. */
+function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>[1], name: string, display: string, url: string): Plugin {
+  let plugin: unknown;
+  try {
+    plugin = f(args, handle);
+  } catch (e) {
+    if (e instanceof FieldError || e instanceof PluginFailure) throw e;
+    throw new PluginFailure(failureMessage(e, name, 'factory', undefined, undefined, display, url), { cause: e });
+  }
+  if (typeof plugin !== 'object' || plugin === null) {
+    throw new PluginFailure(`plugin "${name}" factory returned ${describeValue(plugin)}: expected a plugin object ({ name: ${JSON.stringify(name)}, ...its extension-point methods }) (${display})`);
+  }
+  return plugin as Plugin;
 }
 
 /** Why a module did not import. Its own file missing (it was there when the scenario was read)
