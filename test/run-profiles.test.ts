@@ -21,7 +21,7 @@ const OPTS_CASES: [what: string, profiles: unknown, message: string][] = [
   ['a percentage over 100', [{ ...p, percentageOfNodesToScore: 101 }], 'runScenario: opts.profiles[0].percentageOfNodesToScore: expected an integer between 0 and 100, got 101'],
   ['two profiles of one name', [p, p], 'runScenario: opts.profiles[1].schedulerName: expected a scheduler name not used by opts.profiles[0], got "default-scheduler"'],
   ['profiles sorting the queue differently', [p, { ...p, schedulerName: 'b', points: { queueSort: { enabled: [], disabled: ['*'] } } }], 'runScenario: opts.profiles[1]: expected the same queueSort plugin as opts.profiles[0] (PrioritySort), got none'],
-  ['an unregistered plugin', [{ ...p, plugins: [...p.plugins, { name: 'Nope', weight: 1 }] }], `runScenario: opts.profiles[0].plugins.multiPoint.enabled[14].name: expected a registered plugin (${REGISTERED}; an out-of-tree plugin is loaded with scheduler.pluginModules or --plugin-module), got "Nope"`],
+  ['an unregistered plugin', [{ ...p, plugins: [...p.plugins, { name: 'Nope', weight: 1 }] }], `runScenario: opts.profiles[0].plugins.multiPoint.enabled[14].name: expected a registered plugin (${REGISTERED}; an out-of-tree plugin is loaded with scheduler.pluginModules, or ksim explain --plugin-module), got "Nope"`],
   ['invalid plugin args', [{ ...p, pluginArgs: new Map([['NodeResourcesFit', { scoringStrategy: { type: 'Bogus' } }]]) }], 'runScenario: opts.profiles[0].pluginConfig[NodeResourcesFit].args.scoringStrategy.type: expected one of LeastAllocated, MostAllocated, RequestedToCapacityRatio, got "Bogus"'],
   ['no QueueSort plugin', [{ ...p, plugins: [] }], 'runScenario: opts.profiles[0].plugins.queueSort: expected exactly one QueueSort plugin, got 0 (none)'],
 ];

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoPath } from '../testing/repo-paths.js';
+import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from '../workload/scenario.js';
 import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, type Probe } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
@@ -158,4 +161,34 @@ test('a plateau needs a failing probe and one with four times its nodes doing no
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(32, false, 4)]), null, 'one fewer missing is progress');
   assert.equal(findPlateau(t, [probe(1, false, Number.NaN, 0), probe(8, false, 5)]), null, 'a count not run is no evidence');
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(32, true, 0)]), null);
+});
+
+test("--tolerate 'N nodes' is not answered below N: a pool of 1 node cannot lose 2 (it used to report 1 node, tolerating 2)", async () => {
+  // The web pods fit on the big pool alone, so the small pool's nodes are never needed.
+  const scenario = join(tempDir('ksim-tolerate-floor-'), 'two-pools.yaml');
+  writeFileSync(scenario, `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster:
+  nodePools:
+    - { name: small, count: 1, allocatable: { cpu: "4", memory: 16Gi } }
+    - { name: big, count: 4, allocatable: { cpu: "16", memory: 64Gi } }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 4
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1", memory: 1Gi } } }] }
+`);
+  const r = await nodesFor({ scenario, pool: 'small', target: parseTarget('missing=0'), tolerate: parseTolerance('2 nodes'), runner: sequentialRunner() });
+  assert.equal(r.count, 2);
+  assert.equal(r.tolerateFloor, 2);
+  assert.deepEqual(r.probes[0] && [r.probes[0].count, r.probes[0].runs, r.probes[0].worstRun], [1, 0, "--tolerate '2 nodes' takes down 2 nodes of pool small: not run"]);
+  assert.ok(r.probes.every((p) => p.count >= 2 || p.runs === 0));
 });

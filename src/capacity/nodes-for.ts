@@ -97,6 +97,8 @@ export interface NodesForResult {
   readonly plateau: { readonly from: Probe; readonly to: Probe } | null;
   /** The fewest nodes at which the scenario's faults have their targets (see PoolFacts). */
   readonly faultFloor: { readonly count: number; readonly why: string } | null;
+  /** `--tolerate 'N nodes'`: N, the fewest nodes that can lose N (fewer are not run). */
+  readonly tolerateFloor: number | null;
 }
 
 /** A failing count and one this many times larger that does no better (no met count): the
@@ -139,15 +141,20 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   let estimate: number | null = null;
   let guess: number | null = null; // from the failing probe at lo: how many its unbound pods need
   let plateau: { from: Probe; to: Probe } | null = null;
-  const floor = facts.faultFloor;
+  // Fewer nodes than the faults name, or than --tolerate 'N nodes' takes down: the count below is
+  // shown as not run, the search starts above.
+  const tolerateFloor = o.tolerate?.kind === 'nodes' ? o.tolerate.count : null;
+  let floor = facts.faultFloor;
+  if (tolerateFloor !== null && tolerateFloor > (floor?.count ?? 0)) floor = { count: tolerateFloor, why: `--tolerate '${tolerateFloor} nodes' takes down ${tolerateFloor} nodes of pool ${o.pool}` };
   if (floor !== null && floor.count > 1) {
-    // Fewer nodes than the faults name: the count below is shown as not run, the search starts above.
     lo = floor.count - 1;
     probes.set(lo, notRunProbe(facts, lo, 1, floor.why));
   }
+  const first = Math.max(facts.initialCount, floor?.count ?? 0);
   for (let round = 1; plateau === null; round++) {
-    // The first round probes the scenario's own count (at or above the faults' floor: it loads).
-    const candidates = (round === 1 ? nextCandidates(-1, hi, facts.initialCount, estimate, perRound, maxCount) : nextCandidates(lo, hi, facts.initialCount, estimate, perRound, maxCount, guess)).filter((c) => !probes.has(c));
+    // The first round probes the scenario's own count (at or above the faults' floor: it loads),
+    // or the floor when the tolerance's is higher.
+    const candidates = (round === 1 ? nextCandidates(-1, hi, first, estimate, perRound, maxCount) : nextCandidates(lo, hi, first, estimate, perRound, maxCount, guess)).filter((c) => !probes.has(c));
     if (candidates.length === 0) break;
     const results = await probeRound(o, facts, seeds, candidates, round);
     for (const r of results) {
@@ -181,6 +188,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     maxCount,
     plateau,
     faultFloor: facts.faultFloor,
+    tolerateFloor,
   };
 }
 

@@ -100,7 +100,7 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
         .option('at', { type: 'string', describe: 'Stop the scenario at this simulated time (Go duration, default its end)' })
         .option('cluster', { type: 'string', array: true, describe: 'Instead of a scenario: a cluster snapshot (kubectl get -A -o json output; files or directories, repeatable)' })
         .option('nodes-for', { type: 'string', describe: 'The node pool to size: the fewest nodes of it for which the workload meets --target' })
-        .option('target', { type: 'string', default: 'missing=0', describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = pods_unbound_end + replicas_desired_end - replicas_ready_end' })
+        .option('target', { type: 'string', default: 'missing=0', describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end' })
         .option('tolerate', { type: 'string', describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
         .option('seeds', { type: 'string', describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
         .option('max-count', { type: 'number', describe: 'Largest count of the pool to try (default 100000)' })

@@ -123,7 +123,8 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
   }
   const ran = result.runs.length - result.resumed;
   const used = Math.min(workers, ran); // the pool starts no more workers than runs
-  printKeyValues(out, `ksim sweep ${result.scenario.name}: ${result.runs.length} runs${shard !== null ? ` (shard ${shard.index}/${shard.count})` : ''}, ${used} worker${used === 1 ? '' : 's'}`, [
+  const how = ran === 0 ? 'all resumed' : `${used} worker${used === 1 ? '' : 's'}`;
+  printKeyValues(out, `ksim sweep ${result.scenario.name}: ${result.runs.length} runs${shard !== null ? ` (shard ${shard.index}/${shard.count})` : ''}, ${how}`, [
     ['ok', count('ok')],
     ['error', count('error')],
     ['crashed', count('crashed')],
@@ -182,7 +183,7 @@ export function registerSweepCommand<T>(y: Argv<T>, out: (s: string) => void, ch
         .option('seeds', { type: 'string', demandOption: true, describe: 'Seeds: N, A-B or a comma-separated list of them, e.g. 1-100' })
         .option('matrix', { type: 'string', array: true, describe: 'PATH=V1,V2,...: run every value of a scenario field (PATH as in --set); repeatable, the cross product is run' })
         .option('set', { type: 'string', array: true, describe: 'Override a scenario field in every run: PATH=VALUE (repeatable)' })
-        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: `Sweep folder: one sub-folder per run (r001, r002, ...), ${SWEEP_CSV} and sweep.json; an earlier sweep there is resumed` })
+        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: `Sweep folder: one sub-folder per run (r1, r2, ... zero-padded to the run count: r01 ... r20), ${SWEEP_CSV} and sweep.json; an earlier sweep there is resumed` })
         .option('workers', { type: 'string', describe: `Worker threads (default: the cores available, ${defaultWorkers()} here)` })
         .option('shard', { type: 'string', describe: 'I/N: run only the I-th of N slices of the run list (join the shards with ksim merge)' })
         .option('events', { type: 'boolean', default: false, describe: 'Also write events.csv in every run folder' })
