@@ -55,3 +55,25 @@ test('ksim explain prints the config warnings as ksim run does, and refuses --po
   assert.equal(twice.status, 2);
   assert.equal(twice.stderr, 'ksim: --pod: expected one file (--pod is the only one of its kind; --cluster is the option to repeat), got "a.yaml", "b.yaml"\n');
 });
+
+test('a node not Ready in the dump gets the NoSchedule taint the node lifecycle controller puts on it, as a scenario\'s cluster.file does: explain does not pick it', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../src/testing/temp-dir.js');
+  const node = (name: string, cpu: string, ready: string) => ({
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    status: { allocatable: { cpu, memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: ready }] },
+  });
+  const file = join(tempDir('ksim-explain-notready-'), 'cluster.json');
+  // The empty 16-CPU node would win LeastAllocated, but its kubelet stopped posting (Unknown).
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node('up', '4', 'True'), node('lost', '16', 'Unknown'), node('broken', '16', 'False')] }));
+  const warnings: string[] = [];
+  const r = await explainFiles({ cluster: file, pod: POD, warnings });
+  assert.equal(r.selected, 'up');
+  assert.deepEqual(r.nodes['lost']?.filter['TaintToleration'], { code: 'UnschedulableAndUnresolvable', reason: 'node(s) had untolerated taint(s)' });
+  assert.deepEqual(warnings.filter((w) => w.includes('not Ready')), [
+    `${file}: node lost is not Ready (Ready Unknown): given the taint node.kubernetes.io/unreachable:NoSchedule the node lifecycle controller puts on it at once, which the dump lacks`,
+    `${file}: node broken is not Ready (Ready False): given the taint node.kubernetes.io/not-ready:NoSchedule the node lifecycle controller puts on it at once, which the dump lacks`,
+  ]);
+});

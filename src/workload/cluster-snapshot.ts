@@ -10,6 +10,8 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import { readManifest, readNode } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
+import { readyInStatus } from '../cluster/node-info.js';
+import { missingNotReadyTaint } from './start-snapshot.js';
 
 export interface ClusterSnapshot {
   readonly nodes: readonly Node[];
@@ -44,8 +46,19 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   for (const it of readObjects(file, warnings)) {
     const kind = it.value['kind'];
     if (kind === 'Node') {
-      const n = readNode(it.doc, it.path, it.value, warnings);
+      let n = readNode(it.doc, it.path, it.value, warnings);
       const name = n.metadata?.name as string;
+      if (readyInStatus(n) === false) {
+        // As a scenario's cluster.file and ksim import read it: the NoSchedule taint the node
+        // lifecycle controller puts on a node not Ready at once, when the dump lacks it, so the
+        // scheduler's answer here is a run's.
+        const status = n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '';
+        const key = missingNotReadyTaint(n, status);
+        if (key !== null) {
+          n = { ...n, spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), { key, effect: 'NoSchedule' }] } };
+          warnings?.push(`${it.doc.file}: node ${name} is not Ready (Ready ${status === '' ? 'missing' : status}): given the taint ${key}:NoSchedule the node lifecycle controller puts on it at once, which the dump lacks`);
+        }
+      }
       if (nodeNames.has(name)) throw it.doc.error([...it.path, 'metadata', 'name'], 'a node name not used before', JSON.stringify(name));
       nodeNames.add(name);
       nodes.push(n);

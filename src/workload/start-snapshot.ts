@@ -179,7 +179,7 @@ function clean(raw: Obj): Obj {
  * pass (5 s) would stop the scheduler, and DaemonSet pods, which tolerate only the NoExecute
  * taints, would bind to the node.
  */
-function missingNotReadyTaint(n: Node, readyStatus: string): string | null {
+export function missingNotReadyTaint(n: Node, readyStatus: string): string | null {
   const taints = n.spec?.taints ?? [];
   if (taints.some((t) => (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && t.effect === 'NoSchedule')) return null;
   return readyStatus === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
