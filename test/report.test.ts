@@ -92,3 +92,32 @@ test('ksim report on a folder that is not an output folder: one line, exit 2, no
   assert.equal(r.stderr, `ksim: ${join(runs, 'missing')}: expected an output folder of ksim run, sweep or capacity, got no such folder\n`);
   assert.equal(r.stdout, '');
 });
+
+test("a snapshot's pending pod bound during the run: the headline gives the pods bound, not \"1 of 0\"", () => {
+  const dir = tempDir('ksim-report-snapshot-');
+  writeFileSync(join(dir, 'cluster.yaml'), `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Node
+    metadata: { name: n1, labels: { kubernetes.io/hostname: n1 } }
+    status: { allocatable: { cpu: "4", memory: 16Gi, pods: "110" }, conditions: [{ type: Ready, status: "True" }] }
+  - apiVersion: v1
+    kind: Pod
+    metadata: { name: waiting, namespace: default }
+    spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 500m } } }] }
+    status: { phase: Pending }
+`);
+  writeFileSync(join(dir, 'snap.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: snap }
+duration: 1m
+cluster: { file: cluster.yaml }
+`);
+  const r = ksim('run', join(dir, 'snap.yaml'), '-o', join(dir, 'out'), '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const summary = parse(readFileSync(join(dir, 'out', 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual([summary[0]?.['pods_bound'], summary[0]?.['pods_submitted']], ['1', '0']);
+  const head = runReport(join(dir, 'out')).sections.find((s) => s.id === 'summary')?.headlines?.[0];
+  assert.deepEqual(head, { label: 'Pods bound', value: '1', hint: "bound during the run, a snapshot's pending pods included (0 created during it)" });
+});

@@ -52,8 +52,14 @@ function summaryMissing(dir: string): InputError {
 
 function headlines(s: CsvRow): Headline[] {
   const n = (c: string) => s.numberOrNull(c);
+  // A cluster snapshot's pending pods are bound during the run but were not created in it: then
+  // "bound of created" would read "1 of 0".
+  const bound = n('pods_bound') ?? 0;
+  const submitted = n('pods_submitted') ?? 0;
   const out: Headline[] = [
-    { label: 'Pods bound', value: `${s.text('pods_bound')} of ${s.text('pods_submitted')}`, hint: 'bound / created during the run' },
+    bound <= submitted
+      ? { label: 'Pods bound', value: `${s.text('pods_bound')} of ${s.text('pods_submitted')}`, hint: 'bound / created during the run' }
+      : { label: 'Pods bound', value: s.text('pods_bound'), hint: `bound during the run, a snapshot's pending pods included (${s.text('pods_submitted')} created during it)` },
     { label: 'Unbound at the end', value: s.text('pods_unbound_end') },
   ];
   if (n('replicas_desired_end') !== null) out.push({ label: 'Replicas ready at the end', value: `${s.text('replicas_ready_end')} of ${s.text('replicas_desired_end')}` });
