@@ -102,3 +102,22 @@ test('ksim import notes what the run will do differently from the cluster: a nod
   ]);
   assert.equal(r.stdout.includes('Skipped'), false);
 });
+
+test('ksim import notes pods whose controller the dump lacks (kubectl get nodes,pods): nothing would recreate them after an eviction', () => {
+  const dir = tempDir('ksim-import-');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { 'kubernetes.io/hostname': 'node-a' } }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+  const owned = (name: string, kind: string, owner: string) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind, name: owner, uid: owner, controller: true }] },
+    spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' },
+  });
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d8', namespace: 'shop' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } };
+  const pods = [owned('web-5d8-a', 'ReplicaSet', 'web-5d8'), owned('web-5d8-b', 'ReplicaSet', 'web-5d8'), owned('db-0', 'StatefulSet', 'db')];
+  const note = (items: unknown[]) => {
+    const dump = join(dir, `dump-${items.length}.json`);
+    writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    return importSnapshot([dump]).notes.filter((n) => n.includes('controller(s) the snapshot does not hold'));
+  };
+  assert.deepEqual(note([node, ...pods]), ['3 pod(s) belong to 2 controller(s) the snapshot does not hold (first: ReplicaSet shop/web-5d8): nothing recreates these pods when they are evicted or deleted; add the owners to the dump (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs -A -o json)']);
+  // With the ReplicaSet in the dump only the StatefulSet's pod is noted.
+  assert.deepEqual(note([node, rs, ...pods]), ['1 pod(s) belong to 1 controller(s) the snapshot does not hold (first: StatefulSet shop/db): nothing recreates these pods when they are evicted or deleted; add the owners to the dump (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs -A -o json)']);
+});

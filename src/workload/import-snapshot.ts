@@ -7,7 +7,7 @@ import { InputError } from '../api/input-error.js';
 import { readYamlFile } from '../api/yaml-source.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { commitOrder } from '../controlplane/start-state.js';
-import { dropPodsOnMissingNodes, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { objectFilesOf } from './object-files.js';
 import { withHistory } from './snapshot-times.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -73,6 +73,7 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   const objects = snap.objects.filter(keep);
   let pods = snap.pods.filter(keep);
   if (filteredOut.size > 0) notes.push(`left out by namespace: ${[...filteredOut].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  notes.push(...orphanedPodsWarning(pods, objects, ''));
 
   let pending: Pod[] = [];
   if (opts.pendingAsWorkload === true) {

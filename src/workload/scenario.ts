@@ -8,7 +8,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
-import { dropPodsOnMissingNodes, notReadyPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, notReadyPodsWarning, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { snapshotTime } from './snapshot-times.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -266,6 +266,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   keepSnapshotTemplates(workload, snapshot.objects);
   const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
   warnings.push(...notReadyPodsWarning(snapshot.pods, start.pasts));
+  warnings.push(...orphanedPodsWarning(snapshot.pods, snapshot.objects));
   return {
     name,
     file,

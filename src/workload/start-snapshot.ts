@@ -13,7 +13,7 @@ import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { PodPast } from '../cluster/pod-info.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
 import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
@@ -139,6 +139,30 @@ export function notReadyPodsWarning(pods: readonly Pod[], pasts: ReadonlyMap<Pod
   if (first === undefined) return [];
   const key = `${first.metadata?.namespace ?? 'default'}/${first.metadata?.name ?? ''}`;
   return [`cluster.file: ${notReady.length} pod(s) Running but not Ready (first: ${key}): ksim keeps them not ready (it simulates no readiness probes)`];
+}
+
+/** Controllers ksim simulates, which recreate their pods. */
+const RECREATING_OWNERS = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/** The warning about pods whose controller (a ReplicaSet, StatefulSet, DaemonSet or Job) the
+ * snapshot does not hold — a `kubectl get nodes,pods -A -o json` dump: nothing recreates them
+ * when they are evicted or deleted, so an outage's losses would go unreplaced, unlike in the
+ * cluster (none: no warning). */
+export function orphanedPodsWarning(pods: readonly Pod[], objects: readonly { kind: string; metadata: { namespace?: string; name: string } }[], prefix = 'cluster.file: '): string[] {
+  const held = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  const owners = new Set<string>();
+  let count = 0;
+  for (const p of pods) {
+    const ref = controllerRef(p);
+    if (ref === null || !RECREATING_OWNERS.has(ref.kind)) continue;
+    const ns = p.metadata?.namespace ?? 'default';
+    if (held.has(`${ref.kind}/${ns}/${ref.name}`)) continue;
+    count++;
+    owners.add(`${ref.kind} ${ns}/${ref.name}`);
+  }
+  if (count === 0) return [];
+  const first = [...owners][0] as string;
+  return [`${prefix}${count} pod(s) belong to ${owners.size} controller(s) the snapshot does not hold (first: ${first}): nothing recreates these pods when they are evicted or deleted; add the owners to the dump (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs -A -o json)`];
 }
 
 /** Pods whose node is not in the snapshot are left out (with a warning): they hold nothing. */
