@@ -160,3 +160,29 @@ test('a Terminating pod on a NotReady node is no replica of a Deployment (its Re
     'StatefulSet a/db ends with 1 of 2 replicas ready: 1 Terminating, not gone yet (the replacement waits for it)',
   ]);
 });
+
+test('a StatefulSet (OrderedReady) short because a pod before the missing ordinals is not ready: the warning says so, not the rate limit', () => {
+  const cluster = buildCluster([
+    makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(),
+    makeNode('n2').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj(),
+  ]);
+  cluster.updateNode('n2', { ready: false });
+  const db: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 4, available: 2 };
+  const owner = new Map<PodInfo, WorkloadCount>();
+  const place = (name: string, node: string, evicted = false) => {
+    const p = podInfo(makePod(name).namespace('a').obj());
+    cluster.addPod(p);
+    owner.set(p, db);
+    cluster.assume(p, cluster.mustNode(node));
+    p.bound = true;
+    cluster.setPhase(p, 'Running');
+    if (evicted) cluster.markTerminating(p, 0, 'evicted');
+  };
+  place('db-0', 'n1');
+  place('db-1', 'n2', true); // Terminating on the lost node: db-3 (scaled up) waits for it
+  place('db-2', 'n1');
+  const r = shortfall({ workloads: [db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 1, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, [
+    'StatefulSet a/db ends with 2 of 4 replicas ready: 1 not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is Running and Ready, and 1 is not); 1 Terminating, not gone yet (the replacement waits for it)',
+  ]);
+});

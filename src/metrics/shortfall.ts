@@ -12,6 +12,7 @@
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
+import { objectKey } from '../cluster/workload-object.js';
 
 /** What the diagnosis needs of a workload (src/faults/availability.ts WorkloadState). */
 export interface WorkloadCount {
@@ -77,6 +78,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   let notReadyNode = 0;
   let notReadyPod = 0;
   let terminating = 0;
+  let ready = 0;
   // A ReplicaSet (a Deployment's) counts a Terminating pod as gone and has replaced it; a
   // StatefulSet or DaemonSet waits for it to go, so it stands for a missing replica.
   const replacesTerminating = w.kind === 'Deployment' || w.kind === 'ReplicaSet';
@@ -96,10 +98,18 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
     } else if (p.phase !== 'Running') starting++;
     else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
     else if (!isPodReady(p)) notReadyPod++;
+    else ready++;
   }
   const steps: { count: number; text: string }[] = [];
   const notCreated = w.desired - live;
-  if (notCreated > 0) {
+  // A StatefulSet of podManagementPolicy OrderedReady (the default) creates an ordinal only once
+  // every pod before it is Running and Ready: with one of its live pods not ready, that, not the
+  // controller-manager's rate limit, is why the rest do not exist.
+  const unreadyLive = live - ready;
+  const policy = (cluster.objects.get(objectKey('StatefulSet', w.namespace, w.name))?.spec as { podManagementPolicy?: string } | undefined)?.podManagementPolicy;
+  if (notCreated > 0 && w.kind === 'StatefulSet' && policy !== 'Parallel' && unreadyLive > 0) {
+    steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is Running and Ready, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
+  } else if (notCreated > 0) {
     const refused = input.refusedCreates.get(w.namespace);
     const why = refused === undefined ? '' : `${refused.count} pod create(s) in namespace ${w.namespace} refused by the API server, first: ${refused.reason}; `;
     steps.push({ count: notCreated, text: `${notCreated} not created (${why}${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
