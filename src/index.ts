@@ -1,5 +1,6 @@
 // ksim's public library API. The CLI is a thin layer over exactly these functions.
 export { loadScenario, parseScenario, type Scenario, type WorkloadEntry, type LoadOptions } from './workload/scenario.js';
+export { hashScenarioInputs, type ScenarioInputs, type HashedInput, type InputFile } from './workload/scenario-inputs.js';
 export { runScenario, SUMMARY_COLUMNS, type RunOptions, type RunResult } from './run/run-scenario.js';
 export { explainFiles, type ExplainFilesOptions } from './run/explain-files.js';
 export { podCapacity, snapshotScenario, type PodCapacity, type PodCapacityOptions } from './capacity/pod-capacity.js';

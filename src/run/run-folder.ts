@@ -6,6 +6,7 @@ import { columnsOf } from '../metrics/schema.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Scenario } from '../workload/scenario.js';
+import { hashScenarioInputs, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { KSIM_VERSION } from '../version.js';
 import { runScenarioInSlices, wallClockOf, type PreparedRun, type RunResult } from './run-scenario.js';
 
@@ -23,6 +24,9 @@ export interface FolderRunOptions {
   readonly plugins: ReadonlyMap<string, PluginFactory>;
   /** The scenario's load warnings (recorded in run.json before the run's own). */
   readonly loadWarnings: readonly string[];
+  /** The run's input files by content (run.json's inputs); absent: hashed here, before the
+   * run (a sweep hashes them once for all its runs). */
+  readonly inputs?: ScenarioInputs;
   /** Extra run.json fields (a sweep's run id and matrix values). */
   readonly runJson?: Readonly<Record<string, unknown>>;
   /** Events per slice between calls of `shouldStop`. */
@@ -49,8 +53,14 @@ export function runJsonOptions(o: { readonly set: readonly string[]; readonly ev
   return { set: o.set, events: o.events === true, ...(o.checkInvariants !== undefined ? { check_invariants: o.checkInvariants } : {}), ...(o.strict === true ? { strict: true } : {}) };
 }
 
+/** run.json's and sweep.json's record of the inputs: their digest, then each file. */
+export function inputsJson(inputs: ScenarioInputs): { inputs_sha256: string; inputs: ScenarioInputs['files'] } {
+  return { inputs_sha256: inputs.sha256, inputs: inputs.files };
+}
+
 /** Runs `scenario` into `opts.dir`; null when `shouldStop` ended it early (nothing written). */
 export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions): Promise<FolderRunResult | null> {
+  const inputs = opts.inputs ?? hashScenarioInputs(scenario);
   const started = opts.nowMs?.() ?? 0;
   const folder = new OutputFolder(opts.dir, opts.tag);
   let result: RunResult | null;
@@ -70,6 +80,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
   const runJson = {
     ksim_version: KSIM_VERSION,
     scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
+    ...inputsJson(inputs),
     seed: scenario.seed,
     // The wall-clock time of t = 0: a cluster snapshot's own time, else 2026-01-01T00:00:00Z.
     clock_start: wallClockOf(scenario).text(0),

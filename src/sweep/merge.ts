@@ -8,6 +8,7 @@ import { InputError } from '../api/input-error.js';
 import { makeFolder } from '../api/output-path.js';
 import { toCsv } from '../metrics/csv-output.js';
 import type { Row } from '../metrics/collector.js';
+import { inputDifference, readInputs, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { planRuns } from './plan.js';
 import { checkSweepFolder, SWEEP_CSV, SWEEP_JSON, type SweepManifest } from './sweep.js';
 
@@ -20,13 +21,15 @@ export interface MergeResult {
 interface ShardFolder {
   readonly dir: string;
   readonly manifest: SweepManifest;
+  readonly inputs: ScenarioInputs;
   readonly header: string[];
   readonly rows: Row[];
 }
 
-/** What must agree between shards of one sweep (sweep.json without the shard and version). */
+/** What must agree between shards of one sweep besides their input files (sweep.json without
+ * the shard). */
 function sweepIdentity(m: SweepManifest): string {
-  return JSON.stringify({ scenario: m.scenario.sha256, seeds: m.seeds, matrix: m.matrix, set: m.set, options: m.options, runs: m.runs });
+  return JSON.stringify({ ksim: m.ksim_version, scenario: m.scenario.sha256, seeds: m.seeds, matrix: m.matrix, set: m.set, options: m.options, runs: m.runs });
 }
 
 function readShard(dir: string): ShardFolder {
@@ -40,6 +43,12 @@ function readShard(dir: string): ShardFolder {
   } catch (e) {
     throw new InputError(jsonPath, 0, 0, '', 'JSON as ksim sweep writes it', (e as Error).message);
   }
+  // A shard without its inputs' record (written before ksim recorded them) cannot be shown to
+  // come from the same files as the others.
+  const inputs = readInputs(manifest as unknown as Record<string, unknown>);
+  if (inputs === null) {
+    throw new InputError(jsonPath, 0, 0, 'inputs', 'the SHA-256 of every input file (as ksim sweep now records them), to check that the shards were made from the same files', `none (an older sweep folder: run its ksim sweep command again, which runs its runs again)`);
+  }
   let records: string[][];
   try {
     records = parse(readFileSync(csvPath, 'utf8'), { relax_column_count: false }) as string[][];
@@ -48,7 +57,7 @@ function readShard(dir: string): ShardFolder {
   }
   const [header = [], ...body] = records;
   const rows = body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-  return { dir, manifest, header, rows };
+  return { dir, manifest, inputs, header, rows };
 }
 
 export function mergeSweeps(inputs: readonly string[], output: string): MergeResult {
@@ -56,8 +65,12 @@ export function mergeSweeps(inputs: readonly string[], output: string): MergeRes
   const shards = inputs.map(readShard);
   const first = shards[0]!;
   for (const s of shards.slice(1)) {
+    if (s.inputs.sha256 !== first.inputs.sha256) {
+      const diff = inputDifference(first.inputs.files, s.inputs.files, first.dir, s.dir) ?? 'a different inputs_sha256 for the same files';
+      throw new InputError(s.dir, 0, 0, SWEEP_JSON, `a shard made from the same input files as ${first.dir} (the scenario and every file it reads, by SHA-256)`, diff);
+    }
     if (sweepIdentity(s.manifest) !== sweepIdentity(first.manifest)) {
-      throw new InputError(s.dir, 0, 0, SWEEP_JSON, `a shard of the same sweep as ${first.dir} (same scenario SHA-256, seeds, matrix, --set and options)`, 'a different sweep');
+      throw new InputError(s.dir, 0, 0, SWEEP_JSON, `a shard of the same sweep as ${first.dir} (same ksim version, scenario SHA-256, seeds, matrix, --set and options)`, 'a different sweep');
     }
     if (s.header.join(',') !== first.header.join(',')) throw new InputError(join(s.dir, SWEEP_CSV), 1, 1, '', `the header of ${join(first.dir, SWEEP_CSV)}`, s.header.join(','));
   }

@@ -12,6 +12,8 @@
 //                 output?: string | null            folder for the run's full outputs (written
 //                                                   whole or not at all, run.json included);
 //                                                   absent/null: nothing written, summary only
+//                 inputs?: ScenarioInputs           the run's input files by content, for
+//                                                   run.json (absent: the worker hashes them)
 //                 runJson?: Record<string, unknown> extra fields for that run.json }
 //   RunTaskResult, one per task, results[i] for tasks[i]:
 //                 { status: 'ok', summary: RunResult['summary'] (summary.csv's row: numbers as
@@ -37,6 +39,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunResult } from '../run/run-scenario.js';
+import type { ScenarioInputs } from '../workload/scenario-inputs.js';
 
 export interface RunTaskOptions {
   /** As RunOptions.checkInvariants: true every event, N every N events, false never. */
@@ -53,6 +56,7 @@ export interface RunTask {
   readonly set?: readonly string[];
   readonly options?: RunTaskOptions;
   readonly output?: string | null;
+  readonly inputs?: ScenarioInputs;
   readonly runJson?: Readonly<Record<string, unknown>>;
 }
 

@@ -30,6 +30,7 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
         strict,
         plugins,
         loadWarnings: [...scenario.warnings, ...scenarioWarnings(scenario)],
+        ...(task.inputs !== undefined ? { inputs: task.inputs } : {}),
         ...(task.runJson !== undefined ? { runJson: task.runJson } : {}),
         sliceEvents: SLICE_EVENTS,
         shouldStop,

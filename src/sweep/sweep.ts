@@ -11,9 +11,10 @@ import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from
 import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
 import type { RunResult } from '../run/run-scenario.js';
-import { runJsonOptions } from '../run/run-folder.js';
+import { inputsJson, runJsonOptions } from '../run/run-folder.js';
 import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { hashScenarioInputs, unionInputs, type HashedInput, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
@@ -69,6 +70,10 @@ export type SweepStatus = 'ok' | 'error' | 'crashed' | 'interrupted';
 export interface SweepManifest {
   readonly ksim_version: string;
   readonly scenario: { readonly path: string; readonly name: string; readonly sha256: string };
+  /** The digest of `inputs` (src/workload/scenario-inputs.ts). */
+  readonly inputs_sha256: string;
+  /** Every file the sweep's runs read (all matrix cells), by path relative to the scenario. */
+  readonly inputs: readonly HashedInput[];
   readonly seeds: readonly number[];
   readonly matrix: readonly MatrixAxis[];
   readonly set: readonly string[];
@@ -96,14 +101,19 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const check = (s: Scenario) => {
     if (s.pluginModules.length === 0) validateSchedulerConfig(s.scheduler, registry, s.file);
   };
-  const { first: scenario, estimate } = validateCombinations(opts.scenario, all, axes, check);
+  const { first: scenario, estimate, inputs } = validateCombinations(opts.scenario, all, axes, check);
+  const inputsOf = (run: PlannedRun) => inputs.get(JSON.stringify(run.matrix))!;
   const pool = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
   checkSweepFolder(opts.output);
   makeFolder(opts.output, opts.output);
   removeLeftovers(opts.output);
+  // An earlier sweep's table goes before the new sweep.json is written: a folder holds a
+  // sweep.csv only when the sweep its sweep.json describes finished (merge and compare read it).
+  rmSync(join(opts.output, SWEEP_CSV), { force: true });
   const manifest: SweepManifest = {
     ksim_version: KSIM_VERSION,
     scenario: { path: opts.scenario, name: scenario.name, sha256: scenario.sha256 },
+    ...inputsJson(unionInputs([...inputs.values()])),
     seeds: opts.seeds,
     matrix: axes,
     set,
@@ -117,7 +127,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const statuses: SweepStatus[] = runs.map(() => 'interrupted');
   const todo: number[] = [];
   for (const [i, run] of runs.entries()) {
-    const row = completedRun(join(opts.output, run.id), run, scenario.sha256, manifest.options);
+    const row = completedRun(join(opts.output, run.id), run, scenario.sha256, inputsOf(run), manifest.options);
     if (row === null) todo.push(i);
     else {
       rows[i] = row;
@@ -136,6 +146,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       set: run.set,
       options: manifest.options,
       output: join(opts.output, run.id),
+      inputs: inputsOf(run),
       runJson: { run_id: run.id, matrix: matrixObject(axes, run) },
     };
   });
@@ -150,7 +161,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       if (result.status === 'ok') rows[i] = result.summary;
       else {
         failed++;
-        writeFailure(join(opts.output, run.id), run, axes, scenario, manifest.options, result);
+        writeFailure(join(opts.output, run.id), run, axes, scenario, inputsOf(run), manifest.options, result);
       }
       done++;
       opts.onProgress?.({ total: runs.length, done, failed, resumed });
@@ -194,10 +205,13 @@ function checkMatrixPaths(axes: readonly MatrixAxis[]): void {
 }
 
 /** Loads the scenario once per matrix combination (with the first seed), so a bad value is bad
- * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first, and
- * the largest memory estimate (seeds do not change it). */
-function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario) => void): { first: Scenario; estimate: MemoryEstimate } {
+ * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first,
+ * the largest memory estimate (seeds do not change it), and each combination's input files by
+ * content (by JSON of its matrix values: a --set may name another configFile or trace). */
+function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario) => void): { first: Scenario; estimate: MemoryEstimate; inputs: Map<string, ScenarioInputs> } {
   const seen = new Set<string>();
+  const inputs = new Map<string, ScenarioInputs>();
+  const hashed = new Map<string, string>();
   let first: Scenario | null = null;
   let estimate: MemoryEstimate | null = null;
   for (const run of all) {
@@ -207,6 +221,7 @@ function validateCombinations(file: string, all: readonly PlannedRun[], axes: re
     try {
       const s = loadScenario(file, { set: run.set, seed: run.seed });
       check(s);
+      inputs.set(key, hashScenarioInputs(s, hashed));
       first ??= s;
       const e = estimateMemory(s);
       if (estimate === null || e.bytes > estimate.bytes) estimate = e;
@@ -222,7 +237,7 @@ function validateCombinations(file: string, all: readonly PlannedRun[], axes: re
     }
   }
   first ??= loadScenario(file);
-  return { first, estimate: estimate ?? estimateMemory(first) };
+  return { first, estimate: estimate ?? estimateMemory(first), inputs };
 }
 
 /** The sweep folder must be absent, empty, or an earlier sweep's (holding sweep.json). */
@@ -235,9 +250,10 @@ export function checkSweepFolder(dir: string): void {
   }
 }
 
-/** The summary row of a run folder that an earlier sweep completed with the same scenario
- * (SHA-256), seed, overrides and options; null when it must run (again). */
-function completedRun(dir: string, run: PlannedRun, sha256: string, options: RunTaskOptions): RunSummary | null {
+/** The summary row of a run folder that an earlier sweep completed with the same ksim version,
+ * input files (the scenario and every file it reads, by SHA-256), seed, overrides and options;
+ * null when it must run (again), as a folder written before inputs were recorded must. */
+function completedRun(dir: string, run: PlannedRun, sha256: string, inputs: ScenarioInputs, options: RunTaskOptions): RunSummary | null {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
@@ -248,7 +264,9 @@ function completedRun(dir: string, run: PlannedRun, sha256: string, options: Run
   const { output: _output, ...recorded } = (json['options'] ?? {}) as Record<string, unknown>;
   const same =
     json['status'] === undefined &&
+    json['ksim_version'] === KSIM_VERSION &&
     (json['scenario'] as { sha256?: unknown } | undefined)?.sha256 === sha256 &&
+    json['inputs_sha256'] === inputs.sha256 &&
     json['seed'] === run.seed &&
     JSON.stringify(recorded) === JSON.stringify(runJsonOptions({ ...options, set: run.set }));
   if (!same) return null;
@@ -263,11 +281,12 @@ function completedRun(dir: string, run: PlannedRun, sha256: string, options: Run
 
 /** A failed run's folder: error.txt (the message, then the stack for a bug) and run.json with
  * the status, so the folder is complete and an earlier failure is retried on resume. */
-function writeFailure(dir: string, run: PlannedRun, axes: readonly MatrixAxis[], scenario: Scenario, options: RunTaskOptions, r: Exclude<RunTaskResult, { status: 'ok' | 'interrupted' }>): void {
+function writeFailure(dir: string, run: PlannedRun, axes: readonly MatrixAxis[], scenario: Scenario, inputs: ScenarioInputs, options: RunTaskOptions, r: Exclude<RunTaskResult, { status: 'ok' | 'interrupted' }>): void {
   const text = r.status === 'error' ? (r.detail === r.error ? `${r.error}\n` : `${r.error}\n\n${r.detail}\n`) : `${r.error}\n`;
   const runJson = {
     ksim_version: KSIM_VERSION,
     scenario: { path: scenario.file, name: scenario.name, sha256: scenario.sha256 },
+    ...inputsJson(inputs),
     seed: run.seed,
     run_id: run.id,
     matrix: matrixObject(axes, run),

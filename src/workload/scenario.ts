@@ -35,6 +35,7 @@ import { readFaults, type FaultSpec } from '../faults/spec.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
 import { located, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { readTraceCluster, readTraceWorkload, type TraceSpec } from './traces/trace-entry.js';
+import { inputFilesOf, type InputFile } from './scenario-inputs.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
 
@@ -70,7 +71,11 @@ export interface Scenario {
   readonly name: string;
   /** The scenario path as the user gave it. */
   readonly file: string;
+  /** The scenario file's SHA-256 (of the text, for parseScenario). */
   readonly sha256: string;
+  /** Every file the run reads: the scenario, then the files its fields name (configFile,
+   * pluginModules, manifest and cluster files, traces); hashScenarioInputs hashes them. */
+  readonly inputFiles: readonly InputFile[];
   readonly seed: number;
   readonly durationUs: number;
   readonly nodes: readonly ScenarioNode[];
@@ -271,6 +276,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     name,
     file,
     sha256,
+    inputFiles: inputFilesOf(raw, file, sha256),
     seed,
     durationUs,
     nodes,
