@@ -88,6 +88,22 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
     }
     case 'oneOf':
       return doc.error(path, schema?.description ?? 'one of the allowed forms', got(e.data));
+    case 'minItems':
+    case 'maxItems': {
+      const limit = (e.params as { limit: number }).limit;
+      const n = Array.isArray(e.data) ? e.data.length : 0;
+      const what = e.keyword === 'minItems' ? (limit === 1 ? 'a non-empty list' : `a list of at least ${limit} items`) : `a list of at most ${limit} item${limit === 1 ? '' : 's'}`;
+      return doc.error(path, what, `${n} item${n === 1 ? '' : 's'}`);
+    }
+    case 'minProperties':
+    case 'maxProperties': {
+      const limit = (e.params as { limit: number }).limit;
+      const keys = e.data !== null && typeof e.data === 'object' ? Object.keys(e.data) : [];
+      const fields = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      const one = fields.length > 0 ? ` (one of ${fields.join(', ')})` : '';
+      const what = e.keyword === 'maxProperties' && limit === 1 ? `exactly one field${one}` : e.keyword === 'minProperties' ? `at least ${limit} field${limit === 1 ? '' : 's'}${one}` : `at most ${limit} fields${one}`;
+      return doc.error(path, what, keys.length === 0 ? 'none' : `${keys.length} field${keys.length === 1 ? '' : 's'}: ${keys.join(', ')}`);
+    }
     default:
       return doc.error(path, e.message?.replace(/^must /, 'to ') ?? 'a valid value', got(e.data));
   }
