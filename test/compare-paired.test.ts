@@ -26,8 +26,11 @@ function sweep(name: string, runs: readonly (readonly [seed: number, p99: number
 }
 
 // Seeds 1-6: 10 … 30 ms between seeds (each seed is another workload), and the candidate 0.3 to
-// 0.7 ms slower on every one of them: per-seed differences 0.5 0.6 0.4 0.5 0.7 0.3, their median
-// +0.5 ms, +2.5 % of the base median (20 ms); the candidate's median is (18.4 + 22.5) / 2 = 20.45.
+// 0.7 ms slower on every one of them: per-seed differences 0.5 0.6 0.4 0.5 0.7 0.3, their mean
+// +0.5 ms, +2.5 % of the base mean (20 ms); the candidate's mean is 20.5.
+// (These tests used to expect medians and a bootstrap interval of the median difference; compare
+// now reports means and Student t / Welch intervals, intervals.ts says why. The values below are
+// recomputed by hand and with SciPy 1.17: stats.t.ppf, ttest_ind(equal_var=False).)
 const BASE = [10, 14, 18, 22, 26, 30];
 const SLOWER = [10.5, 14.6, 18.4, 22.5, 26.7, 30.3];
 const base = sweep('base', BASE.map((v, i) => [i + 1, v] as const));
@@ -41,32 +44,33 @@ interface Json {
   regression: boolean;
 }
 
-test('the same seeds: runs paired by seed; the +0.5 ms on every seed is significant and crosses +2%', () => {
+test('the same seeds: runs paired by seed; the +0.5 ms on every seed is significant (t interval [0.352, 0.648]) and crosses +2%', () => {
   const r = ksim('compare', base, slower, '--fail-on', 'sched_latency_p99_ms:+2%', '-o', 'json');
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stderr, 'ksim: regression: sched_latency_p99_ms +2.5% crosses sched_latency_p99_ms:+2% (significant)\n');
   const j = JSON.parse(r.stdout) as Json;
   assert.equal(j.test, 'paired');
   const m = j.metrics[0]!;
-  assert.deepEqual([m.base, m.candidate, m.n_base], [20, 20.45, 6]);
-  assert.ok(Math.abs(m.difference - 0.5) < 1e-12 && Math.abs(m.change_ratio - 0.025) < 1e-12, JSON.stringify(m));
-  // The interval of the median of the differences lies within their range, 0.3 … 0.7, around 0.5.
-  assert.ok(m.ci_low > 0.3 && m.ci_low < 0.5 && m.ci_high > 0.5 && m.ci_high < 0.7, JSON.stringify(m));
+  assert.deepEqual([m.base, m.n_base], [20, 6]);
+  assert.ok(Math.abs(m.candidate - 20.5) < 1e-12 && Math.abs(m.difference - 0.5) < 1e-12 && Math.abs(m.change_ratio - 0.025) < 1e-12, JSON.stringify(m));
+  // sd of the differences 0.1414, t(0.975, 5) = 2.5706: 0.5 ± 2.5706 × 0.1414 / √6 = 0.5 ± 0.1484.
+  assert.ok(Math.abs(m.ci_low - 0.3515873885221411) < 1e-9 && Math.abs(m.ci_high - 0.6484126114778589) < 1e-9, JSON.stringify(m));
   assert.equal(m.significant, true);
 });
 
-test('other seeds: the unpaired test (medians 20 and 20.45) cannot tell the change from the spread between seeds; exit 0', () => {
+test('other seeds: the unpaired test (means 20 and 20.5, Welch interval [-9.107, +10.107]) cannot tell the change from the spread between seeds; exit 0', () => {
   const r = ksim('compare', base, otherSeeds, '--fail-on', 'sched_latency_p99_ms:+2%', '-o', 'json');
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout) as Json;
   assert.equal(j.test, 'unpaired');
   assert.equal(j.unpaired_because, 'the seeds differ');
   const m = j.metrics[0]!;
-  assert.deepEqual([m.base, m.candidate], [20, 20.45]);
-  assert.ok(m.ci_low < 0 && m.ci_high > 0, JSON.stringify(m));
+  assert.equal(m.base, 20);
+  assert.ok(Math.abs(m.candidate - 20.5) < 1e-12, String(m.candidate));
+  assert.ok(Math.abs(m.ci_low + 9.10689286657406) < 1e-9 && Math.abs(m.ci_high - 10.10689286657406) < 1e-9, JSON.stringify(m));
   assert.equal(m.significant, false);
   // The table says which test it used.
-  assert.match(ksim('compare', base, otherSeeds).stdout, /^ksim compare \(sweeps\): .* → .*\n {2}unpaired \(the seeds differ\): medians over the ok runs \(n = base\/candidate\);/);
+  assert.match(ksim('compare', base, otherSeeds).stdout, /^ksim compare \(sweeps\): .* → .*\n {2}unpaired \(the seeds differ\): means over the ok runs \(n = base\/candidate\); change = the difference of the means, with its 95% Welch t interval;/);
 });
 
 test('identical sweeps: every per-seed difference is 0, the interval is the point 0, exit 0', () => {
@@ -77,35 +81,42 @@ test('identical sweeps: every per-seed difference is 0, the interval is the poin
   assert.deepEqual([m.difference, m.ci_low, m.ci_high, m.significant], [0, 0, 0, false]);
 });
 
-test('a run failed on one side drops its seed from the pairs; the table and markdown name the paired test', () => {
+test('a run failed on one side drops its seed from the pairs, and every format says so; the table and markdown name the paired test', () => {
   const failed = sweep('failed', SLOWER.map((v, i) => (i === 5 ? [6, '', 'error'] as const : [i + 1, v] as const)));
   const j = JSON.parse(ksim('compare', base, failed, '-o', 'json').stdout) as Json;
   assert.equal(j.test, 'paired');
   const m = j.metrics[0]!;
-  // Seeds 1-5: base median 18, candidate median 18.4; differences 0.5 0.6 0.4 0.5 0.7 → median 0.5.
+  // Seeds 1-5: base mean 18, candidate mean 18.54; differences 0.5 0.6 0.4 0.5 0.7 → mean 0.54,
+  // +3.0 %; sd 0.1140, t(0.975, 4) = 2.7764: 0.54 ± 0.1416 → [0.398429, 0.681571].
   assert.equal(m.n_base, 5);
-  assert.deepEqual([m.base, m.candidate], [18, 18.4]);
-  assert.ok(Math.abs(m.difference - 0.5) < 1e-12, String(m.difference));
+  assert.equal(m.base, 18);
+  assert.ok(Math.abs(m.candidate - 18.54) < 1e-12 && Math.abs(m.difference - 0.54) < 1e-12, JSON.stringify(m));
   const table = ksim('compare', base, failed).stdout;
-  assert.match(table, /\n {2}paired by seed: medians over the seeds ok in both sweeps \(pairs\);/);
-  assert.match(table, /\n {2}metric +pairs +base median +candidate median +change +change % +95% CI of change +significant\n {2}sched_latency_p99_ms +5 +18 +18\.4 +\+0\.5 +\+2\.8% +\[\+0\.\d+, \+0\.\d+\] +yes\n/);
+  assert.match(table, /\n {2}paired by seed: means over the seeds ok in both sweeps \(pairs\); change = the mean per-seed difference, with its 95% Student t interval; significant when it excludes 0\n {2}Failed runs, left out of the comparison: 1 of 6 candidate runs failed \(1 error; seed 6\)\n/);
+  assert.match(table, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}sched_latency_p99_ms +5 +18 +18\.54 +\+0\.54 +\+3\.0% +\[\+0\.398429, \+0\.681571\] +yes\n/);
   const md = ksim('compare', base, failed, '-o', 'markdown').stdout;
-  assert.match(md, /\nPaired by seed: medians over the seeds ok in both sweeps/);
+  assert.match(md, /\nPaired by seed: means over the seeds ok in both sweeps/);
+  assert.match(md, /\n\*\*Failed runs, left out of the comparison: 1 of 6 candidate runs failed \(1 error; seed 6\)\.\*\*\n/);
   const csv = ksim('compare', base, failed, '-o', 'csv').stdout;
-  assert.match(csv, /^metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test\nsched_latency_p99_ms,18,18\.4,0\.5,0\.027778,5,5,0\.\d+,0\.\d+,true,paired\n$/);
+  assert.equal(csv, 'metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test,failed_base,failed_candidate\nsched_latency_p99_ms,18,18.54,0.54,0.03,5,5,0.398429,0.681571,true,paired,0,1\n');
+  const j2 = JSON.parse(ksim('compare', base, failed, '-o', 'json').stdout) as { dropped_runs: unknown[]; gate: unknown };
+  assert.deepEqual(j2.dropped_runs, [{ side: 'candidate', runs: 6, by_status: { error: 1 }, seeds: ['6'] }]);
+  assert.equal(j2.gate, null);
 });
 
-test('every candidate run failed: no pairs to judge, so --fail-on cannot pass (exit 3); a warning names the failed runs', () => {
+test('every candidate run failed: failed candidate runs and no pairs to judge fail the gate (exit 3); a warning names the failed runs', () => {
   const crashed = sweep('crashed', BASE.map((_, i) => [i + 1, '', i < 4 ? 'error' : 'crashed'] as const));
   const r = ksim('compare', base, crashed, '--fail-on', 'sched_latency_p99_ms:+5%');
   assert.equal(r.status, 3, r.stderr);
-  assert.equal(r.stderr, `ksim: warning: 6 of 6 candidate runs failed (4 error, 2 crashed) and are left out of the comparison: see the status column of ${crashed}/sweep.csv\n`
-    + 'ksim: --fail-on sched_latency_p99_ms:+5% cannot pass: no pairs could be compared: 6 of 6 candidate runs dropped (4 error, 2 crashed)\n');
-  assert.match(r.stdout, /\n--fail-on sched_latency_p99_ms:\+5%: FAILED: no pairs could be compared: 6 of 6 candidate runs dropped \(4 error, 2 crashed\)\n$/);
-  const j = JSON.parse(ksim('compare', base, crashed, '--fail-on', 'sched_latency_p99_ms:+5%', '-o', 'json').stdout) as { fail_on: unknown[] };
+  const seeds = 'seeds 1, 2, 3, 4, 5, 6';
+  assert.equal(r.stderr, `ksim: warning: 6 of 6 candidate runs failed (4 error, 2 crashed; ${seeds}) and are left out of the comparison: see the status column of ${crashed}/sweep.csv\n`
+    + `ksim: gate failed: 6 of 6 candidate runs failed (4 error, 2 crashed; ${seeds}): a candidate that fails runs cannot pass; --fail-on sched_latency_p99_ms:+5% cannot pass: no pairs could be compared: 6 of 6 candidate runs dropped (4 error, 2 crashed; ${seeds})\n`);
+  assert.ok(r.stdout.endsWith(`\n--fail-on sched_latency_p99_ms:+5%: FAILED: no pairs could be compared: 6 of 6 candidate runs dropped (4 error, 2 crashed; ${seeds})\ncandidate runs: FAILED: 6 of 6 candidate runs failed (4 error, 2 crashed; ${seeds})\n`), r.stdout);
+  const j = JSON.parse(ksim('compare', base, crashed, '--fail-on', 'sched_latency_p99_ms:+5%', '-o', 'json').stdout) as { fail_on: unknown[]; gate: string };
   assert.deepEqual(j.fail_on, [{ bound: 'sched_latency_p99_ms:+5%', crossed: false, no_pairs: true }]);
+  assert.equal(j.gate, 'failed');
   // Without --fail-on: the comparison (pairs 0) and the warning, exit 0.
   const plain = ksim('compare', base, crashed);
   assert.equal(plain.status, 0, plain.stderr);
-  assert.match(plain.stderr, /^ksim: warning: 6 of 6 candidate runs failed \(4 error, 2 crashed\) and are left out of the comparison: /);
+  assert.match(plain.stderr, /^ksim: warning: 6 of 6 candidate runs failed \(4 error, 2 crashed; seeds 1, 2, 3, 4, 5, 6\) and are left out of the comparison: /);
 });

@@ -1,8 +1,10 @@
 // `ksim compare BASE CANDIDATE [--fail-on METRIC:+5% ...] [--output table|csv|json|markdown]`:
-// prints the comparison (src/sweep/compare.ts) and exits 3 when a --fail-on bound is crossed (or, for sweeps, has no pairs to judge).
+// prints the comparison (src/sweep/compare.ts) and exits 3 when the gate fails: a --fail-on bound
+// is crossed or cannot be judged (no pairs; a change beyond it without an interval), or (sweeps)
+// a candidate run failed.
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { compare, droppedText, type CompareResult, type Crossing, type MetricComparison, type NodeChange, type Unjudged } from '../sweep/compare.js';
+import { beyond, compare, droppedText, type CompareResult, type Crossing, type FailOnBound, type MetricComparison, type NodeChange, type Unjudged } from '../sweep/compare.js';
 import { fmt } from '../metrics/stats.js';
 import { CommandExit } from './exit.js';
 import { positiveIntOption } from './sweep-command.js';
@@ -21,29 +23,47 @@ export interface CompareArgs {
 }
 
 export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s: string) => void = (t) => process.stderr.write(t)): void {
-  const r = compare(a.base, a.candidate, {
-    ...(a.failOn !== undefined ? { failOn: a.failOn } : {}),
-    ...(a.resamples !== undefined ? { resamples: a.resamples } : {}),
-    ...(a.seed !== undefined ? { seed: a.seed } : {}),
-  });
+  const r = compare(a.base, a.candidate, a.failOn !== undefined ? { failOn: a.failOn } : {});
+  // Kept so that scripts passing them still run; the intervals no longer resample.
+  for (const [flag, v] of [['--resamples', a.resamples], ['--seed', a.seed]] as const) {
+    if (v !== undefined) err(`ksim: warning: ${flag} has no effect: compare's intervals are Student t intervals now, not a bootstrap (README, ksim compare)\n`);
+  }
   for (const [side, dir] of [['base', r.base], ['candidate', r.candidate]] as const) {
     const failed = droppedText(r.dropped.filter((d) => d.side === side), undefined, 'failed');
     if (failed !== null) err(`ksim: warning: ${failed} and are left out of the comparison: see the status column of ${dir}/sweep.csv\n`);
   }
   const format = a.output ?? 'table';
   out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
+  const candidateFailed = failedCandidateText(r);
   const failures = [
     ...(r.crossings.length > 0 ? [`regression: ${r.crossings.map(crossingText).join('; ')}`] : []),
+    ...(candidateFailed !== null ? [`gate failed: ${candidateFailed}: a candidate that fails runs cannot pass`] : []),
     ...r.bounds.filter((b) => r.unjudged.some((u) => u.bound === b)).map((b) => `--fail-on ${b.text} cannot pass: ${r.unjudged.filter((u) => u.bound === b).map((u) => unjudgedText(r, u)).join('; ')}`),
   ];
-  if (failures.length > 0) throw new CommandExit(EXIT_REGRESSION, failures.join('; '));
+  if (r.gate === 'failed') throw new CommandExit(EXIT_REGRESSION, failures.join('; '));
 }
 
-/** A cell where a bound has nothing to judge, and why: "no pairs could be compared (4 of 4
- * candidate runs dropped (4 error))". */
+/** The candidate's failed runs when they fail the gate (there are --fail-on bounds): "2 of 8
+ * candidate runs failed (2 error; seeds 3, 7)"; else null. */
+function failedCandidateText(r: CompareResult): string | null {
+  return r.bounds.length === 0 ? null : droppedText(r.dropped.filter((d) => d.side === 'candidate'), undefined, 'failed');
+}
+
+/** The runs left out, both sides: "Failed runs, left out of the comparison: 2 of 8 candidate runs
+ * failed (2 error; seeds 3, 7)"; null when every run was ok. */
+function failedRunsLine(r: CompareResult): string | null {
+  const t = droppedText(r.dropped, undefined, 'failed');
+  return t === null ? null : `Failed runs, left out of the comparison: ${t}`;
+}
+
+/** A cell where the gate cannot judge a bound, and why: "no pairs could be compared: 4 of 4
+ * candidate runs dropped (4 error; seeds 1, 2, 3, 4)", "pods_unbound_end +5 (4 pairs, no interval:
+ * ...)". */
 function unjudgedText(r: CompareResult, u: Unjudged): string {
+  const cell = u.group !== '' ? `${u.group}: ` : '';
+  if (u.why === 'no-interval') return `${unsureText(r, u.bound, u.comparison!)}: too few to tell from noise, add seeds`;
   const why = droppedText(r.dropped, u.group) ?? `no run dropped; no ${u.bound.metric} value to compare`;
-  return `${u.group !== '' ? `${u.group}: ` : ''}no ${r.test === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
+  return `${cell}no ${r.test === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
 }
 
 /** A value for people: '-' for none, up to 6 decimals below 1, 3 above. */
@@ -74,8 +94,8 @@ function crossingText(x: Crossing): string {
 function metricHeader(r: CompareResult): string[] {
   if (r.kind === 'runs') return ['metric', 'base', 'candidate', 'change', 'change %'];
   return r.test === 'paired'
-    ? ['metric', 'pairs', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant']
-    : ['metric', 'n', 'base median', 'candidate median', 'change', 'change %', '95% CI of change', 'significant'];
+    ? ['metric', 'pairs', 'base mean', 'candidate mean', 'change', 'change %', '95% CI of change', 'significant']
+    : ['metric', 'n', 'base mean', 'candidate mean', 'change', 'change %', '95% CI of change', 'significant'];
 }
 function metricCells(r: CompareResult, c: MetricComparison): string[] {
   const head = [c.metric];
@@ -107,21 +127,58 @@ function placementLine(r: CompareResult): string {
   return `${p.podsInBoth} pods in both runs: ${p.movedNode} on another node, ${p.movedZone} in another zone, ${p.boundInBaseOnly} bound in base only, ${p.boundInCandidateOnly} in candidate only; ${p.onlyInBase} pods only in base, ${p.onlyInCandidate} only in candidate`;
 }
 function gateLines(r: CompareResult): string[] {
-  return r.bounds.map((b) => {
+  const lines = r.bounds.map((b) => {
     const x = [...r.crossings.filter((c) => c.bound === b).map(crossingText), ...r.unjudged.filter((u) => u.bound === b).map((u) => unjudgedText(r, u))];
-    return x.length === 0 ? `--fail-on ${b.text}: passed` : `--fail-on ${b.text}: FAILED: ${x.join('; ')}`;
+    if (x.length > 0) return `--fail-on ${b.text}: FAILED: ${x.join('; ')}`;
+    // A change beyond the bound that is not significant passes: say so, it may need more seeds.
+    const unsure = r.metrics.filter((c) => c.metric === b.metric && beyond(b, c)).map((c) => unsureText(r, b, c));
+    return unsure.length === 0 ? `--fail-on ${b.text}: passed` : `--fail-on ${b.text}: passed, beyond the bound but not significant: ${unsure.join('; ')}`;
   });
+  if (r.bounds.length === 0) return lines;
+  const candidate = failedCandidateText(r);
+  if (candidate !== null) lines.push(`candidate runs: FAILED: ${candidate}`);
+  const base = droppedText(r.dropped.filter((d) => d.side === 'base'), undefined, 'failed');
+  if (base !== null) lines.push(`base runs: ${base}: their seeds are left out, not held against the candidate`);
+  return lines;
+}
+
+/** "pods_unbound_end +5 (4 pairs, 95% CI [-1, +11])"; without an interval, why. */
+function unsureText(r: CompareResult, b: FailOnBound, c: MetricComparison): string {
+  const change = b.relative ? percent(c.changeRatio) : signed(c.difference);
+  const n = r.test === 'paired' ? `${c.nBase} pair${c.nBase === 1 ? '' : 's'}` : `n ${c.nBase}/${c.nCandidate}`;
+  const why = c.ciLow !== null && c.ciLow !== undefined ? `95% CI ${interval(c)}` : noIntervalText(r, c);
+  return `${c.group !== '' ? `${c.group}: ` : ''}${c.metric} ${change} (${n}, ${why})`;
+}
+
+/** Why a sweep comparison with a change has no interval (intervals.ts). */
+function noIntervalText(r: CompareResult, c: MetricComparison): string {
+  if (r.test === 'paired') return (c.nBase ?? 0) < 2 ? 'no interval from one pair' : 'no interval: the same change on every pair is significant from 6 pairs';
+  if ((c.nBase ?? 0) < 2 || (c.nCandidate ?? 0) < 2) return 'no interval from one run a side';
+  return 'no interval: two constant sides differ significantly only from 4 runs a side (or 3 and 5, 2 and 8)';
+}
+
+/** The markdown verdict above the gate lines. */
+function headline(r: CompareResult): string {
+  if (r.crossings.length > 0) return '**Regression found.**';
+  const candidate = failedCandidateText(r);
+  if (candidate !== null) return `**Gate failed: ${candidate}.**`;
+  if (r.unjudged.some((u) => u.why === 'no-pairs')) return '**Gate failed: nothing to compare.**';
+  if (r.unjudged.length > 0) return '**Gate failed: too few seeds to judge a change beyond a bound.**';
+  const base = droppedText(r.dropped.filter((d) => d.side === 'base'), undefined, 'failed');
+  return base === null ? '**No regression.**' : `**No regression in the seeds compared**; ${base} and were left out.`;
 }
 
 /** Which test compared two sweeps, and how to read the columns. */
 function testLine(r: CompareResult): string {
-  if (r.test === 'paired') return `paired by seed: medians over the seeds ok in both sweeps (pairs); change = the median per-seed difference, with its 95% bootstrap interval (${r.resamples} resamples); significant when it excludes 0`;
-  return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): medians over the ok runs (n = base/candidate); 95% bootstrap interval of the change, ${r.resamples} resamples; significant when it excludes 0`;
+  if (r.test === 'paired') return 'paired by seed: means over the seeds ok in both sweeps (pairs); change = the mean per-seed difference, with its 95% Student t interval; significant when it excludes 0';
+  return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): means over the ok runs (n = base/candidate); change = the difference of the means, with its 95% Welch t interval; significant when it excludes 0`;
 }
 
 export function compareTable(r: CompareResult): string {
   let s = `ksim compare (${r.kind}): ${r.base} → ${r.candidate}\n`;
   if (r.kind === 'sweeps') s += `  ${testLine(r)}\n`;
+  const failed = failedRunsLine(r);
+  if (failed !== null) s += `  ${failed}\n`;
   for (const g of groups(r)) {
     if (g !== '') s += `\n${g}\n`;
     else s += '\n';
@@ -142,8 +199,10 @@ export function compareMarkdown(r: CompareResult): string {
   const table = (header: string[], rows: string[][]) => [row(header), `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map(row)].join('\n');
   let s = `### ksim compare: \`${r.base}\` → \`${r.candidate}\`\n\n`;
   const gate = gateLines(r);
-  if (gate.length > 0) s += `${r.crossings.length > 0 ? '**Regression found.**' : r.unjudged.length > 0 ? '**Gate failed: nothing to compare.**' : '**No regression.**'}\n\n${gate.map((g) => `- ${g}`).join('\n')}\n\n`;
+  if (gate.length > 0) s += `${headline(r)}\n\n${gate.map((g) => `- ${g}`).join('\n')}\n\n`;
   if (r.kind === 'sweeps') s += `${testLine(r).replace(/^./, (x) => x.toUpperCase())}.\n\n`;
+  const failed = failedRunsLine(r);
+  if (failed !== null) s += `**${failed}.**\n\n`;
   for (const g of groups(r)) {
     if (g !== '') s += `**${g}**\n\n`;
     s += `${table(metricHeader(r), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)))}\n\n`;
@@ -159,10 +218,12 @@ export function compareMarkdown(r: CompareResult): string {
 /** One CSV row per metric (and matrix cell): numbers as written in ksim's files. */
 export function compareCsv(r: CompareResult): string {
   const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : '') : fmt(v, 6));
-  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test'] : [])];
+  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test', 'failed_base', 'failed_candidate'] : [])];
+  // The runs not ok in the row's matrix cell, per side (the same on every metric row of a cell).
+  const failed = (group: string, side: 'base' | 'candidate') => r.dropped.filter((d) => d.group === group && d.side === side).reduce((a, d) => a + d.seeds.length, 0);
   const rows = r.metrics.map((m) => {
     const row: Record<string, string | number> = { group: m.group, metric: m.metric, base: n(m.base), candidate: n(m.candidate), difference: n(m.difference), change_ratio: n(m.changeRatio) };
-    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: r.test ?? '' });
+    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: r.test ?? '', failed_base: failed(m.group, 'base'), failed_candidate: failed(m.group, 'candidate') });
     return row;
   });
   return stringify(rows, { header: true, columns });
@@ -174,7 +235,7 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
     kind: r.kind,
     base: r.base,
     candidate: r.candidate,
-    ...(r.kind === 'sweeps' ? { matrix: r.matrix, resamples: r.resamples, test: r.test, ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}) } : {}),
+    ...(r.kind === 'sweeps' ? { matrix: r.matrix, test: r.test, interval: r.test === 'paired' ? 'student-t' : 'welch-t', ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}) } : {}),
     metrics: r.metrics.map((m) => ({
       ...(r.matrix.length > 0 ? { group: m.group } : {}),
       metric: m.metric,
@@ -192,10 +253,13 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
         nodes: r.placement.nodes.map((x) => ({ node: x.node, base_pods: x.basePods, candidate_pods: x.candidatePods, base_cpu_ratio: x.baseCpuRatio, candidate_cpu_ratio: x.candidateCpuRatio, base_memory_ratio: x.baseMemoryRatio, candidate_memory_ratio: x.candidateMemoryRatio })),
       },
     } : {}),
-    ...(r.dropped.length > 0 ? { dropped_runs: r.dropped.map((d) => ({ ...(r.matrix.length > 0 ? { group: d.group } : {}), side: d.side, runs: d.runs, by_status: d.byStatus })) } : {}),
-    // no_pairs: the bound had nothing to judge in some cell, so the gate failed.
-    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b), ...(r.unjudged.some((u) => u.bound === b) ? { no_pairs: true } : {}) })),
+    ...(r.kind === 'sweeps' ? { dropped_runs: r.dropped.map((d) => ({ ...(r.matrix.length > 0 ? { group: d.group } : {}), side: d.side, runs: d.runs, by_status: d.byStatus, seeds: d.seeds })) } : {}),
+    // no_pairs: the bound had nothing to judge in some cell; no_interval: a change beyond it had
+    // no interval (too few pairs); either way the gate failed.
+    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b), ...(r.unjudged.some((u) => u.bound === b && u.why === 'no-pairs') ? { no_pairs: true } : {}), ...(r.unjudged.some((u) => u.bound === b && u.why === 'no-interval') ? { no_interval: true } : {}) })),
     regression: r.crossings.length > 0,
+    // passed / failed (a bound crossed or with nothing to judge, or a candidate run failed); null without --fail-on.
+    gate: r.gate,
   };
 }
 
@@ -203,15 +267,15 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
 export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void, err: (s: string) => void = (t) => process.stderr.write(t)): Argv<T> {
   return y.command(
     'compare <base> <candidate>',
-    'Compare two runs or two sweeps metric by metric; exit 3 when a --fail-on bound is crossed (the CI regression gate)',
+    'Compare two runs or two sweeps metric by metric; exit 3 when the CI regression gate fails: a --fail-on bound crossed or that cannot be judged, or a candidate run failed',
     (c) =>
       c
         .positional('base', { type: 'string', demandOption: true, describe: 'Run folder (summary.csv) or sweep folder (sweep.csv)' })
         .positional('candidate', { type: 'string', demandOption: true, describe: 'Of the same kind as base' })
-        .option('fail-on', { type: 'string', array: true, describe: 'METRIC:+5% (a rise beyond 5%), METRIC:-5% (a fall), METRIC:+2 (absolute); for sweeps only a significant change counts; repeatable' })
+        .option('fail-on', { type: 'string', array: true, describe: 'METRIC:+5% (a rise beyond 5%), METRIC:-5% (a fall), METRIC:+2 (absolute); for sweeps, the mean change, counted only when significant; a failed candidate run fails the gate too; repeatable' })
         .option('output', { alias: 'o', choices: COMPARE_FORMATS, default: 'table' as const, describe: 'table for people; csv, json for scripts; markdown for a pull request or job summary' })
-        .option('resamples', { type: 'string', describe: 'Bootstrap resamples for sweeps (default 2000)' })
-        .option('seed', { type: 'string', describe: 'Bootstrap seed (default 1)' })
+        .option('resamples', { type: 'string', hidden: true, describe: 'No effect (compare used a bootstrap before its t intervals); accepted for old scripts' })
+        .option('seed', { type: 'string', hidden: true, describe: 'No effect, as --resamples' })
         .example('$0 compare results/base results/candidate', 'Two runs: every metric and what moved')
         .example('$0 compare base-sweep cand-sweep --fail-on sched_latency_p99_ms:+5% -o markdown', 'The CI gate'),
     (a) =>

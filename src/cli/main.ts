@@ -178,7 +178,7 @@ const OPTION_NAMES = [
   'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'clobber', 'no-clobber', 'verbose', 'strict', 'report',
   'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
   'seeds', 'matrix', 'workers', 'shard', 'emit-job', 'shards', 'parallelism', 'image', 'volume-claim', 'volume-path', 'job-name', 'namespace',
-  'fail-on', 'resamples',
+  'fail-on',
   'at', 'nodes-for', 'target', 'tolerate', 'max-count',
 ];
 

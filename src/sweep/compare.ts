@@ -1,15 +1,15 @@
 // `ksim compare BASE CANDIDATE`: metric by metric, two runs (value, value, change, plus what
 // moved: pods on another node or zone, per-node utilisation) or two sweeps, per matrix cell: when
-// both ran the same seeds, runs paired by seed (and matrix values): the medians over the pairs,
-// the median per-seed difference and a seeded bootstrap 95% interval of it; else the medians
-// over the ok runs, their difference and a bootstrap interval of it. And the regression gate, --fail-on bounds crossed.
+// both ran the same seeds, runs paired by seed (and matrix values): the means over the pairs, the
+// mean per-seed difference and its Student t 95% interval; else the means over the ok runs, their
+// difference and its Welch interval (intervals.ts says why means and t). And the regression gate:
+// --fail-on bounds crossed, bounds with nothing to judge, and candidate runs that failed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
-import { RandomStreams, type RandomStream } from '../engine/random.js';
 import { SCHEMAS } from '../metrics/schema.js';
-import { bootstrapMedianOfDifferences, bootstrapMedianDifference, median } from './bootstrap.js';
+import { mean, pairedMeanChange, welchMeanChange, type MeanChange } from './intervals.js';
 import { SWEEP_CSV } from './sweep.js';
 
 /** summary.csv's numeric columns but the seed: what compare compares. */
@@ -18,9 +18,9 @@ export const METRICS: readonly string[] = SCHEMAS['summary.csv'].filter((c) => (
 export interface CompareOptions {
   /** --fail-on bounds: METRIC:+5%, METRIC:-5%, METRIC:+2. */
   readonly failOn?: readonly string[];
-  /** Bootstrap resamples (default 2000). */
+  /** @deprecated No effect: compare no longer resamples (t intervals since the gate fix). */
   readonly resamples?: number;
-  /** Bootstrap seed (default 1). */
+  /** @deprecated No effect, as resamples. */
   readonly seed?: number;
 }
 
@@ -32,17 +32,18 @@ export interface MetricComparison {
   /** The matrix cell ("path=value, ..."), '' for runs and sweeps without a matrix. */
   readonly group: string;
   readonly metric: string;
-  /** The value (runs); for sweeps, the median over the paired runs (paired) or the median over
-   * the ok runs (unpaired); null when there is none. */
+  /** The value (runs); for sweeps, the mean over the paired runs (paired) or the mean over the
+   * ok runs (unpaired); null when there is none. */
   readonly base: number | null;
   readonly candidate: number | null;
-  /** candidate − base: paired, the median of the per-seed differences. */
+  /** candidate − base: paired, the mean of the per-seed differences. */
   readonly difference: number | null;
   /** difference / |base| (±Infinity from a base of 0). */
   readonly changeRatio: number | null;
   /** Sweeps only. Paired: both are the number of pairs (seeds ok on both sides with a value). */
   readonly nBase?: number;
   readonly nCandidate?: number;
+  /** The 95% interval of the change (null: none, see intervals.ts). */
   readonly ciLow?: number | null;
   readonly ciHigh?: number | null;
   /** The interval excludes 0. */
@@ -63,11 +64,16 @@ export interface Crossing {
   readonly comparison: MetricComparison;
 }
 
-/** A bound that has nothing to judge in a matrix cell: no pairs (no runs, unpaired) have a
- * value of its metric there. It cannot pass. */
+/** A bound the gate cannot judge in a matrix cell, so it cannot pass (fail closed): no pairs
+ * (no runs, unpaired) have a value of its metric there ('no-pairs'), or the change goes beyond
+ * the bound but has no interval to tell it from noise ('no-interval': one pair, or the same
+ * change on every one of fewer than 6 pairs; intervals.ts). */
 export interface Unjudged {
   readonly bound: FailOnBound;
   readonly group: string;
+  readonly why: 'no-pairs' | 'no-interval';
+  /** 'no-interval': the comparison beyond the bound. */
+  readonly comparison?: MetricComparison;
 }
 
 /** One side's runs of one matrix cell that were not ok (left out of the comparison). */
@@ -78,6 +84,8 @@ export interface DroppedRuns {
   readonly runs: number;
   /** Its runs not ok, by status (error, crashed, ...). */
   readonly byStatus: Readonly<Record<string, number>>;
+  /** Their seeds, in the order of sweep.csv. */
+  readonly seeds: readonly string[];
 }
 
 export interface NodeChange {
@@ -115,14 +123,19 @@ export interface CompareResult {
   readonly placement: PlacementDiff | null;
   readonly bounds: readonly FailOnBound[];
   readonly crossings: readonly Crossing[];
-  /** Sweeps: bounds with no pairs to judge in a cell (the gate fails on them too). */
+  /** Sweeps: bounds the gate cannot judge in a cell (it fails on them too). */
   readonly unjudged: readonly Unjudged[];
   /** Sweeps: the runs not ok, per cell and side (empty for runs). */
   readonly dropped: readonly DroppedRuns[];
-  readonly resamples?: number;
   /** Sweeps: the test used, and why not paired when it is not. */
   readonly test?: SweepTest;
   readonly unpairedBecause?: string;
+  /** The gate's verdict (null without --fail-on bounds): failed when a bound is crossed or cannot
+   * be judged, or a candidate run failed (fail closed: a candidate that crashes on
+   * some seeds is not let through on the others). Base runs that failed do not fail it: the
+   * candidate is not to blame, and the pull request fixing them must pass; their seeds are
+   * named as left out. */
+  readonly gate: 'passed' | 'failed' | null;
 }
 
 type Rec = Record<string, string>;
@@ -170,13 +183,17 @@ function ratio(base: number, difference: number): number {
   return base === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Infinity) : difference / Math.abs(base);
 }
 
+/** The change goes beyond the bound in its direction, significant or not. */
+export function beyond(b: FailOnBound, c: MetricComparison): boolean {
+  const change = b.relative ? (c.changeRatio === null ? null : c.changeRatio * 100) : c.difference;
+  if (change === null) return false;
+  return b.sign > 0 ? change > b.amount : change < -b.amount;
+}
+
 /** The bound is crossed: the change goes beyond it in its direction (and, for sweeps, the
  * change is significant: its 95% interval excludes 0). */
 export function crosses(b: FailOnBound, c: MetricComparison): boolean {
-  const change = b.relative ? (c.changeRatio === null ? null : c.changeRatio * 100) : c.difference;
-  if (change === null) return false;
-  if (c.significant === false) return false;
-  return b.sign > 0 ? change > b.amount : change < -b.amount;
+  return c.significant !== false && beyond(b, c);
 }
 
 export function compare(baseDir: string, candidateDir: string, opts: CompareOptions = {}): CompareResult {
@@ -184,7 +201,7 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   const kind = kindOf(baseDir);
   const other = kindOf(candidateDir);
   if (other !== kind) throw new InputError(candidateDir, 0, 0, '', `a ${kind === 'runs' ? 'run folder (with summary.csv)' : `sweep folder (with ${SWEEP_CSV})`} like ${baseDir}`, `a ${other === 'runs' ? 'run' : 'sweep'} folder`);
-  let result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged'>;
+  let result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
   if (kind === 'runs') {
     const b = readCsv(join(baseDir, 'summary.csv')).rows[0] ?? {};
     const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
@@ -195,17 +212,22 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
       dropped: [],
     };
   } else {
-    result = compareSweeps(baseDir, candidateDir, opts);
+    result = compareSweeps(baseDir, candidateDir);
   }
   const crossings = bounds.flatMap((bound) => result.metrics.filter((c) => c.metric === bound.metric && crosses(bound, c)).map((comparison) => ({ bound, comparison })));
   // Sweeps: a cell where no pairs have a value (every candidate run failed, say) cannot pass.
   const cells = [...new Set(result.metrics.map((c) => c.group))];
-  const unjudged = kind === 'runs' ? [] : bounds.flatMap((bound) => cells.filter((g) => !result.metrics.some((c) => c.group === g && c.metric === bound.metric && c.difference !== null)).map((group) => ({ bound, group })));
-  return { ...result, bounds, crossings, unjudged };
+  const unjudged: Unjudged[] = kind === 'runs' ? [] : bounds.flatMap((bound) => cells.flatMap((group): Unjudged[] => {
+    const c = result.metrics.find((x) => x.group === group && x.metric === bound.metric && x.difference !== null);
+    if (c === undefined) return [{ bound, group, why: 'no-pairs' }];
+    return c.ciLow === null && beyond(bound, c) ? [{ bound, group, why: 'no-interval', comparison: c }] : [];
+  }));
+  const failed = crossings.length > 0 || unjudged.length > 0 || result.dropped.some((d) => d.side === 'candidate');
+  return { ...result, bounds, crossings, unjudged, gate: bounds.length === 0 ? null : failed ? 'failed' : 'passed' };
 }
 
-/** Why a cell has no pairs: "4 of 4 candidate runs dropped (4 error)", both sides' when both
- * dropped runs; null when no run was dropped there. */
+/** Why a cell has no pairs: "4 of 4 candidate runs dropped (4 error; seeds 1, 2, 3, 4)", both
+ * sides' when both dropped runs; null when no run was dropped there. */
 export function droppedText(dropped: readonly DroppedRuns[], group?: string, verb = 'dropped'): string | null {
   const parts: string[] = [];
   for (const side of ['base', 'candidate'] as const) {
@@ -215,9 +237,17 @@ export function droppedText(dropped: readonly DroppedRuns[], group?: string, ver
     for (const d of ds) for (const [st, n] of Object.entries(d.byStatus)) byStatus.set(st, (byStatus.get(st) ?? 0) + n);
     const failed = [...byStatus.values()].reduce((a, b) => a + b, 0);
     const runs = ds.reduce((a, d) => a + d.runs, 0);
-    parts.push(`${failed} of ${runs} ${side} runs ${verb} (${[...byStatus].map(([st, n]) => `${n} ${st}`).join(', ')})`);
+    parts.push(`${failed} of ${runs} ${side} runs ${verb} (${[...byStatus].map(([st, n]) => `${n} ${st}`).join(', ')}; ${seedList(ds.flatMap((d) => d.seeds))})`);
   }
   return parts.length === 0 ? null : parts.join(' and ');
+}
+
+/** "seed 3", "seeds 3, 7", the first 10 of more and how many more; seeds of several matrix cells
+ * once each. */
+function seedList(seeds: readonly string[]): string {
+  const unique = [...new Set(seeds)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  const shown = unique.slice(0, 10).join(', ');
+  return `seed${unique.length === 1 ? '' : 's'} ${shown}${unique.length > 10 ? ` and ${unique.length - 10} more` : ''}`;
 }
 
 /** The matrix columns of a sweep.csv header: between seed and status. */
@@ -228,7 +258,7 @@ function matrixColumns(header: readonly string[], path: string): string[] {
   return header.slice(s + 1, t);
 }
 
-function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptions): Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged'> {
+function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'> {
   const bPath = join(baseDir, SWEEP_CSV);
   const cPath = join(candidateDir, SWEEP_CSV);
   const b = readCsv(bPath);
@@ -239,18 +269,14 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
   const groupOf = (r: Rec) => matrix.map((p) => `${p}=${r[p] ?? ''}`).join(', ');
   const groups: string[] = [];
   for (const r of b.rows) if (!groups.includes(groupOf(r))) groups.push(groupOf(r));
-  const resamples = opts.resamples ?? 2000;
-  if (!Number.isSafeInteger(resamples) || resamples < 100) throw new InputError('--resamples', 0, 0, '', 'an integer >= 100', String(resamples));
-  // One stream for the whole comparison: the intervals depend only on the inputs and the seed.
-  const rng = new RandomStreams(opts.seed ?? 1).stream('bootstrap');
   const metrics: MetricComparison[] = [];
   // Columns some runs write (the GPU-sharing ones) are compared only where the files have them.
   const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
   const dropped = droppedRuns(b.rows, c.rows, groupOf);
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
-    for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf, resamples, rng));
-    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, resamples, test: 'paired' };
+    for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
+    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, test: 'paired' };
   }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
@@ -260,34 +286,26 @@ function compareSweeps(baseDir: string, candidateDir: string, opts: CompareOptio
       const values = (rows: Rec[]) => rows.map((r) => num(r[m])).filter((v): v is number => v !== null);
       const bv = values(bRows);
       const cv = values(cRows);
-      const base = bv.length > 0 ? median(bv) : null;
-      const cand = cv.length > 0 ? median(cv) : null;
-      const ci = base !== null && cand !== null ? bootstrapMedianDifference(bv, cv, resamples, rng) : null;
-      metrics.push({
-        ...comparison(g, m, base, cand),
-        nBase: bv.length,
-        nCandidate: cv.length,
-        ciLow: ci?.low ?? null,
-        ciHigh: ci?.high ?? null,
-        // One run a side has no spread to resample: nothing is significant then.
-        significant: ci !== null && bv.length >= 2 && cv.length >= 2 && (ci.low > 0 || ci.high < 0),
-      });
+      metrics.push(withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length));
     }
   }
-  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, resamples, test: 'unpaired', unpairedBecause };
+  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, test: 'unpaired', unpairedBecause };
 }
 
 /** The runs not ok (status error, crashed, ...), per matrix cell and side, in the order met. */
 function droppedRuns(base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string): DroppedRuns[] {
   const out: DroppedRuns[] = [];
   for (const [side, rows] of [['base', base], ['candidate', candidate]] as const) {
-    const cells = new Map<string, { runs: number; byStatus: Record<string, number> }>();
+    const cells = new Map<string, { runs: number; byStatus: Record<string, number>; seeds: string[] }>();
     for (const r of rows) {
-      const cell = cells.get(groupOf(r)) ?? { runs: 0, byStatus: {} };
+      const cell = cells.get(groupOf(r)) ?? { runs: 0, byStatus: {}, seeds: [] };
       cells.set(groupOf(r), cell);
       cell.runs++;
       const status = r['status'] ?? '';
-      if (status !== 'ok') cell.byStatus[status] = (cell.byStatus[status] ?? 0) + 1;
+      if (status !== 'ok') {
+        cell.byStatus[status] = (cell.byStatus[status] ?? 0) + 1;
+        cell.seeds.push(r['seed'] ?? '');
+      }
     }
     for (const [group, cell] of cells) if (Object.keys(cell.byStatus).length > 0) out.push({ group, side, ...cell });
   }
@@ -316,36 +334,30 @@ function seedMismatch(base: readonly Rec[], candidate: readonly Rec[], groupOf: 
 }
 
 /** One metric of one matrix cell, runs paired by seed: the seeds ok on both sides with a value;
- * the medians of each side over those seeds, the median per-seed difference and a bootstrap
- * interval of it. */
-function pairedComparison(g: string, m: string, base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string, resamples: number, rng: RandomStream): MetricComparison {
+ * the means of each side over those seeds, the mean per-seed difference and its t interval. */
+function pairedComparison(g: string, m: string, base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string): MetricComparison {
   const value = (r: Rec | undefined) => (r !== undefined && r['status'] === 'ok' ? num(r[m]) : null);
   const bySeed = new Map(candidate.filter((r) => groupOf(r) === g).map((r) => [r['seed'], r]));
-  const pairs: [number, number][] = [];
+  const bv: number[] = [];
+  const cv: number[] = [];
   for (const r of base) {
     if (groupOf(r) !== g) continue;
-    const bv = value(r);
-    const cv = value(bySeed.get(r['seed']));
-    if (bv !== null && cv !== null) pairs.push([bv, cv]);
+    const b = value(r);
+    const c = value(bySeed.get(r['seed']));
+    if (b !== null && c !== null) {
+      bv.push(b);
+      cv.push(c);
+    }
   }
-  const n = pairs.length;
-  if (n === 0) return { ...comparison(g, m, null, null), nBase: 0, nCandidate: 0, ciLow: null, ciHigh: null, significant: false };
-  const diffs = pairs.map(([bv, cv]) => cv - bv);
-  const ci = bootstrapMedianOfDifferences(diffs, resamples, rng);
-  const c = comparison(g, m, median(pairs.map((p) => p[0])), median(pairs.map((p) => p[1])));
-  const difference = median(diffs);
-  return {
-    ...c,
-    // The median of the per-seed differences (not the difference of the medians).
-    difference,
-    changeRatio: ratio(c.base as number, difference),
-    nBase: n,
-    nCandidate: n,
-    ciLow: ci.low,
-    ciHigh: ci.high,
-    // One pair has no spread to resample: nothing is significant then.
-    significant: n >= 2 && (ci.low > 0 || ci.high < 0),
-  };
+  const n = bv.length;
+  return withChange(comparison(g, m, n > 0 ? mean(bv) : null, n > 0 ? mean(cv) : null), pairedMeanChange(bv, cv), n, n);
+}
+
+/** A sweep comparison with its change (the interval's estimate, the mean per-seed difference
+ * when paired) and interval; no change without values on both sides. */
+function withChange(c: MetricComparison, change: MeanChange | null, nBase: number, nCandidate: number): MetricComparison {
+  if (change === null) return { ...c, difference: null, changeRatio: null, nBase, nCandidate, ciLow: null, ciHigh: null, significant: false };
+  return { ...c, difference: change.difference, changeRatio: ratio(c.base as number, change.difference), nBase, nCandidate, ciLow: change.low, ciHigh: change.high, significant: change.significant };
 }
 
 /** What moved between two runs: pods.csv (node and zone per pod) and nodes.csv (per node). */

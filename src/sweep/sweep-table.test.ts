@@ -21,7 +21,7 @@ test('sweep.csv keeps the GPU summary columns when a run has them, and leaves th
   assert.equal(plain.columns.at(-1), 'cost_per_hour');
 });
 
-test('compare: one run a side is never significant; three a side that all differ are', () => {
+test('compare: one run a side is never significant; the same +10 on 3 seeds has no interval, on 6 it is significant; +9, +10, +11 on 3 seeds is', () => {
   const dir = tempDir('ksim-sweep-table-');
   // A sweep folder as `ksim sweep` leaves it, as far as compare reads it: its sweep.csv.
   const sweepDir = (name: string, bound: number[]) => {
@@ -30,11 +30,22 @@ test('compare: one run a side is never significant; three a side that all differ
     writeFileSync(join(d, 'sweep.csv'), toCsv(sweepTable([], bound.map((b, i) => ({ run: run(i + 1, i + 1), status: 'ok' as const, summary: { scenario: 's', pods_bound: b } })))));
     return d;
   };
-  const one = compare(sweepDir('a1', [10]), sweepDir('b1', [20]));
-  const m1 = one.metrics.find((m) => m.metric === 'pods_bound');
-  assert.deepEqual([m1?.difference, m1?.significant], [10, false]);
-  const three = compare(sweepDir('a3', [10, 11, 12]), sweepDir('b3', [20, 21, 22]));
-  const m3 = three.metrics.find((m) => m.metric === 'pods_bound');
-  assert.deepEqual([m3?.difference, m3?.significant], [10, true]);
+  let cases = 0;
+  const podsBound = (a: number[], b: number[]) => {
+    cases++;
+    const m = compare(sweepDir(`a${cases}`, a), sweepDir(`b${cases}`, b)).metrics.find((x) => x.metric === 'pods_bound');
+    return [m?.difference, m?.ciLow, m?.ciHigh, m?.significant];
+  };
+  assert.deepEqual(podsBound([10], [20]), [10, null, null, false]);
+  // This used to expect 3 seeds each exactly +10 to be significant (the bootstrap's interval of
+  // three equal differences was the point +10). With no spread there is nothing to build a t
+  // interval from, and noise of ±10 gives +10 on all 3 seeds 1 time in 8 (either sign: 2 / 2³ =
+  // 25 %): not significant, no interval. From 6 seeds (2 / 2⁶ = 3.1 %) it is [+10, +10].
+  assert.deepEqual(podsBound([10, 11, 12], [20, 21, 22]), [10, null, null, false]);
+  assert.deepEqual(podsBound([10, 11, 12, 13, 14, 15], [20, 21, 22, 23, 24, 25]), [10, 10, 10, true]);
+  // +9, +10, +11: mean +10, sd 1, t(0.975, 2) = 4.303: 10 ± 2.484.
+  const [d, low, high, significant] = podsBound([10, 11, 12], [19, 21, 23]);
+  assert.equal(d, 10);
+  assert.ok(Math.abs((low as number) - 7.51586228824967) < 1e-9 && Math.abs((high as number) - 12.48413771175033) < 1e-9, `${low} ${high}`);
+  assert.equal(significant, true);
 });
-

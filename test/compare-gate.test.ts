@@ -1,0 +1,149 @@
+// `ksim compare --fail-on` as a CI gate, on sweep.csv files written here (as a tester's
+// generator wrote them): a regression that hits a minority of seeds fails it (the mean per-seed
+// change; the median was blind to it), a no-op change passes, a change beyond the bound that too
+// few pairs cannot judge fails closed, and runs that failed are named in every output format: a
+// failed candidate run fails the gate, a failed base run does not but is never passed over.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+
+function ksim(...args: string[]) {
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+const dir = tempDir('ksim-compare-gate-');
+
+/** A sweep folder: one run per value of pods_unbound_end (seeds 1, 2, ... unless given), every
+ * run's sched_latency_p99_ms 120 ms; a run listed in `failed` has status error and no values. */
+function sweep(name: string, unbound: readonly number[], opts: { failed?: readonly number[]; firstSeed?: number } = {}): string {
+  const out = join(dir, name);
+  mkdirSync(out);
+  const rows = unbound.map((v, i) => {
+    const seed = (opts.firstSeed ?? 1) + i;
+    return opts.failed?.includes(seed) === true ? `r${i + 1},${seed},error,s,,` : `r${i + 1},${seed},ok,s,${v},120`;
+  });
+  writeFileSync(join(out, 'sweep.csv'), `run_id,seed,status,scenario,pods_unbound_end,sched_latency_p99_ms\n${rows.join('\n')}\n`);
+  return out;
+}
+
+const zeros = (n: number) => new Array<number>(n).fill(0);
+// 40 seeds: the base leaves no pod unbound; the candidate leaves 5 on 19 of them (the others
+// unchanged, none better). The median per-seed change is 0; the mean is 19 × 5 / 40 = +2.375.
+const base40 = sweep('base40', zeros(40));
+const minority = sweep('minority', [...zeros(21), ...new Array<number>(19).fill(5)]);
+
+interface Json {
+  test: string;
+  interval: string;
+  metrics: { metric: string; base: number; candidate: number; difference: number; n_base: number; n_candidate: number; ci_low: number | null; ci_high: number | null; significant: boolean }[];
+  dropped_runs: { side: string; runs: number; by_status: Record<string, number>; seeds: string[] }[];
+  fail_on: Record<string, unknown>[];
+  regression: boolean;
+  gate: string | null;
+}
+
+test('19 of 40 seeds 5 pods worse: the mean change +2.375, t interval [+1.566, +3.184], fails --fail-on pods_unbound_end:+1 (exit 3)', () => {
+  const r = ksim('compare', base40, minority, '--fail-on', 'pods_unbound_end:+1');
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stderr, 'ksim: regression: pods_unbound_end +2.375 crosses pods_unbound_end:+1 (significant)\n');
+  // sd of the differences 2.5287, t(0.975, 39) = 2.0227: 2.375 ± 0.8087.
+  assert.match(r.stdout, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}pods_unbound_end +40 +0 +2\.375 +\+2\.375 +\+inf% +\[\+1\.566, \+3\.184\] +yes\n {2}sched_latency_p99_ms +40 +120 +120 +0 +0\.0% +\[0, 0\] +no\n/);
+  assert.match(r.stdout, /\n--fail-on pods_unbound_end:\+1: FAILED: pods_unbound_end \+2\.375 crosses pods_unbound_end:\+1 \(significant\)\n$/);
+  const j = JSON.parse(ksim('compare', base40, minority, '--fail-on', 'pods_unbound_end:+1', '-o', 'json').stdout) as Json;
+  assert.deepEqual([j.test, j.interval, j.regression, j.gate], ['paired', 'student-t', true, 'failed']);
+  const m = j.metrics[0]!;
+  assert.deepEqual([m.base, m.candidate, m.difference, m.n_base], [0, 2.375, 2.375, 40]);
+  assert.ok(Math.abs(m.ci_low! - 1.5662883820382523) < 1e-9 && Math.abs(m.ci_high! - 3.1837116179617477) < 1e-9, JSON.stringify(m));
+  // A bound above the change passes: +2.375 does not cross +3.
+  assert.equal(ksim('compare', base40, minority, '--fail-on', 'pods_unbound_end:+3').status, 0);
+});
+
+test('unpaired (other seeds), the same minority: means 0 and 2.375, Welch interval [+1.566, +3.184], the gate fails too', () => {
+  const other = sweep('minority-other-seeds', [...zeros(21), ...new Array<number>(19).fill(5)], { firstSeed: 41 });
+  const r = ksim('compare', base40, other, '--fail-on', 'pods_unbound_end:+1', '-o', 'json');
+  assert.equal(r.status, 3, r.stderr);
+  const j = JSON.parse(r.stdout) as Json;
+  assert.deepEqual([j.test, j.interval], ['unpaired', 'welch-t']);
+  // The base has no spread: Welch's degrees of freedom are the candidate's 39, its interval the paired one's.
+  const m = j.metrics[0]!;
+  assert.deepEqual([m.base, m.candidate, m.difference, m.n_base, m.n_candidate], [0, 2.375, 2.375, 40, 40]);
+  assert.ok(Math.abs(m.ci_low! - 1.5662883820382523) < 1e-9 && Math.abs(m.ci_high! - 3.1837116179617477) < 1e-9, JSON.stringify(m));
+});
+
+test('a no-op change (the same values on every seed) passes: every change 0, interval [0, 0], "No regression."', () => {
+  const same = sweep('same', [...zeros(21), ...new Array<number>(19).fill(5)]);
+  const r = ksim('compare', minority, same, '--fail-on', 'pods_unbound_end:+1', '--fail-on', 'sched_latency_p99_ms:+0%', '-o', 'markdown');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^### ksim compare: `.*minority` → `.*same`\n\n\*\*No regression\.\*\*\n\n- --fail-on pods_unbound_end:\+1: passed\n- --fail-on sched_latency_p99_ms:\+0%: passed\n\n/);
+  assert.match(r.stdout, /\n\| pods_unbound_end \| 40 \| 2\.375 \| 2\.375 \| 0 \| 0\.0% \| \[0, 0\] \| no \|\n/);
+});
+
+test('the same change on every one of 4 pairs, beyond the bound: no interval, so the gate cannot pass (exit 3); on 6 pairs it is significant', () => {
+  const r = ksim('compare', sweep('base4', zeros(4)), sweep('plus5x4', [5, 5, 5, 5]), '--fail-on', 'pods_unbound_end:+1');
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stderr, 'ksim: --fail-on pods_unbound_end:+1 cannot pass: pods_unbound_end +5 (4 pairs, no interval: the same change on every pair is significant from 6 pairs): too few to tell from noise, add seeds\n');
+  assert.match(r.stdout, /\n {2}pods_unbound_end +4 +0 +5 +\+5 +\+inf% +- +no\n/);
+  // Within the bound it passes: nothing beyond it to judge.
+  assert.equal(ksim('compare', join(dir, 'base4'), join(dir, 'plus5x4'), '--fail-on', 'pods_unbound_end:+5').status, 0);
+  const six = ksim('compare', sweep('base6', zeros(6)), sweep('plus5x6', new Array<number>(6).fill(5)), '--fail-on', 'pods_unbound_end:+1');
+  assert.equal(six.status, 3);
+  assert.equal(six.stderr, 'ksim: regression: pods_unbound_end +5 crosses pods_unbound_end:+1 (significant)\n');
+  assert.match(six.stdout, /\n {2}pods_unbound_end +6 +0 +5 +\+5 +\+inf% +\[\+5, \+5\] +yes\n/);
+});
+
+test('a change beyond the bound that its interval cannot tell from noise passes, and the gate line says so', () => {
+  // Differences 0, 4, -1, 3: mean +1.5, sd 2.38, t(0.975, 3) = 3.18: [-2.29, +5.29].
+  const r = ksim('compare', sweep('base-noisy', zeros(4)), sweep('noisy', [0, 4, -1, 3]), '--fail-on', 'pods_unbound_end:+1');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\n--fail-on pods_unbound_end:\+1: passed, beyond the bound but not significant: pods_unbound_end \+1\.5 \(4 pairs, 95% CI \[-2\.288, \+5\.288\]\)\n$/);
+});
+
+test('a candidate that failed 2 of 8 runs fails the gate (exit 3), and every format names the failed runs', () => {
+  const base8 = sweep('base8', zeros(8));
+  const crashing = sweep('crashing', zeros(8), { failed: [3, 7] });
+  const failed = '2 of 8 candidate runs failed (2 error; seeds 3, 7)';
+  const md = ksim('compare', base8, crashing, '--fail-on', 'pods_unbound_end:+1', '-o', 'markdown');
+  assert.equal(md.status, 3, md.stderr);
+  assert.equal(md.stderr, `ksim: warning: ${failed} and are left out of the comparison: see the status column of ${crashing}/sweep.csv\nksim: gate failed: ${failed}: a candidate that fails runs cannot pass\n`);
+  assert.match(md.stdout, new RegExp(`^### ksim compare: \`.*base8\` → \`.*crashing\`\\n\\n\\*\\*Gate failed: ${esc(failed)}\\.\\*\\*\\n\\n- --fail-on pods_unbound_end:\\+1: passed\\n- candidate runs: FAILED: ${esc(failed)}\\n\\n`));
+  assert.match(md.stdout, new RegExp(`\\n\\*\\*Failed runs, left out of the comparison: ${esc(failed)}\\.\\*\\*\\n`));
+  assert.match(md.stdout, /\n\| pods_unbound_end \| 6 \| 0 \| 0 \| 0 \| 0\.0% \| \[0, 0\] \| no \|\n/);
+  const table = ksim('compare', base8, crashing, '--fail-on', 'pods_unbound_end:+1');
+  assert.equal(table.status, 3);
+  assert.match(table.stdout, new RegExp(`\\n {2}Failed runs, left out of the comparison: ${esc(failed)}\\n`));
+  assert.match(table.stdout, new RegExp(`\\ncandidate runs: FAILED: ${esc(failed)}\\n$`));
+  const csv = ksim('compare', base8, crashing, '--fail-on', 'pods_unbound_end:+1', '-o', 'csv');
+  assert.equal(csv.status, 3);
+  assert.match(csv.stdout, /^metric,.*,test,failed_base,failed_candidate\npods_unbound_end,0,0,0,0,6,6,0,0,false,paired,0,2\n/);
+  const j = JSON.parse(ksim('compare', base8, crashing, '--fail-on', 'pods_unbound_end:+1', '-o', 'json').stdout) as Json;
+  assert.deepEqual(j.dropped_runs, [{ side: 'candidate', runs: 8, by_status: { error: 2 }, seeds: ['3', '7'] }]);
+  assert.deepEqual([j.regression, j.gate], [false, 'failed']);
+  // Without --fail-on there is no gate: exit 0, the failed runs still named.
+  const plain = ksim('compare', base8, crashing, '-o', 'markdown');
+  assert.equal(plain.status, 0);
+  assert.match(plain.stdout, new RegExp(`\\n\\*\\*Failed runs, left out of the comparison: ${esc(failed)}\\.\\*\\*\\n`));
+});
+
+test('a base that failed 2 of 8 runs: the gate passes on the seeds compared and says which were left out', () => {
+  const r = ksim('compare', sweep('base-crashing', zeros(8), { failed: [2, 5] }), sweep('cand8', zeros(8)), '--fail-on', 'pods_unbound_end:+1', '-o', 'markdown');
+  assert.equal(r.status, 0, r.stderr);
+  const failed = '2 of 8 base runs failed (2 error; seeds 2, 5)';
+  assert.match(r.stdout, new RegExp(`^### ksim compare: .*\\n\\n\\*\\*No regression in the seeds compared\\*\\*; ${esc(failed)} and were left out\\.\\n\\n- --fail-on pods_unbound_end:\\+1: passed\\n- base runs: ${esc(failed)}: their seeds are left out, not held against the candidate\\n\\n`));
+});
+
+test('--resamples and --seed are accepted for old scripts, with a warning that they do nothing', () => {
+  const r = ksim('compare', base40, minority, '--resamples', '500', '--seed', '3', '-o', 'csv');
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, "ksim: warning: --resamples has no effect: compare's intervals are Student t intervals now, not a bootstrap (README, ksim compare)\n"
+    + "ksim: warning: --seed has no effect: compare's intervals are Student t intervals now, not a bootstrap (README, ksim compare)\n");
+  assert.equal(r.stdout, ksim('compare', base40, minority, '-o', 'csv').stdout);
+});
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
