@@ -174,7 +174,7 @@ export class StatefulSetController {
       }
       // Wait for it to be running and ready, and not terminating (upstream isHealthy): a pod on a
       // NotReady node is not Ready.
-      if (monotonic && (!isPodReady(p) || p.terminating || this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true)) return;
+      if (monotonic && (!isPodReady(p) || p.terminating || this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready === false)) return;
     }
     if (missing.size > 0) this.createPods(st, missing, 0, replicas);
     // processCondemned: ordinals ≥ replicas, highest first. A condemned pod already Terminating
