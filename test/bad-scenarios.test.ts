@@ -33,6 +33,10 @@ const CASES: [file: string, message: string][] = [
   ['pod-with-node-name.yaml', 'pod-with-node-name.yaml:10:85: workload[0].manifest.spec.nodeName: expected no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)'],
   ['bad-label-selector-operator.yaml', 'bad-label-selector-operator.yaml:17:53: workload[0].manifest.spec.selector.matchExpressions[0].operator: expected one of In, NotIn, Exists, DoesNotExist, got "Within"'],
   ['pdb-both-bounds.yaml', 'pdb-both-bounds.yaml:14:13: workload[0].manifest.spec: expected exactly one of minAvailable or maxUnavailable'],
+  ['fault-two-kinds.yaml', 'fault-two-kinds.yaml:6:5: faults[0]: expected exactly one field (one of nodeDown, partition, zoneOutage, etcdLeaderLoss, random, kubeletFlap), got 2 fields: nodeDown, zoneOutage'],
+  ['fault-empty-nodes.yaml', 'fault-empty-nodes.yaml:6:24: faults[0].nodeDown.nodes: expected a non-empty list, got 0 items'],
+  ['fault-negative-for.yaml', 'fault-negative-for.yaml:6:50: faults[0].nodeDown.for: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, not negative, got "-10m"'],
+  ['fault-duplicate-node.yaml', 'fault-duplicate-node.yaml:6:24: faults[0].nodeDown.nodes: expected each item once, got "general-0" at [0] and again at [2]'],
   ['namespaced-priority-class.yaml', 'namespaced-priority-class.yaml:10:107: workload[0].manifest.metadata.namespace: expected no namespace (a PriorityClass is cluster-scoped)'],
 ];
 

@@ -73,8 +73,12 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
       return doc.error(path, JSON.stringify((e.params as { allowedValue: unknown }).allowedValue), got(e.data));
     case 'enum':
       return doc.error(path, `one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`, got(e.data));
-    case 'pattern':
-      return doc.error(path, schema?.description ?? PATTERNS[(e.params as { pattern: string }).pattern] ?? `a value matching ${(e.params as { pattern: string }).pattern}`, got(e.data));
+    case 'pattern': {
+      const expected = schema?.description ?? PATTERNS[(e.params as { pattern: string }).pattern] ?? `a value matching ${(e.params as { pattern: string }).pattern}`;
+      // "-10m" is a Go duration, but not one a scenario's times and lengths take.
+      const negative = typeof e.data === 'string' && e.data.startsWith('-') && /duration/.test(expected);
+      return doc.error(path, negative ? `${expected}, not negative` : expected, got(e.data));
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -94,6 +98,11 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
       const n = Array.isArray(e.data) ? e.data.length : 0;
       const what = e.keyword === 'minItems' ? (limit === 1 ? 'a non-empty list' : `a list of at least ${limit} items`) : `a list of at most ${limit} item${limit === 1 ? '' : 's'}`;
       return doc.error(path, what, `${n} item${n === 1 ? '' : 's'}`);
+    }
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      const items = Array.isArray(e.data) ? e.data : [];
+      return doc.error(path, 'each item once', `${got(items[Math.min(i, j)])} at [${Math.min(i, j)}] and again at [${Math.max(i, j)}]`);
     }
     case 'minProperties':
     case 'maxProperties': {
