@@ -92,3 +92,23 @@ for (const [name, config, message] of BAD) {
     });
   });
 }
+
+test('a bad scheduler-configuration value given with --set is blamed on the --set, not on the line of the value it replaced', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { KSIM_BIN, REPO_ROOT } = await import('../src/testing/repo-paths.js');
+  const { tempDir } = await import('../src/testing/temp-dir.js');
+  const { join } = await import('node:path');
+  const cases: [set: string, stderr: string][] = [
+    // An in-tree plugin's args (checked when the run builds its profiles).
+    ['scheduler.config.profiles[0].pluginConfig=[{"name":"NodeResourcesFit","args":{"scoringStrategy":{"type":"Most"}}}]',
+      'ksim: --set scheduler.config.profiles[0].pluginConfig=[{"name":"NodeResourcesFit","args":{"scoringStrategy":{"type":"Most"}}}]: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.type: expected one of LeastAllocated, MostAllocated, RequestedToCapacityRatio, got "Most"\n'],
+    // A plugin module's args (its FieldError).
+    ['scheduler.config.profiles[0].pluginConfig[0].args.resource=7',
+      'ksim: --set scheduler.config.profiles[0].pluginConfig[0].args.resource=7: scheduler.config.profiles[0].pluginConfig[0].args.resource: expected an extended resource name such as nvidia.com/gpu, got 7\n'],
+  ];
+  for (const [set, stderr] of cases) {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', 'scenarios/gpu-binpack.yaml', '--set', set, '-o', join(tempDir('ksim-set-config-'), 'out')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, stderr);
+  }
+});

@@ -40,7 +40,7 @@ import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
 import { traceRunDurationUs } from '../workload/traces/trace-objects.js';
 import type { TraceStats } from '../workload/traces/trace-replay.js';
-import { CLIENT_FIELDS, type Scenario } from '../workload/scenario.js';
+import { blameSet, CLIENT_FIELDS, type Scenario } from '../workload/scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { InvariantChecker, pendingFeasibleBoundUs, type ProfileFacts } from '../invariants/checker.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -223,7 +223,13 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
   // Profiles from the scenario or from the caller are checked alike (InputError, not a TypeError
   // deep in the scheduler).
-  if (opts.profiles === undefined) validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
+  if (opts.profiles === undefined) {
+    try {
+      validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
+    } catch (e) {
+      throw blameSet(e, scenario.overrides ?? []);
+    }
+  }
   else validateProfiles(opts.profiles, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
   const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv'));

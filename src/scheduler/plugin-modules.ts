@@ -74,6 +74,9 @@ function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>
     plugin = f(args, handle);
   } catch (e) {
     if (e instanceof FieldError || e instanceof PluginFailure) throw e;
+    // A FieldError of another copy of ksim (the module imports its own install): this one's.
+    const f = e as Partial<FieldError> | null;
+    if (f instanceof Error && f.name === 'FieldError' && typeof f.path === 'string' && typeof f.expected === 'string') throw new FieldError(f.path, f.expected, typeof f.got === 'string' ? f.got : undefined);
     throw new PluginFailure(failureMessage(e, name, 'factory', undefined, undefined, display, url), { cause: e });
   }
   if (typeof plugin !== 'object' || plugin === null) {

@@ -13,7 +13,7 @@ import type { Row } from '../metrics/collector.js';
 import type { RunResult } from '../run/run-scenario.js';
 import { inputsJson, runJsonOptions } from '../run/run-folder.js';
 import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
-import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { blameSet, loadScenario, type Scenario } from '../workload/scenario.js';
 import { hashScenarioInputs, unionInputs, type HashedInput, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
@@ -99,7 +99,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // process (a factory may crash it); their runs check it.
   const registry = inTreeRegistry();
   const check = (s: Scenario) => {
-    if (s.pluginModules.length === 0) validateSchedulerConfig(s.scheduler, registry, s.file);
+    if (s.pluginModules.length === 0) {
+      try {
+        validateSchedulerConfig(s.scheduler, registry, s.file);
+      } catch (e) {
+        throw blameSet(e, s.overrides ?? []);
+      }
+    }
   };
   const { first: scenario, estimate, inputs } = validateCombinations(opts.scenario, all, axes, check);
   const inputsOf = (run: PlannedRun) => inputs.get(JSON.stringify(run.matrix))!;

@@ -76,6 +76,10 @@ export interface Scenario {
   /** Every file the run reads: the scenario, then the files its fields name (configFile,
    * pluginModules, manifest and cluster files, traces); hashScenarioInputs hashes them. */
   readonly inputFiles: readonly InputFile[];
+  /** The --set overrides applied (argument and path): an error found after loading in a value
+   * one of them gave (the scheduler configuration's, checked when a run builds its profiles)
+   * names the argument (blameSet). */
+  readonly overrides?: readonly { readonly arg: string; readonly path: string }[];
   readonly seed: number;
   readonly durationUs: number;
   readonly nodes: readonly ScenarioNode[];
@@ -160,14 +164,15 @@ function scenarioFromDocs(docs: YamlDoc[], file: string, sha256: string, opts: L
   try {
     const raw = doc.toJS();
     validateAgainstSchema(doc, raw);
-    return buildScenario(doc, raw as Obj, file, sha256, opts);
+    const scenario = buildScenario(doc, raw as Obj, file, sha256, opts);
+    return sets.length === 0 ? scenario : { ...scenario, overrides: sets };
   } catch (e) {
     throw blameSet(e, sets);
   }
 }
 
 /** An error in a value `--set` put there names the --set argument, not a place in the file. */
-function blameSet(e: unknown, sets: readonly { readonly arg: string; readonly path: string }[]): unknown {
+export function blameSet(e: unknown, sets: readonly { readonly arg: string; readonly path: string }[]): unknown {
   if (!(e instanceof InputError)) return e;
   // The last --set of a path wins, so it is the one to blame.
   const set = [...sets].reverse().find((s) => e.path === s.path || e.path.startsWith(`${s.path}.`) || e.path.startsWith(`${s.path}[`));
