@@ -263,3 +263,23 @@ test('with invariant checks on, a plugin module\'s score out of range is its err
     rmSync(f.dir, { recursive: true, force: true });
   }
 });
+
+test('a PreFilter (or Permit) returning a bare Status, not { status }, is told so, not that its status is undefined', async () => {
+  const f = fixture(`import { Status } from ${JSON.stringify(new URL('../index.js', import.meta.url).pathname)};
+export const plugins = { P: () => ({
+  name: 'P',
+  preFilter: () => Status.unschedulable('no'),
+  permit: () => ({ code: 2, reasons: ['x'] }),
+}) };
+`, 'P');
+  try {
+    const reg = await loadPluginModules(loadScenario(f.scenario).pluginModules);
+    const p = (reg.get('P') as PluginFactory)(undefined, {} as FrameworkHandle) as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const st = new CycleState();
+    const wrapped = (point: string) => ({ status: new Status(Code.Error, [`plugin "P" ${point} returned a Status: expected { status: null or a Status, ... } (wrap it: { status })`], 'P') });
+    assert.deepEqual(p['preFilter']!(st, {}, []), wrapped('PreFilter'));
+    assert.deepEqual(p['permit']!(st, {}, 'n'), wrapped('Permit'));
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});

@@ -203,6 +203,12 @@ function checkedResult(r: unknown, plugin: string, point: string): unknown {
   if (typeof r !== 'object' || r === null) {
     return { status: new Status(Code.Error, [`plugin "${plugin}" ${point} returned ${describeValue(r)}: expected { status: null or a Status, ... } (import { Status } from 'ksim')`], plugin) };
   }
+  // A bare Status (or status-shaped object) where the { status, ... } wrapper belongs: say so,
+  // rather than that its missing `status` field is undefined.
+  const looksLikeStatus = r instanceof Status || ('code' in r && 'reasons' in r && !('status' in r));
+  if (looksLikeStatus) {
+    return { status: new Status(Code.Error, [`plugin "${plugin}" ${point} returned a Status: expected { status: null or a Status, ... } (wrap it: { status })`], plugin) };
+  }
   const s = (r as { status?: unknown }).status;
   if (s === null || s instanceof Status) return r;
   return { ...r, status: checkedVerdict(s, plugin, point) };
