@@ -1,7 +1,8 @@
 // The bundled out-of-tree plugin example, run from its scenario as a user would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPluginModules, loadScenario, runScenario, InputError } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { loadPluginModules, loadScenario, parseScenario, runScenario, InputError } from '../src/index.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 
 async function placements(set: string[] = []): Promise<string[]> {
@@ -25,12 +26,22 @@ test('without the plugin the default profile spreads the same pods over all 4 no
   assert.equal(new Set(nodes).size, 4);
 });
 
-test('bad plugin args are reported at their line in the scenario', async () => {
-  const scenario = loadScenario(repoPath('scenarios/gpu-binpack.yaml'), { set: ['scheduler.config.profiles[0].pluginConfig[0].args.resource=gpu'] });
+test('bad plugin args are reported at their line in the scenario, or as the --set that gave them', async () => {
+  const file = repoPath('scenarios/gpu-binpack.yaml');
+  const bad = readFileSync(file, 'utf8').replace('args: { resource: nvidia.com/gpu }', 'args: { resource: gpu }');
+  const inFile = parseScenario(bad, file);
+  const inFilePlugins = await loadPluginModules(inFile.pluginModules);
+  assert.throws(() => runScenario(inFile, { plugins: inFilePlugins }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match(e.message, /gpu-binpack\.yaml:24:\d+: scheduler\.config\.profiles\[0\]\.pluginConfig\[0\]\.args\.resource: expected an extended resource name such as nvidia\.com\/gpu, got "gpu"$/);
+    return true;
+  });
+  const set = 'scheduler.config.profiles[0].pluginConfig[0].args.resource=gpu';
+  const scenario = loadScenario(file, { set: [set] });
   const plugins = await loadPluginModules(scenario.pluginModules);
   assert.throws(() => runScenario(scenario, { plugins }), (e: unknown) => {
     assert.ok(e instanceof InputError);
-    assert.match(e.message, /gpu-binpack\.yaml:\d+:\d+: scheduler\.config\.profiles\[0\]\.pluginConfig\[0\]\.args\.resource: expected an extended resource name such as nvidia\.com\/gpu, got "gpu"$/);
+    assert.equal(e.message, `--set ${set}: scheduler.config.profiles[0].pluginConfig[0].args.resource: expected an extended resource name such as nvidia.com/gpu, got "gpu"`);
     return true;
   });
 });

@@ -283,3 +283,14 @@ export const plugins = { P: () => ({
     rmSync(f.dir, { recursive: true, force: true });
   }
 });
+
+test('a plugin whose name is not the key it is registered under is refused, naming both', () => {
+  const f = fixture(`export const plugins = {\n  KeyName: () => ({ name: 'OtherName', filter: () => null }),\n};\n`, 'KeyName');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^ksim: plugin "KeyName" factory returned a plugin named "OtherName": expected name "KeyName", the key it is registered under in `plugins` \(.*plugin\.js\)\n$/);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});

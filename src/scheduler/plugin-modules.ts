@@ -82,6 +82,12 @@ function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>
   if (typeof plugin !== 'object' || plugin === null) {
     throw new PluginFailure(`plugin "${name}" factory returned ${describeValue(plugin)}: expected a plugin object ({ name: ${JSON.stringify(name)}, ...its extension-point methods }) (${display})`);
   }
+  // The configuration, weights, explain's columns and placements.csv's reasons all go by one
+  // name: the registered one.
+  const own = (plugin as { name?: unknown }).name;
+  if (own !== undefined && own !== name) {
+    throw new PluginFailure(`plugin "${name}" factory returned a plugin named ${describeValue(own)}: expected name ${JSON.stringify(name)}, the key it is registered under in \`plugins\` (${display})`);
+  }
   return plugin as Plugin;
 }
 
