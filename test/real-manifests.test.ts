@@ -103,3 +103,31 @@ workload:
     assert.deepEqual(s.warnings, warnings);
   });
 }
+
+test('two entries that both bring the same Namespace at the same time load, as kubectl apply allows (two charts sharing a namespace); a Deployment repeated so is still an error', () => {
+  const entry = (name: string, app: string) => `  - name: ${name}
+    manifests:
+      - { apiVersion: v1, kind: Namespace, metadata: { name: monitoring } }
+      - apiVersion: apps/v1
+        kind: Deployment
+        metadata: { name: ${app}, namespace: monitoring }
+        spec:
+          replicas: 1
+          selector: { matchLabels: { app: ${app} } }
+          template:
+            metadata: { labels: { app: ${app} } }
+            spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }
+`;
+  const text = (second: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+${entry('prometheus', 'prometheus')}${entry('grafana', second)}`;
+  const run = prepareRun(parseScenario(text('grafana'), 'two-charts.yaml'));
+  run.sim.run(run.endUs);
+  assert.equal([...run.cluster.objects.keys()].filter((k) => k.startsWith('Namespace/')).length, 1);
+  assert.deepEqual([...run.cluster.pods.values()].map((p) => p.namespace).sort(), ['monitoring', 'monitoring']);
+  assert.throws(() => parseScenario(text('prometheus'), 'two-charts.yaml'), /workload\[1\]\.manifests\[1\]\.metadata\.name: expected a name not already used by workload entry "prometheus" at the same time or later/);
+});

@@ -599,6 +599,12 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
           // the same name at the same time, or a Pod's or a Job's (upstream: their specs are
           // immutable), is an error.
           const immutable = m.kind === 'Pod' || m.kind === 'Job';
+          // A Namespace two charts both bring (their manifests each start with it) is applied
+          // twice, which kubectl apply allows: nothing of it is simulated but its name.
+          if (m.kind === 'Namespace') {
+            objectNames.set(key, { entry: name, atUs: Math.max(prev.atUs, arrival.atUs), manifest: m });
+            return m;
+          }
           if (immutable || prev.atUs >= arrival.atUs) {
             throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${immutable ? '' : ` at the same time or later (a ${m.kind} of the same name arriving later updates it)`}`, JSON.stringify(m.metadata!.name));
           }
