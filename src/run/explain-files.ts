@@ -86,7 +86,17 @@ const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Daem
  * owned by it). `nodeName: ""` counts as unbound. */
 export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path } {
   const docs = readYamlFile(file, file);
-  if (docs.length !== 1) throw new InputError(file, 0, 0, '', 'exactly one Pod', `${docs.length} documents`);
+  if (docs.length !== 1) {
+    // Name what the documents hold: a chart's rendered file has several workloads to choose from.
+    const kinds = new Map<string, number>();
+    for (const d of docs) {
+      const v = d.toJS();
+      const k = isObject(v) && typeof v['kind'] === 'string' ? v['kind'] : '(no kind)';
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    const held = docs.length === 0 ? '' : `: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}; put the one to place in a file of its own`;
+    throw new InputError(file, 0, 0, '', 'exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', `${docs.length} documents${held}`);
+  }
   const d = docs[0] as YamlDoc;
   const raw = d.toJS();
   const spec = isObject(raw) ? raw['spec'] : undefined;
