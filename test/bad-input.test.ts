@@ -130,6 +130,10 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['deployment-replicas-string.yaml', 'manifests/deployment-replicas-string.yaml:16:19: workload[0].manifest.spec.replicas: expected an integer >= 0, got "3"'],
     ['deployment-template-list.yaml', 'manifests/deployment-template-list.yaml:18:19: workload[0].manifest.spec.template: expected a pod template, got a list'],
     ['deployment-without-selector.yaml', 'manifests/deployment-without-selector.yaml:16:9: workload[0].manifest.spec.selector: expected a label selector (apps/v1 requires one), got nothing'],
+    ['hpa-max-below-min.yaml', 'manifests/hpa-max-below-min.yaml:18:22: workload[0].manifest.spec.maxReplicas: expected an integer >= minReplicas 5 (must be greater than or equal to `minReplicas`), got 3'],
+    ['hpa-without-max.yaml', 'manifests/hpa-without-max.yaml:16:9: workload[0].manifest.spec.maxReplicas: expected maxReplicas (required)'],
+    ['limitrange-min-above-max.yaml', 'manifests/limitrange-min-above-max.yaml:18:25: workload[0].manifest.spec.limits[0].min.cpu: expected a min no greater than the max 1 (min value 2 is greater than max value 1), got "2"'],
+    ['limitrange-type-typo.yaml', 'manifests/limitrange-type-typo.yaml:17:19: workload[0].manifest.spec.limits[0].type: expected Container, Pod, PersistentVolumeClaim or a fully qualified limit type, got "Containers"'],
     ['namespace-labels-list.yaml', 'manifests/namespace-labels-list.yaml:11:82: workload[0].manifest.metadata.labels: expected a mapping of strings to strings, got a list'],
     ['node-images-mapping.yaml', 'manifests/node-images-mapping.yaml:13:66: cluster.nodes[0].status.images: expected a list, got a mapping'],
     ['node-name-invalid.yaml', 'manifests/node-name-invalid.yaml:12:25: cluster.nodes[0].metadata.name: expected a node name: a lowercase RFC 1123 name (a-z, 0-9, "-", "."; at most 253 characters), got "Big_Node"'],
@@ -165,12 +169,14 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['pod-wrong-api-version.yaml', 'manifests/pod-wrong-api-version.yaml:11:29: workload[0].manifest.apiVersion: expected v1, got "apps/v1"'],
     ['priority-class-value-string.yaml', 'manifests/priority-class-value-string.yaml:11:105: workload[0].manifest.value: expected an integer priority at most 1000000000, got "high"'],
     ['priority-class-value-too-big.yaml', 'manifests/priority-class-value-too-big.yaml:11:105: workload[0].manifest.value: expected an integer priority at most 1000000000, got 2000000000'],
+    ['runtimeclass-overhead-negative.yaml', 'manifests/runtimeclass-overhead-negative.yaml:16:39: workload[0].manifest.overhead.podFixed.memory: expected a non-negative quantity, got "-256Mi"'],
+    ['runtimeclass-without-handler.yaml', 'manifests/runtimeclass-without-handler.yaml:12:7: workload[0].manifest.handler: expected a runtime handler name: a lowercase RFC 1123 label (e.g. runsc), got nothing'],
   ],
   'manifest-files': [
     ['dir-with-bad-file', 'manifest-files/dir-with-bad-file/b-bad.yml:8:77: spec.containers[0].resources.requests.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "lots"'],
     ['duplicate-name.yaml', 'manifest-files/duplicate-name.yaml:8:19: metadata.name: expected a name not already used by workload entry "app", got "web"'],
     ['empty-dir', 'manifest-files/empty-dir: expected a directory with *.yaml, *.yml or *.json files, got none'],
-    ['list-item-without-kind.yaml', 'manifest-files/list-item-without-kind.yaml:4:3: items[0].kind: expected a supported kind: Pod (v1), Deployment (apps/v1), ReplicaSet (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), StatefulSet (apps/v1), ResourceQuota (v1), Service (v1), got nothing'],
+    ['list-item-without-kind.yaml', 'manifest-files/list-item-without-kind.yaml:4:3: items[0].kind: expected a supported kind: Pod (v1), Deployment (apps/v1), ReplicaSet (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), StatefulSet (apps/v1), ResourceQuota (v1), Service (v1), LimitRange (v1), RuntimeClass (node.k8s.io/v1), HorizontalPodAutoscaler (autoscaling/v2, autoscaling/v1), got nothing'],
     ['podlist-item-bad.json', 'manifest-files/podlist-item-bad.json:6:130: items[1].spec.containers[0].resources.requests.memory: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "2GB"'],
     ['empty.yaml', 'manifest-files/empty.yaml: expected at least one Kubernetes object, got an empty file'],
     ['list-empty.yaml', 'manifest-files/scenario.yaml:8:11: workload[0].file: expected a file with at least one manifest, got an empty List'],
@@ -179,8 +185,8 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['second-document-bad.yaml', 'manifest-files/second-document-bad.yaml:12:71: spec.containers[0].resources.requests.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "500mm"'],
     ['syntax-error.yaml', 'manifest-files/syntax-error.yaml:5:1: expected valid YAML, got BAD_INDENT: All mapping items must start at the same column'],
     ['trailing-comma.json', 'manifest-files/trailing-comma.json:5:62: expected valid JSON (a value after ","), got "]"'],
-    ['only-skipped-kinds.yaml', 'manifest-files/scenario.yaml:8:11: workload[0].file: expected at least one object ksim simulates (Pods, workloads, Services, PriorityClasses, PDBs, Namespaces, ResourceQuotas), got only kinds that are not simulated'],
-    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), ReplicaSet (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), StatefulSet (apps/v1), ResourceQuota (v1), Service (v1), got "ReplicationController"'],
+    ['only-skipped-kinds.yaml', 'manifest-files/scenario.yaml:8:11: workload[0].file: expected at least one object ksim simulates (Pods, workloads, Services, PriorityClasses, PDBs, Namespaces, ResourceQuotas, LimitRanges, RuntimeClasses, HorizontalPodAutoscalers), got only kinds that are not simulated'],
+    ['unsupported-kind.yaml', 'manifest-files/unsupported-kind.yaml:2:7: kind: expected a supported kind: Pod (v1), Deployment (apps/v1), ReplicaSet (apps/v1), Namespace (v1), PriorityClass (scheduling.k8s.io/v1), PodDisruptionBudget (policy/v1), DaemonSet (apps/v1), Job (batch/v1), CronJob (batch/v1), StatefulSet (apps/v1), ResourceQuota (v1), Service (v1), LimitRange (v1), RuntimeClass (node.k8s.io/v1), HorizontalPodAutoscaler (autoscaling/v2, autoscaling/v1), got "ReplicationController"'],
   ],
   'node-files': [
     ['allocatable-garbage.json', 'node-files/allocatable-garbage.json:5:39: status.allocatable.cpu: expected a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3, got "4 cores"'],
@@ -362,6 +368,9 @@ const CLI_RUN: [Reader, string][] = [
   ['manifests', 'pod-scheduling-gates-string.yaml'],
   ['manifests', 'node-images-mapping.yaml'],
   ['manifests', 'node-without-allocatable.yaml'],
+  ['manifests', 'limitrange-min-above-max.yaml'],
+  ['manifests', 'runtimeclass-without-handler.yaml'],
+  ['manifests', 'hpa-max-below-min.yaml'],
 ];
 
 test('ksim run refuses the corpus with exit 2, one line, no stack trace and no output folder', () => {

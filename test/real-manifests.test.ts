@@ -1,5 +1,6 @@
 // Application manifests as people have them (test/fixtures/shop/: a 10-service shop rendered
-// like Helm output, with Services, ConfigMaps, Secrets, ServiceAccounts, an HPA, a PVC, an
+// like Helm output, with Services, ConfigMaps, Secrets, ServiceAccounts, an HPA (simulated: it
+// keeps the frontend at 3 or more replicas), a PVC, an
 // Ingress, a standalone ReplicaSet, and in db/ a StatefulSet with volumeClaimTemplates and a
 // StorageClass) and a directory of one-Node files (test/fixtures/node-files/) load unchanged.
 import { test } from 'node:test';
@@ -30,20 +31,22 @@ function kindCounts(manifests: readonly { kind?: string }[]): Record<string, num
 
 test('a directory of manifests is read like kubectl apply -f DIR: its yaml/json files in name order, not its subdirectories', () => {
   const s = parseScenario(shopScenario(), `${FIXTURES}/scenario.yaml`);
-  assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Deployment: 10, Service: 10, ReplicaSet: 1 });
+  assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Deployment: 10, Service: 10, HorizontalPodAutoscaler: 1, ReplicaSet: 1 });
   assert.equal(s.workload[0]!.manifests[0]!.kind, 'Namespace'); // 00-namespace.yaml comes first
   assert.deepEqual(s.nodes.map((n) => n.node.metadata?.name), ['node-a', 'node-b', 'node-c']);
   assert.deepEqual(s.warnings, [
-    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 HorizontalPodAutoscaler, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+    `${FIXTURES}/shop/shop.yaml:649:1: HorizontalPodAutoscaler shop/frontend: metric-driven scaling is not simulated (ksim has no metrics): it keeps Deployment frontend's replicas within [3, 10] only, every 15 s`,
   ]);
 });
 
 test('recursive: true reads subdirectories too (kubectl apply -R), one skip warning per file and one volume warning', () => {
   const s = parseScenario(shopScenario('    recursive: true\n'), `${FIXTURES}/scenario.yaml`);
-  assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Service: 11, StatefulSet: 1, Deployment: 10, ReplicaSet: 1 });
+  assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Service: 11, StatefulSet: 1, Deployment: 10, HorizontalPodAutoscaler: 1, ReplicaSet: 1 });
   assert.deepEqual(s.warnings, [
     `${FIXTURES}/shop/db/storage-class.json: skipped 1 StorageClass: not simulated`,
-    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 HorizontalPodAutoscaler, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+    `${FIXTURES}/shop/shop.yaml:649:1: HorizontalPodAutoscaler shop/frontend: metric-driven scaling is not simulated (ksim has no metrics): it keeps Deployment frontend's replicas within [3, 10] only, every 15 s`,
     `${FIXTURES}/shop/db/redis.yaml:40:3: spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
   ]);
 });

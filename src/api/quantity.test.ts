@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldError } from './field-error.js';
 import {
+  canonicalQuantity,
+  canonicalQuantityText,
   formatBytes,
   formatMilliCpu,
   milliValue,
@@ -271,5 +273,75 @@ describe('formatBytes', () => {
   it('refuses values that are not safe integers', () => {
     assert.throws(() => formatBytes(1.5), RangeError);
     assert.throws(() => formatMilliCpu(2 ** 53), RangeError);
+  });
+});
+
+describe('canonicalQuantity (Quantity.String)', () => {
+  // Upstream apimachinery pkg/api/resource/quantity_test.go TestQuantityString: the amount as
+  // mantissa × 10^exponent in a format, its canonical spelling, and an alternate spelling that
+  // parses to the same canonical one.
+  const q = (mantissa: number, exponent: number, format: QuantityFormat) => ({ mantissa: BigInt(mantissa), exponent, format, text: '' });
+  const cases: Array<[ReturnType<typeof q>, string, string]> = [
+    [q(1024 * 1024 * 1024, 0, 'BinarySI'), '1Gi', '1024Mi'],
+    [q(300 * 1024 * 1024, 0, 'BinarySI'), '300Mi', '307200Ki'],
+    [q(6 * 1024, 0, 'BinarySI'), '6Ki', ''],
+    [q(1001 * 1024 * 1024 * 1024, 0, 'BinarySI'), '1001Gi', '1025024Mi'],
+    [q(1024 * 1024 * 1024 * 1024, 0, 'BinarySI'), '1Ti', '1024Gi'],
+    [q(5, 0, 'BinarySI'), '5', '5000m'],
+    [q(500, -3, 'BinarySI'), '500m', '0.5'],
+    [q(1, 9, 'DecimalSI'), '1G', '1000M'],
+    [q(1000, 6, 'DecimalSI'), '1G', '0.001T'],
+    [q(1000000, 3, 'DecimalSI'), '1G', ''],
+    [q(1000000000, 0, 'DecimalSI'), '1G', ''],
+    [q(1, -3, 'DecimalSI'), '1m', '1000u'],
+    [q(80, -3, 'DecimalSI'), '80m', ''],
+    [q(1080, -3, 'DecimalSI'), '1080m', '1.08'],
+    [q(108, -2, 'DecimalSI'), '1080m', '1080000000n'],
+    [q(10800, -4, 'DecimalSI'), '1080m', ''],
+    [q(300, 6, 'DecimalSI'), '300M', ''],
+    [q(1, 12, 'DecimalSI'), '1T', ''],
+    [q(1234567, 6, 'DecimalSI'), '1234567M', ''],
+    [q(1234567, -3, 'BinarySI'), '1234567m', ''],
+    [q(3, 3, 'DecimalSI'), '3k', ''],
+    [q(1025, 0, 'BinarySI'), '1025', ''],
+    [q(0, 0, 'DecimalSI'), '0', ''],
+    [q(0, 0, 'BinarySI'), '0', ''],
+    [q(1, 9, 'DecimalExponent'), '1e9', '.001e12'],
+    [q(1, -3, 'DecimalExponent'), '1e-3', '0.001e0'],
+    [q(1, -9, 'DecimalExponent'), '1e-9', '1000e-12'],
+    [q(80, -3, 'DecimalExponent'), '80e-3', ''],
+    [q(300, 6, 'DecimalExponent'), '300e6', ''],
+    [q(1, 12, 'DecimalExponent'), '1e12', ''],
+    [q(1, 3, 'DecimalExponent'), '1e3', ''],
+    [q(3, 3, 'DecimalExponent'), '3e3', ''],
+    [q(0, 0, 'DecimalExponent'), '0', '00'],
+    [q(1, -9, 'DecimalSI'), '1n', ''],
+    [q(80, -9, 'DecimalSI'), '80n', ''],
+    [q(1080, -9, 'DecimalSI'), '1080n', ''],
+    [q(108, -8, 'DecimalSI'), '1080n', ''],
+    [q(10800, -10, 'DecimalSI'), '1080n', ''],
+    [q(1, -6, 'DecimalSI'), '1u', ''],
+    [q(80, -6, 'DecimalSI'), '80u', ''],
+    [q(1080, -6, 'DecimalSI'), '1080u', ''],
+  ];
+  for (const [amount, want, alternate] of cases) {
+    it(`${amount.mantissa}e${amount.exponent} ${amount.format} is ${want}${alternate === '' ? '' : `, as is ${alternate}`}`, () => {
+      assert.equal(canonicalQuantity(amount), want);
+      assert.equal(canonicalQuantityText(want), want);
+      if (alternate !== '') assert.equal(canonicalQuantityText(alternate), want);
+      if (amount.mantissa !== 0n) assert.equal(canonicalQuantity({ ...amount, mantissa: -amount.mantissa }), `-${want}`);
+    });
+  }
+  // TestQuantityParseEmit.
+  const emit: Array<[string, string]> = [
+    ['1Ki', '1Ki'], ['1Mi', '1Mi'], ['1Gi', '1Gi'], ['1024Mi', '1Gi'], ['1000M', '1G'],
+    ['.001Ki', '1024m'], ['.000001Ki', '1024u'], ['.000000001Ki', '1024n'], ['.000000000001Ki', '2n'],
+  ];
+  for (const [input, want] of emit) {
+    it(`${input} is written ${want}`, () => assert.equal(canonicalQuantityText(input), want));
+  }
+  it('writes what manifests commonly say as upstream prints it', () => {
+    assert.deepEqual(['1.5Gi', '0.5Gi', '512Mi', '1000', '1024', '2', '2000m', '0.25', 1.5, 1073741824].map(canonicalQuantityText),
+      ['1536Mi', '512Mi', '512Mi', '1k', '1024', '2', '2', '250m', '1500m', '1073741824']);
   });
 });

@@ -288,3 +288,74 @@ export function formatBytes(b: number): string {
   }
   return String(b);
 }
+
+const DECIMAL_SI_SUFFIXES: ReadonlyMap<number, string> = new Map([
+  [-9, 'n'], [-6, 'u'], [-3, 'm'], [0, ''], [3, 'k'], [6, 'M'], [9, 'G'], [12, 'T'], [15, 'P'], [18, 'E'],
+]);
+const BINARY_SI_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/**
+ * Quantity.String(): the canonical spelling upstream prints in messages (apimachinery
+ * pkg/api/resource/quantity.go CanonicalizeBytes). BinarySI amounts that are whole numbers of at
+ * least 1024 (in magnitude) are written with the largest binary suffix that divides them
+ * ("1.5Gi" → "1536Mi"); every other amount is written in decimal with the exponent a multiple of
+ * three and no trailing zeros, with an SI suffix (DecimalSI: "1000" → "1k", "0.5" → "500m") or as
+ * "e<n>" (DecimalExponent: "1e3", "80e-3"; DecimalSI beyond the suffixes too).
+ */
+export function canonicalQuantity(q: Quantity): string {
+  if (q.mantissa === 0n) return '0';
+  const negative = q.mantissa < 0n;
+  let abs = negative ? -q.mantissa : q.mantissa;
+  let format = q.format;
+  if (format === 'BinarySI') {
+    // Below 1024, or not a whole number, a BinarySI amount is written in decimal.
+    const whole = q.exponent >= 0 || abs % 10n ** BigInt(-q.exponent) === 0n;
+    const value = q.exponent >= 0 ? abs * 10n ** BigInt(q.exponent) : abs / 10n ** BigInt(-q.exponent);
+    if (whole && value >= 1024n) {
+      let n = value;
+      let i = 0;
+      while (n % 1024n === 0n && i < BINARY_SI_SUFFIXES.length - 1) {
+        n /= 1024n;
+        i++;
+      }
+      return `${negative ? '-' : ''}${n}${BINARY_SI_SUFFIXES[i]}`;
+    }
+    format = 'DecimalSI';
+  }
+  let exponent = q.exponent;
+  while (abs % 10n === 0n) {
+    abs /= 10n;
+    exponent++;
+  }
+  const r = ((exponent % 3) + 3) % 3;
+  if (r !== 0) {
+    abs *= 10n ** BigInt(r);
+    exponent -= r;
+  }
+  const si = format === 'DecimalSI' ? DECIMAL_SI_SUFFIXES.get(exponent) : exponent === 0 ? '' : undefined;
+  return `${negative ? '-' : ''}${abs}${si ?? `e${exponent}`}`;
+}
+
+/** A quantity given as text or a number, in its canonical spelling (canonicalQuantity). */
+export function canonicalQuantityText(input: string | number): string {
+  return canonicalQuantity(parseQuantity(input));
+}
+
+/** Two mantissas on a common exponent (the smaller one). */
+function aligned(a: Quantity, b: Quantity): [bigint, bigint, number] {
+  const e = Math.min(a.exponent, b.exponent);
+  return [a.mantissa * 10n ** BigInt(a.exponent - e), b.mantissa * 10n ** BigInt(b.exponent - e), e];
+}
+
+/** Quantity.Cmp: -1, 0 or 1 as `a` is less than, equal to or greater than `b` (exactly). */
+export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
+  const [x, y] = aligned(a, b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Quantity.Add: the exact sum, in `a`'s format (`b`'s when `a` is zero, as upstream). */
+export function addQuantities(a: Quantity, b: Quantity): Quantity {
+  const [x, y, exponent] = aligned(a, b);
+  const mantissa = x + y;
+  return { mantissa, exponent: mantissa === 0n ? 0 : exponent, format: a.mantissa === 0n ? b.format : a.format, text: '' };
+}

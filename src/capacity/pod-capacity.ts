@@ -15,6 +15,7 @@ import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { parseScenario, type Scenario } from '../workload/scenario.js';
 import { fitCopies, type FitResult } from './fit.js';
+import { admitResources } from '../controlplane/admission.js';
 
 export interface PodCapacityOptions {
   /** Simulated time to stop the scenario at (µs; default its end). */
@@ -58,7 +59,11 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
   let pendingPods = 0;
   for (const p of run.cluster.pods.values()) if (p.nodeName === null && !p.terminal) pendingPods++;
   const costPerHour = costPerHourOf(scenario, run.cluster);
-  const fit = fitCopies(run.cluster, profile, registry, pod, { rng: new RandomStreams(scenario.seed).stream('capacity') });
+  // Each copy would get what LimitRanger and RuntimeClass give it (default requests, overhead,
+  // a node selector): the copies counted are those the API server would store.
+  const admitted = admitResources(run.cluster, pod);
+  if (!admitted.allowed) throw doc.error(path, `a pod the API server admits in this cluster at ${toSeconds(atUs)} s`, admitted.reason);
+  const fit = fitCopies(run.cluster, profile, registry, admitted.pod, { rng: new RandomStreams(scenario.seed).stream('capacity') });
   return { ...fit, pod: `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`, profile: profile.schedulerName, timeS: toSeconds(atUs), pendingPods, costPerHour };
 }
 

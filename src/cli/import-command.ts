@@ -53,7 +53,7 @@ export function registerImportCommand<T>(y: Argv<T>, out: (s: string) => void): 
         .option('namespace', { type: 'string', array: true, describe: 'Keep only these namespaces (repeatable)' })
         .option('exclude-namespace', { type: 'string', array: true, describe: 'Leave out these namespaces, e.g. kube-system (repeatable)' })
         .option('pending-as-workload', { type: 'boolean', default: false, describe: 'Pending pods no imported owner keeps become a workload entry at 0s' })
-        .example('kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,pdb,priorityclasses,namespaces,resourcequotas,services -A -o json > cluster.json', '')
+        .example('kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,pdb,priorityclasses,namespaces,resourcequotas,limitranges,runtimeclasses,hpa,services -A -o json > cluster.json', '')
         .example('$0 import cluster.json --exclude-namespace kube-system -o prod.yaml', 'A scenario starting from that cluster'),
     (a) =>
       importCommand(

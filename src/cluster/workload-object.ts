@@ -102,6 +102,13 @@ export interface ReplicationControllerSpec {
   selector?: Record<string, string> | null;
 }
 
+/** autoscaling/v2 (and v1) HorizontalPodAutoscalerSpec: the fields ksim reads. */
+export interface HorizontalPodAutoscalerSpec {
+  scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string };
+  minReplicas?: number | null;
+  maxReplicas?: number;
+}
+
 /** The spec type of each kind whose spec ksim reads. */
 export interface SpecByKind {
   Deployment: DeploymentSpec;
@@ -114,6 +121,7 @@ export interface SpecByKind {
   Lease: LeaseSpec;
   Service: ServiceSpec;
   ReplicationController: ReplicationControllerSpec;
+  HorizontalPodAutoscaler: HorizontalPodAutoscalerSpec;
 }
 
 export type TypedKind = keyof SpecByKind;

@@ -166,3 +166,81 @@ describe('DefaultTolerationSeconds admission', () => {
     assert.deepEqual(r.pod.spec?.tolerations, [own, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }]);
   });
 });
+
+describe('LimitRanger and RuntimeClass in the admission chain', () => {
+  const limitRange = (name: string, namespace: string, ...limits: Record<string, unknown>[]): WorkloadObject =>
+    ({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name, namespace }, spec: { limits } });
+  const gvisor: WorkloadObject = {
+    apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor', namespace: '' }, handler: 'runsc',
+    overhead: { podFixed: { cpu: '500m', memory: '256Mi' } },
+    scheduling: { nodeSelector: { sandbox: 'gvisor' }, tolerations: [{ key: 'sandbox', operator: 'Equal', value: 'gvisor', effect: 'NoSchedule' }] },
+  };
+  function cluster(...objects: WorkloadObject[]): ClusterState {
+    const c = new ClusterState();
+    for (const o of objects) c.objects.set(objectKey(o.kind, o.metadata.namespace, o.metadata.name), o);
+    return c;
+  }
+  const inTeam = (p: Pod): Pod => ({ ...p, metadata: { ...p.metadata, namespace: 'team' } });
+  const defaults = limitRange('defaults', 'team', { type: 'Container', defaultRequest: { cpu: '500m', memory: '512Mi' }, default: { cpu: '1', memory: '1Gi' } });
+
+  it('a pod without requests in a namespace with a LimitRange gets its defaults and the annotation; other namespaces are untouched', () => {
+    const c = cluster(defaults);
+    const r = admitPod(c, inTeam(makePod('p').container({ name: 'c' }).obj()));
+    assert.ok(r.allowed);
+    assert.deepEqual(r.pod.spec?.containers[0]?.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+    assert.equal(r.pod.metadata?.annotations?.['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu, memory request for container c; cpu, memory limit for container c');
+    const other = admitPod(c, makePod('q').container({ name: 'c' }).obj());
+    assert.ok(other.allowed);
+    assert.equal(other.pod.spec?.containers[0]?.resources, undefined);
+    assert.equal(other.pod.metadata?.annotations, undefined);
+  });
+
+  it('the pods of one template share the defaulted containers (one copy in memory)', () => {
+    const c = cluster(defaults);
+    const template = inTeam(makePod('p').container({ name: 'c' }).obj());
+    const a = admitPod(c, template);
+    const b = admitPod(c, { ...template, metadata: { ...template.metadata, name: 'p2' } });
+    assert.ok(a.allowed && b.allowed);
+    assert.equal(a.pod.spec?.containers, b.pod.spec?.containers);
+  });
+
+  it('LimitRanges apply in name order: a later one only adds what the earlier left unset', () => {
+    const c = cluster(limitRange('b-memory', 'team', { type: 'Container', defaultRequest: { cpu: '2', memory: '1Gi' } }), limitRange('a-cpu', 'team', { type: 'Container', defaultRequest: { cpu: '250m' } }));
+    const r = admitPod(c, inTeam(makePod('p').container({ name: 'c' }).obj()));
+    assert.ok(r.allowed);
+    assert.deepEqual(r.pod.spec?.containers[0]?.resources?.requests, { cpu: '250m', memory: '1Gi' });
+    assert.equal(r.pod.metadata?.annotations?.['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: memory request for container c');
+  });
+
+  it('a min or max violation refuses the create with upstream\'s message; so does a request above a merged default limit', () => {
+    const c = cluster(limitRange('caps', 'team', { type: 'Container', max: { cpu: '1' }, default: { cpu: '1' }, defaultRequest: { cpu: '1' } }));
+    assert.equal(outcome(admitPod(c, inTeam(makePod('big').req({ cpu: '500m' }, { cpu: '2' }).obj()))), 'pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2');
+    assert.equal(outcome(admitPod(c, inTeam(makePod('req').req({ cpu: '1500m' }).obj()))), 'Pod "req" is invalid: spec.containers[0].resources.requests: Invalid value: "1500m": must be less than or equal to cpu limit of 1');
+  });
+
+  it('a pod naming a RuntimeClass gets its overhead, node selector and toleration; one naming a missing class is refused', () => {
+    const c = cluster(gvisor);
+    const r = admitPod(c, makePod('s').req({ cpu: '1', memory: '1Gi' }).with((p) => void (p.spec!.runtimeClassName = 'gvisor')).obj());
+    assert.ok(r.allowed);
+    assert.deepEqual([r.pod.spec?.overhead, r.pod.spec?.nodeSelector], [{ cpu: '500m', memory: '256Mi' }, { sandbox: 'gvisor' }]);
+    assert.deepEqual(r.pod.spec?.tolerations?.map((t) => t.key), ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable', 'sandbox']);
+    assert.equal(outcome(admitPod(c, makePod('k').with((p) => void (p.spec!.runtimeClassName = 'kata')).obj())), 'pods "k" is forbidden: pod rejected: RuntimeClass "kata" not found');
+    assert.equal(outcome(admitPod(c, makePod('n').nodeSelector({ sandbox: 'kata' }).with((p) => void (p.spec!.runtimeClassName = 'gvisor')).obj())),
+      'pods "n" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[sandbox] = gvisor; pod.spec.nodeSelector[sandbox] = kata');
+  });
+
+  it('a cluster snapshot\'s pods (existing) are not defaulted again nor refused for a class the snapshot lacks', () => {
+    const c = cluster(defaults);
+    const pod = inTeam(makePod('old').container({ name: 'c' }).with((p) => void (p.spec!.runtimeClassName = 'gone')).obj());
+    const r = admitPod(c, pod, { existing: true });
+    assert.ok(r.allowed);
+    assert.equal(r.pod.spec?.containers, pod.spec?.containers);
+  });
+
+  it('ResourceQuota counts the requests LimitRanger gave and the overhead RuntimeClass gave', () => {
+    const quota: WorkloadObject = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'team' }, spec: { hard: { 'requests.cpu': '1' } } };
+    const c = cluster(defaults, quota, { ...gvisor, overhead: { podFixed: { cpu: '600m' } } });
+    assert.equal(outcome(admitPod(c, inTeam(makePod('p').container({ name: 'c' }).with((p) => void (p.spec!.runtimeClassName = 'gvisor')).obj()))),
+      'pods "p" is forbidden: exceeded quota: q, requested: requests.cpu=1100m, used: requests.cpu=0, limited: requests.cpu=1');
+  });
+});

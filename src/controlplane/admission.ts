@@ -1,5 +1,9 @@
-// Priority admission: what the API server does to a pod on create before storing it (upstream
-// plugin/pkg/admission/priority/admission.go). spec.priorityClassName is resolved to
+// What the API server does to a pod on create before storing it: admitPod runs the admission
+// plugins ksim models in upstream's order (LimitRanger in limit-ranger.ts, Priority and
+// DefaultTolerationSeconds here, RuntimeClass in runtime-class.ts, ResourceQuota in
+// resource-quota.ts).
+//
+// Priority admission (upstream plugin/pkg/admission/priority/admission.go). spec.priorityClassName is resolved to
 // spec.priority and spec.preemptionPolicy from the PriorityClass objects in the state store
 // (kind "PriorityClass", cluster-scoped: namespace ""), plus the two built-in system classes
 // (pkg/apis/scheduling/types.go: system-node-critical, system-cluster-critical). A pod without a
@@ -17,6 +21,8 @@ import type { Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { checkQuota } from './resource-quota.js';
+import { invalidRequests, LIMIT_RANGE_KIND, LIMIT_RANGER_ANNOTATION, mutateWithRanges, validateWithRanges } from './limit-ranger.js';
+import { admitWithClass, notFound, runtimeClassOf, validateOverhead } from './runtime-class.js';
 
 export const PRIORITY_CLASS_KIND = 'PriorityClass';
 export const PREEMPT_LOWER_PRIORITY = 'PreemptLowerPriority';
@@ -43,20 +49,87 @@ interface ResolvedClass {
  * updated or deleted (ObjectStore.kindVersion). */
 const defaultClassCache = new WeakMap<ClusterState, { version: number; cls: ResolvedClass | null }>();
 
-/** Admits `pod` for creation in `cluster`: priority admission, DefaultTolerationSeconds, then
- * ResourceQuota (upstream's plugin order; src/controlplane/resource-quota.ts). Never changes `pod`. */
-export function admitPod(cluster: ClusterState, pod: Pod): AdmissionResult {
-  const r = admitPriority(cluster, pod);
-  if (!r.allowed) return r;
-  // One copy of the pod holds both admissions' fields (the tolerations do not change what the
-  // quota counts). Built by `merged`, not spreads: every plugin reads the stored pod and spec,
-  // and spreads gave them a V8 hidden class of their own per pod.
+export interface AdmitOptions {
+  /** The pod exists already (a cluster snapshot's): the cluster's own API server admitted it,
+   * so LimitRanger and RuntimeClass, which would add to it again or refuse it for an object the
+   * snapshot lacks, do not run on it. */
+  readonly existing?: boolean;
+}
+
+const NO_OBJECTS: readonly WorkloadObject[] = [];
+
+/**
+ * Admits `pod` for creation in `cluster`, in upstream's plugin order
+ * (pkg/kubeapiserver/options/plugins.go AllOrderedPlugins): the mutating phase (LimitRanger,
+ * Priority, DefaultTolerationSeconds, RuntimeClass), the API's validation of what mutation
+ * changed (a request above a default limit), then the validating phase (LimitRanger,
+ * RuntimeClass, ResourceQuota). Never changes `pod`.
+ */
+export function admitPod(cluster: ClusterState, pod: Pod, opts: AdmitOptions = {}): AdmissionResult {
+  const existing = opts.existing === true;
+  return admit(cluster, pod, { resources: !existing, priority: true });
+}
+
+/**
+ * The admission that changes what a pod requests and where it may run, LimitRanger and
+ * RuntimeClass, with their validation: what `ksim capacity --pod` applies to the pod whose
+ * copies it counts, as the API server would to each copy (priority, default tolerations and
+ * quota are not part of that question). Never changes `pod`.
+ */
+export function admitResources(cluster: ClusterState, pod: Pod): AdmissionResult {
+  return admit(cluster, pod, { resources: true, priority: false });
+}
+
+/** The plugins to run: `resources` LimitRanger and RuntimeClass, `priority` Priority,
+ * DefaultTolerationSeconds and ResourceQuota. */
+function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boolean; readonly priority: boolean }): AdmissionResult {
+  const name = pod.metadata?.name ?? '';
   const spec: PodSpec = pod.spec ?? { containers: [] };
-  const tolerations = withDefaultTolerations(spec.tolerations);
-  const admittedSpec: PodSpec = tolerations === spec.tolerations ? merged(spec, r.fields) : merged(spec, r.fields, { tolerations });
-  const admitted: Pod = merged(pod, { spec: admittedSpec });
-  const quota = checkQuota(cluster, admitted);
-  if (quota !== null) return forbidden(pod.metadata?.name ?? '', quota);
+  // One copy of the pod holds every plugin's fields, built by `merged`, not spreads: every
+  // plugin reads the stored pod and spec, and spreads gave them a V8 hidden class of their own
+  // per pod.
+  const fields: Partial<PodSpec> = {};
+  const ranges = run.resources ? cluster.objects.inNamespace(LIMIT_RANGE_KIND, pod.metadata?.namespace ?? 'default') : NO_OBJECTS;
+  let limitRanger: string | null = null;
+  if (ranges.length > 0) {
+    const m = mutateWithRanges(ranges, spec.containers, spec.initContainers);
+    if (m.containers !== spec.containers) fields.containers = m.containers;
+    if (m.initContainers !== spec.initContainers && m.initContainers !== undefined) fields.initContainers = m.initContainers;
+    limitRanger = m.annotation;
+  }
+  let tolerations = spec.tolerations;
+  if (run.priority) {
+    const r = admitPriority(cluster, pod);
+    if (!r.allowed) return r;
+    Object.assign(fields, r.fields);
+    tolerations = withDefaultTolerations(spec.tolerations);
+  }
+  const cls = run.resources ? runtimeClassOf(cluster, spec) : undefined;
+  if (cls === null) return forbidden(name, notFound(spec.runtimeClassName ?? ''));
+  if (cls !== undefined) {
+    const rc = admitWithClass(cls, spec, tolerations);
+    if (!rc.allowed) return forbidden(name, rc.reason);
+    Object.assign(fields, rc.fields);
+  }
+  if (fields.tolerations === undefined && tolerations !== undefined && tolerations !== spec.tolerations) fields.tolerations = tolerations;
+  const admittedSpec: PodSpec = merged(spec, fields);
+  const admitted: Pod = limitRanger === null
+    ? merged(pod, { spec: admittedSpec })
+    : merged(pod, { metadata: merged(pod.metadata, { annotations: merged(pod.metadata?.annotations, { [LIMIT_RANGER_ANNOTATION]: limitRanger }) }), spec: admittedSpec });
+  if (fields.containers !== undefined || fields.initContainers !== undefined) {
+    const invalid = invalidRequests(name, admittedSpec);
+    if (invalid !== null) return { allowed: false, reason: invalid };
+  }
+  if (ranges.length > 0) {
+    const violation = validateWithRanges(ranges, admittedSpec);
+    if (violation !== null) return forbidden(name, violation);
+  }
+  const overhead = validateOverhead(cls, admittedSpec);
+  if (overhead !== null) return forbidden(name, overhead);
+  if (run.priority) {
+    const quota = checkQuota(cluster, admitted);
+    if (quota !== null) return forbidden(name, quota);
+  }
   return { allowed: true, pod: admitted };
 }
 

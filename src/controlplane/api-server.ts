@@ -268,7 +268,9 @@ export class ApiServer {
           warnings.push(`pod ${key}: not started, a pod of that name exists`);
           continue;
         }
-        const admitted = admitPod(this.cluster, pod);
+        // Snapshot pods were admitted by the cluster's own API server: LimitRanger and
+        // RuntimeClass do not run again on them.
+        const admitted = admitPod(this.cluster, pod, { existing: true });
         if (!admitted.allowed) {
           warnings.push(`pod ${key}: not started, refused by admission: ${admitted.reason}`);
           continue;
@@ -377,7 +379,8 @@ export class ApiServer {
     });
   }
 
-  /** Creates a pod after priority admission (src/controlplane/admission.ts). `done` gets the
+  /** Creates a pod after admission (src/controlplane/admission.ts: LimitRanger, Priority,
+   * DefaultTolerationSeconds, RuntimeClass, ResourceQuota). `done` gets the
    * stored pod, or null and why the create failed (AlreadyExists, or admission's Forbidden).
    * `key`: podStoreKey(pod), when the caller has it (a controller's reserved name). */
   createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void, key = podStoreKey(pod)): void {
@@ -461,6 +464,25 @@ export class ApiServer {
     this.write('api.update-object', key, () => {
       const old = this.cluster.objects.get(key);
       if (old === undefined) {
+        done?.(false);
+        return;
+      }
+      this.forgetLease(o.kind, key);
+      this.cluster.objects.set(key, o);
+      this.notify('objectUpdated', o, old);
+      done?.(true);
+    });
+  }
+
+  /** Updates the stored object of `key` with `change(stored)` as it is when the write commits
+   * (a subresource write, such as /scale, changes one field of what is stored rather than
+   * replacing the object with a copy read earlier). `done(false)` when there is none (NotFound)
+   * or `change` returns null (nothing to write). */
+  patchObject(key: string, change: (stored: WorkloadObject) => WorkloadObject | null, done?: (ok: boolean) => void): void {
+    this.write('api.update-object', key, () => {
+      const old = this.cluster.objects.get(key);
+      const o = old === undefined ? null : change(old);
+      if (old === undefined || o === null) {
         done?.(false);
         return;
       }

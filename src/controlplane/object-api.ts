@@ -22,15 +22,26 @@ export class ObjectApi {
 
   /** kubectl apply of a whole object that exists (or whose create is on its way: `known`): an
    * update that keeps the stored status (status is a subresource apply does not write: a Job
-   * keeps its counts and finish condition); else a create. */
-  apply(o: WorkloadObject, known = false): void {
+   * keeps its counts and finish condition); else a create. `keepReplicas`: neither this
+   * manifest nor the one applied before sets spec.replicas, so kubectl's three-way merge leaves
+   * the stored replicas (an HPA's) as they are. */
+  apply(o: WorkloadObject, known = false, keepReplicas = false): void {
     const stored = this.api.cluster.objects.get(keyOf(o));
     if (stored === undefined && !known) {
       this.api.createObject(o);
       return;
     }
     const status = stored?.['status'];
-    this.api.updateObject(status === undefined ? o : ({ ...o, status } as WorkloadObject));
+    const replicas = keepReplicas ? (stored?.spec as { replicas?: number } | undefined)?.replicas : undefined;
+    const applied = replicas === undefined ? o : withSpec(o, { ...(o.spec as object), replicas });
+    this.api.updateObject(status === undefined ? applied : ({ ...applied, status } as WorkloadObject));
+  }
+
+  /** Sets the spec.replicas of a Deployment, StatefulSet or ReplicaSet through its /scale
+   * subresource (upstream's scale client): only that field changes, on the object as it is when
+   * the write commits. `done(false)` when the object is gone. */
+  scale(kind: string, namespace: string, name: string, replicas: number, done?: (ok: boolean) => void): void {
+    this.api.patchObject(objectKey(kind, namespace, name), (stored) => withSpec(stored, { ...(stored.spec as object | undefined), replicas }), done);
   }
 
   deleteObject(kind: string, namespace: string, name: string, done?: (ok: boolean) => void): void {

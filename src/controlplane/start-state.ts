@@ -27,7 +27,7 @@ export const EMPTY_START_STATE: StartState = { nodes: [], objects: [], pods: [] 
  * admission and selectors read first, then owners before what they own (a Deployment before its
  * ReplicaSets, a CronJob before its Jobs, every pod owner before the pods). Kinds not listed
  * come after Services, in the order given. */
-const OBJECT_ORDER = ['Namespace', 'PriorityClass', 'ResourceQuota', 'PodDisruptionBudget', 'Service', 'Deployment', 'CronJob', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'];
+const OBJECT_ORDER = ['Namespace', 'PriorityClass', 'ResourceQuota', 'LimitRange', 'RuntimeClass', 'PodDisruptionBudget', 'Service', 'Deployment', 'CronJob', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'HorizontalPodAutoscaler'];
 
 /** `objects` in commit order (stable within a kind). */
 export function commitOrder(objects: readonly WorkloadObject[]): WorkloadObject[] {

@@ -15,6 +15,7 @@ import { CronJobController } from '../controllers/cronjob.js';
 import { DEFAULT_WALL_CLOCK, WallClock } from '../controllers/cron.js';
 import { TtlAfterFinishedController } from '../controllers/ttl-after-finished.js';
 import { StatefulSetController } from '../controllers/statefulset.js';
+import { HorizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
 import { ObjectApi } from '../controlplane/object-api.js';
@@ -295,6 +296,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new CronJobController(sim, ...withObjects('cronjob-controller'), clock);
   new TtlAfterFinishedController(sim, ...withObjects('ttl-after-finished-controller'), clock);
   new StatefulSetController(sim, ...withObjects('statefulset-controller'));
+  new HorizontalPodAutoscalerController(sim, ...withObjects('horizontal-pod-autoscaler'));
   new GarbageCollector(controllerClient('generic-garbage-collector'));
   new PodGarbageCollector(sim, controllerClient('pod-garbage-collector'), scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
 

@@ -8,7 +8,7 @@ import { US_PER_S } from '../engine/time.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { keyOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { SETUP_KINDS, type WorkloadManifest } from './manifests.js';
+import { leavesReplicasOut, SETUP_KINDS, type WorkloadManifest } from './manifests.js';
 import type { WorkloadEntry } from './scenario.js';
 import { TraceReplay, type TraceStats } from './traces/trace-replay.js';
 
@@ -25,8 +25,9 @@ export class WorkloadDriver {
     private readonly strict = false,
   ) {}
 
-  /** Objects created by `at` entries, by key: a later arrival of the same one updates it. */
-  private readonly created = new Set<string>();
+  /** The manifest each object created or updated by `at` entries was last applied with, by
+   * key: a later arrival of the same one updates it. */
+  private readonly applied = new Map<string, WorkloadManifest>();
   /** Trace entries being replayed, in workload order. */
   private readonly traces: TraceReplay[] = [];
 
@@ -92,9 +93,10 @@ export class WorkloadDriver {
         // Applied again, or already in the start state (a cluster snapshot): an update, as
         // kubectl apply makes it (a Deployment or StatefulSet scaled, a CronJob's template).
         const key = keyOf(o);
-        const known = this.created.has(key);
-        this.created.add(key);
-        this.objects.apply(o, known);
+        const before = this.applied.get(key);
+        this.applied.set(key, m);
+        // kubectl apply's three-way merge: replicas left out now and before stay as they are.
+        this.objects.apply(o, before !== undefined, before !== undefined && leavesReplicasOut(m) && leavesReplicasOut(before));
         continue;
       }
       this.api.createObject(o);

@@ -2,7 +2,7 @@
 // checks upstream's API validation makes on the fields ksim uses, each error located in its file.
 import type { Node, NodeSelector, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
-import { compileLabelSelector, compileNodeSelector, compileNodeSelectorTerm, isDns1123Label, isDns1123Subdomain, isValidLabelKey, isValidLabelValue } from '../api/labels.js';
+import { compileLabelSelector, compileNodeSelector, compileNodeSelectorTerm, isDns1123Label, isDns1123Subdomain, isValidLabelKey } from '../api/labels.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { parseNonNegativeInteger, parseNonNegativeMilli } from '../api/quantity.js';
 import { CPU, PODS } from '../cluster/resources.js';
@@ -11,6 +11,9 @@ import { parseInteger, parseMilli } from '../api/quantity.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { readPodLevelResources } from './pod-level-resources.js';
+import { readLabels, readStringMap, readToleration, TAINT_EFFECTS } from './field-readers.js';
+import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
+import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
 import { parseCron } from '../controllers/cron.js';
 import type { SharedSpecParts } from './shared-parts.js';
@@ -21,8 +24,6 @@ import { copyPlain, merged, setOwn, describeValue as describe, isObject as isObj
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
 
 
-const TOLERATION_OPERATORS = ['Exists', 'Equal'];
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 type Obj = Record<string, unknown>;
 
@@ -42,6 +43,8 @@ export interface ManifestOptions {
 
 interface KindReader {
   readonly apiVersion: string;
+  /** Other versions the kind is read in (autoscaling/v1 HorizontalPodAutoscaler). */
+  readonly otherVersions?: readonly string[];
   readonly namespaced: boolean;
   read(doc: YamlDoc, path: Path, obj: Obj, opts: ManifestOptions): void;
 }
@@ -60,6 +63,9 @@ const KINDS: Record<string, KindReader> = {
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
   ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
   Service: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readServiceSpec(doc, [...path, 'spec'], obj['spec']) },
+  LimitRange: { apiVersion: 'v1', namespaced: true, read: readLimitRange },
+  RuntimeClass: { apiVersion: 'node.k8s.io/v1', namespaced: false, read: readRuntimeClass },
+  HorizontalPodAutoscaler: { apiVersion: 'autoscaling/v2', otherVersions: ['autoscaling/v1'], namespaced: true, read: (doc, path, obj, opts) => readHorizontalPodAutoscaler(doc, path, obj, opts.warnings) },
 };
 
 /** Whether ksim simulates objects of this kind (reads them with readManifest). */
@@ -67,10 +73,10 @@ export function isSimulatedKind(kind: string): boolean {
   return Object.hasOwn(KINDS, kind);
 }
 
-export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${r.apiVersion})`).join(', ');
+export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${[r.apiVersion, ...(r.otherVersions ?? [])].join(', ')})`).join(', ');
 
 /** Kinds that set the stage rather than run: present from the start when they arrive at 0s. */
-export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota', 'Service']);
+export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota', 'Service', 'LimitRange', 'RuntimeClass']);
 
 /** Validates one manifest found at `path` in `doc`; returns a deep copy with defaults applied. */
 export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: ManifestOptions = {}): WorkloadManifest {
@@ -78,7 +84,9 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   const kind = raw['kind'];
   const reader = typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (reader === undefined) throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
-  if (raw['apiVersion'] !== reader.apiVersion) throw doc.error([...path, 'apiVersion'], reader.apiVersion, describe(raw['apiVersion']));
+  if (raw['apiVersion'] !== reader.apiVersion && !(reader.otherVersions ?? []).includes(raw['apiVersion'] as string)) {
+    throw doc.error([...path, 'apiVersion'], [reader.apiVersion, ...(reader.otherVersions ?? [])].join(' or '), describe(raw['apiVersion']));
+  }
   const shared = kind === 'Pod' ? opts.shared : undefined;
   const specKey = shared?.specKey(raw['spec'], `${opts.allowNodeName === true ? 'n' : '-'}${opts.warnings === undefined ? '-' : 'w'}`);
   const known = specKey === undefined ? undefined : shared?.knownSpec(specKey);
@@ -87,7 +95,7 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
     const obj = copyWithoutBookkeeping(raw, known);
     readMetadata(doc, path, obj, reader.namespaced);
     const { spec: _known, ...rest } = raw;
-    checkObjectFields(doc, path, rest, typeOfKind(kind as string) as string, opts.warnings);
+    checkObjectFields(doc, path, rest, typeOfKind(kind as string, raw['apiVersion']) as string, opts.warnings);
     return obj as unknown as WorkloadManifest;
   }
   const warned = opts.warnings?.length ?? 0;
@@ -96,7 +104,7 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   reader.read(doc, path, obj, opts);
   // The checks above give the specific messages; this catches every other field of a wrong
   // type (before the simulation trips over it) and warns about unknown fields.
-  checkObjectFields(doc, path, raw, typeOfKind(kind as string) as string, opts.warnings);
+  checkObjectFields(doc, path, raw, typeOfKind(kind as string, raw['apiVersion']) as string, opts.warnings);
   if (shared !== undefined && isObj(obj['spec'])) {
     shared.share(obj['spec']);
     if (specKey !== undefined && (opts.warnings?.length ?? 0) === warned) shared.rememberSpec(specKey, obj['spec']);
@@ -169,27 +177,6 @@ function readMetadata(doc: YamlDoc, path: Path, obj: Obj, namespaced: boolean): 
   }
   readLabels(doc, [...p, 'labels'], md['labels']);
   readStringMap(doc, [...p, 'annotations'], md['annotations']);
-}
-
-const EXPECTED_LABEL_KEY = 'a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters (a-z, A-Z, 0-9, "-", "_", ".") that starts and ends with a letter or digit';
-const EXPECTED_LABEL_VALUE = 'a label value: empty, or at most 63 characters (a-z, A-Z, 0-9, "-", "_", ".") that start and end with a letter or digit';
-
-/** Labels (and node selectors), validated as upstream ValidateLabels does. */
-function readLabels(doc: YamlDoc, path: Path, v: unknown): void {
-  readStringMap(doc, path, v);
-  if (v === undefined || v === null) return;
-  for (const [k, x] of Object.entries(v as Record<string, string>)) {
-    if (!isValidLabelKey(k)) throw doc.error(path, EXPECTED_LABEL_KEY, JSON.stringify(k), k);
-    if (!isValidLabelValue(x)) throw doc.error([...path, k], EXPECTED_LABEL_VALUE, JSON.stringify(x));
-  }
-}
-
-function readStringMap(doc: YamlDoc, path: Path, v: unknown): void {
-  if (v === undefined || v === null) return;
-  if (!isObj(v)) throw doc.error(path, 'a mapping of strings to strings', describe(v));
-  for (const [k, x] of Object.entries(v)) {
-    if (typeof x !== 'string') throw doc.error([...path, k], 'a string (quote numbers and booleans)', describe(x));
-  }
 }
 
 function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOptions = {}): void {
@@ -381,31 +368,21 @@ function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>)
   checkExtendedResources(doc, path, res);
 }
 
-function readToleration(doc: YamlDoc, path: Path, t: unknown): void {
-  if (!isObj(t)) throw doc.error(path, 'a toleration', describe(t));
-  const op = t['operator'];
-  if (op !== undefined && !TOLERATION_OPERATORS.includes(op as string)) {
-    throw doc.error([...path, 'operator'], 'Exists or Equal', describe(op));
-  }
-  const effect = t['effect'];
-  if (effect !== undefined && effect !== '' && !TAINT_EFFECTS.includes(effect as string)) {
-    throw doc.error([...path, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', describe(effect));
-  }
-  if (op === 'Exists' && t['value'] !== undefined && t['value'] !== '') {
-    throw doc.error([...path, 'value'], 'no value with operator Exists');
-  }
-  const secs = t['tolerationSeconds'];
-  if (secs !== undefined && (typeof secs !== 'number' || !Number.isInteger(secs))) {
-    throw doc.error([...path, 'tolerationSeconds'], 'an integer number of seconds', describe(secs));
-  }
-  // Upstream ValidateTolerations: "effect must be 'NoExecute' when `tolerationSeconds` is set".
-  if (secs !== undefined && effect !== 'NoExecute') {
-    throw doc.error([...path, 'effect'], 'NoExecute when tolerationSeconds is set', describe(effect));
-  }
+/** Specs of the Deployments, ReplicaSets and StatefulSets read whose manifest leaves replicas
+ * out (the API defaults it to 1): an apply of such a manifest leaves the live replicas alone
+ * when the one applied before left them out too (kubectl apply's three-way merge), so an
+ * HPA's count survives a rollout. */
+const replicasLeftOut = new WeakSet<object>();
+
+/** Whether `m` (a Deployment, ReplicaSet or StatefulSet as read) leaves spec.replicas out. */
+export function leavesReplicasOut(m: WorkloadManifest): boolean {
+  const spec = (m as { spec?: unknown }).spec;
+  return typeof spec === 'object' && spec !== null && replicasLeftOut.has(spec);
 }
 
 function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a deployment spec', describe(spec));
+  if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
   const replicas = spec['replicas'] ?? 1;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
     throw doc.error([...path, 'replicas'], 'an integer >= 0', describe(replicas));
@@ -421,6 +398,7 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
  * replicas >= 0, a selector that matches the template labels, restartPolicy Always. */
 function readReplicaSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a replicaset spec', describe(spec));
+  if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
   spec['replicas'] = readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
@@ -494,6 +472,7 @@ function readResourceQuotaSpec(doc: YamlDoc, path: Path, spec: unknown): void {
  * OnDelete, selector matching the template labels, restartPolicy Always. */
 function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a statefulset spec', describe(spec));
+  if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
   readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
   const pmp = spec['podManagementPolicy'];
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));

@@ -6,7 +6,7 @@ import { closest } from '../api/suggest.js';
 import { parseQuantity } from '../api/quantity.js';
 import { clipQuoted, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { FieldError } from '../api/field-error.js';
-import { KIND_TYPES, KNOWN_TYPES } from './known-fields.js';
+import { KIND_TYPES, KIND_VERSION_TYPES, KNOWN_TYPES } from './known-fields.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 
 
@@ -16,8 +16,12 @@ function withArticle(name: string): string {
   return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
-/** The type name of a kind's objects (e.g. "Pod"), or undefined for kinds not in the table. */
-export function typeOfKind(kind: string): string | undefined {
+/** The type name of a kind's objects (e.g. "Pod"), in `apiVersion` when the kind is served in
+ * several with other fields (autoscaling/v1 and v2 HorizontalPodAutoscaler), or undefined for
+ * kinds not in the table. */
+export function typeOfKind(kind: string, apiVersion?: unknown): string | undefined {
+  const versioned = `${String(apiVersion)} ${kind}`;
+  if (typeof apiVersion === 'string' && Object.hasOwn(KIND_VERSION_TYPES, versioned)) return KIND_VERSION_TYPES[versioned];
   return Object.hasOwn(KIND_TYPES, kind) ? KIND_TYPES[kind] : undefined;
 }
 

@@ -568,7 +568,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     }
     located_ = withoutSkippedKinds(located_, warnings, e['file'] !== undefined ? null : { doc, path: [...path, e['manifests'] !== undefined ? 'manifests' : 'manifest'] });
     if (located_.length === 0) {
-      throw doc.error([...path, e['file'] !== undefined ? 'file' : e['manifests'] !== undefined ? 'manifests' : 'manifest'], 'at least one object ksim simulates (Pods, workloads, Services, PriorityClasses, PDBs, Namespaces, ResourceQuotas)', 'only kinds that are not simulated');
+      throw doc.error([...path, e['file'] !== undefined ? 'file' : e['manifests'] !== undefined ? 'manifests' : 'manifest'], 'at least one object ksim simulates (Pods, workloads, Services, PriorityClasses, PDBs, Namespaces, ResourceQuotas, LimitRanges, RuntimeClasses, HorizontalPodAutoscalers)', 'only kinds that are not simulated');
     }
     const arrival = readArrival(doc, path, e);
     const manifests = located_.map((l) => {

@@ -3,14 +3,14 @@
 
 /** Built-in kinds that do not take part in scheduling as ksim models it. */
 const NOT_SIMULATED: ReadonlySet<string> = new Set([
-  'ServiceAccount', 'ConfigMap', 'Secret', 'Endpoints', 'EndpointSlice', 'LimitRange', 'PodTemplate', 'Event',
+  'ServiceAccount', 'ConfigMap', 'Secret', 'Endpoints', 'EndpointSlice', 'PodTemplate', 'Event',
   'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
   'Ingress', 'IngressClass', 'NetworkPolicy',
   'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttachment',
-  'HorizontalPodAutoscaler', 'CustomResourceDefinition', 'APIService',
+  'CustomResourceDefinition', 'APIService',
   'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
   'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  'CertificateSigningRequest', 'Lease', 'RuntimeClass', 'FlowSchema', 'PriorityLevelConfiguration', 'ControllerRevision',
+  'CertificateSigningRequest', 'Lease', 'FlowSchema', 'PriorityLevelConfiguration', 'ControllerRevision',
   'DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice', 'IPAddress', 'ServiceCIDR', 'ClusterTrustBundle',
 ]);
 

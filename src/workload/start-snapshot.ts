@@ -26,7 +26,8 @@ type Obj = Record<string, unknown>;
 
 export interface SnapshotStart {
   readonly nodes: Node[];
-  /** Namespaces, PriorityClasses, quotas, PDBs, Services and pod owners, in file order. */
+  /** Namespaces, PriorityClasses, quotas, LimitRanges, RuntimeClasses, PDBs, Services, pod
+   * owners and HorizontalPodAutoscalers, in file order. */
   readonly objects: WorkloadObject[];
   /** Pods bound to a node of the snapshot (Running at t = 0) and pods with no node (pending). */
   readonly pods: Pod[];
@@ -36,7 +37,7 @@ export interface SnapshotStart {
 }
 
 /** Kinds read through the workload manifest reader (validated and defaulted like workload entries). */
-const MANIFEST_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PodDisruptionBudget', 'PriorityClass', 'Namespace', 'ResourceQuota']);
+const MANIFEST_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PodDisruptionBudget', 'PriorityClass', 'Namespace', 'ResourceQuota', 'LimitRange', 'RuntimeClass', 'HorizontalPodAutoscaler']);
 /** Kinds kept as they are, their fields checked against their type. */
 const CHECKED_KINDS = new Set(['ReplicaSet', 'Service']);
 
