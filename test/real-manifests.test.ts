@@ -40,12 +40,11 @@ test('a directory of manifests is read like kubectl apply -f DIR: its yaml/json 
   ]);
 });
 
-test('recursive: true reads subdirectories too (kubectl apply -R), one skip warning per file and one volume warning', () => {
+test('recursive: true reads subdirectories too (kubectl apply -R), one skip warning for the directory (the files\' counts summed) and one volume warning', () => {
   const s = parseScenario(shopScenario('    recursive: true\n'), `${FIXTURES}/scenario.yaml`);
   assert.deepEqual(kindCounts(s.workload[0]!.manifests), { Namespace: 1, Service: 11, StatefulSet: 1, Deployment: 10, HorizontalPodAutoscaler: 1, ReplicaSet: 1 });
   assert.deepEqual(s.warnings, [
-    `${FIXTURES}/shop/db/storage-class.json: skipped 1 StorageClass: not simulated`,
-    `${FIXTURES}/shop/shop.yaml: skipped 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 Ingress, 1 PersistentVolumeClaim: not simulated`,
+    `${FIXTURES}/shop: skipped 1 StorageClass, 10 ServiceAccount, 1 ConfigMap, 1 Secret, 1 Ingress, 1 PersistentVolumeClaim in 2 files: not simulated`,
     `${FIXTURES}/shop/shop.yaml:649:1: HorizontalPodAutoscaler shop/frontend: metric-driven scaling is not simulated (ksim has no metrics): it keeps Deployment frontend's replicas within [3, 10] only, every 15 s`,
     `${FIXTURES}/shop/db/redis.yaml:40:3: spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
   ]);

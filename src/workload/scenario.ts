@@ -566,7 +566,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     if (located_.length === 0) {
       throw e['manifests'] !== undefined ? doc.error([...path, 'manifests'], 'at least one manifest', 'an empty list') : e['file'] !== undefined ? doc.error([...path, 'file'], 'a file with at least one manifest', 'an empty List') : doc.error([...path, 'manifest'], 'a List with at least one manifest', 'an empty List');
     }
-    located_ = withoutSkippedKinds(located_, warnings, e['file'] !== undefined ? null : { doc, path: [...path, e['manifests'] !== undefined ? 'manifests' : 'manifest'] });
+    located_ = withoutSkippedKinds(located_, warnings, e['file'] !== undefined ? null : { doc, path: [...path, e['manifests'] !== undefined ? 'manifests' : 'manifest'] }, typeof e['file'] === 'string' ? displayPath(file, baseDir, e['file']) : undefined);
     if (located_.length === 0) {
       throw doc.error([...path, e['file'] !== undefined ? 'file' : e['manifests'] !== undefined ? 'manifests' : 'manifest'], 'at least one object ksim simulates (Pods, workloads, Services, PriorityClasses, PDBs, Namespaces, ResourceQuotas, LimitRanges, RuntimeClasses, HorizontalPodAutoscalers)', 'only kinds that are not simulated');
     }
@@ -625,7 +625,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
 
 /** The values of kinds ksim simulates; the others are counted into one warning per file (or,
  * for inline manifests, one at `inline`) and dropped. */
-function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[], inline: { doc: YamlDoc; path: Path } | null): LocatedValue[] {
+function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[], inline: { doc: YamlDoc; path: Path } | null, entryFile?: string): LocatedValue[] {
   const out: LocatedValue[] = [];
   const tallies = new Map<string, SkipTally>();
   for (const l of values) {
@@ -638,6 +638,14 @@ function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[]
     let t = tallies.get(l.doc.file);
     if (t === undefined) tallies.set(l.doc.file, (t = new SkipTally()));
     t.add(kind);
+  }
+  if (tallies.size > 1 && inline === null && entryFile !== undefined) {
+    // A directory of manifests (kube-prometheus: 70 files, most of them RBAC and custom
+    // resources): one warning for the entry, not one per file.
+    const all = new SkipTally();
+    for (const t of tallies.values()) all.addAll(t);
+    warnings.push(`${entryFile}: ${(all.message() as string).replace(/: not simulated$/, ` in ${tallies.size} files: not simulated`)}`);
+    return out;
   }
   for (const [file, tally] of tallies) {
     const msg = tally.message() as string;

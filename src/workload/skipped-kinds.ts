@@ -41,6 +41,11 @@ export class SkipTally {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
 
+  /** Adds another tally's counts (kinds in its first-seen order after this one's). */
+  addAll(other: SkipTally): void {
+    for (const [k, n] of other.counts) this.counts.set(k, (this.counts.get(k) ?? 0) + n);
+  }
+
   get size(): number {
     return this.counts.size;
   }
