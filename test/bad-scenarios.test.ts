@@ -114,3 +114,14 @@ test('--set reaches a key holding dots with ["key"] (an extended resource); a ma
     message: '--set cluster.nodePools[0].allocatable["example.com/fpga=2: expected a path such as cluster.nodePools[0].count, with ["key"] for a key holding dots (allocatable["nvidia.com/gpu"]), got "cluster.nodePools[0].allocatable[\\"example.com/fpga"',
   });
 });
+
+test('a fault naming what a --set took out of the cluster says the --set did it', () => {
+  const cases: [set: string, message: RegExp][] = [
+    ['cluster.nodePools[0].zones=[x]', /^scenarios\/zone-outage\.yaml:\d+:\d+: faults\[0\]\.zoneOutage\.zone: expected a zone some node is in, got "zone-a" \(the cluster is as --set cluster\.nodePools\[0\]\.zones=\[x\] left it\)$/],
+  ];
+  for (const [set, message] of cases) {
+    assert.throws(() => loadScenario('scenarios/zone-outage.yaml', { set: [set] }), (e: unknown) => e instanceof InputError && message.test(e.message));
+  }
+  // Without a --set of the cluster the message is the file's alone.
+  assert.throws(() => loadScenario('scenarios/zone-outage.yaml', { set: ['faults[0].zoneOutage.zone=zone-q'] }), (e: unknown) => e instanceof InputError && !e.message.includes('the cluster is as'));
+});

@@ -176,7 +176,12 @@ export function blameSet(e: unknown, sets: readonly { readonly arg: string; read
   if (!(e instanceof InputError)) return e;
   // The last --set of a path wins, so it is the one to blame.
   const set = [...sets].reverse().find((s) => e.path === s.path || e.path.startsWith(`${s.path}.`) || e.path.startsWith(`${s.path}[`));
-  return set === undefined ? e : new InputError(`--set ${set.arg}`, 0, 0, e.path, e.expected, e.got);
+  if (set !== undefined) return new InputError(`--set ${set.arg}`, 0, 0, e.path, e.expected, e.got);
+  // A fault that names a node the cluster no longer has because a --set changed the cluster
+  // (cluster.nodePools[0].count=0): the file's line is right, but the cause is the --set.
+  const cluster = [...sets].reverse().find((s) => s.path === 'cluster' || s.path.startsWith('cluster.'));
+  if (cluster !== undefined && e.path.startsWith('faults')) return new InputError(e.file, e.line, e.column, e.path, e.expected, `${e.got ?? 'it'} (the cluster is as --set ${cluster.arg} left it)`);
+  return e;
 }
 
 /** A --set path: keys split at dots, `[N]` list items, and `["key"]` (or `['key']`) for a key
