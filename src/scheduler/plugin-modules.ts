@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
 import { FieldError } from '../api/field-error.js';
 import { checkedVerdict, describeValue } from './framework/framework.js';
-import type { Plugin, PluginFactory } from './framework/interfaces.js';
+import { FROM_PLUGIN_MODULE, type Plugin, type PluginFactory } from './framework/interfaces.js';
 import { Code, Status } from './framework/status.js';
 import { inTreeRegistry } from './plugins/registry.js';
 
@@ -155,6 +155,7 @@ function guardPlugin(plugin: Plugin, registered: string, display: string, url: s
   if (typeof plugin !== 'object' || plugin === null) return plugin; // the framework refuses it
   const name = typeof plugin.name === 'string' ? plugin.name : registered;
   const guarded = Object.create(plugin) as Plugin;
+  Object.defineProperty(guarded, FROM_PLUGIN_MODULE, { value: true });
   const fail = (e: unknown, point: string, pod: unknown, node: unknown): unknown => {
     if (e instanceof PluginFailure) return e; // thrown by a plugin this one called (through the handle)
     return new PluginFailure(failureMessage(e, name, point, pod, node, display, url), { cause: e });

@@ -7,7 +7,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeFramework, makeNode, makePod, podInfo } from '../testing/builders.js';
 import type { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
-import type { FilterPlugin, FilterRejections, PreFilterPlugin, ScorePlugin } from './framework/interfaces.js';
+import { FROM_PLUGIN_MODULE, type FilterPlugin, type FilterRejections, type PreFilterPlugin, type ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { NodeResourcesFitPlugin, defaultNodeResourcesFitArgs } from './plugins/node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
@@ -424,14 +424,15 @@ describe('ScheduleAlgorithm: scores are integers (upstream int64)', () => {
       }
     });
   }
-  it('a Score that returns a string or null is an Error (a typed array would have taken "50" as 50 and null as 0)', () => {
+  it('a plugin module\'s Score that returns a string or null is an Error (a typed array would have taken "50" as 50 and null as 0)', () => {
     const cases: [unknown, string][] = [
       ['50', 'plugin "Typed" returns a score of type string ("50"): scores are integers (int64 upstream)'],
       [null, 'plugin "Typed" returns a score of type null (null): scores are integers (int64 upstream)'],
       [undefined, 'plugin "Typed" returns a score of type undefined (undefined): scores are integers (int64 upstream)'],
     ];
     for (const [value, want] of cases) {
-      const plugin = { name: 'Typed', score: () => value } as unknown as ScorePlugin;
+      // As plugin-modules.ts hands a module's plugin to the framework (built-in ones are trusted).
+      const plugin = { name: 'Typed', score: () => value, [FROM_PLUGIN_MODULE]: true } as unknown as ScorePlugin;
       const cluster = buildCluster([makeNode('x').obj(), makeNode('y').obj()]);
       const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [plugin]), podInfo(makePod().obj()));
       assert.deepEqual([r.nodeName, CODE_NAMES[r.code], r.reason], [null, 'Error', want]);

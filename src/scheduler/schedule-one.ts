@@ -7,6 +7,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
 import {
+  FROM_PLUGIN_MODULE,
   MAX_NODE_SCORE,
   MIN_NODE_SCORE,
   type FilterPlugin,
@@ -757,7 +758,9 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     // Raw scores: all nodes in one call (scoreNodes: the per-node loop inside the plugin), else
     // node by node. Upstream Score returns an int64: a fraction (or NaN) cannot reach
     // NormalizeScore or the audit; without either, the final check covers it.
-    const rawChecked = plugin.normalizeScore !== undefined || audit !== null;
+    // A plugin module's raw scores too: a string or null would pass into the Float64Array as a
+    // number (a check on built-in plugins' would cost the per-node loop for nothing).
+    const rawChecked = plugin.normalizeScore !== undefined || audit !== null || (plugin as { [FROM_PLUGIN_MODULE]?: boolean })[FROM_PLUGIN_MODULE] === true;
     if (plugin.scoreNodes !== undefined) {
       plugin.scoreNodes(state, pod, nodes, scores);
       if (rawChecked) {
@@ -770,9 +773,7 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     } else {
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-        // Not a number (a plugin module's "50" or null): the typed array would take it as 50 or 0.
-        if (typeof s !== 'number') return earlierInvalid(scored, names, k, n) ?? notANumberScore(plugin.name, s);
-        if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, k, n) ?? invalidScore(plugin.name, s, true);
+        if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, k, n) ?? (typeof s === 'number' ? invalidScore(plugin.name, s, true) : notANumberScore(plugin.name, s));
         scores[i] = s;
       }
     }

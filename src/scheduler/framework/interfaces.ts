@@ -11,6 +11,10 @@ import type { Framework } from './framework.js';
 export const MAX_NODE_SCORE = 100;
 export const MIN_NODE_SCORE = 0;
 
+/** Set (true) on a plugin of scheduler.pluginModules as the framework sees it (plugin-modules.ts
+ * guardPlugin): the framework checks what such a plugin returns where it trusts built-in ones. */
+export const FROM_PLUGIN_MODULE: unique symbol = Symbol('ksim.fromPluginModule');
+
 export interface Plugin {
   readonly name: string;
 }
