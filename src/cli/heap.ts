@@ -10,6 +10,7 @@ import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { EXIT_INTERNAL, EXIT_SIGINT, EXIT_SIGTERM } from './exit.js';
 import type { MemoryEstimate } from '../run/memory-estimate.js';
+import { InputError } from '../api/input-error.js';
 
 /** Set in the child's environment (the heap it got, MiB): it never relaunches itself. */
 export const HEAP_ENV = 'KSIM_HEAP_MIB';
@@ -85,6 +86,19 @@ export function tooBigAdvice(subject: string, est: MemoryEstimate, why: string):
     `a workload that fits in memory: ${subject} needs about ${gib(est.bytes)} (${est.nodes.toLocaleString('en-US')} nodes, ${est.pods.toLocaleString('en-US')} pods at once, ${est.podsCreated.toLocaleString('en-US')} created), and ${why}. ` +
     'Simulate a sample (fewer replicas, a lower rate, a shorter duration), or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>)'
   );
+}
+
+/** The workers to run at once and the heap each gets, from the memory one run needs
+ * (poolHeapPlan); notes a raised heap or fewer workers on stderr; refuses a run the machine cannot
+ * hold (exit 2). For `ksim sweep` and `ksim capacity --nodes-for`. */
+export function planPoolMemory(file: string, est: MemoryEstimate, workers: number, note: (s: string) => void): { workers: number; heapMib?: number } {
+  const facts = processHeapFacts();
+  const plan = poolHeapPlan({ ...facts, estimateBytes: est.bytes, workers });
+  if (plan.kind === 'refuse') throw new InputError(file, 0, 0, 'workload', tooBigAdvice('each run', est, plan.why));
+  const fewer = plan.workers < workers ? `; ${plan.workers} run${plan.workers === 1 ? '' : 's'} at a time, not ${workers}, so that they fit in this machine's ${gib(facts.machineBytes)}` : '';
+  if (plan.kind === 'raise') note(`ksim: each run needs about ${gib(est.bytes)}: its worker gets a heap of ${plan.mib} MiB${fewer}\n`);
+  else if (fewer !== '') note(`ksim: each run needs about ${gib(est.bytes)}${fewer}\n`);
+  return plan.kind === 'raise' ? { workers: plan.workers, heapMib: plan.mib } : { workers: plan.workers };
 }
 
 /** Whether Node.js was given a heap size: in its own arguments or in NODE_OPTIONS. */

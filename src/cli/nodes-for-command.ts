@@ -12,7 +12,7 @@ import { loadScenario } from '../workload/scenario.js';
 import { KSIM_VERSION } from '../version.js';
 import { shellQuote } from '../sweep/job.js';
 import { fmtCost } from './capacity-command.js';
-import { planPoolMemory } from './sweep-command.js';
+import { planPoolMemory } from './heap.js';
 import { estimateMemory } from '../run/memory-estimate.js';
 
 export interface NodesForArgs {

@@ -10,9 +10,7 @@ import { defaultWorkers } from '../sweep/pool.js';
 import { indexedJobYaml, jobName } from '../sweep/job.js';
 import { loadScenario } from '../workload/scenario.js';
 import { CommandExit } from './exit.js';
-import { gib, poolHeapPlan, processHeapFacts, tooBigAdvice } from './heap.js';
-import type { MemoryEstimate } from '../run/memory-estimate.js';
-import { totalmem } from 'node:os';
+import { planPoolMemory } from './heap.js';
 import { linesPeriodMs, progressMode, ProgressReporter, sweepProgressText, type ProgressMode } from './progress.js';
 import { printLoadWarnings } from './run-command.js';
 import { printKeyValues } from './table.js';
@@ -136,18 +134,6 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
     const ids = result.runs.filter((_, i) => result.statuses[i] === 'error' || result.statuses[i] === 'crashed').map((r) => r.id);
     throw new CommandExit(1, `${failed} of ${result.runs.length} runs failed (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}): see the status column of ${a.output}/${SWEEP_CSV} and ${a.output}/<run_id>/error.txt`);
   }
-}
-
-/** The workers to run at once and the heap each gets, from the memory one run needs
- * (poolHeapPlan); notes a raised heap or fewer workers on stderr; refuses a run the machine cannot
- * hold (exit 2). For `ksim sweep` and `ksim capacity --nodes-for`. */
-export function planPoolMemory(file: string, est: MemoryEstimate, workers: number, note: (s: string) => void): { workers: number; heapMib?: number } {
-  const plan = poolHeapPlan({ ...processHeapFacts(), estimateBytes: est.bytes, workers });
-  if (plan.kind === 'refuse') throw new InputError(file, 0, 0, 'workload', tooBigAdvice('each run', est, plan.why));
-  const fewer = plan.workers < workers ? `; ${plan.workers} run${plan.workers === 1 ? '' : 's'} at a time, not ${workers}, so that they fit in this machine's ${gib(totalmem())}` : '';
-  if (plan.kind === 'raise') note(`ksim: each run needs about ${gib(est.bytes)}: its worker gets a heap of ${plan.mib} MiB${fewer}\n`);
-  else if (fewer !== '') note(`ksim: each run needs about ${gib(est.bytes)}${fewer}\n`);
-  return plan.kind === 'raise' ? { workers: plan.workers, heapMib: plan.mib } : { workers: plan.workers };
 }
 
 /** The sweep's arguments for a Job's container: what selects and configures the runs. */

@@ -461,17 +461,7 @@ export class ApiServer {
    * stored object is a committed snapshot). `done(false)` when there is none (NotFound).
    * `key`: keyOf(o), passed by a caller that keeps it (a kubelet, for its node's Lease). */
   updateObject(o: WorkloadObject, done?: (ok: boolean) => void, key = keyOf(o)): void {
-    this.write('api.update-object', key, () => {
-      const old = this.cluster.objects.get(key);
-      if (old === undefined) {
-        done?.(false);
-        return;
-      }
-      this.forgetLease(o.kind, key);
-      this.cluster.objects.set(key, o);
-      this.notify('objectUpdated', o, old);
-      done?.(true);
-    });
+    this.patchObject(key, () => o, done);
   }
 
   /** Updates the stored object of `key` with `change(stored)` as it is when the write commits

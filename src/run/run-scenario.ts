@@ -132,6 +132,16 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   return run.finish();
 }
 
+/** Builds the scenario's scheduler configuration to check it (validateSchedulerConfig), before a
+ * run, with an error in a value a --set gave named by the --set (blameSet). */
+export function validateScenarioScheduler(scenario: Scenario, registry: ReadonlyMap<string, PluginFactory>): void {
+  try {
+    validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
+  } catch (e) {
+    throw blameSet(e, scenario.overrides ?? []);
+  }
+}
+
 /** Like runScenario, but yields to the event loop between slices of events, so signals are
  * handled; `shouldStop` is asked after each slice, the last one included (it also sees the
  * cluster, for progress reports), and ends the run early (no result). With `nowMs` a slice
@@ -224,13 +234,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
   // Profiles from the scenario or from the caller are checked alike (InputError, not a TypeError
   // deep in the scheduler).
-  if (opts.profiles === undefined) {
-    try {
-      validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
-    } catch (e) {
-      throw blameSet(e, scenario.overrides ?? []);
-    }
-  }
+  if (opts.profiles === undefined) validateScenarioScheduler(scenario, registry);
   else validateProfiles(opts.profiles, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
   const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv'));

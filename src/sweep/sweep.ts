@@ -10,12 +10,11 @@ import { makeFolder } from '../api/output-path.js';
 import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
-import type { RunResult } from '../run/run-scenario.js';
+import { validateScenarioScheduler, type RunResult } from '../run/run-scenario.js';
 import { inputsJson, runJsonOptions } from '../run/run-folder.js';
 import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
-import { blameSet, loadScenario, type Scenario } from '../workload/scenario.js';
+import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { hashScenarioInputs, unionInputs, type HashedInput, type ScenarioInputs } from '../workload/scenario-inputs.js';
-import { validateSchedulerConfig } from '../scheduler/config/validate.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
 import { planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
@@ -99,13 +98,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // process (a factory may crash it); their runs check it.
   const registry = inTreeRegistry();
   const check = (s: Scenario) => {
-    if (s.pluginModules.length === 0) {
-      try {
-        validateSchedulerConfig(s.scheduler, registry, s.file);
-      } catch (e) {
-        throw blameSet(e, s.overrides ?? []);
-      }
-    }
+    if (s.pluginModules.length === 0) validateScenarioScheduler(s, registry);
   };
   const { first: scenario, estimate, inputs } = validateCombinations(opts.scenario, all, axes, check);
   const inputsOf = (run: PlannedRun) => inputs.get(JSON.stringify(run.matrix))!;
