@@ -21,3 +21,14 @@ export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | un
   for (const t of tolerations) if (toleratesTaint(t, taint)) return true;
   return false;
 }
+
+/** Upstream Toleration.MatchToleration: the same key, effect, operator and value (absent is ""). */
+export function matchToleration(a: Toleration, b: Toleration): boolean {
+  return (a.key ?? '') === (b.key ?? '') && (a.effect ?? '') === (b.effect ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '');
+}
+
+/** apiequality.Semantic.DeepEqual of two tolerations: matching, and the same tolerationSeconds
+ * (or none). */
+export function sameToleration(a: Toleration, b: Toleration): boolean {
+  return matchToleration(a, b) && (a.tolerationSeconds ?? null) === (b.tolerationSeconds ?? null);
+}

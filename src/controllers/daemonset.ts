@@ -36,7 +36,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
-import { tolerationsTolerateTaint } from '../api/taints.js';
+import { matchToleration, sameToleration, tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
 import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, slowStartBatch } from './work-queue.js';
@@ -85,16 +85,6 @@ function addOrUpdateToleration(tolerations: Toleration[], t: Toleration): Tolera
   }
   if (!updated) out.push(t);
   return out;
-}
-
-/** Upstream Toleration.MatchToleration: same key, effect, operator and value (absent is ""). */
-function matchToleration(a: Toleration, b: Toleration): boolean {
-  return (a.key ?? '') === (b.key ?? '') && (a.effect ?? '') === (b.effect ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '');
-}
-
-/** Semantic.DeepEqual of two tolerations: matching, and the same tolerationSeconds (or none). */
-function sameToleration(a: Toleration, b: Toleration): boolean {
-  return matchToleration(a, b) && (a.tolerationSeconds ?? null) === (b.tolerationSeconds ?? null);
 }
 
 /** Upstream NodeShouldRunDaemonPod: whether a new daemon pod should go to `node`, and whether an

@@ -17,6 +17,7 @@ import type { PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import { compareQuantities, parseQuantity } from '../api/quantity.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { sameToleration } from '../api/taints.js';
 
 export const RUNTIME_CLASS_KIND = 'RuntimeClass';
 
@@ -125,13 +126,6 @@ function mergeNodeSelector(pod: Record<string, string> | undefined, runtime: Rec
     out[key] = value;
   }
   return { allowed: true, fields: { nodeSelector: out } };
-}
-
-/** apiequality.Semantic.DeepEqual of two tolerations (absent and empty strings differ in Go
- * only for pointers: tolerationSeconds). */
-function sameToleration(a: Toleration, b: Toleration): boolean {
-  return (a.key ?? '') === (b.key ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '') &&
-    (a.effect ?? '') === (b.effect ?? '') && (a.tolerationSeconds ?? null) === (b.tolerationSeconds ?? null);
 }
 
 /** Upstream pkg/util/tolerations isSuperset: whether `ss` tolerates everything `t` does. */
