@@ -6,13 +6,36 @@
 // as the tester measured the old median bootstrap (52 % at 2 pairs, 25 % at 3, 14 % at 4, 6 % at
 // 6, 3 % at 10). Prints one row per noise shape: the share significant at 2, 3, 4, 6, 10, 20 and
 // 40 pairs (runs a side), nominal 5 %. Seeded: the same numbers every time.
+// `power [TRIALS=1000]` instead: how often a real change, a shift of one standard deviation of
+// normal noise, is called significant by compare's paired test and by Student t, at 6–20 pairs.
 // Usage: npm run build && node scripts/compare-false-alarms.mjs [TRIALS=2000] [NOISE ...]
+//        node scripts/compare-false-alarms.mjs power [TRIALS=1000]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compare } from '../dist/src/index.js';
 import { RandomStreams } from '../dist/src/engine/random.js';
 
+if (process.argv[2] === 'power') {
+  const { pairedMeanChange, studentTQuantile } = await import('../dist/src/sweep/intervals.js');
+  const n = Number(process.argv[3] ?? 1000);
+  const rng = new RandomStreams(1).stream('power');
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  console.log(`share of ${n} comparisons of a one-sd shift (normal noise) called significant`);
+  for (const pairs of [6, 7, 8, 10, 20]) {
+    let compared = 0;
+    let t = 0;
+    for (let k = 0; k < n; k++) {
+      const d = Array.from({ length: pairs }, () => 1 + gauss());
+      if (pairedMeanChange(new Array(pairs).fill(0), d).significant) compared++;
+      const m = d.reduce((a, b) => a + b) / pairs;
+      const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (pairs - 1));
+      if (Math.abs(m) > (studentTQuantile(0.975, pairs - 1) * sd) / Math.sqrt(pairs)) t++;
+    }
+    console.log(`${String(pairs).padStart(3)} pairs: compare (sign-flip) ${(compared / n * 100).toFixed(1)} %, Student t ${(t / n * 100).toFixed(1)} %`);
+  }
+  process.exit(0);
+}
 const trials = Number(process.argv[2] ?? 2000);
 const SIZES = [2, 3, 4, 6, 10, 20, 40];
 /** Noise shapes, each with mean 0 and symmetric but the last. */
@@ -26,6 +49,10 @@ const NOISES = {
   // A count that moves by one either way or not at all, and one that always moves by 5.
   'integer -1/0/+1': (r) => r.int(3) - 1,
   'two-point ±5': (r) => (r.next() < 0.5 ? -5 : 5),
+  // Skewed runs, the same on both sides: a seed's two runs are exchangeable, as with no change,
+  // so their difference is symmetric (the sign-flip test's null).
+  'exponential − exponential': (r) => Math.log(1 - r.next()) - Math.log(1 - r.next()),
+  // Skewed differences of mean 0: not what two exchangeable runs give, a change of shape.
   'skewed (exponential − 1)': (r) => -Math.log(1 - r.next()) - 1,
 };
 const chosen = process.argv.slice(3);

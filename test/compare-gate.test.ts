@@ -39,27 +39,41 @@ const minority = sweep('minority', [...zeros(21), ...new Array<number>(19).fill(
 interface Json {
   test: string;
   interval: string;
-  metrics: { metric: string; base: number; candidate: number; difference: number; n_base: number; n_candidate: number; ci_low: number | null; ci_high: number | null; significant: boolean }[];
+  metrics: { metric: string; base: number; candidate: number; difference: number; n_base: number; n_candidate: number; ci_low: number | null; ci_high: number | null; significant: boolean; interval: string | null }[];
   dropped_runs: { side: string; runs: number; by_status: Record<string, number>; seeds: string[] }[];
   fail_on: Record<string, unknown>[];
   regression: boolean;
   gate: string | null;
 }
 
-test('19 of 40 seeds 5 pods worse: the mean change +2.375, t interval [+1.566, +3.184], fails --fail-on pods_unbound_end:+1 (exit 3)', () => {
+test('19 of 40 seeds 5 pods worse: the mean change +2.375, sign-flip interval [+1.563, +3.182], fails --fail-on pods_unbound_end:+1 (exit 3)', () => {
   const r = ksim('compare', base40, minority, '--fail-on', 'pods_unbound_end:+1');
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stderr, 'ksim: regression: pods_unbound_end +2.375 crosses pods_unbound_end:+1 (significant)\n');
-  // sd of the differences 2.5287, t(0.975, 39) = 2.0227: 2.375 ± 0.8087.
-  assert.match(r.stdout, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}pods_unbound_end +40 +0 +2\.375 +\+2\.375 +\+inf% +\[\+1\.566, \+3\.184\] +yes\n {2}sched_latency_p99_ms +40 +120 +120 +0 +0\.0% +\[0, 0\] +no\n/);
+  // 40 pairs: the interval from 65,535 drawn subsets (intervals.test.ts), 1.5625 to 35/11; the
+  // t interval was [+1.566, +3.184].
+  assert.match(r.stdout, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}pods_unbound_end +40 +0 +2\.375 +\+2\.375 +\+inf% +\[\+1\.563, \+3\.182\] +yes\n {2}sched_latency_p99_ms +40 +120 +120 +0 +0\.0% +\[0, 0\] +no\n/);
   assert.match(r.stdout, /\n--fail-on pods_unbound_end:\+1: FAILED: pods_unbound_end \+2\.375 crosses pods_unbound_end:\+1 \(significant\)\n$/);
   const j = JSON.parse(ksim('compare', base40, minority, '--fail-on', 'pods_unbound_end:+1', '-o', 'json').stdout) as Json;
-  assert.deepEqual([j.test, j.interval, j.regression, j.gate], ['paired', 'student-t', true, 'failed']);
+  assert.deepEqual([j.test, j.interval, j.regression, j.gate], ['paired', 'sign-flip', true, 'failed']);
   const m = j.metrics[0]!;
-  assert.deepEqual([m.base, m.candidate, m.difference, m.n_base], [0, 2.375, 2.375, 40]);
-  assert.ok(Math.abs(m.ci_low! - 1.5662883820382523) < 1e-9 && Math.abs(m.ci_high! - 3.1837116179617477) < 1e-9, JSON.stringify(m));
+  assert.deepEqual([m.base, m.candidate, m.difference, m.n_base, m.ci_low, m.ci_high, m.interval], [0, 2.375, 2.375, 40, 1.5625, 35 / 11, 'sign-flip']);
   // A bound above the change passes: +2.375 does not cross +3.
   assert.equal(ksim('compare', base40, minority, '--fail-on', 'pods_unbound_end:+3').status, 0);
+});
+
+test('a skewed count, worse on 6 of 10 seeds and better on none (0, 1, 0, 0, 5, 5, 19, 3, 3, 0 more unbound): the gate fails (t\'s interval [-0.53, +7.73] let it through)', () => {
+  const base10 = sweep('base10', [3, 7, 1, 0, 2, 4, 0, 6, 5, 2]);
+  const worse = sweep('worse10', [3, 8, 1, 0, 7, 9, 19, 9, 8, 2]);
+  const r = ksim('compare', base10, worse, '--fail-on', 'pods_unbound_end:+1', '-o', 'json');
+  assert.equal(r.status, 3, r.stderr);
+  const m = (JSON.parse(r.stdout) as Json).metrics[0]!;
+  // p = 2 × 16/1024: only flipping zeros reaches the sum 36; the interval runs from the 25th
+  // smallest subset mean, 1/3, to the 25th largest, 8.
+  assert.deepEqual([m.difference, m.ci_low, m.ci_high, m.significant, m.interval], [3.6, 1 / 3, 8, true, 'sign-flip']);
+  // The same seeds with one better by 3 instead of worse by 3: p = 0.125, the gate passes.
+  const mixed = sweep('mixed10', [3, 8, 1, 0, 7, 9, 19, 9, 2, 2]);
+  assert.equal(ksim('compare', base10, mixed, '--fail-on', 'pods_unbound_end:+1').status, 0);
 });
 
 test('unpaired (other seeds), the same minority: means 0 and 2.375, Welch interval [+1.566, +3.184], the gate fails too', () => {
@@ -119,7 +133,7 @@ test('a candidate that failed 2 of 8 runs fails the gate (exit 3), and every for
   assert.match(table.stdout, new RegExp(`\\ncandidate runs: FAILED: ${esc(failed)}\\n$`));
   const csv = ksim('compare', base8, crashing, '--fail-on', 'pods_unbound_end:+1', '-o', 'csv');
   assert.equal(csv.status, 3);
-  assert.match(csv.stdout, /^metric,.*,test,failed_base,failed_candidate\npods_unbound_end,0,0,0,0,6,6,0,0,false,paired,0,2\n/);
+  assert.match(csv.stdout, /^metric,.*,test,interval,failed_base,failed_candidate\npods_unbound_end,0,0,0,0,6,6,0,0,false,paired,sign-flip,0,2\n/);
   const j = JSON.parse(ksim('compare', base8, crashing, '--fail-on', 'pods_unbound_end:+1', '-o', 'json').stdout) as Json;
   assert.deepEqual(j.dropped_runs, [{ side: 'candidate', runs: 8, by_status: { error: 2 }, seeds: ['3', '7'] }]);
   assert.deepEqual([j.regression, j.gate], [false, 'failed']);
@@ -139,8 +153,8 @@ test('a base that failed 2 of 8 runs: the gate passes on the seeds compared and 
 test('--resamples and --seed are accepted for old scripts, with a warning that they do nothing', () => {
   const r = ksim('compare', base40, minority, '--resamples', '500', '--seed', '3', '-o', 'csv');
   assert.equal(r.status, 0);
-  assert.equal(r.stderr, "ksim: warning: --resamples has no effect: compare's intervals are Student t intervals now, not a bootstrap (README, ksim compare)\n"
-    + "ksim: warning: --seed has no effect: compare's intervals are Student t intervals now, not a bootstrap (README, ksim compare)\n");
+  assert.equal(r.stderr, "ksim: warning: --resamples has no effect: compare no longer resamples: its intervals are exact, not a bootstrap (README, ksim compare)\n"
+    + "ksim: warning: --seed has no effect: compare no longer resamples: its intervals are exact, not a bootstrap (README, ksim compare)\n");
   assert.equal(r.stdout, ksim('compare', base40, minority, '-o', 'csv').stdout);
 });
 

@@ -44,7 +44,7 @@ interface Json {
   regression: boolean;
 }
 
-test('the same seeds: runs paired by seed; the +0.5 ms on every seed is significant (t interval [0.352, 0.648]) and crosses +2%', () => {
+test('the same seeds: runs paired by seed; the +0.5 ms on every seed is significant (sign-flip interval [0.3, 0.7]) and crosses +2%', () => {
   const r = ksim('compare', base, slower, '--fail-on', 'sched_latency_p99_ms:+2%', '-o', 'json');
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stderr, 'ksim: regression: sched_latency_p99_ms +2.5% crosses sched_latency_p99_ms:+2% (significant)\n');
@@ -53,8 +53,9 @@ test('the same seeds: runs paired by seed; the +0.5 ms on every seed is signific
   const m = j.metrics[0]!;
   assert.deepEqual([m.base, m.n_base], [20, 6]);
   assert.ok(Math.abs(m.candidate - 20.5) < 1e-12 && Math.abs(m.difference - 0.5) < 1e-12 && Math.abs(m.change_ratio - 0.025) < 1e-12, JSON.stringify(m));
-  // sd of the differences 0.1414, t(0.975, 5) = 2.5706: 0.5 ± 2.5706 × 0.1414 / √6 = 0.5 ± 0.1484.
-  assert.ok(Math.abs(m.ci_low - 0.3515873885221411) < 1e-9 && Math.abs(m.ci_high - 0.6484126114778589) < 1e-9, JSON.stringify(m));
+  // 6 pairs: the sign-flip interval is [smallest, largest] difference (⌊0.025 × 64⌋ = 1); the
+  // t interval was 0.5 ± 2.5706 × 0.1414 / √6 = [0.352, 0.648].
+  assert.ok(Math.abs(m.ci_low - 0.3) < 1e-9 && Math.abs(m.ci_high - 0.7) < 1e-9, JSON.stringify(m));
   assert.equal(m.significant, true);
 });
 
@@ -92,13 +93,13 @@ test('a run failed on one side drops its seed from the pairs, and every format s
   assert.equal(m.base, 18);
   assert.ok(Math.abs(m.candidate - 18.54) < 1e-12 && Math.abs(m.difference - 0.54) < 1e-12, JSON.stringify(m));
   const table = ksim('compare', base, failed).stdout;
-  assert.match(table, /\n {2}paired by seed: means over the seeds ok in both sweeps \(pairs\); change = the mean per-seed difference, with its 95% Student t interval; significant when it excludes 0\n {2}Failed runs, left out of the comparison: 1 of 6 candidate runs failed \(1 error; seed 6\)\n/);
+  assert.match(table, /\n {2}paired by seed: means over the seeds ok in both sweeps \(pairs\); change = the mean per-seed difference, with the 95% interval of the exact sign-flip test \(Student t below 6 pairs\); significant when it excludes 0\n {2}Failed runs, left out of the comparison: 1 of 6 candidate runs failed \(1 error; seed 6\)\n/);
   assert.match(table, /\n {2}metric +pairs +base mean +candidate mean +change +change % +95% CI of change +significant\n {2}sched_latency_p99_ms +5 +18 +18\.54 +\+0\.54 +\+3\.0% +\[\+0\.398429, \+0\.681571\] +yes\n/);
   const md = ksim('compare', base, failed, '-o', 'markdown').stdout;
   assert.match(md, /\nPaired by seed: means over the seeds ok in both sweeps/);
   assert.match(md, /\n\*\*Failed runs, left out of the comparison: 1 of 6 candidate runs failed \(1 error; seed 6\)\.\*\*\n/);
   const csv = ksim('compare', base, failed, '-o', 'csv').stdout;
-  assert.equal(csv, 'metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test,failed_base,failed_candidate\nsched_latency_p99_ms,18,18.54,0.54,0.03,5,5,0.398429,0.681571,true,paired,0,1\n');
+  assert.equal(csv, 'metric,base,candidate,difference,change_ratio,n_base,n_candidate,ci_low,ci_high,significant,test,interval,failed_base,failed_candidate\nsched_latency_p99_ms,18,18.54,0.54,0.03,5,5,0.398429,0.681571,true,paired,student-t,0,1\n');
   const j2 = JSON.parse(ksim('compare', base, failed, '-o', 'json').stdout) as { dropped_runs: unknown[]; gate: unknown };
   assert.deepEqual(j2.dropped_runs, [{ side: 'candidate', runs: 6, by_status: { error: 1 }, seeds: ['6'] }]);
   assert.equal(j2.gate, null);

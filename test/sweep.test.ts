@@ -205,7 +205,7 @@ test('compare: a candidate without the big nodes is flagged and exits 3 with --f
   assert.equal(csv.status, 0);
   const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
   assert.equal(rows.length, 2 * 23);
-  assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test', 'failed_base', 'failed_candidate']);
+  assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test', 'interval', 'failed_base', 'failed_candidate']);
   assert.deepEqual([...new Set(rows.map((x) => x['test']))], ['paired']);
   // One pod (too-big) is unbound at the end of every base run; 57, 59 and 56 (seeds 1-3) without
   // the big nodes: paired, the candidate mean 57.333, per-seed differences 56, 58, 55 → mean

@@ -26,7 +26,7 @@ export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s
   const r = compare(a.base, a.candidate, a.failOn !== undefined ? { failOn: a.failOn } : {});
   // Kept so that scripts passing them still run; the intervals no longer resample.
   for (const [flag, v] of [['--resamples', a.resamples], ['--seed', a.seed]] as const) {
-    if (v !== undefined) err(`ksim: warning: ${flag} has no effect: compare's intervals are Student t intervals now, not a bootstrap (README, ksim compare)\n`);
+    if (v !== undefined) err(`ksim: warning: ${flag} has no effect: compare no longer resamples: its intervals are exact, not a bootstrap (README, ksim compare)\n`);
   }
   for (const [side, dir] of [['base', r.base], ['candidate', r.candidate]] as const) {
     const failed = droppedText(r.dropped.filter((d) => d.side === side), undefined, 'failed');
@@ -170,7 +170,7 @@ function headline(r: CompareResult): string {
 
 /** Which test compared two sweeps, and how to read the columns. */
 function testLine(r: CompareResult): string {
-  if (r.test === 'paired') return 'paired by seed: means over the seeds ok in both sweeps (pairs); change = the mean per-seed difference, with its 95% Student t interval; significant when it excludes 0';
+  if (r.test === 'paired') return 'paired by seed: means over the seeds ok in both sweeps (pairs); change = the mean per-seed difference, with the 95% interval of the exact sign-flip test (Student t below 6 pairs); significant when it excludes 0';
   return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): means over the ok runs (n = base/candidate); change = the difference of the means, with its 95% Welch t interval; significant when it excludes 0`;
 }
 
@@ -218,12 +218,12 @@ export function compareMarkdown(r: CompareResult): string {
 /** One CSV row per metric (and matrix cell): numbers as written in ksim's files. */
 export function compareCsv(r: CompareResult): string {
   const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : '') : fmt(v, 6));
-  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test', 'failed_base', 'failed_candidate'] : [])];
+  const columns = [...(r.matrix.length > 0 ? ['group'] : []), 'metric', 'base', 'candidate', 'difference', 'change_ratio', ...(r.kind === 'sweeps' ? ['n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test', 'interval', 'failed_base', 'failed_candidate'] : [])];
   // The runs not ok in the row's matrix cell, per side (the same on every metric row of a cell).
   const failed = (group: string, side: 'base' | 'candidate') => r.dropped.filter((d) => d.group === group && d.side === side).reduce((a, d) => a + d.seeds.length, 0);
   const rows = r.metrics.map((m) => {
     const row: Record<string, string | number> = { group: m.group, metric: m.metric, base: n(m.base), candidate: n(m.candidate), difference: n(m.difference), change_ratio: n(m.changeRatio) };
-    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: r.test ?? '', failed_base: failed(m.group, 'base'), failed_candidate: failed(m.group, 'candidate') });
+    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: r.test ?? '', interval: m.interval ?? '', failed_base: failed(m.group, 'base'), failed_candidate: failed(m.group, 'candidate') });
     return row;
   });
   return stringify(rows, { header: true, columns });
@@ -235,7 +235,7 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
     kind: r.kind,
     base: r.base,
     candidate: r.candidate,
-    ...(r.kind === 'sweeps' ? { matrix: r.matrix, test: r.test, interval: r.test === 'paired' ? 'student-t' : 'welch-t', ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}) } : {}),
+    ...(r.kind === 'sweeps' ? { matrix: r.matrix, test: r.test, interval: r.test === 'paired' ? 'sign-flip' : 'welch-t', ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}) } : {}),
     metrics: r.metrics.map((m) => ({
       ...(r.matrix.length > 0 ? { group: m.group } : {}),
       metric: m.metric,
@@ -243,7 +243,7 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
       candidate: fin(m.candidate),
       difference: fin(m.difference),
       change_ratio: m.changeRatio === Infinity || m.changeRatio === -Infinity ? String(m.changeRatio) : fin(m.changeRatio),
-      ...(r.kind === 'sweeps' ? { n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true } : {}),
+      ...(r.kind === 'sweeps' ? { n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true, interval: m.interval ?? null } : {}),
     })),
     ...(r.placement !== null ? {
       placement: {
@@ -274,7 +274,7 @@ export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void, 
         .positional('candidate', { type: 'string', demandOption: true, describe: 'Of the same kind as base' })
         .option('fail-on', { type: 'string', array: true, describe: 'METRIC:+5% (a rise beyond 5%), METRIC:-5% (a fall), METRIC:+2 (absolute); for sweeps, the mean change, counted only when significant; a failed candidate run fails the gate too; repeatable' })
         .option('output', { alias: 'o', choices: COMPARE_FORMATS, default: 'table' as const, describe: 'table for people; csv, json for scripts; markdown for a pull request or job summary' })
-        .option('resamples', { type: 'string', hidden: true, describe: 'No effect (compare used a bootstrap before its t intervals); accepted for old scripts' })
+        .option('resamples', { type: 'string', hidden: true, describe: 'No effect (compare used a bootstrap before its exact intervals); accepted for old scripts' })
         .option('seed', { type: 'string', hidden: true, describe: 'No effect, as --resamples' })
         .example('$0 compare results/base results/candidate', 'Two runs: every metric and what moved')
         .example('$0 compare base-sweep cand-sweep --fail-on sched_latency_p99_ms:+5% -o markdown', 'The CI gate'),

@@ -1,8 +1,9 @@
 // `ksim compare BASE CANDIDATE`: metric by metric, two runs (value, value, change, plus what
 // moved: pods on another node or zone, per-node utilisation) or two sweeps, per matrix cell: when
 // both ran the same seeds, runs paired by seed (and matrix values): the means over the pairs, the
-// mean per-seed difference and its Student t 95% interval; else the means over the ok runs, their
-// difference and its Welch interval (intervals.ts says why means and t). And the regression gate:
+// mean per-seed difference and its 95% interval (the exact sign-flip test's from 6 pairs, Student
+// t's below); else the means over the ok runs, their difference and its Welch interval
+// (intervals.ts says why). And the regression gate:
 // --fail-on bounds crossed, bounds with nothing to judge, and candidate runs that failed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +49,9 @@ export interface MetricComparison {
   readonly ciHigh?: number | null;
   /** The interval excludes 0. */
   readonly significant?: boolean;
+  /** What gave the interval (intervals.ts): paired, the sign-flip test from 6 pairs, Student t
+   * below; unpaired, Welch's t (the permutation probability for two constant sides). */
+  readonly interval?: MeanChange['method'];
 }
 
 export interface FailOnBound {
@@ -357,7 +361,7 @@ function pairedComparison(g: string, m: string, base: readonly Rec[], candidate:
  * when paired) and interval; no change without values on both sides. */
 function withChange(c: MetricComparison, change: MeanChange | null, nBase: number, nCandidate: number): MetricComparison {
   if (change === null) return { ...c, difference: null, changeRatio: null, nBase, nCandidate, ciLow: null, ciHigh: null, significant: false };
-  return { ...c, difference: change.difference, changeRatio: ratio(c.base as number, change.difference), nBase, nCandidate, ciLow: change.low, ciHigh: change.high, significant: change.significant };
+  return { ...c, difference: change.difference, changeRatio: ratio(c.base as number, change.difference), nBase, nCandidate, ciLow: change.low, ciHigh: change.high, significant: change.significant, interval: change.method };
 }
 
 /** What moved between two runs: pods.csv (node and zone per pod) and nodes.csv (per node). */
