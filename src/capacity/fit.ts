@@ -116,8 +116,8 @@ export function fitCopies(cluster: ClusterState, profile: ProfileConfig, registr
 
 function place(cluster: ClusterState, p: PodInfo, n: NodeInfo): void {
   cluster.addPod(p);
-  cluster.assume(p, n);
   p.bound = true;
+  cluster.assume(p, n);
 }
 
 /** Copies of one pod, each with its own name (the next one can be looked at before it is made). */

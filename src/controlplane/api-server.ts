@@ -283,9 +283,10 @@ export class ApiServer {
           tell((w) => w.podAdded?.(p));
           continue;
         }
-        this.cluster.assume(p, node);
+        // Bound before it is placed: indexes hear of a bound pod, not of an assumed one.
         p.bound = true;
         p.boundUs = 0;
+        this.cluster.assume(p, node);
         p.startedUs = 0;
         this.cluster.setPhase(p, 'Running');
         tell((w) => w.podAdded?.(p));

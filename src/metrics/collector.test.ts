@@ -36,8 +36,8 @@ function story() {
   metrics.watchApi({ inFlight: 3, drainCommitLatencies: () => samplesOf(drains.shift() ?? []) });
   const run = (p: PodInfo, node: string) => {
     cluster.addPod(p);
-    cluster.assume(p, cluster.mustNode(node));
     p.bound = true;
+    cluster.assume(p, cluster.mustNode(node));
     cluster.setPhase(p, 'Running');
   };
   sim.scheduleAt(5 * S, 'test', 'a', () => run(podInfo(makePod('a').req({ cpu: '2', memory: '4Gi' }).obj()), 'n1'));
@@ -176,8 +176,8 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   cluster.updateNode('n2', { ready: false });
   const run = (p: PodInfo, n: string) => {
     cluster.addPod(p);
-    cluster.assume(p, cluster.mustNode(n));
     p.bound = true;
+    cluster.assume(p, cluster.mustNode(n));
     cluster.setPhase(p, 'Running');
   };
   run(podInfo(makePod('a').req({ cpu: '1', memory: '2Gi', 'example.com/gpu': 1 }).obj()), 'n1');
@@ -186,8 +186,8 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   // b2 is bound to n2 but not Running (its kubelet is unreachable): not running, not available.
   const b2 = podInfo(makePod('b2').req({ cpu: '1' }).obj());
   cluster.addPod(b2);
-  cluster.assume(b2, cluster.mustNode('n2'));
   b2.bound = true;
+  cluster.assume(b2, cluster.mustNode('n2'));
   const sim = new Simulation();
   const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/fpga', 'example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
   sim.run(5 * S);
@@ -268,6 +268,7 @@ test('requested ratios over Ready nodes stay right as pods come and go on NotRea
   const b = podInfo(makePod('b').req({ cpu: '1', memory: '4Gi' }).obj());
   const place = (p: PodInfo, node: string) => {
     cluster.addPod(p);
+    p.bound = true;
     cluster.assume(p, cluster.mustNode(node));
   };
   sim.scheduleAt(10 * S, 'test', 'a', () => place(a, 'n1'));
@@ -298,4 +299,46 @@ test('requested ratios over Ready nodes stay right as pods come and go on NotRea
   assert.ok(Math.abs(m.cpuRequestedMeanRatio() - (2.5 + 10 / 6) / 50) < 1e-12);
   // Memory: (5·3/16 + 5·2/16 + 10·6/24) / 50 (0 before 30 s).
   assert.ok(Math.abs(m.memoryRequestedMeanRatio() - (15 / 16 + 10 / 16 + 2.5) / 50) < 1e-12);
+});
+
+test('pods assumed by the scheduler count in the requested ratios and the peak only from their binding (the API server\'s view), also across a NotReady flip', () => {
+  // n1 and n2, 4 CPU / 8 GiB each (8 CPU, 16 GiB). a (2 CPU, 4 GiB) is assumed onto n1 at 0 s and
+  // bound at 30 s (a rate-limited scheduler client); b (2 CPU, 2 GiB) is assumed onto n2 at 0 s,
+  // n2 goes NotReady at 10 s and Ready at 20 s, and b is bound at 40 s; c is assumed onto n1 at
+  // 5 s and its binding fails at 15 s (forgotten: never counted).
+  const cluster = buildCluster(['n1', 'n2'].map((n) => makeNode(n).capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()));
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 60 * S, []);
+  const a = podInfo(makePod('a').req({ cpu: '2', memory: '4Gi' }).obj());
+  const b = podInfo(makePod('b').req({ cpu: '2', memory: '2Gi' }).obj());
+  const c = podInfo(makePod('c').req({ cpu: '1', memory: '1Gi' }).obj());
+  const assume = (p: PodInfo, node: string) => {
+    cluster.addPod(p);
+    cluster.assume(p, cluster.mustNode(node));
+  };
+  const bind = (p: PodInfo) => {
+    p.bound = true;
+    m.watcher.podBound?.(p);
+  };
+  sim.scheduleAt(0, 'test', 'a', () => assume(a, 'n1'));
+  sim.scheduleAt(0, 'test', 'b', () => assume(b, 'n2'));
+  sim.scheduleAt(5 * S, 'test', 'c', () => assume(c, 'n1'));
+  sim.scheduleAt(10 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
+  sim.scheduleAt(15 * S, 'test', 'c', () => cluster.forget(c));
+  sim.scheduleAt(20 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: true }));
+  sim.scheduleAt(30 * S, 'test', 'a', () => bind(a));
+  sim.scheduleAt(40 * S, 'test', 'b', () => bind(b));
+  sim.run(60 * S);
+  const cols = m.timeseriesColumns();
+  const at = (c: string) => m.timeseries.map((r) => r[c]);
+  // Samples at 0 … 60 s (after the test's events at 30 and 40 s, scheduled earlier): nothing
+  // bound before 30 s, then a's 2 of 8 CPU, from 40 s a and b's 4 of 8.
+  assert.ok(cols.includes('cpu_requested_ratio'));
+  assert.deepEqual(at('cpu_requested_ratio'), ['0', '0', '0', '0.25', '0.5', '0.5', '0.5']);
+  assert.deepEqual(at('memory_requested_ratio'), ['0', '0', '0', '0.25', '0.375', '0.375', '0.375']);
+  // Means over 60 s: CPU 0.25 × 10/60 + 0.5 × 20/60 = 0.208333; memory 0.25 × 10/60 + 0.375 × 20/60.
+  assert.ok(Math.abs(m.cpuRequestedMeanRatio() - (0.25 * 10 + 0.5 * 20) / 60) < 1e-12, String(m.cpuRequestedMeanRatio()));
+  assert.ok(Math.abs(m.memoryRequestedMeanRatio() - (0.25 * 10 + 0.375 * 20) / 60) < 1e-12, String(m.memoryRequestedMeanRatio()));
+  assert.deepEqual(m.peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.375, requested_peak_s: 40 });
+  assert.equal(m.isAssumed(a) || m.isAssumed(b) || m.isAssumed(c), false);
 });

@@ -122,6 +122,12 @@ export class MetricsCollector implements SchedulerObserver {
   private readonly notReadySums = { cpuRequested: 0, cpuAllocatable: 0, memoryRequested: 0, memoryAllocatable: 0 };
   /** Snapshot pods Running but not Ready (isPodReady): not available wherever they run. */
   private readonly notReadyPods = new Set<PodInfo>();
+  /** Pods the scheduler assumed onto a node whose binding has not committed yet: on its books
+   * (NodeInfo.requested), not on the node as the API server, the kubelet and pods.csv see it.
+   * With the scheduler's client rate limited, thousands can wait seconds to minutes. The ratios
+   * count bound pods only; the CPU and memory of those on Ready nodes are kept as sums. */
+  private readonly assumed = new Set<PodInfo>();
+  private readonly assumedReadySums = { cpu: 0, memory: 0 };
 
   /** `extendedResources`: the extended resources any node offers during the run
    * (extendedResourcesOffered over the scenario's nodes, joining ones included). */
@@ -136,13 +142,7 @@ export class MetricsCollector implements SchedulerObserver {
     this.groupBy = outputs.groupBy ?? null;
     this.placementSink = outputs.placements ?? new MemorySink(columnsOf('placements.csv'), this.placements);
     this.timeseriesSink = outputs.timeseries ?? new MemorySink(columnsOf('timeseries.csv', this.columnDims()), this.timeseries);
-    const ratiosChanged = () => {
-      const cpu = this.cpuRequestedRatio();
-      const mem = this.memRequestedRatio();
-      this.cpuRatio.set(sim.now, cpu);
-      this.memRatio.set(sim.now, mem);
-      this.peaks.update(sim.now, cpu, mem);
-    };
+    const ratiosChanged = () => this.ratiosChanged();
     cluster.onTotalsChanged = ratiosChanged;
     cluster.addIndex({
       // A node's pods come as podPlaced after its nodeAdded (addIndex), and a removed node has
@@ -161,13 +161,18 @@ export class MetricsCollector implements SchedulerObserver {
         if (n.ready) this.notReady.delete(n);
         else this.notReady.add(n);
         this.countNotReady(n.allocatable, n.requested, n.ready ? -1 : 1);
+        for (const p of n.pods) if (this.assumed.has(p)) this.countAssumed(p, n.ready ? 1 : -1);
         ratiosChanged();
       },
       podPlaced: (p, n) => {
         if (this.notReady.has(n)) this.countNotReady(null, p.requests, 1);
+        else if (!p.bound) this.countAssumed(p, 1);
+        if (!p.bound) this.assumed.add(p);
       },
       podRemoved: (p, n) => {
         if (this.notReady.has(n)) this.countNotReady(null, p.requests, -1);
+        else if (this.assumed.has(p)) this.countAssumed(p, -1);
+        this.assumed.delete(p);
       },
     });
     // After the index has seen the nodes: a node NotReady already is not Ready capacity.
@@ -203,7 +208,32 @@ export class MetricsCollector implements SchedulerObserver {
       this.lastFailure.delete(p);
       this.notReadyPods.delete(p);
     },
+    // The binding committed: the pod's requests count from now.
+    podBound: (p: PodInfo) => {
+      if (!this.assumed.delete(p)) return;
+      const n = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
+      if (n !== undefined && !this.notReady.has(n)) this.countAssumed(p, -1);
+      this.ratiosChanged();
+    },
   };
+
+  private ratiosChanged(): void {
+    const cpu = this.cpuRequestedRatio();
+    const mem = this.memRequestedRatio();
+    this.cpuRatio.set(this.sim.now, cpu);
+    this.memRatio.set(this.sim.now, mem);
+    this.peaks.update(this.sim.now, cpu, mem);
+  }
+
+  private countAssumed(p: PodInfo, sign: 1 | -1): void {
+    this.assumedReadySums.cpu += sign * p.requests.milliCpu;
+    this.assumedReadySums.memory += sign * p.requests.memory;
+  }
+
+  /** Whether a pod on a node's books is not bound yet (the ratios leave it out). */
+  isAssumed(p: PodInfo): boolean {
+    return this.assumed.has(p);
+  }
 
   attempt(r: AttemptRecord): void {
     const p = r.pod;
@@ -308,17 +338,21 @@ export class MetricsCollector implements SchedulerObserver {
       requested -= n.requested.getScalar(resource);
       allocatable -= n.allocatable.getScalar(resource);
     }
+    for (const p of this.assumed) {
+      const n = this.cluster.nodeByName.get(p.nodeName ?? '');
+      if (n !== undefined && !this.notReady.has(n)) requested -= p.requests.getScalar(resource);
+    }
     return ratioOf(requested, allocatable);
   }
 
   private cpuRequestedRatio(): number {
     const s = this.notReadySums;
-    return ratioOf(this.cluster.totalRequested.milliCpu - s.cpuRequested, this.cluster.totalAllocatable.milliCpu - s.cpuAllocatable);
+    return ratioOf(this.cluster.totalRequested.milliCpu - s.cpuRequested - this.assumedReadySums.cpu, this.cluster.totalAllocatable.milliCpu - s.cpuAllocatable);
   }
 
   private memRequestedRatio(): number {
     const s = this.notReadySums;
-    return ratioOf(this.cluster.totalRequested.memory - s.memoryRequested, this.cluster.totalAllocatable.memory - s.memoryAllocatable);
+    return ratioOf(this.cluster.totalRequested.memory - s.memoryRequested - this.assumedReadySums.memory, this.cluster.totalAllocatable.memory - s.memoryAllocatable);
   }
 
   private scheduleSample(atUs: number): void {
@@ -402,6 +436,17 @@ export class MetricsCollector implements SchedulerObserver {
       ext.forEach((r, i) => {
         a.req[2 + i]! += n.requested.getScalar(r);
         a.alloc[2 + i]! += n.allocatable.getScalar(r);
+      });
+    }
+    // Pods not bound yet are on their nodes' books but not counted.
+    for (const p of this.assumed) {
+      const n = this.cluster.nodeByName.get(p.nodeName ?? '');
+      const a = n === undefined || !n.ready ? undefined : acc.get(groupOf(n, g.key));
+      if (a === undefined) continue;
+      a.req[0]! -= p.requests.milliCpu;
+      a.req[1]! -= p.requests.memory;
+      ext.forEach((r, i) => {
+        a.req[2 + i]! -= p.requests.getScalar(r);
       });
     }
     for (const [name, a] of acc) {

@@ -460,7 +460,7 @@ function finishRun(parts: RunParts): RunResult {
   const summary = formatRow(typedSummary, summaryColumns);
   checker?.finish(summary);
   const nodes = tables.sink('nodes.csv', { resources: cluster.extendedResourceNames() });
-  for (const row of nodeRows(cluster)) nodes.add(row);
+  for (const row of nodeRows(cluster, (p) => metrics.isAssumed(p))) nodes.add(row);
   const workloads = tables.sink('workloads.csv');
   for (const row of availability.typedRows(scenario.durationUs)) workloads.add(row);
   if ((scenario.faults ?? []).length > 0) {
@@ -535,23 +535,35 @@ function timeseriesGroups(scenario: Scenario): TimeseriesGroups | undefined {
   return { key, names: [...names].sort() };
 }
 
-/** nodes.csv's rows: every node at the end, in the store's order. */
-function nodeRows(cluster: ClusterState): TypedRow[] {
+/** nodes.csv's rows: every node at the end, in the store's order, with its bound pods (a pod
+ * the scheduler assumed there whose binding had not committed is not on it yet). */
+function nodeRows(cluster: ClusterState, assumed: (p: PodInfo) => boolean): TypedRow[] {
   const ext = cluster.extendedResourceNames();
   return cluster.nodes.map((n) => {
+    let pods = n.pods.length;
+    let cpu = n.requested.milliCpu;
+    let memory = n.requested.memory;
+    const unbound: PodInfo[] = [];
+    for (const p of n.pods) {
+      if (!assumed(p)) continue;
+      unbound.push(p);
+      pods--;
+      cpu -= p.requests.milliCpu;
+      memory -= p.requests.memory;
+    }
     const row: Record<string, number | string | boolean> = {
       node: n.name,
       pool: n.pool,
       zone: n.zone,
       ready: n.ready,
-      pods: n.pods.length,
-      cpu_requested_milli: n.requested.milliCpu,
+      pods,
+      cpu_requested_milli: cpu,
       cpu_allocatable_milli: n.allocatable.milliCpu,
-      memory_requested_bytes: n.requested.memory,
+      memory_requested_bytes: memory,
       memory_allocatable_bytes: n.allocatable.memory,
     };
     for (const r of ext) {
-      row[`${r}_requested`] = n.requested.getScalar(r);
+      row[`${r}_requested`] = unbound.reduce((sum, p) => sum - p.requests.getScalar(r), n.requested.getScalar(r));
       row[`${r}_allocatable`] = n.allocatable.getScalar(r);
     }
     return row;

@@ -120,8 +120,8 @@ export function clusterFromSnapshot(s: ClusterSnapshot): ClusterState {
   for (const pod of s.pods) {
     const p = new PodInfo(pod, 0);
     c.addPod(p);
-    c.assume(p, c.mustNode(pod.spec?.nodeName as string));
     p.bound = true;
+    c.assume(p, c.mustNode(pod.spec?.nodeName as string));
     c.setPhase(p, 'Running');
   }
   return c;
