@@ -657,3 +657,57 @@ test("a pending pod's status.nominatedNodeName is tried first (upstream evaluate
   const placements = table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']}`);
   assert.deepEqual(placements, ['urgent bound node-a']);
 });
+
+test("a snapshot pod naming a PriorityClass the dump lacks keeps its spec.priority and runs (upstream never admits a stored pod again); one warning per class, and new pods naming it are refused", () => {
+  const pod = (name: string, node: string | null) => [
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata:',
+    `    name: ${name}`,
+    '    namespace: shop',
+    '    labels: {app: api}',
+    '    ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-5c9d, uid: rs-uid, controller: true}]',
+    '  spec:',
+    ...(node === null ? [] : [`    nodeName: ${node}`]),
+    '    priorityClassName: shop-critical',
+    '    priority: 100000',
+    '    preemptionPolicy: PreemptLowerPriority',
+    '    containers: [{name: c, image: api, resources: {requests: {cpu: "1", memory: 1Gi}}}]',
+    `  status: {phase: ${node === null ? 'Pending' : 'Running'}}`,
+  ];
+  const scenario = snapshotScenario('ksim-snap-missing-class-', '2m', [
+    ...nodeItem('node-a', '4'),
+    '- apiVersion: apps/v1',
+    '  kind: ReplicaSet',
+    '  metadata: {name: api-5c9d, namespace: shop, uid: rs-uid}',
+    '  spec: {replicas: 3, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {priorityClassName: shop-critical, containers: [{name: c, image: api, resources: {requests: {cpu: "1", memory: 1Gi}}}]}}}',
+    ...pod('api-5c9d-aaaaa', 'node-a'),
+    ...pod('api-5c9d-bbbbb', 'node-a'),
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  // Both snapshot pods hold their CPU on node-a (they used to be refused by admission at t = 0).
+  assert.deepEqual(table(result, 'nodes.csv').map((r) => `${r['node']} ${r['pods']} ${r['cpu_requested_milli']}`), ['node-a 2 2000']);
+  assert.deepEqual(table(result, 'pods.csv').map((r) => `${r['name']} ${r['node']} ${r['phase']}`), ['api-5c9d-aaaaa node-a Running', 'api-5c9d-bbbbb node-a Running']);
+  assert.ok(result.warnings.includes('2 pods (first shop/api-5c9d-aaaaa) name PriorityClass shop-critical, which the snapshot lacks: they keep their spec.priority, but new pods naming it (replacements too) are refused, as an API server without it would; add priorityclasses to the dump (kubectl get priorityclasses -o json)'), result.warnings.join('\n'));
+  // The third replica is refused, as an API server without the class would refuse it.
+  assert.ok(result.warnings.some((w) => w.includes('no PriorityClass with name shop-critical was found')), result.warnings.join('\n'));
+});
+
+test('a snapshot pod not on a node and being deleted (deletionTimestamp, held by a finalizer) is left out with a warning, not scheduled', () => {
+  const scenario = snapshotScenario('ksim-snap-deleted-pending-', '1m', [
+    ...nodeItem('node-a', '4'),
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: stuck, namespace: default, finalizers: [example.com/cleanup], deletionTimestamp: "2026-03-14T10:36:00Z", deletionGracePeriodSeconds: 0}',
+    '  spec: {containers: [{name: c, image: x, resources: {requests: {cpu: "1"}}}]}',
+    '  status: {phase: Pending}',
+    '- apiVersion: v1',
+    '  kind: Pod',
+    '  metadata: {name: waiting, namespace: default}',
+    '  spec: {containers: [{name: c, image: x, resources: {requests: {cpu: "1"}}}]}',
+    '  status: {phase: Pending}',
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  assert.deepEqual(table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']}`), ['waiting bound node-a']);
+  assert.ok(result.warnings.includes('pod default/stuck not on a node and being deleted (deletionTimestamp): left out, as the API server deletes an unscheduled pod at once and the scheduler never places one being deleted'), result.warnings.join('\n'));
+});

@@ -127,6 +127,28 @@ describe('Priority admission', () => {
   });
 });
 
+describe('Priority of a stored (snapshot) pod', () => {
+  const high = priorityClass('high', 1000);
+  const dflt = priorityClass('default-class', 100, { globalDefault: true });
+  const existing = (classes: WorkloadObject[], edit: (p: Pod) => void) => outcome(admitPod(clusterWith(...classes), withSpec(edit), { existing: true }));
+  it('keeps its spec.priority whatever its class says now, or when the class is missing (upstream never admits a stored pod again)', () => {
+    assert.deepEqual(existing([], (p) => Object.assign(p.spec!, { priorityClassName: 'shop-critical', priority: 100000 })), [100000, 'PreemptLowerPriority', 'shop-critical']);
+    assert.deepEqual(existing([high], (p) => Object.assign(p.spec!, { priorityClassName: 'high', priority: 7, preemptionPolicy: 'Never' })), [7, 'Never', 'high']);
+  });
+  it('without spec.priority (a hand-written snapshot): its class or the default class, else 0', () => {
+    assert.deepEqual(existing([high], (p) => void (p.spec!.priorityClassName = 'high')), [1000, 'PreemptLowerPriority', 'high']);
+    assert.deepEqual(existing([dflt], () => {}), [100, 'PreemptLowerPriority', undefined]);
+    assert.deepEqual(existing([], (p) => void (p.spec!.priorityClassName = 'gone')), [0, 'PreemptLowerPriority', 'gone']);
+  });
+  it('is not refused by a ResourceQuota it exceeds (it is stored already)', () => {
+    const quota: WorkloadObject = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'default' }, spec: { hard: { pods: '0' } } };
+    const c = clusterWith();
+    c.objects.set(objectKey('ResourceQuota', 'default', 'q'), quota);
+    assert.ok(admitPod(c, makePod('p').obj(), { existing: true }).allowed);
+    assert.equal(admitPod(c, makePod('p').obj()).allowed, false);
+  });
+});
+
 describe('ApiServer.createPod runs priority admission', () => {
   it('stores the resolved priority, and rejects an unknown class with the reason for the caller', () => {
     const sim = new Simulation();

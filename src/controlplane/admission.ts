@@ -51,8 +51,9 @@ const defaultClassCache = new WeakMap<ClusterState, { version: number; cls: Reso
 
 export interface AdmitOptions {
   /** The pod exists already (a cluster snapshot's): the cluster's own API server admitted it,
-   * so LimitRanger and RuntimeClass, which would add to it again or refuse it for an object the
-   * snapshot lacks, do not run on it. */
+   * and upstream never admits a stored object again. LimitRanger and RuntimeClass, which would
+   * add to it again or refuse it for an object the snapshot lacks, and ResourceQuota do not run
+   * on it; its spec.priority stands (existingPriority). */
   readonly existing?: boolean;
 }
 
@@ -67,7 +68,7 @@ const NO_OBJECTS: readonly WorkloadObject[] = [];
  */
 export function admitPod(cluster: ClusterState, pod: Pod, opts: AdmitOptions = {}): AdmissionResult {
   const existing = opts.existing === true;
-  return admit(cluster, pod, { resources: !existing, priority: true });
+  return admit(cluster, pod, { resources: !existing, priority: existing ? 'existing' : true });
 }
 
 /**
@@ -81,8 +82,9 @@ export function admitResources(cluster: ClusterState, pod: Pod): AdmissionResult
 }
 
 /** The plugins to run: `resources` LimitRanger and RuntimeClass, `priority` Priority,
- * DefaultTolerationSeconds and ResourceQuota. */
-function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boolean; readonly priority: boolean }): AdmissionResult {
+ * DefaultTolerationSeconds and ResourceQuota ('existing': the priority a stored pod has, the
+ * default tolerations, no quota). */
+function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boolean; readonly priority: boolean | 'existing' }): AdmissionResult {
   const name = pod.metadata?.name ?? '';
   const spec: PodSpec = pod.spec ?? { containers: [] };
   // One copy of the pod holds every plugin's fields, built by `merged`, not spreads: every
@@ -98,8 +100,8 @@ function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boole
     limitRanger = m.annotation;
   }
   let tolerations = spec.tolerations;
-  if (run.priority) {
-    const r = admitPriority(cluster, pod);
+  if (run.priority !== false) {
+    const r = run.priority === 'existing' ? { allowed: true as const, fields: existingPriority(cluster, spec) } : admitPriority(cluster, pod);
     if (!r.allowed) return r;
     Object.assign(fields, r.fields);
     tolerations = withDefaultTolerations(spec.tolerations);
@@ -126,7 +128,7 @@ function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boole
   }
   const overhead = validateOverhead(cls, admittedSpec);
   if (overhead !== null) return forbidden(name, overhead);
-  if (run.priority) {
+  if (run.priority === true) {
     const quota = checkQuota(cluster, admitted);
     if (quota !== null) return forbidden(name, quota);
   }
@@ -168,6 +170,24 @@ function admitPriority(cluster: ClusterState, pod: Pod): PriorityResult {
   const fields: Partial<PodSpec> = { priority, preemptionPolicy: policy };
   if (resolvedName !== '') fields.priorityClassName = resolvedName;
   return { allowed: true, fields };
+}
+
+/** A stored pod's priority: its spec.priority as the cluster's Priority admission set it (the
+ * PriorityClass may be missing from a snapshot, or changed since: upstream never re-resolves
+ * it), else what its class or the default class gives now, else 0. */
+function existingPriority(cluster: ClusterState, spec: PodSpec): Partial<PodSpec> {
+  const policy = spec.preemptionPolicy ?? undefined;
+  if (typeof spec.priority === 'number') return { priority: spec.priority, preemptionPolicy: policy ?? PREEMPT_LOWER_PRIORITY };
+  const className = spec.priorityClassName ?? '';
+  const cls = className === '' ? defaultClass(cluster) : lookupClass(cluster, className);
+  return { priority: cls?.value ?? 0, preemptionPolicy: policy ?? cls?.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY };
+}
+
+/** The PriorityClass names `spec` gives that the store lacks (and are not system classes): a
+ * snapshot's pods keep their priority, but new pods naming the class are refused. */
+export function missingPriorityClass(cluster: ClusterState, spec: PodSpec | undefined): string | null {
+  const name = spec?.priorityClassName ?? '';
+  return name !== '' && lookupClass(cluster, name) === null ? name : null;
 }
 
 /** Taint keys the node lifecycle controller sets (k8s.io/api core/v1 well_known_taints.go). */

@@ -9,7 +9,7 @@ import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, podStoreKey, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
-import { admitPod } from './admission.js';
+import { admitPod, missingPriorityClass } from './admission.js';
 import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
@@ -243,6 +243,10 @@ export class ApiServer {
   commitStartState(start: StartState): string[] {
     const core = this.core;
     const warnings: string[] = [];
+    /** Pods naming a PriorityClass the snapshot lacks, by class: one warning each. */
+    const missingClasses = new Map<string, string[]>();
+    /** Pods not on a node and being deleted: left out, in one warning. */
+    const deletedPending: string[] = [];
     const tell = (f: (w: ClusterWatcher) => void) => {
       for (const o of core.observers) f(o);
       for (const w of this.watchers) f(w);
@@ -268,6 +272,13 @@ export class ApiServer {
           warnings.push(`pod ${key}: not started, a pod of that name exists`);
           continue;
         }
+        if (node === undefined && pod.metadata?.deletionTimestamp != null) {
+          // Being deleted before it was scheduled: upstream deletes an unscheduled pod at once
+          // (its finalizers aside) and never schedules it (schedule_one.go skipPodSchedule); its
+          // owner does not count it (FilterActivePods).
+          deletedPending.push(key);
+          continue;
+        }
         // Snapshot pods were admitted by the cluster's own API server: LimitRanger and
         // RuntimeClass do not run again on them.
         const admitted = admitPod(this.cluster, pod, { existing: true });
@@ -275,6 +286,8 @@ export class ApiServer {
           warnings.push(`pod ${key}: not started, refused by admission: ${admitted.reason}`);
           continue;
         }
+        const missing = missingPriorityClass(this.cluster, pod.spec);
+        if (missing !== null) missingClasses.set(missing, [...(missingClasses.get(missing) ?? []), key]);
         const p = new PodInfo(admitted.pod, 0);
         p.past = start.podPasts?.get(pod) ?? null;
         this.cluster.addPod(p, false);
@@ -300,6 +313,15 @@ export class ApiServer {
       }
     } finally {
       core.startingUp = false;
+    }
+    if (deletedPending.length > 0) {
+      const who = deletedPending.length === 1 ? `pod ${deletedPending[0]!}` : `${deletedPending.length} pods (first ${deletedPending[0]!})`;
+      warnings.push(`${who} not on a node and being deleted (deletionTimestamp): left out, as the API server deletes an unscheduled pod at once and the scheduler never places one being deleted`);
+    }
+    for (const [cls, pods] of missingClasses) {
+      const who = pods.length === 1 ? `pod ${pods[0]!} names` : `${pods.length} pods (first ${pods[0]!}) name`;
+      const keep = pods.length === 1 ? 'it keeps its' : 'they keep their';
+      warnings.push(`${who} PriorityClass ${cls}, which the snapshot lacks: ${keep} spec.priority, but new pods naming it (replacements too) are refused, as an API server without it would; add priorityclasses to the dump (kubectl get priorityclasses -o json)`);
     }
     tell((w) => w.startStateCommitted?.());
     return warnings;

@@ -74,6 +74,7 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   let pods = snap.pods.filter(keep);
   if (filteredOut.size > 0) notes.push(`left out by namespace: ${[...filteredOut].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   notes.push(...orphanedPodsWarning(pods, objects, ''));
+  notes.push(...missingPriorityClassNotes(pods, objects));
 
   let pending: Pod[] = [];
   if (opts.pendingAsWorkload === true) {
@@ -148,4 +149,17 @@ function minimal(o: object): object {
 
 function listYaml(items: readonly object[]): string {
   return stringify({ apiVersion: 'v1', kind: 'List', items }, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** One note per PriorityClass the pods name that the input lacks (not a system-* class): the
+ * pods keep their spec.priority in a run, but new pods naming it are refused. */
+function missingPriorityClassNotes(pods: readonly Pod[], objects: readonly { kind: string; metadata: { name: string } }[]): string[] {
+  const classes = new Set(objects.filter((o) => o.kind === 'PriorityClass').map((o) => o.metadata.name));
+  const missing = new Map<string, number>();
+  for (const p of pods) {
+    const name = p.spec?.priorityClassName ?? '';
+    if (name === '' || name.startsWith('system-') || classes.has(name)) continue;
+    missing.set(name, (missing.get(name) ?? 0) + 1);
+  }
+  return [...missing].map(([name, n]) => `${n} pod${n === 1 ? ' names' : 's name'} PriorityClass ${name}, which the input lacks: ${n === 1 ? 'it keeps its' : 'they keep their'} spec.priority, but new pods naming it (replacements too) will be refused; add priorityclasses to the dump`);
 }
