@@ -133,3 +133,48 @@ ${entry('prometheus', 'prometheus')}${entry('grafana', second)}`;
   assert.deepEqual([...run.cluster.pods.values()].map((p) => p.namespace).sort(), ['monitoring', 'monitoring']);
   assert.throws(() => parseScenario(text('prometheus'), 'two-charts.yaml'), /workload\[1\]\.manifests\[1\]\.metadata\.name: expected a name not already used by workload entry "prometheus" at the same time or later/);
 });
+
+test('optional fields written with nothing after them (Helm output of an empty values key) are unset, as the API server decodes a null; a null label value is still refused', () => {
+  const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  annotations:
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      nodeSelector:
+      affinity:
+      tolerations:
+      initContainers:
+      topologySpreadConstraints:
+      containers:
+        - name: api
+          image: x
+          env:
+          resources:
+            limits:
+            requests: {cpu: 500m}
+        - name: sidecar
+          image: y
+          resources:`;
+  const text = (m: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster: {nodePools: [{name: p, count: 1, allocatable: {cpu: "4", memory: 8Gi}}]}
+workload:
+  - name: api
+    at: 0s
+    manifest:
+${m.split('\n').map((l) => `      ${l}`).join('\n')}
+`;
+  const s = parseScenario(text(manifest), `${FIXTURES}/nulls.yaml`);
+  const spec = (s.workload[0]!.manifests[0] as { spec: { template: { spec: Record<string, unknown> & { containers: { resources?: unknown }[] } } } }).spec.template.spec;
+  // The null fields are gone; the containers keep what was set.
+  assert.deepEqual(Object.keys(spec), ['containers']);
+  assert.deepEqual(spec.containers.map((c) => c.resources), [{ requests: { cpu: '500m' } }, undefined]);
+  assert.throws(() => parseScenario(text(manifest.replace('labels: {app: api}}', 'labels: {app: api, tier: }}')), `${FIXTURES}/nulls.yaml`), /metadata\.labels\.tier: expected/);
+});

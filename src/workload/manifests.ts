@@ -114,17 +114,42 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
 
 /** A deep copy of an object without metadata.managedFields (the API server's record of who
  * wrote which field, often half of a dumped object, which nothing in ksim reads: it is
- * type-checked on the original), with `spec` instead of a copy of its spec when given. */
+ * type-checked on the original), with `spec` instead of a copy of its spec when given, and
+ * without fields set to null: the API server decodes a null as "not set" (Helm writes
+ * `tolerations:` with nothing after it when a values key holds only comments). */
 function copyWithoutBookkeeping(raw: Obj, spec?: Obj): Obj {
   const out: Obj = {};
   for (const k in raw) {
     if (!Object.hasOwn(raw, k)) continue;
     const v = raw[k];
+    if (v === null) continue;
     if (k === 'spec' && spec !== undefined) out[k] = spec;
     else if (k === 'metadata' && isObj(v) && v['managedFields'] !== undefined) {
       const { managedFields: _dropped, ...kept } = v;
-      out[k] = copyPlain(kept);
-    } else setOwn(out, k, copyPlain(v));
+      out[k] = copyWithoutNulls(kept, k);
+    } else setOwn(out, k, copyWithoutNulls(v, k));
+  }
+  return out;
+}
+
+/** Maps of strings, whose null values are kept (and refused as not a string): Go decodes one as
+ * "", which a dropped key would not be. */
+const STRING_MAPS: ReadonlySet<string> = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels']);
+
+/** A deep copy of a parsed value (the value of field `key`) without object fields set to null. */
+function copyWithoutNulls(v: unknown, key: string): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyWithoutNulls(v[i], '');
+    return out;
+  }
+  if (STRING_MAPS.has(key)) return copyPlain(v);
+  const out: Obj = {};
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const x = (v as Obj)[k];
+    if (x !== null) setOwn(out, k, copyWithoutNulls(x, k));
   }
   return out;
 }
