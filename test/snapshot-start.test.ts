@@ -711,3 +711,19 @@ test('a snapshot pod not on a node and being deleted (deletionTimestamp, held by
   assert.deepEqual(table(result, 'placements.csv').map((r) => `${r['pod']} ${r['result']} ${r['node']}`), ['waiting bound node-a']);
   assert.ok(result.warnings.includes('pod default/stuck not on a node and being deleted (deletionTimestamp): left out, as the API server deletes an unscheduled pod at once and the scheduler never places one being deleted'), result.warnings.join('\n'));
 });
+
+test('an object or pod twice in a snapshot (two overlapping dumps) is bad input naming both places, as a repeated node is', () => {
+  const deployment = (replicas: number) => [
+    '- apiVersion: apps/v1',
+    '  kind: Deployment',
+    '  metadata: {name: grafana, namespace: monitoring}',
+    `  spec: {replicas: ${replicas}, selector: {matchLabels: {app: grafana}}, template: {metadata: {labels: {app: grafana}}, spec: {containers: [{name: c, image: grafana}]}}}`,
+  ];
+  const twice = snapshotScenario('ksim-snap-dup-', '1m', [...nodeItem('node-a', '4'), ...deployment(1), ...deployment(5)]);
+  assert.throws(() => loadScenario(twice), (e: Error) => {
+    assert.match(e.message, /snapshot\.yaml:15:20: items\[2\]\.metadata\.name: expected a Deployment not in the snapshot before \(monitoring\/grafana is also .*snapshot\.yaml:11 \(items\[1\]\)\), got "grafana"$/);
+    return true;
+  });
+  const pod = ['- apiVersion: v1', '  kind: Pod', '  metadata: {name: p, namespace: default}', '  spec: {nodeName: node-a, containers: [{name: c, image: x}]}', '  status: {phase: Running}'];
+  assert.throws(() => loadScenario(snapshotScenario('ksim-snap-dup-pod-', '1m', [...nodeItem('node-a', '4'), ...pod, ...pod])), /items\[2\]\.metadata\.name: expected a Pod not in the snapshot before \(default\/p is also .*snapshot\.yaml:11 \(items\[1\]\)\)/);
+});

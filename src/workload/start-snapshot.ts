@@ -9,7 +9,7 @@
 // victim of) is kept aside first, a Job keeps its counts and finish condition, a CronJob its
 // last scheduled time (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { InputError } from '../api/input-error.js';
+import { formatPath, InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { PodPast } from '../cluster/pod-info.js';
@@ -35,6 +35,9 @@ export interface SnapshotStart {
    * read before its status is dropped (src/workload/snapshot-times.ts). */
   readonly podHistories: Map<Pod, PodHistory>;
 }
+
+/** The objects of each snapshot read so far (kind/namespace/name → where), across its files. */
+const seenObjects = new WeakMap<SnapshotStart, Map<string, { doc: YamlDoc; path: Path }>>();
 
 /** Kinds read through the workload manifest reader (validated and defaulted like workload entries). */
 const MANIFEST_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PodDisruptionBudget', 'PriorityClass', 'Namespace', 'ResourceQuota', 'LimitRange', 'RuntimeClass', 'HorizontalPodAutoscaler']);
@@ -69,6 +72,20 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
   }
   if (empty === docs.length) throw new InputError(display, 0, 0, '', 'at least one Kubernetes object', 'an empty file');
   for (const it of items) readOne(it.doc, it.path, it.value);
+  /** An object of a kind, namespace and name read before (in this file or an earlier one of
+   * the same snapshot) is an error, as a repeated node is: which copy the cluster holds is not
+   * for ksim to guess (two dumps taken at different times differ). */
+  function checkFirst(doc: YamlDoc, path: Path, kind: string, namespace: string, name: string): void {
+    let seen = seenObjects.get(into);
+    if (seen === undefined) seenObjects.set(into, (seen = new Map()));
+    const key = `${kind}/${namespace}/${name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const at = `${first.doc.file}:${first.doc.position([...first.path, 'metadata', 'name']).line}${first.path.length > 0 ? ` (${formatPath(first.path)})` : ''}`;
+      throw doc.error([...path, 'metadata', 'name'], `a ${kind} not in the snapshot before (${namespace === '' ? '' : `${namespace}/`}${name} is also ${at})`, JSON.stringify(name));
+    }
+    seen.set(key, { doc, path });
+  }
   function readOne(doc: YamlDoc, path: Path, raw: Obj): void {
     const kind = raw['kind'];
     if (typeof kind !== 'string') throw doc.error([...path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
@@ -100,6 +117,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       }
       const history = readPodHistory(doc, path, raw);
       const pod = readManifest(doc, path, value, { allowNodeName: true, warnings, shared }) as Pod;
+      checkFirst(doc, path, kind, pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
       if (history !== null) into.podHistories.set(pod, history);
       checkClaim(doc, path, pod);
       unbound.push({ doc, path, pod });
@@ -110,6 +128,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     }
     if (MANIFEST_KINDS.has(kind)) {
       const m = readManifest(doc, path, value, { warnings });
+      checkFirst(doc, path, kind, m.metadata?.namespace ?? '', m.metadata?.name ?? '');
       checkClaim(doc, path, m);
       // A Job keeps its status: its counts and finish condition; a CronJob its last scheduled
       // time (src/workload/snapshot-times.ts).
@@ -123,6 +142,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       if (typeof md['name'] !== 'string' || md['name'] === '') throw doc.error([...path, 'metadata', 'name'], 'a name', describe(md['name']));
       stampAt(doc, [...path, 'metadata', 'creationTimestamp'], md['creationTimestamp']);
       checkObjectFields(doc, path, value, typeOfKind(kind) as string, warnings);
+      checkFirst(doc, path, kind, typeof md['namespace'] === 'string' ? md['namespace'] : 'default', md['name']);
       into.objects.push({ ...value, kind, metadata: { ...md, name: md['name'], namespace: typeof md['namespace'] === 'string' ? md['namespace'] : 'default' } } as WorkloadObject);
       return;
     }
