@@ -77,3 +77,18 @@ test('a node not Ready in the dump gets the NoSchedule taint the node lifecycle 
     `${file}: node broken is not Ready (Ready False): given the taint node.kubernetes.io/not-ready:NoSchedule the node lifecycle controller puts on it at once, which the dump lacks`,
   ]);
 });
+
+test('--pod takes a Deployment as its ReplicaSet\'s pod: the cluster\'s current ReplicaSet (FindNewReplicaSet) owns it, so default spreading applies as in a run; without one, the ReplicaSet the controller would create', async () => {
+  const cluster = repoPath(`${FIX}/rollout-cluster.yaml`);
+  const r = await explainFiles({ cluster, pod: repoPath(`${FIX}/deployment-web.yaml`) });
+  // PodTopologySpread scores (its system default constraints select web-6d4b9c8f7's pods: two on
+  // node-a), so node-b wins though it holds 2 CPU more; owned by the Deployment it was skipped
+  // and LeastAllocated chose node-a.
+  assert.equal(r.preScore['PodTopologySpread'], undefined);
+  assert.equal(r.selected, 'node-b');
+  // Without the Deployment and its ReplicaSet in the cluster, the pod's ReplicaSet is the one the
+  // Deployment controller would create (web-<hash of the template>): it selects none of the two
+  // pods, whose hash differs.
+  const bare = await explainFiles({ cluster: CLUSTER, pod: repoPath(`${FIX}/deployment-web.yaml`) });
+  assert.equal(bare.preScore['PodTopologySpread'], undefined);
+});

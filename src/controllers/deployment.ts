@@ -376,27 +376,7 @@ export class DeploymentController {
   }
 
   private createReplicaSet(st: DState, d: WorkloadObject, spec: DeploymentSpec, hash: string, replicas: number): void {
-    const template = spec.template ?? {};
-    const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
-    const rs: WorkloadObject = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: `${d.metadata.name}-${hash}`,
-        namespace: d.metadata.namespace,
-        labels,
-        annotations: replicasAnnotations(spec),
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, controller: true, blockOwnerDeletion: true }],
-      },
-      spec: {
-        replicas,
-        selector: {
-          ...(spec.selector ?? {}),
-          matchLabels: { ...(spec.selector?.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash },
-        },
-        template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
-      },
-    };
+    const rs = newReplicaSetObject(d, spec, hash, replicas);
     st.inflight++;
     this.api.createObject(rs, () => {
       st.inflight--;
@@ -487,6 +467,33 @@ function isScalingEvent(all: readonly ReplicaSetObject[], replicas: number): boo
     const desired = intAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
     return desired !== null && desired !== replicas;
   });
+}
+
+/** The ReplicaSet the Deployment controller creates for Deployment `d` (its spec `spec`) whose
+ * template hashes to `hash` (upstream sync.go getNewReplicaSet): named `<deployment>-<hash>`,
+ * its template and selector carrying the pod-template-hash label, owned by the Deployment. */
+export function newReplicaSetObject(d: WorkloadObject, spec: DeploymentSpec, hash: string, replicas: number): ReplicaSetObject {
+  const template = spec.template ?? {};
+  const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels,
+      annotations: replicasAnnotations(spec),
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: {
+      replicas,
+      selector: {
+        ...(spec.selector ?? {}),
+        matchLabels: { ...(spec.selector?.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash },
+      },
+      template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
+    },
+  };
 }
 
 /** Upstream deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose pod template equals

@@ -17,6 +17,9 @@ import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { clusterFromSnapshot, readClusterSnapshot } from '../workload/cluster-snapshot.js';
 import { readManifest } from '../workload/manifests.js';
+import { controllerRef, objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
+import { findNewReplicaSet, newReplicaSetObject } from '../controllers/deployment.js';
+import { podTemplateHash } from '../controllers/names.js';
 
 export interface ExplainFilesOptions {
   /** Files or directories of cluster objects (several are read as one cluster). */
@@ -45,8 +48,10 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   for (const [k, f] of extra) registry.set(k, f);
   const config = o.config === undefined ? defaultSchedulerConfig() : readConfigFile(o.config, o, o.warnings ?? []);
   validateSchedulerConfig(config, registry);
-  const { pod, doc, path } = readPod(o.pod, o.warnings);
+  const read = readPod(o.pod, o.warnings);
+  const { doc, path } = read;
   const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));
+  const pod = read.workload === null ? read.pod : podOfWorkload(read.workload, read.pod, cluster);
   // The profile the pod's schedulerName selects, as kube-scheduler does (a pod naming no
   // profile of the configuration is not scheduled by it).
   const schedulerName = pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -83,8 +88,9 @@ function readConfigFile(file: string, o: ExplainFilesOptions, warnings: string[]
 const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /** The pod to explain: a Pod, or the pod a workload's template makes (named after the workload,
- * owned by it). `nodeName: ""` counts as unbound. */
-export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path } {
+ * owned by it; `workload` is then the workload: podOfWorkload places it in the cluster).
+ * `nodeName: ""` counts as unbound. */
+export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path; workload: WorkloadObject | null } {
   const docs = readYamlFile(file, file);
   if (docs.length !== 1) {
     // Name what the documents hold: a chart's rendered file has several workloads to choose from.
@@ -105,7 +111,7 @@ export function readPod(file: string, warnings: string[] | undefined): { pod: Po
     raw['spec'] = rest;
   }
   const m = readManifest(d, [], raw, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
-  if (m.kind === 'Pod') return { pod: m as Pod, doc: d, path: ['spec'] };
+  if (m.kind === 'Pod') return { pod: m as Pod, doc: d, path: ['spec'], workload: null };
   if (!TEMPLATE_KINDS.has(m.kind ?? '')) throw d.error(['kind'], '"Pod", or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', JSON.stringify(m.kind));
   const templatePath: Path = m.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
   let template: unknown = m;
@@ -123,7 +129,46 @@ export function readPod(file: string, warnings: string[] | undefined): { pod: Po
     },
     spec: structuredClone(t.spec) as NonNullable<Pod["spec"]>,
   };
-  return { pod, doc: d, path: [...templatePath, 'spec'] };
+  return { pod, doc: d, path: [...templatePath, 'spec'], workload: m as WorkloadObject };
+}
+
+/** The pod `workload`'s controller creates, as the cluster holds things when it is scheduled:
+ * the workload exists (added to `cluster` when the dump lacks it), and a Deployment's pod comes
+ * from its current ReplicaSet — the cluster's (named after the template's hash, else found as
+ * upstream's FindNewReplicaSet does), else the one the Deployment controller would create (added
+ * too) — with its pod-template-hash label, owned by that ReplicaSet. PodTopologySpread's default
+ * constraints select the pods of the pod's controller (helper.DefaultSelector), so a template pod
+ * owned by the Deployment itself was scored with no default spreading. */
+export function podOfWorkload(workload: WorkloadObject, templatePod: Pod, cluster: ClusterState): Pod {
+  const { kind, metadata: md } = workload;
+  const add = (o: WorkloadObject) => {
+    const key = objectKey(o.kind, o.metadata.namespace, o.metadata.name);
+    if (!cluster.objects.has(key)) cluster.objects.set(key, o);
+  };
+  add(workload);
+  if (kind !== 'Deployment') return templatePod;
+  const d = workload as ObjectOf<'Deployment'>;
+  const spec = d.spec ?? {};
+  const template = spec.template ?? {};
+  const hash = podTemplateHash(template);
+  const owned = cluster.objectsOfKind('ReplicaSet').filter((rs) => {
+    const ref = controllerRef(rs);
+    return rs.metadata.namespace === md.namespace && ref?.kind === 'Deployment' && ref.name === md.name;
+  });
+  const rs = owned.find((r) => r.metadata.name === `${md.name}-${hash}`) ?? findNewReplicaSet(owned, template) ?? newReplicaSetObject(d, spec, hash, spec.replicas ?? 1);
+  add(rs);
+  const rsTemplate = rs.spec?.template ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...rsTemplate.metadata,
+      name: templatePod.metadata?.name ?? md.name,
+      namespace: md.namespace,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.name, controller: true }],
+    },
+    spec: templatePod.spec ?? { containers: [] },
+  };
 }
 
 /** The profile with only the named plugins at its filter/score points; the queue sort and binder stay. */
