@@ -249,9 +249,9 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
   'explain-pod': [
     ['affinity-list.yaml', 'explain-pod/affinity-list.yaml:7:5: spec.affinity: expected an Affinity (a mapping), got a list'],
     ['service.yaml', 'explain-pod/service.yaml:2:7: kind: expected "Pod", or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template), got "Service"'],
-    ['empty.yaml', 'explain-pod/empty.yaml: expected exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template), got 0 documents'],
+    ['empty.yaml', 'explain-pod/empty.yaml: expected exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template), got no object'],
     ['toleration-operator.yaml', 'explain-pod/toleration-operator.yaml:6:40: spec.tolerations[0].operator: expected Exists or Equal, got "Equals"'],
-    ['two-pods.yaml', 'explain-pod/two-pods.yaml: expected exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template), got 2 documents: 2 Pod; put the one to place in a file of its own'],
+    ['two-pods.yaml', 'explain-pod/two-pods.yaml: expected exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template), got 2 objects: 2 Pod; put the one to place in a file of its own'],
     ['utf16.yaml', 'explain-pod/utf16.yaml: expected a YAML or JSON text file in UTF-8, got UTF-16 text (save the file as UTF-8)'],
   ],
 };

@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { explainFiles } from '../src/run/explain-files.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 
 const CLUSTER = repoPath('examples/explain/cluster.yaml');
@@ -91,4 +94,21 @@ test('--pod takes a Deployment as its ReplicaSet\'s pod: the cluster\'s current 
   // pods, whose hash differs.
   const bare = await explainFiles({ cluster: CLUSTER, pod: repoPath(`${FIX}/deployment-web.yaml`) });
   assert.equal(bare.preScore['PodTopologySpread'], undefined);
+});
+
+test('--pod takes a rendered chart holding one workload among other kinds (empty documents and Lists as kubectl reads them); a pod of the dump is explained as if it were not there', async () => {
+  const dir = tempDir('ksim-explain-chart-');
+  const deployment = readFileSync(repoPath(`${FIX}/deployment-web.yaml`), 'utf8');
+  writeFileSync(join(dir, 'chart.yaml'), `---\n# Source: web/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {a: b}\n---\n# Source: web/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}}\n---\n${deployment}---\n# Source: web/templates/NOTES (only a comment)\n`);
+  const r = await explainFiles({ cluster: repoPath(`${FIX}/rollout-cluster.yaml`), pod: join(dir, 'chart.yaml') });
+  assert.deepEqual([r.pod, r.selected], ['default/web', 'node-b']);
+  // Two workloads: which one is not for ksim to guess.
+  writeFileSync(join(dir, 'two.yaml'), `${deployment}---\n${deployment.replace('name: web,', 'name: api,')}`);
+  await assert.rejects(explainFiles({ cluster: CLUSTER, pod: join(dir, 'two.yaml') }), /two\.yaml: expected exactly one Pod, .* got 2 objects: 2 Deployment; put the one to place in a file of its own/);
+  // The dump's own pod on node-a: without it, node-a holds one pod of web-6d4b9c8f7, not two.
+  const warnings: string[] = [];
+  writeFileSync(join(dir, 'bound.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: web-6d4b9c8f7-aaaaa, namespace: default, labels: {app: web, pod-template-hash: 6d4b9c8f7}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-6d4b9c8f7, uid: r1, controller: true}]}\nspec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}}}]}\n');
+  const again = await explainFiles({ cluster: repoPath(`${FIX}/rollout-cluster.yaml`), pod: join(dir, 'bound.yaml'), warnings });
+  assert.deepEqual(warnings, [`${join(dir, 'bound.yaml')}: pod default/web-6d4b9c8f7-aaaaa is in the cluster on node-a: explained as if it were not there`]);
+  assert.equal(again.selected, 'node-b');
 });

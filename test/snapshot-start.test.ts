@@ -9,7 +9,7 @@ import { loadScenario, runScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 import type { Row } from '../src/metrics/collector.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempDir } from '../src/testing/temp-dir.js';
 
@@ -280,6 +280,15 @@ test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as 
   assert.deepEqual(loadScenario(scenario).warnings, [
     `${join(dirname(scenario), 'snapshot.yaml')}:17:27: items[1].spec.volumeClaimTemplates: mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)`,
   ]);
+  // Once per snapshot, not once per file: the StatefulSet and its pod in files of their own.
+  const dir = dirname(scenario);
+  const [head, ...lines] = readFileSync(join(dir, 'snapshot.yaml'), 'utf8').split('\n');
+  const podAt = lines.findIndex((l) => l.includes('kind: Pod')) - 1;
+  mkdirSync(join(dir, 'split'));
+  writeFileSync(join(dir, 'split', 'a.yaml'), [head, ...lines.slice(0, podAt)].join('\n'));
+  writeFileSync(join(dir, 'split', 'b.yaml'), [head, lines[0], lines[1], ...lines.slice(podAt)].join('\n'));
+  writeFileSync(join(dir, 'split.yaml'), readFileSync(scenario, 'utf8').replace('file: snapshot.yaml', 'file: split'));
+  assert.equal(loadScenario(join(dir, 'split.yaml')).warnings.filter((w) => w.includes('PersistentVolumeClaim')).length, 1);
 });
 
 /** Node n-0 with DaemonSet agent (its template's grace period `templateGrace` s, or the

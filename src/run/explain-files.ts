@@ -5,7 +5,7 @@ import { InputError } from '../api/input-error.js';
 import { readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { isObject } from '../api/values.js';
 import { RandomStreams } from '../engine/random.js';
-import { PodInfo } from '../cluster/pod-info.js';
+import { PodInfo, podStoreKey } from '../cluster/pod-info.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { DEFAULT_SCHEDULER_NAME, defaultSchedulerConfig, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -17,6 +17,7 @@ import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { clusterFromSnapshot, readClusterSnapshot } from '../workload/cluster-snapshot.js';
 import { readManifest } from '../workload/manifests.js';
+import { expandDocument, type ObjectItem } from '../workload/object-files.js';
 import { controllerRef, objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import { findNewReplicaSet, newReplicaSetObject } from '../controllers/deployment.js';
 import { podTemplateHash } from '../controllers/names.js';
@@ -52,6 +53,13 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   const { doc, path } = read;
   const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));
   const pod = read.workload === null ? read.pod : podOfWorkload(read.workload, read.pod, cluster);
+  // A pod of the dump explained again (where would it go now?) is not there while it is
+  // scheduled: it must not count for its own spreading and affinity, nor hold its node's room.
+  const already = cluster.pods.get(podStoreKey(pod));
+  if (already !== undefined) {
+    o.warnings?.push(`${o.pod}: pod ${already.key} is in the cluster${already.nodeName === null ? '' : ` on ${already.nodeName}`}: explained as if it were not there`);
+    cluster.deletePod(already);
+  }
   // The profile the pod's schedulerName selects, as kube-scheduler does (a pod naming no
   // profile of the configuration is not scheduled by it).
   const schedulerName = pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -91,28 +99,34 @@ const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Daem
  * owned by it; `workload` is then the workload: podOfWorkload places it in the cluster).
  * `nodeName: ""` counts as unbound. */
 export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path; workload: WorkloadObject | null } {
+  // The objects of the file as kubectl reads it (empty documents skipped, Lists expanded); the
+  // one that makes a pod is explained, whatever else a chart's rendered file holds beside it.
+  const items: ObjectItem[] = [];
   const docs = readYamlFile(file, file);
-  if (docs.length !== 1) {
-    // Name what the documents hold: a chart's rendered file has several workloads to choose from.
-    const kinds = new Map<string, number>();
-    for (const d of docs) {
-      const v = d.toJS();
-      const k = isObject(v) && typeof v['kind'] === 'string' ? v['kind'] : '(no kind)';
-      kinds.set(k, (kinds.get(k) ?? 0) + 1);
-    }
-    const held = docs.length === 0 ? '' : `: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}; put the one to place in a file of its own`;
-    throw new InputError(file, 0, 0, '', 'exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', `${docs.length} documents${held}`);
+  for (const d of docs) {
+    const v = d.toJS();
+    if (v !== null) expandDocument(d, v, {}, items);
   }
-  const d = docs[0] as YamlDoc;
-  const raw = d.toJS();
-  const spec = isObject(raw) ? raw['spec'] : undefined;
-  if (isObject(raw) && raw['kind'] === 'Pod' && isObject(spec) && spec['nodeName'] === '') {
+  const makesPod = (it: ObjectItem) => it.value['kind'] === 'Pod' || TEMPLATE_KINDS.has(String(it.value['kind']));
+  const candidates = items.filter(makesPod);
+  if (candidates.length !== 1) {
+    const only = items.length === 1 ? items[0]! : undefined;
+    if (only !== undefined) throw only.doc.error([...only.path, 'kind'], '"Pod", or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', JSON.stringify(only.value['kind']));
+    // Name what the file holds: a chart's rendered file may have several workloads to choose from.
+    const kinds = new Map<string, number>();
+    for (const it of items) kinds.set(String(it.value['kind']), (kinds.get(String(it.value['kind'])) ?? 0) + 1);
+    const listed = [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
+    const held = items.length === 0 ? 'no object' : candidates.length === 0 ? `${items.length} objects, none of them a pod or a workload: ${listed}` : `${items.length} objects: ${listed}; put the one to place in a file of its own`;
+    throw new InputError(file, 0, 0, '', 'exactly one Pod, or one Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', held);
+  }
+  const { doc: d, path: at, value: raw } = candidates[0]!;
+  const spec = raw['spec'];
+  if (raw['kind'] === 'Pod' && isObject(spec) && spec['nodeName'] === '') {
     const { nodeName: _unbound, ...rest } = spec;
     raw['spec'] = rest;
   }
-  const m = readManifest(d, [], raw, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
-  if (m.kind === 'Pod') return { pod: m as Pod, doc: d, path: ['spec'], workload: null };
-  if (!TEMPLATE_KINDS.has(m.kind ?? '')) throw d.error(['kind'], '"Pod", or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)', JSON.stringify(m.kind));
+  const m = readManifest(d, at, raw, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
+  if (m.kind === 'Pod') return { pod: m as Pod, doc: d, path: [...at, 'spec'], workload: null };
   const templatePath: Path = m.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
   let template: unknown = m;
   for (const k of templatePath) template = (template as Record<string, unknown>)[k as string];
@@ -129,7 +143,7 @@ export function readPod(file: string, warnings: string[] | undefined): { pod: Po
     },
     spec: structuredClone(t.spec) as NonNullable<Pod["spec"]>,
   };
-  return { pod, doc: d, path: [...templatePath, 'spec'], workload: m as WorkloadObject };
+  return { pod, doc: d, path: [...at, ...templatePath, 'spec'], workload: m as WorkloadObject };
 }
 
 /** The pod `workload`'s controller creates, as the cluster holds things when it is scheduled:

@@ -36,6 +36,9 @@ export interface SnapshotStart {
   readonly podHistories: Map<Pod, PodHistory>;
 }
 
+/** The snapshots whose volume claims were warned about (once per snapshot, not per file). */
+const claimWarned = new WeakSet<SnapshotStart>();
+
 /** The objects of each snapshot read so far (kind/namespace/name → where), across its files. */
 const seenObjects = new WeakMap<SnapshotStart, Map<string, { doc: YamlDoc; path: Path }>>();
 
@@ -49,13 +52,13 @@ const CHECKED_KINDS = new Set(['ReplicaSet', 'Service']);
 export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into: SnapshotStart, warnings: string[], onNode?: (n: Node, doc: YamlDoc, path: Path) => void): void {
   const skipped = new Map<string, number>();
   let finished = 0;
-  let claimWarned = false;
-  /** The first manifest whose pods mount a PersistentVolumeClaim is warned about. */
+  /** The first manifest of the snapshot (of all its files) whose pods mount a
+   * PersistentVolumeClaim is warned about. */
   const checkClaim = (doc: YamlDoc, path: Path, m: WorkloadManifest) => {
-    if (claimWarned) return;
+    if (claimWarned.has(into)) return;
     const claim = firstClaimOf(m);
     if (claim === null) return;
-    claimWarned = true;
+    claimWarned.add(into);
     warnings.push(doc.warning([...path, ...claim], CLAIM_NOT_SIMULATED));
   };
   const unbound: { doc: YamlDoc; path: Path; pod: Pod }[] = [];
