@@ -65,8 +65,15 @@ test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 
   assert.ok(existsSync(join(dir, 'run.json')));
   // Same scenario, same answer, byte for byte.
   const again = join(tempDir('ksim-capacity-'), 'out');
-  assert.equal(ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', again, '-q').status, 0);
+  const loud = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', again);
+  assert.equal(loud.status, 0, loud.stderr);
   assert.equal(readFileSync(join(again, 'capacity.csv'), 'utf8'), csv);
+  // Each probe's line: its round, then the runs of the whole search so far (rounds run in turn,
+  // so that count only grows).
+  const probes = [...loud.stderr.matchAll(/^ksim: probe general=\d+: (?:met|not met) \(\d+\/\d+ runs; missing \S+; round (\d+); (\d+) runs so far, [\d.]+ s\)$/gm)];
+  assert.equal(probes.length, rows.length, loud.stderr);
+  const soFar = probes.map((m) => Number(m[2]));
+  assert.deepEqual(soFar, [...soFar].sort((x, y) => x - y));
 });
 
 test('--nodes-for stops when more nodes do not help, and prints the command of its worst run, which shows why', () => {

@@ -64,7 +64,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     ...(a.maxCount !== undefined ? { maxCount: a.maxCount } : {}),
     perRound: Math.max(2, workers),
     runner: probeRunner(pool, () => runsDone++),
-    onProbe: (p) => note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}, ${runsDone} runs, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`), // ksim-allow-clock
+    onProbe: (p) => note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}; ${runsDone} runs so far, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`), // ksim-allow-clock
   });
   const wallMs = performance.now() - started; // ksim-allow-clock
   const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv')));

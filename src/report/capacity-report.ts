@@ -69,7 +69,7 @@ export function capacityReport(dir: string): ReportPage {
         id: `headroom-${slug(pool)}`,
         title: `Headroom per resource: ${pool}`,
         note: `capacity.csv's ${headroom.join(', ')} at each probed count.`,
-        chart: { type: 'lines', x: sorted.map((p) => p.count), xLabel: `${pool} nodes`, yLabel: percent ? 'headroom (%)' : 'headroom', percent, series: headroom.map((h) => ({ name: h, values: sorted.map((p) => p.row.numberOrNull(h)) })), bands: [] },
+        chart: { type: 'lines', x: sorted.map((p) => p.count), xLabel: `${pool} nodes`, yLabel: percent ? 'headroom (%)' : 'headroom', percent, series: headroom.map((h) => ({ name: h, values: sorted.map((p) => p.row.numberOrNull(h)) })), bands: [], integerX: true },
       });
     }
     const headlines: Headline[] = [
@@ -79,7 +79,8 @@ export function capacityReport(dir: string): ReportPage {
     if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
     for (const h of headroom) {
       const v = atAnswer?.row.numberOrNull(h) ?? null;
-      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${short(v * 100)} %` : short(v) });
+      // One decimal of a percent, as ksim capacity prints it.
+      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v) });
     }
     if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${short(atAnswer.row.number('cost_per_hour'))} per hour` });
     const shown = header.columns.filter((c) => c !== 'pool');

@@ -27,6 +27,8 @@ export interface LinesChart {
   readonly joinGaps?: true;
   /** Names of reference series (e.g. an ideal), drawn grey and dashed beneath the others. */
   readonly reference?: readonly string[];
+  /** x holds counts (of nodes): ticks only at whole numbers. */
+  readonly integerX?: true;
 }
 
 /** Rows × time bins of a ratio (heat map), with outlined fault windows. */

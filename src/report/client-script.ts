@@ -16,6 +16,14 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var a = Math.abs(v);
     return a !== 0 && (a < 0.01 || a >= 1e6) ? v.toExponential(2) : String(Math.round(v * 1000) / 1000);
   }
+  // Whole-number ticks for an axis of counts (nodes): Plot's own ticks fall on halves.
+  function integerTicks(values) {
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    var step = Math.max(1, Math.ceil((hi - lo) / 10));
+    var out = [];
+    for (var t = Math.ceil(lo); t <= hi; t += step) out.push(t);
+    return out;
+  }
   function labelWidth(labels) {
     var n = 0;
     labels.forEach(function (l) { n = Math.max(n, String(l).length); });
@@ -49,7 +57,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       );
       return Plot.plot({
         width: width, height: 250, marginLeft: 56,
-        x: { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]] },
+        x: c.integerX ? { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]], ticks: integerTicks(c.x), tickFormat: "d" } : { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]] },
         y: { label: c.yLabel, grid: true, percent: c.percent, zero: true },
         color: colour,
         marks: marks
@@ -146,8 +154,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: 5, textAnchor: "start", text: function (d) { return "answer: " + d; }, fill: "#2ca02c" }));
       }
       return Plot.plot({
+        // Inset: the labels of the first and last probes stay clear of the axes.
         width: width, height: 270, marginLeft: 56, marginTop: 34,
-        x: { label: c.xLabel, grid: true },
+        x: { label: c.xLabel, grid: true, inset: 36, ticks: integerTicks(c.probes.map(function (d) { return d.count; })), tickFormat: "d" },
         y: { label: c.yLabel, grid: true, nice: true },
         color: { domain: ["met", "not met"], range: ["#2ca02c", RED], legend: true },
         marks: marks

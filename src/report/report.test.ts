@@ -49,8 +49,8 @@ test('capacity report: the probe curve by count with each probe\'s round, the ta
     { label: 'Answer', value: '10 nodes', hint: 'smallest count meeting pods_unbound_end=0' },
     { label: 'Probes', value: '8', hint: 'counts 1 … 16' },
     { label: 'pods_unbound_end at the answer', value: '0' },
-    { label: 'cpu_headroom_ratio at the answer', value: '25 %' },
-    { label: 'memory_headroom_ratio at the answer', value: '93.75 %' },
+    { label: 'cpu_headroom_ratio at the answer', value: '25.0 %' },
+    { label: 'memory_headroom_ratio at the answer', value: '93.8 %' },
     { label: 'Cost at the answer', value: '2 per hour' },
   ]);
   const probe = pool?.figures?.[0];
