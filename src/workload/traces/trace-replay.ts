@@ -25,7 +25,8 @@ export interface TraceStats {
   /** Data rows read (including skipped ones). */
   rows: number;
   /** Rows outside the window, not drawn by the sampling, or past the run's end (the first row
-   * past the window's or the run's end ends the reading). */
+   * past the window's or the run's end ends the reading, after one more row read to check the
+   * order). */
   rows_filtered: number;
   /** Malformed rows skipped (onError: skip). */
   rows_skipped: number;
@@ -89,23 +90,20 @@ export class TraceReplay {
       }
       if (this.spec.endS !== null && item.timeS >= this.spec.endS) {
         this.stats.rows_filtered++;
-        return this.close(); // readers yield rows in time order: nothing later is in the window
+        return this.stopAfter(item); // readers yield rows in time order: nothing later is in the window
       }
       if (this.spec.sample < 1 && this.rng.next() >= this.spec.sample) {
         this.stats.rows_filtered++;
         continue;
       }
       const at = this.simUs(item.timeS);
-      if (at < this.lastAtUs) {
-        const err = new TraceRowError(item.line, 0, '', `rows in time order (this row's time is before line ${this.lastLine}'s)`, `${item.timeS}`);
-        if (this.skip(err)) continue;
-      }
+      if (at < this.lastAtUs && this.skip(outOfOrder(item, this.lastLine))) continue;
       this.lastAtUs = at;
       this.lastLine = item.line;
       if (at > this.endUs) {
-        // Past the run's end, like past the window's: counted, and nothing later is read.
+        // Past the run's end, like past the window's: counted, and nothing later is replayed.
         this.stats.rows_filtered++;
-        return this.close();
+        return this.stopAfter(item);
       }
       this.sim.scheduleAt(at, 'trace.arrive', this.entry, () => {
         this.submit(item);
@@ -113,6 +111,19 @@ export class TraceReplay {
       });
       return;
     }
+  }
+
+  /** Ends the reading at `last`, the first row past the window's or the run's end. One more row
+   * is read: one earlier than `last` means the file is not in time order, an error (or a skipped
+   * row) rather than the silent loss of the rows after it. Reading on to check them all would
+   * read the whole file. */
+  private stopAfter(last: TraceItem): void {
+    const next = this.readItem();
+    if (next !== null && next !== undefined) {
+      if (next.timeS < last.timeS) this.skip(outOfOrder(next, last.line));
+      else this.stats.rows_filtered++;
+    }
+    this.close();
   }
 
   /** The next row; undefined for a skipped one; null at the end (or the row limit). */
@@ -230,6 +241,10 @@ export class TraceReplay {
     if (this.objects !== undefined) this.objects.apply(obj);
     else this.api.createObject(obj);
   }
+}
+
+function outOfOrder(item: TraceItem, previousLine: number): TraceRowError {
+  return new TraceRowError(item.line, 0, '', `rows in time order (this row's time is before line ${previousLine}'s)`, `${item.timeS}`);
 }
 
 /** --strict: the first unknown field of an object a trace applies, as bad input at its place
