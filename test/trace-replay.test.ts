@@ -140,6 +140,18 @@ test('rows out of time order are an error naming the row', () => {
   assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:3:1: expected rows in time order \(this row's time is before line 2's\), got 3$/.test(e.message));
 });
 
+test('a trace with no rows (a header only, comments only, nothing) runs with a warning naming the file', () => {
+  const warned = (path: string) => runScenario(loadScenario(path)).warnings.filter((w) => / no (rows|job lines|events)/.test(w)).map((w) => w.replace(/^.*\//, ''));
+  assert.deepEqual(warned(scenario('', 'time_s,name,cpu,memory')), ['t.csv: no rows after the header']);
+  assert.deepEqual(warned(traceScenario('swf', 't.swf', '; only\n; comments')), ['t.swf: no job lines']);
+  assert.deepEqual(warned(traceScenario('ksim-events', 'e.jsonl', '')), ['e.jsonl: no events']);
+  assert.deepEqual(warned(traceScenario('alibaba-gpu-2023', 'p.csv', 'name,cpu_milli,memory_mib,num_gpu,gpu_milli')), ['p.csv: no rows after the header']);
+  // The 2017 reader leaves rows without a request out (a Waiting task here).
+  assert.deepEqual(warned(traceScenario('alibaba-2017', 'b.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n1,2,3,4,1,Waiting,,')), ['b.csv: no rows after the header with a CPU or memory request (rows without one are left out)']);
+  // Rows all outside the window are read: no such warning (run.json counts them as filtered).
+  assert.deepEqual(warned(scenario(', start: 1000', TRACE)), []);
+});
+
 test('trace entries are checked at load: header, options, file', () => {
   const cases: [string, string, RegExp][] = [
     [', map: { times: ignore }', TRACE, /trace\.map\.times: expected no map options \(format ksim-csv has none\), got unknown option "times"$/],

@@ -51,6 +51,7 @@ function cells(fields: readonly string[], line: number, ix: Map<string, number>,
 export const alibabaGpu2023: TraceFormat = {
   name: 'alibaba-gpu-2023',
   summary: 'openb node list → nodes (CPU, memory, milli-GPU, GPU model label); pod list → pods created and deleted at their times',
+  noRows: 'no rows after the header',
   options: {
     gpuMilliResource: extendedResourceOption('extended resource counting thousandths of a GPU', 'alibaba.com/gpu-milli'),
     modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),

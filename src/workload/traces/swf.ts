@@ -19,6 +19,7 @@ const FIELDS = ['job_id', 'submit_time', 'wait_time', 'run_time', 'allocated_pro
 export const swf: TraceFormat = {
   name: 'swf',
   summary: 'Standard Workload Format jobs → pods (or Jobs) asking the allocated processors for the run time, arriving at submit time',
+  noRows: 'no job lines',
   options: {
     cpuPerProcessor: cpuOption('CPU per processor', '1'),
     memoryPerProcessor: bytesOption('memory per processor ("0": no memory request)', '0'),

@@ -46,6 +46,8 @@ export class TraceReplay {
   private reader: TraceReader | null = null;
   private lastAtUs = 0;
   private lastLine = 0;
+  /** The file held no rows at all (warned about at the end). */
+  private empty = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -83,7 +85,10 @@ export class TraceReplay {
     for (;;) {
       const item = this.readItem();
       if (item === undefined) continue; // a skipped row
-      if (item === null) return this.close();
+      if (item === null) {
+        this.empty = this.stats.rows === 0 && this.stats.rows_skipped === 0;
+        return this.close();
+      }
       if (item.timeS < this.spec.startS) {
         this.stats.rows_filtered++;
         continue;
@@ -140,6 +145,11 @@ export class TraceReplay {
       this.skip(e);
       return undefined;
     }
+  }
+
+  /** What the run warns about this trace's file, besides skipped rows and unknown fields. */
+  warnings(): string[] {
+    return this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
   }
 
   /** Counts a malformed row (onError: skip) or stops the run with it. */

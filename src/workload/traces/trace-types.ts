@@ -98,6 +98,8 @@ export interface TraceFormat {
   readonly name: string;
   /** What the format maps to (README formats table). */
   readonly summary: string;
+  /** The run's warning (after the file's name) when the file holds nothing to replay. */
+  readonly noRows: string;
   /** `map:` options with their defaults. */
   readonly options: Readonly<Record<string, MapOption>>;
   /** Opens the workload part. Checks the header at once (throws TraceRowError at line 1).
