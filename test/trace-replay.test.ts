@@ -152,6 +152,13 @@ test('a trace with no rows (a header only, comments only, nothing) runs with a w
   assert.deepEqual(warned(scenario(', start: 1000', TRACE)), []);
 });
 
+test('swf jobs with an unknown run time (-1) are left out: counted as filtered, one warning with their number and the first', () => {
+  const job = (id: number, submit: number, run: number, procs: number) => `${id} ${submit} -1 ${run} ${procs} -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1`;
+  const r = runScenario(loadScenario(traceScenario('swf', 't.swf', ['; header', job(1, 0, 10, 1), job(2, 1, -1, -1), job(3, 2, 10, 1), job(4, 3, -1, 2)].join('\n'))));
+  assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[4, 2, 0, 2]]);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:')).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 job(s) with an unknown run time (-1) left out, first: t.swf:3:4']);
+});
+
 test('trace entries are checked at load: header, options, file', () => {
   const cases: [string, string, RegExp][] = [
     [', map: { times: ignore }', TRACE, /trace\.map\.times: expected no map options \(format ksim-csv has none\), got unknown option "times"$/],

@@ -24,9 +24,9 @@ export interface TraceStats {
   readonly file: string;
   /** Data rows read (including skipped ones). */
   rows: number;
-  /** Rows outside the window, not drawn by the sampling, or past the run's end (the first row
-   * past the window's or the run's end ends the reading, after one more row read to check the
-   * order). */
+  /** Rows outside the window, not drawn by the sampling, left out by the format (TraceItem
+   * leftOut), or past the run's end (the first row past the window's or the run's end ends the
+   * reading, after one more row read to check the order). */
   rows_filtered: number;
   /** Malformed rows skipped (onError: skip). */
   rows_skipped: number;
@@ -48,6 +48,8 @@ export class TraceReplay {
   private lastLine = 0;
   /** The file held no rows at all (warned about at the end). */
   private empty = false;
+  /** Rows left out by the format (TraceItem leftOut), by reason: how many, and the first's place. */
+  private readonly leftOut = new Map<string, { count: number; first: string }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -96,6 +98,14 @@ export class TraceReplay {
       if (this.spec.endS !== null && item.timeS >= this.spec.endS) {
         this.stats.rows_filtered++;
         return this.stopAfter(item); // readers yield rows in time order: nothing later is in the window
+      }
+      if (item.kind === 'leftOut') {
+        // Before the sampling: the draws stay those of the rows that can be replayed.
+        this.stats.rows_filtered++;
+        const n = this.leftOut.get(item.reason);
+        if (n !== undefined) n.count++;
+        else this.leftOut.set(item.reason, { count: 1, first: `${this.spec.display}:${item.line}:${item.column}` });
+        continue;
       }
       if (this.spec.sample < 1 && this.rng.next() >= this.spec.sample) {
         this.stats.rows_filtered++;
@@ -149,7 +159,9 @@ export class TraceReplay {
 
   /** What the run warns about this trace's file, besides skipped rows and unknown fields. */
   warnings(): string[] {
-    return this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
+    const out = this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
+    for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
+    return out;
   }
 
   /** Counts a malformed row (onError: skip) or stops the run with it. */
@@ -178,7 +190,7 @@ export class TraceReplay {
     this.reader = null;
   }
 
-  private submit(item: TraceItem): void {
+  private submit(item: Exclude<TraceItem, { kind: 'leftOut' }>): void {
     this.stats.objects_submitted++;
     if (item.kind === 'pod') {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
