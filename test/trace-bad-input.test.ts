@@ -61,3 +61,14 @@ test('a bad trace row through the CLI: exit 2, one line on stderr, no output fol
   assert.match(r.stderr, /out-of-order\.csv:4:1: expected rows in time order/);
   assert.equal(existsSync(out), false);
 });
+
+test('a node named twice in a cluster.trace node list is refused at its row of the list, not at the scenario', () => {
+  const dir = tempDir('ksim-bad-trace-');
+  writeFileSync(join(dir, 'obn.csv'), 'sn,cpu_milli,memory_mib,gpu,model\nopenb-node-0000,64000,262144,2,P100\nopenb-node-0000,64000,262144,2,P100\n');
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\ncluster:\n  trace: { format: alibaba-gpu-2023, file: obn.csv }\n');
+  assert.throws(() => loadScenario(join(dir, 's.yaml')), (e: unknown) => {
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal(e.message, `${dir}/obn.csv:3:1: sn: expected a node name not used before (also on line 2), got "openb-node-0000"`);
+    return true;
+  });
+});

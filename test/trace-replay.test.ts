@@ -21,8 +21,13 @@ const TRACE = [
 ].join('\n');
 
 function scenario(traceOptions: string, csv = TRACE, extra = ''): string {
+  return traceScenario('ksim-csv', 't.csv', csv, traceOptions, extra);
+}
+
+/** A 2-minute scenario of two 4-CPU nodes replaying `text` as a trace file `file` of `format`. */
+function traceScenario(format: string, file: string, text: string, traceOptions = '', extra = ''): string {
   const dir = tempDir('ksim-replay-');
-  writeFileSync(join(dir, 't.csv'), `${csv}\n`);
+  writeFileSync(join(dir, file), `${text}\n`);
   writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
 kind: Scenario
 duration: 2m
@@ -32,7 +37,7 @@ cluster:
   nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
 workload:
 ${extra}- name: t
-  trace: { format: ksim-csv, file: t.csv${traceOptions} }
+  trace: { format: ${format}, file: ${file}${traceOptions} }
 `);
   return join(dir, 's.yaml');
 }
@@ -54,10 +59,27 @@ test('trace rows arrive at their times, run their duration and are deleted at de
 });
 
 test('a row past the run\'s end is counted as filtered and ends the reading: rows = filtered + skipped + submitted', () => {
-  // The 2-minute run submits a, b and c; d (at 1000 s) is read ahead, counted, and the rest of
-  // the file (e at 2000 s) is never read.
-  const r = runScenario(loadScenario(scenario('', ['time_s,name,cpu', '0,a,1', '10,b,1', '100,c,1', '1000,d,1', '2000,e,1'].join('\n'))));
-  assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[4, 1, 0, 3]]);
+  // The 2-minute run submits a, b and c; d (at 1000 s) is read ahead and counted, e (at 2000 s)
+  // is read to check that the file goes on in time order, and the rest (f) is never read.
+  const r = runScenario(loadScenario(scenario('', ['time_s,name,cpu', '0,a,1', '10,b,1', '100,c,1', '1000,d,1', '2000,e,1', '3000,f,1'].join('\n'))));
+  assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[5, 2, 0, 3]]);
+});
+
+test('a row earlier than the first row past the run\'s or the window\'s end is a time-order error, not a silent end (ksim-csv, swf, ksim-events)', () => {
+  const order = (line: number, before: number, got: number) => new RegExp(`:${line}:1: expected rows in time order \\(this row's time is before line ${before}'s\\), got ${got}$`);
+  const refused = (path: string, re: RegExp) => assert.throws(() => runScenario(loadScenario(path)), (e: unknown) => e instanceof InputError && re.test(e.message), path);
+  // b is far past the 2-minute run: c and d, earlier, would never be read.
+  refused(scenario('', 'time_s,name,cpu\n0,a,1\n1000000000,b,1\n2,c,1\n3,d,1'), order(4, 3, 2));
+  // c is past the window's end (100 s); d, earlier, would never be read.
+  refused(scenario(', end: 100', 'time_s,name,cpu\n0,a,1\n50,b,1\n200,c,1\n30,d,1'), order(5, 4, 30));
+  const job = (id: number, submit: number) => `${id} ${submit} -1 10 1 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1`;
+  refused(traceScenario('swf', 't.swf', ['; a comment', job(1, 0), job(2, 1000000000), job(3, 2), job(4, 3)].join('\n')), order(4, 3, 2));
+  const ev = (at: number) => `{"at": ${at}, "op": "delete", "object": {"kind": "Pod", "metadata": {"name": "p"}}}`;
+  refused(traceScenario('ksim-events', 'e.jsonl', [ev(0), ev(1000000000), ev(2)].join('\n')), order(3, 2, 2));
+  // onError: skip counts the row as skipped and warns; the reading still ends there (d is not read).
+  const r = runScenario(loadScenario(scenario(', onError: skip', 'time_s,name,cpu\n0,a,1\n1000000000,b,1\n2,c,1\n3,d,1')));
+  assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[3, 1, 1, 1]]);
+  assert.match(r.warnings.at(-1)!, /^trace t: 1 malformed row\(s\) skipped \(onError: skip\), first: .*t\.csv:4:1: expected rows in time order \(this row's time is before line 3's\), got 2$/);
 });
 
 test('speedUp divides arrival times, run times and deletions; offset shifts them', () => {
@@ -71,7 +93,8 @@ test('speedUp divides arrival times, run times and deletions; offset shifts them
 test('start, end and limit pick the window of trace time and the rows read', () => {
   const win = runScenario(loadScenario(scenario(', start: 4, end: 20s')));
   assert.deepEqual(placements(win).filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'b'], ['6', 'c']]);
-  assert.deepEqual([win.traces![0]!.rows, win.traces![0]!.rows_filtered, win.traces![0]!.objects_submitted], [4, 2, 2]);
+  // a (before the window) and d (at its end) are filtered; e is read after d to check the order.
+  assert.deepEqual([win.traces![0]!.rows, win.traces![0]!.rows_filtered, win.traces![0]!.objects_submitted], [5, 3, 2]);
   const lim = runScenario(loadScenario(scenario(', limit: 2')));
   assert.deepEqual(placements(lim).filter((x) => x[2] === 'bound').map((x) => x[1]), ['a', 'b']);
 });
@@ -117,6 +140,25 @@ test('rows out of time order are an error naming the row', () => {
   assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:3:1: expected rows in time order \(this row's time is before line 2's\), got 3$/.test(e.message));
 });
 
+test('a trace with no rows (a header only, comments only, nothing) runs with a warning naming the file', () => {
+  const warned = (path: string) => runScenario(loadScenario(path)).warnings.filter((w) => / no (rows|job lines|events)/.test(w)).map((w) => w.replace(/^.*\//, ''));
+  assert.deepEqual(warned(scenario('', 'time_s,name,cpu,memory')), ['t.csv: no rows after the header']);
+  assert.deepEqual(warned(traceScenario('swf', 't.swf', '; only\n; comments')), ['t.swf: no job lines']);
+  assert.deepEqual(warned(traceScenario('ksim-events', 'e.jsonl', '')), ['e.jsonl: no events']);
+  assert.deepEqual(warned(traceScenario('alibaba-gpu-2023', 'p.csv', 'name,cpu_milli,memory_mib,num_gpu,gpu_milli')), ['p.csv: no rows after the header']);
+  // The 2017 reader leaves rows without a request out (a Waiting task here).
+  assert.deepEqual(warned(traceScenario('alibaba-2017', 'b.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n1,2,3,4,1,Waiting,,')), ['b.csv: no rows after the header with a CPU or memory request (rows without one are left out)']);
+  // Rows all outside the window are read: no such warning (run.json counts them as filtered).
+  assert.deepEqual(warned(scenario(', start: 1000', TRACE)), []);
+});
+
+test('swf jobs with an unknown run time (-1) are left out: counted as filtered, one warning with their number and the first', () => {
+  const job = (id: number, submit: number, run: number, procs: number) => `${id} ${submit} -1 ${run} ${procs} -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1`;
+  const r = runScenario(loadScenario(traceScenario('swf', 't.swf', ['; header', job(1, 0, 10, 1), job(2, 1, -1, -1), job(3, 2, 10, 1), job(4, 3, -1, 2)].join('\n'))));
+  assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[4, 2, 0, 2]]);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:')).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 job(s) with an unknown run time (-1) left out, first: t.swf:3:4']);
+});
+
 test('trace entries are checked at load: header, options, file', () => {
   const cases: [string, string, RegExp][] = [
     [', map: { times: ignore }', TRACE, /trace\.map\.times: expected no map options \(format ksim-csv has none\), got unknown option "times"$/],
@@ -149,7 +191,9 @@ test('the generated ksim-csv example scenario replays every row', () => {
 
 test('the NASA SWF scenario replays its first week', { skip: skipWithoutTrace('pwa-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz') }, () => {
   const r = runScenario(loadScenario(repoPath('scenarios/trace-nasa-swf.yaml')), { checkInvariants: 50 });
-  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.objects_submitted, r.summary['pods_submitted']], [1071, 1070, 1070]);
+  // 1,070 jobs in the week; the first one after it ends the reading, and the one after that is
+  // read to check the order.
+  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.rows_filtered, r.traces![0]!.objects_submitted, r.summary['pods_submitted']], [1072, 2, 1070, 1070]);
 });
 
 test('the DLRM scenario replays a tenth of the instances, CPU-node ones on the cpu pool and GPU-node ones on the gpu pool', { skip: skipWithoutTrace('alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv') }, () => {

@@ -358,16 +358,17 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   return { sim, cluster, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
-    return withTraceStats(finishRun(parts), driver.traceStats());
+    return withTraceStats(finishRun(parts), driver.traceStats(), driver.traceWarnings());
   } };
 }
 
-/** Adds the trace entries' counts (and a warning per entry that skipped rows) to a result. */
-function withTraceStats(r: RunResult, traces: TraceStats[]): RunResult {
+/** Adds the trace entries' counts (and a warning per entry that skipped rows) to a result, and
+ * the entries' warnings about their files. */
+function withTraceStats(r: RunResult, traces: TraceStats[], fileWarnings: readonly string[]): RunResult {
   if (traces.length === 0) return r;
   const skipped = traces.filter((t) => t.rows_skipped > 0).map((t) => `trace ${t.entry}: ${t.rows_skipped} malformed row(s) skipped (onError: skip), first: ${t.first_skipped}`);
   const unknown = traces.filter((t) => t.unknown_fields > 0).map((t) => `trace ${t.entry}: ${t.unknown_fields} unknown field(s) in its objects, ignored, first: ${t.first_unknown_field}`);
-  return { ...r, traces, warnings: [...r.warnings, ...skipped, ...unknown] };
+  return { ...r, traces, warnings: [...r.warnings, ...skipped, ...unknown, ...fileWarnings] };
 }
 
 /** What the components of one run share. */

@@ -36,6 +36,11 @@ export class WorkloadDriver {
     return this.traces.map((t) => ({ ...t.stats }));
   }
 
+  /** What the trace entries warn about their files (a file without rows, ...). */
+  traceWarnings(): string[] {
+    return this.traces.flatMap((t) => t.warnings());
+  }
+
   start(entries: readonly WorkloadEntry[]): void {
     // Namespaces, PriorityClasses and PDBs that arrive at 0s exist before anything else happens.
     for (const e of entries) {

@@ -58,3 +58,16 @@ test('malformed 2017 rows give exact messages', () => {
   ];
   for (const [text, message] of cases) assert.equal(rowError('alibaba-2017', 't.csv', text), message, text);
 });
+
+test('a 2017 task row with an extra field is reported at its own line with its field count (LF, CRLF, the field after the CR)', () => {
+  const header = 'task_create_time, task_end_time, job_id, task_id,number_of_instances, status, number_of_cpus_requested_per_instance_in_the_task,normalized_memory_requested_per_instance_in_the_task';
+  const rows = [header, ...Array.from({ length: 10 }, (_, i) => `${6000 + i},${6100 + i},3,${i},1,Terminated,50,0.004395206`)];
+  // The published file ends its lines in CRLF; `sed 'Ns/$/,extra/'` puts the field after the CR.
+  const edits: [string, (l: string) => string][] = [['LF', (l) => `${l},extra\n`], ['CRLF', (l) => `${l},extra\r\n`], ['after the CR', (l) => `${l}\r,extra\n`]];
+  for (const [ending, extra] of edits) {
+    for (const line of [2, 3, 7, 11]) {
+      const text = rows.map((l, i) => (i + 1 === line ? extra(l) : ending === 'LF' ? `${l}\n` : `${l}\r\n`)).join('');
+      assert.equal(rowError('alibaba-2017', 't.csv', text), `line ${line}: expected 8 fields (a batch_task.csv row), got 9`, `${ending}, line ${line}`);
+    }
+  }
+});

@@ -36,6 +36,7 @@ const EVENT_COLUMNS = ['timestamp', 'machine_id', 'event_type', 'event_detail', 
 export const alibaba2017: TraceFormat = {
   name: 'alibaba-2017',
   summary: 'batch tasks → their instances as pods (or Jobs); machine events → nodes and machine_fail node-down faults',
+  noRows: 'no rows after the header with a CPU or memory request (rows without one are left out)',
   options: {
     memoryUnit: bytesOption('bytes of normalised memory 1.0 (tasks and machines alike)', '512Gi'),
     instanceScale: numberOption('fraction of each task\'s instances replayed (at least one)', 1, 0, 1),

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedTrace, skipWithoutTrace } from '../../testing/shared-traces.js';
 import { alibabaGpu2023 } from './alibaba-gpu-2023.js';
-import { defaults, readAll, rowError } from './testing.js';
+import { defaults, readAll, rowError, tempTrace } from './testing.js';
 
 const PODS = 'alibaba-gpu-v2023-openb/openb_pod_list_default.csv';
 const SPEC = 'alibaba-gpu-v2023-openb/openb_pod_list_gpuspec33.csv';
@@ -60,4 +60,12 @@ test('malformed openb rows give exact messages', () => {
     [`${h}\np,1,1,0,0,,LS,Running,9,1,0\n`, 'line 2: deletion_time: expected a time at or after creation_time (9), got "1"'],
   ];
   for (const [text, message] of cases) assert.equal(rowError('alibaba-gpu-2023', 'p.csv', text), message, text);
+});
+
+test('a node named twice in the openb node list is an error at its row of the list', () => {
+  const path = tempTrace('nodes.csv', 'model,sn,cpu_milli,memory_mib,gpu\nP100,n-0,64000,262144,2\nP100,n-1,64000,262144,2\n,n-0,32000,262144,0\n');
+  assert.throws(() => alibabaGpu2023.readCluster!(path, 'nodes.csv', defaults('alibaba-gpu-2023')), (e: unknown) => {
+    assert.equal((e as Error).message, 'line 4: sn: expected a node name not used before (also on line 2), got "n-0"');
+    return true;
+  });
 });

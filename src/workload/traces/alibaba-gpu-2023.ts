@@ -51,6 +51,7 @@ function cells(fields: readonly string[], line: number, ix: Map<string, number>,
 export const alibabaGpu2023: TraceFormat = {
   name: 'alibaba-gpu-2023',
   summary: 'openb node list → nodes (CPU, memory, milli-GPU, GPU model label); pod list → pods created and deleted at their times',
+  noRows: 'no rows after the header',
   options: {
     gpuMilliResource: extendedResourceOption('extended resource counting thousandths of a GPU', 'alibaba.com/gpu-milli'),
     modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),
@@ -122,6 +123,8 @@ function openRows(path: string, display: string, opts: FormatOptions): TraceRead
 function readClusterImpl(path: string, display: string, opts: FormatOptions): TraceCluster {
   const records = new CsvRecords(openChunks(path, display));
   const nodes = [];
+  // Each name's line: a duplicate is reported here, at its row (the scenario only knows node i).
+  const lines = new Map<string, number>();
   try {
     const h = records.next();
     if (h === null) throw new TraceRowError(1, 0, '', `a header row (${NODE_COLUMNS.join(',')})`, 'an empty file');
@@ -129,6 +132,9 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
     for (let r = records.next(); r !== null; r = records.next()) {
       const c = cells(r.fields, r.line, ix, h.fields.length);
       const name = objectName(c('sn') as Cell);
+      const first = lines.get(name);
+      if (first !== undefined) fail(c('sn') as Cell, `a node name not used before (also on line ${first})`);
+      lines.set(name, r.line);
       const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
       const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
       const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);

@@ -55,6 +55,7 @@ function gibQuantity(gib: number): string {
 export const alibabaGpu2025: TraceFormat = {
   name: 'alibaba-gpu-2025',
   summary: 'DLRM inference instances → Guaranteed pods (CPU, memory, GPU, RDMA share) created and deleted at their times; no node list (choose the cluster)',
+  noRows: 'no rows after the header',
   options: {
     gpuResource: extendedResourceOption('extended resource counting GPUs', 'nvidia.com/gpu'),
     rdmaResource: optionalResourceOption('extended resource counting percent of an RDMA NIC ("": none)', 'alibaba.com/rdma'),

@@ -36,7 +36,10 @@ test('CsvRecords gives the same records as one parse when chunks split quoted fi
   const text = `${rows.join('\r\n')}\r\n`;
   const options = { relax_column_count: true, trim: true, skip_empty_lines: true, bom: true };
   const expected = parse(text, options) as string[][];
-  const expectedLines = (parse(text, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map((r) => r.info.lines);
+  // The line each row ends on (csv-parse's own `info.lines` counts a CRLF inside a quoted cell
+  // as two lines).
+  const expectedLines: number[] = [];
+  for (let i = 0, line = 0; i < rows.length; i++) expectedLines.push((line += i % 7 === 0 ? 2 : 1));
   const records = new CsvRecords(openChunks(tempTrace('t.csv', text), 't.csv'));
   const got: string[][] = [];
   const lines: number[] = [];
@@ -48,4 +51,42 @@ test('CsvRecords gives the same records as one parse when chunks split quoted fi
   assert.deepEqual(got, expected);
   assert.deepEqual(lines, expectedLines);
   assert.deepEqual(got[7], ['7', `é ${'ü'.repeat(7)}\r\nline "7" €`, '€€']);
+});
+
+/** Every record of `text` as [...fields, line]. */
+function recordsOf(text: string): (string | number)[][] {
+  const records = new CsvRecords(openChunks(tempTrace('t.csv', text), 't.csv'));
+  const out: (string | number)[][] = [];
+  for (let r = records.next(); r !== null; r = records.next()) out.push([...r.fields, r.line]);
+  records.close();
+  return out;
+}
+
+test('CsvRecords ends rows at LF and CRLF alike, and numbers lines as sed and wc do: a CR inside a line does not start one', () => {
+  // A CRLF file edited by `sed '3s/$/,x/'` (the field lands after the CR, the line ends in LF) and
+  // a line left with LF only: neither joins the next row, nor shifts the line numbers after it.
+  assert.deepEqual(recordsOf('h1,h2\r\n1,2\r\n3,4\r,x\n5,6\n7,8\r\n'), [['h1', 'h2', 1], ['1', '2', 2], ['3', '4', 'x', 3], ['5', '6', 4], ['7', '8', 5]]);
+  // An LF file with a CRLF line, and a last line without its end.
+  assert.deepEqual(recordsOf('a,b\nc,d\r\ne,f'), [['a', 'b', 1], ['c', 'd', 2], ['e', 'f', 3]]);
+  // A quoted cell spanning lines: the record is numbered by the line it ends on.
+  assert.deepEqual(recordsOf('a,"b\r\nc"\r\nd,e\r\n'), [['a', 'b\r\nc', 2], ['d', 'e', 3]]);
+  // A file whose first line ends in CR alone (classic Mac OS) is read by CRs.
+  assert.deepEqual(recordsOf('\ufeffa,b\rc,d\re,f\r'), [['a', 'b', 1], ['c', 'd', 2], ['e', 'f', 3]]);
+});
+
+test('CsvRecords numbers lines across chunks when CRs inside lines and CRLF pairs fall on chunk boundaries', () => {
+  // 3 MiB of LF and CRLF rows, every third after the first with a field appended after its CR
+  // (the first line's end decides: a CR alone there would make it a CR file).
+  const rows: string[] = [];
+  for (let i = 0, length = 0; length < 3 * (1 << 20); i++) {
+    rows.push(i % 3 === 1 ? `${i},v${'x'.repeat(i % 17)}\r,y\n` : `${i},w${'é'.repeat(i % 11)}${i % 2 === 0 ? '\r\n' : '\n'}`);
+    length += Buffer.byteLength(rows[i] as string);
+  }
+  const records = new CsvRecords(openChunks(tempTrace('t.csv', rows.join('')), 't.csv'));
+  let n = 0;
+  for (let r = records.next(); r !== null; r = records.next(), n++) {
+    assert.equal(r.line, n + 1);
+    assert.deepEqual([r.fields[0], r.fields.length], [String(n), n % 3 === 1 ? 3 : 2]);
+  }
+  assert.equal(n, rows.length);
 });

@@ -23,6 +23,7 @@ const REQUIRED = ['time_s', 'name'];
 export const ksimCsv: TraceFormat = {
   name: 'ksim-csv',
   summary: 'one pod per row: arrival, requests, run time, deletion, labels, selectors, tolerations, extended resources',
+  noRows: 'no rows after the header',
   options: {},
   openPods(path, display) {
     const records = new CsvRecords(openChunks(path, display));

@@ -22,6 +22,7 @@ import { TraceRowError, type TraceFormat, type TraceItem } from './trace-types.j
 export const ksimEvents: TraceFormat = {
   name: 'ksim-events',
   summary: 'timed apply/delete of any object a scenario accepts, and Nodes joining',
+  noRows: 'no events',
   options: {},
   openPods(path, display) {
     if (/\.ya?ml$/i.test(path)) {

@@ -31,10 +31,21 @@ test('swf uses the requested processors when the allocated ones are unknown', ()
   assert.deepEqual(a?.kind === 'pod' && a.pod.requests, { cpu: '8' });
 });
 
+test('swf jobs whose run time is -1 (unknown: cancelled before they ran) are left out, whatever their processors', () => {
+  // Job 3 was cancelled before it started (status 5): no run time, no processors.
+  const path = tempTrace('j.swf', ['1 0 -1 5 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1', '3 7 -1 -1 -1 -1 -1 -1 -1 -1 5 1 1 -1 -1 -1 -1 -1', '4 9 -1 0 2 -1 -1 -1 -1 -1 5 1 1 -1 -1 -1 -1 -1'].join('\n'));
+  assert.deepEqual(readAll('swf', path).map((i) => (i.kind === 'pod' ? [i.kind, i.timeS, i.line, i.pod.name, i.pod.durationS] : i)), [
+    ['pod', 0, 1, 'job-1', 5],
+    { kind: 'leftOut', timeS: 7, line: 2, column: 4, reason: 'job(s) with an unknown run time (-1)' },
+    // A run time of 0 is a job that ran for less than half a second: replayed.
+    ['pod', 9, 3, 'job-4', 0],
+  ]);
+});
+
 test('malformed swf lines give exact messages', () => {
   const cases: [string, string][] = [
     ['1 0 -1 5 4\n', 'line 1: expected 18 whitespace-separated fields (a Standard Workload Format job line), got 5'],
-    ['1 0 -1 -1 4 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: run_time: expected a non-negative integer run time (s), got "-1"'],
+    ['1 0 -1 -2 4 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: run_time: expected a non-negative integer run time (s), or -1 (unknown), got "-2"'],
     ['1 0 -1 5 -1 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: requested_processors: expected a positive number of requested processors (field 5, allocated, is unknown), got "-1"'],
     ['x 0 -1 5 4 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: job_id: expected a non-negative integer job id, got "x"'],
   ];

@@ -1,8 +1,12 @@
 // swf: the Parallel Workloads Archive's Standard Workload Format (.swf, .swf.gz). Lines starting
 // with ";" are header comments; each job line has 18 whitespace-separated fields, -1 = unknown:
 // 1 job id, 2 submit time (s), 4 run time (s), 5 allocated processors, 8 requested processors
-// (used when 5 is -1), the rest unused. A job arrives at its submit time and runs for its run
-// time. map.podsPerJob: one (default) → one pod asking processors × map.cpuPerProcessor CPU;
+// (used when 5 is -1), the rest unused (11, the status: 1 completed, 0 failed, 5 cancelled). A
+// job arrives at its submit time and runs for its run time. A job whose run time is -1 (unknown)
+// is left out (counted as filtered, warned about): in real logs these are typically jobs
+// cancelled before they started (status 5), which took no processors, and for any other there is
+// no run time to replay. A run time of 0 (less than half a second) is replayed.
+// map.podsPerJob: one (default) → one pod asking processors × map.cpuPerProcessor CPU;
 // perProcessor → `processors` pods of map.cpuPerProcessor each (as bare pods <name>-<i>, or with
 // `as: Job` one Job whose parallelism and completions are the processors; pods start when they
 // fit, no gang scheduling). map.memoryPerProcessor (default none) adds a memory request.
@@ -14,11 +18,14 @@ import { integer, type Cell } from './fields.js';
 import { bytesOption, cpuOption, enumOption } from './map-options.js';
 import { TraceRowError, type TraceFormat, type TraceItem } from './trace-types.js';
 
+const UNKNOWN_RUN_TIME = 'job(s) with an unknown run time (-1)';
+
 const FIELDS = ['job_id', 'submit_time', 'wait_time', 'run_time', 'allocated_processors', 'average_cpu_time', 'used_memory', 'requested_processors', 'requested_time', 'requested_memory', 'status', 'user_id', 'group_id', 'executable_id', 'queue', 'partition', 'preceding_job', 'think_time'];
 
 export const swf: TraceFormat = {
   name: 'swf',
   summary: 'Standard Workload Format jobs → pods (or Jobs) asking the allocated processors for the run time, arriving at submit time',
+  noRows: 'no job lines',
   options: {
     cpuPerProcessor: cpuOption('CPU per processor', '1'),
     memoryPerProcessor: bytesOption('memory per processor ("0": no memory request)', '0'),
@@ -48,7 +55,8 @@ function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: 
   const cell = (i: number): Cell => ({ text: f[i] as string, line, column: i + 1, field: FIELDS[i] as string });
   const id = integer(cell(0), 'a non-negative integer job id', 0);
   const submit = integer(cell(1), 'a non-negative integer submit time (s)', 0);
-  const run = integer(cell(3), 'a non-negative integer run time (s)', 0);
+  if (Number(f[3]) === -1) return { kind: 'leftOut', timeS: submit, line, column: 4, reason: UNKNOWN_RUN_TIME };
+  const run = integer(cell(3), 'a non-negative integer run time (s), or -1 (unknown)', 0);
   let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1);
   if (procs <= 0) procs = integer(cell(7), 'a positive number of requested processors (field 5, allocated, is unknown)', 1);
   const pods = perProcessor ? procs : 1;

@@ -24,8 +24,9 @@ export interface TraceStats {
   readonly file: string;
   /** Data rows read (including skipped ones). */
   rows: number;
-  /** Rows outside the window, not drawn by the sampling, or past the run's end (the first row
-   * past the window's or the run's end ends the reading). */
+  /** Rows outside the window, not drawn by the sampling, left out by the format (TraceItem
+   * leftOut), or past the run's end (the first row past the window's or the run's end ends the
+   * reading, after one more row read to check the order). */
   rows_filtered: number;
   /** Malformed rows skipped (onError: skip). */
   rows_skipped: number;
@@ -45,6 +46,10 @@ export class TraceReplay {
   private reader: TraceReader | null = null;
   private lastAtUs = 0;
   private lastLine = 0;
+  /** The file held no rows at all (warned about at the end). */
+  private empty = false;
+  /** Rows left out by the format (TraceItem leftOut), by reason: how many, and the first's place. */
+  private readonly leftOut = new Map<string, { count: number; first: string }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -82,30 +87,38 @@ export class TraceReplay {
     for (;;) {
       const item = this.readItem();
       if (item === undefined) continue; // a skipped row
-      if (item === null) return this.close();
+      if (item === null) {
+        this.empty = this.stats.rows === 0 && this.stats.rows_skipped === 0;
+        return this.close();
+      }
       if (item.timeS < this.spec.startS) {
         this.stats.rows_filtered++;
         continue;
       }
       if (this.spec.endS !== null && item.timeS >= this.spec.endS) {
         this.stats.rows_filtered++;
-        return this.close(); // readers yield rows in time order: nothing later is in the window
+        return this.stopAfter(item); // readers yield rows in time order: nothing later is in the window
+      }
+      if (item.kind === 'leftOut') {
+        // Before the sampling: the draws stay those of the rows that can be replayed.
+        this.stats.rows_filtered++;
+        const n = this.leftOut.get(item.reason);
+        if (n !== undefined) n.count++;
+        else this.leftOut.set(item.reason, { count: 1, first: `${this.spec.display}:${item.line}:${item.column}` });
+        continue;
       }
       if (this.spec.sample < 1 && this.rng.next() >= this.spec.sample) {
         this.stats.rows_filtered++;
         continue;
       }
       const at = this.simUs(item.timeS);
-      if (at < this.lastAtUs) {
-        const err = new TraceRowError(item.line, 0, '', `rows in time order (this row's time is before line ${this.lastLine}'s)`, `${item.timeS}`);
-        if (this.skip(err)) continue;
-      }
+      if (at < this.lastAtUs && this.skip(outOfOrder(item, this.lastLine))) continue;
       this.lastAtUs = at;
       this.lastLine = item.line;
       if (at > this.endUs) {
-        // Past the run's end, like past the window's: counted, and nothing later is read.
+        // Past the run's end, like past the window's: counted, and nothing later is replayed.
         this.stats.rows_filtered++;
-        return this.close();
+        return this.stopAfter(item);
       }
       this.sim.scheduleAt(at, 'trace.arrive', this.entry, () => {
         this.submit(item);
@@ -113,6 +126,19 @@ export class TraceReplay {
       });
       return;
     }
+  }
+
+  /** Ends the reading at `last`, the first row past the window's or the run's end. One more row
+   * is read: one earlier than `last` means the file is not in time order, an error (or a skipped
+   * row) rather than the silent loss of the rows after it. Reading on to check them all would
+   * read the whole file. */
+  private stopAfter(last: TraceItem): void {
+    const next = this.readItem();
+    if (next !== null && next !== undefined) {
+      if (next.timeS < last.timeS) this.skip(outOfOrder(next, last.line));
+      else this.stats.rows_filtered++;
+    }
+    this.close();
   }
 
   /** The next row; undefined for a skipped one; null at the end (or the row limit). */
@@ -129,6 +155,13 @@ export class TraceReplay {
       this.skip(e);
       return undefined;
     }
+  }
+
+  /** What the run warns about this trace's file, besides skipped rows and unknown fields. */
+  warnings(): string[] {
+    const out = this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
+    for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
+    return out;
   }
 
   /** Counts a malformed row (onError: skip) or stops the run with it. */
@@ -157,7 +190,7 @@ export class TraceReplay {
     this.reader = null;
   }
 
-  private submit(item: TraceItem): void {
+  private submit(item: Exclude<TraceItem, { kind: 'leftOut' }>): void {
     this.stats.objects_submitted++;
     if (item.kind === 'pod') {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
@@ -230,6 +263,10 @@ export class TraceReplay {
     if (this.objects !== undefined) this.objects.apply(obj);
     else this.api.createObject(obj);
   }
+}
+
+function outOfOrder(item: TraceItem, previousLine: number): TraceRowError {
+  return new TraceRowError(item.line, 0, '', `rows in time order (this row's time is before line ${previousLine}'s)`, `${item.timeS}`);
 }
 
 /** --strict: the first unknown field of an object a trace applies, as bad input at its place

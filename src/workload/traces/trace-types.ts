@@ -55,9 +55,12 @@ export interface TracePod {
   readonly count?: number;
 }
 
-/** One row of a trace, in trace time. */
+/** One row of a trace, in trace time. A `leftOut` row is well formed but has nothing to replay
+ * (an SWF job whose run time is unknown): the replay counts it as filtered and warns once per
+ * `reason` ("job(s) with ...") with the first one's place. */
 export type TraceItem =
   | { readonly kind: 'pod'; readonly timeS: number; readonly line: number; readonly pod: TracePod }
+  | { readonly kind: 'leftOut'; readonly timeS: number; readonly line: number; readonly column: number; readonly reason: string }
   | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly object: WorkloadObject | Node; readonly warnings?: readonly string[] }
   | { readonly kind: 'delete'; readonly timeS: number; readonly line: number; readonly object: { readonly kind: string; readonly namespace: string; readonly name: string } };
 
@@ -98,6 +101,8 @@ export interface TraceFormat {
   readonly name: string;
   /** What the format maps to (README formats table). */
   readonly summary: string;
+  /** The run's warning (after the file's name) when the file holds nothing to replay. */
+  readonly noRows: string;
   /** `map:` options with their defaults. */
   readonly options: Readonly<Record<string, MapOption>>;
   /** Opens the workload part. Checks the header at once (throws TraceRowError at line 1).
