@@ -277,6 +277,14 @@ test('ksim-events scale a Deployment, add a node and delete the Deployment at th
   assert.deepEqual(nodes.rows.map((n) => [n['node'], n['pods']]), [['n-0', 0], ['late', 0]]);
 });
 
+test('ksim-events: deletes of objects that do not exist (a Pod, a Deployment) are counted in one warning naming the first, as the API server answers NotFound', () => {
+  const r = replayEvents([
+    '{"at": 1, "op": "delete", "object": {"kind": "Pod", "metadata": {"name": "ghost"}}}',
+    '{"at": 2, "op": "delete", "object": {"kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}}}',
+  ]);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('did not exist')).map((w) => w.replace(/: [^ ]*e\.jsonl/, ': e.jsonl')), ['trace ev: 2 delete(s) of objects that did not exist (the API server answers NotFound), first: e.jsonl:1 (Pod default/ghost)']);
+});
+
 test('ksim-events: a ResourceQuota deleted and another applied in its place limits the pods created after (admission reads the store as it is)', () => {
   const quota = (name: string, pods: number) => `{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "${name}"}, "spec": {"hard": {"pods": "${pods}"}}}`;
   const pod = (name: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "${name}"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}`;

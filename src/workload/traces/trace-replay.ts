@@ -50,6 +50,9 @@ export class TraceReplay {
   private empty = false;
   /** Rows left out by the format (TraceItem leftOut), by reason: how many, and the first's place. */
   private readonly leftOut = new Map<string, { count: number; first: string }>();
+  /** Deletes of objects that did not exist when they reached the API server (upstream: 404 Not
+   * Found): how many, and the first's place. */
+  private notFound = { count: 0, first: '' };
 
   constructor(
     private readonly sim: Simulation,
@@ -161,6 +164,7 @@ export class TraceReplay {
   warnings(): string[] {
     const out = this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
     for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
+    if (this.notFound.count > 0) out.push(`trace ${this.entry}: ${this.notFound.count} delete(s) of objects that did not exist (the API server answers NotFound), first: ${this.notFound.first}`);
     return out;
   }
 
@@ -228,11 +232,18 @@ export class TraceReplay {
       return this.apply(item.object);
     }
     const o = item.object;
+    const where = `${this.spec.display}:${item.line} (${o.kind} ${o.namespace === '' ? '' : `${o.namespace}/`}${o.name})`;
+    const notFound = () => {
+      if (this.notFound.count++ === 0) this.notFound.first = where;
+    };
     if (o.kind === 'Pod') {
       const p = this.api.cluster.pods.get(`${o.namespace}/${o.name}`);
       if (p !== undefined) this.api.deletePod(p, 'deleted by the trace');
+      else notFound();
     } else {
-      this.api.deleteObject(o.kind, o.namespace, o.name);
+      this.api.deleteObject(o.kind, o.namespace, o.name, (ok) => {
+        if (!ok) notFound();
+      });
     }
   }
 
