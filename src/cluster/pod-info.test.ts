@@ -2,7 +2,7 @@
 // million pending pods is the memory of a large run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { microsSince, PodInfo } from './pod-info.js';
+import { isPodAvailable, microsSince, PodInfo } from './pod-info.js';
 import { makePod } from '../testing/builders.js';
 
 test('owner keys: a bare pod keys by its namespace alone (the same keys for every bare pod of it), an owned pod by its owner', () => {
@@ -107,4 +107,22 @@ test('hasPodAffinityTerms: set for a spec with inter-pod affinity or anti-affini
   assert.equal(withAffinity({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }), true);
   assert.equal(withAffinity({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: term }] } }), true);
   assert.equal(withAffinity({ podAffinity: {} }), true);
+});
+
+test('isPodAvailable: Running and Ready on a node that is Ready, not Terminating; a NotReady node\'s pods are not available (MarkPodsNotReady), nor a pod on a node the store lacks', () => {
+  const nodes = new Map([['up', { ready: true }], ['down', { ready: false }]]);
+  const pod = (node: string | null, phase: 'Pending' | 'Running' = 'Running') => {
+    const p = new PodInfo(makePod('p').obj(), 0);
+    p.nodeName = node;
+    p.phase = phase;
+    return p;
+  };
+  assert.equal(isPodAvailable(pod('up'), nodes), true);
+  assert.equal(isPodAvailable(pod('down'), nodes), false);
+  assert.equal(isPodAvailable(pod('gone'), nodes), false);
+  assert.equal(isPodAvailable(pod(null), nodes), false);
+  assert.equal(isPodAvailable(pod('up', 'Pending'), nodes), false);
+  const leaving = pod('up');
+  leaving.deletionUs = 5;
+  assert.equal(isPodAvailable(leaving, nodes), false);
 });

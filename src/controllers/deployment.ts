@@ -7,8 +7,9 @@
 //    was scaled up, reconcileOldReplicaSets (first old RSs' unavailable replicas, then old
 //    available ones, oldest RS first, down to replicas − maxUnavailable available pods);
 //  - Recreate: old RSs to 0, and once no old pod is active, the new RS to replicas.
-// A pod is available when it is Ready (isPodReady): ksim has no readiness probes and
-// minReadySeconds is not modelled (upstream: Ready for minReadySeconds). Availability is counted
+// A pod is available when it is Ready on a Ready node and not Terminating (isPodAvailable: the
+// node lifecycle controller marks a NotReady node's pods not Ready): ksim has no readiness probes
+// and minReadySeconds is not modelled (upstream: Ready for minReadySeconds). Availability is counted
 // from the pods the controller observes (upstream reads the ReplicaSets' status.availableReplicas,
 // which the ReplicaSet controller writes; ksim has no status writes).
 // A paused Deployment, or one whose replicas changed (a scaling event: an active ReplicaSet's
@@ -21,7 +22,7 @@
 // Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
+import { isPodAvailable, type PodInfo } from '../cluster/pod-info.js';
 import { PodList, PodListKind } from '../cluster/pod-list.js';
 import { roundHalfAwayFromZero } from '../api/go-math.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
@@ -141,6 +142,12 @@ export class DeploymentController {
       podPhaseChanged: (p) => this.podChanged(p, true),
       podTerminating: (p) => this.podChanged(p, true),
       podDeleted: (p) => this.podChanged(p, false),
+      // A node turning NotReady marks its pods not Ready (upstream node lifecycle
+      // MarkPodsNotReady), its return Ready again: pod updates a rollout syncs on.
+      nodeUpdated: (n, before, after) => {
+        if (before.ready === after.ready) return;
+        for (const p of n.pods) this.podChanged(p, true);
+      },
       // Deployments of the start state sync once their ReplicaSets and pods are all known (as
       // upstream's workers start after WaitForCacheSync).
       startStateCommitted: () => {
@@ -237,10 +244,11 @@ export class DeploymentController {
     else this.sync(st);
   }
 
-  /** Ready pods of a ReplicaSet that are not Terminating (its available replicas). */
+  /** Available pods of a ReplicaSet (isPodAvailable: Ready, not Terminating, on a Ready node). */
   private available(rs: ReplicaSetObject): number {
     let n = 0;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? []) if (isPodReady(p) && !p.deleted && !p.terminating) n++;
+    const nodes = this.api.cluster.nodeByName;
+    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? []) if (isPodAvailable(p, nodes)) n++;
     return n;
   }
 

@@ -20,7 +20,7 @@
 // - The workload is short while available < target. available_min_ratio = the lowest
 //   min(available, target) / target over the time target > 0 (empty if target never was > 0);
 //   unavailable_s = total time short.
-import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
+import { isPodAvailable, type PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -121,8 +121,8 @@ export class AvailabilityTracker {
     // A pod without an owner belongs to no workload (workloadOf), so it is never counted: no
     // node lookup for the bare pods of a trace.
     if (p.ownerName === '') return;
-    const node = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
-    const avail = isPodReady(p) && !p.deleted && !p.terminating && node !== undefined && node.ready && p.onBooks; // on its books (those of p.nodeName: a pod is only ever on its own node's)
+    // On its books too (those of p.nodeName: a pod is only ever on its own node's).
+    const avail = isPodAvailable(p, this.cluster.nodeByName) && p.onBooks;
     // The workload it counts as available for, kept on the pod (a map keyed by pod cost a cold
     // hash-table probe per pod event, this tracker's most expensive line in a churn).
     const was = p.availableIn as WorkloadState | null;
