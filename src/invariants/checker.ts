@@ -730,7 +730,8 @@ export class InvariantChecker implements ClusterIndex {
     const c = this.cluster;
     const counts: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
     for (const p of c.pods.values()) counts[p.phase]++;
-    // Requested ratios are over Ready nodes (src/metrics/collector.ts); empty without capacity.
+    // Requested ratios are over Ready nodes (src/metrics/collector.ts), of the pods bound there
+    // (a pod the scheduler assumed counts once its binding commits); empty without capacity.
     let ready = 0;
     let available = 0;
     const alloc = new Resource();
@@ -744,7 +745,7 @@ export class InvariantChecker implements ClusterIndex {
       ready++;
       alloc.add(n.allocatable);
       for (const p of n.pods) {
-        req.add(p.requests);
+        if (p.bound) req.add(p.requests);
         if (isPodReady(p)) available++;
       }
     }
