@@ -233,6 +233,8 @@ interface StartCase {
   older?: RsCase;
   new?: RsCase;
   recreate?: boolean;
+  /** The new ReplicaSet's Running pods are on node n2, NotReady (its kubelet stopped posting). */
+  newOnNotReadyNode?: boolean;
 }
 
 /** The start state of firstStep committed (the controller's first sync done, its writes not
@@ -254,18 +256,19 @@ function startWith(c: StartCase) {
     },
   ];
   const pods: Pod[] = [];
-  const addRs = (name: string, image: string, rs: RsCase) => {
+  const addRs = (name: string, image: string, rs: RsCase, node = 'n1') => {
     objects.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'foo', uid: 'foo', controller: true }] }, spec: { replicas: rs.replicas, selector: { matchLabels: { app: 'foo', 'pod-template-hash': name } }, template: template(image, name) } });
     for (let i = 0; i < rs.ready + (rs.pending ?? rs.replicas - rs.ready); i++) {
       const p = makePod(`${name}-${i}`).owner('ReplicaSet', name).label('app', 'foo');
-      pods.push((i < rs.ready ? p.node('n1') : p).obj());
+      pods.push((i < rs.ready ? p.node(node) : p).obj());
     }
   };
   // In creation order: the older first.
   if (c.older !== undefined) addRs('foo-older', 'v0', c.older);
   if (c.old !== undefined) addRs('foo-old', 'v1', c.old);
-  if (c.new !== undefined) addRs('foo-new', 'v2', c.new);
-  assert.deepEqual(api.commitStartState({ nodes: [{ node: makeNode('n1').capacity({ cpu: '100', memory: '100Gi', pods: 200 }).obj(), pool: 'p' }], objects, pods }), []);
+  if (c.new !== undefined) addRs('foo-new', 'v2', c.new, c.newOnNotReadyNode === true ? 'n2' : 'n1');
+  const n2 = makeNode('n2').capacity({ cpu: '100', memory: '100Gi', pods: 200 }).with((n) => void (n.status!.conditions = [{ type: 'Ready', status: 'Unknown' }])).obj();
+  assert.deepEqual(api.commitStartState({ nodes: [{ node: makeNode('n1').capacity({ cpu: '100', memory: '100Gi', pods: 200 }).obj(), pool: 'p' }, { node: n2, pool: 'p' }], objects, pods }), []);
   /** Every ReplicaSet's replicas (one the controller made is `created`). */
   const replicaSets = () => {
     const out: Record<string, number> = {};
@@ -307,6 +310,13 @@ test('reconcileOldReplicaSets: unavailable old replicas go first, then available
   for (const [name, maxUnavailable, old, nu, want] of cases) {
     assert.equal(firstStep({ replicas: 10, maxSurge: 0, maxUnavailable, old, new: nu })['foo-old'], want, name);
   }
+});
+
+test('new pods on a NotReady node are not available (upstream MarkPodsNotReady): they do not let the old ReplicaSet scale down', () => {
+  // maxScaledDown = 10 - 8 - 2 unavailable new = 0: the old ReplicaSet stays at 8. Counted as
+  // available, the 2 new pods let it go to 6 (8 + 2 - 8 = 2 more), leaving 6 pods that serve.
+  assert.deepEqual(firstStep({ replicas: 10, maxSurge: 0, maxUnavailable: 2, old: { replicas: 8, ready: 8 }, new: { replicas: 2, ready: 2 }, newOnNotReadyNode: true }), { 'foo-old': 8, 'foo-new': 2 });
+  assert.deepEqual(firstStep({ replicas: 10, maxSurge: 0, maxUnavailable: 2, old: { replicas: 8, ready: 8 }, new: { replicas: 2, ready: 2 } }), { 'foo-old': 6, 'foo-new': 2 });
 });
 
 test('a Deployment with no new ReplicaSet creates it at replicas + maxSurge minus the old replicas; Recreate first scales the old one to 0', () => {
