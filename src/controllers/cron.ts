@@ -1,7 +1,9 @@
 // Standard 5-field cron schedules (minute hour day-of-month month day-of-week), as CronJob's
 // robfig/cron parser reads them: `*`, numbers, ranges a-b, lists a,b and steps */n or a-b/n.
-// Day-of-month and day-of-week: when both are restricted (neither starts with `*`), a day
-// matches when either does (cron's OR rule). Day-of-week 0 and 7 are Sunday. No names (MON,
+// Day-of-month and day-of-week: when both are restricted, a day matches when either does (cron's
+// OR rule). A field is unrestricted when one of its items is `*` with no step or a step of 1: a
+// step over 1 (`*/3`) restricts it (robfig/cron v3 parser.go getRange: `if step > 1 { extra = 0 }`
+// clears the star bit; spec.go dayMatches). Day-of-week 0 and 7 are Sunday. No names (MON,
 // JAN) and no @hourly-style macros.
 //
 // Simulated time on a wall clock (WallClock): t = 0 is 2026-01-01T00:00:00Z (a Thursday), or
@@ -99,7 +101,12 @@ export function parseCron(s: string): CronSchedule {
     dow.delete(7);
     dow.add(0);
   }
-  return { minutes: sets[0]!, hours: sets[1]!, daysOfMonth: sets[2]!, months: sets[3]!, daysOfWeek: dow, domStar: parts[2]!.startsWith('*'), dowStar: parts[4]!.startsWith('*') };
+  return { minutes: sets[0]!, hours: sets[1]!, daysOfMonth: sets[2]!, months: sets[3]!, daysOfWeek: dow, domStar: isStar(parts[2]!), dowStar: isStar(parts[4]!) };
+}
+
+/** Whether a (valid) field is unrestricted for the OR rule: it has an item `*`, bare or with a step of 1. */
+function isStar(field: string): boolean {
+  return field.split(',').some((item) => item === '*' || /^\*\/0*1$/.test(item));
 }
 
 function parseField(field: string, f: { name: string; min: number; max: number }, whole: string): Set<number> {

@@ -43,6 +43,18 @@ test('cron schedules: steps, ranges, lists, day-of-week (t = 0 is Thursday 2026-
   assert.equal(next('0 0 1 3 *', '2026-01-01T00:00:00Z'), '2026-03-01T00:00:00Z', 'the first minute of a month skipped to');
   assert.deepEqual([...parseCron('1-3 * * * *').minutes], [1, 2, 3]);
   assert.equal(next('0 0 30 2 *', '2026-01-01T00:00:00Z'), 'none');
+  // A step over 1 restricts a field (robfig/cron getRange clears its star bit): `*/3` days of
+  // month (1, 4, 7, ...) OR Mondays (Jan 5) — Jan 1, 4, 5, 7; `*/1` is still a star: AND.
+  const runs = (schedule: string) => {
+    const out: string[] = [];
+    let at = '2025-12-31T23:59:00Z';
+    for (let i = 0; i < 4; i++) out.push((at = next(schedule, at)).slice(5, 10));
+    return out;
+  };
+  assert.deepEqual(runs('0 6 */3 * 1'), ['01-01', '01-04', '01-05', '01-07']);
+  assert.deepEqual(runs('0 6 */3 * 0'), ['01-01', '01-04', '01-07', '01-10']);
+  assert.deepEqual(runs('0 6 */1 * 1'), ['01-05', '01-12', '01-19', '01-26']);
+  assert.deepEqual(runs('0 6 1,*/3 * 1'), ['01-01', '01-04', '01-05', '01-07'], 'a list with a stepped star is restricted too');
 });
 
 test('a wall clock whose t = 0 is a snapshot\'s time (2024-05-01T10:37:23.5Z): schedules at its wall-clock minutes, timestamps in its seconds', () => {
