@@ -161,3 +161,19 @@ test('--resamples and --seed are accepted for old scripts, with a warning that t
 function esc(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('a matrix cell only one sweep ran is shown (its other side empty) and named as the reason the gate cannot pass', () => {
+  const matrixSweep = (name: string, counts: readonly number[]) => {
+    const out = join(dir, name);
+    mkdirSync(out);
+    const rows = counts.flatMap((c, k) => [1, 2].map((seed, i) => `r${2 * k + i + 1},${seed},${c},ok,s,0,120`));
+    writeFileSync(join(out, 'sweep.csv'), `run_id,seed,cluster.nodePools[0].count,status,scenario,pods_unbound_end,sched_latency_p99_ms\n${rows.join('\n')}\n`);
+    return out;
+  };
+  const r = ksim('compare', matrixSweep('m23', [2, 3]), matrixSweep('m34', [3, 4]), '--fail-on', 'pods_unbound_end:+1', '-o', 'json');
+  assert.equal(r.status, 3);
+  const j = JSON.parse(r.stdout) as { metrics: { group: string; n_base: number; n_candidate: number }[] };
+  // Unpaired (the cells differ), every cell of either side: count=4 is the candidate's alone.
+  assert.deepEqual([...new Set(j.metrics.map((m) => `${m.group} ${m.n_base}/${m.n_candidate}`))], ['cluster.nodePools[0].count=2 2/0', 'cluster.nodePools[0].count=3 2/2', 'cluster.nodePools[0].count=4 0/2']);
+  assert.equal(r.stderr, 'ksim: --fail-on pods_unbound_end:+1 cannot pass: cluster.nodePools[0].count=2: no runs could be compared: the candidate sweep has no runs in this matrix cell; cluster.nodePools[0].count=4: no runs could be compared: the base sweep has no runs in this matrix cell\n');
+});

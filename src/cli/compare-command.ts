@@ -62,7 +62,7 @@ function failedRunsLine(r: CompareResult): string | null {
 function unjudgedText(r: CompareResult, u: Unjudged): string {
   const cell = u.group !== '' ? `${u.group}: ` : '';
   if (u.why === 'no-interval') return `${unsureText(r, u.bound, u.comparison!)}: too few to tell from noise, add seeds`;
-  const why = droppedText(r.dropped, u.group) ?? `no run dropped; no ${u.bound.metric} value to compare`;
+  const why = u.missing !== undefined ? `the ${u.missing} sweep has no runs in this matrix cell` : droppedText(r.dropped, u.group) ?? `no run dropped; no ${u.bound.metric} value to compare`;
   return `${cell}no ${r.test === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
 }
 

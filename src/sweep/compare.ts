@@ -76,6 +76,8 @@ export interface Unjudged {
   readonly bound: FailOnBound;
   readonly group: string;
   readonly why: 'no-pairs' | 'no-interval';
+  /** 'no-pairs' in a matrix cell only one sweep ran: the side that has no runs there. */
+  readonly missing?: 'base' | 'candidate';
   /** 'no-interval': the comparison beyond the bound. */
   readonly comparison?: MetricComparison;
 }
@@ -131,6 +133,8 @@ export interface CompareResult {
   readonly unjudged: readonly Unjudged[];
   /** Sweeps: the runs not ok, per cell and side (empty for runs). */
   readonly dropped: readonly DroppedRuns[];
+  /** Sweeps: the matrix cells each side ran. */
+  readonly cells?: { readonly base: readonly string[]; readonly candidate: readonly string[] };
   /** Sweeps: the test used, and why not paired when it is not. */
   readonly test?: SweepTest;
   readonly unpairedBecause?: string;
@@ -223,7 +227,10 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   const cells = [...new Set(result.metrics.map((c) => c.group))];
   const unjudged: Unjudged[] = kind === 'runs' ? [] : bounds.flatMap((bound) => cells.flatMap((group): Unjudged[] => {
     const c = result.metrics.find((x) => x.group === group && x.metric === bound.metric && x.difference !== null);
-    if (c === undefined) return [{ bound, group, why: 'no-pairs' }];
+    if (c === undefined) {
+      const missing = !result.cells?.base.includes(group) ? 'base' : !result.cells?.candidate.includes(group) ? 'candidate' : undefined;
+      return [{ bound, group, why: 'no-pairs', ...(missing !== undefined ? { missing } : {}) }];
+    }
     return c.ciLow === null && beyond(bound, c) ? [{ bound, group, why: 'no-interval', comparison: c }] : [];
   }));
   const failed = crossings.length > 0 || unjudged.length > 0 || result.dropped.some((d) => d.side === 'candidate');
@@ -271,8 +278,11 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
   const cm = matrixColumns(c.header, cPath);
   if (cm.join('\n') !== matrix.join('\n')) throw new InputError(cPath, 1, 1, '', `the same --matrix paths as ${bPath} (${matrix.join(', ') || 'none'})`, cm.join(', ') || 'none');
   const groupOf = (r: Rec) => matrix.map((p) => `${p}=${r[p] ?? ''}`).join(', ');
+  // Every cell of either sweep: the base's in its order, then the candidate's own (a cell one
+  // side lacks is compared too, with nothing on that side, so the gate cannot pass it unseen).
   const groups: string[] = [];
-  for (const r of b.rows) if (!groups.includes(groupOf(r))) groups.push(groupOf(r));
+  for (const r of [...b.rows, ...c.rows]) if (!groups.includes(groupOf(r))) groups.push(groupOf(r));
+  const cells = { base: [...new Set(b.rows.map(groupOf))], candidate: [...new Set(c.rows.map(groupOf))] };
   const metrics: MetricComparison[] = [];
   // Columns some runs write (the GPU-sharing ones) are compared only where the files have them.
   const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
@@ -280,7 +290,7 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
     for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
-    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, test: 'paired' };
+    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired' };
   }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
@@ -293,7 +303,7 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
       metrics.push(withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length));
     }
   }
-  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, test: 'unpaired', unpairedBecause };
+  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause };
 }
 
 /** The runs not ok (status error, crashed, ...), per matrix cell and side, in the order met. */
