@@ -28,7 +28,7 @@ describe('GPU devices: shares of one device and whole devices', () => {
     assert.deepEqual(req(470), { count: 1, milli: 470 });
     assert.deepEqual(req(1000), { count: 1, milli: 1000 });
     assert.deepEqual(req(4000), { count: 4, milli: 1000 });
-    assert.equal(req(1500), 'a alibaba.com/gpu-milli request below 1000 (a share of one GPU) or a multiple of 1000 (whole GPUs), got 1500');
+    assert.equal(req(1500), 'a request of alibaba.com/gpu-milli below 1000 (a share of one GPU) or a multiple of 1000 (whole GPUs), got 1500');
   });
 
   it('puts shares on the fullest device that fits them and records the device on the pod', () => {

@@ -31,7 +31,7 @@ export function gpuRequestOf(p: PodInfo, resource: string): GpuRequest | string 
   if (total <= 0) return NO_GPU;
   if (total < MILLI_PER_GPU) return { count: 1, milli: total };
   if (total % MILLI_PER_GPU === 0) return { count: total / MILLI_PER_GPU, milli: MILLI_PER_GPU };
-  return `a ${resource} request below ${MILLI_PER_GPU} (a share of one GPU) or a multiple of ${MILLI_PER_GPU} (whole GPUs), got ${total}`;
+  return `a request of ${resource} below ${MILLI_PER_GPU} (a share of one GPU) or a multiple of ${MILLI_PER_GPU} (whole GPUs), got ${total}`;
 }
 
 /** The devices of one node. */

@@ -108,8 +108,8 @@ test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty'
   cluster.addPod(p);
   gpu.watcher.podAdded?.(p);
   gpu.attempt({ timeUs: S, pod: p, attempt: 1, result: 'unschedulable', node: '', reason: '', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
-  // 1500 milli-GPU is neither a share of one GPU nor whole GPUs: no device request, not arrived;
-  // its row still shows what it asked.
+  // 1500 milli-GPU is neither a share of one GPU nor whole GPUs (no device can hold it) but it
+  // arrived: Σ GPU requests of the pods created, 500 + 1500.
   const q = podInfo(makePod('q').req({ cpu: '1', [GPU_MILLI_RESOURCE]: '1500' }).obj(), 0);
   cluster.addPod(q);
   gpu.watcher.podAdded?.(q);
@@ -117,7 +117,7 @@ test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty'
   const cols = ['pod_gpu_milli', 'arrived_gpu_milli', 'capacity_gpu_milli', 'idle_gpu_milli', 'arrived_pct', 'arrived_pct_bin', 'allocated_pct', 'fragmented_pct'];
   assert.deepEqual(rows.map((r) => cols.map((c) => r[c])), [
     [500, 500, 0, 0, null, null, null, null],
-    [1500, 500, 0, 0, null, null, null, null],
+    [1500, 2000, 0, 0, null, null, null, null],
   ]);
   assert.deepEqual(gpu.summaryValues(), { gpu_unallocated_at_100_pct: null, gpu_unallocated_at_130_pct: null, gpu_fragmentation_at_100_pct: null });
 });

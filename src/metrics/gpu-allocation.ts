@@ -42,11 +42,11 @@ export class GpuAllocationCollector {
   private all = true;
   private typ: TypicalPods | null = null;
   private readonly bins: Bins = new Map();
-  /** Pods created (any workload) whose GPU request counts as arrived. */
+  /** Every pod created counts its GPU request as arrived, whether or not it is one the devices
+   * can hold (1,200 milli-GPU is neither a share of one device nor whole devices: it arrived). */
   readonly watcher: ClusterWatcher = {
     podAdded: (p: PodInfo) => {
-      const r = gpuRequestOf(p, this.devices.resource);
-      if (typeof r !== 'string') this.arrivedMilli += r.count * r.milli;
+      this.arrivedMilli += p.requests.getScalar(this.devices.resource);
     },
   };
 

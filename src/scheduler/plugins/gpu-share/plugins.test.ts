@@ -93,7 +93,7 @@ describe('Open-Gpu-Share: device filter and device choice', () => {
     assert.equal(verdict(p, gpuPod('p', '1', 500), c, 'g'), 'Unschedulable: node(s) had no GPU device with 500 milli-GPU free');
     assert.equal(verdict(p, gpuPod('p', '1', 1000), c, 'g'), 'Unschedulable: node(s) had fewer than 1 free GPU device(s)');
     assert.equal(verdict(p, gpuPod('p', '1', 400), c, 'cpu'), 'UnschedulableAndUnresolvable: node(s) had no GPU devices');
-    assert.equal(verdict(p, gpuPod('p', '1', 1500), c, 'g'), "UnschedulableAndUnresolvable: pod's GPU request is not a device request: expected a alibaba.com/gpu-milli request below 1000 (a share of one GPU) or a multiple of 1000 (whole GPUs), got 1500");
+    assert.equal(verdict(p, gpuPod('p', '1', 1500), c, 'g'), "UnschedulableAndUnresolvable: pod's GPU request is not a device request: expected a request of alibaba.com/gpu-milli below 1000 (a share of one GPU) or a multiple of 1000 (whole GPUs), got 1500");
     assert.equal(verdict(p, makePod('cpu-only').req({ cpu: '1' }).obj(), c, 'cpu'), 'Success');
   });
 
