@@ -3,8 +3,10 @@
 // Day-of-month and day-of-week: when both are restricted, a day matches when either does (cron's
 // OR rule). A field is unrestricted when one of its items is `*` with no step or a step of 1: a
 // step over 1 (`*/3`) restricts it (robfig/cron v3 parser.go getRange: `if step > 1 { extra = 0 }`
-// clears the star bit; spec.go dayMatches). Day-of-week 0 and 7 are Sunday. No names (MON,
-// JAN) and no @hourly-style macros.
+// clears the star bit; spec.go dayMatches). Day-of-week 0 and 7 are Sunday. Month and day names
+// (JAN-DEC, SUN-SAT, any case) and the macros @yearly, @annually, @monthly, @weekly, @daily,
+// @midnight and @hourly are read as robfig/cron's ParseStandard reads them (parser.go: months,
+// dow, parseDescriptor); @every is not (Kubernetes refuses it).
 //
 // Simulated time on a wall clock (WallClock): t = 0 is 2026-01-01T00:00:00Z (a Thursday), or
 // a cluster snapshot's own time; schedules are evaluated in UTC.
@@ -83,19 +85,44 @@ export interface CronSchedule {
   readonly dowStar: boolean;
 }
 
-const FIELDS: readonly { name: string; min: number; max: number }[] = [
+const FIELDS: readonly { name: string; min: number; max: number; names?: string }[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day of week', min: 0, max: 7 },
+  { name: 'month', min: 1, max: 12, names: 'JAN-DEC' },
+  { name: 'day of week', min: 0, max: 7, names: 'SUN-SAT' },
 ];
 
-/** Parses a 5-field schedule; throws a FieldError naming the bad field. */
-export function parseCron(s: string): CronSchedule {
-  const parts = s.trim().split(/\s+/);
-  if (parts.length !== 5 || parts[0] === '') throw new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week)', JSON.stringify(s));
-  const sets = parts.map((p, i) => parseField(p, FIELDS[i]!, s));
+/** robfig/cron's descriptors (parser.go parseDescriptor) as the 5 fields they stand for. */
+const MACROS: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/** Names a field may use for its numbers (robfig/cron parser.go months, dow), by field index. */
+const NAMES: Readonly<Record<number, readonly string[]>> = {
+  3: ['', 'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  4: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+};
+
+/** Parses a 5-field schedule or a macro; throws a FieldError naming the bad field. */
+export function parseCron(text: string): CronSchedule {
+  const s = MACROS[text.trim().toLowerCase()] ?? text;
+  const parts = s.trim().split(/\s+/).map((p, i) => {
+    const names = NAMES[i];
+    if (names === undefined) return p;
+    return p.replace(/[a-z]+/gi, (w) => {
+      const n = names.indexOf(w.toLowerCase());
+      return n >= 0 && names[n] !== '' ? String(n) : w;
+    });
+  });
+  if (parts.length !== 5 || parts[0] === '') throw new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily or @hourly', JSON.stringify(text));
+  const sets = parts.map((p, i) => parseField(p, FIELDS[i]!, text));
   const dow = sets[4]!;
   if (dow.has(7)) {
     dow.delete(7);
@@ -109,9 +136,9 @@ function isStar(field: string): boolean {
   return field.split(',').some((item) => item === '*' || /^\*\/0*1$/.test(item));
 }
 
-function parseField(field: string, f: { name: string; min: number; max: number }, whole: string): Set<number> {
+function parseField(field: string, f: { name: string; min: number; max: number; names?: string }, whole: string): Set<number> {
   const out = new Set<number>();
-  const bad = () => new FieldError('', `a cron schedule whose ${f.name} field is *, a number ${f.min}-${f.max}, a range, a list or a step`, JSON.stringify(whole));
+  const bad = () => new FieldError('', `a cron schedule whose ${f.name} field is *, a number ${f.min}-${f.max}${f.names === undefined ? '' : ` or a name ${f.names}`}, a range, a list or a step`, JSON.stringify(whole));
   for (const item of field.split(',')) {
     const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
     if (m === null) throw bad();

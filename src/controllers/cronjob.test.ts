@@ -87,10 +87,25 @@ test('a step from a number runs to the end of the field; none within 5 years (5 
 });
 
 test('cron schedules that do not parse name the field', () => {
-  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week)', '"* * * *"'));
+  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily or @hourly', '"* * * *"'));
   assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, a number 0-59, a range, a list or a step', '"60 * * * *"'));
   for (const bad of ['0 24 * * *', '5-2 * * * *', '*/0 * * * *', '0 0 0 * *']) assert.throws(() => parseCron(bad), FieldError, bad);
-  assert.throws(() => parseCron('* * * * MON'), new FieldError('', 'a cron schedule whose day of week field is *, a number 0-7, a range, a list or a step', '"* * * * MON"'));
+  assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, a number 0-7 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
+  assert.throws(() => parseCron('@every 5m'), FieldError);
+});
+
+test('cron names and macros as robfig/cron ParseStandard reads them (parser.go months, dow, parseDescriptor)', () => {
+  // t = 0 is Thursday 2026-01-01.
+  assert.equal(next('0 9 * * MON-FRI', '2026-01-02T10:00:00Z'), '2026-01-05T09:00:00Z', 'Friday 10:00 -> Monday 09:00');
+  assert.equal(next('0 0 1 mar,Jun *', '2026-01-01T00:00:00Z'), '2026-03-01T00:00:00Z');
+  assert.equal(next('0 0 * * sun', '2026-01-01T00:00:00Z'), '2026-01-04T00:00:00Z');
+  assert.equal(next('@hourly', '2026-01-01T00:30:00Z'), '2026-01-01T01:00:00Z');
+  assert.equal(next('@daily', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
+  assert.equal(next('@midnight', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
+  assert.equal(next('@weekly', '2026-01-01T00:30:00Z'), '2026-01-04T00:00:00Z', 'Sunday midnight');
+  assert.equal(next('@monthly', '2026-01-01T00:30:00Z'), '2026-02-01T00:00:00Z');
+  assert.equal(next('@YEARLY', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
+  assert.equal(next('@annually', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
 });
 
 test('Job names are <cronjob>-<minutes since the Unix epoch of the scheduled time>', () => {

@@ -540,6 +540,11 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
   // Schedules run on the simulated clock in UTC; a zone that is not UTC would shift them.
   const tz = spec['timeZone'];
+  // Upstream validateTimeZone (pkg/apis/batch/validation): a name of the time zone database,
+  // not "Local".
+  if (typeof tz === 'string' && (tz.toLowerCase() === 'local' || !isTimeZoneName(tz))) {
+    throw doc.error([...path, 'timeZone'], 'a time zone name of the IANA database, such as Europe/Berlin or UTC', JSON.stringify(tz));
+  }
   if (typeof tz === 'string' && tz !== 'UTC' && tz !== 'Etc/UTC') {
     warnings?.push(doc.warning([...path, 'timeZone'], `${JSON.stringify(tz)} is not simulated: the schedule runs in UTC (t = 0 is 2026-01-01T00:00:00Z)`));
   }
@@ -640,3 +645,13 @@ export function firstClaimOf(m: WorkloadManifest): Path | null {
 
 /** The warning (once per scenario or snapshot file) for pods mounting claims. */
 export const CLAIM_NOT_SIMULATED = 'mounts a PersistentVolumeClaim: volume topology (VolumeBinding, VolumeZone) is not simulated; pods go where their other constraints allow (warned once)';
+
+/** Whether the time zone database (ICU's, as Node ships it) knows `name`. */
+function isTimeZoneName(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
