@@ -12,7 +12,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { JobController, jobBackoffUs, jobFinished } from './job.js';
-import { runScenario } from '../run/run-scenario.js';
+import { prepareRun, runScenario } from '../run/run-scenario.js';
 import { parseScenario } from '../workload/scenario.js';
 import { createSends } from '../testing/create-sends.js';
 
@@ -370,4 +370,69 @@ workload:
   assert.deepEqual(['pods_submitted', 'pods_bound'].map((c) => String(r.summary[c])), ['16', '16']);
   const jobs = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
   assert.deepEqual(jobs.map((j) => `${j['name']} ${j['condition']} ${j['succeeded']} ${j['failed']}`), ['j Complete 16 0']);
+});
+
+/** A scenario of one 4-CPU node, 1 s startups, and the given workload entries. */
+function scenarioText(workload: string, duration = '10m'): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: ${duration}
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+kubelet:
+  startupLatency: 1s
+workload:
+${workload}`;
+}
+
+/** A Job entry `name` at `at` with the given extra spec lines (flow-style YAML). */
+function jobEntry(entry: string, at: string, spec: string, runDuration = '5m', name = 'batch'): string {
+  return `  - name: ${entry}
+    at: ${at}
+    runDuration: ${runDuration}
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: ${name} }
+      spec: { ${spec}, template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } } }
+`;
+}
+
+const near = (v: unknown, want: number, what: string) => assert.ok(Number(v) >= want && Number(v) < want + 0.1, `${what}: ${String(v)}, want ${want} (+ < 0.1 s of API latency)`);
+
+test('suspend (upstream manageJob/syncJob): suspending deletes the running pods without counting them, resuming starts new ones and resets startTime; a Job created suspended creates no pod', () => {
+  const text = scenarioText(
+    jobEntry('batch', '0s', 'completions: 2, parallelism: 2') +
+    jobEntry('pause', '60s', 'completions: 2, parallelism: 2, suspend: true') +
+    jobEntry('resume', '120s', 'completions: 2, parallelism: 2, suspend: false') +
+    jobEntry('held', '0s', 'suspend: true', '5m', 'held'),
+  );
+  const run = prepareRun(parseScenario(text, 'suspend.yaml'), { checkInvariants: true });
+  run.sim.run(run.endUs);
+  const status = run.cluster.objects.get('Job/default/batch')?.['status'] as { startTime: string; failed: number; succeeded: number; conditions: { type: string; status: string; reason: string }[] };
+  // Resumed at 120 s: startTime is the resume's second, not the creation's (00:00:00).
+  assert.equal(status.startTime, '2026-01-01T00:02:00Z');
+  assert.deepEqual(status.conditions.map((c) => `${c.type}/${c.status}/${c.reason}`), ['JobSuspended/False/JobResumed', 'Complete/True/CompletionsReached']);
+  const held = run.cluster.objects.get('Job/default/held')?.['status'] as { startTime?: string; conditions: { type: string; status: string; reason: string }[] };
+  assert.equal(held.startTime, undefined, 'never started: no startTime');
+  assert.deepEqual(held.conditions.map((c) => `${c.type}/${c.status}/${c.reason}`), ['JobSuspended/True/JobSuspended']);
+  const r = run.finish();
+  const rows = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
+  const batch = rows.find((x) => x['name'] === 'batch')!;
+  // Pods at ~0 s, Running at ~1 s, deleted at 60 s (not failures: failed 0); two new pods at
+  // ~120 s run 5 min from ~121 s: Complete at ~421 s with succeeded 2.
+  near(batch['started_s'], 0, 'started_s (its first pod)');
+  near(batch['finished_s'], 421, 'finished_s');
+  assert.deepEqual([batch['succeeded'], batch['failed'], batch['condition'], batch['reason'], batch['workload']], [2, 0, 'Complete', 'CompletionsReached', 'batch']);
+  const heldRow = rows.find((x) => x['name'] === 'held')!;
+  assert.deepEqual([heldRow['started_s'], heldRow['finished_s'], heldRow['succeeded'], heldRow['failed'], heldRow['condition']], ['', '', 0, 0, 'Suspended']);
+  const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
+  assert.equal(pods.filter((p) => p['owner'] === 'batch').length, 4, '2 before the suspension, 2 after the resume');
+  assert.equal(pods.filter((p) => p['owner'] === 'held').length, 0);
+});
+
+test('a Job updated by a later entry may change suspend, parallelism, activeDeadlineSeconds, backoffLimit, ttlSecondsAfterFinished only (upstream ValidateJobSpecUpdate)', () => {
+  const text = scenarioText(jobEntry('batch', '0s', 'completions: 2') + jobEntry('more', '60s', 'completions: 3'));
+  assert.throws(() => parseScenario(text, 'immutable.yaml'), /workload\[1\]\.manifest\.spec\.completions: expected the same completions as workload entry "batch" \(a Job's spec\.completions is immutable/);
 });

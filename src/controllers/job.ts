@@ -23,10 +23,16 @@
 // of 1, 2, 4, ... pods, each sent when every create of the previous one has been answered, at
 // most MaxPodCreateDeletePerSync (500) creates or deletes per sync; a batch with a refused create
 // ends the sync's creates (the skipped pods are not expected; manageJob: SlowStartInitialBatchSize,
-// wait.Wait, skippedPods, break). Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
-// suspend, status writes before the Job finishes, the 1 s batching of
-// syncs queued by pod events (syncJobBatchPeriod). ttlSecondsAfterFinished is the
-// TTL-after-finished controller's (ttl-after-finished.ts).
+// wait.Wait, skippedPods, break).
+// suspend (upstream manageJob, syncJob): a suspended Job creates no pod and deletes its active
+// ones, whose ends are not failures (deleteJobPods removes their tracking finalizer before the
+// delete; so for pods deleted as too many); the JobSuspended condition is written True, and on
+// resume False (reason JobResumed) with status.startTime reset to the resume. A Job updated
+// (scenario entry, ksim-events apply) is synced again with its new spec.
+// Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline, status writes other than the
+// suspend condition before the Job finishes, the 1 s batching of syncs queued by pod events
+// (syncJobBatchPeriod). ttlSecondsAfterFinished is the TTL-after-finished controller's
+// (ttl-after-finished.ts).
 import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -83,7 +89,12 @@ interface JobState {
   dirty: boolean;
   finished: boolean;
   deleted: boolean;
-  readonly startUs: number;
+  /** status.startTime: the first sync not suspended, reset at each resume; null before. */
+  startUs: number | null;
+  /** Pods this controller deleted while they ran (suspend, too many): their ends do not count. */
+  readonly uncounted: Set<PodInfo>;
+  /** The JobSuspended condition's status as last written (or in the snapshot); null: none. */
+  suspendedCond: boolean | null;
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -110,15 +121,24 @@ export class JobController {
       add: (o) => {
         // A Job that comes with a status (a cluster snapshot's) goes on from it: its counts, and
         // nothing more to do once it has a finish condition (upstream IsJobFinished).
-        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string } | undefined;
+        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string; conditions?: JobStatusCondition[] } | undefined;
         const startUs = status?.startTime === undefined ? null : this.clock.runUs(status.startTime);
+        const suspendCond = status?.conditions?.find((c) => c.type === 'JobSuspended');
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
-          finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? this.sim.now,
+          finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
+          uncounted: new Set(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
         };
         if (!st.finished) this.enqueue(st);
         return st;
+      },
+      update: (st, o) => {
+        // Its own status writes keep the spec; an update of the spec (suspend, parallelism, ...)
+        // is synced again.
+        const specChanged = o.spec !== st.obj.spec;
+        st.obj = o;
+        if (specChanged && !st.finished) this.enqueue(st);
       },
       remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
@@ -138,7 +158,7 @@ export class JobController {
         const st = this.owner(p);
         // Counted once: when it leaves the live set.
         if (st === undefined || !p.terminal || !st.pods.delete(p)) return;
-        this.count(st, p.phase === 'Succeeded');
+        if (!st.uncounted.delete(p)) this.count(st, p.phase === 'Succeeded');
         this.enqueue(st);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
@@ -152,7 +172,9 @@ export class JobController {
         if (st === undefined) return;
         st.deleting.delete(p);
         if (onlyReplaceFailedPods(st.obj)) return;
-        if (st.pods.delete(p) && !st.finished) this.count(st, false, this.failedAtUs(p));
+        const wasLive = st.pods.delete(p);
+        const spared = st.uncounted.delete(p);
+        if (wasLive && !st.finished && !spared) this.count(st, false, this.failedAtUs(p));
         this.enqueue(st);
       },
       podDeleted: (p) => {
@@ -160,9 +182,10 @@ export class JobController {
         if (st === undefined) return;
         const wasLive = st.pods.delete(p);
         const wasDeleting = st.deleting.delete(p);
+        const spared = st.uncounted.delete(p);
         // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as
         // failed). A finished pod deleted later (pod garbage collector) was counted already.
-        if (wasLive && !st.finished && !wasDeleting) this.count(st, p.phase === 'Succeeded');
+        if (wasLive && !st.finished && !wasDeleting && !spared) this.count(st, p.phase === 'Succeeded');
         if (wasLive || wasDeleting) this.enqueue(st);
       },
     });
@@ -232,6 +255,13 @@ export class JobController {
     const active = [...st.pods].filter((p) => !p.deleted && (onlyFailed || !p.terminating));
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
     if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
+    if (isSuspended(st.obj)) return this.suspend(st, active);
+    if (st.suspendedCond === true) {
+      // Upstream syncJob: "Resumed jobs will always reset StartTime to current time".
+      st.startUs = this.sim.now;
+      this.writeSuspended(st, false);
+    }
+    st.startUs ??= this.sim.now;
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no
     // pod is added.
     const want = completions !== null ? Math.min(parallelism, completions - st.succeeded) : st.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
@@ -240,6 +270,7 @@ export class JobController {
       active.sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
       for (const p of active.filter((x) => !x.terminating).slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
         st.deleting.add(p);
+        st.uncounted.add(p);
         this.api.deletePod(p, 'job has too many active pods');
       }
       return;
@@ -267,6 +298,33 @@ export class JobController {
     );
   }
 
+  /** Upstream manageJob for a suspended Job: its active pods are deleted (not counted as
+   * failures) and the JobSuspended condition is written once. */
+  private suspend(st: JobState, active: PodInfo[]): void {
+    for (const p of active.filter((x) => !x.terminating).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC)) {
+      st.deleting.add(p);
+      st.uncounted.add(p);
+      this.api.deletePod(p, 'job suspended');
+    }
+    if (st.suspendedCond !== true) this.writeSuspended(st, true);
+  }
+
+  /** Writes the JobSuspended condition (upstream ensureJobConditionStatus: True/JobSuspended,
+   * or False/JobResumed with the reset startTime) onto the stored status as it is at commit. */
+  private writeSuspended(st: JobState, suspended: boolean): void {
+    st.suspendedCond = suspended;
+    const now = this.clock.text(this.sim.now);
+    const cond: JobStatusCondition = suspended
+      ? { type: 'JobSuspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastTransitionTime: now }
+      : { type: 'JobSuspended', status: 'False', reason: 'JobResumed', message: 'Job resumed', lastTransitionTime: now };
+    const startTime = st.startUs === null ? undefined : this.clock.text(st.startUs);
+    this.api.patchObject(objectKey('Job', st.obj.metadata.namespace, st.obj.metadata.name), (stored) => {
+      const old = (stored['status'] ?? {}) as { conditions?: JobStatusCondition[] };
+      const conditions = [...(old.conditions ?? []).filter((c) => c.type !== 'JobSuspended'), cond];
+      return { ...stored, metadata: { ...stored.metadata }, status: { ...old, ...(startTime === undefined ? {} : { startTime }), conditions } };
+    });
+  }
+
   private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[]): void {
     st.finished = true;
     for (const p of active) {
@@ -276,13 +334,15 @@ export class JobController {
     const stored = this.api.cluster.objects.get(objectKey('Job', st.obj.metadata.namespace, st.obj.metadata.name));
     if (stored === undefined) return;
     const now = this.clock.text(this.sim.now);
+    // A JobSuspended condition stays (upstream appends the finish condition).
+    const kept = (((stored['status'] ?? {}) as { conditions?: JobStatusCondition[] }).conditions ?? []).filter((c) => c.type === 'JobSuspended');
     const status = {
-      startTime: this.clock.text(st.startUs),
+      ...(st.startUs === null ? {} : { startTime: this.clock.text(st.startUs) }),
       ...(type === 'Complete' ? { completionTime: now } : {}),
       active: 0,
       succeeded: st.succeeded,
       failed: st.failed,
-      conditions: [{ type, status: 'True', reason, lastTransitionTime: now }],
+      conditions: [...kept, { type, status: 'True', reason, lastTransitionTime: now }],
     };
     this.api.updateObject({ ...stored, metadata: { ...stored.metadata }, status });
   }
@@ -300,6 +360,19 @@ export class JobController {
       spec: merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] })),
     };
   }
+}
+
+interface JobStatusCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** spec.suspend (upstream jobSuspended). */
+export function isSuspended(o: WorkloadObject): boolean {
+  return (o.spec as { suspend?: boolean } | undefined)?.suspend === true;
 }
 
 /** The finished condition of a stored Job (from its status), or null while it runs. */

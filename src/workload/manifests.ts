@@ -509,7 +509,7 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
- * backoffLimit, ttlSecondsAfterFinished (non-negative), restartPolicy Never or OnFailure;
+ * backoffLimit, ttlSecondsAfterFinished (non-negative), suspend, restartPolicy Never or OnFailure;
  * NonIndexed completion only. */
 function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
@@ -517,6 +517,7 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   readOptionalInt(doc, [...path, 'completions'], spec['completions'], 0, 1);
   readOptionalInt(doc, [...path, 'backoffLimit'], spec['backoffLimit'], 0, 6);
   readOptionalInt(doc, [...path, 'ttlSecondsAfterFinished'], spec['ttlSecondsAfterFinished'], 0, 0);
+  if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
   const mode = spec['completionMode'];
   if (mode !== undefined && mode !== 'NonIndexed') throw doc.error([...path, 'completionMode'], 'NonIndexed (ksim does not model Indexed Jobs)', describe(mode));
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
@@ -546,6 +547,25 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   const jt = spec['jobTemplate'];
   if (!isObj(jt)) throw doc.error([...path, 'jobTemplate'], 'a job template (metadata and spec)', describe(jt));
   readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec']);
+}
+
+/** Job spec fields an update may change (upstream ValidateJobSpecUpdate makes the others
+ * immutable: template, completions, selector, completionMode, podFailurePolicy, ...). */
+export const JOB_MUTABLE_FIELDS: readonly string[] = ['parallelism', 'suspend', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished'];
+
+/** The first immutable Job spec field that differs between two Job specs, or null. */
+export function changedImmutableJobField(prev: Obj, next: Obj): string | null {
+  const keys = [...new Set([...Object.keys(prev), ...Object.keys(next)])].filter((k) => !JOB_MUTABLE_FIELDS.includes(k)).sort();
+  for (const k of keys) if (JSON.stringify(sortedDeep(prev[k])) !== JSON.stringify(sortedDeep(next[k]))) return k;
+  return null;
+}
+
+function sortedDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedDeep);
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const k of Object.keys(v).sort()) setOwn(out, k, sortedDeep(v[k]));
+  return out;
 }
 
 const INT_OR_PERCENT = /^(0|[1-9]\d*)%$/;
