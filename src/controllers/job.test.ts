@@ -436,3 +436,50 @@ test('a Job updated by a later entry may change suspend, parallelism, activeDead
   const text = scenarioText(jobEntry('batch', '0s', 'completions: 2') + jobEntry('more', '60s', 'completions: 3'));
   assert.throws(() => parseScenario(text, 'immutable.yaml'), /workload\[1\]\.manifest\.spec\.completions: expected the same completions as workload entry "batch" \(a Job's spec\.completions is immutable/);
 });
+
+test('activeDeadlineSeconds (upstream pastActiveDeadline): the Job fails with DeadlineExceeded that long after its startTime, its pods deleted; a resume restarts the count; a CronJob\'s Jobs carry it', () => {
+  const text = scenarioText(
+    jobEntry('dl', '0s', 'completions: 2, parallelism: 2, activeDeadlineSeconds: 90', '5m', 'dl') +
+    jobEntry('rs', '0s', 'activeDeadlineSeconds: 100', '5m', 'rs') +
+    jobEntry('rs-pause', '60s', 'activeDeadlineSeconds: 100, suspend: true', '5m', 'rs') +
+    jobEntry('rs-resume', '120s', 'activeDeadlineSeconds: 100, suspend: false', '5m', 'rs') +
+    `  - name: cj
+    at: 0s
+    runDuration: 5m
+    manifest:
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: { name: cj }
+      spec:
+        schedule: "*/2 * * * *"
+        concurrencyPolicy: Forbid
+        jobTemplate: { spec: { activeDeadlineSeconds: 30, template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x }] } } } }
+`, '5m');
+  const run = prepareRun(parseScenario(text, 'deadline.yaml'), { checkInvariants: true });
+  run.sim.run(run.endUs);
+  const rsStatus = run.cluster.objects.get('Job/default/rs')?.['status'] as { startTime: string; conditions: { type: string; status: string; reason: string }[] };
+  assert.equal(rsStatus.startTime, '2026-01-01T00:02:00Z');
+  assert.deepEqual(rsStatus.conditions.map((c) => `${c.type}/${c.status}/${c.reason}`), ['JobSuspended/False/JobResumed', 'Failed/True/DeadlineExceeded']);
+  const r = run.finish();
+  const rows = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
+  const row = (name: string) => rows.find((x) => x['name'] === name)!;
+  // dl: startTime at its first sync (~0 s) + 90 s; its two 5-minute pods were still running,
+  // and are deleted (not counted: failed 0, as for BackoffLimitExceeded).
+  near(row('dl')['finished_s'], 90, 'dl finished_s');
+  assert.deepEqual([row('dl')['condition'], row('dl')['reason'], row('dl')['succeeded'], row('dl')['failed']], ['Failed', 'DeadlineExceeded', 0, 0]);
+  // rs: active 0–60 s (60 s of its 100), suspended until 120 s; the count starts again at the
+  // resume: 120 + 100 = 220 s, not 100 s.
+  near(row('rs')['finished_s'], 220, 'rs finished_s');
+  assert.equal(row('rs')['reason'], 'DeadlineExceeded');
+  // cj: Jobs at 120 and 240 s (every 2 minutes after its creation at 0 s; 5-minute run), each
+  // failing 30 s later (~1 ms after its create, when the Job controller saw it), not running its
+  // 5 minutes: Forbid starts the next on schedule because the one before has failed by then.
+  const cj = rows.filter((x) => x['workload'] === 'cj');
+  assert.equal(cj.length, 2);
+  cj.forEach((x, i) => {
+    near(x['finished_s'], 120 * (i + 1) + 30, `cj job ${i} finished_s`);
+    assert.equal(x['reason'], 'DeadlineExceeded');
+  });
+  const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
+  assert.equal(pods.filter((p) => p['owner'] === 'dl').length, 2, 'no pod after the deadline');
+});

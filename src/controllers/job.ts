@@ -29,7 +29,10 @@
 // delete; so for pods deleted as too many); the JobSuspended condition is written True, and on
 // resume False (reason JobResumed) with status.startTime reset to the resume. A Job updated
 // (scenario entry, ksim-events apply) is synced again with its new spec.
-// Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline, status writes other than the
+// activeDeadlineSeconds (upstream pastActiveDeadline): once the Job has been active that long
+// since status.startTime (not while suspended), it fails with reason DeadlineExceeded and its
+// active pods are deleted; a sync is due exactly then (upstream queue.AddAfter).
+// Not modelled: Indexed Jobs, podFailurePolicy, status writes other than the
 // suspend condition before the Job finishes, the 1 s batching of syncs queued by pod events
 // (syncJobBatchPeriod). ttlSecondsAfterFinished is the TTL-after-finished controller's
 // (ttl-after-finished.ts).
@@ -95,6 +98,8 @@ interface JobState {
   readonly uncounted: Set<PodInfo>;
   /** The JobSuspended condition's status as last written (or in the snapshot); null: none. */
   suspendedCond: boolean | null;
+  /** The sync due at spec.activeDeadlineSeconds after startUs. */
+  deadlineTimer: { readonly atUs: number; readonly ev: SimEvent } | null;
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -128,7 +133,7 @@ export class JobController {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
-          uncounted: new Set(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
+          uncounted: new Set(), deadlineTimer: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
         };
         if (!st.finished) this.enqueue(st);
         return st;
@@ -143,6 +148,7 @@ export class JobController {
       remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
         if (st.backoffTimer !== null) this.sim.cancel(st.backoffTimer);
+        if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
       },
     });
     api.watch({
@@ -254,14 +260,17 @@ export class JobController {
     const onlyFailed = onlyReplaceFailedPods(st.obj);
     const active = [...st.pods].filter((p) => !p.deleted && (onlyFailed || !p.terminating));
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
-    if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
-    if (isSuspended(st.obj)) return this.suspend(st, active);
-    if (st.suspendedCond === true) {
-      // Upstream syncJob: "Resumed jobs will always reset StartTime to current time".
+    const suspended = isSuspended(st.obj);
+    if (!suspended && st.suspendedCond === true) {
+      // Upstream syncJob: "Resumed jobs will always reset StartTime to current time", so the
+      // deadline counts from the resume.
       st.startUs = this.sim.now;
       this.writeSuspended(st, false);
     }
-    st.startUs ??= this.sim.now;
+    if (!suspended) st.startUs ??= this.sim.now;
+    if (this.pastActiveDeadline(st)) return this.finish(st, 'Failed', 'DeadlineExceeded', active);
+    if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
+    if (suspended) return this.suspend(st, active);
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no
     // pod is added.
     const want = completions !== null ? Math.min(parallelism, completions - st.succeeded) : st.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
@@ -298,6 +307,25 @@ export class JobController {
     );
   }
 
+  /** Upstream pastActiveDeadline: not suspended, and spec.activeDeadlineSeconds have passed
+   * since status.startTime; until then a sync is due at the deadline (upstream syncJob:
+   * queue.AddAfter(key, activeDeadlineSeconds − since startTime)). */
+  private pastActiveDeadline(st: JobState): boolean {
+    const ads = (st.obj.spec as { activeDeadlineSeconds?: number } | undefined)?.activeDeadlineSeconds;
+    if (typeof ads !== 'number' || st.startUs === null || isSuspended(st.obj)) return false;
+    const atUs = st.startUs + ads * US_PER_S;
+    if (this.sim.now >= atUs) return true;
+    if (st.deadlineTimer?.atUs !== atUs) {
+      if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
+      const ev = this.sim.scheduleAt(atUs, 'job.deadline', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+        st.deadlineTimer = null;
+        this.enqueue(st);
+      });
+      st.deadlineTimer = { atUs, ev };
+    }
+    return false;
+  }
+
   /** Upstream manageJob for a suspended Job: its active pods are deleted (not counted as
    * failures) and the JobSuspended condition is written once. */
   private suspend(st: JobState, active: PodInfo[]): void {
@@ -327,6 +355,8 @@ export class JobController {
 
   private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[]): void {
     st.finished = true;
+    if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
+    st.deadlineTimer = null;
     for (const p of active) {
       st.deleting.add(p);
       this.api.deletePod(p, `job ${type === 'Complete' ? 'complete' : 'failed'}`);

@@ -509,7 +509,7 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
- * backoffLimit, ttlSecondsAfterFinished (non-negative), suspend, restartPolicy Never or OnFailure;
+ * backoffLimit, ttlSecondsAfterFinished, activeDeadlineSeconds (non-negative), suspend, restartPolicy Never or OnFailure;
  * NonIndexed completion only. */
 function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
@@ -518,6 +518,8 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   readOptionalInt(doc, [...path, 'backoffLimit'], spec['backoffLimit'], 0, 6);
   readOptionalInt(doc, [...path, 'ttlSecondsAfterFinished'], spec['ttlSecondsAfterFinished'], 0, 0);
   if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
+  // Upstream ValidateJobSpec: ValidateNonnegativeField(activeDeadlineSeconds).
+  readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 0, 0);
   const mode = spec['completionMode'];
   if (mode !== undefined && mode !== 'NonIndexed') throw doc.error([...path, 'completionMode'], 'NonIndexed (ksim does not model Indexed Jobs)', describe(mode));
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
