@@ -225,6 +225,8 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOpti
     if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
   }
   checkPodSpecEnums(doc, path, spec);
+  // Upstream ValidatePodSpec: activeDeadlineSeconds in [1, 2^31 - 1].
+  readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 1, 0);
   if (spec['nodeName'] !== undefined && opts.allowNodeName !== true) {
     // Pre-bound pods bypass the scheduler; ksim simulates scheduling, so it asks for nodeSelector instead.
     throw doc.error([...path, 'nodeName'], 'no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)');
