@@ -483,3 +483,51 @@ test('activeDeadlineSeconds (upstream pastActiveDeadline): the Job fails with De
   const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
   assert.equal(pods.filter((p) => p['owner'] === 'dl').length, 2, 'no pod after the deadline');
 });
+
+test('podFailurePolicy on DisruptionTarget (upstream pod_failure_policy.go): a preempted pod is Ignored (replaced, not counted) or fails the Job (FailJob, reason PodFailurePolicy); onExitCodes warns at load', () => {
+  const scenario = (action: string) => scenarioText(`  - name: pcs
+    at: 0s
+    manifests:
+      - { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: low }, value: 10 }
+      - { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: high }, value: 1000 }
+  - name: train
+    at: 0s
+    runDuration: 3m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: train }
+      spec:
+        backoffLimit: 0
+        podFailurePolicy: { rules: [{ action: ${action}, onPodConditions: [{ type: DisruptionTarget }] }] }
+        template: { spec: { priorityClassName: low, restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "3" } } }] } }
+  - name: hi
+    at: 30s
+    runDuration: 1m
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: hi }, spec: { priorityClassName: high, restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "4" } } }] } }
+`);
+  const jobRow = (action: string) => (runScenario(parseScenario(scenario(action), 'pfp.yaml'), { checkInvariants: true }).tables.find((t) => t.file === 'jobs.csv')?.rows ?? [])[0]!;
+  // hi (4 CPU) preempts train's pod at ~30 s; the victim Terminates for its 30 s grace period and
+  // is gone at ~60 s, when the Job (with a podFailurePolicy, upstream onlyReplaceFailedPods)
+  // judges it: it has DisruptionTarget (PreemptionByScheduler).
+  // Ignore: not counted (failed 0, though backoffLimit is 0); the replacement comes after the 10 s
+  // backoff (~70 s), waits for hi (Running ~61 s to ~121 s), runs 3 min from ~122 s: Complete ~302 s.
+  const ignored = jobRow('Ignore');
+  assert.deepEqual([ignored['condition'], ignored['succeeded'], ignored['failed']], ['Complete', 1, 0]);
+  near(ignored['finished_s'], 302, 'Ignore: finished_s');
+  // FailJob: the Job fails when the pod is gone (~60 s), counted (failed 1).
+  const failed = jobRow('FailJob');
+  assert.deepEqual([failed['condition'], failed['reason'], failed['failed']], ['Failed', 'PodFailurePolicy', 1]);
+  near(failed['finished_s'], 60, 'FailJob: finished_s');
+  // Count: as without a policy, 1 failure > backoffLimit 0 (when the pod is gone, ~60 s).
+  const counted = jobRow('Count');
+  assert.deepEqual([counted['condition'], counted['reason'], counted['failed']], ['Failed', 'BackoffLimitExceeded', 1]);
+  near(counted['finished_s'], 60, 'Count: finished_s');
+  // onExitCodes cannot be evaluated: one load-time warning naming the field.
+  const exitCodes = scenarioText(jobEntry('ec', '0s', 'podFailurePolicy: { rules: [{ action: FailJob, onExitCodes: { operator: NotIn, values: [0] } }] }'));
+  const w = parseScenario(exitCodes, 'ec.yaml').warnings;
+  assert.equal(w.filter((x) => x.includes('onExitCodes')).length, 1);
+  assert.match(w.find((x) => x.includes('onExitCodes'))!, /ec\.yaml:\d+:\d+: workload\[0\]\.manifest\.spec\.podFailurePolicy\.rules\[0\]\.onExitCodes: is not simulated: ksim's container failures have no exit code/);
+  // Upstream: a podFailurePolicy needs restartPolicy Never.
+  assert.throws(() => parseScenario(exitCodes.replace('restartPolicy: Never', 'restartPolicy: OnFailure'), 'ec.yaml'), /template\.spec\.restartPolicy: expected Never \(a Job with a podFailurePolicy\)/);
+});

@@ -32,7 +32,10 @@
 // activeDeadlineSeconds (upstream pastActiveDeadline): once the Job has been active that long
 // since status.startTime (not while suspended), it fails with reason DeadlineExceeded and its
 // active pods are deleted; a sync is due exactly then (upstream queue.AddAfter).
-// Not modelled: Indexed Jobs, podFailurePolicy, status writes other than the
+// podFailurePolicy (upstream pod_failure_policy.go, see matchPodFailurePolicy): rules on the
+// DisruptionTarget condition (pods evicted by the taint manager or preempted) act — Ignore,
+// FailJob (reason PodFailurePolicy), Count; onExitCodes rules never match (no exit codes).
+// Not modelled: Indexed Jobs, status writes other than the
 // suspend condition before the Job finishes, the 1 s batching of syncs queued by pod events
 // (syncJobBatchPeriod). ttlSecondsAfterFinished is the TTL-after-finished controller's
 // (ttl-after-finished.ts).
@@ -100,6 +103,8 @@ interface JobState {
   suspendedCond: boolean | null;
   /** The sync due at spec.activeDeadlineSeconds after startUs. */
   deadlineTimer: { readonly atUs: number; readonly ev: SimEvent } | null;
+  /** The message of a podFailurePolicy FailJob match: the Job fails at its next sync. */
+  failJob: string | null;
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -133,7 +138,7 @@ export class JobController {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
-          uncounted: new Set(), deadlineTimer: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
+          uncounted: new Set(), deadlineTimer: null, failJob: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
         };
         if (!st.finished) this.enqueue(st);
         return st;
@@ -164,7 +169,10 @@ export class JobController {
         const st = this.owner(p);
         // Counted once: when it leaves the live set.
         if (st === undefined || !p.terminal || !st.pods.delete(p)) return;
-        if (!st.uncounted.delete(p)) this.count(st, p.phase === 'Succeeded');
+        if (st.uncounted.delete(p)) {
+          // deleted by this controller: not counted
+        } else if (p.phase === 'Succeeded') this.count(st, true);
+        else this.countFailed(st, p);
         this.enqueue(st);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
@@ -191,7 +199,10 @@ export class JobController {
         const spared = st.uncounted.delete(p);
         // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as
         // failed). A finished pod deleted later (pod garbage collector) was counted already.
-        if (wasLive && !st.finished && !wasDeleting && !spared) this.count(st, p.phase === 'Succeeded');
+        if (wasLive && !st.finished && !wasDeleting && !spared) {
+          if (p.phase === 'Succeeded') this.count(st, true);
+          else this.countFailed(st, p);
+        }
         if (wasLive || wasDeleting) this.enqueue(st);
       },
     });
@@ -217,6 +228,21 @@ export class JobController {
       st.failuresSinceSuccess++;
       if (atUs > st.lastFailureUs) st.lastFailureUs = atUs;
     }
+  }
+
+  /** A failed pod, through the Job's podFailurePolicy (upstream matchPodFailurePolicy, pkg/
+   * controller/job/pod_failure_policy.go): rules in order, the first match decides. Ignore: not
+   * in status.failed, though the backoff still counts it (upstream getNewFinishedPods); FailJob:
+   * counted, and the Job fails with reason PodFailurePolicy; Count or no match: counted. */
+  private countFailed(st: JobState, p: PodInfo): void {
+    const m = matchPodFailurePolicy(st.obj, p);
+    if (m?.action === 'Ignore') {
+      st.failuresSinceSuccess++;
+      if (this.sim.now > st.lastFailureUs) st.lastFailureUs = this.sim.now;
+      return;
+    }
+    this.count(st, false);
+    if (m?.action === 'FailJob') st.failJob ??= m.message;
   }
 
   /** When a terminating pod failed, as upstream's backoff reads it (pkg/controller/job/
@@ -259,6 +285,8 @@ export class JobController {
     // terminated pods, pkg/controller/job/job_controller.go).
     const onlyFailed = onlyReplaceFailedPods(st.obj);
     const active = [...st.pods].filter((p) => !p.deleted && (onlyFailed || !p.terminating));
+    // Upstream syncJob: a FailJob rule's match first, then backoffLimit.
+    if (st.failJob !== null) return this.finish(st, 'Failed', 'PodFailurePolicy', active, st.failJob);
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
     const suspended = isSuspended(st.obj);
     if (!suspended && st.suspendedCond === true) {
@@ -353,7 +381,7 @@ export class JobController {
     });
   }
 
-  private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[]): void {
+  private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[], message?: string): void {
     st.finished = true;
     if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
     st.deadlineTimer = null;
@@ -372,7 +400,7 @@ export class JobController {
       active: 0,
       succeeded: st.succeeded,
       failed: st.failed,
-      conditions: [...kept, { type, status: 'True', reason, lastTransitionTime: now }],
+      conditions: [...kept, { type, status: 'True', reason, ...(message === undefined ? {} : { message }), lastTransitionTime: now }],
     };
     this.api.updateObject({ ...stored, metadata: { ...stored.metadata }, status });
   }
@@ -398,6 +426,34 @@ interface JobStatusCondition {
   reason?: string;
   message?: string;
   lastTransitionTime?: string;
+}
+
+interface PodFailurePolicyRule {
+  action?: string;
+  onExitCodes?: unknown;
+  onPodConditions?: { type?: string; status?: string }[];
+}
+
+/** The DisruptionTarget condition ksim's deletions give a pod upstream: the taint manager's
+ * eviction (DeletionByTaintManager) and the scheduler's preemption (PreemptionByScheduler). */
+function hasDisruptionTarget(p: PodInfo): boolean {
+  return p.deletionReason.startsWith('evicted: ') || p.deletionReason.startsWith('preempted by ');
+}
+
+/** Upstream matchPodFailurePolicy for pod `p`: the first rule that matches, with the FailJob
+ * message upstream writes. onExitCodes rules never match (ksim has no exit codes; loading
+ * warns); onPodConditions match the one condition ksim gives, DisruptionTarget True. */
+export function matchPodFailurePolicy(job: WorkloadObject, p: PodInfo): { action: string; message: string } | null {
+  const rules = ((job.spec as { podFailurePolicy?: { rules?: PodFailurePolicyRule[] } } | undefined)?.podFailurePolicy?.rules) ?? [];
+  if (rules.length === 0 || !hasDisruptionTarget(p)) return null;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as PodFailurePolicyRule;
+    if (r.onExitCodes !== undefined || r.onPodConditions === undefined) continue;
+    if (!r.onPodConditions.some((c) => c.type === 'DisruptionTarget' && (c.status ?? 'True') === 'True')) continue;
+    const action = r.action ?? 'Count';
+    return { action, message: `Pod ${p.namespace}/${p.name} has condition DisruptionTarget matching ${action} rule at index ${i}` };
+  }
+  return null;
 }
 
 /** spec.suspend (upstream jobSuspended). */

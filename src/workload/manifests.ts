@@ -58,7 +58,7 @@ const KINDS: Record<string, KindReader> = {
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
   DaemonSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDaemonSetSpec(doc, [...path, 'spec'], obj['spec']) },
-  Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readJobSpec(doc, [...path, 'spec'], obj['spec']) },
+  Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
   ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
@@ -513,7 +513,7 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
  * backoffLimit, ttlSecondsAfterFinished, activeDeadlineSeconds (non-negative), suspend, restartPolicy Never or OnFailure;
  * NonIndexed completion only. */
-function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
   readOptionalInt(doc, [...path, 'parallelism'], spec['parallelism'], 0, 1);
   readOptionalInt(doc, [...path, 'completions'], spec['completions'], 0, 1);
@@ -527,6 +527,43 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
   const rp = podSpec['restartPolicy'];
   if (rp !== 'Never' && rp !== 'OnFailure') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'OnFailure or Never', describe(rp));
+  readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings);
+}
+
+/** Upstream validatePodFailurePolicy (the NonIndexed part): restartPolicy Never; each rule has an
+ * action FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, an Indexed Job) and
+ * exactly one of onExitCodes (operator In or NotIn, values) and onPodConditions. ksim's container
+ * failures carry no exit code, so onExitCodes rules never match: one warning (not refused by
+ * --strict, as other "not simulated" warnings). */
+function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolicy: unknown, warnings?: string[]): void {
+  if (v === undefined || v === null) return;
+  if (!isObj(v) || !Array.isArray(v['rules'])) throw doc.error(path, 'a pod failure policy ({rules: [...]})', describe(v));
+  if (restartPolicy !== 'Never') throw doc.error([...path.slice(0, -1), 'template', 'spec', 'restartPolicy'], 'Never (a Job with a podFailurePolicy)', describe(restartPolicy));
+  let exitCodes: Path | null = null;
+  v['rules'].forEach((r, i) => {
+    const rp = [...path, 'rules', i];
+    if (!isObj(r)) throw doc.error(rp, 'a rule {action, onExitCodes or onPodConditions}', describe(r));
+    const a = r['action'];
+    if (a !== 'FailJob' && a !== 'Ignore' && a !== 'Count') throw doc.error([...rp, 'action'], a === 'FailIndex' ? 'FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, which ksim does not model)' : 'FailJob, Ignore or Count', describe(a));
+    const hasExit = r['onExitCodes'] !== undefined && r['onExitCodes'] !== null;
+    const hasCond = r['onPodConditions'] !== undefined && r['onPodConditions'] !== null;
+    if (hasExit === hasCond) throw doc.error(rp, 'exactly one of onExitCodes or onPodConditions');
+    if (hasExit) {
+      const e = r['onExitCodes'];
+      if (!isObj(e) || (e['operator'] !== 'In' && e['operator'] !== 'NotIn')) throw doc.error([...rp, 'onExitCodes', 'operator'], 'In or NotIn', describe(isObj(e) ? e['operator'] : e));
+      if (!Array.isArray(e['values']) || e['values'].length === 0) throw doc.error([...rp, 'onExitCodes', 'values'], 'a non-empty list of exit codes', describe(e['values']));
+      exitCodes ??= [...rp, 'onExitCodes'];
+    } else {
+      const c = r['onPodConditions'];
+      if (!Array.isArray(c)) throw doc.error([...rp, 'onPodConditions'], 'a list of pod condition patterns ({type, status})', describe(c));
+      c.forEach((x, j) => {
+        if (!isObj(x) || typeof x['type'] !== 'string') throw doc.error([...rp, 'onPodConditions', j, 'type'], 'a pod condition type', describe(isObj(x) ? x['type'] : x));
+        const st = x['status'];
+        if (st !== undefined && st !== 'True' && st !== 'False' && st !== 'Unknown') throw doc.error([...rp, 'onPodConditions', j, 'status'], 'True, False or Unknown', describe(st));
+      });
+    }
+  });
+  if (exitCodes !== null) warnings?.push(doc.warning(exitCodes, 'is not simulated: ksim\'s container failures have no exit code, so onExitCodes rules never match and those failures count against backoffLimit (the default Count); onPodConditions rules on DisruptionTarget are honoured'));
 }
 
 /** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
@@ -550,7 +587,7 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   }
   const jt = spec['jobTemplate'];
   if (!isObj(jt)) throw doc.error([...path, 'jobTemplate'], 'a job template (metadata and spec)', describe(jt));
-  readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec']);
+  readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec'], warnings);
 }
 
 /** Job spec fields an update may change (upstream ValidateJobSpecUpdate makes the others
