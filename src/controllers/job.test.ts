@@ -12,7 +12,7 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { JobController, jobBackoffUs, jobFinished } from './job.js';
-import { runScenario } from '../run/run-scenario.js';
+import { prepareRun, runScenario } from '../run/run-scenario.js';
 import { parseScenario } from '../workload/scenario.js';
 import { createSends } from '../testing/create-sends.js';
 
@@ -370,4 +370,164 @@ workload:
   assert.deepEqual(['pods_submitted', 'pods_bound'].map((c) => String(r.summary[c])), ['16', '16']);
   const jobs = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
   assert.deepEqual(jobs.map((j) => `${j['name']} ${j['condition']} ${j['succeeded']} ${j['failed']}`), ['j Complete 16 0']);
+});
+
+/** A scenario of one 4-CPU node, 1 s startups, and the given workload entries. */
+function scenarioText(workload: string, duration = '10m'): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: ${duration}
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+kubelet:
+  startupLatency: 1s
+workload:
+${workload}`;
+}
+
+/** A Job entry `name` at `at` with the given extra spec lines (flow-style YAML). */
+function jobEntry(entry: string, at: string, spec: string, runDuration = '5m', name = 'batch'): string {
+  return `  - name: ${entry}
+    at: ${at}
+    runDuration: ${runDuration}
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: ${name} }
+      spec: { ${spec}, template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } } }
+`;
+}
+
+const near = (v: unknown, want: number, what: string) => assert.ok(Number(v) >= want && Number(v) < want + 0.1, `${what}: ${String(v)}, want ${want} (+ < 0.1 s of API latency)`);
+
+test('suspend (upstream manageJob/syncJob): suspending deletes the running pods without counting them, resuming starts new ones and resets startTime; a Job created suspended creates no pod', () => {
+  const text = scenarioText(
+    jobEntry('batch', '0s', 'completions: 2, parallelism: 2') +
+    jobEntry('pause', '60s', 'completions: 2, parallelism: 2, suspend: true') +
+    jobEntry('resume', '120s', 'completions: 2, parallelism: 2, suspend: false') +
+    jobEntry('held', '0s', 'suspend: true', '5m', 'held'),
+  );
+  const run = prepareRun(parseScenario(text, 'suspend.yaml'), { checkInvariants: true });
+  run.sim.run(run.endUs);
+  const status = run.cluster.objects.get('Job/default/batch')?.['status'] as { startTime: string; failed: number; succeeded: number; conditions: { type: string; status: string; reason: string }[] };
+  // Resumed at 120 s: startTime is the resume's second, not the creation's (00:00:00).
+  assert.equal(status.startTime, '2026-01-01T00:02:00Z');
+  assert.deepEqual(status.conditions.map((c) => `${c.type}/${c.status}/${c.reason}`), ['JobSuspended/False/JobResumed', 'Complete/True/CompletionsReached']);
+  const held = run.cluster.objects.get('Job/default/held')?.['status'] as { startTime?: string; conditions: { type: string; status: string; reason: string }[] };
+  assert.equal(held.startTime, undefined, 'never started: no startTime');
+  assert.deepEqual(held.conditions.map((c) => `${c.type}/${c.status}/${c.reason}`), ['JobSuspended/True/JobSuspended']);
+  const r = run.finish();
+  const rows = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
+  const batch = rows.find((x) => x['name'] === 'batch')!;
+  // Pods at ~0 s, Running at ~1 s, deleted at 60 s (not failures: failed 0); two new pods at
+  // ~120 s run 5 min from ~121 s: Complete at ~421 s with succeeded 2.
+  near(batch['started_s'], 0, 'started_s (its first pod)');
+  near(batch['finished_s'], 421, 'finished_s');
+  assert.deepEqual([batch['succeeded'], batch['failed'], batch['condition'], batch['reason'], batch['workload']], [2, 0, 'Complete', 'CompletionsReached', 'batch']);
+  const heldRow = rows.find((x) => x['name'] === 'held')!;
+  assert.deepEqual([heldRow['started_s'], heldRow['finished_s'], heldRow['succeeded'], heldRow['failed'], heldRow['condition']], ['', '', 0, 0, 'Suspended']);
+  const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
+  assert.equal(pods.filter((p) => p['owner'] === 'batch').length, 4, '2 before the suspension, 2 after the resume');
+  assert.equal(pods.filter((p) => p['owner'] === 'held').length, 0);
+});
+
+test('a Job updated by a later entry may change suspend, parallelism, activeDeadlineSeconds, backoffLimit, ttlSecondsAfterFinished only (upstream ValidateJobSpecUpdate)', () => {
+  const text = scenarioText(jobEntry('batch', '0s', 'completions: 2') + jobEntry('more', '60s', 'completions: 3'));
+  assert.throws(() => parseScenario(text, 'immutable.yaml'), /workload\[1\]\.manifest\.spec\.completions: expected the same completions as workload entry "batch" \(a Job's spec\.completions is immutable/);
+});
+
+test('activeDeadlineSeconds (upstream pastActiveDeadline): the Job fails with DeadlineExceeded that long after its startTime, its pods deleted; a resume restarts the count; a CronJob\'s Jobs carry it', () => {
+  const text = scenarioText(
+    jobEntry('dl', '0s', 'completions: 2, parallelism: 2, activeDeadlineSeconds: 90', '5m', 'dl') +
+    jobEntry('rs', '0s', 'activeDeadlineSeconds: 100', '5m', 'rs') +
+    jobEntry('rs-pause', '60s', 'activeDeadlineSeconds: 100, suspend: true', '5m', 'rs') +
+    jobEntry('rs-resume', '120s', 'activeDeadlineSeconds: 100, suspend: false', '5m', 'rs') +
+    `  - name: cj
+    at: 0s
+    runDuration: 5m
+    manifest:
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: { name: cj }
+      spec:
+        schedule: "*/2 * * * *"
+        concurrencyPolicy: Forbid
+        jobTemplate: { spec: { activeDeadlineSeconds: 30, template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x }] } } } }
+`, '5m');
+  const run = prepareRun(parseScenario(text, 'deadline.yaml'), { checkInvariants: true });
+  run.sim.run(run.endUs);
+  const rsStatus = run.cluster.objects.get('Job/default/rs')?.['status'] as { startTime: string; conditions: { type: string; status: string; reason: string }[] };
+  assert.equal(rsStatus.startTime, '2026-01-01T00:02:00Z');
+  assert.deepEqual(rsStatus.conditions.map((c) => `${c.type}/${c.status}/${c.reason}`), ['JobSuspended/False/JobResumed', 'Failed/True/DeadlineExceeded']);
+  const r = run.finish();
+  const rows = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
+  const row = (name: string) => rows.find((x) => x['name'] === name)!;
+  // dl: startTime at its first sync (~0 s) + 90 s; its two 5-minute pods were still running,
+  // and are deleted (not counted: failed 0, as for BackoffLimitExceeded).
+  near(row('dl')['finished_s'], 90, 'dl finished_s');
+  assert.deepEqual([row('dl')['condition'], row('dl')['reason'], row('dl')['succeeded'], row('dl')['failed']], ['Failed', 'DeadlineExceeded', 0, 0]);
+  // rs: active 0–60 s (60 s of its 100), suspended until 120 s; the count starts again at the
+  // resume: 120 + 100 = 220 s, not 100 s.
+  near(row('rs')['finished_s'], 220, 'rs finished_s');
+  assert.equal(row('rs')['reason'], 'DeadlineExceeded');
+  // cj: Jobs at 120 and 240 s (every 2 minutes after its creation at 0 s; 5-minute run), each
+  // failing 30 s later (~1 ms after its create, when the Job controller saw it), not running its
+  // 5 minutes: Forbid starts the next on schedule because the one before has failed by then.
+  const cj = rows.filter((x) => x['workload'] === 'cj');
+  assert.equal(cj.length, 2);
+  cj.forEach((x, i) => {
+    near(x['finished_s'], 120 * (i + 1) + 30, `cj job ${i} finished_s`);
+    assert.equal(x['reason'], 'DeadlineExceeded');
+  });
+  const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
+  assert.equal(pods.filter((p) => p['owner'] === 'dl').length, 2, 'no pod after the deadline');
+});
+
+test('podFailurePolicy on DisruptionTarget (upstream pod_failure_policy.go): a preempted pod is Ignored (replaced, not counted) or fails the Job (FailJob, reason PodFailurePolicy); onExitCodes warns at load', () => {
+  const scenario = (action: string) => scenarioText(`  - name: pcs
+    at: 0s
+    manifests:
+      - { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: low }, value: 10 }
+      - { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: high }, value: 1000 }
+  - name: train
+    at: 0s
+    runDuration: 3m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: train }
+      spec:
+        backoffLimit: 0
+        podFailurePolicy: { rules: [{ action: ${action}, onPodConditions: [{ type: DisruptionTarget }] }] }
+        template: { spec: { priorityClassName: low, restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "3" } } }] } }
+  - name: hi
+    at: 30s
+    runDuration: 1m
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: hi }, spec: { priorityClassName: high, restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "4" } } }] } }
+`);
+  const jobRow = (action: string) => (runScenario(parseScenario(scenario(action), 'pfp.yaml'), { checkInvariants: true }).tables.find((t) => t.file === 'jobs.csv')?.rows ?? [])[0]!;
+  // hi (4 CPU) preempts train's pod at ~30 s; the victim Terminates for its 30 s grace period and
+  // is gone at ~60 s, when the Job (with a podFailurePolicy, upstream onlyReplaceFailedPods)
+  // judges it: it has DisruptionTarget (PreemptionByScheduler).
+  // Ignore: not counted (failed 0, though backoffLimit is 0); the replacement comes after the 10 s
+  // backoff (~70 s), waits for hi (Running ~61 s to ~121 s), runs 3 min from ~122 s: Complete ~302 s.
+  const ignored = jobRow('Ignore');
+  assert.deepEqual([ignored['condition'], ignored['succeeded'], ignored['failed']], ['Complete', 1, 0]);
+  near(ignored['finished_s'], 302, 'Ignore: finished_s');
+  // FailJob: the Job fails when the pod is gone (~60 s), counted (failed 1).
+  const failed = jobRow('FailJob');
+  assert.deepEqual([failed['condition'], failed['reason'], failed['failed']], ['Failed', 'PodFailurePolicy', 1]);
+  near(failed['finished_s'], 60, 'FailJob: finished_s');
+  // Count: as without a policy, 1 failure > backoffLimit 0 (when the pod is gone, ~60 s).
+  const counted = jobRow('Count');
+  assert.deepEqual([counted['condition'], counted['reason'], counted['failed']], ['Failed', 'BackoffLimitExceeded', 1]);
+  near(counted['finished_s'], 60, 'Count: finished_s');
+  // onExitCodes cannot be evaluated: one load-time warning naming the field.
+  const exitCodes = scenarioText(jobEntry('ec', '0s', 'podFailurePolicy: { rules: [{ action: FailJob, onExitCodes: { operator: NotIn, values: [0] } }] }'));
+  const w = parseScenario(exitCodes, 'ec.yaml').warnings;
+  assert.equal(w.filter((x) => x.includes('onExitCodes')).length, 1);
+  assert.match(w.find((x) => x.includes('onExitCodes'))!, /ec\.yaml:\d+:\d+: workload\[0\]\.manifest\.spec\.podFailurePolicy\.rules\[0\]\.onExitCodes: is not simulated: ksim's container failures have no exit code/);
+  // Upstream: a podFailurePolicy needs restartPolicy Never.
+  assert.throws(() => parseScenario(exitCodes.replace('restartPolicy: Never', 'restartPolicy: OnFailure'), 'ec.yaml'), /template\.spec\.restartPolicy: expected Never \(a Job with a podFailurePolicy\)/);
 });

@@ -23,10 +23,22 @@
 // of 1, 2, 4, ... pods, each sent when every create of the previous one has been answered, at
 // most MaxPodCreateDeletePerSync (500) creates or deletes per sync; a batch with a refused create
 // ends the sync's creates (the skipped pods are not expected; manageJob: SlowStartInitialBatchSize,
-// wait.Wait, skippedPods, break). Not modelled: Indexed Jobs, podFailurePolicy, activeDeadline,
-// suspend, status writes before the Job finishes, the 1 s batching of
-// syncs queued by pod events (syncJobBatchPeriod). ttlSecondsAfterFinished is the
-// TTL-after-finished controller's (ttl-after-finished.ts).
+// wait.Wait, skippedPods, break).
+// suspend (upstream manageJob, syncJob): a suspended Job creates no pod and deletes its active
+// ones, whose ends are not failures (deleteJobPods removes their tracking finalizer before the
+// delete; so for pods deleted as too many); the JobSuspended condition is written True, and on
+// resume False (reason JobResumed) with status.startTime reset to the resume. A Job updated
+// (scenario entry, ksim-events apply) is synced again with its new spec.
+// activeDeadlineSeconds (upstream pastActiveDeadline): once the Job has been active that long
+// since status.startTime (not while suspended), it fails with reason DeadlineExceeded and its
+// active pods are deleted; a sync is due exactly then (upstream queue.AddAfter).
+// podFailurePolicy (upstream pod_failure_policy.go, see matchPodFailurePolicy): rules on the
+// DisruptionTarget condition (pods evicted by the taint manager or preempted) act — Ignore,
+// FailJob (reason PodFailurePolicy), Count; onExitCodes rules never match (no exit codes).
+// Not modelled: Indexed Jobs, status writes other than the
+// suspend condition before the Job finishes, the 1 s batching of syncs queued by pod events
+// (syncJobBatchPeriod). ttlSecondsAfterFinished is the TTL-after-finished controller's
+// (ttl-after-finished.ts).
 import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -83,7 +95,16 @@ interface JobState {
   dirty: boolean;
   finished: boolean;
   deleted: boolean;
-  readonly startUs: number;
+  /** status.startTime: the first sync not suspended, reset at each resume; null before. */
+  startUs: number | null;
+  /** Pods this controller deleted while they ran (suspend, too many): their ends do not count. */
+  readonly uncounted: Set<PodInfo>;
+  /** The JobSuspended condition's status as last written (or in the snapshot); null: none. */
+  suspendedCond: boolean | null;
+  /** The sync due at spec.activeDeadlineSeconds after startUs. */
+  deadlineTimer: { readonly atUs: number; readonly ev: SimEvent } | null;
+  /** The message of a podFailurePolicy FailJob match: the Job fails at its next sync. */
+  failJob: string | null;
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -110,19 +131,29 @@ export class JobController {
       add: (o) => {
         // A Job that comes with a status (a cluster snapshot's) goes on from it: its counts, and
         // nothing more to do once it has a finish condition (upstream IsJobFinished).
-        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string } | undefined;
+        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string; conditions?: JobStatusCondition[] } | undefined;
         const startUs = status?.startTime === undefined ? null : this.clock.runUs(status.startTime);
+        const suspendCond = status?.conditions?.find((c) => c.type === 'JobSuspended');
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
-          finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? this.sim.now,
+          finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
+          uncounted: new Set(), deadlineTimer: null, failJob: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
         };
         if (!st.finished) this.enqueue(st);
         return st;
       },
+      update: (st, o) => {
+        // Its own status writes keep the spec; an update of the spec (suspend, parallelism, ...)
+        // is synced again.
+        const specChanged = o.spec !== st.obj.spec;
+        st.obj = o;
+        if (specChanged && !st.finished) this.enqueue(st);
+      },
       remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
         if (st.backoffTimer !== null) this.sim.cancel(st.backoffTimer);
+        if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
       },
     });
     api.watch({
@@ -138,7 +169,10 @@ export class JobController {
         const st = this.owner(p);
         // Counted once: when it leaves the live set.
         if (st === undefined || !p.terminal || !st.pods.delete(p)) return;
-        this.count(st, p.phase === 'Succeeded');
+        if (st.uncounted.delete(p)) {
+          // deleted by this controller: not counted
+        } else if (p.phase === 'Succeeded') this.count(st, true);
+        else this.countFailed(st, p);
         this.enqueue(st);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
@@ -152,7 +186,9 @@ export class JobController {
         if (st === undefined) return;
         st.deleting.delete(p);
         if (onlyReplaceFailedPods(st.obj)) return;
-        if (st.pods.delete(p) && !st.finished) this.count(st, false, this.failedAtUs(p));
+        const wasLive = st.pods.delete(p);
+        const spared = st.uncounted.delete(p);
+        if (wasLive && !st.finished && !spared) this.count(st, false, this.failedAtUs(p));
         this.enqueue(st);
       },
       podDeleted: (p) => {
@@ -160,9 +196,13 @@ export class JobController {
         if (st === undefined) return;
         const wasLive = st.pods.delete(p);
         const wasDeleting = st.deleting.delete(p);
+        const spared = st.uncounted.delete(p);
         // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as
         // failed). A finished pod deleted later (pod garbage collector) was counted already.
-        if (wasLive && !st.finished && !wasDeleting) this.count(st, p.phase === 'Succeeded');
+        if (wasLive && !st.finished && !wasDeleting && !spared) {
+          if (p.phase === 'Succeeded') this.count(st, true);
+          else this.countFailed(st, p);
+        }
         if (wasLive || wasDeleting) this.enqueue(st);
       },
     });
@@ -188,6 +228,21 @@ export class JobController {
       st.failuresSinceSuccess++;
       if (atUs > st.lastFailureUs) st.lastFailureUs = atUs;
     }
+  }
+
+  /** A failed pod, through the Job's podFailurePolicy (upstream matchPodFailurePolicy, pkg/
+   * controller/job/pod_failure_policy.go): rules in order, the first match decides. Ignore: not
+   * in status.failed, though the backoff still counts it (upstream getNewFinishedPods); FailJob:
+   * counted, and the Job fails with reason PodFailurePolicy; Count or no match: counted. */
+  private countFailed(st: JobState, p: PodInfo): void {
+    const m = matchPodFailurePolicy(st.obj, p);
+    if (m?.action === 'Ignore') {
+      st.failuresSinceSuccess++;
+      if (this.sim.now > st.lastFailureUs) st.lastFailureUs = this.sim.now;
+      return;
+    }
+    this.count(st, false);
+    if (m?.action === 'FailJob') st.failJob ??= m.message;
   }
 
   /** When a terminating pod failed, as upstream's backoff reads it (pkg/controller/job/
@@ -230,8 +285,20 @@ export class JobController {
     // terminated pods, pkg/controller/job/job_controller.go).
     const onlyFailed = onlyReplaceFailedPods(st.obj);
     const active = [...st.pods].filter((p) => !p.deleted && (onlyFailed || !p.terminating));
+    // Upstream syncJob: a FailJob rule's match first, then backoffLimit.
+    if (st.failJob !== null) return this.finish(st, 'Failed', 'PodFailurePolicy', active, st.failJob);
     if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
+    const suspended = isSuspended(st.obj);
+    if (!suspended && st.suspendedCond === true) {
+      // Upstream syncJob: "Resumed jobs will always reset StartTime to current time", so the
+      // deadline counts from the resume.
+      st.startUs = this.sim.now;
+      this.writeSuspended(st, false);
+    }
+    if (!suspended) st.startUs ??= this.sim.now;
+    if (this.pastActiveDeadline(st)) return this.finish(st, 'Failed', 'DeadlineExceeded', active);
     if (completions !== null ? st.succeeded >= completions : st.succeeded > 0 && active.length === 0) return this.finish(st, 'Complete', 'CompletionsReached', active);
+    if (suspended) return this.suspend(st, active);
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no
     // pod is added.
     const want = completions !== null ? Math.min(parallelism, completions - st.succeeded) : st.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
@@ -240,6 +307,7 @@ export class JobController {
       active.sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
       for (const p of active.filter((x) => !x.terminating).slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
         st.deleting.add(p);
+        st.uncounted.add(p);
         this.api.deletePod(p, 'job has too many active pods');
       }
       return;
@@ -267,8 +335,56 @@ export class JobController {
     );
   }
 
-  private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[]): void {
+  /** Upstream pastActiveDeadline: not suspended, and spec.activeDeadlineSeconds have passed
+   * since status.startTime; until then a sync is due at the deadline (upstream syncJob:
+   * queue.AddAfter(key, activeDeadlineSeconds − since startTime)). */
+  private pastActiveDeadline(st: JobState): boolean {
+    const ads = (st.obj.spec as { activeDeadlineSeconds?: number } | undefined)?.activeDeadlineSeconds;
+    if (typeof ads !== 'number' || st.startUs === null || isSuspended(st.obj)) return false;
+    const atUs = st.startUs + ads * US_PER_S;
+    if (this.sim.now >= atUs) return true;
+    if (st.deadlineTimer?.atUs !== atUs) {
+      if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
+      const ev = this.sim.scheduleAt(atUs, 'job.deadline', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+        st.deadlineTimer = null;
+        this.enqueue(st);
+      });
+      st.deadlineTimer = { atUs, ev };
+    }
+    return false;
+  }
+
+  /** Upstream manageJob for a suspended Job: its active pods are deleted (not counted as
+   * failures) and the JobSuspended condition is written once. */
+  private suspend(st: JobState, active: PodInfo[]): void {
+    for (const p of active.filter((x) => !x.terminating).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC)) {
+      st.deleting.add(p);
+      st.uncounted.add(p);
+      this.api.deletePod(p, 'job suspended');
+    }
+    if (st.suspendedCond !== true) this.writeSuspended(st, true);
+  }
+
+  /** Writes the JobSuspended condition (upstream ensureJobConditionStatus: True/JobSuspended,
+   * or False/JobResumed with the reset startTime) onto the stored status as it is at commit. */
+  private writeSuspended(st: JobState, suspended: boolean): void {
+    st.suspendedCond = suspended;
+    const now = this.clock.text(this.sim.now);
+    const cond: JobStatusCondition = suspended
+      ? { type: 'JobSuspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastTransitionTime: now }
+      : { type: 'JobSuspended', status: 'False', reason: 'JobResumed', message: 'Job resumed', lastTransitionTime: now };
+    const startTime = st.startUs === null ? undefined : this.clock.text(st.startUs);
+    this.api.patchObject(objectKey('Job', st.obj.metadata.namespace, st.obj.metadata.name), (stored) => {
+      const old = (stored['status'] ?? {}) as { conditions?: JobStatusCondition[] };
+      const conditions = [...(old.conditions ?? []).filter((c) => c.type !== 'JobSuspended'), cond];
+      return { ...stored, metadata: { ...stored.metadata }, status: { ...old, ...(startTime === undefined ? {} : { startTime }), conditions } };
+    });
+  }
+
+  private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[], message?: string): void {
     st.finished = true;
+    if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
+    st.deadlineTimer = null;
     for (const p of active) {
       st.deleting.add(p);
       this.api.deletePod(p, `job ${type === 'Complete' ? 'complete' : 'failed'}`);
@@ -276,13 +392,15 @@ export class JobController {
     const stored = this.api.cluster.objects.get(objectKey('Job', st.obj.metadata.namespace, st.obj.metadata.name));
     if (stored === undefined) return;
     const now = this.clock.text(this.sim.now);
+    // A JobSuspended condition stays (upstream appends the finish condition).
+    const kept = (((stored['status'] ?? {}) as { conditions?: JobStatusCondition[] }).conditions ?? []).filter((c) => c.type === 'JobSuspended');
     const status = {
-      startTime: this.clock.text(st.startUs),
+      ...(st.startUs === null ? {} : { startTime: this.clock.text(st.startUs) }),
       ...(type === 'Complete' ? { completionTime: now } : {}),
       active: 0,
       succeeded: st.succeeded,
       failed: st.failed,
-      conditions: [{ type, status: 'True', reason, lastTransitionTime: now }],
+      conditions: [...kept, { type, status: 'True', reason, ...(message === undefined ? {} : { message }), lastTransitionTime: now }],
     };
     this.api.updateObject({ ...stored, metadata: { ...stored.metadata }, status });
   }
@@ -300,6 +418,47 @@ export class JobController {
       spec: merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] })),
     };
   }
+}
+
+interface JobStatusCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+interface PodFailurePolicyRule {
+  action?: string;
+  onExitCodes?: unknown;
+  onPodConditions?: { type?: string; status?: string }[];
+}
+
+/** The DisruptionTarget condition ksim's deletions give a pod upstream: the taint manager's
+ * eviction (DeletionByTaintManager) and the scheduler's preemption (PreemptionByScheduler). */
+function hasDisruptionTarget(p: PodInfo): boolean {
+  return p.deletionReason.startsWith('evicted: ') || p.deletionReason.startsWith('preempted by ');
+}
+
+/** Upstream matchPodFailurePolicy for pod `p`: the first rule that matches, with the FailJob
+ * message upstream writes. onExitCodes rules never match (ksim has no exit codes; loading
+ * warns); onPodConditions match the one condition ksim gives, DisruptionTarget True. */
+export function matchPodFailurePolicy(job: WorkloadObject, p: PodInfo): { action: string; message: string } | null {
+  const rules = ((job.spec as { podFailurePolicy?: { rules?: PodFailurePolicyRule[] } } | undefined)?.podFailurePolicy?.rules) ?? [];
+  if (rules.length === 0 || !hasDisruptionTarget(p)) return null;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as PodFailurePolicyRule;
+    if (r.onExitCodes !== undefined || r.onPodConditions === undefined) continue;
+    if (!r.onPodConditions.some((c) => c.type === 'DisruptionTarget' && (c.status ?? 'True') === 'True')) continue;
+    const action = r.action ?? 'Count';
+    return { action, message: `Pod ${p.namespace}/${p.name} has condition DisruptionTarget matching ${action} rule at index ${i}` };
+  }
+  return null;
+}
+
+/** spec.suspend (upstream jobSuspended). */
+export function isSuspended(o: WorkloadObject): boolean {
+  return (o.spec as { suspend?: boolean } | undefined)?.suspend === true;
 }
 
 /** The finished condition of a stored Job (from its status), or null while it runs. */

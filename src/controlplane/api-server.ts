@@ -443,11 +443,13 @@ export class ApiServer {
     });
   }
 
-  setPodPhase(p: PodInfo, phase: PodPhase): void {
+  /** `reason`: status.reason and status.message (the kubelet's DeadlineExceeded). */
+  setPodPhase(p: PodInfo, phase: PodPhase, reason?: { readonly reason: string; readonly message: string }): void {
     this.write('api.pod-status', p.key, () => {
       if (p.deleted || p.phase === phase) return;
       const from = p.phase;
       const now = this.sim.now;
+      if (reason !== undefined) (p.pod as { status?: object }).status = { ...p.pod.status, reason: reason.reason, message: reason.message };
       if (phase === 'Running') p.startedUs = now;
       if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
       this.cluster.setPhase(p, phase);

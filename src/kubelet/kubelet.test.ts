@@ -10,6 +10,8 @@ import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js'
 import { makeNode } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { Kubelets, CRASHLOOP_INITIAL_BACKOFF_US, CRASHLOOP_MAX_BACKOFF_US } from './kubelet.js';
+import { prepareRun } from '../run/run-scenario.js';
+import { parseScenario } from '../workload/scenario.js';
 
 const S = 1_000_000;
 
@@ -241,4 +243,51 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   sim.run(70 * S);
   assert.deepEqual(renewals, [15, 25, 35, 55, 65]);
   assert.equal((cluster.objects.get('Lease/kube-node-lease/n')?.spec as { renewTime: number }).renewTime, 65 * S);
+});
+
+test('pod spec.activeDeadlineSeconds (upstream active_deadline.go): its kubelet fails the pod that long after accepting it (Failed, reason DeadlineExceeded); a Job counts it against backoffLimit', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 5m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 16Gi } }]
+kubelet:
+  startupLatency: 1s
+workload:
+  - name: bare
+    at: 0s
+    runDuration: 5m
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: bare }, spec: { activeDeadlineSeconds: 60, restartPolicy: Never, containers: [{ name: c, image: x }] } }
+  - name: quick
+    at: 0s
+    runDuration: 30s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: quick }, spec: { activeDeadlineSeconds: 60, restartPolicy: Never, containers: [{ name: c, image: x }] } }
+  - name: podads
+    at: 0s
+    runDuration: 5m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: podads }
+      spec:
+        backoffLimit: 0
+        template: { spec: { activeDeadlineSeconds: 60, restartPolicy: Never, containers: [{ name: c, image: x }] } }
+`;
+  const run = prepareRun(parseScenario(text, 'pod-deadline.yaml'), { checkInvariants: true });
+  run.sim.run(run.endUs);
+  const bare = run.cluster.pods.get('default/bare')!;
+  assert.equal(bare.phase, 'Failed');
+  assert.equal(bare.pod.status?.reason, 'DeadlineExceeded');
+  // Bound at ~5 ms (the kubelet accepts it then: status.startTime), Running at ~1 s; failed 60 s
+  // after the binding was heard, not 60 s after Running and not at its 5-minute end.
+  const within = (v: number, lo: number, what: string) => assert.ok(v >= lo && v < lo + 0.1 * S, `${what}: ${v / S} s`);
+  within(bare.finishedUs - bare.boundUs, 60 * S, 'bare: failed after its binding');
+  // quick ends Succeeded at ~31 s, before its deadline.
+  assert.equal(run.cluster.pods.get('default/quick')!.phase, 'Succeeded');
+  const r = run.finish();
+  const job = (r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [])[0]!;
+  // Its pod failed at ~60 s: 1 failure > backoffLimit 0.
+  assert.deepEqual([job['condition'], job['reason'], job['failed']], ['Failed', 'BackoffLimitExceeded', 1]);
+  assert.ok(Number(job['finished_s']) >= 60 && Number(job['finished_s']) < 60.1, String(job['finished_s']));
 });

@@ -38,6 +38,12 @@
 // ends; a pod needing an image already being pulled waits for that pull. Names are compared
 // after ImageLocality's normalisation (":latest" added when untagged). imagePullPolicy is not
 // read: a present image is never pulled again.
+//
+// Pod spec.activeDeadlineSeconds (upstream pkg/kubelet/active_deadline.go): a pod active longer
+// than that since status.startTime — set when the kubelet first handles the pod (its status
+// manager), here when it hears the binding, or the snapshot's startTime — is failed by its
+// kubelet: containers stopped, phase Failed, reason DeadlineExceeded. Checked exactly at the
+// deadline (upstream: on its 1 s pod sync loop). A crashed kubelet checks again when back.
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import { addTimeUs } from '../engine/time.js';
 import type { Container } from 'kubernetes-types/core/v1.js';
@@ -62,6 +68,14 @@ export interface KubeletOptions {
   /** Time to pull one image onto a node, µs. Absent: pulls take no time. */
   imagePullUs?(image: string, node: string): number;
 }
+
+interface PodReason {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Upstream active_deadline.go: reason and message of a pod past its activeDeadlineSeconds. */
+const DEADLINE_EXCEEDED: PodReason = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
 
 /** Upstream kubelet backOffPeriod (first CrashLoopBackOff delay), pkg/kubelet/kubelet.go. */
 export const CRASHLOOP_INITIAL_BACKOFF_US = 10_000_000;
@@ -98,7 +112,9 @@ export class Kubelets {
    * lookup (it is asked several times per pod). */
   private notUp = 0;
   /** Status writes held by a partition, per node, in order. */
-  private readonly held = new Map<string, { p: PodInfo; phase: PodPhase }[]>();
+  private readonly held = new Map<string, { p: PodInfo; phase: PodPhase; reason?: PodReason }[]>();
+  /** Pods with spec.activeDeadlineSeconds: when their kubelet accepted them, and the timer. */
+  private readonly deadlines = new Map<PodInfo, { readonly fromUs: number; ev: SimEvent | null }>();
   /** Lease renewals sent (for measurements). */
   leaseRenewals = 0;
   private leaseStream: OrderedStream | null = null;
@@ -123,17 +139,23 @@ export class Kubelets {
     this.heartbeat = api.forClient('kubelet-heartbeat');
     api.watch({
       podBound: (p) => {
-        if (this.stateOf(p.nodeName ?? '') === 'up') this.startPod(p);
+        if (this.stateOf(p.nodeName ?? '') === 'up') {
+          this.startPod(p);
+          this.armDeadline(p);
+        }
       },
       podPhaseChanged: (p) => {
         if (p.phase === 'Running' && !p.terminating && this.stateOf(p.nodeName ?? '') !== 'down') this.runPod(p);
+        if (p.terminal) this.dropDeadline(p);
       },
       // A graceful deletion: a kubelet that hears it stops the pod; one that is down or cut off
       // does so when it is back (recover), so until then the pod stays Terminating.
       podTerminating: (p) => {
+        this.dropDeadline(p);
         if (this.stateOf(p.nodeName ?? '') === 'up') this.terminate(p, false);
       },
       podDeleted: (p) => {
+        this.dropDeadline(p);
         this.stopTimer(p);
         if (this.backoffs.size > 0) this.backoffs.delete(p.key); // most runs have no crash loops
       },
@@ -193,7 +215,14 @@ export class Kubelets {
     if (k.state === 'up') this.notUp++;
     k.state = 'down';
     this.held.delete(node);
-    for (const p of this.podsOn(node)) this.stopTimer(p);
+    for (const p of this.podsOn(node)) {
+      this.stopTimer(p);
+      const d = this.deadlines.get(p);
+      if (d?.ev != null) {
+        this.sim.cancel(d.ev);
+        d.ev = null;
+      }
+    }
   }
 
   /** The node is cut from the control plane: pods keep running, the API hears nothing. */
@@ -214,8 +243,9 @@ export class Kubelets {
     this.renew(k);
     const held = this.held.get(node) ?? [];
     this.held.delete(node);
-    for (const h of held) this.clientOf(h.p).setPodPhase(h.p, h.phase);
+    for (const h of held) this.clientOf(h.p).setPodPhase(h.p, h.phase, h.reason);
     for (const p of this.podsOn(node)) {
+      if (p.bound && !p.terminal && !p.terminating) this.armDeadline(p);
       if (p.terminating) {
         // After a crash its containers are already gone; after a partition they still run.
         if (p.kubeletTimer === null) this.terminate(p, was === 'down');
@@ -333,6 +363,31 @@ export class Kubelets {
     return m;
   }
 
+  /** Times pod `p`'s activeDeadlineSeconds from its acceptance (kept across a crash). */
+  private armDeadline(p: PodInfo): void {
+    const ads = p.pod.spec?.activeDeadlineSeconds;
+    if (typeof ads !== 'number') return;
+    let d = this.deadlines.get(p);
+    if (d === undefined) this.deadlines.set(p, (d = { fromUs: p.past?.startUs ?? this.sim.now, ev: null }));
+    if (d.ev !== null) return;
+    const entry = d;
+    entry.ev = this.sim.scheduleAt(Math.max(this.sim.now, d.fromUs + ads * 1_000_000), 'kubelet.deadline', p.key, () => {
+      entry.ev = null;
+      if (p.deleted || p.terminal || p.terminating || this.stateOf(p.nodeName ?? '') === 'down') return;
+      this.deadlines.delete(p);
+      this.stopTimer(p); // its containers are killed
+      this.report(p, 'Failed', DEADLINE_EXCEEDED);
+    });
+  }
+
+  private dropDeadline(p: PodInfo): void {
+    if (this.deadlines.size === 0) return;
+    const d = this.deadlines.get(p);
+    if (d === undefined) return;
+    if (d.ev !== null) this.sim.cancel(d.ev);
+    this.deadlines.delete(p);
+  }
+
   /** The container exited with an error (see the header comment). */
   private containerFailed(p: PodInfo): void {
     if ((p.pod.spec?.restartPolicy ?? 'Always') === 'Never') return this.report(p, 'Failed');
@@ -364,15 +419,15 @@ export class Kubelets {
     }));
   }
 
-  private report(p: PodInfo, phase: PodPhase): void {
+  private report(p: PodInfo, phase: PodPhase, reason?: PodReason): void {
     const node = p.nodeName ?? '';
     if (this.stateOf(node) === 'partitioned') {
       let h = this.held.get(node);
       if (h === undefined) this.held.set(node, (h = []));
-      h.push({ p, phase });
+      h.push(reason === undefined ? { p, phase } : { p, phase, reason });
       return;
     }
-    this.clientOf(p).setPodPhase(p, phase);
+    this.clientOf(p).setPodPhase(p, phase, reason);
   }
 
   private clientOf(p: PodInfo): ApiServer {

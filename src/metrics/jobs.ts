@@ -21,6 +21,8 @@ interface JobRecord {
   failed: number | null;
   condition: string;
   reason: string;
+  /** Its JobSuspended condition is True (the Job controller suspended it). */
+  suspended: boolean;
 }
 
 /** A Job's live counts (the Job controller's), for Jobs still running at the end. */
@@ -43,7 +45,7 @@ export class JobsCollector {
         name: o.metadata.name,
         workload: tmpl?.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? o.metadata.annotations?.[WORKLOAD_ANNOTATION] ?? '',
         createdUs: this.sim.now,
-        startedUs: -1, finishedUs: -1, succeeded: null, failed: null, condition: 'Running', reason: '',
+        startedUs: -1, finishedUs: -1, succeeded: null, failed: null, condition: 'Running', reason: '', suspended: false,
       };
       this.records.push(rec);
       this.current.set(`${rec.namespace}/${rec.name}`, rec);
@@ -52,7 +54,10 @@ export class JobsCollector {
     objectUpdated: (o) => {
       if (o.kind !== 'Job') return;
       const rec = this.current.get(`${o.metadata.namespace}/${o.metadata.name}`);
-      if (rec !== undefined) this.finishedBy(rec, o);
+      if (rec === undefined) return;
+      const conds = ((o['status'] ?? {}) as { conditions?: { type?: string; status?: string }[] }).conditions;
+      rec.suspended = conds?.some((c) => c.type === 'JobSuspended' && c.status === 'True') === true;
+      this.finishedBy(rec, o);
     },
     objectDeleted: (o) => {
       if (o.kind !== 'Job') return;
@@ -97,7 +102,7 @@ export class JobsCollector {
         finished_s: r.finishedUs < 0 ? null : toSeconds(r.finishedUs),
         succeeded: r.succeeded ?? live?.succeeded ?? null,
         failed: r.failed ?? live?.failed ?? null,
-        condition: r.condition,
+        condition: r.condition === 'Running' && r.suspended ? 'Suspended' : r.condition,
         reason: r.reason,
       });
     }

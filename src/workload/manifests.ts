@@ -58,7 +58,7 @@ const KINDS: Record<string, KindReader> = {
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
   DaemonSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDaemonSetSpec(doc, [...path, 'spec'], obj['spec']) },
-  Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj) => readJobSpec(doc, [...path, 'spec'], obj['spec']) },
+  Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
   ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
@@ -225,6 +225,8 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOpti
     if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
   }
   checkPodSpecEnums(doc, path, spec);
+  // Upstream ValidatePodSpec: activeDeadlineSeconds in [1, 2^31 - 1].
+  readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 1, 0);
   if (spec['nodeName'] !== undefined && opts.allowNodeName !== true) {
     // Pre-bound pods bypass the scheduler; ksim simulates scheduling, so it asks for nodeSelector instead.
     throw doc.error([...path, 'nodeName'], 'no nodeName (ksim schedules every pod; pin a pod with nodeSelector kubernetes.io/hostname)');
@@ -509,19 +511,59 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
- * backoffLimit, ttlSecondsAfterFinished (non-negative), restartPolicy Never or OnFailure;
+ * backoffLimit, ttlSecondsAfterFinished, activeDeadlineSeconds (non-negative), suspend, restartPolicy Never or OnFailure;
  * NonIndexed completion only. */
-function readJobSpec(doc: YamlDoc, path: Path, spec: unknown): void {
+function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
   readOptionalInt(doc, [...path, 'parallelism'], spec['parallelism'], 0, 1);
   readOptionalInt(doc, [...path, 'completions'], spec['completions'], 0, 1);
   readOptionalInt(doc, [...path, 'backoffLimit'], spec['backoffLimit'], 0, 6);
   readOptionalInt(doc, [...path, 'ttlSecondsAfterFinished'], spec['ttlSecondsAfterFinished'], 0, 0);
+  if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
+  // Upstream ValidateJobSpec: ValidateNonnegativeField(activeDeadlineSeconds).
+  readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 0, 0);
   const mode = spec['completionMode'];
   if (mode !== undefined && mode !== 'NonIndexed') throw doc.error([...path, 'completionMode'], 'NonIndexed (ksim does not model Indexed Jobs)', describe(mode));
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
   const rp = podSpec['restartPolicy'];
   if (rp !== 'Never' && rp !== 'OnFailure') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'OnFailure or Never', describe(rp));
+  readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings);
+}
+
+/** Upstream validatePodFailurePolicy (the NonIndexed part): restartPolicy Never; each rule has an
+ * action FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, an Indexed Job) and
+ * exactly one of onExitCodes (operator In or NotIn, values) and onPodConditions. ksim's container
+ * failures carry no exit code, so onExitCodes rules never match: one warning (not refused by
+ * --strict, as other "not simulated" warnings). */
+function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolicy: unknown, warnings?: string[]): void {
+  if (v === undefined || v === null) return;
+  if (!isObj(v) || !Array.isArray(v['rules'])) throw doc.error(path, 'a pod failure policy ({rules: [...]})', describe(v));
+  if (restartPolicy !== 'Never') throw doc.error([...path.slice(0, -1), 'template', 'spec', 'restartPolicy'], 'Never (a Job with a podFailurePolicy)', describe(restartPolicy));
+  let exitCodes: Path | null = null;
+  v['rules'].forEach((r, i) => {
+    const rp = [...path, 'rules', i];
+    if (!isObj(r)) throw doc.error(rp, 'a rule {action, onExitCodes or onPodConditions}', describe(r));
+    const a = r['action'];
+    if (a !== 'FailJob' && a !== 'Ignore' && a !== 'Count') throw doc.error([...rp, 'action'], a === 'FailIndex' ? 'FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, which ksim does not model)' : 'FailJob, Ignore or Count', describe(a));
+    const hasExit = r['onExitCodes'] !== undefined && r['onExitCodes'] !== null;
+    const hasCond = r['onPodConditions'] !== undefined && r['onPodConditions'] !== null;
+    if (hasExit === hasCond) throw doc.error(rp, 'exactly one of onExitCodes or onPodConditions');
+    if (hasExit) {
+      const e = r['onExitCodes'];
+      if (!isObj(e) || (e['operator'] !== 'In' && e['operator'] !== 'NotIn')) throw doc.error([...rp, 'onExitCodes', 'operator'], 'In or NotIn', describe(isObj(e) ? e['operator'] : e));
+      if (!Array.isArray(e['values']) || e['values'].length === 0) throw doc.error([...rp, 'onExitCodes', 'values'], 'a non-empty list of exit codes', describe(e['values']));
+      exitCodes ??= [...rp, 'onExitCodes'];
+    } else {
+      const c = r['onPodConditions'];
+      if (!Array.isArray(c)) throw doc.error([...rp, 'onPodConditions'], 'a list of pod condition patterns ({type, status})', describe(c));
+      c.forEach((x, j) => {
+        if (!isObj(x) || typeof x['type'] !== 'string') throw doc.error([...rp, 'onPodConditions', j, 'type'], 'a pod condition type', describe(isObj(x) ? x['type'] : x));
+        const st = x['status'];
+        if (st !== undefined && st !== 'True' && st !== 'False' && st !== 'Unknown') throw doc.error([...rp, 'onPodConditions', j, 'status'], 'True, False or Unknown', describe(st));
+      });
+    }
+  });
+  if (exitCodes !== null) warnings?.push(doc.warning(exitCodes, 'is not simulated: ksim\'s container failures have no exit code, so onExitCodes rules never match and those failures count against backoffLimit (the default Count); onPodConditions rules on DisruptionTarget are honoured'));
 }
 
 /** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
@@ -550,7 +592,26 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   }
   const jt = spec['jobTemplate'];
   if (!isObj(jt)) throw doc.error([...path, 'jobTemplate'], 'a job template (metadata and spec)', describe(jt));
-  readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec']);
+  readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec'], warnings);
+}
+
+/** Job spec fields an update may change (upstream ValidateJobSpecUpdate makes the others
+ * immutable: template, completions, selector, completionMode, podFailurePolicy, ...). */
+export const JOB_MUTABLE_FIELDS: readonly string[] = ['parallelism', 'suspend', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished'];
+
+/** The first immutable Job spec field that differs between two Job specs, or null. */
+export function changedImmutableJobField(prev: Obj, next: Obj): string | null {
+  const keys = [...new Set([...Object.keys(prev), ...Object.keys(next)])].filter((k) => !JOB_MUTABLE_FIELDS.includes(k)).sort();
+  for (const k of keys) if (JSON.stringify(sortedDeep(prev[k])) !== JSON.stringify(sortedDeep(next[k]))) return k;
+  return null;
+}
+
+function sortedDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedDeep);
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const k of Object.keys(v).sort()) setOwn(out, k, sortedDeep(v[k]));
+  return out;
 }
 
 const INT_OR_PERCENT = /^(0|[1-9]\d*)%$/;

@@ -22,7 +22,7 @@ import type { ApiConfig } from '../controlplane/api-server.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
-import { CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { changedImmutableJobField, CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, JOB_MUTABLE_FIELDS, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isSkippedKind, SkipTally } from './skipped-kinds.js';
@@ -600,10 +600,10 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
         const prev = objectNames.get(key);
         if (prev !== undefined) {
           // An object arriving later than the one of the same name updates it, as kubectl apply
-          // does (a Deployment rolled out or scaled, a StatefulSet scaled, a CronJob's template);
-          // the same name at the same time, or a Pod's or a Job's (upstream: their specs are
-          // immutable), is an error.
-          const immutable = m.kind === 'Pod' || m.kind === 'Job';
+          // does (a Deployment rolled out or scaled, a StatefulSet scaled, a CronJob's template,
+          // a Job suspended or resumed); the same name at the same time, or a Pod's (upstream:
+          // its spec is immutable), is an error.
+          const immutable = m.kind === 'Pod';
           // A Namespace two charts both bring (their manifests each start with it) is applied
           // twice, which kubectl apply allows: nothing of it is simulated but its name.
           if (m.kind === 'Namespace') {
@@ -614,6 +614,13 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
             throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${immutable ? '' : ` at the same time or later (a ${m.kind} of the same name arriving later updates it)`}`, JSON.stringify(m.metadata!.name));
           }
           if (m.kind === 'Deployment') keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
+          if (m.kind === 'Job') {
+            // Upstream ValidateJobSpecUpdate: only suspend, parallelism, activeDeadlineSeconds,
+            // backoffLimit and ttlSecondsAfterFinished may change; its pods keep the first entry.
+            keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
+            const changed = changedImmutableJobField((prev.manifest as { spec: Record<string, unknown> }).spec, (m as { spec: Record<string, unknown> }).spec);
+            if (changed !== null) throw l.doc.error([...l.path, 'spec', changed], `the same ${changed} as workload entry ${JSON.stringify(prev.entry)} (a Job's spec.${changed} is immutable; an update may change ${JOB_MUTABLE_FIELDS.join(', ')})`);
+          }
         }
         objectNames.set(key, { entry: name, atUs: arrival.atUs, manifest: m });
       }
