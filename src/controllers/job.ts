@@ -48,7 +48,7 @@ import { creationTimeUs, withSharedContainers, type PodInfo } from '../cluster/p
 import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { US_PER_S } from '../engine/time.js';
+import { addTimeUs, US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
 import { ownedPodMetadata } from './pod-metadata.js';
@@ -341,7 +341,7 @@ export class JobController {
   private pastActiveDeadline(st: JobState): boolean {
     const ads = (st.obj.spec as { activeDeadlineSeconds?: number } | undefined)?.activeDeadlineSeconds;
     if (typeof ads !== 'number' || st.startUs === null || isSuspended(st.obj)) return false;
-    const atUs = st.startUs + ads * US_PER_S;
+    const atUs = addTimeUs(st.startUs, ads * US_PER_S); // saturates at the clock's end
     if (this.sim.now >= atUs) return true;
     if (st.deadlineTimer?.atUs !== atUs) {
       if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);

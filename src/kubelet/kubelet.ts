@@ -371,7 +371,7 @@ export class Kubelets {
     if (d === undefined) this.deadlines.set(p, (d = { fromUs: p.past?.startUs ?? this.sim.now, ev: null }));
     if (d.ev !== null) return;
     const entry = d;
-    entry.ev = this.sim.scheduleAt(Math.max(this.sim.now, d.fromUs + ads * 1_000_000), 'kubelet.deadline', p.key, () => {
+    entry.ev = this.sim.scheduleAt(Math.max(this.sim.now, addTimeUs(d.fromUs, ads * 1_000_000)), 'kubelet.deadline', p.key, () => {
       entry.ev = null;
       if (p.deleted || p.terminal || p.terminating || this.stateOf(p.nodeName ?? '') === 'down') return;
       this.deadlines.delete(p);
