@@ -94,15 +94,15 @@ const FIELDS: readonly { name: string; min: number; max: number; names?: string 
 ];
 
 /** robfig/cron's descriptors (parser.go parseDescriptor) as the 5 fields they stand for. */
-const MACROS: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
+const MACROS: ReadonlyMap<string, string> = new Map([
+  ['@yearly', '0 0 1 1 *'],
+  ['@annually', '0 0 1 1 *'],
+  ['@monthly', '0 0 1 * *'],
+  ['@weekly', '0 0 * * 0'],
+  ['@daily', '0 0 * * *'],
+  ['@midnight', '0 0 * * *'],
+  ['@hourly', '0 * * * *'],
+]);
 
 /** Names a field may use for its numbers (robfig/cron parser.go months, dow), by field index. */
 const NAMES: Readonly<Record<number, readonly string[]>> = {
@@ -112,7 +112,7 @@ const NAMES: Readonly<Record<number, readonly string[]>> = {
 
 /** Parses a 5-field schedule or a macro; throws a FieldError naming the bad field. */
 export function parseCron(text: string): CronSchedule {
-  const s = MACROS[text.trim().toLowerCase()] ?? text;
+  const s = MACROS.get(text.trim().toLowerCase()) ?? text;
   const parts = s.trim().split(/\s+/).map((p, i) => {
     const names = NAMES[i];
     if (names === undefined) return p;

@@ -92,6 +92,8 @@ test('cron schedules that do not parse name the field', () => {
   for (const bad of ['0 24 * * *', '5-2 * * * *', '*/0 * * * *', '0 0 0 * *']) assert.throws(() => parseCron(bad), FieldError, bad);
   assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, a number 0-7 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
   assert.throws(() => parseCron('@every 5m'), FieldError);
+  // Not a macro though a property of every object (the fuzz test's find: "constructor").
+  for (const word of ['constructor', 'toString', '__proto__']) assert.throws(() => parseCron(word), FieldError, word);
 });
 
 test('cron names and macros as robfig/cron ParseStandard reads them (parser.go months, dow, parseDescriptor)', () => {
