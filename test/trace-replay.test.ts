@@ -246,7 +246,7 @@ test('the openb and 2017 scenarios load their clusters from the traces', { skip:
 });
 
 /** Runs a 2-minute scenario of one 2-CPU node whose workload is these ksim-events lines. */
-function replayEvents(lines: readonly string[]): ReturnType<typeof runScenario> {
+function replayEvents(lines: readonly string[], strict = false): ReturnType<typeof runScenario> {
   const dir = tempDir('ksim-events-');
   writeFileSync(join(dir, 'e.jsonl'), lines.join('\n'));
   writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
@@ -258,7 +258,7 @@ workload:
 - name: ev
   trace: { format: ksim-events, file: e.jsonl }
 `);
-  return runScenario(loadScenario(join(dir, 's.yaml')));
+  return runScenario(loadScenario(join(dir, 's.yaml')), { strict });
 }
 
 test('ksim-events scale a Deployment, add a node and delete the Deployment at their times', () => {
@@ -275,6 +275,16 @@ test('ksim-events scale a Deployment, add a node and delete the Deployment at th
   assert.deepEqual(bound.map((x) => Number(x[0]) < 30 ? 'early' : Number(x[0]) >= 40 ? 'after-join' : 'between'), ['early', 'early', 'after-join', 'after-join']);
   const nodes = r.tables.find((t) => t.file === 'nodes.csv')!;
   assert.deepEqual(nodes.rows.map((n) => [n['node'], n['pods']]), [['n-0', 0], ['late', 0]]);
+});
+
+test('ksim-events: a warning about an applied object that is not an unknown field (a CronJob timeZone) is a warning once, not an unknown field, and --strict runs on', () => {
+  const cron = (schedule: string) => `{"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}, "spec": {"schedule": "${schedule}", "timeZone": "Europe/Berlin", "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "x"}]}}}}}}`;
+  const lines = [`{"at": 0, "op": "apply", "object": ${cron('*/5 * * * *')}}`, `{"at": 30, "op": "apply", "object": ${cron('*/10 * * * *')}}`];
+  for (const strict of [false, true]) {
+    const r = replayEvents(lines, strict);
+    assert.deepEqual(r.warnings.filter((w) => w.includes('timeZone')).map((w) => w.replace(/: [^ ]*e\.jsonl/, ': e.jsonl')), ['trace ev: e.jsonl:1:157: object.spec.timeZone: "Europe/Berlin" is not simulated: the schedule runs in UTC (t = 0 is 2026-01-01T00:00:00Z) (and 1 more event(s) alike)']);
+    assert.equal(r.traces?.[0]?.unknown_fields, 0);
+  }
 });
 
 test('ksim-events: deletes of objects that do not exist (a Pod, a Deployment) are counted in one warning naming the first, as the API server answers NotFound', () => {

@@ -104,9 +104,18 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
     if (warnings.length === 0) return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node };
     // A JSON Lines event is parsed alone (as "<file>.json", line 1): name its line in the file.
     const located = oneLine ? warnings.map((w) => w.replace(/^.*?\.json:1:/, `${d.file.replace(/\.json$/, '')}:${line}:`)) : warnings;
-    return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node, warnings: located };
+    // Unknown fields (what --strict refuses) apart from the reader's other warnings (a CronJob's
+    // timeZone, onExitCodes rules not simulated), which only warn.
+    const unknown = located.filter(isUnknownField);
+    const notes = located.filter((w) => !isUnknownField(w));
+    return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node, ...(unknown.length > 0 ? { warnings: unknown } : {}), ...(notes.length > 0 ? { notes } : {}) };
   } catch (e) {
     if (e instanceof InputError) throw new TraceRowError(oneLine ? line : e.line, e.column, e.path, e.expected, e.got);
     throw e;
   }
+}
+
+/** A warning of checkObjectFields about a field its type does not declare. */
+function isUnknownField(w: string): boolean {
+  return /: unknown field "/.test(w);
 }

@@ -53,6 +53,9 @@ export class TraceReplay {
   /** Deletes of objects that did not exist when they reached the API server (upstream: 404 Not
    * Found): how many, and the first's place. */
   private notFound = { count: 0, first: '' };
+  /** The readers' other warnings about applied objects (not unknown fields), each once, with how
+   * many events gave it. */
+  private readonly notes = new Map<string, { count: number; first: string }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -164,6 +167,7 @@ export class TraceReplay {
   warnings(): string[] {
     const out = this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
     for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
+    for (const n of this.notes.values()) out.push(`trace ${this.entry}: ${n.first}${n.count > 1 ? ` (and ${n.count - 1} more event(s) alike)` : ''}`);
     if (this.notFound.count > 0) out.push(`trace ${this.entry}: ${this.notFound.count} delete(s) of objects that did not exist (the API server answers NotFound), first: ${this.notFound.first}`);
     return out;
   }
@@ -228,6 +232,13 @@ export class TraceReplay {
       }
       for (const w of item.warnings ?? []) {
         if (this.stats.unknown_fields++ === 0) this.stats.first_unknown_field = w;
+      }
+      for (const w of item.notes ?? []) {
+        // Keyed without the place: the same object applied again says the same thing.
+        const key = w.replace(/^[^ ]*:\d+:\d+: /, '');
+        const n = this.notes.get(key);
+        if (n === undefined) this.notes.set(key, { count: 1, first: w });
+        else n.count++;
       }
       return this.apply(item.object);
     }

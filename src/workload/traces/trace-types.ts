@@ -61,7 +61,7 @@ export interface TracePod {
 export type TraceItem =
   | { readonly kind: 'pod'; readonly timeS: number; readonly line: number; readonly pod: TracePod }
   | { readonly kind: 'leftOut'; readonly timeS: number; readonly line: number; readonly column: number; readonly reason: string }
-  | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly object: WorkloadObject | Node; readonly warnings?: readonly string[] }
+  | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly object: WorkloadObject | Node; readonly warnings?: readonly string[]; readonly notes?: readonly string[] }
   | { readonly kind: 'delete'; readonly timeS: number; readonly line: number; readonly object: { readonly kind: string; readonly namespace: string; readonly name: string } };
 
 /** A stream of trace items in time order (a reader of a file that is not in time order orders
