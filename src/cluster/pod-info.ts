@@ -431,6 +431,17 @@ export function isPodAvailable(p: PodInfo, nodes: ReadonlyMap<string, { readonly
   return isPodReady(p) && !p.deleted && !p.terminating && p.nodeName !== null && nodes.get(p.nodeName)?.ready === true;
 }
 
+/** How the taint-eviction controller's and the scheduler's preemption's deletion reasons begin:
+ * the deletions that give a pod upstream's DisruptionTarget condition (DeletionByTaintManager,
+ * PreemptionByScheduler), which a Job's podFailurePolicy rules match. */
+export const TAINT_EVICTION_REASON = 'evicted: ';
+export const PREEMPTION_REASON = 'preempted by ';
+
+/** Whether pod `p`'s deletion gave it the DisruptionTarget condition (see above). */
+export function hasDisruptionTarget(p: PodInfo): boolean {
+  return p.deletionReason.startsWith(TAINT_EVICTION_REASON) || p.deletionReason.startsWith(PREEMPTION_REASON);
+}
+
 /** metadata.creationTimestamp on the run's clock: from the snapshot, else when the run created it. */
 export function creationTimeUs(p: PodInfo): number {
   return p.past?.creationUs ?? p.createdUs;

@@ -44,7 +44,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/random.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import { creationTimeUs, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { creationTimeUs, hasDisruptionTarget, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
@@ -432,12 +432,6 @@ interface PodFailurePolicyRule {
   action?: string;
   onExitCodes?: unknown;
   onPodConditions?: { type?: string; status?: string }[];
-}
-
-/** The DisruptionTarget condition ksim's deletions give a pod upstream: the taint manager's
- * eviction (DeletionByTaintManager) and the scheduler's preemption (PreemptionByScheduler). */
-function hasDisruptionTarget(p: PodInfo): boolean {
-  return p.deletionReason.startsWith('evicted: ') || p.deletionReason.startsWith('preempted by ');
 }
 
 /** Upstream matchPodFailurePolicy for pod `p`: the first rule that matches, with the FailJob

@@ -11,7 +11,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
-import type { PodInfo } from '../cluster/pod-info.js';
+import { TAINT_EVICTION_REASON, type PodInfo } from '../cluster/pod-info.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import { toleratesTaint } from '../api/taints.js';
 
@@ -110,6 +110,6 @@ export class TaintEvictionController {
     this.evicted.add(p);
     this.evictions++;
     this.onEvict({ timeUs: this.sim.now, pod: p, node, reason });
-    this.api.deletePod(p, `evicted: ${reason}`);
+    this.api.deletePod(p, `${TAINT_EVICTION_REASON}${reason}`);
   }
 }

@@ -461,7 +461,7 @@ function finishRun(parts: RunParts): RunResult {
   const summary = formatRow(typedSummary, summaryColumns);
   checker?.finish(summary);
   const nodes = tables.sink('nodes.csv', { resources: cluster.extendedResourceNames() });
-  for (const row of nodeRows(cluster, (p) => metrics.isAssumed(p))) nodes.add(row);
+  for (const row of nodeRows(cluster)) nodes.add(row);
   const workloads = tables.sink('workloads.csv');
   for (const row of availability.typedRows(scenario.durationUs)) workloads.add(row);
   if ((scenario.faults ?? []).length > 0) {
@@ -538,7 +538,7 @@ function timeseriesGroups(scenario: Scenario): TimeseriesGroups | undefined {
 
 /** nodes.csv's rows: every node at the end, in the store's order, with its bound pods (a pod
  * the scheduler assumed there whose binding had not committed is not on it yet). */
-function nodeRows(cluster: ClusterState, assumed: (p: PodInfo) => boolean): TypedRow[] {
+function nodeRows(cluster: ClusterState): TypedRow[] {
   const ext = cluster.extendedResourceNames();
   return cluster.nodes.map((n) => {
     let pods = n.pods.length;
@@ -546,7 +546,7 @@ function nodeRows(cluster: ClusterState, assumed: (p: PodInfo) => boolean): Type
     let memory = n.requested.memory;
     const unbound: PodInfo[] = [];
     for (const p of n.pods) {
-      if (!assumed(p)) continue;
+      if (p.bound) continue;
       unbound.push(p);
       pods--;
       cpu -= p.requests.milliCpu;

@@ -13,7 +13,7 @@ import { NodeToStatus } from '../../framework/node-to-status.js';
 import { FieldError } from '../../../api/field-error.js';
 import { RandomStreams } from '../../../engine/random.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
-import type { PodInfo } from '../../../cluster/pod-info.js';
+import { PREEMPTION_REASON, type PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { FrameworkHandle, Plugin, PluginFactory, PostFilterPlugin, PostFilterResult } from '../../framework/interfaces.js';
 import { Code, Status, type Verdict } from '../../framework/status.js';
@@ -125,7 +125,7 @@ export class DefaultPreemptionPlugin implements PostFilterPlugin {
 
     // 5) Evict the victims (upstream prepareCandidate; the scheduler skips victims whose
     // deletion is already in flight and clears lower-priority nominations on the node).
-    for (const v of best.victims) this.handle.deletePod(v, `preempted by ${pod.key} on node ${best.nodeName}`);
+    for (const v of best.victims) this.handle.deletePod(v, `${PREEMPTION_REASON}${pod.key} on node ${best.nodeName}`);
     return { status: null, result: { nominatedNodeName: best.nodeName }, chosen: best };
   }
 
