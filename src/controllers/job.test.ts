@@ -138,7 +138,7 @@ test('a Job pod: template labels plus the job-name labels, owned by the Job as c
   assert.deepEqual(p?.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
 });
 
-test('pods the Job deletes when it fails are not counted as failures', () => {
+test('pods the Job deletes when it fails count as failures (upstream: every non-terminated pod of a finished Job is considered failed)', () => {
   // parallelism 2, backoffLimit 0: the first failure fails the Job, the other pod is deleted.
   const h = harness();
   h.api.createObject(job({ parallelism: 2, completions: 2, backoffLimit: 0 }));
@@ -150,8 +150,8 @@ test('pods the Job deletes when it fails are not counted as failures', () => {
   h.sim.run(60 * S);
   assert.deepEqual(reasons, ['job failed']);
   assert.equal(second!.deleted, true);
-  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 1, active: 0 });
-  assert.equal(h.status()?.failed, 1);
+  assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 0, failed: 2, active: 0 });
+  assert.equal(h.status()?.failed, 2);
   // A finished Job is not synced again (upstream syncJob returns early for IsJobFinished): the
   // deletion of the other pod, heard after the Job failed, writes no second status.
   assert.equal(h.api.writes, 6, 'the Job, its 2 pods, the test\'s Failed phase, the other pod\'s deletion and one status write');
@@ -238,7 +238,9 @@ faults:
   const jobRow = r.tables.find((t) => t.file === 'jobs.csv')?.rows[0];
   assert.equal(jobRow?.['condition'], 'Failed');
   assert.equal(jobRow?.['reason'], 'BackoffLimitExceeded');
-  assert.equal(jobRow?.['failed'], 2);
+  // failed: the 2 evicted pods and the 2 still running, which the failed Job deletes (upstream
+  // counts every non-terminated pod of a finished Job as failed).
+  assert.equal(jobRow?.['failed'], 4);
   assert.ok(Number(jobRow?.['finished_s']) > 295 && Number(jobRow?.['finished_s']) < 295.1, String(jobRow?.['finished_s']));
 });
 
@@ -464,9 +466,10 @@ test('activeDeadlineSeconds (upstream pastActiveDeadline): the Job fails with De
   const rows = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
   const row = (name: string) => rows.find((x) => x['name'] === name)!;
   // dl: startTime at its first sync (~0 s) + 90 s; its two 5-minute pods were still running,
-  // and are deleted (not counted: failed 0, as for BackoffLimitExceeded).
+  // and are deleted, counted as failed (upstream trackJobStatusAndRemoveFinalizers: every
+  // non-terminated pod of a finished Job).
   near(row('dl')['finished_s'], 90, 'dl finished_s');
-  assert.deepEqual([row('dl')['condition'], row('dl')['reason'], row('dl')['succeeded'], row('dl')['failed']], ['Failed', 'DeadlineExceeded', 0, 0]);
+  assert.deepEqual([row('dl')['condition'], row('dl')['reason'], row('dl')['succeeded'], row('dl')['failed']], ['Failed', 'DeadlineExceeded', 0, 2]);
   // rs: active 0–60 s (60 s of its 100), suspended until 120 s; the count starts again at the
   // resume: 120 + 100 = 220 s, not 100 s.
   near(row('rs')['finished_s'], 220, 'rs finished_s');

@@ -386,6 +386,9 @@ export class JobController {
     if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
     st.deadlineTimer = null;
     for (const p of active) {
+      // Upstream trackJobStatusAndRemoveFinalizers: "When the job is considered finished, every
+      // non-terminated pod is considered failed" (a podFailurePolicy Ignore match aside).
+      if (type === 'Failed' && matchPodFailurePolicy(st.obj, p)?.action !== 'Ignore') st.failed++;
       st.deleting.add(p);
       this.api.deletePod(p, `job ${type === 'Complete' ? 'complete' : 'failed'}`);
     }
