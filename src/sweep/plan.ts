@@ -1,6 +1,7 @@
 // A sweep's run list: the cross product of matrix values and seeds, each run with a stable id,
 // and the deterministic slice of it a shard runs. Pure: the same arguments give the same list
 // on every machine, which is what lets shards and resumed sweeps agree on what run r042 is.
+import { parse as parseYaml } from 'yaml';
 import { InputError } from '../api/input-error.js';
 
 /** One `--matrix PATH=V1,V2` axis. */
@@ -114,4 +115,23 @@ export function parseShard(spec: string): Shard {
 export function shardRuns<T extends { readonly index: number }>(runs: readonly T[], shard: Shard | null): T[] {
   if (shard === null) return [...runs];
   return runs.filter((r) => r.index % shard.count === shard.index - 1);
+}
+
+/** sweep.csv's cell for each value of an axis: a YAML scalar as it reads (`"2"` is 2, `'a b'` is
+ * a b), anything else (a list, a map, text that is not YAML) as written. The written text when
+ * two values would read alike (`2` and `"2"`), so that every matrix cell keeps its own rows. */
+export function matrixCells(axis: MatrixAxis): Map<string, string> {
+  const shown = new Map<string, string>();
+  for (const v of axis.values) {
+    let cell = v;
+    try {
+      const x: unknown = parseYaml(v);
+      if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') cell = String(x);
+    } catch {
+      // not YAML: as written
+    }
+    shown.set(v, cell);
+  }
+  if (new Set(shown.values()).size < shown.size) for (const v of axis.values) shown.set(v, v);
+  return shown;
 }

@@ -17,7 +17,7 @@ import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { hashScenarioInputs, unionInputs, type HashedInput, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
-import { planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
+import { matrixCells, planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
 import { runPool, type RunTask, type RunTaskOptions, type RunTaskResult } from './pool.js';
 
 export interface SweepOptions {
@@ -168,20 +168,22 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   });
   const interrupted = statuses.includes('interrupted');
   if (!interrupted) {
-    const table = sweepTable(axes.map((a) => a.path), runs.map((run, i) => ({ run, status: statuses[i]!, summary: rows[i] ?? null })));
+    const table = sweepTable(axes, runs.map((run, i) => ({ run, status: statuses[i]!, summary: rows[i] ?? null })));
     writeAtomically(join(opts.output, SWEEP_CSV), toCsv(table));
   }
   return { scenario, runs, statuses, resumed, interrupted };
 }
 
 /** sweep.csv's table: one row per run, in run order. */
-export function sweepTable(paths: readonly string[], runs: readonly { run: PlannedRun; status: SweepStatus; summary: RunSummary | null }[]): Table {
+export function sweepTable(axes: readonly MatrixAxis[], runs: readonly { run: PlannedRun; status: SweepStatus; summary: RunSummary | null }[]): Table {
+  const paths = axes.map((a) => a.path);
+  const cells = axes.map(matrixCells);
   // GPU-sharing runs add their summary columns (src/metrics/schema.ts gpuSharing): kept when any run has them.
   const gpuSharing = runs.some((r) => r.summary !== null && r.summary['gpu_unallocated_at_100_pct'] !== undefined);
   const columns = columnsOf('sweep.csv', { matrix: paths, gpuSharing });
   const rows = runs.map(({ run, status, summary }) => {
     const row: Row = { run_id: run.id, seed: run.seed };
-    paths.forEach((p, k) => (row[p] = run.matrix[k]!));
+    paths.forEach((p, k) => (row[p] = cells[k]!.get(run.matrix[k]!) ?? run.matrix[k]!));
     row['status'] = status;
     // Formatted by summary.csv's column types: the cells read as summary.csv has them.
     for (const c of columns.slice(3 + paths.length)) row[c.name] = formatCell(c, summary?.[c.name] ?? null);
