@@ -746,7 +746,7 @@ export class InvariantChecker implements ClusterIndex {
       alloc.add(n.allocatable);
       for (const p of n.pods) {
         if (p.bound) req.add(p.requests);
-        if (isPodReady(p)) available++;
+        if (isPodReady(p) && !p.terminating) available++;
       }
     }
     const readyRatio = (a: number, b: number) => (b > 0 ? fmt(a / b, 6) : '');

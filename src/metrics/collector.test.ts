@@ -342,3 +342,42 @@ test('pods assumed by the scheduler count in the requested ratios and the peak o
   assert.deepEqual(m.peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.375, requested_peak_s: 40 });
   assert.equal(m.isAssumed(a) || m.isAssumed(b) || m.isAssumed(c), false);
 });
+
+test('pods_available leaves out Terminating pods still Running on Ready nodes, as workloads.csv does', async () => {
+  const { runScenario } = await import('../run/run-scenario.js');
+  const { parseScenario } = await import('../workload/scenario.js');
+  const deployment = (replicas: number) => `
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: ${replicas}
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { terminationGracePeriodSeconds: 30, containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }
+`;
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 2m
+cluster:
+  nodePools: [{ name: a, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+metrics: { sampleInterval: 10s, groupBy: pool }
+workload:
+  - name: web
+    at: 0s${deployment(4)}  - name: scale-down
+    at: 60s${deployment(2)}`;
+  const r = runScenario(parseScenario(text, 'terminating.yaml'));
+  const ts = r.tables.find((t) => t.file === 'timeseries.csv')?.rows ?? [];
+  const at = (s: string) => ts.find((x) => x['time_s'] === s)!;
+  const cols = ['pods_running', 'pods_terminating', 'pods_available', 'pool=a:pods_running', 'pool=a:pods_available'];
+  // 50 s: 4 Running, all available. 70 s: the 2 removed pods are Terminating (30 s grace), still
+  // Running, not available. 100 s: gone.
+  assert.deepEqual(cols.map((c) => at('50')[c]), [4, 0, 4, 4, 4]);
+  assert.deepEqual(cols.map((c) => at('70')[c]), [4, 2, 2, 4, 2]);
+  assert.deepEqual(cols.map((c) => at('100')[c]), [2, 0, 2, 2, 2]);
+  const web = r.tables.find((t) => t.file === 'workloads.csv')?.rows[0];
+  assert.equal(web?.['ready'], 2);
+});

@@ -5,8 +5,9 @@
 // file), so memory follows the live pods, plus 8 bytes of latencies per pod created.
 //
 // Definitions (README "Outputs"):
-// - A pod is available when it is Running on a Ready node (timeseries pods_available), and Ready
-//   itself (a snapshot's pod Running but not Ready stays not ready: isPodReady).
+// - A pod is available when it is Running on a Ready node (timeseries pods_available), Ready
+//   itself (a snapshot's pod Running but not Ready stays not ready: isPodReady) and not
+//   Terminating (as workloads.csv and the controllers count it: isPodAvailable).
 // - A requested ratio (cpu, memory, each extended resource) is Σ requests of the pods placed on
 //   Ready nodes / Σ allocatable of the Ready nodes: the share of the capacity that works, so an
 //   outage shows as a rise rather than as a fall; empty when no Ready node offers the resource.
@@ -122,6 +123,8 @@ export class MetricsCollector implements SchedulerObserver {
   private readonly notReadySums = { cpuRequested: 0, cpuAllocatable: 0, memoryRequested: 0, memoryAllocatable: 0 };
   /** Snapshot pods Running but not Ready (isPodReady): not available wherever they run. */
   private readonly notReadyPods = new Set<PodInfo>();
+  /** Pods being deleted (Terminating): not available, though they may still be Running. */
+  private readonly terminating = new Set<PodInfo>();
   /** Pods the scheduler assumed onto a node whose binding has not committed yet: on its books
    * (NodeInfo.requested), not on the node as the API server, the kubelet and pods.csv see it.
    * With the scheduler's client rate limited, thousands can wait seconds to minutes. The ratios
@@ -204,9 +207,13 @@ export class MetricsCollector implements SchedulerObserver {
     podAdded: (p: PodInfo) => {
       if (p.past?.notReady === true) this.notReadyPods.add(p);
     },
+    podTerminating: (p: PodInfo) => {
+      this.terminating.add(p);
+    },
     podDeleted: (p: PodInfo) => {
       this.lastFailure.delete(p);
       this.notReadyPods.delete(p);
+      this.terminating.delete(p);
     },
     // The binding committed: the pod's requests count from now.
     podBound: (p: PodInfo) => {
@@ -376,6 +383,8 @@ export class MetricsCollector implements SchedulerObserver {
     }
     // Pods not Ready themselves, on Ready nodes (those on NotReady nodes are counted above).
     for (const p of this.notReadyPods) if (p.phase === 'Running' && this.cluster.nodeByName.get(p.nodeName ?? '')?.ready === true) runningUnavailable++;
+    // Terminating pods still Running on Ready nodes (the others are counted above).
+    for (const p of this.terminating) if (isPodReady(p) && this.cluster.nodeByName.get(p.nodeName ?? '')?.ready === true) runningUnavailable++;
     const row: Record<string, Cell> = {
       time_s: toSeconds(this.sim.now),
       nodes_ready: c.nodes.length - this.notReady.size,
@@ -420,7 +429,7 @@ export class MetricsCollector implements SchedulerObserver {
       for (const p of n.pods) {
         if (p.phase !== 'Running') continue;
         running++;
-        if (isPodReady(p)) ready++;
+        if (isPodReady(p) && !p.terminating) ready++;
       }
       a.running += running;
       if (!n.ready) {
