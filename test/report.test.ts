@@ -36,17 +36,17 @@ test('ksim run --report writes report.html with the CSVs; ksim report of the fol
   assert.ok(!first.includes(new Date().toISOString().slice(0, 10)));
 });
 
-test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s, evictions from 475 s, whole again at 505.7 s', () => {
+test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s, evictions from 485 s, whole again at 515.7 s', () => {
   const page = runReport(A);
   const faults = page.sections.find((s) => s.id === 'faults')?.figures?.[0]?.chart as FaultsChart;
   const f = 'f1 zoneOutage zone=zone-a';
   assert.deepEqual(faults.segments, [
     { fault: f, phase: 'fault active', x1: 120, x2: 1020 },
     { fault: f, phase: 'until NotReady', x1: 120, x2: 170 },
-    { fault: f, phase: 'until first eviction', x1: 170, x2: 475.009389 },
-    { fault: f, phase: 'below full availability', x1: 120, x2: 505.708923 },
+    { fault: f, phase: 'until first eviction', x1: 170, x2: 485.00628 },
+    { fault: f, phase: 'below full availability', x1: 120, x2: 120 + 395.709461 }, // start + time_to_full_availability_s
   ]);
-  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 475 s', 'whole again 506 s (+386 s)']);
+  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s)']);
   const alloc = page.sections.find((s) => s.id === 'over-time')?.figures?.[0]?.chart as LinesChart;
   assert.deepEqual(alloc.series.map((s) => s.name), ['cpu', 'memory']);
   assert.deepEqual(alloc.bands, [{ x1: 120, x2: 1020, label: f }]);

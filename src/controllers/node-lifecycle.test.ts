@@ -189,11 +189,31 @@ test('a node back before its zone has a token is taken out of the taint queue', 
 test('leaving master disruption: the nodes still down are tainted at their zones\' rates', () => {
   // All four nodes down at 100 s: every zone FullDisruption, nothing tainted. b-0 is back at
   // 300 s (renewal at 301 s, seen at 305 s): zone b is Normal again, the controller leaves the
-  // mode, both zones' limiters start full: a-0 and b-1 at 305 s, a-1 at 315 s (upstream
+  // mode and swaps both zones' rate-0 limiters for 0.1 nodes/s ones, drained because the old ones
+  // had no token (upstream SwapLimiter): a-0 and b-1 at 315 s, a-1 at 325 s (upstream
   // processTaintBaseEviction queues every Ready=Unknown node without the taint on each pass).
   const h = harness({ a: 2, b: 2 }, [{ nodes: ['a-0', 'a-1', 'b-1'], fromS: 100 }, { nodes: ['b-0'], fromS: 100, toS: 300 }]);
   h.sim.run(399 * S);
-  assert.deepEqual(h.log, [...notReadyAt150(['a-0', 'a-1', 'b-0', 'b-1']), '305 Ready b-0', '305 tainted a-0', '305 tainted b-1', '315 tainted a-1']);
+  assert.deepEqual(h.log, [...notReadyAt150(['a-0', 'a-1', 'b-0', 'b-1']), '305 Ready b-0', '315 tainted a-0', '315 tainted b-1', '325 tainted a-1']);
+});
+
+test('a zone\'s new limiter is drained when the old one had no token (upstream SwapLimiter): Partial (rate 0) then Full taints 10 s after the change', () => {
+  // Zone a of 4: a-0..a-2 NotReady at 150 s (3 of 4: PartialDisruption, rate 0); a-3 (renewal at
+  // 101 s seen at 105 s) NotReady at 160 s: FullDisruption, 0.1 nodes/s, but the rate-0 limiter
+  // had no token, so the first taint waits for the new one's first: 170 s, not 160 s.
+  const h = harness({ a: 4, b: 4 }, [{ nodes: names('a', 0, 3), fromS: 100 }, { nodes: ['a-3'], fromS: 105 }]);
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['170 tainted a-0', '180 tainted a-1', '190 tainted a-2', '200 tainted a-3']);
+});
+
+test('Normal to PartialDisruption while the zone waits on its limiter: the secondary-rate limiter starts drained', () => {
+  // Zone a of 60 at 0.04 nodes/s: a-0, a-1 NotReady at 150 s (Normal), a-0 tainted then, the next
+  // token due at 175 s; 34 more NotReady at 160 s: 36 of 60 is PartialDisruption, 0.01 nodes/s
+  // (more than 50 nodes), drained: a-1 at 260 s (a fresh full limiter would have tainted it at
+  // 160 s), a-2 at 360 s.
+  const h = harness({ a: 60 }, [{ nodes: names('a', 0, 2), fromS: 100 }, { nodes: names('a', 2, 36), fromS: 105 }], { evictionRate: 0.04 });
+  h.sim.run(399 * S);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['150 tainted a-0', '260 tainted a-1', '360 tainted a-2']);
 });
 
 test('the grace period, monitor period and eviction rate come from the options', () => {

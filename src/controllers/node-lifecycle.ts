@@ -15,7 +15,8 @@
 // zone has more than --large-cluster-size-threshold (50) nodes, else 0; Full → 0.1. When every
 // zone is fully disrupted the controller stops evicting and removes the NoExecute taints; when it
 // leaves that mode it resets every probe timestamp to now. Each limiter is a token bucket with
-// burst 1, full when its rate is (re)set (flowcontrol.NewTokenBucketRateLimiter).
+// burst 1, full when made, and when its rate changes full only if the old one had a token
+// (SwapLimiter drains it otherwise).
 // Simplifications: the taint pass runs when a token becomes free instead of every 100 ms; the
 // node-startup grace period is not used (nodes are Ready at the start, but a snapshot's node
 // whose Ready condition is False or Unknown, which starts NotReady).
@@ -209,10 +210,16 @@ export class NodeLifecycleController {
     return this.opts.evictionRate;
   }
 
+  /** Upstream RateLimitedTimedQueue.SwapLimiter (pkg/controller/nodelifecycle/scheduler/
+   * rate_limited_queue.go): a new token bucket starts full, but is drained at once when the old
+   * limiter had no token ("if we're currently waiting on limiter, we drain the new one"); the
+   * rate-0 limiter (flowcontrol's fake never limiter) never has one. */
   private setRate(z: Zone, rate: number): void {
     if (z.rate === rate) return;
+    const now = this.sim.now;
+    const oldHadToken = z.rate > 0 && now >= z.nextTokenUs;
     z.rate = rate;
-    z.nextTokenUs = this.sim.now; // a new limiter starts full
+    if (rate > 0) z.nextTokenUs = oldHadToken ? now : now + Math.round(1e6 / rate);
   }
 
   private handleDisruption(): void {

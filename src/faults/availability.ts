@@ -47,8 +47,9 @@ export interface WorkloadState {
   minRatio: number;
 }
 
-/** Hears every change of a workload's available count or target, with their values before. */
-export type AvailabilityListener = (w: WorkloadState, availableBefore: number, targetBefore: number) => void;
+/** Hears every change of a workload's available count or target, with their values before, and
+ * the pod whose availability changed (null for a change of the desired count). */
+export type AvailabilityListener = (w: WorkloadState, availableBefore: number, targetBefore: number, pod: PodInfo | null) => void;
 
 export class AvailabilityTracker {
   readonly workloads = new Map<string, WorkloadState>();
@@ -84,7 +85,7 @@ export class AvailabilityTracker {
         if (w.target >= w.desired) continue;
         const targetBefore = w.target;
         w.target = w.desired;
-        this.account(w, w.available, targetBefore);
+        this.account(w, w.available, targetBefore, null);
       }
     },
   };
@@ -129,29 +130,29 @@ export class AvailabilityTracker {
     if (avail === (was !== null)) return;
     if (was !== null) {
       p.availableIn = null;
-      this.change(was, -1);
+      this.change(was, -1, p);
       return;
     }
     const w = this.workloadOf(p);
     if (w === null) return;
     p.availableIn = w;
-    this.change(w, +1);
+    this.change(w, +1, p);
   }
 
-  private change(w: WorkloadState, delta: number): void {
+  private change(w: WorkloadState, delta: number, p: PodInfo): void {
     w.available += delta;
-    this.account(w, w.available - delta, w.target);
+    this.account(w, w.available - delta, w.target, p);
   }
 
   private setDesired(w: WorkloadState, d: number): void {
     if (w.desired === d) return;
     w.desired = d;
-    this.account(w, w.available, w.target);
+    this.account(w, w.available, w.target, null);
   }
 
   /** Moves the target (see the module comment), updates the short-time bookkeeping and tells
    * the listener. */
-  private account(w: WorkloadState, availableBefore: number, targetBefore: number): void {
+  private account(w: WorkloadState, availableBefore: number, targetBefore: number, p: PodInfo | null): void {
     const now = this.sim.now;
     if (w.desired <= w.target || w.available >= w.desired) w.target = w.desired;
     if (w.target > 0) {
@@ -163,7 +164,7 @@ export class AvailabilityTracker {
       w.unavailableUs += now - w.shortSinceUs;
       w.shortSinceUs = -1;
     } else if (short && w.shortSinceUs < 0) w.shortSinceUs = now;
-    this.listener?.(w, availableBefore, targetBefore);
+    this.listener?.(w, availableBefore, targetBefore, p);
   }
 
   /** The workloads by namespace, kind and name. */

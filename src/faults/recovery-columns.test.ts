@@ -181,10 +181,11 @@ test('a workload with more pods available than its target at the start (a scale-
   assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [3, '0.5', '']);
 });
 
-test('two faults over one workload: each closes when the workload is whole again', () => {
+test('two faults over one workload: each is charged only with the losses of its own pods', () => {
   // f1 (n1: a, b of web) from 100 s, f2 (n2: c of web, d of db) from 120 s, both for ever. n1
-  // NotReady at 150 s: web 1 of 3; f1 = 1/3, f2 = (1 + 1) / (3 + 1) = 0.5. n1 Ready at 200 s:
-  // web whole, so both are whole again: f1 after 100 s, f2 after 80 s.
+  // NotReady at 150 s: web 1 of 3, f1 = 1/3; n1 Ready at 200 s: whole again 100 s after f1's
+  // start. f2's ratio fell to (1 + 1) / (3 + 1) too, but by f1's pods: n2 stayed Ready, none of
+  // its pods was lost, so f2 caused no drop (1, 0 s).
   const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 120)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
@@ -193,13 +194,13 @@ test('two faults over one workload: each closes when the workload is whole again
   h.sim.run(1000 * S);
   assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
     ['f1', '0.333333', '100'],
-    ['f2', '0.5', '80'],
+    ['f2', '1', '0'],
   ]);
 });
 
-test('a fault that starts while its workloads are already short starts below whole', () => {
-  // n1 NotReady at 150 s (web 1 of 3); f2 on n2 (c of web, d of db) starts at 160 s: (1 + 1) / 4;
-  // n1 Ready at 200 s: whole again 40 s after f2's start.
+test('a fault that starts while its workloads are already short starts below whole, but the shortfall is not its drop', () => {
+  // n1 NotReady at 150 s (web 1 of 3); f2 on n2 (c of web, d of db) starts at 160 s: (1 + 1) / 4,
+  // its min_available_ratio; it loses no pod, so it caused no drop: 0 s.
   const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 160)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(150, () => h.setReady('n1', false));
@@ -207,20 +208,30 @@ test('a fault that starts while its workloads are already short starts below who
   h.at(200, () => h.setReady('n1', true));
   h.sim.run(1000 * S);
   const f2 = h.recovery.rows().find((r) => r['fault_id'] === 'f2');
-  assert.deepEqual([f2?.['min_available_ratio'], f2?.['time_to_full_availability_s']], ['0.5', '40']);
+  assert.deepEqual([f2?.['min_available_ratio'], f2?.['time_to_full_availability_s']], ['0.5', '0']);
 });
 
 test('a fault still open keeps following a workload another fault was whole again over', () => {
-  // f1 (n1: a, b of web) from 100 s; f2 (n2: c of web, d of db) from 120 s. 150 s: n1 NotReady,
-  // f1 = 1/3, f2 = (1 + 1)/4. 155 s: d evicted, f2 = (1 + 0)/4 = 0.25. 160 s: n1 Ready, web
-  // whole: f1 closes (60 s); f2 = (3 + 0)/4 stays open. 170 s: n1 and n2 NotReady: web 0 of 3,
-  // f2 = 0/4 = 0, its minimum (it must still hear web after f1 let go of it).
-  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 120)]);
+  // f1 (n1: a, b of web) from 100 s for 55 s; f2 (n2: c of web, d of db) from 120 s. 150 s: n1
+  // NotReady, f1 = 1/3. 155 s: d evicted, f2's drop: (1 + 0)/4 = 0.25. 160 s: n1 Ready, web
+  // whole: f1's drop ends (60 s) and f1, over and its node back, lets go of web; f2 = (3 + 0)/4
+  // stays open. 170 s: n1 and n2 NotReady: web 0 of 3, f2 = 0/4 = 0, its minimum (it must still
+  // hear web after f1 let go of it).
+  const h = harness([nodeDown('f1', ['n1'], 100, 55), nodeDown('f2', ['n2'], 120)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
-  h.at(150, () => h.setReady('n1', false));
-  h.at(155, () => h.evict(h.pod('d'), 155));
-  h.at(160, () => h.setReady('n1', true));
+  h.at(150, () => {
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false);
+  });
+  h.at(155, () => {
+    h.recovery.faultEnded('f1', 155 * S);
+    h.evict(h.pod('d'), 155);
+  });
+  h.at(160, () => {
+    h.recovery.nodeReady('n1');
+    h.setReady('n1', true);
+  });
   h.at(170, () => {
     h.setReady('n1', false);
     h.setReady('n2', false);
@@ -293,17 +304,17 @@ test('a fault that ends while its workloads are still short stays open until the
   assert.deepEqual([row?.['end_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['160', '0.333333', '65']);
 });
 
-test('a fault that starts short and is whole again in one step closes then', () => {
+test('a fault that starts short and loses nothing recovers in 0 s: the shortfall was not its doing', () => {
   // a (web) evicted at 150 s: web 2 of 3. f1 on n2 (c of web, d of db) starts at 160 s short:
-  // (2 + 1) / (3 + 1) = 0.75. a's replacement a2 Running at 170 s makes web whole in one step:
-  // whole again 10 s after the start (it started below whole, so this is a recovery, not 0).
+  // (2 + 1) / (3 + 1) = 0.75, its min_available_ratio. a's replacement a2 Running at 170 s makes
+  // web whole; f1 lost no pod, so it caused no drop: 0 s.
   const h = harness([nodeDown('f1', ['n2'], 160)]);
   h.at(150, () => h.evict(h.pod('a'), 150));
   h.replace('a2', 'web-1', 151, 152, 170);
   h.at(160, () => h.recovery.faultStarted('f1', 160 * S));
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
-  assert.deepEqual([row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['0.75', '10']);
+  assert.deepEqual([row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['0.75', '0']);
 });
 
 test('a fault hitting only a workload whose first rollout is not complete affects no workload', () => {
@@ -335,4 +346,102 @@ test('a workload with several affected pods counts once in the fault\'s ratio', 
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
   assert.deepEqual([row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], [5, '0.5', '100']);
+});
+
+test('a churning workload\'s own dip before the fault bites does not end its window: the drop starts with the first affected pod lost', () => {
+  // f1 on n1 (a, b of web) from 100 s. 120 s: c (web, on n2) ends its run: web 2 of 3, not f1's
+  // drop; its replacement c2 Running at 125 s. 150 s: n1 NotReady, web 1 of 3: f1's drop. a, b
+  // evicted at 450 / 451 s, replaced Running at 452 / 455 s: whole at 455 s, 355 s after the
+  // start (the dip at 120 s closed the window at 125 s before: 25 s, and ratio 0.667).
+  const h = harness([nodeDown('f1', ['n1'], 100)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(120, () => {
+    const c = h.pod('c');
+    h.cluster.setPhase(c, 'Succeeded');
+    h.availability.watcher.podPhaseChanged?.(c, 'Running');
+  });
+  h.replace('c2', 'web-1', 121, 122, 125);
+  h.at(150, () => {
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false);
+  });
+  h.at(450, () => h.evict(h.pod('a'), 450));
+  h.at(451, () => h.evict(h.pod('b'), 451));
+  h.replace('a2', 'web-1', 450.5, 450.75, 452);
+  h.replace('b2', 'web-1', 451.5, 453, 455);
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['detected_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['150', '0.333333', '355']);
+});
+
+test('a later fault on the same node is not charged to an earlier one that is over: detections and evictions belong to the fault in force', () => {
+  // f1: n1 down 100–200 s, NotReady at 150 s, Ready again at 205 s (over, its node back). f2: n1
+  // down again from 1000 s, NotReady at 1050 s, a evicted at 1350 s and replaced at 1351 s. f1
+  // keeps its own detection and no eviction; f2 gets the 1050 s detection and the eviction.
+  const h = harness([nodeDown('f1', ['n1'], 100, 100), nodeDown('f2', ['n1'], 1000)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => {
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false);
+  });
+  h.at(200, () => h.recovery.faultEnded('f1', 200 * S));
+  h.at(205, () => {
+    h.recovery.nodeReady('n1');
+    h.setReady('n1', true);
+  });
+  h.at(1000, () => h.recovery.faultStarted('f2', 1000 * S));
+  h.at(1050, () => {
+    h.recovery.nodeNotReady('n1', 1050 * S);
+    h.setReady('n1', false);
+  });
+  h.at(1350, () => h.evict(h.pod('a'), 1350));
+  h.replace('a2', 'web-1', 1350.5, 1351, 1352);
+  h.sim.run(2000 * S);
+  const cols = ['fault_id', 'detected_s', 'first_eviction_s', 'pods_rescheduled', 'min_available_ratio', 'time_to_full_availability_s'];
+  assert.deepEqual(h.recovery.rows().map((r) => cols.map((c) => r[c])), [
+    ['f1', '150', '', 0, '0.333333', '105'], // whole again when n1 is Ready at 205 s
+    ['f2', '1050', '1350', 1, '0.333333', ''], // b stays on NotReady n1 to the end
+  ]);
+});
+
+test('a fault inside another on the same node: the node was already NotReady, so the inner one detects nothing and evicts nothing after its end', () => {
+  // f3: n1 down 100–1100 s, NotReady at 150 s; f4: n1 down 200–300 s, inside it. a evicted at
+  // 450 s: f3's (f4 was over at 300 s and took no node NotReady). f4 starts short (web 1 of 3)
+  // and loses nothing itself.
+  const h = harness([nodeDown('f3', ['n1'], 100, 1000), nodeDown('f4', ['n1'], 200, 100)]);
+  h.at(100, () => h.recovery.faultStarted('f3', 100 * S));
+  h.at(150, () => {
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false);
+  });
+  h.at(200, () => h.recovery.faultStarted('f4', 200 * S));
+  h.at(300, () => h.recovery.faultEnded('f4', 300 * S));
+  h.at(450, () => h.evict(h.pod('a'), 450));
+  h.sim.run(1000 * S);
+  const cols = ['fault_id', 'detected_s', 'first_eviction_s', 'pods_affected', 'min_available_ratio', 'time_to_full_availability_s'];
+  assert.deepEqual(h.recovery.rows().map((r) => cols.map((c) => r[c])), [
+    ['f3', '150', '450', 3, '0.333333', ''],
+    ['f4', '', '', 3, '0.333333', '0'],
+  ]);
+});
+
+test('a node that flaps while the fault lasts: time to full availability runs to the end of the last drop', () => {
+  // f1 on n1 from 100 s for 300 s: NotReady 150–200 s and again 300–350 s (a kubelet flapping):
+  // two drops to 1/3, the last ending at 350 s: 250 s (the first alone gave 100 s).
+  const h = harness([nodeDown('f1', ['n1'], 100, 300)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  for (const [down, up] of [[150, 200], [300, 350]] as const) {
+    h.at(down, () => {
+      h.recovery.nodeNotReady('n1', down * S);
+      h.setReady('n1', false);
+    });
+    h.at(up, () => {
+      h.recovery.nodeReady('n1');
+      h.setReady('n1', true);
+    });
+  }
+  h.at(400, () => h.recovery.faultEnded('f1', 400 * S));
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['detected_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['150', '0.333333', '250']);
 });

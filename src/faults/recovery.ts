@@ -2,9 +2,14 @@
 //
 // Definitions (README "Faults"):
 // - pods_affected: pods bound to a node the fault hits, not terminated, when it starts.
+// - A fault's effects are what happens to its nodes and their pods while it is in force: from its
+//   start until it has ended and every node it took NotReady is Ready again (a node already
+//   NotReady when it starts, from another fault, is not its doing). Detections, evictions and
+//   availability losses outside that time belong to other faults, or to none.
 // - detected_s: first time the node lifecycle controller marks one of its nodes NotReady
-//   (Ready=Unknown) at or after the start (the time the update is sent).
-// - first_eviction_s: first eviction (taint-eviction controller's delete) of an affected pod.
+//   (Ready=Unknown) while it is in force (the time the update is sent).
+// - first_eviction_s: first eviction (taint-eviction controller's delete) of an affected pod
+//   while it is in force.
 // - Reschedule time of an evicted pod: from its eviction to the binding (commit) of its
 //   replacement; the replacement is the first pod of the same owner (ReplicaSet, ...) created
 //   after the eviction, pairing evictions and new pods of an owner first-in first-out.
@@ -13,14 +18,17 @@
 // - Affected workloads: the workloads (src/faults/availability.ts: Deployments, unowned
 //   ReplicaSets, StatefulSets) of the affected pods that hold a target (the desired count in
 //   force, availability.ts) > 0 at the start.
-// - min_available_ratio: the lowest, from the start until the window closes, of
-//   Σ min(available, target) / Σ target over the affected workloads, with each workload's target
-//   at that moment (so a scale-up waits until it is met and a scale-down counts at once, as in
-//   workloads.csv; available = Running on a Ready node, not deleted). The window closes at the
-//   first instant at which every affected workload is whole again (available ≥ target) after
-//   the ratio fell below 1 — or, if it never fell, when the fault ends (or at the end of the run).
-// - time_to_full_availability_s: from the start to that first instant whole again (0 when the
-//   ratio never fell below 1; empty when not whole again by the end, or no workload affected).
+// - The ratio: Σ min(available, target) / Σ target over the affected workloads, with each
+//   workload's target at that moment (so a scale-up waits until it is met and a scale-down counts
+//   at once, as in workloads.csv; available = Running on a Ready node, not deleted).
+// - A drop is the fault's when an affected pod stops being available while the fault is in force
+//   (its node NotReady, evicted, preempted; not a pod that finished its run) and the ratio is
+//   then below 1; it lasts until the ratio is 1 again. A pod of the workload ending its run
+//   elsewhere, or a rollout, is no drop of the fault's, so a churning workload's own dips before
+//   the fault bites, or after it, do not close or stretch its window.
+// - min_available_ratio: the lowest ratio at the start and during the fault's drops.
+// - time_to_full_availability_s: from the start to the end of the fault's last drop (0 when it
+//   caused none; empty when its last drop lasts past the end, or no workload is affected).
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
@@ -38,6 +46,10 @@ interface FaultRecord {
   readonly nodes: ReadonlySet<string>;
   started: boolean;
   endUs: number | null;
+  /** In force: its effects are its own (see the module comment). */
+  inForce: boolean;
+  /** Its nodes it took NotReady that are not Ready again. */
+  readonly downNodes: Set<string>;
   detectedUs: number | null;
   firstEvictionUs: number | null;
   readonly affected: Set<PodInfo>;
@@ -49,8 +61,11 @@ interface FaultRecord {
   sumTarget: number;
   sumAvailable: number;
   minRatio: number;
+  /** It has caused a drop. */
   dropped: boolean;
-  /** Whole again (window closed) at; null while open. */
+  /** One of its drops lasts now. */
+  dropOpen: boolean;
+  /** Its last drop ended at; null while one lasts. */
   fullUs: number | null;
 }
 
@@ -75,36 +90,53 @@ export class RecoveryTracker {
 
   constructor(specs: readonly FaultSpec[], private readonly cluster: ClusterState, private readonly availability: AvailabilityTracker | null = null) {
     this.faults = specs.map((spec) => ({
-      spec, nodes: new Set(spec.nodes), started: false, endUs: null, detectedUs: null, firstEvictionUs: null,
+      spec, nodes: new Set(spec.nodes), started: false, endUs: null, inForce: false, downNodes: new Set<string>(), detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
-      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, fullUs: null,
+      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, dropOpen: false, fullUs: null,
     }));
     for (const f of this.faults) this.byId.set(f.spec.id, f);
-    if (availability !== null) availability.listener = (w, availableBefore, targetBefore) => this.availabilityChanged(w, availableBefore, targetBefore);
+    if (availability !== null) availability.listener = (w, availableBefore, targetBefore, pod) => this.availabilityChanged(w, availableBefore, targetBefore, pod);
   }
 
-  private availabilityChanged(w: WorkloadState, availableBefore: number, targetBefore: number): void {
+  private availabilityChanged(w: WorkloadState, availableBefore: number, targetBefore: number, pod: PodInfo | null): void {
     const list = this.open.get(w);
     if (list === undefined) return;
+    const lost = pod !== null && w.available < availableBefore && !pod.terminal;
     for (const f of [...list]) {
       f.sumTarget += w.target - targetBefore;
       f.sumAvailable += Math.min(w.available, w.target) - Math.min(availableBefore, targetBefore);
-      this.update(f);
+      this.update(f, lost && f.inForce && f.affected.has(pod));
     }
   }
 
-  private update(f: FaultRecord): void {
-    if (f.sumAvailable < f.sumTarget) {
+  /** `hit`: an affected pod stopped being available, by the fault's doing. */
+  private update(f: FaultRecord, hit: boolean): void {
+    const short = f.sumAvailable < f.sumTarget;
+    if (hit && short && !f.dropOpen) {
+      f.dropOpen = true;
       f.dropped = true;
-      f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumTarget);
-    } else if (f.dropped) this.close(f, (this.availability as AvailabilityTracker).nowUs);
+      f.fullUs = null;
+    }
+    if (!f.dropOpen) return;
+    if (short) f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumTarget);
+    else {
+      f.dropOpen = false;
+      f.fullUs = (this.availability as AvailabilityTracker).nowUs;
+      if (!f.inForce) this.stopWatching(f);
+    }
   }
 
-  private close(f: FaultRecord, nowUs: number): void {
-    if (f.fullUs !== null) return;
-    f.fullUs = nowUs;
+  /** No longer in force (see the module comment); its workloads are watched until its last drop
+   * ends. */
+  private leaveForce(f: FaultRecord): void {
+    f.inForce = false;
+    if (!f.dropOpen) this.stopWatching(f);
+  }
+
+  private stopWatching(f: FaultRecord): void {
     for (const w of f.workloads) {
-      const list = this.open.get(w) as FaultRecord[];
+      const list = this.open.get(w);
+      if (list === undefined || !list.includes(f)) continue;
       list.splice(list.indexOf(f), 1);
       if (list.length === 0) this.open.delete(w);
     }
@@ -135,6 +167,7 @@ export class RecoveryTracker {
   faultStarted(id: string, nowUs: number): void {
     const f = this.find(id);
     f.started = true;
+    f.inForce = true;
     this.nodeFailures += f.nodes.size;
     for (const name of f.nodes) {
       for (const p of this.cluster.nodeByName.get(name)?.pods ?? []) if (p.bound && !p.terminal) f.affected.add(p);
@@ -152,26 +185,32 @@ export class RecoveryTracker {
     }
     if (f.workloads.size === 0) return;
     f.minRatio = f.sumAvailable / f.sumTarget;
-    this.update(f);
     void nowUs;
   }
 
   faultEnded(id: string, nowUs: number): void {
     const f = this.find(id);
     f.endUs = nowUs;
-    // Never fell below whole while the fault lasted: the window closes now.
-    if (!f.dropped && f.workloads.size > 0 && f.sumAvailable >= f.sumTarget) this.close(f, nowUs);
+    if (f.downNodes.size === 0) this.leaveForce(f);
   }
 
   nodeNotReady(node: string, nowUs: number): void {
-    for (const f of this.faults) if (f.started && f.detectedUs === null && f.nodes.has(node)) f.detectedUs = nowUs;
+    for (const f of this.faults) {
+      if (!f.inForce || !f.nodes.has(node)) continue;
+      f.detectedUs ??= nowUs;
+      f.downNodes.add(node);
+    }
+  }
+
+  nodeReady(node: string): void {
+    for (const f of this.faults) if (f.downNodes.delete(node) && f.endUs !== null && f.downNodes.size === 0 && f.inForce) this.leaveForce(f);
   }
 
   evicted(p: PodInfo, nowUs: number): void {
     this.podsEvicted++;
     const hit: FaultRecord[] = [];
     for (const f of this.faults) {
-      if (!f.affected.has(p)) continue;
+      if (!f.inForce || !f.affected.has(p)) continue;
       f.evicted++;
       f.firstEvictionUs ??= nowUs;
       hit.push(f);
@@ -226,7 +265,7 @@ export class RecoveryTracker {
         reschedule_p99_s: r.length === 0 ? null : toSeconds(quantile(r, 0.99)),
         reschedule_max_s: r.length === 0 ? null : toSeconds(Math.max(...r)),
         min_available_ratio: f.workloads.size === 0 ? null : f.minRatio,
-        time_to_full_availability_s: f.workloads.size === 0 || (f.dropped && f.fullUs === null) ? null : !f.dropped ? 0 : toSeconds((f.fullUs as number) - f.spec.atUs),
+        time_to_full_availability_s: f.workloads.size === 0 || f.dropOpen ? null : !f.dropped ? 0 : toSeconds((f.fullUs as number) - f.spec.atUs),
       };
     });
   }
