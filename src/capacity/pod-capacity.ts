@@ -62,7 +62,7 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
   // Each copy would get what LimitRanger and RuntimeClass give it (default requests, overhead,
   // a node selector): the copies counted are those the API server would store.
   const admitted = admitResources(run.cluster, pod);
-  if (!admitted.allowed) throw doc.error(path, `a pod the API server admits in this cluster at ${toSeconds(atUs)} s`, admitted.reason);
+  if (!admitted.allowed) throw doc.refused(path, `a pod the API server admits in this cluster at ${toSeconds(atUs)} s`, admitted.reason);
   const fit = fitCopies(run.cluster, profile, registry, admitted.pod, { rng: new RandomStreams(scenario.seed).stream('capacity') });
   return { ...fit, pod: `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`, profile: profile.schedulerName, timeS: toSeconds(atUs), pendingPods, costPerHour };
 }
