@@ -115,8 +115,18 @@ export function snapshotScenario(files: readonly string[]): Scenario {
   }
   const text = JSON.stringify({ apiVersion: 'ksim/v1alpha1', kind: 'Scenario', metadata: { name: 'snapshot' }, duration: '1s', cluster: { file: [...files] } });
   // Anchored at the working directory: paths resolve, and show in messages, as the user gave them.
-  return parseScenario(text, 'snapshot.yaml');
+  try {
+    return parseScenario(text, SNAPSHOT_SCENARIO);
+  } catch (e) {
+    // An error about the scenario made here (an empty directory, a dump without nodes) is about
+    // what --cluster named: no position in a file the user never wrote.
+    if (e instanceof InputError && e.file === SNAPSHOT_SCENARIO) throw new InputError('--cluster', 0, 0, '', e.expected, e.got);
+    throw e;
+  }
 }
+
+/** The name of the scenario snapshotScenario makes (never a file). */
+const SNAPSHOT_SCENARIO = '(--cluster)';
 
 /** The profile the pod's schedulerName selects, as kube-scheduler does. */
 export function profileFor(profiles: readonly ProfileConfig[], pod: Pod, doc: YamlDoc, path: Path, configName: string): ProfileConfig {
