@@ -143,3 +143,25 @@ test('ksim import notes the pods bound to nodes the dump lacks in one note: thei
   writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node, pod('a', 'node-a'), pod('b', 'node-b'), pod('c', 'node-c'), pod('d', 'node-b')] }));
   assert.deepEqual(importSnapshot([dump]).notes.filter((n) => n.includes('not in the snapshot')), ['3 pods are bound to 2 nodes not in the snapshot (first: pod shop/b on node "node-b"): skipped']);
 });
+
+test('ksim import refuses a kind its API group does not have (apps/v1 Deploymnet), as a workload file does; a real kind it does not simulate, or a custom resource, is a note', () => {
+  const dir = tempDir('ksim-import-');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' } } };
+  const dump = (name: string, items: unknown[]) => {
+    const f = join(dir, name);
+    writeFileSync(f, `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 1)}\n`);
+    return f;
+  };
+  const typo = dump('typo.json', [node, { apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'web', namespace: 'shop' }, spec: {} }]);
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', typo, '-o', join(dir, 'typo.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, new RegExp(`^ksim: ${typo.replace(/[.\\/]/g, '\\$&')}:\\d+:\\d+: items\\[1\\]\\.kind: expected a supported kind: Node \\(v1\\), Pod \\(v1\\), Deployment \\(apps/v1\\), .*, got "Deploymnet"\\n$`));
+  assert.equal(existsSync(join(dir, 'typo.yaml')), false);
+  const real = dump('real.json', [
+    node,
+    { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' }, spec: { replicas: 1 } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: {} },
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } },
+  ]);
+  assert.deepEqual(importSnapshot([real]).notes, [`${real}: skipped 1 ReplicationController (its pods run, but nothing recreates them when they are evicted or deleted), 1 Ingress, 1 Widget: not simulated`]);
+});
