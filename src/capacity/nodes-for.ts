@@ -39,6 +39,12 @@ export function toleranceText(t: Tolerance | undefined): string {
   return t.kind === 'zone-outage' ? 'zone-outage' : `${t.count} node${t.count === 1 ? '' : 's'}`;
 }
 
+/** A cost per hour as ksim capacity prints it (and its report shows it): whole numbers as they
+ * are, others to 2 decimals. */
+export function formatCost(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
 export interface NodesForOptions {
   readonly scenario: string;
   readonly pool: string;

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { InputError } from '../api/input-error.js';
 import { parseDuration } from '../api/duration.js';
 import { podCapacity, snapshotScenario, type PodCapacity } from '../capacity/pod-capacity.js';
+import { formatCost } from '../capacity/nodes-for.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { groupWarnings } from './warnings.js';
@@ -91,9 +92,7 @@ export function renderPodCapacity(r: PodCapacity, where: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function fmtCost(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(2);
-}
+export const fmtCost = formatCost;
 
 /** Registers `ksim capacity` on the command line (src/cli/main.ts). */
 export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void, err: (s: string) => void, seedOption: (v: unknown) => number | undefined): Argv<T> {
