@@ -100,6 +100,7 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
     [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],
     [['--cluster', 'missing.json', '--pod', POD], /^ksim: --cluster: expected a readable file or directory, got "missing\.json": no such file\n$/],
+    [['--cluster', 'test/fixtures/capacity/no-nodes.yaml', '--pod', POD], /^ksim: --cluster: expected a cluster dump with at least one Node object \(kubectl get nodes,pods,\.\.\. -A -o json\), got no Node in test\/fixtures\/capacity\/no-nodes\.yaml \(1 other object\)\n$/],
     [['scenarios/capacity.yaml'], /^ksim: ksim capacity: expected --pod FILE/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--set', 'cluster.nodePools[0].costPerHour=-1'], /^ksim: --set cluster\.nodePools\[0\]\.costPerHour=-1: cluster\.nodePools\[0\]\.costPerHour: expected .*0/],
   ];
@@ -109,6 +110,13 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     assert.match(r.stderr, re, args.join(' '));
     assert.equal(existsSync(dir), false, args.join(' '));
   }
+});
+
+test('--cluster naming an empty directory: the directory named, exit 2', () => {
+  const empty = tempDir('ksim-capacity-empty-');
+  const r = ksim('capacity', '--cluster', empty, '--pod', POD);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, `ksim: --cluster: expected a directory with *.yaml, *.yml or *.json files, got ${JSON.stringify(empty)}: none\n`);
 });
 
 test('summary.csv: peak requested ratios, when load peaked, and the cluster\'s cost per hour', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
@@ -120,4 +120,48 @@ test('ksim import notes pods whose controller the dump lacks (kubectl get nodes,
   assert.deepEqual(note([node, ...pods]), ['3 pod(s) belong to 2 controller(s) the snapshot does not hold (first: ReplicaSet shop/web-5d8): nothing recreates these pods when they are evicted or deleted; add the owners to the dump (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs -A -o json)']);
   // With the ReplicaSet in the dump only the StatefulSet's pod is noted.
   assert.deepEqual(note([node, rs, ...pods]), ['1 pod(s) belong to 1 controller(s) the snapshot does not hold (first: StatefulSet shop/db): nothing recreates these pods when they are evicted or deleted; add the owners to the dump (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs -A -o json)']);
+});
+
+test('ksim import refuses a dump without a Node (kubectl get pods alone): exit 2, naming the file, nothing written', () => {
+  const dir = tempDir('ksim-import-');
+  const dump = join(dir, 'pods.json');
+  const pod = (name: string, node: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' }, spec: { nodeName: node, containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } });
+  writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod('a', 'node-a'), pod('b', 'node-b'), pod('c', 'node-b')] }));
+  const out = join(dir, 's.yaml');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', dump, '-o', out], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `ksim: ${dump}: expected a cluster dump with at least one Node object (kubectl get nodes,pods,... -A -o json), got no Node in ${dump} (3 other objects)\n`);
+  assert.equal(existsSync(out), false);
+});
+
+test('ksim import notes the pods bound to nodes the dump lacks in one note: their count, the nodes\' count, the first', () => {
+  const dir = tempDir('ksim-import-');
+  const dump = join(dir, 'cluster.json');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' } } };
+  const pod = (name: string, on: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' }, spec: { nodeName: on, containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } });
+  writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node, pod('a', 'node-a'), pod('b', 'node-b'), pod('c', 'node-c'), pod('d', 'node-b')] }));
+  assert.deepEqual(importSnapshot([dump]).notes.filter((n) => n.includes('not in the snapshot')), ['3 pods are bound to 2 nodes not in the snapshot (first: pod shop/b on node "node-b"): skipped']);
+});
+
+test('ksim import refuses a kind its API group does not have (apps/v1 Deploymnet), as a workload file does; a real kind it does not simulate, or a custom resource, is a note', () => {
+  const dir = tempDir('ksim-import-');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' } } };
+  const dump = (name: string, items: unknown[]) => {
+    const f = join(dir, name);
+    writeFileSync(f, `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 1)}\n`);
+    return f;
+  };
+  const typo = dump('typo.json', [node, { apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'web', namespace: 'shop' }, spec: {} }]);
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', typo, '-o', join(dir, 'typo.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, new RegExp(`^ksim: ${typo.replace(/[.\\/]/g, '\\$&')}:\\d+:\\d+: items\\[1\\]\\.kind: expected a supported kind: Node \\(v1\\), Pod \\(v1\\), Deployment \\(apps/v1\\), .*, got "Deploymnet"\\n$`));
+  assert.equal(existsSync(join(dir, 'typo.yaml')), false);
+  const real = dump('real.json', [
+    node,
+    { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' }, spec: { replicas: 1 } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: {} },
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } },
+  ]);
+  assert.deepEqual(importSnapshot([real]).notes, [`${real}: skipped 1 ReplicationController (its pods run, but nothing recreates them when they are evicted or deleted), 1 Ingress, 1 Widget: not simulated`]);
 });

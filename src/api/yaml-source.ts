@@ -147,6 +147,13 @@ export class YamlDoc {
     return new InputError(this.file, line, column, formatPath(clipPath(full)), expected, got === undefined ? undefined : clipQuoted(got));
   }
 
+  /** An error whose `why` explains a refusal (an admission message) rather than quoting a value
+   * back: never cut, since its end often names the cause (a LimitRange default, a quota). */
+  refused(path: Path, expected: string, why: string): InputError {
+    const { line, column } = this.position(path);
+    return new InputError(this.file, line, column, formatPath(clipPath([...this.base, ...path])), expected, why);
+  }
+
   /** Turns a FieldError raised while reading the value at `path` into an InputError there. */
   fieldError(path: Path, e: FieldError): InputError {
     const sub = parseRelativePath(e.path);

@@ -152,6 +152,20 @@ test('when four times the nodes do no better the search stops instead of doublin
   assert.deepEqual(r.plateau?.to.worstTask, { scenario, seed: 1, set: [...set, 'cluster.nodePools[0].count=48'] });
 });
 
+test('a guess that brings no progress is dropped for doubling: 2 pods no node of the pool holds (guess: 2 more nodes each time) end the search in 3 rounds, not 18 creeping by 2', async () => {
+  // Every count leaves the same 2 pods of 3 CPUs unbound: each failing probe guesses 1.5 → 2
+  // more 4-CPU nodes. Round 2 follows the guess (13, 14); 14 does no better than 12, so round 3
+  // doubles (28, 56), and 56 doing no better than 12 (or 14) is a plateau.
+  const runner = async (tasks: readonly { set: readonly string[] }[]) => tasks.map((t) => {
+    const c = Number(/count=(\d+)$/.exec(t.set.at(-1) as string)?.[1]);
+    return { pods_unbound_end: 2, replicas_desired_end: 10, replicas_ready_end: 8, pods_bound: 8, cpu_requested_peak_ratio: 24 / (4 * c), memory_requested_peak_ratio: 0.1, requested_peak_s: 1 };
+  });
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), perRound: 2, runner });
+  assert.equal(r.count, null);
+  assert.deepEqual(r.probes.map((p) => [p.count, p.round]), [[12, 1], [13, 2], [14, 2], [28, 3], [56, 3]]);
+  assert.deepEqual([r.plateau?.from.count, r.plateau?.to.count], [12, 56]);
+});
+
 test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
   const t = parseTarget('missing=0');
   const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, costPerHour: null });

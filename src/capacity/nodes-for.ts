@@ -10,7 +10,9 @@
 // met when every run meets the target.
 //
 // The search assumes that more nodes never hurt. It brackets the answer (doubling up from a
-// failing count, or from a met count down to a resource lower bound and the count below it),
+// failing count — after the guess its unbound pods give, unless that count did no better than
+// the failing count below it —, or from a met count down to a resource lower bound and the
+// count below it),
 // then narrows the bracket with several counts per round (they run in parallel; crowded towards
 // the lower end when that is the resource bound), until the answer and the count one below it
 // (failing) are both probed.
@@ -37,6 +39,12 @@ export function parseTolerance(s: string): Tolerance {
 export function toleranceText(t: Tolerance | undefined): string {
   if (t === undefined) return 'none';
   return t.kind === 'zone-outage' ? 'zone-outage' : `${t.count} node${t.count === 1 ? '' : 's'}`;
+}
+
+/** A cost per hour as ksim capacity prints it (and its report shows it): whole numbers as they
+ * are, others to 2 decimals. */
+export function formatCost(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
 }
 
 export interface NodesForOptions {
@@ -157,6 +165,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     const candidates = (round === 1 ? nextCandidates(-1, hi, first, estimate, perRound, maxCount) : nextCandidates(lo, hi, first, estimate, perRound, maxCount, guess)).filter((c) => !probes.has(c));
     if (candidates.length === 0) break;
     const results = await probeRound(o, facts, seeds, candidates, round);
+    const before = probes.get(lo);
     for (const r of results) {
       probes.set(r.probe.count, r.probe);
       o.onProbe?.(r.probe);
@@ -167,6 +176,12 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
       }
       if (r.probe.met && r.lowerBound !== null) estimate = Math.max(estimate ?? 0, r.lowerBound);
     }
+    // A failing count that did no better than the failing count below it: what it leaves
+    // unbound is not what more nodes of this pool place (a pod whose nodeSelector names another
+    // pool), so the guess from it would creep up a node or two a round. Double instead: the
+    // plateau rule then ends such a search in a few rounds.
+    const now = probes.get(lo);
+    if (hi === Number.POSITIVE_INFINITY && before !== undefined && now !== undefined && now !== before && before.runs > 0 && badness(o.target, now.targetValue) >= badness(o.target, before.targetValue)) guess = null;
     if (lo >= hi) {
       throw new InputError('--nodes-for', 0, 0, '', `a target that more nodes never break: ${lo} nodes failed it while ${hi} met it (try several --seeds, or a target with some slack)`);
     }

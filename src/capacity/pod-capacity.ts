@@ -1,6 +1,7 @@
 // `ksim capacity SCENARIO --pod FILE [--at TIME]` and `ksim capacity --cluster SNAPSHOT --pod FILE`
 // as library functions: bring a cluster to the moment asked (a scenario run to that time, or a
-// snapshot as it is), then count the copies of the pod that still fit (fit.ts).
+// snapshot as it is), then count the copies of the pod that still fit (fit.ts) and that the
+// namespace's ResourceQuotas let be created.
 import { existsSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
@@ -16,6 +17,7 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { parseScenario, type Scenario } from '../workload/scenario.js';
 import { fitCopies, type FitResult } from './fit.js';
 import { admitResources } from '../controlplane/admission.js';
+import { checkQuota, quotaRoom } from '../controlplane/resource-quota.js';
 
 export interface PodCapacityOptions {
   /** Simulated time to stop the scenario at (µs; default its end). */
@@ -38,6 +40,19 @@ export interface PodCapacity extends FitResult {
   readonly pendingPods: number;
   /** Σ costPerHour of the cluster's nodes (null when no pool has a cost). */
   readonly costPerHour: number | null;
+  /** What stops the count: 'quota' when a ResourceQuota of the pod's namespace refuses the next
+   * copy while a node would still take it, else 'nodes'. */
+  readonly limitedBy: 'nodes' | 'quota';
+  /** The ResourceQuota that refuses the next copy (also when the nodes are full as well), the
+   * resources it would exceed, and the API server's refusal; null when no quota does. */
+  readonly quota: QuotaLimit | null;
+}
+
+export interface QuotaLimit {
+  readonly namespace: string;
+  readonly name: string;
+  readonly resources: readonly string[];
+  readonly reason: string;
 }
 
 /** How many more copies of the pod in `podFile` fit in the scenario's cluster at `atUs`. */
@@ -62,9 +77,34 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
   // Each copy would get what LimitRanger and RuntimeClass give it (default requests, overhead,
   // a node selector): the copies counted are those the API server would store.
   const admitted = admitResources(run.cluster, pod);
-  if (!admitted.allowed) throw doc.error(path, `a pod the API server admits in this cluster at ${toSeconds(atUs)} s`, admitted.reason);
-  const fit = fitCopies(run.cluster, profile, registry, admitted.pod, { rng: new RandomStreams(scenario.seed).stream('capacity') });
-  return { ...fit, pod: `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`, profile: profile.schedulerName, timeS: toSeconds(atUs), pendingPods, costPerHour };
+  const expected = `a pod the API server admits in this cluster at ${toSeconds(atUs)} s`;
+  if (!admitted.allowed) throw doc.refused(path, expected, admitted.reason);
+  // And only as many as the namespace's ResourceQuotas let be created: upstream's ResourceQuota
+  // admission (staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go)
+  // charges each create, so copies past the quota are refused whatever room the nodes have.
+  // A copy the quota constrains (`must specify ...`) is refused from the first: bad input.
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? '';
+  const constraint = checkQuota(run.cluster, admitted.pod);
+  if (constraint !== null && constraint.startsWith('failed quota:')) throw doc.refused(path, expected, `pods "${name}" is forbidden: ${constraint}`);
+  const room = quotaRoom(run.cluster, admitted.pod);
+  const fit = fitCopies(run.cluster, profile, registry, admitted.pod, { rng: new RandomStreams(scenario.seed).stream('capacity'), ...(room !== null ? { maxCopies: room.copies } : {}) });
+  // The next copy, with every copy counted placed in the namespace: checkQuota's own message.
+  const refusal = room !== null && fit.total === room.copies ? checkQuota(run.cluster, admitted.pod) : null;
+  const quota = refusal === null || room === null ? null : { namespace, name: room.quota, resources: room.resources, reason: `pods "${name}-capacity-${fit.total}" is forbidden: ${refusal}` };
+  // fit.reason is empty when some node still takes a copy: the quota alone stopped the count.
+  const limitedBy = quota !== null && fit.reason === '' ? 'quota' : 'nodes';
+  return {
+    ...fit,
+    ...(limitedBy === 'quota' && quota !== null ? { reason: quota.reason } : {}),
+    pod: `${namespace}/${name}`,
+    profile: profile.schedulerName,
+    timeS: toSeconds(atUs),
+    pendingPods,
+    costPerHour,
+    limitedBy,
+    quota,
+  };
 }
 
 /** The scenario of a cluster snapshot alone (`--cluster`), as `ksim import` would write it: the
@@ -75,8 +115,18 @@ export function snapshotScenario(files: readonly string[]): Scenario {
   }
   const text = JSON.stringify({ apiVersion: 'ksim/v1alpha1', kind: 'Scenario', metadata: { name: 'snapshot' }, duration: '1s', cluster: { file: [...files] } });
   // Anchored at the working directory: paths resolve, and show in messages, as the user gave them.
-  return parseScenario(text, 'snapshot.yaml');
+  try {
+    return parseScenario(text, SNAPSHOT_SCENARIO);
+  } catch (e) {
+    // An error about the scenario made here (an empty directory, a dump without nodes) is about
+    // what --cluster named: no position in a file the user never wrote.
+    if (e instanceof InputError && e.file === SNAPSHOT_SCENARIO) throw new InputError('--cluster', 0, 0, '', e.expected, e.got);
+    throw e;
+  }
 }
+
+/** The name of the scenario snapshotScenario makes (never a file). */
+const SNAPSHOT_SCENARIO = '(--cluster)';
 
 /** The profile the pod's schedulerName selects, as kube-scheduler does. */
 export function profileFor(profiles: readonly ProfileConfig[], pod: Pod, doc: YamlDoc, path: Path, configName: string): ProfileConfig {

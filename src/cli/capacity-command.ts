@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { InputError } from '../api/input-error.js';
 import { parseDuration } from '../api/duration.js';
 import { podCapacity, snapshotScenario, type PodCapacity } from '../capacity/pod-capacity.js';
+import { formatCost } from '../capacity/nodes-for.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { groupWarnings } from './warnings.js';
@@ -64,29 +65,34 @@ export function capacityJson(r: PodCapacity): Record<string, unknown> {
     reason: r.reason,
     pending_pods: r.pendingPods,
     cost_per_hour: r.costPerHour,
+    limited_by: r.limitedBy,
+    quota: r.quota === null ? null : { namespace: r.quota.namespace, name: r.quota.name, resources: r.quota.resources, reason: r.quota.reason },
     nodes: r.nodes.map((n) => ({ node: n.node, pool: n.pool, zone: n.zone, fits: n.fits, plugin: n.plugin, reason: n.reason })),
   };
 }
 
 export function renderPodCapacity(r: PodCapacity, where: string): string {
   const lines: string[] = [];
-  lines.push(`${r.total} more replica${r.total === 1 ? '' : 's'} of ${r.pod} fit in ${where} (profile ${r.profile})`);
+  const q = r.quota;
+  const byQuota = q !== null && r.limitedBy === 'quota' ? `, limited by ResourceQuota ${q.namespace}/${q.name} (${q.resources.join(', ')})` : '';
+  lines.push(`${r.total} more replica${r.total === 1 ? '' : 's'} of ${r.pod} fit in ${where} (profile ${r.profile})${byQuota}`);
   lines.push('');
   const header = ['node', 'pool', 'zone', 'fits', 'limit'];
-  const rows = r.nodes.map((n) => [n.node, n.pool || '-', n.zone || '-', String(n.fits), n.plugin === '' ? (n.reason || '-') : `${n.plugin}: ${n.reason}`]);
+  // A node that would take another copy: the quota is its limit.
+  const free = byQuota === '' ? '-' : `ResourceQuota: exceeded quota: ${q?.name ?? ''}`;
+  const rows = r.nodes.map((n) => [n.node, n.pool || '-', n.zone || '-', String(n.fits), n.plugin === '' ? (n.reason || free) : `${n.plugin}: ${n.reason}`]);
   rows.push(['total', '', '', String(r.total), r.reason === '' ? '' : r.reason]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const fmtRow = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
   lines.push(fmtRow(header));
   for (const row of rows) lines.push(fmtRow(row));
+  if (q !== null && r.limitedBy === 'nodes') lines.push('', `ResourceQuota ${q.namespace}/${q.name} (${q.resources.join(', ')}) would refuse the next copy too: ${q.reason}`);
   if (r.pendingPods > 0) lines.push('', `${r.pendingPods} pod${r.pendingPods === 1 ? ' was' : 's were'} pending then (not counted: they would take some of this room first).`);
   if (r.costPerHour !== null) lines.push('', `The cluster costs ${fmtCost(r.costPerHour)} per hour.`);
   return `${lines.join('\n')}\n`;
 }
 
-export function fmtCost(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(2);
-}
+export const fmtCost = formatCost;
 
 /** Registers `ksim capacity` on the command line (src/cli/main.ts). */
 export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void, err: (s: string) => void, seedOption: (v: unknown) => number | undefined): Argv<T> {

@@ -5,7 +5,7 @@ import type { Node } from 'kubernetes-types/core/v1.js';
 import { NodeTree } from './node-tree.js';
 import { booksOrder, NodeBooks, NodeInfo, nextGeneration, type BooksOrder } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
-import { Resource } from './resources.js';
+import { hasResourceColumns, Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
 import type { ObjectOf, TypedKind, WorkloadObject } from './workload-object.js';
 
@@ -348,6 +348,6 @@ export class ClusterState {
 
   /** Names of the extended resources any node offers, sorted. */
   extendedResourceNames(): string[] {
-    return [...this.totalAllocatable.scalarNames()];
+    return this.totalAllocatable.scalarNames().filter((r) => hasResourceColumns(r, this.totalAllocatable.getScalar(r)));
   }
 }

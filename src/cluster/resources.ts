@@ -145,6 +145,15 @@ export function effectiveRequests(rr: ResourceRequirements | undefined): Record<
 
 export const HUGEPAGES_PREFIX = 'hugepages-';
 
+/** Whether a resource beyond cpu and memory that nodes offer `total` of gets output columns
+ * (nodes.csv, timeseries.csv, the report's series). Hugepages are native resources upstream
+ * (pkg/apis/core/v1/helper/helpers.go IsHugePageResourceName, not IsExtendedResourceName), and
+ * the kubelet reports every page size the machine supports, mostly as "0": a size no node has
+ * any of would only make columns that are always empty. */
+export function hasResourceColumns(name: string, total: number): boolean {
+  return total > 0 || !name.startsWith(HUGEPAGES_PREFIX);
+}
+
 /** Whether a resource may be given at pod level (spec.resources): cpu, memory and hugepages-*
  * (upstream staging/src/k8s.io/component-helpers/resource/helpers.go IsSupportedPodLevelResource). */
 export function isSupportedPodLevelResource(name: string): boolean {

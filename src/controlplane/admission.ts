@@ -74,8 +74,9 @@ export function admitPod(cluster: ClusterState, pod: Pod, opts: AdmitOptions = {
 /**
  * The admission that changes what a pod requests and where it may run, LimitRanger and
  * RuntimeClass, with their validation: what `ksim capacity --pod` applies to the pod whose
- * copies it counts, as the API server would to each copy (priority, default tolerations and
- * quota are not part of that question). Never changes `pod`.
+ * copies it counts, as the API server would to each copy (priority and default tolerations are
+ * not part of that question; the quota, which bounds how many copies, it checks itself with
+ * resource-quota.ts quotaRoom and checkQuota). Never changes `pod`.
  */
 export function admitResources(cluster: ClusterState, pod: Pod): AdmissionResult {
   return admit(cluster, pod, { resources: true, priority: false });

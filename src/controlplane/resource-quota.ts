@@ -74,16 +74,21 @@ function quotasOf(cluster: ClusterState, namespace: string): readonly WorkloadOb
   return cluster.objects.inNamespace(RESOURCE_QUOTA_KIND, namespace);
 }
 
+/** The enforced spec.hard amounts of each quota. */
+function hardsOf(quotas: readonly WorkloadObject[]): Map<string, number>[] {
+  return quotas.map((q) => {
+    const hard = (((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {});
+    return new Map(Object.entries(hard).filter(([r]) => QUOTA_RESOURCES.has(r)).map(([r, v]) => [r, parseQuotaAmount(r, v)]));
+  });
+}
+
 /** The reason `pod` may not be created under the namespace's quotas (without the
  * `pods "<name>" is forbidden: ` prefix), or null when it may. */
 export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
   const namespace = pod.metadata?.namespace ?? 'default';
   const quotas = quotasOf(cluster, namespace);
   if (quotas.length === 0) return null;
-  const hards = quotas.map((q) => {
-    const hard = (((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {});
-    return new Map(Object.entries(hard).filter(([r]) => QUOTA_RESOURCES.has(r)).map(([r, v]) => [r, parseQuotaAmount(r, v)]));
-  });
+  const hards = hardsOf(quotas);
   // Constraints first, for every quota (upstream checks them while collecting the quotas). A pod
   // with pod-level resources is exempt: its containers need not name cpu or memory (pods.go
   // Constraints returns early when IsPodLevelResourcesSet).
@@ -107,6 +112,33 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
     return `exceeded quota: ${quotas[i]!.metadata.name}, requested: ${list((r) => usage.get(r) ?? 0)}, used: ${list((r) => used.get(r) ?? 0)}, limited: ${list((r) => hards[i]!.get(r) ?? 0)}`;
   }
   return null;
+}
+
+/** How many pods like `pod` (its usage as checkQuota charges it) the namespace's quotas let be
+ * created one after the other from now, and the quota that refuses the next one with the
+ * resources it exceeds (the first such quota in name order, as checkQuota reports it); null when
+ * no quota charges a resource the pod uses. Usage adds up pod by pod, so the count is the
+ * smallest ⌊(hard − used) / usage⌋ over the quotas' resources the pod uses. The pod must pass
+ * checkQuota's constraints (`must specify`), which do not depend on the count. */
+export function quotaRoom(cluster: ClusterState, pod: Pod): { readonly copies: number; readonly quota: string; readonly resources: readonly string[] } | null {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const quotas = quotasOf(cluster, namespace);
+  if (quotas.length === 0) return null;
+  const hards = hardsOf(quotas);
+  const usage = podQuotaUsage(pod);
+  const used = namespaceUsage(cluster, namespace);
+  let best: { copies: number; quota: string; resources: string[] } | null = null;
+  hards.forEach((hard, i) => {
+    for (const [r, h] of [...hard].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const u = usage.get(r) ?? 0;
+      if (u <= 0) continue;
+      const copies = Math.max(0, Math.floor((h - (used.get(r) ?? 0)) / u));
+      const name = quotas[i]!.metadata.name;
+      if (best === null || copies < best.copies) best = { copies, quota: name, resources: [r] };
+      else if (copies === best.copies && best.quota === name) best.resources.push(r);
+    }
+  });
+  return best;
 }
 
 /** What the namespace's non-terminal, not deleted pods use (upstream QuotaV1Pod excludes

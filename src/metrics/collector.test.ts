@@ -126,6 +126,15 @@ test('extendedResourcesOffered: every extended resource any node offers, by allo
   assert.deepEqual(extendedResourcesOffered(nodes), ['example.com/fpga', 'hugepages-2Mi', 'nvidia.com/gpu']);
 });
 
+test('extendedResourcesOffered and nodes.csv\'s columns leave out a hugepages size no node has any of (a native resource the kubelet reports as "0"), not an extended resource at 0', () => {
+  const nodes = [
+    { ...makeNode('a').obj(), status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', 'example.com/fpga': '0' } } },
+    { ...makeNode('b').obj(), status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110', 'hugepages-1Gi': '0', 'hugepages-2Mi': '512Mi' } } },
+  ];
+  assert.deepEqual(extendedResourcesOffered(nodes), ['example.com/fpga', 'hugepages-2Mi']);
+  assert.deepEqual(buildCluster(nodes, []).extendedResourceNames(), ['example.com/fpga', 'hugepages-2Mi']);
+});
+
 test('summary.csv peaks of the story: 0.5 of the Ready CPU and memory, first reached at 25 s', () => {
   // CPU 0 → 0.25 (5 s) → 0.375 (15 s) → 0.5 (25 s: n1 alone, a's 2 of 4 CPUs) → none (35 s);
   // memory 0 → 0.25 → 0.3125 → 0.5 (4 of 8 GiB) → none. A ratio with no Ready node never counts.

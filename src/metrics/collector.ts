@@ -19,7 +19,7 @@ import { toMillis, toSeconds } from '../engine/time.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
-import { parseResourceList } from '../cluster/resources.js';
+import { hasResourceColumns, parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, TimeWeightedMean } from './stats.js';
@@ -60,15 +60,16 @@ export class RequestedPeaks {
   }
 }
 
-/** The extended resources any of `nodes` offers (allocatable, else capacity), sorted: the
+/** The extended resources any of `nodes` offers (allocatable, else capacity), sorted, without
+ * hugepages no node has any of (hasResourceColumns): the
  * timeseries.csv columns, known before the run so that a pool joining later has its column. */
 export function extendedResourcesOffered(nodes: readonly Node[]): string[] {
-  const names = new Set<string>();
+  const totals = new Map<string, number>();
   for (const n of nodes) {
     const r = parseResourceList((n.status?.allocatable ?? n.status?.capacity) as Record<string, string> | undefined, 'status.allocatable');
-    for (const name of r.scalarNames()) names.add(name);
+    for (const name of r.scalarNames()) totals.set(name, (totals.get(name) ?? 0) + r.getScalar(name));
   }
-  return [...names].sort();
+  return [...totals].filter(([name, total]) => hasResourceColumns(name, total)).map(([name]) => name).sort();
 }
 
 /** a / b, or NaN when b is 0 (no capacity: the ratio is undefined, written empty). */

@@ -5,8 +5,11 @@
 // file without target_value gives the metric in the first other column after met. It shows each
 // pool's probe curve (the metric per node count, met or not, the target line and the answer: the
 // smallest count that met it) and the headroom over counts.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
-import { findPlateau } from '../capacity/nodes-for.js';
+import { isObject } from '../api/values.js';
+import { findPlateau, formatCost } from '../capacity/nodes-for.js';
 import type { Target, TargetOp } from '../capacity/target.js';
 import type { Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
@@ -39,6 +42,7 @@ export function capacityReport(dir: string): ReportPage {
   });
   if (probes.length === 0) throw new InputError(header.display, 0, 0, '', 'one probe row after the header', 'none');
   const pools = [...new Set(probes.map((p) => p.pool))].sort(naturalCompare);
+  const tolerate = toleratedFailure(dir);
   const sections: Section[] = pools.map((pool): Section => {
     const ps = probes.filter((p) => p.pool === pool);
     const metCounts = ps.filter((p) => p.met).map((p) => p.count);
@@ -72,17 +76,21 @@ export function capacityReport(dir: string): ReportPage {
         chart: { type: 'lines', x: sorted.map((p) => p.count), xLabel: `${pool} nodes`, yLabel: percent ? 'headroom (%)' : 'headroom', percent, series: headroom.map((h) => ({ name: h, values: sorted.map((p) => p.row.numberOrNull(h)) })), bands: [], integerX: true },
       });
     }
+    const tolerating = tolerate === null || tolerate === 'none' ? '' : `, tolerating ${tolerate} at peak load`;
     const headlines: Headline[] = [
-      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : target !== null ? `smallest count meeting ${target[0].trim()}` : 'smallest count that met the target' },
+      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : target !== null ? `smallest count meeting ${target[0].trim()}${tolerating}` : `smallest count that met the target${tolerating}` },
       { label: 'Probes', value: String(ps.length), hint: `counts ${Math.min(...ps.map((p) => p.count))} … ${Math.max(...ps.map((p) => p.count))}` },
     ];
+    // The failure every met probe survived (run.json's --tolerate; none: fault-free runs only).
+    if (tolerate !== null) headlines.push(tolerate === 'none' ? { label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' } : { label: 'Failure tolerated', value: tolerate, hint: 'at peak load, in every met probe' });
     if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
     for (const h of headroom) {
       const v = atAnswer?.row.numberOrNull(h) ?? null;
       // One decimal of a percent, as ksim capacity prints it.
       if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v) });
     }
-    if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${short(atAnswer.row.number('cost_per_hour'))} per hour` });
+    // Rounded as ksim capacity prints it (3.00, not short()'s 3.005 of 3.0048).
+    if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${formatCost(atAnswer.row.number('cost_per_hour'))} per hour` });
     const shown = header.columns.filter((c) => c !== 'pool');
     return {
       id: `pool-${slug(pool)}`,
@@ -105,6 +113,23 @@ function noAnswerHint(ps: readonly Probe[], target: RegExpExecArray | null, metr
   if (plateau === null) return `no probed count met ${t.text}`;
   const v = (x: number) => (Number.isNaN(x) ? '(empty)' : short(x));
   return `more nodes did not help: ${t.metric} ${v(plateau.from.targetValue)} at ${plateau.from.count} nodes, ${v(plateau.to.targetValue)} at ${plateau.to.count}`;
+}
+
+/** The failure the search tolerated, from the run.json ksim capacity writes beside
+ * capacity.csv (options.tolerate: 'zone-outage', '2 nodes', 'none'); null without one. */
+function toleratedFailure(dir: string): string | null {
+  const file = join(dir, 'run.json');
+  if (!existsSync(file)) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(file, 0, 0, '', 'the JSON object ksim capacity writes', `unreadable JSON (${(e as Error).message})`);
+  }
+  const t = isObject(v) && isObject(v['options']) ? v['options']['tolerate'] : undefined;
+  if (t === undefined) return null;
+  if (typeof t !== 'string') throw new InputError(file, 0, 0, 'options.tolerate', "'none', 'zone-outage' or 'N nodes'", JSON.stringify(t));
+  return t;
 }
 
 function slug(s: string): string {

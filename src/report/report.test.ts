@@ -66,6 +66,19 @@ test('capacity report: the probe curve by count with each probe\'s round, the ta
   assert.equal(pool?.figures?.[1]?.id, 'headroom-general');
 });
 
+test('capacity report: the failure tolerated, from run.json beside capacity.csv, and the cost rounded as ksim capacity prints it', () => {
+  const dir = tempDir('ksim-report-cap-');
+  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour';
+  writeFileSync(join(dir, 'capacity.csv'), [head, 'general,5,false,1,missing=0,1,4,3,seed 1,0.2,0.9,2.4038', 'general,6,true,1,missing=0,0,4,4,seed 1,0.3,0.9,3.0048'].join('\n') + '\n');
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ command: 'capacity --nodes-for', options: { pool: 'general', target: 'missing=0', tolerate: 'zone-outage' } }));
+  const headlines = capacityReport(dir).sections[0]?.headlines ?? [];
+  assert.deepEqual(headlines[0], { label: 'Answer', value: '6 nodes', hint: 'smallest count meeting missing=0, tolerating zone-outage at peak load' });
+  assert.deepEqual(headlines[2], { label: 'Failure tolerated', value: 'zone-outage', hint: 'at peak load, in every met probe' });
+  assert.deepEqual(headlines.at(-1), { label: 'Cost at the answer', value: '3.00 per hour' });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { tolerate: 'none' } }));
+  assert.deepEqual(capacityReport(dir).sections[0]?.headlines?.[2], { label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' });
+});
+
 test('capacity report with no count met: the Answer says whether more nodes stopped helping (ksim capacity\'s rule: 4× the nodes, no better)', () => {
   const dir = tempDir('ksim-report-cap-');
   const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour';

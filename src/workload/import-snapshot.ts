@@ -7,7 +7,7 @@ import { InputError } from '../api/input-error.js';
 import { readYamlFile } from '../api/yaml-source.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { commitOrder } from '../controlplane/start-state.js';
-import { dropPodsOnMissingNodes, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, NO_NODE_EXPECTED, noNodeFound, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { objectFilesOf } from './object-files.js';
 import { withHistory } from './snapshot-times.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -54,6 +54,9 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
       });
     }
   }
+  // No Node, no cluster to run (every bound pod would be dropped): refused, as `ksim run`
+  // refuses the scenario it would make.
+  if (snap.nodes.length === 0) throw new InputError(inputs.join(', '), 0, 0, '', NO_NODE_EXPECTED, noNodeFound(inputs, snap));
   dropPodsOnMissingNodes(snap, notes);
   // Warnings from the reader say "cluster.file"; here the inputs are the command's arguments.
   for (let i = 0; i < notes.length; i++) notes[i] = (notes[i] as string).replace(/^cluster\.file: /, '');

@@ -9,6 +9,7 @@ import { CPU, PODS } from '../cluster/resources.js';
 import { HOSTNAME_LABEL } from '../cluster/node-info.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
+import type { InputError } from '../api/input-error.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { readPodLevelResources } from './pod-level-resources.js';
 import { readLabels, readStringMap, readToleration, TAINT_EFFECTS } from './field-readers.js';
@@ -75,6 +76,13 @@ export function isSimulatedKind(kind: string): boolean {
 
 export const SUPPORTED_KINDS = Object.entries(KINDS).map(([k, r]) => `${k} (${[r.apiVersion, ...(r.otherVersions ?? [])].join(', ')})`).join(', ');
 
+/** The error for an object whose kind ksim neither simulates nor skips (src/workload/skipped-kinds.ts
+ * isSkippedKind): a typo in a built-in group (`apps/v1` `Deploymnet`). `others`: kinds the
+ * reader takes besides these (a snapshot's Node). */
+export function unsupportedKind(doc: YamlDoc, path: Path, kind: unknown, others = ''): InputError {
+  return doc.error([...path, 'kind'], `a supported kind: ${others}${SUPPORTED_KINDS}`, describe(kind));
+}
+
 /** Kinds that set the stage rather than run: present from the start when they arrive at 0s. */
 export const SETUP_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota', 'Service', 'LimitRange', 'RuntimeClass']);
 
@@ -83,7 +91,7 @@ export function readManifest(doc: YamlDoc, path: Path, raw: unknown, opts: Manif
   if (!isObj(raw)) throw doc.error(path, 'a Kubernetes object (a mapping with apiVersion and kind)', describe(raw));
   const kind = raw['kind'];
   const reader = typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
-  if (reader === undefined) throw doc.error([...path, 'kind'], `a supported kind: ${SUPPORTED_KINDS}`, describe(kind));
+  if (reader === undefined) throw unsupportedKind(doc, path, kind);
   if (raw['apiVersion'] !== reader.apiVersion && !(reader.otherVersions ?? []).includes(raw['apiVersion'] as string)) {
     throw doc.error([...path, 'apiVersion'], [reader.apiVersion, ...(reader.otherVersions ?? [])].join(' or '), describe(raw['apiVersion']));
   }

@@ -8,7 +8,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
-import { dropPodsOnMissingNodes, notReadyPodsWarning, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
+import { dropPodsOnMissingNodes, NO_NODE_EXPECTED, noNodeFound, notReadyPodsWarning, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
 import { snapshotTime } from './snapshot-times.js';
 import type { PodPast } from '../cluster/pod-info.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -436,6 +436,11 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
         const display = displayPath(file, baseDir, rel);
         readSnapshotDocs(docs, display, snapshot, warnings, (n, d, path) => add({ node: n, pool: '' }, d, path));
       }
+    }
+    if (out.length === 0 && cluster['trace'] === undefined) {
+      // A dump without its nodes (`kubectl get pods -A -o json`) and no other: say so of the
+      // files named.
+      throw doc.error(['cluster', 'file'], NO_NODE_EXPECTED, noNodeFound(entries.map((e) => e.rel), snapshot));
     }
     dropPodsOnMissingNodes(snapshot, warnings);
   }

@@ -1,9 +1,12 @@
 // Kinds that an application's manifests carry but that do not change where pods go: read past
 // with one summary warning per file, so that `kubectl apply -f` folders load as they are.
 
-/** Built-in kinds that do not take part in scheduling as ksim models it. */
+/** Built-in kinds that do not take part in scheduling as ksim models it (a kind of a built-in
+ * group that is neither simulated nor listed here is a typo: refused). */
 const NOT_SIMULATED: ReadonlySet<string> = new Set([
   'ServiceAccount', 'ConfigMap', 'Secret', 'Endpoints', 'EndpointSlice', 'PodTemplate', 'Event',
+  'ComponentStatus', 'Binding', 'PodSecurityPolicy', 'VolumeAttributesClass', 'PodSchedulingContext', 'DeviceTaintRule',
+  'LeaseCandidate', 'StorageVersion', 'StorageVersionMigration', 'Workload', 'PodGroup',
   'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
   'Ingress', 'IngressClass', 'NetworkPolicy',
   'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttachment',
@@ -52,7 +55,18 @@ export class SkipTally {
 
   /** "skipped 12 ServiceAccount, 11 ConfigMap: not simulated", or null when nothing was. */
   message(): string | null {
-    if (this.counts.size === 0) return null;
-    return `skipped ${[...this.counts].map(([k, n]) => `${n} ${k}`).join(', ')}: not simulated`;
+    return skippedMessage(this.counts);
   }
+}
+
+/** What a snapshot's ReplicationController, skipped, leaves out: ksim runs no replication
+ * manager (in a workload file it is an error: it would make no pods). */
+export const NOT_RECREATED_NOTE = 'its pods run, but nothing recreates them when they are evicted or deleted';
+
+/** "skipped 12 ServiceAccount, 11 ConfigMap: not simulated" (a ReplicationController with
+ * NOT_RECREATED_NOTE), or null for no kind. */
+export function skippedMessage(counts: ReadonlyMap<string, number>): string | null {
+  if (counts.size === 0) return null;
+  const what = (k: string, n: number) => (k === 'ReplicationController' ? `${n} ${k} (${NOT_RECREATED_NOTE.replace(/^its/, n === 1 ? 'its' : 'their')})` : `${n} ${k}`);
+  return `skipped ${[...counts].map(([k, n]) => what(k, n)).join(', ')}: not simulated`;
 }

@@ -16,7 +16,8 @@ import type { PodPast } from '../cluster/pod-info.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
-import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, unsupportedKind, type WorkloadManifest } from './manifests.js';
+import { isSkippedKind, skippedMessage } from './skipped-kinds.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
@@ -149,10 +150,16 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       into.objects.push({ ...value, kind, metadata: { ...md, name: md['name'], namespace: typeof md['namespace'] === 'string' ? md['namespace'] : 'default' } } as WorkloadObject);
       return;
     }
+    // A kind of a built-in group that is not one of its kinds is a typo, refused as the workload
+    // reader refuses it; a real kind ksim does not simulate, or a custom resource, is skipped.
+    // A ReplicationController's pods are in the snapshot and run (noted: not recreated).
+    const rc = kind === 'ReplicationController' && raw['apiVersion'] === 'v1';
+    if (!rc && !isSkippedKind(raw['apiVersion'], kind)) throw unsupportedKind(doc, path, kind, 'Node (v1), ');
     skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
   }
   for (const u of unbound) into.pods.push(u.pod);
-  if (skipped.size > 0) warnings.push(`${display}: skipped ${[...skipped].map(([k, n]) => `${n} ${k}`).join(', ')}: not simulated`);
+  const skippedNote = skippedMessage(skipped);
+  if (skippedNote !== null) warnings.push(`${display}: ${skippedNote}`);
   if (finished > 0) warnings.push(`${display}: ignored ${finished} finished pod(s) (phase Succeeded or Failed)`);
 }
 
@@ -189,16 +196,35 @@ export function orphanedPodsWarning(pods: readonly Pod[], objects: readonly { ki
   return [`${prefix}${count} pod(s) belong to ${owners.size} controller(s) the snapshot does not hold (first: ${first}): nothing recreates these pods when they are evicted or deleted; add the owners to the dump (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs -A -o json)`];
 }
 
-/** Pods whose node is not in the snapshot are left out (with a warning): they hold nothing. */
+/** What a cluster dump without a Node object lacks (`kubectl get pods -A -o json` alone). */
+export const NO_NODE_EXPECTED = 'a cluster dump with at least one Node object (kubectl get nodes,pods,... -A -o json)';
+
+/** The `got` of NO_NODE_EXPECTED: the inputs and what they hold instead. */
+export function noNodeFound(inputs: readonly string[], s: SnapshotStart): string {
+  const objects = s.pods.length + s.objects.length;
+  return `no Node in ${inputs.join(', ')} (${objects === 0 ? 'no objects' : `${objects} other object${objects === 1 ? '' : 's'}`})`;
+}
+
+/** Pods whose node is not in the snapshot are left out (with one warning for them all, naming
+ * the first): they hold nothing. */
 export function dropPodsOnMissingNodes(s: SnapshotStart, warnings: string[]): void {
   const names = new Set(s.nodes.map((n) => n.metadata?.name ?? ''));
+  const dropped: Pod[] = [];
+  const missing = new Set<string>();
   const kept = s.pods.filter((p) => {
     const node = p.spec?.nodeName;
     if (node === undefined || names.has(node)) return true;
-    warnings.push(`cluster.file: pod ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name ?? ''} is bound to node ${JSON.stringify(node)}, which is not in the snapshot: skipped`);
+    dropped.push(p);
+    missing.add(node);
     return false;
   });
   s.pods.splice(0, s.pods.length, ...kept);
+  const first = dropped[0];
+  if (first === undefined) return;
+  const pod = `pod ${first.metadata?.namespace ?? 'default'}/${first.metadata?.name ?? ''}`;
+  const node = JSON.stringify(first.spec?.nodeName ?? '');
+  if (dropped.length === 1) warnings.push(`cluster.file: ${pod} is bound to node ${node}, which is not in the snapshot: skipped`);
+  else warnings.push(`cluster.file: ${dropped.length} pods are bound to ${missing.size === 1 ? 'a node' : `${missing.size} nodes`} not in the snapshot (first: ${pod} on node ${node}): skipped`);
 }
 
 /** A shallow copy without what the simulation never reads: status (but a Node's) and the
