@@ -8,6 +8,7 @@ import { loadScenario } from '../workload/scenario.js';
 import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, type Probe } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, parseTarget } from './target.js';
+import { runScenario } from '../run/run-scenario.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -205,4 +206,41 @@ workload:
   assert.equal(r.tolerateFloor, 2);
   assert.deepEqual(r.probes[0] && [r.probes[0].count, r.probes[0].runs, r.probes[0].worstRun], [1, 0, "--tolerate '2 nodes' takes down 2 nodes of pool small: not run"]);
   assert.ok(r.probes.every((p) => p.count >= 2 || p.runs === 0));
+});
+
+test('headroom is the sized pool\'s: an idle second pool does not pad it (its pods cannot use that capacity)', async () => {
+  // general: 10 pods of 3 CPUs pinned to it by nodeSelector, one per 4-CPU node: 75 % of its CPU
+  // at 10 nodes; spare: 10 idle 16-CPU nodes. The cluster's peak is 30 / (40 + 160) = 0.15.
+  const dir = tempDir('ksim-nodes-for-pools-');
+  const file = join(dir, 'two-pools.yaml');
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 2m
+cluster:
+  nodePools:
+    - { name: general, count: 12, allocatable: { cpu: "4", memory: 16Gi, pods: 110 }, labels: { pool: general } }
+    - { name: spare, count: 10, allocatable: { cpu: "16", memory: 64Gi, pods: 110 } }
+workload:
+  - name: app
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: app }
+      spec:
+        replicas: 10
+        selector: { matchLabels: { app: app } }
+        template:
+          metadata: { labels: { app: app } }
+          spec:
+            nodeSelector: { pool: general }
+            containers: [{ name: c, image: x, resources: { requests: { cpu: "3", memory: 1Gi } } }]
+`);
+  const r = await nodesFor({ scenario: file, pool: 'general', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(r.count, 10);
+  assert.equal(r.answer?.cpuHeadroom, 0.25); // 1 − 30/40, not 1 − 30/200 = 0.85
+  assert.equal(r.answer?.memoryHeadroom, 1 - 10 / (10 * 16));
+  const run = runScenario(loadScenario(file, { set: ['cluster.nodePools[0].count=10'] }), { sinks: 'none' });
+  assert.equal(run.summary['cpu_requested_peak_ratio'], 0.15);
+  assert.deepEqual(run.poolPeaks, { general: { cpu: 0.75, memory: 0.0625 }, spare: { cpu: 0, memory: 0 } });
 });

@@ -24,7 +24,7 @@ import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, type ScenarioNode } from '../workload/scenario.js';
 import { badness, meets, metricValue, type Target } from './target.js';
-import type { ProbeRunner, ProbeTask, SummaryRow } from './probe-runner.js';
+import { poolPeakKey, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
 
@@ -349,8 +349,9 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     const { outcomes, rows: rs } = perCount.get(c)!;
     const met = outcomes.every((x) => x.met);
     const worst = outcomes.reduce((w, x) => (badness(o.target, x.value) > badness(o.target, w.value) ? x : w));
-    const cpuPeak = Math.max(...rs.map((r) => num(r['cpu_requested_peak_ratio'])));
-    const memPeak = Math.max(...rs.map((r) => num(r['memory_requested_peak_ratio'])));
+    // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
+    const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
+    const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
     const probe: Probe = {
       count: c,
       met,

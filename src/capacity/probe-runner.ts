@@ -2,7 +2,7 @@
 // overrides; the answer is each run's summary.csv row, in task order: in this thread, one after
 // the other (library callers, tests), or in a pool of worker threads (the CLI).
 import { loadScenario } from '../workload/scenario.js';
-import { runScenario } from '../run/run-scenario.js';
+import { runScenario, type RunResult } from '../run/run-scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { InputError } from '../api/input-error.js';
 import { runPool } from '../sweep/pool.js';
@@ -13,8 +13,24 @@ export interface ProbeTask {
   readonly set: readonly string[];
 }
 
-/** A summary.csv row as RunResult.summary has it (numbers as numbers, null for an empty cell). */
+/** A summary.csv row as RunResult.summary has it (numbers as numbers, null for an empty cell),
+ * plus each pool's peaks as `pool=<name>:cpu_requested_peak_ratio` and
+ * `pool=<name>:memory_requested_peak_ratio` (RunResult.poolPeaks; not summary.csv columns). */
 export type SummaryRow = Readonly<Record<string, string | number | null>>;
+
+/** A run's summary with its pools' peaks (see SummaryRow). */
+export function probeRow(summary: RunResult['summary'], poolPeaks: RunResult['poolPeaks']): SummaryRow {
+  const row: Record<string, string | number | null> = { ...summary };
+  for (const [pool, p] of Object.entries(poolPeaks)) {
+    row[poolPeakKey(pool, 'cpu')] = p.cpu;
+    row[poolPeakKey(pool, 'memory')] = p.memory;
+  }
+  return row;
+}
+
+export function poolPeakKey(pool: string, resource: 'cpu' | 'memory'): string {
+  return `pool=${pool}:${resource}_requested_peak_ratio`;
+}
 
 export type ProbeRunner = (tasks: readonly ProbeTask[]) => Promise<SummaryRow[]>;
 
@@ -26,7 +42,7 @@ export function sequentialRunner(opts: { readonly checkInvariants?: boolean | nu
       const scenario = loadScenario(t.scenario, { seed: t.seed, set: t.set });
       const plugins = await loadPluginModules(scenario.pluginModules);
       const r = runScenario(scenario, { sinks: 'none', plugins, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) });
-      rows.push(r.summary);
+      rows.push(probeRow(r.summary, r.poolPeaks));
       opts.onRun?.();
       // Let signals and progress through between runs.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -47,7 +63,7 @@ export function poolRunner(opts: { readonly workers: number; readonly heapMib?: 
       onSettled: () => opts.onRun?.(),
     });
     return results.map((r) => {
-      if (r.status === 'ok') return r.summary;
+      if (r.status === 'ok') return probeRow(r.summary, r.poolPeaks);
       if (r.status === 'error' && r.inputError) throw new ProbeInputError(r.error);
       if (r.status === 'error') throw new Error(`a capacity probe's run failed: ${r.detail}`);
       if (r.status === 'crashed') throw new Error(`a capacity probe's worker crashed: ${r.error}`);

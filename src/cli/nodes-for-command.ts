@@ -183,7 +183,7 @@ export function renderNodesFor(r: NodesForResult): string {
   } else {
     const cost = r.answer.costPerHour === null ? '' : `; the cluster then costs ${fmtCost(r.answer.costPerHour)} per hour${r.poolCostPerHour !== null ? ` (${r.pool}: ${fmtCost(r.count * r.poolCostPerHour)})` : ''}`;
     lines.push(`${r.count} node${r.count === 1 ? ' of pool ' + r.pool + ' meets' : 's of pool ' + r.pool + ' meet'} ${what}${cost}.`);
-    lines.push(`Headroom at ${r.count} (1 − peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
+    lines.push(`Headroom of pool ${r.pool} at ${r.count} (1 − its peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
     if (r.faultFloor !== null && r.count === r.faultFloor.count && r.count > 1 && (r.tolerateFloor ?? 0) <= r.faultFloor.count) {
       lines.push(`Fewer nodes were not tried: the scenario's ${r.faultFloor.why} (remove or change that fault to probe below ${r.count}).`);
     } else if (r.tolerateFloor !== null && r.count === r.tolerateFloor && r.count > 1) {

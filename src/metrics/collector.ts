@@ -24,6 +24,7 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
+import { PoolPeaks } from './pool-peaks.js';
 import { formatRow, MemorySink, type RowSink } from './csv-output.js';
 import { columnNames, columnsOf, type Cell, type ColumnDims } from './schema.js';
 
@@ -115,6 +116,8 @@ export class MetricsCollector implements SchedulerObserver {
   private readonly memRatio: TimeWeightedMean;
   /** Highest requested ratios, and when the load (the larger of the two) first peaked. */
   private readonly peaks = new RequestedPeaks();
+  /** The same peaks per node pool (ksim capacity --nodes-for's headroom). */
+  private readonly poolPeaks = new PoolPeaks();
   /** Nodes not Ready now: the Ready totals are the cluster's totals minus theirs. */
   private readonly notReady = new Set<NodeInfo>();
   /** The NotReady nodes' CPU and memory, requested and allocatable, kept as nodes flip and pods
@@ -152,15 +155,18 @@ export class MetricsCollector implements SchedulerObserver {
       // A node's pods come as podPlaced after its nodeAdded (addIndex), and a removed node has
       // none: only a flip moves a node's requested figures.
       nodeAdded: (n) => {
+        this.poolPeaks.nodeAdded(n);
         if (n.ready) return;
         this.notReady.add(n);
         this.countNotReady(n.allocatable, null, 1);
       },
       nodeRemoved: (n) => {
+        this.poolPeaks.nodeRemoved(n);
         if (!this.notReady.delete(n)) return;
         this.countNotReady(n.allocatable, n.requested, -1);
       },
       nodeUpdated: (n) => {
+        this.poolPeaks.nodeUpdated(n);
         if (n.ready === !this.notReady.has(n)) return;
         if (n.ready) this.notReady.delete(n);
         else this.notReady.add(n);
@@ -169,11 +175,13 @@ export class MetricsCollector implements SchedulerObserver {
         ratiosChanged();
       },
       podPlaced: (p, n) => {
+        this.poolPeaks.podPlaced(p, n);
         if (this.notReady.has(n)) this.countNotReady(null, p.requests, 1);
         else if (!p.bound) this.countAssumed(p, 1);
         if (!p.bound) this.assumed.add(p);
       },
       podRemoved: (p, n) => {
+        this.poolPeaks.podRemoved(p, n);
         if (this.notReady.has(n)) this.countNotReady(null, p.requests, -1);
         else if (this.assumed.has(p)) this.countAssumed(p, -1);
         this.assumed.delete(p);
@@ -220,6 +228,7 @@ export class MetricsCollector implements SchedulerObserver {
     podBound: (p: PodInfo) => {
       if (!this.assumed.delete(p)) return;
       const n = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
+      if (n !== undefined) this.poolPeaks.podBound(p, n);
       if (n !== undefined && !this.notReady.has(n)) this.countAssumed(p, -1);
       this.ratiosChanged();
     },
@@ -302,6 +311,11 @@ export class MetricsCollector implements SchedulerObserver {
   /** The peak columns of summary.csv (PEAK_COLUMNS). */
   peakValues(): Record<(typeof PEAK_COLUMNS)[number], number> {
     return { cpu_requested_peak_ratio: this.peaks.cpu, memory_requested_peak_ratio: this.peaks.memory, requested_peak_s: toSeconds(this.peaks.atUs) };
+  }
+
+  /** Each node pool's requested-ratio peaks (PoolPeaks). */
+  poolPeakValues(): Record<string, { cpu: number | null; memory: number | null }> {
+    return this.poolPeaks.values();
   }
 
   /** summaryValues as written. */

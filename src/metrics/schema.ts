@@ -252,8 +252,8 @@ const CAPACITY: readonly Column[] = [
   int('runs', 'count', 'simulations in the probe: one per seed, and per seed one per tolerated failure variant'),
   int('runs_met', 'count', 'those that met the target'),
   str('worst_run', 'the run that gave target_value: seed, and the failure injected'),
-  ratio('cpu_headroom_ratio', '1 − the highest cpu_requested_peak_ratio of the runs without the tolerated failure'),
-  ratio('memory_headroom_ratio', '1 − the highest memory_requested_peak_ratio of the runs without the tolerated failure'),
+  ratio('cpu_headroom_ratio', "1 − the sized pool's highest cpu requested ratio (over its Ready nodes) in the runs without the tolerated failure"),
+  ratio('memory_headroom_ratio', "1 − the sized pool's highest memory requested ratio (over its Ready nodes) in the runs without the tolerated failure"),
   { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the cluster with this count (empty when no pool has a costPerHour)' },
 ];
 

@@ -110,7 +110,12 @@ export interface RunResult {
   readonly warnings: readonly string[];
   /** Per trace entry: rows read, filtered, skipped, objects submitted (run.json). */
   readonly traces?: readonly TraceStats[];
+  /** Each node pool's highest cpu / memory requested ratio (summary.csv's peaks per pool; null
+   * when the pool never had Ready capacity for it), by pool name. */
+  readonly poolPeaks: PoolPeakValues;
 }
+
+export type PoolPeakValues = Readonly<Record<string, { readonly cpu: number | null; readonly memory: number | null }>>;
 
 /** summary.csv's columns (src/metrics/schema.ts). */
 export const SUMMARY_COLUMNS = columnNames('summary.csv');
@@ -475,7 +480,7 @@ function finishRun(parts: RunParts): RunResult {
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
   ];
-  return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings };
+  return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */

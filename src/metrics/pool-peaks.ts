@@ -1,0 +1,117 @@
+// Each node pool's requested-ratio peaks: the pool's share of summary.csv's
+// cpu_requested_peak_ratio / memory_requested_peak_ratio, worked out the same way (Σ requests of
+// the pods bound on the pool's Ready nodes / Σ allocatable of those nodes, at every change, not
+// only at samples). `ksim capacity --nodes-for POOL` reports the sized pool's headroom from it:
+// the cluster-wide peak counts the other pools' idle capacity, which the pool's pods may not be
+// able to use (a nodeSelector). Kept as sums per pool (integers: exact in any order), so each
+// change costs one pool's update.
+import type { NodeInfo } from '../cluster/node-info.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+
+interface PoolSums {
+  cpuRequested: number;
+  memoryRequested: number;
+  cpuAllocatable: number;
+  memoryAllocatable: number;
+  /** NaN until the pool has Ready capacity. */
+  cpuPeak: number;
+  memoryPeak: number;
+}
+
+export class PoolPeaks {
+  private readonly pools = new Map<string, PoolSums>();
+  /** The Ready nodes counted, with the allocatable counted for each (a node update may change it). */
+  private readonly counted = new Map<NodeInfo, { cpu: number; memory: number }>();
+
+  /** A node joined (its pods come after, as podPlaced). */
+  nodeAdded(n: NodeInfo): void {
+    if (n.ready) this.countNode(n);
+  }
+
+  nodeRemoved(n: NodeInfo): void {
+    this.uncountNode(n);
+  }
+
+  /** Readiness or allocatable may have changed: the node's share is taken out and put back. */
+  nodeUpdated(n: NodeInfo): void {
+    this.uncountNode(n);
+    if (n.ready) this.countNode(n);
+  }
+
+  /** A pod put on a node's books: counted now only if already bound (a snapshot's pods). */
+  podPlaced(p: PodInfo, n: NodeInfo): void {
+    if (p.bound && this.counted.has(n)) this.countPod(n.pool, p, 1);
+  }
+
+  podRemoved(p: PodInfo, n: NodeInfo): void {
+    if (p.bound && this.counted.has(n)) this.countPod(n.pool, p, -1);
+  }
+
+  /** An assumed pod's binding committed on node `n`. */
+  podBound(p: PodInfo, n: NodeInfo): void {
+    if (this.counted.has(n)) this.countPod(n.pool, p, 1);
+  }
+
+  /** Each pool's peaks (null: the pool never had Ready capacity for the resource). */
+  values(): Record<string, { cpu: number | null; memory: number | null }> {
+    const out: Record<string, { cpu: number | null; memory: number | null }> = {};
+    for (const [pool, s] of [...this.pools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      out[pool] = { cpu: Number.isNaN(s.cpuPeak) ? null : s.cpuPeak, memory: Number.isNaN(s.memoryPeak) ? null : s.memoryPeak };
+    }
+    return out;
+  }
+
+  private sums(pool: string): PoolSums {
+    let s = this.pools.get(pool);
+    if (s === undefined) this.pools.set(pool, (s = { cpuRequested: 0, memoryRequested: 0, cpuAllocatable: 0, memoryAllocatable: 0, cpuPeak: Number.NaN, memoryPeak: Number.NaN }));
+    return s;
+  }
+
+  private countNode(n: NodeInfo): void {
+    const s = this.sums(n.pool);
+    const alloc = { cpu: n.allocatable.milliCpu, memory: n.allocatable.memory };
+    this.counted.set(n, alloc);
+    s.cpuAllocatable += alloc.cpu;
+    s.memoryAllocatable += alloc.memory;
+    for (const p of n.pods) {
+      if (!p.bound) continue;
+      s.cpuRequested += p.requests.milliCpu;
+      s.memoryRequested += p.requests.memory;
+    }
+    this.update(s);
+  }
+
+  private uncountNode(n: NodeInfo): void {
+    const alloc = this.counted.get(n);
+    if (alloc === undefined) return;
+    this.counted.delete(n);
+    const s = this.sums(n.pool);
+    s.cpuAllocatable -= alloc.cpu;
+    s.memoryAllocatable -= alloc.memory;
+    for (const p of n.pods) {
+      if (!p.bound) continue;
+      s.cpuRequested -= p.requests.milliCpu;
+      s.memoryRequested -= p.requests.memory;
+    }
+    this.update(s);
+  }
+
+  private countPod(pool: string, p: PodInfo, sign: 1 | -1): void {
+    const s = this.sums(pool);
+    s.cpuRequested += sign * p.requests.milliCpu;
+    s.memoryRequested += sign * p.requests.memory;
+    if (sign > 0) this.update(s);
+  }
+
+  private update(s: PoolSums): void {
+    // A ratio with no Ready capacity is undefined and never a peak (as RequestedPeaks).
+    if (s.cpuAllocatable > 0) {
+      const cpu = s.cpuRequested / s.cpuAllocatable;
+      if (!(cpu <= s.cpuPeak)) s.cpuPeak = cpu;
+    }
+    if (s.memoryAllocatable > 0) {
+      const memory = s.memoryRequested / s.memoryAllocatable;
+      if (!(memory <= s.memoryPeak)) s.memoryPeak = memory;
+    }
+  }
+}
