@@ -248,17 +248,39 @@ test("a factory's own mistakes are the plugin's, not ksim's bugs: an exception (
   }
 });
 
-test('with invariant checks on, a plugin module\'s score out of range is its error rows, not a broken ksim invariant', async () => {
-  const f = fixture(`export const plugins = {\n  TooHigh: () => ({ name: 'TooHigh', score() { return 101; } }),\n};\n`, 'TooHigh');
-  try {
-    const scenario = loadScenario(f.scenario);
-    const plugins = await loadPluginModules(scenario.pluginModules);
-    const t = runScenario(scenario, { plugins, checkInvariants: true }).tables.find((x) => x.file === 'placements.csv')!;
-    assert.ok(t.rows.length >= 2);
-    for (const r of t.rows) {
-      assert.equal(r['result'], 'error');
-      assert.equal(r['reason'], 'plugin "TooHigh" returns an invalid score 101, it should in the range of [0, 100] after normalizing');
+test("with invariant checks on, a plugin module's score out of range or not an integer stops the run as the plugin's error (plugin-score), naming the pod and node", async () => {
+  const nonInteger = 'returns a non-integer score 62.5: scores are integers (int64 upstream)';
+  const cases: [name: string, methods: string, message: string][] = [
+    ['TooHigh', 'score() { return 101; }', 'returns an invalid score 101, it should in the range of [0, 100] after normalizing'],
+    ['Frac', 'score() { return 62.5; }', nonInteger],
+    ['FracNodes', 'score() { return 62.5; }, scoreNodes(s, p, nodes, out) { out.fill(62.5, 0, nodes.length); }', nonInteger],
+    ['FracRaw', 'score() { return 62.5; }, normalizeScore() { return null; }', nonInteger],
+    ['Negative', 'score() { return 1; }, normalizeScore(s, p, nodes, scores) { scores.fill(-3, 0, nodes.length); return null; }', 'returns an invalid score -3, it should in the range of [0, 100] after normalizing'],
+  ];
+  for (const [name, methods, message] of cases) {
+    const f = fixture(`export const plugins = {\n  ${name}: () => ({ name: '${name}', ${methods} }),\n};\n`, name);
+    try {
+      const scenario = loadScenario(f.scenario);
+      const plugins = await loadPluginModules(scenario.pluginModules);
+      const e = await refusal(Promise.resolve().then(() => runScenario(scenario, { plugins, checkInvariants: true })));
+      assert.ok(e instanceof PluginFailure, `${name}: ${String(e)}`);
+      assert.match(e.message, new RegExp(`^plugin "${name}" ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(pod default/web-[a-z0-9]+-[a-z0-9]+, node g-[0-2]; --check-invariants: plugin-score\\)$`), name);
+      // Unchecked, the same score is an error row (upstream's Error status).
+      const rows = runScenario(scenario, { plugins, checkInvariants: false }).tables.find((x) => x.file === 'placements.csv')!.rows;
+      assert.ok(rows.length >= 2, name);
+      for (const r of rows) assert.deepEqual([r['result'], r['reason']], ['error', `plugin "${name}" ${message}`], name);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
     }
+  }
+});
+
+test('ksim run --check-invariants with a plugin module scoring 62.5 exits 1 naming the plugin, not as a ksim bug', () => {
+  const f = fixture(`export const plugins = {\n  Frac: () => ({ name: 'Frac', score: () => 62.5 }),\n};\n`, 'Frac');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q', '--check-invariants'], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^ksim: plugin "Frac" returns a non-integer score 62\.5: scores are integers \(int64 upstream\) \(pod default\/web-\S+, node g-[0-2]; --check-invariants: plugin-score\)\n$/);
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }
