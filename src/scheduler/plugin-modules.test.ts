@@ -306,12 +306,25 @@ export const plugins = { P: () => ({
   }
 });
 
-test('a plugin whose name is not the key it is registered under is refused, naming both', () => {
+test("a plugin whose name is not the key it is registered under is a configuration error at the scenario's pluginModules entry (exit 2), naming both", async () => {
   const f = fixture(`export const plugins = {\n  KeyName: () => ({ name: 'OtherName', filter: () => null }),\n};\n`, 'KeyName');
   try {
+    const message =
+      `${f.scenario}:8:19: scheduler.pluginModules[0]: expected plugins.KeyName to make a plugin named "KeyName", the key it is registered under in \`plugins\`, ` +
+      `got "${f.module}": its plugin is named "OtherName"`;
     const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /^ksim: plugin "KeyName" factory returned a plugin named "OtherName": expected name "KeyName", the key it is registered under in `plugins` \(.*plugin\.js\)\n$/);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `ksim: ${message}\n`);
+    // From the library, the same InputError; without a scenario (explain --plugin-module), at the module.
+    const scenario = loadScenario(f.scenario);
+    const e = await refusal(loadPluginModules(scenario.pluginModules).then((plugins) => runScenario(scenario, { plugins })));
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal(e.message, message);
+    const bare = await loadPluginModules([{ display: 'plugin.js', path: f.module }]);
+    assert.throws(() => bare.get('KeyName')!({}, {} as FrameworkHandle), {
+      name: 'InputError',
+      message: 'plugin.js: plugins.KeyName: expected a plugin named "KeyName", the key it is registered under in `plugins`, got "OtherName"',
+    });
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

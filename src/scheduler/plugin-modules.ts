@@ -57,7 +57,7 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
       if (builtIn.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a name that is not a built-in plugin', JSON.stringify(name));
       if (out.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a plugin name no other module registers', JSON.stringify(name));
       const f = factory as PluginFactory;
-      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m.display, url), name, m.display, url);
+      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m, url), name, m.display, url);
       fromModules.add(guarded);
       out.set(name, guarded);
     }
@@ -67,8 +67,11 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
 
 /** A user factory's plugin. Its FieldError (bad args) is the configuration's error, which the
  * framework reports at the args' line; any other exception, or a value that is not a plugin
- * object, is the plugin's error (exit 1, naming it and the line of its file), not ksim's. */
-function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>[1], name: string, display: string, url: string): Plugin {
+ * object, is the plugin's error (exit 1, naming it and the line of its file), not ksim's. A
+ * plugin named other than its key is the module's configuration mistake (exit 2, at the
+ * scenario's pluginModules entry). */
+function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>[1], name: string, m: PluginModule, url: string): Plugin {
+  const display = m.display;
   let plugin: unknown;
   try {
     plugin = f(args, handle);
@@ -86,9 +89,19 @@ function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>
   // name: the registered one.
   const own = (plugin as { name?: unknown }).name;
   if (own !== undefined && own !== name) {
-    throw new PluginFailure(`plugin "${name}" factory returned a plugin named ${describeValue(own)}: expected name ${JSON.stringify(name)}, the key it is registered under in \`plugins\` (${display})`);
+    throw moduleError(m, `plugins.${name}`, `a plugin named ${JSON.stringify(name)}, the key it is registered under in \`plugins\``, describeValue(own), `its plugin is named ${describeValue(own)}`);
   }
   return plugin as Plugin;
+}
+
+/** A mistake in a module's exports (`inner`: the path in the module, as plugins.Name): at the
+ * scenario's scheduler.pluginModules entry when the module came from one, naming the module;
+ * else (explain --plugin-module) at the module. `got` is what the module has, `why` the same
+ * said of the module. */
+function moduleError(m: PluginModule, inner: string, expected: string, got: string, why: string): InputError {
+  const at = m.field;
+  if (at === undefined) return new InputError(m.display, 0, 0, inner, expected, got);
+  return new InputError(at.file, at.line, at.column, at.path, `${inner} to make ${expected}`, `${JSON.stringify(m.display)}: ${why}`);
 }
 
 /** Why a module did not import. Its own file missing (it was there when the scenario was read)
