@@ -112,6 +112,44 @@ test('a module gone between reading the scenario and importing it is "no such mo
   }
 });
 
+test("a module that fails to load names the line and column of the module where Node gives them (syntax error, missing export, top-level exception), at the scenario's field", async () => {
+  const EXPECTED = 'expected an ES module exporting `plugins`: an object of plugin name → factory(args, handle)';
+  const cases: [source: string, why: (module: string) => string][] = [
+    [`export const plugins = {\n  Broken: () => ({ name: 'Broken', score( { return 1 } }),\n};\n`, (m) => `${m}:2:52: SyntaxError: Unexpected number`],
+    [`import { nope } from 'node:fs';\nexport const plugins = {};\n`, (m) => `${m}:1:10: SyntaxError: The requested module 'node:fs' does not provide an export named 'nope'`],
+    [`export const plugins = {};\nconst o = null;\no.x = 1;\n`, (m) => `${m}:3:5: TypeError: Cannot set properties of null (setting 'x')`],
+  ];
+  for (const [source, why] of cases) {
+    const f = fixture(source, 'P');
+    try {
+      const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: ${EXPECTED}, got "${f.module}": it failed to load: ${why(f.module)}`);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test("a module's exports that are not plugins are named at the scenario's field, with the path in the module", async () => {
+  const EXPECTED = 'an ES module exporting `plugins`: an object of plugin name → factory(args, handle)';
+  const cases: [source: string, expected: string, got: string][] = [
+    [`export default { Foo: () => ({ name: 'Foo', score: () => 0 }) };\n`, EXPECTED, 'it exports default (without `plugins`)'],
+    [`export const plugins = { Foo: 3 };\n`, 'plugins.Foo to be a factory function (args, handle) => plugin', 'plugins.Foo is a number'],
+    [`export const plugins = { NodeAffinity: () => ({ name: 'NodeAffinity' }) };\n`, 'plugins.NodeAffinity to be a name that is not a built-in plugin', 'plugins.NodeAffinity is "NodeAffinity"'],
+  ];
+  for (const [source, expected, got] of cases) {
+    const f = fixture(source, 'Foo');
+    try {
+      const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: expected ${expected}, got "${f.module}": ${got}`);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test('a Filter plugin returning a status-shaped plain object ends the cycle with an Error naming it', async () => {
   const f = fixture(`export const plugins = { NotSmall: () => ({ name: 'NotSmall', filter: () => ({ code: 2, reasons: ['node(s) are small'] }) }) };\n`, 'NotSmall');
   try {
