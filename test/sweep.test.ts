@@ -307,6 +307,31 @@ test('bad sweep input is refused before any run: a bad matrix value names --matr
   assert.match(foreign.stderr, /src: expected an empty folder or an earlier sweep's \(with sweep.json\), got a folder with \d+ other entries\n$/);
 });
 
+test("a sweep into another sweep's folder is refused (exit 2), naming the run that differs; the same sweep, more seeds or other --sets still resume into it", () => {
+  const out = join(tempDir('ksim-sweep-other-'), 'sweep');
+  const sweep = (...args: string[]) => ksim(['sweep', 'scenarios/quickstart.yaml', '--set', 'duration=1m', '--workers', '1', '-q', '-o', out, ...args]);
+  assert.equal(sweep('--seeds', '1-3').status, 0);
+  const expected = `ksim: ${out}: expected an empty folder or one of this sweep's (its sweep.json's runs among this sweep's, with the same scenario, ids, seeds and matrix values), got the folder of another sweep`;
+  const proceed = `: use another -o folder, or remove ${out} first\n`;
+  const refusals: [args: string[], why: string][] = [
+    [['--seeds', '1-2'], ' (scenario quickstart, 3 runs r1 ... r3; its run r3 is not one of this sweep\'s 2 runs r1 ... r2)'],
+    [['--seeds', '4-6'], ' (scenario quickstart, 3 runs r1 ... r3; its run r1 has seed 1, this sweep\'s seed 4)'],
+    [['--seeds', '1-3', '--matrix', 'cluster.nodePools[0].count=4,6'], ' (scenario quickstart, 3 runs r1 ... r3; its run r1 has matrix values {}, this sweep\'s {"cluster.nodePools[0].count":"4"})'],
+    [['--seeds', '1-3', '--shard', '2/2'], ' (scenario quickstart, 3 runs r1 ... r3; its run r1 is not one of this sweep\'s 1 run r2)'],
+  ];
+  for (const [args, why] of refusals) {
+    const r = sweep(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    // (Without its warning that quickstart's too-big workload arrives after the 1m run.)
+    assert.equal(r.stderr.replace(/^ksim: warning: .*\n/gm, ''), `${expected}${why}${proceed}`, args.join(' '));
+  }
+  assert.deepEqual(readdirSync(out).sort(), ['r1', 'r2', 'r3', 'sweep.csv', 'sweep.json']);
+  assert.match(sweep('--seeds', '1-3').stdout, / {2}resumed {2}3\n/);
+  assert.match(sweep('--seeds', '1-4').stdout, / {2}resumed {2}3\n/);
+  assert.match(sweep('--seeds', '1-4', '--set', 'cluster.nodePools[0].count=5').stdout, / {2}resumed {2}0\n/);
+  assert.deepEqual(readdirSync(out).sort(), ['r1', 'r2', 'r3', 'r4', 'sweep.csv', 'sweep.json']);
+});
+
 test('a finished GPU-sharing sweep run again resumes every run and writes the same sweep.csv, GPU columns included', () => {
   const out = join(tempDir('ksim-sweep-gpu-'), 'sweep');
   const args = ['sweep', 'test/fixtures/report/gpu/scenario.yaml', '--seeds', '1-2', '--workers', '1', '-o', out, '-q'];
