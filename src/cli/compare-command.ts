@@ -32,6 +32,10 @@ export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s
     const failed = droppedText(r.dropped.filter((d) => d.side === side), undefined, 'failed');
     if (failed !== null) err(`ksim: warning: ${failed} and are left out of the comparison: see the status column of ${dir}/sweep.csv\n`);
   }
+  if (r.setDifference !== undefined) {
+    const side = (name: string, set: readonly string[]) => `${name} ${set.length === 0 ? 'has none of the other\'s' : set.map((v) => `--set ${v}`).join(' ')}`;
+    err(`ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${side(r.base, r.setDifference.base)}, candidate ${side(r.candidate, r.setDifference.candidate)}; their runs are compared all the same\n`);
+  }
   const format = a.output ?? 'table';
   out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
   const candidateFailed = failedCandidateText(r);
