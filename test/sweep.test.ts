@@ -332,6 +332,23 @@ test("a sweep into another sweep's folder is refused (exit 2), naming the run th
   assert.deepEqual(readdirSync(out).sort(), ['r1', 'r2', 'r3', 'r4', 'sweep.csv', 'sweep.json']);
 });
 
+test('a --set that a --matrix on the same path (or a path above it) would override is refused (exit 2), naming both, with nothing written', () => {
+  const out = join(tempDir('ksim-sweep-set-matrix-'), 'out');
+  const cases: [args: string[], stderr: string][] = [
+    [['--set', 'cluster.nodePools[0].count=5', '--matrix', 'cluster.nodePools[0].count=4,6'], 'ksim: --set cluster.nodePools[0].count=5: expected a path no --matrix sets (each run\'s --matrix value would replace it), got the path of --matrix cluster.nodePools[0].count=4,6\n'],
+    [['--set', 'cluster.nodePools[0]["count"]=5', '--matrix', 'cluster.nodePools[0]=[{name: a}]'], 'ksim: --set cluster.nodePools[0]["count"]=5: expected a path no --matrix sets (each run\'s --matrix value would replace it), got a path under --matrix cluster.nodePools[0]=[{name: a}]\n'],
+  ];
+  for (const [args, stderr] of cases) {
+    const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', ...args, '-o', out, '-q']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `${stderr}`);
+    assert.equal(existsSync(out), false);
+  }
+  // A --matrix below a --set's path changes part of its value: both apply.
+  const below = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', '--set', 'duration=1m', '--set', 'cluster.nodePools[0]={name: g, count: 3, allocatable: {cpu: "4", memory: 16Gi}}', '--matrix', 'cluster.nodePools[0].count=4', '-o', out, '-q']);
+  assert.equal(below.status, 0, below.stderr);
+});
+
 test('a finished GPU-sharing sweep run again resumes every run and writes the same sweep.csv, GPU columns included', () => {
   const out = join(tempDir('ksim-sweep-gpu-'), 'sweep');
   const args = ['sweep', 'test/fixtures/report/gpu/scenario.yaml', '--seeds', '1-2', '--workers', '1', '-o', out, '-q'];

@@ -13,7 +13,7 @@ import type { Row } from '../metrics/collector.js';
 import { validateScenarioScheduler, type RunResult } from '../run/run-scenario.js';
 import { inputsJson, runJsonOptions } from '../run/run-folder.js';
 import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
-import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { loadScenario, setArgumentPath, type Scenario } from '../workload/scenario.js';
 import { hashScenarioInputs, unionInputs, type HashedInput, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
@@ -88,8 +88,8 @@ const ERROR_TXT = 'error.txt';
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const axes = opts.matrix ?? [];
-  checkMatrixPaths(axes);
   const set = opts.set ?? [];
+  checkMatrixPaths(axes, set);
   const all = planRuns(opts.seeds, axes, set);
   const runs = shardRuns(all, opts.shard ?? null);
   // Every combination's scheduler configuration is checked before anything runs or is written
@@ -197,12 +197,24 @@ export function sweepTable(axes: readonly MatrixAxis[], runs: readonly { run: Pl
 type RunSummary = RunResult['summary'];
 
 /** A matrix path may not be named like one of sweep.csv's own columns (nor be the seed, which
- * --seeds sets). */
-function checkMatrixPaths(axes: readonly MatrixAxis[]): void {
+ * --seeds sets), nor be, or be above, the path of a --set: each run applies its matrix values
+ * after the --sets, so that --set would be silently overridden. (A matrix path below a --set's
+ * changes part of the value it set: both apply.) */
+function checkMatrixPaths(axes: readonly MatrixAxis[], set: readonly string[]): void {
   const reserved = new Set(columnNames('sweep.csv'));
   for (const a of axes) {
     if (a.path === 'seed') throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', 'a path other than seed (--seeds sets the seeds)');
     if (reserved.has(a.path)) throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', `a path not named like a sweep.csv column (${[...reserved].join(', ')})`);
+  }
+  for (const s of set) {
+    const p = setArgumentPath(s);
+    if (p === null) continue;
+    for (const a of axes) {
+      const m = setArgumentPath(`${a.path}=`);
+      if (m === null || m.length > p.length || m.some((k, i) => k !== p[i])) continue;
+      const matrix = `--matrix ${a.path}=${a.values.join(',')}`;
+      throw new InputError(`--set ${s}`, 0, 0, '', "a path no --matrix sets (each run's --matrix value would replace it)", m.length === p.length ? `the path of ${matrix}` : `a path under ${matrix}`);
+    }
   }
 }
 
