@@ -123,7 +123,7 @@ workload:
   // The plugin's own exception: named as the plugin's, not as a ksim internal error.
   const threw = 'plugin "Probe" Score threw Error: Probe asked to throw \\(pod default/p0, node p-\\d\\)';
   assert.match(readFileSync(join(out, 'r3', 'error.txt'), 'utf8'), new RegExp(`^${threw}\\n\\n${threw}\\n {4}at Object\\.score \\(plugin\\.js:6:\\d+\\)\\n$`));
-  assert.equal(readFileSync(join(out, 'r5', 'error.txt'), 'utf8'), 'worker exited with code 7 (twice: retried once)\n');
+  assert.equal(readFileSync(join(out, 'r5', 'error.txt'), 'utf8'), 'process.exit(7) was called during the run (by a plugin module?), twice: retried once\n');
   assert.equal(JSON.parse(readFileSync(join(out, 'r5', 'run.json'), 'utf8')).status, 'crashed');
   // r7's worker died once (the marker shows it), the retry completed it: same outputs as r1.
   assert.ok(existsSync(join(dir, 'crashed-once')));
