@@ -139,3 +139,16 @@ test('sweeps made with different --set values (their sweep.json) are compared, w
   // No sweep.json (hand-made or an older ksim's): nothing to say.
   assert.equal(ksim('compare', a, base).stderr, '');
 });
+
+test('a change from a base of 0: change_ratio is null in -o json (a number everywhere else; base 0 and the difference say which way), inf in -o csv', () => {
+  const zero = sweep('zero', [1, 2, 3].map((s) => [s, 0] as const));
+  const one = sweep('one', [1, 2, 3].map((s) => [s, 1] as const));
+  const j = JSON.parse(ksim('compare', zero, one, '-o', 'json').stdout) as Json;
+  assert.deepEqual([j.metrics[0]!.base, j.metrics[0]!.candidate, j.metrics[0]!.difference, j.metrics[0]!.change_ratio], [0, 1, 1, null]);
+  const down = JSON.parse(ksim('compare', one, zero, '-o', 'json').stdout) as Json;
+  assert.equal(down.metrics[0]!.change_ratio, -1);
+  const csv = ksim('compare', zero, one, '-o', 'csv').stdout.split('\n');
+  assert.match(csv[1]!, /^sched_latency_p99_ms,0,1,1,inf,/);
+  // No change from 0 is a ratio of 0.
+  assert.equal((JSON.parse(ksim('compare', zero, zero, '-o', 'json').stdout) as Json).metrics[0]!.change_ratio, 0);
+});

@@ -246,7 +246,9 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
       base: fin(m.base),
       candidate: fin(m.candidate),
       difference: fin(m.difference),
-      change_ratio: m.changeRatio === Infinity || m.changeRatio === -Infinity ? String(m.changeRatio) : fin(m.changeRatio),
+      // null, not the string "Infinity", for a change from a base of 0: JSON has no infinity,
+      // and the field is a number otherwise (base 0 and the difference's sign say which way).
+      change_ratio: fin(m.changeRatio),
       ...(r.kind === 'sweeps' ? { n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true, interval: m.interval ?? null } : {}),
     })),
     ...(r.placement !== null ? {
