@@ -46,6 +46,20 @@ const USAGE_ERRORS: [args: string[], stderr: string][] = [
   [['run', 'scenarios/quickstart.yaml', '--seed', '4294967296'], 'ksim: --seed: expected an integer in [0, 4294967295], got "4294967296"\n'],
   [['run', 'scenarios/quickstart.yaml', '--sead', '3', '--quite'], 'ksim: Unknown arguments: sead, quite (--sead: did you mean --seed?; --quite: did you mean --quiet?)\n'],
   [['run', 'scenarios/quickstart.yaml', '--zzzzzz'], 'ksim: Unknown argument: zzzzzz\n'],
+  // Suggestions come from the command's own options, never the option typed, and a one-letter
+  // option is not guessed from the long names.
+  [['merge', 'a', 'b', '-o', 'x', '--seed', '5'], 'ksim: Unknown argument: seed\n'],
+  [['report', 'DIR', '--at', '5m'], 'ksim: Unknown argument: at\n'],
+  [['sweep', 's.yaml', '--seeds', '1', '--seed', '4', '-o', 'x'], 'ksim: Unknown argument: seed (--seed: did you mean --seeds?)\n'],
+  // (yargs also lists the camel-case spelling, failOf: one option typed, one named.)
+  [['compare', 'a', 'b', '--fail-of', 'x'], 'ksim: Unknown argument: fail-of (--fail-of: did you mean --fail-on?)\n'],
+  [['capacity', 'x', '--nodes-fr', 'a', '--sead', '1'], 'ksim: Unknown arguments: nodes-fr, sead (--nodes-fr: did you mean --nodes-for?; --sead: did you mean --seed?)\n'],
+  // Hidden options (compare's obsolete --resamples) are not offered.
+  [['compare', 'a', 'b', '--resample', '5'], 'ksim: Unknown argument: resample\n'],
+  [['merge', 'a', 'b', '-o', 'x', '-q'], 'ksim: Unknown argument: q\n'],
+  [['compare', 'a', 'b', '-q'], 'ksim: Unknown argument: q\n'],
+  [['report', 'DIR', '-q'], 'ksim: Unknown argument: q\n'],
+  [['import', 'a', '-o', 'x', '--namespaces', 'n'], 'ksim: Unknown argument: namespaces (--namespaces: did you mean --namespace?)\n'],
   [['rnu', 'x'], 'ksim: Did you mean run?\n'],
 ];
 for (const [args, stderr] of USAGE_ERRORS) {

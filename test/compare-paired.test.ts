@@ -121,3 +121,34 @@ test('every candidate run failed: failed candidate runs and no pairs to judge fa
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stderr, /^ksim: warning: 6 of 6 candidate runs failed \(4 error, 2 crashed; seeds 1, 2, 3, 4, 5, 6\) and are left out of the comparison: /);
 });
+
+test('sweeps made with different --set values (their sweep.json) are compared, with a warning naming the values that differ', () => {
+  const manifest = (set: string[]) => `${JSON.stringify({ ksim_version: '0.1.0', seeds: [1, 2, 3, 4, 5, 6], matrix: [], set })}\n`;
+  const a = sweep('set-a', BASE.map((v, i) => [i + 1, v] as const));
+  const b = sweep('set-b', BASE.map((v, i) => [i + 1, v] as const));
+  writeFileSync(join(a, 'sweep.json'), manifest(['duration=10m', 'cluster.nodePools[0].count=4']));
+  writeFileSync(join(b, 'sweep.json'), manifest(['duration=20m', 'cluster.nodePools[0].count=4']));
+  const r = ksim('compare', a, b);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, `ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${a} --set duration=10m, candidate ${b} --set duration=20m; their runs are compared all the same\n`);
+  // One side without --sets at all, and the same sets in another order: none / no warning.
+  writeFileSync(join(b, 'sweep.json'), manifest([]));
+  assert.equal(ksim('compare', a, b).stderr, `ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${a} --set duration=10m --set cluster.nodePools[0].count=4, candidate ${b} has none of the other's; their runs are compared all the same\n`);
+  writeFileSync(join(b, 'sweep.json'), manifest(['cluster.nodePools[0].count=4', 'duration=10m']));
+  assert.equal(ksim('compare', a, b).stderr, '');
+  // No sweep.json (hand-made or an older ksim's): nothing to say.
+  assert.equal(ksim('compare', a, base).stderr, '');
+});
+
+test('a change from a base of 0: change_ratio is null in -o json (a number everywhere else; base 0 and the difference say which way), inf in -o csv', () => {
+  const zero = sweep('zero', [1, 2, 3].map((s) => [s, 0] as const));
+  const one = sweep('one', [1, 2, 3].map((s) => [s, 1] as const));
+  const j = JSON.parse(ksim('compare', zero, one, '-o', 'json').stdout) as Json;
+  assert.deepEqual([j.metrics[0]!.base, j.metrics[0]!.candidate, j.metrics[0]!.difference, j.metrics[0]!.change_ratio], [0, 1, 1, null]);
+  const down = JSON.parse(ksim('compare', one, zero, '-o', 'json').stdout) as Json;
+  assert.equal(down.metrics[0]!.change_ratio, -1);
+  const csv = ksim('compare', zero, one, '-o', 'csv').stdout.split('\n');
+  assert.match(csv[1]!, /^sched_latency_p99_ms,0,1,1,inf,/);
+  // No change from 0 is a ratio of 0.
+  assert.equal((JSON.parse(ksim('compare', zero, zero, '-o', 'json').stdout) as Json).metrics[0]!.change_ratio, 0);
+});

@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadScenario, runScenario, Status, type FilterPlugin, type ScorePlugin } from '../src/index.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeInfo } from '../src/cluster/node-info.js';
+import type { PodInfo } from '../src/cluster/pod-info.js';
+import { CycleState } from '../src/scheduler/framework/cycle-state.js';
+import type { FrameworkHandle } from '../src/scheduler/framework/interfaces.js';
+import { loadPluginModules } from '../src/scheduler/plugin-modules.js';
 import { repoPath } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 test('an out-of-tree plugin filters and scores through the same framework as built-ins', () => {
   const NAME = 'OnlyBigNodes';
@@ -28,5 +36,26 @@ test('an out-of-tree plugin filters and scores through the same framework as bui
   assert.ok(failures.length > 0);
   for (const f of failures) {
     assert.equal(f['reason'], '0/8 nodes are available: 2 Insufficient cpu, 6 node(s) are not big. preemption: 0/8 nodes are available: 8 No preemption victims found for incoming pod.');
+  }
+});
+
+test("the README's normalizeScore example runs with the documented signature: (state, pod, nodes, scores), scores rewritten in place", async () => {
+  const readme = readFileSync(repoPath('README.md'), 'utf8');
+  const block = /```js\n((?:(?!```)[\s\S])*?FewestPods(?:(?!```)[\s\S])*?)```/.exec(readme)?.[1];
+  assert.ok(block !== undefined, 'the README has a ```js block with the FewestPods plugin');
+  const dir = tempDir('ksim-readme-normalize-');
+  try {
+    const file = join(dir, 'fewest-pods.js');
+    writeFileSync(file, block);
+    const factories = await loadPluginModules([{ display: 'fewest-pods.js', path: file }]);
+    const plugin = factories.get('FewestPods')!({}, {} as FrameworkHandle) as ScorePlugin;
+    const nodes = [0, 2, 4, 1].map((n, i) => ({ name: `n-${i}`, pods: Array.from({ length: n }) })) as unknown as NodeInfo[];
+    const state = new CycleState();
+    const scores = Float64Array.from(nodes, (node) => plugin.score(state, {} as PodInfo, node));
+    assert.deepEqual([...scores], [0, 2, 4, 1]);
+    assert.equal(plugin.normalizeScore!(state, {} as PodInfo, nodes, scores), null);
+    assert.deepEqual([...scores], [100, 50, 0, 75]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

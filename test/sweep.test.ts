@@ -123,7 +123,7 @@ workload:
   // The plugin's own exception: named as the plugin's, not as a ksim internal error.
   const threw = 'plugin "Probe" Score threw Error: Probe asked to throw \\(pod default/p0, node p-\\d\\)';
   assert.match(readFileSync(join(out, 'r3', 'error.txt'), 'utf8'), new RegExp(`^${threw}\\n\\n${threw}\\n {4}at Object\\.score \\(plugin\\.js:6:\\d+\\)\\n$`));
-  assert.equal(readFileSync(join(out, 'r5', 'error.txt'), 'utf8'), 'worker exited with code 7 (twice: retried once)\n');
+  assert.equal(readFileSync(join(out, 'r5', 'error.txt'), 'utf8'), 'process.exit(7) was called during the run (by a plugin module?), twice: retried once\n');
   assert.equal(JSON.parse(readFileSync(join(out, 'r5', 'run.json'), 'utf8')).status, 'crashed');
   // r7's worker died once (the marker shows it), the retry completed it: same outputs as r1.
   assert.ok(existsSync(join(dir, 'crashed-once')));
@@ -305,6 +305,48 @@ test('bad sweep input is refused before any run: a bad matrix value names --matr
   const foreign = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', '-o', join(REPO_ROOT, 'src')]);
   assert.equal(foreign.status, 2);
   assert.match(foreign.stderr, /src: expected an empty folder or an earlier sweep's \(with sweep.json\), got a folder with \d+ other entries\n$/);
+});
+
+test("a sweep into another sweep's folder is refused (exit 2), naming the run that differs; the same sweep, more seeds or other --sets still resume into it", () => {
+  const out = join(tempDir('ksim-sweep-other-'), 'sweep');
+  const sweep = (...args: string[]) => ksim(['sweep', 'scenarios/quickstart.yaml', '--set', 'duration=1m', '--workers', '1', '-q', '-o', out, ...args]);
+  assert.equal(sweep('--seeds', '1-3').status, 0);
+  const expected = `ksim: ${out}: expected an empty folder or one of this sweep's (its sweep.json's runs among this sweep's, with the same scenario, ids, seeds and matrix values), got the folder of another sweep`;
+  const proceed = `: use another -o folder, or remove ${out} first\n`;
+  const refusals: [args: string[], why: string][] = [
+    [['--seeds', '1-2'], ' (scenario quickstart, 3 runs r1 ... r3; its run r3 is not one of this sweep\'s 2 runs r1 ... r2)'],
+    [['--seeds', '4-6'], ' (scenario quickstart, 3 runs r1 ... r3; its run r1 has seed 1, this sweep\'s seed 4)'],
+    [['--seeds', '1-3', '--matrix', 'cluster.nodePools[0].count=4,6'], ' (scenario quickstart, 3 runs r1 ... r3; its run r1 has matrix values {}, this sweep\'s {"cluster.nodePools[0].count":"4"})'],
+    [['--seeds', '1-3', '--shard', '2/2'], ' (scenario quickstart, 3 runs r1 ... r3; its run r1 is not one of this sweep\'s 1 run r2)'],
+  ];
+  for (const [args, why] of refusals) {
+    const r = sweep(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    // (Without its warning that quickstart's too-big workload arrives after the 1m run.)
+    assert.equal(r.stderr.replace(/^ksim: warning: .*\n/gm, ''), `${expected}${why}${proceed}`, args.join(' '));
+  }
+  assert.deepEqual(readdirSync(out).sort(), ['r1', 'r2', 'r3', 'sweep.csv', 'sweep.json']);
+  assert.match(sweep('--seeds', '1-3').stdout, / {2}resumed {2}3\n/);
+  assert.match(sweep('--seeds', '1-4').stdout, / {2}resumed {2}3\n/);
+  assert.match(sweep('--seeds', '1-4', '--set', 'cluster.nodePools[0].count=5').stdout, / {2}resumed {2}0\n/);
+  assert.deepEqual(readdirSync(out).sort(), ['r1', 'r2', 'r3', 'r4', 'sweep.csv', 'sweep.json']);
+});
+
+test('a --set that a --matrix on the same path (or a path above it) would override is refused (exit 2), naming both, with nothing written', () => {
+  const out = join(tempDir('ksim-sweep-set-matrix-'), 'out');
+  const cases: [args: string[], stderr: string][] = [
+    [['--set', 'cluster.nodePools[0].count=5', '--matrix', 'cluster.nodePools[0].count=4,6'], 'ksim: --set cluster.nodePools[0].count=5: expected a path no --matrix sets (each run\'s --matrix value would replace it), got the path of --matrix cluster.nodePools[0].count=4,6\n'],
+    [['--set', 'cluster.nodePools[0]["count"]=5', '--matrix', 'cluster.nodePools[0]=[{name: a}]'], 'ksim: --set cluster.nodePools[0]["count"]=5: expected a path no --matrix sets (each run\'s --matrix value would replace it), got a path under --matrix cluster.nodePools[0]=[{name: a}]\n'],
+  ];
+  for (const [args, stderr] of cases) {
+    const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', ...args, '-o', out, '-q']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `${stderr}`);
+    assert.equal(existsSync(out), false);
+  }
+  // A --matrix below a --set's path changes part of its value: both apply.
+  const below = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', '--set', 'duration=1m', '--set', 'cluster.nodePools[0]={name: g, count: 3, allocatable: {cpu: "4", memory: 16Gi}}', '--matrix', 'cluster.nodePools[0].count=4', '-o', out, '-q']);
+  assert.equal(below.status, 0, below.stderr);
 });
 
 test('a finished GPU-sharing sweep run again resumes every run and writes the same sweep.csv, GPU columns included', () => {

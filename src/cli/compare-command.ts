@@ -32,6 +32,10 @@ export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s
     const failed = droppedText(r.dropped.filter((d) => d.side === side), undefined, 'failed');
     if (failed !== null) err(`ksim: warning: ${failed} and are left out of the comparison: see the status column of ${dir}/sweep.csv\n`);
   }
+  if (r.setDifference !== undefined) {
+    const side = (name: string, set: readonly string[]) => `${name} ${set.length === 0 ? 'has none of the other\'s' : set.map((v) => `--set ${v}`).join(' ')}`;
+    err(`ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${side(r.base, r.setDifference.base)}, candidate ${side(r.candidate, r.setDifference.candidate)}; their runs are compared all the same\n`);
+  }
   const format = a.output ?? 'table';
   out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
   const candidateFailed = failedCandidateText(r);
@@ -242,7 +246,9 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
       base: fin(m.base),
       candidate: fin(m.candidate),
       difference: fin(m.difference),
-      change_ratio: m.changeRatio === Infinity || m.changeRatio === -Infinity ? String(m.changeRatio) : fin(m.changeRatio),
+      // null, not the string "Infinity", for a change from a base of 0: JSON has no infinity,
+      // and the field is a number otherwise (base 0 and the difference's sign say which way).
+      change_ratio: fin(m.changeRatio),
       ...(r.kind === 'sweeps' ? { n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true, interval: m.interval ?? null } : {}),
     })),
     ...(r.placement !== null ? {

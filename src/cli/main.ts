@@ -128,9 +128,9 @@ export async function main(argv: string[]): Promise<number> {
       // to the terminal was about half of the ~110 ms that took in each run (a CPU profile of
       // the quickstart run), so help is wrapped only when it is asked for.
       .wrap(args.includes('--help') || args.includes('-h') ? Math.min(110, process.stdout.columns || 110) : null)
-      .fail((msg, err) => {
+      .fail((msg, err, command) => {
         if (err) throw err;
-        throw new UsageError(withSuggestions(msg, OPTION_NAMES));
+        throw new UsageError(withSuggestions(msg, optionsInHelp(command)));
       })
       .parseAsync();
     return EXIT_OK;
@@ -173,14 +173,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Every long option of every command, for "did you mean" (yargs has no public list). */
-const OPTION_NAMES = [
-  'output', 'seed', 'set', 'events', 'check-invariants', 'progress', 'quiet', 'json', 'clobber', 'no-clobber', 'verbose', 'strict', 'report',
-  'cluster', 'pod', 'config', 'plugins', 'nodes', 'score-all-nodes', 'plugin-module', 'help', 'version',
-  'seeds', 'matrix', 'workers', 'shard', 'emit-job', 'shards', 'parallelism', 'image', 'volume-claim', 'volume-path', 'job-name', 'namespace',
-  'fail-on',
-  'at', 'nodes-for', 'target', 'tolerate', 'max-count',
-];
+/** The long options of the command yargs was parsing when it failed (the top level's without
+ * one), read from that command's help text: yargs has no public list, and a list of its own
+ * would drift from the commands' builders. With wrap(null) (not --help), an option is one line,
+ * `  -o, --output  ...` or `      --seed  ...`. */
+export function optionsInHelp(command: { showHelp(print: (help: string) => void): unknown }): string[] {
+  let help = '';
+  command.showHelp((h) => {
+    help = h;
+  });
+  return [...help.matchAll(/^ {2}(?:-\w, | {4})--([a-z][a-z0-9-]*)/gm)].map((m) => m[1] as string);
+}
 
 /** `ksim help run` is `ksim run --help`; `ksim help` is `ksim --help`. */
 export function helpAsFlag(argv: readonly string[]): string[] {
@@ -188,16 +191,24 @@ export function helpAsFlag(argv: readonly string[]): string[] {
   return [...argv.slice(1, 2), '--help'];
 }
 
-/** Adds "did you mean --x?" to yargs' "Unknown argument(s): a, b" message. */
+/** Adds "did you mean --x?" to yargs' "Unknown argument(s): a, b" message, the options offered
+ * being `options` (the failing command's), never the one typed. yargs also lists a dashed
+ * unknown's camel-case spelling (`fail-of, failOf`): the user typed one, so one is named. */
 export function withSuggestions(msg: string, options: readonly string[]): string {
   const m = /^Unknown arguments?: (.*)$/.exec(msg);
   if (m === null) return msg;
+  const typed = (m[1] as string).split(', ');
+  const camel = new Set(typed.filter((a) => a.includes('-')).map((a) => a.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
+  const args = typed.filter((a) => !camel.has(a));
   const names = options.filter((o) => o.length > 1 && o !== '$0' && o !== '_');
-  const hints = (m[1] as string).split(', ').flatMap((arg) => {
-    const near = closest(arg, names);
+  const hints = args.flatMap((arg) => {
+    // Any long name is a couple of edits from a one-letter option (-q): no guess for those.
+    if (arg.length < 2) return [];
+    const near = closest(arg, names.filter((o) => o !== arg));
     return near === null ? [] : [`--${arg}: did you mean --${near}?`];
   });
-  return hints.length === 0 ? msg : `${msg} (${hints.join('; ')})`;
+  const unknown = `Unknown argument${args.length === 1 ? '' : 's'}: ${args.join(', ')}`;
+  return hints.length === 0 ? unknown : `${unknown} (${hints.join('; ')})`;
 }
 
 /** --seed: a decimal integer in [0, 2^32 - 1] (the seed's range), as a number. */

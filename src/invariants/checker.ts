@@ -47,10 +47,11 @@
 //                         since (ClusterState.updateNode) are skipped for that placement; the
 //                         start state's pods (a snapshot's) are not placements ksim made
 //  plugin-score           every score a Score plugin hands the framework (after its
-//                         NormalizeScore, the raw one without) is an integer in [0, 100], checked
-//                         before the framework would turn a bad one into a cycle Error; not for
-//                         plugins of scheduler.pluginModules (their Errors are recorded, as
-//                         plugin-error lets them be)
+//                         NormalizeScore, the raw one without) is an integer in [0, 100], and a
+//                         raw one before its NormalizeScore a safe integer, checked before the
+//                         framework would turn a bad one into a cycle Error. A plugin of
+//                         scheduler.pluginModules stops the run too, as a PluginFailure (the
+//                         plugin's error, not ksim's)
 //  plugin-error           no scheduling cycle ends in an Error returned by a plugin (PreFilter,
 //                         Filter and its AddPod/RemovePod extensions, PreScore, Score,
 //                         NormalizeScore). Not covered: a binding failed by the API (the pod or
@@ -92,6 +93,8 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Row } from '../metrics/collector.js';
 import type { SchedulingAudit } from '../scheduler/framework/interfaces.js';
 import type { QueuePlace } from '../scheduler/scheduling-queue.js';
+import { PluginFailure } from '../scheduler/plugin-modules.js';
+import { invalidScore } from '../scheduler/schedule-one.js';
 import { completenessApplies, feasibleNode, JUDGED_FILTERS } from './feasibility.js';
 import { fmt } from '../metrics/stats.js';
 import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
@@ -120,7 +123,8 @@ export interface InvariantCheckerOptions {
    * pendingFeasibleBoundUs). */
   readonly pending?: { readonly place: (p: PodInfo) => QueuePlace | null; readonly attempts?: (p: PodInfo) => number; readonly boundUs: number };
   /** Plugins loaded from plugin modules (scheduler.pluginModules): their Errors are their
-   * authors' bugs, recorded as error rows, not ksim's (plugin-error does not hold them). */
+   * authors' bugs, recorded as error rows, not ksim's (plugin-error does not hold them); their
+   * bad scores stop the run as a PluginFailure, not an InvariantViolation. */
   readonly userModulePlugins?: ReadonlySet<string>;
   /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
   readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
@@ -424,14 +428,22 @@ export class InvariantChecker implements ClusterIndex {
   // SchedulingAudit (every profile's Framework.audit): what plugins return in a cycle
 
   readonly scheduling: SchedulingAudit = {
-    scores: (plugin, pod, nodes, scores) => {
-      // A plugin module's bad score is its author's to fix: the cycle ends with an Error, which
-      // placements.csv records (pluginError below lets it pass too).
-      if (this.userModulePlugins.has(plugin)) return;
+    scores: (plugin, pod, nodes, scores, raw) => {
       for (let i = 0; i < scores.length; i++) {
         const s = scores[i] as number;
-        if (s >= 0 && s <= 100 && Number.isInteger(s)) continue;
-        this.fail('plugin-score', `plugin ${plugin} scored node ${(nodes[i] as NodeInfo).name} ${s} for pod ${pod.key}; a score after NormalizeScore is an integer in [0, 100]`);
+        if (raw ? Number.isSafeInteger(s) : s >= 0 && s <= 100 && Number.isInteger(s)) continue;
+        const node = (nodes[i] as NodeInfo).name;
+        // A plugin module's bad score is its author's to fix, not a ksim bug: the run stops as
+        // the plugin's error (exit 1, no bug report asked for), with the framework's message.
+        if (this.userModulePlugins.has(plugin)) {
+          throw new PluginFailure(`${invalidScore(plugin, s, raw).message} (pod ${pod.key}, node ${node}; --check-invariants: plugin-score)`);
+        }
+        this.fail(
+          'plugin-score',
+          raw
+            ? `plugin ${plugin} scored node ${node} ${s} for pod ${pod.key} before its NormalizeScore; a Score is an integer (int64 upstream)`
+            : `plugin ${plugin} scored node ${node} ${s} for pod ${pod.key}; a score after NormalizeScore is an integer in [0, 100]`,
+        );
       }
     },
     pluginError: (plugin, pod, message) => {

@@ -207,6 +207,20 @@ test('a Score plugin whose NormalizeScore goes negative (issue 15\'s PodTopology
   assert.equal(errors[0]?.['reason'], 'plugin "BrokenSpread" returns an invalid score -66, it should in the range of [0, 100] after normalizing');
 });
 
+test('a Score plugin returning a fraction stops the run at that cycle: plugin-score, raw (before its NormalizeScore) or final', () => {
+  const cases: [label: string, plugin: ScorePlugin, detail: RegExp][] = [
+    ['score, no NormalizeScore', { name: 'Half', score: (_s, _p, node) => (node.name.endsWith('-0') ? 62.5 : 1) }, /^plugin Half scored node \S+-0 62\.5 for pod \S+; a score after NormalizeScore is an integer in \[0, 100\]$/],
+    ['scoreNodes, no NormalizeScore', { name: 'HalfNodes', score: () => 1, scoreNodes: (_s, _p, nodes, out) => { for (let i = 0; i < nodes.length; i++) out[i] = nodes[i]!.name.endsWith('-0') ? 62.5 : 1; } }, /^plugin HalfNodes scored node \S+-0 62\.5 for pod \S+; a score after NormalizeScore is an integer in \[0, 100\]$/],
+    ['raw score before NormalizeScore', { name: 'HalfRaw', score: (_s, _p, node) => (node.name.endsWith('-0') ? 7.5 : 1), normalizeScore: () => null }, /^plugin HalfRaw scored node \S+-0 7\.5 for pod \S+ before its NormalizeScore; a Score is an integer \(int64 upstream\)$/],
+  ];
+  for (const [label, plugin, detail] of cases) {
+    const { caught } = runWithPlugin(plugin, true);
+    assert.ok(caught instanceof InvariantViolation, `${label}: ${String(caught)}`);
+    assert.equal(caught.invariant, 'plugin-score', label);
+    assert.match(caught.detail, detail, label);
+  }
+});
+
 test('a Filter plugin returning an Error stops the run: plugin-error', () => {
   const plugin: FilterPlugin = { name: 'BrokenFilter', filter: (_state, pod) => (pod.name.startsWith('batch') ? Status.error('lost my state') : null) };
   const { caught } = runWithPlugin(plugin, true);

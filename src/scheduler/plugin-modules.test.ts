@@ -112,6 +112,44 @@ test('a module gone between reading the scenario and importing it is "no such mo
   }
 });
 
+test("a module that fails to load names the line and column of the module where Node gives them (syntax error, missing export, top-level exception), at the scenario's field", async () => {
+  const EXPECTED = 'expected an ES module exporting `plugins`: an object of plugin name → factory(args, handle)';
+  const cases: [source: string, why: (module: string) => string][] = [
+    [`export const plugins = {\n  Broken: () => ({ name: 'Broken', score( { return 1 } }),\n};\n`, (m) => `${m}:2:52: SyntaxError: Unexpected number`],
+    [`import { nope } from 'node:fs';\nexport const plugins = {};\n`, (m) => `${m}:1:10: SyntaxError: The requested module 'node:fs' does not provide an export named 'nope'`],
+    [`export const plugins = {};\nconst o = null;\no.x = 1;\n`, (m) => `${m}:3:5: TypeError: Cannot set properties of null (setting 'x')`],
+  ];
+  for (const [source, why] of cases) {
+    const f = fixture(source, 'P');
+    try {
+      const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: ${EXPECTED}, got "${f.module}": it failed to load: ${why(f.module)}`);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test("a module's exports that are not plugins are named at the scenario's field, with the path in the module", async () => {
+  const EXPECTED = 'an ES module exporting `plugins`: an object of plugin name → factory(args, handle)';
+  const cases: [source: string, expected: string, got: string][] = [
+    [`export default { Foo: () => ({ name: 'Foo', score: () => 0 }) };\n`, EXPECTED, 'it exports default (without `plugins`)'],
+    [`export const plugins = { Foo: 3 };\n`, 'plugins.Foo to be a factory function (args, handle) => plugin', 'plugins.Foo is a number'],
+    [`export const plugins = { NodeAffinity: () => ({ name: 'NodeAffinity' }) };\n`, 'plugins.NodeAffinity to be a name that is not a built-in plugin', 'plugins.NodeAffinity is "NodeAffinity"'],
+  ];
+  for (const [source, expected, got] of cases) {
+    const f = fixture(source, 'Foo');
+    try {
+      const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: expected ${expected}, got "${f.module}": ${got}`);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test('a Filter plugin returning a status-shaped plain object ends the cycle with an Error naming it', async () => {
   const f = fixture(`export const plugins = { NotSmall: () => ({ name: 'NotSmall', filter: () => ({ code: 2, reasons: ['node(s) are small'] }) }) };\n`, 'NotSmall');
   try {
@@ -248,17 +286,39 @@ test("a factory's own mistakes are the plugin's, not ksim's bugs: an exception (
   }
 });
 
-test('with invariant checks on, a plugin module\'s score out of range is its error rows, not a broken ksim invariant', async () => {
-  const f = fixture(`export const plugins = {\n  TooHigh: () => ({ name: 'TooHigh', score() { return 101; } }),\n};\n`, 'TooHigh');
-  try {
-    const scenario = loadScenario(f.scenario);
-    const plugins = await loadPluginModules(scenario.pluginModules);
-    const t = runScenario(scenario, { plugins, checkInvariants: true }).tables.find((x) => x.file === 'placements.csv')!;
-    assert.ok(t.rows.length >= 2);
-    for (const r of t.rows) {
-      assert.equal(r['result'], 'error');
-      assert.equal(r['reason'], 'plugin "TooHigh" returns an invalid score 101, it should in the range of [0, 100] after normalizing');
+test("with invariant checks on, a plugin module's score out of range or not an integer stops the run as the plugin's error (plugin-score), naming the pod and node", async () => {
+  const nonInteger = 'returns a non-integer score 62.5: scores are integers (int64 upstream)';
+  const cases: [name: string, methods: string, message: string][] = [
+    ['TooHigh', 'score() { return 101; }', 'returns an invalid score 101, it should in the range of [0, 100] after normalizing'],
+    ['Frac', 'score() { return 62.5; }', nonInteger],
+    ['FracNodes', 'score() { return 62.5; }, scoreNodes(s, p, nodes, out) { out.fill(62.5, 0, nodes.length); }', nonInteger],
+    ['FracRaw', 'score() { return 62.5; }, normalizeScore() { return null; }', nonInteger],
+    ['Negative', 'score() { return 1; }, normalizeScore(s, p, nodes, scores) { scores.fill(-3, 0, nodes.length); return null; }', 'returns an invalid score -3, it should in the range of [0, 100] after normalizing'],
+  ];
+  for (const [name, methods, message] of cases) {
+    const f = fixture(`export const plugins = {\n  ${name}: () => ({ name: '${name}', ${methods} }),\n};\n`, name);
+    try {
+      const scenario = loadScenario(f.scenario);
+      const plugins = await loadPluginModules(scenario.pluginModules);
+      const e = await refusal(Promise.resolve().then(() => runScenario(scenario, { plugins, checkInvariants: true })));
+      assert.ok(e instanceof PluginFailure, `${name}: ${String(e)}`);
+      assert.match(e.message, new RegExp(`^plugin "${name}" ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(pod default/web-[a-z0-9]+-[a-z0-9]+, node g-[0-2]; --check-invariants: plugin-score\\)$`), name);
+      // Unchecked, the same score is an error row (upstream's Error status).
+      const rows = runScenario(scenario, { plugins, checkInvariants: false }).tables.find((x) => x.file === 'placements.csv')!.rows;
+      assert.ok(rows.length >= 2, name);
+      for (const r of rows) assert.deepEqual([r['result'], r['reason']], ['error', `plugin "${name}" ${message}`], name);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
     }
+  }
+});
+
+test('ksim run --check-invariants with a plugin module scoring 62.5 exits 1 naming the plugin, not as a ksim bug', () => {
+  const f = fixture(`export const plugins = {\n  Frac: () => ({ name: 'Frac', score: () => 62.5 }),\n};\n`, 'Frac');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q', '--check-invariants'], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^ksim: plugin "Frac" returns a non-integer score 62\.5: scores are integers \(int64 upstream\) \(pod default\/web-\S+, node g-[0-2]; --check-invariants: plugin-score\)\n$/);
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }
@@ -284,12 +344,25 @@ export const plugins = { P: () => ({
   }
 });
 
-test('a plugin whose name is not the key it is registered under is refused, naming both', () => {
+test("a plugin whose name is not the key it is registered under is a configuration error at the scenario's pluginModules entry (exit 2), naming both", async () => {
   const f = fixture(`export const plugins = {\n  KeyName: () => ({ name: 'OtherName', filter: () => null }),\n};\n`, 'KeyName');
   try {
+    const message =
+      `${f.scenario}:8:19: scheduler.pluginModules[0]: expected plugins.KeyName to make a plugin named "KeyName", the key it is registered under in \`plugins\`, ` +
+      `got "${f.module}": its plugin is named "OtherName"`;
     const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /^ksim: plugin "KeyName" factory returned a plugin named "OtherName": expected name "KeyName", the key it is registered under in `plugins` \(.*plugin\.js\)\n$/);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `ksim: ${message}\n`);
+    // From the library, the same InputError; without a scenario (explain --plugin-module), at the module.
+    const scenario = loadScenario(f.scenario);
+    const e = await refusal(loadPluginModules(scenario.pluginModules).then((plugins) => runScenario(scenario, { plugins })));
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal(e.message, message);
+    const bare = await loadPluginModules([{ display: 'plugin.js', path: f.module }]);
+    assert.throws(() => bare.get('KeyName')!({}, {} as FrameworkHandle), {
+      name: 'InputError',
+      message: 'plugin.js: plugins.KeyName: expected a plugin named "KeyName", the key it is registered under in `plugins`, got "OtherName"',
+    });
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

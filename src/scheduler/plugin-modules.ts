@@ -1,6 +1,7 @@
 // Out-of-tree plugins: JavaScript modules that export `plugins`, an object of plugin name →
 // factory(args, handle), registered next to the built-ins under those names.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
 import { FieldError } from '../api/field-error.js';
@@ -50,14 +51,17 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
     }
     const plugins = (ns['plugins'] ?? (ns['default'] as Record<string, unknown> | undefined)?.['plugins']) as unknown;
     if (typeof plugins !== 'object' || plugins === null || Array.isArray(plugins)) {
-      throw new InputError(m.display, 0, 0, '', EXPECTED, `exports ${Object.keys(ns).sort().join(', ') || 'nothing'}`);
+      const names = Object.keys(ns).sort();
+      const exported = `exports ${names.join(', ') || 'nothing'}${names.includes('default') ? ' (without `plugins`)' : ''}`;
+      throw moduleError(m, '', EXPECTED, exported, `it ${exported}`);
     }
     for (const [name, factory] of Object.entries(plugins as Record<string, unknown>)) {
-      if (typeof factory !== 'function') throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a factory function (args, handle) => plugin', typeof factory);
-      if (builtIn.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a name that is not a built-in plugin', JSON.stringify(name));
-      if (out.has(name)) throw new InputError(m.display, 0, 0, `plugins.${name}`, 'a plugin name no other module registers', JSON.stringify(name));
+      const inner = `plugins.${name}`;
+      if (typeof factory !== 'function') throw moduleError(m, inner, 'a factory function (args, handle) => plugin', typeof factory, `${inner} is a ${typeof factory}`);
+      if (builtIn.has(name)) throw moduleError(m, inner, 'a name that is not a built-in plugin', JSON.stringify(name), `${inner} is ${JSON.stringify(name)}`);
+      if (out.has(name)) throw moduleError(m, inner, 'a plugin name no other module registers', JSON.stringify(name), `${inner} is ${JSON.stringify(name)}, registered by an earlier module too`);
       const f = factory as PluginFactory;
-      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m.display, url), name, m.display, url);
+      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m, url), name, m.display, url);
       fromModules.add(guarded);
       out.set(name, guarded);
     }
@@ -67,8 +71,11 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
 
 /** A user factory's plugin. Its FieldError (bad args) is the configuration's error, which the
  * framework reports at the args' line; any other exception, or a value that is not a plugin
- * object, is the plugin's error (exit 1, naming it and the line of its file), not ksim's. */
-function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>[1], name: string, display: string, url: string): Plugin {
+ * object, is the plugin's error (exit 1, naming it and the line of its file), not ksim's. A
+ * plugin named other than its key is the module's configuration mistake (exit 2, at the
+ * scenario's pluginModules entry). */
+function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>[1], name: string, m: PluginModule, url: string): Plugin {
+  const display = m.display;
   let plugin: unknown;
   try {
     plugin = f(args, handle);
@@ -86,9 +93,19 @@ function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>
   // name: the registered one.
   const own = (plugin as { name?: unknown }).name;
   if (own !== undefined && own !== name) {
-    throw new PluginFailure(`plugin "${name}" factory returned a plugin named ${describeValue(own)}: expected name ${JSON.stringify(name)}, the key it is registered under in \`plugins\` (${display})`);
+    throw moduleError(m, `plugins.${name}`, `a plugin named ${JSON.stringify(name)}, the key it is registered under in \`plugins\``, describeValue(own), `its plugin is named ${describeValue(own)}`, 'to make');
   }
   return plugin as Plugin;
+}
+
+/** A mistake in a module's exports (`inner`: the path in the module, as plugins.Name; '' for the
+ * module as a whole): at the scenario's scheduler.pluginModules entry when the module came from
+ * one, naming the module, what `inner` should be (`verb`: "to be", "to make") and `why` (`got`
+ * said of the module); else (explain --plugin-module) at the module, with `got`. */
+function moduleError(m: PluginModule, inner: string, expected: string, got: string, why: string, verb = 'to be'): InputError {
+  const at = m.field;
+  if (at === undefined) return new InputError(m.display, 0, 0, inner, expected, got);
+  return new InputError(at.file, at.line, at.column, at.path, inner === '' ? expected : `${inner} ${verb} ${expected}`, `${JSON.stringify(m.display)}: ${why}`);
 }
 
 /** Why a module did not import. Its own file missing (it was there when the scenario was read)
@@ -111,11 +128,49 @@ function importError(m: PluginModule, e: unknown): InputError {
           ? ` (install ${pkg} where the plugin can import it: npm install ${pkg} in its folder or a parent)`
           : '';
     why = `${first}${hint}`;
-  } else why = `it failed to load: ${first}`;
+  } else why = `it failed to load: ${loadFailure(m, err)}`;
   const at = m.field;
   if (at === undefined) return new InputError(m.display, 0, 0, '', expected, why);
   // At the scenario's field, the message names the module as the missing-file one does.
   return new InputError(at.file, at.line, at.column, at.path, expected, `${JSON.stringify(m.display)}: ${why}`);
+}
+
+/** An exception importing a module, as `file:line:col: Name: message` when its place is known:
+ * a link error (a missing export) and, in newer Node, a syntax error carry it at the top of the
+ * stack ("file:///m.js:2", the source line, a caret line); a top-level exception, in a frame of
+ * the module; a syntax error in Node 20 nowhere, so the module alone is compiled again in a
+ * child `node --check` (only on this error path) for the place it gives, if it reports the
+ * same error. */
+function loadFailure(m: PluginModule, e: unknown): string {
+  if (!(e instanceof Error)) return describeValue(e);
+  const what = `${e.name}: ${e.message.split('\n')[0] ?? ''}`;
+  const url = pathToFileURL(m.path).href;
+  const shown = (u: string) => (u === url ? m.display : u.startsWith('file:') ? fileURLToPath(u) : u);
+  const stack = e.stack ?? '';
+  const top = /^(\S+):(\d+)\n.*\n( *)\^/.exec(stack);
+  if (top !== null) return `${shown(top[1] as string)}:${top[2]}:${(top[3] as string).length + 1}: ${what}`;
+  const frame = new RegExp(`\\(?(${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}):(\\d+):(\\d+)\\)?$`, 'm').exec(stack);
+  if (frame !== null) return `${m.display}:${frame[2]}:${frame[3]}: ${what}`;
+  if (e.name === 'SyntaxError') {
+    const at = syntaxErrorPlace(m.path, e.message);
+    if (at !== null) return `${m.display}:${at.line}:${at.column}: ${what}`;
+  }
+  return what;
+}
+
+/** Where `node --check` puts the syntax error `message` in the module at `path`, or null. */
+function syntaxErrorPlace(path: string, message: string): { line: number; column: number } | null {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  const args = path.endsWith('.cjs') ? ['--check', path] : ['--input-type=module', '--check'];
+  const r = spawnSync(process.execPath, args, { input: source, encoding: 'utf8', timeout: 10_000 });
+  const place = /^\S+:(\d+)\n.*\n( *)\^[^\n]*\n\n(\w*Error): (.*)$/m.exec(r.stderr ?? '');
+  if (place === null || place[3] !== 'SyntaxError' || place[4] !== message) return null;
+  return { line: Number(place[1]), column: (place[2] as string).length + 1 };
 }
 
 /** Extension-point methods a user plugin may have: the name for messages, the arguments that

@@ -760,10 +760,12 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     // NormalizeScore or the audit; without either, the final check covers it.
     // A plugin module's raw scores too: a string or null would pass into the Float64Array as a
     // number (a check on built-in plugins' would cost the per-node loop for nothing).
+    // With an audit, numbers are checked after the loop, once the audit has seen them all (it
+    // stops the run at a bad one: plugin-score); only a value that is not a number stops here.
     const rawChecked = plugin.normalizeScore !== undefined || audit !== null || (plugin as { [FROM_PLUGIN_MODULE]?: boolean })[FROM_PLUGIN_MODULE] === true;
     if (plugin.scoreNodes !== undefined) {
       plugin.scoreNodes(state, pod, nodes, scores);
-      if (rawChecked) {
+      if (rawChecked && audit === null) {
         for (let i = 0; i < n; i++) {
           const s = scores[i] as number;
           // An int32 (nearly every raw score) is a safe integer: the slower test is for the rest.
@@ -773,9 +775,15 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     } else {
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
-        if (rawChecked && !Number.isSafeInteger(s)) return earlierInvalid(scored, names, k, n) ?? (typeof s === 'number' ? invalidScore(plugin.name, s, true) : notANumberScore(plugin.name, s));
+        if (rawChecked && !Number.isSafeInteger(s) && (audit === null || typeof s !== 'number')) {
+          return earlierInvalid(scored, names, k, n) ?? (typeof s === 'number' ? invalidScore(plugin.name, s, true) : notANumberScore(plugin.name, s));
+        }
         scores[i] = s;
       }
+    }
+    if (audit !== null && plugin.normalizeScore !== undefined) {
+      audit.scores(plugin.name, pod, nodes, scores.subarray(0, n), true);
+      for (let i = 0; i < n; i++) if (!Number.isSafeInteger(scores[i])) return invalidScore(plugin.name, scores[i] as number, true);
     }
     if (plugin.normalizeScore !== undefined) {
       const v = plugin.normalizeScore(state, pod, nodes, scores);
@@ -783,7 +791,7 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     }
     if (audit !== null) {
       // The invariant checker hears of no plugin after one whose final scores are invalid.
-      audit.scores(plugin.name, pod, nodes, scores.subarray(0, n));
+      audit.scores(plugin.name, pod, nodes, scores.subarray(0, n), false);
       const bad = firstInvalidScore(scores, n);
       if (bad >= 0) return invalidScore(plugin.name, scores[bad] as number, false);
     }

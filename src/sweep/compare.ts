@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
 import { SCHEMAS } from '../metrics/schema.js';
 import { mean, pairedMeanChange, welchMeanChange, type MeanChange } from './intervals.js';
-import { SWEEP_CSV } from './sweep.js';
+import { SWEEP_CSV, SWEEP_JSON } from './sweep.js';
 
 /** summary.csv's numeric columns but the seed: what compare compares. */
 export const METRICS: readonly string[] = SCHEMAS['summary.csv'].filter((c) => (c.type === 'integer' || c.type === 'decimal') && c.name !== 'seed').map((c) => c.name);
@@ -138,6 +138,9 @@ export interface CompareResult {
   /** Sweeps: the test used, and why not paired when it is not. */
   readonly test?: SweepTest;
   readonly unpairedBecause?: string;
+  /** Sweeps whose sweep.json record different --set values: each side's values the other lacks
+   * (absent when they agree or a side has no readable sweep.json). */
+  readonly setDifference?: { readonly base: readonly string[]; readonly candidate: readonly string[] };
   /** The gate's verdict (null without --fail-on bounds): failed when a bound is crossed or cannot
    * be judged, or a candidate run failed (fail closed: a candidate that crashes on
    * some seeds is not let through on the others). Base runs that failed do not fail it: the
@@ -287,10 +290,12 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
   // Columns some runs write (the GPU-sharing ones) are compared only where the files have them.
   const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
   const dropped = droppedRuns(b.rows, c.rows, groupOf);
+  const setDifference = setsDiffer(baseDir, candidateDir);
+  const sets = setDifference === null ? {} : { setDifference };
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
     for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
-    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired' };
+    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired', ...sets };
   }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
@@ -303,7 +308,26 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
       metrics.push(withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length));
     }
   }
-  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause };
+  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause, ...sets };
+}
+
+/** The --set values each sweep's sweep.json records and the other's lacks (order aside), or
+ * null when they agree or either has no readable sweep.json (a hand-made sweep.csv). */
+function setsDiffer(baseDir: string, candidateDir: string): { base: string[]; candidate: string[] } | null {
+  const setOf = (dir: string): string[] | null => {
+    try {
+      const set = (JSON.parse(readFileSync(join(dir, SWEEP_JSON), 'utf8')) as { set?: unknown }).set;
+      return Array.isArray(set) ? set.map(String) : null;
+    } catch {
+      return null;
+    }
+  };
+  const b = setOf(baseDir);
+  const c = setOf(candidateDir);
+  if (b === null || c === null) return null;
+  const base = b.filter((v) => !c.includes(v));
+  const candidate = c.filter((v) => !b.includes(v));
+  return base.length === 0 && candidate.length === 0 ? null : { base, candidate };
 }
 
 /** The runs not ok (status error, crashed, ...), per matrix cell and side, in the order met. */

@@ -144,7 +144,9 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
 
     const spawn = () => {
       live++;
-      const worker = new Worker(WORKER_URL, { workerData: { stop }, ...(opts.heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapMib } } : {}) });
+      // Set by the worker when its process 'exit' event fires: process.exit was called in it.
+      const exited = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(WORKER_URL, { workerData: { stop, exited }, ...(opts.heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapMib } } : {}) });
       workers.add(worker);
       let current: number | null = null;
       const next = () => {
@@ -173,11 +175,16 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
         const lost = current;
         current = null;
         if (lost !== null) {
-          const why = crash !== '' ? `worker died: ${crash}` : `worker exited with code ${code}`;
+          const why =
+            crash !== ''
+              ? `worker died: ${crash} (twice: retried once)`
+              : Atomics.load(exited, 0) === 1
+                ? `process.exit(${code}) was called during the run (by a plugin module?), twice: retried once`
+                : `worker exited with code ${code} (twice: retried once)`;
           if (aborted()) settle(lost, { status: 'interrupted' });
           else if (attempts[lost]! < 2) {
             queue.unshift(lost); // retried first, on the replacement worker
-          } else settle(lost, { status: 'crashed', error: `${why} (twice: retried once)` });
+          } else settle(lost, { status: 'crashed', error: why });
           if (queue.length > 0 && !aborted()) spawn();
         }
         if (aborted()) drainQueue();

@@ -13,7 +13,7 @@ import type { Row } from '../metrics/collector.js';
 import { validateScenarioScheduler, type RunResult } from '../run/run-scenario.js';
 import { inputsJson, runJsonOptions } from '../run/run-folder.js';
 import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
-import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { loadScenario, setArgumentPath, type Scenario } from '../workload/scenario.js';
 import { hashScenarioInputs, unionInputs, type HashedInput, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
@@ -88,8 +88,8 @@ const ERROR_TXT = 'error.txt';
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const axes = opts.matrix ?? [];
-  checkMatrixPaths(axes);
   const set = opts.set ?? [];
+  checkMatrixPaths(axes, set);
   const all = planRuns(opts.seeds, axes, set);
   const runs = shardRuns(all, opts.shard ?? null);
   // Every combination's scheduler configuration is checked before anything runs or is written
@@ -104,6 +104,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const inputsOf = (run: PlannedRun) => inputs.get(JSON.stringify(run.matrix))!;
   const pool = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
   checkSweepFolder(opts.output);
+  checkSameSweep(opts.output, scenario.name, runs, axes);
   makeFolder(opts.output, opts.output);
   removeLeftovers(opts.output);
   // An earlier sweep's table goes before the new sweep.json is written: a folder holds a
@@ -196,12 +197,24 @@ export function sweepTable(axes: readonly MatrixAxis[], runs: readonly { run: Pl
 type RunSummary = RunResult['summary'];
 
 /** A matrix path may not be named like one of sweep.csv's own columns (nor be the seed, which
- * --seeds sets). */
-function checkMatrixPaths(axes: readonly MatrixAxis[]): void {
+ * --seeds sets), nor be, or be above, the path of a --set: each run applies its matrix values
+ * after the --sets, so that --set would be silently overridden. (A matrix path below a --set's
+ * changes part of the value it set: both apply.) */
+function checkMatrixPaths(axes: readonly MatrixAxis[], set: readonly string[]): void {
   const reserved = new Set(columnNames('sweep.csv'));
   for (const a of axes) {
     if (a.path === 'seed') throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', 'a path other than seed (--seeds sets the seeds)');
     if (reserved.has(a.path)) throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', `a path not named like a sweep.csv column (${[...reserved].join(', ')})`);
+  }
+  for (const s of set) {
+    const p = setArgumentPath(s);
+    if (p === null) continue;
+    for (const a of axes) {
+      const m = setArgumentPath(`${a.path}=`);
+      if (m === null || m.length > p.length || m.some((k, i) => k !== p[i])) continue;
+      const matrix = `--matrix ${a.path}=${a.values.join(',')}`;
+      throw new InputError(`--set ${s}`, 0, 0, '', "a path no --matrix sets (each run's --matrix value would replace it)", m.length === p.length ? `the path of ${matrix}` : `a path under ${matrix}`);
+    }
   }
 }
 
@@ -248,6 +261,53 @@ export function checkSweepFolder(dir: string): void {
   const entries = readdirSync(dir);
   if (entries.length > 0 && !entries.includes(SWEEP_JSON)) {
     throw new InputError(dir, 0, 0, '', `an empty folder or an earlier sweep's (with ${SWEEP_JSON})`, `a folder with ${entries.length} other entries`);
+  }
+}
+
+/**
+ * A folder holding an earlier sweep (sweep.json) is this sweep's to resume only when every run
+ * that sweep planned (of its shard) is a run of this one (of this shard): same scenario name,
+ * id, seed and matrix values. Then each run folder is this sweep's, resumed or run again by
+ * completedRun (other input files, --sets or options rerun it in place), and no folder of the
+ * earlier sweep is left beside this one's. Otherwise (16 runs r01 ... r16 where this sweep has
+ * r1, r2; other seeds; another matrix or shard) it is another sweep's folder, refused as
+ * `ksim run` refuses a folder it does not own.
+ */
+function checkSameSweep(dir: string, scenarioName: string, runs: readonly PlannedRun[], axes: readonly MatrixAxis[]): void {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, SWEEP_JSON), 'utf8');
+  } catch {
+    return; // no earlier sweep (checkSweepFolder allows no other content)
+  }
+  const refuse = (what: string) =>
+    new InputError(
+      dir,
+      0,
+      0,
+      '',
+      `an empty folder or one of this sweep's (its ${SWEEP_JSON}'s runs among this sweep's, with the same scenario, ids, seeds and matrix values)`,
+      `the folder of another sweep (${what}): use another -o folder, or remove ${dir} first`,
+    );
+  let earlier: { plan: PlannedRun[]; axes: readonly MatrixAxis[]; name: unknown };
+  try {
+    const m = JSON.parse(text) as Partial<SweepManifest>;
+    const plan = shardRuns(planRuns(m.seeds ?? [], m.matrix ?? []), m.shard ?? null);
+    earlier = { plan, axes: m.matrix ?? [], name: m.scenario?.name };
+  } catch {
+    throw refuse(`an unreadable ${SWEEP_JSON}`);
+  }
+  const span = (r: readonly PlannedRun[]) => `${r.length} run${r.length === 1 ? '' : 's'} ${r.length === 0 ? '' : r.length === 1 ? r[0]!.id : `${r[0]!.id} ... ${r[r.length - 1]!.id}`}`.trimEnd();
+  const prefix = `scenario ${String(earlier.name)}, ${span(earlier.plan)}`;
+  if (earlier.name !== scenarioName) throw refuse(`${prefix}; this sweep's scenario is ${scenarioName}`);
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const values = (a: readonly MatrixAxis[], r: PlannedRun) => JSON.stringify(Object.fromEntries(a.map((x, k) => [x.path, r.matrix[k]])));
+  for (const old of earlier.plan) {
+    const now = byId.get(old.id);
+    if (now === undefined) throw refuse(`${prefix}; its run ${old.id} is not one of this sweep's ${span(runs)}`);
+    if (now.seed !== old.seed) throw refuse(`${prefix}; its run ${old.id} has seed ${old.seed}, this sweep's seed ${now.seed}`);
+    const [was, is] = [values(earlier.axes, old), values(axes, now)];
+    if (was !== is) throw refuse(`${prefix}; its run ${old.id} has matrix values ${was}, this sweep's ${is}`);
   }
 }
 

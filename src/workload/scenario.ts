@@ -184,6 +184,18 @@ export function blameSet(e: unknown, sets: readonly { readonly arg: string; read
   return e;
 }
 
+/** The path a `--set PATH=VALUE` (or `--matrix PATH=...`) argument writes, as keys and list
+ * indexes; null when it has none that parses (loading the scenario says why). */
+export function setArgumentPath(arg: string): (string | number)[] | null {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) return null;
+  try {
+    return parseSetPath(arg.slice(0, eq), `--set ${arg}`);
+  } catch {
+    return null;
+  }
+}
+
 /** A --set path: keys split at dots, `[N]` list items, and `["key"]` (or `['key']`) for a key
  * that holds dots itself (an extended resource: `allocatable["alibaba.com/gpu-milli"]`). */
 function parseSetPath(p: string, at: string): (string | number)[] {

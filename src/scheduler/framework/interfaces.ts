@@ -143,9 +143,10 @@ export interface ScorePlugin extends Plugin {
 /** Sees what plugins return in each scheduling cycle, before the framework judges it (the
  * invariant checker attaches one to every profile with Framework.audit). */
 export interface SchedulingAudit {
-  /** One Score plugin's final scores of the scored nodes: after its NormalizeScore, or the raw
-   * ones when it has none. `scores` is only valid during the call. */
-  scores(plugin: string, pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>): void;
+  /** One Score plugin's scores of the scored nodes: `raw`, its Score outputs before its
+   * NormalizeScore (only for a plugin that has one); else its final scores, after its
+   * NormalizeScore or the raw ones when it has none. `scores` is only valid during the call. */
+  scores(plugin: string, pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>, raw: boolean): void;
   /** A scheduling cycle ended in an Error that `plugin` returned (PreFilter, Filter, PreScore,
    * Score, NormalizeScore, or an invalid score). */
   pluginError(plugin: string, pod: PodInfo, message: string): void;

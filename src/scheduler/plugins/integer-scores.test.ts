@@ -80,15 +80,16 @@ function incoming(rng: RandomStream): Pod {
   return p;
 }
 
-/** Records every final score; fails on a plugin Error. */
+/** Records every bad score (a raw one not a safe integer, a final one not in [0, 100]); fails on
+ * a plugin Error. */
 class Collect implements SchedulingAudit {
   readonly bad: string[] = [];
   count = 0;
-  scores(plugin: string, _pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>): void {
+  scores(plugin: string, _pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>, raw: boolean): void {
     for (let i = 0; i < scores.length; i++) {
-      this.count++;
+      if (!raw) this.count++;
       const s = scores[i] as number;
-      if (!Number.isInteger(s) || s < 0 || s > 100) this.bad.push(`${plugin} ${(nodes[i] as NodeInfo).name}=${s}`);
+      if (raw ? !Number.isSafeInteger(s) : !Number.isInteger(s) || s < 0 || s > 100) this.bad.push(`${plugin} ${raw ? 'raw ' : ''}${(nodes[i] as NodeInfo).name}=${s}`);
     }
   }
   pluginError(plugin: string, _pod: PodInfo, message: string): void {
