@@ -111,7 +111,7 @@ test('the latest failed attempt of each unbound pod is kept until it binds or is
   attempt(p, 'unschedulable', 'first');
   attempt(p, 'unschedulable', 'second');
   attempt(q, 'unschedulable', 'q reason');
-  assert.deepEqual([...m.lastFailure.values()], ['second', 'q reason']);
+  assert.deepEqual([...m.lastFailure.values()], [{ error: false, reason: 'second' }, { error: false, reason: 'q reason' }]);
   attempt(p, 'bound', '');
   m.watcher.podDeleted?.(q, 'deleted');
   assert.equal(m.lastFailure.size, 0);

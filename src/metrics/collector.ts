@@ -28,6 +28,13 @@ import { PoolPeaks } from './pool-peaks.js';
 import { formatRow, MemorySink, type RowSink } from './csv-output.js';
 import { columnNames, columnsOf, type Cell, type ColumnDims } from './schema.js';
 
+/** An unbound pod's latest failed scheduling attempt: unschedulable, or ended in an error (a
+ * plugin's, or the API's), and its reason. */
+export interface FailedAttempt {
+  readonly error: boolean;
+  readonly reason: string;
+}
+
 /** A row as written (formatted: src/metrics/csv-output.ts formatRow). */
 export type Row = Record<string, string | number>;
 
@@ -111,7 +118,7 @@ export class MetricsCollector implements SchedulerObserver {
   podsBound = 0;
   /** The latest failed attempt's reason of each pod not bound (yet), for the end-of-run
    * diagnosis of workloads short of their replicas. */
-  readonly lastFailure = new Map<PodInfo, string>();
+  readonly lastFailure = new Map<PodInfo, FailedAttempt>();
   private readonly cpuRatio: TimeWeightedMean;
   private readonly memRatio: TimeWeightedMean;
   /** Highest requested ratios, and when the load (the larger of the two) first peaked. */
@@ -258,7 +265,7 @@ export class MetricsCollector implements SchedulerObserver {
       this.podsBound++;
       this.schedulingLatencyUs.push(r.timeUs - p.createdUs);
       this.lastFailure.delete(p);
-    } else if (!p.deleted) this.lastFailure.set(p, r.reason);
+    } else if (!p.deleted) this.lastFailure.set(p, { error: r.result === 'error', reason: r.reason });
     this.placementSink.add(placementRow(r.timeUs, p, r.result, r.node, r.reason, {
       attempt: r.attempt,
       queue_wait_ms: toMillis(r.queueWaitUs),

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
 import { shortfall, type WorkloadCount } from './shortfall.js';
+import type { FailedAttempt } from './collector.js';
 
 const LIMITS = new Map([
   ['scheduler', { qps: 50, burst: 100 }],
@@ -20,7 +21,7 @@ test('a short workload is warned about with its replicas at each step, most firs
   const web: WorkloadCount = { kind: 'Deployment', namespace: 'shop', name: 'web', desired: 15, available: 2 };
   const db: WorkloadCount = { kind: 'StatefulSet', namespace: 'shop', name: 'db', desired: 3, available: 3 };
   const owner = new Map<PodInfo, WorkloadCount>();
-  const lastFailure = new Map<PodInfo, string>();
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
   let i = 0;
   const pod = (w: WorkloadCount, state: 'available' | 'not-ready-node' | 'starting' | 'binding' | 'queued' | 'succeeded' | string) => {
     const p = podInfo(makePod(`${w.name}-${i++}`).namespace('shop').obj());
@@ -31,7 +32,7 @@ test('a short workload is warned about with its replicas at each step, most firs
       p.bound = state !== 'binding';
       if (state === 'available' || state === 'not-ready-node') cluster.setPhase(p, 'Running');
       if (state === 'succeeded') cluster.setPhase(p, 'Succeeded');
-    } else if (state !== 'queued') lastFailure.set(p, state);
+    } else if (state !== 'queued') lastFailure.set(p, { error: false, reason: state });
   };
   for (const s of ['available', 'available', 'not-ready-node', 'starting', 'binding', 'queued', 'succeeded']) pod(web, s);
   for (let k = 0; k < 4; k++) pod(web, '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }.');
@@ -73,11 +74,11 @@ test('replicas_ready_end caps each workload at its desired count, so a surge doe
 test('more than three unschedulable reasons: the three commonest (ties by reason), then the rest together', () => {
   const cluster = buildCluster([]);
   const w: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 7, available: 0 };
-  const lastFailure = new Map<PodInfo, string>();
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
   ['r1', 'r1', 'r2', 'r3', 'r4', 'r5', 'r0'].forEach((reason, k) => {
     const p = podInfo(makePod(`db-${k}`).namespace('a').obj());
     cluster.addPod(p);
-    lastFailure.set(p, reason);
+    lastFailure.set(p, { error: false, reason });
   });
   const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
   assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 7 replicas ready: 7 unschedulable, by latest reason: 2 "r1", 1 "r0", 1 "r2", 3 with other reasons']);
@@ -101,11 +102,11 @@ test('pod creates refused in the workload\'s namespace (a ResourceQuota) are nam
 test('exactly three unschedulable reasons are all listed, with no "other reasons" part', () => {
   const cluster = buildCluster([]);
   const w: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 4, available: 0 };
-  const lastFailure = new Map<PodInfo, string>();
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
   ['r1', 'r2', 'r3', 'r1'].forEach((reason, k) => {
     const p = podInfo(makePod(`db-${k}`).namespace('a').obj());
     cluster.addPod(p);
-    lastFailure.set(p, reason);
+    lastFailure.set(p, { error: false, reason });
   });
   const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
   assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 4 replicas ready: 4 unschedulable, by latest reason: 2 "r1", 1 "r2", 1 "r3"']);
@@ -135,13 +136,13 @@ test('a Terminating pod on a NotReady node is no replica of a Deployment (its Re
   const web: WorkloadCount = { kind: 'Deployment', namespace: 'a', name: 'web', desired: 2, available: 1 };
   const db: WorkloadCount = { kind: 'StatefulSet', namespace: 'a', name: 'db', desired: 2, available: 1 };
   const owner = new Map<PodInfo, WorkloadCount>();
-  const lastFailure = new Map<PodInfo, string>();
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
   const place = (w: WorkloadCount, name: string, node: string | null, evicted = false) => {
     const p = podInfo(makePod(name).namespace('a').obj());
     cluster.addPod(p);
     owner.set(p, w);
     if (node === null) {
-      lastFailure.set(p, '0/2 nodes are available: 1 Insufficient cpu.');
+      lastFailure.set(p, { error: false, reason: '0/2 nodes are available: 1 Insufficient cpu.' });
       return;
     }
     cluster.assume(p, cluster.mustNode(node));
@@ -184,5 +185,26 @@ test('a StatefulSet (OrderedReady) short because a pod before the missing ordina
   const r = shortfall({ workloads: [db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 1, refusedCreates: new Map() });
   assert.deepEqual(r.warnings, [
     'StatefulSet a/db ends with 2 of 4 replicas ready: 1 not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is Running and Ready, and 1 is not); 1 Terminating, not gone yet (the replacement waits for it)',
+  ]);
+});
+
+test('pods whose latest attempt ended in an error are told apart from unschedulable ones, and a reason holding quotes stays readable', () => {
+  const cluster = buildCluster([]);
+  const w: WorkloadCount = { kind: 'Deployment', namespace: 'a', name: 'web', desired: 3, available: 0 };
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
+  const failed: FailedAttempt[] = [
+    { error: true, reason: 'plugin "Frac" returns a non-integer score 62.5' },
+    { error: true, reason: 'plugin "Frac" returns a non-integer score 62.5' },
+    { error: false, reason: '0/2 nodes are available: 2 Insufficient cpu.' },
+  ];
+  failed.forEach((f, k) => {
+    const p = podInfo(makePod(`web-${k}`).namespace('a').obj());
+    cluster.addPod(p);
+    lastFailure.set(p, f);
+  });
+  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, [
+    'Deployment a/web ends with 0 of 3 replicas ready: 2 whose scheduling ended in an error, by latest error: 2 "plugin \\"Frac\\" returns a non-integer score 62.5"; ' +
+      '1 unschedulable, by latest reason: 1 "0/2 nodes are available: 2 Insufficient cpu."',
   ]);
 });

@@ -13,6 +13,7 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
 import { objectKey } from '../cluster/workload-object.js';
+import type { FailedAttempt } from './collector.js';
 
 /** What the diagnosis needs of a workload (src/faults/availability.ts WorkloadState). */
 export interface WorkloadCount {
@@ -30,7 +31,7 @@ export interface ShortfallInput {
   /** The workload a pod counts for, or null. */
   workloadOf(p: PodInfo): WorkloadCount | null;
   /** The reason of each unbound pod's latest failed scheduling attempt. */
-  readonly lastFailure: ReadonlyMap<PodInfo, string>;
+  readonly lastFailure: ReadonlyMap<PodInfo, FailedAttempt>;
   /** Client rate limits by client kind (controlPlane.clients). */
   readonly clients: ReadonlyMap<string, ClientLimit>;
   /** Writes sent and not committed at the end (timeseries api_queue_depth). */
@@ -83,6 +84,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   // StatefulSet or DaemonSet waits for it to go, so it stands for a missing replica.
   const replacesTerminating = w.kind === 'Deployment' || w.kind === 'ReplicaSet';
   const reasons = new Map<string, number>();
+  const errors = new Map<string, number>();
   for (const p of pods) {
     if (p.terminal || (p.terminating && replacesTerminating)) continue;
     live++;
@@ -91,10 +93,13 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
       continue;
     }
     if (!p.bound) {
-      const reason = input.lastFailure.get(p);
+      const failed = input.lastFailure.get(p);
       if (p.nodeName !== null) waitingBind++;
-      else if (reason === undefined) waitingQueue++;
-      else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      else if (failed === undefined) waitingQueue++;
+      else {
+        const by = failed.error ? errors : reasons;
+        by.set(failed.reason, (by.get(failed.reason) ?? 0) + 1);
+      }
     } else if (p.phase !== 'Running') starting++;
     else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
     else if (!isPodReady(p)) notReadyPod++;
@@ -114,14 +119,8 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
     const why = refused === undefined ? '' : `${refused.count} pod create(s) in namespace ${w.namespace} refused by the API server, first: ${refused.reason}; `;
     steps.push({ count: notCreated, text: `${notCreated} not created (${why}${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
   }
-  if (reasons.size > 0) {
-    const byCount = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const total = byCount.reduce((s, [, n]) => s + n, 0);
-    const listed = byCount.slice(0, MAX_REASONS).map(([reason, n]) => `${n} "${reason}"`);
-    const other = total - byCount.slice(0, MAX_REASONS).reduce((s, [, n]) => s + n, 0);
-    if (other > 0) listed.push(`${other} with other reasons`);
-    steps.push({ count: total, text: `${total} unschedulable, by latest reason: ${listed.join(', ')}` });
-  }
+  if (reasons.size > 0) steps.push(byReason(reasons, 'unschedulable, by latest reason'));
+  if (errors.size > 0) steps.push(byReason(errors, 'whose scheduling ended in an error, by latest error'));
   if (waitingQueue > 0) steps.push({ count: waitingQueue, text: `${waitingQueue} waiting to be scheduled` });
   if (waitingBind > 0) steps.push({ count: waitingBind, text: `${waitingBind} waiting for their binding (${client(input, 'scheduler')})` });
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
@@ -138,4 +137,15 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
 function client(input: ShortfallInput, kind: string): string {
   const l = input.clients.get(kind);
   return l === undefined ? `${kind} client not rate-limited` : `${kind} client QPS ${l.qps}, burst ${l.burst}`;
+}
+
+/** "N <what>: n1 "reason", n2 "reason", k with other reasons", most frequent first (reasons
+ * quoted as JSON strings: one holding quotes, a plugin's name, stays readable). */
+function byReason(reasons: ReadonlyMap<string, number>, what: string): { count: number; text: string } {
+  const byCount = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const total = byCount.reduce((s, [, n]) => s + n, 0);
+  const listed = byCount.slice(0, MAX_REASONS).map(([reason, n]) => `${n} ${JSON.stringify(reason)}`);
+  const other = total - byCount.slice(0, MAX_REASONS).reduce((s, [, n]) => s + n, 0);
+  if (other > 0) listed.push(`${other} with other reasons`);
+  return { count: total, text: `${total} ${what}: ${listed.join(', ')}` };
 }
