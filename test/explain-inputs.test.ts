@@ -112,3 +112,34 @@ test('--pod takes a rendered chart holding one workload among other kinds (empty
   assert.deepEqual(warnings, [`${join(dir, 'bound.yaml')}: pod default/web-6d4b9c8f7-aaaaa is in the cluster on node-a: explained as if it were not there`]);
   assert.equal(again.selected, 'node-b');
 });
+
+test('the pod is explained as the API server would store it: a PriorityClass it names must exist, a LimitRange fills its requests, default tolerations let it onto a node tainted unreachable:NoExecute', async () => {
+  const dir = tempDir('ksim-explain-admission-');
+  const cluster = join(dir, 'cluster.yaml');
+  writeFileSync(cluster, `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Node
+    metadata: { name: node-a }
+    spec: { taints: [{ key: node.kubernetes.io/unreachable, effect: NoExecute }] }
+    status: { allocatable: { cpu: "4", memory: 8Gi, pods: "110" } }
+  - apiVersion: v1
+    kind: LimitRange
+    metadata: { name: defaults, namespace: default }
+    spec: { limits: [{ type: Container, defaultRequest: { cpu: 3 } }] }
+`);
+  const pod = join(dir, 'pod.yaml');
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\nspec:\n  containers: [{ name: c, image: x }]\n');
+  // DefaultTolerationSeconds tolerates the unreachable NoExecute taint for 300 s; LimitRanger's
+  // 3 CPUs fit the 4 of node-a.
+  const r = await explainFiles({ cluster, pod });
+  assert.equal(r.selected, 'node-a');
+  // Priority admission refuses a pod naming a class the cluster lacks: it never reaches the
+  // scheduler (a run refuses it too).
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\nspec:\n  priorityClassName: high\n  containers: [{ name: c, image: x }]\n');
+  await assert.rejects(explainFiles({ cluster, pod }), (e: Error) => {
+    assert.equal(e.message.replace(`${dir}/`, ''), 'pod.yaml:5:3: spec: expected a pod the API server admits in this cluster, got pods "web" is forbidden: no PriorityClass with name high was found');
+    return true;
+  });
+});
