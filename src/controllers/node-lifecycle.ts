@@ -54,6 +54,8 @@ export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
 export interface NodeLifecycleObserver {
   nodeNotReady?(node: string, timeUs: number): void;
   nodeReady?(node: string, timeUs: number): void;
+  /** The controller saw a renewal of the node's lease (its probe timestamp moved to now). */
+  leaseSeen?(node: string, timeUs: number): void;
   nodeTainted?(node: string, timeUs: number): void;
 }
 
@@ -148,6 +150,7 @@ export class NodeLifecycleController {
       if (h.seenRenew > h.probedRenew) {
         h.probedRenew = h.seenRenew;
         h.probeUs = now;
+        this.observer.leaseSeen?.(name, now);
       }
       if (h.ready && now > h.probeUs + this.opts.gracePeriodUs) {
         h.ready = false;

@@ -131,6 +131,7 @@ test('a fault that never makes an affected workload fall below whole: ratio 1, w
   const h = harness([nodeDown('f1', ['n2'], 100, 60)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(160, () => h.recovery.faultEnded('f1', 160 * S));
+  h.at(165, () => h.recovery.leaseSeen('n2')); // the controller sees n2's lease again: f1 is over
   h.at(200, () => h.setReady('n2', false)); // after the fault ended, its window closed: not counted
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
@@ -226,6 +227,7 @@ test('a fault still open keeps following a workload another fault was whole agai
   });
   h.at(155, () => {
     h.recovery.faultEnded('f1', 155 * S);
+    h.recovery.leaseSeen('n1');
     h.evict(h.pod('d'), 155);
   });
   h.at(160, () => {
@@ -385,6 +387,7 @@ test('a later fault on the same node is not charged to an earlier one that is ov
     h.setReady('n1', false);
   });
   h.at(200, () => h.recovery.faultEnded('f1', 200 * S));
+  h.at(205, () => h.recovery.leaseSeen('n1'));
   h.at(205, () => {
     h.recovery.nodeReady('n1');
     h.setReady('n1', true);
@@ -415,7 +418,7 @@ test('a fault inside another on the same node: the node was already NotReady, so
     h.setReady('n1', false);
   });
   h.at(200, () => h.recovery.faultStarted('f4', 200 * S));
-  h.at(300, () => h.recovery.faultEnded('f4', 300 * S));
+  h.at(300, () => h.recovery.faultEnded('f4', 300 * S)); // n1 NotReady already (f3's): f4 waits for nothing
   h.at(450, () => h.evict(h.pod('a'), 450));
   h.sim.run(1000 * S);
   const cols = ['fault_id', 'detected_s', 'first_eviction_s', 'pods_affected', 'min_available_ratio', 'time_to_full_availability_s'];
@@ -444,4 +447,25 @@ test('a node that flaps while the fault lasts: time to full availability runs to
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
   assert.deepEqual([row?.['detected_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['150', '0.333333', '250']);
+});
+
+test('a node marked NotReady just after the fault ended (its first renewals not yet seen) is the fault\'s: it stays in force until the controller sees the lease again', () => {
+  // f1: n1 down 100–150 s. The controller has not seen a renewal by its 150 s pass: n1 NotReady
+  // at 150 s (web 1 of 3), its renewal seen and n1 Ready at 155 s. Detected, a drop of 5 s.
+  const h = harness([nodeDown('f1', ['n1'], 100, 50)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => {
+    h.recovery.faultEnded('f1', 150 * S);
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false);
+  });
+  h.at(155, () => {
+    h.recovery.leaseSeen('n1');
+    h.recovery.nodeReady('n1');
+    h.setReady('n1', true);
+  });
+  h.at(300, () => h.setReady('n1', false)); // long after: not f1's
+  h.sim.run(1000 * S);
+  const [row] = h.recovery.rows();
+  assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['150', '150', '0.333333', '55']);
 });

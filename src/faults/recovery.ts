@@ -3,8 +3,10 @@
 // Definitions (README "Faults"):
 // - pods_affected: pods bound to a node the fault hits, not terminated, when it starts.
 // - A fault's effects are what happens to its nodes and their pods while it is in force: from its
-//   start until it has ended and every node it took NotReady is Ready again (a node already
-//   NotReady when it starts, from another fault, is not its doing). Detections, evictions and
+//   start until it has ended, the node lifecycle controller has seen the leases of those of its
+//   nodes that were Ready then renewed since (one can be marked NotReady just after the end, its
+//   first renewals not yet committed), and every node it took NotReady is Ready again (a node already NotReady when it
+//   starts, from another fault, is not its doing). Detections, evictions and
 //   availability losses outside that time belong to other faults, or to none.
 // - detected_s: first time the node lifecycle controller marks one of its nodes NotReady
 //   (Ready=Unknown) while it is in force (the time the update is sent).
@@ -50,6 +52,9 @@ interface FaultRecord {
   inForce: boolean;
   /** Its nodes it took NotReady that are not Ready again. */
   readonly downNodes: Set<string>;
+  /** After its end: its nodes whose lease renewal the node lifecycle controller has not seen
+   * since. */
+  readonly unseen: Set<string>;
   detectedUs: number | null;
   firstEvictionUs: number | null;
   readonly affected: Set<PodInfo>;
@@ -87,10 +92,14 @@ export class RecoveryTracker {
   /** Open availability windows, by workload. */
   private readonly open = new Map<WorkloadState, FaultRecord[]>();
   private readonly byId = new Map<string, FaultRecord>();
+  /** Nodes the node lifecycle controller has marked NotReady and not Ready again. */
+  private readonly notReady = new Set<string>();
+  /** Ended faults waiting to see a node's lease renewed, by node. */
+  private readonly unseenBy = new Map<string, Set<FaultRecord>>();
 
   constructor(specs: readonly FaultSpec[], private readonly cluster: ClusterState, private readonly availability: AvailabilityTracker | null = null) {
     this.faults = specs.map((spec) => ({
-      spec, nodes: new Set(spec.nodes), started: false, endUs: null, inForce: false, downNodes: new Set<string>(), detectedUs: null, firstEvictionUs: null,
+      spec, nodes: new Set(spec.nodes), started: false, endUs: null, inForce: false, downNodes: new Set<string>(), unseen: new Set<string>(), detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
       workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, dropOpen: false, fullUs: null,
     }));
@@ -191,10 +200,34 @@ export class RecoveryTracker {
   faultEnded(id: string, nowUs: number): void {
     const f = this.find(id);
     f.endUs = nowUs;
-    if (f.downNodes.size === 0) this.leaveForce(f);
+    for (const n of f.nodes) {
+      // A node NotReady now is back when it is Ready (its own, in downNodes) or another fault's.
+      if (!this.cluster.nodeByName.has(n) || this.notReady.has(n)) continue;
+      f.unseen.add(n);
+      let waiting = this.unseenBy.get(n);
+      if (waiting === undefined) this.unseenBy.set(n, (waiting = new Set()));
+      waiting.add(f);
+    }
+    this.maybeLeaveForce(f);
+  }
+
+  /** The node lifecycle controller saw `node`'s lease renewed. */
+  leaseSeen(node: string): void {
+    const waiting = this.unseenBy.get(node);
+    if (waiting === undefined) return;
+    this.unseenBy.delete(node);
+    for (const f of waiting) {
+      f.unseen.delete(node);
+      this.maybeLeaveForce(f);
+    }
+  }
+
+  private maybeLeaveForce(f: FaultRecord): void {
+    if (f.inForce && f.endUs !== null && f.unseen.size === 0 && f.downNodes.size === 0) this.leaveForce(f);
   }
 
   nodeNotReady(node: string, nowUs: number): void {
+    this.notReady.add(node);
     for (const f of this.faults) {
       if (!f.inForce || !f.nodes.has(node)) continue;
       f.detectedUs ??= nowUs;
@@ -203,7 +236,8 @@ export class RecoveryTracker {
   }
 
   nodeReady(node: string): void {
-    for (const f of this.faults) if (f.downNodes.delete(node) && f.endUs !== null && f.downNodes.size === 0 && f.inForce) this.leaveForce(f);
+    this.notReady.delete(node);
+    for (const f of this.faults) if (f.downNodes.delete(node)) this.maybeLeaveForce(f);
   }
 
   evicted(p: PodInfo, nowUs: number): void {

@@ -337,7 +337,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe(availability.watcher);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
-  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n) });
+  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
   new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
     pods.evicted(r.pod);
