@@ -61,6 +61,14 @@ test('a fault starting at or after the end of the run is warned about at load, n
   assert.deepEqual(warnings('faults: [{ etcdLeaderLoss: { at: 119s } }]'), []);
 });
 
+test('a fault starting at the end never happens (no row, no node failure), and an election outlasting the run has no end in it', () => {
+  const r = runScenario(parseScenario(scenario('controlPlane: { etcd: { electionTimeout: 90s } }\nfaults: [{ etcdLeaderLoss: { at: 100s } }, { nodeDown: { nodes: [n-0], at: 2m } }]'), 'faults.yaml'));
+  const rows = r.tables.find((x) => x.file === 'recovery.csv')?.rows ?? [];
+  // The election would end at 190 s, after the run's 120 s; the nodeDown at 120 s is the end.
+  assert.deepEqual(rows.map((x) => [x['fault_id'], x['start_s'], x['end_s']]), [['f1', '100', '']]);
+  assert.equal(r.summary['node_failures'], 0);
+});
+
 test('random failures with constant MTBF 4m and MTTR 2m: each node fails at 4m and 10m, ordered by time then node; none at the end itself', () => {
   const text = (duration: string) => scenario('faults: [{ random: { pool: n, mtbf: 4m, mttr: 2m } }]').replace('duration: 2m', `duration: ${duration}`);
   // 10m: the second failure of each node would fall on the end (600 s): not a failure.

@@ -73,7 +73,7 @@ test('a fault without `for` never ends; an etcd leader loss ends when the electi
   assert.deepEqual(record([
     fault({ id: 'f1', kind: 'zoneOutage', nodes: ['a'], atUs: 5 * S }),
     fault({ id: 'f2', kind: 'etcdLeaderLoss', nodes: [], atUs: 8 * S }),
-  ], 1000), ['5 started f1 (5)', '5 crash a', '8 started f2 (8)', '8 loseLeader etcd', '8 ended f2 (15)']);
+  ], 1000), ['5 started f1 (5)', '5 crash a', '8 started f2 (8)', '8 loseLeader etcd', '15 ended f2 (15)']); // told when the election ends
 });
 
 test('a kubeletFlap whose `for` is two whole periods: down 0-2 s and 4-6 s, ends at 8 s healed, no third cycle', () => {

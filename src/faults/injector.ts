@@ -20,7 +20,8 @@ export function scheduleFaults(sim: Simulation, specs: readonly FaultSpec[], kub
       tracker.faultStarted(f.id, sim.now);
       if (f.kind === 'etcdLeaderLoss') {
         api.etcd.loseLeader(sim.now);
-        tracker.faultEnded(f.id, api.etcd.stalledUntilUs);
+        // Ends with the election: told then, so one that outlasts the run has no end in it.
+        sim.scheduleAt(api.etcd.stalledUntilUs, 'fault.end', f.id, () => tracker.faultEnded(f.id, sim.now));
         return;
       }
       if (f.kind === 'kubeletFlap') {

@@ -343,7 +343,9 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     pods.evicted(r.pod);
     recovery.evicted(r.pod, r.timeUs);
   });
-  scheduleFaults(sim, faults, kubelets, api, recovery);
+  // A fault at or after the end never happens (the scenario reader warned of it): not even at
+  // the end's instant, where its start would still run and count its nodes as failed.
+  scheduleFaults(sim, faults.filter((f) => f.atUs < scenario.durationUs), kubelets, api, recovery);
   // A Terminating pod's end gets its own placements row.
   api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
   const start = startStateOf(scenario);
