@@ -8,6 +8,7 @@ import { PodInfo } from '../cluster/pod-info.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { makePod } from '../testing/builders.js';
 import { admitPod } from './admission.js';
+import { checkQuota } from './resource-quota.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 
@@ -133,4 +134,45 @@ test('a quota created after another was deleted is enforced (the quota index fol
   const q = quota('new', { pods: '0' });
   c.objects.set(objectKey(q.kind, 'team', 'new'), q);
   assert.equal(reason(c, pod('b')), 'pods "b" is forbidden: exceeded quota: new, requested: pods=1, used: pods=0, limited: pods=0');
+});
+
+function scoped(name: string, hard: Record<string, string>, spec: Record<string, unknown>): WorkloadObject {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace: 'team' }, spec: { hard, ...spec } };
+}
+
+test('a scoped quota charges and constrains only the pods its scopes match (upstream podMatchesScopeFunc)', () => {
+  const bestEffort = pod('be0').obj();
+  const burstable = pod('bu0').req({ cpu: '500m' }).obj();
+  // BestEffort, pods: 1, one BestEffort pod stored: a pod with requests is not charged by it,
+  // another BestEffort one is refused.
+  const be = cluster([scoped('be-only', { pods: '1' }, { scopes: ['BestEffort'] })], [new PodInfo(bestEffort, 0)]);
+  assert.equal(reason(be, pod('b').req({ cpu: '500m' })), 'allowed');
+  assert.equal(reason(be, pod('c')), 'pods "c" is forbidden: exceeded quota: be-only, requested: pods=1, used: pods=1, limited: pods=1');
+  // NotBestEffort with requests.cpu (a constraint): a BestEffort pod needs no cpu request there.
+  const nbe = cluster([scoped('nbe', { pods: '1', 'requests.cpu': '1' }, { scopes: ['NotBestEffort'] })], [new PodInfo(burstable, 0)]);
+  assert.equal(reason(nbe, pod('d')), 'allowed');
+  assert.equal(reason(nbe, pod('e').req({ cpu: '100m' })), 'pods "e" is forbidden: exceeded quota: nbe, requested: pods=1, used: pods=1, limited: pods=1');
+  // PriorityClass In [high] (the shape GKE's system quotas have): only pods naming one.
+  const prio = cluster([scoped('crit', { pods: '0' }, { scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } })]);
+  assert.equal(reason(prio, pod('f')), 'allowed');
+  const highPod = pod('g').obj();
+  highPod.spec = { ...highPod.spec!, priorityClassName: 'high', priority: 1000 };
+  assert.equal(checkQuota(prio, highPod), 'exceeded quota: crit, requested: pods=1, used: pods=0, limited: pods=0');
+  // Terminating: pods with activeDeadlineSeconds.
+  const term = cluster([scoped('batch', { pods: '0' }, { scopes: ['Terminating'] })]);
+  assert.equal(checkQuota(term, pod('h').obj()), null);
+  const deadline = pod('i').obj();
+  deadline.spec = { ...deadline.spec!, activeDeadlineSeconds: 60 };
+  assert.equal(checkQuota(term, deadline), 'exceeded quota: batch, requested: pods=1, used: pods=0, limited: pods=0');
+});
+
+test('count/pods counts every stored pod, finished ones too; pods counts the unfinished ones', () => {
+  const withDone = (hard: Record<string, string>) => {
+    const done = new PodInfo(pod('done').obj(), 0);
+    const c = cluster([quota('q', hard)], [done, new PodInfo(pod('a').obj(), 0)]);
+    c.setPhase(done, 'Succeeded');
+    return c;
+  };
+  assert.equal(reason(withDone({ 'count/pods': '2' }), pod('b')), 'pods "b" is forbidden: exceeded quota: q, requested: count/pods=1, used: count/pods=2, limited: count/pods=2');
+  assert.equal(reason(withDone({ pods: '2' }), pod('b')), 'allowed');
 });

@@ -14,8 +14,15 @@
 //    resources, sorted by name, as upstream's prettyPrint).
 // ksim computes `used` from the pods in the store at the moment of the create instead of the
 // quota controller's status.used, so it is always exact (upstream's can lag, and admission
-// charges it). Other hard resources (storage, object counts other than pods, extended
-// resources) and scopes / scopeSelector are not enforced. Quantities print as ksim formats them
+// charges it). A quota with spec.scopes / spec.scopeSelector charges and constrains only the
+// pods its scopes match, all of them (upstream podMatchesScopeFunc): Terminating / NotTerminating
+// (spec.activeDeadlineSeconds set or not), BestEffort / NotBestEffort (QoS class: no cpu or memory
+// request or limit in any container), PriorityClass (spec.priorityClassName: In, NotIn, Exists,
+// DoesNotExist; in spec.scopes, Exists), CrossNamespacePodAffinity (a pod (anti-)affinity term
+// naming namespaces or a namespaceSelector); a scope ksim does not know matches no pod.
+// count/pods counts every pod stored, finished ones too (PodUsageFunc: "object count quotas
+// track all objects that are in storage"); the other resources, pods not finished. Other hard
+// resources (storage, object counts of other kinds, extended resources) are not enforced. Quantities print as ksim formats them
 // (cpu "500m" / "2", memory with the largest exact binary suffix: "1Gi", "1500Mi"), which is
 // upstream's canonical form for values written that way.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
@@ -69,9 +76,73 @@ function containerSet(c: Container): Set<string> {
   return s;
 }
 
-/** The quota objects of a namespace, by name. */
-function quotasOf(cluster: ClusterState, namespace: string): readonly WorkloadObject[] {
-  return cluster.objects.inNamespace(RESOURCE_QUOTA_KIND, namespace);
+/** The quota objects of a namespace that apply to `pod` (their scopes match it), by name. */
+function quotasOf(cluster: ClusterState, namespace: string, pod: Pod): readonly WorkloadObject[] {
+  const all = cluster.objects.inNamespace(RESOURCE_QUOTA_KIND, namespace);
+  return all.every((q) => scopesOf(q).length === 0) ? all : all.filter((q) => quotaMatches(q, pod));
+}
+
+interface ScopeRequirement {
+  readonly scopeName: string;
+  readonly operator: string;
+  readonly values: readonly string[];
+}
+
+/** spec.scopes (each as operator Exists) and spec.scopeSelector's matchExpressions. */
+function scopesOf(q: WorkloadObject): ScopeRequirement[] {
+  const spec = (q.spec ?? {}) as { scopes?: string[]; scopeSelector?: { matchExpressions?: { scopeName?: string; operator?: string; values?: string[] }[] } };
+  return [
+    ...(spec.scopes ?? []).map((scopeName) => ({ scopeName, operator: 'Exists', values: [] })),
+    ...(spec.scopeSelector?.matchExpressions ?? []).map((e) => ({ scopeName: e.scopeName ?? '', operator: e.operator ?? '', values: e.values ?? [] })),
+  ];
+}
+
+/** Whether every scope of the quota matches the pod (upstream pods.go podMatchesScopeFunc). */
+export function quotaMatches(q: WorkloadObject, pod: Pod): boolean {
+  return scopesOf(q).every((s) => scopeMatches(s, pod));
+}
+
+function scopeMatches(s: ScopeRequirement, pod: Pod): boolean {
+  const spec = pod.spec;
+  switch (s.scopeName) {
+    case 'Terminating':
+      return typeof spec?.activeDeadlineSeconds === 'number' && spec.activeDeadlineSeconds >= 0;
+    case 'NotTerminating':
+      return spec?.activeDeadlineSeconds === undefined || spec.activeDeadlineSeconds === null;
+    case 'BestEffort':
+      return isBestEffort(pod);
+    case 'NotBestEffort':
+      return !isBestEffort(pod);
+    case 'PriorityClass': {
+      const cls = spec?.priorityClassName ?? '';
+      if (s.operator === 'Exists') return cls !== '';
+      if (s.operator === 'DoesNotExist') return cls === '';
+      if (s.operator === 'In') return s.values.includes(cls);
+      if (s.operator === 'NotIn') return !s.values.includes(cls);
+      return false;
+    }
+    case 'CrossNamespacePodAffinity': {
+      const a = spec?.affinity;
+      const terms = [
+        ...(a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+        ...(a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+        ...(a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm),
+        ...(a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm),
+      ];
+      return terms.some((t) => (t.namespaces ?? []).length > 0 || (t.namespaceSelector !== undefined && t.namespaceSelector !== null));
+    }
+    default:
+      return false;
+  }
+}
+
+/** QoS class BestEffort (upstream qos.GetPodQOS): no container, init container included, sets a
+ * cpu or memory request or limit. */
+function isBestEffort(pod: Pod): boolean {
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const named = (m: Record<string, unknown> | undefined) => m !== undefined && (m['cpu'] !== undefined || m['memory'] !== undefined);
+  if (isPodLevelResourcesSet(pod)) return false;
+  return containers.every((c) => !named(c.resources?.requests as Record<string, unknown> | undefined) && !named(c.resources?.limits as Record<string, unknown> | undefined));
 }
 
 /** The enforced spec.hard amounts of each quota. */
@@ -86,7 +157,7 @@ function hardsOf(quotas: readonly WorkloadObject[]): Map<string, number>[] {
  * `pods "<name>" is forbidden: ` prefix), or null when it may. */
 export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
   const namespace = pod.metadata?.namespace ?? 'default';
-  const quotas = quotasOf(cluster, namespace);
+  const quotas = quotasOf(cluster, namespace, pod);
   if (quotas.length === 0) return null;
   const hards = hardsOf(quotas);
   // Constraints first, for every quota (upstream checks them while collecting the quotas). A pod
@@ -104,8 +175,8 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
     if (missing.size > 0) return `failed quota: ${quotas[i]!.metadata.name}: must specify ${[...missing].sort().join(',')}`;
   }
   const usage = podQuotaUsage(pod);
-  const used = namespaceUsage(cluster, namespace);
   for (let i = 0; i < quotas.length; i++) {
+    const used = quotaUsage(cluster, namespace, quotas[i]!);
     const exceeded = [...hards[i]!.entries()].filter(([r, h]) => (usage.get(r) ?? 0) > 0 && (used.get(r) ?? 0) + (usage.get(r) ?? 0) > h).map(([r]) => r).sort();
     if (exceeded.length === 0) continue;
     const list = (f: (r: string) => number) => exceeded.map((r) => `${r}=${formatQuotaAmount(r, f(r))}`).join(',');
@@ -122,13 +193,13 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
  * checkQuota's constraints (`must specify`), which do not depend on the count. */
 export function quotaRoom(cluster: ClusterState, pod: Pod): { readonly copies: number; readonly quota: string; readonly resources: readonly string[] } | null {
   const namespace = pod.metadata?.namespace ?? 'default';
-  const quotas = quotasOf(cluster, namespace);
+  const quotas = quotasOf(cluster, namespace, pod);
   if (quotas.length === 0) return null;
   const hards = hardsOf(quotas);
   const usage = podQuotaUsage(pod);
-  const used = namespaceUsage(cluster, namespace);
   let best: { copies: number; quota: string; resources: string[] } | null = null;
   hards.forEach((hard, i) => {
+    const used = quotaUsage(cluster, namespace, quotas[i]!);
     for (const [r, h] of [...hard].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const u = usage.get(r) ?? 0;
       if (u <= 0) continue;
@@ -141,12 +212,19 @@ export function quotaRoom(cluster: ClusterState, pod: Pod): { readonly copies: n
   return best;
 }
 
-/** What the namespace's non-terminal, not deleted pods use (upstream QuotaV1Pod excludes
- * Succeeded and Failed pods). */
-function namespaceUsage(cluster: ClusterState, namespace: string): Map<string, number> {
+/** What the namespace's stored pods that the quota's scopes match use: count/pods every one of
+ * them, the other resources those not finished (upstream PodUsageFunc: QuotaV1Pod excludes
+ * Succeeded and Failed pods from all but the object count). */
+function quotaUsage(cluster: ClusterState, namespace: string, quota: WorkloadObject): Map<string, number> {
   const used = new Map<string, number>();
+  const scoped = scopesOf(quota).length > 0;
   for (const p of cluster.pods.values()) {
-    if (p.namespace !== namespace || p.terminal || p.deleted) continue;
+    if (p.namespace !== namespace || p.deleted) continue;
+    if (scoped && !quotaMatches(quota, p.pod)) continue;
+    if (p.terminal) {
+      used.set('count/pods', (used.get('count/pods') ?? 0) + 1);
+      continue;
+    }
     for (const [r, v] of podQuotaUsage(p.pod)) used.set(r, (used.get(r) ?? 0) + v);
   }
   return used;
