@@ -446,6 +446,10 @@ export class InvariantChecker implements ClusterIndex {
         );
       }
     },
+    notANumber: (plugin, pod, node, message) => {
+      if (this.userModulePlugins.has(plugin)) throw new PluginFailure(`${message} (pod ${pod.key}, node ${node.name}; --check-invariants: plugin-score)`);
+      this.fail('plugin-score', `plugin ${plugin} scored node ${node.name} for pod ${pod.key} with a value that is not a number: ${message}`);
+    },
     pluginError: (plugin, pod, message) => {
       // A plugin module's Error (scheduler.pluginModules) is its author's to fix, not ksim's:
       // placements.csv records it as an error row.

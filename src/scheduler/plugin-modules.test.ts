@@ -294,6 +294,7 @@ test("with invariant checks on, a plugin module's score out of range or not an i
     ['FracNodes', 'score() { return 62.5; }, scoreNodes(s, p, nodes, out) { out.fill(62.5, 0, nodes.length); }', nonInteger],
     ['FracRaw', 'score() { return 62.5; }, normalizeScore() { return null; }', nonInteger],
     ['Negative', 'score() { return 1; }, normalizeScore(s, p, nodes, scores) { scores.fill(-3, 0, nodes.length); return null; }', 'returns an invalid score -3, it should in the range of [0, 100] after normalizing'],
+    ['Str', 'score() { return "50"; }', 'returns a score of type string ("50"): scores are integers (int64 upstream)'],
   ];
   for (const [name, methods, message] of cases) {
     const f = fixture(`export const plugins = {\n  ${name}: () => ({ name: '${name}', ${methods} }),\n};\n`, name);

@@ -484,6 +484,9 @@ describe('ScheduleAlgorithm: the profile\'s audit', () => {
     scores(plugin: string, pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>): void {
       this.seen.push(`${plugin} ${pod.name}: ${nodes.map((n, i) => `${n.name}=${scores[i]}`).join(' ')}`);
     }
+    notANumber(plugin: string, pod: PodInfo, node: NodeInfo, message: string): void {
+      this.seen.push(`not a number ${plugin} ${pod.name} ${node.name}: ${message}`);
+    }
     pluginError(plugin: string, pod: PodInfo, message: string): void {
       this.seen.push(`error ${plugin} ${pod.name}: ${message}`);
     }

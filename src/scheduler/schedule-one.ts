@@ -776,7 +776,9 @@ function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
       for (let i = 0; i < n; i++) {
         const s = plugin.score(state, pod, nodes[i] as NodeInfo);
         if (rawChecked && !Number.isSafeInteger(s) && (audit === null || typeof s !== 'number')) {
-          return earlierInvalid(scored, names, k, n) ?? (typeof s === 'number' ? invalidScore(plugin.name, s, true) : notANumberScore(plugin.name, s));
+          const bad = typeof s === 'number' ? invalidScore(plugin.name, s, true) : notANumberScore(plugin.name, s);
+          if (typeof s !== 'number') audit?.notANumber(plugin.name, pod, nodes[i] as NodeInfo, bad.reasons[0] ?? '');
+          return earlierInvalid(scored, names, k, n) ?? bad;
         }
         scores[i] = s;
       }

@@ -147,6 +147,9 @@ export interface SchedulingAudit {
    * NormalizeScore (only for a plugin that has one); else its final scores, after its
    * NormalizeScore or the raw ones when it has none. `scores` is only valid during the call. */
   scores(plugin: string, pod: PodInfo, nodes: readonly NodeInfo[], scores: ArrayLike<number>, raw: boolean): void;
+  /** A Score plugin returned a score that is not a number at all (a string, null) for `node`:
+   * `message` says what (the cycle then ends in an Error). */
+  notANumber(plugin: string, pod: PodInfo, node: NodeInfo, message: string): void;
   /** A scheduling cycle ended in an Error that `plugin` returned (PreFilter, Filter, PreScore,
    * Score, NormalizeScore, or an invalid score). */
   pluginError(plugin: string, pod: PodInfo, message: string): void;

@@ -92,6 +92,9 @@ class Collect implements SchedulingAudit {
       if (raw ? !Number.isSafeInteger(s) : !Number.isInteger(s) || s < 0 || s > 100) this.bad.push(`${plugin} ${raw ? 'raw ' : ''}${(nodes[i] as NodeInfo).name}=${s}`);
     }
   }
+  notANumber(plugin: string, _pod: PodInfo, node: NodeInfo, message: string): void {
+    this.bad.push(`${plugin} ${node.name}: ${message}`);
+  }
   pluginError(plugin: string, _pod: PodInfo, message: string): void {
     this.bad.push(`${plugin}: ${message}`);
   }
