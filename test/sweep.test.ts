@@ -334,11 +334,14 @@ test("a sweep into another sweep's folder is refused (exit 2), naming the run th
   assert.deepEqual(readdirSync(out).sort(), ['r1', 'r2', 'r3', 'r4', 'sweep.csv', 'sweep.json']);
 });
 
-test('a --set that a --matrix on the same path (or a path above it) would override is refused (exit 2), naming both, with nothing written', () => {
+test('a --set that a --matrix on the same path (or a path above it) would override, or a --matrix a later one would, is refused (exit 2), naming both, with nothing written', () => {
   const out = join(tempDir('ksim-sweep-set-matrix-'), 'out');
   const cases: [args: string[], stderr: string][] = [
     [['--set', 'cluster.nodePools[0].count=5', '--matrix', 'cluster.nodePools[0].count=4,6'], 'ksim: --set cluster.nodePools[0].count=5: expected a path no --matrix sets (each run\'s --matrix value would replace it), got the path of --matrix cluster.nodePools[0].count=4,6\n'],
     [['--set', 'cluster.nodePools[0]["count"]=5', '--matrix', 'cluster.nodePools[0]=[{name: a}]'], 'ksim: --set cluster.nodePools[0]["count"]=5: expected a path no --matrix sets (each run\'s --matrix value would replace it), got a path under --matrix cluster.nodePools[0]=[{name: a}]\n'],
+    // Two axes on one path spelled two ways, or a later axis above an earlier one.
+    [['--matrix', 'cluster.nodePools[0]["count"]=4,6', '--matrix', 'cluster.nodePools[0].count=5,7'], 'ksim: --matrix cluster.nodePools[0].count=5,7: expected a path no earlier --matrix sets, nor one above it (this one\'s value would replace the earlier\'s in every run), got the path of --matrix cluster.nodePools[0]["count"]=4,6\n'],
+    [['--matrix', 'cluster.nodePools[0].count=5,7', '--matrix', 'cluster.nodePools[0]={name: a, count: 3}'], 'ksim: --matrix cluster.nodePools[0]={name: a, count: 3}: expected a path no earlier --matrix sets, nor one above it (this one\'s value would replace the earlier\'s in every run), got a path above --matrix cluster.nodePools[0].count=5,7\n'],
   ];
   for (const [args, stderr] of cases) {
     const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1', ...args, '-o', out, '-q']);

@@ -206,6 +206,20 @@ function checkMatrixPaths(axes: readonly MatrixAxis[], set: readonly string[]): 
     if (a.path === 'seed') throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', 'a path other than seed (--seeds sets the seeds)');
     if (reserved.has(a.path)) throw new InputError(`--matrix ${a.path}=...`, 0, 0, '', `a path not named like a sweep.csv column (${[...reserved].join(', ')})`);
   }
+  // Axes apply in order: a later one at the path of an earlier one, or above it, replaces its
+  // value in every run (`count` and `["count"]` are one path); one below an earlier one changes
+  // part of the value it set.
+  const paths = axes.map((a) => setArgumentPath(`${a.path}=`));
+  for (let j = 0; j < axes.length; j++) {
+    const later = paths[j];
+    if (later === null || later === undefined) continue;
+    for (let i = 0; i < j; i++) {
+      const earlier = paths[i];
+      if (earlier === null || earlier === undefined || later.length > earlier.length || later.some((k, n) => k !== earlier[n])) continue;
+      const first = `--matrix ${axes[i]!.path}=${axes[i]!.values.join(',')}`;
+      throw new InputError(`--matrix ${axes[j]!.path}=${axes[j]!.values.join(',')}`, 0, 0, '', "a path no earlier --matrix sets, nor one above it (this one's value would replace the earlier's in every run)", later.length === earlier.length ? `the path of ${first}` : `a path above ${first}`);
+    }
+  }
   for (const s of set) {
     const p = setArgumentPath(s);
     if (p === null) continue;
