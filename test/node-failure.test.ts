@@ -81,7 +81,10 @@ test('a node that dies at 100 s is NotReady at the tick after grace, its pods ev
   assert.equal(rec[0]?.['start_s'], '100');
   assert.equal(rec[0]?.['end_s'], '');
   assert.equal(rec[0]?.['detected_s'], String(notReadyUs / 1e6));
-  const evictUs = notReadyUs + 1_000 + 300_000_000;
+  // The NoExecute taint at the next 5-s tick (upstream processTaintBaseEviction reads the Ready
+  // condition observed before the tick that set it Unknown), its write committing 1 ms later,
+  // then the default 300 s toleration.
+  const evictUs = notReadyUs + 5_000_000 + 1_000 + 300_000_000;
   assert.equal(rec[0]?.['first_eviction_s'], (evictUs / 1e6).toFixed(6).replace(/\.?0+$/, ''));
   assert.equal(rec[0]?.['pods_affected'], victims.length);
   assert.equal(rec[0]?.['pods_rescheduled'], victims.length);

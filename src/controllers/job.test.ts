@@ -224,10 +224,11 @@ faults:
   const r = runScenario(parseScenario(text, 'job-evict.yaml'));
   const rows = r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
   const evicted = rows.filter((x) => x['result'] === 'evicted').map((x) => Number(x['time_s']));
-  // n-0 goes NotReady at 175 s (the first 5-s monitor tick 50 s after its last renewal), its pod
-  // is evicted 5 s later; n-1 likewise at 290 and 295 s.
+  // n-0 goes NotReady at 175 s (the first 5-s monitor tick 50 s after its last renewal), gets its
+  // NoExecute taint at the next tick (180 s), and its pod is evicted 5 s later; n-1 likewise at
+  // 290, 295 and 300 s.
   assert.equal(evicted.length, 2);
-  assert.ok(evicted[0]! > 180 && evicted[0]! < 180.1 && evicted[1]! > 295 && evicted[1]! < 295.1, evicted.join(' '));
+  assert.ok(evicted[0]! > 185 && evicted[0]! < 185.1 && evicted[1]! > 300 && evicted[1]! < 300.1, evicted.join(' '));
   // The first eviction's replacement: 10 s after its pod's Ready turned False with its node
   // (175 s), not 10 s after the eviction.
   const bound = rows.filter((x) => x['result'] === 'bound').map((x) => Number(x['time_s']));
@@ -241,7 +242,7 @@ faults:
   // failed: the 2 evicted pods and the 2 still running, which the failed Job deletes (upstream
   // counts every non-terminated pod of a finished Job as failed).
   assert.equal(jobRow?.['failed'], 4);
-  assert.ok(Number(jobRow?.['finished_s']) > 295 && Number(jobRow?.['finished_s']) < 295.1, String(jobRow?.['finished_s']));
+  assert.ok(Number(jobRow?.['finished_s']) > 300 && Number(jobRow?.['finished_s']) < 300.1, String(jobRow?.['finished_s']));
 });
 
 test('a pod that finishes while the Job\'s creates are in flight is replaced once they commit', () => {

@@ -78,21 +78,21 @@ const zoneCases: ZoneCase[] = [
     zones: { a: 10 },
     down: names('a', 0, 2),
     zoneState: { a: 'Normal' },
-    taints: ['150 tainted a-0', '160 tainted a-1'],
+    taints: ['155 tainted a-0', '165 tainted a-1'],
   },
   {
     name: '3 of 10 down: Normal (3/10 < 0.55), 0.1 nodes/s',
     zones: { a: 10 },
     down: names('a', 0, 3),
     zoneState: { a: 'Normal' },
-    taints: ['150 tainted a-0', '160 tainted a-1', '170 tainted a-2'],
+    taints: ['155 tainted a-0', '165 tainted a-1', '175 tainted a-2'],
   },
   {
     name: '2 of 3 down: Normal although 2/3 ≥ 0.55, since not more than 2 are NotReady',
     zones: { a: 3 },
     down: names('a', 0, 2),
     zoneState: { a: 'Normal' },
-    taints: ['150 tainted a-0', '160 tainted a-1'],
+    taints: ['155 tainted a-0', '165 tainted a-1'],
   },
   {
     name: '3 of 4 down: PartialDisruption; a zone of at most 50 nodes gets rate 0: nothing tainted',
@@ -113,14 +113,14 @@ const zoneCases: ZoneCase[] = [
     zones: { a: 20 },
     down: names('a', 0, 10),
     zoneState: { a: 'Normal' },
-    taints: ['150 tainted a-0', '160 tainted a-1', '170 tainted a-2', '180 tainted a-3', '190 tainted a-4', '200 tainted a-5', '210 tainted a-6', '220 tainted a-7', '230 tainted a-8', '240 tainted a-9'],
+    taints: ['155 tainted a-0', '165 tainted a-1', '175 tainted a-2', '185 tainted a-3', '195 tainted a-4', '205 tainted a-5', '215 tainted a-6', '225 tainted a-7', '235 tainted a-8', '245 tainted a-9'],
   },
   {
     name: '29 of 51 down: PartialDisruption in a zone of more than 50 nodes: secondary rate 0.01 nodes/s, one taint per 100 s',
     zones: { a: 51 },
     down: names('a', 0, 29),
     zoneState: { a: 'PartialDisruption' },
-    taints: ['150 tainted a-0', '250 tainted a-1', '350 tainted a-2'],
+    taints: ['155 tainted a-0', '255 tainted a-1', '355 tainted a-2'],
   },
   {
     name: '28 of 50 down: PartialDisruption in a zone of exactly 50 nodes: rate 0',
@@ -134,7 +134,7 @@ const zoneCases: ZoneCase[] = [
     zones: { a: 4, b: 4 },
     down: names('a', 0, 4),
     zoneState: { a: 'FullDisruption', b: 'Normal' },
-    taints: ['150 tainted a-0', '160 tainted a-1', '170 tainted a-2', '180 tainted a-3'],
+    taints: ['155 tainted a-0', '165 tainted a-1', '175 tainted a-2', '185 tainted a-3'],
   },
   {
     name: 'every zone fully down: the controller stops evicting (master disruption): nothing tainted',
@@ -148,7 +148,7 @@ const zoneCases: ZoneCase[] = [
     zones: { a: 10, b: 10 },
     down: [...names('a', 0, 2), ...names('b', 0, 2)],
     zoneState: { a: 'Normal', b: 'Normal' },
-    taints: ['150 tainted a-0', '150 tainted b-0', '160 tainted a-1', '160 tainted b-1'],
+    taints: ['155 tainted a-0', '155 tainted b-0', '165 tainted a-1', '165 tainted b-1'],
   },
 ];
 
@@ -162,7 +162,7 @@ for (const c of zoneCases) {
   });
 }
 
-test('a NotReady node gets Ready=Unknown with unreachable NoSchedule at once and NoExecute when its zone allows; both go when it is back', () => {
+test('a NotReady node gets Ready=Unknown with unreachable NoSchedule at once and NoExecute from the next pass, when its zone allows; both go when it is back', () => {
   const h = harness({ a: 10 }, [{ nodes: ['a-0'], fromS: 100, toS: 200 }]);
   const taints = () => h.cluster.mustNode('a-0').taints.map((t) => `${t.key}:${t.effect}`);
   h.sim.run(149 * S);
@@ -170,20 +170,24 @@ test('a NotReady node gets Ready=Unknown with unreachable NoSchedule at once and
   assert.deepEqual(taints(), []);
   h.sim.run(150 * S);
   assert.equal(h.cluster.mustNode('a-0').ready, false);
+  assert.deepEqual(taints(), ['node.kubernetes.io/unreachable:NoSchedule']);
+  // Queued for NoExecute on the next pass (upstream processTaintBaseEviction reads the Ready
+  // condition observed before the pass that set it Unknown), tainted then: 155 s.
+  h.sim.run(155 * S);
   assert.deepEqual(taints(), ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
   // Back at 200 s: the renewal at 201 s is seen at the 205 s tick.
   h.sim.run(399 * S);
   assert.equal(h.cluster.mustNode('a-0').ready, true);
   assert.deepEqual(taints(), []);
-  assert.deepEqual(h.log, ['150 NotReady a-0', '150 tainted a-0', '205 Ready a-0']);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '155 tainted a-0', '205 Ready a-0']);
 });
 
 test('a node back before its zone has a token is taken out of the taint queue', () => {
-  // 3 of 10 down from 100 s: a-0 tainted at 150 s, a-1 at 160 s; a-2 is back at 160 s (renewal at
-  // 161 s seen at 165 s), before its turn at 170 s.
+  // 3 of 10 down from 100 s, NotReady at 150 s, queued at 155 s: a-0 tainted at 155 s, a-1 at
+  // 165 s; a-2 is back at 160 s (renewal at 161 s seen at 165 s), before its turn at 175 s.
   const h = harness({ a: 10 }, [{ nodes: ['a-0', 'a-1'], fromS: 100 }, { nodes: ['a-2'], fromS: 100, toS: 160 }]);
   h.sim.run(399 * S);
-  assert.deepEqual(h.log, ['150 NotReady a-0', '150 NotReady a-1', '150 NotReady a-2', '150 tainted a-0', '160 tainted a-1', '165 Ready a-2']);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '150 NotReady a-1', '150 NotReady a-2', '155 tainted a-0', '165 tainted a-1', '165 Ready a-2']);
 });
 
 test('leaving master disruption: the nodes still down are tainted at their zones\' rates', () => {
@@ -207,37 +211,37 @@ test('a zone\'s new limiter is drained when the old one had no token (upstream S
 });
 
 test('Normal to PartialDisruption while the zone waits on its limiter: the secondary-rate limiter starts drained', () => {
-  // Zone a of 60 at 0.04 nodes/s: a-0, a-1 NotReady at 150 s (Normal), a-0 tainted then, the next
-  // token due at 175 s; 34 more NotReady at 160 s: 36 of 60 is PartialDisruption, 0.01 nodes/s
-  // (more than 50 nodes), drained: a-1 at 260 s (a fresh full limiter would have tainted it at
-  // 160 s), a-2 at 360 s.
+  // Zone a of 60 at 0.04 nodes/s: a-0, a-1 NotReady at 150 s (Normal), queued at 155 s, a-0
+  // tainted then, the next token due at 180 s; 34 more NotReady at 160 s: 36 of 60 is
+  // PartialDisruption, 0.01 nodes/s (more than 50 nodes), drained: a-1 at 260 s (a fresh full
+  // limiter would have tainted it at 160 s), a-2 at 360 s.
   const h = harness({ a: 60 }, [{ nodes: names('a', 0, 2), fromS: 100 }, { nodes: names('a', 2, 36), fromS: 105 }], { evictionRate: 0.04 });
   h.sim.run(399 * S);
-  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['150 tainted a-0', '260 tainted a-1', '360 tainted a-2']);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['155 tainted a-0', '260 tainted a-1', '360 tainted a-2']);
 });
 
 test('the grace period, monitor period and eviction rate come from the options', () => {
   // Monitor every 2 s, grace 20 s, 0.5 nodes/s: the 91 s renewal is seen at 92 s, NotReady at the
-  // first tick after 112 s = 114 s, taints 2 s apart.
+  // first tick after 112 s = 114 s, queued at the next (116 s), taints 2 s apart.
   const h = harness({ a: 10 }, [{ nodes: names('a', 0, 3), fromS: 100 }], { monitorPeriodUs: 2 * S, gracePeriodUs: 20 * S, evictionRate: 0.5 });
   h.sim.run(399 * S);
-  assert.deepEqual(h.log, ['114 NotReady a-0', '114 NotReady a-1', '114 NotReady a-2', '114 tainted a-0', '116 tainted a-1', '118 tainted a-2']);
+  assert.deepEqual(h.log, ['114 NotReady a-0', '114 NotReady a-1', '114 NotReady a-2', '116 tainted a-0', '118 tainted a-1', '120 tainted a-2']);
 });
 
 test('taint passes run at each token time, not only at monitor ticks: 0.4 nodes/s taints 2.5 s apart, and the node object follows at once', () => {
   const h = harness({ a: 10 }, [{ nodes: names('a', 0, 4), fromS: 100 }], { evictionRate: 0.4 });
   const noExecute = (node: string) => h.cluster.mustNode(node).taints.some((t) => t.effect === 'NoExecute');
-  h.sim.run(153 * S);
+  h.sim.run(158 * S);
   assert.deepEqual([noExecute('a-0'), noExecute('a-1'), noExecute('a-2')], [true, true, false]);
   h.sim.run(399 * S);
-  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['150 tainted a-0', '152.5 tainted a-1', '155 tainted a-2', '157.5 tainted a-3']);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['155 tainted a-0', '157.5 tainted a-1', '160 tainted a-2', '162.5 tainted a-3']);
 });
 
 test('a tainted node coming back does not take another node out of the taint queue', () => {
-  // a-0..a-2 down at 100 s; a-0 (tainted at 150 s, so no longer queued) is back at 155 s, seen at 165 s.
+  // a-0..a-2 down at 100 s; a-0 (tainted at 155 s, so no longer queued) is back at 155 s, seen at 165 s.
   const h = harness({ a: 10 }, [{ nodes: ['a-1', 'a-2'], fromS: 100 }, { nodes: ['a-0'], fromS: 100, toS: 155 }]);
   h.sim.run(399 * S);
-  assert.deepEqual(h.log, [...notReadyAt150(['a-0', 'a-1', 'a-2']), '150 tainted a-0', '160 tainted a-1', '165 Ready a-0', '170 tainted a-2']);
+  assert.deepEqual(h.log, [...notReadyAt150(['a-0', 'a-1', 'a-2']), '155 tainted a-0', '165 tainted a-1', '165 Ready a-0', '175 tainted a-2']);
 });
 
 test('entering master disruption takes the NoExecute taint off the nodes that had it', () => {
@@ -253,12 +257,12 @@ test('entering master disruption takes the NoExecute taint off the nodes that ha
   assert.equal(h.controller.zoneState('a'), 'FullDisruption');
 });
 
-test('each change of a node is one node update: NotReady with both taints, then Ready, and none on the ticks between', () => {
+test('each change of a node is one node update: NotReady with NoSchedule, NoExecute a pass later, then Ready, and none on the ticks between', () => {
   const h = harness({ a: 10 }, [{ nodes: ['a-0'], fromS: 100, toS: 200 }]);
   const updates: string[] = [];
   h.api.watch({ nodeUpdated: (n) => updates.push(`${h.sim.now / S} ${n.name} ${n.ready ? 'Ready' : 'NotReady'} ${n.taints.map((t) => t.effect).join('+')}`) });
   h.sim.run(399 * S);
-  assert.deepEqual(updates, ['150 a-0 NotReady NoSchedule+NoExecute', '205 a-0 Ready ']);
+  assert.deepEqual(updates, ['150 a-0 NotReady NoSchedule', '155 a-0 NotReady NoSchedule+NoExecute', '205 a-0 Ready ']);
 });
 
 test('a node that never renews its lease is NotReady one grace period after it joined; a Lease of no known node is ignored', () => {

@@ -4,8 +4,9 @@
 // when the controller sees its Lease's renewTime advance (upstream tryUpdateNodeHealth). When
 // now > probe + node-monitor-grace-period (50 s since v1.32) the node's Ready condition becomes
 // Unknown (NodeInfo.ready = false) with the taint node.kubernetes.io/unreachable:NoSchedule at
-// once (TaintNodesByCondition) and is queued for node.kubernetes.io/unreachable:NoExecute, which
-// a per-zone rate limiter lets through (doNoExecuteTaintingPass). When leases resume the node is
+// once (TaintNodesByCondition) and, at the next pass, is queued for
+// node.kubernetes.io/unreachable:NoExecute, which a per-zone rate limiter lets through
+// (doNoExecuteTaintingPass). When leases resume the node is
 // Ready again and both taints go.
 //
 // Zone states and rates (upstream ComputeZoneState / handleDisruption / setLimiterInZone):
@@ -158,7 +159,9 @@ export class NodeLifecycleController {
         h.noSchedule = true;
         this.dirty.add(name);
         this.observer.nodeNotReady?.(name, now);
-        this.enqueue(name);
+        // Queued for the NoExecute taint on the next pass, not this one: upstream
+        // monitorNodeHealth hands processTaintBaseEviction the Ready condition observed before
+        // this pass's update (still True), so the node is queued when next seen Unknown.
       } else if (!h.ready && h.probeUs === now) {
         h.ready = true;
         h.zone.notReady--;
