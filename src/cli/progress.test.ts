@@ -35,6 +35,28 @@ test('the progress text gives sim time, percent, events/s, pods and an ETA from 
   assert.equal(progressText({ ...snap, simUs: 1_800_000 }, 2000), '2s/30m00s 0.1% | 60,000 ev/s | pods 300 bound 13 pending | ETA 33m18s');
 });
 
+test('with an earlier snapshot the ETA follows the pace since it, not since the start (loading and the t = 0 burst)', () => {
+  const snap = { simUs: 600e6, durationUs: 1800e6, events: 120_000, podsBound: 300, podsPending: 13 };
+  // 600 of 1,800 s after 20 s: 40 s more at the average pace; but the last 5 s moved the clock
+  // 100 s, so the remaining 1,200 s take 60 s.
+  assert.equal(progressText(snap, 20_000), '10m00s/30m00s 33.3% | 6,000 ev/s | pods 300 bound 13 pending | ETA 40s');
+  assert.equal(progressText(snap, 20_000, { snap: { ...snap, simUs: 500e6 }, elapsedMs: 15_000 }), '10m00s/30m00s 33.3% | 6,000 ev/s | pods 300 bound 13 pending | ETA 1m00s');
+});
+
+test('the reporter hands the format the newest shown snapshot at least 20 s old (else the oldest)', () => {
+  const clock = { t: 0 };
+  const bases: (number | undefined)[] = [];
+  const r = new ProgressReporter<number>({ mode: 'lines', write: () => {}, nowMs: () => clock.t, label: 'q', linesPeriodMs: 10_000, format: (_s, _e, base) => {
+    bases.push(base?.snap);
+    return '';
+  } });
+  for (const t of [10_000, 20_000, 30_000, 40_000, 50_000]) {
+    clock.t = t;
+    r.update(t / 1000);
+  }
+  assert.deepEqual(bases, [undefined, 10, 10, 20, 30]);
+});
+
 test('KSIM_PROGRESS_INTERVAL_MS sets the plain-line period; unset or bad gives 10 s', () => {
   assert.equal(linesPeriodMs({ KSIM_PROGRESS_INTERVAL_MS: '50' }), 50);
   assert.equal(linesPeriodMs({}), 10_000);

@@ -45,13 +45,21 @@ export function shortDuration(seconds: number): string {
 const MIN_FRACTION_FOR_ETA = 0.001;
 
 /** The status text, short enough for a terminal line:
- * "5m00s/30m00s 16.7% | 120,000 ev/s | pods 300 bound 13 pending | ETA 12s". */
-export function progressText(snap: ProgressSnapshot, elapsedMs: number): string {
+ * "5m00s/30m00s 16.7% | 120,000 ev/s | pods 300 bound 13 pending | ETA 12s".
+ * `base`: an earlier snapshot of the same run (ProgressReporter keeps one from up to
+ * ETA_WINDOW_MS ago): the ETA then follows the simulated clock's pace since it, not since the
+ * start, whose loading and t = 0 burst (every initial pod created at once) made early ETAs
+ * many times too long. */
+export function progressText(snap: ProgressSnapshot, elapsedMs: number, base?: { readonly snap: ProgressSnapshot; readonly elapsedMs: number }): string {
   const fraction = snap.durationUs > 0 ? Math.min(1, snap.simUs / snap.durationUs) : 1;
   const rate = elapsedMs > 0 ? snap.events / (elapsedMs / 1000) : 0;
-  // ETA assumes the simulated clock keeps advancing at the rate it has so far: not before it is
-  // 0.1 % through (the first tick's rate is mostly start-up, and read as "0.0% | ETA 48m").
-  const eta = fraction >= MIN_FRACTION_FOR_ETA && fraction < 1 ? shortDuration(((elapsedMs / 1000) * (1 - fraction)) / fraction) : fraction >= 1 ? '0s' : '?';
+  // ETA assumes the simulated clock keeps advancing at its pace: not before it is 0.1 % through
+  // (the first tick's rate is mostly start-up, and read as "0.0% | ETA 48m").
+  const recent = base !== undefined && snap.simUs > base.snap.simUs && elapsedMs > base.elapsedMs;
+  const secondsLeft = recent
+    ? ((elapsedMs - base.elapsedMs) / 1000) * ((snap.durationUs - snap.simUs) / (snap.simUs - base.snap.simUs))
+    : ((elapsedMs / 1000) * (1 - fraction)) / fraction;
+  const eta = fraction >= MIN_FRACTION_FOR_ETA && fraction < 1 ? shortDuration(secondsLeft) : fraction >= 1 ? '0s' : '?';
   return (
     `${shortDuration(snap.simUs / 1e6)}/${shortDuration(snap.durationUs / 1e6)} ${(fraction * 100).toFixed(1)}%` +
     ` | ${int(rate)} ev/s | pods ${int(snap.podsBound)} bound ${int(snap.podsPending)} pending | ETA ${eta}`
@@ -88,8 +96,9 @@ export interface ProgressOptions<S = ProgressSnapshot> {
   readonly linesPeriodMs?: number;
   /** Terminal width: the live line is cut to fit (a wrapped line could not be erased). */
   readonly columns?: number;
-  /** The status text of a snapshot (default progressText, a run's). */
-  readonly format?: (snap: S, elapsedMs: number) => string;
+  /** The status text of a snapshot (default progressText, a run's), with an earlier one from up
+   * to ETA_WINDOW_MS before (none for the first). */
+  readonly format?: (snap: S, elapsedMs: number, base?: { readonly snap: S; readonly elapsedMs: number }) => string;
 }
 
 /** The status text cut to `width` columns. Whole " | " segments go first — the rate ("… ev/s",
@@ -105,8 +114,13 @@ export function fitLine(text: string, width: number): string {
   return fitted.length > width ? fitted.slice(0, width) : fitted;
 }
 
+/** How far back the ETA's pace looks (ProgressReporter keeps its shown snapshots this long). */
+export const ETA_WINDOW_MS = 20_000;
+
 export class ProgressReporter<S = ProgressSnapshot> {
   private readonly startMs: number;
+  /** Snapshots shown in the last ETA_WINDOW_MS (the oldest is the ETA's base), oldest first. */
+  private readonly shownSnaps: { snap: S; elapsedMs: number }[] = [];
   private lastMs = Number.NEGATIVE_INFINITY;
   private shown = false;
 
@@ -124,8 +138,11 @@ export class ProgressReporter<S = ProgressSnapshot> {
     if (now - this.lastMs < period) return;
     this.lastMs = now;
     const s = typeof snap === 'function' ? (snap as () => S)() : snap;
-    const format = this.opts.format ?? (progressText as unknown as (snap: S, elapsedMs: number) => string);
-    const text = `ksim ${this.opts.label} ${format(s, now - this.startMs)}`;
+    const format = this.opts.format ?? (progressText as unknown as NonNullable<ProgressOptions<S>['format']>);
+    const elapsedMs = now - this.startMs;
+    while (this.shownSnaps.length > 1 && elapsedMs - this.shownSnaps[1]!.elapsedMs >= ETA_WINDOW_MS) this.shownSnaps.shift();
+    const text = `ksim ${this.opts.label} ${format(s, elapsedMs, this.shownSnaps[0])}`;
+    this.shownSnaps.push({ snap: s, elapsedMs });
     if (this.opts.mode === 'lines') {
       this.opts.write(`${text}\n`);
       return;
