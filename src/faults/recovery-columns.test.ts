@@ -258,6 +258,7 @@ test('without an availability tracker, recovery.csv leaves the availability colu
 test('a bare pod evicted is lost even if another bare pod is created and bound after it', () => {
   const h = harness([nodeDown('f1', ['n1'], 100)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => h.recovery.nodeNotReady('n1', 150 * S));
   h.at(450, () => h.evict(h.pod('e'), 450));
   h.at(460, () => {
     const p = podInfo(makePod('other').node('n2').obj(), 460 * S);
@@ -468,4 +469,54 @@ test('a node marked NotReady just after the fault ended (its first renewals not 
   h.sim.run(1000 * S);
   const [row] = h.recovery.rows();
   assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['150', '150', '0.333333', '55']);
+});
+
+test('a fault\'s drop ends when its own losses are made good, though another fault still holds the shared workload short', () => {
+  // f1 (n1: a, b of web) and f2 (n2: c of web, d of db) from 100 s. n1 NotReady at 150 s (f1
+  // loses a, b), n2 at 160 s (f2 loses c, d): web 0 of 3. n1 Ready at 200 s: a, b available
+  // again, f1's losses made good: its drop ends (100 s) while web is 2 of 3 by f2's doing. n2
+  // Ready at 300 s: f2's end (200 s).
+  const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 100)]);
+  h.at(100, () => {
+    h.recovery.faultStarted('f1', 100 * S);
+    h.recovery.faultStarted('f2', 100 * S);
+  });
+  for (const [node, down, up] of [['n1', 150, 200], ['n2', 160, 300]] as const) {
+    h.at(down, () => {
+      h.recovery.nodeNotReady(node, down * S);
+      h.setReady(node, false);
+    });
+    h.at(up, () => {
+      h.recovery.nodeReady(node);
+      h.setReady(node, true);
+    });
+  }
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
+    ['f1', '0', '100'],
+    ['f2', '0', '200'],
+  ]);
+});
+
+test('an evicted pod\'s loss is made good by its replacement; the eviction is the fault\'s that took its node NotReady, not a later one\'s on the same node', () => {
+  // f1: n1 down 100–300 s; f2: n1 down again from 240 s, for ever, so n1 stays NotReady (f1
+  // detected it at 150 s). a evicted at 450 s, its replacement a2 Running at 452 s, which makes
+  // a's loss good; b is still lost (n1 never returns), so f1's drop lasts to the end (empty). f2
+  // took no node NotReady: no eviction, no drop.
+  const h = harness([nodeDown('f1', ['n1'], 100, 200), nodeDown('f2', ['n1'], 240)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => {
+    h.recovery.nodeNotReady('n1', 150 * S);
+    h.setReady('n1', false);
+  });
+  h.at(240, () => h.recovery.faultStarted('f2', 240 * S));
+  h.at(300, () => h.recovery.faultEnded('f1', 300 * S));
+  h.at(450, () => h.evict(h.pod('a'), 450));
+  h.replace('a2', 'web-1', 450.5, 451, 452);
+  h.sim.run(1000 * S);
+  const cols = ['fault_id', 'detected_s', 'first_eviction_s', 'pods_rescheduled', 'min_available_ratio', 'time_to_full_availability_s'];
+  assert.deepEqual(h.recovery.rows().map((r) => cols.map((c) => r[c])), [
+    ['f1', '150', '450', 1, '0.333333', ''],
+    ['f2', '', '', 0, '0.333333', '0'],
+  ]);
 });

@@ -11,7 +11,7 @@
 // - detected_s: first time the node lifecycle controller marks one of its nodes NotReady
 //   (Ready=Unknown) while it is in force (the time the update is sent).
 // - first_eviction_s: first eviction (taint-eviction controller's delete) of an affected pod
-//   while it is in force.
+//   while it is in force, from a node it took NotReady.
 // - Reschedule time of an evicted pod: from its eviction to the binding (commit) of its
 //   replacement; the replacement is the first pod of the same owner (ReplicaSet, ...) created
 //   after the eviction, pairing evictions and new pods of an owner first-in first-out.
@@ -25,9 +25,11 @@
 //   at once, as in workloads.csv; available = Running on a Ready node, not deleted).
 // - A drop is the fault's when an affected pod stops being available while the fault is in force
 //   (its node NotReady, evicted, preempted; not a pod that finished its run) and the ratio is
-//   then below 1; it lasts until the ratio is 1 again. A pod of the workload ending its run
-//   elsewhere, or a rollout, is no drop of the fault's, so a churning workload's own dips before
-//   the fault bites, or after it, do not close or stretch its window.
+//   then below 1. The pods it so lost are made good when each is available again (its node back)
+//   or its replacement (the pod of its owner paired with its eviction, as for reschedule times)
+//   is; the drop lasts until they all are, or the affected workloads are whole. A pod of the
+//   workload ending its run elsewhere, a rollout, or another fault's losses of a shared workload
+//   are not the fault's, so they neither close its window early nor stretch it.
 // - min_available_ratio: the lowest ratio at the start and during the fault's drops.
 // - time_to_full_availability_s: from the start to the end of the fault's last drop (0 when it
 //   caused none; empty when its last drop lasts past the end, or no workload is affected).
@@ -70,6 +72,8 @@ interface FaultRecord {
   dropped: boolean;
   /** One of its drops lasts now. */
   dropOpen: boolean;
+  /** The affected pods it made unavailable that are not made good yet (see the module comment). */
+  readonly lost: Set<PodInfo>;
   /** Its last drop ended at; null while one lasts. */
   fullUs: number | null;
 }
@@ -77,6 +81,8 @@ interface FaultRecord {
 interface Eviction {
   readonly timeUs: number;
   readonly faults: FaultRecord[];
+  /** The evicted pod. */
+  readonly pod: PodInfo;
 }
 
 export class RecoveryTracker {
@@ -84,6 +90,9 @@ export class RecoveryTracker {
   /** Evictions of each owner ("kind/ns/name") waiting for a replacement, oldest first. */
   private readonly waiting = new Map<string, Eviction[]>();
   private readonly replacementOf = new Map<PodInfo, Eviction>();
+  /** A replacement → the evicted pod it makes good once available (only while a fault counts
+   * that pod as lost). */
+  private readonly replaces = new Map<PodInfo, PodInfo>();
   /** Every eviction's reschedule time (µs), for summary.csv. */
   readonly allRescheduleUs: number[] = [];
   podsEvicted = 0;
@@ -101,7 +110,7 @@ export class RecoveryTracker {
     this.faults = specs.map((spec) => ({
       spec, nodes: new Set(spec.nodes), started: false, endUs: null, inForce: false, downNodes: new Set<string>(), unseen: new Set<string>(), detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
-      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, dropOpen: false, fullUs: null,
+      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, dropOpen: false, lost: new Set<PodInfo>(), fullUs: null,
     }));
     for (const f of this.faults) this.byId.set(f.spec.id, f);
     if (availability !== null) availability.listener = (w, availableBefore, targetBefore, pod) => this.availabilityChanged(w, availableBefore, targetBefore, pod);
@@ -111,10 +120,20 @@ export class RecoveryTracker {
     const list = this.open.get(w);
     if (list === undefined) return;
     const lost = pod !== null && w.available < availableBefore && !pod.terminal;
+    // A pod available again, or a replacement of an evicted one: losses made good.
+    const gained = pod !== null && w.available > availableBefore;
+    const replaced = gained && pod !== null ? this.replaces.get(pod) : undefined;
+    if (replaced !== undefined && pod !== null) this.replaces.delete(pod);
     for (const f of [...list]) {
       f.sumTarget += w.target - targetBefore;
       f.sumAvailable += Math.min(w.available, w.target) - Math.min(availableBefore, targetBefore);
-      this.update(f, lost && f.inForce && f.affected.has(pod));
+      const hit = lost && pod !== null && f.inForce && f.affected.has(pod);
+      if (hit) f.lost.add(pod as PodInfo);
+      if (gained) {
+        f.lost.delete(pod as PodInfo);
+        if (replaced !== undefined) f.lost.delete(replaced);
+      }
+      this.update(f, hit);
     }
   }
 
@@ -128,7 +147,10 @@ export class RecoveryTracker {
     }
     if (!f.dropOpen) return;
     if (short) f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumTarget);
-    else {
+    // Over when its workloads are whole, or its own losses are made good (another fault may
+    // still hold a shared workload short).
+    if (!short || f.lost.size === 0) {
+      f.lost.clear();
       f.dropOpen = false;
       f.fullUs = (this.availability as AvailabilityTracker).nowUs;
       if (!f.inForce) this.stopWatching(f);
@@ -160,7 +182,9 @@ export class RecoveryTracker {
       const q = this.waiting.get(key);
       const e = q?.shift();
       if (q !== undefined && q.length === 0) this.waiting.delete(key);
-      if (e !== undefined) this.replacementOf.set(p, e);
+      if (e === undefined) return;
+      this.replacementOf.set(p, e);
+      if (e.faults.some((f) => f.lost.has(e.pod))) this.replaces.set(p, e.pod);
     },
     podBound: (p) => {
       if (this.replacementOf.size === 0) return;
@@ -244,7 +268,9 @@ export class RecoveryTracker {
     this.podsEvicted++;
     const hit: FaultRecord[] = [];
     for (const f of this.faults) {
-      if (!f.inForce || !f.affected.has(p)) continue;
+      // Its eviction, of a pod it affected on a node it took NotReady (two faults on one node:
+      // the NotReady, and so the evictions, are the one's that was in force first).
+      if (!f.inForce || !f.affected.has(p) || !f.downNodes.has(p.nodeName ?? '')) continue;
       f.evicted++;
       f.firstEvictionUs ??= nowUs;
       hit.push(f);
@@ -253,7 +279,7 @@ export class RecoveryTracker {
     if (key === null) return;
     let q = this.waiting.get(key);
     if (q === undefined) this.waiting.set(key, (q = []));
-    q.push({ timeUs: nowUs, faults: hit });
+    q.push({ timeUs: nowUs, faults: hit, pod: p });
   }
 
   /** summary.csv's failure columns: node_failures, pods_evicted, and the nearest-rank p50 / p99
