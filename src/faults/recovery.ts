@@ -68,8 +68,6 @@ interface FaultRecord {
   sumTarget: number;
   sumAvailable: number;
   minRatio: number;
-  /** It has caused a drop. */
-  dropped: boolean;
   /** One of its drops lasts now. */
   dropOpen: boolean;
   /** The affected pods it made unavailable that are not made good yet (see the module comment). */
@@ -110,7 +108,7 @@ export class RecoveryTracker {
     this.faults = specs.map((spec) => ({
       spec, nodes: new Set(spec.nodes), started: false, endUs: null, inForce: false, downNodes: new Set<string>(), unseen: new Set<string>(), detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
-      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropped: false, dropOpen: false, lost: new Set<PodInfo>(), fullUs: null,
+      workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropOpen: false, lost: new Set<PodInfo>(), fullUs: null,
     }));
     for (const f of this.faults) this.byId.set(f.spec.id, f);
     if (availability !== null) availability.listener = (w, availableBefore, targetBefore, pod) => this.availabilityChanged(w, availableBefore, targetBefore, pod);
@@ -142,7 +140,6 @@ export class RecoveryTracker {
     const short = f.sumAvailable < f.sumTarget;
     if (hit && short && !f.dropOpen) {
       f.dropOpen = true;
-      f.dropped = true;
       f.fullUs = null;
     }
     if (!f.dropOpen) return;
@@ -237,6 +234,8 @@ export class RecoveryTracker {
 
   /** The node lifecycle controller saw `node`'s lease renewed. */
   leaseSeen(node: string): void {
+    // Every renewal of every node comes here: most runs have no ended fault waiting.
+    if (this.unseenBy.size === 0) return;
     const waiting = this.unseenBy.get(node);
     if (waiting === undefined) return;
     this.unseenBy.delete(node);
@@ -325,7 +324,8 @@ export class RecoveryTracker {
         reschedule_p99_s: r.length === 0 ? null : toSeconds(quantile(r, 0.99)),
         reschedule_max_s: r.length === 0 ? null : toSeconds(Math.max(...r)),
         min_available_ratio: f.workloads.size === 0 ? null : f.minRatio,
-        time_to_full_availability_s: f.workloads.size === 0 || f.dropOpen ? null : !f.dropped ? 0 : toSeconds((f.fullUs as number) - f.spec.atUs),
+        // No drop open and none ended (fullUs null): it caused none.
+        time_to_full_availability_s: f.workloads.size === 0 || f.dropOpen ? null : f.fullUs === null ? 0 : toSeconds(f.fullUs - f.spec.atUs),
       };
     });
   }

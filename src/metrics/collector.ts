@@ -24,7 +24,9 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
-import { PoolPeaks } from './pool-peaks.js';
+import { PoolPeaks, ratioOf, RequestedPeaks } from './pool-peaks.js';
+
+export { RequestedPeaks } from './pool-peaks.js';
 import { formatRow, MemorySink, type RowSink } from './csv-output.js';
 import { columnNames, columnsOf, type Cell, type ColumnDims } from './schema.js';
 
@@ -47,27 +49,6 @@ export const LATENCY_AND_RATIO_COLUMNS = [
 /** The summary.csv columns of the requested ratios' peaks (RequestedPeaks). */
 export const PEAK_COLUMNS = ['cpu_requested_peak_ratio', 'memory_requested_peak_ratio', 'requested_peak_s'] as const;
 
-/** The highest cpu and memory requested ratios of a run, and the peak of the load: the first
- * instant at which max(cpu ratio, memory ratio) reached its highest value (ksim capacity
- * injects the failure it tolerates then). Updated at every change of the totals. */
-export class RequestedPeaks {
-  cpu = Number.NaN;
-  memory = Number.NaN;
-  private load = -1;
-  atUs = 0;
-
-  update(nowUs: number, cpu: number, memory: number): void {
-    // NaN (no Ready node offers the resource) never counts; the first number does.
-    if (!Number.isNaN(cpu) && !(cpu <= this.cpu)) this.cpu = cpu;
-    if (!Number.isNaN(memory) && !(memory <= this.memory)) this.memory = memory;
-    const load = Math.max(Number.isNaN(cpu) ? 0 : cpu, Number.isNaN(memory) ? 0 : memory);
-    if (load > this.load) {
-      this.load = load;
-      this.atUs = nowUs;
-    }
-  }
-}
-
 /** The extended resources any of `nodes` offers (allocatable, else capacity), sorted, without
  * hugepages no node has any of (hasResourceColumns): the
  * timeseries.csv columns, known before the run so that a pool joining later has its column. */
@@ -78,11 +59,6 @@ export function extendedResourcesOffered(nodes: readonly Node[]): string[] {
     for (const name of r.scalarNames()) totals.set(name, (totals.get(name) ?? 0) + r.getScalar(name));
   }
   return [...totals].filter(([name, total]) => hasResourceColumns(name, total)).map(([name]) => name).sort();
-}
-
-/** a / b, or NaN when b is 0 (no capacity: the ratio is undefined, written empty). */
-function ratioOf(a: number, b: number): number {
-  return b > 0 ? a / b : Number.NaN;
 }
 
 /** timeseries.csv broken down by node pool or zone (scenario `metrics.groupBy`). */

@@ -1,5 +1,5 @@
-// Each node pool's requested-ratio peaks: the pool's share of summary.csv's
-// cpu_requested_peak_ratio / memory_requested_peak_ratio, worked out the same way (Σ requests of
+// Requested-ratio peaks: the cluster's (RequestedPeaks, summary.csv's cpu_requested_peak_ratio /
+// memory_requested_peak_ratio) and each node pool's (PoolPeaks), worked out the same way (Σ requests of
 // the pods bound on the pool's Ready nodes / Σ allocatable of those nodes, at every change, not
 // only at samples). `ksim capacity --nodes-for POOL` reports the sized pool's headroom from it:
 // the cluster-wide peak counts the other pools' idle capacity, which the pool's pods may not be
@@ -8,14 +8,38 @@
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 
+/** a / b, or NaN when b is 0 (no capacity: the ratio is undefined, written empty). */
+export function ratioOf(a: number, b: number): number {
+  return b > 0 ? a / b : Number.NaN;
+}
+
+/** The highest cpu and memory requested ratios of a run, and the peak of the load: the first
+ * instant at which max(cpu ratio, memory ratio) reached its highest value (ksim capacity
+ * injects the failure it tolerates then). Updated at every change of the totals. */
+export class RequestedPeaks {
+  cpu = Number.NaN;
+  memory = Number.NaN;
+  private load = -1;
+  atUs = 0;
+
+  update(nowUs: number, cpu: number, memory: number): void {
+    // NaN (no Ready node offers the resource) never counts; the first number does.
+    if (!Number.isNaN(cpu) && !(cpu <= this.cpu)) this.cpu = cpu;
+    if (!Number.isNaN(memory) && !(memory <= this.memory)) this.memory = memory;
+    const load = Math.max(Number.isNaN(cpu) ? 0 : cpu, Number.isNaN(memory) ? 0 : memory);
+    if (load > this.load) {
+      this.load = load;
+      this.atUs = nowUs;
+    }
+  }
+}
+
 interface PoolSums {
   cpuRequested: number;
   memoryRequested: number;
   cpuAllocatable: number;
   memoryAllocatable: number;
-  /** NaN until the pool has Ready capacity. */
-  cpuPeak: number;
-  memoryPeak: number;
+  readonly peaks: RequestedPeaks;
 }
 
 export class PoolPeaks {
@@ -56,14 +80,14 @@ export class PoolPeaks {
   values(): Record<string, { cpu: number | null; memory: number | null }> {
     const out: Record<string, { cpu: number | null; memory: number | null }> = {};
     for (const [pool, s] of [...this.pools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      out[pool] = { cpu: Number.isNaN(s.cpuPeak) ? null : s.cpuPeak, memory: Number.isNaN(s.memoryPeak) ? null : s.memoryPeak };
+      out[pool] = { cpu: Number.isNaN(s.peaks.cpu) ? null : s.peaks.cpu, memory: Number.isNaN(s.peaks.memory) ? null : s.peaks.memory };
     }
     return out;
   }
 
   private sums(pool: string): PoolSums {
     let s = this.pools.get(pool);
-    if (s === undefined) this.pools.set(pool, (s = { cpuRequested: 0, memoryRequested: 0, cpuAllocatable: 0, memoryAllocatable: 0, cpuPeak: Number.NaN, memoryPeak: Number.NaN }));
+    if (s === undefined) this.pools.set(pool, (s = { cpuRequested: 0, memoryRequested: 0, cpuAllocatable: 0, memoryAllocatable: 0, peaks: new RequestedPeaks() }));
     return s;
   }
 
@@ -104,14 +128,7 @@ export class PoolPeaks {
   }
 
   private update(s: PoolSums): void {
-    // A ratio with no Ready capacity is undefined and never a peak (as RequestedPeaks).
-    if (s.cpuAllocatable > 0) {
-      const cpu = s.cpuRequested / s.cpuAllocatable;
-      if (!(cpu <= s.cpuPeak)) s.cpuPeak = cpu;
-    }
-    if (s.memoryAllocatable > 0) {
-      const memory = s.memoryRequested / s.memoryAllocatable;
-      if (!(memory <= s.memoryPeak)) s.memoryPeak = memory;
-    }
+    // The time of the peak is the cluster's business (RequestedPeaks.atUs), not read here.
+    s.peaks.update(0, ratioOf(s.cpuRequested, s.cpuAllocatable), ratioOf(s.memoryRequested, s.memoryAllocatable));
   }
 }
