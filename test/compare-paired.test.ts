@@ -136,6 +136,12 @@ test('sweeps made with different --set values (their sweep.json) are compared, w
   assert.equal(ksim('compare', a, b).stderr, `ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${a} --set duration=10m --set cluster.nodePools[0].count=4, candidate ${b} has none of the other's; their runs are compared all the same\n`);
   writeFileSync(join(b, 'sweep.json'), manifest(['cluster.nodePools[0].count=4', 'duration=10m']));
   assert.equal(ksim('compare', a, b).stderr, '');
+  // The same values spelled differently: as YAML (04, "4"), a duration (600s), a quantity.
+  writeFileSync(join(a, 'sweep.json'), manifest(['duration=10m', 'cluster.nodePools[0].count=4', 'cluster.nodePools[0].allocatable.cpu=2']));
+  writeFileSync(join(b, 'sweep.json'), manifest(['duration="600s"', 'cluster.nodePools[0].count=04', 'cluster.nodePools[0].allocatable.cpu=2000m']));
+  assert.equal(ksim('compare', a, b).stderr, '');
+  writeFileSync(join(b, 'sweep.json'), manifest(['duration=601s', 'cluster.nodePools[0].count=4', 'cluster.nodePools[0].allocatable.cpu=2']));
+  assert.equal(ksim('compare', a, b).stderr, `ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${a} --set duration=10m, candidate ${b} --set duration=601s; their runs are compared all the same\n`);
   // No sweep.json (hand-made or an older ksim's): nothing to say.
   assert.equal(ksim('compare', a, base).stderr, '');
 });

@@ -8,7 +8,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../api/duration.js';
 import { InputError } from '../api/input-error.js';
+import { canonicalQuantityText } from '../api/quantity.js';
 import { SCHEMAS } from '../metrics/schema.js';
 import { mean, pairedMeanChange, welchMeanChange, type MeanChange } from './intervals.js';
 import { SWEEP_CSV, SWEEP_JSON } from './sweep.js';
@@ -325,9 +328,38 @@ function setsDiffer(baseDir: string, candidateDir: string): { base: string[]; ca
   const b = setOf(baseDir);
   const c = setOf(candidateDir);
   if (b === null || c === null) return null;
-  const base = b.filter((v) => !c.includes(v));
-  const candidate = c.filter((v) => !b.includes(v));
+  const base = b.filter((v) => !c.some((w) => sameSet(v, w)));
+  const candidate = c.filter((v) => !b.some((w) => sameSet(v, w)));
   return base.length === 0 && candidate.length === 0 ? null : { base, candidate };
+}
+
+/** Two `PATH=VALUE` overrides that set the same: the same path and values that read alike as
+ * YAML (4 and 04, x and "x"), as durations (1m and 60s) or as quantities (1 and 1000m). */
+function sameSet(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ea = a.indexOf('=');
+  const eb = b.indexOf('=');
+  if (ea <= 0 || eb <= 0 || a.slice(0, ea).trim() !== b.slice(0, eb).trim()) return false;
+  const va = yamlValue(a.slice(ea + 1));
+  const vb = yamlValue(b.slice(eb + 1));
+  if (JSON.stringify(va) === JSON.stringify(vb)) return true;
+  if ((typeof va !== 'string' && typeof va !== 'number') || (typeof vb !== 'string' && typeof vb !== 'number')) return false;
+  const alike = (read: (x: string | number) => number | string): boolean => {
+    try {
+      return read(va) === read(vb);
+    } catch {
+      return false;
+    }
+  };
+  return alike((x) => parseDuration(String(x))) || alike((x) => canonicalQuantityText(x));
+}
+
+function yamlValue(text: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** The runs not ok (status error, crashed, ...), per matrix cell and side, in the order met. */

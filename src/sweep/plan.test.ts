@@ -22,6 +22,12 @@ test('matrix values split at commas outside brackets and quotes', () => {
   assert.throws(() => parseMatrix('novalues'), /--matrix novalues: expected PATH=V1,V2/);
   assert.throws(() => parseMatrix('a=1,,2'), /expected non-empty values/);
   assert.throws(() => parseMatrix('a=1,1'), /expected each value once/);
+  // --set reads these alike: the same runs twice under two names.
+  assert.throws(() => parseMatrix('a=4,04,0x4'), /expected each value once \(4 and 04 are the same value\)/);
+  assert.throws(() => parseMatrix('a=x,"x"'), /expected each value once \(x and "x" are the same value\)/);
+  assert.throws(() => parseMatrix('a=[1, 2],[1,2]'), /\(\[1, 2\] and \[1,2\] are the same value\)/);
+  // A number and a string are not the same value (a field may take either).
+  assert.deepEqual(parseMatrix('a=2,"2"').values, ['2', '"2"']);
 });
 
 test('runs are the matrix cells in order (first axis slowest), seeds innermost, ids padded to the total', () => {

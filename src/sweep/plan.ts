@@ -77,7 +77,27 @@ export function parseMatrix(arg: string): MatrixAxis {
   values.push(cur);
   if (values.some((v) => v.trim() === '')) throw bad('non-empty values separated by commas');
   if (new Set(values).size !== values.length) throw bad('each value once');
+  // Values spelled differently that --set reads alike (4, 04, 0x4, +4) would give the same runs
+  // twice under two names.
+  const byValue = new Map<string, string>();
+  for (const v of values) {
+    const key = readValueKey(v);
+    const first = byValue.get(key);
+    if (first !== undefined) throw bad(`each value once (${first} and ${v} are the same value)`);
+    byValue.set(key, v);
+  }
   return { path: arg.slice(0, eq), values };
+}
+
+/** What --set makes of a value, as a comparable key (the text itself when it is not YAML). */
+function readValueKey(v: string): string {
+  try {
+    const x: unknown = parseYaml(v);
+    if (x !== undefined) return `y${JSON.stringify(x)}`;
+  } catch {
+    // not YAML: --set refuses it; compare as written
+  }
+  return `t${v}`;
 }
 
 /** Every run: matrix combinations in order (the first axis varies slowest), seeds innermost. */
