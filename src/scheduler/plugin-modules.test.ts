@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -125,6 +125,25 @@ test("a module that fails to load names the line and column of the module where 
       const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
       assert.ok(e instanceof InputError, String(e));
       assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: ${EXPECTED}, got "${f.module}": it failed to load: ${why(f.module)}`);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('a syntax error or top-level exception in a file the module imports names that file, line and column', async () => {
+  const EXPECTED = 'expected an ES module exporting `plugins`: an object of plugin name → factory(args, handle)';
+  const cases: [helper: string, why: (helper: string) => string][] = [
+    [`export const x = 1;\nconst y = ;\n`, (h) => `${h}:2:11: SyntaxError: Unexpected token ';'`],
+    [`export const x = 1;\nnull.y = 2;\n`, (h) => `${h}:2:8: TypeError: Cannot set properties of null (setting 'y')`],
+  ];
+  for (const [helper, why] of cases) {
+    const f = fixture(`import { x } from './lib/helper.js';\nexport const plugins = { P: () => ({ name: 'P', score: () => x }) };\n`, 'P');
+    try {
+      mkdirSync(join(f.dir, 'lib'));
+      writeFileSync(join(f.dir, 'lib', 'helper.js'), helper);
+      const e = await refusal(loadPluginModules(loadScenario(f.scenario).pluginModules));
+      assert.equal(e.message, `${f.scenario}:8:19: scheduler.pluginModules[0]: ${EXPECTED}, got "${f.module}": it failed to load: ${why(join(f.dir, 'lib', 'helper.js'))}`);
     } finally {
       rmSync(f.dir, { recursive: true, force: true });
     }

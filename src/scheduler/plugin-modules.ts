@@ -2,6 +2,7 @@
 // factory(args, handle), registered next to the built-ins under those names.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
 import { FieldError } from '../api/field-error.js';
@@ -138,9 +139,9 @@ function importError(m: PluginModule, e: unknown): InputError {
 /** An exception importing a module, as `file:line:col: Name: message` when its place is known:
  * a link error (a missing export) and, in newer Node, a syntax error carry it at the top of the
  * stack ("file:///m.js:2", the source line, a caret line); a top-level exception, in a frame of
- * the module; a syntax error in Node 20 nowhere, so the module alone is compiled again in a
- * child `node --check` (only on this error path) for the place it gives, if it reports the
- * same error. */
+ * the module or of a file it imports; a syntax error in Node 20 nowhere, so the module and the
+ * local files it imports are compiled again in a child `node --check` each (only on this error
+ * path) for the place it gives, if it reports the same error. */
 function loadFailure(m: PluginModule, e: unknown): string {
   if (!(e instanceof Error)) return describeValue(e);
   const what = `${e.name}: ${e.message.split('\n')[0] ?? ''}`;
@@ -149,13 +150,42 @@ function loadFailure(m: PluginModule, e: unknown): string {
   const stack = e.stack ?? '';
   const top = /^(\S+):(\d+)\n.*\n( *)\^/.exec(stack);
   if (top !== null) return `${shown(top[1] as string)}:${top[2]}:${(top[3] as string).length + 1}: ${what}`;
-  const frame = new RegExp(`\\(?(${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}):(\\d+):(\\d+)\\)?$`, 'm').exec(stack);
-  if (frame !== null) return `${m.display}:${frame[2]}:${frame[3]}: ${what}`;
+  // The innermost frame in a user's file: the module's own or one it imports.
+  for (const frame of stack.matchAll(/\(?(file:\/\/\S+?):(\d+):(\d+)\)?$/gm)) {
+    const file = frame[1] as string;
+    if (file.startsWith(KSIM_ROOT)) continue;
+    return `${shown(file)}:${frame[2]}:${frame[3]}: ${what}`;
+  }
   if (e.name === 'SyntaxError') {
-    const at = syntaxErrorPlace(m.path, e.message);
-    if (at !== null) return `${m.display}:${at.line}:${at.column}: ${what}`;
+    // Node 20 names no file: the module, then the local files it imports, compiled again.
+    for (const path of localModules(m.path)) {
+      const at = syntaxErrorPlace(path, e.message);
+      if (at !== null) return `${path === m.path ? m.display : path}:${at.line}:${at.column}: ${what}`;
+    }
   }
   return what;
+}
+
+/** ksim's own install (dist/), whose frames are not the user's. */
+const KSIM_ROOT = new URL('../../', import.meta.url).href;
+
+/** The module at `path` and the relative files it imports statically, transitively, breadth
+ * first (at most 50): where a syntax error Node does not place may be. */
+function localModules(path: string): string[] {
+  const out = [path];
+  for (let i = 0; i < out.length && out.length < 50; i++) {
+    let source: string;
+    try {
+      source = readFileSync(out[i] as string, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const imp of source.matchAll(/(?:^|[\s;])(?:import|export)\s*(?:[^'";]*?\bfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const next = resolvePath(dirname(out[i] as string), imp[1] as string);
+      if (!out.includes(next) && existsSync(next)) out.push(next);
+    }
+  }
+  return out;
 }
 
 /** Where `node --check` puts the syntax error `message` in the module at `path`, or null. */

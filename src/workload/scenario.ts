@@ -383,7 +383,7 @@ function readScheduler(doc: YamlDoc, sched: Obj, baseDir: string, file: string, 
 /** How to name a file the scenario refers to in messages: next to the scenario as the user named it. */
 function displayPath(scenarioFile: string, baseDir: string, rel: string): string {
   if (isAbsolute(rel)) return rel;
-  return resolve(dirname(scenarioFile)) === baseDir ? `${dirname(scenarioFile)}/${rel}`.replace(/^\.\//, '') : rel;
+  return resolve(dirname(scenarioFile)) === baseDir ? join(dirname(scenarioFile), rel) : rel;
 }
 
 /** The scenario's faults, then cluster.trace's machine faults (numbered after them). */
