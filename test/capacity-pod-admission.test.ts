@@ -7,6 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 
 function ksim(...args: string[]) {
@@ -64,4 +67,29 @@ test('a pod the LimitRange makes invalid: the whole refusal, naming the default 
     r.stderr,
     'ksim: test/fixtures/capacity/pod-over-default-limit.yaml:5:3: spec: expected a pod the API server admits in this cluster at 1 s, got Pod "big" is invalid: spec.containers[0].resources.requests: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi\n',
   );
+});
+
+test('a dump that lists its Namespaces: a pod in another namespace is refused as upstream NamespaceLifecycle refuses it (capacity --pod and explain), not counted without its quota', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ksim-ns-'));
+  try {
+    const cluster = join(dir, 'cluster.yaml');
+    writeFileSync(cluster, `${readFileSync(join(REPO_ROOT, CLUSTER), 'utf8')}  - { apiVersion: v1, kind: Namespace, metadata: { name: shop } }\n  - { apiVersion: v1, kind: Namespace, metadata: { name: default } }\n`);
+    const pod = join(dir, 'pod.yaml');
+    writeFileSync(pod, readFileSync(join(REPO_ROOT, fixture('pod-1cpu.yaml')), 'utf8').replace('namespace: shop', 'namespace: shopp'));
+    const refusal = `${pod}:5:3: spec: expected a pod the API server admits in this cluster%s, got namespaces "shopp" not found (the cluster's namespaces: default, shop; did you mean "shop"?)\n`;
+    const cap = ksim('capacity', '--cluster', cluster, '--pod', pod);
+    assert.equal(cap.status, 2, cap.stderr);
+    assert.equal(cap.stderr, `ksim: ${refusal.replace('%s', ' at 1 s')}`);
+    const ex = ksim('explain', '--cluster', cluster, '--pod', pod);
+    assert.equal(ex.status, 2, ex.stderr);
+    assert.equal(ex.stderr, `ksim: ${refusal.replace('%s', '')}`);
+    // The namespace it names: counted, bounded by its quota (2, as above); kube-system exists in
+    // every cluster.
+    writeFileSync(pod, readFileSync(join(REPO_ROOT, fixture('pod-1cpu.yaml')), 'utf8'));
+    assert.equal((JSON.parse(ksim('capacity', '--cluster', cluster, '--pod', pod, '--json').stdout) as CapacityJson).total, 2);
+    writeFileSync(pod, readFileSync(join(REPO_ROOT, fixture('pod-1cpu.yaml')), 'utf8').replace('namespace: shop', 'namespace: kube-system'));
+    assert.equal((JSON.parse(ksim('capacity', '--cluster', cluster, '--pod', pod, '--json').stdout) as CapacityJson).total, 6);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

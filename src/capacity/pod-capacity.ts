@@ -16,7 +16,7 @@ import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { parseScenario, type Scenario } from '../workload/scenario.js';
 import { fitCopies, type FitResult } from './fit.js';
-import { admitResources } from '../controlplane/admission.js';
+import { admitResources, missingNamespace } from '../controlplane/admission.js';
 import { checkQuota, quotaRoom } from '../controlplane/resource-quota.js';
 
 export interface PodCapacityOptions {
@@ -78,6 +78,8 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
   // a node selector): the copies counted are those the API server would store.
   const admitted = admitResources(run.cluster, pod);
   const expected = `a pod the API server admits in this cluster at ${toSeconds(atUs)} s`;
+  const noNamespace = missingNamespace(run.cluster, pod);
+  if (noNamespace !== null) throw doc.refused(path, expected, noNamespace);
   if (!admitted.allowed) throw doc.refused(path, expected, admitted.reason);
   // And only as many as the namespace's ResourceQuotas let be created: upstream's ResourceQuota
   // admission (staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go)

@@ -16,6 +16,7 @@
 // priority and its preemptionPolicy (default PreemptLowerPriority), with no class name; upstream
 // rejects such a pod. Scenarios use this to give pods priorities without declaring classes. Every
 // pod upstream admits is admitted exactly as upstream does.
+import { closest } from '../api/suggest.js';
 import { merged } from '../api/values.js';
 import type { Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -58,6 +59,25 @@ export interface AdmitOptions {
 }
 
 const NO_OBJECTS: readonly WorkloadObject[] = [];
+
+/** Namespaces every cluster has, whether a snapshot lists them or not. */
+const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * NamespaceLifecycle admission (upstream plugin/pkg/admission/namespace/lifecycle/admission.go):
+ * a create in a namespace that does not exist is refused, `namespaces "x" not found`. Applied
+ * only when the cluster lists its Namespaces (a cluster dump that holds them): scenarios that
+ * never declare namespaces create their pods where they say. Used for the one pod `capacity
+ * --pod` and `explain` are asked about, whose namespace's quotas and limits would else be
+ * silently none. Null when the namespace exists.
+ */
+export function missingNamespace(cluster: ClusterState, pod: Pod): string | null {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const declared = cluster.objectsOfKind('Namespace').map((o) => o.metadata.name);
+  if (declared.length === 0 || declared.includes(namespace) || BUILT_IN_NAMESPACES.has(namespace)) return null;
+  const near = closest(namespace, declared);
+  return `namespaces ${JSON.stringify(namespace)} not found (the cluster's namespaces: ${declared.join(', ')}${near !== null ? `; did you mean ${JSON.stringify(near)}?` : ''})`;
+}
 
 /**
  * Admits `pod` for creation in `cluster`, in upstream's plugin order

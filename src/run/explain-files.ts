@@ -6,7 +6,7 @@ import { readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { isObject } from '../api/values.js';
 import { RandomStreams } from '../engine/random.js';
 import { PodInfo, podStoreKey } from '../cluster/pod-info.js';
-import { admitPod } from '../controlplane/admission.js';
+import { admitPod, missingNamespace } from '../controlplane/admission.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { DEFAULT_SCHEDULER_NAME, defaultSchedulerConfig, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -78,6 +78,8 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   // The pod as the API server would store it, the scheduler's input: LimitRanger's defaults,
   // Priority's spec.priority from its PriorityClass, DefaultTolerationSeconds' tolerations,
   // RuntimeClass's overhead and node selector (a pod it refuses never reaches the scheduler).
+  const noNamespace = missingNamespace(cluster, pod);
+  if (noNamespace !== null) throw doc.refused(path, 'a pod the API server admits in this cluster', noNamespace);
   const admitted = admitPod(cluster, pod);
   if (!admitted.allowed) throw doc.refused(path, 'a pod the API server admits in this cluster', admitted.reason);
   const fwk = new Framework(profile, registry, { cluster, bindPod: () => {}, deletePod: () => {} });
