@@ -216,8 +216,8 @@ test('a fault still open keeps following a workload another fault was whole agai
   // f1 (n1: a, b of web) from 100 s for 55 s; f2 (n2: c of web, d of db) from 120 s. 150 s: n1
   // NotReady, f1 = 1/3. 155 s: d evicted, f2's drop: (1 + 0)/4 = 0.25. 160 s: n1 Ready, web
   // whole: f1's drop ends (60 s) and f1, over and its node back, lets go of web; f2 = (3 + 0)/4
-  // stays open. 170 s: n1 and n2 NotReady: web 0 of 3, f2 = 0/4 = 0, its minimum (it must still
-  // hear web after f1 let go of it).
+  // stays open. 170 s: n1 and n2 NotReady: web 0 of 3, 0/4 in all, but f2's own losses are c
+  // and d: 1 − 2/4 = 0.5, its minimum (it must still hear web after f1 let go of it).
   const h = harness([nodeDown('f1', ['n1'], 100, 55), nodeDown('f2', ['n2'], 120)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
@@ -241,7 +241,7 @@ test('a fault still open keeps following a workload another fault was whole agai
   h.sim.run(1000 * S);
   assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
     ['f1', '0.333333', '60'], // its window closed at 160 s
-    ['f2', '0', ''],
+    ['f2', '0.5', ''],
   ]);
 });
 
@@ -475,7 +475,8 @@ test('a fault\'s drop ends when its own losses are made good, though another fau
   // f1 (n1: a, b of web) and f2 (n2: c of web, d of db) from 100 s. n1 NotReady at 150 s (f1
   // loses a, b), n2 at 160 s (f2 loses c, d): web 0 of 3. n1 Ready at 200 s: a, b available
   // again, f1's losses made good: its drop ends (100 s) while web is 2 of 3 by f2's doing. n2
-  // Ready at 300 s: f2's end (200 s).
+  // Ready at 300 s: f2's end (200 s). Each one's ratio counts its own losses: f1 a and b of web's
+  // 3 (1/3), f2 c and d of web's 3 + db's 1 (2/4), though all 4 were down at once (0).
   const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 100)]);
   h.at(100, () => {
     h.recovery.faultStarted('f1', 100 * S);
@@ -493,16 +494,17 @@ test('a fault\'s drop ends when its own losses are made good, though another fau
   }
   h.sim.run(1000 * S);
   assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
-    ['f1', '0', '100'],
-    ['f2', '0', '200'],
+    ['f1', '0.333333', '100'],
+    ['f2', '0.5', '200'],
   ]);
 });
 
-test('an evicted pod\'s loss is made good by its replacement; the eviction is the fault\'s that took its node NotReady, not a later one\'s on the same node', () => {
+test('a node a fault took NotReady that a later fault still holds down at its end is the later one\'s from then: its evictions and its pods\' losses, which a replacement makes good', () => {
   // f1: n1 down 100–300 s; f2: n1 down again from 240 s, for ever, so n1 stays NotReady (f1
-  // detected it at 150 s). a evicted at 450 s, its replacement a2 Running at 452 s, which makes
-  // a's loss good; b is still lost (n1 never returns), so f1's drop lasts to the end (empty). f2
-  // took no node NotReady: no eviction, no drop.
+  // detected it at 150 s: web 1 of 3). At 300 s f1 is over and n1 would have come back: n1,
+  // and the losses of a and b, are f2's, and f1's drop ends (200 s). a evicted at 450 s (f2's),
+  // its replacement a2 Running at 452 s makes a's loss good; b is still lost (n1 never returns),
+  // so f2's drop lasts to the end (empty). f2 started short (1/3) and its ratio stays there.
   const h = harness([nodeDown('f1', ['n1'], 100, 200), nodeDown('f2', ['n1'], 240)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(150, () => {
@@ -516,7 +518,45 @@ test('an evicted pod\'s loss is made good by its replacement; the eviction is th
   h.sim.run(1000 * S);
   const cols = ['fault_id', 'detected_s', 'first_eviction_s', 'pods_rescheduled', 'min_available_ratio', 'time_to_full_availability_s'];
   assert.deepEqual(h.recovery.rows().map((r) => cols.map((c) => r[c])), [
-    ['f1', '150', '450', 1, '0.333333', ''],
-    ['f2', '', '', 0, '0.333333', '0'],
+    ['f1', '150', '', 0, '0.333333', '200'],
+    ['f2', '', '450', 1, '0.333333', ''],
+  ]);
+});
+
+test('a fault is not charged with a later fault\'s outage of one of its nodes after its own are back, though another node of its stays down by a third fault', () => {
+  // f1 (a zone: n1, n2) 100–700 s takes both NotReady at 150 s (web 0 of 3); f2 holds n2 down
+  // from 600 s for ever; f3 takes n1 down 1000–1300 s. At 700 s n2 is f2's; n1 Ready and its
+  // lease seen at 705 s: a, b available again, f1 is over (605 s). f3: n1 NotReady 1050 s, a and
+  // b lost (c is on n2, still down: web 0 of 3 in all; f3's own losses 2 of 3: 1/3), back at
+  // 1305 s (305 s). Before, f1 stayed in force while n2 was down and took f3's drop: 1205 s.
+  const h = harness([nodeDown('f1', ['n1', 'n2'], 100, 600), nodeDown('f2', ['n2'], 600), nodeDown('f3', ['n1'], 1000, 300)]);
+  h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
+  h.at(150, () => {
+    for (const n of ['n1', 'n2']) {
+      h.recovery.nodeNotReady(n, 150 * S);
+      h.setReady(n, false);
+    }
+  });
+  h.at(600, () => h.recovery.faultStarted('f2', 600 * S));
+  h.at(700, () => h.recovery.faultEnded('f1', 700 * S));
+  const back = (node: string, s: number) => h.at(s, () => {
+    h.recovery.leaseSeen(node);
+    h.recovery.nodeReady(node);
+    h.setReady(node, true);
+  });
+  back('n1', 705);
+  h.at(1000, () => h.recovery.faultStarted('f3', 1000 * S));
+  h.at(1050, () => {
+    h.recovery.nodeNotReady('n1', 1050 * S);
+    h.setReady('n1', false);
+  });
+  h.at(1300, () => h.recovery.faultEnded('f3', 1300 * S));
+  back('n1', 1305);
+  h.sim.run(2000 * S);
+  const cols = ['fault_id', 'detected_s', 'min_available_ratio', 'time_to_full_availability_s'];
+  assert.deepEqual(h.recovery.rows().map((r) => cols.map((c) => r[c])), [
+    ['f1', '150', '0', '605'],
+    ['f2', '', '0', ''], // it starts with web and db all down (0 of 4): its start
+    ['f3', '1050', '0.333333', '305'],
   ]);
 });

@@ -6,7 +6,8 @@
 //   start until it has ended, the node lifecycle controller has seen the leases of those of its
 //   nodes that were Ready then renewed since (one can be marked NotReady just after the end, its
 //   first renewals not yet committed), and every node it took NotReady is Ready again (a node already NotReady when it
-//   starts, from another fault, is not its doing). Detections, evictions and
+//   starts, from another fault, is not its doing; one that another fault still holds down when
+//   it ends is handed to that fault, with its lost pods there). Detections, evictions and
 //   availability losses outside that time belong to other faults, or to none.
 // - detected_s: first time the node lifecycle controller marks one of its nodes NotReady
 //   (Ready=Unknown) while it is in force (the time the update is sent).
@@ -30,7 +31,8 @@
 //   is; the drop lasts until they all are, or the affected workloads are whole. A pod of the
 //   workload ending its run elsewhere, a rollout, or another fault's losses of a shared workload
 //   are not the fault's, so they neither close its window early nor stretch it.
-// - min_available_ratio: the lowest ratio at the start and during the fault's drops.
+// - min_available_ratio: the lowest ratio at the start and, during the fault's drops, of its own
+//   losses: max(ratio, 1 − |lost| / Σ target) (another fault's losses meanwhile are not its).
 // - time_to_full_availability_s: from the start to the end of the fault's last drop (0 when it
 //   caused none; empty when its last drop lasts past the end, or no workload is affected).
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -125,7 +127,8 @@ export class RecoveryTracker {
     for (const f of [...list]) {
       f.sumTarget += w.target - targetBefore;
       f.sumAvailable += Math.min(w.available, w.target) - Math.min(availableBefore, targetBefore);
-      const hit = lost && pod !== null && f.inForce && f.affected.has(pod);
+      // A loss to a NotReady node is the fault's only when the fault took that node NotReady.
+      const hit = lost && pod !== null && f.inForce && f.affected.has(pod) && (!this.notReady.has(pod.nodeName ?? '') || f.downNodes.has(pod.nodeName ?? ''));
       if (hit) f.lost.add(pod as PodInfo);
       if (gained) {
         f.lost.delete(pod as PodInfo);
@@ -143,7 +146,9 @@ export class RecoveryTracker {
       f.fullUs = null;
     }
     if (!f.dropOpen) return;
-    if (short) f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumTarget);
+    // Its own losses: another fault's losses of a shared workload do not lower its ratio (but
+    // a workload more available than its own count says, e.g. surge pods, is as available).
+    if (short) f.minRatio = Math.min(f.minRatio, Math.max(f.sumAvailable / f.sumTarget, 1 - f.lost.size / f.sumTarget));
     // Over when its workloads are whole, or its own losses are made good (another fault may
     // still hold a shared workload short).
     if (!short || f.lost.size === 0) {
@@ -221,6 +226,25 @@ export class RecoveryTracker {
   faultEnded(id: string, nowUs: number): void {
     const f = this.find(id);
     f.endUs = nowUs;
+    // A node it took NotReady that another fault, still going, holds down too is that fault's
+    // from now on: its coming back, its evictions and its pods' losses (which this one's end
+    // would have ended) are not this one's.
+    let handed = false;
+    for (const n of [...f.downNodes]) {
+      const holder = this.faults.find((g) => g !== f && g.started && g.endUs === null && g.nodes.has(n));
+      if (holder === undefined) continue;
+      f.downNodes.delete(n);
+      holder.downNodes.add(n);
+      for (const p of [...f.lost]) {
+        if (p.nodeName !== n) continue;
+        f.lost.delete(p);
+        handed = true;
+        if (!holder.affected.has(p)) continue;
+        holder.lost.add(p);
+        this.update(holder, true);
+      }
+    }
+    if (handed && f.dropOpen) this.update(f, false);
     for (const n of f.nodes) {
       // A node NotReady now is back when it is Ready (its own, in downNodes) or another fault's.
       if (!this.cluster.nodeByName.has(n) || this.notReady.has(n)) continue;
@@ -252,7 +276,8 @@ export class RecoveryTracker {
   nodeNotReady(node: string, nowUs: number): void {
     this.notReady.add(node);
     for (const f of this.faults) {
-      if (!f.inForce || !f.nodes.has(node)) continue;
+      // After its end, only a node whose lease it has not seen renewed since is its doing.
+      if (!f.inForce || !f.nodes.has(node) || (f.endUs !== null && !f.unseen.has(node))) continue;
       f.detectedUs ??= nowUs;
       f.downNodes.add(node);
     }
