@@ -43,7 +43,7 @@ test('with an earlier snapshot the ETA follows the pace since it, not since the 
   assert.equal(progressText(snap, 20_000, { snap: { ...snap, simUs: 500e6 }, elapsedMs: 15_000 }), '10m00s/30m00s 33.3% | 6,000 ev/s | pods 300 bound 13 pending | ETA 1m00s');
 });
 
-test('the reporter hands the format the newest shown snapshot at least 20 s old (else the oldest)', () => {
+test('the reporter hands the format the newest shown snapshot at least 20 s old, or the first from half the time so far when that is later (else the oldest)', () => {
   const clock = { t: 0 };
   const bases: (number | undefined)[] = [];
   const r = new ProgressReporter<number>({ mode: 'lines', write: () => {}, nowMs: () => clock.t, label: 'q', linesPeriodMs: 10_000, format: (_s, _e, base) => {
@@ -54,7 +54,8 @@ test('the reporter hands the format the newest shown snapshot at least 20 s old 
     clock.t = t;
     r.update(t / 1000);
   }
-  assert.deepEqual(bases, [undefined, 10, 10, 20, 30]);
+  // At 30 s: 10 s is 20 s old, but half of 30 s is 15 s: 20. At 40 s: 20 (20 s old, and half).
+  assert.deepEqual(bases, [undefined, 10, 20, 20, 30]);
 });
 
 test('KSIM_PROGRESS_INTERVAL_MS sets the plain-line period; unset or bad gives 10 s', () => {
@@ -101,6 +102,10 @@ test('on an 80-column terminal a long run keeps its ETA: the rate segment goes f
   assert.equal(fitLine(long, 81), 'ksim churn-bench 1h05m/24h00m 4.5% | pods 10,000 bound 1,234 pending | ETA 25m13s');
   assert.equal(fitLine(long, 79), 'ksim churn-bench 1h05m/24h00m 4.5% | ETA 25m13s');
   assert.equal(fitLine(long, 200), long);
+  // A long scenario name is shortened before the ETA or the percentage is cut.
+  const named = 'ksim s8-long-random-failures-with-a-rather-long-scenario-name 10h13m/12h00m 85.2% | 30,000 ev/s | pods 420 bound 3 pending | ETA 4s';
+  assert.equal(fitLine(named, 79, 's8-long-random-failures-with-a-rather-long-scenario-name'), 'ksim s8-long-random-failures-with-a-rather-long-s… 10h13m/12h00m 85.2% | ETA 4s');
+  assert.equal(fitLine(named, 79, 's8-long-random-failures-with-a-rather-long-scenario-name').length, 79);
   const sweep = 'ksim sweep 1,037/10,000 runs 10.4% | 2 failed | 4.1 runs/s | ETA 36m26s';
   assert.equal(fitLine(sweep, 60), 'ksim sweep 1,037/10,000 runs 10.4% | 2 failed | ETA 36m26s');
 });

@@ -103,14 +103,20 @@ export interface ProgressOptions<S = ProgressSnapshot> {
 
 /** The status text cut to `width` columns. Whole " | " segments go first — the rate ("… ev/s",
  * "… runs/s"), then the others from the left — so the clock and the ETA, at the ends, stay on
- * an 80-column terminal; a text still too long is cut at the width. */
-export function fitLine(text: string, width: number): string {
+ * an 80-column terminal; then `label` (the run's name, after "ksim ") is shortened with "…"; a
+ * text still too long is cut at the width. */
+export function fitLine(text: string, width: number, label = ''): string {
   if (text.length <= width) return text;
   const segments = text.split(' | ');
   const rate = segments.findIndex((s, i) => i > 0 && i < segments.length - 1 && s.endsWith('/s'));
   if (rate > 0) segments.splice(rate, 1);
   while (segments.join(' | ').length > width && segments.length > 2) segments.splice(1, 1);
-  const fitted = segments.join(' | ');
+  let fitted = segments.join(' | ');
+  const prefix = `ksim ${label} `;
+  if (fitted.length > width && label.length > 1 && fitted.startsWith(prefix)) {
+    const keep = Math.max(1, label.length - (fitted.length - width) - 1);
+    if (keep + 1 < label.length) fitted = `ksim ${label.slice(0, keep)}… ${fitted.slice(prefix.length)}`;
+  }
   return fitted.length > width ? fitted.slice(0, width) : fitted;
 }
 
@@ -141,7 +147,10 @@ export class ProgressReporter<S = ProgressSnapshot> {
     const format = this.opts.format ?? (progressText as unknown as NonNullable<ProgressOptions<S>['format']>);
     const elapsedMs = now - this.startMs;
     while (this.shownSnaps.length > 1 && elapsedMs - this.shownSnaps[1]!.elapsedMs >= ETA_WINDOW_MS) this.shownSnaps.shift();
-    const text = `ksim ${this.opts.label} ${format(s, elapsedMs, this.shownSnaps[0])}`;
+    // The pace since the later of ETA_WINDOW_MS ago and half the time so far: a short run's
+    // start (loading, the t = 0 burst) is slower than the rest of it.
+    const base = this.shownSnaps.find((x) => x.elapsedMs >= elapsedMs / 2) ?? this.shownSnaps[this.shownSnaps.length - 1];
+    const text = `ksim ${this.opts.label} ${format(s, elapsedMs, base)}`;
     this.shownSnaps.push({ snap: s, elapsedMs });
     if (this.opts.mode === 'lines') {
       this.opts.write(`${text}\n`);
@@ -150,7 +159,7 @@ export class ProgressReporter<S = ProgressSnapshot> {
     const columns = this.opts.columns !== undefined && this.opts.columns > 0 ? this.opts.columns : 80;
     const width = Math.max(20, columns - 1);
     // \r back to column 0, the text, then erase what a longer earlier line left to the right.
-    this.opts.write(`\r${fitLine(text, width)}\x1b[K`);
+    this.opts.write(`\r${fitLine(text, width, this.opts.label)}\x1b[K`);
     this.shown = true;
   }
 
