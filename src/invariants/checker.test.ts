@@ -260,6 +260,21 @@ test('output-counts: timeseries ratios count Ready nodes only, and each extended
   assert.equal(v.timeUs, 60_000_000);
 });
 
+test('output-counts: a hugepages size every node reports as "0" (every Linux kubelet) needs no column, as the collector gives it none', () => {
+  const node = makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0' }).obj();
+  const { cluster } = setup([node], []);
+  const rows: Array<Record<string, string | number>> = [];
+  let checker: InvariantChecker | null = null;
+  const sim = new RealSimulation({ afterEvent: (ev) => checker?.afterEvent(ev) });
+  checker = new InvariantChecker(sim, cluster, { timeseries: rows });
+  sim.scheduleAt(0, 'metrics.sample', '', () => rows.push({
+    time_s: '0', nodes_ready: 1, nodes_not_ready: 0, pods_pending: 0, pods_running: 0, pods_available: 0, pods_succeeded: 0, pods_failed: 0,
+    cpu_requested_ratio: '0', memory_requested_ratio: '0', cpu_allocatable_not_ready_milli: 0, memory_allocatable_not_ready_bytes: 0,
+  }));
+  sim.run();
+  checker.finish();
+});
+
 test('output-counts: pods_available counts Running pods on Ready nodes', () => {
   const { cluster } = setup([cpuNode('n1', '4'), cpuNode('n2', '4')], [makePod('a').node('n1').obj(), makePod('b').node('n2').obj()]);
   for (const p of cluster.pods.values()) cluster.setPhase(p, 'Running');
