@@ -142,4 +142,34 @@ items:
     assert.equal(e.message.replace(`${dir}/`, ''), 'pod.yaml:5:3: spec: expected a pod the API server admits in this cluster, got pods "web" is forbidden: no PriorityClass with name high was found');
     return true;
   });
+  // The dump's own PriorityClass, RuntimeClass and LimitRange are admission's (explain skipped
+  // them: every pod naming a class was refused, and the LimitRange's default went unapplied).
+  // The LimitRange's 3 CPUs and the RuntimeClass's 1 CPU of overhead do not fit 4 CPUs minus the
+  // 500m a pod holds: 3.5 left.
+  writeFileSync(cluster, `${readFileSync(cluster, 'utf8')}  - { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: high }, value: 1000 }
+  - { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: system-node-critical }, value: 2000001000 }
+  - apiVersion: node.k8s.io/v1
+    kind: RuntimeClass
+    metadata: { name: gvisor }
+    handler: runsc
+    overhead: { podFixed: { cpu: "1" } }
+  - apiVersion: v1
+    kind: Pod
+    metadata: { name: held, namespace: default }
+    spec: { nodeName: node-a, containers: [{ name: c, image: x, resources: { requests: { cpu: 500m } } }] }
+    status: { phase: Running }
+`);
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\nspec:\n  priorityClassName: high\n  containers: [{ name: c, image: x }]\n');
+  assert.equal((await explainFiles({ cluster, pod })).selected, 'node-a');
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\nspec:\n  priorityClassName: high\n  runtimeClassName: gvisor\n  containers: [{ name: c, image: x }]\n');
+  // Priority 1000 preempts the held pod (priority 0): 4 CPUs then (a run's cycle nominates
+  // node-a and deletes it). Before, explain's preemption read a PreFilter state the skipped
+  // NodePorts never wrote.
+  const r2 = await explainFiles({ cluster, pod });
+  assert.equal(r2.selected, null);
+  assert.equal(r2.reason, '0/1 nodes are available: 1 Insufficient cpu. preemption: would nominate node-a, evicting default/held');
+  assert.deepEqual(r2.preemption, { node: 'node-a', victims: ['default/held'] });
+  // Without the class (priority 0) nothing can be preempted.
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\nspec:\n  runtimeClassName: gvisor\n  containers: [{ name: c, image: x }]\n');
+  assert.equal((await explainFiles({ cluster, pod })).reason, '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
 });

@@ -82,9 +82,12 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   if (noNamespace !== null) throw doc.refused(path, 'a pod the API server admits in this cluster', noNamespace);
   const admitted = admitPod(cluster, pod);
   if (!admitted.allowed) throw doc.refused(path, 'a pod the API server admits in this cluster', admitted.reason);
-  const fwk = new Framework(profile, registry, { cluster, bindPod: () => {}, deletePod: () => {} });
+  // Preemption's victims are noted, not deleted: the cluster stays as the dump has it.
+  const deleted: PodInfo[] = [];
+  const fwk = new Framework(profile, registry, { cluster, bindPod: () => {}, deletePod: (p) => void deleted.push(p) });
   const info = new PodInfo(admitted.pod, 0);
   return explain(fwk, cluster, info, {
+    deleted,
     ...(o.nodes !== undefined ? { nodes: o.nodes } : {}),
     scoreAllNodes: o.scoreAllNodes === true,
     rng: new RandomStreams(o.seed ?? 1).stream('scheduler'),

@@ -48,6 +48,9 @@ export interface ExplainResult {
    * that is not a Status, a score that is not an integer or, normalised, not in [0, 100]. The
    * verdicts and scores are shown as the plugins returned them; `selected` is null. */
   readonly error?: string;
+  /** When no node fits but preemption would make room: the node it would nominate and the pods
+   * it would evict there (namespace/name), as a run's cycle would do. */
+  readonly preemption?: { readonly node: string; readonly victims: readonly string[] };
 }
 
 export interface ExplainOptions {
@@ -57,6 +60,9 @@ export interface ExplainOptions {
   readonly scoreAllNodes?: boolean;
   /** Breaks ties between top-scoring nodes, as the scheduler does. */
   readonly rng: RandomStream;
+  /** The pods the framework's handle was asked to delete (preemption's victims): filled while
+   * explaining, read after PostFilter. */
+  readonly deleted?: readonly PodInfo[];
 }
 
 function toStatus(v: Verdict): ExplainStatus {
@@ -93,6 +99,9 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
       (allowed ??= new Map()).set(p.name, result.nodeNames);
     }
   }
+
+  // As the scheduler's cycle state records them: preemption's dry run leaves them out too.
+  if (skipped.size > 0) state.skipFilterPlugins = skipped;
 
   const nodes: Record<string, ExplainNode> = {};
   const feasible: NodeInfo[] = [];
@@ -178,7 +187,13 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   // deletions, and the nomination it may make is not kept.
   if (fwk.postFilter.length === 0) return { ...result, reason: fitError };
   const statuses: ReadonlyMap<string, Verdict> = failed.size > 0 ? NodeToStatus.every(candidates, [...failed.values()][0] as Status) : failures;
-  const { status } = runPostFilterPlugins(fwk, state, pod, statuses);
+  const before = opts.deleted?.length ?? 0;
+  const { status, result: post } = runPostFilterPlugins(fwk, state, pod, statuses);
   const msg = status === null ? '' : status.message;
+  const node = status === null ? (post?.nominatedNodeName ?? null) : null;
+  if (node !== null) {
+    const victims = (opts.deleted ?? []).slice(before).map((v) => v.key);
+    return { ...result, reason: `${fitError} preemption: would nominate ${node}, evicting ${victims.length === 0 ? 'no pod' : victims.join(', ')}`, preemption: { node, victims } };
+  }
   return { ...result, reason: msg === '' ? fitError : `${fitError} ${msg}` };
 }

@@ -1,6 +1,6 @@
 // A cluster as `kubectl get nodes,pods,namespaces -A -o json` prints it (a List, YAML or JSON,
-// or several documents): Nodes, bound Pods, Namespaces, and the owners PodTopologySpread reads
-// selectors from. Used by `ksim explain --cluster` and built into a ClusterState.
+// or several documents): Nodes, bound Pods, Namespaces, the owners PodTopologySpread reads
+// selectors from, and the objects admission reads. Used by `ksim explain --cluster` and built into a ClusterState.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import { readObjectPaths, type ObjectItem } from './object-files.js';
@@ -22,6 +22,11 @@ export interface ClusterSnapshot {
 
 /** Kinds read into cluster.objects as they are (selectors of owners and services). */
 const OWNER_KINDS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController', 'Service', 'Deployment', 'DaemonSet', 'Job']);
+
+/** Kinds the API server's admission reads (the pod explained is admitted as a run admits it:
+ * Priority, RuntimeClass, LimitRanger, ResourceQuota), read and checked as a scenario's. */
+const ADMISSION_KINDS = new Set(['PriorityClass', 'RuntimeClass', 'LimitRange', 'ResourceQuota']);
+const CLUSTER_SCOPED = new Set(['PriorityClass', 'RuntimeClass']);
 
 type Item = ObjectItem;
 
@@ -70,6 +75,16 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       if (!isObj(spec) || spec['nodeName'] === undefined || spec['nodeName'] === '') continue;
       // Validated here, so that warnings come in the file's order; bound to a node at the end.
       pending.push({ item: it, pod: readManifest(it.doc, it.path, it.value, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod });
+    } else if (typeof kind === 'string' && ADMISSION_KINDS.has(kind)) {
+      const md = it.value['metadata'];
+      // The built-in classes (system-node-critical, ...) admission knows already.
+      if (kind === 'PriorityClass' && isObj(md) && typeof md['name'] === 'string' && md['name'].startsWith('system-')) continue;
+      const m = readManifest(it.doc, it.path, it.value, warnings !== undefined ? { warnings } : {}) as unknown as WorkloadObject;
+      const ns = CLUSTER_SCOPED.has(kind) ? '' : (m.metadata.namespace ?? 'default');
+      const key = `${kind}/${ns}/${m.metadata.name}`;
+      if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}`, JSON.stringify(m.metadata.name));
+      objectKeys.add(key);
+      objects.push({ ...m, metadata: { ...m.metadata, namespace: ns } });
     } else if (kind === 'Namespace' || (typeof kind === 'string' && OWNER_KINDS.has(kind))) {
       const md = it.value['metadata'];
       if (!isObj(md)) throw it.doc.error([...it.path, 'metadata'], 'metadata with a name', describe(md));
@@ -92,7 +107,7 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       throw it.doc.error([...it.path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
     }
   }
-  for (const [f, byKind] of skipped) warnings?.push(`${f}: skipped ${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}: not read by ksim explain (it reads Nodes, Pods, Namespaces and the owners and Services whose selectors spreading uses)`);
+  for (const [f, byKind] of skipped) warnings?.push(`${f}: skipped ${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, and the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses)`);
   for (const { item: it, pod } of pending) {
     const nodeName = pod.spec?.nodeName;
     if (typeof nodeName !== 'string' || !nodeNames.has(nodeName)) {
