@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
@@ -164,4 +164,41 @@ test('ksim import refuses a kind its API group does not have (apps/v1 Deploymnet
     { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } },
   ]);
   assert.deepEqual(importSnapshot([real]).notes, [`${real}: skipped 1 ReplicationController (its pods run, but nothing recreates them when they are evicted or deleted), 1 Ingress, 1 Widget: not simulated`]);
+});
+
+test('ksim import never writes over its input, into an input folder, or over a scenario edited since an earlier import (exit 2, nothing written); it rewrites its own files', () => {
+  const dir = tempDir('ksim-import-guard-');
+  const dump = join(dir, 'cluster.yaml');
+  writeFileSync(dump, readFileSync(join(SHOP, readdirSync(SHOP).find((f) => f.endsWith('.yaml') || f.endsWith('.json')) as string), 'utf8'));
+  const ksim = (...args: string[]) => spawnSync(process.execPath, [KSIM_BIN, ...args], { encoding: 'utf8', cwd: dir });
+  const before = readFileSync(dump, 'utf8');
+  const self = ksim('import', 'cluster.yaml', '-o', 'cluster.yaml');
+  assert.equal(self.status, 2);
+  assert.equal(self.stderr, 'ksim: -o: expected a path other than an input (it would be replaced by the scenario), got "cluster.yaml"\n');
+  assert.equal(readFileSync(dump, 'utf8'), before);
+  assert.ok(!existsSync(join(dir, 'cluster.snapshot.yaml')));
+  // Its own files: written, then rewritten by the same import.
+  assert.equal(ksim('import', 'cluster.yaml', '-o', 'prod.yaml').status, 0);
+  assert.ok(readFileSync(join(dir, 'prod.snapshot.yaml'), 'utf8').startsWith('# Written by ksim import; each import rewrites this file (edit the scenario instead).\napiVersion: v1\nkind: List\n'));
+  assert.equal(ksim('import', 'cluster.yaml', '-o', 'prod.yaml').status, 0);
+  // A snapshot an older ksim wrote (no first line) beside its unchanged scenario: rewritten too.
+  writeFileSync(join(dir, 'prod.snapshot.yaml'), readFileSync(join(dir, 'prod.snapshot.yaml'), 'utf8').split('\n').slice(1).join('\n'));
+  assert.equal(ksim('import', 'cluster.yaml', '-o', 'prod.yaml').status, 0);
+  // The scenario edited (the README says to add workload and faults to it): kept.
+  writeFileSync(join(dir, 'prod.yaml'), `${readFileSync(join(dir, 'prod.yaml'), 'utf8')}faults: []\n`);
+  const edited = ksim('import', 'cluster.yaml', '-o', 'prod.yaml');
+  assert.equal(edited.status, 2);
+  assert.equal(edited.stderr, 'ksim: prod.yaml: expected no file, or the scenario an earlier ksim import wrote, unchanged (this one was edited: move it, or give another -o), got a file ksim import would replace\n');
+  assert.ok(readFileSync(join(dir, 'prod.yaml'), 'utf8').endsWith('faults: []\n'));
+  // Someone else's file where the snapshot would go; an output inside an input folder.
+  writeFileSync(join(dir, 'other.snapshot.yaml'), 'mine: true\n');
+  assert.match(ksim('import', 'cluster.yaml', '-o', 'other.yaml').stderr, /^ksim: other\.snapshot\.yaml: expected a file an earlier ksim import wrote \(it is rewritten\), or no file/);
+  assert.equal(readFileSync(join(dir, 'other.snapshot.yaml'), 'utf8'), 'mine: true\n');
+  assert.ok(!existsSync(join(dir, 'other.yaml')));
+  mkdirSync(join(dir, 'dump'));
+  writeFileSync(join(dir, 'dump', 'cluster.yaml'), before);
+  const inFolder = ksim('import', 'dump', '-o', 'dump/inside.yaml');
+  assert.equal(inFolder.status, 2);
+  assert.equal(inFolder.stderr, 'ksim: -o: expected a path outside the input folder dump (its next import would read the scenario as an object), got "dump/inside.snapshot.yaml"\n');
+  assert.deepEqual(readdirSync(join(dir, 'dump')), ['cluster.yaml']);
 });

@@ -1,9 +1,10 @@
 // `ksim import FILE|DIR... -o SCENARIO.yaml`: a scenario from `kubectl get ... -A -o json`
 // output (src/workload/import-snapshot.ts). Writes SCENARIO.yaml and, beside it,
 // SCENARIO.snapshot.yaml (and SCENARIO.pending.yaml with --pending-as-workload).
-import { renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
+import { InputError } from '../api/input-error.js';
 import { makeFolder, writingTo } from '../api/output-path.js';
 import { importedScenarioYaml, importSnapshot } from '../workload/import-snapshot.js';
 
@@ -27,18 +28,56 @@ export function importCommand(a: ImportArgs, out: (s: string) => void): void {
   const pendingRel = r.pendingYaml === null ? null : `${base}.pending.yaml`;
   // Written under a temporary name and renamed: no half-written file is left behind. The folder
   // is made as `ksim run -o` makes its own.
+  const scenarioYaml = importedScenarioYaml(base, snapshotRel, pendingRel);
+  const files: [path: string, text: string][] = [
+    [join(dir, snapshotRel), `${GENERATED}\n${r.snapshotYaml}`],
+    ...(pendingRel !== null ? [[join(dir, pendingRel), `${GENERATED}\n${r.pendingYaml as string}`] as [string, string]] : []),
+    [a.output, scenarioYaml],
+  ];
+  // Nothing is written until every file is known safe to write: an input, a file in an input
+  // folder, or a file import did not write (an edited scenario) is never replaced.
+  // (A snapshot an older ksim import wrote, without the first line, is known by its scenario.)
+  const earlier = existsSync(a.output) && readFileSync(a.output, 'utf8') === scenarioYaml;
+  for (const [path, text] of files) checkReplaceable(path, path === a.output ? text : GENERATED, a.inputs, earlier);
   makeFolder(dir, a.output);
   const write = (path: string, text: string) =>
     writingTo(path, () => {
       writeFileSync(`${path}.tmp`, text);
       renameSync(`${path}.tmp`, path);
     });
-  write(join(dir, snapshotRel), r.snapshotYaml);
-  if (pendingRel !== null) write(join(dir, pendingRel), r.pendingYaml as string);
-  write(a.output, importedScenarioYaml(base, snapshotRel, pendingRel));
+  for (const [path, text] of files) write(path, text);
   out(`Imported: ${r.imported.join(', ')}\n`);
   for (const s of r.notes) out(`Note: ${s}\n`);
   out(`Wrote ${[a.output, join(dir, snapshotRel), ...(pendingRel !== null ? [join(dir, pendingRel)] : [])].join(', ')}\n`);
+}
+
+/** The first line of the snapshot and pending files: import rewrites them, edits go to the
+ * scenario. */
+const GENERATED = '# Written by ksim import; each import rewrites this file (edit the scenario instead).';
+
+/** Refuses (exit 2) to write `path` over an input (or into an input folder), or over an existing
+ * file that is not import's: a snapshot or pending file without `mark` as its first line (unless
+ * beside the scenario an earlier import wrote), a scenario other than `mark` (the one this import
+ * writes: an edited scenario is the user's). */
+function checkReplaceable(path: string, mark: string, inputs: readonly string[], besideEarlier: boolean): void {
+  const target = resolve(path);
+  for (const input of inputs) {
+    let real: string;
+    try {
+      real = realpathSync(input);
+    } catch {
+      continue;
+    }
+    const isDir = statSync(real).isDirectory();
+    const inside = isDir ? target.startsWith(`${real}${sep}`) : existsSync(target) && realpathSync(target) === real;
+    if (inside) throw new InputError('-o', 0, 0, '', isDir ? `a path outside the input folder ${input} (its next import would read the scenario as an object)` : `a path other than an input (it would be replaced by the scenario)`, JSON.stringify(path));
+  }
+  if (!existsSync(target)) return;
+  const text = readFileSync(target, 'utf8');
+  const ours = mark === GENERATED ? besideEarlier || text.startsWith(`${GENERATED}\n`) : text === mark;
+  if (!ours) {
+    throw new InputError(path, 0, 0, '', mark === GENERATED ? 'a file an earlier ksim import wrote (it is rewritten), or no file' : 'no file, or the scenario an earlier ksim import wrote, unchanged (this one was edited: move it, or give another -o)', 'a file ksim import would replace');
+  }
 }
 
 /** Registers `ksim import` on the command line (src/cli/main.ts). */
