@@ -5,7 +5,7 @@
 // balance with and without the pod. Args defaults from apis/config/v1/defaults.go
 // (SetDefaults_NodeResourcesBalancedAllocationArgs), validation from
 // apis/config/validation/validation_pluginargs.go (ValidateNodeResourcesBalancedAllocationArgs).
-import { FieldError } from '../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../api/field-error.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
@@ -34,6 +34,7 @@ export function parseNodeResourcesBalancedAllocationArgs(raw: unknown): NodeReso
   const args = defaultNodeResourcesBalancedAllocationArgs();
   if (raw === undefined || raw === null) return args;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('', 'an object');
+  rejectUnknownFields(raw as Record<string, unknown>, ['resources'], '', true);
   const resources = (raw as Record<string, unknown>)['resources'];
   if (resources === undefined || resources === null || (Array.isArray(resources) && resources.length === 0)) return args;
   const seen = new Set<string>();

@@ -6,7 +6,7 @@
 // LazyErrorNodeSelector, PreferredSchedulingTerms), args validation from
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateNodeAffinityArgs).
 import type { NodeAffinity, NodeSelector, NodeSelectorTerm, PreferredSchedulingTerm } from 'kubernetes-types/core/v1.js';
-import { FieldError, joinFieldPath } from '../../api/field-error.js';
+import { FieldError, joinFieldPath, rejectUnknownFields } from '../../api/field-error.js';
 import { ClassNumbers } from '../framework/class-numbers.js';
 import {
   compileNodeSelector,
@@ -112,11 +112,7 @@ interface ParsedArgs {
 export function parseNodeAffinityArgs(raw: unknown): NodeAffinityArgs {
   if (raw === undefined || raw === null) return { addedAffinity: null };
   if (!isObject(raw)) throw new FieldError('', 'NodeAffinityArgs (an object with addedAffinity)', show(raw));
-  for (const k of Object.keys(raw)) {
-    if (k !== 'addedAffinity' && k !== 'apiVersion' && k !== 'kind') {
-      throw new FieldError(k, 'no such field (NodeAffinityArgs has only addedAffinity)');
-    }
-  }
+  rejectUnknownFields(raw, ['addedAffinity'], '', true);
   const added = raw['addedAffinity'];
   if (added === undefined || added === null) return { addedAffinity: null };
   if (!isObject(added)) throw new FieldError('addedAffinity', 'a node affinity', show(added));

@@ -3,7 +3,7 @@
 // most_allocated.go,requested_to_capacity_ratio.go,resource_allocation.go}; args defaults from
 // pkg/scheduler/apis/config/v1/defaults.go (SetDefaults_NodeResourcesFitArgs), validation from
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateNodeResourcesFitArgs).
-import { FieldError } from '../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../api/field-error.js';
 import { isValidLabelKey } from '../../api/labels.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { ClusterState } from '../../cluster/cluster-state.js';
@@ -62,6 +62,7 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
   if (raw === undefined || raw === null) return args;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('', 'an object');
   const r = raw as Record<string, unknown>;
+  rejectUnknownFields(r, ['ignoredResources', 'ignoredResourceGroups', 'scoringStrategy'], '', true);
   if (r['ignoredResources'] !== undefined && r['ignoredResources'] !== null) {
     args.ignoredResources = stringList(r['ignoredResources'], 'ignoredResources');
     args.ignoredResources.forEach((name, i) => {
@@ -81,6 +82,7 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
   if (ssRaw !== undefined && ssRaw !== null) {
     if (typeof ssRaw !== 'object' || Array.isArray(ssRaw)) throw new FieldError('scoringStrategy', 'an object');
     const ss = ssRaw as Record<string, unknown>;
+    rejectUnknownFields(ss, ['type', 'resources', 'requestedToCapacityRatio'], 'scoringStrategy');
     // A scoringStrategy given without a type is not defaulted upstream: validation rejects "".
     const type = ss['type'];
     if (!SCORING_STRATEGY_TYPES.includes(type as ScoringStrategyType)) {
@@ -96,6 +98,7 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
     const shapePath = 'scoringStrategy.requestedToCapacityRatio.shape';
     if (rtcr !== undefined && rtcr !== null) {
       if (typeof rtcr !== 'object' || Array.isArray(rtcr)) throw new FieldError('scoringStrategy.requestedToCapacityRatio', 'an object with a shape');
+      rejectUnknownFields(rtcr as Record<string, unknown>, ['shape'], 'scoringStrategy.requestedToCapacityRatio');
       args.scoringStrategy.requestedToCapacityRatio = { shape: parseShape((rtcr as Record<string, unknown>)['shape'], shapePath) };
     } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio') {
       // Upstream has no default shape and would dereference nil here.

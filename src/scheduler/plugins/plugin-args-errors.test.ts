@@ -8,6 +8,7 @@ import type { Framework } from '../framework/framework.js';
 import type { FrameworkHandle } from '../framework/interfaces.js';
 import { FieldError } from '../../api/field-error.js';
 import { newNodeResourcesFit } from './node-resources-fit.js';
+import { newNodeResourcesBalancedAllocation } from './balanced-allocation.js';
 import { parseShape } from './requested-to-capacity-ratio.js';
 import { newNodeAffinity } from './node-affinity.js';
 import { newInterPodAffinity } from './inter-pod-affinity/plugin.js';
@@ -76,4 +77,21 @@ test('InterPodAffinity, DefaultPreemption and the GPU plugins refuse args that a
   assert.deepEqual(gpu({ resource: 'example.com/bad name' }), ['resource', resource, '"example.com/bad name"']);
   assert.deepEqual(gpu({ modelLabel: 5 }), ['modelLabel', 'a label key such as alibaba.com/gpu-model', '5']);
   assert.deepEqual(gpu({ modelLabel: 'bad key' }), ['modelLabel', 'a label key such as alibaba.com/gpu-model', '"bad key"']);
+});
+
+test('unknown fields in plugin args are refused at their path, naming the fields and the nearest (upstream decodes args strictly); apiVersion and kind of typed args are fine', () => {
+  const fields = (list: string) => `one of the fields ${list}`;
+  const cases: [() => unknown, [string, string, string | undefined]][] = [
+    [() => newNodeResourcesFit({ scoringStrategy: { type: 'MostAllocated', resource: [{ name: 'cpu', weight: 5 }] } }), ['scoringStrategy.resource', fields('type, resources, requestedToCapacityRatio'), 'unknown field "resource" (did you mean "resources"?)']],
+    [() => newNodeResourcesFit({ scoringStrategy: { type: 'MostAllocated', resources: [{ name: 'cpu', wieght: 5 }] } }), ['scoringStrategy.resources[0].wieght', fields('name, weight'), 'unknown field "wieght" (did you mean "weight"?)']],
+    [() => newNodeResourcesFit({ ignoredResource: ['example.com/x'] }), ['ignoredResource', fields('ignoredResources, ignoredResourceGroups, scoringStrategy'), 'unknown field "ignoredResource" (did you mean "ignoredResources"?)']],
+    [() => newNodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shapes: [] } } }), ['scoringStrategy.requestedToCapacityRatio.shapes', fields('shape'), 'unknown field "shapes" (did you mean "shape"?)']],
+    [() => newNodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilisation: 0, score: 10 }] } } }), ['scoringStrategy.requestedToCapacityRatio.shape[0].utilisation', fields('utilization, score'), 'unknown field "utilisation" (did you mean "utilization"?)']],
+    [() => newNodeResourcesBalancedAllocation({ resource: [{ name: 'cpu', weight: 1 }] }), ['resource', fields('resources'), 'unknown field "resource" (did you mean "resources"?)']],
+    [() => newInterPodAffinity({ hardPodAffinityWeigth: 5 }, handle), ['hardPodAffinityWeigth', fields('hardPodAffinityWeight, ignorePreferredTermsOfExistingPods'), 'unknown field "hardPodAffinityWeigth" (did you mean "hardPodAffinityWeight"?)']],
+    [() => newNodeAffinity({ addedAfinity: {} }), ['addedAfinity', fields('addedAffinity'), 'unknown field "addedAfinity" (did you mean "addedAffinity"?)']],
+  ];
+  for (const [make, want] of cases) assert.deepEqual(refusal(make), want);
+  newNodeResourcesFit({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'NodeResourcesFitArgs', scoringStrategy: { type: 'MostAllocated' } });
+  newNodeResourcesBalancedAllocation({ kind: 'NodeResourcesBalancedAllocationArgs', resources: [{ name: 'cpu', weight: 1 }] });
 });

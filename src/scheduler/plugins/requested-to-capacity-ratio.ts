@@ -4,7 +4,7 @@
 // pkg/scheduler/framework/plugins/helper/shape_score.go (BuildBrokenLinearFunction) and the
 // shape checks of pkg/scheduler/apis/config/validation/validation_pluginargs.go
 // (validateFunctionShape).
-import { FieldError } from '../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../api/field-error.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { mulDiv } from './resource-allocation.js';
 
@@ -34,6 +34,7 @@ export function parseShape(raw: unknown, path: string): UtilizationShapePoint[] 
     const p = `${path}[${i}]`;
     if (typeof x !== 'object' || x === null) throw new FieldError(p, 'an object with utilization and score');
     const o = x as Record<string, unknown>;
+    rejectUnknownFields(o, ['utilization', 'score'], p);
     // Omitted fields are 0, as in the Go struct.
     const utilization = o['utilization'] ?? 0;
     const score = o['score'] ?? 0;

@@ -7,7 +7,7 @@
 //
 // Everything name-based is resolved once in the constructor (a kind per configured resource),
 // the pod's requests once per pod; the per-node accessors allocate nothing.
-import { FieldError } from '../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../api/field-error.js';
 import { isValidLabelKey } from '../../api/labels.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
@@ -249,6 +249,7 @@ export function parseResourceSpecs(
     const p = `${path}[${i}]`;
     if (typeof x !== 'object' || x === null) throw new FieldError(p, 'an object with name and weight');
     const o = x as Record<string, unknown>;
+    rejectUnknownFields(o, ['name', 'weight'], p);
     const name = o['name'];
     if (typeof name !== 'string' || name === '') {
       throw new FieldError(`${p}.name`, 'a resource name', name === undefined ? undefined : JSON.stringify(name));

@@ -357,7 +357,7 @@ describe('DefaultPreemption args', () => {
     ['negative minCandidateNodesAbsolute', { minCandidateNodesPercentage: 20, minCandidateNodesAbsolute: -1 }, 'minCandidateNodesAbsolute', 'minCandidateNodesAbsolute: expected an integer in the valid range [0, inf), got -1'],
     ['all zero', { minCandidateNodesPercentage: 0, minCandidateNodesAbsolute: 0 }, 'minCandidateNodesPercentage', 'minCandidateNodesPercentage: expected a value that is not zero at the same time as minCandidateNodesAbsolute, got 0'],
     ['ksim case: not an integer', { minCandidateNodesAbsolute: 1.5 }, 'minCandidateNodesAbsolute', 'minCandidateNodesAbsolute: expected a 32-bit integer, got 1.5'],
-    ['ksim case: unknown field', { minCandidateNodes: 3 }, 'minCandidateNodes', 'minCandidateNodes: expected one of minCandidateNodesPercentage, minCandidateNodesAbsolute (unknown field)'],
+    ['ksim case: unknown field', { minCandidateNodes: 3 }, 'minCandidateNodes', 'minCandidateNodes: expected one of the fields minCandidateNodesPercentage, minCandidateNodesAbsolute, got unknown field "minCandidateNodes"'],
   ];
   for (const [name, args, path, message] of bad) {
     it(name, () => {

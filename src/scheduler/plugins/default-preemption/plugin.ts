@@ -10,7 +10,7 @@
 // <node>"; the scheduler applies the deletions when the cycle ends and nominates the pod to the
 // node (PostFilterResult.nominatedNodeName).
 import { NodeToStatus } from '../../framework/node-to-status.js';
-import { FieldError } from '../../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../../api/field-error.js';
 import { RandomStreams } from '../../../engine/random.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import { PREEMPTION_REASON, type PodInfo } from '../../../cluster/pod-info.js';
@@ -47,11 +47,7 @@ export function parseDefaultPreemptionArgs(raw: unknown): DefaultPreemptionArgs 
   if (raw === undefined || raw === null) return DEFAULT_PREEMPTION_ARGS;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('', 'DefaultPreemptionArgs (a mapping)', describeValue(raw));
   const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) {
-    if (k !== 'minCandidateNodesPercentage' && k !== 'minCandidateNodesAbsolute' && k !== 'apiVersion' && k !== 'kind') {
-      throw new FieldError(k, 'one of minCandidateNodesPercentage, minCandidateNodesAbsolute (unknown field)');
-    }
-  }
+  rejectUnknownFields(r, ['minCandidateNodesPercentage', 'minCandidateNodesAbsolute'], '', true);
   const pct = readInt32(r, 'minCandidateNodesPercentage', DEFAULT_PREEMPTION_ARGS.minCandidateNodesPercentage);
   const abs = readInt32(r, 'minCandidateNodesAbsolute', DEFAULT_PREEMPTION_ARGS.minCandidateNodesAbsolute);
   if (pct < 0 || pct > 100) throw new FieldError('minCandidateNodesPercentage', 'an integer in the valid range [0, 100]', String(pct));

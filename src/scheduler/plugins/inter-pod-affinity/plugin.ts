@@ -4,7 +4,7 @@
 // pkg/scheduler/apis/config/v1/defaults.go (hardPodAffinityWeight 1) and validation from
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateInterPodAffinityArgs:
 // hardPodAffinityWeight in [0, 100]).
-import { FieldError } from '../../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../../api/field-error.js';
 import type { ClusterState } from '../../../cluster/cluster-state.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
@@ -38,7 +38,6 @@ export function defaultInterPodAffinityArgs(): InterPodAffinityArgs {
   return { hardPodAffinityWeight: 1, ignorePreferredTermsOfExistingPods: false };
 }
 
-const KNOWN_FIELDS = new Set(['hardPodAffinityWeight', 'ignorePreferredTermsOfExistingPods', 'apiVersion', 'kind']);
 
 /** Defaults missing fields and validates; errors carry the field path below the args object. */
 export function parseInterPodAffinityArgs(raw: unknown): InterPodAffinityArgs {
@@ -48,9 +47,7 @@ export function parseInterPodAffinityArgs(raw: unknown): InterPodAffinityArgs {
     throw new FieldError('', 'InterPodAffinityArgs (an object with hardPodAffinityWeight, ignorePreferredTermsOfExistingPods)', JSON.stringify(raw));
   }
   const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) {
-    if (!KNOWN_FIELDS.has(k)) throw new FieldError(k, 'no such field (InterPodAffinityArgs has hardPodAffinityWeight, ignorePreferredTermsOfExistingPods)');
-  }
+  rejectUnknownFields(r, ['hardPodAffinityWeight', 'ignorePreferredTermsOfExistingPods'], '', true);
   let hardPodAffinityWeight = d.hardPodAffinityWeight;
   const w = r['hardPodAffinityWeight'];
   if (w !== undefined && w !== null) {

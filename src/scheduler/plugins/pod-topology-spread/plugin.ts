@@ -4,7 +4,7 @@
 // "" → System) and validation from pkg/scheduler/apis/config/validation/validation_pluginargs.go
 // (ValidatePodTopologySpreadArgs).
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
-import { FieldError } from '../../../api/field-error.js';
+import { FieldError, rejectUnknownFields } from '../../../api/field-error.js';
 import { isValidLabelKey } from '../../../api/labels.js';
 import type { NodeInfo } from '../../../cluster/node-info.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
@@ -44,8 +44,7 @@ export interface PodTopologySpreadArgs {
   defaultConstraints: TopologySpreadConstraint[];
 }
 
-const ARG_FIELDS = new Set(['defaultingType', 'defaultConstraints', 'apiVersion', 'kind']);
-const CONSTRAINT_FIELDS = new Set([
+const CONSTRAINT_FIELDS = [
   'maxSkew',
   'topologyKey',
   'whenUnsatisfiable',
@@ -54,7 +53,7 @@ const CONSTRAINT_FIELDS = new Set([
   'nodeAffinityPolicy',
   'nodeTaintsPolicy',
   'matchLabelKeys',
-]);
+];
 
 const EXPECTED_LABEL_KEY =
   'a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters ' +
@@ -70,9 +69,7 @@ function decodeArgs(raw: unknown): PodTopologySpreadArgs {
   const args: PodTopologySpreadArgs = { defaultingType: SYSTEM_DEFAULTING, defaultConstraints: [] };
   if (raw === undefined || raw === null) return args;
   if (!isObject(raw)) throw new FieldError('', 'PodTopologySpreadArgs (an object with defaultingType and/or defaultConstraints)', show(raw));
-  for (const k of Object.keys(raw)) {
-    if (!ARG_FIELDS.has(k)) throw new FieldError(k, 'one of the fields defaultingType, defaultConstraints', `unknown field ${show(k)}`);
-  }
+  rejectUnknownFields(raw, ['defaultingType', 'defaultConstraints'], '', true);
   const dt = raw['defaultingType'];
   if (dt !== undefined && dt !== null && dt !== '') {
     if (typeof dt !== 'string') throw new FieldError('defaultingType', 'a string', show(dt));
@@ -88,9 +85,7 @@ function decodeArgs(raw: unknown): PodTopologySpreadArgs {
 
 function decodeConstraint(raw: unknown, path: string): TopologySpreadConstraint {
   if (!isObject(raw)) throw new FieldError(path, 'a topology spread constraint (maxSkew, topologyKey, whenUnsatisfiable)', show(raw));
-  for (const k of Object.keys(raw)) {
-    if (!CONSTRAINT_FIELDS.has(k)) throw new FieldError(`${path}.${k}`, `a field of a topology spread constraint (${[...CONSTRAINT_FIELDS].join(', ')})`, `unknown field ${show(k)}`);
-  }
+  rejectUnknownFields(raw, CONSTRAINT_FIELDS, path);
   const int = (k: string, dflt: number | undefined): number | undefined => {
     const v = raw[k];
     if (v === undefined || v === null) return dflt;
