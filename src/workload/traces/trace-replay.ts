@@ -217,7 +217,10 @@ export class TraceReplay {
             if (job !== null) this.api.deleteObject('Job', ns, item.pod.name);
             for (const n of names) {
               const p = this.api.cluster.pods.get(`${ns}/${n}`);
-              if (p !== undefined && (p.pod.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? '') === this.entry) this.api.deletePod(p, 'deleted by the trace');
+              // Gone at the trace's time (its deletion time is when the pod left: upstream's
+              // deletionTimestamp is the end of the grace period), so no grace period is added:
+              // 30 simulated seconds would be 30 × speedUp trace seconds of residency.
+              if (p !== undefined && (p.pod.metadata?.annotations?.[WORKLOAD_ANNOTATION] ?? '') === this.entry) this.api.deletePod(p, 'deleted by the trace', true);
             }
           });
         }
