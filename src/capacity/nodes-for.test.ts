@@ -9,6 +9,7 @@ import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, sett
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, parseTarget } from './target.js';
 import { runScenario } from '../run/run-scenario.js';
+import { renderNodesFor } from '../cli/nodes-for-command.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -243,4 +244,35 @@ workload:
   const run = runScenario(loadScenario(file, { set: ['cluster.nodePools[0].count=10'] }), { sinks: 'none' });
   assert.equal(run.summary['cpu_requested_peak_ratio'], 0.15);
   assert.deepEqual(run.poolPeaks, { general: { cpu: 0.75, memory: 0.0625 }, spare: { cpu: 0, memory: 0 } });
+});
+
+/** A runner whose probe at count c leaves missing(c) pods of 3 CPUs unbound (100 replicas). */
+function fakeRunner(missing: (c: number) => number) {
+  return async (tasks: readonly { set: readonly string[] }[]) => tasks.map((t) => {
+    const c = Number(/count=(\d+)$/.exec(t.set.at(-1) as string)?.[1]);
+    const m = missing(c);
+    return { pods_unbound_end: m, replicas_desired_end: 100, replicas_ready_end: 100 - m, pods_bound: 100 - m, cpu_requested_peak_ratio: Math.min(1, (3 * (100 - m)) / (4 * c)), memory_requested_peak_ratio: 0.1, requested_peak_s: 1 };
+  });
+}
+
+test('once a round of guesses all fail, the search splits the bracket instead of creeping up by the guess', async () => {
+  // Fragmentation: 100 pods of 3 CPUs need 75 4-CPU nodes by resources, but 90 to place them
+  // all; each failing count leaves a few pods whose share guesses a node or two more.
+  const missing = (c: number) => (c >= 90 ? 0 : Math.max(1, Math.ceil((90 - c) / 8)));
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), perRound: 2, runner: fakeRunner(missing) });
+  assert.equal(r.count, 90);
+  assert.deepEqual(r.inversions, []);
+  // Following the guess alone took a round per node or two from 24 on (30 rounds and more).
+  assert.ok(Math.max(...r.probes.map((p) => p.round)) <= 10, JSON.stringify(r.probes.map((p) => [p.count, p.round])));
+});
+
+test('a count failing above one that met (noise at the margin) does not stop the search: the answer is the fewest nodes above every failing count, and the pair is reported', async () => {
+  // As above, but 74 nodes happen to place every pod and 93 leave one pending; both are probed
+  // in round 5. Before, the search stopped there (exit 2, nothing written).
+  const missing = (c: number) => (c === 93 ? 1 : c === 74 || c >= 90 ? 0 : Math.max(1, Math.ceil((90 - c) / 8)));
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), perRound: 2, runner: fakeRunner(missing) });
+  assert.deepEqual(r.inversions, [{ failed: 93, met: 74 }]);
+  assert.equal(r.count, 94);
+  assert.ok(r.probes.some((p) => p.count === 93 && !p.met) && r.probes.some((p) => p.count === 74 && p.met));
+  assert.match(renderNodesFor(r), /^The target is noisy at this margin \(93 failed it while 74 met it\): 94 is the fewest nodes above every count that failed; more --seeds make the answer steadier\.$/m);
 });

@@ -103,6 +103,9 @@ export interface NodesForResult {
   /** Set when the search stopped because more nodes did not help: a failing probe, and one with
    * at least PLATEAU_FACTOR times its nodes that did no better. */
   readonly plateau: { readonly from: Probe; readonly to: Probe } | null;
+  /** Counts that failed the target above a count that met it (the target is noisy there): the
+   * answer is then the fewest nodes above every failing count. */
+  readonly inversions: readonly { readonly failed: number; readonly met: number }[];
   /** The fewest nodes at which the scenario's faults have their targets (see PoolFacts). */
   readonly faultFloor: { readonly count: number; readonly why: string } | null;
   /** `--tolerate 'N nodes'`: N, the fewest nodes that can lose N (fewer are not run). */
@@ -148,6 +151,12 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   let hi = Number.POSITIVE_INFINITY; // the smallest count known to meet
   let estimate: number | null = null;
   let guess: number | null = null; // from the failing probe at lo: how many its unbound pods need
+  // Cleared once a round of guesses all failed: the unbound pods' share of the nodes
+  // underestimates what is missing (fragmentation: the leftover pods are the big ones), and
+  // guessing again would creep up a node or two a round; the bracket is split instead.
+  let trustGuess = true;
+  /** Counts that failed above a count that met (noise at the margin). */
+  const inversions: { failed: number; met: number }[] = [];
   let plateau: { from: Probe; to: Probe } | null = null;
   // Fewer nodes than the faults name, or than --tolerate 'N nodes' takes down: the count below is
   // shown as not run, the search starts above.
@@ -162,7 +171,8 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   for (let round = 1; plateau === null; round++) {
     // The first round probes the scenario's own count (at or above the faults' floor: it loads),
     // or the floor when the tolerance's is higher.
-    const candidates = (round === 1 ? nextCandidates(-1, hi, first, estimate, perRound, maxCount) : nextCandidates(lo, hi, first, estimate, perRound, maxCount, guess)).filter((c) => !probes.has(c));
+    const guessing = round > 1 && trustGuess && guess !== null && guess > lo && guess < hi;
+    const candidates = (round === 1 ? nextCandidates(-1, hi, first, estimate, perRound, maxCount) : nextCandidates(lo, hi, first, estimate, perRound, maxCount, trustGuess ? guess : null)).filter((c) => !probes.has(c));
     if (candidates.length === 0) break;
     const results = await probeRound(o, facts, seeds, candidates, round);
     const before = probes.get(lo);
@@ -176,6 +186,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
       }
       if (r.probe.met && r.lowerBound !== null) estimate = Math.max(estimate ?? 0, r.lowerBound);
     }
+    if (guessing && results.every((r) => !r.probe.met)) trustGuess = false;
     // A failing count that did no better than the failing count below it: what it leaves
     // unbound is not what more nodes of this pool place (a pod whose nodeSelector names another
     // pool), so the guess from it would creep up a node or two a round. Double instead: the
@@ -183,7 +194,10 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     const now = probes.get(lo);
     if (hi === Number.POSITIVE_INFINITY && before !== undefined && now !== undefined && now !== before && before.runs > 0 && badness(o.target, now.targetValue) >= badness(o.target, before.targetValue)) guess = null;
     if (lo >= hi) {
-      throw new InputError('--nodes-for', 0, 0, '', `a target that more nodes never break: ${lo} nodes failed it while ${hi} met it (try several --seeds, or a target with some slack)`);
+      // A count failed above one that met (the target is noisy at this margin): the answer is
+      // the fewest nodes above every count that failed, searched for as before.
+      for (const p of probes.values()) if (p.met && p.count < lo && !inversions.some((x) => x.met === p.count)) inversions.push({ failed: lo, met: p.count });
+      hi = Math.min(Number.POSITIVE_INFINITY, ...[...probes.values()].filter((p) => p.met && p.count > lo).map((p) => p.count));
     }
     if (hi === lo + 1 || hi === 0) break;
     if (hi === Number.POSITIVE_INFINITY && lo >= maxCount) break;
@@ -202,6 +216,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     poolCostPerHour: facts.poolCost,
     maxCount,
     plateau,
+    inversions,
     faultFloor: facts.faultFloor,
     tolerateFloor,
   };

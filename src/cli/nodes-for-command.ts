@@ -75,6 +75,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     options: { pool: a.nodesFor, target: target.text, tolerate: toleranceText(tolerate), seeds: r.seeds, set: a.set ?? [], max_count: r.maxCount },
     count: r.count,
     plateau: plateauJson(r),
+    inversions: r.inversions,
     wall_time_ms: Math.round(wallMs),
     runs: runsDone,
   };
@@ -154,6 +155,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom) },
     probes: r.probes.map(probe),
     plateau: plateauJson(r),
+    inversions: r.inversions,
   };
 }
 
@@ -184,6 +186,10 @@ export function renderNodesFor(r: NodesForResult): string {
     const cost = r.answer.costPerHour === null ? '' : `; the cluster then costs ${fmtCost(r.answer.costPerHour)} per hour${r.poolCostPerHour !== null ? ` (${r.pool}: ${fmtCost(r.count * r.poolCostPerHour)})` : ''}`;
     lines.push(`${r.count} node${r.count === 1 ? ' of pool ' + r.pool + ' meets' : 's of pool ' + r.pool + ' meet'} ${what}${cost}.`);
     lines.push(`Headroom of pool ${r.pool} at ${r.count} (1 − its peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
+    if (r.inversions.length > 0) {
+      const pairs = r.inversions.map((x) => `${x.failed} failed it while ${x.met} met it`).join('; ');
+      lines.push(`The target is noisy at this margin (${pairs}): ${r.count} is the fewest nodes above every count that failed; more --seeds make the answer steadier.`);
+    }
     if (r.faultFloor !== null && r.count === r.faultFloor.count && r.count > 1 && (r.tolerateFloor ?? 0) <= r.faultFloor.count) {
       lines.push(`Fewer nodes were not tried: the scenario's ${r.faultFloor.why} (remove or change that fault to probe below ${r.count}).`);
     } else if (r.tolerateFloor !== null && r.count === r.tolerateFloor && r.count > 1) {
