@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heapPlan, poolHeapPlan, userChoseHeap } from './heap.js';
+import { HeapWatch, heapPlan, poolHeapPlan, userChoseHeap } from './heap.js';
 
 const GIB = 2 ** 30;
 
@@ -45,4 +45,17 @@ test('the heap counts as chosen when Node.js got --max-old-space-size or --max-h
     [['--max-semi-space-size=64'], '--stack-size=2000', false],
   ];
   for (const [argv, options, chosen] of cases) assert.equal(userChoseHeap(argv, options), chosen, `${argv.join(' ')} | ${options}`);
+});
+
+test('HeapWatch: less than 10 % of the limit + 64 MiB left on 3 checks in a row stops the run; a collection freeing room in between does not', () => {
+  // A 1000 MiB heap: nearly full below 164 MiB available.
+  const available = [150, 100, 500, 160, 150, 140, 120];
+  let i = 0;
+  const watch = new HeapWatch(() => {
+    const a = (available[i++] ?? 0) * 2 ** 20;
+    return { used_heap_size: 1000 * 2 ** 20 - a, total_available_size: a, heap_size_limit: 1000 * 2 ** 20 };
+  });
+  assert.deepEqual(available.map(() => watch.nearlyFull()), [false, false, false, false, false, true, true]);
+  i = 0;
+  assert.equal(watch.usage(), '0.8 GiB of its 1.0 GiB heap');
 });

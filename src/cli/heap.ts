@@ -151,3 +151,41 @@ export function relaunchWithHeap(mib: number, argv: readonly string[]): Promise<
     child.on('exit', (code, signal) => done(code ?? (signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGINT' ? EXIT_SIGINT : EXIT_INTERNAL)));
   });
 }
+
+/** A run stops when, on HEAP_FULL_CHECKS checks in a row, less of its heap is left than
+ * HEAP_FULL_SHARE of the limit plus HEAP_YOUNG_RESERVE (V8's total_available_size counts the
+ * young generation's reserve, about 48 MiB, which old objects cannot use: a heap runs out with
+ * that much still "available"). */
+export const HEAP_FULL_SHARE = 0.1;
+export const HEAP_YOUNG_RESERVE = 64 * 2 ** 20;
+export const HEAP_FULL_CHECKS = 3;
+
+interface HeapStats {
+  readonly used_heap_size: number;
+  readonly total_available_size: number;
+  readonly heap_size_limit: number;
+}
+
+/**
+ * Watches a run's heap between slices of events, for what the estimate does not see before the
+ * run (a trace's pods arrive as it is read): true once the heap has been nearly full (above) on
+ * HEAP_FULL_CHECKS checks in a row (a full collection would have freed it were it garbage), so
+ * the run stops with advice instead of Node.js aborting with an out-of-memory stack trace.
+ * `stats`: v8's getHeapStatistics (a fake in tests).
+ */
+export class HeapWatch {
+  private fullChecks = 0;
+  constructor(private readonly stats: () => HeapStats = getHeapStatistics) {}
+
+  nearlyFull(): boolean {
+    const s = this.stats();
+    this.fullChecks = s.total_available_size < HEAP_FULL_SHARE * s.heap_size_limit + HEAP_YOUNG_RESERVE ? this.fullChecks + 1 : 0;
+    return this.fullChecks >= HEAP_FULL_CHECKS;
+  }
+
+  /** The heap's use and limit, as the refusal gives them. */
+  usage(): string {
+    const s = this.stats();
+    return `${gib(s.used_heap_size)} of its ${gib(s.heap_size_limit)} heap`;
+  }
+}

@@ -9,12 +9,13 @@ import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
-import { heapPlan, NeedsMoreHeap, processHeapFacts, tooBigAdvice } from './heap.js';
+import { HeapWatch, heapPlan, NeedsMoreHeap, processHeapFacts, tooBigAdvice } from './heap.js';
 import { guardRunExit } from './exit.js';
 import { printKeyValues } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
 import type { PreparedRun } from '../run/run-scenario.js';
+import { toSeconds } from '../engine/time.js';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -71,6 +72,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   process.on('SIGTERM', onSignal);
   let done: FolderRunResult | null;
   let stoppedAt = { timeUs: 0, events: 0 };
+  const heap = new HeapWatch();
+  let heapFull: { timeUs: number; pods: number } | null = null;
   const progress = new ProgressReporter({
     mode: args.progress ?? 'off',
     write: err,
@@ -96,7 +99,8 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
       shouldStop: (sim, run) => {
         stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
         progress.update(() => snapshot(run));
-        return signal !== null;
+        if (heap.nearlyFull()) heapFull = { timeUs: sim.now, pods: run.cluster.pods.size };
+        return signal !== null || heapFull !== null;
       },
     });
   } finally {
@@ -104,6 +108,10 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     progress.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+  const full = heapFull as { timeUs: number; pods: number } | null;
+  if (done === null && full !== null) {
+    throw new InputError(args.scenario, 0, 0, 'workload', `a workload that fits in memory: at ${toSeconds(full.timeUs)} s of simulated time the run holds ${full.pods.toLocaleString('en-US')} pods in ${heap.usage()} (more than the estimate before the run, which counts no trace's pods). Replay a sample (a trace's sample, limit, end or instanceScale), a shorter duration, or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>); nothing was written`);
   }
   if (done === null) throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
   const { result, written, wallMs } = done;
