@@ -107,7 +107,7 @@ function locate(e: ProfileError, source: ProfileSource | null, profileName: stri
     const name = argsMatch[1] as string;
     const idx = source.pluginConfigIndex.get(name);
     if (idx !== undefined) {
-      return source.doc.error([...source.path, 'pluginConfig', idx, 'args', ...parseRelativePath(argsMatch[2] ?? '')], e.expected, e.got);
+      return errorAt(source, [...source.path, 'pluginConfig', idx, 'args', ...parseRelativePath(argsMatch[2] ?? '')], e);
     }
     return source.doc.error(source.path, `valid default args for ${name}: ${e.expected}`, e.got);
   }
@@ -121,5 +121,12 @@ function locate(e: ProfileError, source: ProfileSource | null, profileName: stri
       if (j >= 0) return source.doc.error([...source.path, 'plugins', pt, 'enabled', j, 'name'], e.expected, e.got);
     }
   }
-  return source.doc.error([...source.path, ...parseRelativePath(e.path)], e.expected, e.got);
+  return errorAt(source, [...source.path, ...parseRelativePath(e.path)], e);
+}
+
+/** The error at `path`; an unknown field's at its key (its value may be lines below). */
+function errorAt(source: ProfileSource, path: (string | number)[], e: ProfileError): InputError {
+  const key = path[path.length - 1];
+  if (e.got?.startsWith('unknown field ') === true && typeof key === 'string') return source.doc.error(path.slice(0, -1), e.expected, e.got, key);
+  return source.doc.error(path, e.expected, e.got);
 }
