@@ -141,6 +141,13 @@ export class YamlDoc {
     return { line: lp.line, column: lp.col };
   }
 
+  /** "file:line (items[3])" ("line 4 (items[3])" when `from` is this file too): where the object
+   * at `path` is named, as a duplicate's error names the first copy. */
+  place(path: Path, from?: YamlDoc): string {
+    const line = this.position([...path, 'metadata', 'name']).line;
+    return `${from?.file === this.file ? 'line ' : `${this.file}:`}${line}${path.length > 0 ? ` (${formatPath(path)})` : ''}`;
+  }
+
   error(path: Path, expected: string, got?: string, keyOf?: string): InputError {
     const { line, column } = this.position(path, keyOf);
     const full = keyOf !== undefined ? [...this.base, ...path, keyOf] : [...this.base, ...path];

@@ -42,10 +42,11 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const objects: WorkloadObject[] = [];
-  const nodeNames = new Set<string>();
+  const nodeNames = new Map<string, Item>();
   const pending: { item: Item; pod: Pod }[] = [];
-  const objectKeys = new Set<string>();
-  const podKeys = new Set<string>();
+  const objectKeys = new Map<string, Item>();
+  const podKeys = new Map<string, Item>();
+  const also = (name: string, first: Item | undefined, it: Item) => (first === undefined ? '' : ` (${name} is also ${first.doc.place(first.path, it.doc)})`);
   /** Kinds not read, counted per file. */
   const skipped = new Map<string, Map<string, number>>();
   for (const it of readObjects(file, warnings)) {
@@ -64,8 +65,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
           warnings?.push(`${it.doc.file}: node ${name} is not Ready (Ready ${status === '' ? 'missing' : status}): given the taint ${key}:NoSchedule the node lifecycle controller puts on it at once, which the dump lacks`);
         }
       }
-      if (nodeNames.has(name)) throw it.doc.error([...it.path, 'metadata', 'name'], 'a node name not used before', JSON.stringify(name));
-      nodeNames.add(name);
+      if (nodeNames.has(name)) throw it.doc.error([...it.path, 'metadata', 'name'], `a node name not used before${also(name, nodeNames.get(name), it)}`, JSON.stringify(name));
+      nodeNames.set(name, it);
       nodes.push(n);
     } else if (kind === 'Pod') {
       const phase = isObj(it.value['status']) ? it.value['status']['phase'] : undefined;
@@ -82,8 +83,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       const m = readManifest(it.doc, it.path, it.value, warnings !== undefined ? { warnings } : {}) as unknown as WorkloadObject;
       const ns = CLUSTER_SCOPED.has(kind) ? '' : (m.metadata.namespace ?? 'default');
       const key = `${kind}/${ns}/${m.metadata.name}`;
-      if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}`, JSON.stringify(m.metadata.name));
-      objectKeys.add(key);
+      if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}${also(m.metadata.name, objectKeys.get(key), it)}`, JSON.stringify(m.metadata.name));
+      objectKeys.set(key, it);
       objects.push({ ...m, metadata: { ...m.metadata, namespace: ns } });
     } else if (kind === 'Namespace' || (typeof kind === 'string' && OWNER_KINDS.has(kind))) {
       const md = it.value['metadata'];
@@ -93,8 +94,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       checkObjectFields(it.doc, it.path, it.value, typeOfKind(kind as string) as string, warnings);
       const ns = kind === 'Namespace' ? '' : String(md['namespace'] ?? 'default');
       const key = `${kind}/${ns}/${md['name']}`;
-      if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}`, JSON.stringify(md['name']));
-      objectKeys.add(key);
+      if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}${also(String(md['name']), objectKeys.get(key), it)}`, JSON.stringify(md['name']));
+      objectKeys.set(key, it);
       objects.push({ ...(it.value as object), kind, metadata: { ...md, name: md['name'], namespace: ns } } as WorkloadObject);
     } else if (typeof kind === 'string') {
       // Anything else a dump holds (CronJobs, ConfigMaps, HorizontalPodAutoscalers, custom
@@ -116,8 +117,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       continue;
     }
     const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    if (podKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a Pod name not used before in namespace ${pod.metadata?.namespace}`, JSON.stringify(pod.metadata?.name));
-    podKeys.add(key);
+    if (podKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a Pod name not used before in namespace ${pod.metadata?.namespace}${also(String(pod.metadata?.name), podKeys.get(key), it)}`, JSON.stringify(pod.metadata?.name));
+    podKeys.set(key, it);
     pods.push(pod);
   }
   if (nodes.length === 0) throw new InputError(typeof file === 'string' ? file : file.join(', '), 0, 0, '', 'at least one Node');

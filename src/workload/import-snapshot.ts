@@ -4,7 +4,7 @@
 // condition and restart counts), sorted by kind, namespace and name (diff-friendly), read
 // back by `cluster.file` exactly as the original would be (src/workload/start-snapshot.ts).
 import { InputError } from '../api/input-error.js';
-import { readYamlFile } from '../api/yaml-source.js';
+import { readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { commitOrder } from '../controlplane/start-state.js';
 import { dropPodsOnMissingNodes, NO_NODE_EXPECTED, noNodeFound, orphanedPodsWarning, readSnapshotDocs, type SnapshotStart } from './start-snapshot.js';
@@ -42,15 +42,16 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   if (inputs.length === 0) throw new InputError('ksim import', 0, 0, '', 'at least one file or directory');
   const snap: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
   const notes: string[] = [];
-  const nodeNames = new Set<string>();
+  const nodeNames = new Map<string, { d: YamlDoc; path: Path }>();
   for (const input of inputs) {
     const files = objectFilesOf(input, input).map((f) => f.path);
     for (const f of files) {
       const docs = readYamlFile(f, f);
       readSnapshotDocs(docs, f, snap, notes, (n, d, path) => {
         const name = n.metadata?.name ?? '';
-        if (nodeNames.has(name)) throw d.error([...path, 'metadata', 'name'], 'a node name not used before', JSON.stringify(name));
-        nodeNames.add(name);
+        const first = nodeNames.get(name);
+        if (first !== undefined) throw d.error([...path, 'metadata', 'name'], `a node name not used before (${name} is also ${first.d.place(first.path, d)})`, JSON.stringify(name));
+        nodeNames.set(name, { d, path });
       });
     }
   }
