@@ -182,3 +182,20 @@ test('--strict covers the objects a ksim-events trace applies during the run: ex
   assert.deepEqual(readFileSync(join(sweepOut, 'sweep.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 3).join(',')), ['r1,1,error', 'r2,2,error']);
   assert.match(readFileSync(join(sweepOut, 'r1', 'error.txt'), 'utf8'), /events\.jsonl:2:\d+: object\.spec: expected a known field \(--strict refuses unknown fields\), got unknown field "nodeSelectr"/);
 });
+
+test('an option that takes one value given twice is refused naming it (exit 2, nothing written), where it was an internal error; list options (--set, --matrix) take several', () => {
+  const out = join(tempDir('ksim-twice-'), 'out');
+  const cases: [string[], string][] = [
+    [['run', 'scenarios/capacity.yaml', '-o', out, '-o', `${out}2`], `--output: expected one value (the option is given once), got 2 values: "${out}", "${out}2"`],
+    [['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--seeds', '1', '--seeds', '2', '-o', out], '--seeds: expected one value (the option is given once), got 2 values: "1", "2"'],
+    [['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '--tolerate', '1 node', '-o', out], '--tolerate: expected one value (the option is given once), got 2 values: "zone-outage", "1 node"'],
+  ];
+  for (const [args, message] of cases) {
+    const r = ksim(...args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `ksim: ${message}\n`);
+    assert.equal(existsSync(out), false);
+  }
+  const ok = ksim('run', 'scenarios/capacity.yaml', '--set', 'duration=1m', '--set', 'seed=3', '-o', out, '-q');
+  assert.equal(ok.status, 0, ok.stderr);
+});

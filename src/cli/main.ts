@@ -1,6 +1,6 @@
 // The `ksim` command line: parse, call the library, print, map errors to exit codes
 // (0 ok, 1 internal error, 2 bad input, 3 regression found by compare, 130/143 interrupted).
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../api/input-error.js';
 import { InvariantViolation } from '../invariants/violation.js';
@@ -118,6 +118,16 @@ export async function main(argv: string[]): Promise<number> {
     await registerCapacityCommand(registerReportCommand(registerImportCommand(withSweeps, out), out), out, (t) => process.stderr.write(t), seedOption)
       .command('help [command]', 'Show the help of a command: ksim help run')
       .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
+      // An option given twice that takes one value (`-o a -o b`, a command re-run from history
+      // with one more): yargs makes it a list, which the commands do not expect.
+      .middleware(((a: Record<string, unknown>, inst: { getOptions(): { array: string[] } }) => {
+        const lists = new Set(inst.getOptions().array);
+        for (const [k, v] of Object.entries(a)) {
+          // (Each option is also under its one-letter alias and its camel-case spelling.)
+          if (!Array.isArray(v) || k.length < 2 || k === '$0' || lists.has(k) || /[A-Z]/.test(k)) continue;
+          throw new InputError(`--${k}`, 0, 0, '', 'one value (the option is given once)', `${v.length} values: ${v.map((x) => JSON.stringify(x)).join(', ')}`);
+        }
+      }) as unknown as Parameters<Argv['middleware']>[0], true)
       .demandCommand(1, 'Name a command: ksim run SCENARIO or ksim explain ... (see ksim --help)')
       .recommendCommands()
       .strict()
