@@ -387,3 +387,49 @@ test("a plugin whose name is not the key it is registered under is a configurati
     rmSync(f.dir, { recursive: true, force: true });
   }
 });
+
+test('a plugin\'s eventsToRegister entries and queueing hint results are checked: a wrong shape is the plugin\'s mistake, named, not a crash of ksim nor a pod silently never requeued', async () => {
+  // A Filter that rejects every pod until general-2 exists (it never does): each entry's shape
+  // is checked when the scheduler starts, each hint's answer when a node event asks it.
+  const ksim = new URL('../index.js', import.meta.url).href;
+  const plugin = (events: string, hint = "() => 'Queue'") =>
+    `import { Status } from '${ksim}';\nexport const plugins = { P: () => ({ name: 'P', filter: () => Status.unschedulable('no'), eventsToRegister: () => ${events.replace('HINT', hint)} }) };\n`;
+  const cases: [source: string, message: string][] = [
+    [plugin("[{ resource: 'Pod', actionType: 2 }]"), 'plugin "P" eventsToRegister()[0]: expected { event: { resource, actionType }, hint? }, got resource and actionType outside `event`'],
+    [plugin("[{ event: { resource: 'pod', actionType: 2 } }]"), 'plugin "P" eventsToRegister()[0]: event.resource: expected one of Pod, Node, AssignedPod, UnscheduledPod, *, got "pod"'],
+    [plugin("[{ event: { resource: 'Node', actionType: 0 } }]"), 'plugin "P" eventsToRegister()[0]: event.actionType: expected ActionType bits (import { ActionType } from \'ksim\'), got 0'],
+    [plugin("[{ event: { resource: 'Node', actionType: 1 }, hint: 'Queue' }]"), 'plugin "P" eventsToRegister()[0]: hint: expected a function (pod, oldObj, newObj) => \'Queue\' | \'QueueSkip\', got "Queue"'],
+    [plugin('({})'), 'plugin "P" eventsToRegister returned {}: expected a list of { event: { resource, actionType }, hint? }'],
+    [plugin("[{ event: { resource: 'Node', actionType: 1 }, hint: HINT }]", '() => true'), 'plugin "P" QueueingHint returned true: expected \'Queue\' or \'QueueSkip\''],
+  ];
+  for (const [source, message] of cases) {
+    const f = fixture(source, 'P');
+    try {
+      const scenario = loadScenario(f.scenario);
+      const plugins = await loadPluginModules(scenario.pluginModules);
+      // The last case's hint is asked when a node joins: one is added 30 s in.
+      const withNode = { ...scenario, nodes: [...scenario.nodes, { ...scenario.nodes[0]!, node: { ...scenario.nodes[0]!.node, metadata: { ...scenario.nodes[0]!.node.metadata, name: 'late' } }, joinAtUs: 30_000_000 }] };
+      assert.throws(() => runScenario(withNode, { plugins }), (e: unknown) => e instanceof PluginFailure && e.message === `${message} (${f.module})`, message);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('a factory returning a Promise (an async factory), a plugin without a name, and `plugins` exported as a list are named for what they are', async () => {
+  const asyncF = fixture(`export const plugins = { P: async () => ({ name: 'P', score: () => 1 }) };\n`, 'P');
+  const nameless = fixture(`export const plugins = { P: () => ({ score: () => 1 }) };\n`, 'P');
+  const list = fixture(`export const plugins = [() => ({ name: 'P', score: () => 1 })];\n`, 'P');
+  try {
+    let scenario = loadScenario(asyncF.scenario);
+    let plugins = await loadPluginModules(scenario.pluginModules);
+    assert.throws(() => runScenario(scenario, { plugins }), (e: unknown) => e instanceof PluginFailure && e.message === `plugin "P" factory returned a Promise: expected a plugin object ({ name: "P", ...its extension-point methods }); a factory is called synchronously, so it cannot be async (${asyncF.module})`);
+    scenario = loadScenario(nameless.scenario);
+    plugins = await loadPluginModules(scenario.pluginModules);
+    assert.throws(() => runScenario(scenario, { plugins }), (e: unknown) => e instanceof InputError && e.message.endsWith(`expected plugins.P to make a plugin named "P", the key it is registered under in \`plugins\`, got "${nameless.module}": its plugin is named undefined`));
+    const e = await refusal(loadPluginModules(loadScenario(list.scenario).pluginModules));
+    assert.ok(e.message.endsWith(`got "${list.module}": it exports plugins as a list, not an object`), e.message);
+  } finally {
+    for (const f of [asyncF, nameless, list]) rmSync(f.dir, { recursive: true, force: true });
+  }
+});

@@ -9,6 +9,7 @@ import { FieldError } from '../api/field-error.js';
 import { checkedVerdict, describeValue } from './framework/framework.js';
 import { FROM_PLUGIN_MODULE, type Plugin, type PluginFactory } from './framework/interfaces.js';
 import { Code, Status } from './framework/status.js';
+import { ActionType } from './framework/events.js';
 import { inTreeRegistry } from './plugins/registry.js';
 
 export interface PluginModule {
@@ -53,7 +54,9 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
     const plugins = (ns['plugins'] ?? (ns['default'] as Record<string, unknown> | undefined)?.['plugins']) as unknown;
     if (typeof plugins !== 'object' || plugins === null || Array.isArray(plugins)) {
       const names = Object.keys(ns).sort();
-      const exported = `exports ${names.join(', ') || 'nothing'}${names.includes('default') ? ' (without `plugins`)' : ''}`;
+      const exported = plugins !== undefined
+        ? `exports plugins as ${Array.isArray(plugins) ? 'a list' : describeValue(plugins)}, not an object`
+        : `exports ${names.join(', ') || 'nothing'}${names.includes('default') ? ' (without `plugins`)' : ''}`;
       throw moduleError(m, '', EXPECTED, exported, `it ${exported}`);
     }
     for (const [name, factory] of Object.entries(plugins as Record<string, unknown>)) {
@@ -90,10 +93,13 @@ function made(f: PluginFactory, args: unknown, handle: Parameters<PluginFactory>
   if (typeof plugin !== 'object' || plugin === null) {
     throw new PluginFailure(`plugin "${name}" factory returned ${describeValue(plugin)}: expected a plugin object ({ name: ${JSON.stringify(name)}, ...its extension-point methods }) (${display})`);
   }
+  if (typeof (plugin as { then?: unknown }).then === 'function') {
+    throw new PluginFailure(`plugin "${name}" factory returned a Promise: expected a plugin object ({ name: ${JSON.stringify(name)}, ...its extension-point methods }); a factory is called synchronously, so it cannot be async (${display})`);
+  }
   // The configuration, weights, explain's columns and placements.csv's reasons all go by one
   // name: the registered one.
   const own = (plugin as { name?: unknown }).name;
-  if (own !== undefined && own !== name) {
+  if (own !== name) {
     throw moduleError(m, `plugins.${name}`, `a plugin named ${JSON.stringify(name)}, the key it is registered under in \`plugins\``, describeValue(own), `its plugin is named ${describeValue(own)}`, 'to make');
   }
   return plugin as Plugin;
@@ -268,7 +274,12 @@ function guardPlugin(plugin: Plugin, registered: string, display: string, url: s
         } catch (e) {
           throw fail(e, point, undefined, undefined);
         }
-        return Array.isArray(r) ? r.map((ev: unknown) => guardHint(ev, fail)) : r;
+        if (!Array.isArray(r)) throw new PluginFailure(`plugin "${name}" eventsToRegister returned ${describeValue(r)}: expected a list of { event: { resource, actionType }, hint? } (${display})`);
+        return r.map((ev: unknown, i: number) => {
+          const why = eventEntryProblem(ev);
+          if (why !== null) throw new PluginFailure(`plugin "${name}" eventsToRegister()[${i}]: ${why} (${display})`);
+          return guardHint(ev, fail, name, display);
+        });
       };
     } else {
       const { pod, node, returns } = how;
@@ -306,18 +317,43 @@ function checkedResult(r: unknown, plugin: string, point: string): unknown {
   return { ...r, status: checkedVerdict(s, plugin, point) };
 }
 
-/** An eventsToRegister entry whose queueing hint reports its exceptions as the plugin's. */
-function guardHint(ev: unknown, fail: (e: unknown, point: string, pod: unknown, node: unknown) => unknown): unknown {
+const EVENT_RESOURCES: readonly string[] = ['Pod', 'Node', 'AssignedPod', 'UnscheduledPod', '*'];
+
+/** What is wrong with an eventsToRegister entry (framework/events.ts ClusterEventWithHint), or
+ * null: the queue would otherwise crash on it, or silently never requeue the plugin's pods. */
+function eventEntryProblem(ev: unknown): string | null {
+  const shape = '{ event: { resource, actionType }, hint? }';
+  if (typeof ev !== 'object' || ev === null) return `expected ${shape}, got ${describeValue(ev)}`;
+  const e = (ev as { event?: unknown }).event;
+  if (typeof e !== 'object' || e === null) {
+    return `expected ${shape}, got ${'resource' in ev ? 'resource and actionType outside `event`' : `event ${describeValue(e)}`}`;
+  }
+  const { resource, actionType } = e as { resource?: unknown; actionType?: unknown };
+  if (typeof resource !== 'string' || !EVENT_RESOURCES.includes(resource)) return `event.resource: expected one of ${EVENT_RESOURCES.join(', ')}, got ${describeValue(resource)}`;
+  if (typeof actionType !== 'number' || !Number.isInteger(actionType) || actionType <= 0 || actionType > ActionType.All) {
+    return `event.actionType: expected ActionType bits (import { ActionType } from 'ksim'), got ${describeValue(actionType)}`;
+  }
+  const hint = (ev as { hint?: unknown }).hint;
+  if (hint !== undefined && typeof hint !== 'function') return `hint: expected a function (pod, oldObj, newObj) => 'Queue' | 'QueueSkip', got ${describeValue(hint)}`;
+  return null;
+}
+
+/** An eventsToRegister entry whose queueing hint reports its exceptions, and a value other than
+ * 'Queue' or 'QueueSkip', as the plugin's. */
+function guardHint(ev: unknown, fail: (e: unknown, point: string, pod: unknown, node: unknown) => unknown, name: string, display: string): unknown {
   const hint = (ev as { hint?: unknown } | null)?.hint;
   if (typeof hint !== 'function') return ev;
   return {
     ...(ev as object),
     hint: (pod: unknown, oldObj: unknown, newObj: unknown) => {
+      let r: unknown;
       try {
-        return (hint as Method).call(ev, pod, oldObj, newObj);
+        r = (hint as Method).call(ev, pod, oldObj, newObj);
       } catch (e) {
         throw fail(e, 'QueueingHint', pod, undefined);
       }
+      if (r === 'Queue' || r === 'QueueSkip') return r;
+      throw new PluginFailure(`plugin "${name}" QueueingHint returned ${describeValue(r)}: expected 'Queue' or 'QueueSkip' (${display})`);
     },
   };
 }
