@@ -150,8 +150,7 @@ test('a trace with no rows (a header only, comments only, nothing) runs with a w
   assert.deepEqual(warned(traceScenario('swf', 't.swf', '; only\n; comments')), ['t.swf: no job lines']);
   assert.deepEqual(warned(traceScenario('ksim-events', 'e.jsonl', '')), ['e.jsonl: no events']);
   assert.deepEqual(warned(traceScenario('alibaba-gpu-2023', 'p.csv', 'name,cpu_milli,memory_mib,num_gpu,gpu_milli')), ['p.csv: no rows after the header']);
-  // The 2017 reader leaves rows without a request out (a Waiting task here).
-  assert.deepEqual(warned(traceScenario('alibaba-2017', 'b.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n1,2,3,4,1,Waiting,,')), ['b.csv: no rows after the header with a CPU or memory request (rows without one are left out)']);
+  assert.deepEqual(warned(traceScenario('alibaba-2017', 'b.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem')), ['b.csv: no rows after the header']);
   // Rows all outside the window are read: no such warning (run.json counts them as filtered).
   assert.deepEqual(warned(scenario(', start: 1000', TRACE)), []);
 });
@@ -161,6 +160,17 @@ test('swf jobs with an unknown run time (-1) are left out: counted as filtered, 
   const r = runScenario(loadScenario(traceScenario('swf', 't.swf', ['; header', job(1, 0, 10, 1), job(2, 1, -1, -1), job(3, 2, 10, 1), job(4, 3, -1, 2)].join('\n'))));
   assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[4, 2, 0, 2]]);
   assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:')).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 job(s) with an unknown run time (-1) left out, first: t.swf:3:4']);
+});
+
+test('alibaba-2017 rows without a request are counted in rows and rows_filtered, with one warning: rows = filtered + skipped + submitted', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  // Rows 3 and 5 ask nothing (left out); row 6 is malformed (skipped); row 7 is past end: 100.
+  const rows = [h, '0,10,1,1,1,Terminated,50,0.001', '5,0,1,2,1,Waiting,,', '10,20,1,3,1,Terminated,50,0.001', '-5,0,1,4,1,Waiting,,', '20,30,1,5,0,Terminated,50,0.001', '200,300,1,6,1,Terminated,50,0.001'];
+  const r = runScenario(loadScenario(traceScenario('alibaba-2017', 'b.csv', rows.join('\n'), ', end: 100, onError: skip')));
+  const t = r.traces![0]!;
+  assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted], [6, 3, 1, 2]);
+  assert.equal(t.rows, t.rows_filtered + t.rows_skipped + t.objects_submitted);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without a CPU or memory request left out, first: b.csv:5:7']);
 });
 
 test('trace entries are checked at load: header, options, file', () => {

@@ -7,7 +7,8 @@
 // instances. All instances arrive at task_create_time (negative times, tasks created before the
 // trace, arrive at 0) and run for task_end_time − create (Terminated and Failed tasks; Failed
 // ones end Succeeded here); Running and Waiting tasks run until the end. Rows without a CPU
-// request (9,017 Waiting tasks in the published file) are left out.
+// request (9,017 Waiting tasks in the published file) are left out: the replay counts them as
+// filtered and warns once (their create time places them among the rows, for the window).
 // The published file is not in time order (rows are grouped by job): the reader reads it once
 // into compact typed arrays (about 60 bytes a row: 5 MB for its 80,553 rows), orders them by
 // time, and builds each row's pods only when the replay reaches it.
@@ -31,12 +32,16 @@ import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat,
 
 const TASK_COLUMNS = ['task_create_time', 'task_end_time', 'job_id', 'task_id', 'number_of_instances', 'status', 'cpus_per_instance', 'memory_per_instance'];
 const STATUSES = ['Terminated', 'Failed', 'Running', 'Waiting'];
+const NO_REQUEST = 'task(s) without a CPU or memory request';
+/** What a row is: a task to replay, or one left out (and why). */
+const REPLAY = 0;
+const LEFT_OUT_NO_REQUEST = 1;
 const EVENT_COLUMNS = ['timestamp', 'machine_id', 'event_type', 'event_detail', 'cpus', 'normalized_memory', 'normalized_disk'];
 
 export const alibaba2017: TraceFormat = {
   name: 'alibaba-2017',
   summary: 'batch tasks → their instances as pods (or Jobs); machine events → nodes and machine_fail node-down faults',
-  noRows: 'no rows after the header with a CPU or memory request (rows without one are left out)',
+  noRows: 'no rows after the header',
   options: {
     memoryUnit: bytesOption('bytes of normalised memory 1.0 (tasks and machines alike)', '512Gi'),
     instanceScale: numberOption('fraction of each task\'s instances replayed (at least one)', 1, 0, 1),
@@ -67,6 +72,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
   let cpuCenti = new Float64Array(cap);
   let memNorm = new Float64Array(cap);
   let status = new Uint8Array(cap);
+  let kind = new Uint8Array(cap);
   let lines = new Float64Array(cap);
   const errors: TraceRowError[] = [];
   const grow = () => {
@@ -85,6 +91,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
     memNorm = g(memNorm);
     lines = g(lines);
     status = g(status);
+    kind = g(kind);
   };
   try {
     const h = records.next();
@@ -96,9 +103,16 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         const f = r.fields;
         if (f.length !== 8) throw new TraceRowError(r.line, 0, '', '8 fields (a batch_task.csv row)', `${f.length}`);
         const c = (i: number) => cell(f, r!.line, i, TASK_COLUMNS);
-        if (c(6).text === '' && c(7).text === '') continue; // no request: left out (see above)
         if (n === cap) grow();
         create[n] = integer(c(0), 'an integer number of seconds', Number.MIN_SAFE_INTEGER);
+        if (c(6).text === '' && c(7).text === '') {
+          // No request: left out (see above), at its create time.
+          kind[n] = LEFT_OUT_NO_REQUEST;
+          lines[n] = r.line;
+          n++;
+          continue;
+        }
+        kind[n] = REPLAY;
         end[n] = integer(c(1), 'an integer number of seconds', Number.MIN_SAFE_INTEGER);
         job[n] = integer(c(2), 'a non-negative integer job id', 0);
         task[n] = integer(c(3), 'a non-negative integer task id', 0);
@@ -134,6 +148,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
       if (next >= n) return null;
       const i = order[next++] as number;
       const t = at(i);
+      if (kind[i] === LEFT_OUT_NO_REQUEST) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 7, reason: NO_REQUEST };
       const ended = (status[i] as number) <= 1;
       const count = Math.max(1, Math.ceil((instances[i] as number) * scale - 1e-9));
       return {
