@@ -7,19 +7,25 @@ import { defaults, readAll, rowError, tempTrace } from './testing.js';
 const TASKS = 'alibaba-v2017-batch/batch_task.csv';
 const EVENTS = 'alibaba-v2017-batch/server_event.csv';
 
-test('the 2017 batch tasks come out in time order, every row read, rows without a request left out', { skip: skipWithoutTrace(TASKS) }, () => {
+test('the 2017 batch tasks come out in time order, every row read, rows without a request and tasks over before the trace left out', { skip: skipWithoutTrace(TASKS) }, () => {
   const all = readAll('alibaba-2017', sharedTrace(TASKS));
   assert.equal(all.length, 80_553);
   for (let i = 1; i < all.length; i++) assert.ok(all[i]!.timeS >= all[i - 1]!.timeS);
-  assert.equal(all.filter((it) => it.kind === 'leftOut').length, 9_017);
+  // Left out: 9,017 rows without a request, 117 Terminated ones that ended at or before 0.
+  const reasons = new Map<string, number>();
+  for (const it of all) if (it.kind === 'leftOut') reasons.set(it.reason, (reasons.get(it.reason) ?? 0) + 1);
+  assert.deepEqual([...reasons], [['task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)', 117], ['task(s) without a CPU or memory request', 9_017]]);
   const items = all.filter((it) => it.kind === 'pod');
-  // The first row created at or before 0 with a request is line 5624:
-  //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - 0 s, 0.5 core,
+  // The first row created at or before 0 with a request that ends after 0 is line 5624:
+  //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - (-60) s, 0.5 core,
   //   0.008231305 × 512Gi bytes, 103 instances.
   assert.deepEqual(items[0], {
     kind: 'pod', timeS: 0, line: 5624,
-    pod: { name: 'task-6168-37200', requests: { cpu: '500m', memory: '4525207780' }, durationS: 110, deleteAtS: null, labels: { 'alibaba.com/job': '6168', 'alibaba.com/status': 'Terminated' }, count: 103 },
+    pod: { name: 'task-6168-37200', requests: { cpu: '500m', memory: '4525207780' }, durationS: 170, deleteAtS: null, labels: { 'alibaba.com/job': '6168', 'alibaba.com/status': 'Terminated' }, count: 103 },
   });
+  // Line 9320: "-1078,2898,9741,63359,1,Terminated,100,0.016338364" → at 0, runs 2898 + 1078 s.
+  const early = items.find((it) => it.line === 9320);
+  assert.deepEqual(early?.kind === 'pod' && [early.timeS, early.pod.durationS], [0, 3976]);
   // Line 2: "6459,6524,3,4,15740,Terminated,50,0.007956928" → at 6459 s for 65 s, 15,740 instances.
   const first = items.find((it) => it.line === 2);
   assert.deepEqual(first?.kind === 'pod' && [first.timeS, first.pod.name, first.pod.durationS, first.pod.count], [6459, 'task-3-4', 65, 15740]);
@@ -59,12 +65,27 @@ test('a 2017 row without a request is left out at its create time (the replay co
   ]);
 });
 
+test('a 2017 task runs end − create, also when created before the trace; one that ended at or before 0 is left out', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  const path = tempTrace('t.csv', `${h}\n-1078,2898,1,1,1,Terminated,100,0.01\n-60,0,1,2,1,Terminated,50,0.01\n-60,-34,1,3,1,Failed,50,0.01\n-60,0,1,4,1,Running,50,0.01\n10,10,1,5,1,Failed,50,0.01\n`);
+  assert.deepEqual(readAll('alibaba-2017', path).map((it) => [it.line, it.timeS, it.kind === 'pod' ? it.pod.durationS : it.kind === 'leftOut' ? `${it.column} ${it.reason}` : '']), [
+    [2, 0, 3976],
+    [3, 0, '2 task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)'],
+    [4, 0, '2 task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)'],
+    [5, 0, null],
+    [6, 10, 0],
+  ]);
+});
+
 test('malformed 2017 rows give exact messages', () => {
   const h = 'task_create_time, task_end_time, job_id, task_id,number_of_instances, status, cpus,mem';
   const cases: [string, string][] = [
     [`${h}\n1,2,3,4,0,Terminated,50,0.1\n`, 'line 2: number_of_instances: expected a positive integer number of instances, got "0"'],
     [`${h}\n1,2,3,4,1,Done,50,0.1\n`, 'line 2: status: expected one of Terminated, Failed, Running, Waiting, got "Done"'],
     [`${h}\n1,2,3,4,1\n`, 'line 2: expected 8 fields (a batch_task.csv row), got 5'],
+    // /tmp/h9/bad/a-endbefore.csv: a finished task cannot end before it was created.
+    [`${h}\n100,60,3,4,2,Terminated,50,0.01\n`, 'line 2: task_end_time: expected a time at or after task_create_time (100), got "60"'],
+    [`${h}\n-5,-6,3,4,2,Failed,50,0.01\n`, 'line 2: task_end_time: expected a time at or after task_create_time (-5), got "-6"'],
     ['time,end\n', 'line 1: task_create_time: expected the batch_task.csv header (task_create_time, task_end_time, job_id, task_id, number_of_instances, status, cpus, memory), got "time"'],
   ];
   for (const [text, message] of cases) assert.equal(rowError('alibaba-2017', 't.csv', text), message, text);

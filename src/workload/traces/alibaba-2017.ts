@@ -5,8 +5,12 @@
 // instances via `as: Job`), named task-<job_id>-<task_id>. Instance counts are scaled by
 // map.instanceScale (default 1; at least one pod per task) — the full trace asks 11.9 million
 // instances. All instances arrive at task_create_time (negative times, tasks created before the
-// trace, arrive at 0) and run for task_end_time − create (Terminated and Failed tasks; Failed
-// ones end Succeeded here); Running and Waiting tasks run until the end. Rows without a CPU
+// trace, arrive at 0) and run for task_end_time − task_create_time, the trace's own run time
+// (Terminated and Failed tasks; Failed ones end Succeeded here; an end before the create is a
+// row error); Running and Waiting tasks run until the end (their task_end_time, the latest
+// state change, is not used). Terminated and Failed tasks that ended at or before the trace's
+// start (task_end_time ≤ 0: 117 rows in the published file) were over before it began: they are
+// left out like the rows without a request. Rows without a CPU
 // request (9,017 Waiting tasks in the published file) are left out: the replay counts them as
 // filtered and warns once (their create time places them among the rows, for the window).
 // The published file is not in time order (rows are grouped by job): the reader reads it once
@@ -33,9 +37,11 @@ import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat,
 const TASK_COLUMNS = ['task_create_time', 'task_end_time', 'job_id', 'task_id', 'number_of_instances', 'status', 'cpus_per_instance', 'memory_per_instance'];
 const STATUSES = ['Terminated', 'Failed', 'Running', 'Waiting'];
 const NO_REQUEST = 'task(s) without a CPU or memory request';
+const ENDED_BEFORE = 'task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)';
 /** What a row is: a task to replay, or one left out (and why). */
 const REPLAY = 0;
 const LEFT_OUT_NO_REQUEST = 1;
+const LEFT_OUT_ENDED_BEFORE = 2;
 const EVENT_COLUMNS = ['timestamp', 'machine_id', 'event_type', 'event_detail', 'cpus', 'normalized_memory', 'normalized_disk'];
 
 export const alibaba2017: TraceFormat = {
@@ -124,6 +130,10 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         const m = number(c(7), 'a non-negative normalised memory (a fraction)');
         if (m < 0) fail(c(7), 'a non-negative normalised memory (a fraction)');
         memNorm[n] = m;
+        if (s <= 1) {
+          if ((end[n] as number) < (create[n] as number)) fail(c(1), `a time at or after task_create_time (${create[n]})`);
+          if ((end[n] as number) <= 0) kind[n] = LEFT_OUT_ENDED_BEFORE;
+        }
         lines[n] = r.line;
         n++;
       } catch (e) {
@@ -149,6 +159,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
       const i = order[next++] as number;
       const t = at(i);
       if (kind[i] === LEFT_OUT_NO_REQUEST) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 7, reason: NO_REQUEST };
+      if (kind[i] === LEFT_OUT_ENDED_BEFORE) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 2, reason: ENDED_BEFORE };
       const ended = (status[i] as number) <= 1;
       const count = Math.max(1, Math.ceil((instances[i] as number) * scale - 1e-9));
       return {
@@ -158,7 +169,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         pod: {
           name: `task-${job[i]}-${task[i]}`,
           requests: { cpu: formatMilliCpu((cpuCenti[i] as number) * 10), memory: String(Math.ceil((memNorm[i] as number) * memUnit)) },
-          durationS: ended ? Math.max(0, (end[i] as number) - t) : null,
+          durationS: ended ? (end[i] as number) - (create[i] as number) : null,
           deleteAtS: null,
           labels: { 'alibaba.com/job': String(job[i]), 'alibaba.com/status': STATUSES[status[i] as number] as string },
           ...(count > 1 ? { count } : {}),
