@@ -34,9 +34,19 @@ test('the 2017 batch tasks come out in time order, every row read, rows without 
 test('instanceScale scales the instances, keeping at least one pod per task', { skip: skipWithoutTrace(TASKS) }, () => {
   const items = readAll('alibaba-2017', sharedTrace(TASKS), { instanceScale: 0.01 });
   const byLine = (l: number) => items.find((it) => it.line === l);
-  const a = byLine(2); // 15,740 instances → 158
+  const a = byLine(2); // 15,740 instances → 157.4 → 157
   const b = byLine(3); // 1 instance → 1 (no count)
-  assert.deepEqual([a?.kind === 'pod' && a.pod.count, b?.kind === 'pod' && b.pod.count], [158, undefined]);
+  assert.deepEqual([a?.kind === 'pod' && a.pod.count, b?.kind === 'pod' && b.pod.count], [157, undefined]);
+});
+
+test('instanceScale rounds half up, with at least one pod per task', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  const counts = [127, 150, 149, 20, 50, 350, 15_740, 1];
+  const path = tempTrace('t.csv', [h, ...counts.map((n, i) => `${i},${i + 10},1,${i},${n},Terminated,50,0.01`)].join('\n'));
+  const pods = (scale: number) => readAll('alibaba-2017', path, { instanceScale: scale }).map((it) => (it.kind === 'pod' ? it.pod.count ?? 1 : 0));
+  assert.deepEqual(pods(0.01), [1, 2, 1, 1, 1, 4, 157, 1]);
+  assert.deepEqual(pods(0.07), [9, 11, 10, 1, 4, 25, 1102, 1]);
+  assert.deepEqual(pods(1), counts);
 });
 
 test('the 2017 machine events become nodes and machine_fail node-down faults', { skip: skipWithoutTrace(EVENTS) }, () => {

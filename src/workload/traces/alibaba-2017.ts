@@ -3,8 +3,9 @@
 // cpus per instance in hundredths of a core, normalised memory per instance) → one row per task,
 // its instances as that many pods (bare <name>-<i>, or one Job with parallelism = completions =
 // instances via `as: Job`), named task-<job_id>-<task_id>. Instance counts are scaled by
-// map.instanceScale (default 1; at least one pod per task) — the full trace asks 11.9 million
-// instances. All instances arrive at task_create_time (negative times, tasks created before the
+// map.instanceScale (default 1), rounded half up with at least one pod per task (0.01 × 127 →
+// 1, × 150 → 2, × 15,740 → 157, × 20 → 1) — the full trace asks 11.9 million instances. All
+// instances arrive at task_create_time (negative times, tasks created before the
 // trace, arrive at 0) and run for task_end_time − task_create_time, the trace's own run time
 // (Terminated and Failed tasks; Failed ones end Succeeded here; an end before the create is a
 // row error); Running and Waiting tasks run until the end (their task_end_time, the latest
@@ -50,7 +51,7 @@ export const alibaba2017: TraceFormat = {
   noRows: 'no rows after the header',
   options: {
     memoryUnit: bytesOption('bytes of normalised memory 1.0 (tasks and machines alike)', '512Gi'),
-    instanceScale: numberOption('fraction of each task\'s instances replayed (at least one)', 1, 0, 1),
+    instanceScale: numberOption('fraction of each task\'s instances replayed (rounded half up, at least one)', 1, 0, 1),
     machineFailFor: durationOption('how long a machine_fail event takes the node down', '30m'),
   },
   openPods(path, display, opts) {
@@ -161,7 +162,9 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
       if (kind[i] === LEFT_OUT_NO_REQUEST) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 7, reason: NO_REQUEST };
       if (kind[i] === LEFT_OUT_ENDED_BEFORE) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 2, reason: ENDED_BEFORE };
       const ended = (status[i] as number) <= 1;
-      const count = Math.max(1, Math.ceil((instances[i] as number) * scale - 1e-9));
+      // Half up; the epsilon keeps a product such as 0.07 × 50 = 3.5000000000000004 (or one a
+      // hair below a half) where the decimal arithmetic puts it.
+      const count = Math.max(1, Math.floor((instances[i] as number) * scale + 0.5 + 1e-9));
       return {
         kind: 'pod',
         timeS: t,
