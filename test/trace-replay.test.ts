@@ -139,6 +139,14 @@ test('onError: skip counts malformed rows and warns; stop (the default) names fi
   assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:4:3: cpu: expected a non-negative Kubernetes quantity such as 500m or 2, got "lots"$/.test(e.message));
 });
 
+test('a repeated pod name is a row error at the later row (exit 2 naming file, row, column and the earlier row), or a skipped row', () => {
+  const dup = TRACE.replace('4,b,', '4,a,');
+  assert.throws(() => runScenario(loadScenario(scenario('', dup))), (e: unknown) => e instanceof InputError && /t\.csv:3:2: name: expected a pod name not in use at this row's time \(line 2's pod has it until 10 s\), got "a"$/.test(e.message));
+  const r = runScenario(loadScenario(scenario(', onError: skip', dup)));
+  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.rows_skipped, r.traces![0]!.objects_submitted], [5, 1, 4]);
+  assert.equal(r.warnings.filter((w) => /already exists/.test(w)).length, 0);
+});
+
 test('rows out of time order are an error naming the row', () => {
   const bad = 'time_s,name\n5,a\n3,b';
   assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:3:1: expected rows in time order \(this row's time is before line 2's\), got 3$/.test(e.message));

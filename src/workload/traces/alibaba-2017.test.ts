@@ -87,6 +87,30 @@ test('a 2017 task runs end − create, also when created before the trace; one t
   ]);
 });
 
+test('a 2017 task listed twice is an error at the later-created row, naming the earlier', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  // /tmp/h9/bad/a-dup.csv
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,60,3,4,2,Terminated,50,0.01\n20,60,3,4,2,Terminated,50,0.01\n`), 'line 3: task_id: expected a task not listed before (job 3, task 4 is also on line 2), got "4"');
+  // By arrival: line 3's task is created first; a row left out (no request) makes no pod.
+  const path = tempTrace('t.csv', `${h}\n30,60,3,4,2,Terminated,50,0.01\n20,60,3,4,1,Running,50,0.01\n5,0,3,4,1,Waiting,,\n25,60,3,5,1,Terminated,50,0.01\n40,60,3,4,1,Failed,50,0.01\n`);
+  const r = alibaba2017.openPods!(path, 't.csv', defaults('alibaba-2017'));
+  const out: string[] = [];
+  for (;;) {
+    try {
+      const it = r.next();
+      if (it === null) break;
+      out.push(`${it.line} ${it.kind}`);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  }
+  assert.deepEqual(out, [
+    'line 2: task_id: expected a task not listed before (job 3, task 4 is also on line 3), got "4"',
+    'line 6: task_id: expected a task not listed before (job 3, task 4 is also on line 3), got "4"',
+    '4 leftOut', '3 pod', '5 pod',
+  ]);
+});
+
 test('malformed 2017 rows give exact messages', () => {
   const h = 'task_create_time, task_end_time, job_id, task_id,number_of_instances, status, cpus,mem';
   const cases: [string, string][] = [

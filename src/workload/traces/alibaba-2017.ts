@@ -11,7 +11,9 @@
 // row error); Running and Waiting tasks run until the end (their task_end_time, the latest
 // state change, is not used). Terminated and Failed tasks that ended at or before the trace's
 // start (task_end_time ≤ 0: 117 rows in the published file) were over before it began: they are
-// left out like the rows without a request. Rows without a CPU
+// left out like the rows without a request. A task (job_id, task_id) listed twice would make
+// pods of the same names (no deletions; a finished pod keeps its name): the later-created row is
+// an error naming the earlier one's line. Rows without a CPU
 // request (9,017 Waiting tasks in the published file) are left out: the replay counts them as
 // filtered and warns once (their create time places them among the rows, for the window).
 // The published file is not in time order (rows are grouped by job): the reader reads it once
@@ -30,7 +32,7 @@ import { parseDuration } from '../../api/duration.js';
 import { formatMilliCpu, parseInteger } from '../../api/quantity.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, number, type Cell } from './fields.js';
+import { fail, integer, number, quote, type Cell } from './fields.js';
 import { bytesOption, durationOption, numberOption } from './map-options.js';
 import { traceNode } from './trace-node.js';
 import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
@@ -43,6 +45,8 @@ const ENDED_BEFORE = 'task(s) that ended at or before the trace\'s start (task_e
 const REPLAY = 0;
 const LEFT_OUT_NO_REQUEST = 1;
 const LEFT_OUT_ENDED_BEFORE = 2;
+/** A repeated task, reported among the errors. */
+const DUPLICATE = 3;
 const EVENT_COLUMNS = ['timestamp', 'machine_id', 'event_type', 'event_detail', 'cpus', 'normalized_memory', 'normalized_disk'];
 
 export const alibaba2017: TraceFormat = {
@@ -148,6 +152,19 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
   const order = Array.from({ length: n }, (_, i) => i);
   const at = (i: number) => Math.max(0, create[i] as number);
   order.sort((a, b) => at(a) - at(b) || (lines[a] as number) - (lines[b] as number));
+  // Repeated tasks: the replayed rows by task, then by when they arrive; all but each task's
+  // first are errors.
+  const rank = new Float64Array(n);
+  order.forEach((i, k) => (rank[i] = k));
+  const byTask = order.filter((i) => kind[i] === REPLAY).sort((a, b) => (job[a] as number) - (job[b] as number) || (task[a] as number) - (task[b] as number) || (rank[a] as number) - (rank[b] as number));
+  let firstOfTask = -1;
+  for (const i of byTask) {
+    if (firstOfTask >= 0 && job[i] === job[firstOfTask] && task[i] === task[firstOfTask]) {
+      kind[i] = DUPLICATE;
+      errors.push(new TraceRowError(lines[i] as number, 4, 'task_id', `a task not listed before (job ${job[i]}, task ${task[i]} is also on line ${lines[firstOfTask]})`, quote(String(task[i]))));
+    } else firstOfTask = i;
+  }
+  errors.sort((a, b) => a.line - b.line);
   const memUnit = parseInteger(opts['memoryUnit'] as string);
   const scale = opts['instanceScale'] as number;
   let next = 0;
@@ -156,6 +173,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
     next(): TraceItem | null {
       const e = errors.shift();
       if (e !== undefined) throw e;
+      while (next < n && kind[order[next] as number] === DUPLICATE) next++;
       if (next >= n) return null;
       const i = order[next++] as number;
       const t = at(i);

@@ -12,11 +12,13 @@
 // implied. Milli-GPUs are one pooled extended resource per node unless a profile enables the
 // Open-Gpu-Share plugin, which ties each pod's share to physical devices (src/cluster/gpu-devices.ts).
 // pod_phase and scheduled_time are not used (the replay schedules every row, as the paper).
+// A pod name repeated while an earlier row's pod holds it (until its deletion_time; for good
+// with times: ignore or no deletion_time) is an error at the later row (fields.ts PodNames).
 // map.replay: fgd replays as the FGD paper does (fgd-replay.ts); with any replay, the list's
 // typical pod shapes go to the GPU-sharing plugins (FGDScore's fragmentation measure).
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, nonNegativeNumber, objectName, type Cell } from './fields.js';
+import { fail, integer, nonNegativeNumber, objectName, PodNames, type Cell } from './fields.js';
 import { durationOption, enumOption, extendedResourceOption, labelKeyOption, numberOption } from './map-options.js';
 import { parseDuration } from '../../api/duration.js';
 import { fgdOrder, publishTypicalPods } from './fgd-replay.js';
@@ -107,10 +109,11 @@ function openRows(path: string, display: string, opts: FormatOptions): TraceRead
     if (h === null) throw new TraceRowError(1, 0, '', `a header row (${POD_REQUIRED.join(',')},...)`, 'an empty file');
     const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
     const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
+    const names = new PodNames();
     return {
       next: () => {
         const r = records.next();
-        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes);
+        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes, names);
       },
       close: () => records.close(),
     };
@@ -151,7 +154,7 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
   return { nodes, faults: [] };
 }
 
-function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean): TraceItem {
+function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean, names: PodNames): TraceItem {
   const name = objectName(c('name') as Cell);
   const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
   const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
@@ -181,6 +184,7 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
       if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
     }
   }
+  names.claim(c('name') as Cell, name, timeS, deleteAtS);
   return {
     kind: 'pod',
     timeS,

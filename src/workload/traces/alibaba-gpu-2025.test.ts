@@ -93,6 +93,15 @@ test('malformed DLRM rows give exact messages', () => {
   for (const [text, msg] of cases) assert.equal(rowError('alibaba-gpu-2025', 'dlrm.csv', text), msg);
 });
 
+test('a DLRM instance whose pod name an earlier-created instance holds is an error at its row, in creation order', () => {
+  const r = (sn: string, created: string, deleted: string) => `${sn},CN,app_1,8,8,0,0,0,0,40,40,10,10,-1,${created},,${deleted}`;
+  // /tmp/h9/bad/d-dupsn.csv: instance_1 twice, never deleted.
+  assert.equal(rowError('alibaba-gpu-2025', 'd.csv', [H, r('instance_1', '100', ''), r('instance_1', '200', '')].join('\n')), 'line 3: instance_sn: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "instance_1"');
+  // The file is not in time order: line 3's instance is created first and holds the name until 150.
+  assert.equal(rowError('alibaba-gpu-2025', 'd.csv', [H, r('instance_1', '120', ''), r('Instance_1', '100', '150')].join('\n')), 'line 2: instance_sn: expected a pod name not in use at this row\'s time (line 3\'s pod has it until 150 s), got "instance_1"');
+  assert.deepEqual(readAll('alibaba-gpu-2025', tempTrace('d.csv', [H, r('instance_1', '150', ''), r('instance_1', '100', '150')].join('\n'))).map((it) => it.line), [3, 2]);
+});
+
 test('DLRM map options: "" turns the RDMA resource and the role selector off; other values must be names', () => {
   const o = alibabaGpu2025.options;
   assert.deepEqual([o['rdmaResource']!.check(''), o['rdmaResource']!.check('example.com/nic'), o['roleNodeLabel']!.check(''), o['roleNodeLabel']!.check('example.com/role')], [null, null, null, null]);
