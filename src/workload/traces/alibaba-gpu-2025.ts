@@ -5,7 +5,9 @@
 // NIC, 0-100: map.rdmaResource, default alibaba.com/rdma, "" for none; a node offers 100 per
 // NIC), disk_request GiB as ephemeral-storage only with map.disk: ephemeral-storage (default
 // ignore: pools rarely declare it). Limits equal to the requests (every row of the published
-// file) make the pod Guaranteed. Labels: alibaba.com/app (app_name), alibaba.com/role (CN: a
+// file) make the pod Guaranteed; a limit below its request (cpu, memory, gpu, rdma, and disk
+// when it is replayed) is a row error at the limit, as the API server refuses a request above
+// its limit. Labels: alibaba.com/app (app_name), alibaba.com/role (CN: a
 // CPU-node instance, HN: a GPU-node one) and alibaba.com/max-instance-per-node when the row
 // caps its app's instances per node (Kubernetes has no such constraint; ksim's
 // MaxInstancesPerNode filter keeps it when a profile enables it). With
@@ -169,19 +171,27 @@ function row(c: (name: string) => Cell | null, line: number, opts: FormatOptions
     deleteAtS,
     labels,
     ...(roleKey !== '' ? { nodeSelector: { [roleKey]: role.text } } : {}),
-    ...(limitsEqualRequests(c) ? { guaranteed: true } : {}),
+    ...(limitsEqualRequests(c, opts['disk'] === 'ephemeral-storage') ? { guaranteed: true } : {}),
   };
   return { kind: 'pod', timeS, line, pod };
 }
 
 /** Whether the cpu, memory, GPU and RDMA limits are all given and equal their requests (then
- * the pod is Guaranteed). A limit column present must hold a number. */
-function limitsEqualRequests(c: (name: string) => Cell | null): boolean {
+ * the pod is Guaranteed). A limit column present must hold a number at or above its request
+ * (upstream ValidateResourceRequirements: a request must not exceed its limit); the disk limit
+ * is checked only when the disk is replayed (`disk`). */
+function limitsEqualRequests(c: (name: string) => Cell | null, disk: boolean): boolean {
   let equal = true;
-  for (const r of ['cpu', 'memory', 'gpu', 'rdma']) {
+  for (const r of ['cpu', 'memory', 'gpu', 'rdma', ...(disk ? ['disk'] : [])]) {
     const limit = c(`${r}_limit`);
-    if (limit === null) equal = false;
-    else if (nonNegativeNumber(limit, 'a non-negative number') !== Number((c(`${r}_request`) as Cell).text)) equal = false;
+    if (limit === null) {
+      equal = false;
+      continue;
+    }
+    const v = nonNegativeNumber(limit, 'a non-negative number');
+    const request = Number((c(`${r}_request`) as Cell).text);
+    if (v < request) fail(limit, `a limit at or above ${r}_request (${request}): the API server refuses a request above its limit`);
+    if (v !== request && r !== 'disk') equal = false;
   }
   return equal;
 }
