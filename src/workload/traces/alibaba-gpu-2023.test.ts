@@ -76,3 +76,23 @@ test('a node named twice in the openb node list is an error at its row of the li
     return true;
   });
 });
+
+test('an openb node model that is not a label value is an error at its row; a GPU node without a model is in pool gpu, unlabelled', () => {
+  const read = (rows: string) => alibabaGpu2023.readCluster!(tempTrace('nodes.csv', `sn,cpu_milli,memory_mib,gpu,model\n${rows}`), 'nodes.csv', defaults('alibaba-gpu-2023'));
+  const error = (rows: string) => {
+    try {
+      read(rows);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  const expected = 'a GPU model that is a label value (empty, or at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>)';
+  // /tmp/h9/bad/n-badmodel.csv
+  assert.equal(error('n0,32000,262144,1,V100 M16\n'), `line 2: model: expected ${expected}, got "V100 M16"`);
+  assert.equal(error(`n0,32000,262144,1,${'A'.repeat(60)}\n`), `line 2: model: expected ${expected}, got "${'A'.repeat(60)}"`);
+  // /tmp/h9/bad/n-gpunomodel.csv: 2 GPUs, no model.
+  const [gpu, cpu] = read('n0,32000,262144,2,\nn1,32000,262144,0,\n').nodes.map((n) => n.node);
+  assert.deepEqual([gpu?.metadata?.labels, gpu?.status?.allocatable?.['alibaba.com/gpu-milli']], [{ 'kubernetes.io/hostname': 'n0', 'ksim.io/pool': 'gpu' }, '2000']);
+  assert.deepEqual(cpu?.metadata?.labels, { 'kubernetes.io/hostname': 'n1', 'ksim.io/pool': 'cpu' });
+});
