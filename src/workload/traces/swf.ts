@@ -1,7 +1,7 @@
 // swf: the Parallel Workloads Archive's Standard Workload Format (.swf, .swf.gz). Lines starting
 // with ";" are header comments; each job line has 18 whitespace-separated fields, -1 = unknown:
 // 1 job id, 2 submit time (s), 4 run time (s), 5 allocated processors, 8 requested processors
-// (used when 5 is -1), the rest unused (11, the status: 1 completed, 0 failed, 5 cancelled). A
+// (used when 5 is -1 or 0), the rest unused (11, the status: 1 completed, 0 failed, 5 cancelled). A
 // job arrives at its submit time and runs for its run time. A job whose run time is -1 (unknown)
 // is left out (counted as filtered, warned about): in real logs these are typically jobs
 // cancelled before they started (status 5), which took no processors, and for any other there is
@@ -71,7 +71,7 @@ function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: 
   }
   const run = integer(cell(3), 'a non-negative integer run time (s), or -1 (unknown)', 0);
   let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1);
-  if (procs <= 0) procs = integer(cell(7), 'a positive number of requested processors (field 5, allocated, is unknown)', 1);
+  if (procs <= 0) procs = integer(cell(7), `a positive number of requested processors (field 5, allocated, is ${procs === 0 ? '0' : 'unknown, -1'})`, 1);
   take();
   const pods = perProcessor ? procs : 1;
   const perPod = perProcessor ? 1 : procs;
