@@ -67,6 +67,12 @@ test('a ksim-csv pod name repeated while an earlier row\'s pod holds it is an er
   assert.deepEqual(readAll('ksim-csv', tempTrace('t.csv', ok)).map((it) => it.line), [2, 3, 4, 5]);
 });
 
+test('a row error in a record whose quoted field spans lines is reported at the line the record starts on', () => {
+  // /tmp/h9/bad/quotednl.csv: the labels cell runs from line 2 to 3.
+  assert.equal(rowError('ksim-csv', 't.csv', 'time_s,name,cpu,labels\n0,p1,1,"a=b\nc=d"\n1,p2,xx,\n'), 'line 2: labels: expected a label value (empty, or at most 63 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit), got "b\\nc=d"');
+  assert.equal(rowError('ksim-csv', 't.csv', 'time_s,name,cpu,labels\n0,p1,1,"a=b;\nc=d"\n1,p2,xx,\n'), 'line 4: cpu: expected a non-negative Kubernetes quantity such as 500m or 2, got "xx"');
+});
+
 test('broken CSV quoting stops the reader with the line', () => {
   assert.match(rowError('ksim-csv', 't.csv', 'time_s,name\n0,"a\n1,b\n'), /^line \d+: expected well-formed CSV, got /);
 });
