@@ -139,6 +139,14 @@ test('onError: skip counts malformed rows and warns; stop (the default) names fi
   assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:4:3: cpu: expected a non-negative Kubernetes quantity such as 500m or 2, got "lots"$/.test(e.message));
 });
 
+test('a repeated pod name is a row error at the later row (exit 2 naming file, row, column and the earlier row), or a skipped row', () => {
+  const dup = TRACE.replace('4,b,', '4,a,');
+  assert.throws(() => runScenario(loadScenario(scenario('', dup))), (e: unknown) => e instanceof InputError && /t\.csv:3:2: name: expected a pod name not in use at this row's time \(line 2's pod has it until 10 s\), got "a"$/.test(e.message));
+  const r = runScenario(loadScenario(scenario(', onError: skip', dup)));
+  assert.deepEqual([r.traces![0]!.rows, r.traces![0]!.rows_skipped, r.traces![0]!.objects_submitted], [5, 1, 4]);
+  assert.equal(r.warnings.filter((w) => /already exists/.test(w)).length, 0);
+});
+
 test('rows out of time order are an error naming the row', () => {
   const bad = 'time_s,name\n5,a\n3,b';
   assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:3:1: expected rows in time order \(this row's time is before line 2's\), got 3$/.test(e.message));
@@ -150,8 +158,7 @@ test('a trace with no rows (a header only, comments only, nothing) runs with a w
   assert.deepEqual(warned(traceScenario('swf', 't.swf', '; only\n; comments')), ['t.swf: no job lines']);
   assert.deepEqual(warned(traceScenario('ksim-events', 'e.jsonl', '')), ['e.jsonl: no events']);
   assert.deepEqual(warned(traceScenario('alibaba-gpu-2023', 'p.csv', 'name,cpu_milli,memory_mib,num_gpu,gpu_milli')), ['p.csv: no rows after the header']);
-  // The 2017 reader leaves rows without a request out (a Waiting task here).
-  assert.deepEqual(warned(traceScenario('alibaba-2017', 'b.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n1,2,3,4,1,Waiting,,')), ['b.csv: no rows after the header with a CPU or memory request (rows without one are left out)']);
+  assert.deepEqual(warned(traceScenario('alibaba-2017', 'b.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem')), ['b.csv: no rows after the header']);
   // Rows all outside the window are read: no such warning (run.json counts them as filtered).
   assert.deepEqual(warned(scenario(', start: 1000', TRACE)), []);
 });
@@ -161,6 +168,17 @@ test('swf jobs with an unknown run time (-1) are left out: counted as filtered, 
   const r = runScenario(loadScenario(traceScenario('swf', 't.swf', ['; header', job(1, 0, 10, 1), job(2, 1, -1, -1), job(3, 2, 10, 1), job(4, 3, -1, 2)].join('\n'))));
   assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[4, 2, 0, 2]]);
   assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:')).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 job(s) with an unknown run time (-1) left out, first: t.swf:3:4']);
+});
+
+test('alibaba-2017 rows without a request are counted in rows and rows_filtered, with one warning: rows = filtered + skipped + submitted', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  // Rows 3 and 5 ask nothing (left out); row 6 is malformed (skipped); row 7 is past end: 100.
+  const rows = [h, '0,10,1,1,1,Terminated,50,0.001', '5,0,1,2,1,Waiting,,', '10,20,1,3,1,Terminated,50,0.001', '-5,0,1,4,1,Waiting,,', '20,30,1,5,0,Terminated,50,0.001', '200,300,1,6,1,Terminated,50,0.001'];
+  const r = runScenario(loadScenario(traceScenario('alibaba-2017', 'b.csv', rows.join('\n'), ', end: 100, onError: skip')));
+  const t = r.traces![0]!;
+  assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted], [6, 3, 1, 2]);
+  assert.equal(t.rows, t.rows_filtered + t.rows_skipped + t.objects_submitted);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without a CPU or memory request left out, first: b.csv:5:7']);
 });
 
 test('trace entries are checked at load: header, options, file', () => {

@@ -7,17 +7,25 @@ import { defaults, readAll, rowError, tempTrace } from './testing.js';
 const TASKS = 'alibaba-v2017-batch/batch_task.csv';
 const EVENTS = 'alibaba-v2017-batch/server_event.csv';
 
-test('the 2017 batch tasks come out in time order, rows without a request left out', { skip: skipWithoutTrace(TASKS) }, () => {
-  const items = readAll('alibaba-2017', sharedTrace(TASKS));
-  assert.equal(items.length, 80_553 - 9_017);
-  for (let i = 1; i < items.length; i++) assert.ok(items[i]!.timeS >= items[i - 1]!.timeS);
-  // The first row created at or before 0 with a request is line 5624:
-  //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - 0 s, 0.5 core,
+test('the 2017 batch tasks come out in time order, every row read, rows without a request and tasks over before the trace left out', { skip: skipWithoutTrace(TASKS) }, () => {
+  const all = readAll('alibaba-2017', sharedTrace(TASKS));
+  assert.equal(all.length, 80_553);
+  for (let i = 1; i < all.length; i++) assert.ok(all[i]!.timeS >= all[i - 1]!.timeS);
+  // Left out: 9,017 rows without a request, 117 Terminated ones that ended at or before 0.
+  const reasons = new Map<string, number>();
+  for (const it of all) if (it.kind === 'leftOut') reasons.set(it.reason, (reasons.get(it.reason) ?? 0) + 1);
+  assert.deepEqual([...reasons], [['task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)', 117], ['task(s) without a CPU or memory request', 9_017]]);
+  const items = all.filter((it) => it.kind === 'pod');
+  // The first row created at or before 0 with a request that ends after 0 is line 5624:
+  //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - (-60) s, 0.5 core,
   //   0.008231305 × 512Gi bytes, 103 instances.
   assert.deepEqual(items[0], {
     kind: 'pod', timeS: 0, line: 5624,
-    pod: { name: 'task-6168-37200', requests: { cpu: '500m', memory: '4525207780' }, durationS: 110, deleteAtS: null, labels: { 'alibaba.com/job': '6168', 'alibaba.com/status': 'Terminated' }, count: 103 },
+    pod: { name: 'task-6168-37200', requests: { cpu: '500m', memory: '4525207780' }, durationS: 170, deleteAtS: null, labels: { 'alibaba.com/job': '6168', 'alibaba.com/status': 'Terminated' }, count: 103 },
   });
+  // Line 9320: "-1078,2898,9741,63359,1,Terminated,100,0.016338364" → at 0, runs 2898 + 1078 s.
+  const early = items.find((it) => it.line === 9320);
+  assert.deepEqual(early?.kind === 'pod' && [early.timeS, early.pod.durationS], [0, 3976]);
   // Line 2: "6459,6524,3,4,15740,Terminated,50,0.007956928" → at 6459 s for 65 s, 15,740 instances.
   const first = items.find((it) => it.line === 2);
   assert.deepEqual(first?.kind === 'pod' && [first.timeS, first.pod.name, first.pod.durationS, first.pod.count], [6459, 'task-3-4', 65, 15740]);
@@ -26,9 +34,19 @@ test('the 2017 batch tasks come out in time order, rows without a request left o
 test('instanceScale scales the instances, keeping at least one pod per task', { skip: skipWithoutTrace(TASKS) }, () => {
   const items = readAll('alibaba-2017', sharedTrace(TASKS), { instanceScale: 0.01 });
   const byLine = (l: number) => items.find((it) => it.line === l);
-  const a = byLine(2); // 15,740 instances → 158
+  const a = byLine(2); // 15,740 instances → 157.4 → 157
   const b = byLine(3); // 1 instance → 1 (no count)
-  assert.deepEqual([a?.kind === 'pod' && a.pod.count, b?.kind === 'pod' && b.pod.count], [158, undefined]);
+  assert.deepEqual([a?.kind === 'pod' && a.pod.count, b?.kind === 'pod' && b.pod.count], [157, undefined]);
+});
+
+test('instanceScale rounds half up, with at least one pod per task', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  const counts = [127, 150, 149, 20, 50, 350, 15_740, 1];
+  const path = tempTrace('t.csv', [h, ...counts.map((n, i) => `${i},${i + 10},1,${i},${n},Terminated,50,0.01`)].join('\n'));
+  const pods = (scale: number) => readAll('alibaba-2017', path, { instanceScale: scale }).map((it) => (it.kind === 'pod' ? it.pod.count ?? 1 : 0));
+  assert.deepEqual(pods(0.01), [1, 2, 1, 1, 1, 4, 157, 1]);
+  assert.deepEqual(pods(0.07), [9, 11, 10, 1, 4, 25, 1102, 1]);
+  assert.deepEqual(pods(1), counts);
 });
 
 test('the 2017 machine events become nodes and machine_fail node-down faults', { skip: skipWithoutTrace(EVENTS) }, () => {
@@ -48,12 +66,60 @@ test('a machine_fail while the machine is still down is dropped', () => {
   assert.deepEqual(c.faults.map((f) => f.atUs / 1e6), [100, 2000]);
 });
 
+test('a 2017 row without a request is left out at its create time (the replay counts it as filtered)', () => {
+  const path = tempTrace('t.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n30,40,1,1,1,Terminated,50,0.001\n-5,0,1,2,3,Waiting,,\n20,0,1,3,1,Waiting,,\n');
+  assert.deepEqual(readAll('alibaba-2017', path).map((it) => [it.kind, it.timeS, it.line, it.kind === 'leftOut' ? `${it.column} ${it.reason}` : '']), [
+    ['leftOut', 0, 3, '7 task(s) without a CPU or memory request'],
+    ['leftOut', 20, 4, '7 task(s) without a CPU or memory request'],
+    ['pod', 30, 2, ''],
+  ]);
+});
+
+test('a 2017 task runs end − create, also when created before the trace; one that ended at or before 0 is left out', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  const path = tempTrace('t.csv', `${h}\n-1078,2898,1,1,1,Terminated,100,0.01\n-60,0,1,2,1,Terminated,50,0.01\n-60,-34,1,3,1,Failed,50,0.01\n-60,0,1,4,1,Running,50,0.01\n10,10,1,5,1,Failed,50,0.01\n`);
+  assert.deepEqual(readAll('alibaba-2017', path).map((it) => [it.line, it.timeS, it.kind === 'pod' ? it.pod.durationS : it.kind === 'leftOut' ? `${it.column} ${it.reason}` : '']), [
+    [2, 0, 3976],
+    [3, 0, '2 task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)'],
+    [4, 0, '2 task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)'],
+    [5, 0, null],
+    [6, 10, 0],
+  ]);
+});
+
+test('a 2017 task listed twice is an error at the later-created row, naming the earlier', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  // /tmp/h9/bad/a-dup.csv
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,60,3,4,2,Terminated,50,0.01\n20,60,3,4,2,Terminated,50,0.01\n`), 'line 3: task_id: expected a task not listed before (job 3, task 4 is also on line 2), got "4"');
+  // By arrival: line 3's task is created first; a row left out (no request) makes no pod.
+  const path = tempTrace('t.csv', `${h}\n30,60,3,4,2,Terminated,50,0.01\n20,60,3,4,1,Running,50,0.01\n5,0,3,4,1,Waiting,,\n25,60,3,5,1,Terminated,50,0.01\n40,60,3,4,1,Failed,50,0.01\n`);
+  const r = alibaba2017.openPods!(path, 't.csv', defaults('alibaba-2017'));
+  const out: string[] = [];
+  for (;;) {
+    try {
+      const it = r.next();
+      if (it === null) break;
+      out.push(`${it.line} ${it.kind}`);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  }
+  assert.deepEqual(out, [
+    'line 2: task_id: expected a task not listed before (job 3, task 4 is also on line 3), got "4"',
+    'line 6: task_id: expected a task not listed before (job 3, task 4 is also on line 3), got "4"',
+    '4 leftOut', '3 pod', '5 pod',
+  ]);
+});
+
 test('malformed 2017 rows give exact messages', () => {
   const h = 'task_create_time, task_end_time, job_id, task_id,number_of_instances, status, cpus,mem';
   const cases: [string, string][] = [
     [`${h}\n1,2,3,4,0,Terminated,50,0.1\n`, 'line 2: number_of_instances: expected a positive integer number of instances, got "0"'],
     [`${h}\n1,2,3,4,1,Done,50,0.1\n`, 'line 2: status: expected one of Terminated, Failed, Running, Waiting, got "Done"'],
     [`${h}\n1,2,3,4,1\n`, 'line 2: expected 8 fields (a batch_task.csv row), got 5'],
+    // /tmp/h9/bad/a-endbefore.csv: a finished task cannot end before it was created.
+    [`${h}\n100,60,3,4,2,Terminated,50,0.01\n`, 'line 2: task_end_time: expected a time at or after task_create_time (100), got "60"'],
+    [`${h}\n-5,-6,3,4,2,Failed,50,0.01\n`, 'line 2: task_end_time: expected a time at or after task_create_time (-5), got "-6"'],
     ['time,end\n', 'line 1: task_create_time: expected the batch_task.csv header (task_create_time, task_end_time, job_id, task_id, number_of_instances, status, cpus, memory), got "time"'],
   ];
   for (const [text, message] of cases) assert.equal(rowError('alibaba-2017', 't.csv', text), message, text);

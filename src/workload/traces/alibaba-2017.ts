@@ -3,11 +3,19 @@
 // cpus per instance in hundredths of a core, normalised memory per instance) → one row per task,
 // its instances as that many pods (bare <name>-<i>, or one Job with parallelism = completions =
 // instances via `as: Job`), named task-<job_id>-<task_id>. Instance counts are scaled by
-// map.instanceScale (default 1; at least one pod per task) — the full trace asks 11.9 million
-// instances. All instances arrive at task_create_time (negative times, tasks created before the
-// trace, arrive at 0) and run for task_end_time − create (Terminated and Failed tasks; Failed
-// ones end Succeeded here); Running and Waiting tasks run until the end. Rows without a CPU
-// request (9,017 Waiting tasks in the published file) are left out.
+// map.instanceScale (default 1), rounded half up with at least one pod per task (0.01 × 127 →
+// 1, × 150 → 2, × 15,740 → 157, × 20 → 1) — the full trace asks 11.9 million instances. All
+// instances arrive at task_create_time (negative times, tasks created before the
+// trace, arrive at 0) and run for task_end_time − task_create_time, the trace's own run time
+// (Terminated and Failed tasks; Failed ones end Succeeded here; an end before the create is a
+// row error); Running and Waiting tasks run until the end (their task_end_time, the latest
+// state change, is not used). Terminated and Failed tasks that ended at or before the trace's
+// start (task_end_time ≤ 0: 117 rows in the published file) were over before it began: they are
+// left out like the rows without a request. A task (job_id, task_id) listed twice would make
+// pods of the same names (no deletions; a finished pod keeps its name): the later-created row is
+// an error naming the earlier one's line. Rows without a CPU
+// request (9,017 Waiting tasks in the published file) are left out: the replay counts them as
+// filtered and warns once (their create time places them among the rows, for the window).
 // The published file is not in time order (rows are grouped by job): the reader reads it once
 // into compact typed arrays (about 60 bytes a row: 5 MB for its 80,553 rows), orders them by
 // time, and builds each row's pods only when the replay reaches it.
@@ -24,22 +32,30 @@ import { parseDuration } from '../../api/duration.js';
 import { formatMilliCpu, parseInteger } from '../../api/quantity.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, number, type Cell } from './fields.js';
+import { fail, integer, number, quote, type Cell } from './fields.js';
 import { bytesOption, durationOption, numberOption } from './map-options.js';
 import { traceNode } from './trace-node.js';
 import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
 
 const TASK_COLUMNS = ['task_create_time', 'task_end_time', 'job_id', 'task_id', 'number_of_instances', 'status', 'cpus_per_instance', 'memory_per_instance'];
 const STATUSES = ['Terminated', 'Failed', 'Running', 'Waiting'];
+const NO_REQUEST = 'task(s) without a CPU or memory request';
+const ENDED_BEFORE = 'task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)';
+/** What a row is: a task to replay, or one left out (and why). */
+const REPLAY = 0;
+const LEFT_OUT_NO_REQUEST = 1;
+const LEFT_OUT_ENDED_BEFORE = 2;
+/** A repeated task, reported among the errors. */
+const DUPLICATE = 3;
 const EVENT_COLUMNS = ['timestamp', 'machine_id', 'event_type', 'event_detail', 'cpus', 'normalized_memory', 'normalized_disk'];
 
 export const alibaba2017: TraceFormat = {
   name: 'alibaba-2017',
   summary: 'batch tasks → their instances as pods (or Jobs); machine events → nodes and machine_fail node-down faults',
-  noRows: 'no rows after the header with a CPU or memory request (rows without one are left out)',
+  noRows: 'no rows after the header',
   options: {
     memoryUnit: bytesOption('bytes of normalised memory 1.0 (tasks and machines alike)', '512Gi'),
-    instanceScale: numberOption('fraction of each task\'s instances replayed (at least one)', 1, 0, 1),
+    instanceScale: numberOption('fraction of each task\'s instances replayed (rounded half up, at least one)', 1, 0, 1),
     machineFailFor: durationOption('how long a machine_fail event takes the node down', '30m'),
   },
   openPods(path, display, opts) {
@@ -67,6 +83,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
   let cpuCenti = new Float64Array(cap);
   let memNorm = new Float64Array(cap);
   let status = new Uint8Array(cap);
+  let kind = new Uint8Array(cap);
   let lines = new Float64Array(cap);
   const errors: TraceRowError[] = [];
   const grow = () => {
@@ -85,6 +102,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
     memNorm = g(memNorm);
     lines = g(lines);
     status = g(status);
+    kind = g(kind);
   };
   try {
     const h = records.next();
@@ -96,9 +114,16 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         const f = r.fields;
         if (f.length !== 8) throw new TraceRowError(r.line, 0, '', '8 fields (a batch_task.csv row)', `${f.length}`);
         const c = (i: number) => cell(f, r!.line, i, TASK_COLUMNS);
-        if (c(6).text === '' && c(7).text === '') continue; // no request: left out (see above)
         if (n === cap) grow();
         create[n] = integer(c(0), 'an integer number of seconds', Number.MIN_SAFE_INTEGER);
+        if (c(6).text === '' && c(7).text === '') {
+          // No request: left out (see above), at its create time.
+          kind[n] = LEFT_OUT_NO_REQUEST;
+          lines[n] = r.line;
+          n++;
+          continue;
+        }
+        kind[n] = REPLAY;
         end[n] = integer(c(1), 'an integer number of seconds', Number.MIN_SAFE_INTEGER);
         job[n] = integer(c(2), 'a non-negative integer job id', 0);
         task[n] = integer(c(3), 'a non-negative integer task id', 0);
@@ -110,6 +135,10 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         const m = number(c(7), 'a non-negative normalised memory (a fraction)');
         if (m < 0) fail(c(7), 'a non-negative normalised memory (a fraction)');
         memNorm[n] = m;
+        if (s <= 1) {
+          if ((end[n] as number) < (create[n] as number)) fail(c(1), `a time at or after task_create_time (${create[n]})`);
+          if ((end[n] as number) <= 0) kind[n] = LEFT_OUT_ENDED_BEFORE;
+        }
         lines[n] = r.line;
         n++;
       } catch (e) {
@@ -123,6 +152,19 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
   const order = Array.from({ length: n }, (_, i) => i);
   const at = (i: number) => Math.max(0, create[i] as number);
   order.sort((a, b) => at(a) - at(b) || (lines[a] as number) - (lines[b] as number));
+  // Repeated tasks: the replayed rows by task, then by when they arrive; all but each task's
+  // first are errors.
+  const rank = new Float64Array(n);
+  order.forEach((i, k) => (rank[i] = k));
+  const byTask = order.filter((i) => kind[i] === REPLAY).sort((a, b) => (job[a] as number) - (job[b] as number) || (task[a] as number) - (task[b] as number) || (rank[a] as number) - (rank[b] as number));
+  let firstOfTask = -1;
+  for (const i of byTask) {
+    if (firstOfTask >= 0 && job[i] === job[firstOfTask] && task[i] === task[firstOfTask]) {
+      kind[i] = DUPLICATE;
+      errors.push(new TraceRowError(lines[i] as number, 4, 'task_id', `a task not listed before (job ${job[i]}, task ${task[i]} is also on line ${lines[firstOfTask]})`, quote(String(task[i]))));
+    } else firstOfTask = i;
+  }
+  errors.sort((a, b) => a.line - b.line);
   const memUnit = parseInteger(opts['memoryUnit'] as string);
   const scale = opts['instanceScale'] as number;
   let next = 0;
@@ -131,11 +173,16 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
     next(): TraceItem | null {
       const e = errors.shift();
       if (e !== undefined) throw e;
+      while (next < n && kind[order[next] as number] === DUPLICATE) next++;
       if (next >= n) return null;
       const i = order[next++] as number;
       const t = at(i);
+      if (kind[i] === LEFT_OUT_NO_REQUEST) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 7, reason: NO_REQUEST };
+      if (kind[i] === LEFT_OUT_ENDED_BEFORE) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 2, reason: ENDED_BEFORE };
       const ended = (status[i] as number) <= 1;
-      const count = Math.max(1, Math.ceil((instances[i] as number) * scale - 1e-9));
+      // Half up; the epsilon keeps a product such as 0.07 × 50 = 3.5000000000000004 (or one a
+      // hair below a half) where the decimal arithmetic puts it.
+      const count = Math.max(1, Math.floor((instances[i] as number) * scale + 0.5 + 1e-9));
       return {
         kind: 'pod',
         timeS: t,
@@ -143,7 +190,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         pod: {
           name: `task-${job[i]}-${task[i]}`,
           requests: { cpu: formatMilliCpu((cpuCenti[i] as number) * 10), memory: String(Math.ceil((memNorm[i] as number) * memUnit)) },
-          durationS: ended ? Math.max(0, (end[i] as number) - t) : null,
+          durationS: ended ? (end[i] as number) - (create[i] as number) : null,
           deleteAtS: null,
           labels: { 'alibaba.com/job': String(job[i]), 'alibaba.com/status': STATUSES[status[i] as number] as string },
           ...(count > 1 ? { count } : {}),

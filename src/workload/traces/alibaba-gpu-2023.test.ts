@@ -58,8 +58,15 @@ test('malformed openb rows give exact messages', () => {
     [`${h}\np,1,1,1,0,,LS,Running,0,1,0\n`, 'line 2: gpu_milli: expected from 1 to 1000 when num_gpu is 1 (a share of the GPU, or all of it), got "0"'],
     [`${h}\np,1,1,0,0,,Gold,Running,0,1,0\n`, 'line 2: qos: expected one of LS, BE, Burstable, Guaranteed, got "Gold"'],
     [`${h}\np,1,1,0,0,,LS,Running,9,1,0\n`, 'line 2: deletion_time: expected a time at or after creation_time (9), got "1"'],
+    // /tmp/h9/bad/ob-dup.csv: p0 created again before its deletion; with times: ignore, ever.
+    [`${h}\np0,1000,100,0,0,,LS,Running,0,100,0\np0,1000,100,0,0,,LS,Running,1,100,0\n`, 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it until 100 s), got "p0"'],
+    [`${h}\np0,1000,100,0,0,,LS,Running,0,,0\np0,1000,100,0,0,,LS,Running,1,,0\n`, 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "p0"'],
   ];
   for (const [text, message] of cases) assert.equal(rowError('alibaba-gpu-2023', 'p.csv', text), message, text);
+  // A name may come back once the trace deleted its pod, but not with times: ignore (no deletions).
+  const again = `${h}\np0,1000,100,0,0,,LS,Running,0,100,0\np0,1000,100,0,0,,LS,Running,100,200,0\n`;
+  assert.deepEqual(readAll('alibaba-gpu-2023', tempTrace('p.csv', again)).map((it) => it.line), [2, 3]);
+  assert.equal(rowError('alibaba-gpu-2023', 'p.csv', again, { times: 'ignore' }), 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "p0"');
 });
 
 test('a node named twice in the openb node list is an error at its row of the list', () => {
@@ -68,4 +75,24 @@ test('a node named twice in the openb node list is an error at its row of the li
     assert.equal((e as Error).message, 'line 4: sn: expected a node name not used before (also on line 2), got "n-0"');
     return true;
   });
+});
+
+test('an openb node model that is not a label value is an error at its row; a GPU node without a model is in pool gpu, unlabelled', () => {
+  const read = (rows: string) => alibabaGpu2023.readCluster!(tempTrace('nodes.csv', `sn,cpu_milli,memory_mib,gpu,model\n${rows}`), 'nodes.csv', defaults('alibaba-gpu-2023'));
+  const error = (rows: string) => {
+    try {
+      read(rows);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  const expected = 'a GPU model that is a label value (empty, or at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>)';
+  // /tmp/h9/bad/n-badmodel.csv
+  assert.equal(error('n0,32000,262144,1,V100 M16\n'), `line 2: model: expected ${expected}, got "V100 M16"`);
+  assert.equal(error(`n0,32000,262144,1,${'A'.repeat(60)}\n`), `line 2: model: expected ${expected}, got "${'A'.repeat(60)}"`);
+  // /tmp/h9/bad/n-gpunomodel.csv: 2 GPUs, no model.
+  const [gpu, cpu] = read('n0,32000,262144,2,\nn1,32000,262144,0,\n').nodes.map((n) => n.node);
+  assert.deepEqual([gpu?.metadata?.labels, gpu?.status?.allocatable?.['alibaba.com/gpu-milli']], [{ 'kubernetes.io/hostname': 'n0', 'ksim.io/pool': 'gpu' }, '2000']);
+  assert.deepEqual(cpu?.metadata?.labels, { 'kubernetes.io/hostname': 'n1', 'ksim.io/pool': 'cpu' });
 });

@@ -2,7 +2,10 @@
 // Node list (sn,cpu_milli,memory_mib,gpu,model) → cluster.trace: one node per row, CPU in
 // milli-cores, memory in MiB, `gpu` GPUs offered as `gpu × 1000` of the milli-GPU extended
 // resource (map.gpuMilliResource, default alibaba.com/gpu-milli), the GPU model as a node label
-// (map.modelLabel, default alibaba.com/gpu-model; none on CPU-only nodes).
+// (map.modelLabel, default alibaba.com/gpu-model; none on CPU-only nodes), in pool gpu-<model>
+// (lowercase), or cpu without a model. The model must be a label value (a row error otherwise);
+// a GPU node (gpu > 0) whose model is empty gets no model label and pool `gpu` (its GPUs serve
+// pods without a gpu_spec, as an unlabelled node would).
 // Pod list (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec,qos,pod_phase,creation_time,
 // deletion_time,scheduled_time]) → one bare pod per row asking cpu_milli, memory_mib and
 // num_gpu × gpu_milli milli-GPUs; gpu_spec ("V100M16|V100M32") → a required node affinity on the
@@ -12,11 +15,14 @@
 // implied. Milli-GPUs are one pooled extended resource per node unless a profile enables the
 // Open-Gpu-Share plugin, which ties each pod's share to physical devices (src/cluster/gpu-devices.ts).
 // pod_phase and scheduled_time are not used (the replay schedules every row, as the paper).
+// A pod name repeated while an earlier row's pod holds it (until its deletion_time; for good
+// with times: ignore or no deletion_time) is an error at the later row (fields.ts PodNames).
 // map.replay: fgd replays as the FGD paper does (fgd-replay.ts); with any replay, the list's
 // typical pod shapes go to the GPU-sharing plugins (FGDScore's fragmentation measure).
+import { isValidLabelValue } from '../../api/labels.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, nonNegativeNumber, objectName, type Cell } from './fields.js';
+import { fail, integer, nonNegativeNumber, objectName, PodNames, type Cell } from './fields.js';
 import { durationOption, enumOption, extendedResourceOption, labelKeyOption, numberOption } from './map-options.js';
 import { parseDuration } from '../../api/duration.js';
 import { fgdOrder, publishTypicalPods } from './fgd-replay.js';
@@ -107,10 +113,11 @@ function openRows(path: string, display: string, opts: FormatOptions): TraceRead
     if (h === null) throw new TraceRowError(1, 0, '', `a header row (${POD_REQUIRED.join(',')},...)`, 'an empty file');
     const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
     const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
+    const names = new PodNames();
     return {
       next: () => {
         const r = records.next();
-        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes);
+        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes, names);
       },
       close: () => records.close(),
     };
@@ -138,11 +145,14 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
       const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
       const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
       const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);
-      const model = (c('model') as Cell).text;
+      const modelCell = c('model') as Cell;
+      const model = modelCell.text;
+      const pool = model !== '' ? `gpu-${model.toLowerCase()}` : gpus > 0 ? 'gpu' : 'cpu';
+      if (!isValidLabelValue(model) || !isValidLabelValue(pool)) fail(modelCell, 'a GPU model that is a label value (empty, or at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>)');
       const alloc: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
       if (gpus > 0) alloc[opts['gpuMilliResource'] as string] = String(gpus * 1000);
       const labels: Record<string, string> = model === '' ? {} : { [opts['modelLabel'] as string]: model };
-      nodes.push({ node: traceNode(name, model === '' ? 'cpu' : `gpu-${model.toLowerCase()}`, alloc, labels), joinAtS: 0 });
+      nodes.push({ node: traceNode(name, pool, alloc, labels), joinAtS: 0 });
     }
     if (nodes.length === 0) throw new TraceRowError(2, 0, '', 'at least one node row', 'none');
   } finally {
@@ -151,7 +161,7 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
   return { nodes, faults: [] };
 }
 
-function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean): TraceItem {
+function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean, names: PodNames): TraceItem {
   const name = objectName(c('name') as Cell);
   const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
   const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
@@ -181,6 +191,7 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
       if (deleteAtS < timeS) fail(del, `a time at or after creation_time (${timeS})`);
     }
   }
+  names.claim(c('name') as Cell, name, timeS, deleteAtS);
   return {
     kind: 'pod',
     timeS,

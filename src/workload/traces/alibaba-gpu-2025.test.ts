@@ -88,9 +88,27 @@ test('malformed DLRM rows give exact messages', () => {
     [row({ 14: 'soon' }), 'line 2: creation_time: expected a non-negative number of seconds, or an empty cell (created before the trace), got "soon"'],
     [row({ 16: '4' }), 'line 2: deletion_time: expected a time at or after creation_time (5), got "4"'],
     [row({ 4: 'eight' }), 'line 2: cpu_limit: expected a non-negative number, got "eight"'],
+    // /tmp/h9/bad/d-limitlow.csv: cpu_request 8, cpu_limit 4.
+    [row({ 4: '4' }), 'line 2: cpu_limit: expected a limit at or above cpu_request (8): the API server refuses a request above its limit, got "4"'],
+    [row({ 6: '0' }), 'line 2: gpu_limit: expected a limit at or above gpu_request (1): the API server refuses a request above its limit, got "0"'],
+    [row({ 8: '20' }), 'line 2: rdma_limit: expected a limit at or above rdma_request (25): the API server refuses a request above its limit, got "20"'],
+    [row({ 10: '39.5' }), 'line 2: memory_limit: expected a limit at or above memory_request (40): the API server refuses a request above its limit, got "39.5"'],
     [`${H}\ninstance_1,HN\n`, 'line 2: expected 17 fields, as in the header, got 2'],
   ];
   for (const [text, msg] of cases) assert.equal(rowError('alibaba-gpu-2025', 'dlrm.csv', text), msg);
+  // The disk limit counts when the disk is replayed (disk_request 85).
+  const lowDisk = row({ 12: '80' });
+  assert.equal(rowError('alibaba-gpu-2025', 'dlrm.csv', lowDisk, { disk: 'ephemeral-storage' }), 'line 2: disk_limit: expected a limit at or above disk_request (85): the API server refuses a request above its limit, got "80"');
+  assert.equal(rowError('alibaba-gpu-2025', 'dlrm.csv', lowDisk), 'no error');
+});
+
+test('a DLRM instance whose pod name an earlier-created instance holds is an error at its row, in creation order', () => {
+  const r = (sn: string, created: string, deleted: string) => `${sn},CN,app_1,8,8,0,0,0,0,40,40,10,10,-1,${created},,${deleted}`;
+  // /tmp/h9/bad/d-dupsn.csv: instance_1 twice, never deleted.
+  assert.equal(rowError('alibaba-gpu-2025', 'd.csv', [H, r('instance_1', '100', ''), r('instance_1', '200', '')].join('\n')), 'line 3: instance_sn: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "instance_1"');
+  // The file is not in time order: line 3's instance is created first and holds the name until 150.
+  assert.equal(rowError('alibaba-gpu-2025', 'd.csv', [H, r('instance_1', '120', ''), r('Instance_1', '100', '150')].join('\n')), 'line 2: instance_sn: expected a pod name not in use at this row\'s time (line 3\'s pod has it until 150 s), got "instance_1"');
+  assert.deepEqual(readAll('alibaba-gpu-2025', tempTrace('d.csv', [H, r('instance_1', '150', ''), r('instance_1', '100', '150')].join('\n'))).map((it) => it.line), [3, 2]);
 });
 
 test('DLRM map options: "" turns the RDMA resource and the role selector off; other values must be names', () => {

@@ -5,7 +5,9 @@
 // NIC, 0-100: map.rdmaResource, default alibaba.com/rdma, "" for none; a node offers 100 per
 // NIC), disk_request GiB as ephemeral-storage only with map.disk: ephemeral-storage (default
 // ignore: pools rarely declare it). Limits equal to the requests (every row of the published
-// file) make the pod Guaranteed. Labels: alibaba.com/app (app_name), alibaba.com/role (CN: a
+// file) make the pod Guaranteed; a limit below its request (cpu, memory, gpu, rdma, and disk
+// when it is replayed) is a row error at the limit, as the API server refuses a request above
+// its limit. Labels: alibaba.com/app (app_name), alibaba.com/role (CN: a
 // CPU-node instance, HN: a GPU-node one) and alibaba.com/max-instance-per-node when the row
 // caps its app's instances per node (Kubernetes has no such constraint; ksim's
 // MaxInstancesPerNode filter keeps it when a profile enables it). With
@@ -14,13 +16,15 @@
 // A row without creation_time was created before the trace: it arrives at 0 s, in row order; a
 // row without deletion_time lives to the end. scheduled_time is not used (the replay schedules).
 // The published file is not in time order (1,651 rows come before an earlier one): it is read
-// once (23,871 rows) and ordered by creation time, then row.
+// once (23,871 rows) and ordered by creation time, then row. In that order, an instance whose pod
+// name is held by an earlier-created one (until its deletion_time; for good without one) is an
+// error at its row (fields.ts PodNames), reported with the malformed rows, by line.
 import { formatMilliCpu } from '../../api/quantity.js';
 import { DEFAULT_APP_LABEL, DEFAULT_CAP_LABEL } from '../../scheduler/plugins/max-instances-per-node.js';
 import { isValidLabelValue } from '../../api/labels.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, isObjectName, nonNegativeNumber, type Cell } from './fields.js';
+import { fail, integer, isObjectName, nonNegativeNumber, PodNames, type Cell } from './fields.js';
 import { enumOption, extendedResourceOption, labelKeyOption } from './map-options.js';
 import { TraceRowError, type FormatOptions, type MapOption, type TraceFormat, type TraceItem, type TracePod, type TraceReader } from './trace-types.js';
 
@@ -70,7 +74,8 @@ export const alibabaGpu2025: TraceFormat = {
 /** Reads every row, then replays them by creation time (malformed rows first, as read). */
 function sortedRows(path: string, display: string, opts: FormatOptions): TraceReader {
   const records = new CsvRecords(openChunks(path, display));
-  const items: TraceItem[] = [];
+  /** Each good row's pod and its instance_sn cell (for a repeated name). */
+  const rows: { readonly item: TraceItem & { kind: 'pod' }; readonly sn: Cell }[] = [];
   const errors: TraceRowError[] = [];
   try {
     const h = records.next();
@@ -86,10 +91,11 @@ function sortedRows(path: string, display: string, opts: FormatOptions): TraceRe
       const line = r.line;
       try {
         if (fields.length !== h.fields.length) throw new TraceRowError(line, 0, '', `${h.fields.length} fields, as in the header`, `${fields.length}`);
-        items.push(row((name) => {
+        const c = (name: string): Cell | null => {
           const i = ix.get(name);
           return i === undefined ? null : { text: fields[i] as string, line, column: i + 1, field: name };
-        }, line, opts));
+        };
+        rows.push({ item: row(c, line, opts), sn: c('instance_sn') as Cell });
       } catch (e) {
         if (!(e instanceof TraceRowError)) throw e;
         errors.push(e);
@@ -99,7 +105,19 @@ function sortedRows(path: string, display: string, opts: FormatOptions): TraceRe
     records.close();
   }
   // Stable: rows created at the same time (the 7,280 created before the trace) keep row order.
-  items.sort((a, b) => a.timeS - b.timeS || a.line - b.line);
+  rows.sort((a, b) => a.item.timeS - b.item.timeS || a.item.line - b.item.line);
+  const names = new PodNames();
+  const items: TraceItem[] = [];
+  for (const r of rows) {
+    try {
+      names.claim(r.sn, r.item.pod.name, r.item.timeS, r.item.pod.deleteAtS);
+      items.push(r.item);
+    } catch (e) {
+      if (!(e instanceof TraceRowError)) throw e;
+      errors.push(e);
+    }
+  }
+  errors.sort((a, b) => a.line - b.line);
   let next = 0;
   return {
     next(): TraceItem | null {
@@ -111,7 +129,7 @@ function sortedRows(path: string, display: string, opts: FormatOptions): TraceRe
   };
 }
 
-function row(c: (name: string) => Cell | null, line: number, opts: FormatOptions): TraceItem {
+function row(c: (name: string) => Cell | null, line: number, opts: FormatOptions): TraceItem & { kind: 'pod' } {
   const cell = (n: string) => c(n) as Cell;
   const sn = cell('instance_sn');
   const name = sn.text.toLowerCase().replaceAll('_', '-');
@@ -153,19 +171,27 @@ function row(c: (name: string) => Cell | null, line: number, opts: FormatOptions
     deleteAtS,
     labels,
     ...(roleKey !== '' ? { nodeSelector: { [roleKey]: role.text } } : {}),
-    ...(limitsEqualRequests(c) ? { guaranteed: true } : {}),
+    ...(limitsEqualRequests(c, opts['disk'] === 'ephemeral-storage') ? { guaranteed: true } : {}),
   };
   return { kind: 'pod', timeS, line, pod };
 }
 
 /** Whether the cpu, memory, GPU and RDMA limits are all given and equal their requests (then
- * the pod is Guaranteed). A limit column present must hold a number. */
-function limitsEqualRequests(c: (name: string) => Cell | null): boolean {
+ * the pod is Guaranteed). A limit column present must hold a number at or above its request
+ * (upstream ValidateResourceRequirements: a request must not exceed its limit); the disk limit
+ * is checked only when the disk is replayed (`disk`). */
+function limitsEqualRequests(c: (name: string) => Cell | null, disk: boolean): boolean {
   let equal = true;
-  for (const r of ['cpu', 'memory', 'gpu', 'rdma']) {
+  for (const r of ['cpu', 'memory', 'gpu', 'rdma', ...(disk ? ['disk'] : [])]) {
     const limit = c(`${r}_limit`);
-    if (limit === null) equal = false;
-    else if (nonNegativeNumber(limit, 'a non-negative number') !== Number((c(`${r}_request`) as Cell).text)) equal = false;
+    if (limit === null) {
+      equal = false;
+      continue;
+    }
+    const v = nonNegativeNumber(limit, 'a non-negative number');
+    const request = Number((c(`${r}_request`) as Cell).text);
+    if (v < request) fail(limit, `a limit at or above ${r}_request (${request}): the API server refuses a request above its limit`);
+    if (v !== request && r !== 'disk') equal = false;
   }
   return equal;
 }

@@ -36,10 +36,13 @@ test('CsvRecords gives the same records as one parse when chunks split quoted fi
   const text = `${rows.join('\r\n')}\r\n`;
   const options = { relax_column_count: true, trim: true, skip_empty_lines: true, bom: true };
   const expected = parse(text, options) as string[][];
-  // The line each row ends on (csv-parse's own `info.lines` counts a CRLF inside a quoted cell
+  // The line each row starts on (csv-parse's own `info.lines` counts a CRLF inside a quoted cell
   // as two lines).
   const expectedLines: number[] = [];
-  for (let i = 0, line = 0; i < rows.length; i++) expectedLines.push((line += i % 7 === 0 ? 2 : 1));
+  for (let i = 0, line = 1; i < rows.length; i++) {
+    expectedLines.push(line);
+    line += i % 7 === 0 ? 2 : 1;
+  }
   const records = new CsvRecords(openChunks(tempTrace('t.csv', text), 't.csv'));
   const got: string[][] = [];
   const lines: number[] = [];
@@ -68,8 +71,11 @@ test('CsvRecords ends rows at LF and CRLF alike, and numbers lines as sed and wc
   assert.deepEqual(recordsOf('h1,h2\r\n1,2\r\n3,4\r,x\n5,6\n7,8\r\n'), [['h1', 'h2', 1], ['1', '2', 2], ['3', '4', 'x', 3], ['5', '6', 4], ['7', '8', 5]]);
   // An LF file with a CRLF line, and a last line without its end.
   assert.deepEqual(recordsOf('a,b\nc,d\r\ne,f'), [['a', 'b', 1], ['c', 'd', 2], ['e', 'f', 3]]);
-  // A quoted cell spanning lines: the record is numbered by the line it ends on.
-  assert.deepEqual(recordsOf('a,"b\r\nc"\r\nd,e\r\n'), [['a', 'b\r\nc', 2], ['d', 'e', 3]]);
+  // A quoted cell spanning lines: the record is numbered by the line it starts on (after blank
+  // lines too; a CR file's cells span lines by CRs).
+  assert.deepEqual(recordsOf('a,"b\r\nc"\r\nd,e\r\n'), [['a', 'b\r\nc', 1], ['d', 'e', 3]]);
+  assert.deepEqual(recordsOf('h\n\n\nx,"1\n2\n3"\n\ny,"4\n5"\nz\n'), [['h', 1], ['x', '1\n2\n3', 4], ['y', '4\n5', 8], ['z', 10]]);
+  assert.deepEqual(recordsOf('a,b\rc,"d\re"\rf,g\r'), [['a', 'b', 1], ['c', 'd\re', 2], ['f', 'g', 4]]);
   // A file whose first line ends in CR alone (classic Mac OS) is read by CRs.
   assert.deepEqual(recordsOf('\ufeffa,b\rc,d\re,f\r'), [['a', 'b', 1], ['c', 'd', 2], ['e', 'f', 3]]);
 });

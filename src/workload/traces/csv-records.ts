@@ -8,11 +8,12 @@ import { TraceRowError } from './trace-types.js';
 
 export interface CsvRecord {
   readonly fields: readonly string[];
-  /** 1-based line where the record ends. */
+  /** 1-based line where the record starts (a quoted field may carry it over several lines). */
   readonly line: number;
 }
 
-/** csv-parse's stream parser, each record tagged with the line it ends on, counted from the file
+/** csv-parse's stream parser, each record tagged with the line it ends on (CsvRecords numbers
+ * it by the line it starts on), counted from the file
  * offset where the parser is (`info.bytes`) by our own LineCounter: csv-parse's `info.lines`
  * counts a CR inside a line as a line end, so one line edited to end in "\r,extra\n" moved every
  * later row's number (and its `info: true` option builds an info object per record by object
@@ -75,6 +76,10 @@ export class CsvRecords {
   /** Made when the first chunk shows how lines end. */
   private parser: LineTaggedParser | null = null;
   private counter: LineCounter | null = null;
+  /** The line end inside quoted fields ("\n", or "\r" in a CR file), and the line the last
+   * record ended on. */
+  private lineEnd = '\n';
+  private lastEnd = 0;
   private readonly queue: CsvRecord[] = [];
   private head = 0;
   private ended = false;
@@ -113,6 +118,7 @@ export class CsvRecords {
   private open(first: Buffer | null): LineTaggedParser {
     const ends = lineEnds(first);
     this.counter = new LineCounter(ends.byte);
+    this.lineEnd = String.fromCharCode(ends.byte);
     // relax_column_count: the formats check the field count themselves (to name the row);
     // trim: the published Alibaba 2017 header has spaces after its commas.
     this.parser = new LineTaggedParser({ relax_column_count: true, trim: true, skip_empty_lines: true, bom: true, record_delimiter: ends.delimiters }, this.counter);
@@ -127,7 +133,11 @@ export class CsvRecords {
     const lines = parser.lines;
     let i = 0;
     for (let r = parser.read() as string[] | null; r !== null; r = parser.read() as typeof r) {
-      this.queue.push({ fields: r, line: lines[i++] as number });
+      const end = lines[i++] as number;
+      // A record ending more than a line after the last one spans lines (or follows blank
+      // lines): it starts as many lines before its end as its quoted fields hold line ends.
+      this.queue.push({ fields: r, line: end > this.lastEnd + 1 ? end - lineEndsIn(r, this.lineEnd) : end });
+      this.lastEnd = end;
     }
     lines.splice(0, i);
   }
@@ -138,6 +148,12 @@ export class CsvRecords {
     this.queue.length = 0;
     this.parser?.destroy();
   }
+}
+
+function lineEndsIn(fields: readonly string[], end: string): number {
+  let n = 0;
+  for (const f of fields) for (let i = f.indexOf(end); i !== -1; i = f.indexOf(end, i + 1)) n++;
+  return n;
 }
 
 function csvError(e: CsvError): TraceRowError {

@@ -141,3 +141,27 @@ export function isExtendedResourceName(name: string): boolean {
   if (domain === 'kubernetes.io' || domain.endsWith('.kubernetes.io') || name.startsWith('requests.')) return false;
   return isValidLabelKey(name);
 }
+
+/** The pod names one trace file has in use, for rows in time order: a row whose pod name is
+ * still held by an earlier row's pod is a row error at its name cell naming that row's line, as
+ * upstream refuses a create while the name exists (AlreadyExists). A name is held from its row's
+ * time until `releaseAtS` (the row's deletion time, or the earliest its run can end; null: for
+ * good). Released names are forgotten as the file goes, so memory follows the pods the trace
+ * keeps. */
+export class PodNames {
+  private readonly held = new Map<string, { readonly line: number; readonly releaseAtS: number | null }>();
+  private sweepAt = 1024;
+
+  /** Claims `key` (namespace/name) for the row of `c` at `timeS`; throws if it is held. */
+  claim(c: Cell, key: string, timeS: number, releaseAtS: number | null): void {
+    const prev = this.held.get(key);
+    if (prev !== undefined && (prev.releaseAtS === null || prev.releaseAtS > timeS)) {
+      fail(c, `a pod name not in use at this row's time (line ${prev.line}'s pod has it ${prev.releaseAtS === null ? 'for good: the trace never deletes it' : `until ${prev.releaseAtS} s`})`);
+    }
+    this.held.set(key, { line: c.line, releaseAtS });
+    if (this.held.size >= this.sweepAt) {
+      for (const [k, v] of this.held) if (v.releaseAtS !== null && v.releaseAtS <= timeS) this.held.delete(k);
+      this.sweepAt = Math.max(1024, 2 * this.held.size);
+    }
+  }
+}

@@ -52,6 +52,27 @@ test('malformed ksim-csv rows give exact messages', () => {
   for (const [text, message] of cases) assert.equal(rowError('ksim-csv', 't.csv', text), message, text);
 });
 
+test('a ksim-csv pod name repeated while an earlier row\'s pod holds it is an error at the later row, naming the earlier', () => {
+  const cases: [string, string][] = [
+    // /tmp/h9/bad/dupid.csv
+    ['time_s,name,cpu\n0,p1,1\n1,p1,1\n', 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "p1"'],
+    ['time_s,name,delete_s\n0,p1,30\n10,q,\n29.5,p1,\n', 'line 4: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it until 30 s), got "p1"'],
+    ['time_s,name,duration_s\n5,p1,20\n10,p1,\n', 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it until 25 s), got "p1"'],
+    ['time_s,name,namespace\n0,p1,a\n0,p1,a\n', 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "p1"'],
+  ];
+  for (const [text, message] of cases) assert.equal(rowError('ksim-csv', 't.csv', text), message, text);
+  // Free again once the trace deleted the pod (or its run ended); other namespaces are apart;
+  // a malformed row holds no name.
+  const ok = 'time_s,name,namespace,cpu,delete_s,duration_s\n0,p1,,1,30,\n30,p1,,1,,5\n35,p1,,1,,\n40,p1,b,1,,\n';
+  assert.deepEqual(readAll('ksim-csv', tempTrace('t.csv', ok)).map((it) => it.line), [2, 3, 4, 5]);
+});
+
+test('a row error in a record whose quoted field spans lines is reported at the line the record starts on', () => {
+  // /tmp/h9/bad/quotednl.csv: the labels cell runs from line 2 to 3.
+  assert.equal(rowError('ksim-csv', 't.csv', 'time_s,name,cpu,labels\n0,p1,1,"a=b\nc=d"\n1,p2,xx,\n'), 'line 2: labels: expected a label value (empty, or at most 63 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit), got "b\\nc=d"');
+  assert.equal(rowError('ksim-csv', 't.csv', 'time_s,name,cpu,labels\n0,p1,1,"a=b;\nc=d"\n1,p2,xx,\n'), 'line 4: cpu: expected a non-negative Kubernetes quantity such as 500m or 2, got "xx"');
+});
+
 test('broken CSV quoting stops the reader with the line', () => {
   assert.match(rowError('ksim-csv', 't.csv', 'time_s,name\n0,"a\n1,b\n'), /^line \d+: expected well-formed CSV, got /);
 });

@@ -10,11 +10,14 @@
 //   tolerations   key[=value][:Effect];...
 //   <domain>/<name>         any extended resource (e.g. nvidia.com/gpu), an integer quantity
 // Any other column is an error (with a did-you-mean). Rows are streamed; out-of-order times
-// are an error (the replay names the row).
+// are an error (the replay names the row). A name (in its namespace column) repeated while an
+// earlier row's pod holds it is an error at the later row (fields.ts PodNames): a pod holds its
+// name until its delete_s, else until time_s + duration_s (the earliest it can finish; the run
+// may still refuse a later create while the finished pod is kept), else for good.
 import { closest } from '../../api/suggest.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { cpuQuantity, integerQuantity, isExtendedResourceName, labelMap, namespaceName, nonNegativeNumber, objectName, tolerationList, wholeQuantity, type Cell } from './fields.js';
+import { cpuQuantity, integerQuantity, isExtendedResourceName, labelMap, namespaceName, nonNegativeNumber, objectName, PodNames, tolerationList, wholeQuantity, type Cell } from './fields.js';
 import { TraceRowError, type TraceFormat, type TracePod } from './trace-types.js';
 
 export const KSIM_CSV_COLUMNS = ['time_s', 'name', 'namespace', 'cpu', 'memory', 'duration_s', 'delete_s', 'priority', 'labels', 'node_selector', 'tolerations'] as const;
@@ -31,11 +34,12 @@ export const ksimCsv: TraceFormat = {
       const header = records.next();
       if (header === null) throw new TraceRowError(1, 0, '', `a header row naming the columns (at least ${REQUIRED.join(', ')})`, 'an empty file');
       const index = readHeader(header.fields, header.line);
+      const names = new PodNames();
       return {
         next: () => {
           const r = records.next();
           if (r === null) return null;
-          return { kind: 'pod', ...readRow(r.fields, r.line, index, header.fields.length) };
+          return { kind: 'pod', ...readRow(r.fields, r.line, index, header.fields.length, names) };
         },
         close: () => records.close(),
       };
@@ -69,7 +73,7 @@ function readHeader(fields: readonly string[], line: number): ColumnIndex {
   return { known, extended };
 }
 
-function readRow(fields: readonly string[], line: number, ix: ColumnIndex, width: number): { timeS: number; line: number; pod: TracePod } {
+function readRow(fields: readonly string[], line: number, ix: ColumnIndex, width: number, names: PodNames): { timeS: number; line: number; pod: TracePod } {
   if (fields.length !== width) throw new TraceRowError(line, 0, '', `${width} fields, as in the header`, `${fields.length}`);
   const cell = (name: string): Cell | null => {
     const i = ix.known.get(name);
@@ -110,5 +114,7 @@ function readRow(fields: readonly string[], line: number, ix: ColumnIndex, width
     ...(sel !== null ? { nodeSelector: labelMap(sel) } : {}),
     ...(tol !== null ? { tolerations: tolerationList(tol) } : {}),
   };
+  // Last: a row with another error holds no name.
+  names.claim(cell('name') as Cell, `${ns === null ? '' : ns.text}/${name}`, timeS, deleteAtS ?? (pod.durationS === null ? null : timeS + pod.durationS));
   return { timeS, line, pod };
 }

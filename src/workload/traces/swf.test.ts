@@ -46,8 +46,13 @@ test('malformed swf lines give exact messages', () => {
   const cases: [string, string][] = [
     ['1 0 -1 5 4\n', 'line 1: expected 18 whitespace-separated fields (a Standard Workload Format job line), got 5'],
     ['1 0 -1 -2 4 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: run_time: expected a non-negative integer run time (s), or -1 (unknown), got "-2"'],
-    ['1 0 -1 5 -1 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: requested_processors: expected a positive number of requested processors (field 5, allocated, is unknown), got "-1"'],
+    ['1 0 -1 5 -1 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: requested_processors: expected a positive number of requested processors (field 5, allocated, is unknown, -1), got "-1"'],
+    // /tmp/h9/bad/s-procs0.swf: field 5 is 0, not unknown.
+    ['1 0 -1 100 0 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n', 'line 1: requested_processors: expected a positive number of requested processors (field 5, allocated, is 0), got "-1"'],
     ['x 0 -1 5 4 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1\n', 'line 1: job_id: expected a non-negative integer job id, got "x"'],
+    // /tmp/h9/bad/s-dupid.swf: job 1 twice (a left-out job's id counts too).
+    ['; Version: 2.2\n1 0 -1 100 4 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n1 5 -1 100 4 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n', 'line 3: job_id: expected a job id not used before (also on line 2), got "1"'],
+    ['2 0 -1 -1 -1 -1 -1 -1 -1 -1 5 1 1 -1 -1 -1 -1 -1\n3 1 -1 5 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\n2 9 -1 5 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\n', 'line 3: job_id: expected a job id not used before (also on line 1), got "2"'],
   ];
   for (const [text, message] of cases) assert.equal(rowError('swf', 'j.swf', text), message, text);
 });
