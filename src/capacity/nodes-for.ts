@@ -4,7 +4,7 @@
 // A probe is one count of the pool: the scenario run once per seed with the pool at that count
 // (fault-free runs); with --tolerate, each seed's run is then repeated once per failure variant
 // (every zone for 'zone-outage'; '<pool>-0' … '<pool>-(N-1)' for 'N nodes') with the failure
-// injected, for good, at that seed's peak load: the fault-free run's requested_peak_s (the first
+// injected, for good, at that seed's peak load: 1 µs after the fault-free run's requested_peak_s (the first
 // instant at which the larger of the cpu and memory requested ratios was at its highest). Those
 // runs last until the lost nodes' pods can have been evicted and replaced (settleUs). The probe is
 // met when every run meets the target.
@@ -347,8 +347,10 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       const pc = perCount.get(c)!;
       if (!pc.outcomes.every((x) => x.met)) continue;
       seeds.forEach((seed, j) => {
-        // As a Go duration (seconds, µs precision, no exponent).
-        const peakS = (num(pc.rows[j]?.['requested_peak_s']) || 0).toFixed(6).replace(/\.?0+$/, '');
+        // 1 µs after the peak: the peak is the instant a binding committed, and a fault at that
+        // instant (scheduled first) would strike before it, missing that pod. As a Go duration
+        // (seconds, µs precision, no exponent).
+        const peakS = ((Math.round((num(pc.rows[j]?.['requested_peak_s']) || 0) * 1e6) + 1) / 1e6).toFixed(6).replace(/\.?0+$/, '');
         for (const v of failureVariants(o.tolerate!, f, o.pool, c)) {
           const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
           const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit));
@@ -453,7 +455,8 @@ function failureVariants(t: Tolerance, f: PoolFacts, pool: string, count: number
     const n = Math.min(t.count, count);
     if (n === 0) return [];
     const nodes = Array.from({ length: n }, (_, i) => `${pool}-${i}`);
-    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${nodes.join(', ')})` }];
+    const named = nodes.length <= 3 ? nodes.join(', ') : `${nodes[0]}, ${nodes[1]}, ..., ${nodes[nodes.length - 1]}`;
+    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${named})` }];
   }
   const zones = new Map(f.otherZones);
   for (let i = 0; i < count && f.poolZones.length > 0; i++) {
