@@ -199,3 +199,17 @@ test('an option that takes one value given twice is refused naming it (exit 2, n
   const ok = ksim('run', 'scenarios/capacity.yaml', '--set', 'duration=1m', '--set', 'seed=3', '-o', out, '-q');
   assert.equal(ok.status, 0, ok.stderr);
 });
+
+test('capacity --nodes-for refuses --tolerate \'N nodes\' above --max-count, and --seed with --seeds (both were run quietly: 15 nodes down for a 20-node tolerance, seeds 1-3 for --seed 5)', () => {
+  const out = join(tempDir('ksim-cap-opts-'), 'out');
+  const cases: [string[], string][] = [
+    [['--tolerate', '20 nodes', '--max-count', '15'], "--max-count: expected at least 20: --tolerate '20 nodes' needs a pool that can lose 20 nodes, got 15"],
+    [['--seeds', '1-3', '--seed', '5'], '--seed: expected either --seed or --seeds, got both (--seed 5, --seeds 1-3)'],
+  ];
+  for (const [args, message] of cases) {
+    const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', ...args, '-o', out);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `ksim: ${message}\n`);
+    assert.equal(existsSync(out), false);
+  }
+});

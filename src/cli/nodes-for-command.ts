@@ -39,8 +39,12 @@ function probeRunner(pool: { workers: number; heapMib?: number }, onRun: () => v
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const target = parseTarget(a.target ?? 'missing=0');
   const tolerate = a.tolerate === undefined ? undefined : parseTolerance(a.tolerate);
+  if (a.seeds !== undefined && a.seed !== undefined) throw new InputError('--seed', 0, 0, '', 'either --seed or --seeds', `both (--seed ${a.seed}, --seeds ${a.seeds})`);
   const seeds = a.seeds !== undefined ? parseSeeds(a.seeds) : a.seed !== undefined ? [a.seed] : undefined;
   if (a.maxCount !== undefined && !(Number.isSafeInteger(a.maxCount) && a.maxCount >= 1)) throw new InputError('--max-count', 0, 0, '', 'a positive integer', JSON.stringify(a.maxCount));
+  if (a.maxCount !== undefined && tolerate?.kind === 'nodes' && a.maxCount < tolerate.count) {
+    throw new InputError('--max-count', 0, 0, '', `at least ${tolerate.count}: --tolerate '${tolerate.count} nodes' needs a pool that can lose ${tolerate.count} nodes`, String(a.maxCount));
+  }
   const workers = a.workers ?? Math.min(4, Math.max(1, cpus().length));
   if (!(Number.isSafeInteger(workers) && workers >= 1)) throw new InputError('--workers', 0, 0, '', 'a positive integer', JSON.stringify(a.workers));
   const base = loadScenario(a.scenario, a.set !== undefined ? { set: a.set } : {});
