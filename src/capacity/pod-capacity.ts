@@ -58,6 +58,10 @@ export interface QuotaLimit {
 /** How many more copies of the pod in `podFile` fit in the scenario's cluster at `atUs`. */
 export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapacityOptions = {}): PodCapacity {
   const { pod, doc, path } = readPod(podFile, opts.warnings);
+  // A pod copied from the cluster (kubectl get pod -o yaml) names the node it runs on: its
+  // copies are counted as new pods the scheduler places, not pinned there.
+  const pinned = pod.spec?.nodeName;
+  if (typeof pinned === 'string' && pinned !== '') opts.warnings?.push(`${podFile}: spec.nodeName ${JSON.stringify(pinned)} is left out: the copies counted are new pods the scheduler places on any node (ksim explain honours it)`);
   const atUs = opts.atUs ?? scenario.durationUs;
   if (atUs > scenario.durationUs) {
     throw new InputError('--at', 0, 0, '', `a time within the scenario's duration (${toSeconds(scenario.durationUs)} s)`, `${toSeconds(atUs)} s`);
