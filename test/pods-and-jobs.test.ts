@@ -33,9 +33,11 @@ test('pods.csv: a row per pod with its times, node, zone, phase, attempts, preem
     'default,hog,,,hog,30.001,30.002101,30.002101,31.003101,,40.003102,n-0,zone-a,Running,1,0,false,true,1000,0',
     // The Job's pods (names from the seeded name stream): the first is created when the Job's
     // create commits (10.001) plus 1 ms; bound 101 µs + 1 ms later; Running 1 s + 1 ms later;
-    // Succeeded 3 s + 1 ms later (14.005101), when the Job controller creates the second (1 ms).
+    // Succeeded 3 s + 1 ms later (14.005101); the Job controller's sync comes 1 s after that pod
+    // event (upstream syncJobBatchPeriod; its earlier pod events' syncs, 1 s after the create
+    // and after Running, found nothing to do) and creates the second (1 ms): 15.006101.
     'default,batch-9crgw,Job,batch,batch,10.002,10.003101,10.003101,11.004101,14.005101,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
-    'default,batch-fd6hf,Job,batch,batch,14.006101,14.007202,14.007202,15.008202,18.009202,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
+    'default,batch-fd6hf,Job,batch,batch,15.006101,15.007202,15.007202,16.008202,19.009202,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
     // short: created 1.001, bound 1.002101, Running 2.003101, Succeeded 5 s + 1 ms later.
     'default,short,,,short,1.001,1.002101,1.002101,2.003101,7.004101,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
     // vip: attempt 1 fails at 40.001102 (first_attempt_s); hog gone at 40.003102, attempt 2 on
@@ -48,8 +50,9 @@ test('pods.csv: a row per pod with its times, node, zone, phase, attempts, preem
 test('jobs.csv: created, first pod, finished (the Complete status write), counts and condition', () => {
   assert.equal(csvOf('jobs.csv'), [
     'namespace,name,workload,created_s,started_s,finished_s,succeeded,failed,condition,reason',
-    // The second pod Succeeded at 18.009202; the Job controller's status write commits 1 ms later.
-    'default,batch,batch,10.001,10.002,18.010202,2,0,Complete,CompletionsReached',
+    // The second pod Succeeded at 19.009202; the Job controller's sync 1 s later (upstream
+    // syncJobBatchPeriod) writes the status, which commits 1 ms after: 20.010202.
+    'default,batch,batch,10.001,10.002,20.010202,2,0,Complete,CompletionsReached',
     '',
   ].join('\n'));
 });

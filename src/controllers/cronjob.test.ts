@@ -190,14 +190,17 @@ test('Forbid: a time skipped while a Job ran starts late when that Job finishes,
   completeJobPodAt(h, 'cj-29453765', 12 * MIN); // ran over 10 min: skipped
   completeJobPodAt(h, 'cj-29453770', 23 * MIN); // ran over 15 and 20 min: only 20 starts late
   h.sim.run(24 * MIN);
-  // Each late Job is created when the finished Job's status is heard (its pod's status write,
-  // then the Job's, 1 ms each) plus the create's 1 ms.
-  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@720.003s', 'cj-29453780@1380.003s']);
+  // Each late Job is created when the finished Job's status is heard: its pod's status write
+  // (1 ms), the Job controller's sync 1 s after that pod event (upstream syncJobBatchPeriod) and
+  // its status write (1 ms), then the create's 1 ms.
+  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@721.003s', 'cj-29453780@1381.003s']);
   assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453780']);
 });
 
 test('Forbid with startingDeadlineSeconds: a skipped time past its deadline is not started late; one within it is', () => {
-  for (const [deadline, want] of [[60, ['cj-29453765@300.001s', 'cj-29453775@900.001s']], [180, ['cj-29453765@300.001s', 'cj-29453770@720.003s']]] as const) {
+  // The first Job finishes at 721.002 s (its pod at 720.001 s, the Job's sync 1 s later, as
+  // above): 121 s after the skipped 600 s, past a 60 s deadline, within a 180 s one.
+  for (const [deadline, want] of [[60, ['cj-29453765@300.001s', 'cj-29453775@900.001s']], [180, ['cj-29453765@300.001s', 'cj-29453770@721.003s']]] as const) {
     const h = harness();
     const started = jobsStarted(h);
     const cj = cronJob('Forbid');
@@ -283,13 +286,14 @@ test('scenarios/jobs.yaml: the Job completes 6 pods 2 at a time; the Forbid Cron
   const status = (name: string) => run.cluster.objects.get(`Job/default/${name}`)?.['status'] as { succeeded: number; conditions: { type: string }[]; completionTime: string; startTime: string } | undefined;
   assert.equal(status('render')?.succeeded, 6);
   assert.equal(status('render')?.conditions[0]?.type, 'Complete');
-  // Each 7-minute run (plus its pod's start-up) overruns the next time: that time is skipped and
-  // started late when the run ends (12:00, 19:03); the third run overruns 20 and 25 min, and only
-  // 25 min starts late (26:04).
+  // Each 7-minute run (plus its pod's start-up, plus the Job's sync 1 s after its pod ends,
+  // upstream syncJobBatchPeriod) overruns the next time: that time is skipped and started late
+  // when the run ends (12:01, 19:05); the third run overruns 20 and 25 min, and only 25 min
+  // starts late (26:07).
   assert.deepEqual(run.cluster.objectsOfKind('Job').map((o) => o.metadata.name).sort(), ['render', 'report-29453765', 'report-29453770', 'report-29453775', 'report-29453785']);
-  assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:00Z');
-  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:00Z');
-  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:03Z');
+  assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:01Z');
+  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:01Z');
+  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:05Z');
   assert.equal(run.cluster.objects.get('Job/default/report-29453785')?.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], '2026-01-01T00:25:00Z');
   assert.equal(status('report-29453785'), undefined, 'still running at the end');
 });

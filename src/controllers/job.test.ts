@@ -82,8 +82,12 @@ test('work queue (completions unset, parallelism 3): after one success no new po
   h.sim.run(2 * S);
   assert.equal(h.active().length, 2, 'the other two keep running, none is added');
   assert.equal(h.status(), undefined);
+  // The other two commit Succeeded at 2.001 s; the sync their events queue comes 1 s later
+  // (upstream syncJobBatchPeriod), at 3.001 s: Complete then.
   finishAll(h.api, pods.slice(1), 'Succeeded');
   h.sim.run(3 * S);
+  assert.equal(h.status(), undefined, 'not before the batched sync at 3.001 s');
+  h.sim.run(4 * S);
   assert.equal(h.cluster.podsCreated, 3);
   assert.equal(h.status()?.succeeded, 3);
   assert.equal(h.status()?.conditions[0]?.type, 'Complete');
@@ -121,9 +125,14 @@ test('a success resets the backoff; a pod deleted while running counts as a fail
   assert.equal(h.active().length, 0, 'waiting out the 10 s backoff');
   h.sim.run(20 * S);
   assert.equal(h.active().length, 1);
+  // The success commits at 20.001 s; the sync its event queues runs 1 s later (upstream
+  // syncJobBatchPeriod), at 21.001 s, and creates the next pod at once (it commits at 21.002 s),
+  // not after the 20 s a second failure's backoff would be.
   h.api.setPodPhase(h.active()[0]!, 'Succeeded');
   h.sim.run(20 * S + 5000);
-  assert.equal(h.active().length, 1, 'after a success the next pod comes at once');
+  assert.equal(h.active().length, 0, 'the batched sync is 1 s after the success');
+  h.sim.run(21 * S + 5000);
+  assert.equal(h.active().length, 1, 'after a success the next pod comes without backoff');
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 1, failed: 1, active: 1 });
 });
 
@@ -136,6 +145,54 @@ test('a Job pod: template labels plus the job-name labels, owned by the Job as c
   assert.deepEqual(p?.pod.metadata?.annotations, {});
   assert.deepEqual(p?.pod.metadata?.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'work', uid: 'u-work', controller: true, blockOwnerDeletion: true }]);
   assert.deepEqual(p?.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
+});
+
+test('two pods evicted at the same instant count together (upstream syncJobBatchPeriod): backoffLimit 1 fails the Job with failed 2 and no replacement', () => {
+  // A tester's case: completions 2, parallelism 2, backoffLimit 1, both pods on a-0 (preferred
+  // zone), which is lost at 100 s; the taint manager evicts both at once (~455 s: NotReady, the
+  // NoExecute taint, the default 300 s toleration). Upstream's pod events queue one sync 1 s
+  // later (enqueueSyncJobBatched) which sees both failures: 2 > backoffLimit 1, Failed at
+  // ~456 s, nothing created. Before, the first eviction's sync ran before the second was heard:
+  // it created a replacement (bound on b-0), which the second's sync deleted as the Job failed:
+  // failed 4 (the tester's run with more Jobs: failed 3).
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 5
+duration: 20m
+cluster:
+  nodePools:
+    - { name: a, count: 1, zones: [zone-a], allocatable: { cpu: "8", memory: 32Gi } }
+    - { name: b, count: 1, zones: [zone-b], allocatable: { cpu: "8", memory: 32Gi } }
+workload:
+  - name: fragile
+    runDuration: 30m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: fragile }
+      spec:
+        completions: 2
+        parallelism: 2
+        backoffLimit: 1
+        template:
+          spec:
+            restartPolicy: Never
+            affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: topology.kubernetes.io/zone, operator: In, values: [zone-a] }] } }] } }
+            containers: [{ name: c, image: c:1, resources: { requests: { cpu: "1", memory: 1Gi } } }]
+faults:
+  - nodeDown: { nodes: [a-0], at: 100s }
+`;
+  const r = runScenario(parseScenario(text, 'fragile.yaml'), { checkInvariants: true });
+  const rows = r.tables.find((t) => t.file === 'placements.csv')?.rows ?? [];
+  const evicted = rows.filter((x) => x['result'] === 'evicted').map((x) => Number(x['time_s']));
+  assert.equal(evicted.length, 2);
+  assert.equal(evicted[0], evicted[1], 'evicted at the same instant');
+  assert.ok(evicted[0]! > 455 && evicted[0]! < 455.1, String(evicted[0]));
+  assert.deepEqual(rows.filter((x) => x['result'] === 'bound').map((x) => x['node']), ['a-0', 'a-0'], 'no replacement');
+  assert.equal((r.tables.find((t) => t.file === 'pods.csv')?.rows ?? []).length, 2, 'two pods ever');
+  const job = r.tables.find((t) => t.file === 'jobs.csv')?.rows[0];
+  assert.deepEqual([job?.['condition'], job?.['reason'], job?.['failed'], job?.['succeeded']], ['Failed', 'BackoffLimitExceeded', 2, 0]);
+  assert.ok(Number(job?.['finished_s']) > 456 && Number(job?.['finished_s']) < 456.1, String(job?.['finished_s']));
 });
 
 test('pods the Job deletes when it fails count as failures (upstream: every non-terminated pod of a finished Job is considered failed)', () => {
@@ -194,7 +251,7 @@ test('a Terminating pod is not active: it counts as failed at once (upstream isP
   }
 });
 
-test('a Job whose pods are evicted from nodes lost for good fails when the failures exceed backoffLimit, though the pods stay Terminating; each replacement comes 10 s after its node went NotReady', () => {
+test('a Job whose pods are evicted from nodes lost for good fails when the failures exceed backoffLimit, though the pods stay Terminating; a replacement\'s backoff counts from when its node went NotReady', () => {
   const text = `apiVersion: ksim/v1alpha1
 kind: Scenario
 seed: 1
@@ -229,28 +286,28 @@ faults:
   // 290, 295 and 300 s.
   assert.equal(evicted.length, 2);
   assert.ok(evicted[0]! > 185 && evicted[0]! < 185.1 && evicted[1]! > 300 && evicted[1]! < 300.1, evicted.join(' '));
-  // The first eviction's replacement: 10 s after its pod's Ready turned False with its node
-  // (175 s), not 10 s after the eviction.
+  // The first eviction's replacement: its 10 s backoff counts from when its pod's Ready turned
+  // False with its node (175 s), so it is over at 185 s, not 10 s after the eviction (195 s); the
+  // eviction's sync comes 1 s after it (upstream syncJobBatchPeriod): created and bound at ~186 s.
   const bound = rows.filter((x) => x['result'] === 'bound').map((x) => Number(x['time_s']));
   assert.equal(bound.length, 4);
-  assert.ok(bound[3]! > 185 && bound[3]! < 185.1, String(bound[3]));
-  // The second eviction is the second failure: more than backoffLimit 1, so the Job fails then,
-  // while both evicted pods are still Terminating on their lost nodes.
+  assert.ok(bound[3]! > 186 && bound[3]! < 186.1, String(bound[3]));
+  // The second eviction is the second failure: more than backoffLimit 1, so the Job fails at the
+  // sync 1 s after it (~301 s), while both evicted pods are still Terminating on their lost nodes.
   const jobRow = r.tables.find((t) => t.file === 'jobs.csv')?.rows[0];
   assert.equal(jobRow?.['condition'], 'Failed');
   assert.equal(jobRow?.['reason'], 'BackoffLimitExceeded');
   // failed: the 2 evicted pods and the 2 still running, which the failed Job deletes (upstream
   // counts every non-terminated pod of a finished Job as failed).
   assert.equal(jobRow?.['failed'], 4);
-  assert.ok(Number(jobRow?.['finished_s']) > 300 && Number(jobRow?.['finished_s']) < 300.1, String(jobRow?.['finished_s']));
+  assert.ok(Number(jobRow?.['finished_s']) > 301 && Number(jobRow?.['finished_s']) < 301.1, String(jobRow?.['finished_s']));
 });
 
-test('a pod that finishes while the Job\'s creates are in flight is replaced once they commit', () => {
-  // completions 4, parallelism 2 (upstream: the pod add events of the creates re-enqueue the Job,
-  // pkg/controller/job/job_controller.go addPod). A commits at 2 ms and B, the second slow-start
-  // batch, at 3 ms; A Succeeds at 4 ms and C is sent; B Succeeds at 4.5 ms, while C is in flight
-  // (that sync waits); C commits at 5 ms and the sync it leads to sends D: 2 active pods for the
-  // 2 completions left.
+test('pods that finish within the second after the first pod event are seen by one sync (upstream syncJobBatchPeriod)', () => {
+  // completions 4, parallelism 2. A commits at 2 ms and B, the second slow-start batch, at 3 ms;
+  // A's add queues the Job's sync for 1.002 s (upstream addPod: enqueueSyncJobBatched, 1 s; B's
+  // and the finishes' later times do not move it). A Succeeds at 4 ms, B at 4.5 ms: no sync
+  // until 1.002 s, which sees both and sends C and D (committing at 1.003 and 1.004 s).
   const h = harness();
   h.api.createObject(job({ completions: 4, parallelism: 2 }));
   h.sim.run(3000);
@@ -259,9 +316,24 @@ test('a pod that finishes while the Job\'s creates are in flight is replaced onc
   h.sim.run(3500);
   h.api.setPodPhase(b!, 'Succeeded');
   h.sim.run(S);
-  assert.equal(h.cluster.podsCreated, 4);
-  assert.equal(h.active().length, 2);
+  assert.equal(h.cluster.podsCreated, 2);
+  h.sim.run(2 * S);
+  assert.deepEqual(h.active().map((p) => p.createdUs), [1_003_000, 1_004_000]);
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 2, failed: 0, active: 2 });
+});
+
+test('a sync asked for while the Job\'s creates are in flight runs once they commit (the queue\'s dirty set)', () => {
+  // completions 4, parallelism 2: A sent at 1 ms (commits 2 ms), B at 2 ms (commits 3 ms). The
+  // parallelism raised to 4 commits at 2.5 ms, while B is in flight: a spec change syncs at once
+  // (upstream updateJob: enqueueSyncJobImmediately), and that sync waits for the one in progress
+  // (the key is dirty while processed), then runs at 3 ms: C and D commit at 4 and 5 ms, not at
+  // the batched sync of A's add (1.002 s).
+  const h = harness();
+  h.api.createObject(job({ completions: 4, parallelism: 2 }));
+  h.sim.run(1500);
+  h.api.updateObject(job({ completions: 4, parallelism: 4 }));
+  h.sim.run(10_000);
+  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 3_000, 4_000, 5_000]);
 });
 
 test('a Job deleted at the instant it was created gets no pod', () => {
@@ -291,17 +363,18 @@ test('pod creates refused by a ResourceQuota are retried 1 s, 2 s, 4 s ... up to
   h.api.createObject(job({ parallelism: 3, completions: 3 }));
   h.sim.run(180 * S);
   // Slow start: one create at 1 ms commits at 2 ms; the batch of 2 commits at 3 ms: 1 pod, 1
-  // refused (failure 1, retry due at 1.003 s); the pods created queue a sync at once, refused at
-  // 4 ms (failure 2: its 2 s retry comes after the pending one). Then retries only, the n-th
-  // failure waiting 1 s · 2^(n−1), at most 60 s.
-  assert.deepEqual(refused, [3_000, 4_000, 1_004_000, 5_005_000, 13_006_000, 29_007_000, 61_008_000, 121_009_000]);
+  // refused (failure 1: AddRateLimited 1 s, 1.003 s). The first pod's add queued the batched
+  // sync for 1.002 s (upstream addPod, syncJobBatchPeriod), the earlier, so the Job's one waiting
+  // entry: that sync's create is refused at 1.003 s (failure 2: 2 s, 3.003 s). Then retries only,
+  // the n-th failure waiting 1 s · 2^(n−1), at most 60 s.
+  assert.deepEqual(refused, [3_000, 1_003_000, 3_004_000, 7_005_000, 15_006_000, 31_007_000, 63_008_000, 123_009_000]);
   assert.equal(h.active().length, 2);
-  // The quota raised: nothing syncs the Job until its next retry, at 181.009 s.
+  // The quota raised: nothing syncs the Job until its next retry, 60 s on, at 183.009 s.
   h.api.updateObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'default' }, spec: { hard: { pods: '3' } } });
-  h.sim.run(181 * S);
+  h.sim.run(183 * S);
   assert.equal(h.active().length, 2);
-  h.sim.run(182 * S);
-  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 3_000, 181_010_000]);
+  h.sim.run(184 * S);
+  assert.deepEqual(h.active().map((p) => p.createdUs), [2_000, 3_000, 183_010_000]);
 });
 
 test('a Job creates its pods in slow-start batches of 1, 2, 4, each sent when the previous batch was answered (upstream manageJob)', () => {
@@ -321,22 +394,27 @@ test('a Job sync stops at the batch with a refused create: 3 creates sent of the
   h.api.createObject(job({ parallelism: 7, completions: 7 }));
   h.sim.run(2_999);
   // Batch 1 commits at 2 ms; batch 2 (2 creates sent at 2 ms) at 3 ms: 1 pod, 1 refused, and
-  // the 4 pods left are not sent; the pods created sync the Job again at 3 ms: a batch of 1.
+  // the 4 pods left are not sent. The next sync is the batched one the first pod's add queued
+  // (upstream addPod: 1 s on, 1.002 s; the refusal's 1 s retry, 1.003 s, is later): a batch of 1.
   assert.deepEqual(sent, [1_000, 2_000, 2_000]);
-  h.sim.run(3_999);
-  assert.deepEqual(sent, [1_000, 2_000, 2_000, 3_000]);
+  h.sim.run(1_001_999);
+  assert.deepEqual(sent, [1_000, 2_000, 2_000]);
+  h.sim.run(1_002_999);
+  assert.deepEqual(sent, [1_000, 2_000, 2_000, 1_002_000]);
   assert.equal(h.active().length, 2);
 });
 
 test('at most MaxPodCreateDeletePerSync (500) creates per sync: parallelism 600 gets 500 pods in batches 1 ... 128, 245, then 100', () => {
   const h = harness();
   h.api.createObject(job({ parallelism: 600, completions: 600 }));
-  h.sim.run(S);
+  // The first sync's 500 commit from 2 to 10 ms; the next sync is the batched one of the first
+  // pod's add (upstream addPod, syncJobBatchPeriod 1 s): 1.002 s, its 100 committing from 1.003 s.
+  h.sim.run(2 * S);
   const perMs = new Map<number, number>();
   for (const p of h.active()) perMs.set(p.createdUs / 1000, (perMs.get(p.createdUs / 1000) ?? 0) + 1);
   assert.deepEqual([...perMs.entries()], [
     [2, 1], [3, 2], [4, 4], [5, 8], [6, 16], [7, 32], [8, 64], [9, 128], [10, 245], // 500
-    [11, 1], [12, 2], [13, 4], [14, 8], [15, 16], [16, 32], [17, 37], // 100
+    [1003, 1], [1004, 2], [1005, 4], [1006, 8], [1007, 16], [1008, 32], [1009, 37], // 100
   ]);
 });
 
@@ -424,9 +502,10 @@ test('suspend (upstream manageJob/syncJob): suspending deletes the running pods 
   const rows = r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [];
   const batch = rows.find((x) => x['name'] === 'batch')!;
   // Pods at ~0 s, Running at ~1 s, deleted at 60 s (not failures: failed 0); two new pods at
-  // ~120 s run 5 min from ~121 s: Complete at ~421 s with succeeded 2.
+  // ~120 s run 5 min from ~121 s, end at ~421 s, and the sync their ends queue comes 1 s later
+  // (upstream syncJobBatchPeriod): Complete at ~422 s with succeeded 2.
   near(batch['started_s'], 0, 'started_s (its first pod)');
-  near(batch['finished_s'], 421, 'finished_s');
+  near(batch['finished_s'], 422, 'finished_s');
   assert.deepEqual([batch['succeeded'], batch['failed'], batch['condition'], batch['reason'], batch['workload']], [2, 0, 'Complete', 'CompletionsReached', 'batch']);
   const heldRow = rows.find((x) => x['name'] === 'held')!;
   assert.deepEqual([heldRow['started_s'], heldRow['finished_s'], heldRow['succeeded'], heldRow['failed'], heldRow['condition']], ['', '', 0, 0, 'Suspended']);
@@ -512,21 +591,23 @@ test('podFailurePolicy on DisruptionTarget (upstream pod_failure_policy.go): a p
 `);
   const jobRow = (action: string) => (runScenario(parseScenario(scenario(action), 'pfp.yaml'), { checkInvariants: true }).tables.find((t) => t.file === 'jobs.csv')?.rows ?? [])[0]!;
   // hi (4 CPU) preempts train's pod at ~30 s; the victim Terminates for its 30 s grace period and
-  // is gone at ~60 s, when the Job (with a podFailurePolicy, upstream onlyReplaceFailedPods)
-  // judges it: it has DisruptionTarget (PreemptionByScheduler).
+  // is gone at ~60 s; the Job (with a podFailurePolicy, upstream onlyReplaceFailedPods) judges it
+  // at the sync that queues, 1 s later (~61 s, upstream syncJobBatchPeriod): it has
+  // DisruptionTarget (PreemptionByScheduler).
   // Ignore: not counted (failed 0, though backoffLimit is 0); the replacement comes after the 10 s
-  // backoff (~70 s), waits for hi (Running ~61 s to ~121 s), runs 3 min from ~122 s: Complete ~302 s.
+  // backoff from its end (~70 s), waits for hi (Running ~61 s to ~121 s), runs 3 min from ~122 s,
+  // ends ~302 s: Complete at the sync 1 s later, ~303 s.
   const ignored = jobRow('Ignore');
   assert.deepEqual([ignored['condition'], ignored['succeeded'], ignored['failed']], ['Complete', 1, 0]);
-  near(ignored['finished_s'], 302, 'Ignore: finished_s');
-  // FailJob: the Job fails when the pod is gone (~60 s), counted (failed 1).
+  near(ignored['finished_s'], 303, 'Ignore: finished_s');
+  // FailJob: the Job fails at the sync after the pod is gone (~61 s), counted (failed 1).
   const failed = jobRow('FailJob');
   assert.deepEqual([failed['condition'], failed['reason'], failed['failed']], ['Failed', 'PodFailurePolicy', 1]);
-  near(failed['finished_s'], 60, 'FailJob: finished_s');
-  // Count: as without a policy, 1 failure > backoffLimit 0 (when the pod is gone, ~60 s).
+  near(failed['finished_s'], 61, 'FailJob: finished_s');
+  // Count: as without a policy, 1 failure > backoffLimit 0 (at the sync after the pod is gone, ~61 s).
   const counted = jobRow('Count');
   assert.deepEqual([counted['condition'], counted['reason'], counted['failed']], ['Failed', 'BackoffLimitExceeded', 1]);
-  near(counted['finished_s'], 60, 'Count: finished_s');
+  near(counted['finished_s'], 61, 'Count: finished_s');
   // onExitCodes cannot be evaluated: one load-time warning naming the field.
   const exitCodes = scenarioText(jobEntry('ec', '0s', 'podFailurePolicy: { rules: [{ action: FailJob, onExitCodes: { operator: NotIn, values: [0] } }] }'));
   const w = parseScenario(exitCodes, 'ec.yaml').warnings;

@@ -35,10 +35,12 @@
 // podFailurePolicy (upstream pod_failure_policy.go, see matchPodFailurePolicy): rules on the
 // DisruptionTarget condition (pods evicted by the taint manager or preempted) act — Ignore,
 // FailJob (reason PodFailurePolicy), Count; onExitCodes rules never match (no exit codes).
-// Not modelled: Indexed Jobs, status writes other than the
-// suspend condition before the Job finishes, the 1 s batching of syncs queued by pod events
-// (syncJobBatchPeriod). ttlSecondsAfterFinished is the TTL-after-finished controller's
-// (ttl-after-finished.ts).
+// Syncs (upstream enqueueSyncJob*): a Job's create or spec change at once; an event of one of
+// its pods (create, bind, phase, Terminating, delete) or another update of the Job 1 s after
+// the first of them (syncJobBatchPeriod), so pods failing together count together; a backoff's
+// at its end but not less than 1 s on. Not modelled: Indexed Jobs, status writes other than the
+// suspend condition before the Job finishes. ttlSecondsAfterFinished is the TTL-after-finished
+// controller's (ttl-after-finished.ts).
 import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -52,13 +54,17 @@ import { addTimeUs, US_PER_S } from '../engine/time.js';
 import { PodNames } from './names.js';
 import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
 import { ownedPodMetadata } from './pod-metadata.js';
-import { ControllerRateLimiter, namespacedKey, endSync, queueSync, createPodsSlowStart } from './work-queue.js';
+import { ControllerRateLimiter, namespacedKey, queueSync, createPodsSlowStart } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const DEFAULT_BACKOFF_LIMIT = 6;
 export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
 export const MAX_JOB_POD_FAILURE_BACKOFF_US = 600 * US_PER_S;
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+
+/** Upstream pkg/controller/job/job_controller.go syncJobBatchPeriod: pod events queue the Job's
+ * sync this long after them. */
+export const SYNC_JOB_BATCH_PERIOD_US = 1_000_000;
 /** Upstream job_controller.go MaxPodCreateDeletePerSync. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
@@ -87,9 +93,11 @@ interface JobState {
   inflight: number;
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
-  backoffTimer: SimEvent | null;
-  /** Failed syncs since the last successful one, and the pending retry (work-queue.ts). */
+  /** Failed syncs since the last successful one (work-queue.ts). */
   failures: number;
+  /** The Job's one waiting entry in the delaying queue (upstream queue.AddAfter): the sync that
+   * pod events, the failure backoff, activeDeadlineSeconds or a failed sync's retry asked for,
+   * the earliest of them (addAfter). */
   retry: SimEvent | null;
   /** A sync was asked for while this one's creates were in flight. */
   dirty: boolean;
@@ -101,8 +109,6 @@ interface JobState {
   readonly uncounted: Set<PodInfo>;
   /** The JobSuspended condition's status as last written (or in the snapshot); null: none. */
   suspendedCond: boolean | null;
-  /** The sync due at spec.activeDeadlineSeconds after startUs. */
-  deadlineTimer: { readonly atUs: number; readonly ev: SimEvent } | null;
   /** The message of a podFailurePolicy FailJob match: the Job fails at its next sync. */
   failJob: string | null;
 }
@@ -136,24 +142,28 @@ export class JobController {
         const suspendCond = status?.conditions?.find((c) => c.type === 'JobSuspended');
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
-          inflight: 0, deleting: new Set(), syncQueued: false, backoffTimer: null, failures: 0, retry: null, dirty: false,
+          inflight: 0, deleting: new Set(), syncQueued: false, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
-          uncounted: new Set(), deadlineTimer: null, failJob: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
+          uncounted: new Set(), failJob: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
         };
         if (!st.finished) this.enqueue(st);
         return st;
       },
       update: (st, o) => {
         // Its own status writes keep the spec; an update of the spec (suspend, parallelism, ...)
-        // is synced again.
+        // is synced again at once, any other 1 s later (upstream updateJob: a new generation
+        // enqueueSyncJobImmediately, else enqueueSyncJobBatched). An applied Job brings a new
+        // spec object, taken as changed even when equal (upstream: the same generation).
         const specChanged = o.spec !== st.obj.spec;
         st.obj = o;
-        if (specChanged && !st.finished) this.enqueue(st);
+        if (st.finished) return;
+        if (specChanged) this.enqueue(st);
+        else this.enqueueBatched(st);
       },
       remove: (st) => {
         st.deleted = true; // its pods are the garbage collector's
-        if (st.backoffTimer !== null) this.sim.cancel(st.backoffTimer);
-        if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
+        if (st.retry !== null) this.sim.cancel(st.retry);
+        st.retry = null;
       },
     });
     api.watch({
@@ -161,19 +171,28 @@ export class JobController {
         if (before.ready && !after.ready) this.notReadySinceUs.set(n.name, this.sim.now);
         else if (after.ready) this.notReadySinceUs.delete(n.name);
       },
+      // Every event of one of its pods queues a sync SYNC_JOB_BATCH_PERIOD_US later (upstream
+      // addPod, updatePod, deletePod: enqueueSyncJobBatched), its own creates' included.
       podAdded: (p) => {
         const st = this.owner(p);
-        if (st !== undefined) st.pods.add(p);
+        if (st === undefined) return;
+        st.pods.add(p);
+        this.enqueueBatched(st);
+      },
+      podBound: (p) => {
+        const st = this.owner(p);
+        if (st !== undefined) this.enqueueBatched(st);
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
+        if (st === undefined) return;
+        this.enqueueBatched(st);
         // Counted once: when it leaves the live set.
-        if (st === undefined || !p.terminal || !st.pods.delete(p)) return;
+        if (!p.terminal || !st.pods.delete(p)) return;
         if (st.uncounted.delete(p)) {
           // deleted by this controller: not counted
         } else if (p.phase === 'Succeeded') this.count(st, true);
         else this.countFailed(st, p);
-        this.enqueue(st);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
       // terminating pod that has not succeeded counts as failed at once and is replaced at once
@@ -185,11 +204,11 @@ export class JobController {
         const st = this.owner(p);
         if (st === undefined) return;
         st.deleting.delete(p);
+        this.enqueueBatched(st);
         if (onlyReplaceFailedPods(st.obj)) return;
         const wasLive = st.pods.delete(p);
         const spared = st.uncounted.delete(p);
         if (wasLive && !st.finished && !spared) this.count(st, false, this.failedAtUs(p));
-        this.enqueue(st);
       },
       podDeleted: (p) => {
         const st = this.owner(p);
@@ -203,7 +222,7 @@ export class JobController {
           if (p.phase === 'Succeeded') this.count(st, true);
           else this.countFailed(st, p);
         }
-        if (wasLive || wasDeleting) this.enqueue(st);
+        if (wasLive || wasDeleting) this.enqueueBatched(st);
       },
     });
   }
@@ -258,6 +277,30 @@ export class JobController {
 
   private enqueue(st: JobState): void {
     queueSync(this.sim, 'job.sync', st, (s) => this.sync(s));
+  }
+
+  /** Upstream queue.AddAfter(key, delay) (client-go delayingQueue): a sync `delayUs` from now
+   * through the Job's one waiting entry, which keeps the earliest ready time asked for (a later
+   * one is dropped: the sync then asks again for what it still needs); when ready the key is
+   * added as queue.Add does. No delay: queue.Add at once, the waiting entry left as it is. */
+  private addAfter(st: JobState, delayUs: number, kind: string): void {
+    if (delayUs <= 0) return this.enqueue(st);
+    const readyAt = addTimeUs(this.sim.now, delayUs);
+    if (st.retry !== null && !st.retry.cancelled && st.retry.time <= readyAt) return;
+    if (st.retry !== null) this.sim.cancel(st.retry);
+    st.retry = this.sim.scheduleAt(readyAt, kind, namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
+      st.retry = null;
+      this.enqueue(st);
+    });
+  }
+
+  /** A sync for a pod event: upstream enqueueSyncJobBatched, AddAfter(key, syncJobBatchPeriod);
+   * the waiting entry keeping the earliest time, the events of the second after the first of
+   * them are seen by one sync (two pods failing at once count together against backoffLimit
+   * before a replacement is made). */
+  private enqueueBatched(st: JobState): void {
+    if (st.finished || st.deleted) return; // upstream syncJob returns at once for these
+    this.addAfter(st, SYNC_JOB_BATCH_PERIOD_US, 'job.batch');
   }
 
   private sync(st: JobState): void {
@@ -316,23 +359,27 @@ export class JobController {
     if (diff <= 0) return;
     const readyAt = st.lastFailureUs + jobBackoffUs(st.failuresSinceSuccess);
     if (st.failuresSinceSuccess > 0 && readyAt > this.sim.now) {
-      if (st.backoffTimer === null) {
-        st.backoffTimer = this.sim.scheduleAt(readyAt, 'job.backoff', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
-          st.backoffTimer = null;
-          this.enqueue(st);
-        });
-      }
+      // Upstream enqueueSyncJobWithDelay: the remaining backoff, but not less than
+      // syncJobBatchPeriod.
+      this.addAfter(st, Math.max(readyAt - this.sim.now, SYNC_JOB_BATCH_PERIOD_US), 'job.backoff');
       return;
     }
     this.createPods(st, Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC));
   }
 
   /** Creates `count` pods in slow-start batches (upstream manageJob's batch loop; work-queue.ts
-   * createPodsSlowStart); a refused create ends the sync, which failed. */
+   * createPodsSlowStart); a refused create ends the sync, which failed and is retried through the
+   * rate limiter (AddRateLimited). A sync asked for meanwhile runs at once (the queue's dirty
+   * set); the created pods' own sync is their podAdded's, batched (upstream addPod), not an
+   * immediate one as endSync gives the other controllers. */
   private createPods(st: JobState, count: number): void {
-    createPodsSlowStart(this.api, this.podNames, st, count, (s) => this.newPod(s), (created, refused) =>
-      endSync(this.sim, 'job.sync', st, this.limiter, (s) => this.sync(s), created, refused),
-    );
+    createPodsSlowStart(this.api, this.podNames, st, count, (s) => this.newPod(s), (_created, refused) => {
+      const dirty = st.dirty;
+      st.dirty = false;
+      if (refused) this.addAfter(st, this.limiter.when(st, this.sim.now), 'job.sync-retry'); // AddRateLimited
+      else this.limiter.forget(st);
+      if (dirty) this.enqueue(st);
+    });
   }
 
   /** Upstream pastActiveDeadline: not suspended, and spec.activeDeadlineSeconds have passed
@@ -343,14 +390,7 @@ export class JobController {
     if (typeof ads !== 'number' || st.startUs === null || isSuspended(st.obj)) return false;
     const atUs = addTimeUs(st.startUs, ads * US_PER_S); // saturates at the clock's end
     if (this.sim.now >= atUs) return true;
-    if (st.deadlineTimer?.atUs !== atUs) {
-      if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
-      const ev = this.sim.scheduleAt(atUs, 'job.deadline', namespacedKey(st.obj.metadata.namespace, st.obj.metadata.name), () => {
-        st.deadlineTimer = null;
-        this.enqueue(st);
-      });
-      st.deadlineTimer = { atUs, ev };
-    }
+    this.addAfter(st, atUs - this.sim.now, 'job.deadline');
     return false;
   }
 
@@ -383,8 +423,8 @@ export class JobController {
 
   private finish(st: JobState, type: JobCondition, reason: string, active: PodInfo[], message?: string): void {
     st.finished = true;
-    if (st.deadlineTimer !== null) this.sim.cancel(st.deadlineTimer.ev);
-    st.deadlineTimer = null;
+    if (st.retry !== null) this.sim.cancel(st.retry);
+    st.retry = null;
     for (const p of active) {
       // Upstream trackJobStatusAndRemoveFinalizers: "When the job is considered finished, every
       // non-terminated pod is considered failed" (a podFailurePolicy Ignore match aside).

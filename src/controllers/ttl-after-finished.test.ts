@@ -46,22 +46,27 @@ test('a Complete Job with ttlSecondsAfterFinished 100 goes, with its pod, 100 s 
   h.api.createObject(job('keep'));
   h.sim.run(100 * S);
   const finished = h.api.cluster.objects.get('Job/default/ttl');
-  // The pod is created at ~2 ms, ends at ~61.5 s; the Job's condition is written at 61 s (whole seconds).
-  assert.equal(jobFinishUs(finished!), 61 * S);
-  h.sim.run(161 * S - 1);
+  // The pod is created at ~2 ms, ends at ~61.5 s; the Job's sync 1 s later (upstream
+  // syncJobBatchPeriod) writes its condition at ~62.5 s: 62 s (whole seconds).
+  assert.equal(jobFinishUs(finished!), 62 * S);
+  h.sim.run(162 * S - 1);
   assert.equal(h.deleted.length, 0);
   h.sim.run(170 * S);
   assert.deepEqual(h.deleted.map((d) => d.split('@')[0]), ['ttl']);
-  assert.ok(Number(h.deleted[0]!.split('@')[1]!.replace('s', '')) >= 161, h.deleted[0]);
+  assert.ok(Number(h.deleted[0]!.split('@')[1]!.replace('s', '')) >= 162, h.deleted[0]);
   assert.deepEqual(h.livePods(), ['keep'], 'the Job without a TTL stays, with its finished pod');
 });
 
 test('ttlSecondsAfterFinished 0 deletes a Failed Job as soon as it finishes', () => {
   const h = harness(10 * S, 'Failed');
   h.api.createObject(job('now', { ttlSecondsAfterFinished: 0 }));
+  // The pod Fails at ~10 s; the Job's sync 1 s later (upstream syncJobBatchPeriod) fails it at
+  // ~11 s, and it goes then.
   h.sim.run(11 * S);
+  assert.equal(h.deleted.length, 0);
+  h.sim.run(12 * S);
   assert.equal(h.deleted.length, 1);
-  assert.ok(h.deleted[0]!.startsWith('now@10.'), h.deleted[0]);
+  assert.ok(h.deleted[0]!.startsWith('now@11.'), h.deleted[0]);
   assert.deepEqual(h.livePods(), []);
 });
 
@@ -77,5 +82,7 @@ test('a TTL raised before expiry counts from the same finish time; one set on a 
   h.sim.run(120 * S);
   assert.deepEqual(h.deleted.map((d) => d.split('@')[0]), ['late', 'raised']);
   assert.ok(h.deleted[0]!.startsWith('late@20.'), h.deleted[0]);
-  assert.ok(h.deleted[1]!.startsWith('raised@65'), h.deleted[1]);
+  // raised: its pod ends at ~5 s, the Job's sync 1 s later (upstream syncJobBatchPeriod)
+  // completes it at ~6 s: 6 + 60 = 66 s.
+  assert.ok(h.deleted[1]!.startsWith('raised@66'), h.deleted[1]);
 });
