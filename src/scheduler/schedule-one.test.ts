@@ -162,7 +162,7 @@ describe('ScheduleAlgorithm: rotating start index', () => {
     const errOnN2 = { name: 'ErrOnN2', filter: (_s: CycleState, _p: PodInfo, n: NodeInfo) => (n.name === 'n2' ? Status.error('boom') : n.name === 'n0' ? Status.unschedulable('no') : null) } as FilterPlugin;
     const algo = new ScheduleAlgorithm(cluster, schedulerStream(1));
     const r = run(algo, makeFramework(cluster, [errOnN2, new FixedScore('Constant', {})]), podInfo(makePod().obj()));
-    assert.deepEqual([CODE_NAMES[r.code], r.reason, algo.startNodeIndex], ['Error', 'boom', 2]);
+    assert.deepEqual([CODE_NAMES[r.code], r.reason, algo.startNodeIndex], ['Error', 'running "ErrOnN2" filter plugin: boom', 2]);
   });
 
   it('a nominated node rejected again by the search is one rejected node (upstream NodeToStatus is keyed by node name)', () => {
@@ -515,7 +515,7 @@ describe('ScheduleAlgorithm: the profile\'s audit', () => {
     const algo = new ScheduleAlgorithm(cluster, new ScriptedStream());
     run(algo, fwk, podInfo(makePod('rejected').obj()));
     run(algo, fwk, podInfo(makePod('err').obj()));
-    assert.deepEqual(audit.seen, ['error Flaky err: boom']);
+    assert.deepEqual(audit.seen, ['error Flaky err: running "Flaky" filter plugin: boom']);
   });
 });
 

@@ -387,6 +387,9 @@ function passed(v: Verdict): boolean {
  * naming it instead of crashing the cycle. */
 function rejection(f: FilterPlugin, v: Verdict): Verdict {
   if (!(v instanceof Status)) return (checkedVerdict(v, f.name, 'Filter') as Status).withPlugin(f.name);
+  // Upstream RunFilterPlugins: an Error the plugin returns is `running "X" filter plugin: ...`
+  // (not one that names the plugin already: a module plugin's verdict that was no Status).
+  if (v.code === Code.Error && !v.message.startsWith(`plugin "${f.name}" `)) return new Status(Code.Error, [`running "${f.name}" filter plugin: ${v.message}`], f.name);
   return v.plugin === f.name ? v : v.withPlugin(f.name);
 }
 
