@@ -146,6 +146,18 @@ test('sweeps made with different --set values (their sweep.json) are compared, w
   assert.equal(ksim('compare', a, base).stderr, '');
 });
 
+test('a side that is one shard of its sweep (sweep.json shard 1/2, not merged) is compared with a warning to merge first', () => {
+  const a = sweep('shard-a', BASE.map((v, i) => [i + 1, v] as const));
+  const b = sweep('shard-b', BASE.slice(0, 3).map((v, i) => [i + 1, v] as const));
+  writeFileSync(join(b, 'sweep.json'), `${JSON.stringify({ ksim_version: '0.1.0', seeds: [1, 2, 3, 4, 5, 6], matrix: [], set: [], shard: { index: 1, count: 2 } })}\n`);
+  const r = ksim('compare', a, b);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, `ksim: warning: candidate ${b} is shard 1/2 of its sweep (its sweep.json): the other shards' runs are missing; merge them first (ksim merge SHARD... -o DIR) and compare the merged sweep\n`);
+  // A whole sweep (shard null) says nothing.
+  writeFileSync(join(b, 'sweep.json'), `${JSON.stringify({ ksim_version: '0.1.0', seeds: [1, 2, 3], matrix: [], set: [], shard: null })}\n`);
+  assert.equal(ksim('compare', a, b).stderr, '');
+});
+
 test('a change from a base of 0: change_ratio is null in -o json (a number everywhere else; base 0 and the difference say which way), inf in -o csv', () => {
   const zero = sweep('zero', [1, 2, 3].map((s) => [s, 0] as const));
   const one = sweep('one', [1, 2, 3].map((s) => [s, 1] as const));

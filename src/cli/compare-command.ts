@@ -36,6 +36,10 @@ export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s
     const side = (name: string, set: readonly string[]) => `${name} ${set.length === 0 ? 'has none of the other\'s' : set.map((v) => `--set ${v}`).join(' ')}`;
     err(`ksim: warning: the sweeps were made with different --set values (their sweep.json): base ${side(r.base, r.setDifference.base)}, candidate ${side(r.candidate, r.setDifference.candidate)}; their runs are compared all the same\n`);
   }
+  for (const s of r.shards ?? []) {
+    const dir = s.side === 'base' ? r.base : r.candidate;
+    err(`ksim: warning: ${s.side} ${dir} is shard ${s.index}/${s.count} of its sweep (its sweep.json): the other shards' runs are missing; merge them first (ksim merge SHARD... -o DIR) and compare the merged sweep\n`);
+  }
   const format = a.output ?? 'table';
   out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
   const candidateFailed = failedCandidateText(r);

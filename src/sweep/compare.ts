@@ -144,6 +144,8 @@ export interface CompareResult {
   /** Sweeps whose sweep.json record different --set values: each side's values the other lacks
    * (absent when they agree or a side has no readable sweep.json). */
   readonly setDifference?: { readonly base: readonly string[]; readonly candidate: readonly string[] };
+  /** Sides whose sweep.json says they are one shard of a sweep (`--shard I/N`, not merged). */
+  readonly shards?: readonly { readonly side: 'base' | 'candidate'; readonly index: number; readonly count: number }[];
   /** The gate's verdict (null without --fail-on bounds): failed when a bound is crossed or cannot
    * be judged, or a candidate run failed (fail closed: a candidate that crashes on
    * some seeds is not let through on the others). Base runs that failed do not fail it: the
@@ -294,7 +296,8 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
   const written = METRICS.filter((m) => b.header.includes(m) || c.header.includes(m));
   const dropped = droppedRuns(b.rows, c.rows, groupOf);
   const setDifference = setsDiffer(baseDir, candidateDir);
-  const sets = setDifference === null ? {} : { setDifference };
+  const shards = shardsOf(baseDir, candidateDir);
+  const sets = { ...(setDifference === null ? {} : { setDifference }), ...(shards.length === 0 ? {} : { shards }) };
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
     for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
@@ -316,6 +319,20 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
 
 /** The --set values each sweep's sweep.json records and the other's lacks (order aside), or
  * null when they agree or either has no readable sweep.json (a hand-made sweep.csv). */
+/** The sides that are one shard of their sweep, as their sweep.json records it. */
+function shardsOf(baseDir: string, candidateDir: string): { side: 'base' | 'candidate'; index: number; count: number }[] {
+  const out: { side: 'base' | 'candidate'; index: number; count: number }[] = [];
+  for (const [side, dir] of [['base', baseDir], ['candidate', candidateDir]] as const) {
+    try {
+      const shard = (JSON.parse(readFileSync(join(dir, SWEEP_JSON), 'utf8')) as { shard?: { index?: unknown; count?: unknown } | null }).shard;
+      if (shard !== null && shard !== undefined && typeof shard.index === 'number' && typeof shard.count === 'number' && shard.count > 1) out.push({ side, index: shard.index, count: shard.count });
+    } catch {
+      // no sweep.json (hand-made, an older ksim's): nothing to say
+    }
+  }
+  return out;
+}
+
 function setsDiffer(baseDir: string, candidateDir: string): { base: string[]; candidate: string[] } | null {
   const setOf = (dir: string): string[] | null => {
     try {
