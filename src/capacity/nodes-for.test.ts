@@ -276,3 +276,13 @@ test('a count failing above one that met (noise at the margin) does not stop the
   assert.ok(r.probes.some((p) => p.count === 93 && !p.met) && r.probes.some((p) => p.count === 74 && p.met));
   assert.match(renderNodesFor(r), /^The target is noisy at this margin \(93 failed it while 74 met it\): 94 is the fewest nodes above every count that failed; more --seeds make the answer steadier\.$/m);
 });
+
+test('a failure run lasts until the slowest zone has tainted its lost nodes: a large zone left partly down taints at 0.01 nodes/s (100 s a node), zones in parallel', () => {
+  const base = (50 + 5 + 300 + 300) * 1e6;
+  // 67 of a 70-node zone (partial disruption, > 50 nodes): 6,700 s; the others 10 s a node.
+  assert.equal(settleUs(200, [{ lost: 67, size: 70 }, { lost: 67, size: 70 }, { lost: 66, size: 70 }]), base + 6700e6);
+  // A zone wholly down taints at the primary rate; a zone under 55 % down too: the slowest zone.
+  assert.equal(settleUs(30, [{ lost: 10, size: 10 }, { lost: 20, size: 100 }]), base + 200e6);
+  // A small zone (at most 50 nodes) partly down never taints: nothing to wait for beyond the rest.
+  assert.equal(settleUs(9, [{ lost: 3, size: 4 }, { lost: 3, size: 4 }, { lost: 3, size: 4 }]), base + 30e6);
+});

@@ -353,7 +353,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
         const peakS = ((Math.round((num(pc.rows[j]?.['requested_peak_s']) || 0) * 1e6) + 1) / 1e6).toFixed(6).replace(/\.?0+$/, '');
         for (const v of failureVariants(o.tolerate!, f, o.pool, c)) {
           const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
-          const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit));
+          const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit, v.zones));
           const set = [...(o.set ?? []), countSet(c), `faults=${JSON.stringify([...f.rawFaults, fault])}`, `duration=${Math.ceil(endUs / 1e6)}s`];
           failTasks.push({ count: c, label: `seed ${seed}, ${v.label} at ${peakS}s`, task: { scenario: o.scenario, seed, set }, lostShare: Math.min(0.9, v.hit / Math.max(1, c)) });
         }
@@ -447,6 +447,8 @@ interface FailureVariant {
   /** Nodes it takes down. */
   readonly hit: number;
   readonly label: string;
+  /** Per zone it hits: nodes down of the zone's nodes (all pools), for settleUs. */
+  readonly zones?: readonly { readonly lost: number; readonly size: number }[];
 }
 
 /** The failures a probe at `count` must survive. */
@@ -456,7 +458,17 @@ function failureVariants(t: Tolerance, f: PoolFacts, pool: string, count: number
     if (n === 0) return [];
     const nodes = Array.from({ length: n }, (_, i) => `${pool}-${i}`);
     const named = nodes.length <= 3 ? nodes.join(', ') : `${nodes[0]}, ${nodes[1]}, ..., ${nodes[nodes.length - 1]}`;
-    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${named})` }];
+    // The pool's node i is in zone i mod Z (nodePools' zones, in turn); the zones' other pools'
+    // nodes count in their size.
+    const perZone = new Map<string, { lost: number; size: number }>();
+    for (let i = 0; i < count && f.poolZones.length > 0; i++) {
+      const z = f.poolZones[i % f.poolZones.length] as string;
+      const e = perZone.get(z) ?? { lost: 0, size: f.otherZones.get(z) ?? 0 };
+      e.size++;
+      if (i < n) e.lost++;
+      perZone.set(z, e);
+    }
+    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${named})`, ...(perZone.size > 0 ? { zones: [...perZone.values()] } : {}) }];
   }
   const zones = new Map(f.otherZones);
   for (let i = 0; i < count && f.poolZones.length > 0; i++) {
@@ -471,10 +483,19 @@ function failureVariants(t: Tolerance, f: PoolFacts, pool: string, count: number
  * token per node, in a fully disrupted zone as in a healthy one), the default 300 s
  * not-ready/unreachable toleration (DefaultTolerationSeconds admission), then 5 min for the
  * replacements to be created, scheduled and started. */
-export function settleUs(nodesHit: number): number {
+export function settleUs(nodesHit: number, zones?: readonly { readonly lost: number; readonly size: number }[]): number {
   const d = NODE_LIFECYCLE_DEFAULTS;
-  const taintUs = Math.ceil(nodesHit / d.evictionRate) * 1e6;
-  return d.gracePeriodUs + d.monitorPeriodUs + taintUs + DEFAULT_TOLERATION_SECONDS * 1e6 + 300 * 1e6;
+  // Zones taint in parallel, each at its own rate: a zone left partly disrupted (more than 2 and
+  // at least 55 % of its nodes NotReady, some Ready) taints at the secondary rate (0.01 nodes/s)
+  // when it has more than 50 nodes — 100 s a node —, and never when smaller (its pods stay on
+  // the dead nodes: nothing to wait for); a zone wholly down, or less hit, at the primary rate
+  // (upstream node_lifecycle_controller.go ComputeZoneState, ReducedQPSFunc).
+  const secondsOf = (lost: number, size: number) => {
+    const partial = lost > 2 && lost < size && lost / size >= d.unhealthyZoneThreshold && size > d.largeClusterThreshold;
+    return Math.ceil(lost / (partial ? d.secondaryEvictionRate : d.evictionRate));
+  };
+  const taintS = zones === undefined ? Math.ceil(nodesHit / d.evictionRate) : Math.max(0, ...zones.map((z) => secondsOf(z.lost, z.size)));
+  return d.gracePeriodUs + d.monitorPeriodUs + taintS * 1e6 + DEFAULT_TOLERATION_SECONDS * 1e6 + 300 * 1e6;
 }
 
 function poolFacts(o: NodesForOptions): PoolFacts {
