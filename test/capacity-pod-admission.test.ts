@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(...args: string[]) {
   return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -70,7 +70,7 @@ test('a pod the LimitRange makes invalid: the whole refusal, naming the default 
 });
 
 test('a dump that lists its Namespaces: a pod in another namespace is refused as upstream NamespaceLifecycle refuses it (capacity --pod and explain), not counted without its quota', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-ns-'));
+  const dir = tempDir('ksim-ns-');
   try {
     const cluster = join(dir, 'cluster.yaml');
     writeFileSync(cluster, `${readFileSync(join(REPO_ROOT, CLUSTER), 'utf8')}  - { apiVersion: v1, kind: Namespace, metadata: { name: shop } }\n  - { apiVersion: v1, kind: Namespace, metadata: { name: default } }\n`);

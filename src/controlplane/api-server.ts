@@ -464,12 +464,12 @@ export class ApiServer {
   deletePod(p: PodInfo, reason: string, force = false): void {
     this.write('api.delete-pod', p.key, () => {
       if (p.deleted) return;
-      if (!force && p.bound && !p.terminal) {
-        if (p.deletionUs >= 0) return; // already Terminating
+      if (p.bound && !p.terminal && p.deletionUs < 0) {
         this.cluster.markTerminating(p, this.sim.now, reason);
         this.notify('podTerminating', p, reason);
-        return;
-      }
+        // A forced delete (grace period 0) of a running pod: Terminating for no time, then gone.
+        if (!force) return;
+      } else if (!force && p.bound && !p.terminal) return; // already Terminating
       this.cluster.deletePod(p);
       this.notify('podDeleted', p, reason);
     });
