@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 import { KSIM_VERSION } from '../src/version.js';
+import { bareCheckInvariantsLast } from '../src/cli/main.js';
 
 function ksim(...args: string[]) {
   return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -212,4 +213,14 @@ test('capacity --nodes-for refuses --tolerate \'N nodes\' above --max-count, and
     assert.equal(r.stderr, `ksim: ${message}\n`);
     assert.equal(existsSync(out), false);
   }
+});
+
+test('a bare --check-invariants before the scenario does not swallow it ("Not enough non-option arguments" before); a count after it is still its value', () => {
+  assert.deepEqual(bareCheckInvariantsLast(['run', '--check-invariants', 's.yaml', '-o', 'out']), ['run', 's.yaml', '-o', 'out', '--check-invariants']);
+  assert.deepEqual(bareCheckInvariantsLast(['run', 's.yaml', '--check-invariants', '100']), ['run', 's.yaml', '--check-invariants', '100']);
+  assert.deepEqual(bareCheckInvariantsLast(['run', 's.yaml', '--check-invariants', '-q']), ['run', 's.yaml', '--check-invariants', '-q']);
+  const out = join(tempDir('ksim-ci-first-'), 'out');
+  const r = ksim('run', '--check-invariants', 'scenarios/capacity.yaml', '-o', out, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { options: { check_invariants: unknown } }).options.check_invariants, true);
 });

@@ -24,7 +24,7 @@ class UsageError extends Error {}
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   try {
-    const args = helpAsFlag(argv);
+    const args = bareCheckInvariantsLast(helpAsFlag(argv));
     const y = yargs(args)
       .scriptName('ksim')
       .version(KSIM_VERSION)
@@ -193,6 +193,17 @@ export function optionsInHelp(command: { showHelp(print: (help: string) => void)
     help = h;
   });
   return [...help.matchAll(/^ {2}(?:-\w, | {4})--([a-z][a-z0-9-]*)/gm)].map((m) => m[1] as string);
+}
+
+/** A bare `--check-invariants` followed by a word that is not a count (`ksim run
+ * --check-invariants scenario.yaml`) is moved to the end, so the word stays the scenario (or
+ * whatever it is) instead of being read as the option's value; `--check-invariants 100` and
+ * `--check-invariants=100` are counts as before. */
+export function bareCheckInvariantsLast(argv: readonly string[]): string[] {
+  const i = argv.indexOf('--check-invariants');
+  const next = argv[i + 1];
+  if (i < 0 || next === undefined || next.startsWith('-') || /^\d+$/.test(next)) return [...argv];
+  return [...argv.slice(0, i), ...argv.slice(i + 1), '--check-invariants'];
 }
 
 /** `ksim help run` is `ksim run --help`; `ksim help` is `ksim --help`. */
