@@ -202,3 +202,27 @@ test('ksim import never writes over its input, into an input folder, or over a s
   assert.equal(inFolder.stderr, 'ksim: -o: expected a path outside the input folder dump (its next import would read the scenario as an object), got "dump/inside.snapshot.yaml"\n');
   assert.deepEqual(readdirSync(join(dir, 'dump')), ['cluster.yaml']);
 });
+
+test('ksim import leaves out a pod on no node that is being deleted, with a note, as a run of the snapshot would (it was kept, counted pending, then dropped by the run)', () => {
+  const dir = tempDir('ksim-import-deleted-');
+  const dump = join(dir, 'cluster.yaml');
+  writeFileSync(dump, `apiVersion: v1
+kind: List
+items:
+  - { apiVersion: v1, kind: Node, metadata: { name: n1 }, status: { allocatable: { cpu: "4", memory: 8Gi, pods: "110" } } }
+  - apiVersion: v1
+    kind: Pod
+    metadata: { name: going, namespace: shop, deletionTimestamp: "2026-12-01T10:00:00Z", finalizers: [example.com/hold] }
+    spec: { containers: [{ name: c, image: x }] }
+    status: { phase: Pending }
+  - apiVersion: v1
+    kind: Pod
+    metadata: { name: waiting, namespace: shop }
+    spec: { containers: [{ name: c, image: x }] }
+    status: { phase: Pending }
+`);
+  const r = importSnapshot([dump]);
+  assert.ok(r.imported.includes('1 Pod (0 bound, 1 pending)'), r.imported.join('; '));
+  assert.ok(r.notes.includes('pod shop/going not on a node and being deleted (deletionTimestamp): left out, as the API server deletes an unscheduled pod at once and the scheduler never places one being deleted'), r.notes.join('\n'));
+  assert.ok(!r.snapshotYaml.includes('going'));
+});

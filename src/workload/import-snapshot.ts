@@ -76,6 +76,14 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   };
   const objects = snap.objects.filter(keep);
   let pods = snap.pods.filter(keep);
+  // A pod on no node and being deleted is gone upstream (the API server deletes an unscheduled
+  // pod at once): left out with a note, as a run of the snapshot would leave it out.
+  const deletedPending = pods.filter((p) => (p.spec?.nodeName ?? '') === '' && p.metadata?.deletionTimestamp !== undefined && p.metadata?.deletionTimestamp !== null);
+  if (deletedPending.length > 0) {
+    pods = pods.filter((p) => !deletedPending.includes(p));
+    const first = `${deletedPending[0]?.metadata?.namespace ?? 'default'}/${deletedPending[0]?.metadata?.name ?? ''}`;
+    notes.push(`${deletedPending.length === 1 ? `pod ${first}` : `${deletedPending.length} pods (first ${first})`} not on a node and being deleted (deletionTimestamp): left out, as the API server deletes an unscheduled pod at once and the scheduler never places one being deleted`);
+  }
   if (filteredOut.size > 0) notes.push(`left out by namespace: ${[...filteredOut].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   notes.push(...orphanedPodsWarning(pods, objects, ''));
   notes.push(...missingPriorityClassNotes(pods, objects));
