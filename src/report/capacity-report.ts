@@ -79,10 +79,12 @@ export function capacityReport(dir: string): ReportPage {
     const tolerating = tolerate === null || tolerate === 'none' ? '' : `, tolerating ${tolerate} at peak load`;
     const headlines: Headline[] = [
       { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : target !== null ? `smallest count meeting ${target[0].trim()}${tolerating}` : `smallest count that met the target${tolerating}` },
-      { label: 'Probes', value: String(ps.length), hint: `counts ${Math.min(...ps.map((p) => p.count))} … ${Math.max(...ps.map((p) => p.count))}` },
+      probesHeadline(ps),
     ];
     // The failure every met probe survived (run.json's --tolerate; none: fault-free runs only).
-    if (tolerate !== null) headlines.push(tolerate === 'none' ? { label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' } : { label: 'Failure tolerated', value: tolerate, hint: 'at peak load, in every met probe' });
+    if (tolerate === null) headlines.push({ label: 'Failure tolerated', value: 'unknown', hint: 'no run.json beside capacity.csv says which --tolerate the search had' });
+    else if (tolerate === 'none') headlines.push({ label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' });
+    else headlines.push({ label: 'Failure tolerated', value: tolerate, hint: answer === null ? 'at peak load (no probe met the target)' : 'at peak load, in every met probe' });
     if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
     for (const h of headroom) {
       const v = atAnswer?.row.numberOrNull(h) ?? null;
@@ -134,4 +136,13 @@ function toleratedFailure(dir: string): string | null {
 
 function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+/** How many counts were run, and their range; counts shown but not run (below the faults' or
+ * the tolerance's floor) are said apart. */
+function probesHeadline(ps: readonly { readonly count: number; readonly row: { number(c: string): number } }[]): Headline {
+  const ran = ps.filter((p) => p.row.number('runs') > 0);
+  const notRun = ps.length - ran.length;
+  const range = ran.length === 0 ? 'none run' : `counts ${Math.min(...ran.map((p) => p.count))} … ${Math.max(...ran.map((p) => p.count))}`;
+  return { label: 'Probes', value: String(ran.length), hint: `${range}${notRun > 0 ? ` (+${notRun} below a floor, not run)` : ''}` };
 }

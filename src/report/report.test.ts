@@ -48,6 +48,8 @@ test('capacity report: the probe curve by count with each probe\'s round, the ta
   assert.deepEqual(pool?.headlines, [
     { label: 'Answer', value: '10 nodes', hint: 'smallest count meeting pods_unbound_end=0' },
     { label: 'Probes', value: '8', hint: 'counts 1 … 16' },
+    // The fixture has no run.json: which failure the search tolerated is not known.
+    { label: 'Failure tolerated', value: 'unknown', hint: 'no run.json beside capacity.csv says which --tolerate the search had' },
     { label: 'pods_unbound_end at the answer', value: '0' },
     { label: 'cpu_headroom_ratio at the answer', value: '25.0 %' },
     { label: 'memory_headroom_ratio at the answer', value: '93.8 %' },
@@ -77,6 +79,13 @@ test('capacity report: the failure tolerated, from run.json beside capacity.csv,
   assert.deepEqual(headlines.at(-1), { label: 'Cost at the answer', value: '3.00 per hour' });
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { tolerate: 'none' } }));
   assert.deepEqual(capacityReport(dir).sections[0]?.headlines?.[2], { label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' });
+  // A count below the tolerance's floor (not run) is not a probe; with none met, the failure
+  // tolerated is not "in every met probe".
+  writeFileSync(join(dir, 'capacity.csv'), [head, "general,1,false,1,missing=0,,0,0,--tolerate '2 nodes' takes down 2 nodes of pool general: not run,,,", 'general,5,false,1,missing=0,1,4,3,seed 1,0.2,0.9,2.4038'].join('\n') + '\n');
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { tolerate: '2 nodes' } }));
+  const none = capacityReport(dir).sections[0]?.headlines ?? [];
+  assert.deepEqual(none[1], { label: 'Probes', value: '1', hint: 'counts 5 … 5 (+1 below a floor, not run)' });
+  assert.deepEqual(none[2], { label: 'Failure tolerated', value: '2 nodes', hint: 'at peak load (no probe met the target)' });
 });
 
 test('capacity report with no count met: the Answer says whether more nodes stopped helping (ksim capacity\'s rule: 4× the nodes, no better)', () => {
