@@ -433,3 +433,15 @@ test('a factory returning a Promise (an async factory), a plugin without a name,
     for (const f of [asyncF, nameless, list]) rmSync(f.dir, { recursive: true, force: true });
   }
 });
+
+test('a module a --set named is blamed on the --set argument when it fails to import, not on the file\'s pluginModules line', async () => {
+  const f = fixture(`export const plugins = { P: () => ({ name: 'P', score: () => 1 }) };\n`, 'P');
+  try {
+    writeFileSync(join(f.dir, 'other.js'), 'export default {};\n');
+    const scenario = loadScenario(f.scenario, { set: ['scheduler.pluginModules[0]=other.js'] });
+    const e = await refusal(loadPluginModules(scenario.pluginModules));
+    assert.equal(e.message, `--set scheduler.pluginModules[0]=other.js: scheduler.pluginModules[0]: expected an ES module exporting \`plugins\`: an object of plugin name → factory(args, handle), got "${join(f.dir, 'other.js')}": it exports default (without \`plugins\`)`);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});

@@ -165,10 +165,19 @@ function scenarioFromDocs(docs: YamlDoc[], file: string, sha256: string, opts: L
     const raw = doc.toJS();
     validateAgainstSchema(doc, raw);
     const scenario = buildScenario(doc, raw as Obj, file, sha256, opts);
-    return sets.length === 0 ? scenario : { ...scenario, overrides: sets };
+    return sets.length === 0 ? scenario : { ...scenario, overrides: sets, pluginModules: scenario.pluginModules.map((m) => blameSetModule(m, sets)) };
   } catch (e) {
     throw blameSet(e, sets);
   }
+}
+
+/** A plugin module a `--set` named: errors met importing it (after loading) name the argument,
+ * as blameSet does for errors met loading. */
+function blameSetModule<M extends { readonly field?: { readonly path: string } }>(m: M, sets: readonly { readonly arg: string; readonly path: string }[]): M {
+  const at = m.field;
+  if (at === undefined) return m;
+  const set = [...sets].reverse().find((s) => at.path === s.path || at.path.startsWith(`${s.path}.`) || at.path.startsWith(`${s.path}[`));
+  return set === undefined ? m : { ...m, field: { file: `--set ${set.arg}`, line: 0, column: 0, path: at.path } };
 }
 
 /** An error in a value `--set` put there names the --set argument, not a place in the file. */
