@@ -226,7 +226,7 @@ test('a Filter plugin returning an Error stops the run: plugin-error', () => {
   const { caught } = runWithPlugin(plugin, true);
   assert.ok(caught instanceof InvariantViolation, String(caught));
   assert.equal(caught.invariant, 'plugin-error');
-  assert.match(caught.detail, /^scheduling pod jobs\/batch-\S+ ended in an Error from plugin BrokenFilter: lost my state$/);
+  assert.match(caught.detail, /^scheduling pod jobs\/batch-\S+ ended in an Error from plugin BrokenFilter: running "BrokenFilter" filter plugin: lost my state$/);
 });
 
 test('a binding that fails as the API fails it (the node went away) is an `error` row, not a violation', () => {
