@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import { runScenario } from '../run/run-scenario.js';
 import { KSIM_BIN, repoPath } from '../testing/repo-paths.js';
@@ -441,6 +441,23 @@ test('a module a --set named is blamed on the --set argument when it fails to im
     const scenario = loadScenario(f.scenario, { set: ['scheduler.pluginModules[0]=other.js'] });
     const e = await refusal(loadPluginModules(scenario.pluginModules));
     assert.equal(e.message, `--set scheduler.pluginModules[0]=other.js: scheduler.pluginModules[0]: expected an ES module exporting \`plugins\`: an object of plugin name → factory(args, handle), got "${join(f.dir, 'other.js')}": it exports default (without \`plugins\`)`);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('an exception thrown in a file the plugin imports shows that frame, then the plugin\'s own', async () => {
+  const f = fixture(`import { ratio } from './lib/h.js';\nexport const plugins = {\n  Buggy: () => ({ name: 'Buggy', score: () => ratio(1, 0) }),\n};\n`, 'Buggy');
+  try {
+    mkdirSync(join(f.dir, 'lib'));
+    writeFileSync(join(f.dir, 'lib', 'h.js'), 'export function ratio(a, b) {\n  if (b === 0) throw new RangeError(\'division by zero\');\n  return a / b;\n}\n');
+    const e = await refusal(placementReasons(f));
+    assert.ok(e instanceof PluginFailure);
+    const lines = e.message.split('\n');
+    assert.match(lines[0] ?? '', /^plugin "Buggy" Score threw RangeError: division by zero \(pod default\/web-\S+, node g-\d\)$/);
+    assert.equal(lines[1], `    at ratio (${relative(process.cwd(), join(f.dir, 'lib', 'h.js'))}:2:22)`);
+    assert.equal(lines[2], `    at Object.score (${f.module}:3:47)`);
+    assert.equal(lines.length, 3);
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

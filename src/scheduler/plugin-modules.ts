@@ -2,7 +2,7 @@
 // factory(args, handle), registered next to the built-ins under those names.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
 import { FieldError } from '../api/field-error.js';
@@ -365,6 +365,21 @@ function failureMessage(e: unknown, plugin: string, point: string, pod: unknown,
   const podKey = (pod as { key?: unknown } | null | undefined)?.key;
   const nodeName = typeof node === 'string' ? node : (node as { name?: unknown } | null | undefined)?.name;
   const where = [typeof podKey === 'string' ? `pod ${podKey}` : '', typeof nodeName === 'string' ? `node ${nodeName}` : ''].filter((s) => s !== '').join(', ');
-  const frame = e instanceof Error ? (e.stack ?? '').split('\n').find((l) => l.trimStart().startsWith('at ') && l.includes(url)) : undefined;
-  return `plugin "${plugin}" ${point} threw ${what}${where === '' ? '' : ` (${where})`}${frame === undefined ? '' : `\n    ${frame.trim().replaceAll(url, display)}`}`;
+  // The user's frames, innermost first, down to the plugin module's own: a helper module the
+  // plugin imports, where the exception was thrown, and the plugin's line that called it.
+  const frames: string[] = [];
+  if (e instanceof Error) {
+    for (const l of (e.stack ?? '').split('\n')) {
+      const line = l.trim();
+      if (!line.startsWith('at ')) continue;
+      if (line.includes(url)) {
+        frames.push(line.replaceAll(url, display));
+        break;
+      }
+      const file = /\(?(file:\/\/[^\s)]+?):\d+:\d+\)?$/.exec(line)?.[1];
+      if (file !== undefined && !file.startsWith(KSIM_ROOT)) frames.push(line.replaceAll(file, relative(process.cwd(), fileURLToPath(file))));
+    }
+    if (!frames.some((f) => f.includes(display))) frames.length = 0;
+  }
+  return `plugin "${plugin}" ${point} threw ${what}${where === '' ? '' : ` (${where})`}${frames.map((f) => `\n    ${f}`).join('')}`;
 }

@@ -102,7 +102,7 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
       args.scoringStrategy.requestedToCapacityRatio = { shape: parseShape((rtcr as Record<string, unknown>)['shape'], shapePath) };
     } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio') {
       // Upstream has no default shape and would dereference nil here.
-      throw new FieldError(shapePath, 'at least one point must be specified');
+      throw new FieldError(shapePath, 'a shape of at least one point (upstream: "at least one point must be specified")');
     }
   }
   return args;
@@ -199,7 +199,7 @@ export class NodeResourcesFitPlugin implements PreFilterPlugin, FilterPlugin, Pr
     this.alloc = new ResourceAllocation(ss.resources, false);
     this.strategy = ss.type;
     if (ss.type === 'RequestedToCapacityRatio') {
-      if (ss.requestedToCapacityRatio === null) throw new FieldError('scoringStrategy.requestedToCapacityRatio.shape', 'at least one point must be specified');
+      if (ss.requestedToCapacityRatio === null) throw new FieldError('scoringStrategy.requestedToCapacityRatio.shape', 'a shape of at least one point (upstream: "at least one point must be specified")');
       this.rtcr = new RequestedToCapacityRatioScorer(ss.requestedToCapacityRatio.shape);
     } else {
       this.rtcr = null;

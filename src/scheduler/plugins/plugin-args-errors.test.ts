@@ -37,14 +37,14 @@ test('NodeResourcesFit args: the shape of the object, its lists and its scoring 
     [{ scoringStrategy: {} }, ['scoringStrategy.type', 'one of LeastAllocated, MostAllocated, RequestedToCapacityRatio', 'nothing']],
     [{ scoringStrategy: { type: 'Fair' } }, ['scoringStrategy.type', 'one of LeastAllocated, MostAllocated, RequestedToCapacityRatio', '"Fair"']],
     [{ scoringStrategy: { type: 'MostAllocated', requestedToCapacityRatio: [] } }, ['scoringStrategy.requestedToCapacityRatio', 'an object with a shape', undefined]],
-    [{ scoringStrategy: { type: 'RequestedToCapacityRatio' } }, ['scoringStrategy.requestedToCapacityRatio.shape', 'at least one point must be specified', undefined]],
+    [{ scoringStrategy: { type: 'RequestedToCapacityRatio' } }, ['scoringStrategy.requestedToCapacityRatio.shape', 'a shape of at least one point (upstream: "at least one point must be specified")', undefined]],
   ];
   for (const [args, want] of cases) assert.deepEqual(refusal(() => newNodeResourcesFit(args)), want, JSON.stringify(args));
 });
 
 test('RequestedToCapacityRatio shapes: points are objects with integer utilization and score', () => {
-  assert.deepEqual(refusal(() => parseShape(null, 's')), ['s', 'at least one point must be specified', 'null']);
-  assert.deepEqual(refusal(() => parseShape(undefined, 's')), ['s', 'at least one point must be specified', undefined]);
+  assert.deepEqual(refusal(() => parseShape(null, 's')), ['s', 'a shape of at least one point (upstream: "at least one point must be specified")', 'null']);
+  assert.deepEqual(refusal(() => parseShape(undefined, 's')), ['s', 'a shape of at least one point (upstream: "at least one point must be specified")', undefined]);
   assert.deepEqual(refusal(() => parseShape([5], 's')), ['s[0]', 'an object with utilization and score', undefined]);
   assert.deepEqual(refusal(() => parseShape([null], 's')), ['s[0]', 'an object with utilization and score', undefined]);
   assert.deepEqual(refusal(() => parseShape([{ utilization: 1.5, score: 1 }], 's')), ['s[0].utilization', 'an integer in [0, 100]', '1.5']);

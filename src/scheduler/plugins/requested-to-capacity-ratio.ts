@@ -27,7 +27,7 @@ const MIN_SCORE = 0;
  */
 export function parseShape(raw: unknown, path: string): UtilizationShapePoint[] {
   if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) {
-    throw new FieldError(path, 'at least one point must be specified', raw === undefined ? undefined : JSON.stringify(raw));
+    throw new FieldError(path, 'a shape of at least one point (upstream: "at least one point must be specified")', raw === undefined ? undefined : JSON.stringify(raw));
   }
   if (!Array.isArray(raw)) throw new FieldError(path, 'a list of {utilization, score} points');
   const points = raw.map((x: unknown, i: number): UtilizationShapePoint => {
