@@ -19,7 +19,7 @@
 import { InputError } from '../api/input-error.js';
 import { readYamlFile } from '../api/yaml-source.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
-import { NODE_LIFECYCLE_DEFAULTS } from '../controllers/node-lifecycle.js';
+import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, type ScenarioNode } from '../workload/scenario.js';
@@ -458,24 +458,26 @@ function failureVariants(t: Tolerance, f: PoolFacts, pool: string, count: number
     if (n === 0) return [];
     const nodes = Array.from({ length: n }, (_, i) => `${pool}-${i}`);
     const named = nodes.length <= 3 ? nodes.join(', ') : `${nodes[0]}, ${nodes[1]}, ..., ${nodes[nodes.length - 1]}`;
-    // The pool's node i is in zone i mod Z (nodePools' zones, in turn); the zones' other pools'
-    // nodes count in their size.
-    const perZone = new Map<string, { lost: number; size: number }>();
-    for (let i = 0; i < count && f.poolZones.length > 0; i++) {
-      const z = f.poolZones[i % f.poolZones.length] as string;
-      const e = perZone.get(z) ?? { lost: 0, size: f.otherZones.get(z) ?? 0 };
-      e.size++;
-      if (i < n) e.lost++;
-      perZone.set(z, e);
-    }
-    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${named})`, ...(perZone.size > 0 ? { zones: [...perZone.values()] } : {}) }];
+    const perZone = zoneSizes(f, count, n);
+    return [{ kind: 'nodes', zone: '', nodes, hit: n, label: `${n} node${n === 1 ? '' : 's'} down (${named})`, ...(f.poolZones.length > 0 ? { zones: [...perZone.values()] } : {}) }];
   }
-  const zones = new Map(f.otherZones);
+  const zones = new Map([...zoneSizes(f, count, 0)].map(([z, e]) => [z, e.size]));
+  return [...zones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([zone, hit]) => ({ kind: 'zone', zone, nodes: [], hit, label: `zone-outage ${zone}` }));
+}
+
+/** Each zone's nodes with the pool at `count` (the pool's node i is in zone i mod Z, nodePools'
+ * zones in turn; other pools' nodes count too), and how many of the pool's first `lost` are in
+ * it. */
+function zoneSizes(f: PoolFacts, count: number, lost: number): Map<string, { lost: number; size: number }> {
+  const out = new Map<string, { lost: number; size: number }>([...f.otherZones].map(([z, n]) => [z, { lost: 0, size: n }]));
   for (let i = 0; i < count && f.poolZones.length > 0; i++) {
     const z = f.poolZones[i % f.poolZones.length] as string;
-    zones.set(z, (zones.get(z) ?? 0) + 1);
+    const e = out.get(z) ?? { lost: 0, size: 0 };
+    e.size++;
+    if (i < lost) e.lost++;
+    out.set(z, e);
   }
-  return [...zones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([zone, hit]) => ({ kind: 'zone', zone, nodes: [], hit, label: `zone-outage ${zone}` }));
+  return out;
 }
 
 /** How long a failure run goes on after the failure: the node lifecycle controller's grace
@@ -485,14 +487,13 @@ function failureVariants(t: Tolerance, f: PoolFacts, pool: string, count: number
  * replacements to be created, scheduled and started. */
 export function settleUs(nodesHit: number, zones?: readonly { readonly lost: number; readonly size: number }[]): number {
   const d = NODE_LIFECYCLE_DEFAULTS;
-  // Zones taint in parallel, each at its own rate: a zone left partly disrupted (more than 2 and
-  // at least 55 % of its nodes NotReady, some Ready) taints at the secondary rate (0.01 nodes/s)
-  // when it has more than 50 nodes — 100 s a node —, and never when smaller (its pods stay on
-  // the dead nodes: nothing to wait for); a zone wholly down, or less hit, at the primary rate
-  // (upstream node_lifecycle_controller.go ComputeZoneState, ReducedQPSFunc).
+  // Zones taint in parallel, each at the rate its state gives (the node lifecycle controller's
+  // own rule: a zone of more than 50 nodes left partly down at 0.01 nodes/s, 100 s a node); a
+  // small zone partly down never taints (its pods stay on the dead nodes): nothing to wait for
+  // beyond the primary rate's time.
   const secondsOf = (lost: number, size: number) => {
-    const partial = lost > 2 && lost < size && lost / size >= d.unhealthyZoneThreshold && size > d.largeClusterThreshold;
-    return Math.ceil(lost / (partial ? d.secondaryEvictionRate : d.evictionRate));
+    const rate = zoneEvictionRate(zoneState(lost, size, d), size, d);
+    return Math.ceil(lost / (rate > 0 ? rate : d.evictionRate));
   };
   const taintS = zones === undefined ? Math.ceil(nodesHit / d.evictionRate) : Math.max(0, ...zones.map((z) => secondsOf(z.lost, z.size)));
   return d.gracePeriodUs + d.monitorPeriodUs + taintS * 1e6 + DEFAULT_TOLERATION_SECONDS * 1e6 + 300 * 1e6;

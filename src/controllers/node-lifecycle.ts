@@ -51,6 +51,21 @@ export const NODE_LIFECYCLE_DEFAULTS: NodeLifecycleOptions = {
 
 export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
 
+/** Upstream ComputeZoneState: a zone of `size` nodes with `notReady` of them NotReady. */
+export function zoneState(notReady: number, size: number, opts: NodeLifecycleOptions): ZoneState {
+  const ready = size - notReady;
+  if (ready === 0 && notReady > 0) return 'FullDisruption';
+  if (notReady > 2 && notReady / (notReady + ready) >= opts.unhealthyZoneThreshold) return 'PartialDisruption';
+  return 'Normal';
+}
+
+/** Upstream ReducedQPSFunc / the primary rate: nodes a second the zone's NoExecute tainting may
+ * take (0: none, a small zone partly down). */
+export function zoneEvictionRate(state: ZoneState, size: number, opts: NodeLifecycleOptions): number {
+  if (state === 'PartialDisruption') return size > opts.largeClusterThreshold ? opts.secondaryEvictionRate : 0;
+  return opts.evictionRate;
+}
+
 /** What the recovery metrics hear from the controller (at the time the write is sent). */
 export interface NodeLifecycleObserver {
   nodeNotReady?(node: string, timeUs: number): void;
@@ -204,16 +219,11 @@ export class NodeLifecycleController {
   }
 
   private computeZoneState(z: Zone): ZoneState {
-    const notReady = z.notReady;
-    const ready = z.nodes.length - notReady;
-    if (ready === 0 && notReady > 0) return 'FullDisruption';
-    if (notReady > 2 && notReady / (notReady + ready) >= this.opts.unhealthyZoneThreshold) return 'PartialDisruption';
-    return 'Normal';
+    return zoneState(z.notReady, z.nodes.length, this.opts);
   }
 
   private rateFor(z: Zone, state: ZoneState): number {
-    if (state === 'PartialDisruption') return z.nodes.length > this.opts.largeClusterThreshold ? this.opts.secondaryEvictionRate : 0;
-    return this.opts.evictionRate;
+    return zoneEvictionRate(state, z.nodes.length, this.opts);
   }
 
   /** Upstream RateLimitedTimedQueue.SwapLimiter (pkg/controller/nodelifecycle/scheduler/

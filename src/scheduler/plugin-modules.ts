@@ -157,10 +157,9 @@ function loadFailure(m: PluginModule, e: unknown): string {
   const top = /^(\S+):(\d+)\n.*\n( *)\^/.exec(stack);
   if (top !== null) return `${shown(top[1] as string)}:${top[2]}:${(top[3] as string).length + 1}: ${what}`;
   // The innermost frame in a user's file: the module's own or one it imports.
-  for (const frame of stack.matchAll(/\(?(file:\/\/\S+?):(\d+):(\d+)\)?$/gm)) {
-    const file = frame[1] as string;
-    if (file.startsWith(KSIM_ROOT)) continue;
-    return `${shown(file)}:${frame[2]}:${frame[3]}: ${what}`;
+  for (const line of stack.split('\n')) {
+    const at = userFrame(line);
+    if (at !== null) return `${shown(at.file)}:${at.line}:${at.column}: ${what}`;
   }
   if (e.name === 'SyntaxError') {
     // Node 20 names no file: the module, then the local files it imports, compiled again.
@@ -174,6 +173,13 @@ function loadFailure(m: PluginModule, e: unknown): string {
 
 /** ksim's own install (dist/), whose frames are not the user's. */
 const KSIM_ROOT = new URL('../../', import.meta.url).href;
+
+/** A stack line's place in a user's file (a file: URL outside ksim's install), or null. */
+function userFrame(line: string): { file: string; line: string; column: string } | null {
+  const m = /\(?(file:\/\/[^\s)]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+  if (m === null || (m[1] as string).startsWith(KSIM_ROOT)) return null;
+  return { file: m[1] as string, line: m[2] as string, column: m[3] as string };
+}
 
 /** The module at `path` and the relative files it imports statically, transitively, breadth
  * first (at most 50): where a syntax error Node does not place may be. */
@@ -376,8 +382,8 @@ function failureMessage(e: unknown, plugin: string, point: string, pod: unknown,
         frames.push(line.replaceAll(url, display));
         break;
       }
-      const file = /\(?(file:\/\/[^\s)]+?):\d+:\d+\)?$/.exec(line)?.[1];
-      if (file !== undefined && !file.startsWith(KSIM_ROOT)) frames.push(line.replaceAll(file, relative(process.cwd(), fileURLToPath(file))));
+      const at = userFrame(line);
+      if (at !== null) frames.push(line.replaceAll(at.file, relative(process.cwd(), fileURLToPath(at.file))));
     }
     if (!frames.some((f) => f.includes(display))) frames.length = 0;
   }

@@ -9,7 +9,7 @@
 // victim of) is kept aside first, a Job keeps its counts and finish condition, a CronJob its
 // last scheduled time (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { formatPath, InputError } from '../api/input-error.js';
+import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import type { PodPast } from '../cluster/pod-info.js';
@@ -85,7 +85,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
     const key = `${kind}/${namespace}/${name}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      const at = `${first.doc.file}:${first.doc.position([...first.path, 'metadata', 'name']).line}${first.path.length > 0 ? ` (${formatPath(first.path)})` : ''}`;
+      const at = first.doc.place(first.path);
       throw doc.error([...path, 'metadata', 'name'], `a ${kind} not in the snapshot before (${namespace === '' ? '' : `${namespace}/`}${name} is also ${at})`, JSON.stringify(name));
     }
     seen.set(key, { doc, path });
