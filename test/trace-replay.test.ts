@@ -181,6 +181,19 @@ test('alibaba-2017 rows without a request are counted in rows and rows_filtered,
   assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without a CPU or memory request left out, first: b.csv:5:7']);
 });
 
+test('a row of many instances creates its pods 1,000 to an event at its time (so the heap watch can act between), every one of them', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  const rows = [h, '10,20,7,1,2500,Running,1,0.0001', '10,20,7,2,1,Running,1,0.0001'];
+  const r = runScenario(loadScenario(traceScenario('alibaba-2017', 'b.csv', rows.join('\n'))), { events: true });
+  const arrivals = r.tables.find((x) => x.file === 'events.csv')!.rows.filter((e) => e['kind'] === 'trace.arrive');
+  // Two rows: the first in three parts (1,000 + 1,000 + 500), all at the row's time.
+  assert.deepEqual(arrivals.map((e) => e['time_s']), ['10', '10', '10', '10']);
+  assert.equal(r.summary['pods_submitted'], 2501);
+  const names = r.tables.find((x) => x.file === 'pods.csv')!.rows.map((p) => String(p['name']));
+  assert.equal(new Set(names).size, 2501);
+  assert.ok(names.includes('task-7-1-0') && names.includes('task-7-1-2499') && names.includes('task-7-2'));
+});
+
 test('trace entries are checked at load: header, options, file', () => {
   const cases: [string, string, RegExp][] = [
     [', map: { times: ignore }', TRACE, /trace\.map\.times: expected no map options \(format ksim-csv has none\), got unknown option "times"$/],

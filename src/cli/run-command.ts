@@ -73,7 +73,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   let done: FolderRunResult | null;
   let stoppedAt = { timeUs: 0, events: 0 };
   const heap = new HeapWatch();
-  let heapFull: { timeUs: number; pods: number } | null = null;
+  let heapFull: { timeUs: number; pods: number; writes: number } | null = null;
   const progress = new ProgressReporter({
     mode: args.progress ?? 'off',
     write: err,
@@ -99,7 +99,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
       shouldStop: (sim, run) => {
         stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
         progress.update(() => snapshot(run));
-        if (heap.nearlyFull()) heapFull = { timeUs: sim.now, pods: run.cluster.pods.size };
+        if (heap.nearlyFull()) heapFull = { timeUs: sim.now, pods: run.cluster.pods.size, writes: run.apiWritesInFlight() };
         return signal !== null || heapFull !== null;
       },
     });
@@ -109,9 +109,9 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const full = heapFull as { timeUs: number; pods: number } | null;
+  const full = heapFull as { timeUs: number; pods: number; writes: number } | null;
   if (done === null && full !== null) {
-    throw new InputError(args.scenario, 0, 0, 'workload', `a workload that fits in memory: at ${toSeconds(full.timeUs)} s of simulated time the run holds ${full.pods.toLocaleString('en-US')} pods in ${heap.usage()} (more than the estimate before the run, which counts no trace's pods). Replay a sample (a trace's sample, limit, end or instanceScale), a shorter duration, or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>); nothing was written`);
+    throw new InputError(args.scenario, 0, 0, 'workload', `a workload that fits in memory: at ${toSeconds(full.timeUs)} s of simulated time the run holds ${full.pods.toLocaleString('en-US')} pods${full.writes > 0 ? ` and ${full.writes.toLocaleString('en-US')} API writes not yet committed (pods being created among them)` : ''} in ${heap.usage()} (more than the estimate before the run, which counts no trace's pods). Replay a sample (a trace's sample, limit, end or instanceScale), a shorter duration, or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>); nothing was written`);
   }
   if (done === null) throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
   const { result, written, wallMs } = done;

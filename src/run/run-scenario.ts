@@ -126,6 +126,8 @@ export interface PreparedRun {
   readonly sim: Simulation;
   /** The state store (tests inspect it between events). */
   readonly cluster: ClusterState;
+  /** API writes sent and not yet committed (creates among them hold their pods). */
+  readonly apiWritesInFlight: () => number;
   readonly endUs: number;
   finish(): RunResult;
 }
@@ -362,7 +364,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
   const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu };
-  return { sim, cluster, endUs: scenario.durationUs, finish: () => {
+  return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
     return withTraceStats(finishRun(parts), driver.traceStats(), driver.traceWarnings());

@@ -8,11 +8,11 @@ const template = { namespace: 'default', labels: {}, as: 'Pod' as const };
 
 test('trace pods asking for the same amounts share one frozen container list', () => {
   const shared = new TraceContainers();
-  const a = objectsForRow(row('a', { cpu: '500m', memory: '1Gi' }), 'trace', template, 10_000_000, shared).pods[0]!;
-  const b = objectsForRow(row('b', { cpu: '500m', memory: '1Gi' }), 'trace', template, 10_000_000, shared).pods[0]!;
-  const c = objectsForRow(row('c', { cpu: '500m', memory: '2Gi' }), 'trace', template, 10_000_000, shared).pods[0]!;
-  const g = objectsForRow(row('g', { cpu: '500m', memory: '1Gi' }, true), 'trace', template, 10_000_000, shared).pods[0]!;
-  const x = objectsForRow(row('x', { cpu: '1', 'nvidia.com/gpu': '2' }), 'trace', template, 10_000_000, shared).pods[0]!;
+  const a = objectsForRow(row('a', { cpu: '500m', memory: '1Gi' }), 'trace', template, 10_000_000, shared).pod(0);
+  const b = objectsForRow(row('b', { cpu: '500m', memory: '1Gi' }), 'trace', template, 10_000_000, shared).pod(0);
+  const c = objectsForRow(row('c', { cpu: '500m', memory: '2Gi' }), 'trace', template, 10_000_000, shared).pod(0);
+  const g = objectsForRow(row('g', { cpu: '500m', memory: '1Gi' }, true), 'trace', template, 10_000_000, shared).pod(0);
+  const x = objectsForRow(row('x', { cpu: '1', 'nvidia.com/gpu': '2' }), 'trace', template, 10_000_000, shared).pod(0);
   assert.equal(a.spec!.containers, b.spec!.containers);
   assert.notEqual(a.spec!.containers, c.spec!.containers);
   // Guaranteed: the same requests, and limits too: another list.
@@ -32,8 +32,8 @@ test('trace pods asking for the same amounts share one frozen container list', (
 });
 
 test('without a TraceContainers each pod gets its own container list, equal to the shared one', () => {
-  const own = objectsForRow(row('a', { cpu: '500m', memory: '1Gi' }), 'trace', template, null).pods[0]!;
-  const shared = objectsForRow(row('a', { cpu: '500m', memory: '1Gi' }), 'trace', template, null, new TraceContainers()).pods[0]!;
+  const own = objectsForRow(row('a', { cpu: '500m', memory: '1Gi' }), 'trace', template, null).pod(0);
+  const shared = objectsForRow(row('a', { cpu: '500m', memory: '1Gi' }), 'trace', template, null, new TraceContainers()).pod(0);
   assert.deepEqual(own, shared);
   assert.ok(!Object.isFrozen(own.spec!.containers));
 });
@@ -50,7 +50,12 @@ test('TraceContainers keeps at most 4,096 lists; later amounts get lists of thei
 test('the pods of a row with a count share its frozen container list; each has its own spec, metadata and name', () => {
   const shared = new TraceContainers();
   const r = { ...row('job', { cpu: '1' }), count: 3, nodeSelector: { disk: 'ssd' }, labels: { app: 'x' } };
-  const { pods } = objectsForRow(r, 'trace', template, 5_000_000, shared);
+  const objects = objectsForRow(r, 'trace', template, 5_000_000, shared);
+  assert.equal(objects.count, 3);
+  const pods = [0, 1, 2].map((i) => objects.pod(i));
+  // Asked again, a pod is made afresh from the template, as the first time.
+  assert.deepEqual(objects.pod(1), pods[1]);
+  assert.notEqual(objects.pod(1).metadata, pods[1]!.metadata);
   assert.deepEqual(pods.map((p) => p.metadata!.name), ['job-0', 'job-1', 'job-2']);
   assert.deepEqual(pods.map((p) => Object.keys(p.metadata!)), [0, 1, 2].map(() => ['labels', 'annotations', 'name', 'namespace']));
   assert.equal(pods[1]!.spec!.containers, pods[0]!.spec!.containers);

@@ -94,8 +94,20 @@ function isEmpty(o: object): boolean {
   return true;
 }
 
-/** The objects one row creates: its pods (count of them), or one Job. */
-export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null, containers?: TraceContainers): { pods: Pod[]; job: WorkloadObject | null } {
+/** The objects one row creates: one Job, or its pods (count of them), each made when asked for,
+ * so that a row of many instances is created a part at a time (TraceReplay) instead of holding
+ * them all in one array. */
+export interface RowObjects {
+  readonly job: WorkloadObject | null;
+  /** Pods (0 with a Job). */
+  readonly count: number;
+  /** The i-th pod (0 ≤ i < count). */
+  pod(i: number): Pod;
+  /** The i-th pod's name. */
+  podName(i: number): string;
+}
+
+export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOptions, runDurationUs: number | null, containers?: TraceContainers): RowObjects {
   const namespace = row.namespace ?? t.namespace;
   const tpl = podTemplate(row, entry, t, runDurationUs, containers);
   const count = row.count ?? 1;
@@ -107,18 +119,26 @@ export function objectsForRow(row: TracePod, entry: string, t: PodTemplateOption
       // backoffLimit 0: a trace row ran once; a failed pod is not retried.
       spec: { parallelism: count, completions: count, backoffLimit: 0, template: tpl },
     };
-    return { pods: [], job: job as unknown as WorkloadObject };
+    return { job: job as unknown as WorkloadObject, count: 0, pod: noPod, podName: noPod };
   }
-  const pods: Pod[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = count === 1 ? row.name : `${row.name}-${i}`;
-    // The template is this row's own (podTemplate builds it afresh): the first pod takes it, its
-    // name and namespace added last (as merged would put them); the others get copies, the
-    // shared frozen container list by reference.
-    const metadata = (i === 0 ? tpl.metadata : copyPlain(tpl.metadata)) as Record<string, unknown>;
-    setOwn(metadata, 'name', name);
-    setOwn(metadata, 'namespace', namespace);
-    pods.push({ apiVersion: 'v1', kind: 'Pod', metadata, spec: i === 0 ? tpl.spec : (copySpec(tpl.spec as unknown as Record<string, unknown>) as unknown as PodSpec) });
-  }
-  return { pods, job: null };
+  const podName = (i: number) => (count === 1 ? row.name : `${row.name}-${i}`);
+  return {
+    job: null,
+    count,
+    podName,
+    pod(i) {
+      // The template is this row's own (podTemplate builds it afresh): a single pod takes it, its
+      // name and namespace added last (as merged would put them); pods of a row of several get
+      // copies, made as they are asked for (the template stays as built), the shared frozen
+      // container list by reference.
+      const metadata = (count === 1 ? tpl.metadata : copyPlain(tpl.metadata)) as Record<string, unknown>;
+      setOwn(metadata, 'name', podName(i));
+      setOwn(metadata, 'namespace', namespace);
+      return { apiVersion: 'v1', kind: 'Pod', metadata, spec: count === 1 ? tpl.spec : (copySpec(tpl.spec as unknown as Record<string, unknown>) as unknown as PodSpec) };
+    },
+  };
+}
+
+function noPod(): never {
+  throw new Error('objectsForRow: a Job row has no pods of its own');
 }

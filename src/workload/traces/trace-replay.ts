@@ -14,9 +14,12 @@ import type { WorkloadObject } from '../../cluster/workload-object.js';
 import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { InputError } from '../../api/input-error.js';
-import { objectsForRow, TraceContainers } from './trace-objects.js';
+import { objectsForRow, TraceContainers, type RowObjects } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
 import { rowInputError, TraceRowError, type TraceItem, type TraceReader } from './trace-types.js';
+
+/** Pods of one row created in one event (TraceReplay.createPods). */
+export const ROW_PART = 1000;
 
 /** What a trace entry did, for run.json and the warnings. */
 export interface TraceStats {
@@ -202,21 +205,22 @@ export class TraceReplay {
     this.stats.objects_submitted++;
     if (item.kind === 'pod') {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
-      const { pods, job } = objectsForRow(item.pod, this.entry, this.spec.template, runUs, this.containers);
+      const objects = objectsForRow(item.pod, this.entry, this.spec.template, runUs, this.containers);
+      const job = objects.job;
       // No retries (giveUpAtS): a pod still unplaced that long after its creation committed is
       // deleted (timed from the commit, so a slow API write does not eat the scheduler's turn).
       const giveUpUs = item.pod.giveUpAtS === undefined ? null : this.durationUs(item.pod.giveUpAtS - item.timeS);
-      for (const p of pods) this.api.createPod(p, giveUpUs === null ? undefined : (pi) => { if (pi !== null) this.giveUpUnplaced(pi, giveUpUs); });
+      const onCreated = giveUpUs === null ? undefined : (pi: PodInfo | null) => { if (pi !== null) this.giveUpUnplaced(pi, giveUpUs); };
+      this.createPods(objects, 0, onCreated);
       if (job !== null) this.api.createObject(job);
       if (item.pod.deleteAtS !== null) {
         const at = Math.max(this.sim.now, this.simUs(item.pod.deleteAtS));
         const ns = item.pod.namespace ?? this.spec.template.namespace;
-        const names = pods.map((p) => p.metadata!.name as string);
         if (at <= this.endUs) {
           this.sim.scheduleAt(at, 'trace.delete', `${ns}/${item.pod.name}`, () => {
             if (job !== null) this.api.deleteObject('Job', ns, item.pod.name);
-            for (const n of names) {
-              const p = this.api.cluster.pods.get(`${ns}/${n}`);
+            for (let i = 0; i < objects.count; i++) {
+              const p = this.api.cluster.pods.get(`${ns}/${objects.podName(i)}`);
               // Gone at the trace's time (its deletion time is when the pod left: upstream's
               // deletionTimestamp is the end of the grace period), so no grace period is added:
               // 30 simulated seconds would be 30 × speedUp trace seconds of residency.
@@ -259,6 +263,15 @@ export class TraceReplay {
         if (!ok) notFound();
       });
     }
+  }
+
+  /** Creates a row's pods from the `from`-th, ROW_PART in this event and the rest in events at
+   * the same time: a row of millions of instances fills the heap a part at a time, so the run's
+   * heap watch (between slices of events) can stop it with advice before Node.js runs out. */
+  private createPods(objects: RowObjects, from: number, onCreated: ((p: PodInfo | null) => void) | undefined): void {
+    const to = Math.min(objects.count, from + ROW_PART);
+    for (let i = from; i < to; i++) this.api.createPod(objects.pod(i), onCreated);
+    if (to < objects.count) this.sim.schedule(0, 'trace.arrive', this.entry, () => this.createPods(objects, to, onCreated));
   }
 
   /** Deletes `p` if it is still unplaced (not assumed or bound) `afterUs` from now. */
