@@ -88,6 +88,25 @@ test('a StatefulSet pod on a dead node stays Terminating until the node is back;
   assert.equal(terminatingAt(720), 0);
 });
 
+test('a pod evicted while its node is cut off is stopped when the node is back: after its grace period if it still runs, at once if it ended meanwhile', () => {
+  // A StatefulSet pod with a run time: its run's timer must not keep the kubelet from stopping it.
+  const text = (run: string, fault: string) => BASE + workload('StatefulSet').replace('    at: 0s\n', `    at: 0s\n    runDuration: ${run}\n`) + `faults:\n  - partition: { nodes: [${fault}], at: 60s, for: 10m }\n`;
+  const node = firstNode(runScenario(parseScenario(text('20m', 'nowhere').replace(/faults:[^]*$/, ''), 'ss.yaml')));
+  for (const [run, goneFrom] of [['20m', 690], ['8m', 660]] as const) {
+    const placements = rows(runScenario(parseScenario(text(run, node), 'ss.yaml')), 'placements.csv');
+    const evictS = Number(placements.find((r) => r['result'] === 'evicted')?.['time_s']);
+    assert.ok(evictS > 400 && evictS < 430, `evicted at ${evictS}`);
+    const gone = placements.filter((r) => r['result'] === 'terminated');
+    assert.equal(gone.length, 1, run);
+    const goneS = Number(gone[0]?.['time_s']);
+    // Healed at 660 s: a pod still running gets its 30 s; one whose 8 min run ended at ~481 s
+    // has no containers left to stop.
+    assert.ok(goneS >= goneFrom && goneS < goneFrom + 0.1, `${run}: db-0 gone at ${goneS} s, expected ${goneFrom} s`);
+    const binds = placements.filter((r) => r['result'] === 'bound').map((r) => Number(r['time_s']));
+    assert.ok((binds[1] as number) > goneS && (binds[1] as number) < goneS + 1, `${run}: replacement bound at ${binds[1]} s, just after ${goneS} s`);
+  }
+});
+
 test('a Deployment pod on a dead node is replaced at once while it is still Terminating', () => {
   const probe = runScenario(parseScenario(BASE + workload('Deployment'), 'dep.yaml'));
   const node = firstNode(probe);

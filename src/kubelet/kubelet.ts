@@ -243,12 +243,19 @@ export class Kubelets {
     this.renew(k);
     const held = this.held.get(node) ?? [];
     this.held.delete(node);
-    for (const h of held) this.clientOf(h.p).setPodPhase(h.p, h.phase, h.reason);
+    /** Pods whose containers ended while the node was cut off (their phase write was held). */
+    let ended: Set<PodInfo> | null = null;
+    for (const h of held) {
+      this.clientOf(h.p).setPodPhase(h.p, h.phase, h.reason);
+      if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(h.p);
+    }
     for (const p of this.podsOn(node)) {
       if (p.bound && !p.terminal && !p.terminating) this.armDeadline(p);
       if (p.terminating) {
-        // After a crash its containers are already gone; after a partition they still run.
-        if (p.kubeletTimer === null) this.terminate(p, was === 'down');
+        // Deleted while the kubelet could not hear it: stopped now (its run's or start's timer
+        // replaced), unless its stop is already under way. After a crash its containers are
+        // already gone; after a partition they still run, unless they ended meanwhile.
+        if (p.kubeletTimer?.kind !== 'kubelet.terminate') this.terminate(p, was === 'down' || ended?.has(p) === true);
         continue;
       }
       if (!p.bound || p.kubeletTimer !== null) continue;
