@@ -6,7 +6,7 @@ import { makePod, podInfo } from '../../../testing/builders.js';
 import type { Plugin } from '../../framework/interfaces.js';
 import { Code, Status } from '../../framework/status.js';
 import { defaultNodeResourcesFitArgs, NodeResourcesFitPlugin } from '../node-resources-fit.js';
-import { calculateNumCandidates, dryRunPreemption, LowestPriorityCache, pickOneNodeForPreemption, preemptionFitError, type Candidate } from './candidates.js';
+import { calculateNumCandidates, dryRunPreemption, LowestPriorityCache, noVictimsAnywhere, pickOneNodeForPreemption, PlacedPriorities, preemptionFitError, type Candidate } from './candidates.js';
 import { NO_VICTIMS } from './victims.js';
 import { fixedPdb, type PdbInfo } from './pdb.js';
 import { capNode, FakeFilter, FalseFilter, MatchFilter, preemptionFixture, preFilteredState, TrueFilter } from './testing.js';
@@ -604,6 +604,44 @@ describe('LowestPriorityCache', () => {
     assert.deepEqual(second.candidates.map((c) => [c.nodeName, c.victims.map((v) => v.name)]), [['node2', ['low']]]);
     assert.equal(cache.get(f.cluster.mustNode('node1')), highPriority);
     assert.equal(cache.get(f.cluster.mustNode('node2')), lowPriority);
+  });
+});
+
+describe('PlacedPriorities and noVictimsAnywhere', () => {
+  it('follows the lowest priority of the placed pods as pods come and go', () => {
+    const f = preemptionFixture({
+      nodes: [capNode('node1', veryLargeRes), capNode('node2', veryLargeRes)],
+      pods: [placed('p1', 'node1', midPriority, smallRes).obj(), placed('p2', 'node2', highPriority, smallRes).obj()],
+      plugins: [fit()],
+    });
+    const placedPriorities = new PlacedPriorities();
+    f.cluster.addIndex(placedPriorities);
+    assert.equal(placedPriorities.lowest(), midPriority);
+    const low = podInfo(placed('low', 'node2', negPriority, smallRes).obj());
+    f.cluster.addPod(low);
+    f.cluster.assume(low, f.cluster.mustNode('node2'));
+    assert.equal(placedPriorities.lowest(), negPriority);
+    f.cluster.deletePod(low);
+    assert.equal(placedPriorities.lowest(), midPriority);
+    f.cluster.deletePod(f.pod('p1'));
+    assert.equal(placedPriorities.lowest(), highPriority);
+    f.cluster.deletePod(f.pod('p2'));
+    assert.equal(placedPriorities.lowest(), Number.POSITIVE_INFINITY);
+  });
+
+  it('gives what the dry run gives when no placed pod has a lower priority: every node "no victims", from the offset', () => {
+    const f = preemptionFixture({
+      nodes: ['node1', 'node2', 'node3'].map((n) => capNode(n, veryLargeRes)),
+      pods: [placed('p1', 'node1', highPriority, veryLargeRes).obj(), placed('p2', 'node2', veryHighPriority, veryLargeRes).obj(), placed('p3', 'node3', highPriority, veryLargeRes).obj()],
+      plugins: [fit()],
+    });
+    const pod = podInfo(incoming('p', highPriority, largeRes));
+    const env = { fwk: f.fwk, filters: f.ctx.filters };
+    const dry = dryRunPreemption(env, preFilteredState(f, pod), pod, f.cluster.nodes, [], 1, 3);
+    const quick = noVictimsAnywhere(f.cluster.nodes, 1);
+    const shape = (r: typeof dry) => [r.candidates.length, [...r.statuses].map(([n, s]) => [n, s.code, s.reasons.join()]), r.errors];
+    assert.deepEqual(shape(quick), shape(dry));
+    assert.deepEqual([...quick.statuses.keys()], ['node2', 'node3', 'node1']);
   });
 });
 

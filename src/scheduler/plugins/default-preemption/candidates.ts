@@ -3,6 +3,7 @@
 // pickOneNodeForPreemption, FitError; calculateNumCandidates from
 // pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go).
 import type { NodeInfo } from '../../../cluster/node-info.js';
+import type { ClusterIndex } from '../../../cluster/cluster-state.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { Code, Status } from '../../framework/status.js';
@@ -124,6 +125,55 @@ export class LowestPriorityCache {
     this.generations = g; // 0 is no generation: nextGeneration starts at 1
     this.lowest = l;
   }
+}
+
+/**
+ * How many pods of each priority are placed on the cluster's nodes (a ClusterIndex), for the
+ * lowest of them: when no placed pod has a lower priority than the preemptor, every node's dry
+ * run ends with selectVictimsOnNode's "no victims" status, which `noVictimsAnywhere` gives without
+ * visiting the nodes (a pod that fits nowhere after a zone outage was retried with a 5,000-node
+ * dry run each time: a fifth of such a run).
+ */
+export class PlacedPriorities implements ClusterIndex {
+  private readonly counts = new Map<number, number>();
+  /** The lowest priority with a count, or +∞; NaN when it must be found again. */
+  private low = Number.POSITIVE_INFINITY;
+
+  podPlaced(p: PodInfo): void {
+    const c = this.counts.get(p.priority) ?? 0;
+    this.counts.set(p.priority, c + 1);
+    if (p.priority < this.low) this.low = p.priority;
+  }
+
+  podRemoved(p: PodInfo): void {
+    const c = (this.counts.get(p.priority) ?? 0) - 1;
+    if (c > 0) {
+      this.counts.set(p.priority, c);
+      return;
+    }
+    this.counts.delete(p.priority);
+    if (p.priority === this.low) this.low = Number.NaN;
+  }
+
+  /** A node's change moves none of its pods. */
+  nodeUpdated(): void {}
+
+  /** The lowest priority of a placed pod (+∞ without any). */
+  lowest(): number {
+    if (Number.isNaN(this.low)) {
+      let low = Number.POSITIVE_INFINITY;
+      for (const k of this.counts.keys()) if (k < low) low = k;
+      this.low = low;
+    }
+    return this.low;
+  }
+}
+
+/** dryRunPreemption's result when no node has a pod of lower priority than the preemptor: every
+ * potential node fails with the "no victims" status, in dry-run order (from `offset`). */
+export function noVictimsAnywhere(potentialNodes: readonly NodeInfo[], offset: number): DryRunResult {
+  const order = offset === 0 ? potentialNodes.slice() : potentialNodes.slice(offset).concat(potentialNodes.slice(0, offset));
+  return { candidates: [], statuses: NodeToStatus.every(order, new Status(Code.UnschedulableAndUnresolvable, [NO_VICTIMS])), errors: [] };
 }
 
 function lowestPriority(node: NodeInfo, cache: LowestPriorityCache | undefined): number {

@@ -24,7 +24,9 @@ import {
   calculateNumCandidates,
   dryRunPreemption,
   LowestPriorityCache,
+  noVictimsAnywhere,
   pickOneNodeForPreemption,
+  PlacedPriorities,
   preemptionFitError,
   type Candidate,
   type DryRunResult,
@@ -81,6 +83,8 @@ export class DefaultPreemptionPlugin implements PostFilterPlugin {
   readonly name = DefaultPreemption;
   /** Derived from the nodes (not per-cycle data): lets dry runs skip nodes without victims. */
   private readonly lowest = new LowestPriorityCache();
+  /** The placed pods' priorities, counted from the first preemption on (PlacedPriorities). */
+  private placed: PlacedPriorities | null = null;
 
   constructor(
     readonly args: DefaultPreemptionArgs,
@@ -170,9 +174,17 @@ export class DefaultPreemptionPlugin implements PostFilterPlugin {
       }
     }
     if (potential.length === 0) return { candidates: [], statuses: new Map(), errors: [] };
-    const pdbs = this.pdbs();
     const [offset, numCandidates] = this.getOffsetAndNumCandidates(potential.length);
+    if (this.placedPriorities().lowest() >= pod.priority) return noVictimsAnywhere(potential, offset);
+    const pdbs = this.pdbs();
     return dryRunPreemption({ fwk: this.handle.framework, filters: this.ctx.filters }, state, pod, potential, pdbs, offset, numCandidates, this.lowest);
+  }
+
+  /** Registered with the cluster at the first dry run (which counts the pods already placed), so
+   * that runs without preemption pay nothing per pod. */
+  private placedPriorities(): PlacedPriorities {
+    if (this.placed === null) this.handle.cluster.addIndex((this.placed = new PlacedPriorities()));
+    return this.placed;
   }
 
   private pdbs(): PdbInfo[] {
