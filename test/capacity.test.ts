@@ -11,6 +11,7 @@ import { columnNames } from '../src/metrics/schema.js';
 import { loadScenario } from '../src/workload/scenario.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { poolRunner, sequentialRunner } from '../src/capacity/probe-runner.js';
+import { capacityReport } from '../src/report/capacity-report.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
@@ -74,6 +75,39 @@ test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 
   assert.equal(probes.length, rows.length, loud.stderr);
   const soFar = probes.map((m) => Number(m[2]));
   assert.deepEqual(soFar, [...soFar].sort((x, y) => x - y));
+});
+
+test('--nodes-for on a GPU pool gives the GPUs\' headroom (0 % when full) in capacity.csv, --json, the text and the report, and says GPUs limit the answer', () => {
+  // 4 trainers of 2 GPUs, 3 CPUs and 12Gi on 16-CPU, 64Gi, 4-GPU nodes: 2 nodes, GPUs full,
+  // cpu and memory 1 − 12/32 = 1 − 48/128 = 62.5 % free (they read 25 % headroom of a full pool).
+  const dir = join(tempDir('ksim-capacity-gpu-'), 'out');
+  const r = ksim('capacity', 'test/fixtures/capacity/gpu-pool.yaml', '--nodes-for', 'gpu', '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Headroom of pool gpu at 2 \(1 − its peak requested ratio\): cpu 62\.5 %, memory 62\.5 %, nvidia\.com\/gpu 0\.0 %\.$/m);
+  assert.match(r.stdout, /^The answer is limited by nvidia\.com\/gpu: the pool's least headroom at 2 \(0\.0 %\); cpu and memory have more left\.$/m);
+  assert.match(r.stdout, /^count +met +round +runs met +missing +worst run +cpu headroom +memory headroom +nvidia\.com\/gpu headroom$/m);
+  const csv = readFileSync(join(dir, 'capacity.csv'), 'utf8');
+  // The older columns keep their places; the extended resources' come last.
+  assert.equal(csv.split('\n')[0], `${columnNames('capacity.csv').join(',')},nvidia.com/gpu_headroom_ratio`);
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(rows.map((x) => [x['count'], x['met'], x['cpu_headroom_ratio'], x['memory_headroom_ratio'], x['nvidia.com/gpu_headroom_ratio']]), [
+    ['1', 'false', '0.625', '0.625', '0'],
+    ['2', 'true', '0.625', '0.625', '0'],
+    ['3', 'true', '0.75', '0.75', '0.333333'],
+  ]);
+  const j = JSON.parse(ksim('capacity', 'test/fixtures/capacity/gpu-pool.yaml', '--nodes-for', 'gpu', '-o', join(dir, 'json'), '-q', '--json').stdout) as { headroom: Record<string, number>; probes: Record<string, number>[] };
+  assert.deepEqual(j.headroom, { cpu_ratio: 0.625, memory_ratio: 0.625, 'nvidia.com/gpu_ratio': 0 });
+  assert.deepEqual(j.probes.map((p) => p['nvidia.com/gpu_headroom_ratio']), [0, 0, 0.333333]);
+  const page = capacityReport(dir);
+  assert.deepEqual(page.sections[0]?.headlines?.slice(-3), [
+    { label: 'cpu_headroom_ratio at the answer', value: '62.5 %' },
+    { label: 'memory_headroom_ratio at the answer', value: '62.5 %' },
+    { label: 'nvidia.com/gpu_headroom_ratio at the answer', value: '0.0 %', hint: 'the least headroom at the answer: nvidia.com/gpu limits it' },
+  ]);
+  assert.ok(page.sections[0]?.tables?.[0]?.columns.includes('nvidia.com/gpu_headroom_ratio'));
+  // The pool without GPUs has no GPU column.
+  const general = ksim('capacity', 'test/fixtures/capacity/gpu-pool.yaml', '--nodes-for', 'general', '-o', join(dir, 'general'), '-q');
+  assert.equal(readFileSync(join(dir, 'general', 'capacity.csv'), 'utf8').split('\n')[0], columnNames('capacity.csv').join(','), general.stderr);
 });
 
 test('--nodes-for stops when more nodes do not help, and prints the command of its worst run, which shows why', () => {
