@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { columnNames } from '../src/metrics/schema.js';
@@ -130,7 +130,17 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
   const cases: [string[], RegExp][] = [
     [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing" or "pending".*, got "latency"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'zone-outage' or 'N nodes' \(N ≥ 1\), got "a zone"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "a zone"\n$/],
+    // A value starting with '-' reaches the validation (yargs read '-1 nodes' as flags: "Unknown argument: 1").
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', '-1 nodes'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate=-1'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--seeds', '-1-3'], /^ksim: --seeds: expected seeds as N, N-M or a comma-separated list of them \(integers 0 … 4294967295\), got "-1-3"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate'], /^ksim: --tolerate: expected a value after it, got none\nRun 'ksim --help' for usage\.\n$/],
+    [['scenarios/capacity.yaml', '--pod', POD, '--at', '-5m'], /^ksim: --at: expected a Go-style duration from the start of the run, e\.g\. 90s, 15m, 1h30m, got "-5m"\n$/],
+    // An empty --target, or one with no value (then followed by -o): yargs gave it its default
+    // and the search ran missing=0.
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', ''], /^ksim: --target: expected METRIC OP VALUE, e\.g\. pending=0 or sched_latency_p99_ms<5000 \(OP one of < <= = >= >\), got ""\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target'], /^ksim: --target: expected METRIC OP VALUE, e\.g\. pending=0 or sched_latency_p99_ms<5000 \(OP one of < <= = >= >\), got ""\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
     [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],
     [['--cluster', 'missing.json', '--pod', POD], /^ksim: --cluster: expected a readable file or directory, got "missing\.json": no such file\n$/],
@@ -144,6 +154,15 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     assert.match(r.stderr, re, args.join(' '));
     assert.equal(existsSync(dir), false, args.join(' '));
   }
+});
+
+test('-o \'\' is refused (exit 2): it named the working directory, which the output swap replaced, deleting everything in it', () => {
+  const cwd = tempDir('ksim-capacity-cwd-');
+  writeFileSync(join(cwd, 'keep.txt'), 'mine\n');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'capacity', repoPath('scenarios/capacity.yaml'), '--nodes-for', 'general', '-o', '', '-q'], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'ksim: --output: expected a folder name (-o DIR), got ""\n');
+  assert.deepEqual(readdirSync(cwd), ['keep.txt']);
 });
 
 test('--cluster naming an empty directory: the directory named, exit 2', () => {

@@ -50,7 +50,8 @@ test('tolerances read zone-outage or N nodes', () => {
   assert.deepEqual(parseTolerance('zone-outage'), { kind: 'zone-outage' });
   assert.deepEqual(parseTolerance('2 nodes'), { kind: 'nodes', count: 2 });
   assert.deepEqual(parseTolerance('1 node'), { kind: 'nodes', count: 1 });
-  assert.throws(() => parseTolerance('0 nodes'), /--tolerate: expected 'zone-outage' or 'N nodes'/);
+  assert.throws(() => parseTolerance('0 nodes'), /^InputError: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "0 nodes"$/);
+  assert.throws(() => parseTolerance('-1 nodes'), /--tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"$/);
   assert.throws(() => parseTolerance('a zone'), /--tolerate/);
 });
 

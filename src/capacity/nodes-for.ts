@@ -33,7 +33,7 @@ export function parseTolerance(s: string): Tolerance {
   if (t === 'zone-outage') return { kind: 'zone-outage' };
   const m = /^(\d+) nodes?$/.exec(t);
   if (m !== null && Number(m[1]) >= 1) return { kind: 'nodes', count: Number(m[1]) };
-  throw new InputError('--tolerate', 0, 0, '', "'zone-outage' or 'N nodes' (N ≥ 1)", JSON.stringify(s));
+  throw new InputError('--tolerate', 0, 0, '', "'N nodes' with N a positive integer (e.g. '2 nodes'), or 'zone-outage'", JSON.stringify(s));
 }
 
 export function toleranceText(t: Tolerance | undefined): string {
