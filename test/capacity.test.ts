@@ -140,6 +140,7 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     // An empty --target, or one with no value (then followed by -o): yargs gave it its default
     // and the search ran missing=0.
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', ''], /^ksim: --target: expected METRIC OP VALUE, e\.g\. pending=0 or sched_latency_p99_ms<5000 \(OP one of < <= = >= >\), got ""\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'missing<0'], /^ksim: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target'], /^ksim: --target: expected METRIC OP VALUE, e\.g\. pending=0 or sched_latency_p99_ms<5000 \(OP one of < <= = >= >\), got ""\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
     [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],

@@ -31,6 +31,12 @@ test('targets read METRIC OP VALUE over summary.csv, pending standing for pods_u
   assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing" or "pending" \(did you mean pending\?\), got "pendng"$/);
   assert.throws(() => parseTarget('pending'), /--target: expected METRIC OP VALUE/);
   assert.throws(() => parseTarget('scenario=0'), /--target: expected a numeric summary.csv column/);
+  // No metric is ever below 0: the search used to run and end with "more nodes do not help",
+  // blaming pending pods.
+  assert.throws(() => parseTarget('missing<0'), /^InputError: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"$/);
+  assert.throws(() => parseTarget('pending=-1'), /: pending is never below 0, so no count of nodes meets pending=-1 \(did you mean pending=0\?\), got "pending=-1"$/);
+  assert.throws(() => parseTarget('sched_latency_p99_ms<=-5'), /: sched_latency_p99_ms is never below 0, so no count of nodes meets sched_latency_p99_ms<=-5 \(did you mean sched_latency_p99_ms<=0\?\)/);
+  assert.equal(parseTarget('missing>=-1').text, 'missing>=-1'); // always met, not impossible
 });
 
 test('missing is what the workload lacks at the end: the larger of unbound pods and desired replicas not ready', () => {
