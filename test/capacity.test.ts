@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { columnNames } from '../src/metrics/schema.js';
 import { loadScenario } from '../src/workload/scenario.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { poolRunner, sequentialRunner } from '../src/capacity/probe-runner.js';
+import { capacityReport } from '../src/report/capacity-report.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
@@ -76,6 +77,39 @@ test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 
   assert.deepEqual(soFar, [...soFar].sort((x, y) => x - y));
 });
 
+test('--nodes-for on a GPU pool gives the GPUs\' headroom (0 % when full) in capacity.csv, --json, the text and the report, and says GPUs limit the answer', () => {
+  // 4 trainers of 2 GPUs, 3 CPUs and 12Gi on 16-CPU, 64Gi, 4-GPU nodes: 2 nodes, GPUs full,
+  // cpu and memory 1 − 12/32 = 1 − 48/128 = 62.5 % free (they read 25 % headroom of a full pool).
+  const dir = join(tempDir('ksim-capacity-gpu-'), 'out');
+  const r = ksim('capacity', 'test/fixtures/capacity/gpu-pool.yaml', '--nodes-for', 'gpu', '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Headroom of pool gpu at 2 \(1 − its peak requested ratio\): cpu 62\.5 %, memory 62\.5 %, nvidia\.com\/gpu 0\.0 %\.$/m);
+  assert.match(r.stdout, /^The answer is limited by nvidia\.com\/gpu: the pool's least headroom at 2 \(0\.0 %\); cpu and memory have more left\.$/m);
+  assert.match(r.stdout, /^count +met +round +runs met +missing +worst run +cpu headroom +memory headroom +nvidia\.com\/gpu headroom$/m);
+  const csv = readFileSync(join(dir, 'capacity.csv'), 'utf8');
+  // The older columns keep their places; the extended resources' come last.
+  assert.equal(csv.split('\n')[0], `${columnNames('capacity.csv').join(',')},nvidia.com/gpu_headroom_ratio`);
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(rows.map((x) => [x['count'], x['met'], x['cpu_headroom_ratio'], x['memory_headroom_ratio'], x['nvidia.com/gpu_headroom_ratio']]), [
+    ['1', 'false', '0.625', '0.625', '0'],
+    ['2', 'true', '0.625', '0.625', '0'],
+    ['3', 'true', '0.75', '0.75', '0.333333'],
+  ]);
+  const j = JSON.parse(ksim('capacity', 'test/fixtures/capacity/gpu-pool.yaml', '--nodes-for', 'gpu', '-o', join(dir, 'json'), '-q', '--json').stdout) as { headroom: Record<string, number>; probes: Record<string, number>[] };
+  assert.deepEqual(j.headroom, { cpu_ratio: 0.625, memory_ratio: 0.625, 'nvidia.com/gpu_ratio': 0 });
+  assert.deepEqual(j.probes.map((p) => p['nvidia.com/gpu_headroom_ratio']), [0, 0, 0.333333]);
+  const page = capacityReport(dir);
+  assert.deepEqual(page.sections[0]?.headlines?.slice(-3), [
+    { label: 'cpu_headroom_ratio at the answer', value: '62.5 %' },
+    { label: 'memory_headroom_ratio at the answer', value: '62.5 %' },
+    { label: 'nvidia.com/gpu_headroom_ratio at the answer', value: '0.0 %', hint: 'the least headroom at the answer: nvidia.com/gpu limits it' },
+  ]);
+  assert.ok(page.sections[0]?.tables?.[0]?.columns.includes('nvidia.com/gpu_headroom_ratio'));
+  // The pool without GPUs has no GPU column.
+  const general = ksim('capacity', 'test/fixtures/capacity/gpu-pool.yaml', '--nodes-for', 'general', '-o', join(dir, 'general'), '-q');
+  assert.equal(readFileSync(join(dir, 'general', 'capacity.csv'), 'utf8').split('\n')[0], columnNames('capacity.csv').join(','), general.stderr);
+});
+
 test('--nodes-for stops when more nodes do not help, and prints the command of its worst run, which shows why', () => {
   const dir = join(tempDir('ksim-capacity-'), 'out');
   const big = 'workload[0].manifest.spec.template.spec.containers[0].resources.requests.cpu=5';
@@ -96,7 +130,18 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
   const cases: [string[], RegExp][] = [
     [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing" or "pending".*, got "latency"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'zone-outage' or 'N nodes' \(N ≥ 1\), got "a zone"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "a zone"\n$/],
+    // A value starting with '-' reaches the validation (yargs read '-1 nodes' as flags: "Unknown argument: 1").
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', '-1 nodes'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate=-1'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--seeds', '-1-3'], /^ksim: --seeds: expected seeds as N, N-M or a comma-separated list of them \(integers 0 … 4294967295\), got "-1-3"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate'], /^ksim: --tolerate: expected a value after it, got none\nRun 'ksim --help' for usage\.\n$/],
+    [['scenarios/capacity.yaml', '--pod', POD, '--at', '-5m'], /^ksim: --at: expected a Go-style duration from the start of the run, e\.g\. 90s, 15m, 1h30m, got "-5m"\n$/],
+    // An empty --target, or one with no value (then followed by -o): yargs gave it its default
+    // and the search ran missing=0.
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', ''], /^ksim: --target: expected METRIC OP VALUE, e\.g\. pending=0 or sched_latency_p99_ms<5000 \(OP one of < <= = >= >\), got ""\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'missing<0'], /^ksim: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target'], /^ksim: --target: expected METRIC OP VALUE, e\.g\. pending=0 or sched_latency_p99_ms<5000 \(OP one of < <= = >= >\), got ""\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
     [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],
     [['--cluster', 'missing.json', '--pod', POD], /^ksim: --cluster: expected a readable file or directory, got "missing\.json": no such file\n$/],
@@ -110,6 +155,15 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     assert.match(r.stderr, re, args.join(' '));
     assert.equal(existsSync(dir), false, args.join(' '));
   }
+});
+
+test('-o \'\' is refused (exit 2): it named the working directory, which the output swap replaced, deleting everything in it', () => {
+  const cwd = tempDir('ksim-capacity-cwd-');
+  writeFileSync(join(cwd, 'keep.txt'), 'mine\n');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'capacity', repoPath('scenarios/capacity.yaml'), '--nodes-for', 'general', '-o', '', '-q'], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'ksim: --output: expected a folder name (-o DIR), got ""\n');
+  assert.deepEqual(readdirSync(cwd), ['keep.txt']);
 });
 
 test('--cluster naming an empty directory: the directory named, exit 2', () => {

@@ -31,6 +31,12 @@ test('targets read METRIC OP VALUE over summary.csv, pending standing for pods_u
   assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing" or "pending" \(did you mean pending\?\), got "pendng"$/);
   assert.throws(() => parseTarget('pending'), /--target: expected METRIC OP VALUE/);
   assert.throws(() => parseTarget('scenario=0'), /--target: expected a numeric summary.csv column/);
+  // No metric is ever below 0: the search used to run and end with "more nodes do not help",
+  // blaming pending pods.
+  assert.throws(() => parseTarget('missing<0'), /^InputError: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"$/);
+  assert.throws(() => parseTarget('pending=-1'), /: pending is never below 0, so no count of nodes meets pending=-1 \(did you mean pending=0\?\), got "pending=-1"$/);
+  assert.throws(() => parseTarget('sched_latency_p99_ms<=-5'), /: sched_latency_p99_ms is never below 0, so no count of nodes meets sched_latency_p99_ms<=-5 \(did you mean sched_latency_p99_ms<=0\?\)/);
+  assert.equal(parseTarget('missing>=-1').text, 'missing>=-1'); // always met, not impossible
 });
 
 test('missing is what the workload lacks at the end: the larger of unbound pods and desired replicas not ready', () => {
@@ -50,7 +56,8 @@ test('tolerances read zone-outage or N nodes', () => {
   assert.deepEqual(parseTolerance('zone-outage'), { kind: 'zone-outage' });
   assert.deepEqual(parseTolerance('2 nodes'), { kind: 'nodes', count: 2 });
   assert.deepEqual(parseTolerance('1 node'), { kind: 'nodes', count: 1 });
-  assert.throws(() => parseTolerance('0 nodes'), /--tolerate: expected 'zone-outage' or 'N nodes'/);
+  assert.throws(() => parseTolerance('0 nodes'), /^InputError: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "0 nodes"$/);
+  assert.throws(() => parseTolerance('-1 nodes'), /--tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"$/);
   assert.throws(() => parseTolerance('a zone'), /--tolerate/);
 });
 
@@ -170,7 +177,7 @@ test('a guess that brings no progress is dropped for doubling: 2 pods no node of
 
 test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
   const t = parseTarget('missing=0');
-  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, costPerHour: null });
+  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null });
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(16, false, 5), probe(24, false, 5)]), null, 'only 3× the nodes');
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 5)])?.to.count, 32);
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 6)])?.to.count, 32, 'worse is no better');
@@ -285,4 +292,60 @@ test('a failure run lasts until the slowest zone has tainted its lost nodes: a l
   assert.equal(settleUs(30, [{ lost: 10, size: 10 }, { lost: 20, size: 100 }]), base + 200e6);
   // A small zone (at most 50 nodes) partly down never taints: nothing to wait for beyond the rest.
   assert.equal(settleUs(9, [{ lost: 3, size: 4 }, { lost: 3, size: 4 }, { lost: 3, size: 4 }]), base + 30e6);
+});
+
+test('a GPU-sharing pool\'s headroom counts its milli-GPUs: 40 pods of 300 milli on 4-GPU nodes need 4 nodes (12,000 of 16,000: 25 % left), and 3 nodes leave 10 % in fragments no pod fits', async () => {
+  const dir = tempDir('ksim-nodes-for-gpushare-');
+  const file = join(dir, 'gpushare.yaml');
+  // /tmp/h13/gpushare40.yaml, reduced: it read "cpu 68.8 %, memory 68.8 %" headroom only.
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 3
+duration: 10m
+cluster:
+  nodePools:
+    - { name: cpu, count: 3, allocatable: { cpu: "8", memory: 32Gi } }
+    - name: gpu
+      count: 3
+      allocatable: { cpu: "32", memory: 128Gi, alibaba.com/gpu-milli: 4000 }
+      labels: { alibaba.com/gpu-model: A10 }
+      taints: [{ key: gpu, value: "true", effect: NoSchedule }]
+scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+    - schedulerName: default-scheduler
+      plugins:
+        filter: { enabled: [{ name: Open-Gpu-Share }] }
+        reserve: { enabled: [{ name: Open-Gpu-Share }] }
+workload:
+  - name: share
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: share }
+      spec:
+        replicas: 40
+        selector: { matchLabels: { app: share } }
+        template:
+          metadata: { labels: { app: share } }
+          spec:
+            tolerations: [{ key: gpu, operator: Exists }]
+            containers: [{ name: c, image: x, resources: { requests: { cpu: "1", memory: 4Gi, alibaba.com/gpu-milli: 300 }, limits: { alibaba.com/gpu-milli: 300 } } }]
+`);
+  const r = await nodesFor({ scenario: file, pool: 'gpu', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(r.count, 4);
+  assert.deepEqual(r.extendedResources, ['alibaba.com/gpu-milli']);
+  assert.deepEqual(r.probes.map((p) => [p.count, p.met, p.extendedHeadroom]), [
+    [3, false, { 'alibaba.com/gpu-milli': 1 - 10800 / 12000 }], // 36 pods (3 a device) × 300 of 12,000: 10 %
+    [4, true, { 'alibaba.com/gpu-milli': 0.25 }],
+    [6, true, { 'alibaba.com/gpu-milli': 0.5 }],
+  ]);
+  assert.equal(r.answer?.cpuHeadroom, 1 - 40 / 128);
+  assert.match(renderNodesFor(r), /^The answer is limited by alibaba\.com\/gpu-milli: the pool's least headroom at 4 \(25\.0 %\); cpu and memory have more left\.$/m);
+  // The pool's own peaks per resource; the CPU pool has no GPU entry.
+  const run = runScenario(loadScenario(file, { set: ['cluster.nodePools[1].count=4'] }), { sinks: 'none' });
+  assert.deepEqual(run.poolPeaks, { cpu: { cpu: 0, memory: 0 }, gpu: { cpu: 40 / 128, memory: 160 / 512, 'alibaba.com/gpu-milli': 0.75 } });
 });

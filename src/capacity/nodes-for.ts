@@ -24,7 +24,7 @@ import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, type ScenarioNode } from '../workload/scenario.js';
 import { badness, meets, metricValue, type Target } from './target.js';
-import { poolPeakKey, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
+import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
 
@@ -33,7 +33,7 @@ export function parseTolerance(s: string): Tolerance {
   if (t === 'zone-outage') return { kind: 'zone-outage' };
   const m = /^(\d+) nodes?$/.exec(t);
   if (m !== null && Number(m[1]) >= 1) return { kind: 'nodes', count: Number(m[1]) };
-  throw new InputError('--tolerate', 0, 0, '', "'zone-outage' or 'N nodes' (N ≥ 1)", JSON.stringify(s));
+  throw new InputError('--tolerate', 0, 0, '', "'N nodes' with N a positive integer (e.g. '2 nodes'), or 'zone-outage'", JSON.stringify(s));
 }
 
 export function toleranceText(t: Tolerance | undefined): string {
@@ -82,6 +82,9 @@ export interface Probe {
   /** 1 − the highest cpu / memory requested peak ratio over the fault-free runs. */
   readonly cpuHeadroom: number;
   readonly memoryHeadroom: number;
+  /** The same per extended resource the pool's nodes offer or its pods request (nvidia.com/gpu,
+   * alibaba.com/gpu-milli, ...), by name (NaN: the pool has none of it). */
+  readonly extendedHeadroom: Readonly<Record<string, number>>;
   /** Σ costPerHour of the cluster at this count (null: no pool has a cost). */
   readonly costPerHour: number | null;
 }
@@ -95,6 +98,9 @@ export interface NodesForResult {
   readonly seeds: readonly number[];
   /** Every probe, by count. */
   readonly probes: readonly Probe[];
+  /** The extended resources of any probe's extendedHeadroom, sorted (capacity.csv's
+   * `<resource>_headroom_ratio` columns). */
+  readonly extendedResources: readonly string[];
   /** The probe at the answer. */
   readonly answer: Probe | null;
   /** costPerHour of one node of the pool (null: none). */
@@ -212,6 +218,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     tolerate: o.tolerate,
     seeds,
     probes: sorted,
+    extendedResources: [...new Set(sorted.flatMap((p) => Object.keys(p.extendedHeadroom)))].sort(),
     answer: count === null ? null : (probes.get(count) as Probe),
     poolCostPerHour: facts.poolCost,
     maxCount,
@@ -223,7 +230,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
 }
 
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
-  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, costPerHour: costAt(f, c) };
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c) };
 }
 
 /** Σ costPerHour of the cluster with `c` nodes in the pool (null: no pool has a cost). */
@@ -369,6 +376,12 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
     const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
+    const extendedHeadroom: Record<string, number> = {};
+    for (const k of extendedPeakNames(o.pool, rs)) {
+      // A resource only one seed's pods requested is missing from the others' rows: not a peak.
+      const peaks = rs.map((r) => num(r[poolPeakKey(o.pool, k)])).filter((v) => !Number.isNaN(v));
+      extendedHeadroom[k] = peaks.length === 0 ? Number.NaN : 1 - Math.max(...peaks);
+    }
     const probe: Probe = {
       count: c,
       met,
@@ -380,6 +393,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       worstTask: worst.task,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
+      extendedHeadroom,
       costPerHour: costAt(f, c),
     };
     const perPod = meanPodRequests(f, c, rs);
@@ -413,6 +427,18 @@ function meanPodRequests(f: PoolFacts, count: number, rows: readonly SummaryRow[
     memory = Math.max(memory, ((num(r['memory_requested_peak_ratio']) || 0) * (f.otherMemory + count * f.nodeMemory)) / bound);
   }
   return { cpu, memory };
+}
+
+/** The extended resources of the pool's peaks in the rows (probeRow's keys), sorted. */
+function extendedPeakNames(pool: string, rows: readonly SummaryRow[]): string[] {
+  const names = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      const name = poolPeakResource(pool, k);
+      if (name !== null && name !== 'cpu' && name !== 'memory') names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
 function num(v: string | number | null | undefined): number {

@@ -14,22 +14,29 @@ export interface ProbeTask {
 }
 
 /** A summary.csv row as RunResult.summary has it (numbers as numbers, null for an empty cell),
- * plus each pool's peaks as `pool=<name>:cpu_requested_peak_ratio` and
- * `pool=<name>:memory_requested_peak_ratio` (RunResult.poolPeaks; not summary.csv columns). */
+ * plus each pool's peaks as `pool=<name>:<resource>_requested_peak_ratio` (cpu, memory and the
+ * pool's extended resources: RunResult.poolPeaks; not summary.csv columns). */
 export type SummaryRow = Readonly<Record<string, string | number | null>>;
 
 /** A run's summary with its pools' peaks (see SummaryRow). */
 export function probeRow(summary: RunResult['summary'], poolPeaks: RunResult['poolPeaks']): SummaryRow {
   const row: Record<string, string | number | null> = { ...summary };
   for (const [pool, p] of Object.entries(poolPeaks)) {
-    row[poolPeakKey(pool, 'cpu')] = p.cpu;
-    row[poolPeakKey(pool, 'memory')] = p.memory;
+    for (const [resource, v] of Object.entries(p)) row[poolPeakKey(pool, resource)] = v;
   }
   return row;
 }
 
-export function poolPeakKey(pool: string, resource: 'cpu' | 'memory'): string {
-  return `pool=${pool}:${resource}_requested_peak_ratio`;
+export function poolPeakKey(pool: string, resource: string): string {
+  return `pool=${pool}:${resource}${PEAK_SUFFIX}`;
+}
+
+const PEAK_SUFFIX = '_requested_peak_ratio';
+
+/** The resource of a poolPeakKey of `pool` (null: another key). */
+export function poolPeakResource(pool: string, key: string): string | null {
+  const head = `pool=${pool}:`;
+  return key.startsWith(head) && key.endsWith(PEAK_SUFFIX) && key.length > head.length + PEAK_SUFFIX.length ? key.slice(head.length, -PEAK_SUFFIX.length) : null;
 }
 
 export type ProbeRunner = (tasks: readonly ProbeTask[]) => Promise<SummaryRow[]>;

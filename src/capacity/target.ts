@@ -50,6 +50,12 @@ export function parseTarget(s: string): Target {
   }
   const op = (m[2] === '==' ? '=' : m[2]) as TargetOp;
   const value = Number(m[3]);
+  // Every summary.csv metric (counts, latencies, ratios, costs) and missing are ≥ 0: such a
+  // target is met by no count, and the search ended saying more nodes did not help because of
+  // pending pods, which was not why.
+  if ((op === '<' && value <= 0) || ((op === '<=' || op === '=') && value < 0)) {
+    throw new InputError('--target', 0, 0, '', `a target some run can meet: ${name} is never below 0, so no count of nodes meets ${name}${op}${value} (did you mean ${name}${op === '<' ? '<=' : op}0?)`, JSON.stringify(s));
+  }
   return { metric, op, value, text: `${metric}${op}${value}` };
 }
 

@@ -48,11 +48,15 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
 }
 
 function parseAt(v: string): number {
+  let us = Number.NaN;
   try {
-    return parseDuration(v);
+    us = parseDuration(v);
   } catch {
-    throw new InputError('--at', 0, 0, '', 'a Go-style duration from the start of the run, e.g. 90s, 15m, 1h30m', JSON.stringify(v));
+    // Said below.
   }
+  // A negative time (-5m) parses as a duration but is before the run: it answered at time -300 s.
+  if (!(us >= 0)) throw new InputError('--at', 0, 0, '', 'a Go-style duration from the start of the run, e.g. 90s, 15m, 1h30m', JSON.stringify(v));
+  return us;
 }
 
 export function capacityJson(r: PodCapacity): Record<string, unknown> {
@@ -102,13 +106,19 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
     (c) =>
       c
         .positional('scenario', { type: 'string', describe: 'Scenario YAML file (run to its end, or to --at, first)' })
+        // nargs: 1 on the options whose wrong values may start with '-' ('-1 nodes', '-5m', '-1-3'):
+        // yargs then takes the next word as the value, which our validation explains, where it
+        // read it as flags ("Unknown argument: 1"). (--target's and --seed's start with a letter
+        // or are a number, which yargs takes as a value anyway.)
         .option('pod', { type: 'string', describe: 'The Pod to fit copies of, or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)' })
-        .option('at', { type: 'string', describe: 'Stop the scenario at this simulated time (Go duration, default its end)' })
+        .option('at', { type: 'string', nargs: 1, describe: 'Stop the scenario at this simulated time (Go duration, default its end)' })
         .option('cluster', { type: 'string', array: true, describe: 'Instead of a scenario: a cluster snapshot (kubectl get -A -o json output; files or directories, repeatable)' })
         .option('nodes-for', { type: 'string', describe: 'The node pool to size: the fewest nodes of it for which the workload meets --target' })
-        .option('target', { type: 'string', default: 'missing=0', describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end' })
-        .option('tolerate', { type: 'string', describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
-        .option('seeds', { type: 'string', describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
+        // No yargs default: yargs gives a bare --target its default, which ran missing=0 silently;
+        // nodesForCommand defaults an absent one.
+        .option('target', { type: 'string', describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end (default missing=0)' })
+        .option('tolerate', { type: 'string', nargs: 1, describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
+        .option('seeds', { type: 'string', nargs: 1, describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
         .option('max-count', { type: 'number', describe: 'Largest count of the pool to try (default 100000)' })
         .option('workers', { type: 'number', describe: 'Probes run at once (default: the CPUs, at most 4)' })
         .option('output', { alias: 'o', type: 'string', describe: 'Folder for capacity.csv (--nodes-for; default results/<scenario name>-capacity/)' })

@@ -139,6 +139,9 @@ export async function main(argv: string[]): Promise<number> {
       // the quickstart run), so help is wrapped only when it is asked for.
       .wrap(args.includes('--help') || args.includes('-h') ? Math.min(110, process.stdout.columns || 110) : null)
       .fail((msg, err, command) => {
+        // yargs' own parse errors are usage errors, not bugs: an option with nargs and no value.
+        const missing = err?.name === 'YError' ? /^Not enough arguments following: (.+)$/.exec(err.message) : null;
+        if (missing !== null) throw new UsageError(`--${missing[1]}: expected a value after it, got none`);
         if (err) throw err;
         throw new UsageError(withSuggestions(msg, optionsInHelp(command)));
       })

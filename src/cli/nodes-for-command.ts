@@ -71,7 +71,8 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     onProbe: (p) => note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}; ${runsDone} runs so far, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`), // ksim-allow-clock
   });
   const wallMs = performance.now() - started; // ksim-allow-clock
-  const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv')));
+  const dims = { resources: r.extendedResources };
+  const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv', dims)));
   const runJson = {
     ksim_version: KSIM_VERSION,
     command: 'capacity --nodes-for',
@@ -84,7 +85,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     runs: runsDone,
   };
   const written = writeOutputsAtomically(dir, [
-    { file: 'capacity.csv', content: toCsv({ file: 'capacity.csv', columns: columnNames('capacity.csv'), rows }) },
+    { file: 'capacity.csv', content: toCsv({ file: 'capacity.csv', columns: columnNames('capacity.csv', dims), rows }) },
     { file: 'run.json', content: `${JSON.stringify(runJson, null, 2)}\n` },
   ], String(process.pid));
   if (a.json === true) {
@@ -109,6 +110,7 @@ export function parseSeeds(s: string): number[] {
 }
 
 function capacityRow(r: NodesForResult, p: Probe): TypedRow {
+  const extended = Object.fromEntries(r.extendedResources.map((k) => [`${k}_headroom_ratio`, p.extendedHeadroom[k] ?? Number.NaN]));
   return {
     pool: r.pool,
     count: p.count,
@@ -122,6 +124,7 @@ function capacityRow(r: NodesForResult, p: Probe): TypedRow {
     cpu_headroom_ratio: p.cpuHeadroom,
     memory_headroom_ratio: p.memoryHeadroom,
     cost_per_hour: p.costPerHour,
+    ...extended,
   };
 }
 
@@ -147,6 +150,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     cpu_headroom_ratio: nullable(p.cpuHeadroom),
     memory_headroom_ratio: nullable(p.memoryHeadroom),
     cost_per_hour: nullable(p.costPerHour),
+    ...Object.fromEntries(r.extendedResources.map((k) => [`${k}_headroom_ratio`, nullable(p.extendedHeadroom[k] ?? null)])),
   });
   return {
     pool: r.pool,
@@ -156,7 +160,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     seeds: r.seeds,
     pool_cost_per_hour: nullable(r.poolCostPerHour),
     cost_per_hour: nullable(r.answer?.costPerHour ?? null),
-    headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom) },
+    headroom: r.answer === null ? null : { cpu_ratio: nullable(r.answer.cpuHeadroom), memory_ratio: nullable(r.answer.memoryHeadroom), ...Object.fromEntries(r.extendedResources.map((k) => [`${k}_ratio`, nullable(r.answer?.extendedHeadroom[k] ?? null)])) },
     probes: r.probes.map(probe),
     plateau: plateauJson(r),
     inversions: r.inversions,
@@ -169,6 +173,21 @@ function fmtValue(v: number): string {
 
 function pct(v: number): string {
   return Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`;
+}
+
+/** The extended resource with less headroom than cpu, memory and the others (the first by name
+ * on a tie), or null when cpu or memory has as little: what runs out first (GPUs on a GPU pool
+ * whose CPUs idle). */
+function scarcestExtended(p: Probe): string | null {
+  let best: string | null = null;
+  let least = Math.min(...[p.cpuHeadroom, p.memoryHeadroom].filter((v) => !Number.isNaN(v)));
+  for (const [k, v] of Object.entries(p.extendedHeadroom).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (v < least) {
+      least = v;
+      best = k;
+    }
+  }
+  return best;
 }
 
 export function renderNodesFor(r: NodesForResult): string {
@@ -189,7 +208,10 @@ export function renderNodesFor(r: NodesForResult): string {
   } else {
     const cost = r.answer.costPerHour === null ? '' : `; the cluster then costs ${fmtCost(r.answer.costPerHour)} per hour${r.poolCostPerHour !== null ? ` (${r.pool}: ${fmtCost(r.count * r.poolCostPerHour)})` : ''}`;
     lines.push(`${r.count} node${r.count === 1 ? ' of pool ' + r.pool + ' meets' : 's of pool ' + r.pool + ' meet'} ${what}${cost}.`);
-    lines.push(`Headroom of pool ${r.pool} at ${r.count} (1 − its peak requested ratio): cpu ${pct(r.answer.cpuHeadroom)}, memory ${pct(r.answer.memoryHeadroom)}.`);
+    const a = r.answer;
+    lines.push(`Headroom of pool ${r.pool} at ${r.count} (1 − its peak requested ratio): cpu ${pct(a.cpuHeadroom)}, memory ${pct(a.memoryHeadroom)}${r.extendedResources.map((k) => `, ${k} ${pct(a.extendedHeadroom[k] ?? Number.NaN)}`).join('')}.`);
+    const scarce = scarcestExtended(a);
+    if (scarce !== null) lines.push(`The answer is limited by ${scarce}: the pool's least headroom at ${r.count} (${pct(a.extendedHeadroom[scarce] as number)}); cpu and memory have more left.`);
     if (r.inversions.length > 0) {
       const pairs = r.inversions.map((x) => `${x.failed} failed it while ${x.met} met it`).join('; ');
       lines.push(`The target is noisy at this margin (${pairs}): ${r.count} is the fewest nodes above every count that failed; more --seeds make the answer steadier.`);
@@ -201,8 +223,9 @@ export function renderNodesFor(r: NodesForResult): string {
     }
   }
   lines.push('');
-  const header = ['count', 'met', 'round', 'runs met', r.target.metric, 'worst run', 'cpu headroom', 'memory headroom', ...(r.poolCostPerHour !== null || r.probes.some((p) => p.costPerHour !== null) ? ['cost/h'] : [])];
-  const rows = r.probes.map((p) => [String(p.count), p.met ? 'yes' : 'no', String(p.round), `${p.runsMet}/${p.runs}`, fmtValue(p.targetValue), p.worstRun, pct(p.cpuHeadroom), pct(p.memoryHeadroom), ...(header.length > 8 ? [p.costPerHour === null ? '-' : fmtCost(p.costPerHour)] : [])]);
+  const withCost = r.poolCostPerHour !== null || r.probes.some((p) => p.costPerHour !== null);
+  const header = ['count', 'met', 'round', 'runs met', r.target.metric, 'worst run', 'cpu headroom', 'memory headroom', ...r.extendedResources.map((k) => `${k} headroom`), ...(withCost ? ['cost/h'] : [])];
+  const rows = r.probes.map((p) => [String(p.count), p.met ? 'yes' : 'no', String(p.round), `${p.runsMet}/${p.runs}`, fmtValue(p.targetValue), p.worstRun, pct(p.cpuHeadroom), pct(p.memoryHeadroom), ...r.extendedResources.map((k) => pct(p.extendedHeadroom[k] ?? Number.NaN)), ...(withCost ? [p.costPerHour === null ? '-' : fmtCost(p.costPerHour)] : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
   lines.push(fmtRow(header));

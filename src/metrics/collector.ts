@@ -24,7 +24,7 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
-import { PoolPeaks, ratioOf, RequestedPeaks } from './pool-peaks.js';
+import { PoolPeaks, ratioOf, RequestedPeaks, type PoolPeakValues } from './pool-peaks.js';
 
 export { RequestedPeaks } from './pool-peaks.js';
 import { formatRow, MemorySink, type RowSink } from './csv-output.js';
@@ -297,7 +297,7 @@ export class MetricsCollector implements SchedulerObserver {
   }
 
   /** Each node pool's requested-ratio peaks (PoolPeaks). */
-  poolPeakValues(): Record<string, { cpu: number | null; memory: number | null }> {
+  poolPeakValues(): PoolPeakValues {
     return this.poolPeaks.values();
   }
 

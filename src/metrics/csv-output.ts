@@ -141,6 +141,9 @@ const OLD_TAG = '.ksim-old-';
  * folder (holding run.json). Anything else is refused rather than replaced.
  */
 export function checkOutputFolder(dir: string): void {
+  // '' resolves to the working directory, which existsSync('') does not see: the swap replaced
+  // it (and everything in it) with the outputs.
+  if (dir === '') throw new InputError('--output', 0, 0, '', 'a folder name (-o DIR)', '""');
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new InputError(dir, 0, 0, '', 'an output folder', 'an existing file');
   const entries = readdirSync(dir);

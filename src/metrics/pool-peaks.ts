@@ -4,9 +4,11 @@
 // only at samples). `ksim capacity --nodes-for POOL` reports the sized pool's headroom from it:
 // the cluster-wide peak counts the other pools' idle capacity, which the pool's pods may not be
 // able to use (a nodeSelector). Kept as sums per pool (integers: exact in any order), so each
-// change costs one pool's update.
+// change costs one pool's update. Extended resources (nvidia.com/gpu, alibaba.com/gpu-milli, ...)
+// are summed the same way: a GPU pool's headroom is its GPUs', whatever its CPU.
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
+import { hasResourceColumns, type Resource } from '../cluster/resources.js';
 
 /** a / b, or NaN when b is 0 (no capacity: the ratio is undefined, written empty). */
 export function ratioOf(a: number, b: number): number {
@@ -40,12 +42,19 @@ interface PoolSums {
   cpuAllocatable: number;
   memoryAllocatable: number;
   readonly peaks: RequestedPeaks;
+  /** Per extended resource of the pool's Ready nodes or of their bound pods (peak NaN: the pool
+   * never had Ready allocatable of it). */
+  readonly scalars: Map<string, { requested: number; allocatable: number; peak: number }>;
 }
+
+/** Each pool's peak requested ratio per resource: cpu, memory, then its extended resources by
+ * name (null: the pool never had Ready capacity for the resource). */
+export type PoolPeakValues = Record<string, { cpu: number | null; memory: number | null } & Record<string, number | null>>;
 
 export class PoolPeaks {
   private readonly pools = new Map<string, PoolSums>();
   /** The Ready nodes counted, with the allocatable counted for each (a node update may change it). */
-  private readonly counted = new Map<NodeInfo, { cpu: number; memory: number }>();
+  private readonly counted = new Map<NodeInfo, { cpu: number; memory: number; scalar: readonly (readonly [string, number])[] }>();
 
   /** A node joined (its pods come after, as podPlaced). */
   nodeAdded(n: NodeInfo): void {
@@ -77,30 +86,39 @@ export class PoolPeaks {
   }
 
   /** Each pool's peaks (null: the pool never had Ready capacity for the resource). */
-  values(): Record<string, { cpu: number | null; memory: number | null }> {
-    const out: Record<string, { cpu: number | null; memory: number | null }> = {};
+  values(): PoolPeakValues {
+    const out: PoolPeakValues = {};
+    const value = (v: number) => (Number.isNaN(v) ? null : v);
     for (const [pool, s] of [...this.pools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      out[pool] = { cpu: Number.isNaN(s.peaks.cpu) ? null : s.peaks.cpu, memory: Number.isNaN(s.peaks.memory) ? null : s.peaks.memory };
+      const peaks: PoolPeakValues[string] = { cpu: value(s.peaks.cpu), memory: value(s.peaks.memory) };
+      // Hugepages none of the pool's nodes has are left out, as timeseries.csv leaves them out.
+      for (const name of [...s.scalars.keys()].sort()) {
+        const peak = (s.scalars.get(name) as { peak: number }).peak;
+        if (hasResourceColumns(name, Number.isNaN(peak) ? 0 : 1)) peaks[name] = value(peak);
+      }
+      out[pool] = peaks;
     }
     return out;
   }
 
   private sums(pool: string): PoolSums {
     let s = this.pools.get(pool);
-    if (s === undefined) this.pools.set(pool, (s = { cpuRequested: 0, memoryRequested: 0, cpuAllocatable: 0, memoryAllocatable: 0, peaks: new RequestedPeaks() }));
+    if (s === undefined) this.pools.set(pool, (s = { cpuRequested: 0, memoryRequested: 0, cpuAllocatable: 0, memoryAllocatable: 0, peaks: new RequestedPeaks(), scalars: new Map() }));
     return s;
   }
 
   private countNode(n: NodeInfo): void {
     const s = this.sums(n.pool);
-    const alloc = { cpu: n.allocatable.milliCpu, memory: n.allocatable.memory };
+    const alloc = { cpu: n.allocatable.milliCpu, memory: n.allocatable.memory, scalar: n.allocatable.scalarNames().map((k) => [k, n.allocatable.getScalar(k)] as const) };
     this.counted.set(n, alloc);
     s.cpuAllocatable += alloc.cpu;
     s.memoryAllocatable += alloc.memory;
+    for (const [k, v] of alloc.scalar) scalarOf(s, k).allocatable += v;
     for (const p of n.pods) {
       if (!p.bound) continue;
       s.cpuRequested += p.requests.milliCpu;
       s.memoryRequested += p.requests.memory;
+      addScalars(s, p.requests, 1);
     }
     this.update(s);
   }
@@ -112,10 +130,12 @@ export class PoolPeaks {
     const s = this.sums(n.pool);
     s.cpuAllocatable -= alloc.cpu;
     s.memoryAllocatable -= alloc.memory;
+    for (const [k, v] of alloc.scalar) scalarOf(s, k).allocatable -= v;
     for (const p of n.pods) {
       if (!p.bound) continue;
       s.cpuRequested -= p.requests.milliCpu;
       s.memoryRequested -= p.requests.memory;
+      addScalars(s, p.requests, -1);
     }
     this.update(s);
   }
@@ -124,11 +144,30 @@ export class PoolPeaks {
     const s = this.sums(pool);
     s.cpuRequested += sign * p.requests.milliCpu;
     s.memoryRequested += sign * p.requests.memory;
+    addScalars(s, p.requests, sign);
     if (sign > 0) this.update(s);
   }
 
   private update(s: PoolSums): void {
     // The time of the peak is the cluster's business (RequestedPeaks.atUs), not read here.
     s.peaks.update(0, ratioOf(s.cpuRequested, s.cpuAllocatable), ratioOf(s.memoryRequested, s.memoryAllocatable));
+    for (const e of s.scalars.values()) {
+      const r = ratioOf(e.requested, e.allocatable);
+      if (!Number.isNaN(r) && !(r <= e.peak)) e.peak = r;
+    }
+  }
+}
+
+function scalarOf(s: PoolSums, name: string): { requested: number; allocatable: number; peak: number } {
+  let e = s.scalars.get(name);
+  if (e === undefined) s.scalars.set(name, (e = { requested: 0, allocatable: 0, peak: Number.NaN }));
+  return e;
+}
+
+/** A pod's extended-resource requests into the pool's sums (a request of 0 names no resource). */
+function addScalars(s: PoolSums, requests: Resource, sign: 1 | -1): void {
+  for (const k of requests.scalarNames()) {
+    const v = requests.getScalar(k);
+    if (v !== 0) scalarOf(s, k).requested += sign * v;
   }
 }

@@ -255,6 +255,8 @@ const CAPACITY: readonly Column[] = [
   ratio('cpu_headroom_ratio', "1 − the sized pool's highest cpu requested ratio (over its Ready nodes) in the runs without the tolerated failure"),
   ratio('memory_headroom_ratio', "1 − the sized pool's highest memory requested ratio (over its Ready nodes) in the runs without the tolerated failure"),
   { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the cluster with this count (empty when no pool has a costPerHour)' },
+  // After the older columns, which keep their places.
+  ratio('<resource>_headroom_ratio', "the same for each extended resource the sized pool's nodes offer or its pods request (nvidia.com/gpu, alibaba.com/gpu-milli, ...)"),
 ];
 
 /** Every output file's columns, templates unexpanded, in the order the files are listed. */

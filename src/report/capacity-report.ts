@@ -1,7 +1,8 @@
 // The report of a capacity search folder (ksim capacity --nodes-for): capacity.csv has one row
 // per probe (a count of the pool) — pool, count, met (true/false), then, as ksim writes it, round
 // (the search round), target (METRIC OP VALUE), target_value (the metric's worst value over the
-// probe's runs), ..., the headroom per resource (columns named *headroom*) and cost_per_hour. A
+// probe's runs), ..., the headroom per resource (columns named *headroom*: cpu, memory, then after
+// cost_per_hour one per extended resource, e.g. nvidia.com/gpu_headroom_ratio). A
 // file without target_value gives the metric in the first other column after met. It shows each
 // pool's probe curve (the metric per node count, met or not, the target line and the answer: the
 // smallest count that met it) and the headroom over counts.
@@ -86,10 +87,19 @@ export function capacityReport(dir: string): ReportPage {
     else if (tolerate === 'none') headlines.push({ label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' });
     else headlines.push({ label: 'Failure tolerated', value: tolerate, hint: answer === null ? 'at peak load (no probe met the target)' : 'at peak load, in every met probe' });
     if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
+    // An extended resource (GPUs) with less headroom than cpu and memory runs out first: said as
+    // ksim capacity says it (the first by name on a tie).
+    const at = (h: string) => atAnswer?.row.numberOrNull(h) ?? Number.NaN;
+    const basic = ['cpu_headroom_ratio', 'memory_headroom_ratio'];
+    let least = Math.min(...basic.filter((h) => headroom.includes(h) && !Number.isNaN(at(h))).map(at));
+    let scarce: string | null = null;
+    for (const h of headroom) {
+      if (!basic.includes(h) && at(h) < least) [least, scarce] = [at(h), h];
+    }
     for (const h of headroom) {
       const v = atAnswer?.row.numberOrNull(h) ?? null;
       // One decimal of a percent, as ksim capacity prints it.
-      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v) });
+      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v), ...(h === scarce ? { hint: `the least headroom at the answer: ${h.replace(/_headroom_ratio$/, '')} limits it` } : {}) });
     }
     // Rounded as ksim capacity prints it (3.00, not short()'s 3.005 of 3.0048).
     if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${formatCost(atAnswer.row.number('cost_per_hour'))} per hour` });

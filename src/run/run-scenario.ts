@@ -110,12 +110,13 @@ export interface RunResult {
   readonly warnings: readonly string[];
   /** Per trace entry: rows read, filtered, skipped, objects submitted (run.json). */
   readonly traces?: readonly TraceStats[];
-  /** Each node pool's highest cpu / memory requested ratio (summary.csv's peaks per pool; null
-   * when the pool never had Ready capacity for it), by pool name. */
+  /** Each node pool's highest requested ratio per resource — cpu, memory, then each extended
+   * resource its nodes offer or its pods request (summary.csv's peaks per pool; null when the
+   * pool never had Ready capacity for it), by pool name. */
   readonly poolPeaks: PoolPeakValues;
 }
 
-export type PoolPeakValues = Readonly<Record<string, { readonly cpu: number | null; readonly memory: number | null }>>;
+export type PoolPeakValues = Readonly<Record<string, Readonly<{ cpu: number | null; memory: number | null } & Record<string, number | null>>>>;
 
 /** summary.csv's columns (src/metrics/schema.ts). */
 export const SUMMARY_COLUMNS = columnNames('summary.csv');

@@ -77,7 +77,7 @@ test('a node named twice in the openb node list is an error at its row of the li
   });
 });
 
-test('an openb node model that is not a label value is an error at its row; a GPU node without a model is in pool gpu, unlabelled', () => {
+test('an openb node model that is not a label value is an error at its row; a GPU node without a model is in pool gpu, unlabelled; a node without GPUs is in pool cpu', () => {
   const read = (rows: string) => alibabaGpu2023.readCluster!(tempTrace('nodes.csv', `sn,cpu_milli,memory_mib,gpu,model\n${rows}`), 'nodes.csv', defaults('alibaba-gpu-2023'));
   const error = (rows: string) => {
     try {
@@ -95,4 +95,7 @@ test('an openb node model that is not a label value is an error at its row; a GP
   const [gpu, cpu] = read('n0,32000,262144,2,\nn1,32000,262144,0,\n').nodes.map((n) => n.node);
   assert.deepEqual([gpu?.metadata?.labels, gpu?.status?.allocatable?.['alibaba.com/gpu-milli']], [{ 'kubernetes.io/hostname': 'n0', 'ksim.io/pool': 'gpu' }, '2000']);
   assert.deepEqual(cpu?.metadata?.labels, { 'kubernetes.io/hostname': 'n1', 'ksim.io/pool': 'cpu' });
+  // 0 GPUs with a model: a CPU node like the others (it was pool gpu-v100m16, labelled V100M16).
+  const [none] = read('n2,32000,262144,0,V100M16\n').nodes.map((n) => n.node);
+  assert.deepEqual([none?.metadata?.labels, none?.status?.allocatable?.['alibaba.com/gpu-milli']], [{ 'kubernetes.io/hostname': 'n2', 'ksim.io/pool': 'cpu' }, undefined]);
 });

@@ -3,7 +3,7 @@
 // milli-cores, memory in MiB, `gpu` GPUs offered as `gpu × 1000` of the milli-GPU extended
 // resource (map.gpuMilliResource, default alibaba.com/gpu-milli), the GPU model as a node label
 // (map.modelLabel, default alibaba.com/gpu-model; none on CPU-only nodes), in pool gpu-<model>
-// (lowercase), or cpu without a model. The model must be a label value (a row error otherwise);
+// (lowercase), or cpu without GPUs (gpu 0, whatever the model cell says). The model must be a label value (a row error otherwise);
 // a GPU node (gpu > 0) whose model is empty gets no model label and pool `gpu` (its GPUs serve
 // pods without a gpu_spec, as an unlabelled node would).
 // Pod list (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec,qos,pod_phase,creation_time,
@@ -147,11 +147,13 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
       const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);
       const modelCell = c('model') as Cell;
       const model = modelCell.text;
-      const pool = model !== '' ? `gpu-${model.toLowerCase()}` : gpus > 0 ? 'gpu' : 'cpu';
+      // A node with no GPU is a CPU node whatever its model cell says (it was pool gpu-<model>,
+      // sized and reported with the GPU nodes).
+      const pool = gpus === 0 ? 'cpu' : model !== '' ? `gpu-${model.toLowerCase()}` : 'gpu';
       if (!isValidLabelValue(model) || !isValidLabelValue(pool)) fail(modelCell, 'a GPU model that is a label value (empty, or at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>)');
       const alloc: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
       if (gpus > 0) alloc[opts['gpuMilliResource'] as string] = String(gpus * 1000);
-      const labels: Record<string, string> = model === '' ? {} : { [opts['modelLabel'] as string]: model };
+      const labels: Record<string, string> = model === '' || gpus === 0 ? {} : { [opts['modelLabel'] as string]: model };
       nodes.push({ node: traceNode(name, pool, alloc, labels), joinAtS: 0 });
     }
     if (nodes.length === 0) throw new TraceRowError(2, 0, '', 'at least one node row', 'none');
