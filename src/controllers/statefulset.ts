@@ -25,7 +25,8 @@
 // before the next sync, and a sync with a refused create failed: the set is retried through the
 // work queue's rate limiter (upstream StatefulSetController: DefaultTypedControllerRateLimiter,
 // processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts). Not modelled: rolling
-// updates of a changed template (updateStrategy), revisions (controller-revision-hash),
+// updates of a changed template (updateStrategy; the run warns of such a change:
+// metrics/template-changes.ts), revisions (controller-revision-hash),
 // volumeClaimTemplates, minReadySeconds, slow-start batches of Parallel
 // deletes (upstream processCondemned goes through runForAll too; ksim sends them at once).
 import { merged } from '../api/values.js';
