@@ -118,3 +118,49 @@ test('kubelet.imagePull: default 0s; at 20s each pod waits for the pulls its nod
 test('kubelet.imagePull: a bad distribution is rejected at its position', () => {
   assert.match(errorOf(`${BASE}${POD}kubelet:\n  imagePull: 3 apples\n`), /^s\.yaml:9:\d+: kubelet\.imagePull: expected /);
 });
+
+/** A scenario of OnFailure Jobs whose container always fails after 20 s (startup 1 s). */
+function onFailureJobs(jobs: { name: string; backoffLimit: number; parallelism: number }[]): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 10m
+kubelet: { startupLatency: 1s }
+cluster:
+  nodePools: [{ name: p, count: 2, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+${jobs.map((j) => `  - name: ${j.name}
+    runDuration: 20s
+    failure: { probability: 1 }
+    manifest: { apiVersion: batch/v1, kind: Job, metadata: { name: ${j.name} }, spec: { backoffLimit: ${j.backoffLimit}, parallelism: ${j.parallelism}, template: { spec: { restartPolicy: OnFailure, containers: [{ name: c, image: i }] } } } }
+`).join('')}`;
+}
+
+test('restartPolicy OnFailure: container restarts of the active pods, summed, fail the Job at backoffLimit (upstream pastBackoffLimitOnFailure)', () => {
+  const run = prepareRun(parseScenario(onFailureJobs([
+    { name: 'two', backoffLimit: 2, parallelism: 1 },
+    { name: 'zero', backoffLimit: 0, parallelism: 1 },
+    { name: 'sum', backoffLimit: 3, parallelism: 2 },
+  ]), 's.yaml'), { checkInvariants: true });
+  run.sim.run(run.endUs);
+  const status = (name: string) => run.cluster.objects.get(`Job/default/${name}`)?.['status'] as { succeeded: number; failed: number; conditions: { type: string; reason: string; message: string; lastTransitionTime: string }[] };
+  const failedAt = (name: string) => (Date.parse(status(name).conditions[0]?.lastTransitionTime ?? '') - Date.parse('2026-01-01T00:00:00Z')) / 1000;
+  for (const name of ['two', 'zero', 'sum']) {
+    assert.deepEqual(status(name).conditions.map((c) => [c.type, c.reason, c.message]), [['Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit']], name);
+  }
+  // two: crashes at ~21 s (restarted at once: restartCount 1) and ~41 s (restarted after the 10 s
+  // CrashLoopBackOff: 2 ≥ backoffLimit 2 at ~51 s); the Job fails one batch period (1 s) later.
+  // Its one pod, deleted unfinished, counts in failed (upstream: every active pod of a failed Job).
+  assert.equal(failedAt('two'), 52);
+  assert.equal(status('two').failed, 1);
+  // zero: backoffLimit 0 fails at the first restart (restartCount 1 > 0).
+  assert.equal(failedAt('zero'), 22);
+  assert.equal(status('zero').failed, 1);
+  // sum: two pods restart at ~21 s (sum 2 < 3) and at ~51 s (sum 4 ≥ 3): the sum over pods
+  // counts, though neither pod alone reached 3.
+  assert.equal(failedAt('sum'), 52);
+  assert.equal(status('sum').failed, 2);
+  // The failed Jobs' pods were deleted (gone after their 30 s grace period): 2 + 1 + 2 × 2 restarts.
+  assert.equal(run.cluster.pods.size, 0);
+  const r = run.finish();
+  assert.equal(r.summary['container_restarts'], 7);
+});

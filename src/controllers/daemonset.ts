@@ -10,7 +10,8 @@
 // NodeShouldRunDaemonPod: shouldContinueRunning) but is deleted when the node stops matching
 // the selectors or gets an untolerated NoExecute taint. Terminal pods (Failed or Succeeded:
 // ksim's kubelet completes a pod when its run duration ends) are deleted and replaced once the
-// deletion is observed. Not modelled: rolling updates of the template, the failed-pod backoff.
+// deletion is observed. Not modelled: rolling updates of the template (the run warns of a
+// change: metrics/template-changes.ts), the failed-pod backoff.
 // Like the ReplicaSet controller, it waits for its own writes to be observed (expectations)
 // before syncing a DaemonSet again, and a sync with a refused create failed: the set is retried
 // through the work queue's rate limiter (upstream syncNodes returns the errors and

@@ -14,9 +14,10 @@
 //    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten);
 //  - when the Job finishes its active pods are deleted and status (succeeded, failed,
 //    conditions Complete/Failed, startTime, completionTime) is written with updateObject.
-// With restartPolicy OnFailure the kubelet restarts failing containers in place, and those
-// restarts are not counted against backoffLimit (upstream counts them); only Failed pods
-// (restartPolicy Never) are. A sync with a refused pod create failed and the Job is retried
+// With restartPolicy OnFailure the kubelet restarts failing containers in place; the restart
+// counts its status writes show, summed over the Job's Pending and Running pods, fail the Job
+// (BackoffLimitExceeded) once they reach backoffLimit (upstream pastBackoffLimitOnFailure,
+// job_controller.go: ≥ backoffLimit, or > 0 for backoffLimit 0). A sync with a refused pod create failed and the Job is retried
 // through its work queue's rate limiter (upstream NewController: an
 // ItemExponentialFailureRateLimiter of DefaultJobApiBackOff 1 s to MaxJobApiBackOff 1 min;
 // processNextWorkItem: AddRateLimited, Forget on success). Creates go out in slow-start batches
@@ -111,6 +112,8 @@ interface JobState {
   suspendedCond: boolean | null;
   /** The message of a podFailurePolicy FailJob match: the Job fails at its next sync. */
   failJob: string | null;
+  /** Its pods' restartCount as their latest status writes show it (restarted pods only). */
+  readonly restarts: Map<PodInfo, number>;
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -144,7 +147,7 @@ export class JobController {
           obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
-          uncounted: new Set(), failJob: null, suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
+          uncounted: new Set(), failJob: null, restarts: new Map(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
         };
         if (!st.finished) this.enqueue(st);
         return st;
@@ -177,11 +180,20 @@ export class JobController {
         const st = this.owner(p);
         if (st === undefined) return;
         st.pods.add(p);
+        // A cluster snapshot's pod shows the restarts it had before the run.
+        if (p.past !== null && p.past.restarts > 0) st.restarts.set(p, p.past.restarts);
         this.enqueueBatched(st);
       },
       podBound: (p) => {
         const st = this.owner(p);
         if (st !== undefined) this.enqueueBatched(st);
+      },
+      // A status write with a new restartCount is a pod update (upstream updatePod).
+      podRestarted: (p, restartCount) => {
+        const st = this.owner(p);
+        if (st === undefined || !st.pods.has(p)) return;
+        st.restarts.set(p, restartCount);
+        this.enqueueBatched(st);
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
@@ -189,6 +201,7 @@ export class JobController {
         this.enqueueBatched(st);
         // Counted once: when it leaves the live set.
         if (!p.terminal || !st.pods.delete(p)) return;
+        st.restarts.delete(p);
         if (st.uncounted.delete(p)) {
           // deleted by this controller: not counted
         } else if (p.phase === 'Succeeded') this.count(st, true);
@@ -214,6 +227,7 @@ export class JobController {
         const st = this.owner(p);
         if (st === undefined) return;
         const wasLive = st.pods.delete(p);
+        st.restarts.delete(p);
         const wasDeleting = st.deleting.delete(p);
         const spared = st.uncounted.delete(p);
         // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as
@@ -330,7 +344,7 @@ export class JobController {
     const active = [...st.pods].filter((p) => !p.deleted && (onlyFailed || !p.terminating));
     // Upstream syncJob: a FailJob rule's match first, then backoffLimit.
     if (st.failJob !== null) return this.finish(st, 'Failed', 'PodFailurePolicy', active, st.failJob);
-    if (st.failed > backoffLimit) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active);
+    if (st.failed > backoffLimit || this.pastBackoffLimitOnFailure(st, backoffLimit)) return this.finish(st, 'Failed', 'BackoffLimitExceeded', active, 'Job has reached the specified backoff limit');
     const suspended = isSuspended(st.obj);
     if (!suspended && st.suspendedCond === true) {
       // Upstream syncJob: "Resumed jobs will always reset StartTime to current time", so the
@@ -380,6 +394,16 @@ export class JobController {
       else this.limiter.forget(st);
       if (dirty) this.enqueue(st);
     });
+  }
+
+  /** Upstream pastBackoffLimitOnFailure (job_controller.go): restartPolicy OnFailure, and the
+   * restartCounts of its Pending and Running pods sum to backoffLimit or more (more than 0 for a
+   * backoffLimit of 0). ksim's pods have one container, the one the kubelet restarts. */
+  private pastBackoffLimitOnFailure(st: JobState, backoffLimit: number): boolean {
+    if (st.restarts.size === 0 || st.obj.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
+    let sum = 0;
+    for (const [p, n] of st.restarts) if (!p.deleted && (p.phase === 'Running' || p.phase === 'Pending')) sum += n;
+    return backoffLimit === 0 ? sum > 0 : sum >= backoffLimit;
   }
 
   /** Upstream pastActiveDeadline: not suspended, and spec.activeDeadlineSeconds have passed

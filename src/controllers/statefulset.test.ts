@@ -372,3 +372,73 @@ test('a workload entry that brings a StatefulSet again later scales it (an updat
   assert.doesNotThrow(() => parseScenario(`${head}  - {name: a, manifest: ${job}}\n  - {name: b, at: 5m, manifest: ${job}}\n`, 's.yaml'));
   assert.throws(() => parseScenario(`${head}  - {name: a, manifest: ${job}}\n  - {name: b, at: 5m, manifest: ${job.replace('image: x', 'image: y')}}\n`, 's.yaml'), /workload\[1\]\.manifest\.spec\.template: expected the same template as workload entry "a"/);
 });
+
+/** statefulSet(...) with spec.ordinals.start. */
+function startingAt(start: number, replicas: number, policy?: string): WorkloadObject {
+  const o = statefulSet(replicas, policy);
+  return { ...o, spec: { ...(o.spec as object), ordinals: { start } } };
+}
+
+test('ordinals.start 5 (upstream getStartOrdinal, KEP-3335): OrderedReady creates db-5 (pod-index 5), then db-6 once db-5 is Running', () => {
+  const h = harness();
+  h.api.createObject(startingAt(5, 2));
+  h.sim.run(100 * MS);
+  assert.deepEqual(h.pods(), ['db-5:Pending']);
+  const p5 = h.pod('db-5')!;
+  assert.equal(p5.labels['statefulset.kubernetes.io/pod-name'], 'db-5');
+  assert.equal(p5.labels['apps.kubernetes.io/pod-index'], '5');
+  assert.equal(p5.pod.spec?.hostname, 'db-5');
+  h.api.setPodPhase(p5, 'Running'); // commits at 101 ms
+  h.sim.run(200 * MS);
+  assert.deepEqual(h.pods(), ['db-5:Running', 'db-6:Pending']);
+  assert.equal(h.pod('db-6')!.createdUs, 102 * MS);
+  assert.equal(h.pod('db-0'), undefined);
+});
+
+test('ordinals.start: OrderedReady scales 3 → 1 from db-7 down to db-5; Parallel creates db-2..db-4', () => {
+  const h = harness();
+  h.api.createObject(startingAt(5, 3, 'Parallel'));
+  h.sim.run(10 * MS);
+  assert.deepEqual(h.pods(), ['db-5:Pending', 'db-6:Pending', 'db-7:Pending']);
+  for (const n of ['db-5', 'db-6', 'db-7']) h.api.setPodPhase(h.pod(n)!, 'Running');
+  h.sim.run(20 * MS);
+  const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 1, podManagementPolicy: 'OrderedReady' }));
+  const deletions: string[] = [];
+  h.api.watch({ podDeleted: (p) => deletions.push(`${p.name}@${h.sim.now / MS}ms`) });
+  h.sim.run(100 * MS);
+  assert.deepEqual(deletions, ['db-7@22ms', 'db-6@23ms']);
+  assert.deepEqual(h.pods(), ['db-5:Running']);
+  const p = harness();
+  p.api.createObject(startingAt(2, 3, 'Parallel'));
+  p.sim.run(10 * MS);
+  assert.deepEqual(p.pods(), ['db-2:Pending', 'db-3:Pending', 'db-4:Pending']);
+});
+
+test('ordinals.start changed 0 → 2 on a set of 2 (upstream podInOrdinalRange): db-2, db-3 are made and db-1, db-0 condemned, highest first', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(2, 'Parallel'));
+  h.sim.run(10 * MS);
+  for (const n of ['db-0', 'db-1']) h.api.setPodPhase(h.pod(n)!, 'Running');
+  h.sim.run(20 * MS);
+  const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), ordinals: { start: 2 } }));
+  const deletions: string[] = [];
+  h.api.watch({ podDeleted: (p) => deletions.push(p.name) });
+  h.sim.run(100 * MS);
+  // Parallel: both new ordinals created and both condemned ones deleted in the same sync.
+  assert.deepEqual(deletions, ['db-1', 'db-0']);
+  assert.deepEqual(h.pods(), ['db-2:Pending', 'db-3:Pending']);
+});
+
+test('ordinals.start: a negative start is bad input (upstream ValidateStatefulSetSpec: non-negative)', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+cluster:
+  nodePools: [{ name: p, count: 1, allocatable: { cpu: "4", memory: 8Gi } }]
+workload:
+  - name: s
+    manifest: { apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { replicas: 2, ordinals: { start: -1 }, serviceName: s, selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: { containers: [{ name: c, image: x }] } } } }
+`;
+  assert.throws(() => parseScenario(text, 's.yaml'), /s\.yaml:7:.*workload\[0\]\.manifest\.spec\.ordinals\.start: expected .*got -1/);
+});

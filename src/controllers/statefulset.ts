@@ -1,8 +1,11 @@
 // StatefulSet controller (upstream pkg/controller/statefulset/stateful_set_control.go,
 // updateStatefulSet / processReplica / processCondemned, simplified), acting through API writes:
-//  - pods are named <set>-0 … <set>-(replicas−1) and labelled statefulset.kubernetes.io/pod-name
-//    and apps.kubernetes.io/pod-index (upstream stateful_set_utils.go newStatefulSetPod, with
-//    spec.hostname = the pod name and spec.subdomain = serviceName);
+//  - pods are named <set>-<start> … <set>-(start+replicas−1), start being spec.ordinals.start
+//    (default 0; upstream getStartOrdinal / getEndOrdinal, stateful_set_utils.go, KEP-3335), and
+//    labelled statefulset.kubernetes.io/pod-name and apps.kubernetes.io/pod-index (the ordinal;
+//    upstream newStatefulSetPod, with spec.hostname = the pod name and spec.subdomain =
+//    serviceName). A pod whose ordinal is outside that range is condemned (upstream
+//    podInOrdinalRange), so a changed start replaces the pods below it too;
 //  - a missing ordinal is created; a pod that ended (Succeeded or Failed: ksim's kubelet ends a
 //    pod when its run duration is over) is deleted, and created again with the same name at the
 //    first sync after its deletion was observed (upstream "Delete and recreate pods which
@@ -13,7 +16,7 @@
 //    Running. Scale down removes the highest ordinal first, one at a time, and only while
 //    every pod it keeps is Running;
 //  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync. The
-//    ordinals 0 .. replicas−1 are processed in slow-start batches of 1, 2, 4, ... (at most
+//    ordinals start .. start+replicas−1 are processed in slow-start batches of 1, 2, 4, ... (at most
 //    MaxBatchSize 500), a batch's creates sent when every create of the previous batch has been
 //    answered; an ordinal whose pod exists costs no request, so a batch without a missing
 //    ordinal passes at once; a batch with a refused create ends the sync (upstream runForAll →
@@ -22,8 +25,9 @@
 // before the next sync, and a sync with a refused create failed: the set is retried through the
 // work queue's rate limiter (upstream StatefulSetController: DefaultTypedControllerRateLimiter,
 // processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts). Not modelled: rolling
-// updates of a changed template (updateStrategy), revisions (controller-revision-hash),
-// volumeClaimTemplates, minReadySeconds, spec.ordinals, slow-start batches of Parallel
+// updates of a changed template (updateStrategy; the run warns of such a change:
+// metrics/template-changes.ts), revisions (controller-revision-hash),
+// volumeClaimTemplates, minReadySeconds, slow-start batches of Parallel
 // deletes (upstream processCondemned goes through runForAll too; ksim sends them at once).
 import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -148,13 +152,15 @@ export class StatefulSetController {
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
     const spec = st.obj.spec ?? {};
     const replicas = spec.replicas ?? 1;
+    const start = startOrdinal(st);
+    const end = start + replicas; // exclusive
     const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
-    // processReplica for ordinals 0 .. replicas−1, in order; Parallel collects the missing ones
+    // processReplica for ordinals start .. end−1, in order; Parallel collects the missing ones
     // for the slow-start batches. There are no pod expectations (upstream's StatefulSet
     // controller has none): a deletion already sent is not sent again, and only what waits on it
     // waits.
     const missing = new Set<number>();
-    for (let i = 0; i < replicas; i++) {
+    for (let i = start; i < end; i++) {
       const p = st.pods.get(i);
       if (p !== undefined && p.terminal) {
         this.deleteOnce(st, p, 'statefulset pod finished');
@@ -176,11 +182,12 @@ export class StatefulSetController {
       // NotReady node is not Ready.
       if (monotonic && (!isPodReady(p) || p.terminating || this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready === false)) return;
     }
-    if (missing.size > 0) this.createPods(st, missing, 0, replicas);
-    // processCondemned: ordinals ≥ replicas, highest first. A condemned pod already Terminating
+    if (missing.size > 0) this.createPods(st, missing, start, end);
+    // processCondemned: ordinals outside start .. end−1, highest first (upstream
+    // descendingOrdinal). A condemned pod already Terminating
     // (or whose deletion is in flight) is not deleted again; OrderedReady waits for it to be
     // gone before the next one (upstream: "if the condemned Pod is terminating, wait").
-    const condemned = [...st.pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);
+    const condemned = [...st.pods.keys()].filter((i) => i < start || i >= end).sort((a, b) => b - a);
     for (const i of condemned) {
       const p = st.pods.get(i) as PodInfo;
       if (p.terminating || st.deleting.has(p)) {
@@ -239,6 +246,11 @@ export class StatefulSetController {
       spec: podSpec,
     };
   }
+}
+
+/** spec.ordinals.start, 0 when unset (upstream getStartOrdinal). */
+function startOrdinal(st: SetState): number {
+  return (st.obj.spec as { ordinals?: { start?: number } } | undefined)?.ordinals?.start ?? 0;
 }
 
 /** The ordinal of a pod named <set>-<n>, or −1 (upstream getOrdinal). */

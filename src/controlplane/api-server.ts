@@ -24,6 +24,9 @@ export interface ClusterWatcher {
   podAdded?(p: PodInfo): void;
   podBound?(p: PodInfo): void;
   podPhaseChanged?(p: PodInfo, from: PodPhase): void;
+  /** The kubelet wrote a restarted container's status: `restartCount` is the pod's container
+   * restarts as its status now shows them (status.containerStatuses[].restartCount). */
+  podRestarted?(p: PodInfo, restartCount: number): void;
   /** A graceful deletion started: the pod is Terminating (it has a deletionTimestamp) and keeps
    * its node until its kubelet confirms; podDeleted follows when it is gone. */
   podTerminating?(p: PodInfo, reason: string): void;
@@ -454,6 +457,15 @@ export class ApiServer {
       if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
       this.cluster.setPhase(p, phase);
       this.notify('podPhaseChanged', p, from);
+    });
+  }
+
+  /** The kubelet's status write after it restarted a container in place (upstream: its status
+   * manager writes the new containerStatuses, restartCount one more; the phase stays). */
+  setPodRestarts(p: PodInfo, restartCount: number): void {
+    this.write('api.pod-status', p.key, () => {
+      if (p.deleted) return;
+      this.notify('podRestarted', p, restartCount);
     });
   }
 

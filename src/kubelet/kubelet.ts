@@ -25,9 +25,11 @@
 // a crash more than 2 × 5 min = 10 min after the last restart starts again from 10 s (the
 // container ran 10 min without failing). The pod stays bound with its resources held and its
 // phase stays Running (as upstream: the container is Waiting/CrashLoopBackOff, the pod phase
-// does not change), so no status write is made; restarts are counted per pod (PodInfo.restarts,
-// which ReplicaSets read when scaling down) and in total. A restart draws a fresh run duration;
-// no startup latency.
+// does not change); restarts are counted per pod (PodInfo.restarts, which ReplicaSets read when
+// scaling down) and in total. Each restart makes one status write with the new restartCount
+// (ApiServer.setPodRestarts; upstream's status manager writes the changed containerStatuses),
+// which a Job with restartPolicy OnFailure counts against its backoffLimit; held while the node
+// is cut off, as phase writes are. A restart draws a fresh run duration; no startup latency.
 //
 // Image pulls (KubeletOptions.imagePullUs): a pod's start waits, on top of its startup latency,
 // for the pull of each of its images (init and app containers) its node does not hold yet. A
@@ -47,7 +49,7 @@
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import { addTimeUs } from '../engine/time.js';
 import type { Container } from 'kubernetes-types/core/v1.js';
-import type { PodInfo, PodPhase } from '../cluster/pod-info.js';
+import { maxContainerRestarts, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -112,7 +114,7 @@ export class Kubelets {
    * lookup (it is asked several times per pod). */
   private notUp = 0;
   /** Status writes held by a partition, per node, in order. */
-  private readonly held = new Map<string, { p: PodInfo; phase: PodPhase; reason?: PodReason }[]>();
+  private readonly held = new Map<string, HeldWrite[]>();
   /** Pods with spec.activeDeadlineSeconds: when their kubelet accepted them, and the timer. */
   private readonly deadlines = new Map<PodInfo, { readonly fromUs: number; ev: SimEvent | null }>();
   /** Lease renewals sent (for measurements). */
@@ -246,6 +248,10 @@ export class Kubelets {
     /** Pods whose containers ended while the node was cut off (their phase write was held). */
     let ended: Set<PodInfo> | null = null;
     for (const h of held) {
+      if (h.phase === null) {
+        this.clientOf(h.p).setPodRestarts(h.p, h.restarts);
+        continue;
+      }
       this.clientOf(h.p).setPodPhase(h.p, h.phase, h.reason);
       if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(h.p);
     }
@@ -411,6 +417,7 @@ export class Kubelets {
       p.restarts++;
       this.containerRestarts++;
       this.runPod(p);
+      this.reportRestarts(p);
     }));
   }
 
@@ -427,14 +434,26 @@ export class Kubelets {
   }
 
   private report(p: PodInfo, phase: PodPhase, reason?: PodReason): void {
-    const node = p.nodeName ?? '';
-    if (this.stateOf(node) === 'partitioned') {
-      let h = this.held.get(node);
-      if (h === undefined) this.held.set(node, (h = []));
-      h.push(reason === undefined ? { p, phase } : { p, phase, reason });
-      return;
-    }
+    if (this.hold(p, reason === undefined ? { p, phase, restarts: 0 } : { p, phase, reason, restarts: 0 })) return;
     this.clientOf(p).setPodPhase(p, phase, reason);
+  }
+
+  /** The status write of a restart: its new restartCount (the snapshot's count plus the run's),
+   * which a Job with restartPolicy OnFailure counts against backoffLimit. */
+  private reportRestarts(p: PodInfo): void {
+    const restarts = maxContainerRestarts(p);
+    if (this.hold(p, { p, phase: null, restarts })) return;
+    this.clientOf(p).setPodRestarts(p, restarts);
+  }
+
+  /** Holds a status write while the pod's node is cut off from the API (true: held). */
+  private hold(p: PodInfo, w: HeldWrite): boolean {
+    const node = p.nodeName ?? '';
+    if (this.stateOf(node) !== 'partitioned') return false;
+    let h = this.held.get(node);
+    if (h === undefined) this.held.set(node, (h = []));
+    h.push(w);
+    return true;
   }
 
   private clientOf(p: PodInfo): ApiServer {
@@ -463,6 +482,14 @@ export class Kubelets {
       p.kubeletTimer = null;
     }
   }
+}
+
+/** A status write held by a partition: a phase, or (phase null) a restart's restartCount. */
+interface HeldWrite {
+  readonly p: PodInfo;
+  readonly phase: PodPhase | null;
+  readonly reason?: PodReason;
+  readonly restarts: number;
 }
 
 /** flowcontrol hasExpired: more than 2 × maxDuration since the last update resets the backoff. */

@@ -503,12 +503,15 @@ function readResourceQuotaSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** apps/v1 StatefulSet (upstream apps validation ValidateStatefulSetSpec, the fields ksim uses):
- * replicas ≥ 0, podManagementPolicy OrderedReady or Parallel, updateStrategy.type RollingUpdate or
+ * replicas ≥ 0, ordinals.start ≥ 0, podManagementPolicy OrderedReady or Parallel, updateStrategy.type RollingUpdate or
  * OnDelete, selector matching the template labels, restartPolicy Always. */
 function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a statefulset spec', describe(spec));
   if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
   readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
+  // Upstream ValidateStatefulSetSpec: ordinals.start is a non-negative field.
+  const ordinals = spec['ordinals'];
+  if (isObj(ordinals)) readOptionalInt(doc, [...path, 'ordinals', 'start'], ordinals['start'], 0, 0);
   const pmp = spec['podManagementPolicy'];
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
   const us = spec['updateStrategy'];

@@ -1,0 +1,57 @@
+// StatefulSets and DaemonSets whose pod template changed during the run: ksim does not model
+// their updateStrategy RollingUpdate (the default; upstream pkg/controller/statefulset
+// stateful_set_control.go updateStatefulSet and pkg/controller/daemon/update.go rollingUpdate
+// replace the pods of an old revision), so such a change would otherwise pass silently. One run
+// warning per object. OnDelete is left out: upstream does not roll it out either, and ksim's
+// pods created after the change (replacements, scale-ups, new nodes) take the new template, as
+// upstream's do.
+import { canonicalJson } from '../api/values.js';
+import type { ClusterWatcher } from '../controlplane/api-server.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
+import { toSeconds } from '../engine/time.js';
+
+interface Change {
+  readonly kind: string;
+  readonly key: string;
+  readonly firstUs: number;
+  count: number;
+}
+
+export class TemplateChanges {
+  private readonly changes = new Map<string, Change>();
+
+  constructor(private readonly now: () => number) {}
+
+  readonly watcher: ClusterWatcher = {
+    objectUpdated: (o, old) => {
+      if ((o.kind !== 'StatefulSet' && o.kind !== 'DaemonSet') || o.spec === old.spec) return; // a status write keeps the spec
+      if (updateStrategyType(o) === 'OnDelete') return;
+      const spec = o.spec as { template?: unknown } | undefined;
+      const before = old.spec as { template?: unknown } | undefined;
+      if (userTemplate(spec?.template) === userTemplate(before?.template)) return;
+      const key = `${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+      const c = this.changes.get(key);
+      if (c !== undefined) c.count++;
+      else this.changes.set(key, { kind: o.kind, key: `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, firstUs: this.now(), count: 1 });
+    },
+  };
+
+  /** One warning per object whose template changed, in the order of their first change. */
+  warnings(): string[] {
+    return [...this.changes.values()].map((c) =>
+      `${c.kind} ${c.key}: its pod template changed at ${toSeconds(c.firstUs)} s${c.count > 1 ? ` (and ${c.count - 1} more time(s))` : ''}, and ksim does not roll out a ${c.kind}'s template change (upstream's default updateStrategy RollingUpdate would replace its pods): its pods keep the old template, and only pods created after the change (${c.kind === 'DaemonSet' ? 'replacements, new nodes' : 'replacements, scale-ups'}) get the new one`);
+  }
+}
+
+/** A template's canonical JSON without ksim's own ksim.io/workload annotation: a later entry
+ * that only scales the set names itself there, which is no change the user made. */
+function userTemplate(t: unknown): string {
+  const tt = (t ?? {}) as { metadata?: { annotations?: Record<string, string> } };
+  const annotations = { ...tt.metadata?.annotations };
+  delete annotations['ksim.io/workload'];
+  return canonicalJson({ ...tt, metadata: { ...tt.metadata, annotations } });
+}
+
+function updateStrategyType(o: WorkloadObject): string {
+  return (o.spec as { updateStrategy?: { type?: string } } | undefined)?.updateStrategy?.type ?? 'RollingUpdate';
+}
