@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 import { KSIM_VERSION } from '../src/version.js';
 import { bareCheckInvariantsLast } from '../src/cli/main.js';
@@ -199,6 +199,29 @@ test('an option that takes one value given twice is refused naming it (exit 2, n
   }
   const ok = ksim('run', 'scenarios/capacity.yaml', '--set', 'duration=1m', '--set', 'seed=3', '-o', out, '-q');
   assert.equal(ok.status, 0, ok.stderr);
+});
+
+test('an option or argument given empty, or an option with no value, is refused naming it (exit 2, nothing written): -o \'\' was the working folder or an internal error, a bare --workers was ignored', () => {
+  const cwd = tempDir('ksim-empty-');
+  writeFileSync(join(cwd, 'keep.txt'), 'mine\n');
+  const scenario = repoPath('scenarios/quickstart.yaml');
+  const cases: [string[], string][] = [
+    [['run', scenario, '-o', ''], "--output: expected a value after it, got an empty string"],
+    [['sweep', scenario, '--seeds', '1-2', '-o', ''], "--output: expected a value after it, got an empty string"],
+    [['import', scenario, '-o', ''], "--output: expected a value after it, got an empty string"],
+    [['run', scenario, '--output='], "--output: expected a value after it, got an empty string"],
+    [['capacity', scenario, '--pod', ''], "--pod: expected a value after it, got an empty string"],
+    [['capacity', repoPath('scenarios/capacity.yaml'), '--nodes-for', 'general', '--workers'], "--workers: expected a value after it, got none"],
+    [['sweep', scenario, '--seeds', '1-2', '--workers', '-o', 'out'], "--workers: expected a value after it, got none"],
+    [['run', ''], "<scenario>: expected a value, got an empty string"],
+    [['report', ''], "<dir>: expected a value, got an empty string"],
+  ];
+  for (const [args, message] of cases) {
+    const r = spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd, encoding: 'utf8' });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, `ksim: ${message}\n`, args.join(' '));
+    assert.deepEqual(readdirSync(cwd), ['keep.txt'], args.join(' '));
+  }
 });
 
 test('capacity --nodes-for refuses --tolerate \'N nodes\' above --max-count, and --seed with --seeds (both were run quietly: 15 nodes down for a 20-node tolerance, seeds 1-3 for --seed 5)', () => {

@@ -120,11 +120,24 @@ export async function main(argv: string[]): Promise<number> {
       .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
       // An option given twice that takes one value (`-o a -o b`, a command re-run from history
       // with one more): yargs makes it a list, which the commands do not expect.
-      .middleware(((a: Record<string, unknown>, inst: { getOptions(): { array: string[] } }) => {
-        const lists = new Set(inst.getOptions().array);
+      // An option or argument given empty (`-o ''`, a shell variable that was not set) or an
+      // option with no value at the end (`--workers`): yargs passes '' or undefined on, which
+      // made `-o ''` the current folder and others internal errors or silent defaults.
+      .middleware(((a: Record<string, unknown>, inst: { getOptions(): { array: string[]; alias: Record<string, string[]> } }) => {
+        const o = inst.getOptions();
+        const lists = new Set(o.array);
         for (const [k, v] of Object.entries(a)) {
           // (Each option is also under its one-letter alias and its camel-case spelling.)
-          if (!Array.isArray(v) || k.length < 2 || k === '$0' || lists.has(k) || /[A-Z]/.test(k)) continue;
+          if (k.length < 2 || k === '$0' || /[A-Z]/.test(k)) continue;
+          if (v === '' || v === undefined) {
+            const names = [k, ...(o.alias[k] ?? [])];
+            const at = args.findIndex((x) => names.some((n) => x === (n.length === 1 ? `-${n}` : `--${n}`)));
+            const flag = at >= 0 || args.some((x) => names.some((n) => x.startsWith(`--${n}=`)));
+            // A bare string option (`--target -o out`) reads as '' too: "none" unless '' was given.
+            const given = at >= 0 ? args[at + 1] === '' : v === '';
+            throw new InputError(flag ? `--${k}` : `<${k}>`, 0, 0, '', flag ? 'a value after it' : 'a value', given ? 'an empty string' : 'none');
+          }
+          if (!Array.isArray(v) || lists.has(k)) continue;
           throw new InputError(`--${k}`, 0, 0, '', 'one value (the option is given once)', `${v.length} values: ${v.map((x) => JSON.stringify(x)).join(', ')}`);
         }
       }) as unknown as Parameters<Argv['middleware']>[0], true)
