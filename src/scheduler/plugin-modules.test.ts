@@ -396,6 +396,20 @@ test('ksim run --check-invariants with a plugin module whose Filter returns a st
   }
 });
 
+test('ksim run with a plugin module whose Filter errs on every node warns on stderr that every scheduling attempt erred, naming the plugin and its first error', () => {
+  const f = fixture(`import { Status } from ${JSON.stringify(new URL('../index.js', import.meta.url).pathname)};
+export const plugins = { MetricsGate: () => ({ name: 'MetricsGate', filter: () => Status.error('cannot reach metrics api') }) };
+`, 'MetricsGate');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('scheduling attempts'));
+    assert.deepEqual(warnings, ['ksim: warning: 16 of 16 scheduling attempts ended in an error, so the scheduler bound no pod; the first (pod default/web-5478794fb5-vnjx9, at 10.465ms) from plugin MetricsGate: running "MetricsGate" filter plugin: cannot reach metrics api']);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
 test('a PreFilter (or Permit) returning a bare Status, not { status }, is told so, not that its status is undefined', async () => {
   const f = fixture(`import { Status } from ${JSON.stringify(new URL('../index.js', import.meta.url).pathname)};
 export const plugins = { P: () => ({
