@@ -23,13 +23,24 @@ const SWEEP = ['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-3', '--matrix
 const RUN_IDS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
 const RUN_FILES = ['jobs.csv', 'nodes.csv', 'placements.csv', 'pods.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv'];
 
-/** Every file of a sweep folder but the run.json files (wall times): path → content. */
+/** Every file of a sweep folder but the run.json files (wall times; see runJsons): path → content. */
 function outputs(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of readdirSync(dir).sort()) {
     if (e === 'sweep.json') continue;
     if (e === 'sweep.csv') out.set(e, readFileSync(join(dir, e), 'utf8'));
     else for (const f of readdirSync(join(dir, e)).sort()) if (f !== 'run.json') out.set(`${e}/${f}`, readFileSync(join(dir, e, f), 'utf8'));
+  }
+  return out;
+}
+
+/** Each run's run.json text, with its wall-clock figures (wall_time_ms, events_per_second) and
+ * its sweep's output folder (`dir`, which every run names in options.output) masked. */
+function runJsons(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of RUN_IDS) {
+    const text = readFileSync(join(dir, id, 'run.json'), 'utf8');
+    out.set(id, text.replace(/"(wall_time_ms|events_per_second)": \d+/g, '"$1": 0').replaceAll(JSON.stringify(dir).slice(1, -1), '<sweep -o>'));
   }
   return out;
 }
@@ -60,6 +71,14 @@ test('the same sweep with 1 worker, 2 workers and as 3 merged shards is byte-ide
   assert.deepEqual(outputs(join(DIR, 'w2')), reference);
   assert.deepEqual(outputs(join(DIR, 'merged')), reference);
   for (const id of RUN_IDS) assert.deepEqual(readdirSync(join(DIR, 'w2', id)).sort(), RUN_FILES);
+  // run.json too, but for its wall-clock figures: a merged run names the merged folder it is in,
+  // as the unsharded sweep's names its own, not the shard's.
+  for (const id of RUN_IDS) assert.equal(JSON.parse(readFileSync(join(DIR, 'merged', id, 'run.json'), 'utf8')).options.output, join(DIR, 'merged', id), id);
+  assert.equal(JSON.parse(readFileSync(join(DIR, 'w1', 'r4', 'run.json'), 'utf8')).options.output, join(DIR, 'w1', 'r4'));
+  const runJson = runJsons(join(DIR, 'w1'));
+  assert.match(runJson.get('r4')!, /"output": "<sweep -o>\/r4"\n/);
+  assert.deepEqual(runJsons(join(DIR, 'w2')), runJson);
+  assert.deepEqual(runJsons(join(DIR, 'merged')), runJson);
 
   const rows = sweepRows(join(DIR, 'w1'));
   assert.deepEqual(rows.map((r) => [r['run_id'], r['seed'], r['cluster.nodePools[0].count'], r['status'], r['scenario'], r['sim_duration_s']]), [

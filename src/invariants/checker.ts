@@ -52,6 +52,10 @@
 //                         framework would turn a bad one into a cycle Error. A plugin of
 //                         scheduler.pluginModules stops the run too, as a PluginFailure (the
 //                         plugin's error, not ksim's)
+//  plugin-verdict         every value a plugin of scheduler.pluginModules returns where a verdict
+//                         belongs (any extension point) is null or a Status ({ status } for
+//                         PreFilter, PostFilter, Permit), checked before it would become an Error
+//                         status; it stops the run as a PluginFailure, as plugin-score does
 //  plugin-error           no scheduling cycle ends in an Error returned by a plugin (PreFilter,
 //                         Filter and its AddPod/RemovePod extensions, PreScore, Score,
 //                         NormalizeScore). Not covered: a binding failed by the API (the pod or
@@ -455,6 +459,13 @@ export class InvariantChecker implements ClusterIndex {
       // placements.csv records it as an error row.
       if (this.userModulePlugins.has(plugin)) return;
       this.fail('plugin-error', `scheduling pod ${pod.key} ended in an Error from plugin ${plugin === '' ? '(unnamed)' : plugin}: ${message}`);
+    },
+    badVerdict: (plugin, pod, node, message) => {
+      // Unlike an Error Status it returns on purpose, a value that is no verdict is the plugin
+      // module's mistake, as a bad score is: the run stops as the plugin's error (exit 1).
+      const where = [pod === null ? '' : `pod ${pod.key}`, node === null ? '' : `node ${node}`].filter((w) => w !== '').join(', ');
+      if (this.userModulePlugins.has(plugin)) throw new PluginFailure(`${message} (${where === '' ? '' : `${where}; `}--check-invariants: plugin-verdict)`);
+      this.fail('plugin-verdict', `${message}${where === '' ? '' : ` (${where})`}`);
     },
   };
 

@@ -24,6 +24,7 @@ import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
+import { AttemptErrors } from './attempt-errors.js';
 import { PoolPeaks, ratioOf, RequestedPeaks, type PoolPeakValues } from './pool-peaks.js';
 
 export { RequestedPeaks } from './pool-peaks.js';
@@ -95,6 +96,8 @@ export class MetricsCollector implements SchedulerObserver {
   /** The latest failed attempt's reason of each pod not bound (yet), for the end-of-run
    * diagnosis of workloads short of their replicas. */
   readonly lastFailure = new Map<PodInfo, FailedAttempt>();
+  /** Attempts ended and erred, for the warning of a run where every one erred. */
+  readonly attemptErrors = new AttemptErrors();
   private readonly cpuRatio: TimeWeightedMean;
   private readonly memRatio: TimeWeightedMean;
   /** Highest requested ratios, and when the load (the larger of the two) first peaked. */
@@ -237,6 +240,7 @@ export class MetricsCollector implements SchedulerObserver {
 
   attempt(r: AttemptRecord): void {
     const p = r.pod;
+    this.attemptErrors.attempt(r);
     if (r.result === 'bound') {
       this.podsBound++;
       this.schedulingLatencyUs.push(r.timeUs - p.createdUs);

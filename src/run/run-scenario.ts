@@ -487,6 +487,7 @@ function finishRun(parts: RunParts): RunResult {
     ...parts.startWarnings,
     ...parts.templateChanges.warnings(),
     ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
+    ...metrics.attemptErrors.warnings(),
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),

@@ -63,11 +63,12 @@ async function refusal(p: Promise<unknown>): Promise<Error> {
   assert.fail('expected a rejection');
 }
 
-/** placements.csv's reasons of a run with the module's plugins. */
+/** placements.csv's reasons of a run with the module's plugins, unchecked (with invariant
+ * checks, as npm test turns on, a value that is no verdict stops the run: plugin-verdict). */
 async function placementReasons(f: { scenario: string }): Promise<string[]> {
   const scenario = loadScenario(f.scenario);
   const plugins = await loadPluginModules(scenario.pluginModules);
-  const t = runScenario(scenario, { plugins }).tables.find((x) => x.file === 'placements.csv')!;
+  const t = runScenario(scenario, { plugins, checkInvariants: false }).tables.find((x) => x.file === 'placements.csv')!;
   return t.rows.map((r) => String(r['reason']));
 }
 
@@ -339,6 +340,71 @@ test('ksim run --check-invariants with a plugin module scoring 62.5 exits 1 nami
     const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q', '--check-invariants'], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /^ksim: plugin "Frac" returns a non-integer score 62\.5: scores are integers \(int64 upstream\) \(pod default\/web-\S+, node g-[0-2]; --check-invariants: plugin-score\)\n$/);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test("with invariant checks on, a plugin module's value that is not a verdict (true, a string, undefined, a status-shaped object), at any extension point, stops the run as the plugin's error (plugin-verdict), as a bad score does", async () => {
+  const expected = "expected null or a Status (import { Status } from 'ksim')";
+  // [plugin, methods, message, whether the point has a node]
+  const cases: [name: string, methods: string, message: string, node: boolean][] = [
+    ['Yes', 'filter: () => true', `Filter returned true: ${expected}`, true],
+    ['Str', "filter: () => 'ok'", `Filter returned "ok": ${expected}`, true],
+    ['Undef', 'filter() {}', `Filter returned undefined: ${expected}`, true],
+    ['Shaped', "filter: () => ({ code: 2, reasons: ['not big'] })", `Filter returned {"code":2,"reasons":["not big"]}: ${expected}`, true],
+    ['Batch', "filter: () => null, filterNodes(s, p, nodes, from, to, rej) { for (let i = from; i < to; i++) { rej.at[i - from] = i; rej.verdicts[i - from] = 'no'; } return to - from; }", `Filter returned "no": ${expected}`, true],
+    ['Pre', "preFilter: () => ({ status: 'fine' }), filter: () => null", `PreFilter returned "fine": ${expected}`, false],
+    ['PreNum', 'preFilter: () => 7, filter: () => null', "PreFilter returned 7: expected { status: null or a Status, ... } (import { Status } from 'ksim')", false],
+    ['PreSc', 'preScore: () => false, score: () => 1', `PreScore returned false: ${expected}`, false],
+    ['Norm', 'score: () => 1, normalizeScore: () => 0', `NormalizeScore returned 0: ${expected}`, false],
+    ['Res', 'reserve: () => true, unreserve() {}', `Reserve returned true: ${expected}`, true],
+    ['Perm', 'permit: () => ({ status: 1 })', `Permit returned 1: ${expected}`, true],
+    ['PreB', "preBind: () => 'bound'", `PreBind returned "bound": ${expected}`, true],
+  ];
+  const quote = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const [name, methods, message, node] of cases) {
+    const f = fixture(`export const plugins = {\n  ${name}: () => ({ name: '${name}', ${methods} }),\n};\n`, name);
+    try {
+      const scenario = loadScenario(f.scenario);
+      const plugins = await loadPluginModules(scenario.pluginModules);
+      const e = await refusal(Promise.resolve().then(() => runScenario(scenario, { plugins, checkInvariants: true })));
+      assert.ok(e instanceof PluginFailure, `${name}: ${String(e)}`);
+      assert.match(e.message, new RegExp(`^plugin "${name}" ${quote(message)} \\(pod default/web-[a-z0-9]+-[a-z0-9]+${node ? ', node g-[0-2]' : ''}; --check-invariants: plugin-verdict\\)$`), name);
+      // Unchecked, the same value is an Error status: no pod is bound.
+      const rows = runScenario(scenario, { plugins, checkInvariants: false }).tables.find((x) => x.file === 'placements.csv')!.rows;
+      assert.ok(rows.length >= 2, name);
+      for (const r of rows) assert.notEqual(r['result'], 'scheduled', name);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('ksim run --check-invariants with a plugin module whose Filter returns a status-shaped object exits 1 naming the plugin, the point, the value and what was expected', () => {
+  const f = fixture(`export const plugins = {\n  OnlyBig: () => ({ name: 'OnlyBig', filter: () => ({ code: 2, reasons: ['not big'] }) }),\n};\n`, 'OnlyBig');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q', '--check-invariants'], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^ksim: plugin "OnlyBig" Filter returned \{"code":2,"reasons":\["not big"\]\}: expected null or a Status \(import \{ Status \} from 'ksim'\) \(pod default\/web-\S+, node g-[0-2]; --check-invariants: plugin-verdict\)\n$/);
+    assert.doesNotMatch(r.stderr, /internal error|this is a bug/);
+    // Unchecked it is the cycle's Error: an error row, exit 0.
+    const u = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8', env: { ...process.env, KSIM_CHECK_INVARIANTS: '' } });
+    assert.equal(u.status, 0, u.stderr);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('ksim run with a plugin module whose Filter errs on every node warns on stderr that every scheduling attempt erred, naming the plugin and its first error', () => {
+  const f = fixture(`import { Status } from ${JSON.stringify(new URL('../index.js', import.meta.url).pathname)};
+export const plugins = { MetricsGate: () => ({ name: 'MetricsGate', filter: () => Status.error('cannot reach metrics api') }) };
+`, 'MetricsGate');
+  try {
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('scheduling attempts'));
+    assert.deepEqual(warnings, ['ksim: warning: 16 of 16 scheduling attempts ended in an error, so the scheduler bound no pod; the first (pod default/web-5478794fb5-vnjx9, at 10.465ms) from plugin MetricsGate: running "MetricsGate" filter plugin: cannot reach metrics api']);
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

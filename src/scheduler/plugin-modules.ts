@@ -6,11 +6,12 @@ import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../api/input-error.js';
 import { FieldError } from '../api/field-error.js';
-import { checkedVerdict, describeValue } from './framework/framework.js';
-import { FROM_PLUGIN_MODULE, type Plugin, type PluginFactory } from './framework/interfaces.js';
-import { Code, Status } from './framework/status.js';
+import { describeValue, notAVerdict, ownStatus } from './framework/framework.js';
+import { FROM_PLUGIN_MODULE, type FilterRejections, type FrameworkHandle, type Plugin, type PluginFactory } from './framework/interfaces.js';
+import { Code, Status, type Verdict } from './framework/status.js';
 import { ActionType } from './framework/events.js';
 import { inTreeRegistry } from './plugins/registry.js';
+import type { PodInfo } from '../cluster/pod-info.js';
 
 export interface PluginModule {
   /** Path as the user wrote it (for messages). */
@@ -65,7 +66,7 @@ export async function loadPluginModules(modules: readonly PluginModule[]): Promi
       if (builtIn.has(name)) throw moduleError(m, inner, 'a name that is not a built-in plugin', JSON.stringify(name), `${inner} is ${JSON.stringify(name)}`);
       if (out.has(name)) throw moduleError(m, inner, 'a plugin name no other module registers', JSON.stringify(name), `${inner} is ${JSON.stringify(name)}, registered by an earlier module too`);
       const f = factory as PluginFactory;
-      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m, url), name, m.display, url);
+      const guarded: PluginFactory = (args, handle) => guardPlugin(made(f, args, handle, name, m, url), name, m.display, url, handle);
       fromModules.add(guarded);
       out.set(name, guarded);
     }
@@ -228,6 +229,8 @@ const METHODS: Readonly<Record<string, { point: string; pod: number; node: numbe
   preScore: { point: 'PreScore', pod: 1, node: -1, returns: 'verdict' },
   score: { point: 'Score', pod: 1, node: 2, returns: 'other' },
   scoreNodes: { point: 'Score', pod: 1, node: -1, returns: 'other' },
+  // Its verdicts are written into its last argument (checked below).
+  filterNodes: { point: 'Filter', pod: 1, node: -1, returns: 'other' },
   normalizeScore: { point: 'NormalizeScore', pod: 1, node: -1, returns: 'verdict' },
   reserve: { point: 'Reserve', pod: 1, node: 2, returns: 'verdict' },
   unreserve: { point: 'Unreserve', pod: 1, node: 2, returns: 'other' },
@@ -239,16 +242,18 @@ const METHODS: Readonly<Record<string, { point: string; pod: number; node: numbe
   eventsToRegister: { point: 'EventsToRegister', pod: -1, node: -1, returns: 'other' },
 };
 
-type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown;
+type Method = (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown;
 
 /**
  * A user plugin as the framework sees it: an object inheriting from the plugin whose
  * extension-point methods (only those it has, so the points it implements stay the same) call
  * the plugin's with `this` the plugin, turn an exception into a PluginFailure naming the plugin,
  * the point, the pod and node, and turn a returned value that is not a Verdict into an Error
- * Status (checkedVerdict). Built-in plugins are not wrapped, so they pay nothing for this.
+ * Status, telling the profile's audit first (with --check-invariants that stops the run, as a
+ * bad score does). Built-in plugins are not wrapped, so they pay nothing for this; a verdict
+ * costs one type check.
  */
-function guardPlugin(plugin: Plugin, registered: string, display: string, url: string): Plugin {
+function guardPlugin(plugin: Plugin, registered: string, display: string, url: string, handle: FrameworkHandle | undefined): Plugin {
   if (typeof plugin !== 'object' || plugin === null) return plugin; // the framework refuses it
   const name = typeof plugin.name === 'string' ? plugin.name : registered;
   const guarded = Object.create(plugin) as Plugin;
@@ -256,6 +261,17 @@ function guardPlugin(plugin: Plugin, registered: string, display: string, url: s
   const fail = (e: unknown, point: string, pod: unknown, node: unknown): unknown => {
     if (e instanceof PluginFailure) return e; // thrown by a plugin this one called (through the handle)
     return new PluginFailure(failureMessage(e, name, point, pod, node, display, url), { cause: e });
+  };
+  // A value that is no verdict: the audit hears of it (the handle's framework is read only
+  // now, on this rare path: the checker attaches its audit after the plugins are made).
+  const notVerdict = (message: string, pod: unknown, node: unknown): Status => {
+    const audit = (handle as Partial<FrameworkHandle> | undefined)?.framework?.audit;
+    if (audit !== null && audit !== undefined) audit.badVerdict(name, podArg(pod), nodeArg(node), message);
+    return new Status(Code.Error, [message], name);
+  };
+  const verdict = (v: unknown, point: string, pod: unknown, node: unknown): Verdict => {
+    if (v === null) return null;
+    return ownStatus(v) ?? notVerdict(notAVerdict(v, name, point), pod, node);
   };
   for (const [method, how] of Object.entries(METHODS)) {
     const fn = (plugin as unknown as Record<string, unknown>)[method];
@@ -267,10 +283,27 @@ function guardPlugin(plugin: Plugin, registered: string, display: string, url: s
       wrapped = (a, b, c, d) => {
         const done = d as (v: unknown) => void;
         try {
-          return call.call(plugin, a, b, c, (v: unknown) => done(checkedVerdict(v, name, point)));
+          return call.call(plugin, a, b, c, (v: unknown) => done(v === null || v instanceof Status ? v : verdict(v, point, b, c)));
         } catch (e) {
           throw fail(e, point, b, c);
         }
+      };
+    } else if (method === 'filterNodes') {
+      wrapped = (a, b, c, d, e, f) => {
+        let r: unknown;
+        try {
+          r = call.call(plugin, a, b, c, d, e, f);
+        } catch (err) {
+          throw fail(err, point, b, undefined);
+        }
+        // The rejections it wrote are verdicts too: the framework reads their codes.
+        const rej = f as FilterRejections;
+        const n = typeof r === 'number' ? Math.min(r, rej.verdicts.length) : 0;
+        for (let q = 0; q < n; q++) {
+          const v = rej.verdicts[q] as unknown;
+          if (v !== null && !(v instanceof Status)) rej.verdicts[q] = verdict(v, point, b, (c as readonly unknown[])[rej.at[q] as number]);
+        }
+        return r;
       };
     } else if (method === 'eventsToRegister') {
       wrapped = () => {
@@ -297,8 +330,14 @@ function guardPlugin(plugin: Plugin, registered: string, display: string, url: s
           const args = [a, b, c, d];
           throw fail(e, point, args[pod], args[node]);
         }
-        if (returns === 'verdict') return r === null || r instanceof Status ? r : checkedVerdict(r, name, point);
-        if (returns === 'status') return checkedResult(r, name, point);
+        if (returns === 'verdict') return r === null || r instanceof Status ? r : verdict(r, point, nth(pod, a, b, c, d), nth(node, a, b, c, d));
+        if (returns === 'status') {
+          const s = typeof r === 'object' && r !== null ? (r as { status?: unknown }).status : undefined;
+          if (s === null || s instanceof Status) return r;
+          const problem = resultProblem(r, name, point);
+          if (problem !== null) return { status: notVerdict(problem, nth(pod, a, b, c, d), nth(node, a, b, c, d)) };
+          return { ...(r as object), status: verdict(s, point, nth(pod, a, b, c, d), nth(node, a, b, c, d)) };
+        }
         return r;
       };
     }
@@ -307,20 +346,33 @@ function guardPlugin(plugin: Plugin, registered: string, display: string, url: s
   return guarded;
 }
 
-/** A `{ status, ... }` result (PreFilter, PostFilter, Permit) with its status checked. */
-function checkedResult(r: unknown, plugin: string, point: string): unknown {
+/** What is wrong with a `{ status, ... }` result (PreFilter, PostFilter, Permit) as a whole, or
+ * null when only its status can be (checked as a verdict). */
+function resultProblem(r: unknown, plugin: string, point: string): string | null {
   if (typeof r !== 'object' || r === null) {
-    return { status: new Status(Code.Error, [`plugin "${plugin}" ${point} returned ${describeValue(r)}: expected { status: null or a Status, ... } (import { Status } from 'ksim')`], plugin) };
+    return `plugin "${plugin}" ${point} returned ${describeValue(r)}: expected { status: null or a Status, ... } (import { Status } from 'ksim')`;
   }
   // A bare Status (or status-shaped object) where the { status, ... } wrapper belongs: say so,
   // rather than that its missing `status` field is undefined.
   const looksLikeStatus = r instanceof Status || ('code' in r && 'reasons' in r && !('status' in r));
-  if (looksLikeStatus) {
-    return { status: new Status(Code.Error, [`plugin "${plugin}" ${point} returned a Status: expected { status: null or a Status, ... } (wrap it: { status })`], plugin) };
-  }
-  const s = (r as { status?: unknown }).status;
-  if (s === null || s instanceof Status) return r;
-  return { ...r, status: checkedVerdict(s, plugin, point) };
+  if (looksLikeStatus) return `plugin "${plugin}" ${point} returned a Status: expected { status: null or a Status, ... } (wrap it: { status })`;
+  return null;
+}
+
+/** Argument `i` of a call (a, b, c, d); undefined for -1. */
+function nth(i: number, a: unknown, b: unknown, c: unknown, d: unknown): unknown {
+  return i === 0 ? a : i === 1 ? b : i === 2 ? c : i === 3 ? d : undefined;
+}
+
+/** A pod argument as the audit takes it: a PodInfo (it has a key), else null. */
+function podArg(pod: unknown): PodInfo | null {
+  return typeof (pod as { key?: unknown } | null | undefined)?.key === 'string' ? (pod as PodInfo) : null;
+}
+
+/** A node argument (a NodeInfo, or a node's name) as the audit takes it: its name, or null. */
+function nodeArg(node: unknown): string | null {
+  const n = typeof node === 'string' ? node : (node as { name?: unknown } | null | undefined)?.name;
+  return typeof n === 'string' ? n : null;
 }
 
 const EVENT_RESOURCES: readonly string[] = ['Pod', 'Node', 'AssignedPod', 'UnscheduledPod', '*'];

@@ -490,6 +490,9 @@ describe('ScheduleAlgorithm: the profile\'s audit', () => {
     pluginError(plugin: string, pod: PodInfo, message: string): void {
       this.seen.push(`error ${plugin} ${pod.name}: ${message}`);
     }
+    badVerdict(plugin: string, pod: PodInfo | null, node: string | null, message: string): void {
+      this.seen.push(`not a verdict ${plugin} ${pod?.name ?? '-'} ${node ?? '-'}: ${message}`);
+    }
   }
 
   it('hears every plugin\'s final scores, out-of-range ones included, before the framework refuses them', () => {

@@ -54,6 +54,8 @@ export interface ScheduleResult {
   readonly nodesScored: number;
   /** Plugins that rejected the pod on some node (or in PreFilter). */
   readonly unschedulablePlugins: ReadonlySet<string>;
+  /** The plugin whose Error ended the cycle (code Error); absent otherwise. */
+  readonly errorPlugin?: string;
   /** Upstream NominatingInfo of a failed cycle: "" clears pod.nominatedNodeName, a node name
    * sets it (preemption nominated that node), absent leaves it as it is. Absent on success (the
    * scheduler drops the nomination when it assumes the pod). */
@@ -915,7 +917,7 @@ export function fitErrorMessage(numAllNodes: number, failures: ReadonlyMap<strin
 /** A cycle ended by an Error a plugin returned: the profile's audit hears of it first. */
 function pluginError(fwk: Framework, pod: PodInfo, plugin: string, message: string, evaluated: number, plugins: ReadonlySet<string>): ScheduleResult {
   fwk.audit?.pluginError(plugin, pod, message);
-  return fail(Code.Error, message, evaluated, plugins);
+  return { ...fail(Code.Error, message, evaluated, plugins), errorPlugin: plugin };
 }
 
 /** A failed cycle that is not a preemption attempt: the nomination is cleared (upstream

@@ -33,6 +33,9 @@ export interface AttemptRecord {
   readonly result: AttemptResult;
   readonly node: string;
   readonly reason: string;
+  /** The plugin whose Error ended the attempt (result "error"), '' when none is known (a node
+   * gone during the cycle) or the attempt did not err. The scheduler always sets it. */
+  readonly plugin?: string;
   readonly queueWaitUs: number;
   readonly cycleUs: number;
   /** -1 when there was no binding. */
@@ -240,7 +243,7 @@ export class Scheduler {
       const result: AttemptResult = code === Code.Error || nodeName !== null ? 'error' : 'unschedulable';
       const why = nodeName !== null ? `node ${nodeName} disappeared during the cycle` : reason;
       this.nominate(pod, nodeName !== null ? '' : sr.nominatedNodeName);
-      this.record(qpi, result, '', why, queueWaitUs, cycleUs, -1);
+      this.record(qpi, result, '', why, queueWaitUs, cycleUs, -1, sr.errorPlugin ?? '');
       qpi.unschedulablePlugins = new Set(unschedulablePlugins);
       this.queue.addUnschedulable(qpi, result === 'error');
       return;
@@ -332,7 +335,7 @@ export class Scheduler {
     const rejected = v.code === Code.Unschedulable || v.code === Code.UnschedulableAndUnresolvable;
     if (assumed !== null && !rejected) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, assumed, undefined);
     const error = v.code === Code.Error;
-    this.record(qpi, error ? 'error' : 'unschedulable', '', v.message, queueWaitUs, cycleUs, bindUs);
+    this.record(qpi, error ? 'error' : 'unschedulable', '', v.message, queueWaitUs, cycleUs, bindUs, error ? v.plugin : '');
     if (!error && v.plugin !== '') qpi.unschedulablePlugins = new Set([v.plugin]);
     if (!pod.deleted) this.queue.addUnschedulable(qpi, error);
     if (assumed !== null && rejected) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, assumed, undefined, pod);
@@ -362,8 +365,8 @@ export class Scheduler {
     this.api.deletePod(victim, reason);
   }
 
-  private record(qpi: QueuedPodInfo, result: AttemptResult, node: string, reason: string, queueWaitUs: number, cycleUs: number, bindUs: number): void {
-    this.observer.attempt({ timeUs: this.sim.now, pod: qpi.pod, attempt: qpi.attempts, result, node, reason, queueWaitUs, cycleUs, bindUs });
+  private record(qpi: QueuedPodInfo, result: AttemptResult, node: string, reason: string, queueWaitUs: number, cycleUs: number, bindUs: number, plugin = ''): void {
+    this.observer.attempt({ timeUs: this.sim.now, pod: qpi.pod, attempt: qpi.attempts, result, node, reason, plugin, queueWaitUs, cycleUs, bindUs });
   }
 }
 

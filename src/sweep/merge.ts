@@ -1,6 +1,6 @@
 // `ksim merge DIR... -o DIR`: joins the shard folders of one sweep into the folder an unsharded
-// sweep writes: every run folder, and a sweep.csv byte-identical to the unsharded one (rows in
-// run order). Refuses shards of different sweeps, runs missing or given twice.
+// sweep writes: every run folder (its run.json naming the merged folder), and a sweep.csv
+// byte-identical to the unsharded one (rows in run order). Refuses shards of different sweeps, runs missing or given twice.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -102,7 +102,9 @@ export function mergeSweeps(inputs: readonly string[], output: string): MergeRes
   try {
     for (const r of plan) {
       const src = join(found.get(r.id)!.dir, r.id);
-      if (existsSync(src)) cpSync(src, join(tmp, r.id), { recursive: true });
+      if (!existsSync(src)) continue;
+      cpSync(src, join(tmp, r.id), { recursive: true });
+      relocateRunJson(join(tmp, r.id, 'run.json'), join(output, r.id));
     }
     const manifest: SweepManifest = { ...first.manifest, shard: null };
     writeFileSync(join(tmp, SWEEP_JSON), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -114,6 +116,21 @@ export function mergeSweeps(inputs: readonly string[], output: string): MergeRes
     rmSync(tmp, { recursive: true, force: true });
     rmSync(old, { recursive: true, force: true });
   }
+}
+
+/** A copied run's run.json naming the folder it now lives in (`dir`, as an unsharded sweep to
+ * the merge's -o names it), not the shard's: options.output is the one field that differs. */
+function relocateRunJson(path: string, dir: string): void {
+  let json: { options?: { output?: unknown } };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+  } catch {
+    return; // none (a run that failed before writing it) or not ksim's: copied as it was
+  }
+  if (typeof json.options?.output !== 'string' || json.options.output === dir) return;
+  json.options.output = dir;
+  // As run-folder.ts writes it, so the file is byte-identical to the unsharded sweep's.
+  writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
 }
 
 /** The run folders of a sweep folder (for tests and reports). */

@@ -401,12 +401,25 @@ function rejection(f: FilterPlugin, v: Verdict): Verdict {
  * value is not already known to be fine, so built-in plugins pay nothing.
  */
 export function checkedVerdict(v: unknown, plugin: string, point: string): Verdict {
-  if (v === null || v instanceof Status) return v;
+  if (v === null) return null;
+  return ownStatus(v) ?? new Status(Code.Error, [notAVerdict(v, plugin, point)], plugin);
+}
+
+/** `v` as a Status of this ksim: itself, or a copy of a Status of another copy of ksim (same
+ * shape, its own class); undefined when it is no Status at all. */
+export function ownStatus(v: unknown): Status | undefined {
+  if (v instanceof Status) return v;
   const o = v as Partial<Status> | undefined;
-  if (typeof o === 'object' && typeof o.withPlugin === 'function' && Number.isInteger(o.code) && (o.code as number) >= 0 && (o.code as number) < CODE_NAMES.length && Array.isArray(o.reasons)) {
+  if (typeof o === 'object' && o !== null && typeof o.withPlugin === 'function' && Number.isInteger(o.code) && (o.code as number) >= 0 && (o.code as number) < CODE_NAMES.length && Array.isArray(o.reasons)) {
     return new Status(o.code as Code, o.reasons.map(String), typeof o.plugin === 'string' ? o.plugin : '');
   }
-  return new Status(Code.Error, [`plugin "${plugin}" ${point} returned ${describeValue(v)}: expected null or a Status (import { Status } from 'ksim')`], plugin);
+  return undefined;
+}
+
+/** What is wrong with a value returned where a verdict belongs: the plugin, the extension
+ * point, the value and what was expected. */
+export function notAVerdict(v: unknown, plugin: string, point: string): string {
+  return `plugin "${plugin}" ${point} returned ${describeValue(v)}: expected null or a Status (import { Status } from 'ksim')`;
 }
 
 /** A value for a message: JSON where it has one, clipped. */

@@ -153,6 +153,11 @@ export interface SchedulingAudit {
   /** A scheduling cycle ended in an Error that `plugin` returned (PreFilter, Filter, PreScore,
    * Score, NormalizeScore, or an invalid score). */
   pluginError(plugin: string, pod: PodInfo, message: string): void;
+  /** A plugin of scheduler.pluginModules returned, at any extension point, a value that is not
+   * the verdict the point expects (null or a Status, or { status, ... }), for `pod` and `node`
+   * (null where the point has none): `message` names the plugin, the point, the value and what
+   * was expected. Heard before the value becomes an Error status, which it does unaudited. */
+  badVerdict(plugin: string, pod: PodInfo | null, node: string | null, message: string): void;
 }
 
 export interface ReservePlugin extends Plugin {

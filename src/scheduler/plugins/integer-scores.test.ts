@@ -98,6 +98,9 @@ class Collect implements SchedulingAudit {
   pluginError(plugin: string, _pod: PodInfo, message: string): void {
     this.bad.push(`${plugin}: ${message}`);
   }
+  badVerdict(plugin: string, _pod: PodInfo | null, _node: string | null, message: string): void {
+    this.bad.push(`${plugin}: ${message}`);
+  }
 }
 
 describe('in-tree Score plugins give integers', () => {
