@@ -5,6 +5,7 @@
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateNodeResourcesFitArgs).
 import { FieldError, rejectUnknownFields } from '../../api/field-error.js';
 import { isValidLabelKey } from '../../api/labels.js';
+import { describeValue } from '../../api/values.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { ClusterState } from '../../cluster/cluster-state.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
@@ -96,6 +97,11 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
     }
     const rtcr = ss['requestedToCapacityRatio'];
     const shapePath = 'scoringStrategy.requestedToCapacityRatio.shape';
+    if (rtcr !== undefined && rtcr !== null && args.scoringStrategy.type !== 'RequestedToCapacityRatio') {
+      // Upstream ValidateNodeResourcesFitArgs (pkg/scheduler/apis/config/validation/
+      // validation_pluginargs.go): Forbidden, the shape would be silently unused.
+      throw new FieldError('scoringStrategy.requestedToCapacityRatio', `no requestedToCapacityRatio with type ${args.scoringStrategy.type} (upstream: "must be nil when type is not RequestedToCapacityRatio")`, describeValue(rtcr));
+    }
     if (rtcr !== undefined && rtcr !== null) {
       if (typeof rtcr !== 'object' || Array.isArray(rtcr)) throw new FieldError('scoringStrategy.requestedToCapacityRatio', 'an object with a shape');
       rejectUnknownFields(rtcr as Record<string, unknown>, ['shape'], 'scoringStrategy.requestedToCapacityRatio');
