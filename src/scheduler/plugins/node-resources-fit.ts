@@ -97,14 +97,15 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
     }
     const rtcr = ss['requestedToCapacityRatio'];
     const shapePath = 'scoringStrategy.requestedToCapacityRatio.shape';
-    if (rtcr !== undefined && rtcr !== null && args.scoringStrategy.type !== 'RequestedToCapacityRatio') {
-      // Upstream ValidateNodeResourcesFitArgs (pkg/scheduler/apis/config/validation/
-      // validation_pluginargs.go): Forbidden, the shape would be silently unused.
-      throw new FieldError('scoringStrategy.requestedToCapacityRatio', `no requestedToCapacityRatio with type ${args.scoringStrategy.type} (upstream: "must be nil when type is not RequestedToCapacityRatio")`, describeValue(rtcr));
-    }
     if (rtcr !== undefined && rtcr !== null) {
       if (typeof rtcr !== 'object' || Array.isArray(rtcr)) throw new FieldError('scoringStrategy.requestedToCapacityRatio', 'an object with a shape');
       rejectUnknownFields(rtcr as Record<string, unknown>, ['shape'], 'scoringStrategy.requestedToCapacityRatio');
+      // Decoded, then validated: upstream ValidateNodeResourcesFitArgs (pkg/scheduler/apis/
+      // config/validation/validation_pluginargs.go) forbids it with another type, where its
+      // shape would go unused.
+      if (args.scoringStrategy.type !== 'RequestedToCapacityRatio') {
+        throw new FieldError('scoringStrategy.requestedToCapacityRatio', `no requestedToCapacityRatio with type ${args.scoringStrategy.type} (upstream: "must be nil when type is not RequestedToCapacityRatio")`, describeValue(rtcr));
+      }
       args.scoringStrategy.requestedToCapacityRatio = { shape: parseShape((rtcr as Record<string, unknown>)['shape'], shapePath) };
     } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio') {
       // Upstream has no default shape and would dereference nil here.
