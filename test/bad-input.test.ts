@@ -462,7 +462,7 @@ test('a cluster snapshot for ksim explain may hold any other kind (a kubectl get
   const snap = readClusterSnapshot(`${ROOT}warnings/cluster-with-other-kinds.yaml`, warnings);
   assert.equal(snap.nodes.length, 1);
   assert.deepEqual(warnings, [
-    `${ROOT}warnings/cluster-with-other-kinds.yaml: skipped 2 ConfigMap, 1 CronJob, 1 HorizontalPodAutoscaler: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, and the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses)`,
+    `${ROOT}warnings/cluster-with-other-kinds.yaml: skipped 2 ConfigMap, 1 CronJob, 1 HorizontalPodAutoscaler: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses, and the PodDisruptionBudgets preemption uses)`,
   ]);
 });
 
