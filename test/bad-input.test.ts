@@ -205,9 +205,13 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['configmap-two-keys.yaml', 'scheduler-config/configmap-two-keys.yaml:7:3: data: expected one data key, or --config-key naming the one that holds the configuration (keys: config.yaml, policy.cfg), got 2 keys'],
     ['backoff-max-below-initial.yaml', 'scheduler-config/backoff-max-below-initial.yaml:4:23: podMaxBackoffSeconds: expected a value >= podInitialBackoffSeconds (30), got 10'],
     ['backoff-overflow.yaml', 'scheduler-config/backoff-overflow.yaml:3:27: podInitialBackoffSeconds: expected an integer number of seconds at most 9007199254, got 1e+300'],
+    ['capacity-ratio-with-most-allocated.yaml', 'scheduler-config/capacity-ratio-with-most-allocated.yaml:11:11: profiles[0].pluginConfig[0].args.scoringStrategy.requestedToCapacityRatio: expected no requestedToCapacityRatio with type MostAllocated (upstream: "must be nil when type is not RequestedToCapacityRatio"), got a mapping'],
     ['bad-plugin-args.yaml', 'scheduler-config/bad-plugin-args.yaml:7:36: profiles[0].pluginConfig[0].args.scoringStrategy.type: expected one of LeastAllocated, MostAllocated, RequestedToCapacityRatio, got "MostUsed"'],
     ['duplicate-plugin-config.yaml', 'scheduler-config/duplicate-plugin-config.yaml:6:17: profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
     ['duplicate-profile.yaml', 'scheduler-config/duplicate-profile.yaml:5:20: profiles[1].schedulerName: expected a scheduler name not used by profiles[0], got "bin-packing"'],
+    // The repeated entry (line 10), not the first one, which alone was valid.
+    ['duplicate-multipoint-plugin.yaml', 'scheduler-config/duplicate-multipoint-plugin.yaml:10:15: profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "PreScorePlugin"'],
+    ['duplicate-score-plugin.yaml', 'scheduler-config/duplicate-score-plugin.yaml:10:15: profiles[0].plugins.score.enabled[1].name: expected each plugin once per extension point, got plugin "ImageLocality" already registered as "ScorePlugin"'],
     ['empty.yaml', 'scheduler-config/empty.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), got 0 documents'],
     ['extenders.yaml', 'scheduler-config/extenders.yaml:4:3: extenders: expected no extenders (ksim does not model scheduler extenders)'],
     ['list.yaml', 'scheduler-config/list.yaml:1:1: expected a KubeSchedulerConfiguration mapping, got a list'],
@@ -216,8 +220,9 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['percentage-over-100.yaml', 'scheduler-config/percentage-over-100.yaml:3:27: percentageOfNodesToScore: expected an integer between 0 and 100, got 150'],
     ['plugin-args-list.yaml', 'scheduler-config/plugin-args-list.yaml:6:15: profiles[0].pluginConfig[0].args: expected a mapping of plugin arguments, got a list'],
     ['plugin-at-wrong-point.yaml', 'scheduler-config/plugin-at-wrong-point.yaml:6:27: profiles[0].plugins.filter.enabled[0].name: expected a plugin that extends FilterPlugin, got plugin "ImageLocality" does not extend FilterPlugin'],
-    ['profiles-empty.yaml', 'scheduler-config/profiles-empty.yaml:3:11: profiles: expected a non-empty list of profiles, got an empty list'],
-    ['profiles-mapping.yaml', 'scheduler-config/profiles-mapping.yaml:4:3: profiles: expected a non-empty list of profiles, got a mapping'],
+    // Upstream defaults schedulerName only for a single profile (profiles: [] is one default profile).
+    ['profile-without-name.yaml', 'scheduler-config/profile-without-name.yaml:4:3: profiles[0].schedulerName: expected a schedulerName (required when there are several profiles: kube-scheduler names only a single profile default-scheduler), got none'],
+    ['profiles-mapping.yaml', 'scheduler-config/profiles-mapping.yaml:4:3: profiles: expected a list of profiles, got a mapping'],
     ['queue-sort-mismatch.yaml', 'scheduler-config/queue-sort-mismatch.yaml:8:9: profiles[1].plugins.queueSort: expected the same queueSort plugin as profiles[0] (PrioritySort), got none'],
     ['two-documents.yaml', 'scheduler-config/two-documents.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), or --config-document to choose one, got 2 documents'],
     // At the key (line 7), not its value's first line (8).
@@ -457,7 +462,7 @@ test('a cluster snapshot for ksim explain may hold any other kind (a kubectl get
   const snap = readClusterSnapshot(`${ROOT}warnings/cluster-with-other-kinds.yaml`, warnings);
   assert.equal(snap.nodes.length, 1);
   assert.deepEqual(warnings, [
-    `${ROOT}warnings/cluster-with-other-kinds.yaml: skipped 2 ConfigMap, 1 CronJob, 1 HorizontalPodAutoscaler: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, and the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses)`,
+    `${ROOT}warnings/cluster-with-other-kinds.yaml: skipped 2 ConfigMap, 1 CronJob, 1 HorizontalPodAutoscaler: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses, and the PodDisruptionBudgets preemption uses)`,
   ]);
 });
 

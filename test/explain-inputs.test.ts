@@ -173,3 +173,99 @@ items:
   writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\nspec:\n  runtimeClassName: gvisor\n  containers: [{ name: c, image: x }]\n');
   assert.equal((await explainFiles({ cluster, pod })).reason, '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
 });
+
+// A dump caught with preemption's inputs in it: PodDisruptionBudgets, pods' start times, and a
+// pending pod a preemption nominated. Explain reads them as a run's cluster.file does, so its
+// dry run names the victims a run's cycle evicts.
+// n1, n2 (zone za) and n3 (zb), 4 CPUs each and full; the 2-CPU pod "hi" (priority 1000)
+// must evict one pod. Node order (zones in turn): n1, n3, n2.
+function preemptionDump(dir: string, pods: [name: string, node: string, priority: number, startTime: string][], pdb: boolean): string {
+  const items: unknown[] = [
+    ...[50, 100, 200, 1000].map((v) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: `p${v}` }, value: v })),
+    ...[['n1', 'za'], ['n2', 'za'], ['n3', 'zb']].map(([name, zone]) => ({
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': zone } },
+      status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' } },
+    })),
+    ...pods.map(([name, node, priority, startTime]) => ({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: { app: name } },
+      spec: { nodeName: node, priorityClassName: `p${priority}`, priority, containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '4', memory: '100Mi' } } }] },
+      status: { phase: 'Running', startTime },
+    })),
+  ];
+  // maxUnavailable 0: no disruption allowed (the disruption controller's rule, computed as a run does).
+  if (pdb) items.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'a1', namespace: 'default' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'a1' } } } });
+  const file = join(dir, 'cluster.json');
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  writeFileSync(join(dir, 'hi.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: hi, namespace: default}\nspec:\n  priorityClassName: p1000\n  containers: [{name: c, image: x, resources: {requests: {cpu: "2", memory: 100Mi}}}]\n');
+  writeFileSync(join(dir, 'run.yaml'), `apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: pre}\nseed: 1\nduration: 1m\ncluster: {file: cluster.json}\nworkload: [{name: hi, at: 10s, file: hi.yaml}]\n`);
+  return file;
+}
+
+/** The pod `ksim run` preempts on the same dump, and its node. */
+function runVictim(dir: string): string {
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'run', join(dir, 'run.yaml'), '-o', join(dir, 'out'), '-q'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = readFileSync(join(dir, 'out', 'placements.csv'), 'utf8').split('\n').filter((l) => l.includes(',preempted,'));
+  return rows.map((l) => `${l.split(',')[1]} on ${l.split(',')[7]}`).join('; ');
+}
+
+test('explain reads the dump\'s PodDisruptionBudgets: preemption passes over a victim a PDB protects (pickOneNodeForPreemption: fewest PDB violations first), as a run does', async () => {
+  const dir = tempDir('ksim-explain-pdb-');
+  // a1 (priority 50) is the cheapest victim but its PDB allows no disruption; c1 (200) is not
+  // protected; b1 (1000) cannot be preempted. Before, the PDB was skipped and a1 named.
+  const cluster = preemptionDump(dir, [['a1', 'n1', 50, '2024-01-01T00:00:00Z'], ['b1', 'n2', 1000, '2024-01-01T00:00:00Z'], ['c1', 'n3', 200, '2024-01-01T00:00:00Z']], true);
+  const warnings: string[] = [];
+  const r = await explainFiles({ cluster, pod: join(dir, 'hi.yaml'), warnings });
+  assert.deepEqual(r.preemption, { node: 'n3', victims: ['default/c1'] });
+  assert.deepEqual(warnings, []);
+  assert.equal(runVictim(dir), 'c1 on n3');
+});
+
+test('explain reads pods\' status.startTime: preemption prefers the node whose highest-priority victims started last, as a run does', async () => {
+  const dir = tempDir('ksim-explain-start-');
+  // Equal priorities and counts: the latest earliest-start-time wins, b1 (Jan 9) on n2, the
+  // last node in order. Before, no pod had a start time: all tied and the first candidate won.
+  const cluster = preemptionDump(dir, [['a1', 'n1', 100, '2024-01-01T00:00:00Z'], ['b1', 'n2', 100, '2024-01-09T00:00:00Z'], ['c1', 'n3', 100, '2024-01-02T00:00:00Z']], false);
+  const r = await explainFiles({ cluster, pod: join(dir, 'hi.yaml') });
+  assert.deepEqual(r.preemption, { node: 'n2', victims: ['default/b1'] });
+  assert.equal(runVictim(dir), 'b1 on n2');
+});
+
+test('a pending pod\'s status.nominatedNodeName counts in the filters of pods of lower or equal priority (RunFilterPluginsWithNominatedPods), not of higher', async () => {
+  const dir = tempDir('ksim-explain-nominated-');
+  const cluster = join(dir, 'cluster.yaml');
+  writeFileSync(cluster, `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: m1, labels: {kubernetes.io/hostname: m1}}, status: {allocatable: {cpu: "8", memory: 16Gi, pods: "110"}}}
+- {apiVersion: v1, kind: Node, metadata: {name: m2, labels: {kubernetes.io/hostname: m2}}, status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}}}
+- {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: hi}, value: 1000}
+- {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: top}, value: 2000}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: nominated, namespace: default}
+  spec: {priorityClassName: hi, priority: 1000, containers: [{name: c, image: x, resources: {requests: {cpu: "7"}}}]}
+  status: {phase: Pending, nominatedNodeName: m1}
+`);
+  const pod = join(dir, 'pod.yaml');
+  // Priority 0, 2 CPUs: m1's 8 CPUs hold the nominated pod's 7 first. Before, m1 was chosen
+  // (LeastAllocated: 86 against m2's 74).
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: lo, namespace: default}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {cpu: "2"}}}]\n');
+  const r = await explainFiles({ cluster, pod });
+  assert.deepEqual(r.nodes['m1']?.filter['NodeResourcesFit'], { code: 'Unschedulable', reason: 'Insufficient cpu' });
+  assert.deepEqual(r.nodes['m2']?.filter['NodeResourcesFit'], { code: 'Success' });
+  assert.equal(r.selected, 'm2');
+  // A pod of higher priority than the nominated one does not wait for it.
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: lo, namespace: default}\nspec:\n  priorityClassName: top\n  containers: [{name: c, image: x, resources: {requests: {cpu: "2"}}}]\n');
+  const top = await explainFiles({ cluster, pod });
+  assert.deepEqual(top.nodes['m1']?.filter['NodeResourcesFit'], { code: 'Success' });
+  assert.equal(top.selected, 'm1');
+  // The nominated pod itself, explained again, is taken out of the cluster (and of the nominations).
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: nominated, namespace: default}\nspec:\n  priorityClassName: hi\n  containers: [{name: c, image: x, resources: {requests: {cpu: "7"}}}]\n');
+  const warnings: string[] = [];
+  const self = await explainFiles({ cluster, pod, warnings });
+  assert.equal(self.selected, 'm1');
+  assert.deepEqual(warnings, [`${pod}: pod default/nominated is in the cluster: explained as if it were not there`]);
+});

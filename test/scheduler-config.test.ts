@@ -67,6 +67,15 @@ profiles:
   assert.deepEqual(f.scoreWeights, [5, 3, 2, 2, 2]);
 });
 
+test('profiles: [] (or null) is one default profile, as upstream defaults.go makes it', () => {
+  for (const v of ['[]', 'null']) {
+    const s = load(`${HEAD}\nprofiles: ${v}`);
+    assert.deepEqual(s.scheduler.profiles.map((p) => p.schedulerName), ['default-scheduler']);
+    const f = new Framework(s.scheduler.profiles[0]!, inTreeRegistry(), { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+    assert.deepEqual(f.scoreWeights, [3, 2, 1, 2, 2, 1, 1]);
+  }
+});
+
 const BAD: [name: string, config: string, message: string][] = [
   ['a misspelt top-level field', `${HEAD}\npercentageOfNodeToScore: 10`, 'cfg.yaml:9:5: scheduler.config.percentageOfNodeToScore: expected one of the fields apiVersion, kind, parallelism, leaderElection, clientConnection, healthzBindAddress, metricsBindAddress, enableProfiling, enableContentionProfiling, percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds, profiles, extenders, delayCacheUntilActive, got unknown field "percentageOfNodeToScore" (did you mean "percentageOfNodesToScore"?)'],
   ['a percentage over 100', `${HEAD}\npercentageOfNodesToScore: 120`, 'cfg.yaml:9:31: scheduler.config.percentageOfNodesToScore: expected an integer between 0 and 100, got 120'],
@@ -80,6 +89,13 @@ const BAD: [name: string, config: string, message: string][] = [
   ['a duplicate pluginConfig', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - { name: NodeResourcesFit, args: {} }\n      - { name: NodeResourcesFit, args: {} }`, 'cfg.yaml:12:21: scheduler.config.profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
   ['an unknown plugin', `${HEAD}\nprofiles:\n  - plugins: { multiPoint: { enabled: [{ name: NodeResourcesFitt }] } }`, 'cfg.yaml:10:52: scheduler.config.profiles[0].plugins.multiPoint.enabled[0].name: expected a registered plugin ('],
   ['a plugin at a point it does not extend', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: ImageLocality }] } }`, 'cfg.yaml:10:48: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected a plugin that extends FilterPlugin, got plugin "ImageLocality" does not extend FilterPlugin'],
+  // Upstream defaults.go names only a single profile; validation.go then requires a name.
+  ['a profile without schedulerName among several', `${HEAD}\nprofiles:\n  - pluginConfig: []\n  - schedulerName: bin-packer`, 'cfg.yaml:10:9: scheduler.config.profiles[0].schedulerName: expected a schedulerName (required when there are several profiles: kube-scheduler names only a single profile default-scheduler), got none'],
+  // validation_pluginargs.go ValidateNodeResourcesFitArgs: Forbidden.
+  ['requestedToCapacityRatio with type MostAllocated', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          scoringStrategy:\n            type: MostAllocated\n            requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }] }`, 'cfg.yaml:15:43: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.requestedToCapacityRatio: expected no requestedToCapacityRatio with type MostAllocated (upstream: "must be nil when type is not RequestedToCapacityRatio"), got a mapping'],
+  // The repeated entry is the mistake (line 14), not the first (line 13).
+  ['a plugin enabled twice at multiPoint', `${HEAD}\nprofiles:\n  - plugins:\n      multiPoint:\n        enabled:\n          - { name: ImageLocality, weight: 5 }\n          - { name: ImageLocality, weight: 6 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "PreScorePlugin"'],
+  ['a plugin enabled twice at score', `${HEAD}\nprofiles:\n  - plugins:\n      score:\n        enabled:\n          - { name: ImageLocality, weight: 2 }\n          - { name: ImageLocality, weight: 3 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.score.enabled[1].name: expected each plugin once per extension point, got plugin "ImageLocality" already registered as "ScorePlugin"'],
   ['bad plugin args', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          scoringStrategy:\n            type: LeastAllocated\n            resources: [{ name: cpu, weight: 101 }]`, 'cfg.yaml:15:50: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: expected an integer in [1, 100], got 101'],
 ];
 

@@ -16,6 +16,7 @@ import { Framework, EXTENSION_POINTS, type PluginSet, type ProfileConfig } from 
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
+import { bindSchedulerContext, FilterRunner, PodNominator, type SchedulerContext } from '../scheduler/schedule-one.js';
 import { clusterFromSnapshot, readClusterSnapshot } from '../workload/cluster-snapshot.js';
 import { readManifest } from '../workload/manifests.js';
 import { expandDocument, type ObjectItem } from '../workload/object-files.js';
@@ -84,13 +85,25 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   if (!admitted.allowed) throw doc.refused(path, 'a pod the API server admits in this cluster', admitted.reason);
   // Preemption's victims are noted, not deleted: the cluster stays as the dump has it.
   const deleted: PodInfo[] = [];
-  const fwk = new Framework(profile, registry, { cluster, bindPod: () => {}, deletePod: (p) => void deleted.push(p) });
+  // What a run's scheduler gives DefaultPreemption (src/scheduler/scheduler.ts): the dump's
+  // pending pods nominated by a preemption (its queue nominates them from
+  // status.nominatedNodeName), filters that count them, its random stream, and the dump's
+  // pods being deleted as victims.
+  const rng = new RandomStreams(o.seed ?? 1).stream('scheduler');
+  const nominator = new PodNominator();
+  for (const p of cluster.pods.values()) {
+    const node = p.nodeName === null ? p.past?.nominatedNodeName : undefined;
+    if (node !== undefined) nominator.set(p, node);
+  }
+  const ctx: SchedulerContext = { nominator, filters: new FilterRunner(nominator), rng, isTerminatingVictim: (p) => p.past?.preemptedByScheduler === true };
+  const fwk = new Framework(profile, bindSchedulerContext(registry, ctx), { cluster, bindPod: () => {}, deletePod: (p) => void deleted.push(p) });
   const info = new PodInfo(admitted.pod, 0);
   return explain(fwk, cluster, info, {
     deleted,
+    nominator,
     ...(o.nodes !== undefined ? { nodes: o.nodes } : {}),
     scoreAllNodes: o.scoreAllNodes === true,
-    rng: new RandomStreams(o.seed ?? 1).stream('scheduler'),
+    rng,
   });
 }
 

@@ -10,7 +10,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { Framework } from './framework/framework.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
-import { fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, runPostFilterPlugins } from './schedule-one.js';
+import { addNominatedPods, fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, runPostFilterPlugins, type PodNominator } from './schedule-one.js';
 import { checkedVerdict } from './framework/framework.js';
 import { NodeToStatus } from './framework/node-to-status.js';
 
@@ -63,6 +63,10 @@ export interface ExplainOptions {
   /** The pods the framework's handle was asked to delete (preemption's victims): filled while
    * explaining, read after PostFilter. */
   readonly deleted?: readonly PodInfo[];
+  /** Pending pods nominated to nodes by a preemption (a dump's status.nominatedNodeName): those
+   * of equal or higher priority count in the filters, as in the scheduler's
+   * (RunFilterPluginsWithNominatedPods). */
+  readonly nominator?: PodNominator;
 }
 
 function toStatus(v: Verdict): ExplainStatus {
@@ -109,19 +113,37 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   for (const n of candidates) {
     const filter: Record<string, ExplainStatus> = {};
     let first: Status | null = null;
+    // Upstream RunFilterPluginsWithNominatedPods: with the nominated pods added first, and when
+    // that passes, without them (a nominated pod may never arrive). Per plugin: its verdict with
+    // them when it rejects, else its verdict without; a node rejected with them keeps that
+    // first rejection, as the scheduler reports it.
+    const added = opts.nominator === undefined ? null : addNominatedPods(fwk, state, pod, n, opts.nominator);
+    let firstWith: Status | null = null;
+    if (added !== null && added.error !== null) {
+      firstWith = added.error;
+      noteError(added.error);
+    }
     for (const f of fwk.filter) {
       let v: Verdict = null;
       const pre = failed.get(f.name);
       const subset = allowed?.get(f.name);
       if (pre !== undefined) v = pre;
       else if (subset !== undefined && !subset.has(n.name)) v = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${f.name}]`);
+      else if (added !== null && added.error !== null && added.error.plugin === f.name) v = added.error;
       else if (!skipped.has(f.name)) {
-        v = checkedVerdict(f.filter(state, pod, n), f.name, 'Filter');
+        if (added !== null && added.error === null) {
+          v = checkedVerdict(f.filter(added.state, pod, added.node), f.name, 'Filter');
+          if (v !== null && v.code !== Code.Success) firstWith ??= v;
+          else v = null;
+        }
+        v ??= checkedVerdict(f.filter(state, pod, n), f.name, 'Filter');
         noteError(v);
       }
       filter[f.name] = toStatus(v);
       if (v !== null && v.code !== Code.Success && first === null) first = v;
+      if (pre !== undefined || (subset !== undefined && !subset.has(n.name))) firstWith ??= v;
     }
+    if (added !== null && firstWith !== null) first = firstWith;
     // A PreFilter that failed rejects the pod even when its plugin has no Filter.
     for (const [name, st] of failed) {
       if (!(name in filter)) filter[name] = toStatus(st);

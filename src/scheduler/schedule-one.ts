@@ -1015,25 +1015,43 @@ export class FilterRunner {
 
   run(fwk: Framework, state: CycleState, pod: PodInfo, node: NodeInfo, skip: ReadonlySet<string>): Verdict {
     this.runs++;
-    const nominated = this.nominator.size === 0 ? undefined : this.nominator.forNode(node.name);
-    if (nominated === undefined) return fwk.runFilters(state, pod, node, skip);
-    let nodeOut: NodeInfo | null = null;
-    let stateOut: CycleState = state;
-    for (const np of nominated) {
-      if (np.priority < pod.priority || np.key === pod.key) continue;
-      if (nodeOut === null) {
-        nodeOut = node.clone();
-        stateOut = state.clone();
-      }
-      nodeOut.addPodScratch(np);
-      const v = runPreFilterExtension(fwk, 'AddPod', stateOut, pod, np, nodeOut);
-      if (v !== null) return v;
-    }
-    if (nodeOut === null) return fwk.runFilters(state, pod, node, skip);
-    const first = fwk.runFilters(stateOut, pod, nodeOut, skip);
+    const added = addNominatedPods(fwk, state, pod, node, this.nominator);
+    if (added === null) return fwk.runFilters(state, pod, node, skip);
+    if (added.error !== null) return added.error;
+    const first = fwk.runFilters(added.state, pod, added.node, skip);
     if (first !== null && first.code !== Code.Success) return first;
     return fwk.runFilters(state, pod, node, skip);
   }
+}
+
+/** A node as the filters see it with the pods nominated to it of equal or higher priority than
+ * `pod` added (upstream addGENominatedPods, pkg/scheduler/framework/runtime/framework.go), on a
+ * clone of the node and of the cycle state (the PreFilter AddPod extensions updated); null when
+ * no nominated pod applies (no allocation then: the common case). `error`: an AddPod
+ * extension's Error, which ends the node's filtering. Used by the scheduler's filter runs,
+ * preemption's dry runs and ksim explain alike. */
+export function addNominatedPods(
+  fwk: Framework,
+  state: CycleState,
+  pod: PodInfo,
+  node: NodeInfo,
+  nominator: PodNominator,
+): { readonly node: NodeInfo; readonly state: CycleState; readonly error: Verdict } | null {
+  const nominated = nominator.size === 0 ? undefined : nominator.forNode(node.name);
+  if (nominated === undefined) return null;
+  let nodeOut: NodeInfo | null = null;
+  let stateOut: CycleState = state;
+  for (const np of nominated) {
+    if (np.priority < pod.priority || np.key === pod.key) continue;
+    if (nodeOut === null) {
+      nodeOut = node.clone();
+      stateOut = state.clone();
+    }
+    nodeOut.addPodScratch(np);
+    const v = runPreFilterExtension(fwk, 'AddPod', stateOut, pod, np, nodeOut);
+    if (v !== null) return { node: nodeOut, state: stateOut, error: v };
+  }
+  return nodeOut === null ? null : { node: nodeOut, state: stateOut, error: null };
 }
 
 /**

@@ -1,6 +1,9 @@
 // A cluster as `kubectl get nodes,pods,namespaces -A -o json` prints it (a List, YAML or JSON,
 // or several documents): Nodes, bound Pods, Namespaces, the owners PodTopologySpread reads
-// selectors from, and the objects admission reads. Used by `ksim explain --cluster` and built into a ClusterState.
+// selectors from, the objects admission reads, the PodDisruptionBudgets preemption reads, and
+// the pending pods a preemption nominated. Used by `ksim explain --cluster` and built into a
+// ClusterState. Pods keep what the dump says of their past (status.startTime, ...) as a run's
+// cluster.file does (src/workload/snapshot-times.ts), so preemption picks the same victims.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import { readObjectPaths, type ObjectItem } from './object-files.js';
@@ -12,12 +15,19 @@ import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { missingNotReadyTaint } from './start-snapshot.js';
+import { readPodHistory, snapshotTime, type PodHistory } from './snapshot-times.js';
+import type { PodPast } from '../cluster/pod-info.js';
 
 export interface ClusterSnapshot {
   readonly nodes: readonly Node[];
   /** Pods bound to nodes (spec.nodeName set) and not terminated. */
   readonly pods: readonly Pod[];
   readonly objects: readonly WorkloadObject[];
+  /** Pending pods (no node) waiting on a preemption: status.nominatedNodeName set. */
+  readonly nominated: readonly Pod[];
+  /** What the dump says of its pods' past, on the clock of a run from it (t = 0: the dump's
+   * time; src/workload/snapshot-times.ts snapshotTime), by pod. */
+  readonly pasts: ReadonlyMap<Pod, PodPast>;
 }
 
 /** Kinds read into cluster.objects as they are (selectors of owners and services). */
@@ -25,7 +35,7 @@ const OWNER_KINDS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController
 
 /** Kinds the API server's admission reads (the pod explained is admitted as a run admits it:
  * Priority, RuntimeClass, LimitRanger, ResourceQuota), read and checked as a scenario's. */
-const ADMISSION_KINDS = new Set(['PriorityClass', 'RuntimeClass', 'LimitRange', 'ResourceQuota']);
+const ADMISSION_KINDS = new Set(['PriorityClass', 'RuntimeClass', 'LimitRange', 'ResourceQuota', 'PodDisruptionBudget']);
 const CLUSTER_SCOPED = new Set(['PriorityClass', 'RuntimeClass']);
 
 type Item = ObjectItem;
@@ -44,6 +54,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   const objects: WorkloadObject[] = [];
   const nodeNames = new Map<string, Item>();
   const pending: { item: Item; pod: Pod }[] = [];
+  const nominated: Pod[] = [];
+  const histories = new Map<Pod, PodHistory>();
   const objectKeys = new Map<string, Item>();
   const podKeys = new Map<string, Item>();
   const also = (name: string, first: Item | undefined, it: Item) => (first === undefined ? '' : ` (${name} is also ${first.doc.place(first.path, it.doc)})`);
@@ -72,15 +84,25 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       const phase = isObj(it.value['status']) ? it.value['status']['phase'] : undefined;
       if (phase === 'Succeeded' || phase === 'Failed') continue; // terminated pods hold nothing
       const spec = it.value['spec'];
-      // Pending pods (no node, or nodeName "") do not occupy anything.
-      if (!isObj(spec) || spec['nodeName'] === undefined || spec['nodeName'] === '') continue;
+      const history = readPodHistory(it.doc, it.path, it.value);
+      // Pending pods (no node, or nodeName "") occupy nothing, but one a preemption nominated
+      // counts in the filters of pods of lower or equal priority, as a run's does.
+      const unbound = !isObj(spec) || spec['nodeName'] === undefined || spec['nodeName'] === '';
+      if (unbound && history?.nominatedNodeName === undefined) continue;
+      const value = unbound && isObj(spec) && spec['nodeName'] === '' ? { ...it.value, spec: withoutNodeName(spec) } : it.value;
       // Validated here, so that warnings come in the file's order; bound to a node at the end.
-      pending.push({ item: it, pod: readManifest(it.doc, it.path, it.value, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod });
+      const pod = readManifest(it.doc, it.path, value, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod;
+      if (history !== null) histories.set(pod, history);
+      if (unbound) nominated.push(pod);
+      else pending.push({ item: it, pod });
     } else if (typeof kind === 'string' && ADMISSION_KINDS.has(kind)) {
       const md = it.value['metadata'];
       // The built-in classes (system-node-critical, ...) admission knows already.
       if (kind === 'PriorityClass' && isObj(md) && typeof md['name'] === 'string' && md['name'].startsWith('system-')) continue;
-      const m = readManifest(it.doc, it.path, it.value, warnings !== undefined ? { warnings } : {}) as unknown as WorkloadObject;
+      // A PDB's status is dropped, as a run's cluster.file drops it: preemption computes the
+      // budget from the pods as the disruption controller would (src/cluster/disruption-budget.ts).
+      const value = kind === 'PodDisruptionBudget' ? withoutStatus(it.value) : it.value;
+      const m = readManifest(it.doc, it.path, value, warnings !== undefined ? { warnings } : {}) as unknown as WorkloadObject;
       const ns = CLUSTER_SCOPED.has(kind) ? '' : (m.metadata.namespace ?? 'default');
       const key = `${kind}/${ns}/${m.metadata.name}`;
       if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}${also(m.metadata.name, objectKeys.get(key), it)}`, JSON.stringify(m.metadata.name));
@@ -108,7 +130,7 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       throw it.doc.error([...it.path, 'kind'], 'the kind of the object (e.g. Node, Pod)', describe(kind));
     }
   }
-  for (const [f, byKind] of skipped) warnings?.push(`${f}: skipped ${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, and the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses)`);
+  for (const [f, byKind] of skipped) warnings?.push(`${f}: skipped ${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}: not read by ksim explain (it reads Nodes, Pods, Namespaces, the owners and Services whose selectors spreading uses, the PriorityClasses, RuntimeClasses, LimitRanges and ResourceQuotas admission uses, and the PodDisruptionBudgets preemption uses)`);
   for (const { item: it, pod } of pending) {
     const nodeName = pod.spec?.nodeName;
     if (typeof nodeName !== 'string' || !nodeNames.has(nodeName)) {
@@ -122,7 +144,20 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
     pods.push(pod);
   }
   if (nodes.length === 0) throw new InputError(typeof file === 'string' ? file : file.join(', '), 0, 0, '', 'at least one Node');
-  return { nodes, pods, objects };
+  // The same clock as a run from this dump (scenario.ts): pods' start times as preemption's
+  // tie-break reads them (latest start among the highest-priority victims).
+  const { pasts } = snapshotTime([...pods, ...nominated], histories, nodes, objects);
+  return { nodes, pods, objects, nominated, pasts };
+}
+
+function withoutStatus(o: Record<string, unknown>): Record<string, unknown> {
+  const { status: _status, ...rest } = o;
+  return rest;
+}
+
+function withoutNodeName(spec: Record<string, unknown>): Record<string, unknown> {
+  const { nodeName: _unbound, ...rest } = spec;
+  return rest;
 }
 
 /** A ClusterState holding a snapshot: nodes, bound pods placed on them, objects and namespaces. */
@@ -133,12 +168,22 @@ export function clusterFromSnapshot(s: ClusterSnapshot): ClusterState {
     c.objects.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o);
     if (o.kind === 'Namespace') c.setNamespace(o.metadata.name, o.metadata.labels ?? {});
   }
+  // As a run starts a snapshot (src/controlplane/api-server.ts): bound pods Running since t = 0
+  // unless the dump says when they started; pending ones stay pending.
   for (const pod of s.pods) {
     const p = new PodInfo(pod, 0);
+    p.past = s.pasts.get(pod) ?? null;
     c.addPod(p);
     p.bound = true;
+    p.boundUs = 0;
     c.assume(p, c.mustNode(pod.spec?.nodeName as string));
+    p.startedUs = 0;
     c.setPhase(p, 'Running');
+  }
+  for (const pod of s.nominated) {
+    const p = new PodInfo(pod, 0);
+    p.past = s.pasts.get(pod) ?? null;
+    c.addPod(p);
   }
   return c;
 }

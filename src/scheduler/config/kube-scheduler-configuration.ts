@@ -74,10 +74,11 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
   const max = readSeconds(doc, [...path, 'podMaxBackoffSeconds'], raw['podMaxBackoffSeconds'], 10);
   if (max < initial) throw doc.error([...path, 'podMaxBackoffSeconds'], `a value >= podInitialBackoffSeconds (${initial})`, String(max));
 
-  const rawProfiles = raw['profiles'] ?? [{}];
-  if (!Array.isArray(rawProfiles) || rawProfiles.length === 0) {
-    throw doc.error([...path, 'profiles'], 'a non-empty list of profiles', Array.isArray(rawProfiles) ? 'an empty list' : describe(rawProfiles));
-  }
+  // Upstream SetDefaults_KubeSchedulerConfiguration (pkg/scheduler/apis/config/v1/defaults.go):
+  // no profiles (absent, null or []) is one empty profile, defaulted below.
+  const given = raw['profiles'] ?? [];
+  if (!Array.isArray(given)) throw doc.error([...path, 'profiles'], 'a list of profiles', describe(given));
+  const rawProfiles: unknown[] = given.length === 0 ? [{}] : given;
   const profiles: ProfileConfig[] = [];
   const sources: ProfileSource[] = [];
   /** Plugins accepted as no-ops, with where each was first named (for the one warning). */
@@ -87,7 +88,13 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     const pp = [...path, 'profiles', i];
     if (!isObj(rp)) throw doc.error(pp, 'a profile mapping', describe(rp));
     checkFields(doc, pp, rp, PROFILE_FIELDS);
-    const name = rp['schedulerName'] ?? DEFAULT_SCHEDULER_NAME;
+    // defaults.go names only a single profile (default-scheduler); with several, one without a
+    // name fails validation (validation.go validateKubeSchedulerProfile: Required schedulerName).
+    const absent = rp['schedulerName'] === undefined || rp['schedulerName'] === null;
+    if (absent && rawProfiles.length > 1) {
+      throw doc.error(pp, `a schedulerName (required when there are several profiles: kube-scheduler names only a single profile ${DEFAULT_SCHEDULER_NAME})`, 'none', 'schedulerName');
+    }
+    const name = absent ? DEFAULT_SCHEDULER_NAME : rp['schedulerName'];
     if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'schedulerName'], 'a non-empty scheduler name', describe(name));
     if (names.has(name)) throw doc.error([...pp, 'schedulerName'], `a scheduler name not used by profiles[${names.get(name)}]`, JSON.stringify(name));
     names.set(name, i);

@@ -116,9 +116,15 @@ function locate(e: ProfileError, source: ProfileSource | null, profileName: stri
   if (pluginMatch !== null && name !== undefined) {
     const node = source.doc.doc.getIn([...source.path, 'plugins']) as { toJSON?: () => unknown } | undefined;
     const json = node?.toJSON?.() as Record<string, { enabled?: { name?: string }[] }> | undefined;
+    // The error's index counts the merged list (defaults first), not the user's: find the entry
+    // by name. A plugin enabled twice is the second entry's fault (the first alone was valid).
+    const duplicate = e.expected.startsWith('each plugin once');
     for (const pt of [pluginMatch[1] as string, 'multiPoint']) {
-      const j = json?.[pt]?.enabled?.findIndex((p) => p.name === name) ?? -1;
-      if (j >= 0) return source.doc.error([...source.path, 'plugins', pt, 'enabled', j, 'name'], e.expected, e.got);
+      const list = json?.[pt]?.enabled ?? [];
+      const first = list.findIndex((p) => p.name === name);
+      if (first < 0) continue;
+      const second = duplicate ? list.findIndex((p, k) => k > first && p.name === name) : -1;
+      return source.doc.error([...source.path, 'plugins', pt, 'enabled', second >= 0 ? second : first, 'name'], e.expected, e.got);
     }
   }
   return errorAt(source, [...source.path, ...parseRelativePath(e.path)], e);

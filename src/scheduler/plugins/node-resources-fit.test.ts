@@ -1207,12 +1207,10 @@ describe('NodeResourcesFit args: validation_pluginargs_test.go', () => {
       ]),
       'scoringStrategy.requestedToCapacityRatio.shape[2].utilization',
     ],
-    [
-      // Upstream validates a given shape whatever the strategy type.
-      'ksim case: a shape given with LeastAllocated is still validated',
-      strategy('LeastAllocated', undefined, [{ utilization: 10, score: 11 }]),
-      'scoringStrategy.requestedToCapacityRatio.shape[0].score',
-    ],
+    // ValidateNodeResourcesFitArgs: requestedToCapacityRatio is Forbidden unless the type is
+    // RequestedToCapacityRatio (its shape, valid or not, is not looked at).
+    ['ksim case: requestedToCapacityRatio with LeastAllocated', strategy('LeastAllocated', undefined, [{ utilization: 10, score: 11 }]), 'scoringStrategy.requestedToCapacityRatio'],
+    ['ksim case: requestedToCapacityRatio with MostAllocated', strategy('MostAllocated', undefined, defaultShape), 'scoringStrategy.requestedToCapacityRatio'],
   ];
   for (const [name, args, path] of invalid) {
     it(name, () => assertFieldError(() => parseNodeResourcesFitArgs(args), path));

@@ -5,6 +5,7 @@
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go (ValidateNodeResourcesFitArgs).
 import { FieldError, rejectUnknownFields } from '../../api/field-error.js';
 import { isValidLabelKey } from '../../api/labels.js';
+import { describeValue } from '../../api/values.js';
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { ClusterState } from '../../cluster/cluster-state.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
@@ -99,6 +100,12 @@ export function parseNodeResourcesFitArgs(raw: unknown): NodeResourcesFitArgs {
     if (rtcr !== undefined && rtcr !== null) {
       if (typeof rtcr !== 'object' || Array.isArray(rtcr)) throw new FieldError('scoringStrategy.requestedToCapacityRatio', 'an object with a shape');
       rejectUnknownFields(rtcr as Record<string, unknown>, ['shape'], 'scoringStrategy.requestedToCapacityRatio');
+      // Decoded, then validated: upstream ValidateNodeResourcesFitArgs (pkg/scheduler/apis/
+      // config/validation/validation_pluginargs.go) forbids it with another type, where its
+      // shape would go unused.
+      if (args.scoringStrategy.type !== 'RequestedToCapacityRatio') {
+        throw new FieldError('scoringStrategy.requestedToCapacityRatio', `no requestedToCapacityRatio with type ${args.scoringStrategy.type} (upstream: "must be nil when type is not RequestedToCapacityRatio")`, describeValue(rtcr));
+      }
       args.scoringStrategy.requestedToCapacityRatio = { shape: parseShape((rtcr as Record<string, unknown>)['shape'], shapePath) };
     } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio') {
       // Upstream has no default shape and would dereference nil here.
