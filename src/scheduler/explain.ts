@@ -163,7 +163,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
       if (v === null || v.code === Code.Success) continue;
       preScore[p.name] = toStatus(v);
       scoreSkipped.add(p.name);
-      if (v.code === Code.Error) error ??= `running PreScore plugin ${p.name}: ${v.message}`;
+      if (v.code === Code.Error) error ??= `running PreScore plugin "${p.name}": ${v.message}`;
     }
   }
   const scores = new Map<string, Record<string, ExplainScore>>();

@@ -522,6 +522,47 @@ describe('ScheduleAlgorithm: the profile\'s audit', () => {
   });
 });
 
+describe('ScheduleAlgorithm: PreFilter statuses (upstream framework.go RunPreFilterPlugins)', () => {
+  /** Returns `status` and records each call. */
+  class ScriptedPreFilter implements PreFilterPlugin {
+    calls = 0;
+    constructor(readonly name: string, private readonly status: Verdict) {}
+    preFilter(): { status: Verdict } {
+      this.calls++;
+      return { status: this.status };
+    }
+  }
+  const cluster = buildCluster([makeNode('node1').obj(), makeNode('node2').obj()]);
+  const pod = podInfo(makePod('p').obj());
+
+  it('an Unschedulable status lets the later PreFilters run (their state is there for preemption, kubernetes#119770); the last one is the answer', () => {
+    const a = new ScriptedPreFilter('A', Status.unschedulable('a says no'));
+    const b = new ScriptedPreFilter('B', null);
+    const c = new ScriptedPreFilter('C', Status.unschedulable('c says no'));
+    const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [a, b, c]), pod);
+    assert.deepEqual([a.calls, b.calls, c.calls], [1, 1, 1]);
+    assert.equal(CODE_NAMES[r.code], 'Unschedulable');
+    assert.equal(r.reason, '0/2 nodes are available: c says no.');
+    assert.deepEqual([...r.unschedulablePlugins].sort(), ['A', 'C']);
+  });
+
+  it('UnschedulableAndUnresolvable ends the PreFilters at once', () => {
+    const a = new ScriptedPreFilter('A', new Status(Code.UnschedulableAndUnresolvable, ['a never']));
+    const b = new ScriptedPreFilter('B', null);
+    const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [a, b]), pod);
+    assert.deepEqual([a.calls, b.calls], [1, 0]);
+    assert.equal(r.reason, '0/2 nodes are available: a never.');
+  });
+
+  it('an Error is `running PreFilter plugin "X": ...`, also after an Unschedulable one', () => {
+    const a = new ScriptedPreFilter('A', Status.unschedulable('a says no'));
+    const b = new ScriptedPreFilter('B', Status.error('boom'));
+    const r = run(new ScheduleAlgorithm(cluster, new ScriptedStream()), makeFramework(cluster, [a, b]), pod);
+    assert.equal(CODE_NAMES[r.code], 'Error');
+    assert.equal(r.reason, 'running PreFilter plugin "B": boom');
+  });
+});
+
 describe('ScheduleAlgorithm: PreFilter node subsets', () => {
   // Upstream schedule_one_test.go (TestSchedulerSchedulePod "test prefilter plugin returning
   // non-intersecting nodes", "test some nodes are filtered out by prefilter plugin") and

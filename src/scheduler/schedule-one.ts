@@ -138,6 +138,9 @@ export class ScheduleAlgorithm {
     // The PreFilter plugins that returned Skip, one bit each by position: most cycles skip the
     // same ones as the cycle before, which then share its set (no set made per cycle).
     let skipMask = 0;
+    /** An Unschedulable PreFilter status (the last): the other PreFilters still run, so that
+     * preemption's dry run finds their state (upstream RunPreFilterPlugins, kubernetes#119770). */
+    let rejected: Status | null = null;
     for (let i = 0; i < fwk.preFilter.length; i++) {
       const p = fwk.preFilter[i] as PreFilterPlugin;
       const { status, result } = p.preFilter(state, pod, nodes);
@@ -146,8 +149,17 @@ export class ScheduleAlgorithm {
         continue;
       }
       if (status !== null && status.code !== Code.Success) {
-        if (status.code === Code.Error) return pluginError(fwk, pod, status.plugin === '' ? p.name : status.plugin, status.message, 0, unschedulable ?? NO_PLUGINS);
+        // Upstream pkg/scheduler/framework/runtime/framework.go RunPreFilterPlugins.
+        if (status.code === Code.Error) {
+          // (A module plugin's mistake already names it: `plugin "X" PreFilter returned ...`.)
+          const message = status.message.startsWith(`plugin "${p.name}" `) ? status.message : `running PreFilter plugin "${p.name}": ${status.message}`;
+          return pluginError(fwk, pod, status.plugin === '' ? p.name : status.plugin, message, 0, unschedulable ?? NO_PLUGINS);
+        }
         (unschedulable ??= new Set()).add(p.name);
+        if (status.code === Code.Unschedulable) {
+          rejected = status.withPlugin(p.name);
+          continue;
+        }
         // Upstream gives every node the PreFilter status, so PostFilter sees it on all of them.
         return this.postFilter(fwk, state, pod, status.code, `0/${nodes.length} nodes are available: ${status.message}.`, 0, unschedulable ?? NO_PLUGINS, status.withPlugin(p.name));
       }
@@ -166,6 +178,7 @@ export class ScheduleAlgorithm {
     const skip: ReadonlySet<string> = skipMask === 0 ? EMPTY : this.skipSet(fwk, skipMask);
     // PreFilter extensions and PostFilter plugins re-run filters; they read the skip set here.
     if (skipMask !== 0) state.skipFilterPlugins = skip;
+    if (rejected !== null) return this.postFilter(fwk, state, pod, rejected.code, `0/${nodes.length} nodes are available: ${rejected.message}.`, 0, unschedulable ?? NO_PLUGINS, rejected);
     const failedNodes = this.failedNodes;
     const failedStatuses = this.failedStatuses;
     let numFailed = 0;
@@ -717,7 +730,7 @@ function runPreScore(fwk: Framework, state: CycleState, pod: PodInfo, nodes: rea
     const v = p.preScore(state, pod, nodes);
     if (v === null || v.code === Code.Success) continue;
     if (v.code === Code.Skip) skipped[k] = 1;
-    else return new Status(Code.Error, [`running PreScore plugin ${p.name}: ${v.message}`], p.name);
+    else return new Status(Code.Error, [`running PreScore plugin "${p.name}": ${v.message}`], p.name);
   }
   return null;
 }
