@@ -35,6 +35,7 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
         sliceEvents: SLICE_EVENTS,
         shouldStop,
         nowMs: () => performance.now(), // ksim-allow-clock: run.json's wall time only
+        loadMs: performance.now() - started, // ksim-allow-clock: run.json's load time only
       });
       if (done === null) return { status: 'interrupted' };
       return { status: 'ok', summary: done.result.summary, poolPeaks: done.result.poolPeaks, warnings: done.result.warnings, wallMs: done.wallMs };
