@@ -3,7 +3,7 @@
 // outputs and its answers to bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -12,6 +12,8 @@ import { loadScenario } from '../src/workload/scenario.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { poolRunner, sequentialRunner } from '../src/capacity/probe-runner.js';
 import { capacityReport } from '../src/report/capacity-report.js';
+import { failureTiming, settleUs, type Probe } from '../src/capacity/nodes-for.js';
+import { batchProgressText, interruptedText } from '../src/cli/nodes-for-command.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
@@ -186,4 +188,91 @@ test('summary.csv: peak requested ratios, when load peaked, and the cluster\'s c
 test('probes give the same rows in worker threads as in this thread', async () => {
   const tasks = [9, 10].map((c) => ({ scenario: repoPath('scenarios/capacity.yaml'), seed: 1, set: [`cluster.nodePools[0].count=${c}`] }));
   assert.deepEqual(await poolRunner({ workers: 2 })(tasks), await sequentialRunner()(tasks));
+});
+
+test('--nodes-for says first what each probe runs and how long a failure run simulates, and why', () => {
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-o', join(tempDir('ksim-capacity-'), 'out'));
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.split('\n');
+  // 12 nodes in 3 zones: a zone of 4, tainted at 0.1 nodes/s: 40 s; 10m + 55 + 40 + 300 + 300 s.
+  assert.deepEqual(lines.slice(0, 3), [
+    'ksim: sizing pool general from 12 nodes (1 seed): each probe runs 1 fault-free run of 10m00s simulated, then, if it meets missing=0, 3 failure runs (zone-outage at peak load).',
+    "ksim: each failure run simulates up to 21m35s at 12 nodes: the peak load (within the first 10m00s), then 55 s until zone zone-a's 4 nodes are NotReady, 40 s tainting them at 0.1 nodes/s (kube-controller-manager's --node-eviction-rate, one node at a time), 300 s of default toleration and 300 s for the replacements; fewer nodes, shorter runs.",
+    // The peak is at 0.032121 s: 0.032122 + 1,295 s, rounded up to whole seconds.
+    'ksim: round 1: 3 failure runs (general=12), 11m36s simulated each',
+  ]);
+  const quiet = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q', '-o', join(tempDir('ksim-capacity-'), 'out'));
+  assert.equal(quiet.stderr, '');
+});
+
+test('SIGTERM stops --nodes-for within a probe\'s run, says where the search was, exits 143 and writes nothing', async () => {
+  const dir = tempDir('ksim-capacity-term-');
+  const file = join(dir, 'slow.yaml');
+  // 3,000 pods on 400 nodes: a run of a couple of seconds, long enough to be stopped inside.
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: slow }
+duration: 1h
+cluster:
+  nodePools:
+    - { name: general, count: 400, zones: [zone-a, zone-b], allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 3000
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            containers: [{ name: web, image: web:1, resources: { requests: { cpu: 500m, memory: 1Gi } } }]
+`);
+  const out = join(dir, 'out');
+  // A plain progress line after every slice: the signal goes once a probe's run is under way.
+  const child = spawn(process.execPath, [KSIM_BIN, 'capacity', file, '--nodes-for', 'general', '--tolerate', 'zone-outage', '--workers', '1', '-o', out], { cwd: REPO_ROOT, env: { ...process.env, KSIM_PROGRESS_INTERVAL_MS: '0' } });
+  const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (!sent && /\nksim capacity slow general=400 \S+\/1h00m \| round 1 fault-free runs 0\/1 done/.test(stderr)) {
+      sent = true;
+      child.kill('SIGTERM');
+    }
+  });
+  const code = await exited;
+  assert.equal(code, 143, stderr);
+  assert.match(stderr, /\nksim: capacity --nodes-for interrupted by SIGTERM in round 1 \(fault-free runs: 0 of 1 done; general=400 at \S+\/1h00m\), before any probe was decided, 0 simulations complete; nothing was written to .*out\/\n$/);
+  assert.equal(existsSync(out), false);
+});
+
+test('a 5,000-node zone outage: the zone\'s 1,667 nodes tainted one at a time at 0.1 nodes/s make a failure run 4h48m45s after the peak', () => {
+  const t = failureTiming(1667, undefined, '');
+  assert.deepEqual([t.tainted, t.ratePerS, t.detectS, t.taintS, t.tolerationS, t.replaceS], [1667, 0.1, 55, 16_670, 300, 300]);
+  assert.equal(t.settleUs, 17_325e6);
+  assert.equal(settleUs(1667), t.settleUs);
+  // 'N nodes' over a zone of more than 50 nodes left partly down: 0.01 nodes/s, 100 s a node.
+  const partly = failureTiming(200, [{ lost: 100, size: 122 }, { lost: 100, size: 122 }], '');
+  assert.deepEqual([partly.tainted, partly.ratePerS, partly.taintS], [100, 0.01, 10_000]);
+});
+
+test('the progress line within probes: the first run in flight and its simulated clock, the batch done (runs ended count whole) and its ETA', () => {
+  const tasks = [
+    { scenario: 's.yaml', seed: 1, set: [], label: 'general=5000 zone-a down', durationUs: 18_000e6 },
+    { scenario: 's.yaml', seed: 1, set: [], label: 'general=5000 zone-b down', durationUs: 18_000e6 },
+    { scenario: 's.yaml', seed: 1, set: [], label: 'general=5000 zone-c down', durationUs: 18_000e6 },
+  ];
+  const running = new Map([[1, { simUs: 3_900e6, durationUs: 18_000e6, events: 10 }], [2, { simUs: 1_800e6, durationUs: 18_000e6, events: 5 }]]);
+  // (18,000 + 3,900 + 1,800) / 54,000 = 43.9 % in 60 s: 60 × 0.561 / 0.439 = 77 s left.
+  assert.equal(batchProgressText({ round: 1, kind: 'failure', tasks, done: new Set([0]), running, elapsedMs: 60_000 }),
+    'general=5000 zone-b down 1h05m/5h00m (+1 more) | round 1 failure runs 1/3 done 43.9% | ETA 1m17s');
+  // Before any run reports: no clock, no ETA yet.
+  assert.equal(batchProgressText({ round: 2, kind: 'fault-free', tasks: tasks.slice(0, 1), done: new Set(), running: new Map(), elapsedMs: 100 }),
+    'round 2 | fault-free runs 0/1 done 0.0% | ETA ?');
+  const probe = { count: 4000, met: false } as Probe;
+  assert.equal(interruptedText('SIGTERM', 'general', { round: 2, kind: 'failure', tasks, done: new Set([0]), running }, [{ ...probe, count: 5000, met: true }, probe], 5, 'cap5k'),
+    'capacity --nodes-for interrupted by SIGTERM in round 2 (failure runs: 1 of 3 done; general=5000 zone-b down at 1h05m/5h00m), after 2 probes decided (general=5000 met, general=4000 not met), 5 simulations complete; nothing was written to cap5k/');
 });

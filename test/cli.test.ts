@@ -39,6 +39,11 @@ test('ksim run writes every output and prints the summary', () => {
   assert.equal(run['seed'], 42);
   assert.equal(run['clock_start'], '2026-01-01T00:00:00Z', 'no cluster snapshot: the default wall clock');
   assert.equal(typeof run['wall_time_ms'], 'number');
+  // Loading (the process's start, reading and hashing the inputs) is its own field, and the last
+  // line gives the whole time and both parts.
+  assert.equal(typeof run['load_time_ms'], 'number');
+  assert.ok((run['load_time_ms'] as number) > 0);
+  assert.match(r.stdout, /\nWrote summary\.csv, .*, run\.json to .* in (\d+\.\d\d) s of wall time \((\d+\.\d\d) s loading, (\d+\.\d\d) s simulating and writing\)\.\n$/);
   assert.match(String((run['scenario'] as Record<string, unknown>)['sha256']), /^[0-9a-f]{64}$/);
 });
 

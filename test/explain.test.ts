@@ -25,6 +25,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainFiles } from '../src/run/explain-files.js';
+import { filterSummary } from '../src/scheduler/explain.js';
+import { clip, FILTER_COLUMN_WIDTH, renderTable } from '../src/cli/explain-command.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
@@ -155,4 +157,41 @@ profiles:
   const cli = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', CLUSTER, '--pod', POD, '--config', join(dir, 'score101.yaml'), '--plugin-module', module, '--plugins', 'Edge'], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, /\nerror: plugin "Edge" returns an invalid score 101, it should in the range of \[0, 100\] after normalizing \(the scheduler ends the cycle with this Error and retries the pod after a backoff\)\n$/);
+});
+
+test('the table starts with the answer and the filters\' tally, as kube-scheduler counts reasons; long filter cells are cut, -o json keeps them whole', async () => {
+  const dir = tempDir('ksim-explain-summary-');
+  const node = (name: string, cpu: string, memory: string, taint = '') => `- {apiVersion: v1, kind: Node, metadata: {name: ${name}}, spec: {${taint}}, status: {allocatable: {cpu: "${cpu}", memory: ${memory}, pods: "110"}}}`;
+  writeFileSync(join(dir, 'cluster.yaml'), ['apiVersion: v1', 'kind: List', 'items:',
+    node('n1', '4', '8Gi'),
+    node('n2', '1', '8Gi'), // Insufficient cpu
+    node('n3', '1', '8Gi', 'taints: [{key: dedicated, value: gpu, effect: NoSchedule}]'), // TaintToleration first, then cpu
+    node('n4', '1', '1Gi'), // Insufficient cpu, Insufficient memory: two reasons, counted apart
+    ''].join('\n'));
+  writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p1}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {cpu: "2", memory: 2Gi}}}]\n');
+  const r = await explainFiles({ cluster: join(dir, 'cluster.yaml'), pod: join(dir, 'pod.yaml') });
+  assert.equal(filterSummary(r), '1/4 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s), 2 Insufficient cpu.');
+  const lines = renderTable(r).split('\n');
+  assert.deepEqual(lines.slice(0, 3), [
+    'pod default/p1, profile default-scheduler',
+    'selected: n1 (scores are normalised × weight)',
+    '1/4 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s), 2 Insufficient cpu.',
+  ]);
+  // The answer is also the last line, under the table.
+  assert.deepEqual(lines.slice(-2), ['selected: n1 (scores are normalised × weight)', '']);
+  // n3's verdict is 84 characters: cut to FILTER_COLUMN_WIDTH, the last one "…".
+  const n3 = lines.find((l) => l.startsWith('n3 '));
+  assert.match(n3 ?? '', /^n3 +TaintToleration: node\(s\) had untolerated taint\(s\); NodeReso… +- /);
+  assert.equal(clip('TaintToleration: node(s) had untolerated taint(s); NodeResourcesFit: Insufficient cpu', FILTER_COLUMN_WIDTH).length, 60);
+  // JSON (design §4): every verdict whole, no summary field added.
+  assert.deepEqual(r.nodes['n3']?.filter['NodeResourcesFit'], { code: 'UnschedulableAndUnresolvable', reason: 'Insufficient cpu' });
+  assert.deepEqual(r.nodes['n4']?.filter['NodeResourcesFit'], { code: 'UnschedulableAndUnresolvable', reason: 'Insufficient cpu, Insufficient memory' });
+  assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(r)) as object), ['pod', 'profile', 'preFilter', 'preScore', 'nodes', 'selected']);
+  // A result read back from JSON has no Statuses: each first rejection counts as one reason.
+  assert.equal(filterSummary(JSON.parse(JSON.stringify(r)) as typeof r), '1/4 nodes are available: 1 Insufficient cpu, 1 Insufficient cpu, Insufficient memory, 1 node(s) had untolerated taint(s).');
+  // Nothing fits: the answer is kube-scheduler's message, at the top too.
+  writeFileSync(join(dir, 'big.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p2}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {cpu: "8"}}}]\n');
+  const none = renderTable(await explainFiles({ cluster: join(dir, 'cluster.yaml'), pod: join(dir, 'big.yaml') })).split('\n');
+  assert.match(none[1] ?? '', /^no node fits: 0\/4 nodes are available: 1 node\(s\) had untolerated taint\(s\), 3 Insufficient cpu\. preemption: /);
+  assert.match(none[2] ?? '', /^$|^ {2}Pre/);
 });

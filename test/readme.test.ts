@@ -113,10 +113,10 @@ for (const [b, block] of SH_BLOCKS.entries()) {
 }
 
 /** A sample line matches an output line when they are equal up to runs of spaces, with `...`
- * standing for any text and the wall time for any number. */
+ * standing for any text and the wall times (whole, loading, simulating) for any number. */
 function sampleMatcher(line: string): RegExp {
   const esc = line.trim().replace(/\s+/g, ' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${esc.replace(/\\\.\\\.\\\./g, '.*').replace(/in \d+\\\.\d+ s of wall time/, 'in \\d+\\.\\d+ s of wall time')}$`);
+  return new RegExp(`^${esc.replace(/\\\.\\\.\\\./g, '.*').replace(/\d+\\\.\d+ s (?=of wall time|loading|simulating)/g, '\\d+\\.\\d+ s ')}$`);
 }
 
 /** Every non-elided sample line appears in the output, in order. */

@@ -63,6 +63,39 @@ export interface NodesForOptions {
   readonly runner: ProbeRunner;
   /** Told of each probe as it is decided. */
   readonly onProbe?: (p: Probe) => void;
+  /** Told, before the search, what it will run (the CLI's note of how long runs are). */
+  readonly onPlan?: (p: SearchPlan) => void;
+  /** Told before each batch of runs goes to the runner (progress). */
+  readonly onBatch?: (b: { readonly round: number; readonly kind: 'fault-free' | 'failure'; readonly tasks: readonly ProbeTask[] }) => void;
+}
+
+/** What the search runs, known before it starts: its first count, and at that count how long
+ * each run simulates and why. */
+export interface SearchPlan {
+  readonly pool: string;
+  readonly firstCount: number;
+  readonly seeds: readonly number[];
+  /** A fault-free run's simulated time (the scenario's duration). */
+  readonly durationUs: number;
+  /** With --tolerate: failure runs per seed at firstCount, and the longest one's timing. */
+  readonly failure: { readonly runsPerSeed: number; readonly longest: FailureTiming } | null;
+}
+
+/** How long a failure run goes on after the failure (settleUs), part by part. */
+export interface FailureTiming {
+  /** The nodes tainted: "zone zone-a's 1,667 nodes", "the 9 lost nodes". */
+  readonly what: string;
+  /** Nodes its slowest zone taints (one at a time) before their pods are evicted. */
+  readonly tainted: number;
+  readonly ratePerS: number;
+  /** Until the node lifecycle controller sees them NotReady: grace period + monitor period. */
+  readonly detectS: number;
+  readonly taintS: number;
+  /** DefaultTolerationSeconds' not-ready/unreachable toleration. */
+  readonly tolerationS: number;
+  /** For the replacements to be created, scheduled and started. */
+  readonly replaceS: number;
+  readonly settleUs: number;
 }
 
 export interface Probe {
@@ -174,6 +207,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     probes.set(lo, notRunProbe(facts, lo, 1, floor.why));
   }
   const first = Math.max(facts.initialCount, floor?.count ?? 0);
+  o.onPlan?.(searchPlan(o, facts, seeds, first));
   for (let round = 1; plateau === null; round++) {
     // The first round probes the scenario's own count (at or above the faults' floor: it loads),
     // or the floor when the tolerance's is higher.
@@ -339,7 +373,8 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
   if (counts.length === 0) return [];
   const countSet = (c: number) => `cluster.nodePools[${f.index}].count=${c}`;
   // Fault-free runs: every count × seed.
-  const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)] })));
+  const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)], label: `${o.pool}=${c}${seeds.length > 1 ? ` seed ${seed}` : ''}`, durationUs: f.durationUs })));
+  o.onBatch?.({ round, kind: 'fault-free', tasks });
   const rows = await o.runner(tasks);
   interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly lostShare: number }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
@@ -362,10 +397,12 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
           const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
           const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit, v.zones));
           const set = [...(o.set ?? []), countSet(c), `faults=${JSON.stringify([...f.rawFaults, fault])}`, `duration=${Math.ceil(endUs / 1e6)}s`];
-          failTasks.push({ count: c, label: `seed ${seed}, ${v.label} at ${peakS}s`, task: { scenario: o.scenario, seed, set }, lostShare: Math.min(0.9, v.hit / Math.max(1, c)) });
+          const label = `seed ${seed}, ${v.label} at ${peakS}s`;
+          failTasks.push({ count: c, label, task: { scenario: o.scenario, seed, set, label: `${o.pool}=${c}${seeds.length > 1 ? ` seed ${seed}` : ''} ${v.kind === 'zone' ? `${v.zone} down` : `${v.hit} node${v.hit === 1 ? '' : 's'} down`}`, durationUs: Math.ceil(endUs / 1e6) * 1e6 }, lostShare: Math.min(0.9, v.hit / Math.max(1, c)) });
         }
       });
     }
+    if (failTasks.length > 0) o.onBatch?.({ round, kind: 'failure', tasks: failTasks.map((t) => t.task) });
     const failRows = await o.runner(failTasks.map((t) => t.task));
     failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label, t.task, t.lostShare)));
   }
@@ -404,7 +441,8 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
 
   function outcome(t: Target, row: SummaryRow, label: string, task: ProbeTask, lostShare: number): RunOutcome {
     const value = metricValue(t, row);
-    return { value, met: meets(t, value), label, task, unbound: num(row['pods_unbound_end']) || 0, lostShare };
+    // The run to run again: its scenario, seed and --sets (not its progress label).
+    return { value, met: meets(t, value), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: num(row['pods_unbound_end']) || 0, lostShare };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */
@@ -512,17 +550,44 @@ function zoneSizes(f: PoolFacts, count: number, lost: number): Map<string, { los
  * not-ready/unreachable toleration (DefaultTolerationSeconds admission), then 5 min for the
  * replacements to be created, scheduled and started. */
 export function settleUs(nodesHit: number, zones?: readonly { readonly lost: number; readonly size: number }[]): number {
+  return failureTiming(nodesHit, zones, '').settleUs;
+}
+
+/** settleUs, part by part. */
+export function failureTiming(nodesHit: number, zones: readonly { readonly lost: number; readonly size: number }[] | undefined, what: string): FailureTiming {
   const d = NODE_LIFECYCLE_DEFAULTS;
   // Zones taint in parallel, each at the rate its state gives (the node lifecycle controller's
   // own rule: a zone of more than 50 nodes left partly down at 0.01 nodes/s, 100 s a node); a
   // small zone partly down never taints (its pods stay on the dead nodes): nothing to wait for
   // beyond the primary rate's time.
-  const secondsOf = (lost: number, size: number) => {
+  const timing = (lost: number, size: number) => {
     const rate = zoneEvictionRate(zoneState(lost, size, d), size, d);
-    return Math.ceil(lost / (rate > 0 ? rate : d.evictionRate));
+    const r = rate > 0 ? rate : d.evictionRate;
+    return { tainted: lost, ratePerS: r, taintS: Math.ceil(lost / r) };
   };
-  const taintS = zones === undefined ? Math.ceil(nodesHit / d.evictionRate) : Math.max(0, ...zones.map((z) => secondsOf(z.lost, z.size)));
-  return d.gracePeriodUs + d.monitorPeriodUs + taintS * 1e6 + DEFAULT_TOLERATION_SECONDS * 1e6 + 300 * 1e6;
+  const slowest = zones === undefined
+    ? { tainted: nodesHit, ratePerS: d.evictionRate, taintS: Math.ceil(nodesHit / d.evictionRate) }
+    : zones.map((z) => timing(z.lost, z.size)).reduce((a, b) => (b.taintS > a.taintS ? b : a), { tainted: 0, ratePerS: d.evictionRate, taintS: 0 });
+  const detectS = (d.gracePeriodUs + d.monitorPeriodUs) / 1e6;
+  const tolerationS = DEFAULT_TOLERATION_SECONDS;
+  const replaceS = 300;
+  return { what, ...slowest, detectS, tolerationS, replaceS, settleUs: (detectS + slowest.taintS + tolerationS + replaceS) * 1e6 };
+}
+
+/** The search's plan at its first count (SearchPlan). */
+function searchPlan(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], firstCount: number): SearchPlan {
+  let failure: SearchPlan['failure'] = null;
+  if (o.tolerate !== undefined) {
+    const variants = failureVariants(o.tolerate, f, o.pool, firstCount);
+    const timings = variants.map((v) => {
+      const t = failureTiming(v.hit, v.zones, '');
+      const n = t.tainted.toLocaleString('en-US');
+      return { ...t, what: v.kind === 'zone' ? `zone ${v.zone}'s ${n} nodes` : `the ${n} lost node${t.tainted === 1 ? '' : 's'}${v.zones !== undefined && v.zones.filter((z) => z.lost > 0).length > 1 ? ' of the slowest zone' : ''}` };
+    });
+    const longest = timings.reduce<FailureTiming | null>((a, b) => (a === null || b.settleUs > a.settleUs ? b : a), null);
+    if (longest !== null) failure = { runsPerSeed: variants.length, longest };
+  }
+  return { pool: o.pool, firstCount, seeds, durationUs: f.durationUs, failure };
 }
 
 function poolFacts(o: NodesForOptions): PoolFacts {

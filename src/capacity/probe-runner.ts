@@ -2,7 +2,7 @@
 // overrides; the answer is each run's summary.csv row, in task order: in this thread, one after
 // the other (library callers, tests), or in a pool of worker threads (the CLI).
 import { loadScenario } from '../workload/scenario.js';
-import { runScenario, type RunResult } from '../run/run-scenario.js';
+import { runScenarioInSlices, type RunResult } from '../run/run-scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { InputError } from '../api/input-error.js';
 import { runPool } from '../sweep/pool.js';
@@ -11,6 +11,10 @@ export interface ProbeTask {
   readonly scenario: string;
   readonly seed: number;
   readonly set: readonly string[];
+  /** What the run is, short, for progress: "general=15", "general=15 seed 2 zone-a down". */
+  readonly label?: string;
+  /** Its simulated duration, for progress before it starts. */
+  readonly durationUs?: number;
 }
 
 /** A summary.csv row as RunResult.summary has it (numbers as numbers, null for an empty cell),
@@ -41,42 +45,96 @@ export function poolPeakResource(pool: string, key: string): string | null {
 
 export type ProbeRunner = (tasks: readonly ProbeTask[]) => Promise<SummaryRow[]>;
 
-/** Runs the tasks one after the other in this thread, keeping only the summary rows. */
-export function sequentialRunner(opts: { readonly checkInvariants?: boolean | number; readonly onRun?: () => void } = {}): ProbeRunner {
-  return async (tasks) => {
-    const rows: SummaryRow[] = [];
-    for (const t of tasks) {
-      const scenario = loadScenario(t.scenario, { seed: t.seed, set: t.set });
-      const plugins = await loadPluginModules(scenario.pluginModules);
-      const r = runScenario(scenario, { sinks: 'none', plugins, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) });
-      rows.push(probeRow(r.summary, r.poolPeaks));
-      opts.onRun?.();
-      // Let signals and progress through between runs.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return rows;
-  };
+/** Where a probe's run is, between slices of its events (for a progress line). */
+export interface RunProgress {
+  readonly simUs: number;
+  /** The run's end (its scenario's duration). */
+  readonly durationUs: number;
+  readonly events: number;
+}
+
+/** What a runner reports and obeys while it runs a batch of tasks. */
+export interface RunnerHooks {
+  /** Told when each run ends (its index in the batch). */
+  readonly onRun?: (index: number) => void;
+  /** Told, between slices of events, where the batch's task `index` is. */
+  readonly onProgress?: (index: number, p: RunProgress) => void;
+  /** Asked between slices: true stops the runs (ProbesInterrupted). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** The runs were stopped (a signal): the search ends with nothing decided for this round. */
+export class ProbesInterrupted extends Error {
+  constructor() {
+    super("the capacity probes' runs were interrupted");
+  }
+}
+
+/** Events between looks at the stop flag and progress (a run's slices also end after 100 ms). */
+const SLICE_EVENTS = 20_000;
+
+/** Runs the tasks one after the other in this thread, keeping only the summary rows; `nowMs`
+ * (wall time) ends slices of events every 100 ms, so a stop and progress are heard while a long
+ * run goes on (without it, slices of SLICE_EVENTS events). */
+export function sequentialRunner(opts: RunnerHooks & { readonly checkInvariants?: boolean | number; readonly nowMs?: () => number } = {}): ProbeRunner {
+  return (tasks) => runInThread(tasks, 0, opts);
+}
+
+async function runInThread(tasks: readonly ProbeTask[], first: number, opts: RunnerHooks & { readonly checkInvariants?: boolean | number; readonly nowMs?: () => number }): Promise<SummaryRow[]> {
+  const rows: SummaryRow[] = [];
+  for (const [i, t] of tasks.entries()) {
+    const scenario = loadScenario(t.scenario, { seed: t.seed, set: t.set });
+    const plugins = await loadPluginModules(scenario.pluginModules);
+    const runOpts = { sinks: 'none' as const, plugins, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
+    // Slices do not change the run (src/run/slices.test.ts): they only let signals through.
+    const r = await runScenarioInSlices(scenario, runOpts, (sim, run) => {
+      opts.onProgress?.(first + i, { simUs: sim.now, durationUs: run.endUs, events: sim.eventsProcessed });
+      return opts.shouldStop?.() === true;
+    }, SLICE_EVENTS, opts.nowMs);
+    if (r === null) throw new ProbesInterrupted();
+    rows.push(probeRow(r.summary, r.poolPeaks));
+    opts.onRun?.(first + i);
+  }
+  return rows;
 }
 
 /** Runs the tasks in `workers` worker threads (src/sweep/pool.ts); rows in task order whatever
  * the worker count. A run's bad input stops the search with its message (exit 2), any other
  * failure as an internal error. */
-export function poolRunner(opts: { readonly workers: number; readonly heapMib?: number; readonly onRun?: () => void }): ProbeRunner {
-  return async (tasks) => {
-    if (tasks.length === 0) return [];
-    const results = await runPool(tasks.map((t) => ({ scenario: t.scenario, seed: t.seed, set: t.set, output: null })), {
+export function poolRunner(opts: RunnerHooks & { readonly workers: number; readonly heapMib?: number }): ProbeRunner {
+  return (tasks) => runInPool(tasks, 0, opts);
+}
+
+async function runInPool(tasks: readonly ProbeTask[], first: number, opts: RunnerHooks & { readonly workers: number; readonly heapMib?: number }): Promise<SummaryRow[]> {
+  if (tasks.length === 0) return [];
+  if (opts.shouldStop?.() === true) throw new ProbesInterrupted();
+  // The pool stops its runs on abort; the stop is polled here as the in-thread runs poll it.
+  const ac = new AbortController();
+  const poll = opts.shouldStop === undefined ? undefined : setInterval(() => {
+    if (opts.shouldStop?.() === true) ac.abort();
+  }, 50);
+  let results;
+  try {
+    results = await runPool(tasks.map((t) => ({ scenario: t.scenario, seed: t.seed, set: t.set, output: null })), {
       workers: opts.workers,
       ...(opts.heapMib !== undefined ? { heapMib: opts.heapMib } : {}),
-      onSettled: () => opts.onRun?.(),
+      signal: ac.signal,
+      onSettled: (i, r) => {
+        if (r.status !== 'interrupted') opts.onRun?.(first + i);
+      },
+      ...(opts.onProgress !== undefined ? { onProgress: (i: number, p: RunProgress) => opts.onProgress?.(first + i, p) } : {}),
     });
-    return results.map((r) => {
-      if (r.status === 'ok') return probeRow(r.summary, r.poolPeaks);
-      if (r.status === 'error' && r.inputError) throw new ProbeInputError(r.error);
-      if (r.status === 'error') throw new Error(`a capacity probe's run failed: ${r.detail}`);
-      if (r.status === 'crashed') throw new Error(`a capacity probe's worker crashed: ${r.error}`);
-      throw new Error("a capacity probe's run was interrupted");
-    });
-  };
+  } finally {
+    if (poll !== undefined) clearInterval(poll);
+  }
+  if (results.some((r) => r.status === 'interrupted')) throw new ProbesInterrupted();
+  return results.map((r) => {
+    if (r.status === 'ok') return probeRow(r.summary, r.poolPeaks);
+    if (r.status === 'error' && r.inputError) throw new ProbeInputError(r.error);
+    if (r.status === 'error') throw new Error(`a capacity probe's run failed: ${r.detail}`);
+    if (r.status === 'crashed') throw new Error(`a capacity probe's worker crashed: ${r.error}`);
+    throw new ProbesInterrupted();
+  });
 }
 
 /** Bad input met by a probe's run (e.g. a --set that does not fit the scenario): its message as is. */
@@ -91,18 +149,16 @@ export class ProbeInputError extends InputError {
  * `poolAfterMs` (starting workers costs about a second each on a busy machine, more than a
  * small scenario's whole run), or from the start with `heapMib` (a run needing more heap than
  * this thread has). The rows are the same either way. */
-export function adaptiveRunner(opts: { readonly workers: number; readonly heapMib?: number; readonly onRun?: () => void; readonly poolAfterMs?: number; readonly nowMs: () => number }): ProbeRunner {
-  const inThread = sequentialRunner(opts.onRun !== undefined ? { onRun: opts.onRun } : {});
-  const pooled = poolRunner(opts);
-  if (opts.heapMib !== undefined) return pooled;
+export function adaptiveRunner(opts: RunnerHooks & { readonly workers: number; readonly heapMib?: number; readonly poolAfterMs?: number; readonly nowMs: () => number }): ProbeRunner {
+  if (opts.heapMib !== undefined) return poolRunner(opts);
   let slow = false;
   return async (tasks) => {
-    if (slow && opts.workers > 1 && tasks.length > 1) return pooled(tasks);
+    if (slow && opts.workers > 1 && tasks.length > 1) return runInPool(tasks, 0, opts);
     const rows: SummaryRow[] = [];
     for (let i = 0; i < tasks.length; i++) {
-      if (slow && opts.workers > 1 && tasks.length - i > 1) return [...rows, ...(await pooled(tasks.slice(i)))];
+      if (slow && opts.workers > 1 && tasks.length - i > 1) return [...rows, ...(await runInPool(tasks.slice(i), i, opts))];
       const started = opts.nowMs();
-      rows.push(...(await inThread([tasks[i] as ProbeTask])));
+      rows.push(...(await runInThread([tasks[i] as ProbeTask], i, opts)));
       if (opts.nowMs() - started > (opts.poolAfterMs ?? 2000)) slow = true;
     }
     return rows;

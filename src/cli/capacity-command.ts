@@ -9,6 +9,7 @@ import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { groupWarnings } from './warnings.js';
 import { nodesForCommand, type NodesForArgs } from './nodes-for-command.js';
+import { progressMode } from './progress.js';
 
 export interface CapacityArgs extends NodesForArgs {
   readonly scenario?: string | undefined;
@@ -125,7 +126,8 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
         .option('set', { type: 'string', array: true, describe: 'Override a scenario field: PATH=VALUE (repeatable)' })
         .option('seed', { type: 'string', describe: 'Seed replacing the scenario\'s seed' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the answer as one JSON object' })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no notes on stderr' })
+        .option('progress', { type: 'boolean', describe: 'With --nodes-for: show the live progress line within the probes on stderr even when it is not a terminal (default: live on a terminal, a plain line every 10 s otherwise)' })
         .example('$0 capacity scenarios/quickstart.yaml --pod examples/explain/pod.yaml', 'How many more of this pod fit at the end of the quickstart')
         .example('$0 capacity --cluster cluster.json --pod pod.yaml', 'How many more fit in a real cluster now')
         .example('$0 capacity scenarios/quickstart.yaml --nodes-for general --tolerate zone-outage', 'The fewest general nodes that survive a zone outage at peak')
@@ -151,6 +153,8 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
           seed: seedOption(a.seed),
           json: a.json,
           quiet: a.quiet,
+          progress: progressMode({ quiet: a.quiet, progress: a.progress, isTTY: process.stderr.isTTY === true }),
+          columns: process.stderr.columns,
         },
         out,
         err,

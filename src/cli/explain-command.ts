@@ -1,7 +1,7 @@
 // `ksim explain`: one scheduling decision, as a table for people or JSON for scripts.
 import { InputError } from '../api/input-error.js';
 import { explainFiles } from '../run/explain-files.js';
-import type { ExplainResult } from '../scheduler/explain.js';
+import { filterSummary, type ExplainResult } from '../scheduler/explain.js';
 
 export interface ExplainArgs {
   /** Repeated options arrive as lists. */
@@ -48,9 +48,21 @@ export function listOption(v: readonly string[] | string | undefined): string[] 
   return (Array.isArray(v) ? v : [v]).flatMap((x: string) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
 }
 
+/** The filter column's widest cell: a node failing several plugins made it ~150 characters wide
+ * on a real cluster (and every row as wide); -o json has every verdict whole. */
+export const FILTER_COLUMN_WIDTH = 60;
+
+/** The answer and the filters' tally first (a 3,000-node table would bury them), then the
+ * table, then the answer again under it. */
 export function renderTable(r: ExplainResult): string {
   const lines: string[] = [];
   lines.push(`pod ${r.pod}, profile ${r.profile}`);
+  const answer = r.error !== undefined
+    ? `error: ${r.error} (the scheduler ends the cycle with this Error and retries the pod after a backoff)`
+    : r.selected === null ? `no node fits: ${r.reason ?? ''}` : `selected: ${r.selected} (scores are normalised × weight)`;
+  lines.push(answer);
+  // Nothing fits: the answer is kube-scheduler's message already.
+  if (r.selected !== null || r.error !== undefined) lines.push(filterSummary(r));
   for (const [k, v] of Object.entries(r.preFilter)) lines.push(`  PreFilter ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
   for (const [k, v] of Object.entries(r.preScore)) lines.push(`  PreScore ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
   const scorePlugins = [...new Set(Object.values(r.nodes).flatMap((n) => Object.keys(n.score ?? {})))];
@@ -63,7 +75,7 @@ export function renderTable(r: ExplainResult): string {
       if (s === undefined) return '-';
       return s.raw === s.normalized ? `${s.weighted}` : `${s.weighted} (raw ${s.raw})`;
     });
-    return [name === r.selected ? `${name} *` : name, verdict, ...cells, n.total === undefined ? '-' : String(n.total)];
+    return [name === r.selected ? `${name} *` : name, clip(verdict, FILTER_COLUMN_WIDTH), ...cells, n.total === undefined ? '-' : String(n.total)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
@@ -71,9 +83,13 @@ export function renderTable(r: ExplainResult): string {
   lines.push(fmtRow(header));
   for (const row of rows) lines.push(fmtRow(row));
   lines.push('');
-  if (r.error !== undefined) lines.push(`error: ${r.error} (the scheduler ends the cycle with this Error and retries the pod after a backoff)`);
-  else lines.push(r.selected === null ? `no node fits: ${r.reason ?? ''}` : `selected: ${r.selected} (scores are normalised × weight)`);
+  lines.push(answer);
   return `${lines.join('\n')}\n`;
+}
+
+/** `s` cut to `width` characters, the last one "…" when cut. */
+export function clip(s: string, width: number): string {
+  return s.length <= width ? s : `${s.slice(0, width - 1)}…`;
 }
 
 function weightOf(r: ExplainResult, plugin: string): number {

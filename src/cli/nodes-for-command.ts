@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { InputError } from '../api/input-error.js';
-import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe } from '../capacity/nodes-for.js';
+import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe, type SearchPlan } from '../capacity/nodes-for.js';
 import { parseTarget } from '../capacity/target.js';
-import { adaptiveRunner, type ProbeRunner } from '../capacity/probe-runner.js';
+import { adaptiveRunner, ProbesInterrupted, type ProbeRunner, type ProbeTask, type RunnerHooks, type RunProgress } from '../capacity/probe-runner.js';
 import { checkOutputFolder, formatRow, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
@@ -14,6 +14,8 @@ import { shellQuote } from '../sweep/job.js';
 import { fmtCost } from './capacity-command.js';
 import { planPoolMemory } from './heap.js';
 import { estimateMemory } from '../run/memory-estimate.js';
+import { CommandExit, EXIT_SIGINT, EXIT_SIGTERM, exitNow } from './exit.js';
+import { linesPeriodMs, ProgressReporter, shortDuration, type ProgressMode } from './progress.js';
 
 export interface NodesForArgs {
   readonly nodesFor?: string | undefined;
@@ -28,12 +30,89 @@ export interface NodesForArgs {
   readonly set?: readonly string[] | undefined;
   readonly json?: boolean | undefined;
   readonly quiet?: boolean | undefined;
+  /** How progress within the probes shows on stderr (default off: tests, library callers). */
+  readonly progress?: ProgressMode | undefined;
+  /** Terminal width for the live progress line. */
+  readonly columns?: number | undefined;
 }
 
 /** The probes' simulations: each round's runs at once in worker threads, once runs are slow
  * enough for that to pay. */
-function probeRunner(pool: { workers: number; heapMib?: number }, onRun: () => void): ProbeRunner {
-  return adaptiveRunner({ ...pool, onRun, nowMs: () => performance.now() }); // ksim-allow-clock: picks where runs go, not what they give
+function probeRunner(pool: { workers: number; heapMib?: number }, hooks: RunnerHooks): ProbeRunner {
+  return adaptiveRunner({ ...pool, ...hooks, nowMs: () => performance.now() }); // ksim-allow-clock: picks where runs go and where slices end, not what they give
+}
+
+/** A batch of probe runs under way (one runner call): what the progress line shows. */
+export interface BatchProgress {
+  readonly round: number;
+  readonly kind: 'fault-free' | 'failure';
+  readonly tasks: readonly ProbeTask[];
+  /** Runs of the batch that ended, by index. */
+  readonly done: ReadonlySet<number>;
+  /** Where the runs in flight are, by index. */
+  readonly running: ReadonlyMap<number, RunProgress>;
+  /** Wall time since the batch started. */
+  readonly elapsedMs: number;
+}
+
+/** "general=5000 zone-a down 1h05m/5h12m | round 1 failure runs 1/3 done 20.8% | ETA 12m": the
+ * first run in flight and its simulated clock, then the batch (one round's fault-free or failure
+ * runs): runs ended, its share of simulated time done (runs ended count whole), and its ETA at
+ * its pace so far. On a narrow terminal the batch's segment goes first (fitLine): the run in
+ * flight, which says the probe is alive, and the ETA stay. */
+export function batchProgressText(b: BatchProgress): string {
+  let total = 0;
+  let done = 0;
+  b.tasks.forEach((t, i) => {
+    const dur = t.durationUs ?? b.running.get(i)?.durationUs ?? 0;
+    total += dur;
+    done += b.done.has(i) ? dur : Math.min(dur, b.running.get(i)?.simUs ?? 0);
+  });
+  const f = total > 0 ? done / total : 0;
+  const eta = b.done.size === b.tasks.length ? '0s' : f >= 0.001 ? shortDuration(((b.elapsedMs / 1000) * (1 - f)) / f) : '?';
+  const inFlight = [...b.running.keys()].filter((i) => !b.done.has(i)).sort((x, y) => x - y);
+  const first = inFlight[0];
+  const p = first === undefined ? undefined : b.running.get(first);
+  const what = b.kind === 'failure' ? 'failure runs' : 'fault-free runs';
+  const head = first === undefined || p === undefined
+    ? `round ${b.round}`
+    : `${b.tasks[first]?.label ?? `run ${first + 1}`} ${shortDuration(p.simUs / 1e6)}/${shortDuration(p.durationUs / 1e6)}${inFlight.length > 1 ? ` (+${inFlight.length - 1} more)` : ''}`;
+  const batch = `${first === undefined ? '' : `round ${b.round} `}${what} ${b.done.size}/${b.tasks.length} done ${(f * 100).toFixed(1)}%`;
+  return [head, batch, `ETA ${eta}`].join(' | ');
+}
+
+/** What the search will run and why its failure runs are long, before it starts: a 5,000-node
+ * zone outage simulates hours (its nodes tainted one at a time), which took minutes of wall time
+ * with nothing printed. */
+export function planNote(p: SearchPlan, target: string, tolerate: string): string {
+  const int = (n: number) => n.toLocaleString('en-US');
+  const seconds = (x: number) => `${int(x)} s${x >= 3600 ? ` (${shortDuration(x)})` : ''}`;
+  const seeds = `${p.seeds.length} seed${p.seeds.length === 1 ? '' : 's'}`;
+  const runs = `${p.seeds.length} fault-free run${p.seeds.length === 1 ? '' : 's'} of ${shortDuration(p.durationUs / 1e6)} simulated`;
+  let out = `ksim: sizing pool ${p.pool} from ${int(p.firstCount)} nodes (${seeds}): each probe runs ${runs}`;
+  const fail = p.failure;
+  if (fail === null) return `${out}.\n`;
+  const n = fail.runsPerSeed * p.seeds.length;
+  out += `, then, if ${p.seeds.length === 1 ? 'it meets' : 'they meet'} ${target}, ${n} failure run${n === 1 ? '' : 's'} (${tolerate} at peak load).\n`;
+  const t = fail.longest;
+  const most = p.durationUs + t.settleUs;
+  out += `ksim: each failure run simulates up to ${shortDuration(most / 1e6)} at ${int(p.firstCount)} nodes: the peak load (within the first ${shortDuration(p.durationUs / 1e6)}), then ${t.detectS} s until ${t.what} are NotReady, ${seconds(t.taintS)} tainting them at ${t.ratePerS} nodes/s (kube-controller-manager's --node-eviction-rate, one node at a time), ${t.tolerationS} s of default toleration and ${t.replaceS} s for the replacements; fewer nodes, shorter runs.\n`;
+  return out;
+}
+
+/** "interrupted by SIGTERM in round 2 (failure runs: 1 of 3 done; general=5000 zone-a down at
+ * 1h05m/5h12m), after 2 probes decided (general=5000 met, general=4999 not met), 5 simulations
+ * complete; nothing was written to DIR/". */
+export function interruptedText(signal: string, pool: string, batch: { readonly round: number; readonly kind: 'fault-free' | 'failure'; readonly tasks: readonly ProbeTask[]; readonly done: ReadonlySet<number>; readonly running: ReadonlyMap<number, RunProgress> } | null, decided: readonly Probe[], runs: number, dir: string): string {
+  let where = '';
+  if (batch !== null) {
+    const first = [...batch.running.keys()].filter((i) => !batch.done.has(i)).sort((x, y) => x - y)[0];
+    const p = first === undefined ? undefined : batch.running.get(first);
+    const at = first === undefined || p === undefined ? '' : `; ${batch.tasks[first]?.label ?? `run ${first + 1}`} at ${shortDuration(p.simUs / 1e6)}/${shortDuration(p.durationUs / 1e6)}`;
+    where = ` in round ${batch.round} (${batch.kind === 'failure' ? 'failure runs' : 'fault-free runs'}: ${batch.done.size} of ${batch.tasks.length} done${at})`;
+  }
+  const list = decided.length === 0 ? 'before any probe was decided' : `after ${decided.length} probe${decided.length === 1 ? '' : 's'} decided (${decided.slice(0, 8).map((p) => `${pool}=${p.count} ${p.met ? 'met' : 'not met'}`).join(', ')}${decided.length > 8 ? ', ...' : ''})`;
+  return `capacity --nodes-for interrupted by ${signal}${where}, ${list}, ${runs} simulation${runs === 1 ? '' : 's'} complete; nothing was written to ${dir}/`;
 }
 
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
@@ -54,22 +133,87 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   const started = performance.now(); // ksim-allow-clock: wall time goes to run.json and stderr only
   let runsDone = 0;
   const note = (s: string) => {
-    if (a.quiet !== true) err(s);
+    if (a.quiet !== true) {
+      progress.finish(); // a note starts on a clean line; the live line comes back at its next update
+      err(s);
+    }
+  };
+  const progress = new ProgressReporter<BatchProgress>({
+    mode: a.quiet === true ? 'off' : (a.progress ?? 'off'),
+    write: err,
+    nowMs: () => performance.now(), // ksim-allow-clock: progress goes to stderr only
+    label: `capacity ${name}`,
+    linesPeriodMs: linesPeriodMs(),
+    format: batchProgressText,
+    ...(a.columns !== undefined ? { columns: a.columns } : {}),
+  });
+  // The batch under way (one runner call), for the progress line and an interruption's message.
+  let batch: { round: number; kind: 'fault-free' | 'failure'; tasks: readonly ProbeTask[]; done: Set<number>; running: Map<number, RunProgress>; startMs: number } | null = null;
+  const show = () => {
+    if (batch === null) return;
+    const b = batch;
+    progress.update(() => ({ ...b, elapsedMs: performance.now() - b.startMs })); // ksim-allow-clock: progress only
+  };
+  const decided: Probe[] = [];
+  // SIGINT/SIGTERM stop the runs between slices of events; nothing is written. A second one
+  // exits at once (as ksim sweep's).
+  let signal: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signal !== null) exitNow(sig === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT);
+    signal = sig;
   };
   // The memory of a run at the scenario's own pool size (nodes weigh little beside pods).
   const pool = planPoolMemory(a.scenario, estimateMemory(base), workers, note);
-  const r = await nodesFor({
-    scenario: a.scenario,
-    pool: a.nodesFor,
-    target,
-    ...(tolerate !== undefined ? { tolerate } : {}),
-    ...(seeds !== undefined ? { seeds } : {}),
-    ...(a.set !== undefined ? { set: a.set } : {}),
-    ...(a.maxCount !== undefined ? { maxCount: a.maxCount } : {}),
-    perRound: Math.max(2, workers),
-    runner: probeRunner(pool, () => runsDone++),
-    onProbe: (p) => note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}; ${runsDone} runs so far, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`), // ksim-allow-clock
+  const runner = probeRunner(pool, {
+    onRun: (i) => {
+      runsDone++;
+      batch?.done.add(i);
+      show();
+    },
+    onProgress: (i, p) => {
+      batch?.running.set(i, p);
+      show();
+    },
+    shouldStop: () => signal !== null,
   });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let r: NodesForResult;
+  try {
+    r = await nodesFor({
+      scenario: a.scenario,
+      pool: a.nodesFor,
+      target,
+      ...(tolerate !== undefined ? { tolerate } : {}),
+      ...(seeds !== undefined ? { seeds } : {}),
+      ...(a.set !== undefined ? { set: a.set } : {}),
+      ...(a.maxCount !== undefined ? { maxCount: a.maxCount } : {}),
+      perRound: Math.max(2, workers),
+      runner,
+      onPlan: (p) => note(planNote(p, target.text, toleranceText(tolerate))),
+      onBatch: (b) => {
+        if (b.kind === 'failure') {
+          const durs = b.tasks.map((t) => t.durationUs ?? 0);
+          const lo = shortDuration(Math.min(...durs) / 1e6);
+          const hi = shortDuration(Math.max(...durs) / 1e6);
+          note(`ksim: round ${b.round}: ${b.tasks.length} failure run${b.tasks.length === 1 ? '' : 's'} (${[...new Set(b.tasks.map((t) => (t.label ?? '').split(' ')[0]))].join(', ')}), ${lo === hi ? lo : `${lo} to ${hi}`} simulated each\n`);
+        }
+        batch = { ...b, done: new Set(), running: new Map(), startMs: performance.now() }; // ksim-allow-clock: progress only
+      },
+      onProbe: (p) => {
+        decided.push(p);
+        note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}; ${runsDone} runs so far, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`); // ksim-allow-clock
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof ProbesInterrupted)) throw e;
+    const sig = (signal as NodeJS.Signals | null) ?? 'SIGINT';
+    throw new CommandExit(sig === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT, interruptedText(sig, a.nodesFor, batch, decided, runsDone, dir));
+  } finally {
+    progress.finish();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   const wallMs = performance.now() - started; // ksim-allow-clock
   const dims = { resources: r.extendedResources };
   const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv', dims)));

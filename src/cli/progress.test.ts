@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitLine, linesPeriodMs, progressMode, progressText, ProgressReporter, shortDuration, sweepProgressText, type ProgressMode, type SweepSnapshot } from './progress.js';
+import { fitLine, linesPeriodMs, progressMode, progressText, ProgressReporter, runRate, shortDuration, sweepProgressText, type ProgressMode, type SweepSnapshot } from './progress.js';
 
 const MODES: [opts: Parameters<typeof progressMode>[0], mode: ProgressMode][] = [
   [{ isTTY: true }, 'live'],
@@ -122,8 +122,18 @@ test('a sweep\'s status line: runs done of the total, failures, rate of the runs
   assert.equal(sweepProgressText({ total: 100, done: 37, failed: 2, resumed: 0 }, 9_250), '37/100 runs 37.0% | 2 failed | 4.0 runs/s | ETA 16s');
   // Resumed runs count as done but not toward the rate.
   assert.equal(sweepProgressText({ total: 100, done: 60, failed: 0, resumed: 50 }, 5_000), '60/100 runs 60.0% | 0 failed | 2.0 runs/s | ETA 20s');
-  assert.equal(sweepProgressText({ total: 10, done: 0, failed: 0, resumed: 0 }, 1_000), '0/10 runs 0.0% | 0 failed | 0.0 runs/s | ETA ?');
+  assert.equal(sweepProgressText({ total: 10, done: 0, failed: 0, resumed: 0 }, 1_000), '0/10 runs 0.0% | 0 failed | ? s/run | ETA ?');
   assert.equal(sweepProgressText({ total: 4, done: 4, failed: 1, resumed: 0 }, 2_000), '4/4 runs 100.0% | 1 failed | 2.0 runs/s | ETA 0s');
+  // Slow runs (a 5,000-node scenario, one worker): seconds per run, not "0.0 runs/s".
+  assert.equal(sweepProgressText({ total: 3, done: 1, failed: 0, resumed: 0 }, 21_100), '1/3 runs 33.3% | 0 failed | 21.1 s/run | ETA 42s');
+  assert.equal(sweepProgressText({ total: 3, done: 2, failed: 0, resumed: 0 }, 2_000), '2/3 runs 66.7% | 0 failed | 1.0 runs/s | ETA 1s');
+  assert.equal(runRate(3, 61.14, 2), '20.38 s/run');
+  assert.equal(runRate(20, 3.4, 2), '5.88 runs/s');
+  assert.equal(runRate(0, 5, 1), '? s/run');
+});
+
+test('the seconds-per-run segment goes first on a narrow terminal, as the rate does', () => {
+  assert.equal(fitLine('ksim sweep big5k 1/3 runs 33.3% | 0 failed | 21.1 s/run | ETA 42s', 55), 'ksim sweep big5k 1/3 runs 33.3% | 0 failed | ETA 42s');
 });
 
 test('a sweep reporter prints its own status text', () => {

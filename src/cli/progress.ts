@@ -75,14 +75,23 @@ export interface SweepSnapshot {
   readonly resumed: number;
 }
 
-/** "37/100 runs 37.0% | 2 failed | 4.1 runs/s | ETA 15s". */
+/** "37/100 runs 37.0% | 2 failed | 4.1 runs/s | ETA 15s"; runs slower than one a second give
+ * seconds per run ("21.1 s/run"), which "0.0 runs/s" hid. */
 export function sweepProgressText(snap: SweepSnapshot, elapsedMs: number): string {
   const ran = snap.done - snap.resumed;
   const rate = elapsedMs > 0 ? ran / (elapsedMs / 1000) : 0;
   const left = snap.total - snap.done;
   const eta = left === 0 ? '0s' : rate > 0 ? shortDuration(left / rate) : '?';
   const pct = snap.total > 0 ? (100 * snap.done) / snap.total : 100;
-  return `${int(snap.done)}/${int(snap.total)} runs ${pct.toFixed(1)}% | ${int(snap.failed)} failed | ${rate.toFixed(1)} runs/s | ETA ${eta}`;
+  return `${int(snap.done)}/${int(snap.total)} runs ${pct.toFixed(1)}% | ${int(snap.failed)} failed | ${runRate(ran, elapsedMs / 1000, 1)} | ETA ${eta}`;
+}
+
+/** `runs` in `seconds` as "4.1 runs/s", or as "21.1 s/run" under one run a second; "? s/run"
+ * before the first run ends. */
+export function runRate(runs: number, seconds: number, digits: number): string {
+  if (!(runs > 0 && seconds > 0)) return '? s/run';
+  const rate = runs / seconds;
+  return rate >= 1 ? `${rate.toFixed(digits)} runs/s` : `${(seconds / runs).toFixed(digits)} s/run`;
 }
 
 export interface ProgressOptions<S = ProgressSnapshot> {
@@ -102,13 +111,13 @@ export interface ProgressOptions<S = ProgressSnapshot> {
 }
 
 /** The status text cut to `width` columns. Whole " | " segments go first — the rate ("… ev/s",
- * "… runs/s"), then the others from the left — so the clock and the ETA, at the ends, stay on
+ * "… runs/s", "… s/run"), then the others from the left — so the clock and the ETA, at the ends, stay on
  * an 80-column terminal; then `label` (the run's name, after "ksim ") is shortened with "…"; a
  * text still too long is cut at the width. */
 export function fitLine(text: string, width: number, label = ''): string {
   if (text.length <= width) return text;
   const segments = text.split(' | ');
-  const rate = segments.findIndex((s, i) => i > 0 && i < segments.length - 1 && s.endsWith('/s'));
+  const rate = segments.findIndex((s, i) => i > 0 && i < segments.length - 1 && (s.endsWith('/s') || s.endsWith(' s/run')));
   if (rate > 0) segments.splice(rate, 1);
   while (segments.join(' | ').length > width && segments.length > 2) segments.splice(1, 1);
   let fitted = segments.join(' | ');

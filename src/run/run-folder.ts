@@ -33,8 +33,11 @@ export interface FolderRunOptions {
   readonly sliceEvents?: number;
   /** Asked between slices: true stops the run (nothing is written). */
   readonly shouldStop?: (sim: Simulation, run: PreparedRun) => boolean;
-  /** Wall-clock milliseconds (run.json's wall_time_ms); absent: not recorded. */
+  /** Wall-clock milliseconds (run.json's wall_time_ms and load_time_ms); absent: not recorded. */
   readonly nowMs?: () => number;
+  /** Wall time spent before this call reading the scenario and its files (run.json's
+   * load_time_ms, with the hashing of the inputs here). */
+  readonly loadMs?: number;
   /** One more file made from the complete outputs, read from the folder being written (the
    * HTML report): swapped in with them, or, when it throws, nothing is. */
   readonly extraFile?: (workingDir: string) => OutputFile;
@@ -44,7 +47,10 @@ export interface FolderRunResult {
   readonly result: RunResult;
   /** The files written, in listing order (summary.csv, placements.csv, pods.csv, ...). */
   readonly written: readonly string[];
+  /** Simulating and writing the outputs (run.json's wall_time_ms). */
   readonly wallMs: number;
+  /** Loading before it: opts.loadMs and hashing the inputs (run.json's load_time_ms). */
+  readonly loadMs: number;
 }
 
 /** The options a run was made with, as run.json records them (a sweep resumes a run only when
@@ -60,8 +66,11 @@ export function inputsJson(inputs: ScenarioInputs): { inputs_sha256: string; inp
 
 /** Runs `scenario` into `opts.dir`; null when `shouldStop` ended it early (nothing written). */
 export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions): Promise<FolderRunResult | null> {
+  const hashing = opts.nowMs?.() ?? 0;
   const inputs = opts.inputs ?? hashScenarioInputs(scenario);
   const started = opts.nowMs?.() ?? 0;
+  // Hashing reads every input file again (a big snapshot's hundreds of MB): loading, not the run.
+  const loadMs = (opts.loadMs ?? 0) + (started - hashing);
   const folder = new OutputFolder(opts.dir, opts.tag);
   let result: RunResult | null;
   try {
@@ -87,6 +96,9 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
     ...opts.runJson,
     options: { ...runJsonOptions(opts), output: opts.dir },
     node_version: process.version,
+    // Simulating and writing the outputs; the loading before (the process's start, reading the
+    // scenario and the files it names, hashing them) is load_time_ms.
+    load_time_ms: Math.round(loadMs),
     wall_time_ms: Math.round(wallMs),
     events: result.eventsProcessed,
     events_per_second: wallMs > 0 ? Math.round(result.eventsProcessed / (wallMs / 1000)) : null,
@@ -112,5 +124,5 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
   // The streamed placements.csv and pods.csv are listed where the tables put them, after summary.csv.
   const written = files.map((f) => f.file);
   written.splice(1, 0, 'placements.csv', 'pods.csv');
-  return { result, written, wallMs };
+  return { result, written, wallMs, loadMs };
 }

@@ -12,7 +12,7 @@ import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { addNominatedPods, fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, runPostFilterPlugins, type PodNominator } from './schedule-one.js';
 import { checkedVerdict } from './framework/framework.js';
-import { NodeToStatus } from './framework/node-to-status.js';
+import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 
 export interface ExplainStatus {
   readonly code: string;
@@ -75,7 +75,38 @@ function toStatus(v: Verdict): ExplainStatus {
   return reason === '' ? { code: CODE_NAMES[v.code] as string } : { code: CODE_NAMES[v.code] as string, reason };
 }
 
+/** Each explanation's first rejection per failing candidate, as Statuses (their reasons one by
+ * one, as kube-scheduler counts them): kept beside the result, whose JSON shape (design §4) has
+ * only the joined messages. */
+const FIRST_REJECTIONS = new WeakMap<ExplainResult, ReadonlyMap<string, Status>>();
+
+/** "2997/3000 nodes are available: 2 Insufficient cpu, 1 node(s) had untolerated taint(s).":
+ * kube-scheduler's message form over the candidates, with the count that passed every filter
+ * (0 when none: then it is the message a run gives, without the preemption part). A node counts
+ * under its first rejecting plugin's reasons, as the scheduler stops there. For a result made
+ * elsewhere (read from JSON), each first rejection's whole message counts as one reason. */
+export function filterSummary(r: ExplainResult): string {
+  const names = Object.keys(r.nodes);
+  let histogram: Map<string, number>;
+  const kept = FIRST_REJECTIONS.get(r);
+  if (kept !== undefined) histogram = reasonCounts(kept);
+  else {
+    histogram = new Map();
+    for (const n of Object.values(r.nodes)) {
+      const first = Object.values(n.filter).find((v) => v.code !== 'Success');
+      if (first !== undefined) histogram.set(first.reason ?? first.code, (histogram.get(first.reason ?? first.code) ?? 0) + 1);
+    }
+  }
+  const passed = names.filter((name) => Object.values((r.nodes[name] as ExplainNode).filter).every((v) => v.code === 'Success')).length;
+  const parts = [...histogram].map(([reason, k]) => `${k} ${reason}`).sort();
+  return `${passed}/${names.length} nodes are available${parts.length > 0 ? `: ${parts.join(', ')}` : ''}.`;
+}
+
 export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opts: ExplainOptions): ExplainResult {
+  const done = (r: ExplainResult): ExplainResult => {
+    FIRST_REJECTIONS.set(r, failures);
+    return r;
+  };
   const state = fwk.newCycleState();
   // The scheduler's node order (zones in turn): ties among the best nodes break in it.
   const all = cluster.schedulingNodes();
@@ -201,13 +232,13 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const feasibleTotals = Float64Array.from(feasible, (n) => totals.get(n.name) ?? 0);
   const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected };
-  if (error !== null) return { ...result, selected: null, error };
-  if (selected !== null) return result;
+  if (error !== null) return done({ ...result, selected: null, error });
+  if (selected !== null) return done(result);
   const fitError = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
   // kube-scheduler's message ends with what PostFilter (preemption) said, as a run's does
   // (ScheduleAlgorithm.postFilter). Its dry run deletes nothing here: explain's handle ignores
   // deletions, and the nomination it may make is not kept.
-  if (fwk.postFilter.length === 0) return { ...result, reason: fitError };
+  if (fwk.postFilter.length === 0) return done({ ...result, reason: fitError });
   const statuses: ReadonlyMap<string, Verdict> = failed.size > 0 ? NodeToStatus.every(candidates, [...failed.values()][0] as Status) : failures;
   const before = opts.deleted?.length ?? 0;
   const { status, result: post } = runPostFilterPlugins(fwk, state, pod, statuses);
@@ -215,7 +246,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const node = status === null ? (post?.nominatedNodeName ?? null) : null;
   if (node !== null) {
     const victims = (opts.deleted ?? []).slice(before).map((v) => v.key);
-    return { ...result, reason: `${fitError} preemption: would nominate ${node}, evicting ${victims.length === 0 ? 'no pod' : victims.join(', ')}`, preemption: { node, victims } };
+    return done({ ...result, reason: `${fitError} preemption: would nominate ${node}, evicting ${victims.length === 0 ? 'no pod' : victims.join(', ')}`, preemption: { node, victims } });
   }
-  return { ...result, reason: msg === '' ? fitError : `${fitError} ${msg}` };
+  return done({ ...result, reason: msg === '' ? fitError : `${fitError} ${msg}` });
 }

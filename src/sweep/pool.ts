@@ -31,7 +31,10 @@
 //                                                   are not started; runPool then resolves
 //                 onResult?(index, result)          in task order (0, 1, 2, ...), as soon as
 //                                                   every earlier task has settled
-//                 onSettled?(index, result)         in completion order (progress bars) }
+//                 onSettled?(index, result)         in completion order (progress bars)
+//                 onProgress?(index, { simUs, durationUs, events })
+//                                                   where a run in flight is, a few times a
+//                                                   second (progress lines) }
 //
 // The results, and the order of onResult calls, do not depend on the worker count or on
 // timing: each run is a pure function of its task. A run that throws is that task's 'error'
@@ -73,6 +76,8 @@ export interface PoolOptions {
   readonly signal?: AbortSignal;
   readonly onResult?: (index: number, result: RunTaskResult) => void;
   readonly onSettled?: (index: number, result: RunTaskResult) => void;
+  /** Where a run in flight is, at most every PROGRESS_PERIOD_MS of its worker's wall time. */
+  readonly onProgress?: (index: number, p: { readonly simUs: number; readonly durationUs: number; readonly events: number }) => void;
 }
 
 /** What the worker receives per task and sends back (pool-worker.ts). */
@@ -84,6 +89,14 @@ export interface WorkerReply {
   readonly index: number;
   readonly result: RunTaskResult;
 }
+/** A worker's note of where its run is (when the pool asked for progress). */
+export interface WorkerProgress {
+  readonly index: number;
+  readonly progress: { readonly simUs: number; readonly durationUs: number; readonly events: number };
+}
+
+/** How often a worker says where its run is. */
+export const PROGRESS_PERIOD_MS = 200;
 
 const WORKER_URL = new URL('./pool-worker.js', import.meta.url);
 
@@ -146,7 +159,7 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
       live++;
       // Set by the worker when its process 'exit' event fires: process.exit was called in it.
       const exited = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(WORKER_URL, { workerData: { stop, exited }, ...(opts.heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapMib } } : {}) });
+      const worker = new Worker(WORKER_URL, { workerData: { stop, exited, progress: opts.onProgress !== undefined }, ...(opts.heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapMib } } : {}) });
       workers.add(worker);
       let current: number | null = null;
       const next = () => {
@@ -160,7 +173,11 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
         attempts[index]!++;
         worker.postMessage({ index, task: tasks[index]! } satisfies WorkerRequest);
       };
-      worker.on('message', (m: WorkerReply) => {
+      worker.on('message', (m: WorkerReply | WorkerProgress) => {
+        if ('progress' in m) {
+          if (!halted && results[m.index] === undefined) opts.onProgress?.(m.index, m.progress);
+          return;
+        }
         settle(m.index, m.result);
         next();
       });

@@ -4,7 +4,8 @@
 import { InputError } from '../api/input-error.js';
 import { InvariantViolation } from '../invariants/violation.js';
 import { runIntoFolder } from '../run/run-folder.js';
-import { runScenarioInSlices } from '../run/run-scenario.js';
+import { runScenarioInSlices, type PreparedRun } from '../run/run-scenario.js';
+import type { Simulation } from '../engine/simulation.js';
 import { loadPluginModules, PluginFailure } from '../scheduler/plugin-modules.js';
 import { loadScenario, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
@@ -13,7 +14,8 @@ import type { RunTask, RunTaskResult } from './pool.js';
 /** Events between looks at the stop flag: a stop takes effect within a few milliseconds. */
 const SLICE_EVENTS = 20_000;
 
-export async function runTask(task: RunTask, shouldStop: () => boolean, tag: string): Promise<RunTaskResult> {
+/** `shouldStop` is asked between slices of events, with the run (to report where it is). */
+export async function runTask(task: RunTask, shouldStop: (sim?: Simulation, run?: PreparedRun) => boolean, tag: string): Promise<RunTaskResult> {
   const started = performance.now(); // ksim-allow-clock: wall time of the run, reported beside its outputs only
   try {
     const scenario = cachedScenario(task);
@@ -35,6 +37,7 @@ export async function runTask(task: RunTask, shouldStop: () => boolean, tag: str
         sliceEvents: SLICE_EVENTS,
         shouldStop,
         nowMs: () => performance.now(), // ksim-allow-clock: run.json's wall time only
+        loadMs: performance.now() - started, // ksim-allow-clock: run.json's load time only
       });
       if (done === null) return { status: 'interrupted' };
       return { status: 'ok', summary: done.result.summary, poolPeaks: done.result.poolPeaks, warnings: done.result.warnings, wallMs: done.wallMs };
