@@ -21,8 +21,9 @@ interface FastSource {
   readonly itemSpans: readonly TextSpan[] | null;
 }
 
-/** Largest YAML file ksim reads; bigger files are almost certainly a mistake. */
-const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Largest YAML file ksim reads; bigger files are almost certainly a mistake (and a JS string
+ * holds at most ~512 MiB). `ksim import` splits its snapshot to stay within it. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Alias expansions allowed while converting to JS (defends against "billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
 /** Deepest nesting of mappings and lists accepted. Kubernetes objects nest about 15 levels;
