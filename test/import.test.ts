@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readYamlFile } from '../src/api/yaml-source.js';
@@ -305,4 +305,14 @@ test('ksim import splits a snapshot over the reader\'s per-file limit into files
     message: /^ksim import: expected objects of at most 500 bytes as YAML \(the most ksim reads from one file\), got Node node-a of \d+ bytes$/,
   });
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('tiny')), []);
+});
+
+test('an input file over the reader\'s limit is refused (exit 2) with what to do: split it into files in a folder', () => {
+  const dir = tempDir('ksim-import-big-');
+  const big = join(dir, 'big.json');
+  writeFileSync(big, '');
+  truncateSync(big, 604064606); // sparse: nothing is written
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', big, '-o', join(dir, 's.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `ksim: ${big}: expected a file of at most 256 MiB (split it into several files in a folder and pass the folder: a cluster dump as one \`kubectl get KIND -A -o json\` per kind or per namespace), got 604064606 bytes (576.1 MiB)\n`);
 });
