@@ -3,8 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readYamlFile } from '../src/api/yaml-source.js';
+import { importCommand } from '../src/cli/import-command.js';
 import { loadScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
 import { KSIM_BIN, repoPath } from '../src/testing/repo-paths.js';
@@ -68,7 +71,7 @@ test('ksim import filters namespaces and turns pending pods no owner keeps into 
     const r = importSnapshot([SHOP], opts);
     assert.deepEqual(r.imported, imported, name);
     assert.equal(r.notes.find((s) => s.startsWith('left out by namespace')) ?? null, filtered, name);
-    assert.equal(r.pendingYaml !== null, opts?.pendingAsWorkload === true, name);
+    assert.equal(r.pending !== null, opts?.pendingAsWorkload === true, name);
   }
 });
 
@@ -224,5 +227,92 @@ items:
   const r = importSnapshot([dump]);
   assert.ok(r.imported.includes('1 Pod (0 bound, 1 pending)'), r.imported.join('; '));
   assert.ok(r.notes.includes('pod shop/going not on a node and being deleted (deletionTimestamp): left out, as the API server deletes an unscheduled pod at once and the scheduler never places one being deleted'), r.notes.join('\n'));
-  assert.ok(!r.snapshotYaml.includes('going'));
+  assert.ok(!JSON.stringify(r.snapshot).includes('going'));
+});
+
+/** The objects of the snapshot files a scenario of `ksim import` names, in order, as the yaml
+ * package reads them and as ksim's reader does. */
+function snapshotObjects(dir: string, files: readonly string[]): { yaml: unknown[]; ksim: unknown[] } {
+  const yaml: unknown[] = [];
+  const ksim: unknown[] = [];
+  for (const f of files) {
+    yaml.push(...(parse(readFileSync(join(dir, f), 'utf8')) as { items: unknown[] }).items);
+    ksim.push(...((readYamlFile(join(dir, f), f)[0]?.toJS() as { items: unknown[] }).items));
+  }
+  return { yaml, ksim };
+}
+
+test('ksim import writes a snapshot that both YAML readers read back as the objects imported, tricky values included, byte for byte the same each time', () => {
+  const dir = tempDir('ksim-import-values-');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { 'kubernetes.io/hostname': 'node-a', 'example.com/on': 'yes', 'example.com/hex': '0x1F' }, annotations: { 'example.com/json': '{"a":[1,2],"b":"c: d"}', 'example.com/empty': '', 'example.com/null-word': 'null', 'example.com/unicode': 'é ✓ 😀' } }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' } } };
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop', labels: { app: 'web', version: '1e3' }, annotations: { 'example.com/script': '#!/bin/sh\nset -e\n  echo "a: b" # not a comment\n', 'example.com/lead': ' lead', 'example.com/trail': 'trail ', 'example.com/dash': '- a', 'example.com/tilde': '~' } },
+    spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'nginx:1.27', args: ['-c', 'true', '--flag=on', '1:30'], env: [{ name: 'A', value: 'false' }, { name: 'B', value: '' }], resources: { requests: { cpu: '100m', memory: '128Mi' } } }], tolerations: [] , nodeSelector: {}, priority: 0, terminationGracePeriodSeconds: 30 },
+    status: { phase: 'Running' },
+  };
+  const dump = join(dir, 'cluster.json');
+  writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node, pod] }));
+  const r = importSnapshot([dump]);
+  importCommand({ inputs: [dump], output: join(dir, 'a.yaml') }, () => {});
+  importCommand({ inputs: [dump], output: join(dir, 'b.yaml') }, () => {});
+  const back = snapshotObjects(dir, ['a.snapshot.yaml']);
+  assert.deepStrictEqual(back.yaml, r.snapshot);
+  assert.deepStrictEqual(back.ksim, r.snapshot);
+  assert.equal(readFileSync(join(dir, 'a.snapshot.yaml'), 'utf8'), readFileSync(join(dir, 'b.snapshot.yaml'), 'utf8'));
+  // So does the shop dump (owners, pods with times and conditions).
+  const shop = importSnapshot([SHOP]);
+  importCommand({ inputs: [SHOP], output: join(dir, 'shop.yaml') }, () => {});
+  assert.deepStrictEqual(snapshotObjects(dir, ['shop.snapshot.yaml']).yaml, shop.snapshot);
+});
+
+test('ksim import splits a snapshot over the reader\'s per-file limit into files the scenario lists, each within it, and the run starts from the same cluster; a later import rewrites them and removes the parts it no longer writes', () => {
+  const dir = tempDir('ksim-import-split-');
+  const out = join(dir, 'shop.yaml');
+  const lines: string[] = [];
+  importCommand({ inputs: [SHOP], output: out, maxFileBytes: 2000 }, (s) => lines.push(s));
+  const parts = ['shop.snapshot.yaml', 'shop.snapshot-2.yaml', 'shop.snapshot-3.yaml', 'shop.snapshot-4.yaml'];
+  assert.deepEqual(readdirSync(dir).sort(), [...parts, 'shop.yaml'].sort());
+  for (const f of parts) {
+    assert.ok(statSync(join(dir, f)).size <= 2000, f);
+    assert.ok(readFileSync(join(dir, f), 'utf8').startsWith('# Written by ksim import; each import rewrites this file (edit the scenario instead).\napiVersion: v1\nkind: List\nitems:\n- '), f);
+  }
+  assert.equal(readFileSync(out, 'utf8'), [
+    `# Written by ksim import: the cluster of ${parts.join(', ')} is the start state (README, Cluster snapshots).`,
+    'apiVersion: ksim/v1alpha1', 'kind: Scenario', 'metadata:', '  name: "shop"', 'duration: 1h', 'cluster:', '  file:',
+    ...parts.map((f) => `    - "${f}"`), '',
+  ].join('\n'));
+  assert.ok(lines.includes('Note: the snapshot is split into 4 files of at most 2000 bytes each, the most ksim reads from one file\n'), lines.join(''));
+  assert.deepStrictEqual(snapshotObjects(dir, parts).yaml, importSnapshot([SHOP]).snapshot);
+  const want = ['shop/db-0@node-a:Running', 'shop/waiting@-:Pending', 'shop/web-7d9f8c6b5-abcde@node-a:Running', 'shop/web-7d9f8c6b5-fghij@node-b:Running'];
+  assert.deepEqual(placementAtStart(out), want);
+  assert.deepEqual(podPasts(out), podPasts(repoPath('test/snapshots/snapshot-start.yaml')));
+  // Imported again within the limit: one file, the parts removed, the scenario rewritten.
+  importCommand({ inputs: [SHOP], output: out }, () => {});
+  assert.deepEqual(readdirSync(dir).sort(), ['shop.snapshot.yaml', 'shop.yaml']);
+  assert.ok(readFileSync(out, 'utf8').includes('  file: "shop.snapshot.yaml"\n'));
+  // A file of someone else's where a part would go: refused (exit 2), nothing changed, no
+  // temporary file left.
+  writeFileSync(join(dir, 'shop.snapshot-4.yaml'), 'mine: true\n');
+  const before = readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+  assert.throws(() => importCommand({ inputs: [SHOP], output: out, maxFileBytes: 2000 }, () => {}), {
+    name: 'InputError',
+    message: `${join(dir, 'shop.snapshot-4.yaml')}: expected a file an earlier ksim import wrote (it is rewritten), or no file, got a file ksim import would replace`,
+  });
+  assert.deepEqual(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]), before);
+  // One object larger than a file may be: no split helps (exit 2).
+  assert.throws(() => importCommand({ inputs: [SHOP], output: join(dir, 'tiny.yaml'), maxFileBytes: 500 }, () => {}), {
+    name: 'InputError',
+    message: /^ksim import: expected objects of at most 500 bytes as YAML \(the most ksim reads from one file\), got Node node-a of \d+ bytes$/,
+  });
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('tiny')), []);
+});
+
+test('an input file over the reader\'s limit is refused (exit 2) with what to do: split it into files in a folder', () => {
+  const dir = tempDir('ksim-import-big-');
+  const big = join(dir, 'big.json');
+  writeFileSync(big, '');
+  truncateSync(big, 604064606); // sparse: nothing is written
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', big, '-o', join(dir, 's.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `ksim: ${big}: expected a file of at most 256 MiB (split it into several files in a folder and pass the folder: a cluster dump as one \`kubectl get KIND -A -o json\` per kind or per namespace), got 604064606 bytes (576.1 MiB)\n`);
 });

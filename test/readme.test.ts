@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
@@ -52,11 +52,12 @@ function ksim(args: readonly string[], cwd = REPO_ROOT) {
 }
 
 /** A block that starts from `kubectl get ... -o json > FILE` runs its ksim commands in a
- * temporary folder where FILE is a stand-in cluster (examples/explain/cluster.yaml as JSON). */
+ * temporary folder where FILE (its first) is a stand-in cluster (examples/explain/cluster.yaml as JSON). */
 function blockFolder(block: Block): string {
   const m = block.lines.map((l) => /^kubectl get .* -o json > (\S+)$/.exec(l.trim())).find((x) => x !== null);
   if (m === undefined || m === null) return REPO_ROOT;
   const dir = tempDir('ksim-readme-kubectl-');
+  mkdirSync(dirname(join(dir, m[1] as string)), { recursive: true }); // a dump into a folder (dump/$k.json)
   writeFileSync(join(dir, m[1] as string), JSON.stringify(parseYaml(readFileSync(join(REPO_ROOT, 'examples/explain/cluster.yaml'), 'utf8'))));
   return dir;
 }

@@ -21,8 +21,9 @@ interface FastSource {
   readonly itemSpans: readonly TextSpan[] | null;
 }
 
-/** Largest YAML file ksim reads; bigger files are almost certainly a mistake. */
-const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Largest YAML file ksim reads; bigger files are almost certainly a mistake (and a JS string
+ * holds at most ~512 MiB). `ksim import` splits its snapshot to stay within it. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Alias expansions allowed while converting to JS (defends against "billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
 /** Deepest nesting of mappings and lists accepted. Kubernetes objects nest about 15 levels;
@@ -274,7 +275,7 @@ export function readYamlFile(path: string, display: string): YamlDoc[] {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new InputError(display, 0, 0, '', 'a file, not a directory');
-    if (st.size > MAX_FILE_BYTES) throw new InputError(display, 0, 0, '', `a file of at most ${MAX_FILE_BYTES} bytes`, `${st.size} bytes`);
+    if (st.size > MAX_FILE_BYTES) throw new InputError(display, 0, 0, '', tooLarge(MAX_FILE_BYTES), `${st.size} bytes (${mib(st.size)} MiB)`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -297,6 +298,13 @@ export function readYamlFile(path: string, display: string): YamlDoc[] {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseYamlText(text, display);
+}
+
+const mib = (bytes: number) => (bytes % 1048576 === 0 ? String(bytes / 1048576) : (bytes / 1048576).toFixed(1));
+
+/** What a file over the limit should be instead: a folder takes any number of files. */
+function tooLarge(limit: number): string {
+  return `a file of at most ${mib(limit)} MiB (split it into several files in a folder and pass the folder: a cluster dump as one \`kubectl get KIND -A -o json\` per kind or per namespace)`;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -11,7 +11,6 @@ import { dropPodsOnMissingNodes, NO_NODE_EXPECTED, noNodeFound, orphanedPodsWarn
 import { objectFilesOf } from './object-files.js';
 import { withHistory } from './snapshot-times.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { stringify } from 'yaml';
 
 export interface ImportOptions {
   /** Keep only objects of these namespaces (cluster-scoped ones are kept). Empty: all. */
@@ -24,10 +23,11 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
-  /** The cleaned snapshot, as a YAML List. */
-  readonly snapshotYaml: string;
-  /** The pending pods of --pending-as-workload, as a YAML List, or null. */
-  readonly pendingYaml: string | null;
+  /** The cleaned snapshot's objects, in the order the snapshot file holds them (written one at
+   * a time by src/cli/import-command.ts: the whole file as one string would not fit). */
+  readonly snapshot: readonly object[];
+  /** The pending pods of --pending-as-workload, or null. */
+  readonly pending: readonly object[] | null;
   /** What was imported, one line per kind ("3 Node", "12 Pod (10 bound, 2 pending)"). */
   readonly imported: readonly string[];
   /** What was left out and why (the reader's warnings, then the namespace filter's). */
@@ -110,26 +110,29 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   const withPast = sortedPods(pods).map((p) => withHistory(p, snap.podHistories.get(p)));
   const items = [...sortedNodes(snap.nodes), ...sortedObjects(objects), ...withPast].map(minimal);
   return {
-    snapshotYaml: listYaml(items),
-    pendingYaml: pending.length > 0 ? listYaml(sortedPods(pending).map(minimal)) : null,
+    snapshot: items,
+    pending: pending.length > 0 ? sortedPods(pending).map(minimal) : null,
     imported,
     notes,
   };
 }
 
-/** The scenario `ksim import` writes, referring to the snapshot (and pending pods) by path. */
-export function importedScenarioYaml(name: string, snapshotRel: string, pendingRel: string | null): string {
+/** The scenario `ksim import` writes, referring to the snapshot's files (and the pending pods')
+ * by path: several when one file would pass the reader's limit (src/cli/import-command.ts). */
+export function importedScenarioYaml(name: string, snapshotRels: readonly string[], pendingRels: readonly string[]): string {
   const lines = [
-    `# Written by ksim import: the cluster of ${snapshotRel} is the start state (README, Cluster snapshots).`,
+    `# Written by ksim import: the cluster of ${snapshotRels.join(', ')} is the start state (README, Cluster snapshots).`,
     'apiVersion: ksim/v1alpha1',
     'kind: Scenario',
     'metadata:',
     `  name: ${JSON.stringify(name)}`,
     'duration: 1h',
     'cluster:',
-    `  file: ${JSON.stringify(snapshotRel)}`,
+    ...(snapshotRels.length === 1 ? [`  file: ${JSON.stringify(snapshotRels[0])}`] : ['  file:', ...snapshotRels.map((f) => `    - ${JSON.stringify(f)}`)]),
   ];
-  if (pendingRel !== null) lines.push('workload:', '  - name: pending', '    at: 0s', `    file: ${JSON.stringify(pendingRel)}`);
+  if (pendingRels.length > 0) lines.push('workload:');
+  // One entry per file: a workload entry's `file` names one file or folder.
+  pendingRels.forEach((f, i) => lines.push(`  - name: ${i === 0 ? 'pending' : `pending-${i + 1}`}`, '    at: 0s', `    file: ${JSON.stringify(f)}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -157,10 +160,6 @@ function minimal(o: object): object {
   if (md === undefined || md['namespace'] !== '') return o;
   const { namespace: _ns, ...rest } = md;
   return { ...o, metadata: rest };
-}
-
-function listYaml(items: readonly object[]): string {
-  return stringify({ apiVersion: 'v1', kind: 'List', items }, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** One note per PriorityClass the pods name that the input lacks (not a system-* class): the
