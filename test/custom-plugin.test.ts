@@ -59,3 +59,13 @@ test("the README's normalizeScore example runs with the documented signature: (s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a library run of a scenario naming pluginModules asks for its plugins to be loaded first (it read the config\'s plugin names as unregistered), and runs with them', async () => {
+  const scenario = loadScenario(repoPath('scenarios/gpu-binpack.yaml'), { set: ['duration=2m'] });
+  assert.throws(
+    () => runScenario(scenario),
+    (e: Error) => e.message === `${repoPath('scenarios/gpu-binpack.yaml')}:18:19: scheduler.pluginModules[0]: expected its plugins loaded before the run: runScenario(scenario, { plugins: await loadPluginModules(scenario.pluginModules) }), as ksim run does, got runScenario without opts.plugins (1 module named)`,
+  );
+  const r = runScenario(scenario, { plugins: await loadPluginModules(scenario.pluginModules), sinks: 'none' });
+  assert.ok(Number(r.summary['pods_bound']) > 0);
+});

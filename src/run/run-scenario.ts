@@ -1,5 +1,6 @@
 // One simulation of a scenario, start to end: builds the components on one event clock, runs
 // it for the scenario's duration, and returns the output tables. Pure: no files, no wall clock.
+import { InputError } from '../api/input-error.js';
 import { Simulation } from '../engine/simulation.js';
 import { RandomStreams } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
@@ -241,6 +242,13 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const registry = inTreeRegistry();
   for (const [name, f] of opts.plugins ?? []) registry.set(name, f);
+  const module = scenario.pluginModules[0];
+  if (module !== undefined && opts.plugins === undefined && opts.profiles === undefined) {
+    // Importing a module is asynchronous and a run is not: a library caller loads them first
+    // (the CLI does). Without this, the config's plugin names read as unregistered.
+    const at = module.field;
+    throw new InputError(at?.file ?? scenario.file, at?.line ?? 0, at?.column ?? 0, at?.path ?? 'scheduler.pluginModules', 'its plugins loaded before the run: runScenario(scenario, { plugins: await loadPluginModules(scenario.pluginModules) }), as ksim run does', `runScenario without opts.plugins (${scenario.pluginModules.length} module${scenario.pluginModules.length === 1 ? '' : 's'} named)`);
+  }
   // Profiles from the scenario or from the caller are checked alike (InputError, not a TypeError
   // deep in the scheduler).
   if (opts.profiles === undefined) validateScenarioScheduler(scenario, registry);

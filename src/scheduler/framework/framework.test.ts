@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterState } from '../../cluster/cluster-state.js';
-import type { Plugin, PluginFactory } from './interfaces.js';
+import type { AnyPlugin, Plugin, PluginFactory } from './interfaces.js';
 import { Framework, ProfileError, type ExtensionPoint, type PluginSet, type ProfileConfig } from './framework.js';
 import { Code, Status } from './status.js';
 
@@ -22,6 +22,7 @@ const REGISTRY = new Map<string, PluginFactory>([
   ['FilterOnly', () => fake('FilterOnly', ['filter'])],
   ['ScoreOnly', () => fake('ScoreOnly', ['score'])],
   ['ScoreOnly2', () => fake('ScoreOnly2', ['score'])],
+  ['Misspelt', () => fake('Misspelt', ['Score', 'fliter'])],
 ]);
 const BASE = [{ name: 'QueueSort', weight: 0 }, { name: 'Binder', weight: 0 }];
 
@@ -97,6 +98,21 @@ for (const c of ERRORS.slice(0, 4)) {
     });
   });
 }
+
+test('profile error: a multiPoint plugin with no extension point\'s method (a misspelt `Score`) is refused, where it silently did nothing', () => {
+  assert.throws(() => build([['Misspelt', 1]]), (e: unknown) => {
+    assert.ok(e instanceof ProfileError);
+    assert.equal(e.message, 'plugins.multiPoint.enabled[2].name: expected a plugin with a method of at least one extension point (preEnqueue, less, preFilter, filter, postFilter, preScore, score, reserve, permit, preBind, bind, postBind), got plugin "Misspelt" with none (its methods: Score, fliter)');
+    return true;
+  });
+});
+
+test('AnyPlugin types a plugin literal: a method no extension point has is a type error (this file does not compile if it is not)', () => {
+  // @ts-expect-error Score is no extension point's method (score is)
+  const misspelt: AnyPlugin = { name: 'X', Score: () => 1 };
+  const scorer: AnyPlugin = { name: 'Y', score: () => 1 };
+  assert.deepEqual([misspelt.name, typeof scorer.score], ['X', 'function']);
+});
 
 test('profile error: no queue sort plugin when it is disabled everywhere', () => {
   assert.throws(() => build([], { queueSort: { enabled: [], disabled: ['*'] } }), (e: unknown) => {

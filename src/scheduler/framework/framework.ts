@@ -177,6 +177,15 @@ export class Framework {
       }
     }
 
+    // A multiPoint plugin with none of the extension points' methods would do nothing, silently:
+    // with a plugin module that is a misspelt method (`Score`), which Go would not compile.
+    config.plugins.forEach((r, i) => {
+      const p = this.plugins.get(r.name) as Plugin;
+      if (EXTENSION_POINTS.some((pt) => implementsMethod(p, POINT_METHOD[pt] as never))) return;
+      const own = Object.keys(p).filter((k) => typeof (p as unknown as Record<string, unknown>)[k] === 'function');
+      throw new ProfileError(`plugins.multiPoint.enabled[${i}].name`, `a plugin with a method of at least one extension point (${EXTENSION_POINTS.map((pt) => POINT_METHOD[pt]).join(', ')})`, `plugin ${JSON.stringify(r.name)} with none${own.length > 0 ? ` (its methods: ${own.join(', ')})` : ''}`);
+    });
+
     const lists = {} as Record<ExtensionPoint, string[]>;
     for (const pt of EXTENSION_POINTS) {
       const set = points[pt];

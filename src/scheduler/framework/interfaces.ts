@@ -197,7 +197,13 @@ export interface FrameworkHandle extends SchedulerServices {
   readonly framework: Framework;
 }
 
-export type PluginFactory = (args: unknown, handle: FrameworkHandle) => Plugin;
+/** What a PluginFactory returns: a plugin with any of the extension points' methods, typed, so
+ * that an object literal naming one that does not exist (`Score`, `fliter`) is a type error where
+ * it was a plugin that silently did nothing. */
+export type AnyPlugin = Plugin &
+  Partial<Omit<PreEnqueuePlugin & QueueSortPlugin & PreFilterPlugin & FilterPlugin & PostFilterPlugin & PreScorePlugin & ScorePlugin & ReservePlugin & PermitPlugin & PreBindPlugin & BindPlugin & PostBindPlugin, 'name'>>;
+
+export type PluginFactory = (args: unknown, handle: FrameworkHandle) => AnyPlugin;
 
 export function implementsMethod<T extends Plugin>(p: Plugin, method: keyof T): p is T {
   return typeof (p as unknown as Record<string, unknown>)[method as string] === 'function';
