@@ -34,13 +34,13 @@ function outputs(dir: string): Map<string, string> {
   return out;
 }
 
-/** Each run's run.json text, with its wall-clock figures (wall_time_ms, events_per_second) and
+/** Each run's run.json text, with its wall-clock figures (load_time_ms, wall_time_ms, events_per_second) and
  * its sweep's output folder (`dir`, which every run names in options.output) masked. */
 function runJsons(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const id of RUN_IDS) {
     const text = readFileSync(join(dir, id, 'run.json'), 'utf8');
-    out.set(id, text.replace(/"(wall_time_ms|events_per_second)": \d+/g, '"$1": 0').replaceAll(JSON.stringify(dir).slice(1, -1), '<sweep -o>'));
+    out.set(id, text.replace(/"(load_time_ms|wall_time_ms|events_per_second)": \d+/g, '"$1": 0').replaceAll(JSON.stringify(dir).slice(1, -1), '<sweep -o>'));
   }
   return out;
 }
