@@ -135,6 +135,7 @@ test('runFilters: a Filter returning a status-shaped plain object is an Error na
     ...REGISTRY,
     ['Plain', () => ({ name: 'Plain', filter: () => plain }) as unknown as Plugin],
     ['Other', () => ({ name: 'Other', filter: () => new OtherStatus(2, ['other copy']) }) as unknown as Plugin],
+    ['Nothing', () => ({ name: 'Nothing', filter: () => undefined }) as unknown as Plugin],
   ]);
   const run = (name: string) => {
     const cfg: ProfileConfig = { schedulerName: 't', plugins: [...BASE, { name, weight: 0 }], pluginArgs: new Map(), percentageOfNodesToScore: 0 };
@@ -146,4 +147,6 @@ test('runFilters: a Filter returning a status-shaped plain object is an Error na
     new Status(Code.Error, [`plugin "Plain" Filter returned {"code":2,"reasons":["node(s) are small"]}: expected null or a Status (import { Status } from 'ksim')`], 'Plain'),
   );
   assert.deepEqual(run('Other'), new Status(Code.Unschedulable, ['other copy'], 'Other'));
+  // A Filter of a plugin passed by a program that returns nothing: it crashed the cycle.
+  assert.deepEqual(run('Nothing'), new Status(Code.Error, [`plugin "Nothing" Filter returned undefined: expected null or a Status (import { Status } from 'ksim')`], 'Nothing'));
 });

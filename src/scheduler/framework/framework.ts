@@ -388,7 +388,9 @@ export class Framework {
 
 /** Whether a Filter's value lets the node through (null or Success). */
 function passed(v: Verdict): boolean {
-  return v === null || v.code === Code.Success;
+  // `?.`: a library plugin's Filter that returns nothing (undefined) is an Error naming it
+  // (rejection), not a TypeError here.
+  return v === null || v?.code === Code.Success;
 }
 
 /** A Filter's rejection as the framework reports it: named after the plugin. A value that is not
