@@ -70,15 +70,23 @@ export function batchProgressText(b: BatchProgress): string {
   });
   const f = total > 0 ? done / total : 0;
   const eta = b.done.size === b.tasks.length ? '0s' : f >= 0.001 ? shortDuration(((b.elapsedMs / 1000) * (1 - f)) / f) : '?';
+  const run = firstInFlight(b);
+  const what = b.kind === 'failure' ? 'failure runs' : 'fault-free runs';
+  const head = run === null ? `round ${b.round}` : `${run.label} ${run.at}${run.others > 0 ? ` (+${run.others} more)` : ''}`;
+  const batch = `${run === null ? '' : `round ${b.round} `}${what} ${b.done.size}/${b.tasks.length} done ${(f * 100).toFixed(1)}%`;
+  return [head, batch, `ETA ${eta}`].join(' | ');
+}
+
+type BatchState = Pick<BatchProgress, 'round' | 'kind' | 'tasks' | 'done' | 'running'>;
+
+/** The batch's first run in flight (lowest index): its label, where its simulated clock is
+ * ("1h05m/5h12m"), and how many other runs are in flight; null when none is. */
+function firstInFlight(b: BatchState): { label: string; at: string; others: number } | null {
   const inFlight = [...b.running.keys()].filter((i) => !b.done.has(i)).sort((x, y) => x - y);
   const first = inFlight[0];
   const p = first === undefined ? undefined : b.running.get(first);
-  const what = b.kind === 'failure' ? 'failure runs' : 'fault-free runs';
-  const head = first === undefined || p === undefined
-    ? `round ${b.round}`
-    : `${b.tasks[first]?.label ?? `run ${first + 1}`} ${shortDuration(p.simUs / 1e6)}/${shortDuration(p.durationUs / 1e6)}${inFlight.length > 1 ? ` (+${inFlight.length - 1} more)` : ''}`;
-  const batch = `${first === undefined ? '' : `round ${b.round} `}${what} ${b.done.size}/${b.tasks.length} done ${(f * 100).toFixed(1)}%`;
-  return [head, batch, `ETA ${eta}`].join(' | ');
+  if (first === undefined || p === undefined) return null;
+  return { label: b.tasks[first]?.label ?? `run ${first + 1}`, at: `${shortDuration(p.simUs / 1e6)}/${shortDuration(p.durationUs / 1e6)}`, others: inFlight.length - 1 };
 }
 
 /** What the search will run and why its failure runs are long, before it starts: a 5,000-node
@@ -103,12 +111,11 @@ export function planNote(p: SearchPlan, target: string, tolerate: string): strin
 /** "interrupted by SIGTERM in round 2 (failure runs: 1 of 3 done; general=5000 zone-a down at
  * 1h05m/5h12m), after 2 probes decided (general=5000 met, general=4999 not met), 5 simulations
  * complete; nothing was written to DIR/". */
-export function interruptedText(signal: string, pool: string, batch: { readonly round: number; readonly kind: 'fault-free' | 'failure'; readonly tasks: readonly ProbeTask[]; readonly done: ReadonlySet<number>; readonly running: ReadonlyMap<number, RunProgress> } | null, decided: readonly Probe[], runs: number, dir: string): string {
+export function interruptedText(signal: string, pool: string, batch: BatchState | null, decided: readonly Probe[], runs: number, dir: string): string {
   let where = '';
   if (batch !== null) {
-    const first = [...batch.running.keys()].filter((i) => !batch.done.has(i)).sort((x, y) => x - y)[0];
-    const p = first === undefined ? undefined : batch.running.get(first);
-    const at = first === undefined || p === undefined ? '' : `; ${batch.tasks[first]?.label ?? `run ${first + 1}`} at ${shortDuration(p.simUs / 1e6)}/${shortDuration(p.durationUs / 1e6)}`;
+    const run = firstInFlight(batch);
+    const at = run === null ? '' : `; ${run.label} at ${run.at}`;
     where = ` in round ${batch.round} (${batch.kind === 'failure' ? 'failure runs' : 'fault-free runs'}: ${batch.done.size} of ${batch.tasks.length} done${at})`;
   }
   const list = decided.length === 0 ? 'before any probe was decided' : `after ${decided.length} probe${decided.length === 1 ? '' : 's'} decided (${decided.slice(0, 8).map((p) => `${pool}=${p.count} ${p.met ? 'met' : 'not met'}`).join(', ')}${decided.length > 8 ? ', ...' : ''})`;
