@@ -208,3 +208,27 @@ test('pods whose latest attempt ended in an error are told apart from unschedula
       '1 unschedulable, by latest reason: 1 "0/2 nodes are available: 2 Insufficient cpu."',
   ]);
 });
+
+test('a DaemonSet with pods left unscheduled at the end is warned about, one node without its daemon per pod', () => {
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()]);
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
+  const ds = (name: string, owner: string) => {
+    const p = podInfo(makePod(name).namespace('monitoring').owner('DaemonSet', owner).obj());
+    cluster.addPod(p);
+    return p;
+  };
+  const running = ds('agent-a', 'agent');
+  cluster.assume(running, cluster.mustNode('n1'));
+  running.bound = true;
+  cluster.setPhase(running, 'Running');
+  lastFailure.set(ds('agent-b', 'agent'), { error: false, reason: '0/1 nodes are available: 1 Insufficient cpu.' });
+  lastFailure.set(ds('agent-c', 'agent'), { error: false, reason: '0/1 nodes are available: 1 Insufficient cpu.' });
+  ds('agent-d', 'agent'); // not tried yet
+  lastFailure.set(ds('exporter-a', 'exporter'), { error: true, reason: 'running "Gate" filter plugin: down' });
+  const r = shortfall({ workloads: [], cluster, workloadOf: () => null, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.equal(r.replicasDesired, 0);
+  assert.deepEqual(r.warnings, [
+    'DaemonSet monitoring/agent ends with 3 pods not scheduled, 3 nodes without its daemon: 2 unschedulable, by latest reason: 2 "0/1 nodes are available: 1 Insufficient cpu."; 1 waiting to be scheduled or for their binding',
+    'DaemonSet monitoring/exporter ends with 1 pod not scheduled, a node without its daemon: 1 whose scheduling ended in an error, by latest error: 1 "running \\"Gate\\" filter plugin: down"',
+  ]);
+});

@@ -9,6 +9,8 @@
 // by a ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, or on a
 // NotReady node. Steps are listed with the most replicas first: the first is the bottleneck.
+// DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
+// it are left unscheduled at the end, each a node without its daemon.
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
@@ -67,7 +69,41 @@ export function shortfall(input: ShortfallInput): Shortfall {
     }
   }
   const warnings = [...short].map(([w, pods]) => warning(w, pods, input));
+  warnings.push(...daemonSetWarnings(input));
   return { replicasDesired, replicasReady, warnings };
+}
+
+/** "DaemonSet ns/name ends with N pods not scheduled ...", per DaemonSet with pods not bound to a
+ * node at the end (pending, not deleted, not Terminating), in the order the pods were created. */
+function daemonSetWarnings(input: ShortfallInput): string[] {
+  const unbound = new Map<string, PodInfo[]>();
+  for (const p of input.cluster.pods.values()) {
+    if (p.bound || p.terminal || p.terminating || p.ownerKind !== 'DaemonSet') continue;
+    const key = `${p.namespace}/${p.ownerName}`;
+    const pods = unbound.get(key);
+    if (pods === undefined) unbound.set(key, [p]);
+    else pods.push(p);
+  }
+  return [...unbound].map(([key, pods]) => {
+    const reasons = new Map<string, number>();
+    const errors = new Map<string, number>();
+    let waiting = 0;
+    for (const p of pods) {
+      const failed = input.lastFailure.get(p);
+      if (failed === undefined) {
+        waiting++;
+        continue;
+      }
+      const by = failed.error ? errors : reasons;
+      by.set(failed.reason, (by.get(failed.reason) ?? 0) + 1);
+    }
+    const steps: string[] = [];
+    if (reasons.size > 0) steps.push(byReason(reasons, 'unschedulable, by latest reason').text);
+    if (errors.size > 0) steps.push(byReason(errors, 'whose scheduling ended in an error, by latest error').text);
+    if (waiting > 0) steps.push(`${waiting} waiting to be scheduled or for their binding`);
+    const n = pods.length;
+    return `DaemonSet ${key} ends with ${n} ${n === 1 ? 'pod' : 'pods'} not scheduled, ${n === 1 ? 'a node' : `${n} nodes`} without its daemon: ${steps.join('; ')}`;
+  });
 }
 
 function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInput): string {
