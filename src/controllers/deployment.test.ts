@@ -15,6 +15,9 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode, makePod } from '../testing/builders.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
 
 function deployment(opts: { replicas: number; image: string; strategy?: string }): string {
   return `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: ${opts.replicas}, ${opts.strategy ?? ''} selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: c, image: ${opts.image}, resources: { requests: { cpu: 100m } } }] } } } }`;
@@ -201,6 +204,10 @@ test('the new ReplicaSet is the first whose pod template equals the Deployment\'
     // The rest of the metadata counts too (EqualIgnoreHash is a DeepEqual of the whole template).
     ['an annotation', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { annotations: { note: 'x' } }))], undefined],
     ['a creationTimestamp that is set', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { creationTimestamp: '2026-01-01T00:00:00Z' }))], undefined],
+    // Upstream compares stored templates, defaulted by the API server: a dump's ReplicaSet shows
+    // the defaults the Deployment as written leaves out (api/template-defaults.ts).
+    ['the API server\'s defaults written out', [rs('web-1', { metadata: { labels: { app: 'web', 'pod-template-hash': '1' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }], dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', schedulerName: 'default-scheduler', securityContext: {}, terminationGracePeriodSeconds: 30 } })], 'web-1'],
+    ['a default overridden', [rs('web-1', { metadata: { labels: { app: 'web', 'pod-template-hash': '1' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], terminationGracePeriodSeconds: 60 } })], undefined],
   ];
   for (const [name, rss, want] of cases) assert.equal(findNewReplicaSet(rss, tmpl({ app: 'web' }))?.metadata.name, want, name);
 });
@@ -603,4 +610,60 @@ test('scaleTargets: upstream TestScale\'s cases (pkg/controller/deployment/sync_
     const got = all.map((rs) => writes.find(([w]) => w === rs)?.[1] ?? rs.spec?.replicas);
     assert.deepEqual(got, c.want, c.name);
   }
+});
+
+test('re-applying a snapshot\'s Deployment with other replicas, written without the defaults its dump shows, scales its ReplicaSet: no rollout', () => {
+  const dir = tempDir('ksim-deploy-reapply-');
+  const template = (hash: string | null) => ({
+    metadata: { creationTimestamp: null, labels: { app: 'web', ...(hash === null ? {} : { 'pod-template-hash': hash }) } },
+    spec: {
+      containers: [{ name: 'web', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: '200m', memory: '128Mi' } }, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+      dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', schedulerName: 'default-scheduler', securityContext: {}, terminationGracePeriodSeconds: 30,
+    },
+  });
+  const owner = (kind: string, name: string) => [{ apiVersion: 'apps/v1', kind, name, uid: `uid-${name}`, controller: true, blockOwnerDeletion: true }];
+  const pod = (name: string) => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: 'prod', labels: { app: 'web', 'pod-template-hash': '6d4cf56db6' }, ownerReferences: owner('ReplicaSet', 'web-6d4cf56db6'), managedFields: [{ manager: 'kube-controller-manager', operation: 'Update' }] },
+    spec: { ...template('6d4cf56db6').spec, nodeName: 'n-0' },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+  const dump = {
+    apiVersion: 'v1', kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-0', labels: { 'kubernetes.io/hostname': 'n-0' } }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod', uid: 'uid-web', generation: 1 }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template(null) }, status: { replicas: 2, readyReplicas: 2 } },
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-6d4cf56db6', namespace: 'prod', uid: 'uid-web-6d4cf56db6', labels: { app: 'web', 'pod-template-hash': '6d4cf56db6' }, ownerReferences: owner('Deployment', 'web') }, spec: { replicas: 2, selector: { matchLabels: { app: 'web', 'pod-template-hash': '6d4cf56db6' } }, template: template('6d4cf56db6') }, status: { replicas: 2 } },
+      pod('web-6d4cf56db6-p0'),
+      pod('web-6d4cf56db6-p1'),
+    ],
+  };
+  writeFileSync(join(dir, 'cluster.json'), JSON.stringify(dump));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster: { file: cluster.json }
+workload:
+  - name: scale
+    at: 1m
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web, namespace: prod }
+      spec:
+        replicas: 3
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: web, image: "nginx:1.27", resources: { requests: { cpu: 200m, memory: 128Mi } } }] }
+`);
+  const run = prepareRun(loadScenario(join(dir, 's.yaml')));
+  run.sim.run(run.endUs);
+  run.finish();
+  assert.deepEqual(run.cluster.objectsOfKind('ReplicaSet').map((o) => [o.metadata.name, o.spec?.replicas]), [['web-6d4cf56db6', 3]]);
+  const pods = [...run.cluster.pods.values()].map((p) => p.name).sort();
+  assert.equal(pods.length, 3);
+  assert.deepEqual(pods.slice(0, 2), ['web-6d4cf56db6-p0', 'web-6d4cf56db6-p1'], 'the snapshot pods stay');
+  assert.match(pods[2]!, /^web-6d4cf56db6-[a-z0-9]{5}$/);
 });

@@ -32,6 +32,7 @@ type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { podTemplateHash } from './names.js';
 import { canonicalJson } from '../api/values.js';
+import { comparableTemplate } from '../api/template-defaults.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 /** Upstream deploymentutil DesiredReplicasAnnotation / MaxReplicasAnnotation. */
@@ -518,8 +519,9 @@ export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean
   return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
 }
 
-/** A template without the pod-template-hash label (and without empty labels or metadata, or a
- * null creationTimestamp). */
+/** A template without the pod-template-hash label, as the API server stores it (defaults filled
+ * in, empty and null fields dropped: comparableTemplate), so that a snapshot's ReplicaSet, whose
+ * template a dump shows defaulted, equals the same template written without them. */
 function withoutHash(t: PodTemplateSpec): unknown {
   const labels = { ...(t.metadata?.labels ?? {}) };
   delete labels[POD_TEMPLATE_HASH];
@@ -527,5 +529,5 @@ function withoutHash(t: PodTemplateSpec): unknown {
   const { labels: _dropped, creationTimestamp, ...rest } = t.metadata ?? {};
   const md = creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp };
   const metadata = Object.keys(labels).length > 0 ? { ...md, labels } : md;
-  return { ...t, metadata: Object.keys(metadata).length > 0 ? metadata : undefined };
+  return comparableTemplate({ ...t, metadata: Object.keys(metadata).length > 0 ? metadata : undefined });
 }

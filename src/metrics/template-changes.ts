@@ -6,6 +6,7 @@
 // pods created after the change (replacements, scale-ups, new nodes) take the new template, as
 // upstream's do.
 import { canonicalJson } from '../api/values.js';
+import { comparableTemplate } from '../api/template-defaults.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { toSeconds } from '../engine/time.js';
@@ -43,13 +44,15 @@ export class TemplateChanges {
   }
 }
 
-/** A template's canonical JSON without ksim's own ksim.io/workload annotation: a later entry
- * that only scales the set names itself there, which is no change the user made. */
+/** A template's canonical JSON without ksim's own ksim.io/workload annotation (a later entry
+ * that only scales the set names itself there, which is no change the user made), as the API
+ * server stores it (comparableTemplate: a snapshot's template shows the defaults a re-applied
+ * manifest leaves out). */
 function userTemplate(t: unknown): string {
   const tt = (t ?? {}) as { metadata?: { annotations?: Record<string, string> } };
   const annotations = { ...tt.metadata?.annotations };
   delete annotations['ksim.io/workload'];
-  return canonicalJson({ ...tt, metadata: { ...tt.metadata, annotations } });
+  return canonicalJson(comparableTemplate({ ...tt, metadata: { ...tt.metadata, annotations } }));
 }
 
 function updateStrategyType(o: WorkloadObject): string {
