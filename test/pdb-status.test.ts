@@ -1,7 +1,7 @@
 // What preemption reads of a cluster dump, as upstream's scheduler reads it: a
 // PodDisruptionBudget's status as the disruption controller last wrote it (not recomputed from
-// the pods), and every pending pod counted where the disruption controller and ResourceQuota
-// count it. The dumps are `kubectl get -A -o
+// the pods), a pending pod's status.nominatedNodeName tried first, and every pending pod counted
+// where the disruption controller and ResourceQuota count it. The dumps are `kubectl get -A -o
 // json` Lists as a cluster prints them (status, managedFields), in test/fixtures/pdb-status.
 //
 // lagging-status.json: n1, n2 (eu-west-1a) and n3 (eu-west-1b), 4 CPUs each, full: queue
@@ -16,6 +16,7 @@ import { explainFiles } from '../src/run/explain-files.js';
 import { loadScenario } from '../src/workload/scenario.js';
 import { prepareRun } from '../src/run/run-scenario.js';
 import { objectKey } from '../src/cluster/workload-object.js';
+import { renderTable } from '../src/cli/explain-command.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 
@@ -100,6 +101,50 @@ test('run: the dump\'s PDB status stands until the disruption controller first w
   const later = variant(dir, 'no-report.json', (items) => items.filter((o) => o.metadata.name !== 'report'));
   const afterSync = runOn(dir, later, `workload: [{name: report, at: 10s, file: ${JSON.stringify(REPORT)}}]\n`, 11);
   assert.equal(afterSync.preempted[0], 'web-7f9c8b6d5-m3n4b on n3: preempted by shop/report on node n3');
+});
+
+// nominated.json: a preemption half-way. report (2 CPUs, priority 1000) was nominated to m2 (4
+// CPUs; its victim is gone); m1 (8 CPUs) is emptier and a search scores it higher (454 to 436).
+const NOMINATED = join(FIX, 'nominated.json');
+const REPORT_NOMINATED = join(FIX, 'report-nominated.json');
+
+test('explain: a pending pod\'s status.nominatedNodeName is filtered first and taken when it passes (upstream evaluateNominatedNode), as a run binds it', async () => {
+  const r = await explainFiles({ cluster: NOMINATED, pod: REPORT_NOMINATED });
+  // Before: the nomination was not tried and m1, the best score, was selected.
+  assert.equal(r.selected, 'm2');
+  assert.equal(r.nominatedNode, 'm2');
+  assert.deepEqual([r.nodes['m1']?.total, r.nodes['m2']?.total], [454, 436], 'the search\'s scores are still shown');
+  const table = renderTable(r);
+  assert.match(table, /^selected: m2 \(the pod's nominated node: it passes every filter, so the scheduler takes it without searching or scoring\)$/m);
+  // The --pod file without its status: the dump's copy of the pod holds the nomination.
+  const dir = tempDir('ksim-nominated-');
+  const bare = JSON.parse(readFileSync(REPORT_NOMINATED, 'utf8')) as { status?: unknown };
+  delete bare.status;
+  writeFileSync(join(dir, 'report.json'), JSON.stringify(bare));
+  assert.equal((await explainFiles({ cluster: NOMINATED, pod: join(dir, 'report.json') })).selected, 'm2');
+
+  // A run of the dump binds it there too (its queue hands the nomination to the scheduler).
+  const path = join(dir, 'run.yaml');
+  writeFileSync(path, `apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: nominated}\nseed: 1\nduration: 5s\ncluster: {file: ${JSON.stringify(NOMINATED)}}\n`);
+  const run = prepareRun(loadScenario(path));
+  run.sim.run(run.endUs);
+  assert.equal(run.cluster.pods.get('shop/report')?.nodeName, 'm2');
+});
+
+test('explain: a nominated node that fails a filter sends the scheduler through every node, and the table says so', async () => {
+  const dir = tempDir('ksim-nominated-full-');
+  // A 3-CPU pod bound to m2 since: the 2-CPU pod no longer fits there.
+  const list = JSON.parse(readFileSync(NOMINATED, 'utf8')) as { items: unknown[] };
+  list.items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late', namespace: 'shop' }, spec: { nodeName: 'm2', priority: 2000, containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '3' } } }] }, status: { phase: 'Running', startTime: '2024-05-01T11:59:59Z' } });
+  const cluster = join(dir, 'cluster.json');
+  writeFileSync(cluster, JSON.stringify(list));
+  const r = await explainFiles({ cluster, pod: REPORT_NOMINATED });
+  assert.deepEqual([r.selected, r.nominatedNode], ['m1', 'm2']);
+  assert.deepEqual(r.nodes['m2']?.filter['NodeResourcesFit'], { code: 'Unschedulable', reason: 'Insufficient cpu' });
+  assert.match(renderTable(r), /^the pod's nominated node m2 fails a filter: the scheduler searched every node$/m);
+  // A candidate list without the nominated node: it is not tried.
+  const only = await explainFiles({ cluster: NOMINATED, pod: REPORT_NOMINATED, nodes: ['m1'] });
+  assert.deepEqual([only.selected, only.nominatedNode], ['m1', undefined]);
 });
 
 // pending-replicas.json: d1 holds db-0 (StatefulSet db, 1 replica, priority 100), d2 cache-0
