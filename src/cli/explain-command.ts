@@ -57,10 +57,14 @@ export const FILTER_COLUMN_WIDTH = 60;
 export function renderTable(r: ExplainResult): string {
   const lines: string[] = [];
   lines.push(`pod ${r.pod}, profile ${r.profile}`);
+  const viaNomination = r.nominatedNode !== undefined && r.selected === r.nominatedNode;
   const answer = r.error !== undefined
     ? `error: ${r.error} (the scheduler ends the cycle with this Error and retries the pod after a backoff)`
-    : r.selected === null ? `no node fits: ${r.reason ?? ''}` : `selected: ${r.selected} (scores are normalised × weight)`;
+    : r.selected === null ? `no node fits: ${r.reason ?? ''}`
+    : viaNomination ? `selected: ${r.selected} (the pod's nominated node: it passes every filter, so the scheduler takes it without searching or scoring)`
+    : `selected: ${r.selected} (scores are normalised × weight)`;
   lines.push(answer);
+  if (r.nominatedNode !== undefined && !viaNomination) lines.push(`the pod's nominated node ${r.nominatedNode} fails a filter: the scheduler searched every node`);
   // Nothing fits: the answer is kube-scheduler's message already.
   if (r.selected !== null || r.error !== undefined) lines.push(filterSummary(r));
   for (const [k, v] of Object.entries(r.preFilter)) lines.push(`  PreFilter ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);

@@ -113,3 +113,19 @@ test('a Deployment added later gives the expected pods of its ReplicaSet\'s pods
   h.sim.run(1_500_000);
   assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 4, disruptionsAllowed: 0, expectedPods: 5 });
 });
+
+test('a PDB whose spec is replaced (kubectl apply) is synced again, as upstream\'s updateDb enqueues it; its own status writes sync nothing more', () => {
+  const h = harness();
+  h.api.commitStartState({ nodes: [node], objects: [pdb, rs(2)], pods: [webPod('web-1-a'), webPod('web-1-b')] });
+  h.sim.run(500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1, expectedPods: 2 });
+  const syncs = h.syncs();
+  assert.equal(syncs, 1, 'the status write that came back as an update did not sync again');
+  // maxUnavailable 1 → 0: both pods must stay. Before, the update was not heard and
+  // disruptionsAllowed stayed 1 until some pod of the namespace changed.
+  const stored = h.cluster.objects.get(objectKey('PodDisruptionBudget', 'default', 'web')) as WorkloadObject;
+  h.api.updateObject({ ...stored, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'web' } } } });
+  h.sim.run(1_500_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 2 });
+  assert.equal(h.syncs(), syncs + 1);
+});

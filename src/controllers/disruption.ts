@@ -29,9 +29,10 @@ export class DisruptionController {
       objectAdded: (o) => {
         if (o.kind === PDB || o.kind === 'Deployment' || o.kind === 'ReplicaSet') this.touch(o.metadata.namespace);
       },
-      objectUpdated: (o) => {
-        // Its own status writes come back as updates: only spec changes matter.
-        if (o.kind === 'Deployment' || o.kind === 'ReplicaSet') this.touch(o.metadata.namespace);
+      objectUpdated: (o, old) => {
+        // Its own status writes come back as updates (the same spec object): only a PDB whose
+        // spec was replaced (kubectl apply) is synced again, as upstream's updateDb enqueues it.
+        if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || (o.kind === PDB && o.spec !== old.spec)) this.touch(o.metadata.namespace);
       },
     });
   }

@@ -19,6 +19,7 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { bindSchedulerContext, FilterRunner, PodNominator, type SchedulerContext } from '../scheduler/schedule-one.js';
 import { clusterFromSnapshot, readClusterSnapshot } from '../workload/cluster-snapshot.js';
 import { readManifest } from '../workload/manifests.js';
+import { readPodHistory } from '../workload/snapshot-times.js';
 import { expandDocument, type ObjectItem } from '../workload/object-files.js';
 import { controllerRef, objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import { findNewReplicaSet, newReplicaSetObject } from '../controllers/deployment.js';
@@ -98,6 +99,10 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   const ctx: SchedulerContext = { nominator, filters: new FilterRunner(nominator), rng, isTerminatingVictim: (p) => p.past?.preemptedByScheduler === true };
   const fwk = new Framework(profile, bindSchedulerContext(registry, ctx), { cluster, bindPod: () => {}, deletePod: (p) => void deleted.push(p) });
   const info = new PodInfo(admitted.pod, 0);
+  // Its status.nominatedNodeName (the --pod file's, else the dump's copy's), given to the
+  // nominator as a run's queue gives it: the scheduler tries that node first.
+  const nominatedNode = read.nominatedNodeName ?? already?.past?.nominatedNodeName;
+  if (nominatedNode !== undefined) nominator.set(info, nominatedNode);
   return explain(fwk, cluster, info, {
     deleted,
     nominator,
@@ -122,7 +127,7 @@ const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Daem
 /** The pod to explain: a Pod, or the pod a workload's template makes (named after the workload,
  * owned by it; `workload` is then the workload: podOfWorkload places it in the cluster).
  * `nodeName: ""` counts as unbound. */
-export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path; workload: WorkloadObject | null } {
+export function readPod(file: string, warnings: string[] | undefined): { pod: Pod; doc: YamlDoc; path: Path; workload: WorkloadObject | null; nominatedNodeName?: string } {
   // The objects of the file as kubectl reads it (empty documents skipped, Lists expanded); the
   // one that makes a pod is explained, whatever else a chart's rendered file holds beside it.
   const items: ObjectItem[] = [];
@@ -150,7 +155,11 @@ export function readPod(file: string, warnings: string[] | undefined): { pod: Po
     raw['spec'] = rest;
   }
   const m = readManifest(d, at, raw, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) });
-  if (m.kind === 'Pod') return { pod: m as Pod, doc: d, path: [...at, 'spec'], workload: null };
+  if (m.kind === 'Pod') {
+    // A pending pod a preemption nominated (a bound pod's nomination is stale: not read).
+    const nominatedNodeName = readPodHistory(d, at, raw)?.nominatedNodeName;
+    return { pod: m as Pod, doc: d, path: [...at, 'spec'], workload: null, ...(nominatedNodeName === undefined ? {} : { nominatedNodeName }) };
+  }
   const templatePath: Path = m.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
   let template: unknown = m;
   for (const k of templatePath) template = (template as Record<string, unknown>)[k as string];

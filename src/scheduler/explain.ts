@@ -2,7 +2,8 @@
 // candidate node, every score plugin's raw and normalised score, and the node chosen. It calls
 // the same plugin code as the scheduler, in the profile's order, but runs every filter on every
 // node (the scheduler stops at a node's first rejection) and scores every feasible candidate
-// (no percentageOfNodesToScore sampling).
+// (no percentageOfNodesToScore sampling). A pod a preemption nominated gets its nominated node
+// when that node passes, as in the scheduler; the other nodes are still shown.
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -10,7 +11,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { Framework } from './framework/framework.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
-import { addNominatedPods, fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, runPostFilterPlugins, type PodNominator } from './schedule-one.js';
+import { addNominatedPods, FilterRunner, fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, PodNominator, runPostFilterPlugins } from './schedule-one.js';
 import { checkedVerdict } from './framework/framework.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 
@@ -51,6 +52,10 @@ export interface ExplainResult {
   /** When no node fits but preemption would make room: the node it would nominate and the pods
    * it would evict there (namespace/name), as a run's cycle would do. */
   readonly preemption?: { readonly node: string; readonly victims: readonly string[] };
+  /** The pod's status.nominatedNodeName when it is a candidate: the scheduler filters that node
+   * first and, when it passes, takes it without searching or scoring (upstream
+   * evaluateNominatedNode); `selected` is then this node. */
+  readonly nominatedNode?: string;
 }
 
 export interface ExplainOptions {
@@ -137,6 +142,16 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
 
   // As the scheduler's cycle state records them: preemption's dry run leaves them out too.
   if (skipped.size > 0) state.skipFilterPlugins = skipped;
+
+  // A pod a preemption nominated tries that node first, alone (upstream findNodesThatFitPod →
+  // evaluateNominatedNode, after PreFilter, not narrowed by a PreFilter node subset): passing,
+  // it is the answer, and the cycle meets nothing else (an Error there is only logged upstream).
+  const nominated = pod.nominatedNodeName === null || failed.size > 0 || error !== null ? undefined : candidates.find((n) => n.name === pod.nominatedNodeName);
+  let nominatedFits = false;
+  if (nominated !== undefined) {
+    const v = new FilterRunner(opts.nominator ?? new PodNominator()).run(fwk, state, pod, nominated, skipped);
+    nominatedFits = v === null || v.code === Code.Success;
+  }
 
   const nodes: Record<string, ExplainNode> = {};
   const feasible: NodeInfo[] = [];
@@ -228,10 +243,13 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   });
   for (const n of scored) nodes[n.name] = { ...(nodes[n.name] as ExplainNode), score: scores.get(n.name) as Record<string, ExplainScore>, total: totals.get(n.name) as number };
 
-  // Selection among feasible nodes: highest total, ties broken as the scheduler breaks them.
+  // The nominated node when it passed (the other nodes' verdicts and scores are for reading);
+  // else the feasible node of highest total, ties broken as the scheduler breaks them.
+  const tried = nominated === undefined ? {} : { nominatedNode: nominated.name };
+  if (nominated !== undefined && nominatedFits) return done({ pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected: nominated.name, ...tried });
   const feasibleTotals = Float64Array.from(feasible, (n) => totals.get(n.name) ?? 0);
   const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
-  const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected };
+  const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected, ...tried };
   if (error !== null) return done({ ...result, selected: null, error });
   if (selected !== null) return done(result);
   const fitError = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);

@@ -1,21 +1,22 @@
 // A cluster as `kubectl get nodes,pods,namespaces -A -o json` prints it (a List, YAML or JSON,
 // or several documents): Nodes, bound Pods, Namespaces, the owners PodTopologySpread reads
 // selectors from, the objects admission reads, the PodDisruptionBudgets preemption reads, and
-// the pending pods a preemption nominated. Used by `ksim explain --cluster` and built into a
-// ClusterState. Pods keep what the dump says of their past (status.startTime, ...) as a run's
+// the pending pods (some nominated by a preemption). Used by `ksim explain --cluster` and built
+// into a ClusterState. Pods keep what the dump says of their past (status.startTime, ...) as a run's
 // cluster.file does (src/workload/snapshot-times.ts), so preemption picks the same victims.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import { readObjectPaths, type ObjectItem } from './object-files.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { PodInfo } from '../cluster/pod-info.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { computePdbStatus } from '../cluster/disruption-budget.js';
 import { readManifest, readNode } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { missingNotReadyTaint } from './start-snapshot.js';
-import { readPodHistory, snapshotTime, type PodHistory } from './snapshot-times.js';
+import { readPdbStatus, readPodHistory, snapshotTime, type PodHistory } from './snapshot-times.js';
 import type { PodPast } from '../cluster/pod-info.js';
 
 export interface ClusterSnapshot {
@@ -23,8 +24,8 @@ export interface ClusterSnapshot {
   /** Pods bound to nodes (spec.nodeName set) and not terminated. */
   readonly pods: readonly Pod[];
   readonly objects: readonly WorkloadObject[];
-  /** Pending pods (no node) waiting on a preemption: status.nominatedNodeName set. */
-  readonly nominated: readonly Pod[];
+  /** Pending pods (no node), some waiting on a preemption (status.nominatedNodeName set). */
+  readonly pending: readonly Pod[];
   /** What the dump says of its pods' past, on the clock of a run from it (t = 0: the dump's
    * time; src/workload/snapshot-times.ts snapshotTime), by pod. */
   readonly pasts: ReadonlyMap<Pod, PodPast>;
@@ -54,7 +55,7 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   const objects: WorkloadObject[] = [];
   const nodeNames = new Map<string, Item>();
   const pending: { item: Item; pod: Pod }[] = [];
-  const nominated: Pod[] = [];
+  const unboundPods: Pod[] = [];
   const histories = new Map<Pod, PodHistory>();
   const objectKeys = new Map<string, Item>();
   const podKeys = new Map<string, Item>();
@@ -86,23 +87,31 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       const spec = it.value['spec'];
       const history = readPodHistory(it.doc, it.path, it.value);
       // Pending pods (no node, or nodeName "") occupy nothing, but one a preemption nominated
-      // counts in the filters of pods of lower or equal priority, as a run's does.
+      // counts in the filters of pods of lower or equal priority, as a run's does, and every
+      // one counts in its PodDisruptionBudgets' expected pods (upstream getPodsForPdb lists
+      // them all) and its namespace's quota. One being deleted is gone (the API server deletes
+      // an unscheduled pod at once).
       const unbound = !isObj(spec) || spec['nodeName'] === undefined || spec['nodeName'] === '';
-      if (unbound && history?.nominatedNodeName === undefined) continue;
+      const md = it.value['metadata'];
+      if (unbound && isObj(md) && md['deletionTimestamp'] !== undefined && md['deletionTimestamp'] !== null) continue;
       const value = unbound && isObj(spec) && spec['nodeName'] === '' ? { ...it.value, spec: withoutNodeName(spec) } : it.value;
       // Validated here, so that warnings come in the file's order; bound to a node at the end.
       const pod = readManifest(it.doc, it.path, value, { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod;
       if (history !== null) histories.set(pod, history);
-      if (unbound) nominated.push(pod);
+      if (unbound) unboundPods.push(pod);
       else pending.push({ item: it, pod });
     } else if (typeof kind === 'string' && ADMISSION_KINDS.has(kind)) {
       const md = it.value['metadata'];
       // The built-in classes (system-node-critical, ...) admission knows already.
       if (kind === 'PriorityClass' && isObj(md) && typeof md['name'] === 'string' && md['name'].startsWith('system-')) continue;
-      // A PDB's status is dropped, as a run's cluster.file drops it: preemption computes the
-      // budget from the pods as the disruption controller would (src/cluster/disruption-budget.ts).
-      const value = kind === 'PodDisruptionBudget' ? withoutStatus(it.value) : it.value;
-      const m = readManifest(it.doc, it.path, value, warnings !== undefined ? { warnings } : {}) as unknown as WorkloadObject;
+      // A PDB keeps the status the disruption controller last wrote: preemption reads its
+      // disruptionsAllowed and disruptedPods (one without is given the controller's status by
+      // clusterFromSnapshot).
+      const pdb = kind === 'PodDisruptionBudget';
+      const value = pdb ? withoutStatus(it.value) : it.value;
+      const read = readManifest(it.doc, it.path, value, warnings !== undefined ? { warnings } : {}) as unknown as WorkloadObject;
+      const status = pdb ? readPdbStatus(it.doc, it.path, it.value['status']) : null;
+      const m = status === null ? read : { ...read, status };
       const ns = CLUSTER_SCOPED.has(kind) ? '' : (m.metadata.namespace ?? 'default');
       const key = `${kind}/${ns}/${m.metadata.name}`;
       if (objectKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a ${kind} name not used before${ns === '' ? '' : ` in namespace ${ns}`}${also(m.metadata.name, objectKeys.get(key), it)}`, JSON.stringify(m.metadata.name));
@@ -146,8 +155,8 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   if (nodes.length === 0) throw new InputError(typeof file === 'string' ? file : file.join(', '), 0, 0, '', 'at least one Node');
   // The same clock as a run from this dump (scenario.ts): pods' start times as preemption's
   // tie-break reads them (latest start among the highest-priority victims).
-  const { pasts } = snapshotTime([...pods, ...nominated], histories, nodes, objects);
-  return { nodes, pods, objects, nominated, pasts };
+  const { pasts } = snapshotTime([...pods, ...unboundPods], histories, nodes, objects);
+  return { nodes, pods, objects, pending: unboundPods, pasts };
 }
 
 function withoutStatus(o: Record<string, unknown>): Record<string, unknown> {
@@ -180,10 +189,17 @@ export function clusterFromSnapshot(s: ClusterSnapshot): ClusterState {
     p.startedUs = 0;
     c.setPhase(p, 'Running');
   }
-  for (const pod of s.nominated) {
+  for (const pod of s.pending) {
     const p = new PodInfo(pod, 0);
     p.past = s.pasts.get(pod) ?? null;
     c.addPod(p);
+  }
+  // A PDB without a status (a hand-written file: a dump's always has one) gets the one the
+  // disruption controller would write for these pods, as if it had synced.
+  for (const pdb of c.objectsOfKind('PodDisruptionBudget')) {
+    if (pdb['status'] !== undefined) continue;
+    const status = computePdbStatus(c, pdb, (p) => p.terminating || p.past?.preemptedByScheduler === true);
+    c.objects.set(objectKey(pdb.kind, pdb.metadata.namespace, pdb.metadata.name), { ...pdb, status });
   }
   return c;
 }

@@ -261,6 +261,39 @@ export function readCronJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj |
   return last === undefined ? null : { lastScheduleTime: last.text };
 }
 
+/** A snapshot PodDisruptionBudget's status as the disruption controller last wrote it: what
+ * preemption reads (upstream filterPodsWithPDBViolation reads status.disruptionsAllowed and
+ * status.disruptedPods, pkg/scheduler/framework/plugins/defaultpreemption/
+ * default_preemption.go), and the counts the controller compares its next write with. Counts
+ * are whole numbers >= 0 (upstream ValidatePodDisruptionBudgetStatusUpdate); disruptedPods maps
+ * pod names to RFC 3339 times. `disruptedPods: false` leaves them out (a run: ksim has no
+ * eviction API whose deletions would clear them). Null when the PDB has no status (a
+ * hand-written file) or a status without disruptionsAllowed. */
+export function readPdbStatus(doc: YamlDoc, path: Path, raw: unknown, disruptedPods = true): Obj | null {
+  if (raw === undefined || raw === null) return null;
+  const at = [...path, 'status'];
+  if (!isObj(raw)) throw doc.error(at, 'a PodDisruptionBudget status (a mapping)', describe(raw));
+  const out: Obj = {};
+  for (const k of ['currentHealthy', 'desiredHealthy', 'disruptionsAllowed', 'expectedPods']) {
+    const v = raw[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw doc.error([...at, k], 'a whole number >= 0', describe(v));
+    out[k] = v;
+  }
+  if (out['disruptionsAllowed'] === undefined) return null;
+  const pods = raw['disruptedPods'];
+  if (pods !== undefined && pods !== null) {
+    if (!isObj(pods)) throw doc.error([...at, 'disruptedPods'], 'a mapping of pod names to times', describe(pods));
+    const kept: Obj = {};
+    for (const [name, t] of Object.entries(pods)) {
+      const s = stampAt(doc, [...at, 'disruptedPods', name], t);
+      if (s !== undefined) kept[name] = s.text;
+    }
+    if (disruptedPods && Object.keys(kept).length > 0) out['disruptedPods'] = kept;
+  }
+  return out;
+}
+
 /** The times of a Job status from readJobStatus (µs since the epoch). */
 export function jobStatusTimesUs(status: Obj): number[] {
   const out: number[] = [];

@@ -3,11 +3,12 @@
 // or directories. Nodes join at t = 0; pods bound to them are Running there; pods without a node
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
-// recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's and
-// a CronJob's), `metadata.managedFields` and the server's other bookkeeping, and finished pods.
-// A pod's history (creation, start, Ready, restart counts, a preemption it waits on or is the
-// victim of) is kept aside first, a Job keeps its counts and finish condition, a CronJob its
-// last scheduled time (src/workload/snapshot-times.ts).
+// recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's,
+// a CronJob's and a PodDisruptionBudget's), `metadata.managedFields` and the server's other
+// bookkeeping, and finished pods. A pod's history (creation, start, Ready, restart counts, a
+// preemption it waits on or is the victim of) is kept aside first, a Job keeps its counts and
+// finish condition, a CronJob its last scheduled time, a PDB its budget
+// (src/workload/snapshot-times.ts).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -21,7 +22,7 @@ import { isSkippedKind, skippedMessage } from './skipped-kinds.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
-import { readCronJobStatus, readJobStatus, readPodHistory, stampAt, type PodHistory } from './snapshot-times.js';
+import { readCronJobStatus, readJobStatus, readPdbStatus, readPodHistory, stampAt, type PodHistory } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -135,8 +136,12 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       checkFirst(doc, path, kind, m.metadata?.namespace ?? '', m.metadata?.name ?? '');
       checkClaim(doc, path, m);
       // A Job keeps its status: its counts and finish condition; a CronJob its last scheduled
-      // time (src/workload/snapshot-times.ts).
-      const status = kind === 'Job' ? readJobStatus(doc, path, raw['status']) : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status']) : null;
+      // time; a PodDisruptionBudget the budget preemption reads until the disruption controller
+      // writes its own (src/workload/snapshot-times.ts).
+      const status = kind === 'Job' ? readJobStatus(doc, path, raw['status'])
+        : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status'])
+        : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'], false)
+        : null;
       into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;
     }

@@ -4,7 +4,8 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodInfo } from '../../../cluster/pod-info.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../../../cluster/workload-object.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../../../testing/builders.js';
-import { computeDisruptionsAllowed, filterPodsWithPDBViolation, fixedPdb, listPdbs, scaledValue } from './pdb.js';
+import { computePdbStatus, scaledValue } from '../../../cluster/disruption-budget.js';
+import { filterPodsWithPDBViolation, fixedPdb, listPdbs } from './pdb.js';
 
 function pdb(name: string, spec: Record<string, unknown>, namespace = 'default', status?: Record<string, unknown>): ObjectOf<'PodDisruptionBudget'> {
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace }, spec, ...(status === undefined ? {} : { status }) };
@@ -20,8 +21,9 @@ function setup(pods: Pod[], running: string[], objects: WorkloadObject[] = []) {
 
 const app = (name: string, value = 'web'): ReturnType<typeof makePod> => makePod(name).label('app', value);
 const never = (): boolean => false;
+const computeDisruptionsAllowed = (c: ReturnType<typeof setup>, o: ObjectOf<'PodDisruptionBudget'>, terminating: (p: PodInfo) => boolean): number => computePdbStatus(c, o, terminating).disruptionsAllowed;
 
-describe('PDB budget as the disruption controller computes it (ksim has no PDB controller)', () => {
+describe('PDB budget as the disruption controller computes it', () => {
   // Rules from upstream pkg/controller/disruption/disruption.go (getExpectedPodCount,
   // getExpectedScale, countHealthyPods, updatePdbStatus).
   const sel = { matchLabels: { app: 'web' } };
@@ -69,10 +71,15 @@ describe('PDB budget as the disruption controller computes it (ksim has no PDB c
     assert.equal(computeDisruptionsAllowed(c, pdb('x', { minAvailable: 0 }), never), 0);
   });
 
-  it('listPdbs reads the objects in key order, with status.disruptedPods', () => {
-    const c = setup([app('a').obj()], ['a'], [pdb('zeta', { selector: sel, minAvailable: 0 }, 'default', { disruptedPods: { a: '2024-01-01T00:00:00Z' } }), pdb('alpha', { selector: sel, minAvailable: 0 })]);
-    const got = listPdbs(c, never);
-    assert.deepEqual(got.map((p) => [p.name, [...p.disruptedPods], p.disruptionsAllowed()]), [['alpha', [], 1], ['zeta', ['a'], 1]]);
+  it('listPdbs reads the objects in key order with their stored status (disruptionsAllowed, disruptedPods), not the pods: a status never written allows nothing', () => {
+    // The pods would give 1 allowed for each (minAvailable 0, one healthy pod); upstream's
+    // preemption reads what the disruption controller last wrote: 3 (zeta), nothing (alpha).
+    const c = setup([app('a').obj()], ['a'], [
+      pdb('zeta', { selector: sel, minAvailable: 0 }, 'default', { disruptionsAllowed: 3, currentHealthy: 4, desiredHealthy: 0, expectedPods: 4, disruptedPods: { a: '2024-01-01T00:00:00Z' } }),
+      pdb('alpha', { selector: sel, minAvailable: 0 }),
+    ]);
+    const got = listPdbs(c);
+    assert.deepEqual(got.map((p) => [p.name, [...p.disruptedPods], p.disruptionsAllowed]), [['alpha', [], 0], ['zeta', ['a'], 3]]);
     assert.equal(scaledValue('33%', 10), 4);
   });
 });
@@ -98,12 +105,5 @@ describe('filterPodsWithPDBViolation', () => {
       ['matching', fixedPdb('default', 'x', { matchLabels: { app: 'web' } }, 0), ['a']],
     ];
     for (const [name, p, want] of cases) assert.deepEqual(names(filterPodsWithPDBViolation(pods, [p])[0]), want, name);
-  });
-
-  it('budgets are computed only for PDBs that match a pod', () => {
-    let computed = 0;
-    const lazy = { ...fixedPdb('default', 'lazy', { matchLabels: { app: 'db' } }, 5), disruptionsAllowed: () => ++computed };
-    filterPodsWithPDBViolation([pi(app('a'))], [lazy]);
-    assert.equal(computed, 0);
   });
 });

@@ -25,8 +25,8 @@ const fit = (): Plugin => new NodeResourcesFitPlugin(defaultNodeResourcesFitArgs
 const U = (): Status => new Status(Code.Unschedulable);
 const UU = (): Status => new Status(Code.UnschedulableAndUnresolvable);
 
-function pdbObject(name: string, spec: Record<string, unknown>): WorkloadObject {
-  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'default' }, spec };
+function pdbObject(name: string, spec: Record<string, unknown>, disruptionsAllowed: number): WorkloadObject {
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'default' }, spec, status: { disruptionsAllowed } };
 }
 
 interface PostFilterCase {
@@ -106,9 +106,8 @@ describe('DefaultPreemption PostFilter: TestPostFilter', () => {
       wantDeleted: ['p2'],
     },
     {
-      // Upstream gives the non-violating PDB DisruptionsAllowed MaxInt32 and the violating one 0.
-      // ksim computes them: minAvailable 0 over the Running p1 allows 1; minAvailable "100%" over
-      // pods without a controller expects 0 pods and allows 0.
+      // Upstream gives the non-violating PDB DisruptionsAllowed MaxInt32 and the violating one 0:
+      // preemption reads the status, whatever the pods would give.
       name: 'pod can be made schedulable on minHighestPriority node',
       pod: makePod('p').priority(veryHighPriority).obj(),
       pods: [
@@ -117,8 +116,8 @@ describe('DefaultPreemption PostFilter: TestPostFilter', () => {
         makePod('p3').label('test.kubernetes.io/is-violating-pdb', 'violating').priority(midPriority).node('node2').obj(),
       ],
       pdbs: [
-        pdbObject('violating-pdb', { selector: { matchLabels: { 'test.kubernetes.io/is-violating-pdb': 'violating' } }, minAvailable: '100%' }),
-        pdbObject('non-violating-pdb', { selector: { matchLabels: { 'test.kubernetes.io/is-violating-pdb': 'non-violating' } }, minAvailable: 0 }),
+        pdbObject('violating-pdb', { selector: { matchLabels: { 'test.kubernetes.io/is-violating-pdb': 'violating' } }, minAvailable: '100%' }, 0),
+        pdbObject('non-violating-pdb', { selector: { matchLabels: { 'test.kubernetes.io/is-violating-pdb': 'non-violating' } }, minAvailable: 0 }, 2147483647),
       ],
       running: ['p1', 'p2', 'p3'],
       nodes: [capNode('node1', onePodRes), capNode('node2', onePodRes)],

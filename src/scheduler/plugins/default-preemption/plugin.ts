@@ -188,7 +188,7 @@ export class DefaultPreemptionPlugin implements PostFilterPlugin {
   }
 
   private pdbs(): PdbInfo[] {
-    return listPdbs(this.handle.cluster, (p) => p.terminating || this.ctx.isTerminatingVictim(p));
+    return listPdbs(this.handle.cluster);
   }
 }
 
