@@ -9,7 +9,9 @@ import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, sett
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, parseTarget } from './target.js';
 import { runScenario } from '../run/run-scenario.js';
-import { renderNodesFor } from '../cli/nodes-for-command.js';
+import { planNote, renderNodesFor } from '../cli/nodes-for-command.js';
+import type { ProbeTask } from './probe-runner.js';
+import type { SearchPlan } from './nodes-for.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -348,4 +350,70 @@ workload:
   // The pool's own peaks per resource; the CPU pool has no GPU entry.
   const run = runScenario(loadScenario(file, { set: ['cluster.nodePools[1].count=4'] }), { sinks: 'none' });
   assert.deepEqual(run.poolPeaks, { cpu: { cpu: 0, memory: 0 }, gpu: { cpu: 40 / 128, memory: 160 / 512, 'alibaba.com/gpu-milli': 0.75 } });
+});
+
+/** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
+ * CPUs unbound (of 10), and every failure run meets the target. */
+function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {
+  return async (tasks: readonly ProbeTask[]) => tasks.map((t) => {
+    seen.push(t);
+    const c = Number(t.set.map((x) => /\.count=(\d+)$/.exec(x)?.[1]).find((x) => x !== undefined));
+    const m = t.set.some((x) => x.startsWith('duration=')) ? 0 : missing(c);
+    return { pods_unbound_end: m, replicas_desired_end: 10, replicas_ready_end: 10 - m, pods_bound: 10 - m, cpu_requested_peak_ratio: Math.min(1, (3 * (10 - m)) / (4 * c)), memory_requested_peak_ratio: 0.1, requested_peak_s: 2 };
+  });
+}
+
+test("the failure runs add their fault to the faults in force after --set: --set 'faults=[]' with --tolerate is allowed (it was refused), and the scenario's own faults stay otherwise", async () => {
+  const file = join(tempDir('ksim-nodes-for-faults-'), 'with-fault.yaml');
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 10m
+cluster:
+  nodePools:
+    - { name: general, count: 12, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }
+faults:
+  - zoneOutage: { zone: zone-c, at: 8m, for: 1m }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 10
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "3", memory: 1Gi } } }] }
+`);
+  const failureFaults = async (set: string[]) => {
+    const seen: ProbeTask[] = [];
+    const r = await nodesFor({ scenario: file, pool: 'general', target: parseTarget('missing=0'), tolerate: parseTolerance('1 node'), set, runner: recordingRunner((c) => Math.max(0, 10 - c), seen) });
+    const t = seen.find((x) => x.set.includes('cluster.nodePools[0].count=12') && x.set.some((y) => y.startsWith('duration=')));
+    return { count: r.count, set: t?.set ?? [] };
+  };
+  // 1 µs after the peak at 2 s; the run lasts until 2.000001 + 55 + 10 + 300 + 300 s, in whole seconds: 668 s.
+  const down = { nodeDown: { nodes: ['general-0'], at: '2.000001s' } };
+  const own = await failureFaults([]);
+  assert.equal(own.count, 10);
+  assert.deepEqual(own.set, ['cluster.nodePools[0].count=12', `faults=${JSON.stringify([{ zoneOutage: { zone: 'zone-c', at: '8m', for: '1m' } }, down])}`, 'duration=668s']);
+  const none = await failureFaults(['faults=[]']);
+  assert.equal(none.count, 10);
+  assert.deepEqual(none.set, ['faults=[]', 'cluster.nodePools[0].count=12', `faults=${JSON.stringify([down])}`, 'duration=668s']);
+  const moved = await failureFaults(['faults[0].zoneOutage.zone=zone-a']);
+  assert.deepEqual(moved.set.at(-2), `faults=${JSON.stringify([{ zoneOutage: { zone: 'zone-a', at: '8m', for: '1m' } }, down])}`);
+});
+
+test("the plan says 'the 1 lost node is NotReady' (it said 'are'), and 'the 2 lost nodes are'", async () => {
+  const note = async (tolerate: string, set: string[] = []) => {
+    let plan: SearchPlan | null = null;
+    await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), tolerate: parseTolerance(tolerate), set, runner: recordingRunner((c) => Math.max(0, 10 - c), []), onPlan: (p) => (plan = p) });
+    return planNote(plan as unknown as SearchPlan, 'missing=0', tolerate).split('\n')[1] ?? '';
+  };
+  // 12 nodes in 3 zones: general-0 is in zone-a; with 2 down, general-1 in zone-b (zones in parallel).
+  assert.match(await note('1 node'), / then 55 s until the 1 lost node is NotReady, 10 s tainting it /);
+  assert.match(await note('2 nodes'), / then 55 s until the 1 lost node of the slowest zone is NotReady, /);
+  assert.match(await note('2 nodes', ['cluster.nodePools[0].zones=[zone-a]']), / then 55 s until the 2 lost nodes are NotReady, 20 s tainting them /);
+  assert.match(await note('zone-outage', ['cluster.nodePools[0].count=3']), / then 55 s until zone zone-a's 1 node is NotReady, 10 s /);
 });

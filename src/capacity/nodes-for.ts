@@ -17,12 +17,11 @@
 // the lower end when that is the resource bound), until the answer and the count one below it
 // (failing) are both probed.
 import { InputError } from '../api/input-error.js';
-import { readYamlFile } from '../api/yaml-source.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
 import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
-import { loadScenario, type ScenarioNode } from '../workload/scenario.js';
+import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
 import { badness, meets, metricValue, type Target } from './target.js';
 import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 
@@ -582,7 +581,8 @@ function searchPlan(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], 
     const timings = variants.map((v) => {
       const t = failureTiming(v.hit, v.zones, '');
       const n = t.tainted.toLocaleString('en-US');
-      return { ...t, what: v.kind === 'zone' ? `zone ${v.zone}'s ${n} nodes` : `the ${n} lost node${t.tainted === 1 ? '' : 's'}${v.zones !== undefined && v.zones.filter((z) => z.lost > 0).length > 1 ? ' of the slowest zone' : ''}` };
+      const nodes = `node${t.tainted === 1 ? '' : 's'}`;
+      return { ...t, what: v.kind === 'zone' ? `zone ${v.zone}'s ${n} ${nodes}` : `the ${n} lost ${nodes}${v.zones !== undefined && v.zones.filter((z) => z.lost > 0).length > 1 ? ' of the slowest zone' : ''}` };
     });
     const longest = timings.reduce<FailureTiming | null>((a, b) => (a === null || b.settleUs > a.settleUs ? b : a), null);
     if (longest !== null) failure = { runsPerSeed: variants.length, longest };
@@ -592,15 +592,14 @@ function searchPlan(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], 
 
 function poolFacts(o: NodesForOptions): PoolFacts {
   const base = loadScenario(o.scenario, o.set !== undefined ? { set: o.set } : {});
-  const raw = (readYamlFile(o.scenario, o.scenario)[0]?.toJS() ?? {}) as { cluster?: { nodePools?: { name?: string; count?: number; zones?: string[]; costPerHour?: number }[] }; faults?: unknown[] };
+  // As --set left it: the failure runs set faults= to these plus their own, so a --set of the
+  // faults (faults=[] to size without the scenario's outage) holds in them too.
+  const raw = (scenarioDocument(o.scenario, o.set ?? []) ?? {}) as { cluster?: { nodePools?: { name?: string; count?: number; zones?: string[]; costPerHour?: number }[] }; faults?: unknown[] };
   const pools = raw.cluster?.nodePools ?? [];
   const index = pools.findIndex((p) => p.name === o.pool);
   if (index < 0) {
     const names = pools.map((p) => p.name).join(', ');
     throw new InputError('--nodes-for', 0, 0, '', names === '' ? `a node pool of ${o.scenario} (it has none under cluster.nodePools)` : `the name of a node pool of ${o.scenario} (${names})`, JSON.stringify(o.pool));
-  }
-  if (o.tolerate !== undefined && (o.set ?? []).some((s) => s.startsWith('faults'))) {
-    throw new InputError('--set', 0, 0, 'faults', 'no --set of faults with --tolerate (the failure runs set faults themselves)');
   }
   // The pool as the user's --set left it (its count may be 0: read one node's shape; without the
   // faults, which may name nodes past the first).
