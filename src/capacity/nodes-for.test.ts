@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { repoPath } from '../testing/repo-paths.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from '../workload/scenario.js';
-import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, type Probe } from './nodes-for.js';
+import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, unboundWarning, type Probe } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, parseTarget } from './target.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -179,7 +179,7 @@ test('a guess that brings no progress is dropped for doubling: 2 pods no node of
 
 test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
   const t = parseTarget('missing=0');
-  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null });
+  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 0, unboundRun: 'seed 1' });
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(16, false, 5), probe(24, false, 5)]), null, 'only 3× the nodes');
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 5)])?.to.count, 32);
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 6)])?.to.count, 32, 'worse is no better');
@@ -416,4 +416,20 @@ test("the plan says 'the 1 lost node is NotReady' (it said 'are'), and 'the 2 lo
   assert.match(await note('2 nodes'), / then 55 s until the 1 lost node of the slowest zone is NotReady, /);
   assert.match(await note('2 nodes', ['cluster.nodePools[0].zones=[zone-a]']), / then 55 s until the 2 lost nodes are NotReady, 20 s tainting them /);
   assert.match(await note('zone-outage', ['cluster.nodePools[0].count=3']), / then 55 s until zone zone-a's 1 node is NotReady, 10 s /);
+});
+
+test('a target that does not count unbound pods, met with pods left unbound: the answer says how many (1 node of a pool whose 10 pods need 10 met cpu_requested_peak_ratio<=0.8)', async () => {
+  // A pool of 4-CPU nodes for 10 pods of 3 CPUs; with c nodes, 10 − c stay unbound and the
+  // ratio stays low: every count meets the ratio target (0 nodes leave no cluster to run).
+  const rows = (c: number) => ({ pods_unbound_end: Math.max(0, 10 - c), replicas_desired_end: 10, replicas_ready_end: Math.min(10, c), pods_bound: Math.min(10, c), cpu_requested_peak_ratio: 0.3, memory_requested_peak_ratio: 0.1, requested_peak_s: 2 });
+  const runner = async (tasks: readonly ProbeTask[]) => tasks.map((t) => rows(Number(t.set.map((x) => /\.count=(\d+)$/.exec(x)?.[1]).find((x) => x !== undefined))));
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('cpu_requested_peak_ratio<=0.8'), runner });
+  assert.equal(r.count, 1);
+  assert.deepEqual(r.warnings, ["the answer, 1 node of pool general, leaves 9 pods unplaced (pods_unbound_end 9 in seed 1): cpu_requested_peak_ratio<=0.8 counts bound pods only; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)"]);
+  // missing and pending count them: no warning (a target that allows some is the user's).
+  const answer = { ...(r.answer as Probe), unboundEnd: 2 };
+  assert.deepEqual(unboundWarning('general', parseTarget('pending<=2'), answer), []);
+  assert.deepEqual(unboundWarning('general', parseTarget('missing<=2'), answer), []);
+  assert.equal(unboundWarning('general', parseTarget('sched_latency_p99_ms<5000'), { ...answer, count: 2 })[0]?.startsWith('the answer, 2 nodes of pool general, leaves 2 pods unplaced'), true);
+  assert.deepEqual(unboundWarning('general', parseTarget('sched_latency_p99_ms<5000'), { ...answer, unboundEnd: 0 }), []);
 });

@@ -119,6 +119,10 @@ export interface Probe {
   readonly extendedHeadroom: Readonly<Record<string, number>>;
   /** Σ costPerHour of the cluster at this count (null: no pool has a cost). */
   readonly costPerHour: number | null;
+  /** The most pods left unbound at the end (pods_unbound_end) over its runs, and the first run
+   * that left them (NaN, '': none ran). */
+  readonly unboundEnd: number;
+  readonly unboundRun: string;
 }
 
 export interface NodesForResult {
@@ -148,6 +152,8 @@ export interface NodesForResult {
   readonly faultFloor: { readonly count: number; readonly why: string } | null;
   /** `--tolerate 'N nodes'`: N, the fewest nodes that can lose N (fewer are not run). */
   readonly tolerateFloor: number | null;
+  /** What the answer hides (unboundWarning). */
+  readonly warnings: readonly string[];
 }
 
 /** A failing count and one this many times larger that does no better (no met count): the
@@ -259,11 +265,25 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     inversions,
     faultFloor: facts.faultFloor,
     tolerateFloor,
+    warnings: count === null ? [] : unboundWarning(o.pool, o.target, probes.get(count) as Probe),
   };
 }
 
+/** Targets that count the pods left unbound: any other (a requested ratio, a latency) is met
+ * with pods pending, which only count once bound. */
+const COUNTS_UNBOUND = ['missing', 'pods_unbound_end'];
+
+/** The answer's runs leave pods unbound while the target does not count them (a
+ * cpu_requested_peak_ratio<=0.8 that 0 nodes of a pool meet, its pods all pending): said, since
+ * the answer reads as enough nodes. */
+export function unboundWarning(pool: string, t: Target, answer: Probe): string[] {
+  if (COUNTS_UNBOUND.includes(t.metric) || !(answer.unboundEnd > 0)) return [];
+  const n = answer.unboundEnd;
+  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (pods_unbound_end ${n} in ${answer.unboundRun}): ${t.text} counts bound pods only; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
+}
+
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
-  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c) };
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c), unboundEnd: Number.NaN, unboundRun: '' };
 }
 
 /** Σ costPerHour of the cluster with `c` nodes in the pool (null: no pool has a cost). */
@@ -409,6 +429,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     const { outcomes, rows: rs } = perCount.get(c)!;
     const met = outcomes.every((x) => x.met);
     const worst = outcomes.reduce((w, x) => (badness(o.target, x.value) > badness(o.target, w.value) ? x : w));
+    const most = outcomes.reduce((w, x) => (x.unbound > w.unbound ? x : w));
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
     const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
@@ -427,6 +448,8 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       targetValue: worst.value,
       worstRun: worst.label,
       worstTask: worst.task,
+      unboundEnd: most.unbound,
+      unboundRun: most.label,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
       extendedHeadroom,

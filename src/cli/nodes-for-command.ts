@@ -222,6 +222,8 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     process.off('SIGTERM', onSignal);
   }
   const wallMs = performance.now() - started; // ksim-allow-clock
+  // As ksim run's warnings: shown with -q too.
+  for (const w of r.warnings) err(`ksim: warning: ${w}\n`);
   const dims = { resources: r.extendedResources };
   const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv', dims)));
   const runJson = {
@@ -232,6 +234,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     count: r.count,
     plateau: plateauJson(r),
     inversions: r.inversions,
+    warnings: r.warnings,
     wall_time_ms: Math.round(wallMs),
     runs: runsDone,
   };
@@ -315,6 +318,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     probes: r.probes.map(probe),
     plateau: plateauJson(r),
     inversions: r.inversions,
+    warnings: r.warnings,
   };
 }
 
