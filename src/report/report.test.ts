@@ -24,6 +24,9 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
     { label: 'Matrix combinations', value: '2', hint: 'cluster.nodePools[0].count' },
   ]);
   assert.deepEqual(runs?.tables?.[0]?.rows, [['r012', '6', 'error']]);
+  // With a matrix the headline metrics are per combination (below: 10.01 and 11.57), not pooled (10.7).
+  assert.deepEqual(runs?.headlines?.[3], { label: 'sched_latency_p99_ms (median per combination)', value: '10.01 / 11.57', hint: 'cluster.nodePools[0].count=9: 10.01; cluster.nodePools[0].count=12: 11.57' });
+  assert.match(dists?.intro ?? '', /^Each key metric over the 11 runs with status ok, the 2 matrix combinations pooled \(each apart: By matrix value\):/);
   assert.deepEqual(dists?.figures?.map((f) => f.id), [
     'dist-sched_latency_p99_ms', 'dist-startup_latency_p99_ms', 'dist-pods_unbound_end',
     'dist-cpu_requested_mean_ratio', 'dist-memory_requested_mean_ratio', 'dist-reschedule_p99_s',
@@ -39,6 +42,22 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
   const medians = matrix?.tables?.[0];
   assert.deepEqual(medians?.columns.slice(0, 3), ['matrix values', 'runs', 'sched_latency_p99_ms']);
   assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['cluster.nodePools[0].count=9', '6', '10.01'], ['cluster.nodePools[0].count=12', '5', '11.57']]);
+});
+
+test('sweep report headlines: per matrix combination (pods_unbound_end 0 / 3, where pooled it read 1.5), pooled only without a matrix', () => {
+  const dir = tempDir('ksim-report-sweep-cells-');
+  const head = 'run_id,seed,cluster.nodePools[0].count,status,scenario,pods_unbound_end';
+  const rows = [[1, 6, 0], [2, 6, 0], [3, 6, 0], [1, 3, 3], [2, 3, 3], [3, 3, 3]].map(([seed, count, unbound], i) => `r0${i + 1},${seed},${count},ok,shop,${unbound}`);
+  writeFileSync(join(dir, 'sweep.csv'), [head, ...rows].join('\n') + '\n');
+  const page = sweepReport(dir);
+  assert.deepEqual(page.sections[0]?.headlines?.[3], { label: 'pods_unbound_end (median per combination)', value: '3 / 0', hint: 'cluster.nodePools[0].count=3: 3; cluster.nodePools[0].count=6: 0' });
+  assert.equal(page.sections[1]?.figures?.[0]?.note, '6 runs, combinations pooled; min 0, median 1.5, max 3.');
+  // Five combinations or more: the range of their medians, each in the hint.
+  const many = [1, 2, 3, 4, 5].map((c) => `r${c},1,${c},ok,shop,${c * 2}`);
+  writeFileSync(join(dir, 'sweep.csv'), [head, ...many].join('\n') + '\n');
+  assert.deepEqual(sweepReport(dir).sections[0]?.headlines?.[3], { label: 'pods_unbound_end (median per combination)', value: '2 … 10', hint: ['1: 2', '2: 4', '3: 6', '4: 8', '5: 10'].map((x) => `cluster.nodePools[0].count=${x}`).join('; ') });
+  writeFileSync(join(dir, 'sweep.csv'), ['run_id,seed,status,scenario,pods_unbound_end', 'r1,1,ok,shop,0', 'r2,2,ok,shop,3'].join('\n') + '\n');
+  assert.deepEqual(sweepReport(dir).sections[0]?.headlines?.[2], { label: 'pods_unbound_end (median)', value: '1.5' });
 });
 
 test('capacity report: the probe curve by count with each probe\'s round, the target line, and the answer, the fewest nodes above every count that failed', () => {
