@@ -118,6 +118,7 @@ export function capacityReport(dir: string): ReportPage {
     return {
       id: `pool-${slug(pool)}`,
       title: `Pool ${pool}`,
+      ...(searched !== null && searched.warnings.length > 0 ? { intro: searched.warnings.map((w) => `Warning: ${w}.`).join(' ') } : {}),
       headlines,
       figures,
       tables: [{ caption: `Probes of ${pool}`, columns: shown, rows: ps.map((p) => shown.map((c) => p.row.text(c))) }],
@@ -165,6 +166,8 @@ interface CapacityRun {
   readonly pool: string | undefined;
   readonly count: number | null | undefined;
   readonly inversions: readonly { readonly failed: number; readonly met: number }[] | undefined;
+  /** What ksim capacity warned of its answer (pods it leaves unplaced). */
+  readonly warnings: readonly string[];
 }
 
 function capacityRun(dir: string): CapacityRun | null {
@@ -187,11 +190,14 @@ function capacityRun(dir: string): CapacityRun | null {
   const inv = isObject(v) ? v['inversions'] : undefined;
   const pair = (x: unknown) => isObject(x) && Number.isSafeInteger(x['failed']) && Number.isSafeInteger(x['met']);
   if (inv !== undefined && !(Array.isArray(inv) && inv.every(pair))) throw bad('inversions', 'a list of {"failed": N, "met": M}', inv);
+  const warnings = isObject(v) ? v['warnings'] ?? [] : [];
+  if (!(Array.isArray(warnings) && warnings.every((w) => typeof w === 'string'))) throw bad('warnings', 'a list of strings', warnings);
   return {
     tolerate: (t as string | undefined) ?? null,
     pool: pool as string | undefined,
     count: count as number | null | undefined,
     inversions: (inv as { failed: number; met: number }[] | undefined)?.map((x) => ({ failed: x.failed, met: x.met })),
+    warnings: warnings as string[],
   };
 }
 

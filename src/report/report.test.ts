@@ -129,6 +129,10 @@ test('capacity report of a noisy search (20 failed where 16 met): the answer is 
   assert.equal((pool?.figures?.[0]?.chart as ProbeChart).answer, 24);
   assert.equal(pool?.figures?.[0]?.note.endsWith(`Answer: 24 nodes; 23 did not meet it (round 6). ${noise}`), true, pool?.figures?.[0]?.note);
   assert.match(renderReport(dir).html, /The target is noisy at this margin \(20 failed it while 16 met it\): 24 is the fewest nodes above every count that failed/);
+  assert.equal(pool?.intro, undefined);
+  // ksim capacity's warnings about its answer head the pool's section.
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { pool: 'general', target: 'missing=0' }, count: 24, inversions: [], warnings: ['the answer, 24 nodes of pool general, leaves 2 pods unplaced'] }));
+  assert.equal(capacityReport(dir).sections[0]?.intro, 'Warning: the answer, 24 nodes of pool general, leaves 2 pods unplaced.');
   // Without run.json, ksim capacity's rule over the rows gives the same answer and pair.
   rmSync(join(dir, 'run.json'));
   const rows = capacityReport(dir).sections[0]?.headlines ?? [];
