@@ -127,6 +127,18 @@ test('--nodes-for stops when more nodes do not help, and prints the command of i
   assert.match(again.stderr, /Deployment shop\/web ends with 0 of 10 replicas ready: 10 unschedulable, by latest reason: 10 "0\/48 nodes are available: 48 Insufficient cpu/);
 });
 
+test('a ratio target met with pods left unbound: stderr (with -q too), run.json and --json say how many pods the answer leaves unplaced', () => {
+  // 10 pods of 3 CPUs on 4-CPU nodes: 0.75 of the bound pods' nodes requested at any count, so
+  // 1 node meets cpu_requested_peak_ratio<=0.8 with 9 pods pending.
+  const dir = join(tempDir('ksim-capacity-unbound-'), 'out');
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'cpu_requested_peak_ratio<=0.8', '-o', dir, '-q', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const warning = "the answer, 1 node of pool general, leaves 9 pods unplaced (pods_unbound_end 9 in seed 1): cpu_requested_peak_ratio<=0.8 counts bound pods only; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)";
+  assert.equal(r.stderr, `ksim: warning: ${warning}\n`);
+  assert.deepEqual((JSON.parse(r.stdout) as { count: number; warnings: string[] }).warnings, [warning]);
+  assert.deepEqual((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { warnings: string[] }).warnings, [warning]);
+});
+
 test('bad input: one line naming the option, exit 2, nothing written', () => {
   const dir = join(tempDir('ksim-capacity-bad-'), 'out');
   const cases: [string[], RegExp][] = [

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { repoPath } from '../testing/repo-paths.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from '../workload/scenario.js';
-import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, type Probe } from './nodes-for.js';
+import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, unboundWarning, type Probe } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, parseTarget } from './target.js';
 import { runScenario } from '../run/run-scenario.js';
-import { renderNodesFor } from '../cli/nodes-for-command.js';
+import { planNote, renderNodesFor } from '../cli/nodes-for-command.js';
+import type { ProbeTask } from './probe-runner.js';
+import type { SearchPlan } from './nodes-for.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -177,7 +179,7 @@ test('a guess that brings no progress is dropped for doubling: 2 pods no node of
 
 test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
   const t = parseTarget('missing=0');
-  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null });
+  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 0, unboundRun: 'seed 1' });
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(16, false, 5), probe(24, false, 5)]), null, 'only 3× the nodes');
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 5)])?.to.count, 32);
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 6)])?.to.count, 32, 'worse is no better');
@@ -348,4 +350,86 @@ workload:
   // The pool's own peaks per resource; the CPU pool has no GPU entry.
   const run = runScenario(loadScenario(file, { set: ['cluster.nodePools[1].count=4'] }), { sinks: 'none' });
   assert.deepEqual(run.poolPeaks, { cpu: { cpu: 0, memory: 0 }, gpu: { cpu: 40 / 128, memory: 160 / 512, 'alibaba.com/gpu-milli': 0.75 } });
+});
+
+/** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
+ * CPUs unbound (of 10), and every failure run meets the target. */
+function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {
+  return async (tasks: readonly ProbeTask[]) => tasks.map((t) => {
+    seen.push(t);
+    const c = Number(t.set.map((x) => /\.count=(\d+)$/.exec(x)?.[1]).find((x) => x !== undefined));
+    const m = t.set.some((x) => x.startsWith('duration=')) ? 0 : missing(c);
+    return { pods_unbound_end: m, replicas_desired_end: 10, replicas_ready_end: 10 - m, pods_bound: 10 - m, cpu_requested_peak_ratio: Math.min(1, (3 * (10 - m)) / (4 * c)), memory_requested_peak_ratio: 0.1, requested_peak_s: 2 };
+  });
+}
+
+test("the failure runs add their fault to the faults in force after --set: --set 'faults=[]' with --tolerate is allowed (it was refused), and the scenario's own faults stay otherwise", async () => {
+  const file = join(tempDir('ksim-nodes-for-faults-'), 'with-fault.yaml');
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 10m
+cluster:
+  nodePools:
+    - { name: general, count: 12, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }
+faults:
+  - zoneOutage: { zone: zone-c, at: 8m, for: 1m }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 10
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "3", memory: 1Gi } } }] }
+`);
+  const failureFaults = async (set: string[]) => {
+    const seen: ProbeTask[] = [];
+    const r = await nodesFor({ scenario: file, pool: 'general', target: parseTarget('missing=0'), tolerate: parseTolerance('1 node'), set, runner: recordingRunner((c) => Math.max(0, 10 - c), seen) });
+    const t = seen.find((x) => x.set.includes('cluster.nodePools[0].count=12') && x.set.some((y) => y.startsWith('duration=')));
+    return { count: r.count, set: t?.set ?? [] };
+  };
+  // 1 µs after the peak at 2 s; the run lasts until 2.000001 + 55 + 10 + 300 + 300 s, in whole seconds: 668 s.
+  const down = { nodeDown: { nodes: ['general-0'], at: '2.000001s' } };
+  const own = await failureFaults([]);
+  assert.equal(own.count, 10);
+  assert.deepEqual(own.set, ['cluster.nodePools[0].count=12', `faults=${JSON.stringify([{ zoneOutage: { zone: 'zone-c', at: '8m', for: '1m' } }, down])}`, 'duration=668s']);
+  const none = await failureFaults(['faults=[]']);
+  assert.equal(none.count, 10);
+  assert.deepEqual(none.set, ['faults=[]', 'cluster.nodePools[0].count=12', `faults=${JSON.stringify([down])}`, 'duration=668s']);
+  const moved = await failureFaults(['faults[0].zoneOutage.zone=zone-a']);
+  assert.deepEqual(moved.set.at(-2), `faults=${JSON.stringify([{ zoneOutage: { zone: 'zone-a', at: '8m', for: '1m' } }, down])}`);
+});
+
+test("the plan says 'the 1 lost node is NotReady' (it said 'are'), and 'the 2 lost nodes are'", async () => {
+  const note = async (tolerate: string, set: string[] = []) => {
+    let plan: SearchPlan | null = null;
+    await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), tolerate: parseTolerance(tolerate), set, runner: recordingRunner((c) => Math.max(0, 10 - c), []), onPlan: (p) => (plan = p) });
+    return planNote(plan as unknown as SearchPlan, 'missing=0', tolerate).split('\n')[1] ?? '';
+  };
+  // 12 nodes in 3 zones: general-0 is in zone-a; with 2 down, general-1 in zone-b (zones in parallel).
+  assert.match(await note('1 node'), / then 55 s until the 1 lost node is NotReady, 10 s tainting it /);
+  assert.match(await note('2 nodes'), / then 55 s until the 1 lost node of the slowest zone is NotReady, /);
+  assert.match(await note('2 nodes', ['cluster.nodePools[0].zones=[zone-a]']), / then 55 s until the 2 lost nodes are NotReady, 20 s tainting them /);
+  assert.match(await note('zone-outage', ['cluster.nodePools[0].count=3']), / then 55 s until zone zone-a's 1 node is NotReady, 10 s /);
+});
+
+test('a target that does not count unbound pods, met with pods left unbound: the answer says how many (1 node of a pool whose 10 pods need 10 met cpu_requested_peak_ratio<=0.8)', async () => {
+  // A pool of 4-CPU nodes for 10 pods of 3 CPUs; with c nodes, 10 − c stay unbound and the
+  // ratio stays low: every count meets the ratio target (0 nodes leave no cluster to run).
+  const rows = (c: number) => ({ pods_unbound_end: Math.max(0, 10 - c), replicas_desired_end: 10, replicas_ready_end: Math.min(10, c), pods_bound: Math.min(10, c), cpu_requested_peak_ratio: 0.3, memory_requested_peak_ratio: 0.1, requested_peak_s: 2 });
+  const runner = async (tasks: readonly ProbeTask[]) => tasks.map((t) => rows(Number(t.set.map((x) => /\.count=(\d+)$/.exec(x)?.[1]).find((x) => x !== undefined))));
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('cpu_requested_peak_ratio<=0.8'), runner });
+  assert.equal(r.count, 1);
+  assert.deepEqual(r.warnings, ["the answer, 1 node of pool general, leaves 9 pods unplaced (pods_unbound_end 9 in seed 1): cpu_requested_peak_ratio<=0.8 counts bound pods only; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)"]);
+  // missing and pending count them: no warning (a target that allows some is the user's).
+  const answer = { ...(r.answer as Probe), unboundEnd: 2 };
+  assert.deepEqual(unboundWarning('general', parseTarget('pending<=2'), answer), []);
+  assert.deepEqual(unboundWarning('general', parseTarget('missing<=2'), answer), []);
+  assert.equal(unboundWarning('general', parseTarget('sched_latency_p99_ms<5000'), { ...answer, count: 2 })[0]?.startsWith('the answer, 2 nodes of pool general, leaves 2 pods unplaced'), true);
+  assert.deepEqual(unboundWarning('general', parseTarget('sched_latency_p99_ms<5000'), { ...answer, unboundEnd: 0 }), []);
 });

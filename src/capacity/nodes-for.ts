@@ -17,12 +17,11 @@
 // the lower end when that is the resource bound), until the answer and the count one below it
 // (failing) are both probed.
 import { InputError } from '../api/input-error.js';
-import { readYamlFile } from '../api/yaml-source.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
 import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
-import { loadScenario, type ScenarioNode } from '../workload/scenario.js';
+import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
 import { badness, meets, metricValue, type Target } from './target.js';
 import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 
@@ -120,6 +119,10 @@ export interface Probe {
   readonly extendedHeadroom: Readonly<Record<string, number>>;
   /** Σ costPerHour of the cluster at this count (null: no pool has a cost). */
   readonly costPerHour: number | null;
+  /** The most pods left unbound at the end (pods_unbound_end) over its runs, and the first run
+   * that left them (NaN, '': none ran). */
+  readonly unboundEnd: number;
+  readonly unboundRun: string;
 }
 
 export interface NodesForResult {
@@ -149,6 +152,8 @@ export interface NodesForResult {
   readonly faultFloor: { readonly count: number; readonly why: string } | null;
   /** `--tolerate 'N nodes'`: N, the fewest nodes that can lose N (fewer are not run). */
   readonly tolerateFloor: number | null;
+  /** What the answer hides (unboundWarning). */
+  readonly warnings: readonly string[];
 }
 
 /** A failing count and one this many times larger that does no better (no met count): the
@@ -260,11 +265,25 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     inversions,
     faultFloor: facts.faultFloor,
     tolerateFloor,
+    warnings: count === null ? [] : unboundWarning(o.pool, o.target, probes.get(count) as Probe),
   };
 }
 
+/** Targets that count the pods left unbound: any other (a requested ratio, a latency) is met
+ * with pods pending, which only count once bound. */
+const COUNTS_UNBOUND = ['missing', 'pods_unbound_end'];
+
+/** The answer's runs leave pods unbound while the target does not count them (a
+ * cpu_requested_peak_ratio<=0.8 that 0 nodes of a pool meet, its pods all pending): said, since
+ * the answer reads as enough nodes. */
+export function unboundWarning(pool: string, t: Target, answer: Probe): string[] {
+  if (COUNTS_UNBOUND.includes(t.metric) || !(answer.unboundEnd > 0)) return [];
+  const n = answer.unboundEnd;
+  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (pods_unbound_end ${n} in ${answer.unboundRun}): ${t.text} counts bound pods only; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
+}
+
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
-  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c) };
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c), unboundEnd: Number.NaN, unboundRun: '' };
 }
 
 /** Σ costPerHour of the cluster with `c` nodes in the pool (null: no pool has a cost). */
@@ -410,6 +429,7 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     const { outcomes, rows: rs } = perCount.get(c)!;
     const met = outcomes.every((x) => x.met);
     const worst = outcomes.reduce((w, x) => (badness(o.target, x.value) > badness(o.target, w.value) ? x : w));
+    const most = outcomes.reduce((w, x) => (x.unbound > w.unbound ? x : w));
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
     const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
@@ -428,6 +448,8 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       targetValue: worst.value,
       worstRun: worst.label,
       worstTask: worst.task,
+      unboundEnd: most.unbound,
+      unboundRun: most.label,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
       extendedHeadroom,
@@ -582,7 +604,8 @@ function searchPlan(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], 
     const timings = variants.map((v) => {
       const t = failureTiming(v.hit, v.zones, '');
       const n = t.tainted.toLocaleString('en-US');
-      return { ...t, what: v.kind === 'zone' ? `zone ${v.zone}'s ${n} nodes` : `the ${n} lost node${t.tainted === 1 ? '' : 's'}${v.zones !== undefined && v.zones.filter((z) => z.lost > 0).length > 1 ? ' of the slowest zone' : ''}` };
+      const nodes = `node${t.tainted === 1 ? '' : 's'}`;
+      return { ...t, what: v.kind === 'zone' ? `zone ${v.zone}'s ${n} ${nodes}` : `the ${n} lost ${nodes}${v.zones !== undefined && v.zones.filter((z) => z.lost > 0).length > 1 ? ' of the slowest zone' : ''}` };
     });
     const longest = timings.reduce<FailureTiming | null>((a, b) => (a === null || b.settleUs > a.settleUs ? b : a), null);
     if (longest !== null) failure = { runsPerSeed: variants.length, longest };
@@ -592,15 +615,14 @@ function searchPlan(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], 
 
 function poolFacts(o: NodesForOptions): PoolFacts {
   const base = loadScenario(o.scenario, o.set !== undefined ? { set: o.set } : {});
-  const raw = (readYamlFile(o.scenario, o.scenario)[0]?.toJS() ?? {}) as { cluster?: { nodePools?: { name?: string; count?: number; zones?: string[]; costPerHour?: number }[] }; faults?: unknown[] };
+  // As --set left it: the failure runs set faults= to these plus their own, so a --set of the
+  // faults (faults=[] to size without the scenario's outage) holds in them too.
+  const raw = (scenarioDocument(o.scenario, o.set ?? []) ?? {}) as { cluster?: { nodePools?: { name?: string; count?: number; zones?: string[]; costPerHour?: number }[] }; faults?: unknown[] };
   const pools = raw.cluster?.nodePools ?? [];
   const index = pools.findIndex((p) => p.name === o.pool);
   if (index < 0) {
     const names = pools.map((p) => p.name).join(', ');
     throw new InputError('--nodes-for', 0, 0, '', names === '' ? `a node pool of ${o.scenario} (it has none under cluster.nodePools)` : `the name of a node pool of ${o.scenario} (${names})`, JSON.stringify(o.pool));
-  }
-  if (o.tolerate !== undefined && (o.set ?? []).some((s) => s.startsWith('faults'))) {
-    throw new InputError('--set', 0, 0, 'faults', 'no --set of faults with --tolerate (the failure runs set faults themselves)');
   }
   // The pool as the user's --set left it (its count may be 0: read one node's shape; without the
   // faults, which may name nodes past the first).

@@ -104,7 +104,7 @@ export function planNote(p: SearchPlan, target: string, tolerate: string): strin
   out += `, then, if ${p.seeds.length === 1 ? 'it meets' : 'they meet'} ${target}, ${n} failure run${n === 1 ? '' : 's'} (${tolerate} at peak load).\n`;
   const t = fail.longest;
   const most = p.durationUs + t.settleUs;
-  out += `ksim: each failure run simulates up to ${shortDuration(most / 1e6)} at ${int(p.firstCount)} nodes: the peak load (within the first ${shortDuration(p.durationUs / 1e6)}), then ${t.detectS} s until ${t.what} are NotReady, ${seconds(t.taintS)} tainting them at ${t.ratePerS} nodes/s (kube-controller-manager's --node-eviction-rate, one node at a time), ${t.tolerationS} s of default toleration and ${t.replaceS} s for the replacements; fewer nodes, shorter runs.\n`;
+  out += `ksim: each failure run simulates up to ${shortDuration(most / 1e6)} at ${int(p.firstCount)} nodes: the peak load (within the first ${shortDuration(p.durationUs / 1e6)}), then ${t.detectS} s until ${t.what} ${t.tainted === 1 ? 'is' : 'are'} NotReady, ${seconds(t.taintS)} tainting ${t.tainted === 1 ? 'it' : 'them'} at ${t.ratePerS} nodes/s (kube-controller-manager's --node-eviction-rate, one node at a time), ${t.tolerationS} s of default toleration and ${t.replaceS} s for the replacements; fewer nodes, shorter runs.\n`;
   return out;
 }
 
@@ -222,6 +222,8 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     process.off('SIGTERM', onSignal);
   }
   const wallMs = performance.now() - started; // ksim-allow-clock
+  // As ksim run's warnings: shown with -q too.
+  for (const w of r.warnings) err(`ksim: warning: ${w}\n`);
   const dims = { resources: r.extendedResources };
   const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv', dims)));
   const runJson = {
@@ -232,6 +234,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     count: r.count,
     plateau: plateauJson(r),
     inversions: r.inversions,
+    warnings: r.warnings,
     wall_time_ms: Math.round(wallMs),
     runs: runsDone,
   };
@@ -315,6 +318,7 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     probes: r.probes.map(probe),
     plateau: plateauJson(r),
     inversions: r.inversions,
+    warnings: r.warnings,
   };
 }
 

@@ -4,8 +4,11 @@
 // probe's runs), ..., the headroom per resource (columns named *headroom*: cpu, memory, then after
 // cost_per_hour one per extended resource, e.g. nvidia.com/gpu_headroom_ratio). A
 // file without target_value gives the metric in the first other column after met. It shows each
-// pool's probe curve (the metric per node count, met or not, the target line and the answer: the
-// smallest count that met it) and the headroom over counts.
+// pool's probe curve (the metric per node count, met or not, the target line and the answer) and
+// the headroom over counts. The answer is the one ksim capacity gave: run.json's count (and its
+// inversions, the noise note), else, without run.json, the same rule over the rows — the fewest
+// nodes above every count that failed, which is not the smallest count that met when the target
+// was noisy (a larger count failed where a smaller one met).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
@@ -43,12 +46,19 @@ export function capacityReport(dir: string): ReportPage {
   });
   if (probes.length === 0) throw new InputError(header.display, 0, 0, '', 'one probe row after the header', 'none');
   const pools = [...new Set(probes.map((p) => p.pool))].sort(naturalCompare);
-  const tolerate = toleratedFailure(dir);
+  const run = capacityRun(dir);
+  const tolerate = run?.tolerate ?? null;
   const sections: Section[] = pools.map((pool): Section => {
     const ps = probes.filter((p) => p.pool === pool);
-    const metCounts = ps.filter((p) => p.met).map((p) => p.count);
-    const answer = metCounts.length > 0 ? Math.min(...metCounts) : null;
+    // run.json is of one search, of one pool (options.pool).
+    const searched = run !== null && run.count !== undefined && (run.pool === undefined || run.pool === pool) ? run : null;
+    const answer = searched !== null ? (searched.count as number | null) : answerByRule(ps);
+    const inversions = searched?.inversions ?? inversionsOf(ps);
     const atAnswer = ps.find((p) => p.count === answer);
+    if (answer !== null && atAnswer?.met !== true) {
+      throw new InputError(join(dir, 'run.json'), 0, 0, 'count', `a count capacity.csv has as met (${ps.filter((p) => p.met).map((p) => p.count).join(', ') || 'none'})`, String(answer));
+    }
+    const noise = answer === null || inversions.length === 0 ? '' : `The target is noisy at this margin (${inversions.map((x) => `${x.failed} failed it while ${x.met} met it`).join('; ')}): ${answer} is the fewest nodes above every count that failed; more --seeds make the answer steadier.`;
     const below = answer === null ? undefined : ps.find((p) => p.count === answer - 1);
     const target = TARGET.exec(header.has('target') ? (ps[0] as Probe).row.text('target') : '');
     const yLabel = metric === null ? 'target met (1) or not (0)' : target !== null ? (target[1] as string) : metric;
@@ -56,7 +66,7 @@ export function capacityReport(dir: string): ReportPage {
       {
         id: `probes-${slug(pool)}`,
         title: `Probe curve: ${pool}`,
-        note: `Each dot a probe, labelled with ${header.has('round') ? 'the search round it ran in' : 'its row'}; green: met${target !== null ? ` ${target[0].trim()}` : ' the target'}${metric === 'target_value' ? ' (the worst value over the probe\'s runs)' : ''}. ${answer === null ? 'No probe met the target.' : `Answer: ${answer} nodes${below !== undefined ? `; ${answer - 1} did not meet it (${below.label})` : ''}.`}`,
+        note: `Each dot a probe, labelled with ${header.has('round') ? 'the search round it ran in' : 'its row'}; green: met${target !== null ? ` ${target[0].trim()}` : ' the target'}${metric === 'target_value' ? ' (the worst value over the probe\'s runs)' : ''}. ${answer === null ? 'No probe met the target.' : `Answer: ${answer} nodes${below !== undefined ? `; ${answer - 1} did not meet it (${below.label})` : ''}.`}${noise === '' ? '' : ` ${noise}`}`,
         chart: {
           type: 'probe',
           xLabel: `${pool} nodes`,
@@ -79,7 +89,8 @@ export function capacityReport(dir: string): ReportPage {
     }
     const tolerating = tolerate === null || tolerate === 'none' ? '' : `, tolerating ${tolerate} at peak load`;
     const headlines: Headline[] = [
-      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : target !== null ? `smallest count meeting ${target[0].trim()}${tolerating}` : `smallest count that met the target${tolerating}` },
+      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : `fewest nodes meeting ${target !== null ? target[0].trim() : 'the target'}${tolerating}, above every count that failed it` },
+      ...(noise === '' ? [] : [{ label: 'Noisy target', value: `${inversions.length} inversion${inversions.length === 1 ? '' : 's'}`, hint: noise }]),
       probesHeadline(ps),
     ];
     // The failure every met probe survived (run.json's --tolerate; none: fault-free runs only).
@@ -107,6 +118,7 @@ export function capacityReport(dir: string): ReportPage {
     return {
       id: `pool-${slug(pool)}`,
       title: `Pool ${pool}`,
+      ...(searched !== null && searched.warnings.length > 0 ? { intro: searched.warnings.map((w) => `Warning: ${w}.`).join(' ') } : {}),
       headlines,
       figures,
       tables: [{ caption: `Probes of ${pool}`, columns: shown, rows: ps.map((p) => shown.map((c) => p.row.text(c))) }],
@@ -127,9 +139,38 @@ function noAnswerHint(ps: readonly Probe[], target: RegExpExecArray | null, metr
   return `more nodes did not help: ${t.metric} ${v(plateau.from.targetValue)} at ${plateau.from.count} nodes, ${v(plateau.to.targetValue)} at ${plateau.to.count}`;
 }
 
-/** The failure the search tolerated, from the run.json ksim capacity writes beside
- * capacity.csv (options.tolerate: 'zone-outage', '2 nodes', 'none'); null without one. */
-function toleratedFailure(dir: string): string | null {
+/** ksim capacity's rule over the rows: the fewest met count above every count that failed
+ * (null: none). Counts below a floor, not run, are failed rows below every count run. */
+export function answerByRule(ps: readonly { readonly count: number; readonly met: boolean }[]): number | null {
+  const failed = Math.max(-1, ...ps.filter((p) => !p.met).map((p) => p.count));
+  const above = ps.filter((p) => p.met && p.count > failed).map((p) => p.count);
+  return above.length === 0 ? null : Math.min(...above);
+}
+
+/** Each met count below a failed one, with the smallest failed count above it (as ksim capacity
+ * pairs them when it finds them). */
+function inversionsOf(ps: readonly Probe[]): { failed: number; met: number }[] {
+  const out: { failed: number; met: number }[] = [];
+  for (const m of ps.filter((p) => p.met).sort((a, b) => a.count - b.count)) {
+    const failedAbove = ps.filter((p) => !p.met && p.count > m.count).map((p) => p.count);
+    if (failedAbove.length > 0) out.push({ failed: Math.min(...failedAbove), met: m.count });
+  }
+  return out;
+}
+
+/** What the report reads of the run.json ksim capacity writes beside capacity.csv: the failure
+ * tolerated (options.tolerate: 'zone-outage', '2 nodes', 'none'), the pool, and the search's
+ * answer (count, null when none met) and inversions; null without run.json. */
+interface CapacityRun {
+  readonly tolerate: string | null;
+  readonly pool: string | undefined;
+  readonly count: number | null | undefined;
+  readonly inversions: readonly { readonly failed: number; readonly met: number }[] | undefined;
+  /** What ksim capacity warned of its answer (pods it leaves unplaced). */
+  readonly warnings: readonly string[];
+}
+
+function capacityRun(dir: string): CapacityRun | null {
   const file = join(dir, 'run.json');
   if (!existsSync(file)) return null;
   let v: unknown;
@@ -138,10 +179,26 @@ function toleratedFailure(dir: string): string | null {
   } catch (e) {
     throw new InputError(file, 0, 0, '', 'the JSON object ksim capacity writes', `unreadable JSON (${(e as Error).message})`);
   }
-  const t = isObject(v) && isObject(v['options']) ? v['options']['tolerate'] : undefined;
-  if (t === undefined) return null;
-  if (typeof t !== 'string') throw new InputError(file, 0, 0, 'options.tolerate', "'none', 'zone-outage' or 'N nodes'", JSON.stringify(t));
-  return t;
+  const bad = (path: string, expected: string, got: unknown) => new InputError(file, 0, 0, path, expected, JSON.stringify(got));
+  const options = isObject(v) && isObject(v['options']) ? v['options'] : {};
+  const t = options['tolerate'];
+  if (t !== undefined && typeof t !== 'string') throw bad('options.tolerate', "'none', 'zone-outage' or 'N nodes'", t);
+  const pool = options['pool'];
+  if (pool !== undefined && typeof pool !== 'string') throw bad('options.pool', 'a pool name', pool);
+  const count = isObject(v) ? v['count'] : undefined;
+  if (count !== undefined && count !== null && !Number.isSafeInteger(count)) throw bad('count', 'a count of nodes or null', count);
+  const inv = isObject(v) ? v['inversions'] : undefined;
+  const pair = (x: unknown) => isObject(x) && Number.isSafeInteger(x['failed']) && Number.isSafeInteger(x['met']);
+  if (inv !== undefined && !(Array.isArray(inv) && inv.every(pair))) throw bad('inversions', 'a list of {"failed": N, "met": M}', inv);
+  const warnings = isObject(v) ? v['warnings'] ?? [] : [];
+  if (!(Array.isArray(warnings) && warnings.every((w) => typeof w === 'string'))) throw bad('warnings', 'a list of strings', warnings);
+  return {
+    tolerate: (t as string | undefined) ?? null,
+    pool: pool as string | undefined,
+    count: count as number | null | undefined,
+    inversions: (inv as { failed: number; met: number }[] | undefined)?.map((x) => ({ failed: x.failed, met: x.met })),
+    warnings: warnings as string[],
+  };
 }
 
 function slug(s: string): string {

@@ -2,11 +2,11 @@
 // the messages a wrong folder gets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPath } from '../testing/repo-paths.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { capacityReport } from './capacity-report.js';
+import { answerByRule, capacityReport } from './capacity-report.js';
 import type { BoxChart, HistogramChart, ProbeChart } from './charts.js';
 import { renderReport } from './report.js';
 import { sweepReport } from './sweep-report.js';
@@ -24,6 +24,9 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
     { label: 'Matrix combinations', value: '2', hint: 'cluster.nodePools[0].count' },
   ]);
   assert.deepEqual(runs?.tables?.[0]?.rows, [['r012', '6', 'error']]);
+  // With a matrix the headline metrics are per combination (below: 10.01 and 11.57), not pooled (10.7).
+  assert.deepEqual(runs?.headlines?.[3], { label: 'sched_latency_p99_ms (median per combination)', value: '10.01 / 11.57', hint: 'cluster.nodePools[0].count=9: 10.01; cluster.nodePools[0].count=12: 11.57' });
+  assert.match(dists?.intro ?? '', /^Each key metric over the 11 runs with status ok, the 2 matrix combinations pooled \(each apart: By matrix value\):/);
   assert.deepEqual(dists?.figures?.map((f) => f.id), [
     'dist-sched_latency_p99_ms', 'dist-startup_latency_p99_ms', 'dist-pods_unbound_end',
     'dist-cpu_requested_mean_ratio', 'dist-memory_requested_mean_ratio', 'dist-reschedule_p99_s',
@@ -41,12 +44,28 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
   assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['cluster.nodePools[0].count=9', '6', '10.01'], ['cluster.nodePools[0].count=12', '5', '11.57']]);
 });
 
-test('capacity report: the probe curve by count with each probe\'s round, the target line, and the answer, the smallest count that met it', () => {
+test('sweep report headlines: per matrix combination (pods_unbound_end 0 / 3, where pooled it read 1.5), pooled only without a matrix', () => {
+  const dir = tempDir('ksim-report-sweep-cells-');
+  const head = 'run_id,seed,cluster.nodePools[0].count,status,scenario,pods_unbound_end';
+  const rows = [[1, 6, 0], [2, 6, 0], [3, 6, 0], [1, 3, 3], [2, 3, 3], [3, 3, 3]].map(([seed, count, unbound], i) => `r0${i + 1},${seed},${count},ok,shop,${unbound}`);
+  writeFileSync(join(dir, 'sweep.csv'), [head, ...rows].join('\n') + '\n');
+  const page = sweepReport(dir);
+  assert.deepEqual(page.sections[0]?.headlines?.[3], { label: 'pods_unbound_end (median per combination)', value: '3 / 0', hint: 'cluster.nodePools[0].count=3: 3; cluster.nodePools[0].count=6: 0' });
+  assert.equal(page.sections[1]?.figures?.[0]?.note, '6 runs, combinations pooled; min 0, median 1.5, max 3.');
+  // Five combinations or more: the range of their medians, each in the hint.
+  const many = [1, 2, 3, 4, 5].map((c) => `r${c},1,${c},ok,shop,${c * 2}`);
+  writeFileSync(join(dir, 'sweep.csv'), [head, ...many].join('\n') + '\n');
+  assert.deepEqual(sweepReport(dir).sections[0]?.headlines?.[3], { label: 'pods_unbound_end (median per combination)', value: '2 … 10', hint: ['1: 2', '2: 4', '3: 6', '4: 8', '5: 10'].map((x) => `cluster.nodePools[0].count=${x}`).join('; ') });
+  writeFileSync(join(dir, 'sweep.csv'), ['run_id,seed,status,scenario,pods_unbound_end', 'r1,1,ok,shop,0', 'r2,2,ok,shop,3'].join('\n') + '\n');
+  assert.deepEqual(sweepReport(dir).sections[0]?.headlines?.[2], { label: 'pods_unbound_end (median)', value: '1.5' });
+});
+
+test('capacity report: the probe curve by count with each probe\'s round, the target line, and the answer, the fewest nodes above every count that failed', () => {
   const page = capacityReport(CAPACITY);
   const pool = page.sections[0];
   assert.equal(pool?.title, 'Pool general');
   assert.deepEqual(pool?.headlines, [
-    { label: 'Answer', value: '10 nodes', hint: 'smallest count meeting pods_unbound_end=0' },
+    { label: 'Answer', value: '10 nodes', hint: 'fewest nodes meeting pods_unbound_end=0, above every count that failed it' },
     { label: 'Probes', value: '8', hint: 'counts 1 … 16' },
     // The fixture has no run.json: which failure the search tolerated is not known.
     { label: 'Failure tolerated', value: 'unknown', hint: 'no run.json beside capacity.csv says which --tolerate the search had' },
@@ -74,7 +93,7 @@ test('capacity report: the failure tolerated, from run.json beside capacity.csv,
   writeFileSync(join(dir, 'capacity.csv'), [head, 'general,5,false,1,missing=0,1,4,3,seed 1,0.2,0.9,2.4038', 'general,6,true,1,missing=0,0,4,4,seed 1,0.3,0.9,3.0048'].join('\n') + '\n');
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ command: 'capacity --nodes-for', options: { pool: 'general', target: 'missing=0', tolerate: 'zone-outage' } }));
   const headlines = capacityReport(dir).sections[0]?.headlines ?? [];
-  assert.deepEqual(headlines[0], { label: 'Answer', value: '6 nodes', hint: 'smallest count meeting missing=0, tolerating zone-outage at peak load' });
+  assert.deepEqual(headlines[0], { label: 'Answer', value: '6 nodes', hint: 'fewest nodes meeting missing=0, tolerating zone-outage at peak load, above every count that failed it' });
   assert.deepEqual(headlines[2], { label: 'Failure tolerated', value: 'zone-outage', hint: 'at peak load, in every met probe' });
   assert.deepEqual(headlines.at(-1), { label: 'Cost at the answer', value: '3.00 per hour' });
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { tolerate: 'none' } }));
@@ -86,6 +105,44 @@ test('capacity report: the failure tolerated, from run.json beside capacity.csv,
   const none = capacityReport(dir).sections[0]?.headlines ?? [];
   assert.deepEqual(none[1], { label: 'Probes', value: '1', hint: 'counts 5 … 5 (+1 below a floor, not run)' });
   assert.deepEqual(none[2], { label: 'Failure tolerated', value: '2 nodes', hint: 'at peak load (no probe met the target)' });
+});
+
+test('capacity report of a noisy search (20 failed where 16 met): the answer is ksim capacity\'s, 24 from run.json (it said 16), with the noise note, and the headroom and cost are 24\'s', () => {
+  // The probes of ksim capacity shop-nf.yaml --nodes-for general --tolerate '2 nodes' --seeds 1-3,
+  // reduced: it printed 24 nodes, 10.63 per hour, cpu headroom 89.4 %.
+  const dir = tempDir('ksim-report-cap-noisy-');
+  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour';
+  const row = (count: number, met: boolean, round: number, missing: number, cpu: number, cost: number) => `general,${count},${met},${round},missing=0,${missing},6,${met ? 6 : 5},seed 2,${cpu},0.9,${cost}`;
+  writeFileSync(join(dir, 'capacity.csv'), [head, row(12, false, 2, 2, 0.8, 6.02), row(16, true, 4, 0, 0.846875, 7.556), row(20, false, 4, 1, 0.875, 9.092), row(23, false, 6, 1, 0.889674, 10.244), row(24, true, 3, 0, 0.89375, 10.628), row(48, true, 3, 0, 0.940625, 19.844)].join('\n') + '\n');
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ command: 'capacity --nodes-for', options: { pool: 'general', target: 'missing=0', tolerate: '2 nodes' }, count: 24, plateau: null, inversions: [{ failed: 20, met: 16 }] }));
+  const noise = 'The target is noisy at this margin (20 failed it while 16 met it): 24 is the fewest nodes above every count that failed; more --seeds make the answer steadier.';
+  const pool = capacityReport(dir).sections[0];
+  assert.deepEqual(pool?.headlines?.slice(0, 2), [
+    { label: 'Answer', value: '24 nodes', hint: 'fewest nodes meeting missing=0, tolerating 2 nodes at peak load, above every count that failed it' },
+    { label: 'Noisy target', value: '1 inversion', hint: noise },
+  ]);
+  assert.deepEqual(pool?.headlines?.slice(-3), [
+    { label: 'cpu_headroom_ratio at the answer', value: '89.4 %' },
+    { label: 'memory_headroom_ratio at the answer', value: '90.0 %' },
+    { label: 'Cost at the answer', value: '10.63 per hour' },
+  ]);
+  assert.equal((pool?.figures?.[0]?.chart as ProbeChart).answer, 24);
+  assert.equal(pool?.figures?.[0]?.note.endsWith(`Answer: 24 nodes; 23 did not meet it (round 6). ${noise}`), true, pool?.figures?.[0]?.note);
+  assert.match(renderReport(dir).html, /The target is noisy at this margin \(20 failed it while 16 met it\): 24 is the fewest nodes above every count that failed/);
+  assert.equal(pool?.intro, undefined);
+  // ksim capacity's warnings about its answer head the pool's section.
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { pool: 'general', target: 'missing=0' }, count: 24, inversions: [], warnings: ['the answer, 24 nodes of pool general, leaves 2 pods unplaced'] }));
+  assert.equal(capacityReport(dir).sections[0]?.intro, 'Warning: the answer, 24 nodes of pool general, leaves 2 pods unplaced.');
+  // Without run.json, ksim capacity's rule over the rows gives the same answer and pair.
+  rmSync(join(dir, 'run.json'));
+  const rows = capacityReport(dir).sections[0]?.headlines ?? [];
+  assert.deepEqual([rows[0]?.value, rows[1]?.hint], ['24 nodes', noise]);
+  assert.equal(answerByRule([{ count: 8, met: true }, { count: 9, met: false }, { count: 10, met: true }, { count: 11, met: false }, { count: 12, met: true }]), 12);
+  assert.equal(answerByRule([{ count: 9, met: false }, { count: 10, met: true }, { count: 12, met: true }]), 10);
+  assert.equal(answerByRule([{ count: 9, met: false }]), null);
+  // A run.json whose answer capacity.csv does not have as met is refused.
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ options: { pool: 'general' }, count: 23, inversions: [] }));
+  assert.throws(() => capacityReport(dir), { message: `${join(dir, 'run.json')}: count: expected a count capacity.csv has as met (16, 24, 48), got 23` });
 });
 
 test('capacity report with no count met: the Answer says whether more nodes stopped helping (ksim capacity\'s rule: 4× the nodes, no better)', () => {

@@ -58,10 +58,10 @@ export function sweepReport(dir: string): ReportPage {
       id: 'distributions',
       title: 'Distributions over the runs',
       compact: true,
-      intro: `Each key metric over the ${ok.length} runs with status ${OK}: how many runs fall in each range; red, the median.`,
+      intro: `Each key metric over the ${ok.length} runs with status ${OK}${matrix.length > 0 ? `, the ${groups.length} matrix combinations pooled (each apart: By matrix value)` : ''}: how many runs fall in each range; red, the median.`,
       figures: metrics.map((m): Figure => {
         const values = numbers(ok, m);
-        return { id: `dist-${m}`, title: m, note: `${values.length} runs; min ${short(Math.min(...values))}, median ${short(median(values))}, max ${short(Math.max(...values))}.`, chart: { type: 'histogram', label: m, bins: histogram(values), median: median(values) } };
+        return { id: `dist-${m}`, title: m, note: `${values.length} runs${matrix.length > 0 ? ', combinations pooled' : ''}; min ${short(Math.min(...values))}, median ${short(median(values))}, max ${short(Math.max(...values))}.`, chart: { type: 'histogram', label: m, bins: histogram(values), median: median(values) } };
       }),
     },
   ];
@@ -101,7 +101,18 @@ function headlines(runs: readonly SweepRun[], ok: readonly SweepRun[], matrix: r
     { label: 'Seeds', value: String(seeds.length), hint: seeds.length > 0 ? `${seeds[0]} … ${seeds[seeds.length - 1]}` : '' },
   ];
   if (matrix.length > 0) out.push({ label: 'Matrix combinations', value: String(groups.length), hint: matrix.join(', ') });
-  for (const m of metrics) out.push({ label: `${m} (median)`, value: short(median(numbers(ok, m))) });
+  // With a matrix, per combination: a median pooled over layouts (pods_unbound_end 1.5 where
+  // one layout leaves 0 and the other 3) describes none of them.
+  for (const m of metrics) {
+    if (matrix.length === 0) {
+      out.push({ label: `${m} (median)`, value: short(median(numbers(ok, m))) });
+      continue;
+    }
+    const medians = groups.map((g) => median(numbers(ok.filter((r) => r.group === g), m)));
+    const shown = medians.filter((v) => Number.isFinite(v));
+    const value = groups.length <= 4 || shown.length === 0 ? medians.map(short).join(' / ') : `${short(Math.min(...shown))} … ${short(Math.max(...shown))}`;
+    out.push({ label: `${m} (median per combination)`, value, hint: groups.map((g, i) => `${g}: ${short(medians[i] as number)}`).join('; ') });
+  }
   return out;
 }
 

@@ -149,6 +149,16 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   return scenarioFromDocs(readYamlFile(file, file), file, createHash('sha256').update(readFileSync(file)).digest('hex'), opts);
 }
 
+/** The scenario file's document as plain data with the --set overrides applied (not validated:
+ * load it with loadScenario first), for a caller that writes parts of it back as --set values
+ * (ksim capacity's failure runs add their fault to the faults in force). */
+export function scenarioDocument(file: string, set: readonly string[] = []): unknown {
+  const doc = readYamlFile(file, file)[0];
+  if (doc === undefined) return {};
+  for (const s of set) applySet(doc, s);
+  return doc.toJS();
+}
+
 /** Parses a scenario from text (for tests and library users); `file` names it in errors and
  * anchors relative paths. */
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
