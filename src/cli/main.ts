@@ -13,7 +13,7 @@ import { registerSweepCommand } from './sweep-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerCompareCommand } from './compare-command.js';
 import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, exitNow } from './exit.js';
-import { NeedsMoreHeap, relaunchWithHeap } from './heap.js';
+import { commandStartMs, NeedsMoreHeap, relaunchWithHeap } from './heap.js';
 import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
@@ -75,8 +75,9 @@ export async function main(argv: string[]): Promise<number> {
               strict: a.strict,
               report: a.report,
               // performance.now() counts from the process's start: Node.js's own start and
-              // ksim's modules are part of the loading the run's last line reports.
-              startedMs: 0,
+              // ksim's modules are part of the loading the run's last line reports; in a child
+              // relaunched with more heap, from the parent's start (the user's whole command).
+              startedMs: commandStartMs(),
             },
             out,
             (t) => process.stderr.write(t),
