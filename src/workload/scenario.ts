@@ -149,6 +149,16 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   return scenarioFromDocs(readYamlFile(file, file), file, createHash('sha256').update(readFileSync(file)).digest('hex'), opts);
 }
 
+/** A scenario file's document as plain data with the --set overrides applied, unchecked (loading
+ * says what is wrong): a look at the effective scenario before loading it (`ksim run` announcing
+ * big inputs). Throws what reading it or applying a --set meets. */
+export function rawScenarioWithSets(file: string, set: readonly string[] = []): Obj {
+  const doc = readYamlFile(file, file)[0];
+  if (doc === undefined) return {};
+  for (const s of set) applySet(doc, s);
+  return (doc.toJS() ?? {}) as Obj;
+}
+
 /** Parses a scenario from text (for tests and library users); `file` names it in errors and
  * anchors relative paths. */
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
