@@ -18,7 +18,7 @@ export {
   type SchedulerConfig,
 } from './scheduler/config/kube-scheduler-configuration.js';
 export { toCsv, writeOutputsAtomically, formatRow, MemorySink, NULL_SINK, OutputFolder, CsvFileSink, type Table, type RowSink } from './metrics/csv-output.js';
-export { SCHEMAS, columnsOf, columnNames, type Column, type ColumnType, type Cell, type TypedRow, type OutputFileName } from './metrics/schema.js';
+export { SCHEMAS, columnsOf, columnNames, type Column, type ColumnType, type Cell, type TypedRow, type OutputFileName, type SummaryColumn, type SummaryValues } from './metrics/schema.js';
 export { InputError } from './api/input-error.js';
 export { renderReport, writeReport, REPORT_FILE, type ReportKind } from './report/report.js';
 export { TRACE_FORMATS } from './workload/traces/registry.js';

@@ -65,7 +65,11 @@ test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 
   assert.deepEqual(rows.map((x) => [Number(x['count']), x['met']]), j.probes.map((p) => [p.count, String(p.met)]));
   const nine = rows.find((x) => x['count'] === '9');
   assert.deepEqual([nine?.['met'], nine?.['target'], nine?.['target_value'], nine?.['cost_per_hour']], ['false', 'missing=0', '1', '1.8']);
-  assert.ok(existsSync(join(dir, 'run.json')));
+  // run.json times the loading (from the process's start) and the search apart, as ksim run's.
+  const runJson = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(runJson['command'], 'capacity --nodes-for');
+  assert.deepEqual(['load_time_ms', 'wall_time_ms'].map((k) => typeof runJson[k]), ['number', 'number']);
+  assert.ok((runJson['load_time_ms'] as number) > 0, String(runJson['load_time_ms']));
   // Same scenario, same answer, byte for byte.
   const again = join(tempDir('ksim-capacity-'), 'out');
   const loud = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', again);

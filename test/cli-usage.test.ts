@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 import { KSIM_VERSION } from '../src/version.js';
-import { bareCheckInvariantsLast } from '../src/cli/main.js';
+import { bareCheckInvariantsLast, longOptionsOnly } from '../src/cli/main.js';
 
 function ksim(...args: string[]) {
   return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -39,6 +39,20 @@ test('ksim completion prints a shell completion script, and completes commands',
   assert.match(r.stdout, /###-begin-ksim-completions-###/);
   const words = ksim('--get-yargs-completions', 'ksim', '');
   assert.deepEqual(words.stdout.trim().split('\n').slice(0, 2), ['run', 'explain']);
+});
+
+test('completion after -- offers long options only, never a one-letter alias with two dashes (--o); after - it offers -o', () => {
+  const words = (...args: string[]) => ksim('--get-yargs-completions', 'ksim', ...args).stdout.trim().split('\n');
+  // Before: yargs offered --output and --o, --quiet and --q.
+  const long = words('run', '--');
+  assert.deepEqual(long.filter((w) => /^--.$/.test(w)), []);
+  assert.ok(long.includes('--output') && long.includes('--quiet'), long.join(' '));
+  const short = words('run', '-');
+  assert.deepEqual(short.filter((w) => ['-o', '-q', '--output', '--quiet'].includes(w)), ['--output', '-o', '--quiet', '-q']);
+  // explain's -o table|json and capacity's -o alike.
+  assert.equal(words('explain', '--').includes('--o'), false);
+  assert.equal(words('capacity', '--').includes('--o'), false);
+  assert.deepEqual(longOptionsOnly(['--o:Output folder', '--output:Output folder', '--no-q', '-o', '--quiet', '--q']), ['--output:Output folder', '-o', '--quiet']);
 });
 
 const USAGE_ERRORS: [args: string[], stderr: string][] = [

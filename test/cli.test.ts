@@ -47,6 +47,26 @@ test('ksim run writes every output and prints the summary', () => {
   assert.match(String((run['scenario'] as Record<string, unknown>)['sha256']), /^[0-9a-f]{64}$/);
 });
 
+test('a run relaunched with more heap reports the wall time of the whole command, the parent\'s time before the relaunch included', () => {
+  // What relaunchWithHeap gives the child: its heap, and the parent's start (here 60 s ago, far
+  // more than the run takes even on a loaded machine).
+  const dir = tempDir('ksim-relaunched-');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'run', 'scenarios/quickstart.yaml', '-o', dir], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, KSIM_HEAP_MIB: '4096', KSIM_STARTED_AT_MS: String(Date.now() - 60_000) },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const m = /in (\d+\.\d\d) s of wall time \((\d+\.\d\d) s loading, (\d+\.\d\d) s simulating and writing\)\.\n$/.exec(r.stdout);
+  assert.ok(m !== null, r.stdout);
+  // Before: counted from the child's start, 0.4 s in all on a quiet machine.
+  assert.ok(Number(m[1]) >= 60 && Number(m[2]) >= 60, m[0]);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, number>;
+  assert.ok(run['load_time_ms']! >= 60_000, String(run['load_time_ms']));
+  // The parent's time is loading, not simulating.
+  assert.ok(run['wall_time_ms']! < 60_000, String(run['wall_time_ms']));
+});
+
 test('the same scenario and seed give byte-identical CSVs; another seed gives other placements', () => {
   const a = runTo(tempDir('ksim-det-a-'));
   const b = runTo(tempDir('ksim-det-b-'));

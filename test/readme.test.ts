@@ -120,39 +120,54 @@ function sampleMatcher(line: string): RegExp {
   return new RegExp(`^${esc.replace(/\\\.\\\.\\\./g, '.*').replace(/\d+\\\.\d+ s (?=of wall time|loading|simulating)/g, '\\d+\\.\\d+ s ')}$`);
 }
 
-/** Every non-elided sample line appears in the output, in order. */
+/** Every sample line appears in the output, in order, and the output has no line between two
+ * sample lines but where the sample elides some with a `...` line (blank lines aside): a line the
+ * command prints and the sample leaves out unmarked is a stale sample. */
 function assertSampleCurrent(sample: readonly string[], output: string): void {
-  const out = output.split('\n').map((l) => l.trim().replace(/\s+/g, ' '));
+  const out = output.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter((l) => l !== '');
   let at = 0;
+  let elided = false;
   for (const s of sample) {
-    if (s.trim() === '' || s.trim() === '...') continue;
+    if (s.trim() === '') continue;
+    if (s.trim() === '...') {
+      elided = true;
+      continue;
+    }
     const re = sampleMatcher(s);
     const found = out.findIndex((l, i) => i >= at && re.test(l));
     assert.ok(found >= 0, `README sample line not in the output (after line ${at}): ${JSON.stringify(s)}\noutput:\n${output}`);
+    assert.ok(found === at || elided, `README sample leaves out output lines before ${JSON.stringify(s)} without a "..." line: ${JSON.stringify(out.slice(at, found))}`);
     at = found + 1;
+    elided = false;
   }
 }
 
-/** Output samples, by their first line, and the command that prints them. */
-const SAMPLES: [firstLine: string, args: string[]][] = [
-  ['ksim run quickstart (seed 42)', ['run', 'scenarios/quickstart.yaml']],
-  ['pod default/web-0, profile default-scheduler', ['explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
-  ['5 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)', ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml']],
-  ['15 nodes of pool general meet missing=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q']],
+/** Output samples, by their first line, the command that prints them, and whether the sample is
+ * its whole output, byte for byte (else: its lines in order, with `...` for what is left out). */
+const SAMPLES: [firstLine: string, args: string[], exact: boolean][] = [
+  ['ksim run quickstart (seed 42)', ['run', 'scenarios/quickstart.yaml'], false],
+  ['pod default/web-0, profile default-scheduler', ['explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml'], true],
+  ['5 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)', ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml'], true],
+  ['15 nodes of pool general meet missing=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q'], false],
 ];
 
-for (const [first, args] of SAMPLES) {
+for (const [first, args, exact] of SAMPLES) {
   test(`the README's sample output "${first}" is what ksim ${args.join(' ')} prints`, () => {
     const blocks = fencedBlocks(README).filter((b) => b.lang === '' && b.lines[0] === first);
     assert.equal(blocks.length, 1, `one sample starting ${first}`);
     const r = ksim(redirected(args, join(tempDir('ksim-readme-sample-'), 'out')));
     assert.equal(r.status, 0, r.stderr);
+    if (exact) assert.equal(`${(blocks[0] as Block).lines.join('\n')}\n`, r.stdout);
     assertSampleCurrent((blocks[0] as Block).lines, r.stdout.replace(/to \S+\/ in/, 'to results/quickstart/ in'));
   });
 }
 
 test('the sample matcher rejects a stale line', () => {
   assert.throws(() => assertSampleCurrent(['  pods_bound 999'], '  pods_bound  312\n'));
+  // A line the output has between two sample lines is a stale sample unless "..." marks it.
+  assert.throws(() => assertSampleCurrent(['answer', '  PreScore A: Skip'], 'answer\n  PreFilter A: Skip\n  PreScore A: Skip\n'), /leaves out output lines before/);
+  assert.doesNotThrow(() => assertSampleCurrent(['answer', '...', '  PreScore A: Skip'], 'answer\n  PreFilter A: Skip\n  PreScore A: Skip\n'));
+  assert.doesNotThrow(() => assertSampleCurrent(['answer', '', '  PreScore A: Skip'], 'answer\n\n\n  PreScore A: Skip\n'));
   assert.doesNotThrow(() => assertSampleCurrent(['node-a  passed  0 (raw 1)  ...  327'], 'node-a    passed   0 (raw 1)   71   0   327\n'));
 });
 

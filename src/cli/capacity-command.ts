@@ -155,6 +155,8 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
           quiet: a.quiet,
           progress: progressMode({ quiet: a.quiet, progress: a.progress, isTTY: process.stderr.isTTY === true }),
           columns: process.stderr.columns,
+          // performance.now() counts from the process's start (as ksim run's startedMs).
+          startedMs: 0,
         },
         out,
         err,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HeapWatch, heapPlan, poolHeapPlan, userChoseHeap } from './heap.js';
+import { commandStartMs, HEAP_ENV, HeapWatch, heapPlan, poolHeapPlan, relaunchEnv, STARTED_ENV, userChoseHeap } from './heap.js';
 
 const GIB = 2 ** 30;
 
@@ -58,4 +58,18 @@ test('HeapWatch: less than 10 % of the limit + 64 MiB left on 3 checks in a row 
   assert.deepEqual(available.map(() => watch.nearlyFull()), [false, false, false, false, false, true, true]);
   i = 0;
   assert.equal(watch.usage(), '0.8 GiB of its 1.0 GiB heap');
+});
+
+test('a relaunched child counts its wall time from the parent\'s start: the parent passes its timeOrigin, the child turns it into a performance.now() before its own start', () => {
+  // The parent started at epoch 1,000,000.5 ms; the child 2,345.25 ms later.
+  const env = relaunchEnv(6144, { PATH: '/bin' }, 1_000_000.5);
+  assert.deepEqual(env, { PATH: '/bin', [HEAP_ENV]: '6144', [STARTED_ENV]: '1000000.5' });
+  assert.equal(commandStartMs(env, 1_002_345.75), -2345.25);
+  // Not a relaunched child (no heap variable), a malformed or empty value, or a start after this
+  // process's: counted from this process's start.
+  assert.equal(commandStartMs({ [STARTED_ENV]: '1000000.5' }, 1_002_345.75), 0);
+  assert.equal(commandStartMs({ ...env, [STARTED_ENV]: '' }, 1_002_345.75), 0);
+  assert.equal(commandStartMs({ ...env, [STARTED_ENV]: 'yesterday' }, 1_002_345.75), 0);
+  assert.equal(commandStartMs({ ...env, [STARTED_ENV]: '1002346' }, 1_002_345.75), 0);
+  assert.equal(commandStartMs({}, 1_002_345.75), 0);
 });

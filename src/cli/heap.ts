@@ -14,6 +14,9 @@ import { InputError } from '../api/input-error.js';
 
 /** Set in the child's environment (the heap it got, MiB): it never relaunches itself. */
 export const HEAP_ENV = 'KSIM_HEAP_MIB';
+/** Set in the child's environment: when the parent started (its performance.timeOrigin, ms
+ * since the epoch), so the child's wall times cover the user's whole command. */
+export const STARTED_ENV = 'KSIM_STARTED_AT_MS';
 /** Share of the heap limit a run's estimate may take: V8 needs room above the live set. */
 export const HEAP_SHARE = 0.8;
 /** Share of the machine's memory a raised heap may take. */
@@ -132,7 +135,7 @@ export function relaunchWithHeap(mib: number, argv: readonly string[]): Promise<
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${mib}`, KSIM_BIN, ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, [HEAP_ENV]: String(mib) },
+      env: relaunchEnv(mib, process.env, performance.timeOrigin),
     });
     const forward = (s: NodeJS.Signals) => {
       child.kill(s);
@@ -150,6 +153,22 @@ export function relaunchWithHeap(mib: number, argv: readonly string[]): Promise<
     });
     child.on('exit', (code, signal) => done(code ?? (signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGINT' ? EXIT_SIGINT : EXIT_INTERNAL)));
   });
+}
+
+/** The relaunched child's environment: this one, the heap it gets, and when the command started
+ * (this process's start: the child never relaunches itself). */
+export function relaunchEnv(mib: number, env: NodeJS.ProcessEnv, timeOrigin: number): NodeJS.ProcessEnv {
+  return { ...env, [HEAP_ENV]: String(mib), [STARTED_ENV]: String(timeOrigin) };
+}
+
+/** performance.now() at the start of the user's command, for the wall time a run reports: 0 (this
+ * process's start) or, in a relaunched child, the parent's start (negative: before this process).
+ * A value not set by a relaunch (no HEAP_ENV), malformed or after this process's start is
+ * ignored. */
+export function commandStartMs(env: NodeJS.ProcessEnv = process.env, timeOrigin: number = performance.timeOrigin): number {
+  const at = env[STARTED_ENV];
+  if (env[HEAP_ENV] === undefined || at === undefined || !/^\d+(\.\d+)?$/.test(at) || Number(at) > timeOrigin) return 0;
+  return Number(at) - timeOrigin;
 }
 
 /** A run stops when, on HEAP_FULL_CHECKS checks in a row, less of its heap is left than

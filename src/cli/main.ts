@@ -13,7 +13,7 @@ import { registerSweepCommand } from './sweep-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerCompareCommand } from './compare-command.js';
 import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, exitNow } from './exit.js';
-import { NeedsMoreHeap, relaunchWithHeap } from './heap.js';
+import { commandStartMs, NeedsMoreHeap, relaunchWithHeap } from './heap.js';
 import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
@@ -75,8 +75,9 @@ export async function main(argv: string[]): Promise<number> {
               strict: a.strict,
               report: a.report,
               // performance.now() counts from the process's start: Node.js's own start and
-              // ksim's modules are part of the loading the run's last line reports.
-              startedMs: 0,
+              // ksim's modules are part of the loading the run's last line reports; in a child
+              // relaunched with more heap, from the parent's start (the user's whole command).
+              startedMs: commandStartMs(),
             },
             out,
             (t) => process.stderr.write(t),
@@ -120,7 +121,9 @@ export async function main(argv: string[]): Promise<number> {
     const withSweeps = registerCompareCommand(registerMergeCommand(registerSweepCommand(y, out, checkInvariantsOption), out), out);
     await registerCapacityCommand(registerReportCommand(registerImportCommand(withSweeps, out), out), out, (t) => process.stderr.write(t), seedOption)
       .command('help [command]', 'Show the help of a command: ksim help run')
-      .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc')
+      .completion('completion', 'Print a shell completion script (bash, zsh): ksim completion >> ~/.bashrc', (_current: string, _argv: unknown, defaults: (onCompleted: (err: Error | null, words: string[] | undefined) => void) => unknown, done: (words: string[]) => unknown) => {
+        defaults((_err, words) => done(longOptionsOnly(words ?? [])));
+      })
       // An option given twice that takes one value (`-o a -o b`, a command re-run from history
       // with one more): yargs makes it a list, which the commands do not expect.
       // An option or argument given empty (`-o ''`, a shell variable that was not set) or an
@@ -223,6 +226,15 @@ export function bareCheckInvariantsLast(argv: readonly string[]): string[] {
   const next = argv[i + 1];
   if (i < 0 || next === undefined || next.startsWith('-') || /^\d+$/.test(next)) return [...argv];
   return [...argv.slice(0, i), ...argv.slice(i + 1), '--check-invariants'];
+}
+
+/** yargs' completions without a one-letter option written with two dashes (`--o`, `--q`): after a
+ * typed `--`, yargs offers every option with two dashes, its one-letter aliases too, which are
+ * spelt `-o` everywhere else (help, README). The long form (`--output`) is offered beside them;
+ * after `-` or nothing, yargs offers `-o` itself. zsh's words carry a description (`--o:Output
+ * folder`). */
+export function longOptionsOnly(words: readonly string[]): string[] {
+  return words.filter((w) => !/^--(no-)?[^-:\s](:|$)/.test(w));
 }
 
 /** `ksim help run` is `ksim run --help`; `ksim help` is `ksim --help`. */

@@ -34,6 +34,9 @@ export interface NodesForArgs {
   readonly progress?: ProgressMode | undefined;
   /** Terminal width for the live progress line. */
   readonly columns?: number | undefined;
+  /** performance.now() when the command started (the CLI: 0, the process's start); run.json's
+   * load_time_ms counts from it, as `ksim run`'s does. Default: when nodesForCommand is called. */
+  readonly startedMs?: number | undefined;
 }
 
 /** The probes' simulations: each round's runs at once in worker threads, once runs are slow
@@ -123,6 +126,7 @@ export function interruptedText(signal: string, pool: string, batch: BatchState 
 }
 
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  const commandStarted = a.startedMs ?? performance.now(); // ksim-allow-clock: run.json's load_time_ms only
   const target = parseTarget(a.target ?? 'missing=0');
   const tolerate = a.tolerate === undefined ? undefined : parseTolerance(a.tolerate);
   if (a.seeds !== undefined && a.seed !== undefined) throw new InputError('--seed', 0, 0, '', 'either --seed or --seeds', `both (--seed ${a.seed}, --seeds ${a.seeds})`);
@@ -235,6 +239,9 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     plateau: plateauJson(r),
     inversions: r.inversions,
     warnings: r.warnings,
+    // As ksim run's run.json: loading (the process's start, reading the scenario) before the
+    // search, then the search itself.
+    load_time_ms: Math.round(started - commandStarted),
     wall_time_ms: Math.round(wallMs),
     runs: runsDone,
   };

@@ -45,9 +45,23 @@ test('files read whole at load are announced when they are big: the snapshot fol
   writeFileSync(join(dir, 'apps.yaml'), ' '.repeat(2 ** 19));
   writeFileSync(join(dir, 'trace.csv'), ' '.repeat(8 * 2 ** 20));
   writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 1m\ncluster: { file: snap }\nworkload:\n  - { name: apps, file: apps.yaml }\n  - { name: t, trace: { format: ksim-csv, file: trace.csv } }\n');
-  assert.equal(bigInputs(join(dir, 's.yaml'), 3 * 2 ** 20), 'cluster snapshot 3.0 MiB in 3 files, workload files 0.5 MiB');
+  assert.equal(bigInputs(join(dir, 's.yaml'), [], 3 * 2 ** 20), 'cluster snapshot 3.0 MiB in 3 files, workload files 0.5 MiB');
   // Under the threshold (the trace's 8 MiB do not count: it is read as the run goes): nothing.
-  assert.equal(bigInputs(join(dir, 's.yaml'), 4 * 2 ** 20), null);
+  assert.equal(bigInputs(join(dir, 's.yaml'), [], 4 * 2 ** 20), null);
   // A scenario that cannot be read: nothing here, loading says why.
-  assert.equal(bigInputs(join(dir, 'missing.yaml'), 0), null);
+  assert.equal(bigInputs(join(dir, 'missing.yaml'), [], 0), null);
+});
+
+test('the inputs announced are those of the scenario as --set leaves it: a big cluster.file given by --set is announced, one --set replaces is not', () => {
+  const dir = tempDir('ksim-big-inputs-set-');
+  writeFileSync(join(dir, 'small.json'), ' '.repeat(2 ** 10));
+  writeFileSync(join(dir, 'big.json'), ' '.repeat(2 * 2 ** 20));
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 1m\ncluster: { file: small.json }\nworkload: []\n');
+  const file = join(dir, 's.yaml');
+  // Before: the file's own cluster.file (1 KiB) only, whatever --set said.
+  assert.equal(bigInputs(file, [], 2 ** 20), null);
+  assert.equal(bigInputs(file, ['cluster.file=big.json'], 2 ** 20), 'cluster snapshot 2.0 MiB');
+  assert.equal(bigInputs(file, ['cluster.file=[big.json, small.json]'], 2 ** 20), 'cluster snapshot 2.0 MiB in 2 files');
+  // A --set that cannot apply: nothing here, loading says why.
+  assert.equal(bigInputs(file, ['workload[3].name=x'], 0), null);
 });

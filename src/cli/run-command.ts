@@ -5,7 +5,7 @@ import { InputError } from '../api/input-error.js';
 import { runIntoFolder, type FolderRunResult } from '../run/run-folder.js';
 import { estimateMemory } from '../run/memory-estimate.js';
 import { checkOutputFolder, MARKER_FILE } from '../metrics/csv-output.js';
-import { loadScenario, type Scenario } from '../workload/scenario.js';
+import { loadScenario, scenarioDocument, type Scenario } from '../workload/scenario.js';
 import { scenarioWarnings } from '../workload/scenario-checks.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
@@ -16,7 +16,6 @@ import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
 import type { PreparedRun } from '../run/run-scenario.js';
 import { toSeconds } from '../engine/time.js';
-import { readYamlFile } from '../api/yaml-source.js';
 import { inputFilesOf } from '../workload/scenario-inputs.js';
 
 export interface RunArgs {
@@ -57,7 +56,7 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   const startedMs = args.startedMs ?? performance.now(); // ksim-allow-clock: wall time goes to stderr and run.json only
   // Reading a big snapshot takes seconds before the first progress line: say what is read.
   if ((args.progress ?? 'off') !== 'off') {
-    const big = bigInputs(args.scenario);
+    const big = bigInputs(args.scenario, args.set);
     if (big !== null) err(`ksim: loading ${args.scenario} (${big})…\n`);
   }
   const scenario = loadScenario(args.scenario, {
@@ -147,13 +146,13 @@ export function wallTimeText(totalMs: number, loadMs: number, runMs: number): st
 }
 
 /** Files a scenario reads whole at load (cluster.file, workload[].file; traces are read as the
- * run goes) when they total BIG_INPUT_BYTES or more, as "cluster snapshot 192 MiB in 5 files";
- * null for smaller ones, or when the scenario cannot be read (loading then says why). */
-export function bigInputs(file: string, minBytes = BIG_INPUT_BYTES): string | null {
+ * run goes), as the --set overrides `set` leave them, when they total BIG_INPUT_BYTES or more,
+ * as "cluster snapshot 192 MiB in 5 files"; null for smaller ones, or when the scenario cannot be
+ * read (loading then says why). */
+export function bigInputs(file: string, set: readonly string[] = [], minBytes = BIG_INPUT_BYTES): string | null {
   let inputs: ReturnType<typeof inputFilesOf>;
   try {
-    const raw = (readYamlFile(file, file)[0]?.toJS() ?? {}) as Record<string, unknown>;
-    inputs = inputFilesOf(raw, file, '');
+    inputs = inputFilesOf(scenarioDocument(file, set), file, '');
   } catch {
     return null;
   }

@@ -31,16 +31,19 @@ export type OutputFileName =
   | 'summary.csv' | 'placements.csv' | 'pods.csv' | 'jobs.csv' | 'timeseries.csv' | 'nodes.csv' | 'workloads.csv' | 'recovery.csv' | 'events.csv' | 'gpu_allocation.csv'
   | 'sweep.csv' | 'capacity.csv';
 
-const str = (name: string, description: string): Column => ({ name, type: 'string', unit: '', description });
-const int = (name: string, unit: string, description: string): Column => ({ name, type: 'integer', unit, description });
+/** A column whose name and type the compiler knows (summary.csv's, for SummaryValues). */
+type NamedColumn<N extends string, T extends ColumnType> = Column & { readonly name: N; readonly type: T };
+
+const str = <N extends string>(name: N, description: string): NamedColumn<N, 'string'> => ({ name, type: 'string', unit: '', description });
+const int = <N extends string>(name: N, unit: string, description: string): NamedColumn<N, 'integer'> => ({ name, type: 'integer', unit, description });
 const bool = (name: string, description: string): Column => ({ name, type: 'boolean', unit: '', description });
 /** Seconds with µs precision (6 digits). */
-const sec = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 's', digits: 6, description });
+const sec = <N extends string>(name: N, description: string): NamedColumn<N, 'decimal'> => ({ name, type: 'decimal', unit: 's', digits: 6, description });
 /** Milliseconds with µs precision (3 digits). */
-const ms = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 'ms', digits: 3, description });
-const ratio = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 'ratio', digits: 6, description });
+const ms = <N extends string>(name: N, description: string): NamedColumn<N, 'decimal'> => ({ name, type: 'decimal', unit: 'ms', digits: 3, description });
+const ratio = <N extends string>(name: N, description: string): NamedColumn<N, 'decimal'> => ({ name, type: 'decimal', unit: 'ratio', digits: 6, description });
 
-const SUMMARY: readonly Column[] = [
+const SUMMARY = [
   str('scenario', "the scenario's name"),
   int('seed', '', 'the seed used'),
   sec('sim_duration_s', 'simulated time'),
@@ -65,21 +68,38 @@ const SUMMARY: readonly Column[] = [
   ratio('cpu_requested_peak_ratio', "highest cpu_requested_ratio at any instant of the run"),
   ratio('memory_requested_peak_ratio', "highest memory_requested_ratio at any instant of the run"),
   sec('requested_peak_s', 'first instant at which the larger of the two requested ratios was at its highest'),
-  { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the nodes in the cluster at the end (empty when no pool has a costPerHour)' },
+  { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the nodes in the cluster at the end (empty when no pool has a costPerHour)' } satisfies NamedColumn<'cost_per_hour', 'decimal'>,
 ];
 
 /** Percent of cluster GPU capacity (or of idle GPU), 3 digits. */
-const pct = (name: string, description: string): Column => ({ name, type: 'decimal', unit: 'percent', digits: 3, description });
+const pct = <N extends string>(name: N, description: string): NamedColumn<N, 'decimal'> => ({ name, type: 'decimal', unit: 'percent', digits: 3, description });
 /** Milli-GPU (1000 = one GPU). */
 const milliGpu = (name: string, description: string): Column => ({ name, type: 'integer', unit: 'milli-GPU', description });
-const gpuOnly = (c: Column): Column => ({ ...c, gpuSharing: true });
+const gpuOnly = <C extends Column>(c: C): C => ({ ...c, gpuSharing: true });
 
 /** summary.csv's GPU-sharing columns (gpu_allocation.csv binned as the FGD paper's analysis). */
-const SUMMARY_GPU: readonly Column[] = [
+const SUMMARY_GPU = [
   gpuOnly(pct('gpu_unallocated_at_100_pct', 'GPU not allocated, % of cluster GPU capacity, when the arrived GPU request is 100 % of it')),
   gpuOnly(pct('gpu_unallocated_at_130_pct', 'the same when the arrived GPU request is 130 % of capacity')),
   gpuOnly(pct('gpu_fragmentation_at_100_pct', 'fragmented % of the idle GPU when the arrived GPU request is 100 % of capacity')),
 ];
+
+/** A column's value for a program (rowValues): text as text, numbers as numbers, an empty cell as
+ * null. */
+type ValueOf<C extends Column> = C['type'] extends 'string' ? string : C['type'] extends 'boolean' ? boolean : number | null;
+
+/** summary.csv's column names, the GPU-sharing ones included. */
+export type SummaryColumn = (typeof SUMMARY)[number]['name'] | (typeof SUMMARY_GPU)[number]['name'];
+
+/** summary.csv's row for a program (the library's RunResult.summary, `ksim run --json`): one
+ * field per column, typed by the column (`scenario` text, the others numbers or null for an empty
+ * cell); the GPU-sharing columns only in runs that share GPUs by device. Looking a column up by
+ * a name held in a string (`summary[c]` over a list of names) still type-checks, as when the
+ * summary was a string-keyed record. */
+export type SummaryValues =
+  & { readonly [C in (typeof SUMMARY)[number] as C['name']]: ValueOf<C> }
+  & { readonly [C in (typeof SUMMARY_GPU)[number] as C['name']]?: ValueOf<C> }
+  & Readonly<Record<string, string | number | null>>;
 
 const GPU_ALLOCATION: readonly Column[] = [
   sec('time_s', "when the pod's first scheduling attempt ended"),

@@ -24,7 +24,7 @@ import { Kubelets } from '../kubelet/kubelet.js';
 import { extendedResourcesOffered, groupOf, MetricsCollector, type Row, type TimeseriesGroups } from '../metrics/collector.js';
 import { shortfall } from '../metrics/shortfall.js';
 import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
-import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type TypedRow } from '../metrics/schema.js';
+import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type SummaryValues, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
@@ -101,9 +101,9 @@ export function invariantCheckPeriod(opt: boolean | number | undefined): number 
 
 export interface RunResult {
   readonly scenario: Scenario;
-  /** summary.csv's row for a program: numbers as numbers (decimals rounded as the file has
-   * them), empty cells as null. The file's own text is `tables[0]`. */
-  readonly summary: Readonly<Record<string, string | number | null>>;
+  /** summary.csv's row for a program, a field per column: numbers as numbers (decimals rounded
+   * as the file has them), empty cells as null. The file's own text is `tables[0]`. */
+  readonly summary: SummaryValues;
   /** summary, placements, pods, jobs, timeseries, nodes, workloads, recovery (with faults),
    * events (when asked), in that order; those not kept in memory (RunOptions.sinks) left out. */
   readonly tables: readonly Table[];
@@ -500,7 +500,8 @@ function finishRun(parts: RunParts): RunResult {
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
   ];
-  return { scenario, summary: rowValues(summary, summaryColumns), tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
+  // rowValues of summary.csv's columns: SummaryValues by construction.
+  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */

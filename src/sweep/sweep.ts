@@ -10,7 +10,7 @@ import { makeFolder } from '../api/output-path.js';
 import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf } from '../metrics/schema.js';
 import type { Row } from '../metrics/collector.js';
-import { validateScenarioScheduler, type RunResult } from '../run/run-scenario.js';
+import { validateScenarioScheduler } from '../run/run-scenario.js';
 import { inputsJson, runJsonOptions } from '../run/run-folder.js';
 import { estimateMemory, type MemoryEstimate } from '../run/memory-estimate.js';
 import { loadScenario, setArgumentPath, type Scenario } from '../workload/scenario.js';
@@ -193,8 +193,9 @@ export function sweepTable(axes: readonly MatrixAxis[], runs: readonly { run: Pl
   return { file: SWEEP_CSV, columns: columns.map((c) => c.name), rows };
 }
 
-/** A run's summary as RunResult has it (numbers, null for empty cells). */
-type RunSummary = RunResult['summary'];
+/** A run's summary row as RunResult has it (numbers, null for empty cells), or as read back from
+ * the summary.csv of a run an earlier sweep completed. */
+type RunSummary = Readonly<Record<string, string | number | null>>;
 
 /** A matrix path may not be named like one of sweep.csv's own columns (nor be the seed, which
  * --seeds sets), nor be, or be above, the path of a --set: each run applies its matrix values

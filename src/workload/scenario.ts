@@ -149,14 +149,15 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   return scenarioFromDocs(readYamlFile(file, file), file, createHash('sha256').update(readFileSync(file)).digest('hex'), opts);
 }
 
-/** The scenario file's document as plain data with the --set overrides applied (not validated:
- * load it with loadScenario first), for a caller that writes parts of it back as --set values
- * (ksim capacity's failure runs add their fault to the faults in force). */
-export function scenarioDocument(file: string, set: readonly string[] = []): unknown {
+/** A scenario file's document as plain data with the --set overrides applied, unchecked (loading
+ * says what is wrong): a look at the effective scenario before loading it (`ksim run` announcing
+ * big inputs), or parts of it written back as --set values (ksim capacity's failure runs add
+ * their fault to the faults in force). Throws what reading it or applying a --set meets. */
+export function scenarioDocument(file: string, set: readonly string[] = []): Obj {
   const doc = readYamlFile(file, file)[0];
   if (doc === undefined) return {};
   for (const s of set) applySet(doc, s);
-  return doc.toJS();
+  return (doc.toJS() ?? {}) as Obj;
 }
 
 /** Parses a scenario from text (for tests and library users); `file` names it in errors and
