@@ -11,9 +11,11 @@
 // Node faults (src/faults/): a crashed node's kubelet does nothing (no renewals, no starts or
 // completions; its pods' timers are dropped). A partitioned node's kubelet cannot reach the
 // API: no renewals, and it does not see new bindings; pods already running keep running and
-// status writes it would make are held until the partition heals. On recovery / heal the
-// kubelet renews at once and (re)starts its bound pods: after a crash, Running pods are
-// restarted containers (a fresh run duration), Pending ones start after a startup latency.
+// status writes it would make are held until the partition heals, then sent as one write per
+// pod with its latest status (upstream's status manager keeps the latest status per pod). On
+// recovery / heal the kubelet renews at once and (re)starts its bound pods: after a crash,
+// Running pods are restarted containers (a fresh run duration), Pending ones start after a
+// startup latency.
 //
 // Container failures (KubeletOptions.containerFails): when a run ends the container may exit
 // with an error. restartPolicy Never → the pod ends Failed. Always (the default) / OnFailure →
@@ -113,8 +115,9 @@ export class Kubelets {
   /** Kubelets not up (down or partitioned): while there are none, stateOf answers without a
    * lookup (it is asked several times per pod). */
   private notUp = 0;
-  /** Status writes held by a partition, per node, in order. */
-  private readonly held = new Map<string, HeldWrite[]>();
+  /** Per node cut off by a partition: the latest status of each pod whose status write it
+   * holds, in the order of each pod's first held write. */
+  private readonly held = new Map<string, Map<PodInfo, HeldStatus>>();
   /** Pods with spec.activeDeadlineSeconds: when their kubelet accepted them, and the timer. */
   private readonly deadlines = new Map<PodInfo, { readonly fromUs: number; ev: SimEvent | null }>();
   /** Lease renewals sent (for measurements). */
@@ -243,17 +246,18 @@ export class Kubelets {
     k.state = 'up';
     this.notUp--;
     this.renew(k);
-    const held = this.held.get(node) ?? [];
+    const held = this.held.get(node);
     this.held.delete(node);
     /** Pods whose containers ended while the node was cut off (their phase write was held). */
     let ended: Set<PodInfo> | null = null;
-    for (const h of held) {
-      if (h.phase === null) {
-        this.clientOf(h.p).setPodRestarts(h.p, h.restarts);
-        continue;
+    // Upstream's status manager keeps only each pod's latest status (podStatuses, by pod UID) and
+    // its syncBatch writes that once (pkg/kubelet/status/status_manager.go): one write per pod,
+    // not one per change held.
+    if (held !== undefined) {
+      for (const [p, h] of held) {
+        this.clientOf(p).setPodStatus(p, h.phase, h.reason, h.restarts);
+        if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(p);
       }
-      this.clientOf(h.p).setPodPhase(h.p, h.phase, h.reason);
-      if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(h.p);
     }
     for (const p of this.podsOn(node)) {
       if (p.bound && !p.terminal && !p.terminating) this.armDeadline(p);
@@ -434,7 +438,12 @@ export class Kubelets {
   }
 
   private report(p: PodInfo, phase: PodPhase, reason?: PodReason): void {
-    if (this.hold(p, reason === undefined ? { p, phase, restarts: 0 } : { p, phase, reason, restarts: 0 })) return;
+    const h = this.heldStatus(p);
+    if (h !== null) {
+      h.phase = phase;
+      h.reason = reason;
+      return;
+    }
     this.clientOf(p).setPodPhase(p, phase, reason);
   }
 
@@ -442,18 +451,24 @@ export class Kubelets {
    * which a Job with restartPolicy OnFailure counts against backoffLimit. */
   private reportRestarts(p: PodInfo): void {
     const restarts = maxContainerRestarts(p);
-    if (this.hold(p, { p, phase: null, restarts })) return;
+    const h = this.heldStatus(p);
+    if (h !== null) {
+      h.restarts = restarts;
+      return;
+    }
     this.clientOf(p).setPodRestarts(p, restarts);
   }
 
-  /** Holds a status write while the pod's node is cut off from the API (true: held). */
-  private hold(p: PodInfo, w: HeldWrite): boolean {
+  /** While the pod's node is cut off from the API, the status the kubelet holds for it (made at
+   * its first held write), which a new status write updates; null when the node is not cut off. */
+  private heldStatus(p: PodInfo): HeldStatus | null {
     const node = p.nodeName ?? '';
-    if (this.stateOf(node) !== 'partitioned') return false;
-    let h = this.held.get(node);
-    if (h === undefined) this.held.set(node, (h = []));
-    h.push(w);
-    return true;
+    if (this.stateOf(node) !== 'partitioned') return null;
+    let byPod = this.held.get(node);
+    if (byPod === undefined) this.held.set(node, (byPod = new Map()));
+    let h = byPod.get(p);
+    if (h === undefined) byPod.set(p, (h = { phase: null, reason: undefined, restarts: null }));
+    return h;
   }
 
   private clientOf(p: PodInfo): ApiServer {
@@ -484,12 +499,12 @@ export class Kubelets {
   }
 }
 
-/** A status write held by a partition: a phase, or (phase null) a restart's restartCount. */
-interface HeldWrite {
-  readonly p: PodInfo;
-  readonly phase: PodPhase | null;
-  readonly reason?: PodReason;
-  readonly restarts: number;
+/** A pod's latest status held by a partition: its phase and its restartCount (null: neither
+ * changed while the node was cut off). */
+interface HeldStatus {
+  phase: PodPhase | null;
+  reason: PodReason | undefined;
+  restarts: number | null;
 }
 
 /** flowcontrol hasExpired: more than 2 × maxDuration since the last update resets the backoff. */
