@@ -581,9 +581,11 @@ export class ApiServer {
 
   /** Renews a node's Lease: an update of the stored Lease's spec.renewTime to `renewUs`, the
    * same write and commit as updateObject's, made in place on the stored object (see NodeLease)
-   * and told as leaseRenewed. Nothing happens when there is no Lease (NotFound). */
-  renewLease(lease: NodeLease, renewUs: number): void {
+   * and told as leaseRenewed. Nothing happens when there is no Lease (NotFound). `answered`
+   * runs at the commit (the kubelet's call returns). */
+  renewLease(lease: NodeLease, renewUs: number, answered?: () => void): void {
     this.write('api.update-object', lease.key, () => {
+      answered?.();
       const stored = lease.stored;
       if (stored !== null) {
         (stored.spec as { renewTime: number }).renewTime = renewUs;

@@ -299,6 +299,59 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   assert.equal((cluster.objects.get('Lease/kube-node-lease/n')?.spec as { renewTime: number }).renewTime, 65 * S);
 });
 
+test('leases: one renewal in flight per node: behind an etcd stalled 20–80 s the renewal sent at 25 s waits, the ticks of 35–75 s send nothing, and the next goes at 85 s', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const base = fixedLatencyApiConfig(0);
+  const api = new ApiServer(sim, cluster, { ...base, etcd: { ...base.etcd, electionTimeoutUs: 60 * S } }, new RandomStreams(1).stream('api'));
+  const kubelets = new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
+  const commits: number[] = [];
+  api.observe({ leaseRenewed: () => commits.push(sim.now / S) });
+  // After the join, every write is a renewal: the API server's writes in flight are the node's.
+  let maxInFlight = 0;
+  sim.scheduleAt(5 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.scheduleAt(20 * S, 'test', 'stall', () => api.etcd.loseLeader(sim.now));
+  for (let t = 15; t <= 95; t += 10) sim.scheduleAt(t * S + 1, 'test', 'sample', () => (maxInFlight = Math.max(maxInFlight, api.inFlight)));
+  sim.run(99 * S);
+  // Renewals at 15 s (committed at once), 25 s (committed when the election ends at 80 s), 85
+  // and 95 s. It was 9 sent, 6 of them (25–75 s) in flight together and committed at 80 s.
+  assert.deepEqual(commits, [15, 80, 85, 95]);
+  assert.equal(kubelets.leaseRenewals, 4);
+  assert.equal(maxInFlight, 1);
+});
+
+test('in a whole run, an etcd leader loss with a 60 s election (120–180 s) on 20 nodes: one Lease renewal per node waits and commits at its end, not one per 10 s tick', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 2
+duration: 5m
+cluster:
+  nodePools: [{ name: n, count: 20, allocatable: { cpu: "8", memory: 32Gi } }]
+controlPlane:
+  etcd: { electionTimeout: 60s }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 10
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] }
+faults:
+  - etcdLeaderLoss: { at: 2m }
+`;
+  const r = runScenario(parseScenario(text, 'etcd-stall-leases.yaml'), { events: true });
+  const leaseCommits = (r.tables.find((t) => t.file === 'events.csv')?.rows ?? []).filter((e) => e['kind'] === 'api.update-object' && String(e['object']).startsWith('Lease/')).map((e) => Number(e['time_s']));
+  // Nothing commits during the election; at its end the writes queued behind it commit within a
+  // few ms: one renewal per node (it was 6 per node, one per tick of the 60 s: 120).
+  assert.equal(leaseCommits.filter((t) => t > 120 && t < 180).length, 0);
+  assert.equal(leaseCommits.filter((t) => t >= 180 && t < 180.1).length, 20);
+});
+
 test('pod spec.activeDeadlineSeconds (upstream active_deadline.go): its kubelet fails the pod that long after accepting it (Failed, reason DeadlineExceeded); a Job counts it against backoffLimit', () => {
   const text = `apiVersion: ksim/v1alpha1
 kind: Scenario

@@ -2,7 +2,8 @@
 // complete it when its run duration (a property of the scenario workload) has elapsed. With
 // leases on, each node's kubelet also renews its Lease (kube-node-lease/<node>) through the API
 // every renewInterval (upstream nodeLeaseDurationSeconds 40 s, renewed every 10 s = 1/4 of it:
-// pkg/kubelet/nodelease, component-helpers/apimachinery/lease), as client `kubelet-heartbeat`:
+// pkg/kubelet/nodelease, component-helpers/apimachinery/lease), one renewal in flight at a time
+// (Kubelets.renew), as client `kubelet-heartbeat`:
 // upstream's kubelet sends its lease and node status through a client of its own "with
 // throttling disabled" (cmd/kubelet/app/server.go, heartbeatClientConfig.QPS = -1), so its
 // kubeAPIQPS limit, which the pod status writes of client `kubelet/<node>` wait on, never
@@ -104,9 +105,9 @@ interface NodeKubelet {
   present: boolean;
   /** The node's kubelet as an API client (its own rate limit), made at its first write. */
   client: ApiServer | null;
-  /** Its Lease (what the API server keeps of it, see NodeLease), and the renewal timer's action
-   * and event. */
-  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null } | null;
+  /** Its Lease (what the API server keeps of it, see NodeLease), the renewal timer's action
+   * and event, whether a renewal is in flight (sent, not answered) and the action that clears it. */
+  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null; renewing: boolean; readonly answered: () => void } | null;
 }
 
 export class Kubelets {
@@ -286,10 +287,21 @@ export class Kubelets {
     lease.event = (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', k.name, lease.tick);
   }
 
+  /** One renewal at a time per node: upstream's lease controller renews from one loop
+   * (component-helpers/apimachinery/lease/controller.go: wait.JitterUntil(c.sync, renewInterval,
+   * ..., sliding true) runs sync again only after it returned) and its Update blocks until
+   * answered or until the heartbeat client's timeout, min(nodeStatusUpdateFrequency 10 s,
+   * nodeLeaseDurationSeconds 40 s) = 10 s (cmd/kubelet/app/server.go heartbeatClientConfig.Timeout),
+   * after which retryUpdateLease tries again. ksim's etcd cannot withdraw a write it has queued, so
+   * the renewal still queued stands for that retry: a tick that finds it unanswered (10 s on: the
+   * timeout has passed) sends nothing, and renewals do not pile up behind a stalled etcd. */
   private renew(k: NodeKubelet): void {
     if (!k.present) return;
+    const lease = this.lease(k);
+    if (lease.renewing) return;
+    lease.renewing = true;
     this.leaseRenewals++;
-    this.heartbeat.renewLease(this.lease(k).api, this.sim.now);
+    this.heartbeat.renewLease(lease.api, this.sim.now, lease.answered);
   }
 
   /** A node's lease, made once. Renewals are most of an idle cluster's events:
@@ -308,6 +320,10 @@ export class Kubelets {
         lease.event = stream.scheduleAgain(lease.event as SimEvent, addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US));
       },
       event: null,
+      renewing: false,
+      answered: () => {
+        lease.renewing = false;
+      },
     };
     return (k.lease = lease);
   }
