@@ -78,6 +78,44 @@ test('OrderedReady scales down from the highest ordinal, one deletion at a time'
   assert.deepEqual(h.pods(), ['db-0:Running']);
 });
 
+test('OrderedReady scale-down 3 → 1 with db-1 and db-2 not Ready: no deletion until one is Ready (upstream processCondemned: a condemned pod not Running and Ready blocks unless it is the first unhealthy pod)', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3, 'Parallel'));
+  h.sim.run(10 * MS);
+  h.api.setPodPhase(h.pod('db-0')!, 'Running'); // db-1 and db-2 stay Pending (starting)
+  h.sim.run(20 * MS);
+  const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 1, podManagementPolicy: 'OrderedReady' })); // commits at 21 ms
+  const deletions: string[] = [];
+  h.api.watch({ podDeleted: (p) => deletions.push(`${p.name}@${h.sim.now / MS}ms`) });
+  h.sim.run(100 * MS);
+  // db-1 is the first unhealthy pod; db-2 (not Ready, not the first) blocks the scale-down.
+  assert.deepEqual(deletions, []);
+  assert.deepEqual(h.pods(), ['db-0:Running', 'db-1:Pending', 'db-2:Pending']);
+  h.api.setPodPhase(h.pod('db-2')!, 'Running'); // commits at 101 ms
+  h.sim.run(200 * MS);
+  // db-2 is Ready: deleted at 102 ms; then db-1, the first unhealthy pod, at 103 ms.
+  assert.deepEqual(deletions, ['db-2@102ms', 'db-1@103ms']);
+  assert.deepEqual(h.pods(), ['db-0:Running']);
+});
+
+test('scale-down 3 → 1: OrderedReady with only db-2 not Ready deletes it at once (the first unhealthy pod), then db-1; Parallel with db-1 and db-2 not Ready does not wait', () => {
+  const cases = [['OrderedReady', ['db-0', 'db-1'], ['db-2@22ms', 'db-1@23ms']], ['Parallel', ['db-0'], ['db-2@22ms', 'db-1@22ms']]] as const;
+  for (const [policy, running, expected] of cases) {
+    const h = harness();
+    h.api.createObject(statefulSet(3, 'Parallel'));
+    h.sim.run(10 * MS);
+    for (const n of running) h.api.setPodPhase(h.pod(n)!, 'Running');
+    h.sim.run(20 * MS);
+    const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+    h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), replicas: 1, podManagementPolicy: policy }));
+    const deletions: string[] = [];
+    h.api.watch({ podDeleted: (p) => deletions.push(`${p.name}@${h.sim.now / MS}ms`) });
+    h.sim.run(100 * MS);
+    assert.deepEqual(deletions, expected, policy);
+  }
+});
+
 test('Parallel creates every ordinal in one sync (slow-start batches) and deletes every surplus pod at once', () => {
   const h = harness();
   h.api.createObject(statefulSet(3, 'Parallel'));
@@ -206,6 +244,22 @@ ${set(3)}
   const db3 = Number(created(back, 'db-3'));
   assert.ok(db3 > 900 && db3 < 920, `db-3 created at ${db3} s`);
   assert.ok(Number(created(back, 'db-1')) < db3);
+});
+
+test('in a whole run, OrderedReady scaled 3 → 1 while the nodes of db-1 and db-2 are partitioned (NotReady) deletes nothing until they are Ready again', () => {
+  const set = (replicas: number) => `{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db}, spec: {replicas: ${replicas}, serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: db}}, topologyKey: kubernetes.io/hostname}]}}, containers: [{name: c, image: x, resources: {requests: {cpu: "1"}}}]}}}}`;
+  const head = 'apiVersion: ksim/v1alpha1\nkind: Scenario\nseed: 3\nduration: DURATION\ncluster:\n  nodePools: [{name: n, count: 5, allocatable: {cpu: "8", memory: 32Gi}}]\nworkload:\n  - {name: db, manifest: SET3}\n'.replace('SET3', set(3));
+  const probe = runScenario(parseScenario(head.replace('DURATION', '1m'), 'probe.yaml'));
+  const nodeOf = (name: string) => String(probe.tables.find((t) => t.file === 'pods.csv')!.rows.find((r) => r['name'] === name)!['node']);
+  // Partitioned 300–480 s: NotReady from ~350 s; the scale to 1 commits at 390 s.
+  const result = runScenario(parseScenario(`${head.replace('DURATION', '15m')}  - {name: db-scale, at: 6m30s, manifest: ${set(1)}}\nfaults:\n  - partition: { nodes: [${nodeOf('db-1')}, ${nodeOf('db-2')}], at: 5m, for: 3m }\n`, 's.yaml'));
+  const ends = result.tables.find((t) => t.file === 'placements.csv')!.rows.filter((r) => r['result'] === 'terminated');
+  // When each deletion was sent: the row's time less the "terminating for N s" it reports.
+  const sent = ends.map((r) => `${r['pod']}@${Math.round(Number(r['time_s']) - Number(/terminating for ([\d.]+)s/.exec(String(r['reason']))![1]))}s`);
+  // Upstream: db-2, not Ready and not the first unhealthy pod (db-1), blocks the scale-down until
+  // the nodes are Ready again (~485 s); then db-2 goes (30 s grace), then db-1. ksim used to
+  // delete db-2 at 390 s, on its partitioned node (Terminating for 120 s).
+  assert.deepEqual(sent, ['db-2@485s', 'db-1@515s']);
 });
 
 test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, subdomain from serviceName (none when empty), owned as controller', () => {

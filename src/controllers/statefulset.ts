@@ -14,7 +14,9 @@
 //    once 0..i−1 are Running on Ready nodes (ksim has no readiness probes: Ready means Running,
 //    as for Deployments, and a pod on a node gone NotReady is not Ready); each sync creates at most one pod and stops at the first pod not yet
 //    Running. Scale down removes the highest ordinal first, one at a time, and only while
-//    every pod it keeps is Running;
+//    every pod it keeps is Running and Ready; a condemned pod that is not Ready is deleted only
+//    when it is the lowest-ordinal unhealthy pod (upstream processCondemned and
+//    firstUnhealthyPod), so with two condemned pods not Ready the scale-down waits;
 //  - Parallel: every missing ordinal is created and every surplus pod deleted in one sync. The
 //    ordinals start .. start+replicas−1 are processed in slow-start batches of 1, 2, 4, ... (at most
 //    MaxBatchSize 500), a batch's creates sent when every create of the previous batch has been
@@ -178,9 +180,8 @@ export class StatefulSetController {
         this.createPods(st, new Set([i]), i, i + 1);
         return;
       }
-      // Wait for it to be running and ready, and not terminating (upstream isHealthy): a pod on a
-      // NotReady node is not Ready.
-      if (monotonic && (!isPodReady(p) || p.terminating || this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready === false)) return;
+      // Wait for it to be running and ready, and not terminating (upstream isHealthy).
+      if (monotonic && (!this.runningAndReady(p) || p.terminating)) return;
     }
     if (missing.size > 0) this.createPods(st, missing, start, end);
     // processCondemned: ordinals outside start .. end−1, highest first (upstream
@@ -188,15 +189,32 @@ export class StatefulSetController {
     // (or whose deletion is in flight) is not deleted again; OrderedReady waits for it to be
     // gone before the next one (upstream: "if the condemned Pod is terminating, wait").
     const condemned = [...st.pods.keys()].filter((i) => i < start || i >= end).sort((a, b) => b - a);
+    // OrderedReady reaches here only with every kept pod healthy, so upstream's firstUnhealthyPod
+    // is the lowest-ordinal condemned pod that is not Running and Ready or is terminating.
+    let firstUnhealthy: PodInfo | undefined;
+    for (const i of condemned) {
+      const p = st.pods.get(i) as PodInfo;
+      if (!this.runningAndReady(p) || p.terminating || st.deleting.has(p)) firstUnhealthy = p;
+    }
     for (const i of condemned) {
       const p = st.pods.get(i) as PodInfo;
       if (p.terminating || st.deleting.has(p)) {
         if (monotonic) return;
         continue;
       }
+      // Upstream processCondemned: "if we are in monotonic mode and the condemned target is not
+      // the first unhealthy Pod, block": a pod not Running and Ready is deleted only when it is
+      // the lowest unhealthy one; otherwise the scale-down waits for the pods to become Ready.
+      if (monotonic && !this.runningAndReady(p) && p !== firstUnhealthy) return;
       this.deleteOnce(st, p, 'statefulset scaled down');
       if (monotonic) return;
     }
+  }
+
+  /** Running and Ready (upstream isRunningAndReady; ksim has no readiness probes: Ready means
+   * Running): a pod on a NotReady node is not Ready (the node lifecycle controller marks it). */
+  private runningAndReady(p: PodInfo): boolean {
+    return isPodReady(p) && this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== false;
   }
 
   /** Deletes `p` unless its deletion was sent already and not yet observed. */

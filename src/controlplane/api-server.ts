@@ -19,6 +19,12 @@ import { commitOrder, type StartState } from './start-state.js';
 import { LEASE_KIND, LEASE_NAMESPACE, type NodeLease } from './node-lease.js';
 import { MicrosSamples } from '../metrics/samples.js';
 
+/** A pod status's reason and message (the kubelet's DeadlineExceeded). */
+export interface PodStatusReason {
+  readonly reason: string;
+  readonly message: string;
+}
+
 /** What a component hears about committed changes. All methods optional. */
 export interface ClusterWatcher {
   podAdded?(p: PodInfo): void;
@@ -447,26 +453,39 @@ export class ApiServer {
   }
 
   /** `reason`: status.reason and status.message (the kubelet's DeadlineExceeded). */
-  setPodPhase(p: PodInfo, phase: PodPhase, reason?: { readonly reason: string; readonly message: string }): void {
-    this.write('api.pod-status', p.key, () => {
-      if (p.deleted || p.phase === phase) return;
-      const from = p.phase;
-      const now = this.sim.now;
-      if (reason !== undefined) (p.pod as { status?: object }).status = { ...p.pod.status, reason: reason.reason, message: reason.message };
-      if (phase === 'Running') p.startedUs = now;
-      if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
-      this.cluster.setPhase(p, phase);
-      this.notify('podPhaseChanged', p, from);
-    });
+  setPodPhase(p: PodInfo, phase: PodPhase, reason?: PodStatusReason): void {
+    this.write('api.pod-status', p.key, () => this.commitPhase(p, phase, reason));
   }
 
   /** The kubelet's status write after it restarted a container in place (upstream: its status
    * manager writes the new containerStatuses, restartCount one more; the phase stays). */
   setPodRestarts(p: PodInfo, restartCount: number): void {
+    this.write('api.pod-status', p.key, () => this.commitRestarts(p, restartCount));
+  }
+
+  /** One status write with a new restartCount and a new phase (either may be null: unchanged),
+   * as the kubelet's status manager syncs a pod's latest status after a partition. */
+  setPodStatus(p: PodInfo, phase: PodPhase | null, reason: PodStatusReason | undefined, restartCount: number | null): void {
     this.write('api.pod-status', p.key, () => {
-      if (p.deleted) return;
-      this.notify('podRestarted', p, restartCount);
+      if (restartCount !== null) this.commitRestarts(p, restartCount);
+      if (phase !== null) this.commitPhase(p, phase, reason);
     });
+  }
+
+  private commitPhase(p: PodInfo, phase: PodPhase, reason: PodStatusReason | undefined): void {
+    if (p.deleted || p.phase === phase) return;
+    const from = p.phase;
+    const now = this.sim.now;
+    if (reason !== undefined) (p.pod as { status?: object }).status = { ...p.pod.status, reason: reason.reason, message: reason.message };
+    if (phase === 'Running') p.startedUs = now;
+    if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
+    this.cluster.setPhase(p, phase);
+    this.notify('podPhaseChanged', p, from);
+  }
+
+  private commitRestarts(p: PodInfo, restartCount: number): void {
+    if (p.deleted) return;
+    this.notify('podRestarted', p, restartCount);
   }
 
   /** Deletes a pod. A pod bound to a node and not finished is deleted gracefully (upstream
@@ -562,9 +581,11 @@ export class ApiServer {
 
   /** Renews a node's Lease: an update of the stored Lease's spec.renewTime to `renewUs`, the
    * same write and commit as updateObject's, made in place on the stored object (see NodeLease)
-   * and told as leaseRenewed. Nothing happens when there is no Lease (NotFound). */
-  renewLease(lease: NodeLease, renewUs: number): void {
+   * and told as leaseRenewed. Nothing happens when there is no Lease (NotFound). `answered`
+   * runs at the commit (the kubelet's call returns). */
+  renewLease(lease: NodeLease, renewUs: number, answered?: () => void): void {
     this.write('api.update-object', lease.key, () => {
+      answered?.();
       const stored = lease.stored;
       if (stored !== null) {
         (stored.spec as { renewTime: number }).renewTime = renewUs;

@@ -10,7 +10,7 @@ import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js'
 import { makeNode } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { Kubelets, CRASHLOOP_INITIAL_BACKOFF_US, CRASHLOOP_MAX_BACKOFF_US } from './kubelet.js';
-import { prepareRun } from '../run/run-scenario.js';
+import { prepareRun, runScenario } from '../run/run-scenario.js';
 import { parseScenario } from '../workload/scenario.js';
 
 const S = 1_000_000;
@@ -121,6 +121,60 @@ test('a pod deleted during its CrashLoopBackOff is not restarted', () => {
   assert.deepEqual(h.starts.map((t) => t / S), [1, 6]);
   assert.equal(p.deleted, true);
   assert.equal(p.restarts, 1, 'no restart after the deletion');
+});
+
+test('a partition holds the status writes of 4 restarts and the end: the heal sends one write with the latest status (upstream status manager: latest status per pod)', () => {
+  // Runs of 5 s from 1 s: crashes at 6, 11, 26, 51 (restarts at 6, 21, 46, 91), Succeeded at 96,
+  // all while the node is cut off (3 s to 200 s).
+  const h = harness('OnFailure', [5, 5, 5, 5, 5], [true, true, true, true, false]);
+  const heard: string[] = [];
+  h.api.observe({
+    podRestarted: (_p, n) => heard.push(`restarts ${n}@${h.sim.now / S}s`),
+    podPhaseChanged: (p) => heard.push(`${p.phase}@${h.sim.now / S}s`),
+  });
+  h.sim.scheduleAt(3 * S, 'test', 'partition', () => h.kubelets.partition('a'));
+  h.sim.run(199 * S);
+  assert.deepEqual(heard, ['Running@1s'], 'nothing written while cut off');
+  const before = h.api.writes;
+  h.sim.scheduleAt(200 * S, 'test', 'heal', () => h.kubelets.recover('a'));
+  h.sim.run(300 * S);
+  // The heal's lease renewal and one status write for the pod (it was 1 + 5: one per held change).
+  assert.equal(h.api.writes - before, 2);
+  assert.deepEqual(heard, ['Running@1s', 'restarts 4@200s', 'Succeeded@200s']);
+  assert.equal(h.pod().restarts, 4);
+});
+
+test('in a whole run, a partition of 10 minutes over two crash-looping pods: the heal writes 2 pod statuses, not one per restart held (10)', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 20m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: crashy
+    runDuration: 5s
+    failure: { probability: 1 }
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: crashy }
+      spec:
+        replicas: 2
+        selector: { matchLabels: { app: crashy } }
+        template:
+          metadata: { labels: { app: crashy } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] }
+faults:
+  - partition: { nodes: [n-0], at: 10s, for: 10m }
+`;
+  const r = runScenario(parseScenario(text, 'partition-restarts.yaml'), { events: true });
+  const statusWrites = (r.tables.find((t) => t.file === 'events.csv')?.rows ?? []).filter((e) => e['kind'] === 'api.pod-status').map((e) => Number(e['time_s']));
+  // Each pod (Running at ~1 s) restarts at ~6, 21, 46, 91, 176, 341 s (CrashLoopBackOff 0, 10,
+  // 20, 40, 80, 160 s after 5 s runs): the five from 21 s fall in the partition (10–610 s).
+  assert.equal(statusWrites.filter((t) => t >= 10 && t < 610).length, 0, 'none while cut off');
+  assert.equal(statusWrites.filter((t) => t >= 610 && t < 611).length, 2, 'one per pod at the heal');
+  assert.equal(Number(r.tables.find((t) => t.file === 'summary.csv')!.rows[0]!['container_restarts']), 2 * 8, 'restarts at ~6, 21, 46, 91, 176, 341, 646 and 951 s');
 });
 
 test('without containerFails every run ends Succeeded (existing behaviour)', () => {
@@ -243,6 +297,59 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   sim.run(70 * S);
   assert.deepEqual(renewals, [15, 25, 35, 55, 65]);
   assert.equal((cluster.objects.get('Lease/kube-node-lease/n')?.spec as { renewTime: number }).renewTime, 65 * S);
+});
+
+test('leases: one renewal in flight per node: behind an etcd stalled 20–80 s the renewal sent at 25 s waits, the ticks of 35–75 s send nothing, and the next goes at 85 s', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const base = fixedLatencyApiConfig(0);
+  const api = new ApiServer(sim, cluster, { ...base, etcd: { ...base.etcd, electionTimeoutUs: 60 * S } }, new RandomStreams(1).stream('api'));
+  const kubelets = new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
+  const commits: number[] = [];
+  api.observe({ leaseRenewed: () => commits.push(sim.now / S) });
+  // After the join, every write is a renewal: the API server's writes in flight are the node's.
+  let maxInFlight = 0;
+  sim.scheduleAt(5 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.scheduleAt(20 * S, 'test', 'stall', () => api.etcd.loseLeader(sim.now));
+  for (let t = 15; t <= 95; t += 10) sim.scheduleAt(t * S + 1, 'test', 'sample', () => (maxInFlight = Math.max(maxInFlight, api.inFlight)));
+  sim.run(99 * S);
+  // Renewals at 15 s (committed at once), 25 s (committed when the election ends at 80 s), 85
+  // and 95 s. It was 9 sent, 6 of them (25–75 s) in flight together and committed at 80 s.
+  assert.deepEqual(commits, [15, 80, 85, 95]);
+  assert.equal(kubelets.leaseRenewals, 4);
+  assert.equal(maxInFlight, 1);
+});
+
+test('in a whole run, an etcd leader loss with a 60 s election (120–180 s) on 20 nodes: one Lease renewal per node waits and commits at its end, not one per 10 s tick', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 2
+duration: 5m
+cluster:
+  nodePools: [{ name: n, count: 20, allocatable: { cpu: "8", memory: 32Gi } }]
+controlPlane:
+  etcd: { electionTimeout: 60s }
+workload:
+  - name: web
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 10
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] }
+faults:
+  - etcdLeaderLoss: { at: 2m }
+`;
+  const r = runScenario(parseScenario(text, 'etcd-stall-leases.yaml'), { events: true });
+  const leaseCommits = (r.tables.find((t) => t.file === 'events.csv')?.rows ?? []).filter((e) => e['kind'] === 'api.update-object' && String(e['object']).startsWith('Lease/')).map((e) => Number(e['time_s']));
+  // Nothing commits during the election; at its end the writes queued behind it commit within a
+  // few ms: one renewal per node (it was 6 per node, one per tick of the 60 s: 120).
+  assert.equal(leaseCommits.filter((t) => t > 120 && t < 180).length, 0);
+  assert.equal(leaseCommits.filter((t) => t >= 180 && t < 180.1).length, 20);
 });
 
 test('pod spec.activeDeadlineSeconds (upstream active_deadline.go): its kubelet fails the pod that long after accepting it (Failed, reason DeadlineExceeded); a Job counts it against backoffLimit', () => {

@@ -2,7 +2,8 @@
 // complete it when its run duration (a property of the scenario workload) has elapsed. With
 // leases on, each node's kubelet also renews its Lease (kube-node-lease/<node>) through the API
 // every renewInterval (upstream nodeLeaseDurationSeconds 40 s, renewed every 10 s = 1/4 of it:
-// pkg/kubelet/nodelease, component-helpers/apimachinery/lease), as client `kubelet-heartbeat`:
+// pkg/kubelet/nodelease, component-helpers/apimachinery/lease), one renewal in flight at a time
+// (Kubelets.renew), as client `kubelet-heartbeat`:
 // upstream's kubelet sends its lease and node status through a client of its own "with
 // throttling disabled" (cmd/kubelet/app/server.go, heartbeatClientConfig.QPS = -1), so its
 // kubeAPIQPS limit, which the pod status writes of client `kubelet/<node>` wait on, never
@@ -11,9 +12,11 @@
 // Node faults (src/faults/): a crashed node's kubelet does nothing (no renewals, no starts or
 // completions; its pods' timers are dropped). A partitioned node's kubelet cannot reach the
 // API: no renewals, and it does not see new bindings; pods already running keep running and
-// status writes it would make are held until the partition heals. On recovery / heal the
-// kubelet renews at once and (re)starts its bound pods: after a crash, Running pods are
-// restarted containers (a fresh run duration), Pending ones start after a startup latency.
+// status writes it would make are held until the partition heals, then sent as one write per
+// pod with its latest status (upstream's status manager keeps the latest status per pod). On
+// recovery / heal the kubelet renews at once and (re)starts its bound pods: after a crash,
+// Running pods are restarted containers (a fresh run duration), Pending ones start after a
+// startup latency.
 //
 // Container failures (KubeletOptions.containerFails): when a run ends the container may exit
 // with an error. restartPolicy Never → the pod ends Failed. Always (the default) / OnFailure →
@@ -102,9 +105,9 @@ interface NodeKubelet {
   present: boolean;
   /** The node's kubelet as an API client (its own rate limit), made at its first write. */
   client: ApiServer | null;
-  /** Its Lease (what the API server keeps of it, see NodeLease), and the renewal timer's action
-   * and event. */
-  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null } | null;
+  /** Its Lease (what the API server keeps of it, see NodeLease), the renewal timer's action
+   * and event, whether a renewal is in flight (sent, not answered) and the action that clears it. */
+  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null; renewing: boolean; readonly answered: () => void } | null;
 }
 
 export class Kubelets {
@@ -113,8 +116,9 @@ export class Kubelets {
   /** Kubelets not up (down or partitioned): while there are none, stateOf answers without a
    * lookup (it is asked several times per pod). */
   private notUp = 0;
-  /** Status writes held by a partition, per node, in order. */
-  private readonly held = new Map<string, HeldWrite[]>();
+  /** Per node cut off by a partition: the latest status of each pod whose status write it
+   * holds, in the order of each pod's first held write. */
+  private readonly held = new Map<string, Map<PodInfo, HeldStatus>>();
   /** Pods with spec.activeDeadlineSeconds: when their kubelet accepted them, and the timer. */
   private readonly deadlines = new Map<PodInfo, { readonly fromUs: number; ev: SimEvent | null }>();
   /** Lease renewals sent (for measurements). */
@@ -243,17 +247,18 @@ export class Kubelets {
     k.state = 'up';
     this.notUp--;
     this.renew(k);
-    const held = this.held.get(node) ?? [];
+    const held = this.held.get(node);
     this.held.delete(node);
     /** Pods whose containers ended while the node was cut off (their phase write was held). */
     let ended: Set<PodInfo> | null = null;
-    for (const h of held) {
-      if (h.phase === null) {
-        this.clientOf(h.p).setPodRestarts(h.p, h.restarts);
-        continue;
+    // Upstream's status manager keeps only each pod's latest status (podStatuses, by pod UID) and
+    // its syncBatch writes that once (pkg/kubelet/status/status_manager.go): one write per pod,
+    // not one per change held.
+    if (held !== undefined) {
+      for (const [p, h] of held) {
+        this.clientOf(p).setPodStatus(p, h.phase, h.reason, h.restarts);
+        if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(p);
       }
-      this.clientOf(h.p).setPodPhase(h.p, h.phase, h.reason);
-      if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(h.p);
     }
     for (const p of this.podsOn(node)) {
       if (p.bound && !p.terminal && !p.terminating) this.armDeadline(p);
@@ -282,10 +287,21 @@ export class Kubelets {
     lease.event = (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', k.name, lease.tick);
   }
 
+  /** One renewal at a time per node: upstream's lease controller renews from one loop
+   * (component-helpers/apimachinery/lease/controller.go: wait.JitterUntil(c.sync, renewInterval,
+   * ..., sliding true) runs sync again only after it returned) and its Update blocks until
+   * answered or until the heartbeat client's timeout, min(nodeStatusUpdateFrequency 10 s,
+   * nodeLeaseDurationSeconds 40 s) = 10 s (cmd/kubelet/app/server.go heartbeatClientConfig.Timeout),
+   * after which retryUpdateLease tries again. ksim's etcd cannot withdraw a write it has queued, so
+   * the renewal still queued stands for that retry: a tick that finds it unanswered (10 s on: the
+   * timeout has passed) sends nothing, and renewals do not pile up behind a stalled etcd. */
   private renew(k: NodeKubelet): void {
     if (!k.present) return;
+    const lease = this.lease(k);
+    if (lease.renewing) return;
+    lease.renewing = true;
     this.leaseRenewals++;
-    this.heartbeat.renewLease(this.lease(k).api, this.sim.now);
+    this.heartbeat.renewLease(lease.api, this.sim.now, lease.answered);
   }
 
   /** A node's lease, made once. Renewals are most of an idle cluster's events:
@@ -304,6 +320,10 @@ export class Kubelets {
         lease.event = stream.scheduleAgain(lease.event as SimEvent, addTimeUs(this.sim.now, LEASE_RENEW_INTERVAL_US));
       },
       event: null,
+      renewing: false,
+      answered: () => {
+        lease.renewing = false;
+      },
     };
     return (k.lease = lease);
   }
@@ -434,7 +454,12 @@ export class Kubelets {
   }
 
   private report(p: PodInfo, phase: PodPhase, reason?: PodReason): void {
-    if (this.hold(p, reason === undefined ? { p, phase, restarts: 0 } : { p, phase, reason, restarts: 0 })) return;
+    const h = this.heldStatus(p);
+    if (h !== null) {
+      h.phase = phase;
+      h.reason = reason;
+      return;
+    }
     this.clientOf(p).setPodPhase(p, phase, reason);
   }
 
@@ -442,18 +467,24 @@ export class Kubelets {
    * which a Job with restartPolicy OnFailure counts against backoffLimit. */
   private reportRestarts(p: PodInfo): void {
     const restarts = maxContainerRestarts(p);
-    if (this.hold(p, { p, phase: null, restarts })) return;
+    const h = this.heldStatus(p);
+    if (h !== null) {
+      h.restarts = restarts;
+      return;
+    }
     this.clientOf(p).setPodRestarts(p, restarts);
   }
 
-  /** Holds a status write while the pod's node is cut off from the API (true: held). */
-  private hold(p: PodInfo, w: HeldWrite): boolean {
+  /** While the pod's node is cut off from the API, the status the kubelet holds for it (made at
+   * its first held write), which a new status write updates; null when the node is not cut off. */
+  private heldStatus(p: PodInfo): HeldStatus | null {
     const node = p.nodeName ?? '';
-    if (this.stateOf(node) !== 'partitioned') return false;
-    let h = this.held.get(node);
-    if (h === undefined) this.held.set(node, (h = []));
-    h.push(w);
-    return true;
+    if (this.stateOf(node) !== 'partitioned') return null;
+    let byPod = this.held.get(node);
+    if (byPod === undefined) this.held.set(node, (byPod = new Map()));
+    let h = byPod.get(p);
+    if (h === undefined) byPod.set(p, (h = { phase: null, reason: undefined, restarts: null }));
+    return h;
   }
 
   private clientOf(p: PodInfo): ApiServer {
@@ -484,12 +515,12 @@ export class Kubelets {
   }
 }
 
-/** A status write held by a partition: a phase, or (phase null) a restart's restartCount. */
-interface HeldWrite {
-  readonly p: PodInfo;
-  readonly phase: PodPhase | null;
-  readonly reason?: PodReason;
-  readonly restarts: number;
+/** A pod's latest status held by a partition: its phase and its restartCount (null: neither
+ * changed while the node was cut off). */
+interface HeldStatus {
+  phase: PodPhase | null;
+  reason: PodReason | undefined;
+  restarts: number | null;
 }
 
 /** flowcontrol hasExpired: more than 2 × maxDuration since the last update resets the backoff. */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { compileNodeSelector, compileNodeSelectorMap } from '../api/labels.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { equalIgnoreHash } from '../controllers/deployment.js';
@@ -621,10 +621,10 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       }
       const annotations = (m.metadata!.annotations ??= {});
       annotations['ksim.io/workload'] = name;
-      if (m.kind === 'Deployment' || m.kind === 'ReplicaSet' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'StatefulSet') {
-        // The pod template (a CronJob's is in its jobTemplate) carries the entry's name to the pods.
-        const spec = (m.kind === 'CronJob' ? (m as { spec: { jobTemplate: { spec: unknown } } }).spec.jobTemplate.spec : (m as { spec: unknown }).spec) as Deployment['spec'];
-        const tmd = (spec!.template.metadata ??= {});
+      const template = podTemplateOf(m);
+      if (template !== undefined) {
+        // The pod template carries the entry's name to the pods.
+        const tmd = (template.metadata ??= {});
         (tmd.annotations ??= {})['ksim.io/workload'] = name;
       }
       if (arrival.kind === 'at') {
@@ -650,11 +650,13 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
           if (immutable || prev.atUs >= arrival.atUs) {
             throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${immutable ? '' : ` at the same time or later (a ${m.kind} of the same name arriving later updates it)`}`, JSON.stringify(m.metadata!.name));
           }
-          if (m.kind === 'Deployment') keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
+          // Every kind with a pod template: an update that leaves the template as it was (a
+          // scaling) keeps the earlier entry's name on it, so its pods stay that entry's.
+          const prevTemplate = podTemplateOf(prev.manifest);
+          if (template !== undefined && prevTemplate !== undefined) keepWorkloadOfUnchangedTemplate(template, prevTemplate);
           if (m.kind === 'Job') {
             // Upstream ValidateJobSpecUpdate: only suspend, parallelism, activeDeadlineSeconds,
-            // backoffLimit and ttlSecondsAfterFinished may change; its pods keep the first entry.
-            keepWorkloadOfUnchangedTemplate(m as Deployment, prev.manifest as Deployment);
+            // backoffLimit and ttlSecondsAfterFinished may change.
             const changed = changedImmutableJobField((prev.manifest as { spec: Record<string, unknown> }).spec, (m as { spec: Record<string, unknown> }).spec);
             if (changed !== null) throw l.doc.error([...l.path, 'spec', changed], `the same ${changed} as workload entry ${JSON.stringify(prev.entry)} (a Job's spec.${changed} is immutable; an update may change ${JOB_MUTABLE_FIELDS.join(', ')})`);
           }
@@ -746,12 +748,17 @@ function keepSnapshotTemplates(workload: readonly WorkloadEntry[], snapshotObjec
 /** An update whose pod template differs from the previous one only by the ksim.io/workload
  * annotation keeps the previous value, so that changing replicas does not start a rollout (and
  * the pods keep the run duration of the entry that defined the template). */
-function keepWorkloadOfUnchangedTemplate(next: Deployment, prev: Deployment): void {
-  const nt = next.spec!.template;
-  const pt = prev.spec!.template;
+function keepWorkloadOfUnchangedTemplate(nt: PodTemplateSpec, pt: PodTemplateSpec): void {
   const prevWorkload = pt.metadata?.annotations?.['ksim.io/workload'];
   const candidate = { ...nt, metadata: { ...nt.metadata, annotations: { ...nt.metadata?.annotations, 'ksim.io/workload': prevWorkload ?? '' } } };
   if (prevWorkload !== undefined && canonicalJson(candidate) === canonicalJson(pt)) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
+}
+
+/** The pod template of a workload kind (a CronJob's is in its jobTemplate), or undefined. */
+function podTemplateOf(m: WorkloadManifest): PodTemplateSpec | undefined {
+  if (m.kind === 'CronJob') return (m as { spec: { jobTemplate: { spec: { template: PodTemplateSpec } } } }).spec.jobTemplate.spec.template;
+  if (m.kind === 'Deployment' || m.kind === 'ReplicaSet' || m.kind === 'DaemonSet' || m.kind === 'Job' || m.kind === 'StatefulSet') return (m as Deployment).spec!.template;
+  return undefined;
 }
 
 /** `failure: { probability: P }`, 0 ≤ P ≤ 1 (the schema checks the shape; this the meaning). */
