@@ -86,7 +86,17 @@ const INLINE_CASES: [name: string, manifests: string, kinds: Record<string, numb
       - { apiVersion: monitoring.coreos.com/v1, kind: ServiceMonitor, metadata: { name: n } }
       - { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } }`,
     { Pod: 1 },
-    ['k.yaml:9:7: workload[0].manifests: skipped 2 ServiceMonitor: not simulated'],
+    ['k.yaml:9:7: workload[0].manifests: skipped custom resources 2 ServiceMonitor: no operator runs in ksim, so pods an operator would create for them are not in the run (write those as the StatefulSets or Deployments they become to count them)'],
+  ],
+  [
+    // kube-prometheus: a Prometheus of 2 replicas is a StatefulSet in a real cluster.
+    'built-in kinds and custom resources skipped together: the custom ones said apart',
+    `manifests:
+      - { apiVersion: v1, kind: ConfigMap, metadata: { name: c } }
+      - { apiVersion: monitoring.coreos.com/v1, kind: Prometheus, metadata: { name: k8s }, spec: { replicas: 2 } }
+      - { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } }`,
+    { Pod: 1 },
+    ['k.yaml:9:7: workload[0].manifests: skipped 1 ConfigMap: not simulated; custom resources 1 Prometheus: no operator runs in ksim, so pods an operator would create for them are not in the run (write those as the StatefulSets or Deployments they become to count them)'],
   ],
 ];
 

@@ -25,7 +25,7 @@ import { parseDurationDistribution } from './distribution-spec.js';
 import { changedImmutableJobField, CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, JOB_MUTABLE_FIELDS, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
-import { isSkippedKind, SkipTally } from './skipped-kinds.js';
+import { isCustomResource, isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { canonicalJson, isObject, merged } from '../api/values.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
@@ -688,14 +688,14 @@ function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[]
     }
     let t = tallies.get(l.doc.file);
     if (t === undefined) tallies.set(l.doc.file, (t = new SkipTally()));
-    t.add(kind);
+    t.add(kind, isCustomResource(v['apiVersion']));
   }
   if (tallies.size > 1 && inline === null && entryFile !== undefined) {
     // A directory of manifests (kube-prometheus: 70 files, most of them RBAC and custom
     // resources): one warning for the entry, not one per file.
     const all = new SkipTally();
     for (const t of tallies.values()) all.addAll(t);
-    warnings.push(`${entryFile}: ${(all.message() as string).replace(/: not simulated$/, ` in ${tallies.size} files: not simulated`)}`);
+    warnings.push(`${entryFile}: ${all.message(tallies.size) as string}`);
     return out;
   }
   for (const [file, tally] of tallies) {

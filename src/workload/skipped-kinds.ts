@@ -29,33 +29,48 @@ const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
 /** Whether an object of this kind is read past (not simulated): a built-in kind that does not
  * schedule anything, or a custom resource (its group is not one of Kubernetes'). */
 export function isSkippedKind(apiVersion: unknown, kind: string): boolean {
-  if (NOT_SIMULATED.has(kind)) return true;
+  return NOT_SIMULATED.has(kind) || isCustomResource(apiVersion);
+}
+
+/** Whether an apiVersion names a group that is not one of Kubernetes' own. */
+export function isCustomResource(apiVersion: unknown): boolean {
   if (typeof apiVersion !== 'string') return false;
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   return !BUILT_IN_GROUPS.has(group);
 }
 
-/** Counts skipped kinds of one source in first-seen order and words the summary warning. */
+/** Counts skipped kinds of one source in first-seen order and words the summary warning, the
+ * custom resources apart: an operator's resource (a Prometheus, a Kafka) makes pods in a real
+ * cluster, which a run without the operator does not have. */
 export class SkipTally {
   private readonly counts = new Map<string, number>();
+  private readonly custom = new Map<string, number>();
 
-  add(kind: string): void {
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+  add(kind: string, custom = false): void {
+    const m = custom ? this.custom : this.counts;
+    m.set(kind, (m.get(kind) ?? 0) + 1);
   }
 
   /** Adds another tally's counts (kinds in its first-seen order after this one's). */
   addAll(other: SkipTally): void {
     for (const [k, n] of other.counts) this.counts.set(k, (this.counts.get(k) ?? 0) + n);
+    for (const [k, n] of other.custom) this.custom.set(k, (this.custom.get(k) ?? 0) + n);
   }
 
   get size(): number {
-    return this.counts.size;
+    return this.counts.size + this.custom.size;
   }
 
-  /** "skipped 12 ServiceAccount, 11 ConfigMap: not simulated", or null when nothing was. */
-  message(): string | null {
-    return skippedMessage(this.counts);
+  /** "skipped 12 ServiceAccount, 11 ConfigMap[ in N files]: not simulated", and the custom
+   * resources' own sentence; null when nothing was skipped. */
+  message(files = 1): string | null {
+    const where = files > 1 ? ` in ${files} files` : '';
+    const builtIn = this.counts.size === 0 ? null : `${(skippedMessage(this.counts) as string).replace(/: not simulated$/, '')}${where}: not simulated`;
+    if (this.custom.size === 0) return builtIn;
+    const list = [...this.custom].map(([k, n]) => `${n} ${k}`).join(', ');
+    const custom = `${builtIn === null ? 'skipped ' : ''}custom resources ${list}${builtIn === null ? where : ''}: no operator runs in ksim, so pods an operator would create for them are not in the run (write those as the StatefulSets or Deployments they become to count them)`;
+    return builtIn === null ? custom : `${builtIn}; ${custom}`;
   }
 }
 
