@@ -5,6 +5,7 @@ import { RandomStreams } from '../engine/random.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { makePod } from '../testing/builders.js';
 import { ApiServer, fixedLatencyApiConfig } from './api-server.js';
+import type { Distribution } from '../engine/distributions.js';
 
 test('drainCommitLatencies: the etcd latencies of the writes committed since the last drain, exactly', () => {
   const sim = new Simulation();
@@ -23,4 +24,38 @@ test('drainCommitLatencies: the etcd latencies of the writes committed since the
   sim.run();
   // The late write reaches an idle etcd: 1 ms to propose.
   assert.deepEqual(api.drainCommitLatencies().quantiles([0.99]), [1000]);
+});
+
+test('a write its client rate limit held reaches etcd in arrival order: it does not wait for writes sent after it, and etcd latency is etcd\'s alone', () => {
+  // The API server takes 1 s per write; etcd 1 ms per proposal. The scheduler may write once a
+  // second (burst 1); a user writes every 100 ms, unlimited.
+  const run = (latency: Distribution) => {
+    const sim = new Simulation();
+    const base = fixedLatencyApiConfig(1_000_000);
+    const config = { ...base, requestLatency: latency, etcd: { ...base.etcd, maxWritesPerSecond: 1000 }, clients: new Map([['scheduler', { qps: 1, burst: 1 }]]) };
+    const user = new ApiServer(sim, new ClusterState(), config, new RandomStreams(1).stream('api'));
+    const scheduler = user.forClient('scheduler');
+    const committed = new Map<string, number>();
+    const watch = { podAdded: (p: { name: string }) => void committed.set(p.name, sim.now) };
+    user.observe(watch);
+    // Three scheduler writes at 0: they leave at 0, 1 s and 2 s (the limit), reach etcd 1 s later.
+    for (let i = 0; i < 3; i++) scheduler.createPod(makePod(`s-${i}`).obj());
+    for (let k = 0; k < 30; k++) sim.scheduleAt(k * 100_000, 'user', '', () => user.createPod(makePod(`u-${k}`).obj()));
+    sim.run();
+    return { committed, latencies: user.drainCommitLatencies() };
+  };
+  const { committed, latencies } = run({ kind: 'constant', value: 1_000_000 });
+  // s-1 leaves at 1 s and reaches etcd at 2 s, with u-10 (sent at 1 s, after it): it is proposed
+  // first (1 ms); before the fix it was asked at 2 s, behind u-10..u-19 (which reach etcd up to
+  // 2.9 s), and committed at 2.901 s.
+  assert.equal(committed.get('s-0'), 1_001_000);
+  assert.equal(committed.get('s-1'), 2_001_000);
+  assert.equal(committed.get('u-10'), 2_002_000);
+  assert.equal(committed.get('s-2'), 3_001_000);
+  // Each write's etcd part: 1 ms, or 2 ms behind a write that reached etcd in the same µs.
+  assert.deepEqual(latencies.quantiles([0.5, 1]), [1000, 2000]);
+  // A random handling time: etcd is asked at each arrival, still in arrival order.
+  const random = run({ kind: 'uniform', min: 500_000, max: 1_500_000 });
+  assert.equal(random.committed.size, 33);
+  assert.ok(random.latencies.quantiles([1])[0]! <= 3000, `etcd part at most a few proposals, got ${random.latencies.quantiles([1])[0]} µs`);
 });

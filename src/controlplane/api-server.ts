@@ -353,17 +353,22 @@ export class ApiServer {
         if (wait > h.maxWaitUs) h.maxWaitUs = wait;
       }
     }
-    const atServer = addTimeUs(addTimeUs(now, wait), sampleNonNegativeInt(core.config.requestLatency, core.rng));
-    if (wait === 0) {
-      // Not held by its rate limit: the write reaches etcd within the API server's handling time,
-      // in the order writes are sent, so etcd can be asked now (one event, and one closure, per
-      // write).
+    const leaves = addTimeUs(now, wait);
+    const atServer = addTimeUs(leaves, sampleNonNegativeInt(core.config.requestLatency, core.rng));
+    // etcd takes writes in the order they reach it (its queue and group commits depend on it).
+    // With a constant handling time that is the order in which they leave their clients, so etcd
+    // is asked, with the arrival time, when a write leaves: at once for one its rate limit does
+    // not hold (one event, and one closure, per write), else when its limit lets it go (a write
+    // still waiting holds no place in etcd's queue). With a random handling time writes overtake
+    // one another, and etcd is asked at the arrival itself. (Asking a held write at its arrival
+    // while unheld ones were asked as they left put it behind writes that reached etcd after it,
+    // each paying up to the handling time again, and counted that wait as etcd's.)
+    const askAt = core.config.requestLatency.kind === 'constant' ? leaves : atServer;
+    if (askAt === now) {
       this.commitAt(core.etcd.commitTime(atServer), atServer, kind, subject, commit);
       return;
     }
-    // etcd is asked when the write reaches it, so that writes still waiting on their client's
-    // rate limit do not hold a place in its queue.
-    this.sim.scheduleAt(atServer, 'api.request', subject, () => this.commitAt(core.etcd.commitTime(this.sim.now), atServer, kind, subject, commit));
+    this.sim.scheduleAt(askAt, 'api.request', subject, () => this.commitAt(core.etcd.commitTime(atServer), atServer, kind, subject, commit));
   }
 
   /** The client's token bucket (one per client, e.g. per node's kubelet) and its kind's hold
