@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainFiles } from '../src/run/explain-files.js';
+import { renderTable } from '../src/cli/explain-command.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 import { KSIM_BIN, REPO_ROOT, repoPath } from '../src/testing/repo-paths.js';
 
@@ -268,4 +269,97 @@ items:
   const self = await explainFiles({ cluster, pod, warnings });
   assert.equal(self.selected, 'm1');
   assert.deepEqual(warnings, [`${pod}: pod default/nominated is in the cluster: explained as if it were not there`]);
+});
+
+// A DaemonSet (200m CPU, Linux nodes) on seven nodes: cp-0 has the control-plane taint, w-1 is
+// cordoned, w-2 has 1 CPU with 900m taken, w-3 memory pressure, w-4 a dedicated=gpu taint, w-5 is
+// Ready False (the not-ready:NoSchedule taint added), win-1 is Windows.
+const DS = 'examples/explain/daemonset';
+
+test('--pod takes a DaemonSet as its controller makes its pods: one per node it finds eligible (NodeShouldRunDaemonPod), with the daemon tolerations, pinned to that node', async () => {
+  const r = await explainFiles({ cluster: repoPath(`${DS}/cluster.json`), pod: repoPath(`${DS}/agent.yaml`) });
+  assert.equal(r.selected, null, 'no single scored choice');
+  // The unschedulable toleration lets the pod onto cordoned w-1, memory-pressure onto w-3; w-2
+  // gets a pod that does not fit.
+  assert.deepEqual(r.daemonSet, {
+    name: 'kube-system/agent',
+    placed: ['w-1', 'w-3'],
+    unschedulable: { 'w-2': "0/7 nodes are available: 1 Insufficient cpu, 6 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/7 nodes are available: 1 No preemption victims found for incoming pod, 6 Preemption is not helpful for scheduling." },
+    notCreated: {
+      'cp-0': 'untolerated taint node-role.kubernetes.io/control-plane:NoSchedule',
+      'w-4': 'untolerated taint dedicated=gpu:NoSchedule',
+      'w-5': 'untolerated taint node.kubernetes.io/not-ready:NoSchedule',
+      'win-1': "the node doesn't match the template's nodeSelector",
+    },
+  });
+  // Each created pod's verdicts on its own node, every filter; no scores (one feasible node).
+  assert.deepEqual(Object.keys(r.nodes), ['w-1', 'w-2', 'w-3']);
+  assert.deepEqual(r.nodes['w-1']?.filter['NodeUnschedulable'], { code: 'Success' });
+  assert.deepEqual(r.nodes['w-2']?.filter['NodeResourcesFit'], { code: 'Unschedulable', reason: 'Insufficient cpu' });
+  assert.equal(r.nodes['w-3']?.score, undefined);
+  assert.deepEqual(r.preScore, {});
+  assert.deepEqual(Object.keys(r.preFilter), ['NodePorts', 'PodTopologySpread', 'InterPodAffinity']);
+  // --nodes: only those nodes are looked at.
+  const some = await explainFiles({ cluster: repoPath(`${DS}/cluster.json`), pod: repoPath(`${DS}/agent.yaml`), nodes: ['w-2', 'win-1'] });
+  assert.deepEqual([some.daemonSet?.placed, Object.keys(some.daemonSet?.unschedulable ?? {}), Object.keys(some.daemonSet?.notCreated ?? {})], [[], ['w-2'], ['win-1']]);
+  await assert.rejects(explainFiles({ cluster: repoPath(`${DS}/cluster.json`), pod: repoPath(`${DS}/agent.yaml`), scoreAllNodes: true }), /--score-all-nodes: expected a --pod other than a DaemonSet/);
+});
+
+test('a DaemonSet pod of system-node-critical priority that does not fit its node: preemption there would evict the 900m pod, as a run\'s cycle would', async () => {
+  const dir = tempDir('ksim-explain-ds-crit-');
+  const file = join(dir, 'agent.yaml');
+  writeFileSync(file, readFileSync(repoPath(`${DS}/agent.yaml`), 'utf8').replace('      nodeSelector', '      priorityClassName: system-node-critical\n      nodeSelector'));
+  const r = await explainFiles({ cluster: repoPath(`${DS}/cluster.json`), pod: file });
+  assert.deepEqual(r.daemonSet?.unschedulable, { 'w-2': "0/7 nodes are available: 1 Insufficient cpu, 6 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: would nominate w-2, evicting default/batch-1" });
+  assert.deepEqual(r.daemonSet?.preemption, { 'w-2': ['default/batch-1'] });
+  // The victims first: a long verdict is cut at 70 characters (-o json has it whole).
+  assert.match(renderTable(r), /\nw-2    unschedulable  preemption would evict default\/batch-1; NodeResourcesFit: Insufficien…\n/);
+});
+
+test('explain of a DaemonSet agrees with ksim run on the same dump: bound on w-1 and w-3, w-2 unschedulable with the same message', () => {
+  const dir = tempDir('ksim-explain-ds-run-');
+  const scenario = join(dir, 's.yaml');
+  writeFileSync(scenario, `apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: ds}\nduration: 30s\ncluster: {file: ${repoPath(`${DS}/cluster.json`)}}\nworkload: [{name: agent, at: 0s, file: ${repoPath(`${DS}/agent.yaml`)}}]\n`);
+  const run = spawnSync(process.execPath, [KSIM_BIN, 'run', scenario, '-o', join(dir, 'out'), '-q'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const rows = readFileSync(join(dir, 'out', 'placements.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.deepEqual(rows.filter((c) => c[6] === 'bound').map((c) => c[7]).sort(), ['w-1', 'w-3']);
+  assert.deepEqual(rows.filter((c) => c[6] === 'unschedulable').length, 1);
+  const csv = readFileSync(join(dir, 'out', 'placements.csv'), 'utf8');
+  assert.ok(csv.includes(`"0/7 nodes are available: 1 Insufficient cpu, 6 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption:`), csv);
+});
+
+test('ksim explain of a DaemonSet prints one row per node: placed, unschedulable (the failing filters), not created (the controller\'s reason)', () => {
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', `${DS}/cluster.json`, '--pod', `${DS}/agent.yaml`], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `DaemonSet kube-system/agent, profile default-scheduler: a pod per node, pinned to it
+daemon pods placed on 2 of 7 node(s) (1 unschedulable, 4 not created by the DaemonSet controller)
+  PreFilter NodePorts: Skip
+  PreFilter PodTopologySpread: Skip
+  PreFilter InterPodAffinity: Skip
+
+node   daemon pod     why not
+w-1    placed
+w-3    placed
+w-2    unschedulable  NodeResourcesFit: Insufficient cpu
+cp-0   not created    untolerated taint node-role.kubernetes.io/control-plane:NoSchedule
+w-4    not created    untolerated taint dedicated=gpu:NoSchedule
+w-5    not created    untolerated taint node.kubernetes.io/not-ready:NoSchedule
+win-1  not created    the node doesn't match the template's nodeSelector
+
+daemon pods placed on 2 of 7 node(s) (1 unschedulable, 4 not created by the DaemonSet controller)
+`);
+  const json = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', `${DS}/cluster.json`, '--pod', `${DS}/agent.yaml`, '-o', 'json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const parsed = JSON.parse(json.stdout) as { selected: unknown; daemonSet: { placed: string[] } };
+  assert.deepEqual([parsed.selected, parsed.daemonSet.placed], [null, ['w-1', 'w-3']]);
+});
+
+test('a DaemonSet\'s pods in the dump are explained as if they were not there (with a warning): the 3.9-CPU agent pod on w-1 does not keep its successor out', async () => {
+  const dir = tempDir('ksim-explain-ds-own-');
+  const own = join(dir, 'agent-pod.yaml');
+  writeFileSync(own, 'apiVersion: v1\nkind: Pod\nmetadata: {name: agent-x7k2p, namespace: kube-system, labels: {app: agent}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: u1, controller: true}]}\nspec: {nodeName: w-1, containers: [{name: a, image: "agent:1", resources: {requests: {cpu: 3900m}}}]}\nstatus: {phase: Running}\n');
+  const warnings: string[] = [];
+  const r = await explainFiles({ cluster: [repoPath(`${DS}/cluster.json`), own], pod: repoPath(`${DS}/agent.yaml`), warnings });
+  assert.deepEqual(r.daemonSet?.placed, ['w-1', 'w-3']);
+  assert.deepEqual(warnings.filter((w) => w.includes('DaemonSet')), [`${repoPath(`${DS}/agent.yaml`)}: 1 pod(s) of DaemonSet kube-system/agent are in the cluster (kube-system/agent-x7k2p): explained as if they were not there`]);
 });

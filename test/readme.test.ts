@@ -147,6 +147,7 @@ function assertSampleCurrent(sample: readonly string[], output: string): void {
 const SAMPLES: [firstLine: string, args: string[], exact: boolean][] = [
   ['ksim run quickstart (seed 42)', ['run', 'scenarios/quickstart.yaml'], false],
   ['pod default/web-0, profile default-scheduler', ['explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml'], true],
+  ['DaemonSet kube-system/agent, profile default-scheduler: a pod per node, pinned to it', ['explain', '--cluster', 'examples/explain/daemonset/cluster.json', '--pod', 'examples/explain/daemonset/agent.yaml'], true],
   ['5 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)', ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml'], true],
   ['15 nodes of pool general meet missing=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q'], false],
 ];

@@ -1,7 +1,7 @@
 // `ksim explain`: one scheduling decision, as a table for people or JSON for scripts.
 import { InputError } from '../api/input-error.js';
 import { explainFiles } from '../run/explain-files.js';
-import { filterSummary, type ExplainResult } from '../scheduler/explain.js';
+import { filterSummary, type ExplainDaemonSet, type ExplainResult } from '../scheduler/explain.js';
 
 export interface ExplainArgs {
   /** Repeated options arrive as lists. */
@@ -55,6 +55,7 @@ export const FILTER_COLUMN_WIDTH = 60;
 /** The answer and the filters' tally first (a 3,000-node table would bury them), then the
  * table, then the answer again under it. */
 export function renderTable(r: ExplainResult): string {
+  if (r.daemonSet !== undefined) return renderDaemonSet(r, r.daemonSet);
   const lines: string[] = [];
   lines.push(`pod ${r.pod}, profile ${r.profile}`);
   const viaNomination = r.nominatedNode !== undefined && r.selected === r.nominatedNode;
@@ -88,6 +89,41 @@ export function renderTable(r: ExplainResult): string {
   for (const row of rows) lines.push(fmtRow(row));
   lines.push('');
   lines.push(answer);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The DaemonSet table's last column: a taint the controller does not tolerate, the common
+ * reason (66 characters for node-role.kubernetes.io/control-plane:NoSchedule), fits whole. */
+export const DAEMON_COLUMN_WIDTH = 70;
+
+/** A DaemonSet: per node, whether its daemon pod is placed, fails a filter, or is not created
+ * by the controller, and why; grouped so (each group in the scheduler's node order), the answer
+ * first and last. */
+function renderDaemonSet(r: ExplainResult, ds: ExplainDaemonSet): string {
+  const unschedulable = Object.keys(ds.unschedulable);
+  const notCreated = Object.keys(ds.notCreated);
+  const total = ds.placed.length + unschedulable.length + notCreated.length;
+  const others = [
+    ...(unschedulable.length > 0 ? [`${unschedulable.length} unschedulable`] : []),
+    ...(notCreated.length > 0 ? [`${notCreated.length} not created by the DaemonSet controller`] : []),
+  ];
+  const answer = `daemon pods placed on ${ds.placed.length} of ${total} node(s)${others.length > 0 ? ` (${others.join(', ')})` : ''}`;
+  const lines = [`DaemonSet ${ds.name}, profile ${r.profile}: a pod per node, pinned to it`, answer];
+  for (const [k, v] of Object.entries(r.preFilter)) lines.push(`  PreFilter ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
+  const rows: string[][] = ds.placed.map((n) => [n, 'placed', '']);
+  for (const n of unschedulable) {
+    const msg = ds.unschedulable[n] as string;
+    const rejected = Object.entries(r.nodes[n]?.filter ?? {}).filter(([, s]) => s.code !== 'Success');
+    const why = msg.startsWith('error: ') ? msg : rejected.map(([p, s]) => `${p}: ${s.reason ?? s.code}`).join('; ');
+    const victims = ds.preemption?.[n];
+    rows.push([n, 'unschedulable', victims === undefined ? why : `preemption would evict ${victims.join(', ')}; ${why}`]);
+  }
+  for (const n of notCreated) rows.push([n, 'not created', ds.notCreated[n] as string]);
+  const header = ['node', 'daemon pod', 'why not'];
+  const cells = rows.map((row) => [row[0] as string, row[1] as string, clip(row[2] as string, DAEMON_COLUMN_WIDTH)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const fmtRow = (c: string[]) => c.map((x, i) => x.padEnd(widths[i] as number)).join('  ').trimEnd();
+  lines.push('', fmtRow(header), ...cells.map(fmtRow), '', answer);
   return `${lines.join('\n')}\n`;
 }
 

@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
         (y) =>
           y
             .option('cluster', { type: 'string', array: true, demandOption: true, describe: 'Nodes, bound Pods and Namespaces: files or directories as kubectl get -o json/yaml prints them (repeatable)' })
-            .option('pod', { type: 'string', array: true, demandOption: true, describe: 'The Pod to schedule, or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)' })
+            .option('pod', { type: 'string', array: true, demandOption: true, describe: 'The Pod to schedule, or a Deployment, ReplicaSet, StatefulSet, Job or CronJob (its pod template), or a DaemonSet (its pod for each node, as its controller makes them)' })
             .option('config', { type: 'string', array: true, describe: 'A KubeSchedulerConfiguration (or a ConfigMap holding one); the profile the pod\'s schedulerName selects is used' })
             .option('config-document', { type: 'number', describe: 'Which document of a multi-document --config file holds the configuration (0 is the first)' })
             .option('config-key', { type: 'string', describe: 'The data key of a ConfigMap --config that holds the configuration' })

@@ -104,8 +104,8 @@ test('hostNetwork pods also tolerate network-unavailable; NoExecute taints stop 
   const noSched = cluster.addNode(makeNode('x').taint('k', 'v', 'NoSchedule').obj(), 'p');
   const noExec = cluster.addNode(makeNode('y').taint('k', 'v', 'NoExecute').obj(), 'p');
   const notReady = cluster.addNode(makeNode('z').taint('node.kubernetes.io/not-ready', '', 'NoExecute').obj(), 'p');
-  assert.deepEqual(nodeShouldRunDaemonPod(pod, noSched), { shouldRun: false, shouldContinueRunning: true });
-  assert.deepEqual(nodeShouldRunDaemonPod(pod, noExec), { shouldRun: false, shouldContinueRunning: false });
+  assert.deepEqual(nodeShouldRunDaemonPod(pod, noSched), { shouldRun: false, shouldContinueRunning: true, reason: 'untolerated taint k=v:NoSchedule' });
+  assert.deepEqual(nodeShouldRunDaemonPod(pod, noExec), { shouldRun: false, shouldContinueRunning: false, reason: 'untolerated taint k=v:NoExecute' });
   assert.deepEqual(nodeShouldRunDaemonPod(pod, notReady), { shouldRun: true, shouldContinueRunning: true });
 });
 
@@ -410,4 +410,16 @@ test('at most BurstReplicas (250) deletes per sync: 300 pods leaving their nodes
   // observation queues sends the other 50, committing at 1.003 s.
   assert.deepEqual([...deletedAt.entries()], [[1_002_000, 250], [1_003_000, 50]]);
   assert.equal(cluster.pods.size, 0);
+});
+
+test('nodeShouldRunDaemonPod says why a node gets no daemon pod: template nodeName, nodeSelector, required affinity, first untolerated taint', () => {
+  const cluster = new ClusterState();
+  const n = cluster.addNode(makeNode('n').label('role', 'worker').taint('a', '', 'NoSchedule').taint('b', 'x', 'NoSchedule').obj(), 'p');
+  const spec = (s: Record<string, unknown>): Pod => ({ spec: { containers: [], ...s } });
+  assert.deepEqual(nodeShouldRunDaemonPod(spec({ nodeName: 'other' }), n), { shouldRun: false, shouldContinueRunning: false, reason: "the template's nodeName is other" });
+  assert.deepEqual(nodeShouldRunDaemonPod(spec({ nodeSelector: { role: 'infra' } }), n), { shouldRun: false, shouldContinueRunning: false, reason: "the node doesn't match the template's nodeSelector" });
+  const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'role', operator: 'NotIn', values: ['worker'] }] }] } } };
+  assert.deepEqual(nodeShouldRunDaemonPod(spec({ affinity }), n), { shouldRun: false, shouldContinueRunning: false, reason: "the node doesn't match the template's required node affinity" });
+  assert.deepEqual(nodeShouldRunDaemonPod(spec({}), n), { shouldRun: false, shouldContinueRunning: true, reason: 'untolerated taint a:NoSchedule' });
+  assert.deepEqual(nodeShouldRunDaemonPod(spec({ nodeName: 'n', tolerations: [{ operator: 'Exists' }] }), n), { shouldRun: true, shouldContinueRunning: true });
 });

@@ -88,22 +88,53 @@ function addOrUpdateToleration(tolerations: Toleration[], t: Toleration): Tolera
   return out;
 }
 
-/** Upstream NodeShouldRunDaemonPod: whether a new daemon pod should go to `node`, and whether an
- * existing one may stay. */
-export function nodeShouldRunDaemonPod(pod: Pod, node: NodeInfo): { shouldRun: boolean; shouldContinueRunning: boolean } {
+/** Upstream NodeShouldRunDaemonPod (pkg/controller/daemon/daemon_controller.go): whether a new
+ * daemon pod should go to `node`, and whether an existing one may stay; `reason` says why not
+ * when shouldRun is false (for `ksim explain`): the template's nodeName, nodeSelector or
+ * required node affinity, else the first untolerated NoSchedule/NoExecute taint. */
+export function nodeShouldRunDaemonPod(pod: Pod, node: NodeInfo): { shouldRun: boolean; shouldContinueRunning: boolean; reason?: string } {
   const spec = pod.spec ?? { containers: [] };
-  if (!matchesNodeSelectorMap(spec.nodeSelector, node.labels)) return { shouldRun: false, shouldContinueRunning: false };
+  const no = (reason: string) => ({ shouldRun: false, shouldContinueRunning: false, reason });
+  if (spec.nodeName !== undefined && spec.nodeName !== '' && spec.nodeName !== node.name) return no(`the template's nodeName is ${spec.nodeName}`);
+  if (!matchesNodeSelectorMap(spec.nodeSelector, node.labels)) return no("the node doesn't match the template's nodeSelector");
   const req = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (req != null && !compileNodeSelector(req, undefined, { invalidTerms: 'matchNothing' }).matches(node)) return { shouldRun: false, shouldContinueRunning: false };
-  let shouldRun = true;
+  if (req != null && !compileNodeSelector(req, undefined, { invalidTerms: 'matchNothing' }).matches(node)) return no("the node doesn't match the template's required node affinity");
+  let untolerated: Taint | null = null;
   const taints: Taint[] = [...node.taints];
   for (const taint of taints) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
     if (tolerationsTolerateTaint(spec.tolerations, taint)) continue;
-    if (taint.effect === 'NoExecute') return { shouldRun: false, shouldContinueRunning: false };
-    shouldRun = false;
+    if (taint.effect === 'NoExecute') return no(`untolerated taint ${taintString(taint)}`);
+    untolerated ??= taint;
   }
-  return { shouldRun, shouldContinueRunning: true };
+  if (untolerated !== null) return { shouldRun: false, shouldContinueRunning: true, reason: `untolerated taint ${taintString(untolerated)}` };
+  return { shouldRun: true, shouldContinueRunning: true };
+}
+
+/** Upstream Taint.ToString: "key=value:Effect", "key:Effect" without a value. */
+function taintString(t: Taint): string {
+  return `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
+}
+
+/** The pod a DaemonSet's template makes before it is pinned to a node, with the daemon
+ * tolerations (upstream util.NewPod without the node name): what nodeShouldRunDaemonPod checks. */
+export function daemonTemplatePod(ds: ObjectOf<'DaemonSet'>): Pod {
+  const t = (ds.spec ?? {}).template ?? {};
+  const spec = t.spec ?? { containers: [] };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: t.metadata ?? {}, spec: { ...spec, tolerations: withDaemonTolerations(spec.tolerations, spec.hostNetwork === true) } };
+}
+
+/** The spec of the pod the controller creates for `node` (upstream syncNodes: the template with
+ * the daemon tolerations, util.CreatePodTemplate, and the node-name affinity,
+ * ReplaceDaemonSetPodNodeNameNodeAffinity). A fresh spec per pod over the template's parts: the
+ * run replaces whole fields of a pod's spec (nodeName, priority, the tolerations and affinity
+ * here) and writes into no nested part. */
+export function daemonPodSpec(ds: ObjectOf<'DaemonSet'>, node: string): NonNullable<Pod['spec']> {
+  const t = (ds.spec ?? {}).template ?? {};
+  const spec = merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] }));
+  spec.tolerations = withDaemonTolerations(spec.tolerations, spec.hostNetwork === true);
+  spec.affinity = withNodeNameAffinity(spec.affinity, node);
+  return spec;
 }
 
 interface DsState {
@@ -226,7 +257,7 @@ export class DaemonSetController {
     // it has committed: a sync in between would see the pod neither deleted nor deleting.
     if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     st.deleteBudget = BURST_REPLICAS;
-    const template = this.templatePod(st);
+    const template = daemonTemplatePod(st.obj);
     // Pods by their target node (upstream getNodesToDaemonPods).
     const byNode = new Map<string, PodInfo[]>();
     const toCreate: string[] = [];
@@ -304,23 +335,11 @@ export class DaemonSetController {
     );
   }
 
-  /** The pod a template makes, without name and node pinning (for eligibility checks). */
-  private templatePod(st: DsState): Pod {
-    const t = (st.obj.spec ?? {}).template ?? {};
-    const spec = t.spec ?? { containers: [] };
-    return { apiVersion: 'v1', kind: 'Pod', metadata: t.metadata ?? {}, spec: { ...spec, tolerations: withDaemonTolerations(spec.tolerations, spec.hostNetwork === true) } };
-  }
-
-
   private newPod(st: DsState, node: string): Pod {
     const t = (st.obj.spec ?? {}).template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
-    // A fresh spec per pod over the template's parts: the run replaces whole fields of a pod's
-    // spec (nodeName, priority, the tolerations and affinity here) and writes into no nested part.
-    const spec = merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] }));
-    spec.tolerations = withDaemonTolerations(spec.tolerations, spec.hostNetwork === true);
-    spec.affinity = withNodeNameAffinity(spec.affinity, node);
+    const spec = daemonPodSpec(st.obj, node);
     return {
       apiVersion: 'v1',
       kind: 'Pod',

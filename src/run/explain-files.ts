@@ -24,6 +24,7 @@ import { expandDocument, type ObjectItem } from '../workload/object-files.js';
 import { controllerRef, objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import { findNewReplicaSet, newReplicaSetObject } from '../controllers/deployment.js';
 import { podTemplateHash } from '../controllers/names.js';
+import { explainDaemonSet } from './explain-daemonset.js';
 
 export interface ExplainFilesOptions {
   /** Files or directories of cluster objects (several are read as one cluster). */
@@ -56,6 +57,16 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   const { doc, path } = read;
   const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));
   const pod = read.workload === null ? read.pod : podOfWorkload(read.workload, read.pod, cluster);
+  const daemonSet = read.workload?.kind === 'DaemonSet' ? (read.workload as ObjectOf<'DaemonSet'>) : null;
+  if (daemonSet !== null && o.scoreAllNodes === true) throw new InputError('--score-all-nodes', 0, 0, '', 'a --pod other than a DaemonSet (each daemon pod has one candidate, its node, which the scheduler takes unscored)', o.pod);
+  // Its pods in the dump are taken out as a pod explained again is: the question is where its
+  // pods go, not that the controller would create none beside the ones running.
+  if (daemonSet !== null) {
+    const owner = objectKey('DaemonSet', daemonSet.metadata.namespace, daemonSet.metadata.name);
+    const own = [...cluster.pods.values()].filter((p) => p.ownerObjectKey === owner);
+    if (own.length > 0) o.warnings?.push(`${o.pod}: ${own.length} pod(s) of DaemonSet ${daemonSet.metadata.namespace}/${daemonSet.metadata.name} are in the cluster (${own.slice(0, 3).map((p) => p.key).join(', ')}${own.length > 3 ? ', ...' : ''}): explained as if they were not there`);
+    for (const p of own) cluster.deletePod(p);
+  }
   // A pod of the dump explained again (where would it go now?) is not there while it is
   // scheduled: it must not count for its own spreading and affinity, nor hold its node's room.
   const already = cluster.pods.get(podStoreKey(pod));
@@ -80,10 +91,14 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   // The pod as the API server would store it, the scheduler's input: LimitRanger's defaults,
   // Priority's spec.priority from its PriorityClass, DefaultTolerationSeconds' tolerations,
   // RuntimeClass's overhead and node selector (a pod it refuses never reaches the scheduler).
-  const noNamespace = missingNamespace(cluster, pod);
-  if (noNamespace !== null) throw doc.refused(path, 'a pod the API server admits in this cluster', noNamespace);
-  const admitted = admitPod(cluster, pod);
-  if (!admitted.allowed) throw doc.refused(path, 'a pod the API server admits in this cluster', admitted.reason);
+  const admit = (p: Pod): Pod => {
+    const noNamespace = missingNamespace(cluster, p);
+    if (noNamespace !== null) throw doc.refused(path, 'a pod the API server admits in this cluster', noNamespace);
+    const admitted = admitPod(cluster, p);
+    if (!admitted.allowed) throw doc.refused(path, 'a pod the API server admits in this cluster', admitted.reason);
+    return admitted.pod;
+  };
+  const admitted = admit(pod);
   // Preemption's victims are noted, not deleted: the cluster stays as the dump has it.
   const deleted: PodInfo[] = [];
   // What a run's scheduler gives DefaultPreemption (src/scheduler/scheduler.ts): the dump's
@@ -98,7 +113,12 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   }
   const ctx: SchedulerContext = { nominator, filters: new FilterRunner(nominator), rng, isTerminatingVictim: (p) => p.past?.preemptedByScheduler === true };
   const fwk = new Framework(profile, bindSchedulerContext(registry, ctx), { cluster, bindPod: () => {}, deletePod: (p) => void deleted.push(p) });
-  const info = new PodInfo(admitted.pod, 0);
+  if (daemonSet !== null) {
+    // Each node's pod with that node its only candidate: the others fail its node-name affinity.
+    const explainOn = (p: Pod, node: string) => explain(fwk, cluster, new PodInfo(admit(p), 0), { deleted, nominator, nodes: [node], rng, noScoring: true });
+    return explainDaemonSet(daemonSet, pod, fwk.profileName, cluster, o.nodes, explainOn);
+  }
+  const info = new PodInfo(admitted, 0);
   // Its status.nominatedNodeName (the --pod file's, else the dump's copy's), given to the
   // nominator as a run's queue gives it: the scheduler tries that node first.
   const nominatedNode = read.nominatedNodeName ?? already?.past?.nominatedNodeName;

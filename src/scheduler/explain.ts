@@ -56,6 +56,28 @@ export interface ExplainResult {
    * first and, when it passes, takes it without searching or scoring (upstream
    * evaluateNominatedNode); `selected` is then this node. */
   readonly nominatedNode?: string;
+  /** Present when the pod is a DaemonSet's (`--pod` naming a DaemonSet): the DaemonSet
+   * controller creates one pod per node it finds eligible, each pinned to its node, and the
+   * scheduler places each on that node or nowhere. `nodes` then holds the nodes the controller
+   * creates a pod for, each with the filter verdicts of its own pod (no scores: a pod with one
+   * feasible node is not scored); `selected` is null. */
+  readonly daemonSet?: ExplainDaemonSet;
+}
+
+export interface ExplainDaemonSet {
+  /** namespace/name of the DaemonSet. */
+  readonly name: string;
+  /** The nodes whose daemon pod passes every filter, in the scheduler's node order. */
+  readonly placed: readonly string[];
+  /** Node → kube-scheduler's message for its daemon pod, which fails a filter there (with
+   * preemption's outcome, as `reason`), or `error: ...` for a plugin's Error. */
+  readonly unschedulable: Readonly<Record<string, string>>;
+  /** Node → why the DaemonSet controller creates no pod for it (upstream NodeShouldRunDaemonPod:
+   * the template's nodeSelector or required node affinity, an untolerated taint). */
+  readonly notCreated: Readonly<Record<string, string>>;
+  /** Node → the pods preemption would evict there for its daemon pod (nothing is deleted);
+   * absent when no daemon pod would preempt. */
+  readonly preemption?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ExplainOptions {
@@ -72,6 +94,9 @@ export interface ExplainOptions {
    * of equal or higher priority count in the filters, as in the scheduler's
    * (RunFilterPluginsWithNominatedPods). */
   readonly nominator?: PodNominator;
+  /** Score nothing: a DaemonSet's pod, whose one candidate the scheduler takes unscored
+   * (upstream schedulePod: a single feasible node is returned without prioritizing). */
+  readonly noScoring?: boolean;
 }
 
 function toStatus(v: Verdict): ExplainStatus {
@@ -200,7 +225,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     else failures.set(n.name, first);
   }
 
-  const scored = opts.scoreAllNodes === true ? candidates : feasible;
+  const scored = opts.noScoring === true ? [] : opts.scoreAllNodes === true ? candidates : feasible;
   const preScore: Record<string, ExplainStatus> = {};
   const scoreSkipped = new Set<string>();
   if (scored.length > 0) {
@@ -252,7 +277,18 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected, ...tried };
   if (error !== null) return done({ ...result, selected: null, error });
   if (selected !== null) return done(result);
-  const fitError = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures);
+  // Nodes left out by --nodes that a PreFilter's node subset excludes count as the scheduler
+  // counts them (upstream SetAbsentNodesStatus): a daemon pod pinned to its node gets the run's
+  // "0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't satisfy plugin(s) [NodeAffinity]."
+  let absent: Status | null = null;
+  let absentCount = 0;
+  if (allowed !== null && candidates.length < all.length) {
+    const subsets = [...allowed.values()];
+    const isCandidate = new Set(candidates.map((n) => n.name));
+    for (const n of all) if (!isCandidate.has(n.name) && !subsets.every((s) => s.has(n.name))) absentCount++;
+    absent = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${[...allowed.keys()].sort().join(' ')}]`);
+  }
+  const fitError = failed.size > 0 ? `0/${all.length} nodes are available: ${[...failed.values()][0]?.message}.` : fitErrorMessage(all.length, failures, absent, absentCount);
   // kube-scheduler's message ends with what PostFilter (preemption) said, as a run's does
   // (ScheduleAlgorithm.postFilter). Its dry run deletes nothing here: explain's handle ignores
   // deletions, and the nomination it may make is not kept.
@@ -267,4 +303,30 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     return done({ ...result, reason: `${fitError} preemption: would nominate ${node}, evicting ${victims.length === 0 ? 'no pod' : victims.join(', ')}`, preemption: { node, victims } });
   }
   return done({ ...result, reason: msg === '' ? fitError : `${fitError} ${msg}` });
+}
+
+/** A DaemonSet's explanation (see ExplainResult.daemonSet) from the explanations of its pods, one
+ * per node the controller creates a pod for, each explained on its node alone (`perNode`, in the
+ * scheduler's node order), and the nodes it creates none for (`notCreated`). */
+export function daemonSetExplanation(name: string, profile: string, perNode: ReadonlyMap<string, ExplainResult>, notCreated: Readonly<Record<string, string>>): ExplainResult {
+  const nodes: Record<string, ExplainNode> = {};
+  const placed: string[] = [];
+  const unschedulable: Record<string, string> = {};
+  const preFilter: Record<string, ExplainStatus> = {};
+  const firsts = new Map<string, Status>();
+  const preemption: Record<string, readonly string[]> = {};
+  for (const [node, r] of perNode) {
+    if (r.preemption !== undefined) preemption[node] = r.preemption.victims;
+    nodes[node] = { filter: (r.nodes[node] as ExplainNode).filter };
+    // The pods differ only in their node-name affinity: their PreFilter statuses are the same.
+    for (const [k, v] of Object.entries(r.preFilter)) preFilter[k] ??= v;
+    const first = FIRST_REJECTIONS.get(r)?.get(node);
+    if (first !== undefined) firsts.set(node, first);
+    if (r.error !== undefined) unschedulable[node] = `error: ${r.error}`;
+    else if (r.selected === node) placed.push(node);
+    else unschedulable[node] = r.reason ?? '';
+  }
+  const result: ExplainResult = { pod: name, profile, preFilter, preScore: {}, nodes, selected: null, daemonSet: { name, placed, unschedulable, notCreated, ...(Object.keys(preemption).length > 0 ? { preemption } : {}) } };
+  FIRST_REJECTIONS.set(result, firsts);
+  return result;
 }
