@@ -6,7 +6,7 @@ export { explainFiles, type ExplainFilesOptions } from './run/explain-files.js';
 export { podCapacity, snapshotScenario, type PodCapacity, type PodCapacityOptions } from './capacity/pod-capacity.js';
 export { fitCopies, type FitResult, type NodeFit } from './capacity/fit.js';
 export { nodesFor, parseTolerance, type NodesForOptions, type NodesForResult, type Probe, type Tolerance } from './capacity/nodes-for.js';
-export { parseTarget, type Target } from './capacity/target.js';
+export { parseTarget, parseTargets, type Target } from './capacity/target.js';
 export { sequentialRunner, poolRunner, type ProbeRunner, type ProbeTask, type SummaryRow } from './capacity/probe-runner.js';
 export { explain, type ExplainResult, type ExplainDaemonSet, type ExplainNode, type ExplainScore, type ExplainStatus } from './scheduler/explain.js';
 export { loadPluginModules, type PluginModule } from './scheduler/plugin-modules.js';

@@ -143,11 +143,45 @@ test('a ratio target met with pods left unbound: stderr (with -q too), run.json 
   assert.deepEqual((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { warnings: string[] }).warnings, [warning]);
 });
 
+test('several targets: every pod placed and the pool at most 70 % requested at peak, tolerating a zone outage: 17 nodes (11 survivors hold 30 CPUs at 0.68; 16 leave 10 at 0.75)', () => {
+  const dir = join(tempDir('ksim-capacity-targets-'), 'out');
+  const targets = ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7', 'pool_memory_requested_peak_ratio<=0.7'];
+  const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', ...targets.flatMap((t) => ['--target', t]), '--tolerate', 'zone-outage', '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^17 nodes of pool general meet missing=0, pool_cpu_requested_peak_ratio<=0\.7 and pool_memory_requested_peak_ratio<=0\.7, tolerating zone-outage at peak load, seed 1; the cluster then costs 3\.40 per hour \(general: 3\.40\)\.$/m);
+  assert.match(r.stdout, /^count {2}met {2}round {2}runs met {2}missing {2}pool_cpu_requested_peak_ratio {2}pool_memory_requested_peak_ratio {2}worst run /m);
+  const csv = readFileSync(join(dir, 'capacity.csv'), 'utf8');
+  assert.equal(csv.split('\n')[0], [...columnNames('capacity.csv'), 'missing_target_value', 'pool_cpu_requested_peak_ratio_target_value', 'pool_memory_requested_peak_ratio_target_value'].join(','));
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  const cols = ['count', 'met', 'target', 'target_value', 'runs_met', 'missing_target_value', 'pool_cpu_requested_peak_ratio_target_value', 'cpu_headroom_ratio'];
+  assert.deepEqual(rows.map((x) => cols.map((c) => x[c])), [
+    // 12: a zone of 4 lost, 8 survivors for 10 pods; 15 and 16: 10 survivors, one pod each (3 of 4 CPUs).
+    ['12', 'false', 'missing=0', '2', '1', '2', '0.75', '0.375'],
+    ['14', 'false', 'missing=0', '1', '1', '1', '0.75', '0.464286'],
+    ['15', 'false', 'pool_cpu_requested_peak_ratio<=0.7', '0.75', '1', '0', '0.75', '0.5'],
+    ['16', 'false', 'pool_cpu_requested_peak_ratio<=0.7', '0.75', '3', '0', '0.75', '0.53125'],
+    // 17: 6 + 6 + 5, 11 survivors: 30 / 44. Its headroom (fault-free runs): 1 − 30 / 68.
+    ['17', 'true', 'missing=0', '0', '4', '0', '0.681818', '0.558824'],
+  ]);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { count: number; options: { target: string; targets: string[] } };
+  assert.equal(run.count, 17);
+  assert.deepEqual(run.options.targets, targets);
+  assert.equal(run.options.target, 'missing=0, pool_cpu_requested_peak_ratio<=0.7 and pool_memory_requested_peak_ratio<=0.7');
+  // The report: one probe curve per target, and each target's value at the answer.
+  const pool = capacityReport(dir).sections[0];
+  assert.deepEqual(pool?.figures?.map((f) => f.id), ['probes-general-missing', 'probes-general-pool_cpu_requested_peak_ratio', 'probes-general-pool_memory_requested_peak_ratio', 'headroom-general']);
+  const cpu = pool?.figures?.[1]?.chart as unknown as { target: number; probes: { count: number; met: boolean; value: number }[] };
+  assert.equal(cpu.target, 0.7);
+  assert.deepEqual(cpu.probes.map((p) => [p.count, p.met, p.value]), [[12, false, 0.75], [14, false, 0.75], [15, false, 0.75], [16, false, 0.75], [17, true, 0.681818]]);
+  assert.deepEqual(pool?.headlines?.[0], { label: 'Answer', value: '17 nodes', hint: 'fewest nodes meeting missing=0, pool_cpu_requested_peak_ratio<=0.7 and pool_memory_requested_peak_ratio<=0.7, tolerating zone-outage at peak load, above every count that failed them' });
+  assert.deepEqual(pool?.headlines?.find((h) => h.label === 'pool_cpu_requested_peak_ratio at the answer')?.value, '0.6818');
+});
+
 test('bad input: one line naming the option, exit 2, nothing written', () => {
   const dir = join(tempDir('ksim-capacity-bad-'), 'out');
   const cases: [string[], RegExp][] = [
     [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing" or "pending".*, got "latency"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio.*, got "latency"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "a zone"\n$/],
     // A value starting with '-' reaches the validation (yargs read '-1 nodes' as flags: "Unknown argument: 1").
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', '-1 nodes'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"\n$/],
@@ -159,7 +193,15 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     // and the search ran missing=0.
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', ''], /^ksim: --target: expected a value after it, got an empty string\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'missing<0'], /^ksim: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target'], /^ksim: --target: expected a value after it, got none\n$/],
+    // (A repeatable option of one value each: yargs' own check, as --tolerate's.)
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target'], /^ksim: --target: expected a value after it, got none\nRun 'ksim --help' for usage\.\n$/],
+    // Several targets: the same twice, bounds no value meets, two of one metric; a target without a pool to size.
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'missing=0', '--target', 'pool_cpu_requested_peak_ratio<=0.8', '--target', 'missing=0'], /^ksim: --target: expected each target once, got missing=0 twice\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'missing=0', '--target', 'missing>0'], /^ksim: --target: expected targets that can hold together: no value of missing meets both missing=0 and missing>0, got --target "missing=0" --target "missing>0"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'pool_cpu_requested_peak_ratio<=0.8', '--target', 'pool_cpu_requested_peak_ratio<0.9'], /^ksim: --target: expected one target per metric \(pool_cpu_requested_peak_ratio<=0\.8 alone says both\), got pool_cpu_requested_peak_ratio<=0\.8 and pool_cpu_requested_peak_ratio<0\.9\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'missing=0', '--target', ''], /^ksim: --target: expected a value after it, got an empty string\n$/],
+    [['scenarios/capacity.yaml', '--pod', POD, '--target', 'pool_cpu_requested_peak_ratio<=0.8'], /^ksim: --target: expected --nodes-for POOL with it: pool_cpu_requested_peak_ratio is the requested ratio of the pool --nodes-for sizes, got --target "pool_cpu_requested_peak_ratio<=0\.8" without --nodes-for\n$/],
+    [['scenarios/capacity.yaml', '--pod', POD, '--target', 'missing=0'], /^ksim: --target: expected --nodes-for POOL with it \(a target is what the sized pool must meet; --pod counts copies of a pod\), got --target "missing=0" without --nodes-for\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--pod', POD], /^ksim: --nodes-for: expected no --pod, --cluster or --at/],
     [['scenarios/capacity.yaml', '--pod', POD, '--at', '2h'], /^ksim: --at: expected a time within the scenario's duration \(600 s\), got 7200 s\n$/],
     [['--cluster', 'missing.json', '--pod', POD], /^ksim: --cluster: expected a readable file or directory, got "missing\.json": no such file\n$/],

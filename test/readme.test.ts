@@ -150,6 +150,7 @@ const SAMPLES: [firstLine: string, args: string[], exact: boolean][] = [
   ['DaemonSet kube-system/agent, profile default-scheduler: a pod per node, pinned to it', ['explain', '--cluster', 'examples/explain/daemonset/cluster.json', '--pod', 'examples/explain/daemonset/agent.yaml'], true],
   ['5 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)', ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml'], true],
   ['15 nodes of pool general meet missing=0, tolerating zone-outage at peak load, seed 1; the cluster then costs 3 per hour (general: 3).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '-q'], false],
+  ['17 nodes of pool general meet missing=0, pool_cpu_requested_peak_ratio<=0.7 and pool_memory_requested_peak_ratio<=0.7, tolerating zone-outage at peak load, seed 1; the cluster then costs 3.40 per hour (general: 3.40).', ['capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'zone-outage', '--target', 'missing=0', '--target', 'pool_cpu_requested_peak_ratio<=0.7', '--target', 'pool_memory_requested_peak_ratio<=0.7', '-q'], false],
 ];
 
 for (const [first, args, exact] of SAMPLES) {

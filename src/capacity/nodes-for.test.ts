@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { repoPath } from '../testing/repo-paths.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from '../workload/scenario.js';
-import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, settleUs, unboundWarning, type Probe } from './nodes-for.js';
+import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, ratioGuess, settleUs, unboundWarning, type NodesForResult, type Probe } from './nodes-for.js';
 import { sequentialRunner } from './probe-runner.js';
-import { badness, meets, metricValue, parseTarget } from './target.js';
+import { badness, meets, metricValue, noBetter, parseTarget, parseTargets, targetsText } from './target.js';
 import { runScenario } from '../run/run-scenario.js';
 import { planNote, renderNodesFor } from '../cli/nodes-for-command.js';
 import type { ProbeTask } from './probe-runner.js';
@@ -30,7 +30,7 @@ test('targets read METRIC OP VALUE over summary.csv, pending standing for pods_u
     assert.equal(meets(t, v), ok, `${text} with ${v}`);
   }
   assert.ok(badness(parseTarget('pending=0'), 3) > badness(parseTarget('pending=0'), 1));
-  assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing" or "pending" \(did you mean pending\?\), got "pendng"$/);
+  assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio \(did you mean pending\?\), got "pendng"$/);
   assert.throws(() => parseTarget('pending'), /--target: expected METRIC OP VALUE/);
   assert.throws(() => parseTarget('scenario=0'), /--target: expected a numeric summary.csv column/);
   // No metric is ever below 0: the search used to run and end with "more nodes do not help",
@@ -179,7 +179,7 @@ test('a guess that brings no progress is dropped for doubling: 2 pods no node of
 
 test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
   const t = parseTarget('missing=0');
-  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 0, unboundRun: 'seed 1' });
+  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValues: [value], deciding: 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 0, unboundRun: 'seed 1' });
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(16, false, 5), probe(24, false, 5)]), null, 'only 3× the nodes');
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 5)])?.to.count, 32);
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 6)])?.to.count, 32, 'worse is no better');
@@ -432,4 +432,101 @@ test('a target that does not count unbound pods, met with pods left unbound: the
   assert.deepEqual(unboundWarning('general', parseTarget('missing<=2'), answer), []);
   assert.equal(unboundWarning('general', parseTarget('sched_latency_p99_ms<5000'), { ...answer, count: 2 })[0]?.startsWith('the answer, 2 nodes of pool general, leaves 2 pods unplaced'), true);
   assert.deepEqual(unboundWarning('general', parseTarget('sched_latency_p99_ms<5000'), { ...answer, unboundEnd: 0 }), []);
+});
+
+test('pool targets: pool_cpu_requested_peak_ratio and pool_memory_requested_peak_ratio read the sized pool\'s own peak (1 − its headroom), not the cluster\'s', () => {
+  const t = parseTarget('pool_cpu_requested_peak_ratio<=0.8');
+  assert.deepEqual(t, { metric: 'pool_cpu_requested_peak_ratio', op: '<=', value: 0.8, text: 'pool_cpu_requested_peak_ratio<=0.8' });
+  // The cluster's ratio counts the idle spare pool (0.15); the pool's own is 0.75.
+  const row = { cpu_requested_peak_ratio: 0.15, 'pool=general:cpu_requested_peak_ratio': 0.75, 'pool=general:memory_requested_peak_ratio': 0.0625, 'pool=spare:cpu_requested_peak_ratio': 0 };
+  assert.equal(metricValue(t, row, 'general'), 0.75);
+  assert.equal(metricValue(parseTarget('pool_memory_requested_peak_ratio<0.5'), row, 'general'), 0.0625);
+  assert.equal(metricValue(t, row, 'spare'), 0);
+  // A pool with no node has no peak: never met.
+  assert.ok(Number.isNaN(metricValue(t, row, 'gpu')));
+  assert.throws(() => metricValue(t, row), /pool_cpu_requested_peak_ratio needs the pool being sized/);
+  assert.throws(() => parseTarget('pool_cpu_requested_peak_ration<=0.8'), /^InputError: --target: expected a numeric summary\.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio \(did you mean pool_cpu_requested_peak_ratio\?\), got "pool_cpu_requested_peak_ration"$/);
+});
+
+test('several targets: each once, one per metric; a duplicate, a contradiction or two bounds of one metric is refused, naming both', () => {
+  assert.deepEqual(parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.8', 'pool_memory_requested_peak_ratio<=0.8']).map((t) => t.text), ['missing=0', 'pool_cpu_requested_peak_ratio<=0.8', 'pool_memory_requested_peak_ratio<=0.8']);
+  // missing and pending are different metrics (missing=0 implies pending=0, harmless).
+  assert.equal(parseTargets(['missing=0', 'pending=0']).length, 2);
+  assert.throws(() => parseTargets(['missing=0', 'missing == 0']), /^InputError: --target: expected each target once, got missing=0 twice$/);
+  // pending is pods_unbound_end: the same target twice.
+  assert.throws(() => parseTargets(['pending=0', 'pods_unbound_end=0']), /^InputError: --target: expected each target once, got pods_unbound_end=0 twice$/);
+  assert.throws(() => parseTargets(['missing=0', 'missing>=1']), /^InputError: --target: expected targets that can hold together: no value of missing meets both missing=0 and missing>=1, got --target "missing=0" --target "missing>=1"$/);
+  assert.throws(() => parseTargets(['pool_cpu_requested_peak_ratio<0.5', 'pool_cpu_requested_peak_ratio>0.7']), /no value of pool_cpu_requested_peak_ratio meets both pool_cpu_requested_peak_ratio<0\.5 and pool_cpu_requested_peak_ratio>0\.7,/);
+  assert.throws(() => parseTargets(['pool_cpu_requested_peak_ratio<=0.8', 'pool_cpu_requested_peak_ratio<=0.7']), /^InputError: --target: expected one target per metric \(pool_cpu_requested_peak_ratio<=0\.7 alone says both\), got pool_cpu_requested_peak_ratio<=0\.8 and pool_cpu_requested_peak_ratio<=0\.7$/);
+  assert.throws(() => parseTargets(['sched_latency_p99_ms>=100', 'sched_latency_p99_ms<5000']), /^InputError: --target: expected one target per metric \(a count of nodes can push a metric only one way\), got sched_latency_p99_ms>=100 and sched_latency_p99_ms<5000$/);
+  assert.equal(targetsText(parseTargets(['missing=0', 'pending=0', 'pool_cpu_requested_peak_ratio<=0.8'])), 'missing=0, pods_unbound_end=0 and pool_cpu_requested_peak_ratio<=0.8');
+});
+
+/** A runner for 10 pods of 3 CPUs on 4-CPU nodes (one a node): at count c, 10 − c stay unbound
+ * and the pool's cpu peak is 3·min(10, c) / 4c; every failure run meets the targets. */
+function poolRunner(seen: ProbeTask[]) {
+  return async (tasks: readonly ProbeTask[]) => tasks.map((t) => {
+    seen.push(t);
+    // The probe's count is the last --set of it (after the user's).
+    const c = Number(t.set.map((x) => /\.count=(\d+)$/.exec(x)?.[1]).filter((x) => x !== undefined).at(-1));
+    const bound = Math.min(10, c);
+    return { pods_unbound_end: 10 - bound, replicas_desired_end: 10, replicas_ready_end: bound, pods_bound: bound, cpu_requested_peak_ratio: (3 * bound) / (4 * c), memory_requested_peak_ratio: 0.1, requested_peak_s: 2, 'pool=general:cpu_requested_peak_ratio': (3 * bound) / (4 * c), 'pool=general:memory_requested_peak_ratio': 0.1 };
+  });
+}
+
+test('missing=0 and pool_cpu_requested_peak_ratio<=0.7: 10 pods of 3 CPUs need 11 4-CPU nodes (30/44 = 0.68; 10 place them at 0.75), found in 2 rounds from the ratio at 12', async () => {
+  const seen: ProbeTask[] = [];
+  const targets = parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.7']);
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: targets, runner: poolRunner(seen) });
+  assert.equal(r.count, 11);
+  assert.deepEqual(r.targets.map((t) => t.text), ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7']);
+  // 12 meets at 0.625: 12 × 0.625 / 0.7 = 10.7, so 11 is the fewest that can, and 10 is probed with it.
+  assert.deepEqual(r.probes.map((p) => [p.count, p.round, p.met, p.targetValues, p.deciding, p.targetValue]), [
+    [10, 2, false, [0, 0.75], 1, 0.75], // every pod placed, the pool 75 % requested: the ratio target decides
+    [11, 2, true, [0, 30 / 44], 0, 0],
+    [12, 1, true, [0, 0.625], 0, 0],
+  ]);
+  assert.equal(seen.length, 3);
+  assert.equal(r.answer?.cpuHeadroom, 1 - 30 / 44);
+  // missing=0 alone: 10.
+  assert.equal((await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), runner: poolRunner([]) })).count, 10);
+});
+
+test('from below, a failing pool ratio guesses the count that brings it under its bound: count × ratio / bound', async () => {
+  assert.equal(ratioGuess(parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.7']), 9, [1, 0.75]), 10); // 9.64
+  assert.equal(ratioGuess(parseTargets(['pool_cpu_requested_peak_ratio<0.75']), 10, [0.75]), 11); // 10 exactly is not < 0.75
+  assert.equal(ratioGuess(parseTargets(['pool_cpu_requested_peak_ratio<=0.8']), 10, [0.75]), null, 'met');
+  assert.equal(ratioGuess(parseTargets(['missing=0']), 10, [2]), null, 'not a pool ratio');
+  // From 4 nodes (6 pods unbound): the unbound pods guess 9 (4 + 6 × 3 / 4 CPUs), which fails
+  // (1 unbound) with 8; guesses from pods then stop, the ratio's (9 × 0.75 / 0.7 → 10) goes on:
+  // 10 fails at 0.75, and 10 × 0.75 / 0.7 → 11 ends it.
+  const seen: ProbeTask[] = [];
+  const r = await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.7']), set: ['cluster.nodePools[0].count=4'], runner: poolRunner(seen) });
+  assert.equal(r.count, 11);
+  assert.deepEqual(r.probes.map((p) => [p.count, p.round, p.met]), [[4, 1, false], [8, 2, false], [9, 2, false], [10, 3, false], [11, 4, true], [12, 4, true], [18, 3, true]]);
+});
+
+test('several targets: a larger count does no better when no target the smaller one failed got nearer; the plateau and the printed line name the targets still failed', () => {
+  const targets = parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.8']);
+  assert.equal(noBetter(targets, [0, 0.75], [2, 0.75]), false, 'missing 2 → 0 is progress, the ratio staying');
+  assert.equal(noBetter(targets, [5, 0.3], [5, 1]), false, 'the ratio 1 → 0.3 is progress');
+  assert.equal(noBetter(targets, [5, 0.2], [5, 0.3]), true, 'the ratio was met already: missing stays at 5');
+  const probe = (count: number, values: number[]): Probe => ({ count, met: false, round: 1, runs: 1, runsMet: 0, targetValues: values, deciding: 0, targetValue: values[0] as number, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 5, unboundRun: 'seed 1' });
+  // Pods pinned to another pool: missing stays at 5 whatever the count; the ratio falls and is met from 32.
+  assert.equal(findPlateau(targets, [probe(8, [5, 1]), probe(32, [5, 0.3])]), null);
+  const plateau = findPlateau(targets, [probe(8, [5, 1]), probe(32, [5, 0.3]), probe(128, [5, 0.1])]);
+  assert.deepEqual([plateau?.from.count, plateau?.to.count], [32, 128]);
+  const r = { pool: 'general', count: null, targets, target: targets[0], tolerate: undefined, seeds: [1], probes: [probe(8, [5, 1]), probe(32, [5, 0.3]), probe(128, [5, 0.1])], extendedResources: [], answer: null, poolCostPerHour: null, maxCount: 1000, plateau: plateau as { from: Probe; to: Probe }, inversions: [], faultFloor: null, tolerateFloor: null, warnings: [] } as unknown as NodesForResult;
+  const text = renderNodesFor(r);
+  assert.match(text, /^More nodes of pool general do not help missing=0 and pool_cpu_requested_peak_ratio<=0\.8, seed 1: missing 5 at 32 nodes, 5 at 128; the search stopped\.$/m);
+  assert.match(text, /^count {2}met {2}round {2}runs met {2}missing {2}pool_cpu_requested_peak_ratio {2}worst run/m);
+  assert.match(text, /^32 {5}no {3}1 {6}0\/1 {7}5 {8}0\.3 /m);
+});
+
+test('several targets none of which counts unbound pods: the warning names them all', () => {
+  const answer = { count: 3, unboundEnd: 4, unboundRun: 'seed 2' } as Probe;
+  assert.deepEqual(unboundWarning('general', parseTargets(['pool_cpu_requested_peak_ratio<=0.8', 'pool_memory_requested_peak_ratio<=0.8']), answer), [
+    "the answer, 3 nodes of pool general, leaves 4 pods unplaced (pods_unbound_end 4 in seed 2): pool_cpu_requested_peak_ratio<=0.8 and pool_memory_requested_peak_ratio<=0.8 count bound pods only; another --target missing=0 sizes the pool to place every pod too (its table gives the pool's headroom, 1 − its requested ratio, at each count)",
+  ]);
+  assert.deepEqual(unboundWarning('general', parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.8']), answer), []);
 });

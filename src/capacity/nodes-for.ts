@@ -1,5 +1,6 @@
 // `ksim capacity SCENARIO --nodes-for POOL`: the fewest nodes of one pool for which the scenario's
-// workload meets a target (over summary.csv), also when a tolerated failure strikes at peak load.
+// workload meets its targets (over summary.csv, or the pool's own peak requested ratios; several
+// targets must all hold), also when a tolerated failure strikes at peak load.
 //
 // A probe is one count of the pool: the scenario run once per seed with the pool at that count
 // (fault-free runs); with --tolerate, each seed's run is then repeated once per failure variant
@@ -7,7 +8,7 @@
 // injected, for good, at that seed's peak load: 1 µs after the fault-free run's requested_peak_s (the first
 // instant at which the larger of the cpu and memory requested ratios was at its highest). Those
 // runs last until the lost nodes' pods can have been evicted and replaced (settleUs). The probe is
-// met when every run meets the target.
+// met when every run meets every target.
 //
 // The search assumes that more nodes never hurt. It brackets the answer (doubling up from a
 // failing count — after the guess its unbound pods give, unless that count did no better than
@@ -22,7 +23,7 @@ import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState } from '../control
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
-import { badness, meets, metricValue, type Target } from './target.js';
+import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, POOL_METRICS, targetsText, type Target } from './target.js';
 import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
@@ -49,7 +50,8 @@ export function formatCost(v: number): string {
 export interface NodesForOptions {
   readonly scenario: string;
   readonly pool: string;
-  readonly target: Target;
+  /** What every run of a met probe meets: one target, or several that must all hold. */
+  readonly target: Target | readonly Target[];
   readonly tolerate?: Tolerance;
   /** Seeds of every probe (default: the scenario's seed). */
   readonly seeds?: readonly number[];
@@ -102,10 +104,16 @@ export interface Probe {
   readonly met: boolean;
   /** The search round (1, 2, ...) it ran in. */
   readonly round: number;
-  /** Simulations run, and how many met the target. */
+  /** Simulations run, and how many met every target. */
   readonly runs: number;
   readonly runsMet: number;
-  /** The target metric's worst value over the runs (NaN: empty, e.g. no pod bound). */
+  /** Each target's metric, its worst value over the runs (NaN: empty, e.g. no pod bound), in the
+   * targets' order. */
+  readonly targetValues: readonly number[];
+  /** The target the probe is shown by (capacity.csv's target, target_value, worst_run): the first
+   * it does not meet, else the first (an index into the targets). */
+  readonly deciding: number;
+  /** targetValues[deciding]. */
   readonly targetValue: number;
   /** The run that gave it: "seed 1", or "seed 1, zone-outage zone-a at 611.2s". */
   readonly worstRun: string;
@@ -127,8 +135,10 @@ export interface Probe {
 
 export interface NodesForResult {
   readonly pool: string;
-  /** The answer: the fewest nodes meeting the target (null: none up to maxCount does). */
+  /** The answer: the fewest nodes meeting the targets (null: none up to maxCount does). */
   readonly count: number | null;
+  /** Every target, in the order given; `target` is the first (one-target callers). */
+  readonly targets: readonly Target[];
   readonly target: Target;
   readonly tolerate: Tolerance | undefined;
   readonly seeds: readonly number[];
@@ -186,6 +196,8 @@ interface PoolFacts {
 }
 
 export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
+  const targets: readonly Target[] = Array.isArray(o.target) ? o.target : [o.target as Target];
+  if (targets.length === 0) throw new InputError('--target', 0, 0, '', 'at least one target', 'none');
   const facts = poolFacts(o);
   const seeds = o.seeds ?? [facts.seed];
   const maxCount = o.maxCount ?? 100_000;
@@ -194,11 +206,21 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   let lo = -1; // the largest count known to fail (-1: none)
   let hi = Number.POSITIVE_INFINITY; // the smallest count known to meet
   let estimate: number | null = null;
-  let guess: number | null = null; // from the failing probe at lo: how many its unbound pods need
-  // Cleared once a round of guesses all failed: the unbound pods' share of the nodes
-  // underestimates what is missing (fragmentation: the leftover pods are the big ones), and
+  // From the failing probe at lo: how many nodes its unbound pods need (podsGuess), and how many
+  // bring a pool ratio target it failed down to its bound (ratioGuess).
+  let podsGuess: number | null = null;
+  let ratioGuess_: number | null = null;
+  // Each kind is cleared once a round of its guesses all failed: the unbound pods' share of the
+  // nodes underestimates what is missing (fragmentation: the leftover pods are the big ones), and
   // guessing again would creep up a node or two a round; the bracket is split instead.
   let trustGuess = true;
+  let trustRatio = true;
+  const guessNow = (): { count: number; kind: 'pods' | 'ratio' } | null => {
+    const p = trustGuess ? podsGuess : null;
+    const r = trustRatio ? ratioGuess_ : null;
+    if (p === null && r === null) return null;
+    return r !== null && (p === null || r > p) ? { count: r, kind: 'ratio' } : { count: p as number, kind: 'pods' };
+  };
   /** Counts that failed above a count that met (noise at the margin). */
   const inversions: { failed: number; met: number }[] = [];
   let plateau: { from: Probe; to: Probe } | null = null;
@@ -216,10 +238,11 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   for (let round = 1; plateau === null; round++) {
     // The first round probes the scenario's own count (at or above the faults' floor: it loads),
     // or the floor when the tolerance's is higher.
-    const guessing = round > 1 && trustGuess && guess !== null && guess > lo && guess < hi;
-    const candidates = (round === 1 ? nextCandidates(-1, hi, first, estimate, perRound, maxCount) : nextCandidates(lo, hi, first, estimate, perRound, maxCount, trustGuess ? guess : null)).filter((c) => !probes.has(c));
+    const g = guessNow();
+    const guessing = round > 1 && g !== null && g.count > lo && g.count < hi;
+    const candidates = (round === 1 ? nextCandidates(-1, hi, first, estimate, perRound, maxCount) : nextCandidates(lo, hi, first, estimate, perRound, maxCount, g?.count ?? null)).filter((c) => !probes.has(c));
     if (candidates.length === 0) break;
-    const results = await probeRound(o, facts, seeds, candidates, round);
+    const results = await probeRound(o, targets, facts, seeds, candidates, round);
     const before = probes.get(lo);
     for (const r of results) {
       probes.set(r.probe.count, r.probe);
@@ -227,17 +250,24 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
       if (r.probe.met) hi = Math.min(hi, r.probe.count);
       else if (r.probe.count > lo) {
         lo = r.probe.count;
-        guess = r.upperGuess;
+        podsGuess = r.podsGuess;
+        ratioGuess_ = r.ratioGuess;
       }
       if (r.probe.met && r.lowerBound !== null) estimate = Math.max(estimate ?? 0, r.lowerBound);
     }
-    if (guessing && results.every((r) => !r.probe.met)) trustGuess = false;
+    if (guessing && results.every((r) => !r.probe.met)) {
+      if (g.kind === 'pods') trustGuess = false;
+      else trustRatio = false;
+    }
     // A failing count that did no better than the failing count below it: what it leaves
     // unbound is not what more nodes of this pool place (a pod whose nodeSelector names another
     // pool), so the guess from it would creep up a node or two a round. Double instead: the
     // plateau rule then ends such a search in a few rounds.
     const now = probes.get(lo);
-    if (hi === Number.POSITIVE_INFINITY && before !== undefined && now !== undefined && now !== before && before.runs > 0 && badness(o.target, now.targetValue) >= badness(o.target, before.targetValue)) guess = null;
+    if (hi === Number.POSITIVE_INFINITY && before !== undefined && now !== undefined && now !== before && before.runs > 0 && noBetter(targets, now.targetValues, before.targetValues)) {
+      podsGuess = null;
+      ratioGuess_ = null;
+    }
     if (lo >= hi) {
       // A count failed above one that met (the target is noisy at this margin): the answer is
       // the fewest nodes above every count that failed, searched for as before.
@@ -246,14 +276,15 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     }
     if (hi === lo + 1 || hi === 0) break;
     if (hi === Number.POSITIVE_INFINITY && lo >= maxCount) break;
-    if (hi === Number.POSITIVE_INFINITY) plateau = findPlateau(o.target, [...probes.values()]);
+    if (hi === Number.POSITIVE_INFINITY) plateau = findPlateau(targets, [...probes.values()]);
   }
   const sorted = [...probes.values()].sort((a, b) => a.count - b.count);
   const count = hi === Number.POSITIVE_INFINITY ? null : hi;
   return {
     pool: o.pool,
     count,
-    target: o.target,
+    targets,
+    target: targets[0] as Target,
     tolerate: o.tolerate,
     seeds,
     probes: sorted,
@@ -265,7 +296,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     inversions,
     faultFloor: facts.faultFloor,
     tolerateFloor,
-    warnings: count === null ? [] : unboundWarning(o.pool, o.target, probes.get(count) as Probe),
+    warnings: count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe),
   };
 }
 
@@ -273,17 +304,19 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
  * with pods pending, which only count once bound. */
 const COUNTS_UNBOUND = ['missing', 'pods_unbound_end'];
 
-/** The answer's runs leave pods unbound while the target does not count them (a
+/** The answer's runs leave pods unbound while no target counts them (a
  * cpu_requested_peak_ratio<=0.8 that 0 nodes of a pool meet, its pods all pending): said, since
  * the answer reads as enough nodes. */
-export function unboundWarning(pool: string, t: Target, answer: Probe): string[] {
-  if (COUNTS_UNBOUND.includes(t.metric) || !(answer.unboundEnd > 0)) return [];
+export function unboundWarning(pool: string, target: Target | readonly Target[], answer: Probe): string[] {
+  const targets: readonly Target[] = Array.isArray(target) ? target : [target as Target];
+  if (targets.some((t) => COUNTS_UNBOUND.includes(t.metric)) || !(answer.unboundEnd > 0)) return [];
   const n = answer.unboundEnd;
-  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (pods_unbound_end ${n} in ${answer.unboundRun}): ${t.text} counts bound pods only; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
+  const fix = targets.length === 1 ? '--target missing=0 sizes the pool to place every pod' : 'another --target missing=0 sizes the pool to place every pod too';
+  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (pods_unbound_end ${n} in ${answer.unboundRun}): ${targetsText(targets)} count${targets.length === 1 ? 's' : ''} bound pods only; ${fix} (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
 }
 
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
-  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c), unboundEnd: Number.NaN, unboundRun: '' };
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValues: [], deciding: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c), unboundEnd: Number.NaN, unboundRun: '' };
 }
 
 /** Σ costPerHour of the cluster with `c` nodes in the pool (null: no pool has a cost). */
@@ -292,23 +325,26 @@ function costAt(f: PoolFacts, c: number): number | null {
 }
 
 /** Two failing probes that ran, the larger with at least PLATEAU_FACTOR times the nodes of the
- * smaller and a target value no better (the smallest such pair), or null. */
-export function findPlateau<P extends PlateauPoint>(t: Target, probes: readonly P[]): { from: P; to: P } | null {
+ * smaller and doing no better (noBetter: every target it fails is no nearer being met; the
+ * smallest such pair), or null. */
+export function findPlateau<P extends PlateauPoint>(target: Target | readonly Target[], probes: readonly P[]): { from: P; to: P } | null {
+  const targets: readonly Target[] = Array.isArray(target) ? target : [target as Target];
   const ran = probes.filter((p) => !p.met && p.runs > 0).sort((a, b) => a.count - b.count);
   for (const to of ran) {
     for (const from of ran) {
-      if (from.count > 0 && from.count * PLATEAU_FACTOR <= to.count && badness(t, to.targetValue) >= badness(t, from.targetValue)) return { from, to };
+      if (from.count > 0 && from.count * PLATEAU_FACTOR <= to.count && noBetter(targets, to.targetValues, from.targetValues)) return { from, to };
     }
   }
   return null;
 }
 
-/** What findPlateau reads of a probe (also of a capacity.csv row, for the report). */
+/** What findPlateau reads of a probe (also of a capacity.csv row, for the report): each target's
+ * worst value, in the targets' order. */
 export interface PlateauPoint {
   readonly count: number;
   readonly met: boolean;
   readonly runs: number;
-  readonly targetValue: number;
+  readonly targetValues: readonly number[];
 }
 
 /** The counts to probe next, given the bracket (lo fails, hi meets), the resource lower bound
@@ -372,10 +408,13 @@ interface RoundResult {
   readonly lowerBound: number | null;
   /** From a failing probe: its count plus the nodes its unbound pods would fill, at the mean
    * request of the bound pods (a guess: the pods left over may be the bigger ones). */
-  readonly upperGuess: number | null;
+  readonly podsGuess: number | null;
+  /** From a failing probe: the fewest nodes that bring the pool ratio targets it failed under
+   * their bound, the pool's requests alike (ratioGuess). */
+  readonly ratioGuess: number | null;
 }
 
-async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], all: readonly number[], round: number): Promise<RoundResult[]> {
+async function probeRound(o: NodesForOptions, targets: readonly Target[], f: PoolFacts, seeds: readonly number[], all: readonly number[], round: number): Promise<RoundResult[]> {
   // No pool node and no other node: no cluster to run, the target cannot be met. (Counts below
   // the faults' floor are never candidates: the search starts above it.)
   const empty = all.filter((c) => c === 0 && f.otherNodes === 0);
@@ -383,23 +422,24 @@ async function probeRound(o: NodesForOptions, f: PoolFacts, seeds: readonly numb
   const none = empty.map((c): RoundResult => ({
     probe: notRunProbe(f, c, round, 'no nodes'),
     lowerBound: null,
-    upperGuess: null,
+    podsGuess: null,
+    ratioGuess: null,
   }));
-  return [...none, ...(await probeCounts(o, f, seeds, counts, round))];
+  return [...none, ...(await probeCounts(o, targets, f, seeds, counts, round))];
 }
 
-async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], counts: readonly number[], round: number): Promise<RoundResult[]> {
+async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: PoolFacts, seeds: readonly number[], counts: readonly number[], round: number): Promise<RoundResult[]> {
   if (counts.length === 0) return [];
   const countSet = (c: number) => `cluster.nodePools[${f.index}].count=${c}`;
   // Fault-free runs: every count × seed.
   const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)], label: `${o.pool}=${c}${seeds.length > 1 ? ` seed ${seed}` : ''}`, durationUs: f.durationUs })));
   o.onBatch?.({ round, kind: 'fault-free', tasks });
   const rows = await o.runner(tasks);
-  interface RunOutcome { readonly value: number; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly lostShare: number }
+  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly lostShare: number }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
-    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(o.target, r, `seed ${seeds[j]}`, tasks[i * seeds.length + j]!, 0)) });
+    perCount.set(c, { rows: rs, outcomes: rs.map((r, j) => outcome(r, `seed ${seeds[j]}`, tasks[i * seeds.length + j]!, 0)) });
   });
   // Failure runs, for the counts whose fault-free runs all met the target.
   if (o.tolerate !== undefined) {
@@ -423,12 +463,16 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     }
     if (failTasks.length > 0) o.onBatch?.({ round, kind: 'failure', tasks: failTasks.map((t) => t.task) });
     const failRows = await o.runner(failTasks.map((t) => t.task));
-    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(o.target, failRows[i] as SummaryRow, t.label, t.task, t.lostShare)));
+    failTasks.forEach((t, i) => perCount.get(t.count)!.outcomes.push(outcome(failRows[i] as SummaryRow, t.label, t.task, t.lostShare)));
   }
   return counts.map((c) => {
     const { outcomes, rows: rs } = perCount.get(c)!;
     const met = outcomes.every((x) => x.met);
-    const worst = outcomes.reduce((w, x) => (badness(o.target, x.value) > badness(o.target, w.value) ? x : w));
+    // Each target's worst run; the probe is shown by the first target it fails (else the first).
+    const worsts = targets.map((t, k) => outcomes.reduce((w, x) => (badness(t, x.values[k] as number) > badness(t, w.values[k] as number) ? x : w)));
+    const targetValues = worsts.map((w, k) => w.values[k] as number);
+    const deciding = decidingTarget(targets, targetValues);
+    const worst = worsts[deciding] as RunOutcome;
     const most = outcomes.reduce((w, x) => (x.unbound > w.unbound ? x : w));
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
@@ -445,7 +489,9 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
       round,
       runs: outcomes.length,
       runsMet: outcomes.filter((x) => x.met).length,
-      targetValue: worst.value,
+      targetValues,
+      deciding,
+      targetValue: targetValues[deciding] as number,
       worstRun: worst.label,
       worstTask: worst.task,
       unboundEnd: most.unbound,
@@ -458,13 +504,18 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     const perPod = meanPodRequests(f, c, rs);
     const failing = outcomes.filter((x) => !x.met && x.unbound > 0);
     const extra = Math.max(0, ...failing.map((x) => nodesFor_(x.unbound, perPod) / (1 - x.lostShare)));
-    return { probe, lowerBound: met ? lowerBound(f, c, cpuPeak, memPeak, o.tolerate) : null, upperGuess: failing.length > 0 && extra > 0 ? c + Math.ceil(extra - 1e-9) : null };
+    return {
+      probe,
+      lowerBound: met ? lowerBound(f, c, cpuPeak, memPeak, o.tolerate, targets) : null,
+      podsGuess: failing.length > 0 && extra > 0 ? c + Math.ceil(extra - 1e-9) : null,
+      ratioGuess: met ? null : ratioGuess(targets, c, targetValues),
+    };
   });
 
-  function outcome(t: Target, row: SummaryRow, label: string, task: ProbeTask, lostShare: number): RunOutcome {
-    const value = metricValue(t, row);
+  function outcome(row: SummaryRow, label: string, task: ProbeTask, lostShare: number): RunOutcome {
+    const values = targets.map((t) => metricValue(t, row, o.pool));
     // The run to run again: its scenario, seed and --sets (not its progress label).
-    return { value, met: meets(t, value), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: num(row['pods_unbound_end']) || 0, lostShare };
+    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: num(row['pods_unbound_end']) || 0, lostShare };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */
@@ -473,6 +524,25 @@ async function probeCounts(o: NodesForOptions, f: PoolFacts, seeds: readonly num
     const memory = f.nodeMemory > 0 ? (pods * perPod.memory) / f.nodeMemory : 0;
     return Math.max(cpu, memory);
   }
+}
+
+/** A pool ratio target at most L that a probe of `count` nodes failed at ratio r: the same requests
+ * over n nodes give r·count/n, so n ≥ count·r/L (the pool's pods only; in a failure run the
+ * survivors' share is lost from both sides). Null when no such target failed. */
+export function ratioGuess(targets: readonly Target[], count: number, values: readonly number[]): number | null {
+  let need: number | null = null;
+  for (const [k, t] of targets.entries()) {
+    const r = values[k] as number;
+    if (!isPoolMetric(t.metric) || (t.op !== '<' && t.op !== '<=') || !(t.value > 0) || !(r > 0) || meets(t, r)) continue;
+    need = Math.max(need ?? 0, fewestUnder(t, count * r));
+  }
+  return need;
+}
+
+/** The fewest nodes n with `nodesWorth` / n meeting t (t: < or <= a positive value). */
+function fewestUnder(t: Target, nodesWorth: number): number {
+  const x = nodesWorth / t.value;
+  return t.op === '<' ? Math.floor(x + 1e-9) + 1 : Math.ceil(x - 1e-9);
 }
 
 /** The mean cpu (millicores) and memory request of a bound pod at peak in the fault-free runs:
@@ -507,13 +577,20 @@ function num(v: string | number | null | undefined): number {
 }
 
 /** The fewest pool nodes whose allocatable (with the other nodes') covers the peak requests
- * seen at `count` — with the tolerated loss taken off. A starting point for the search only. */
-function lowerBound(f: PoolFacts, count: number, cpuPeak: number, memPeak: number, tolerate: Tolerance | undefined): number | null {
+ * seen at `count` — at most a pool ratio target's share of it (ratioGuess) — with the tolerated
+ * loss taken off. A starting point for the search only. */
+function lowerBound(f: PoolFacts, count: number, cpuPeak: number, memPeak: number, tolerate: Tolerance | undefined, targets: readonly Target[]): number | null {
   let need = 0;
   for (const [peak, node, other] of [[cpuPeak, f.nodeMilliCpu, f.otherMilliCpu], [memPeak, f.nodeMemory, f.otherMemory]] as const) {
     if (!(peak > 0) || !(node > 0)) continue;
     const demand = peak * (other + count * node);
     need = Math.max(need, Math.ceil((demand - other) / node - 1e-9));
+  }
+  for (const t of targets) {
+    if (!isPoolMetric(t.metric) || (t.op !== '<' && t.op !== '<=') || !(t.value > 0)) continue;
+    const peak = POOL_METRICS[t.metric] === 'cpu' ? cpuPeak : memPeak;
+    if (!(peak > 0)) continue;
+    need = Math.max(need, fewestUnder(t, count * peak));
   }
   if (need <= 0) return null;
   if (tolerate === undefined) return need;

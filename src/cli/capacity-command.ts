@@ -5,6 +5,7 @@ import { InputError } from '../api/input-error.js';
 import { parseDuration } from '../api/duration.js';
 import { podCapacity, snapshotScenario, type PodCapacity } from '../capacity/pod-capacity.js';
 import { formatCost } from '../capacity/nodes-for.js';
+import { isPoolMetric } from '../capacity/target.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { groupWarnings } from './warnings.js';
@@ -26,6 +27,13 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
     if (a.pod !== undefined || a.cluster !== undefined || a.at !== undefined) throw new InputError('--nodes-for', 0, 0, '', 'no --pod, --cluster or --at (--nodes-for sizes a pool for the scenario\'s workload)');
     if (a.scenario === undefined) throw new InputError('--nodes-for', 0, 0, '', 'a SCENARIO whose workload the pool is sized for');
     return nodesForCommand({ ...a, scenario: a.scenario, nodesFor: a.nodesFor }, out, err);
+  }
+  if (a.target !== undefined) {
+    // --pod counts copies of a pod: no pool is sized, nothing for a target to bound (it was
+    // ignored). A pool metric names the pool --nodes-for sizes.
+    const list = typeof a.target === 'string' ? [a.target] : a.target;
+    const pool = list.map((t) => /^\s*(pool_[a-z_]+)/.exec(t)?.[1]).find((m) => m !== undefined && isPoolMetric(m));
+    throw new InputError('--target', 0, 0, '', pool !== undefined ? `--nodes-for POOL with it: ${pool} is the requested ratio of the pool --nodes-for sizes` : '--nodes-for POOL with it (a target is what the sized pool must meet; --pod counts copies of a pod)', `--target ${list.map((t) => JSON.stringify(t)).join(' --target ')} without --nodes-for`);
   }
   if (a.pod === undefined) throw new InputError('ksim capacity', 0, 0, '', '--pod FILE (how many more of it fit) or --nodes-for POOL (how many nodes the workload needs)');
   if (a.cluster !== undefined && a.scenario !== undefined) throw new InputError('--cluster', 0, 0, '', 'either a SCENARIO or --cluster SNAPSHOT, not both');
@@ -117,7 +125,8 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
         .option('nodes-for', { type: 'string', describe: 'The node pool to size: the fewest nodes of it for which the workload meets --target' })
         // No yargs default: yargs gives a bare --target its default, which ran missing=0 silently;
         // nodesForCommand defaults an absent one.
-        .option('target', { type: 'string', describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end (default missing=0)' })
+        // array + nargs 1: repeatable, one value each (a bare array option swallowed the next words).
+        .option('target', { type: 'string', array: true, nargs: 1, describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end; pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio = the sized pool\'s own peak (1 - its headroom). Repeatable: all must hold (default missing=0)' })
         .option('tolerate', { type: 'string', nargs: 1, describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
         .option('seeds', { type: 'string', nargs: 1, describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
         .option('max-count', { type: 'number', describe: 'Largest count of the pool to try (default 100000)' })

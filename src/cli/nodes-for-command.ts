@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { InputError } from '../api/input-error.js';
 import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe, type SearchPlan } from '../capacity/nodes-for.js';
-import { parseTarget } from '../capacity/target.js';
+import { meets, parseTargets, targetsText, type Target } from '../capacity/target.js';
 import { adaptiveRunner, ProbesInterrupted, type ProbeRunner, type ProbeTask, type RunnerHooks, type RunProgress } from '../capacity/probe-runner.js';
 import { checkOutputFolder, formatRow, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
@@ -19,7 +19,8 @@ import { linesPeriodMs, ProgressReporter, shortDuration, type ProgressMode } fro
 
 export interface NodesForArgs {
   readonly nodesFor?: string | undefined;
-  readonly target?: string | undefined;
+  /** --target, once or several times (all must hold). */
+  readonly target?: string | readonly string[] | undefined;
   readonly tolerate?: string | undefined;
   readonly seeds?: string | undefined;
   /** --seed: the one seed of every probe (when --seeds is absent). */
@@ -127,7 +128,8 @@ export function interruptedText(signal: string, pool: string, batch: BatchState 
 
 export async function nodesForCommand(a: NodesForArgs & { readonly scenario: string; readonly nodesFor: string }, out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const commandStarted = a.startedMs ?? performance.now(); // ksim-allow-clock: run.json's load_time_ms only
-  const target = parseTarget(a.target ?? 'missing=0');
+  const targets = parseTargetOption(a.target);
+  const targetText = targetsText(targets);
   const tolerate = a.tolerate === undefined ? undefined : parseTolerance(a.tolerate);
   if (a.seeds !== undefined && a.seed !== undefined) throw new InputError('--seed', 0, 0, '', 'either --seed or --seeds', `both (--seed ${a.seed}, --seeds ${a.seeds})`);
   const seeds = a.seeds !== undefined ? parseSeeds(a.seeds) : a.seed !== undefined ? [a.seed] : undefined;
@@ -194,14 +196,14 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     r = await nodesFor({
       scenario: a.scenario,
       pool: a.nodesFor,
-      target,
+      target: targets,
       ...(tolerate !== undefined ? { tolerate } : {}),
       ...(seeds !== undefined ? { seeds } : {}),
       ...(a.set !== undefined ? { set: a.set } : {}),
       ...(a.maxCount !== undefined ? { maxCount: a.maxCount } : {}),
       perRound: Math.max(2, workers),
       runner,
-      onPlan: (p) => note(planNote(p, target.text, toleranceText(tolerate))),
+      onPlan: (p) => note(planNote(p, targetText, toleranceText(tolerate))),
       onBatch: (b) => {
         if (b.kind === 'failure') {
           const durs = b.tasks.map((t) => t.durationUs ?? 0);
@@ -213,7 +215,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
       },
       onProbe: (p) => {
         decided.push(p);
-        note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${target.metric} ${fmtValue(p.targetValue)}; round ${p.round}; ${runsDone} runs so far, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`); // ksim-allow-clock
+        note(`ksim: probe ${a.nodesFor}=${p.count}: ${p.met ? 'met' : 'not met'} (${p.runsMet}/${p.runs} runs; ${targets.map((t, k) => `${t.metric} ${fmtValue(p.targetValues[k] ?? Number.NaN)}`).join(', ')}; round ${p.round}; ${runsDone} runs so far, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`); // ksim-allow-clock
       },
     });
   } catch (e) {
@@ -228,13 +230,13 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   const wallMs = performance.now() - started; // ksim-allow-clock
   // As ksim run's warnings: shown with -q too.
   for (const w of r.warnings) err(`ksim: warning: ${w}\n`);
-  const dims = { resources: r.extendedResources };
+  const dims = { resources: r.extendedResources, ...(targets.length > 1 ? { targets: targets.map((t) => t.metric) } : {}) };
   const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv', dims)));
   const runJson = {
     ksim_version: KSIM_VERSION,
     command: 'capacity --nodes-for',
     scenario: a.scenario,
-    options: { pool: a.nodesFor, target: target.text, tolerate: toleranceText(tolerate), seeds: r.seeds, set: a.set ?? [], max_count: r.maxCount },
+    options: { pool: a.nodesFor, target: targetText, targets: targets.map((t) => t.text), tolerate: toleranceText(tolerate), seeds: r.seeds, set: a.set ?? [], max_count: r.maxCount },
     count: r.count,
     plateau: plateauJson(r),
     inversions: r.inversions,
@@ -257,6 +259,14 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   }
 }
 
+/** --target, absent (missing=0), once or several times: each METRIC OP VALUE, all to hold. */
+export function parseTargetOption(v: string | readonly string[] | undefined): Target[] {
+  const list = v === undefined ? ['missing=0'] : typeof v === 'string' ? [v] : v;
+  // A list option: the CLI's check of empty values sees [''], not ''.
+  if (list.some((x) => x.trim() === '')) throw new InputError('--target', 0, 0, '', 'a value after it', 'an empty string');
+  return parseTargets(list);
+}
+
 /** --seeds: "1-5", "1,4,9" or a mix ("1-3,7"). */
 export function parseSeeds(s: string): number[] {
   const out: number[] = [];
@@ -272,12 +282,15 @@ export function parseSeeds(s: string): number[] {
 
 function capacityRow(r: NodesForResult, p: Probe): TypedRow {
   const extended = Object.fromEntries(r.extendedResources.map((k) => [`${k}_headroom_ratio`, p.extendedHeadroom[k] ?? Number.NaN]));
+  // With several targets, each one's worst value after the older columns; target and
+  // target_value give the one the probe is shown by (the first it fails, else the first).
+  const perTarget = r.targets.length > 1 ? Object.fromEntries(r.targets.map((t, k) => [`${t.metric}_target_value`, p.targetValues[k] ?? Number.NaN])) : {};
   return {
     pool: r.pool,
     count: p.count,
     met: p.met,
     round: p.round,
-    target: r.target.text,
+    target: (r.targets[p.deciding] ?? r.target).text,
     target_value: p.targetValue,
     runs: p.runs,
     runs_met: p.runsMet,
@@ -286,6 +299,7 @@ function capacityRow(r: NodesForResult, p: Probe): TypedRow {
     memory_headroom_ratio: p.memoryHeadroom,
     cost_per_hour: p.costPerHour,
     ...extended,
+    ...perTarget,
   };
 }
 
@@ -304,7 +318,9 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
     count: p.count,
     met: p.met,
     round: p.round,
+    target: (r.targets[p.deciding] ?? r.target).text,
     target_value: nullable(p.targetValue),
+    target_values: Object.fromEntries(r.targets.map((t, k) => [t.metric, nullable(p.targetValues[k] ?? null)])),
     runs: p.runs,
     runs_met: p.runsMet,
     worst_run: p.worstRun,
@@ -316,7 +332,8 @@ export function nodesForJson(r: NodesForResult): Record<string, unknown> {
   return {
     pool: r.pool,
     count: r.count,
-    target: r.target.text,
+    target: targetsText(r.targets),
+    targets: r.targets.map((t) => t.text),
     tolerate: toleranceText(r.tolerate),
     seeds: r.seeds,
     pool_cost_per_hour: nullable(r.poolCostPerHour),
@@ -354,11 +371,12 @@ function scarcestExtended(p: Probe): string | null {
 
 export function renderNodesFor(r: NodesForResult): string {
   const lines: string[] = [];
-  const what = `${r.target.text}${r.tolerate === undefined ? '' : `, tolerating ${toleranceText(r.tolerate)} at peak load`}, seed${r.seeds.length === 1 ? '' : 's'} ${r.seeds.join(',')}`;
+  const what = `${targetsText(r.targets)}${r.tolerate === undefined ? '' : `, tolerating ${toleranceText(r.tolerate)} at peak load`}, seed${r.seeds.length === 1 ? '' : 's'} ${r.seeds.join(',')}`;
   if (r.plateau !== null) {
     const { from, to } = r.plateau;
-    const m = r.target.metric;
-    lines.push(`More nodes of pool ${r.pool} do not help ${what}: ${m} ${fmtValue(from.targetValue)} at ${from.count} nodes, ${fmtValue(to.targetValue)} at ${to.count}; the search stopped.`);
+    // The targets the larger count still fails, each no nearer being met.
+    const stuck = r.targets.flatMap((t, k) => (meets(t, to.targetValues[k] ?? Number.NaN) ? [] : [`${t.metric} ${fmtValue(from.targetValues[k] ?? Number.NaN)} at ${from.count} nodes, ${fmtValue(to.targetValues[k] ?? Number.NaN)} at ${to.count}`]));
+    lines.push(`More nodes of pool ${r.pool} do not help ${what}: ${stuck.join('; ')}; the search stopped.`);
     lines.push(`What keeps the target from being met is not the pool's size (a topology spread constraint during an outage, a pod stuck Terminating on a lost node, a pod no node of the pool can hold, ...).`);
     if (to.worstTask !== undefined) {
       const t = to.worstTask;
@@ -386,8 +404,8 @@ export function renderNodesFor(r: NodesForResult): string {
   }
   lines.push('');
   const withCost = r.poolCostPerHour !== null || r.probes.some((p) => p.costPerHour !== null);
-  const header = ['count', 'met', 'round', 'runs met', r.target.metric, 'worst run', 'cpu headroom', 'memory headroom', ...r.extendedResources.map((k) => `${k} headroom`), ...(withCost ? ['cost/h'] : [])];
-  const rows = r.probes.map((p) => [String(p.count), p.met ? 'yes' : 'no', String(p.round), `${p.runsMet}/${p.runs}`, fmtValue(p.targetValue), p.worstRun, pct(p.cpuHeadroom), pct(p.memoryHeadroom), ...r.extendedResources.map((k) => pct(p.extendedHeadroom[k] ?? Number.NaN)), ...(withCost ? [p.costPerHour === null ? '-' : fmtCost(p.costPerHour)] : [])]);
+  const header = ['count', 'met', 'round', 'runs met', ...r.targets.map((t) => t.metric), 'worst run', 'cpu headroom', 'memory headroom', ...r.extendedResources.map((k) => `${k} headroom`), ...(withCost ? ['cost/h'] : [])];
+  const rows = r.probes.map((p) => [String(p.count), p.met ? 'yes' : 'no', String(p.round), `${p.runsMet}/${p.runs}`, ...r.targets.map((_, k) => fmtValue(p.targetValues[k] ?? Number.NaN)), p.worstRun, pct(p.cpuHeadroom), pct(p.memoryHeadroom), ...r.extendedResources.map((k) => pct(p.extendedHeadroom[k] ?? Number.NaN)), ...(withCost ? [p.costPerHour === null ? '-' : fmtCost(p.costPerHour)] : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
   lines.push(fmtRow(header));

@@ -277,6 +277,8 @@ const CAPACITY: readonly Column[] = [
   { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the cluster with this count (empty when no pool has a costPerHour)' },
   // After the older columns, which keep their places.
   ratio('<resource>_headroom_ratio', "the same for each extended resource the sized pool's nodes offer or its pods request (nvidia.com/gpu, alibaba.com/gpu-milli, ...)"),
+  // With several --target options only (one: target_value says it all), after the above.
+  { name: '<target>_target_value', type: 'decimal', unit: '', digits: 6, description: "with several targets, each target metric's worst value over the probe's runs (empty: undefined)" },
 ];
 
 /** Every output file's columns, templates unexpanded, in the order the files are listed. */
@@ -303,6 +305,8 @@ export interface ColumnDims {
    * `<groupKey>=<name>`. */
   readonly groups?: readonly string[];
   readonly groupKey?: string;
+  /** capacity.csv's target metrics, in the order of the --target options (only with several). */
+  readonly targets?: readonly string[];
   /** sweep.csv's --matrix paths, in order. */
   readonly matrix?: readonly string[];
   /** The run (a sweep: some run) shares GPUs by device: the gpuSharing columns are written. */
@@ -337,6 +341,7 @@ export function columnsOf(file: OutputFileName, dims: ColumnDims = {}): Column[]
       : c.name === '<summary>' ? written(SCHEMAS['summary.csv']).filter((s) => s.name !== 'seed')
       : [c]);
   }
+  if (file === 'capacity.csv') return expandResource(CAPACITY).flatMap((c) => (c.name.includes('<target>') ? (dims.targets ?? []).map((t) => ({ ...c, name: c.name.replace('<target>', t) })) : [c]));
   if (file !== 'timeseries.csv') return expandResource(written(SCHEMAS[file]));
   const head = expandResource(TIMESERIES_HEAD);
   const groups = dims.groups ?? [];

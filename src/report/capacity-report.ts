@@ -2,10 +2,11 @@
 // per probe (a count of the pool) — pool, count, met (true/false), then, as ksim writes it, round
 // (the search round), target (METRIC OP VALUE), target_value (the metric's worst value over the
 // probe's runs), ..., the headroom per resource (columns named *headroom*: cpu, memory, then after
-// cost_per_hour one per extended resource, e.g. nvidia.com/gpu_headroom_ratio). A
-// file without target_value gives the metric in the first other column after met. It shows each
-// pool's probe curve (the metric per node count, met or not, the target line and the answer) and
-// the headroom over counts. The answer is the one ksim capacity gave: run.json's count (and its
+// cost_per_hour one per extended resource, e.g. nvidia.com/gpu_headroom_ratio), and with several
+// --target options one <metric>_target_value per target (target and target_value then name the
+// first target the probe failed). A file without target_value gives the metric in the first other
+// column after met. It shows each pool's probe curve (the metric per node count, met or not, the
+// target line and the answer; one curve per target with several) and the headroom over counts. The answer is the one ksim capacity gave: run.json's count (and its
 // inversions, the noise note), else, without run.json, the same rule over the rows — the fewest
 // nodes above every count that failed, which is not the smallest count that met when the target
 // was noisy (a larger count failed where a smaller one met).
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import { isObject } from '../api/values.js';
 import { findPlateau, formatCost } from '../capacity/nodes-for.js';
-import type { Target, TargetOp } from '../capacity/target.js';
+import { meets, targetsText, type Target, type TargetOp } from '../capacity/target.js';
 import type { Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
 import { naturalCompare } from './node-heatmap.js';
@@ -37,6 +38,8 @@ export function capacityReport(dir: string): ReportPage {
   const { header, rows } = readAll(dir, 'capacity.csv', ['pool', 'count', 'met']);
   const after = header.columns.slice(header.index('met') + 1);
   const headroom = after.filter((c) => c.includes('headroom'));
+  // Several targets: one <metric>_target_value column each.
+  const perTarget = after.filter((c) => c.endsWith('_target_value') && c !== 'target_value');
   const metric = header.has('target_value') ? 'target_value' : after.find((c) => !c.includes('headroom') && c !== 'round' && c !== 'target') ?? null;
   const probes: Probe[] = rows.map((r, i) => {
     const met = r.text('met');
@@ -62,7 +65,25 @@ export function capacityReport(dir: string): ReportPage {
     const below = answer === null ? undefined : ps.find((p) => p.count === answer - 1);
     const target = TARGET.exec(header.has('target') ? (ps[0] as Probe).row.text('target') : '');
     const yLabel = metric === null ? 'target met (1) or not (0)' : target !== null ? (target[1] as string) : metric;
-    const figures: Figure[] = [
+    const targets = perTarget.length > 0 ? targetsOf(perTarget, searched?.targets ?? null, ps) : null;
+    const answerNote = `${answer === null ? 'No probe met the targets.' : `Answer: ${answer} nodes${below !== undefined ? `; ${answer - 1} did not meet them (${below.label})` : ''}.`}${noise === '' ? '' : ` ${noise}`}`;
+    const figures: Figure[] = targets !== null ? targets.map(({ column, metric: m, target: t }): Figure => ({
+      // One curve per target: its worst value per count, green where that target held.
+      id: `probes-${slug(pool)}-${slug(m)}`,
+      title: `Probe curve: ${pool}, ${m}`,
+      note: `Each dot a probe, labelled with the search round it ran in; green: met ${t !== null ? t.text : `the ${m} target`} (the worst value over the probe's runs); a count is met when every target is. ${answerNote}`,
+      chart: {
+        type: 'probe',
+        xLabel: `${pool} nodes`,
+        yLabel: m,
+        answer,
+        target: t === null ? null : t.value,
+        probes: ps.map((p) => {
+          const value = p.row.numberOrNull(column);
+          return { label: p.label, count: p.count, met: t === null ? p.met : meets(t, value ?? Number.NaN), value };
+        }),
+      },
+    })) : [
       {
         id: `probes-${slug(pool)}`,
         title: `Probe curve: ${pool}`,
@@ -88,8 +109,9 @@ export function capacityReport(dir: string): ReportPage {
       });
     }
     const tolerating = tolerate === null || tolerate === 'none' ? '' : `, tolerating ${tolerate} at peak load`;
+    const meeting = targets !== null ? (targets.every((x) => x.target !== null) ? targetsText(targets.map((x) => x.target as Target)) : `its ${targets.length} targets`) : target !== null ? target[0].trim() : 'the target';
     const headlines: Headline[] = [
-      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric) : `fewest nodes meeting ${target !== null ? target[0].trim() : 'the target'}${tolerating}, above every count that failed it` },
+      { label: 'Answer', value: answer === null ? 'none met' : `${answer} nodes`, hint: answer === null ? noAnswerHint(ps, target, metric, targets) : `fewest nodes meeting ${meeting}${tolerating}, above every count that failed ${targets !== null ? 'them' : 'it'}` },
       ...(noise === '' ? [] : [{ label: 'Noisy target', value: `${inversions.length} inversion${inversions.length === 1 ? '' : 's'}`, hint: noise }]),
       probesHeadline(ps),
     ];
@@ -97,7 +119,8 @@ export function capacityReport(dir: string): ReportPage {
     if (tolerate === null) headlines.push({ label: 'Failure tolerated', value: 'unknown', hint: 'no run.json beside capacity.csv says which --tolerate the search had' });
     else if (tolerate === 'none') headlines.push({ label: 'Failure tolerated', value: 'none', hint: 'fault-free runs only (no --tolerate)' });
     else headlines.push({ label: 'Failure tolerated', value: tolerate, hint: answer === null ? 'at peak load (no probe met the target)' : 'at peak load, in every met probe' });
-    if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
+    if (atAnswer !== undefined && targets !== null) for (const x of targets) headlines.push({ label: `${x.metric} at the answer`, value: short(atAnswer.row.numberOrNull(x.column) ?? Number.NaN) });
+    else if (atAnswer !== undefined && metric !== null) headlines.push({ label: `${yLabel} at the answer`, value: short(atAnswer.row.numberOrNull(metric) ?? Number.NaN) });
     // An extended resource (GPUs) with less headroom than cpu and memory runs out first: said as
     // ksim capacity says it (the first by name on a tie).
     const at = (h: string) => atAnswer?.row.numberOrNull(h) ?? Number.NaN;
@@ -127,16 +150,43 @@ export function capacityReport(dir: string): ReportPage {
   return { kind: 'ksim capacity', title: `${pools.join(', ')}: ${probes.length} probes`, sections };
 }
 
+/** Each target of a file with several (its <metric>_target_value columns, in order): the target
+ * itself from run.json's options.targets, else from the rows' target column (a target no probe
+ * failed first may not be there: null). */
+interface TargetColumn {
+  readonly column: string;
+  readonly metric: string;
+  readonly target: Target | null;
+}
+
+function targetsOf(columns: readonly string[], fromRun: readonly string[] | null, ps: readonly Probe[]): TargetColumn[] {
+  const texts = fromRun ?? [...new Set(ps.map((p) => p.row.text('target')))];
+  const parsed = texts.map((x) => TARGET.exec(x)).filter((m): m is RegExpExecArray => m !== null).map((m): Target => ({ metric: m[1] as string, op: m[2] as TargetOp, value: Number(m[3]), text: m[0].trim() }));
+  return columns.map((column) => {
+    const metric = column.slice(0, -'_target_value'.length);
+    return { column, metric, target: parsed.find((t) => t.metric === metric) ?? null };
+  });
+}
+
 /** Why no count met the target, when ksim capacity stopped because more nodes did not help (its
  * rule, findPlateau, over the file's rows). */
-function noAnswerHint(ps: readonly Probe[], target: RegExpExecArray | null, metric: string | null): string {
+function noAnswerHint(ps: readonly Probe[], target: RegExpExecArray | null, metric: string | null, targets: readonly TargetColumn[] | null): string {
+  const v = (x: number) => (Number.isNaN(x) ? '(empty)' : short(x));
+  if (targets !== null) {
+    if (targets.some((x) => x.target === null)) return 'no probed count met the targets';
+    const ts = targets.map((x) => x.target as Target);
+    const points = ps.map((p) => ({ count: p.count, met: p.met, runs: p.row.numberOrNull('runs') ?? 1, targetValues: targets.map((x) => p.row.numberOrNull(x.column) ?? Number.NaN) }));
+    const plateau = findPlateau(ts, points);
+    if (plateau === null) return `no probed count met ${targetsText(ts)}`;
+    const { from, to } = plateau;
+    return `more nodes did not help: ${ts.flatMap((t, k) => (meets(t, to.targetValues[k] as number) ? [] : [`${t.metric} ${v(from.targetValues[k] as number)} at ${from.count} nodes, ${v(to.targetValues[k] as number)} at ${to.count}`])).join('; ')}`;
+  }
   if (target === null || metric === null) return 'no probed count met the target';
   const t: Target = { metric: target[1] as string, op: target[2] as TargetOp, value: Number(target[3]), text: target[0].trim() };
-  const points = ps.map((p) => ({ count: p.count, met: p.met, runs: p.row.numberOrNull('runs') ?? 1, targetValue: p.row.numberOrNull(metric) ?? Number.NaN }));
+  const points = ps.map((p) => ({ count: p.count, met: p.met, runs: p.row.numberOrNull('runs') ?? 1, targetValues: [p.row.numberOrNull(metric) ?? Number.NaN] }));
   const plateau = findPlateau(t, points);
   if (plateau === null) return `no probed count met ${t.text}`;
-  const v = (x: number) => (Number.isNaN(x) ? '(empty)' : short(x));
-  return `more nodes did not help: ${t.metric} ${v(plateau.from.targetValue)} at ${plateau.from.count} nodes, ${v(plateau.to.targetValue)} at ${plateau.to.count}`;
+  return `more nodes did not help: ${t.metric} ${v(plateau.from.targetValues[0] as number)} at ${plateau.from.count} nodes, ${v(plateau.to.targetValues[0] as number)} at ${plateau.to.count}`;
 }
 
 /** ksim capacity's rule over the rows: the fewest met count above every count that failed
@@ -168,6 +218,8 @@ interface CapacityRun {
   readonly inversions: readonly { readonly failed: number; readonly met: number }[] | undefined;
   /** What ksim capacity warned of its answer (pods it leaves unplaced). */
   readonly warnings: readonly string[];
+  /** options.targets: each --target as METRIC OP VALUE (absent before several were allowed). */
+  readonly targets: readonly string[] | null;
 }
 
 function capacityRun(dir: string): CapacityRun | null {
@@ -190,6 +242,8 @@ function capacityRun(dir: string): CapacityRun | null {
   const inv = isObject(v) ? v['inversions'] : undefined;
   const pair = (x: unknown) => isObject(x) && Number.isSafeInteger(x['failed']) && Number.isSafeInteger(x['met']);
   if (inv !== undefined && !(Array.isArray(inv) && inv.every(pair))) throw bad('inversions', 'a list of {"failed": N, "met": M}', inv);
+  const targets = options['targets'];
+  if (targets !== undefined && !(Array.isArray(targets) && targets.every((x) => typeof x === 'string' && TARGET.test(x)))) throw bad('options.targets', 'a list of targets, METRIC OP VALUE each', targets);
   const warnings = isObject(v) ? v['warnings'] ?? [] : [];
   if (!(Array.isArray(warnings) && warnings.every((w) => typeof w === 'string'))) throw bad('warnings', 'a list of strings', warnings);
   return {
@@ -198,6 +252,7 @@ function capacityRun(dir: string): CapacityRun | null {
     count: count as number | null | undefined,
     inversions: (inv as { failed: number; met: number }[] | undefined)?.map((x) => ({ failed: x.failed, met: x.met })),
     warnings: warnings as string[],
+    targets: (targets as string[] | undefined) ?? null,
   };
 }
 
