@@ -129,3 +129,26 @@ test('a PDB whose spec is replaced (kubectl apply) is synced again, as upstream\
   assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 2 });
   assert.equal(h.syncs(), syncs + 1);
 });
+
+test('a slow API server does not multiply status writes: a status already on its way is not sent again (upstream\'s would be refused as a Conflict before etcd), and the last one wins', () => {
+  // Writes take 200 ms. A ReplicaSet of 4 has its 4 pods Running.
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(200_000), new RandomStreams(1).stream('api'));
+  const ctl = new DisruptionController(sim, api);
+  const status = () => cluster.objects.get(objectKey('PodDisruptionBudget', 'default', 'web'))?.['status'];
+  api.commitStartState({ nodes: [node], objects: [pdb, rs(4)], pods: ['a', 'b', 'c', 'd'].map((x) => webPod(`web-1-${x}`)) });
+  sim.run(1_000_000);
+  assert.deepEqual(status(), { currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1, expectedPods: 4 });
+  assert.equal(ctl.statusWrites, 1);
+  // Pods c and d are deleted 10 ms apart; pod b's deletion is heard 10 ms later. Each deletion
+  // commits 200 ms after it is sent, and every one changes the status: 3 writes, each a new value.
+  for (const [k, x] of ['c', 'd', 'b'].entries()) sim.scheduleAt(2_000_000 + k * 10_000, 'delete', x, () => api.deletePod(cluster.pods.get(`default/web-1-${x}`)!, 'test', true));
+  // Then creates of pods in the namespace that the PDB does not select, heard from 2.25 s, while
+  // the status writes sent at 2.2-2.22 s are in flight (until 2.42 s): each sync computes the
+  // status on its way, which is not sent again (it was, once per create: 3 more writes).
+  for (let k = 0; k < 3; k++) sim.scheduleAt(2_050_000 + k * 5_000, 'create', 'other', () => api.createPod(makePod(`other-${k}`).label('app', 'db').obj()));
+  sim.run(5_000_000);
+  assert.deepEqual(status(), { currentHealthy: 1, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 4 });
+  assert.equal(ctl.statusWrites, 4);
+});
