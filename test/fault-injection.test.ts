@@ -35,14 +35,30 @@ function recoveryRows(text: string): readonly Row[] {
   return t.rows;
 }
 
-test('an etcd leader loss ends when the election does: at + electionTimeout (1 s by default, 7 s here)', () => {
+test('an etcd leader loss ends when the election does: at + electionTimeout (1 s by default, 7 s here); it hits every node, and a short one takes none NotReady', () => {
   for (const [extra, end] of [
     ['faults: [{ etcdLeaderLoss: { at: 30s } }]', '31'],
     ['controlPlane: { etcd: { electionTimeout: 7s } }\nfaults: [{ etcdLeaderLoss: { at: 30s } }]', '37'],
   ] as const) {
     const [row] = recoveryRows(scenario(extra));
-    assert.deepEqual([row?.['fault_id'], row?.['kind'], row?.['target'], row?.['start_s'], row?.['end_s'], row?.['pods_affected']], ['f1', 'etcdLeaderLoss', 'etcd', '30', end, 0], extra);
+    // The Deployment's 2 pods are on the hit nodes; no node went NotReady: nothing lost.
+    assert.deepEqual([row?.['fault_id'], row?.['kind'], row?.['target'], row?.['start_s'], row?.['end_s'], row?.['detected_s'], row?.['pods_affected'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['f1', 'etcdLeaderLoss', 'etcd', '30', end, '', 2, '1', '0'], extra);
   }
+});
+
+test('an election longer than the node monitor grace period takes every node NotReady: the fault detects it, its workloads drop to 0 and it says when they are whole again', () => {
+  const r = runScenario(parseScenario(scenario('controlPlane: { etcd: { electionTimeout: 70s } }\nfaults: [{ etcdLeaderLoss: { at: 30s } }]'), 'faults.yaml'), { checkInvariants: true });
+  const [row] = r.tables.find((x) => x.file === 'recovery.csv')?.rows ?? [];
+  // The nodes' last renewals committed by 30 s are 50 s old at 80 s: the node lifecycle
+  // controller sends both NotReady updates then (detected), which commit when the election ends
+  // at 100 s; the pods are available again once the nodes' renewals are seen and they are Ready,
+  // about 105 s.
+  assert.equal(row?.['end_s'], '100');
+  assert.equal(row?.['detected_s'], '80');
+  assert.equal(row?.['pods_affected'], 2);
+  assert.equal(row?.['min_available_ratio'], '0');
+  assert.equal(row?.['time_to_full_availability_s'], '75.006776');
+  assert.equal(r.summary['node_failures'], 0, 'a control-plane fault fails no node');
 });
 
 test('a fault lasting 0 s is refused at load, naming the field', () => {

@@ -1,7 +1,8 @@
 // recovery.csv: one row per injected fault, and the failure columns of summary.csv.
 //
 // Definitions (README "Faults"):
-// - pods_affected: pods bound to a node the fault hits, not terminated, when it starts.
+// - pods_affected: pods bound to a node the fault hits, not terminated, when it starts (an etcd
+//   leader loss hits every node: a long election takes them all NotReady).
 // - A fault's effects are what happens to its nodes and their pods while it is in force: from its
 //   start until it has ended, the node lifecycle controller has seen the leases of those of its
 //   nodes that were Ready then renewed since (one can be marked NotReady just after the end, its
@@ -49,7 +50,9 @@ import type { AvailabilityTracker, WorkloadState } from './availability.js';
 
 interface FaultRecord {
   readonly spec: FaultSpec;
-  readonly nodes: ReadonlySet<string>;
+  /** The nodes it hits: its own, or every node of the cluster at its start for an etcd leader
+   * loss (its stalled writes hold up every lease renewal and node update). */
+  readonly nodes: Set<string>;
   started: boolean;
   endUs: number | null;
   /** In force: its effects are its own (see the module comment). */
@@ -203,7 +206,11 @@ export class RecoveryTracker {
     const f = this.find(id);
     f.started = true;
     f.inForce = true;
-    this.nodeFailures += f.nodes.size;
+    // A control-plane fault fails no node, but a long election holds every lease renewal: the
+    // node lifecycle controller then marks every node NotReady (upstream does, after an etcd
+    // outage longer than the grace period), and its pods are lost as a node fault's are.
+    if (f.spec.kind === 'etcdLeaderLoss') for (const n of this.cluster.nodeByName.keys()) f.nodes.add(n);
+    else this.nodeFailures += f.nodes.size;
     for (const name of f.nodes) {
       for (const p of this.cluster.nodeByName.get(name)?.pods ?? []) if (p.bound && !p.terminal) f.affected.add(p);
     }
