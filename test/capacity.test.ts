@@ -207,6 +207,8 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
     [['--cluster', 'missing.json', '--pod', POD], /^ksim: --cluster: expected a readable file or directory, got "missing\.json": no such file\n$/],
     [['--cluster', 'test/fixtures/capacity/no-nodes.yaml', '--pod', POD], /^ksim: --cluster: expected a cluster dump with at least one Node object \(kubectl get nodes,pods,\.\.\. -A -o json\), got no Node in test\/fixtures\/capacity\/no-nodes\.yaml \(1 other object\)\n$/],
     [['scenarios/capacity.yaml'], /^ksim: ksim capacity: expected --pod FILE/],
+    // A DaemonSet has no replicas to add (one pod per node): explain says which nodes take it.
+    [['scenarios/capacity.yaml', '--pod', 'examples/explain/daemonset/agent.yaml'], /^ksim: examples\/explain\/daemonset\/agent\.yaml:11:7: spec\.template\.spec: expected a Pod or a Deployment, ReplicaSet, StatefulSet, Job or CronJob: a DaemonSet runs one pod per node, not more replicas \(ksim explain --pod FILE shows which nodes take its pod and why the others do not\), got DaemonSet kube-system\/agent\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--set', 'cluster.nodePools[0].costPerHour=-1'], /^ksim: --set cluster\.nodePools\[0\]\.costPerHour=-1: cluster\.nodePools\[0\]\.costPerHour: expected .*0/],
   ];
   for (const [args, re] of cases) {

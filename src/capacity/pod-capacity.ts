@@ -57,7 +57,10 @@ export interface QuotaLimit {
 
 /** How many more copies of the pod in `podFile` fit in the scenario's cluster at `atUs`. */
 export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapacityOptions = {}): PodCapacity {
-  const { pod, doc, path } = readPod(podFile, opts.warnings);
+  const { pod, doc, path, workload } = readPod(podFile, opts.warnings);
+  // A DaemonSet has no replicas to add: one pod per node, pinned there, with the daemon
+  // tolerations (ksim explain shows which nodes take it).
+  if (workload?.kind === 'DaemonSet') throw doc.error(path, 'a Pod or a Deployment, ReplicaSet, StatefulSet, Job or CronJob: a DaemonSet runs one pod per node, not more replicas (ksim explain --pod FILE shows which nodes take its pod and why the others do not)', `DaemonSet ${workload.metadata.namespace}/${workload.metadata.name}`);
   // A pod copied from the cluster (kubectl get pod -o yaml) names the node it runs on: its
   // copies are counted as new pods the scheduler places, not pinned there.
   const pinned = pod.spec?.nodeName;
