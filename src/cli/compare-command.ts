@@ -1,7 +1,7 @@
 // `ksim compare BASE CANDIDATE [--fail-on METRIC:+5% ...] [--output table|csv|json|markdown]`:
 // prints the comparison (src/sweep/compare.ts) and exits 3 when the gate fails: a --fail-on bound
-// is crossed or cannot be judged (no pairs; a change beyond it without an interval), or (sweeps)
-// a candidate run failed.
+// is crossed or cannot be judged (no pairs; a change beyond it without an interval; candidate
+// runs with an empty value), or (sweeps) a candidate run failed.
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
 import { beyond, compare, droppedText, type CompareResult, type Crossing, type FailOnBound, type MetricComparison, type NodeChange, type Unjudged } from '../sweep/compare.js';
@@ -70,8 +70,19 @@ function failedRunsLine(r: CompareResult): string | null {
 function unjudgedText(r: CompareResult, u: Unjudged): string {
   const cell = u.group !== '' ? `${u.group}: ` : '';
   if (u.why === 'no-interval') return `${unsureText(r, u.bound, u.comparison!)}: too few to tell from noise, add seeds`;
+  if (u.why === 'empty-candidate') {
+    const which = r.kind === 'runs' ? 'the candidate run has' : `${u.seeds?.length} of ${u.runs} candidate runs have`;
+    const seeds = r.kind === 'runs' ? '' : ` (${seedWords(u.seeds ?? [])})`;
+    const meaning = u.bound.metric === 'time_to_full_availability_max_s' ? ' (not recovered within the run, or nothing to recover)' : '';
+    return `${cell}${which} no ${u.bound.metric} value${seeds}: an empty value cannot be judged${meaning}`;
+  }
   const why = u.missing !== undefined ? `the ${u.missing} sweep has no runs in this matrix cell` : droppedText(r.dropped, u.group) ?? `no run dropped; no ${u.bound.metric} value to compare`;
   return `${cell}no ${r.test === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
+}
+
+/** "seed 3", "seeds 3, 7". */
+function seedWords(seeds: readonly string[]): string {
+  return `seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ')}`;
 }
 
 /** A value for people: '-' for none, up to 6 decimals below 1, 3 above. */
@@ -171,6 +182,7 @@ function headline(r: CompareResult): string {
   const candidate = failedCandidateText(r);
   if (candidate !== null) return `**Gate failed: ${candidate}.**`;
   if (r.unjudged.some((u) => u.why === 'no-pairs')) return '**Gate failed: nothing to compare.**';
+  if (r.unjudged.some((u) => u.why === 'empty-candidate')) return '**Gate failed: candidate runs with an empty value cannot be judged.**';
   if (r.unjudged.length > 0) return '**Gate failed: too few seeds to judge a change beyond a bound.**';
   const base = droppedText(r.dropped.filter((d) => d.side === 'base'), undefined, 'failed');
   return base === null ? '**No regression.**' : `**No regression in the seeds compared**; ${base} and were left out.`;
@@ -265,8 +277,9 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
     } : {}),
     ...(r.kind === 'sweeps' ? { dropped_runs: r.dropped.map((d) => ({ ...(r.matrix.length > 0 ? { group: d.group } : {}), side: d.side, runs: d.runs, by_status: d.byStatus, seeds: d.seeds })) } : {}),
     // no_pairs: the bound had nothing to judge in some cell; no_interval: a change beyond it had
-    // no interval (too few pairs); either way the gate failed.
-    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b), ...(r.unjudged.some((u) => u.bound === b && u.why === 'no-pairs') ? { no_pairs: true } : {}), ...(r.unjudged.some((u) => u.bound === b && u.why === 'no-interval') ? { no_interval: true } : {}) })),
+    // no interval (too few pairs); empty_candidate: candidate runs had no value of its metric;
+    // either way the gate failed.
+    fail_on: r.bounds.map((b) => ({ bound: b.text, crossed: r.crossings.some((c) => c.bound === b), ...(r.unjudged.some((u) => u.bound === b && u.why === 'no-pairs') ? { no_pairs: true } : {}), ...(r.unjudged.some((u) => u.bound === b && u.why === 'no-interval') ? { no_interval: true } : {}), ...(r.unjudged.some((u) => u.bound === b && u.why === 'empty-candidate') ? { empty_candidate: true } : {}) })),
     regression: r.crossings.length > 0,
     // passed / failed (a bound crossed or with nothing to judge, or a candidate run failed); null without --fail-on.
     gate: r.gate,

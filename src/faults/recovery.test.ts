@@ -95,7 +95,8 @@ test('recovery.csv: affected, rescheduled and lost pods, reschedule percentiles 
     min_available_ratio: '0.153846',
     time_to_full_availability_s: '600',
   });
-  assert.deepEqual(summary, { node_failures: 1, pods_evicted: 11, reschedule_p50_s: '5', reschedule_p99_s: '10' });
+  // One fault: its time to full availability and its lowest ratio.
+  assert.deepEqual(summary, { node_failures: 1, pods_evicted: 11, reschedule_p50_s: '5', reschedule_p99_s: '10', time_to_full_availability_max_s: '600', available_min_ratio: '0.153846' });
 });
 
 test('recovery.csv: a scale-down during the fault counts at once (web scaled to 12 at 200 s is whole then)', () => {

@@ -313,15 +313,22 @@ export class RecoveryTracker {
     q.push({ timeUs: nowUs, faults: hit, pod: p });
   }
 
-  /** summary.csv's failure columns: node_failures, pods_evicted, and the nearest-rank p50 / p99
-   * of every eviction's reschedule time (empty when none was replaced). */
+  /** summary.csv's failure columns: node_failures, pods_evicted, the nearest-rank p50 / p99
+   * of every eviction's reschedule time (empty when none was replaced), and recovery.csv's
+   * figures over the faults: the longest time_to_full_availability_s (empty when no fault
+   * affected a workload, or one's workloads were not whole by the end: a sweep or gate must not
+   * read a run that never recovered as a quick one) and the lowest min_available_ratio. */
   summaryValues(): TypedRow {
     const r = this.allRescheduleUs;
+    const rows = this.typedRows().filter((x) => x.min_available_ratio !== null);
+    const full = rows.map((x) => x.time_to_full_availability_s as number | null);
     return {
       node_failures: this.nodeFailures,
       pods_evicted: this.podsEvicted,
       reschedule_p50_s: r.length === 0 ? null : toSeconds(quantile(r, 0.5)),
       reschedule_p99_s: r.length === 0 ? null : toSeconds(quantile(r, 0.99)),
+      time_to_full_availability_max_s: full.length === 0 || full.includes(null) ? null : Math.max(...(full as number[])),
+      available_min_ratio: rows.length === 0 ? null : Math.min(...rows.map((x) => x.min_available_ratio as number)),
     };
   }
 

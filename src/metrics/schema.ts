@@ -64,6 +64,8 @@ const SUMMARY = [
   int('pods_evicted', 'count', 'pods deleted by the taint-eviction controller'),
   sec('reschedule_p50_s', 'eviction → replacement bound, median'),
   sec('reschedule_p99_s', 'eviction → replacement bound, p99'),
+  sec('time_to_full_availability_max_s', "longest time_to_full_availability_s of recovery.csv over the faults that affected a workload (empty when none did, or one's workloads were not whole by the end)"),
+  ratio('available_min_ratio', "lowest min_available_ratio of recovery.csv over the faults (empty when none has one)"),
   int('container_restarts', 'count', 'in-place container restarts by the kubelets'),
   ratio('cpu_requested_peak_ratio', "highest cpu_requested_ratio at any instant of the run"),
   ratio('memory_requested_peak_ratio', "highest memory_requested_ratio at any instant of the run"),

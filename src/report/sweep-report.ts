@@ -18,6 +18,8 @@ export const KEY_METRICS = [
   'cpu_requested_mean_ratio',
   'memory_requested_mean_ratio',
   'reschedule_p99_s',
+  'time_to_full_availability_max_s',
+  'available_min_ratio',
 ] as const;
 
 /** A run with this status finished; any other status is a failed run. */

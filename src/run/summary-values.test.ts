@@ -30,7 +30,8 @@ test('SummaryColumn names every summary.csv column, the GPU-sharing ones include
     replicas_desired_end: true, replicas_ready_end: true, sched_attempts: true, sched_latency_p50_ms: true,
     sched_latency_p99_ms: true, startup_latency_p50_ms: true, startup_latency_p99_ms: true, cpu_requested_mean_ratio: true,
     memory_requested_mean_ratio: true, events: true, node_failures: true, pods_evicted: true, reschedule_p50_s: true,
-    reschedule_p99_s: true, container_restarts: true, cpu_requested_peak_ratio: true, memory_requested_peak_ratio: true,
+    reschedule_p99_s: true, time_to_full_availability_max_s: true, available_min_ratio: true, container_restarts: true,
+    cpu_requested_peak_ratio: true, memory_requested_peak_ratio: true,
     requested_peak_s: true, cost_per_hour: true,
     gpu_unallocated_at_100_pct: true, gpu_unallocated_at_130_pct: true, gpu_fragmentation_at_100_pct: true,
   };

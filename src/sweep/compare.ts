@@ -4,7 +4,8 @@
 // mean per-seed difference and its 95% interval (the exact sign-flip test's from 6 pairs, Student
 // t's below); else the means over the ok runs, their difference and its Welch interval
 // (intervals.ts says why). And the regression gate:
-// --fail-on bounds crossed, bounds with nothing to judge, and candidate runs that failed.
+// --fail-on bounds crossed, bounds with nothing to judge (or candidate runs with an empty value),
+// and candidate runs that failed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -72,13 +73,19 @@ export interface Crossing {
 }
 
 /** A bound the gate cannot judge in a matrix cell, so it cannot pass (fail closed): no pairs
- * (no runs, unpaired) have a value of its metric there ('no-pairs'), or the change goes beyond
+ * (no runs, unpaired) have a value of its metric there ('no-pairs'), the change goes beyond
  * the bound but has no interval to tell it from noise ('no-interval': one pair, or the same
- * change on every one of fewer than 6 pairs; intervals.ts). */
+ * change on every one of fewer than 6 pairs; intervals.ts), or candidate runs that finished have
+ * no value of it ('empty-candidate': an empty time_to_full_availability_max_s is a run that
+ * never recovered, which no number stands for; left out, it would let that candidate pass). */
 export interface Unjudged {
   readonly bound: FailOnBound;
   readonly group: string;
-  readonly why: 'no-pairs' | 'no-interval';
+  readonly why: 'no-pairs' | 'no-interval' | 'empty-candidate';
+  /** 'empty-candidate': the seeds of the candidate's ok runs with an empty value ([] for runs),
+   * and how many ok runs the candidate has there. */
+  readonly seeds?: readonly string[];
+  readonly runs?: number;
   /** 'no-pairs' in a matrix cell only one sweep ran: the side that has no runs there. */
   readonly missing?: 'base' | 'candidate';
   /** 'no-interval': the comparison beyond the bound. */
@@ -218,6 +225,8 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   const other = kindOf(candidateDir);
   if (other !== kind) throw new InputError(candidateDir, 0, 0, '', `a ${kind === 'runs' ? 'run folder (with summary.csv)' : `sweep folder (with ${SWEEP_CSV})`} like ${baseDir}`, `a ${other === 'runs' ? 'run' : 'sweep'} folder`);
   let result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
+  /** Per matrix cell, the candidate's ok runs as read (run folders: the one row). */
+  let candidateOk: (group: string) => Rec[];
   if (kind === 'runs') {
     const b = readCsv(join(baseDir, 'summary.csv')).rows[0] ?? {};
     const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
@@ -227,13 +236,20 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
       placement: placementDiff(baseDir, candidateDir),
       dropped: [],
     };
+    candidateOk = () => [c];
   } else {
-    result = compareSweeps(baseDir, candidateDir);
+    const sweeps = compareSweeps(baseDir, candidateDir);
+    result = sweeps.result;
+    candidateOk = (g) => sweeps.candidateRows.filter((r) => r['status'] === 'ok' && sweeps.groupOf(r) === g);
   }
   const crossings = bounds.flatMap((bound) => result.metrics.filter((c) => c.metric === bound.metric && crosses(bound, c)).map((comparison) => ({ bound, comparison })));
   // Sweeps: a cell where no pairs have a value (every candidate run failed, say) cannot pass.
   const cells = [...new Set(result.metrics.map((c) => c.group))];
-  const unjudged: Unjudged[] = kind === 'runs' ? [] : bounds.flatMap((bound) => cells.flatMap((group): Unjudged[] => {
+  const unjudged: Unjudged[] = bounds.flatMap((bound) => cells.flatMap((group): Unjudged[] => {
+    const okRuns = candidateOk(group);
+    const empty = okRuns.filter((r) => num(r[bound.metric]) === null);
+    // Checked first: with no value on either side the candidate's empties are the reason too.
+    if (empty.length > 0) return [{ bound, group, why: 'empty-candidate', seeds: kind === 'runs' ? [] : empty.map((r) => r['seed'] ?? ''), runs: okRuns.length }];
     const c = result.metrics.find((x) => x.group === group && x.metric === bound.metric && x.difference !== null);
     if (c === undefined) {
       const missing = !result.cells?.base.includes(group) ? 'base' : !result.cells?.candidate.includes(group) ? 'candidate' : undefined;
@@ -277,7 +293,13 @@ function matrixColumns(header: readonly string[], path: string): string[] {
   return header.slice(s + 1, t);
 }
 
-function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'> {
+interface SweepComparison {
+  readonly result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
+  readonly candidateRows: readonly Rec[];
+  readonly groupOf: (r: Rec) => string;
+}
+
+function compareSweeps(baseDir: string, candidateDir: string): SweepComparison {
   const bPath = join(baseDir, SWEEP_CSV);
   const cPath = join(candidateDir, SWEEP_CSV);
   const b = readCsv(bPath);
@@ -301,7 +323,7 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
     for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
-    return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired', ...sets };
+    return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired', ...sets }, candidateRows: c.rows, groupOf };
   }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
@@ -314,7 +336,7 @@ function compareSweeps(baseDir: string, candidateDir: string): Omit<CompareResul
       metrics.push(withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length));
     }
   }
-  return { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause, ...sets };
+  return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause, ...sets }, candidateRows: c.rows, groupOf };
 }
 
 /** The --set values each sweep's sweep.json records and the other's lacks (order aside), or
