@@ -209,8 +209,10 @@ export class RecoveryTracker {
     // A control-plane fault fails no node, but a long election holds every lease renewal: the
     // node lifecycle controller then marks every node NotReady (upstream does, after an etcd
     // outage longer than the grace period), and its pods are lost as a node fault's are.
-    if (f.spec.kind === 'etcdLeaderLoss') for (const n of this.cluster.nodeByName.keys()) f.nodes.add(n);
-    else this.nodeFailures += f.nodes.size;
+    // A node another fault holds down already is that fault's.
+    if (f.spec.kind === 'etcdLeaderLoss') {
+      for (const n of this.cluster.nodeByName.keys()) if (!this.heldByAnother(f, n)) f.nodes.add(n);
+    } else this.nodeFailures += f.nodes.size;
     for (const name of f.nodes) {
       for (const p of this.cluster.nodeByName.get(name)?.pods ?? []) if (p.bound && !p.terminal) f.affected.add(p);
     }
@@ -255,12 +257,20 @@ export class RecoveryTracker {
     for (const n of f.nodes) {
       // A node NotReady now is back when it is Ready (its own, in downNodes) or another fault's.
       if (!this.cluster.nodeByName.has(n) || this.notReady.has(n)) continue;
+      // An etcd leader loss does not wait for the renewals of a node another fault took down
+      // meanwhile (it may never renew again).
+      if (f.spec.kind === 'etcdLeaderLoss' && this.heldByAnother(f, n)) continue;
       f.unseen.add(n);
       let waiting = this.unseenBy.get(n);
       if (waiting === undefined) this.unseenBy.set(n, (waiting = new Set()));
       waiting.add(f);
     }
     this.maybeLeaveForce(f);
+  }
+
+  /** Whether a node fault other than `f`, started and not ended, hits `node`. */
+  private heldByAnother(f: FaultRecord, node: string): boolean {
+    return this.faults.some((g) => g !== f && g.spec.kind !== 'etcdLeaderLoss' && g.started && g.endUs === null && g.nodes.has(node));
   }
 
   /** The node lifecycle controller saw `node`'s lease renewed. */
