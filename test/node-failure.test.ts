@@ -260,7 +260,7 @@ test('defaultUnreachableTolerationSeconds 60: the pods are evicted 60 s after th
   }
 });
 
-test('nodeEvictionRate 1: zone-a\'s four nodes are tainted 1 s apart once the zone is fully down (10 s apart at 0.1)', () => {
+test('nodeEvictionRate 1: zone-a\'s nodes queued together are tainted 1 s apart once the zone is fully down (10 s apart at 0.1)', () => {
   const run = prepareRun(loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: ['controlPlane.controllerManager.nodeEvictionRate=1'] }));
   const zoneA = run.cluster.nodes.filter((n) => n.zone === 'zone-a').map((n) => n.name);
   const taintedAt = new Map<string, number>();
