@@ -38,6 +38,8 @@ const CASES: [file: string, message: string][] = [
   ['fault-negative-for.yaml', 'fault-negative-for.yaml:6:50: faults[0].nodeDown.for: expected a Go-style duration such as 90s, 15m, 1h30m or 250ms, not negative, got "-10m"'],
   ['fault-duplicate-node.yaml', 'fault-duplicate-node.yaml:6:24: faults[0].nodeDown.nodes: expected each item once, got "general-0" at [0] and again at [2]'],
   ['namespaced-priority-class.yaml', 'namespaced-priority-class.yaml:10:107: workload[0].manifest.metadata.namespace: expected no namespace (a PriorityClass is cluster-scoped)'],
+  ['zero-grace-period.yaml', 'zero-grace-period.yaml:7:48: controlPlane.controllerManager.nodeMonitorGracePeriod: expected a positive duration, got "0s"'],
+  ['unhealthy-zone-threshold-above-1.yaml', 'unhealthy-zone-threshold-above-1.yaml:8:29: controlPlane.controllerManager.unhealthyZoneThreshold: expected a number > 0 and <= 1, got 55'],
 ];
 
 for (const [file, message] of CASES) {
@@ -53,7 +55,7 @@ for (const [file, message] of CASES) {
 
 test('the CLI reports bad scenarios with exit code 2, one line, no stack trace and no output', () => {
   const out = join(tempDir('ksim-bad-'), 'out');
-  for (const file of ['count-not-integer.yaml', 'yaml-syntax-error.yaml', 'error-in-manifest-file.yaml', 'empty.yaml']) {
+  for (const file of ['count-not-integer.yaml', 'yaml-syntax-error.yaml', 'error-in-manifest-file.yaml', 'empty.yaml', 'zero-grace-period.yaml']) {
     const r = spawnSync(process.execPath, [KSIM_BIN, 'run', `${DIR}/${file}`, '-o', out], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(r.status, 2, `${file}: ${r.stderr}`);
     assert.equal(r.stdout, '');

@@ -217,3 +217,96 @@ test('faults errors name the file, line, column and field', () => {
   assert.throws(bad('  - zoneOutage: { zone: zone-z, at: 1m }'), { message: 's.yaml:31:25: faults[0].zoneOutage.zone: expected a zone some node is in, got "zone-z"' });
   assert.throws(bad('  - nodeDown: { pool: n, nodes: [n-0], at: 1m }'), /s\.yaml:31:\d+: faults\[0\]\.nodeDown: expected exactly one of nodes or pool/);
 });
+
+// controlPlane.controllerManager / controlPlane.apiServer: the settings that set recovery time.
+
+test('nodeMonitorGracePeriod 20s: the dead node is NotReady 20 s + one monitor tick after its last renewal was seen (not 50 s + a tick)', () => {
+  const run = prepareRun(parseScenario(SCENARIO.replace('controlPlane:\n', 'controlPlane:\n  controllerManager: { nodeMonitorGracePeriod: 20s }\n'), 'grace-20s.yaml'));
+  run.sim.run(100_000_000);
+  const lastSent = (run.cluster.objects.get('Lease/kube-node-lease/n-0')?.spec as { renewTime: number }).renewTime;
+  run.sim.run(run.endUs);
+  const rec = table(run.finish().tables, 'recovery.csv')[0] as Row;
+  // Seen at the tick P after the renewal commits (1 ms); NotReady at the first tick after P + 20 s.
+  const seen = Math.ceil((lastSent + 1_000) / 5_000_000) * 5_000_000;
+  const notReadyUs = seen + 25_000_000;
+  assert.equal(rec['detected_s'], String(notReadyUs / 1e6));
+  assert.ok(notReadyUs - seen >= 20_000_000 && notReadyUs - seen <= 25_000_000);
+  // Crash at 100 s, renewal seen at 95-105 s: detected at 120-130 s (the default: 150-160 s).
+  assert.ok(notReadyUs >= 120_000_000 && notReadyUs <= 130_000_000, String(notReadyUs));
+  // The eviction still waits the default 300 s after the taint (the next tick, + 1 ms).
+  assert.equal(rec['first_eviction_s'], ((notReadyUs + 5_000_000 + 1_000 + 300_000_000) / 1e6).toFixed(6).replace(/\.?0+$/, ''));
+});
+
+test('defaultUnreachableTolerationSeconds 60: the pods are evicted 60 s after the unreachable taint, and say so', () => {
+  const run = prepareRun(parseScenario(SCENARIO.replace('controlPlane:\n', 'controlPlane:\n  apiServer: { defaultUnreachableTolerationSeconds: 60 }\n'), 'toleration-60.yaml'));
+  run.sim.run(100_000_000);
+  const lastSent = (run.cluster.objects.get('Lease/kube-node-lease/n-0')?.spec as { renewTime: number }).renewTime;
+  const pods = [...run.cluster.pods.values()];
+  for (const p of pods) {
+    const tols = (p.pod.spec?.tolerations ?? []).map((t) => `${t.key}=${t.tolerationSeconds}`);
+    assert.deepEqual(tols, ['node.kubernetes.io/not-ready=300', 'node.kubernetes.io/unreachable=60']);
+  }
+  run.sim.run(run.endUs);
+  const result = run.finish();
+  const notReadyUs = Math.ceil((lastSent + 1_000) / 5_000_000) * 5_000_000 + 55_000_000;
+  const taintUs = notReadyUs + 5_000_000 + 1_000;
+  const evictS = ((taintUs + 60_000_000) / 1e6).toFixed(6).replace(/\.?0+$/, '');
+  assert.equal(table(result.tables, 'recovery.csv')[0]?.['first_eviction_s'], evictS);
+  const evicted = table(result.tables, 'placements.csv').filter((r) => r['result'] === 'evicted');
+  assert.ok(evicted.length >= 1);
+  for (const r of evicted) {
+    assert.equal(r['reason'], 'taint node.kubernetes.io/unreachable:NoExecute, tolerated for 60s');
+    assert.equal(r['time_s'], evictS);
+  }
+});
+
+test('nodeEvictionRate 1: zone-a\'s nodes queued together are tainted 1 s apart once the zone is fully down (10 s apart at 0.1)', () => {
+  const run = prepareRun(loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: ['controlPlane.controllerManager.nodeEvictionRate=1'] }));
+  const zoneA = run.cluster.nodes.filter((n) => n.zone === 'zone-a').map((n) => n.name);
+  const taintedAt = new Map<string, number>();
+  // NotReady at 170 s (three nodes: PartialDisruption, rate 0 in a zone of at most 50) and 175 s
+  // (the fourth: FullDisruption, rate 1 from a drained bucket): the three queued at 175 s are
+  // tainted at 176, 177 and 178 s; the fourth, queued at the pass after it went NotReady (180 s),
+  // then (its token free since 179 s). At the default 0.1: 185, 195, 205, 215 s.
+  for (let t = 160; t <= 200; t++) {
+    run.sim.run(t * 1_000_000 + 500_000);
+    for (const name of zoneA) {
+      const n = run.cluster.mustNode(name);
+      if (n.taints.some((x) => x.key === 'node.kubernetes.io/unreachable' && x.effect === 'NoExecute') && !taintedAt.has(name)) taintedAt.set(name, t);
+    }
+  }
+  assert.deepEqual(Object.fromEntries(taintedAt), { 'general-0': 176, 'general-6': 177, 'general-9': 178, 'general-3': 180 });
+});
+
+test('nodeEvictionRate 0: the dead zone is never tainted and no pod evicted (upstream: no evictions)', () => {
+  const result = runScenario(loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: ['controlPlane.controllerManager.nodeEvictionRate=0'] }));
+  const rec = table(result.tables, 'recovery.csv')[0] as Row;
+  assert.equal(rec['detected_s'], '170');
+  assert.equal(rec['first_eviction_s'], '');
+  assert.equal(result.summary['pods_evicted'], 0);
+});
+
+test('bad recovery settings are refused naming the field and what was expected', () => {
+  const bad = (set: string) => () => loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: [set] });
+  const cases: [string, string][] = [
+    ['controlPlane.controllerManager.nodeMonitorGracePeriod=0s', 'controlPlane.controllerManager.nodeMonitorGracePeriod: expected a positive duration, got "0s"'],
+    ['controlPlane.controllerManager.nodeMonitorGracePeriod=-5s', 'controlPlane.controllerManager.nodeMonitorGracePeriod: expected a Go-style duration'],
+    ['controlPlane.controllerManager.nodeEvictionRate=-0.1', 'controlPlane.controllerManager.nodeEvictionRate: expected a number >= 0 and <= 1000000, got -0.1'],
+    ['controlPlane.controllerManager.secondaryNodeEvictionRate=-1', 'controlPlane.controllerManager.secondaryNodeEvictionRate: expected a number >= 0 and <= 1000000, got -1'],
+    ['controlPlane.controllerManager.unhealthyZoneThreshold=0', 'controlPlane.controllerManager.unhealthyZoneThreshold: expected a number > 0 and <= 1, got 0'],
+    ['controlPlane.controllerManager.unhealthyZoneThreshold=1.2', 'controlPlane.controllerManager.unhealthyZoneThreshold: expected a number > 0 and <= 1, got 1.2'],
+    ['controlPlane.controllerManager.largeClusterSizeThreshold=50.5', 'controlPlane.controllerManager.largeClusterSizeThreshold: expected an integer >= 0 and <= 1000000000, got 50.5'],
+    ['controlPlane.apiServer.defaultUnreachableTolerationSeconds=-1', 'controlPlane.apiServer.defaultUnreachableTolerationSeconds: expected a number >= 0 and <= 1000000000, got -1'],
+    ['controlPlane.apiServer.defaultNotReadyTolerationSeconds=1.5', 'controlPlane.apiServer.defaultNotReadyTolerationSeconds: expected an integer >= 0 and <= 1000000000, got 1.5'],
+  ];
+  for (const [set, message] of cases) assert.throws(bad(set), (e: Error) => e.message.includes(message), `${set}: ${message}`);
+});
+
+test('a grace period not longer than the lease renewal interval loads, with a warning', () => {
+  const sc = loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: ['controlPlane.controllerManager.nodeMonitorGracePeriod=10s'] });
+  assert.equal(sc.nodeLifecycle?.gracePeriodUs, 10_000_000);
+  assert.ok(sc.warnings.includes("controlPlane.controllerManager.nodeMonitorGracePeriod 10s is not longer than the kubelet's lease renewal interval (10s): healthy nodes will be marked NotReady between renewals"), sc.warnings.join('\n'));
+  const dflt = loadScenario(repoPath('scenarios/zone-outage.yaml'));
+  assert.deepEqual(dflt.nodeLifecycle, { monitorPeriodUs: 5_000_000, gracePeriodUs: 50_000_000, evictionRate: 0.1, secondaryEvictionRate: 0.01, largeClusterThreshold: 50, unhealthyZoneThreshold: 0.55 });
+  assert.deepEqual(dflt.controlPlane.defaultTolerationSeconds, { notReady: 300, unreachable: 300 });
+});

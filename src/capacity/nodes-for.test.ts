@@ -9,6 +9,7 @@ import { faultFloor, findPlateau, nextCandidates, nodesFor, parseTolerance, rati
 import { sequentialRunner } from './probe-runner.js';
 import { badness, meets, metricValue, noBetter, parseTarget, parseTargets, targetsText } from './target.js';
 import { runScenario } from '../run/run-scenario.js';
+import { NODE_LIFECYCLE_DEFAULTS } from '../controllers/node-lifecycle.js';
 import { planNote, renderNodesFor } from '../cli/nodes-for-command.js';
 import type { ProbeTask } from './probe-runner.js';
 import type { SearchPlan } from './nodes-for.js';
@@ -529,4 +530,27 @@ test('several targets none of which counts unbound pods: the warning names them 
     "the answer, 3 nodes of pool general, leaves 4 pods unplaced (pods_unbound_end 4 in seed 2): pool_cpu_requested_peak_ratio<=0.8 and pool_memory_requested_peak_ratio<=0.8 count bound pods only; another --target missing=0 sizes the pool to place every pod too (its table gives the pool's headroom, 1 − its requested ratio, at each count)",
   ]);
   assert.deepEqual(unboundWarning('general', parseTargets(['missing=0', 'pool_cpu_requested_peak_ratio<=0.8']), answer), []);
+});
+
+test("failure runs last as the scenario's controlPlane settings say: grace 20s, nodeEvictionRate 1 and a 60 s unreachable toleration give 25 + 1 + 60 + 300 s (not 55 + 10 + 300 + 300 s)", async () => {
+  // duration=1m: the failure runs outlast the scenario's own duration (10m) either way.
+  const set = ['duration=1m', 'controlPlane.controllerManager.nodeMonitorGracePeriod=20s', 'controlPlane.controllerManager.nodeEvictionRate=1', 'controlPlane.apiServer.defaultUnreachableTolerationSeconds=60'];
+  const run = async (extra: string[]) => {
+    let plan: SearchPlan | null = null;
+    const seen: ProbeTask[] = [];
+    await nodesFor({ scenario: repoPath('scenarios/capacity.yaml'), pool: 'general', target: parseTarget('missing=0'), tolerate: parseTolerance('1 node'), set: extra, runner: recordingRunner((c) => Math.max(0, 10 - c), seen), onPlan: (p) => (plan = p) });
+    const failure = seen.find((t) => t.set.some((y) => y.startsWith('faults=')));
+    return { plan: plan as unknown as SearchPlan, duration: failure?.set.at(-1) };
+  };
+  const tuned = await run(set);
+  assert.deepEqual(
+    { detectS: tuned.plan.failure?.longest.detectS, taintS: tuned.plan.failure?.longest.taintS, ratePerS: tuned.plan.failure?.longest.ratePerS, tolerationS: tuned.plan.failure?.longest.tolerationS, settleUs: tuned.plan.failure?.longest.settleUs },
+    { detectS: 25, taintS: 1, ratePerS: 1, tolerationS: 60, settleUs: 386e6 },
+  );
+  // The peak at 2 s: 2.000001 + 386 s, in whole seconds (the defaults: 2.000001 + 665 s → 668 s).
+  assert.equal(tuned.duration, 'duration=389s');
+  assert.equal((await run(['duration=1m'])).duration, 'duration=668s');
+  assert.match(planNote(tuned.plan, 'missing=0', '1 node').split('\n')[1] ?? '', / then 25 s until the 1 lost node is NotReady, 1 s tainting it at 1 nodes\/s .*, 60 s of default toleration /);
+  // Rate 0: nothing is tainted or evicted, so only detection and the replacements' time.
+  assert.equal(settleUs(4, undefined, { lifecycle: { ...NODE_LIFECYCLE_DEFAULTS, evictionRate: 0 }, tolerationS: 300 }), (55 + 300) * 1e6);
 });

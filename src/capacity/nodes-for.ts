@@ -19,7 +19,7 @@
 // (failing) are both probed.
 import { InputError } from '../api/input-error.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
-import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState } from '../controllers/node-lifecycle.js';
+import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
@@ -193,7 +193,19 @@ interface PoolFacts {
   /** The fewest nodes of the pool at which the scenario's own faults still have their targets
    * (a nodeDown of general-3 needs 4), and why; counts below it are not run. */
   readonly faultFloor: { readonly count: number; readonly why: string } | null;
+  /** The scenario's node lifecycle settings and unreachable toleration (controlPlane). */
+  readonly recovery: RecoverySettings;
 }
+
+/** What sets a failure run's length: the scenario's controlPlane.controllerManager (grace period,
+ * eviction rates, zone thresholds) and controlPlane.apiServer's default unreachable toleration
+ * (a node that stops renewing its lease is tainted unreachable). */
+export interface RecoverySettings {
+  readonly lifecycle: NodeLifecycleOptions;
+  readonly tolerationS: number;
+}
+
+const DEFAULT_RECOVERY: RecoverySettings = { lifecycle: NODE_LIFECYCLE_DEFAULTS, tolerationS: DEFAULT_TOLERATION_SECONDS };
 
 export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   const targets: readonly Target[] = Array.isArray(o.target) ? o.target : [o.target as Target];
@@ -454,7 +466,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
         const peakS = ((Math.round((num(pc.rows[j]?.['requested_peak_s']) || 0) * 1e6) + 1) / 1e6).toFixed(6).replace(/\.?0+$/, '');
         for (const v of failureVariants(o.tolerate!, f, o.pool, c)) {
           const fault = v.kind === 'zone' ? { zoneOutage: { zone: v.zone, at: `${peakS}s` } } : { nodeDown: { nodes: v.nodes, at: `${peakS}s` } };
-          const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit, v.zones));
+          const endUs = Math.max(f.durationUs, Math.round(Number(peakS) * 1e6) + settleUs(v.hit, v.zones, f.recovery));
           const set = [...(o.set ?? []), countSet(c), `faults=${JSON.stringify([...f.rawFaults, fault])}`, `duration=${Math.ceil(endUs / 1e6)}s`];
           const label = `seed ${seed}, ${v.label} at ${peakS}s`;
           failTasks.push({ count: c, label, task: { scenario: o.scenario, seed, set, label: `${o.pool}=${c}${seeds.length > 1 ? ` seed ${seed}` : ''} ${v.kind === 'zone' ? `${v.zone} down` : `${v.hit} node${v.hit === 1 ? '' : 's'} down`}`, durationUs: Math.ceil(endUs / 1e6) * 1e6 }, lostShare: Math.min(0.9, v.hit / Math.max(1, c)) });
@@ -644,17 +656,19 @@ function zoneSizes(f: PoolFacts, count: number, lost: number): Map<string, { los
 }
 
 /** How long a failure run goes on after the failure: the node lifecycle controller's grace
- * period and monitor period, its NoExecute tainting at --node-eviction-rate (0.1 nodes/s, one
- * token per node, in a fully disrupted zone as in a healthy one), the default 300 s
- * not-ready/unreachable toleration (DefaultTolerationSeconds admission), then 5 min for the
- * replacements to be created, scheduled and started. */
-export function settleUs(nodesHit: number, zones?: readonly { readonly lost: number; readonly size: number }[]): number {
-  return failureTiming(nodesHit, zones, '').settleUs;
+ * period and monitor period, its NoExecute tainting at --node-eviction-rate (default 0.1 nodes/s,
+ * one token per node, in a fully disrupted zone as in a healthy one), the unreachable toleration
+ * (DefaultTolerationSeconds admission, default 300 s), then 5 min for the replacements to be
+ * created, scheduled and started: with `s`, the scenario's settings (default: upstream's). At an
+ * eviction rate of 0 nothing is tainted or evicted: no tainting or toleration to wait for. */
+export function settleUs(nodesHit: number, zones?: readonly { readonly lost: number; readonly size: number }[], s: RecoverySettings = DEFAULT_RECOVERY): number {
+  return failureTiming(nodesHit, zones, '', s).settleUs;
 }
 
 /** settleUs, part by part. */
-export function failureTiming(nodesHit: number, zones: readonly { readonly lost: number; readonly size: number }[] | undefined, what: string): FailureTiming {
-  const d = NODE_LIFECYCLE_DEFAULTS;
+export function failureTiming(nodesHit: number, zones: readonly { readonly lost: number; readonly size: number }[] | undefined, what: string, s: RecoverySettings = DEFAULT_RECOVERY): FailureTiming {
+  const d = s.lifecycle;
+  const taintS = (lost: number, rate: number) => (rate > 0 ? Math.ceil(lost / rate) : 0);
   // Zones taint in parallel, each at the rate its state gives (the node lifecycle controller's
   // own rule: a zone of more than 50 nodes left partly down at 0.01 nodes/s, 100 s a node); a
   // small zone partly down never taints (its pods stay on the dead nodes): nothing to wait for
@@ -662,13 +676,13 @@ export function failureTiming(nodesHit: number, zones: readonly { readonly lost:
   const timing = (lost: number, size: number) => {
     const rate = zoneEvictionRate(zoneState(lost, size, d), size, d);
     const r = rate > 0 ? rate : d.evictionRate;
-    return { tainted: lost, ratePerS: r, taintS: Math.ceil(lost / r) };
+    return { tainted: lost, ratePerS: r, taintS: taintS(lost, r) };
   };
   const slowest = zones === undefined
-    ? { tainted: nodesHit, ratePerS: d.evictionRate, taintS: Math.ceil(nodesHit / d.evictionRate) }
+    ? { tainted: nodesHit, ratePerS: d.evictionRate, taintS: taintS(nodesHit, d.evictionRate) }
     : zones.map((z) => timing(z.lost, z.size)).reduce((a, b) => (b.taintS > a.taintS ? b : a), { tainted: 0, ratePerS: d.evictionRate, taintS: 0 });
   const detectS = (d.gracePeriodUs + d.monitorPeriodUs) / 1e6;
-  const tolerationS = DEFAULT_TOLERATION_SECONDS;
+  const tolerationS = d.evictionRate > 0 ? s.tolerationS : 0;
   const replaceS = 300;
   return { what, ...slowest, detectS, tolerationS, replaceS, settleUs: (detectS + slowest.taintS + tolerationS + replaceS) * 1e6 };
 }
@@ -679,7 +693,7 @@ function searchPlan(o: NodesForOptions, f: PoolFacts, seeds: readonly number[], 
   if (o.tolerate !== undefined) {
     const variants = failureVariants(o.tolerate, f, o.pool, firstCount);
     const timings = variants.map((v) => {
-      const t = failureTiming(v.hit, v.zones, '');
+      const t = failureTiming(v.hit, v.zones, '', f.recovery);
       const n = t.tainted.toLocaleString('en-US');
       const nodes = `node${t.tainted === 1 ? '' : 's'}`;
       return { ...t, what: v.kind === 'zone' ? `zone ${v.zone}'s ${n} ${nodes}` : `the ${n} lost ${nodes}${v.zones !== undefined && v.zones.filter((z) => z.lost > 0).length > 1 ? ' of the slowest zone' : ''}` };
@@ -742,6 +756,7 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     rawFaults: raw.faults ?? [],
     seed: base.seed,
     faultFloor: faultFloor(base.faults ?? [], base.nodes, o.pool),
+    recovery: { lifecycle: base.nodeLifecycle ?? NODE_LIFECYCLE_DEFAULTS, tolerationS: base.controlPlane.defaultTolerationSeconds?.unreachable ?? DEFAULT_TOLERATION_SECONDS },
   };
 }
 

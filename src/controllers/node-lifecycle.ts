@@ -18,6 +18,9 @@
 // leaves that mode it resets every probe timestamp to now. Each limiter is a token bucket with
 // burst 1, full when made, and when its rate changes full only if the old one had a token
 // (SwapLimiter drains it otherwise).
+// The figures are upstream's defaults; a scenario sets its own under controlPlane.controllerManager
+// (nodeMonitorGracePeriod, nodeEvictionRate, secondaryNodeEvictionRate, unhealthyZoneThreshold,
+// largeClusterSizeThreshold: the flags' names in camelCase, read by src/workload/scenario.ts).
 // Simplifications: the taint pass runs when a token becomes free instead of every 100 ms; the
 // node-startup grace period is not used (nodes are Ready at the start, but a snapshot's node
 // whose Ready condition is False or Unknown, which starts NotReady).

@@ -56,6 +56,14 @@ export interface AdmitOptions {
    * add to it again or refuse it for an object the snapshot lacks, and ResourceQuota do not run
    * on it; its spec.priority stands (existingPriority). */
   readonly existing?: boolean;
+  /** kube-apiserver's --default-not-ready-toleration-seconds and
+   * --default-unreachable-toleration-seconds (controlPlane.apiServer); absent: 300 each. */
+  readonly tolerationSeconds?: DefaultTolerationSeconds;
+}
+
+export interface DefaultTolerationSeconds {
+  readonly notReady: number;
+  readonly unreachable: number;
 }
 
 const NO_OBJECTS: readonly WorkloadObject[] = [];
@@ -88,7 +96,7 @@ export function missingNamespace(cluster: ClusterState, pod: Pod): string | null
  */
 export function admitPod(cluster: ClusterState, pod: Pod, opts: AdmitOptions = {}): AdmissionResult {
   const existing = opts.existing === true;
-  return admit(cluster, pod, { resources: !existing, priority: existing ? 'existing' : true });
+  return admit(cluster, pod, { resources: !existing, priority: existing ? 'existing' : true, tolerationSeconds: opts.tolerationSeconds });
 }
 
 /**
@@ -105,7 +113,7 @@ export function admitResources(cluster: ClusterState, pod: Pod): AdmissionResult
 /** The plugins to run: `resources` LimitRanger and RuntimeClass, `priority` Priority,
  * DefaultTolerationSeconds and ResourceQuota ('existing': the priority a stored pod has, the
  * default tolerations, no quota). */
-function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boolean; readonly priority: boolean | 'existing' }): AdmissionResult {
+function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boolean; readonly priority: boolean | 'existing'; readonly tolerationSeconds?: DefaultTolerationSeconds | undefined }): AdmissionResult {
   const name = pod.metadata?.name ?? '';
   const spec: PodSpec = pod.spec ?? { containers: [] };
   // One copy of the pod holds every plugin's fields, built by `merged`, not spreads: every
@@ -125,7 +133,7 @@ function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boole
     const r = run.priority === 'existing' ? { allowed: true as const, fields: existingPriority(cluster, spec) } : admitPriority(cluster, pod);
     if (!r.allowed) return r;
     Object.assign(fields, r.fields);
-    tolerations = withDefaultTolerations(spec.tolerations);
+    tolerations = withDefaultTolerations(spec.tolerations, defaultTolerationsFor(run.tolerationSeconds));
   }
   const cls = run.resources ? runtimeClassOf(cluster, spec) : undefined;
   if (cls === null) return forbidden(name, notFound(spec.runtimeClassName ?? ''));
@@ -214,17 +222,20 @@ export function missingPriorityClass(cluster: ClusterState, spec: PodSpec | unde
 /** Taint keys the node lifecycle controller sets (k8s.io/api core/v1 well_known_taints.go). */
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
-/** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds. */
+/** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds' default
+ * (upstream plugin/pkg/admission/defaulttolerationseconds/admission.go); the scenario's
+ * controlPlane.apiServer may set others (AdmitOptions.tolerationSeconds). */
 export const DEFAULT_TOLERATION_SECONDS = 300;
 
 /** DefaultTolerationSeconds admission (upstream plugin/pkg/admission/defaulttolerationseconds/
  * admission.go), run after priority admission: a pod without a toleration for not-ready
- * (resp. unreachable) with effect NoExecute or empty gets {key, Exists, NoExecute, 300 s}.
+ * (resp. unreachable) with effect NoExecute or empty gets {key, Exists, NoExecute, 300 s} (the
+ * flags' defaults).
  * Returns `pod` itself when nothing is added. */
 export function addDefaultTolerations(pod: Pod): Pod {
   const spec = pod.spec;
   if (spec === undefined) return pod;
-  const tolerations = withDefaultTolerations(spec.tolerations);
+  const tolerations = withDefaultTolerations(spec.tolerations, DEFAULT_TOLERATIONS);
   return tolerations === spec.tolerations ? pod : { ...pod, spec: { ...spec, tolerations } };
 }
 
@@ -235,10 +246,25 @@ export function addDefaultTolerations(pod: Pod): Pod {
 const NOT_READY_TOLERATION: Toleration = { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS };
 const UNREACHABLE_TOLERATION: Toleration = { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS };
 const DEFAULT_TOLERATIONS: Toleration[] = [NOT_READY_TOLERATION, UNREACHABLE_TOLERATION];
+/** The pair for other seconds, made once per pair (shared by every pod, as the defaults). */
+const otherTolerations = new Map<string, Toleration[]>();
 
-/** `tols` with the default tolerations it lacks; `tols` itself when it lacks none. */
-function withDefaultTolerations(tols: Toleration[] | undefined): Toleration[] {
-  if (tols === undefined || tols.length === 0) return DEFAULT_TOLERATIONS;
+/** The [not-ready, unreachable] tolerations DefaultTolerationSeconds adds with `s`. */
+function defaultTolerationsFor(s: DefaultTolerationSeconds | undefined): Toleration[] {
+  if (s === undefined || (s.notReady === DEFAULT_TOLERATION_SECONDS && s.unreachable === DEFAULT_TOLERATION_SECONDS)) return DEFAULT_TOLERATIONS;
+  const key = `${s.notReady}/${s.unreachable}`;
+  let pair = otherTolerations.get(key);
+  if (pair === undefined) {
+    pair = [{ ...NOT_READY_TOLERATION, tolerationSeconds: s.notReady }, { ...UNREACHABLE_TOLERATION, tolerationSeconds: s.unreachable }];
+    otherTolerations.set(key, pair);
+  }
+  return pair;
+}
+
+/** `tols` with the default tolerations (`defaults`, [not-ready, unreachable]) it lacks; `tols`
+ * itself when it lacks none. */
+function withDefaultTolerations(tols: Toleration[] | undefined, defaults: Toleration[]): Toleration[] {
+  if (tols === undefined || tols.length === 0) return defaults;
   let notReady = false;
   let unreachable = false;
   for (const t of tols) {
@@ -248,8 +274,8 @@ function withDefaultTolerations(tols: Toleration[] | undefined): Toleration[] {
   }
   if (notReady && unreachable) return tols;
   const added = [...tols];
-  if (!notReady) added.push(NOT_READY_TOLERATION);
-  if (!unreachable) added.push(UNREACHABLE_TOLERATION);
+  if (!notReady) added.push(defaults[0] as Toleration);
+  if (!unreachable) added.push(defaults[1] as Toleration);
   return added;
 }
 

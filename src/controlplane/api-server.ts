@@ -9,7 +9,7 @@ import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, podStoreKey, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
-import { admitPod, missingPriorityClass } from './admission.js';
+import { admitPod, missingPriorityClass, type AdmitOptions, type DefaultTolerationSeconds } from './admission.js';
 import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
@@ -85,6 +85,9 @@ export interface ApiConfig {
   /** Rate limits by client kind ("scheduler", "controller-manager", "kubelet"); clients not
    * listed (the scenario's own submissions) are not limited. */
   readonly clients: ReadonlyMap<string, ClientLimit>;
+  /** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds, for
+   * DefaultTolerationSeconds admission; absent: 300 each. */
+  readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 /** A control plane where every write takes exactly `latencyUs` and watchers hear at once: no
@@ -173,6 +176,8 @@ export class ApiServer {
   /** This client's limiter (shared with every instance writing as the same client); null when
    * its kind is not limited; undefined until its first write. */
   private limiter: ClientLimiter | null | undefined = undefined;
+  /** Admission's options for a new pod (the DefaultTolerationSeconds flags). */
+  private readonly admitNew: AdmitOptions;
 
   constructor(
     sim: Simulation,
@@ -186,6 +191,8 @@ export class ApiServer {
   ) {
     this.core = core ?? new ApiCore(sim, config, rng);
     this.sim = sim;
+    const s = this.core.config.defaultTolerationSeconds;
+    this.admitNew = s === undefined ? {} : { tolerationSeconds: s };
     this.watchers = this.core.watchers;
   }
 
@@ -290,7 +297,7 @@ export class ApiServer {
         }
         // Snapshot pods were admitted by the cluster's own API server: LimitRanger and
         // RuntimeClass do not run again on them.
-        const admitted = admitPod(this.cluster, pod, { existing: true });
+        const admitted = admitPod(this.cluster, pod, { ...this.admitNew, existing: true });
         if (!admitted.allowed) {
           warnings.push(`pod ${key}: not started, refused by admission: ${admitted.reason}`);
           continue;
@@ -426,7 +433,7 @@ export class ApiServer {
         this.reject(key, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
         return;
       }
-      const admitted = admitPod(this.cluster, pod);
+      const admitted = admitPod(this.cluster, pod, this.admitNew);
       if (!admitted.allowed) {
         this.reject(key, admitted.reason, done);
         return;

@@ -351,7 +351,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe(recovery.watcher);
   const templateChanges = new TemplateChanges(() => sim.now);
   api.observe(templateChanges.watcher);
-  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, undefined, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
+  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
   new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
     pods.evicted(r.pod);

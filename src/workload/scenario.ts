@@ -19,6 +19,7 @@ import { formatPath, InputError } from '../api/input-error.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { ApiConfig } from '../controlplane/api-server.js';
+import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
@@ -33,6 +34,8 @@ import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
 import type { PluginModule } from '../scheduler/plugin-modules.js';
 import { readFaults, type FaultSpec } from '../faults/spec.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
+import { NODE_LIFECYCLE_DEFAULTS, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
+import { LEASE_RENEW_INTERVAL_US } from '../controlplane/node-lease.js';
 import { located, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { readTraceCluster, readTraceWorkload, type TraceSpec } from './traces/trace-entry.js';
 import { inputFilesOf, type InputFile } from './scenario-inputs.js';
@@ -89,6 +92,10 @@ export interface Scenario {
    * collector deletes the oldest (src/controllers/podgc.ts); 0 disables it. The loader always
    * sets it; absent (hand-built scenarios): the default. */
   readonly terminatedPodGCThreshold?: number;
+  /** controlPlane.controllerManager: the node lifecycle controller's grace period, eviction rates
+   * and zone thresholds. The loader always sets it; absent (hand-built scenarios): upstream's
+   * defaults (NODE_LIFECYCLE_DEFAULTS). */
+  readonly nodeLifecycle?: NodeLifecycleOptions;
   readonly startupLatency: Distribution;
   /** Time to pull one image a node does not hold (kubelet.imagePull), added to the startup
    * latency; the loader always sets it (default 0s); absent (hand-built scenarios): no pulls. */
@@ -324,6 +331,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     nodes,
     controlPlane: readControlPlane(doc, cp),
     terminatedPodGCThreshold: (cp['terminatedPodGCThreshold'] as number | undefined) ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD,
+    nodeLifecycle: readNodeLifecycle(doc, (cp['controllerManager'] ?? {}) as Obj, warnings),
     startupLatency: located(doc, ['kubelet', 'startupLatency'], () => parseDurationDistribution(kubelet['startupLatency'] ?? DEFAULTS.startupLatency)),
     imagePull: located(doc, ['kubelet', 'imagePull'], () => parseDurationDistribution(kubelet['imagePull'] ?? DEFAULTS.imagePull)),
     sampleIntervalUs,
@@ -351,6 +359,7 @@ export const CLIENT_FIELDS = { scheduler: 'scheduler', 'controller-manager': 'co
 
 function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
   const etcd = (cp['etcd'] ?? {}) as Obj;
+  const apiServer = (cp['apiServer'] ?? {}) as Obj;
   const clients = (cp['clients'] ?? {}) as Record<string, { qps?: number; burst?: number } | undefined>;
   // A field left out keeps the component's default (--set ...scheduler.qps=5000 alone works).
   const limit = (name: string, qps: number, burst: number) => ({ qps: clients[name]?.qps ?? qps, burst: clients[name]?.burst ?? burst });
@@ -371,6 +380,34 @@ function readControlPlane(doc: YamlDoc, cp: Obj): ApiConfig {
       ['controller-manager', limit(CLIENT_FIELDS['controller-manager'], 20, 30)],
       ['kubelet', limit(CLIENT_FIELDS['kubelet'], 50, 100)],
     ]),
+    // The schema keeps them integers of 0 or more (0: evicted as soon as the node is tainted).
+    defaultTolerationSeconds: {
+      notReady: (apiServer['defaultNotReadyTolerationSeconds'] as number | undefined) ?? DEFAULT_TOLERATION_SECONDS,
+      unreachable: (apiServer['defaultUnreachableTolerationSeconds'] as number | undefined) ?? DEFAULT_TOLERATION_SECONDS,
+    },
+  };
+}
+
+/** controlPlane.controllerManager with upstream's defaults for what it leaves out (the schema
+ * checks the rates, 0 or more, the threshold, in (0, 1], and the size, an integer). */
+function readNodeLifecycle(doc: YamlDoc, cm: Obj, warnings: string[]): NodeLifecycleOptions {
+  const d = NODE_LIFECYCLE_DEFAULTS;
+  const at: Path = ['controlPlane', 'controllerManager', 'nodeMonitorGracePeriod'];
+  const raw = cm['nodeMonitorGracePeriod'] as string | undefined;
+  const gracePeriodUs = raw === undefined ? d.gracePeriodUs : located(doc, at, () => parseDuration(raw));
+  if (gracePeriodUs <= 0) throw doc.error(at, 'a positive duration', JSON.stringify(raw));
+  // Upstream's flag help: the grace period must be several times the kubelet's renewal interval
+  // (the lease, every 10 s), or a healthy node goes NotReady between two renewals.
+  if (gracePeriodUs <= LEASE_RENEW_INTERVAL_US) {
+    warnings.push(`controlPlane.controllerManager.nodeMonitorGracePeriod ${raw} is not longer than the kubelet's lease renewal interval (${formatDuration(LEASE_RENEW_INTERVAL_US)}): healthy nodes will be marked NotReady between renewals`);
+  }
+  return {
+    monitorPeriodUs: d.monitorPeriodUs,
+    gracePeriodUs,
+    evictionRate: (cm['nodeEvictionRate'] as number | undefined) ?? d.evictionRate,
+    secondaryEvictionRate: (cm['secondaryNodeEvictionRate'] as number | undefined) ?? d.secondaryEvictionRate,
+    largeClusterThreshold: (cm['largeClusterSizeThreshold'] as number | undefined) ?? d.largeClusterThreshold,
+    unhealthyZoneThreshold: (cm['unhealthyZoneThreshold'] as number | undefined) ?? d.unhealthyZoneThreshold,
   };
 }
 
