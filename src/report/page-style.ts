@@ -16,7 +16,7 @@ h2 { font-size: 19px; margin: 10px 0 6px; }
 .headlines div { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
 .headlines dt { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .headlines dd { margin: 2px 0 0; font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.headlines dd.hint { font-size: 12px; font-weight: 400; color: var(--muted); }
+.headlines dd.hint { font-size: 12px; font-weight: 400; color: var(--muted); overflow-wrap: anywhere; }
 .pairs-caption { font-weight: 600; margin: 4px 0; }
 .pairs { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0 24px; margin: 0 0 12px; font-size: 13px; font-variant-numeric: tabular-nums; }
 .pairs div { display: flex; justify-content: space-between; border-bottom: 1px solid var(--line); padding: 2px 0; }
