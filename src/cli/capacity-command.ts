@@ -35,6 +35,9 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
     const pool = list.map((t) => /^\s*(pool_[a-z_]+)/.exec(t)?.[1]).find((m) => m !== undefined && isPoolMetric(m));
     throw new InputError('--target', 0, 0, '', pool !== undefined ? `--nodes-for POOL with it: ${pool} is the requested ratio of the pool --nodes-for sizes` : '--nodes-for POOL with it (a target is what the sized pool must meet; --pod counts copies of a pod)', `--target ${list.map((t) => JSON.stringify(t)).join(' --target ')} without --nodes-for`);
   }
+  // The search's options: --pod runs no search (they were ignored).
+  const searchOnly = ([['--tolerate', a.tolerate], ['--seeds', a.seeds], ['--max-count', a.maxCount], ['--workers', a.workers]] as const).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (searchOnly.length > 0) throw new InputError(searchOnly[0] as string, 0, 0, '', `--nodes-for POOL with it (${searchOnly.join(', ')} ${searchOnly.length === 1 ? 'shapes' : 'shape'} the search for a pool's size; --pod counts copies of a pod in one run)`, `${searchOnly.join(', ')} without --nodes-for`);
   if (a.pod === undefined) throw new InputError('ksim capacity', 0, 0, '', '--pod FILE (how many more of it fit) or --nodes-for POOL (how many nodes the workload needs)');
   if (a.cluster !== undefined && a.scenario !== undefined) throw new InputError('--cluster', 0, 0, '', 'either a SCENARIO or --cluster SNAPSHOT, not both');
   if (a.cluster === undefined && a.scenario === undefined) throw new InputError('ksim capacity', 0, 0, '', 'a SCENARIO, or --cluster SNAPSHOT (a kubectl get -A -o json dump)');
