@@ -42,3 +42,15 @@ for (const kind of ['StatefulSet', 'ReplicaSet']) {
     assert.deepEqual(pods.map((p) => p['workload']), ['first', 'first', 'first']);
   });
 }
+
+test('a later entry writing out the defaults the API server fills in (as a dump shows them) is the same template: the first entry keeps the pods, and a Deployment scales instead of rolling out', () => {
+  const dumped = `{apiVersion: apps/v1, kind: Deployment, metadata: {name: a}, spec: {replicas: 3, ${SEL}, template: {metadata: {labels: {app: a}, creationTimestamp: null}, spec: {restartPolicy: Always, dnsPolicy: ClusterFirst, schedulerName: default-scheduler, terminationGracePeriodSeconds: 30, securityContext: {}, containers: [{name: c, image: x, imagePullPolicy: Always, terminationMessagePath: /dev/termination-log, terminationMessagePolicy: File, resources: {requests: {cpu: "0.1"}}}]}}}}`;
+  const text = `${HEAD}  - {name: first, manifest: ${KINDS['Deployment']!(1, 'x')}}\n  - {name: scale, at: 5m, manifest: ${dumped}}\n`;
+  const s = parseScenario(text, 's.yaml');
+  const t = (s.workload[1]!.manifests[0] as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template;
+  assert.equal(t.metadata.annotations['ksim.io/workload'], 'first');
+  const r = runScenario(s);
+  const pods = r.tables.find((x) => x.file === 'pods.csv')!.rows;
+  assert.equal(pods.length, 3, 'scaled 1 → 3: no pod replaced');
+  assert.deepEqual(pods.map((p) => p['workload']), ['first', 'first', 'first']);
+});

@@ -28,6 +28,7 @@ import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isCustomResource, isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { canonicalJson, isObject, merged } from '../api/values.js';
+import { comparableTemplate } from '../api/template-defaults.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -784,11 +785,13 @@ function keepSnapshotTemplates(workload: readonly WorkloadEntry[], snapshotObjec
 
 /** An update whose pod template differs from the previous one only by the ksim.io/workload
  * annotation keeps the previous value, so that changing replicas does not start a rollout (and
- * the pods keep the run duration of the entry that defined the template). */
+ * the pods keep the run duration of the entry that defined the template). Compared as the API
+ * server stores them (comparableTemplate), as the controllers compare them: one entry writing
+ * the defaults out and the next leaving them is the same template. */
 function keepWorkloadOfUnchangedTemplate(nt: PodTemplateSpec, pt: PodTemplateSpec): void {
   const prevWorkload = pt.metadata?.annotations?.['ksim.io/workload'];
   const candidate = { ...nt, metadata: { ...nt.metadata, annotations: { ...nt.metadata?.annotations, 'ksim.io/workload': prevWorkload ?? '' } } };
-  if (prevWorkload !== undefined && canonicalJson(candidate) === canonicalJson(pt)) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
+  if (prevWorkload !== undefined && canonicalJson(comparableTemplate(candidate)) === canonicalJson(comparableTemplate(pt))) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
 }
 
 /** The pod template of a workload kind (a CronJob's is in its jobTemplate), or undefined. */
