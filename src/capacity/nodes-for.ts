@@ -23,7 +23,7 @@ import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycl
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
-import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, POOL_METRICS, targetsText, type Target } from './target.js';
+import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, POOL_METRICS, targetList, targetsText, type Target } from './target.js';
 import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
@@ -208,7 +208,7 @@ export interface RecoverySettings {
 const DEFAULT_RECOVERY: RecoverySettings = { lifecycle: NODE_LIFECYCLE_DEFAULTS, tolerationS: DEFAULT_TOLERATION_SECONDS };
 
 export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
-  const targets: readonly Target[] = Array.isArray(o.target) ? o.target : [o.target as Target];
+  const targets = targetList(o.target);
   if (targets.length === 0) throw new InputError('--target', 0, 0, '', 'at least one target', 'none');
   const facts = poolFacts(o);
   const seeds = o.seeds ?? [facts.seed];
@@ -221,7 +221,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   // From the failing probe at lo: how many nodes its unbound pods need (podsGuess), and how many
   // bring a pool ratio target it failed down to its bound (ratioGuess).
   let podsGuess: number | null = null;
-  let ratioGuess_: number | null = null;
+  let ratioNeed: number | null = null;
   // Each kind is cleared once a round of its guesses all failed: the unbound pods' share of the
   // nodes underestimates what is missing (fragmentation: the leftover pods are the big ones), and
   // guessing again would creep up a node or two a round; the bracket is split instead.
@@ -229,7 +229,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   let trustRatio = true;
   const guessNow = (): { count: number; kind: 'pods' | 'ratio' } | null => {
     const p = trustGuess ? podsGuess : null;
-    const r = trustRatio ? ratioGuess_ : null;
+    const r = trustRatio ? ratioNeed : null;
     if (p === null && r === null) return null;
     return r !== null && (p === null || r > p) ? { count: r, kind: 'ratio' } : { count: p as number, kind: 'pods' };
   };
@@ -263,7 +263,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
       else if (r.probe.count > lo) {
         lo = r.probe.count;
         podsGuess = r.podsGuess;
-        ratioGuess_ = r.ratioGuess;
+        ratioNeed = r.ratioGuess;
       }
       if (r.probe.met && r.lowerBound !== null) estimate = Math.max(estimate ?? 0, r.lowerBound);
     }
@@ -278,7 +278,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     const now = probes.get(lo);
     if (hi === Number.POSITIVE_INFINITY && before !== undefined && now !== undefined && now !== before && before.runs > 0 && noBetter(targets, now.targetValues, before.targetValues)) {
       podsGuess = null;
-      ratioGuess_ = null;
+      ratioNeed = null;
     }
     if (lo >= hi) {
       // A count failed above one that met (the target is noisy at this margin): the answer is
@@ -320,7 +320,7 @@ const COUNTS_UNBOUND = ['missing', 'pods_unbound_end'];
  * cpu_requested_peak_ratio<=0.8 that 0 nodes of a pool meet, its pods all pending): said, since
  * the answer reads as enough nodes. */
 export function unboundWarning(pool: string, target: Target | readonly Target[], answer: Probe): string[] {
-  const targets: readonly Target[] = Array.isArray(target) ? target : [target as Target];
+  const targets = targetList(target);
   if (targets.some((t) => COUNTS_UNBOUND.includes(t.metric)) || !(answer.unboundEnd > 0)) return [];
   const n = answer.unboundEnd;
   const fix = targets.length === 1 ? '--target missing=0 sizes the pool to place every pod' : 'another --target missing=0 sizes the pool to place every pod too';
@@ -340,7 +340,7 @@ function costAt(f: PoolFacts, c: number): number | null {
  * smaller and doing no better (noBetter: every target it fails is no nearer being met; the
  * smallest such pair), or null. */
 export function findPlateau<P extends PlateauPoint>(target: Target | readonly Target[], probes: readonly P[]): { from: P; to: P } | null {
-  const targets: readonly Target[] = Array.isArray(target) ? target : [target as Target];
+  const targets = targetList(target);
   const ran = probes.filter((p) => !p.met && p.runs > 0).sort((a, b) => a.count - b.count);
   for (const to of ran) {
     for (const from of ran) {

@@ -145,6 +145,11 @@ export function badness(t: Target, v: number): number {
   }
 }
 
+/** One target or several, as a list (callers with one target pass it alone). */
+export function targetList(t: Target | readonly Target[]): readonly Target[] {
+  return Array.isArray(t) ? t : [t as Target];
+}
+
 /** Several targets as one phrase: "missing=0", "missing=0 and pending=0", "a, b and c". */
 export function targetsText(targets: readonly Target[]): string {
   const t = targets.map((x) => x.text);
