@@ -216,8 +216,8 @@ test('a fault still open keeps following a workload another fault was whole agai
   // f1 (n1: a, b of web) from 100 s for 55 s; f2 (n2: c of web, d of db) from 120 s. 150 s: n1
   // NotReady, f1 = 1/3. 155 s: d evicted, f2's drop: (1 + 0)/4 = 0.25. 160 s: n1 Ready, web
   // whole: f1's drop ends (60 s) and f1, over and its node back, lets go of web; f2 = (3 + 0)/4
-  // stays open. 170 s: n1 and n2 NotReady: web 0 of 3, 0/4 in all, but f2's own losses are c
-  // and d: 1 − 2/4 = 0.5, its minimum (it must still hear web after f1 let go of it).
+  // stays open. 170 s: n1 and n2 NotReady: web 0 of 3, 0/4 in all, f2's minimum (it must still
+  // hear web after f1 let go of it; a's and b's loss counts though not its own).
   const h = harness([nodeDown('f1', ['n1'], 100, 55), nodeDown('f2', ['n2'], 120)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(120, () => h.recovery.faultStarted('f2', 120 * S));
@@ -241,7 +241,7 @@ test('a fault still open keeps following a workload another fault was whole agai
   h.sim.run(1000 * S);
   assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
     ['f1', '0.333333', '60'], // its window closed at 160 s
-    ['f2', '0.5', ''],
+    ['f2', '0', ''],
   ]);
 });
 
@@ -471,12 +471,12 @@ test('a node marked NotReady just after the fault ended (its first renewals not 
   assert.deepEqual([row?.['end_s'], row?.['detected_s'], row?.['min_available_ratio'], row?.['time_to_full_availability_s']], ['150', '150', '0.333333', '55']);
 });
 
-test('a fault\'s drop ends when its own losses are made good, though another fault still holds the shared workload short', () => {
+test('a fault\'s drop ends when its own losses are made good, though another fault still holds the shared workload short; its ratio counts the other\'s losses meanwhile', () => {
   // f1 (n1: a, b of web) and f2 (n2: c of web, d of db) from 100 s. n1 NotReady at 150 s (f1
-  // loses a, b), n2 at 160 s (f2 loses c, d): web 0 of 3. n1 Ready at 200 s: a, b available
-  // again, f1's losses made good: its drop ends (100 s) while web is 2 of 3 by f2's doing. n2
-  // Ready at 300 s: f2's end (200 s). Each one's ratio counts its own losses: f1 a and b of web's
-  // 3 (1/3), f2 c and d of web's 3 + db's 1 (2/4), though all 4 were down at once (0).
+  // loses a, b: web 1 of 3), n2 at 160 s (f2 loses c, d): web 0 of 3, db 0 of 1, during both
+  // drops. n1 Ready at 200 s: a, b available again, f1's losses made good: its drop ends (100 s)
+  // while web is 2 of 3 by f2's doing. n2 Ready at 300 s: f2's end (200 s). Both ratios are the
+  // joint dip, 0 (they were 1/3 and 2/4 when each counted only its own pods: summary 0.333333).
   const h = harness([nodeDown('f1', ['n1'], 100), nodeDown('f2', ['n2'], 100)]);
   h.at(100, () => {
     h.recovery.faultStarted('f1', 100 * S);
@@ -494,9 +494,10 @@ test('a fault\'s drop ends when its own losses are made good, though another fau
   }
   h.sim.run(1000 * S);
   assert.deepEqual(h.recovery.rows().map((r) => [r['fault_id'], r['min_available_ratio'], r['time_to_full_availability_s']]), [
-    ['f1', '0.333333', '100'],
-    ['f2', '0.5', '200'],
+    ['f1', '0', '100'],
+    ['f2', '0', '200'],
   ]);
+  assert.equal(h.recovery.summaryValues()['available_min_ratio'], 0);
 });
 
 test('a node a fault took NotReady that a later fault still holds down at its end is the later one\'s from then: its evictions and its pods\' losses, which a replacement makes good', () => {
@@ -527,8 +528,7 @@ test('a fault is not charged with a later fault\'s outage of one of its nodes af
   // f1 (a zone: n1, n2) 100–700 s takes both NotReady at 150 s (web 0 of 3); f2 holds n2 down
   // from 600 s for ever; f3 takes n1 down 1000–1300 s. At 700 s n2 is f2's; n1 Ready and its
   // lease seen at 705 s: a, b available again, f1 is over (605 s). f3: n1 NotReady 1050 s, a and
-  // b lost (c is on n2, still down: web 0 of 3 in all; f3's own losses 2 of 3: 1/3), back at
-  // 1305 s (305 s). Before, f1 stayed in force while n2 was down and took f3's drop: 1205 s.
+  // b lost (c is on n2, still down, by f2: web 0 of 3, f3's minimum), back at 1305 s (305 s). Before, f1 stayed in force while n2 was down and took f3's drop: 1205 s.
   const h = harness([nodeDown('f1', ['n1', 'n2'], 100, 600), nodeDown('f2', ['n2'], 600), nodeDown('f3', ['n1'], 1000, 300)]);
   h.at(100, () => h.recovery.faultStarted('f1', 100 * S));
   h.at(150, () => {
@@ -557,6 +557,6 @@ test('a fault is not charged with a later fault\'s outage of one of its nodes af
   assert.deepEqual(h.recovery.rows().map((r) => cols.map((c) => r[c])), [
     ['f1', '150', '0', '605'],
     ['f2', '', '0', ''], // it starts with web and db all down (0 of 4): its start
-    ['f3', '1050', '0.333333', '305'],
+    ['f3', '1050', '0', '305'],
   ]);
 });

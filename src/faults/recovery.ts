@@ -32,8 +32,9 @@
 //   is; the drop lasts until they all are, or the affected workloads are whole. A pod of the
 //   workload ending its run elsewhere, a rollout, or another fault's losses of a shared workload
 //   are not the fault's, so they neither close its window early nor stretch it.
-// - min_available_ratio: the lowest ratio at the start and, during the fault's drops, of its own
-//   losses: max(ratio, 1 − |lost| / Σ target) (another fault's losses meanwhile are not its).
+// - min_available_ratio: the lowest ratio at the start and during the fault's drops, counting
+//   every unavailable pod of the affected workloads (another fault's losses meanwhile too: the
+//   ratio is the workloads' availability, not an attribution; the drops are the fault's).
 // - time_to_full_availability_s: from the start to the end of the fault's last drop (0 when it
 //   caused none; empty when its last drop lasts past the end, or no workload is affected).
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -149,9 +150,10 @@ export class RecoveryTracker {
       f.fullUs = null;
     }
     if (!f.dropOpen) return;
-    // Its own losses: another fault's losses of a shared workload do not lower its ratio (but
-    // a workload more available than its own count says, e.g. surge pods, is as available).
-    if (short) f.minRatio = Math.min(f.minRatio, Math.max(f.sumAvailable / f.sumTarget, 1 - f.lost.size / f.sumTarget));
+    // The ratio as it is: every unavailable pod of the affected workloads counts, whichever
+    // fault (or none) took it, so faults that overlap over shared workloads each see the joint
+    // dip during their drops (a zone outage and a nodeDown in another zone: both at the worst).
+    if (short) f.minRatio = Math.min(f.minRatio, f.sumAvailable / f.sumTarget);
     // Over when its workloads are whole, or its own losses are made good (another fault may
     // still hold a shared workload short).
     if (!short || f.lost.size === 0) {
