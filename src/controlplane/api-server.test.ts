@@ -59,3 +59,25 @@ test('a write its client rate limit held reaches etcd in arrival order: it does 
   assert.equal(random.committed.size, 33);
   assert.ok(random.latencies.quantiles([1])[0]! <= 3000, `etcd part at most a few proposals, got ${random.latencies.quantiles([1])[0]} µs`);
 });
+
+test('rate-limit holds count a write as sent when its limit lets it go by the run\'s end; one still waiting then is queued, with its wait up to the end', () => {
+  // The scheduler may write once a second (burst 1); 10 writes at 0 leave at 0, 1, ..., 9 s. The
+  // run ends at 5 s: 6 sent (0..5 s), 5 of them held, the longest 5 s; 4 still waiting, the
+  // first since 0: 5 s so far. (Counted at the reservation, all 12 were sent and one held 9 s.)
+  const sim = new Simulation();
+  const config = { ...fixedLatencyApiConfig(1000), clients: new Map([['scheduler', { qps: 1, burst: 1 }]]) };
+  const user = new ApiServer(sim, new ClusterState(), config, new RandomStreams(1).stream('api'));
+  user.runsUntil(5_000_000);
+  const scheduler = user.forClient('scheduler');
+  for (let i = 0; i < 10; i++) scheduler.createPod(makePod(`s-${i}`).obj());
+  // Two more at 3 s: their tokens come at 10 s and 11 s, waiting 2 s by the end (6 in all).
+  sim.scheduleAt(3_000_000, 'late', '', () => {
+    for (let i = 0; i < 2; i++) scheduler.createPod(makePod(`t-${i}`).obj());
+  });
+  let committed = 0;
+  user.observe({ podAdded: () => void committed++ });
+  sim.run(5_000_000);
+  // s-5 leaves at 5 s and commits 1 ms later, after the end.
+  assert.equal(committed, 5);
+  assert.deepEqual(user.rateLimitHolds(), [{ client: 'scheduler', writes: 6, held: 5, maxWaitUs: 5_000_000, queued: 6, maxQueuedWaitUs: 5_000_000 }]);
+});

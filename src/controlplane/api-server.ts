@@ -14,7 +14,7 @@ import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
 import { TokenBucket } from './token-bucket.js';
-import { addTimeUs } from '../engine/time.js';
+import { addTimeUs, MAX_SIM_TIME_US } from '../engine/time.js';
 import { commitOrder, type StartState } from './start-state.js';
 import { LEASE_KIND, LEASE_NAMESPACE, type NodeLease } from './node-lease.js';
 import { MicrosSamples } from '../metrics/samples.js';
@@ -107,8 +107,10 @@ class ApiCore {
   /** Told at the commit itself, before any watch delay (metrics, invariant checks). */
   readonly observers: ClusterWatcher[] = [];
   readonly buckets = new Map<string, TokenBucket>();
-  /** Per rate-limited client kind: writes sent, writes its limit held, the longest hold (µs). */
-  readonly holds = new Map<string, { writes: number; held: number; maxWaitUs: number }>();
+  /** Per rate-limited client kind: how much its limit held its writes (ClientHolds). */
+  readonly holds = new Map<string, ClientHolds>();
+  /** The run's end: a write its rate limit lets go later is still waiting at the end, not sent. */
+  endUs = MAX_SIM_TIME_US;
   readonly etcd: EtcdModel;
   writes = 0;
   /** Writes sent and not yet committed. */
@@ -163,10 +165,26 @@ class ApiCore {
   }
 }
 
+/** How much a rate-limited client kind's limit held its writes over a run. A write counts as
+ * sent when it leaves its client (its token bucket lets it go) by the run's end; one still
+ * waiting then is queued, with its wait up to the end. */
+export interface ClientHolds {
+  /** Writes sent within the run. */
+  writes: number;
+  /** Of those, the ones the limit held (a wait > 0). */
+  held: number;
+  /** The longest wait of a write sent (µs). */
+  maxWaitUs: number;
+  /** Writes still waiting for their token at the end. */
+  queued: number;
+  /** The longest of their waits so far: from the first one's reservation to the end (µs). */
+  maxQueuedWaitUs: number;
+}
+
 /** A rate-limited client's token bucket and the record of how much it held writes. */
 interface ClientLimiter {
   readonly bucket: TokenBucket;
-  readonly holds: { writes: number; held: number; maxWaitUs: number };
+  readonly holds: ClientHolds;
 }
 
 export class ApiServer {
@@ -205,8 +223,15 @@ export class ApiServer {
     return this.core.writes;
   }
 
-  /** How much each rate-limited client kind's limit held its writes, by client kind. */
-  rateLimitHolds(): { client: string; writes: number; held: number; maxWaitUs: number }[] {
+  /** The run ends at `endUs` (before any write): the rate-limit records count a write as sent
+   * only when its limit lets it go by then (rateLimitHolds). */
+  runsUntil(endUs: number): void {
+    this.core.endUs = endUs;
+  }
+
+  /** How much each rate-limited client kind's limit held its writes, by client kind, as of the
+   * run's end (runsUntil). */
+  rateLimitHolds(): ({ client: string } & ClientHolds)[] {
     return [...this.core.holds].map(([client, h]) => ({ client, ...h })).sort((a, b) => (a.client < b.client ? -1 : a.client > b.client ? 1 : 0));
   }
 
@@ -354,10 +379,18 @@ export class ApiServer {
     if (limiter !== null) {
       wait = limiter.bucket.reserve(now);
       const h = limiter.holds;
-      h.writes++;
-      if (wait > 0) {
-        h.held++;
-        if (wait > h.maxWaitUs) h.maxWaitUs = wait;
+      // Counted as it will stand at the run's end (known now, so no event and no record per
+      // write): sent if its token comes by then (client-go's limiter: Wait returns, the request
+      // goes out), else still waiting, for as long as the run lasts.
+      if (wait > core.endUs - now) {
+        h.queued++;
+        if (core.endUs - now > h.maxQueuedWaitUs) h.maxQueuedWaitUs = core.endUs - now;
+      } else {
+        h.writes++;
+        if (wait > 0) {
+          h.held++;
+          if (wait > h.maxWaitUs) h.maxWaitUs = wait;
+        }
       }
     }
     const leaves = addTimeUs(now, wait);
@@ -389,7 +422,7 @@ export class ApiServer {
     let bucket = core.buckets.get(this.client);
     if (bucket === undefined) core.buckets.set(this.client, (bucket = new TokenBucket(limit.qps, limit.burst)));
     let holds = core.holds.get(kindName);
-    if (holds === undefined) core.holds.set(kindName, (holds = { writes: 0, held: 0, maxWaitUs: 0 }));
+    if (holds === undefined) core.holds.set(kindName, (holds = { writes: 0, held: 0, maxWaitUs: 0, queued: 0, maxQueuedWaitUs: 0 }));
     return (this.limiter = { bucket, holds });
   }
 

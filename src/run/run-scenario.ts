@@ -227,6 +227,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   // every later change: construction order does not matter.
   const cluster = new ClusterState();
   const api = new ApiServer(sim, cluster, scenario.controlPlane, streams.stream('api'));
+  api.runsUntil(scenario.durationUs);
   const ctx: RunContext = { scenario, opts, sim, streams, cluster, api };
   // Columns for every extended resource a node offers during the run, joining pools included.
   const offered = extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
