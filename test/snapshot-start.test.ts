@@ -604,6 +604,24 @@ test("a snapshot CronJob's status.lastScheduleTime that is not RFC 3339 is bad i
   assert.throws(() => loadScenario(scenario), { message: /snapshot\.yaml:\d+:\d+: items\[1\]\.status\.lastScheduleTime: expected an RFC 3339 time such as 2024-05-01T12:00:00Z, got "?10:00"?$/ });
 });
 
+test('a snapshot pod being deleted has what is left of its grace period at t = 0: its deletionTimestamp (the end of the period) less the snapshot\'s time, never more than the period', () => {
+  // The snapshot's time is node-a's heartbeat, 09:59:50. gone-10s: deleted at 09:50:00 with 600 s
+  // of grace, so its deletionTimestamp is 10:00:00: 10 s left (it was terminated at 600 s, the
+  // whole period, as if the deletion had just been asked for). gone-now: its grace ended before
+  // the snapshot (09:59:00): stopped at once. late-clock: a deletionTimestamp 700 s on with 30 s of
+  // grace (the snapshot's time lags the deletion): 30 s at most.
+  const deleting = (name: string, at: string, grace: number) => podItem(name, '100m', 'nodeName: node-a', [`deletionTimestamp: "${at}"`, `deletionGracePeriodSeconds: ${grace}`], ['phase: Running']);
+  const scenario = snapshotScenario('ksim-snap-grace-left-', '15m', [
+    ...nodeItem('node-a', '4', { heartbeat: '2026-12-01T09:59:50Z' }),
+    ...deleting('gone-10s', '2026-12-01T10:00:00Z', 600),
+    ...deleting('gone-now', '2026-12-01T09:59:00Z', 600),
+    ...deleting('late-clock', '2026-12-01T10:11:30Z', 30),
+  ]);
+  const result = runScenario(loadScenario(scenario), { checkInvariants: true });
+  const deleted = table(result, 'pods.csv').map((r) => `${r['name']} ${Math.round(Number(r['deleted_s']))}`).sort();
+  assert.deepEqual(deleted, ['gone-10s 10', 'gone-now 0', 'late-clock 30']);
+});
+
 /** A Pod item in namespace default asking `cpu` CPUs: `spec` one more spec line (or ''),
  * `metadata` and `status` lines of those fields. */
 function podItem(name: string, cpu: string, spec: string, metadata: readonly string[], status: readonly string[]): string[] {
@@ -626,7 +644,8 @@ test("a dump caught mid-preemption: the preemptor keeps its status.nominatedNode
   const scenario = snapshotScenario('ksim-snap-preempting-', '5m', [
     ...nodeItem('node-a', '4', { heartbeat: '2024-05-01T12:00:00Z' }),
     ...nodeItem('node-b', '4', { heartbeat: '2024-05-01T12:00:00Z' }),
-    ...podItem('batch-old', '3', 'nodeName: node-a', ['deletionTimestamp: "2024-05-01T12:00:00Z"', 'deletionGracePeriodSeconds: 30'], [
+    // Deleted at the snapshot's time with 30 s of grace: its deletionTimestamp is 30 s later.
+    ...podItem('batch-old', '3', 'nodeName: node-a', ['deletionTimestamp: "2024-05-01T12:00:30Z"', 'deletionGracePeriodSeconds: 30'], [
       'phase: Running',
       'startTime: "2024-05-01T10:00:00Z"',
       'conditions: [{type: DisruptionTarget, status: "True", reason: PreemptionByScheduler}]',

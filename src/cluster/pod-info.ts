@@ -415,6 +415,9 @@ export interface PodPast {
   readonly preemptedByScheduler?: true;
   /** Running but not Ready in the snapshot (a failing readiness probe, a crash loop). */
   readonly notReady?: true;
+  /** Being deleted in the snapshot: when its grace period ends on the run's clock (its
+   * metadata.deletionTimestamp; negative when already past at t = 0). */
+  readonly graceEndsUs?: number;
 }
 
 /** Ready as ksim models it: Running (ksim simulates no readiness probes, so its pods are Ready

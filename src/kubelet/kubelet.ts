@@ -446,7 +446,16 @@ export class Kubelets {
    * status manager deletes it with grace period 0 once its containers are gone). A kubelet cut
    * off from the API holds that delete until the partition heals. */
   private terminate(p: PodInfo, containersGone: boolean): void {
-    const delay = containersGone || p.phase !== 'Running' ? 0 : p.terminationGracePeriodUs;
+    let delay = containersGone || p.phase !== 'Running' ? 0 : p.terminationGracePeriodUs;
+    // A snapshot's pod being deleted: its kubelet heard of the deletion when it was asked for and
+    // kills its containers when the grace period runs out, at the deletionTimestamp (the request's
+    // time plus the grace period, k8s.io/apiserver pkg/registry/rest/delete.go BeforeDelete), so
+    // what is left of it at t = 0 is that time less the snapshot's (never more than the period).
+    const ends = p.past?.graceEndsUs;
+    if (ends !== undefined && delay > 0) {
+      const left = ends - this.sim.now;
+      delay = left <= 0 ? 0 : left < delay ? left : delay;
+    }
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.terminate', p.key, () => {
       p.kubeletTimer = null;
       if (this.stateOf(p.nodeName ?? '') === 'up') this.clientOf(p).deletePod(p, p.deletionReason, true);

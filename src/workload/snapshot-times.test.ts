@@ -34,6 +34,14 @@ test("the snapshot's now is its latest pod time or node heartbeat; a pod's times
   assert.deepEqual(pasts.get(pod), { creationUs: -3610 * S, startUs: -3600 * S, readySinceUs: -3510 * S, restarts: 7 });
 });
 
+test("a deleting pod's deletionTimestamp is the end of its grace period on the run's clock, not a time the now is read from; unknown without a now", () => {
+  const deleting: PodHistory = { creationTimestamp: stamp(-3600), restartCounts: [], deletionTimestamp: stamp(10) };
+  assert.equal(snapshotNowUs([deleting], []), T0 - 3600 * S, 'the deletionTimestamp is ahead of the snapshot: not its now');
+  assert.deepEqual(pastOf(deleting, T0 - 10 * S), { creationUs: -3590 * S, restarts: 0, graceEndsUs: 20 * S });
+  assert.deepEqual(pastOf({ restartCounts: [], deletionTimestamp: stamp(-30) }, T0), { restarts: 0, graceEndsUs: -30 * S }, 'ended before the snapshot');
+  assert.deepEqual(pastOf({ restartCounts: [], deletionTimestamp: stamp(10) }, null), { restarts: 0 }, 'no now: the whole grace period');
+});
+
 test('ksim import writes the times back as the snapshot had them, and nothing else of the status', () => {
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } };
   const times: PodHistory = { creationTimestamp: stamp(-60), startTime: stamp(-59), readySince: stamp(-50), restartCounts: [['c', 3]] };
@@ -106,8 +114,9 @@ test("a snapshot's preemption half-way: a pending pod's nominatedNodeName and a 
   };
   const victim = ['  metadata: {name: v, namespace: default, deletionTimestamp: "2024-05-01T12:00:00Z"}', '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}'];
   const disrupted = '  status: {conditions: [{type: DisruptionTarget, status: "True", reason: PreemptionByScheduler}]}';
-  assert.deepEqual(pasts([...victim, disrupted]), [{ restarts: 0, preemptedByScheduler: true }]);
-  assert.deepEqual(pasts([...victim, '  status: {conditions: [{type: DisruptionTarget, status: "True", reason: EvictionByEvictionAPI}]}']), [undefined], 'an eviction, not a preemption');
+  // (Being deleted, each has the end of its grace period on the run's clock: the snapshot's time.)
+  assert.deepEqual(pasts([...victim, disrupted]), [{ restarts: 0, preemptedByScheduler: true, graceEndsUs: 0 }]);
+  assert.deepEqual(pasts([...victim, '  status: {conditions: [{type: DisruptionTarget, status: "True", reason: EvictionByEvictionAPI}]}']), [{ restarts: 0, graceEndsUs: 0 }], 'an eviction, not a preemption');
   assert.deepEqual(pasts(['  metadata: {name: v, namespace: default}', victim[1]!, disrupted]), [undefined], 'not being deleted');
   assert.deepEqual(pasts(['  metadata: {name: p, namespace: default}', '  spec: {containers: [{name: c, image: x}]}', '  status: {phase: Pending, nominatedNodeName: n-0}']), [{ restarts: 0, nominatedNodeName: 'n-0' }]);
   assert.deepEqual(pasts(['  metadata: {name: p, namespace: default}', '  spec: {nodeName: n-0, containers: [{name: c, image: x}]}', '  status: {nominatedNodeName: n-0}']), [undefined], 'bound already');

@@ -41,6 +41,8 @@ export interface PodHistory {
   /** Running but not Ready (its Ready condition False or Unknown: a failing readiness probe, a
    * crash loop). */
   readonly notReady?: true;
+  /** metadata.deletionTimestamp of a pod being deleted: when its grace period ends. */
+  readonly deletionTimestamp?: Stamp;
 }
 
 export interface Stamp {
@@ -80,6 +82,11 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
     });
   }
   const deleting = md['deletionTimestamp'] !== undefined && md['deletionTimestamp'] !== null;
+  // Upstream's graceful delete sets it to the request's time plus the grace period (the time the
+  // object "will be deleted", ObjectMeta; k8s.io/apiserver pkg/registry/rest/delete.go
+  // BeforeDelete), not to the request's time. Not a time the snapshot was taken at or after, so
+  // it is not among those snapshotNowUs reads.
+  const deletionTimestamp = deleting ? stampAt(doc, [...path, 'metadata', 'deletionTimestamp'], md['deletionTimestamp']) : undefined;
   const preemptedByScheduler = deleting && disruptedByScheduler;
   // Only a pod not bound yet is waiting on a nomination (upstream's nominator skips bound pods).
   const spec = isObj(raw['spec']) ? raw['spec'] : {};
@@ -100,7 +107,7 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
       restartCounts.push([typeof c['name'] === 'string' ? c['name'] : '', n]);
     });
   }
-  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0 && nominatedNodeName === undefined && !preemptedByScheduler && !notReady) return null;
+  if (creationTimestamp === undefined && startTime === undefined && readySince === undefined && restartCounts.length === 0 && nominatedNodeName === undefined && !preemptedByScheduler && !notReady && deletionTimestamp === undefined) return null;
   return {
     ...(creationTimestamp === undefined ? {} : { creationTimestamp }),
     ...(startTime === undefined ? {} : { startTime }),
@@ -109,6 +116,7 @@ export function readPodHistory(doc: YamlDoc, path: Path, raw: Obj): PodHistory |
     ...(nominatedNodeName === undefined ? {} : { nominatedNodeName }),
     ...(preemptedByScheduler ? { preemptedByScheduler: true as const } : {}),
     ...(notReady ? { notReady: true as const } : {}),
+    ...(deletionTimestamp === undefined ? {} : { deletionTimestamp }),
   };
 }
 
@@ -142,14 +150,16 @@ export function snapshotNowUs(pods: Iterable<PodHistory>, nodes: readonly Node[]
   return now;
 }
 
-/** A pod's past on the run's clock (t = 0 is the snapshot's `nowUs`). */
-export function pastOf(t: PodHistory, nowUs: number): PodPast {
-  const rel = (s: Stamp | undefined) => (s === undefined ? undefined : s.us - nowUs);
+/** A pod's past on the run's clock (t = 0 is the snapshot's `nowUs`; null: the snapshot holds
+ * no time, so when its grace period ends is unknown). */
+export function pastOf(t: PodHistory, nowUs: number | null): PodPast {
+  const rel = (s: Stamp | undefined) => (s === undefined ? undefined : s.us - (nowUs ?? 0));
   let restarts = 0;
   for (const [, n] of t.restartCounts) if (n > restarts) restarts = n;
   const creationUs = rel(t.creationTimestamp);
   const startUs = rel(t.startTime);
   const readySinceUs = rel(t.readySince);
+  const graceEndsUs = nowUs === null ? undefined : rel(t.deletionTimestamp);
   return {
     ...(creationUs === undefined ? {} : { creationUs }),
     ...(startUs === undefined ? {} : { startUs }),
@@ -158,6 +168,7 @@ export function pastOf(t: PodHistory, nowUs: number): PodPast {
     ...(t.nominatedNodeName === undefined ? {} : { nominatedNodeName: t.nominatedNodeName }),
     ...(t.preemptedByScheduler === true ? { preemptedByScheduler: true as const } : {}),
     ...(t.notReady === true ? { notReady: true as const } : {}),
+    ...(graceEndsUs === undefined ? {} : { graceEndsUs }),
   };
 }
 
@@ -182,7 +193,7 @@ export function snapshotTime(
   const nowUs = snapshotNowUs(kept.map(([, t]) => t), nodes, jobTimes);
   // Without a now the snapshot holds no time at all; its restarts, nominations and readiness
   // still count.
-  for (const [pod, t] of kept) pasts.set(pod, pastOf(t, nowUs ?? 0));
+  for (const [pod, t] of kept) pasts.set(pod, pastOf(t, nowUs));
   return { nowUs, pasts };
 }
 
