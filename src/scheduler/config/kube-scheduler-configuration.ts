@@ -6,7 +6,7 @@ import { US_PER_S } from '../../engine/time.js';
 import { closest } from '../../api/suggest.js';
 import type { Path, YamlDoc } from '../../api/yaml-source.js';
 import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
-import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS } from './default-plugins.js';
+import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS, REMOVED_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
 import { describeValue as describe, isObject as isObj } from '../../api/values.js';
 
@@ -195,6 +195,11 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (!isObj(p)) throw doc.error(pp, 'a plugin ({name, weight})', describe(p));
     checkFields(doc, pp, p, ['name', 'weight']);
     if (typeof p['name'] !== 'string' || p['name'] === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(p['name']));
+    const removed = REMOVED_PLUGINS.get(p['name']);
+    if (removed !== undefined) {
+      // As kube-scheduler v1.36, whose registry has no such plugin (NewFramework: "does not exist").
+      throw doc.error([...pp, 'name'], `a plugin kube-scheduler v1.36 has (${p['name']} was ${removed}, and ksim accepts NodeVolumeLimits as a no-op like the other volume plugins)`, JSON.stringify(p['name']));
+    }
     if (NO_OP_PLUGINS.has(p['name'])) {
       // In the default profile upstream: a written-out config names them. Left out here.
       if (!noOps.has(p['name'])) noOps.set(p['name'], [...pp, 'name']);
