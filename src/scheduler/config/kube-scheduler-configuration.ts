@@ -102,6 +102,7 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps);
     const { args, index } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
     const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
+    unusedPluginConfig(doc, [...pp, 'pluginConfig'], index, merged, noOps, warnings);
     profiles.push(toProfile(name, merged, args, pct));
     sources.push({ doc, path: pp, pluginConfigIndex: index });
   });
@@ -221,6 +222,28 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     return p['name'];
   });
   return { enabled, disabled };
+}
+
+/**
+ * A pluginConfig entry for a plugin the profile does not enable is ignored, as upstream's
+ * NewFramework ignores it (framework/runtime/framework.go: args are looked up only for the
+ * plugins the profile enables): a misspelt name (`PreferLabell`) would leave the plugin on its
+ * default args, silently. Warned, with the enabled plugin it is probably meant for. Plugins
+ * accepted as no-ops have their own warning.
+ */
+function unusedPluginConfig(doc: YamlDoc, path: Path, index: ReadonlyMap<string, number>, merged: PluginsConfig, noOps: ReadonlyMap<string, Path>, warnings: string[]): void {
+  const enabled = new Set<string>();
+  for (const pt of ALL_POINTS) for (const r of merged[pt]?.enabled ?? []) enabled.add(r.name);
+  for (const [name, i] of index) {
+    if (enabled.has(name) || noOps.has(name)) continue;
+    const removed = REMOVED_PLUGINS.get(name);
+    const near = closest(name, [...enabled].sort());
+    const why =
+      removed !== undefined
+        ? `${name} was ${removed}`
+        : `${JSON.stringify(name)} is no plugin this profile enables${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`;
+    warnings.push(doc.warning([...path, i, 'name'], `${why}: its args are unused, as kube-scheduler ignores the pluginConfig of a plugin the profile does not run`));
+  }
 }
 
 function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number> } {
