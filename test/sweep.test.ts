@@ -426,3 +426,10 @@ workload:
   assert.match(m.stderr, /^ksim: --matrix scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name=PreferLabel,PreferLabl \(value PreferLabl\): scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*\), got "PreferLabl" \(did you mean "PreferLabel"\?\)\n$/);
   assert.equal(existsSync(out), false);
 });
+
+test('a shard past the run count says it has no runs, not that they were all resumed', () => {
+  const out = join(tempDir('ksim-sweep-empty-shard-'), 'shard-3');
+  const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-2', '--shard', '3/3', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.split('\n')[0], 'ksim sweep quickstart: 0 runs: shard 3/3 has none (the sweep has 2 runs, fewer than its 3 shards)');
+});
