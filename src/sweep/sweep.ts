@@ -105,9 +105,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     else withModules.push(run);
   };
   const { first: scenario, estimate, inputs } = validateCombinations(opts.scenario, all, axes, check);
-  await checkWithModules(opts.scenario, withModules, axes);
   const inputsOf = (run: PlannedRun) => inputs.get(JSON.stringify(run.matrix))!;
-  const pool = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
+  const pool: { readonly workers?: number; readonly heapMib?: number } = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
+  // With the runs' heap: the modules' top-level code runs there as in the runs' workers.
+  await checkWithModules(opts.scenario, withModules, axes, pool.heapMib);
   checkSweepFolder(opts.output);
   checkSameSweep(opts.output, scenario.name, runs, axes);
   makeFolder(opts.output, opts.output);
@@ -282,10 +283,13 @@ function blameMatrix(e: InputError, run: PlannedRun, axes: readonly MatrixAxis[]
  * thread (check-worker.ts) before any run: the first refused throws its InputError, named as
  * validateCombinations names one. A worker that dies (a module calling process.exit) checks
  * nothing: the runs then report it, as before. */
-async function checkWithModules(file: string, runs: readonly PlannedRun[], axes: readonly MatrixAxis[]): Promise<void> {
+async function checkWithModules(file: string, runs: readonly PlannedRun[], axes: readonly MatrixAxis[], heapMib: number | undefined): Promise<void> {
   if (runs.length === 0) return;
   const reply = await new Promise<CheckReply>((resolve) => {
-    const worker = new Worker(CHECK_WORKER_URL, { workerData: { scenario: file, sets: runs.map((r) => r.set) } satisfies CheckRequest });
+    const worker = new Worker(CHECK_WORKER_URL, {
+      workerData: { scenario: file, sets: runs.map((r) => r.set) } satisfies CheckRequest,
+      ...(heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMib } } : {}),
+    });
     let answer: CheckReply = null;
     worker.on('message', (m: CheckReply) => {
       answer = m;
