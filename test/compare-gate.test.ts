@@ -177,3 +177,19 @@ test('a matrix cell only one sweep ran is shown (its other side empty) and named
   assert.deepEqual([...new Set(j.metrics.map((m) => `${m.group} ${m.n_base}/${m.n_candidate}`))], ['cluster.nodePools[0].count=2 2/0', 'cluster.nodePools[0].count=3 2/2', 'cluster.nodePools[0].count=4 0/2']);
   assert.equal(r.stderr, 'ksim: --fail-on pods_unbound_end:+1 cannot pass: cluster.nodePools[0].count=2: no runs could be compared: the candidate sweep has no runs in this matrix cell; cluster.nodePools[0].count=4: no runs could be compared: the base sweep has no runs in this matrix cell\n');
 });
+
+test('a crossing is written with enough decimals to read beyond its bound: +5.40541% crosses +5.4054% (it read +5.4%), +0.05 crosses +0.0499', () => {
+  const latency = (name: string, v: number) => {
+    const out = join(dir, name);
+    mkdirSync(out);
+    const rows = [1, 2, 3, 4, 5, 6].map((seed) => `r${seed},${seed},ok,s,0,${v}`);
+    writeFileSync(join(out, 'sweep.csv'), `run_id,seed,status,scenario,pods_unbound_end,sched_latency_p99_ms\n${rows.join('\n')}\n`);
+    return out;
+  };
+  // 111 → 117 ms on every seed: +5.405405...%.
+  const base = latency('lat-base', 111);
+  const cand = latency('lat-cand', 117);
+  const r = ksim('compare', base, cand, '--fail-on', 'sched_latency_p99_ms:+5.4054%', '--fail-on', 'sched_latency_p99_ms:+5%', '--fail-on', 'sched_latency_p99_ms:+5.99');
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stderr, 'ksim: regression: sched_latency_p99_ms +5.40541% crosses sched_latency_p99_ms:+5.4054% (significant); sched_latency_p99_ms +5.4% crosses sched_latency_p99_ms:+5% (significant); sched_latency_p99_ms +6 crosses sched_latency_p99_ms:+5.99 (significant)\n');
+});

@@ -195,3 +195,12 @@ test('the table starts with the answer and the filters\' tally, as kube-schedule
   assert.match(none[1] ?? '', /^no node fits: 0\/4 nodes are available: 1 node\(s\) had untolerated taint\(s\), 3 Insufficient cpu\. preemption: /);
   assert.match(none[2] ?? '', /^$|^ {2}Pre/);
 });
+
+test('explain warns of a pluginConfig entry for no plugin the profile enables, with a did-you-mean (upstream ignores it; before, silently)', () => {
+  const dir = tempDir('ksim-explain-unused-args-');
+  const config = join(dir, 'cfg.yaml');
+  writeFileSync(config, 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFitt\n        args: {}\n');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml', '--config', config], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, `ksim: warning: ${config}:5:15: profiles[0].pluginConfig[0].name: "NodeResourcesFitt" is no plugin this profile enables (did you mean "NodeResourcesFit"?): its args are unused, as kube-scheduler ignores the pluginConfig of a plugin the profile does not run\n`);
+});

@@ -128,3 +128,26 @@ test('a bad scheduler-configuration value given with --set is blamed on the --se
     assert.equal(r.stderr, stderr);
   }
 });
+
+test('a pluginConfig entry for no plugin its profile enables is warned at its name, with the enabled plugin it is probably meant for (upstream ignores it: before, silently)', () => {
+  const s = load(`${HEAD}
+profiles:
+  - schedulerName: a
+    plugins: { multiPoint: { disabled: [{ name: ImageLocality }] } }
+    pluginConfig:
+      - { name: NodeResourcesFitt, args: {} }
+      - { name: NodeResourcesFit, args: {} }
+      - { name: ImageLocality, args: {} }
+      - { name: EBSLimits, args: {} }
+      - { name: VolumeBinding, args: {} }
+  - schedulerName: b
+    pluginConfig: [{ name: InterPodAffinity, args: { hardPodAffinityWeight: 2 } }, { name: Zzz }]`);
+  const unused = ': its args are unused, as kube-scheduler ignores the pluginConfig of a plugin the profile does not run';
+  assert.deepEqual(s.warnings, [
+    `cfg.yaml:13:21: scheduler.config.profiles[0].pluginConfig[0].name: "NodeResourcesFitt" is no plugin this profile enables (did you mean "NodeResourcesFit"?)${unused}`,
+    `cfg.yaml:15:21: scheduler.config.profiles[0].pluginConfig[2].name: "ImageLocality" is no plugin this profile enables${unused}`,
+    `cfg.yaml:16:21: scheduler.config.profiles[0].pluginConfig[3].name: EBSLimits was removed in Kubernetes v1.32, kubernetes/kubernetes#124003; NodeVolumeLimits replaces it${unused}`,
+    `cfg.yaml:19:96: scheduler.config.profiles[1].pluginConfig[1].name: "Zzz" is no plugin this profile enables${unused}`,
+    'cfg.yaml:17:21: scheduler.config.profiles[0].pluginConfig[4].name: VolumeBinding: accepted as no-ops (ksim does not simulate volumes or dynamic resources; pods schedule as if every volume and device were reachable)',
+  ]);
+});

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runSweep } from '../src/index.js';
-import { KSIM_BIN } from '../src/testing/repo-paths.js';
+import { KSIM_BIN, repoPath } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(args: readonly string[], cwd: string) {
@@ -192,4 +192,29 @@ test('a sweep that starts removes the earlier sweep.csv: an interrupted sweep le
   assert.equal(existsSync(join(root, 'out', 'sweep.csv')), false);
   const rows = parse(readFileSync(join(root, 'out', 'r1', 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(rows.length, 1); // the old run folders stay; the next sweep reruns them
+});
+
+test('a plugin importing ksim by path does not make ksim\'s own files inputs; merge of shards of two scenarios names the scenario first', () => {
+  const root = checkout();
+  // As a plugin author without `npm install ksim` does (README: import ksim's dist/src/index.js by path).
+  writeFileSync(join(root, 'plugins', 'prefer-pool.js'), `import { Status } from ${JSON.stringify(repoPath('dist/src/index.js'))};\n${PLUGIN}`);
+  assert.equal(resumed(root, 'shard-1', ['--shard', '1/2']), 0);
+  const files = (json(join(root, 'shard-1', 'r1', 'run.json'))['inputs'] as { path: string }[]).map((f) => f.path);
+  // Before: 200-odd absolute paths of ksim's dist/ too.
+  assert.deepEqual(files, ['../plugins/prefer-pool.js', '../plugins/weights.js', 'ci.yaml', 'scheduler.yaml']);
+  assert.deepEqual((json(join(root, 'shard-1', 'sweep.json'))['inputs'] as { path: string }[]).map((f) => f.path), files);
+  // Shard 2 of another scenario file (and another plugin weight): the scenario is named, not a file it reads.
+  writeFileSync(join(root, 'scen', 'ci2.yaml'), SCENARIO);
+  writeFileSync(join(root, 'plugins', 'weights.js'), weights(0, 100));
+  const r2 = ksim(['sweep', 'scen/ci2.yaml', '--seeds', '1-2', '--workers', '1', '-q', '--shard', '2/2', '-o', 'shard-2'], root);
+  assert.equal(r2.status, 0, r2.stderr);
+  const r = ksim(['merge', 'shard-1', 'shard-2', '-o', 'merged'], root);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'ksim: shard-2: sweep.json: expected a shard made from the same input files as shard-1 (the scenario and every file it reads, by SHA-256), got the scenario scen/ci2.yaml (scen/ci.yaml in shard-1)\n');
+  // The same scenario path with other content: named as the scenario too.
+  writeFileSync(join(root, 'scen', 'ci.yaml'), `# edited\n${SCENARIO}`);
+  const r3 = ksim(['sweep', 'scen/ci.yaml', '--seeds', '1-2', '--workers', '1', '-q', '--shard', '2/2', '-o', 'shard-3'], root);
+  assert.equal(r3.status, 0, r3.stderr);
+  const m = ksim(['merge', 'shard-1', 'shard-3', '-o', 'merged'], root);
+  assert.match(m.stderr, /^ksim: shard-3: sweep\.json: expected a shard made from the same input files as shard-1 \(the scenario and every file it reads, by SHA-256\), got the scenario scen\/ci\.yaml with other content \(SHA-256 [0-9a-f]{12}… in shard-1, [0-9a-f]{12}… in shard-3\)\n$/);
 });

@@ -392,3 +392,44 @@ test('a --matrix value the scheduler configuration refuses (a plugin arg) exits 
   assert.equal(r.stderr, 'ksim: --matrix scheduler.config.profiles[0].pluginConfig[0].args.gpuSelection=worst,bogus (value bogus): scheduler.config.profiles[0].pluginConfig[0].args.gpuSelection: expected one of best, worst, random, FGDScore, got "bogus"\n');
   assert.equal(existsSync(out), false);
 });
+
+test('a scheduler configuration naming a plugin no plugin module exports exits 2 before any run, with ksim run\'s message, nothing written (before, every run failed, exit 1)', () => {
+  const dir = tempDir('ksim-sweep-module-typo-');
+  writeFileSync(join(dir, 'plugin.js'), `export const plugins = { PreferLabel: () => ({ name: 'PreferLabel', score: () => 0 }), OnlyFilter: () => ({ name: 'OnlyFilter', filter: () => null }) };\n`);
+  writeFileSync(join(dir, 'typo.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster: { nodePools: [{ name: p, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }] }
+scheduler:
+  pluginModules: [plugin.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: { multiPoint: { enabled: [{ name: PreferLabl }] } }
+workload:
+  - name: w
+    at: 0s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p0 }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
+`);
+  const out = join(dir, 'out');
+  const run = ksim(['run', 'typo.yaml', '-q', '-o', join(dir, 'single')], dir);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /^ksim: typo\.yaml:11:52: scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*OnlyFilter.*PreferLabel.*\), got "PreferLabl" \(did you mean "PreferLabel"\?\)\n$/);
+  const r = ksim(['sweep', 'typo.yaml', '--seeds', '1-2', '-q', '-o', out], dir);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, run.stderr);
+  assert.equal(existsSync(out), false);
+  // A --matrix value the modules' plugins refuse is named by its --matrix argument.
+  const m = ksim(['sweep', 'typo.yaml', '--seeds', '1', '--matrix', 'scheduler.config.profiles[0].plugins.multiPoint.enabled[0].name=PreferLabel,PreferLabl', '-q', '-o', out], dir);
+  assert.equal(m.status, 2, m.stderr);
+  assert.match(m.stderr, /^ksim: --matrix scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name=PreferLabel,PreferLabl \(value PreferLabl\): scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*\), got "PreferLabl" \(did you mean "PreferLabel"\?\)\n$/);
+  assert.equal(existsSync(out), false);
+});
+
+test('a shard past the run count says it has no runs, not that they were all resumed', () => {
+  const out = join(tempDir('ksim-sweep-empty-shard-'), 'shard-3');
+  const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-2', '--shard', '3/3', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.split('\n')[0], 'ksim sweep quickstart: 0 runs: shard 3/3 has none (the sweep has 2 runs, fewer than its 3 shards)');
+});

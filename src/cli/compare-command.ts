@@ -103,9 +103,26 @@ function percent(r: number | null | undefined): string {
 }
 const interval = (c: MetricComparison) => (c.ciLow === null || c.ciLow === undefined ? '-' : `[${signed(c.ciLow)}, ${signed(c.ciHigh)}]`);
 
+/**
+ * A change that crosses `b`, written so that it reads beyond the bound: with at least the
+ * bound's decimals, and more until the written value is past it (a ratio of 0.0540540… against
+ * `+5.4054%` is `+5.40541%`, not `+5.4%`, which read as under the bound).
+ */
+export function crossingChange(b: FailOnBound, c: MetricComparison): string {
+  const v = b.relative ? (c.changeRatio === null ? null : c.changeRatio * 100) : c.difference;
+  if (v === null || !Number.isFinite(v)) return b.relative ? percent(c.changeRatio) : signed(c.difference);
+  const boundDecimals = /\.(\d+)%?$/.exec(b.text)?.[1]?.length ?? 0;
+  const write = (d: number) => (b.relative ? v.toFixed(d) : fmt(v, d));
+  const past = (t: string) => (b.sign > 0 ? Number(t) > b.amount : Number(t) < -b.amount);
+  let d = Math.max(b.relative ? 1 : Math.abs(v) < 1 ? 6 : 3, boundDecimals);
+  let t = write(d);
+  while (!past(t) && d < 15) t = write(++d);
+  return `${v > 0 ? '+' : ''}${t}${b.relative ? '%' : ''}`;
+}
+
 function crossingText(x: Crossing): string {
   const c = x.comparison;
-  const change = x.bound.relative ? percent(c.changeRatio) : signed(c.difference);
+  const change = crossingChange(x.bound, c);
   return `${c.group !== '' ? `${c.group}: ` : ''}${c.metric} ${change} crosses ${x.bound.text}${c.significant === true ? ' (significant)' : ''}`;
 }
 

@@ -122,7 +122,13 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
   const ran = result.runs.length - result.resumed;
   const used = Math.min(workers, ran); // the pool starts no more workers than runs
   const how = ran === 0 ? 'all resumed' : `${used} worker${used === 1 ? '' : 's'}`;
-  printKeyValues(out, `ksim sweep ${result.scenario.name}: ${result.runs.length} runs${shard !== null ? ` (shard ${shard.index}/${shard.count})` : ''}, ${how}`, [
+  // A shard past the run count (--seeds 1-2 --shard 3/3) has no runs: not "all resumed".
+  const total = shard !== null && result.runs.length === 0 ? planRuns(seeds, matrix, set).length : 0;
+  const head =
+    shard !== null && result.runs.length === 0
+      ? `0 runs: shard ${shard.index}/${shard.count} has none (the sweep has ${total} run${total === 1 ? '' : 's'}, fewer than its ${shard.count} shards)`
+      : `${result.runs.length} runs${shard !== null ? ` (shard ${shard.index}/${shard.count})` : ''}, ${how}`;
+  printKeyValues(out, `ksim sweep ${result.scenario.name}: ${head}`, [
     ['ok', count('ok')],
     ['error', count('error')],
     ['crashed', count('crashed')],

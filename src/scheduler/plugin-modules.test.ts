@@ -528,3 +528,20 @@ test('an exception thrown in a file the plugin imports shows that frame, then th
     rmSync(f.dir, { recursive: true, force: true });
   }
 });
+
+test("a module's plugin with a misspelt method beside a valid one is refused at its profile entry (exit 2), naming the key and the extension point; one with no extension point's method names the methods it has", () => {
+  for (const [source, got] of [
+    [`export const plugins = {\n  Half: () => ({ name: 'Half', filter: () => null, Score: (_s, _p, node) => (node.name === 'g-2' ? 100 : 0) }),\n};\n`, 'expected extension-point methods spelt as the scheduler calls them (score, of Score): a misspelt one is never called, got plugin "Half" with "Score"'],
+    // Before, the guard the module's plugin is wrapped in hid its methods: "with none".
+    [`export const plugins = {\n  Half: () => ({ name: 'Half', pick: () => 0, state: 1 }),\n};\n`, 'expected a plugin with a method of at least one extension point (preEnqueue, less, preFilter, filter, postFilter, preScore, score, reserve, permit, preBind, bind, postBind), got plugin "Half" with none (its methods: pick)'],
+  ] as const) {
+    const f = fixture(source, 'Half');
+    try {
+      const r = spawnSync(process.execPath, [KSIM_BIN, 'run', f.scenario, '-o', join(f.dir, 'out'), '-q'], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stderr, `ksim: ${f.scenario}:13:49: scheduler.config.profiles[0].plugins.multiPoint.enabled[0].name: ${got}\n`);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }
+});

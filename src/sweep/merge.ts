@@ -60,13 +60,24 @@ function readShard(dir: string): ShardFolder {
   return { dir, manifest, inputs, header, rows };
 }
 
+/** How two shards' scenarios differ (another file, or the same path with other content), or
+ * null when they are the same. */
+function scenarioDifference(a: { dir: string; manifest: SweepManifest }, b: { dir: string; manifest: SweepManifest }): string | null {
+  const x = a.manifest.scenario;
+  const y = b.manifest.scenario;
+  if (x.path !== y.path) return `the scenario ${y.path} (${x.path} in ${a.dir})`;
+  if (x.sha256 !== y.sha256) return `the scenario ${y.path} with other content (SHA-256 ${x.sha256.slice(0, 12)}… in ${a.dir}, ${y.sha256.slice(0, 12)}… in ${b.dir})`;
+  return null;
+}
+
 export function mergeSweeps(inputs: readonly string[], output: string): MergeResult {
   if (inputs.length === 0) throw new InputError('ksim merge', 0, 0, '', 'one or more shard folders');
   const shards = inputs.map(readShard);
   const first = shards[0]!;
   for (const s of shards.slice(1)) {
     if (s.inputs.sha256 !== first.inputs.sha256) {
-      const diff = inputDifference(first.inputs.files, s.inputs.files, first.dir, s.dir) ?? 'a different inputs_sha256 for the same files';
+      // The scenario first: shards of two scenarios differ there before any file they read.
+      const diff = scenarioDifference(first, s) ?? inputDifference(first.inputs.files, s.inputs.files, first.dir, s.dir) ?? 'a different inputs_sha256 for the same files';
       throw new InputError(s.dir, 0, 0, SWEEP_JSON, `a shard made from the same input files as ${first.dir} (the scenario and every file it reads, by SHA-256)`, diff);
     }
     if (sweepIdentity(s.manifest) !== sweepIdentity(first.manifest)) {

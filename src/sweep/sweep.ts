@@ -4,6 +4,7 @@
 // and write sweep.csv (plus sweep.json, what the sweep was, for `ksim merge` and resuming).
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
 import { makeFolder } from '../api/output-path.js';
@@ -19,6 +20,7 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
 import { matrixCells, planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
 import { runPool, type RunTask, type RunTaskOptions, type RunTaskResult } from './pool.js';
+import type { CheckReply, CheckRequest } from './check-worker.js';
 
 export interface SweepOptions {
   readonly scenario: string;
@@ -93,16 +95,20 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const all = planRuns(opts.seeds, axes, set);
   const runs = shardRuns(all, opts.shard ?? null);
   // Every combination's scheduler configuration is checked before anything runs or is written
-  // (as ksim run checks one), by building its profiles. Not with plugin modules: building a
-  // profile runs their factories, users' code, which the worker threads keep away from this
-  // process (a factory may crash it); their runs check it.
+  // (as ksim run checks one), by building its profiles. With plugin modules, in a worker thread:
+  // building a profile runs their factories, users' code, which is kept away from this process
+  // (a factory may crash it).
   const registry = inTreeRegistry();
-  const check = (s: Scenario) => {
+  const withModules: PlannedRun[] = [];
+  const check = (s: Scenario, run: PlannedRun) => {
     if (s.pluginModules.length === 0) validateScenarioScheduler(s, registry);
+    else withModules.push(run);
   };
   const { first: scenario, estimate, inputs } = validateCombinations(opts.scenario, all, axes, check);
   const inputsOf = (run: PlannedRun) => inputs.get(JSON.stringify(run.matrix))!;
-  const pool = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
+  const pool: { readonly workers?: number; readonly heapMib?: number } = opts.planMemory?.(estimate) ?? (opts.workers !== undefined ? { workers: opts.workers } : {});
+  // With the runs' heap: the modules' top-level code runs there as in the runs' workers.
+  await checkWithModules(opts.scenario, withModules, axes, pool.heapMib);
   checkSweepFolder(opts.output);
   checkSameSweep(opts.output, scenario.name, runs, axes);
   makeFolder(opts.output, opts.output);
@@ -237,7 +243,7 @@ function checkMatrixPaths(axes: readonly MatrixAxis[], set: readonly string[]): 
  * input (exit 2) before any run starts; errors name the --matrix argument. Returns the first,
  * the largest memory estimate (seeds do not change it), and each combination's input files by
  * content (by JSON of its matrix values: a --set may name another configFile or trace). */
-function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario) => void): { first: Scenario; estimate: MemoryEstimate; inputs: Map<string, ScenarioInputs> } {
+function validateCombinations(file: string, all: readonly PlannedRun[], axes: readonly MatrixAxis[], check: (s: Scenario, run: PlannedRun) => void): { first: Scenario; estimate: MemoryEstimate; inputs: Map<string, ScenarioInputs> } {
   const seen = new Set<string>();
   const inputs = new Map<string, ScenarioInputs>();
   const hashed = new Map<string, string>();
@@ -249,25 +255,55 @@ function validateCombinations(file: string, all: readonly PlannedRun[], axes: re
     seen.add(key);
     try {
       const s = loadScenario(file, { set: run.set, seed: run.seed });
-      check(s);
+      check(s, run);
       inputs.set(key, hashScenarioInputs(s, hashed));
       first ??= s;
       const e = estimateMemory(s);
       if (estimate === null || e.bytes > estimate.bytes) estimate = e;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      // Named by the --set the value became, or (a scheduler configuration checked after
-      // loading) by its field path.
-      const under = (a: MatrixAxis) => e.path === a.path || e.path.startsWith(`${a.path}.`) || e.path.startsWith(`${a.path}[`);
-      const axis = axes.findIndex((a, k) => e.file === `--set ${a.path}=${run.matrix[k]}` || under(a));
-      if (axis < 0) throw e;
-      const a = axes[axis]!;
-      throw new InputError(`--matrix ${a.path}=${a.values.join(',')} (value ${run.matrix[axis]})`, 0, 0, e.path, e.expected, e.got);
+      throw blameMatrix(e, run, axes);
     }
   }
   first ??= loadScenario(file);
   return { first, estimate: estimate ?? estimateMemory(first), inputs };
 }
+
+/** A combination's bad input, named by the --set its matrix value became, or (a scheduler
+ * configuration checked after loading) by its field path; else as it is. */
+function blameMatrix(e: InputError, run: PlannedRun, axes: readonly MatrixAxis[]): InputError {
+  const under = (a: MatrixAxis) => e.path === a.path || e.path.startsWith(`${a.path}.`) || e.path.startsWith(`${a.path}[`);
+  const axis = axes.findIndex((a, k) => e.file === `--set ${a.path}=${run.matrix[k]}` || under(a));
+  if (axis < 0) return e;
+  const a = axes[axis]!;
+  return new InputError(`--matrix ${a.path}=${a.values.join(',')} (value ${run.matrix[axis]})`, 0, 0, e.path, e.expected, e.got);
+}
+
+/** The scheduler configurations of the combinations with plugin modules, built in a worker
+ * thread (check-worker.ts) before any run: the first refused throws its InputError, named as
+ * validateCombinations names one. A worker that dies (a module calling process.exit) checks
+ * nothing: the runs then report it, as before. */
+async function checkWithModules(file: string, runs: readonly PlannedRun[], axes: readonly MatrixAxis[], heapMib: number | undefined): Promise<void> {
+  if (runs.length === 0) return;
+  const reply = await new Promise<CheckReply>((resolve) => {
+    const worker = new Worker(CHECK_WORKER_URL, {
+      workerData: { scenario: file, sets: runs.map((r) => r.set) } satisfies CheckRequest,
+      ...(heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMib } } : {}),
+    });
+    let answer: CheckReply = null;
+    worker.on('message', (m: CheckReply) => {
+      answer = m;
+      void worker.terminate();
+    });
+    worker.on('error', () => {});
+    worker.on('exit', () => resolve(answer));
+  });
+  if (reply === null) return;
+  const { file: f, line, column, path, expected, got } = reply.error;
+  throw blameMatrix(new InputError(f, line, column, path, expected, got), runs[reply.index]!, axes);
+}
+
+const CHECK_WORKER_URL = new URL('./check-worker.js', import.meta.url);
 
 /** The sweep folder must be absent, empty, or an earlier sweep's (holding sweep.json). */
 export function checkSweepFolder(dir: string): void {

@@ -7,7 +7,7 @@ import { InputError } from '../api/input-error.js';
 import { repoPath } from '../testing/repo-paths.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from './scenario.js';
-import { fileSha256, FILE_FIELDS, hashScenarioInputs, inputDifference, inputsOf, readInputs, relativeImports, unionInputs } from './scenario-inputs.js';
+import { fileSha256, FILE_FIELDS, hashScenarioInputs, inputDifference, inputsOf, isKsimCode, readInputs, relativeImports, unionInputs } from './scenario-inputs.js';
 
 const SCENARIO = `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -173,4 +173,16 @@ test('every scenario field the schema says is relative to the scenario is an inp
     'definitions.traceEntry.properties.file': 'workload[].trace.file',
   };
   assert.deepEqual(found.map((p) => asField[p] ?? `unknown: ${p}`).sort(), [...FILE_FIELDS].sort());
+});
+
+test('isKsimCode: files in the dist/ of a package named ksim (this one or another install), not another package\'s dist/', () => {
+  const root = tempDir('ksim-inputs-ksim-code-');
+  for (const [p, text] of Object.entries({ 'k/package.json': '{"name":"ksim"}', 'k/dist/src/index.js': '', 'o/package.json': '{"name":"other"}', 'o/dist/index.js': '', 'k/lib/x.js': '' })) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  assert.deepEqual(
+    [repoPath('dist/src/index.js'), join(root, 'k/dist/src/index.js'), join(root, 'o/dist/index.js'), join(root, 'k/lib/x.js')].map(isKsimCode),
+    [true, true, false, false],
+  );
 });

@@ -89,6 +89,10 @@ export function hashScenarioInputs(scenario: { readonly file: string; readonly i
       cache.set(f.file, sha);
       byPath.set(f.path, sha);
       for (const dep of relativeImports(bytes.toString('utf8'), f.file)) {
+        // ksim itself, imported by path (its dist/src/index.js): not an input, as ksim imported
+        // as a package is not (its version is in the resume key); else its whole import tree
+        // (200-odd files, by absolute path) would be recorded as the scenario's.
+        if (isKsimCode(dep.file)) continue;
         visit({ path: recordedPath(baseDir, dep.file, dep.absolute || isAbsolute(f.path)), file: dep.file, field: `${f.field} (imported)`, module: true });
       }
       return;
@@ -207,6 +211,30 @@ export function relativeImports(source: string, moduleFile: string): { file: str
     if (found !== undefined && !out.some((o) => o.file === found)) out.push({ file: found, absolute: !spec.startsWith('.') });
   }
   return out;
+}
+
+/** Package roots already looked at: whether each is ksim's (its package.json names ksim). */
+const ksimRoots = new Map<string, boolean>();
+
+/** Whether `file` is in the dist/ folder of a ksim package (this one, or another install a
+ * plugin imports by path): a folder `dist` whose parent's package.json is named "ksim". */
+export function isKsimCode(file: string): boolean {
+  const parts = resolve(file).split(sep);
+  for (let i = parts.length - 2; i > 0; i--) {
+    if (parts[i] !== 'dist') continue;
+    const root = parts.slice(0, i).join(sep) || sep;
+    let ksim = ksimRoots.get(root);
+    if (ksim === undefined) {
+      try {
+        ksim = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown }).name === 'ksim';
+      } catch {
+        ksim = false;
+      }
+      ksimRoots.set(root, ksim);
+    }
+    if (ksim) return true;
+  }
+  return false;
 }
 
 function isFile(p: string): boolean {

@@ -79,3 +79,9 @@ test('a v1beta3 config is read as v1 with a warning naming the release that remo
   assert.deepEqual(r.config.profiles.map((p) => p.schedulerName), ['default-scheduler']);
   assert.deepEqual(r.warnings, ['v1beta3.yaml:1:13: apiVersion: kubescheduler.config.k8s.io/v1beta3 was removed in Kubernetes v1.29; read as kubescheduler.config.k8s.io/v1, whose fields are the same (change the apiVersion)']);
 });
+
+test('a config enabling a plugin kube-scheduler removed (EBSLimits, v1.32) is refused as v1.36 refuses it, naming the removal and NodeVolumeLimits; before, it loaded as a no-op', () => {
+  assert.throws(() => read('removed-plugins.yaml'), {
+    message: 'removed-plugins.yaml:9:19: profiles[0].plugins.filter.enabled[1].name: expected a plugin kube-scheduler v1.36 has (EBSLimits was removed in Kubernetes v1.32, kubernetes/kubernetes#124003; NodeVolumeLimits replaces it, and ksim accepts NodeVolumeLimits as a no-op like the other volume plugins), got "EBSLimits"',
+  });
+});

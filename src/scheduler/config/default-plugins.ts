@@ -25,9 +25,17 @@ export const DEFAULT_MULTIPOINT: readonly PluginRef[] = [
  * volumes and dynamic resources. Configs that enable them load, with one warning, and the
  * plugins are left out (a pod then schedules as if every volume and device were reachable). */
 export const NO_OP_PLUGINS: ReadonlySet<string> = new Set([
-  'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'DynamicResources',
-  'EBSLimits', 'GCEPDLimits', 'AzureDiskLimits', 'CinderLimits', 'NodeDeclaredFeatures',
+  'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'DynamicResources', 'NodeDeclaredFeatures',
 ]);
+
+/** Plugins kube-scheduler no longer has, with the release that removed them and what replaces
+ * them: v1.36 refuses a configuration enabling them (its registry has no such plugin), so ksim
+ * does too. The non-CSI volume limits went in v1.32 (kubernetes/kubernetes#124003, CHANGELOG-1.32:
+ * "Kube-scheduler removed the following plugins: AzureDiskLimits, CinderLimits, EBSLimits,
+ * GCEPDLimits"; deprecated in v1.31 by #124500). */
+export const REMOVED_PLUGINS: ReadonlyMap<string, string> = new Map(
+  ['AzureDiskLimits', 'CinderLimits', 'EBSLimits', 'GCEPDLimits'].map((n) => [n, 'removed in Kubernetes v1.32, kubernetes/kubernetes#124003; NodeVolumeLimits replaces it']),
+);
 
 /** Upstream plugins ksim cannot stand in for: a config that enables them is refused. */
 export const OUT_OF_SCOPE_PLUGINS: ReadonlySet<string> = new Set([...NO_OP_PLUGINS, 'GangScheduling']);

@@ -6,7 +6,7 @@ import { US_PER_S } from '../../engine/time.js';
 import { closest } from '../../api/suggest.js';
 import type { Path, YamlDoc } from '../../api/yaml-source.js';
 import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
-import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS } from './default-plugins.js';
+import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS, REMOVED_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
 import { describeValue as describe, isObject as isObj } from '../../api/values.js';
 
@@ -102,6 +102,7 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps);
     const { args, index } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
     const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
+    unusedPluginConfig(doc, [...pp, 'pluginConfig'], index, merged, noOps, warnings);
     profiles.push(toProfile(name, merged, args, pct));
     sources.push({ doc, path: pp, pluginConfigIndex: index });
   });
@@ -195,6 +196,11 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (!isObj(p)) throw doc.error(pp, 'a plugin ({name, weight})', describe(p));
     checkFields(doc, pp, p, ['name', 'weight']);
     if (typeof p['name'] !== 'string' || p['name'] === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(p['name']));
+    const removed = REMOVED_PLUGINS.get(p['name']);
+    if (removed !== undefined) {
+      // As kube-scheduler v1.36, whose registry has no such plugin (NewFramework: "does not exist").
+      throw doc.error([...pp, 'name'], `a plugin kube-scheduler v1.36 has (${p['name']} was ${removed}, and ksim accepts NodeVolumeLimits as a no-op like the other volume plugins)`, JSON.stringify(p['name']));
+    }
     if (NO_OP_PLUGINS.has(p['name'])) {
       // In the default profile upstream: a written-out config names them. Left out here.
       if (!noOps.has(p['name'])) noOps.set(p['name'], [...pp, 'name']);
@@ -216,6 +222,28 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     return p['name'];
   });
   return { enabled, disabled };
+}
+
+/**
+ * A pluginConfig entry for a plugin the profile does not enable is ignored, as upstream's
+ * NewFramework ignores it (framework/runtime/framework.go: args are looked up only for the
+ * plugins the profile enables): a misspelt name (`PreferLabell`) would leave the plugin on its
+ * default args, silently. Warned, with the enabled plugin it is probably meant for. Plugins
+ * accepted as no-ops have their own warning.
+ */
+function unusedPluginConfig(doc: YamlDoc, path: Path, index: ReadonlyMap<string, number>, merged: PluginsConfig, noOps: ReadonlyMap<string, Path>, warnings: string[]): void {
+  const enabled = new Set<string>();
+  for (const pt of ALL_POINTS) for (const r of merged[pt]?.enabled ?? []) enabled.add(r.name);
+  for (const [name, i] of index) {
+    if (enabled.has(name) || noOps.has(name)) continue;
+    const removed = REMOVED_PLUGINS.get(name);
+    const near = closest(name, [...enabled].sort());
+    const why =
+      removed !== undefined
+        ? `${name} was ${removed}`
+        : `${JSON.stringify(name)} is no plugin this profile enables${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`;
+    warnings.push(doc.warning([...path, i, 'name'], `${why}: its args are unused, as kube-scheduler ignores the pluginConfig of a plugin the profile does not run`));
+  }
 }
 
 function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number> } {

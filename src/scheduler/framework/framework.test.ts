@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterState } from '../../cluster/cluster-state.js';
 import type { AnyPlugin, Plugin, PluginFactory } from './interfaces.js';
-import { Framework, ProfileError, type ExtensionPoint, type PluginSet, type ProfileConfig } from './framework.js';
+import { Framework, lookalikeMethod, ProfileError, type ExtensionPoint, type PluginSet, type ProfileConfig } from './framework.js';
 import { Code, Status } from './status.js';
 
 // Fake plugins implementing given points.
@@ -99,12 +99,60 @@ for (const c of ERRORS.slice(0, 4)) {
   });
 }
 
-test('profile error: a multiPoint plugin with no extension point\'s method (a misspelt `Score`) is refused, where it silently did nothing', () => {
+test('profile error: a method spelt otherwise than the scheduler calls it (`Score`, `fliter`) is refused, naming it and the extension point it looks like, where it was never called', () => {
   assert.throws(() => build([['Misspelt', 1]]), (e: unknown) => {
     assert.ok(e instanceof ProfileError);
-    assert.equal(e.message, 'plugins.multiPoint.enabled[2].name: expected a plugin with a method of at least one extension point (preEnqueue, less, preFilter, filter, postFilter, preScore, score, reserve, permit, preBind, bind, postBind), got plugin "Misspelt" with none (its methods: Score, fliter)');
+    assert.equal(e.message, 'plugins.multiPoint.enabled[2].name: expected extension-point methods spelt as the scheduler calls them (score, of Score; filter, of Filter): a misspelt one is never called, got plugin "Misspelt" with "Score" and "fliter"');
     return true;
   });
+  // Also beside a valid method (before, the plugin's filter ran and its `Score` silently never
+  // did), and at the per-point entry that names it.
+  const reg = new Map(REGISTRY);
+  reg.set('Half', () => ({ name: 'Half', filter: () => null, Score: () => 100 }) as unknown as Plugin);
+  reg.set('Class', () => new (class { name = 'Class'; score() { return 0; } NormalizeScore() { return null; } })() as unknown as Plugin);
+  const cfg = (multi: string[], points: Partial<Record<ExtensionPoint, PluginSet>> = {}): ProfileConfig => ({
+    schedulerName: 't', plugins: [...BASE, ...multi.map((name) => ({ name, weight: 0 }))], points, pluginArgs: new Map(), percentageOfNodesToScore: 0,
+  });
+  const services = { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} };
+  assert.throws(() => new Framework(cfg(['Half']), reg, services), { message: 'plugins.multiPoint.enabled[2].name: expected extension-point methods spelt as the scheduler calls them (score, of Score): a misspelt one is never called, got plugin "Half" with "Score"' });
+  assert.throws(() => new Framework(cfg([], { filter: en('Half') }), reg, services), { message: /^plugins\.filter\.enabled\[0\]\.name: .*got plugin "Half" with "Score"$/ });
+  // A class's methods are on its prototype.
+  assert.throws(() => new Framework(cfg(['Class']), reg, services), { message: /\(normalizeScore, of Score\).*got plugin "Class" with "NormalizeScore"$/ });
+});
+
+test('a plugin\'s own helpers and state that look like no extension-point method stay allowed', () => {
+  const reg = new Map(REGISTRY);
+  const helpers = {
+    name: 'Helpers', score: () => 0, scores: () => [], scoreNode: () => 0, filterCache: () => null, store: () => null,
+    find: () => null, preserve: () => null, helper: () => 1, reserved: new Map(), Filter: 5,
+  };
+  reg.set('Helpers', () => helpers as unknown as Plugin);
+  const f = new Framework({ schedulerName: 't', plugins: [...BASE, { name: 'Helpers', weight: 0 }], pluginArgs: new Map(), percentageOfNodesToScore: 0 }, reg, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+  assert.deepEqual(f.pluginsAt('score'), ['Helpers']);
+  assert.deepEqual(f.pluginsAt('filter'), []);
+});
+
+test('lookalikeMethod: case, a swap, one edit on a long name; not a prefix, an extension, nor a short name one letter off', () => {
+  const cases: [string, string | null][] = [
+    ['Score', 'score'], ['scroe', 'score'], ['fitler', 'filter'], ['Filter', 'filter'], ['fiter', 'filter'], ['PreFilter', 'preFilter'],
+    ['prefiltr', 'preFilter'], ['NormalizeScore', 'normalizeScore'], ['EventsToRegister', 'eventsToRegister'], ['Less', 'less'],
+    ['ScoreExtensions', 'normalizeScore'], ['bnid', 'bind'],
+    ['score', null], ['scores', null], ['scoreNode', null], ['store', null], ['find', null], ['preserve', null], ['helper', null], ['normalizeScores', null],
+  ];
+  assert.deepEqual(cases.map(([k]) => [k, lookalikeMethod(k)]), cases);
+});
+
+test('profile error: a multiPoint plugin with no extension point\'s method is refused, naming the methods it has (a class\'s too, and through the guard a module\'s plugin is wrapped in)', () => {
+  const reg = new Map(REGISTRY);
+  class Helper { name = 'Helper'; count = 0; doThing() { return 0; } }
+  // As plugin-modules.ts guards a module's plugin: an object inheriting from it.
+  reg.set('Helper', () => Object.create(new Helper()) as Plugin);
+  reg.set('Bare', () => ({ name: 'Bare' }));
+  const cfg = (name: string): ProfileConfig => ({ schedulerName: 't', plugins: [...BASE, { name, weight: 0 }], pluginArgs: new Map(), percentageOfNodesToScore: 0 });
+  const services = { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} };
+  const expected = 'expected a plugin with a method of at least one extension point (preEnqueue, less, preFilter, filter, postFilter, preScore, score, reserve, permit, preBind, bind, postBind)';
+  assert.throws(() => new Framework(cfg('Helper'), reg, services), { message: `plugins.multiPoint.enabled[2].name: ${expected}, got plugin "Helper" with none (its methods: doThing)` });
+  assert.throws(() => new Framework(cfg('Bare'), reg, services), { message: `plugins.multiPoint.enabled[2].name: ${expected}, got plugin "Bare" with none (it has no methods)` });
 });
 
 test('AnyPlugin types a plugin literal: a method no extension point has is a type error (this file does not compile if it is not)', () => {

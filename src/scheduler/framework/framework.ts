@@ -65,6 +65,70 @@ const POINT_TYPE: Record<ExtensionPoint, string> = {
   permit: 'PermitPlugin', preBind: 'PreBindPlugin', bind: 'BindPlugin', postBind: 'PostBindPlugin',
 };
 
+/** Every method the framework calls on a plugin (interfaces.ts), with its extension point. */
+const METHOD_POINT: Readonly<Record<string, string>> = {
+  preEnqueue: 'PreEnqueue', less: 'QueueSort', preFilter: 'PreFilter', addPod: 'PreFilter', removePod: 'PreFilter',
+  filter: 'Filter', filterNodes: 'Filter', nodeLocalFilterClass: 'Filter', postFilter: 'PostFilter', preScore: 'PreScore',
+  scoredNodesIgnored: 'PreScore', score: 'Score', scoreNodes: 'Score', normalizeScore: 'Score', nodeLocalClass: 'Score',
+  constantScore: 'Score', reserve: 'Reserve', unreserve: 'Reserve', permit: 'Permit', preBind: 'PreBind', bind: 'Bind',
+  postBind: 'PostBind', eventsToRegister: 'EnqueueExtensions',
+};
+
+/** Upstream's Go methods that are no method here: what a plugin has instead. */
+const GO_ONLY: Readonly<Record<string, string>> = { scoreextensions: 'normalizeScore', prefilterextensions: 'addPod' };
+
+/** The names of a plugin's methods: its own and its prototypes' (a class's), without calling
+ * getters; ksim's guard around a module's plugin (an object inheriting from it) included. */
+export function pluginMethods(p: Plugin): string[] {
+  const out: string[] = [];
+  for (let o: object | null = p; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const k of Object.getOwnPropertyNames(o)) {
+      if (k === 'constructor' || out.includes(k)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (typeof d?.value === 'function') out.push(k);
+    }
+  }
+  return out;
+}
+
+/**
+ * The extension-point method `key` looks like a misspelling of, or null: the same name in
+ * another case (`Score`, `NormalizeScore`, Go's spelling), two neighbouring letters swapped
+ * (`scroe`, `fitler`), or, for a name of six letters or more, one letter after the first added,
+ * dropped or changed (`fiter`, `prefiltr`; not `preserve`). A method's name with more after it, or cut short (`scores`,
+ * `filterCache`, `scoreNode`), and anything further off is taken for the plugin's own helper.
+ */
+export function lookalikeMethod(key: string): string | null {
+  if (Object.hasOwn(METHOD_POINT, key)) return null;
+  const k = key.toLowerCase();
+  const go = GO_ONLY[k];
+  if (go !== undefined) return go;
+  for (const m of Object.keys(METHOD_POINT)) {
+    const l = m.toLowerCase();
+    if (k === l) return m;
+    if (k.startsWith(l) || l.startsWith(k)) continue;
+    if (swapped(k, l) || (l.length >= 6 && k[0] === l[0] && oneEdit(k, l))) return m;
+  }
+  return null;
+}
+
+/** Whether a and b differ only by two neighbouring letters swapped. */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+/** Whether a and b differ by exactly one letter added, dropped or changed. */
+function oneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 export interface ProfileConfig {
   readonly schedulerName: string;
   /** multiPoint: enabled at every extension point they implement, in order. */
@@ -156,8 +220,11 @@ export class Framework {
 
     // Instantiate every plugin any point names, once.
     const needed: string[] = [];
+    /** Where each plugin is first named, for errors about the plugin itself. */
+    const namedAt = new Map<string, string>();
     const need = (name: string, path: string) => {
       if (this.plugins.has(name) || needed.includes(name)) return;
+      namedAt.set(name, path);
       if (!registry.has(name)) {
         const known = [...registry.keys()].sort();
         const near = closest(name, known);
@@ -177,13 +244,33 @@ export class Framework {
       }
     }
 
+    // A method spelt otherwise than the framework calls it (`Score`, `scroe`, `fitler`: a plugin
+    // module's mistake Go would not compile) is never called, so the plugin would silently do
+    // less than its author wrote: refused, as a plugin with no extension point's method is below.
+    for (const name of needed) {
+      const p = this.plugins.get(name) as Plugin;
+      const wrong = pluginMethods(p).flatMap((key) => {
+        const m = lookalikeMethod(key);
+        return m === null ? [] : [{ key, m }];
+      });
+      if (wrong.length === 0) continue;
+      const and = (l: string[]) => (l.length === 1 ? (l[0] as string) : `${l.slice(0, -1).join(', ')} and ${l[l.length - 1]}`);
+      // The message's `got` is cut at 120 characters: the plugin and its keys there, what they
+      // should be in `expected`.
+      throw new ProfileError(
+        namedAt.get(name) as string,
+        `extension-point methods spelt as the scheduler calls them (${wrong.map((w) => `${w.m}, of ${METHOD_POINT[w.m]}`).join('; ')}): a misspelt one is never called`,
+        `plugin ${JSON.stringify(name)} with ${and(wrong.map((w) => JSON.stringify(w.key)))}`,
+      );
+    }
+
     // A multiPoint plugin with none of the extension points' methods would do nothing, silently:
     // with a plugin module that is a misspelt method (`Score`), which Go would not compile.
     config.plugins.forEach((r, i) => {
       const p = this.plugins.get(r.name) as Plugin;
       if (EXTENSION_POINTS.some((pt) => implementsMethod(p, POINT_METHOD[pt] as never))) return;
-      const own = Object.keys(p).filter((k) => typeof (p as unknown as Record<string, unknown>)[k] === 'function');
-      throw new ProfileError(`plugins.multiPoint.enabled[${i}].name`, `a plugin with a method of at least one extension point (${EXTENSION_POINTS.map((pt) => POINT_METHOD[pt]).join(', ')})`, `plugin ${JSON.stringify(r.name)} with none${own.length > 0 ? ` (its methods: ${own.join(', ')})` : ''}`);
+      const own = pluginMethods(p);
+      throw new ProfileError(`plugins.multiPoint.enabled[${i}].name`, `a plugin with a method of at least one extension point (${EXTENSION_POINTS.map((pt) => POINT_METHOD[pt]).join(', ')})`, `plugin ${JSON.stringify(r.name)} with none${own.length > 0 ? ` (its methods: ${own.join(', ')})` : ' (it has no methods)'}`);
     });
 
     const lists = {} as Record<ExtensionPoint, string[]>;
