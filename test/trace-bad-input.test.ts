@@ -18,7 +18,7 @@ const CASES: [file: string, format: string, message: string][] = [
   ['unclosed-quote.csv', 'ksim-csv', 'unclosed-quote.csv:3:1: expected well-formed CSV, got Quote Not Closed: the parsing is finished with an opening quote at line 3'],
   ['text-after-quote.csv', 'ksim-csv', 'text-after-quote.csv:3:1: expected well-formed CSV, got "y" at line 3 instead of delimiter, record delimiter, trimable character (if activated) or comment'],
   ['short-row.csv', 'ksim-csv', 'short-row.csv:3:1: expected 3 fields, as in the header, got 2'],
-  ['out-of-order.csv', 'ksim-csv', "out-of-order.csv:4:1: expected rows in time order (this row's time is before line 3's), got 1"],
+  ['out-of-order.csv', 'ksim-csv', "out-of-order.csv:4:1: time_s: expected rows in time order (this row's time is before line 3's), got 1"],
   ['utf16.csv', 'ksim-csv', 'utf16.csv: expected a text trace in UTF-8, got UTF-16 text (save the file as UTF-8)'],
   ['openb-negative-gpu.csv', 'alibaba-gpu-2023', 'openb-negative-gpu.csv:2:5: gpu_milli: expected an integer number of milli-GPUs from 0 to 1000, got "-5"'],
   ['short-line.swf', 'swf', 'short-line.swf:1:1: expected 18 whitespace-separated fields (a Standard Workload Format job line), got 17'],
@@ -58,7 +58,7 @@ test('a bad trace row through the CLI: exit 2, one line on stderr, no output fol
   const r = spawnSync(process.execPath, [KSIM_BIN, 'run', path, '-o', out], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1);
-  assert.match(r.stderr, /out-of-order\.csv:4:1: expected rows in time order/);
+  assert.match(r.stderr, /out-of-order\.csv:4:1: time_s: expected rows in time order/);
   assert.equal(existsSync(out), false);
 });
 

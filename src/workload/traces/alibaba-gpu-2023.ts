@@ -28,7 +28,7 @@ import { parseDuration } from '../../api/duration.js';
 import { fgdOrder, publishTypicalPods } from './fgd-replay.js';
 import { existingGpuDevices } from '../../cluster/gpu-devices.js';
 import { traceNode } from './trace-node.js';
-import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
+import { TraceRowError, type FormatOptions, type TraceCluster, type TimeCell, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
 
 const POD_REQUIRED = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'];
 const POD_OPTIONAL = ['gpu_spec', 'qos', 'pod_phase', 'creation_time', 'deletion_time', 'scheduled_time'];
@@ -115,10 +115,12 @@ function openRows(path: string, display: string, opts: FormatOptions): TraceRead
     const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
     const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
     const names = new PodNames();
+    const time = { field: 'creation_time', column: (ix.get('creation_time') ?? 0) + 1 };
+    const timeAt = useTimes ? () => time : undefined;
     return {
       next: () => {
         const r = records.next();
-        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes, names);
+        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes, names, timeAt);
       },
       close: () => records.close(),
     };
@@ -166,7 +168,7 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
   return { nodes, faults: [] };
 }
 
-function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean, names: PodNames): TraceItem {
+function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean, names: PodNames, timeAt?: () => TimeCell): TraceItem {
   const name = objectName(c('name') as Cell);
   const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
   const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0, Infinity);
@@ -204,6 +206,7 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
     kind: 'pod',
     timeS,
     line,
+    ...(timeAt !== undefined ? { timeAt } : {}),
     pod: {
       name,
       requests,

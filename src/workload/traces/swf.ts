@@ -21,6 +21,8 @@ import { bytesOption, cpuOption, enumOption } from './map-options.js';
 import { TraceRowError, type FormatOptions, type TraceFormat, type TraceItem } from './trace-types.js';
 
 const UNKNOWN_RUN_TIME = 'job(s) with an unknown run time (-1)';
+const SUBMIT_TIME = { field: 'submit_time', column: 2 };
+const submitTimeAt = () => SUBMIT_TIME;
 
 const FIELDS = ['job_id', 'submit_time', 'wait_time', 'run_time', 'allocated_processors', 'average_cpu_time', 'used_memory', 'requested_processors', 'requested_time', 'requested_memory', 'status', 'user_id', 'group_id', 'executable_id', 'queue', 'partition', 'preceding_job', 'think_time'];
 
@@ -67,7 +69,7 @@ function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: 
   };
   if (Number(f[3]) === -1) {
     take();
-    return { kind: 'leftOut', timeS: submit, line, column: 4, reason: UNKNOWN_RUN_TIME };
+    return { kind: 'leftOut', timeS: submit, line, timeAt: submitTimeAt, column: 4, reason: UNKNOWN_RUN_TIME };
   }
   const run = integer(cell(3), 'a non-negative integer run time (s), or -1 (unknown)', 0);
   let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1, perProcessor ? Number.MAX_SAFE_INTEGER : Infinity);
@@ -86,5 +88,5 @@ function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: 
   const perPod = perProcessor ? 1 : procs;
   const requests: Record<string, string> = { cpu: formatMilliCpu(cpuPerProcMilli * perPod) };
   if (memPerProc > 0) requests['memory'] = String(memPerProc * perPod);
-  return { kind: 'pod', timeS: submit, line, pod: { name: `job-${id}`, requests, durationS: run, deleteAtS: null, labels: { 'swf.ksim.io/processors': String(procs) }, ...(pods > 1 ? { count: pods } : {}) } };
+  return { kind: 'pod', timeS: submit, line, timeAt: submitTimeAt, pod: { name: `job-${id}`, requests, durationS: run, deleteAtS: null, labels: { 'swf.ksim.io/processors': String(procs) }, ...(pods > 1 ? { count: pods } : {}) } };
 }
