@@ -24,7 +24,7 @@ const CASES: [file: string, format: string, message: string][] = [
   ['short-line.swf', 'swf', 'short-line.swf:1:1: expected 18 whitespace-separated fields (a Standard Workload Format job line), got 17'],
   ['not-gzip.swf.gz', 'swf', 'not-gzip.swf.gz: expected a gzip file (the name ends in .gz), got data gunzip cannot read (Z_DATA_ERROR)'],
   ['pod-without-image.jsonl', 'ksim-events', 'pod-without-image.jsonl:1:123: object.spec.containers[0].image: expected an image name, got nothing'],
-  ['truncated.jsonl', 'ksim-events', 'truncated.jsonl:1:36: expected valid JSON (a value: an object, array, string, number, true, false or null), got the end of the file'],
+  ['truncated.jsonl', 'ksim-events', 'truncated.jsonl:1:36: expected valid JSON (a value: an object, array, string, number, true, false or null), got the end of the line'],
 ];
 
 function scenarioFor(file: string, format: string): string {

@@ -53,7 +53,7 @@ export const ksimEvents: TraceFormat = {
           let docs: YamlDoc[];
           try {
             // Named .json: each line is read as strict JSON (no YAML leniencies).
-            docs = parseYamlText(l.text, `${display}.json`);
+            docs = parseYamlText(l.text, `${display}.json`, 'line');
           } catch (e) {
             if (e instanceof InputError) throw new TraceRowError(l.line, e.column, '', e.expected, e.got);
             throw e;
