@@ -23,5 +23,16 @@ if (!existsSync(main)) {
   process.stderr.write('ksim: dist/ is not built in this checkout: run npm run build (after npm ci)\n');
   process.exit(1);
 }
+// A signal while ksim's modules load (a few hundred ms, before any command's own handler): say
+// so and exit as a signal during a run does (130/143), nothing written, instead of dying with
+// no message. The commands install their handlers as they start.
+const early = (signal) => {
+  process.stderr.write(`ksim: interrupted by ${signal} while starting, before the command ran; nothing was written\n`);
+  process.exit(signal === 'SIGTERM' ? 143 : 130);
+};
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
 const { runMain } = await import(main.href);
+process.off('SIGINT', early);
+process.off('SIGTERM', early);
 runMain();

@@ -72,6 +72,48 @@ test('SIGINT stops a run, says where, exits 130 and writes nothing', async () =>
   assert.equal(existsSync(out), false);
 });
 
+test('SIGINT or SIGTERM while the scenario loads, before the simulation starts, says so, exits 130/143 and writes nothing', () => {
+  // The signal is sent from inside the loading, so it comes at a known moment: from a plugin
+  // module's top level (while the modules load) and from its plugin factory (called as the run
+  // is prepared: synchronous work, after which the signal is heard before the first event). It
+  // ended the process with no message (no handler was installed until the simulation started).
+  const dir = tempDir('ksim-int-load-');
+  const scenario = (module: string) => {
+    const file = join(dir, `${module}.yaml`);
+    writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+scheduler:
+  pluginModules: [${module}.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles: [{ plugins: { multiPoint: { enabled: [{ name: Signaller }] } } }]
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: p
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } }
+`);
+    return file;
+  };
+  const plugin = (atTop: string, inFactory: string) => `${atTop}
+export const plugins = {
+  Signaller: () => { ${inFactory} return { name: 'Signaller', filter() { return null; } }; },
+};
+`;
+  writeFileSync(join(dir, 'top.js'), plugin("process.kill(process.pid, 'SIGINT');", ''));
+  writeFileSync(join(dir, 'factory.js'), plugin('', "process.kill(process.pid, 'SIGINT');"));
+  writeFileSync(join(dir, 'term.js'), plugin('', "process.kill(process.pid, 'SIGTERM');"));
+  for (const [module, signal, code] of [['top', 'SIGINT', 130], ['factory', 'SIGINT', 130], ['term', 'SIGTERM', 143]] as const) {
+    const out = join(dir, `out-${module}`);
+    const r = spawnSync(process.execPath, [KSIM_BIN, 'run', scenario(module), '-o', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.deepEqual([r.status, r.signal], [code, null], `${module}: ${r.stderr}`);
+    assert.equal(r.stderr.replace(dir, 'DIR'), `ksim: interrupted by ${signal} while loading the scenario, before the simulation started; nothing was written to DIR/out-${module}/\n`);
+    assert.equal(existsSync(out), false);
+  }
+});
+
 test('a run killed at any moment leaves the previous complete output, the new one, or none', async () => {
   const dir = tempDir('ksim-kill-');
   const file = scenarioFile(dir, 600, '30m', '5m');

@@ -18,13 +18,13 @@ const CASES: [file: string, format: string, message: string][] = [
   ['unclosed-quote.csv', 'ksim-csv', 'unclosed-quote.csv:3:1: expected well-formed CSV, got Quote Not Closed: the parsing is finished with an opening quote at line 3'],
   ['text-after-quote.csv', 'ksim-csv', 'text-after-quote.csv:3:1: expected well-formed CSV, got "y" at line 3 instead of delimiter, record delimiter, trimable character (if activated) or comment'],
   ['short-row.csv', 'ksim-csv', 'short-row.csv:3:1: expected 3 fields, as in the header, got 2'],
-  ['out-of-order.csv', 'ksim-csv', "out-of-order.csv:4:1: expected rows in time order (this row's time is before line 3's), got 1"],
+  ['out-of-order.csv', 'ksim-csv', "out-of-order.csv:4:1: time_s: expected rows in time order (this row's time is before line 3's), got 1"],
   ['utf16.csv', 'ksim-csv', 'utf16.csv: expected a text trace in UTF-8, got UTF-16 text (save the file as UTF-8)'],
   ['openb-negative-gpu.csv', 'alibaba-gpu-2023', 'openb-negative-gpu.csv:2:5: gpu_milli: expected an integer number of milli-GPUs from 0 to 1000, got "-5"'],
   ['short-line.swf', 'swf', 'short-line.swf:1:1: expected 18 whitespace-separated fields (a Standard Workload Format job line), got 17'],
   ['not-gzip.swf.gz', 'swf', 'not-gzip.swf.gz: expected a gzip file (the name ends in .gz), got data gunzip cannot read (Z_DATA_ERROR)'],
   ['pod-without-image.jsonl', 'ksim-events', 'pod-without-image.jsonl:1:123: object.spec.containers[0].image: expected an image name, got nothing'],
-  ['truncated.jsonl', 'ksim-events', 'truncated.jsonl:1:36: expected valid JSON (a value: an object, array, string, number, true, false or null), got the end of the file'],
+  ['truncated.jsonl', 'ksim-events', 'truncated.jsonl:1:36: expected valid JSON (a value: an object, array, string, number, true, false or null), got the end of the line'],
 ];
 
 function scenarioFor(file: string, format: string): string {
@@ -58,7 +58,7 @@ test('a bad trace row through the CLI: exit 2, one line on stderr, no output fol
   const r = spawnSync(process.execPath, [KSIM_BIN, 'run', path, '-o', out], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1);
-  assert.match(r.stderr, /out-of-order\.csv:4:1: expected rows in time order/);
+  assert.match(r.stderr, /out-of-order\.csv:4:1: time_s: expected rows in time order/);
   assert.equal(existsSync(out), false);
 });
 

@@ -70,20 +70,20 @@ test('a row past the run\'s end is counted as filtered and ends the reading: row
 });
 
 test('a row earlier than the first row past the run\'s or the window\'s end is a time-order error, not a silent end (ksim-csv, swf, ksim-events)', () => {
-  const order = (line: number, before: number, got: number) => new RegExp(`:${line}:1: expected rows in time order \\(this row's time is before line ${before}'s\\), got ${got}$`);
+  const order = (line: number, before: number, got: number, at = '1: time_s') => new RegExp(`:${line}:${at}: expected rows in time order \\(this row's time is before line ${before}'s\\), got ${got}$`);
   const refused = (path: string, re: RegExp) => assert.throws(() => runScenario(loadScenario(path)), (e: unknown) => e instanceof InputError && re.test(e.message), path);
   // b is far past the 2-minute run: c and d, earlier, would never be read.
   refused(scenario('', 'time_s,name,cpu\n0,a,1\n1000000000,b,1\n2,c,1\n3,d,1'), order(4, 3, 2));
   // c is past the window's end (100 s); d, earlier, would never be read.
   refused(scenario(', end: 100', 'time_s,name,cpu\n0,a,1\n50,b,1\n200,c,1\n30,d,1'), order(5, 4, 30));
   const job = (id: number, submit: number) => `${id} ${submit} -1 10 1 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1`;
-  refused(traceScenario('swf', 't.swf', ['; a comment', job(1, 0), job(2, 1000000000), job(3, 2), job(4, 3)].join('\n')), order(4, 3, 2));
+  refused(traceScenario('swf', 't.swf', ['; a comment', job(1, 0), job(2, 1000000000), job(3, 2), job(4, 3)].join('\n')), order(4, 3, 2, '2: submit_time'));
   const ev = (at: number) => `{"at": ${at}, "op": "delete", "object": {"kind": "Pod", "metadata": {"name": "p"}}}`;
-  refused(traceScenario('ksim-events', 'e.jsonl', [ev(0), ev(1000000000), ev(2)].join('\n')), order(3, 2, 2));
+  refused(traceScenario('ksim-events', 'e.jsonl', [ev(0), ev(1000000000), ev(2)].join('\n')), order(3, 2, 2, '8: at'));
   // onError: skip counts the row as skipped and warns; the reading still ends there (d is not read).
   const r = runScenario(loadScenario(scenario(', onError: skip', 'time_s,name,cpu\n0,a,1\n1000000000,b,1\n2,c,1\n3,d,1')));
   assert.deepEqual(r.traces?.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted]), [[3, 1, 1, 1]]);
-  assert.match(r.warnings.at(-1)!, /^trace t: 1 malformed row\(s\) skipped \(onError: skip\), first: .*t\.csv:4:1: expected rows in time order \(this row's time is before line 3's\), got 2$/);
+  assert.match(r.warnings.at(-1)!, /^trace t: 1 malformed row\(s\) skipped \(onError: skip\), first: .*t\.csv:4:1: time_s: expected rows in time order \(this row's time is before line 3's\), got 2$/);
 });
 
 test('speedUp divides arrival times, run times and deletions; offset shifts them', () => {
@@ -147,9 +147,26 @@ test('a repeated pod name is a row error at the later row (exit 2 naming file, r
   assert.equal(r.warnings.filter((w) => /already exists/.test(w)).length, 0);
 });
 
-test('rows out of time order are an error naming the row', () => {
-  const bad = 'time_s,name\n5,a\n3,b';
-  assert.throws(() => runScenario(loadScenario(scenario('', bad))), (e: unknown) => e instanceof InputError && /t\.csv:3:1: expected rows in time order \(this row's time is before line 2's\), got 3$/.test(e.message));
+test('rows out of time order are an error naming the row, and its time field and column as every row error does', () => {
+  const refused = (path: string, message: string) =>
+    assert.throws(() => runScenario(loadScenario(path)), (e: unknown) => {
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.message.replace(/^.*\//, ''), message);
+      return true;
+    });
+  refused(scenario('', 'time_s,name\n5,a\n3,b'), "t.csv:3:1: time_s: expected rows in time order (this row's time is before line 2's), got 3");
+  // /tmp/h22/odd/unsorted2.csv: time_s in column 2 (it said t.csv:3:1 with no field).
+  refused(scenario('', 'name,time_s\na,5\nb,3'), "t.csv:3:2: time_s: expected rows in time order (this row's time is before line 2's), got 3");
+  // openb by its clock: creation_time is column 9 (ob_unsorted.csv).
+  const OB = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
+  refused(traceScenario('alibaba-gpu-2023', 'p.csv', [OB, 'p0,1000,1024,0,0,,LS,Running,10,,10', 'p1,1000,1024,0,0,,LS,Running,5,,5'].join('\n')), "p.csv:3:9: creation_time: expected rows in time order (this row's time is before line 2's), got 5");
+  // SWF: the submit time is field 2.
+  const job = (id: number, submit: number) => `${id} ${submit} -1 10 1 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1`;
+  refused(traceScenario('swf', 't.swf', [job(1, 10), job(2, 5)].join('\n')), "t.swf:2:2: submit_time: expected rows in time order (this row's time is before line 1's), got 5");
+  // ksim-events: at `at`'s value, in JSON Lines (its column) and YAML (its own line, not the
+  // document's first).
+  refused(traceScenario('ksim-events', 'e.jsonl', ['{"at": 10, "op": "delete", "object": {"kind": "Pod", "metadata": {"name": "p"}}}', '{"op": "delete", "at": 5, "object": {"kind": "Pod", "metadata": {"name": "p"}}}'].join('\n')), "e.jsonl:2:24: at: expected rows in time order (this row's time is before line 1's), got 5");
+  refused(traceScenario('ksim-events', 'e.yaml', ['at: 10', 'op: delete', 'object: {kind: Pod, metadata: {name: p}}', '---', 'op: delete', 'object: {kind: Pod, metadata: {name: p}}', 'at: 5s'].join('\n')), "e.yaml:7:5: at: expected rows in time order (this row's time is before line 1's), got 5");
 });
 
 test('a trace with no rows (a header only, comments only, nothing) runs with a warning naming the file', () => {

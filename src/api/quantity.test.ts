@@ -12,11 +12,13 @@ import {
   parseNonNegativeInteger,
   parseNonNegativeMilli,
   parseQuantity,
+  QuantityRangeError,
   value,
   type QuantityFormat,
 } from './quantity.js';
 
 const TOO_BIG = 'a quantity at most 9007199254740991 (in base units)';
+const TOO_BIG_MILLI = 'a quantity at most 9007199254740991m (counted in thousandths)';
 
 describe('parseQuantity: values', () => {
   // Expectations from k8s.io/apimachinery pkg/api/resource/quantity_test.go
@@ -98,7 +100,7 @@ describe('parseQuantity: values', () => {
     it(`reads ${JSON.stringify(input)} as ${milli ?? 'out of range'} thousandths and ${units ?? 'out of range'} units (${format})`, () => {
       const q = parseQuantity(input);
       assert.equal(q.format, format);
-      if (milli === null) assert.throws(() => milliValue(q), { name: 'FieldError', expected: TOO_BIG });
+      if (milli === null) assert.throws(() => milliValue(q), { name: 'FieldError', expected: TOO_BIG_MILLI });
       else assert.equal(milliValue(q), milli);
       if (units === null) assert.throws(() => value(q), { name: 'FieldError', expected: TOO_BIG });
       else assert.equal(value(q), units);
@@ -185,7 +187,14 @@ describe('parseQuantity: error messages', () => {
     assert.throws(() => parseInteger('-9Pi'), {
       message: 'expected a quantity at least -9007199254740991 (in base units), got "-9Pi"',
     });
-    assert.throws(() => parseMilli('1e100', 'cpu'), { path: 'cpu', expected: TOO_BIG });
+    assert.throws(() => parseMilli('1e100', 'cpu'), { path: 'cpu', expected: TOO_BIG_MILLI });
+    // Counted in thousandths, CPU's cap is 9007199254740991m: "1P" (10^15, under the cap in
+    // base units) is 10^18m, over it, and the message says which bound.
+    assert.throws(() => parseMilli('1P', 'requests.cpu'), {
+      message: 'requests.cpu: expected a quantity at most 9007199254740991m (counted in thousandths), got "1P"',
+    });
+    assert.throws(() => parseNonNegativeMilli('1P'), QuantityRangeError);
+    assert.throws(() => parseNonNegativeInteger('8Pi'), QuantityRangeError);
   });
   it('reports negative quantities where they are not allowed', () => {
     assert.throws(() => parseNonNegativeMilli('-100m', 'requests.cpu'), {

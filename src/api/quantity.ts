@@ -25,6 +25,10 @@
 
 import { FieldError } from './field-error.js';
 
+/** A well-formed quantity beyond the range ksim counts it in (its `expected` names the bound):
+ * readers that word their own message for a malformed quantity keep this one. */
+export class QuantityRangeError extends FieldError {}
+
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 /** An exact quantity: its value is `mantissa × 10^exponent`. */
@@ -38,8 +42,13 @@ export interface Quantity {
 }
 
 const EXPECTED_QUANTITY = 'a Kubernetes quantity such as 100m, 1.5, 2Gi, 1e3';
+/** The range ksim counts a quantity in: a safe integer of base units (bytes, units) or, for a
+ * value taken in thousandths (CPU, and extended resources as the API rules read them), of
+ * thousandths: "1P" CPU is 10^18m, over the cap, though 10^15 is not. */
 const EXPECTED_AT_MOST = `a quantity at most ${Number.MAX_SAFE_INTEGER} (in base units)`;
 const EXPECTED_AT_LEAST = `a quantity at least ${-Number.MAX_SAFE_INTEGER} (in base units)`;
+const EXPECTED_AT_MOST_MILLI = `a quantity at most ${Number.MAX_SAFE_INTEGER}m (counted in thousandths)`;
+const EXPECTED_AT_LEAST_MILLI = `a quantity at least ${-Number.MAX_SAFE_INTEGER}m (counted in thousandths)`;
 const EXPECTED_NON_NEGATIVE = 'a non-negative quantity';
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const INT32_MAX = 2147483647;
@@ -197,7 +206,10 @@ function scaledValue(q: Quantity, scale: number, path: string, input: string | n
   } else {
     r = divCeilPow10(abs, -e);
   }
-  if (r > MAX_SAFE) throw new FieldError(path, negative ? EXPECTED_AT_LEAST : EXPECTED_AT_MOST, showInput(input));
+  if (r > MAX_SAFE) {
+    const expected = scale === 3 ? (negative ? EXPECTED_AT_LEAST_MILLI : EXPECTED_AT_MOST_MILLI) : negative ? EXPECTED_AT_LEAST : EXPECTED_AT_MOST;
+    throw new QuantityRangeError(path, expected, showInput(input));
+  }
   return negative ? -Number(r) : Number(r);
 }
 

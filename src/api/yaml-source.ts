@@ -317,7 +317,9 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - start + 1 };
 }
 
-export function parseYamlText(text: string, display: string): YamlDoc[] {
+/** Parses `text`, a file's or (`unit` "line") one line's of a JSON Lines file: a JSON syntax
+ * error then names the end of the line, not of the file, as where the text stopped. */
+export function parseYamlText(text: string, display: string, unit: TextUnit = 'file'): YamlDoc[] {
   if (text.includes('\u0000')) throw new InputError(display, 0, 0, '', 'a YAML or JSON text file', 'binary data');
   // The fast path (kubectl -o json dumps): a .json file holding one object or array that is
   // valid JSON, nested at most MAX_NESTING_DEPTH levels, without a repeated key, is read with
@@ -333,7 +335,7 @@ export function parseYamlText(text: string, display: string): YamlDoc[] {
     if (value !== undefined && jsonFastPathApplies(text, value)) {
       return [new YamlDoc(display, null, null, [], { text, value, span: { start: 0, end: text.length }, json: true, itemSpans: null })];
     }
-    return parseYamlDocuments(text, display);
+    return parseYamlDocuments(text, display, unit);
   }
   // The fast path for YAML (kubectl -o yaml dumps, Helm output): the fast reader's subset is
   // read without positions; anything outside it takes the full parser.
@@ -342,11 +344,14 @@ export function parseYamlText(text: string, display: string): YamlDoc[] {
   return parseYamlDocuments(text, display);
 }
 
-function parseYamlDocuments(text: string, display: string): YamlDoc[] {
+/** What a text parsed is: a whole file, or one line of a JSON Lines file. */
+export type TextUnit = 'file' | 'line';
+
+function parseYamlDocuments(text: string, display: string, unit: TextUnit = 'file'): YamlDoc[] {
   // kubectl reads a .json file with a JSON decoder: YAML's leniencies (trailing commas,
   // comments, unquoted strings) are errors there.
   if (/\.json$/i.test(display)) {
-    const bad = jsonSyntaxError(text);
+    const bad = jsonSyntaxError(text, unit);
     if (bad !== null) {
       const { line, column } = lineAndColumn(text, bad.offset);
       throw new InputError(display, line, column, '', `valid JSON (${bad.expected})`, bad.got);
@@ -436,7 +441,7 @@ function keyText(k: CST.Token | null | undefined): string {
 
 /** The first JSON syntax error of `text` (RFC 8259: one value, no trailing commas, no comments),
  * or null. Iterative, so any nesting depth is safe. */
-function jsonSyntaxError(text: string): { offset: number; expected: string; got: string } | null {
+function jsonSyntaxError(text: string, unit: TextUnit): { offset: number; expected: string; got: string } | null {
   const n = text.length;
   let i = 0;
   const ws = () => {
@@ -446,7 +451,8 @@ function jsonSyntaxError(text: string): { offset: number; expected: string; got:
       else break;
     }
   };
-  const gotAt = (at: number) => (at >= n ? 'the end of the file' : JSON.stringify(String.fromCodePoint(text.codePointAt(at) as number)));
+  const end = `the end of the ${unit}`;
+  const gotAt = (at: number) => (at >= n ? end : JSON.stringify(String.fromCodePoint(text.codePointAt(at) as number)));
   const fail = (at: number, expected: string) => ({ offset: at, expected, got: gotAt(at) });
   // Containers still open: '{' or '['.
   const open: number[] = [];
@@ -488,7 +494,7 @@ function jsonSyntaxError(text: string): { offset: number; expected: string; got:
       ws();
       const top = open[open.length - 1];
       if (top === undefined) {
-        return i >= n ? null : fail(i, 'the end of the file after the top-level value');
+        return i >= n ? null : fail(i, `${end} after the top-level value`);
       }
       const d = text.charCodeAt(i);
       const close = top === 0x7b ? 0x7d : 0x5d;

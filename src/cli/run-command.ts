@@ -53,6 +53,25 @@ export interface RunArgs {
 const PROGRESS_SLICE_EVENTS = 4_000;
 
 export async function runCommand(args: RunArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  // SIGINT/SIGTERM stop the command from the start: while loading (heard when the event loop
+  // next turns: after the plugin modules load, or once the run is prepared, before its first
+  // event) and between slices of events; nothing is written then. Without a handler during the
+  // loading, a Ctrl-C there ended the process with no message.
+  const signals: { signal: NodeJS.Signals | null } = { signal: null };
+  const onSignal = (s: NodeJS.Signals) => {
+    signals.signal = s;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runCommandHeard(args, out, err, signals);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runCommandHeard(args: RunArgs, out: (s: string) => void, err: (s: string) => void, signals: { readonly signal: NodeJS.Signals | null }): Promise<void> {
   const startedMs = args.startedMs ?? performance.now(); // ksim-allow-clock: wall time goes to stderr and run.json only
   // Reading a big snapshot takes seconds before the first progress line: say what is read.
   if ((args.progress ?? 'off') !== 'off') {
@@ -68,18 +87,13 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
   const loadWarnings = printLoadWarnings(args.scenario, scenario, args, err);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const dir = args.output ?? join('results', scenario.name);
+  if (signals.signal !== null) throw new Interrupted(signals.signal, 0, 0, dir, true);
   checkOutputFolder(dir);
   const previous = previousRun(dir);
   if (previous !== null && args.noClobber === true) {
     throw new InputError(dir, 0, 0, '', 'an output folder without an earlier run (--no-clobber)', `the run of ${previous}`);
   }
-  // SIGINT/SIGTERM end the run between slices of events; nothing is written then.
-  let signal: NodeJS.Signals | null = null;
-  const onSignal = (s: NodeJS.Signals) => {
-    signal = s;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  let loading = true;
   let done: FolderRunResult | null;
   let stoppedAt = { timeUs: 0, events: 0 };
   const heap = new HeapWatch();
@@ -107,24 +121,26 @@ export async function runCommand(args: RunArgs, out: (s: string) => void, err: (
       nowMs: () => performance.now(), // ksim-allow-clock: wall time goes to run.json only
       loadMs: performance.now() - startedMs, // ksim-allow-clock: run.json's load_time_ms
       ...(args.report === true ? { extraFile: (workingDir: string) => ({ file: REPORT_FILE, content: renderReport(workingDir).html }) } : {}),
+      stopBeforeStart: () => {
+        loading = signals.signal !== null;
+        return loading;
+      },
       shouldStop: (sim, run) => {
         stoppedAt = { timeUs: sim.now, events: sim.eventsProcessed };
         progress.update(() => snapshot(run));
         if (heap.nearlyFull()) heapFull = { timeUs: sim.now, pods: run.cluster.pods.size, writes: run.apiWritesInFlight() };
-        return signal !== null || heapFull !== null;
+        return signals.signal !== null || heapFull !== null;
       },
     });
   } finally {
     endExitGuard();
     progress.finish();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   const full = heapFull as { timeUs: number; pods: number; writes: number } | null;
   if (done === null && full !== null) {
     throw new InputError(args.scenario, 0, 0, 'workload', `a workload that fits in memory: at ${toSeconds(full.timeUs)} s of simulated time the run holds ${full.pods.toLocaleString('en-US')} pods${full.writes > 0 ? ` and ${full.writes.toLocaleString('en-US')} API writes not yet committed (pods being created among them)` : ''} in ${heap.usage()} (more than the estimate before the run, which counts no trace's pods). Replay a sample (a trace's sample, limit, end or instanceScale), a shorter duration, or give Node.js more heap (NODE_OPTIONS=--max-old-space-size=<MiB>); nothing was written`);
   }
-  if (done === null) throw new Interrupted(signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir);
+  if (done === null) throw new Interrupted(signals.signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir, loading);
   const { result, written, wallMs, loadMs } = done;
   for (const w of groupWarnings(result.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
   if (previous !== null && args.quiet !== true) err(`ksim: replaced ${dir}/ (previous run ${previous})\n`);
@@ -221,15 +237,22 @@ export function snapshot(run: PreparedRun): ProgressSnapshot {
   return { simUs: run.sim.now, durationUs: run.endUs, events: run.sim.eventsProcessed, podsBound: bound, podsPending: pending };
 }
 
-/** A run stopped by a signal; the CLI reports where and exits 130 (SIGINT) or 143 (SIGTERM). */
+/** A run stopped by a signal; the CLI reports where and exits 130 (SIGINT) or 143 (SIGTERM).
+ * `loading`: before the simulation started (reading the scenario and its files, preparing the
+ * run). */
 export class Interrupted extends Error {
   constructor(
     readonly signal: NodeJS.Signals,
     readonly timeUs: number,
     readonly events: number,
     readonly dir: string,
+    readonly loading = false,
   ) {
-    super(`interrupted by ${signal} at simulated time ${(timeUs / 1e6).toFixed(3)} s after ${events} events; nothing was written to ${dir}/`);
+    super(
+      loading
+        ? `interrupted by ${signal} while loading the scenario, before the simulation started; nothing was written to ${dir}/`
+        : `interrupted by ${signal} at simulated time ${(timeUs / 1e6).toFixed(3)} s after ${events} events; nothing was written to ${dir}/`,
+    );
   }
 }
 

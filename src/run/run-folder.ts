@@ -33,6 +33,9 @@ export interface FolderRunOptions {
   readonly sliceEvents?: number;
   /** Asked between slices: true stops the run (nothing is written). */
   readonly shouldStop?: (sim: Simulation, run: PreparedRun) => boolean;
+  /** Asked once before the first event, the inputs read and the run prepared (see
+   * runScenarioInSlices): true ends the run with nothing written. */
+  readonly stopBeforeStart?: () => boolean;
   /** Wall-clock milliseconds (run.json's wall_time_ms and load_time_ms); absent: not recorded. */
   readonly nowMs?: () => number;
   /** Wall time spent before this call reading the scenario and its files (run.json's
@@ -76,7 +79,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
   try {
     const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
     const runOpts = { events: opts.events, plugins: opts.plugins, sinks, strict: opts.strict === true, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
-    result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents, opts.nowMs);
+    result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents, opts.nowMs, opts.stopBeforeStart);
   } catch (e) {
     folder.abort();
     throw e;

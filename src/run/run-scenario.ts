@@ -165,8 +165,21 @@ export async function runScenarioInSlices(
   shouldStop: (sim: Simulation, run: PreparedRun) => boolean,
   sliceEvents = 20_000,
   nowMs?: () => number,
+  /** Asked once the run is prepared (traces opened, the start state committed), after a turn of
+   * the event loop and before the first event: true ends the run with no result. A signal that
+   * came while the run was prepared (synchronous work: its handler runs only when the loop
+   * turns) is heard here, before any event, rather than after the first slice. */
+  stopBeforeStart?: () => boolean,
 ): Promise<RunResult | null> {
   const run = prepareRun(scenario, opts);
+  if (stopBeforeStart !== undefined) {
+    // Two turns: the loading ran inside a turn of the event loop whose poll phase (where a
+    // signal is read) had passed; the first immediate runs in that same turn, the second after
+    // the next poll phase.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (stopBeforeStart()) return null;
+  }
   const pause = nowMs === undefined ? undefined : sliceTimer(nowMs);
   for (;;) {
     pause?.start();

@@ -33,6 +33,32 @@ test('a stop asked while the last slice ran ends the run with no result (it used
   assert.equal(asked, 1);
 });
 
+test('a signal that came while the run was prepared is heard before its first event (stopBeforeStart)', async () => {
+  const scenario = parseScenario(SCENARIO, 'slices.yaml');
+  let heard: NodeJS.Signals | null = null;
+  const onSignal = (s: NodeJS.Signals) => {
+    heard = s;
+  };
+  process.on('SIGUSR2', onSignal);
+  try {
+    // Sent before the synchronous preparation, as a Ctrl-C during the loading: its handler runs
+    // only when the event loop turns.
+    process.kill(process.pid, 'SIGUSR2');
+    let slices = 0;
+    const r = await runScenarioInSlices(scenario, {}, () => (slices++, false), 1e9, undefined, () => heard !== null);
+    assert.equal(r, null);
+    assert.equal(slices, 0);
+    // Without a signal the run goes on, and stopBeforeStart is not asked again.
+    heard = null;
+    let asked = 0;
+    const done = await runScenarioInSlices(scenario, {}, () => false, 1e9, undefined, () => (asked++, false));
+    assert.ok(done !== null);
+    assert.equal(asked, 1);
+  } finally {
+    process.off('SIGUSR2', onSignal);
+  }
+});
+
 test('slices end after SLICE_MS of wall time: with every event taking 40 ms of a fake clock, a slice holds 3 events; the run is the same', async () => {
   const scenario = parseScenario(SCENARIO, 'slices.yaml');
   let now = 0;

@@ -32,7 +32,7 @@ import { parseDuration } from '../../api/duration.js';
 import { formatMilliCpu, parseInteger } from '../../api/quantity.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, number, quote, type Cell } from './fields.js';
+import { fail, integer, number, quote, withinCap, type Cell } from './fields.js';
 import { bytesOption, durationOption, numberOption } from './map-options.js';
 import { traceNode } from './trace-node.js';
 import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
@@ -72,6 +72,7 @@ function cell(fields: readonly string[], line: number, i: number, names: readonl
 
 /** Reads the task table into typed arrays, orders it by creation time, and replays from them. */
 function sortedTasks(path: string, display: string, opts: FormatOptions): TraceReader {
+  const memUnit = parseInteger(opts['memoryUnit'] as string);
   const records = new CsvRecords(openChunks(path, display));
   let n = 0;
   let cap = 1024;
@@ -131,9 +132,11 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         const s = STATUSES.indexOf(c(5).text);
         if (s < 0) fail(c(5), `one of ${STATUSES.join(', ')}`);
         status[n] = s;
-        cpuCenti[n] = integer(c(6), 'a non-negative integer number of hundredths of a core', 0);
+        cpuCenti[n] = integer(c(6), 'a non-negative integer number of hundredths of a core', 0, Infinity);
+        withinCap(c(6), 'a non-negative integer number of hundredths of a core', (cpuCenti[n] as number) * 10, 10, 'm of CPU', '', 0);
         const m = number(c(7), 'a non-negative normalised memory (a fraction)');
         if (m < 0) fail(c(7), 'a non-negative normalised memory (a fraction)');
+        withinCap(c(7), 'a non-negative normalised memory (a fraction)', Math.ceil(m * memUnit), memUnit, ' bytes', `at memoryUnit ${opts['memoryUnit'] as string}`);
         memNorm[n] = m;
         if (s <= 1) {
           if ((end[n] as number) < (create[n] as number)) fail(c(1), `a time at or after task_create_time (${create[n]})`);
@@ -165,7 +168,6 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
     } else firstOfTask = i;
   }
   errors.sort((a, b) => a.line - b.line);
-  const memUnit = parseInteger(opts['memoryUnit'] as string);
   const scale = opts['instanceScale'] as number;
   let next = 0;
   return {
@@ -218,7 +220,13 @@ function machines(path: string, display: string, opts: FormatOptions): TraceClus
       const id = integer(c(1), 'a non-negative integer machine id', 0);
       const type = c(2).text;
       if (type === 'add') {
-        if (!adds.has(id)) adds.set(id, { joinAtS: atS, cpus: integer(c(4), 'a positive integer number of cores', 1), mem: number(c(5), 'a normalised memory (a fraction)'), line: r.line });
+        if (!adds.has(id)) {
+          const cpus = integer(c(4), 'a positive integer number of cores', 1, Infinity);
+          withinCap(c(4), 'a positive integer number of cores', cpus * 1000, 1000, 'm of CPU', '', 0);
+          const mem = number(c(5), 'a normalised memory (a fraction)');
+          withinCap(c(5), 'a normalised memory (a fraction)', Math.ceil(mem * memUnit), memUnit, ' bytes', `at memoryUnit ${opts['memoryUnit'] as string}`);
+          adds.set(id, { joinAtS: atS, cpus, mem, line: r.line });
+        }
       } else if (type === 'softerror' || type === 'harderror') {
         if (c(3).text === 'machine_fail') fails.push({ atS, id, line: r.line });
       } else {

@@ -22,18 +22,19 @@
 import { isValidLabelValue } from '../../api/labels.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, nonNegativeNumber, objectName, PodNames, type Cell } from './fields.js';
+import { fail, integer, nonNegativeNumber, objectName, PodNames, withinCap, type Cell } from './fields.js';
 import { durationOption, enumOption, extendedResourceOption, labelKeyOption, numberOption } from './map-options.js';
 import { parseDuration } from '../../api/duration.js';
 import { fgdOrder, publishTypicalPods } from './fgd-replay.js';
 import { existingGpuDevices } from '../../cluster/gpu-devices.js';
 import { traceNode } from './trace-node.js';
-import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
+import { TraceRowError, type FormatOptions, type TraceCluster, type TimeCell, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
 
 const POD_REQUIRED = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'];
 const POD_OPTIONAL = ['gpu_spec', 'qos', 'pod_phase', 'creation_time', 'deletion_time', 'scheduled_time'];
 const NODE_COLUMNS = ['sn', 'cpu_milli', 'memory_mib', 'gpu', 'model'];
 const QOS = ['LS', 'BE', 'Burstable', 'Guaranteed'];
+const MIB = 1024 * 1024;
 export const QOS_LABEL = 'alibaba.com/qos';
 
 function header(fields: readonly string[], line: number, required: readonly string[], optional: readonly string[]): Map<string, number> {
@@ -114,10 +115,12 @@ function openRows(path: string, display: string, opts: FormatOptions): TraceRead
     const ix = header(h.fields, h.line, POD_REQUIRED, POD_OPTIONAL);
     const useTimes = opts['times'] === 'trace' && ix.has('creation_time');
     const names = new PodNames();
+    const time = { field: 'creation_time', column: (ix.get('creation_time') ?? 0) + 1 };
+    const timeAt = useTimes ? () => time : undefined;
     return {
       next: () => {
         const r = records.next();
-        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes, names);
+        return r === null ? null : podRow(cells(r.fields, r.line, ix, h.fields.length), r.line, opts, useTimes, names, timeAt);
       },
       close: () => records.close(),
     };
@@ -143,8 +146,10 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
       if (first !== undefined) fail(c('sn') as Cell, `a node name not used before (also on line ${first})`);
       lines.set(name, r.line);
       const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
-      const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
-      const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0);
+      const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0, Infinity);
+      withinCap(c('memory_mib') as Cell, 'a non-negative integer number of MiB', mem * MIB, MIB, ' bytes', '', 0);
+      const gpus = integer(c('gpu') as Cell, 'a non-negative integer number of GPUs', 0, Infinity);
+      withinCap(c('gpu') as Cell, 'a non-negative integer number of GPUs', gpus * 1e6, 1e6, `m of ${opts['gpuMilliResource'] as string}`, '1000 each', 0);
       const modelCell = c('model') as Cell;
       const model = modelCell.text;
       // A node with no GPU is a CPU node whatever its model cell says (it was pool gpu-<model>,
@@ -163,11 +168,12 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
   return { nodes, faults: [] };
 }
 
-function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean, names: PodNames): TraceItem {
+function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOptions, useTimes: boolean, names: PodNames, timeAt?: () => TimeCell): TraceItem {
   const name = objectName(c('name') as Cell);
   const cpu = integer(c('cpu_milli') as Cell, 'a non-negative integer number of milli-cores', 0);
-  const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0);
-  const numGpu = integer(c('num_gpu') as Cell, 'a non-negative integer number of GPUs', 0);
+  const mem = integer(c('memory_mib') as Cell, 'a non-negative integer number of MiB', 0, Infinity);
+  withinCap(c('memory_mib') as Cell, 'a non-negative integer number of MiB', mem * MIB, MIB, ' bytes', '', 0);
+  const numGpu = integer(c('num_gpu') as Cell, 'a non-negative integer number of GPUs', 0, Infinity);
   const gpuMilli = integer(c('gpu_milli') as Cell, 'an integer number of milli-GPUs from 0 to 1000', 0);
   if (gpuMilli > 1000) fail(c('gpu_milli') as Cell, 'an integer number of milli-GPUs from 0 to 1000');
   // The share is per GPU (the trace's README): 0 for CPU-only pods, a share of one GPU or 1000 for
@@ -176,6 +182,8 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
   if (numGpu === 0 && gpuMilli !== 0) fail(c('gpu_milli') as Cell, '0 when num_gpu is 0 (a CPU-only pod)');
   if (numGpu === 1 && gpuMilli === 0) fail(c('gpu_milli') as Cell, 'from 1 to 1000 when num_gpu is 1 (a share of the GPU, or all of it)');
   if (numGpu > 1 && gpuMilli !== 1000) fail(c('gpu_milli') as Cell, `1000 when num_gpu is ${numGpu} (pods with several GPUs take them whole)`);
+  // An extended resource is counted in thousandths, as the API rules read a manifest's.
+  withinCap(c('num_gpu') as Cell, 'a non-negative integer number of GPUs', numGpu * gpuMilli * 1000, gpuMilli * 1000, `m of ${opts['gpuMilliResource'] as string}`, `at gpu_milli ${gpuMilli}`, 0);
   const requests: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
   if (numGpu * gpuMilli > 0) requests[opts['gpuMilliResource'] as string] = String(numGpu * gpuMilli);
   const spec = c('gpu_spec');
@@ -198,6 +206,7 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
     kind: 'pod',
     timeS,
     line,
+    ...(timeAt !== undefined ? { timeAt } : {}),
     pod: {
       name,
       requests,

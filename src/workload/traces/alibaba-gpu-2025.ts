@@ -24,7 +24,7 @@ import { DEFAULT_APP_LABEL, DEFAULT_CAP_LABEL } from '../../scheduler/plugins/ma
 import { isValidLabelValue } from '../../api/labels.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, isObjectName, nonNegativeNumber, PodNames, type Cell } from './fields.js';
+import { fail, integer, isObjectName, nonNegativeNumber, PodNames, withinCap, type Cell } from './fields.js';
 import { enumOption, extendedResourceOption, labelKeyOption } from './map-options.js';
 import { TraceRowError, type FormatOptions, type MapOption, type TraceFormat, type TraceItem, type TracePod, type TraceReader } from './trace-types.js';
 
@@ -140,12 +140,17 @@ function row(c: (name: string) => Cell | null, line: number, opts: FormatOptions
   if (app.text === '' || !isValidLabelValue(app.text)) fail(app, 'an application name that is a label value (such as app_12)');
   const cpu = nonNegativeNumber(cell('cpu_request'), 'a non-negative number of vCPUs');
   const milli = Math.round(cpu * 1000);
+  withinCap(cell('cpu_request'), 'a non-negative number of vCPUs', milli, 1000, 'm of CPU');
   if (Math.abs(milli - cpu * 1000) > 1e-6) fail(cell('cpu_request'), 'a number of vCPUs in thousandths (at most 3 decimals)');
   const memGiB = nonNegativeNumber(cell('memory_request'), 'a non-negative number of GiB');
-  const gpus = integer(cell('gpu_request'), 'a non-negative integer number of GPUs', 0);
+  withinCap(cell('memory_request'), 'a non-negative number of GiB', Math.ceil(memGiB * GIB), GIB, ' bytes');
+  const gpus = integer(cell('gpu_request'), 'a non-negative integer number of GPUs', 0, Infinity);
+  // An extended resource is counted in thousandths, as the API rules read a manifest's.
+  withinCap(cell('gpu_request'), 'a non-negative integer number of GPUs', gpus * 1000, 1000, `m of ${opts['gpuResource'] as string}`, '', 0);
   const rdma = integer(cell('rdma_request'), 'an integer share of an RDMA NIC from 0 to 100', 0);
   if (rdma > 100) fail(cell('rdma_request'), 'an integer share of an RDMA NIC from 0 to 100');
   const diskGiB = nonNegativeNumber(cell('disk_request'), 'a non-negative number of GiB');
+  if (opts['disk'] === 'ephemeral-storage') withinCap(cell('disk_request'), 'a non-negative number of GiB', Math.ceil(diskGiB * GIB), GIB, ' bytes');
   const cap = integer(cell('max_instance_per_node'), 'a positive integer cap of the app\'s instances per node, or -1 (none)', -1);
   if (cap === 0) fail(cell('max_instance_per_node'), 'a positive integer cap of the app\'s instances per node, or -1 (none)');
   const created = cell('creation_time');

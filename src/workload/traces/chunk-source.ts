@@ -144,7 +144,8 @@ export class LineReader {
       this.buffered = parts;
       this.buffered.reverse();
     }
-    const text = (this.buffered.pop() as string).replace(/\r$/, '');
+    // Every CR before the LF: a line ending "\r\r\n" (a file converted to CRLF twice) is one line.
+    const text = (this.buffered.pop() as string).replace(/\r+$/, '');
     return { text, line: ++this.lineNo };
   }
 

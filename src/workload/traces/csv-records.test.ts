@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { CHUNK_BYTES, openChunks } from './chunk-source.js';
+import { CHUNK_BYTES, LineReader, openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
 import { tempTrace } from './testing.js';
 
@@ -78,6 +78,24 @@ test('CsvRecords ends rows at LF and CRLF alike, and numbers lines as sed and wc
   assert.deepEqual(recordsOf('a,b\rc,"d\re"\rf,g\r'), [['a', 'b', 1], ['c', 'd\re', 2], ['f', 'g', 4]]);
   // A file whose first line ends in CR alone (classic Mac OS) is read by CRs.
   assert.deepEqual(recordsOf('\ufeffa,b\rc,d\re,f\r'), [['a', 'b', 1], ['c', 'd', 2], ['e', 'f', 3]]);
+});
+
+test('CsvRecords reads a file converted to CRLF twice (lines ending \\r\\r\\n) by its LFs: sed -n numbers, no CR left in the last field', () => {
+  // /tmp/h22/odd/bt_crlf.csv: its first line's end (a CR, then a CR and an LF) made it a CR file,
+  // every line counted twice (the row `sed -n 4p` shows was reported at line 7).
+  assert.deepEqual(recordsOf('h1,h2\r\r\n1,2\r\r\n3,\r\r\n"5",x=y\r\r\n'), [['h1', 'h2', 1], ['1', '2', 2], ['3', '', 3], ['5', 'x=y', 4]]);
+  // Mixed with CRLF and LF lines after it.
+  assert.deepEqual(recordsOf('a,b\r\r\nc,d\r\ne,f\n'), [['a', 'b', 1], ['c', 'd', 2], ['e', 'f', 3]]);
+  // A first line with a stray CR inside it, then CRs and an LF, is still read by CRs (its first
+  // line ends in a CR alone).
+  assert.deepEqual(recordsOf('a,b\rc\r\r\n'), [['a', 'b', 1], ['c', 2]]);
+});
+
+test('The line readers (SWF, JSON Lines) take every CR before an LF off the line', () => {
+  const lines = new LineReader(openChunks(tempTrace('t.jsonl', '{"a": 1}\r\r\n{"b": 2}\r\n3\n'), 't.jsonl'));
+  const got: [string, number][] = [];
+  for (let l = lines.next(); l !== null; l = lines.next()) got.push([l.text, l.line]);
+  assert.deepEqual(got, [['{"a": 1}', 1], ['{"b": 2}', 2], ['3', 3]]);
 });
 
 test('CsvRecords numbers lines across chunks when CRs inside lines and CRLF pairs fall on chunk boundaries', () => {

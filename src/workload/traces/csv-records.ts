@@ -64,12 +64,21 @@ class LineCounter {
 
 /** How a file's lines end, from its first line: LF or CRLF, both accepted after it (an editor or
  * `sed` leaves a CRLF file with some LF lines: with csv-parse's own discovery of "\r\n", such a
- * line joined the next row), or CR alone (classic Mac OS), as csv-parse discovers it. */
+ * line joined the next row), or CR alone (classic Mac OS), as csv-parse discovers it. A line
+ * ending in several CRs and an LF ("\r\r\n": a file converted to CRLF twice) ends in an LF: the
+ * extra CRs are stray ones, which start no line (read as CR lines, each CR counted as a line
+ * end and the line numbers doubled), and trimming takes them off the last field. */
 function lineEnds(first: Buffer | null): { readonly delimiters: string[]; readonly byte: number } {
   const cr = first === null ? -1 : first.indexOf(13);
   const lf = first === null ? -1 : first.indexOf(10);
-  const crOnly = cr >= 0 && (lf < 0 || (cr < lf && lf !== cr + 1));
+  const crOnly = cr >= 0 && (lf < 0 || (cr < lf && !onlyCrs(first as Buffer, cr, lf)));
   return crOnly ? { delimiters: ['\r'], byte: 13 } : { delimiters: ['\r\n', '\n'], byte: 10 };
+}
+
+/** Whether b[from, to) is all CRs. */
+function onlyCrs(b: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 13) return false;
+  return true;
 }
 
 export class CsvRecords {

@@ -2,7 +2,7 @@
 // expected (messages shared by every format).
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { FieldError } from '../../api/field-error.js';
-import { parseNonNegativeInteger, parseNonNegativeMilli } from '../../api/quantity.js';
+import { parseNonNegativeInteger, parseNonNegativeMilli, QuantityRangeError } from '../../api/quantity.js';
 import { isDns1123Label, isDns1123Subdomain, isValidLabelKey, isValidLabelValue } from '../../api/labels.js';
 import { clipQuoted } from '../../api/yaml-source.js';
 import { TraceRowError } from './trace-types.js';
@@ -38,43 +38,69 @@ export function nonNegativeNumber(c: Cell, what: string): number {
   return v;
 }
 
-export function integer(c: Cell, what: string, min: number): number {
+/** An integer of at least `min`; one past `max` (at most the largest safe integer) is refused
+ * saying so: it is a valid number, too large. */
+export function integer(c: Cell, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = number(c, what);
-  if (!Number.isSafeInteger(v) || v < min) fail(c, what);
+  if (!Number.isInteger(v) || v < min) fail(c, what);
+  if (v > max) fail(c, `${what} at most ${max}`);
   return v;
+}
+
+/** The largest amount ksim counts a request in (its base units: milli-CPU, bytes, units; a
+ * quantity over it is refused, src/api/quantity.ts QuantityRangeError). */
+const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
+
+/** Checks what cell `c` asks: `amount` base units (`unit` follows the number: "m of CPU", "
+ * bytes"), `perUnit` (an integer) of them per unit of the cell's number. Over MAX_AMOUNT it is
+ * refused at the cell as the manifest readers refuse the quantity (a valid value, too large),
+ * naming the cell's own maximum (`decimals`: 0 for an integer cell) and, in `via`, how it
+ * converts ("at memoryUnit 512Gi"); it would otherwise fail when the pod is built, as an
+ * internal error. An integer cell read with integer(c, what, min, Infinity) comes here however
+ * large it is. */
+export function withinCap(c: Cell, what: string, amount: number, perUnit: number, unit: string, via = '', decimals = 3): void {
+  if (amount <= MAX_AMOUNT) return;
+  fail(c, `${what} at most ${maxOf(perUnit, decimals)} (${via === '' ? '' : `${via}; `}${MAX_AMOUNT}${unit} is the largest quantity ksim counts)`);
+}
+
+/** MAX_AMOUNT / perUnit rounded down to `decimals`, exactly ("9007199254740.991"). */
+function maxOf(perUnit: number, decimals: number): string {
+  const scaled = (BigInt(MAX_AMOUNT) * 10n ** BigInt(decimals)) / BigInt(perUnit);
+  if (decimals === 0) return String(scaled);
+  const s = String(scaled).padStart(decimals + 1, '0');
+  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`.replace(/\.?0+$/, '');
+}
+
+/** Parses a quantity cell: a malformed or negative one is refused with `expected`, one over the
+ * range ksim counts with the manifest readers' message (QuantityRangeError's). */
+function quantityCell<T>(c: Cell, parse: (text: string) => T, expected: string): T {
+  try {
+    return parse(c.text);
+  } catch (e) {
+    if (e instanceof QuantityRangeError) fail(c, e.expected);
+    if (e instanceof FieldError) fail(c, expected);
+    throw e;
+  }
 }
 
 /** A CPU quantity ("500m", "2"), returned as given after checking it. */
 export function cpuQuantity(c: Cell): string {
-  try {
-    parseNonNegativeMilli(c.text);
-  } catch (e) {
-    if (e instanceof FieldError) fail(c, 'a non-negative Kubernetes quantity such as 500m or 2');
-    throw e;
-  }
+  quantityCell(c, parseNonNegativeMilli, 'a non-negative Kubernetes quantity such as 500m or 2');
   return c.text;
 }
 
 /** A byte or count quantity ("1Gi", "512Mi", "2"). */
 export function integerQuantity(c: Cell): string {
-  try {
-    parseNonNegativeInteger(c.text);
-  } catch (e) {
-    if (e instanceof FieldError) fail(c, 'a non-negative Kubernetes quantity such as 512Mi, 2Gi or 1');
-    throw e;
-  }
+  quantityCell(c, parseNonNegativeInteger, 'a non-negative Kubernetes quantity such as 512Mi, 2Gi or 1');
   return c.text;
 }
 
 /** An extended resource quantity: a whole number (upstream ValidateResourceRequirements:
- * extended resources "must be an integer"). */
+ * extended resources "must be an integer"), counted in thousandths as the API rules read a
+ * manifest's (src/workload/api-rules.ts). */
 export function wholeQuantity(c: Cell): string {
-  try {
-    if (parseNonNegativeMilli(c.text) % 1000 !== 0) fail(c, 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)');
-  } catch (e) {
-    if (e instanceof FieldError) fail(c, 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)');
-    throw e;
-  }
+  const what = 'a whole non-negative quantity such as 1 or 2 (extended resources are counted in units)';
+  if (quantityCell(c, parseNonNegativeMilli, what) % 1000 !== 0) fail(c, what);
   return c.text;
 }
 

@@ -35,11 +35,13 @@ export const ksimCsv: TraceFormat = {
       if (header === null) throw new TraceRowError(1, 0, '', `a header row naming the columns (at least ${REQUIRED.join(', ')})`, 'an empty file');
       const index = readHeader(header.fields, header.line);
       const names = new PodNames();
+      const time = { field: 'time_s', column: (index.known.get('time_s') as number) + 1 };
+      const timeAt = () => time;
       return {
         next: () => {
           const r = records.next();
           if (r === null) return null;
-          return { kind: 'pod', ...readRow(r.fields, r.line, index, header.fields.length, names) };
+          return { kind: 'pod', timeAt, ...readRow(r.fields, r.line, index, header.fields.length, names) };
         },
         close: () => records.close(),
       };

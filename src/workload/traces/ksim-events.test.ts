@@ -41,3 +41,12 @@ test('unknown fields of an event\'s object are warned about at its line in the f
   const yaml = tempTrace('e.yaml', `at: 0\nop: apply\nobject: ${pod('')}\n`);
   assert.deepEqual((readAll('ksim-events', yaml) as { warnings?: readonly string[] }[]).map((i) => i.warnings), [['trace:3:124: object.spec.containers[0]: unknown field "resourcez" (did you mean "resources"?)']]);
 });
+
+test('a JSON Lines event cut short ends at the end of its line, not of the file (lines follow it)', () => {
+  // /tmp/h22/odd/ev_trunc.jsonl, line 11: it said "got the end of the file" with lines after it.
+  const ok = '{"at": 0, "op": "delete", "object": {"kind": "Pod", "metadata": {"name": "p"}}}';
+  assert.equal(rowError('ksim-events', 'e.jsonl', `${ok}\n{"at": 1, "op": "delete"\n${ok}\n`), 'line 2: expected valid JSON ("," or "}" after an object member), got the end of the line');
+  assert.equal(rowError('ksim-events', 'e.jsonl', `${ok}\n{"at": 1, "op": "del\n${ok}\n`), 'line 2: expected valid JSON (a closing quote), got the end of the line');
+  // Two values on one line.
+  assert.equal(rowError('ksim-events', 'e.jsonl', `${ok} {}\n`), 'line 1: expected valid JSON (the end of the line after the top-level value), got "{"');
+});

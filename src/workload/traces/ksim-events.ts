@@ -53,7 +53,7 @@ export const ksimEvents: TraceFormat = {
           let docs: YamlDoc[];
           try {
             // Named .json: each line is read as strict JSON (no YAML leniencies).
-            docs = parseYamlText(l.text, `${display}.json`);
+            docs = parseYamlText(l.text, `${display}.json`, 'line');
           } catch (e) {
             if (e instanceof InputError) throw new TraceRowError(l.line, e.column, '', e.expected, e.got);
             throw e;
@@ -85,6 +85,11 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
       }
       if (timeS < 0) throw d.error(['at'], 'a non-negative number of seconds or a duration such as 90s', JSON.stringify(at));
     } else throw d.error(['at'], 'a non-negative number of seconds or a duration such as 90s', describeValue(at));
+    // Where `at` is, for an out-of-order error (the document is parsed with positions only then).
+    const timeAt = () => {
+      const p = d.position(['at']);
+      return oneLine ? { field: 'at', column: p.column } : { field: 'at', column: p.column, line: p.line };
+    };
     const op = v['op'];
     if (op !== 'apply' && op !== 'delete') throw d.error(['op'], 'apply or delete', describeValue(op));
     const obj = v['object'];
@@ -95,20 +100,20 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
       if (typeof obj['kind'] !== 'string') throw d.error(['object', 'kind'], 'the kind of the object to delete', describeValue(obj['kind']));
       if (typeof name !== 'string' || !isDns1123Subdomain(name)) throw d.error(['object', 'metadata', 'name'], 'the name of the object to delete', describeValue(name));
       const ns = isObject(md) && typeof md['namespace'] === 'string' ? md['namespace'] : obj['kind'] === 'Node' ? '' : 'default';
-      return { kind: 'delete', timeS, line, object: { kind: obj['kind'], namespace: ns, name } };
+      return { kind: 'delete', timeS, line, timeAt, object: { kind: obj['kind'], namespace: ns, name } };
     }
     // Unknown fields are warned about, as in a scenario's manifests (one warning per event
     // with its first field; the replay counts them for the run's warnings).
     const warnings: string[] = [];
     const object = obj['kind'] === 'Node' ? readNode(d, ['object'], obj, warnings) : readManifest(d, ['object'], obj, { warnings });
-    if (warnings.length === 0) return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node };
+    if (warnings.length === 0) return { kind: 'apply', timeS, line, timeAt, object: object as WorkloadObject | Node };
     // A JSON Lines event is parsed alone (as "<file>.json", line 1): name its line in the file.
     const located = oneLine ? warnings.map((w) => w.replace(/^.*?\.json:1:/, `${d.file.replace(/\.json$/, '')}:${line}:`)) : warnings;
     // Unknown fields (what --strict refuses) apart from the reader's other warnings (a CronJob's
     // timeZone, onExitCodes rules not simulated), which only warn.
     const unknown = located.filter(isUnknownField);
     const notes = located.filter((w) => !isUnknownField(w));
-    return { kind: 'apply', timeS, line, object: object as WorkloadObject | Node, ...(unknown.length > 0 ? { warnings: unknown } : {}), ...(notes.length > 0 ? { notes } : {}) };
+    return { kind: 'apply', timeS, line, timeAt, object: object as WorkloadObject | Node, ...(unknown.length > 0 ? { warnings: unknown } : {}), ...(notes.length > 0 ? { notes } : {}) };
   } catch (e) {
     if (e instanceof InputError) throw new TraceRowError(oneLine ? line : e.line, e.column, e.path, e.expected, e.got);
     throw e;

@@ -16,11 +16,13 @@
 // 128 CPUs (podsPerJob one) or 128 nodes of 1 CPU (perProcessor) keeps the machine's size.
 import { parseNonNegativeInteger, parseNonNegativeMilli, formatMilliCpu } from '../../api/quantity.js';
 import { LineReader, openChunks } from './chunk-source.js';
-import { fail, integer, type Cell } from './fields.js';
+import { fail, integer, withinCap, type Cell } from './fields.js';
 import { bytesOption, cpuOption, enumOption } from './map-options.js';
-import { TraceRowError, type TraceFormat, type TraceItem } from './trace-types.js';
+import { TraceRowError, type FormatOptions, type TraceFormat, type TraceItem } from './trace-types.js';
 
 const UNKNOWN_RUN_TIME = 'job(s) with an unknown run time (-1)';
+const SUBMIT_TIME = { field: 'submit_time', column: 2 };
+const submitTimeAt = () => SUBMIT_TIME;
 
 const FIELDS = ['job_id', 'submit_time', 'wait_time', 'run_time', 'allocated_processors', 'average_cpu_time', 'used_memory', 'requested_processors', 'requested_time', 'requested_memory', 'status', 'user_id', 'group_id', 'executable_id', 'queue', 'partition', 'preceding_job', 'think_time'];
 
@@ -45,7 +47,7 @@ export const swf: TraceFormat = {
         for (let l = lines.next(); l !== null; l = lines.next()) {
           const text = l.text.trim();
           if (text === '' || text.startsWith(';')) continue;
-          return jobRow(text.split(/\s+/), l.line, cpuPerProcMilli, memPerProc, perProcessor, ids);
+          return jobRow(text.split(/\s+/), l.line, cpuPerProcMilli, memPerProc, perProcessor, ids, opts);
         }
         return null;
       },
@@ -54,7 +56,7 @@ export const swf: TraceFormat = {
   },
 };
 
-function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: number, perProcessor: boolean, ids: Map<number, number>): TraceItem {
+function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: number, perProcessor: boolean, ids: Map<number, number>, opts: FormatOptions): TraceItem {
   if (f.length !== 18) throw new TraceRowError(line, 0, '', '18 whitespace-separated fields (a Standard Workload Format job line)', `${f.length}`);
   const cell = (i: number): Cell => ({ text: f[i] as string, line, column: i + 1, field: FIELDS[i] as string });
   const id = integer(cell(0), 'a non-negative integer job id', 0);
@@ -67,15 +69,24 @@ function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: 
   };
   if (Number(f[3]) === -1) {
     take();
-    return { kind: 'leftOut', timeS: submit, line, column: 4, reason: UNKNOWN_RUN_TIME };
+    return { kind: 'leftOut', timeS: submit, line, timeAt: submitTimeAt, column: 4, reason: UNKNOWN_RUN_TIME };
   }
   const run = integer(cell(3), 'a non-negative integer run time (s), or -1 (unknown)', 0);
-  let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1);
-  if (procs <= 0) procs = integer(cell(7), `a positive number of requested processors (field 5, allocated, is ${procs === 0 ? '0' : 'unknown, -1'})`, 1);
+  let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1, perProcessor ? Number.MAX_SAFE_INTEGER : Infinity);
+  let procCell = cell(4);
+  if (procs <= 0) {
+    procCell = cell(7);
+    procs = integer(procCell, `a positive number of requested processors (field 5, allocated, is ${procs === 0 ? '0' : 'unknown, -1'})`, 1, perProcessor ? Number.MAX_SAFE_INTEGER : Infinity);
+  }
+  if (!perProcessor) {
+    // One pod asks them all: its requests must stay quantities ksim counts.
+    withinCap(procCell, 'a number of processors', cpuPerProcMilli * procs, cpuPerProcMilli, 'm of CPU', `at cpuPerProcessor ${opts['cpuPerProcessor'] as string}`, 0);
+    withinCap(procCell, 'a number of processors', memPerProc * procs, memPerProc, ' bytes', `at memoryPerProcessor ${opts['memoryPerProcessor'] as string}`, 0);
+  }
   take();
   const pods = perProcessor ? procs : 1;
   const perPod = perProcessor ? 1 : procs;
   const requests: Record<string, string> = { cpu: formatMilliCpu(cpuPerProcMilli * perPod) };
   if (memPerProc > 0) requests['memory'] = String(memPerProc * perPod);
-  return { kind: 'pod', timeS: submit, line, pod: { name: `job-${id}`, requests, durationS: run, deleteAtS: null, labels: { 'swf.ksim.io/processors': String(procs) }, ...(pods > 1 ? { count: pods } : {}) } };
+  return { kind: 'pod', timeS: submit, line, timeAt: submitTimeAt, pod: { name: `job-${id}`, requests, durationS: run, deleteAtS: null, labels: { 'swf.ksim.io/processors': String(procs) }, ...(pods > 1 ? { count: pods } : {}) } };
 }

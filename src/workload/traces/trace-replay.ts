@@ -303,8 +303,11 @@ export class TraceReplay {
   }
 }
 
+/** The error of a row earlier than the one before it, at the row's time field (as every other
+ * row error names its field and column), or at the row when the reader does not say where. */
 function outOfOrder(item: TraceItem, previousLine: number): TraceRowError {
-  return new TraceRowError(item.line, 0, '', `rows in time order (this row's time is before line ${previousLine}'s)`, `${item.timeS}`);
+  const at = item.timeAt?.();
+  return new TraceRowError(at?.line ?? item.line, at?.column ?? 0, at?.field ?? '', `rows in time order (this row's time is before line ${previousLine}'s)`, `${item.timeS}`);
 }
 
 /** --strict: the first unknown field of an object a trace applies, as bad input at its place

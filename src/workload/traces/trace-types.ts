@@ -55,14 +55,23 @@ export interface TracePod {
   readonly count?: number;
 }
 
-/** One row of a trace, in trace time. A `leftOut` row is well formed but has nothing to replay
+/** Where a row's time is, for the replay's out-of-order error (found only then): the field and
+ * its 1-based column, and its line when that is not the row's (a YAML event's `at`). */
+export interface TimeCell {
+  readonly field: string;
+  readonly column: number;
+  readonly line?: number;
+}
+
+/** One row of a trace, in trace time. `timeAt` says where its time is (readers of files that
+ * must be in time order give it). A `leftOut` row is well formed but has nothing to replay
  * (an SWF job whose run time is unknown): the replay counts it as filtered and warns once per
  * `reason` ("job(s) with ...") with the first one's place. */
 export type TraceItem =
-  | { readonly kind: 'pod'; readonly timeS: number; readonly line: number; readonly pod: TracePod }
-  | { readonly kind: 'leftOut'; readonly timeS: number; readonly line: number; readonly column: number; readonly reason: string }
-  | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly object: WorkloadObject | Node; readonly warnings?: readonly string[]; readonly notes?: readonly string[] }
-  | { readonly kind: 'delete'; readonly timeS: number; readonly line: number; readonly object: { readonly kind: string; readonly namespace: string; readonly name: string } };
+  | { readonly kind: 'pod'; readonly timeS: number; readonly line: number; readonly timeAt?: () => TimeCell; readonly pod: TracePod }
+  | { readonly kind: 'leftOut'; readonly timeS: number; readonly line: number; readonly timeAt?: () => TimeCell; readonly column: number; readonly reason: string }
+  | { readonly kind: 'apply'; readonly timeS: number; readonly line: number; readonly timeAt?: () => TimeCell; readonly object: WorkloadObject | Node; readonly warnings?: readonly string[]; readonly notes?: readonly string[] }
+  | { readonly kind: 'delete'; readonly timeS: number; readonly line: number; readonly timeAt?: () => TimeCell; readonly object: { readonly kind: string; readonly namespace: string; readonly name: string } };
 
 /** A stream of trace items in time order (a reader of a file that is not in time order orders
  * it itself, e.g. alibaba-2017's task table). next() throws TraceRowError for a malformed row; the
