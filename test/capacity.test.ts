@@ -143,6 +143,28 @@ test('a ratio target met with pods left unbound: stderr (with -q too), run.json 
   assert.deepEqual((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { warnings: string[] }).warnings, [warning]);
 });
 
+test('pods a trace deletes while they wait count as missing: 4 pods of 3 CPUs deleted at 100–103 s need 3 nodes of pool extra beside base\'s one, not 0 (3 never placed, none pending at the end)', () => {
+  // Before, missing read pods_unbound_end (0: the 3 pods were gone, not pending) and the replica
+  // shortfall (0: bare pods), so 0 nodes of extra "met missing=0" with 3 of 4 pods never placed.
+  const run = runScenario(loadScenario(repoPath('test/fixtures/capacity/trace-deleted.yaml')));
+  assert.deepEqual([run.summary.pods_submitted, run.summary.pods_bound, run.summary.pods_unbound_end, run.summary.pods_deleted_unbound], [4, 1, 0, 3]);
+  const dir = join(tempDir('ksim-capacity-deleted-'), 'out');
+  const r = ksim('capacity', 'test/fixtures/capacity/trace-deleted.yaml', '--nodes-for', 'extra', '-o', dir, '-q', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { count: number; warnings: string[]; probes: { count: number; met: boolean; target_value: number }[] };
+  assert.equal(j.count, 3);
+  // 1 node of extra places 2 of 4 (missing 2): its guess, 1 + 2 nodes, meets; 2 below it does not.
+  assert.deepEqual(j.probes.map((p) => [p.count, p.met, p.target_value]), [[1, false, 2], [2, false, 1], [3, true, 0]]);
+  assert.deepEqual(j.warnings, []);
+  // pending (pods_unbound_end) does not count them: 0 nodes meet it, and the answer says what it hides.
+  const p = ksim('capacity', 'test/fixtures/capacity/trace-deleted.yaml', '--nodes-for', 'extra', '--target', 'pending=0', '-o', join(dir, 'pending'), '-q', '--json');
+  assert.equal(p.status, 0, p.stderr);
+  const warning = "the answer, 0 nodes of pool extra, leaves 3 pods unplaced (pods_deleted_unbound 3, deleted before they were ever placed, in seed 1): pods_unbound_end=0 does not count pods deleted while they waited; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)";
+  assert.equal(p.stderr, `ksim: warning: ${warning}\n`);
+  const pj = JSON.parse(p.stdout) as { count: number; warnings: string[] };
+  assert.deepEqual([pj.count, pj.warnings], [0, [warning]]);
+});
+
 test('several targets: every pod placed and the pool at most 70 % requested at peak, tolerating a zone outage: 17 nodes (11 survivors hold 30 CPUs at 0.68; 16 leave 10 at 0.75)', () => {
   const dir = join(tempDir('ksim-capacity-targets-'), 'out');
   const targets = ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7', 'pool_memory_requested_peak_ratio<=0.7'];

@@ -478,6 +478,7 @@ function finishRun(parts: RunParts): RunResult {
     container_restarts: kubelets.containerRestarts,
     ...metrics.peakValues(),
     cost_per_hour: costPerHourOf(scenario, cluster),
+    pods_deleted_unbound: metrics.podsDeletedUnbound,
     ...parts.gpu?.summaryValues(),
   };
   const summaryColumns = columnsOf('summary.csv', { gpuSharing: parts.gpu !== null });
