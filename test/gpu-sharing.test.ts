@@ -2,7 +2,7 @@
 // does (map.replay: fgd), with each policy's scenario settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, runScenario, type RunResult } from '../src/index.js';
 import { repoPath } from '../src/testing/repo-paths.js';
@@ -109,6 +109,40 @@ test('a topUp below the list drops random pods until the GPU request fits it', (
   const arrived = Number(rows.at(-1)!['arrived_gpu_milli']);
   assert.ok(arrived <= 4000 && arrived > 2000, String(arrived));
   assert.ok(rows.every((r) => !String(r['pod']).includes('-tuned-')));
+});
+
+test('run.json counts the FGD replay truthfully: rows are the file\'s rows, the top-up\'s copies and the tune-down\'s drops apart, and a tune-down warns', () => {
+  // Before: the top-up's copies were counted as rows (the openb run: 10,828 rows for a file of
+  // 8,152), the rows dropped by the tune-down nowhere (10 rows read as 7), and a list cut to
+  // nothing warned "no rows after the header".
+  const counts = (r: RunResult) => r.traces!.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.rows_tuned_down, t.pods_topped_up, t.objects_submitted]);
+  const up = runScenario(loadScenario(scenario('BestFitScore', 'best')));
+  // 9 rows asking 6.3 GPUs, topped up to 130 % of 8: 3 copies (seed 7), 12 pods created.
+  assert.deepEqual(counts(up), [[9, 0, 0, 0, 3, 12]]);
+  assert.equal(up.summary['pods_submitted'], 12);
+  assert.deepEqual(up.warnings.filter((w) => w.includes('FGD replay')), []);
+  // topUp 0.5: the 6.3 GPUs are cut at random to at most 4: 4 of the 9 rows dropped, 5 replayed.
+  const down = runScenario(loadScenario(scenario('BestFitScore', 'best'), { set: ['workload[0].trace.map.topUp=0.5'] }));
+  assert.deepEqual(counts(down), [[9, 0, 0, 4, 0, 5]]);
+  assert.deepEqual(down.warnings.filter((w) => w.includes('FGD replay')), [
+    "trace openb: the FGD replay dropped 4 of its 9 row(s) at random, replaying 5: their GPU request, 6.3 GPUs, is above topUp 0.5 × the cluster's 8 GPUs = 4 GPUs, and the replay cuts the list until it is not (upstream simulator's tuneDownPods); counted in run.json's rows_tuned_down",
+  ]);
+  // One row asking 16 GPUs of a cluster of 8: the tune-down drops both rows; the file had rows.
+  const dir = tempDir('ksim-gpu-16-');
+  const file = scenario('BestFitScore', 'best');
+  writeFileSync(join(dir, 'pods.csv'), PODS.split('\n').slice(0, 2).join('\n') + '\np-big,8000,8192,16,1000,,LS,Running,1,100,1\n');
+  writeFileSync(join(dir, 'nodes.csv'), NODES);
+  writeFileSync(join(dir, 'scenario.yaml'), readFileSync(file, 'utf8'));
+  const none = runScenario(loadScenario(join(dir, 'scenario.yaml')));
+  assert.deepEqual(counts(none), [[2, 0, 0, 2, 0, 0]]);
+  assert.deepEqual(none.warnings.filter((w) => w.includes('pods.csv') || w.includes('FGD replay')), [
+    "trace openb: the FGD replay dropped 2 of its 2 row(s) at random, all of them, so no pod is replayed: their GPU request, 16.5 GPUs, is above topUp 1.3 × the cluster's 8 GPUs = 10.4 GPUs, and the replay cuts the list until it is not (upstream simulator's tuneDownPods); counted in run.json's rows_tuned_down",
+  ]);
+  // A run ended before the replay: the pods not replayed count as filtered (rows + copies =
+  // filtered + skipped + dropped + created).
+  const short = runScenario(loadScenario(scenario('BestFitScore', 'best'), { set: ['duration=350ms'] }));
+  // 350 ms at one pod per 100 ms: 4 of the 12 created, 8 filtered (9 + 3 = 8 + 0 + 0 + 4).
+  assert.deepEqual(counts(short), [[9, 8, 0, 0, 3, 4]]);
 });
 
 test('preemption frees GPU devices: a high-priority share evicts the low-priority pods whose devices it needs', () => {

@@ -73,7 +73,10 @@ export const alibabaGpu2023: TraceFormat = {
     if (ctx !== undefined && (fgd || existingGpuDevices(ctx.cluster).some((d) => d.resource === resource))) {
       const all = readAll(path, display, opts, !fgd);
       publishTypicalPods(all, ctx, resource, opts['modelLabel'] as string);
-      if (fgd) return listReader(fgdOrder(all, ctx, resource, opts['topUp'] as number, parseDuration(opts['podInterval'] as string) / 1e6));
+      if (fgd) {
+        const { items, counts } = fgdOrder(all, ctx, resource, opts['topUp'] as number, parseDuration(opts['podInterval'] as string) / 1e6);
+        return { ...listReader(items), replay: counts };
+      }
     }
     return openRows(path, display, opts);
   },
@@ -101,9 +104,9 @@ function readAll(path: string, display: string, opts: FormatOptions, lenient: bo
   return out;
 }
 
-function listReader(items: readonly TraceItem[]): TraceReader {
+function listReader(items: readonly TraceItem[]): TraceReader & { remaining(): number } {
   let i = 0;
-  return { next: () => items[i++] ?? null, close: () => {} };
+  return { next: () => items[i++] ?? null, close: () => {}, remaining: () => Math.max(0, items.length - i) };
 }
 
 function openRows(path: string, display: string, opts: FormatOptions): TraceReader {
