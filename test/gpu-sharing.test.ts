@@ -145,6 +145,20 @@ test('run.json counts the FGD replay truthfully: rows are the file\'s rows, the 
   assert.deepEqual(counts(short), [[9, 8, 0, 0, 3, 4]]);
 });
 
+test('Open-Gpu-Share enabled at filter or reserve but not both is refused before the run (exit 2): at filter alone three 600-milli shares were bound on a node of 2 GPUs with no device booked', () => {
+  const why = 'its Filter checks each GPU device for room and its Reserve books the device it picks: at filter alone no device is ever booked, so every share fits and devices are over-committed; at reserve alone nodes whose devices are full pass the filter and the cycle ends in an error at Reserve instead of trying another node';
+  const file = scenario('BestFitScore', 'best');
+  assert.throws(() => runScenario(loadScenario(file, { set: ['scheduler.config.profiles[0].plugins.reserve.enabled=[]'] })), (e: Error) => {
+    assert.equal(e.message, `${file}:18:37: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected Open-Gpu-Share enabled at filter and reserve alike: ${why}, got plugin "Open-Gpu-Share" enabled at filter but not at reserve`);
+    return true;
+  });
+  assert.throws(() => runScenario(loadScenario(file, { set: ['scheduler.config.profiles[0].plugins.filter.enabled=[]'] })), /plugins\.reserve\.enabled\[0\]\.name: expected Open-Gpu-Share enabled at filter and reserve alike: .*, got plugin "Open-Gpu-Share" enabled at reserve but not at filter$/);
+  // Through multiPoint, disabled at reserve: the same refusal, at its multiPoint entry.
+  assert.throws(() => runScenario(loadScenario(file, { set: ['scheduler.config.profiles[0].plugins.filter.enabled=[]', 'scheduler.config.profiles[0].plugins.multiPoint={"enabled":[{"name":"Open-Gpu-Share"}]}', 'scheduler.config.profiles[0].plugins.reserve={"disabled":[{"name":"Open-Gpu-Share"}]}'] })), /plugins\.multiPoint\.enabled\[0\]\.name: expected Open-Gpu-Share enabled at filter and reserve alike: .*, got plugin "Open-Gpu-Share" enabled at filter but not at reserve$/);
+  // At both (the scenario as written) it runs.
+  assert.equal(runScenario(loadScenario(file)).summary['pods_bound'] as number > 0, true);
+});
+
 test('preemption frees GPU devices: a high-priority share evicts the low-priority pods whose devices it needs', () => {
   // One node of 2 T4 devices, each holding a 600 milli-GPU low-priority pod; a priority-1000 pod
   // asking 700 milli-GPU fits on neither device until one low pod goes (upstream DefaultPreemption
