@@ -159,6 +159,53 @@ test('Open-Gpu-Share enabled at filter or reserve but not both is refused before
   assert.equal(runScenario(loadScenario(file)).summary['pods_bound'] as number > 0, true);
 });
 
+test('a snapshot pod naming a full device stays on it and the run warns, its share still on the books: the device counts full (allocated 1,600 of 2,000 arrived: 400 over device 1), where g was on no device before, unsaid', () => {
+  const dir = tempDir('ksim-gpu-snap-');
+  const pod = (name: string, milli: number, ann?: string) => `- apiVersion: v1
+  kind: Pod
+  metadata: { name: ${name}, namespace: default${ann === undefined ? '' : `, annotations: { alibaba.com/gpu-index: "${ann}" }`} }
+  spec:
+    nodeName: g2
+    containers: [{ name: c, image: x, resources: { requests: { cpu: "1", alibaba.com/gpu-milli: "${milli}" }, limits: { alibaba.com/gpu-milli: "${milli}" } } }]
+  status: { phase: Running }`;
+  writeFileSync(join(dir, 'cluster.yaml'), `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: { name: g2, labels: { kubernetes.io/hostname: g2 } }
+  status: { allocatable: { cpu: "16", memory: 64Gi, pods: "110", alibaba.com/gpu-milli: "2000" }, capacity: { cpu: "16", memory: 64Gi, pods: "110", alibaba.com/gpu-milli: "2000" } }
+${pod('d', 500)}
+${pod('f', 800, '1')}
+${pod('g', 600, '1')}
+`);
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: snap }
+duration: 1m
+cluster: { file: cluster.yaml }
+scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+    - plugins:
+        filter: { enabled: [{ name: Open-Gpu-Share }] }
+        reserve: { enabled: [{ name: Open-Gpu-Share }] }
+workload:
+- name: p
+  at: 1s
+  manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x, resources: { limits: { alibaba.com/gpu-milli: 100 } } }] } }
+`);
+  const r = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  assert.deepEqual(r.warnings.filter((w) => w.includes('gpu-index')), [
+    'pod default/g on node g2 (600 milli-GPU) names GPU device(s) "1" (alibaba.com/gpu-index), which had 200 milli-GPU left: ksim keeps it there as the snapshot has it, over-committing the device(s) by 400 milli-GPU: they count as full (gpu_allocation.csv\'s allocated_gpu_milli counts the device\'s 1000, not more) and have room again once 400 milli-GPU of the pods there has left',
+  ]);
+  // p's 100 goes to device 0 (500 left); device 1 is full, not 400 over its room for p.
+  const row = table(r, 'gpu_allocation.csv').rows[0]!;
+  assert.deepEqual([row['pod'], row['result'], row['gpu_index'], row['arrived_gpu_milli'], row['allocated_gpu_milli']], ['p', 'bound', '0', 2000, 1600]);
+});
+
 test('preemption frees GPU devices: a high-priority share evicts the low-priority pods whose devices it needs', () => {
   // One node of 2 T4 devices, each holding a 600 milli-GPU low-priority pod; a priority-1000 pod
   // asking 700 milli-GPU fits on neither device until one low pod goes (upstream DefaultPreemption
