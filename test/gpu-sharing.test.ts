@@ -73,7 +73,7 @@ test('the FGD replay tops the list up to 130 % of GPU capacity and writes one gp
     assert.ok(Number(row['allocated_gpu_milli']) <= 8000);
     if (row['result'] === 'bound' && Number(row['pod_gpu_milli']) > 0) assert.match(String(row['gpu_index']), /^\d(-\d)*$/);
   }
-  // Pods not placed are deleted before the next one arrives (no retries): none is left pending.
+  // Pods not placed are deleted before the next one arrives: none is left pending.
   assert.equal(r.summary['pods_unbound_end'], 0);
   assert.deepEqual(Object.keys(r.summary).slice(-3), ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct']);
 });

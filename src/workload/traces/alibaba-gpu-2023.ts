@@ -62,7 +62,7 @@ export const alibabaGpu2023: TraceFormat = {
     gpuMilliResource: extendedResourceOption('extended resource counting thousandths of a GPU', 'alibaba.com/gpu-milli'),
     modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),
     times: enumOption('trace: created at creation_time, deleted at deletion_time; ignore: all at 0 s in file order, never deleted', ['trace', 'ignore']),
-    replay: enumOption('stream: the rows as `times` says; fgd: the FGD paper\'s replay (seeded shuffle, top-up to topUp × GPU capacity, one pod per podInterval, never deleted, no retries)', ['stream', 'fgd']),
+    replay: enumOption('stream: the rows as `times` says; fgd: the FGD paper\'s replay (seeded shuffle, top-up to topUp × GPU capacity, one pod per podInterval, never deleted, one not placed within its interval deleted)', ['stream', 'fgd']),
     topUp: numberOption('replay: fgd: pods are added (drawn with replacement) or dropped until their GPU request is this × the cluster\'s GPU capacity', 1.3, 0, 100),
     podInterval: durationOption('replay: fgd: time between two pods (each is placed or given up before the next)', '100ms'),
   },

@@ -5,7 +5,8 @@
 // request is below `topUp` × the cluster's GPU capacity, pods drawn with replacement from the
 // list (named <name>-tuned-<i>) are appended (above it, random pods are dropped); then created
 // one every `interval`, never deleted, each deleted if not placed when the next one arrives
-// (no retries). The list's typical pod shapes are published for FGDScore.
+// (the scheduler's queue may try it again meanwhile; nothing has freed room, so a retry cannot
+// place it). The list's typical pod shapes are published for FGDScore.
 import type { TracePod, TraceItem, ReplayContext, ReplayCounts } from './trace-types.js';
 import { existingGpuDevices, gpuDevicesOf } from '../../cluster/gpu-devices.js';
 import { TypicalPods, type PodShape } from '../../cluster/gpu-fragmentation.js';

@@ -254,7 +254,7 @@ export class TraceReplay {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
       const objects = objectsForRow(item.pod, this.entry, this.spec.template, runUs, this.containers);
       const job = objects.job;
-      // No retries (giveUpAtS): a pod still unplaced that long after its creation committed is
+      // The FGD replay's give-up (giveUpAtS): a pod still unplaced that long after its creation committed is
       // deleted (timed from the commit, so a slow API write does not eat the scheduler's turn).
       const giveUpUs = item.pod.giveUpAtS === undefined ? null : this.durationUs(item.pod.giveUpAtS - item.timeS);
       const onCreated = giveUpUs === null ? undefined : (pi: PodInfo | null) => { if (pi !== null) this.giveUpUnplaced(pi, giveUpUs); };
@@ -326,7 +326,7 @@ export class TraceReplay {
     const at = this.sim.now + afterUs;
     if (at > this.endUs) return;
     this.sim.scheduleAt(at, 'trace.give-up', p.key, () => {
-      if (!p.deleted && p.nodeName === null && !p.terminating) this.api.deletePod(p, 'not placed before the next pod (no retries)');
+      if (!p.deleted && p.nodeName === null && !p.terminating) this.api.deletePod(p, 'not placed before the next pod (the FGD replay gives up on it)');
     });
   }
 
