@@ -50,6 +50,27 @@ test('--cluster: the explain example cluster takes 3 on node-a (4 − 1 CPU), 2 
   assert.match(r.stdout, /^total +5 +0\/3 nodes are available: 1 node\(s\) had untolerated taint\(s\), 2 Insufficient cpu\.$/m);
 });
 
+test('--cluster --config: a profile enabling Open-Gpu-Share counts GPU shares device by device (3 of 500 milli, not the 4 the pooled milli-GPUs hold), and without it the answer says it counted them pooled', () => {
+  const args = ['capacity', '--cluster', 'test/fixtures/capacity/gpu-cluster.yaml', '--pod', 'test/fixtures/capacity/pod-gpu500.yaml'];
+  // Pooled, NodeResourcesFit sees g1's 700 milli-GPU left (4,000 − 3,300): 1; g2's 1,500: 3.
+  const pooled = ksim(...args, '--json');
+  assert.equal(pooled.status, 0, pooled.stderr);
+  assert.deepEqual((JSON.parse(pooled.stdout) as { nodes: { fits: number }[] }).nodes.map((n) => n.fits), [1, 3]);
+  assert.equal(pooled.stderr, 'ksim: warning: profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be counted where no single GPU has the room; --config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve) counts per device\n');
+  // By device: no device of g1 has 500 left (300, 0, 0, 400); g2's two take 1 and 2.
+  const r = ksim(...args, '--config', 'test/fixtures/capacity/gpu-share-config.yaml', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const j = JSON.parse(r.stdout) as { total: number; nodes: { node: string; fits: number; plugin: string; reason: string }[] };
+  assert.equal(j.total, 3);
+  assert.deepEqual(j.nodes.map((n) => [n.node, n.fits, n.plugin, n.reason]), [['g1', 0, 'Open-Gpu-Share', 'node(s) had no GPU device with 500 milli-GPU free'], ['g2', 3, 'NodeResourcesFit', 'Insufficient alibaba.com/gpu-milli']]);
+  // --config belongs to --cluster: a scenario has its own scheduler.config; and it is one file.
+  const bad = ksim('capacity', 'scenarios/capacity.yaml', '--pod', POD, '--config', 'test/fixtures/capacity/gpu-share-config.yaml');
+  assert.deepEqual([bad.status, bad.stderr], [2, 'ksim: --config: expected --cluster SNAPSHOT with it (a SCENARIO schedules with its own scheduler.config; --set changes it), got --config with a SCENARIO\n']);
+  const key = ksim(...args, '--config-key', 'cfg');
+  assert.deepEqual([key.status, key.stderr], [2, 'ksim: --config-key: expected --config FILE with it (it says which part of that file holds the configuration), got --config-key without --config\n']);
+});
+
 test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 meets) and run.json, and --json gives the same answer', () => {
   const dir = join(tempDir('ksim-capacity-'), 'out');
   const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', dir, '--json', '-q');
@@ -141,6 +162,28 @@ test('a ratio target met with pods left unbound: stderr (with -q too), run.json 
   assert.equal(r.stderr, `ksim: warning: ${warning}\n`);
   assert.deepEqual((JSON.parse(r.stdout) as { count: number; warnings: string[] }).warnings, [warning]);
   assert.deepEqual((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { warnings: string[] }).warnings, [warning]);
+});
+
+test('pods a trace deletes while they wait count as missing: 4 pods of 3 CPUs deleted at 100–103 s need 3 nodes of pool extra beside base\'s one, not 0 (3 never placed, none pending at the end)', () => {
+  // Before, missing read pods_unbound_end (0: the 3 pods were gone, not pending) and the replica
+  // shortfall (0: bare pods), so 0 nodes of extra "met missing=0" with 3 of 4 pods never placed.
+  const run = runScenario(loadScenario(repoPath('test/fixtures/capacity/trace-deleted.yaml')));
+  assert.deepEqual([run.summary.pods_submitted, run.summary.pods_bound, run.summary.pods_unbound_end, run.summary.pods_deleted_unbound], [4, 1, 0, 3]);
+  const dir = join(tempDir('ksim-capacity-deleted-'), 'out');
+  const r = ksim('capacity', 'test/fixtures/capacity/trace-deleted.yaml', '--nodes-for', 'extra', '-o', dir, '-q', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { count: number; warnings: string[]; probes: { count: number; met: boolean; target_value: number }[] };
+  assert.equal(j.count, 3);
+  // 1 node of extra places 2 of 4 (missing 2): its guess, 1 + 2 nodes, meets; 2 below it does not.
+  assert.deepEqual(j.probes.map((p) => [p.count, p.met, p.target_value]), [[1, false, 2], [2, false, 1], [3, true, 0]]);
+  assert.deepEqual(j.warnings, []);
+  // pending (pods_unbound_end) does not count them: 0 nodes meet it, and the answer says what it hides.
+  const p = ksim('capacity', 'test/fixtures/capacity/trace-deleted.yaml', '--nodes-for', 'extra', '--target', 'pending=0', '-o', join(dir, 'pending'), '-q', '--json');
+  assert.equal(p.status, 0, p.stderr);
+  const warning = "the answer, 0 nodes of pool extra, leaves 3 pods unplaced (pods_deleted_unbound 3, deleted before they were ever placed, in seed 1): pods_unbound_end=0 does not count pods deleted while they waited; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)";
+  assert.equal(p.stderr, `ksim: warning: ${warning}\n`);
+  const pj = JSON.parse(p.stdout) as { count: number; warnings: string[] };
+  assert.deepEqual([pj.count, pj.warnings], [0, [warning]]);
 });
 
 test('several targets: every pod placed and the pool at most 70 % requested at peak, tolerating a zone outage: 17 nodes (11 survivors hold 30 CPUs at 0.68; 16 leave 10 at 0.75)', () => {

@@ -2,7 +2,7 @@
 // does (map.replay: fgd), with each policy's scenario settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, runScenario, type RunResult } from '../src/index.js';
 import { repoPath } from '../src/testing/repo-paths.js';
@@ -73,7 +73,7 @@ test('the FGD replay tops the list up to 130 % of GPU capacity and writes one gp
     assert.ok(Number(row['allocated_gpu_milli']) <= 8000);
     if (row['result'] === 'bound' && Number(row['pod_gpu_milli']) > 0) assert.match(String(row['gpu_index']), /^\d(-\d)*$/);
   }
-  // Pods not placed are deleted before the next one arrives (no retries): none is left pending.
+  // Pods not placed are deleted before the next one arrives: none is left pending.
   assert.equal(r.summary['pods_unbound_end'], 0);
   assert.deepEqual(Object.keys(r.summary).slice(-3), ['gpu_unallocated_at_100_pct', 'gpu_unallocated_at_130_pct', 'gpu_fragmentation_at_100_pct']);
 });
@@ -109,6 +109,101 @@ test('a topUp below the list drops random pods until the GPU request fits it', (
   const arrived = Number(rows.at(-1)!['arrived_gpu_milli']);
   assert.ok(arrived <= 4000 && arrived > 2000, String(arrived));
   assert.ok(rows.every((r) => !String(r['pod']).includes('-tuned-')));
+});
+
+test('run.json counts the FGD replay truthfully: rows are the file\'s rows, the top-up\'s copies and the tune-down\'s drops apart, and a tune-down warns', () => {
+  // Before: the top-up's copies were counted as rows (the openb run: 10,828 rows for a file of
+  // 8,152), the rows dropped by the tune-down nowhere (10 rows read as 7), and a list cut to
+  // nothing warned "no rows after the header".
+  const counts = (r: RunResult) => r.traces!.map((t) => [t.rows, t.rows_filtered, t.rows_skipped, t.rows_tuned_down, t.pods_topped_up, t.objects_submitted]);
+  const up = runScenario(loadScenario(scenario('BestFitScore', 'best')));
+  // 9 rows asking 6.3 GPUs, topped up to 130 % of 8: 3 copies (seed 7), 12 pods created.
+  assert.deepEqual(counts(up), [[9, 0, 0, 0, 3, 12]]);
+  assert.equal(up.summary['pods_submitted'], 12);
+  assert.deepEqual(up.warnings.filter((w) => w.includes('FGD replay')), []);
+  // topUp 0.5: the 6.3 GPUs are cut at random to at most 4: 4 of the 9 rows dropped, 5 replayed.
+  const down = runScenario(loadScenario(scenario('BestFitScore', 'best'), { set: ['workload[0].trace.map.topUp=0.5'] }));
+  assert.deepEqual(counts(down), [[9, 0, 0, 4, 0, 5]]);
+  assert.deepEqual(down.warnings.filter((w) => w.includes('FGD replay')), [
+    "trace openb: the FGD replay dropped 4 of its 9 row(s) at random, replaying 5: their GPU request, 6.3 GPUs, is above topUp 0.5 × the cluster's 8 GPUs = 4 GPUs, and the replay cuts the list until it is not (upstream simulator's tuneDownPods); counted in run.json's rows_tuned_down",
+  ]);
+  // One row asking 16 GPUs of a cluster of 8: the tune-down drops both rows; the file had rows.
+  const dir = tempDir('ksim-gpu-16-');
+  const file = scenario('BestFitScore', 'best');
+  writeFileSync(join(dir, 'pods.csv'), PODS.split('\n').slice(0, 2).join('\n') + '\np-big,8000,8192,16,1000,,LS,Running,1,100,1\n');
+  writeFileSync(join(dir, 'nodes.csv'), NODES);
+  writeFileSync(join(dir, 'scenario.yaml'), readFileSync(file, 'utf8'));
+  const none = runScenario(loadScenario(join(dir, 'scenario.yaml')));
+  assert.deepEqual(counts(none), [[2, 0, 0, 2, 0, 0]]);
+  assert.deepEqual(none.warnings.filter((w) => w.includes('pods.csv') || w.includes('FGD replay')), [
+    "trace openb: the FGD replay dropped 2 of its 2 row(s) at random, all of them, so no pod is replayed: their GPU request, 16.5 GPUs, is above topUp 1.3 × the cluster's 8 GPUs = 10.4 GPUs, and the replay cuts the list until it is not (upstream simulator's tuneDownPods); counted in run.json's rows_tuned_down",
+  ]);
+  // A run ended before the replay: the pods not replayed count as filtered (rows + copies =
+  // filtered + skipped + dropped + created).
+  const short = runScenario(loadScenario(scenario('BestFitScore', 'best'), { set: ['duration=350ms'] }));
+  // 350 ms at one pod per 100 ms: 4 of the 12 created, 8 filtered (9 + 3 = 8 + 0 + 0 + 4).
+  assert.deepEqual(counts(short), [[9, 8, 0, 0, 3, 4]]);
+});
+
+test('Open-Gpu-Share enabled at filter or reserve but not both is refused before the run (exit 2): at filter alone three 600-milli shares were bound on a node of 2 GPUs with no device booked', () => {
+  const why = 'its Filter checks each GPU device for room and its Reserve books the device it picks: at filter alone no device is ever booked, so every share fits and devices are over-committed; at reserve alone nodes whose devices are full pass the filter and the cycle ends in an error at Reserve instead of trying another node';
+  const file = scenario('BestFitScore', 'best');
+  assert.throws(() => runScenario(loadScenario(file, { set: ['scheduler.config.profiles[0].plugins.reserve.enabled=[]'] })), (e: Error) => {
+    assert.equal(e.message, `${file}:18:37: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected Open-Gpu-Share enabled at filter and reserve alike: ${why}, got plugin "Open-Gpu-Share" enabled at filter but not at reserve`);
+    return true;
+  });
+  assert.throws(() => runScenario(loadScenario(file, { set: ['scheduler.config.profiles[0].plugins.filter.enabled=[]'] })), /plugins\.reserve\.enabled\[0\]\.name: expected Open-Gpu-Share enabled at filter and reserve alike: .*, got plugin "Open-Gpu-Share" enabled at reserve but not at filter$/);
+  // Through multiPoint, disabled at reserve: the same refusal, at its multiPoint entry.
+  assert.throws(() => runScenario(loadScenario(file, { set: ['scheduler.config.profiles[0].plugins.filter.enabled=[]', 'scheduler.config.profiles[0].plugins.multiPoint={"enabled":[{"name":"Open-Gpu-Share"}]}', 'scheduler.config.profiles[0].plugins.reserve={"disabled":[{"name":"Open-Gpu-Share"}]}'] })), /plugins\.multiPoint\.enabled\[0\]\.name: expected Open-Gpu-Share enabled at filter and reserve alike: .*, got plugin "Open-Gpu-Share" enabled at filter but not at reserve$/);
+  // At both (the scenario as written) it runs.
+  assert.equal(runScenario(loadScenario(file)).summary['pods_bound'] as number > 0, true);
+});
+
+test('a snapshot pod naming a full device stays on it and the run warns, its share still on the books: the device counts full (allocated 1,600 of 2,000 arrived: 400 over device 1), where g was on no device before, unsaid', () => {
+  const dir = tempDir('ksim-gpu-snap-');
+  const pod = (name: string, milli: number, ann?: string) => `- apiVersion: v1
+  kind: Pod
+  metadata: { name: ${name}, namespace: default${ann === undefined ? '' : `, annotations: { alibaba.com/gpu-index: "${ann}" }`} }
+  spec:
+    nodeName: g2
+    containers: [{ name: c, image: x, resources: { requests: { cpu: "1", alibaba.com/gpu-milli: "${milli}" }, limits: { alibaba.com/gpu-milli: "${milli}" } } }]
+  status: { phase: Running }`;
+  writeFileSync(join(dir, 'cluster.yaml'), `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: { name: g2, labels: { kubernetes.io/hostname: g2 } }
+  status: { allocatable: { cpu: "16", memory: 64Gi, pods: "110", alibaba.com/gpu-milli: "2000" }, capacity: { cpu: "16", memory: 64Gi, pods: "110", alibaba.com/gpu-milli: "2000" } }
+${pod('d', 500)}
+${pod('f', 800, '1')}
+${pod('g', 600, '1')}
+`);
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: snap }
+duration: 1m
+cluster: { file: cluster.yaml }
+scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+    - plugins:
+        filter: { enabled: [{ name: Open-Gpu-Share }] }
+        reserve: { enabled: [{ name: Open-Gpu-Share }] }
+workload:
+- name: p
+  at: 1s
+  manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x, resources: { limits: { alibaba.com/gpu-milli: 100 } } }] } }
+`);
+  const r = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+  assert.deepEqual(r.warnings.filter((w) => w.includes('gpu-index')), [
+    'pod default/g on node g2 (600 milli-GPU) names GPU device(s) "1" (alibaba.com/gpu-index), which had 200 milli-GPU left: ksim keeps it there as the snapshot has it, over-committing the device(s) by 400 milli-GPU: they count as full (gpu_allocation.csv\'s allocated_gpu_milli counts the device\'s 1000, not more) and have room again once 400 milli-GPU of the pods there has left',
+  ]);
+  // p's 100 goes to device 0 (500 left); device 1 is full, not 400 over its room for p.
+  const row = table(r, 'gpu_allocation.csv').rows[0]!;
+  assert.deepEqual([row['pod'], row['result'], row['gpu_index'], row['arrived_gpu_milli'], row['allocated_gpu_milli']], ['p', 'bound', '0', 2000, 1600]);
 });
 
 test('preemption frees GPU devices: a high-priority share evicts the low-priority pods whose devices it needs', () => {

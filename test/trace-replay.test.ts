@@ -58,7 +58,7 @@ test('trace rows arrive at their times, run their duration and are deleted at de
   assert.equal(at(rows, 'b', 'terminated'), '8');
   const b = r.tables.find((x) => x.file === 'pods.csv')!.rows.find((p) => p['name'] === 'b')!;
   assert.equal(Math.round(Number(b['deleted_s'])), 8);
-  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_skipped: 0, objects_submitted: 5, first_skipped: '', unknown_fields: 0, first_unknown_field: '' }]);
+  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_skipped: 0, rows_tuned_down: 0, pods_topped_up: 0, objects_submitted: 5, first_skipped: '', unknown_fields: 0, first_unknown_field: '' }]);
   assert.equal(r.summary['pods_submitted'], 5);
 });
 

@@ -180,7 +180,7 @@ test('a guess that brings no progress is dropped for doubling: 2 pods no node of
 
 test('a plateau needs a failing probe and one with four times its nodes doing no better; runs that did not happen do not count', () => {
   const t = parseTarget('missing=0');
-  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValues: [value], deciding: 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 0, unboundRun: 'seed 1' });
+  const probe = (count: number, met: boolean, value: number, runs = 1): Probe => ({ count, met, round: 1, runs, runsMet: met ? runs : 0, targetValues: [value], deciding: 0, targetValue: value, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 0, unboundRun: 'seed 1', deletedUnbound: 0, deletedUnboundRun: 'seed 1' });
   assert.equal(findPlateau(t, [probe(8, false, 5), probe(16, false, 5), probe(24, false, 5)]), null, 'only 3× the nodes');
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 5)])?.to.count, 32);
   assert.deepEqual(findPlateau(t, [probe(8, false, 5), probe(32, false, 6)])?.to.count, 32, 'worse is no better');
@@ -512,7 +512,7 @@ test('several targets: a larger count does no better when no target the smaller 
   assert.equal(noBetter(targets, [0, 0.75], [2, 0.75]), false, 'missing 2 → 0 is progress, the ratio staying');
   assert.equal(noBetter(targets, [5, 0.3], [5, 1]), false, 'the ratio 1 → 0.3 is progress');
   assert.equal(noBetter(targets, [5, 0.2], [5, 0.3]), true, 'the ratio was met already: missing stays at 5');
-  const probe = (count: number, values: number[]): Probe => ({ count, met: false, round: 1, runs: 1, runsMet: 0, targetValues: values, deciding: 0, targetValue: values[0] as number, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 5, unboundRun: 'seed 1' });
+  const probe = (count: number, values: number[]): Probe => ({ count, met: false, round: 1, runs: 1, runsMet: 0, targetValues: values, deciding: 0, targetValue: values[0] as number, worstRun: 'seed 1', cpuHeadroom: 0, memoryHeadroom: 0, extendedHeadroom: {}, costPerHour: null, unboundEnd: 5, unboundRun: 'seed 1', deletedUnbound: 0, deletedUnboundRun: 'seed 1' });
   // Pods pinned to another pool: missing stays at 5 whatever the count; the ratio falls and is met from 32.
   assert.equal(findPlateau(targets, [probe(8, [5, 1]), probe(32, [5, 0.3])]), null);
   const plateau = findPlateau(targets, [probe(8, [5, 1]), probe(32, [5, 0.3]), probe(128, [5, 0.1])]);
@@ -522,6 +522,23 @@ test('several targets: a larger count does no better when no target the smaller 
   assert.match(text, /^More nodes of pool general do not help missing=0 and pool_cpu_requested_peak_ratio<=0\.8, seed 1: missing 5 at 32 nodes, 5 at 128; the search stopped\.$/m);
   assert.match(text, /^count {2}met {2}round {2}runs met {2}missing {2}pool_cpu_requested_peak_ratio {2}worst run/m);
   assert.match(text, /^32 {5}no {3}1 {6}0\/1 {7}5 {8}0\.3 /m);
+});
+
+test('missing counts the pods deleted before they were ever placed, on top of the larger of the pending pods and the replica shortfall', () => {
+  const missing = parseTarget('missing=0');
+  // A trace's pods deleted while pending: none pending at the end, no controller short, 54 never placed.
+  assert.equal(metricValue(missing, { pods_unbound_end: 0, replicas_desired_end: 0, replicas_ready_end: 0, pods_deleted_unbound: 54 }), 54);
+  // 2 replicas pending (also 2 of the 5 short: counted once), 3 stranded on dead nodes, 4 bare pods gone unplaced.
+  assert.equal(metricValue(missing, { pods_unbound_end: 2, replicas_desired_end: 10, replicas_ready_end: 5, pods_deleted_unbound: 4 }), 9);
+  const answer = { count: 0, unboundEnd: 2, unboundRun: 'seed 1', deletedUnbound: 3, deletedUnboundRun: 'seed 2' } as Probe;
+  assert.deepEqual(unboundWarning('general', parseTarget('missing=0'), answer), []);
+  assert.deepEqual(unboundWarning('general', parseTarget('pods_deleted_unbound=0'), { ...answer, unboundEnd: 0 }), []);
+  assert.deepEqual(unboundWarning('general', parseTarget('pending=0'), answer), [
+    "the answer, 0 nodes of pool general, leaves 3 pods unplaced (pods_deleted_unbound 3, deleted before they were ever placed, in seed 2): pods_unbound_end=0 does not count pods deleted while they waited; --target missing=0 sizes the pool to place every pod (its table gives the pool's headroom, 1 − its requested ratio, at each count)",
+  ]);
+  assert.deepEqual(unboundWarning('general', parseTargets(['pool_cpu_requested_peak_ratio<=0.8', 'pool_memory_requested_peak_ratio<=0.8']), answer), [
+    "the answer, 0 nodes of pool general, leaves 5 pods unplaced (pods_unbound_end 2 in seed 1; pods_deleted_unbound 3, deleted before they were ever placed, in seed 2): pool_cpu_requested_peak_ratio<=0.8 and pool_memory_requested_peak_ratio<=0.8 count bound pods only; another --target missing=0 sizes the pool to place every pod too (its table gives the pool's headroom, 1 − its requested ratio, at each count)",
+  ]);
 });
 
 test('several targets none of which counts unbound pods: the warning names them all', () => {

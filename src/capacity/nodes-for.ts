@@ -131,6 +131,10 @@ export interface Probe {
    * that left them (NaN, '': none ran). */
   readonly unboundEnd: number;
   readonly unboundRun: string;
+  /** The most pods deleted before they were ever placed (pods_deleted_unbound) over its runs,
+   * and the first run that lost them (NaN, '': none ran). */
+  readonly deletedUnbound: number;
+  readonly deletedUnboundRun: string;
 }
 
 export interface NodesForResult {
@@ -312,23 +316,34 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   };
 }
 
-/** Targets that count the pods left unbound: any other (a requested ratio, a latency) is met
- * with pods pending, which only count once bound. */
+/** Targets that count the pods left unbound at the end: any other (a requested ratio, a
+ * latency) is met with pods pending, which only count once bound. */
 const COUNTS_UNBOUND = ['missing', 'pods_unbound_end'];
+/** Targets that count the pods deleted before they were ever placed (`pending` does not: they
+ * are gone at the end, not pending). */
+const COUNTS_DELETED_UNBOUND = ['missing', 'pods_deleted_unbound'];
 
-/** The answer's runs leave pods unbound while no target counts them (a
- * cpu_requested_peak_ratio<=0.8 that 0 nodes of a pool meet, its pods all pending): said, since
- * the answer reads as enough nodes. */
+/** The answer's runs leave pods unplaced while no target counts them: pods still unbound at the
+ * end (a cpu_requested_peak_ratio<=0.8 that 0 nodes of a pool meet, its pods all pending), or
+ * pods deleted while they waited (`pending=0` met by a trace whose pods leave at their deletion
+ * time whether placed or not): said, since the answer reads as enough nodes. */
 export function unboundWarning(pool: string, target: Target | readonly Target[], answer: Probe): string[] {
   const targets = targetList(target);
-  if (targets.some((t) => COUNTS_UNBOUND.includes(t.metric)) || !(answer.unboundEnd > 0)) return [];
-  const n = answer.unboundEnd;
+  const live = targets.some((t) => COUNTS_UNBOUND.includes(t.metric)) || !(answer.unboundEnd > 0) ? 0 : answer.unboundEnd;
+  const gone = targets.some((t) => COUNTS_DELETED_UNBOUND.includes(t.metric)) || !((answer.deletedUnbound ?? 0) > 0) ? 0 : answer.deletedUnbound;
+  if (live === 0 && gone === 0) return [];
+  const n = live + gone;
+  const where = [
+    ...(live > 0 ? [`pods_unbound_end ${live} in ${answer.unboundRun}`] : []),
+    ...(gone > 0 ? [`pods_deleted_unbound ${gone}, deleted before they were ever placed, in ${answer.deletedUnboundRun}`] : []),
+  ].join('; ');
+  const counts = gone > 0 && live === 0 ? 'does not count pods deleted while they waited' : 'counts bound pods only';
   const fix = targets.length === 1 ? '--target missing=0 sizes the pool to place every pod' : 'another --target missing=0 sizes the pool to place every pod too';
-  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (pods_unbound_end ${n} in ${answer.unboundRun}): ${targetsText(targets)} count${targets.length === 1 ? 's' : ''} bound pods only; ${fix} (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
+  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (${where}): ${targetsText(targets)} ${targets.length === 1 ? counts : counts.replace(/^(does|counts)/, (w) => (w === 'does' ? 'do' : 'count'))}; ${fix} (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
 }
 
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
-  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValues: [], deciding: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c), unboundEnd: Number.NaN, unboundRun: '' };
+  return { count: c, met: false, round, runs: 0, runsMet: 0, targetValues: [], deciding: 0, targetValue: Number.NaN, worstRun: `${why}: not run`, cpuHeadroom: Number.NaN, memoryHeadroom: Number.NaN, extendedHeadroom: {}, costPerHour: costAt(f, c), unboundEnd: Number.NaN, unboundRun: '', deletedUnbound: Number.NaN, deletedUnboundRun: '' };
 }
 
 /** Σ costPerHour of the cluster with `c` nodes in the pool (null: no pool has a cost). */
@@ -447,7 +462,9 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
   const tasks: ProbeTask[] = counts.flatMap((c) => seeds.map((seed) => ({ scenario: o.scenario, seed, set: [...(o.set ?? []), countSet(c)], label: `${o.pool}=${c}${seeds.length > 1 ? ` seed ${seed}` : ''}`, durationUs: f.durationUs })));
   o.onBatch?.({ round, kind: 'fault-free', tasks });
   const rows = await o.runner(tasks);
-  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly lostShare: number }
+  /** unbound: the pods the run left unplaced, pending at the end or deleted while they waited
+   * (the guess places them all); deletedUnbound: the latter alone. */
+  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
@@ -485,7 +502,8 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const targetValues = worsts.map((w, k) => w.values[k] as number);
     const deciding = decidingTarget(targets, targetValues);
     const worst = worsts[deciding] as RunOutcome;
-    const most = outcomes.reduce((w, x) => (x.unbound > w.unbound ? x : w));
+    const most = outcomes.reduce((w, x) => (x.unbound - x.deletedUnbound > w.unbound - w.deletedUnbound ? x : w));
+    const mostGone = outcomes.reduce((w, x) => (x.deletedUnbound > w.deletedUnbound ? x : w));
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
     const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
@@ -506,8 +524,10 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
       targetValue: targetValues[deciding] as number,
       worstRun: worst.label,
       worstTask: worst.task,
-      unboundEnd: most.unbound,
+      unboundEnd: most.unbound - most.deletedUnbound,
       unboundRun: most.label,
+      deletedUnbound: mostGone.deletedUnbound,
+      deletedUnboundRun: mostGone.label,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
       extendedHeadroom,
@@ -527,7 +547,8 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
   function outcome(row: SummaryRow, label: string, task: ProbeTask, lostShare: number): RunOutcome {
     const values = targets.map((t) => metricValue(t, row, o.pool));
     // The run to run again: its scenario, seed and --sets (not its progress label).
-    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: num(row['pods_unbound_end']) || 0, lostShare };
+    const deletedUnbound = num(row['pods_deleted_unbound']) || 0;
+    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */

@@ -11,7 +11,10 @@ import { toSeconds } from '../engine/time.js';
 import { costPerHourOf, prepareRun } from '../run/run-scenario.js';
 import { readPod } from '../run/explain-files.js';
 import { DEFAULT_SCHEDULER_NAME } from '../scheduler/config/kube-scheduler-configuration.js';
-import type { ProfileConfig } from '../scheduler/framework/framework.js';
+import { Framework, type ProfileConfig } from '../scheduler/framework/framework.js';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { GPU_MILLI_RESOURCE } from '../cluster/gpu-devices.js';
+import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { parseScenario, type Scenario } from '../workload/scenario.js';
@@ -25,8 +28,11 @@ export interface PodCapacityOptions {
   /** Out-of-tree plugins the scenario's profiles use. */
   readonly plugins?: ReadonlyMap<string, PluginFactory>;
   readonly checkInvariants?: boolean | number;
-  /** Receives warnings about the pod file (unknown fields). */
+  /** Receives warnings about the pod file (unknown fields), and the note that GPU shares are
+   * counted pooled when the profile does not share GPUs by device. */
   readonly warnings?: string[];
+  /** What the profiles came from, in messages (default the scenario's file). */
+  readonly configName?: string;
 }
 
 export interface PodCapacity extends FitResult {
@@ -69,9 +75,11 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
   if (atUs > scenario.durationUs) {
     throw new InputError('--at', 0, 0, '', `a time within the scenario's duration (${toSeconds(scenario.durationUs)} s)`, `${toSeconds(atUs)} s`);
   }
-  const profile = profileFor(scenario.scheduler.profiles, pod, doc, path, scenario.file);
+  const profile = profileFor(scenario.scheduler.profiles, pod, doc, path, opts.configName ?? scenario.file);
   const registry = inTreeRegistry();
   for (const [k, f] of opts.plugins ?? []) registry.set(k, f);
+  const gpuNote = pooledGpuNote(pod, profile, registry, opts.configName === undefined);
+  if (gpuNote !== null) opts.warnings?.push(gpuNote);
   const run = prepareRun(scenario, {
     sinks: 'none',
     ...(opts.plugins !== undefined ? { plugins: opts.plugins } : {}),
@@ -114,6 +122,17 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
     limitedBy,
     quota,
   };
+}
+
+/** A pod asking milli-GPUs counted under a profile without Open-Gpu-Share at filter: NodeResourcesFit
+ * sums the node's devices as one pool, so a share of one device fits where no device has the
+ * room (two devices with 300 left each take a 500). Said, since the answer reads as per device. */
+function pooledGpuNote(pod: Pod, profile: ProfileConfig, registry: ReadonlyMap<string, PluginFactory>, scenario: boolean): string | null {
+  const asks = (pod.spec?.containers ?? []).some((c) => c.resources?.requests?.[GPU_MILLI_RESOURCE] !== undefined || c.resources?.limits?.[GPU_MILLI_RESOURCE] !== undefined);
+  if (!asks) return null;
+  const fwk = new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+  if (fwk.pluginsAt('filter').includes(OpenGpuShare)) return null;
+  return `profile ${profile.schedulerName} does not enable ${OpenGpuShare}: ${GPU_MILLI_RESOURCE} is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be counted where no single GPU has the room; ${scenario ? 'a scenario whose scheduler.config enables it' : '--config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve)'} counts per device`;
 }
 
 /** The scenario of a cluster snapshot alone (`--cluster`), as `ksim import` would write it: the

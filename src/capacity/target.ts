@@ -21,14 +21,19 @@ const ALIASES: Readonly<Record<string, string>> = { pending: 'pods_unbound_end' 
 
 type SummaryRow = Readonly<Record<string, string | number | null>>;
 
-/** Targets computed from several summary.csv columns. `missing`: what the workload lacks at
- * the end — the larger of the live pods left unbound and the desired replicas of its
- * controllers that are not ready (a replica left unbound is both, so it counts once). Unbound
- * pods alone miss pods stranded on nodes that failed for good: a zone partially down evicts
- * nothing (upstream node lifecycle controller, ReducedQPSFunc for zones of 50 nodes or fewer),
- * so its pods stay bound and not ready. */
+/** Targets computed from several summary.csv columns. `missing`: what the workload lacked —
+ * the larger of the live pods left unbound at the end and the desired replicas of its
+ * controllers that are not ready (a replica left unbound is both, so it counts once), plus the
+ * pods without an owner deleted before they were ever placed (pods_deleted_unbound: a trace's
+ * pod whose deletion time came while it waited, the FGD replay's pod that missed its deadline;
+ * no controller replaces them, so they are in neither of the other two). Unbound pods alone miss
+ * pods stranded on nodes that failed for good: a zone partially down evicts nothing (upstream
+ * node lifecycle controller, ReducedQPSFunc for zones of 50 nodes or fewer), so its pods stay
+ * bound and not ready; and they miss the pods that gave up waiting: a trace replayed on 0 nodes
+ * of a pool its pods needed ended with none pending, all deleted unplaced. (A row without the
+ * column, written before it was, counts none.) */
 const DERIVED: Readonly<Record<string, (row: SummaryRow) => number>> = {
-  missing: (row) => Math.max(numberOf(row['pods_unbound_end']), numberOf(row['replicas_desired_end']) - numberOf(row['replicas_ready_end'])),
+  missing: (row) => Math.max(numberOf(row['pods_unbound_end']), numberOf(row['replicas_desired_end']) - numberOf(row['replicas_ready_end'])) + numberOf(row['pods_deleted_unbound'] ?? 0),
 };
 
 /** The sized pool's own peak requested ratio of a resource: the highest Σ requests / Σ

@@ -8,6 +8,7 @@ import { formatCost } from '../capacity/nodes-for.js';
 import { isPoolMetric } from '../capacity/target.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
+import { readConfigFile } from '../run/explain-files.js';
 import { groupWarnings } from './warnings.js';
 import { nodesForCommand, type NodesForArgs } from './nodes-for-command.js';
 import { progressMode } from './progress.js';
@@ -17,6 +18,10 @@ export interface CapacityArgs extends NodesForArgs {
   readonly pod?: string | undefined;
   readonly at?: string | undefined;
   readonly cluster?: readonly string[] | undefined;
+  /** With --cluster: the KubeSchedulerConfiguration to count with (as ksim explain's). */
+  readonly config?: string | readonly string[] | undefined;
+  readonly configDocument?: number | undefined;
+  readonly configKey?: string | undefined;
   readonly json?: boolean | undefined;
   readonly set?: readonly string[] | undefined;
   readonly seed?: number | undefined;
@@ -25,6 +30,7 @@ export interface CapacityArgs extends NodesForArgs {
 export async function capacityCommand(a: CapacityArgs, out: (s: string) => void, err: (s: string) => void): Promise<void> {
   if (a.nodesFor !== undefined) {
     if (a.pod !== undefined || a.cluster !== undefined || a.at !== undefined) throw new InputError('--nodes-for', 0, 0, '', 'no --pod, --cluster or --at (--nodes-for sizes a pool for the scenario\'s workload)');
+    if (a.config !== undefined || a.configDocument !== undefined || a.configKey !== undefined) throw new InputError('--config', 0, 0, '', '--cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.config; --set changes it)', '--config with --nodes-for');
     if (a.scenario === undefined) throw new InputError('--nodes-for', 0, 0, '', 'a SCENARIO whose workload the pool is sized for');
     return nodesForCommand({ ...a, scenario: a.scenario, nodesFor: a.nodesFor }, out, err);
   }
@@ -42,14 +48,20 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
   if (a.cluster !== undefined && a.scenario !== undefined) throw new InputError('--cluster', 0, 0, '', 'either a SCENARIO or --cluster SNAPSHOT, not both');
   if (a.cluster === undefined && a.scenario === undefined) throw new InputError('ksim capacity', 0, 0, '', 'a SCENARIO, or --cluster SNAPSHOT (a kubectl get -A -o json dump)');
   if (a.cluster !== undefined && a.at !== undefined) throw new InputError('--at', 0, 0, '', 'a SCENARIO to run to that time (a --cluster snapshot is taken as it is)');
-  const scenario = a.cluster !== undefined
-    ? snapshotScenario(a.cluster)
+  const configOptions = ([['--config', a.config], ['--config-document', a.configDocument], ['--config-key', a.configKey]] as const).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (configOptions.length > 0 && a.cluster === undefined) throw new InputError(configOptions[0] as string, 0, 0, '', '--cluster SNAPSHOT with it (a SCENARIO schedules with its own scheduler.config; --set changes it)', `${configOptions.join(', ')} with a SCENARIO`);
+  if (a.config === undefined && configOptions.length > 0) throw new InputError(configOptions[0] as string, 0, 0, '', '--config FILE with it (it says which part of that file holds the configuration)', `${configOptions.join(', ')} without --config`);
+  const configFile = a.config === undefined ? undefined : singleFile('--config', a.config);
+  const configWarnings: string[] = [];
+  const snapshot = a.cluster !== undefined ? snapshotScenario(a.cluster) : null;
+  const scenario = snapshot !== null
+    ? (configFile === undefined ? snapshot : { ...snapshot, scheduler: readConfigFile(configFile, { ...(a.configDocument !== undefined ? { configDocument: a.configDocument } : {}), ...(a.configKey !== undefined ? { configKey: a.configKey } : {}) }, configWarnings) })
     : loadScenario(a.scenario as string, { ...(a.set !== undefined ? { set: a.set } : {}), ...(a.seed !== undefined ? { seed: a.seed } : {}) });
-  for (const w of groupWarnings(scenario.warnings, false)) err(`ksim: warning: ${w}\n`);
+  for (const w of groupWarnings([...scenario.warnings, ...configWarnings], false)) err(`ksim: warning: ${w}\n`);
   const atUs = a.at === undefined ? undefined : parseAt(a.at);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const warnings: string[] = [];
-  const r = podCapacity(scenario, a.pod, { ...(atUs !== undefined ? { atUs } : {}), plugins, warnings });
+  const r = podCapacity(scenario, a.pod, { ...(atUs !== undefined ? { atUs } : {}), plugins, warnings, ...(snapshot !== null ? { configName: configFile ?? 'the default configuration' } : {}) });
   for (const w of warnings) err(`ksim: warning: ${w}\n`);
   if (a.json === true) {
     out(`${JSON.stringify(capacityJson(r))}\n`);
@@ -57,6 +69,13 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
   }
   const where = a.cluster !== undefined ? `the cluster of ${a.cluster.join(', ')}` : `${scenario.name} at ${r.timeS} s${atUs === undefined ? ' (its end)' : ''}`;
   out(renderPodCapacity(r, where));
+}
+
+/** The one file an option names (given twice, it is refused by name), as ksim explain's. */
+function singleFile(option: string, v: string | readonly string[]): string {
+  if (typeof v === 'string') return v;
+  if (v.length !== 1) throw new InputError(option, 0, 0, '', `one file (${option} is the only one of its kind; --cluster is the option to repeat)`, v.map((x) => JSON.stringify(x)).join(', '));
+  return v[0] as string;
 }
 
 function parseAt(v: string): number {
@@ -125,11 +144,14 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
         .option('pod', { type: 'string', describe: 'The Pod to fit copies of, or a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob (its pod template)' })
         .option('at', { type: 'string', nargs: 1, describe: 'Stop the scenario at this simulated time (Go duration, default its end)' })
         .option('cluster', { type: 'string', array: true, describe: 'Instead of a scenario: a cluster snapshot (kubectl get -A -o json output; files or directories, repeatable)' })
+        .option('config', { type: 'string', array: true, describe: 'With --cluster: a KubeSchedulerConfiguration (or a ConfigMap holding one) to count with, as ksim explain takes it (e.g. a profile enabling Open-Gpu-Share, which counts GPU shares device by device); the profile the pod\'s schedulerName selects is used' })
+        .option('config-document', { type: 'number', describe: 'Which document of a multi-document --config file holds the configuration (0 is the first)' })
+        .option('config-key', { type: 'string', describe: 'The data key of a ConfigMap --config that holds the configuration' })
         .option('nodes-for', { type: 'string', describe: 'The node pool to size: the fewest nodes of it for which the workload meets --target' })
         // No yargs default: yargs gives a bare --target its default, which ran missing=0 silently;
         // nodesForCommand defaults an absent one.
         // array + nargs 1: repeatable, one value each (a bare array option swallowed the next words).
-        .option('target', { type: 'string', array: true, nargs: 1, describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end; pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio = the sized pool\'s own peak (1 - its headroom). Repeatable: all must hold (default missing=0)' })
+        .option('target', { type: 'string', array: true, nargs: 1, describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end, plus pods_deleted_unbound (pods deleted before they were ever placed); pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio = the sized pool\'s own peak (1 - its headroom). Repeatable: all must hold (default missing=0)' })
         .option('tolerate', { type: 'string', nargs: 1, describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
         .option('seeds', { type: 'string', nargs: 1, describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
         .option('max-count', { type: 'number', describe: 'Largest count of the pool to try (default 100000)' })
@@ -154,6 +176,9 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
           pod: a.pod,
           at: a.at,
           cluster: a.cluster,
+          config: a.config,
+          configDocument: a['config-document'],
+          configKey: a['config-key'],
           nodesFor: a['nodes-for'],
           target: a.target,
           tolerate: a.tolerate,

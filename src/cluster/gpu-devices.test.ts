@@ -69,6 +69,47 @@ describe('GPU devices: shares of one device and whole devices', () => {
     assert.deepEqual([...g.free], [300, 1000, 500]);
   });
 
+  it('keeps a bound pod on the full device its annotation names, over-committing it, and says so; the device has room again once the excess has left', () => {
+    // Before: g's 600 on device 1 (200 left) did not fit, nor did a best fit (500 left on 0),
+    // so its share was on no device, silently (arrived 5,500 milli, allocated 4,900).
+    const shared = (name: string, milli: number, ann?: string) => {
+      const b = makePod(name).node('n1').req({ cpu: '1', [GPU_MILLI_RESOURCE]: String(milli) });
+      return (ann === undefined ? b : b.annotation(GPU_INDEX_ANNOTATION, ann)).obj();
+    };
+    const cluster = buildCluster([gpuNode('n1', 2)], [shared('d', 500), shared('f', 800, '1'), shared('g', 600, '1')]);
+    const d = gpuDevicesOf(cluster);
+    const g = d.nodeNamed('n1')!;
+    assert.deepEqual([[...g.free], [...g.over], g.totalFree], [[500, 0], [0, 400], 500]);
+    assert.deepEqual(d.devicesOf(cluster.pods.get('default/g')!), [1]);
+    assert.deepEqual(d.placementNotes, [
+      'pod default/g on node n1 (600 milli-GPU) names GPU device(s) "1" (alibaba.com/gpu-index), which had 200 milli-GPU left: ksim keeps it there as the snapshot has it, over-committing the device(s) by 400 milli-GPU: they count as full (gpu_allocation.csv\'s allocated_gpu_milli counts the device\'s 1000, not more) and have room again once 400 milli-GPU of the pods there has left',
+    ]);
+    cluster.setPhase(cluster.pods.get('default/f')!, 'Succeeded'); // its 800 pays the 400 first
+    assert.deepEqual([[...g.free], [...g.over], g.totalFree], [[500, 400], [0, 0], 900]);
+    cluster.setPhase(cluster.pods.get('default/g')!, 'Succeeded');
+    assert.deepEqual([[...g.free], g.totalFree], [[500, 1000], 1500]);
+  });
+
+  it('an annotation naming no usable devices gets a best fit (else the devices with the most room, over-committed), each case said', () => {
+    const pod = (name: string, milli: number, ann?: string) => {
+      const b = makePod(name).node('n1').req({ cpu: '1', [GPU_MILLI_RESOURCE]: String(milli) });
+      return (ann === undefined ? b : b.annotation(GPU_INDEX_ANNOTATION, ann)).obj();
+    };
+    const cluster = buildCluster([gpuNode('n1', 4)], [pod('a', 700, '0'), pod('bad', 600, 'x'), pod('oob', 200, '7'), pod('count', 2000, '2'), pod('twice', 100, '0-0'), pod('late', 500)]);
+    const d = gpuDevicesOf(cluster);
+    const g = d.nodeNamed('n1')!;
+    assert.deepEqual(d.placementNotes.slice(0, 4), [
+      'pod default/bad on node n1 (600 milli-GPU) names GPU device(s) "x" (alibaba.com/gpu-index): not a device list such as "3" or "0-1": ksim gave it device(s) 1 (best fit) instead',
+      'pod default/oob on node n1 (200 milli-GPU) names GPU device(s) "7" (alibaba.com/gpu-index): device 7 is not on the node, whose devices are 0–3: ksim gave it device(s) 0 (best fit) instead',
+      'pod default/count on node n1 (2 whole GPUs) names GPU device(s) "2" (alibaba.com/gpu-index): 1 device(s) for a request of 2: ksim gave it device(s) 2-3 (best fit) instead',
+      'pod default/twice on node n1 (100 milli-GPU) names GPU device(s) "0-0" (alibaba.com/gpu-index): a device named twice: ksim gave it device(s) 0 (best fit) instead',
+    ]);
+    // late names none, and no device has the room (0, 400, 0, 0 left): the most room, device 1,
+    // over by 100.
+    assert.deepEqual([[...g.free], [...g.over]], [[0, 0, 0, 0], [0, 100, 0, 0]]);
+    assert.equal(d.placementNotes.at(-1), 'pod default/late on node n1 (500 milli-GPU) names no GPU device (alibaba.com/gpu-index), and no device of the node has the room for it: ksim put it on device(s) 1, those with the most room, over-committing them by 100 milli-GPU');
+  });
+
   it('counts no devices on nodes without the milli-GPU resource', () => {
     const cluster = buildCluster([makeNode('cpu').capacity({ cpu: '8' }).obj(), gpuNode('g', 8)]);
     const d = gpuDevicesOf(cluster);

@@ -36,8 +36,12 @@ export function gpuRequestOf(p: PodInfo, resource: string): GpuRequest | string 
 
 /** The devices of one node. */
 export class GpuNode {
-  /** Milli-GPU left per device, by device index. */
+  /** Milli-GPU left per device, by device index (never below 0). */
   readonly free: Int32Array;
+  /** Milli-GPU held beyond a device's 1000, by device index: a cluster snapshot's running pods
+   * whose annotation names a device already full (the cluster over-committed it). A pod leaving
+   * such a device pays this down before the device has room again. */
+  readonly over: Int32Array;
   totalFree: number;
   /** Bumped on every device change (caches key on it with NodeInfo.generation). */
   version = 0;
@@ -46,7 +50,31 @@ export class GpuNode {
 
   constructor(readonly info: NodeInfo, devices: number, public model: string) {
     this.free = new Int32Array(devices).fill(MILLI_PER_GPU);
+    this.over = new Int32Array(devices);
     this.totalFree = devices * MILLI_PER_GPU;
+  }
+
+  /** Books `milli` on device `i`; beyond its room (`overCommit`) the excess goes to `over`.
+   * Returns the milli-GPU over-committed. */
+  book(i: number, milli: number): number {
+    const f = (this.free[i] as number) - milli;
+    if (f >= 0) {
+      this.free[i] = f;
+      this.totalFree -= milli;
+      return 0;
+    }
+    this.totalFree -= this.free[i] as number;
+    this.free[i] = 0;
+    this.over[i] = (this.over[i] as number) - f;
+    return -f;
+  }
+
+  /** Gives `milli` back to device `i`: first off its over-commitment, the rest as room. */
+  unbook(i: number, milli: number): void {
+    const pay = Math.min(this.over[i] as number, milli);
+    this.over[i] = (this.over[i] as number) - pay;
+    this.free[i] = (this.free[i] as number) + milli - pay;
+    this.totalFree += milli - pay;
   }
 
   get devices(): number {
@@ -114,6 +142,25 @@ export function worstFitDevices(g: GpuNode, req: GpuRequest): number[] | null {
     if (f >= req.milli && (best < 0 || f > (g.free[best] as number))) best = i;
   }
   return best < 0 ? null : [best];
+}
+
+/** Why an annotation's devices cannot be a pod's on a node of `devices` devices (null: they
+ * can, room aside). */
+function namedDevicesProblem(named: readonly number[] | null, req: GpuRequest, devices: number): string | null {
+  if (named === null) return 'not a device list such as "3" or "0-1"';
+  const out = named.filter((i) => i >= devices);
+  if (out.length > 0) return `device ${out[0]} is not on the node, whose devices are 0–${devices - 1}`;
+  if (new Set(named).size !== named.length) return `a device named twice`;
+  if (named.length !== req.count) return `${named.length} device(s) for a request of ${req.count}`;
+  return null;
+}
+
+/** `count` distinct devices with the most room (lowest index on ties); null when the node has
+ * fewer. */
+function mostRoom(g: GpuNode, count: number): number[] | null {
+  if (count > g.devices) return null;
+  const order = [...g.free.keys()].sort((a, b) => (g.free[b] as number) - (g.free[a] as number) || a - b);
+  return order.slice(0, count).sort((a, b) => a - b);
 }
 
 /** "3" or "0-1" → [3] / [0, 1]; null when malformed. */
@@ -189,14 +236,14 @@ export class GpuDevices implements ClusterIndex {
     if (cached !== undefined && cached.generation === copy.generation) return cached.g;
     const g = new GpuNode(copy, real.devices, real.model);
     g.free.set(real.free);
+    g.over.set(real.over);
     g.totalFree = real.totalFree;
     const onCopy = new Set(copy.pods);
     for (const p of real.info.pods) {
       if (onCopy.has(p)) continue;
       const h = this.held.get(p.key);
       if (h === undefined || h.node !== real) continue;
-      for (const id of h.ids) g.free[id] = (g.free[id] as number) + h.milli;
-      g.totalFree += h.milli * h.ids.length;
+      for (const id of h.ids) g.unbook(id, h.milli);
     }
     const onReal = new Set(real.info.pods);
     for (const p of copy.pods) {
@@ -261,9 +308,17 @@ export class GpuDevices implements ClusterIndex {
     if (g !== undefined) g.model = n.labels[this.modelLabel] ?? '';
   }
 
+  /** What happened to bound pods whose devices could not be as their annotation says (or that
+   * named none and found no room), one line each, in the order met (the run warns). */
+  readonly placementNotes: string[] = [];
+
   /** A pod that names its devices (annotation) gets them; a pod already bound without one (a
    * cluster snapshot) gets a best fit; a pod the scheduler has just assumed gets its devices at
-   * Reserve (assign). */
+   * Reserve (assign). A bound pod (a snapshot's, running) keeps its share on the books whatever
+   * its annotation says: devices it names that are full are over-committed (it runs there);
+   * an annotation that names no usable devices (not a device list, a device the node lacks, the
+   * wrong number, one twice) gets a best fit, else the devices with the most room,
+   * over-committed; each case is noted (placementNotes). */
   podPlaced(p: PodInfo, n: NodeInfo): void {
     const g = this.byInfo.get(n);
     if (g === undefined || this.held.has(p.key)) return;
@@ -271,14 +326,36 @@ export class GpuDevices implements ClusterIndex {
     if (typeof req === 'string' || req.count === 0) return;
     const ann = p.pod.metadata?.annotations?.[GPU_INDEX_ANNOTATION];
     const named = ann === undefined ? null : parseGpuIndex(ann);
-    if (named !== null && named.length === req.count && named.every((i) => i < g.devices && (g.free[i] as number) >= req.milli) && new Set(named).size === named.length) {
+    const wrong = ann === undefined ? null : namedDevicesProblem(named, req, g.devices);
+    if (named !== null && wrong === null && named.every((i) => (g.free[i] as number) >= req.milli)) {
       this.take(p, g, named, req);
       return;
     }
-    if (p.bound) {
-      const ids = bestFitDevices(g, req);
-      if (ids !== null) this.assign(p, g, ids, req);
+    if (!p.bound) return;
+    const asked = `${req.count === 1 ? `${req.milli} milli-GPU` : `${req.count} whole GPUs`}`;
+    const pod = `pod ${p.key} on node ${n.name} (${asked})`;
+    if (named !== null && wrong === null) {
+      // Valid devices without the room: the snapshot's cluster put it there, so it stays.
+      const room = named.map((i) => g.free[i] as number);
+      const over = this.take(p, g, named, req, true);
+      this.placementNotes.push(`${pod} names GPU device(s) ${JSON.stringify(ann)} (${GPU_INDEX_ANNOTATION}), which had ${room.join(', ')} milli-GPU left: ksim keeps it there as the snapshot has it, over-committing the device(s) by ${over} milli-GPU: they count as full (gpu_allocation.csv's allocated_gpu_milli counts the device's 1000, not more) and have room again once ${over} milli-GPU of the pods there has left`);
+      return;
     }
+    const fit = bestFitDevices(g, req);
+    const ids = fit ?? mostRoom(g, req.count);
+    const said = ann === undefined ? `names no GPU device (${GPU_INDEX_ANNOTATION})` : `names GPU device(s) ${JSON.stringify(ann)} (${GPU_INDEX_ANNOTATION}): ${wrong}`;
+    if (ids === null) {
+      this.placementNotes.push(`${pod} ${said}; node ${n.name} has ${g.devices} device(s), fewer than it asks: ksim books none of its share on the devices`);
+      return;
+    }
+    if (fit !== null) {
+      this.assign(p, g, ids, req);
+      if (ann !== undefined) this.placementNotes.push(`${pod} ${said}: ksim gave it device(s) ${ids.join('-')} (best fit) instead`);
+      return;
+    }
+    const over = this.take(p, g, ids, req, true);
+    this.annotate(p, ids);
+    this.placementNotes.push(`${pod} ${said}, and no device of the node has the room for it: ksim put it on device(s) ${ids.join('-')}, those with the most room, over-committing them by ${over} milli-GPU`);
   }
 
   podRemoved(p: PodInfo): void {
@@ -288,24 +365,30 @@ export class GpuDevices implements ClusterIndex {
   /** Gives a pod devices of a node and records them on the pod (annotation). */
   assign(p: PodInfo, g: GpuNode, ids: readonly number[], req: GpuRequest): void {
     this.take(p, g, ids, req);
+    this.annotate(p, ids);
+  }
+
+  private annotate(p: PodInfo, ids: readonly number[]): void {
     const md = (p.pod.metadata ??= {});
     // A new annotations object, not a write into the one it has: pods of one workload entry
     // share their manifest's (the next arrival then came with this pod's device).
     md.annotations = { ...md.annotations, [GPU_INDEX_ANNOTATION]: ids.join('-') };
   }
 
-  private take(p: PodInfo, g: GpuNode, ids: readonly number[], req: GpuRequest): void {
+  /** Books the pod's devices; beyond their room only with `overCommit` (a snapshot's running
+   * pod). Returns the milli-GPU over-committed. */
+  private take(p: PodInfo, g: GpuNode, ids: readonly number[], req: GpuRequest, overCommit = false): number {
+    let over = 0;
     for (const i of ids) {
-      const f = (g.free[i] as number) - req.milli;
-      if (f < 0) throw new Error(`GPU ${i} of node ${g.info.name} has ${g.free[i]} milli-GPU left, pod ${p.key} asks ${req.milli}`);
-      g.free[i] = f;
+      if (!overCommit && (g.free[i] as number) < req.milli) throw new Error(`GPU ${i} of node ${g.info.name} has ${g.free[i]} milli-GPU left, pod ${p.key} asks ${req.milli}`);
+      over += g.book(i, req.milli);
     }
-    g.totalFree -= req.milli * ids.length;
     g.version++;
     const tag = affinityTag(req);
     g.affinity.set(tag, (g.affinity.get(tag) ?? 0) + 1);
     this.held.set(p.key, { node: g, ids, milli: req.milli, tag });
     this.onChange?.(g);
+    return over;
   }
 
   /** Frees the pod's devices (it left its node, or its reservation was undone). */
@@ -314,8 +397,7 @@ export class GpuDevices implements ClusterIndex {
     if (h === undefined) return;
     this.held.delete(p.key);
     const g = h.node;
-    for (const i of h.ids) g.free[i] = (g.free[i] as number) + h.milli;
-    g.totalFree += h.milli * h.ids.length;
+    for (const i of h.ids) g.unbook(i, h.milli);
     g.version++;
     const c = (g.affinity.get(h.tag) ?? 0) - 1;
     if (c <= 0) g.affinity.delete(h.tag);

@@ -219,8 +219,19 @@ test('output-counts: pods_bound must equal the pods ever bound, deleted ones inc
   checker.watcher.podTerminating!(a, 'test');
   cluster.deletePod(a);
   checker.watcher.podDeleted!(a, 'test');
-  checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 1, events: 0 });
-  assertViolation(() => checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 0, events: 0 }), 'output-counts', 'summary.csv pods_bound is 0 but the store gives 1');
+  checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 1, pods_deleted_unbound: 0, events: 0 });
+  assertViolation(() => checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 0, pods_deleted_unbound: 0, events: 0 }), 'output-counts', 'summary.csv pods_bound is 0 but the store gives 1');
+});
+
+test('output-counts: pods_deleted_unbound must equal the bare pods deleted before they were bound', () => {
+  const { cluster, checker } = setup([cpuNode('n1', '4')]);
+  const b = podInfo(makePod('b').obj());
+  cluster.addPod(b);
+  checker.watcher.podAdded!(b);
+  cluster.deletePod(b);
+  checker.watcher.podDeleted!(b, 'test');
+  checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 0, pods_deleted_unbound: 1, events: 0 });
+  assertViolation(() => checker.finish({ pods_submitted: 1, pods_unbound_end: 0, pods_bound: 0, pods_deleted_unbound: 0, events: 0 }), 'output-counts', 'summary.csv pods_deleted_unbound is 0 but the store gives 1');
 });
 
 test('output-counts: a timeseries row is recounted when it is sampled', () => {

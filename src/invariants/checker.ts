@@ -191,6 +191,8 @@ export class InvariantChecker implements ClusterIndex {
   private created = 0;
   private deleted = 0;
   private deletedBound = 0;
+  /** Pods without an owner deleted before they were bound (summary.csv's pods_deleted_unbound). */
+  private deletedUnboundBare = 0;
   private boundEver = 0;
   private readonly phases: Record<PodPhase, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
   /** Pods that ever reached Succeeded / Failed (timeseries.csv's cumulative counters). */
@@ -396,6 +398,7 @@ export class InvariantChecker implements ClusterIndex {
     podDeleted: (p) => {
       this.deleted++;
       if (p.bound) this.deletedBound++;
+      else if (p.ownerKind === '') this.deletedUnboundBare++;
       this.phases[p.phase]--;
       this.touchedPods.add(p);
       if (!p.terminal && p.deletionUs < 0) this.ownerChange(p, -1);
@@ -563,6 +566,7 @@ export class InvariantChecker implements ClusterIndex {
     same('pods_submitted', c.podsCreated);
     same('pods_unbound_end', unbound);
     if (this.watching) same('pods_bound', liveBound + this.deletedBound - this.boundAtStart);
+    if (this.watching) same('pods_deleted_unbound', this.deletedUnboundBare);
     same('events', this.sim.eventsProcessed);
     const stored = c.podsCreated + c.podsAtStart;
     if (stored !== unbound + liveBound + c.podsDeleted) {

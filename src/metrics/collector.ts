@@ -93,6 +93,12 @@ export class MetricsCollector implements SchedulerObserver {
   private readonly timeseriesSink: RowSink;
   private readonly groupBy: TimeseriesGroups | null;
   podsBound = 0;
+  /** Pods without an owner deleted before their binding ever committed (summary.csv's
+   * pods_deleted_unbound): a trace's deletion time or the FGD replay's deadline came while they
+   * waited, so they were never placed. A controller's pod deleted unbound is the controller's
+   * (a ReplicaSet scales down its unscheduled pods first; upstream getPodsToDelete), and its
+   * shortfall is counted by replicas_desired_end − replicas_ready_end. */
+  podsDeletedUnbound = 0;
   /** The latest failed attempt's reason of each pod not bound (yet), for the end-of-run
    * diagnosis of workloads short of their replicas. */
   readonly lastFailure = new Map<PodInfo, FailedAttempt>();
@@ -206,6 +212,7 @@ export class MetricsCollector implements SchedulerObserver {
       this.terminating.add(p);
     },
     podDeleted: (p: PodInfo) => {
+      if (!p.bound && p.ownerKind === '') this.podsDeletedUnbound++;
       this.lastFailure.delete(p);
       this.notReadyPods.delete(p);
       this.terminating.delete(p);

@@ -71,6 +71,7 @@ const SUMMARY = [
   ratio('memory_requested_peak_ratio', "highest memory_requested_ratio at any instant of the run"),
   sec('requested_peak_s', 'first instant at which the larger of the two requested ratios was at its highest'),
   { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the nodes in the cluster at the end (empty when no pool has a costPerHour)' } satisfies NamedColumn<'cost_per_hour', 'decimal'>,
+  int('pods_deleted_unbound', 'count', 'pods without an owner deleted before they were ever bound (never placed)'),
 ];
 
 /** Percent of cluster GPU capacity (or of idle GPU), 3 digits. */

@@ -132,7 +132,9 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   });
 }
 
-function readConfigFile(file: string, o: ExplainFilesOptions, warnings: string[]): SchedulerConfig {
+/** `--config FILE` (with `--config-document`, `--config-key`): the KubeSchedulerConfiguration
+ * `ksim explain` and `ksim capacity --cluster` schedule with. */
+export function readConfigFile(file: string, o: Pick<ExplainFilesOptions, 'configDocument' | 'configKey'>, warnings: string[]): SchedulerConfig {
   const opts = {
     ...(o.configDocument !== undefined ? { document: o.configDocument } : {}),
     ...(o.configKey !== undefined ? { key: o.configKey } : {}),

@@ -30,7 +30,7 @@ import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { TemplateChanges } from '../metrics/template-changes.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
-import { existingGpuDevices, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
+import { existingGpuDevices, GPU_INDEX_ANNOTATION, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import { ZONE_LABEL } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
@@ -492,6 +492,7 @@ function finishRun(parts: RunParts): RunResult {
     container_restarts: kubelets.containerRestarts,
     ...metrics.peakValues(),
     cost_per_hour: costPerHourOf(scenario, cluster),
+    pods_deleted_unbound: metrics.podsDeletedUnbound,
     ...parts.gpu?.summaryValues(),
   };
   const summaryColumns = columnsOf('summary.csv', { gpuSharing: parts.gpu !== null });
@@ -513,6 +514,7 @@ function finishRun(parts: RunParts): RunResult {
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
+    ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
   ];
   // rowValues of summary.csv's columns: SummaryValues by construction.
   return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
@@ -609,6 +611,14 @@ function nodeRows(cluster: ClusterState): TypedRow[] {
     }
     return row;
   });
+}
+
+/** Bound pods (a cluster snapshot's) whose devices are not as their annotation says, or that
+ * found no room (GpuDevices.placementNotes): each said, up to 20, then how many more. */
+function devicePlacementWarnings(devices: GpuDevices): string[] {
+  const notes = devices.placementNotes;
+  const MAX = 20;
+  return [...notes.slice(0, MAX), ...(notes.length > MAX ? [`${notes.length - MAX} more pod(s) whose GPU devices are not as their ${GPU_INDEX_ANNOTATION} annotation says (the first ${MAX} above)`] : [])];
 }
 
 /** Open-Gpu-Share's devices are 1000 milli-GPU each: a node offering another amount has a

@@ -237,7 +237,16 @@ export class Scheduler {
     // Preemption victims chosen in this cycle (upstream deletes them within the cycle).
     for (const d of deletes) this.deleteVictim(d.pod, d.reason);
     const pod = qpi.pod;
-    if (pod.deleted) return;
+    if (pod.deleted) {
+      // Deleted while its cycle ran: the cycle still counts (sched_attempts, upstream's
+      // scheduler_schedule_attempts_total), so it gets its placements.csv row, with what the
+      // cycle found; nothing is assumed or requeued (upstream handleSchedulingFailure: "Pod
+      // doesn't exist in informer cache", not requeued; a node found would fail at Bind, the
+      // pod gone).
+      if (nodeName === null) this.record(qpi, code === Code.Error ? 'error' : 'unschedulable', '', reason, queueWaitUs, cycleUs, -1, sr.errorPlugin ?? '');
+      else this.record(qpi, 'error', '', `pod was deleted during its scheduling cycle, which chose node ${nodeName}: not bound`, queueWaitUs, cycleUs, -1);
+      return;
+    }
     const node = nodeName === null ? undefined : this.cluster.nodeByName.get(nodeName);
     if (node === undefined) {
       const result: AttemptResult = code === Code.Error || nodeName !== null ? 'error' : 'unschedulable';

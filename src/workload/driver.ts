@@ -33,7 +33,7 @@ export class WorkloadDriver {
 
   /** What each trace entry read, filtered, skipped and submitted (run.json). */
   traceStats(): TraceStats[] {
-    return this.traces.map((t) => ({ ...t.stats }));
+    return this.traces.map((t) => t.statsAtEnd());
   }
 
   /** What the trace entries warn about their files (a file without rows, ...). */

@@ -330,6 +330,19 @@ export class Framework {
       this.scoreWeights.push(weights.get(n) ?? 1);
       this.preScoreOfScore.push(lists.preScore.indexOf(n));
     }
+    // A plugin that works only at several points together (Open-Gpu-Share: Filter and Reserve),
+    // enabled at some but not all: it would do half its work silently.
+    for (const [name, p] of this.plugins) {
+      const together = p.together;
+      if (together === undefined) continue;
+      const at = together.points.filter((pt) => lists[pt as ExtensionPoint]?.includes(name) === true);
+      if (at.length === 0 || at.length === together.points.length) continue;
+      const missing = together.points.filter((pt) => !at.includes(pt));
+      const first = at[0] as ExtensionPoint;
+      const i = (points[first]?.enabled ?? []).findIndex((r) => r.name === name);
+      const path = i >= 0 ? `plugins.${first}.enabled[${i}].name` : `plugins.multiPoint.enabled[${config.plugins.findIndex((r) => r.name === name)}].name`;
+      throw new ProfileError(path, `${name} enabled at ${together.points.join(' and ')} alike: ${together.why}`, `plugin ${JSON.stringify(name)} enabled at ${at.join(', ')} but not at ${missing.join(', ')}`);
+    }
     if (lists.queueSort.length !== 1) {
       throw new ProfileError('plugins.queueSort', 'exactly one QueueSort plugin', `${lists.queueSort.length} (${lists.queueSort.join(', ') || 'none'})`);
     }

@@ -17,6 +17,9 @@ export const FROM_PLUGIN_MODULE: unique symbol = Symbol('ksim.fromPluginModule')
 
 export interface Plugin {
   readonly name: string;
+  /** Extension points (framework.ts ExtensionPoint names) at which the plugin works only
+   * together: a profile enabling it at some of them but not all is refused, with `why`. */
+  readonly together?: { readonly points: readonly string[]; readonly why: string };
 }
 
 /** A pod waiting in the scheduling queue. */

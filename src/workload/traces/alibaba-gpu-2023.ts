@@ -63,7 +63,7 @@ export const alibabaGpu2023: TraceFormat = {
     gpuMilliResource: extendedResourceOption('extended resource counting thousandths of a GPU', 'alibaba.com/gpu-milli'),
     modelLabel: labelKeyOption('node label holding the GPU model; gpu_spec is a node affinity on it', 'alibaba.com/gpu-model'),
     times: enumOption('trace: created at creation_time, deleted at deletion_time; ignore: all at 0 s in file order, never deleted', ['trace', 'ignore']),
-    replay: enumOption('stream: the rows as `times` says; fgd: the FGD paper\'s replay (seeded shuffle, top-up to topUp × GPU capacity, one pod per podInterval, never deleted, no retries)', ['stream', 'fgd']),
+    replay: enumOption('stream: the rows as `times` says; fgd: the FGD paper\'s replay (seeded shuffle, top-up to topUp × GPU capacity, one pod per podInterval, never deleted, one not placed within its interval deleted)', ['stream', 'fgd']),
     topUp: numberOption('replay: fgd: pods are added (drawn with replacement) or dropped until their GPU request is this × the cluster\'s GPU capacity', 1.3, 0, 100),
     podInterval: durationOption('replay: fgd: time between two pods (each is placed or given up before the next)', '100ms'),
   },
@@ -74,7 +74,10 @@ export const alibabaGpu2023: TraceFormat = {
     if (ctx !== undefined && (fgd || existingGpuDevices(ctx.cluster).some((d) => d.resource === resource))) {
       const all = readAll(path, display, opts, !fgd);
       publishTypicalPods(all, ctx, resource, opts['modelLabel'] as string);
-      if (fgd) return listReader(fgdOrder(all, ctx, resource, opts['topUp'] as number, parseDuration(opts['podInterval'] as string) / 1e6));
+      if (fgd) {
+        const { items, counts } = fgdOrder(all, ctx, resource, opts['topUp'] as number, parseDuration(opts['podInterval'] as string) / 1e6);
+        return { ...listReader(items), replay: counts };
+      }
     }
     return openRows(path, display, opts);
   },
@@ -102,9 +105,9 @@ function readAll(path: string, display: string, opts: FormatOptions, lenient: bo
   return out;
 }
 
-function listReader(items: readonly TraceItem[]): TraceReader {
+function listReader(items: readonly TraceItem[]): TraceReader & { remaining(): number } {
   let i = 0;
-  return { next: () => items[i++] ?? null, close: () => {} };
+  return { next: () => items[i++] ?? null, close: () => {}, remaining: () => Math.max(0, items.length - i) };
 }
 
 function openRows(path: string, display: string, opts: FormatOptions): TraceReader {

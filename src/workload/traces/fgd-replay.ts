@@ -5,8 +5,9 @@
 // request is below `topUp` × the cluster's GPU capacity, pods drawn with replacement from the
 // list (named <name>-tuned-<i>) are appended (above it, random pods are dropped); then created
 // one every `interval`, never deleted, each deleted if not placed when the next one arrives
-// (no retries). The list's typical pod shapes are published for FGDScore.
-import type { TracePod, TraceItem, ReplayContext } from './trace-types.js';
+// (the scheduler's queue may try it again meanwhile; nothing has freed room, so a retry cannot
+// place it). The list's typical pod shapes are published for FGDScore.
+import type { TracePod, TraceItem, ReplayContext, ReplayCounts } from './trace-types.js';
 import { existingGpuDevices, gpuDevicesOf } from '../../cluster/gpu-devices.js';
 import { TypicalPods, type PodShape } from '../../cluster/gpu-fragmentation.js';
 
@@ -35,8 +36,9 @@ export function publishTypicalPods(items: readonly TraceItem[], ctx: ReplayConte
 }
 
 /** The rows in the paper's order, topped up (or cut) to `topUp` × GPU capacity, timed one per
- * `intervalS` from 0 s. */
-export function fgdOrder(items: readonly TraceItem[], ctx: ReplayContext, resource: string, topUp: number, intervalS: number): TraceItem[] {
+ * `intervalS` from 0 s, and what that did to the rows (run.json's trace counts and the warning
+ * of a tune-down). */
+export function fgdOrder(items: readonly TraceItem[], ctx: ReplayContext, resource: string, topUp: number, intervalS: number): { readonly items: TraceItem[]; readonly counts: ReplayCounts } {
   const pods = items.filter((i): i is TraceItem & { kind: 'pod' } => i.kind === 'pod');
   const byName = [...pods].sort((a, b) => (a.pod.name < b.pod.name ? -1 : a.pod.name > b.pod.name ? 1 : 0));
   // Go's rand.Shuffle: Fisher–Yates from the end.
@@ -49,6 +51,9 @@ export function fgdOrder(items: readonly TraceItem[], ctx: ReplayContext, resour
   const target = topUp * capacity;
   let total = 0;
   for (const p of order) total += gpuMilliOf(p.pod, resource);
+  const rowsGpuMilli = total;
+  let toppedUp = 0;
+  let tunedDown = 0;
   if (capacity > 0 && total < target) {
     // tuneUpPods: draws from the name-sorted list; it tests the per-GPU share (MilliGpu), not
     // the pod's total, against the target, as upstream does.
@@ -58,13 +63,20 @@ export function fgdOrder(items: readonly TraceItem[], ctx: ReplayContext, resour
       const perGpu = m >= 1000 ? 1000 : m;
       if (total + perGpu > target) break;
       total += m;
+      toppedUp++;
       order.push({ ...src, pod: { ...src.pod, name: `${src.pod.name}-tuned-${i}` } });
     }
   } else if (capacity > 0) {
+    // tuneDownPods: random pods dropped until the sum is at most the target (a pod asking more
+    // than the target alone is always dropped in the end).
     while (total > target && order.length > 0) {
       const [gone] = order.splice(ctx.rng.int(order.length), 1);
       total -= gpuMilliOf(gone!.pod, resource);
+      tunedDown++;
     }
   }
-  return order.map((it, k) => ({ ...it, timeS: k * intervalS, pod: { ...it.pod, deleteAtS: null, durationS: null, giveUpAtS: (k + 1) * intervalS } }));
+  return {
+    items: order.map((it, k) => ({ ...it, timeS: k * intervalS, pod: { ...it.pod, deleteAtS: null, durationS: null, giveUpAtS: (k + 1) * intervalS } })),
+    counts: { rows: pods.length, tunedDown, toppedUp, rowsGpuMilli, capacityGpuMilli: capacity, targetGpuMilli: target, topUp },
+  };
 }

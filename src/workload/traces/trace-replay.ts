@@ -25,14 +25,23 @@ export const ROW_PART = 1000;
 export interface TraceStats {
   readonly entry: string;
   readonly file: string;
-  /** Data rows read (including skipped ones). */
+  /** Data rows read (including skipped ones). The FGD replay reads the whole file first: its
+   * rows, not the pods it replays (topped-up copies are not rows). */
   rows: number;
   /** Rows outside the window, not drawn by the sampling, left out by the format (TraceItem
    * leftOut), or past the run's end (the first row past the window's or the run's end ends the
-   * reading, after one more row read to check the order). */
+   * reading, after one more row read to check the order). The FGD replay's pods (rows or
+   * copies) past the run's end or the row limit. */
   rows_filtered: number;
   /** Malformed rows skipped (onError: skip). */
   rows_skipped: number;
+  /** The FGD replay: rows its tune-down dropped at random (upstream tuneDownPods), their GPU
+   * request above topUp × the cluster's GPU capacity; 0 otherwise. */
+  rows_tuned_down: number;
+  /** The FGD replay: pods its top-up added, drawn with replacement from the rows (named
+   * `<pod>-tuned-<i>`; upstream tuneUpPods); 0 otherwise. rows + pods_topped_up =
+   * rows_filtered + rows_skipped + rows_tuned_down + objects_submitted. */
+  pods_topped_up: number;
   /** Pods (or Jobs) created. */
   objects_submitted: number;
   /** The first skipped row's message. */
@@ -51,6 +60,12 @@ export class TraceReplay {
   private lastLine = 0;
   /** The file held no rows at all (warned about at the end). */
   private empty = false;
+  /** A row read and scheduled whose arrival has not run yet. */
+  private arriving = false;
+  /** Items read from the reader (rows, or the FGD replay's pods): what `limit` counts. */
+  private itemsRead = 0;
+  /** The FGD replay's counts, kept for the warnings once the reader is closed. */
+  private replay: NonNullable<TraceReader['replay']> | null = null;
   /** Rows left out by the format (TraceItem leftOut), by reason: how many, and the first's place. */
   private readonly leftOut = new Map<string, { count: number; first: string }>();
   /** Deletes of objects that did not exist when they reached the API server (upstream: 404 Not
@@ -71,12 +86,19 @@ export class TraceReplay {
     /** An object with unknown fields stops the run (--strict) instead of being counted. */
     private readonly strict = false,
   ) {
-    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, objects_submitted: 0, first_skipped: '', unknown_fields: 0, first_unknown_field: '' };
+    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, rows_tuned_down: 0, pods_topped_up: 0, objects_submitted: 0, first_skipped: '', unknown_fields: 0, first_unknown_field: '' };
   }
 
   start(): void {
     const f = TRACE_FORMATS[this.spec.format]!;
     this.reader = this.guard(() => f.openPods!(this.spec.path, this.spec.display, this.spec.options, { rng: this.rng, cluster: this.api.cluster })) ?? null;
+    const replay = this.reader?.replay;
+    if (replay !== undefined) {
+      this.replay = replay;
+      this.stats.rows = replay.rows;
+      this.stats.rows_tuned_down = replay.tunedDown;
+      this.stats.pods_topped_up = replay.toppedUp;
+    }
     this.pullNext();
   }
 
@@ -129,7 +151,9 @@ export class TraceReplay {
         this.stats.rows_filtered++;
         return this.stopAfter(item);
       }
+      this.arriving = true;
       this.sim.scheduleAt(at, 'trace.arrive', this.entry, () => {
+        this.arriving = false;
         this.submit(item);
         this.pullNext();
       });
@@ -153,22 +177,43 @@ export class TraceReplay {
   /** The next row; undefined for a skipped one; null at the end (or the row limit). */
   private readItem(): TraceItem | null | undefined {
     if (this.reader === null) return null;
-    if (this.spec.limit !== null && this.stats.rows >= this.spec.limit) return null;
+    if (this.spec.limit !== null && this.itemsRead >= this.spec.limit) return null;
+    // The FGD replay counted its rows when it read the file (start): its items are pods.
+    const rows = this.reader.replay === undefined ? 1 : 0;
     try {
       const item = this.reader.next();
-      if (item !== null) this.stats.rows++;
+      if (item !== null) {
+        this.stats.rows += rows;
+        this.itemsRead++;
+      }
       return item;
     } catch (e) {
       if (!(e instanceof TraceRowError)) throw e;
-      this.stats.rows++;
+      this.stats.rows += rows;
+      this.itemsRead++;
       this.skip(e);
       return undefined;
     }
   }
 
+  /** The counts at the end of the run. The FGD replay read its whole file at the start: its pods
+   * the run ended before (the one waiting for its arrival, those not handed out yet) count as
+   * filtered, so that rows + pods_topped_up = rows_filtered + rows_skipped + rows_tuned_down +
+   * objects_submitted. */
+  statsAtEnd(): TraceStats {
+    if (this.replay === null || this.reader === null) return { ...this.stats };
+    return { ...this.stats, rows_filtered: this.stats.rows_filtered + (this.arriving ? 1 : 0) + (this.reader.remaining?.() ?? 0) };
+  }
+
   /** What the run warns about this trace's file, besides skipped rows and unknown fields. */
   warnings(): string[] {
     const out = this.empty ? [`${this.spec.display}: ${TRACE_FORMATS[this.spec.format]!.noRows}`] : [];
+    const r = this.replay;
+    if (r !== null && r.tunedDown > 0) {
+      const gpus = (m: number) => `${Number((m / 1000).toFixed(3))} GPU${m === 1000 ? '' : 's'}`;
+      const kept = r.rows - r.tunedDown;
+      out.push(`trace ${this.entry}: the FGD replay dropped ${r.tunedDown} of its ${r.rows} row(s) at random, ${kept === 0 ? 'all of them, so no pod is replayed' : `replaying ${kept}`}: their GPU request, ${gpus(r.rowsGpuMilli)}, is above topUp ${r.topUp} × the cluster's ${gpus(r.capacityGpuMilli)} = ${gpus(r.targetGpuMilli)}, and the replay cuts the list until it is not (upstream simulator's tuneDownPods); counted in run.json's rows_tuned_down`);
+    }
     for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
     for (const n of this.notes.values()) out.push(`trace ${this.entry}: ${n.first}${n.count > 1 ? ` (and ${n.count - 1} more event(s) alike)` : ''}`);
     if (this.notFound.count > 0) out.push(`trace ${this.entry}: ${this.notFound.count} delete(s) of objects that did not exist (the API server answers NotFound), first: ${this.notFound.first}`);
@@ -197,6 +242,8 @@ export class TraceReplay {
   }
 
   private close(): void {
+    // The FGD replay's pods never handed out (past the run's end or the limit) were read too.
+    if (this.reader?.replay !== undefined) this.stats.rows_filtered += this.reader.remaining?.() ?? 0;
     this.reader?.close();
     this.reader = null;
   }
@@ -207,7 +254,7 @@ export class TraceReplay {
       const runUs = item.pod.durationS === null ? null : this.durationUs(item.pod.durationS);
       const objects = objectsForRow(item.pod, this.entry, this.spec.template, runUs, this.containers);
       const job = objects.job;
-      // No retries (giveUpAtS): a pod still unplaced that long after its creation committed is
+      // The FGD replay's give-up (giveUpAtS): a pod still unplaced that long after its creation committed is
       // deleted (timed from the commit, so a slow API write does not eat the scheduler's turn).
       const giveUpUs = item.pod.giveUpAtS === undefined ? null : this.durationUs(item.pod.giveUpAtS - item.timeS);
       const onCreated = giveUpUs === null ? undefined : (pi: PodInfo | null) => { if (pi !== null) this.giveUpUnplaced(pi, giveUpUs); };
@@ -279,7 +326,7 @@ export class TraceReplay {
     const at = this.sim.now + afterUs;
     if (at > this.endUs) return;
     this.sim.scheduleAt(at, 'trace.give-up', p.key, () => {
-      if (!p.deleted && p.nodeName === null && !p.terminating) this.api.deletePod(p, 'not placed before the next pod (no retries)');
+      if (!p.deleted && p.nodeName === null && !p.terminating) this.api.deletePod(p, 'not placed before the next pod (the FGD replay gives up on it)');
     });
   }
 

@@ -79,6 +79,24 @@ export type TraceItem =
 export interface TraceReader {
   next(): TraceItem | null;
   close(): void;
+  /** A reader that builds its replay from the whole file (the FGD replay): what it did to the
+   * file's rows, so that run.json's `rows` are the rows read, not the pods replayed. */
+  readonly replay?: ReplayCounts;
+  /** With `replay`: items not handed out yet (next() not called for them). */
+  remaining?(): number;
+}
+
+/** The FGD replay's counts (fgd-replay.ts fgdOrder): the file's data rows, those its tune-down
+ * dropped at random, the copies its top-up added, and the GPU sums (milli) behind them. */
+export interface ReplayCounts {
+  readonly rows: number;
+  readonly tunedDown: number;
+  readonly toppedUp: number;
+  /** Σ GPU request of the rows as read, the capacity, and topUp × capacity. */
+  readonly rowsGpuMilli: number;
+  readonly capacityGpuMilli: number;
+  readonly targetGpuMilli: number;
+  readonly topUp: number;
 }
 
 /** The cluster a trace describes (cluster.trace): nodes and the faults of its machine events. */

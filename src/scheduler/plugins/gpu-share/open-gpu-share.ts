@@ -39,6 +39,12 @@ const NO_DEVICES = new Status(Code.UnschedulableAndUnresolvable, ['node(s) had n
 
 export class OpenGpuSharePlugin implements FilterPlugin, ReservePlugin {
   readonly name = OpenGpuShare;
+  /** Upstream's Open-Gpu-Share is one plugin at Filter and Reserve (pkg/simulator/plugin/
+   * open_gpu_share.go): its Filter reads the devices' room that its Reserve books. */
+  readonly together = {
+    points: ['filter', 'reserve'],
+    why: 'its Filter checks each GPU device for room and its Reserve books the device it picks: at filter alone no device is ever booked, so every share fits and devices are over-committed; at reserve alone nodes whose devices are full pass the filter and the cycle ends in an error at Reserve instead of trying another node',
+  } as const;
   private fgd: FgdScorePlugin | null = null;
   /** Rejections by request (the message depends on it alone): no allocation per node. */
   private readonly rejections = new Map<number, Status>();
