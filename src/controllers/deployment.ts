@@ -22,7 +22,7 @@
 // Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import { isPodAvailable, type PodInfo } from '../cluster/pod-info.js';
+import { isPodAvailable, WORKLOAD_ANNOTATION, type PodInfo } from '../cluster/pod-info.js';
 import { PodList, PodListKind } from '../cluster/pod-list.js';
 import { roundHalfAwayFromZero } from '../api/go-math.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
@@ -506,28 +506,36 @@ export function newReplicaSetObject(d: WorkloadObject, spec: DeploymentSpec, has
 }
 
 /** Upstream deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose pod template equals
- * the Deployment's, ignoring the pod-template-hash label (EqualIgnoreHash). ksim names the
- * ReplicaSets it creates after its own hash (found by name first); this finds those of a cluster
- * snapshot, whose hash upstream computed. */
+ * the Deployment's, ignoring the pod-template-hash label (EqualIgnoreHash) and ksim's own
+ * ksim.io/workload annotation (which entry the pods are counted to, no part of the template
+ * upstream sees). ksim names the ReplicaSets it creates after its own hash (found by name
+ * first); this finds those of a cluster snapshot, whose hash upstream computed, and an old
+ * ReplicaSet a rollback brings back whose template another entry's name is on (a rollback to
+ * one of a snapshot's old ReplicaSets: upstream getNewReplicaSet scales it up again, no new
+ * ReplicaSet). */
 export function findNewReplicaSet(rss: readonly ReplicaSetObject[], template: PodTemplateSpec): ReplicaSetObject | undefined {
   const want = canonicalJson(withoutHash(template));
   return rss.find((rs) => canonicalJson(withoutHash(rs.spec?.template ?? {})) === want);
 }
 
-/** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label. */
+/** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label (and
+ * ksim.io/workload). */
 export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
   return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
 }
 
 /** A template without the pod-template-hash label, as the API server stores it (defaults filled
  * in, empty and null fields dropped: comparableTemplate), so that a snapshot's ReplicaSet, whose
- * template a dump shows defaulted, equals the same template written without them. */
+ * template a dump shows defaulted, equals the same template written without them; without
+ * ksim.io/workload (emptied annotations are dropped by comparableTemplate). */
 function withoutHash(t: PodTemplateSpec): unknown {
   const labels = { ...(t.metadata?.labels ?? {}) };
   delete labels[POD_TEMPLATE_HASH];
   // kubectl prints a template's unset creationTimestamp as null: the same as none.
-  const { labels: _dropped, creationTimestamp, ...rest } = t.metadata ?? {};
-  const md = creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp };
+  const { labels: _dropped, annotations: a, creationTimestamp, ...rest } = t.metadata ?? {};
+  const annotations = { ...(a ?? {}) };
+  delete annotations[WORKLOAD_ANNOTATION];
+  const md = { ...(creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp }), annotations };
   const metadata = Object.keys(labels).length > 0 ? { ...md, labels } : md;
   return comparableTemplate({ ...t, metadata: Object.keys(metadata).length > 0 ? metadata : undefined });
 }
