@@ -182,6 +182,33 @@ test('a rollback (a later entry re-applying an earlier template) scales the earl
   assert.deepEqual(rows.filter((r) => r['owner'] === v1 && Number(r['created_s']) > 240).map((r) => r['workload']), ['web', 'web', 'web', 'web']);
 });
 
+test('minReadySeconds: a new pod counts as available only once Ready that long (upstream IsPodAvailable), so each step of a rollout waits ≥ 30 s; the ReplicaSet controller\'s requeue after minReadySeconds + 1 s wakes the Deployment', () => {
+  // /tmp/h24/d1.yaml: 10 replicas, maxSurge 15 % (2), maxUnavailable 15 % (1), v2 at 2m.
+  const dep = (image: string, minReady: number) => `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: 10, minReadySeconds: ${minReady}, strategy: { rollingUpdate: { maxSurge: "15%", maxUnavailable: "15%" } }, selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { terminationGracePeriodSeconds: 5, containers: [{ name: c, image: "web:${image}", resources: { requests: { cpu: 100m } } }] } } } }`;
+  const oldReplicas = (minReady: number, times: number[]) => {
+    const text = scenario([`name: web\n    manifest: ${dep('v1', minReady)}`, `name: web2\n    at: 2m\n    manifest: ${dep('v2', minReady)}`], '5m').replace('startupLatency: { uniform: { min: 1s, max: 6s } }', 'startupLatency: 2s');
+    const run = prepareRun(parseScenario(text, 'd1.yaml'));
+    let oldName = '';
+    const out: number[] = [];
+    let minAvailable = Infinity;
+    for (const t of times) {
+      while (run.sim.now < t * 1e6 && !run.sim.run(t * 1e6, 1)) {
+        if (oldName === '' && run.sim.now < 100e6) oldName = Object.keys(rsReplicas(run))[0] ?? '';
+        // Never fewer than replicas − maxUnavailable pods available (Ready minReadySeconds).
+        if (run.sim.now > 100e6) minAvailable = Math.min(minAvailable, [...run.cluster.pods.values()].filter((p) => p.phase === 'Running' && !p.terminating && !p.deleted && (p.ownerName === oldName || p.startedUs + minReady * 1e6 <= run.sim.now)).length);
+      }
+      out.push(rsReplicas(run)[oldName]!);
+    }
+    run.finish();
+    return { out, minAvailable };
+  };
+  // With minReadySeconds 30: the old ReplicaSet goes 10 → 9 at 120 s, then 3 at a time every
+  // 33 s (the new pods Ready at 122 s are available at 152 s, the Deployment woken at 153 s).
+  assert.deepEqual(oldReplicas(30, [121, 152, 154, 185, 187, 218, 220]), { out: [9, 9, 6, 6, 3, 3, 0], minAvailable: 9 });
+  // Without it: done within seconds of the update.
+  assert.deepEqual(oldReplicas(0, [121, 130]).out, [9, 0]);
+});
+
 test('a Deployment repeated at the same time is still a duplicate name; a later one is an update', () => {
   assert.throws(() => parseScenario(scenario([
     `name: web\n    manifest: ${deployment({ replicas: 1, image: 'v1' })}`,
