@@ -210,6 +210,10 @@ export class NodeInfo implements NodeView {
   /** Host ports in use: "protocol/ip/port" → number of pods holding it. */
   readonly usedPorts = new Map<string, number>();
   ready = true;
+  /** When it last turned Ready again (µs; -Infinity: Ready since before the run, or never not
+   * Ready). Its pods' Ready condition turned True again then (the node lifecycle controller had
+   * marked them not Ready): where their minReadySeconds counts from (availableFromUs). */
+  readySinceUs = Number.NEGATIVE_INFINITY;
   /** Position in the scheduler's node order (ClusterState.schedulingNodes, upstream's nodeTree
    * list); set when that list is made. */
   treePos = -1;
@@ -332,6 +336,7 @@ export class NodeInfo implements NodeView {
     c.taints = this.taints;
     c.unschedulable = this.unschedulable;
     c.ready = this.ready;
+    c.readySinceUs = this.readySinceUs;
     c.treePos = this.treePos;
     // The same books, copied rather than rebuilt pod by pod (preemption's dry run clones up to
     // a hundred nodes per preempting pod): the sums are exact integers, so equal either way.

@@ -2,7 +2,7 @@
 // million pending pods is the memory of a large run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPodAvailable, microsSince, PodInfo } from './pod-info.js';
+import { availableFromUs, isPodAvailable, isPodAvailableAt, microsSince, minReadyUsOf, PodInfo } from './pod-info.js';
 import { makePod } from '../testing/builders.js';
 
 test('owner keys: a bare pod keys by its namespace alone (the same keys for every bare pod of it), an owned pod by its owner', () => {
@@ -125,4 +125,21 @@ test('isPodAvailable: Running and Ready on a node that is Ready, not Terminating
   const leaving = pod('up');
   leaving.deletionUs = 5;
   assert.equal(isPodAvailable(leaving, nodes), false);
+});
+
+test('minReadySeconds (upstream IsPodAvailable): available once Ready that long, counted from when it started Running or, later, from when its node turned Ready again (its Ready condition set True again)', () => {
+  const p = new PodInfo(makePod('a').obj(), 0);
+  p.phase = 'Running';
+  p.nodeName = 'n';
+  p.startedUs = 5_000_000;
+  const nodes = new Map([['n', { ready: true, readySinceUs: Number.NEGATIVE_INFINITY }]]);
+  assert.equal(availableFromUs(p, nodes, 30_000_000), 35_000_000);
+  assert.deepEqual([34_999_999, 35_000_000].map((t) => isPodAvailableAt(p, nodes, 30_000_000, t)), [false, true]);
+  assert.equal(isPodAvailableAt(p, nodes, 0, 5_000_000), true, 'minReadySeconds 0: Ready is available');
+  nodes.set('n', { ready: true, readySinceUs: 100_000_000 });
+  assert.equal(availableFromUs(p, nodes, 30_000_000), 130_000_000);
+  assert.equal(isPodAvailableAt(p, nodes, 30_000_000, 129_000_000), false);
+  nodes.set('n', { ready: false, readySinceUs: 100_000_000 });
+  assert.equal(isPodAvailableAt(p, nodes, 30_000_000, 200_000_000), false, 'not Ready on a NotReady node');
+  assert.deepEqual([{ minReadySeconds: 30 }, {}, { minReadySeconds: 0 }, { minReadySeconds: -1 }, undefined].map(minReadyUsOf), [30_000_000, 0, 0, 0, 0]);
 });

@@ -434,6 +434,30 @@ export function isPodAvailable(p: PodInfo, nodes: ReadonlyMap<string, { readonly
   return isPodReady(p) && !p.deleted && !p.terminating && p.nodeName !== null && nodes.get(p.nodeName)?.ready === true;
 }
 
+/** When pod `p` is (or was) available counting minReadySeconds (`minReadyUs`): upstream
+ * podutil.IsPodAvailable (pkg/api/v1/pod/util.go) counts a Ready pod available once its Ready
+ * condition has been True for minReadySeconds. The Ready condition turned True when the pod
+ * started Running (readyTimeUs: a snapshot's from its condition) or, later, when its node turned
+ * Ready again (the node lifecycle controller had marked it not Ready). Only meaningful for a pod
+ * isPodAvailable counts; with minReadyUs 0 it is the time it became Ready. */
+export function availableFromUs(p: PodInfo, nodes: ReadonlyMap<string, { readonly readySinceUs: number }>, minReadyUs: number): number {
+  const node = p.nodeName === null ? undefined : nodes.get(p.nodeName);
+  return Math.max(readyTimeUs(p), node?.readySinceUs ?? Number.NEGATIVE_INFINITY) + minReadyUs;
+}
+
+/** Upstream IsPodAvailable(pod, minReadySeconds, now): isPodAvailable and Ready for `minReadyUs`
+ * by `nowUs` (with 0, isPodAvailable alone: the hot path reads no times). */
+export function isPodAvailableAt(p: PodInfo, nodes: ReadonlyMap<string, { readonly ready: boolean; readonly readySinceUs: number }>, minReadyUs: number, nowUs: number): boolean {
+  return isPodAvailable(p, nodes) && (minReadyUs <= 0 || availableFromUs(p, nodes, minReadyUs) <= nowUs);
+}
+
+/** Upstream DeploymentSpec / StatefulSetSpec / ReplicaSetSpec / DaemonSetSpec minReadySeconds in
+ * µs (0 when unset or not a whole number ≥ 0). */
+export function minReadyUsOf(spec: unknown): number {
+  const v = (spec as { minReadySeconds?: unknown } | undefined)?.minReadySeconds;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v * 1_000_000 : 0;
+}
+
 /** How the taint-eviction controller's and the scheduler's preemption's deletion reasons begin:
  * the deletions that give a pod upstream's DisruptionTarget condition (DeletionByTaintManager,
  * PreemptionByScheduler), which a Job's podFailurePolicy rules match. */

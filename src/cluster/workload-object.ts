@@ -32,11 +32,14 @@ export interface DeploymentSpec {
   strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
   /** Only scaled while true: no new ReplicaSet, no rollout (upstream sync.go). */
   paused?: boolean;
+  /** A pod counts as available once Ready this long (upstream IsPodAvailable). */
+  minReadySeconds?: number;
 }
 
 /** apps/v1 ReplicaSetSpec: the fields ksim reads. */
 export interface ReplicaSetSpec {
   replicas?: number;
+  minReadySeconds?: number;
   selector?: LabelSelector;
   template?: PodTemplateSpec;
 }
@@ -48,6 +51,9 @@ export interface StatefulSetSpec {
   template?: PodTemplateSpec;
   serviceName?: string;
   podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** OrderedReady creates the next ordinal once the previous ones are available: Ready this
+   * long (upstream isRunningAndAvailable). */
+  minReadySeconds?: number;
 }
 
 /** apps/v1 DaemonSetSpec: the fields ksim reads. */

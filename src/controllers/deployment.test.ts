@@ -149,6 +149,66 @@ test('an update that changes only replicas scales the ReplicaSet: no new Replica
   assert.ok([...run.cluster.pods.values()].every((p) => p.workload === 'web'));
 });
 
+test('a rollback (a later entry re-applying an earlier template) scales the earlier ReplicaSet back up instead of making a third (upstream getNewReplicaSet → FindNewReplicaSet, EqualIgnoreHash); its pods are the entry\'s that brought the template first', () => {
+  // /tmp/h24/d5.yaml: 4 replicas, maxSurge 1, maxUnavailable 0; v1 at 0, v2 at 2m, v1 at 4m.
+  const strategy = 'strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },';
+  const text = scenario([
+    `name: web\n    manifest: ${deployment({ replicas: 4, image: 'v1', strategy })}`,
+    `name: web2\n    at: 2m\n    manifest: ${deployment({ replicas: 4, image: 'v2', strategy })}`,
+    `name: web3\n    at: 4m\n    manifest: ${deployment({ replicas: 4, image: 'v1', strategy })}`,
+  ]).replace('startupLatency: { uniform: { min: 1s, max: 6s } }', 'startupLatency: 2s');
+  const seen: Record<string, Record<string, number>> = {};
+  let maxActive = 0;
+  const run = prepareRun(parseScenario(text, 'rollback.yaml'));
+  while (!run.sim.run(run.endUs, 1)) {
+    maxActive = Math.max(maxActive, tally(run.cluster.pods.values()).active);
+    for (const at of [60, 180, 300]) if (run.sim.now <= at * 1e6) seen[at] = rsReplicas(run);
+  }
+  const result = run.finish();
+  const end = tally(run.cluster.pods.values());
+  const [v1, v2] = Object.keys(seen[60]!).concat(Object.keys(seen[180]!).filter((n) => !(n in seen[60]!)));
+  assert.deepEqual(seen[60], { [v1!]: 4 });
+  assert.deepEqual(seen[180], { [v1!]: 0, [v2!]: 4 });
+  assert.deepEqual(seen[300], { [v1!]: 4, [v2!]: 0 }, 'two ReplicaSets, the first one back at 4');
+  assert.deepEqual(rsReplicas(run), { [v1!]: 4, [v2!]: 0 });
+  assert.equal(end.active, 4);
+  assert.equal(end.running, 4);
+  assert.equal(maxActive, 5, 'replicas + maxSurge');
+  // Each rollout makes 4 pods: 12 in all, 8 of them the first ReplicaSet's, from its template
+  // (the entry `web`'s), none of them counted to `web3`.
+  const rows = result.tables.find((t) => t.file === 'pods.csv')!.rows;
+  assert.equal(rows.length, 12);
+  assert.deepEqual([rows.filter((r) => r['owner'] === v1 && r['workload'] === 'web').length, rows.filter((r) => r['owner'] === v2 && r['workload'] === 'web2').length], [8, 4]);
+  assert.deepEqual(rows.filter((r) => r['owner'] === v1 && Number(r['created_s']) > 240).map((r) => r['workload']), ['web', 'web', 'web', 'web']);
+});
+
+test('minReadySeconds: a new pod counts as available only once Ready that long (upstream IsPodAvailable), so each step of a rollout waits ≥ 30 s; the ReplicaSet controller\'s requeue after minReadySeconds + 1 s wakes the Deployment', () => {
+  // /tmp/h24/d1.yaml: 10 replicas, maxSurge 15 % (2), maxUnavailable 15 % (1), v2 at 2m.
+  const dep = (image: string, minReady: number) => `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: web }, spec: { replicas: 10, minReadySeconds: ${minReady}, strategy: { rollingUpdate: { maxSurge: "15%", maxUnavailable: "15%" } }, selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { terminationGracePeriodSeconds: 5, containers: [{ name: c, image: "web:${image}", resources: { requests: { cpu: 100m } } }] } } } }`;
+  const oldReplicas = (minReady: number, times: number[]) => {
+    const text = scenario([`name: web\n    manifest: ${dep('v1', minReady)}`, `name: web2\n    at: 2m\n    manifest: ${dep('v2', minReady)}`], '5m').replace('startupLatency: { uniform: { min: 1s, max: 6s } }', 'startupLatency: 2s');
+    const run = prepareRun(parseScenario(text, 'd1.yaml'));
+    let oldName = '';
+    const out: number[] = [];
+    let minAvailable = Infinity;
+    for (const t of times) {
+      while (run.sim.now < t * 1e6 && !run.sim.run(t * 1e6, 1)) {
+        if (oldName === '' && run.sim.now < 100e6) oldName = Object.keys(rsReplicas(run))[0] ?? '';
+        // Never fewer than replicas − maxUnavailable pods available (Ready minReadySeconds).
+        if (run.sim.now > 100e6) minAvailable = Math.min(minAvailable, [...run.cluster.pods.values()].filter((p) => p.phase === 'Running' && !p.terminating && !p.deleted && (p.ownerName === oldName || p.startedUs + minReady * 1e6 <= run.sim.now)).length);
+      }
+      out.push(rsReplicas(run)[oldName]!);
+    }
+    run.finish();
+    return { out, minAvailable };
+  };
+  // With minReadySeconds 30: the old ReplicaSet goes 10 → 9 at 120 s, then 3 at a time every
+  // 33 s (the new pods Ready at 122 s are available at 152 s, the Deployment woken at 153 s).
+  assert.deepEqual(oldReplicas(30, [121, 152, 154, 185, 187, 218, 220]), { out: [9, 9, 6, 6, 3, 3, 0], minAvailable: 9 });
+  // Without it: done within seconds of the update.
+  assert.deepEqual(oldReplicas(0, [121, 130]).out, [9, 0]);
+});
+
 test('a Deployment repeated at the same time is still a duplicate name; a later one is an update', () => {
   assert.throws(() => parseScenario(scenario([
     `name: web\n    manifest: ${deployment({ replicas: 1, image: 'v1' })}`,
@@ -203,6 +263,8 @@ test('the new ReplicaSet is the first whose pod template equals the Deployment\'
     ['another label', [rs('web-1', tmpl({ app: 'web', tier: 'x', 'pod-template-hash': '1' }))], undefined],
     // The rest of the metadata counts too (EqualIgnoreHash is a DeepEqual of the whole template).
     ['an annotation', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { annotations: { note: 'x' } }))], undefined],
+    // ksim's own annotation (which workload entry the pods count to) is no part of the template.
+    ['another ksim.io/workload', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { annotations: { 'ksim.io/workload': 'first' } }))], 'web-1'],
     ['a creationTimestamp that is set', [rs('web-1', tmpl({ app: 'web', 'pod-template-hash': '1' }, 'nginx:1.27', { creationTimestamp: '2026-01-01T00:00:00Z' }))], undefined],
     // Upstream compares stored templates, defaulted by the API server: a dump's ReplicaSet shows
     // the defaults the Deployment as written leaves out (api/template-defaults.ts).
@@ -666,4 +728,69 @@ workload:
   assert.equal(pods.length, 3);
   assert.deepEqual(pods.slice(0, 2), ['web-6d4cf56db6-p0', 'web-6d4cf56db6-p1'], 'the snapshot pods stay');
   assert.match(pods[2]!, /^web-6d4cf56db6-[a-z0-9]{5}$/);
+});
+
+test('a rollback to one of a snapshot\'s old ReplicaSets (an entry re-applying its template) scales that ReplicaSet back up: no third ReplicaSet, and its pods are the snapshot\'s (no workload entry), as its template', () => {
+  const dir = tempDir('ksim-deploy-rollback-');
+  const template = (image: string, hash: string | null) => ({
+    metadata: { creationTimestamp: null, labels: { app: 'web', ...(hash === null ? {} : { 'pod-template-hash': hash }) } },
+    spec: {
+      containers: [{ name: 'web', image, imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: '200m' } }, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+      dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', schedulerName: 'default-scheduler', securityContext: {}, terminationGracePeriodSeconds: 30,
+    },
+  });
+  const owner = (kind: string, name: string) => [{ apiVersion: 'apps/v1', kind, name, uid: `uid-${name}`, controller: true, blockOwnerDeletion: true }];
+  const rs = (name: string, image: string, replicas: number, created: string) => ({
+    apiVersion: 'apps/v1', kind: 'ReplicaSet',
+    metadata: { name, namespace: 'prod', uid: `uid-${name}`, creationTimestamp: created, labels: { app: 'web', 'pod-template-hash': name.slice(4) }, ownerReferences: owner('Deployment', 'web'), annotations: { 'deployment.kubernetes.io/desired-replicas': '2', 'deployment.kubernetes.io/max-replicas': '3' } },
+    spec: { replicas, selector: { matchLabels: { app: 'web', 'pod-template-hash': name.slice(4) } }, template: template(image, name.slice(4)) },
+    status: { replicas },
+  });
+  const pod = (name: string) => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: 'prod', labels: { app: 'web', 'pod-template-hash': '222' }, ownerReferences: owner('ReplicaSet', 'web-222') },
+    spec: { ...template('img:2', '222').spec, nodeName: 'n-0' },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+  const dump = {
+    apiVersion: 'v1', kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-0', labels: { 'kubernetes.io/hostname': 'n-0' } }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod', uid: 'uid-web', generation: 2 }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template('img:2', null), strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }, status: { replicas: 2, readyReplicas: 2 } },
+      rs('web-111', 'img:1', 0, '2026-01-01T00:00:00Z'),
+      rs('web-222', 'img:2', 2, '2026-01-02T00:00:00Z'),
+      pod('web-222-p0'),
+      pod('web-222-p1'),
+    ],
+  };
+  writeFileSync(join(dir, 'cluster.json'), JSON.stringify(dump));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster: { file: cluster.json }
+kubelet: { startupLatency: 2s }
+workload:
+  - name: back
+    at: 1m
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web, namespace: prod }
+      spec:
+        replicas: 2
+        selector: { matchLabels: { app: web } }
+        strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: web, image: "img:1", resources: { requests: { cpu: 200m } } }] }
+`);
+  const run = prepareRun(loadScenario(join(dir, 's.yaml')));
+  run.sim.run(run.endUs);
+  const rows = run.finish().tables.find((t) => t.file === 'pods.csv')!.rows;
+  assert.deepEqual(run.cluster.objectsOfKind('ReplicaSet').map((o) => [o.metadata.name, o.spec?.replicas]).sort(), [['web-111', 2], ['web-222', 0]]);
+  const revived = rows.filter((r) => r['owner'] === 'web-111');
+  assert.equal(revived.length, 2);
+  assert.deepEqual(revived.map((r) => [r['workload'], Number(r['started_s']) > 60]), [['', true], ['', true]]);
+  assert.deepEqual(rows.filter((r) => r['owner'] === 'web-222').map((r) => r['deleted_s'] !== ''), [true, true]);
 });

@@ -8,10 +8,16 @@
 //    available ones, oldest RS first, down to replicas − maxUnavailable available pods);
 //  - Recreate: old RSs to 0, and once no old pod is active, the new RS to replicas.
 // A pod is available when it is Ready on a Ready node and not Terminating (isPodAvailable: the
-// node lifecycle controller marks a NotReady node's pods not Ready): ksim has no readiness probes
-// and minReadySeconds is not modelled (upstream: Ready for minReadySeconds). Availability is counted
-// from the pods the controller observes (upstream reads the ReplicaSets' status.availableReplicas,
-// which the ReplicaSet controller writes; ksim has no status writes).
+// node lifecycle controller marks a NotReady node's pods not Ready; ksim has no readiness probes)
+// and has been Ready for the Deployment's minReadySeconds (upstream podutil.IsPodAvailable,
+// pkg/api/v1/pod/util.go: since it started Running, or since its node turned Ready again).
+// Availability is counted from the pods the controller observes (upstream reads the ReplicaSets'
+// status.availableReplicas, which the ReplicaSet controller writes; ksim has no status writes),
+// with the Deployment's minReadySeconds for all its ReplicaSets (upstream copies it to the new
+// ReplicaSet). A sync that finds a pod Ready but not yet available syncs again when it will be,
+// plus a second: upstream's ReplicaSet controller requeues its ReplicaSet minReadySeconds + 1 s
+// after a pod turns Ready (replica_set.go updatePod) to count it in availableReplicas, whose
+// update syncs the Deployment. With minReadySeconds 0 nothing of this runs.
 // A paused Deployment, or one whose replicas changed (a scaling event: an active ReplicaSet's
 // desired-replicas annotation differs from spec.replicas), is only scaled (upstream sync.go sync
 // and scale): the one active ReplicaSet (or the newest) gets the replicas, and several active ones
@@ -22,7 +28,7 @@
 // Deployment again (as upstream's expectations and informer cache).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
-import { isPodAvailable, type PodInfo } from '../cluster/pod-info.js';
+import { availableFromUs, isPodAvailable, minReadyUsOf, WORKLOAD_ANNOTATION, type PodInfo } from '../cluster/pod-info.js';
 import { PodList, PodListKind } from '../cluster/pod-list.js';
 import { roundHalfAwayFromZero } from '../api/go-math.js';
 import { parseRfc3339Us } from '../api/rfc3339.js';
@@ -82,6 +88,13 @@ interface DState {
   /** True when the last sync found one ReplicaSet at the Deployment's replicas: pod changes
    * cannot make it act until the Deployment or one of its ReplicaSets changes. */
   settled: boolean;
+  /** spec.minReadySeconds in µs, as the current sync read it. */
+  minReadyUs: number;
+  /** During a sync: the earliest time a pod counted Ready but not yet available will be (the
+   * sync then wakes the controller: wakeUs). */
+  nextAvailableUs: number;
+  /** When a wake the controller scheduled will sync it (Infinity: none pending). */
+  wakeUs: number;
 }
 
 /** metadata.creationTimestamp in µs since the epoch (a snapshot's object), or null. */
@@ -124,7 +137,7 @@ export class DeploymentController {
     api.watch({
       objectAdded: (o) => {
         if (o.kind === 'Deployment') {
-          const st: DState = { namespace: o.metadata.namespace, name: o.metadata.name, replicaSets: [], inflight: 0, settled: false };
+          const st: DState = { namespace: o.metadata.namespace, name: o.metadata.name, replicaSets: [], inflight: 0, settled: false, minReadyUs: 0, nextAvailableUs: Infinity, wakeUs: Infinity };
           let inNs = this.deployments.get(st.namespace);
           if (inNs === undefined) this.deployments.set(st.namespace, (inNs = new Map()));
           inNs.set(st.name, st);
@@ -245,12 +258,36 @@ export class DeploymentController {
     else this.sync(st);
   }
 
-  /** Available pods of a ReplicaSet (isPodAvailable: Ready, not Terminating, on a Ready node). */
-  private available(rs: ReplicaSetObject): number {
+  /** Available pods of a ReplicaSet (isPodAvailable: Ready, not Terminating, on a Ready node;
+   * and Ready for the Deployment's minReadySeconds, upstream IsPodAvailable). A pod Ready but
+   * not available yet brings st.nextAvailableUs forward. */
+  private available(st: DState, rs: ReplicaSetObject): number {
     let n = 0;
     const nodes = this.api.cluster.nodeByName;
-    for (const p of this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? []) if (isPodAvailable(p, nodes)) n++;
+    const pods = this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? [];
+    if (st.minReadyUs === 0) {
+      for (const p of pods) if (isPodAvailable(p, nodes)) n++;
+      return n;
+    }
+    const now = this.api.sim.now;
+    for (const p of pods) {
+      if (!isPodAvailable(p, nodes)) continue;
+      const from = availableFromUs(p, nodes, st.minReadyUs);
+      if (from <= now) n++;
+      else if (from < st.nextAvailableUs) st.nextAvailableUs = from;
+    }
     return n;
+  }
+
+  /** Syncs `st` again at `atUs` (a pod becomes available then), unless a wake as early is
+   * pending; a later one still pending finds nothing to do when it comes. */
+  private wakeAt(st: DState, atUs: number): void {
+    if (atUs >= st.wakeUs) return;
+    st.wakeUs = atUs;
+    this.api.sim.scheduleAt(atUs, 'deployment.min-ready', st.name, () => {
+      if (st.wakeUs === atUs) st.wakeUs = Infinity;
+      this.enqueue(st);
+    });
   }
 
   /** Pods of a ReplicaSet that still exist and are not finished, Terminating ones included:
@@ -273,6 +310,18 @@ export class DeploymentController {
     if (st.inflight > 0) return; // wait for our own writes to be observed
     const d = this.api.cluster.objects.get(objectKey('Deployment', st.namespace, st.name));
     if (d === undefined || !isKind(d, 'Deployment')) return;
+    st.minReadyUs = minReadyUsOf(d.spec);
+    if (st.minReadyUs === 0) {
+      this.syncSpec(st, d);
+      return;
+    }
+    st.nextAvailableUs = Infinity;
+    this.syncSpec(st, d);
+    // upstream replica_set.go updatePod: enqueueRSAfter(rs, minReadySeconds + 1 s).
+    if (st.nextAvailableUs !== Infinity) this.wakeAt(st, st.nextAvailableUs + 1_000_000);
+  }
+
+  private syncSpec(st: DState, d: ObjectOf<'Deployment'>): void {
     const spec = d.spec ?? {};
     const template = spec.template ?? {};
     const hash = podTemplateHash(template);
@@ -333,7 +382,7 @@ export class DeploymentController {
       return;
     }
     const minAvailable = replicas - maxUnavailable;
-    const newUnavailable = replicasOf(newRS) - this.available(newRS);
+    const newUnavailable = replicasOf(newRS) - this.available(st, newRS);
     const maxScaledDown = sum(all) - minAvailable - newUnavailable;
     if (maxScaledDown <= 0) return;
     // cleanupUnhealthyReplicas: old RSs' unavailable replicas first, oldest first.
@@ -341,7 +390,7 @@ export class DeploymentController {
     let cleaned = 0;
     for (const rs of oldActive) {
       if (cleaned >= maxScaledDown) break;
-      const unhealthy = replicasOf(rs) - this.available(rs);
+      const unhealthy = replicasOf(rs) - this.available(st, rs);
       if (unhealthy <= 0) continue;
       const down = Math.min(maxScaledDown - cleaned, unhealthy);
       target.set(rs, replicasOf(rs) - down);
@@ -349,8 +398,8 @@ export class DeploymentController {
     }
     // scaleDownOldReplicaSetsForRollingUpdate: then available old replicas, oldest first.
     const cur = (rs: ReplicaSetObject) => target.get(rs) ?? replicasOf(rs);
-    let availableAll = this.available(newRS);
-    for (const rs of old) availableAll += Math.min(this.available(rs), cur(rs));
+    let availableAll = this.available(st, newRS);
+    for (const rs of old) availableAll += Math.min(this.available(st, rs), cur(rs));
     const toScaleDown = availableAll - minAvailable;
     let scaledDown = 0;
     for (const rs of oldActive) {
@@ -365,7 +414,7 @@ export class DeploymentController {
 
   /** Upstream DeploymentController.scale, through scaleTargets. */
   private scaleOnly(st: DState, spec: DeploymentSpec, all: readonly ReplicaSetObject[], newRS: ReplicaSetObject | undefined): void {
-    const writes = scaleTargets(spec, all, newRS, (rs) => this.available(rs), all.reduce((n, rs) => n + this.active(rs), 0));
+    const writes = scaleTargets(spec, all, newRS, (rs) => this.available(st, rs), all.reduce((n, rs) => n + this.active(rs), 0));
     for (const [rs, n] of writes) this.scale(st, rs, n, spec);
     if (writes.length > 0) return;
     // Nothing to write: settled when one ReplicaSet is left with pods.
@@ -496,6 +545,8 @@ export function newReplicaSetObject(d: WorkloadObject, spec: DeploymentSpec, has
     },
     spec: {
       replicas,
+      // Upstream getNewReplicaSet copies it (ksim's controller reads the Deployment's).
+      ...(spec.minReadySeconds !== undefined ? { minReadySeconds: spec.minReadySeconds } : {}),
       selector: {
         ...(spec.selector ?? {}),
         matchLabels: { ...(spec.selector?.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash },
@@ -506,28 +557,36 @@ export function newReplicaSetObject(d: WorkloadObject, spec: DeploymentSpec, has
 }
 
 /** Upstream deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose pod template equals
- * the Deployment's, ignoring the pod-template-hash label (EqualIgnoreHash). ksim names the
- * ReplicaSets it creates after its own hash (found by name first); this finds those of a cluster
- * snapshot, whose hash upstream computed. */
+ * the Deployment's, ignoring the pod-template-hash label (EqualIgnoreHash) and ksim's own
+ * ksim.io/workload annotation (which entry the pods are counted to, no part of the template
+ * upstream sees). ksim names the ReplicaSets it creates after its own hash (found by name
+ * first); this finds those of a cluster snapshot, whose hash upstream computed, and an old
+ * ReplicaSet a rollback brings back whose template another entry's name is on (a rollback to
+ * one of a snapshot's old ReplicaSets: upstream getNewReplicaSet scales it up again, no new
+ * ReplicaSet). */
 export function findNewReplicaSet(rss: readonly ReplicaSetObject[], template: PodTemplateSpec): ReplicaSetObject | undefined {
   const want = canonicalJson(withoutHash(template));
   return rss.find((rs) => canonicalJson(withoutHash(rs.spec?.template ?? {})) === want);
 }
 
-/** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label. */
+/** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label (and
+ * ksim.io/workload). */
 export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
   return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
 }
 
 /** A template without the pod-template-hash label, as the API server stores it (defaults filled
  * in, empty and null fields dropped: comparableTemplate), so that a snapshot's ReplicaSet, whose
- * template a dump shows defaulted, equals the same template written without them. */
+ * template a dump shows defaulted, equals the same template written without them; without
+ * ksim.io/workload (emptied annotations are dropped by comparableTemplate). */
 function withoutHash(t: PodTemplateSpec): unknown {
   const labels = { ...(t.metadata?.labels ?? {}) };
   delete labels[POD_TEMPLATE_HASH];
   // kubectl prints a template's unset creationTimestamp as null: the same as none.
-  const { labels: _dropped, creationTimestamp, ...rest } = t.metadata ?? {};
-  const md = creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp };
+  const { labels: _dropped, annotations: a, creationTimestamp, ...rest } = t.metadata ?? {};
+  const annotations = { ...(a ?? {}) };
+  delete annotations[WORKLOAD_ANNOTATION];
+  const md = { ...(creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp }), annotations };
   const metadata = Object.keys(labels).length > 0 ? { ...md, labels } : md;
   return comparableTemplate({ ...t, metadata: Object.keys(metadata).length > 0 ? metadata : undefined });
 }

@@ -187,6 +187,31 @@ workload:
 
 const EXPECTED_CREATES = ['default/db-0@0.002', 'default/db-1@2.005104', 'default/db-2@4.008208'];
 
+test('OrderedReady with minReadySeconds 20 creates the next ordinal only once the previous pod has been Ready 20 s (upstream isRunningAndAvailable), and deletes a condemned pod only once it is available (processCondemned)', () => {
+  const set = (replicas: number) => `{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db}, spec: {replicas: ${replicas}, minReadySeconds: 20, serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: x, resources: {requests: {cpu: 100m}}}]}}}}`;
+  const result = runScenario(parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "8", memory: 32Gi } }]
+controlPlane: { apiWriteLatency: 1ms, watchDelay: 0s, etcd: { members: 1, fsync: 0s, maxWritesPerSecond: 1e12 } }
+kubelet: { startupLatency: 2s }
+workload:
+  - {name: db, manifest: ${set(3)}}
+  - {name: db-down, at: 50s, manifest: ${set(2)}}
+`, 'sts.yaml'), { events: true });
+  const events = result.tables.find((t) => t.file === 'events.csv')?.rows ?? [];
+  const creates = events.filter((e) => e['kind'] === 'api.create-pod').map((e) => `${e['object']}@${e['time_s']}`);
+  // As above, each next create 20 s later: db-0 Running (its status written) at 2.004104 s is
+  // available at 22.004104 s, when the set syncs again; its create commits 1 ms later.
+  assert.deepEqual(creates, ['default/db-0@0.002', 'default/db-1@22.005104', 'default/db-2@44.008208']);
+  // The scale to 2 at 50 s: the condemned db-2, Ready since 46.01 s, is not available until
+  // 66.01 s; it is not the first unhealthy pod (it is Ready), so upstream processCondemned
+  // blocks on it until then ("waiting for Pod to be Available prior to scale down").
+  const deletes = events.filter((e) => e['kind'] === 'api.delete-pod').map((e) => `${e['object']}@${Math.floor(Number(e['time_s']))}`);
+  assert.deepEqual(deletes.slice(0, 1), ['default/db-2@66']);
+});
+
 test('OrderedReady does not scale up while a pod of the set is on a NotReady node (upstream: the node lifecycle controller marks it not Ready); it goes on once the node is back', () => {
   const set = (replicas: number) => `      apiVersion: apps/v1
       kind: StatefulSet

@@ -12,8 +12,13 @@
 //    finished running", which ends an OrderedReady sync; Parallel goes on with the others);
 //  - podManagementPolicy OrderedReady (the default, "monotonic"): ordinal i is created only
 //    once 0..i−1 are Running on Ready nodes (ksim has no readiness probes: Ready means Running,
-//    as for Deployments, and a pod on a node gone NotReady is not Ready); each sync creates at most one pod and stops at the first pod not yet
-//    Running. Scale down removes the highest ordinal first, one at a time, and only while
+//    as for Deployments, and a pod on a node gone NotReady is not Ready) and, with
+//    minReadySeconds, available: Ready that long (upstream isRunningAndAvailable, since it
+//    started Running or its node turned Ready again; the controller syncs again when it is, as
+//    upstream requeues the set); each sync creates at most one pod and stops at the first pod not yet
+//    Running (or not yet available). A scale-down likewise waits for a kept pod to be available,
+//    and a condemned pod Ready but not yet available blocks unless it is the first unhealthy one
+//    (upstream processCondemned). Scale down removes the highest ordinal first, one at a time, and only while
 //    every pod it keeps is Running and Ready; a condemned pod that is not Ready is deleted only
 //    when it is the lowest-ordinal unhealthy pod (upstream processCondemned and
 //    firstUnhealthyPod), so with two condemned pods not Ready the scale-down waits;
@@ -29,13 +34,13 @@
 // processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts). Not modelled: rolling
 // updates of a changed template (updateStrategy; the run warns of such a change:
 // metrics/template-changes.ts), revisions (controller-revision-hash),
-// volumeClaimTemplates, minReadySeconds, slow-start batches of Parallel
+// volumeClaimTemplates, slow-start batches of Parallel
 // deletes (upstream processCondemned goes through runForAll too; ksim sends them at once).
 import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
-import { isPodReady, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { availableFromUs, isPodReady, minReadyUsOf, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
@@ -63,6 +68,8 @@ interface SetState {
   retry: SimEvent | null;
   /** A sync was asked for while this one's creates were in flight. */
   dirty: boolean;
+  /** When a minReadySeconds wake will sync it (Infinity: none pending). */
+  wakeUs: number;
 }
 
 export class StatefulSetController {
@@ -76,7 +83,7 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false };
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity };
         this.enqueue(st);
         return st;
       },
@@ -157,6 +164,7 @@ export class StatefulSetController {
     const start = startOrdinal(st);
     const end = start + replicas; // exclusive
     const monotonic = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+    const minReadyUs = monotonic ? minReadyUsOf(spec) : 0;
     // processReplica for ordinals start .. end−1, in order; Parallel collects the missing ones
     // for the slow-start batches. There are no pod expectations (upstream's StatefulSet
     // controller has none): a deletion already sent is not sent again, and only what waits on it
@@ -180,8 +188,9 @@ export class StatefulSetController {
         this.createPods(st, new Set([i]), i, i + 1);
         return;
       }
-      // Wait for it to be running and ready, and not terminating (upstream isHealthy).
-      if (monotonic && (!this.runningAndReady(p) || p.terminating)) return;
+      // Wait for it to be running and ready, and not terminating (upstream isHealthy), then
+      // available (isRunningAndAvailable).
+      if (monotonic && (!this.runningAndReady(p) || p.terminating || this.notYetAvailable(st, p, minReadyUs))) return;
     }
     if (missing.size > 0) this.createPods(st, missing, start, end);
     // processCondemned: ordinals outside start .. end−1, highest first (upstream
@@ -206,6 +215,7 @@ export class StatefulSetController {
       // the first unhealthy Pod, block": a pod not Running and Ready is deleted only when it is
       // the lowest unhealthy one; otherwise the scale-down waits for the pods to become Ready.
       if (monotonic && !this.runningAndReady(p) && p !== firstUnhealthy) return;
+      if (monotonic && p !== firstUnhealthy && this.notYetAvailable(st, p, minReadyUs)) return;
       this.deleteOnce(st, p, 'statefulset scaled down');
       if (monotonic) return;
     }
@@ -215,6 +225,22 @@ export class StatefulSetController {
    * Running): a pod on a NotReady node is not Ready (the node lifecycle controller marks it). */
   private runningAndReady(p: PodInfo): boolean {
     return isPodReady(p) && this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== false;
+  }
+
+  /** Whether Ready pod `p` has not been Ready for minReadySeconds (`minReadyUs`) yet; if so the
+   * set syncs again when it has (upstream requeues it: stateful_set.go enqueueSSAfter). */
+  private notYetAvailable(st: SetState, p: PodInfo, minReadyUs: number): boolean {
+    if (minReadyUs === 0) return false;
+    const at = availableFromUs(p, this.api.cluster.nodeByName, minReadyUs);
+    if (at <= this.sim.now) return false;
+    if (at < st.wakeUs) {
+      st.wakeUs = at;
+      this.sim.scheduleAt(at, 'statefulset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => {
+        if (st.wakeUs === at) st.wakeUs = Infinity;
+        this.enqueue(st);
+      });
+    }
+    return true;
   }
 
   /** Deletes `p` unless its deletion was sent already and not yet observed. */

@@ -189,7 +189,8 @@ interface ClientLimiter {
 
 export class ApiServer {
   private readonly core: ApiCore;
-  private readonly sim: Simulation;
+  /** The simulation (a controller's delayed work: the Deployment controller's minReadySeconds). */
+  readonly sim: Simulation;
   private readonly watchers: ClusterWatcher[];
   /** This client's limiter (shared with every instance writing as the same client); null when
    * its kind is not limited; undefined until its first write. */
@@ -683,6 +684,7 @@ export class ApiServer {
       }
       const before = snapshotNode(this.cluster.mustNode(name));
       const n = this.cluster.updateNode(name, change);
+      if (n.ready && !before.ready) n.readySinceUs = this.sim.now;
       const after = snapshotNode(n);
       this.notify('nodeUpdated', n, before, after);
       done?.(true);

@@ -34,6 +34,17 @@ for (const kind of Object.keys(KINDS)) {
   });
 }
 
+for (const kind of Object.keys(KINDS)) {
+  test(`${kind}: a later entry that brings back the template of an earlier one (a rollback) takes the name of the entry that brought it first, not its own`, () => {
+    const s = parseScenario(`${HEAD}  - {name: first, manifest: ${KINDS[kind]!(1, 'x')}}\n  - {name: second, at: 2m, manifest: ${KINDS[kind]!(2, 'y')}}\n  - {name: third, at: 4m, manifest: ${KINDS[kind]!(3, 'x')}}\n  - {name: fourth, at: 6m, manifest: ${KINDS[kind]!(4, 'y')}}\n  - {name: fifth, at: 8m, manifest: ${KINDS[kind]!(5, 'z')}}\n`, 's.yaml');
+    const names = s.workload.map((e) => {
+      const spec = (e.manifests[0] as unknown as { spec: { template?: unknown; jobTemplate?: { spec: { template: unknown } } } }).spec;
+      return ((spec.jobTemplate?.spec.template ?? spec.template) as { metadata: { annotations: Record<string, string> } }).metadata.annotations['ksim.io/workload'];
+    });
+    assert.deepEqual(names, ['first', 'second', 'first', 'second', 'fifth']);
+  });
+}
+
 for (const kind of ['StatefulSet', 'ReplicaSet']) {
   test(`${kind} scaled 1 → 3 by a later entry: all three pods are the first entry's in pods.csv`, () => {
     const r = runScenario(parseScenario(`${HEAD}  - {name: first, manifest: ${KINDS[kind]!(1, 'x')}}\n  - {name: scale, at: 5m, manifest: ${KINDS[kind]!(3, 'x')}}\n`, 's.yaml'));

@@ -624,7 +624,10 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
   /** The one warning about volumes, at the first manifest that mounts a claim. */
   let pvcUser: string | null = null;
   /** Objects created once (`at` entries): which entry, when, and (Deployments) the manifest. */
-  const objectNames = new Map<string, { entry: string; atUs: number; manifest: WorkloadManifest }>();
+  // Per object, besides the latest entry, the pod templates its entries brought, in order: an
+  // update back to an earlier template takes the name of the entry that brought it first
+  // (keepWorkloadOfEarlierTemplate).
+  const objectNames = new Map<string, { entry: string; atUs: number; manifest: WorkloadManifest; templates: EarlierTemplate[] }>();
   /** Equal spec parts of the entries' Pods, held once (a PodList of many pods repeats them). */
   const shared = new SharedSpecParts();
   const out = entries.map((e, i) => {
@@ -682,16 +685,16 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
           // A Namespace two charts both bring (their manifests each start with it) is applied
           // twice, which kubectl apply allows: nothing of it is simulated but its name.
           if (m.kind === 'Namespace') {
-            objectNames.set(key, { entry: name, atUs: Math.max(prev.atUs, arrival.atUs), manifest: m });
+            objectNames.set(key, { ...prev, entry: name, atUs: Math.max(prev.atUs, arrival.atUs), manifest: m });
             return m;
           }
           if (immutable || prev.atUs >= arrival.atUs) {
             throw l.doc.error([...l.path, 'metadata', 'name'], `a name not already used by workload entry ${JSON.stringify(prev.entry)}${immutable ? '' : ` at the same time or later (a ${m.kind} of the same name arriving later updates it)`}`, JSON.stringify(m.metadata!.name));
           }
           // Every kind with a pod template: an update that leaves the template as it was (a
-          // scaling) keeps the earlier entry's name on it, so its pods stay that entry's.
-          const prevTemplate = podTemplateOf(prev.manifest);
-          if (template !== undefined && prevTemplate !== undefined) keepWorkloadOfUnchangedTemplate(template, prevTemplate);
+          // scaling), or brings back one an earlier entry brought (a rollback), keeps that
+          // entry's name on it, so its pods stay that entry's.
+          if (template !== undefined) keepWorkloadOfEarlierTemplate(template, prev.templates);
           if (m.kind === 'Job') {
             // Upstream ValidateJobSpecUpdate: only suspend, parallelism, activeDeadlineSeconds,
             // backoffLimit and ttlSecondsAfterFinished may change.
@@ -699,7 +702,9 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
             if (changed !== null) throw l.doc.error([...l.path, 'spec', changed], `the same ${changed} as workload entry ${JSON.stringify(prev.entry)} (a Job's spec.${changed} is immutable; an update may change ${JOB_MUTABLE_FIELDS.join(', ')})`);
           }
         }
-        objectNames.set(key, { entry: name, atUs: arrival.atUs, manifest: m });
+        const templates = prev?.templates ?? [];
+        if (template !== undefined) templates.push({ template });
+        objectNames.set(key, { entry: name, atUs: arrival.atUs, manifest: m, templates });
       }
       return m;
     });
@@ -783,15 +788,35 @@ function keepSnapshotTemplates(workload: readonly WorkloadEntry[], snapshotObjec
   }
 }
 
-/** An update whose pod template differs from the previous one only by the ksim.io/workload
- * annotation keeps the previous value, so that changing replicas does not start a rollout (and
- * the pods keep the run duration of the entry that defined the template). Compared as the API
- * server stores them (comparableTemplate), as the controllers compare them: one entry writing
- * the defaults out and the next leaving them is the same template. */
-function keepWorkloadOfUnchangedTemplate(nt: PodTemplateSpec, pt: PodTemplateSpec): void {
-  const prevWorkload = pt.metadata?.annotations?.['ksim.io/workload'];
-  const candidate = { ...nt, metadata: { ...nt.metadata, annotations: { ...nt.metadata?.annotations, 'ksim.io/workload': prevWorkload ?? '' } } };
-  if (prevWorkload !== undefined && canonicalJson(comparableTemplate(candidate)) === canonicalJson(comparableTemplate(pt))) nt.metadata!.annotations!['ksim.io/workload'] = prevWorkload;
+interface EarlierTemplate {
+  readonly template: PodTemplateSpec;
+  /** Its templateKey, once an update needed it (an object applied once costs nothing). */
+  key?: string;
+}
+
+/** An update whose pod template differs from one an earlier entry of the object brought only by
+ * the ksim.io/workload annotation takes the name of the entry that brought that template first:
+ * changing replicas does not start a rollout, re-applying an earlier template (a rollback) is the
+ * template of the ReplicaSet the Deployment controller scales back up (upstream
+ * deploymentutil.FindNewReplicaSet, EqualIgnoreHash), and the pods keep the run duration of the
+ * entry that defined the template. Compared as the API server stores them (comparableTemplate),
+ * as the controllers compare them: one entry writing the defaults out and the next leaving them
+ * is the same template. `earlier` is in the entries' order. */
+function keepWorkloadOfEarlierTemplate(nt: PodTemplateSpec, earlier: EarlierTemplate[]): void {
+  const key = templateKey(nt);
+  for (const e of earlier) {
+    if ((e.key ??= templateKey(e.template)) !== key) continue;
+    const first = e.template.metadata?.annotations?.['ksim.io/workload'];
+    if (first !== undefined) nt.metadata!.annotations!['ksim.io/workload'] = first;
+    return;
+  }
+}
+
+/** A pod template as the controllers compare it, without ksim's own ksim.io/workload. */
+function templateKey(t: PodTemplateSpec): string {
+  const annotations = { ...t.metadata?.annotations };
+  delete annotations['ksim.io/workload'];
+  return canonicalJson(comparableTemplate({ ...t, metadata: { ...t.metadata, annotations } }));
 }
 
 /** The pod template of a workload kind (a CronJob's is in its jobTemplate), or undefined. */
