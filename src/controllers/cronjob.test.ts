@@ -36,7 +36,6 @@ test('cron schedules: steps, ranges, lists, day-of-week (t = 0 is Thursday 2026-
   assert.equal(next('30 2 * * *', '2026-01-01T03:00:00Z'), '2026-01-02T02:30:00Z');
   assert.equal(next('0 9-17/4 * * *', '2026-01-01T10:00:00Z'), '2026-01-01T13:00:00Z');
   assert.equal(next('0 0 * * 1', '2026-01-01T00:00:00Z'), '2026-01-05T00:00:00Z', 'next Monday');
-  assert.equal(next('0 0 * * 7', '2026-01-01T00:00:00Z'), '2026-01-04T00:00:00Z', '7 is Sunday');
   assert.equal(next('0 0 1,15 * *', '2026-01-02T00:00:00Z'), '2026-01-15T00:00:00Z');
   assert.equal(next('0 0 13 * 5', '2026-01-03T00:00:00Z'), '2026-01-09T00:00:00Z', 'day-of-month 13 OR Friday');
   assert.equal(next('0 12 1 3 *', '2026-01-01T00:00:00Z'), '2026-03-01T12:00:00Z');
@@ -87,11 +86,10 @@ test('a step from a number runs to the end of the field; none within 5 years (5 
 });
 
 test('cron schedules that do not parse name the field', () => {
-  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily or @hourly', '"* * * *"'));
-  assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, a number 0-59, a range, a list or a step', '"60 * * * *"'));
+  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly', '"* * * *"'));
+  assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, ?, a number 0-59, a range, a list or a step', '"60 * * * *"'));
   for (const bad of ['0 24 * * *', '5-2 * * * *', '*/0 * * * *', '0 0 0 * *']) assert.throws(() => parseCron(bad), FieldError, bad);
-  assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, a number 0-7 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
-  assert.throws(() => parseCron('@every 5m'), FieldError);
+  assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, ?, a number 0-6 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
   // Not a macro though a property of every object (the fuzz test's find: "constructor").
   for (const word of ['constructor', 'toString', '__proto__']) assert.throws(() => parseCron(word), FieldError, word);
 });
@@ -106,8 +104,33 @@ test('cron names and macros as robfig/cron ParseStandard reads them (parser.go m
   assert.equal(next('@midnight', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
   assert.equal(next('@weekly', '2026-01-01T00:30:00Z'), '2026-01-04T00:00:00Z', 'Sunday midnight');
   assert.equal(next('@monthly', '2026-01-01T00:30:00Z'), '2026-02-01T00:00:00Z');
-  assert.equal(next('@YEARLY', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
+  assert.equal(next('@yearly', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
   assert.equal(next('@annually', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
+});
+
+test('fields exactly as robfig/cron v3 getRange reads them: ? is *, day of week 0-6, TZ refused, descriptors matched exactly', () => {
+  // `?` is `*` in any field, star bit included (parser.go getRange): AND of the day fields.
+  assert.equal(next('0 0 ? * *', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
+  assert.equal(next('? 0 * * *', '2026-01-01T00:30:00Z'), '2026-01-01T00:31:00Z', '? minutes: every minute');
+  assert.equal(next('0 6 1 * ?', '2026-01-02T00:00:00Z'), '2026-02-01T06:00:00Z', '? unrestricted: day 1 only');
+  // Day of week 0-6 (spec.go dow bounds): 7 is refused, as the API server refuses it.
+  for (const bad of ['0 0 * * 7', '0 0 * * 5-7', '0 0 * * */7x']) assert.throws(() => parseCron(bad), FieldError, bad);
+  assert.equal(next('0 0 * * 6', '2026-01-01T00:00:00Z'), '2026-01-03T00:00:00Z', '6 is Saturday');
+  // Atoi: a leading + is read; an empty list item is dropped (strings.FieldsFunc); after * a
+  // range's end is not read ("*-5" is "*").
+  assert.equal(next('+7 * * * *', '2026-01-01T00:00:00Z'), '2026-01-01T00:07:00Z');
+  assert.deepEqual([...parseCron('1,,3 * * * *').minutes], [1, 3]);
+  assert.equal(parseCron('*-5 * * * *').minutes.size, 60);
+  // Names only as a range's ends, not as a step; the step of a name runs to the field's end.
+  assert.throws(() => parseCron('0 0 * */jan *'), FieldError);
+  assert.deepEqual([...parseCron('0 0 * nov/1 *').months], [11, 12]);
+  for (const bad of ['1-2-3 * * * *', '1/2/3 * * * *', '-1 * * * *', '', ' @daily', '@daily ', '@Daily', '@YEARLY', '0 0 * * * *']) assert.throws(() => parseCron(bad), FieldError, JSON.stringify(bad));
+  // Spaces between and around the fields do not matter (strings.Fields).
+  assert.equal(next('  0   0 * * *  ', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
+  // TZ= and CRON_TZ= prefixes: the API server refuses any schedule holding "TZ" on create.
+  for (const tz of ['TZ=UTC 0 0 * * *', 'CRON_TZ=Europe/Berlin 0 0 * * *']) {
+    assert.throws(() => parseCron(tz), /cannot use TZ or CRON_TZ in schedule/, tz);
+  }
 });
 
 test('Job names are <cronjob>-<minutes since the Unix epoch of the scheduled time>', () => {
