@@ -63,17 +63,6 @@ export class WallClock {
     }
     return null;
   }
-
-  /** The latest scheduled time strictly after `afterUs` and at or before `atUs` (upstream
-   * mostRecentScheduleTime's most recent time: the one a late sync starts), or null when there
-   * is none. Scans back minute by minute from `atUs`. */
-  lastCronBetween(c: CronSchedule, afterUs: number, atUs: number): number | null {
-    const first = this.unixMinutes(afterUs) + 1;
-    for (let minute = this.unixMinutes(atUs); minute >= first; minute--) {
-      if (matches(c, new Date(minute * 60_000))) return minute * US_PER_MIN - this.startUs;
-    }
-    return null;
-  }
 }
 
 /** t = 0 at 2026-01-01T00:00:00Z (a Thursday): runs without a snapshot's time. */

@@ -67,8 +67,6 @@ test('a wall clock whose t = 0 is a snapshot\'s time (2024-05-01T10:37:23.5Z): s
   assert.equal(clock.text(1356.5 * S), '2024-05-01T11:00:00Z');
   // Daily at 02:00: the next day's.
   assert.equal(clock.text(clock.nextCron(parseCron('0 2 * * *'), 0)!), '2024-05-02T02:00:00Z');
-  // The latest 10-minute mark after 10:40:00 (t = 156.5 s) and at or before 11:05 is 11:00.
-  assert.equal(clock.lastCronBetween(parseCron('*/10 * * * *'), 156.5 * S, clock.runUs('2024-05-01T11:05:00Z')!), 1356.5 * S);
   assert.equal(cronJobName('report', 1356.5 * S, clock), `report-${Date.parse('2024-05-01T11:00:00Z') / 60_000}`);
 });
 
@@ -216,14 +214,14 @@ test('Forbid: a time skipped while a Job ran starts late when that Job finishes,
   // Each late Job is created when the finished Job's status is heard: its pod's status write
   // (1 ms), the Job controller's sync 1 s after that pod event (upstream syncJobBatchPeriod) and
   // its status write (1 ms), then the create's 1 ms.
-  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@721.003s', 'cj-29453780@1381.003s']);
+  assert.deepEqual(started, ['cj-29453765@300.101s', 'cj-29453770@721.003s', 'cj-29453780@1381.003s']);
   assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453780']);
 });
 
 test('Forbid with startingDeadlineSeconds: a skipped time past its deadline is not started late; one within it is', () => {
   // The first Job finishes at 721.002 s (its pod at 720.001 s, the Job's sync 1 s later, as
   // above): 121 s after the skipped 600 s, past a 60 s deadline, within a 180 s one.
-  for (const [deadline, want] of [[60, ['cj-29453765@300.001s', 'cj-29453775@900.001s']], [180, ['cj-29453765@300.001s', 'cj-29453770@721.003s']]] as const) {
+  for (const [deadline, want] of [[60, ['cj-29453765@300.101s', 'cj-29453775@900.101s']], [180, ['cj-29453765@300.101s', 'cj-29453770@721.003s']]] as const) {
     const h = harness();
     const started = jobsStarted(h);
     const cj = cronJob('Forbid');
@@ -235,12 +233,25 @@ test('Forbid with startingDeadlineSeconds: a skipped time past its deadline is n
   }
 });
 
+// Upstream syncCronJob runs nextScheduleDelta (100 ms) after each time and finds it tooLate when
+// time + startingDeadlineSeconds is before now: a deadline of 0 never starts a Job (the
+// lookup from now − 0 finds no time at all), 1 s does.
+test('startingDeadlineSeconds 0 starts no Job (the sync is 100 ms after the time); 1 starts each on time', () => {
+  for (const [deadline, want] of [[0, []], [1, ['cj-29453765@300.101s', 'cj-29453770@600.101s']]] as const) {
+    const h = harness();
+    const started = jobsStarted(h);
+    h.api.createObject(withSpec(cronJob('Allow'), { startingDeadlineSeconds: deadline }));
+    h.sim.run(11 * MIN);
+    assert.deepEqual(started, want, `deadline ${deadline}`);
+  }
+});
+
 test('a suspended CronJob resumed starts the most recent missed time at once, unless its deadline has passed', () => {
   // Resumed at 13 min: the 5- and 10-minute times were missed; 10 starts at once (its deadline of
   // 60 s has passed: then it does not), then 15 and 20 on time.
   for (const [deadline, want] of [
-    [undefined, ['cj-29453770@780.002s', 'cj-29453775@900.001s', 'cj-29453780@1200.001s']],
-    [60, ['cj-29453775@900.001s', 'cj-29453780@1200.001s']],
+    [undefined, ['cj-29453770@780.002s', 'cj-29453775@900.101s', 'cj-29453780@1200.101s']],
+    [60, ['cj-29453775@900.101s', 'cj-29453780@1200.101s']],
   ] as const) {
     const h = harness();
     const started = jobsStarted(h);
@@ -258,7 +269,7 @@ test('Forbid: a Job deleted while active lets the skipped time start late', () =
   h.api.createObject(cronJob('Forbid'));
   h.sim.scheduleAt(11 * MIN, 'test.delete', '', () => h.api.deleteObject('Job', 'default', 'cj-29453765'));
   h.sim.run(12 * MIN);
-  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@660.002s']);
+  assert.deepEqual(started, ['cj-29453765@300.101s', 'cj-29453770@660.002s']);
 });
 
 test('a refused Job create leaves its time unmet: the next sync (here a CronJob update) starts it', () => {
@@ -309,14 +320,14 @@ test('scenarios/jobs.yaml: the Job completes 6 pods 2 at a time; the Forbid Cron
   const status = (name: string) => run.cluster.objects.get(`Job/default/${name}`)?.['status'] as { succeeded: number; conditions: { type: string }[]; completionTime: string; startTime: string } | undefined;
   assert.equal(status('render')?.succeeded, 6);
   assert.equal(status('render')?.conditions[0]?.type, 'Complete');
-  // Each 7-minute run (plus its pod's start-up, plus the Job's sync 1 s after its pod ends,
-  // upstream syncJobBatchPeriod) overruns the next time: that time is skipped and started late
-  // when the run ends (12:01, 19:05); the third run overruns 20 and 25 min, and only 25 min
-  // starts late (26:07).
+  // Each 7-minute run (created 100 ms after its time, upstream nextScheduleDelta, plus its pod's
+  // start-up, plus the Job's sync 1 s after its pod ends, upstream syncJobBatchPeriod) overruns
+  // the next time: that time is skipped and started late when the run ends (12:02, 19:06); the
+  // third run overruns 20 and 25 min, and only 25 min starts late (26:07).
   assert.deepEqual(run.cluster.objectsOfKind('Job').map((o) => o.metadata.name).sort(), ['render', 'report-29453765', 'report-29453770', 'report-29453775', 'report-29453785']);
-  assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:01Z');
-  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:01Z');
-  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:05Z');
+  assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:02Z');
+  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:02Z');
+  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:06Z');
   assert.equal(run.cluster.objects.get('Job/default/report-29453785')?.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], '2026-01-01T00:25:00Z');
   assert.equal(status('report-29453785'), undefined, 'still running at the end');
 });
@@ -334,14 +345,14 @@ test('a suspended CronJob starts no Job; a changed schedule takes effect at once
   changed.api.createObject(cronJob('Allow'));
   changed.sim.scheduleAt(MIN, 'test.update', '', () => changed.api.updateObject({ ...cronJob('Allow'), spec: { ...(cronJob('Allow').spec as object), schedule: '*/7 * * * *' } }));
   changed.sim.run(15 * MIN);
-  assert.deepEqual(seen, ['cj-29453767@420.001s', 'cj-29453774@840.001s']);
+  assert.deepEqual(seen, ['cj-29453767@420.101s', 'cj-29453774@840.101s']);
 
   const deleted = harness();
   const made = jobsStarted(deleted);
   deleted.api.createObject(cronJob('Allow'));
   deleted.sim.scheduleAt(6 * MIN, 'test.delete', '', () => deleted.api.deleteObject('CronJob', 'default', 'cj'));
   deleted.sim.run(21 * MIN);
-  assert.deepEqual(made, ['cj-29453765@300.001s']);
+  assert.deepEqual(made, ['cj-29453765@300.101s']);
 });
 
 test('a Job of a CronJob: named after the time, jobTemplate labels and annotations plus the scheduled timestamp, owned by the CronJob as controller', () => {
@@ -402,7 +413,7 @@ test('Jobs a CronJob did not start as active: a finished one at the start, one d
   const cron = new CronJobController(sim, api, new ObjectApi(api));
   api.createObject(cronJob('Forbid'));
   sim.scheduleAt(7 * MIN, 'test.delete', '', () => api.deleteObject('Job', 'default', 'cj-29453765'));
-  sim.run(10 * MIN + 1000);
+  sim.run(10 * MIN + 0.2 * S);
   // The CronJob is heard of at 4 min; its first Job is made at 5 min.
   assert.deepEqual(cluster.objectsOfKind('Job').map((o) => o.metadata.name), ['cj-29453770']);
   assert.deepEqual(cron.activeJobs('default', 'cj'), ['cj-29453770']);

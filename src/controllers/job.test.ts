@@ -554,13 +554,14 @@ test('activeDeadlineSeconds (upstream pastActiveDeadline): the Job fails with De
   // resume: 120 + 100 = 220 s, not 100 s.
   near(row('rs')['finished_s'], 220, 'rs finished_s');
   assert.equal(row('rs')['reason'], 'DeadlineExceeded');
-  // cj: Jobs at 120 and 240 s (every 2 minutes after its creation at 0 s; 5-minute run), each
-  // failing 30 s later (~1 ms after its create, when the Job controller saw it), not running its
+  // cj: Jobs at 120.1 and 240.1 s (every 2 minutes after its creation at 0 s, 100 ms late as
+  // upstream's nextScheduleDelta; 5-minute run), each failing 30 s later (~1 ms after its
+  // create, when the Job controller saw it), not running its
   // 5 minutes: Forbid starts the next on schedule because the one before has failed by then.
   const cj = rows.filter((x) => x['workload'] === 'cj');
   assert.equal(cj.length, 2);
   cj.forEach((x, i) => {
-    near(x['finished_s'], 120 * (i + 1) + 30, `cj job ${i} finished_s`);
+    near(x['finished_s'], 120 * (i + 1) + 30.1, `cj job ${i} finished_s`);
     assert.equal(x['reason'], 'DeadlineExceeded');
   });
   const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
