@@ -8,7 +8,10 @@
 // of its items is `*` or `?` with no step or a step of 1: a step over 1 (`*/3`) restricts it
 // (parser.go getRange: `if step > 1 { extra = 0 }` clears the star bit; spec.go dayMatches).
 // Descriptors, matched exactly (lower case, no spaces around): @yearly, @annually, @monthly,
-// @weekly, @daily, @midnight, @hourly (parser.go parseDescriptor). A schedule holding "TZ"
+// @weekly, @daily, @midnight, @hourly, and @every <Go duration> (parser.go parseDescriptor;
+// constantdelay.go: the delay in whole seconds, at least 1 s, counted from the second before —
+// the CronJob controller anchors it at status.lastScheduleTime or creationTimestamp, upstream
+// issue #104012, PR #109250). A schedule holding "TZ"
 // (TZ=... or CRON_TZ=...) is refused, as the API server refuses it on create (pkg/apis/batch/
 // validation/validation.go validateScheduleFormat).
 //
@@ -45,6 +48,13 @@ export class WallClock {
   /** Whole minutes since the Unix epoch at simulated time `us` (a CronJob's Job names). */
   unixMinutes(us: number): number {
     return Math.floor((this.startUs + us) / US_PER_MIN);
+  }
+
+  /** A schedule's Next (robfig/cron v3): the first time strictly after `afterUs`; for @every,
+   * `afterUs` rounded down to its wall-clock second plus the delay (constantdelay.go Next). */
+  next(s: Schedule, afterUs: number): number | null {
+    if ('delayUs' in s) return this.wholeSecond(afterUs) + s.delayUs;
+    return this.nextCron(s, afterUs);
   }
 
   /** The first scheduled time strictly after simulated time `afterUs` (µs), or null when none
@@ -110,7 +120,62 @@ const DESCRIPTORS: ReadonlyMap<string, string> = new Map([
   ['@hourly', '0 * * * *'],
 ]);
 
-const SHAPE = 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
+const SHAPE = 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>';
+
+/** `@every <duration>` (robfig/cron v3 parser.go parseDescriptor → constantdelay.go Every): a
+ * ConstantDelaySchedule, its delay the duration rounded down to whole seconds and at least 1 s;
+ * Next(t) is t rounded down to its second plus the delay. */
+export interface EverySchedule {
+  readonly delayUs: number;
+}
+
+/** A CronJob's spec.schedule: cron fields or a constant delay. */
+export type Schedule = CronSchedule | EverySchedule;
+
+/** Parses spec.schedule as parseCron does, and `@every <duration>` too (a Go duration after
+ * exactly one space: parser.go parseDescriptor, time.ParseDuration). */
+export function parseSchedule(text: string): Schedule {
+  const every = '@every ';
+  if (!text.includes('TZ') && text.startsWith(every)) {
+    const ns = parseGoDurationNs(text.slice(every.length));
+    if (ns === null) throw new FieldError('', '@every and a Go duration such as 5m, 1h30m or 90s (time.ParseDuration)', JSON.stringify(text));
+    // constantdelay.go Every: under 1 s is 1 s; sub-second parts dropped.
+    const wholeS = ns < 1e9 ? 1 : Math.floor(ns / 1e9);
+    return { delayUs: wholeS * US_PER_S };
+  }
+  return parseCron(text);
+}
+
+/** Go time.ParseDuration in ns (a float: whole seconds are all the schedule keeps), or null
+ * when Go refuses the text: an optional sign, then one or more decimal numbers (digits, an
+ * optional fraction, at least one digit) each with a unit ns, us, µs, μs, ms, s, m or h; "0"
+ * alone needs no unit; above about 292 years overflows. */
+export function parseGoDurationNs(text: string): number | null {
+  let s = text;
+  let neg = false;
+  if (s.startsWith('-') || s.startsWith('+')) {
+    neg = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '0') return 0;
+  if (s === '') return null;
+  const units: Readonly<Record<string, number>> = { ns: 1, us: 1e3, '\u00b5s': 1e3, '\u03bcs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  while (s !== '') {
+    const num = /^(\d*)(?:\.(\d*))?/.exec(s)!;
+    const whole = num[1]!;
+    const frac = num[2];
+    if (whole === '' && (frac === undefined || frac === '')) return null;
+    s = s.slice(num[0].length);
+    const unit = /^[^\d.]*/.exec(s)![0];
+    const scale = units[unit];
+    if (unit === '' || scale === undefined || !Object.hasOwn(units, unit)) return null;
+    s = s.slice(unit.length);
+    total += (Number(whole === '' ? '0' : whole) + (frac === undefined || frac === '' ? 0 : Number(`0.${frac}`))) * scale;
+    if (total > 9_223_372_036_854_775_807) return null; // Go: invalid duration (overflow)
+  }
+  return neg ? -total : total;
+}
 
 /** Parses spec.schedule as the API server validates it (upstream pkg/apis/batch/validation
  * validation.go validateScheduleFormat: robfig/cron v3 ParseStandard, and no "TZ" anywhere in it

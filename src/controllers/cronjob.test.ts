@@ -11,7 +11,7 @@ import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { FieldError } from '../api/field-error.js';
-import { DEFAULT_WALL_CLOCK, parseCron, WallClock } from './cron.js';
+import { DEFAULT_WALL_CLOCK, parseCron, parseSchedule, WallClock } from './cron.js';
 import { CronJobController, cronJobName } from './cronjob.js';
 import { JobController } from './job.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -84,7 +84,7 @@ test('a step from a number runs to the end of the field; none within 5 years (5 
 });
 
 test('cron schedules that do not parse name the field', () => {
-  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly', '"* * * *"'));
+  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>', '"* * * *"'));
   assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, ?, a number 0-59, a range, a list or a step', '"60 * * * *"'));
   for (const bad of ['0 24 * * *', '5-2 * * * *', '*/0 * * * *', '0 0 0 * *']) assert.throws(() => parseCron(bad), FieldError, bad);
   assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, ?, a number 0-6 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
@@ -129,6 +129,31 @@ test('fields exactly as robfig/cron v3 getRange reads them: ? is *, day of week 
   for (const tz of ['TZ=UTC 0 0 * * *', 'CRON_TZ=Europe/Berlin 0 0 * * *']) {
     assert.throws(() => parseCron(tz), /cannot use TZ or CRON_TZ in schedule/, tz);
   }
+});
+
+test('@every <duration> as robfig/cron v3 reads it: a Go duration, whole seconds, at least 1 s; Next is the second before plus the delay', () => {
+  const delayS = (text: string) => {
+    const sch = parseSchedule(text);
+    assert.ok('delayUs' in sch, text);
+    return sch.delayUs / S;
+  };
+  assert.equal(delayS('@every 5m'), 300);
+  assert.equal(delayS('@every 1h30m'), 5400);
+  assert.equal(delayS('@every 90s'), 90);
+  assert.equal(delayS('@every 1.9s'), 1, 'rounded down (constantdelay.go Every)');
+  assert.equal(delayS('@every 500ms'), 1, 'at least 1 s');
+  assert.equal(delayS('@every 0'), 1);
+  assert.equal(delayS('@every -5m'), 1, 'negative: 1 s');
+  assert.equal(delayS('@every .5h'), 1800);
+  assert.equal(delayS('@every 1h0m0.5s'), 3600);
+  assert.equal(delayS('@every 2\u00b5s'), 1);
+  for (const bad of ['@every', '@every ', '@every 5', '@every 5 m', '@every  5m', '@every 5M', '@every 5d', '@Every 5m', '@every 5m ', '@every .m', '@every 3000000h', 'TZ=UTC @every 5m']) {
+    assert.throws(() => parseSchedule(bad), FieldError, JSON.stringify(bad));
+  }
+  // Next: the wall-clock second before plus the delay (a snapshot clock at .5 s: from 10:37:23).
+  const clock = new WallClock(Date.parse('2024-05-01T10:37:23.500Z') * 1000);
+  assert.equal(clock.next(parseSchedule('@every 1m'), 0), 59.5 * S);
+  assert.equal(DEFAULT_WALL_CLOCK.next(parseSchedule('@every 1m'), 0.7 * S), 60 * S);
 });
 
 test('Job names are <cronjob>-<minutes since the Unix epoch of the scheduled time>', () => {
@@ -244,6 +269,44 @@ test('startingDeadlineSeconds 0 starts no Job (the sync is 100 ms after the time
     h.sim.run(11 * MIN);
     assert.deepEqual(started, want, `deadline ${deadline}`);
   }
+});
+
+// Upstream mostRecentScheduleTime (utils.go) anchors @every at status.lastScheduleTime, or
+// creationTimestamp before the first Job (issue #104012, PR #109250).
+test('@every: Jobs every delay after the creation second, then after each scheduled time, 100 ms late; two times in one minute share a Job name', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  h.sim.scheduleAt(30.5 * S, 'test.create', '', () => h.api.createObject(withSpec(cronJob('Allow'), { schedule: '@every 2m' })));
+  h.sim.run(7 * MIN);
+  // Created at 30.501 s (heard at 30.502 s): creationTimestamp 30 s; times 150, 270, 390 s.
+  assert.deepEqual(started, ['cj-29453762@150.101s', 'cj-29453764@270.101s', 'cj-29453766@390.101s']);
+
+  // @every 40s: times 40, 80, 120, 160, 200 s. 160 s is in the minute of 120 s, whose Job is
+  // still active: already processed (its name), not recorded; 200 s starts as usual.
+  const g = harness();
+  const seen = jobsStarted(g);
+  g.api.createObject(withSpec(cronJob('Allow'), { schedule: '@every 40s' }));
+  g.sim.run(241 * S);
+  assert.deepEqual(seen, ['cj-29453760@40.101s', 'cj-29453761@80.101s', 'cj-29453762@120.101s', 'cj-29453763@200.101s', 'cj-29453764@240.101s']);
+});
+
+test('@every from a snapshot: the next time is the delay after status.lastScheduleTime, or after creationTimestamp before the first Job', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  const every = (name: string, md: object, status: object): WorkloadObject => {
+    const o = withSpec(cronJob('Allow'), { schedule: '@every 5m' });
+    return { ...o, metadata: { ...o.metadata, name, ...md }, status };
+  };
+  h.api.commitStartState({
+    nodes: [],
+    objects: [
+      every('ran', { creationTimestamp: '2025-12-31T20:00:00Z' }, { lastScheduleTime: '2025-12-31T23:58:00Z' }),
+      every('new', { creationTimestamp: '2025-12-31T23:59:30Z' }, {}),
+    ],
+    pods: [],
+  });
+  h.sim.run(5 * MIN);
+  assert.deepEqual(started, ['ran-29453763@180.101s', 'new-29453764@270.101s']);
 });
 
 test('a suspended CronJob resumed starts the most recent missed time at once, unless its deadline has passed', () => {

@@ -6,6 +6,9 @@
 // skips the time while a Job of this CronJob is active (not Complete or Failed); Replace deletes
 // the active Jobs (the garbage collector deletes their pods) and creates the new one. suspend:
 // true skips every time.
+// Schedules: cron fields or `@every <duration>` (cron.ts), whose times count from
+// status.lastScheduleTime, or creationTimestamp before the first Job, each a delay after the
+// one before (upstream issue #104012, PR #109250: mostRecentScheduleTime steps from there).
 // Timing, as upstream's sync (cronjob_controllerv2.go syncCronJob, utils.go): each sync looks
 // up the most recent unmet time (mostRecentScheduleTime: the latest schedule time after
 // status.lastScheduleTime, or creationTimestamp before the first Job, and after now −
@@ -33,7 +36,7 @@ import type { SimEvent } from '../engine/event-queue.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { controllerRef, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
-import { DEFAULT_WALL_CLOCK, parseCron, type CronSchedule, type WallClock } from './cron.js';
+import { DEFAULT_WALL_CLOCK, parseSchedule, type Schedule, type WallClock } from './cron.js';
 import { US_PER_S } from '../engine/time.js';
 import { jobFinished, type JobCondition } from './job.js';
 import { namespacedKey } from './work-queue.js';
@@ -41,7 +44,7 @@ import { KindInformer } from './informer.js';
 
 interface CjState {
   obj: ObjectOf<'CronJob'>;
-  schedule: CronSchedule;
+  schedule: Schedule;
   timer: SimEvent | null;
   /** Names of its Jobs that exist and have not finished. */
   readonly active: Set<string>;
@@ -89,10 +92,13 @@ export class CronJobController {
   ) {
     this.cronJobs = new KindInformer<'CronJob', CjState>('CronJob', api, objects, {
       add: (o) => {
-        const createdUs = this.clock.wholeSecond(this.sim.now);
+        // metadata.creationTimestamp (a snapshot's CronJob keeps it), else now, in whole
+        // seconds: where an @every schedule counts from before its first Job.
+        const created = (o.metadata as { creationTimestamp?: unknown }).creationTimestamp;
+        const createdUs = this.clock.wholeSecond((typeof created === 'string' ? this.clock.runUs(created) : null) ?? this.sim.now);
         const last = (o['status'] as { lastScheduleTime?: string } | undefined)?.lastScheduleTime;
         const lastScheduledUs = last === undefined ? null : this.clock.runUs(last);
-        const st: CjState = { obj: o, schedule: parseCron(o.spec!.schedule), timer: null, active: new Set(), finished: new Map(), createdUs, lastScheduledUs };
+        const st: CjState = { obj: o, schedule: parseSchedule(o.spec!.schedule), timer: null, active: new Set(), finished: new Map(), createdUs, lastScheduledUs };
         // Upstream enqueues it: its first sync finds no time yet and requeues it for the first.
         this.requeue(st);
         return st;
@@ -100,7 +106,7 @@ export class CronJobController {
       update: (st, o) => {
         const scheduleChanged = o.spec!.schedule !== st.obj.spec!.schedule;
         st.obj = o;
-        st.schedule = parseCron(o.spec!.schedule);
+        st.schedule = parseSchedule(o.spec!.schedule);
         // Upstream updateCronJob: a changed schedule requeues it for the new schedule's next
         // time; any other change syncs now (e.g. resumed: a missed time starts now).
         if (scheduleChanged) this.requeue(st);
@@ -196,7 +202,7 @@ export class CronJobController {
     let earliestUs = st.lastScheduledUs ?? st.createdUs;
     const deadline = st.obj.spec!.startingDeadlineSeconds;
     if (includeDeadline && typeof deadline === 'number') earliestUs = Math.max(earliestUs, now - deadline * US_PER_S);
-    const next = (us: number) => this.clock.nextCron(st.schedule, us);
+    const next = (us: number) => this.clock.next(st.schedule, us);
     const t1 = next(earliestUs);
     if (t1 === null) return { earliestUs, mostRecentUs: null, missed: false, error: true };
     if (now < t1) return { earliestUs, mostRecentUs: null, missed: false, error: false };
@@ -220,7 +226,7 @@ export class CronJobController {
   private requeue(st: CjState): void {
     const r = this.mostRecentScheduleTime(st, false);
     const base = r.error ? this.sim.now : r.mostRecentUs ?? (r.missed ? this.sim.now : r.earliestUs);
-    const next = this.clock.nextCron(st.schedule, base);
+    const next = this.clock.next(st.schedule, base);
     if (next === null) return;
     const at = Math.max(next + NEXT_SCHEDULE_DELTA_US, this.sim.now);
     if (st.timer !== null && !st.timer.cancelled && st.timer.time <= at) return;

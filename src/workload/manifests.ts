@@ -16,7 +16,7 @@ import { readLabels, readStringMap, readToleration, TAINT_EFFECTS } from './fiel
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
-import { parseCron } from '../controllers/cron.js';
+import { parseSchedule } from '../controllers/cron.js';
 import type { SharedSpecParts } from './shared-parts.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
@@ -577,13 +577,13 @@ function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolic
   if (exitCodes !== null) warnings?.push(doc.warning(exitCodes, 'is not simulated: ksim\'s container failures have no exit code, so onExitCodes rules never match and those failures count against backoffLimit (the default Count); onPodConditions rules on DisruptionTarget are honoured'));
 }
 
-/** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
+/** batch/v1 CronJob: schedule (5-field cron or a descriptor, @every included: cron.ts), concurrencyPolicy, startingDeadlineSeconds,
  * successfulJobsHistoryLimit, failedJobsHistoryLimit, suspend, jobTemplate.spec (a Job spec). */
 function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a cronjob spec', describe(spec));
   const schedule = spec['schedule'];
   if (typeof schedule !== 'string') throw doc.error([...path, 'schedule'], 'a cron schedule such as "*/5 * * * *"', describe(schedule));
-  located(doc, [...path, 'schedule'], () => parseCron(schedule));
+  located(doc, [...path, 'schedule'], () => parseSchedule(schedule));
   const cp = spec['concurrencyPolicy'];
   if (cp !== undefined && cp !== 'Allow' && cp !== 'Forbid' && cp !== 'Replace') throw doc.error([...path, 'concurrencyPolicy'], 'Allow, Forbid or Replace', describe(cp));
   readOptionalInt(doc, [...path, 'startingDeadlineSeconds'], spec['startingDeadlineSeconds'], 0, 0);

@@ -40,7 +40,7 @@ const CASES: [string, string, string][] = [
   ['Indexed Jobs are refused', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { completionMode: Indexed, template: { spec: ${POD_NEVER} } } }`,
     'k.yaml:8:97: workload[0].manifest.spec.completionMode: expected NonIndexed (ksim does not model Indexed Jobs), got "Indexed"'],
   ['a CronJob schedule has 5 fields', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * *", jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
-    'k.yaml:8:95: workload[0].manifest.spec.schedule: expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, got "* * *"'],
+    'k.yaml:8:95: workload[0].manifest.spec.schedule: expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>, got "* * *"'],
   ['a CronJob concurrencyPolicy is Allow, Forbid or Replace', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * * * *", concurrencyPolicy: Sometimes, jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
     'k.yaml:8:127: workload[0].manifest.spec.concurrencyPolicy: expected Allow, Forbid or Replace, got "Sometimes"'],
   ['a CronJob history limit is a non-negative integer', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * * * *", successfulJobsHistoryLimit: -1, jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
