@@ -308,6 +308,30 @@ test('--emit-job prints a valid Indexed Job mapping JOB_COMPLETION_INDEX to --sh
   assert.match(sh.stdout, / --shard 3\/10 -o results\/sweep\/shard-3\n$/);
 });
 
+test('ksim runs the Indexed Job --emit-job writes: one pod per shard index, the Job Complete', () => {
+  const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-4', '-o', 'r', '--emit-job', '--shards', '3', '--parallelism', '2', '--image', 'reg/ksim:1', '--volume-claim', 'c']);
+  assert.equal(r.status, 0, r.stderr);
+  const dir = tempDir('ksim-emit-job-');
+  writeFileSync(join(dir, 'job.yaml'), r.stdout);
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: emit }
+duration: 10m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: sweep
+    runDuration: 2m
+    file: job.yaml
+`);
+  const run = ksim(['run', join(dir, 's.yaml'), '-o', join(dir, 'out'), '-q']);
+  assert.equal(run.status, 0, run.stderr);
+  const jobs = parse(readFileSync(join(dir, 'out', 'jobs.csv')), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(jobs.map((j) => [j['name'], j['succeeded'], j['condition']]), [['ksim-sweep-quickstart', '3', 'Complete']]);
+  const pods = parse(readFileSync(join(dir, 'out', 'pods.csv')), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(pods.map((p) => p['name']!.replace(/-[^-]+$/, '')).sort(), ['ksim-sweep-quickstart-0', 'ksim-sweep-quickstart-1', 'ksim-sweep-quickstart-2']);
+});
+
 test('--emit-job without its required flags is bad input naming the flag (exit 2)', () => {
   const r = ksim(['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-4', '-o', 'x', '--emit-job', '--shards', '2', '--volume-claim', 'c']);
   assert.equal(r.status, 2);

@@ -11,7 +11,7 @@ import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { FieldError } from '../api/field-error.js';
-import { DEFAULT_WALL_CLOCK, parseCron, WallClock } from './cron.js';
+import { DEFAULT_WALL_CLOCK, parseCron, parseSchedule, WallClock } from './cron.js';
 import { CronJobController, cronJobName } from './cronjob.js';
 import { JobController } from './job.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -36,7 +36,6 @@ test('cron schedules: steps, ranges, lists, day-of-week (t = 0 is Thursday 2026-
   assert.equal(next('30 2 * * *', '2026-01-01T03:00:00Z'), '2026-01-02T02:30:00Z');
   assert.equal(next('0 9-17/4 * * *', '2026-01-01T10:00:00Z'), '2026-01-01T13:00:00Z');
   assert.equal(next('0 0 * * 1', '2026-01-01T00:00:00Z'), '2026-01-05T00:00:00Z', 'next Monday');
-  assert.equal(next('0 0 * * 7', '2026-01-01T00:00:00Z'), '2026-01-04T00:00:00Z', '7 is Sunday');
   assert.equal(next('0 0 1,15 * *', '2026-01-02T00:00:00Z'), '2026-01-15T00:00:00Z');
   assert.equal(next('0 0 13 * 5', '2026-01-03T00:00:00Z'), '2026-01-09T00:00:00Z', 'day-of-month 13 OR Friday');
   assert.equal(next('0 12 1 3 *', '2026-01-01T00:00:00Z'), '2026-03-01T12:00:00Z');
@@ -68,8 +67,6 @@ test('a wall clock whose t = 0 is a snapshot\'s time (2024-05-01T10:37:23.5Z): s
   assert.equal(clock.text(1356.5 * S), '2024-05-01T11:00:00Z');
   // Daily at 02:00: the next day's.
   assert.equal(clock.text(clock.nextCron(parseCron('0 2 * * *'), 0)!), '2024-05-02T02:00:00Z');
-  // The latest 10-minute mark after 10:40:00 (t = 156.5 s) and at or before 11:05 is 11:00.
-  assert.equal(clock.lastCronBetween(parseCron('*/10 * * * *'), 156.5 * S, clock.runUs('2024-05-01T11:05:00Z')!), 1356.5 * S);
   assert.equal(cronJobName('report', 1356.5 * S, clock), `report-${Date.parse('2024-05-01T11:00:00Z') / 60_000}`);
 });
 
@@ -87,11 +84,10 @@ test('a step from a number runs to the end of the field; none within 5 years (5 
 });
 
 test('cron schedules that do not parse name the field', () => {
-  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily or @hourly', '"* * * *"'));
-  assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, a number 0-59, a range, a list or a step', '"60 * * * *"'));
+  assert.throws(() => parseCron('* * * *'), new FieldError('', 'a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>', '"* * * *"'));
+  assert.throws(() => parseCron('60 * * * *'), new FieldError('', 'a cron schedule whose minute field is *, ?, a number 0-59, a range, a list or a step', '"60 * * * *"'));
   for (const bad of ['0 24 * * *', '5-2 * * * *', '*/0 * * * *', '0 0 0 * *']) assert.throws(() => parseCron(bad), FieldError, bad);
-  assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, a number 0-7 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
-  assert.throws(() => parseCron('@every 5m'), FieldError);
+  assert.throws(() => parseCron('* * * * MONDAY'), new FieldError('', 'a cron schedule whose day of week field is *, ?, a number 0-6 or a name SUN-SAT, a range, a list or a step', '"* * * * MONDAY"'));
   // Not a macro though a property of every object (the fuzz test's find: "constructor").
   for (const word of ['constructor', 'toString', '__proto__']) assert.throws(() => parseCron(word), FieldError, word);
 });
@@ -106,8 +102,58 @@ test('cron names and macros as robfig/cron ParseStandard reads them (parser.go m
   assert.equal(next('@midnight', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
   assert.equal(next('@weekly', '2026-01-01T00:30:00Z'), '2026-01-04T00:00:00Z', 'Sunday midnight');
   assert.equal(next('@monthly', '2026-01-01T00:30:00Z'), '2026-02-01T00:00:00Z');
-  assert.equal(next('@YEARLY', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
+  assert.equal(next('@yearly', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
   assert.equal(next('@annually', '2026-01-01T00:30:00Z'), '2027-01-01T00:00:00Z');
+});
+
+test('fields exactly as robfig/cron v3 getRange reads them: ? is *, day of week 0-6, TZ refused, descriptors matched exactly', () => {
+  // `?` is `*` in any field, star bit included (parser.go getRange): AND of the day fields.
+  assert.equal(next('0 0 ? * *', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
+  assert.equal(next('? 0 * * *', '2026-01-01T00:30:00Z'), '2026-01-01T00:31:00Z', '? minutes: every minute');
+  assert.equal(next('0 6 1 * ?', '2026-01-02T00:00:00Z'), '2026-02-01T06:00:00Z', '? unrestricted: day 1 only');
+  // Day of week 0-6 (spec.go dow bounds): 7 is refused, as the API server refuses it.
+  for (const bad of ['0 0 * * 7', '0 0 * * 5-7', '0 0 * * */7x']) assert.throws(() => parseCron(bad), FieldError, bad);
+  assert.equal(next('0 0 * * 6', '2026-01-01T00:00:00Z'), '2026-01-03T00:00:00Z', '6 is Saturday');
+  // Atoi: a leading + is read; an empty list item is dropped (strings.FieldsFunc); after * a
+  // range's end is not read ("*-5" is "*").
+  assert.equal(next('+7 * * * *', '2026-01-01T00:00:00Z'), '2026-01-01T00:07:00Z');
+  assert.deepEqual([...parseCron('1,,3 * * * *').minutes], [1, 3]);
+  assert.equal(parseCron('*-5 * * * *').minutes.size, 60);
+  // Names only as a range's ends, not as a step; the step of a name runs to the field's end.
+  assert.throws(() => parseCron('0 0 * */jan *'), FieldError);
+  assert.deepEqual([...parseCron('0 0 * nov/1 *').months], [11, 12]);
+  for (const bad of ['1-2-3 * * * *', '1/2/3 * * * *', '-1 * * * *', '', ' @daily', '@daily ', '@Daily', '@YEARLY', '0 0 * * * *']) assert.throws(() => parseCron(bad), FieldError, JSON.stringify(bad));
+  // Spaces between and around the fields do not matter (strings.Fields).
+  assert.equal(next('  0   0 * * *  ', '2026-01-01T00:30:00Z'), '2026-01-02T00:00:00Z');
+  // TZ= and CRON_TZ= prefixes: the API server refuses any schedule holding "TZ" on create.
+  for (const tz of ['TZ=UTC 0 0 * * *', 'CRON_TZ=Europe/Berlin 0 0 * * *']) {
+    assert.throws(() => parseCron(tz), /cannot use TZ or CRON_TZ in schedule/, tz);
+  }
+});
+
+test('@every <duration> as robfig/cron v3 reads it: a Go duration, whole seconds, at least 1 s; Next is the second before plus the delay', () => {
+  const delayS = (text: string) => {
+    const sch = parseSchedule(text);
+    assert.ok('delayUs' in sch, text);
+    return sch.delayUs / S;
+  };
+  assert.equal(delayS('@every 5m'), 300);
+  assert.equal(delayS('@every 1h30m'), 5400);
+  assert.equal(delayS('@every 90s'), 90);
+  assert.equal(delayS('@every 1.9s'), 1, 'rounded down (constantdelay.go Every)');
+  assert.equal(delayS('@every 500ms'), 1, 'at least 1 s');
+  assert.equal(delayS('@every 0'), 1);
+  assert.equal(delayS('@every -5m'), 1, 'negative: 1 s');
+  assert.equal(delayS('@every .5h'), 1800);
+  assert.equal(delayS('@every 1h0m0.5s'), 3600);
+  assert.equal(delayS('@every 2\u00b5s'), 1);
+  for (const bad of ['@every', '@every ', '@every 5', '@every 5 m', '@every  5m', '@every 5M', '@every 5d', '@Every 5m', '@every 5m ', '@every .m', '@every 3000000h', 'TZ=UTC @every 5m']) {
+    assert.throws(() => parseSchedule(bad), FieldError, JSON.stringify(bad));
+  }
+  // Next: the wall-clock second before plus the delay (a snapshot clock at .5 s: from 10:37:23).
+  const clock = new WallClock(Date.parse('2024-05-01T10:37:23.500Z') * 1000);
+  assert.equal(clock.next(parseSchedule('@every 1m'), 0), 59.5 * S);
+  assert.equal(DEFAULT_WALL_CLOCK.next(parseSchedule('@every 1m'), 0.7 * S), 60 * S);
 });
 
 test('Job names are <cronjob>-<minutes since the Unix epoch of the scheduled time>', () => {
@@ -193,14 +239,14 @@ test('Forbid: a time skipped while a Job ran starts late when that Job finishes,
   // Each late Job is created when the finished Job's status is heard: its pod's status write
   // (1 ms), the Job controller's sync 1 s after that pod event (upstream syncJobBatchPeriod) and
   // its status write (1 ms), then the create's 1 ms.
-  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@721.003s', 'cj-29453780@1381.003s']);
+  assert.deepEqual(started, ['cj-29453765@300.101s', 'cj-29453770@721.003s', 'cj-29453780@1381.003s']);
   assert.deepEqual(h.cron.activeJobs('default', 'cj'), ['cj-29453780']);
 });
 
 test('Forbid with startingDeadlineSeconds: a skipped time past its deadline is not started late; one within it is', () => {
   // The first Job finishes at 721.002 s (its pod at 720.001 s, the Job's sync 1 s later, as
   // above): 121 s after the skipped 600 s, past a 60 s deadline, within a 180 s one.
-  for (const [deadline, want] of [[60, ['cj-29453765@300.001s', 'cj-29453775@900.001s']], [180, ['cj-29453765@300.001s', 'cj-29453770@721.003s']]] as const) {
+  for (const [deadline, want] of [[60, ['cj-29453765@300.101s', 'cj-29453775@900.101s']], [180, ['cj-29453765@300.101s', 'cj-29453770@721.003s']]] as const) {
     const h = harness();
     const started = jobsStarted(h);
     const cj = cronJob('Forbid');
@@ -212,12 +258,63 @@ test('Forbid with startingDeadlineSeconds: a skipped time past its deadline is n
   }
 });
 
+// Upstream syncCronJob runs nextScheduleDelta (100 ms) after each time and finds it tooLate when
+// time + startingDeadlineSeconds is before now: a deadline of 0 never starts a Job (the
+// lookup from now − 0 finds no time at all), 1 s does.
+test('startingDeadlineSeconds 0 starts no Job (the sync is 100 ms after the time); 1 starts each on time', () => {
+  for (const [deadline, want] of [[0, []], [1, ['cj-29453765@300.101s', 'cj-29453770@600.101s']]] as const) {
+    const h = harness();
+    const started = jobsStarted(h);
+    h.api.createObject(withSpec(cronJob('Allow'), { startingDeadlineSeconds: deadline }));
+    h.sim.run(11 * MIN);
+    assert.deepEqual(started, want, `deadline ${deadline}`);
+  }
+});
+
+// Upstream mostRecentScheduleTime (utils.go) anchors @every at status.lastScheduleTime, or
+// creationTimestamp before the first Job (issue #104012, PR #109250).
+test('@every: Jobs every delay after the creation second, then after each scheduled time, 100 ms late; two times in one minute share a Job name', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  h.sim.scheduleAt(30.5 * S, 'test.create', '', () => h.api.createObject(withSpec(cronJob('Allow'), { schedule: '@every 2m' })));
+  h.sim.run(7 * MIN);
+  // Created at 30.501 s (heard at 30.502 s): creationTimestamp 30 s; times 150, 270, 390 s.
+  assert.deepEqual(started, ['cj-29453762@150.101s', 'cj-29453764@270.101s', 'cj-29453766@390.101s']);
+
+  // @every 40s: times 40, 80, 120, 160, 200 s. 160 s is in the minute of 120 s, whose Job is
+  // still active: already processed (its name), not recorded; 200 s starts as usual.
+  const g = harness();
+  const seen = jobsStarted(g);
+  g.api.createObject(withSpec(cronJob('Allow'), { schedule: '@every 40s' }));
+  g.sim.run(241 * S);
+  assert.deepEqual(seen, ['cj-29453760@40.101s', 'cj-29453761@80.101s', 'cj-29453762@120.101s', 'cj-29453763@200.101s', 'cj-29453764@240.101s']);
+});
+
+test('@every from a snapshot: the next time is the delay after status.lastScheduleTime, or after creationTimestamp before the first Job', () => {
+  const h = harness();
+  const started = jobsStarted(h);
+  const every = (name: string, md: object, status: object): WorkloadObject => {
+    const o = withSpec(cronJob('Allow'), { schedule: '@every 5m' });
+    return { ...o, metadata: { ...o.metadata, name, ...md }, status };
+  };
+  h.api.commitStartState({
+    nodes: [],
+    objects: [
+      every('ran', { creationTimestamp: '2025-12-31T20:00:00Z' }, { lastScheduleTime: '2025-12-31T23:58:00Z' }),
+      every('new', { creationTimestamp: '2025-12-31T23:59:30Z' }, {}),
+    ],
+    pods: [],
+  });
+  h.sim.run(5 * MIN);
+  assert.deepEqual(started, ['ran-29453763@180.101s', 'new-29453764@270.101s']);
+});
+
 test('a suspended CronJob resumed starts the most recent missed time at once, unless its deadline has passed', () => {
   // Resumed at 13 min: the 5- and 10-minute times were missed; 10 starts at once (its deadline of
   // 60 s has passed: then it does not), then 15 and 20 on time.
   for (const [deadline, want] of [
-    [undefined, ['cj-29453770@780.002s', 'cj-29453775@900.001s', 'cj-29453780@1200.001s']],
-    [60, ['cj-29453775@900.001s', 'cj-29453780@1200.001s']],
+    [undefined, ['cj-29453770@780.002s', 'cj-29453775@900.101s', 'cj-29453780@1200.101s']],
+    [60, ['cj-29453775@900.101s', 'cj-29453780@1200.101s']],
   ] as const) {
     const h = harness();
     const started = jobsStarted(h);
@@ -235,7 +332,7 @@ test('Forbid: a Job deleted while active lets the skipped time start late', () =
   h.api.createObject(cronJob('Forbid'));
   h.sim.scheduleAt(11 * MIN, 'test.delete', '', () => h.api.deleteObject('Job', 'default', 'cj-29453765'));
   h.sim.run(12 * MIN);
-  assert.deepEqual(started, ['cj-29453765@300.001s', 'cj-29453770@660.002s']);
+  assert.deepEqual(started, ['cj-29453765@300.101s', 'cj-29453770@660.002s']);
 });
 
 test('a refused Job create leaves its time unmet: the next sync (here a CronJob update) starts it', () => {
@@ -286,14 +383,14 @@ test('scenarios/jobs.yaml: the Job completes 6 pods 2 at a time; the Forbid Cron
   const status = (name: string) => run.cluster.objects.get(`Job/default/${name}`)?.['status'] as { succeeded: number; conditions: { type: string }[]; completionTime: string; startTime: string } | undefined;
   assert.equal(status('render')?.succeeded, 6);
   assert.equal(status('render')?.conditions[0]?.type, 'Complete');
-  // Each 7-minute run (plus its pod's start-up, plus the Job's sync 1 s after its pod ends,
-  // upstream syncJobBatchPeriod) overruns the next time: that time is skipped and started late
-  // when the run ends (12:01, 19:05); the third run overruns 20 and 25 min, and only 25 min
-  // starts late (26:07).
+  // Each 7-minute run (created 100 ms after its time, upstream nextScheduleDelta, plus its pod's
+  // start-up, plus the Job's sync 1 s after its pod ends, upstream syncJobBatchPeriod) overruns
+  // the next time: that time is skipped and started late when the run ends (12:02, 19:06); the
+  // third run overruns 20 and 25 min, and only 25 min starts late (26:07).
   assert.deepEqual(run.cluster.objectsOfKind('Job').map((o) => o.metadata.name).sort(), ['render', 'report-29453765', 'report-29453770', 'report-29453775', 'report-29453785']);
-  assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:01Z');
-  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:01Z');
-  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:05Z');
+  assert.equal(status('report-29453765')?.completionTime, '2026-01-01T00:12:02Z');
+  assert.equal(status('report-29453770')?.startTime, '2026-01-01T00:12:02Z');
+  assert.equal(status('report-29453775')?.startTime, '2026-01-01T00:19:06Z');
   assert.equal(run.cluster.objects.get('Job/default/report-29453785')?.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], '2026-01-01T00:25:00Z');
   assert.equal(status('report-29453785'), undefined, 'still running at the end');
 });
@@ -311,14 +408,14 @@ test('a suspended CronJob starts no Job; a changed schedule takes effect at once
   changed.api.createObject(cronJob('Allow'));
   changed.sim.scheduleAt(MIN, 'test.update', '', () => changed.api.updateObject({ ...cronJob('Allow'), spec: { ...(cronJob('Allow').spec as object), schedule: '*/7 * * * *' } }));
   changed.sim.run(15 * MIN);
-  assert.deepEqual(seen, ['cj-29453767@420.001s', 'cj-29453774@840.001s']);
+  assert.deepEqual(seen, ['cj-29453767@420.101s', 'cj-29453774@840.101s']);
 
   const deleted = harness();
   const made = jobsStarted(deleted);
   deleted.api.createObject(cronJob('Allow'));
   deleted.sim.scheduleAt(6 * MIN, 'test.delete', '', () => deleted.api.deleteObject('CronJob', 'default', 'cj'));
   deleted.sim.run(21 * MIN);
-  assert.deepEqual(made, ['cj-29453765@300.001s']);
+  assert.deepEqual(made, ['cj-29453765@300.101s']);
 });
 
 test('a Job of a CronJob: named after the time, jobTemplate labels and annotations plus the scheduled timestamp, owned by the CronJob as controller', () => {
@@ -379,7 +476,7 @@ test('Jobs a CronJob did not start as active: a finished one at the start, one d
   const cron = new CronJobController(sim, api, new ObjectApi(api));
   api.createObject(cronJob('Forbid'));
   sim.scheduleAt(7 * MIN, 'test.delete', '', () => api.deleteObject('Job', 'default', 'cj-29453765'));
-  sim.run(10 * MIN + 1000);
+  sim.run(10 * MIN + 0.2 * S);
   // The CronJob is heard of at 4 min; its first Job is made at 5 min.
   assert.deepEqual(cluster.objectsOfKind('Job').map((o) => o.metadata.name), ['cj-29453770']);
   assert.deepEqual(cron.activeJobs('default', 'cj'), ['cj-29453770']);

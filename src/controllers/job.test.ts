@@ -554,13 +554,14 @@ test('activeDeadlineSeconds (upstream pastActiveDeadline): the Job fails with De
   // resume: 120 + 100 = 220 s, not 100 s.
   near(row('rs')['finished_s'], 220, 'rs finished_s');
   assert.equal(row('rs')['reason'], 'DeadlineExceeded');
-  // cj: Jobs at 120 and 240 s (every 2 minutes after its creation at 0 s; 5-minute run), each
-  // failing 30 s later (~1 ms after its create, when the Job controller saw it), not running its
+  // cj: Jobs at 120.1 and 240.1 s (every 2 minutes after its creation at 0 s, 100 ms late as
+  // upstream's nextScheduleDelta; 5-minute run), each failing 30 s later (~1 ms after its
+  // create, when the Job controller saw it), not running its
   // 5 minutes: Forbid starts the next on schedule because the one before has failed by then.
   const cj = rows.filter((x) => x['workload'] === 'cj');
   assert.equal(cj.length, 2);
   cj.forEach((x, i) => {
-    near(x['finished_s'], 120 * (i + 1) + 30, `cj job ${i} finished_s`);
+    near(x['finished_s'], 120 * (i + 1) + 30.1, `cj job ${i} finished_s`);
     assert.equal(x['reason'], 'DeadlineExceeded');
   });
   const pods = r.tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
@@ -615,4 +616,51 @@ test('podFailurePolicy on DisruptionTarget (upstream pod_failure_policy.go): a p
   assert.match(w.find((x) => x.includes('onExitCodes'))!, /ec\.yaml:\d+:\d+: workload\[0\]\.manifest\.spec\.podFailurePolicy\.rules\[0\]\.onExitCodes: is not simulated: ksim's container failures have no exit code/);
   // Upstream: a podFailurePolicy needs restartPolicy Never.
   assert.throws(() => parseScenario(exitCodes.replace('restartPolicy: Never', 'restartPolicy: OnFailure'), 'ec.yaml'), /template\.spec\.restartPolicy: expected Never \(a Job with a podFailurePolicy\)/);
+});
+
+// Upstream Indexed completion mode (pkg/controller/job/indexed_job_utils.go, job_controller.go
+// manageJob): each index 0..completions−1 must succeed once; pods <job>-<index>-<suffix> with
+// the completion index annotation and label and hostname <job>-<index>; the lowest missing
+// indexes are created first, parallelism at a time; failures count against backoffLimit.
+test('Indexed: pods per index, lowest missing first; a failed index is made again; Complete when every index succeeded, completedIndexes written', () => {
+  const h = harness();
+  h.api.createObject(job({ completions: 4, parallelism: 2, completionMode: 'Indexed' }));
+  h.sim.run(S);
+  const ix = (p: PodInfo) => p.labels['batch.kubernetes.io/job-completion-index'];
+  const first = h.active();
+  assert.deepEqual(first.map(ix), ['0', '1']);
+  assert.match(first[0]!.name, /^work-0-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  assert.match(first[1]!.name, /^work-1-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  assert.equal(first[1]!.pod.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'], '1');
+  assert.equal(first[1]!.pod.spec?.hostname, 'work-1');
+  // Index 0 fails: after the 10 s backoff the lowest missing index, 0, is made again (not 2).
+  h.api.setPodPhase(first[0]!, 'Failed');
+  h.sim.run(13 * S);
+  assert.deepEqual(h.active().map(ix), ['1', '0']);
+  // 1 and 0 succeed: 2 and 3 follow.
+  finishAll(h.api, h.active(), 'Succeeded');
+  h.sim.run(15 * S);
+  assert.deepEqual(h.active().map(ix), ['2', '3']);
+  finishAll(h.api, h.active(), 'Succeeded');
+  h.sim.run(17 * S);
+  const st = h.status() as unknown as { succeeded: number; failed: number; completedIndexes: string; conditions: { type: string }[] };
+  assert.equal(st.succeeded, 4);
+  assert.equal(st.failed, 1);
+  assert.equal(st.completedIndexes, '0-3');
+  assert.equal(st.conditions[0]?.type, 'Complete');
+  assert.equal(h.cluster.podsCreated, 5);
+});
+
+test('Indexed from a snapshot: status.completedIndexes are done; the missing indexes are made, lowest first', () => {
+  const h = harness();
+  const o = job({ completions: 5, parallelism: 2, completionMode: 'Indexed' });
+  h.api.commitStartState({ nodes: [], objects: [{ ...o, status: { succeeded: 2, completedIndexes: '0,2' } }], pods: [] });
+  h.sim.run(S);
+  assert.deepEqual(h.active().map((p) => p.labels['batch.kubernetes.io/job-completion-index']), ['1', '3']);
+  finishAll(h.api, h.active(), 'Succeeded');
+  h.sim.run(3 * S);
+  assert.deepEqual(h.active().map((p) => p.labels['batch.kubernetes.io/job-completion-index']), ['4']);
+  finishAll(h.api, h.active(), 'Succeeded');
+  h.sim.run(5 * S);
+  assert.equal((h.status() as unknown as { completedIndexes: string }).completedIndexes, '0-4');
 });

@@ -1,5 +1,4 @@
-// Job controller (upstream pkg/controller/job/job_controller.go, NonIndexed Jobs only), acting
-// through API writes:
+// Job controller (upstream pkg/controller/job/job_controller.go), acting through API writes:
 //  - parallelism (default 1) pods run at a time; each pod that Succeeds counts a completion;
 //  - completions set: the Job is Complete when `completions` pods have succeeded, and at most
 //    completions − succeeded pods are active;
@@ -13,7 +12,15 @@
 //    since the last success, capped at 10 min (upstream DefaultJobPodFailureBackOff and
 //    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten);
 //  - when the Job finishes its active pods are deleted and status (succeeded, failed,
-//    conditions Complete/Failed, startTime, completionTime) is written with updateObject.
+//    conditions Complete/Failed, startTime, completionTime) is written with updateObject;
+//  - completionMode Indexed (upstream indexed_job_utils.go): each index 0..completions−1 must
+//    succeed once (succeeded counts indexes; completedIndexes is written at the finish); pods
+//    <job>-<index>-<suffix> carry the index as annotation and label, hostname <job>-<index>; the
+//    lowest indexes neither succeeded nor held by an active pod are created first
+//    (firstPendingIndexes); pods of a duplicate or out-of-range index are deleted
+//    (appendDuplicatedIndexPodsForRemoval); failures count against backoffLimit as for NonIndexed.
+//    backoffLimitPerIndex and maxFailedIndexes are not modelled (loading warns; backoffLimit
+//    defaults to MaxInt32 with them, as the API server's SetDefaults_Job).
 // With restartPolicy OnFailure the kubelet restarts failing containers in place; the restart
 // counts its status writes show, summed over the Job's Pending and Running pods, fail the Job
 // (BackoffLimitExceeded) once they reach backoffLimit (upstream pastBackoffLimitOnFailure,
@@ -39,8 +46,8 @@
 // Syncs (upstream enqueueSyncJob*): a Job's create or spec change at once; an event of one of
 // its pods (create, bind, phase, Terminating, delete) or another update of the Job 1 s after
 // the first of them (syncJobBatchPeriod), so pods failing together count together; a backoff's
-// at its end but not less than 1 s on. Not modelled: Indexed Jobs, status writes other than the
-// suspend condition before the Job finishes. ttlSecondsAfterFinished is the TTL-after-finished
+// at its end but not less than 1 s on. Not modelled: backoffLimitPerIndex, status writes other
+// than the suspend condition before the Job finishes. ttlSecondsAfterFinished is the TTL-after-finished
 // controller's (ttl-after-finished.ts).
 import { merged } from '../api/values.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -62,6 +69,14 @@ export const DEFAULT_BACKOFF_LIMIT = 6;
 export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
 export const MAX_JOB_POD_FAILURE_BACKOFF_US = 600 * US_PER_S;
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+/** Upstream batch/v1 JobCompletionIndexAnnotation (and, since PodIndexLabel, the label of the
+ * same key): an Indexed Job's pod's index. */
+export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+/** Upstream names.MaxGeneratedNameLength: a generateName prefix longer is cut to this. */
+const MAX_GENERATED_NAME_LENGTH = 58;
+/** The backoffLimit the API server defaults to when backoffLimitPerIndex is set (SetDefaults_Job:
+ * math.MaxInt32). */
+const MAX_INT32 = 2_147_483_647;
 
 /** Upstream pkg/controller/job/job_controller.go syncJobBatchPeriod: pod events queue the Job's
  * sync this long after them. */
@@ -114,6 +129,13 @@ interface JobState {
   failJob: string | null;
   /** Its pods' restartCount as their latest status writes show it (restarted pods only). */
   readonly restarts: Map<PodInfo, number>;
+  /** completionMode Indexed (upstream isIndexedJob). */
+  readonly indexed: boolean;
+  /** Indexed: the indexes a pod has succeeded for (upstream status.completedIndexes);
+   * `succeeded` is their number. */
+  readonly succeededIndexes: Set<number>;
+  /** Indexed: the indexes the creates under way take, lowest first (firstPendingIndexes). */
+  pendingIndexes: number[];
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -140,11 +162,14 @@ export class JobController {
       add: (o) => {
         // A Job that comes with a status (a cluster snapshot's) goes on from it: its counts, and
         // nothing more to do once it has a finish condition (upstream IsJobFinished).
-        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string; conditions?: JobStatusCondition[] } | undefined;
+        const status = o['status'] as { succeeded?: number; failed?: number; startTime?: string; conditions?: JobStatusCondition[]; completedIndexes?: string } | undefined;
+        const indexed = isIndexed(o);
+        const succeededIndexes = indexed ? parseIndexes(status?.completedIndexes ?? '', o.spec?.completions ?? 0) : new Set<number>();
         const startUs = status?.startTime === undefined ? null : this.clock.runUs(status.startTime);
         const suspendCond = status?.conditions?.find((c) => c.type === 'JobSuspended');
         const st: JobState = {
-          obj: o, pods: new Set(), succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
+          obj: o, pods: new Set(), succeeded: indexed && status?.completedIndexes !== undefined ? succeededIndexes.size : status?.succeeded ?? 0,
+          indexed, succeededIndexes, pendingIndexes: [], failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
           inflight: 0, deleting: new Set(), syncQueued: false, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
           uncounted: new Set(), failJob: null, restarts: new Map(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
@@ -204,7 +229,7 @@ export class JobController {
         st.restarts.delete(p);
         if (st.uncounted.delete(p)) {
           // deleted by this controller: not counted
-        } else if (p.phase === 'Succeeded') this.count(st, true);
+        } else if (p.phase === 'Succeeded') this.count(st, true, this.sim.now, p);
         else this.countFailed(st, p);
       },
       // podReplacementPolicy TerminatingOrFailed (the default without podFailurePolicy): a
@@ -233,7 +258,7 @@ export class JobController {
         // Deleted before it ended: a failure (upstream counts pods that disappear unfinished as
         // failed). A finished pod deleted later (pod garbage collector) was counted already.
         if (wasLive && !st.finished && !wasDeleting && !spared) {
-          if (p.phase === 'Succeeded') this.count(st, true);
+          if (p.phase === 'Succeeded') this.count(st, true, this.sim.now, p);
           else this.countFailed(st, p);
         }
         if (wasLive || wasDeleting) this.enqueueBatched(st);
@@ -252,10 +277,18 @@ export class JobController {
 
   /** `atUs`: when the pod failed, from which the backoff before the next pod counts (the
    * latest of the failures). */
-  private count(st: JobState, succeeded: boolean, atUs = this.sim.now): void {
+  private count(st: JobState, succeeded: boolean, atUs = this.sim.now, p?: PodInfo): void {
     if (succeeded) {
-      st.succeeded++;
       st.failuresSinceSuccess = 0;
+      if (!st.indexed) st.succeeded++;
+      else {
+        // Upstream trackJobStatusAndRemoveFinalizers: an Indexed Job's succeeded is the number
+        // of its succeeded indexes; a second pod of an index, or one without a valid index,
+        // adds none.
+        const ix = p === undefined ? -1 : completionIndex(p);
+        if (ix >= 0 && ix < (st.obj.spec?.completions ?? 0)) st.succeededIndexes.add(ix);
+        st.succeeded = st.succeededIndexes.size;
+      }
     } else {
       st.failed++;
       st.failuresSinceSuccess++;
@@ -334,7 +367,8 @@ export class JobController {
     const spec = st.obj.spec ?? {};
     const parallelism = spec.parallelism ?? 1;
     const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : null);
-    const backoffLimit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
+    // Upstream SetDefaults_Job: MaxInt32 when backoffLimitPerIndex is set, else 6.
+    const backoffLimit = spec.backoffLimit ?? ((spec as { backoffLimitPerIndex?: number }).backoffLimitPerIndex !== undefined ? MAX_INT32 : DEFAULT_BACKOFF_LIMIT);
     // Active as this controller has heard: a pod stays in st.pods until its end is heard and
     // counted, so one that has finished in the store but not yet in the watch is still active
     // here (reading p.terminal would drop it from active before it joins succeeded, and a sync
@@ -359,17 +393,32 @@ export class JobController {
     // Upstream manageJob: in a work queue, once a pod has succeeded the running ones finish and no
     // pod is added.
     const want = completions !== null ? Math.min(parallelism, completions - st.succeeded) : st.succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
-    if (active.length > want) {
-      // Newest first, as upstream's ActivePods ordering does for the ones to remove.
-      active.sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
-      for (const p of active.filter((x) => !x.terminating).slice(0, Math.min(active.length - want, MAX_POD_CREATE_DELETE_PER_SYNC))) {
+    // Upstream activePodsForRemoval: an Indexed Job's pods of an index out of range (or none) and
+    // all but one of each index first (appendDuplicatedIndexPodsForRemoval), then, as for
+    // NonIndexed, newest first (upstream's ActivePods ordering) until `want` are left.
+    const live = active.filter((x) => !x.terminating);
+    const rm = st.indexed ? duplicatedIndexPods(live, completions ?? 0) : [];
+    if (active.length - rm.length > want) {
+      const rest = live.filter((p) => !rm.includes(p)).sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
+      rm.push(...rest.slice(0, active.length - rm.length - want));
+    }
+    if (active.length > want || rm.length > 0) {
+      for (const p of rm.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC)) {
         st.deleting.add(p);
         st.uncounted.add(p);
         this.api.deletePod(p, 'job has too many active pods');
       }
       return;
     }
-    const diff = want - active.length;
+    let diff = want - active.length;
+    if (st.indexed) {
+      // Upstream firstPendingIndexes: the lowest indexes neither succeeded nor held by an
+      // active pod.
+      const held = new Set(active.map(completionIndex));
+      st.pendingIndexes = [];
+      for (let i = 0; i < (completions ?? 0) && st.pendingIndexes.length < diff; i++) if (!held.has(i) && !st.succeededIndexes.has(i)) st.pendingIndexes.push(i);
+      diff = st.pendingIndexes.length;
+    }
     if (diff <= 0) return;
     const readyAt = st.lastFailureUs + jobBackoffUs(st.failuresSinceSuccess);
     if (st.failuresSinceSuccess > 0 && readyAt > this.sim.now) {
@@ -466,6 +515,7 @@ export class JobController {
       ...(type === 'Complete' ? { completionTime: now } : {}),
       active: 0,
       succeeded: st.succeeded,
+      ...(st.indexed ? { completedIndexes: formatIndexes(st.succeededIndexes) } : {}),
       failed: st.failed,
       conditions: [...kept, { type, status: 'True', reason, ...(message === undefined ? {} : { message }), lastTransitionTime: now }],
     };
@@ -477,13 +527,19 @@ export class JobController {
     const t = (st.obj.spec ?? {}).template ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name }, { apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
-      // A fresh spec per pod over the template's parts (the run writes into no nested part).
-      spec: merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] })),
-    };
+    const owner = { apiVersion: 'batch/v1', kind: 'Job', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true };
+    // A fresh spec per pod over the template's parts (the run writes into no nested part).
+    const spec = merged<NonNullable<Pod['spec']>>(withSharedContainers(t.spec ?? { containers: [] }));
+    const labels = { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name };
+    const ix = st.indexed ? st.pendingIndexes.shift() : undefined;
+    if (ix === undefined) {
+      return { apiVersion: 'v1', kind: 'Pod', metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, labels, owner), spec };
+    }
+    // Upstream manageJob for an Indexed Job: the index as annotation and label, hostname
+    // <job>-<index>, generateName <job>-<index>- (podGenerateNameWithIndex; the JOB_COMPLETION_INDEX
+    // variable is not modelled: ksim runs no container).
+    const metadata = ownedPodMetadata({ ...tmd, annotations: { ...(tmd.annotations ?? {}), [JOB_COMPLETION_INDEX]: String(ix) } }, this.podNames.reserve(md.namespace, indexedPodPrefix(md.name, ix)), md.namespace, { ...labels, [JOB_COMPLETION_INDEX]: String(ix) }, owner);
+    return { apiVersion: 'v1', kind: 'Pod', metadata, spec: { ...spec, hostname: `${md.name}-${ix}` } };
   }
 }
 
@@ -515,6 +571,77 @@ export function matchPodFailurePolicy(job: WorkloadObject, p: PodInfo): { action
     return { action, message: `Pod ${p.namespace}/${p.name} has condition DisruptionTarget matching ${action} rule at index ${i}` };
   }
   return null;
+}
+
+/** completionMode Indexed (upstream isIndexedJob). */
+export function isIndexed(o: WorkloadObject): boolean {
+  return (o.spec as { completionMode?: string } | undefined)?.completionMode === 'Indexed';
+}
+
+/** An Indexed Job's pod's index (its label batch.kubernetes.io/job-completion-index; upstream
+ * getCompletionIndex reads the annotation of that key, which the controller writes with the
+ * label), or -1 when it has none or not a number. */
+export function completionIndex(p: PodInfo): number {
+  const v = p.labels[JOB_COMPLETION_INDEX];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : -1;
+}
+
+/** Upstream podGenerateNameWithIndex without its trailing "-" (PodNames adds it): the Job name
+ * cut so that "<job>-<index>-" fits names.MaxGeneratedNameLength. */
+export function indexedPodPrefix(job: string, ix: number): string {
+  const append = `-${ix}-`;
+  const prefix = job.length + append.length > MAX_GENERATED_NAME_LENGTH ? job.slice(0, MAX_GENERATED_NAME_LENGTH - append.length) : job;
+  return `${prefix}-${ix}`;
+}
+
+/** Upstream appendDuplicatedIndexPodsForRemoval (indexed_job_utils.go): pods whose index is
+ * missing or not below `completions`, and of each index all pods but the most active one
+ * (controller.ActivePods: bound before unbound, Running before not, older before newer). */
+function duplicatedIndexPods(pods: readonly PodInfo[], completions: number): PodInfo[] {
+  const rm: PodInfo[] = [];
+  const byIndex = new Map<number, PodInfo[]>();
+  for (const p of pods) {
+    const ix = completionIndex(p);
+    if (ix < 0 || ix >= completions) rm.push(p);
+    else byIndex.set(ix, [...(byIndex.get(ix) ?? []), p]);
+  }
+  const activeness = (p: PodInfo) => [p.nodeName !== null && p.nodeName !== undefined ? 1 : 0, p.phase === 'Running' ? 1 : 0, -creationTimeUs(p)];
+  for (const [, group] of [...byIndex].sort((a, b) => a[0] - b[0])) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => {
+      const x = activeness(a);
+      const y = activeness(b);
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || (a.key < b.key ? -1 : 1);
+    });
+    rm.push(...group.slice(0, -1));
+  }
+  return rm;
+}
+
+/** Upstream parseIndexesFromString: "1,3-5" as indexes below `completions`. */
+export function parseIndexes(text: string, completions: number): Set<number> {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (m === null) continue;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    for (let i = lo; i <= Math.min(hi, completions - 1); i++) out.add(i);
+  }
+  return out;
+}
+
+/** Upstream orderedIntervals.String: ascending indexes as "0-2,5". */
+export function formatIndexes(ixs: ReadonlySet<number>): string {
+  const sorted = [...ixs].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
 }
 
 /** spec.suspend (upstream jobSuspended). */

@@ -16,7 +16,7 @@ import { readLabels, readStringMap, readToleration, TAINT_EFFECTS } from './fiel
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
-import { parseCron } from '../controllers/cron.js';
+import { parseSchedule } from '../controllers/cron.js';
 import type { SharedSpecParts } from './shared-parts.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
@@ -523,7 +523,7 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
  * backoffLimit, ttlSecondsAfterFinished, activeDeadlineSeconds (non-negative), suspend, restartPolicy Never or OnFailure;
- * NonIndexed completion only. */
+ * completionMode NonIndexed or Indexed (with completions). */
 function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
   readOptionalInt(doc, [...path, 'parallelism'], spec['parallelism'], 0, 1);
@@ -533,20 +533,42 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[
   if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') throw doc.error([...path, 'suspend'], 'true or false', describe(spec['suspend']));
   // Upstream ValidateJobSpec: ValidateNonnegativeField(activeDeadlineSeconds).
   readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 0, 0);
+  // Upstream validateJobSpec (pkg/apis/batch/validation/validation.go): completionMode
+  // NonIndexed or Indexed; Indexed needs completions and at most 100000 parallelism
+  // (maxParallelismForIndexedJob); backoffLimitPerIndex and maxFailedIndexes need Indexed,
+  // maxFailedIndexes needs backoffLimitPerIndex and is at most completions.
   const mode = spec['completionMode'];
-  if (mode !== undefined && mode !== 'NonIndexed') throw doc.error([...path, 'completionMode'], 'NonIndexed (ksim does not model Indexed Jobs)', describe(mode));
+  if (mode !== undefined && mode !== null && mode !== 'NonIndexed' && mode !== 'Indexed') throw doc.error([...path, 'completionMode'], 'NonIndexed or Indexed', describe(mode));
+  const indexed = mode === 'Indexed';
+  if (indexed && (spec['completions'] === undefined || spec['completions'] === null)) throw doc.error([...path, 'completions'], 'completions (required when completionMode is Indexed)');
+  if (indexed && typeof spec['parallelism'] === 'number' && spec['parallelism'] > 100000) throw doc.error([...path, 'parallelism'], 'at most 100000 when completionMode is Indexed', describe(spec['parallelism']));
+  const blpi = spec['backoffLimitPerIndex'];
+  const mfi = spec['maxFailedIndexes'];
+  readOptionalInt(doc, [...path, 'backoffLimitPerIndex'], blpi, 0, 0);
+  readOptionalInt(doc, [...path, 'maxFailedIndexes'], mfi, 0, 0);
+  const has = (v: unknown) => v !== undefined && v !== null;
+  if (!indexed && has(blpi)) throw doc.error([...path, 'backoffLimitPerIndex'], 'no backoffLimitPerIndex (it requires completionMode Indexed)', describe(blpi));
+  if (!indexed && has(mfi)) throw doc.error([...path, 'maxFailedIndexes'], 'no maxFailedIndexes (it requires completionMode Indexed)', describe(mfi));
+  if (has(mfi) && !has(blpi)) throw doc.error([...path, 'backoffLimitPerIndex'], 'backoffLimitPerIndex (required when maxFailedIndexes is set)');
+  if (has(mfi) && typeof spec['completions'] === 'number' && (mfi as number) > spec['completions']) throw doc.error([...path, 'maxFailedIndexes'], 'at most completions', describe(mfi));
+  if (has(blpi)) {
+    warnings?.push(doc.warning([...path, 'backoffLimitPerIndex'], `is not simulated: an index is retried until it succeeds, failures counting against backoffLimit (${has(spec['backoffLimit']) ? 'as set' : 'which then defaults to 2147483647, as the API server sets it'})${has(mfi) ? '; maxFailedIndexes is not enforced' : ''}`));
+  }
+  if (indexed && has(spec['successPolicy'])) {
+    warnings?.push(doc.warning([...path, 'successPolicy'], 'is not simulated: the Indexed Job completes when every index has succeeded'));
+  }
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
   const rp = podSpec['restartPolicy'];
   if (rp !== 'Never' && rp !== 'OnFailure') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'OnFailure or Never', describe(rp));
-  readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings);
+  readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings, has(blpi));
 }
 
 /** Upstream validatePodFailurePolicy (the NonIndexed part): restartPolicy Never; each rule has an
- * action FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, an Indexed Job) and
+ * action FailJob, Ignore or Count (FailIndex only with backoffLimitPerIndex, an Indexed Job) and
  * exactly one of onExitCodes (operator In or NotIn, values) and onPodConditions. ksim's container
  * failures carry no exit code, so onExitCodes rules never match: one warning (not refused by
  * --strict, as other "not simulated" warnings). */
-function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolicy: unknown, warnings?: string[]): void {
+function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolicy: unknown, warnings?: string[], perIndex = false): void {
   if (v === undefined || v === null) return;
   if (!isObj(v) || !Array.isArray(v['rules'])) throw doc.error(path, 'a pod failure policy ({rules: [...]})', describe(v));
   if (restartPolicy !== 'Never') throw doc.error([...path.slice(0, -1), 'template', 'spec', 'restartPolicy'], 'Never (a Job with a podFailurePolicy)', describe(restartPolicy));
@@ -555,7 +577,9 @@ function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolic
     const rp = [...path, 'rules', i];
     if (!isObj(r)) throw doc.error(rp, 'a rule {action, onExitCodes or onPodConditions}', describe(r));
     const a = r['action'];
-    if (a !== 'FailJob' && a !== 'Ignore' && a !== 'Count') throw doc.error([...rp, 'action'], a === 'FailIndex' ? 'FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, which ksim does not model)' : 'FailJob, Ignore or Count', describe(a));
+    // FailIndex with backoffLimitPerIndex (which ksim does not simulate: such a match counts as
+    // Count, and loading warns of backoffLimitPerIndex).
+    if (a !== 'FailJob' && a !== 'Ignore' && a !== 'Count' && !(a === 'FailIndex' && perIndex)) throw doc.error([...rp, 'action'], a === 'FailIndex' ? 'FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, with completionMode Indexed)' : 'FailJob, Ignore or Count', describe(a));
     const hasExit = r['onExitCodes'] !== undefined && r['onExitCodes'] !== null;
     const hasCond = r['onPodConditions'] !== undefined && r['onPodConditions'] !== null;
     if (hasExit === hasCond) throw doc.error(rp, 'exactly one of onExitCodes or onPodConditions');
@@ -577,13 +601,13 @@ function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolic
   if (exitCodes !== null) warnings?.push(doc.warning(exitCodes, 'is not simulated: ksim\'s container failures have no exit code, so onExitCodes rules never match and those failures count against backoffLimit (the default Count); onPodConditions rules on DisruptionTarget are honoured'));
 }
 
-/** batch/v1 CronJob: schedule (5-field cron), concurrencyPolicy, startingDeadlineSeconds,
+/** batch/v1 CronJob: schedule (5-field cron or a descriptor, @every included: cron.ts), concurrencyPolicy, startingDeadlineSeconds,
  * successfulJobsHistoryLimit, failedJobsHistoryLimit, suspend, jobTemplate.spec (a Job spec). */
 function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a cronjob spec', describe(spec));
   const schedule = spec['schedule'];
   if (typeof schedule !== 'string') throw doc.error([...path, 'schedule'], 'a cron schedule such as "*/5 * * * *"', describe(schedule));
-  located(doc, [...path, 'schedule'], () => parseCron(schedule));
+  located(doc, [...path, 'schedule'], () => parseSchedule(schedule));
   const cp = spec['concurrencyPolicy'];
   if (cp !== undefined && cp !== 'Allow' && cp !== 'Forbid' && cp !== 'Replace') throw doc.error([...path, 'concurrencyPolicy'], 'Allow, Forbid or Replace', describe(cp));
   readOptionalInt(doc, [...path, 'startingDeadlineSeconds'], spec['startingDeadlineSeconds'], 0, 0);

@@ -242,8 +242,9 @@ function clean(raw: Obj): Obj {
     const md: Obj = { ...raw['metadata'] };
     for (const k of ['managedFields', 'resourceVersion', 'selfLink', 'generation']) delete md[k];
     // A ReplicaSet keeps its creationTimestamp: a Deployment scales its old ones down oldest
-    // first. A pod's is read apart (src/workload/snapshot-times.ts).
-    if (raw['kind'] !== 'ReplicaSet') delete md['creationTimestamp'];
+    // first; a CronJob too: an @every schedule counts from it before the first Job (upstream
+    // mostRecentScheduleTime). A pod's is read apart (src/workload/snapshot-times.ts).
+    if (raw['kind'] !== 'ReplicaSet' && raw['kind'] !== 'CronJob') delete md['creationTimestamp'];
     out['metadata'] = md;
   }
   return out;

@@ -37,10 +37,14 @@ const CASES: [string, string, string][] = [
     'k.yaml:8:95: workload[0].manifest.spec.backoffLimit: expected an integer >= 0, got 1.5'],
   ['Job ttlSecondsAfterFinished is a non-negative integer', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { ttlSecondsAfterFinished: -5, template: { spec: ${POD_NEVER} } } }`,
     'k.yaml:8:106: workload[0].manifest.spec.ttlSecondsAfterFinished: expected an integer >= 0, got -5'],
-  ['Indexed Jobs are refused', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { completionMode: Indexed, template: { spec: ${POD_NEVER} } } }`,
-    'k.yaml:8:97: workload[0].manifest.spec.completionMode: expected NonIndexed (ksim does not model Indexed Jobs), got "Indexed"'],
+  ['an Indexed Job needs completions', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { completionMode: Indexed, template: { spec: ${POD_NEVER} } } }`,
+    'k.yaml:8:79: workload[0].manifest.spec.completions: expected completions (required when completionMode is Indexed)'],
+  ['a completionMode is NonIndexed or Indexed', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { completionMode: indexed, completions: 2, template: { spec: ${POD_NEVER} } } }`,
+    'k.yaml:8:97: workload[0].manifest.spec.completionMode: expected NonIndexed or Indexed, got "indexed"'],
+  ['backoffLimitPerIndex needs an Indexed Job', `{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { backoffLimitPerIndex: 1, template: { spec: ${POD_NEVER} } } }`,
+    'k.yaml:8:103: workload[0].manifest.spec.backoffLimitPerIndex: expected no backoffLimitPerIndex (it requires completionMode Indexed), got 1'],
   ['a CronJob schedule has 5 fields', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * *", jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
-    'k.yaml:8:95: workload[0].manifest.spec.schedule: expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @yearly, @monthly, @weekly, @daily or @hourly, got "* * *"'],
+    'k.yaml:8:95: workload[0].manifest.spec.schedule: expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>, got "* * *"'],
   ['a CronJob concurrencyPolicy is Allow, Forbid or Replace', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * * * *", concurrencyPolicy: Sometimes, jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
     'k.yaml:8:127: workload[0].manifest.spec.concurrencyPolicy: expected Allow, Forbid or Replace, got "Sometimes"'],
   ['a CronJob history limit is a non-negative integer', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: c }, spec: { schedule: "* * * * *", successfulJobsHistoryLimit: -1, jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
@@ -147,3 +151,14 @@ for (const [name, manifest, message] of RQ_CASES) {
     });
   });
 }
+
+test('an Indexed Job loads; backoffLimitPerIndex (with FailIndex rules, maxFailedIndexes) and successPolicy load with a warning: not simulated', () => {
+  const job = (extra: string) => scenario(`{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { completionMode: Indexed, completions: 3,${extra} template: { spec: ${POD_NEVER} } } }`);
+  assert.deepEqual(parseScenario(job(''), 'k.yaml').warnings, []);
+  const w = parseScenario(job(' backoffLimitPerIndex: 1, maxFailedIndexes: 1, podFailurePolicy: { rules: [{ action: FailIndex, onPodConditions: [{ type: DisruptionTarget }] }] },'), 'k.yaml').warnings;
+  assert.equal(w.length, 1, w.join('\n'));
+  assert.match(w[0]!, /spec\.backoffLimitPerIndex: is not simulated: an index is retried until it succeeds, failures counting against backoffLimit \(which then defaults to 2147483647, as the API server sets it\); maxFailedIndexes is not enforced/);
+  assert.match(parseScenario(job(' successPolicy: { rules: [{ succeededCount: 1 }] },'), 'k.yaml').warnings.join(''), /spec\.successPolicy: is not simulated/);
+  assert.throws(() => parseScenario(job(' maxFailedIndexes: 1,'), 'k.yaml'), /backoffLimitPerIndex \(required when maxFailedIndexes is set\)/);
+  assert.throws(() => parseScenario(job(' podFailurePolicy: { rules: [{ action: FailIndex, onPodConditions: [{ type: DisruptionTarget }] }] },'), 'k.yaml'), /FailIndex needs backoffLimitPerIndex/);
+});
