@@ -296,7 +296,7 @@ test('bad recovery settings are refused naming the field and what was expected',
     ['controlPlane.controllerManager.unhealthyZoneThreshold=0', 'controlPlane.controllerManager.unhealthyZoneThreshold: expected a number > 0 and <= 1, got 0'],
     ['controlPlane.controllerManager.unhealthyZoneThreshold=1.2', 'controlPlane.controllerManager.unhealthyZoneThreshold: expected a number > 0 and <= 1, got 1.2'],
     ['controlPlane.controllerManager.largeClusterSizeThreshold=50.5', 'controlPlane.controllerManager.largeClusterSizeThreshold: expected an integer >= 0 and <= 1000000000, got 50.5'],
-    ['controlPlane.apiServer.defaultUnreachableTolerationSeconds=-1', 'controlPlane.apiServer.defaultUnreachableTolerationSeconds: expected a number >= 0 and <= 1000000000, got -1'],
+    ['controlPlane.apiServer.defaultUnreachableTolerationSeconds=-1', 'controlPlane.apiServer.defaultUnreachableTolerationSeconds: expected an integer >= 0 and <= 1000000000, got -1'],
     ['controlPlane.apiServer.defaultNotReadyTolerationSeconds=1.5', 'controlPlane.apiServer.defaultNotReadyTolerationSeconds: expected an integer >= 0 and <= 1000000000, got 1.5'],
   ];
   for (const [set, message] of cases) assert.throws(bad(set), (e: Error) => e.message.includes(message), `${set}: ${message}`);

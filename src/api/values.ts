@@ -10,7 +10,11 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
-  return JSON.stringify(v);
+  // What a library caller may pass that no parsed file holds: JSON.stringify throws on a bigint
+  // and gives undefined for a function or a symbol.
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return 'a function';
+  return JSON.stringify(v) ?? String(v);
 }
 
 /**

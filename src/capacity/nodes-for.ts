@@ -18,6 +18,7 @@
 // the lower end when that is the resource bound), until the answer and the count one below it
 // (failing) are both probed.
 import { InputError } from '../api/input-error.js';
+import { checkSeeds } from '../api/seed.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
 import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
@@ -214,8 +215,9 @@ const DEFAULT_RECOVERY: RecoverySettings = { lifecycle: NODE_LIFECYCLE_DEFAULTS,
 export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   const targets = targetList(o.target);
   if (targets.length === 0) throw new InputError('--target', 0, 0, '', 'at least one target', 'none');
+  const given = o.seeds === undefined ? undefined : checkSeeds(o.seeds, 'nodesFor', 'opts.seeds');
   const facts = poolFacts(o);
-  const seeds = o.seeds ?? [facts.seed];
+  const seeds = given ?? [facts.seed];
   const maxCount = o.maxCount ?? 100_000;
   const perRound = Math.max(1, o.perRound ?? 2);
   const probes = new Map<number, Probe>();

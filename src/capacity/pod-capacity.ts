@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
+import { checkSeed } from '../api/seed.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
 import { RandomStreams } from '../engine/random.js';
 import { toSeconds } from '../engine/time.js';
@@ -63,6 +64,7 @@ export interface QuotaLimit {
 
 /** How many more copies of the pod in `podFile` fit in the scenario's cluster at `atUs`. */
 export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapacityOptions = {}): PodCapacity {
+  checkSeed(scenario.seed, 'podCapacity', 'scenario.seed');
   const { pod, doc, path, workload } = readPod(podFile, opts.warnings);
   // A DaemonSet has no replicas to add: one pod per node, pinned there, with the daemon
   // tolerations (ksim explain shows which nodes take it).

@@ -5,6 +5,7 @@ import { loadScenario } from '../workload/scenario.js';
 import { runScenarioInSlices, type RunResult } from '../run/run-scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { InputError } from '../api/input-error.js';
+import { checkSeed } from '../api/seed.js';
 import { runPool } from '../sweep/pool.js';
 
 export interface ProbeTask {
@@ -81,6 +82,7 @@ export function sequentialRunner(opts: RunnerHooks & { readonly checkInvariants?
 }
 
 async function runInThread(tasks: readonly ProbeTask[], first: number, opts: RunnerHooks & { readonly checkInvariants?: boolean | number; readonly nowMs?: () => number }): Promise<SummaryRow[]> {
+  checkTaskSeeds(tasks, 'sequentialRunner');
   const rows: SummaryRow[] = [];
   for (const [i, t] of tasks.entries()) {
     const scenario = loadScenario(t.scenario, { seed: t.seed, set: t.set });
@@ -98,6 +100,11 @@ async function runInThread(tasks: readonly ProbeTask[], first: number, opts: Run
   return rows;
 }
 
+/** Every task's seed, before any runs (an InputError naming the runner and `tasks[i].seed`). */
+function checkTaskSeeds(tasks: readonly ProbeTask[], runner: string): void {
+  tasks.forEach((t, i) => checkSeed(t.seed, runner, `tasks[${i}].seed`));
+}
+
 /** Runs the tasks in `workers` worker threads (src/sweep/pool.ts); rows in task order whatever
  * the worker count. A run's bad input stops the search with its message (exit 2), any other
  * failure as an internal error. */
@@ -107,6 +114,7 @@ export function poolRunner(opts: RunnerHooks & { readonly workers: number; reado
 
 async function runInPool(tasks: readonly ProbeTask[], first: number, opts: RunnerHooks & { readonly workers: number; readonly heapMib?: number }): Promise<SummaryRow[]> {
   if (tasks.length === 0) return [];
+  checkTaskSeeds(tasks, 'poolRunner');
   if (opts.shouldStop?.() === true) throw new ProbesInterrupted();
   // The pool stops its runs on abort; the stop is polled here as the in-thread runs poll it.
   const ac = new AbortController();

@@ -18,6 +18,7 @@ import { registerCapacityCommand } from './capacity-command.js';
 import { progressMode } from './progress.js';
 import { closest } from '../api/suggest.js';
 import { PluginFailure } from '../scheduler/plugin-modules.js';
+import { isSeed, MAX_SEED } from '../api/seed.js';
 
 class UsageError extends Error {}
 
@@ -267,8 +268,8 @@ export function withSuggestions(msg: string, options: readonly string[]): string
 export function seedOption(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const s = String(v);
-  if (/^\d+$/.test(s) && Number(s) <= 4294967295) return Number(s);
-  throw new UsageError(`--seed: expected an integer in [0, 4294967295], got ${JSON.stringify(s)}`);
+  if (/^\d+$/.test(s) && isSeed(Number(s))) return Number(s);
+  throw new UsageError(`--seed: expected an integer in [0, ${MAX_SEED}], got ${JSON.stringify(s)}`);
 }
 
 /** --check-invariants: absent → undefined (the library's default), bare → true, =N → N ≥ 1. */

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { InputError } from '../api/input-error.js';
+import { MAX_SEED } from '../api/seed.js';
 import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe, type SearchPlan } from '../capacity/nodes-for.js';
 import { meets, parseTargets, targetsText, type Target } from '../capacity/target.js';
 import { adaptiveRunner, ProbesInterrupted, type ProbeRunner, type ProbeTask, type RunnerHooks, type RunProgress } from '../capacity/probe-runner.js';
@@ -274,7 +275,7 @@ export function parseSeeds(s: string): number[] {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
     const a = m === null ? NaN : Number(m[1]);
     const b = m === null ? NaN : m[2] === undefined ? a : Number(m[2]);
-    if (!(a <= b && b <= 4294967295) || b - a > 10_000) throw new InputError('--seeds', 0, 0, '', 'seeds as N, N-M or a comma-separated list of them (integers 0 … 4294967295)', JSON.stringify(s));
+    if (!(a <= b && b <= MAX_SEED) || b - a > 10_000) throw new InputError('--seeds', 0, 0, '', `seeds as N, N-M or a comma-separated list of them (integers 0 … ${MAX_SEED})`, JSON.stringify(s));
     for (let x = a; x <= b; x++) if (!out.includes(x)) out.push(x);
   }
   return out;

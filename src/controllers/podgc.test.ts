@@ -96,7 +96,7 @@ test('controlPlane.terminatedPodGCThreshold: upstream default 12500, 0 disables,
   assert.equal(load('0').terminatedPodGCThreshold, 0);
   assert.equal(load('300').terminatedPodGCThreshold, 300);
   const cases: [string, string][] = [
-    ['-5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected a number >= 0 and <= 1000000000, got -5'],
+    ['-5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer >= 0 and <= 1000000000, got -5'],
     ['1.5', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer >= 0 and <= 1000000000, got 1.5'],
     ['"x"', 's.yaml:3:43: controlPlane.terminatedPodGCThreshold: expected an integer, got "x"'],
   ];

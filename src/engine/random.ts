@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { checkSeed } from '../api/seed.js';
 
 /** A deterministic stream of pseudo-random numbers. */
 export interface RandomStream {
@@ -46,11 +47,9 @@ export class RandomStreams {
   readonly seed: number;
   private readonly streams = new Map<string, RandomStream>();
 
+  /** `seed`: an integer 0 … 4294967295, as a scenario's (an InputError otherwise). */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) {
-      throw new Error(`RandomStreams: seed must be a finite number, got ${String(seed)}`);
-    }
-    this.seed = seed;
+    this.seed = checkSeed(seed, 'RandomStreams', 'seed');
   }
 
   /** The stream with this name; the same object every time for a given name. */

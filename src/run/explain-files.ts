@@ -2,6 +2,7 @@
 // the profile the pod selects, and explain one scheduling decision.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
+import { checkSeed } from '../api/seed.js';
 import { readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
 import { isObject } from '../api/values.js';
 import { RandomStreams } from '../engine/random.js';
@@ -41,7 +42,7 @@ export interface ExplainFilesOptions {
   readonly scoreAllNodes?: boolean;
   /** Out-of-tree plugin modules. */
   readonly pluginModules?: readonly string[];
-  /** Seed of the tie-break between equally scored nodes (default 1). */
+  /** Seed of the tie-break between equally scored nodes (default 1): an integer 0 … 4294967295. */
   readonly seed?: number;
   /** Receives warnings about the input files (unknown fields), when given. */
   readonly warnings?: string[];
@@ -105,7 +106,7 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   // pending pods nominated by a preemption (its queue nominates them from
   // status.nominatedNodeName), filters that count them, its random stream, and the dump's
   // pods being deleted as victims.
-  const rng = new RandomStreams(o.seed ?? 1).stream('scheduler');
+  const rng = new RandomStreams(o.seed === undefined ? 1 : checkSeed(o.seed, 'explainFiles', 'opts.seed')).stream('scheduler');
   const nominator = new PodNominator();
   for (const p of cluster.pods.values()) {
     const node = p.nodeName === null ? p.past?.nominatedNodeName : undefined;

@@ -1,6 +1,7 @@
 // One simulation of a scenario, start to end: builds the components on one event clock, runs
 // it for the scenario's duration, and returns the output tables. Pure: no files, no wall clock.
 import { InputError } from '../api/input-error.js';
+import { checkSeed } from '../api/seed.js';
 import { Simulation } from '../engine/simulation.js';
 import { RandomStreams } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
@@ -218,6 +219,8 @@ function sliceTimer(nowMs: () => number): { start(): void; check: () => boolean 
 }
 
 export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedRun {
+  // A hand-built Scenario's seed is checked as a file's is (an InputError, not RandomStreams').
+  checkSeed(scenario.seed, 'runScenario', 'scenario.seed');
   const tables = new TableSinks(opts);
   const eventSink = opts.events === true ? tables.sink('events.csv') : NULL_SINK;
   const checkEvery = invariantCheckPeriod(opts.checkInvariants);

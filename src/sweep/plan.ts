@@ -3,6 +3,7 @@
 // on every machine, which is what lets shards and resumed sweeps agree on what run r042 is.
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../api/input-error.js';
+import { checkSeeds, MAX_SEED } from '../api/seed.js';
 
 /** One `--matrix PATH=V1,V2` axis. */
 export interface MatrixAxis {
@@ -40,7 +41,7 @@ export function parseSeeds(spec: string): number[] {
     if (m === null) throw bad(spec);
     const a = Number(m[1]);
     const b = m[2] !== undefined ? Number(m[2]) : a;
-    if (a > 4294967295 || b > 4294967295 || b < a) throw bad(part.trim());
+    if (a > MAX_SEED || b > MAX_SEED || b < a) throw bad(part.trim());
     if (b - a + seeds.length >= MAX_RUNS) throw new InputError('--seeds', 0, 0, '', `at most ${MAX_RUNS.toLocaleString('en-US')} seeds`, JSON.stringify(spec));
     for (let s = a; s <= b; s++) {
       if (seen.has(s)) throw new InputError('--seeds', 0, 0, '', 'each seed once', `${s} twice in ${JSON.stringify(spec)}`);
@@ -102,6 +103,7 @@ function readValueKey(v: string): string {
 
 /** Every run: matrix combinations in order (the first axis varies slowest), seeds innermost. */
 export function planRuns(seeds: readonly number[], axes: readonly MatrixAxis[], set: readonly string[] = []): PlannedRun[] {
+  checkSeeds(seeds, 'planRuns', 'seeds', true);
   const paths = axes.map((a) => a.path);
   if (new Set(paths).size !== paths.length) throw new InputError('--matrix', 0, 0, '', 'each PATH once', paths.join(', '));
   let combos: string[][] = [[]];

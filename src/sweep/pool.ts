@@ -44,6 +44,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunResult } from '../run/run-scenario.js';
 import type { ScenarioInputs } from '../workload/scenario-inputs.js';
+import { checkSeed } from '../api/seed.js';
 
 export interface RunTaskOptions {
   /** As RunOptions.checkInvariants: true every event, N every N events, false never. */
@@ -56,6 +57,7 @@ export interface RunTaskOptions {
 
 export interface RunTask {
   readonly scenario: string;
+  /** Replaces the scenario's seed: an integer 0 … 4294967295. */
   readonly seed?: number;
   readonly set?: readonly string[];
   readonly options?: RunTaskOptions;
@@ -109,6 +111,9 @@ export function runPool(tasks: readonly RunTask[], opts: PoolOptions = {}): Prom
   const results: (RunTaskResult | undefined)[] = new Array(tasks.length).fill(undefined);
   const want = opts.workers ?? defaultWorkers();
   if (!Number.isSafeInteger(want) || want < 1) throw new RangeError(`workers: expected a positive integer, got ${String(want)}`);
+  tasks.forEach((t, i) => {
+    if (t.seed !== undefined) checkSeed(t.seed, 'runPool', `tasks[${i}].seed`);
+  });
   const count = Math.min(want, tasks.length);
   // One flag all workers read between slices of events: set on abort.
   const stop = new Int32Array(new SharedArrayBuffer(4));

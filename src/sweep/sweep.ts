@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
+import { checkSeeds } from '../api/seed.js';
 import { makeFolder } from '../api/output-path.js';
 import { formatCell, rowValues, toCsv, writeOutputsAtomically, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf } from '../metrics/schema.js';
@@ -24,6 +25,7 @@ import type { CheckReply, CheckRequest } from './check-worker.js';
 
 export interface SweepOptions {
   readonly scenario: string;
+  /** The seeds of every matrix cell: a non-empty list of integers 0 … 4294967295. */
   readonly seeds: readonly number[];
   readonly matrix?: readonly MatrixAxis[];
   /** --set overrides applied to every run (before the matrix's). */
@@ -92,6 +94,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const axes = opts.matrix ?? [];
   const set = opts.set ?? [];
   checkMatrixPaths(axes, set);
+  checkSeeds(opts.seeds, 'runSweep', 'opts.seeds');
   const all = planRuns(opts.seeds, axes, set);
   const runs = shardRuns(all, opts.shard ?? null);
   // Every combination's scheduler configuration is checked before anything runs or is written

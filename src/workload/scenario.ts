@@ -16,6 +16,7 @@ import { isMap, isScalar, isSeq, parse as parseYamlValue } from 'yaml';
 import { formatDuration, parseDuration } from '../api/duration.js';
 import { MAX_RUN_DURATION_US } from '../engine/time.js';
 import { formatPath, InputError } from '../api/input-error.js';
+import { checkSeed } from '../api/seed.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { ApiConfig } from '../controlplane/api-server.js';
@@ -129,7 +130,8 @@ export interface Scenario {
 export interface LoadOptions {
   /** `PATH=VALUE` overrides applied before validation (VALUE is read as YAML). */
   readonly set?: readonly string[];
-  /** Replaces the scenario's seed. */
+  /** Replaces the scenario's seed: an integer 0 … 4294967295, as the file's `seed` (else an
+   * InputError `loadScenario: opts.seed: expected an integer >= 0 and <= 4294967295, got 1.5`). */
   readonly seed?: number;
 }
 
@@ -154,6 +156,7 @@ type Obj = Record<string, unknown>;
 export const MAX_SAMPLES = 1_000_000;
 
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  if (opts.seed !== undefined) checkSeed(opts.seed, 'loadScenario', 'opts.seed');
   return scenarioFromDocs(readYamlFile(file, file), file, createHash('sha256').update(readFileSync(file)).digest('hex'), opts);
 }
 
@@ -171,6 +174,7 @@ export function scenarioDocument(file: string, set: readonly string[] = []): Obj
 /** Parses a scenario from text (for tests and library users); `file` names it in errors and
  * anchors relative paths. */
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
+  if (opts.seed !== undefined) checkSeed(opts.seed, 'parseScenario', 'opts.seed');
   return scenarioFromDocs(parseYamlText(text, file), file, createHash('sha256').update(text).digest('hex'), opts);
 }
 

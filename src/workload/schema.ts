@@ -83,7 +83,9 @@ function describeError(doc: YamlDoc, e: ErrorObject) {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return doc.error(path, `a number ${range(e.parentSchema as Bounds)}`, got(e.data));
+      // An integer field says so: `seed: -1` and `seed: 1.5` are told the same (src/api/seed.ts
+      // words a library caller's seed this way too).
+      return doc.error(path, `${(e.parentSchema as { type?: unknown }).type === 'integer' ? 'an integer' : 'a number'} ${range(e.parentSchema as Bounds)}`, got(e.data));
     case 'maxLength':
       return doc.error(path, `a string of at most ${(e.params as { limit: number }).limit} characters`, got(e.data));
     case 'minLength': {

@@ -201,8 +201,11 @@ export interface FrameworkHandle extends SchedulerServices {
 }
 
 /** What a PluginFactory returns: a plugin with any of the extension points' methods, typed, so
- * that an object literal naming one that does not exist (`Score`, `fliter`) is a type error where
- * it was a plugin that silently did nothing. */
+ * that an object literal typed as AnyPlugin where it is written (`const p: AnyPlugin = {...}`, a
+ * factory declaring `(): AnyPlugin => ({...})`, `{...} satisfies AnyPlugin`) naming one that does
+ * not exist (`Score`, `fliter`) is a type error. TypeScript does not check the literal an arrow
+ * returns when the arrow is typed only as a PluginFactory (`const f: PluginFactory = () =>
+ * ({...})`): the framework refuses such a plugin when it builds the profile (lookalikeMethod). */
 export type AnyPlugin = Plugin &
   Partial<Omit<PreEnqueuePlugin & QueueSortPlugin & PreFilterPlugin & FilterPlugin & PostFilterPlugin & PreScorePlugin & ScorePlugin & ReservePlugin & PermitPlugin & PreBindPlugin & BindPlugin & PostBindPlugin, 'name'>>;
 
