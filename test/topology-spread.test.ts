@@ -85,3 +85,28 @@ for (const [minDomains, bound] of [[1, 4], [2, 1]] as const) {
     assert.deepEqual([pods.length, pods.filter((p) => p.bound).length], [4, bound]);
   });
 }
+
+test('matchLabelKeys are checked as the v1.36 API server checks them after merging the pod\'s values into the selector: a key the selector names is refused only when the pod has it', () => {
+  const scenario = (podLabels: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: general, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: web
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: web, labels: { ${podLabels} } }
+      spec:
+        containers: [{ name: c, image: nginx }]
+        topologySpreadConstraints:
+          - { maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: a, h: "1" } }, matchLabelKeys: [h] }
+`;
+  // The pod has h: the server's merge names it twice (upstream ValidateMatchLabelKeysAndMismatchLabelKeys).
+  assert.throws(() => parseScenario(scenario('app: a, h: "1"'), 'mlk.yaml'), {
+    message: 'mlk.yaml:15:167: workload[0].manifest.spec.topologySpreadConstraints[0].matchLabelKeys[0]: expected a key the labelSelector does not name (exists in both matchLabelKeys and labelSelector), got "h"',
+  });
+  // Without h nothing is merged: accepted, as upstream with MatchLabelKeysInPodTopologySpreadSelectorMerge.
+  assert.equal(parseScenario(scenario('app: a'), 'mlk.yaml').workload.length, 1);
+});

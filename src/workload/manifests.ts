@@ -17,6 +17,7 @@ import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
 import { parseSchedule } from '../controllers/cron.js';
+import { POD_TEMPLATE_HASH } from '../controllers/deployment.js';
 import type { SharedSpecParts } from './shared-parts.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
@@ -52,7 +53,7 @@ interface KindReader {
 
 /** The kinds a scenario may carry, by kind name. */
 const KINDS: Record<string, KindReader> = {
-  Pod: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readPodSpec(doc, [...path, 'spec'], obj['spec'], opts) },
+  Pod: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readPodSpec(doc, [...path, 'spec'], obj['spec'], podLabelsOf(obj['metadata']), opts) },
   Deployment: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDeploymentSpec(doc, [...path, 'spec'], obj['spec']) },
   ReplicaSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readReplicaSetSpec(doc, [...path, 'spec'], obj['spec']) },
   Namespace: { apiVersion: 'v1', namespaced: false, read: () => {} },
@@ -212,7 +213,14 @@ function readMetadata(doc: YamlDoc, path: Path, obj: Obj, namespaced: boolean): 
   readStringMap(doc, [...p, 'annotations'], md['annotations']);
 }
 
-function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOptions = {}): void {
+/** A pod's (or template's) metadata.labels, when they are a mapping (readLabels checks them). */
+function podLabelsOf(md: unknown): Readonly<Record<string, unknown>> {
+  const l = isObj(md) ? md['labels'] : undefined;
+  return isObj(l) ? l : {};
+}
+
+/** `labels`: the pod's own (a template's), which matchLabelKeys read. */
+function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, labels: Readonly<Record<string, unknown>>, opts: ManifestOptions = {}): void {
   if (!isObj(spec)) throw doc.error(path, 'a pod spec', describe(spec));
   const containers = spec['containers'];
   if (!Array.isArray(containers) || containers.length === 0) {
@@ -245,8 +253,8 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, opts: ManifestOpti
     if (!Array.isArray(tolerations)) throw doc.error([...path, 'tolerations'], 'a list of tolerations', describe(tolerations));
     tolerations.forEach((t, i) => readToleration(doc, [...path, 'tolerations', i], t));
   }
-  readAffinity(doc, [...path, 'affinity'], spec['affinity']);
-  readTopologySpreadConstraints(doc, [...path, 'topologySpreadConstraints'], spec['topologySpreadConstraints']);
+  readAffinity(doc, [...path, 'affinity'], spec['affinity'], labels);
+  readTopologySpreadConstraints(doc, [...path, 'topologySpreadConstraints'], spec['topologySpreadConstraints'], labels);
   const overhead = spec['overhead'];
   if (overhead !== undefined && overhead !== null) {
     if (!isObj(overhead)) throw doc.error([...path, 'overhead'], 'a mapping of resource names to quantities', describe(overhead));
@@ -286,7 +294,7 @@ function readWeight(doc: YamlDoc, path: Path, w: unknown): void {
   if (typeof w !== 'number' || !Number.isInteger(w) || w < 1 || w > 100) throw doc.error(path, 'an integer weight in the range 1-100', describe(w));
 }
 
-function readAffinity(doc: YamlDoc, path: Path, a: unknown): void {
+function readAffinity(doc: YamlDoc, path: Path, a: unknown, labels: Readonly<Record<string, unknown>>): void {
   if (a === undefined || a === null) return;
   if (!isObj(a)) throw doc.error(path, 'an Affinity (a mapping)', describe(a));
   const na = a['nodeAffinity'];
@@ -310,17 +318,17 @@ function readAffinity(doc: YamlDoc, path: Path, a: unknown): void {
     const pa = a[kind];
     if (!isObj(pa)) continue;
     const rp = [...path, kind, 'requiredDuringSchedulingIgnoredDuringExecution'];
-    list(doc, rp, pa['requiredDuringSchedulingIgnoredDuringExecution'], 'a list of pod affinity terms').forEach((t, i) => readPodAffinityTerm(doc, [...rp, i], t));
+    list(doc, rp, pa['requiredDuringSchedulingIgnoredDuringExecution'], 'a list of pod affinity terms').forEach((t, i) => readPodAffinityTerm(doc, [...rp, i], t, labels));
     const pp = [...path, kind, 'preferredDuringSchedulingIgnoredDuringExecution'];
     list(doc, pp, pa['preferredDuringSchedulingIgnoredDuringExecution'], 'a list of weighted pod affinity terms').forEach((t, i) => {
       if (!isObj(t)) throw doc.error([...pp, i], 'a weighted pod affinity term (weight and podAffinityTerm)', describe(t));
       readWeight(doc, [...pp, i, 'weight'], t['weight']);
-      readPodAffinityTerm(doc, [...pp, i, 'podAffinityTerm'], t['podAffinityTerm']);
+      readPodAffinityTerm(doc, [...pp, i, 'podAffinityTerm'], t['podAffinityTerm'], labels);
     });
   }
 }
 
-function readPodAffinityTerm(doc: YamlDoc, path: Path, t: unknown): void {
+function readPodAffinityTerm(doc: YamlDoc, path: Path, t: unknown, labels: Readonly<Record<string, unknown>>): void {
   if (!isObj(t)) throw doc.error(path, 'a pod affinity term (labelSelector and topologyKey)', describe(t));
   const key = t['topologyKey'];
   if (typeof key !== 'string' || !isValidLabelKey(key)) throw doc.error([...path, 'topologyKey'], 'a topology key (a label key such as topology.kubernetes.io/zone)', describe(key));
@@ -330,12 +338,45 @@ function readPodAffinityTerm(doc: YamlDoc, path: Path, t: unknown): void {
   list(doc, [...path, 'namespaces'], t['namespaces'], 'a list of namespace names').forEach((ns, i) => {
     if (typeof ns !== 'string' || !isDns1123Label(ns)) throw doc.error([...path, 'namespaces', i], 'a namespace name (a lowercase RFC 1123 label)', describe(ns));
   });
+  readLabelKeys(doc, path, t['labelSelector'], t['matchLabelKeys'], t['mismatchLabelKeys'], labels);
+}
+
+/**
+ * matchLabelKeys / mismatchLabelKeys of a pod affinity term or a topology spread constraint, as
+ * the v1.36 API server checks them (pkg/apis/core/validation/validation.go
+ * ValidateMatchLabelKeysAndMismatchLabelKeys, validateLabelKeys; spread constraints with
+ * MatchLabelKeysInPodTopologySpreadSelectorMerge, on by default since v1.34): label keys; none
+ * without a labelSelector; no key in both lists; and no key the selector already names that the
+ * pod has, since the server merges `key In (the pod's value)` into the selector before checking
+ * (pkg/registry/core/pod/strategy.go), which would name it twice ("exists in both matchLabelKeys
+ * and labelSelector": a Deployment whose spread selector and matchLabelKeys both name
+ * pod-template-hash is refused). `mismatch`: undefined for a spread constraint.
+ */
+function readLabelKeys(doc: YamlDoc, path: Path, selector: unknown, match: unknown, mismatch: unknown, labels: Readonly<Record<string, unknown>>): void {
+  const keys = (field: string, v: unknown): string[] =>
+    list(doc, [...path, field], v, 'a list of label keys').map((k, j) => {
+      if (typeof k !== 'string' || !isValidLabelKey(k)) throw doc.error([...path, field, j], 'a label key', describe(k));
+      return k;
+    });
+  const m = keys('matchLabelKeys', match);
+  const mm = keys('mismatchLabelKeys', mismatch);
+  if (selector === undefined || selector === null) {
+    if (m.length > 0) throw doc.error([...path, 'matchLabelKeys'], 'no matchLabelKeys without a labelSelector (must not be specified when labelSelector is not set)');
+    if (mm.length > 0) throw doc.error([...path, 'mismatchLabelKeys'], 'no mismatchLabelKeys without a labelSelector (must not be specified when labelSelector is not set)');
+    return;
+  }
+  const sel = selector as LabelSelector;
+  const named = new Set([...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((e) => e.key)]);
+  m.forEach((k, j) => {
+    if (typeof labels[k] === 'string' && named.has(k)) throw doc.error([...path, 'matchLabelKeys', j], 'a key the labelSelector does not name (exists in both matchLabelKeys and labelSelector)', JSON.stringify(k));
+    if (mm.includes(k)) throw doc.error([...path, 'matchLabelKeys', j], 'a key not in mismatchLabelKeys too (exists in both matchLabelKeys and mismatchLabelKeys)', JSON.stringify(k));
+  });
 }
 
 const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
 const INCLUSION_POLICIES = ['Honor', 'Ignore'];
 
-function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown): void {
+function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown, labels: Readonly<Record<string, unknown>>): void {
   const seen = new Set<string>();
   list(doc, path, v, 'a list of topology spread constraints').forEach((c, i) => {
     const p = [...path, i];
@@ -358,9 +399,7 @@ function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown): vo
       if (c[f] !== undefined && c[f] !== null && !INCLUSION_POLICIES.includes(c[f] as string)) throw doc.error([...p, f], 'Honor or Ignore', describe(c[f]));
     }
     if (c['labelSelector'] !== undefined && c['labelSelector'] !== null) located(doc, [...p, 'labelSelector'], () => compileLabelSelector(c['labelSelector'] as LabelSelector));
-    list(doc, [...p, 'matchLabelKeys'], c['matchLabelKeys'], 'a list of label keys').forEach((k, j) => {
-      if (typeof k !== 'string' || !isValidLabelKey(k)) throw doc.error([...p, 'matchLabelKeys', j], 'a label key', describe(k));
-    });
+    readLabelKeys(doc, p, c['labelSelector'], c['matchLabelKeys'], undefined, labels);
   });
 }
 
@@ -424,7 +463,9 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   if (replicas > 2147483647) throw doc.error([...path, 'replicas'], 'a 32-bit integer (at most 2147483647)', describe(replicas));
   spec['replicas'] = replicas;
-  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  // Its pods carry pod-template-hash (a spread constraint naming it in both its selector and
+  // matchLabelKeys has every pod refused upstream: a common mistake).
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false, { [POD_TEMPLATE_HASH]: '' });
   checkTemplateRestartsAlways(doc, [...path, 'template', 'spec'], podSpec, 'Deployment');
   readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
 }
@@ -449,7 +490,9 @@ function readServiceSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** selector (required unless `selectorOptional`) and a template whose labels it matches. */
-function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean): Obj {
+/** `controllerLabels`: labels the controller adds to every pod it makes (matchLabelKeys read
+ * the pod's labels). */
+function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean, controllerLabels: Readonly<Record<string, string>> = {}): Obj {
   const selector = spec['selector'];
   const template = spec['template'];
   if (!isObj(template)) throw doc.error([...path, 'template'], 'a pod template', describe(template));
@@ -465,7 +508,7 @@ function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOp
       throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
     }
   }
-  readPodSpec(doc, [...path, 'template', 'spec'], template['spec']);
+  readPodSpec(doc, [...path, 'template', 'spec'], template['spec'], { ...(isObj(labels) ? labels : {}), ...controllerLabels });
   return template['spec'] as Obj;
 }
 
