@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import type { FaultsChart, HeatmapChart, LinesChart } from '../src/report/charts.js';
 import { runReport } from '../src/report/run-report.js';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { KSIM_VERSION } from '../src/version.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(...args: string[]) {
@@ -34,6 +35,23 @@ test('ksim run --report writes report.html with the CSVs; ksim report of the fol
   // No date, no path: nothing that differs between two identical runs.
   assert.ok(!first.includes(runs));
   assert.ok(!first.includes(new Date().toISOString().slice(0, 10)));
+});
+
+test('a run\'s report says what was run: the scenario file, name and digest, the seed, each --set and the ksim version of run.json', () => {
+  const dir = join(runs, 'set9');
+  const r = ksim('run', 'scenarios/zone-outage.yaml', '--set', 'cluster.nodePools[0].count=9', '--seed', '3', '-o', dir, '--report', '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const json = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { ksim_version: string; scenario: { sha256: string } };
+  assert.deepEqual(runReport(dir).about, [
+    ['scenario', `zone-outage.yaml (zone-outage, sha256 ${json.scenario.sha256.slice(0, 12)}…)`],
+    ['seed', '3'],
+    ['--set', 'cluster.nodePools[0].count=9'],
+    ['ksim', KSIM_VERSION],
+  ]);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.ok(html.includes('<div><dt>--set</dt><dd>cluster.nodePools[0].count=9</dd></div>'));
+  assert.ok(html.includes(`<div><dt>ksim</dt><dd>${KSIM_VERSION}</dd></div>`));
+  assert.ok(!html.includes(REPO_ROOT), 'no path of the machine');
 });
 
 test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s, evictions from 485 s, whole again at 515.7 s', () => {

@@ -7,6 +7,10 @@ header, main { max-width: 1080px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 18px; border-bottom: 1px solid var(--line); }
 .kind { margin: 0; color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: .06em; }
 h1 { margin: 2px 0 8px; font-size: 26px; }
+.about { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0 0 10px; font-size: 13px; }
+.about div { display: flex; gap: 6px; min-width: 0; }
+.about dt { color: var(--muted); }
+.about dd { margin: 0; overflow-wrap: anywhere; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 16px; padding-bottom: 10px; font-size: 14px; }
 nav a { color: var(--accent); text-decoration: none; }
 section { padding: 10px 0 6px; border-bottom: 1px solid var(--line); }
@@ -39,7 +43,11 @@ th { color: var(--muted); font-weight: 600; }
   @page { margin: 12mm; }
   body { font-size: 11pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   header, main { max-width: none; padding: 0; }
-  nav { display: none; }
+  .about { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0 0 10px; font-size: 13px; }
+.about div { display: flex; gap: 6px; min-width: 0; }
+.about dt { color: var(--muted); }
+.about dd { margin: 0; overflow-wrap: anywhere; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+nav { display: none; }
   section { border: none; break-before: auto; }
   figure.chart, .headlines, tr { break-inside: avoid; }
   .plot, .table { overflow: visible; }

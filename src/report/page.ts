@@ -3,6 +3,7 @@
 // file opens offline. Nothing here depends on when or where it is made: the same run gives the
 // same bytes.
 import type { Figure } from './charts.js';
+import type { About } from './provenance.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import { chartLibraries } from './libraries.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -38,6 +39,8 @@ export interface ReportPage {
   readonly title: string;
   /** What the folder holds: "ksim run", "ksim sweep", "ksim capacity". */
   readonly kind: string;
+  /** What was run (provenance.ts): scenario, seeds, overrides, ksim version, under the title. */
+  readonly about?: About;
   readonly sections: readonly Section[];
 }
 
@@ -70,7 +73,7 @@ ${PAGE_STYLE}</style>
 <header>
 <p class="kind">${escapeHtml(page.kind)}</p>
 <h1>${escapeHtml(page.title)}</h1>
-<nav>
+${renderAbout(page.about)}<nav>
 ${nav}
 </nav>
 </header>
@@ -89,6 +92,12 @@ ${CLIENT_SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+function renderAbout(about: About | undefined): string {
+  if (about === undefined || about.length === 0) return '';
+  const items = about.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('\n');
+  return `<dl class="about" aria-label="what was run">\n${items}\n</dl>\n`;
 }
 
 function renderSection(s: Section): string {

@@ -187,3 +187,49 @@ test('a wrong folder is one clear error naming the file, row, column and what wa
   writeFileSync(join(run, 'summary.csv'), 'scenario,seed,sim_duration_s\nx,1,60\n');
   assert.equal(err(run), `${join(run, 'timeseries.csv')}: expected the timeseries.csv of a ksim output folder, got no such file`);
 });
+
+test('what was run heads each report: scenario, seeds, --matrix and --set, ksim version, and for a capacity search its pool, targets and tolerated failure', () => {
+  // A sweep folder with the sweep.json ksim sweep writes (two --matrix axes, seeds 1-3).
+  const sw = tempDir('ksim-report-about-sweep-');
+  cpSync(SWEEP, sw, { recursive: true });
+  writeFileSync(join(sw, 'sweep.json'), JSON.stringify({
+    ksim_version: '0.1.0',
+    scenario: { path: '/somewhere/scenarios/zone-outage.yaml', name: 'zone-outage', sha256: 'd2354ccdac8fde7f61bfc8a0064cae3d15f48bc0e080ffae2ee1759320f4fa78' },
+    seeds: [1, 2, 3, 7],
+    matrix: [{ path: 'cluster.nodePools[0].count', values: ['3', '6'] }, { path: 'workload[1].manifest.spec.replicas', values: ['6', '30'] }],
+    set: ['duration=20m'],
+    shard: null,
+  }));
+  assert.deepEqual(sweepReport(sw).about, [
+    ['scenario', 'zone-outage.yaml (zone-outage, sha256 d2354ccdac8f…)'],
+    ['seeds', '1–3, 7 (4 seeds)'],
+    ['--matrix', 'cluster.nodePools[0].count=3,6'],
+    ['--matrix', 'workload[1].manifest.spec.replicas=6,30'],
+    ['--set', 'duration=20m'],
+    ['ksim', '0.1.0'],
+  ]);
+  const html = renderReport(sw).html;
+  assert.match(html, /<dl class="about" aria-label="what was run">\n<div><dt>scenario<\/dt><dd>zone-outage\.yaml \(zone-outage, sha256 d2354ccdac8f…\)<\/dd><\/div>/);
+  assert.ok(!html.includes('/somewhere/'), 'no path of the machine');
+  // The fixture alone (no sweep.json): what sweep.csv says, and that the version is not known.
+  assert.deepEqual(sweepReport(SWEEP).about, [['scenario', 'zone-outage'], ['seeds', '1–6 (6 seeds)'], ['--matrix', 'cluster.nodePools[0].count'], ['ksim', 'not known (no sweep.json in the folder)']]);
+
+  // A capacity search's run.json, as ksim capacity --nodes-for general --tolerate zone-outage
+  // --target missing=0 --target 'pool_cpu_requested_peak_ratio<=0.7' writes it.
+  const cap = tempDir('ksim-report-about-cap-');
+  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour';
+  writeFileSync(join(cap, 'capacity.csv'), [head, 'general,16,false,1,missing=0,0,4,3,seed 1,0.53,0.96,3.2', 'general,17,true,1,missing=0,0,4,4,seed 1,0.559,0.963,3.4'].join('\n') + '\n');
+  writeFileSync(join(cap, 'run.json'), JSON.stringify({ ksim_version: '0.1.0', command: 'capacity --nodes-for', scenario: '/somewhere/scenarios/capacity.yaml', options: { pool: 'general', target: 'missing=0, pool_cpu_requested_peak_ratio<=0.7', targets: ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7'], tolerate: 'zone-outage', seeds: [1], set: [], max_count: 100000 }, count: 17, inversions: [], warnings: [] }));
+  const page = capacityReport(cap);
+  assert.equal(page.title, 'capacity.yaml — general: 2 probes');
+  assert.deepEqual(page.about, [
+    ['scenario', 'capacity.yaml'],
+    ['--nodes-for', 'general'],
+    ['--target', 'missing=0 and pool_cpu_requested_peak_ratio<=0.7'],
+    ['--tolerate', 'zone-outage'],
+    ['seeds', '1'],
+    ['--set', 'none'],
+    ['ksim', '0.1.0'],
+  ]);
+  assert.deepEqual(capacityReport(CAPACITY).about, [['ksim', 'not known (no run.json in the folder)']]);
+});

@@ -10,6 +10,7 @@ import { readAll, readCsv, type CsvRow } from './csv-table.js';
 import { gpuRunSection } from './gpu-report.js';
 import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
 import type { Headline, ReportPage, Section } from './page.js';
+import { runAbout } from './provenance.js';
 
 /** More samples than this are thinned (every k-th row) in the time-series charts. */
 const MAX_POINTS = 2000;
@@ -43,7 +44,7 @@ export function runReport(dir: string): ReportPage {
     heatmapSection(dir, durationS, ts.samples, faults ?? []),
     faultsSection(dir, faults, durationS),
   ];
-  return { kind: 'ksim run', title: `${s.text('scenario')} (seed ${s.text('seed')})`, sections };
+  return { kind: 'ksim run', title: `${s.text('scenario')} (seed ${s.text('seed')})`, about: runAbout(dir, s.text('scenario'), s.text('seed')), sections };
 }
 
 function summaryMissing(dir: string): InputError {

@@ -9,6 +9,7 @@ import { readAll, type CsvRow } from './csv-table.js';
 import { gpuSweepSection } from './gpu-report.js';
 import { naturalCompare } from './node-heatmap.js';
 import type { Headline, ReportPage, Section, Table } from './page.js';
+import { sweepAbout } from './provenance.js';
 
 /** The metrics shown, in this order, when the file has them. */
 export const KEY_METRICS = [
@@ -84,7 +85,8 @@ export function sweepReport(dir: string): ReportPage {
   }
   const gpu = gpuSweepSection(dir, header, matrix, ok, groups);
   if (gpu !== null) sections.push(gpu);
-  return { kind: 'ksim sweep', title: scenario === '' ? `${runs.length} runs` : `${scenario}: ${runs.length} runs`, sections };
+  const about = sweepAbout(dir, scenario, [...new Set(runs.map((r) => r.seed))], matrix);
+  return { kind: 'ksim sweep', title: scenario === '' ? `${runs.length} runs` : `${scenario}: ${runs.length} runs`, about, sections };
 }
 
 function numbers(runs: readonly SweepRun[], metric: string): number[] {
