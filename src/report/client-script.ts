@@ -24,10 +24,32 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     for (var t = Math.ceil(lo); t <= hi; t += step) out.push(t);
     return out;
   }
-  function labelWidth(labels) {
+  // Roughly how wide a label of Plot's 10px sans-serif text is.
+  function textWidth(label) {
+    return String(label).length * 6.2;
+  }
+  // A label written after a point at px (of a chart width wide) stays in the chart, or it goes
+  // before the point (anchored at its end): at the right edge "answer: 17" read "answer: 1".
+  function fitsAfter(px, gap, label, width) {
+    return px + gap + textWidth(label) <= width - 4;
+  }
+  // The left margin for a band axis's labels: as wide as the longest, up to a share (40 %) of
+  // the chart.
+  function labelWidth(labels, width, share) {
     var n = 0;
     labels.forEach(function (l) { n = Math.max(n, String(l).length); });
-    return Math.min(260, 14 + n * 6.6);
+    return Math.min(Math.max(120, Math.round(width * (share || 0.4))), 14 + n * 6.6);
+  }
+  // A tick format keeping a label within a margin of px pixels: a longer one loses its middle
+  // ("scheduler.con…name=BestFitScore"), not its start as a cut would.
+  function fitLabel(px) {
+    var max = Math.max(4, Math.floor((px - 14) / 6.6));
+    return function (l) {
+      l = String(l);
+      if (l.length <= max) return l;
+      var tail = Math.floor((max - 1) / 2);
+      return l.slice(0, max - 1 - tail) + "\u2026" + l.slice(l.length - tail);
+    };
   }
 
   var draw = {
@@ -70,9 +92,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         return { row: c.rows[Math.floor(i / bins)], x1: c.edges[k], x2: c.edges[k + 1], v: v };
       });
       return Plot.plot({
-        width: width, height: 64 + 15 * c.rows.length, marginLeft: labelWidth(c.rows),
+        width: width, height: 64 + 15 * c.rows.length, marginLeft: labelWidth(c.rows, width),
         x: { label: "time (s)", domain: [0, c.edges[bins]] },
-        y: { domain: c.rows, label: null, tickSize: 0 },
+        y: { domain: c.rows, label: null, tickSize: 0, tickFormat: fitLabel(labelWidth(c.rows, width)) },
         color: { type: "linear", scheme: "ylorrd", domain: [0, 1], tickFormat: "%", legend: true, label: c.label, unknown: "#eeeeee" },
         marks: [
           Plot.barX(cells, { x1: "x1", x2: "x2", y: "row", fill: "v", inset: 0, title: function (d) { return d.row + ": " + (d.v === null ? "-" : Math.round(d.v * 100) + " %"); } }),
@@ -83,10 +105,13 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     faults: function (c, width) {
       var faults = [];
       c.segments.forEach(function (s) { if (faults.indexOf(s.fault) < 0) faults.push(s.fault); });
+      var ml = labelWidth(c.phases, width, 0.5), mr = 20;
+      var after = function (d) { return fitsAfter(ml + (d.x / c.durationS) * (width - ml - mr), 7, d.label, width); };
+      var halo = { fill: "#1d2430", stroke: "white", strokeWidth: 3, paintOrder: "stroke" };
       return Plot.plot({
-        width: width, height: 50 + faults.length * (28 * c.phases.length + 30), marginLeft: labelWidth(c.phases), marginRight: 20, marginTop: 24,
+        width: width, height: 50 + faults.length * (28 * c.phases.length + 30), marginLeft: ml, marginRight: mr, marginTop: 24,
         x: { label: "time (s)", domain: [0, c.durationS], grid: true },
-        y: { domain: c.phases, label: null },
+        y: { domain: c.phases, label: null, tickFormat: fitLabel(ml) },
         fy: { domain: faults, label: null, axis: null, padding: 0.3 },
         color: { domain: c.phases, range: PHASE_COLOURS, legend: true },
         marks: [
@@ -94,7 +119,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           Plot.text(faults, { fy: function (d) { return d; }, text: function (d) { return d; }, frameAnchor: "top-left", dy: -14, fontWeight: "bold" }),
           Plot.barX(c.segments, { x1: "x1", x2: "x2", y: "phase", fy: "fault", fill: "phase", title: function (d) { return d.phase + ": " + fmt(d.x1) + " s to " + fmt(d.x2) + " s"; } }),
           Plot.dot(c.moments, { x: "x", y: "phase", fy: "fault", fill: "#1d2430", r: 3.5 }),
-          Plot.text(c.moments, { x: "x", y: "phase", fy: "fault", text: "label", dx: 7, textAnchor: "start", fill: "#1d2430", stroke: "white", strokeWidth: 3, paintOrder: "stroke" })
+          Plot.text(c.moments.filter(after), Object.assign({ x: "x", y: "phase", fy: "fault", text: "label", dx: 7, textAnchor: "start" }, halo)),
+          Plot.text(c.moments.filter(function (d) { return !after(d); }), Object.assign({ x: "x", y: "phase", fy: "fault", text: "label", dx: -7, textAnchor: "end" }, halo))
         ]
       });
     },
@@ -115,9 +141,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     },
     box: function (c, width) {
       return Plot.plot({
-        width: width, height: 60 + 36 * c.groups.length, marginLeft: labelWidth(c.groups),
+        width: width, height: 60 + 36 * c.groups.length, marginLeft: labelWidth(c.groups, width),
         x: { label: c.label, grid: true },
-        y: { domain: c.groups, label: null },
+        y: { domain: c.groups, label: null, tickFormat: fitLabel(labelWidth(c.groups, width)) },
         marks: [
           Plot.boxX(c.points, { x: "v", y: "g", fill: "#a0bcd8" }),
           Plot.dot(c.points, { x: "v", y: "g", r: 2, fill: "#1d2430", fillOpacity: 0.5 })
@@ -127,9 +153,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     meanSd: function (c, width) {
       var bars = c.stats.filter(function (s) { return s.sd !== null; }).map(function (s) { return { g: s.g, x1: s.mean - s.sd, x2: s.mean + s.sd }; });
       return Plot.plot({
-        width: width, height: 60 + 40 * c.groups.length, marginLeft: labelWidth(c.groups), marginRight: 30,
+        width: width, height: 60 + 40 * c.groups.length, marginLeft: labelWidth(c.groups, width), marginRight: 30,
         x: { label: c.label, grid: true },
-        y: { domain: c.groups, label: null },
+        y: { domain: c.groups, label: null, tickFormat: fitLabel(labelWidth(c.groups, width)) },
         marks: [
           Plot.ruleY(bars, { y: "g", x1: "x1", x2: "x2", stroke: "#4e79a7", strokeWidth: 8, strokeOpacity: 0.35 }),
           Plot.tickX(c.stats, { x: "mean", y: "g", stroke: RED, strokeWidth: 2 }),
@@ -149,14 +175,20 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         marks.unshift(Plot.ruleY([c.target], { stroke: "#2ca02c", strokeOpacity: 0.6 }));
         marks.push(Plot.text([c.target], { y: function (d) { return d; }, frameAnchor: "left", dx: 4, dy: -7, textAnchor: "start", text: function (d) { return "target " + fmt(d); }, fill: "#2ca02c" }));
       }
+      var counts = c.probes.map(function (d) { return d.count; });
+      var lo = Math.min.apply(null, counts), hi = Math.max.apply(null, counts);
       if (c.answer !== null) {
+        // Where the answer's rule falls (margins 56 and 20, inset 36 each side): its label goes
+        // before the rule when it would not fit after it (the answer is the largest count probed).
+        var px = 56 + 36 + (hi > lo ? (c.answer - lo) / (hi - lo) : 0.5) * (width - 56 - 20 - 72);
+        var fits = fitsAfter(px, 5, "answer: " + c.answer, width);
         marks.unshift(Plot.ruleX([c.answer], { stroke: "#2ca02c", strokeDasharray: "5,3" }));
-        marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: 5, textAnchor: "start", text: function (d) { return "answer: " + d; }, fill: "#2ca02c" }));
+        marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: fits ? 5 : -5, textAnchor: fits ? "start" : "end", text: function (d) { return "answer: " + d; }, fill: "#2ca02c", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }));
       }
       return Plot.plot({
         // Inset: the labels of the first and last probes stay clear of the axes.
-        width: width, height: 270, marginLeft: 56, marginTop: 34,
-        x: { label: c.xLabel, grid: true, inset: 36, ticks: integerTicks(c.probes.map(function (d) { return d.count; })), tickFormat: "d" },
+        width: width, height: 270, marginLeft: 56, marginRight: 20, marginTop: 34,
+        x: { label: c.xLabel, grid: true, inset: 36, domain: [lo, hi], ticks: integerTicks(counts), tickFormat: "d" },
         y: { label: c.yLabel, grid: true, nice: true },
         color: { domain: ["met", "not met"], range: ["#2ca02c", RED], legend: true },
         marks: marks

@@ -9,6 +9,7 @@ import { tempDir } from '../testing/temp-dir.js';
 import { answerByRule, capacityReport } from './capacity-report.js';
 import type { BoxChart, HistogramChart, ProbeChart } from './charts.js';
 import { renderReport } from './report.js';
+import { shortPaths } from './matrix-labels.js';
 import { sweepReport } from './sweep-report.js';
 
 const SWEEP = repoPath('test/fixtures/report/sweep');
@@ -36,12 +37,14 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
   assert.equal(h.median, 10.698);
   assert.equal(h.bins.reduce((s, b) => s + b.count, 0), 11);
   const box = matrix?.figures?.[0]?.chart as BoxChart;
-  assert.deepEqual(box.groups, ['cluster.nodePools[0].count=9', 'cluster.nodePools[0].count=12']);
+  // One matrix path: the charts show its values (the path is in the title).
+  assert.deepEqual(box.groups, ['9', '12']);
+  assert.equal(matrix?.figures?.[0]?.title, 'sched_latency_p99_ms by cluster.nodePools[0].count');
   assert.equal(box.points.length, 11);
   // count=9: (9.327 + 10.698) / 2 = 10.0125; count=12: 6.986 9.765 11.574 15.001 37.16 → 11.574
   const medians = matrix?.tables?.[0];
   assert.deepEqual(medians?.columns.slice(0, 3), ['matrix values', 'runs', 'sched_latency_p99_ms']);
-  assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['cluster.nodePools[0].count=9', '6', '10.01'], ['cluster.nodePools[0].count=12', '5', '11.57']]);
+  assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['9', '6', '10.01'], ['12', '5', '11.57']]);
 });
 
 test('sweep report headlines: per matrix combination (pods_unbound_end 0 / 3, where pooled it read 1.5), pooled only without a matrix', () => {
@@ -232,4 +235,20 @@ test('what was run heads each report: scenario, seeds, --matrix and --set, ksim 
     ['ksim', '0.1.0'],
   ]);
   assert.deepEqual(capacityReport(CAPACITY).about, [['ksim', 'not known (no run.json in the folder)']]);
+});
+
+test('matrix labels with several --matrix paths: each path by the fewest last fields that tell it from the others, not cut at the start', () => {
+  assert.deepEqual(shortPaths(['cluster.nodePools[0].count', 'workload[1].manifest.spec.replicas']), ['count', 'replicas']);
+  assert.deepEqual(shortPaths(['cluster.nodePools[0].count', 'cluster.nodePools[1].count']), ['nodePools[0].count', 'nodePools[1].count']);
+  assert.deepEqual(shortPaths(['a.score', 'b.pools[0].count', 'c.pools[0]']), ['score', 'count', 'pools']);
+  const dir = tempDir('ksim-report-sweep-two-');
+  const head = 'run_id,seed,cluster.nodePools[0].count,workload[1].manifest.spec.replicas,status,scenario,pods_unbound_end';
+  const rows = [[3, 6, 0], [3, 30, 12], [6, 6, 0], [6, 30, 0]].map(([count, replicas, unbound], i) => `r0${i + 1},1,${count},${replicas},ok,zone-outage,${unbound}`);
+  writeFileSync(join(dir, 'sweep.csv'), [head, ...rows].join('\n') + '\n');
+  const matrix = sweepReport(dir).sections.find((s) => s.id === 'matrix');
+  const box = matrix?.figures?.[0]?.chart as BoxChart;
+  assert.deepEqual(box.groups, ['count=3, replicas=6', 'count=3, replicas=30', 'count=6, replicas=6', 'count=6, replicas=30']);
+  assert.deepEqual(box.points.map((p) => p.g), box.groups);
+  assert.match(matrix?.intro ?? '', /Labels name each path by its last field: count = cluster\.nodePools\[0\]\.count; replicas = workload\[1\]\.manifest\.spec\.replicas\.$/);
+  assert.deepEqual(matrix?.tables?.[0]?.rows.map((r) => r[0]), box.groups);
 });

@@ -8,6 +8,7 @@ import { histogram, median, type Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
 import { gpuSweepSection } from './gpu-report.js';
 import { naturalCompare } from './node-heatmap.js';
+import { groupLabeller, labelsSentence } from './matrix-labels.js';
 import type { Headline, ReportPage, Section, Table } from './page.js';
 import { sweepAbout } from './provenance.js';
 
@@ -69,18 +70,19 @@ export function sweepReport(dir: string): ReportPage {
     },
   ];
   if (matrix.length > 0) {
+    const label = groupLabeller(matrix);
     sections.push({
       id: 'matrix',
       title: 'By matrix value',
       compact: true,
-      intro: `Each key metric per combination of ${matrix.join(', ')}: box = quartiles, whiskers = the range without outliers, dots = runs.`,
+      intro: `Each key metric per combination of ${matrix.join(', ')}: box = quartiles, whiskers = the range without outliers, dots = runs.${labelsSentence(matrix)}`,
       figures: metrics.map((m): Figure => ({
         id: `matrix-${m}`,
         title: `${m} by ${matrix.join(', ')}`,
-        note: groups.map((g) => `${g}: median ${short(median(numbers(ok.filter((r) => r.group === g), m)))}`).join('; '),
-        chart: { type: 'box', label: m, groups, points: ok.flatMap((r) => { const v = r.row.numberOrNull(m); return v === null ? [] : [{ g: r.group, v }]; }) },
+        note: groups.map((g) => `${label(g)}: median ${short(median(numbers(ok.filter((r) => r.group === g), m)))}`).join('; '),
+        chart: { type: 'box', label: m, groups: groups.map(label), points: ok.flatMap((r) => { const v = r.row.numberOrNull(m); return v === null ? [] : [{ g: label(r.group), v }]; }) },
       })),
-      tables: [mediansTable(ok, groups, metrics, matrix)],
+      tables: [mediansTable(ok, groups, metrics, matrix, label)],
     });
   }
   const gpu = gpuSweepSection(dir, header, matrix, ok, groups);
@@ -126,13 +128,13 @@ function failedTable(runs: readonly SweepRun[], idColumn: string): Table[] {
   return [{ caption: `Runs without status ${OK}`, columns: [idColumn, 'seed', 'status'], rows: failed.map((r) => [r.id, r.seed, r.status]) }];
 }
 
-function mediansTable(ok: readonly SweepRun[], groups: readonly string[], metrics: readonly string[], matrix: readonly string[]): Table {
+function mediansTable(ok: readonly SweepRun[], groups: readonly string[], metrics: readonly string[], matrix: readonly string[], label: (g: string) => string): Table {
   return {
     caption: `Medians per ${matrix.join(', ')}`,
     columns: ['matrix values', 'runs', ...metrics],
     rows: groups.map((g) => {
       const rs = ok.filter((r) => r.group === g);
-      return [g, String(rs.length), ...metrics.map((m) => short(median(numbers(rs, m))))];
+      return [label(g), String(rs.length), ...metrics.map((m) => short(median(numbers(rs, m))))];
     }),
   };
 }
