@@ -99,8 +99,17 @@ async function checkLayout(o: Opened, name: string): Promise<void> {
   await o.page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   await o.page.emulateMedia({ media: 'print' });
   assert.equal(await o.page.evaluate("getComputedStyle(document.querySelector('nav')).display"), 'none', `${name}: print shows the navigation`);
+  // On A4 (210 mm less the 12 mm margins: 703 CSS pixels) no table or chart runs off the page.
+  await atWidth(o.page, 703);
+  assert.deepEqual(await o.page.evaluate(OFF_THE_PAGE), [], `${name}: cut on an A4 page`);
+  await atWidth(o.page, 1280);
   await o.page.emulateMedia({ media: 'screen' });
+  // On screen a table wider than the column says it scrolls sideways.
+  assert.deepEqual(await o.page.evaluate("Array.from(document.querySelectorAll('.table')).filter((t) => t.scrollWidth > t.clientWidth + 1 && !t.classList.contains('wide')).map((t) => t.querySelector('caption').textContent)"), [], `${name}: a wide table without its note`);
 }
+
+/** Tables and charts shown that end right of the page (the window's width), as "TAG caption: right". */
+const OFF_THE_PAGE = `Array.from(document.querySelectorAll('table, figure.chart svg')).filter((e) => e.getClientRects().length > 0).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + ' ' + ((e.querySelector('caption') || {}).textContent || e.closest('figure').id) + ': ' + Math.round(e.getBoundingClientRect().right))`;
 
 test('the reports of a run with a zone outage, of a sweep and of a capacity search draw every chart in Chromium, offline, without errors', { skip, timeout: 120_000 }, async () => {
   const { chromium } = await import('playwright-core');
@@ -131,6 +140,11 @@ test('the reports of a run with a zone outage, of a sweep and of a capacity sear
     const timeline = await zo.page.$eval('#fault-timeline .plot', (p) => p.textContent ?? '');
     for (const t of ['f1 zoneOutage zone=zone-a', 'NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s)']) assert.ok(timeline.includes(t), t);
     await checkLayout(zo, 'zone-outage');
+    // recovery.csv's 15 columns print transposed: a row per column, a column per fault.
+    await zo.page.emulateMedia({ media: 'print' });
+    const printed = await zo.page.$$eval('#faults .table', (ts) => ts.filter((t) => t.getClientRects().length > 0).map((t) => t.querySelector('caption')?.textContent + ' ' + t.querySelectorAll('tbody tr').length));
+    assert.deepEqual(printed, ['recovery.csv (transposed to fit the page) 14']);
+    await zo.page.emulateMedia({ media: 'screen' });
     for (const id of ['over-time', 'nodes', 'faults']) await zo.page.locator(`#${id}`).screenshot({ path: join(SHOTS, `zone-outage-${id}.png`) });
 
     const sw = await open(browser, sweepHtml);

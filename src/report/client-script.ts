@@ -205,11 +205,21 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       host.replaceChildren(draw[f.chart.type](f.chart, width));
     });
   }
+  // A table wider than its column scrolls: say so in its caption (class "wide", page-style.ts).
+  function markWide() {
+    // Printing lays tables out for the page (they fit): the screen's marks stay as they were.
+    if (window.matchMedia("print").matches) return;
+    document.querySelectorAll(".table").forEach(function (t) {
+      t.classList.toggle("wide", t.scrollWidth > t.clientWidth + 1);
+    });
+  }
   render();
+  markWide();
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);
-    pending = setTimeout(render, 150);
+    pending = setTimeout(function () { render(); markWide(); }, 150);
   });
+  window.addEventListener("afterprint", markWide);
 })();
 `;

@@ -33,11 +33,17 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 .plot { min-height: 60px; overflow-x: auto; }
 .plot svg { max-width: 100%; height: auto; }
 .note { color: var(--muted); font-size: 13px; margin: 4px 0 0; max-width: 90ch; }
-.table { overflow-x: auto; margin: 10px 0 16px; }
+/* A table wider than the column scrolls sideways, with a scroll bar always shown and, set by the
+   page script, a note in its caption. Column names wrap after _ (page.ts puts a <wbr> there). */
+.table { overflow-x: auto; margin: 10px 0 16px; scrollbar-width: thin; scrollbar-color: #aab3bf #eef1f4; }
+.table.wide { border-right: 3px solid var(--line); }
+.table.wide caption::after { content: " — wider than the page: scroll sideways for every column →"; font-weight: 400; color: var(--muted); }
+.print-only { display: none; }
 table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; white-space: nowrap; }
-th { color: var(--muted); font-weight: 600; }
+th { color: var(--muted); font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 3.5em; }
+.transposed tbody th { vertical-align: top; }
 @media (max-width: 640px) { header, main { padding: 0 10px; } .compact { display: block; } .headlines dd { font-size: 17px; } }
 @media print {
   @page { margin: 12mm; }
@@ -51,6 +57,14 @@ nav { display: none; }
   section { border: none; break-before: auto; }
   figure.chart, .headlines, tr { break-inside: avoid; }
   .plot, .table { overflow: visible; }
+  /* Wide tables fit the page: a smaller type, every cell free to wrap, and the tables of a few
+     rows and many columns transposed (page.ts). */
+  .screen-only { display: none; }
+  .print-only { display: block; }
+  .table.wide { border-right: none; }
+  .table.wide caption::after { content: none; }
+  table { font-size: 8pt; }
+  th, td { white-space: normal; overflow-wrap: anywhere; padding: 2px 6px 2px 0; min-width: 0; }
   h2 { break-after: avoid; }
 }
 `;
