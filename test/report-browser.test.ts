@@ -131,6 +131,9 @@ test('the reports of a run with a zone outage, of a sweep and of a capacity sear
     assert.deepEqual(Object.keys(m), ['allocation', 'pods', 'heatmap-cpu', 'heatmap-memory', 'fault-timeline']);
     assert.equal(m['allocation']?.['line'], 2); // cpu, memory
     assert.equal(m['allocation']?.['rect'], 1); // the outage window
+    assert.equal(m['allocation']?.['dot'], 1); // the peak summary.csv reports, at requested_peak_s
+    const peak = await zo.page.$$eval('#allocation svg text', (ts) => ts.map((t) => t.textContent ?? '').filter((t) => t.includes('peak')));
+    assert.equal(peak.length, 2, peak.join(' | ')); // cpu at its time, memory as a level
     assert.equal(m['pods']?.['line'], 3); // pending, running, available
     // 12 nodes × 30 bins, then the 4 zone-a nodes outlined over the outage.
     assert.equal(m['heatmap-cpu']?.['bar'], 12 * 30 + 4);

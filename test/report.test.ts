@@ -74,6 +74,18 @@ test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s,
   assert.equal(alloc.series[0]?.values[alloc.x.indexOf(600)], 0.1875);
 });
 
+test('the allocation chart marks the peaks summary.csv reports between the samples: rolling-update\'s cpu 62.5 % at 303.5 s, where the samples top at 43.75 %', () => {
+  const dir = join(runs, 'rolling');
+  const r = ksim('run', 'scenarios/rolling-update.yaml', '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const alloc = runReport(dir).sections.find((s) => s.id === 'over-time')?.figures?.[0];
+  const chart = alloc?.chart as LinesChart;
+  assert.equal(Math.max(...(chart.series[0]?.values.filter((v): v is number => v !== null) ?? [])), 0.4375);
+  // requested_peak_s is when the larger ratio (cpu) peaked; memory's peak has no time of its own.
+  assert.deepEqual(chart.peaks, [{ name: 'cpu', value: 0.625, x: 303.47085 }, { name: 'memory', value: 0.3125, x: null }]);
+  assert.match(alloc?.note ?? '', /Marked: each resource's highest ratio at any instant of the run \(summary\.csv's cpu_requested_peak_ratio, memory_requested_peak_ratio, a dot at requested_peak_s\), which the samples may miss\./);
+});
+
 test('the heat map: zone-a rows first, outlined over the outage; its last bin equals nodes.csv at the end', () => {
   const page = runReport(A);
   const cpu = page.sections.find((s) => s.id === 'nodes')?.figures?.[0]?.chart as HeatmapChart;

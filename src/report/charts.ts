@@ -29,6 +29,9 @@ export interface LinesChart {
   readonly reference?: readonly string[];
   /** x holds counts (of nodes): ticks only at whole numbers. */
   readonly integerX?: true;
+  /** Highest values known apart from the samples (summary.csv's *_requested_peak_ratio), by
+   * series name: a dot where the time is known (x), else a dashed level across the chart. */
+  readonly peaks?: readonly { readonly name: string; readonly value: number; readonly x: number | null }[];
 }
 
 /** Rows × time bins of a ratio (heat map), with outlined fault windows. */

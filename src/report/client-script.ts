@@ -74,13 +74,35 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       ];
       if (ref.length > 0) marks.push(Plot.line(pts.filter(isRef), { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6, strokeDasharray: "5,4" }));
       marks.push(
-        Plot.line(ref.length > 0 ? pts.filter(function (d) { return !isRef(d); }) : pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 }),
-        Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } }))
+        Plot.line(ref.length > 0 ? pts.filter(function (d) { return !isRef(d); }) : pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 })
       );
+      // Peaks between the samples (summary.csv): a dot at the peak's time, else a dashed level.
+      var peaks = c.peaks || [];
+      var x0 = c.x[0], x1 = c.x[c.x.length - 1];
+      var value = function (v) { return c.percent ? Math.round(v * 1000) / 10 + " %" : fmt(v); };
+      var at = peaks.filter(function (d) { return d.x !== null; });
+      var level = peaks.filter(function (d) { return d.x === null; });
+      var peakLabel = function (d) { return d.name + " peak " + value(d.value) + (d.x === null ? "" : " at " + fmt(Math.round(d.x * 10) / 10) + " s"); };
+      var peakHalo = { fill: function (d) { return d.name; }, stroke: "white", strokeWidth: 3, paintOrder: "stroke", fontWeight: "bold" };
+      var late = function (d) { return x1 > x0 && (d.x - x0) / (x1 - x0) > 0.5; };
+      if (level.length > 0) {
+        marks.push(
+          Plot.ruleY(level, { y: "value", stroke: "name", strokeDasharray: "2,3", strokeOpacity: 0.8 }),
+          Plot.text(level, Object.assign({ y: "value", frameAnchor: "right", textAnchor: "end", dx: -2, dy: -7, text: peakLabel }, peakHalo))
+        );
+      }
+      if (at.length > 0) {
+        marks.push(
+          Plot.dot(at, { x: "x", y: "value", r: 4, fill: "name", stroke: "white" }),
+          Plot.text(at.filter(late), Object.assign({ x: "x", y: "value", dx: -7, dy: -9, textAnchor: "end", text: peakLabel }, peakHalo)),
+          Plot.text(at.filter(function (d) { return !late(d); }), Object.assign({ x: "x", y: "value", dx: 7, dy: -9, textAnchor: "start", text: peakLabel }, peakHalo))
+        );
+      }
+      marks.push(Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } })));
       return Plot.plot({
         width: width, height: 250, marginLeft: 56,
         x: c.integerX ? { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]], ticks: integerTicks(c.x), tickFormat: "d" } : { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]] },
-        y: { label: c.yLabel, grid: true, percent: c.percent, zero: true },
+        y: { label: c.yLabel, grid: true, percent: c.percent, zero: true, nice: peaks.length > 0 },
         color: colour,
         marks: marks
       });

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
-import type { Band, Figure } from './charts.js';
+import type { Band, Figure, LinesChart } from './charts.js';
 import { readAll, readCsv, type CsvRow } from './csv-table.js';
 import { gpuRunSection } from './gpu-report.js';
 import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
@@ -35,7 +35,7 @@ export function runReport(dir: string): ReportPage {
   const durationS = s.number('sim_duration_s');
   const faults = existsSync(join(dir, 'recovery.csv')) ? readFaults(dir, durationS) : null;
   const bands: Band[] = (faults ?? []).map((f) => ({ x1: f.startS, x2: f.endS, label: `${f.id} ${f.kind} ${f.target}` }));
-  const ts = timeSeries(dir, bands);
+  const ts = timeSeries(dir, bands, s);
   const gpu = gpuRunSection(dir, s);
   const sections: Section[] = [
     { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
@@ -79,7 +79,22 @@ function headlines(s: CsvRow): Headline[] {
   return out;
 }
 
-function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; samples: number; intervalS: number } {
+/** summary.csv's peaks of the requested ratios, which fall between the samples (rolling-update:
+ * cpu 0.625 at 303.5 s, where the samples a minute apart top at 0.4375): each resource's peak,
+ * the time given to the one whose peak is the highest (requested_peak_s is when the larger of the
+ * two ratios reached its highest; the other's peak may be at another time). */
+function peaksOf(summary: CsvRow, names: readonly string[]): NonNullable<LinesChart['peaks']> {
+  const found = names.flatMap((name) => {
+    const v = summary.header.has(`${name}_requested_peak_ratio`) ? summary.numberOrNull(`${name}_requested_peak_ratio`) : null;
+    return v === null ? [] : [{ name, value: v }];
+  });
+  const atS = summary.header.has('requested_peak_s') ? summary.numberOrNull('requested_peak_s') : null;
+  const top = Math.max(...found.map((p) => p.value));
+  const first = found.find((p) => p.value === top);
+  return found.map((p) => ({ ...p, x: p === first ? atS : null }));
+}
+
+function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { figures: Figure[]; samples: number; intervalS: number } {
   const { header, rows } = readAll(dir, 'timeseries.csv', ['time_s', 'pods_pending', 'pods_running', 'cpu_requested_ratio', 'memory_requested_ratio']);
   const stride = Math.max(1, Math.ceil(rows.length / MAX_POINTS));
   const kept = rows.filter((_, i) => i % stride === 0 || i === rows.length - 1);
@@ -90,6 +105,9 @@ function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; s
   const pods = ['pods_pending', 'pods_running', 'pods_available'].filter((c) => header.has(c));
   const intervalS = rows.length >= 2 ? (rows[1] as CsvRow).number('time_s') - (rows[0] as CsvRow).number('time_s') : 0;
   const thinned = stride > 1 ? ` Every ${stride}th sample is drawn (${rows.length} in the file).` : '';
+  const names = ratios.map((c) => c.replace(/_requested_ratio$/, ''));
+  const peaks = peaksOf(summary, names);
+  const peaksNote = peaks.length === 0 ? '' : ` Marked: each resource's highest ratio at any instant of the run (summary.csv's ${peaks.map((p) => `${p.name}_requested_peak_ratio`).join(', ')}${peaks.some((p) => p.x !== null) ? ', a dot at requested_peak_s' : ''}), which the samples may miss.`;
   return {
     samples: rows.length,
     intervalS,
@@ -97,8 +115,8 @@ function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; s
       {
         id: 'allocation',
         title: 'Allocation per resource',
-        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}).${bands.length > 0 ? ' An outage shows as a rise once the evicted pods are replaced on fewer nodes.' : ''}${thinned}`,
-        chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'requested / allocatable (%)', percent: true, series: ratios.map((c) => ({ name: c.replace(/_requested_ratio$/, ''), values: column(c) })), bands },
+        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}).${bands.length > 0 ? ' An outage shows as a rise once the evicted pods are replaced on fewer nodes.' : ''}${peaksNote}${thinned}`,
+        chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'requested / allocatable (%)', percent: true, series: ratios.map((c, i) => ({ name: names[i] as string, values: column(c) })), bands, ...(peaks.length > 0 ? { peaks } : {}) },
       },
       {
         id: 'pods',
