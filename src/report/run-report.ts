@@ -14,6 +14,8 @@ import { runAbout } from './provenance.js';
 
 /** More samples than this are thinned (every k-th row) in the time-series charts. */
 const MAX_POINTS = 2000;
+/** The heat map's fewest cells over the run. */
+const MIN_BINS = 30;
 
 interface Fault {
   readonly id: string;
@@ -39,7 +41,11 @@ export function runReport(dir: string): ReportPage {
   const gpu = gpuRunSection(dir, s);
   const sections: Section[] = [
     { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
-    { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, ${ts.samples === 1 ? 'one sample (at the start)' : `one sample every ${ts.intervalS} s`}.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
+    ts.samples < 2
+      // One sample (at 0 s, everything still empty) draws no line: said instead of two empty
+      // charts with a 0…0 axis.
+      ? { id: 'over-time', title: 'Over time', intro: `Too short for a time series: timeseries.csv has ${ts.samples === 0 ? 'no sample' : `1 sample (at ${seconds(ts.firstS)})`}, the run lasted ${seconds(durationS)}, less than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.` }
+      : { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
     ...(gpu === null ? [] : [gpu]),
     heatmapSection(dir, durationS, ts.samples, faults ?? []),
     faultsSection(dir, faults, durationS),
@@ -94,7 +100,7 @@ function peaksOf(summary: CsvRow, names: readonly string[]): NonNullable<LinesCh
   return found.map((p) => ({ ...p, x: p === first ? atS : null }));
 }
 
-function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { figures: Figure[]; samples: number; intervalS: number } {
+function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { figures: Figure[]; samples: number; intervalS: number; firstS: number } {
   const { header, rows } = readAll(dir, 'timeseries.csv', ['time_s', 'pods_pending', 'pods_running', 'cpu_requested_ratio', 'memory_requested_ratio']);
   const stride = Math.max(1, Math.ceil(rows.length / MAX_POINTS));
   const kept = rows.filter((_, i) => i % stride === 0 || i === rows.length - 1);
@@ -111,6 +117,7 @@ function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { fig
   return {
     samples: rows.length,
     intervalS,
+    firstS: rows[0]?.number('time_s') ?? 0,
     figures: [
       {
         id: 'allocation',
@@ -148,7 +155,9 @@ function heatmapSection(dir: string, durationS: number, samples: number, faults:
   readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) =>
     nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') }),
   );
-  const bins = Math.max(1, Math.min(MAX_BINS, samples - 1));
+  // A cell per sample interval, but at least MIN_BINS: pods.csv gives every instant, and a run no
+  // longer than metrics.sampleInterval (one sample) made a heat map of one cell.
+  const bins = Math.min(MAX_BINS, Math.max(MIN_BINS, samples - 1));
   const builder = new NodeHeatmapBuilder(nodes, durationS, bins);
   const header = readCsv(dir, 'pods.csv', ['node', 'bound_s', 'finished_s', 'deleted_s'], (r) => {
     if (r.text('node') === '' || !r.header.has('cpu_requested_milli')) return;
