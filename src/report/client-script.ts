@@ -53,6 +53,12 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   }
 
   var draw = {
+    constant: function (c) {
+      var p = document.createElement("p");
+      p.className = "constant";
+      p.textContent = c.text;
+      return p;
+    },
     lines: function (c, width) {
       var pts = [];
       c.series.forEach(function (s) {

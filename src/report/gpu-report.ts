@@ -6,7 +6,7 @@
 // Without GPU data there is no section.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, meanSd, type Figure, type LinesChart } from './charts.js';
+import { constantOf, median, meanSd, type Figure, type LinesChart } from './charts.js';
 import type { CsvHeader, CsvRow } from './csv-table.js';
 import { GPU_ALLOCATION_FILE, idealUnallocatedPct, readGpuCurve, type GpuCurve } from './gpu-curve.js';
 import { groupLabeller, labelsSentence } from './matrix-labels.js';
@@ -80,21 +80,26 @@ export function gpuSweepSection(dir: string, header: CsvHeader, matrix: readonly
     const v = r.group === g ? r.row.numberOrNull(m) : null;
     return v === null ? [] : [{ v, seed: r.seed }];
   });
-  const figures: Figure[] = metrics.map((m) => ({
-    id: `gpu-${m}`,
-    title: m,
-    note: 'Dots: runs (seeds); red tick: the mean; bar: ± 1 sample standard deviation.',
-    chart: {
-      type: 'meanSd',
-      label: m,
-      groups: shown.map(label),
-      points: shown.flatMap((g) => values(g, m).map((p) => ({ g: label(g), v: p.v, seed: p.seed }))),
-      stats: shown.map((g) => {
-        const vs = values(g, m).map((p) => p.v);
-        return { g: label(g), ...meanSd(vs), n: vs.length };
-      }),
-    },
-  }));
+  const figures: Figure[] = metrics.map((m): Figure => {
+    const all = shown.flatMap((g) => values(g, m).map((p) => p.v));
+    const only = constantOf(all);
+    if (only !== null) return { id: `gpu-${m}`, title: m, note: 'The same in every run: nothing to compare.', chart: { type: 'constant', text: `all ${all.length} runs: ${trim(only)}` } };
+    return {
+      id: `gpu-${m}`,
+      title: m,
+      note: 'Dots: runs (seeds); red tick: the mean; bar: ± 1 sample standard deviation.',
+      chart: {
+        type: 'meanSd',
+        label: m,
+        groups: shown.map(label),
+        points: shown.flatMap((g) => values(g, m).map((p) => ({ g: label(g), v: p.v, seed: p.seed }))),
+        stats: shown.map((g) => {
+          const vs = values(g, m).map((p) => p.v);
+          return { g: label(g), ...meanSd(vs), n: vs.length };
+        }),
+      },
+    };
+  });
   const curves = groupCurves(dir, runs, shown, label);
   if (curves !== null) figures.push(curves);
   const table: Table = {

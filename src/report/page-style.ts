@@ -32,6 +32,7 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 .compact figure.chart { min-width: 0; }
 .plot { min-height: 60px; overflow-x: auto; }
 .plot svg { max-width: 100%; height: auto; }
+.plot .constant { margin: 6px 0; font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .note { color: var(--muted); font-size: 13px; margin: 4px 0 0; max-width: 90ch; }
 /* A table wider than the column scrolls sideways, with a scroll bar always shown and, set by the
    page script, a note in its caption. Column names wrap after _ (page.ts puts a <wbr> there). */

@@ -252,3 +252,15 @@ test('matrix labels with several --matrix paths: each path by the fewest last fi
   assert.match(matrix?.intro ?? '', /Labels name each path by its last field: count = cluster\.nodePools\[0\]\.count; replicas = workload\[1\]\.manifest\.spec\.replicas\.$/);
   assert.deepEqual(matrix?.tables?.[0]?.rows.map((r) => r[0]), box.groups);
 });
+
+test('a metric with one value over every run is said in words, not drawn on an axis around nothing (pods_unbound_end 0 in all 11 runs of the fixture)', () => {
+  const page = sweepReport(SWEEP);
+  const dist = page.sections.find((s) => s.id === 'distributions')?.figures?.find((f) => f.id === 'dist-pods_unbound_end');
+  // Before: a histogram with one bin from -0.5 to 0.5 pods.
+  assert.deepEqual(dist?.chart, { type: 'constant', text: 'all 11 runs: 0' });
+  assert.equal(dist?.note, 'The same in every run of every combination: no distribution to draw.');
+  const box = page.sections.find((s) => s.id === 'matrix')?.figures?.find((f) => f.id === 'matrix-pods_unbound_end');
+  assert.deepEqual(box?.chart, { type: 'constant', text: 'all 11 runs: 0, in each of the 2 combinations' });
+  // A metric that varies keeps its chart.
+  assert.equal(page.sections.find((s) => s.id === 'distributions')?.figures?.[0]?.chart.type, 'histogram');
+});
