@@ -62,9 +62,11 @@ test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s,
     { fault: f, phase: 'fault active', x1: 120, x2: 1020 },
     { fault: f, phase: 'until NotReady', x1: 120, x2: 170 },
     { fault: f, phase: 'until first eviction', x1: 170, x2: 485.00628 },
-    { fault: f, phase: 'below full availability', x1: 120, x2: 120 + 395.709461 }, // start + time_to_full_availability_s
+    // From the first NotReady (the pods count unavailable then, not at the fault's start) to
+    // start + time_to_full_availability_s.
+    { fault: f, phase: 'below full availability', x1: 170, x2: 120 + 395.709461 },
   ]);
-  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s)']);
+  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s from the start)']);
   const alloc = page.sections.find((s) => s.id === 'over-time')?.figures?.[0]?.chart as LinesChart;
   assert.deepEqual(alloc.series.map((s) => s.name), ['cpu', 'memory']);
   assert.deepEqual(alloc.bands, [{ x1: 120, x2: 1020, label: f }]);

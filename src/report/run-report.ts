@@ -200,12 +200,17 @@ function faultsSection(dir: string, faults: readonly Fault[] | null, durationS: 
       segments.push({ fault, phase: PHASES[2], x1: f.detectedS, x2: f.firstEvictionS });
       moments.push({ fault, phase: PHASES[2], x: f.firstEvictionS, label: `first eviction ${seconds(f.firstEvictionS)}` });
     }
+    // Below full availability from the first NotReady: a pod counts unavailable once its node is
+    // NotReady, not at the fault's start (zone-outage: 170 s, not 120 s), until whole again —
+    // start_s + time_to_full_availability_s, which recovery.csv counts from the fault's start
+    // (src/faults/recovery.ts). Without a detection, from the start.
+    const dropFrom = (until: number) => (f.detectedS !== null && f.detectedS < until ? f.detectedS : f.startS);
     if (f.fullAvailabilityS !== null && f.fullAvailabilityS > 0) {
       const whole = f.startS + f.fullAvailabilityS;
-      segments.push({ fault, phase: PHASES[3], x1: f.startS, x2: whole });
-      moments.push({ fault, phase: PHASES[3], x: whole, label: `whole again ${seconds(whole)} (+${seconds(f.fullAvailabilityS)})` });
+      segments.push({ fault, phase: PHASES[3], x1: dropFrom(whole), x2: whole });
+      moments.push({ fault, phase: PHASES[3], x: whole, label: `whole again ${seconds(whole)} (+${seconds(f.fullAvailabilityS)} from the start)` });
     } else if (f.fullAvailabilityS === null && f.minAvailableRatio !== null) {
-      segments.push({ fault, phase: PHASES[3], x1: f.startS, x2: durationS });
+      segments.push({ fault, phase: PHASES[3], x1: dropFrom(durationS), x2: durationS });
       moments.push({ fault, phase: PHASES[3], x: durationS, label: 'not whole by the end' });
     }
   }
@@ -214,7 +219,7 @@ function faultsSection(dir: string, faults: readonly Fault[] | null, durationS: 
     id: 'faults',
     title: 'Faults and recovery',
     intro: 'From recovery.csv: each fault\'s window, when its nodes were marked NotReady, the first eviction, and how long its workloads ran below their target until whole again (min_available_ratio is the lowest share available).',
-    figures: [{ id: 'fault-timeline', title: 'Fault timeline and recovery', note: 'Bars: the phases of each fault on the run\'s clock; dots: the moments that end them.', chart: { type: 'faults', durationS, phases: PHASES, segments, moments } }],
+    figures: [{ id: 'fault-timeline', title: 'Fault timeline and recovery', note: 'Bars: the phases of each fault on the run\'s clock; dots: the moments that end them. Below full availability: from the first NotReady (detected_s; a pod counts unavailable once its node is NotReady, so no drop starts before) until whole again at start_s + time_to_full_availability_s, a time recovery.csv counts from the fault\'s start.', chart: { type: 'faults', durationS, phases: PHASES, segments, moments } }],
     tables: [{ caption: 'recovery.csv', columns: table.header.columns, rows: table.rows.map((r) => r.fields) }],
   };
 }
