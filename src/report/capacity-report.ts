@@ -133,8 +133,19 @@ export function capacityReport(dir: string): ReportPage {
     }
     for (const h of headroom) {
       const v = atAnswer?.row.numberOrNull(h) ?? null;
+      if (v === null) continue;
+      const resource = h.replace(/_headroom_ratio$/, '');
+      // The headroom is of the runs without the tolerated failure (README, capacity.csv's
+      // cpu_headroom_ratio); beside a pool_*_requested_peak_ratio target, the worst over every
+      // run, failure runs included, it reads as a contradiction (55.9 % beside 0.682) unless said.
+      const peakTarget = (targets ?? []).find((x) => x.metric === `pool_${resource}_requested_peak_ratio`);
+      const faultFree = tolerate === 'none' ? null : tolerate === null
+        ? `1 − the pool's peak ${resource} requested ratio in the runs without a --tolerate failure, if the search had one`
+        : `1 − the pool's peak ${resource} requested ratio in the runs without the --tolerate failure (${tolerate})${peakTarget !== undefined ? `; ${peakTarget.metric} above is the worst over every run, the failure runs included` : ''}`;
+      const limits = h === scarce ? `the least headroom at the answer: ${resource} limits it` : null;
+      const hint = [faultFree, limits].filter((x) => x !== null).join('; ');
       // One decimal of a percent, as ksim capacity prints it.
-      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v), ...(h === scarce ? { hint: `the least headroom at the answer: ${h.replace(/_headroom_ratio$/, '')} limits it` } : {}) });
+      headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v), ...(hint === '' ? {} : { hint }) });
     }
     // Rounded as ksim capacity prints it (3.00, not short()'s 3.005 of 3.0048).
     if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${formatCost(atAnswer.row.number('cost_per_hour'))} per hour` });

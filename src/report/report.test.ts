@@ -73,8 +73,8 @@ test('capacity report: the probe curve by count with each probe\'s round, the ta
     // The fixture has no run.json: which failure the search tolerated is not known.
     { label: 'Failure tolerated', value: 'unknown', hint: 'no run.json beside capacity.csv says which --tolerate the search had' },
     { label: 'pods_unbound_end at the answer', value: '0' },
-    { label: 'cpu_headroom_ratio at the answer', value: '25.0 %' },
-    { label: 'memory_headroom_ratio at the answer', value: '93.8 %' },
+    { label: 'cpu_headroom_ratio at the answer', value: '25.0 %', hint: "1 − the pool's peak cpu requested ratio in the runs without a --tolerate failure, if the search had one" },
+    { label: 'memory_headroom_ratio at the answer', value: '93.8 %', hint: "1 − the pool's peak memory requested ratio in the runs without a --tolerate failure, if the search had one" },
     { label: 'Cost at the answer', value: '2 per hour' },
   ]);
   const probe = pool?.figures?.[0];
@@ -125,8 +125,8 @@ test('capacity report of a noisy search (20 failed where 16 met): the answer is 
     { label: 'Noisy target', value: '1 inversion', hint: noise },
   ]);
   assert.deepEqual(pool?.headlines?.slice(-3), [
-    { label: 'cpu_headroom_ratio at the answer', value: '89.4 %' },
-    { label: 'memory_headroom_ratio at the answer', value: '90.0 %' },
+    { label: 'cpu_headroom_ratio at the answer', value: '89.4 %', hint: "1 − the pool's peak cpu requested ratio in the runs without the --tolerate failure (2 nodes)" },
+    { label: 'memory_headroom_ratio at the answer', value: '90.0 %', hint: "1 − the pool's peak memory requested ratio in the runs without the --tolerate failure (2 nodes)" },
     { label: 'Cost at the answer', value: '10.63 per hour' },
   ]);
   assert.equal((pool?.figures?.[0]?.chart as ProbeChart).answer, 24);
@@ -220,8 +220,8 @@ test('what was run heads each report: scenario, seeds, --matrix and --set, ksim 
   // A capacity search's run.json, as ksim capacity --nodes-for general --tolerate zone-outage
   // --target missing=0 --target 'pool_cpu_requested_peak_ratio<=0.7' writes it.
   const cap = tempDir('ksim-report-about-cap-');
-  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour';
-  writeFileSync(join(cap, 'capacity.csv'), [head, 'general,16,false,1,missing=0,0,4,3,seed 1,0.53,0.96,3.2', 'general,17,true,1,missing=0,0,4,4,seed 1,0.559,0.963,3.4'].join('\n') + '\n');
+  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour,missing_target_value,pool_cpu_requested_peak_ratio_target_value';
+  writeFileSync(join(cap, 'capacity.csv'), [head, 'general,16,false,1,pool_cpu_requested_peak_ratio<=0.7,0.75,4,3,seed 1,0.53125,0.960938,3.2,0,0.75', 'general,17,true,1,missing=0,0,4,4,seed 1,0.558824,0.963235,3.4,0,0.681818'].join('\n') + '\n');
   writeFileSync(join(cap, 'run.json'), JSON.stringify({ ksim_version: '0.1.0', command: 'capacity --nodes-for', scenario: '/somewhere/scenarios/capacity.yaml', options: { pool: 'general', target: 'missing=0, pool_cpu_requested_peak_ratio<=0.7', targets: ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7'], tolerate: 'zone-outage', seeds: [1], set: [], max_count: 100000 }, count: 17, inversions: [], warnings: [] }));
   const page = capacityReport(cap);
   assert.equal(page.title, 'capacity.yaml — general: 2 probes');
@@ -235,6 +235,11 @@ test('what was run heads each report: scenario, seeds, --matrix and --set, ksim 
     ['ksim', '0.1.0'],
   ]);
   assert.deepEqual(capacityReport(CAPACITY).about, [['ksim', 'not known (no run.json in the folder)']]);
+  // The headroom is of the fault-free runs, the pool_cpu_requested_peak_ratio target the worst of
+  // every run: side by side (55.9 % and 0.6818) they need saying so.
+  const headlines = page.sections[0]?.headlines ?? [];
+  assert.deepEqual(headlines.find((h) => h.label === 'pool_cpu_requested_peak_ratio at the answer'), { label: 'pool_cpu_requested_peak_ratio at the answer', value: '0.6818' });
+  assert.deepEqual(headlines.find((h) => h.label === 'cpu_headroom_ratio at the answer'), { label: 'cpu_headroom_ratio at the answer', value: '55.9 %', hint: "1 − the pool's peak cpu requested ratio in the runs without the --tolerate failure (zone-outage); pool_cpu_requested_peak_ratio above is the worst over every run, the failure runs included" });
 });
 
 test('matrix labels with several --matrix paths: each path by the fewest last fields that tell it from the others, not cut at the start', () => {
