@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LinesChart, MeanSdChart } from '../src/report/charts.js';
+import type { HeatmapChart, LinesChart, MeanSdChart } from '../src/report/charts.js';
 import { runReport } from '../src/report/run-report.js';
 import { sweepReport } from '../src/report/sweep-report.js';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
@@ -34,8 +34,15 @@ test('a GPU-sharing run\'s report: the unallocated / fragmented / ideal curves b
   assert.equal(r.status, 0, r.stderr);
   const page = runReport(dir);
   assert.deepEqual(page.sections.map((s) => s.id), ['summary', 'over-time', 'gpu', 'nodes', 'faults']);
-  // A 30 s run sampled every minute has one row: no interval to state ("every 0 s" before).
-  assert.equal(page.sections.find((s) => s.id === 'over-time')?.intro, 'From timeseries.csv, one sample (at the start).');
+  // A 30 s run sampled every minute has one row (at 0 s, nothing placed yet): said, not drawn as
+  // two empty charts with a 0…0 axis.
+  const overTime = page.sections.find((s) => s.id === 'over-time');
+  assert.equal(overTime?.intro, 'Too short for a time series: timeseries.csv has 1 sample (at 0 s), the run lasted 30 s, less than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.');
+  assert.equal(overTime?.figures, undefined);
+  // The heat map, from pods.csv, has 30 cells of 1 s (one cell before).
+  const heat = page.sections.find((s) => s.id === 'nodes')?.figures?.[0]?.chart as HeatmapChart;
+  assert.deepEqual([heat.edges.length - 1, heat.edges[1]], [30, 1]);
+  assert.ok(heat.values.some((v) => v !== null && v > 0), 'the pods placed show');
   const gpu = page.sections.find((s) => s.id === 'gpu')!;
   const chart = gpu.figures?.[0]?.chart as LinesChart;
   assert.deepEqual(chart.series.map((s) => s.name), ['unallocated', 'fragmented', 'ideal']);

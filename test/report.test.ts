@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import type { FaultsChart, HeatmapChart, LinesChart } from '../src/report/charts.js';
 import { runReport } from '../src/report/run-report.js';
 import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
+import { KSIM_VERSION } from '../src/version.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(...args: string[]) {
@@ -36,6 +37,23 @@ test('ksim run --report writes report.html with the CSVs; ksim report of the fol
   assert.ok(!first.includes(new Date().toISOString().slice(0, 10)));
 });
 
+test('a run\'s report says what was run: the scenario file, name and digest, the seed, each --set and the ksim version of run.json', () => {
+  const dir = join(runs, 'set9');
+  const r = ksim('run', 'scenarios/zone-outage.yaml', '--set', 'cluster.nodePools[0].count=9', '--seed', '3', '-o', dir, '--report', '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const json = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { ksim_version: string; scenario: { sha256: string } };
+  assert.deepEqual(runReport(dir).about, [
+    ['scenario', `zone-outage.yaml (zone-outage, sha256 ${json.scenario.sha256.slice(0, 12)}…)`],
+    ['seed', '3'],
+    ['--set', 'cluster.nodePools[0].count=9'],
+    ['ksim', KSIM_VERSION],
+  ]);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.ok(html.includes('<div><dt>--set</dt><dd>cluster.nodePools[0].count=9</dd></div>'));
+  assert.ok(html.includes(`<div><dt>ksim</dt><dd>${KSIM_VERSION}</dd></div>`));
+  assert.ok(!html.includes(REPO_ROOT), 'no path of the machine');
+});
+
 test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s, evictions from 485 s, whole again at 515.7 s', () => {
   const page = runReport(A);
   const faults = page.sections.find((s) => s.id === 'faults')?.figures?.[0]?.chart as FaultsChart;
@@ -44,9 +62,11 @@ test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s,
     { fault: f, phase: 'fault active', x1: 120, x2: 1020 },
     { fault: f, phase: 'until NotReady', x1: 120, x2: 170 },
     { fault: f, phase: 'until first eviction', x1: 170, x2: 485.00628 },
-    { fault: f, phase: 'below full availability', x1: 120, x2: 120 + 395.709461 }, // start + time_to_full_availability_s
+    // From the first NotReady (the pods count unavailable then, not at the fault's start) to
+    // start + time_to_full_availability_s.
+    { fault: f, phase: 'below full availability', x1: 170, x2: 120 + 395.709461 },
   ]);
-  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s)']);
+  assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s from the start)']);
   const alloc = page.sections.find((s) => s.id === 'over-time')?.figures?.[0]?.chart as LinesChart;
   assert.deepEqual(alloc.series.map((s) => s.name), ['cpu', 'memory']);
   assert.deepEqual(alloc.bands, [{ x1: 120, x2: 1020, label: f }]);
@@ -54,6 +74,18 @@ test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s,
   // the 64 CPUs of the 8 Ready nodes (0.1875).
   assert.equal(alloc.series[0]?.values[alloc.x.indexOf(60)], 0.125);
   assert.equal(alloc.series[0]?.values[alloc.x.indexOf(600)], 0.1875);
+});
+
+test('the allocation chart marks the peaks summary.csv reports between the samples: rolling-update\'s cpu 62.5 % at 303.5 s, where the samples top at 43.75 %', () => {
+  const dir = join(runs, 'rolling');
+  const r = ksim('run', 'scenarios/rolling-update.yaml', '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const alloc = runReport(dir).sections.find((s) => s.id === 'over-time')?.figures?.[0];
+  const chart = alloc?.chart as LinesChart;
+  assert.equal(Math.max(...(chart.series[0]?.values.filter((v): v is number => v !== null) ?? [])), 0.4375);
+  // requested_peak_s is when the larger ratio (cpu) peaked; memory's peak has no time of its own.
+  assert.deepEqual(chart.peaks, [{ name: 'cpu', value: 0.625, x: 303.47085 }, { name: 'memory', value: 0.3125, x: null }]);
+  assert.match(alloc?.note ?? '', /Marked: each resource's highest ratio at any instant of the run \(summary\.csv's cpu_requested_peak_ratio, memory_requested_peak_ratio, a dot at requested_peak_s\), which the samples may miss\./);
 });
 
 test('the heat map: zone-a rows first, outlined over the outage; its last bin equals nodes.csv at the end', () => {

@@ -10,7 +10,6 @@
 // inversions, the noise note), else, without run.json, the same rule over the rows — the fewest
 // nodes above every count that failed, which is not the smallest count that met when the target
 // was noisy (a larger count failed where a smaller one met).
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
 import { isObject } from '../api/values.js';
@@ -20,6 +19,7 @@ import type { Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
 import { naturalCompare } from './node-heatmap.js';
 import type { Headline, ReportPage, Section } from './page.js';
+import { capacityAbout, capacityScenarioFile, readJsonObject } from './provenance.js';
 import { short } from './sweep-report.js';
 
 interface Probe {
@@ -49,7 +49,8 @@ export function capacityReport(dir: string): ReportPage {
   });
   if (probes.length === 0) throw new InputError(header.display, 0, 0, '', 'one probe row after the header', 'none');
   const pools = [...new Set(probes.map((p) => p.pool))].sort(naturalCompare);
-  const run = capacityRun(dir);
+  const json = readJsonObject(dir, 'run.json', 'the JSON object ksim capacity writes');
+  const run = json === null ? null : capacityRun(join(dir, 'run.json'), json);
   const tolerate = run?.tolerate ?? null;
   const sections: Section[] = pools.map((pool): Section => {
     const ps = probes.filter((p) => p.pool === pool);
@@ -132,8 +133,19 @@ export function capacityReport(dir: string): ReportPage {
     }
     for (const h of headroom) {
       const v = atAnswer?.row.numberOrNull(h) ?? null;
+      if (v === null) continue;
+      const resource = h.replace(/_headroom_ratio$/, '');
+      // The headroom is of the runs without the tolerated failure (README, capacity.csv's
+      // cpu_headroom_ratio); beside a pool_*_requested_peak_ratio target, the worst over every
+      // run, failure runs included, it reads as a contradiction (55.9 % beside 0.682) unless said.
+      const peakTarget = (targets ?? []).find((x) => x.metric === `pool_${resource}_requested_peak_ratio`);
+      const faultFree = tolerate === 'none' ? null : tolerate === null
+        ? `1 − the pool's peak ${resource} requested ratio in the runs without a --tolerate failure, if the search had one`
+        : `1 − the pool's peak ${resource} requested ratio in the runs without the --tolerate failure (${tolerate})${peakTarget !== undefined ? `; ${peakTarget.metric} above is the worst over every run, the failure runs included` : ''}`;
+      const limits = h === scarce ? `the least headroom at the answer: ${resource} limits it` : null;
+      const hint = [faultFree, limits].filter((x) => x !== null).join('; ');
       // One decimal of a percent, as ksim capacity prints it.
-      if (v !== null) headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v), ...(h === scarce ? { hint: `the least headroom at the answer: ${h.replace(/_headroom_ratio$/, '')} limits it` } : {}) });
+      headlines.push({ label: `${h} at the answer`, value: h.endsWith('_ratio') ? `${(v * 100).toFixed(1)} %` : short(v), ...(hint === '' ? {} : { hint }) });
     }
     // Rounded as ksim capacity prints it (3.00, not short()'s 3.005 of 3.0048).
     if (atAnswer !== undefined && atAnswer.row.text('cost_per_hour') !== '') headlines.push({ label: 'Cost at the answer', value: `${formatCost(atAnswer.row.number('cost_per_hour'))} per hour` });
@@ -147,7 +159,8 @@ export function capacityReport(dir: string): ReportPage {
       tables: [{ caption: `Probes of ${pool}`, columns: shown, rows: ps.map((p) => shown.map((c) => p.row.text(c))) }],
     };
   });
-  return { kind: 'ksim capacity', title: `${pools.join(', ')}: ${probes.length} probes`, sections };
+  const file = capacityScenarioFile(json);
+  return { kind: 'ksim capacity', title: `${file === null ? '' : `${file} — `}${pools.join(', ')}: ${probes.length} probes`, about: capacityAbout(json), sections };
 }
 
 /** Each target of a file with several (its <metric>_target_value columns, in order): the target
@@ -222,15 +235,7 @@ interface CapacityRun {
   readonly targets: readonly string[] | null;
 }
 
-function capacityRun(dir: string): CapacityRun | null {
-  const file = join(dir, 'run.json');
-  if (!existsSync(file)) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(file, 0, 0, '', 'the JSON object ksim capacity writes', `unreadable JSON (${(e as Error).message})`);
-  }
+function capacityRun(file: string, v: Record<string, unknown>): CapacityRun {
   const bad = (path: string, expected: string, got: unknown) => new InputError(file, 0, 0, path, expected, JSON.stringify(got));
   const options = isObject(v) && isObject(v['options']) ? v['options'] : {};
   const t = options['tolerate'];

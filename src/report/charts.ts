@@ -29,6 +29,9 @@ export interface LinesChart {
   readonly reference?: readonly string[];
   /** x holds counts (of nodes): ticks only at whole numbers. */
   readonly integerX?: true;
+  /** Highest values known apart from the samples (summary.csv's *_requested_peak_ratio), by
+   * series name: a dot where the time is known (x), else a dashed level across the chart. */
+  readonly peaks?: readonly { readonly name: string; readonly value: number; readonly x: number | null }[];
 }
 
 /** Rows × time bins of a ratio (heat map), with outlined fault windows. */
@@ -88,7 +91,14 @@ export interface ProbeChart {
   readonly answer: number | null;
 }
 
-export type Chart = LinesChart | HeatmapChart | FaultsChart | HistogramChart | BoxChart | MeanSdChart | ProbeChart;
+/** A metric with one value over every run: said in words (a chart of it had an axis around
+ * nothing: a histogram from −0.4 to 0.4 pods, a box with the single tick 0.000000). */
+export interface ConstantChart {
+  readonly type: 'constant';
+  readonly text: string;
+}
+
+export type Chart = ConstantChart | LinesChart | HeatmapChart | FaultsChart | HistogramChart | BoxChart | MeanSdChart | ProbeChart;
 
 /** A chart with its title and a sentence saying how to read it. */
 export interface Figure {
@@ -127,4 +137,11 @@ export function meanSd(values: readonly number[]): { mean: number; sd: number | 
   if (values.length < 2) return { mean, sd: null };
   const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
   return { mean, sd: Math.sqrt(ss / (values.length - 1)) };
+}
+
+/** The one value of `values`, or null when they differ or there are none. */
+export function constantOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const v = values[0] as number;
+  return values.every((x) => x === v) ? v : null;
 }

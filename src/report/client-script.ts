@@ -24,13 +24,41 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     for (var t = Math.ceil(lo); t <= hi; t += step) out.push(t);
     return out;
   }
-  function labelWidth(labels) {
+  // Roughly how wide a label of Plot's 10px sans-serif text is.
+  function textWidth(label) {
+    return String(label).length * 6.2;
+  }
+  // A label written after a point at px (of a chart width wide) stays in the chart, or it goes
+  // before the point (anchored at its end): at the right edge "answer: 17" read "answer: 1".
+  function fitsAfter(px, gap, label, width) {
+    return px + gap + textWidth(label) <= width - 4;
+  }
+  // The left margin for a band axis's labels: as wide as the longest, up to a share (40 %) of
+  // the chart.
+  function labelWidth(labels, width, share) {
     var n = 0;
     labels.forEach(function (l) { n = Math.max(n, String(l).length); });
-    return Math.min(260, 14 + n * 6.6);
+    return Math.min(Math.max(120, Math.round(width * (share || 0.4))), 14 + n * 6.6);
+  }
+  // A tick format keeping a label within a margin of px pixels: a longer one loses its middle
+  // ("scheduler.con…name=BestFitScore"), not its start as a cut would.
+  function fitLabel(px) {
+    var max = Math.max(4, Math.floor((px - 14) / 6.6));
+    return function (l) {
+      l = String(l);
+      if (l.length <= max) return l;
+      var tail = Math.floor((max - 1) / 2);
+      return l.slice(0, max - 1 - tail) + "\u2026" + l.slice(l.length - tail);
+    };
   }
 
   var draw = {
+    constant: function (c) {
+      var p = document.createElement("p");
+      p.className = "constant";
+      p.textContent = c.text;
+      return p;
+    },
     lines: function (c, width) {
       var pts = [];
       c.series.forEach(function (s) {
@@ -52,13 +80,35 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       ];
       if (ref.length > 0) marks.push(Plot.line(pts.filter(isRef), { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6, strokeDasharray: "5,4" }));
       marks.push(
-        Plot.line(ref.length > 0 ? pts.filter(function (d) { return !isRef(d); }) : pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 }),
-        Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } }))
+        Plot.line(ref.length > 0 ? pts.filter(function (d) { return !isRef(d); }) : pts, { x: "x", y: "v", z: "series", stroke: "series", strokeWidth: 1.6 })
       );
+      // Peaks between the samples (summary.csv): a dot at the peak's time, else a dashed level.
+      var peaks = c.peaks || [];
+      var x0 = c.x[0], x1 = c.x[c.x.length - 1];
+      var value = function (v) { return c.percent ? Math.round(v * 1000) / 10 + " %" : fmt(v); };
+      var at = peaks.filter(function (d) { return d.x !== null; });
+      var level = peaks.filter(function (d) { return d.x === null; });
+      var peakLabel = function (d) { return d.name + " peak " + value(d.value) + (d.x === null ? "" : " at " + fmt(Math.round(d.x * 10) / 10) + " s"); };
+      var peakHalo = { fill: function (d) { return d.name; }, stroke: "white", strokeWidth: 3, paintOrder: "stroke", fontWeight: "bold" };
+      var late = function (d) { return x1 > x0 && (d.x - x0) / (x1 - x0) > 0.5; };
+      if (level.length > 0) {
+        marks.push(
+          Plot.ruleY(level, { y: "value", stroke: "name", strokeDasharray: "2,3", strokeOpacity: 0.8 }),
+          Plot.text(level, Object.assign({ y: "value", frameAnchor: "right", textAnchor: "end", dx: -2, dy: -7, text: peakLabel }, peakHalo))
+        );
+      }
+      if (at.length > 0) {
+        marks.push(
+          Plot.dot(at, { x: "x", y: "value", r: 4, fill: "name", stroke: "white" }),
+          Plot.text(at.filter(late), Object.assign({ x: "x", y: "value", dx: -7, dy: -9, textAnchor: "end", text: peakLabel }, peakHalo)),
+          Plot.text(at.filter(function (d) { return !late(d); }), Object.assign({ x: "x", y: "value", dx: 7, dy: -9, textAnchor: "start", text: peakLabel }, peakHalo))
+        );
+      }
+      marks.push(Plot.tip(pts, Plot.pointerX({ x: "x", y: "v", stroke: "series", channels: { series: "series" } })));
       return Plot.plot({
         width: width, height: 250, marginLeft: 56,
         x: c.integerX ? { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]], ticks: integerTicks(c.x), tickFormat: "d" } : { label: c.xLabel, domain: [c.x[0], c.x[c.x.length - 1]] },
-        y: { label: c.yLabel, grid: true, percent: c.percent, zero: true },
+        y: { label: c.yLabel, grid: true, percent: c.percent, zero: true, nice: peaks.length > 0 },
         color: colour,
         marks: marks
       });
@@ -70,9 +120,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         return { row: c.rows[Math.floor(i / bins)], x1: c.edges[k], x2: c.edges[k + 1], v: v };
       });
       return Plot.plot({
-        width: width, height: 64 + 15 * c.rows.length, marginLeft: labelWidth(c.rows),
+        width: width, height: 64 + 15 * c.rows.length, marginLeft: labelWidth(c.rows, width),
         x: { label: "time (s)", domain: [0, c.edges[bins]] },
-        y: { domain: c.rows, label: null, tickSize: 0 },
+        y: { domain: c.rows, label: null, tickSize: 0, tickFormat: fitLabel(labelWidth(c.rows, width)) },
         color: { type: "linear", scheme: "ylorrd", domain: [0, 1], tickFormat: "%", legend: true, label: c.label, unknown: "#eeeeee" },
         marks: [
           Plot.barX(cells, { x1: "x1", x2: "x2", y: "row", fill: "v", inset: 0, title: function (d) { return d.row + ": " + (d.v === null ? "-" : Math.round(d.v * 100) + " %"); } }),
@@ -83,10 +133,13 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     faults: function (c, width) {
       var faults = [];
       c.segments.forEach(function (s) { if (faults.indexOf(s.fault) < 0) faults.push(s.fault); });
+      var ml = labelWidth(c.phases, width, 0.5), mr = 20;
+      var after = function (d) { return fitsAfter(ml + (d.x / c.durationS) * (width - ml - mr), 7, d.label, width); };
+      var halo = { fill: "#1d2430", stroke: "white", strokeWidth: 3, paintOrder: "stroke" };
       return Plot.plot({
-        width: width, height: 50 + faults.length * (28 * c.phases.length + 30), marginLeft: labelWidth(c.phases), marginRight: 20, marginTop: 24,
+        width: width, height: 50 + faults.length * (28 * c.phases.length + 30), marginLeft: ml, marginRight: mr, marginTop: 24,
         x: { label: "time (s)", domain: [0, c.durationS], grid: true },
-        y: { domain: c.phases, label: null },
+        y: { domain: c.phases, label: null, tickFormat: fitLabel(ml) },
         fy: { domain: faults, label: null, axis: null, padding: 0.3 },
         color: { domain: c.phases, range: PHASE_COLOURS, legend: true },
         marks: [
@@ -94,7 +147,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           Plot.text(faults, { fy: function (d) { return d; }, text: function (d) { return d; }, frameAnchor: "top-left", dy: -14, fontWeight: "bold" }),
           Plot.barX(c.segments, { x1: "x1", x2: "x2", y: "phase", fy: "fault", fill: "phase", title: function (d) { return d.phase + ": " + fmt(d.x1) + " s to " + fmt(d.x2) + " s"; } }),
           Plot.dot(c.moments, { x: "x", y: "phase", fy: "fault", fill: "#1d2430", r: 3.5 }),
-          Plot.text(c.moments, { x: "x", y: "phase", fy: "fault", text: "label", dx: 7, textAnchor: "start", fill: "#1d2430", stroke: "white", strokeWidth: 3, paintOrder: "stroke" })
+          Plot.text(c.moments.filter(after), Object.assign({ x: "x", y: "phase", fy: "fault", text: "label", dx: 7, textAnchor: "start" }, halo)),
+          Plot.text(c.moments.filter(function (d) { return !after(d); }), Object.assign({ x: "x", y: "phase", fy: "fault", text: "label", dx: -7, textAnchor: "end" }, halo))
         ]
       });
     },
@@ -115,9 +169,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     },
     box: function (c, width) {
       return Plot.plot({
-        width: width, height: 60 + 36 * c.groups.length, marginLeft: labelWidth(c.groups),
+        width: width, height: 60 + 36 * c.groups.length, marginLeft: labelWidth(c.groups, width),
         x: { label: c.label, grid: true },
-        y: { domain: c.groups, label: null },
+        y: { domain: c.groups, label: null, tickFormat: fitLabel(labelWidth(c.groups, width)) },
         marks: [
           Plot.boxX(c.points, { x: "v", y: "g", fill: "#a0bcd8" }),
           Plot.dot(c.points, { x: "v", y: "g", r: 2, fill: "#1d2430", fillOpacity: 0.5 })
@@ -127,9 +181,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     meanSd: function (c, width) {
       var bars = c.stats.filter(function (s) { return s.sd !== null; }).map(function (s) { return { g: s.g, x1: s.mean - s.sd, x2: s.mean + s.sd }; });
       return Plot.plot({
-        width: width, height: 60 + 40 * c.groups.length, marginLeft: labelWidth(c.groups), marginRight: 30,
+        width: width, height: 60 + 40 * c.groups.length, marginLeft: labelWidth(c.groups, width), marginRight: 30,
         x: { label: c.label, grid: true },
-        y: { domain: c.groups, label: null },
+        y: { domain: c.groups, label: null, tickFormat: fitLabel(labelWidth(c.groups, width)) },
         marks: [
           Plot.ruleY(bars, { y: "g", x1: "x1", x2: "x2", stroke: "#4e79a7", strokeWidth: 8, strokeOpacity: 0.35 }),
           Plot.tickX(c.stats, { x: "mean", y: "g", stroke: RED, strokeWidth: 2 }),
@@ -149,14 +203,20 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         marks.unshift(Plot.ruleY([c.target], { stroke: "#2ca02c", strokeOpacity: 0.6 }));
         marks.push(Plot.text([c.target], { y: function (d) { return d; }, frameAnchor: "left", dx: 4, dy: -7, textAnchor: "start", text: function (d) { return "target " + fmt(d); }, fill: "#2ca02c" }));
       }
+      var counts = c.probes.map(function (d) { return d.count; });
+      var lo = Math.min.apply(null, counts), hi = Math.max.apply(null, counts);
       if (c.answer !== null) {
+        // Where the answer's rule falls (margins 56 and 20, inset 36 each side): its label goes
+        // before the rule when it would not fit after it (the answer is the largest count probed).
+        var px = 56 + 36 + (hi > lo ? (c.answer - lo) / (hi - lo) : 0.5) * (width - 56 - 20 - 72);
+        var fits = fitsAfter(px, 5, "answer: " + c.answer, width);
         marks.unshift(Plot.ruleX([c.answer], { stroke: "#2ca02c", strokeDasharray: "5,3" }));
-        marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: 5, textAnchor: "start", text: function (d) { return "answer: " + d; }, fill: "#2ca02c" }));
+        marks.push(Plot.text([c.answer], { x: function (d) { return d; }, frameAnchor: "top", dx: fits ? 5 : -5, textAnchor: fits ? "start" : "end", text: function (d) { return "answer: " + d; }, fill: "#2ca02c", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }));
       }
       return Plot.plot({
         // Inset: the labels of the first and last probes stay clear of the axes.
-        width: width, height: 270, marginLeft: 56, marginTop: 34,
-        x: { label: c.xLabel, grid: true, inset: 36, ticks: integerTicks(c.probes.map(function (d) { return d.count; })), tickFormat: "d" },
+        width: width, height: 270, marginLeft: 56, marginRight: 20, marginTop: 34,
+        x: { label: c.xLabel, grid: true, inset: 36, domain: [lo, hi], ticks: integerTicks(counts), tickFormat: "d" },
         y: { label: c.yLabel, grid: true, nice: true },
         color: { domain: ["met", "not met"], range: ["#2ca02c", RED], legend: true },
         marks: marks
@@ -173,11 +233,21 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       host.replaceChildren(draw[f.chart.type](f.chart, width));
     });
   }
+  // A table wider than its column scrolls: say so in its caption (class "wide", page-style.ts).
+  function markWide() {
+    // Printing lays tables out for the page (they fit): the screen's marks stay as they were.
+    if (window.matchMedia("print").matches) return;
+    document.querySelectorAll(".table").forEach(function (t) {
+      t.classList.toggle("wide", t.scrollWidth > t.clientWidth + 1);
+    });
+  }
   render();
+  markWide();
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);
-    pending = setTimeout(render, 150);
+    pending = setTimeout(function () { render(); markWide(); }, 150);
   });
+  window.addEventListener("afterprint", markWide);
 })();
 `;

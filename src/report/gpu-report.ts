@@ -6,9 +6,10 @@
 // Without GPU data there is no section.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, meanSd, type Figure, type LinesChart } from './charts.js';
+import { constantOf, median, meanSd, type Figure, type LinesChart } from './charts.js';
 import type { CsvHeader, CsvRow } from './csv-table.js';
 import { GPU_ALLOCATION_FILE, idealUnallocatedPct, readGpuCurve, type GpuCurve } from './gpu-curve.js';
+import { groupLabeller, labelsSentence } from './matrix-labels.js';
 import type { Headline, Section, Table } from './page.js';
 
 /** summary.csv's GPU columns, in the order shown. */
@@ -73,27 +74,32 @@ export interface GpuSweepRun {
 export function gpuSweepSection(dir: string, header: CsvHeader, matrix: readonly string[], runs: readonly GpuSweepRun[], groups: readonly string[]): Section | null {
   const metrics = GPU_METRICS.filter((m) => header.has(m) && runs.some((r) => r.row.numberOrNull(m) !== null));
   if (metrics.length === 0) return null;
-  const label = groupLabel(matrix);
+  const label = groupLabeller(matrix);
   const shown = groups.filter((g) => runs.some((r) => r.group === g));
   const values = (g: string, m: string) => runs.flatMap((r) => {
     const v = r.group === g ? r.row.numberOrNull(m) : null;
     return v === null ? [] : [{ v, seed: r.seed }];
   });
-  const figures: Figure[] = metrics.map((m) => ({
-    id: `gpu-${m}`,
-    title: m,
-    note: 'Dots: runs (seeds); red tick: the mean; bar: ± 1 sample standard deviation.',
-    chart: {
-      type: 'meanSd',
-      label: m,
-      groups: shown.map(label),
-      points: shown.flatMap((g) => values(g, m).map((p) => ({ g: label(g), v: p.v, seed: p.seed }))),
-      stats: shown.map((g) => {
-        const vs = values(g, m).map((p) => p.v);
-        return { g: label(g), ...meanSd(vs), n: vs.length };
-      }),
-    },
-  }));
+  const figures: Figure[] = metrics.map((m): Figure => {
+    const all = shown.flatMap((g) => values(g, m).map((p) => p.v));
+    const only = constantOf(all);
+    if (only !== null) return { id: `gpu-${m}`, title: m, note: 'The same in every run: nothing to compare.', chart: { type: 'constant', text: `all ${all.length} runs: ${trim(only)}` } };
+    return {
+      id: `gpu-${m}`,
+      title: m,
+      note: 'Dots: runs (seeds); red tick: the mean; bar: ± 1 sample standard deviation.',
+      chart: {
+        type: 'meanSd',
+        label: m,
+        groups: shown.map(label),
+        points: shown.flatMap((g) => values(g, m).map((p) => ({ g: label(g), v: p.v, seed: p.seed }))),
+        stats: shown.map((g) => {
+          const vs = values(g, m).map((p) => p.v);
+          return { g: label(g), ...meanSd(vs), n: vs.length };
+        }),
+      },
+    };
+  });
   const curves = groupCurves(dir, runs, shown, label);
   if (curves !== null) figures.push(curves);
   const table: Table = {
@@ -104,7 +110,7 @@ export function gpuSweepSection(dir: string, header: CsvHeader, matrix: readonly
   return {
     id: 'gpu',
     title: 'GPU allocation by matrix value',
-    intro: `summary.csv's GPU columns (runs whose profile enables Open-Gpu-Share): GPU left unallocated when the arrived GPU request is 100 % and 130 % of the cluster's capacity, and the fragmented share of the idle GPU at 100 %, per matrix value over the seeds: the FGD paper's comparison of policies (lower is better).${matrix.length === 1 ? ` Matrix values are those of ${matrix[0]}.` : ''}`,
+    intro: `summary.csv's GPU columns (runs whose profile enables Open-Gpu-Share): GPU left unallocated when the arrived GPU request is 100 % and 130 % of the cluster's capacity, and the fragmented share of the idle GPU at 100 %, per matrix value over the seeds: the FGD paper's comparison of policies (lower is better).${labelsSentence(matrix)}`,
     compact: true,
     figures,
     tables: [table],
@@ -140,20 +146,6 @@ function groupCurves(dir: string, runs: readonly GpuSweepRun[], groups: readonly
     title: 'Unallocated GPU by arrived GPU request, per matrix value',
     note: `From ${from} % arrived, as the paper's figure: the median over the runs of each matrix value of each run's curve (${GPU_ALLOCATION_FILE}, as in a run's report). Ideal: every arrived GPU allocated until the cluster is full.`,
     chart: curveChart('unallocated GPU (% of capacity)', series, x),
-  };
-}
-
-/** Matrix combinations as the charts name them: with one --matrix path only its values (the
- * path is in the section's intro), else each path by its last field; "all runs" without. */
-function groupLabel(matrix: readonly string[]): (g: string) => string {
-  const field = (path: string) => path.replace(/\[\d+\]$/, '').split('.').at(-1) ?? path;
-  const prefixes = matrix.map((m) => [`${m}=`, matrix.length === 1 ? '' : `${field(m)}=`] as const);
-  return (g) => {
-    if (g === '') return 'all runs';
-    // g is "PATH=V, PATH=V" in matrix order (sweep-report.ts).
-    let out = g;
-    for (const [long, short] of prefixes) out = out.replace(long, short);
-    return out;
   };
 }
 

@@ -7,6 +7,10 @@ header, main { max-width: 1080px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 18px; border-bottom: 1px solid var(--line); }
 .kind { margin: 0; color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: .06em; }
 h1 { margin: 2px 0 8px; font-size: 26px; }
+.about { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0 0 10px; font-size: 13px; }
+.about div { display: flex; gap: 6px; min-width: 0; }
+.about dt { color: var(--muted); }
+.about dd { margin: 0; overflow-wrap: anywhere; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 16px; padding-bottom: 10px; font-size: 14px; }
 nav a { color: var(--accent); text-decoration: none; }
 section { padding: 10px 0 6px; border-bottom: 1px solid var(--line); }
@@ -28,21 +32,40 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 .compact figure.chart { min-width: 0; }
 .plot { min-height: 60px; overflow-x: auto; }
 .plot svg { max-width: 100%; height: auto; }
+.plot .constant { margin: 6px 0; font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .note { color: var(--muted); font-size: 13px; margin: 4px 0 0; max-width: 90ch; }
-.table { overflow-x: auto; margin: 10px 0 16px; }
+/* A table wider than the column scrolls sideways, with a scroll bar always shown and, set by the
+   page script, a note in its caption. Column names wrap after _ (page.ts puts a <wbr> there). */
+.table { overflow-x: auto; margin: 10px 0 16px; scrollbar-width: thin; scrollbar-color: #aab3bf #eef1f4; }
+.table.wide { border-right: 3px solid var(--line); }
+.table.wide caption::after { content: " — wider than the page: scroll sideways for every column →"; font-weight: 400; color: var(--muted); }
+.print-only { display: none; }
 table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; white-space: nowrap; }
-th { color: var(--muted); font-weight: 600; }
+th { color: var(--muted); font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 3.5em; }
+.transposed tbody th { vertical-align: top; }
 @media (max-width: 640px) { header, main { padding: 0 10px; } .compact { display: block; } .headlines dd { font-size: 17px; } }
 @media print {
   @page { margin: 12mm; }
   body { font-size: 11pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   header, main { max-width: none; padding: 0; }
-  nav { display: none; }
+  .about { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0 0 10px; font-size: 13px; }
+.about div { display: flex; gap: 6px; min-width: 0; }
+.about dt { color: var(--muted); }
+.about dd { margin: 0; overflow-wrap: anywhere; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+nav { display: none; }
   section { border: none; break-before: auto; }
   figure.chart, .headlines, tr { break-inside: avoid; }
   .plot, .table { overflow: visible; }
+  /* Wide tables fit the page: a smaller type, every cell free to wrap, and the tables of a few
+     rows and many columns transposed (page.ts). */
+  .screen-only { display: none; }
+  .print-only { display: block; }
+  .table.wide { border-right: none; }
+  .table.wide caption::after { content: none; }
+  table { font-size: 8pt; }
+  th, td { white-space: normal; overflow-wrap: anywhere; padding: 2px 6px 2px 0; min-width: 0; }
   h2 { break-after: avoid; }
 }
 `;

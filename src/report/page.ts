@@ -3,6 +3,7 @@
 // file opens offline. Nothing here depends on when or where it is made: the same run gives the
 // same bytes.
 import type { Figure } from './charts.js';
+import type { About } from './provenance.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import { chartLibraries } from './libraries.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -38,6 +39,8 @@ export interface ReportPage {
   readonly title: string;
   /** What the folder holds: "ksim run", "ksim sweep", "ksim capacity". */
   readonly kind: string;
+  /** What was run (provenance.ts): scenario, seeds, overrides, ksim version, under the title. */
+  readonly about?: About;
   readonly sections: readonly Section[];
 }
 
@@ -70,7 +73,7 @@ ${PAGE_STYLE}</style>
 <header>
 <p class="kind">${escapeHtml(page.kind)}</p>
 <h1>${escapeHtml(page.title)}</h1>
-<nav>
+${renderAbout(page.about)}<nav>
 ${nav}
 </nav>
 </header>
@@ -89,6 +92,12 @@ ${CLIENT_SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+function renderAbout(about: About | undefined): string {
+  if (about === undefined || about.length === 0) return '';
+  const items = about.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('\n');
+  return `<dl class="about" aria-label="what was run">\n${items}\n</dl>\n`;
 }
 
 function renderSection(s: Section): string {
@@ -122,8 +131,25 @@ function renderSection(s: Section): string {
   return parts.join('\n');
 }
 
+/** A table of more columns than this, with no more rows than TRANSPOSE_ROWS, prints transposed
+ * (a column per row: recovery.csv's 15 columns of one fault did not fit an A4 page). */
+const TRANSPOSE_COLUMNS = 7;
+const TRANSPOSE_ROWS = 6;
+
+/** A column name that may wrap after each _ or . (pool_cpu_requested_peak_ratio_target_value). */
+function headerHtml(c: string): string {
+  return escapeHtml(c).replace(/([_.])/g, '$1<wbr>');
+}
+
 function renderTable(t: Table): string {
-  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="table"><table>\n<caption>${escapeHtml(t.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table></div>`;
+  const html = (caption: string, columns: readonly string[], rows: readonly (readonly string[])[], cls: string) => {
+    const head = columns.map((c) => `<th>${headerHtml(c)}</th>`).join('');
+    const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 && cls.includes('transposed') ? `<th scope="row">${headerHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('\n');
+    return `<div class="${cls}"><table>\n<caption>${escapeHtml(caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  };
+  if (t.columns.length <= TRANSPOSE_COLUMNS || t.rows.length > TRANSPOSE_ROWS) return html(t.caption, t.columns, t.rows, 'table');
+  // On paper: one row per column, one column per row, the first column's values heading them.
+  const columns = [t.columns[0] ?? '', ...t.rows.map((r) => r[0] ?? '')];
+  const rows = t.columns.slice(1).map((c, k) => [c, ...t.rows.map((r) => r[k + 1] ?? '')]);
+  return `${html(t.caption, t.columns, t.rows, 'table screen-only')}\n${html(`${t.caption} (transposed to fit the page)`, columns, rows, 'table print-only transposed')}`;
 }

@@ -9,6 +9,7 @@ import { tempDir } from '../testing/temp-dir.js';
 import { answerByRule, capacityReport } from './capacity-report.js';
 import type { BoxChart, HistogramChart, ProbeChart } from './charts.js';
 import { renderReport } from './report.js';
+import { shortPaths } from './matrix-labels.js';
 import { sweepReport } from './sweep-report.js';
 
 const SWEEP = repoPath('test/fixtures/report/sweep');
@@ -36,12 +37,14 @@ test('sweep report: runs by status, the failed run listed, medians per matrix va
   assert.equal(h.median, 10.698);
   assert.equal(h.bins.reduce((s, b) => s + b.count, 0), 11);
   const box = matrix?.figures?.[0]?.chart as BoxChart;
-  assert.deepEqual(box.groups, ['cluster.nodePools[0].count=9', 'cluster.nodePools[0].count=12']);
+  // One matrix path: the charts show its values (the path is in the title).
+  assert.deepEqual(box.groups, ['9', '12']);
+  assert.equal(matrix?.figures?.[0]?.title, 'sched_latency_p99_ms by cluster.nodePools[0].count');
   assert.equal(box.points.length, 11);
   // count=9: (9.327 + 10.698) / 2 = 10.0125; count=12: 6.986 9.765 11.574 15.001 37.16 → 11.574
   const medians = matrix?.tables?.[0];
   assert.deepEqual(medians?.columns.slice(0, 3), ['matrix values', 'runs', 'sched_latency_p99_ms']);
-  assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['cluster.nodePools[0].count=9', '6', '10.01'], ['cluster.nodePools[0].count=12', '5', '11.57']]);
+  assert.deepEqual(medians?.rows.map((r) => r.slice(0, 3)), [['9', '6', '10.01'], ['12', '5', '11.57']]);
 });
 
 test('sweep report headlines: per matrix combination (pods_unbound_end 0 / 3, where pooled it read 1.5), pooled only without a matrix', () => {
@@ -70,8 +73,8 @@ test('capacity report: the probe curve by count with each probe\'s round, the ta
     // The fixture has no run.json: which failure the search tolerated is not known.
     { label: 'Failure tolerated', value: 'unknown', hint: 'no run.json beside capacity.csv says which --tolerate the search had' },
     { label: 'pods_unbound_end at the answer', value: '0' },
-    { label: 'cpu_headroom_ratio at the answer', value: '25.0 %' },
-    { label: 'memory_headroom_ratio at the answer', value: '93.8 %' },
+    { label: 'cpu_headroom_ratio at the answer', value: '25.0 %', hint: "1 − the pool's peak cpu requested ratio in the runs without a --tolerate failure, if the search had one" },
+    { label: 'memory_headroom_ratio at the answer', value: '93.8 %', hint: "1 − the pool's peak memory requested ratio in the runs without a --tolerate failure, if the search had one" },
     { label: 'Cost at the answer', value: '2 per hour' },
   ]);
   const probe = pool?.figures?.[0];
@@ -122,8 +125,8 @@ test('capacity report of a noisy search (20 failed where 16 met): the answer is 
     { label: 'Noisy target', value: '1 inversion', hint: noise },
   ]);
   assert.deepEqual(pool?.headlines?.slice(-3), [
-    { label: 'cpu_headroom_ratio at the answer', value: '89.4 %' },
-    { label: 'memory_headroom_ratio at the answer', value: '90.0 %' },
+    { label: 'cpu_headroom_ratio at the answer', value: '89.4 %', hint: "1 − the pool's peak cpu requested ratio in the runs without the --tolerate failure (2 nodes)" },
+    { label: 'memory_headroom_ratio at the answer', value: '90.0 %', hint: "1 − the pool's peak memory requested ratio in the runs without the --tolerate failure (2 nodes)" },
     { label: 'Cost at the answer', value: '10.63 per hour' },
   ]);
   assert.equal((pool?.figures?.[0]?.chart as ProbeChart).answer, 24);
@@ -186,4 +189,83 @@ test('a wrong folder is one clear error naming the file, row, column and what wa
   const run = tempDir('ksim-report-run-');
   writeFileSync(join(run, 'summary.csv'), 'scenario,seed,sim_duration_s\nx,1,60\n');
   assert.equal(err(run), `${join(run, 'timeseries.csv')}: expected the timeseries.csv of a ksim output folder, got no such file`);
+});
+
+test('what was run heads each report: scenario, seeds, --matrix and --set, ksim version, and for a capacity search its pool, targets and tolerated failure', () => {
+  // A sweep folder with the sweep.json ksim sweep writes (two --matrix axes, seeds 1-3).
+  const sw = tempDir('ksim-report-about-sweep-');
+  cpSync(SWEEP, sw, { recursive: true });
+  writeFileSync(join(sw, 'sweep.json'), JSON.stringify({
+    ksim_version: '0.1.0',
+    scenario: { path: '/somewhere/scenarios/zone-outage.yaml', name: 'zone-outage', sha256: 'd2354ccdac8fde7f61bfc8a0064cae3d15f48bc0e080ffae2ee1759320f4fa78' },
+    seeds: [1, 2, 3, 7],
+    matrix: [{ path: 'cluster.nodePools[0].count', values: ['3', '6'] }, { path: 'workload[1].manifest.spec.replicas', values: ['6', '30'] }],
+    set: ['duration=20m'],
+    shard: null,
+  }));
+  assert.deepEqual(sweepReport(sw).about, [
+    ['scenario', 'zone-outage.yaml (zone-outage, sha256 d2354ccdac8f…)'],
+    ['seeds', '1–3, 7 (4 seeds)'],
+    ['--matrix', 'cluster.nodePools[0].count=3,6'],
+    ['--matrix', 'workload[1].manifest.spec.replicas=6,30'],
+    ['--set', 'duration=20m'],
+    ['ksim', '0.1.0'],
+  ]);
+  const html = renderReport(sw).html;
+  assert.match(html, /<dl class="about" aria-label="what was run">\n<div><dt>scenario<\/dt><dd>zone-outage\.yaml \(zone-outage, sha256 d2354ccdac8f…\)<\/dd><\/div>/);
+  assert.ok(!html.includes('/somewhere/'), 'no path of the machine');
+  // The fixture alone (no sweep.json): what sweep.csv says, and that the version is not known.
+  assert.deepEqual(sweepReport(SWEEP).about, [['scenario', 'zone-outage'], ['seeds', '1–6 (6 seeds)'], ['--matrix', 'cluster.nodePools[0].count'], ['ksim', 'not known (no sweep.json in the folder)']]);
+
+  // A capacity search's run.json, as ksim capacity --nodes-for general --tolerate zone-outage
+  // --target missing=0 --target 'pool_cpu_requested_peak_ratio<=0.7' writes it.
+  const cap = tempDir('ksim-report-about-cap-');
+  const head = 'pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour,missing_target_value,pool_cpu_requested_peak_ratio_target_value';
+  writeFileSync(join(cap, 'capacity.csv'), [head, 'general,16,false,1,pool_cpu_requested_peak_ratio<=0.7,0.75,4,3,seed 1,0.53125,0.960938,3.2,0,0.75', 'general,17,true,1,missing=0,0,4,4,seed 1,0.558824,0.963235,3.4,0,0.681818'].join('\n') + '\n');
+  writeFileSync(join(cap, 'run.json'), JSON.stringify({ ksim_version: '0.1.0', command: 'capacity --nodes-for', scenario: '/somewhere/scenarios/capacity.yaml', options: { pool: 'general', target: 'missing=0, pool_cpu_requested_peak_ratio<=0.7', targets: ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7'], tolerate: 'zone-outage', seeds: [1], set: [], max_count: 100000 }, count: 17, inversions: [], warnings: [] }));
+  const page = capacityReport(cap);
+  assert.equal(page.title, 'capacity.yaml — general: 2 probes');
+  assert.deepEqual(page.about, [
+    ['scenario', 'capacity.yaml'],
+    ['--nodes-for', 'general'],
+    ['--target', 'missing=0 and pool_cpu_requested_peak_ratio<=0.7'],
+    ['--tolerate', 'zone-outage'],
+    ['seeds', '1'],
+    ['--set', 'none'],
+    ['ksim', '0.1.0'],
+  ]);
+  assert.deepEqual(capacityReport(CAPACITY).about, [['ksim', 'not known (no run.json in the folder)']]);
+  // The headroom is of the fault-free runs, the pool_cpu_requested_peak_ratio target the worst of
+  // every run: side by side (55.9 % and 0.6818) they need saying so.
+  const headlines = page.sections[0]?.headlines ?? [];
+  assert.deepEqual(headlines.find((h) => h.label === 'pool_cpu_requested_peak_ratio at the answer'), { label: 'pool_cpu_requested_peak_ratio at the answer', value: '0.6818' });
+  assert.deepEqual(headlines.find((h) => h.label === 'cpu_headroom_ratio at the answer'), { label: 'cpu_headroom_ratio at the answer', value: '55.9 %', hint: "1 − the pool's peak cpu requested ratio in the runs without the --tolerate failure (zone-outage); pool_cpu_requested_peak_ratio above is the worst over every run, the failure runs included" });
+});
+
+test('matrix labels with several --matrix paths: each path by the fewest last fields that tell it from the others, not cut at the start', () => {
+  assert.deepEqual(shortPaths(['cluster.nodePools[0].count', 'workload[1].manifest.spec.replicas']), ['count', 'replicas']);
+  assert.deepEqual(shortPaths(['cluster.nodePools[0].count', 'cluster.nodePools[1].count']), ['nodePools[0].count', 'nodePools[1].count']);
+  assert.deepEqual(shortPaths(['a.score', 'b.pools[0].count', 'c.pools[0]']), ['score', 'count', 'pools']);
+  const dir = tempDir('ksim-report-sweep-two-');
+  const head = 'run_id,seed,cluster.nodePools[0].count,workload[1].manifest.spec.replicas,status,scenario,pods_unbound_end';
+  const rows = [[3, 6, 0], [3, 30, 12], [6, 6, 0], [6, 30, 0]].map(([count, replicas, unbound], i) => `r0${i + 1},1,${count},${replicas},ok,zone-outage,${unbound}`);
+  writeFileSync(join(dir, 'sweep.csv'), [head, ...rows].join('\n') + '\n');
+  const matrix = sweepReport(dir).sections.find((s) => s.id === 'matrix');
+  const box = matrix?.figures?.[0]?.chart as BoxChart;
+  assert.deepEqual(box.groups, ['count=3, replicas=6', 'count=3, replicas=30', 'count=6, replicas=6', 'count=6, replicas=30']);
+  assert.deepEqual(box.points.map((p) => p.g), box.groups);
+  assert.match(matrix?.intro ?? '', /Labels name each path by its last field: count = cluster\.nodePools\[0\]\.count; replicas = workload\[1\]\.manifest\.spec\.replicas\.$/);
+  assert.deepEqual(matrix?.tables?.[0]?.rows.map((r) => r[0]), box.groups);
+});
+
+test('a metric with one value over every run is said in words, not drawn on an axis around nothing (pods_unbound_end 0 in all 11 runs of the fixture)', () => {
+  const page = sweepReport(SWEEP);
+  const dist = page.sections.find((s) => s.id === 'distributions')?.figures?.find((f) => f.id === 'dist-pods_unbound_end');
+  // Before: a histogram with one bin from -0.5 to 0.5 pods.
+  assert.deepEqual(dist?.chart, { type: 'constant', text: 'all 11 runs: 0' });
+  assert.equal(dist?.note, 'The same in every run of every combination: no distribution to draw.');
+  const box = page.sections.find((s) => s.id === 'matrix')?.figures?.find((f) => f.id === 'matrix-pods_unbound_end');
+  assert.deepEqual(box?.chart, { type: 'constant', text: 'all 11 runs: 0, in each of the 2 combinations' });
+  // A metric that varies keeps its chart.
+  assert.equal(page.sections.find((s) => s.id === 'distributions')?.figures?.[0]?.chart.type, 'histogram');
 });

@@ -5,14 +5,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../api/input-error.js';
-import type { Band, Figure } from './charts.js';
+import type { Band, Figure, LinesChart } from './charts.js';
 import { readAll, readCsv, type CsvRow } from './csv-table.js';
 import { gpuRunSection } from './gpu-report.js';
 import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
 import type { Headline, ReportPage, Section } from './page.js';
+import { runAbout } from './provenance.js';
 
 /** More samples than this are thinned (every k-th row) in the time-series charts. */
 const MAX_POINTS = 2000;
+/** The heat map's fewest cells over the run. */
+const MIN_BINS = 30;
 
 interface Fault {
   readonly id: string;
@@ -34,16 +37,20 @@ export function runReport(dir: string): ReportPage {
   const durationS = s.number('sim_duration_s');
   const faults = existsSync(join(dir, 'recovery.csv')) ? readFaults(dir, durationS) : null;
   const bands: Band[] = (faults ?? []).map((f) => ({ x1: f.startS, x2: f.endS, label: `${f.id} ${f.kind} ${f.target}` }));
-  const ts = timeSeries(dir, bands);
+  const ts = timeSeries(dir, bands, s);
   const gpu = gpuRunSection(dir, s);
   const sections: Section[] = [
     { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
-    { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, ${ts.samples === 1 ? 'one sample (at the start)' : `one sample every ${ts.intervalS} s`}.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
+    ts.samples < 2
+      // One sample (at 0 s, everything still empty) draws no line: said instead of two empty
+      // charts with a 0…0 axis.
+      ? { id: 'over-time', title: 'Over time', intro: `Too short for a time series: timeseries.csv has ${ts.samples === 0 ? 'no sample' : `1 sample (at ${seconds(ts.firstS)})`}, the run lasted ${seconds(durationS)}, less than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.` }
+      : { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
     ...(gpu === null ? [] : [gpu]),
     heatmapSection(dir, durationS, ts.samples, faults ?? []),
     faultsSection(dir, faults, durationS),
   ];
-  return { kind: 'ksim run', title: `${s.text('scenario')} (seed ${s.text('seed')})`, sections };
+  return { kind: 'ksim run', title: `${s.text('scenario')} (seed ${s.text('seed')})`, about: runAbout(dir, s.text('scenario'), s.text('seed')), sections };
 }
 
 function summaryMissing(dir: string): InputError {
@@ -78,7 +85,22 @@ function headlines(s: CsvRow): Headline[] {
   return out;
 }
 
-function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; samples: number; intervalS: number } {
+/** summary.csv's peaks of the requested ratios, which fall between the samples (rolling-update:
+ * cpu 0.625 at 303.5 s, where the samples a minute apart top at 0.4375): each resource's peak,
+ * the time given to the one whose peak is the highest (requested_peak_s is when the larger of the
+ * two ratios reached its highest; the other's peak may be at another time). */
+function peaksOf(summary: CsvRow, names: readonly string[]): NonNullable<LinesChart['peaks']> {
+  const found = names.flatMap((name) => {
+    const v = summary.header.has(`${name}_requested_peak_ratio`) ? summary.numberOrNull(`${name}_requested_peak_ratio`) : null;
+    return v === null ? [] : [{ name, value: v }];
+  });
+  const atS = summary.header.has('requested_peak_s') ? summary.numberOrNull('requested_peak_s') : null;
+  const top = Math.max(...found.map((p) => p.value));
+  const first = found.find((p) => p.value === top);
+  return found.map((p) => ({ ...p, x: p === first ? atS : null }));
+}
+
+function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { figures: Figure[]; samples: number; intervalS: number; firstS: number } {
   const { header, rows } = readAll(dir, 'timeseries.csv', ['time_s', 'pods_pending', 'pods_running', 'cpu_requested_ratio', 'memory_requested_ratio']);
   const stride = Math.max(1, Math.ceil(rows.length / MAX_POINTS));
   const kept = rows.filter((_, i) => i % stride === 0 || i === rows.length - 1);
@@ -89,15 +111,19 @@ function timeSeries(dir: string, bands: readonly Band[]): { figures: Figure[]; s
   const pods = ['pods_pending', 'pods_running', 'pods_available'].filter((c) => header.has(c));
   const intervalS = rows.length >= 2 ? (rows[1] as CsvRow).number('time_s') - (rows[0] as CsvRow).number('time_s') : 0;
   const thinned = stride > 1 ? ` Every ${stride}th sample is drawn (${rows.length} in the file).` : '';
+  const names = ratios.map((c) => c.replace(/_requested_ratio$/, ''));
+  const peaks = peaksOf(summary, names);
+  const peaksNote = peaks.length === 0 ? '' : ` Marked: each resource's highest ratio at any instant of the run (summary.csv's ${peaks.map((p) => `${p.name}_requested_peak_ratio`).join(', ')}${peaks.some((p) => p.x !== null) ? ', a dot at requested_peak_s' : ''}), which the samples may miss.`;
   return {
     samples: rows.length,
     intervalS,
+    firstS: rows[0]?.number('time_s') ?? 0,
     figures: [
       {
         id: 'allocation',
         title: 'Allocation per resource',
-        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}).${bands.length > 0 ? ' An outage shows as a rise once the evicted pods are replaced on fewer nodes.' : ''}${thinned}`,
-        chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'requested / allocatable (%)', percent: true, series: ratios.map((c) => ({ name: c.replace(/_requested_ratio$/, ''), values: column(c) })), bands },
+        note: `Σ requests of the pods on Ready nodes / Σ allocatable of the Ready nodes (timeseries.csv ${ratios.join(', ')}).${bands.length > 0 ? ' An outage shows as a rise once the evicted pods are replaced on fewer nodes.' : ''}${peaksNote}${thinned}`,
+        chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'requested / allocatable (%)', percent: true, series: ratios.map((c, i) => ({ name: names[i] as string, values: column(c) })), bands, ...(peaks.length > 0 ? { peaks } : {}) },
       },
       {
         id: 'pods',
@@ -129,7 +155,9 @@ function heatmapSection(dir: string, durationS: number, samples: number, faults:
   readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) =>
     nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') }),
   );
-  const bins = Math.max(1, Math.min(MAX_BINS, samples - 1));
+  // A cell per sample interval, but at least MIN_BINS: pods.csv gives every instant, and a run no
+  // longer than metrics.sampleInterval (one sample) made a heat map of one cell.
+  const bins = Math.min(MAX_BINS, Math.max(MIN_BINS, samples - 1));
   const builder = new NodeHeatmapBuilder(nodes, durationS, bins);
   const header = readCsv(dir, 'pods.csv', ['node', 'bound_s', 'finished_s', 'deleted_s'], (r) => {
     if (r.text('node') === '' || !r.header.has('cpu_requested_milli')) return;
@@ -172,12 +200,17 @@ function faultsSection(dir: string, faults: readonly Fault[] | null, durationS: 
       segments.push({ fault, phase: PHASES[2], x1: f.detectedS, x2: f.firstEvictionS });
       moments.push({ fault, phase: PHASES[2], x: f.firstEvictionS, label: `first eviction ${seconds(f.firstEvictionS)}` });
     }
+    // Below full availability from the first NotReady: a pod counts unavailable once its node is
+    // NotReady, not at the fault's start (zone-outage: 170 s, not 120 s), until whole again —
+    // start_s + time_to_full_availability_s, which recovery.csv counts from the fault's start
+    // (src/faults/recovery.ts). Without a detection, from the start.
+    const dropFrom = (until: number) => (f.detectedS !== null && f.detectedS < until ? f.detectedS : f.startS);
     if (f.fullAvailabilityS !== null && f.fullAvailabilityS > 0) {
       const whole = f.startS + f.fullAvailabilityS;
-      segments.push({ fault, phase: PHASES[3], x1: f.startS, x2: whole });
-      moments.push({ fault, phase: PHASES[3], x: whole, label: `whole again ${seconds(whole)} (+${seconds(f.fullAvailabilityS)})` });
+      segments.push({ fault, phase: PHASES[3], x1: dropFrom(whole), x2: whole });
+      moments.push({ fault, phase: PHASES[3], x: whole, label: `whole again ${seconds(whole)} (+${seconds(f.fullAvailabilityS)} from the start)` });
     } else if (f.fullAvailabilityS === null && f.minAvailableRatio !== null) {
-      segments.push({ fault, phase: PHASES[3], x1: f.startS, x2: durationS });
+      segments.push({ fault, phase: PHASES[3], x1: dropFrom(durationS), x2: durationS });
       moments.push({ fault, phase: PHASES[3], x: durationS, label: 'not whole by the end' });
     }
   }
@@ -186,7 +219,7 @@ function faultsSection(dir: string, faults: readonly Fault[] | null, durationS: 
     id: 'faults',
     title: 'Faults and recovery',
     intro: 'From recovery.csv: each fault\'s window, when its nodes were marked NotReady, the first eviction, and how long its workloads ran below their target until whole again (min_available_ratio is the lowest share available).',
-    figures: [{ id: 'fault-timeline', title: 'Fault timeline and recovery', note: 'Bars: the phases of each fault on the run\'s clock; dots: the moments that end them.', chart: { type: 'faults', durationS, phases: PHASES, segments, moments } }],
+    figures: [{ id: 'fault-timeline', title: 'Fault timeline and recovery', note: 'Bars: the phases of each fault on the run\'s clock; dots: the moments that end them. Below full availability: from the first NotReady (detected_s; a pod counts unavailable once its node is NotReady, so no drop starts before) until whole again at start_s + time_to_full_availability_s, a time recovery.csv counts from the fault\'s start.', chart: { type: 'faults', durationS, phases: PHASES, segments, moments } }],
     tables: [{ caption: 'recovery.csv', columns: table.header.columns, rows: table.rows.map((r) => r.fields) }],
   };
 }

@@ -4,11 +4,13 @@
 // metric per matrix value, and, for GPU-sharing runs, the gpu_* columns per matrix value
 // (gpu-report.ts).
 import { InputError } from '../api/input-error.js';
-import { histogram, median, type Figure } from './charts.js';
+import { constantOf, histogram, median, type Figure } from './charts.js';
 import { readAll, type CsvRow } from './csv-table.js';
 import { gpuSweepSection } from './gpu-report.js';
 import { naturalCompare } from './node-heatmap.js';
+import { groupLabeller, labelsSentence } from './matrix-labels.js';
 import type { Headline, ReportPage, Section, Table } from './page.js';
+import { sweepAbout } from './provenance.js';
 
 /** The metrics shown, in this order, when the file has them. */
 export const KEY_METRICS = [
@@ -63,28 +65,39 @@ export function sweepReport(dir: string): ReportPage {
       intro: `Each key metric over the ${ok.length} runs with status ${OK}${matrix.length > 0 ? `, the ${groups.length} matrix combinations pooled (each apart: By matrix value)` : ''}: how many runs fall in each range; red, the median.`,
       figures: metrics.map((m): Figure => {
         const values = numbers(ok, m);
+        const only = constantOf(values);
+        if (only !== null) return { id: `dist-${m}`, title: m, note: `The same in every run${matrix.length > 0 ? ' of every combination' : ''}: no distribution to draw.`, chart: { type: 'constant', text: `all ${values.length} runs: ${short(only)}` } };
         return { id: `dist-${m}`, title: m, note: `${values.length} runs${matrix.length > 0 ? ', combinations pooled' : ''}; min ${short(Math.min(...values))}, median ${short(median(values))}, max ${short(Math.max(...values))}.`, chart: { type: 'histogram', label: m, bins: histogram(values), median: median(values) } };
       }),
     },
   ];
   if (matrix.length > 0) {
+    const label = groupLabeller(matrix);
     sections.push({
       id: 'matrix',
       title: 'By matrix value',
       compact: true,
-      intro: `Each key metric per combination of ${matrix.join(', ')}: box = quartiles, whiskers = the range without outliers, dots = runs.`,
-      figures: metrics.map((m): Figure => ({
-        id: `matrix-${m}`,
-        title: `${m} by ${matrix.join(', ')}`,
-        note: groups.map((g) => `${g}: median ${short(median(numbers(ok.filter((r) => r.group === g), m)))}`).join('; '),
-        chart: { type: 'box', label: m, groups, points: ok.flatMap((r) => { const v = r.row.numberOrNull(m); return v === null ? [] : [{ g: r.group, v }]; }) },
-      })),
-      tables: [mediansTable(ok, groups, metrics, matrix)],
+      intro: `Each key metric per combination of ${matrix.join(', ')}: box = quartiles, whiskers = the range without outliers, dots = runs.${labelsSentence(matrix)}`,
+      figures: metrics.map((m): Figure => {
+        const values = numbers(ok, m);
+        const only = constantOf(values);
+        const withValue = groups.filter((g) => ok.some((r) => r.group === g && r.row.numberOrNull(m) !== null)).length;
+        return {
+          id: `matrix-${m}`,
+          title: `${m} by ${matrix.join(', ')}`,
+          note: groups.map((g) => `${label(g)}: median ${short(median(numbers(ok.filter((r) => r.group === g), m)))}`).join('; '),
+          chart: only !== null
+            ? { type: 'constant', text: `all ${values.length} runs: ${short(only)}${withValue > 1 ? `, in each of the ${withValue} combinations` : ''}` }
+            : { type: 'box', label: m, groups: groups.map(label), points: ok.flatMap((r) => { const v = r.row.numberOrNull(m); return v === null ? [] : [{ g: label(r.group), v }]; }) },
+        };
+      }),
+      tables: [mediansTable(ok, groups, metrics, matrix, label)],
     });
   }
   const gpu = gpuSweepSection(dir, header, matrix, ok, groups);
   if (gpu !== null) sections.push(gpu);
-  return { kind: 'ksim sweep', title: scenario === '' ? `${runs.length} runs` : `${scenario}: ${runs.length} runs`, sections };
+  const about = sweepAbout(dir, scenario, [...new Set(runs.map((r) => r.seed))], matrix);
+  return { kind: 'ksim sweep', title: scenario === '' ? `${runs.length} runs` : `${scenario}: ${runs.length} runs`, about, sections };
 }
 
 function numbers(runs: readonly SweepRun[], metric: string): number[] {
@@ -124,13 +137,13 @@ function failedTable(runs: readonly SweepRun[], idColumn: string): Table[] {
   return [{ caption: `Runs without status ${OK}`, columns: [idColumn, 'seed', 'status'], rows: failed.map((r) => [r.id, r.seed, r.status]) }];
 }
 
-function mediansTable(ok: readonly SweepRun[], groups: readonly string[], metrics: readonly string[], matrix: readonly string[]): Table {
+function mediansTable(ok: readonly SweepRun[], groups: readonly string[], metrics: readonly string[], matrix: readonly string[], label: (g: string) => string): Table {
   return {
     caption: `Medians per ${matrix.join(', ')}`,
     columns: ['matrix values', 'runs', ...metrics],
     rows: groups.map((g) => {
       const rs = ok.filter((r) => r.group === g);
-      return [g, String(rs.length), ...metrics.map((m) => short(median(numbers(rs, m))))];
+      return [label(g), String(rs.length), ...metrics.map((m) => short(median(numbers(rs, m))))];
     }),
   };
 }
