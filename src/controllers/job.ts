@@ -396,10 +396,9 @@ export class JobController {
     // Upstream activePodsForRemoval: an Indexed Job's pods of an index out of range (or none) and
     // all but one of each index first (appendDuplicatedIndexPodsForRemoval), then, as for
     // NonIndexed, newest first (upstream's ActivePods ordering) until `want` are left.
-    const live = active.filter((x) => !x.terminating);
-    const rm = st.indexed ? duplicatedIndexPods(live, completions ?? 0) : [];
+    const rm = st.indexed ? duplicatedIndexPods(active.filter((x) => !x.terminating), completions ?? 0) : [];
     if (active.length - rm.length > want) {
-      const rest = live.filter((p) => !rm.includes(p)).sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
+      const rest = active.filter((p) => !p.terminating && !rm.includes(p)).sort((a, b) => creationTimeUs(b) - creationTimeUs(a) || (a.key < b.key ? -1 : 1));
       rm.push(...rest.slice(0, active.length - rm.length - want));
     }
     if (active.length > want || rm.length > 0) {
