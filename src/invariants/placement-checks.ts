@@ -25,7 +25,9 @@
 //    constraints): they depend on Services/controllers and the profile's args;
 //  - a spread constraint with a null labelSelector and matchLabelKeys the pod has (upstream's
 //    mergeLabelSetWithSelector on labels.Nothing() is a corner whose v1.36 behaviour differs
-//    between the scheduler-side and API-server-side merges); the pod's spread check is skipped;
+//    between the scheduler-side and API-server-side merges); the pod's spread check is skipped.
+//    Scenario files cannot hold one (the v1.36 API server refuses it: workload/manifests.ts
+//    readLabelKeys); a library caller's hand-built pod can;
 //  - NodeAffinity's addedAffinity args, NodeUnschedulable, NodePorts, NodeName: not checked here;
 //  - pods whose affinity terms or spread selectors do not compile (upstream refuses them in
 //    PreFilter; the scheduler cannot place them, so there is nothing to re-check).
