@@ -17,6 +17,28 @@ function ksim(args: readonly string[], cwd = REPO_ROOT) {
   return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd, encoding: 'utf8' });
 }
 
+/** Writes `plugin.js` (`plugin`) and a two-minute scenario `name` in `dir` whose one profile
+ * (`profile`, the lines after "- ") comes from that plugin module, with one pod. */
+function writePluginScenario(dir: string, name: string, plugin: string, profile: string): void {
+  writeFileSync(join(dir, 'plugin.js'), plugin);
+  writeFileSync(join(dir, name), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster: { nodePools: [{ name: p, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }] }
+scheduler:
+  pluginModules: [plugin.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - ${profile}
+workload:
+  - name: w
+    at: 0s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p0 }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
+`);
+}
+
 const DIR = tempDir('ksim-sweep-');
 /** 3 seeds × 2 pool sizes of the quickstart, 6 simulated minutes each. */
 const SWEEP = ['sweep', 'scenarios/quickstart.yaml', '--seeds', '1-3', '--matrix', 'cluster.nodePools[0].count=4,6', '--set', 'duration=6m', '-q'];
@@ -106,31 +128,16 @@ test('merge refuses an incomplete set of shards, naming the runs missing', () =>
 
 test('a run that throws and a worker that dies are reported; every other run completes', () => {
   const dir = tempDir('ksim-sweep-crash-');
-  writeFileSync(join(dir, 'plugin.js'), `import { existsSync, writeFileSync } from 'node:fs';
+  writePluginScenario(dir, 'probe.yaml', `import { existsSync, writeFileSync } from 'node:fs';
 // mode ok: scores 0; throw: its Score throws; crash: kills its worker thread; crash-once: the first time only.
 export const plugins = { Probe: (args) => {
   if (args.mode === 'crash') process.exit(7);
   if (args.mode === 'crash-once' && !existsSync(args.marker)) { writeFileSync(args.marker, ''); process.exit(7); }
   return { name: 'Probe', score: () => { if (args.mode === 'throw') throw new Error('Probe asked to throw'); return 0; } };
 } };
-`);
-  writeFileSync(join(dir, 'probe.yaml'), `apiVersion: ksim/v1alpha1
-kind: Scenario
-duration: 2m
-cluster: { nodePools: [{ name: p, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }] }
-scheduler:
-  pluginModules: [plugin.js]
-  config:
-    apiVersion: kubescheduler.config.k8s.io/v1
-    kind: KubeSchedulerConfiguration
-    profiles:
-      - plugins: { score: { enabled: [{ name: Probe }] } }
-        pluginConfig: [{ name: Probe, args: { mode: ok, marker: ${JSON.stringify(join(dir, 'crashed-once'))} } }]
-workload:
-  - name: w
-    at: 0s
-    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p0 }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
-`);
+`,
+    `plugins: { score: { enabled: [{ name: Probe }] } }
+        pluginConfig: [{ name: Probe, args: { mode: ok, marker: ${JSON.stringify(join(dir, 'crashed-once'))} } }]`);
   const out = join(dir, 'out');
   const r = ksim(['sweep', 'probe.yaml', '--seeds', '1-2', '--matrix', 'scheduler.config.profiles[0].pluginConfig[0].args.mode=ok,throw,crash,crash-once', '--workers', '2', '-q', '-o', out], dir);
   assert.equal(r.status, 1, r.stderr);
@@ -419,23 +426,7 @@ test('a --matrix value the scheduler configuration refuses (a plugin arg) exits 
 
 test('a scheduler configuration naming a plugin no plugin module exports exits 2 before any run, with ksim run\'s message, nothing written (before, every run failed, exit 1)', () => {
   const dir = tempDir('ksim-sweep-module-typo-');
-  writeFileSync(join(dir, 'plugin.js'), `export const plugins = { PreferLabel: () => ({ name: 'PreferLabel', score: () => 0 }), OnlyFilter: () => ({ name: 'OnlyFilter', filter: () => null }) };\n`);
-  writeFileSync(join(dir, 'typo.yaml'), `apiVersion: ksim/v1alpha1
-kind: Scenario
-duration: 2m
-cluster: { nodePools: [{ name: p, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }] }
-scheduler:
-  pluginModules: [plugin.js]
-  config:
-    apiVersion: kubescheduler.config.k8s.io/v1
-    kind: KubeSchedulerConfiguration
-    profiles:
-      - plugins: { multiPoint: { enabled: [{ name: PreferLabl }] } }
-workload:
-  - name: w
-    at: 0s
-    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p0 }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
-`);
+  writePluginScenario(dir, 'typo.yaml', `export const plugins = { PreferLabel: () => ({ name: 'PreferLabel', score: () => 0 }), OnlyFilter: () => ({ name: 'OnlyFilter', filter: () => null }) };\n`, 'plugins: { multiPoint: { enabled: [{ name: PreferLabl }] } }');
   const out = join(dir, 'out');
   const run = ksim(['run', 'typo.yaml', '-q', '-o', join(dir, 'single')], dir);
   assert.equal(run.status, 2, run.stderr);

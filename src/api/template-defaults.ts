@@ -8,7 +8,7 @@
 // ReplicaSets', deploymentutil.EqualIgnoreHash), so re-applying an unchanged chart over a
 // running cluster never rolls anything out; ksim compares templates as written, so it compares
 // them through this.
-import { isObject, setOwn } from './values.js';
+import { canonicalJson, isObject, setOwn } from './values.js';
 import { milliValue, parseQuantity } from './quantity.js';
 
 type Obj = Record<string, unknown>;
@@ -16,13 +16,33 @@ type Obj = Record<string, unknown>;
 /** A deep copy of a pod template with upstream's defaults filled in, null fields and empty
  * objects and lists dropped (Go reads them as unset), quantities in one spelling ("1000m", "1"
  * and 1 are one CPU) and the deprecated `serviceAccount` folded into `serviceAccountName` (the
- * API server writes both). For comparing templates, not for running them. */
-export function comparableTemplate(template: unknown): unknown {
+ * API server writes both). For comparing templates, not for running them. `ignore`: metadata
+ * labels and annotations left out (the controller's pod-template-hash, ksim's own
+ * ksim.io/workload), a map emptied by it dropped with the other empty ones. */
+export function comparableTemplate(template: unknown, ignore: TemplateKeysIgnored = {}): unknown {
   const t = copyDefined(template);
   if (!isObject(t)) return t;
+  const md = t['metadata'];
+  if (isObject(md)) {
+    for (const [field, keys] of [['labels', ignore.labels], ['annotations', ignore.annotations]] as const) {
+      const m = md[field];
+      if (isObject(m) && keys !== undefined) for (const k of keys) delete m[k];
+    }
+  }
   const spec = t['spec'];
   if (isObject(spec)) defaultPodSpec(spec);
   return dropEmpty(t);
+}
+
+/** Metadata keys comparableTemplate leaves out. */
+export interface TemplateKeysIgnored {
+  readonly labels?: readonly string[];
+  readonly annotations?: readonly string[];
+}
+
+/** comparableTemplate's canonical JSON: equal for two templates the API server stores alike. */
+export function templateKey(template: unknown, ignore: TemplateKeysIgnored = {}): string {
+  return canonicalJson(comparableTemplate(template, ignore));
 }
 
 function defaultPodSpec(spec: Obj): void {

@@ -37,8 +37,7 @@ import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, t
 type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { podTemplateHash } from './names.js';
-import { canonicalJson } from '../api/values.js';
-import { comparableTemplate } from '../api/template-defaults.js';
+import { templateKey } from '../api/template-defaults.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 /** Upstream deploymentutil DesiredReplicasAnnotation / MaxReplicasAnnotation. */
@@ -565,28 +564,23 @@ export function newReplicaSetObject(d: WorkloadObject, spec: DeploymentSpec, has
  * one of a snapshot's old ReplicaSets: upstream getNewReplicaSet scales it up again, no new
  * ReplicaSet). */
 export function findNewReplicaSet(rss: readonly ReplicaSetObject[], template: PodTemplateSpec): ReplicaSetObject | undefined {
-  const want = canonicalJson(withoutHash(template));
-  return rss.find((rs) => canonicalJson(withoutHash(rs.spec?.template ?? {})) === want);
+  const want = hashlessKey(template);
+  return rss.find((rs) => hashlessKey(rs.spec?.template ?? {}) === want);
 }
 
 /** Upstream EqualIgnoreHash: two pod templates equal but for the pod-template-hash label (and
  * ksim.io/workload). */
 export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+  return hashlessKey(a) === hashlessKey(b);
 }
 
 /** A template without the pod-template-hash label, as the API server stores it (defaults filled
  * in, empty and null fields dropped: comparableTemplate), so that a snapshot's ReplicaSet, whose
  * template a dump shows defaulted, equals the same template written without them; without
- * ksim.io/workload (emptied annotations are dropped by comparableTemplate). */
-function withoutHash(t: PodTemplateSpec): unknown {
-  const labels = { ...(t.metadata?.labels ?? {}) };
-  delete labels[POD_TEMPLATE_HASH];
-  // kubectl prints a template's unset creationTimestamp as null: the same as none.
-  const { labels: _dropped, annotations: a, creationTimestamp, ...rest } = t.metadata ?? {};
-  const annotations = { ...(a ?? {}) };
-  delete annotations[WORKLOAD_ANNOTATION];
-  const md = { ...(creationTimestamp === null || creationTimestamp === undefined ? rest : { ...rest, creationTimestamp }), annotations };
-  const metadata = Object.keys(labels).length > 0 ? { ...md, labels } : md;
-  return comparableTemplate({ ...t, metadata: Object.keys(metadata).length > 0 ? metadata : undefined });
+ * ksim.io/workload: its canonical JSON (templateKey). */
+function hashlessKey(t: PodTemplateSpec): string {
+  // kubectl prints a template's unset creationTimestamp as null: comparableTemplate drops nulls.
+  return templateKey(t, TEMPLATE_KEYS_IGNORED);
 }
+
+const TEMPLATE_KEYS_IGNORED = { labels: [POD_TEMPLATE_HASH], annotations: [WORKLOAD_ANNOTATION] };

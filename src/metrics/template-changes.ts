@@ -5,8 +5,8 @@
 // warning per object. OnDelete is left out: upstream does not roll it out either, and ksim's
 // pods created after the change (replacements, scale-ups, new nodes) take the new template, as
 // upstream's do.
-import { canonicalJson } from '../api/values.js';
-import { comparableTemplate } from '../api/template-defaults.js';
+import { templateKey } from '../api/template-defaults.js';
+import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { toSeconds } from '../engine/time.js';
@@ -49,10 +49,7 @@ export class TemplateChanges {
  * server stores it (comparableTemplate: a snapshot's template shows the defaults a re-applied
  * manifest leaves out). */
 function userTemplate(t: unknown): string {
-  const tt = (t ?? {}) as { metadata?: { annotations?: Record<string, string> } };
-  const annotations = { ...tt.metadata?.annotations };
-  delete annotations['ksim.io/workload'];
-  return canonicalJson(comparableTemplate({ ...tt, metadata: { ...tt.metadata, annotations } }));
+  return templateKey(t ?? {}, { annotations: [WORKLOAD_ANNOTATION] });
 }
 
 function updateStrategyType(o: WorkloadObject): string {

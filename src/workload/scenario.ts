@@ -28,8 +28,8 @@ import { changedImmutableJobField, CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstC
 import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isCustomResource, isSkippedKind, SkipTally } from './skipped-kinds.js';
-import { canonicalJson, isObject, merged } from '../api/values.js';
-import { comparableTemplate } from '../api/template-defaults.js';
+import { isObject, merged } from '../api/values.js';
+import { templateKey } from '../api/template-defaults.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -807,21 +807,17 @@ interface EarlierTemplate {
  * as the controllers compare them: one entry writing the defaults out and the next leaving them
  * is the same template. `earlier` is in the entries' order. */
 function keepWorkloadOfEarlierTemplate(nt: PodTemplateSpec, earlier: EarlierTemplate[]): void {
-  const key = templateKey(nt);
+  const key = templateKey(nt, WITHOUT_WORKLOAD);
   for (const e of earlier) {
-    if ((e.key ??= templateKey(e.template)) !== key) continue;
+    if ((e.key ??= templateKey(e.template, WITHOUT_WORKLOAD)) !== key) continue;
     const first = e.template.metadata?.annotations?.['ksim.io/workload'];
     if (first !== undefined) nt.metadata!.annotations!['ksim.io/workload'] = first;
     return;
   }
 }
 
-/** A pod template as the controllers compare it, without ksim's own ksim.io/workload. */
-function templateKey(t: PodTemplateSpec): string {
-  const annotations = { ...t.metadata?.annotations };
-  delete annotations['ksim.io/workload'];
-  return canonicalJson(comparableTemplate({ ...t, metadata: { ...t.metadata, annotations } }));
-}
+/** Templates compared as the controllers compare them, without ksim's own ksim.io/workload. */
+const WITHOUT_WORKLOAD = { annotations: ['ksim.io/workload'] };
 
 /** The pod template of a workload kind (a CronJob's is in its jobTemplate), or undefined. */
 function podTemplateOf(m: WorkloadManifest): PodTemplateSpec | undefined {
