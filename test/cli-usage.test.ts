@@ -66,6 +66,9 @@ const USAGE_ERRORS: [args: string[], stderr: string][] = [
   [['merge', 'a', 'b', '-o', 'x', '--seed', '5'], 'ksim: Unknown argument: seed\n'],
   [['report', 'DIR', '--at', '5m'], 'ksim: Unknown argument: at\n'],
   [['sweep', 's.yaml', '--seeds', '1', '--seed', '4', '-o', 'x'], 'ksim: Unknown argument: seed (--seed: did you mean --seeds?)\n'],
+  // Without --seeds, yargs says first that it is missing: the hint comes with that.
+  [['sweep', 's.yaml', '--seed', '4', '-o', 'x'], 'ksim: Missing required argument: seeds (--seed: did you mean --seeds?)\n'],
+  [['sweep', 's.yaml', '-o', 'x'], 'ksim: Missing required argument: seeds\n'],
   // (yargs also lists the camel-case spelling, failOf: one option typed, one named.)
   [['compare', 'a', 'b', '--fail-of', 'x'], 'ksim: Unknown argument: fail-of (--fail-of: did you mean --fail-on?)\n'],
   [['capacity', 'x', '--nodes-fr', 'a', '--sead', '1'], 'ksim: Unknown arguments: nodes-fr, sead (--nodes-fr: did you mean --nodes-for?; --sead: did you mean --seed?)\n'],

@@ -163,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
         const missing = err?.name === 'YError' ? /^Not enough arguments following: (.+)$/.exec(err.message) : null;
         if (missing !== null) throw new UsageError(`--${missing[1]}: expected a value after it, got none`);
         if (err) throw err;
-        throw new UsageError(withSuggestions(msg, optionsInHelp(command)));
+        throw new UsageError(withSuggestions(msg, optionsInHelp(command), args));
       })
       .parseAsync();
     return EXIT_OK;
@@ -247,7 +247,19 @@ export function helpAsFlag(argv: readonly string[]): string[] {
 /** Adds "did you mean --x?" to yargs' "Unknown argument(s): a, b" message, the options offered
  * being `options` (the failing command's), never the one typed. yargs also lists a dashed
  * unknown's camel-case spelling (`fail-of, failOf`): the user typed one, so one is named. */
-export function withSuggestions(msg: string, options: readonly string[]): string {
+export function withSuggestions(msg: string, options: readonly string[], argv: readonly string[] = []): string {
+  const required = /^Missing required arguments?: (.*)$/.exec(msg);
+  // yargs reports a missing required option before an unknown one: `sweep --seed 4` (for
+  // --seeds) would say only that seeds is missing, not why.
+  if (required !== null) {
+    const missing = (required[1] as string).split(', ');
+    const typed = argv.filter((a) => /^--[^-=]/.test(a)).map((a) => a.slice(2).split('=')[0] as string).filter((a) => a.length > 1 && !options.includes(a));
+    const hints = typed.flatMap((arg) => {
+      const near = closest(arg, missing);
+      return near === null ? [] : [`--${arg}: did you mean --${near}?`];
+    });
+    return hints.length === 0 ? msg : `${msg} (${hints.join('; ')})`;
+  }
   const m = /^Unknown arguments?: (.*)$/.exec(msg);
   if (m === null) return msg;
   const typed = (m[1] as string).split(', ');

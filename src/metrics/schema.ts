@@ -209,7 +209,7 @@ const NODES: readonly Column[] = [
   str('pool', 'its node pool (empty for explicit nodes)'),
   str('zone', 'its zone (label topology.kubernetes.io/zone)'),
   bool('ready', 'Ready at the end'),
-  int('pods', 'count', 'pods bound to it at the end'),
+  int('pods', 'count', 'pods bound to it and not finished at the end'),
   int('cpu_requested_milli', 'millicores', 'Σ CPU requests of its pods'),
   int('cpu_allocatable_milli', 'millicores', 'allocatable CPU'),
   int('memory_requested_bytes', 'bytes', 'Σ memory requests of its pods'),
