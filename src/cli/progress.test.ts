@@ -145,3 +145,25 @@ test('a sweep reporter prints its own status text', () => {
   r.update({ total: 10, done: 2, failed: 0, resumed: 0 });
   assert.deepEqual(lines, ['ksim sweep quickstart 2/10 runs 20.0% | 0 failed | 2.0 runs/s | ETA 4s\n']);
 });
+
+test('the live line keeps the shortest cut of a long name it has shown: the name does not jitter as the clock and ETA change width', () => {
+  const writes: string[] = [];
+  let now = 0;
+  const label = 'production-multi-zone-recovery-drill-with-a-long-name';
+  const texts = ['2s/24h00m 0.0% | ETA ?', '4m17s/24h00m 0.3% | ETA 1m30s', '1h05m/24h00m 4.5% | ETA 25m13s', '10h13m/24h00m 42.6% | ETA 4s'];
+  let i = 0;
+  const r = new ProgressReporter<number>({ mode: 'live', write: (s) => writes.push(s), nowMs: () => now, label, columns: 80, format: () => texts[i] as string });
+  for (i = 0; i < texts.length; i++) {
+    now += 1000;
+    r.update(0);
+  }
+  const lines = writes.map((w) => w.replace(/^\r/, '').replace(/\x1b\[K$/, ''));
+  // Before: the name kept 50 characters, then 45, 44 and 46: the cut moved with the clock and the ETA.
+  assert.deepEqual(lines, [
+    'ksim production-multi-zone-recovery-drill-with-a-long-n… 2s/24h00m 0.0% | ETA ?',
+    'ksim production-multi-zone-recovery-drill-with-a… 4m17s/24h00m 0.3% | ETA 1m30s',
+    'ksim production-multi-zone-recovery-drill-with-… 1h05m/24h00m 4.5% | ETA 25m13s',
+    'ksim production-multi-zone-recovery-drill-with-… 10h13m/24h00m 42.6% | ETA 4s',
+  ]);
+  assert.ok(lines.every((l) => l.length <= 79), lines.join('\n'));
+});

@@ -115,18 +115,31 @@ export interface ProgressOptions<S = ProgressSnapshot> {
  * an 80-column terminal; then `label` (the run's name, after "ksim ") is shortened with "…"; a
  * text still too long is cut at the width. */
 export function fitLine(text: string, width: number, label = ''): string {
-  if (text.length <= width) return text;
+  return fitLineKeeping(text, width, label, Number.POSITIVE_INFINITY).line;
+}
+
+/** fitLine, the label kept to at most `keepAtMost` characters (then "…"); also how many it kept
+ * (the label's length when whole). The live line passes the fewest it has shown: the label's
+ * cut would otherwise move with the clock's and ETA's widths, a jitter at each update. */
+function fitLineKeeping(text: string, width: number, label: string, keepAtMost: number): { line: string; keep: number } {
+  const prefix = `ksim ${label} `;
+  const cutLabel = (fitted: string, keep: number) => `ksim ${label.slice(0, keep)}… ${fitted.slice(prefix.length)}`;
+  if (text.length <= width && !(keepAtMost < label.length && text.startsWith(prefix))) return { line: text, keep: label.length };
   const segments = text.split(' | ');
   const rate = segments.findIndex((s, i) => i > 0 && i < segments.length - 1 && (s.endsWith('/s') || s.endsWith(' s/run')));
   if (rate > 0) segments.splice(rate, 1);
   while (segments.join(' | ').length > width && segments.length > 2) segments.splice(1, 1);
   let fitted = segments.join(' | ');
-  const prefix = `ksim ${label} `;
-  if (fitted.length > width && label.length > 1 && fitted.startsWith(prefix)) {
-    const keep = Math.max(1, label.length - (fitted.length - width) - 1);
-    if (keep + 1 < label.length) fitted = `ksim ${label.slice(0, keep)}… ${fitted.slice(prefix.length)}`;
+  let keep = label.length;
+  if (label.length > 1 && fitted.startsWith(prefix) && (fitted.length > width || keepAtMost < label.length)) {
+    const need = fitted.length > width ? Math.max(1, label.length - (fitted.length - width) - 1) : label.length;
+    const k = Math.min(need, keepAtMost);
+    if (k + 1 < label.length) {
+      fitted = cutLabel(fitted, k);
+      keep = k;
+    }
   }
-  return fitted.length > width ? fitted.slice(0, width) : fitted;
+  return { line: fitted.length > width ? fitted.slice(0, width) : fitted, keep };
 }
 
 /** How far back the ETA's pace looks (ProgressReporter keeps its shown snapshots this long). */
@@ -138,6 +151,8 @@ export class ProgressReporter<S = ProgressSnapshot> {
   private readonly shownSnaps: { snap: S; elapsedMs: number }[] = [];
   private lastMs = Number.NEGATIVE_INFINITY;
   private shown = false;
+  /** The fewest characters of the label the live line has shown (it never shows more again). */
+  private labelKept = Number.POSITIVE_INFINITY;
 
   constructor(private readonly opts: ProgressOptions<S>) {
     this.startMs = opts.nowMs();
@@ -168,7 +183,9 @@ export class ProgressReporter<S = ProgressSnapshot> {
     const columns = this.opts.columns !== undefined && this.opts.columns > 0 ? this.opts.columns : 80;
     const width = Math.max(20, columns - 1);
     // \r back to column 0, the text, then erase what a longer earlier line left to the right.
-    this.opts.write(`\r${fitLine(text, width, this.opts.label)}\x1b[K`);
+    const fitted = fitLineKeeping(text, width, this.opts.label, this.labelKept);
+    this.labelKept = Math.min(this.labelKept, fitted.keep);
+    this.opts.write(`\r${fitted.line}\x1b[K`);
     this.shown = true;
   }
 
