@@ -17,6 +17,7 @@ import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapsh
 import type { PreparedRun } from '../run/run-scenario.js';
 import { toSeconds } from '../engine/time.js';
 import { inputFilesOf } from '../workload/scenario-inputs.js';
+import { stdoutColumns, wrapForTerminal } from './wrap.js';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -150,7 +151,7 @@ async function runCommandHeard(args: RunArgs, out: (s: string) => void, err: (s:
   }
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.tables[0]?.rows[0] ?? {}));
   const totalMs = performance.now() - startedMs; // ksim-allow-clock: printed only
-  out(`\nWrote ${written.join(', ')} to ${dir}/ in ${wallTimeText(totalMs, loadMs, wallMs)}.\n`);
+  out(`\n${wrapForTerminal(`Wrote ${written.join(', ')} to ${dir}/ in ${wallTimeText(totalMs, loadMs, wallMs)}.`, stdoutColumns())}\n`);
 }
 
 /** "17.40 s of wall time (11.10 s loading, 6.30 s simulating and writing)": the whole command,
