@@ -223,7 +223,7 @@ const WORKLOADS: readonly Column[] = [
   str('namespace', "the workload's namespace"),
   str('name', "the workload's name"),
   int('desired', 'count', 'spec.replicas at the end'),
-  int('ready', 'count', 'pods available at the end'),
+  int('ready', 'count', "pods available at the end: Ready for the workload's minReadySeconds"),
   ratio('available_min_ratio', 'lowest min(available, target) / target'),
   sec('unavailable_s', 'total time with available < target'),
 ];

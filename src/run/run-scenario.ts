@@ -478,6 +478,7 @@ function finishRun(parts: RunParts): RunResult {
     clients: scenario.controlPlane.clients,
     apiQueueDepth: api.inFlight,
     refusedCreates: metrics.refusedByNamespace,
+    warming: availability.warming,
   });
   const typedSummary: TypedRow = {
     scenario: scenario.name,
