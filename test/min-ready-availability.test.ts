@@ -9,7 +9,8 @@ import { parseScenario } from '../src/index.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import type { Row } from '../src/metrics/collector.js';
 
-const scenario = (minReadySeconds: number, duration = '10m', faults = 'faults:\n  - nodeDown: { nodes: [n-0], at: 100s }\n') => `
+/** `tail`: what follows the Deployment's workload entry (more entries, or the faults). */
+const scenario = (minReadySeconds: number, duration = '10m', tail = 'faults:\n  - nodeDown: { nodes: [n-0], at: 100s }\n') => `
 apiVersion: ksim/v1alpha1
 kind: Scenario
 metadata: { name: min-ready }
@@ -39,7 +40,7 @@ workload:
           metadata: { labels: { app: web } }
           spec:
             containers: [{ name: web, image: nginx, resources: { requests: { cpu: "1", memory: 1Gi } } }]
-${faults}`;
+${tail}`;
 
 function table(tables: readonly { file: string; rows: readonly Row[] }[], file: string): readonly Row[] {
   const t = tables.find((x) => x.file === file);
@@ -69,4 +70,41 @@ test('a run that ends while its pods wait for minReadySeconds: none available, a
   const later = runScenario(parseScenario(scenario(30, '40s', ''), 'min-ready-40s.yaml'));
   assert.deepEqual(table(later.tables, 'workloads.csv').map((w) => [w['desired'], w['ready'], w['available_min_ratio'], w['unavailable_s']]), [[3, 3, '1', '0']]);
   assert.equal(later.summary['replicas_ready_end'], 3);
+});
+
+test('timeseries.csv pods_available (and per pool) counts a pod once Ready for its owner\'s minReadySeconds: a DaemonSet\'s 10 s, a Deployment\'s 30 s, a Job\'s pod at once', () => {
+  // Every pod Running at about 1 s: the Job's available then, the DaemonSet's two at about 11 s,
+  // the Deployment's three at about 31 s. Before, every sample from 5 s read 6.
+  const yaml = scenario(30, '60s', `  - name: agent
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: { name: agent }
+      spec:
+        minReadySeconds: 10
+        selector: { matchLabels: { app: agent } }
+        template:
+          metadata: { labels: { app: agent } }
+          spec:
+            containers: [{ name: agent, image: agent, resources: { requests: { cpu: 100m, memory: 100Mi } } }]
+  - name: batch
+    at: 0s
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: batch }
+      spec:
+        template:
+          spec:
+            restartPolicy: Never
+            containers: [{ name: b, image: busybox, resources: { requests: { cpu: 100m, memory: 100Mi } } }]
+`)
+    .replace('count: 3,', 'count: 2,')
+    .replace('duration: 60s', 'duration: 60s\nmetrics: { sampleInterval: 5s, groupBy: pool }');
+  const r = runScenario(parseScenario(yaml, 'min-ready-timeseries.yaml'));
+  const ts = table(r.tables, 'timeseries.csv');
+  assert.deepEqual(ts.map((row) => row['pods_running']), [0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]);
+  assert.deepEqual(ts.map((row) => row['pods_available']), [0, 1, 1, 3, 3, 3, 3, 6, 6, 6, 6, 6, 6]);
+  assert.deepEqual(ts.map((row) => row['pool=n:pods_available']), [0, 1, 1, 3, 3, 3, 3, 6, 6, 6, 6, 6, 6]);
 });
