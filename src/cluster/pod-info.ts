@@ -427,9 +427,11 @@ export function isPodReady(p: PodInfo): boolean {
   return p.phase === 'Running' && p.past?.notReady !== true;
 }
 
-/** Available as the workload controllers and ksim's availability metrics count it: Ready
- * (isPodReady), not being deleted, and on a node that is Ready — the node lifecycle controller
- * marks the pods of a NotReady node not Ready (upstream MarkPodsNotReady). */
+/** Available as the workload controllers and ksim's availability metrics count it, before the
+ * owner's minReadySeconds (isPodAvailableAt, availableFromUs; the metrics' AvailabilityTracker
+ * in src/faults/availability.ts): Ready (isPodReady), not being deleted, and on a node that is
+ * Ready — the node lifecycle controller marks the pods of a NotReady node not Ready (upstream
+ * MarkPodsNotReady). */
 export function isPodAvailable(p: PodInfo, nodes: ReadonlyMap<string, { readonly ready: boolean }>): boolean {
   return isPodReady(p) && !p.deleted && !p.terminating && p.nodeName !== null && nodes.get(p.nodeName)?.ready === true;
 }

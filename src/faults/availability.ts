@@ -6,9 +6,19 @@
 //   a pod belongs to the workload at the top of its controller chain (Pod → ReplicaSet →
 //   Deployment). DaemonSets, Jobs and bare pods are not workloads here.
 // - desired: the workload's spec.replicas (current value).
-// - A pod is available when it is Running, not deleted, and its node is Ready. ksim has no
-//   readiness probes; a node that goes NotReady makes its pods unavailable at once, as upstream's
+// - A pod is Ready when it is Running, not deleted, and its node is Ready. ksim has no
+//   readiness probes; a node that goes NotReady makes its pods not Ready at once, as upstream's
 //   node lifecycle controller marks their Ready condition false (MarkPodsNotReady).
+// - A pod is available once it has been Ready for its workload's spec.minReadySeconds (0 when
+//   unset: available as soon as Ready), counted from when it turned Ready (started Running, or
+//   its node turned Ready again): upstream podutil.IsPodAvailable (pkg/api/v1/pod/util.go), which
+//   the ReplicaSet, StatefulSet and DaemonSet controllers count their availableReplicas /
+//   numberAvailable with. A Deployment's pods count with the Deployment's minReadySeconds (its
+//   controller copies it to its ReplicaSets: upstream deployment/sync.go getNewReplicaSet). A pod
+//   Ready but not yet available is "warming": one engine event wakes the tracker when its time
+//   comes (readyAt + minReadySeconds), so nothing scans pods; with minReadySeconds 0 nothing of
+//   this runs. DaemonSet pods are warmed too (timeseries.csv's pods_available counts them),
+//   though a DaemonSet is no workload here.
 // - target (the desired count in force): what the workload is held to. New replicas cannot be
 //   available the moment spec.replicas rises (they must be created, scheduled and started), so a
 //   scale-up raises the target only when the workload first has the new count available; a
@@ -20,7 +30,7 @@
 // - The workload is short while available < target. available_min_ratio = the lowest
 //   min(available, target) / target over the time target > 0 (empty if target never was > 0);
 //   unavailable_s = total time short.
-import { isPodAvailable, type PodInfo } from '../cluster/pod-info.js';
+import { availableFromUs, isPodAvailable, minReadyUsOf, type PodInfo } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Simulation } from '../engine/simulation.js';
@@ -37,6 +47,8 @@ export interface WorkloadState {
   readonly name: string;
   desired: number;
   available: number;
+  /** spec.minReadySeconds in µs (minReadyUsOf; 0 when unset). */
+  minReadyUs: number;
   /** The desired count in force (see the module comment). */
   target: number;
   /** Whether target has ever been > 0 (the ratio columns are empty otherwise). */
@@ -56,6 +68,12 @@ export class AvailabilityTracker {
   /** ReplicaSet key → its workload key (itself or its Deployment's). */
   private readonly rsOwner = new Map<string, string>();
   listener: AvailabilityListener | null = null;
+  /** Pods Ready but not Ready for their owner's minReadySeconds yet, with when they become
+   * available (a wake is scheduled then); empty without minReadySeconds. A pod leaves when it is
+   * counted available or stops being Ready. */
+  readonly warming = new Map<PodInfo, number>();
+  /** DaemonSet key → its minReadySeconds in µs, only those > 0. */
+  private readonly daemonSetMinReady = new Map<string, number>();
 
   constructor(private readonly sim: Simulation, private readonly cluster: ClusterState) {}
 
@@ -75,6 +93,7 @@ export class AvailabilityTracker {
     objectAdded: (o) => this.objectChanged(o),
     objectUpdated: (o) => this.objectChanged(o),
     objectDeleted: (o) => {
+      if (o.kind === 'DaemonSet') this.daemonSetMinReady.delete(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
       const w = this.workloads.get(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
       if (w !== undefined) this.setDesired(w, 0);
     },
@@ -100,6 +119,10 @@ export class AvailabilityTracker {
   }
 
   private objectChanged(o: WorkloadObject): void {
+    if (o.kind === 'DaemonSet') {
+      this.daemonSetChanged(o);
+      return;
+    }
     if (!KINDS.has(o.kind)) return;
     const key = objectKey(o.kind, o.metadata.namespace, o.metadata.name);
     if (o.kind === 'ReplicaSet') {
@@ -110,34 +133,94 @@ export class AvailabilityTracker {
       }
     }
     const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+    const minReadyUs = minReadyUsOf(o.spec);
     let w = this.workloads.get(key);
     if (w === undefined) {
-      w = { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, desired: replicas, available: 0, target: 0, counted: false, shortSinceUs: -1, unavailableUs: 0, minRatio: 1 };
+      w = { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, desired: replicas, available: 0, minReadyUs, target: 0, counted: false, shortSinceUs: -1, unavailableUs: 0, minRatio: 1 };
       this.workloads.set(key, w);
+    } else if (w.minReadyUs !== minReadyUs) {
+      // A changed minReadySeconds (rare): its pods' availability is worked out again.
+      w.minReadyUs = minReadyUs;
+      const ws = w;
+      this.recount((p) => this.workloadOf(p) === ws);
     }
     this.setDesired(w, replicas);
   }
 
-  private reeval(p: PodInfo): void {
+  private daemonSetChanged(o: WorkloadObject): void {
+    const key = objectKey(o.kind, o.metadata.namespace, o.metadata.name);
+    const minReadyUs = minReadyUsOf(o.spec);
+    if (minReadyUs === (this.daemonSetMinReady.get(key) ?? 0)) return;
+    if (minReadyUs > 0) this.daemonSetMinReady.set(key, minReadyUs);
+    else this.daemonSetMinReady.delete(key);
+    this.recount((p) => p.ownerKind === 'DaemonSet' && p.ownerObjectKey === key);
+  }
+
+  /** Works the availability of the pods `match` selects out again (a minReadySeconds changed). */
+  private recount(match: (p: PodInfo) => boolean): void {
+    for (const p of this.cluster.pods.values()) if (match(p)) this.reeval(p, true);
+  }
+
+  /** The minReadySeconds (µs) pod `p` is counted available with: its workload's `w`, or its
+   * DaemonSet's; 0 for other pods (a Job has none). */
+  private minReadyUsFor(p: PodInfo, w: WorkloadState | null): number {
+    if (w !== null) return w.minReadyUs;
+    if (this.daemonSetMinReady.size === 0 || p.ownerKind !== 'DaemonSet') return 0;
+    return this.daemonSetMinReady.get(p.ownerObjectKey) ?? 0;
+  }
+
+  /** `recount`: its owner's minReadySeconds changed, so a pod counted available is checked
+   * again (otherwise one stays available while it stays Ready). */
+  private reeval(p: PodInfo, recount = false): void {
     // A pod without an owner belongs to no workload (workloadOf), so it is never counted: no
     // node lookup for the bare pods of a trace.
     if (p.ownerName === '') return;
     // On its books too (those of p.nodeName: a pod is only ever on its own node's).
-    const avail = isPodAvailable(p, this.cluster.nodeByName) && p.onBooks;
+    const ready = isPodAvailable(p, this.cluster.nodeByName) && p.onBooks;
     // The workload it counts as available for, kept on the pod (a map keyed by pod cost a cold
     // hash-table probe per pod event, this tracker's most expensive line in a churn).
     const was = p.availableIn as WorkloadState | null;
-    if (avail === (was !== null)) return;
-    if (was !== null) {
+    if (!ready) {
+      if (this.warming.size > 0) this.warming.delete(p);
+      if (was === null) return;
       p.availableIn = null;
       this.change(was, -1, p);
       return;
     }
-    const w = this.workloadOf(p);
-    if (w === null) return;
+    if (was !== null && !recount) return;
+    const w = was ?? this.workloadOf(p);
+    const minReadyUs = this.minReadyUsFor(p, w);
+    if (minReadyUs > 0) {
+      // Upstream IsPodAvailable: Ready for minReadySeconds.
+      const fromUs = availableFromUs(p, this.cluster.nodeByName, minReadyUs);
+      if (fromUs > this.sim.now) {
+        if (was !== null) {
+          p.availableIn = null;
+          this.change(was, -1, p);
+        }
+        this.warm(p, fromUs);
+        return;
+      }
+    }
+    if (this.warming.size > 0) this.warming.delete(p);
+    if (w === null || was !== null) return;
     p.availableIn = w;
     this.change(w, +1, p);
   }
+
+  /** Pod `p` is Ready and becomes available at `fromUs`: wakes then (once per time). */
+  private warm(p: PodInfo, fromUs: number): void {
+    if (this.warming.get(p) === fromUs) return;
+    this.warming.set(p, fromUs);
+    this.sim.scheduleAt(fromUs, 'availability.min-ready', p.key, this.wake, p);
+  }
+
+  /** A warming pod's time has come, unless it has since stopped being Ready (it left
+   * `warming`) or turned Ready again later (its time moved on: a later wake is pending). */
+  private readonly wake = (p: PodInfo): void => {
+    const fromUs = this.warming.get(p);
+    if (fromUs !== undefined && fromUs <= this.sim.now) this.reeval(p);
+  };
 
   private change(w: WorkloadState, delta: number, p: PodInfo): void {
     w.available += delta;

@@ -24,7 +24,8 @@
 //   force, availability.ts) > 0 at the start.
 // - The ratio: Σ min(available, target) / Σ target over the affected workloads, with each
 //   workload's target at that moment (so a scale-up waits until it is met and a scale-down counts
-//   at once, as in workloads.csv; available = Running on a Ready node, not deleted).
+//   at once, as in workloads.csv; available = Running on a Ready node, not deleted, and Ready
+//   for the workload's minReadySeconds: availability.ts).
 // - A drop is the fault's when an affected pod stops being available while the fault is in force
 //   (its node NotReady, evicted, preempted; not a pod that finished its run) and the ratio is
 //   then below 1. The pods it so lost are made good when each is available again (its node back)

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulation } from '../engine/simulation.js';
-import { buildCluster, makeNode, makePod } from '../testing/builders.js';
+import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
 import { AvailabilityTracker } from './availability.js';
@@ -201,4 +201,95 @@ test('only a ReplicaSet is folded into the Deployment that controls it; a Statef
     'StatefulSet cache: desired 3 ready 0 min  unavailable ',
     'StatefulSet db: desired 1 ready 0 min  unavailable ',
   ]);
+});
+
+/** `o` with spec.minReadySeconds `s`. */
+const withMinReady = (o: WorkloadObject, s: number): WorkloadObject => ({ ...o, spec: { ...(o.spec as object), minReadySeconds: s } } as WorkloadObject);
+
+/** The harness with web's Deployment at minReadySeconds 20 and db at 30 (solo none); n1 back
+ * Ready stamps readySinceUs as the API server does. */
+function minReadyHarness() {
+  const h = harness();
+  h.t.watcher.objectUpdated?.(withMinReady(obj('Deployment', 'web', 2), 20), obj('Deployment', 'web', 2));
+  h.t.watcher.objectUpdated?.(withMinReady(obj('StatefulSet', 'db', undefined), 30), obj('StatefulSet', 'db', undefined));
+  const ready = (node: string, r: boolean) => {
+    const n = h.cluster.updateNode(node, { ready: r });
+    if (r) n.readySinceUs = h.sim.now;
+    h.t.watcher.nodeUpdated?.(n, n, n);
+  };
+  // The kubelet stamps when it started (where its Ready condition counts from).
+  const running = (name: string) => {
+    h.pod(name).startedUs = h.sim.now;
+    h.running(name);
+  };
+  return { ...h, ready, running };
+}
+
+test('with minReadySeconds a pod is available once Ready that long, from its start and again from its node back Ready (upstream IsPodAvailable)', () => {
+  // Running at 10 s: solo available at 10 s, web (20 s) at 30 s, db (30 s) at 40 s. n1 NotReady
+  // 50-60 s: solo short 10 s; web Ready again at 60 s, available at 80 s: short 30 s; db at 90 s:
+  // short 40 s. Without minReadySeconds all three were short 10 s.
+  const h = minReadyHarness();
+  const heard: string[] = [];
+  h.t.listener = (w, before) => heard.push(`${h.sim.now / S} ${w.name} ${before}->${w.available}`);
+  h.at(10, () => ['web-a', 'web-b', 'db-0', 'solo-x'].forEach(h.running));
+  h.at(50, () => h.ready('n1', false));
+  h.at(60, () => h.ready('n1', true));
+  h.at(70, () => assert.deepEqual(row(h, 70), [
+    'Deployment web: desired 2 ready 0 min 0 unavailable 20',
+    'ReplicaSet solo: desired 1 ready 1 min 0 unavailable 10',
+    'StatefulSet db: desired 1 ready 0 min 0 unavailable 20',
+  ]));
+  h.sim.run(100 * S);
+  assert.deepEqual(row(h, 100), [
+    'Deployment web: desired 2 ready 2 min 0 unavailable 30',
+    'ReplicaSet solo: desired 1 ready 1 min 0 unavailable 10',
+    'StatefulSet db: desired 1 ready 1 min 0 unavailable 40',
+  ]);
+  assert.deepEqual(heard, [
+    '10 solo 0->1',
+    '30 web 0->1', '30 web 1->2',
+    '40 db 0->1',
+    '50 web 2->1', '50 web 1->0', '50 db 1->0', '50 solo 1->0',
+    '60 solo 0->1',
+    '80 web 0->1', '80 web 1->2',
+    '90 db 0->1',
+  ]);
+  assert.equal(h.t.warming.size, 0);
+});
+
+test('a pod that stops being Ready while it waits for minReadySeconds starts its wait again; a DaemonSet\'s pods wait too', () => {
+  const h = minReadyHarness();
+  h.t.watcher.objectAdded?.(withMinReady(obj('DaemonSet', 'agent', undefined), 15));
+  const ds = podInfo(makePod('agent-n1').owner('DaemonSet', 'agent').node('n1').obj());
+  h.cluster.addPod(ds);
+  h.cluster.assume(ds, h.cluster.mustNode('n1'));
+  ds.bound = true;
+  const heard: string[] = [];
+  h.t.listener = (w, before) => heard.push(`${h.sim.now / S} ${w.name} ${before}->${w.available}`);
+  h.at(10, () => ['web-a', 'agent-n1'].forEach(h.running));
+  // Not Ready 20-25 s, inside web-a's 20 s: available at 45 s, not 30 s.
+  h.at(20, () => h.ready('n1', false));
+  h.at(25, () => h.ready('n1', true));
+  const warming: string[] = [];
+  for (const s of [12, 22, 30, 39, 41, 46]) h.at(s, () => warming.push(`${s}: ${[...h.t.warming].map(([p, from]) => `${p.name}@${from / S}`).join(' ')}`));
+  h.sim.run(60 * S);
+  assert.deepEqual(warming, ['12: web-a@30 agent-n1@25', '22: ', '30: web-a@45 agent-n1@40', '39: web-a@45 agent-n1@40', '41: web-a@45', '46: ']);
+  assert.deepEqual(heard, ['45 web 0->1']);
+});
+
+test('a changed minReadySeconds counts again: raised, an available pod Ready for less waits until it is', () => {
+  const h = minReadyHarness();
+  const heard: string[] = [];
+  h.t.listener = (w, before) => heard.push(`${h.sim.now / S} ${w.name} ${before}->${w.available}`);
+  h.at(10, () => h.running('solo-x'));
+  // Ready since 10 s: with 40 s it is available again only at 50 s; lowered to 5 s at 45 s,
+  // it is at once.
+  h.at(30, () => h.t.watcher.objectUpdated?.(withMinReady(obj('ReplicaSet', 'solo', 1), 40), obj('ReplicaSet', 'solo', 1)));
+  h.at(35, () => h.t.watcher.objectUpdated?.(withMinReady(obj('ReplicaSet', 'solo', 1), 60), withMinReady(obj('ReplicaSet', 'solo', 1), 40)));
+  h.at(45, () => h.t.watcher.objectUpdated?.(withMinReady(obj('ReplicaSet', 'solo', 1), 5), withMinReady(obj('ReplicaSet', 'solo', 1), 60)));
+  h.sim.run(100 * S);
+  assert.deepEqual(heard, ['10 solo 0->1', '30 solo 1->0', '45 solo 0->1']);
+  const solo = h.t.table(100 * S).rows.find((r) => r['name'] === 'solo');
+  assert.deepEqual([solo?.['ready'], solo?.['unavailable_s']], [1, '15']);
 });

@@ -90,7 +90,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { toSeconds, US_PER_S } from '../engine/time.js';
 import type { ClusterIndex, ClusterState } from '../cluster/cluster-state.js';
 import { portKey, type NodeInfo } from '../cluster/node-info.js';
-import { isPodReady, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
+import { availableFromUs, isPodReady, minReadyUsOf, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { hasResourceColumns, Resource } from '../cluster/resources.js';
 import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
@@ -754,6 +754,21 @@ export class InvariantChecker implements ClusterIndex {
     for (const p of [...this.feasibleSince.keys()]) if (!judged.has(p)) this.feasibleSince.delete(p);
   }
 
+  /** Whether Ready pod `p` has been Ready for its owner's minReadySeconds (upstream
+   * podutil.IsPodAvailable): a Deployment's pods with the Deployment's (its ReplicaSet's own
+   * when the Deployment is gone), a StatefulSet's, a lone ReplicaSet's or a DaemonSet's with
+   * theirs; read afresh from the objects, not from the AvailabilityTracker. */
+  private readyLongEnough(p: PodInfo): boolean {
+    if (p.ownerKind !== 'ReplicaSet' && p.ownerKind !== 'StatefulSet' && p.ownerKind !== 'DaemonSet') return true;
+    const o = this.cluster.objects.get(p.ownerObjectKey);
+    if (o === undefined) return true;
+    let spec = o.spec;
+    const ref = p.ownerKind === 'ReplicaSet' ? controllerRef(o) : null;
+    if (ref?.kind === 'Deployment') spec = this.cluster.objects.get(objectKey('Deployment', p.namespace, ref.name))?.spec ?? spec;
+    const minReadyUs = minReadyUsOf(spec);
+    return minReadyUs === 0 || availableFromUs(p, this.cluster.nodeByName, minReadyUs) <= this.sim.now;
+  }
+
   private checkTimeseriesRow(): void {
     const rows = this.timeseries as readonly Row[];
     const row = rows[rows.length - 1];
@@ -777,7 +792,7 @@ export class InvariantChecker implements ClusterIndex {
       alloc.add(n.allocatable);
       for (const p of n.pods) {
         if (p.bound) req.add(p.requests);
-        if (isPodReady(p) && !p.terminating) available++;
+        if (isPodReady(p) && !p.terminating && this.readyLongEnough(p)) available++;
       }
     }
     const readyRatio = (a: number, b: number) => (b > 0 ? fmt(a / b, 6) : '');

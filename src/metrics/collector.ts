@@ -6,8 +6,11 @@
 //
 // Definitions (README "Outputs"):
 // - A pod is available when it is Running on a Ready node (timeseries pods_available), Ready
-//   itself (a snapshot's pod Running but not Ready stays not ready: isPodReady) and not
-//   Terminating (as workloads.csv and the controllers count it: isPodAvailable).
+//   itself (a snapshot's pod Running but not Ready stays not ready: isPodReady), not Terminating
+//   (as workloads.csv and the controllers count it: isPodAvailable), and Ready for its owner's
+//   minReadySeconds (upstream podutil.IsPodAvailable, pkg/api/v1/pod/util.go): the
+//   AvailabilityTracker's warming pods (src/faults/availability.ts) are not yet. A sample
+//   subtracts those, so it reads only them, not every pod.
 // - A requested ratio (cpu, memory, each extended resource) is Σ requests of the pods placed on
 //   Ready nodes / Σ allocatable of the Ready nodes: the share of the capacity that works, so an
 //   outage shows as a rise rather than as a fall; empty when no Ready node offers the resource.
@@ -121,6 +124,10 @@ export class MetricsCollector implements SchedulerObserver {
   private readonly notReadyPods = new Set<PodInfo>();
   /** Pods being deleted (Terminating): not available, though they may still be Running. */
   private readonly terminating = new Set<PodInfo>();
+  /** Pods Ready, on a Ready node and not Terminating, but not Ready for their owner's
+   * minReadySeconds yet, with when they are (AvailabilityTracker.warming); empty without
+   * minReadySeconds. */
+  private warming: ReadonlyMap<PodInfo, number> = new Map();
   /** Pods the scheduler assumed onto a node whose binding has not committed yet: on its books
    * (NodeInfo.requested), not on the node as the API server, the kubelet and pods.csv see it.
    * With the scheduler's client rate limited, thousands can wait seconds to minutes. The ratios
@@ -333,6 +340,12 @@ export class MetricsCollector implements SchedulerObserver {
     this.api = api;
   }
 
+  /** The pods Ready but not available yet (AvailabilityTracker.warming): pods_available leaves
+   * them out until their time. */
+  watchWarming(warming: ReadonlyMap<PodInfo, number>): void {
+    this.warming = warming;
+  }
+
   private countNotReady(allocatable: NodeInfo['allocatable'] | null, requested: NodeInfo['requested'] | null, sign: 1 | -1): void {
     const s = this.notReadySums;
     if (allocatable !== null) {
@@ -394,6 +407,10 @@ export class MetricsCollector implements SchedulerObserver {
     for (const p of this.notReadyPods) if (p.phase === 'Running' && this.cluster.nodeByName.get(p.nodeName ?? '')?.ready === true) runningUnavailable++;
     // Terminating pods still Running on Ready nodes (the others are counted above).
     for (const p of this.terminating) if (isPodReady(p) && this.cluster.nodeByName.get(p.nodeName ?? '')?.ready === true) runningUnavailable++;
+    // Ready for less than minReadySeconds (one whose time is now is available: its wake may
+    // come after this sample).
+    const now = this.sim.now;
+    for (const fromUs of this.warming.values()) if (fromUs > now) runningUnavailable++;
     const row: Record<string, Cell> = {
       time_s: toSeconds(this.sim.now),
       nodes_ready: c.nodes.length - this.notReady.size,
@@ -455,6 +472,14 @@ export class MetricsCollector implements SchedulerObserver {
         a.req[2 + i]! += n.requested.getScalar(r);
         a.alloc[2 + i]! += n.allocatable.getScalar(r);
       });
+    }
+    // Ready for less than minReadySeconds: counted above, not available yet.
+    const now = this.sim.now;
+    for (const [p, fromUs] of this.warming) {
+      if (fromUs <= now) continue;
+      const n = this.cluster.nodeByName.get(p.nodeName ?? '');
+      const a = n === undefined ? undefined : acc.get(groupOf(n, g.key));
+      if (a !== undefined) a.available--;
     }
     // Pods not bound yet are on their nodes' books but not counted.
     for (const p of this.assumed) {

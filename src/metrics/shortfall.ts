@@ -1,14 +1,15 @@
 // Workloads that end the run short of their replicas: summary.csv's replicas_desired_end /
 // replicas_ready_end, and a warning per short workload naming where its missing replicas are.
 //
-// A replica is ready when its pod is available (Running on a Ready node, src/faults/availability.ts).
+// A replica is ready when its pod is available (Running on a Ready node, and Ready for the
+// workload's minReadySeconds: src/faults/availability.ts).
 // The pods of a short workload are followed along the path a replica takes — created by the
 // controller-manager, scheduled, bound, started, on a Ready node — and the warning says how many
 // stopped at each step and why: not created (the controller-manager's client rate limit and the
 // API server's queue of writes, and the pod creates it refused in the workload's namespace, e.g.
 // by a ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
-// scheduled, waiting for the binding write (the scheduler's client rate limit), starting, or on a
-// NotReady node. Steps are listed with the most replicas first: the first is the bottleneck.
+// scheduled, waiting for the binding write (the scheduler's client rate limit), starting, on a
+// NotReady node, or Ready for less than the workload's minReadySeconds. Steps are listed with the most replicas first: the first is the bottleneck.
 // DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
 // it are left unscheduled at the end, each a node without its daemon.
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -40,6 +41,9 @@ export interface ShortfallInput {
   readonly apiQueueDepth: number;
   /** Pod creates the API server refused (quota, admission), by namespace, with the first reason. */
   readonly refusedCreates: ReadonlyMap<string, { readonly count: number; readonly reason: string }>;
+  /** Pods Ready but not for their workload's minReadySeconds yet (AvailabilityTracker.warming);
+   * absent: none. */
+  readonly warming?: ReadonlyMap<PodInfo, number>;
 }
 
 export interface Shortfall {
@@ -114,6 +118,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   let starting = 0;
   let notReadyNode = 0;
   let notReadyPod = 0;
+  let warming = 0;
   let terminating = 0;
   let ready = 0;
   // A ReplicaSet (a Deployment's) counts a Terminating pod as gone and has replaced it; a
@@ -139,17 +144,21 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
     } else if (p.phase !== 'Running') starting++;
     else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
     else if (!isPodReady(p)) notReadyPod++;
+    else if (input.warming?.has(p) === true) warming++;
     else ready++;
   }
   const steps: { count: number; text: string }[] = [];
   const notCreated = w.desired - live;
   // A StatefulSet of podManagementPolicy OrderedReady (the default) creates an ordinal only once
-  // every pod before it is Running and Ready: with one of its live pods not ready, that, not the
-  // controller-manager's rate limit, is why the rest do not exist.
+  // every pod before it is Running and Ready (and Ready for its minReadySeconds): with one of its
+  // live pods not ready, that, not the controller-manager's rate limit, is why the rest do not
+  // exist.
   const unreadyLive = live - ready;
   const policy = (cluster.objects.get(objectKey('StatefulSet', w.namespace, w.name))?.spec as { podManagementPolicy?: string } | undefined)?.podManagementPolicy;
   if (notCreated > 0 && w.kind === 'StatefulSet' && policy !== 'Parallel' && unreadyLive > 0) {
-    steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is Running and Ready, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
+    const m = minReadySecondsOf(cluster, w);
+    const readyText = m > 0 ? `Running and Ready for ${m} s (minReadySeconds)` : 'Running and Ready';
+    steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is ${readyText}, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
   } else if (notCreated > 0) {
     const refused = input.refusedCreates.get(w.namespace);
     const why = refused === undefined ? '' : `${refused.count} pod create(s) in namespace ${w.namespace} refused by the API server, first: ${refused.reason}; `;
@@ -162,11 +171,17 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
   if (notReadyNode > 0) steps.push({ count: notReadyNode, text: `${notReadyNode} on NotReady nodes` });
   if (notReadyPod > 0) steps.push({ count: notReadyPod, text: `${notReadyPod} Running but not Ready since the snapshot (no readiness probes are simulated)` });
+  if (warming > 0) steps.push({ count: warming, text: `${warming} Ready for less than minReadySeconds (${minReadySecondsOf(cluster, w)} s), not available yet` });
   if (terminating > 0) steps.push({ count: terminating, text: `${terminating} Terminating, not gone yet (the replacement waits for it)` });
   // Most replicas first (stable: ties keep the path's order).
   steps.sort((a, b) => b.count - a.count);
   const where = steps.length === 0 ? '' : `: ${steps.map((s) => s.text).join('; ')}`;
   return `${w.kind} ${w.namespace}/${w.name} ends with ${w.available} of ${w.desired} replicas ready${where}`;
+}
+
+/** The workload's spec.minReadySeconds as its object holds it now. */
+function minReadySecondsOf(cluster: ClusterState, w: WorkloadCount): number {
+  return (cluster.objects.get(objectKey(w.kind, w.namespace, w.name))?.spec as { minReadySeconds?: number } | undefined)?.minReadySeconds ?? 0;
 }
 
 /** "scheduler client QPS 50, burst 100": the rate limit a step's writes wait on. */

@@ -128,7 +128,7 @@ function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { fig
       {
         id: 'pods',
         title: 'Pods pending and running',
-        note: `Pods by phase at each sample; available = Running on a Ready node (pods on a NotReady node are Running but not available).${thinned}`,
+        note: `Pods by phase at each sample; available = Running on a Ready node, not Terminating, and Ready for its owner's minReadySeconds (pods on a NotReady node are Running but not available).${thinned}`,
         chart: { type: 'lines', x, xLabel: 'time (s)', yLabel: 'pods', percent: false, series: pods.map((c) => ({ name: c.replace(/^pods_/, ''), values: column(c) })), bands },
       },
     ],

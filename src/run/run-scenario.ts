@@ -364,6 +364,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const faults = expandRandomFaults(scenario.faults ?? [], streams.stream('faults'), scenario.durationUs);
   const availability = new AvailabilityTracker(sim, cluster);
   api.observe(availability.watcher);
+  metrics.watchWarming(availability.warming);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
   const templateChanges = new TemplateChanges(() => sim.now);
@@ -478,6 +479,7 @@ function finishRun(parts: RunParts): RunResult {
     clients: scenario.controlPlane.clients,
     apiQueueDepth: api.inFlight,
     refusedCreates: metrics.refusedByNamespace,
+    warming: availability.warming,
   });
   const typedSummary: TypedRow = {
     scenario: scenario.name,
