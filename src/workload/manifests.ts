@@ -15,7 +15,7 @@ import { readPodLevelResources } from './pod-level-resources.js';
 import { readLabels, readStringMap, readToleration, TAINT_EFFECTS } from './field-readers.js';
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
-import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
+import { checkExtendedResources, checkPodSpecEnums, checkTemplateNoActiveDeadline, checkTemplateRestartsAlways } from './api-rules.js';
 import { parseSchedule } from '../controllers/cron.js';
 import { POD_TEMPLATE_HASH } from '../controllers/deployment.js';
 import type { SharedSpecParts } from './shared-parts.js';
@@ -463,6 +463,7 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   if (replicas > 2147483647) throw doc.error([...path, 'replicas'], 'a 32-bit integer (at most 2147483647)', describe(replicas));
   spec['replicas'] = replicas;
+  checkTemplateNoActiveDeadline(doc, path, spec, 'Deployment');
   // Its pods carry pod-template-hash (a spread constraint naming it in both its selector and
   // matchLabelKeys has every pod refused upstream: a common mistake).
   const podSpec = readSelectorAndTemplate(doc, path, spec, false, { [POD_TEMPLATE_HASH]: '' });
@@ -476,6 +477,7 @@ function readReplicaSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a replicaset spec', describe(spec));
   if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
   spec['replicas'] = readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
+  checkTemplateNoActiveDeadline(doc, path, spec, 'ReplicaSet');
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a ReplicaSet\'s pods always restart)', describe(rp));
@@ -522,6 +524,7 @@ function readOptionalInt(doc: YamlDoc, path: Path, v: unknown, min: number, dflt
 /** apps/v1 DaemonSet (upstream ValidateDaemonSetSpec): selector, template; restartPolicy Always. */
 function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a daemonset spec', describe(spec));
+  checkTemplateNoActiveDeadline(doc, path, spec, 'DaemonSet');
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a DaemonSet\'s pods always restart)', describe(rp));
@@ -559,6 +562,7 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
   const us = spec['updateStrategy'];
   if (isObj(us) && us['type'] !== undefined && us['type'] !== 'RollingUpdate' && us['type'] !== 'OnDelete') throw doc.error([...path, 'updateStrategy', 'type'], 'RollingUpdate or OnDelete', describe(us['type']));
+  checkTemplateNoActiveDeadline(doc, path, spec, 'StatefulSet');
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a StatefulSet\'s pods always restart)', describe(rp));

@@ -1,4 +1,5 @@
-// Validation of the DaemonSet, Job and CronJob manifests a scenario carries: exact messages
+// Validation of the DaemonSet, StatefulSet, Job and CronJob manifests a scenario carries (and of
+// the apps/v1 fields Deployments and ReplicaSets share with them): exact messages
 // (file:line:col: field path: expected ..., got ...).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -132,6 +133,44 @@ test('a valid StatefulSet carries the workload name to its pod template', () => 
   const s = parseScenario(scenario(`{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${STS_TEMPLATE} } }`), 'k.yaml');
   const m = s.workload[0]!.manifests[0] as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
   assert.deepEqual(m.spec.template.metadata.annotations, { 'ksim.io/workload': 'w' });
+});
+
+/** The column of `needle`'s first occurrence in a manifest written on line 8 after "    manifest: ". */
+function col(manifest: string, needle: string): number {
+  const i = manifest.indexOf(needle);
+  assert.ok(i >= 0, needle);
+  return 15 + i;
+}
+
+const POD_DEADLINE = (s: number) => `{ activeDeadlineSeconds: ${s}, containers: [{ name: c, image: x }] }`;
+const TEMPLATE_WITH = (pod: string) => `selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${pod} }`;
+
+// Upstream ValidatePodTemplateSpecForReplicaSet (a Deployment's template too), ValidateStatefulSetSpec
+// and ValidateDaemonSetSpec: Forbidden "activeDeadlineSeconds in <Kind> is not Supported".
+const DEADLINE_CASES: [string, string, string][] = [
+  ['Deployment', 'ReplicaSet', `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: d }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+  ['ReplicaSet', 'ReplicaSet', `{ apiVersion: apps/v1, kind: ReplicaSet, metadata: { name: r }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+  ['StatefulSet', 'StatefulSet', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+  ['DaemonSet', 'DaemonSet', `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: n }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+];
+
+for (const [kind, upstreamKind, manifest] of DEADLINE_CASES) {
+  test(`a ${kind}'s pod template may not set activeDeadlineSeconds (its pods would be killed and replaced forever)`, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, `k.yaml:8:${col(manifest, '20')}: workload[0].manifest.spec.template.spec.activeDeadlineSeconds: expected no activeDeadlineSeconds (activeDeadlineSeconds in ${upstreamKind} is not Supported: a ${kind}'s pods run until it replaces them), got 20`);
+      return true;
+    });
+  });
+}
+
+test('an activeDeadlineSeconds of 0 in a StatefulSet template is refused as set, not as out of range', () => {
+  const manifest = `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(0))} } }`;
+  assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), /activeDeadlineSeconds: expected no activeDeadlineSeconds \(activeDeadlineSeconds in StatefulSet is not Supported/);
+});
+
+test('a Job\'s and a bare Pod\'s activeDeadlineSeconds still load', () => {
+  assert.equal(parseScenario(scenario(`{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { template: { spec: { activeDeadlineSeconds: 20, restartPolicy: Never, containers: [{ name: c, image: x }] } } } }`), 'k.yaml').workload.length, 1);
+  assert.equal(parseScenario(scenario(`{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: ${POD_DEADLINE(20)} }`), 'k.yaml').workload.length, 1);
 });
 
 const RQ_CASES: [string, string, string][] = [
