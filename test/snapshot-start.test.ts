@@ -291,6 +291,48 @@ test('a snapshot StatefulSet with volumeClaimTemplates is warned about once, as 
   assert.equal(loadScenario(join(dir, 'split.yaml')).warnings.filter((w) => w.includes('PersistentVolumeClaim')).length, 1);
 });
 
+test('a snapshot\'s apps objects as a v1.36 API server stores them (every update strategy field defaulted) load without a warning; one it could not have stored is bad input naming its line', () => {
+  const items = (template: string) => [
+    ...nodeItem('n1', '4'),
+    '- apiVersion: apps/v1',
+    '  kind: DaemonSet',
+    '  metadata: {name: agent, namespace: default}',
+    '  spec:',
+    '    revisionHistoryLimit: 10',
+    '    selector: {matchLabels: {app: agent}}',
+    '    template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c, image: agent}]}}',
+    '    updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}',
+    '- apiVersion: apps/v1',
+    '  kind: StatefulSet',
+    '  metadata: {name: db, namespace: default}',
+    '  spec:',
+    '    serviceName: db',
+    '    replicas: 1',
+    '    podManagementPolicy: OrderedReady',
+    '    revisionHistoryLimit: 10',
+    '    persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}',
+    '    selector: {matchLabels: {app: db}}',
+    `    template: {metadata: {labels: {app: db}}, spec: ${template}}`,
+    '    updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 0, maxUnavailable: 1}}',
+    '- apiVersion: apps/v1',
+    '  kind: Deployment',
+    '  metadata: {name: web, namespace: default}',
+    '  spec:',
+    '    replicas: 1',
+    '    progressDeadlineSeconds: 600',
+    '    revisionHistoryLimit: 10',
+    '    selector: {matchLabels: {app: web}}',
+    '    strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}',
+    '    template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: web}]}}',
+  ];
+  assert.deepEqual(loadScenario(snapshotScenario('ksim-snap-apps-', '1m', items('{containers: [{name: c, image: postgres}]}'))).warnings, []);
+  const bad = snapshotScenario('ksim-snap-apps-bad-', '1m', items('{activeDeadlineSeconds: 60, containers: [{name: c, image: postgres}]}'));
+  assert.throws(() => loadScenario(bad), (e: Error) => {
+    assert.equal(e.message, `${join(dirname(bad), 'snapshot.yaml')}:27:77: items[2].spec.template.spec.activeDeadlineSeconds: expected no activeDeadlineSeconds (activeDeadlineSeconds in StatefulSet is not Supported: a StatefulSet's pods run until it replaces them), got 60`);
+    return true;
+  });
+});
+
 /** Node n-0 with DaemonSet agent (its template's grace period `templateGrace` s, or the
  * default) and two of its pods Running on n-0 (grace `podGrace` s; `created` their
  * creationTimestamps, when given). */

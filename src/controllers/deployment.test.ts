@@ -235,7 +235,7 @@ test('strategy validation names the field and what was expected', () => {
   assert.equal(bad('strategy: { rollingUpdate: { maxSurge: -1 } },'), 'workload[0].manifest.spec.strategy.rollingUpdate.maxSurge: expected a non-negative integer or a percentage such as "25%", got -1');
   assert.equal(bad('strategy: { rollingUpdate: { maxSurge: "x%" } },'), 'workload[0].manifest.spec.strategy.rollingUpdate.maxSurge: expected a non-negative integer or a percentage such as "25%", got "x%"');
   assert.equal(bad('strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: "0%" } },'), 'workload[0].manifest.spec.strategy.rollingUpdate.maxUnavailable: expected a value other than 0 when maxSurge is 0 (both may not be 0), got "0%"');
-  assert.equal(bad('strategy: { rollingUpdate: { maxUnavailable: "150%" } },'), 'workload[0].manifest.spec.strategy.rollingUpdate.maxUnavailable: expected a percentage no larger than 100%, got "150%"');
+  assert.equal(bad('strategy: { rollingUpdate: { maxUnavailable: "150%" } },'), 'workload[0].manifest.spec.strategy.rollingUpdate.maxUnavailable: expected a percentage no larger than 100% (must not be greater than 100%), got "150%"');
   assert.equal(bad('strategy: { rollingUpdate: { maxSurge: "200%", maxUnavailable: 0 } },'), 'no error');
 });
 

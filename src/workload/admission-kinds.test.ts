@@ -70,6 +70,96 @@ for (const [name, manifest, message] of CASES) {
   });
 }
 
+/** The column of `needle`'s first occurrence in a manifest written on line 8 after "    manifest: ". */
+function col(manifest: string, needle: string): number {
+  const i = manifest.indexOf(needle);
+  assert.ok(i >= 0, needle);
+  return 15 + i;
+}
+
+const BEHAVIOR = (b: string) => HPA(`{ ${REF}, maxReplicas: 3, behavior: ${b} }`);
+const METRIC = (m: string) => HPA(`{ ${REF}, maxReplicas: 3, metrics: [${m}] }`);
+const CPU_TARGET = 'target: { type: Utilization, averageUtilization: 60 }';
+
+// Upstream pkg/apis/autoscaling/validation validateBehavior (validateScalingRules,
+// validateScalingPolicy) and validateMetrics (validateMetricSpec and each source's check,
+// validateMetricTarget, validateMetricIdentifier). [name, manifest, the value the error points
+// at, the rest of the message]
+const HPA_CASES: [string, string, string, string][] = [
+  ['a stabilization window is at most an hour', BEHAVIOR('{ scaleDown: { stabilizationWindowSeconds: 4000 } }'), '4000',
+    'spec.behavior.scaleDown.stabilizationWindowSeconds: expected an integer from 0 to 3600 (must be less than or equal to 3600), got 4000'],
+  ['a stabilization window is not negative', BEHAVIOR('{ scaleUp: { stabilizationWindowSeconds: -5 } }'), '-5',
+    'spec.behavior.scaleUp.stabilizationWindowSeconds: expected an integer from 0 to 3600 (must be greater than or equal to zero), got -5'],
+  ['a selectPolicy is Max, Min or Disabled', BEHAVIOR('{ scaleUp: { selectPolicy: Maximum } }'), 'Maximum',
+    'spec.behavior.scaleUp.selectPolicy: expected Max, Min or Disabled, got "Maximum"'],
+  ['an empty list of policies is refused (left out, they are defaulted)', BEHAVIOR('{ scaleDown: { policies: [] } }'), '[]',
+    'spec.behavior.scaleDown.policies: expected at least one policy (must specify at least one Policy; leave policies out for the defaults)'],
+  ['a policy type is Pods or Percent', BEHAVIOR('{ scaleUp: { policies: [{ type: Pod, value: 4, periodSeconds: 15 }] } }'), 'Pod,',
+    'spec.behavior.scaleUp.policies[0].type: expected Pods or Percent, got "Pod"'],
+  ['a policy value is greater than zero', BEHAVIOR('{ scaleUp: { policies: [{ type: Percent, value: 0, periodSeconds: 15 }] } }'), '0, period',
+    'spec.behavior.scaleUp.policies[0].value: expected an integer > 0 (must be greater than zero), got 0'],
+  ['a policy period is at most 1800 s', BEHAVIOR('{ scaleDown: { policies: [{ type: Pods, value: 1, periodSeconds: 1801 }] } }'), '1801',
+    'spec.behavior.scaleDown.policies[0].periodSeconds: expected an integer from 1 to 1800 (must be less than or equal to 1800), got 1801'],
+  ['a policy needs a period', BEHAVIOR('{ scaleDown: { policies: [{ type: Pods, value: 1 }] } }'), '{ type: Pods',
+    'spec.behavior.scaleDown.policies[0].periodSeconds: expected an integer from 1 to 1800 (must be greater than zero), got nothing'],
+  ['a tolerance is not negative', BEHAVIOR('{ scaleUp: { tolerance: "-0.05" } }'), '"-0.05"',
+    'spec.behavior.scaleUp.tolerance: expected a non-negative quantity such as 0.05 or 50m (must be greater than or equal to 0), got "-0.05"'],
+  ['a Resource metric needs its resource source', METRIC('{ type: Resource }'), '{ type: Resource',
+    'spec.metrics[0].resource: expected a resource source for type Resource (must populate information for the given metric source)'],
+  ['a metric holds only the source of its type', METRIC(`{ type: Resource, resource: { name: cpu, ${CPU_TARGET} }, pods: { metric: { name: rps }, target: { type: AverageValue, averageValue: "10" } } }`), '{ metric',
+    'spec.metrics[0].pods: expected no pods source for type Resource (must populate the given metric source only), got a mapping'],
+  ['a Resource metric names its resource', METRIC(`{ type: Resource, resource: { ${CPU_TARGET} } }`), '{ target',
+    'spec.metrics[0].resource.name: expected a resource name such as cpu (must specify a resource name), got nothing'],
+  ['a metric target type is Utilization, Value or AverageValue', METRIC('{ type: Resource, resource: { name: cpu, target: { type: Percent, averageUtilization: 60 } } }'), 'Percent',
+    'spec.metrics[0].resource.target.type: expected Utilization, Value or AverageValue (must specify a metric target type), got "Percent"'],
+  ['a target utilization is at least 1', METRIC('{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 0 } } }'), '0 }',
+    'spec.metrics[0].resource.target.averageUtilization: expected an integer >= 1 (must be greater than 0), got 0'],
+  ['a target average value is positive', METRIC('{ type: Resource, resource: { name: memory, target: { type: AverageValue, averageValue: "0" } } }'), '"0"',
+    'spec.metrics[0].resource.target.averageValue: expected a positive quantity (must be positive), got "0"'],
+  ['a Resource target sets a utilization or an average value', METRIC('{ type: Resource, resource: { name: cpu, target: { type: Utilization } } }'), '{ type: Utilization',
+    'spec.metrics[0].resource.target.averageUtilization: expected averageUtilization or averageValue (must set either a target raw value or a target utilization)'],
+  ['a Resource target sets not both', METRIC('{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 60, averageValue: 500m } } }'), '500m',
+    'spec.metrics[0].resource.target.averageValue: expected no averageValue with averageUtilization (may not set both a target raw value and a target utilization), got "500m"'],
+  ['a Pods metric names its metric', METRIC('{ type: Pods, pods: { metric: {}, target: { type: AverageValue, averageValue: "10" } } }'), '{}',
+    'spec.metrics[0].pods.metric.name: expected a metric name (must specify a metric name), got nothing'],
+  ['a Pods metric target is an average value', METRIC('{ type: Pods, pods: { metric: { name: rps }, target: { type: Value, value: "10" } } }'), '{ type: Value',
+    'spec.metrics[0].pods.target.averageValue: expected a target averageValue (must specify a positive target averageValue)'],
+  ['an Object metric names its object', METRIC('{ type: Object, object: { describedObject: { apiVersion: networking.k8s.io/v1, name: main }, metric: { name: rps }, target: { type: Value, value: "10" } } }'), '{ apiVersion: networking',
+    `spec.metrics[0].object.describedObject.kind: expected the object's kind (required), got nothing`],
+  ['an Object metric target sets a value or an average value', METRIC('{ type: Object, object: { describedObject: { kind: Ingress, name: main }, metric: { name: rps }, target: { type: Value } } }'), '{ type: Value',
+    'spec.metrics[0].object.target.averageValue: expected a target value or averageValue (must set either a target value or averageValue)'],
+  ['an External metric target sets not both', METRIC('{ type: External, external: { metric: { name: queue_depth }, target: { type: Value, value: "30", averageValue: "5" } } }'), '"30"',
+    'spec.metrics[0].external.target.value: expected no value with averageValue (may not set both a target value for metric and a per-pod target), got "30"'],
+  ['a ContainerResource metric names a container', METRIC(`{ type: ContainerResource, containerResource: { name: cpu, container: Web, ${CPU_TARGET} } }`), 'Web',
+    'spec.metrics[0].containerResource.container: expected a container name: a lowercase RFC 1123 label (must specify a container), got "Web"'],
+];
+
+for (const [name, manifest, at, message] of HPA_CASES) {
+  test(`HPA: ${name}`, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, `k.yaml:8:${col(manifest, at)}: workload[0].manifest.${message}`);
+      return true;
+    });
+  });
+}
+
+test('an HPA with every metric source and a full behavior, as the docs write them, loads with only the not-simulated warning', () => {
+  const hpa = HPA(`{ ${REF}, minReplicas: 2, maxReplicas: 10, metrics: [
+    { type: Resource, resource: { name: cpu, ${CPU_TARGET} } },
+    { type: Resource, resource: { name: memory, target: { type: AverageValue, averageValue: 500Mi } } },
+    { type: ContainerResource, containerResource: { name: cpu, container: app, ${CPU_TARGET} } },
+    { type: Pods, pods: { metric: { name: packets-per-second }, target: { type: AverageValue, averageValue: 1k } } },
+    { type: Object, object: { describedObject: { apiVersion: networking.k8s.io/v1, kind: Ingress, name: main-route }, metric: { name: requests-per-second }, target: { type: Value, value: 10k } } },
+    { type: External, external: { metric: { name: queue_messages_ready, selector: { matchLabels: { queue: worker_tasks } } }, target: { type: AverageValue, averageValue: "30" } } } ],
+    behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: Percent, value: 100, periodSeconds: 15 }] },
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: Max, tolerance: "0.05", policies: [{ type: Percent, value: 100, periodSeconds: 15 }, { type: Pods, value: 4, periodSeconds: 15 }] } } }`);
+  const s = parseScenario(scenario(hpa.replace(/\n\s*/g, ' ')), 'k.yaml');
+  assert.equal(s.warnings.length, 1, s.warnings.join('\n'));
+  assert.match(s.warnings[0]!, /metric-driven scaling is not simulated/);
+  // selectPolicy Disabled with no policies given: they are defaulted, so it loads.
+  assert.equal(parseScenario(scenario(BEHAVIOR('{ scaleDown: { selectPolicy: Disabled } }')), 'k.yaml').warnings.length, 1);
+});
+
 test('a LimitRange is stored as the API server stores it: Container items defaulted (default from max, defaultRequest from default, then min)', () => {
   const s = parseScenario(scenario(LR('[{ type: Container, max: { cpu: "2" }, min: { memory: 64Mi } }, { type: Pod, max: { cpu: "4" } }]')), 'k.yaml');
   const m = s.workload[0]!.manifests[0] as unknown as { metadata: { namespace: string }; spec: { limits: unknown[] } };

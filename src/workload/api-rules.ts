@@ -4,7 +4,8 @@
 // validation.go (validateRestartPolicy, validatePullPolicy, validatePreemptionPolicy,
 // ValidateResourceRequirements with IsOvercommitAllowed, validateResourceQuantityValue with
 // IsIntegerResourceName) and pkg/apis/apps/validation (ValidatePodTemplateSpecForReplicaSet:
-// a Deployment's or ReplicaSet's pods restart Always).
+// a Deployment's or ReplicaSet's pods restart Always and set no activeDeadlineSeconds, as a
+// StatefulSet's and a DaemonSet's).
 import { parseMilli } from '../api/quantity.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
@@ -35,6 +36,26 @@ export function checkPodSpecEnums(doc: YamlDoc, path: Path, spec: Readonly<Recor
 export function checkTemplateRestartsAlways(doc: YamlDoc, templateSpecPath: Path, podSpec: Readonly<Record<string, unknown>>, kind: string): void {
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== null && rp !== 'Always') throw doc.error([...templateSpecPath, 'restartPolicy'], `Always (a ${kind}'s pods always restart)`, describe(rp));
+}
+
+/** The kind whose message upstream gives for a template of `kind` (a Deployment's template is
+ * validated as a ReplicaSet's: ValidatePodTemplateSpecForReplicaSet). */
+const TEMPLATE_OWNER: Readonly<Record<string, string>> = { Deployment: 'ReplicaSet', ReplicaSet: 'ReplicaSet', StatefulSet: 'StatefulSet', DaemonSet: 'DaemonSet' };
+
+/**
+ * A Deployment's, ReplicaSet's, StatefulSet's or DaemonSet's pod template sets no
+ * activeDeadlineSeconds (upstream ValidatePodTemplateSpecForReplicaSet, ValidateStatefulSetSpec,
+ * ValidateDaemonSetSpec: Forbidden "activeDeadlineSeconds in ReplicaSet is not Supported"): the
+ * kubelet would fail each pod at the deadline and the controller replace it, forever. Checked
+ * before the pod spec (whose range check would refuse a 0 as out of range instead). `spec`: the
+ * object's spec.
+ */
+export function checkTemplateNoActiveDeadline(doc: YamlDoc, specPath: Path, spec: Readonly<Record<string, unknown>>, kind: string): void {
+  const template = spec['template'];
+  const podSpec = isObj(template) ? template['spec'] : undefined;
+  const v = isObj(podSpec) ? podSpec['activeDeadlineSeconds'] : undefined;
+  if (v === undefined || v === null) return;
+  throw doc.error([...specPath, 'template', 'spec', 'activeDeadlineSeconds'], `no activeDeadlineSeconds (activeDeadlineSeconds in ${TEMPLATE_OWNER[kind] ?? kind} is not Supported: a ${kind}'s pods run until it replaces them)`, describe(v));
 }
 
 /** Native resources have no domain or one in kubernetes.io (upstream IsNativeResource). */

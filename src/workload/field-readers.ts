@@ -51,3 +51,10 @@ export function readToleration(doc: YamlDoc, path: Path, t: unknown): void {
     throw doc.error([...path, 'effect'], 'NoExecute when tolerationSeconds is set', describe(effect));
   }
 }
+
+/** An optional integer field in [min, 2147483647]; returns it or `dflt`. */
+export function readOptionalInt(doc: YamlDoc, path: Path, v: unknown, min: number, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647) throw doc.error(path, min === 0 ? 'an integer >= 0' : `an integer >= ${min}`, describe(v));
+  return v;
+}

@@ -12,10 +12,11 @@ import { located, type Path, type YamlDoc } from '../api/yaml-source.js';
 import type { InputError } from '../api/input-error.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { readPodLevelResources } from './pod-level-resources.js';
-import { readLabels, readStringMap, readToleration, TAINT_EFFECTS } from './field-readers.js';
+import { readLabels, readOptionalInt, readStringMap, readToleration, TAINT_EFFECTS } from './field-readers.js';
+import { readClaimRetentionPolicy, readDaemonSetUpdateStrategy, readDeploymentStrategy, readMinReadySeconds, readProgressDeadline, readRevisionHistoryLimit, readStatefulSetUpdateStrategy } from './apps-rules.js';
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
-import { checkExtendedResources, checkPodSpecEnums, checkTemplateRestartsAlways } from './api-rules.js';
+import { checkExtendedResources, checkPodSpecEnums, checkTemplateNoActiveDeadline, checkTemplateRestartsAlways } from './api-rules.js';
 import { parseSchedule } from '../controllers/cron.js';
 import { POD_TEMPLATE_HASH } from '../controllers/deployment.js';
 import type { SharedSpecParts } from './shared-parts.js';
@@ -463,11 +464,14 @@ function readDeploymentSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   }
   if (replicas > 2147483647) throw doc.error([...path, 'replicas'], 'a 32-bit integer (at most 2147483647)', describe(replicas));
   spec['replicas'] = replicas;
+  checkTemplateNoActiveDeadline(doc, path, spec, 'Deployment');
   // Its pods carry pod-template-hash (a spread constraint naming it in both its selector and
   // matchLabelKeys has every pod refused upstream: a common mistake).
   const podSpec = readSelectorAndTemplate(doc, path, spec, false, { [POD_TEMPLATE_HASH]: '' });
   checkTemplateRestartsAlways(doc, [...path, 'template', 'spec'], podSpec, 'Deployment');
   readDeploymentStrategy(doc, [...path, 'strategy'], spec['strategy']);
+  readProgressDeadline(doc, path, spec, readMinReadySeconds(doc, path, spec));
+  readRevisionHistoryLimit(doc, path, spec);
 }
 
 /** apps/v1 ReplicaSet (upstream apps validation ValidateReplicaSetSpec, the fields ksim uses):
@@ -476,9 +480,11 @@ function readReplicaSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a replicaset spec', describe(spec));
   if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
   spec['replicas'] = readOptionalInt(doc, [...path, 'replicas'], spec['replicas'], 0, 1);
+  checkTemplateNoActiveDeadline(doc, path, spec, 'ReplicaSet');
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a ReplicaSet\'s pods always restart)', describe(rp));
+  readMinReadySeconds(doc, path, spec);
 }
 
 /** v1 Service: only its selector matters to ksim (PodTopologySpread's default constraints,
@@ -512,19 +518,17 @@ function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOp
   return template['spec'] as Obj;
 }
 
-/** An optional integer field in [min, 2147483647]; returns it or `dflt`. */
-function readOptionalInt(doc: YamlDoc, path: Path, v: unknown, min: number, dflt: number): number {
-  if (v === undefined || v === null) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647) throw doc.error(path, min === 0 ? 'an integer >= 0' : `an integer >= ${min}`, describe(v));
-  return v;
-}
-
-/** apps/v1 DaemonSet (upstream ValidateDaemonSetSpec): selector, template; restartPolicy Always. */
+/** apps/v1 DaemonSet (upstream ValidateDaemonSetSpec): selector, template; restartPolicy Always;
+ * updateStrategy (apps-rules.ts). */
 function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a daemonset spec', describe(spec));
+  checkTemplateNoActiveDeadline(doc, path, spec, 'DaemonSet');
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a DaemonSet\'s pods always restart)', describe(rp));
+  readDaemonSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
+  readMinReadySeconds(doc, path, spec);
+  readRevisionHistoryLimit(doc, path, spec);
 }
 
 /** v1 ResourceQuota (upstream core validation ValidateResourceQuotaSpec, the part ksim uses):
@@ -546,8 +550,8 @@ function readResourceQuotaSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 }
 
 /** apps/v1 StatefulSet (upstream apps validation ValidateStatefulSetSpec, the fields ksim uses):
- * replicas ≥ 0, ordinals.start ≥ 0, podManagementPolicy OrderedReady or Parallel, updateStrategy.type RollingUpdate or
- * OnDelete, selector matching the template labels, restartPolicy Always. */
+ * replicas ≥ 0, ordinals.start ≥ 0, podManagementPolicy OrderedReady or Parallel, updateStrategy
+ * (apps-rules.ts), selector matching the template labels, restartPolicy Always. */
 function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a statefulset spec', describe(spec));
   if (spec['replicas'] === undefined || spec['replicas'] === null) replicasLeftOut.add(spec);
@@ -557,8 +561,10 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (isObj(ordinals)) readOptionalInt(doc, [...path, 'ordinals', 'start'], ordinals['start'], 0, 0);
   const pmp = spec['podManagementPolicy'];
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
-  const us = spec['updateStrategy'];
-  if (isObj(us) && us['type'] !== undefined && us['type'] !== 'RollingUpdate' && us['type'] !== 'OnDelete') throw doc.error([...path, 'updateStrategy', 'type'], 'RollingUpdate or OnDelete', describe(us['type']));
+  readStatefulSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
+  readClaimRetentionPolicy(doc, [...path, 'persistentVolumeClaimRetentionPolicy'], spec['persistentVolumeClaimRetentionPolicy']);
+  readMinReadySeconds(doc, path, spec);
+  checkTemplateNoActiveDeadline(doc, path, spec, 'StatefulSet');
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a StatefulSet\'s pods always restart)', describe(rp));
@@ -690,32 +696,6 @@ function sortedDeep(v: unknown): unknown {
   const out: Obj = {};
   for (const k of Object.keys(v).sort()) setOwn(out, k, sortedDeep(v[k]));
   return out;
-}
-
-const INT_OR_PERCENT = /^(0|[1-9]\d*)%$/;
-
-/** An IntOrString count: a non-negative integer or "N%" (upstream ValidatePositiveIntOrPercent). */
-function readIntOrPercent(doc: YamlDoc, path: Path, v: unknown): number | string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if ((typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2147483647) || (typeof v === 'string' && INT_OR_PERCENT.test(v))) return v as number | string;
-  throw doc.error(path, 'a non-negative integer or a percentage such as "25%"', describe(v));
-}
-
-/** Upstream apps validation ValidateDeploymentStrategy / ValidateRollingUpdateDeployment. */
-function readDeploymentStrategy(doc: YamlDoc, path: Path, strategy: unknown): void {
-  if (strategy === undefined || strategy === null) return;
-  if (!isObj(strategy)) throw doc.error(path, 'a deployment strategy (type and rollingUpdate)', describe(strategy));
-  const type = strategy['type'] ?? 'RollingUpdate';
-  if (type !== 'RollingUpdate' && type !== 'Recreate') throw doc.error([...path, 'type'], 'RollingUpdate or Recreate', describe(type));
-  const ru = strategy['rollingUpdate'];
-  if (ru === undefined || ru === null) return;
-  if (type === 'Recreate') throw doc.error([...path, 'rollingUpdate'], 'no rollingUpdate when the strategy type is Recreate');
-  if (!isObj(ru)) throw doc.error([...path, 'rollingUpdate'], 'a mapping with maxSurge and/or maxUnavailable', describe(ru));
-  const surge = readIntOrPercent(doc, [...path, 'rollingUpdate', 'maxSurge'], ru['maxSurge']) ?? '25%';
-  const unavailable = readIntOrPercent(doc, [...path, 'rollingUpdate', 'maxUnavailable'], ru['maxUnavailable']) ?? '25%';
-  const zero = (v: number | string) => v === 0 || v === '0%';
-  if (zero(surge) && zero(unavailable)) throw doc.error([...path, 'rollingUpdate', 'maxUnavailable'], 'a value other than 0 when maxSurge is 0 (both may not be 0)', JSON.stringify(unavailable));
-  if (typeof unavailable === 'string' && Number(unavailable.slice(0, -1)) > 100) throw doc.error([...path, 'rollingUpdate', 'maxUnavailable'], 'a percentage no larger than 100%', JSON.stringify(unavailable));
 }
 
 /** Validates a v1 Node (status.allocatable or capacity required); adds the hostname label and

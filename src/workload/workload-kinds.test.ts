@@ -1,4 +1,5 @@
-// Validation of the DaemonSet, Job and CronJob manifests a scenario carries: exact messages
+// Validation of the DaemonSet, StatefulSet, Job and CronJob manifests a scenario carries (and of
+// the apps/v1 fields Deployments and ReplicaSets share with them): exact messages
 // (file:line:col: field path: expected ..., got ...).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -132,6 +133,147 @@ test('a valid StatefulSet carries the workload name to its pod template', () => 
   const s = parseScenario(scenario(`{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${STS_TEMPLATE} } }`), 'k.yaml');
   const m = s.workload[0]!.manifests[0] as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
   assert.deepEqual(m.spec.template.metadata.annotations, { 'ksim.io/workload': 'w' });
+});
+
+/** The column of `needle`'s first occurrence in a manifest written on line 8 after "    manifest: ". */
+function col(manifest: string, needle: string): number {
+  const i = manifest.indexOf(needle);
+  assert.ok(i >= 0, needle);
+  return 15 + i;
+}
+
+const POD_DEADLINE = (s: number) => `{ activeDeadlineSeconds: ${s}, containers: [{ name: c, image: x }] }`;
+const TEMPLATE_WITH = (pod: string) => `selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${pod} }`;
+
+// Upstream ValidatePodTemplateSpecForReplicaSet (a Deployment's template too), ValidateStatefulSetSpec
+// and ValidateDaemonSetSpec: Forbidden "activeDeadlineSeconds in <Kind> is not Supported".
+const DEADLINE_CASES: [string, string, string][] = [
+  ['Deployment', 'ReplicaSet', `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: d }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+  ['ReplicaSet', 'ReplicaSet', `{ apiVersion: apps/v1, kind: ReplicaSet, metadata: { name: r }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+  ['StatefulSet', 'StatefulSet', `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+  ['DaemonSet', 'DaemonSet', `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: n }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(20))} } }`],
+];
+
+for (const [kind, upstreamKind, manifest] of DEADLINE_CASES) {
+  test(`a ${kind}'s pod template may not set activeDeadlineSeconds (its pods would be killed and replaced forever)`, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, `k.yaml:8:${col(manifest, '20')}: workload[0].manifest.spec.template.spec.activeDeadlineSeconds: expected no activeDeadlineSeconds (activeDeadlineSeconds in ${upstreamKind} is not Supported: a ${kind}'s pods run until it replaces them), got 20`);
+      return true;
+    });
+  });
+}
+
+test('an activeDeadlineSeconds of 0 in a StatefulSet template is refused as set, not as out of range', () => {
+  const manifest = `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${TEMPLATE_WITH(POD_DEADLINE(0))} } }`;
+  assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), /activeDeadlineSeconds: expected no activeDeadlineSeconds \(activeDeadlineSeconds in StatefulSet is not Supported/);
+});
+
+test('a Job\'s and a bare Pod\'s activeDeadlineSeconds still load', () => {
+  assert.equal(parseScenario(scenario(`{ apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { template: { spec: { activeDeadlineSeconds: 20, restartPolicy: Never, containers: [{ name: c, image: x }] } } } }`), 'k.yaml').workload.length, 1);
+  assert.equal(parseScenario(scenario(`{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: ${POD_DEADLINE(20)} }`), 'k.yaml').workload.length, 1);
+});
+
+const DS = (spec: string) => `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: n }, spec: { ${spec}${STS_TEMPLATE} } }`;
+const STS = (spec: string) => `{ apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { ${spec}${STS_TEMPLATE} } }`;
+
+// Upstream ValidateDaemonSetUpdateStrategy / ValidateRollingUpdateDaemonSet, on the strategy as
+// the API defaults it (pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet: type RollingUpdate,
+// maxUnavailable 1, maxSurge 0), and ValidateStatefulSetSpec / validateRollingUpdateStatefulSet.
+// [name, manifest, the value the error points at, the rest of the message]
+const STRATEGY_CASES: [string, string, string, string][] = [
+  ['a DaemonSet updateStrategy type is RollingUpdate or OnDelete', DS('updateStrategy: { type: Blue }, '), 'Blue',
+    'spec.updateStrategy.type: expected RollingUpdate or OnDelete, got "Blue"'],
+  ['a DaemonSet maxSurge may not be set while maxUnavailable is its default 1', DS('updateStrategy: { rollingUpdate: { maxSurge: 1 } }, '), '1 }',
+    'spec.updateStrategy.rollingUpdate.maxSurge: expected 0 while maxUnavailable is 1, its default (may not be set when maxUnavailable is non-zero: set maxUnavailable to 0 to surge), got 1'],
+  ['a DaemonSet maxSurge may not be set while maxUnavailable is non-zero', DS('updateStrategy: { type: RollingUpdate, rollingUpdate: { maxSurge: "10%", maxUnavailable: 2 } }, '), '"10%"',
+    'spec.updateStrategy.rollingUpdate.maxSurge: expected 0 while maxUnavailable is 2 (may not be set when maxUnavailable is non-zero: set maxUnavailable to 0 to surge), got "10%"'],
+  ['a DaemonSet maxUnavailable of 0 needs a maxSurge (it defaults to 0)', DS('updateStrategy: { rollingUpdate: { maxUnavailable: 0 } }, '), '0 }',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a value other than 0 when maxSurge is 0, its default (cannot be 0 when maxSurge is 0), got 0'],
+  ['a DaemonSet maxUnavailable and maxSurge may not both be 0', DS('updateStrategy: { rollingUpdate: { maxUnavailable: "0%", maxSurge: 0 } }, '), '"0%"',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a value other than 0 when maxSurge is 0 (cannot be 0 when maxSurge is 0), got "0%"'],
+  ['a DaemonSet maxUnavailable is at most 100%', DS('updateStrategy: { rollingUpdate: { maxUnavailable: "150%" } }, '), '"150%"',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a percentage no larger than 100% (must not be greater than 100%), got "150%"'],
+  ['a DaemonSet maxSurge is at most 100%', DS('updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: "120%" } }, '), '"120%"',
+    'spec.updateStrategy.rollingUpdate.maxSurge: expected a percentage no larger than 100% (must not be greater than 100%), got "120%"'],
+  ['a DaemonSet maxSurge is a non-negative integer or a percentage', DS('updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: -1 } }, '), '-1',
+    'spec.updateStrategy.rollingUpdate.maxSurge: expected a non-negative integer or a percentage such as "25%", got -1'],
+  ['a StatefulSet rollingUpdate is only for type RollingUpdate', STS('updateStrategy: { type: OnDelete, rollingUpdate: { partition: 0 } }, '), '{ partition',
+    `spec.updateStrategy.rollingUpdate: expected no rollingUpdate when the updateStrategy type is OnDelete (only allowed for updateStrategy 'RollingUpdate'), got a mapping`],
+  ['a StatefulSet partition is not negative', STS('updateStrategy: { rollingUpdate: { partition: -1 } }, '), '-1',
+    'spec.updateStrategy.rollingUpdate.partition: expected an integer >= 0, got -1'],
+  ['a StatefulSet maxUnavailable is not 0', STS('updateStrategy: { type: RollingUpdate, rollingUpdate: { maxUnavailable: 0 } }, '), '0 }',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a value other than 0 (cannot be 0), got 0'],
+  ['a StatefulSet maxUnavailable is not 0%', STS('updateStrategy: { rollingUpdate: { maxUnavailable: "0%" } }, '), '"0%"',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a value other than 0 (cannot be 0), got "0%"'],
+  ['a StatefulSet maxUnavailable is not negative', STS('updateStrategy: { rollingUpdate: { maxUnavailable: -2 } }, '), '-2',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a non-negative integer or a percentage such as "25%", got -2'],
+  ['a StatefulSet maxUnavailable is at most 100%', STS('updateStrategy: { rollingUpdate: { maxUnavailable: "101%" } }, '), '"101%"',
+    'spec.updateStrategy.rollingUpdate.maxUnavailable: expected a percentage no larger than 100% (must not be greater than 100%), got "101%"'],
+];
+
+for (const [name, manifest, at, message] of STRATEGY_CASES) {
+  test(name, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, `k.yaml:8:${col(manifest, at)}: workload[0].manifest.${message}`);
+      return true;
+    });
+  });
+}
+
+test('update strategies as a v1.36 API server stores them load without a warning (a DaemonSet\'s OnDelete with a rollingUpdate too: upstream checks it only for RollingUpdate)', () => {
+  for (const manifest of [
+    DS('updateStrategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, revisionHistoryLimit: 10, '),
+    DS('updateStrategy: { rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } }, '),
+    DS('updateStrategy: { rollingUpdate: { maxUnavailable: "100%" } }, '),
+    DS('updateStrategy: { type: OnDelete, rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }, '),
+    STS('updateStrategy: { type: RollingUpdate, rollingUpdate: { partition: 0, maxUnavailable: 1 } }, persistentVolumeClaimRetentionPolicy: { whenDeleted: Retain, whenScaled: Delete }, minReadySeconds: 10, '),
+    STS('updateStrategy: { type: OnDelete }, '),
+    STS('updateStrategy: { rollingUpdate: { partition: 3, maxUnavailable: "50%" } }, '),
+  ]) {
+    assert.deepEqual(parseScenario(scenario(manifest), 'k.yaml').warnings, [], manifest);
+  }
+});
+
+const DEP = (spec: string) => `{ apiVersion: apps/v1, kind: Deployment, metadata: { name: d }, spec: { ${spec}${STS_TEMPLATE} } }`;
+const RS = (spec: string) => `{ apiVersion: apps/v1, kind: ReplicaSet, metadata: { name: r }, spec: { ${spec}${STS_TEMPLATE} } }`;
+
+// Upstream ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec and
+// ValidateDaemonSetSpec: minReadySeconds and revisionHistoryLimit non-negative,
+// progressDeadlineSeconds (defaulted to 600) greater than minReadySeconds.
+const COUNTER_CASES: [string, string, string, string][] = [
+  ['a Deployment minReadySeconds is not negative', DEP('minReadySeconds: -1, '), '-1', 'spec.minReadySeconds: expected an integer >= 0, got -1'],
+  ['a ReplicaSet minReadySeconds is not negative', RS('minReadySeconds: -1, '), '-1', 'spec.minReadySeconds: expected an integer >= 0, got -1'],
+  ['a StatefulSet minReadySeconds is not negative', STS('minReadySeconds: -1, '), '-1', 'spec.minReadySeconds: expected an integer >= 0, got -1'],
+  ['a DaemonSet minReadySeconds is an integer', DS('minReadySeconds: 1.5, '), '1.5', 'spec.minReadySeconds: expected an integer >= 0, got 1.5'],
+  ['a Deployment revisionHistoryLimit is not negative', DEP('revisionHistoryLimit: -1, '), '-1', 'spec.revisionHistoryLimit: expected an integer >= 0, got -1'],
+  ['a DaemonSet revisionHistoryLimit is not negative', DS('revisionHistoryLimit: -3, '), '-3', 'spec.revisionHistoryLimit: expected an integer >= 0, got -3'],
+  ['a Deployment progressDeadlineSeconds is not negative', DEP('progressDeadlineSeconds: -1, '), '-1', 'spec.progressDeadlineSeconds: expected an integer >= 0, got -1'],
+  ['a Deployment progressDeadlineSeconds is greater than minReadySeconds', DEP('minReadySeconds: 30, progressDeadlineSeconds: 30, '), '30, selector',
+    'spec.progressDeadlineSeconds: expected an integer greater than minReadySeconds 30 (must be greater than minReadySeconds), got 30'],
+  ['a Deployment minReadySeconds of 600 or more needs a progressDeadlineSeconds above it (its default is 600)', DEP('minReadySeconds: 900, '), '{ minReadySeconds',
+    'spec.progressDeadlineSeconds: expected a progressDeadlineSeconds greater than minReadySeconds 900 (must be greater than minReadySeconds; the API server defaults it to 600)'],
+  ['a StatefulSet PVC retention policy is Retain or Delete', STS('persistentVolumeClaimRetentionPolicy: { whenScaled: Keep }, '), 'Keep',
+    'spec.persistentVolumeClaimRetentionPolicy.whenScaled: expected Retain or Delete, got "Keep"'],
+];
+
+for (const [name, manifest, at, message] of COUNTER_CASES) {
+  test(name, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, `k.yaml:8:${col(manifest, at)}: workload[0].manifest.${message}`);
+      return true;
+    });
+  });
+}
+
+test('a Deployment as a v1.36 API server stores it loads without a warning; a minReadySeconds above 600 loads with a progressDeadlineSeconds above it', () => {
+  for (const manifest of [
+    DEP('strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, minReadySeconds: 0, '),
+    DEP('minReadySeconds: 900, progressDeadlineSeconds: 901, revisionHistoryLimit: 0, '),
+    DEP('strategy: { type: "" }, '),
+    RS('minReadySeconds: 5, '),
+  ]) {
+    assert.deepEqual(parseScenario(scenario(manifest), 'k.yaml').warnings, [], manifest);
+  }
 });
 
 const RQ_CASES: [string, string, string][] = [

@@ -30,6 +30,16 @@ test('malformed ksim-events give exact messages', () => {
   for (const [text, message] of cases) assert.equal(rowError('ksim-events', 'e.jsonl', text), message, text);
 });
 
+test('an applied object is validated as a scenario\'s manifest: an update strategy or a template the API server refuses is the row\'s error', () => {
+  const template = '"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}';
+  const ds = `{"at": 0, "op": "apply", "object": {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "n"}, "spec": {"updateStrategy": {"rollingUpdate": {"maxSurge": 1}}, ${template}}}}\n`;
+  assert.equal(rowError('ksim-events', 'e.jsonl', ds), 'line 1: object.spec.updateStrategy.rollingUpdate.maxSurge: expected 0 while maxUnavailable is 1, its default (may not be set when maxUnavailable is non-zero: set maxUnavailable to 0 to surge), got 1');
+  const sts = `{"at": 0, "op": "apply", "object": {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"}, "spec": {${template.replace('"spec": {', '"spec": {"activeDeadlineSeconds": 20, ')}}}}\n`;
+  assert.equal(rowError('ksim-events', 'e.jsonl', sts), "line 1: object.spec.template.spec.activeDeadlineSeconds: expected no activeDeadlineSeconds (activeDeadlineSeconds in StatefulSet is not Supported: a StatefulSet's pods run until it replaces them), got 20");
+  const hpa = '{"at": 0, "op": "apply", "object": {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"}, "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "maxReplicas": 3, "metrics": [{"type": "Resource"}]}}}\n';
+  assert.equal(rowError('ksim-events', 'e.jsonl', hpa), 'line 1: object.spec.metrics[0].resource: expected a resource source for type Resource (must populate information for the given metric source)');
+});
+
 test('unknown fields of an event\'s object are warned about at its line in the file (JSON Lines and YAML), not dropped silently', () => {
   const pod = (extra: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x", "resourcez": {}}]${extra}}}`;
   const jsonl = tempTrace('e.jsonl', `{"at": 0, "op": "apply", "object": ${pod('')}}\n\n{"at": 1, "op": "apply", "object": ${pod(', "nodeSelectr": {}')}}\n`);
