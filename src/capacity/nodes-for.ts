@@ -20,7 +20,7 @@
 import { InputError } from '../api/input-error.js';
 import { checkSeeds } from '../api/seed.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
-import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
+import { LABEL_EXCLUDE_DISRUPTION, NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
@@ -755,8 +755,10 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     otherMilliCpu += a.milliCpu;
     otherMemory += a.memory;
     if (n.costPerHour !== undefined) otherCost = (otherCost ?? 0) + n.costPerHour;
-    const z = n.node.metadata?.labels?.[ZONE_LABEL];
-    if (z !== undefined) otherZones.set(z, (otherZones.get(z) ?? 0) + 1);
+    const labels = n.node.metadata?.labels ?? {};
+    const z = labels[ZONE_LABEL];
+    // A node labelled node.kubernetes.io/exclude-disruption is no part of its zone's health.
+    if (z !== undefined && !(LABEL_EXCLUDE_DISRUPTION in labels)) otherZones.set(z, (otherZones.get(z) ?? 0) + 1);
   }
   const pool = pools[index]!;
   const poolZones = pool.zones ?? [];

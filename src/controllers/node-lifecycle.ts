@@ -18,10 +18,18 @@
 // leaves that mode it resets every probe timestamp to now. Each limiter is a token bucket with
 // burst 1, full when made, and when its rate changes full only if the old one had a token
 // (SwapLimiter drains it otherwise).
+// A node labelled node.kubernetes.io/exclude-disruption (any value) is left out of its zone's
+// health: upstream monitorNodeHealth adds its Ready condition to zoneToNodeConditions only
+// `if !isNodeExcludedFromDisruptionChecks(node)`, so the zone's state, its size for
+// --large-cluster-size-threshold and master disruption mode count the other nodes only; the
+// label changes nothing else there (the node is still marked NotReady, queued in its zone and
+// tainted at its zone's rate). A zone of excluded nodes only has no state upstream (its limiter
+// is made anew at --node-eviction-rate on the passes that find the zone new again, which Go's map
+// order decides): ksim keeps it Normal at --node-eviction-rate and out of master disruption.
 // The figures are upstream's defaults; a scenario sets its own under controlPlane.controllerManager
 // (nodeMonitorGracePeriod, nodeEvictionRate, secondaryNodeEvictionRate, unhealthyZoneThreshold,
 // largeClusterSizeThreshold: the flags' names in camelCase, read by src/workload/scenario.ts).
-// Simplifications: the taint pass runs when a token becomes free instead of every 100 ms; the
+// Simplifications: the label and the zone are the node's when it joins; the taint pass runs when a token becomes free instead of every 100 ms; the
 // node-startup grace period is not used (nodes are Ready at the start, but a snapshot's node
 // whose Ready condition is False or Unknown, which starts NotReady).
 import type { Taint } from 'kubernetes-types/core/v1.js';
@@ -32,6 +40,9 @@ import type { NodeInfo } from '../cluster/node-info.js';
 import { isKind } from '../cluster/workload-object.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
 import { LEASE_KIND, type NodeLease } from '../controlplane/node-lease.js';
+
+/** Upstream labelNodeDisruptionExclusion (node_lifecycle_controller.go). */
+export const LABEL_EXCLUDE_DISRUPTION = 'node.kubernetes.io/exclude-disruption';
 
 export interface NodeLifecycleOptions {
   readonly monitorPeriodUs: number;
@@ -93,13 +104,18 @@ interface NodeHealth {
   noExecute: boolean;
   /** In its zone's taint queue (a flag, since the queue is looked up on every monitor pass). */
   queued: boolean;
-  /** The zone it is counted in (its zone when it joined). */
+  /** The zone it is in (its zone when it joined). */
   readonly zone: Zone;
+  /** Counted in its zone's health: not labelled node.kubernetes.io/exclude-disruption when it
+   * joined. */
+  readonly counted: boolean;
 }
 
 interface Zone {
-  readonly nodes: string[];
-  /** How many of `nodes` are not Ready, kept as their health changes (a pass used to look each
+  /** Its nodes counted in its health (upstream zoneToNodeConditions: not excluded from
+   * disruption checks). */
+  size: number;
+  /** How many of those are not Ready, kept as their health changes (a pass used to look each
    * node up: 65,000 lookups every 5 s). */
   notReady: number;
   state: ZoneState;
@@ -150,11 +166,12 @@ export class NodeLifecycleController {
     const tainted = (effect: string) => n.taints.some((t) => (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY) && t.effect === effect);
     const noExecute = !n.ready && tainted('NoExecute');
     let z = this.zones.get(n.zone);
-    if (z === undefined) this.zones.set(n.zone, (z = { nodes: [], notReady: 0, state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
-    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z, lease: null };
+    if (z === undefined) this.zones.set(n.zone, (z = { size: 0, notReady: 0, state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
+    const counted = !(LABEL_EXCLUDE_DISRUPTION in n.labels);
+    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z, counted, lease: null };
     this.health.set(n.name, h);
-    z.nodes.push(n.name);
-    if (!n.ready) z.notReady++;
+    if (counted) z.size++;
+    if (!n.ready && counted) z.notReady++;
     if (!n.ready && !noExecute) this.enqueue(n.name);
     // The first pass sets its taints to what its readiness says (a Ready node's leftover
     // unreachable or not-ready taints go, as upstream's tainting passes do).
@@ -173,7 +190,7 @@ export class NodeLifecycleController {
       }
       if (h.ready && now > h.probeUs + this.opts.gracePeriodUs) {
         h.ready = false;
-        h.zone.notReady++;
+        if (h.counted) h.zone.notReady++;
         h.noSchedule = true;
         this.dirty.add(name);
         this.observer.nodeNotReady?.(name, now);
@@ -182,7 +199,7 @@ export class NodeLifecycleController {
         // this pass's update (still True), so the node is queued when next seen Unknown.
       } else if (!h.ready && h.probeUs === now) {
         h.ready = true;
-        h.zone.notReady--;
+        if (h.counted) h.zone.notReady--;
         h.noSchedule = false;
         this.markReachable(name);
         this.dirty.add(name);
@@ -222,11 +239,11 @@ export class NodeLifecycleController {
   }
 
   private computeZoneState(z: Zone): ZoneState {
-    return zoneState(z.notReady, z.nodes.length, this.opts);
+    return zoneState(z.notReady, z.size, this.opts);
   }
 
   private rateFor(z: Zone, state: ZoneState): number {
-    return zoneEvictionRate(state, z.nodes.length, this.opts);
+    return zoneEvictionRate(state, z.size, this.opts);
   }
 
   /** Upstream RateLimitedTimedQueue.SwapLimiter (pkg/controller/nodelifecycle/scheduler/
@@ -243,8 +260,14 @@ export class NodeLifecycleController {
 
   private handleDisruption(): void {
     const states = new Map<Zone, ZoneState>();
-    let allFull = this.zones.size > 0;
+    // Only zones with a node counted in their health (upstream zoneToNodeConditions' keys): with
+    // none, upstream's allAreFullyDisrupted and allWasFullyDisrupted are both true, which changes
+    // nothing.
+    let allFull = false;
+    let counted = false;
     for (const z of this.zones.values()) {
+      if (z.size === 0) continue;
+      if (!counted) allFull = counted = true;
       const s = this.computeZoneState(z);
       states.set(z, s);
       if (s !== 'FullDisruption') allFull = false;
