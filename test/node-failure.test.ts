@@ -286,6 +286,37 @@ test('nodeEvictionRate 0: the dead zone is never tainted and no pod evicted (ups
   assert.equal(result.summary['pods_evicted'], 0);
 });
 
+test('pods bound to the dead node after it died but before it was marked NotReady are the fault\'s: affected and lost, as summary.csv\'s evictions say', () => {
+  // 30 bare pods a minute spread over 3 nodes; w-0 dies at 120 s and is NotReady at 175 s: the 20
+  // pods bound there before 120 s and the 10 the scheduler bound there meanwhile (it still saw
+  // the node Ready) are all evicted at 480 s and, bare, lost.
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: detection-window }
+seed: 4
+duration: 15m
+cluster:
+  nodePools: [{ name: w, count: 3, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "64", memory: 256Gi } }]
+workload:
+  - name: batch
+    rate: { perMinute: 30, process: fixed }
+    runDuration: 10m
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: batch }
+      spec:
+        restartPolicy: Never
+        containers: [{ name: c, image: worker, resources: { requests: { cpu: 500m } } }]
+faults:
+  - nodeDown: { nodes: [w-0], at: 2m }
+`, 'detection-window.yaml'));
+  const rec = table(result.tables, 'recovery.csv')[0] as Row;
+  assert.deepEqual([rec['detected_s'], rec['first_eviction_s'], rec['pods_affected'], rec['pods_rescheduled'], rec['pods_lost']], ['175', '480.00223', 30, 0, 30]);
+  assert.equal(result.summary['pods_evicted'], 30);
+});
+
 test('bad recovery settings are refused naming the field and what was expected', () => {
   const bad = (set: string) => () => loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: [set] });
   const cases: [string, string][] = [
