@@ -319,3 +319,45 @@ test('exclude-disruption: every zone\'s counted nodes down is master disruption 
   assert.deepEqual([h.controller.zoneState('a'), h.controller.zoneState('b')], ['FullDisruption', 'FullDisruption']);
   assert.deepEqual(h.log, ['150 NotReady a-0', '150 NotReady b-0']);
 });
+
+// Rate 0 (upstream scheduler/rate_limited_queue.go, client-go flowcontrol/throttle.go, x/time/rate):
+// a zone's first limiter is NewTokenBucketRateLimiter(--node-eviction-rate, burst 1), full when
+// made, and a rate.Limiter at rate 0 lets its burst through once and never refills; SwapLimiter to
+// a rate <= 0 makes the fake never limiter (no token), unless the QPS is that already.
+test('nodeEvictionRate 0: the zone\'s first limiter spends its burst of 1: the first node queued in each zone is tainted, no other', () => {
+  const h = harness({ a: 10, b: 10 }, [{ nodes: [...names('a', 0, 3), ...names('b', 0, 2)], fromS: 100 }], { evictionRate: 0 });
+  h.sim.run(999 * S);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['155 tainted a-0', '155 tainted b-0']);
+});
+
+test('nodeEvictionRate 0: the token is spent for good: a node going down after the first came back is not tainted', () => {
+  // a-0 down 100-200 s (tainted 155 s, Ready 205 s); a-1 down from 300 s, NotReady at 350 s.
+  const h = harness({ a: 10 }, [{ nodes: ['a-0'], fromS: 100, toS: 200 }, { nodes: ['a-1'], fromS: 300 }], { evictionRate: 0 });
+  h.sim.run(999 * S);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '155 tainted a-0', '205 Ready a-0', '350 NotReady a-1']);
+});
+
+test('rate 0 on both flags: a large zone partly down keeps its first limiter (the swap to 0 is no change) and taints one node; secondary 0 alone swaps in the never limiter', () => {
+  const both = harness({ a: 60 }, [{ nodes: names('a', 0, 36), fromS: 100 }], { evictionRate: 0, secondaryEvictionRate: 0 });
+  both.sim.run(999 * S);
+  assert.equal(both.controller.zoneState('a'), 'PartialDisruption');
+  assert.deepEqual(both.log.filter((l) => l.includes('tainted')), ['155 tainted a-0']);
+  const secondary = harness({ a: 60 }, [{ nodes: names('a', 0, 36), fromS: 100 }], { secondaryEvictionRate: 0 });
+  secondary.sim.run(999 * S);
+  assert.deepEqual(secondary.log.filter((l) => l.includes('tainted')), []);
+});
+
+test('the never limiter reports QPS 1: at nodeEvictionRate 1 a small zone that went Partial (rate 0) then Full keeps it and taints nothing; at 2 it gets a drained bucket', () => {
+  // a-0..a-2 NotReady at 150 s (3 of 4: Partial, swapped to the never limiter), a-3 at 160 s
+  // (Full: SwapLimiter(1) finds QPS() 1 and keeps the never limiter).
+  const outages = [{ nodes: names('a', 0, 3), fromS: 100 }, { nodes: ['a-3'], fromS: 105 }];
+  const one = harness({ a: 4, b: 4 }, outages, { evictionRate: 1 });
+  one.sim.run(999 * S);
+  assert.equal(one.controller.zoneState('a'), 'FullDisruption');
+  assert.deepEqual(one.log.filter((l) => l.includes('tainted')), []);
+  // At 2: a new bucket at 160 s, drained (the never limiter had no token): 160.5, 161, 161.5 s;
+  // a-3, queued at 165 s, then.
+  const two = harness({ a: 4, b: 4 }, outages, { evictionRate: 2 });
+  two.sim.run(999 * S);
+  assert.deepEqual(two.log.filter((l) => l.includes('tainted')), ['160.5 tainted a-0', '161 tainted a-1', '161.5 tainted a-2', '165 tainted a-3']);
+});
