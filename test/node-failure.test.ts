@@ -260,30 +260,70 @@ test('defaultUnreachableTolerationSeconds 60: the pods are evicted 60 s after th
   }
 });
 
-test('nodeEvictionRate 1: zone-a\'s nodes queued together are tainted 1 s apart once the zone is fully down (10 s apart at 0.1)', () => {
-  const run = prepareRun(loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: ['controlPlane.controllerManager.nodeEvictionRate=1'] }));
-  const zoneA = run.cluster.nodes.filter((n) => n.zone === 'zone-a').map((n) => n.name);
-  const taintedAt = new Map<string, number>();
-  // NotReady at 170 s (three nodes: PartialDisruption, rate 0 in a zone of at most 50) and 175 s
-  // (the fourth: FullDisruption, rate 1 from a drained bucket): the three queued at 175 s are
-  // tainted at 176, 177 and 178 s; the fourth, queued at the pass after it went NotReady (180 s),
-  // then (its token free since 179 s). At the default 0.1: 185, 195, 205, 215 s.
-  for (let t = 160; t <= 200; t++) {
-    run.sim.run(t * 1_000_000 + 500_000);
-    for (const name of zoneA) {
-      const n = run.cluster.mustNode(name);
-      if (n.taints.some((x) => x.key === 'node.kubernetes.io/unreachable' && x.effect === 'NoExecute') && !taintedAt.has(name)) taintedAt.set(name, t);
+test('nodeEvictionRate 2: zone-a\'s nodes queued together are tainted 0.5 s apart once the zone is fully down (10 s apart at 0.1); at 1 never (the never limiter reports QPS 1)', () => {
+  const taints = (rate: number) => {
+    const run = prepareRun(loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: [`controlPlane.controllerManager.nodeEvictionRate=${rate}`] }));
+    const zoneA = run.cluster.nodes.filter((n) => n.zone === 'zone-a').map((n) => n.name);
+    const taintedAt = new Map<string, number>();
+    for (let t = 1600; t <= 2400; t++) {
+      run.sim.run(t * 100_000 + 50_000);
+      for (const name of zoneA) {
+        const n = run.cluster.mustNode(name);
+        if (n.taints.some((x) => x.key === 'node.kubernetes.io/unreachable' && x.effect === 'NoExecute') && !taintedAt.has(name)) taintedAt.set(name, t / 10);
+      }
     }
-  }
-  assert.deepEqual(Object.fromEntries(taintedAt), { 'general-0': 176, 'general-6': 177, 'general-9': 178, 'general-3': 180 });
+    return Object.fromEntries(taintedAt);
+  };
+  // NotReady at 170 s (three nodes: PartialDisruption, rate 0 in a zone of at most 50: upstream
+  // SwapLimiter(0) makes the fake never limiter) and 175 s (the fourth: FullDisruption,
+  // SwapLimiter(2): a bucket drained because the never limiter had no token): the three queued at
+  // 175 s are tainted at 175.5, 176 and 176.5 s; the fourth, queued at the pass after it went
+  // NotReady (180 s), then (its token free since 177 s). At the default 0.1: 185, 195, 205, 215 s.
+  assert.deepEqual(taints(2), { 'general-0': 175.5, 'general-6': 176, 'general-9': 176.5, 'general-3': 180 });
+  // At 1: SwapLimiter(1) finds the never limiter's QPS() 1 and keeps it: nothing is tainted.
+  assert.deepEqual(taints(1), {});
 });
 
-test('nodeEvictionRate 0: the dead zone is never tainted and no pod evicted (upstream: no evictions)', () => {
+test('nodeEvictionRate 0: the zone\'s first limiter (rate 0, burst 1) taints one node, whose pod is evicted 300 s later; the rest stay on the dead nodes', () => {
+  // zone-a NotReady at 170 s (3 of 4: Partial, SwapLimiter(0) finds QPS 0 and keeps the first
+  // limiter, its token unspent) and 175 s; general-0, queued at 175 s, is tainted then; its api
+  // pod evicted at 475 s and replaced. No other token comes: the other 5 pods wait for the zone
+  // to come back (1020 s): whole again 905 s after the start.
   const result = runScenario(loadScenario(repoPath('scenarios/zone-outage.yaml'), { set: ['controlPlane.controllerManager.nodeEvictionRate=0'] }));
   const rec = table(result.tables, 'recovery.csv')[0] as Row;
-  assert.equal(rec['detected_s'], '170');
-  assert.equal(rec['first_eviction_s'], '');
-  assert.equal(result.summary['pods_evicted'], 0);
+  assert.deepEqual([rec['detected_s'], rec['first_eviction_s'], rec['pods_affected'], rec['pods_rescheduled'], rec['pods_lost'], rec['time_to_full_availability_s']], ['170', '475.009389', 6, 1, 0, '905.009986']);
+  assert.equal(result.summary['pods_evicted'], 1);
+});
+
+test('pods bound to the dead node after it died but before it was marked NotReady are the fault\'s: affected and lost, as summary.csv\'s evictions say', () => {
+  // 30 bare pods a minute spread over 3 nodes; w-0 dies at 120 s and is NotReady at 175 s: the 20
+  // pods bound there before 120 s and the 10 the scheduler bound there meanwhile (it still saw
+  // the node Ready) are all evicted at 480 s and, bare, lost.
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: detection-window }
+seed: 4
+duration: 15m
+cluster:
+  nodePools: [{ name: w, count: 3, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "64", memory: 256Gi } }]
+workload:
+  - name: batch
+    rate: { perMinute: 30, process: fixed }
+    runDuration: 10m
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: batch }
+      spec:
+        restartPolicy: Never
+        containers: [{ name: c, image: worker, resources: { requests: { cpu: 500m } } }]
+faults:
+  - nodeDown: { nodes: [w-0], at: 2m }
+`, 'detection-window.yaml'));
+  const rec = table(result.tables, 'recovery.csv')[0] as Row;
+  assert.deepEqual([rec['detected_s'], rec['first_eviction_s'], rec['pods_affected'], rec['pods_rescheduled'], rec['pods_lost']], ['175', '480.00223', 30, 0, 30]);
+  assert.equal(result.summary['pods_evicted'], 30);
 });
 
 test('bad recovery settings are refused naming the field and what was expected', () => {

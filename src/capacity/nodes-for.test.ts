@@ -568,6 +568,10 @@ test("failure runs last as the scenario's controlPlane settings say: grace 20s, 
   assert.equal(tuned.duration, 'duration=389s');
   assert.equal((await run(['duration=1m'])).duration, 'duration=668s');
   assert.match(planNote(tuned.plan, 'missing=0', '1 node').split('\n')[1] ?? '', / then 25 s until the 1 lost node is NotReady, 1 s tainting it at 1 nodes\/s .*, 60 s of default toleration /);
-  // Rate 0: nothing is tainted or evicted, so only detection and the replacements' time.
-  assert.equal(settleUs(4, undefined, { lifecycle: { ...NODE_LIFECYCLE_DEFAULTS, evictionRate: 0 }, tolerationS: 300 }), (55 + 300) * 1e6);
+  // Rate 0: a zone's first limiter (rate 0, burst 1) taints its first node at once and no other:
+  // detection, that node's pods' toleration and the replacements' time.
+  assert.equal(settleUs(4, undefined, { lifecycle: { ...NODE_LIFECYCLE_DEFAULTS, evictionRate: 0 }, tolerationS: 300 }), (55 + 300 + 300) * 1e6);
+  const zero = await run(['duration=1m', 'controlPlane.controllerManager.nodeEvictionRate=0']);
+  assert.equal(zero.duration, 'duration=658s');
+  assert.match(planNote(zero.plan, 'missing=0', '1 node').split('\n')[1] ?? '', / then 55 s until the 1 lost node is NotReady, the first of each zone tainted at once and no other \(kube-controller-manager's --node-eviction-rate 0: a zone's limiter has its burst of 1 and no more\), 300 s of default toleration and 300 s for the replacements/);
 });

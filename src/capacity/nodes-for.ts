@@ -20,7 +20,7 @@
 import { InputError } from '../api/input-error.js';
 import { checkSeeds } from '../api/seed.js';
 import { NodeInfo, ZONE_LABEL } from '../cluster/node-info.js';
-import { NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
+import { LABEL_EXCLUDE_DISRUPTION, NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zoneState, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
@@ -683,7 +683,8 @@ function zoneSizes(f: PoolFacts, count: number, lost: number): Map<string, { los
  * one token per node, in a fully disrupted zone as in a healthy one), the unreachable toleration
  * (DefaultTolerationSeconds admission, default 300 s), then 5 min for the replacements to be
  * created, scheduled and started: with `s`, the scenario's settings (default: upstream's). At an
- * eviction rate of 0 nothing is tainted or evicted: no tainting or toleration to wait for. */
+ * eviction rate of 0 a zone's first limiter still lets its burst of 1 through (the first node
+ * queued is tainted at once, no other ever): no tainting time, but the toleration. */
 export function settleUs(nodesHit: number, zones?: readonly { readonly lost: number; readonly size: number }[], s: RecoverySettings = DEFAULT_RECOVERY): number {
   return failureTiming(nodesHit, zones, '', s).settleUs;
 }
@@ -703,9 +704,10 @@ export function failureTiming(nodesHit: number, zones: readonly { readonly lost:
   };
   const slowest = zones === undefined
     ? { tainted: nodesHit, ratePerS: d.evictionRate, taintS: taintS(nodesHit, d.evictionRate) }
-    : zones.map((z) => timing(z.lost, z.size)).reduce((a, b) => (b.taintS > a.taintS ? b : a), { tainted: 0, ratePerS: d.evictionRate, taintS: 0 });
+    // (the most nodes among equally slow zones: at rate 0 every zone's time is 0)
+    : zones.map((z) => timing(z.lost, z.size)).reduce((a, b) => (b.taintS > a.taintS || (b.taintS === a.taintS && b.tainted > a.tainted) ? b : a), { tainted: 0, ratePerS: d.evictionRate, taintS: 0 });
   const detectS = (d.gracePeriodUs + d.monitorPeriodUs) / 1e6;
-  const tolerationS = d.evictionRate > 0 ? s.tolerationS : 0;
+  const tolerationS = s.tolerationS;
   const replaceS = 300;
   return { what, ...slowest, detectS, tolerationS, replaceS, settleUs: (detectS + slowest.taintS + tolerationS + replaceS) * 1e6 };
 }
@@ -755,8 +757,10 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     otherMilliCpu += a.milliCpu;
     otherMemory += a.memory;
     if (n.costPerHour !== undefined) otherCost = (otherCost ?? 0) + n.costPerHour;
-    const z = n.node.metadata?.labels?.[ZONE_LABEL];
-    if (z !== undefined) otherZones.set(z, (otherZones.get(z) ?? 0) + 1);
+    const labels = n.node.metadata?.labels ?? {};
+    const z = labels[ZONE_LABEL];
+    // A node labelled node.kubernetes.io/exclude-disruption is no part of its zone's health.
+    if (z !== undefined && !(LABEL_EXCLUDE_DISRUPTION in labels)) otherZones.set(z, (otherZones.get(z) ?? 0) + 1);
   }
   const pool = pools[index]!;
   const poolZones = pool.zones ?? [];

@@ -110,7 +110,7 @@ export function planNote(p: SearchPlan, target: string, tolerate: string): strin
   out += `, then, if ${p.seeds.length === 1 ? 'it meets' : 'they meet'} ${target}, ${n} failure run${n === 1 ? '' : 's'} (${tolerate} at peak load).\n`;
   const t = fail.longest;
   const most = p.durationUs + t.settleUs;
-  out += `ksim: each failure run simulates up to ${shortDuration(most / 1e6)} at ${int(p.firstCount)} nodes: the peak load (within the first ${shortDuration(p.durationUs / 1e6)}), then ${t.detectS} s until ${t.what} ${t.tainted === 1 ? 'is' : 'are'} NotReady, ${t.ratePerS === 0 ? 'no tainting (kube-controller-manager\'s --node-eviction-rate 0: their pods are never evicted) and' : `${seconds(t.taintS)} tainting ${t.tainted === 1 ? 'it' : 'them'} at ${t.ratePerS} nodes/s (kube-controller-manager's --node-eviction-rate, one node at a time), ${t.tolerationS} s of default toleration and`} ${t.replaceS} s for the replacements; fewer nodes, shorter runs.\n`;
+  out += `ksim: each failure run simulates up to ${shortDuration(most / 1e6)} at ${int(p.firstCount)} nodes: the peak load (within the first ${shortDuration(p.durationUs / 1e6)}), then ${t.detectS} s until ${t.what} ${t.tainted === 1 ? 'is' : 'are'} NotReady, ${t.ratePerS === 0 ? `the first of each zone tainted at once and no other (kube-controller-manager's --node-eviction-rate 0: a zone's limiter has its burst of 1 and no more), ${t.tolerationS} s of default toleration and` : `${seconds(t.taintS)} tainting ${t.tainted === 1 ? 'it' : 'them'} at ${t.ratePerS} nodes/s (kube-controller-manager's --node-eviction-rate, one node at a time), ${t.tolerationS} s of default toleration and`} ${t.replaceS} s for the replacements; fewer nodes, shorter runs.\n`;
   return out;
 }
 

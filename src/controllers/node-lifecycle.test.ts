@@ -21,7 +21,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { makeNode } from '../testing/builders.js';
 import { leaseObject } from '../controlplane/node-lease.js';
-import { NODE_LIFECYCLE_DEFAULTS, NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
+import { LABEL_EXCLUDE_DISRUPTION, NODE_LIFECYCLE_DEFAULTS, NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 
 const S = 1_000_000;
 
@@ -33,12 +33,16 @@ interface Outage {
 
 /** Nodes `<zone>-<i>` per zone, leases renewed every 10 s from 1 s except while a node is down;
  * `log` gets "<s> NotReady|Ready|tainted <node>" from the controller's observer. */
-function harness(zones: Readonly<Record<string, number>>, outages: readonly Outage[], opts: Partial<NodeLifecycleOptions> = {}) {
+function harness(zones: Readonly<Record<string, number>>, outages: readonly Outage[], opts: Partial<NodeLifecycleOptions> = {}, excluded: readonly string[] = []) {
   const sim = new Simulation();
   const cluster = new ClusterState();
   const nodes: StartNode[] = [];
   for (const [zone, count] of Object.entries(zones)) {
-    for (let i = 0; i < count; i++) nodes.push({ node: makeNode(`${zone}-${i}`).zone(zone).capacity({ cpu: '4', pods: 110 }).obj(), pool: 'p' });
+    for (let i = 0; i < count; i++) {
+      const b = makeNode(`${zone}-${i}`).zone(zone).capacity({ cpu: '4', pods: 110 });
+      if (excluded.includes(`${zone}-${i}`)) b.label(LABEL_EXCLUDE_DISRUPTION, '');
+      nodes.push({ node: b.obj(), pool: 'p' });
+    }
   }
   const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
   const log: string[] = [];
@@ -282,4 +286,78 @@ test('a node that never renews its lease is NotReady one grace period after it j
   const h = harness({ a: 1 }, [{ nodes: ['a-0'], fromS: 0 }]);
   h.sim.run(60 * S);
   assert.deepEqual(h.log, ['55 NotReady a-0']);
+});
+
+// node.kubernetes.io/exclude-disruption: upstream monitorNodeHealth leaves a node so labelled out
+// of zoneToNodeConditions (`if !isNodeExcludedFromDisruptionChecks(node)`), so its zone's state,
+// size and master disruption mode count the other nodes only; it is still marked NotReady and
+// tainted at its zone's rate.
+test('exclude-disruption: a labelled Ready node does not hold its zone out of FullDisruption: 3 of 3 counted down is Full at 0.1 nodes/s, not 3 of 4 Partial at rate 0', () => {
+  const h = harness({ a: 4, b: 3 }, [{ nodes: names('a', 0, 3), fromS: 100 }], {}, ['a-3']);
+  h.sim.run(399 * S);
+  assert.equal(h.controller.zoneState('a'), 'FullDisruption');
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['155 tainted a-0', '165 tainted a-1', '175 tainted a-2']);
+});
+
+test('exclude-disruption: the zone size for --large-cluster-size-threshold counts only the other nodes: 28 of 50 counted down is Partial at rate 0, though the zone has 51 nodes', () => {
+  const h = harness({ a: 51 }, [{ nodes: names('a', 0, 28), fromS: 100 }], {}, ['a-50']);
+  h.sim.run(399 * S);
+  assert.equal(h.controller.zoneState('a'), 'PartialDisruption');
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), []);
+});
+
+test('exclude-disruption: a labelled node is still marked NotReady and tainted at its zone\'s rate, and its zone stays Normal', () => {
+  const h = harness({ a: 3 }, [{ nodes: ['a-2'], fromS: 100 }], {}, ['a-2']);
+  h.sim.run(399 * S);
+  assert.equal(h.controller.zoneState('a'), 'Normal');
+  assert.deepEqual(h.log, ['150 NotReady a-2', '155 tainted a-2']);
+});
+
+test('exclude-disruption: every zone\'s counted nodes down is master disruption though a labelled node is Ready: nothing tainted', () => {
+  const h = harness({ a: 2, b: 1 }, [{ nodes: ['a-0', 'b-0'], fromS: 100 }], {}, ['a-1']);
+  h.sim.run(399 * S);
+  assert.deepEqual([h.controller.zoneState('a'), h.controller.zoneState('b')], ['FullDisruption', 'FullDisruption']);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '150 NotReady b-0']);
+});
+
+// Rate 0 (upstream scheduler/rate_limited_queue.go, client-go flowcontrol/throttle.go, x/time/rate):
+// a zone's first limiter is NewTokenBucketRateLimiter(--node-eviction-rate, burst 1), full when
+// made, and a rate.Limiter at rate 0 lets its burst through once and never refills; SwapLimiter to
+// a rate <= 0 makes the fake never limiter (no token), unless the QPS is that already.
+test('nodeEvictionRate 0: the zone\'s first limiter spends its burst of 1: the first node queued in each zone is tainted, no other', () => {
+  const h = harness({ a: 10, b: 10 }, [{ nodes: [...names('a', 0, 3), ...names('b', 0, 2)], fromS: 100 }], { evictionRate: 0 });
+  h.sim.run(999 * S);
+  assert.deepEqual(h.log.filter((l) => l.includes('tainted')), ['155 tainted a-0', '155 tainted b-0']);
+});
+
+test('nodeEvictionRate 0: the token is spent for good: a node going down after the first came back is not tainted', () => {
+  // a-0 down 100-200 s (tainted 155 s, Ready 205 s); a-1 down from 300 s, NotReady at 350 s.
+  const h = harness({ a: 10 }, [{ nodes: ['a-0'], fromS: 100, toS: 200 }, { nodes: ['a-1'], fromS: 300 }], { evictionRate: 0 });
+  h.sim.run(999 * S);
+  assert.deepEqual(h.log, ['150 NotReady a-0', '155 tainted a-0', '205 Ready a-0', '350 NotReady a-1']);
+});
+
+test('rate 0 on both flags: a large zone partly down keeps its first limiter (the swap to 0 is no change) and taints one node; secondary 0 alone swaps in the never limiter', () => {
+  const both = harness({ a: 60 }, [{ nodes: names('a', 0, 36), fromS: 100 }], { evictionRate: 0, secondaryEvictionRate: 0 });
+  both.sim.run(999 * S);
+  assert.equal(both.controller.zoneState('a'), 'PartialDisruption');
+  assert.deepEqual(both.log.filter((l) => l.includes('tainted')), ['155 tainted a-0']);
+  const secondary = harness({ a: 60 }, [{ nodes: names('a', 0, 36), fromS: 100 }], { secondaryEvictionRate: 0 });
+  secondary.sim.run(999 * S);
+  assert.deepEqual(secondary.log.filter((l) => l.includes('tainted')), []);
+});
+
+test('the never limiter reports QPS 1: at nodeEvictionRate 1 a small zone that went Partial (rate 0) then Full keeps it and taints nothing; at 2 it gets a drained bucket', () => {
+  // a-0..a-2 NotReady at 150 s (3 of 4: Partial, swapped to the never limiter), a-3 at 160 s
+  // (Full: SwapLimiter(1) finds QPS() 1 and keeps the never limiter).
+  const outages = [{ nodes: names('a', 0, 3), fromS: 100 }, { nodes: ['a-3'], fromS: 105 }];
+  const one = harness({ a: 4, b: 4 }, outages, { evictionRate: 1 });
+  one.sim.run(999 * S);
+  assert.equal(one.controller.zoneState('a'), 'FullDisruption');
+  assert.deepEqual(one.log.filter((l) => l.includes('tainted')), []);
+  // At 2: a new bucket at 160 s, drained (the never limiter had no token): 160.5, 161, 161.5 s;
+  // a-3, queued at 165 s, then.
+  const two = harness({ a: 4, b: 4 }, outages, { evictionRate: 2 });
+  two.sim.run(999 * S);
+  assert.deepEqual(two.log.filter((l) => l.includes('tainted')), ['160.5 tainted a-0', '161 tainted a-1', '161.5 tainted a-2', '165 tainted a-3']);
 });

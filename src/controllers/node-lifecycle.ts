@@ -15,13 +15,30 @@
 // Normal → --node-eviction-rate 0.1 nodes/s; Partial → --secondary-node-eviction-rate 0.01 if the
 // zone has more than --large-cluster-size-threshold (50) nodes, else 0; Full → 0.1. When every
 // zone is fully disrupted the controller stops evicting and removes the NoExecute taints; when it
-// leaves that mode it resets every probe timestamp to now. Each limiter is a token bucket with
-// burst 1, full when made, and when its rate changes full only if the old one had a token
-// (SwapLimiter drains it otherwise).
+// leaves that mode it resets every probe timestamp to now.
+// The limiters (upstream scheduler/rate_limited_queue.go, client-go util/flowcontrol/throttle.go,
+// golang.org/x/time/rate v0.14 as client-go v0.36 requires): a zone's first limiter is
+// flowcontrol.NewTokenBucketRateLimiter(--node-eviction-rate, burst 1) (addPodEvictorForNewZone),
+// full when made. A rate.Limiter starts with its burst of tokens and refills at its rate, so one
+// made at rate 0 lets one node through and never another (x/time's TestZeroLimit: the first
+// Allow true, the second false; before v0.7 its `lim.limit == 0` branch spent the burst the same
+// way, golang/go#39984): at --node-eviction-rate 0 the first node queued in each zone is tainted.
+// SwapLimiter(qps) does nothing when the limiter's QPS() is qps already; else it makes
+// NewFakeNeverRateLimiter() for qps <= 0 (no token ever, and its QPS() is 1, so a later swap to
+// 1 nodes/s keeps it: a zone swapped to rate 0 once taints no more at a rate of exactly 1), or a
+// token bucket of qps, burst 1, drained at once when the old limiter had no token.
+// A node labelled node.kubernetes.io/exclude-disruption (any value) is left out of its zone's
+// health: upstream monitorNodeHealth adds its Ready condition to zoneToNodeConditions only
+// `if !isNodeExcludedFromDisruptionChecks(node)`, so the zone's state, its size for
+// --large-cluster-size-threshold and master disruption mode count the other nodes only; the
+// label changes nothing else there (the node is still marked NotReady, queued in its zone and
+// tainted at its zone's rate). A zone of excluded nodes only has no state upstream (its limiter
+// is made anew at --node-eviction-rate on the passes that find the zone new again, which Go's map
+// order decides): ksim keeps it Normal at --node-eviction-rate and out of master disruption.
 // The figures are upstream's defaults; a scenario sets its own under controlPlane.controllerManager
 // (nodeMonitorGracePeriod, nodeEvictionRate, secondaryNodeEvictionRate, unhealthyZoneThreshold,
 // largeClusterSizeThreshold: the flags' names in camelCase, read by src/workload/scenario.ts).
-// Simplifications: the taint pass runs when a token becomes free instead of every 100 ms; the
+// Simplifications: the label and the zone are the node's when it joins; the taint pass runs when a token becomes free instead of every 100 ms; the
 // node-startup grace period is not used (nodes are Ready at the start, but a snapshot's node
 // whose Ready condition is False or Unknown, which starts NotReady).
 import type { Taint } from 'kubernetes-types/core/v1.js';
@@ -32,6 +49,9 @@ import type { NodeInfo } from '../cluster/node-info.js';
 import { isKind } from '../cluster/workload-object.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
 import { LEASE_KIND, type NodeLease } from '../controlplane/node-lease.js';
+
+/** Upstream labelNodeDisruptionExclusion (node_lifecycle_controller.go). */
+export const LABEL_EXCLUDE_DISRUPTION = 'node.kubernetes.io/exclude-disruption';
 
 export interface NodeLifecycleOptions {
   readonly monitorPeriodUs: number;
@@ -63,7 +83,8 @@ export function zoneState(notReady: number, size: number, opts: NodeLifecycleOpt
 }
 
 /** Upstream ReducedQPSFunc / the primary rate: nodes a second the zone's NoExecute tainting may
- * take (0: none, a small zone partly down). */
+ * take (0: a small zone partly down; a limiter swapped to 0 takes none, one made at 0 takes one:
+ * see the module comment). */
 export function zoneEvictionRate(state: ZoneState, size: number, opts: NodeLifecycleOptions): number {
   if (state === 'PartialDisruption') return size > opts.largeClusterThreshold ? opts.secondaryEvictionRate : 0;
   return opts.evictionRate;
@@ -93,22 +114,35 @@ interface NodeHealth {
   noExecute: boolean;
   /** In its zone's taint queue (a flag, since the queue is looked up on every monitor pass). */
   queued: boolean;
-  /** The zone it is counted in (its zone when it joined). */
+  /** The zone it is in (its zone when it joined). */
   readonly zone: Zone;
+  /** Counted in its zone's health: not labelled node.kubernetes.io/exclude-disruption when it
+   * joined. */
+  readonly counted: boolean;
 }
 
 interface Zone {
-  readonly nodes: string[];
-  /** How many of `nodes` are not Ready, kept as their health changes (a pass used to look each
+  /** Its nodes counted in its health (upstream zoneToNodeConditions: not excluded from
+   * disruption checks). */
+  size: number;
+  /** How many of those are not Ready, kept as their health changes (a pass used to look each
    * node up: 65,000 lookups every 5 s). */
   notReady: number;
   state: ZoneState;
-  rate: number;
+  /** Its limiter's QPS() (upstream RateLimiter.QPS: the token bucket's rate; 1 for the fake
+   * never limiter). */
+  qps: number;
+  /** The rate its tokens come back at (0: none comes back). */
+  refill: number;
+  /** When it next has a token (Infinity: never). */
   nextTokenUs: number;
   /** Nodes waiting for the NoExecute taint, in order. */
   readonly queue: string[];
   pass: boolean;
 }
+
+/** flowcontrol's fakeNeverRateLimiter.QPS(). */
+const NEVER_LIMITER_QPS = 1;
 
 export const UNREACHABLE_NO_SCHEDULE: Taint = { key: TAINT_UNREACHABLE, effect: 'NoSchedule' };
 export const UNREACHABLE_NO_EXECUTE: Taint = { key: TAINT_UNREACHABLE, effect: 'NoExecute' };
@@ -150,11 +184,12 @@ export class NodeLifecycleController {
     const tainted = (effect: string) => n.taints.some((t) => (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY) && t.effect === effect);
     const noExecute = !n.ready && tainted('NoExecute');
     let z = this.zones.get(n.zone);
-    if (z === undefined) this.zones.set(n.zone, (z = { nodes: [], notReady: 0, state: 'Normal', rate: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
-    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z, lease: null };
+    if (z === undefined) this.zones.set(n.zone, (z = { size: 0, notReady: 0, state: 'Normal', qps: this.opts.evictionRate, refill: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
+    const counted = !(LABEL_EXCLUDE_DISRUPTION in n.labels);
+    const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z, counted, lease: null };
     this.health.set(n.name, h);
-    z.nodes.push(n.name);
-    if (!n.ready) z.notReady++;
+    if (counted) z.size++;
+    if (!n.ready && counted) z.notReady++;
     if (!n.ready && !noExecute) this.enqueue(n.name);
     // The first pass sets its taints to what its readiness says (a Ready node's leftover
     // unreachable or not-ready taints go, as upstream's tainting passes do).
@@ -173,7 +208,7 @@ export class NodeLifecycleController {
       }
       if (h.ready && now > h.probeUs + this.opts.gracePeriodUs) {
         h.ready = false;
-        h.zone.notReady++;
+        if (h.counted) h.zone.notReady++;
         h.noSchedule = true;
         this.dirty.add(name);
         this.observer.nodeNotReady?.(name, now);
@@ -182,7 +217,7 @@ export class NodeLifecycleController {
         // this pass's update (still True), so the node is queued when next seen Unknown.
       } else if (!h.ready && h.probeUs === now) {
         h.ready = true;
-        h.zone.notReady--;
+        if (h.counted) h.zone.notReady--;
         h.noSchedule = false;
         this.markReachable(name);
         this.dirty.add(name);
@@ -222,29 +257,43 @@ export class NodeLifecycleController {
   }
 
   private computeZoneState(z: Zone): ZoneState {
-    return zoneState(z.notReady, z.nodes.length, this.opts);
+    return zoneState(z.notReady, z.size, this.opts);
   }
 
   private rateFor(z: Zone, state: ZoneState): number {
-    return zoneEvictionRate(state, z.nodes.length, this.opts);
+    return zoneEvictionRate(state, z.size, this.opts);
   }
 
   /** Upstream RateLimitedTimedQueue.SwapLimiter (pkg/controller/nodelifecycle/scheduler/
-   * rate_limited_queue.go): a new token bucket starts full, but is drained at once when the old
-   * limiter had no token ("if we're currently waiting on limiter, we drain the new one"); the
-   * rate-0 limiter (flowcontrol's fake never limiter) never has one. */
-  private setRate(z: Zone, rate: number): void {
-    if (z.rate === rate) return;
+   * rate_limited_queue.go): nothing when the limiter's QPS() is `qps` already (compared as
+   * float32); for qps <= 0 flowcontrol's fake never limiter (no token, QPS() 1); else a new token
+   * bucket, full, but drained at once when the old limiter had no token ("if we're currently
+   * waiting on limiter, we drain the new one"). */
+  private setRate(z: Zone, qps: number): void {
+    if (Math.fround(z.qps) === Math.fround(qps)) return;
     const now = this.sim.now;
-    const oldHadToken = z.rate > 0 && now >= z.nextTokenUs;
-    z.rate = rate;
-    if (rate > 0) z.nextTokenUs = oldHadToken ? now : now + Math.round(1e6 / rate);
+    const oldHadToken = now >= z.nextTokenUs;
+    if (qps <= 0) {
+      z.qps = NEVER_LIMITER_QPS;
+      z.refill = 0;
+      z.nextTokenUs = Infinity;
+      return;
+    }
+    z.qps = qps;
+    z.refill = qps;
+    z.nextTokenUs = oldHadToken ? now : now + Math.round(1e6 / qps);
   }
 
   private handleDisruption(): void {
     const states = new Map<Zone, ZoneState>();
-    let allFull = this.zones.size > 0;
+    // Only zones with a node counted in their health (upstream zoneToNodeConditions' keys): with
+    // none, upstream's allAreFullyDisrupted and allWasFullyDisrupted are both true, which changes
+    // nothing.
+    let allFull = false;
+    let counted = false;
     for (const z of this.zones.values()) {
+      if (z.size === 0) continue;
+      if (!counted) allFull = counted = true;
       const s = this.computeZoneState(z);
       states.set(z, s);
       if (s !== 'FullDisruption') allFull = false;
@@ -280,17 +329,17 @@ export class NodeLifecycleController {
   /** Taints queued nodes while the zone's limiter has a token; comes back when the next is free. */
   private taintPass(z: Zone): void {
     const now = this.sim.now;
-    while (z.queue.length > 0 && z.rate > 0 && now >= z.nextTokenUs) {
+    while (z.queue.length > 0 && now >= z.nextTokenUs) {
       const node = z.queue.shift() as string;
       const h = this.health.get(node) as NodeHealth;
       h.queued = false;
       if (h.ready) continue;
-      z.nextTokenUs = now + Math.round(1e6 / z.rate);
+      z.nextTokenUs = z.refill > 0 ? now + Math.round(1e6 / z.refill) : Infinity;
       h.noExecute = true;
       this.dirty.add(node);
       this.observer.nodeTainted?.(node, now);
     }
-    if (z.queue.length > 0 && z.rate > 0 && !z.pass) {
+    if (z.queue.length > 0 && z.nextTokenUs !== Infinity && !z.pass) {
       z.pass = true;
       this.sim.scheduleAt(Math.max(z.nextTokenUs, now + 1), 'node-lifecycle.taint-pass', '', () => {
         z.pass = false;

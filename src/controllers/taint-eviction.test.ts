@@ -278,3 +278,13 @@ test('a pod assumed on a node and not yet bound is not evicted by a taint; once 
   h.sim.run(10 * S);
   assert.deepEqual(h.evictions, [notTolerated('pod1', 1, 2)]);
 });
+
+test('an evicted pod is deleted gracefully: Terminating from its eviction, still on its node (its kubelet removes it after its grace period; none runs here)', () => {
+  const h = harness([pod('pod1', [toleration(1, 100)])]);
+  h.setTaints(0, [taint(1)]);
+  h.sim.run(1000 * S);
+  const p = h.cluster.pods.get('default/pod1');
+  assert.ok(p !== undefined && !p.deleted);
+  assert.equal(p.deletionUs, 100 * S);
+  assert.equal(p.nodeName, 'node1');
+});

@@ -4,7 +4,12 @@
 // NoExecute taint, the shortest tolerationSeconds among the tolerations used (for each taint the
 // first toleration that tolerates it) decides when it is deleted, counted from when the
 // controller saw the taint (a toleration without seconds: never).
-// Taints gone before then cancel the deletion. Deletion is immediate (no graceful termination).
+// Taints gone before then cancel the deletion. The deletion is graceful, as upstream's
+// (addConditionAndDeletePod: a DisruptionTarget condition, then a delete without a grace-period
+// override): the API server makes a bound, unfinished pod Terminating
+// (ApiServer.deletePod), and its kubelet removes it after its terminationGracePeriodSeconds (none
+// for a pod not started yet); on a node that is down or cut off it stays Terminating, holding its
+// place on the node, until the node is back.
 import { addTimeUs } from '../engine/time.js';
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';

@@ -104,3 +104,43 @@ test('recovery.csv: a scale-down during the fault counts at once (web scaled to 
   assert.equal(row['min_available_ratio'], '0.153846');
   assert.equal(row['time_to_full_availability_s'], '190');
 });
+
+test('recovery.csv: pods bound to the hit node after the start, before it is seen NotReady, are affected (and lost when evicted); bound elsewhere or after the end, not', () => {
+  // n1 dies at 10 s (f1, until 610 s), NotReady at 60 s: the scheduler, still seeing it Ready,
+  // binds bare pod late-1 there at 30 s and late-2 at 59 s; other-1 goes to n2 at 30 s. All three
+  // and the 2 pods on n1 at the start are bare; the 4 on n1 are evicted at 100 s. after-1 is bound
+  // to n1 at 700 s, after the end.
+  const node = (name: string) => makeNode(name).capacity({ cpu: '64', memory: '64Gi', pods: 110 }).obj();
+  const cluster = buildCluster([node('n1'), node('n2')], [makePod('a').node('n1').obj(), makePod('b').node('n1').obj()]);
+  const sim = new Simulation();
+  const recovery = new RecoveryTracker([{ id: 'f1', kind: 'nodeDown', target: 'n1', nodes: ['n1'], atUs: 10 * S, forUs: 600 * S }], cluster, null);
+  const bind = (name: string, on: string, atS: number) => sim.scheduleAt(atS * S, 'bind', name, () => {
+    const p = podInfo(makePod(name).obj(), sim.now);
+    cluster.addPod(p);
+    recovery.watcher.podAdded?.(p);
+    cluster.assume(p, cluster.mustNode(on));
+    p.bound = true;
+    p.boundUs = sim.now;
+    recovery.watcher.podBound?.(p);
+  });
+  sim.scheduleAt(10 * S, 'fault.start', 'f1', () => recovery.faultStarted('f1', sim.now));
+  bind('late-1', 'n1', 30);
+  bind('other-1', 'n2', 30);
+  bind('late-2', 'n1', 59);
+  sim.scheduleAt(60 * S, 'node.not-ready', 'n1', () => recovery.nodeNotReady('n1', sim.now));
+  sim.scheduleAt(100 * S, 'evict', 'n1', () => {
+    for (const p of [...(cluster.mustNode('n1').pods)]) {
+      recovery.evicted(p, sim.now);
+      cluster.deletePod(p);
+    }
+  });
+  sim.scheduleAt(610 * S, 'node.ready', 'n1', () => {
+    recovery.nodeReady('n1');
+    recovery.faultEnded('f1', sim.now);
+  });
+  bind('after-1', 'n1', 700);
+  sim.run(900 * S);
+  const row = recovery.rows()[0] as Record<string, string | number>;
+  assert.deepEqual([row['pods_affected'], row['pods_rescheduled'], row['pods_lost'], row['first_eviction_s']], [4, 0, 4, '100']);
+  assert.equal(recovery.summaryValues()['pods_evicted'], 4);
+});

@@ -2,7 +2,11 @@
 //
 // Definitions (README "Faults"):
 // - pods_affected: pods bound to a node the fault hits, not terminated, when it starts (an etcd
-//   leader loss hits every node: a long election takes them all NotReady).
+//   leader loss hits every node: a long election takes them all NotReady), and pods bound to one
+//   of those nodes from its start until its end (a dead node looks Ready to the scheduler until
+//   the node lifecycle controller marks it NotReady, 45 to 60 s later: what it binds there is
+//   lost with the node). A pod on a node two faults hit is affected by both, as at a start; its
+//   eviction is the fault's that took the node NotReady (see evicted).
 // - A fault's effects are what happens to its nodes and their pods while it is in force: from its
 //   start until it has ended, the node lifecycle controller has seen the leases of those of its
 //   nodes that were Ready then renewed since (one can be marked NotReady just after the end, its
@@ -20,8 +24,8 @@
 // - pods_rescheduled: affected pods evicted whose replacement was bound by the end;
 //   pods_lost: affected pods evicted with no replacement bound by the end (bare pods always).
 // - Affected workloads: the workloads (src/faults/availability.ts: Deployments, unowned
-//   ReplicaSets, StatefulSets) of the affected pods that hold a target (the desired count in
-//   force, availability.ts) > 0 at the start.
+//   ReplicaSets, StatefulSets) of the pods affected at the start that hold a target (the desired
+//   count in force, availability.ts) > 0 then (a pod bound to a dead node later never ran there).
 // - The ratio: Σ min(available, target) / Σ target over the affected workloads, with each
 //   workload's target at that moment (so a scale-up waits until it is met and a scale-down counts
 //   at once, as in workloads.csv; available = Running on a Ready node, not deleted, and Ready
@@ -110,6 +114,8 @@ export class RecoveryTracker {
   private readonly notReady = new Set<string>();
   /** Ended faults waiting to see a node's lease renewed, by node. */
   private readonly unseenBy = new Map<string, Set<FaultRecord>>();
+  /** The faults started and not ended, by node they hit (pods bound there are theirs). */
+  private readonly hitBy = new Map<string, FaultRecord[]>();
 
   constructor(specs: readonly FaultSpec[], private readonly cluster: ClusterState, private readonly availability: AvailabilityTracker | null = null) {
     this.faults = specs.map((spec) => ({
@@ -195,6 +201,11 @@ export class RecoveryTracker {
       if (e.faults.some((f) => f.lost.has(e.pod))) this.replaces.set(p, e.pod);
     },
     podBound: (p) => {
+      // Bound to a node a fault hits while it lasts (no fault going on: most of every run).
+      if (this.hitBy.size !== 0) {
+        const faults = this.hitBy.get(p.nodeName ?? '');
+        if (faults !== undefined) for (const f of faults) f.affected.add(p);
+      }
       if (this.replacementOf.size === 0) return;
       const e = this.replacementOf.get(p);
       if (e === undefined) return;
@@ -217,6 +228,9 @@ export class RecoveryTracker {
       for (const n of this.cluster.nodeByName.keys()) if (!this.heldByAnother(f, n)) f.nodes.add(n);
     } else this.nodeFailures += f.nodes.size;
     for (const name of f.nodes) {
+      let faults = this.hitBy.get(name);
+      if (faults === undefined) this.hitBy.set(name, (faults = []));
+      faults.push(f);
       for (const p of this.cluster.nodeByName.get(name)?.pods ?? []) if (p.bound && !p.terminal) f.affected.add(p);
     }
     if (this.availability === null) return;
@@ -238,6 +252,12 @@ export class RecoveryTracker {
   faultEnded(id: string, nowUs: number): void {
     const f = this.find(id);
     f.endUs = nowUs;
+    for (const n of f.nodes) {
+      const faults = this.hitBy.get(n);
+      if (faults === undefined) continue;
+      faults.splice(faults.indexOf(f), 1);
+      if (faults.length === 0) this.hitBy.delete(n);
+    }
     // A node it took NotReady that another fault, still going, holds down too is that fault's
     // from now on: its coming back, its evictions and its pods' losses (which this one's end
     // would have ended) are not this one's.

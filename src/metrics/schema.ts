@@ -236,7 +236,7 @@ const RECOVERY: readonly Column[] = [
   sec('end_s', 'the fault ended (empty: forever)'),
   sec('detected_s', 'first NotReady update of a hit node'),
   sec('first_eviction_s', 'first eviction of an affected pod'),
-  int('pods_affected', 'count', 'pods bound to the hit nodes and not finished at the start'),
+  int('pods_affected', 'count', 'pods bound to the hit nodes and not finished at the start, or bound to them before the end'),
   int('pods_rescheduled', 'count', 'affected pods evicted whose replacement was bound'),
   int('pods_lost', 'count', 'affected pods evicted with no replacement bound by the end'),
   sec('reschedule_p50_s', 'eviction → replacement bound, median'),
