@@ -226,7 +226,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     // Upstream defaults schedulerName only for a single profile (profiles: [] is one default profile).
     ['profile-without-name.yaml', 'scheduler-config/profile-without-name.yaml:4:3: profiles[0].schedulerName: expected a schedulerName (required when there are several profiles: kube-scheduler names only a single profile default-scheduler), got none'],
     ['profiles-mapping.yaml', 'scheduler-config/profiles-mapping.yaml:4:3: profiles: expected a list of profiles, got a mapping'],
-    ['queue-sort-mismatch.yaml', 'scheduler-config/queue-sort-mismatch.yaml:8:9: profiles[1].plugins.queueSort: expected the same queueSort plugin as profiles[0] (PrioritySort), got none'],
+    ['queue-sort-mismatch.yaml', 'scheduler-config/queue-sort-mismatch.yaml:8:9: profiles[1].plugins.queueSort: expected queueSort written as profiles[0] writes it (none): kube-scheduler compares the lists as written, not the plugin they leave, so repeat them in every profile or leave queueSort out of all ("must be the same for all profiles"), got disabled: [*]'],
     ['two-documents.yaml', 'scheduler-config/two-documents.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), or --config-document to choose one, got 2 documents'],
     // At the key (line 7), not its value's first line (8).
     ['unknown-args-field.yaml', 'scheduler-config/unknown-args-field.yaml:7:11: profiles[0].pluginConfig[0].args.defaultConstraint: expected one of the fields defaultingType, defaultConstraints, got unknown field "defaultConstraint" (did you mean "defaultConstraints"?)'],

@@ -96,6 +96,13 @@ const BAD: [name: string, config: string, message: string][] = [
   // The repeated entry is the mistake (line 14), not the first (line 13).
   ['a plugin enabled twice at multiPoint', `${HEAD}\nprofiles:\n  - plugins:\n      multiPoint:\n        enabled:\n          - { name: ImageLocality, weight: 5 }\n          - { name: ImageLocality, weight: 6 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "PreScorePlugin"'],
   ['a plugin enabled twice at score', `${HEAD}\nprofiles:\n  - plugins:\n      score:\n        enabled:\n          - { name: ImageLocality, weight: 2 }\n          - { name: ImageLocality, weight: 3 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.score.enabled[1].name: expected each plugin once per extension point, got plugin "ImageLocality" already registered as "ScorePlugin"'],
+  // validation.go validateCommonQueueSort compares the queueSort sets as written (after
+  // defaulting, which adds nothing there), not the plugin they leave each profile.
+  ['queueSort named in one profile only', `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n  - schedulerName: b`, 'cfg.yaml:12:9: scheduler.config.profiles[1].plugins.queueSort: expected queueSort written as profiles[0] writes it (enabled: [PrioritySort]): kube-scheduler compares the lists as written, not the plugin they leave, so repeat them in every profile or leave queueSort out of all ("must be the same for all profiles"), got none'],
+  ['queueSort disabled and enabled again in one profile only', `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n  - schedulerName: b\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }], disabled: [{ name: PrioritySort }] } }`, 'cfg.yaml:13:31: scheduler.config.profiles[1].plugins.queueSort: expected queueSort written as profiles[0] writes it (enabled: [PrioritySort])'],
+  ['different args for the queueSort plugin profiles[0] names', `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n  - schedulerName: b\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n    pluginConfig: [{ name: PrioritySort, args: { x: 1 } }]`, 'cfg.yaml:14:52: scheduler.config.profiles[1].pluginConfig[0].args: expected the args profiles[0] gives PrioritySort (none): "queueSort must be the same for all profiles", got {"x":1}'],
+  // profile.go NewMap: the queue sort plugin each profile ends up with, and its args.
+  ['different args for the default queue sort plugin', `${HEAD}\nprofiles:\n  - schedulerName: a\n    pluginConfig: [{ name: PrioritySort, args: { x: 1 } }]\n  - schedulerName: b\n    pluginConfig: [{ name: PrioritySort, args: { x: 2 } }]`, 'cfg.yaml:13:52: scheduler.config.profiles[1].pluginConfig[0].args: expected the args profiles[0] gives its queue sort plugin PrioritySort ({"x":1}): kube-scheduler refuses different queue sort plugin args for two profiles, got {"x":2}'],
   ['bad plugin args', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          scoringStrategy:\n            type: LeastAllocated\n            resources: [{ name: cpu, weight: 101 }]`, 'cfg.yaml:15:50: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: expected an integer in [1, 100], got 101'],
 ];
 
@@ -108,6 +115,16 @@ for (const [name, config, message] of BAD) {
     });
   });
 }
+
+test('profiles writing queueSort alike, or leaving it out alike, load (their args equal whatever the key order)', () => {
+  for (const config of [
+    `${HEAD}\nprofiles:\n  - schedulerName: a\n  - schedulerName: b`,
+    `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n    pluginConfig: [{ name: PrioritySort, args: { x: 1, y: 2 } }]\n  - schedulerName: b\n    plugins: { queueSort: { enabled: [{ name: PrioritySort, weight: 0 }] } }\n    pluginConfig: [{ name: PrioritySort, args: { y: 2, x: 1 } }]`,
+  ]) {
+    const s = load(config);
+    assert.deepEqual(s.scheduler.profiles.map((p) => p.schedulerName), ['a', 'b']);
+  }
+});
 
 test('a bad scheduler-configuration value given with --set is blamed on the --set, not on the line of the value it replaced', async () => {
   const { spawnSync } = await import('node:child_process');
