@@ -203,7 +203,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
   ],
   'scheduler-config': [
     ['api-version-v1beta2.yaml', 'scheduler-config/api-version-v1beta2.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1" (v1beta2 was removed in Kubernetes v1.28; in v1 the default score weights are TaintToleration 3, NodeAffinity 2, InterPodAffinity 2 (v1beta2: 1) and the SelectorSpread plugin is gone), got "kubescheduler.config.k8s.io/v1beta2"'],
-    ['configmap-bad-inner.yaml', 'scheduler-config/configmap-bad-inner.yaml:16:25: profiles[0].plugins.score.enabled[0].weight: expected a non-negative integer weight, got -2'],
+    ['configmap-bad-inner.yaml', 'scheduler-config/configmap-bad-inner.yaml:16:25: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got 1.5'],
     ['configmap-data-not-text.yaml', 'scheduler-config/configmap-data-not-text.yaml:6:5: data.config.yaml: expected the text of a KubeSchedulerConfiguration, got a mapping'],
     ['configmap-two-keys.yaml', 'scheduler-config/configmap-two-keys.yaml:7:3: data: expected one data key, or --config-key naming the one that holds the configuration (keys: config.yaml, policy.cfg), got 2 keys'],
     ['backoff-max-below-initial.yaml', 'scheduler-config/backoff-max-below-initial.yaml:4:23: podMaxBackoffSeconds: expected a value >= podInitialBackoffSeconds (30), got 10'],
@@ -234,9 +234,9 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['unknown-plugin.yaml', 'scheduler-config/unknown-plugin.yaml:6:27: profiles[0].plugins.filter.enabled[0].name: expected a registered plugin (BestFitScore, DefaultBinder, DefaultPreemption, DotProductScore, FGDScore, GpuClusteringScore, GpuPackingScore, ImageLocality, InterPodAffinity, MaxInstancesPerNode, NodeAffinity, NodeName, NodePorts, NodeResourcesBalancedAllocation, NodeResourcesFit, NodeUnschedulable, Open-Gpu-Share, PodTopologySpread, PrioritySort, RandomScore, SchedulingGates, TaintToleration; an out-of-tree plugin is loaded with scheduler.pluginModules, or ksim explain --plugin-module), got "NodeResourcesFitt" (did you mean "NodeResourcesFit"?)'],
     ['unknown-profile-field.yaml', 'scheduler-config/unknown-profile-field.yaml:5:5: profiles[0].plugin: expected one of the fields schedulerName, percentageOfNodesToScore, plugins, pluginConfig, got unknown field "plugin" (did you mean "plugins"?)'],
     ['unknown-top-field.yaml', 'scheduler-config/unknown-top-field.yaml:3:1: percentageOfNodeToScore: expected one of the fields apiVersion, kind, parallelism, leaderElection, clientConnection, healthzBindAddress, metricsBindAddress, enableProfiling, enableContentionProfiling, percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds, profiles, extenders, delayCacheUntilActive, got unknown field "percentageOfNodeToScore" (did you mean "percentageOfNodesToScore"?)'],
-    ['weight-negative.yaml', 'scheduler-config/weight-negative.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected a non-negative integer weight, got -1'],
-    ['weight-on-filter.yaml', 'scheduler-config/weight-on-filter.yaml:6:53: profiles[0].plugins.filter.enabled[0].weight: expected no weight (weights apply to score and multiPoint), got 2'],
-    ['weight-overflow.yaml', 'scheduler-config/weight-overflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected a weight of at most 2147483647 (a 32-bit integer), got 4294967296'],
+    ['weight-not-a-number.yaml', 'scheduler-config/weight-not-a-number.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got "high"'],
+    ['weight-overflow.yaml', 'scheduler-config/weight-overflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got 4294967296'],
+    ['weight-underflow.yaml', 'scheduler-config/weight-underflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got -2147483649'],
     ['wrong-kind.yaml', 'scheduler-config/wrong-kind.yaml:2:7: kind: expected "KubeSchedulerConfiguration", got "SchedulerConfiguration"'],
   ],
   'explain-cluster': [

@@ -104,7 +104,7 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     if (names.has(name)) throw doc.error([...pp, 'schedulerName'], `a scheduler name not used by profiles[${names.get(name)}]`, JSON.stringify(name));
     names.set(name, i);
     const pct = readPercentage(doc, [...pp, 'percentageOfNodesToScore'], rp['percentageOfNodesToScore']) ?? globalPct;
-    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps);
+    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps, warnings);
     const { args, index, written } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
     queueSorts.push(custom?.queueSort);
     writtenArgs.push(written);
@@ -241,7 +241,7 @@ function readSeconds(doc: YamlDoc, path: Path, v: unknown, dflt: number): number
   return v as number;
 }
 
-function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): PluginsConfig | undefined {
+function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>, warnings: string[]): PluginsConfig | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObj(v)) throw doc.error(path, 'a mapping of extension points', describe(v));
   checkFields(doc, path, v, ALL_POINTS);
@@ -249,12 +249,15 @@ function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Pa
   for (const pt of ALL_POINTS) {
     const set = v[pt];
     if (set === undefined || set === null) continue;
-    out[pt] = readPluginSet(doc, [...path, pt], set, pt, noOps);
+    out[pt] = readPluginSet(doc, [...path, pt], set, pt, noOps, warnings);
   }
   return out;
 }
 
-function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>): PluginSet {
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>, warnings: string[]): PluginSet {
   if (!isObj(v)) throw doc.error(path, 'a mapping with enabled and/or disabled', describe(v));
   checkFields(doc, path, v, ['enabled', 'disabled']);
   const enabled: PluginRef[] = [];
@@ -281,11 +284,17 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
       throw doc.error([...pp, 'name'], 'a plugin ksim models (gang scheduling is out of scope)', JSON.stringify(p['name']));
     }
+    // Upstream Plugin.Weight is an *int32, nothing more is checked: the framework
+    // (framework/runtime/framework.go getScoreWeights) turns 0 into 1 and multiplies a plugin's
+    // normalised scores by it, so a negative weight turns the plugin's preference around.
     const w = p['weight'] ?? 0;
-    if (!Number.isInteger(w) || (w as number) < 0) throw doc.error([...pp, 'weight'], 'a non-negative integer weight', describe(w));
-    // Upstream Plugin.Weight is an int32.
-    if ((w as number) > 2147483647) throw doc.error([...pp, 'weight'], 'a weight of at most 2147483647 (a 32-bit integer)', describe(w));
-    if (w !== 0 && point !== 'score' && point !== 'multiPoint') throw doc.error([...pp, 'weight'], 'no weight (weights apply to score and multiPoint)', describe(w));
+    if (!Number.isInteger(w) || (w as number) < INT32_MIN || (w as number) > INT32_MAX) {
+      throw doc.error([...pp, 'weight'], `an integer weight from ${INT32_MIN} to ${INT32_MAX} (a 32-bit integer; 0 or none: 1)`, describe(w));
+    }
+    // getScoreWeights reads weights from score and multiPoint only: elsewhere one does nothing.
+    if (w !== 0 && point !== 'score' && point !== 'multiPoint') {
+      warnings.push(doc.warning([...pp, 'weight'], `weight ${w} does nothing at ${point}: kube-scheduler reads score weights from score and multiPoint only`));
+    }
     enabled.push({ name: p['name'], weight: w as number });
   });
   const disabled = list('disabled').map((p, i) => {
