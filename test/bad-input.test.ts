@@ -203,6 +203,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
   ],
   'scheduler-config': [
     ['api-version-v1beta2.yaml', 'scheduler-config/api-version-v1beta2.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1" (v1beta2 was removed in Kubernetes v1.28; in v1 the default score weights are TaintToleration 3, NodeAffinity 2, InterPodAffinity 2 (v1beta2: 1) and the SelectorSpread plugin is gone), got "kubescheduler.config.k8s.io/v1beta2"'],
+    ['args-kind-mismatch.yaml', 'scheduler-config/args-kind-mismatch.yaml:8:17: profiles[0].pluginConfig[0].args.kind: expected "PodTopologySpreadArgs", or no kind (kube-scheduler decodes PodTopologySpread\'s args by their kind and refuses another type: "args for plugin PodTopologySpread were not of type PodTopologySpreadArgs.kubescheduler.config.k8s.io"), got "NodeResourcesFitArgs"'],
     ['configmap-bad-inner.yaml', 'scheduler-config/configmap-bad-inner.yaml:16:25: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got 1.5'],
     ['configmap-data-not-text.yaml', 'scheduler-config/configmap-data-not-text.yaml:6:5: data.config.yaml: expected the text of a KubeSchedulerConfiguration, got a mapping'],
     ['configmap-two-keys.yaml', 'scheduler-config/configmap-two-keys.yaml:7:3: data: expected one data key, or --config-key naming the one that holds the configuration (keys: config.yaml, policy.cfg), got 2 keys'],

@@ -327,6 +327,33 @@ function unusedPluginConfig(doc: YamlDoc, path: Path, index: ReadonlyMap<string,
   }
 }
 
+/** The plugins whose args kube-scheduler v1.36 decodes as a type of its own, `<name>Args`
+ * (k8s.io/kube-scheduler/config/v1 register.go addKnownTypes). */
+const TYPED_ARGS: ReadonlySet<string> = new Set([
+  'DefaultPreemption', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit',
+  'PodTopologySpread', 'VolumeBinding', 'NodeAffinity', 'DynamicResources',
+]);
+
+/**
+ * Upstream PluginConfig.decodeNestedObjects (k8s.io/kube-scheduler/config/v1 types.go) decodes
+ * the args of a plugin with a registered args type by their own `kind` (defaulting to
+ * `<name>Args`) and refuses them when that is another type: "args for plugin X were not of type
+ * XArgs.kubescheduler.config.k8s.io, got YArgs...". Other plugins' args are not decoded, so
+ * their kind is not looked at.
+ */
+function checkArgsKind(doc: YamlDoc, path: Path, name: string, a: unknown): void {
+  if (!TYPED_ARGS.has(name) || !isObj(a)) return;
+  const kind = a['kind'];
+  if (kind === undefined || kind === null || kind === '') return;
+  const want = `${name}Args`;
+  if (kind === want) return;
+  throw doc.error(
+    [...path, 'kind'],
+    `${JSON.stringify(want)}, or no kind (kube-scheduler decodes ${name}'s args by their kind and refuses another type: "args for plugin ${name} were not of type ${want}.kubescheduler.config.k8s.io")`,
+    describe(kind),
+  );
+}
+
 function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number>; written: Map<string, unknown> } {
   const args = new Map<string, unknown>();
   const index = new Map<string, number>();
@@ -342,6 +369,7 @@ function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<strin
     if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(name));
     if (index.has(name)) throw doc.error([...pp, 'name'], `a plugin not configured before (duplicate plugin config for ${name})`, JSON.stringify(name));
     index.set(name, i);
+    checkArgsKind(doc, [...pp, 'args'], name, pc['args']);
     if (OUT_OF_SCOPE_PLUGINS.has(name)) {
       if (!noOps.has(name)) noOps.set(name, [...pp, 'name']);
       return;
