@@ -214,7 +214,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['duplicate-plugin-config.yaml', 'scheduler-config/duplicate-plugin-config.yaml:6:17: profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
     ['duplicate-profile.yaml', 'scheduler-config/duplicate-profile.yaml:5:20: profiles[1].schedulerName: expected a scheduler name not used by profiles[0], got "bin-packing"'],
     // The repeated entry (line 10), not the first one, which alone was valid.
-    ['duplicate-multipoint-plugin.yaml', 'scheduler-config/duplicate-multipoint-plugin.yaml:10:15: profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "PreScorePlugin"'],
+    ['duplicate-multipoint-plugin.yaml', 'scheduler-config/duplicate-multipoint-plugin.yaml:10:15: profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "ScorePlugin"'],
     ['duplicate-score-plugin.yaml', 'scheduler-config/duplicate-score-plugin.yaml:10:15: profiles[0].plugins.score.enabled[1].name: expected each plugin once per extension point, got plugin "ImageLocality" already registered as "ScorePlugin"'],
     ['empty.yaml', 'scheduler-config/empty.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), got 0 documents'],
     ['extenders.yaml', 'scheduler-config/extenders.yaml:4:3: extenders: expected no extenders (ksim does not model scheduler extenders)'],
