@@ -203,7 +203,8 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
   ],
   'scheduler-config': [
     ['api-version-v1beta2.yaml', 'scheduler-config/api-version-v1beta2.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1" (v1beta2 was removed in Kubernetes v1.28; in v1 the default score weights are TaintToleration 3, NodeAffinity 2, InterPodAffinity 2 (v1beta2: 1) and the SelectorSpread plugin is gone), got "kubescheduler.config.k8s.io/v1beta2"'],
-    ['configmap-bad-inner.yaml', 'scheduler-config/configmap-bad-inner.yaml:16:25: profiles[0].plugins.score.enabled[0].weight: expected a non-negative integer weight, got -2'],
+    ['args-kind-mismatch.yaml', 'scheduler-config/args-kind-mismatch.yaml:8:17: profiles[0].pluginConfig[0].args.kind: expected "PodTopologySpreadArgs", or no kind (kube-scheduler decodes PodTopologySpread\'s args by their kind and refuses another type: "args for plugin PodTopologySpread were not of type PodTopologySpreadArgs.kubescheduler.config.k8s.io"), got "NodeResourcesFitArgs"'],
+    ['configmap-bad-inner.yaml', 'scheduler-config/configmap-bad-inner.yaml:16:25: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got 1.5'],
     ['configmap-data-not-text.yaml', 'scheduler-config/configmap-data-not-text.yaml:6:5: data.config.yaml: expected the text of a KubeSchedulerConfiguration, got a mapping'],
     ['configmap-two-keys.yaml', 'scheduler-config/configmap-two-keys.yaml:7:3: data: expected one data key, or --config-key naming the one that holds the configuration (keys: config.yaml, policy.cfg), got 2 keys'],
     ['backoff-max-below-initial.yaml', 'scheduler-config/backoff-max-below-initial.yaml:4:23: podMaxBackoffSeconds: expected a value >= podInitialBackoffSeconds (30), got 10'],
@@ -213,7 +214,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['duplicate-plugin-config.yaml', 'scheduler-config/duplicate-plugin-config.yaml:6:17: profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
     ['duplicate-profile.yaml', 'scheduler-config/duplicate-profile.yaml:5:20: profiles[1].schedulerName: expected a scheduler name not used by profiles[0], got "bin-packing"'],
     // The repeated entry (line 10), not the first one, which alone was valid.
-    ['duplicate-multipoint-plugin.yaml', 'scheduler-config/duplicate-multipoint-plugin.yaml:10:15: profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "PreScorePlugin"'],
+    ['duplicate-multipoint-plugin.yaml', 'scheduler-config/duplicate-multipoint-plugin.yaml:10:15: profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "ScorePlugin"'],
     ['duplicate-score-plugin.yaml', 'scheduler-config/duplicate-score-plugin.yaml:10:15: profiles[0].plugins.score.enabled[1].name: expected each plugin once per extension point, got plugin "ImageLocality" already registered as "ScorePlugin"'],
     ['empty.yaml', 'scheduler-config/empty.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), got 0 documents'],
     ['extenders.yaml', 'scheduler-config/extenders.yaml:4:3: extenders: expected no extenders (ksim does not model scheduler extenders)'],
@@ -226,7 +227,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     // Upstream defaults schedulerName only for a single profile (profiles: [] is one default profile).
     ['profile-without-name.yaml', 'scheduler-config/profile-without-name.yaml:4:3: profiles[0].schedulerName: expected a schedulerName (required when there are several profiles: kube-scheduler names only a single profile default-scheduler), got none'],
     ['profiles-mapping.yaml', 'scheduler-config/profiles-mapping.yaml:4:3: profiles: expected a list of profiles, got a mapping'],
-    ['queue-sort-mismatch.yaml', 'scheduler-config/queue-sort-mismatch.yaml:8:9: profiles[1].plugins.queueSort: expected the same queueSort plugin as profiles[0] (PrioritySort), got none'],
+    ['queue-sort-mismatch.yaml', 'scheduler-config/queue-sort-mismatch.yaml:8:9: profiles[1].plugins.queueSort: expected queueSort written as profiles[0] writes it (none): kube-scheduler compares the lists as written, not the plugin they leave, so repeat them in every profile or leave queueSort out of all ("must be the same for all profiles"), got disabled: [*]'],
     ['two-documents.yaml', 'scheduler-config/two-documents.yaml: expected exactly one YAML document (a KubeSchedulerConfiguration), or --config-document to choose one, got 2 documents'],
     // At the key (line 7), not its value's first line (8).
     ['unknown-args-field.yaml', 'scheduler-config/unknown-args-field.yaml:7:11: profiles[0].pluginConfig[0].args.defaultConstraint: expected one of the fields defaultingType, defaultConstraints, got unknown field "defaultConstraint" (did you mean "defaultConstraints"?)'],
@@ -234,9 +235,9 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['unknown-plugin.yaml', 'scheduler-config/unknown-plugin.yaml:6:27: profiles[0].plugins.filter.enabled[0].name: expected a registered plugin (BestFitScore, DefaultBinder, DefaultPreemption, DotProductScore, FGDScore, GpuClusteringScore, GpuPackingScore, ImageLocality, InterPodAffinity, MaxInstancesPerNode, NodeAffinity, NodeName, NodePorts, NodeResourcesBalancedAllocation, NodeResourcesFit, NodeUnschedulable, Open-Gpu-Share, PodTopologySpread, PrioritySort, RandomScore, SchedulingGates, TaintToleration; an out-of-tree plugin is loaded with scheduler.pluginModules, or ksim explain --plugin-module), got "NodeResourcesFitt" (did you mean "NodeResourcesFit"?)'],
     ['unknown-profile-field.yaml', 'scheduler-config/unknown-profile-field.yaml:5:5: profiles[0].plugin: expected one of the fields schedulerName, percentageOfNodesToScore, plugins, pluginConfig, got unknown field "plugin" (did you mean "plugins"?)'],
     ['unknown-top-field.yaml', 'scheduler-config/unknown-top-field.yaml:3:1: percentageOfNodeToScore: expected one of the fields apiVersion, kind, parallelism, leaderElection, clientConnection, healthzBindAddress, metricsBindAddress, enableProfiling, enableContentionProfiling, percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds, profiles, extenders, delayCacheUntilActive, got unknown field "percentageOfNodeToScore" (did you mean "percentageOfNodesToScore"?)'],
-    ['weight-negative.yaml', 'scheduler-config/weight-negative.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected a non-negative integer weight, got -1'],
-    ['weight-on-filter.yaml', 'scheduler-config/weight-on-filter.yaml:6:53: profiles[0].plugins.filter.enabled[0].weight: expected no weight (weights apply to score and multiPoint), got 2'],
-    ['weight-overflow.yaml', 'scheduler-config/weight-overflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected a weight of at most 2147483647 (a 32-bit integer), got 4294967296'],
+    ['weight-not-a-number.yaml', 'scheduler-config/weight-not-a-number.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got "high"'],
+    ['weight-overflow.yaml', 'scheduler-config/weight-overflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got 4294967296'],
+    ['weight-underflow.yaml', 'scheduler-config/weight-underflow.yaml:6:53: profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got -2147483649'],
     ['wrong-kind.yaml', 'scheduler-config/wrong-kind.yaml:2:7: kind: expected "KubeSchedulerConfiguration", got "SchedulerConfiguration"'],
   ],
   'explain-cluster': [

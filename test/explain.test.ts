@@ -50,6 +50,29 @@ test('the default profile scores the mixed cluster as worked out by hand', async
   assert.deepEqual(r.preScore, { PodTopologySpread: { code: 'Skip' }, InterPodAffinity: { code: 'Skip' } });
 });
 
+test('a negative score weight multiplies the normalised scores of its plugin as kube-scheduler does (getScoreWeights keeps it), and a weight at filter is ignored with a warning', async () => {
+  // TaintToleration at -3: node-a 0 · -3 = 0, node-b 100 · -3 = -300; totals
+  // a = 0 + 200 + 56 + 71 + 0 = 327, b = -300 + 100 + 50 + 72 + 0 = -78 → node-a.
+  const config = join(tempDir('ksim-explain-weight-'), 'cfg.yaml');
+  writeFileSync(config, `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+  - plugins:
+      score:
+        enabled: [{ name: TaintToleration, weight: -3 }]
+      filter:
+        enabled: [{ name: NodeName, weight: 7 }]
+`);
+  const warnings: string[] = [];
+  const r = await explainFiles({ cluster: CLUSTER, pod: POD, config, warnings });
+  assert.deepEqual(r.nodes['node-b']?.score?.['TaintToleration'], { raw: 0, normalized: 100, weight: -3, weighted: -300 });
+  assert.deepEqual(r.nodes['node-a']?.score?.['TaintToleration'], { raw: 1, normalized: 0, weight: -3, weighted: 0 });
+  assert.equal(r.nodes['node-a']?.total, 327);
+  assert.equal(r.nodes['node-b']?.total, -78);
+  assert.equal(r.selected, 'node-a');
+  assert.deepEqual(warnings, [`${config}:8:45: profiles[0].plugins.filter.enabled[0].weight: weight 7 does nothing at filter: kube-scheduler reads score weights from score and multiPoint only`]);
+});
+
 test('--score-all-nodes scores a node that failed a filter; --nodes restricts the candidates', async () => {
   const all = await explainFiles({ cluster: CLUSTER, pod: POD, scoreAllNodes: true });
   assert.equal(typeof all.nodes['node-c']?.total, 'number');

@@ -16,7 +16,7 @@ const OPTS_CASES: [what: string, profiles: unknown, message: string][] = [
   ['not a list', {}, 'runScenario: opts.profiles: expected a list of profiles (ProfileConfig), got a mapping'],
   ['a missing profile', [undefined], 'runScenario: opts.profiles[0]: expected a profile (ProfileConfig), got nothing'],
   ['a profile without plugins', [{ schedulerName: 'default-scheduler' }], 'runScenario: opts.profiles[0].plugins: expected a list of plugins ({ name, weight }), got nothing'],
-  ['a negative weight', [{ ...p, plugins: [...p.plugins, { name: 'NodeAffinity', weight: -1 }] }], 'runScenario: opts.profiles[0].plugins[14].weight: expected a non-negative integer (0: the default weight), got -1'],
+  ['a weight beyond int32', [{ ...p, plugins: [...p.plugins, { name: 'NodeAffinity', weight: -2147483649 }] }], 'runScenario: opts.profiles[0].plugins[14].weight: expected an integer from -2147483648 to 2147483647 (0: the default weight, 1), got -2147483649'],
   ['plugin args that are not a Map', [{ ...p, pluginArgs: {} }], 'runScenario: opts.profiles[0].pluginArgs: expected a Map of plugin name to args, got a mapping'],
   ['a percentage over 100', [{ ...p, percentageOfNodesToScore: 101 }], 'runScenario: opts.profiles[0].percentageOfNodesToScore: expected an integer between 0 and 100, got 101'],
   ['two profiles of one name', [p, p], 'runScenario: opts.profiles[1].schedulerName: expected a scheduler name not used by opts.profiles[0], got "default-scheduler"'],

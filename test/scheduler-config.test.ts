@@ -85,7 +85,7 @@ const BAD: [name: string, config: string, message: string][] = [
   ['an out-of-scope plugin enabled (gang scheduling)', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: GangScheduling }] } }`, 'cfg.yaml:10:48: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected a plugin ksim models (gang scheduling is out of scope), got "GangScheduling"'],
   ['max backoff below initial backoff', `${HEAD}\npodInitialBackoffSeconds: 5\npodMaxBackoffSeconds: 2`, 'cfg.yaml:10:27: scheduler.config.podMaxBackoffSeconds: expected a value >= podInitialBackoffSeconds (5), got 2'],
   ['extenders', `${HEAD}\nextenders: [{ urlPrefix: "http://x" }]`, 'cfg.yaml:9:16: scheduler.config.extenders: expected no extenders (ksim does not model scheduler extenders)'],
-  ['a weight outside score', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: NodeName, weight: 3 }] } }`, 'cfg.yaml:10:66: scheduler.config.profiles[0].plugins.filter.enabled[0].weight: expected no weight (weights apply to score and multiPoint), got 3'],
+  ['a weight beyond int32', `${HEAD}\nprofiles:\n  - plugins: { score: { enabled: [{ name: ImageLocality, weight: -2147483649 }] } }`, 'cfg.yaml:10:70: scheduler.config.profiles[0].plugins.score.enabled[0].weight: expected an integer weight from -2147483648 to 2147483647 (a 32-bit integer; 0 or none: 1), got -2147483649'],
   ['a duplicate pluginConfig', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - { name: NodeResourcesFit, args: {} }\n      - { name: NodeResourcesFit, args: {} }`, 'cfg.yaml:12:21: scheduler.config.profiles[0].pluginConfig[1].name: expected a plugin not configured before (duplicate plugin config for NodeResourcesFit), got "NodeResourcesFit"'],
   ['an unknown plugin', `${HEAD}\nprofiles:\n  - plugins: { multiPoint: { enabled: [{ name: NodeResourcesFitt }] } }`, 'cfg.yaml:10:52: scheduler.config.profiles[0].plugins.multiPoint.enabled[0].name: expected a registered plugin ('],
   ['a plugin at a point it does not extend', `${HEAD}\nprofiles:\n  - plugins: { filter: { enabled: [{ name: ImageLocality }] } }`, 'cfg.yaml:10:48: scheduler.config.profiles[0].plugins.filter.enabled[0].name: expected a plugin that extends FilterPlugin, got plugin "ImageLocality" does not extend FilterPlugin'],
@@ -94,8 +94,20 @@ const BAD: [name: string, config: string, message: string][] = [
   // validation_pluginargs.go ValidateNodeResourcesFitArgs: Forbidden.
   ['requestedToCapacityRatio with type MostAllocated', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          scoringStrategy:\n            type: MostAllocated\n            requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }] }`, 'cfg.yaml:15:43: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.requestedToCapacityRatio: expected no requestedToCapacityRatio with type MostAllocated (upstream: "must be nil when type is not RequestedToCapacityRatio"), got a mapping'],
   // The repeated entry is the mistake (line 14), not the first (line 13).
-  ['a plugin enabled twice at multiPoint', `${HEAD}\nprofiles:\n  - plugins:\n      multiPoint:\n        enabled:\n          - { name: ImageLocality, weight: 5 }\n          - { name: ImageLocality, weight: 6 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "PreScorePlugin"'],
+  ['a plugin enabled twice at multiPoint', `${HEAD}\nprofiles:\n  - plugins:\n      multiPoint:\n        enabled:\n          - { name: ImageLocality, weight: 5 }\n          - { name: ImageLocality, weight: 6 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.multiPoint.enabled[1].name: expected each plugin once, got plugin "ImageLocality" already registered as "ScorePlugin"'],
+  // image_locality.go implements ScorePlugin only; framework.go updatePluginList refuses it
+  // at preScore ("does not extend PreScorePlugin plugin").
+  ['ImageLocality at preScore', `${HEAD}\nprofiles:\n  - plugins: { preScore: { enabled: [{ name: NodeResourcesFit }, { name: ImageLocality }] } }`, 'cfg.yaml:10:78: scheduler.config.profiles[0].plugins.preScore.enabled[1].name: expected a plugin that extends PreScorePlugin, got plugin "ImageLocality" does not extend PreScorePlugin'],
   ['a plugin enabled twice at score', `${HEAD}\nprofiles:\n  - plugins:\n      score:\n        enabled:\n          - { name: ImageLocality, weight: 2 }\n          - { name: ImageLocality, weight: 3 }`, 'cfg.yaml:14:25: scheduler.config.profiles[0].plugins.score.enabled[1].name: expected each plugin once per extension point, got plugin "ImageLocality" already registered as "ScorePlugin"'],
+  // validation.go validateCommonQueueSort compares the queueSort sets as written (after
+  // defaulting, which adds nothing there), not the plugin they leave each profile.
+  ['queueSort named in one profile only', `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n  - schedulerName: b`, 'cfg.yaml:12:9: scheduler.config.profiles[1].plugins.queueSort: expected queueSort written as profiles[0] writes it (enabled: [PrioritySort]): kube-scheduler compares the lists as written, not the plugin they leave, so repeat them in every profile or leave queueSort out of all ("must be the same for all profiles"), got none'],
+  ['queueSort disabled and enabled again in one profile only', `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n  - schedulerName: b\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }], disabled: [{ name: PrioritySort }] } }`, 'cfg.yaml:13:31: scheduler.config.profiles[1].plugins.queueSort: expected queueSort written as profiles[0] writes it (enabled: [PrioritySort])'],
+  ['different args for the queueSort plugin profiles[0] names', `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n  - schedulerName: b\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n    pluginConfig: [{ name: PrioritySort, args: { x: 1 } }]`, 'cfg.yaml:14:52: scheduler.config.profiles[1].pluginConfig[0].args: expected the args profiles[0] gives PrioritySort (none): "queueSort must be the same for all profiles", got {"x":1}'],
+  // profile.go NewMap: the queue sort plugin each profile ends up with, and its args.
+  ['different args for the default queue sort plugin', `${HEAD}\nprofiles:\n  - schedulerName: a\n    pluginConfig: [{ name: PrioritySort, args: { x: 1 } }]\n  - schedulerName: b\n    pluginConfig: [{ name: PrioritySort, args: { x: 2 } }]`, 'cfg.yaml:13:52: scheduler.config.profiles[1].pluginConfig[0].args: expected the args profiles[0] gives its queue sort plugin PrioritySort ({"x":1}): kube-scheduler refuses different queue sort plugin args for two profiles, got {"x":2}'],
+  // v1 types.go decodeNestedObjects: typed args are decoded by their own kind.
+  ['args of another plugin\'s kind', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: PodTopologySpread\n        args: { kind: NodeResourcesFitArgs, defaultingType: List }`, 'cfg.yaml:12:27: scheduler.config.profiles[0].pluginConfig[0].args.kind: expected "PodTopologySpreadArgs", or no kind (kube-scheduler decodes PodTopologySpread\'s args by their kind and refuses another type: "args for plugin PodTopologySpread were not of type PodTopologySpreadArgs.kubescheduler.config.k8s.io"), got "NodeResourcesFitArgs"'],
   ['bad plugin args', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          scoringStrategy:\n            type: LeastAllocated\n            resources: [{ name: cpu, weight: 101 }]`, 'cfg.yaml:15:50: scheduler.config.profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: expected an integer in [1, 100], got 101'],
 ];
 
@@ -108,6 +120,16 @@ for (const [name, config, message] of BAD) {
     });
   });
 }
+
+test('profiles writing queueSort alike, or leaving it out alike, load (their args equal whatever the key order)', () => {
+  for (const config of [
+    `${HEAD}\nprofiles:\n  - schedulerName: a\n  - schedulerName: b`,
+    `${HEAD}\nprofiles:\n  - schedulerName: a\n    plugins: { queueSort: { enabled: [{ name: PrioritySort }] } }\n    pluginConfig: [{ name: PrioritySort, args: { x: 1, y: 2 } }]\n  - schedulerName: b\n    plugins: { queueSort: { enabled: [{ name: PrioritySort, weight: 0 }] } }\n    pluginConfig: [{ name: PrioritySort, args: { y: 2, x: 1 } }]`,
+  ]) {
+    const s = load(config);
+    assert.deepEqual(s.scheduler.profiles.map((p) => p.schedulerName), ['a', 'b']);
+  }
+});
 
 test('a bad scheduler-configuration value given with --set is blamed on the --set, not on the line of the value it replaced', async () => {
   const { spawnSync } = await import('node:child_process');

@@ -262,8 +262,10 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     const weight = fwk.scoreWeights[j] as number;
     scored.forEach((n, i) => {
       const normalized = norm[i] as number;
-      (scores.get(n.name) as Record<string, ExplainScore>)[plugin.name] = { raw: raw[i] as number, normalized, weight, weighted: normalized * weight };
-      totals.set(n.name, (totals.get(n.name) as number) + normalized * weight);
+      // `+ 0`: a score of 0 times a negative weight is -0, shown as 0.
+      const weighted = normalized * weight + 0;
+      (scores.get(n.name) as Record<string, ExplainScore>)[plugin.name] = { raw: raw[i] as number, normalized, weight, weighted };
+      totals.set(n.name, (totals.get(n.name) as number) + weighted);
     });
   });
   for (const n of scored) nodes[n.name] = { ...(nodes[n.name] as ExplainNode), score: scores.get(n.name) as Record<string, ExplainScore>, total: totals.get(n.name) as number };

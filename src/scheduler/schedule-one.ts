@@ -584,7 +584,7 @@ function memoTotals(fwk: Framework, state: CycleState, pod: PodInfo, nodes: read
     i = order !== null && positions !== null ? cache.addCachedRunAt(order, positions, i, n, key, base, totals) : cache.addCachedRun(nodes, i, key, base, totals);
     while (i < n) {
       const node = nodes[i] as NodeInfo;
-      if (cache.get(node, key) >= 0) break;
+      if (cache.has(node, key)) break;
       let t = 0;
       for (let m = 0; m < plugins.length; m++) {
         const j = plugins[m] as number;

@@ -8,7 +8,7 @@ import type { Path, YamlDoc } from '../../api/yaml-source.js';
 import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
 import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS, REMOVED_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
-import { describeValue as describe, isObject as isObj } from '../../api/values.js';
+import { canonicalJson, describeValue as describe, isObject as isObj } from '../../api/values.js';
 
 export const API_VERSION = 'kubescheduler.config.k8s.io/v1';
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -84,6 +84,11 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
   /** Plugins accepted as no-ops, with where each was first named (for the one warning). */
   const noOps = new Map<string, Path>();
   const names = new Map<string, number>();
+  /** Per profile: its queueSort as written (defaulting adds nothing there: v1's defaults are all
+   * multiPoint), and its pluginConfig args as written, for the common-queue-sort checks. */
+  const queueSorts: (PluginSet | undefined)[] = [];
+  const writtenArgs: ReadonlyMap<string, unknown>[] = [];
+  const configIndexes: ReadonlyMap<string, number>[] = [];
   rawProfiles.forEach((rp, i) => {
     const pp = [...path, 'profiles', i];
     if (!isObj(rp)) throw doc.error(pp, 'a profile mapping', describe(rp));
@@ -99,23 +104,90 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     if (names.has(name)) throw doc.error([...pp, 'schedulerName'], `a scheduler name not used by profiles[${names.get(name)}]`, JSON.stringify(name));
     names.set(name, i);
     const pct = readPercentage(doc, [...pp, 'percentageOfNodesToScore'], rp['percentageOfNodesToScore']) ?? globalPct;
-    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps);
-    const { args, index } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
+    const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps, warnings);
+    const { args, index, written } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
+    queueSorts.push(custom?.queueSort);
+    writtenArgs.push(written);
+    configIndexes.push(index);
     const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
     unusedPluginConfig(doc, [...pp, 'pluginConfig'], index, merged, noOps, warnings);
     profiles.push(toProfile(name, merged, args, pct));
     sources.push({ doc, path: pp, pluginConfigIndex: index });
   });
-  // Upstream: one queue serves every profile, so they must sort it the same way.
+  checkCommonQueueSort(doc, [...path, 'profiles'], queueSorts, writtenArgs, configIndexes);
+  // Upstream profile.NewMap (pkg/scheduler/profile/profile.go cfgValidator): one queue serves
+  // every profile, so the queue sort plugin each profile ends up with, and its args, must agree.
   const sorts = profiles.map(queueSortOf);
   sorts.forEach((s, i) => {
     if (s !== sorts[0]) throw doc.error([...path, 'profiles', i, 'plugins', 'queueSort'], `the same queueSort plugin as profiles[0] (${sorts[0] ?? 'none'})`, s ?? 'none');
+    if (i === 0 || s === undefined) return;
+    const first = canonicalArgs(writtenArgs[0]?.get(s));
+    const here = canonicalArgs(writtenArgs[i]?.get(s));
+    if (here === first) return;
+    const j = configIndexes[i]?.get(s);
+    const at = j === undefined ? [...path, 'profiles', i] : [...path, 'profiles', i, 'pluginConfig', j, 'args'];
+    throw doc.error(at, `the args profiles[0] gives its queue sort plugin ${s} (${first === undefined ? 'none' : first}): kube-scheduler refuses different queue sort plugin args for two profiles`, here === undefined ? 'none' : here);
   });
   if (noOps.size > 0) {
     const first = [...noOps.values()][0] as Path;
     warnings.push(doc.warning(first, `${[...noOps.keys()].sort().join(', ')}: accepted as no-ops (ksim does not simulate volumes or dynamic resources; pods schedule as if every volume and device were reachable)`));
   }
   return { profiles, podInitialBackoffUs: initial * US_PER_S, podMaxBackoffUs: max * US_PER_S, sources };
+}
+
+const NO_PLUGINS: PluginSet = { enabled: [], disabled: [] };
+
+/**
+ * Upstream validateCommonQueueSort (pkg/scheduler/apis/config/validation/validation.go): every
+ * profile's queueSort plugin set, after defaulting, must equal profiles[0]'s
+ * (Semantic.DeepEqual of the enabled and disabled lists, in order, weights included), and a
+ * profile's pluginConfig for the plugin profiles[0] enables at queueSort must carry the same
+ * args. v1 defaults only multiPoint, so a queueSort set after defaulting is the one written:
+ * naming PrioritySort at queueSort in one profile and not in another is refused, although both
+ * would sort by it.
+ */
+function checkCommonQueueSort(doc: YamlDoc, path: Path, sets: readonly (PluginSet | undefined)[], args: readonly ReadonlyMap<string, unknown>[], indexes: readonly ReadonlyMap<string, number>[]): void {
+  const canon = sets[0] ?? NO_PLUGINS;
+  const name = canon.enabled[0]?.name;
+  for (let i = 1; i < sets.length; i++) {
+    const curr = sets[i] ?? NO_PLUGINS;
+    if (!samePluginSet(canon, curr)) {
+      throw doc.error(
+        [...path, i, 'plugins', 'queueSort'],
+        `queueSort written as profiles[0] writes it (${describeSet(canon)}): kube-scheduler compares the lists as written, not the plugin they leave, so repeat them in every profile or leave queueSort out of all ("must be the same for all profiles")`,
+        describeSet(curr),
+      );
+    }
+    const j = name === undefined ? undefined : indexes[i]?.get(name);
+    if (name === undefined || j === undefined) continue;
+    const first = canonicalArgs(args[0]?.get(name));
+    const here = canonicalArgs(args[i]?.get(name));
+    if (here !== first) {
+      throw doc.error([...path, i, 'pluginConfig', j, 'args'], `the args profiles[0] gives ${name} (${first ?? 'none'}): "queueSort must be the same for all profiles"`, here ?? 'none');
+    }
+  }
+}
+
+function samePluginSet(a: PluginSet, b: PluginSet): boolean {
+  return (
+    a.enabled.length === b.enabled.length &&
+    a.disabled.length === b.disabled.length &&
+    a.enabled.every((r, k) => r.name === b.enabled[k]?.name && r.weight === b.enabled[k]?.weight) &&
+    a.disabled.every((d, k) => d === b.disabled[k])
+  );
+}
+
+function describeSet(s: PluginSet): string {
+  const parts: string[] = [];
+  if (s.enabled.length > 0) parts.push(`enabled: [${s.enabled.map((r) => (r.weight === 0 ? r.name : `${r.name} weight ${r.weight}`)).join(', ')}]`);
+  if (s.disabled.length > 0) parts.push(`disabled: [${s.disabled.join(', ')}]`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/** Plugin args as compared between profiles (key order aside); undefined when absent or null,
+ * as upstream's decoding leaves no args for both. */
+function canonicalArgs(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : canonicalJson(v);
 }
 
 /** Older config versions: when Kubernetes removed them (KEP-785), and what moving to v1 changes. */
@@ -169,7 +241,7 @@ function readSeconds(doc: YamlDoc, path: Path, v: unknown, dflt: number): number
   return v as number;
 }
 
-function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): PluginsConfig | undefined {
+function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>, warnings: string[]): PluginsConfig | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObj(v)) throw doc.error(path, 'a mapping of extension points', describe(v));
   checkFields(doc, path, v, ALL_POINTS);
@@ -177,12 +249,15 @@ function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Pa
   for (const pt of ALL_POINTS) {
     const set = v[pt];
     if (set === undefined || set === null) continue;
-    out[pt] = readPluginSet(doc, [...path, pt], set, pt, noOps);
+    out[pt] = readPluginSet(doc, [...path, pt], set, pt, noOps, warnings);
   }
   return out;
 }
 
-function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>): PluginSet {
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>, warnings: string[]): PluginSet {
   if (!isObj(v)) throw doc.error(path, 'a mapping with enabled and/or disabled', describe(v));
   checkFields(doc, path, v, ['enabled', 'disabled']);
   const enabled: PluginRef[] = [];
@@ -209,11 +284,17 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
       throw doc.error([...pp, 'name'], 'a plugin ksim models (gang scheduling is out of scope)', JSON.stringify(p['name']));
     }
+    // Upstream Plugin.Weight is an *int32, nothing more is checked: the framework
+    // (framework/runtime/framework.go getScoreWeights) turns 0 into 1 and multiplies a plugin's
+    // normalised scores by it, so a negative weight turns the plugin's preference around.
     const w = p['weight'] ?? 0;
-    if (!Number.isInteger(w) || (w as number) < 0) throw doc.error([...pp, 'weight'], 'a non-negative integer weight', describe(w));
-    // Upstream Plugin.Weight is an int32.
-    if ((w as number) > 2147483647) throw doc.error([...pp, 'weight'], 'a weight of at most 2147483647 (a 32-bit integer)', describe(w));
-    if (w !== 0 && point !== 'score' && point !== 'multiPoint') throw doc.error([...pp, 'weight'], 'no weight (weights apply to score and multiPoint)', describe(w));
+    if (!Number.isInteger(w) || (w as number) < INT32_MIN || (w as number) > INT32_MAX) {
+      throw doc.error([...pp, 'weight'], `an integer weight from ${INT32_MIN} to ${INT32_MAX} (a 32-bit integer; 0 or none: 1)`, describe(w));
+    }
+    // getScoreWeights reads weights from score and multiPoint only: elsewhere one does nothing.
+    if (w !== 0 && point !== 'score' && point !== 'multiPoint') {
+      warnings.push(doc.warning([...pp, 'weight'], `weight ${w} does nothing at ${point}: kube-scheduler reads score weights from score and multiPoint only`));
+    }
     enabled.push({ name: p['name'], weight: w as number });
   });
   const disabled = list('disabled').map((p, i) => {
@@ -246,10 +327,39 @@ function unusedPluginConfig(doc: YamlDoc, path: Path, index: ReadonlyMap<string,
   }
 }
 
-function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number> } {
+/** The plugins whose args kube-scheduler v1.36 decodes as a type of its own, `<name>Args`
+ * (k8s.io/kube-scheduler/config/v1 register.go addKnownTypes). */
+const TYPED_ARGS: ReadonlySet<string> = new Set([
+  'DefaultPreemption', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit',
+  'PodTopologySpread', 'VolumeBinding', 'NodeAffinity', 'DynamicResources',
+]);
+
+/**
+ * Upstream PluginConfig.decodeNestedObjects (k8s.io/kube-scheduler/config/v1 types.go) decodes
+ * the args of a plugin with a registered args type by their own `kind` (defaulting to
+ * `<name>Args`) and refuses them when that is another type: "args for plugin X were not of type
+ * XArgs.kubescheduler.config.k8s.io, got YArgs...". Other plugins' args are not decoded, so
+ * their kind is not looked at.
+ */
+function checkArgsKind(doc: YamlDoc, path: Path, name: string, a: unknown): void {
+  if (!TYPED_ARGS.has(name) || !isObj(a)) return;
+  const kind = a['kind'];
+  if (kind === undefined || kind === null || kind === '') return;
+  const want = `${name}Args`;
+  if (kind === want) return;
+  throw doc.error(
+    [...path, 'kind'],
+    `${JSON.stringify(want)}, or no kind (kube-scheduler decodes ${name}'s args by their kind and refuses another type: "args for plugin ${name} were not of type ${want}.kubescheduler.config.k8s.io")`,
+    describe(kind),
+  );
+}
+
+function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number>; written: Map<string, unknown> } {
   const args = new Map<string, unknown>();
   const index = new Map<string, number>();
-  if (v === undefined || v === null) return { args, index };
+  /** The args as written (apiVersion and kind included), to compare between profiles. */
+  const written = new Map<string, unknown>();
+  if (v === undefined || v === null) return { args, index, written };
   if (!Array.isArray(v)) throw doc.error(path, 'a list of {name, args}', describe(v));
   v.forEach((pc, i) => {
     const pp = [...path, i];
@@ -259,11 +369,13 @@ function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<strin
     if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(name));
     if (index.has(name)) throw doc.error([...pp, 'name'], `a plugin not configured before (duplicate plugin config for ${name})`, JSON.stringify(name));
     index.set(name, i);
+    checkArgsKind(doc, [...pp, 'args'], name, pc['args']);
     if (OUT_OF_SCOPE_PLUGINS.has(name)) {
       if (!noOps.has(name)) noOps.set(name, [...pp, 'name']);
       return;
     }
     const a = pc['args'];
+    written.set(name, a);
     if (a !== undefined && a !== null && !isObj(a)) throw doc.error([...pp, 'args'], 'a mapping of plugin arguments', describe(a));
     // Args carry apiVersion/kind in real files (e.g. NodeResourcesFitArgs); plugins ignore them.
     if (isObj(a)) {
@@ -271,5 +383,5 @@ function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<strin
       args.set(name, rest);
     }
   });
-  return { args, index };
+  return { args, index, written };
 }

@@ -86,7 +86,8 @@ function checkRefs(refs: unknown, at: string, fail: (at: string, expected: strin
     const o = r as Record<string, unknown> | null;
     if (o === null || typeof o !== 'object' || typeof o['name'] !== 'string') throw fail(`${at}[${j}]`, 'a plugin { name, weight }', describe(r));
     const w = o['weight'];
-    if (!Number.isInteger(w) || (w as number) < 0) throw fail(`${at}[${j}].weight`, 'a non-negative integer (0: the default weight)', describe(w));
+    // Upstream Plugin.Weight: an int32; 0 means 1, a negative one is used as it is.
+    if (!Number.isInteger(w) || (w as number) < -2147483648 || (w as number) > 2147483647) throw fail(`${at}[${j}].weight`, 'an integer from -2147483648 to 2147483647 (0: the default weight, 1)', describe(w));
   });
 }
 

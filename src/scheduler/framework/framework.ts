@@ -34,7 +34,7 @@ function joinPath(a: string, b: string): string {
 
 export interface PluginRef {
   readonly name: string;
-  /** Score weight; 0 means the default (1). Ignored for plugins without Score. */
+  /** Score weight; 0 means the default (1), a negative one is used as it is (upstream int32). Ignored for plugins without Score. */
   readonly weight: number;
 }
 

@@ -24,6 +24,13 @@ export class NodeScoreCache {
     return -1;
   }
 
+  /** Whether `node` has a cached score for class `cls` (a weighted sum may be negative: a
+   * negative score weight). */
+  has(node: NodeInfo, cls: number): boolean {
+    const i = node.index;
+    return i < this.generations.length && this.generations[i] === node.generation && this.classes[i] === cls;
+  }
+
   /** From `nodes[from]` on, writes each node's cached score for class `cls` plus `base` into
    * `out` (parallel to `nodes`) up to the first node without one, and returns its position
    * (nodes.length when there is none): one loop over the arrays, not a `get` per node. */

@@ -41,10 +41,9 @@ function plugin(cluster: ClusterState): ImageLocalityPlugin {
   return new ImageLocalityPlugin(cluster, index);
 }
 
-function scoreAll(p: ImageLocalityPlugin, cluster: ClusterState, pod: Pod, runPreScore = true): Record<string, number> {
+function scoreAll(p: ImageLocalityPlugin, cluster: ClusterState, pod: Pod): Record<string, number> {
   const state = new CycleState();
   const pi = podInfo(pod);
-  if (runPreScore) assert.equal(p.preScore(state, pi), null);
   return Object.fromEntries(cluster.nodes.map((n: NodeInfo) => [n.name, p.score(state, pi, n)]));
 }
 
@@ -148,9 +147,11 @@ describe('ImageLocality Score', () => {
     });
   }
 
-  it('ksim case: Score without PreScore computes the same scores', () => {
+  it('ksim case: no PreScore, as upstream (image_locality.go implements ScorePlugin only): the images are resolved at the first Score of a cycle', () => {
     const cluster = buildCluster([makeImageNode('node1', node60040900), makeImageNode('node2', node300600900), makeImageNode('node3', nodeWithNoImages)]);
-    assert.deepEqual(scoreAll(plugin(cluster), cluster, test300600900, false), { node1: 32, node2: 36, node3: 0 });
+    const p = plugin(cluster);
+    assert.equal('preScore' in p, false);
+    assert.deepEqual(scoreAll(p, cluster, test300600900), { node1: 32, node2: 36, node3: 0 });
   });
 
   it('ksim case: images too small to reach the threshold on any node score 0 everywhere, by Score and by scoreNodes', () => {
@@ -160,10 +161,8 @@ describe('ImageLocality Score', () => {
     const p = plugin(cluster);
     const pod = podSpec(['small:v1', 'tiny:v1']);
     assert.deepEqual(scoreAll(p, cluster, pod), { node1: 0, node2: 0, node3: 0 });
-    assert.deepEqual(scoreAll(p, cluster, pod, false), { node1: 0, node2: 0, node3: 0 });
     const state = new CycleState();
     const pi = podInfo(pod);
-    p.preScore(state, pi);
     const out = new Float64Array(3).fill(-1);
     p.scoreNodes(state, pi, cluster.nodes, out);
     assert.deepEqual([...out], [0, 0, 0]);
@@ -275,10 +274,9 @@ describe('ImageLocality constantScore', () => {
       const p = plugin(cluster);
       const state = new CycleState();
       const pi = podInfo(pod);
-      p.preScore(state, pi);
       assert.equal(p.constantScore(state, pi), want);
-      // Without PreScore too.
-      assert.equal(p.constantScore(new CycleState(), pi), want);
+      // Again, from what the first call kept in the cycle state.
+      assert.equal(p.constantScore(state, pi), want);
       if (want >= 0) assert.deepEqual(scoreAll(p, cluster, pod), { node1: want, node2: want });
     }
   });

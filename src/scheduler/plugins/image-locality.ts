@@ -11,12 +11,13 @@ import type { ClusterIndex, ClusterState } from '../../cluster/cluster-state.js'
 import type { NodeInfo } from '../../cluster/node-info.js';
 import type { PodInfo } from '../../cluster/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FrameworkHandle, type Plugin, type PreScorePlugin, type ScorePlugin } from '../framework/interfaces.js';
-import type { Verdict } from '../framework/status.js';
+import { MAX_NODE_SCORE, type FrameworkHandle, type Plugin, type ScorePlugin } from '../framework/interfaces.js';
 import { normalizedImageName } from '../../api/images.js';
 import { ImageLocality } from './names.js';
 
-const PRE_SCORE_KEY = `PreScore${ImageLocality}`;
+/** The pod's images resolved once per cycle, at the first Score call (ImageLocality has no
+ * PreScore upstream: image_locality.go implements ScorePlugin only). */
+const RESOLVED_KEY = `Score${ImageLocality}`;
 
 // Upstream constants (image_locality.go): a reasonable size range for compressed images.
 export const MB = 1024 * 1024;
@@ -77,7 +78,7 @@ function imageNames(node: Node, first: ((name: string, size: number) => void) | 
   return names;
 }
 
-interface PreScoreState {
+interface ResolvedImages {
   /** Normalised image name of each init and app container whose image some node has. */
   readonly names: readonly string[];
   /** Its scaled score: trunc(size × numNodes / totalNodes) (upstream scaledImageScore). */
@@ -102,9 +103,9 @@ const NO_CONTAINERS: readonly Container[] = [];
 
 /** The state of a pod no node holds an image of (or holds only small ones), one per container
  * count: the same for every pod of that count, made once (frozen: read only). */
-const NO_IMAGE_STATES: PreScoreState[] = [];
+const NO_IMAGE_STATES: ResolvedImages[] = [];
 
-function noImageState(numContainers: number, noImageScore: number): PreScoreState {
+function noImageState(numContainers: number, noImageScore: number): ResolvedImages {
   let st = NO_IMAGE_STATES[numContainers];
   if (st === undefined) {
     st = Object.freeze({ names: Object.freeze([]) as readonly string[], scores: Object.freeze([]) as readonly number[], numContainers, noImageScore });
@@ -113,7 +114,7 @@ function noImageState(numContainers: number, noImageScore: number): PreScoreStat
   return st;
 }
 
-export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
+export class ImageLocalityPlugin implements ScorePlugin {
   readonly name = ImageLocality;
 
   constructor(
@@ -121,14 +122,20 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
     private readonly index: ImageStateIndex,
   ) {}
 
-  /** Resolves the pod's images against the cluster-wide summary once (upstream does this per
-   * node in Score; the result is the same). Never skips, as upstream has no PreScore. */
-  preScore(state: CycleState, pod: PodInfo): Verdict {
-    state.write(PRE_SCORE_KEY, this.resolve(pod));
-    return null;
+  /** The pod's images resolved against the cluster-wide summary, once per cycle (upstream does
+   * it per node in Score; the result is the same): kept in the cycle state by the first call.
+   * Not a PreScore, which upstream's ImageLocality does not have: a configuration enabling it at
+   * preScore is refused as kube-scheduler refuses it. */
+  private resolved(state: CycleState, pod: PodInfo): ResolvedImages {
+    let s = state.read<ResolvedImages>(RESOLVED_KEY);
+    if (s === undefined) {
+      s = this.resolve(pod);
+      state.write(RESOLVED_KEY, s);
+    }
+    return s;
   }
 
-  private resolve(pod: PodInfo): PreScoreState {
+  private resolve(pod: PodInfo): ResolvedImages {
     const spec = pod.pod.spec;
     const init = spec?.initContainers ?? NO_CONTAINERS;
     const app = spec?.containers ?? NO_CONTAINERS;
@@ -164,20 +171,20 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
   }
 
 
-  /** PreScorePlugin.scoredNodesIgnored: PreScore and constantScore read the cluster-wide image summary, not the nodes. */
+  /** ScorePlugin.scoredNodesIgnored: constantScore reads the cluster-wide image summary, not the nodes. */
   scoredNodesIgnored(_state: CycleState, _pod: PodInfo): boolean {
     return true;
   }
 
   /** No node has an image of the pod that could move its score: every node scores alike. */
   constantScore(state: CycleState, pod: PodInfo): number {
-    const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);
+    const s = this.resolved(state, pod);
     return s.names.length === 0 ? s.noImageScore : -1;
   }
 
   /** score for every node (ScorePlugin.scoreNodes): the pod's images resolved once. */
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): void {
-    const s = state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod);
+    const s = this.resolved(state, pod);
     const n = nodes.length;
     if (s.names.length === 0) {
       out.fill(s.noImageScore, 0, n);
@@ -187,10 +194,10 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    return this.nodeScore(state.read<PreScoreState>(PRE_SCORE_KEY) ?? this.resolve(pod), node);
+    return this.nodeScore(this.resolved(state, pod), node);
   }
 
-  private nodeScore(s: PreScoreState, node: NodeInfo): number {
+  private nodeScore(s: ResolvedImages, node: NodeInfo): number {
     const names = s.names;
     if (names.length === 0) return s.noImageScore;
     let sum = 0;
