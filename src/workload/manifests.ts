@@ -559,6 +559,19 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
   const us = spec['updateStrategy'];
   if (isObj(us) && us['type'] !== undefined && us['type'] !== 'RollingUpdate' && us['type'] !== 'OnDelete') throw doc.error([...path, 'updateStrategy', 'type'], 'RollingUpdate or OnDelete', describe(us['type']));
+  const ru = isObj(us) ? us['rollingUpdate'] : undefined;
+  if (ru !== undefined && ru !== null) {
+    // Upstream ValidateStatefulSetSpec / validateRollingUpdateStatefulSet: rollingUpdate only
+    // with type RollingUpdate; partition non-negative; maxUnavailable a positive integer or a
+    // percentage, not 0, at most 100%.
+    const rup = [...path, 'updateStrategy', 'rollingUpdate'];
+    if ((us as Obj)['type'] === 'OnDelete') throw doc.error(rup, "no rollingUpdate when updateStrategy.type is OnDelete (only allowed for 'RollingUpdate')");
+    if (!isObj(ru)) throw doc.error(rup, 'a mapping with partition and/or maxUnavailable', describe(ru));
+    readOptionalInt(doc, [...rup, 'partition'], ru['partition'], 0, 0);
+    const mu = readIntOrPercent(doc, [...rup, 'maxUnavailable'], ru['maxUnavailable']);
+    if (mu === 0 || mu === '0%') throw doc.error([...rup, 'maxUnavailable'], 'a value other than 0', JSON.stringify(mu));
+    if (typeof mu === 'string' && Number(mu.slice(0, -1)) > 100) throw doc.error([...rup, 'maxUnavailable'], 'a percentage no larger than 100%', JSON.stringify(mu));
+  }
   const podSpec = readSelectorAndTemplate(doc, path, spec, false);
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a StatefulSet\'s pods always restart)', describe(rp));
