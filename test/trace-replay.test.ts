@@ -349,6 +349,24 @@ test('ksim-events: deletes of objects that do not exist (a Pod, a Deployment) ar
   assert.deepEqual(r.warnings.filter((w) => w.includes('did not exist')).map((w) => w.replace(/: [^ ]*e\.jsonl/, ': e.jsonl')), ['trace ev: 2 delete(s) of objects that did not exist (the API server answers NotFound), first: e.jsonl:1 (Pod default/ghost)']);
 });
 
+test('ksim-events: an apply changing a Job\'s template or a Deployment\'s selector is refused as the API server refuses it (Invalid), counted in one warning naming the first; the objects stay as they were', () => {
+  const job = (image: string, parallelism: number) => `{"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"}, "spec": {"parallelism": ${parallelism}, "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "${image}", "resources": {"requests": {"cpu": "100m"}}}]}}}}`;
+  const dep = (labels: string, replicas: number) => `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": ${replicas}, "selector": {"matchLabels": {${labels}}}, "template": {"metadata": {"labels": {"app": "web", "tier": "web"}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "100m"}}}]}}}}`;
+  const r = replayEvents([
+    `{"at": 0, "op": "apply", "object": ${job('x', 1)}}`,
+    `{"at": 0, "op": "apply", "object": ${dep('"app": "web"', 1)}}`,
+    `{"at": 10, "op": "apply", "object": ${job('y', 2)}}`,
+    `{"at": 20, "op": "apply", "object": ${dep('"app": "web", "tier": "web"', 3)}}`,
+    `{"at": 30, "op": "apply", "object": ${job('x', 2)}}`,
+  ]);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('Invalid')).map((w) => w.replace(/: [^ ]*e\.jsonl/, ': e.jsonl')), ['trace ev: 2 update(s) refused by the API server as Invalid (a field an update may not change was changed; the object stays as it was), first: e.jsonl:3 (Job default/j): spec.template: a Job\'s spec.template is immutable; an update may change parallelism, suspend, activeDeadlineSeconds, backoffLimit, ttlSecondsAfterFinished']);
+  const pods = r.tables.find((t) => t.file === 'pods.csv')!.rows;
+  // The Deployment stays at 1 replica (its update refused); the Job's parallelism 2 at 30 s,
+  // with its template unchanged, is taken: a second pod.
+  assert.equal(pods.filter((p) => p['owner_kind'] === 'ReplicaSet').length, 1);
+  assert.equal(pods.filter((p) => p['owner_kind'] === 'Job').length, 2);
+});
+
 test('ksim-events: a ResourceQuota deleted and another applied in its place limits the pods created after (admission reads the store as it is)', () => {
   const quota = (name: string, pods: number) => `{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "${name}"}, "spec": {"hard": {"pods": "${pods}"}}}`;
   const pod = (name: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "${name}"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}`;

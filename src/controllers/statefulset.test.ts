@@ -521,3 +521,100 @@ workload:
 `;
   assert.throws(() => parseScenario(text, 's.yaml'), /s\.yaml:7:.*workload\[0\]\.manifest\.spec\.ordinals\.start: expected .*got -1/);
 });
+
+/** The image of the live pod `name`. */
+function imageOf(h: ReturnType<typeof harness>, name: string): string | undefined {
+  return h.pod(name)?.pod.spec?.containers[0]?.image;
+}
+
+/** The set's stored spec changed by `change` (an update as kubectl apply makes it). */
+function updateSpec(h: ReturnType<typeof harness>, change: Record<string, unknown>): void {
+  const stored = h.objects.get('StatefulSet', 'default', 'db')!;
+  h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), ...change }));
+}
+
+function template(image: string): unknown {
+  return { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image }] } };
+}
+
+test('rollingUpdate.partition 2 on 3 pods, template x → y: db-0 and db-1 recreated get x (the current revision), db-2 gets y (upstream newVersionedStatefulSetPod); partition 0 then: y everywhere, and once all are y and Ready y is the current revision', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3, 'Parallel'));
+  h.sim.run(10 * MS);
+  for (const n of ['db-0', 'db-1', 'db-2']) h.api.setPodPhase(h.pod(n)!, 'Running');
+  h.sim.run(20 * MS);
+  updateSpec(h, { template: template('y'), updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } });
+  h.sim.run(30 * MS);
+  for (const n of ['db-0', 'db-2']) h.api.deletePod(h.pod(n)!, 'test');
+  h.sim.run(40 * MS);
+  assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => imageOf(h, n)), ['x', 'x', 'y']);
+  // Partition 0: pods recreated now are of the update revision y, whatever their ordinal.
+  updateSpec(h, { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } } });
+  h.sim.run(50 * MS);
+  for (const n of ['db-0', 'db-1']) h.api.deletePod(h.pod(n)!, 'test');
+  h.sim.run(60 * MS);
+  assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => imageOf(h, n)), ['y', 'y', 'y']);
+  for (const n of ['db-0', 'db-1', 'db-2']) if (h.pod(n)!.phase !== 'Running') h.api.setPodPhase(h.pod(n)!, 'Running');
+  h.sim.run(70 * MS);
+  // Every pod y and Ready: y became the current revision (completeRollingUpdate), so with
+  // template z and partition 3 a pod recreated at db-1 is y again, not x.
+  updateSpec(h, { template: template('z'), updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 3 } } });
+  h.sim.run(80 * MS);
+  h.api.deletePod(h.pod('db-1')!, 'test');
+  h.sim.run(90 * MS);
+  assert.deepEqual(['db-0', 'db-1', 'db-2'].map((n) => imageOf(h, n)), ['y', 'y', 'y']);
+});
+
+test('template changed with partition 3 and the set then scaled to 5: db-3 and db-4 get the new template; back to the first template, every pod recreated gets it (a rollback: the update revision is the current one again)', () => {
+  const h = harness();
+  h.api.createObject(statefulSet(3, 'Parallel'));
+  h.sim.run(10 * MS);
+  for (const n of ['db-0', 'db-1', 'db-2']) h.api.setPodPhase(h.pod(n)!, 'Running');
+  h.sim.run(20 * MS);
+  updateSpec(h, { template: template('y'), updateStrategy: { rollingUpdate: { partition: 3 } } });
+  h.sim.run(30 * MS);
+  updateSpec(h, { replicas: 5 });
+  h.api.deletePod(h.pod('db-2')!, 'test');
+  h.sim.run(40 * MS);
+  assert.deepEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => imageOf(h, n)), ['x', 'x', 'x', 'y', 'y']);
+  updateSpec(h, { template: template('x'), updateStrategy: { rollingUpdate: { partition: 0 } } });
+  h.sim.run(50 * MS);
+  h.api.deletePod(h.pod('db-4')!, 'test');
+  h.sim.run(60 * MS);
+  assert.equal(imageOf(h, 'db-4'), 'x');
+});
+
+test('updateStrategy type RollingUpdate without rollingUpdate (kept nil by upstream defaulting): a pod recreated below start + status.currentReplicas gets the current revision; OnDelete: always the new template', () => {
+  for (const [strategy, expected] of [[{ type: 'RollingUpdate' }, ['x', 'x']], [{ type: 'OnDelete' }, ['y', 'y']]] as const) {
+    const h = harness();
+    h.api.createObject(statefulSet(2, 'Parallel'));
+    h.sim.run(10 * MS);
+    for (const n of ['db-0', 'db-1']) h.api.setPodPhase(h.pod(n)!, 'Running');
+    h.sim.run(20 * MS);
+    updateSpec(h, { template: template('y'), updateStrategy: strategy });
+    h.sim.run(30 * MS);
+    // Both Running pods are of the current revision (currentReplicas 2): db-0 is below it, and
+    // so is db-1 once db-0 is back (x) and db-1 is deleted.
+    h.api.deletePod(h.pod('db-0')!, 'test');
+    h.sim.run(40 * MS);
+    h.api.deletePod(h.pod('db-1')!, 'test');
+    h.sim.run(50 * MS);
+    assert.deepEqual(['db-0', 'db-1'].map((n) => imageOf(h, n)), expected, strategy.type);
+  }
+});
+
+test('updateStrategy.rollingUpdate: a negative partition, maxUnavailable 0 or over 100%, or rollingUpdate with OnDelete is bad input (upstream validateRollingUpdateStatefulSet, ValidateStatefulSetSpec)', () => {
+  const text = (strategy: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+cluster:
+  nodePools: [{ name: p, count: 1, allocatable: { cpu: "4", memory: 8Gi } }]
+workload:
+  - name: s
+    manifest: { apiVersion: apps/v1, kind: StatefulSet, metadata: { name: s }, spec: { replicas: 2, updateStrategy: ${strategy}, serviceName: s, selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: { containers: [{ name: c, image: x }] } } } }
+`;
+  assert.throws(() => parseScenario(text('{ rollingUpdate: { partition: -1 } }'), 's.yaml'), /spec\.updateStrategy\.rollingUpdate\.partition: expected an integer >= 0, got -1/);
+  assert.throws(() => parseScenario(text('{ rollingUpdate: { maxUnavailable: 0 } }'), 's.yaml'), /spec\.updateStrategy\.rollingUpdate\.maxUnavailable: expected a value other than 0 \(cannot be 0\), got 0/);
+  assert.throws(() => parseScenario(text('{ rollingUpdate: { maxUnavailable: "150%" } }'), 's.yaml'), /maxUnavailable: expected a percentage no larger than 100%/);
+  assert.throws(() => parseScenario(text('{ type: OnDelete, rollingUpdate: { partition: 1 } }'), 's.yaml'), /spec\.updateStrategy\.rollingUpdate: expected no rollingUpdate when the updateStrategy type is OnDelete/);
+  assert.doesNotThrow(() => parseScenario(text('{ type: RollingUpdate, rollingUpdate: { partition: 1, maxUnavailable: "50%" } }'), 's.yaml'));
+});

@@ -31,12 +31,25 @@
 // Like the ReplicaSet controller it waits for its own writes to be observed (expectations)
 // before the next sync, and a sync with a refused create failed: the set is retried through the
 // work queue's rate limiter (upstream StatefulSetController: DefaultTypedControllerRateLimiter,
-// processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts). Not modelled: rolling
-// updates of a changed template (updateStrategy; the run warns of such a change:
-// metrics/template-changes.ts), revisions (controller-revision-hash),
-// volumeClaimTemplates, slow-start batches of Parallel
-// deletes (upstream processCondemned goes through runForAll too; ksim sends them at once).
+// processNextWorkItem → AddRateLimited, Forget on success; work-queue.ts).
+// Revisions (upstream ControllerRevisions, getStatefulSetRevisions): a changed template makes a
+// new update revision and the set's current revision stays the template its pods were made from
+// until every pod is of the update revision and Ready (upstream completeRollingUpdate, with
+// updateStrategy RollingUpdate); a template an earlier revision had is that revision again (a
+// rollback). A pod created while the two differ is made from the current revision's template
+// when its ordinal is below start + rollingUpdate.partition (or, with type RollingUpdate set and
+// no rollingUpdate, below start + the current replicas of the last sync), else from the update
+// revision (upstream newVersionedStatefulSetPod, stateful_set_utils.go); OnDelete always makes
+// the update revision. Pods of the start state are taken as of the set's template then.
+// Not modelled: the rolling update itself, which replaces running pods of an old revision
+// at ordinals ≥ start + partition, highest first, maxUnavailable at a time (updateStrategy
+// RollingUpdate; the run warns of such a change: metrics/template-changes.ts), the
+// controller-revision-hash label and status revisions, volumeClaimTemplates, slow-start batches
+// of Parallel deletes (upstream processCondemned goes through runForAll too; ksim sends them at
+// once).
 import { merged } from '../api/values.js';
+import { templateKey } from '../api/template-defaults.js';
+import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -70,7 +83,20 @@ interface SetState {
   dirty: boolean;
   /** When a minReadySeconds wake will sync it (Infinity: none pending). */
   wakeUs: number;
+  /** The update revision: the number of spec.template's revision (0: the template at add). */
+  updateRev: number;
+  /** The current revision while it differs from the update revision (upstream
+   * status.currentRevision and its ControllerRevision's template), else null. */
+  current: { readonly rev: number; readonly template: PodTemplate } | null;
+  /** Revision numbers by template key (templateKey), computed once the template first changes. */
+  history: Map<string, number> | null;
+  /** The revision each live pod was made from (while `current` is not null, or once it was). */
+  readonly revs: Map<PodInfo, number>;
+  /** status.currentReplicas as the last sync wrote it (upstream: pods of the current revision). */
+  currentReplicas: number;
 }
+
+type PodTemplate = NonNullable<NonNullable<ObjectOf<'StatefulSet'>['spec']>['template']>;
 
 export class StatefulSetController {
   private readonly sets: KindInformer<'StatefulSet', SetState>;
@@ -83,12 +109,14 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity };
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revs: new Map(), currentReplicas: 0 };
         this.enqueue(st);
         return st;
       },
       update: (st, o) => {
+        const before = st.obj.spec?.template;
         st.obj = o;
+        if (o.spec?.template !== before) newRevision(st, before);
         this.enqueue(st);
       },
       remove: (st) => {
@@ -109,7 +137,12 @@ export class StatefulSetController {
       podAdded: (p) => {
         const st = this.owner(p);
         const ord = st === undefined ? -1 : ordinalOf(st, p);
-        if (st !== undefined && ord >= 0) st.pods.set(ord, p);
+        if (st !== undefined && ord >= 0) {
+          st.pods.set(ord, p);
+          // Not made by this controller (the start state's): of the update revision. Its own
+          // creates set the revision they made (createPods).
+          if (st.history !== null && !st.revs.has(p)) st.revs.set(p, st.updateRev);
+        }
       },
       podPhaseChanged: (p) => {
         const st = this.owner(p);
@@ -126,6 +159,7 @@ export class StatefulSetController {
         const ord = ordinalOf(st, p);
         if (st.pods.get(ord) === p) st.pods.delete(ord);
         st.deleting.delete(p);
+        st.revs.delete(p);
         this.enqueue(st);
       },
     });
@@ -154,7 +188,50 @@ export class StatefulSetController {
       return;
     }
     this.manage(st);
+    if (st.current !== null) this.completeRollingUpdate(st);
     if (st.creating.size === 0) this.limiter.forget(st); // created nothing: a successful sync
+  }
+
+  /** The end of a sync while the current revision differs from the update revision (upstream
+   * updateStatefulSetStatus → completeRollingUpdate): with updateStrategy RollingUpdate, once
+   * every pod (status.replicas: all the set's pods, the ones whose create this sync sent too) is
+   * of the update revision and not terminating, and Running and Ready, the update revision
+   * becomes the current one; status.currentReplicas counts the pods of the current revision. */
+  private completeRollingUpdate(st: SetState): void {
+    const current = st.current as NonNullable<SetState['current']>;
+    let replicas = st.creating.size;
+    let ready = 0;
+    let updated = 0;
+    let atCurrent = 0;
+    for (const ord of st.creating) {
+      if (this.usesCurrent(st, ord)) atCurrent++;
+      else updated++;
+    }
+    for (const p of st.pods.values()) {
+      replicas++;
+      if (this.runningAndReady(p)) ready++;
+      if (p.terminating) continue;
+      const rev = st.revs.get(p);
+      if (rev === st.updateRev) updated++;
+      else if (rev === current.rev) atCurrent++;
+    }
+    if (updateStrategyOf(st).type === 'RollingUpdate' && updated === replicas && ready === replicas) {
+      st.current = null;
+      st.currentReplicas = updated;
+    } else {
+      st.currentReplicas = atCurrent;
+    }
+  }
+
+  /** Whether a pod created now at `ordinal` is of the current revision (upstream
+   * newVersionedStatefulSetPod: RollingUpdate with rollingUpdate, below start + partition;
+   * RollingUpdate without it, below start + status.currentReplicas; OnDelete, never). */
+  private usesCurrent(st: SetState, ordinal: number): boolean {
+    if (st.current === null) return false;
+    const us = updateStrategyOf(st);
+    if (us.type !== 'RollingUpdate') return false;
+    const ru = us.rollingUpdate;
+    return ordinal < startOrdinal(st) + (ru !== undefined && ru !== null ? (ru.partition ?? 0) : st.currentReplicas);
   }
 
   private manage(st: SetState): void {
@@ -262,9 +339,14 @@ export class StatefulSetController {
         const ordinal = from + i;
         if (!missing.has(ordinal)) return false;
         st.creating.add(ordinal);
-        this.api.createPod(this.newPod(st, ordinal), (p) => {
+        const useCurrent = this.usesCurrent(st, ordinal);
+        const rev = useCurrent ? (st.current as NonNullable<SetState['current']>).rev : st.updateRev;
+        this.api.createPod(this.newPod(st, ordinal, useCurrent), (p) => {
           st.creating.delete(ordinal);
-          if (p !== null) st.pods.set(ordinal, p);
+          if (p !== null) {
+            st.pods.set(ordinal, p);
+            if (st.history !== null) st.revs.set(p, rev);
+          }
           done(p !== null);
         });
         return true;
@@ -273,9 +355,12 @@ export class StatefulSetController {
     );
   }
 
-  private newPod(st: SetState, ordinal: number): Pod {
+  /** The pod of `ordinal`, from the current revision's template when `useCurrent`, else from
+   * spec.template (upstream newStatefulSetPod of currentSet or updateSet: only the template
+   * differs between them, ApplyRevision). */
+  private newPod(st: SetState, ordinal: number, useCurrent: boolean): Pod {
     const spec = st.obj.spec ?? {};
-    const t = spec.template ?? {};
+    const t = (useCurrent ? st.current?.template : spec.template) ?? {};
     const md = st.obj.metadata;
     const tmd = t.metadata ?? {};
     const name = `${md.name}-${ordinal}`;
@@ -290,6 +375,42 @@ export class StatefulSetController {
       spec: podSpec,
     };
   }
+}
+
+/** A new spec.template (the one before was `before`): the update revision is the revision of a
+ * template seen before (upstream getStatefulSetRevisions finds an equal ControllerRevision: a
+ * rollback), else a new one; the current revision is kept, and is no longer pending once the
+ * update revision is it again. Template keys leave out ksim.io/workload, as the other template
+ * comparisons (a later entry that only scales the set names itself there). */
+function newRevision(st: SetState, before: PodTemplate | undefined): void {
+  const key = (t: unknown) => templateKey(t ?? {}, { annotations: [WORKLOAD_ANNOTATION] });
+  if (st.history === null) {
+    st.history = new Map([[key(before), st.updateRev]]);
+    // The pods there are now are of the revision before.
+    for (const p of st.pods.values()) st.revs.set(p, st.updateRev);
+  }
+  const k = key(st.obj.spec?.template);
+  const prev = st.updateRev;
+  let rev = st.history.get(k);
+  if (rev === undefined) st.history.set(k, (rev = st.history.size));
+  if (rev === prev) return; // the same template as the API server stores it
+  if (st.current === null) {
+    st.current = { rev: prev, template: before ?? {} };
+    // status.currentReplicas while the revisions were one: every pod not terminating.
+    let n = 0;
+    for (const p of st.pods.values()) if (!p.terminating) n++;
+    st.currentReplicas = n;
+  }
+  st.updateRev = rev;
+  if (st.current.rev === rev) st.current = null;
+}
+
+function updateStrategyOf(st: SetState): { type: string; rollingUpdate?: { partition?: number } | null } {
+  const us = (st.obj.spec as { updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } | null } } | undefined)?.updateStrategy;
+  // Upstream SetDefaults_StatefulSet: an unset type is RollingUpdate with rollingUpdate
+  // {partition: 0}; a type RollingUpdate set without rollingUpdate keeps it nil.
+  if (us?.type === undefined) return { type: 'RollingUpdate', rollingUpdate: us?.rollingUpdate ?? {} };
+  return { type: us.type, ...(us.rollingUpdate !== undefined ? { rollingUpdate: us.rollingUpdate } : {}) };
 }
 
 /** spec.ordinals.start, 0 when unset (upstream getStartOrdinal). */

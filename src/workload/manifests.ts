@@ -679,25 +679,6 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   readJobSpec(doc, [...path, 'jobTemplate', 'spec'], jt['spec'], warnings);
 }
 
-/** Job spec fields an update may change (upstream ValidateJobSpecUpdate makes the others
- * immutable: template, completions, selector, completionMode, podFailurePolicy, ...). */
-export const JOB_MUTABLE_FIELDS: readonly string[] = ['parallelism', 'suspend', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished'];
-
-/** The first immutable Job spec field that differs between two Job specs, or null. */
-export function changedImmutableJobField(prev: Obj, next: Obj): string | null {
-  const keys = [...new Set([...Object.keys(prev), ...Object.keys(next)])].filter((k) => !JOB_MUTABLE_FIELDS.includes(k)).sort();
-  for (const k of keys) if (JSON.stringify(sortedDeep(prev[k])) !== JSON.stringify(sortedDeep(next[k]))) return k;
-  return null;
-}
-
-function sortedDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortedDeep);
-  if (!isObj(v)) return v;
-  const out: Obj = {};
-  for (const k of Object.keys(v).sort()) setOwn(out, k, sortedDeep(v[k]));
-  return out;
-}
-
 /** Validates a v1 Node (status.allocatable or capacity required); adds the hostname label and
  * the kubelet's default pods allocatable (110) when missing. Unknown fields are warned about in
  * `warnings` (when given). */

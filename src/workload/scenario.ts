@@ -24,12 +24,13 @@ import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
-import { changedImmutableJobField, CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, JOB_MUTABLE_FIELDS, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
+import { CLAIM_NOT_SIMULATED, DEFAULT_MAX_PODS, firstClaimOf, isSimulatedKind, readManifest, readNode, type WorkloadManifest } from './manifests.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { expandDocument, isListKind, objectFilesOf, readObjectPaths, type ObjectItem } from './object-files.js';
 import { isCustomResource, isSkippedKind, SkipTally } from './skipped-kinds.js';
 import { isObject, merged } from '../api/values.js';
 import { templateKey } from '../api/template-defaults.js';
+import { changedImmutableField } from './immutable-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { defaultSchedulerConfig, readSchedulerConfiguration, type SchedulerConfig } from '../scheduler/config/kube-scheduler-configuration.js';
 import { readSchedulerConfigFile } from '../scheduler/config/config-file.js';
@@ -320,7 +321,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const traceFaults: FaultSpec[] = [];
   const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
-  const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings, snapshotJobs(snapshot.objects));
+  const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings, snapshot.objects);
   warnings.push(...daemonSetsWithoutNodes(workload, nodes));
   keepSnapshotTemplates(workload, snapshot.objects);
   const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
@@ -618,12 +619,10 @@ function inlineManifests(doc: YamlDoc, located_: readonly LocatedValue[], warnin
   return out;
 }
 
-/** The snapshot's Jobs as `namespace/name`, which a workload Job may not reuse. */
-function snapshotJobs(objects: readonly WorkloadObject[]): ReadonlySet<string> {
-  return new Set(objects.filter((o) => o.kind === 'Job').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
-}
-
-function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[], startJobs: ReadonlySet<string>): WorkloadEntry[] {
+function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: string, warnings: string[], snapshotObjects: readonly WorkloadObject[]): WorkloadEntry[] {
+  /** The snapshot's objects by kind/namespace/name: a workload Job may not reuse a Job's name;
+   * an update of another may change only what upstream lets it (changedImmutableField). */
+  const startObjects = new Map(snapshotObjects.map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o]));
   const names = new Set<string>();
   /** The one warning about volumes, at the first manifest that mounts a claim. */
   let pvcUser: string | null = null;
@@ -675,11 +674,17 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
       if (arrival.kind === 'at') {
         // Upstream refuses an update of a Job's pod template (immutable) and a create of a name
         // in use (AlreadyExists): a snapshot's Job is neither updated nor replaced.
-        if (m.kind === 'Job' && startJobs.has(`${m.metadata!.namespace}/${m.metadata!.name}`)) {
+        const key = `${m.kind}/${m.metadata!.namespace}/${m.metadata!.name}`;
+        if (m.kind === 'Job' && startObjects.has(key)) {
           throw l.doc.error([...l.path, 'metadata', 'name'], `a name not used by a Job of the cluster snapshot (a Job's spec is immutable; the snapshot has Job ${m.metadata!.namespace}/${m.metadata!.name})`, JSON.stringify(m.metadata!.name));
         }
-        const key = `${m.kind}/${m.metadata!.namespace}/${m.metadata!.name}`;
         const prev = objectNames.get(key);
+        const start = prev === undefined ? startObjects.get(key) : undefined;
+        if (start !== undefined) {
+          // An update of the snapshot's object: upstream refuses a change of an immutable field.
+          const changed = changedImmutableField(m.kind, start.spec, (m as { spec?: unknown }).spec);
+          if (changed !== null) throw l.doc.error([...l.path, 'spec', changed.field], `the same ${changed.field} as the cluster snapshot's ${m.kind} ${m.metadata!.namespace}/${m.metadata!.name} (${changed.why})`);
+        }
         if (prev !== undefined) {
           // An object arriving later than the one of the same name updates it, as kubectl apply
           // does (a Deployment rolled out or scaled, a StatefulSet scaled, a CronJob's template,
@@ -699,12 +704,10 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
           // scaling), or brings back one an earlier entry brought (a rollback), keeps that
           // entry's name on it, so its pods stay that entry's.
           if (template !== undefined) keepWorkloadOfEarlierTemplate(template, prev.templates);
-          if (m.kind === 'Job') {
-            // Upstream ValidateJobSpecUpdate: only suspend, parallelism, activeDeadlineSeconds,
-            // backoffLimit and ttlSecondsAfterFinished may change.
-            const changed = changedImmutableJobField((prev.manifest as { spec: Record<string, unknown> }).spec, (m as { spec: Record<string, unknown> }).spec);
-            if (changed !== null) throw l.doc.error([...l.path, 'spec', changed], `the same ${changed} as workload entry ${JSON.stringify(prev.entry)} (a Job's spec.${changed} is immutable; an update may change ${JOB_MUTABLE_FIELDS.join(', ')})`);
-          }
+          // Upstream refuses an update of an immutable field (a Job's template, a StatefulSet's
+          // podManagementPolicy, a Deployment's selector, ...: immutable-fields.ts).
+          const changed = changedImmutableField(m.kind, (prev.manifest as { spec?: unknown }).spec, (m as { spec?: unknown }).spec);
+          if (changed !== null) throw l.doc.error([...l.path, 'spec', changed.field], `the same ${changed.field} as workload entry ${JSON.stringify(prev.entry)} (${changed.why})`);
         }
         const templates = prev?.templates ?? [];
         if (template !== undefined) templates.push({ template });

@@ -10,7 +10,8 @@ import type { RandomStream } from '../../engine/random.js';
 import { MAX_SIM_TIME_US } from '../../engine/time.js';
 import type { ApiServer } from '../../controlplane/api-server.js';
 import type { ObjectApi } from '../../controlplane/object-api.js';
-import type { WorkloadObject } from '../../cluster/workload-object.js';
+import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
+import { changedImmutableField } from '../immutable-fields.js';
 import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { InputError } from '../../api/input-error.js';
@@ -71,6 +72,9 @@ export class TraceReplay {
   /** Deletes of objects that did not exist when they reached the API server (upstream: 404 Not
    * Found): how many, and the first's place. */
   private notFound = { count: 0, first: '' };
+  /** Applies the API server refused for changing a field an update may not change (upstream:
+   * 422 Invalid; the object stays as it was): how many, and the first's place and field. */
+  private invalid = { count: 0, first: '' };
   /** The readers' other warnings about applied objects (not unknown fields), each once, with how
    * many events gave it. */
   private readonly notes = new Map<string, { count: number; first: string }>();
@@ -217,6 +221,7 @@ export class TraceReplay {
     for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
     for (const n of this.notes.values()) out.push(`trace ${this.entry}: ${n.first}${n.count > 1 ? ` (and ${n.count - 1} more event(s) alike)` : ''}`);
     if (this.notFound.count > 0) out.push(`trace ${this.entry}: ${this.notFound.count} delete(s) of objects that did not exist (the API server answers NotFound), first: ${this.notFound.first}`);
+    if (this.invalid.count > 0) out.push(`trace ${this.entry}: ${this.invalid.count} update(s) refused by the API server as Invalid (a field an update may not change was changed; the object stays as it was), first: ${this.invalid.first}`);
     return out;
   }
 
@@ -294,7 +299,7 @@ export class TraceReplay {
         if (n === undefined) this.notes.set(key, { count: 1, first: w });
         else n.count++;
       }
-      return this.apply(item.object);
+      return this.apply(item.object, item.line);
     }
     const o = item.object;
     const where = `${this.spec.display}:${item.line} (${o.kind} ${o.namespace === '' ? '' : `${o.namespace}/`}${o.name})`;
@@ -331,7 +336,7 @@ export class TraceReplay {
   }
 
   /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */
-  private apply(o: WorkloadObject | Node): void {
+  private apply(o: WorkloadObject | Node, line: number): void {
     const obj = structuredClone(o) as WorkloadObject;
     (obj.metadata.annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
     if (obj.kind === 'Node') {
@@ -345,8 +350,21 @@ export class TraceReplay {
     }
     const tpl = (obj as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template;
     if (tpl !== undefined) ((tpl.metadata ??= {}).annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
-    if (this.objects !== undefined) this.objects.apply(obj);
-    else this.api.createObject(obj);
+    if (this.objects === undefined) {
+      this.api.createObject(obj);
+      return;
+    }
+    // An update that changes an immutable field (a Job's template, a StatefulSet's
+    // serviceName, a Deployment's selector: immutable-fields.ts) is refused, as upstream's
+    // validation refuses it.
+    const stored = this.api.cluster.objects.get(keyOf(obj));
+    const changed = stored === undefined ? null : changedImmutableField(obj.kind, stored.spec, obj.spec);
+    if (changed !== null) {
+      const ns = obj.metadata.namespace ?? '';
+      if (this.invalid.count++ === 0) this.invalid.first = `${this.spec.display}:${line} (${obj.kind} ${ns === '' ? '' : `${ns}/`}${obj.metadata.name}): spec.${changed.field}: ${changed.why}`;
+      return;
+    }
+    this.objects.apply(obj);
   }
 }
 
