@@ -71,6 +71,42 @@ test('--cluster --config: a profile enabling Open-Gpu-Share counts GPU shares de
   assert.deepEqual([key.status, key.stderr], [2, 'ksim: --config-key: expected --config FILE with it (it says which part of that file holds the configuration), got --config-key without --config\n']);
 });
 
+test('--cluster --plugin-module: --config\'s profile counts with an out-of-tree Filter (SSD only: node-a\'s 3, node-b none); without the module the plugin is unknown (exit 2), and --plugin-module belongs to --cluster', () => {
+  const dir = tempDir('ksim-capacity-plugin-');
+  const module = join(dir, 'ssd-only.js');
+  writeFileSync(module, `import { Status } from ${JSON.stringify(repoPath('dist/src/index.js'))};
+export const plugins = {
+  SsdOnly: () => ({ name: 'SsdOnly', filter: (_state, _pod, node) => (node.labels.disktype === 'ssd' ? null : Status.unschedulable('node(s) had no SSD')) }),
+};
+`);
+  const config = join(dir, 'scheduler.yaml');
+  writeFileSync(config, `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+  - schedulerName: default-scheduler
+    plugins: { multiPoint: { enabled: [{ name: SsdOnly }] } }
+`);
+  const args = ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', POD, '--config', config];
+  const r = ksim(...args, '--plugin-module', module);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, `3 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)
+
+node    pool  zone    fits  limit
+node-a  -     zone-a     3  NodeResourcesFit: Insufficient cpu
+node-b  -     zone-b     0  SsdOnly: node(s) had no SSD
+node-c  -     zone-c     0  TaintToleration: node(s) had untolerated taint(s)
+total                    3  0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had no SSD, 1 node(s) had untolerated taint(s).
+`);
+  const without = ksim(...args);
+  assert.equal(without.status, 2);
+  assert.match(without.stderr, /^ksim: .*scheduler\.yaml:5:48: profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*; an out-of-tree plugin is loaded with scheduler\.pluginModules, or --plugin-module of ksim explain and ksim capacity --cluster\), got "SsdOnly"\n$/);
+  const scenario = ksim('capacity', 'scenarios/capacity.yaml', '--pod', POD, '--plugin-module', module);
+  assert.deepEqual([scenario.status, scenario.stderr], [2, 'ksim: --plugin-module: expected --cluster SNAPSHOT with it (a SCENARIO loads its plugins from its own scheduler.pluginModules; --set changes them), got --plugin-module with a SCENARIO\n']);
+  const nodesFor = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--plugin-module', module);
+  assert.deepEqual([nodesFor.status, nodesFor.stderr], [2, 'ksim: --plugin-module: expected --cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.pluginModules; --set changes them), got --plugin-module with --nodes-for\n']);
+});
+
 test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 meets) and run.json, and --json gives the same answer', () => {
   const dir = join(tempDir('ksim-capacity-'), 'out');
   const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', dir, '--json', '-q');
