@@ -107,6 +107,47 @@ total                    3  0/3 nodes are available: 1 Insufficient cpu, 1 node(
   assert.deepEqual([nodesFor.status, nodesFor.stderr], [2, 'ksim: --plugin-module: expected --cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.pluginModules; --set changes them), got --plugin-module with --nodes-for\n']);
 });
 
+test('--nodes-for checks the scheduler configuration before any probe, as ksim sweep does: a plugin module refusing its args, or a misspelt plugin, exits 2 with only the error on stderr and nothing written (before, after the plan note and a first round of runs)', () => {
+  const dir = tempDir('ksim-capacity-config-');
+  writeFileSync(join(dir, 'per-node-cap.js'), `import { FieldError } from ${JSON.stringify(repoPath('dist/src/index.js'))};
+export const plugins = {
+  PerNodeCap: (args) => {
+    const max = args?.maxPerNode;
+    if (!Number.isInteger(max) || max < 1) throw new FieldError('maxPerNode', 'a positive integer', JSON.stringify(max));
+    return { name: 'PerNodeCap', filter: (_state, _pod, node) => null };
+  },
+};
+`);
+  const scheduler = (plugin: string, max: number) => `scheduler:
+  pluginModules: [per-node-cap.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: { multiPoint: { enabled: [{ name: ${plugin} }] } }
+        pluginConfig: [{ name: PerNodeCap, args: { maxPerNode: ${max} } }]
+`;
+  const base = readFileSync(repoPath('scenarios/capacity.yaml'), 'utf8');
+  writeFileSync(join(dir, 'bad-args.yaml'), base + scheduler('PerNodeCap', 0));
+  writeFileSync(join(dir, 'typo.yaml'), base + scheduler('PerNodeCapp', 1));
+  writeFileSync(join(dir, 'ok.yaml'), base + scheduler('PerNodeCap', 1));
+  const run = (...args: string[]) => spawnSync(process.execPath, [KSIM_BIN, 'capacity', ...args, '--nodes-for', 'general', '-o', join(dir, 'out')], { cwd: dir, encoding: 'utf8' });
+  const badArgs = run('bad-args.yaml');
+  assert.deepEqual([badArgs.status, badArgs.stderr], [2, 'ksim: bad-args.yaml:44:64: scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode: expected a positive integer, got 0\n']);
+  const typo = run('typo.yaml');
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /^ksim: typo\.yaml:43:52: scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*PerNodeCap.*\), got "PerNodeCapp" \(did you mean "PerNodeCap"\?\)\n$/);
+  // A --set that makes it bad is named.
+  const set = run('ok.yaml', '--set', 'scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode=-1');
+  assert.deepEqual([set.status, set.stderr], [2, 'ksim: --set scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode=-1: scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode: expected a positive integer, got -1\n']);
+  // Built-in plugins alone are checked in this thread, as early.
+  writeFileSync(join(dir, 'in-tree.yaml'), base + 'scheduler:\n  config:\n    apiVersion: kubescheduler.config.k8s.io/v1\n    kind: KubeSchedulerConfiguration\n    profiles:\n      - plugins: { multiPoint: { enabled: [{ name: NodeResourcesFitt }] } }\n');
+  const inTree = run('in-tree.yaml');
+  assert.equal(inTree.status, 2);
+  assert.match(inTree.stderr, /^ksim: in-tree\.yaml:42:52: scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*\), got "NodeResourcesFitt" \(did you mean "NodeResourcesFit"\?\)\n$/);
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
 test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 meets) and run.json, and --json gives the same answer', () => {
   const dir = join(tempDir('ksim-capacity-'), 'out');
   const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', dir, '--json', '-q');
