@@ -71,6 +71,83 @@ test('--cluster --config: a profile enabling Open-Gpu-Share counts GPU shares de
   assert.deepEqual([key.status, key.stderr], [2, 'ksim: --config-key: expected --config FILE with it (it says which part of that file holds the configuration), got --config-key without --config\n']);
 });
 
+test('--cluster --plugin-module: --config\'s profile counts with an out-of-tree Filter (SSD only: node-a\'s 3, node-b none); without the module the plugin is unknown (exit 2), and --plugin-module belongs to --cluster', () => {
+  const dir = tempDir('ksim-capacity-plugin-');
+  const module = join(dir, 'ssd-only.js');
+  writeFileSync(module, `import { Status } from ${JSON.stringify(repoPath('dist/src/index.js'))};
+export const plugins = {
+  SsdOnly: () => ({ name: 'SsdOnly', filter: (_state, _pod, node) => (node.labels.disktype === 'ssd' ? null : Status.unschedulable('node(s) had no SSD')) }),
+};
+`);
+  const config = join(dir, 'scheduler.yaml');
+  writeFileSync(config, `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+  - schedulerName: default-scheduler
+    plugins: { multiPoint: { enabled: [{ name: SsdOnly }] } }
+`);
+  const args = ['capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', POD, '--config', config];
+  const r = ksim(...args, '--plugin-module', module);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, `3 more replicas of default/web-0 fit in the cluster of examples/explain/cluster.yaml (profile default-scheduler)
+
+node    pool  zone    fits  limit
+node-a  -     zone-a     3  NodeResourcesFit: Insufficient cpu
+node-b  -     zone-b     0  SsdOnly: node(s) had no SSD
+node-c  -     zone-c     0  TaintToleration: node(s) had untolerated taint(s)
+total                    3  0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had no SSD, 1 node(s) had untolerated taint(s).
+`);
+  const without = ksim(...args);
+  assert.equal(without.status, 2);
+  assert.match(without.stderr, /^ksim: .*scheduler\.yaml:5:48: profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*; an out-of-tree plugin is loaded with scheduler\.pluginModules, or --plugin-module of ksim explain and ksim capacity --cluster\), got "SsdOnly"\n$/);
+  const scenario = ksim('capacity', 'scenarios/capacity.yaml', '--pod', POD, '--plugin-module', module);
+  assert.deepEqual([scenario.status, scenario.stderr], [2, 'ksim: --plugin-module: expected --cluster SNAPSHOT with it (a SCENARIO loads its plugins from its own scheduler.pluginModules; --set changes them), got --plugin-module with a SCENARIO\n']);
+  const nodesFor = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '--plugin-module', module);
+  assert.deepEqual([nodesFor.status, nodesFor.stderr], [2, 'ksim: --plugin-module: expected --cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.pluginModules; --set changes them), got --plugin-module with --nodes-for\n']);
+});
+
+test('--nodes-for checks the scheduler configuration before any probe, as ksim sweep does: a plugin module refusing its args, or a misspelt plugin, exits 2 with only the error on stderr and nothing written (before, after the plan note and a first round of runs)', () => {
+  const dir = tempDir('ksim-capacity-config-');
+  writeFileSync(join(dir, 'per-node-cap.js'), `import { FieldError } from ${JSON.stringify(repoPath('dist/src/index.js'))};
+export const plugins = {
+  PerNodeCap: (args) => {
+    const max = args?.maxPerNode;
+    if (!Number.isInteger(max) || max < 1) throw new FieldError('maxPerNode', 'a positive integer', JSON.stringify(max));
+    return { name: 'PerNodeCap', filter: (_state, _pod, node) => null };
+  },
+};
+`);
+  const scheduler = (plugin: string, max: number) => `scheduler:
+  pluginModules: [per-node-cap.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: { multiPoint: { enabled: [{ name: ${plugin} }] } }
+        pluginConfig: [{ name: PerNodeCap, args: { maxPerNode: ${max} } }]
+`;
+  const base = readFileSync(repoPath('scenarios/capacity.yaml'), 'utf8');
+  writeFileSync(join(dir, 'bad-args.yaml'), base + scheduler('PerNodeCap', 0));
+  writeFileSync(join(dir, 'typo.yaml'), base + scheduler('PerNodeCapp', 1));
+  writeFileSync(join(dir, 'ok.yaml'), base + scheduler('PerNodeCap', 1));
+  const run = (...args: string[]) => spawnSync(process.execPath, [KSIM_BIN, 'capacity', ...args, '--nodes-for', 'general', '-o', join(dir, 'out')], { cwd: dir, encoding: 'utf8' });
+  const badArgs = run('bad-args.yaml');
+  assert.deepEqual([badArgs.status, badArgs.stderr], [2, 'ksim: bad-args.yaml:44:64: scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode: expected a positive integer, got 0\n']);
+  const typo = run('typo.yaml');
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /^ksim: typo\.yaml:43:52: scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*PerNodeCap.*\), got "PerNodeCapp" \(did you mean "PerNodeCap"\?\)\n$/);
+  // A --set that makes it bad is named.
+  const set = run('ok.yaml', '--set', 'scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode=-1');
+  assert.deepEqual([set.status, set.stderr], [2, 'ksim: --set scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode=-1: scheduler.config.profiles[0].pluginConfig[0].args.maxPerNode: expected a positive integer, got -1\n']);
+  // Built-in plugins alone are checked in this thread, as early.
+  writeFileSync(join(dir, 'in-tree.yaml'), base + 'scheduler:\n  config:\n    apiVersion: kubescheduler.config.k8s.io/v1\n    kind: KubeSchedulerConfiguration\n    profiles:\n      - plugins: { multiPoint: { enabled: [{ name: NodeResourcesFitt }] } }\n');
+  const inTree = run('in-tree.yaml');
+  assert.equal(inTree.status, 2);
+  assert.match(inTree.stderr, /^ksim: in-tree\.yaml:42:52: scheduler\.config\.profiles\[0\]\.plugins\.multiPoint\.enabled\[0\]\.name: expected a registered plugin \(.*\), got "NodeResourcesFitt" \(did you mean "NodeResourcesFit"\?\)\n$/);
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
 test('--nodes-for writes capacity.csv (one row per probe, by count: 9 fails, 10 meets) and run.json, and --json gives the same answer', () => {
   const dir = join(tempDir('ksim-capacity-'), 'out');
   const r = ksim('capacity', 'scenarios/capacity.yaml', '--nodes-for', 'general', '-o', dir, '--json', '-q');

@@ -12,7 +12,9 @@ import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(...args: string[]) {
-  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // A wide table (one line per metric), whatever the terminal: the layout at 80 columns is
+  // src/cli/compare-command.test.ts's.
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: '400' } });
 }
 
 const dir = tempDir('ksim-compare-gate-');

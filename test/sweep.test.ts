@@ -14,7 +14,8 @@ import { KSIM_BIN, REPO_ROOT } from '../src/testing/repo-paths.js';
 import { tempDir } from '../src/testing/temp-dir.js';
 
 function ksim(args: readonly string[], cwd = REPO_ROOT) {
-  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd, encoding: 'utf8' });
+  // COLUMNS: compare's table one line per metric (src/cli/compare-command.test.ts has the 80-column one).
+  return spawnSync(process.execPath, [KSIM_BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '400' } });
 }
 
 /** Writes `plugin.js` (`plugin`) and a two-minute scenario `name` in `dir` whose one profile

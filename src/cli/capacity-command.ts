@@ -22,6 +22,8 @@ export interface CapacityArgs extends NodesForArgs {
   readonly config?: string | readonly string[] | undefined;
   readonly configDocument?: number | undefined;
   readonly configKey?: string | undefined;
+  /** With --cluster: out-of-tree plugin modules (as ksim explain's), for --config's profiles. */
+  readonly pluginModule?: readonly string[] | undefined;
   readonly json?: boolean | undefined;
   readonly set?: readonly string[] | undefined;
   readonly seed?: number | undefined;
@@ -31,6 +33,7 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
   if (a.nodesFor !== undefined) {
     if (a.pod !== undefined || a.cluster !== undefined || a.at !== undefined) throw new InputError('--nodes-for', 0, 0, '', 'no --pod, --cluster or --at (--nodes-for sizes a pool for the scenario\'s workload)');
     if (a.config !== undefined || a.configDocument !== undefined || a.configKey !== undefined) throw new InputError('--config', 0, 0, '', '--cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.config; --set changes it)', '--config with --nodes-for');
+    if (a.pluginModule !== undefined) throw new InputError('--plugin-module', 0, 0, '', '--cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.pluginModules; --set changes them)', '--plugin-module with --nodes-for');
     if (a.scenario === undefined) throw new InputError('--nodes-for', 0, 0, '', 'a SCENARIO whose workload the pool is sized for');
     return nodesForCommand({ ...a, scenario: a.scenario, nodesFor: a.nodesFor }, out, err);
   }
@@ -50,12 +53,15 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
   if (a.cluster !== undefined && a.at !== undefined) throw new InputError('--at', 0, 0, '', 'a SCENARIO to run to that time (a --cluster snapshot is taken as it is)');
   const configOptions = ([['--config', a.config], ['--config-document', a.configDocument], ['--config-key', a.configKey]] as const).filter(([, v]) => v !== undefined).map(([k]) => k);
   if (configOptions.length > 0 && a.cluster === undefined) throw new InputError(configOptions[0] as string, 0, 0, '', '--cluster SNAPSHOT with it (a SCENARIO schedules with its own scheduler.config; --set changes it)', `${configOptions.join(', ')} with a SCENARIO`);
+  if (a.pluginModule !== undefined && a.cluster === undefined) throw new InputError('--plugin-module', 0, 0, '', '--cluster SNAPSHOT with it (a SCENARIO loads its plugins from its own scheduler.pluginModules; --set changes them)', '--plugin-module with a SCENARIO');
   if (a.config === undefined && configOptions.length > 0) throw new InputError(configOptions[0] as string, 0, 0, '', '--config FILE with it (it says which part of that file holds the configuration)', `${configOptions.join(', ')} without --config`);
   const configFile = a.config === undefined ? undefined : singleFile('--config', a.config);
   const configWarnings: string[] = [];
   const snapshot = a.cluster !== undefined ? snapshotScenario(a.cluster) : null;
+  // --plugin-module paths as ksim explain takes them (relative to the working directory).
+  const modules = { pluginModules: (a.pluginModule ?? []).map((m) => ({ display: m, path: m })) };
   const scenario = snapshot !== null
-    ? (configFile === undefined ? snapshot : { ...snapshot, scheduler: readConfigFile(configFile, { ...(a.configDocument !== undefined ? { configDocument: a.configDocument } : {}), ...(a.configKey !== undefined ? { configKey: a.configKey } : {}) }, configWarnings) })
+    ? (configFile === undefined ? { ...snapshot, ...modules } : { ...snapshot, ...modules, scheduler: readConfigFile(configFile, { ...(a.configDocument !== undefined ? { configDocument: a.configDocument } : {}), ...(a.configKey !== undefined ? { configKey: a.configKey } : {}) }, configWarnings) })
     : loadScenario(a.scenario as string, { ...(a.set !== undefined ? { set: a.set } : {}), ...(a.seed !== undefined ? { seed: a.seed } : {}) });
   for (const w of groupWarnings([...scenario.warnings, ...configWarnings], false)) err(`ksim: warning: ${w}\n`);
   const atUs = a.at === undefined ? undefined : parseAt(a.at);
@@ -147,6 +153,7 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
         .option('config', { type: 'string', array: true, describe: 'With --cluster: a KubeSchedulerConfiguration (or a ConfigMap holding one) to count with, as ksim explain takes it (e.g. a profile enabling Open-Gpu-Share, which counts GPU shares device by device); the profile the pod\'s schedulerName selects is used' })
         .option('config-document', { type: 'number', describe: 'Which document of a multi-document --config file holds the configuration (0 is the first)' })
         .option('config-key', { type: 'string', describe: 'The data key of a ConfigMap --config that holds the configuration' })
+        .option('plugin-module', { type: 'string', array: true, describe: 'With --cluster: a JS module exporting out-of-tree plugins that --config\'s profiles enable, as ksim explain takes it (repeatable); a SCENARIO names its own in scheduler.pluginModules' })
         .option('nodes-for', { type: 'string', describe: 'The node pool to size: the fewest nodes of it for which the workload meets --target' })
         // No yargs default: yargs gives a bare --target its default, which ran missing=0 silently;
         // nodesForCommand defaults an absent one.
@@ -179,6 +186,7 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
           config: a.config,
           configDocument: a['config-document'],
           configKey: a['config-key'],
+          pluginModule: a['plugin-module'],
           nodesFor: a['nodes-for'],
           target: a.target,
           tolerate: a.tolerate,

@@ -8,6 +8,7 @@ import { beyond, compare, droppedText, type CompareResult, type Crossing, type F
 import { fmt } from '../metrics/stats.js';
 import { CommandExit } from './exit.js';
 import { positiveIntOption } from './sweep-command.js';
+import { fitTable, terminalWidth, wrapText } from './table.js';
 
 export const EXIT_REGRESSION = 3;
 export const COMPARE_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
@@ -20,6 +21,8 @@ export interface CompareArgs {
   readonly output?: CompareFormat | undefined;
   readonly resamples?: number | undefined;
   readonly seed?: number | undefined;
+  /** The table's width (default: the terminal's, else 80; src/cli/table.ts). */
+  readonly columns?: number | undefined;
 }
 
 export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s: string) => void = (t) => process.stderr.write(t)): void {
@@ -41,7 +44,7 @@ export function compareCommand(a: CompareArgs, out: (s: string) => void, err: (s
     err(`ksim: warning: ${s.side} ${dir} is shard ${s.index}/${s.count} of its sweep (its sweep.json): the other shards' runs are missing; merge them first (ksim merge SHARD... -o DIR) and compare the merged sweep\n`);
   }
   const format = a.output ?? 'table';
-  out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r));
+  out(format === 'json' ? `${JSON.stringify(compareJson(r), null, 2)}\n` : format === 'csv' ? compareCsv(r) : format === 'markdown' ? compareMarkdown(r) : compareTable(r, terminalWidth(a.columns)));
   const candidateFailed = failedCandidateText(r);
   const failures = [
     ...(r.crossings.length > 0 ? [`regression: ${r.crossings.map(crossingText).join('; ')}`] : []),
@@ -145,9 +148,9 @@ function groups(r: CompareResult): string[] {
   return [...new Set(r.metrics.map((m) => m.group))];
 }
 
-function align(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd()).join('\n') + '\n';
+/** Shorter headers for a table that does not fit the terminal (fitTable). */
+function metricShortHeader(r: CompareResult): (string | undefined)[] {
+  return metricHeader(r).map((h) => (h === 'significant' ? 'sig.' : undefined));
 }
 
 function changedNodes(nodes: readonly NodeChange[]): NodeChange[] {
@@ -211,23 +214,27 @@ function testLine(r: CompareResult): string {
   return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): means over the ok runs (n = base/candidate); change = the difference of the means, with its 95% Welch t interval; significant when it excludes 0`;
 }
 
-export function compareTable(r: CompareResult): string {
-  let s = `ksim compare (${r.kind}): ${r.base} → ${r.candidate}\n`;
-  if (r.kind === 'sweeps') s += `  ${testLine(r)}\n`;
+/** The comparison for people, fitted to `width` columns: prose word-wrapped, tables stacked in
+ * sections or abbreviated where they would not fit (src/cli/table.ts fitTable); -o csv and -o json
+ * hold every figure unabridged. */
+export function compareTable(r: CompareResult, width = 80): string {
+  const line = (text: string) => `${wrapText(text, width)}\n`;
+  let s = line(`ksim compare (${r.kind}): ${r.base} → ${r.candidate}`);
+  if (r.kind === 'sweeps') s += line(`  ${testLine(r)}`);
   const failed = failedRunsLine(r);
-  if (failed !== null) s += `  ${failed}\n`;
+  if (failed !== null) s += line(`  ${failed}`);
   for (const g of groups(r)) {
-    if (g !== '') s += `\n${g}\n`;
+    if (g !== '') s += `\n${line(g)}`;
     else s += '\n';
-    s += align([metricHeader(r), ...r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m))]);
+    s += fitTable(metricHeader(r), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)), width, metricShortHeader(r));
   }
   if (r.placement !== null) {
-    s += `\nPlacement: ${placementLine(r)}\n`;
+    s += `\n${line(`Placement: ${placementLine(r)}`)}`;
     const changed = changedNodes(r.placement.nodes);
-    s += changed.length === 0 ? 'Nodes: no utilisation change at the end\n' : `Nodes whose load changed (at the end, requested / allocatable):\n${align([NODE_HEADER, ...changed.map(nodeCells)])}`;
+    s += changed.length === 0 ? 'Nodes: no utilisation change at the end\n' : `${line('Nodes whose load changed (at the end, requested / allocatable):')}${fitTable(NODE_HEADER, changed.map(nodeCells), width)}`;
   }
   const gate = gateLines(r);
-  if (gate.length > 0) s += `\n${gate.join('\n')}\n`;
+  if (gate.length > 0) s += `\n${gate.map(line).join('')}`;
   return s;
 }
 
@@ -327,6 +334,7 @@ export function registerCompareCommand<T>(y: Argv<T>, out: (s: string) => void, 
           output: a.output,
           resamples: positiveIntOption('--resamples', a.resamples, 100, 1_000_000),
           seed: positiveIntOption('--seed', a.seed, 0, 4294967295),
+          columns: process.stdout.columns,
         },
         out,
         err,

@@ -12,6 +12,7 @@ import { columnNames, columnsOf, type TypedRow } from '../metrics/schema.js';
 import { loadScenario } from '../workload/scenario.js';
 import { KSIM_VERSION } from '../version.js';
 import { shellQuote } from '../sweep/job.js';
+import { checkScenarioConfig } from '../sweep/check-configs.js';
 import { fmtCost } from './capacity-command.js';
 import { planPoolMemory } from './heap.js';
 import { estimateMemory } from '../run/memory-estimate.js';
@@ -179,6 +180,10 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   };
   // The memory of a run at the scenario's own pool size (nodes weigh little beside pods).
   const pool = planPoolMemory(a.scenario, estimateMemory(base), workers, note);
+  // Its scheduler configuration is checked before any probe, as ksim sweep checks its
+  // combinations' (a probe only adds nodes and faults: the configuration is the --set one), so a
+  // bad one is bad input (exit 2) before the plan note and the first round's runs.
+  await checkScenarioConfig(base, a.scenario, a.set ?? [], pool.heapMib);
   const runner = probeRunner(pool, {
     onRun: (i) => {
       runsDone++;

@@ -1,5 +1,6 @@
 // A worker thread that checks a sweep's scheduler configurations whose plugins come from plugin
-// modules (scheduler.pluginModules), before any run starts: it imports the modules and builds
+// modules (scheduler.pluginModules), before any run starts (check-configs.ts; and a capacity
+// --nodes-for scenario's, before any probe): it imports the modules and builds
 // every matrix combination's profiles, as `ksim run` does before its run, so a plugin name no
 // module exports, or a plugin at an extension point it does not implement, stops the sweep with
 // run's message (exit 2) rather than failing every run. Building a profile calls the modules'

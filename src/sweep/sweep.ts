@@ -4,7 +4,6 @@
 // and write sweep.csv (plus sweep.json, what the sweep was, for `ksim merge` and resuming).
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../api/input-error.js';
 import { checkSeeds } from '../api/seed.js';
@@ -21,7 +20,7 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { KSIM_VERSION } from '../version.js';
 import { matrixCells, planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './plan.js';
 import { runPool, type RunTask, type RunTaskOptions, type RunTaskResult } from './pool.js';
-import type { CheckReply, CheckRequest } from './check-worker.js';
+import { checkConfigsWithModules } from './check-configs.js';
 
 export interface SweepOptions {
   readonly scenario: string;
@@ -283,30 +282,12 @@ function blameMatrix(e: InputError, run: PlannedRun, axes: readonly MatrixAxis[]
 }
 
 /** The scheduler configurations of the combinations with plugin modules, built in a worker
- * thread (check-worker.ts) before any run: the first refused throws its InputError, named as
- * validateCombinations names one. A worker that dies (a module calling process.exit) checks
- * nothing: the runs then report it, as before. */
+ * thread (check-configs.ts) before any run: the first refused throws its InputError, named as
+ * validateCombinations names one. */
 async function checkWithModules(file: string, runs: readonly PlannedRun[], axes: readonly MatrixAxis[], heapMib: number | undefined): Promise<void> {
-  if (runs.length === 0) return;
-  const reply = await new Promise<CheckReply>((resolve) => {
-    const worker = new Worker(CHECK_WORKER_URL, {
-      workerData: { scenario: file, sets: runs.map((r) => r.set) } satisfies CheckRequest,
-      ...(heapMib !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMib } } : {}),
-    });
-    let answer: CheckReply = null;
-    worker.on('message', (m: CheckReply) => {
-      answer = m;
-      void worker.terminate();
-    });
-    worker.on('error', () => {});
-    worker.on('exit', () => resolve(answer));
-  });
-  if (reply === null) return;
-  const { file: f, line, column, path, expected, got } = reply.error;
-  throw blameMatrix(new InputError(f, line, column, path, expected, got), runs[reply.index]!, axes);
+  const refused = await checkConfigsWithModules(file, runs.map((r) => r.set), heapMib);
+  if (refused !== null) throw blameMatrix(refused.error, runs[refused.index]!, axes);
 }
-
-const CHECK_WORKER_URL = new URL('./check-worker.js', import.meta.url);
 
 /** The sweep folder must be absent, empty, or an earlier sweep's (holding sweep.json). */
 export function checkSweepFolder(dir: string): void {

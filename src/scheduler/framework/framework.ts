@@ -228,7 +228,7 @@ export class Framework {
       if (!registry.has(name)) {
         const known = [...registry.keys()].sort();
         const near = closest(name, known);
-        throw new ProfileError(path, `a registered plugin (${known.join(', ')}; an out-of-tree plugin is loaded with scheduler.pluginModules, or ksim explain --plugin-module)`, `${JSON.stringify(name)}${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`);
+        throw new ProfileError(path, `a registered plugin (${known.join(', ')}; an out-of-tree plugin is loaded with scheduler.pluginModules, or --plugin-module of ksim explain and ksim capacity --cluster)`, `${JSON.stringify(name)}${near === null ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`);
       }
       needed.push(name);
     };
