@@ -18,7 +18,7 @@ import { planPoolMemory } from './heap.js';
 import { estimateMemory } from '../run/memory-estimate.js';
 import { CommandExit, EXIT_SIGINT, EXIT_SIGTERM, exitNow } from './exit.js';
 import { linesPeriodMs, ProgressReporter, shortDuration, type ProgressMode } from './progress.js';
-import { stdoutColumns, wrapForTerminal } from './wrap.js';
+import { wrapOnTerminal } from './table.js';
 
 export interface NodesForArgs {
   readonly nodesFor?: string | undefined;
@@ -262,7 +262,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
     out(`${JSON.stringify(nodesForJson(r))}\n`);
   } else {
     out(renderNodesFor(r));
-    out(`\n${wrapForTerminal(`Wrote ${written.map((w) => w.slice(w.lastIndexOf('/') + 1)).join(', ')} to ${dir}/ (${runsDone} simulations, ${(wallMs / 1000).toFixed(1)} s of wall time).`, stdoutColumns())}\n`);
+    out(`\n${wrapOnTerminal(`Wrote ${written.map((w) => w.slice(w.lastIndexOf('/') + 1)).join(', ')} to ${dir}/ (${runsDone} simulations, ${(wallMs / 1000).toFixed(1)} s of wall time).`)}\n`);
   }
 }
 

@@ -11,13 +11,12 @@ import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { REPORT_FILE, renderReport } from '../report/report.js';
 import { HeapWatch, heapPlan, NeedsMoreHeap, processHeapFacts, tooBigAdvice } from './heap.js';
 import { guardRunExit } from './exit.js';
-import { printKeyValues } from './table.js';
+import { printKeyValues, wrapOnTerminal } from './table.js';
 import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
 import type { PreparedRun } from '../run/run-scenario.js';
 import { toSeconds } from '../engine/time.js';
 import { inputFilesOf } from '../workload/scenario-inputs.js';
-import { stdoutColumns, wrapForTerminal } from './wrap.js';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -151,7 +150,7 @@ async function runCommandHeard(args: RunArgs, out: (s: string) => void, err: (s:
   }
   printKeyValues(out, `ksim run ${scenario.name} (seed ${scenario.seed})`, Object.entries(result.tables[0]?.rows[0] ?? {}));
   const totalMs = performance.now() - startedMs; // ksim-allow-clock: printed only
-  out(`\n${wrapForTerminal(`Wrote ${written.join(', ')} to ${dir}/ in ${wallTimeText(totalMs, loadMs, wallMs)}.`, stdoutColumns())}\n`);
+  out(`\n${wrapOnTerminal(`Wrote ${written.join(', ')} to ${dir}/ in ${wallTimeText(totalMs, loadMs, wallMs)}.`)}\n`);
 }
 
 /** "17.40 s of wall time (11.10 s loading, 6.30 s simulating and writing)": the whole command,

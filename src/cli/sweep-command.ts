@@ -13,8 +13,7 @@ import { CommandExit } from './exit.js';
 import { planPoolMemory } from './heap.js';
 import { linesPeriodMs, progressMode, ProgressReporter, runRate, sweepProgressText, type ProgressMode } from './progress.js';
 import { printLoadWarnings } from './run-command.js';
-import { printKeyValues } from './table.js';
-import { stdoutColumns, wrapForTerminal } from './wrap.js';
+import { printKeyValues, wrapOnTerminal } from './table.js';
 
 export interface SweepArgs {
   readonly scenario: string;
@@ -135,7 +134,7 @@ export async function sweepCommand(a: SweepArgs, out: (s: string) => void, err: 
     ['crashed', count('crashed')],
     ['resumed', result.resumed],
   ]);
-  out(`\n${wrapForTerminal(`Wrote ${SWEEP_CSV} and ${result.runs.length} run folders to ${a.output}/ in ${wallS.toFixed(2)} s of wall time (${ran} run${ran === 1 ? '' : 's'}, ${ran > 0 && wallS > 0 ? runRate(ran, wallS, 2) : '- runs/s'}).`, stdoutColumns())}\n`);
+  out(`\n${wrapOnTerminal(`Wrote ${SWEEP_CSV} and ${result.runs.length} run folders to ${a.output}/ in ${wallS.toFixed(2)} s of wall time (${ran} run${ran === 1 ? '' : 's'}, ${ran > 0 && wallS > 0 ? runRate(ran, wallS, 2) : '- runs/s'}).`)}\n`);
   const failed = count('error') + count('crashed');
   if (failed > 0) {
     const ids = result.runs.filter((_, i) => result.statuses[i] === 'error' || result.statuses[i] === 'crashed').map((r) => r.id);

@@ -2,7 +2,7 @@
 // and stacked sections, else one block per row; prose word-wrapped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitTable, terminalWidth, wrapText } from './table.js';
+import { fitTable, terminalWidth, wrapText, wrapOnTerminal } from './table.js';
 
 const HEADER = ['node', 'pods', 'cpu requested', 'memory requested'];
 const ROWS = [
@@ -69,4 +69,17 @@ test('the width: $COLUMNS when a number, else the terminal\'s, else 80', () => {
   assert.equal(terminalWidth(120, '200'), 200);
   assert.equal(terminalWidth(undefined, 'wide'), 80);
   assert.equal(terminalWidth(undefined, '0'), 80);
+});
+
+test('a closing "Wrote ..." line is broken between words on an 80-column terminal, and left whole for a pipe', () => {
+  const wrote = 'Wrote summary.csv, placements.csv, pods.csv, jobs.csv, timeseries.csv, nodes.csv, workloads.csv, recovery.csv, run.json to L2/ in 10.36 s of wall time (0.65 s loading, 9.57 s simulating and writing).';
+  // Before: one line of 193 characters, broken mid-word by the terminal.
+  assert.equal(
+    wrapOnTerminal(wrote, 80),
+    'Wrote summary.csv, placements.csv, pods.csv, jobs.csv, timeseries.csv,\n' +
+      '  nodes.csv, workloads.csv, recovery.csv, run.json to L2/ in 10.36 s of wall\n' +
+      '  time (0.65 s loading, 9.57 s simulating and writing).',
+  );
+  assert.equal(wrapOnTerminal(wrote, undefined), wrote);
+  assert.equal(wrapOnTerminal(wrote, 250), wrote);
 });

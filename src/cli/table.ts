@@ -38,6 +38,13 @@ export function wrapText(text: string, width: number): string {
   return lines.join('\n');
 }
 
+/** `text` wrapped (wrapText) to a terminal of `columns` (standard output's, when it is one) less
+ * one; unchanged for a pipe or a file (undefined), so a closing "Wrote ..." line stays one line
+ * to grep, and broken between words rather than mid-word at a terminal's edge. */
+export function wrapOnTerminal(text: string, columns: number | undefined = process.stdout.isTTY === true ? process.stdout.columns : undefined): string {
+  return columns === undefined || !(columns > 20) ? text : wrapText(text, columns - 1);
+}
+
 /** Rows aligned under one header line: the first column left-aligned, the others right-aligned;
  * two leading spaces, two between columns. */
 function aligned(header: readonly (readonly string[])[], rows: readonly (readonly string[])[]): string {
