@@ -342,6 +342,7 @@ export class ApiServer {
         p.bound = true;
         p.boundUs = 0;
         this.cluster.assume(p, node);
+        p.acceptedUs = 0; // status.startTime when the dump lacks it (startTimeUs reads past.startUs first)
         p.startedUs = 0;
         this.cluster.setPhase(p, 'Running');
         tell((w) => w.podAdded?.(p));

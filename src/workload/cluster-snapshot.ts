@@ -186,6 +186,7 @@ export function clusterFromSnapshot(s: ClusterSnapshot): ClusterState {
     p.bound = true;
     p.boundUs = 0;
     c.assume(p, c.mustNode(pod.spec?.nodeName as string));
+    p.acceptedUs = 0; // status.startTime when the dump lacks it (startTimeUs reads past.startUs first)
     p.startedUs = 0;
     c.setPhase(p, 'Running');
   }
