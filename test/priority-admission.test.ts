@@ -55,3 +55,68 @@ test('a pod with scheduling gates stays pending and never reaches the scheduler'
   assert.equal(r.summary['pods_unbound_end'], 1);
   assert.equal(r.summary['sched_attempts'], 0);
 });
+
+const ONE_NODE = `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: a, count: 1, allocatable: { cpu: "1", memory: 16Gi, pods: 110 } }]
+workload:
+`;
+
+test('a pod with its own spec.priority and no class is refused as upstream refuses it (0 or the globalDefault value computed), so it preempts nothing', () => {
+  const entries = `  - name: victim
+    at: 1s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: victim }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
+  - name: p
+    at: 5s
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { priority: 500, containers: [{ name: c, image: x, resources: { requests: { cpu: "1" } } }] } }
+`;
+  const run = prepareRun(parseScenario(ONE_NODE + entries, 'adm.yaml'));
+  run.sim.run(run.endUs);
+  const victim = run.cluster.pods.get('default/victim');
+  assert.deepEqual([victim?.phase, victim?.preempted, run.cluster.pods.has('default/p')], ['Running', false, false]);
+  assert.deepEqual(run.finish().warnings, ['1 create(s) refused by the API server, first default/p: pods "p" is forbidden: the integer value of priority (500) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name']);
+  const dflt = '  - { name: pc, at: 0s, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: def }, value: 200, globalDefault: true } }\n';
+  const r2 = runScenario(parseScenario(ONE_NODE + dflt + entries, 'adm.yaml'));
+  assert.deepEqual(r2.warnings, ['1 create(s) refused by the API server, first default/p: pods "p" is forbidden: the integer value of priority (500) must not be provided in pod spec; priority admission controller computed 200 from the given PriorityClass name']);
+});
+
+const pcEntry = (entry: string, at: string, name: string, value: number, extra = '') => `  - { name: ${entry}, at: ${at}, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: ${name} }, value: ${value}${extra} } }\n`;
+
+test('PriorityClasses of the scenario: a changed value or preemptionPolicy, or a second globalDefault class, is an error at load naming the field', () => {
+  const err = (entries: string) => {
+    try {
+      parseScenario(ONE_NODE + entries, 'pc.yaml');
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  // Re-applied at 2s with a new value (upstream ValidatePriorityClassUpdate: immutable).
+  assert.equal(
+    err(pcEntry('pc1', '0s', 'd1', 10) + pcEntry('pc1b', '2s', 'd1', 99)),
+    'pc.yaml:8:125: workload[1].manifest.value: expected 10, the value PriorityClass d1 has from workload entry "pc1" (a PriorityClass\'s value may not be changed in an update, as upstream\'s API server refuses it; give the new value a new class), got 99',
+  );
+  assert.match(err(pcEntry('pc1', '0s', 'd1', 10) + pcEntry('pc1b', '2s', 'd1', 10, ', preemptionPolicy: Never')), /workload\[1\]\.manifest\.preemptionPolicy: expected PreemptLowerPriority, the preemptionPolicy PriorityClass d1 has from workload entry "pc1" \(immutable/);
+  // A second default, whichever comes first in the file: the later arrival is refused.
+  const second = 'workload[0].manifest.globalDefault: expected false or absent: PriorityClass d1 (from workload entry "pc1") is already marked as default, and only one default can exist (upstream\'s Priority admission refuses a second one), got true';
+  assert.ok(err(pcEntry('pc2', '1s', 'd2', 20, ', globalDefault: true') + pcEntry('pc1', '0s', 'd1', 10, ', globalDefault: true')).endsWith(second));
+  // Allowed: the same class again unchanged (a description added), or a default after the
+  // earlier one stopped being one.
+  assert.equal(err(pcEntry('pc1', '0s', 'd1', 10, ', globalDefault: true') + pcEntry('pc1b', '2s', 'd1', 10, ', globalDefault: true, description: again')), 'no error');
+  assert.equal(err(pcEntry('pc1', '0s', 'd1', 10, ', globalDefault: true') + pcEntry('pc1b', '2s', 'd1', 10) + pcEntry('pc2', '3s', 'd2', 20, ', globalDefault: true')), 'no error');
+});
+
+test('a second globalDefault PriorityClass made at run time (a rate entry) is refused by the API server with upstream\'s message, as a run warning', () => {
+  const entries = `  - name: dflt
+    rate: { perMinute: 60, count: 2, process: fixed }
+    manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: dflt }, value: 5, globalDefault: true }
+  - { name: p, at: 30s, manifest: { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } } }
+`;
+  const run = prepareRun(parseScenario(ONE_NODE + entries, 'pc.yaml'));
+  run.sim.run(run.endUs);
+  assert.deepEqual([run.cluster.objects.has('PriorityClass//dflt-1'), run.cluster.objects.has('PriorityClass//dflt-2')], [true, false]);
+  assert.equal(run.cluster.pods.get('default/p')?.priority, 5);
+  assert.deepEqual(run.finish().warnings, ['1 create(s) refused by the API server, first PriorityClass dflt-2: priorityclasses.scheduling.k8s.io "dflt-2" is forbidden: PriorityClass dflt-1 is already marked as default. Only one default can exist']);
+});

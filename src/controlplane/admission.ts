@@ -284,6 +284,32 @@ function resolve(o: WorkloadObject): ResolvedClass {
   return { name: o.metadata.name, value, preemptionPolicy: pp };
 }
 
+/**
+ * Why the API server refuses a create (`old` undefined) or an update of PriorityClass `o`, or
+ * null: its validation first (upstream pkg/apis/scheduling/validation ValidatePriorityClassUpdate:
+ * value and preemptionPolicy are immutable), then Priority admission's validatePriorityClass
+ * (plugin/pkg/admission/priority/admission.go): a class marked globalDefault while another one
+ * is (created, or updated under another name) is refused. Messages as upstream's.
+ */
+export function refusedPriorityClassWrite(cluster: ClusterState, o: WorkloadObject, old: WorkloadObject | undefined): string | null {
+  const name = o.metadata.name;
+  if (old !== undefined) {
+    const errors: string[] = [];
+    const now = resolve(o);
+    const before = resolve(old);
+    if (now.value !== before.value) errors.push('value: Forbidden: may not be changed in an update.');
+    if (now.preemptionPolicy !== before.preemptionPolicy) errors.push(`preemptionPolicy: Invalid value: ${JSON.stringify(now.preemptionPolicy)}: field is immutable`);
+    if (errors.length > 0) return `PriorityClass.scheduling.k8s.io ${JSON.stringify(name)} is invalid: ${errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`}`;
+  }
+  if (o['globalDefault'] === true) {
+    const dflt = defaultClass(cluster);
+    if (dflt !== null && (old === undefined || dflt.name !== name)) {
+      return `priorityclasses.scheduling.k8s.io ${JSON.stringify(name)} is forbidden: PriorityClass ${dflt.name} is already marked as default. Only one default can exist`;
+    }
+  }
+  return null;
+}
+
 function lookupClass(cluster: ClusterState, name: string): ResolvedClass | null {
   const o = cluster.objects.get(objectKey(PRIORITY_CLASS_KIND, '', name));
   if (o !== undefined) return resolve(o);

@@ -512,7 +512,7 @@ function finishRun(parts: RunParts): RunResult {
   const warnings = [
     ...parts.startWarnings,
     ...parts.templateChanges.warnings(),
-    ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
+    ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...metrics.attemptErrors.warnings(),
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
