@@ -319,7 +319,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     return [c, new ObjectApi(c)];
   };
   new DeploymentController(...withObjects('deployment-controller'));
-  new DisruptionController(sim, controllerClient('disruption-controller'));
+  const clock = wallClockOf(scenario);
+  new DisruptionController(sim, controllerClient('disruption-controller'), clock);
   {
     const [c, o] = withObjects('replicaset-controller');
     new ReplicaSetController(sim, c, streams.stream('names'), o);
@@ -328,7 +329,6 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     const [c, o] = withObjects('daemon-set-controller');
     new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
   }
-  const clock = wallClockOf(scenario);
   const [jobClient, jobObjects] = withObjects('job-controller');
   const jobController = new JobController(sim, jobClient, streams.stream('names/job'), jobObjects, clock);
   new CronJobController(sim, ...withObjects('cronjob-controller'), clock);

@@ -140,7 +140,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       // writes its own (src/workload/snapshot-times.ts).
       const status = kind === 'Job' ? readJobStatus(doc, path, raw['status'])
         : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status'])
-        : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'], false)
+        : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'])
         : null;
       into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;
