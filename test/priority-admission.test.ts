@@ -2,8 +2,12 @@
 // pod naming a class that does not exist is refused by the API server, and the run says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario, runScenario } from '../src/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario, parseScenario, runScenario } from '../src/index.js';
 import { prepareRun } from '../src/run/run-scenario.js';
+import { explainFiles } from '../src/run/explain-files.js';
+import { tempDir } from '../src/testing/temp-dir.js';
 
 const SCENARIO = `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -119,4 +123,27 @@ test('a second globalDefault PriorityClass made at run time (a rate entry) is re
   assert.deepEqual([run.cluster.objects.has('PriorityClass//dflt-1'), run.cluster.objects.has('PriorityClass//dflt-2')], [true, false]);
   assert.equal(run.cluster.pods.get('default/p')?.priority, 5);
   assert.deepEqual(run.finish().warnings, ['1 create(s) refused by the API server, first PriorityClass dflt-2: priorityclasses.scheduling.k8s.io "dflt-2" is forbidden: PriorityClass dflt-1 is already marked as default. Only one default can exist']);
+});
+
+test('the built-in system- PriorityClasses as a dump holds them (kubectl get priorityclass -o yaml) are the same objects: accepted in a run\'s cluster.file, in explain, and as a workload entry', async () => {
+  const dir = tempDir('ksim-system-classes-');
+  const builtIn = (name: string, value: number) => `  - apiVersion: scheduling.k8s.io/v1
+    description: a built-in class
+    kind: PriorityClass
+    metadata: { creationTimestamp: "2024-01-01T00:00:00Z", generation: 1, name: ${name}, resourceVersion: "73", uid: 5c1f3c9a-3c1e-4a36-9e0b-6a2b8f5f0d21 }
+    preemptionPolicy: PreemptLowerPriority
+    value: ${value}
+`;
+  writeFileSync(join(dir, 'cluster.yaml'), `apiVersion: v1\nkind: List\nitems:\n${builtIn('system-cluster-critical', 2000000000)}${builtIn('system-node-critical', 2000001000)}  - { apiVersion: v1, kind: Node, metadata: { name: node1 }, status: { allocatable: { cpu: "4", memory: 8Gi, pods: "110" } } }\n`);
+  const agent = '{ apiVersion: v1, kind: Pod, metadata: { name: agent, namespace: kube-system }, spec: { priorityClassName: system-node-critical, containers: [{ name: c, image: x }] } }';
+  writeFileSync(join(dir, 'run.yaml'), `apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 10s\ncluster: { file: cluster.yaml }\nworkload:\n  - { name: again, at: 0s, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: system-cluster-critical }, value: 2000000000 } }\n  - { name: agent, at: 1s, manifest: ${agent} }\n`);
+  const run = prepareRun(loadScenario(join(dir, 'run.yaml')));
+  run.sim.run(run.endUs);
+  assert.equal(run.cluster.pods.get('kube-system/agent')?.priority, 2000001000);
+  assert.deepEqual(run.finish().warnings, []);
+  writeFileSync(join(dir, 'pod.yaml'), agent);
+  assert.equal((await explainFiles({ cluster: join(dir, 'cluster.yaml'), pod: join(dir, 'pod.yaml') })).selected, 'node1');
+  // Another system- name in the dump is refused, as upstream's API server refuses it.
+  writeFileSync(join(dir, 'bad.yaml'), `apiVersion: v1\nkind: List\nitems:\n${builtIn('system-tenant-critical', 2000000000)}  - { apiVersion: v1, kind: Node, metadata: { name: node1 }, status: { allocatable: { cpu: "4", memory: 8Gi, pods: "110" } } }\n`);
+  await assert.rejects(explainFiles({ cluster: join(dir, 'bad.yaml'), pod: join(dir, 'pod.yaml') }), /bad\.yaml:\d+:\d+: items\[0\]\.metadata\.name: expected a name without the 'system-' prefix: .*system-tenant-critical is not a known system priority class/);
 });
