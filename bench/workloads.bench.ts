@@ -115,11 +115,15 @@ const serviceSelected: Edit = (p) => {
   labelled({ app: 'scheduler-perf' })(p);
   delete p.spec!.containers[0]!.resources;
 };
+/** The priority 10 of upstream's high-priority templates, as a PriorityClass: upstream's test API
+ * server runs without Priority admission, ksim's refuses a spec.priority without a class. */
+const PRIORITY_10 = 'priority-10';
+const PRIORITY_10_CLASS = `{ name: ${PRIORITY_10}, at: 0s, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: ${PRIORITY_10} }, value: 10 } }`;
 /** templates/pod-low-priority.yaml (900m, terminationGracePeriodSeconds 0) and
- * pod-high-priority.yaml (3000m, priority 10). */
-const sized = (cpu: string, priority?: number): Edit => (p) => {
+ * pod-high-priority.yaml (3000m, priority 10: PRIORITY_10). */
+const sized = (cpu: string, high = false): Edit => (p) => {
   p.spec!.containers[0]!.resources = { requests: { cpu, memory: '500Mi' }, limits: { cpu, memory: '500Mi' } };
-  if (priority !== undefined) p.spec!.priority = priority;
+  if (high) p.spec!.priorityClassName = PRIORITY_10;
   else p.spec!.terminationGracePeriodSeconds = 0;
 };
 /** templates/daemonset-pod.yaml: pinned to scheduler-perf-node by a matchFields node affinity. */
@@ -129,7 +133,7 @@ const daemonsetPod: Edit = (p) => {
 };
 /** templates/pod-high-priority-large-cpu.yaml (9 CPU: fits no node), as a churn entry. */
 const unschedulableChurn = (name: string, perMinute: number) =>
-  `{ name: ${name}, rate: { perMinute: ${perMinute}, start: ${MEASURE_AT_S}s, process: fixed }, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, namespace: default }, spec: { priority: 10, containers: [{ name: pause, image: registry.k8s.io/pause:3.10.1, resources: { requests: { cpu: "9", memory: 500Mi } } }] } } }`;
+  `{ name: ${name}, rate: { perMinute: ${perMinute}, start: ${MEASURE_AT_S}s, process: fixed }, manifest: { apiVersion: v1, kind: Pod, metadata: { name: ${name}, namespace: default }, spec: { priorityClassName: ${PRIORITY_10}, containers: [{ name: pause, image: registry.k8s.io/pause:3.10.1, resources: { requests: { cpu: "9", memory: 500Mi } } }] } } }`;
 
 const HIGH_CPU_NOTE = 'churn: a 9-CPU priority-10 pod';
 
@@ -147,14 +151,14 @@ export const WORKLOADS: readonly PerfWorkload[] = [
     extraEntries: ['{ name: service, manifest: { apiVersion: v1, kind: Service, metadata: { name: service-0, namespace: service-ns }, spec: { selector: { app: scheduler-perf }, ports: [{ protocol: TCP, port: 80, targetPort: 8000 }] } } }'],
     note: 'upstream threshold is for its 50000-pod variant',
   },
-  { name: 'PreemptionBasic/1000Nodes', nodes: 1000, zones: [], init: 4000, measured: 1000, threshold: 0, target: null, initPod: sized('900m'), measuredPod: sized('3000m', 10), note: 'no threshold upstream' },
+  { name: 'PreemptionBasic/1000Nodes', nodes: 1000, zones: [], init: 4000, measured: 1000, threshold: 0, target: null, initPod: sized('900m'), measuredPod: sized('3000m', true), extraEntries: [PRIORITY_10_CLASS], note: 'no threshold upstream' },
   {
     name: 'Unschedulable/5kNodes/100Init/10kPods', nodes: 5000, zones: [], init: 100, measured: 10_000, threshold: 590, target: 8000,
-    extraEntries: [unschedulableChurn('pod-h', 300)], note: `${HIGH_CPU_NOTE} every 200 ms`,
+    extraEntries: [PRIORITY_10_CLASS, unschedulableChurn('pod-h', 300)], note: `${HIGH_CPU_NOTE} every 200 ms`,
   },
   {
     name: 'SchedulingWithMixedChurn/5000Nodes_10000Pods', nodes: 5000, zones: [], init: 0, measured: 10_000, threshold: 710, target: null,
-    extraEntries: [unschedulableChurn('pod-h', 60)], note: `${HIGH_CPU_NOTE} a second; upstream also recreates a node and a Service each second`,
+    extraEntries: [PRIORITY_10_CLASS, unschedulableChurn('pod-h', 60)], note: `${HIGH_CPU_NOTE} a second; upstream also recreates a node and a Service each second`,
   },
   {
     name: 'SchedulingDaemonset/15000Nodes', nodes: 15_000, zones: [], init: 0, measured: 30_000, threshold: 1100, target: 15_000, measuredPod: daemonsetPod, windowS: 120,

@@ -172,6 +172,9 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['pod-wrong-api-version.yaml', 'manifests/pod-wrong-api-version.yaml:11:29: workload[0].manifest.apiVersion: expected v1, got "apps/v1"'],
     ['priority-class-value-string.yaml', 'manifests/priority-class-value-string.yaml:11:105: workload[0].manifest.value: expected an integer priority at most 1000000000, got "high"'],
     ['priority-class-value-too-big.yaml', 'manifests/priority-class-value-too-big.yaml:11:105: workload[0].manifest.value: expected an integer priority at most 1000000000, got 2000000000'],
+    // Upstream ValidatePriorityClass: 'system-' names are the built-in classes', with their values.
+    ['priority-class-system-unknown.yaml', "manifests/priority-class-system-unknown.yaml:11:90: workload[0].manifest.metadata.name: expected a name without the 'system-' prefix: priority class names with it are reserved for system use only (system-important is not a known system priority class; the built-in ones are system-node-critical (2000001000) and system-cluster-critical (2000000000)), got \"system-important\""],
+    ['priority-class-system-value.yaml', 'manifests/priority-class-system-value.yaml:11:121: workload[0].manifest.value: expected 2000001000 (value of system-node-critical PriorityClass must be 2000001000: a built-in class), got 1000000'],
     ['runtimeclass-overhead-negative.yaml', 'manifests/runtimeclass-overhead-negative.yaml:16:39: workload[0].manifest.overhead.podFixed.memory: expected a non-negative quantity, got "-256Mi"'],
     ['runtimeclass-without-handler.yaml', 'manifests/runtimeclass-without-handler.yaml:12:7: workload[0].manifest.handler: expected a runtime handler name: a lowercase RFC 1123 label (e.g. runsc), got nothing'],
   ],
@@ -200,6 +203,7 @@ const CASES: Record<Reader, [file: string, message: string][]> = {
     ['empty-dir', 'node-files/scenario.yaml:5:9: cluster.file: expected a directory with *.yaml, *.yml or *.json files, got "empty-dir": none'],
     ['typed-list-item.json', 'node-files/typed-list-item.json:5:5: items[0]: expected a Kubernetes object (a mapping with apiVersion and kind), got "node-a"'],
     ['typed-list-no-items.yaml', 'node-files/typed-list-no-items.yaml:1:1: items: expected a list of objects, got nothing'],
+    ['system-priority-class-unknown.yaml', "node-files/system-priority-class-unknown.yaml:10:23: items[1].metadata.name: expected a name without the 'system-' prefix: priority class names with it are reserved for system use only (system-tenant-critical is not a known system priority class; the built-in ones are system-node-critical (2000001000) and system-cluster-critical (2000000000)), got \"system-tenant-critical\""],
   ],
   'scheduler-config': [
     ['api-version-v1beta2.yaml', 'scheduler-config/api-version-v1beta2.yaml:1:13: apiVersion: expected "kubescheduler.config.k8s.io/v1" (v1beta2 was removed in Kubernetes v1.28; in v1 the default score weights are TaintToleration 3, NodeAffinity 2, InterPodAffinity 2 (v1beta2: 1) and the SelectorSpread plugin is gone), got "kubescheduler.config.k8s.io/v1beta2"'],

@@ -103,6 +103,23 @@ test('run: the dump\'s PDB status stands until the disruption controller first w
   assert.equal(afterSync.preempted[0], 'web-7f9c8b6d5-m3n4b on n3: preempted by shop/report on node n3');
 });
 
+test('run: the dump\'s status.disruptedPods are read as explain reads them (an eviction already processed spends no budget), and the disruption controller keeps them until 2 min after the eviction (upstream DeletionTimeout), the pod not healthy meanwhile', () => {
+  const dir = tempDir('ksim-pdb-disrupted-');
+  // queue's eviction was processed at 11:59:58, 2 s before the dump's time (t = 0).
+  const disrupted = (items: ListJson['items']) => items.map((o) => (o.kind === 'PodDisruptionBudget' ? { ...o, status: { currentHealthy: 1, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 2, disruptedPods: { 'queue-6c8d5f7b9-x7k2p': '2024-05-01T11:59:58Z' } } } : o));
+  // report, pending in the dump, preempts at t = 0: queue on n1 is no violation, as explain says
+  // (before, a run dropped disruptedPods and evicted web on n3).
+  const atStart = runOn(dir, variant(dir, 'disrupted.json', disrupted), '', 1);
+  assert.deepEqual(atStart.preempted, ['queue-6c8d5f7b9-x7k2p on n1: preempted by shop/report on node n1']);
+  // Without report: the controller's first write keeps the entry and does not count queue as
+  // healthy (0 of 1 desired); at 118 s + 1 µs (11:59:58 + 2 min) it drops it, queue healthy again.
+  const calm = variant(dir, 'disrupted-no-report.json', (items) => disrupted(items).filter((o) => o.metadata.name !== 'report'));
+  const before = runOn(dir, calm, '', 118);
+  assert.deepEqual(before.status, { currentHealthy: 0, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 1, disruptedPods: { 'queue-6c8d5f7b9-x7k2p': '2024-05-01T11:59:58Z' } });
+  const after = runOn(dir, calm, '', 119);
+  assert.deepEqual(after.status, { currentHealthy: 1, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 1 });
+});
+
 // nominated.json: a preemption half-way. report (2 CPUs, priority 1000) was nominated to m2 (4
 // CPUs; its victim is gone); m1 (8 CPUs) is emptier and a search scores it higher (454 to 436).
 const NOMINATED = join(FIX, 'nominated.json');

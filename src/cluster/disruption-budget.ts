@@ -30,11 +30,45 @@ export interface PdbStatus {
 const NONE: PdbStatus = { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
 
 export function computePdbStatus(cluster: ClusterState, pdb: ObjectOf<'PodDisruptionBudget'>, terminating: (p: PodInfo) => boolean): PdbStatus {
+  return computePdbSync(cluster, pdb, terminating, null).status;
+}
+
+/** upstream DeletionTimeout (pkg/controller/disruption/disruption.go): how long after its
+ * eviction a pod in status.disruptedPods is expected to be gone; until then it does not count
+ * as healthy, after it the controller drops it from the map. */
+export const DISRUPTION_DELETION_TIMEOUT_US = 2 * 60 * 1_000_000;
+
+/** status.disruptedPods as the controller reads it: pod name → its eviction time (µs on the run's
+ * clock), at `nowUs`. */
+export interface DisruptedPods {
+  readonly nowUs: number;
+  readonly evictedUs: ReadonlyMap<string, number>;
+}
+
+/** What one sync of the disruption controller computes for a PDB: its status counts, the
+ * entries of status.disruptedPods it keeps (names; null when it leaves the map as it is), and
+ * when it must look again (the earliest expected deletion of those kept; null: never). */
+export interface PdbSync {
+  readonly status: PdbStatus;
+  readonly keptDisrupted: readonly string[] | null;
+  readonly recheckUs: number | null;
+}
+
+/**
+ * One trySync of upstream's disruption controller: buildDisruptedPodMap keeps the entries of
+ * status.disruptedPods that name a pod the PDB selects, not being deleted, whose expected
+ * deletion (eviction + DeletionTimeout) is not before now, and asks for a recheck at the earliest
+ * of those; countHealthyPods does not count a pod whose expected deletion is after now. When
+ * the expected pods cannot be counted (no selector, no controller scale) upstream fails safe
+ * without touching the map.
+ */
+export function computePdbSync(cluster: ClusterState, pdb: ObjectOf<'PodDisruptionBudget'>, terminating: (p: PodInfo) => boolean, disrupted: DisruptedPods | null): PdbSync {
   const spec = pdb.spec ?? {};
+  const failSafe: PdbSync = { status: NONE, keptDisrupted: null, recheckUs: null };
   // The controller lists pods with metav1.LabelSelectorAsSelector: in policy/v1 an empty
   // selector matches every pod of the namespace, a missing one none.
   const sel = compileOrNull(spec.selector);
-  if (sel === null) return NONE;
+  if (sel === null) return failSafe;
   const ns = pdb.metadata.namespace;
   const pods: PodInfo[] = [];
   for (const p of cluster.pods.values()) if (p.namespace === ns && sel.matches(p.labels)) pods.push(p);
@@ -43,7 +77,7 @@ export function computePdbStatus(cluster: ClusterState, pdb: ObjectOf<'PodDisrup
   let desired: number;
   if (spec.maxUnavailable !== undefined) {
     const scale = expectedScale(cluster, pods);
-    if (scale === null) return NONE;
+    if (scale === null) return failSafe;
     expected = scale;
     desired = Math.max(0, expected - scaledValue(spec.maxUnavailable, expected));
   } else if (spec.minAvailable !== undefined) {
@@ -52,17 +86,34 @@ export function computePdbStatus(cluster: ClusterState, pdb: ObjectOf<'PodDisrup
       expected = pods.length;
     } else {
       const scale = expectedScale(cluster, pods);
-      if (scale === null) return NONE;
+      if (scale === null) return failSafe;
       expected = scale;
       desired = scaledValue(spec.minAvailable, expected);
     }
   } else {
-    return NONE;
+    return failSafe;
   }
+  // buildDisruptedPodMap, then countHealthyPods over the map it built.
+  let kept: string[] | null = null;
+  let recheckUs: number | null = null;
   let healthy = 0;
-  for (const p of pods) if (isPodReady(p) && !terminating(p)) healthy++;
+  for (const p of pods) {
+    if (terminating(p)) continue;
+    const evictedUs = disrupted?.evictedUs.get(p.name);
+    if (evictedUs !== undefined) {
+      const expectedDeletionUs = evictedUs + DISRUPTION_DELETION_TIMEOUT_US;
+      const nowUs = (disrupted as DisruptedPods).nowUs;
+      if (expectedDeletionUs >= nowUs) {
+        (kept ??= []).push(p.name);
+        if (recheckUs === null || expectedDeletionUs < recheckUs) recheckUs = expectedDeletionUs;
+      }
+      if (expectedDeletionUs > nowUs) continue; // expected to be deleted soon: not healthy
+    }
+    if (isPodReady(p)) healthy++;
+  }
   const allowed = healthy - desired;
-  return { currentHealthy: healthy, desiredHealthy: desired, disruptionsAllowed: expected <= 0 || allowed <= 0 ? 0 : allowed, expectedPods: expected };
+  const status = { currentHealthy: healthy, desiredHealthy: desired, disruptionsAllowed: expected <= 0 || allowed <= 0 ? 0 : allowed, expectedPods: expected };
+  return { status, keptDisrupted: disrupted === null ? null : (kept ?? []).sort(), recheckUs };
 }
 
 /** intstr.GetScaledValueFromIntOrPercent(v, total, roundUp=true). */

@@ -84,6 +84,7 @@ export class PodInfo {
   // each time field of a pod held a boxed number of its own (16 bytes) for the rest of a long
   // replay; a pod's times mostly lie within minutes of its creation.
   private boundAfterUs = -1;
+  private acceptedAfterUs = -1;
   private startedAfterUs = -1;
   private finishedAfterUs = -1;
   private deletionAfterUs = -1;
@@ -229,6 +230,18 @@ export class PodInfo {
   }
   set boundUs(us: number) {
     this.boundAfterUs = this.sinceCreation(us);
+  }
+  /** When its kubelet first handled it (µs; -1 before): upstream's status manager sets
+   * status.startTime then, at the pod's first status update, before its images are pulled and
+   * its containers started (pkg/kubelet/status/status_manager.go updateStatusInternal: "if the
+   * status has no start time, we need to set an initial time"); in ksim when its kubelet hears
+   * the binding (src/kubelet/kubelet.ts startPod), and kept when that kubelet starts it again
+   * after a crash. startTimeUs() reads it. */
+  get acceptedUs(): number {
+    return this.timeAfterCreation(this.acceptedAfterUs);
+  }
+  set acceptedUs(us: number) {
+    this.acceptedAfterUs = this.sinceCreation(us);
   }
   /** When it started Running (µs); -1 before. */
   get startedUs(): number {
@@ -482,12 +495,13 @@ export function readyTimeUs(p: PodInfo): number {
   return p.past?.readySinceUs ?? p.startedUs;
 }
 
-/** status.startTime (upstream GetPodStartTime): from the snapshot, else when it started Running
- * in the run; null when it has not started. */
+/** status.startTime: from the snapshot, else when its kubelet first handled it in the run
+ * (acceptedUs: before the startup latency and image pulls, not when it started Running); null
+ * before (upstream GetPodStartTime then answers "now": pkg/scheduler/util/utils.go). */
 export function startTimeUs(p: PodInfo): number | null {
   const t = p.past?.startUs;
   if (t !== undefined) return t;
-  return p.startedUs >= 0 ? p.startedUs : null;
+  return p.acceptedUs >= 0 ? p.acceptedUs : null;
 }
 
 /** Most restarts of one of its containers: the snapshot's count plus the run's (ksim runs a

@@ -10,6 +10,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { makeNode, makePod } from '../testing/builders.js';
 import { DisruptionController } from './disruption.js';
+import { DEFAULT_WALL_CLOCK } from './cron.js';
 
 const SCENARIO = `apiVersion: ksim/v1alpha1
 kind: Scenario
@@ -151,4 +152,25 @@ test('a slow API server does not multiply status writes: a status already on its
   sim.run(5_000_000);
   assert.deepEqual(status(), { currentHealthy: 1, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 4 });
   assert.equal(ctl.statusWrites, 4);
+});
+
+test('status.disruptedPods (a snapshot\'s) ages out as upstream\'s buildDisruptedPodMap: kept until eviction + 2 min for a selected pod not being deleted, which is not healthy meanwhile; entries for other pods or past it are dropped', () => {
+  const h = harness();
+  const clock = DEFAULT_WALL_CLOCK;
+  const S = 1_000_000;
+  // The harness's controller reads times with DEFAULT_WALL_CLOCK too (its default).
+  const status = {
+    currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3,
+    // a: evicted 30 s before t = 0 (expected gone at 90 s); b: 200 s before (past); gone: no such pod.
+    disruptedPods: { 'web-1-a': clock.text(-30 * S), 'web-1-b': clock.text(-200 * S), 'web-1-gone': clock.text(-10 * S) },
+  };
+  h.api.commitStartState({ nodes: [node], objects: [{ ...pdb, status }, rs(3)], pods: [webPod('web-1-a'), webPod('web-1-b'), webPod('web-1-c')] });
+  h.sim.run(S);
+  // maxUnavailable 1 of 3: desired 2; a is not healthy while its deletion is expected.
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 3, disruptedPods: { 'web-1-a': clock.text(-30 * S) } });
+  h.sim.run(90 * S);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 3, disruptedPods: { 'web-1-a': clock.text(-30 * S) } }, 'kept at its expected deletion');
+  h.sim.run(91 * S);
+  assert.deepEqual(h.status(), { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 }, 'the recheck just after 90 s drops it');
+  assert.equal(h.ctl.statusWrites, 2);
 });

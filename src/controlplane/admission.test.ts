@@ -95,8 +95,16 @@ describe('Priority admission', () => {
       'pods "p" is forbidden: the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name',
     ],
     ['pod without priority class and a default class with PreemptionPolicy Never', [priorityClass('bg', -5, { globalDefault: true, preemptionPolicy: 'Never' })], makePod('p').obj(), [-5, 'Never', 'bg']],
-    ['ksim case: a spec.priority upstream would reject is kept, without a class', [dflt], makePod('p').priority(7).obj(), [7, 'PreemptLowerPriority', undefined]],
-    ['ksim case: spec.priority without a class keeps its preemptionPolicy', [], makePod('p').priority(7).with((p) => void (p.spec!.preemptionPolicy = 'Never')).obj(), [7, 'Never', undefined]],
+    // A spec.priority without a class is compared with what admission computes (the default
+    // class's value, else 0), as upstream admitPod: ksim once kept it as given.
+    ['spec.priority without a class and no default class', [], makePod('p').priority(500).obj(), 'pods "p" is forbidden: the integer value of priority (500) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name'],
+    ['spec.priority without a class that differs from the default class', [dflt], makePod('p').priority(500).obj(), 'pods "p" is forbidden: the integer value of priority (500) must not be provided in pod spec; priority admission controller computed 100 from the given PriorityClass name'],
+    [
+      'spec.preemptionPolicy without a class that differs from the default',
+      [],
+      makePod('p').priority(0).with((p) => void (p.spec!.preemptionPolicy = 'Never')).obj(),
+      'pods "p" is forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; priority admission controller computed PreemptLowerPriority from the given PriorityClass name',
+    ],
   ];
   for (const [name, classes, pod, want] of cases) {
     it(name, () => assert.deepEqual(outcome(admitPod(clusterWith(...classes), pod)), want));

@@ -9,13 +9,12 @@
 // (pkg/apis/scheduling/types.go: system-node-critical, system-cluster-critical). A pod without a
 // class gets the globalDefault class (the lowest value if several) or priority 0 and
 // PreemptLowerPriority. An unknown class, or a priority / preemptionPolicy that contradicts the
-// class, rejects the create with upstream's Forbidden message.
-//
-// ksim shorthand (not upstream): a pod without a priorityClassName whose spec.priority (or
-// spec.preemptionPolicy alongside it) differs from what the default would give keeps its
-// priority and its preemptionPolicy (default PreemptLowerPriority), with no class name; upstream
-// rejects such a pod. Scenarios use this to give pods priorities without declaring classes. Every
-// pod upstream admits is admitted exactly as upstream does.
+// class, rejects the create with upstream's Forbidden message — so does a spec.priority (or
+// spec.preemptionPolicy) on a pod without a class that differs from what the default class (or
+// 0 and PreemptLowerPriority without one) gives: upstream admitPod computes the priority first
+// and compares ("the integer value of priority (500) must not be provided in pod spec; priority
+// admission controller computed 0 from the given PriorityClass name"). A pod gets a priority
+// only from a PriorityClass.
 import { closest } from '../api/suggest.js';
 import { merged } from '../api/values.js';
 import type { Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
@@ -179,11 +178,6 @@ function admitPriority(cluster: ClusterState, pod: Pod): PriorityResult {
     priority = dflt?.value ?? 0;
     policy = dflt?.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY;
     resolvedName = dflt?.name ?? '';
-    // ksim shorthand: an explicit priority that upstream would reject is kept as given.
-    const explicit = spec.priority;
-    if (explicit !== undefined && explicit !== null && (explicit !== priority || (spec.preemptionPolicy != null && spec.preemptionPolicy !== policy))) {
-      return { allowed: true, fields: { priority: explicit, preemptionPolicy: spec.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY } };
-    }
   } else {
     const cls = lookupClass(cluster, className);
     if (cls === null) return forbidden(name, `no PriorityClass with name ${className} was found`);
@@ -288,6 +282,32 @@ function resolve(o: WorkloadObject): ResolvedClass {
   const value = typeof o['value'] === 'number' ? (o['value'] as number) : 0;
   const pp = typeof o['preemptionPolicy'] === 'string' ? (o['preemptionPolicy'] as string) : PREEMPT_LOWER_PRIORITY;
   return { name: o.metadata.name, value, preemptionPolicy: pp };
+}
+
+/**
+ * Why the API server refuses a create (`old` undefined) or an update of PriorityClass `o`, or
+ * null: its validation first (upstream pkg/apis/scheduling/validation ValidatePriorityClassUpdate:
+ * value and preemptionPolicy are immutable), then Priority admission's validatePriorityClass
+ * (plugin/pkg/admission/priority/admission.go): a class marked globalDefault while another one
+ * is (created, or updated under another name) is refused. Messages as upstream's.
+ */
+export function refusedPriorityClassWrite(cluster: ClusterState, o: WorkloadObject, old: WorkloadObject | undefined): string | null {
+  const name = o.metadata.name;
+  if (old !== undefined) {
+    const errors: string[] = [];
+    const now = resolve(o);
+    const before = resolve(old);
+    if (now.value !== before.value) errors.push('value: Forbidden: may not be changed in an update.');
+    if (now.preemptionPolicy !== before.preemptionPolicy) errors.push(`preemptionPolicy: Invalid value: ${JSON.stringify(now.preemptionPolicy)}: field is immutable`);
+    if (errors.length > 0) return `PriorityClass.scheduling.k8s.io ${JSON.stringify(name)} is invalid: ${errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`}`;
+  }
+  if (o['globalDefault'] === true) {
+    const dflt = defaultClass(cluster);
+    if (dflt !== null && (old === undefined || dflt.name !== name)) {
+      return `priorityclasses.scheduling.k8s.io ${JSON.stringify(name)} is forbidden: PriorityClass ${dflt.name} is already marked as default. Only one default can exist`;
+    }
+  }
+  return null;
 }
 
 function lookupClass(cluster: ClusterState, name: string): ResolvedClass | null {

@@ -81,3 +81,35 @@ test('rate-limit holds count a write as sent when its limit lets it go by the ru
   assert.equal(committed, 5);
   assert.deepEqual(user.rateLimitHolds(), [{ client: 'scheduler', writes: 6, held: 5, maxWaitUs: 5_000_000, queued: 6, maxQueuedWaitUs: 5_000_000 }]);
 });
+
+test('PriorityClass writes: value and preemptionPolicy are immutable, and a second globalDefault class is refused (upstream ValidatePriorityClassUpdate, Priority admission)', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const refused: Array<[string, string, string | undefined]> = [];
+  api.watch({ writeRejected: (object, reason, write) => void refused.push([object, reason, write]) });
+  const pc = (name: string, value: number, extra: Record<string, unknown> = {}) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name, namespace: '' }, value, ...extra }) as unknown as Parameters<ApiServer['createObject']>[0];
+  const results: boolean[] = [];
+  const done = (ok: boolean) => void results.push(ok);
+  api.createObject(pc('d1', 10, { globalDefault: true }), done);
+  sim.run();
+  api.createObject(pc('d2', 20, { globalDefault: true }), done); // a second default
+  api.updateObject(pc('d1', 99, { globalDefault: true }), done); // a new value
+  api.updateObject(pc('d1', 10, { globalDefault: true, preemptionPolicy: 'Never' }), done);
+  api.updateObject(pc('d1', 11, { preemptionPolicy: 'Never' }), done);
+  api.createObject(pc('other', 5), done);
+  sim.run();
+  api.updateObject(pc('other', 5, { globalDefault: true }), done); // marked default while d1 is
+  api.updateObject(pc('d1', 10, { globalDefault: true, description: 'the default' }), done); // d1 itself: allowed
+  sim.run();
+  assert.deepEqual(results, [true, false, false, false, false, true, false, true]);
+  assert.deepEqual(refused, [
+    ['PriorityClass d2', 'priorityclasses.scheduling.k8s.io "d2" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', 'create'],
+    ['PriorityClass d1', 'PriorityClass.scheduling.k8s.io "d1" is invalid: value: Forbidden: may not be changed in an update.', 'update'],
+    ['PriorityClass d1', 'PriorityClass.scheduling.k8s.io "d1" is invalid: preemptionPolicy: Invalid value: "Never": field is immutable', 'update'],
+    ['PriorityClass d1', 'PriorityClass.scheduling.k8s.io "d1" is invalid: [value: Forbidden: may not be changed in an update., preemptionPolicy: Invalid value: "Never": field is immutable]', 'update'],
+    ['PriorityClass other', 'priorityclasses.scheduling.k8s.io "other" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', 'update'],
+  ]);
+  assert.equal(cluster.objects.get('PriorityClass//d1')?.['value'], 10);
+  assert.equal(cluster.objects.has('PriorityClass//d2'), false);
+});

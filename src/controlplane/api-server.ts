@@ -9,7 +9,7 @@ import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, podStoreKey, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
-import { admitPod, missingPriorityClass, type AdmitOptions, type DefaultTolerationSeconds } from './admission.js';
+import { admitPod, missingPriorityClass, PRIORITY_CLASS_KIND, refusedPriorityClassWrite, type AdmitOptions, type DefaultTolerationSeconds } from './admission.js';
 import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
@@ -53,8 +53,10 @@ export interface ClusterWatcher {
    * `renewUs`). Renewals are told this way, not as objectUpdated; a watcher that only needs the
    * latest renewal it has heard of reads NodeLease.heardRenewUs instead. */
   leaseRenewed?(lease: NodeLease, renewUs: number): void;
-  /** A write the API server refused (AlreadyExists, admission). */
-  writeRejected?(object: string, reason: string): void;
+  /** A write the API server refused (AlreadyExists, admission, validation): `object` is a pod's
+   * key, or "<Kind> <name>" for another object; `write` whether it was a create (the default)
+   * or an update. */
+  writeRejected?(object: string, reason: string, write?: 'create' | 'update'): void;
   /** The whole start state has been told (ApiServer.commitStartState): controllers that act
    * inside notifications start acting now, as upstream workers start once their informer caches
    * have synced. */
@@ -342,6 +344,7 @@ export class ApiServer {
         p.bound = true;
         p.boundUs = 0;
         this.cluster.assume(p, node);
+        p.acceptedUs = 0; // status.startTime when the dump lacks it (startTimeUs reads past.startUs first)
         p.startedUs = 0;
         this.cluster.setPhase(p, 'Running');
         tell((w) => w.podAdded?.(p));
@@ -554,6 +557,12 @@ export class ApiServer {
 
   createObject(o: WorkloadObject, done?: (ok: boolean) => void, key = keyOf(o)): void {
     this.write('api.create-object', key, () => {
+      const refused = o.kind === PRIORITY_CLASS_KIND && !this.cluster.objects.has(key) ? refusedPriorityClassWrite(this.cluster, o, undefined) : null;
+      if (refused !== null) {
+        this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'create');
+        done?.(false);
+        return;
+      }
       const ok = this.storeObjectWith(o, null, key); // not inside done?.(...): that would skip it when done is absent
       done?.(ok);
     });
@@ -575,6 +584,12 @@ export class ApiServer {
       const old = this.cluster.objects.get(key);
       const o = old === undefined ? null : change(old);
       if (old === undefined || o === null) {
+        done?.(false);
+        return;
+      }
+      const refused = o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, old) : null;
+      if (refused !== null) {
+        this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'update');
         done?.(false);
         return;
       }

@@ -399,3 +399,40 @@ workload:
   assert.deepEqual([job['condition'], job['reason'], job['failed']], ['Failed', 'BackoffLimitExceeded', 1]);
   assert.ok(Number(job['finished_s']) >= 61 && Number(job['finished_s']) < 61.1, String(job['finished_s']));
 });
+
+test('status.startTime is set when the kubelet hears the binding, before image pulls: preemption spares the pod bound first though it started Running last', () => {
+  // first: bound at ~1 s, its image pulled for 60 s, Running at ~61.8 s; second: bound at ~5 s,
+  // Running at ~5.9 s. vip (higher priority) at 120 s needs one CPU: the victim is the pod with
+  // the later status.startTime (util.MoreImportantPod), second — not first, which started
+  // Running later (the run evicted first before).
+  const text = `
+apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: start-time }
+seed: 1
+duration: 4m
+cluster:
+  nodePools:
+    - { name: a, count: 1, zones: [zone-a], allocatable: { cpu: "2", memory: 16Gi, pods: 110 }, images: ["registry.k8s.io/pause:3.10"] }
+kubelet:
+  imagePull: 60s
+workload:
+  - { name: pc-low, at: 0s, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: low }, value: 100 } }
+  - { name: pc-high, at: 0s, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: high }, value: 1000 } }
+  - { name: first, at: 1s, manifest: { apiVersion: v1, kind: Pod, metadata: { name: first }, spec: { priorityClassName: low, containers: [{ name: c, image: "ghcr.io/example/big-model-server:1.0", resources: { requests: { cpu: "1" } } }] } } }
+  - { name: second, at: 5s, manifest: { apiVersion: v1, kind: Pod, metadata: { name: second }, spec: { priorityClassName: low, containers: [{ name: c, image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu: "1" } } }] } } }
+  - { name: vip, at: 120s, manifest: { apiVersion: v1, kind: Pod, metadata: { name: vip }, spec: { priorityClassName: high, containers: [{ name: c, image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu: "1" } } }] } } }
+`;
+  const run = prepareRun(parseScenario(text, 'start-time.yaml'), { checkInvariants: true });
+  run.sim.run(119 * S);
+  const first = run.cluster.pods.get('default/first')!;
+  const second = run.cluster.pods.get('default/second')!;
+  // Accepted when the kubelet heard the binding (its watch delivery, a few ms after the commit),
+  // Running after the startup latency and the pull.
+  for (const p of [first, second]) assert.ok(p.acceptedUs > p.boundUs && p.acceptedUs < p.boundUs + 10_000, `${p.name}: bound ${p.boundUs}, accepted ${p.acceptedUs}`);
+  assert.ok(first.acceptedUs < 2 * S && second.acceptedUs > 5 * S && second.acceptedUs < 6 * S, `${first.acceptedUs} ${second.acceptedUs}`);
+  assert.ok(first.startedUs > 60 * S && second.startedUs < 7 * S, `${first.startedUs} ${second.startedUs}`);
+  run.sim.run(run.endUs);
+  assert.deepEqual([first.preempted, second.preempted], [false, true]);
+  assert.equal(run.cluster.pods.get('default/vip')!.phase, 'Running');
+});

@@ -52,7 +52,7 @@
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import { addTimeUs } from '../engine/time.js';
 import type { Container } from 'kubernetes-types/core/v1.js';
-import { maxContainerRestarts, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
+import { maxContainerRestarts, startTimeUs, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -343,6 +343,11 @@ export class Kubelets {
   };
 
   private startPod(p: PodInfo): void {
+    // status.startTime: set at the kubelet's first handling of the pod, before its images are
+    // pulled and its containers started, and never changed after (upstream status_manager.go
+    // updateStatusInternal keeps oldStatus.StartTime): a kubelet starting it again after a crash
+    // keeps it. Preemption orders victims by it (util.MoreImportantPod / GetPodStartTime).
+    if (p.acceptedUs < 0) p.acceptedUs = this.sim.now;
     const delay = this.opts.startupLatencyUs(p) + this.pullWaitUs(p);
     this.setTimer(p, this.sim.schedule(delay, 'kubelet.start', p.key, this.started, p));
   }
@@ -401,7 +406,7 @@ export class Kubelets {
     const ads = p.pod.spec?.activeDeadlineSeconds;
     if (typeof ads !== 'number') return;
     let d = this.deadlines.get(p);
-    if (d === undefined) this.deadlines.set(p, (d = { fromUs: p.past?.startUs ?? this.sim.now, ev: null }));
+    if (d === undefined) this.deadlines.set(p, (d = { fromUs: startTimeUs(p) ?? this.sim.now, ev: null }));
     if (d.ev !== null) return;
     const entry = d;
     entry.ev = this.sim.scheduleAt(Math.max(this.sim.now, addTimeUs(d.fromUs, ads * 1_000_000)), 'kubelet.deadline', p.key, () => {

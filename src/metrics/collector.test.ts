@@ -234,9 +234,15 @@ test('placements.csv rows for preemption victims, terminated and evicted pods; r
   m.watcher.writeRejected?.('shop/web-1', 'pods "web-1" is forbidden: exceeded quota');
   m.watcher.writeRejected?.('shop/web-2', 'pods "web-2" is forbidden: exceeded quota');
   m.watcher.writeRejected?.('lab/x', 'admission denied');
+  // Another object's refused writes (not a pod: no namespace count), creates apart from updates.
+  m.watcher.writeRejected?.('PriorityClass d2', 'priorityclasses.scheduling.k8s.io "d2" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', 'create');
+  m.watcher.writeRejected?.('PriorityClass d3', 'priorityclasses.scheduling.k8s.io "d3" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', 'create');
+  m.watcher.writeRejected?.('PriorityClass d1', 'PriorityClass.scheduling.k8s.io "d1" is invalid: value: Forbidden: may not be changed in an update.', 'update');
   assert.deepEqual([...m.rejected.values()], [
-    { count: 2, first: 'shop/web-1', reason: 'pods "web-1" is forbidden: exceeded quota' },
-    { count: 1, first: 'lab/x', reason: 'admission denied' },
+    { count: 2, first: 'shop/web-1', reason: 'pods "web-1" is forbidden: exceeded quota', write: 'create' },
+    { count: 1, first: 'lab/x', reason: 'admission denied', write: 'create' },
+    { count: 2, first: 'PriorityClass d2', reason: 'priorityclasses.scheduling.k8s.io "d2" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', write: 'create' },
+    { count: 1, first: 'PriorityClass d1', reason: 'PriorityClass.scheduling.k8s.io "d1" is invalid: value: Forbidden: may not be changed in an update.', write: 'update' },
   ]);
   assert.deepEqual([...m.refusedByNamespace], [['shop', { count: 2, reason: 'pods "web-1" is forbidden: exceeded quota' }], ['lab', { count: 1, reason: 'admission denied' }]]);
 });

@@ -194,17 +194,20 @@ export class MetricsCollector implements SchedulerObserver {
   }
 
   /** Refused writes, grouped by reason without the object's name, in order of first occurrence. */
-  readonly rejected = new Map<string, { count: number; first: string; reason: string }>();
+  readonly rejected = new Map<string, { count: number; first: string; reason: string; write: 'create' | 'update' }>();
   /** Refused pod creates by namespace (quota, admission): why a workload's pods may be missing. */
   readonly refusedByNamespace = new Map<string, { count: number; reason: string }>();
 
   readonly watcher: ClusterWatcher = {
-    writeRejected: (object: string, reason: string) => {
-      const key = reason.replace(/^(\w+) "[^"]*"/, '$1');
+    writeRejected: (object: string, reason: string, write: 'create' | 'update' = 'create') => {
+      const key = `${write} ${reason.replace(/^([\w.]+) "[^"]*"/, '$1')}`;
       const r = this.rejected.get(key);
-      if (r === undefined) this.rejected.set(key, { count: 1, first: object, reason });
+      if (r === undefined) this.rejected.set(key, { count: 1, first: object, reason, write });
       else r.count++;
-      const ns = object.slice(0, object.indexOf('/'));
+      // Pod creates (their key is namespace/name) by namespace; other objects' are not counted.
+      const slash = object.indexOf('/');
+      if (slash < 0) return;
+      const ns = object.slice(0, slash);
       const n = this.refusedByNamespace.get(ns);
       if (n === undefined) this.refusedByNamespace.set(ns, { count: 1, reason });
       else n.count++;

@@ -319,7 +319,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     return [c, new ObjectApi(c)];
   };
   new DeploymentController(...withObjects('deployment-controller'));
-  new DisruptionController(sim, controllerClient('disruption-controller'));
+  const clock = wallClockOf(scenario);
+  new DisruptionController(sim, controllerClient('disruption-controller'), clock);
   {
     const [c, o] = withObjects('replicaset-controller');
     new ReplicaSetController(sim, c, streams.stream('names'), o);
@@ -328,7 +329,6 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     const [c, o] = withObjects('daemon-set-controller');
     new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
   }
-  const clock = wallClockOf(scenario);
   const [jobClient, jobObjects] = withObjects('job-controller');
   const jobController = new JobController(sim, jobClient, streams.stream('names/job'), jobObjects, clock);
   new CronJobController(sim, ...withObjects('cronjob-controller'), clock);
@@ -514,7 +514,7 @@ function finishRun(parts: RunParts): RunResult {
   const warnings = [
     ...parts.startWarnings,
     ...parts.templateChanges.warnings(),
-    ...[...metrics.rejected.values()].map((r) => `${r.count} create(s) refused by the API server, first ${r.first}: ${r.reason}`),
+    ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...metrics.attemptErrors.warnings(),
     ...short.warnings,
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),

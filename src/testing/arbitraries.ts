@@ -18,8 +18,8 @@
 //             templates: 1–2 containers and sometimes an init container with requests none /
 //             small / bigger than any node (cpu, memory, example.com/gpu), given as requests, as
 //             limits only (requests default to limits) or both; host ports; tolerations (Equal,
-//             Exists, wildcard, the unschedulable taint); spec.priority (with preemptionPolicy
-//             Never sometimes), so preemption happens; runDuration forever or short (constant,
+//             Exists, wildcard, the unschedulable taint); a PriorityClass (priority 0, 10,
+//             100, 1000 or -5, preemptionPolicy Never sometimes: declared at 0 s), so preemption happens; runDuration forever or short (constant,
 //             uniform, exponential), so pods churn and ReplicaSets replace them;
 //             terminationGracePeriodSeconds 0 / 5 / 45 or the default 30 (Terminating pods). Two thirds of the
 //             templates also get placement constraints: nodeSelector; required / preferred node
@@ -331,11 +331,32 @@ function renderPodSpec(s: PodSpecGen): Obj {
     tolerations: s.tolerations.length > 0 ? s.tolerations : undefined,
     affinity: nonEmpty(compact({ nodeAffinity: nonEmpty(affinity['nodeAffinity'] as Obj | undefined), podAffinity: nonEmpty(affinity['podAffinity'] as Obj | undefined), podAntiAffinity: nonEmpty(affinity['podAntiAffinity'] as Obj | undefined) })),
     topologySpreadConstraints: s.spread.length > 0 ? s.spread : undefined,
-    priority: s.priority,
-    // ksim's admission keeps an explicit priority's preemptionPolicy; without one it would refuse the pod.
-    preemptionPolicy: s.priority !== undefined && s.preemptNever ? 'Never' : undefined,
+    // A priority comes from a PriorityClass, as upstream's Priority admission gives it (a
+    // spec.priority of its own is refused); renderDoc declares the classes the entries name.
+    priorityClassName: priorityClassOf(s)?.name,
     terminationGracePeriodSeconds: s.grace,
   });
+}
+
+/** The PriorityClass a generated pod spec names: one per (priority, preemptionPolicy Never). */
+function priorityClassOf(s: PodSpecGen): { readonly name: string; readonly value: number; readonly never: boolean } | undefined {
+  if (s.priority === undefined) return undefined;
+  const never = s.preemptNever;
+  return { name: `prio-${s.priority < 0 ? `m${-s.priority}` : s.priority}${never ? '-never' : ''}`, value: s.priority, never };
+}
+
+/** Workload entries (at 0 s, before the others) declaring the PriorityClasses `entries` name. */
+function renderPriorityClasses(entries: readonly EntryGen[]): Obj[] {
+  const classes = new Map<string, NonNullable<ReturnType<typeof priorityClassOf>>>();
+  for (const e of entries) {
+    const c = priorityClassOf(e.spec);
+    if (c !== undefined) classes.set(c.name, c);
+  }
+  return [...classes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => ({
+    name: c.name,
+    at: '0s',
+    manifest: compact({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: c.name }, value: c.value, preemptionPolicy: c.never ? 'Never' : undefined }),
+  }));
 }
 
 // ---------------------------------------------------------------- workload entries
@@ -520,7 +541,7 @@ function renderDoc(g: ScenarioGen): Obj {
     kubelet: g.startupLatency === undefined ? undefined : { startupLatency: g.startupLatency },
     metrics: g.sampleInterval === undefined ? undefined : { sampleInterval: g.sampleInterval },
     scheduler: g.scheduler === undefined ? undefined : { config: renderScheduler(g.scheduler) },
-    workload: g.entries.flatMap((e, i) => renderEntries(e, i, g.durationS)),
+    workload: [...renderPriorityClasses(g.entries), ...g.entries.flatMap((e, i) => renderEntries(e, i, g.durationS))],
   });
 }
 

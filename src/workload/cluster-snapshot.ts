@@ -11,7 +11,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { PodInfo } from '../cluster/pod-info.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { computePdbStatus } from '../cluster/disruption-budget.js';
-import { readManifest, readNode } from './manifests.js';
+import { readManifest, readNode, SYSTEM_PRIORITY_CLASS_PREFIX } from './manifests.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import { readyInStatus } from '../cluster/node-info.js';
@@ -102,8 +102,12 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       else pending.push({ item: it, pod });
     } else if (typeof kind === 'string' && ADMISSION_KINDS.has(kind)) {
       const md = it.value['metadata'];
-      // The built-in classes (system-node-critical, ...) admission knows already.
-      if (kind === 'PriorityClass' && isObj(md) && typeof md['name'] === 'string' && md['name'].startsWith('system-')) continue;
+      // The built-in classes (system-node-critical, ...) admission knows already; read for the
+      // checks only (another system- name, or a built-in one with another value, is refused).
+      if (kind === 'PriorityClass' && isObj(md) && typeof md['name'] === 'string' && md['name'].startsWith(SYSTEM_PRIORITY_CLASS_PREFIX)) {
+        readManifest(it.doc, it.path, it.value, warnings !== undefined ? { warnings } : {});
+        continue;
+      }
       // A PDB keeps the status the disruption controller last wrote: preemption reads its
       // disruptionsAllowed and disruptedPods (one without is given the controller's status by
       // clusterFromSnapshot).
@@ -186,6 +190,7 @@ export function clusterFromSnapshot(s: ClusterSnapshot): ClusterState {
     p.bound = true;
     p.boundUs = 0;
     c.assume(p, c.mustNode(pod.spec?.nodeName as string));
+    p.acceptedUs = 0; // status.startTime when the dump lacks it (startTimeUs reads past.startUs first)
     p.startedUs = 0;
     c.setPhase(p, 'Running');
   }

@@ -22,6 +22,7 @@ import { POD_TEMPLATE_HASH } from '../controllers/deployment.js';
 import type { SharedSpecParts } from './shared-parts.js';
 
 import type { WorkloadObject } from '../cluster/workload-object.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../controlplane/admission.js';
 import { copyPlain, merged, setOwn, describeValue as describe, isObject as isObj } from '../api/values.js';
 
 export type WorkloadManifest = Pod | Deployment | WorkloadObject;
@@ -164,8 +165,30 @@ function copyWithoutNulls(v: unknown, key: string): unknown {
   return out;
 }
 
+/** The prefix upstream reserves for the built-in PriorityClasses (scheduling.SystemPriorityClassPrefix). */
+export const SYSTEM_PRIORITY_CLASS_PREFIX = 'system-';
+
+/** A PriorityClass manifest as upstream's ValidatePriorityClass checks it
+ * (pkg/apis/scheduling/validation/validation.go): a name with the reserved 'system-' prefix
+ * must be one of the built-in classes (system-node-critical 2000001000, system-cluster-critical
+ * 2000000000, pkg/apis/scheduling/v1 IsKnownSystemPriorityClass) with its value and globalDefault
+ * false — a dump's copy of one is that same object, which admission knows already; any other
+ * class has a value of at most 1e9 (HighestUserDefinablePriority). */
 function readPriorityClass(doc: YamlDoc, path: Path, obj: Obj): void {
   const v = obj['value'];
+  const name = (obj['metadata'] as Obj | undefined)?.['name'];
+  const system = typeof name === 'string' && name.startsWith(SYSTEM_PRIORITY_CLASS_PREFIX) ? name : null;
+  const builtIn = system === null ? undefined : SYSTEM_PRIORITY_CLASSES.get(system);
+  if (system !== null && builtIn === undefined) {
+    throw doc.error([...path, 'metadata', 'name'], `a name without the '${SYSTEM_PRIORITY_CLASS_PREFIX}' prefix: priority class names with it are reserved for system use only (${system} is not a known system priority class; the built-in ones are ${[...SYSTEM_PRIORITY_CLASSES].map(([n, x]) => `${n} (${x})`).join(' and ')})`, JSON.stringify(system));
+  }
+  if (builtIn !== undefined) {
+    if (v !== builtIn) throw doc.error([...path, 'value'], `${builtIn} (value of ${system as string} PriorityClass must be ${builtIn}: a built-in class)`, describe(v));
+    if (obj['globalDefault'] !== undefined && obj['globalDefault'] !== false) throw doc.error([...path, 'globalDefault'], `false (globalDefault of ${system as string} PriorityClass must be false: a built-in class)`, describe(obj['globalDefault']));
+    const pp = obj['preemptionPolicy'];
+    if (pp !== undefined && pp !== 'PreemptLowerPriority') throw doc.error([...path, 'preemptionPolicy'], `PreemptLowerPriority, the built-in ${system as string}'s (immutable)`, describe(pp));
+    return;
+  }
   // Upstream scheduling/validation: user classes have value <= 1e9 (HighestUserDefinablePriority).
   if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 1_000_000_000) {
     throw doc.error([...path, 'value'], 'an integer priority at most 1000000000', describe(v));

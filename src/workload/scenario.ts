@@ -20,7 +20,7 @@ import { checkSeed } from '../api/seed.js';
 import { parseInteger, parseMilli } from '../api/quantity.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { ApiConfig } from '../controlplane/api-server.js';
-import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
+import { DEFAULT_TOLERATION_SECONDS, PREEMPT_LOWER_PRIORITY } from '../controlplane/admission.js';
 import { HOSTNAME_LABEL, ZONE_LABEL } from '../cluster/node-info.js';
 import { CPU, PODS } from '../cluster/resources.js';
 import { parseDurationDistribution } from './distribution-spec.js';
@@ -623,7 +623,10 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
   /** The snapshot's objects by kind/namespace/name: a workload Job may not reuse a Job's name;
    * an update of another may change only what upstream lets it (changedImmutableField). */
   const startObjects = new Map(snapshotObjects.map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o]));
+  const startClasses = snapshotObjects.filter((o) => o.kind === 'PriorityClass');
   const names = new Set<string>();
+  /** The PriorityClasses of `at` entries, where they are: checkPriorityClasses reads them in time order. */
+  const classes: PriorityClassArrival[] = [];
   /** The one warning about volumes, at the first manifest that mounts a claim. */
   let pvcUser: string | null = null;
   /** Objects created once (`at` entries): which entry, when, and (Deployments) the manifest. */
@@ -671,6 +674,7 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
         const tmd = (template.metadata ??= {});
         (tmd.annotations ??= {})['ksim.io/workload'] = name;
       }
+      if (arrival.kind === 'at' && m.kind === 'PriorityClass') classes.push({ doc: l.doc, path: l.path, entry: name, atUs: arrival.atUs, object: m as unknown as PriorityClassFields });
       if (arrival.kind === 'at') {
         // Upstream refuses an update of a Job's pod template (immutable) and a create of a name
         // in use (AlreadyExists): a snapshot's Job is neither updated nor replaced.
@@ -721,7 +725,61 @@ function readWorkload(doc: YamlDoc, entries: Obj[], baseDir: string, file: strin
     return failure === undefined ? { name, manifests, arrival, runDuration } : { name, manifests, arrival, runDuration, failure };
   });
   if (pvcUser !== null) warnings.push(pvcUser);
+  checkPriorityClasses(classes, startClasses);
   return out;
+}
+
+interface PriorityClassFields {
+  readonly metadata: { readonly name: string };
+  readonly value: number;
+  readonly globalDefault?: boolean;
+  readonly preemptionPolicy?: string;
+}
+
+interface PriorityClassArrival {
+  readonly doc: YamlDoc;
+  readonly path: Path;
+  readonly entry: string;
+  readonly atUs: number;
+  readonly object: PriorityClassFields;
+}
+
+/**
+ * What the API server would refuse of the scenario's PriorityClasses, in the order they arrive
+ * (ties in file order), after the cluster snapshot's: an update (the same name again) that
+ * changes `value` or `preemptionPolicy` (upstream pkg/apis/scheduling/validation
+ * ValidatePriorityClassUpdate: "may not be changed in an update", "field is immutable"), and a
+ * class made globalDefault while another is (upstream plugin/pkg/admission/priority
+ * validatePriorityClass: "PriorityClass d1 is already marked as default. Only one default can
+ * exist"). A snapshot may hold two defaults (upstream admits that race; the lowest value wins).
+ * Classes a rate entry makes are checked by the API server at run time.
+ */
+function checkPriorityClasses(arrivals: readonly PriorityClassArrival[], startClasses: readonly WorkloadObject[]): void {
+  const current = new Map<string, { readonly object: PriorityClassFields; readonly from: string }>();
+  for (const o of startClasses) current.set(o.metadata.name, { object: o as unknown as PriorityClassFields, from: 'the cluster snapshot' });
+  const ordered = arrivals.map((a, i) => ({ a, i })).sort((x, y) => x.a.atUs - y.a.atUs || x.i - y.i);
+  for (const { a } of ordered) {
+    const name = a.object.metadata.name;
+    const old = current.get(name);
+    if (old !== undefined) {
+      if (a.object.value !== old.object.value) {
+        throw a.doc.error([...a.path, 'value'], `${old.object.value}, the value PriorityClass ${name} has from ${old.from} (a PriorityClass's value may not be changed in an update, as upstream's API server refuses it; give the new value a new class)`, String(a.object.value));
+      }
+      const policy = a.object.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY;
+      const oldPolicy = old.object.preemptionPolicy ?? PREEMPT_LOWER_PRIORITY;
+      if (policy !== oldPolicy) {
+        throw a.doc.error([...a.path, 'preemptionPolicy'], `${oldPolicy}, the preemptionPolicy PriorityClass ${name} has from ${old.from} (immutable, as upstream's API server keeps it)`, policy);
+      }
+    }
+    if (a.object.globalDefault === true) {
+      for (const [other, c] of current) {
+        if (other !== name && c.object.globalDefault === true) {
+          throw a.doc.error([...a.path, 'globalDefault'], `false or absent: PriorityClass ${other} (from ${c.from}) is already marked as default, and only one default can exist (upstream's Priority admission refuses a second one)`, 'true');
+        }
+      }
+    }
+    current.set(name, { object: a.object, from: `workload entry ${JSON.stringify(a.entry)}` });
+  }
 }
 
 /** The values of kinds ksim simulates; the others are counted into one warning per file (or,

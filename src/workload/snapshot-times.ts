@@ -275,12 +275,12 @@ export function readCronJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj |
 /** A snapshot PodDisruptionBudget's status as the disruption controller last wrote it: what
  * preemption reads (upstream filterPodsWithPDBViolation reads status.disruptionsAllowed and
  * status.disruptedPods, pkg/scheduler/framework/plugins/defaultpreemption/
- * default_preemption.go), and the counts the controller compares its next write with. Counts
- * are whole numbers >= 0 (upstream ValidatePodDisruptionBudgetStatusUpdate); disruptedPods maps
- * pod names to RFC 3339 times. `disruptedPods: false` leaves them out (a run: ksim has no
- * eviction API whose deletions would clear them). Null when the PDB has no status (a
- * hand-written file) or a status without disruptionsAllowed. */
-export function readPdbStatus(doc: YamlDoc, path: Path, raw: unknown, disruptedPods = true): Obj | null {
+ * default_preemption.go), and what the controller compares its next write with (in a run it
+ * ages disruptedPods out as upstream's does: src/controllers/disruption.ts). Counts are whole
+ * numbers >= 0 (upstream ValidatePodDisruptionBudgetStatusUpdate); disruptedPods maps pod names
+ * to RFC 3339 times. Null when the PDB has no status (a hand-written file) or a status without
+ * disruptionsAllowed. */
+export function readPdbStatus(doc: YamlDoc, path: Path, raw: unknown): Obj | null {
   if (raw === undefined || raw === null) return null;
   const at = [...path, 'status'];
   if (!isObj(raw)) throw doc.error(at, 'a PodDisruptionBudget status (a mapping)', describe(raw));
@@ -300,7 +300,7 @@ export function readPdbStatus(doc: YamlDoc, path: Path, raw: unknown, disruptedP
       const s = stampAt(doc, [...at, 'disruptedPods', name], t);
       if (s !== undefined) kept[name] = s.text;
     }
-    if (disruptedPods && Object.keys(kept).length > 0) out['disruptedPods'] = kept;
+    if (Object.keys(kept).length > 0) out['disruptedPods'] = kept;
   }
   return out;
 }

@@ -17,7 +17,7 @@ import type { PodPast } from '../cluster/pod-info.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
 import { readyInStatus } from '../cluster/node-info.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../controlplane/admission.js';
-import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, unsupportedKind, type WorkloadManifest } from './manifests.js';
+import { CLAIM_NOT_SIMULATED, firstClaimOf, readManifest, readNode, SYSTEM_PRIORITY_CLASS_PREFIX, unsupportedKind, type WorkloadManifest } from './manifests.js';
 import { isSkippedKind, skippedMessage } from './skipped-kinds.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
@@ -128,8 +128,11 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       unbound.push({ doc, path, pod });
       return;
     }
-    if (kind === 'PriorityClass' && isObj(raw['metadata']) && typeof raw['metadata']['name'] === 'string' && raw['metadata']['name'].startsWith('system-')) {
-      return; // built in (system-cluster-critical, system-node-critical): admission knows them
+    if (kind === 'PriorityClass' && isObj(raw['metadata']) && typeof raw['metadata']['name'] === 'string' && raw['metadata']['name'].startsWith(SYSTEM_PRIORITY_CLASS_PREFIX)) {
+      // Built in (system-cluster-critical, system-node-critical): admission knows them. Read for
+      // its checks only: another system- name, or a built-in one with another value, is refused.
+      readManifest(doc, path, value, { warnings });
+      return;
     }
     if (MANIFEST_KINDS.has(kind)) {
       const m = readManifest(doc, path, value, { warnings });
@@ -140,7 +143,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       // writes its own (src/workload/snapshot-times.ts).
       const status = kind === 'Job' ? readJobStatus(doc, path, raw['status'])
         : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status'])
-        : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'], false)
+        : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'])
         : null;
       into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;

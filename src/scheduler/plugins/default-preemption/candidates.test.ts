@@ -367,7 +367,7 @@ interface BestCase {
   nodeNames: string[];
   pod: Pod;
   pods: Pod[];
-  startedUs?: Record<string, number>;
+  startTimeUs?: Record<string, number>;
   /** Any of these is valid (upstream); ksim's deterministic pick is `ksim`. */
   expected: string[];
   ksim: string;
@@ -384,7 +384,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
       nodeNames: ['node1', 'node2'],
       pod: incoming('p', highPriority, largeRes),
       pods: [placed('p1', 'node1', midPriority, largeRes).obj(), placed('p2', 'node2', midPriority, largeRes).obj()],
-      startedUs: epoch(['p1', 'p2']),
+      startTimeUs: epoch(['p1', 'p2']),
       expected: ['node1', 'node2'],
       ksim: 'node1',
     },
@@ -400,7 +400,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.1', 'node3', lowPriority, mediumRes).obj(),
         placed('p3.2', 'node3', lowPriority, mediumRes).obj(),
       ],
-      startedUs: epoch(['p1.1', 'p1.2', 'p2.1', 'p2.2', 'p3.1', 'p3.2']),
+      startTimeUs: epoch(['p1.1', 'p1.2', 'p2.1', 'p2.2', 'p3.1', 'p3.2']),
       expected: ['node3'],
       ksim: 'node3',
     },
@@ -416,7 +416,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.1', 'node3', midPriority, mediumRes).obj(),
         placed('p3.2', 'node3', midPriority, mediumRes).obj(),
       ],
-      startedUs: epoch(['p1.1', 'p1.2', 'p2.1', 'p2.2', 'p3.1', 'p3.2']),
+      startTimeUs: epoch(['p1.1', 'p1.2', 'p2.1', 'p2.2', 'p3.1', 'p3.2']),
       expected: ['node2'],
       ksim: 'node2',
     },
@@ -435,7 +435,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.2', 'node3', negPriority, smallRes).obj(),
         placed('p3.3', 'node3', lowPriority, smallRes).obj(),
       ],
-      startedUs: epoch(['p1.1', 'p1.2', 'p1.3', 'p1.4', 'p2.1', 'p2.2', 'p3.1', 'p3.2', 'p3.3']),
+      startTimeUs: epoch(['p1.1', 'p1.2', 'p1.3', 'p1.4', 'p2.1', 'p2.2', 'p3.1', 'p3.2', 'p3.3']),
       expected: ['node2'],
       ksim: 'node2',
     },
@@ -453,7 +453,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.2', 'node3', negPriority, smallRes).obj(),
         placed('p3.3', 'node3', lowPriority, smallRes).obj(),
       ],
-      startedUs: epoch(['p1.1', 'p1.2', 'p1.3', 'p2.1', 'p2.2', 'p3.1', 'p3.2', 'p3.3']),
+      startTimeUs: epoch(['p1.1', 'p1.2', 'p1.3', 'p2.1', 'p2.2', 'p3.1', 'p3.2', 'p3.3']),
       expected: ['node2'],
       ksim: 'node2',
     },
@@ -475,7 +475,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p4.3', 'node4', midPriority, smallRes).obj(),
         placed('p4.4', 'node4', negPriority, smallRes).obj(),
       ],
-      startedUs: epoch(['p1.1', 'p1.2', 'p1.3', 'p2.1', 'p3.1', 'p3.2', 'p3.3', 'p3.4', 'p4.1', 'p4.2', 'p4.3', 'p4.4']),
+      startTimeUs: epoch(['p1.1', 'p1.2', 'p1.3', 'p2.1', 'p3.1', 'p3.2', 'p3.3', 'p3.4', 'p4.1', 'p4.2', 'p4.3', 'p4.4']),
       expected: ['node1'],
       ksim: 'node1',
     },
@@ -491,7 +491,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.1', 'node3', midPriority, mediumRes).obj(),
         placed('p3.2', 'node3', midPriority, mediumRes).obj(),
       ],
-      startedUs: at([['p1.1', 2], ['p1.2', 2], ['p2.1', 3], ['p2.2', 3], ['p3.1', 1], ['p3.2', 1]]),
+      startTimeUs: at([['p1.1', 2], ['p1.2', 2], ['p2.1', 3], ['p2.2', 3], ['p3.1', 1], ['p3.2', 1]]),
       expected: ['node2'],
       ksim: 'node2',
     },
@@ -507,7 +507,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.1', 'node3', midPriority, mediumRes).obj(),
         placed('p3.2', 'node3', midPriority, mediumRes).obj(),
       ],
-      startedUs: at([['p1.1', 4], ['p1.2', 2], ['p2.1', 5], ['p2.2', 1], ['p3.1', 3], ['p3.2', 6]]),
+      startTimeUs: at([['p1.1', 4], ['p1.2', 2], ['p2.1', 5], ['p2.2', 1], ['p3.1', 3], ['p3.2', 6]]),
       expected: ['node3'],
       ksim: 'node3',
     },
@@ -523,7 +523,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         placed('p3.1', 'node3', lowPriority, mediumRes).obj(),
         placed('p3.2', 'node3', midPriority, mediumRes).obj(),
       ],
-      startedUs: at([['p1.1', 4], ['p1.2', 2], ['p2.1', 6], ['p2.2', 1], ['p3.1', 3], ['p3.2', 5]]),
+      startTimeUs: at([['p1.1', 4], ['p1.2', 2], ['p2.1', 6], ['p2.2', 1], ['p3.1', 3], ['p3.2', 5]]),
       expected: ['node2'],
       ksim: 'node2',
     },
@@ -534,7 +534,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
         nodes: tc.nodeNames.map((n) => capNode(n, veryLargeRes)),
         pods: tc.pods,
         plugins: [fit()],
-        ...(tc.startedUs === undefined ? {} : { startedUs: tc.startedUs }),
+        ...(tc.startTimeUs === undefined ? {} : { startTimeUs: tc.startTimeUs }),
       });
       const pod = podInfo(tc.pod);
       const [offset, num] = f.plugin.getOffsetAndNumCandidates(f.cluster.nodes.length);
@@ -550,7 +550,7 @@ describe('DefaultPreemption: choosing the node (TestSelectBestCandidate)', () =>
 describe('DefaultPreemption: pickOneNodeForPreemption criteria in isolation', () => {
   const v = (name: string, priority: number, startedUs = 0): PodInfo => {
     const p = podInfo(makePod(name).priority(priority).obj());
-    p.startedUs = startedUs;
+    p.acceptedUs = startedUs;
     return p;
   };
   const c = (nodeName: string, victims: PodInfo[], numPDBViolations = 0): Candidate => ({ nodeName, victims, numPDBViolations });
@@ -576,7 +576,7 @@ describe('DefaultPreemption: pickOneNodeForPreemption criteria in isolation', ()
 
   it('victims that have not started count as the latest', () => {
     const notStarted = v('n1', 5);
-    notStarted.startedUs = -1;
+    notStarted.acceptedUs = -1;
     const got = pickOneNodeForPreemption([c('a', [v('a1', 5, 1_000_000)]), c('b', [notStarted])]);
     assert.equal(got?.nodeName, 'b');
   });

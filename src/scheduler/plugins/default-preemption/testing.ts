@@ -92,8 +92,8 @@ export interface FixtureOptions {
   readonly plugins?: readonly Plugin[];
   readonly args?: unknown;
   readonly offsets?: readonly number[];
-  /** Start times (µs) by pod name (upstream StartTime(epochTimeN)). */
-  readonly startedUs?: Readonly<Record<string, number>>;
+  /** status.startTime (µs) by pod name (upstream StartTime(epochTimeN)). */
+  readonly startTimeUs?: Readonly<Record<string, number>>;
   /** Pods set Running (healthy for PDBs). */
   readonly running?: readonly string[];
 }
@@ -107,7 +107,7 @@ export function preemptionFixture(o: FixtureOptions): PreemptionFixture {
     if (p === undefined) throw new Error(`no pod ${key}`);
     return p;
   };
-  for (const [name, us] of Object.entries(o.startedUs ?? {})) byName(name).startedUs = us;
+  for (const [name, us] of Object.entries(o.startTimeUs ?? {})) byName(name).acceptedUs = us;
   for (const name of o.running ?? []) cluster.setPhase(byName(name), 'Running');
   const deleted: Array<{ pod: PodInfo; reason: string }> = [];
   const terminating = new Set<PodInfo>();

@@ -16,8 +16,8 @@ const fit = (): Plugin => new NodeResourcesFitPlugin(defaultNodeResourcesFitArgs
 const cpu = (m: number): Record<string, string> => ({ cpu: `${m}m` });
 
 /** selectVictimsOnNode on a clone of node1 of a 500m node holding `pods`. */
-function victimsOn(pods: ReturnType<typeof makePod>[], preemptor: PodInfo, pdbs: PdbInfo[] = [], startedUs: Record<string, number> = {}) {
-  const f = preemptionFixture({ nodes: [capNode('node1', cpu(500))], pods: pods.map((p) => p.node('node1').obj()), plugins: [fit()], startedUs });
+function victimsOn(pods: ReturnType<typeof makePod>[], preemptor: PodInfo, pdbs: PdbInfo[] = [], startTimeUs: Record<string, number> = {}) {
+  const f = preemptionFixture({ nodes: [capNode('node1', cpu(500))], pods: pods.map((p) => p.node('node1').obj()), plugins: [fit()], startTimeUs });
   const node = f.cluster.mustNode('node1');
   const sel = selectVictimsOnNode({ fwk: f.fwk, filters: f.ctx.filters }, preFilteredState(f, preemptor), preemptor, node.clone(), pdbs);
   return { f, node, sel, names: sel.victims.map((v) => v.name) };
@@ -84,7 +84,7 @@ describe('selectVictimsOnNode (ksim cases on upstream SelectVictimsOnNode)', () 
   it('moreImportantPod: priority first, then start time; unstarted pods count as latest', () => {
     const p = (name: string, prio: number, started: number): PodInfo => {
       const x = podInfo(makePod(name).priority(prio).obj());
-      x.startedUs = started;
+      x.acceptedUs = started;
       return x;
     };
     assert.equal(moreImportantPod(p('a', 2, 9), p('b', 1, 0)), true);
@@ -102,6 +102,17 @@ describe('selectVictimsOnNode (ksim cases on upstream SelectVictimsOnNode)', () 
     assert.equal(moreImportantPod(snap('a', -3_600_000_000), snap('b', -60_000_000)), true);
     assert.equal(moreImportantPod(snap('a', -60_000_000), snap('b', -3_600_000_000)), false);
     assert.equal(moreImportantPod(snap('a', -60_000_000), p('b', 1, 0)), true, 'before the run started is before t = 0');
+    // status.startTime is when the kubelet accepted the pod, not when it started Running: a pod
+    // accepted at 1 s that pulled its image until 61 s is more important than one accepted at 5 s
+    // and Running at 6 s.
+    const pulled = p('a', 1, 1_000_000);
+    pulled.startedUs = 61_000_000;
+    const quick = p('b', 1, 5_000_000);
+    quick.startedUs = 6_000_000;
+    assert.deepEqual([moreImportantPod(pulled, quick), moreImportantPod(quick, pulled)], [true, false]);
+    const bound = p('c', 1, -1);
+    bound.startedUs = -1;
+    assert.equal(moreImportantPod(quick, bound), true, 'a pod its kubelet has not heard of yet has no startTime: "now", the latest');
   });
 });
 

@@ -26,9 +26,10 @@ export interface VictimSelection {
 
 export const NO_VICTIMS = 'No preemption victims found for incoming pod';
 
-/** When the pod started (upstream GetPodStartTime: status.startTime, else "now"; a snapshot's
- * pod keeps its startTime from before t = 0); pods that have not started count as starting
- * after every pod that has. */
+/** The pod's status.startTime (upstream GetPodStartTime: status.startTime, else "now"): when its
+ * kubelet first handled it, before image pulls and container starts (startTimeUs; a snapshot's
+ * pod keeps its startTime from before t = 0); pods without one count as starting after every
+ * pod that has one. */
 export function podStartUs(p: PodInfo): number {
   return startTimeUs(p) ?? Number.POSITIVE_INFINITY;
 }
