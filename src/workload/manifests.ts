@@ -17,6 +17,7 @@ import { readClaimRetentionPolicy, readDaemonSetUpdateStrategy, readDeploymentSt
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateNoActiveDeadline, checkTemplateRestartsAlways } from './api-rules.js';
+import { defaultEmptyPodSpecFields } from './empty-defaults.js';
 import { parseSchedule } from '../controllers/cron.js';
 import { POD_TEMPLATE_HASH } from '../controllers/deployment.js';
 import type { SharedSpecParts } from './shared-parts.js';
@@ -241,6 +242,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, labels: Readonly<R
   for (const f of ['schedulerName', 'nodeName', 'priorityClassName', 'restartPolicy']) {
     if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
   }
+  defaultEmptyPodSpecFields(spec);
   checkPodSpecEnums(doc, path, spec);
   // Upstream ValidatePodSpec: activeDeadlineSeconds in [1, 2^31 - 1].
   readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 1, 0);

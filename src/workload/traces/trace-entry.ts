@@ -145,7 +145,8 @@ export function readTraceWorkload(doc: YamlDoc, path: Path, e: Obj, baseDir: str
     labels,
     as: (t['as'] as 'Pod' | 'Job' | undefined) ?? 'Pod',
     ...(t['priorityClassName'] !== undefined ? { priorityClassName: t['priorityClassName'] as string } : {}),
-    ...(t['schedulerName'] !== undefined ? { schedulerName: t['schedulerName'] as string } : {}),
+    // "" is default-scheduler, as the API server defaults a pod's (SetDefaults_PodSpec).
+    ...(t['schedulerName'] !== undefined && t['schedulerName'] !== '' ? { schedulerName: t['schedulerName'] as string } : {}),
     ...(t['tolerations'] !== undefined ? { tolerations: structuredClone(t['tolerations']) as Toleration[] } : {}),
   };
   const options = readMap(doc, p, format, t['map']);

@@ -1,0 +1,91 @@
+// "" in a field the v1.36 API server defaults is read as that default, not refused (Helm renders
+// `{{ .Values.x | quote }}` with x unset as ""): the server's defaulting (pkg/apis/core/v1,
+// apps/v1, batch/v1 defaults.go) fills it in before validation. Each case end to end: the
+// manifest loads, the simulation treats it as the default, and explain and capacity too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario, parseScenario } from '../src/workload/scenario.js';
+import { scenarioWarnings } from '../src/workload/scenario-checks.js';
+import { runScenario } from '../src/run/run-scenario.js';
+import { explainFiles } from '../src/run/explain-files.js';
+import { podCapacity } from '../src/capacity/pod-capacity.js';
+import { tempDir } from '../src/testing/temp-dir.js';
+import { repoPath } from '../src/testing/repo-paths.js';
+
+function scenario(workload: string): string {
+  return `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: p, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+${workload}`;
+}
+
+const deployment = (podSpec: string, spec = '') => `  - name: w
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 2${spec}
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { ${podSpec}containers: [{ name: c, image: "nginx:1.27", resources: { requests: { cpu: 10m } } }] }
+`;
+
+function templateSpec(s: ReturnType<typeof parseScenario>, i = 0): Record<string, unknown> {
+  return (s.workload[i]!.manifests[0] as unknown as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+}
+
+test('schedulerName "" is default-scheduler (SetDefaults_PodSpec): no warning, its pods are scheduled', () => {
+  const s = parseScenario(scenario(deployment('schedulerName: "", ')), 's.yaml');
+  assert.equal(templateSpec(s)['schedulerName'], 'default-scheduler');
+  assert.deepEqual(scenarioWarnings(s), []);
+  const r = runScenario(s);
+  assert.equal(r.summary['pods_bound'], 2);
+  assert.equal(r.summary['pods_unbound_end'], 0);
+});
+
+test('schedulerName "" in a DaemonSet, a bare Pod and a trace entry: default-scheduler serves them', () => {
+  const dir = tempDir('ksim-empty-');
+  writeFileSync(join(dir, 'trace.csv'), 'time_s,name,cpu,memory,duration_s\n0,t-0,100m,128Mi,30\n1,t-1,100m,128Mi,30\n');
+  writeFileSync(join(dir, 's.yaml'), scenario(`  - name: ds
+    manifest:
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: { name: agent }
+      spec:
+        selector: { matchLabels: { app: agent } }
+        template:
+          metadata: { labels: { app: agent } }
+          spec: { schedulerName: "", containers: [{ name: c, image: x, resources: { requests: { cpu: 10m } } }] }
+  - name: bare
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: b }
+      spec: { schedulerName: '', containers: [{ name: c, image: x, resources: { requests: { cpu: 10m } } }] }
+  - name: t
+    trace: { format: ksim-csv, file: trace.csv, schedulerName: "" }
+`));
+  const loaded = loadScenario(join(dir, 's.yaml'));
+  assert.deepEqual(scenarioWarnings(loaded), []);
+  const r = runScenario(loaded);
+  // 2 daemon pods, the bare pod, 2 trace pods.
+  assert.equal(r.summary['pods_bound'], 5);
+});
+
+test('ksim explain and capacity --pod: a pod of schedulerName "" asks for default-scheduler', async () => {
+  const dir = tempDir('ksim-empty-');
+  const pod = join(dir, 'pod.yaml');
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  schedulerName: ""\n  containers: [{ name: c, image: nginx, resources: { requests: { cpu: "1" } } }]\n');
+  const r = await explainFiles({ cluster: repoPath('examples/explain/cluster.yaml'), pod });
+  assert.equal(r.selected, 'node-b');
+  const c = podCapacity(parseScenario(scenario('  []\n'), 's.yaml'), pod);
+  assert.equal(c.profile, 'default-scheduler');
+  assert.deepEqual(c.nodes.map((n) => [n.node, n.fits]), [['p-0', 4], ['p-1', 4]]);
+});
