@@ -89,3 +89,24 @@ test('ksim explain and capacity --pod: a pod of schedulerName "" asks for defaul
   assert.equal(c.profile, 'default-scheduler');
   assert.deepEqual(c.nodes.map((n) => [n.node, n.fits]), [['p-0', 4], ['p-1', 4]]);
 });
+
+test('restartPolicy "" is Always (SetDefaults_PodSpec): a Deployment\'s and a bare Pod\'s load and run; a Job\'s is refused as Always', () => {
+  const s = parseScenario(scenario(`${deployment('restartPolicy: "", ')}  - name: bare
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: b }
+      spec: { restartPolicy: "", dnsPolicy: "", containers: [{ name: c, image: x, resources: { requests: { cpu: 10m } } }] }
+`), 's.yaml');
+  assert.equal(templateSpec(s)['restartPolicy'], 'Always');
+  const bare = (s.workload[1]!.manifests[0] as unknown as { spec: Record<string, unknown> }).spec;
+  assert.deepEqual([bare['restartPolicy'], bare['dnsPolicy']], ['Always', 'ClusterFirst']);
+  assert.equal(runScenario(s).summary['pods_bound'], 3);
+  const job = scenario(`  - name: j
+    manifest: { apiVersion: batch/v1, kind: Job, metadata: { name: j }, spec: { template: { spec: { restartPolicy: "", containers: [{ name: c, image: x }] } } } }
+`);
+  assert.throws(() => parseScenario(job, 'j.yaml'), (e: Error) => {
+    assert.equal(e.message, 'j.yaml:8:116: workload[0].manifest.spec.template.spec.restartPolicy: expected OnFailure or Never ("" is defaulted to Always, which a Job\'s pods may not use), got ""');
+    return true;
+  });
+});

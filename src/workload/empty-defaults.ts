@@ -20,7 +20,10 @@ function fillEmpty(o: Obj, key: string, value: string): void {
 }
 
 /** SetDefaults_PodSpec (pkg/apis/core/v1/defaults.go) for the fields given as "": schedulerName
- * default-scheduler. `spec`: a pod's or a pod template's spec, its fields' types checked. */
+ * default-scheduler, restartPolicy Always, dnsPolicy ClusterFirst. `spec`: a pod's or a pod
+ * template's spec, its fields' types checked. */
 export function defaultEmptyPodSpecFields(spec: Obj): void {
   fillEmpty(spec, 'schedulerName', DEFAULT_SCHEDULER_NAME);
+  fillEmpty(spec, 'restartPolicy', 'Always');
+  fillEmpty(spec, 'dnsPolicy', 'ClusterFirst');
 }

@@ -608,9 +608,15 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[
   if (indexed && has(spec['successPolicy'])) {
     warnings?.push(doc.warning([...path, 'successPolicy'], 'is not simulated: the Indexed Job completes when every index has succeeded'));
   }
+  const template = spec['template'];
+  const given = isObj(template) && isObj(template['spec']) ? template['spec']['restartPolicy'] : undefined;
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
   const rp = podSpec['restartPolicy'];
-  if (rp !== 'Never' && rp !== 'OnFailure') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'OnFailure or Never', describe(rp));
+  if (rp !== 'Never' && rp !== 'OnFailure') {
+    // "" is stored as Always (SetDefaults_PodSpec), which upstream's ValidateJobSpec then refuses.
+    const expected = given === '' ? `OnFailure or Never ("" is defaulted to Always, which a Job's pods may not use)` : 'OnFailure or Never';
+    throw doc.error([...path, 'template', 'spec', 'restartPolicy'], expected, describe(given));
+  }
   readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings, has(blpi));
 }
 
