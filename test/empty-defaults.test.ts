@@ -110,3 +110,22 @@ test('restartPolicy "" is Always (SetDefaults_PodSpec): a Deployment\'s and a ba
     return true;
   });
 });
+
+test('imagePullPolicy "" is Always for a :latest or untagged image, else IfNotPresent (SetDefaults_Container)', () => {
+  const s = parseScenario(scenario(`  - name: bare
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: b }
+      spec:
+        initContainers: [{ name: i, image: "busybox", imagePullPolicy: "" }]
+        containers:
+          - { name: a, image: "nginx:1.27", imagePullPolicy: "" }
+          - { name: b, image: "registry.example.com:5000/team/app:latest", imagePullPolicy: "" }
+          - { name: c, image: "registry.example.com:5000/team/app", imagePullPolicy: "" }
+          - { name: d, image: "nginx@sha256:${'0'.repeat(64)}", imagePullPolicy: "" }
+          - { name: e, image: "nginx", imagePullPolicy: Never }
+`), 's.yaml');
+  const spec = (s.workload[0]!.manifests[0] as unknown as { spec: { containers: { imagePullPolicy: string }[]; initContainers: { imagePullPolicy: string }[] } }).spec;
+  assert.deepEqual([...spec.initContainers, ...spec.containers].map((c) => c.imagePullPolicy), ['Always', 'IfNotPresent', 'Always', 'Always', 'IfNotPresent', 'Never']);
+});

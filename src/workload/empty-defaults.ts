@@ -11,6 +11,8 @@
 // refuses: preemptionPolicy, a CronJob's timeZone, a Job's completionMode), nor are value-type
 // fields without a defaulter (a spread constraint's whenUnsatisfiable, an HPA metric's type).
 import { DEFAULT_SCHEDULER_NAME } from '../scheduler/config/kube-scheduler-configuration.js';
+import { defaultPullPolicy } from '../api/template-defaults.js';
+import { isObject } from '../api/values.js';
 
 type Obj = Record<string, unknown>;
 
@@ -20,10 +22,17 @@ function fillEmpty(o: Obj, key: string, value: string): void {
 }
 
 /** SetDefaults_PodSpec (pkg/apis/core/v1/defaults.go) for the fields given as "": schedulerName
- * default-scheduler, restartPolicy Always, dnsPolicy ClusterFirst. `spec`: a pod's or a pod
+ * default-scheduler, restartPolicy Always, dnsPolicy ClusterFirst; and SetDefaults_Container's
+ * imagePullPolicy: Always for an image tagged latest or untagged, else IfNotPresent. `spec`: a pod's or a pod
  * template's spec, its fields' types checked. */
 export function defaultEmptyPodSpecFields(spec: Obj): void {
   fillEmpty(spec, 'schedulerName', DEFAULT_SCHEDULER_NAME);
   fillEmpty(spec, 'restartPolicy', 'Always');
   fillEmpty(spec, 'dnsPolicy', 'ClusterFirst');
+  // SetDefaults_Container, for init containers too.
+  for (const list of ['containers', 'initContainers']) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    for (const c of cs) if (isObject(c) && c['imagePullPolicy'] === '') c['imagePullPolicy'] = defaultPullPolicy(c['image']);
+  }
 }
