@@ -70,7 +70,7 @@ test('schedulerName "" in a DaemonSet, a bare Pod and a trace entry: default-sch
       metadata: { name: b }
       spec: { schedulerName: '', containers: [{ name: c, image: x, resources: { requests: { cpu: 10m } } }] }
   - name: t
-    trace: { format: ksim-csv, file: trace.csv, schedulerName: "" }
+    trace: { format: ksim-csv, file: trace.csv, schedulerName: "", tolerations: [{ key: dedicated, operator: "", value: x }] }
 `));
   const loaded = loadScenario(join(dir, 's.yaml'));
   assert.deepEqual(scenarioWarnings(loaded), []);
@@ -128,4 +128,18 @@ test('imagePullPolicy "" is Always for a :latest or untagged image, else IfNotPr
 `), 's.yaml');
   const spec = (s.workload[0]!.manifests[0] as unknown as { spec: { containers: { imagePullPolicy: string }[]; initContainers: { imagePullPolicy: string }[] } }).spec;
   assert.deepEqual([...spec.initContainers, ...spec.containers].map((c) => c.imagePullPolicy), ['Always', 'IfNotPresent', 'Always', 'Always', 'IfNotPresent', 'Never']);
+});
+
+test('a toleration\'s operator "" is Equal (validateTolerations: "empty operator means Equal"): its pods tolerate the taint it names; with no key it is refused, as upstream', () => {
+  const taints = scenario(deployment('tolerations: [{ key: dedicated, operator: "", value: infra, effect: NoSchedule }], '))
+    .replace('allocatable: { cpu: "4", memory: 16Gi } }', 'allocatable: { cpu: "4", memory: 16Gi }, taints: [{ key: dedicated, value: infra, effect: NoSchedule }] }');
+  const s = parseScenario(taints, 's.yaml');
+  assert.equal(runScenario(s).summary['pods_bound'], 2);
+  // Another value: not tolerated (Equal compares values).
+  assert.equal(runScenario(parseScenario(taints.replace('value: infra, effect: NoSchedule }],', 'value: other, effect: NoSchedule }],'), 's.yaml')).summary['pods_bound'], 0);
+  const keyless = scenario(deployment('tolerations: [{ operator: "", effect: NoSchedule }], '));
+  assert.throws(() => parseScenario(keyless, 'k.yaml'), (e: Error) => {
+    assert.equal(e.message, 'k.yaml:17:45: workload[0].manifest.spec.template.spec.tolerations[0].operator: expected Exists when the key is empty (operator must be Exists when `key` is empty, which means "match all values and all keys"), got ""');
+    return true;
+  });
 });
