@@ -143,3 +143,48 @@ test('a toleration\'s operator "" is Equal (validateTolerations: "empty operator
     return true;
   });
 });
+
+const statefulSet = (spec: string) => `  - name: db
+    manifest:
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: { name: db }
+      spec:
+        replicas: 3
+        serviceName: db
+        selector: { matchLabels: { app: db } }
+        template:
+          metadata: { labels: { app: db } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] }
+${spec}`;
+
+test('a StatefulSet\'s podManagementPolicy "" is OrderedReady, its updateStrategy.type "" RollingUpdate with partition 0, its retention policy "" Retain (SetDefaults_StatefulSet)', () => {
+  const s = parseScenario(scenario(statefulSet(`        podManagementPolicy: ""
+        updateStrategy: { type: "" }
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "", whenScaled: Delete }
+`)).replace('duration: 2m', 'duration: 1m\nkubelet: { startupLatency: 2s }'), 's.yaml');
+  const spec = (s.workload[0]!.manifests[0] as unknown as { spec: Record<string, unknown> }).spec;
+  assert.deepEqual([spec['podManagementPolicy'], spec['updateStrategy'], spec['persistentVolumeClaimRetentionPolicy']],
+    ['OrderedReady', { type: 'RollingUpdate', rollingUpdate: {} }, { whenDeleted: 'Retain', whenScaled: 'Delete' }]);
+  // OrderedReady: one ordinal at a time, each once the one before runs (2 s startup).
+  const r = runScenario(s, { events: true });
+  const creates = r.tables.find((t) => t.file === 'events.csv')!.rows.filter((e) => e['kind'] === 'api.create-pod').map((e) => Math.floor(Number(e['time_s'])));
+  assert.deepEqual(creates, [0, 2, 4]);
+});
+
+test('a Deployment\'s strategy.type "" and a DaemonSet\'s updateStrategy.type "" are RollingUpdate (SetDefaults_Deployment, SetDefaults_DaemonSet)', () => {
+  const s = parseScenario(scenario(`${deployment('', '\n        strategy: { type: "" }')}  - name: ds
+    manifest:
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: { name: agent }
+      spec:
+        updateStrategy: { type: "", rollingUpdate: { maxUnavailable: 2 } }
+        selector: { matchLabels: { app: agent } }
+        template:
+          metadata: { labels: { app: agent } }
+          spec: { containers: [{ name: c, image: x }] }
+`), 's.yaml');
+  const specs = s.workload.map((w) => (w.manifests[0] as unknown as { spec: Record<string, unknown> }).spec);
+  assert.deepEqual(specs.map((x) => x['strategy'] ?? x['updateStrategy']), [{ type: 'RollingUpdate' }, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } }]);
+});

@@ -561,6 +561,8 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   // Upstream ValidateStatefulSetSpec: ordinals.start is a non-negative field.
   const ordinals = spec['ordinals'];
   if (isObj(ordinals)) readOptionalInt(doc, [...path, 'ordinals', 'start'], ordinals['start'], 0, 0);
+  // SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go): "" is OrderedReady.
+  if (spec['podManagementPolicy'] === '') spec['podManagementPolicy'] = 'OrderedReady';
   const pmp = spec['podManagementPolicy'];
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
   readStatefulSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
