@@ -188,3 +188,26 @@ test('a Deployment\'s strategy.type "" and a DaemonSet\'s updateStrategy.type ""
   const specs = s.workload.map((w) => (w.manifests[0] as unknown as { spec: Record<string, unknown> }).spec);
   assert.deepEqual(specs.map((x) => x['strategy'] ?? x['updateStrategy']), [{ type: 'RollingUpdate' }, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } }]);
 });
+
+test('a CronJob\'s concurrencyPolicy "" is Allow (SetDefaults_CronJob): a Job every minute while the earlier ones still run; a pod failure policy\'s onPodConditions status "" is True', () => {
+  const cron = (policy: string) => parseScenario(scenario(`  - name: backup
+    manifest:
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: { name: backup }
+      spec:
+        schedule: "* * * * *"
+        concurrencyPolicy: ${policy}
+        jobTemplate:
+          spec:
+            podFailurePolicy: { rules: [{ action: Ignore, onPodConditions: [{ type: DisruptionTarget, status: "" }] }] }
+            template:
+              spec: { restartPolicy: Never, containers: [{ name: c, image: busybox, resources: { requests: { cpu: 10m } } }] }
+`).replace('duration: 2m', 'duration: 3m30s'), 's.yaml');
+  const s = cron('""');
+  const spec = (s.workload[0]!.manifests[0] as unknown as { spec: { concurrencyPolicy: string; jobTemplate: { spec: { podFailurePolicy: { rules: { onPodConditions: { status: string }[] }[] } } } } }).spec;
+  assert.deepEqual([spec.concurrencyPolicy, spec.jobTemplate.spec.podFailurePolicy.rules[0]!.onPodConditions[0]!.status], ['Allow', 'True']);
+  const jobs = (sc: ReturnType<typeof parseScenario>) => runScenario(sc).tables.find((t) => t.file === 'jobs.csv')!.rows.length;
+  assert.equal(jobs(s), 3);
+  assert.equal(jobs(cron('Forbid')), 1);
+});

@@ -652,6 +652,8 @@ function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolic
       if (!Array.isArray(c)) throw doc.error([...rp, 'onPodConditions'], 'a list of pod condition patterns ({type, status})', describe(c));
       c.forEach((x, j) => {
         if (!isObj(x) || typeof x['type'] !== 'string') throw doc.error([...rp, 'onPodConditions', j, 'type'], 'a pod condition type', describe(isObj(x) ? x['type'] : x));
+        // SetDefaults_PodFailurePolicyOnPodConditionsPattern (batch/v1 defaults.go): "" is True.
+        if (x['status'] === '') x['status'] = 'True';
         const st = x['status'];
         if (st !== undefined && st !== 'True' && st !== 'False' && st !== 'Unknown') throw doc.error([...rp, 'onPodConditions', j, 'status'], 'True, False or Unknown', describe(st));
       });
@@ -667,6 +669,8 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   const schedule = spec['schedule'];
   if (typeof schedule !== 'string') throw doc.error([...path, 'schedule'], 'a cron schedule such as "*/5 * * * *"', describe(schedule));
   located(doc, [...path, 'schedule'], () => parseSchedule(schedule));
+  // SetDefaults_CronJob (pkg/apis/batch/v1/defaults.go): "" is Allow.
+  if (spec['concurrencyPolicy'] === '') spec['concurrencyPolicy'] = 'Allow';
   const cp = spec['concurrencyPolicy'];
   if (cp !== undefined && cp !== 'Allow' && cp !== 'Forbid' && cp !== 'Replace') throw doc.error([...path, 'concurrencyPolicy'], 'Allow, Forbid or Replace', describe(cp));
   readOptionalInt(doc, [...path, 'startingDeadlineSeconds'], spec['startingDeadlineSeconds'], 0, 0);
