@@ -10,6 +10,10 @@
 // Pointer fields are not defaulted from "" (a "" is a set value there, which validation
 // refuses: preemptionPolicy, a CronJob's timeZone, a Job's completionMode), nor are value-type
 // fields without a defaulter (a spread constraint's whenUnsatisfiable, an HPA metric's type).
+// The pod spec's fields are defaulted here; the apps and batch ones where they are read
+// (apps-rules.ts: strategy types, claim retention; manifests.ts: podManagementPolicy,
+// concurrencyPolicy, onPodConditions status); a toleration's operator "" stays "", as upstream
+// stores it, and matches as Equal (field-readers.ts, src/api/taints.ts).
 import { DEFAULT_SCHEDULER_NAME } from '../scheduler/config/kube-scheduler-configuration.js';
 import { defaultPullPolicy } from '../api/template-defaults.js';
 import { isObject } from '../api/values.js';
