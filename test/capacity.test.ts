@@ -36,6 +36,16 @@ test('at the end of scenarios/capacity.yaml, 10 nodes with 1 free CPU and 2 empt
   assert.ok(j.nodes.every((n) => n.plugin === 'NodeResourcesFit' && n.reason === 'Insufficient cpu'));
 });
 
+test('--pod asking ephemeral-storage of pool nodes whose pool lists none: 0 fit, and a warning names the pool and the field to add (no capacity made up)', () => {
+  const dir = tempDir('ksim-cap-disk-');
+  writeFileSync(join(dir, 's.yaml'), 'apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 1m\ncluster:\n  nodePools: [{ name: general, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]\nworkload: []\n');
+  writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers: [{ name: c, image: nginx, resources: { requests: { cpu: 100m, ephemeral-storage: 50Mi } } }]\n');
+  const r = ksim('capacity', join(dir, 's.yaml'), '--pod', join(dir, 'pod.yaml'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^0 more replicas of default\/p fit/);
+  assert.equal(r.stderr, "ksim: warning: Insufficient ephemeral-storage: pool general lists no ephemeral-storage allocatable, so its nodes offer none (real nodes report their root disk's): add allocatable.ephemeral-storage to it\n");
+});
+
 test('--at 0s: before the Deployment arrives, 12 empty 4-CPU nodes take 48', () => {
   const r = ksim('capacity', 'scenarios/capacity.yaml', '--pod', POD, '--at', '0s', '--json');
   assert.equal(r.status, 0, r.stderr);

@@ -64,7 +64,7 @@ function defaultPodSpec(spec: Obj): void {
 }
 
 function defaultContainer(c: Obj): void {
-  setIfUnset(c, 'imagePullPolicy', pullsAlways(c['image']) ? 'Always' : 'IfNotPresent');
+  setIfUnset(c, 'imagePullPolicy', defaultPullPolicy(c['image']));
   setIfUnset(c, 'terminationMessagePath', '/dev/termination-log');
   setIfUnset(c, 'terminationMessagePolicy', 'File');
   for (const p of listOf(c['ports'])) setIfUnset(p, 'protocol', 'TCP');
@@ -84,7 +84,12 @@ function defaultContainer(c: Obj): void {
   if (isObject(resources)) for (const k of ['requests', 'limits']) normaliseResources(resources, k);
 }
 
-/** SetDefaults_Container: "Always" for an image tagged latest or with no tag (nor digest). */
+/** SetDefaults_Container's imagePullPolicy: "Always" for an image tagged latest or with no tag
+ * (nor digest: parsers.ParseImageName then reports tag latest), else "IfNotPresent". */
+export function defaultPullPolicy(image: unknown): 'Always' | 'IfNotPresent' {
+  return pullsAlways(image) ? 'Always' : 'IfNotPresent';
+}
+
 function pullsAlways(image: unknown): boolean {
   if (typeof image !== 'string' || image === '' || image.includes('@')) return false;
   const name = image.slice(image.lastIndexOf('/') + 1);

@@ -15,6 +15,8 @@ import { DEFAULT_SCHEDULER_NAME } from '../scheduler/config/kube-scheduler-confi
 import { Framework, type ProfileConfig } from '../scheduler/framework/framework.js';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { GPU_MILLI_RESOURCE } from '../cluster/gpu-devices.js';
+import { EPHEMERAL_STORAGE } from '../cluster/resources.js';
+import { ephemeralStorageHint } from '../metrics/shortfall.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
@@ -111,6 +113,11 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
   // The next copy, with every copy counted placed in the namespace: checkQuota's own message.
   const refusal = room !== null && fit.total === room.copies ? checkQuota(run.cluster, admitted.pod) : null;
   const quota = refusal === null || room === null ? null : { namespace, name: room.quota, resources: room.resources, reason: `pods "${name}-capacity-${fit.total}" is forbidden: ${refusal}` };
+  // Pool nodes offer no ephemeral-storage unless the pool lists it: say so where it limits.
+  if (fit.nodes.some((n) => n.reason.includes(`Insufficient ${EPHEMERAL_STORAGE}`))) {
+    const hint = ephemeralStorageHint(scenario.nodes, scenario.nodePools ?? []);
+    if (hint !== null) opts.warnings?.push(`Insufficient ${EPHEMERAL_STORAGE}: ${hint}`);
+  }
   // fit.reason is empty when some node still takes a copy: the quota alone stopped the count.
   const limitedBy = quota !== null && fit.reason === '' ? 'quota' : 'nodes';
   return {

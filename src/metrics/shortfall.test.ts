@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
-import { shortfall, type WorkloadCount } from './shortfall.js';
+import { ephemeralStorageHint, shortfall, type WorkloadCount } from './shortfall.js';
+import { parseScenario } from '../workload/scenario.js';
+import { runScenario } from '../run/run-scenario.js';
 import type { FailedAttempt } from './collector.js';
 
 const LIMITS = new Map([
@@ -231,4 +233,42 @@ test('a DaemonSet with pods left unscheduled at the end is warned about, one nod
     'DaemonSet monitoring/agent ends with 3 pods not scheduled, 3 nodes without its daemon: 2 unschedulable, by latest reason: 2 "0/1 nodes are available: 1 Insufficient cpu."; 1 waiting to be scheduled or for their binding',
     'DaemonSet monitoring/exporter ends with 1 pod not scheduled, a node without its daemon: 1 whose scheduling ended in an error, by latest error: 1 "running \\"Gate\\" filter plugin: down"',
   ]);
+});
+
+const diskScenario = (pools: string, request: string) => parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: ${pools}
+workload:
+  - name: w
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 2
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 10m, ephemeral-storage: ${request} } } }] }
+`, 's.yaml');
+
+test('"Insufficient ephemeral-storage" on pool nodes whose pool lists none: the warning says the pool lists none and where to add it (no capacity made up); a pool that lists too little gets no hint', () => {
+  const none = runScenario(diskScenario('[{ name: general, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]', '50Mi'));
+  assert.equal(none.summary['pods_bound'], 0);
+  assert.deepEqual(none.warnings.filter((w) => w.startsWith('Deployment')), [
+    'Deployment default/web ends with 0 of 2 replicas ready: 2 unschedulable, by latest reason: 2 "0/2 nodes are available: 2 Insufficient ephemeral-storage. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."; pool general lists no ephemeral-storage allocatable, so its nodes offer none (real nodes report their root disk\'s): add allocatable.ephemeral-storage to it',
+  ]);
+  const small = runScenario(diskScenario('[{ name: general, count: 2, allocatable: { cpu: "4", memory: 16Gi, ephemeral-storage: 10Gi } }]', '20Gi'));
+  assert.deepEqual(small.warnings.filter((w) => w.startsWith('Deployment')), [
+    'Deployment default/web ends with 0 of 2 replicas ready: 2 unschedulable, by latest reason: 2 "0/2 nodes are available: 2 Insufficient ephemeral-storage. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."',
+  ]);
+  assert.equal(runScenario(diskScenario('[{ name: general, count: 2, allocatable: { cpu: "4", memory: 16Gi, ephemeral-storage: 100Gi } }]', '50Mi')).summary['pods_bound'], 2);
+});
+
+test('the ephemeral-storage hint names every pool that lists none, not explicit or trace nodes', () => {
+  const s = diskScenario('[{ name: general, count: 1, allocatable: { cpu: "4", memory: 16Gi } }, { name: disk, count: 1, allocatable: { cpu: "4", memory: 16Gi, ephemeral-storage: 100Gi } }, { name: gpu, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]', '1Gi');
+  assert.equal(ephemeralStorageHint(s.nodes, s.nodePools ?? []), "pools general, gpu list no ephemeral-storage allocatable, so their nodes offer none (real nodes report their root disk's): add allocatable.ephemeral-storage to them");
+  assert.equal(ephemeralStorageHint(s.nodes, []), null);
 });

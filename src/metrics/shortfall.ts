@@ -17,6 +17,8 @@ import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
 import { objectKey } from '../cluster/workload-object.js';
 import type { FailedAttempt } from './collector.js';
+import { EPHEMERAL_STORAGE } from '../cluster/resources.js';
+import type { ScenarioNode } from '../workload/scenario.js';
 
 /** What the diagnosis needs of a workload (src/faults/availability.ts WorkloadState). */
 export interface WorkloadCount {
@@ -199,4 +201,36 @@ function byReason(reasons: ReadonlyMap<string, number>, what: string): { count: 
   const other = total - byCount.slice(0, MAX_REASONS).reduce((s, [, n]) => s + n, 0);
   if (other > 0) listed.push(`${other} with other reasons`);
   return { count: total, text: `${total} ${what}: ${listed.join(', ')}` };
+}
+
+const INSUFFICIENT_EPHEMERAL = `Insufficient ${EPHEMERAL_STORAGE}`;
+
+/**
+ * `warnings` with a hint added to each that shows "Insufficient ephemeral-storage" when pools of
+ * the scenario offer none: a pool's nodes have only the allocatable it lists, while a real
+ * kubelet always reports its root disk's ephemeral-storage, so a chart asking for some (bitnami's
+ * resourcesPreset asks 50Mi) never fits there. No capacity is made up: the hint names the pools
+ * and the field. Computed once, and only when a warning shows the reason.
+ */
+export function withEphemeralStorageHint(warnings: readonly string[], nodes: readonly ScenarioNode[], nodePools: readonly string[]): string[] {
+  let hint: string | null | undefined;
+  return warnings.map((w) => {
+    if (!w.includes(INSUFFICIENT_EPHEMERAL)) return w;
+    hint ??= ephemeralStorageHint(nodes, nodePools);
+    return hint === null ? w : `${w}; ${hint}`;
+  });
+}
+
+/** "pool general lists no ephemeral-storage allocatable ...", or null when every pool lists it. */
+export function ephemeralStorageHint(nodes: readonly ScenarioNode[], nodePools: readonly string[]): string | null {
+  const pools = new Set(nodePools);
+  const without = new Set<string>();
+  for (const n of nodes) {
+    if (!pools.has(n.pool) || without.has(n.pool)) continue;
+    if (n.node.status?.allocatable?.[EPHEMERAL_STORAGE] === undefined) without.add(n.pool);
+  }
+  if (without.size === 0) return null;
+  const names = [...without];
+  const which = names.length === 1 ? `pool ${names[0]} lists` : `pools ${names.join(', ')} list`;
+  return `${which} no ${EPHEMERAL_STORAGE} allocatable, so ${names.length === 1 ? 'its' : 'their'} nodes offer none (real nodes report their root disk's): add allocatable.${EPHEMERAL_STORAGE} to ${names.length === 1 ? 'it' : 'them'}`;
 }

@@ -23,7 +23,7 @@ import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../con
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { extendedResourcesOffered, groupOf, MetricsCollector, type Row, type TimeseriesGroups } from '../metrics/collector.js';
-import { shortfall } from '../metrics/shortfall.js';
+import { shortfall, withEphemeralStorageHint } from '../metrics/shortfall.js';
 import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type SummaryValues, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
@@ -516,7 +516,7 @@ function finishRun(parts: RunParts): RunResult {
     ...parts.templateChanges.warnings(),
     ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...metrics.attemptErrors.warnings(),
-    ...short.warnings,
+    ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),

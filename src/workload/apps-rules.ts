@@ -33,9 +33,12 @@ function notOver100(doc: YamlDoc, path: Path, v: IntOrPercent): void {
   if (typeof v === 'string' && amount(v) > 100) throw doc.error(path, 'a percentage no larger than 100% (must not be greater than 100%)', JSON.stringify(v));
 }
 
-/** A strategy type, "" and left out meaning the default (the API's defaulting sets it). */
+/** A strategy type, "" and left out meaning the default (the API's defaulting sets it:
+ * SetDefaults_Deployment, SetDefaults_DaemonSet, SetDefaults_StatefulSet in
+ * pkg/apis/apps/v1/defaults.go). A "" is written as the default, as the server stores it. */
 function typeOf(doc: YamlDoc, path: Path, strategy: Obj, allowed: readonly [string, string]): string {
   const type = strategy['type'];
+  if (type === '') strategy['type'] = allowed[0];
   if (type === undefined || type === null || type === '') return allowed[0];
   if (type !== allowed[0] && type !== allowed[1]) throw doc.error([...path, 'type'], `${allowed[0]} or ${allowed[1]}`, describe(type));
   return type;
@@ -109,6 +112,9 @@ export function readDaemonSetUpdateStrategy(doc: YamlDoc, path: Path, v: unknown
 export function readStatefulSetUpdateStrategy(doc: YamlDoc, path: Path, v: unknown): void {
   const strategy = strategyOf(doc, path, v);
   if (strategy === undefined) return;
+  // SetDefaults_StatefulSet: a type "" becomes RollingUpdate with a rollingUpdate (partition 0)
+  // when it has none; a type RollingUpdate set without one keeps it nil.
+  if (strategy['type'] === '' && (strategy['rollingUpdate'] === undefined || strategy['rollingUpdate'] === null)) strategy['rollingUpdate'] = {};
   const type = typeOf(doc, path, strategy, ['RollingUpdate', 'OnDelete']);
   const rp = [...path, 'rollingUpdate'];
   const given = strategy['rollingUpdate'];
@@ -126,11 +132,12 @@ export function readStatefulSetUpdateStrategy(doc: YamlDoc, path: Path, v: unkno
 }
 
 /** Upstream ValidatePersistentVolumeClaimRetentionPolicy: whenDeleted and whenScaled are Retain
- * (their default) or Delete. */
+ * (their default, which SetDefaults_StatefulSet writes for a "") or Delete. */
 export function readClaimRetentionPolicy(doc: YamlDoc, path: Path, v: unknown): void {
   if (v === undefined || v === null) return;
   if (!isObj(v)) throw doc.error(path, 'a retention policy (whenDeleted and/or whenScaled)', describe(v));
   for (const f of ['whenDeleted', 'whenScaled']) {
+    if (v[f] === '') v[f] = 'Retain';
     const x = v[f];
     if (x !== undefined && x !== null && x !== '' && x !== 'Retain' && x !== 'Delete') throw doc.error([...path, f], 'Retain or Delete', describe(x));
   }

@@ -29,12 +29,21 @@ export function readStringMap(doc: YamlDoc, path: Path, v: unknown): void {
   }
 }
 
+/** The message for a toleration with no key whose operator is not Exists (upstream
+ * validateTolerations). */
+export const KEYLESS_TOLERATION = 'Exists when the key is empty (operator must be Exists when `key` is empty, which means "match all values and all keys")';
+
+/** A toleration as upstream validateTolerations (pkg/apis/core/validation/validation.go) checks
+ * it: operator Exists, Equal or "" (left out or "": "empty operator means Equal", which the
+ * server stores as given and the scheduler matches as Equal: src/api/taints.ts), Exists when
+ * the key is empty, a known effect or "", no value with Exists. */
 export function readToleration(doc: YamlDoc, path: Path, t: unknown): void {
   if (!isObj(t)) throw doc.error(path, 'a toleration', describe(t));
   const op = t['operator'];
-  if (op !== undefined && !TOLERATION_OPERATORS.includes(op as string)) {
+  if (op !== undefined && op !== '' && !TOLERATION_OPERATORS.includes(op as string)) {
     throw doc.error([...path, 'operator'], 'Exists or Equal', describe(op));
   }
+  if ((t['key'] === undefined || t['key'] === '') && op !== 'Exists') throw doc.error([...path, 'operator'], KEYLESS_TOLERATION, describe(op));
   const effect = t['effect'];
   if (effect !== undefined && effect !== '' && !TAINT_EFFECTS.includes(effect as string)) {
     throw doc.error([...path, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', describe(effect));

@@ -17,6 +17,7 @@ import { readClaimRetentionPolicy, readDaemonSetUpdateStrategy, readDeploymentSt
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateNoActiveDeadline, checkTemplateRestartsAlways } from './api-rules.js';
+import { defaultEmptyPodSpecFields } from './empty-defaults.js';
 import { parseSchedule } from '../controllers/cron.js';
 import { POD_TEMPLATE_HASH } from '../controllers/deployment.js';
 import type { SharedSpecParts } from './shared-parts.js';
@@ -264,6 +265,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, labels: Readonly<R
   for (const f of ['schedulerName', 'nodeName', 'priorityClassName', 'restartPolicy']) {
     if (spec[f] !== undefined && typeof spec[f] !== 'string') throw doc.error([...path, f], 'a string', describe(spec[f]));
   }
+  defaultEmptyPodSpecFields(spec);
   checkPodSpecEnums(doc, path, spec);
   // Upstream ValidatePodSpec: activeDeadlineSeconds in [1, 2^31 - 1].
   readOptionalInt(doc, [...path, 'activeDeadlineSeconds'], spec['activeDeadlineSeconds'], 1, 0);
@@ -582,6 +584,8 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   // Upstream ValidateStatefulSetSpec: ordinals.start is a non-negative field.
   const ordinals = spec['ordinals'];
   if (isObj(ordinals)) readOptionalInt(doc, [...path, 'ordinals', 'start'], ordinals['start'], 0, 0);
+  // SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go): "" is OrderedReady.
+  if (spec['podManagementPolicy'] === '') spec['podManagementPolicy'] = 'OrderedReady';
   const pmp = spec['podManagementPolicy'];
   if (pmp !== undefined && pmp !== null && pmp !== 'OrderedReady' && pmp !== 'Parallel') throw doc.error([...path, 'podManagementPolicy'], 'OrderedReady or Parallel', describe(pmp));
   readStatefulSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
@@ -629,9 +633,15 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[
   if (indexed && has(spec['successPolicy'])) {
     warnings?.push(doc.warning([...path, 'successPolicy'], 'is not simulated: the Indexed Job completes when every index has succeeded'));
   }
+  const template = spec['template'];
+  const given = isObj(template) && isObj(template['spec']) ? template['spec']['restartPolicy'] : undefined;
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
   const rp = podSpec['restartPolicy'];
-  if (rp !== 'Never' && rp !== 'OnFailure') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'OnFailure or Never', describe(rp));
+  if (rp !== 'Never' && rp !== 'OnFailure') {
+    // "" is stored as Always (SetDefaults_PodSpec), which upstream's ValidateJobSpec then refuses.
+    const expected = given === '' ? `OnFailure or Never ("" is defaulted to Always, which a Job's pods may not use)` : 'OnFailure or Never';
+    throw doc.error([...path, 'template', 'spec', 'restartPolicy'], expected, describe(given));
+  }
   readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings, has(blpi));
 }
 
@@ -665,6 +675,8 @@ function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolic
       if (!Array.isArray(c)) throw doc.error([...rp, 'onPodConditions'], 'a list of pod condition patterns ({type, status})', describe(c));
       c.forEach((x, j) => {
         if (!isObj(x) || typeof x['type'] !== 'string') throw doc.error([...rp, 'onPodConditions', j, 'type'], 'a pod condition type', describe(isObj(x) ? x['type'] : x));
+        // SetDefaults_PodFailurePolicyOnPodConditionsPattern (batch/v1 defaults.go): "" is True.
+        if (x['status'] === '') x['status'] = 'True';
         const st = x['status'];
         if (st !== undefined && st !== 'True' && st !== 'False' && st !== 'Unknown') throw doc.error([...rp, 'onPodConditions', j, 'status'], 'True, False or Unknown', describe(st));
       });
@@ -680,6 +692,8 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
   const schedule = spec['schedule'];
   if (typeof schedule !== 'string') throw doc.error([...path, 'schedule'], 'a cron schedule such as "*/5 * * * *"', describe(schedule));
   located(doc, [...path, 'schedule'], () => parseSchedule(schedule));
+  // SetDefaults_CronJob (pkg/apis/batch/v1/defaults.go): "" is Allow.
+  if (spec['concurrencyPolicy'] === '') spec['concurrencyPolicy'] = 'Allow';
   const cp = spec['concurrencyPolicy'];
   if (cp !== undefined && cp !== 'Allow' && cp !== 'Forbid' && cp !== 'Replace') throw doc.error([...path, 'concurrencyPolicy'], 'Allow, Forbid or Replace', describe(cp));
   readOptionalInt(doc, [...path, 'startingDeadlineSeconds'], spec['startingDeadlineSeconds'], 0, 0);

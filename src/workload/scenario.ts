@@ -89,6 +89,9 @@ export interface Scenario {
   readonly seed: number;
   readonly durationUs: number;
   readonly nodes: readonly ScenarioNode[];
+  /** The names of cluster.nodePools, in order (their nodes are those of `nodes` with that pool;
+   * a trace's nodes carry a pool too). The loader always sets it; absent: none. */
+  readonly nodePools?: readonly string[];
   /** The API server and etcd model (controlPlane). */
   readonly controlPlane: ApiConfig;
   /** controlPlane.terminatedPodGCThreshold: terminated pods kept before the pod garbage
@@ -335,6 +338,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     seed,
     durationUs,
     nodes,
+    nodePools: (((raw['cluster'] as Obj | undefined)?.['nodePools'] ?? []) as Obj[]).map((p) => p['name'] as string),
     controlPlane: readControlPlane(doc, cp),
     terminatedPodGCThreshold: (cp['terminatedPodGCThreshold'] as number | undefined) ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD,
     nodeLifecycle: readNodeLifecycle(doc, (cp['controllerManager'] ?? {}) as Obj, warnings),

@@ -9,6 +9,7 @@ import { parseDuration } from '../../api/duration.js';
 import { closest } from '../../api/suggest.js';
 import { isValidLabelKey, isValidLabelValue } from '../../api/labels.js';
 import { located, type Path, type YamlDoc } from '../../api/yaml-source.js';
+import { KEYLESS_TOLERATION } from '../field-readers.js';
 import { TRACE_FORMATS } from './registry.js';
 import { rowInputError, TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat } from './trace-types.js';
 
@@ -145,7 +146,8 @@ export function readTraceWorkload(doc: YamlDoc, path: Path, e: Obj, baseDir: str
     labels,
     as: (t['as'] as 'Pod' | 'Job' | undefined) ?? 'Pod',
     ...(t['priorityClassName'] !== undefined ? { priorityClassName: t['priorityClassName'] as string } : {}),
-    ...(t['schedulerName'] !== undefined ? { schedulerName: t['schedulerName'] as string } : {}),
+    // "" is default-scheduler, as the API server defaults a pod's (SetDefaults_PodSpec).
+    ...(t['schedulerName'] !== undefined && t['schedulerName'] !== '' ? { schedulerName: t['schedulerName'] as string } : {}),
     ...(t['tolerations'] !== undefined ? { tolerations: structuredClone(t['tolerations']) as Toleration[] } : {}),
   };
   const options = readMap(doc, p, format, t['map']);
@@ -159,8 +161,10 @@ function checkToleration(doc: YamlDoc, path: Path, t: Obj): void {
   for (const k of Object.keys(t)) {
     if (!['key', 'operator', 'value', 'effect', 'tolerationSeconds'].includes(k)) throw doc.error(path, 'the toleration fields key, operator, value, effect, tolerationSeconds', `unknown field ${JSON.stringify(k)}`, k);
   }
-  const op = t['operator'] ?? 'Equal';
-  if (op !== 'Exists' && op !== 'Equal') throw doc.error([...path, 'operator'], 'Exists or Equal', JSON.stringify(op));
+  // "" (or left out) is Equal, as upstream validateTolerations reads it.
+  const op = t['operator'] ?? '';
+  if (op !== 'Exists' && op !== 'Equal' && op !== '') throw doc.error([...path, 'operator'], 'Exists or Equal', JSON.stringify(op));
+  if ((t['key'] === undefined || t['key'] === '') && op !== 'Exists') throw doc.error([...path, 'operator'], KEYLESS_TOLERATION, t['operator'] === undefined ? 'nothing' : JSON.stringify(op));
   if (t['key'] !== undefined && (typeof t['key'] !== 'string' || (t['key'] !== '' && !isValidLabelKey(t['key'])))) throw doc.error([...path, 'key'], 'a taint key (a label key)', JSON.stringify(t['key']));
   if (op === 'Exists' && t['value'] !== undefined && t['value'] !== '') throw doc.error([...path, 'value'], 'no value with operator Exists', JSON.stringify(t['value']));
   if (t['effect'] !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t['effect'] as string)) throw doc.error([...path, 'effect'], 'NoSchedule, PreferNoSchedule or NoExecute', JSON.stringify(t['effect']));
