@@ -49,7 +49,7 @@ function nominatedNodes(p: PodInfo): string[] {
 /** Watches the pending pods of a run; `check(nowUs)` after each period. */
 export class CompletenessTracker {
   /** Since when each pending pod has been found feasible at every check. */
-  private readonly feasibleSince = new Map<PodInfo, { sinceUs: number; node: string }>();
+  private readonly feasibleSince = new Map<PodInfo, { sinceUs: number; node: string; attempts: number }>();
   /** The longest any pod has stayed pending while feasible (a diagnostic). */
   longestFeasiblePendingUs = 0;
 
@@ -73,7 +73,15 @@ export class CompletenessTracker {
       const n = feasibleNode(this.cluster, p, null, held);
       if (n === null) continue;
       seen.add(p);
-      const f = this.feasibleSince.get(p) ?? { sinceUs: nowUs, node: n.name };
+      // A pod tried since the last check and still pending found no room then (a node free at
+      // the checks may have been taken between them, e.g. by a pod assumed onto it in the same
+      // flush): the bound counts from this check again, as the queue's own clock restarts at
+      // the attempt (a matching pod that then leaves may be skipped by the queueing hints, as
+      // upstream's InterPodAffinity skips the delete of a pod matching only some anti-affinity
+      // terms, podMatchesAllAffinityTerms in interpodaffinity/plugin.go, so the next retry is
+      // the unschedulable flush's).
+      let f = this.feasibleSince.get(p);
+      if (f === undefined || f.attempts !== p.attempts) f = { sinceUs: nowUs, node: n.name, attempts: p.attempts };
       this.feasibleSince.set(p, f);
       const waited = nowUs - f.sinceUs;
       this.longestFeasiblePendingUs = Math.max(this.longestFeasiblePendingUs, waited);
