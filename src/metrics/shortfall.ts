@@ -28,6 +28,8 @@ export interface WorkloadCount {
   readonly desired: number;
   /** Available pods now. */
   readonly available: number;
+  /** spec.minReadySeconds in µs, as the availability tracker counts it (absent: 0). */
+  readonly minReadyUs?: number;
 }
 
 export interface ShortfallInput {
@@ -158,7 +160,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   const unreadyLive = live - ready;
   const policy = (cluster.objects.get(objectKey('StatefulSet', w.namespace, w.name))?.spec as { podManagementPolicy?: string } | undefined)?.podManagementPolicy;
   if (notCreated > 0 && w.kind === 'StatefulSet' && policy !== 'Parallel' && unreadyLive > 0) {
-    const m = minReadySecondsOf(cluster, w);
+    const m = minReadySecondsOf(w);
     const readyText = m > 0 ? `Running and Ready for ${m} s (minReadySeconds)` : 'Running and Ready';
     steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is ${readyText}, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
   } else if (notCreated > 0) {
@@ -173,7 +175,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
   if (notReadyNode > 0) steps.push({ count: notReadyNode, text: `${notReadyNode} on NotReady nodes` });
   if (notReadyPod > 0) steps.push({ count: notReadyPod, text: `${notReadyPod} Running but not Ready since the snapshot (no readiness probes are simulated)` });
-  if (warming > 0) steps.push({ count: warming, text: `${warming} Ready for less than minReadySeconds (${minReadySecondsOf(cluster, w)} s), not available yet` });
+  if (warming > 0) steps.push({ count: warming, text: `${warming} Ready for less than minReadySeconds (${minReadySecondsOf(w)} s), not available yet` });
   if (terminating > 0) steps.push({ count: terminating, text: `${terminating} Terminating, not gone yet (the replacement waits for it)` });
   // Most replicas first (stable: ties keep the path's order).
   steps.sort((a, b) => b.count - a.count);
@@ -181,9 +183,9 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   return `${w.kind} ${w.namespace}/${w.name} ends with ${w.available} of ${w.desired} replicas ready${where}`;
 }
 
-/** The workload's spec.minReadySeconds as its object holds it now. */
-function minReadySecondsOf(cluster: ClusterState, w: WorkloadCount): number {
-  return (cluster.objects.get(objectKey(w.kind, w.namespace, w.name))?.spec as { minReadySeconds?: number } | undefined)?.minReadySeconds ?? 0;
+/** The workload's minReadySeconds, as the tracker that counted its pods warming holds it. */
+function minReadySecondsOf(w: WorkloadCount): number {
+  return (w.minReadyUs ?? 0) / 1_000_000;
 }
 
 /** "scheduler client QPS 50, burst 100": the rate limit a step's writes wait on. */
