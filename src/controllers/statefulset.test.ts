@@ -584,20 +584,25 @@ test('template changed with partition 3 and the set then scaled to 5: db-3 and d
   assert.equal(imageOf(h, 'db-4'), 'x');
 });
 
-test('updateStrategy type RollingUpdate without rollingUpdate (kept nil by upstream defaulting): a pod recreated below start + status.currentReplicas gets the current revision; OnDelete: always the new template', () => {
-  for (const [strategy, expected] of [[{ type: 'RollingUpdate' }, ['x', 'x']], [{ type: 'OnDelete' }, ['y', 'y']]] as const) {
+test('updateStrategy type RollingUpdate without rollingUpdate (kept nil by upstream defaulting): the rolling update replaces from the top (updateMin 0), and a pod recreated below start + status.currentReplicas gets the current revision; OnDelete: nothing replaced, a pod recreated gets the new template', () => {
+  for (const [strategy, afterUpdate, expected] of [[{ type: 'RollingUpdate' }, ['x', 'y'], ['x', 'y']], [{ type: 'OnDelete' }, ['x', 'x'], ['y', 'y']]] as const) {
     const h = harness();
     h.api.createObject(statefulSet(2, 'Parallel'));
     h.sim.run(10 * MS);
     for (const n of ['db-0', 'db-1']) h.api.setPodPhase(h.pod(n)!, 'Running');
     h.sim.run(20 * MS);
-    updateSpec(h, { template: template('y'), updateStrategy: strategy });
+    updateSpec(h, { template: template('y'), updateStrategy: strategy }); // commits at 21 ms
     h.sim.run(30 * MS);
-    // Both Running pods are of the current revision (currentReplicas 2): db-0 is below it, and
-    // so is db-1 once db-0 is back (x) and db-1 is deleted.
+    // RollingUpdate: db-1 deleted at 22 ms (nothing here runs it: gone at once), and
+    // status.currentReplicas dropped to 1 with it (upstream status.CurrentReplicas--), so db-1
+    // is made again at 23 ms from y, the update revision.
+    assert.deepEqual(['db-0', 'db-1'].map((n) => imageOf(h, n)), afterUpdate, strategy.type);
+    if (strategy.type === 'RollingUpdate') assert.equal(h.pod('db-1')!.createdUs, 23 * MS);
+    // db-0 deleted by hand while db-1 (y) is not Ready (the harness starts nothing), so the
+    // rolling update waits: db-0 comes back below currentReplicas 1, x. OnDelete: y.
     h.api.deletePod(h.pod('db-0')!, 'test');
     h.sim.run(40 * MS);
-    h.api.deletePod(h.pod('db-1')!, 'test');
+    if (strategy.type === 'OnDelete') h.api.deletePod(h.pod('db-1')!, 'test');
     h.sim.run(50 * MS);
     assert.deepEqual(['db-0', 'db-1'].map((n) => imageOf(h, n)), expected, strategy.type);
   }

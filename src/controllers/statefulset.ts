@@ -41,12 +41,20 @@
 // no rollingUpdate, below start + the current replicas of the last sync), else from the update
 // revision (upstream newVersionedStatefulSetPod, stateful_set_utils.go); OnDelete always makes
 // the update revision. Pods of the start state are taken as of the set's template then.
-// Not modelled: the rolling update itself, which replaces running pods of an old revision
-// at ordinals ≥ start + partition, highest first, maxUnavailable at a time (updateStrategy
-// RollingUpdate; the run warns of such a change: metrics/template-changes.ts), the
-// controller-revision-hash label and status revisions, volumeClaimTemplates, slow-start batches
-// of Parallel deletes (upstream processCondemned goes through runForAll too; ksim sends them at
-// once).
+// The rolling update (updateStrategy RollingUpdate, upstream updateStatefulSet after
+// processCondemned, with the MaxUnavailableStatefulSet feature gate off, v1.36's default): once
+// processReplica and processCondemned did not end the sync, the pods of an old revision at
+// ordinals ≥ start + partition are deleted highest first, one a sync, each only once every pod
+// above it is of the update revision and Running, Ready and available (minReadySeconds,
+// whatever the podManagementPolicy); a pod of an old revision is deleted whatever its health
+// (Parallel reaches an unhealthy one; OrderedReady waits for every pod to be Ready before it
+// gets there). The deleted pod terminates (terminationGracePeriodSeconds) and the set makes it
+// again under the same name once it is gone, from the update revision (rollingUpdate).
+// rollingUpdate.maxUnavailable is not used (the gate is off: upstream's API server drops it).
+// Not modelled: the controller-revision-hash label and status revisions, volumeClaimTemplates,
+// slow-start batches of Parallel deletes (upstream processCondemned goes through runForAll too;
+// ksim sends them at once), and in Parallel the creates are answered after processCondemned and
+// the rolling update have run (upstream waits for them: a refused create ends its sync there).
 import { merged } from '../api/values.js';
 import { templateKey } from '../api/template-defaults.js';
 import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
@@ -187,17 +195,56 @@ export class StatefulSetController {
       st.dirty = true; // this sync's creates are still in flight
       return;
     }
-    this.manage(st);
-    if (st.current !== null) this.completeRollingUpdate(st);
+    // Upstream updateStatefulSet: processReplica, processCondemned, then (unless one of them
+    // ended the sync) the rolling update; the revisions only exist once the template changed.
+    const updating = !this.manage(st) && st.history !== null && this.rollingUpdate(st);
+    if (st.current !== null) this.completeRollingUpdate(st, updating);
     if (st.creating.size === 0) this.limiter.forget(st); // created nothing: a successful sync
+  }
+
+  /** The rolling update (upstream updateStatefulSet after processCondemned, with the
+   * MaxUnavailableStatefulSet feature gate off, its default in v1.36: kube_features.go, demoted
+   * by kubernetes#137904, so rollingUpdate.maxUnavailable is not used and the API server drops
+   * it). Nothing with updateStrategy OnDelete. Else from the highest ordinal down to start +
+   * partition (0 with type RollingUpdate and no rollingUpdate): the first pod not of the update
+   * revision and not terminating is deleted, and the sync ends; the first pod of the update
+   * revision that is not available (upstream isUnavailable: not Running and Ready, terminating,
+   * or not Ready for minReadySeconds, whatever the podManagementPolicy) ends it too, so one pod
+   * is replaced at a time, each once the one above is available again. The replacement is made
+   * by processReplica at a sync after the deleted pod is gone (its ordinal is then missing; a
+   * Terminating pod keeps it), from the update revision at and above start + partition
+   * (newVersionedStatefulSetPod). An ordinal without a pod (its create in flight) is not
+   * available. Whether it deleted a pod (upstream status.CurrentReplicas--). Reads only what
+   * the set has: no allocation. */
+  private rollingUpdate(st: SetState): boolean {
+    const spec = st.obj.spec ?? {};
+    const us = (spec as { updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } | null } }).updateStrategy;
+    if (us?.type === 'OnDelete') return false;
+    // SetDefaults_StatefulSet: no updateStrategy is RollingUpdate with partition 0.
+    const partition = us?.rollingUpdate?.partition ?? 0;
+    const start = startOrdinal(st);
+    const minReadyUs = minReadyUsOf(spec);
+    for (let target = start + (spec.replicas ?? 1) - 1; target >= start + partition; target--) {
+      const p = st.pods.get(target);
+      if (p === undefined) return false;
+      if (st.revs.get(p) !== st.updateRev && !p.terminating) {
+        // A deletion sent and not yet observed is not sent again (upstream would send it again).
+        this.deleteOnce(st, p, 'statefulset rolling update');
+        return true;
+      }
+      if (!this.runningAndReady(p) || p.terminating || this.notYetAvailable(st, p, minReadyUs)) return false;
+    }
+    return false;
   }
 
   /** The end of a sync while the current revision differs from the update revision (upstream
    * updateStatefulSetStatus → completeRollingUpdate): with updateStrategy RollingUpdate, once
    * every pod (status.replicas: all the set's pods, the ones whose create this sync sent too) is
    * of the update revision and not terminating, and Running and Ready, the update revision
-   * becomes the current one; status.currentReplicas counts the pods of the current revision. */
-  private completeRollingUpdate(st: SetState): void {
+   * becomes the current one; status.currentReplicas counts the pods of the current revision,
+   * less the one the rolling update deleted in this sync (`updating`: upstream
+   * status.CurrentReplicas--). */
+  private completeRollingUpdate(st: SetState, updating: boolean): void {
     const current = st.current as NonNullable<SetState['current']>;
     let replicas = st.creating.size;
     let ready = 0;
@@ -219,7 +266,7 @@ export class StatefulSetController {
       st.current = null;
       st.currentReplicas = updated;
     } else {
-      st.currentReplicas = atCurrent;
+      st.currentReplicas = atCurrent - (updating ? 1 : 0);
     }
   }
 
@@ -234,7 +281,9 @@ export class StatefulSetController {
     return ordinal < startOrdinal(st) + (ru !== undefined && ru !== null ? (ru.partition ?? 0) : st.currentReplicas);
   }
 
-  private manage(st: SetState): void {
+  /** processReplica and processCondemned (upstream updateStatefulSet); whether the sync ended
+   * there (upstream runForAll's shouldExit: OrderedReady waiting, creating or deleting). */
+  private manage(st: SetState): boolean {
     for (const p of st.deleting) if (p.deleted) st.deleting.delete(p);
     const spec = st.obj.spec ?? {};
     const replicas = spec.replicas ?? 1;
@@ -255,7 +304,7 @@ export class StatefulSetController {
         // ends the sync here; Parallel goes on with the other ordinals (runForAll ignores
         // processReplica's "exit" outside monotonic mode).
         if (!monotonic) continue;
-        return;
+        return true;
       }
       if (p === undefined) {
         if (!monotonic) {
@@ -263,11 +312,11 @@ export class StatefulSetController {
           continue;
         }
         this.createPods(st, new Set([i]), i, i + 1);
-        return;
+        return true;
       }
       // Wait for it to be running and ready, and not terminating (upstream isHealthy), then
       // available (isRunningAndAvailable).
-      if (monotonic && (!this.runningAndReady(p) || p.terminating || this.notYetAvailable(st, p, minReadyUs))) return;
+      if (monotonic && (!this.runningAndReady(p) || p.terminating || this.notYetAvailable(st, p, minReadyUs))) return true;
     }
     if (missing.size > 0) this.createPods(st, missing, start, end);
     // processCondemned: ordinals outside start .. end−1, highest first (upstream
@@ -285,17 +334,18 @@ export class StatefulSetController {
     for (const i of condemned) {
       const p = st.pods.get(i) as PodInfo;
       if (p.terminating || st.deleting.has(p)) {
-        if (monotonic) return;
+        if (monotonic) return true;
         continue;
       }
       // Upstream processCondemned: "if we are in monotonic mode and the condemned target is not
       // the first unhealthy Pod, block": a pod not Running and Ready is deleted only when it is
       // the lowest unhealthy one; otherwise the scale-down waits for the pods to become Ready.
-      if (monotonic && !this.runningAndReady(p) && p !== firstUnhealthy) return;
-      if (monotonic && p !== firstUnhealthy && this.notYetAvailable(st, p, minReadyUs)) return;
+      if (monotonic && !this.runningAndReady(p) && p !== firstUnhealthy) return true;
+      if (monotonic && p !== firstUnhealthy && this.notYetAvailable(st, p, minReadyUs)) return true;
       this.deleteOnce(st, p, 'statefulset scaled down');
-      if (monotonic) return;
+      if (monotonic) return true;
     }
+    return false;
   }
 
   /** Running and Ready (upstream isRunningAndReady; ksim has no readiness probes: Ready means
