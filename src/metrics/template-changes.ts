@@ -1,9 +1,9 @@
-// StatefulSets and DaemonSets whose pod template changed during the run: ksim does not model
-// their updateStrategy RollingUpdate (the default; upstream pkg/controller/statefulset
-// stateful_set_control.go updateStatefulSet and pkg/controller/daemon/update.go rollingUpdate
-// replace the pods of an old revision), so such a change would otherwise pass silently. One run
+// StatefulSets whose pod template changed during the run (a DaemonSet's is rolled out:
+// controllers/daemonset.ts): ksim does not model their updateStrategy RollingUpdate (the
+// default; upstream pkg/controller/statefulset stateful_set_control.go updateStatefulSet
+// replaces the pods of an old revision), so such a change would otherwise pass silently. One run
 // warning per object. OnDelete is left out: upstream does not roll it out either, and ksim's
-// pods created after the change (replacements, scale-ups, new nodes) take the new template, as
+// pods created after the change (replacements, scale-ups) take the new template, as
 // upstream's do. A StatefulSet's rollingUpdate.partition P limits upstream's rolling update to
 // the ordinals ≥ start + P (updateStatefulSet: updateMin), so a set whose partition is at least
 // its replicas would have nothing replaced: no warning until an update lowers it (a staged
@@ -45,7 +45,7 @@ export class TemplateChanges {
 
   readonly watcher: ClusterWatcher = {
     objectUpdated: (o, old) => {
-      if ((o.kind !== 'StatefulSet' && o.kind !== 'DaemonSet') || o.spec === old.spec) return; // a status write keeps the spec
+      if (o.kind !== 'StatefulSet' || o.spec === old.spec) return; // a status write keeps the spec
       if (updateStrategyType(o) === 'OnDelete') return;
       const spec = o.spec as { template?: unknown } | undefined;
       const before = old.spec as { template?: unknown } | undefined;
@@ -93,7 +93,7 @@ export class TemplateChanges {
       if (c.partition !== undefined && c.partition > 0) {
         return `${c.kind} ${c.key}: ${when}${more}, and ksim does not roll out a ${c.kind}'s template change (upstream's updateStrategy RollingUpdate with partition ${c.partition} would replace its pods of ordinals ${c.from} to ${c.to}, highest first): they keep the old template, and only pods created after the change at ordinals ${c.from} and above (replacements, scale-ups) get the new one; below the partition, pods are made from the old template, as upstream's`;
       }
-      return `${c.kind} ${c.key}: ${when}${more}, and ksim does not roll out a ${c.kind}'s template change (upstream's default updateStrategy RollingUpdate would replace its pods): its pods keep the old template, and only pods created after the change (${c.kind === 'DaemonSet' ? 'replacements, new nodes' : 'replacements, scale-ups'}) get the new one`;
+      return `${c.kind} ${c.key}: ${when}${more}, and ksim does not roll out a ${c.kind}'s template change (upstream's default updateStrategy RollingUpdate would replace its pods): its pods keep the old template, and only pods created after the change (replacements, scale-ups) get the new one`;
     });
   }
 }

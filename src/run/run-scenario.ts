@@ -437,7 +437,7 @@ interface RunParts {
   readonly startWarnings: readonly string[];
   /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
   readonly gpu: GpuAllocationCollector | null;
-  /** StatefulSet and DaemonSet template changes not rolled out (a warning each). */
+  /** StatefulSet template changes not rolled out (a warning each). */
   readonly templateChanges: TemplateChanges;
 }
 
