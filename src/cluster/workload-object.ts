@@ -60,6 +60,8 @@ export interface StatefulSetSpec {
 export interface DaemonSetSpec {
   selector?: LabelSelector;
   template?: PodTemplateSpec;
+  minReadySeconds?: number;
+  updateStrategy?: { type?: string; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } | null };
 }
 
 /** batch/v1 JobSpec: the fields ksim reads. */

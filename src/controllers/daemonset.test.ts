@@ -11,7 +11,8 @@ import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js'
 import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode, makePod, podInfo } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { compareDaemonPods, DaemonSetController, daemonPodTolerations, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
+import { compareDaemonPods, CONTROLLER_REVISION_HASH, DaemonSetController, daemonPodTolerations, daemonSetRevisionHash, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
+import type { ObjectOf } from '../cluster/workload-object.js';
 import { loadScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { createSends } from '../testing/create-sends.js';
@@ -145,7 +146,8 @@ test('daemon pods copy the template: containers, labels, annotations and its own
   const [p] = [...cluster.pods.values()];
   assert.ok(p !== undefined);
   assert.deepEqual(p.pod.spec?.containers, [{ name: 'c', image: 'x' }]);
-  assert.deepEqual(p.pod.metadata?.labels, { app: 'agent', tier: 'node' });
+  // Upstream CreatePodTemplate adds the revision's controller-revision-hash label.
+  assert.deepEqual(p.pod.metadata?.labels, { app: 'agent', tier: 'node', [CONTROLLER_REVISION_HASH]: daemonSetRevisionHash(o as ObjectOf<'DaemonSet'>) });
   assert.deepEqual(p.pod.metadata?.annotations, { 'example.com/owner': 'ops' });
   assert.deepEqual(p.pod.spec?.tolerations?.map((t) => `${t.key}:${t.effect}`), [
     'node.kubernetes.io/not-ready:NoExecute',

@@ -10,8 +10,23 @@
 // NodeShouldRunDaemonPod: shouldContinueRunning) but is deleted when the node stops matching
 // the selectors or gets an untolerated NoExecute taint. Terminal pods (Failed or Succeeded:
 // ksim's kubelet completes a pod when its run duration ends) are deleted and replaced once the
-// deletion is observed. Not modelled: rolling updates of the template (the run warns of a
-// change: metrics/template-changes.ts), the failed-pod backoff.
+// deletion is observed. Not modelled: the failed-pod backoff, ControllerRevision objects and
+// the status writes (numberAvailable, updatedNumberScheduled).
+// Rolling updates (upstream syncDaemonSet → updateDaemonSet: manage, then, once its writes are
+// observed, update.go rollingUpdate): a pod is made with the label controller-revision-hash =
+// the revision hash of the template (daemonSetRevisionHash, once per template change; upstream
+// CreatePodTemplate) and is of the update revision when that label is the template's (a pod ksim
+// did not make is taken as of the template the set had when added). updateStrategy RollingUpdate
+// (the default) with maxUnavailable (default 1) or maxSurge (default 0), both rounded up from a
+// percentage of the desired number of nodes. Without a surge, old pods are deleted (not
+// available ones at once, then available ones, in node order, while at most maxUnavailable
+// nodes are unavailable: no pod, one being deleted, or a new one not yet available for
+// minReadySeconds) and the new pod is made once the old one is gone (graceful termination);
+// with maxSurge (maxUnavailable 0), the new pod is made beside the old one on up to maxSurge
+// nodes, and the old one is deleted once the new one is available. OnDelete replaces nothing: a
+// pod made after the change (a deleted pod's replacement, a new node's) has the new template.
+// During a rollout the set syncs on its pods' phase changes and when a new pod's minReadySeconds
+// pass (upstream syncs on every pod update).
 // Like the ReplicaSet controller, it waits for its own writes to be observed (expectations)
 // before syncing a DaemonSet again, and a sync with a refused create failed: the set is retried
 // through the work queue's rate limiter (upstream syncNodes returns the errors and
@@ -30,7 +45,10 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { availableFromUs, isPodAvailable, isPodReady, minReadyUsOf, WORKLOAD_ANNOTATION, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { comparableTemplate } from '../api/template-defaults.js';
+import { podTemplateHash } from './names.js';
+import { scaledValue } from './deployment.js';
 import { compareForPodGC } from './podgc.js';
 import type { NodeInfo } from '../cluster/node-info.js';
 import type { ApiServer } from '../controlplane/api-server.js';
@@ -45,6 +63,40 @@ import { KindInformer } from './informer.js';
 
 /** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
 export const BURST_REPLICAS = 250;
+
+/** Upstream apps.ControllerRevisionHashLabelKey (DefaultDaemonSetUniqueLabelKey): the label
+ * with the revision of the template a daemon pod was made from (util.CreatePodTemplate). */
+export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
+
+/** The revision hash of a DaemonSet's template (upstream constructHistory: the current
+ * ControllerRevision's hash, controller.ComputeHash of spec.template): ksim's template hash
+ * (podTemplateHash, as a Deployment names its ReplicaSets) of the template as the API server
+ * stores it and as the other controllers compare templates (comparableTemplate without ksim's
+ * ksim.io/workload annotation, which a later entry re-applying the set changes: no change the
+ * user made). Computed once per template change, not per pod. */
+export function daemonSetRevisionHash(ds: ObjectOf<'DaemonSet'>): string {
+  return podTemplateHash(comparableTemplate((ds.spec ?? {}).template ?? {}, { annotations: [WORKLOAD_ANNOTATION] }));
+}
+
+/** A DaemonSet's update strategy after upstream's defaulting (SetDefaults_DaemonSet: type
+ * RollingUpdate, maxUnavailable 1, maxSurge 0), with its counts for `desired` nodes (the desired
+ * number scheduled): both rounded up from a percentage (util.UnavailableCount, util.SurgeCount:
+ * GetScaledValueFromIntOrPercent(…, true)); both 0 (only possible with no desired node) makes
+ * maxUnavailable 1 (update.go updatedDesiredNodeCounts). null: OnDelete. */
+export function rollingUpdateCounts(ds: ObjectOf<'DaemonSet'>, desired: number): { maxSurge: number; maxUnavailable: number } | null {
+  const us = ds.spec?.updateStrategy;
+  if (us?.type === 'OnDelete') return null;
+  const ru = us?.rollingUpdate ?? undefined;
+  const maxSurge = scaledValue(ru?.maxSurge ?? 0, desired, true);
+  let maxUnavailable = scaledValue(ru?.maxUnavailable ?? 1, desired, true);
+  if (desired > 0 && maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
+  return { maxSurge, maxUnavailable };
+}
+
+/** Upstream util.AllowsSurge: a RollingUpdate whose maxSurge is above 0 (SurgeCount of 1 node). */
+export function allowsSurge(ds: ObjectOf<'DaemonSet'>): boolean {
+  return (rollingUpdateCounts(ds, 1)?.maxSurge ?? 0) > 0;
+}
 
 /** Tolerations every daemon pod gets (upstream daemonset_util.go AddOrUpdateDaemonPodTolerations). */
 export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
@@ -153,6 +205,20 @@ interface DsState {
   dirty: boolean;
   /** Deletes the current sync may still send (upstream deleteDiff capped at burstReplicas). */
   deleteBudget: number;
+  /** The revision hash of spec.template (daemonSetRevisionHash): the update revision. */
+  hash: string;
+  /** The revision of the template when the set was added: the one pods ksim did not make
+   * (the start state's, a user's) are taken as, as their real hash label is upstream's. */
+  readonly firstHash: string;
+  /** Every revision hash ksim computed for the set, once its template first changed (null
+   * before: every pod is of the update revision, and nothing per pod is read). */
+  hashes: Set<string> | null;
+  /** The last sync found a pod of an old revision not yet Terminating: a rollout is in
+   * progress, so its pods' phase changes sync the set (upstream updatePod queues it on every
+   * pod update; outside a rollout they have nothing to act on). */
+  rolling: boolean;
+  /** When a minReadySeconds wake will sync it (Infinity: none pending). */
+  wakeUs: number;
 }
 
 /** Which of a node's surplus daemon pods stays (the first): upstream podByCreationTimestampAndPhase
@@ -179,12 +245,21 @@ export class DaemonSetController {
     this.podNames = new PodNames(api.cluster, names);
     this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0 };
+        const hash = daemonSetRevisionHash(o);
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, rolling: false, wakeUs: Infinity };
         this.enqueue(st);
         return st;
       },
       update: (st, o) => {
+        const before = st.obj.spec?.template;
         st.obj = o;
+        // A new template is a new revision (upstream constructHistory); one seen before is that
+        // revision again (a rollback: its pods are up to date again).
+        if (o.spec?.template !== before) {
+          const hash = daemonSetRevisionHash(o);
+          if (hash !== st.hash) (st.hashes ??= new Set([st.firstHash])).add(hash);
+          st.hash = hash;
+        }
         this.enqueue(st);
       },
       remove: (st) => {
@@ -207,7 +282,7 @@ export class DaemonSetController {
       podPhaseChanged: (p) => {
         const st = this.owner(p);
         if (st === undefined) return;
-        if (p.terminal) this.enqueue(st);
+        if (p.terminal || st.rolling) this.enqueue(st);
         else this.enqueueIfFailing(st);
       },
       // Upstream updatePod: a pod that got a deletionTimestamp counts as deleted for the
@@ -258,9 +333,11 @@ export class DaemonSetController {
     if (st.deleting.size > 0) return this.limiter.forget(st); // expectations not yet met: a successful sync
     st.deleteBudget = BURST_REPLICAS;
     const template = daemonTemplatePod(st.obj);
+    const surge = allowsSurge(st.obj);
     // Pods by their target node (upstream getNodesToDaemonPods).
     const byNode = new Map<string, PodInfo[]>();
     const toCreate: string[] = [];
+    let old = 0;
     for (const p of st.pods) {
       if (p.deleted) continue;
       if (p.terminal) {
@@ -272,30 +349,207 @@ export class DaemonSetController {
       let l = byNode.get(node);
       if (l === undefined) byNode.set(node, (l = []));
       l.push(p);
+      if (st.hashes !== null && !p.terminating && !this.updated(st, p)) old++;
     }
+    // upstream manage → podsShouldBeOnNode, per node.
+    let desired = 0;
     for (const n of this.api.cluster.nodes) {
       const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(template, n);
-      const pods = byNode.get(n.name) ?? [];
-      byNode.delete(n.name);
-      if (pods.length === 0) {
+      if (shouldRun) desired++;
+      const pods = byNode.get(n.name);
+      if (pods === undefined) {
         if (shouldRun && st.deleting.size === 0) toCreate.push(n.name);
       } else if (!shouldContinueRunning) {
         for (const p of pods) if (!p.terminating) this.remove(st, p, 'node no longer eligible for the daemon pod');
       } else {
-        // Upstream keeps the oldest running one and deletes the others; a Terminating pod is on
-        // its way out already (but still holds the node: no new pod while it is there).
+        // A Terminating pod is on its way out already. Without a surge it still holds the node
+        // (no new pod while it is there); with one, a node left with no other pod gets its new
+        // one at once ("we need to have at least one non-deleted pod on the node").
         const running = pods.filter((p) => !p.terminating);
-        if (running.length > 1) {
+        if (running.length === 0) {
+          if (surge && shouldRun && st.deleting.size === 0) toCreate.push(n.name);
+        } else if (running.length > 1) {
           running.sort(compareDaemonPods);
-          for (const p of running.slice(1)) this.remove(st, p, 'surplus daemon pod');
+          if (surge) this.pruneSurge(st, running);
+          else for (const p of running.slice(1)) this.remove(st, p, 'surplus daemon pod');
         }
       }
     }
     // Pods whose target node does not exist: only the unscheduled ones (upstream
     // getUnscheduledPodsWithoutNode); a bound one is left to the pod garbage collector.
-    for (const pods of byNode.values()) for (const p of pods) if (!p.bound) this.remove(st, p, 'unscheduled daemon pod of a node that does not exist');
-    if (toCreate.length === 0) return this.limiter.forget(st);
-    this.createPods(st, toCreate.slice(0, BURST_REPLICAS));
+    byNode.forEach((pods, node) => {
+      if (!this.api.cluster.nodeByName.has(node)) for (const p of pods) if (!p.bound) this.remove(st, p, 'unscheduled daemon pod of a node that does not exist');
+    });
+    st.rolling = old > 0 && st.obj.spec?.updateStrategy?.type !== 'OnDelete';
+    if (toCreate.length > 0) return this.createPods(st, toCreate.slice(0, BURST_REPLICAS));
+    // upstream updateDaemonSet: the rolling update only once manage's writes are observed
+    // (SatisfiedExpectations), so not in a sync that deleted or created anything.
+    if (old > 0 && st.deleting.size === 0) {
+      const counts = rollingUpdateCounts(st.obj, desired);
+      if (counts !== null) {
+        const more = counts.maxSurge === 0 ? this.rollingUpdate(st, template, byNode, counts.maxUnavailable) : this.surgingUpdate(st, template, byNode, counts.maxSurge, desired);
+        if (more.length > 0) return this.createPods(st, more.slice(0, BURST_REPLICAS));
+      }
+    }
+    this.limiter.forget(st);
+  }
+
+  /** Whether `p` is of the update revision: its controller-revision-hash label (upstream
+   * util.IsPodUpdated); a pod whose label is none ksim made (the start state's, a user's) is
+   * taken as of the revision the set had when added. Only called once the template changed. */
+  private updated(st: DsState, p: PodInfo): boolean {
+    const h = p.pod.metadata?.labels?.[CONTROLLER_REVISION_HASH];
+    return (h !== undefined && (st.hashes as Set<string>).has(h) ? h : st.firstHash) === st.hash;
+  }
+
+  /** Ready (upstream podutil.IsPodReady): Running, and not on a NotReady node (the node
+   * lifecycle controller marks its pods not Ready; ksim has no readiness probes). */
+  private ready(p: PodInfo): boolean {
+    return isPodReady(p) && this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== false;
+  }
+
+  /** Upstream podutil.IsPodAvailable with the set's minReadySeconds; a pod Ready but not yet
+   * available syncs the set again when it is (upstream updateDaemonSetStatus requeues the set
+   * minReadySeconds after a sync that found numberReady ≠ numberAvailable, which the sync its
+   * turning Ready queued did). */
+  private available(st: DsState, p: PodInfo): boolean {
+    const nodes = this.api.cluster.nodeByName;
+    if (!isPodAvailable(p, nodes)) return false;
+    const minReadyUs = minReadyUsOf(st.obj.spec);
+    if (minReadyUs === 0) return true;
+    const at = availableFromUs(p, nodes, minReadyUs);
+    if (at <= this.sim.now) return true;
+    if (at < st.wakeUs) {
+      st.wakeUs = at;
+      this.sim.scheduleAt(at, 'daemonset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => {
+        if (st.wakeUs === at) st.wakeUs = Infinity;
+        this.enqueue(st);
+      });
+    }
+    return false;
+  }
+
+  /** Upstream podsShouldBeOnNode with a surge: of a node's running pods (oldest first) the oldest
+   * of the update revision and the oldest of an old one stay, the others go; the old one goes
+   * too once it is not Ready, or once the new one is available. */
+  private pruneSurge(st: DsState, running: readonly PodInfo[]): void {
+    let oldestNew: PodInfo | undefined;
+    let oldestOld: PodInfo | undefined;
+    for (const p of running) {
+      if (st.hashes === null || this.updated(st, p)) {
+        if (oldestNew === undefined) {
+          oldestNew = p;
+          continue;
+        }
+      } else if (oldestOld === undefined) {
+        oldestOld = p;
+        continue;
+      }
+      this.remove(st, p, 'surplus daemon pod');
+    }
+    if (oldestNew !== undefined && oldestOld !== undefined && (!this.ready(oldestOld) || this.available(st, oldestNew))) this.remove(st, oldestOld, 'daemon pod of an old revision replaced (rolling update)');
+  }
+
+  /** A node's pods not Terminating as upstream findUpdatedPodsOnNode sorts them: the one of the
+   * update revision and the old one, or null when there are several of either. */
+  private podsOnNode(st: DsState, pods: readonly PodInfo[] | undefined): { newPod: PodInfo | undefined; oldPod: PodInfo | undefined } | null {
+    let newPod: PodInfo | undefined;
+    let oldPod: PodInfo | undefined;
+    for (const p of pods ?? []) {
+      if (p.terminating) continue;
+      if (this.updated(st, p)) {
+        if (newPod !== undefined) return null;
+        newPod = p;
+      } else {
+        if (oldPod !== undefined) return null;
+        oldPod = p;
+      }
+    }
+    return { newPod, oldPod };
+  }
+
+  /**
+   * Upstream rollingUpdate (pkg/controller/daemon/update.go) without a surge: old pods are
+   * deleted, and manage makes the new one on the node once the old one is gone, keeping at most
+   * maxUnavailable of the desired nodes unavailable. A node counts as unavailable when it has no
+   * pod, a pod being deleted only, two of a revision, or a new pod not yet available
+   * (minReadySeconds); an old pod not available is deleted at once (and counts), then available
+   * old pods are deleted while the count stays within maxUnavailable. Upstream walks the nodes
+   * in Go map order (unspecified); ksim in the cluster's node order, so the candidates are the
+   * first old pods by node. Nodes the pods are on but should not run one (a new NoSchedule
+   * taint) take part as upstream's do. Returns no node to create on (manage creates).
+   */
+  private rollingUpdate(st: DsState, template: Pod, byNode: ReadonlyMap<string, PodInfo[]>, maxUnavailable: number): string[] {
+    let numUnavailable = 0;
+    const replace: PodInfo[] = [];
+    const candidates: PodInfo[] = [];
+    for (const n of this.api.cluster.nodes) {
+      const pods = byNode.get(n.name);
+      if (pods === undefined && !nodeShouldRunDaemonPod(template, n).shouldRun) continue;
+      const found = this.podsOnNode(st, pods);
+      if (found === null) {
+        numUnavailable++; // the manage loop prunes the node first
+        continue;
+      }
+      const { newPod, oldPod } = found;
+      if (oldPod === undefined || newPod !== undefined) {
+        if (oldPod !== undefined || newPod === undefined || !this.available(st, newPod)) numUnavailable++;
+      } else if (!this.available(st, oldPod)) {
+        replace.push(oldPod);
+        numUnavailable++;
+      } else if (numUnavailable < maxUnavailable) {
+        candidates.push(oldPod);
+      }
+    }
+    const remaining = Math.min(Math.max(0, maxUnavailable - numUnavailable), candidates.length);
+    for (const p of replace) this.remove(st, p, 'daemon pod of an old revision, not available (rolling update)');
+    for (let i = 0; i < remaining; i++) this.remove(st, candidates[i] as PodInfo, 'daemon pod of an old revision (rolling update)');
+    return [];
+  }
+
+  /**
+   * Upstream rollingUpdate with a surge (maxUnavailable 0): a new pod is made beside an old one
+   * on up to maxSurge nodes at a time (at once beside an old pod not available), and the old pod
+   * is deleted once the new one is available. A node counts against the surge while its new pod
+   * is not yet available or it has several pods of a revision. Old pods on nodes that should no
+   * longer run one go only while more pods are available than nodes want one. Returns the
+   * nodes to create new pods on. Nodes in the cluster's order (upstream: Go map order).
+   */
+  private surgingUpdate(st: DsState, template: Pod, byNode: ReadonlyMap<string, PodInfo[]>, maxSurge: number, desired: number): string[] {
+    let numSurge = 0;
+    let numAvailable = 0;
+    const allowed: string[] = [];
+    const candidates: string[] = [];
+    const shouldNotRun: PodInfo[] = [];
+    const toDelete: PodInfo[] = [];
+    for (const n of this.api.cluster.nodes) {
+      const pods = byNode.get(n.name);
+      const shouldRun = nodeShouldRunDaemonPod(template, n).shouldRun;
+      if (pods === undefined && !shouldRun) continue;
+      const found = this.podsOnNode(st, pods);
+      if (found === null) {
+        numSurge++;
+        continue;
+      }
+      const { newPod, oldPod } = found;
+      if (oldPod !== undefined ? this.available(st, oldPod) : newPod !== undefined && this.available(st, newPod)) numAvailable++;
+      if (oldPod === undefined) continue;
+      if (newPod === undefined) {
+        if (!this.available(st, oldPod)) {
+          if (!shouldRun) toDelete.push(oldPod);
+          else allowed.push(n.name);
+        } else if (!shouldRun) shouldNotRun.push(oldPod);
+        else if (numSurge < maxSurge) candidates.push(n.name);
+      } else if (!this.available(st, newPod)) numSurge++;
+      else toDelete.push(oldPod);
+    }
+    // "With maxSurge, the application owner expects 100% availability": an old pod on a node
+    // that should not run one goes only while more pods are available than nodes want one.
+    const deletable = Math.min(numAvailable - desired, shouldNotRun.length);
+    for (let i = 0; i < deletable; i++) toDelete.push(shouldNotRun[i] as PodInfo);
+    for (const p of toDelete) this.remove(st, p, 'daemon pod of an old revision replaced (rolling update)');
+    const remaining = Math.min(Math.max(0, maxSurge - numSurge), candidates.length);
+    return [...allowed, ...candidates.slice(0, remaining)];
   }
 
   /** Creates a pod on each of `nodes` in slow-start batches (upstream syncNodes' batch loop;
@@ -343,7 +597,7 @@ export class DaemonSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}) }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
+      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [CONTROLLER_REVISION_HASH]: st.hash }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       spec,
     };
   }

@@ -36,7 +36,9 @@
 //                         manageJob wants min(parallelism, completions − succeeded), counting
 //                         pods that finished but are not yet in its status)
 //  daemonset-pods         at most one active pod per (DaemonSet, node), for DaemonSets that exist
-//                         as objects (src/controllers/daemonset.ts)
+//                         as objects (src/controllers/daemonset.ts); with a rolling update's
+//                         maxSurge, two of different revisions (controller-revision-hash), the
+//                         old one and its replacement (upstream update.go: "one old, one new")
 //  cronjob-concurrency    a Job created for a CronJob whose concurrencyPolicy is Forbid finds no
 //                         other unfinished Job of that CronJob in the store (upstream
 //                         cronjob_controllerv2.go skips the time while one is active)
@@ -92,7 +94,7 @@ import type { ClusterIndex, ClusterState } from '../cluster/cluster-state.js';
 import { portKey, type NodeInfo } from '../cluster/node-info.js';
 import { availableFromUs, isPodReady, minReadyUsOf, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
 import { hasResourceColumns, Resource } from '../cluster/resources.js';
-import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { controllerRef, isKind, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
 import type { Row } from '../metrics/collector.js';
 import type { SchedulingAudit } from '../scheduler/framework/interfaces.js';
@@ -104,6 +106,7 @@ import { fmt } from '../metrics/stats.js';
 import { checkPlacement, hasRequiredAntiAffinity, type PlacementView } from './placement-checks.js';
 import { InvariantViolation } from './violation.js';
 import { jobFinished } from '../controllers/job.js';
+import { allowsSurge, CONTROLLER_REVISION_HASH } from '../controllers/daemonset.js';
 
 /** What the checker needs to know about one scheduling profile. */
 export interface ProfileFacts {
@@ -884,12 +887,15 @@ export class InvariantChecker implements ClusterIndex {
 
   private checkDaemonSet(key: string, set: ReadonlySet<PodInfo>): void {
     const p = set.values().next().value as PodInfo;
-    if (!this.cluster.objects.has(objectKey('DaemonSet', p.namespace, p.ownerName))) return;
+    const ds = this.cluster.objects.get(objectKey('DaemonSet', p.namespace, p.ownerName));
+    if (ds === undefined) return;
     // Terminating pods are on their way out (still on the node's books until gone). Several
     // pods of the start state are the real cluster's surplus, which the controller deletes:
     // only a pod the run added makes a violation.
     const active = [...set].filter((x) => isActive(x));
     if (active.length <= 1 || active.every((x) => this.startPods.has(x))) return;
+    const revision = (x: PodInfo) => x.pod.metadata?.labels?.[CONTROLLER_REVISION_HASH];
+    if (active.length === 2 && isKind(ds, 'DaemonSet') && allowsSurge(ds) && revision(active[0] as PodInfo) !== revision(active[1] as PodInfo)) return;
     this.fail('daemonset-pods', `DaemonSet ${p.namespace}/${p.ownerName} has ${active.length} active pods on node ${key.slice(key.lastIndexOf('\u0000') + 1)}: ${active.map((x) => x.key).join(', ')}`);
   }
 

@@ -29,7 +29,6 @@ import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type Summ
 import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
-import { TemplateChanges } from '../metrics/template-changes.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
 import { existingGpuDevices, GPU_INDEX_ANNOTATION, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
@@ -367,8 +366,6 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   metrics.watchWarming(availability.warming);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
-  const templateChanges = new TemplateChanges(() => sim.now);
-  api.observe(templateChanges.watcher);
   new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
   new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
@@ -393,7 +390,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
 
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, templateChanges };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -437,8 +434,6 @@ interface RunParts {
   readonly startWarnings: readonly string[];
   /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
   readonly gpu: GpuAllocationCollector | null;
-  /** StatefulSet and DaemonSet template changes not rolled out (a warning each). */
-  readonly templateChanges: TemplateChanges;
 }
 
 /** The wall clock of a run: t = 0 is the scenario's cluster snapshot's own time, else
@@ -513,7 +508,6 @@ function finishRun(parts: RunParts): RunResult {
   }
   const warnings = [
     ...parts.startWarnings,
-    ...parts.templateChanges.warnings(),
     ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
     ...metrics.attemptErrors.warnings(),
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
