@@ -122,7 +122,7 @@ workload:
   assert.equal(result.warnings.length, 2);
   assert.match(result.warnings[0]!, /^\d+ create\(s\) refused by the API server, first default\/web-[a-z0-9]+-[a-z0-9]{5}: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1$/);
   // The Deployment ends short, and the warning about it names the quota (src/metrics/shortfall.ts).
-  assert.match(result.warnings[1]!, /^Deployment default\/web ends with 2 of 3 replicas ready: 1 not created \(\d+ pod create\(s\) in namespace default refused by the API server, first: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1; controller-manager client QPS 20, burst 30; api_queue_depth \d+ at the end\)$/);
+  assert.match(result.warnings[1]!, /^Deployment default\/web ends with 2 of 3 replicas ready: 1 not created \(\d+ of its pod creates refused by the API server, first: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1; controller-manager client QPS 20, burst 30; api_queue_depth \d+ at the end\)$/);
   assert.equal(result.summary['replicas_desired_end'], 3);
   assert.equal(result.summary['replicas_ready_end'], 2);
 });

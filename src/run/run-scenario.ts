@@ -478,7 +478,7 @@ function finishRun(parts: RunParts): RunResult {
     lastFailure: metrics.lastFailure,
     clients: scenario.controlPlane.clients,
     apiQueueDepth: api.inFlight,
-    refusedCreates: metrics.refusedByNamespace,
+    refusedCreates: metrics.refusedByWorkload,
     warming: availability.warming,
   });
   const typedSummary: TypedRow = {
