@@ -55,8 +55,9 @@ export interface ClusterWatcher {
   leaseRenewed?(lease: NodeLease, renewUs: number): void;
   /** A write the API server refused (AlreadyExists, admission, validation): `object` is a pod's
    * key, or "<Kind> <name>" for another object; `write` whether it was a create (the default)
-   * or an update. */
-  writeRejected?(object: string, reason: string, write?: 'create' | 'update'): void;
+   * or an update; `pod` the pod a refused pod create asked for (its owner references say which
+   * workload's create it was). */
+  writeRejected?(object: string, reason: string, write?: 'create' | 'update', pod?: Pod): void;
   /** The whole start state has been told (ApiServer.commitStartState): controllers that act
    * inside notifications start acting now, as upstream workers start once their informer caches
    * have synced. */
@@ -67,7 +68,7 @@ export interface ClusterWatcher {
 type Method = Exclude<keyof ClusterWatcher, 'startStateCommitted'>;
 type Args<M extends Method> = Parameters<NonNullable<ClusterWatcher[M]>>;
 type Handler = (...args: never[]) => void;
-type FixedHandler = (a: unknown, b: unknown, c: unknown) => void;
+type FixedHandler = (a: unknown, b: unknown, c: unknown, d: unknown) => void;
 interface Listeners {
   readonly observers: readonly Handler[];
   readonly watchers: readonly Handler[];
@@ -443,20 +444,20 @@ export class ApiServer {
   /** Tells the observers of a committed change at once, and the watchers that handle it after
    * the watch delay, in commit order. */
   private notify<M extends Method>(method: M, ...args: Args<M>): void;
-  // Fixed arity (at most three arguments), so that no array is made per notification.
-  private notify(method: Method, a?: unknown, b?: unknown, c?: unknown): void {
+  // Fixed arity (at most four arguments), so that no array is made per notification.
+  private notify(method: Method, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
     const core = this.core;
     const l = core.listenersOf(method);
-    for (const f of l.observers) (f as FixedHandler)(a, b, c);
+    for (const f of l.observers) (f as FixedHandler)(a, b, c, d);
     const at = Math.max(addTimeUs(this.sim.now, sampleNonNegativeInt(core.config.watchDelay, core.rng)), core.lastNotifyUs);
     core.lastNotifyUs = at;
     const watchers = l.watchers as readonly FixedHandler[];
     if (at === this.sim.now) {
-      for (const f of watchers) f(a, b, c);
+      for (const f of watchers) f(a, b, c, d);
       return;
     }
     core.deliveries.scheduleAt(at, 'api.watch', '', () => {
-      for (const f of watchers) f(a, b, c);
+      for (const f of watchers) f(a, b, c, d);
     });
   }
 
@@ -467,12 +468,12 @@ export class ApiServer {
   createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void, key = podStoreKey(pod)): void {
     this.write('api.create-pod', key, () => {
       if (this.cluster.pods.has(key)) {
-        this.reject(key, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
+        this.reject(key, pod, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
         return;
       }
       const admitted = admitPod(this.cluster, pod, this.admitNew);
       if (!admitted.allowed) {
-        this.reject(key, admitted.reason, done);
+        this.reject(key, pod, admitted.reason, done);
         return;
       }
       // The key made above (admission keeps the pod's metadata), already hashed by the lookup.
@@ -483,8 +484,8 @@ export class ApiServer {
     });
   }
 
-  private reject(key: string, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
-    this.notify('writeRejected', key, reason);
+  private reject(key: string, pod: Pod, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
+    this.notify('writeRejected', key, reason, 'create', pod);
     done?.(null, reason);
   }
 

@@ -8,7 +8,7 @@ import { PodInfo } from '../cluster/pod-info.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { makePod } from '../testing/builders.js';
 import { admitPod } from './admission.js';
-import { checkQuota } from './resource-quota.js';
+import { checkQuota, quotaChargeEndUs, trackQuotaRecounts } from './resource-quota.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 
@@ -122,7 +122,7 @@ workload:
   assert.equal(result.warnings.length, 2);
   assert.match(result.warnings[0]!, /^\d+ create\(s\) refused by the API server, first default\/web-[a-z0-9]+-[a-z0-9]{5}: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1$/);
   // The Deployment ends short, and the warning about it names the quota (src/metrics/shortfall.ts).
-  assert.match(result.warnings[1]!, /^Deployment default\/web ends with 2 of 3 replicas ready: 1 not created \(\d+ pod create\(s\) in namespace default refused by the API server, first: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1; controller-manager client QPS 20, burst 30; api_queue_depth \d+ at the end\)$/);
+  assert.match(result.warnings[1]!, /^Deployment default\/web ends with 2 of 3 replicas ready: 1 not created \(\d+ of its pod creates refused by the API server, first: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests\.cpu=500m, used: requests\.cpu=1, limited: requests\.cpu=1; controller-manager client QPS 20, burst 30; api_queue_depth \d+ at the end\)$/);
   assert.equal(result.summary['replicas_desired_end'], 3);
   assert.equal(result.summary['replicas_ready_end'], 2);
 });
@@ -175,4 +175,108 @@ test('count/pods counts every stored pod, finished ones too; pods counts the unf
   };
   assert.equal(reason(withDone({ 'count/pods': '2' }), pod('b')), 'pods "b" is forbidden: exceeded quota: q, requested: count/pods=1, used: count/pods=2, limited: count/pods=2');
   assert.equal(reason(withDone({ pods: '2' }), pod('b')), 'allowed');
+});
+
+test('a pod stuck Terminating stops being charged (but for count/pods) at the first recount after deletionTimestamp + grace (upstream QuotaV1Pod, the quota controller\'s 5-minute resync)', () => {
+  // Deleted at 420 s with a 30 s grace period: deletionTimestamp 450 s, charge ends after 480 s.
+  const stuck = new PodInfo(pod('stuck').req({ cpu: '1' }).obj(), 0);
+  const running = new PodInfo(pod('run').req({ cpu: '1' }).obj(), 0);
+  const c = cluster([quota('q', { pods: '2', 'requests.cpu': '2', 'count/pods': '3' })], [stuck, running]);
+  let now = 420 * 1_000_000;
+  const recounts = trackQuotaRecounts(c, () => now);
+  c.markTerminating(stuck, now, 'evicted');
+  assert.equal(quotaChargeEndUs(stuck), 480 * 1_000_000);
+  const refused = 'pods "b" is forbidden: exceeded quota: q, requested: pods=1,requests.cpu=1, used: pods=2,requests.cpu=2, limited: pods=2,requests.cpu=2';
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), refused);
+  // Past its end (481 s, 599 s) but no recount since the one at 300 s: still charged.
+  now = 481 * 1_000_000;
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), refused);
+  now = 599_999_999;
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), refused);
+  // The resync at 600 s: only count/pods still counts it.
+  now = 600 * 1_000_000;
+  assert.equal(recounts.lastUs('team', quota('q', {})), 600 * 1_000_000);
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'allowed');
+  c.addPod(new PodInfo(pod('b').req({ cpu: '1' }).obj(), now));
+  assert.equal(reason(c, pod('d').req({ cpu: '100m' })), 'pods "d" is forbidden: exceeded quota: q, requested: count/pods=1,pods=1,requests.cpu=100m, used: count/pods=3,pods=2,requests.cpu=2, limited: count/pods=3,pods=2,requests.cpu=2');
+});
+
+test('a replenishment (a pod of the namespace deleted or finished) recounts its quotas at once: a stuck pod past its end stops being charged then, not at the next resync', () => {
+  const stuck = new PodInfo(pod('stuck').req({ cpu: '1' }).obj(), 0);
+  stuck.pod.spec = { ...stuck.pod.spec!, terminationGracePeriodSeconds: 10 };
+  const other = new PodInfo(pod('other').req({ cpu: '1' }).obj(), 0);
+  const c = cluster([quota('q', { 'requests.cpu': '2' })], [stuck, other]);
+  let now = 100 * 1_000_000;
+  const recounts = trackQuotaRecounts(c, () => now);
+  c.markTerminating(stuck, now, 'evicted'); // charge ends after 120 s
+  now = 150 * 1_000_000;
+  assert.match(reason(c, pod('b').req({ cpu: '1' })), /exceeded quota: q, requested: requests\.cpu=1, used: requests\.cpu=2,/);
+  // `other` finishes at 150 s: the pod monitor replenishes, the recount drops both.
+  c.setPhase(other, 'Succeeded');
+  recounts.watcher.podPhaseChanged?.(other, 'Running');
+  assert.equal(reason(c, pod('b').req({ cpu: '2' })), 'allowed');
+  // Another namespace's recount does not count: a pod of team2 stuck alike stays charged until 300 s.
+  const stuck2 = new PodInfo(pod('s2', 'team2').req({ cpu: '1' }).obj(), 0);
+  c.objects.set(objectKey('ResourceQuota', 'team2', 'q2'), quota('q2', { 'requests.cpu': '1' }, 'team2'));
+  c.addPod(stuck2);
+  c.markTerminating(stuck2, 100 * 1_000_000, 'evicted');
+  assert.match(reason(c, pod('x', 'team2').req({ cpu: '1' })), /exceeded quota: q2/);
+  now = 300 * 1_000_000;
+  assert.equal(reason(c, pod('x', 'team2').req({ cpu: '1' })), 'allowed');
+});
+
+test('a snapshot\'s pod being deleted: charged until its deletionTimestamp + deletionGracePeriodSeconds, as of t = 0 when no run clock (ksim explain); charged for good without deletionGracePeriodSeconds', () => {
+  const snap = (name: string, graceEndsUs: number, grace: number | undefined) => {
+    const o = pod(name).req({ cpu: '1' }).obj();
+    o.metadata = { ...o.metadata, deletionTimestamp: '2026-11-30T08:00:00Z', ...(grace === undefined ? {} : { deletionGracePeriodSeconds: grace }) };
+    const p = new PodInfo(o, 0);
+    p.past = { restarts: 0, graceEndsUs };
+    return p;
+  };
+  const H = 3600 * 1_000_000;
+  // Two hours past, grace 30 s: not charged; 10 s ahead: charged; no deletionGracePeriodSeconds: charged.
+  const old = snap('old', -2 * H, 30);
+  assert.equal(quotaChargeEndUs(old), -2 * H + 30 * 1_000_000);
+  assert.equal(reason(cluster([quota('q', { 'requests.cpu': '1' })], [old]), pod('b').req({ cpu: '1' })), 'allowed');
+  assert.match(reason(cluster([quota('q', { 'requests.cpu': '1' })], [snap('soon', 10 * 1_000_000, 30)]), pod('b').req({ cpu: '1' })), /exceeded quota: q, requested: requests\.cpu=1, used: requests\.cpu=1,/);
+  const noGrace = snap('nograce', -2 * H, undefined);
+  assert.equal(quotaChargeEndUs(noGrace), Number.POSITIVE_INFINITY);
+  assert.match(reason(cluster([quota('q', { 'requests.cpu': '1' })], [noGrace]), pod('b').req({ cpu: '1' })), /exceeded quota/);
+});
+
+test('in a run, the pods of a lost node stuck Terminating free the quota at the 600 s resync: the Deployment gets its replacements at its next retry (747.7 s) and ends 6 of 6', () => {
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 30m
+cluster:
+  nodePools: [{ name: general, count: 3, zones: [zone-a], allocatable: { cpu: "8", memory: 32Gi, pods: 110 } }]
+faults:
+- nodeDown: { nodes: [general-0], at: 60s }
+workload:
+- name: quota
+  manifest: { apiVersion: v1, kind: ResourceQuota, metadata: { name: pods, namespace: team-a }, spec: { hard: { pods: "6", requests.cpu: "6" } } }
+- name: web
+  at: 5s
+  manifest:
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: { name: web, namespace: team-a }
+    spec:
+      replicas: 6
+      selector: { matchLabels: { app: web } }
+      template:
+        metadata: { labels: { app: web } }
+        spec: { containers: [{ name: web, image: nginx, resources: { requests: { cpu: "1", memory: 1Gi } } }] }
+`, 'stuck.yaml'), { sinks: 'memory' });
+  assert.equal(result.summary['pods_evicted'], 2);
+  assert.equal(result.summary['replicas_ready_end'], 6);
+  const placements = result.tables.find((t) => t.file === 'placements.csv')!.rows;
+  const bound = placements.filter((r) => r['result'] === 'bound').map((r) => Number(r['time_s']));
+  // Six at the start, two replacements bound just after the ReplicaSet's retry at 747.7 s.
+  assert.equal(bound.length, 8);
+  assert.ok(bound.slice(0, 6).every((t) => t < 10));
+  assert.ok(bound.slice(6).every((t) => t > 747.7 && t < 749), `replacements bound at ${bound.slice(6).join(', ')}`);
+  assert.match(result.warnings[0]!, /^16 create\(s\) refused by the API server, first team-a\/web-[a-z0-9]+-[a-z0-9]{5}: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pods, requested: pods=1,requests\.cpu=1, used: pods=6,requests\.cpu=6, limited: pods=6,requests\.cpu=6$/);
 });

@@ -13,8 +13,16 @@
 //    with `exceeded quota: <name>, requested: ..., used: ..., limited: ...` (only the exceeded
 //    resources, sorted by name, as upstream's prettyPrint).
 // ksim computes `used` from the pods in the store at the moment of the create instead of the
-// quota controller's status.used, so it is always exact (upstream's can lag, and admission
-// charges it). A quota with spec.scopes / spec.scopeSelector charges and constrains only the
+// quota controller's status.used (which admission reads, plus what it charges since). The two
+// agree but for pods stuck Terminating: upstream's pod evaluator stops charging a pod once now
+// is after its deletionTimestamp + deletionGracePeriodSeconds (pods.go QuotaV1Pod: "if pods are
+// stuck terminating (for example, a node is lost)"), and nothing tells the quota controller when
+// that moment passes (its pod monitor replenishes on a deletion, or an update that makes
+// QuotaV1Pod false, evaluated at the update: pkg/controller/resourcequota/
+// resource_quota_monitor.go), so status.used drops only at its next recount of the quota: the
+// periodic full resync (resource_quota_controller.go Run: wait.Until(enqueueAll,
+// --resource-quota-sync-period, default 5 m), a replenishment (a pod of the namespace deleted or
+// finished) or the quota's creation or spec change. QuotaRecounts keeps when those happened. A quota with spec.scopes / spec.scopeSelector charges and constrains only the
 // pods its scopes match, all of them (upstream podMatchesScopeFunc): Terminating / NotTerminating
 // (spec.activeDeadlineSeconds set or not), BestEffort / NotBestEffort (QoS class: no cpu or memory
 // request or limit in any container), PriorityClass (spec.priorityClassName: In, NotIn, Exists,
@@ -27,7 +35,10 @@
 // upstream's canonical form for values written that way.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
-import type { WorkloadObject } from '../cluster/workload-object.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import type { PodInfo } from '../cluster/pod-info.js';
+import type { ClusterWatcher } from './api-server.js';
+import { US_PER_S } from '../engine/time.js';
 import { computePodLimits, computePodRequests, effectiveRequests, isPodLevelResourcesSet } from '../cluster/resources.js';
 import { formatBytes, formatMilliCpu, parseMilli, parseInteger } from '../api/quantity.js';
 
@@ -213,19 +224,110 @@ export function quotaRoom(cluster: ClusterState, pod: Pod): { readonly copies: n
 }
 
 /** What the namespace's stored pods that the quota's scopes match use: count/pods every one of
- * them, the other resources those not finished (upstream PodUsageFunc: QuotaV1Pod excludes
- * Succeeded and Failed pods from all but the object count). */
+ * them, the other resources those not finished and not stuck Terminating past their charge's
+ * end as of the quota's last recount (upstream PodUsageFunc: QuotaV1Pod excludes them from all
+ * but the object count). */
 function quotaUsage(cluster: ClusterState, namespace: string, quota: WorkloadObject): Map<string, number> {
   const used = new Map<string, number>();
   const scoped = scopesOf(quota).length > 0;
+  // A pod whose charge ended before the quota's last recount counts only in count/pods.
+  const recountUs = lastRecountUs(cluster, namespace, quota);
   for (const p of cluster.pods.values()) {
     if (p.namespace !== namespace || p.deleted) continue;
     if (scoped && !quotaMatches(quota, p.pod)) continue;
-    if (p.terminal) {
+    if (p.terminal || (p.terminating && quotaChargeEndUs(p) < recountUs)) {
       used.set('count/pods', (used.get('count/pods') ?? 0) + 1);
       continue;
     }
     for (const [r, v] of podQuotaUsage(p.pod)) used.set(r, (used.get(r) ?? 0) + v);
   }
   return used;
+}
+
+/** kube-controller-manager's --resource-quota-sync-period default (ResourceQuotaControllerConfiguration
+ * ResourceQuotaSyncPeriod, 5 m): how often the quota controller recounts every quota in full. */
+export const RESOURCE_QUOTA_SYNC_PERIOD_US = 300 * US_PER_S;
+
+/**
+ * When upstream's quota stops charging pod `p` for anything but count/pods (pods.go QuotaV1Pod:
+ * once now is after metadata.deletionTimestamp + metadata.deletionGracePeriodSeconds), on the
+ * run's clock; +∞ while it is not being deleted or the time is unknown. A graceful deletion sets
+ * deletionTimestamp to the request's time plus the grace period (staging/src/k8s.io/apiserver/
+ * pkg/registry/rest/delete.go BeforeDelete), so a pod the run deletes stops being charged two
+ * grace periods after the request. A snapshot's pod has its deletionTimestamp on the run's clock
+ * (PodPast.graceEndsUs) and its deletionGracePeriodSeconds; without the latter upstream charges it
+ * for good, and so does ksim without the former (a snapshot holding no time).
+ */
+export function quotaChargeEndUs(p: PodInfo): number {
+  const md = p.pod.metadata;
+  if (md?.deletionTimestamp !== undefined && md.deletionTimestamp !== null) {
+    const grace = md.deletionGracePeriodSeconds;
+    const at = p.past?.graceEndsUs;
+    return at === undefined || grace === undefined || grace === null ? Number.POSITIVE_INFINITY : at + Math.max(grace, 0) * US_PER_S;
+  }
+  if (p.deletionUs < 0) return Number.POSITIVE_INFINITY;
+  return p.deletionUs + 2 * p.terminationGracePeriodUs;
+}
+
+/**
+ * When upstream's resource quota controller recounts the quotas (syncResourceQuota computes
+ * status.used afresh, QuotaV1Pod evaluated then): every RESOURCE_QUOTA_SYNC_PERIOD_US from its
+ * start, t = 0 (Run: wait.Until(enqueueAll, resyncPeriod), which runs at once — for a cluster
+ * snapshot, t = 0 stands for the recounts the cluster made before it); the quotas of a namespace
+ * when one of its pods is deleted or finishes (the pod monitor's replenishQuota; ksim charges a
+ * finished pod no more at once, as that recount does); a quota when it is created or its
+ * spec.hard changes (addQuota). Kept per cluster (quotaRecountsOf); heard as a watcher, after
+ * the watch delay, as the controller's informers hear.
+ */
+export class QuotaRecounts {
+  private readonly namespaces = new Map<string, number>();
+  private readonly quotas = new Map<string, number>();
+
+  constructor(private readonly clock: () => number, readonly periodUs = RESOURCE_QUOTA_SYNC_PERIOD_US) {}
+
+  get nowUs(): number {
+    return this.clock();
+  }
+
+  /** The latest recount of `quota` (of `namespace`) at or before now. */
+  lastUs(namespace: string, quota: WorkloadObject): number {
+    const now = this.clock();
+    let last = Math.floor(now / this.periodUs) * this.periodUs;
+    const ns = this.namespaces.get(namespace);
+    if (ns !== undefined && ns > last) last = ns;
+    const q = this.quotas.get(objectKey(RESOURCE_QUOTA_KIND, namespace, quota.metadata.name));
+    if (q !== undefined && q > last) last = q;
+    return last;
+  }
+
+  readonly watcher: ClusterWatcher = {
+    podDeleted: (p) => this.namespaces.set(p.namespace, this.clock()),
+    podPhaseChanged: (p) => {
+      if (p.terminal) this.namespaces.set(p.namespace, this.clock());
+    },
+    objectAdded: (o) => {
+      if (o.kind === RESOURCE_QUOTA_KIND) this.quotas.set(objectKey(o.kind, o.metadata.namespace, o.metadata.name), this.clock());
+    },
+    objectUpdated: (o, old) => {
+      if (o.kind !== RESOURCE_QUOTA_KIND) return;
+      const hard = (x: WorkloadObject) => JSON.stringify(((x.spec ?? {}) as { hard?: unknown }).hard ?? {});
+      if (hard(o) !== hard(old)) this.quotas.set(objectKey(o.kind, o.metadata.namespace, o.metadata.name), this.clock());
+    },
+  };
+}
+
+const RECOUNTS = new WeakMap<ClusterState, QuotaRecounts>();
+
+/** Gives `cluster` a quota controller's recounts on `clock` (a run's: src/run/run-scenario.ts);
+ * the caller has the API server tell its watcher. */
+export function trackQuotaRecounts(cluster: ClusterState, clock: () => number): QuotaRecounts {
+  const r = new QuotaRecounts(clock);
+  RECOUNTS.set(cluster, r);
+  return r;
+}
+
+/** The latest recount of `quota`: a run's (trackQuotaRecounts); for a cluster with no clock (a
+ * snapshot read by `ksim explain`), t = 0, the snapshot's own time. */
+function lastRecountUs(cluster: ClusterState, namespace: string, quota: WorkloadObject): number {
+  return RECOUNTS.get(cluster)?.lastUs(namespace, quota) ?? 0;
 }

@@ -231,9 +231,9 @@ test('placements.csv rows for preemption victims, terminated and evicted pods; r
     ['4', 'v', 'shop', 'ReplicaSet', 'web', 3, 'bound', 'n2', '', '1.5', '0.25', '0'],
     ['5', 'v', 'shop', 'ReplicaSet', 'web', 4, 'unschedulable', '', 'no', '0', '1', ''],
   ]);
-  m.watcher.writeRejected?.('shop/web-1', 'pods "web-1" is forbidden: exceeded quota');
-  m.watcher.writeRejected?.('shop/web-2', 'pods "web-2" is forbidden: exceeded quota');
-  m.watcher.writeRejected?.('lab/x', 'admission denied');
+  m.watcher.writeRejected?.('shop/web-1', 'pods "web-1" is forbidden: exceeded quota', 'create', makePod('web-1').namespace('shop').owner('StatefulSet', 'web').obj());
+  m.watcher.writeRejected?.('shop/web-2', 'pods "web-2" is forbidden: exceeded quota', 'create', makePod('web-2').namespace('shop').owner('StatefulSet', 'web').obj());
+  m.watcher.writeRejected?.('lab/x', 'admission denied', 'create', makePod('x').namespace('lab').obj());
   // Another object's refused writes (not a pod: no namespace count), creates apart from updates.
   m.watcher.writeRejected?.('PriorityClass d2', 'priorityclasses.scheduling.k8s.io "d2" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', 'create');
   m.watcher.writeRejected?.('PriorityClass d3', 'priorityclasses.scheduling.k8s.io "d3" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', 'create');
@@ -244,7 +244,27 @@ test('placements.csv rows for preemption victims, terminated and evicted pods; r
     { count: 2, first: 'PriorityClass d2', reason: 'priorityclasses.scheduling.k8s.io "d2" is forbidden: PriorityClass d1 is already marked as default. Only one default can exist', write: 'create' },
     { count: 1, first: 'PriorityClass d1', reason: 'PriorityClass.scheduling.k8s.io "d1" is invalid: value: Forbidden: may not be changed in an update.', write: 'update' },
   ]);
-  assert.deepEqual([...m.refusedByNamespace], [['shop', { count: 2, reason: 'pods "web-1" is forbidden: exceeded quota' }], ['lab', { count: 1, reason: 'admission denied' }]]);
+  // By workload: the bare pod lab/x counts for none.
+  assert.deepEqual([...m.refusedByWorkload], [['StatefulSet/shop/web', { count: 2, reason: 'pods "web-1" is forbidden: exceeded quota' }]]);
+});
+
+test('refused pod creates count for the workload that asked: a Deployment\'s ReplicaSet\'s for the Deployment, each workload of a namespace apart', () => {
+  const cluster = buildCluster([makeNode('n1').obj()]);
+  const rs = (name: string, deployment: string | null) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: 'team-a', ...(deployment === null ? {} : { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, uid: deployment, controller: true }] }) }, spec: {} });
+  cluster.objects.set('ReplicaSet/team-a/api-6b5', rs('api-6b5', 'api') as never);
+  cluster.objects.set('ReplicaSet/team-a/ratio-7bd', rs('ratio-7bd', 'ratio') as never);
+  cluster.objects.set('ReplicaSet/team-a/bare', rs('bare', null) as never);
+  const m = new MetricsCollector(new Simulation(), cluster, 10 * S, 10 * S, []);
+  const refuse = (name: string, owner: string, reason: string) => m.watcher.writeRejected?.(`team-a/${name}`, reason, 'create', makePod(name).namespace('team-a').owner('ReplicaSet', owner).obj());
+  refuse('ratio-7bd-x', 'ratio-7bd', 'pods "ratio-7bd-x" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is 10.000000');
+  refuse('api-6b5-y', 'api-6b5', 'pods "api-6b5-y" is forbidden: exceeded quota: compute');
+  refuse('api-6b5-z', 'api-6b5', 'pods "api-6b5-z" is forbidden: exceeded quota: compute');
+  refuse('bare-w', 'bare', 'pods "bare-w" is forbidden: exceeded quota: compute');
+  assert.deepEqual([...m.refusedByWorkload], [
+    ['Deployment/team-a/ratio', { count: 1, reason: 'pods "ratio-7bd-x" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is 10.000000' }],
+    ['Deployment/team-a/api', { count: 2, reason: 'pods "api-6b5-y" is forbidden: exceeded quota: compute' }],
+    ['ReplicaSet/team-a/bare', { count: 1, reason: 'pods "bare-w" is forbidden: exceeded quota: compute' }],
+  ]);
 });
 
 test('a NotReady node that leaves the cluster no longer counts: the ratios are over the Ready nodes left', () => {

@@ -16,7 +16,7 @@
 //   outage shows as a rise rather than as a fall; empty when no Ready node offers the resource.
 //   The summary's *_requested_mean_ratio is its time-weighted mean over the run (over the time
 //   it is defined).
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
 import { toMillis, toSeconds } from '../engine/time.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
@@ -24,6 +24,7 @@ import type { NodeInfo } from '../cluster/node-info.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import { hasResourceColumns, parseResourceList } from '../cluster/resources.js';
 import type { ClusterWatcher } from '../controlplane/api-server.js';
+import { controllerRef, objectKey } from '../cluster/workload-object.js';
 import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../scheduler/scheduler.js';
 import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
@@ -195,21 +196,23 @@ export class MetricsCollector implements SchedulerObserver {
 
   /** Refused writes, grouped by reason without the object's name, in order of first occurrence. */
   readonly rejected = new Map<string, { count: number; first: string; reason: string; write: 'create' | 'update' }>();
-  /** Refused pod creates by namespace (quota, admission): why a workload's pods may be missing. */
-  readonly refusedByNamespace = new Map<string, { count: number; reason: string }>();
+  /** Refused pod creates (quota, admission) by the workload that asked for them (refusedWorkloadKey:
+   * "Deployment/ns/name" for a Deployment's ReplicaSet's pods), with the first reason: why that
+   * workload's pods may be missing. Not by namespace: one workload's refusal (a LimitRange's
+   * ratio) says nothing of why another of the namespace is short (its quota). */
+  readonly refusedByWorkload = new Map<string, { count: number; reason: string }>();
 
   readonly watcher: ClusterWatcher = {
-    writeRejected: (object: string, reason: string, write: 'create' | 'update' = 'create') => {
+    writeRejected: (object: string, reason: string, write: 'create' | 'update' = 'create', pod?: Pod) => {
       const key = `${write} ${reason.replace(/^([\w.]+) "[^"]*"/, '$1')}`;
       const r = this.rejected.get(key);
       if (r === undefined) this.rejected.set(key, { count: 1, first: object, reason, write });
       else r.count++;
-      // Pod creates (their key is namespace/name) by namespace; other objects' are not counted.
-      const slash = object.indexOf('/');
-      if (slash < 0) return;
-      const ns = object.slice(0, slash);
-      const n = this.refusedByNamespace.get(ns);
-      if (n === undefined) this.refusedByNamespace.set(ns, { count: 1, reason });
+      // Pod creates by the workload they were for; other objects' and bare pods' are not counted.
+      const owner = pod === undefined ? null : refusedWorkloadKey(this.cluster, pod);
+      if (owner === null) return;
+      const n = this.refusedByWorkload.get(owner);
+      if (n === undefined) this.refusedByWorkload.set(owner, { count: 1, reason });
       else n.count++;
     },
     podPhaseChanged: (p: PodInfo) => {
@@ -542,4 +545,20 @@ function placementRow(
     cycle_ms: attempt.cycle_ms,
     bind_ms: attempt.bind_ms,
   };
+}
+
+/** The workload a refused pod create was for, as the availability tracker counts pods
+ * (src/faults/availability.ts workloadOf): the object key of its owner (its controller
+ * reference, else its first owner, as PodInfo reads it), or of the Deployment owning that
+ * owner when it is a ReplicaSet; null for a pod without an owner. */
+export function refusedWorkloadKey(cluster: ClusterState, pod: Pod): string | null {
+  const md = pod.metadata;
+  const ref = controllerRef(pod) ?? (md?.ownerReferences?.[0] as { kind?: string; name?: string } | undefined) ?? null;
+  if (ref === null || typeof ref.kind !== 'string' || typeof ref.name !== 'string' || ref.name === '') return null;
+  const namespace = md?.namespace ?? 'default';
+  const own = objectKey(ref.kind, namespace, ref.name);
+  if (ref.kind !== 'ReplicaSet') return own;
+  const rs = cluster.objects.get(own);
+  const up = rs === undefined ? null : controllerRef(rs);
+  return up?.kind === 'Deployment' ? objectKey('Deployment', namespace, up.name) : own;
 }

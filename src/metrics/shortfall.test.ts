@@ -86,17 +86,21 @@ test('more than three unschedulable reasons: the three commonest (ties by reason
   assert.deepEqual(r.warnings, ['StatefulSet a/db ends with 0 of 7 replicas ready: 7 unschedulable, by latest reason: 2 "r1", 1 "r0", 1 "r2", 3 with other reasons']);
 });
 
-test('pod creates refused in the workload\'s namespace (a ResourceQuota) are named with the replicas not created', () => {
+test('pod creates refused for the workload itself (a ResourceQuota) are named with the replicas not created; another workload\'s of the namespace are not', () => {
   const cluster = buildCluster([]);
   const w: WorkloadCount = { kind: 'Deployment', namespace: 'shop', name: 'web', desired: 3, available: 0 };
+  const other: WorkloadCount = { kind: 'Deployment', namespace: 'shop', name: 'ratio', desired: 1, available: 0 };
   const refusedCreates = new Map([
-    ['shop', { count: 4, reason: 'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1' }],
-    ['other', { count: 1, reason: 'not this one' }],
+    ['Deployment/shop/ratio', { count: 2, reason: 'pods "ratio-1" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is 10.000000' }],
+    ['Deployment/shop/web', { count: 4, reason: 'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1' }],
   ]);
-  const r = shortfall({ workloads: [w], cluster, workloadOf: () => w, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 0, refusedCreates });
+  const r = shortfall({ workloads: [w, other], cluster, workloadOf: () => w, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 0, refusedCreates });
   assert.deepEqual(r.warnings, [
-    'Deployment shop/web ends with 0 of 3 replicas ready: 3 not created (4 pod create(s) in namespace shop refused by the API server, first: ' +
+    'Deployment shop/web ends with 0 of 3 replicas ready: 3 not created (4 of its pod creates refused by the API server, first: ' +
       'pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1; ' +
+      'controller-manager client QPS 20, burst 30; api_queue_depth 0 at the end)',
+    'Deployment shop/ratio ends with 0 of 1 replicas ready: 1 not created (2 of its pod creates refused by the API server, first: ' +
+      'pods "ratio-1" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is 10.000000; ' +
       'controller-manager client QPS 20, burst 30; api_queue_depth 0 at the end)',
   ]);
 });

@@ -6,8 +6,8 @@
 // The pods of a short workload are followed along the path a replica takes — created by the
 // controller-manager, scheduled, bound, started, on a Ready node — and the warning says how many
 // stopped at each step and why: not created (the controller-manager's client rate limit and the
-// API server's queue of writes, and the pod creates it refused in the workload's namespace, e.g.
-// by a ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
+// API server's queue of writes, and the workload's own pod creates it refused, e.g. by a
+// ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, on a
 // NotReady node, or Ready for less than the workload's minReadySeconds. Steps are listed with the most replicas first: the first is the bottleneck.
 // DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
@@ -43,7 +43,8 @@ export interface ShortfallInput {
   readonly clients: ReadonlyMap<string, ClientLimit>;
   /** Writes sent and not committed at the end (timeseries api_queue_depth). */
   readonly apiQueueDepth: number;
-  /** Pod creates the API server refused (quota, admission), by namespace, with the first reason. */
+  /** Pod creates the API server refused (quota, admission), by the object key of the workload
+   * they were for (src/metrics/collector.ts refusedWorkloadKey), with the first reason. */
   readonly refusedCreates: ReadonlyMap<string, { readonly count: number; readonly reason: string }>;
   /** Pods Ready but not for their workload's minReadySeconds yet (AvailabilityTracker.warming);
    * absent: none. */
@@ -164,8 +165,10 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
     const readyText = m > 0 ? `Running and Ready for ${m} s (minReadySeconds)` : 'Running and Ready';
     steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is ${readyText}, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
   } else if (notCreated > 0) {
-    const refused = input.refusedCreates.get(w.namespace);
-    const why = refused === undefined ? '' : `${refused.count} pod create(s) in namespace ${w.namespace} refused by the API server, first: ${refused.reason}; `;
+    // Its own refused creates: another workload's of the namespace (a LimitRange's ratio) are
+    // not why this one is short.
+    const refused = input.refusedCreates.get(objectKey(w.kind, w.namespace, w.name));
+    const why = refused === undefined ? '' : `${refused.count} of its pod creates refused by the API server, first: ${refused.reason}; `;
     steps.push({ count: notCreated, text: `${notCreated} not created (${why}${client(input, 'controller-manager')}; api_queue_depth ${input.apiQueueDepth} at the end)` });
   }
   if (reasons.size > 0) steps.push(byReason(reasons, 'unschedulable, by latest reason'));

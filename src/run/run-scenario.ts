@@ -19,6 +19,7 @@ import { TtlAfterFinishedController } from '../controllers/ttl-after-finished.js
 import { StatefulSetController } from '../controllers/statefulset.js';
 import { HorizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { trackQuotaRecounts } from '../controlplane/resource-quota.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
@@ -336,6 +337,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   new HorizontalPodAutoscalerController(sim, ...withObjects('horizontal-pod-autoscaler'));
   new GarbageCollector(controllerClient('generic-garbage-collector'));
   new PodGarbageCollector(sim, controllerClient('pod-garbage-collector'), scenario.terminatedPodGCThreshold ?? DEFAULT_TERMINATED_POD_GC_THRESHOLD);
+  // The resource quota controller's recounts, which ResourceQuota admission's usage follows.
+  api.watch(trackQuotaRecounts(cluster, () => sim.now).watcher);
 
   const startupRng = streams.stream('startup');
   const imagePullRng = streams.stream('image-pull');
@@ -473,7 +476,7 @@ function finishRun(parts: RunParts): RunResult {
     lastFailure: metrics.lastFailure,
     clients: scenario.controlPlane.clients,
     apiQueueDepth: api.inFlight,
-    refusedCreates: metrics.refusedByNamespace,
+    refusedCreates: metrics.refusedByWorkload,
     warming: availability.warming,
   });
   const typedSummary: TypedRow = {
