@@ -406,3 +406,30 @@ test('ksim-events: a Node applied again is updated as the API server updates it 
     'trace ev: 1 update(s) refused by the API server as Invalid (a field an update may not change was changed; the object stays as it was), first: e.jsonl:4 (Node late): spec.podCIDR: a Node\'s spec.podCIDR may not change once set (the API server\'s ValidateNodeUpdate)',
   ]);
 });
+
+test('ksim-events: a DaemonSet matching only a node the trace applies is no "matches no node" warning; one no node matched during the run is warned about at the end', () => {
+  // /tmp/h43/s4/scn1.yaml: "DaemonSet ... matches no node ...: it makes no pods" although the
+  // node it selects joined at 60 s from the trace and ran its pod.
+  const dir = tempDir('ksim-events-ds-');
+  writeFileSync(join(dir, 'e.jsonl'), '{"at": 60, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "gpu-1", "labels": {"gpu": "true"}}, "status": {"allocatable": {"cpu": "8", "memory": "8Gi", "pods": "110"}}}}\n');
+  const ds = (name: string, label: string) => `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: ${name} }, spec: { selector: { matchLabels: { a: ${name} } }, template: { metadata: { labels: { a: ${name} } }, spec: { nodeSelector: { ${label}: "true" }, containers: [{ name: c, image: x }] } } } }`;
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "2", memory: 16Gi } }]
+workload:
+- name: agents
+  manifest: ${ds('gpu-agent', 'gpu')}
+- name: other
+  manifest: ${ds('fpga-agent', 'fpga')}
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const s = loadScenario(join(dir, 's.yaml'));
+  assert.deepEqual(s.warnings.filter((w) => w.includes('DaemonSet')), []);
+  const r = runScenario(s);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), ['workload entry "other": DaemonSet default/fpga-agent matched no node during the run (nodeSelector or required node affinity; neither the node pools\' nodes nor those the ksim-events traces applied): it made no pods']);
+  const pods = r.tables.find((t) => t.file === 'pods.csv')!.rows;
+  assert.deepEqual(pods.map((p) => [p['owner'], p['node']]), [['gpu-agent', 'gpu-1']]);
+});
