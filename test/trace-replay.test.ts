@@ -380,3 +380,56 @@ test('ksim-events: a ResourceQuota deleted and another applied in its place limi
   assert.equal(r.summary['pods_submitted'], 1);
   assert.match(r.warnings.join('\n'), /default\/after: pods "after" is forbidden: exceeded quota: tight, requested: pods=1, used: pods=1, limited: pods=1/);
 });
+
+test('ksim-events: a Node applied again is updated as the API server updates it (labels, taints, unschedulable; status kept; podCIDR set once), and every component hears it', () => {
+  // /tmp/h43/s4/scn.yaml: the second apply of a node (a cordon) stopped the run with "internal
+  // error ... node ip-10-0-1-23.ec2.internal already exists".
+  const node = (spec: string, cpu: string) => `{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late", "labels": {"pool": "gpu"}}, "spec": {${spec}}, "status": {"allocatable": {"cpu": "${cpu}", "memory": "8Gi", "pods": "110"}}}`;
+  const dep = '{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"nodeSelector": {"pool": "gpu"}, "containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}}}';
+  const r = replayEvents([
+    `{"at": 0, "op": "apply", "object": ${node('"podCIDR": "10.0.1.0/24"', '4')}}`,
+    `{"at": 20, "op": "apply", "object": ${node('"unschedulable": true, "podCIDR": "10.0.1.0/24"', '16')}}`,
+    `{"at": 30, "op": "apply", "object": ${dep}}`,
+    `{"at": 40, "op": "apply", "object": ${node('"podCIDR": "10.0.2.0/24"', '4')}}`,
+    `{"at": 60, "op": "apply", "object": ${node('', '4')}}`,
+  ]);
+  const bound = placements(r).filter((x) => x[2] === 'bound').map((x) => Math.floor(Number(x[0])));
+  // Cordoned at 20 s: the pods created at 30 s wait; the refused update at 40 s leaves the
+  // node cordoned; uncordoned at 60 s, both bind then (the scheduler's node-update hint).
+  assert.deepEqual(bound, [60, 60]);
+  const nodes = r.tables.find((t) => t.file === 'nodes.csv')!;
+  // The status of an update is not stored: still 4 CPUs, not 16.
+  assert.deepEqual(nodes.rows.map((n) => [n['node'], n['pods'], n['cpu_allocatable_milli']]), [['n-0', 0, 2000], ['late', 2, 4000]]);
+  const w = r.warnings.map((x) => x.replace(/: [^ ]*e\.jsonl/, ': e.jsonl'));
+  assert.deepEqual(w.filter((x) => x.includes('Node late')), [
+    'trace ev: e.jsonl:2 (Node late): status (allocatable, capacity, conditions) not stored: an update of a Node that exists keeps its stored status, as the API server does (the kubelet writes a Node\'s status); labels, taints and unschedulable are updated',
+    'trace ev: 1 update(s) refused by the API server as Invalid (a field an update may not change was changed; the object stays as it was), first: e.jsonl:4 (Node late): spec.podCIDR: a Node\'s spec.podCIDR may not change once set (the API server\'s ValidateNodeUpdate)',
+  ]);
+});
+
+test('ksim-events: a DaemonSet matching only a node the trace applies is no "matches no node" warning; one no node matched during the run is warned about at the end', () => {
+  // /tmp/h43/s4/scn1.yaml: "DaemonSet ... matches no node ...: it makes no pods" although the
+  // node it selects joined at 60 s from the trace and ran its pod.
+  const dir = tempDir('ksim-events-ds-');
+  writeFileSync(join(dir, 'e.jsonl'), '{"at": 60, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "gpu-1", "labels": {"gpu": "true"}}, "status": {"allocatable": {"cpu": "8", "memory": "8Gi", "pods": "110"}}}}\n');
+  const ds = (name: string, label: string) => `{ apiVersion: apps/v1, kind: DaemonSet, metadata: { name: ${name} }, spec: { selector: { matchLabels: { a: ${name} } }, template: { metadata: { labels: { a: ${name} } }, spec: { nodeSelector: { ${label}: "true" }, containers: [{ name: c, image: x }] } } } }`;
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "2", memory: 16Gi } }]
+workload:
+- name: agents
+  manifest: ${ds('gpu-agent', 'gpu')}
+- name: other
+  manifest: ${ds('fpga-agent', 'fpga')}
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const s = loadScenario(join(dir, 's.yaml'));
+  assert.deepEqual(s.warnings.filter((w) => w.includes('DaemonSet')), []);
+  const r = runScenario(s);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), ['workload entry "other": DaemonSet default/fpga-agent matched no node during the run (nodeSelector or required node affinity; neither the node pools\' nodes nor those the ksim-events traces applied): it made no pods']);
+  const pods = r.tables.find((t) => t.file === 'pods.csv')!.rows;
+  assert.deepEqual(pods.map((p) => [p['owner'], p['node']]), [['gpu-agent', 'gpu-1']]);
+});

@@ -32,6 +32,8 @@ export interface NodeChange {
   readonly taints?: NonNullable<NodeInfo['taints']>;
   readonly unschedulable?: boolean;
   readonly ready?: boolean;
+  /** The stored v1 object as it becomes (an update of the whole Node: a ksim-events apply). */
+  readonly node?: Node;
 }
 
 /** The object map, with an index by kind for the kinds asked about (thousands of Leases must
@@ -261,6 +263,7 @@ export class ClusterState {
     if (change.taints !== undefined) ni.taints = change.taints;
     if (change.unschedulable !== undefined) ni.unschedulable = change.unschedulable;
     if (change.ready !== undefined) ni.ready = change.ready;
+    if (change.node !== undefined) ni.node = change.node;
     ni.generation = nextGeneration();
     for (const ix of this.indexes) {
       if (ix.nodeUpdated !== undefined) {

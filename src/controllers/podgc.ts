@@ -13,7 +13,8 @@
 // likewise. The controller keeps only the terminated pods it has heard of (at most the
 // threshold plus one period's worth), never a scan of the store.
 // Not modelled: podgc's other loops (orphaned pods of deleted nodes, terminating pods on
-// out-of-service nodes, unscheduled terminating pods). ksim never deletes a Node object, so no
+// out-of-service nodes, unscheduled terminating pods). ksim never deletes a Node object (a
+// ksim-events delete of a Node is refused as input: ksim-events.ts NODE_DELETE_REFUSED), so no
 // pod is orphaned; upstream gcOrphaned would queue a missing node for quarantineTime (40 s) at a
 // check, and at the first check after that, the node still gone (a live GET), mark its pods
 // Failed (condition DisruptionTarget, reason DeletionByPodGC) and delete them with no grace

@@ -707,8 +707,15 @@ export class ApiServer {
     });
   }
 
+  /** Registers a node. A node of that name already there (a second create sent before the
+   * first committed) is refused as AlreadyExists, told as writeRejected. */
   addNode(node: Node, pool: string): void {
-    this.write('api.create-node', node.metadata?.name ?? '', () => {
+    const name = node.metadata?.name ?? '';
+    this.write('api.create-node', name, () => {
+      if (this.cluster.nodeByName.has(name)) {
+        this.notify('writeRejected', `Node ${name}`, `nodes "${name}" already exists`, 'create');
+        return;
+      }
       const n = this.cluster.addNode(node, pool);
       this.notify('nodeAdded', n, false);
     });

@@ -33,7 +33,7 @@ import { JobsCollector } from '../metrics/jobs.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
 import { existingGpuDevices, GPU_INDEX_ANNOTATION, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
-import { ZONE_LABEL } from '../cluster/node-info.js';
+import { ZONE_LABEL, type NodeInfo } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
 import type { ProfileConfig } from '../scheduler/framework/framework.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
@@ -44,7 +44,7 @@ import { DEFAULT_QUEUE_OPTIONS } from '../scheduler/scheduling-queue.js';
 import { WorkloadDriver } from '../workload/driver.js';
 import { traceRunDurationUs } from '../workload/traces/trace-objects.js';
 import type { TraceStats } from '../workload/traces/trace-replay.js';
-import { blameSet, CLIENT_FIELDS, type Scenario } from '../workload/scenario.js';
+import { blameSet, CLIENT_FIELDS, daemonSetNodeMatcher, daemonSetWithoutNodesWarning, type DaemonSetAwaitingNodes, type Scenario } from '../workload/scenario.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { InvariantChecker, pendingFeasibleBoundUs, type ProfileFacts } from '../invariants/checker.js';
 import type { SimEvent } from '../engine/event-queue.js';
@@ -392,13 +392,32 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     sim.scheduleAt(at, 'cluster.join', name, () => api.forClient(`kubelet/${name}`).addNode(n.node, n.pool));
   }
 
+  const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
   const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
-    return withTraceStats(finishRun(parts), driver.traceStats(), driver.traceWarnings());
+    return withTraceStats(finishRun(parts), driver.traceStats(), [...driver.traceWarnings(), ...dsAwaiting()]);
   } };
+}
+
+/** The DaemonSets none of the scenario's nodes matched while a ksim-events trace may apply one
+ * that does (Scenario.daemonSetsAwaitingNodes): each node that joins or changes during the run
+ * is tried on those not matched yet; returns the warnings about those still not matched. */
+function daemonSetsMatchedLater(scenario: Scenario, api: ApiServer): () => string[] {
+  const awaiting = scenario.daemonSetsAwaitingNodes ?? [];
+  if (awaiting.length === 0) return () => [];
+  const left = new Map<DaemonSetAwaitingNodes, (n: NodeInfo) => boolean>();
+  for (const d of awaiting) {
+    const m = scenario.workload.find((e) => e.name === d.entry)?.manifests.find((x) => x.kind === 'DaemonSet' && x.metadata?.name === d.name && x.metadata?.namespace === d.namespace);
+    if (m !== undefined) left.set(d, daemonSetNodeMatcher(m));
+  }
+  const tryNode = (n: NodeInfo) => {
+    for (const [d, matches] of left) if (matches(n)) left.delete(d);
+  };
+  api.observe({ nodeAdded: tryNode, nodeUpdated: tryNode });
+  return () => [...left.keys()].map(daemonSetWithoutNodesWarning);
 }
 
 /** Adds the trace entries' counts (and a warning per entry that skipped rows) to a result, and

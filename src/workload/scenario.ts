@@ -73,6 +73,13 @@ export interface WorkloadEntry {
   readonly trace?: TraceSpec;
 }
 
+/** A workload DaemonSet (its entry, namespace and name). */
+export interface DaemonSetAwaitingNodes {
+  readonly entry: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
 export interface Scenario {
   readonly name: string;
   /** The scenario path as the user gave it. */
@@ -127,6 +134,9 @@ export interface Scenario {
   readonly clockStartUs?: number;
   /** Scheduled faults (`faults:`, src/faults/spec.ts). */
   readonly faults?: readonly FaultSpec[];
+  /** DaemonSets of the workload that none of the scenario's nodes matches, when a ksim-events
+   * trace may bring one that does: the run warns at its end about those no node matched. */
+  readonly daemonSetsAwaitingNodes?: readonly DaemonSetAwaitingNodes[];
   /** Things worth telling the user that do not stop the run. */
   readonly warnings: readonly string[];
 }
@@ -325,7 +335,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings, snapshot.objects);
-  warnings.push(...daemonSetsWithoutNodes(workload, nodes));
+  const dsCheck = daemonSetsWithoutNodes(workload, nodes);
+  warnings.push(...dsCheck.warnings);
   keepSnapshotTemplates(workload, snapshot.objects);
   const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
   warnings.push(...notReadyPodsWarning(snapshot.pods, start.pasts));
@@ -355,6 +366,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
     ...(start.pasts.size > 0 ? { startPodPasts: start.pasts } : {}),
     ...(start.nowUs === null ? {} : { clockStartUs: start.nowUs }),
+    ...(dsCheck.awaiting.length > 0 ? { daemonSetsAwaitingNodes: dsCheck.awaiting } : {}),
     warnings,
   };
 }
@@ -818,23 +830,42 @@ function withoutSkippedKinds(values: readonly LocatedValue[], warnings: string[]
 }
 
 
+/** Whether a DaemonSet's node selector and required node affinity take a node (its name and
+ * labels). */
+export function daemonSetNodeMatcher(m: WorkloadManifest): (node: { readonly name: string; readonly labels: Readonly<Record<string, string>> }) => boolean {
+  const spec = (m as unknown as { spec: { template: { spec?: Pod['spec'] } } }).spec.template.spec;
+  const selector = compileNodeSelectorMap(spec?.nodeSelector ?? {});
+  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const affinity = required === undefined || required === null ? null : compileNodeSelector(required, '', { invalidTerms: 'matchNothing' });
+  return (v) => selector.matches(v.labels) && (affinity === null || affinity.matches(v));
+}
+
+/** The run's warning about a DaemonSet no node matched during the run (DaemonSetsAwaiting). */
+export function daemonSetWithoutNodesWarning(d: DaemonSetAwaitingNodes): string {
+  return `workload entry ${JSON.stringify(d.entry)}: DaemonSet ${d.namespace}/${d.name} matched no node during the run (nodeSelector or required node affinity; neither the node pools' nodes nor those the ksim-events traces applied): it made no pods`;
+}
+
 /** A warning for each DaemonSet whose node selector and required node affinity match none of
- * the scenario's nodes (those joining later included): it would make no pods, silently. */
-function daemonSetsWithoutNodes(entries: readonly WorkloadEntry[], nodes: readonly ScenarioNode[]): string[] {
-  const out: string[] = [];
+ * the scenario's nodes (those joining later included): it would make no pods, silently. With a
+ * ksim-events trace, which may apply Nodes (or change their labels) as the run goes, those are
+ * not warned about here but returned in `awaiting`: the run warns at its end about those no node
+ * matched by then. */
+function daemonSetsWithoutNodes(entries: readonly WorkloadEntry[], nodes: readonly ScenarioNode[]): { warnings: string[]; awaiting: DaemonSetAwaitingNodes[] } {
+  const warnings: string[] = [];
+  const awaiting: DaemonSetAwaitingNodes[] = [];
+  const nodeEvents = entries.some((e) => e.trace?.format === 'ksim-events');
   const views = nodes.map((n) => ({ name: n.node.metadata?.name as string, labels: n.node.metadata?.labels ?? {} }));
   for (const e of entries) {
     for (const m of e.manifests) {
       if (m.kind !== 'DaemonSet') continue;
-      const spec = (m as unknown as { spec: { template: { spec?: Pod['spec'] } } }).spec.template.spec;
-      const selector = compileNodeSelectorMap(spec?.nodeSelector ?? {});
-      const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-      const affinity = required === undefined || required === null ? null : compileNodeSelector(required, '', { invalidTerms: 'matchNothing' });
-      if (views.some((v) => selector.matches(v.labels) && (affinity === null || affinity.matches(v)))) continue;
-      out.push(`workload entry ${JSON.stringify(e.name)}: DaemonSet ${m.metadata!.namespace}/${m.metadata!.name} matches no node (nodeSelector or required node affinity): it makes no pods`);
+      const matches = daemonSetNodeMatcher(m);
+      if (views.some(matches)) continue;
+      const d = { entry: e.name, namespace: m.metadata!.namespace as string, name: m.metadata!.name as string };
+      if (nodeEvents) awaiting.push(d);
+      else warnings.push(`workload entry ${JSON.stringify(e.name)}: DaemonSet ${d.namespace}/${d.name} matches no node (nodeSelector or required node affinity): it makes no pods`);
     }
   }
-  return out;
+  return { warnings, awaiting };
 }
 
 /** A workload Deployment that updates one of the cluster snapshot with the same pod template

@@ -5,6 +5,9 @@
 // scheduling order). Pods leave memory as the run goes: finished ones are deleted by the pod
 // garbage collector (src/controllers/podgc.ts), deleted ones at once.
 import type { Node } from 'kubernetes-types/core/v1.js';
+import { readyInStatus, type NodeInfo } from '../../cluster/node-info.js';
+import { parseResourceList } from '../../cluster/resources.js';
+import type { Labels } from '../../api/labels.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { RandomStream } from '../../engine/random.js';
 import { MAX_SIM_TIME_US } from '../../engine/time.js';
@@ -335,12 +338,47 @@ export class TraceReplay {
     });
   }
 
+  /**
+   * ksim-events apply of a Node that exists: an update of the Node object, through the API
+   * server's node-update path (ApiServer.updateNode: nodeUpdated watch events, so the scheduler's
+   * queueing hints, the DaemonSet and taint-eviction controllers and the node books hear it, as
+   * they hear the node lifecycle controller's taints). What it changes: metadata.labels,
+   * spec.taints and spec.unschedulable, taken from the object as given (a cordon is
+   * unschedulable: true). Its status is not: an update of a Node object keeps the stored status
+   * (upstream pkg/registry/core/node/strategy.go nodeStrategy.PrepareForUpdate: newNode.Status =
+   * oldNode.Status; the kubelet writes status through /status), so allocatable, capacity and
+   * conditions stay as they were, with a note when the object said otherwise. A change of
+   * spec.podCIDR, podCIDRs or providerID once set is refused as Invalid (ValidateNodeUpdate),
+   * counted with the other refused updates; the node stays as it was.
+   */
+  private updateNode(stored: NodeInfo, next: Node, line: number): void {
+    const name = stored.name;
+    const where = `${this.spec.display}:${line} (Node ${name})`;
+    const changed = changedSetOnceField(stored.node.spec, next.spec);
+    if (changed !== null) {
+      if (this.invalid.count++ === 0) this.invalid.first = `${where}: spec.${changed}: a Node's spec.${changed} may not change once set (the API server's ValidateNodeUpdate)`;
+      return;
+    }
+    if (statusDiffers(stored, next)) {
+      const key = 'node-status';
+      const n = this.notes.get(key);
+      if (n === undefined) this.notes.set(key, { count: 1, first: `${where}: status (allocatable, capacity, conditions) not stored: an update of a Node that exists keeps its stored status, as the API server does (the kubelet writes a Node's status); labels, taints and unschedulable are updated` });
+      else n.count++;
+    }
+    const spec: NonNullable<Node['spec']> = { ...next.spec };
+    for (const f of NODE_SET_ONCE) if (spec[f] === undefined && stored.node.spec?.[f] !== undefined) (spec as Record<string, unknown>)[f] = stored.node.spec[f];
+    const node: Node = { ...next, spec, status: stored.node.status ?? {} };
+    this.api.updateNode(name, { labels: (next.metadata?.labels ?? {}) as Labels, taints: next.spec?.taints ?? [], unschedulable: next.spec?.unschedulable === true, node });
+  }
+
   /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */
   private apply(o: WorkloadObject | Node, line: number): void {
     const obj = structuredClone(o) as WorkloadObject;
     (obj.metadata.annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
     if (obj.kind === 'Node') {
       const node = obj as unknown as Node;
+      const stored = this.api.cluster.nodeByName.get(node.metadata?.name ?? '');
+      if (stored !== undefined) return this.updateNode(stored, node, line);
       this.api.forClient(`kubelet/${node.metadata?.name ?? ''}`).addNode(node, node.metadata?.labels?.['ksim.io/pool'] ?? '');
       return;
     }
@@ -366,6 +404,40 @@ export class TraceReplay {
     }
     this.objects.apply(obj);
   }
+}
+
+/** The spec fields of a Node an update may set once and never change after (upstream
+ * pkg/apis/core/validation/validation.go ValidateNodeUpdate: "node updates may not change
+ * podCIDR except from \"\" to valid", the same for providerID). */
+const NODE_SET_ONCE = ['podCIDR', 'podCIDRs', 'providerID'] as const;
+
+/** The first set-once field `next` changes from a value `old` has, or null. A field `next`
+ * leaves out keeps the stored value (as an apply that does not manage it). */
+function changedSetOnceField(old: Node['spec'], next: Node['spec']): string | null {
+  for (const f of NODE_SET_ONCE) {
+    const was = old?.[f];
+    const now = next?.[f];
+    if (was === undefined || was === '' || (Array.isArray(was) && was.length === 0) || now === undefined) continue;
+    if (JSON.stringify(was) !== JSON.stringify(now)) return f;
+  }
+  return null;
+}
+
+/** Whether an applied Node's status says something else than the stored node's: its
+ * allocatable (or capacity, when it has no allocatable) or its Ready condition. */
+function statusDiffers(stored: NodeInfo, next: Node): boolean {
+  const st = next.status;
+  if (st === undefined) return false;
+  const list = (st.allocatable ?? st.capacity) as Record<string, string> | undefined;
+  if (list !== undefined) {
+    const a = parseResourceList(list, 'status.allocatable');
+    const b = stored.allocatable;
+    if (a.milliCpu !== b.milliCpu || a.memory !== b.memory || a.ephemeralStorage !== b.ephemeralStorage || a.allowedPodNumber !== b.allowedPodNumber) return true;
+    const names = new Set([...a.scalarNames(), ...b.scalarNames()]);
+    for (const r of names) if (a.getScalar(r) !== b.getScalar(r)) return true;
+  }
+  const ready = readyInStatus(next);
+  return ready !== null && ready !== stored.ready;
 }
 
 /** The error of a row earlier than the one before it, at the row's time field (as every other
