@@ -258,6 +258,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, labels: Readonly<R
     if (!Array.isArray(inits)) throw doc.error([...path, 'initContainers'], 'a list of containers', describe(inits));
     inits.forEach((c, i) => readContainer(doc, [...path, 'initContainers', i], c, names));
   }
+  checkHostNetworkPorts(doc, path, spec);
   const prio = spec['priority'];
   if (prio !== undefined && (typeof prio !== 'number' || !Number.isInteger(prio) || Math.abs(prio) > 2 ** 31)) {
     throw doc.error([...path, 'priority'], 'a 32-bit integer', describe(prio));
@@ -426,6 +427,24 @@ function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown, lab
     }
     if (c['labelSelector'] !== undefined && c['labelSelector'] !== null) located(doc, [...p, 'labelSelector'], () => compileLabelSelector(c['labelSelector'] as LabelSelector));
     readLabelKeys(doc, p, c['labelSelector'], c['matchLabelKeys'], undefined, labels);
+  });
+}
+
+/** Upstream validateHostNetwork (pkg/apis/core/validation, from ValidatePodSecurityContext, on
+ * the app containers): with hostNetwork a port's hostPort, when set, must equal its
+ * containerPort (one left out is given it: PodInfo reads it so, as SetDefaults_Pod does). */
+function checkHostNetworkPorts(doc: YamlDoc, path: Path, spec: Record<string, unknown>): void {
+  if (spec['hostNetwork'] !== true) return;
+  const containers = spec['containers'] as unknown[];
+  containers.forEach((c, i) => {
+    const ports = isObj(c) ? c['ports'] : undefined;
+    if (!Array.isArray(ports)) return;
+    ports.forEach((p, j) => {
+      if (!isObj(p)) return;
+      const hp = p['hostPort'];
+      if (hp === undefined || hp === null || hp === 0 || hp === p['containerPort']) return;
+      throw doc.error([...path, 'containers', i, 'ports', j, 'hostPort'], `a hostPort equal to its containerPort (${describe(p['containerPort'])}) when hostNetwork is true (the API server: must match \`containerPort\` when \`hostNetwork\` is true)`, describe(hp));
+    });
   });
 }
 
