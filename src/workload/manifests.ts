@@ -542,7 +542,7 @@ function readServiceSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 /** selector (required unless `selectorOptional`) and a template whose labels it matches. */
 /** `controllerLabels`: labels the controller adds to every pod it makes (matchLabelKeys read
  * the pod's labels). */
-function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean, controllerLabels: Readonly<Record<string, string>> = {}): Obj {
+function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean, controllerLabels: Readonly<Record<string, string>> = {}, templateOpts: ManifestOptions = {}): Obj {
   const selector = spec['selector'];
   const template = spec['template'];
   if (!isObj(template)) throw doc.error([...path, 'template'], 'a pod template', describe(template));
@@ -558,7 +558,7 @@ function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOp
       throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
     }
   }
-  readPodSpec(doc, [...path, 'template', 'spec'], template['spec'], { ...(isObj(labels) ? labels : {}), ...controllerLabels });
+  readPodSpec(doc, [...path, 'template', 'spec'], template['spec'], { ...(isObj(labels) ? labels : {}), ...controllerLabels }, templateOpts);
   return template['spec'] as Obj;
 }
 
@@ -567,7 +567,10 @@ function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOp
 function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a daemonset spec', describe(spec));
   checkTemplateNoActiveDeadline(doc, path, spec, 'DaemonSet');
-  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  // A template's nodeName is accepted here: the controller then runs its pod on that node only
+  // (upstream NodeShouldRunDaemonPod), created bound there, past the scheduler (ApiServer.createPod).
+  // Other kinds' templates keep ksim's rule (every pod they make is scheduled).
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false, {}, { allowNodeName: true });
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a DaemonSet\'s pods always restart)', describe(rp));
   readDaemonSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
