@@ -143,3 +143,19 @@ test('minReadySeconds (upstream IsPodAvailable): available once Ready that long,
   assert.equal(isPodAvailableAt(p, nodes, 30_000_000, 200_000_000), false, 'not Ready on a NotReady node');
   assert.deepEqual([{ minReadySeconds: 30 }, {}, { minReadySeconds: 0 }, { minReadySeconds: -1 }, undefined].map(minReadyUsOf), [30_000_000, 0, 0, 0, 0]);
 });
+
+test('a hostNetwork pod holds each container port without a hostPort as its host port (upstream SetDefaults_Pod defaultHostNetworkPorts); a pod network pod does not', () => {
+  const spec = (hostNetwork: boolean) => ({
+    ...(hostNetwork ? { hostNetwork: true } : {}),
+    containers: [{ name: 'c', ports: [{ containerPort: 80 }, { containerPort: 443, hostPort: 443 }, { containerPort: 53, protocol: 'UDP', hostPort: 0 }] }],
+    initContainers: [
+      { name: 'sidecar', restartPolicy: 'Always', ports: [{ containerPort: 9000 }] },
+      // A plain init container's ports are defaulted too, but it holds none (node_ports.go).
+      { name: 'init', ports: [{ containerPort: 9001 }] },
+    ],
+  });
+  const pod = (name: string, hostNetwork: boolean) => new PodInfo({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: spec(hostNetwork) } as never, 0);
+  const ports = (p: PodInfo) => p.hostPorts.map((h) => `${h.protocol}/${h.port}`);
+  assert.deepEqual(ports(pod('host', true)), ['TCP/80', 'TCP/443', 'UDP/53', 'TCP/9000']);
+  assert.deepEqual(ports(pod('overlay', false)), ['TCP/443']);
+});

@@ -393,14 +393,24 @@ const NO_LABELS: Labels = Object.freeze({});
 const NO_HOST_PORTS: readonly HostPort[] = Object.freeze([]);
 
 /** Host ports a pod occupies: app containers and restartable (sidecar) init containers; plain
- * init containers do not hold their ports (upstream nodeports/node_ports.go, since v1.33). */
+ * init containers do not hold their ports (upstream nodeports/node_ports.go, since v1.33).
+ * A hostNetwork pod's port without a hostPort holds its containerPort: the API server stores
+ * the pod so (pkg/apis/core/v1/defaults.go SetDefaults_Pod → defaultHostNetworkPorts, for
+ * containers and init containers). Read here, where every pod — created by a controller from its
+ * template, a bare one, a snapshot's, `explain --pod`'s — is read once, as SetDefaults_Pod's
+ * requests-from-limits is read in resources.ts; never on a template (since v1.28 upstream
+ * defaults Pods only, DefaultHostNetworkHostPortsInPodTemplates off), so template comparison
+ * (template-defaults.ts) does not apply it. */
 function collectHostPorts(pod: Pod): readonly HostPort[] {
   let out: HostPort[] | null = null;
+  const hostNetwork = pod.spec?.hostNetwork === true;
   const add = (ports: ContainerPort[] | undefined) => {
     for (const p of ports ?? []) {
-      if (p.hostPort === undefined || p.hostPort <= 0) continue;
+      const hp = p.hostPort ?? 0;
+      const port = hp !== 0 ? hp : hostNetwork ? p.containerPort : 0;
+      if (!(port > 0)) continue;
       // Upstream HostPortInfo sanitises an empty IP to 0.0.0.0 and an empty protocol to TCP.
-      (out ??= []).push({ hostIP: p.hostIP === undefined || p.hostIP === '' ? '0.0.0.0' : p.hostIP, protocol: p.protocol === undefined || p.protocol === '' ? 'TCP' : p.protocol, port: p.hostPort });
+      (out ??= []).push({ hostIP: p.hostIP === undefined || p.hostIP === '' ? '0.0.0.0' : p.hostIP, protocol: p.protocol === undefined || p.protocol === '' ? 'TCP' : p.protocol, port });
     }
   };
   for (const c of pod.spec?.containers ?? []) add(c.ports);

@@ -6,7 +6,9 @@
 // unreachable NoExecute without tolerationSeconds; disk-, memory-, pid-pressure and
 // unschedulable NoSchedule; network-unavailable NoSchedule when hostNetwork). Each pod is pinned
 // with a required node affinity `matchFields metadata.name In [node]` and goes through the
-// scheduler. A pod keeps running on a node that gets a NoSchedule taint (upstream
+// scheduler, unless the template names its node (spec.nodeName): then that node alone runs it and
+// the pod, created with that nodeName, is stored bound (ApiServer.createPod), as upstream's
+// GetPodFromTemplate keeps the template's nodeName. A pod keeps running on a node that gets a NoSchedule taint (upstream
 // NodeShouldRunDaemonPod: shouldContinueRunning) but is deleted when the node stops matching
 // the selectors or gets an untolerated NoExecute taint. Terminal pods (Failed or Succeeded:
 // ksim's kubelet completes a pod when its run duration ends) are deleted and replaced once the

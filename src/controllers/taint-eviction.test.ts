@@ -12,6 +12,7 @@ import { RandomStreams } from '../engine/random.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
 import { TaintEvictionController } from './taint-eviction.js';
+import { ClusterState } from '../cluster/cluster-state.js';
 
 const S = 1_000_000;
 
@@ -287,4 +288,29 @@ test('an evicted pod is deleted gracefully: Terminating from its eviction, still
   assert.ok(p !== undefined && !p.deleted);
   assert.equal(p.deletionUs, 100 * S);
   assert.equal(p.nodeName, 'node1');
+});
+
+// ------------------------------------------------------------------------------------------
+// A start state (a snapshot) whose nodes already carry NoExecute taints: upstream's informers
+// tell the controller of every node and pod there (AddFunc: NodeUpdated(nil, node),
+// PodUpdated(nil, pod)) and processPodOnNode counts from when it handles them (time.Now()), not
+// from the taint's timeAdded.
+
+test('a snapshot node already carrying a NoExecute taint: an untolerating pod is evicted at 0 s, one tolerating it 60 s at 60 s; timeAdded does not count', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const evictions: string[] = [];
+  new TaintEvictionController(sim, api, cluster, (r) => evictions.push(`${r.pod.name} at ${r.timeUs / S} s: ${r.reason}`));
+  const n1 = makeNode('n1').capacity({ cpu: '8', pods: 110 }).taint({ key: 'maintenance', effect: 'NoExecute', timeAdded: '2026-03-01T09:59:00Z' }).obj();
+  const n2 = makeNode('n2').capacity({ cpu: '8', pods: 110 }).obj();
+  const maintenance = (seconds: number): Toleration => ({ key: 'maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+  const warnings = api.commitStartState({
+    nodes: [{ node: n1, pool: '' }, { node: n2, pool: '' }],
+    objects: [],
+    pods: [pod('untolerating', [], 'n1'), pod('tol60', [maintenance(60)], 'n1'), pod('elsewhere', [], 'n2'), pod('forever', [{ key: 'maintenance', operator: 'Exists', effect: 'NoExecute' }], 'n1')],
+  });
+  assert.deepEqual(warnings, []);
+  sim.run(1000 * S);
+  assert.deepEqual(evictions, ['untolerating at 0 s: taint maintenance:NoExecute, not tolerated', 'tol60 at 60 s: taint maintenance:NoExecute, tolerated for 60s']);
 });

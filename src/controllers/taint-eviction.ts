@@ -3,7 +3,9 @@
 // a node with a NoExecute taint it does not tolerate is deleted at once; if it tolerates every
 // NoExecute taint, the shortest tolerationSeconds among the tolerations used (for each taint the
 // first toleration that tolerates it) decides when it is deleted, counted from when the
-// controller saw the taint (a toleration without seconds: never).
+// controller saw the taint (a toleration without seconds: never); for a taint already on a node
+// when the run starts, from t = 0 (upstream counts from when its worker handles the node, not
+// from the taint's timeAdded).
 // Taints gone before then cancel the deletion. The deletion is graceful, as upstream's
 // (addConditionAndDeletePod: a DisruptionTarget condition, then a delete without a grace-period
 // override): the API server makes a bound, unfinished pod Terminating
@@ -44,13 +46,20 @@ export class TaintEvictionController {
     private readonly onEvict: (r: EvictionRecord) => void = () => {},
   ) {
     api.watch({
-      nodeUpdated: (n) => {
-        for (const p of [...n.pods]) this.check(p, n);
+      // Upstream New() registers the informers' AddFunc too (NodeUpdated(nil, node),
+      // PodUpdated(nil, pod)), reaching processPodOnNode for what is already there when the
+      // controller starts: a snapshot's tainted nodes and the pods bound to them. Their work
+      // starts once the caches have synced (Run: WaitForNamedCacheSync), so here at
+      // startStateCommitted, with the deadline counted from then (t = 0): processPodOnNode takes
+      // time.Now(), never the taint's timeAdded.
+      startStateCommitted: () => {
+        for (const n of this.cluster.nodes) if (hasNoExecute(n)) this.checkNode(n);
       },
-      podBound: (p) => {
-        const n = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
-        if (n !== undefined) this.check(p, n);
+      nodeAdded: (n, atStart) => {
+        if (!atStart) this.checkNode(n);
       },
+      nodeUpdated: (n) => this.checkNode(n),
+      podBound: (p) => this.checkBound(p),
       podTerminating: (p) => this.cancel(p),
       podDeleted: (p) => this.cancel(p),
       // A finished pod is never evicted (below), so one that finishes while its eviction waits
@@ -60,6 +69,15 @@ export class TaintEvictionController {
         if (p.terminal) this.cancel(p);
       },
     });
+  }
+
+  private checkNode(n: NodeInfo): void {
+    for (const p of [...n.pods]) this.check(p, n);
+  }
+
+  private checkBound(p: PodInfo): void {
+    const n = p.nodeName === null ? undefined : this.cluster.nodeByName.get(p.nodeName);
+    if (n !== undefined) this.check(p, n);
   }
 
   private cancel(p: PodInfo): void {
@@ -117,4 +135,9 @@ export class TaintEvictionController {
     this.onEvict({ timeUs: this.sim.now, pod: p, node, reason });
     this.api.deletePod(p, `${TAINT_EVICTION_REASON}${reason}`);
   }
+}
+
+function hasNoExecute(n: NodeInfo): boolean {
+  for (const t of n.taints) if (t.effect === 'NoExecute') return true;
+  return false;
 }

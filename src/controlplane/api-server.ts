@@ -479,9 +479,42 @@ export class ApiServer {
       // The key made above (admission keeps the pod's metadata), already hashed by the lookup.
       const p = new PodInfo(admitted.pod, this.sim.now, key);
       this.cluster.addPod(p);
-      this.notify('podAdded', p);
+      const node = this.boundAtCreate(p);
+      if (node !== null) {
+        // Created with spec.nodeName (a DaemonSet pod whose template names its node): stored
+        // bound, so the scheduler never sees it (it takes only pods without a node) and the
+        // node's kubelet runs it; upstream tells one ADD of a bound pod, ksim's watchers hear
+        // it added and bound at the same commit.
+        this.cluster.assume(p, node);
+        p.bound = true;
+        p.boundUs = this.sim.now;
+        this.notify('podAdded', p);
+        this.notify('podBound', p);
+      } else {
+        this.notify('podAdded', p);
+      }
       done?.(p);
     });
+  }
+
+  /** The node a pod created with spec.nodeName is bound to at its create: that node when it
+   * exists and the pod fits its free allocatable and pod count (what its kubelet's admission,
+   * GeneralPredicates, checks); else null, and the pod is scheduled, where the NodeName filter
+   * holds it to that node (ksim's stand-in for the kubelet's refusal — upstream: Failed,
+   * OutOfcpu, and its DaemonSet recreates it after a backoff — and for a node that is not
+   * there, which upstream's DaemonSet controller never names). */
+  private boundAtCreate(p: PodInfo): NodeInfo | null {
+    const name = p.pod.spec?.nodeName;
+    if (name === undefined || name === '') return null;
+    const n = this.cluster.nodeByName.get(name);
+    if (n === undefined) return null;
+    const a = n.allocatable;
+    const used = n.requested;
+    const r = p.requests;
+    if (n.pods.length + 1 > a.allowedPodNumber) return null;
+    if (used.milliCpu + r.milliCpu > a.milliCpu || used.memory + r.memory > a.memory || used.ephemeralStorage + r.ephemeralStorage > a.ephemeralStorage) return null;
+    if (r.scalar !== null) for (const [k, v] of r.scalar) if (used.getScalar(k) + v > a.getScalar(k)) return null;
+    return n;
   }
 
   private reject(key: string, pod: Pod, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {

@@ -361,6 +361,11 @@ export class InvariantChecker implements ClusterIndex {
 
   /** Pods of the start state that were bound when added (ApiServer.commitStartState). */
   private boundAtStart = 0;
+  /** The start state has been committed: a pod added bound from now on was created bound (a
+   * DaemonSet pod whose template names its node) and has its podBound too. */
+  private started = false;
+  /** Pods created bound (not by the scheduler: summary pods_bound leaves them out). */
+  private boundAtCreate = 0;
   /** Pods added with a deletionTimestamp (a snapshot's), until their podTerminating. */
   private readonly addedTerminating = new Set<PodInfo>();
 
@@ -368,12 +373,16 @@ export class InvariantChecker implements ClusterIndex {
     podAdded: (p) => {
       this.watching = true;
       this.created++;
-      if (p.bound) this.boundAtStart++; // a pod of the start state, bound without a binding
+      if (p.bound && !this.started) this.boundAtStart++; // a pod of the start state, bound without a binding
+      else if (p.bound) this.boundAtCreate++;
       this.phases[p.phase]++;
       this.touchedPods.add(p);
       if (isActive(p)) this.ownerChange(p, 1);
       else if (p.terminating && !p.terminal) this.addedTerminating.add(p); // a snapshot's pod being deleted
       if (p.ownerKind === 'Job') this.checkJobCompletions(p);
+    },
+    startStateCommitted: () => {
+      this.started = true;
     },
     podBound: (p) => {
       this.boundEver++;
@@ -568,7 +577,7 @@ export class InvariantChecker implements ClusterIndex {
     };
     same('pods_submitted', c.podsCreated);
     same('pods_unbound_end', unbound);
-    if (this.watching) same('pods_bound', liveBound + this.deletedBound - this.boundAtStart);
+    if (this.watching) same('pods_bound', liveBound + this.deletedBound - this.boundAtStart - this.boundAtCreate);
     if (this.watching) same('pods_deleted_unbound', this.deletedUnboundBare);
     same('events', this.sim.eventsProcessed);
     const stored = c.podsCreated + c.podsAtStart;

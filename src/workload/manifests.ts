@@ -258,6 +258,7 @@ function readPodSpec(doc: YamlDoc, path: Path, spec: unknown, labels: Readonly<R
     if (!Array.isArray(inits)) throw doc.error([...path, 'initContainers'], 'a list of containers', describe(inits));
     inits.forEach((c, i) => readContainer(doc, [...path, 'initContainers', i], c, names));
   }
+  checkHostNetworkPorts(doc, path, spec);
   const prio = spec['priority'];
   if (prio !== undefined && (typeof prio !== 'number' || !Number.isInteger(prio) || Math.abs(prio) > 2 ** 31)) {
     throw doc.error([...path, 'priority'], 'a 32-bit integer', describe(prio));
@@ -429,6 +430,24 @@ function readTopologySpreadConstraints(doc: YamlDoc, path: Path, v: unknown, lab
   });
 }
 
+/** Upstream validateHostNetwork (pkg/apis/core/validation, from ValidatePodSecurityContext, on
+ * the app containers): with hostNetwork a port's hostPort, when set, must equal its
+ * containerPort (one left out is given it: PodInfo reads it so, as SetDefaults_Pod does). */
+function checkHostNetworkPorts(doc: YamlDoc, path: Path, spec: Record<string, unknown>): void {
+  if (spec['hostNetwork'] !== true) return;
+  const containers = spec['containers'] as unknown[];
+  containers.forEach((c, i) => {
+    const ports = isObj(c) ? c['ports'] : undefined;
+    if (!Array.isArray(ports)) return;
+    ports.forEach((p, j) => {
+      if (!isObj(p)) return;
+      const hp = p['hostPort'];
+      if (hp === undefined || hp === null || hp === 0 || hp === p['containerPort']) return;
+      throw doc.error([...path, 'containers', i, 'ports', j, 'hostPort'], `a hostPort equal to its containerPort (${describe(p['containerPort'])}) when hostNetwork is true (the API server: must match \`containerPort\` when \`hostNetwork\` is true)`, describe(hp));
+    });
+  });
+}
+
 function readContainer(doc: YamlDoc, path: Path, c: unknown, names: Set<string>): void {
   if (!isObj(c)) throw doc.error(path, 'a container', describe(c));
   const name = c['name'];
@@ -523,7 +542,7 @@ function readServiceSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 /** selector (required unless `selectorOptional`) and a template whose labels it matches. */
 /** `controllerLabels`: labels the controller adds to every pod it makes (matchLabelKeys read
  * the pod's labels). */
-function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean, controllerLabels: Readonly<Record<string, string>> = {}): Obj {
+function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOptional: boolean, controllerLabels: Readonly<Record<string, string>> = {}, templateOpts: ManifestOptions = {}): Obj {
   const selector = spec['selector'];
   const template = spec['template'];
   if (!isObj(template)) throw doc.error([...path, 'template'], 'a pod template', describe(template));
@@ -539,7 +558,7 @@ function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOp
       throw doc.error([...path, 'template', 'metadata', 'labels'], 'labels that match spec.selector (selector does not match template labels)');
     }
   }
-  readPodSpec(doc, [...path, 'template', 'spec'], template['spec'], { ...(isObj(labels) ? labels : {}), ...controllerLabels });
+  readPodSpec(doc, [...path, 'template', 'spec'], template['spec'], { ...(isObj(labels) ? labels : {}), ...controllerLabels }, templateOpts);
   return template['spec'] as Obj;
 }
 
@@ -548,7 +567,10 @@ function readSelectorAndTemplate(doc: YamlDoc, path: Path, spec: Obj, selectorOp
 function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   if (!isObj(spec)) throw doc.error(path, 'a daemonset spec', describe(spec));
   checkTemplateNoActiveDeadline(doc, path, spec, 'DaemonSet');
-  const podSpec = readSelectorAndTemplate(doc, path, spec, false);
+  // A template's nodeName is accepted here: the controller then runs its pod on that node only
+  // (upstream NodeShouldRunDaemonPod), created bound there, past the scheduler (ApiServer.createPod).
+  // Other kinds' templates keep ksim's rule (every pod they make is scheduled).
+  const podSpec = readSelectorAndTemplate(doc, path, spec, false, {}, { allowNodeName: true });
   const rp = podSpec['restartPolicy'];
   if (rp !== undefined && rp !== 'Always') throw doc.error([...path, 'template', 'spec', 'restartPolicy'], 'Always (a DaemonSet\'s pods always restart)', describe(rp));
   readDaemonSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
