@@ -82,3 +82,49 @@ test('pods.csv: gone pods in the order they left, then the rest by namespace and
     ['z', 'a9', 1, 2, 2, null, null, 'n2', 'zb', 'Pending', 1, 0, false, true, 500],
   ]);
 });
+
+test('pods.csv deletion_requested_s: when the deletion was requested, for a pod still Terminating at the end, one gone after its grace period, one deleted at once, and none for a pod never deleted', () => {
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '8', memory: '16Gi', pods: 110 }).obj()], []);
+  const sim = new Simulation();
+  const rows: TypedRow[] = [];
+  const pods = new PodsCollector(sim, cluster, { add: (r) => rows.push(r) });
+  const at = (s: number, fn: () => void) => sim.scheduleAt(s * S, 'test', '', fn);
+  const made = new Map<string, PodInfo>();
+  at(0, () => {
+    for (const name of ['live', 'stuck', 'graceful', 'unbound']) {
+      const p = podInfo(makePod(name).namespace('shop').owner('ReplicaSet', 'api').req({ cpu: '1', memory: '1Gi' }).obj(), sim.now);
+      cluster.addPod(p);
+      made.set(name, p);
+    }
+  });
+  at(1, () => {
+    for (const name of ['live', 'stuck', 'graceful']) {
+      const p = made.get(name)!;
+      cluster.assume(p, cluster.mustNode('n1'));
+      p.bound = true;
+      p.boundUs = sim.now;
+      pods.watcher.podBound?.(p);
+    }
+  });
+  // Graceful deletions (as the API server makes them: Terminating, gone when the kubelet confirms).
+  at(600, () => cluster.markTerminating(made.get('stuck')!, sim.now, 'scaled down'));
+  at(100, () => cluster.markTerminating(made.get('graceful')!, sim.now, 'scaled down'));
+  at(130, () => {
+    cluster.deletePod(made.get('graceful')!);
+    pods.watcher.podDeleted?.(made.get('graceful')!, 'scaled down');
+  });
+  // An unbound pod goes at once (no Terminating state): requested when deleted.
+  at(200.5, () => {
+    cluster.deletePod(made.get('unbound')!);
+    pods.watcher.podDeleted?.(made.get('unbound')!, 'scaled down');
+  });
+  sim.run(720 * S);
+  pods.finish();
+  const cols = ['name', 'bound_s', 'deletion_requested_s', 'deleted_s'];
+  assert.deepEqual(rows.map((r) => cols.map((c) => r[c])), [
+    ['graceful', 1, 100, 130],
+    ['unbound', null, 200.5, 200.5],
+    ['live', 1, null, null],
+    ['stuck', 1, 600, null],
+  ]);
+});

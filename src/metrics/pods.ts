@@ -66,6 +66,14 @@ export class PodsCollector {
       bound_s: p.bound ? s(p.boundUs) : null,
       started_s: s(p.startedUs),
       finished_s: s(p.finishedUs),
+      // The deletion's request, by whoever made it (a controller scaling down, the garbage
+      // collector, a trace, an eviction, a preemption): a pod bound and not finished is deleted
+      // gracefully and stays Terminating until its kubelet confirms (upstream
+      // pkg/registry/core/pod/strategy.go CheckGracefulDelete), so this is set and deleted_s empty
+      // for one still Terminating at the end; other pods go at once, requested when deleted.
+      // Not metadata.deletionTimestamp, which upstream sets to the request plus the grace period
+      // (apiserver pkg/registry/rest/delete.go BeforeDelete).
+      deletion_requested_s: p.deletionUs >= 0 ? s(p.deletionUs) : s(deletedUs),
       deleted_s: s(deletedUs),
       node: p.bound ? p.nodeName : null,
       // Pods bound in the start state (a snapshot) had no podBound: their node's zone now.

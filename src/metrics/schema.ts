@@ -149,6 +149,7 @@ const PODS: readonly Column[] = [
   sec('bound_s', 'binding committed'),
   sec('started_s', 'Running reported'),
   sec('finished_s', 'Succeeded or Failed reported'),
+  sec('deletion_requested_s', 'its deletion requested (Terminating from then while bound and not finished; = deleted_s when deleted at once)'),
   sec('deleted_s', 'gone from the store'),
   str('node', 'the node it was bound to'),
   str('zone', "that node's zone"),
