@@ -128,3 +128,22 @@ test('pods.csv deletion_requested_s: when the deletion was requested, for a pod 
     ['stuck', 1, 600, null],
   ]);
 });
+
+test('pods.csv <resource>_requested: each extended resource of the run, as nodes.csv counts it (0 for a pod asking none); no such column without one', () => {
+  const node = makeNode('g1').capacity({ cpu: '8', memory: '16Gi', pods: 110, 'nvidia.com/gpu': '8', 'example.com/fpga': '2' }).obj();
+  const run = (resources: readonly string[]) => {
+    const cluster = buildCluster([node], [
+      makePod('train').namespace('ml').node('g1').req({ cpu: '2', memory: '4Gi', 'nvidia.com/gpu': '3' }).obj(),
+      makePod('web').namespace('ml').node('g1').req({ cpu: '1', memory: '1Gi' }).obj(),
+    ]);
+    const rows: TypedRow[] = [];
+    new PodsCollector(new Simulation(), cluster, { add: (r) => rows.push(r) }, resources).finish();
+    return rows;
+  };
+  const rows = run(['example.com/fpga', 'nvidia.com/gpu']);
+  assert.deepEqual(rows.map((r) => [r['name'], r['cpu_requested_milli'], r['example.com/fpga_requested'], r['nvidia.com/gpu_requested']]), [
+    ['train', 2000, 0, 3],
+    ['web', 1000, 0, 0],
+  ]);
+  assert.equal(Object.keys(run([])[0]!).some((c) => c.includes('/')), false);
+});

@@ -14,15 +14,22 @@ import type { Simulation } from '../engine/simulation.js';
 import { toSeconds } from '../engine/time.js';
 import type { AttemptRecord } from '../scheduler/scheduler.js';
 import type { RowSink } from './csv-output.js';
-import type { TypedRow } from './schema.js';
+import type { Cell } from './schema.js';
 
 export class PodsCollector {
+  /** `<resource>_requested` of each extended resource, made once (not per row). */
+  private readonly resourceColumns: readonly (readonly [resource: string, column: string])[];
 
+  /** `resources`: the extended resources of the run (the `<resource>_requested` columns: those
+   * of timeseries.csv, extendedResourcesOfRun), sorted. */
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
     private readonly sink: RowSink,
-  ) {}
+    resources: readonly string[] = [],
+  ) {
+    this.resourceColumns = resources.map((r) => [r, `${r}_requested`] as const);
+  }
 
   readonly watcher: ClusterWatcher = {
     podBound: (p) => {
@@ -53,9 +60,9 @@ export class PodsCollector {
     for (const p of left) this.sink.add(this.row(p, -1));
   }
 
-  private row(p: PodInfo, deletedUs: number): TypedRow {
+  private row(p: PodInfo, deletedUs: number): Record<string, Cell> {
     const s = (us: number) => (us < 0 ? null : toSeconds(us));
-    return {
+    const row: Record<string, Cell> = {
       namespace: p.namespace,
       name: p.name,
       owner_kind: p.ownerKind,
@@ -87,5 +94,9 @@ export class PodsCollector {
       cpu_requested_milli: p.requests.milliCpu,
       memory_requested_bytes: p.requests.memory,
     };
+    // Each extended resource's request, as nodes.csv's <resource>_requested sums them over the
+    // pods bound to a node and not finished (0 when it asks for none).
+    for (const [r, column] of this.resourceColumns) row[column] = p.requests.getScalar(r);
+    return row;
   }
 }

@@ -160,6 +160,7 @@ const PODS: readonly Column[] = [
   bool('preempted', 'deleted by the scheduler to make room (preemption)'),
   int('cpu_requested_milli', 'millicores', 'its CPU request as the scheduler counts it (containers, init containers, overhead)'),
   int('memory_requested_bytes', 'bytes', 'its memory request, counted the same way'),
+  int('<resource>_requested', 'count', 'its request of each extended resource of the run, as nodes.csv counts it'),
 ];
 
 const JOBS: readonly Column[] = [
