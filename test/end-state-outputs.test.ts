@@ -77,3 +77,15 @@ test('ksim run\'s files (pods.csv streamed) are the in-memory tables, byte for b
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('timeseries.csv: a 7 s interval over 12 m samples 0 … 714, then the end, 720, once; its last row is the end state nodes.csv reports', () => {
+  const ts = rows('timeseries.csv');
+  assert.equal(ts.length, 104); // 0, 7, …, 714 (103 samples) and 720
+  assert.deepEqual(ts.slice(-3).map((r) => r['time_s']), ['707', '714', '720']);
+  const last = ts[ts.length - 1]!;
+  const nodes = rows('nodes.csv');
+  const sum = (c: string) => nodes.reduce((s, n) => s + Number(n[c]), 0);
+  assert.equal(Number(last['cpu_requested_ratio']), sum('cpu_requested_milli') / sum('cpu_allocatable_milli'));
+  assert.equal(Number(last['nvidia.com/gpu_requested_ratio']), sum('nvidia.com/gpu_requested') / sum('nvidia.com/gpu_allocatable'));
+  assert.deepEqual([last['nodes_ready'], last['pods_running'], last['pods_terminating'], last['cpu_requested_ratio']], [2, 7, 2, '0.625']);
+});

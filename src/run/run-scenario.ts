@@ -475,6 +475,9 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
 
 function finishRun(parts: RunParts): RunResult {
   const { ctx: { scenario, sim, cluster, api }, tables, metrics, scheduler, checker, recovery, availability, kubelets } = parts;
+  // The end's timeseries row, after every event up to the end (before the checker's finish,
+  // which checks it).
+  metrics.finish();
   let unboundEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) unboundEnd++;
   const short = shortfall({
