@@ -89,3 +89,11 @@ test('timeseries.csv: a 7 s interval over 12 m samples 0 … 714, then the end, 
   assert.equal(Number(last['nvidia.com/gpu_requested_ratio']), sum('nvidia.com/gpu_requested') / sum('nvidia.com/gpu_allocatable'));
   assert.deepEqual([last['nodes_ready'], last['pods_running'], last['pods_terminating'], last['cpu_requested_ratio']], [2, 7, 2, '0.625']);
 });
+
+test('workloads.csv: Deployment big, deleted at 150 s by the trace, is no workload at the end: no row, nothing in the summary\'s *_end counts', () => {
+  assert.deepEqual(rows('workloads.csv').map((r) => [r['kind'], r['namespace'], r['name'], r['desired'], r['ready']]), [
+    ['Deployment', 'ml', 'train', 3, 3],
+    ['Deployment', 'shop', 'api', 2, 2],
+  ]);
+  assert.deepEqual([run().summary.replicas_desired_end, run().summary.replicas_ready_end], [5, 5]);
+});
