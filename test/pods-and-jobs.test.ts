@@ -25,24 +25,24 @@ function csvOf(file: string): string {
 
 test('pods.csv: a row per pod with its times, node, zone, phase, attempts, preemption and requests (cpu 500m / 1, no memory asked: 0); pods gone first, in the order they went, then the rest by name', () => {
   assert.equal(csvOf('pods.csv'), [
-    'namespace,name,owner_kind,owner,workload,created_s,first_attempt_s,bound_s,started_s,finished_s,deleted_s,node,zone,phase,attempts,restarts,evicted,preempted,cpu_requested_milli,memory_requested_bytes',
+    'namespace,name,owner_kind,owner,workload,created_s,first_attempt_s,bound_s,started_s,finished_s,deletion_requested_s,deleted_s,node,zone,phase,attempts,restarts,evicted,preempted,cpu_requested_milli,memory_requested_bytes',
     // hog: created 30 s + 1 ms; cycle 101 µs, binding 1 ms → 30.002101; Running reported 1 s
     // later, committed 1 ms after → 31.003101. vip's first cycle (40.001 s + 102 µs) preempts it:
     // the graceful delete commits at 40.002102, the kubelet (grace 0) deletes it for good 1 ms
-    // later. It was Running when it went.
-    'default,hog,,,hog,30.001,30.002101,30.002101,31.003101,,40.003102,n-0,zone-a,Running,1,0,false,true,1000,0',
+    // later (deletion_requested_s 40.002102, deleted_s 40.003102). It was Running when it went.
+    'default,hog,,,hog,30.001,30.002101,30.002101,31.003101,,40.002102,40.003102,n-0,zone-a,Running,1,0,false,true,1000,0',
     // The Job's pods (names from the seeded name stream): the first is created when the Job's
     // create commits (10.001) plus 1 ms; bound 101 µs + 1 ms later; Running 1 s + 1 ms later;
     // Succeeded 3 s + 1 ms later (14.005101); the Job controller's sync comes 1 s after that pod
     // event (upstream syncJobBatchPeriod; its earlier pod events' syncs, 1 s after the create
     // and after Running, found nothing to do) and creates the second (1 ms): 15.006101.
-    'default,batch-9crgw,Job,batch,batch,10.002,10.003101,10.003101,11.004101,14.005101,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
-    'default,batch-fd6hf,Job,batch,batch,15.006101,15.007202,15.007202,16.008202,19.009202,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
+    'default,batch-9crgw,Job,batch,batch,10.002,10.003101,10.003101,11.004101,14.005101,,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
+    'default,batch-fd6hf,Job,batch,batch,15.006101,15.007202,15.007202,16.008202,19.009202,,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
     // short: created 1.001, bound 1.002101, Running 2.003101, Succeeded 5 s + 1 ms later.
-    'default,short,,,short,1.001,1.002101,1.002101,2.003101,7.004101,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
+    'default,short,,,short,1.001,1.002101,1.002101,2.003101,7.004101,,,n-0,zone-a,Succeeded,1,0,false,false,500,0',
     // vip: attempt 1 fails at 40.001102 (first_attempt_s); hog gone at 40.003102, attempt 2 on
     // its nominated node takes 101 µs, the binding 1 ms → 40.004203; Running 1 s + 1 ms later.
-    'default,vip,,,vip,40.001,40.001102,40.004203,41.005203,,,n-0,zone-a,Running,2,0,false,false,1000,0',
+    'default,vip,,,vip,40.001,40.001102,40.004203,41.005203,,,,n-0,zone-a,Running,2,0,false,false,1000,0',
     '',
   ].join('\n'));
 });

@@ -34,10 +34,10 @@ test('a GPU-sharing run\'s report: the unallocated / fragmented / ideal curves b
   assert.equal(r.status, 0, r.stderr);
   const page = runReport(dir);
   assert.deepEqual(page.sections.map((s) => s.id), ['summary', 'over-time', 'gpu', 'nodes', 'faults']);
-  // A 30 s run sampled every minute has one row (at 0 s, nothing placed yet): said, not drawn as
-  // two empty charts with a 0…0 axis.
+  // A 30 s run sampled every minute has two rows (at 0 s, nothing placed yet, and at the end):
+  // said, not drawn as a straight line between them.
   const overTime = page.sections.find((s) => s.id === 'over-time');
-  assert.equal(overTime?.intro, 'Too short for a time series: timeseries.csv has 1 sample (at 0 s), the run lasted 30 s, less than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.');
+  assert.equal(overTime?.intro, 'Too short for a time series: timeseries.csv has 2 samples, at 0 s and at the end of the run, the run lasted 30 s, no longer than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.');
   assert.equal(overTime?.figures, undefined);
   // The heat map, from pods.csv, has 30 cells of 1 s (one cell before).
   const heat = page.sections.find((s) => s.id === 'nodes')?.figures?.[0]?.chart as HeatmapChart;

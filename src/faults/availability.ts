@@ -5,7 +5,8 @@
 // - A workload is a Deployment, a ReplicaSet without a controlling Deployment, or a StatefulSet;
 //   a pod belongs to the workload at the top of its controller chain (Pod → ReplicaSet →
 //   Deployment). DaemonSets, Jobs and bare pods are not workloads here.
-// - desired: the workload's spec.replicas (current value).
+// - desired: the workload's spec.replicas (current value). A workload deleted during the run
+//   wants 0 from then, and is no longer one of the workloads (no workloads.csv row).
 // - A pod is Ready when it is Running, not deleted, and its node is Ready. ksim has no
 //   readiness probes; a node that goes NotReady makes its pods not Ready at once, as upstream's
 //   node lifecycle controller marks their Ready condition false (MarkPodsNotReady).
@@ -93,9 +94,17 @@ export class AvailabilityTracker {
     objectAdded: (o) => this.objectChanged(o),
     objectUpdated: (o) => this.objectChanged(o),
     objectDeleted: (o) => {
-      if (o.kind === 'DaemonSet') this.daemonSetMinReady.delete(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
-      const w = this.workloads.get(objectKey(o.kind, o.metadata.namespace, o.metadata.name));
-      if (w !== undefined) this.setDesired(w, 0);
+      const key = objectKey(o.kind, o.metadata.namespace, o.metadata.name);
+      if (o.kind === 'DaemonSet') this.daemonSetMinReady.delete(key);
+      const w = this.workloads.get(key);
+      if (w === undefined) return;
+      // It wants nothing more (a fault's recovery holding it, RecoveryTracker, sees it whole),
+      // then it is no workload of the cluster: no workloads.csv row, nothing in the summary's
+      // *_end counts, which are of the workloads at the end. Its pods still counted available
+      // leave it as they are deleted (PodInfo.availableIn); one created again under the name is
+      // a new object (upstream: a new UID) and starts a new record.
+      this.setDesired(w, 0);
+      this.workloads.delete(key);
     },
     // A workload of the cluster snapshot was not just created: it is held to its desired count
     // from t = 0, so one that starts (or stays) short of it counts as short.

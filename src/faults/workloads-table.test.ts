@@ -90,7 +90,7 @@ test('unavailability counts from the first time whole: NotReady node, pods back,
   ]);
 });
 
-test('a workload never whole has empty ratio and time; a deleted workload wants 0 and is whole', () => {
+test('a workload never whole has empty ratio and time; a deleted workload has no row, and one created again under its name starts anew', () => {
   const h = harness();
   h.at(10, () => h.running('web-a'));
   h.at(20, () => {
@@ -100,11 +100,20 @@ test('a workload never whole has empty ratio and time; a deleted workload wants 
   h.at(30, () => h.ready('n1', false)); // db and solo unavailable from 30 s
   h.at(60, () => h.t.watcher.objectDeleted?.(obj('StatefulSet', 'db', 1))); // db wants 0: whole again
   h.at(70, () => h.t.watcher.objectUpdated?.(obj('ReplicaSet', 'solo', 0), obj('ReplicaSet', 'solo', 1))); // scaled to 0
+  h.sim.run(75 * S);
+  // db, deleted at 60 s (short 30 s before), is no workload at the end: no row.
+  assert.deepEqual(row(h, 75), [
+    'Deployment web: desired 2 ready 0 min  unavailable ',
+    'ReplicaSet solo: desired 0 ready 0 min 0 unavailable 40',
+  ]);
+  // Created again at 80 s (db-0 is on n1, NotReady: not available): a new workload, held to
+  // nothing until its first rollout completes, without the deleted one's 30 s.
+  h.at(80, () => h.t.watcher.objectAdded?.(obj('StatefulSet', 'db', 1)));
   h.sim.run(100 * S);
   assert.deepEqual(row(h, 100), [
     'Deployment web: desired 2 ready 0 min  unavailable ',
     'ReplicaSet solo: desired 0 ready 0 min 0 unavailable 40',
-    'StatefulSet db: desired 0 ready 0 min 0 unavailable 30',
+    'StatefulSet db: desired 1 ready 0 min  unavailable ',
   ]);
 });
 

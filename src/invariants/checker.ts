@@ -564,6 +564,9 @@ export class InvariantChecker implements ClusterIndex {
   finish(summary?: Row): void {
     this.current = null;
     this.checkAll();
+    // The run's last timeseries row is the end's (MetricsCollector.finish), taken after the
+    // last event: checked against the store as it is now.
+    if (this.timeseries !== null) this.checkTimeseriesRow();
     if (summary === undefined) return;
     const c = this.cluster;
     let unbound = 0;

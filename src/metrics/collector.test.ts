@@ -45,6 +45,7 @@ function story() {
   sim.scheduleAt(25 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
   sim.scheduleAt(35 * S, 'test', 'n1', () => cluster.updateNode('n1', { ready: false }));
   sim.run(40 * S);
+  metrics.finish();
   return metrics;
 }
 
@@ -172,6 +173,7 @@ test('the requested peak of a cluster loaded at the start is at 0 s; a pod start
   m.watcher.podPhaseChanged?.(a, 'Pending');
   sim.scheduleAt(10 * S, 'test', 'a', () => cluster.deletePod(a));
   sim.run(20 * S);
+  m.finish();
   assert.deepEqual(m.peakValues(), { cpu_requested_peak_ratio: 0.5, memory_requested_peak_ratio: 0.125, requested_peak_s: 0 });
   assert.deepEqual([m.summaryColumns()['startup_latency_p50_ms'], m.summaryColumns()['cpu_requested_mean_ratio']], ['0', '0.25']);
 });
@@ -200,6 +202,7 @@ test('timeseries.csv by zone: each group\'s nodes, pods and ratios over its Read
   const sim = new Simulation();
   const m = new MetricsCollector(sim, cluster, 10 * S, 5 * S, ['example.com/fpga', 'example.com/gpu'], { groupBy: { key: 'zone', names: [NO_GROUP, 'za', 'zb'] } });
   sim.run(5 * S);
+  m.finish();
   const [row] = m.timeseries;
   const cols = m.timeseriesColumns();
   const pick = (prefix: string) => Object.fromEntries(cols.filter((c) => c.startsWith(prefix)).map((c) => [c.slice(prefix.length), row?.[c]]));
@@ -276,6 +279,7 @@ test('a NotReady node that leaves the cluster no longer counts: the ratios are o
   sim.scheduleAt(1 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: false }));
   sim.scheduleAt(5 * S, 'test', 'n2', () => cluster.removeNode('n2'));
   sim.run(10 * S);
+  m.finish();
   const cols = ['time_s', 'nodes_ready', 'nodes_not_ready', 'cpu_requested_ratio', 'memory_requested_ratio', 'cpu_allocatable_not_ready_milli'];
   assert.deepEqual(m.timeseries.map((r) => cols.map((c) => r[c])), [
     ['0', 2, 0, '0.125', '0.0625', 0],
@@ -317,6 +321,7 @@ test('requested ratios over Ready nodes stay right as pods come and go on NotRea
   sim.scheduleAt(35 * S, 'test', 'a', () => cluster.unplace(a));
   sim.scheduleAt(40 * S, 'test', 'n2', () => cluster.updateNode('n2', { ready: true }));
   sim.run(50 * S);
+  m.finish();
   const cols = ['time_s', 'nodes_ready', 'cpu_requested_ratio', 'memory_requested_ratio', 'cpu_allocatable_not_ready_milli'];
   assert.deepEqual(m.timeseries.map((r) => cols.map((c) => r[c])), [
     ['0', 2, '0', '0', 4000],
@@ -364,6 +369,7 @@ test('pods assumed by the scheduler count in the requested ratios and the peak o
   sim.scheduleAt(30 * S, 'test', 'a', () => bind(a));
   sim.scheduleAt(40 * S, 'test', 'b', () => bind(b));
   sim.run(60 * S);
+  m.finish();
   const cols = m.timeseriesColumns();
   const at = (c: string) => m.timeseries.map((r) => r[c]);
   // Samples at 0 … 60 s (after the test's events at 30 and 40 s, scheduled earlier): nothing
@@ -415,4 +421,32 @@ workload:
   assert.deepEqual(cols.map((c) => at('100')[c]), [2, 0, 2, 2, 2]);
   const web = r.tables.find((t) => t.file === 'workloads.csv')?.rows[0];
   assert.equal(web?.['ready'], 2);
+});
+
+test('timeseries.csv ends with a sample at the end of the run, after its last events, whether or not the interval divides the duration, and only once', () => {
+  const runFor = (intervalS: number) => {
+    const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()]);
+    const sim = new Simulation();
+    const m = new MetricsCollector(sim, cluster, intervalS * S, 20 * S, []);
+    const run = (name: string) => {
+      const p = podInfo(makePod(name).req({ cpu: '1', memory: '1Gi' }).obj());
+      cluster.addPod(p);
+      p.bound = true;
+      cluster.assume(p, cluster.mustNode('n1'));
+      cluster.setPhase(p, 'Running');
+    };
+    sim.scheduleAt(3 * S, 'test', 'a', () => run('a'));
+    // Queued at 15 s for 20 s: after a sample event of the end's instant would have been.
+    sim.scheduleAt(15 * S, 'test', 'later', () => sim.scheduleAt(20 * S, 'test', 'b', () => run('b')));
+    sim.run(20 * S);
+    m.finish();
+    m.finish(); // once
+    return m.timeseries.map((r) => [r['time_s'], r['pods_running'], r['cpu_requested_ratio']]);
+  };
+  // 7 s does not divide 20 s: 0, 7, 14, then the end, 20, with b.
+  assert.deepEqual(runFor(7), [['0', 0, '0'], ['7', 1, '0.25'], ['14', 1, '0.25'], ['20', 2, '0.5']]);
+  // 10 s does: the end's row is written once, and has b (its event came after the 10 s sample).
+  assert.deepEqual(runFor(10), [['0', 0, '0'], ['10', 1, '0.25'], ['20', 2, '0.5']]);
+  // Longer than the run: the start and the end.
+  assert.deepEqual(runFor(60), [['0', 0, '0'], ['20', 2, '0.5']]);
 });

@@ -390,12 +390,26 @@ export class MetricsCollector implements SchedulerObserver {
     return ratioOf(this.cluster.totalRequested.memory - s.memoryRequested - this.assumedReadySums.memory, this.cluster.totalAllocatable.memory - s.memoryAllocatable);
   }
 
+  /** A sample every sampleInterval before the end; the end's own is finish()'s. */
   private scheduleSample(atUs: number): void {
-    if (atUs > this.endUs) return;
+    if (atUs >= this.endUs) return;
     this.sim.scheduleAt(atUs, 'metrics.sample', '', () => {
       this.sample();
       this.scheduleSample(atUs + this.sampleIntervalUs);
     });
+  }
+
+  private sampledEnd = false;
+
+  /** The last timeseries row: the state at the end of the run, once every event up to the end
+   * has run (what nodes.csv and workloads.csv report), whether or not sampleInterval divides
+   * the duration (a 7 s interval over 12 m: …, 707, 714, then 720). Once; call it after the
+   * simulation has run to endUs. A sample event at the end's instant would see only the events
+   * queued before it there, and none at all when the interval does not divide the duration. */
+  finish(): void {
+    if (this.sampledEnd) return;
+    this.sampledEnd = true;
+    this.sample();
   }
 
   private sample(): void {

@@ -82,3 +82,68 @@ test('pods.csv: gone pods in the order they left, then the rest by namespace and
     ['z', 'a9', 1, 2, 2, null, null, 'n2', 'zb', 'Pending', 1, 0, false, true, 500],
   ]);
 });
+
+test('pods.csv deletion_requested_s: when the deletion was requested, for a pod still Terminating at the end, one gone after its grace period, one deleted at once, and none for a pod never deleted', () => {
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '8', memory: '16Gi', pods: 110 }).obj()], []);
+  const sim = new Simulation();
+  const rows: TypedRow[] = [];
+  const pods = new PodsCollector(sim, cluster, { add: (r) => rows.push(r) });
+  const at = (s: number, fn: () => void) => sim.scheduleAt(s * S, 'test', '', fn);
+  const made = new Map<string, PodInfo>();
+  at(0, () => {
+    for (const name of ['live', 'stuck', 'graceful', 'unbound']) {
+      const p = podInfo(makePod(name).namespace('shop').owner('ReplicaSet', 'api').req({ cpu: '1', memory: '1Gi' }).obj(), sim.now);
+      cluster.addPod(p);
+      made.set(name, p);
+    }
+  });
+  at(1, () => {
+    for (const name of ['live', 'stuck', 'graceful']) {
+      const p = made.get(name)!;
+      cluster.assume(p, cluster.mustNode('n1'));
+      p.bound = true;
+      p.boundUs = sim.now;
+      pods.watcher.podBound?.(p);
+    }
+  });
+  // Graceful deletions (as the API server makes them: Terminating, gone when the kubelet confirms).
+  at(600, () => cluster.markTerminating(made.get('stuck')!, sim.now, 'scaled down'));
+  at(100, () => cluster.markTerminating(made.get('graceful')!, sim.now, 'scaled down'));
+  at(130, () => {
+    cluster.deletePod(made.get('graceful')!);
+    pods.watcher.podDeleted?.(made.get('graceful')!, 'scaled down');
+  });
+  // An unbound pod goes at once (no Terminating state): requested when deleted.
+  at(200.5, () => {
+    cluster.deletePod(made.get('unbound')!);
+    pods.watcher.podDeleted?.(made.get('unbound')!, 'scaled down');
+  });
+  sim.run(720 * S);
+  pods.finish();
+  const cols = ['name', 'bound_s', 'deletion_requested_s', 'deleted_s'];
+  assert.deepEqual(rows.map((r) => cols.map((c) => r[c])), [
+    ['graceful', 1, 100, 130],
+    ['unbound', null, 200.5, 200.5],
+    ['live', 1, null, null],
+    ['stuck', 1, 600, null],
+  ]);
+});
+
+test('pods.csv <resource>_requested: each extended resource of the run, as nodes.csv counts it (0 for a pod asking none); no such column without one', () => {
+  const node = makeNode('g1').capacity({ cpu: '8', memory: '16Gi', pods: 110, 'nvidia.com/gpu': '8', 'example.com/fpga': '2' }).obj();
+  const run = (resources: readonly string[]) => {
+    const cluster = buildCluster([node], [
+      makePod('train').namespace('ml').node('g1').req({ cpu: '2', memory: '4Gi', 'nvidia.com/gpu': '3' }).obj(),
+      makePod('web').namespace('ml').node('g1').req({ cpu: '1', memory: '1Gi' }).obj(),
+    ]);
+    const rows: TypedRow[] = [];
+    new PodsCollector(new Simulation(), cluster, { add: (r) => rows.push(r) }, resources).finish();
+    return rows;
+  };
+  const rows = run(['example.com/fpga', 'nvidia.com/gpu']);
+  assert.deepEqual(rows.map((r) => [r['name'], r['cpu_requested_milli'], r['example.com/fpga_requested'], r['nvidia.com/gpu_requested']]), [
+    ['train', 2000, 0, 3],
+    ['web', 1000, 0, 0],
+  ]);
+  assert.equal(Object.keys(run([])[0]!).some((c) => c.includes('/')), false);
+});

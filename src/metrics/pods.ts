@@ -14,15 +14,22 @@ import type { Simulation } from '../engine/simulation.js';
 import { toSeconds } from '../engine/time.js';
 import type { AttemptRecord } from '../scheduler/scheduler.js';
 import type { RowSink } from './csv-output.js';
-import type { TypedRow } from './schema.js';
+import type { Cell } from './schema.js';
 
 export class PodsCollector {
+  /** `<resource>_requested` of each extended resource, made once (not per row). */
+  private readonly resourceColumns: readonly (readonly [resource: string, column: string])[];
 
+  /** `resources`: the extended resources of the run (the `<resource>_requested` columns: those
+   * of timeseries.csv, extendedResourcesOfRun), sorted. */
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
     private readonly sink: RowSink,
-  ) {}
+    resources: readonly string[] = [],
+  ) {
+    this.resourceColumns = resources.map((r) => [r, `${r}_requested`] as const);
+  }
 
   readonly watcher: ClusterWatcher = {
     podBound: (p) => {
@@ -53,9 +60,9 @@ export class PodsCollector {
     for (const p of left) this.sink.add(this.row(p, -1));
   }
 
-  private row(p: PodInfo, deletedUs: number): TypedRow {
+  private row(p: PodInfo, deletedUs: number): Record<string, Cell> {
     const s = (us: number) => (us < 0 ? null : toSeconds(us));
-    return {
+    const row: Record<string, Cell> = {
       namespace: p.namespace,
       name: p.name,
       owner_kind: p.ownerKind,
@@ -66,6 +73,14 @@ export class PodsCollector {
       bound_s: p.bound ? s(p.boundUs) : null,
       started_s: s(p.startedUs),
       finished_s: s(p.finishedUs),
+      // The deletion's request, by whoever made it (a controller scaling down, the garbage
+      // collector, a trace, an eviction, a preemption): a pod bound and not finished is deleted
+      // gracefully and stays Terminating until its kubelet confirms (upstream
+      // pkg/registry/core/pod/strategy.go CheckGracefulDelete), so this is set and deleted_s empty
+      // for one still Terminating at the end; other pods go at once, requested when deleted.
+      // Not metadata.deletionTimestamp, which upstream sets to the request plus the grace period
+      // (apiserver pkg/registry/rest/delete.go BeforeDelete).
+      deletion_requested_s: p.deletionUs >= 0 ? s(p.deletionUs) : s(deletedUs),
       deleted_s: s(deletedUs),
       node: p.bound ? p.nodeName : null,
       // Pods bound in the start state (a snapshot) had no podBound: their node's zone now.
@@ -79,5 +94,9 @@ export class PodsCollector {
       cpu_requested_milli: p.requests.milliCpu,
       memory_requested_bytes: p.requests.memory,
     };
+    // Each extended resource's request, as nodes.csv's <resource>_requested sums them over the
+    // pods bound to a node and not finished (0 when it asks for none).
+    for (const [r, column] of this.resourceColumns) row[column] = p.requests.getScalar(r);
+    return row;
   }
 }

@@ -59,6 +59,9 @@ test('templated columns expand per extended resource and per group, in the order
     'pool=a:nodes_ready', 'pool=a:nodes_not_ready', 'pool=a:pods_running', 'pool=a:pods_available', 'pool=a:cpu_requested_ratio', 'pool=a:memory_requested_ratio', 'pool=a:nvidia.com/gpu_requested_ratio',
     'pool=b:nodes_ready', 'pool=b:nodes_not_ready', 'pool=b:pods_running', 'pool=b:pods_available', 'pool=b:cpu_requested_ratio', 'pool=b:memory_requested_ratio', 'pool=b:nvidia.com/gpu_requested_ratio',
   ]);
+  // pods.csv: a <resource>_requested per extended resource at its end, none without.
+  assert.deepEqual(columnNames('pods.csv', { resources: ['example.com/a', 'nvidia.com/gpu'] }).slice(21), ['example.com/a_requested', 'nvidia.com/gpu_requested']);
+  assert.equal(columnNames('pods.csv').at(-1), 'memory_requested_bytes');
   // No extended resource, no group: the 15 cluster columns.
   assert.equal(columnsOf('timeseries.csv').length, 15);
 });

@@ -149,6 +149,7 @@ const PODS: readonly Column[] = [
   sec('bound_s', 'binding committed'),
   sec('started_s', 'Running reported'),
   sec('finished_s', 'Succeeded or Failed reported'),
+  sec('deletion_requested_s', 'its deletion requested (Terminating from then while bound and not finished; = deleted_s when deleted at once)'),
   sec('deleted_s', 'gone from the store'),
   str('node', 'the node it was bound to'),
   str('zone', "that node's zone"),
@@ -159,6 +160,7 @@ const PODS: readonly Column[] = [
   bool('preempted', 'deleted by the scheduler to make room (preemption)'),
   int('cpu_requested_milli', 'millicores', 'its CPU request as the scheduler counts it (containers, init containers, overhead)'),
   int('memory_requested_bytes', 'bytes', 'its memory request, counted the same way'),
+  int('<resource>_requested', 'count', 'its request of each extended resource of the run, as nodes.csv counts it'),
 ];
 
 const JOBS: readonly Column[] = [

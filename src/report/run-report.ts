@@ -41,11 +41,11 @@ export function runReport(dir: string): ReportPage {
   const gpu = gpuRunSection(dir, s);
   const sections: Section[] = [
     { id: 'summary', title: 'Headline figures', intro: 'From summary.csv. Latencies are nearest-rank percentiles over the pods of the run.', headlines: headlines(s), pairs: { caption: 'summary.csv', items: summary.header.columns.map((c) => [c, s.text(c)] as const) } },
-    ts.samples < 2
-      // One sample (at 0 s, everything still empty) draws no line: said instead of two empty
-      // charts with a 0…0 axis.
-      ? { id: 'over-time', title: 'Over time', intro: `Too short for a time series: timeseries.csv has ${ts.samples === 0 ? 'no sample' : `1 sample (at ${seconds(ts.firstS)})`}, the run lasted ${seconds(durationS)}, less than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.` }
-      : { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
+    ts.samples < 3
+      // The start's sample and the end's (a run no longer than one metrics.sampleInterval) draw
+      // a straight line between the empty start and the end: said instead.
+      ? { id: 'over-time', title: 'Over time', intro: `Too short for a time series: timeseries.csv has ${ts.samples === 0 ? 'no sample' : ts.samples === 1 ? `1 sample (at ${seconds(ts.firstS)})` : `2 samples, at ${seconds(ts.firstS)} and at the end of the run`}, the run lasted ${seconds(durationS)}, no longer than one metrics.sampleInterval (set a shorter one in the scenario for these charts). The state at the end: summary.csv above, nodes.csv and the heat map below.` }
+      : { id: 'over-time', title: 'Over time', intro: `From timeseries.csv, one sample every ${ts.intervalS} s${ts.lastS !== null ? `, the last at the end of the run (${seconds(ts.lastS)})` : ''}.${bands.length > 0 ? ' Shaded: fault windows (recovery.csv).' : ''}`, figures: ts.figures },
     ...(gpu === null ? [] : [gpu]),
     heatmapSection(dir, durationS, ts.samples, faults ?? []),
     faultsSection(dir, faults, durationS),
@@ -100,7 +100,7 @@ function peaksOf(summary: CsvRow, names: readonly string[]): NonNullable<LinesCh
   return found.map((p) => ({ ...p, x: p === first ? atS : null }));
 }
 
-function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { figures: Figure[]; samples: number; intervalS: number; firstS: number } {
+function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { figures: Figure[]; samples: number; intervalS: number; firstS: number; lastS: number | null } {
   const { header, rows } = readAll(dir, 'timeseries.csv', ['time_s', 'pods_pending', 'pods_running', 'cpu_requested_ratio', 'memory_requested_ratio']);
   const stride = Math.max(1, Math.ceil(rows.length / MAX_POINTS));
   const kept = rows.filter((_, i) => i % stride === 0 || i === rows.length - 1);
@@ -110,6 +110,10 @@ function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { fig
   const ratios = header.columns.filter((c) => c.endsWith('_requested_ratio') && !c.includes(':'));
   const pods = ['pods_pending', 'pods_running', 'pods_available'].filter((c) => header.has(c));
   const intervalS = rows.length >= 2 ? (rows[1] as CsvRow).number('time_s') - (rows[0] as CsvRow).number('time_s') : 0;
+  // The last row is the end of the run's (timeseries.csv), off the interval's grid when the
+  // interval does not divide the duration: said, not passed off as one more interval.
+  const spanS = rows.length >= 3 ? (rows[rows.length - 1] as CsvRow).number('time_s') - (rows[rows.length - 2] as CsvRow).number('time_s') : intervalS;
+  const lastS = Math.abs(spanS - intervalS) > 1e-6 ? (rows[rows.length - 1] as CsvRow).number('time_s') : null;
   const thinned = stride > 1 ? ` Every ${stride}th sample is drawn (${rows.length} in the file).` : '';
   const names = ratios.map((c) => c.replace(/_requested_ratio$/, ''));
   const peaks = peaksOf(summary, names);
@@ -117,6 +121,7 @@ function timeSeries(dir: string, bands: readonly Band[], summary: CsvRow): { fig
   return {
     samples: rows.length,
     intervalS,
+    lastS,
     firstS: rows[0]?.number('time_s') ?? 0,
     figures: [
       {

@@ -8,7 +8,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { Scenario } from '../workload/scenario.js';
 import { hashScenarioInputs, type ScenarioInputs } from '../workload/scenario-inputs.js';
 import { KSIM_VERSION } from '../version.js';
-import { runScenarioInSlices, wallClockOf, type PreparedRun, type RunResult } from './run-scenario.js';
+import { extendedResourcesOfRun, runScenarioInSlices, wallClockOf, type PreparedRun, type RunResult } from './run-scenario.js';
 
 export interface FolderRunOptions {
   /** The output folder (replaced as a whole when the run completes). */
@@ -77,7 +77,7 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
   const folder = new OutputFolder(opts.dir, opts.tag);
   let result: RunResult | null;
   try {
-    const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv')) };
+    const sinks = { 'placements.csv': folder.stream('placements.csv', columnsOf('placements.csv')), 'pods.csv': folder.stream('pods.csv', columnsOf('pods.csv', { resources: extendedResourcesOfRun(scenario) })) };
     const runOpts = { events: opts.events, plugins: opts.plugins, sinks, strict: opts.strict === true, ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}) };
     result = await runScenarioInSlices(scenario, runOpts, opts.shouldStop ?? (() => false), opts.sliceEvents, opts.nowMs, opts.stopBeforeStart);
   } catch (e) {

@@ -124,6 +124,13 @@ export type PoolPeakValues = Readonly<Record<string, Readonly<{ cpu: number | nu
 /** summary.csv's columns (src/metrics/schema.ts). */
 export const SUMMARY_COLUMNS = columnNames('summary.csv');
 
+/** The extended resources of a run, sorted: every one a node of the scenario offers during the
+ * run, joining pools included (extendedResourcesOffered). timeseries.csv's and pods.csv's
+ * `<resource>` columns, known before the run (both files are written as it goes). */
+export function extendedResourcesOfRun(scenario: Scenario): string[] {
+  return extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
+}
+
 /** One simulation, built and ready: drive `sim` to `endUs` (all at once or in slices), then
  * call `finish()` for the results. */
 export interface PreparedRun {
@@ -245,8 +252,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const api = new ApiServer(sim, cluster, scenario.controlPlane, streams.stream('api'));
   api.runsUntil(scenario.durationUs);
   const ctx: RunContext = { scenario, opts, sim, streams, cluster, api };
-  // Columns for every extended resource a node offers during the run, joining pools included.
-  const offered = extendedResourcesOffered(scenario.nodes.filter((n) => (n.joinAtUs ?? 0) <= scenario.durationUs).map((n) => n.node));
+  const offered = extendedResourcesOfRun(scenario);
   const groupBy = timeseriesGroups(scenario);
   const dims: ColumnDims = { resources: offered, ...(groupBy !== undefined ? { groups: groupBy.names, groupKey: groupBy.key } : {}) };
   const metrics = new MetricsCollector(sim, cluster, scenario.sampleIntervalUs, scenario.durationUs, offered, {
@@ -271,7 +277,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   if (opts.profiles === undefined) validateScenarioScheduler(scenario, registry);
   else validateProfiles(opts.profiles, registry);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
-  const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv'));
+  const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv', { resources: offered }), offered);
   api.observe(pods.watcher);
   const jobs = new JobsCollector(sim);
   api.observe(jobs.watcher);
@@ -486,6 +492,9 @@ function profileFacts(scheduler: Scheduler, profiles: readonly ProfileConfig[]):
 
 function finishRun(parts: RunParts): RunResult {
   const { ctx: { scenario, sim, cluster, api }, tables, metrics, scheduler, checker, recovery, availability, kubelets } = parts;
+  // The end's timeseries row, after every event up to the end (before the checker's finish,
+  // which checks it).
+  metrics.finish();
   let unboundEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) unboundEnd++;
   const short = shortfall({
