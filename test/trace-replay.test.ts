@@ -433,3 +433,15 @@ workload:
   const pods = r.tables.find((t) => t.file === 'pods.csv')!.rows;
   assert.deepEqual(pods.map((p) => [p['owner'], p['node']]), [['gpu-agent', 'gpu-1']]);
 });
+
+test('a node a ksim-events trace adds with an extended resource (nvidia.com/gpu) runs under --check-invariants: its resource has no timeseries.csv column (the header is written before the run), as the README says, and the checker does not ask for one', () => {
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'gpu-1' }, status: { allocatable: { cpu: '8', memory: '32Gi', pods: '110', 'nvidia.com/gpu': '4' } } };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'train' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x', resources: { limits: { 'nvidia.com/gpu': '2' } } }] } };
+  const events = [JSON.stringify({ at: '30s', op: 'apply', object: node }), JSON.stringify({ at: '40s', op: 'apply', object: pod })].join('\n');
+  const r = runScenario(loadScenario(traceScenario('ksim-events', 'e.jsonl', events)), { checkInvariants: 1 });
+  const ts = r.tables.find((t) => t.file === 'timeseries.csv')!;
+  assert.equal(Object.keys(ts.rows[0]!).some((c) => c.startsWith('nvidia.com/gpu')), false);
+  assert.equal(at(placements(r), 'train', 'bound'), '40');
+  const nodes = r.tables.find((t) => t.file === 'nodes.csv')!.rows;
+  assert.equal(nodes.find((n) => n['node'] === 'gpu-1')?.['nvidia.com/gpu_requested'], 2);
+});

@@ -133,6 +133,11 @@ export interface InvariantCheckerOptions {
    * authors' bugs, recorded as error rows, not ksim's (plugin-error does not hold them); their
    * bad scores stop the run as a PluginFailure, not an InvariantViolation. */
   readonly userModulePlugins?: ReadonlySet<string>;
+  /** The names of the scenario's own nodes (pools, joining pools, the cluster snapshot): the
+   * extended resources they offer have timeseries.csv columns. A node a ksim-events trace adds
+   * mid-run is not among them: its resources get no column (the file's header is written before
+   * the run), as the README says. Without it every node's resources must have one. */
+  readonly scenarioNodes?: ReadonlySet<string>;
   /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
   readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
 }
@@ -174,6 +179,7 @@ export class InvariantChecker implements ClusterIndex {
 
   private readonly pending: InvariantCheckerOptions['pending'] | null;
   private readonly userModulePlugins: ReadonlySet<string>;
+  private readonly scenarioNodes: ReadonlySet<string> | null;
   /** Profiles whose pods the pending-feasible check judges (see JUDGED_FILTERS). */
   private readonly judgedProfiles: ReadonlySet<string>;
   /** Pending pods found feasible at every sample since the time given. */
@@ -238,6 +244,7 @@ export class InvariantChecker implements ClusterIndex {
     const profiles = opts.profiles;
     this.pending = profiles === undefined ? null : opts.pending ?? null;
     this.userModulePlugins = opts.userModulePlugins ?? new Set();
+    this.scenarioNodes = opts.scenarioNodes ?? null;
     this.judgedProfiles = new Set((profiles ?? []).filter(judgedProfile).map((p) => p.schedulerName));
     if (profiles === undefined) {
       this.filtersByProfile = null;
@@ -798,6 +805,8 @@ export class InvariantChecker implements ClusterIndex {
     const alloc = new Resource();
     const req = new Resource();
     const notReadyAlloc = new Resource();
+    /** What the Ready nodes of the scenario's own offer (the resources that have columns). */
+    const declared = this.scenarioNodes === null ? alloc : new Resource();
     for (const n of c.nodes) {
       if (!n.ready) {
         notReadyAlloc.add(n.allocatable);
@@ -805,6 +814,7 @@ export class InvariantChecker implements ClusterIndex {
       }
       ready++;
       alloc.add(n.allocatable);
+      if (declared !== alloc && this.scenarioNodes?.has(n.name) === true) declared.add(n.allocatable);
       for (const p of n.pods) {
         if (p.bound) req.add(p.requests);
         if (isPodReady(p) && !p.terminating && this.readyLongEnough(p)) available++;
@@ -836,9 +846,9 @@ export class InvariantChecker implements ClusterIndex {
       }
     }
     // Every extended resource a node offers now has its column (issue 16 item 4).
-    for (const r of alloc.scalarNames()) {
+    for (const r of declared.scalarNames()) {
       // (Hugepages all nodes report as 0, as every Linux kubelet does, get no column.)
-      if (!hasResourceColumns(r, alloc.getScalar(r))) continue;
+      if (!hasResourceColumns(r, declared.getScalar(r))) continue;
       if (!(`${r}_requested_ratio` in row)) this.fail('output-counts', `timeseries.csv row at ${String(row['time_s'])} s has no ${r}_requested_ratio column though a Ready node offers ${r}`);
     }
     for (const [col, v] of Object.entries(want)) {

@@ -310,7 +310,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   if (checkEvery > 0) {
     const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), attempts: (p: PodInfo) => scheduler.queueAttempts(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
     const userModulePlugins = new Set([...(opts.plugins ?? [])].filter(([, f]) => isFromPluginModule(f)).map(([n]) => n));
-    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending, userModulePlugins });
+    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending, userModulePlugins, scenarioNodes: new Set(scenario.nodes.map((n) => n.node.metadata?.name ?? '')) });
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }
