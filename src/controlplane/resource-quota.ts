@@ -27,7 +27,8 @@
 // (spec.activeDeadlineSeconds set or not), BestEffort / NotBestEffort (QoS class: no cpu or memory
 // request or limit in any container), PriorityClass (spec.priorityClassName: In, NotIn, Exists,
 // DoesNotExist; in spec.scopes, Exists), CrossNamespacePodAffinity (a pod (anti-)affinity term
-// naming namespaces or a namespaceSelector); a scope ksim does not know matches no pod.
+// naming namespaces or a namespaceSelector); VolumeAttributesClass (a PVC scope) matches no pod,
+// and an unknown scope never gets here (src/workload/resource-quota-manifest.ts refuses it).
 // count/pods counts every pod stored, finished ones too (PodUsageFunc: "object count quotas
 // track all objects that are in storage"); the other resources, pods not finished. Other hard
 // resources (storage, object counts of other kinds, extended resources) are not enforced. Quantities print as ksim formats them
