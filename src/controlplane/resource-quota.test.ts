@@ -59,8 +59,8 @@ test('limits.cpu counts container limits; terminal pods use nothing', () => {
 
 test('a quota on cpu or memory requires every container to set it (upstream Constraints)', () => {
   const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '4Gi', pods: '10' })]);
-  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory');
-  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory,requests.cpu');
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory for: c0');
+  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory for: bare; requests.cpu for: bare');
   assert.equal(reason(c, pod('b').req({ cpu: '1' }, { memory: '1Gi' })), 'allowed');
 });
 
@@ -80,7 +80,18 @@ test('pod-level resources (spec.resources) are what quota charges: requests and 
 test('a pod with pod-level resources need not set cpu or memory per container (Constraints skipped)', () => {
   const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '4Gi' })]);
   assert.equal(reason(c, pod('b').podRes({ cpu: '1' }, { memory: '1Gi' }).container({ name: 'bare', image: 'x' })), 'allowed');
-  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory,requests.cpu');
+  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory for: bare; requests.cpu for: bare');
+});
+
+test('must specify names, for each missing resource, the containers (init ones too) that lack it, sorted (pods.go Constraints since v1.24)', () => {
+  // An Istio-injected pod: istio-init requests cpu and memory but sets no memory limit, istio-proxy
+  // sets nothing, the app sets both.
+  const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '8Gi' })]);
+  const p = pod('app')
+    .initContainer({ name: 'istio-init', resources: { requests: { cpu: '10m', memory: '40Mi' } } })
+    .container({ name: 'app', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } } })
+    .container({ name: 'istio-proxy' });
+  assert.equal(reason(c, p), 'pods "app" is forbidden: failed quota: compute: must specify limits.memory for: istio-init,istio-proxy; requests.cpu for: istio-proxy');
 });
 
 test('overhead adds to a limit only where one is set (PodLimits)', () => {

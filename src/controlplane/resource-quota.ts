@@ -4,8 +4,8 @@
 // (kind "ResourceQuota" in the state store) are checked in name order:
 //  - Constraints: when a quota's spec.hard names cpu / requests.cpu / limits.cpu / memory /
 //    requests.memory / limits.memory, every container (and init container) must set that
-//    request or limit, else `failed quota: <name>: must specify <resources>` (unless the pod sets
-//    pod-level resources);
+//    request or limit, else `failed quota: <name>: must specify <resource> for: <containers>; ...`
+//    (unless the pod sets pod-level resources);
 //  - usage: the pod's requests (cpu, requests.cpu, memory, requests.memory), limits
 //    (limits.cpu, limits.memory) — both as upstream PodRequests / PodLimits, with init
 //    containers, sidecars, pod-level resources (spec.resources) and overhead — and 1 for pods and count/pods, added to what the
@@ -179,12 +179,18 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
   for (let i = 0; i < quotas.length; i++) {
     const required = [...hards[i]!.keys()].filter((r) => VALIDATION_SET.has(r));
     if (required.length === 0 || isPodLevelResourcesSet(pod)) continue;
-    const missing = new Set<string>();
+    // The containers missing each resource (upstream enforcePodContainerConstraints), told as
+    // Constraints has since v1.24 (kubernetes PR #107210): resources sorted, each with its
+    // containers sorted ("must specify limits.memory for: a,b; requests.cpu for: b").
+    const missing = new Map<string, string[]>();
     for (const c of containers) {
       const set = containerSet(c);
-      for (const r of required) if (!set.has(r)) missing.add(r);
+      for (const r of required) if (!set.has(r)) missing.set(r, [...(missing.get(r) ?? []), c.name]);
     }
-    if (missing.size > 0) return `failed quota: ${quotas[i]!.metadata.name}: must specify ${[...missing].sort().join(',')}`;
+    if (missing.size > 0) {
+      const parts = [...missing.keys()].sort().map((r) => `${r} for: ${[...new Set(missing.get(r))].sort().join(',')}`);
+      return `failed quota: ${quotas[i]!.metadata.name}: must specify ${parts.join('; ')}`;
+    }
   }
   const usage = podQuotaUsage(pod);
   for (let i = 0; i < quotas.length; i++) {
