@@ -291,3 +291,26 @@ workload:
   assert.ok(bound.slice(6).every((t) => t > 747.7 && t < 749), `replacements bound at ${bound.slice(6).join(', ')}`);
   assert.match(result.warnings[0]!, /^16 create\(s\) refused by the API server, first team-a\/web-[a-z0-9]+-[a-z0-9]{5}: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pods, requested: pods=1,requests\.cpu=1, used: pods=6,requests\.cpu=6, limited: pods=6,requests\.cpu=6$/);
 });
+
+test('amounts print as upstream Quantity.String() prints them, in the format they were written in (prettyPrint)', () => {
+  // Decimal memory stays decimal: 1500M, not 1500000000 bytes; a hard of 2G prints 2G, not 1953125Ki.
+  const dec = (n: string) => pod(n).req({ cpu: '0.75', memory: '1000M' }, { memory: '1500M' });
+  const c = cluster([quota('mem', { 'limits.memory': '2G', 'requests.cpu': '1.5' })], [new PodInfo(dec('web-1').obj(), 0)]);
+  assert.equal(reason(c, dec('web-2')), 'pods "web-2" is forbidden: exceeded quota: mem, requested: limits.memory=1500M, used: limits.memory=1500M, limited: limits.memory=2G');
+  // A sum is canonical: 1500M + 500M is 2G; cpu 0.75 is 750m and a hard of 1.5 is 1500m.
+  const sum = cluster([quota('mem', { 'limits.memory': '2G', 'requests.cpu': '1.5' })], [
+    new PodInfo(pod('a').req({ cpu: '0.75' }, { memory: '1500M' }).obj(), 0),
+    new PodInfo(pod('b').req({ cpu: '0.5' }, { memory: '500M' }).obj(), 0),
+  ]);
+  assert.equal(reason(sum, pod('c').req({ cpu: '0.75' }, { memory: '100M' })),
+    'pods "c" is forbidden: exceeded quota: mem, requested: limits.memory=100M,requests.cpu=750m, used: limits.memory=2G,requests.cpu=1250m, limited: limits.memory=2G,requests.cpu=1500m');
+  // A sum takes its first term's format: 512Mi + 512M is binary, 1048870912 = 1024288Ki.
+  const mixed = cluster([quota('mem', { 'requests.memory': '1100M' })], [
+    new PodInfo(pod('a').req({ memory: '512Mi' }).obj(), 0),
+    new PodInfo(pod('b').req({ memory: '512M' }).obj(), 0),
+  ]);
+  assert.equal(reason(mixed, pod('c').req({ memory: '100M' })), 'pods "c" is forbidden: exceeded quota: mem, requested: requests.memory=100M, used: requests.memory=1024288Ki, limited: requests.memory=1100M');
+  // DecimalExponent stays an exponent: 1500e6, 2e9.
+  const exp = cluster([quota('mem', { 'limits.memory': '2e9' })], [new PodInfo(pod('a').req({ cpu: '1' }, { memory: '1.5e9' }).obj(), 0)]);
+  assert.equal(reason(exp, pod('b').req({ cpu: '1' }, { memory: '1500e6' })), 'pods "b" is forbidden: exceeded quota: mem, requested: limits.memory=1500e6, used: limits.memory=1500e6, limited: limits.memory=2e9');
+});

@@ -31,9 +31,9 @@
 // and an unknown scope never gets here (src/workload/resource-quota-manifest.ts refuses it).
 // count/pods counts every pod stored, finished ones too (PodUsageFunc: "object count quotas
 // track all objects that are in storage"); the other resources, pods not finished. Other hard
-// resources (storage, object counts of other kinds, extended resources) are not enforced. Quantities print as ksim formats them
-// (cpu "500m" / "2", memory with the largest exact binary suffix: "1Gi", "1500Mi"), which is
-// upstream's canonical form for values written that way.
+// resources (storage, object counts of other kinds, extended resources) are not enforced.
+// Quantities print as upstream's Quantity.String() prints them, each in the format it was written
+// in (src/controlplane/quota-quantities.ts: "1500M", "2G", "1536Mi", "750m").
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
@@ -41,7 +41,8 @@ import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from './api-server.js';
 import { US_PER_S } from '../engine/time.js';
 import { computePodLimits, computePodRequests, effectiveRequests, isPodLevelResourcesSet } from '../cluster/resources.js';
-import { formatBytes, formatMilliCpu, parseMilli, parseInteger } from '../api/quantity.js';
+import { parseMilli, parseInteger, type QuantityFormat } from '../api/quantity.js';
+import { podUsageFormat, printHard, printQuotaAmount } from './quota-quantities.js';
 
 export const RESOURCE_QUOTA_KIND = 'ResourceQuota';
 
@@ -52,12 +53,6 @@ export const QUOTA_RESOURCES: ReadonlySet<string> = new Set(['pods', 'count/pods
 const VALIDATION_SET: ReadonlySet<string> = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']);
 
 const isCpu = (r: string) => r === 'cpu' || r.endsWith('.cpu');
-const isMemory = (r: string) => r === 'memory' || r.endsWith('.memory');
-
-/** A resource amount as a quantity string (see the header). */
-export function formatQuotaAmount(resource: string, v: number): string {
-  return isCpu(resource) ? formatMilliCpu(v) : isMemory(resource) ? formatBytes(v) : String(v);
-}
 
 /** Parses a spec.hard amount: millicores for cpu resources, integers otherwise. */
 export function parseQuotaAmount(resource: string, q: string | number): number {
@@ -197,10 +192,30 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
     const used = quotaUsage(cluster, namespace, quotas[i]!);
     const exceeded = [...hards[i]!.entries()].filter(([r, h]) => (usage.get(r) ?? 0) > 0 && (used.get(r) ?? 0) + (usage.get(r) ?? 0) > h).map(([r]) => r).sort();
     if (exceeded.length === 0) continue;
-    const list = (f: (r: string) => number) => exceeded.map((r) => `${r}=${formatQuotaAmount(r, f(r))}`).join(',');
-    return `exceeded quota: ${quotas[i]!.metadata.name}, requested: ${list((r) => usage.get(r) ?? 0)}, used: ${list((r) => used.get(r) ?? 0)}, limited: ${list((r) => hards[i]!.get(r) ?? 0)}`;
+    // Each amount spelt as upstream's Quantity.String() spells it, in the format it was written
+    // in (src/controlplane/quota-quantities.ts): requests of 1500M print "1500M", a hard of 2G "2G".
+    const q = quotas[i]!;
+    const list = (f: (r: string) => string) => exceeded.map((r) => `${r}=${f(r)}`).join(',');
+    const hard = ((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {};
+    return `exceeded quota: ${q.metadata.name}, requested: ${list((r) => printQuotaAmount(r, usage.get(r) ?? 0, podUsageFormat(pod, r)))}, `
+      + `used: ${list((r) => printQuotaAmount(r, used.get(r) ?? 0, usedFormat(cluster, namespace, q, r)))}, limited: ${list((r) => printHard(hard[r] ?? 0))}`;
   }
   return null;
+}
+
+/** The format of the quota's status.used for `resource`: its first non-zero term's, the pods
+ * taken in creation order (quota-quantities.ts). */
+function usedFormat(cluster: ClusterState, namespace: string, quota: WorkloadObject, resource: string): QuantityFormat {
+  if (resource === 'pods' || resource.startsWith('count/')) return 'DecimalSI';
+  const scoped = scopesOf(quota).length > 0;
+  const recountUs = lastRecountUs(cluster, namespace, quota);
+  for (const p of cluster.pods.values()) {
+    // The pods quotaUsage charges.
+    if (p.namespace !== namespace || p.deleted || p.terminal || (p.terminating && quotaChargeEndUs(p) < recountUs)) continue;
+    if (scoped && !quotaMatches(quota, p.pod)) continue;
+    if ((podQuotaUsage(p.pod).get(resource) ?? 0) > 0) return podUsageFormat(p.pod, resource);
+  }
+  return 'DecimalSI';
 }
 
 /** How many pods like `pod` (its usage as checkQuota charges it) the namespace's quotas let be
