@@ -314,3 +314,23 @@ test('amounts print as upstream Quantity.String() prints them, in the format the
   const exp = cluster([quota('mem', { 'limits.memory': '2e9' })], [new PodInfo(pod('a').req({ cpu: '1' }, { memory: '1.5e9' }).obj(), 0)]);
   assert.equal(reason(exp, pod('b').req({ cpu: '1' }, { memory: '1500e6' })), 'pods "b" is forbidden: exceeded quota: mem, requested: limits.memory=1500e6, used: limits.memory=1500e6, limited: limits.memory=2e9');
 });
+
+test('ephemeral-storage, hugepages and extended resources are charged as upstream podComputeUsageHelper charges them', () => {
+  // requests.ephemeral-storage: 0 refuses a pod requesting any; limits.ephemeral-storage counts limits.
+  const eph = cluster([quota('q', { 'requests.ephemeral-storage': '0' })]);
+  assert.equal(reason(eph, pod('a').req({ 'ephemeral-storage': '1Gi' }, { 'ephemeral-storage': '1Gi' })),
+    'pods "a" is forbidden: exceeded quota: q, requested: requests.ephemeral-storage=1Gi, used: requests.ephemeral-storage=0, limited: requests.ephemeral-storage=0');
+  assert.equal(reason(eph, pod('b').req({ cpu: '1' })), 'allowed');
+  const lim = cluster([quota('q', { 'limits.ephemeral-storage': '3Gi', 'ephemeral-storage': '10Gi' })], [new PodInfo(pod('a').req({ 'ephemeral-storage': '1Gi' }, { 'ephemeral-storage': '2Gi' }).obj(), 0)]);
+  assert.equal(reason(lim, pod('b').req({ 'ephemeral-storage': '1Gi' }, { 'ephemeral-storage': '2Gi' })),
+    'pods "b" is forbidden: exceeded quota: q, requested: limits.ephemeral-storage=2Gi, used: limits.ephemeral-storage=2Gi, limited: limits.ephemeral-storage=3Gi');
+  // An extended resource is charged as requests.<name>: 2 GPUs used of 3, 2 more refused.
+  const gpu = cluster([quota('gpu', { 'requests.nvidia.com/gpu': '3' })], [new PodInfo(pod('a').req({ 'nvidia.com/gpu': '2' }, { 'nvidia.com/gpu': '2' }).obj(), 0)]);
+  assert.equal(reason(gpu, pod('b').req({ 'nvidia.com/gpu': '2' }, { 'nvidia.com/gpu': '2' })),
+    'pods "b" is forbidden: exceeded quota: gpu, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=2, limited: requests.nvidia.com/gpu=3');
+  assert.equal(reason(gpu, pod('c').req({ 'nvidia.com/gpu': '1' }, { 'nvidia.com/gpu': '1' })), 'allowed');
+  // Hugepages by their own name and as requests.hugepages-<size>.
+  const huge = cluster([quota('hp', { 'hugepages-2Mi': '4Mi', 'requests.hugepages-2Mi': '4Mi' })]);
+  assert.equal(reason(huge, pod('a').req({ cpu: '1', 'hugepages-2Mi': '6Mi' }, { 'hugepages-2Mi': '6Mi' })),
+    'pods "a" is forbidden: exceeded quota: hp, requested: hugepages-2Mi=6Mi,requests.hugepages-2Mi=6Mi, used: hugepages-2Mi=0,requests.hugepages-2Mi=0, limited: hugepages-2Mi=4Mi,requests.hugepages-2Mi=4Mi');
+});

@@ -67,7 +67,7 @@ const KINDS: Record<string, KindReader> = {
   Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
-  ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuota(doc, path, obj) },
+  ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readResourceQuota(doc, path, obj, opts.warnings) },
   Service: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readServiceSpec(doc, [...path, 'spec'], obj['spec']) },
   LimitRange: { apiVersion: 'v1', namespaced: true, read: readLimitRange },
   RuntimeClass: { apiVersion: 'node.k8s.io/v1', namespaced: false, read: readRuntimeClass },

@@ -12,7 +12,7 @@ import {
   CONFLICTING_SCOPES, EXISTS_ONLY_SCOPES, isIntegerResourceName, isResourceQuotaScopeValidForResource, isStandardQuotaResourceName, isStandardResourceName,
   isStandardResourceQuotaScope, QUOTA_SCOPES, resourcesForScope,
 } from '../controlplane/quota-names.js';
-import { parseQuotaAmount, QUOTA_RESOURCES } from '../controlplane/resource-quota.js';
+import { isEnforcedQuotaResource, parseQuotaAmount } from '../controlplane/resource-quota.js';
 
 type Obj = Record<string, unknown>;
 
@@ -22,11 +22,18 @@ const QUOTA_NAMES = `${STANDARD_NAMES}, or a fully qualified name such as count/
 const SCOPES = QUOTA_SCOPES.join(', ');
 
 /** v1 ResourceQuota: spec (hard, scopes, scopeSelector) and status (hard, used). */
-export function readResourceQuota(doc: YamlDoc, path: Path, obj: Obj): void {
+export function readResourceQuota(doc: YamlDoc, path: Path, obj: Obj, warnings?: string[]): void {
   const sp = [...path, 'spec'];
   const spec = obj['spec'];
   if (!isObj(spec)) throw doc.error(sp, 'a resource quota spec (with hard)', describe(spec));
   const hard = readResourceList(doc, [...sp, 'hard'], spec['hard'], true);
+  if (warnings !== undefined) {
+    const md = (isObj(obj['metadata']) ? obj['metadata'] : {}) as Obj;
+    const who = `ResourceQuota ${typeof md['namespace'] === 'string' ? md['namespace'] : 'default'}/${String(md['name'])}`;
+    for (const r of hard) {
+      if (!isEnforcedQuotaResource(r)) warnings.push(doc.warning([...sp, 'hard', r], `is not enforced (${who}): ${notEnforcedWhy(r)}; creates it would refuse are admitted`));
+    }
+  }
   readScopes(doc, sp, spec['scopes'], hard);
   readScopeSelector(doc, [...sp, 'scopeSelector'], spec['scopeSelector'], hard);
   const status = obj['status'];
@@ -34,6 +41,18 @@ export function readResourceQuota(doc: YamlDoc, path: Path, obj: Obj): void {
     readResourceList(doc, [...path, 'status', 'hard'], status['hard']);
     readResourceList(doc, [...path, 'status', 'used'], status['used']);
   }
+}
+
+/** Why ksim does not enforce a quota resource (one isEnforcedQuotaResource refuses). */
+function notEnforcedWhy(r: string): string {
+  if (r === 'requests.storage' || r === 'persistentvolumeclaims' || r === 'count/persistentvolumeclaims' || r.includes('.storageclass.storage.k8s.io/')) return 'ksim simulates no PersistentVolumeClaims';
+  const kind: Record<string, string> = { secrets: 'Secrets', configmaps: 'ConfigMaps', replicationcontrollers: 'ReplicationControllers' };
+  const bare = r.startsWith('count/') ? r.slice('count/'.length) : r;
+  if (kind[bare] !== undefined) return `ksim stores no ${kind[bare]}`;
+  if (r.startsWith('count/')) return `ksim stores no ${bare}`;
+  // A name with a domain that is not requests.<extended resource>: no upstream evaluator charges
+  // it either (pods.go charges extended resources only as requests.<name>).
+  return 'no quota evaluator charges it, upstream\'s neither (extended resources are charged as requests.<name>)';
 }
 
 /** A hard (or used) list: each name one a quota may track (ValidateResourceQuotaResourceName),
@@ -52,7 +71,7 @@ function readResourceList(doc: YamlDoc, p: Path, list: unknown, enforced = false
     if (quantity.mantissa < 0n) throw doc.error(qp, 'a non-negative quantity', JSON.stringify(q));
     if (isIntegerResourceName(r) && !isWholeAfterMilli(quantity)) throw doc.error(qp, `a whole number (${r} counts objects or devices: must be an integer)`, JSON.stringify(q));
     // What ksim enforces it counts in safe integers (millicores, bytes, units).
-    if (enforced && QUOTA_RESOURCES.has(r)) located(doc, qp, () => parseQuotaAmount(r, q));
+    if (enforced && isEnforcedQuotaResource(r)) located(doc, qp, () => parseQuotaAmount(r, q));
   }
   return Object.keys(list);
 }
