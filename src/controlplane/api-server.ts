@@ -16,6 +16,7 @@ import { EtcdModel, type EtcdConfig } from './etcd.js';
 import { TokenBucket } from './token-bucket.js';
 import { addTimeUs, MAX_SIM_TIME_US } from '../engine/time.js';
 import { commitOrder, type StartState } from './start-state.js';
+import { checkObjectCountQuota } from './object-count-quota.js';
 import { LEASE_KIND, LEASE_NAMESPACE, type NodeLease } from './node-lease.js';
 import { MicrosSamples } from '../metrics/samples.js';
 
@@ -591,7 +592,9 @@ export class ApiServer {
 
   createObject(o: WorkloadObject, done?: (ok: boolean) => void, key = keyOf(o)): void {
     this.write('api.create-object', key, () => {
-      const refused = o.kind === PRIORITY_CLASS_KIND && !this.cluster.objects.has(key) ? refusedPriorityClassWrite(this.cluster, o, undefined) : null;
+      const exists = this.cluster.objects.has(key);
+      // ResourceQuota admission's object counts (object-count-quota.ts); pods are checked in createPod.
+      const refused = exists ? null : o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, undefined) : checkObjectCountQuota(this.cluster, o);
       if (refused !== null) {
         this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'create');
         done?.(false);

@@ -59,8 +59,8 @@ test('limits.cpu counts container limits; terminal pods use nothing', () => {
 
 test('a quota on cpu or memory requires every container to set it (upstream Constraints)', () => {
   const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '4Gi', pods: '10' })]);
-  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory');
-  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory,requests.cpu');
+  assert.equal(reason(c, pod('b').req({ cpu: '1' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory for: c0');
+  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory for: bare; requests.cpu for: bare');
   assert.equal(reason(c, pod('b').req({ cpu: '1' }, { memory: '1Gi' })), 'allowed');
 });
 
@@ -80,7 +80,18 @@ test('pod-level resources (spec.resources) are what quota charges: requests and 
 test('a pod with pod-level resources need not set cpu or memory per container (Constraints skipped)', () => {
   const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '4Gi' })]);
   assert.equal(reason(c, pod('b').podRes({ cpu: '1' }, { memory: '1Gi' }).container({ name: 'bare', image: 'x' })), 'allowed');
-  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory,requests.cpu');
+  assert.equal(reason(c, pod('b').container({ name: 'bare', image: 'x' })), 'pods "b" is forbidden: failed quota: compute: must specify limits.memory for: bare; requests.cpu for: bare');
+});
+
+test('must specify names, for each missing resource, the containers (init ones too) that lack it, sorted (pods.go Constraints since v1.24)', () => {
+  // An Istio-injected pod: istio-init requests cpu and memory but sets no memory limit, istio-proxy
+  // sets nothing, the app sets both.
+  const c = cluster([quota('compute', { 'requests.cpu': '4', 'limits.memory': '8Gi' })]);
+  const p = pod('app')
+    .initContainer({ name: 'istio-init', resources: { requests: { cpu: '10m', memory: '40Mi' } } })
+    .container({ name: 'app', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } } })
+    .container({ name: 'istio-proxy' });
+  assert.equal(reason(c, p), 'pods "app" is forbidden: failed quota: compute: must specify limits.memory for: istio-init,istio-proxy; requests.cpu for: istio-proxy');
 });
 
 test('overhead adds to a limit only where one is set (PodLimits)', () => {
@@ -279,4 +290,47 @@ workload:
   assert.ok(bound.slice(0, 6).every((t) => t < 10));
   assert.ok(bound.slice(6).every((t) => t > 747.7 && t < 749), `replacements bound at ${bound.slice(6).join(', ')}`);
   assert.match(result.warnings[0]!, /^16 create\(s\) refused by the API server, first team-a\/web-[a-z0-9]+-[a-z0-9]{5}: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pods, requested: pods=1,requests\.cpu=1, used: pods=6,requests\.cpu=6, limited: pods=6,requests\.cpu=6$/);
+});
+
+test('amounts print as upstream Quantity.String() prints them, in the format they were written in (prettyPrint)', () => {
+  // Decimal memory stays decimal: 1500M, not 1500000000 bytes; a hard of 2G prints 2G, not 1953125Ki.
+  const dec = (n: string) => pod(n).req({ cpu: '0.75', memory: '1000M' }, { memory: '1500M' });
+  const c = cluster([quota('mem', { 'limits.memory': '2G', 'requests.cpu': '1.5' })], [new PodInfo(dec('web-1').obj(), 0)]);
+  assert.equal(reason(c, dec('web-2')), 'pods "web-2" is forbidden: exceeded quota: mem, requested: limits.memory=1500M, used: limits.memory=1500M, limited: limits.memory=2G');
+  // A sum is canonical: 1500M + 500M is 2G; cpu 0.75 is 750m and a hard of 1.5 is 1500m.
+  const sum = cluster([quota('mem', { 'limits.memory': '2G', 'requests.cpu': '1.5' })], [
+    new PodInfo(pod('a').req({ cpu: '0.75' }, { memory: '1500M' }).obj(), 0),
+    new PodInfo(pod('b').req({ cpu: '0.5' }, { memory: '500M' }).obj(), 0),
+  ]);
+  assert.equal(reason(sum, pod('c').req({ cpu: '0.75' }, { memory: '100M' })),
+    'pods "c" is forbidden: exceeded quota: mem, requested: limits.memory=100M,requests.cpu=750m, used: limits.memory=2G,requests.cpu=1250m, limited: limits.memory=2G,requests.cpu=1500m');
+  // A sum takes its first term's format: 512Mi + 512M is binary, 1048870912 = 1024288Ki.
+  const mixed = cluster([quota('mem', { 'requests.memory': '1100M' })], [
+    new PodInfo(pod('a').req({ memory: '512Mi' }).obj(), 0),
+    new PodInfo(pod('b').req({ memory: '512M' }).obj(), 0),
+  ]);
+  assert.equal(reason(mixed, pod('c').req({ memory: '100M' })), 'pods "c" is forbidden: exceeded quota: mem, requested: requests.memory=100M, used: requests.memory=1024288Ki, limited: requests.memory=1100M');
+  // DecimalExponent stays an exponent: 1500e6, 2e9.
+  const exp = cluster([quota('mem', { 'limits.memory': '2e9' })], [new PodInfo(pod('a').req({ cpu: '1' }, { memory: '1.5e9' }).obj(), 0)]);
+  assert.equal(reason(exp, pod('b').req({ cpu: '1' }, { memory: '1500e6' })), 'pods "b" is forbidden: exceeded quota: mem, requested: limits.memory=1500e6, used: limits.memory=1500e6, limited: limits.memory=2e9');
+});
+
+test('ephemeral-storage, hugepages and extended resources are charged as upstream podComputeUsageHelper charges them', () => {
+  // requests.ephemeral-storage: 0 refuses a pod requesting any; limits.ephemeral-storage counts limits.
+  const eph = cluster([quota('q', { 'requests.ephemeral-storage': '0' })]);
+  assert.equal(reason(eph, pod('a').req({ 'ephemeral-storage': '1Gi' }, { 'ephemeral-storage': '1Gi' })),
+    'pods "a" is forbidden: exceeded quota: q, requested: requests.ephemeral-storage=1Gi, used: requests.ephemeral-storage=0, limited: requests.ephemeral-storage=0');
+  assert.equal(reason(eph, pod('b').req({ cpu: '1' })), 'allowed');
+  const lim = cluster([quota('q', { 'limits.ephemeral-storage': '3Gi', 'ephemeral-storage': '10Gi' })], [new PodInfo(pod('a').req({ 'ephemeral-storage': '1Gi' }, { 'ephemeral-storage': '2Gi' }).obj(), 0)]);
+  assert.equal(reason(lim, pod('b').req({ 'ephemeral-storage': '1Gi' }, { 'ephemeral-storage': '2Gi' })),
+    'pods "b" is forbidden: exceeded quota: q, requested: limits.ephemeral-storage=2Gi, used: limits.ephemeral-storage=2Gi, limited: limits.ephemeral-storage=3Gi');
+  // An extended resource is charged as requests.<name>: 2 GPUs used of 3, 2 more refused.
+  const gpu = cluster([quota('gpu', { 'requests.nvidia.com/gpu': '3' })], [new PodInfo(pod('a').req({ 'nvidia.com/gpu': '2' }, { 'nvidia.com/gpu': '2' }).obj(), 0)]);
+  assert.equal(reason(gpu, pod('b').req({ 'nvidia.com/gpu': '2' }, { 'nvidia.com/gpu': '2' })),
+    'pods "b" is forbidden: exceeded quota: gpu, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=2, limited: requests.nvidia.com/gpu=3');
+  assert.equal(reason(gpu, pod('c').req({ 'nvidia.com/gpu': '1' }, { 'nvidia.com/gpu': '1' })), 'allowed');
+  // Hugepages by their own name and as requests.hugepages-<size>.
+  const huge = cluster([quota('hp', { 'hugepages-2Mi': '4Mi', 'requests.hugepages-2Mi': '4Mi' })]);
+  assert.equal(reason(huge, pod('a').req({ cpu: '1', 'hugepages-2Mi': '6Mi' }, { 'hugepages-2Mi': '6Mi' })),
+    'pods "a" is forbidden: exceeded quota: hp, requested: hugepages-2Mi=6Mi,requests.hugepages-2Mi=6Mi, used: hugepages-2Mi=0,requests.hugepages-2Mi=0, limited: hugepages-2Mi=4Mi,requests.hugepages-2Mi=4Mi');
 });

@@ -4,10 +4,12 @@
 // (kind "ResourceQuota" in the state store) are checked in name order:
 //  - Constraints: when a quota's spec.hard names cpu / requests.cpu / limits.cpu / memory /
 //    requests.memory / limits.memory, every container (and init container) must set that
-//    request or limit, else `failed quota: <name>: must specify <resources>` (unless the pod sets
-//    pod-level resources);
-//  - usage: the pod's requests (cpu, requests.cpu, memory, requests.memory), limits
-//    (limits.cpu, limits.memory) — both as upstream PodRequests / PodLimits, with init
+//    request or limit, else `failed quota: <name>: must specify <resource> for: <containers>; ...`
+//    (unless the pod sets pod-level resources);
+//  - usage: the pod's requests (cpu, requests.cpu, memory, requests.memory, ephemeral-storage,
+//    requests.ephemeral-storage, hugepages-<size> and requests.hugepages-<size>,
+//    requests.<extended resource>), limits (limits.cpu, limits.memory, limits.ephemeral-storage)
+//    — both as upstream PodRequests / PodLimits, with init
 //    containers, sidecars, pod-level resources (spec.resources) and overhead — and 1 for pods and count/pods, added to what the
 //    namespace's non-terminal pods already use; a resource above spec.hard refuses the create
 //    with `exceeded quota: <name>, requested: ..., used: ..., limited: ...` (only the exceeded
@@ -27,36 +29,57 @@
 // (spec.activeDeadlineSeconds set or not), BestEffort / NotBestEffort (QoS class: no cpu or memory
 // request or limit in any container), PriorityClass (spec.priorityClassName: In, NotIn, Exists,
 // DoesNotExist; in spec.scopes, Exists), CrossNamespacePodAffinity (a pod (anti-)affinity term
-// naming namespaces or a namespaceSelector); a scope ksim does not know matches no pod.
+// naming namespaces or a namespaceSelector); VolumeAttributesClass (a PVC scope) matches no pod,
+// and an unknown scope never gets here (src/workload/resource-quota-manifest.ts refuses it).
 // count/pods counts every pod stored, finished ones too (PodUsageFunc: "object count quotas
-// track all objects that are in storage"); the other resources, pods not finished. Other hard
-// resources (storage, object counts of other kinds, extended resources) are not enforced. Quantities print as ksim formats them
-// (cpu "500m" / "2", memory with the largest exact binary suffix: "1Gi", "1500Mi"), which is
-// upstream's canonical form for values written that way.
+// track all objects that are in storage"); the other resources, pods not finished. Object counts
+// of other kinds are object-count-quota.ts's; the rest (storage, PVCs, Secrets, ConfigMaps: kinds
+// ksim does not store) is not enforced, with a warning when the quota is read.
+// Quantities print as upstream's Quantity.String() prints them, each in the format it was written
+// in (src/controlplane/quota-quantities.ts: "1500M", "2G", "1536Mi", "750m").
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { ClusterWatcher } from './api-server.js';
 import { US_PER_S } from '../engine/time.js';
-import { computePodLimits, computePodRequests, effectiveRequests, isPodLevelResourcesSet } from '../cluster/resources.js';
-import { formatBytes, formatMilliCpu, parseMilli, parseInteger } from '../api/quantity.js';
+import { computePodLimits, computePodRequests, effectiveRequests, HUGEPAGES_PREFIX, isPodLevelResourcesSet } from '../cluster/resources.js';
+import { isExtendedResourceName } from '../scheduler/plugins/resource-allocation.js';
+import { OBJECT_COUNT_RESOURCES } from './object-count-quota.js';
+import { isQuotaHugePageResourceName } from './quota-names.js';
+import { parseMilli, parseInteger, type QuantityFormat } from '../api/quantity.js';
+import { podUsageFormat, printHard, printQuotaAmount } from './quota-quantities.js';
 
 export const RESOURCE_QUOTA_KIND = 'ResourceQuota';
 
-/** The resources ksim's quota admission enforces. */
-export const QUOTA_RESOURCES: ReadonlySet<string> = new Set(['pods', 'count/pods', 'cpu', 'requests.cpu', 'limits.cpu', 'memory', 'requests.memory', 'limits.memory']);
+/** The resources a pod is charged (pods.go podResources). */
+const POD_RESOURCES: ReadonlySet<string> = new Set([
+  'pods', 'count/pods', 'cpu', 'requests.cpu', 'limits.cpu', 'memory', 'requests.memory', 'limits.memory',
+  'ephemeral-storage', 'requests.ephemeral-storage', 'limits.ephemeral-storage',
+]);
+
+const REQUESTS = 'requests.';
+const DEVICE_CLASS_PREFIX = 'deviceclass.resource.kubernetes.io/';
+
+/** Whether the pod evaluator tracks a quota resource (pods.go MatchingResources): podResources,
+ * hugepages-<size> and requests.hugepages-<size>, and requests.<extended resource>
+ * (isExtendedResourceNameForQuota: a name outside kubernetes.io, or a DRA device class's). */
+export function isPodQuotaResource(r: string): boolean {
+  if (POD_RESOURCES.has(r) || isQuotaHugePageResourceName(r)) return true;
+  if (!r.startsWith(REQUESTS)) return false;
+  return (r.includes('/') && !r.includes('kubernetes.io/')) || r.startsWith(REQUESTS + DEVICE_CLASS_PREFIX);
+}
+
+/** Whether ksim's quota admission enforces a resource: for pods (isPodQuotaResource), or as an
+ * object count of a kind ksim stores (object-count-quota.ts). */
+export function isEnforcedQuotaResource(r: string): boolean {
+  return isPodQuotaResource(r) || OBJECT_COUNT_RESOURCES.has(r);
+}
 
 /** Upstream pods.go validationSet: resources every container must set when a quota names them. */
 const VALIDATION_SET: ReadonlySet<string> = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']);
 
 const isCpu = (r: string) => r === 'cpu' || r.endsWith('.cpu');
-const isMemory = (r: string) => r === 'memory' || r.endsWith('.memory');
-
-/** A resource amount as a quantity string (see the header). */
-export function formatQuotaAmount(resource: string, v: number): string {
-  return isCpu(resource) ? formatMilliCpu(v) : isMemory(resource) ? formatBytes(v) : String(v);
-}
 
 /** Parses a spec.hard amount: millicores for cpu resources, integers otherwise. */
 export function parseQuotaAmount(resource: string, q: string | number): number {
@@ -68,11 +91,20 @@ export function parseQuotaAmount(resource: string, q: string | number): number {
 export function podQuotaUsage(pod: Pod): Map<string, number> {
   const req = computePodRequests(pod).requests;
   const lim = computePodLimits(pod);
-  return new Map([
+  const usage = new Map([
     ['pods', 1], ['count/pods', 1],
     ['cpu', req.milliCpu], ['requests.cpu', req.milliCpu], ['limits.cpu', lim.milliCpu],
     ['memory', req.memory], ['requests.memory', req.memory], ['limits.memory', lim.memory],
+    ['ephemeral-storage', req.ephemeralStorage], ['requests.ephemeral-storage', req.ephemeralStorage], ['limits.ephemeral-storage', lim.ephemeralStorage],
   ]);
+  // podComputeUsageHelper: hugepages by their name and requests.<name>; extended resources (and
+  // DRA device classes' implicit ones, schedutil.IsDRAExtendedResourceName) as requests.<name>.
+  for (const name of req.scalarNames()) {
+    const v = req.getScalar(name);
+    if (name.startsWith(HUGEPAGES_PREFIX)) usage.set(name, v).set(REQUESTS + name, v);
+    else if (isExtendedResourceName(name) || name.startsWith(DEVICE_CLASS_PREFIX)) usage.set(REQUESTS + name, v);
+  }
+  return usage;
 }
 
 /** What a container sets, as upstream podComputeUsageHelper names it. */
@@ -160,7 +192,7 @@ function isBestEffort(pod: Pod): boolean {
 function hardsOf(quotas: readonly WorkloadObject[]): Map<string, number>[] {
   return quotas.map((q) => {
     const hard = (((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {});
-    return new Map(Object.entries(hard).filter(([r]) => QUOTA_RESOURCES.has(r)).map(([r, v]) => [r, parseQuotaAmount(r, v)]));
+    return new Map(Object.entries(hard).filter(([r]) => isPodQuotaResource(r)).map(([r, v]) => [r, parseQuotaAmount(r, v)]));
   });
 }
 
@@ -178,22 +210,48 @@ export function checkQuota(cluster: ClusterState, pod: Pod): string | null {
   for (let i = 0; i < quotas.length; i++) {
     const required = [...hards[i]!.keys()].filter((r) => VALIDATION_SET.has(r));
     if (required.length === 0 || isPodLevelResourcesSet(pod)) continue;
-    const missing = new Set<string>();
+    // The containers missing each resource (upstream enforcePodContainerConstraints), told as
+    // Constraints has since v1.24 (kubernetes PR #107210): resources sorted, each with its
+    // containers sorted ("must specify limits.memory for: a,b; requests.cpu for: b").
+    const missing = new Map<string, string[]>();
     for (const c of containers) {
       const set = containerSet(c);
-      for (const r of required) if (!set.has(r)) missing.add(r);
+      for (const r of required) if (!set.has(r)) missing.set(r, [...(missing.get(r) ?? []), c.name]);
     }
-    if (missing.size > 0) return `failed quota: ${quotas[i]!.metadata.name}: must specify ${[...missing].sort().join(',')}`;
+    if (missing.size > 0) {
+      const parts = [...missing.keys()].sort().map((r) => `${r} for: ${[...new Set(missing.get(r))].sort().join(',')}`);
+      return `failed quota: ${quotas[i]!.metadata.name}: must specify ${parts.join('; ')}`;
+    }
   }
   const usage = podQuotaUsage(pod);
   for (let i = 0; i < quotas.length; i++) {
     const used = quotaUsage(cluster, namespace, quotas[i]!);
     const exceeded = [...hards[i]!.entries()].filter(([r, h]) => (usage.get(r) ?? 0) > 0 && (used.get(r) ?? 0) + (usage.get(r) ?? 0) > h).map(([r]) => r).sort();
     if (exceeded.length === 0) continue;
-    const list = (f: (r: string) => number) => exceeded.map((r) => `${r}=${formatQuotaAmount(r, f(r))}`).join(',');
-    return `exceeded quota: ${quotas[i]!.metadata.name}, requested: ${list((r) => usage.get(r) ?? 0)}, used: ${list((r) => used.get(r) ?? 0)}, limited: ${list((r) => hards[i]!.get(r) ?? 0)}`;
+    // Each amount spelt as upstream's Quantity.String() spells it, in the format it was written
+    // in (src/controlplane/quota-quantities.ts): requests of 1500M print "1500M", a hard of 2G "2G".
+    const q = quotas[i]!;
+    const list = (f: (r: string) => string) => exceeded.map((r) => `${r}=${f(r)}`).join(',');
+    const hard = ((q.spec ?? {}) as { hard?: Record<string, string | number> }).hard ?? {};
+    return `exceeded quota: ${q.metadata.name}, requested: ${list((r) => printQuotaAmount(r, usage.get(r) ?? 0, podUsageFormat(pod, r)))}, `
+      + `used: ${list((r) => printQuotaAmount(r, used.get(r) ?? 0, usedFormat(cluster, namespace, q, r)))}, limited: ${list((r) => printHard(hard[r] ?? 0))}`;
   }
   return null;
+}
+
+/** The format of the quota's status.used for `resource`: its first non-zero term's, the pods
+ * taken in creation order (quota-quantities.ts). */
+function usedFormat(cluster: ClusterState, namespace: string, quota: WorkloadObject, resource: string): QuantityFormat {
+  if (resource === 'pods' || resource.startsWith('count/')) return 'DecimalSI';
+  const scoped = scopesOf(quota).length > 0;
+  const recountUs = lastRecountUs(cluster, namespace, quota);
+  for (const p of cluster.pods.values()) {
+    // The pods quotaUsage charges.
+    if (p.namespace !== namespace || p.deleted || p.terminal || (p.terminating && quotaChargeEndUs(p) < recountUs)) continue;
+    if (scoped && !quotaMatches(quota, p.pod)) continue;
+    if ((podQuotaUsage(p.pod).get(resource) ?? 0) > 0) return podUsageFormat(p.pod, resource);
+  }
+  return 'DecimalSI';
 }
 
 /** How many pods like `pod` (its usage as checkQuota charges it) the namespace's quotas let be

@@ -16,6 +16,7 @@ import { readLabels, readOptionalInt, readStringMap, readToleration, TAINT_EFFEC
 import { readClaimRetentionPolicy, readDaemonSetUpdateStrategy, readDeploymentStrategy, readMinReadySeconds, readProgressDeadline, readRevisionHistoryLimit, readStatefulSetUpdateStrategy } from './apps-rules.js';
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
+import { readResourceQuota } from './resource-quota-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateNoActiveDeadline, checkTemplateRestartsAlways } from './api-rules.js';
 import { defaultEmptyPodSpecFields } from './empty-defaults.js';
 import { parseSchedule } from '../controllers/cron.js';
@@ -66,7 +67,7 @@ const KINDS: Record<string, KindReader> = {
   Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
-  ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readResourceQuotaSpec(doc, [...path, 'spec'], obj['spec']) },
+  ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readResourceQuota(doc, path, obj, opts.warnings) },
   Service: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readServiceSpec(doc, [...path, 'spec'], obj['spec']) },
   LimitRange: { apiVersion: 'v1', namespaced: true, read: readLimitRange },
   RuntimeClass: { apiVersion: 'node.k8s.io/v1', namespaced: false, read: readRuntimeClass },
@@ -576,24 +577,6 @@ function readDaemonSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
   readDaemonSetUpdateStrategy(doc, [...path, 'updateStrategy'], spec['updateStrategy']);
   readMinReadySeconds(doc, path, spec);
   readRevisionHistoryLimit(doc, path, spec);
-}
-
-/** v1 ResourceQuota (upstream core validation ValidateResourceQuotaSpec, the part ksim uses):
- * spec.hard maps resource names to non-negative quantities, whole numbers for object counts
- * (pods, count/...). Only pods, count/pods, cpu, memory and their requests./limits. forms are
- * enforced (src/controlplane/resource-quota.ts). */
-function readResourceQuotaSpec(doc: YamlDoc, path: Path, spec: unknown): void {
-  if (!isObj(spec)) throw doc.error(path, 'a resource quota spec (with hard)', describe(spec));
-  const hard = spec['hard'];
-  if (hard === undefined || hard === null) return;
-  if (!isObj(hard)) throw doc.error([...path, 'hard'], 'a mapping of resource names to quantities', describe(hard));
-  for (const [r, q] of Object.entries(hard)) {
-    const qp = [...path, 'hard', r];
-    if (typeof q !== 'string' && typeof q !== 'number') throw doc.error(qp, 'a quantity', describe(q));
-    const milli = located(doc, qp, () => parseMilli(q));
-    if (milli < 0) throw doc.error(qp, 'a non-negative quantity', JSON.stringify(q));
-    if ((r === PODS || r.startsWith('count/')) && milli % 1000 !== 0) throw doc.error(qp, 'a whole number (an object count)', JSON.stringify(q));
-  }
 }
 
 /** apps/v1 StatefulSet (upstream apps validation ValidateStatefulSetSpec, the fields ksim uses):

@@ -280,7 +280,7 @@ const RQ_CASES: [string, string, string][] = [
   ['a ResourceQuota hard amount is a non-negative quantity', `{ apiVersion: v1, kind: ResourceQuota, metadata: { name: q }, spec: { hard: { requests.cpu: "-1" } } }`,
     'k.yaml:8:107: workload[0].manifest.spec.hard.requests.cpu: expected a non-negative quantity, got "-1"'],
   ['a ResourceQuota pod count is a whole number', `{ apiVersion: v1, kind: ResourceQuota, metadata: { name: q }, spec: { hard: { pods: 1.5 } } }`,
-    'k.yaml:8:99: workload[0].manifest.spec.hard.pods: expected a whole number (an object count), got 1.5'],
+    'k.yaml:8:99: workload[0].manifest.spec.hard.pods: expected a whole number (pods counts objects or devices: must be an integer), got 1.5'],
   ['a ResourceQuota hard is a mapping', `{ apiVersion: v1, kind: ResourceQuota, metadata: { name: q }, spec: { hard: [cpu] } }`,
     'k.yaml:8:91: workload[0].manifest.spec.hard: expected a mapping of resource names to quantities, got a list'],
 ];

@@ -1,0 +1,101 @@
+// ResourceQuota object counts for the kinds ksim stores: a create past count/<resource>.<group>
+// (or services, resourcequotas, services.nodeports, services.loadbalancers) is refused with
+// upstream's message (staging/.../admission/plugin/resourcequota/controller.go; the object-count
+// evaluator, apiserver pkg/quota/v1/generic/evaluator.go; pkg/quota/v1/evaluator/core/services.go).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterState } from '../cluster/cluster-state.js';
+import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
+import { checkObjectCountQuota } from './object-count-quota.js';
+import { parseScenario } from '../workload/scenario.js';
+import { runScenario } from '../run/run-scenario.js';
+
+function obj(kind: string, name: string, spec: Record<string, unknown> = {}, namespace = 'team'): WorkloadObject {
+  return { apiVersion: 'v1', kind, metadata: { name, namespace }, spec };
+}
+
+function cluster(objects: WorkloadObject[]): ClusterState {
+  const c = new ClusterState();
+  for (const o of objects) c.objects.set(objectKey(o.kind, o.metadata.namespace, o.metadata.name), o);
+  return c;
+}
+
+const quota = (name: string, hard: Record<string, string>, extra: Record<string, unknown> = {}) => obj('ResourceQuota', name, { hard, ...extra });
+
+test('count/deployments.apps: the third Deployment is refused, another namespace and a scoped quota are not limited', () => {
+  const c = cluster([quota('compute', { 'count/deployments.apps': '2', pods: '10' }), obj('Deployment', 'api'), obj('Deployment', 'worker')]);
+  assert.equal(checkObjectCountQuota(c, obj('Deployment', 'third')),
+    'deployments.apps "third" is forbidden: exceeded quota: compute, requested: count/deployments.apps=1, used: count/deployments.apps=2, limited: count/deployments.apps=2');
+  assert.equal(checkObjectCountQuota(c, obj('Deployment', 'elsewhere', {}, 'other')), null);
+  assert.equal(checkObjectCountQuota(c, obj('StatefulSet', 'db')), null);
+  const scoped = cluster([quota('be', { 'count/deployments.apps': '0' }, { scopes: ['BestEffort'] })]);
+  assert.equal(checkObjectCountQuota(scoped, obj('Deployment', 'api')), null);
+});
+
+test('count/jobs.batch, count/cronjobs.batch, count/resourcequotas and resourcequotas', () => {
+  const c = cluster([quota('objects', { 'count/jobs.batch': '0', 'count/cronjobs.batch': '1', resourcequotas: '1' })]);
+  assert.equal(checkObjectCountQuota(c, obj('Job', 'report')), 'jobs.batch "report" is forbidden: exceeded quota: objects, requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0');
+  assert.equal(checkObjectCountQuota(c, obj('CronJob', 'nightly')), null);
+  assert.equal(checkObjectCountQuota(c, quota('another', { pods: '1' })),
+    'resourcequotas "another" is forbidden: exceeded quota: objects, requested: resourcequotas=1, used: resourcequotas=1, limited: resourcequotas=1');
+});
+
+test('services, services.nodeports and services.loadbalancers as the service evaluator charges them', () => {
+  const c = cluster([
+    quota('net', { services: '5', 'services.nodeports': '2', 'services.loadbalancers': '0' }),
+    obj('Service', 'np', { type: 'NodePort', ports: [{ port: 80 }] }),
+  ]);
+  // A ClusterIP Service uses no node port nor load balancer: only services.
+  assert.equal(checkObjectCountQuota(c, obj('Service', 'web', { ports: [{ port: 80 }, { port: 443 }] })), null);
+  assert.equal(checkObjectCountQuota(c, obj('Service', 'np2', { type: 'NodePort', ports: [{ port: 80 }, { port: 443 }] })),
+    'services "np2" is forbidden: exceeded quota: net, requested: services.nodeports=2, used: services.nodeports=1, limited: services.nodeports=2');
+  // A LoadBalancer that allocates no node ports charges only the ports naming one.
+  assert.equal(checkObjectCountQuota(c, obj('Service', 'lb', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] })),
+    'services "lb" is forbidden: exceeded quota: net, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0');
+});
+
+test('in a run, count/deployments.apps 2 lets 2 of 4 Deployments be created; count/jobs.batch 0 refuses a Job', () => {
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: quota
+    manifest: { apiVersion: v1, kind: ResourceQuota, metadata: { name: objects }, spec: { hard: { count/deployments.apps: "2", count/jobs.batch: "0" } } }
+  - name: apps
+    at: 5s
+    manifests:
+${['a', 'b', 'c', 'd'].map((n) => `      - { apiVersion: apps/v1, kind: Deployment, metadata: { name: ${n} }, spec: { replicas: 1, selector: { matchLabels: { app: ${n} } }, template: { metadata: { labels: { app: ${n} } }, spec: { containers: [{ name: c, image: x }] } } } }`).join('\n')}
+      - { apiVersion: batch/v1, kind: Job, metadata: { name: once }, spec: { template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x }] } } } }
+`, 'objects.yaml'));
+  assert.equal(result.summary['pods_bound'], 2);
+  // The four creates are sent together; which two commit first depends on the API latency drawn.
+  assert.equal(result.warnings.length, 2, result.warnings.join('\n'));
+  assert.match(result.warnings[0]!, /^2 create\(s\) refused by the API server, first Deployment ([a-d]): deployments\.apps "\1" is forbidden: exceeded quota: objects, requested: count\/deployments\.apps=1, used: count\/deployments\.apps=2, limited: count\/deployments\.apps=2$/);
+  assert.equal(result.warnings[1], '1 create(s) refused by the API server, first Job once: jobs.batch "once" is forbidden: exceeded quota: objects, requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0');
+});
+
+test('a quota resource ksim does not enforce is a warning naming the quota and the resource', () => {
+  const s = parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: quota
+    manifest:
+      apiVersion: v1
+      kind: ResourceQuota
+      metadata: { name: storage, namespace: team-a }
+      spec:
+        hard: { requests.storage: 100Gi, count/secrets: "10", count/deployments.apps: "2", requests.ephemeral-storage: 10Gi, limits.nvidia.com/gpu: "1" }
+`, 'q.yaml');
+  assert.deepEqual(s.warnings, [
+    'q.yaml:14:35: workload[0].manifest.spec.hard.requests.storage: is not enforced (ResourceQuota team-a/storage): ksim simulates no PersistentVolumeClaims; creates it would refuse are admitted',
+    'q.yaml:14:57: workload[0].manifest.spec.hard.count/secrets: is not enforced (ResourceQuota team-a/storage): ksim stores no Secrets; creates it would refuse are admitted',
+    'q.yaml:14:149: workload[0].manifest.spec.hard.limits.nvidia.com/gpu: is not enforced (ResourceQuota team-a/storage): no quota evaluator charges it, upstream\'s neither (extended resources are charged as requests.<name>); creates it would refuse are admitted',
+  ]);
+});
