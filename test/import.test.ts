@@ -29,8 +29,7 @@ test('ksim import writes a scenario whose t = 0 placement is the snapshot\'s, an
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
   assert.deepEqual(r.stdout.split('\n'), [
-    'Imported: 2 Node, 1 Namespace, 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 4 Pod (3 bound, 1 pending)',
-    `Note: ${SHOP}/pods.json: ignored 1 finished pod(s) (phase Succeeded or Failed)`,
+    'Imported: 2 Node, 1 Namespace, 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 5 Pod (3 bound, 1 pending, 1 finished)',
     `Note: ${SHOP}/workloads.json: skipped 1 ConfigMap: not simulated`,
     'Note: pod shop/ghost is bound to node "node-gone", which is not in the snapshot: skipped',
     `Wrote ${out}, ${join(dir, 'shop.snapshot.yaml')}`,
@@ -62,10 +61,10 @@ function podPasts(scenarioFile: string): Record<string, unknown> {
 
 test('ksim import filters namespaces and turns pending pods no owner keeps into a workload entry', () => {
   const cases: [string, Parameters<typeof importSnapshot>[1], string[], string | null][] = [
-    ['every namespace', {}, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '4 Pod (3 bound, 1 pending)'], null],
-    ['shop excluded', { excludeNamespaces: ['shop'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'left out by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
-    ['only another namespace', { namespaces: ['other'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'left out by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 4 Pod'],
-    ['pending as workload', { pendingAsWorkload: true }, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '3 Pod (3 bound, 0 pending)', '1 pending Pod as a workload entry'], null],
+    ['every namespace', {}, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '5 Pod (3 bound, 1 pending, 1 finished)'], null],
+    ['shop excluded', { excludeNamespaces: ['shop'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'left out by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 5 Pod'],
+    ['only another namespace', { namespaces: ['other'] }, ['2 Node', '0 Pod (0 bound, 0 pending)'], 'left out by namespace: 1 Deployment, 1 ReplicaSet, 1 StatefulSet, 1 Namespace, 5 Pod'],
+    ['pending as workload', { pendingAsWorkload: true }, ['2 Node', '1 Namespace', '1 Deployment', '1 ReplicaSet', '1 StatefulSet', '4 Pod (3 bound, 0 pending, 1 finished)', '1 pending Pod as a workload entry'], null],
   ];
   for (const [name, opts, imported, filtered] of cases) {
     const r = importSnapshot([SHOP], opts);
@@ -270,7 +269,7 @@ test('ksim import splits a snapshot over the reader\'s per-file limit into files
   const out = join(dir, 'shop.yaml');
   const lines: string[] = [];
   importCommand({ inputs: [SHOP], output: out, maxFileBytes: 2000 }, (s) => lines.push(s));
-  const parts = ['shop.snapshot.yaml', 'shop.snapshot-2.yaml', 'shop.snapshot-3.yaml', 'shop.snapshot-4.yaml'];
+  const parts = ['shop.snapshot.yaml', 'shop.snapshot-2.yaml', 'shop.snapshot-3.yaml', 'shop.snapshot-4.yaml', 'shop.snapshot-5.yaml'];
   assert.deepEqual(readdirSync(dir).sort(), [...parts, 'shop.yaml'].sort());
   for (const f of parts) {
     assert.ok(statSync(join(dir, f)).size <= 2000, f);
@@ -281,7 +280,7 @@ test('ksim import splits a snapshot over the reader\'s per-file limit into files
     'apiVersion: ksim/v1alpha1', 'kind: Scenario', 'metadata:', '  name: "shop"', 'duration: 1h', 'cluster:', '  file:',
     ...parts.map((f) => `    - "${f}"`), '',
   ].join('\n'));
-  assert.ok(lines.includes('Note: the snapshot is split into 4 files of at most 2000 bytes each, the most ksim reads from one file\n'), lines.join(''));
+  assert.ok(lines.includes('Note: the snapshot is split into 5 files of at most 2000 bytes each, the most ksim reads from one file\n'), lines.join(''));
   assert.deepStrictEqual(snapshotObjects(dir, parts).yaml, importSnapshot([SHOP]).snapshot);
   const want = ['shop/db-0@node-a:Running', 'shop/waiting@-:Pending', 'shop/web-7d9f8c6b5-abcde@node-a:Running', 'shop/web-7d9f8c6b5-fghij@node-b:Running'];
   assert.deepEqual(placementAtStart(out), want);

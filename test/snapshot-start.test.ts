@@ -45,7 +45,7 @@ function nodeItem(name: string, cpu: string, opts: { taints?: string; ready?: st
   ];
 }
 
-test('a snapshot is read as the start state: skipped kinds, finished pods and pods on missing nodes are warned about', () => {
+test('a snapshot is read as the start state: skipped kinds and pods on missing nodes are warned about; finished pods are kept apart with their phase', () => {
   const s = loadScenario(SCENARIO);
   assert.deepEqual(s.nodes.map((n) => n.node.metadata?.name), ['node-a', 'node-b']);
   assert.deepEqual((s.startPods ?? []).map((p) => `${p.metadata?.name}@${p.spec?.nodeName ?? '-'}`), ['web-7d9f8c6b5-abcde@node-a', 'web-7d9f8c6b5-fghij@node-b', 'db-0@node-a', 'waiting@-']);
@@ -53,8 +53,8 @@ test('a snapshot is read as the start state: skipped kinds, finished pods and po
   // status and managedFields are dropped.
   assert.equal((s.startPods ?? [])[0]?.status, undefined);
   assert.equal((s.startPods ?? [])[0]?.metadata?.managedFields, undefined);
+  assert.deepEqual((s.startFinishedPods ?? []).map((p) => `${p.metadata?.name}@${p.spec?.nodeName ?? '-'}:${p.status?.phase}`), ['report-28848000-x7k2p@node-b:Succeeded']);
   assert.deepEqual(s.warnings, [
-    'test/snapshots/shop/pods.json: ignored 1 finished pod(s) (phase Succeeded or Failed)',
     'test/snapshots/shop/workloads.json: skipped 1 ConfigMap: not simulated',
     'cluster.file: pod shop/ghost is bound to node "node-gone", which is not in the snapshot: skipped',
   ].map((w) => (w.startsWith('test/') ? repoPath(w) : w)));

@@ -141,6 +141,14 @@ export class ClusterState {
   readonly nodeByName = new Map<string, NodeInfo>();
   /** Live (not deleted) pods by namespace/name. */
   readonly pods = new Map<string, PodInfo>();
+  /** A cluster snapshot's finished pods (phase Succeeded or Failed when it was taken), by
+   * namespace/name: stored objects, so the ResourceQuota's count/pods counts them (upstream
+   * PodUsageFunc charges count/pods for every stored pod) and the terminated-pod garbage collector
+   * counts and deletes them (src/controllers/podgc.ts), and the garbage collector deletes them with
+   * their owner; nothing else sees them (no watcher is told of them: the scheduler, kubelets,
+   * controllers and metrics act as if they were not there, as upstream's do on terminal pods that
+   * their owners have counted already). Not in `pods`, phaseCounts, podsAtStart or podsDeleted. */
+  readonly finishedAtStart = new Map<string, PodInfo>();
   /** Sum of allocatable over all nodes, and of requests of pods placed on them. */
   readonly totalAllocatable = new Resource();
   readonly totalRequested = new Resource();

@@ -32,6 +32,11 @@ const EVICTED = 64;
 const PREEMPTED = 128;
 /** Its spec has inter-pod affinity or anti-affinity (a spec does not change once stored). */
 const POD_AFFINITY_TERMS = 256;
+/** A snapshot's finished pod, stored apart (ClusterState.finishedAtStart). */
+const FINISHED_AT_START = 512;
+/** Failed with status.reason Evicted (upstream eviction.PodIsEvicted: the kubelet's node-pressure
+ * eviction), as only a snapshot's pod can be: ksim's kubelet evicts none. */
+const KUBELET_EVICTED = 1024;
 
 /** A pod's key in the store: `namespace/name` (namespace "default" when it has none). */
 export function podStoreKey(pod: Pod): string {
@@ -66,7 +71,7 @@ export class PodInfo {
    * a Deployment's template to its pods). Drives the run duration. */
   readonly workload: string;
   /** The yes/no marks below (bound, deleted, onBooks, gcTracked, evicted, preempted, dependent,
-   * hasPodAffinityTerms, and STORED_TERMINATING), one bit each, in one field. */
+   * hasPodAffinityTerms, finishedAtStart, evictedByKubelet, and STORED_TERMINATING), one bit each, in one field. */
   private flags = 0;
 
   phase: PodPhase = 'Pending';
@@ -214,6 +219,21 @@ export class PodInfo {
   }
   set preempted(yes: boolean) {
     this.setFlag(PREEMPTED, yes);
+  }
+  /** A cluster snapshot's finished pod, stored apart (ClusterState.finishedAtStart): only the
+   * quota and the garbage collectors see it. */
+  get finishedAtStart(): boolean {
+    return (this.flags & FINISHED_AT_START) !== 0;
+  }
+  set finishedAtStart(yes: boolean) {
+    this.setFlag(FINISHED_AT_START, yes);
+  }
+  /** Failed as evicted by its kubelet (status.reason Evicted; only a snapshot's pod). */
+  get evictedByKubelet(): boolean {
+    return (this.flags & KUBELET_EVICTED) !== 0;
+  }
+  set evictedByKubelet(yes: boolean) {
+    this.setFlag(KUBELET_EVICTED, yes);
   }
   /** Listed by the garbage collector among its owner's dependents (src/controllers/
    * garbage-collector.ts keeps the mark here). */

@@ -3,7 +3,9 @@
 // (controller: true) names it — are deleted through the API, which cascades (Deployment →
 // ReplicaSets → Pods, CronJob → Jobs → Pods). A dependent created after its owner was deleted
 // (a create that was in flight) is deleted when it appears, as upstream deletes dependents
-// whose owner is gone.
+// whose owner is gone. A cluster snapshot's finished pods (ClusterState.finishedAtStart, told to
+// no watcher) are dependents too: deleted with their owner (a Job its TTL or its CronJob's history
+// limit deletes), so they leave the quota's count/pods as upstream's do.
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { PodInfo } from '../cluster/pod-info.js';
@@ -25,9 +27,19 @@ export class GarbageCollector {
   private readonly podsByOwner = new Map<string, Dependents>();
   /** Owners seen deleted (object keys). */
   private readonly gone = new Set<string>();
+  /** A cluster snapshot's finished pods by their controller owner's object key. */
+  private readonly finishedByOwner = new Map<string, PodInfo[]>();
 
   constructor(private readonly api: ApiServer) {
     api.watch({
+      startStateCommitted: () => {
+        for (const p of api.cluster.finishedAtStart.values()) {
+          if (p.ownerKind === '' || !isControlled(p)) continue;
+          const list = this.finishedByOwner.get(p.ownerObjectKey);
+          if (list === undefined) this.finishedByOwner.set(p.ownerObjectKey, [p]);
+          else list.push(p);
+        }
+      },
       podAdded: (p) => {
         if (p.ownerKind === '' || !isControlled(p)) return;
         const k = p.ownerObjectKey;
@@ -67,6 +79,11 @@ export class GarbageCollector {
     const k = objectKey(owner.kind, ns, owner.metadata.name);
     this.gone.add(k);
     for (const p of this.podsByOwner.get(k)?.pods ?? []) if (!p.deleted) this.api.deletePod(p, `owner ${k} deleted`);
+    const finished = this.finishedByOwner.get(k);
+    if (finished !== undefined) {
+      this.finishedByOwner.delete(k);
+      for (const p of finished) if (!p.deleted) this.api.deletePod(p, `owner ${k} deleted`);
+    }
     for (const o of this.api.cluster.objects.values()) {
       if (o.metadata.namespace !== ns) continue;
       const ref = controllerRef(o);

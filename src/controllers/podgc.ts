@@ -6,7 +6,11 @@
 // creationTimestamp, then by name. A creationTimestamp is stored with whole seconds (metav1.Time
 // drops the nanoseconds when serialised: apimachinery meta/v1 time_proto.go), so pods created in
 // the same second are ordered by name. ksim's kubelet never evicts pods (no node-pressure
-// eviction), so the first key never separates two pods here.
+// eviction), so only a cluster snapshot's pods can be kubelet-evicted (phase Failed, reason
+// Evicted: upstream eviction.PodIsEvicted).
+//
+// A cluster snapshot's finished pods (ClusterState.finishedAtStart) are terminated pods in the
+// store like the run's: counted toward the threshold from the start and deleted in the same order.
 //
 // This is what makes finished pods leave the store: a Deployment's pods that complete are
 // replaced by its ReplicaSet at once and deleted here later, as upstream; bare and Job pods
@@ -31,9 +35,11 @@ export const POD_GC_CHECK_PERIOD_US = 20 * US_PER_S;
  * PodGCControllerConfiguration.TerminatedPodGCThreshold); ksim uses the same default. */
 export const DEFAULT_TERMINATED_POD_GC_THRESHOLD = 12_500;
 
-/** Upstream byEvictionAndCreationTimestamp without the eviction key (see the module comment):
- * creation second, then name. */
+/** Upstream byEvictionAndCreationTimestamp: kubelet-evicted pods first (see the module
+ * comment), then creation second, then name. */
 export function compareForPodGC(a: PodInfo, b: PodInfo): number {
+  const ea = a.evictedByKubelet;
+  if (ea !== b.evictedByKubelet) return ea ? -1 : 1;
   const sa = Math.floor(creationTimeUs(a) / US_PER_S);
   const sb = Math.floor(creationTimeUs(b) / US_PER_S);
   if (sa !== sb) return sa - sb;
@@ -70,21 +76,33 @@ export class PodGarbageCollector {
   ) {
     if (threshold <= 0) return;
     api.watch({
+      // The snapshot's finished pods, told to no watcher, are in the store from the start.
+      startStateCommitted: () => {
+        for (const p of api.cluster.finishedAtStart.values()) this.track(p);
+        if (this.trackedCount > threshold) this.armCheck();
+      },
       podPhaseChanged: (p) => {
         if (!p.terminal || p.deleted || p.gcTracked) return;
-        p.gcTracked = true;
-        this.trackedCount++;
-        this.newcomers.push(p);
-        // Pods deleted by others (a Job's history limit, a scale-down) are only unmarked: drop
-        // them from the list now and then, or it grows with every pod while no check runs.
-        if (this.newcomers.length > 2 * this.trackedCount + 1024) this.newcomers = this.newcomers.filter(isTracked);
+        this.track(p);
         if (this.trackedCount > threshold) this.armCheck();
       },
       // Dropped from the runs when a check passes over them or compacts them.
       podDeleted: (p) => {
         this.untrack(p);
       },
+      finishedAtStartDeleted: (p) => {
+        this.untrack(p);
+      },
     });
+  }
+
+  private track(p: PodInfo): void {
+    p.gcTracked = true;
+    this.trackedCount++;
+    this.newcomers.push(p);
+    // Pods deleted by others (a Job's history limit, a scale-down) are only unmarked: drop
+    // them from the list now and then, or it grows with every pod while no check runs.
+    if (this.newcomers.length > 2 * this.trackedCount + 1024) this.newcomers = this.newcomers.filter(isTracked);
   }
 
   private untrack(p: PodInfo): void {

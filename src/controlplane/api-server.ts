@@ -59,6 +59,9 @@ export interface ClusterWatcher {
    * or an update; `pod` the pod a refused pod create asked for (its owner references say which
    * workload's create it was). */
   writeRejected?(object: string, reason: string, write?: 'create' | 'update', pod?: Pod): void;
+  /** A cluster snapshot's finished pod (ClusterState.finishedAtStart, of which no watcher is
+   * told otherwise) was deleted: by the terminated-pod garbage collector, or with its owner. */
+  finishedAtStartDeleted?(p: PodInfo, reason: string): void;
   /** The whole start state has been told (ApiServer.commitStartState): controllers that act
    * inside notifications start acting now, as upstream workers start once their informer caches
    * have synced. */
@@ -358,6 +361,25 @@ export class ApiServer {
           tell((w) => w.podTerminating?.(p, 'being deleted in the snapshot'));
         }
       }
+      // Finished pods are stored and told to no one: the quota counts them (count/pods) and
+      // the pod garbage collectors find them in ClusterState.finishedAtStart at
+      // startStateCommitted. Their owners have counted them already (a Job's status), or ignore
+      // them (a ReplicaSet's FilterActivePods); the scheduler and kubelets never act on a
+      // terminal pod.
+      for (const pod of start.finishedPods ?? []) {
+        const key = podStoreKey(pod);
+        if (this.cluster.pods.has(key) || this.cluster.finishedAtStart.has(key)) {
+          warnings.push(`pod ${key}: finished pod not kept, a pod of that name exists`);
+          continue;
+        }
+        const p = new PodInfo(pod, 0, key);
+        p.past = start.podPasts?.get(pod) ?? null;
+        p.phase = pod.status?.phase === 'Failed' ? 'Failed' : 'Succeeded';
+        p.finishedAtStart = true;
+        p.evictedByKubelet = p.phase === 'Failed' && pod.status?.reason === 'Evicted';
+        if (pod.spec?.nodeName !== undefined) p.bound = true;
+        this.cluster.finishedAtStart.set(key, p);
+      }
     } finally {
       core.startingUp = false;
     }
@@ -468,7 +490,7 @@ export class ApiServer {
    * `key`: podStoreKey(pod), when the caller has it (a controller's reserved name). */
   createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void, key = podStoreKey(pod)): void {
     this.write('api.create-pod', key, () => {
-      if (this.cluster.pods.has(key)) {
+      if (this.cluster.pods.has(key) || this.cluster.finishedAtStart.has(key)) {
         this.reject(key, pod, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
         return;
       }
@@ -579,6 +601,13 @@ export class ApiServer {
   deletePod(p: PodInfo, reason: string, force = false): void {
     this.write('api.delete-pod', p.key, () => {
       if (p.deleted) return;
+      if (p.finishedAtStart) {
+        // Terminal: gone at once (CheckGracefulDelete), told only to those that know of it.
+        p.deleted = true;
+        this.cluster.finishedAtStart.delete(p.key);
+        this.notify('finishedAtStartDeleted', p, reason);
+        return;
+      }
       if (p.bound && !p.terminal && p.deletionUs < 0) {
         this.cluster.markTerminating(p, this.sim.now, reason);
         this.notify('podTerminating', p, reason);

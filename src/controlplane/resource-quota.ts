@@ -299,6 +299,11 @@ function quotaUsage(cluster: ClusterState, namespace: string, quota: WorkloadObj
     }
     for (const [r, v] of podQuotaUsage(p.pod)) used.set(r, (used.get(r) ?? 0) + v);
   }
+  // A snapshot's finished pods are stored too (ClusterState.finishedAtStart): count/pods only.
+  for (const p of cluster.finishedAtStart.values()) {
+    if (p.namespace !== namespace || (scoped && !quotaMatches(quota, p.pod))) continue;
+    used.set('count/pods', (used.get('count/pods') ?? 0) + 1);
+  }
   return used;
 }
 
@@ -360,6 +365,7 @@ export class QuotaRecounts {
 
   readonly watcher: ClusterWatcher = {
     podDeleted: (p) => this.namespaces.set(p.namespace, this.clock()),
+    finishedAtStartDeleted: (p) => this.namespaces.set(p.namespace, this.clock()),
     podPhaseChanged: (p) => {
       if (p.terminal) this.namespaces.set(p.namespace, this.clock());
     },

@@ -19,6 +19,10 @@ export interface StartState {
   readonly pods: readonly Pod[];
   /** What a snapshot said of its pods' past (PodInfo.past), by pod. */
   readonly podPasts?: ReadonlyMap<Pod, PodPast>;
+  /** A snapshot's finished pods (status.phase Succeeded or Failed): stored objects that only the
+   * ResourceQuota's count/pods and the terminated-pod garbage collector see
+   * (ClusterState.finishedAtStart). */
+  readonly finishedPods?: readonly Pod[];
 }
 
 export const EMPTY_START_STATE: StartState = { nodes: [], objects: [], pods: [] };

@@ -477,6 +477,7 @@ export function startStateOf(scenario: Scenario): StartState {
     nodes: scenario.nodes.filter((n) => (n.joinAtUs ?? 0) === 0),
     objects: scenario.startObjects ?? [],
     pods: scenario.startPods ?? [],
+    ...(scenario.startFinishedPods === undefined ? {} : { finishedPods: scenario.startFinishedPods }),
     ...(scenario.startPodPasts === undefined ? {} : { podPasts: scenario.startPodPasts }),
   };
 }

@@ -15,7 +15,7 @@ import { readManifest, readNode, SYSTEM_PRIORITY_CLASS_PREFIX } from './manifest
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { describeValue as describe, isObject as isObj } from '../api/values.js';
 import { readyInStatus } from '../cluster/node-info.js';
-import { missingNotReadyTaint } from './start-snapshot.js';
+import { isStatefulSetPod, missingNotReadyTaint } from './start-snapshot.js';
 import { readPdbStatus, readPodHistory, snapshotTime, type PodHistory } from './snapshot-times.js';
 import type { PodPast } from '../cluster/pod-info.js';
 
@@ -26,6 +26,9 @@ export interface ClusterSnapshot {
   readonly objects: readonly WorkloadObject[];
   /** Pending pods (no node), some waiting on a preemption (status.nominatedNodeName set). */
   readonly pending: readonly Pod[];
+  /** Finished pods (status.phase Succeeded or Failed, kept in their status): they hold nothing,
+   * but a ResourceQuota's count/pods counts them (ClusterState.finishedAtStart). */
+  readonly finished: readonly Pod[];
   /** What the dump says of its pods' past, on the clock of a run from it (t = 0: the dump's
    * time; src/workload/snapshot-times.ts snapshotTime), by pod. */
   readonly pasts: ReadonlyMap<Pod, PodPast>;
@@ -56,6 +59,7 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
   const nodeNames = new Map<string, Item>();
   const pending: { item: Item; pod: Pod }[] = [];
   const unboundPods: Pod[] = [];
+  const finished: { item: Item; pod: Pod }[] = [];
   const histories = new Map<Pod, PodHistory>();
   const objectKeys = new Map<string, Item>();
   const podKeys = new Map<string, Item>();
@@ -83,8 +87,17 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
       nodes.push(n);
     } else if (kind === 'Pod') {
       const phase = isObj(it.value['status']) ? it.value['status']['phase'] : undefined;
-      if (phase === 'Succeeded' || phase === 'Failed') continue; // terminated pods hold nothing
       const spec = it.value['spec'];
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        // Terminated pods hold nothing but are stored: count/pods counts them (upstream
+        // PodUsageFunc), as a run from this dump does (src/workload/start-snapshot.ts; a
+        // StatefulSet's, which its controller deletes at once, aside).
+        if (isStatefulSetPod(it.value)) continue;
+        const value = isObj(spec) && spec['nodeName'] === '' ? { ...it.value, spec: withoutNodeName(spec) } : it.value;
+        const pod = readManifest(it.doc, it.path, withoutStatus(value), { allowNodeName: true, ...(warnings !== undefined ? { warnings } : {}) }) as Pod;
+        finished.push({ item: it, pod: { ...pod, status: { phase } } });
+        continue;
+      }
       const history = readPodHistory(it.doc, it.path, it.value);
       // Pending pods (no node, or nodeName "") occupy nothing, but one a preemption nominated
       // counts in the filters of pods of lower or equal priority, as a run's does, and every
@@ -156,11 +169,21 @@ export function readClusterSnapshot(file: string | readonly string[], warnings?:
     podKeys.set(key, it);
     pods.push(pod);
   }
+  const finishedPods: Pod[] = [];
+  for (const { item: it, pod } of finished) {
+    const nodeName = pod.spec?.nodeName;
+    // On a node the dump lacks: the pod garbage collector deletes it (gcOrphaned), as a run does.
+    if (typeof nodeName === 'string' && !nodeNames.has(nodeName)) continue;
+    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    if (podKeys.has(key)) throw it.doc.error([...it.path, 'metadata', 'name'], `a Pod name not used before in namespace ${pod.metadata?.namespace}${also(String(pod.metadata?.name), podKeys.get(key), it)}`, JSON.stringify(pod.metadata?.name));
+    podKeys.set(key, it);
+    finishedPods.push(pod);
+  }
   if (nodes.length === 0) throw new InputError(typeof file === 'string' ? file : file.join(', '), 0, 0, '', 'at least one Node');
   // The same clock as a run from this dump (scenario.ts): pods' start times as preemption's
   // tie-break reads them (latest start among the highest-priority victims).
   const { pasts } = snapshotTime([...pods, ...unboundPods], histories, nodes, objects);
-  return { nodes, pods, objects, pending: unboundPods, pasts };
+  return { nodes, pods, objects, pending: unboundPods, finished: finishedPods, pasts };
 }
 
 function withoutStatus(o: Record<string, unknown>): Record<string, unknown> {
@@ -198,6 +221,12 @@ export function clusterFromSnapshot(s: ClusterSnapshot): ClusterState {
     const p = new PodInfo(pod, 0);
     p.past = s.pasts.get(pod) ?? null;
     c.addPod(p);
+  }
+  for (const pod of s.finished) {
+    const p = new PodInfo(pod, 0);
+    p.phase = pod.status?.phase === 'Failed' ? 'Failed' : 'Succeeded';
+    p.finishedAtStart = true;
+    c.finishedAtStart.set(p.key, p);
   }
   // A PDB without a status (a hand-written file: a dump's always has one) gets the one the
   // disruption controller would write for these pods, as if it had synced.

@@ -31,7 +31,7 @@ export interface ImportResult {
   /** What was imported, one line per kind ("3 Node", "12 Pod (10 bound, 2 pending)"). */
   readonly imported: readonly string[];
   /** What was left out and why (the reader's warnings, then the namespace filter's). */
-  /** What the import left out and why (kinds not simulated, finished pods, pods on nodes the
+  /** What the import left out and why (kinds not simulated, a StatefulSet's finished pods, pods on nodes the
    * input lacks, namespaces filtered out) and what the run will do differently from the cluster
    * (a node not Ready is simulated as down, volume claims are not simulated). */
   readonly notes: readonly string[];
@@ -40,7 +40,7 @@ export interface ImportResult {
 /** Reads the inputs (files or directories) and builds the snapshot. */
 export function importSnapshot(inputs: readonly string[], opts: ImportOptions = {}): ImportResult {
   if (inputs.length === 0) throw new InputError('ksim import', 0, 0, '', 'at least one file or directory');
-  const snap: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
+  const snap: SnapshotStart = { nodes: [], objects: [], pods: [], finished: [], podHistories: new Map() };
   const notes: string[] = [];
   const nodeNames = new Map<string, { d: YamlDoc; path: Path }>();
   for (const input of inputs) {
@@ -76,6 +76,7 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   };
   const objects = snap.objects.filter(keep);
   let pods = snap.pods.filter(keep);
+  const finished = snap.finished.filter(keep);
   // A pod on no node and being deleted is gone upstream (the API server deletes an unscheduled
   // pod at once): left out with a note, as a run of the snapshot would leave it out.
   const deletedPending = pods.filter((p) => (p.spec?.nodeName ?? '') === '' && p.metadata?.deletionTimestamp !== undefined && p.metadata?.deletionTimestamp !== null);
@@ -103,11 +104,16 @@ export function importSnapshot(inputs: readonly string[], opts: ImportOptions = 
   const counts = new Map<string, number>([['Node', snap.nodes.length]]);
   for (const o of sortedObjects(objects)) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const imported = [...counts].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
-  imported.push(`${pods.length} Pod (${bound} bound, ${pods.length - bound} pending)`);
+  imported.push(`${pods.length + finished.length} Pod (${bound} bound, ${pods.length - bound} pending${finished.length > 0 ? `, ${finished.length} finished` : ''})`);
   if (pending.length > 0) imported.push(`${pending.length} pending Pod as a workload entry`);
 
   // Pods keep their times (creation, start, Ready, restart counts): the run orders them by those.
-  const withPast = sortedPods(pods).map((p) => withHistory(p, snap.podHistories.get(p)));
+  // Finished pods keep their phase (and reason) besides their times: the run stores them for the
+  // quota's count/pods and the pod garbage collector (src/workload/start-snapshot.ts).
+  const withPast = sortedPods([...pods, ...finished]).map((p) => {
+    const h = withHistory(p, snap.podHistories.get(p));
+    return p.status === undefined ? h : { ...h, status: { ...p.status, ...h.status } };
+  });
   const items = [...sortedNodes(snap.nodes), ...sortedObjects(objects), ...withPast].map(minimal);
   return {
     snapshot: items,

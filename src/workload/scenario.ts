@@ -127,6 +127,8 @@ export interface Scenario {
    * objects (Namespaces, owners, ...) and pods, bound (Running at t = 0) or pending. */
   readonly startObjects?: readonly WorkloadObject[];
   readonly startPods?: readonly Pod[];
+  /** The snapshot's finished pods (StartState.finishedPods). */
+  readonly startFinishedPods?: readonly Pod[];
   /** The snapshot pods' pasts (creation, start and Ready times before t = 0, restarts, preemption), by pod. */
   readonly startPodPasts?: ReadonlyMap<Pod, PodPast>;
   /** The wall-clock time of t = 0 (µs since the Unix epoch): a cluster snapshot's own time;
@@ -332,13 +334,14 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     return { display: displayPath(file, baseDir, m), path, field: { file: doc.file, line, column, path: formatPath(at) } };
   });
   const traceFaults: FaultSpec[] = [];
-  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], podHistories: new Map() };
+  const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], finished: [], podHistories: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings, snapshot.objects);
   const dsCheck = daemonSetsWithoutNodes(workload, nodes);
   warnings.push(...dsCheck.warnings);
   keepSnapshotTemplates(workload, snapshot.objects);
-  const start = snapshotTime(snapshot.pods, snapshot.podHistories, snapshot.nodes, snapshot.objects);
+  // The finished pods' times are the snapshot's too (its now is at or after them).
+  const start = snapshotTime([...snapshot.pods, ...snapshot.finished], snapshot.podHistories, snapshot.nodes, snapshot.objects);
   warnings.push(...notReadyPodsWarning(snapshot.pods, start.pasts));
   warnings.push(...orphanedPodsWarning(snapshot.pods, snapshot.objects));
   return {
@@ -364,6 +367,7 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
     faults: withTraceFaults(readFaults(doc, raw['faults'], nodes, { durationUs, warnings }), traceFaults),
     ...(snapshot.objects.length > 0 ? { startObjects: snapshot.objects } : {}),
     ...(snapshot.pods.length > 0 ? { startPods: snapshot.pods } : {}),
+    ...(snapshot.finished.length > 0 ? { startFinishedPods: snapshot.finished } : {}),
     ...(start.pasts.size > 0 ? { startPodPasts: start.pasts } : {}),
     ...(start.nowUs === null ? {} : { clockStartUs: start.nowUs }),
     ...(dsCheck.awaiting.length > 0 ? { daemonSetsAwaitingNodes: dsCheck.awaiting } : {}),

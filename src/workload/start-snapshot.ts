@@ -5,10 +5,14 @@
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
 // recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's,
 // a CronJob's and a PodDisruptionBudget's), `metadata.managedFields` and the server's other
-// bookkeeping, and finished pods. A pod's history (creation, start, Ready, restart counts, a
+// bookkeeping. A pod's history (creation, start, Ready, restart counts, a
 // preemption it waits on or is the victim of) is kept aside first, a Job keeps its counts and
 // finish condition, a CronJob its last scheduled time, a PDB its budget
-// (src/workload/snapshot-times.ts).
+// (src/workload/snapshot-times.ts). Finished pods (phase Succeeded or Failed) are kept apart with
+// their phase (and status.reason): stored objects that a ResourceQuota's count/pods counts and
+// the terminated-pod garbage collector deletes, and that nothing else acts on
+// (ClusterState.finishedAtStart); a StatefulSet's are left out, as its controller deletes them
+// and recreates the pods at its first sync.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
 import type { Path, YamlDoc } from '../api/yaml-source.js';
@@ -33,6 +37,9 @@ export interface SnapshotStart {
   readonly objects: WorkloadObject[];
   /** Pods bound to a node of the snapshot (Running at t = 0) and pods with no node (pending). */
   readonly pods: Pod[];
+  /** Finished pods (status.phase Succeeded or Failed, kept in their status with status.reason):
+   * StartState.finishedPods. */
+  readonly finished: Pod[];
   /** What each pod's object said of its history (creation, start, Ready, restarts, preemption),
    * read before its status is dropped (src/workload/snapshot-times.ts). */
   readonly podHistories: Map<Pod, PodHistory>;
@@ -53,7 +60,8 @@ const CHECKED_KINDS = new Set(['ReplicaSet', 'Service']);
  * (one summary line per file for kinds ksim does not simulate). */
 export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into: SnapshotStart, warnings: string[], onNode?: (n: Node, doc: YamlDoc, path: Path) => void): void {
   const skipped = new Map<string, number>();
-  let finished = 0;
+  /** Finished pods of StatefulSets, left out. */
+  let finishedOfSets = 0;
   /** The first manifest of the snapshot (of all its files) whose pods mount a
    * PersistentVolumeClaim is warned about. */
   const checkClaim = (doc: YamlDoc, path: Path, m: WorkloadManifest) => {
@@ -109,9 +117,14 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       return;
     }
     if (kind === 'Pod') {
-      const phase = isObj(raw['status']) ? raw['status']['phase'] : undefined;
-      if (phase === 'Succeeded' || phase === 'Failed') {
-        finished++;
+      const status = isObj(raw['status']) ? raw['status'] : undefined;
+      const phase = status?.['phase'];
+      const finished = phase === 'Succeeded' || phase === 'Failed';
+      if (finished && isStatefulSetPod(raw)) {
+        // Upstream's StatefulSet controller deletes a Failed or Succeeded pod of its set and
+        // creates it again (pkg/controller/statefulset/stateful_set_control.go
+        // processReplica: isFailed || isSucceeded → DeleteStatefulPod); ksim's creates it at once.
+        finishedOfSets++;
         return;
       }
       const spec = value['spec'];
@@ -123,6 +136,15 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       const history = readPodHistory(doc, path, raw);
       const pod = readManifest(doc, path, value, { allowNodeName: true, warnings, shared }) as Pod;
       checkFirst(doc, path, kind, pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
+      if (finished) {
+        // Kept with its phase (and the kubelet's reason: an Evicted pod goes first in the pod
+        // garbage collector's order).
+        const reason = status?.['reason'];
+        const kept = { ...pod, status: { phase, ...(typeof reason === 'string' && reason !== '' ? { reason } : {}) } } as Pod;
+        if (history !== null) into.podHistories.set(kept, history);
+        into.finished.push(kept);
+        return;
+      }
       if (history !== null) into.podHistories.set(pod, history);
       checkClaim(doc, path, pod);
       unbound.push({ doc, path, pod });
@@ -168,7 +190,14 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
   for (const u of unbound) into.pods.push(u.pod);
   const skippedNote = skippedMessage(skipped);
   if (skippedNote !== null) warnings.push(`${display}: ${skippedNote}`);
-  if (finished > 0) warnings.push(`${display}: ignored ${finished} finished pod(s) (phase Succeeded or Failed)`);
+  if (finishedOfSets > 0) warnings.push(`${display}: left out ${finishedOfSets} finished pod(s) of StatefulSets (phase Succeeded or Failed): the StatefulSet controller deletes them and creates them again`);
+}
+
+/** Whether the pod object's controller is a StatefulSet. */
+export function isStatefulSetPod(raw: Obj): boolean {
+  const md = raw['metadata'];
+  const refs = isObj(md) ? md['ownerReferences'] : undefined;
+  return Array.isArray(refs) && refs.some((r: unknown) => isObj(r) && r['controller'] === true && r['kind'] === 'StatefulSet');
 }
 
 /** The run's warning about the snapshot's pods Running but not Ready (none: no warning). */
@@ -209,7 +238,7 @@ export const NO_NODE_EXPECTED = 'a cluster dump with at least one Node object (k
 
 /** The `got` of NO_NODE_EXPECTED: the inputs and what they hold instead. */
 export function noNodeFound(inputs: readonly string[], s: SnapshotStart): string {
-  const objects = s.pods.length + s.objects.length;
+  const objects = s.pods.length + s.finished.length + s.objects.length;
   return `no Node in ${inputs.join(', ')} (${objects === 0 ? 'no objects' : `${objects} other object${objects === 1 ? '' : 's'}`})`;
 }
 
@@ -227,6 +256,16 @@ export function dropPodsOnMissingNodes(s: SnapshotStart, warnings: string[]): vo
     return false;
   });
   s.pods.splice(0, s.pods.length, ...kept);
+  // A finished pod of a node the snapshot lacks: upstream's pod garbage collector deletes it
+  // 40 to 60 s on (gcOrphaned; see src/controllers/podgc.ts), as it deletes a running one.
+  const keptFinished = s.finished.filter((p) => {
+    const node = p.spec?.nodeName;
+    if (node === undefined || names.has(node)) return true;
+    dropped.push(p);
+    missing.add(node);
+    return false;
+  });
+  s.finished.splice(0, s.finished.length, ...keptFinished);
   const first = dropped[0];
   if (first === undefined) return;
   const pod = `pod ${first.metadata?.namespace ?? 'default'}/${first.metadata?.name ?? ''}`;
