@@ -59,7 +59,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { addTimeUs, US_PER_S } from '../engine/time.js';
-import { PodNames } from './names.js';
+import { MAX_GENERATED_NAME_LENGTH, PodNames } from './names.js';
 import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
 import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, namespacedKey, queueSync, createPodsSlowStart } from './work-queue.js';
@@ -72,8 +72,6 @@ export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 /** Upstream batch/v1 JobCompletionIndexAnnotation (and, since PodIndexLabel, the label of the
  * same key): an Indexed Job's pod's index. */
 export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
-/** Upstream names.MaxGeneratedNameLength: a generateName prefix longer is cut to this. */
-const MAX_GENERATED_NAME_LENGTH = 58;
 /** The backoffLimit the API server defaults to when backoffLimitPerIndex is set (SetDefaults_Job:
  * math.MaxInt32). */
 const MAX_INT32 = 2_147_483_647;
