@@ -10,7 +10,9 @@
 //    (reason BackoffLimitExceeded) when failures exceed backoffLimit (default 6);
 //  - after failures, new pods wait a backoff from the last failure: 10 s doubled per failure
 //    since the last success, capped at 10 min (upstream DefaultJobPodFailureBackOff and
-//    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten);
+//    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten); the record is made at
+//    each sync from the pods finished since the last, their finish times in whole seconds
+//    (upstream newBackoffRecord, getFinishedTime: applyBackoffRecord);
 //  - when the Job finishes its active pods are deleted and status (succeeded, failed,
 //    conditions Complete/Failed, startTime, completionTime) is written with updateObject;
 //  - completionMode Indexed (upstream indexed_job_utils.go): each index 0..completions−1 must
@@ -102,8 +104,15 @@ interface JobState {
   readonly pods: Set<PodInfo>;
   succeeded: number;
   failed: number;
+  /** Upstream backoffRecord (pkg/controller/job/backoff_utils.go): failures after the last
+   * success, and the last failure's finish time in whole seconds (metav1.Time's precision), as
+   * the syncs so far have recorded them (applyBackoffRecord). */
   failuresSinceSuccess: number;
   lastFailureUs: number;
+  /** Finish times (µs) of the pods that succeeded / failed since the last sync: upstream
+   * getNewFinishedPods, which the next sync's newBackoffRecord reads. */
+  readonly newSucceededUs: number[];
+  readonly newFailedUs: number[];
   inflight: number;
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
@@ -167,7 +176,7 @@ export class JobController {
         const suspendCond = status?.conditions?.find((c) => c.type === 'JobSuspended');
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: indexed && status?.completedIndexes !== undefined ? succeededIndexes.size : status?.succeeded ?? 0,
-          indexed, succeededIndexes, pendingIndexes: [], failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
+          indexed, succeededIndexes, pendingIndexes: [], failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0, newSucceededUs: [], newFailedUs: [],
           inflight: 0, deleting: new Set(), syncQueued: false, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
           uncounted: new Set(), failJob: null, restarts: new Map(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
@@ -273,11 +282,11 @@ export class JobController {
     return { succeeded: st.succeeded, failed: st.failed, active };
   }
 
-  /** `atUs`: when the pod failed, from which the backoff before the next pod counts (the
-   * latest of the failures). */
+  /** `atUs`: when the pod finished (upstream getFinishedTime), which the next sync's backoff
+   * record reads (applyBackoffRecord). */
   private count(st: JobState, succeeded: boolean, atUs = this.sim.now, p?: PodInfo): void {
     if (succeeded) {
-      st.failuresSinceSuccess = 0;
+      st.newSucceededUs.push(atUs);
       if (!st.indexed) st.succeeded++;
       else {
         // Upstream trackJobStatusAndRemoveFinalizers: an Indexed Job's succeeded is the number
@@ -289,9 +298,44 @@ export class JobController {
       }
     } else {
       st.failed++;
-      st.failuresSinceSuccess++;
-      if (atUs > st.lastFailureUs) st.lastFailureUs = atUs;
+      st.newFailedUs.push(atUs);
     }
+  }
+
+  /** Upstream newBackoffRecord (backoff_utils.go), at the start of a sync, from the pods that
+   * finished since the last one. Finish times are compared, and the last failure's kept, in
+   * whole seconds: metav1.Time (a container's finishedAt, a condition's lastTransitionTime) is
+   * stored without its fraction (apimachinery meta/v1 time_proto.go), so upstream's
+   * getFinishedTime reads seconds. Only failures: added, the last failure the latest of them.
+   * Successes too: the count starts again, with only the failures strictly after the latest
+   * success (failedTime.After(lastSuccessTime)) — a success and failures of the same second
+   * leave none, and the next pod is not held back. */
+  private applyBackoffRecord(st: JobState): void {
+    const succ = st.newSucceededUs;
+    const fail = st.newFailedUs;
+    if (succ.length === 0 && fail.length === 0) return;
+    const sec = (us: number) => this.clock.wholeSecond(us);
+    if (succ.length === 0) {
+      st.failuresSinceSuccess += fail.length;
+      let last = fail[0] as number;
+      for (const t of fail) if (t > last) last = t;
+      st.lastFailureUs = sec(last);
+    } else {
+      let lastSuccess = succ[0] as number;
+      for (const t of succ) if (t > lastSuccess) lastSuccess = t;
+      const successSec = sec(lastSuccess);
+      st.failuresSinceSuccess = 0;
+      st.lastFailureUs = 0;
+      let lastFailure = -Infinity;
+      for (const t of fail) {
+        if (sec(t) <= successSec) continue;
+        st.failuresSinceSuccess++;
+        if (t > lastFailure) lastFailure = t;
+      }
+      if (st.failuresSinceSuccess > 0) st.lastFailureUs = sec(lastFailure);
+    }
+    succ.length = 0;
+    fail.length = 0;
   }
 
   /** A failed pod, through the Job's podFailurePolicy (upstream matchPodFailurePolicy, pkg/
@@ -301,8 +345,7 @@ export class JobController {
   private countFailed(st: JobState, p: PodInfo): void {
     const m = matchPodFailurePolicy(st.obj, p);
     if (m?.action === 'Ignore') {
-      st.failuresSinceSuccess++;
-      if (this.sim.now > st.lastFailureUs) st.lastFailureUs = this.sim.now;
+      st.newFailedUs.push(this.sim.now);
       return;
     }
     this.count(st, false);
@@ -359,6 +402,9 @@ export class JobController {
   }
 
   private manage(st: JobState): void {
+    // Upstream syncJob computes the backoff record from the new finished pods at every sync,
+    // its expectations met or not.
+    this.applyBackoffRecord(st);
     // A deletion counts as done when the watch says so (podTerminating, podDeleted), not when
     // it has committed: a sync in between would see the pod neither deleted nor deleting.
     if (st.deleting.size > 0) return; // expectations not yet met
