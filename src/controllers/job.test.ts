@@ -374,6 +374,50 @@ faults:
   assert.ok(Number(jobRow?.['finished_s']) > 301 && Number(jobRow?.['finished_s']) < 301.1, String(jobRow?.['finished_s']));
 });
 
+test('with podFailurePolicy or podReplacementPolicy Failed, a pod of a crashed node counts as failed when the node comes back and deletes it, its finish time that of its Ready condition\'s turn to False (upstream getFinishedTime): the replacement is not held back', () => {
+  const text = (policy: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 15m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: job
+    runDuration: 10m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: job }
+      spec:
+        parallelism: 2
+        completions: 2
+        ${policy}
+        template:
+          spec:
+            restartPolicy: Never
+            tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5 }]
+            containers: [{ name: w, image: x, resources: { requests: { cpu: "3" } } }]
+faults:
+  - nodeDown: { nodes: [n-0], at: 2m, for: 5m }
+`;
+  for (const policy of ['podFailurePolicy: { rules: [{ action: Ignore, onPodConditions: [{ type: DisruptionTarget }] }] }', 'podReplacementPolicy: Failed']) {
+    const r = runScenario(parseScenario(text(policy), 'crash.yaml'));
+    const pods = (r.tables.find((t) => t.file === 'pods.csv')?.rows ?? []).map((x) => [Number(x['created_s']), Number(x['deleted_s']), x['evicted']] as const).sort((a, b) => a[0] - b[0]);
+    // n-0 goes NotReady at 175 s (its pod's Ready condition turns False then), its pod is evicted
+    // at ~185 s and stays Terminating (neither counted nor replaced) until n-0 comes back at 420 s
+    // and its kubelet, the containers gone, deletes it (~420 s). Upstream's getFinishedTime reads
+    // no container finishedAt (a vanished container's state is ContainerStatusUnknown, without
+    // one) and takes the Ready=False condition's lastTransitionTime, 175 s: the 10 s backoff is
+    // long over, and the replacement is made at the sync 1 s after the deletion (~421 s), not
+    // 10 s after the deletion (~430 s).
+    assert.equal(pods.length, 3, policy);
+    assert.equal(pods[0]![2] === 'true' || pods[1]![2] === 'true', true, policy);
+    const gone = Math.max(...pods.slice(0, 2).map((x) => (Number.isNaN(x[1]) ? 0 : x[1])));
+    near(gone, 420, `${policy}: the evicted pod deleted`);
+    near(pods[2]![0], 421, `${policy}: replacement created`);
+  }
+});
+
 test('pods that finish within the second after the first pod event are seen by one sync (upstream syncJobBatchPeriod)', () => {
   // completions 4, parallelism 2. A commits at 2 ms and B, the second slow-start batch, at 3 ms;
   // A's add queues the Job's sync for 1.002 s (upstream addPod: enqueueSyncJobBatched, 1 s; B's

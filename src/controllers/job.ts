@@ -266,7 +266,10 @@ export class JobController {
         // failed). A finished pod deleted later (pod garbage collector) was counted already.
         if (wasLive && !st.finished && !wasDeleting && !spared) {
           if (p.phase === 'Succeeded') this.count(st, true, this.sim.now, p);
-          else this.countFailed(st, p);
+          // Deleted with no terminal phase written (a crashed node's kubelet back: its
+          // containers gone): upstream getFinishedTime finds no container finishedAt and reads
+          // the Ready=False condition's time, when its node went NotReady (failedAtUs).
+          else this.countFailed(st, p, this.failedAtUs(p));
         }
         if (wasLive || wasDeleting) this.enqueueBatched(st);
       },
@@ -342,19 +345,22 @@ export class JobController {
    * controller/job/pod_failure_policy.go): rules in order, the first match decides. Ignore: not
    * in status.failed, though the backoff still counts it (upstream getNewFinishedPods); FailJob:
    * counted, and the Job fails with reason PodFailurePolicy; Count or no match: counted. */
-  private countFailed(st: JobState, p: PodInfo): void {
+  private countFailed(st: JobState, p: PodInfo, atUs = this.sim.now): void {
     const m = matchPodFailurePolicy(st.obj, p);
     if (m?.action === 'Ignore') {
-      st.newFailedUs.push(this.sim.now);
+      st.newFailedUs.push(atUs);
       return;
     }
-    this.count(st, false);
+    this.count(st, false, atUs);
     if (m?.action === 'FailJob') st.failJob ??= m.message;
   }
 
-  /** When a terminating pod failed, as upstream's backoff reads it (pkg/controller/job/
-   * backoff_utils.go getFinishedTime): its Ready condition's turn to False — for a pod on a node
-   * gone NotReady, when the node lifecycle controller marked it so — else its deletion, now. */
+  /** When a terminating or deleted pod failed, as upstream's backoff reads it (pkg/controller/
+   * job/backoff_utils.go getFinishedTime): with no container finishedAt (its containers still
+   * running as last reported, or vanished with the node), its Ready condition's turn to False —
+   * for a pod on a node gone NotReady, when the node lifecycle controller marked it so
+   * (MarkPodsNotReady) — else its deletion, now (a kubelet that kills its containers writes
+   * their finishedAt then). */
   private failedAtUs(p: PodInfo): number {
     return this.notReadySinceUs.get(p.nodeName ?? '') ?? this.sim.now;
   }
