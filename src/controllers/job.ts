@@ -317,25 +317,25 @@ export class JobController {
     const succ = st.newSucceededUs;
     const fail = st.newFailedUs;
     if (succ.length === 0 && fail.length === 0) return;
-    const sec = (us: number) => this.clock.wholeSecond(us);
+    const clock = this.clock;
     if (succ.length === 0) {
       st.failuresSinceSuccess += fail.length;
       let last = fail[0] as number;
       for (const t of fail) if (t > last) last = t;
-      st.lastFailureUs = sec(last);
+      st.lastFailureUs = clock.wholeSecond(last);
     } else {
       let lastSuccess = succ[0] as number;
       for (const t of succ) if (t > lastSuccess) lastSuccess = t;
-      const successSec = sec(lastSuccess);
+      const successSec = clock.wholeSecond(lastSuccess);
       st.failuresSinceSuccess = 0;
       st.lastFailureUs = 0;
       let lastFailure = -Infinity;
       for (const t of fail) {
-        if (sec(t) <= successSec) continue;
+        if (clock.wholeSecond(t) <= successSec) continue;
         st.failuresSinceSuccess++;
         if (t > lastFailure) lastFailure = t;
       }
-      if (st.failuresSinceSuccess > 0) st.lastFailureUs = sec(lastFailure);
+      if (st.failuresSinceSuccess > 0) st.lastFailureUs = clock.wholeSecond(lastFailure);
     }
     succ.length = 0;
     fail.length = 0;
