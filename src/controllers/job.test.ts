@@ -105,9 +105,10 @@ test('failed pods are replaced after 10 s, 20 s, ... and the Job Fails when fail
     h.api.setPodPhase(p, 'Failed'); // commits 1 ms later
     h.sim.run(h.sim.now + 100 * S);
   }
-  // Each failure commits 1 ms after it is set (1.001 s, 101.001 s); the next pod's create is
-  // sent 10 s, then 20 s later and commits 1 ms after that.
-  assert.deepEqual(created.map((t) => t / S), [0.002, 11.002, 121.002]);
+  // Each failure commits 1 ms after it is set (1.001 s, 101.001 s); the backoff counts from its
+  // whole second (1 s, 101 s: metav1.Time has no fraction, upstream getFinishedTime), so the
+  // next pod's create is sent at 11 s, then at 121 s, and commits 1 ms after that.
+  assert.deepEqual(created.map((t) => t / S), [0.002, 11.001, 121.001]);
   assert.equal(h.active().length, 0);
   assert.equal(h.cluster.podsCreated, 3, 'no fourth pod: 3 failures > backoffLimit 2');
   const st = h.status();
@@ -134,6 +135,76 @@ test('a success resets the backoff; a pod deleted while running counts as a fail
   h.sim.run(21 * S + 5000);
   assert.equal(h.active().length, 1, 'after a success the next pod comes without backoff');
   assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 1, failed: 1, active: 1 });
+});
+
+test('the failure backoff compares finish times in whole seconds (upstream newBackoffRecord, getFinishedTime): failures in the second of a success are not counted; the delay counts from the failure\'s whole second', () => {
+  // completions 4, parallelism 3: a, b, c commit at 2, 3, 4 ms (their adds' sync, at 1.002 s,
+  // has nothing to do). a succeeds (committed 1.601 s), b and c fail (committed 1.901 s): one
+  // sync (2.601 s, 1 s after a's event) sees all three; their finish times are all in second 1,
+  // none of the failures is After the success, so nothing is held back: the three pods left go
+  // out at that sync (slow start: 1 committed at 2.602 s, then 2 at 2.603 s), not 20 s after the failures (21.902 s,
+  // when they were compared to the microsecond and counted 2 failures after the success).
+  {
+    const h = harness();
+    h.api.createObject(job({ completions: 4, parallelism: 3 }));
+    h.sim.run(1.6 * S);
+    const [a, b, c] = h.active();
+    h.api.setPodPhase(a!, 'Succeeded');
+    h.sim.run(1.9 * S);
+    finishAll(h.api, [b!, c!], 'Failed');
+    h.sim.run(30 * S);
+    assert.deepEqual(h.active().map((p) => p.createdUs / S), [2.602, 2.603, 2.603]);
+    assert.deepEqual(h.jobs.status('default', 'work'), { succeeded: 1, failed: 2, active: 3 });
+  }
+  // a succeeds in second 1 (1.501 s), b fails in second 2 (2.201 s), one sync (2.501 s) sees
+  // both: one failure after the success, 10 s from its whole second 2: the next pods' creates
+  // are sent at 12 s (committed 12.001 s, 12.002 s), not at 12.201 s.
+  {
+    const h = harness();
+    h.api.createObject(job({ completions: 3, parallelism: 2 }));
+    h.sim.run(1.5 * S);
+    const [a, b] = h.active();
+    h.api.setPodPhase(a!, 'Succeeded');
+    h.sim.run(2.2 * S);
+    h.api.setPodPhase(b!, 'Failed');
+    h.sim.run(11.9 * S);
+    assert.equal(h.active().length, 0, 'held back by the 10 s backoff');
+    h.sim.run(30 * S);
+    assert.deepEqual(h.active().map((p) => p.createdUs / S), [12.001, 12.002]);
+  }
+});
+
+test('an Indexed Job whose index 0 succeeds and indexes 1, 2 fail in the same second replaces them at the next sync, without backoff', () => {
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 9
+duration: 1h
+cluster:
+  nodePools: [{ name: batch, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }]
+kubelet:
+  startupLatency: 1s
+workload:
+  - name: idx
+    runDuration: 60s
+    failure: { probability: 0.4 }
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: indexed-job }
+      spec:
+        completions: 5
+        parallelism: 3
+        completionMode: Indexed
+        template: { spec: { restartPolicy: Never, containers: [{ name: worker, image: busybox }] } }
+`;
+  const rows = runScenario(parseScenario(text, 'c-indexed.yaml')).tables.find((t) => t.file === 'pods.csv')?.rows ?? [];
+  const at = (prefix: string, i = 0) => rows.filter((x) => String(x['name']).startsWith(prefix)).map((x) => [Number(x['created_s']), Number(x['finished_s']), x['phase']] as const).sort((a, b) => a[0] - b[0])[i];
+  // Index 0 succeeds at 61.014 s, indexes 1 and 2 fail at 61.024 s and 61.032 s: the sync 1 s
+  // after the first of them (62.014 s) reads all three in second 61, no failure after the
+  // success, and makes indexes 1, 2 and 3 at once (before: 2 failures, 20 s, at 81.04 s).
+  assert.deepEqual(at('indexed-job-0-')?.slice(1), [61.013994, 'Succeeded']);
+  assert.deepEqual([at('indexed-job-1-')?.[2], at('indexed-job-2-')?.[2]], ['Failed', 'Failed']);
+  for (const ix of [1, 2, 3]) near(at(`indexed-job-${ix}-`, ix === 3 ? 0 : 1)?.[0], 62.01, `index ${ix} made`);
 });
 
 test('a Job pod: template labels plus the job-name labels, owned by the Job as controller', () => {
@@ -301,6 +372,50 @@ faults:
   // counts every non-terminated pod of a finished Job as failed).
   assert.equal(jobRow?.['failed'], 4);
   assert.ok(Number(jobRow?.['finished_s']) > 301 && Number(jobRow?.['finished_s']) < 301.1, String(jobRow?.['finished_s']));
+});
+
+test('with podFailurePolicy or podReplacementPolicy Failed, a pod of a crashed node counts as failed when the node comes back and deletes it, its finish time that of its Ready condition\'s turn to False (upstream getFinishedTime): the replacement is not held back', () => {
+  const text = (policy: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 15m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: job
+    runDuration: 10m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: job }
+      spec:
+        parallelism: 2
+        completions: 2
+        ${policy}
+        template:
+          spec:
+            restartPolicy: Never
+            tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5 }]
+            containers: [{ name: w, image: x, resources: { requests: { cpu: "3" } } }]
+faults:
+  - nodeDown: { nodes: [n-0], at: 2m, for: 5m }
+`;
+  for (const policy of ['podFailurePolicy: { rules: [{ action: Ignore, onPodConditions: [{ type: DisruptionTarget }] }] }', 'podReplacementPolicy: Failed']) {
+    const r = runScenario(parseScenario(text(policy), 'crash.yaml'));
+    const pods = (r.tables.find((t) => t.file === 'pods.csv')?.rows ?? []).map((x) => [Number(x['created_s']), Number(x['deleted_s']), x['evicted']] as const).sort((a, b) => a[0] - b[0]);
+    // n-0 goes NotReady at 175 s (its pod's Ready condition turns False then), its pod is evicted
+    // at ~185 s and stays Terminating (neither counted nor replaced) until n-0 comes back at 420 s
+    // and its kubelet, the containers gone, deletes it (~420 s). Upstream's getFinishedTime reads
+    // no container finishedAt (a vanished container's state is ContainerStatusUnknown, without
+    // one) and takes the Ready=False condition's lastTransitionTime, 175 s: the 10 s backoff is
+    // long over, and the replacement is made at the sync 1 s after the deletion (~421 s), not
+    // 10 s after the deletion (~430 s).
+    assert.equal(pods.length, 3, policy);
+    assert.equal(pods[0]![2] === 'true' || pods[1]![2] === 'true', true, policy);
+    const gone = Math.max(...pods.slice(0, 2).map((x) => (Number.isNaN(x[1]) ? 0 : x[1])));
+    near(gone, 420, `${policy}: the evicted pod deleted`);
+    near(pods[2]![0], 421, `${policy}: replacement created`);
+  }
 });
 
 test('pods that finish within the second after the first pod event are seen by one sync (upstream syncJobBatchPeriod)', () => {

@@ -10,7 +10,9 @@
 //    (reason BackoffLimitExceeded) when failures exceed backoffLimit (default 6);
 //  - after failures, new pods wait a backoff from the last failure: 10 s doubled per failure
 //    since the last success, capped at 10 min (upstream DefaultJobPodFailureBackOff and
-//    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten);
+//    MaxJobPodFailureBackOff; the docs say six minutes, the code says ten); the record is made at
+//    each sync from the pods finished since the last, their finish times in whole seconds
+//    (upstream newBackoffRecord, getFinishedTime: applyBackoffRecord);
 //  - when the Job finishes its active pods are deleted and status (succeeded, failed,
 //    conditions Complete/Failed, startTime, completionTime) is written with updateObject;
 //  - completionMode Indexed (upstream indexed_job_utils.go): each index 0..completions−1 must
@@ -59,7 +61,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { addTimeUs, US_PER_S } from '../engine/time.js';
-import { PodNames } from './names.js';
+import { MAX_GENERATED_NAME_LENGTH, PodNames } from './names.js';
 import { DEFAULT_WALL_CLOCK, type WallClock } from './cron.js';
 import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, namespacedKey, queueSync, createPodsSlowStart } from './work-queue.js';
@@ -72,8 +74,6 @@ export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 /** Upstream batch/v1 JobCompletionIndexAnnotation (and, since PodIndexLabel, the label of the
  * same key): an Indexed Job's pod's index. */
 export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
-/** Upstream names.MaxGeneratedNameLength: a generateName prefix longer is cut to this. */
-const MAX_GENERATED_NAME_LENGTH = 58;
 /** The backoffLimit the API server defaults to when backoffLimitPerIndex is set (SetDefaults_Job:
  * math.MaxInt32). */
 const MAX_INT32 = 2_147_483_647;
@@ -104,8 +104,15 @@ interface JobState {
   readonly pods: Set<PodInfo>;
   succeeded: number;
   failed: number;
+  /** Upstream backoffRecord (pkg/controller/job/backoff_utils.go): failures after the last
+   * success, and the last failure's finish time in whole seconds (metav1.Time's precision), as
+   * the syncs so far have recorded them (applyBackoffRecord). */
   failuresSinceSuccess: number;
   lastFailureUs: number;
+  /** Finish times (µs) of the pods that succeeded / failed since the last sync: upstream
+   * getNewFinishedPods, which the next sync's newBackoffRecord reads. */
+  readonly newSucceededUs: number[];
+  readonly newFailedUs: number[];
   inflight: number;
   readonly deleting: Set<PodInfo>;
   syncQueued: boolean;
@@ -169,7 +176,7 @@ export class JobController {
         const suspendCond = status?.conditions?.find((c) => c.type === 'JobSuspended');
         const st: JobState = {
           obj: o, pods: new Set(), succeeded: indexed && status?.completedIndexes !== undefined ? succeededIndexes.size : status?.succeeded ?? 0,
-          indexed, succeededIndexes, pendingIndexes: [], failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0,
+          indexed, succeededIndexes, pendingIndexes: [], failed: status?.failed ?? 0, failuresSinceSuccess: 0, lastFailureUs: 0, newSucceededUs: [], newFailedUs: [],
           inflight: 0, deleting: new Set(), syncQueued: false, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
           uncounted: new Set(), failJob: null, restarts: new Map(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
@@ -259,7 +266,10 @@ export class JobController {
         // failed). A finished pod deleted later (pod garbage collector) was counted already.
         if (wasLive && !st.finished && !wasDeleting && !spared) {
           if (p.phase === 'Succeeded') this.count(st, true, this.sim.now, p);
-          else this.countFailed(st, p);
+          // Deleted with no terminal phase written (a crashed node's kubelet back: its
+          // containers gone): upstream getFinishedTime finds no container finishedAt and reads
+          // the Ready=False condition's time, when its node went NotReady (failedAtUs).
+          else this.countFailed(st, p, this.failedAtUs(p));
         }
         if (wasLive || wasDeleting) this.enqueueBatched(st);
       },
@@ -275,11 +285,11 @@ export class JobController {
     return { succeeded: st.succeeded, failed: st.failed, active };
   }
 
-  /** `atUs`: when the pod failed, from which the backoff before the next pod counts (the
-   * latest of the failures). */
+  /** `atUs`: when the pod finished (upstream getFinishedTime), which the next sync's backoff
+   * record reads (applyBackoffRecord). */
   private count(st: JobState, succeeded: boolean, atUs = this.sim.now, p?: PodInfo): void {
     if (succeeded) {
-      st.failuresSinceSuccess = 0;
+      st.newSucceededUs.push(atUs);
       if (!st.indexed) st.succeeded++;
       else {
         // Upstream trackJobStatusAndRemoveFinalizers: an Indexed Job's succeeded is the number
@@ -291,29 +301,66 @@ export class JobController {
       }
     } else {
       st.failed++;
-      st.failuresSinceSuccess++;
-      if (atUs > st.lastFailureUs) st.lastFailureUs = atUs;
+      st.newFailedUs.push(atUs);
     }
+  }
+
+  /** Upstream newBackoffRecord (backoff_utils.go), at the start of a sync, from the pods that
+   * finished since the last one. Finish times are compared, and the last failure's kept, in
+   * whole seconds: metav1.Time (a container's finishedAt, a condition's lastTransitionTime) is
+   * stored without its fraction (apimachinery meta/v1 time_proto.go), so upstream's
+   * getFinishedTime reads seconds. Only failures: added, the last failure the latest of them.
+   * Successes too: the count starts again, with only the failures strictly after the latest
+   * success (failedTime.After(lastSuccessTime)) — a success and failures of the same second
+   * leave none, and the next pod is not held back. */
+  private applyBackoffRecord(st: JobState): void {
+    const succ = st.newSucceededUs;
+    const fail = st.newFailedUs;
+    if (succ.length === 0 && fail.length === 0) return;
+    const clock = this.clock;
+    if (succ.length === 0) {
+      st.failuresSinceSuccess += fail.length;
+      let last = fail[0] as number;
+      for (const t of fail) if (t > last) last = t;
+      st.lastFailureUs = clock.wholeSecond(last);
+    } else {
+      let lastSuccess = succ[0] as number;
+      for (const t of succ) if (t > lastSuccess) lastSuccess = t;
+      const successSec = clock.wholeSecond(lastSuccess);
+      st.failuresSinceSuccess = 0;
+      st.lastFailureUs = 0;
+      let lastFailure = -Infinity;
+      for (const t of fail) {
+        if (clock.wholeSecond(t) <= successSec) continue;
+        st.failuresSinceSuccess++;
+        if (t > lastFailure) lastFailure = t;
+      }
+      if (st.failuresSinceSuccess > 0) st.lastFailureUs = clock.wholeSecond(lastFailure);
+    }
+    succ.length = 0;
+    fail.length = 0;
   }
 
   /** A failed pod, through the Job's podFailurePolicy (upstream matchPodFailurePolicy, pkg/
    * controller/job/pod_failure_policy.go): rules in order, the first match decides. Ignore: not
    * in status.failed, though the backoff still counts it (upstream getNewFinishedPods); FailJob:
    * counted, and the Job fails with reason PodFailurePolicy; Count or no match: counted. */
-  private countFailed(st: JobState, p: PodInfo): void {
+  private countFailed(st: JobState, p: PodInfo, atUs = this.sim.now): void {
     const m = matchPodFailurePolicy(st.obj, p);
     if (m?.action === 'Ignore') {
-      st.failuresSinceSuccess++;
-      if (this.sim.now > st.lastFailureUs) st.lastFailureUs = this.sim.now;
+      st.newFailedUs.push(atUs);
       return;
     }
-    this.count(st, false);
+    this.count(st, false, atUs);
     if (m?.action === 'FailJob') st.failJob ??= m.message;
   }
 
-  /** When a terminating pod failed, as upstream's backoff reads it (pkg/controller/job/
-   * backoff_utils.go getFinishedTime): its Ready condition's turn to False — for a pod on a node
-   * gone NotReady, when the node lifecycle controller marked it so — else its deletion, now. */
+  /** When a terminating or deleted pod failed, as upstream's backoff reads it (pkg/controller/
+   * job/backoff_utils.go getFinishedTime): with no container finishedAt (its containers still
+   * running as last reported, or vanished with the node), its Ready condition's turn to False —
+   * for a pod on a node gone NotReady, when the node lifecycle controller marked it so
+   * (MarkPodsNotReady) — else its deletion, now (a kubelet that kills its containers writes
+   * their finishedAt then). */
   private failedAtUs(p: PodInfo): number {
     return this.notReadySinceUs.get(p.nodeName ?? '') ?? this.sim.now;
   }
@@ -361,6 +408,9 @@ export class JobController {
   }
 
   private manage(st: JobState): void {
+    // Upstream syncJob computes the backoff record from the new finished pods at every sync,
+    // its expectations met or not.
+    this.applyBackoffRecord(st);
     // A deletion counts as done when the watch says so (podTerminating, podDeleted), not when
     // it has committed: a sync in between would see the pod neither deleted nor deleting.
     if (st.deleting.size > 0) return; // expectations not yet met

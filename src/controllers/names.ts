@@ -8,6 +8,10 @@ import { canonicalJson } from '../api/values.js';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** Upstream maxGeneratedNameLength (k8s.io/apiserver pkg/storage/names/generate.go): 63, a
+ * name's longest, less the 5-character random suffix. */
+export const MAX_GENERATED_NAME_LENGTH = 58;
+
 /** ALPHANUMS as character codes. */
 const ALPHANUM_CODES = Array.from(ALPHANUMS, (c) => c.charCodeAt(0));
 
@@ -61,9 +65,16 @@ export class PodNames {
     private readonly rng: RandomStream,
   ) {}
 
+  /** A free name for a pod of generateName `<prefix>-`. The API server's SimpleNameGenerator
+   * (k8s.io/apiserver pkg/storage/names/generate.go GenerateName) cuts a base longer than
+   * maxGeneratedNameLength (58) to 58 characters before the 5-character suffix, so a name is at
+   * most 63 characters: a 60-character ReplicaSet, Job or DaemonSet gets pods named by its first
+   * 58 characters (no "-") and the suffix. */
   reserve(namespace: string, prefix: string): string {
+    // The base is `${prefix}-`: cut, it is the prefix's first 58 characters.
+    const cut = prefix.length >= MAX_GENERATED_NAME_LENGTH ? prefix.slice(0, MAX_GENERATED_NAME_LENGTH) : null;
     for (;;) {
-      const name = `${prefix}-${randomSuffix(this.rng)}`;
+      const name = cut === null ? `${prefix}-${randomSuffix(this.rng)}` : cut + randomSuffix(this.rng);
       const key = `${namespace}/${name}`;
       if (!this.cluster.pods.has(key) && !this.inFlight.has(key)) {
         this.inFlight.add(key);

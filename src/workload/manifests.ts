@@ -15,6 +15,7 @@ import { readPodLevelResources } from './pod-level-resources.js';
 import { readLabels, readOptionalInt, readStringMap, readToleration, TAINT_EFFECTS } from './field-readers.js';
 import { readClaimRetentionPolicy, readDaemonSetUpdateStrategy, readDeploymentStrategy, readMinReadySeconds, readProgressDeadline, readRevisionHistoryLimit, readStatefulSetUpdateStrategy } from './apps-rules.js';
 import { readLimitRange, readRuntimeClass } from './admission-manifests.js';
+import { checkCronJobName, checkJobName, readPodFailurePolicy, readPodReplacementPolicy, readSuccessPolicy } from './batch-rules.js';
 import { readHorizontalPodAutoscaler } from './hpa-manifest.js';
 import { readResourceQuota } from './resource-quota-manifest.js';
 import { checkExtendedResources, checkPodSpecEnums, checkTemplateNoActiveDeadline, checkTemplateRestartsAlways } from './api-rules.js';
@@ -45,6 +46,9 @@ export interface ManifestOptions {
   readonly warnings?: string[];
   /** Pods read with the same one hold equal spec parts (containers, tolerations, ...) once. */
   readonly shared?: SharedSpecParts;
+  /** Objects a cluster snapshot holds: stored already, so the checks upstream makes on create
+   * only (ValidateCronJobCreate's name length) are not made. */
+  readonly stored?: boolean;
 }
 
 interface KindReader {
@@ -64,8 +68,19 @@ const KINDS: Record<string, KindReader> = {
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, read: readPriorityClass },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, read: (doc, path, obj) => readPdbSpec(doc, [...path, 'spec'], obj['spec']) },
   DaemonSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readDaemonSetSpec(doc, [...path, 'spec'], obj['spec']) },
-  Job: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
-  CronJob: { apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings) },
+  Job: {
+    apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => {
+      readJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings);
+      checkJobName(doc, path, obj);
+    },
+  },
+  CronJob: {
+    apiVersion: 'batch/v1', namespaced: true, read: (doc, path, obj, opts) => {
+      readCronJobSpec(doc, [...path, 'spec'], obj['spec'], opts.warnings);
+      // Upstream ValidateCronJobUpdate skips it: "to allow old cronjobs with names > 52 chars".
+      if (opts.stored !== true) checkCronJobName(doc, path, obj);
+    },
+  },
   StatefulSet: { apiVersion: 'apps/v1', namespaced: true, read: (doc, path, obj) => readStatefulSetSpec(doc, [...path, 'spec'], obj['spec']) },
   ResourceQuota: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj, opts) => readResourceQuota(doc, path, obj, opts.warnings) },
   Service: { apiVersion: 'v1', namespaced: true, read: (doc, path, obj) => readServiceSpec(doc, [...path, 'spec'], obj['spec']) },
@@ -604,7 +619,9 @@ function readStatefulSetSpec(doc: YamlDoc, path: Path, spec: unknown): void {
 
 /** batch/v1 Job (upstream ValidateJobSpec, the fields ksim uses): parallelism, completions,
  * backoffLimit, ttlSecondsAfterFinished, activeDeadlineSeconds (non-negative), suspend, restartPolicy Never or OnFailure;
- * completionMode NonIndexed or Indexed (with completions). */
+ * completionMode NonIndexed or Indexed (with completions); podFailurePolicy, successPolicy and
+ * podReplacementPolicy (batch-rules.ts). The Job's and CronJob's names: checkJobName,
+ * checkCronJobName (batch-rules.ts). */
 function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[]): void {
   if (!isObj(spec)) throw doc.error(path, 'a job spec', describe(spec));
   readOptionalInt(doc, [...path, 'parallelism'], spec['parallelism'], 0, 1);
@@ -635,9 +652,6 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[
   if (has(blpi)) {
     warnings?.push(doc.warning([...path, 'backoffLimitPerIndex'], `is not simulated: an index is retried until it succeeds, failures counting against backoffLimit (${has(spec['backoffLimit']) ? 'as set' : 'which then defaults to 2147483647, as the API server sets it'})${has(mfi) ? '; maxFailedIndexes is not enforced' : ''}`));
   }
-  if (indexed && has(spec['successPolicy'])) {
-    warnings?.push(doc.warning([...path, 'successPolicy'], 'is not simulated: the Indexed Job completes when every index has succeeded'));
-  }
   const template = spec['template'];
   const given = isObj(template) && isObj(template['spec']) ? template['spec']['restartPolicy'] : undefined;
   const podSpec = readSelectorAndTemplate(doc, path, spec, true);
@@ -647,47 +661,11 @@ function readJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: string[
     const expected = given === '' ? `OnFailure or Never ("" is defaulted to Always, which a Job's pods may not use)` : 'OnFailure or Never';
     throw doc.error([...path, 'template', 'spec', 'restartPolicy'], expected, describe(given));
   }
-  readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], rp, warnings, has(blpi));
-}
-
-/** Upstream validatePodFailurePolicy (the NonIndexed part): restartPolicy Never; each rule has an
- * action FailJob, Ignore or Count (FailIndex only with backoffLimitPerIndex, an Indexed Job) and
- * exactly one of onExitCodes (operator In or NotIn, values) and onPodConditions. ksim's container
- * failures carry no exit code, so onExitCodes rules never match: one warning (not refused by
- * --strict, as other "not simulated" warnings). */
-function readPodFailurePolicy(doc: YamlDoc, path: Path, v: unknown, restartPolicy: unknown, warnings?: string[], perIndex = false): void {
-  if (v === undefined || v === null) return;
-  if (!isObj(v) || !Array.isArray(v['rules'])) throw doc.error(path, 'a pod failure policy ({rules: [...]})', describe(v));
-  if (restartPolicy !== 'Never') throw doc.error([...path.slice(0, -1), 'template', 'spec', 'restartPolicy'], 'Never (a Job with a podFailurePolicy)', describe(restartPolicy));
-  let exitCodes: Path | null = null;
-  v['rules'].forEach((r, i) => {
-    const rp = [...path, 'rules', i];
-    if (!isObj(r)) throw doc.error(rp, 'a rule {action, onExitCodes or onPodConditions}', describe(r));
-    const a = r['action'];
-    // FailIndex with backoffLimitPerIndex (which ksim does not simulate: such a match counts as
-    // Count, and loading warns of backoffLimitPerIndex).
-    if (a !== 'FailJob' && a !== 'Ignore' && a !== 'Count' && !(a === 'FailIndex' && perIndex)) throw doc.error([...rp, 'action'], a === 'FailIndex' ? 'FailJob, Ignore or Count (FailIndex needs backoffLimitPerIndex, with completionMode Indexed)' : 'FailJob, Ignore or Count', describe(a));
-    const hasExit = r['onExitCodes'] !== undefined && r['onExitCodes'] !== null;
-    const hasCond = r['onPodConditions'] !== undefined && r['onPodConditions'] !== null;
-    if (hasExit === hasCond) throw doc.error(rp, 'exactly one of onExitCodes or onPodConditions');
-    if (hasExit) {
-      const e = r['onExitCodes'];
-      if (!isObj(e) || (e['operator'] !== 'In' && e['operator'] !== 'NotIn')) throw doc.error([...rp, 'onExitCodes', 'operator'], 'In or NotIn', describe(isObj(e) ? e['operator'] : e));
-      if (!Array.isArray(e['values']) || e['values'].length === 0) throw doc.error([...rp, 'onExitCodes', 'values'], 'a non-empty list of exit codes', describe(e['values']));
-      exitCodes ??= [...rp, 'onExitCodes'];
-    } else {
-      const c = r['onPodConditions'];
-      if (!Array.isArray(c)) throw doc.error([...rp, 'onPodConditions'], 'a list of pod condition patterns ({type, status})', describe(c));
-      c.forEach((x, j) => {
-        if (!isObj(x) || typeof x['type'] !== 'string') throw doc.error([...rp, 'onPodConditions', j, 'type'], 'a pod condition type', describe(isObj(x) ? x['type'] : x));
-        // SetDefaults_PodFailurePolicyOnPodConditionsPattern (batch/v1 defaults.go): "" is True.
-        if (x['status'] === '') x['status'] = 'True';
-        const st = x['status'];
-        if (st !== undefined && st !== 'True' && st !== 'False' && st !== 'Unknown') throw doc.error([...rp, 'onPodConditions', j, 'status'], 'True, False or Unknown', describe(st));
-      });
-    }
-  });
-  if (exitCodes !== null) warnings?.push(doc.warning(exitCodes, 'is not simulated: ksim\'s container failures have no exit code, so onExitCodes rules never match and those failures count against backoffLimit (the default Count); onPodConditions rules on DisruptionTarget are honoured'));
+  // Upstream validateJobSpec: podFailurePolicy, successPolicy, podReplacementPolicy
+  // (batch-rules.ts).
+  readPodFailurePolicy(doc, [...path, 'podFailurePolicy'], spec['podFailurePolicy'], podSpec, warnings, has(blpi));
+  readSuccessPolicy(doc, path, spec, warnings);
+  readPodReplacementPolicy(doc, path, spec);
 }
 
 /** batch/v1 CronJob: schedule (5-field cron or a descriptor, @every included: cron.ts), concurrencyPolicy, startingDeadlineSeconds,

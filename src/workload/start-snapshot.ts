@@ -157,7 +157,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       return;
     }
     if (MANIFEST_KINDS.has(kind)) {
-      const m = readManifest(doc, path, value, { warnings });
+      const m = readManifest(doc, path, value, { warnings, stored: true });
       checkFirst(doc, path, kind, m.metadata?.namespace ?? '', m.metadata?.name ?? '');
       checkClaim(doc, path, m);
       // A Job keeps its status: its counts and finish condition; a CronJob its last scheduled

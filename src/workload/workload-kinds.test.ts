@@ -304,3 +304,102 @@ test('an Indexed Job loads; backoffLimitPerIndex (with FailIndex rules, maxFaile
   assert.throws(() => parseScenario(job(' maxFailedIndexes: 1,'), 'k.yaml'), /backoffLimitPerIndex \(required when maxFailedIndexes is set\)/);
   assert.throws(() => parseScenario(job(' podFailurePolicy: { rules: [{ action: FailIndex, onPodConditions: [{ type: DisruptionTarget }] }] },'), 'k.yaml'), /FailIndex needs backoffLimitPerIndex/);
 });
+
+// Upstream pkg/apis/batch/validation/validation.go: validatePodReplacementPolicy,
+// validateSuccessPolicy(Rule), validatePodFailurePolicy(Rule, RuleOnExitCodes,
+// RuleOnPodConditions), ValidateJob's Indexed hostname check, ValidateCronJobCreate's name
+// length; and the Job strategy's job-name labels (pkg/registry/batch/job/strategy.go
+// generateSelector), whose values ValidatePodTemplateSpec limits to 63 characters.
+const JOB = (name: string, spec: string, pod = POD_NEVER) => `{ apiVersion: batch/v1, kind: Job, metadata: { name: ${name} }, spec: { ${spec}template: { spec: ${pod} } } }`;
+const IDX = (spec: string) => JOB('j', `completionMode: Indexed, completions: 3, ${spec}`);
+const PFP = (rules: string, pod = POD_NEVER) => JOB('j', `podFailurePolicy: { rules: [${rules}] }, `, pod);
+const BATCH_CASES: [string, string, string, string][] = [
+  ['podReplacementPolicy is Failed or TerminatingOrFailed', JOB('j', 'podReplacementPolicy: Never, '), 'Never',
+    'spec.podReplacementPolicy: expected Failed or TerminatingOrFailed, got "Never"'],
+  ['podReplacementPolicy TerminatingOrFailed is refused with a podFailurePolicy', JOB('j', 'podReplacementPolicy: TerminatingOrFailed, podFailurePolicy: { rules: [{ action: Ignore, onPodConditions: [{ type: DisruptionTarget }] }] }, '), 'TerminatingOrFailed',
+    'spec.podReplacementPolicy: expected Failed (the only podReplacementPolicy allowed with a podFailurePolicy), got "TerminatingOrFailed"'],
+  ['a successPolicy needs an Indexed Job', JOB('j', 'completions: 3, successPolicy: { rules: [{ succeededCount: 1 }] }, '), '{ rules: [{ succeededCount',
+    'spec.successPolicy: expected no successPolicy (it requires completionMode Indexed), got a successPolicy on a NonIndexed Job'],
+  ['a successPolicy has rules', IDX('successPolicy: { rules: [] }, '), '[] }',
+    'spec.successPolicy.rules: expected a non-empty list of rules (at least one rule is required when the successPolicy is specified), got an empty list'],
+  ['a successPolicy rule has succeededCount or succeededIndexes', IDX('successPolicy: { rules: [{}] }, '), '{} ]'.replace(' ', ''),
+    'spec.successPolicy.rules[0]: expected succeededCount or succeededIndexes (at least one of them must be specified)'],
+  ['a successPolicy succeededCount is at most completions', IDX('successPolicy: { rules: [{ succeededCount: 5 }] }, '), '5 }',
+    'spec.successPolicy.rules[0].succeededCount: expected at most 3 (the number of specified completions), got 5'],
+  ['a successPolicy succeededCount is at most the number of succeededIndexes', IDX('successPolicy: { rules: [{ succeededIndexes: "0,2", succeededCount: 3 }] }, '), '3 }',
+    'spec.successPolicy.rules[0].succeededCount: expected at most 2 (the number of indexes in succeededIndexes), got 3'],
+  ['successPolicy succeededIndexes are below completions', IDX('successPolicy: { rules: [{ succeededIndexes: "0-7" }] }, '), '"0-7"',
+    'spec.successPolicy.rules[0].succeededIndexes: expected indexes such as "0-2,5" within 0-2 (completions 3), in ascending order: too large index: "7", got "0-7"'],
+  ['successPolicy succeededIndexes are in ascending order', IDX('successPolicy: { rules: [{ succeededIndexes: "2,0" }] }, '), '"2,0"',
+    'spec.successPolicy.rules[0].succeededIndexes: expected indexes such as "0-2,5" within 0-2 (completions 3), in ascending order: non-increasing order, previous: 2, current: 0, got "2,0"'],
+  ['podFailurePolicy onExitCodes In may not hold 0', PFP('{ action: FailJob, onExitCodes: { operator: In, values: [0] } }'), '0] }',
+    'spec.podFailurePolicy.rules[0].onExitCodes.values[0]: expected an exit code other than 0 (0 must not be used with the In operator: a container that exits 0 succeeded), got 0'],
+  ['podFailurePolicy onExitCodes containerName is one of the template\'s containers', PFP('{ action: FailJob, onExitCodes: { containerName: nope, operator: In, values: [3] } }'), 'nope',
+    'spec.podFailurePolicy.rules[0].onExitCodes.containerName: expected one of the container or initContainer names in the pod template ("c"), got "nope"'],
+  ['podFailurePolicy onExitCodes values are ordered', PFP('{ action: FailJob, onExitCodes: { operator: NotIn, values: [3, 1] } }'), '[3, 1]',
+    'spec.podFailurePolicy.rules[0].onExitCodes.values: expected exit codes in ascending order (must be ordered: 3 comes before 1), got [3,1]'],
+  ['podFailurePolicy onExitCodes values hold no duplicates', PFP('{ action: FailJob, onExitCodes: { operator: NotIn, values: [1, 1] } }'), '1] }',
+    'spec.podFailurePolicy.rules[0].onExitCodes.values[1]: expected an exit code not listed before (duplicate value), got 1'],
+  ['a podFailurePolicy rule needs onExitCodes or a non-empty onPodConditions', PFP('{ action: Ignore, onPodConditions: [] }'), '{ action: Ignore',
+    'spec.podFailurePolicy.rules[0]: expected one of onExitCodes or onPodConditions (specifying one of them is required)'],
+  ['a podFailurePolicy onPodConditions type is a qualified name', PFP('{ action: Ignore, onPodConditions: [{ type: "bad type" }] }'), '"bad type"',
+    'spec.podFailurePolicy.rules[0].onPodConditions[0].type: expected a pod condition type (a qualified name such as DisruptionTarget), got "bad type"'],
+  ['an Indexed Job\'s name makes its last hostname a DNS label', JOB('n'.repeat(62), 'completionMode: Indexed, completions: 1, '), 'n'.repeat(62),
+    'metadata.name: expected a name short enough that <name>-0, the hostname of the Indexed Job\'s pod of index 0, is a DNS label (at most 63 characters, no "."; upstream: will not able to create pod with invalid DNS label), got 62 characters, making "' + 'n'.repeat(62) + '-0" (64)'],
+  ['an Indexed Job of 2 completions with a 63-character name is refused', JOB('a'.repeat(63), 'completionMode: Indexed, completions: 2, '), 'a'.repeat(63),
+    'metadata.name: expected a name short enough that <name>-1, the hostname of the Indexed Job\'s pod of index 1, is a DNS label (at most 63 characters, no "."; upstream: will not able to create pod with invalid DNS label), got 63 characters, making "' + 'a'.repeat(63) + '-1" (65)'],
+  ['a Job name over 63 characters is refused (its job-name label values)', JOB('n'.repeat(64), ''), 'n'.repeat(64),
+    'metadata.name: expected a name of at most 63 characters (the API server writes it into the pod template\'s job-name labels, whose values must be no more than 63 characters: spec.template.labels: Invalid value), got 64 characters'],
+  ['a CronJob name is at most 52 characters', `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: ${'c'.repeat(53)} }, spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`, 'c'.repeat(53),
+    'metadata.name: expected a CronJob name of at most 52 characters (its Jobs are named <name>-<11-character scheduled time>, at most 63), got 53 characters'],
+];
+
+for (const [name, manifest, at, message] of BATCH_CASES) {
+  test(name, () => {
+    assert.throws(() => parseScenario(scenario(manifest), 'k.yaml'), (e: Error) => {
+      assert.equal(e.message, `k.yaml:8:${col(manifest, at)}: workload[0].manifest.${message}`);
+      return true;
+    });
+  });
+}
+
+test('Jobs and CronJobs at the limits upstream allows load: podFailurePolicy rules of the docs, successPolicy, podReplacementPolicy, names of 63 and 52 characters', () => {
+  for (const manifest of [
+    // kubernetes/website content/en/examples/controllers/job-pod-failure-policy-example.yaml
+    JOB('job-pod-failure-policy-example', 'completions: 12, parallelism: 3, backoffLimit: 6, podFailurePolicy: { rules: [{ action: FailJob, onExitCodes: { containerName: main, operator: In, values: [42] } }, { action: Ignore, onPodConditions: [{ type: DisruptionTarget, status: "True" }] }] }, ',
+      '{ restartPolicy: Never, containers: [{ name: main, image: bash }] }'),
+    // content/en/examples/controllers/job-success-policy.yaml
+    JOB('job-success', 'parallelism: 10, completions: 10, completionMode: Indexed, successPolicy: { rules: [{ succeededIndexes: "0,2-3", succeededCount: 1 }] }, '),
+    // an init container's name; NotIn with 0; a custom condition type
+    JOB('j', 'podReplacementPolicy: Failed, podFailurePolicy: { rules: [{ action: Count, onExitCodes: { containerName: init, operator: NotIn, values: [0, 1, 2] } }, { action: Ignore, onPodConditions: [{ type: example.com/Custom, status: "False" }] }] }, ',
+      '{ restartPolicy: Never, initContainers: [{ name: init, image: x }], containers: [{ name: c, image: x }] }'),
+    JOB('j', 'podReplacementPolicy: TerminatingOrFailed, '),
+    JOB('n'.repeat(63), ''),
+    // <61>-9 is 63 characters
+    JOB('n'.repeat(61), 'completionMode: Indexed, completions: 10, '),
+    // manualSelector: no job-name labels are added
+    `{ apiVersion: batch/v1, kind: Job, metadata: { name: ${'m'.repeat(70)} }, spec: { manualSelector: true, selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: ${POD_NEVER} } } }`,
+    `{ apiVersion: batch/v1, kind: CronJob, metadata: { name: ${'c'.repeat(52)} }, spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } } } }`,
+  ]) {
+    assert.doesNotThrow(() => parseScenario(scenario(manifest), 'k.yaml'), manifest);
+  }
+});
+
+test('a cluster snapshot\'s CronJob of 53 characters loads (upstream ValidateCronJobUpdate skips the length: the object exists)', () => {
+  const dir = tempDir('ksim-cronjob-name-');
+  writeFileSync(join(dir, 'cj.yaml'), `apiVersion: batch/v1
+kind: CronJob
+metadata: { name: ${'c'.repeat(53)}, namespace: default }
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate: { spec: { template: { spec: ${POD_NEVER} } } }
+`);
+  const text = `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 5m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi } }]
+  file: cj.yaml
+`;
+  assert.doesNotThrow(() => parseScenario(text, join(dir, 's.yaml')));
+});
