@@ -60,7 +60,7 @@ import { compileNodeSelector, matchesNodeSelectorMap } from '../api/labels.js';
 import { matchToleration, sameToleration, tolerationsTolerateTaint } from '../api/taints.js';
 import { PodNames } from './names.js';
 import { ownedPodMetadata } from './pod-metadata.js';
-import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, slowStartBatch } from './work-queue.js';
+import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 /** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
@@ -421,13 +421,7 @@ export class DaemonSetController {
     if (minReadyUs === 0) return true;
     const at = availableFromUs(p, nodes, minReadyUs);
     if (at <= this.sim.now) return true;
-    if (at < st.wakeUs) {
-      st.wakeUs = at;
-      this.sim.scheduleAt(at, 'daemonset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => {
-        if (st.wakeUs === at) st.wakeUs = Infinity;
-        this.enqueue(st);
-      });
-    }
+    if (at < st.wakeUs) wakeAt(this.sim, st, at, 'daemonset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => this.enqueue(st));
     return false;
   }
 

@@ -37,6 +37,7 @@ import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, t
 type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { podTemplateHash } from './names.js';
+import { wakeAt } from './work-queue.js';
 import { templateKey } from '../api/template-defaults.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -281,12 +282,7 @@ export class DeploymentController {
   /** Syncs `st` again at `atUs` (a pod becomes available then), unless a wake as early is
    * pending; a later one still pending finds nothing to do when it comes. */
   private wakeAt(st: DState, atUs: number): void {
-    if (atUs >= st.wakeUs) return;
-    st.wakeUs = atUs;
-    this.api.sim.scheduleAt(atUs, 'deployment.min-ready', st.name, () => {
-      if (st.wakeUs === atUs) st.wakeUs = Infinity;
-      this.enqueue(st);
-    });
+    wakeAt(this.api.sim, st, atUs, 'deployment.min-ready', st.name, () => this.enqueue(st));
   }
 
   /** Pods of a ReplicaSet that still exist and are not finished, Terminating ones included:

@@ -66,7 +66,7 @@ import type { ApiServer } from '../controlplane/api-server.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import type { ObjectApi } from '../controlplane/object-api.js';
 import { ownedPodMetadata } from './pod-metadata.js';
-import { ControllerRateLimiter, endSync, queueSync, slowStartBatch } from './work-queue.js';
+import { ControllerRateLimiter, endSync, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -362,13 +362,7 @@ export class StatefulSetController {
     if (minReadyUs === 0) return false;
     const at = availableFromUs(p, this.api.cluster.nodeByName, minReadyUs);
     if (at <= this.sim.now) return false;
-    if (at < st.wakeUs) {
-      st.wakeUs = at;
-      this.sim.scheduleAt(at, 'statefulset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => {
-        if (st.wakeUs === at) st.wakeUs = Infinity;
-        this.enqueue(st);
-      });
-    }
+    if (at < st.wakeUs) wakeAt(this.sim, st, at, 'statefulset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => this.enqueue(st));
     return true;
   }
 

@@ -24,6 +24,19 @@ export interface Syncable {
   syncQueued: boolean;
 }
 
+/** Syncs an object again at `atUs` (one of its pods becomes available then: minReadySeconds),
+ * unless a wake as early is pending in `holder.wakeUs`; a later one still pending finds nothing
+ * to do when it comes (upstream requeues the object after the remaining minReadySeconds:
+ * AddAfter in the Deployment, StatefulSet and DaemonSet controllers). */
+export function wakeAt(sim: Simulation, holder: { wakeUs: number }, atUs: number, kind: string, subject: string, enqueue: () => void): void {
+  if (atUs >= holder.wakeUs) return;
+  holder.wakeUs = atUs;
+  sim.scheduleAt(atUs, kind, subject, () => {
+    if (holder.wakeUs === atUs) holder.wakeUs = Infinity;
+    enqueue();
+  });
+}
+
 /** Queues one sync of `st` at the current instant unless one is already queued (upstream
  * queue.Add: informer events, never delayed by the object's failures). */
 export function queueSync<S extends Syncable>(sim: Simulation, eventKind: string, st: S, sync: (st: S) => void): void {
