@@ -229,14 +229,13 @@ faults:
   assert.match(a, /statefulset rolling update/);
 });
 
-test('Parallel with minReadySeconds: the update step waits only for the replacement to be Running and Ready (upstream isHealthy), not for minReadySeconds, which only OrderedReady waits for (in processReplica)', () => {
+test('Parallel with minReadySeconds waits as OrderedReady does: the update step stops at a replacement not yet Ready for minReadySeconds (upstream isUnavailable, whatever the policy, since kubernetes PR #130909 in v1.34)', () => {
   const m = 'minReadySeconds: 5, podManagementPolicy: Parallel, ';
   const r = run([`{name: db, manifest: ${set(3, 'x', m)}}`, `{name: db-v2, at: 60s, manifest: ${set(3, 'y', m)}}`]);
-  // The same steps as without minReadySeconds (db-1 deleted 1 ms after db-2 runs again at
-  // 72.006104 s), where OrderedReady waits 5 s more each time.
   assert.deepEqual(podWrites(r), [
     'delete-pod db-2@60.002', 'delete-pod db-2@70.003', 'create-pod db-2@70.004',
-    'delete-pod db-1@72.007104', 'delete-pod db-1@82.008104', 'create-pod db-1@82.009104',
-    'delete-pod db-0@84.012208', 'delete-pod db-0@94.013208', 'create-pod db-0@94.014208',
+    'delete-pod db-1@77.007104', 'delete-pod db-1@87.008104', 'create-pod db-1@87.009104',
+    'delete-pod db-0@94.012208', 'delete-pod db-0@104.013208', 'create-pod db-0@104.014208',
   ]);
 });
+

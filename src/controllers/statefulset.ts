@@ -45,8 +45,8 @@
 // processCondemned, with the MaxUnavailableStatefulSet feature gate off, v1.36's default): once
 // processReplica and processCondemned did not end the sync, the pods of an old revision at
 // ordinals ≥ start + partition are deleted highest first, one a sync, each only once every pod
-// above it is of the update revision, Running and Ready and not terminating (upstream isHealthy;
-// with OrderedReady also available for minReadySeconds, which processReplica waits for); a pod of an old revision is deleted whatever its health
+// above it is of the update revision and Running, Ready and available (minReadySeconds,
+// whatever the podManagementPolicy: upstream isUnavailable since kubernetes PR #130909); a pod of an old revision is deleted whatever its health
 // (Parallel reaches an unhealthy one; OrderedReady waits for every pod to be Ready before it
 // gets there). The deleted pod terminates (terminationGracePeriodSeconds) and the set makes it
 // again under the same name once it is gone, from the update revision (rollingUpdate).
@@ -208,10 +208,10 @@ export class StatefulSetController {
    * it). Nothing with updateStrategy OnDelete. Else from the highest ordinal down to start +
    * partition (0 with type RollingUpdate and no rollingUpdate): the first pod not of the update
    * revision and not terminating is deleted, and the sync ends; the first pod of the update
-   * revision that is not healthy (upstream isHealthy: Running and Ready, not terminating) ends
-   * it too, so one pod is replaced at a time, each once the one above is healthy again
-   * (OrderedReady: available, minReadySeconds included, as processReplica waits for that first;
-   * Parallel: Ready is enough). The replacement is made
+   * revision that is unavailable (upstream isUnavailable: not Running and Ready, terminating, or
+   * not Ready for minReadySeconds, whatever the podManagementPolicy, since kubernetes PR #130909
+   * in v1.34) ends it too, so one pod is replaced at a time, each once the one above is
+   * available again. The replacement is made
    * by processReplica at a sync after the deleted pod is gone (its ordinal is then missing; a
    * Terminating pod keeps it), from the update revision at and above start + partition
    * (newVersionedStatefulSetPod). An ordinal without a pod (its create in flight) is not
@@ -224,6 +224,7 @@ export class StatefulSetController {
     // SetDefaults_StatefulSet: no updateStrategy is RollingUpdate with partition 0.
     const partition = us?.rollingUpdate?.partition ?? 0;
     const start = startOrdinal(st);
+    const minReadyUs = minReadyUsOf(spec);
     for (let target = start + (spec.replicas ?? 1) - 1; target >= start + partition; target--) {
       const p = st.pods.get(target);
       if (p === undefined) return false;
@@ -232,9 +233,9 @@ export class StatefulSetController {
         this.deleteOnce(st, p, 'statefulset rolling update');
         return true;
       }
-      // Upstream isHealthy: Running and Ready, not terminating; not minReadySeconds (with
-      // OrderedReady, processReplica has already waited for every pod to be available).
-      if (!this.runningAndReady(p) || p.terminating) return false;
+      // Upstream isUnavailable(pod, minReadySeconds), whatever the podManagementPolicy (since
+      // kubernetes PR #130909, v1.34: "StatefulSet now respects minReadySeconds").
+      if (!this.runningAndReady(p) || p.terminating || this.notYetAvailable(st, p, minReadyUs)) return false;
     }
     return false;
   }
@@ -326,12 +327,14 @@ export class StatefulSetController {
     // (or whose deletion is in flight) is not deleted again; OrderedReady waits for it to be
     // gone before the next one (upstream: "if the condemned Pod is terminating, wait").
     const condemned = [...st.pods.keys()].filter((i) => i < start || i >= end).sort((a, b) => b - a);
-    // OrderedReady reaches here only with every kept pod healthy, so upstream's firstUnhealthyPod
-    // is the lowest-ordinal condemned pod that is not Running and Ready or is terminating.
+    // OrderedReady reaches here only with every kept pod available, so upstream's
+    // firstUnavailablePod is the lowest-ordinal condemned pod that is unavailable (isUnavailable:
+    // not Running and Ready, terminating, or not yet Ready for minReadySeconds — since
+    // kubernetes PR #130909, v1.34).
     let firstUnhealthy: PodInfo | undefined;
     for (const i of condemned) {
       const p = st.pods.get(i) as PodInfo;
-      if (!this.runningAndReady(p) || p.terminating || st.deleting.has(p)) firstUnhealthy = p;
+      if (!this.runningAndReady(p) || p.terminating || st.deleting.has(p) || this.notYetAvailable(st, p, minReadyUs)) firstUnhealthy = p;
     }
     for (const i of condemned) {
       const p = st.pods.get(i) as PodInfo;

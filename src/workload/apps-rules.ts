@@ -106,8 +106,8 @@ export function readDaemonSetUpdateStrategy(doc: YamlDoc, path: Path, v: unknown
 /**
  * Upstream ValidateStatefulSetSpec's update strategy: type RollingUpdate (the default) or
  * OnDelete; a rollingUpdate only with RollingUpdate ("only allowed for updateStrategy
- * 'RollingUpdate'"), its partition non-negative and its maxUnavailable (MaxUnavailableStatefulSet)
- * not 0 and at most 100% (validateRollingUpdateStatefulSet).
+ * 'RollingUpdate'"), its partition non-negative; its maxUnavailable is dropped unvalidated, as
+ * v1.36 drops it with the MaxUnavailableStatefulSet feature gate off.
  */
 export function readStatefulSetUpdateStrategy(doc: YamlDoc, path: Path, v: unknown): void {
   const strategy = strategyOf(doc, path, v);
@@ -125,10 +125,10 @@ export function readStatefulSetUpdateStrategy(doc: YamlDoc, path: Path, v: unkno
   const ru = rollingUpdateOf(doc, rp, given, 'partition and/or maxUnavailable');
   if (ru === undefined) return;
   readOptionalInt(doc, [...rp, 'partition'], ru['partition'], 0, 0);
-  const unavailable = readIntOrPercent(doc, [...rp, 'maxUnavailable'], ru['maxUnavailable']);
-  if (unavailable === undefined) return;
-  if (amount(unavailable) === 0) throw doc.error([...rp, 'maxUnavailable'], 'a value other than 0 (cannot be 0)', JSON.stringify(unavailable));
-  notOver100(doc, [...rp, 'maxUnavailable'], unavailable);
+  // maxUnavailable is dropped before validation: the MaxUnavailableStatefulSet feature gate is
+  // off by default in v1.36 (kubernetes PR #137904), and the API server then removes the field
+  // of a new object (pkg/registry/apps/statefulset/strategy.go dropStatefulSetDisabledFields).
+  delete ru['maxUnavailable'];
 }
 
 /** Upstream ValidatePersistentVolumeClaimRetentionPolicy: whenDeleted and whenScaled are Retain
