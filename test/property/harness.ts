@@ -356,12 +356,16 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult, faults = false)
     }
   }
 
-  // timeseries.csv: one row per sample interval from 0, every node ready (no faults), pod
-  // phases never more than the pods created, ratios within [0, 1].
+  // timeseries.csv: one row per sample interval from 0 and a last one at the run's end (once,
+  // also when the interval divides the duration), every node ready (no faults), pod phases
+  // never more than the pods created, ratios within [0, 1].
   const interval = s.sampleIntervalUs / 1e6;
+  const endS = s.durationUs / 1e6;
   timeseries.forEach((row, i) => {
     const where = `timeseries.csv row ${i}`;
-    assert.ok(Math.abs(num(row['time_s']) - i * interval) < 1e-6, `${where}: time_s ${row['time_s']}, expected ${i * interval}`);
+    const want = i === timeseries.length - 1 ? endS : i * interval;
+    assert.ok(Math.abs(num(row['time_s']) - want) < 1e-6, `${where}: time_s ${row['time_s']}, expected ${want}`);
+    if (i < timeseries.length - 1) assert.ok(i * interval < endS, `${where}: a sample on the grid at or past the end (${i * interval} s) before the end row`);
     if (faults) {
       assert.equal(num(row['nodes_ready']) + num(row['nodes_not_ready']), nodes.size, `${where}: nodes_ready + nodes_not_ready`);
     } else {
@@ -374,7 +378,9 @@ export function checkTables(doc: Obj, s: Scenario, r: RunResult, faults = false)
       if (c.endsWith('_ratio')) assert.ok(num(row[c]) >= 0 && num(row[c]) <= 1, `${where}: ${c} = ${row[c]} outside [0, 1]`);
     }
   });
-  assert.equal(timeseries.length, Math.floor(s.durationUs / s.sampleIntervalUs) + 1, 'timeseries.csv has one row per sample interval from 0 to the end');
+  const onGrid = Math.floor(s.durationUs / s.sampleIntervalUs) + 1;
+  const endOnGrid = s.durationUs % s.sampleIntervalUs === 0;
+  assert.equal(timeseries.length, onGrid + (endOnGrid ? 0 : 1), 'timeseries.csv has one row per sample interval from 0, and one at the end');
 }
 
 // ---------------------------------------------------------------- regressions
