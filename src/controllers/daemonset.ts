@@ -221,6 +221,8 @@ interface DsState {
   rolling: boolean;
   /** When a minReadySeconds wake will sync it (Infinity: none pending). */
   wakeUs: number;
+  /** Its pods' metadata.generateName, `<set>-` (one string per set; pod-metadata.ts). */
+  readonly generateName: string;
 }
 
 /** Which of a node's surplus daemon pods stays (the first): upstream podByCreationTimestampAndPhase
@@ -248,7 +250,7 @@ export class DaemonSetController {
     this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
         const hash = daemonSetRevisionHash(o);
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, rolling: false, wakeUs: Infinity };
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, rolling: false, wakeUs: Infinity, generateName: `${o.metadata.name}-` };
         this.enqueue(st);
         return st;
       },
@@ -599,7 +601,7 @@ export class DaemonSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [CONTROLLER_REVISION_HASH]: st.hash }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
+      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [CONTROLLER_REVISION_HASH]: st.hash }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }, st.generateName),
       spec,
     };
   }
