@@ -17,8 +17,12 @@
 // Rolling updates (upstream syncDaemonSet → updateDaemonSet: manage, then, once its writes are
 // observed, update.go rollingUpdate): a pod is made with the label controller-revision-hash =
 // the revision hash of the template (daemonSetRevisionHash, once per template change; upstream
-// CreatePodTemplate) and is of the update revision when that label is the template's (a pod ksim
-// did not make is taken as of the template the set had when added). updateStrategy RollingUpdate
+// CreatePodTemplate) and is of the update revision when that label is the template's. The pods
+// the first sync finds (a cluster snapshot's: ksim has made none yet) are sorted by their label
+// (snapshot-revisions.ts daemonSetOldRevisions: upstream IsPodUpdated's template generation,
+// else the pods' specs against the template): the labels of an old revision are replaced by the
+// rolling update below, so a rollout the snapshot caught goes on; the others, and a pod ksim did
+// not make that arrives later, are taken as of the template the set had when added. updateStrategy RollingUpdate
 // (the default) with maxUnavailable (default 1) or maxSurge (default 0), both rounded up from a
 // percentage of the desired number of nodes. Without a surge, old pods are deleted (not
 // available ones at once, then available ones, in node order, while at most maxUnavailable
@@ -62,6 +66,7 @@ import { PodNames } from './names.js';
 import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, heardForeignPod, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
+import { daemonSetOldRevisions } from './snapshot-revisions.js';
 
 /** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
 export const BURST_REPLICAS = 250;
@@ -212,15 +217,24 @@ interface DsState {
   /** The revision of the template when the set was added: the one pods ksim did not make
    * (the start state's, a user's) are taken as, as their real hash label is upstream's. */
   readonly firstHash: string;
-  /** Every revision hash ksim computed for the set, once its template first changed (null
-   * before: every pod is of the update revision, and nothing per pod is read). */
+  /** Every revision hash ksim computed for the set, once its template first changed or its
+   * snapshot pods were found of several revisions (null before: every pod is of the update
+   * revision, and nothing per pod is read). */
   hashes: Set<string> | null;
+  /** The controller-revision-hash values ('' for none) of the pods the set had at its first
+   * sync (a cluster snapshot's) that are of an old revision (snapshot-revisions.ts
+   * daemonSetOldRevisions), or null: none. Read once, at that sync. */
+  oldLabels: Set<string> | null;
+  /** Whether the first sync has looked at the pods it found (oldLabels). */
+  classified: boolean;
   /** The last sync found a pod of an old revision not yet Terminating: a rollout is in
    * progress, so its pods' phase changes sync the set (upstream updatePod queues it on every
    * pod update; outside a rollout they have nothing to act on). */
   rolling: boolean;
   /** When a minReadySeconds wake will sync it (Infinity: none pending). */
   wakeUs: number;
+  /** Its pods' metadata.generateName, `<set>-` (one string per set; pod-metadata.ts). */
+  readonly generateName: string;
 }
 
 /** Which of a node's surplus daemon pods stays (the first): upstream podByCreationTimestampAndPhase
@@ -248,7 +262,7 @@ export class DaemonSetController {
     this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
         const hash = daemonSetRevisionHash(o);
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, rolling: false, wakeUs: Infinity };
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, oldLabels: null, classified: false, rolling: false, wakeUs: Infinity, generateName: `${o.metadata.name}-` };
         this.enqueue(st);
         return st;
       },
@@ -326,6 +340,7 @@ export class DaemonSetController {
 
   private sync(st: DsState): void {
     if (st.deleted) return;
+    if (!st.classified) this.classify(st);
     if (st.creating.size > 0) {
       st.dirty = true; // this sync's creates are still in flight
       return;
@@ -396,12 +411,30 @@ export class DaemonSetController {
     this.limiter.forget(st);
   }
 
+  /** The first sync: the pods the set has then are a cluster snapshot's (ksim has made none
+   * yet), caught perhaps in the middle of a rollout. Those of an old revision
+   * (daemonSetOldRevisions: their pod-template-generation against the set's template
+   * generation, else their specs against its template) are replaced as upstream's rolling
+   * update replaces them (update.go rollingUpdate), from this sync on. */
+  private classify(st: DsState): void {
+    st.classified = true;
+    if (st.pods.size === 0) return;
+    const pods: Pod[] = [];
+    for (const p of st.pods) if (!p.deleted) pods.push(p.pod);
+    st.oldLabels = daemonSetOldRevisions(st.obj, pods);
+    if (st.oldLabels !== null) st.hashes ??= new Set([st.firstHash]);
+  }
+
   /** Whether `p` is of the update revision: its controller-revision-hash label (upstream
-   * util.IsPodUpdated); a pod whose label is none ksim made (the start state's, a user's) is
-   * taken as of the revision the set had when added. Only called once the template changed. */
+   * util.IsPodUpdated); a pod whose label is none ksim made (the start state's, a user's) is of
+   * an old revision when the first sync found its label one (oldLabels), else taken as of the
+   * revision the set had when added. Only called once the template changed or the snapshot
+   * showed several revisions. */
   private updated(st: DsState, p: PodInfo): boolean {
     const h = p.pod.metadata?.labels?.[CONTROLLER_REVISION_HASH];
-    return (h !== undefined && (st.hashes as Set<string>).has(h) ? h : st.firstHash) === st.hash;
+    if (h !== undefined && (st.hashes as Set<string>).has(h)) return h === st.hash;
+    if (st.oldLabels !== null && st.oldLabels.has(h ?? '')) return false;
+    return st.firstHash === st.hash;
   }
 
   /** Ready (upstream podutil.IsPodReady): Running, and not on a NotReady node (the node
@@ -593,7 +626,7 @@ export class DaemonSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [CONTROLLER_REVISION_HASH]: st.hash }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
+      metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, { ...(tmd.labels ?? {}), [CONTROLLER_REVISION_HASH]: st.hash }, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }, st.generateName),
       spec,
     };
   }

@@ -143,6 +143,8 @@ interface JobState {
   readonly succeededIndexes: Set<number>;
   /** Indexed: the indexes the creates under way take, lowest first (firstPendingIndexes). */
   pendingIndexes: number[];
+  /** Its pods' metadata.generateName, `<job>-` (one string per Job; pod-metadata.ts). */
+  readonly generateName: string;
 }
 
 export type JobCondition = 'Complete' | 'Failed';
@@ -180,6 +182,7 @@ export class JobController {
           inflight: 0, deleting: new Set(), syncQueued: false, failures: 0, retry: null, dirty: false,
           finished: jobFinished(o) !== null, deleted: false, startUs: startUs ?? (isSuspended(o) ? null : this.sim.now),
           uncounted: new Set(), failJob: null, restarts: new Map(), suspendedCond: suspendCond === undefined ? null : suspendCond.status === 'True',
+          generateName: `${o.metadata.name}-`,
         };
         if (!st.finished) this.enqueue(st);
         return st;
@@ -582,12 +585,13 @@ export class JobController {
     const labels = { ...(tmd.labels ?? {}), [JOB_NAME_LABEL]: md.name, 'job-name': md.name };
     const ix = st.indexed ? st.pendingIndexes.shift() : undefined;
     if (ix === undefined) {
-      return { apiVersion: 'v1', kind: 'Pod', metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, labels, owner), spec };
+      return { apiVersion: 'v1', kind: 'Pod', metadata: ownedPodMetadata(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, labels, owner, st.generateName), spec };
     }
     // Upstream manageJob for an Indexed Job: the index as annotation and label, hostname
     // <job>-<index>, generateName <job>-<index>- (podGenerateNameWithIndex; the JOB_COMPLETION_INDEX
     // variable is not modelled: ksim runs no container).
-    const metadata = ownedPodMetadata({ ...tmd, annotations: { ...(tmd.annotations ?? {}), [JOB_COMPLETION_INDEX]: String(ix) } }, this.podNames.reserve(md.namespace, indexedPodPrefix(md.name, ix)), md.namespace, { ...labels, [JOB_COMPLETION_INDEX]: String(ix) }, owner);
+    const prefix = indexedPodPrefix(md.name, ix);
+    const metadata = ownedPodMetadata({ ...tmd, annotations: { ...(tmd.annotations ?? {}), [JOB_COMPLETION_INDEX]: String(ix) } }, this.podNames.reserve(md.namespace, prefix), md.namespace, { ...labels, [JOB_COMPLETION_INDEX]: String(ix) }, owner, `${prefix}-`);
     return { apiVersion: 'v1', kind: 'Pod', metadata, spec: { ...spec, hostname: `${md.name}-${ix}` } };
   }
 }

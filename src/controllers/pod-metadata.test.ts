@@ -26,12 +26,15 @@ test('ownedPodMetadata: a template without annotations gives the pod an empty se
 
 test('sharedPodMetadataParts: one frozen set of labels, annotations and owner references for every pod of a template', () => {
   const tmd = { generateName: 'web-', labels: { app: 'web', 'pod-template-hash': 'abc' }, annotations: { a: '1' } };
-  const parts = sharedPodMetadataParts(tmd, owner);
+  const parts = sharedPodMetadataParts(tmd, owner, 'web-1-');
   const one = podMetadataWith(tmd, 'web-1-aaaaa', 'shop', parts);
   const two = podMetadataWith(tmd, 'web-1-bbbbb', 'shop', parts);
-  // What ownedPodMetadata gives, keys in the same order.
-  assert.deepEqual(one, ownedPodMetadata(tmd, 'web-1-aaaaa', 'shop', { app: 'web', 'pod-template-hash': 'abc' }, owner));
-  assert.deepEqual(Object.keys(one), Object.keys(ownedPodMetadata(tmd, 'x', 'shop', {}, owner)));
+  // What ownedPodMetadata gives, keys in the same order; the generateName is the controller's
+  // (upstream GetPodFromTemplate sets it to "<owner>-" over the template's).
+  assert.deepEqual(one, ownedPodMetadata(tmd, 'web-1-aaaaa', 'shop', { app: 'web', 'pod-template-hash': 'abc' }, owner, 'web-1-'));
+  assert.deepEqual(Object.keys(one), Object.keys(ownedPodMetadata(tmd, 'x', 'shop', {}, owner, 'web-1-')));
+  assert.equal(one.generateName, 'web-1-');
+  assert.equal(one.generateName, two.generateName);
   assert.equal(two.name, 'web-1-bbbbb');
   assert.equal(one.labels, two.labels);
   assert.equal(one.annotations, two.annotations);

@@ -208,7 +208,7 @@ export class ReplicaSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: podMetadataWith(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, (st.podParts ??= sharedPodMetadataParts(tmd, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }))),
+      metadata: podMetadataWith(tmd, this.podNames.reserve(md.namespace, md.name), md.namespace, (st.podParts ??= sharedPodMetadataParts(tmd, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }, `${md.name}-`))),
       // A shallow copy: the API server only ever sets top-level fields of a stored pod's spec
       // (admission makes its own copy, binding sets nodeName), so the pods of a ReplicaSet can
       // share the template's containers, affinity, ... (no deep copy per pod of a churn).

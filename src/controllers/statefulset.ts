@@ -40,7 +40,12 @@
 // when its ordinal is below start + rollingUpdate.partition (or, with type RollingUpdate set and
 // no rollingUpdate, below start + the current replicas of the last sync), else from the update
 // revision (upstream newVersionedStatefulSetPod, stateful_set_utils.go); OnDelete always makes
-// the update revision. Pods of the start state are taken as of the set's template then.
+// the update revision. Pods of the start state are taken as of the set's template then, unless
+// the set's status (a snapshot's) names a current revision other than its update revision: a
+// rollout the snapshot caught, which goes on (upstream getStatefulSetRevisions and
+// getPodRevision): a pod whose controller-revision-hash label is status.updateRevision is of
+// spec.template, the others of the current revision, whose template (a ControllerRevision the
+// dump lacks) is read from the first of them (snapshot-revisions.ts templateOfStatefulSetPod).
 // The rolling update (updateStrategy RollingUpdate, upstream updateStatefulSet after
 // processCondemned, with the MaxUnavailableStatefulSet feature gate off, v1.36's default): once
 // processReplica and processCondemned did not end the sync, the pods of an old revision at
@@ -51,7 +56,8 @@
 // gets there). The deleted pod terminates (terminationGracePeriodSeconds) and the set makes it
 // again under the same name once it is gone, from the update revision (rollingUpdate).
 // rollingUpdate.maxUnavailable is not used (the gate is off: upstream's API server drops it).
-// Not modelled: the controller-revision-hash label and status revisions, volumeClaimTemplates,
+// Not modelled: the controller-revision-hash label on the pods ksim makes and the status
+// revisions it would write, volumeClaimTemplates,
 // slow-start batches of Parallel deletes (upstream processCondemned goes through runForAll too;
 // ksim sends them at once), and in Parallel the creates are answered after processCondemned and
 // the rolling update have run (upstream waits for them: a refused create ends its sync there).
@@ -68,6 +74,7 @@ import type { ObjectApi } from '../controlplane/object-api.js';
 import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
+import { ofUpdateRevision, statefulSetSnapshotRevisions, templateOfStatefulSetPod } from './snapshot-revisions.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -102,6 +109,11 @@ interface SetState {
   readonly revs: Map<PodInfo, number>;
   /** status.currentReplicas as the last sync wrote it (upstream: pods of the current revision). */
   currentReplicas: number;
+  /** A snapshot's set caught mid-rollout (statefulSetSnapshotRevisions): the ControllerRevision
+   * name of its update revision, which its pods of that revision carry as their
+   * controller-revision-hash label, and whether the current revision's template has been read
+   * from one of its pods yet; null otherwise. */
+  snapshot: { readonly update: string; templateRead: boolean } | null;
 }
 
 type PodTemplate = NonNullable<NonNullable<ObjectOf<'StatefulSet'>['spec']>['template']>;
@@ -117,7 +129,19 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revs: new Map(), currentReplicas: 0 };
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revs: new Map(), currentReplicas: 0, snapshot: null };
+        // A snapshot's set caught mid-rollout: its status names two revisions (upstream
+        // getStatefulSetRevisions: status.currentRevision's ControllerRevision and the one of
+        // spec.template). The update revision is spec.template's (0); the current one (1) has its
+        // template in a ControllerRevision the dump lacks, read from one of its pods when they
+        // are added (templateOfStatefulSetPod; spec.template until then).
+        const revisions = statefulSetSnapshotRevisions(o);
+        if (revisions !== null) {
+          st.history = new Map([[templateKey(o.spec?.template ?? {}, { annotations: [WORKLOAD_ANNOTATION] }), 0], [`snapshot revision ${revisions.current}`, 1]]);
+          st.current = { rev: 1, template: o.spec?.template ?? {} };
+          st.currentReplicas = revisions.currentReplicas;
+          st.snapshot = { update: revisions.update, templateRead: false };
+        }
         this.enqueue(st);
         return st;
       },
@@ -147,6 +171,19 @@ export class StatefulSetController {
         const ord = st === undefined ? -1 : ordinalOf(st, p);
         if (st !== undefined && ord >= 0) {
           st.pods.set(ord, p);
+          if (st.snapshot !== null && this.api.startingUp) {
+            // A pod of a snapshot's set caught mid-rollout: of the update revision when its
+            // controller-revision-hash label is status.updateRevision (upstream getPodRevision),
+            // else of the current one, whose template the first such pod shows.
+            if (ofUpdateRevision(p.pod, st.snapshot.update)) st.revs.set(p, st.updateRev);
+            else if (st.current !== null) {
+              st.revs.set(p, st.current.rev);
+              if (!st.snapshot.templateRead) {
+                st.snapshot.templateRead = true;
+                st.current = { rev: st.current.rev, template: templateOfStatefulSetPod(p.pod, [STATEFULSET_POD_NAME_LABEL, POD_INDEX_LABEL]) };
+              }
+            }
+          }
           // Not made by this controller (the start state's): of the update revision. Its own
           // creates set the revision they made (createPods).
           if (st.history !== null && !st.revs.has(p)) st.revs.set(p, st.updateRev);

@@ -274,3 +274,59 @@ describe('LimitRanger and RuntimeClass in the admission chain', () => {
       'pods "p" is forbidden: exceeded quota: q, requested: requests.cpu=1100m, used: requests.cpu=0, limited: requests.cpu=1');
   });
 });
+
+describe('the name a refusal gives a pod a controller made (metadata.generateName set)', () => {
+  // Upstream's controllers set only generateName (controller_utils.go GetPodFromTemplate); the
+  // API server generates the name in rest.BeforeCreate, after mutating admission and before
+  // validating admission, and admission.NewForbidden (extractResourceName) falls back to
+  // generateName: the mutating plugins' refusals (Priority, RuntimeClass's Admit) name the pod
+  // "web-6949c8bf44-", the validating ones (LimitRanger's and RuntimeClass's Validate,
+  // ResourceQuota) and the API's validation the generated name.
+  const objects = (...os: WorkloadObject[]): ClusterState => {
+    const c = new ClusterState();
+    for (const o of os) c.objects.set(objectKey(o.kind, o.metadata.namespace, o.metadata.name), o);
+    return c;
+  };
+  const made = (edit: (p: Pod) => void = () => {}): Pod =>
+    makePod('web-6949c8bf44-vnjx9').container({ name: 'web' }).with((p) => {
+      p.metadata!.generateName = 'web-6949c8bf44-';
+      p.metadata!.namespace = 't';
+      edit(p);
+    }).obj();
+  const gvisor: WorkloadObject = { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor', namespace: '' }, handler: 'runsc', overhead: { podFixed: { cpu: '500m' } }, scheduling: { nodeSelector: { sandbox: 'gvisor' } } };
+  const plain: WorkloadObject = { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'runc', namespace: '' }, handler: 'runc' };
+
+  it('mutating phase: Priority (class not found, a contradicting priority) and RuntimeClass Admit (class not found, overhead mismatch, nodeSelector conflict) give the generateName', () => {
+    const c = objects(priorityClass('tenant-high', 100000), gvisor);
+    assert.equal(outcome(admitPod(c, made((p) => void (p.spec!.priorityClassName = 'tenant-hihg')))), 'pods "web-6949c8bf44-" is forbidden: no PriorityClass with name tenant-hihg was found');
+    assert.equal(outcome(admitPod(c, made((p) => {
+      p.spec!.priorityClassName = 'tenant-high';
+      p.spec!.priority = 5;
+    }))), 'pods "web-6949c8bf44-" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 100000 from the given PriorityClass name');
+    assert.equal(outcome(admitPod(c, made((p) => void (p.spec!.runtimeClassName = 'kata')))), 'pods "web-6949c8bf44-" is forbidden: pod rejected: RuntimeClass "kata" not found');
+    assert.equal(outcome(admitPod(c, made((p) => {
+      p.spec!.runtimeClassName = 'gvisor';
+      p.spec!.overhead = { cpu: '1' };
+    }))), 'pods "web-6949c8bf44-" is forbidden: pod rejected: Pod\'s Overhead doesn\'t match RuntimeClass\'s defined Overhead');
+    assert.equal(outcome(admitPod(c, made((p) => {
+      p.spec!.runtimeClassName = 'gvisor';
+      p.spec!.nodeSelector = { sandbox: 'kata' };
+    }))), 'pods "web-6949c8bf44-" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[sandbox] = gvisor; pod.spec.nodeSelector[sandbox] = kata');
+  });
+
+  it('validating phase: LimitRanger, RuntimeClass Validate (an overhead without a class overhead), ResourceQuota, and the API\'s validation give the generated name', () => {
+    const caps: WorkloadObject = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'caps', namespace: 't' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' }, default: { cpu: '1' } }] } };
+    assert.equal(outcome(admitPod(objects(caps), made((p) => void (p.spec!.containers[0]!.resources = { requests: { cpu: '500m' }, limits: { cpu: '2' } })))), 'pods "web-6949c8bf44-vnjx9" is forbidden: maximum cpu usage per Container is 1, but limit is 2');
+    assert.equal(outcome(admitPod(objects(caps), made((p) => void (p.spec!.containers[0]!.resources = { requests: { cpu: '1500m' } })))), 'Pod "web-6949c8bf44-vnjx9" is invalid: spec.containers[0].resources.requests: Invalid value: "1500m": must be less than or equal to cpu limit of 1');
+    assert.equal(outcome(admitPod(objects(plain), made((p) => {
+      p.spec!.runtimeClassName = 'runc';
+      p.spec!.overhead = { cpu: '1' };
+    }))), 'pods "web-6949c8bf44-vnjx9" is forbidden: pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead');
+    const quota: WorkloadObject = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 't' }, spec: { hard: { pods: '0' } } };
+    assert.equal(outcome(admitPod(objects(quota), made())), 'pods "web-6949c8bf44-vnjx9" is forbidden: exceeded quota: q, requested: pods=1, used: pods=0, limited: pods=0');
+  });
+
+  it('a pod without generateName is named by its name in either phase', () => {
+    assert.equal(outcome(admitPod(objects(), makePod('solo').with((p) => void (p.spec!.priorityClassName = 'nope')).obj())), 'pods "solo" is forbidden: no PriorityClass with name nope was found');
+  });
+});

@@ -114,6 +114,15 @@ export function admitResources(cluster: ClusterState, pod: Pod): AdmissionResult
  * default tolerations, no quota). */
 function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boolean; readonly priority: boolean | 'existing'; readonly tolerationSeconds?: DefaultTolerationSeconds | undefined }): AdmissionResult {
   const name = pod.metadata?.name ?? '';
+  // The name a refusal of the mutating phase gives. Upstream's controllers set only
+  // metadata.generateName (controller_utils.go GetPodFromTemplate) and the API server generates
+  // the name in rest.BeforeCreate, after mutating admission and before validating admission
+  // (endpoints/handlers/create.go): admission.NewForbidden's extractResourceName then falls back
+  // to generateName, `pods "web-6949c8bf44-" is forbidden`. ksim's controllers draw the name
+  // themselves and set both, so the mutating phase names a pod by its generateName when it has
+  // one; the validating phase (LimitRanger's and RuntimeClass's Validate, ResourceQuota) and the
+  // API's validation, by its name.
+  const mutatingName = pod.metadata?.generateName || name;
   const spec: PodSpec = pod.spec ?? { containers: [] };
   // One copy of the pod holds every plugin's fields, built by `merged`, not spreads: every
   // plugin reads the stored pod and spec, and spreads gave them a V8 hidden class of their own
@@ -129,16 +138,19 @@ function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boole
   }
   let tolerations = spec.tolerations;
   if (run.priority !== false) {
-    const r = run.priority === 'existing' ? { allowed: true as const, fields: existingPriority(cluster, spec) } : admitPriority(cluster, pod);
+    const r = run.priority === 'existing' ? { allowed: true as const, fields: existingPriority(cluster, spec) } : admitPriority(cluster, pod, mutatingName);
     if (!r.allowed) return r;
     Object.assign(fields, r.fields);
     tolerations = withDefaultTolerations(spec.tolerations, defaultTolerationsFor(run.tolerationSeconds));
   }
+  // RuntimeClass's Admit (mutating, plugin/pkg/admission/runtimeclass/admission.go): the class
+  // not found, an overhead other than the class's (setOverhead), a nodeSelector conflict
+  // (setScheduling).
   const cls = run.resources ? runtimeClassOf(cluster, spec) : undefined;
-  if (cls === null) return forbidden(name, notFound(spec.runtimeClassName ?? ''));
+  if (cls === null) return forbidden(mutatingName, notFound(spec.runtimeClassName ?? ''));
   if (cls !== undefined) {
     const rc = admitWithClass(cls, spec, tolerations);
-    if (!rc.allowed) return forbidden(name, rc.reason);
+    if (!rc.allowed) return forbidden(mutatingName, rc.reason);
     Object.assign(fields, rc.fields);
   }
   if (fields.tolerations === undefined && tolerations !== undefined && tolerations !== spec.tolerations) fields.tolerations = tolerations;
@@ -166,9 +178,10 @@ function admit(cluster: ClusterState, pod: Pod, run: { readonly resources: boole
 /** Priority admission's outcome: the spec fields it sets, or why it refuses the pod. */
 type PriorityResult = { readonly allowed: true; readonly fields: Partial<PodSpec> } | { readonly allowed: false; readonly reason: string };
 
-function admitPriority(cluster: ClusterState, pod: Pod): PriorityResult {
+/** Priority admission's Admit (mutating): `name` is the one its refusals give (admit's
+ * mutatingName). */
+function admitPriority(cluster: ClusterState, pod: Pod, name: string): PriorityResult {
   const spec: PodSpec = pod.spec ?? { containers: [] };
-  const name = pod.metadata?.name ?? '';
   const className = spec.priorityClassName ?? '';
   let priority: number;
   let policy: string;

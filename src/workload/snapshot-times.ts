@@ -272,6 +272,30 @@ export function readCronJobStatus(doc: YamlDoc, path: Path, raw: unknown): Obj |
   return last === undefined ? null : { lastScheduleTime: last.text };
 }
 
+/** A snapshot StatefulSet's status revisions: status.currentRevision and status.updateRevision
+ * (the names of its ControllerRevisions, which its pods carry as their controller-revision-hash
+ * label) and status.currentReplicas, for a set caught mid-rollout to go on with it
+ * (src/controllers/statefulset.ts). Null when it has neither revision. */
+export function readStatefulSetStatus(doc: YamlDoc, path: Path, raw: unknown): Obj | null {
+  if (raw === undefined || raw === null) return null;
+  const at = [...path, 'status'];
+  if (!isObj(raw)) throw doc.error(at, 'a StatefulSet status (a mapping)', describe(raw));
+  const out: Obj = {};
+  for (const k of ['currentRevision', 'updateRevision']) {
+    const v = raw[k];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string') throw doc.error([...at, k], 'a ControllerRevision name', describe(v));
+    out[k] = v;
+  }
+  if (Object.keys(out).length === 0) return null;
+  const n = raw['currentReplicas'];
+  if (n !== undefined && n !== null) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw doc.error([...at, 'currentReplicas'], 'a whole number >= 0', describe(n));
+    out['currentReplicas'] = n;
+  }
+  return out;
+}
+
 /** A snapshot PodDisruptionBudget's status as the disruption controller last wrote it: what
  * preemption reads (upstream filterPodsWithPDBViolation reads status.disruptionsAllowed and
  * status.disruptedPods, pkg/scheduler/framework/plugins/defaultpreemption/

@@ -4,11 +4,11 @@
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
 // recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's,
-// a CronJob's and a PodDisruptionBudget's), `metadata.managedFields` and the server's other
+// a CronJob's, a PodDisruptionBudget's and a StatefulSet's revisions), `metadata.managedFields` and the server's other
 // bookkeeping. A pod's history (creation, start, Ready, restart counts, a
 // preemption it waits on or is the victim of) is kept aside first, a Job keeps its counts and
-// finish condition, a CronJob its last scheduled time, a PDB its budget
-// (src/workload/snapshot-times.ts). Finished pods (phase Succeeded or Failed) are kept apart with
+// finish condition, a CronJob its last scheduled time, a PDB its budget, a StatefulSet its
+// current and update revisions (src/workload/snapshot-times.ts). Finished pods (phase Succeeded or Failed) are kept apart with
 // their phase (and status.reason): stored objects that a ResourceQuota's count/pods counts and
 // the terminated-pod garbage collector deletes, and that nothing else acts on
 // (ClusterState.finishedAtStart); a StatefulSet's are left out, as its controller deletes them
@@ -26,7 +26,7 @@ import { isSkippedKind, skippedMessage } from './skipped-kinds.js';
 import { SharedSpecParts } from './shared-parts.js';
 import { checkObjectFields, typeOfKind } from './object-fields.js';
 import { expandDocument, type ObjectItem } from './object-files.js';
-import { readCronJobStatus, readJobStatus, readPdbStatus, readPodHistory, stampAt, type PodHistory } from './snapshot-times.js';
+import { readCronJobStatus, readJobStatus, readPdbStatus, readPodHistory, readStatefulSetStatus, stampAt, type PodHistory } from './snapshot-times.js';
 
 type Obj = Record<string, unknown>;
 
@@ -166,6 +166,7 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
       const status = kind === 'Job' ? readJobStatus(doc, path, raw['status'])
         : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status'])
         : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'])
+        : kind === 'StatefulSet' ? readStatefulSetStatus(doc, path, raw['status'])
         : null;
       into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;
