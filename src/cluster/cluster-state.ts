@@ -131,6 +131,19 @@ export class ObjectStore extends Map<string, WorkloadObject> {
 }
 
 const NONE: readonly WorkloadObject[] = [];
+const NO_PODS: ReadonlySet<PodInfo> = new Set();
+
+/** Whether pod `p` fits node `n`'s free allocatable and pod count (the kubelet's admission,
+ * GeneralPredicates: ApiServer.boundAtCreate's check). */
+export function fits(n: NodeInfo, p: PodInfo): boolean {
+  const a = n.allocatable;
+  const used = n.requested;
+  const r = p.requests;
+  if (n.pods.length + 1 > a.allowedPodNumber) return false;
+  if (used.milliCpu + r.milliCpu > a.milliCpu || used.memory + r.memory > a.memory || used.ephemeralStorage + r.ephemeralStorage > a.ephemeralStorage) return false;
+  if (r.scalar !== null) for (const [k, v] of r.scalar) if (used.getScalar(k) + v > a.getScalar(k)) return false;
+  return true;
+}
 
 /** Label every namespace gets from the API server (kubernetes.io/metadata.name). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -229,6 +242,20 @@ export class ClusterState {
     return [...this.namespaces.keys()].sort();
   }
 
+  /** Pods that were placed (bound, or assumed by the scheduler) on a node when it was removed
+   * (removeNode), by the node's name: they keep their nodeName (spec.nodeName) and their phase,
+   * but are on no node's books, until they are deleted (upstream: the pod garbage collector's
+   * gcOrphaned, src/controllers/podgc.ts), forgotten (an assumed pod's binding fails), or a node
+   * of that name joins again (addNode). */
+  private readonly orphans = new Map<string, Set<PodInfo>>();
+  /** Nodes removed during the run, in order, with when (µs): nodes.csv's rows of deleted nodes. */
+  readonly removedNodes: { readonly node: NodeInfo; readonly atUs: number }[] = [];
+
+  /** Registers a node. Pods still bound to a removed node of the same name (orphans: the pod
+   * garbage collector has not deleted them yet) are placed on the new node's books in the order
+   * they were placed, those that fit its free allocatable and pod count (what the new kubelet's
+   * admission checks: upstream's kubelet runs every pod whose spec.nodeName is its node); the
+   * others stay orphans (orphansOf), for its kubelet to refuse. */
   addNode(node: Node, pool: string): NodeInfo {
     const name = node.metadata?.name ?? '';
     if (this.nodeByName.has(name)) throw new Error(`node ${name} already exists`);
@@ -238,13 +265,33 @@ export class ClusterState {
     this.nodeByName.set(name, ni);
     this.totalAllocatable.add(ni.allocatable);
     for (const ix of this.indexes) ix.nodeAdded?.(ni);
+    const orphans = this.orphans.get(name);
+    if (orphans !== undefined) {
+      for (const p of orphans) {
+        if (p.terminal || !fits(ni, p)) continue;
+        orphans.delete(p);
+        p.nodeName = null;
+        this.assume(p, ni);
+      }
+      if (orphans.size === 0) this.orphans.delete(name);
+    }
     this.onTotalsChanged?.();
     return ni;
   }
 
-  removeNode(name: string): NodeInfo {
+  /** Removes a node (the API server's delete of the Node object). Its pods are taken off its
+   * books (their requests no longer count anywhere) but keep their nodeName, phase and binding:
+   * they become orphans (orphansOf) until they are deleted. `atUs`: when (removedNodes). */
+  removeNode(name: string, atUs = 0): NodeInfo {
     const ni = this.mustNode(name);
-    if (ni.pods.length > 0) throw new Error(`node ${name} still has ${ni.pods.length} pods`);
+    if (ni.pods.length > 0) {
+      let orphans = this.orphans.get(name);
+      if (orphans === undefined) this.orphans.set(name, (orphans = new Set()));
+      for (const p of [...ni.pods]) {
+        this.unplace(p);
+        orphans.add(p);
+      }
+    }
     this.nodes.splice(ni.index, 1);
     for (let i = ni.index; i < this.nodes.length; i++) (this.nodes[i] as NodeInfo).index = i;
     ni.leaveBooks();
@@ -252,8 +299,32 @@ export class ClusterState {
     this.nodeByName.delete(name);
     this.totalAllocatable.add(ni.allocatable, -1);
     for (const ix of this.indexes) ix.nodeRemoved?.(ni);
+    this.removedNodes.push({ node: ni, atUs });
     this.onTotalsChanged?.();
     return ni;
+  }
+
+  /** The live pods placed on the removed node `name` when it went and not placed since (see
+   * `orphans`); empty when there are none. */
+  orphansOf(name: string): ReadonlySet<PodInfo> {
+    return this.orphans.get(name) ?? NO_PODS;
+  }
+
+  /** Whether `p` is an orphan: placed on a node that was removed, and on no node since. */
+  isOrphan(p: PodInfo): boolean {
+    return p.nodeName !== null && !p.onBooks && this.orphans.get(p.nodeName)?.has(p) === true;
+  }
+
+  /** Every orphan's node name with its pods (the time series' unavailable pods). */
+  orphanGroups(): ReadonlyMap<string, ReadonlySet<PodInfo>> {
+    return this.orphans;
+  }
+
+  private dropOrphan(p: PodInfo): void {
+    if (this.orphans.size === 0 || p.nodeName === null) return;
+    const set = this.orphans.get(p.nodeName);
+    if (set === undefined || !set.delete(p)) return;
+    if (set.size === 0) this.orphans.delete(p.nodeName);
   }
 
   /** Changes a node (labels, taints, unschedulable, readiness) and tells every index. */
@@ -321,6 +392,7 @@ export class ClusterState {
 
   forget(p: PodInfo): void {
     this.unplace(p);
+    this.dropOrphan(p);
     p.nodeName = null;
     p.bound = false;
   }
@@ -351,6 +423,7 @@ export class ClusterState {
     if (p.deleted) return;
     if (p.deletionUs >= 0) this.terminatingCount--;
     this.unplace(p);
+    this.dropOrphan(p);
     p.deleted = true;
     this.phaseCounts[p.phase]--;
     this.pods.delete(p.key);

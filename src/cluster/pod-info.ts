@@ -509,9 +509,15 @@ export function minReadyUsOf(spec: unknown): number {
 export const TAINT_EVICTION_REASON = 'evicted: ';
 export const PREEMPTION_REASON = 'preempted by ';
 
-/** Whether pod `p`'s deletion gave it the DisruptionTarget condition (see above). */
+/** Whether pod `p`'s deletion gave it the DisruptionTarget condition (see above), or a status
+ * write did (the pod garbage collector's DeletionByPodGC, before it deletes an orphaned pod:
+ * upstream podgc gcOrphaned, markFailedAndDeletePodWithCondition). */
 export function hasDisruptionTarget(p: PodInfo): boolean {
-  return p.deletionReason.startsWith(TAINT_EVICTION_REASON) || p.deletionReason.startsWith(PREEMPTION_REASON);
+  if (p.deletionReason.startsWith(TAINT_EVICTION_REASON) || p.deletionReason.startsWith(PREEMPTION_REASON)) return true;
+  const conds = p.pod.status?.conditions;
+  if (conds === undefined) return false;
+  for (const c of conds) if (c.type === 'DisruptionTarget' && c.status === 'True') return true;
+  return false;
 }
 
 /** metadata.creationTimestamp on the run's clock: from the snapshot, else when the run created it. */

@@ -162,6 +162,7 @@ export class NodeLifecycleController {
   ) {
     api.watch({
       nodeAdded: (n) => this.track(n),
+      nodeDeleted: (n) => this.forget(n.name),
       // A Lease written otherwise than by its kubelet's renewals (NodeLease.heardRenewUs).
       objectUpdated: (o) => {
         if (!isKind(o, LEASE_KIND)) return;
@@ -194,6 +195,24 @@ export class NodeLifecycleController {
     // The first pass sets its taints to what its readiness says (a Ready node's leftover
     // unreachable or not-ready taints go, as upstream's tainting passes do).
     if (!n.ready || tainted('NoSchedule') || tainted('NoExecute')) this.dirty.add(n.name);
+  }
+
+  /** A deleted node leaves the controller's books (upstream monitorNodeHealth: a node gone from
+   * the lister is deleted from nodeHealthMap and knownNodeSet, and its zone's Ready counts are
+   * made from the nodes listed, so it no longer counts in its zone's state or size; a queued
+   * taint of a node not found is dropped: processTaintBaseEviction's NotFound). Heard through
+   * the informer, as upstream's lister hears it. */
+  private forget(name: string): void {
+    const h = this.health.get(name);
+    if (h === undefined) return;
+    this.health.delete(name);
+    this.dirty.delete(name);
+    const z = h.zone;
+    if (h.counted) {
+      z.size--;
+      if (!h.ready) z.notReady--;
+    }
+    if (h.queued) z.queue.splice(z.queue.indexOf(name), 1);
   }
 
   private monitor(): void {
@@ -234,8 +253,10 @@ export class NodeLifecycleController {
     this.sim.schedule(this.opts.monitorPeriodUs, 'node-lifecycle.monitor', '', () => this.monitor());
   }
 
+  /** The zone a node was counted in when it joined (its health record: a node deleted and
+   * not yet heard of as such is no longer in the cluster). */
   private zoneOf(node: string): Zone {
-    return this.zones.get(this.cluster.mustNode(node).zone) as Zone;
+    return (this.health.get(node) as NodeHealth).zone;
   }
 
   private enqueue(node: string): void {

@@ -16,21 +16,45 @@
 // replaced by its ReplicaSet at once and deleted here later, as upstream; bare and Job pods
 // likewise. The controller keeps only the terminated pods it has heard of (at most the
 // threshold plus one period's worth), never a scan of the store.
-// Not modelled: podgc's other loops (orphaned pods of deleted nodes, terminating pods on
-// out-of-service nodes, unscheduled terminating pods). ksim never deletes a Node object (a
-// ksim-events delete of a Node is refused as input: ksim-events.ts NODE_DELETE_REFUSED), so no
-// pod is orphaned; upstream gcOrphaned would queue a missing node for quarantineTime (40 s) at a
-// check, and at the first check after that, the node still gone (a live GET), mark its pods
-// Failed (condition DisruptionTarget, reason DeletionByPodGC) and delete them with no grace
-// period: 40 to 60 s after the Node's deletion. The DaemonSet controller leaves such pods alone
-// (daemonset.ts).
+//
+// Orphaned pods (upstream gcOrphaned, discoverDeletedNodes): pods bound to a node that no longer
+// exists (a ksim-events delete of a Node: ApiServer.deleteNode). Each check lists the pods whose
+// spec.nodeName is not among the nodes its informer knows and puts each such node name in
+// quarantine for quarantineTime (40 s; nodeQueue.AddAfter: a name already waiting keeps its
+// earlier time); then it takes the names whose quarantine is over, and those still missing from
+// its informer and from the API server (a live GET) are deleted nodes: each pod bound to one is
+// patched to phase Failed with the condition DisruptionTarget (reason DeletionByPodGC, message
+// "PodGC: node no longer exists"; a finished pod keeps its phase) and, once the patch is
+// answered, deleted with grace period 0 (markFailedAndDeletePodWithCondition). A name whose
+// quarantine ends at a check is taken at that check (upstream's gc loop is sliding:
+// wait.UntilWithContext measures each 20 s from the end of the previous pass, so the pass 40 s
+// after a name was queued starts after the name is ready). So a node deleted at t, heard by the
+// controller before the check at c (the first check at or after t that sees it gone: checks at
+// 0, 20, 40, ... s), has its pods failed and deleted at c + 40 s: 40 to 60 s after the deletion
+// (a node deleted at 60 s: queued at 80 s, its pods go at 120 s). A node of that name joining
+// again before then keeps its pods (ClusterState.addNode). The DaemonSet controller leaves such
+// pods alone (daemonset.ts); their owners replace them as for any failure and deletion.
+// Not modelled: podgc's other loops (terminating pods on out-of-service nodes, unscheduled
+// terminating pods).
 import type { Simulation } from '../engine/simulation.js';
 import { creationTimeUs, type PodInfo } from '../cluster/pod-info.js';
-import type { ApiServer } from '../controlplane/api-server.js';
+import type { ApiServer, PodStatusReason } from '../controlplane/api-server.js';
 import { US_PER_S } from '../engine/time.js';
 
 /** Upstream gcCheckPeriod. */
 export const POD_GC_CHECK_PERIOD_US = 20 * US_PER_S;
+/** Upstream quarantineTime: how long a missing node's name waits before the GET that confirms
+ * it is gone. */
+export const POD_GC_QUARANTINE_US = 40 * US_PER_S;
+
+/** What upstream gcOrphaned's status patch adds to an orphaned pod before deleting it. */
+export const ORPHANED_POD_STATUS: PodStatusReason = {
+  reason: '',
+  message: '',
+  condition: { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' },
+};
+/** The deletion reason of a pod the collector deletes because its node is gone. */
+export const ORPHANED_POD_REASON = 'PodGC: node no longer exists';
 /** Upstream default of --terminated-pod-gc-threshold (kube-controller-manager's
  * PodGCControllerConfiguration.TerminatedPodGCThreshold); ksim uses the same default. */
 export const DEFAULT_TERMINATED_POD_GC_THRESHOLD = 12_500;
@@ -66,7 +90,15 @@ export class PodGarbageCollector {
   private trackedCount = 0;
   /** Deletions issued so far. */
   podsDeleted = 0;
+  /** Orphaned pods deleted so far (of podsDeleted). */
+  orphansDeleted = 0;
   private checkArmed = false;
+  /** Node names heard deleted and not heard added again (the names its node informer lacks
+   * that pods may still be bound to); a check drops one that no pod is bound to and that is
+   * not in quarantine. */
+  private readonly missing = new Set<string>();
+  /** The quarantine (upstream nodeQueue): node name → when it is ready, µs. */
+  private readonly quarantine = new Map<string, number>();
 
   constructor(
     private readonly sim: Simulation,
@@ -74,6 +106,17 @@ export class PodGarbageCollector {
     /** Most terminated pods kept; ≤ 0 disables the collector, as upstream. */
     readonly threshold: number = DEFAULT_TERMINATED_POD_GC_THRESHOLD,
   ) {
+    // Orphaned pods are collected whatever the threshold (upstream gc: gcTerminated only when
+    // the threshold is > 0, gcOrphaned always).
+    api.watch({
+      nodeDeleted: (n) => {
+        this.missing.add(n.name);
+        this.armCheck();
+      },
+      nodeAdded: (n) => {
+        this.missing.delete(n.name);
+      },
+    });
     if (threshold <= 0) return;
     api.watch({
       // The snapshot's finished pods, told to no watcher, are in the store from the start.
@@ -117,17 +160,67 @@ export class PodGarbageCollector {
   }
 
   /** Upstream checks every period from the controller's start (t = 0) whatever the count; a
-   * check finds nothing to do until the count is over the threshold, so ksim only schedules the
-   * next periodic check once it is (same deletion times, no idle events in other runs). */
+   * check finds nothing to do until the count is over the threshold or a node is missing, so
+   * ksim only schedules the next periodic check while one is (same deletion times, no idle
+   * events in other runs). */
   private armCheck(): void {
     if (this.checkArmed) return;
     this.checkArmed = true;
     const at = (Math.floor(this.sim.now / POD_GC_CHECK_PERIOD_US) + 1) * POD_GC_CHECK_PERIOD_US;
     this.sim.scheduleAt(at, 'podgc.check', '', () => {
       this.checkArmed = false;
-      this.gc();
-      if (this.trackedCount > this.threshold) this.armCheck();
+      if (this.threshold > 0) this.gc();
+      // A name in quarantine is taken off at the pass its time is up, whether or not the node
+      // is still missing (upstream discoverDeletedNodes drains what is ready): checks go on
+      // until none is left.
+      if (this.missing.size > 0 || this.quarantine.size > 0) this.gcOrphaned();
+      if ((this.threshold > 0 && this.trackedCount > this.threshold) || this.missing.size > 0 || this.quarantine.size > 0) this.armCheck();
     });
+  }
+
+  /** Whether the collector knows node `name` is gone and will deal with the pods bound to it
+   * (the invariant checker's nodeLossHandled). */
+  handlesMissingNode(name: string): boolean {
+    return this.missing.has(name);
+  }
+
+  /** One gcOrphaned pass (see the module comment). The pods are listed by a scan of the store,
+   * as upstream lists every pod: only at checks while a node is missing. */
+  gcOrphaned(): void {
+    const now = this.sim.now;
+    const cluster = this.api.cluster;
+    const byNode = new Map<string, PodInfo[]>();
+    const add = (p: PodInfo, node: string | undefined) => {
+      if (node === undefined || !this.missing.has(node)) return;
+      let l = byNode.get(node);
+      if (l === undefined) byNode.set(node, (l = []));
+      l.push(p);
+    };
+    for (const p of cluster.pods.values()) if (p.bound) add(p, p.pod.spec?.nodeName);
+    for (const p of cluster.finishedAtStart.values()) add(p, p.pod.spec?.nodeName);
+    // Newly found unknown nodes into quarantine (AddAfter keeps an earlier time).
+    for (const node of byNode.keys()) if (!this.quarantine.has(node)) this.quarantine.set(node, now + POD_GC_QUARANTINE_US);
+    // discoverDeletedNodes: the names ready, still missing from the informer and the API server.
+    const deleted: string[] = [];
+    for (const [node, readyUs] of this.quarantine) {
+      if (readyUs > now) continue;
+      this.quarantine.delete(node);
+      if (this.missing.has(node) && !cluster.nodeByName.has(node)) deleted.push(node);
+    }
+    for (const node of deleted) {
+      for (const p of byNode.get(node) ?? []) this.failAndDelete(p);
+    }
+    for (const node of [...this.missing]) if (!byNode.has(node) && !this.quarantine.has(node)) this.missing.delete(node);
+  }
+
+  /** Upstream markFailedAndDeletePodWithCondition: a status patch to Failed with the condition
+   * (not for a finished pod), then, once answered, a delete with grace period 0. */
+  private failAndDelete(p: PodInfo): void {
+    this.podsDeleted++;
+    this.orphansDeleted++;
+    const del = () => this.api.deletePod(p, ORPHANED_POD_REASON, true);
+    if (p.finishedAtStart || p.terminal) return del();
+    this.api.setPodPhase(p, 'Failed', ORPHANED_POD_STATUS, del);
   }
 
   /** One gcTerminated pass: the pods over the threshold go, oldest first (what sorting all the

@@ -5,7 +5,7 @@
 // never change the store directly.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
-import type { ClusterState, NodeChange } from '../cluster/cluster-state.js';
+import { fits, type ClusterState, type NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, podStoreKey, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
@@ -24,6 +24,9 @@ import { MicrosSamples } from '../metrics/samples.js';
 export interface PodStatusReason {
   readonly reason: string;
   readonly message: string;
+  /** A condition the write adds to status.conditions (replacing one of its type): the pod
+   * garbage collector's DisruptionTarget. */
+  readonly condition?: { readonly type: string; readonly status: 'True'; readonly reason: string; readonly message: string };
 }
 
 /** What a component hears about committed changes. All methods optional. */
@@ -44,6 +47,9 @@ export interface ClusterWatcher {
   /** A node's labels, taints, unschedulable flag or readiness changed: `before` and `after` are
    * the node as it was and as it became at the commit. */
   nodeUpdated?(n: NodeInfo, before: NodeView, after: NodeView): void;
+  /** A Node object was deleted (ApiServer.deleteNode): `n` is the node as it was, out of the
+   * cluster; the pods that were on it keep their binding (ClusterState.orphansOf). */
+  nodeDeleted?(n: NodeInfo): void;
   objectAdded?(o: WorkloadObject): void;
   /** A stored object was replaced by `o` (same kind, namespace and name). */
   objectUpdated?(o: WorkloadObject, old: WorkloadObject): void;
@@ -531,13 +537,7 @@ export class ApiServer {
     if (name === undefined || name === '') return null;
     const n = this.cluster.nodeByName.get(name);
     if (n === undefined) return null;
-    const a = n.allocatable;
-    const used = n.requested;
-    const r = p.requests;
-    if (n.pods.length + 1 > a.allowedPodNumber) return null;
-    if (used.milliCpu + r.milliCpu > a.milliCpu || used.memory + r.memory > a.memory || used.ephemeralStorage + r.ephemeralStorage > a.ephemeralStorage) return null;
-    if (r.scalar !== null) for (const [k, v] of r.scalar) if (used.getScalar(k) + v > a.getScalar(k)) return null;
-    return n;
+    return fits(n, p) ? n : null;
   }
 
   private reject(key: string, pod: Pod, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
@@ -559,8 +559,11 @@ export class ApiServer {
   }
 
   /** `reason`: status.reason and status.message (the kubelet's DeadlineExceeded). */
-  setPodPhase(p: PodInfo, phase: PodPhase, reason?: PodStatusReason): void {
-    this.write('api.pod-status', p.key, () => this.commitPhase(p, phase, reason));
+  setPodPhase(p: PodInfo, phase: PodPhase, reason?: PodStatusReason, done?: () => void): void {
+    this.write('api.pod-status', p.key, () => {
+      this.commitPhase(p, phase, reason);
+      done?.();
+    });
   }
 
   /** The kubelet's status write after it restarted a container in place (upstream: its status
@@ -582,7 +585,11 @@ export class ApiServer {
     if (p.deleted || p.phase === phase) return;
     const from = p.phase;
     const now = this.sim.now;
-    if (reason !== undefined) (p.pod as { status?: object }).status = { ...p.pod.status, reason: reason.reason, message: reason.message };
+    if (reason?.condition !== undefined) {
+      const c = reason.condition;
+      const conditions = [...(p.pod.status?.conditions ?? []).filter((x) => x.type !== c.type), { type: c.type, status: c.status, reason: c.reason, message: c.message }];
+      (p.pod as { status?: object }).status = { ...p.pod.status, conditions };
+    } else if (reason !== undefined) (p.pod as { status?: object }).status = { ...p.pod.status, reason: reason.reason, message: reason.message };
     if (phase === 'Running') p.startedUs = now;
     if (phase === 'Succeeded' || phase === 'Failed') p.finishedUs = now;
     this.cluster.setPhase(p, phase);
@@ -783,6 +790,23 @@ export class ApiServer {
       }
       const n = this.cluster.addNode(node, pool);
       this.notify('nodeAdded', n, false);
+    });
+  }
+
+  /** Deletes a Node object (a ksim-events delete: a node scaled down or replaced). The node
+   * leaves the cluster at the commit (ClusterState.removeNode: the scheduler no longer offers
+   * it); its pods stay in the store, bound to a node that no longer exists, until the pod garbage
+   * collector deletes them (podgc.ts gcOrphaned); every watcher hears nodeDeleted. `done(false)`
+   * when there is no node of that name (NotFound). */
+  deleteNode(name: string, done?: (ok: boolean) => void): void {
+    this.write('api.delete-node', name, () => {
+      if (!this.cluster.nodeByName.has(name)) {
+        done?.(false);
+        return;
+      }
+      const n = this.cluster.removeNode(name, this.sim.now);
+      this.notify('nodeDeleted', n);
+      done?.(true);
     });
   }
 }

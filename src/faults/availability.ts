@@ -9,7 +9,11 @@
 //   wants 0 from then, and is no longer one of the workloads (no workloads.csv row).
 // - A pod is Ready when it is Running, not deleted, and its node is Ready. ksim has no
 //   readiness probes; a node that goes NotReady makes its pods not Ready at once, as upstream's
-//   node lifecycle controller marks their Ready condition false (MarkPodsNotReady).
+//   node lifecycle controller marks their Ready condition false (MarkPodsNotReady). A node
+//   deleted (a ksim-events delete) makes its pods not Ready at the deletion: they run nowhere,
+//   though they stay Running in the store, bound to it, until the pod garbage collector fails
+//   and deletes them (upstream's pods keep their Ready condition until then, so its controllers
+//   count them available that long; ksim's count them as this tracker does).
 // - A pod is available once it has been Ready for its workload's spec.minReadySeconds (0 when
 //   unset: available as soon as Ready), counted from when it turned Ready (started Running, or
 //   its node turned Ready again): upstream podutil.IsPodAvailable (pkg/api/v1/pod/util.go), which
@@ -90,6 +94,16 @@ export class AvailabilityTracker {
     podDeleted: (p) => this.reeval(p),
     nodeUpdated: (n) => {
       for (const p of n.pods) this.reeval(p);
+    },
+    // A deleted node's pods (bound to it until the pod garbage collector deletes them, 40-60 s
+    // later) run nowhere: not available from the deletion (isPodAvailable: no Ready node).
+    nodeDeleted: (n) => {
+      for (const p of [...this.cluster.orphansOf(n.name)]) this.reeval(p);
+    },
+    // A node joining under a deleted node's name runs the pods still bound to that name again
+    // (ClusterState.addNode).
+    nodeAdded: (n, atStart) => {
+      if (!atStart) for (const p of n.pods) this.reeval(p);
     },
     objectAdded: (o) => this.objectChanged(o),
     objectUpdated: (o) => this.objectChanged(o),

@@ -138,7 +138,9 @@ export interface InvariantCheckerOptions {
    * mid-run is not among them: its resources get no column (the file's header is written before
    * the run), as the README says. Without it every node's resources must have one. */
   readonly scenarioNodes?: ReadonlySet<string>;
-  /** Hook for node failures (none yet): true when a bound pod's missing node is being handled. */
+  /** True when a live pod's missing node is being handled: a run passes ClusterState.isOrphan
+   * (the pod was on a node the API server deleted, and the pod garbage collector has not deleted
+   * it yet: podgc.ts gcOrphaned, 40-60 s after the node's deletion). */
   readonly nodeLossHandled?: (p: PodInfo, nodeName: string) => boolean;
 }
 

@@ -103,6 +103,9 @@ interface NodeKubelet {
   /** Whether its node is in the cluster (kept by the cluster index Kubelets registers): a
    * renewal reads this instead of looking the name up among 65,000 nodes. */
   present: boolean;
+  /** Its Node object was deleted (ApiServer.deleteNode): the machine is gone, its kubelet with
+   * it (state down) until a node of that name joins again. */
+  gone: boolean;
   /** The node's kubelet as an API client (its own rate limit), made at its first write. */
   client: ApiServer | null;
   /** Its Lease (what the API server keeps of it, see NodeLease), the renewal timer's action
@@ -166,22 +169,27 @@ export class Kubelets {
         if (this.backoffs.size > 0) this.backoffs.delete(p.key); // most runs have no crash loops
       },
     });
-    const rng = opts.leaseRng;
-    if (rng !== undefined && cluster !== undefined) {
-      // Which nodes are in the cluster, as it changes (a node leaves only in library use). A
-      // node update leaves its presence as it is (nodeUpdated: else the index hears a removal
-      // and an addition).
+    if (cluster !== undefined) {
+      // Which nodes are in the cluster, as it changes. A node update leaves its presence as it is
+      // (nodeUpdated: else the index hears a removal and an addition). A node removed (its Node
+      // object deleted) takes its kubelet with it, at the commit: its pods' timers stop.
       cluster.addIndex({
         nodeAdded: (n) => {
           const k = this.perNode.get(n.name);
           if (k !== undefined) k.present = true;
         },
-        nodeRemoved: (n) => {
-          const k = this.perNode.get(n.name);
-          if (k !== undefined) k.present = false;
-        },
+        nodeRemoved: (n) => this.nodeGone(n.name),
         nodeUpdated: () => {},
       });
+      // A node of a deleted node's name joins again: a new kubelet (rejoin).
+      api.watch({
+        nodeAdded: (n, atStart) => {
+          if (!atStart && this.perNode.get(n.name)?.gone === true) this.rejoin(n.name);
+        },
+      });
+    }
+    const rng = opts.leaseRng;
+    if (rng !== undefined && cluster !== undefined) {
       api.watch({
         nodeAdded: (n, atStart) => {
           if (atStart) {
@@ -211,7 +219,7 @@ export class Kubelets {
   /** A node's record, made at its first use. */
   private kubelet(node: string): NodeKubelet {
     let k = this.perNode.get(node);
-    if (k === undefined) this.perNode.set(node, (k = { name: node, state: 'up', present: this.cluster?.nodeByName.has(node) === true, client: null, lease: null }));
+    if (k === undefined) this.perNode.set(node, (k = { name: node, state: 'up', present: this.cluster?.nodeByName.has(node) === true, gone: false, client: null, lease: null }));
     return k;
   }
 
@@ -239,11 +247,60 @@ export class Kubelets {
     this.notUp++;
   }
 
+  /** The node's Node object was deleted: its machine and kubelet are gone (as a crash that
+   * never ends): no renewals, no status writes; the pods that were on it (now orphans,
+   * ClusterState.orphansOf) stop running and stay as they are in the store until the pod
+   * garbage collector deletes them. */
+  private nodeGone(node: string): void {
+    const k = this.kubelet(node);
+    k.present = false;
+    k.gone = true;
+    if (k.state === 'up') this.notUp++;
+    k.state = 'down';
+    this.held.delete(node);
+    for (const p of this.cluster?.orphansOf(node) ?? []) {
+      this.stopTimer(p);
+      const d = this.deadlines.get(p);
+      if (d?.ev != null) {
+        this.sim.cancel(d.ev);
+        d.ev = null;
+      }
+    }
+  }
+
+  /** A node joins under the name of a deleted one: its new kubelet runs the pods bound to that
+   * name that ClusterState.addNode placed on it (upstream: a kubelet runs every pod whose
+   * spec.nodeName is its node) — Pending ones start after a startup latency, Running ones get a
+   * fresh container (a new run duration), Terminating ones are stopped and deleted at once —
+   * and refuses those that did not fit (phase Failed, reason OutOf<resource>, as its admission
+   * does: upstream lifecycle.PredicateAdmitHandler). */
+  private rejoin(node: string): void {
+    const k = this.kubelet(node);
+    k.gone = false;
+    if (k.state !== 'up') {
+      k.state = 'up';
+      this.notUp--;
+    }
+    for (const p of this.podsOn(node)) {
+      if (p.terminating) {
+        if (p.kubeletTimer?.kind !== 'kubelet.terminate') this.terminate(p, true);
+        continue;
+      }
+      if (!p.bound || p.terminal || p.kubeletTimer !== null) continue;
+      this.armDeadline(p);
+      if (p.phase === 'Pending') this.startPod(p);
+      else if (p.phase === 'Running') this.runPod(p);
+    }
+    for (const p of [...(this.cluster?.orphansOf(node) ?? [])]) {
+      if (p.bound && !p.terminal) this.report(p, 'Failed', { reason: 'OutOfResources', message: `Pod was rejected: the node ${node} that joined again has no room for it` });
+    }
+  }
+
   /** The node is back (after a crash or a partition). */
   recover(node: string): void {
     const k = this.kubelet(node);
     const was = k.state;
-    if (was === 'up') return;
+    if (was === 'up' || k.gone) return;
     k.state = 'up';
     this.notUp--;
     this.renew(k);

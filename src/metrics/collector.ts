@@ -423,6 +423,9 @@ export class MetricsCollector implements SchedulerObserver {
       cpuNotReady += n.allocatable.milliCpu;
       memoryNotReady += n.allocatable.memory;
     }
+    // Pods of deleted nodes (bound to them until the pod garbage collector deletes them): run
+    // nowhere.
+    if (c.orphanGroups().size > 0) for (const set of c.orphanGroups().values()) for (const p of set) if (p.phase === 'Running') runningUnavailable++;
     // Pods not Ready themselves, on Ready nodes (those on NotReady nodes are counted above).
     for (const p of this.notReadyPods) if (p.phase === 'Running' && this.cluster.nodeByName.get(p.nodeName ?? '')?.ready === true) runningUnavailable++;
     // Terminating pods still Running on Ready nodes (the others are counted above).

@@ -50,7 +50,7 @@ test('every column has a type, a unit matching its name suffix, and a one-line d
 });
 
 test('templated columns expand per extended resource and per group, in the order given', () => {
-  assert.deepEqual(columnNames('nodes.csv', { resources: ['example.com/a', 'nvidia.com/gpu'] }).slice(9), [
+  assert.deepEqual(columnNames('nodes.csv', { resources: ['example.com/a', 'nvidia.com/gpu'] }).slice(10), [
     'example.com/a_requested', 'example.com/a_allocatable', 'nvidia.com/gpu_requested', 'nvidia.com/gpu_allocatable',
   ]);
   const ts = columnNames('timeseries.csv', { resources: ['nvidia.com/gpu'], groups: ['a', 'b'], groupKey: 'pool' });

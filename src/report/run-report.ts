@@ -157,9 +157,11 @@ function readFaults(dir: string, durationS: number): Fault[] {
 
 function heatmapSection(dir: string, durationS: number, samples: number, faults: readonly Fault[]): Section {
   const nodes: HeatmapNode[] = [];
-  readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) =>
-    nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') }),
-  );
+  // The nodes at the end: a node deleted during the run (deleted_s) has no row of cells.
+  readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) => {
+    if (r.header.has('deleted_s') && r.text('deleted_s') !== '') return;
+    nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') });
+  });
   // A cell per sample interval, but at least MIN_BINS: pods.csv gives every instant, and a run no
   // longer than metrics.sampleInterval (one sample) made a heat map of one cell.
   const bins = Math.min(MAX_BINS, Math.max(MIN_BINS, samples - 1));

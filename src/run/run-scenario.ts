@@ -310,7 +310,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   if (checkEvery > 0) {
     const pending = { place: (p: PodInfo) => scheduler.queuePlace(p), attempts: (p: PodInfo) => scheduler.queueAttempts(p), boundUs: pendingFeasibleBoundUs(queueOptions, scenario.sampleIntervalUs) };
     const userModulePlugins = new Set([...(opts.plugins ?? [])].filter(([, f]) => isFromPluginModule(f)).map(([n]) => n));
-    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending, userModulePlugins, scenarioNodes: new Set(scenario.nodes.map((n) => n.node.metadata?.name ?? '')) });
+    checker = new InvariantChecker(sim, cluster, { every: checkEvery, profiles: profileFacts(scheduler, profiles), ...(tables.inMemory('timeseries.csv') ? { timeseries: tables.rows('timeseries.csv') } : {}), pending, userModulePlugins, scenarioNodes: new Set(scenario.nodes.map((n) => n.node.metadata?.name ?? '')), nodeLossHandled: (p) => cluster.isOrphan(p) });
     api.observe(checker.watcher);
     for (const f of scheduler.frameworks.values()) f.audit = checker.scheduling;
   }
@@ -613,7 +613,28 @@ function timeseriesGroups(scenario: Scenario): TimeseriesGroups | undefined {
  * the scheduler assumed there whose binding had not committed is not on it yet). */
 function nodeRows(cluster: ClusterState): TypedRow[] {
   const ext = cluster.extendedResourceNames();
-  return cluster.nodes.map((n) => {
+  // Nodes deleted during the run first, in deletion order (a name that joined again has its
+  // row of the end after them), with nothing on them.
+  const deleted = cluster.removedNodes.map(({ node: n, atUs }) => {
+    const row: Record<string, number | string | boolean | null> = {
+      node: n.name,
+      pool: n.pool,
+      zone: n.zone,
+      ready: false,
+      deleted_s: toSeconds(atUs),
+      pods: 0,
+      cpu_requested_milli: 0,
+      cpu_allocatable_milli: n.allocatable.milliCpu,
+      memory_requested_bytes: 0,
+      memory_allocatable_bytes: n.allocatable.memory,
+    };
+    for (const r of ext) {
+      row[`${r}_requested`] = 0;
+      row[`${r}_allocatable`] = n.allocatable.getScalar(r);
+    }
+    return row;
+  });
+  return [...deleted, ...cluster.nodes.map((n) => {
     let pods = n.pods.length;
     let cpu = n.requested.milliCpu;
     let memory = n.requested.memory;
@@ -625,11 +646,12 @@ function nodeRows(cluster: ClusterState): TypedRow[] {
       cpu -= p.requests.milliCpu;
       memory -= p.requests.memory;
     }
-    const row: Record<string, number | string | boolean> = {
+    const row: Record<string, number | string | boolean | null> = {
       node: n.name,
       pool: n.pool,
       zone: n.zone,
       ready: n.ready,
+      deleted_s: null,
       pods,
       cpu_requested_milli: cpu,
       cpu_allocatable_milli: n.allocatable.milliCpu,
@@ -641,7 +663,7 @@ function nodeRows(cluster: ClusterState): TypedRow[] {
       row[`${r}_allocatable`] = n.allocatable.getScalar(r);
     }
     return row;
-  });
+  })];
 }
 
 /** Bound pods (a cluster snapshot's) whose devices are not as their annotation says, or that

@@ -17,7 +17,9 @@ import {
   EVENT_ASSIGNED_POD_ADD,
   EVENT_ASSIGNED_POD_DELETE,
   EVENT_NODE_ADD,
+  EVENT_NODE_DELETE,
   nodeChangeEvents,
+  snapshotNode,
   type ClusterEventWithHint,
   type EnqueueExtensions,
 } from './framework/events.js';
@@ -161,6 +163,9 @@ export class Scheduler {
         if (p.terminal && p.nodeName !== null) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, p, undefined);
       },
       nodeAdded: (n) => this.queue.moveAllToActiveOrBackoff(EVENT_NODE_ADD, undefined, n),
+      // Upstream deleteNodeFromCache: the queue hears Node/Delete with the node as it was; the
+      // cache's node goes (here at the API server's commit: the scheduler reads ClusterState).
+      nodeDeleted: (n) => this.queue.moveAllToActiveOrBackoff(EVENT_NODE_DELETE, snapshotNode(n), undefined),
       nodeUpdated: (_n, before, after) => {
         for (const e of nodeChangeEvents(before, after)) this.queue.moveAllToActiveOrBackoff(e, before, after);
       },

@@ -73,6 +73,9 @@ export function eventMatches(registered: ClusterEvent, happened: ClusterEvent): 
 }
 
 export const EVENT_NODE_ADD: ClusterEvent = { resource: 'Node', actionType: ActionType.Add };
+/** A Node deleted (upstream deleteNodeFromCache: MoveAllToActiveOrBackoffQueue with Node/Delete,
+ * the node as the old object). Of the in-tree plugins only PodTopologySpread registers it. */
+export const EVENT_NODE_DELETE: ClusterEvent = { resource: 'Node', actionType: ActionType.Delete };
 export const EVENT_ASSIGNED_POD_ADD: ClusterEvent = { resource: 'AssignedPod', actionType: ActionType.Add };
 export const EVENT_ASSIGNED_POD_DELETE: ClusterEvent = { resource: 'AssignedPod', actionType: ActionType.Delete };
 /** The unschedulable-pods flush (upstream EventUnschedulableTimeout). */

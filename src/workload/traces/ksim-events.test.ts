@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAll, rowError, tempTrace } from './testing.js';
-import { TraceRowError } from './trace-types.js';
 
 test('ksim-events JSON Lines apply and delete objects at their times', () => {
   const path = tempTrace('e.jsonl', [
@@ -62,19 +61,11 @@ test('a JSON Lines event cut short ends at the end of its line, not of the file 
   assert.equal(rowError('ksim-events', 'e.jsonl', `${ok} {}\n`), 'line 1: expected valid JSON (the end of the line after the top-level value), got "{"');
 });
 
-test('ksim-events: a Node delete is refused at its kind (not simulated), and onError: skip does not skip it', () => {
-  // /tmp/h43/s4/scn2.yaml: the delete of a node that had joined at 60 s was reported as "1
-  // delete(s) of objects that did not exist (the API server answers NotFound)", the node kept.
+test('ksim-events: a Node delete is read as the delete of that Node (no namespace), as JSON Lines and YAML', () => {
+  // It was refused as not simulated; the API server now deletes the Node (ApiServer.deleteNode).
   const text = '{"at": 60, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}, "status": {"allocatable": {"cpu": "4"}}}}\n{"at": 150, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}}}\n';
-  const expected = 'line 2: object.kind: expected a kind ksim can delete (deleting a Node is not simulated: its removal from the scheduler, and the pod garbage collector failing and deleting its pods 40-60 s later, are not modelled; to take a node out of use, apply it again with spec.unschedulable: true, or use a nodeDown fault), got "Node"';
-  assert.equal(rowError('ksim-events', 'e.jsonl', text), expected);
-  try {
-    readAll('ksim-events', tempTrace('e.jsonl', text));
-    assert.fail('no error');
-  } catch (e) {
-    assert.ok(e instanceof TraceRowError);
-    assert.equal(e.fatal, true);
-    assert.equal(e.column, 68); // the kind's value
-  }
-  assert.equal(rowError('ksim-events', 'e.yaml', 'at: 1\nop: delete\nobject:\n  kind: Node\n  metadata: {name: n1}\n'), expected.replace('line 2', 'line 4'));
+  const items = readAll('ksim-events', tempTrace('e.jsonl', text)) as { kind: string; timeS: number; object: unknown }[];
+  assert.deepEqual([items[1]!.kind, items[1]!.timeS, items[1]!.object], ['delete', 150, { kind: 'Node', namespace: '', name: 'n1' }]);
+  const yaml = readAll('ksim-events', tempTrace('e.yaml', 'at: 1\nop: delete\nobject:\n  kind: Node\n  metadata: {name: n1}\n')) as { object: unknown }[];
+  assert.deepEqual(yaml[0]!.object, { kind: 'Node', namespace: '', name: 'n1' });
 });

@@ -3,7 +3,10 @@
 // seconds (a number or a duration such as 90s), `op` apply (create; an existing object of the
 // same kind/namespace/name is updated, e.g. a Deployment's replicas) or delete (object needs
 // only kind and metadata.name/namespace), `object` a Kubernetes manifest of a kind a scenario
-// accepts, or a v1 Node (apply: the node joins). Events must be in time order.
+// accepts, or a v1 Node (apply: the node joins, or an existing one is updated; delete: the Node
+// object is deleted, ApiServer.deleteNode: a node scaled down or replaced, its pods failed and
+// deleted by the pod garbage collector 40-60 s later, src/controllers/podgc.ts). Events must be
+// in time order.
 // Files: JSON Lines (.jsonl, .ndjson: one event per line, streamed) or YAML (.yaml, .yml: one
 // event per document; the file is parsed whole, so keep YAML event files small).
 import type { Node } from 'kubernetes-types/core/v1.js';
@@ -21,7 +24,7 @@ import { TraceRowError, type TraceFormat, type TraceItem } from './trace-types.j
 
 export const ksimEvents: TraceFormat = {
   name: 'ksim-events',
-  summary: 'timed apply/delete of any object a scenario accepts, and Nodes joining',
+  summary: 'timed apply/delete of any object a scenario accepts, and Nodes joining and leaving',
   noRows: 'no events',
   options: {},
   openPods(path, display) {
@@ -67,14 +70,6 @@ export const ksimEvents: TraceFormat = {
   },
 };
 
-/** Why a Node delete is refused. Upstream, the Node goes from the store and the scheduler's
- * cache; its pods stay bound to it until the pod garbage collector's gcOrphaned
- * (pkg/controller/podgc/gc_controller.go: the missing node quarantined quarantineTime 40 s,
- * checked every gcCheckPeriod 20 s) marks them Failed (DisruptionTarget, DeletionByPodGC) and
- * deletes them with no grace period, and their owners replace them. ksim models none of that
- * yet (src/controllers/podgc.ts), so it refuses the delete rather than report it wrongly. */
-export const NODE_DELETE_REFUSED = 'a kind ksim can delete (deleting a Node is not simulated: its removal from the scheduler, and the pod garbage collector failing and deleting its pods 40-60 s later, are not modelled; to take a node out of use, apply it again with spec.unschedulable: true, or use a nodeDown fault)';
-
 /** One event document; `line` is where it starts (JSON Lines: its line, errors' lines are 1). */
 function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
   try {
@@ -107,12 +102,6 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
       const name = isObject(md) ? md['name'] : undefined;
       if (typeof obj['kind'] !== 'string') throw d.error(['object', 'kind'], 'the kind of the object to delete', describeValue(obj['kind']));
       if (typeof name !== 'string' || !isDns1123Subdomain(name)) throw d.error(['object', 'metadata', 'name'], 'the name of the object to delete', describeValue(name));
-      if (obj['kind'] === 'Node') {
-        // Fatal: onError: skip must not drop it silently (the run would go on as if the node
-        // stayed, and report it as present).
-        const p = d.position(['object', 'kind']);
-        throw new TraceRowError(oneLine ? line : p.line, p.column, 'object.kind', NODE_DELETE_REFUSED, '"Node"', true);
-      }
       const ns = isObject(md) && typeof md['namespace'] === 'string' ? md['namespace'] : obj['kind'] === 'Node' ? '' : 'default';
       return { kind: 'delete', timeS, line, timeAt, object: { kind: obj['kind'], namespace: ns, name } };
     }

@@ -313,6 +313,11 @@ export class TraceReplay {
       const p = this.api.cluster.pods.get(`${o.namespace}/${o.name}`);
       if (p !== undefined) this.api.deletePod(p, 'deleted by the trace');
       else notFound();
+    } else if (o.kind === 'Node') {
+      // The Node object goes (ApiServer.deleteNode); its pods are the pod garbage collector's.
+      this.api.deleteNode(o.name, (ok) => {
+        if (!ok) notFound();
+      });
     } else {
       this.api.deleteObject(o.kind, o.namespace, o.name, (ok) => {
         if (!ok) notFound();
