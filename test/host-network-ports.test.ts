@@ -110,7 +110,8 @@ test('explain: a hostNetwork pod of the dump holding containerPort 9100 without 
 
 test('a hostNetwork pod template whose hostPort differs from its containerPort is refused, as the API server refuses it (validateHostNetwork)', () => {
   assert.throws(() => run(exporter('exporter').replace('containerPort: 9100,', 'containerPort: 9100, hostPort: 9200,')), (e: Error) => {
-    assert.match(e.message, /spec\.template\.spec\.containers\[0\]\.ports\[0\]\.hostPort: expected a hostPort equal to its containerPort \(9100\) when hostNetwork is true .*, got 9200/);
+    // Upstream validateHostNetwork: `Invalid value: 9200: must match `containerPort` when `hostNetwork` is true`.
+    assert.match(e.message, /:\d+:\d+: workload\[0\]\.manifest\.spec\.template\.spec\.containers\[0\]\.ports\[0\]\.hostPort: expected a hostPort equal to its containerPort, 9100 \(must match `containerPort` when `hostNetwork` is true\), got 9200$/);
     return true;
   });
   // Equal, or left out: accepted.

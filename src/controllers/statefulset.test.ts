@@ -12,7 +12,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
-import { StatefulSetController } from './statefulset.js';
+import { StatefulSetController, invalidPodLabels } from './statefulset.js';
 import { createSends } from '../testing/create-sends.js';
 
 const MS = 1000;
@@ -623,4 +623,34 @@ workload:
   assert.doesNotThrow(() => parseScenario(text('{ rollingUpdate: { maxUnavailable: "150%" } }'), 's.yaml'));
   assert.throws(() => parseScenario(text('{ type: OnDelete, rollingUpdate: { partition: 1 } }'), 's.yaml'), /spec\.updateStrategy\.rollingUpdate: expected no rollingUpdate when the updateStrategy type is OnDelete/);
   assert.doesNotThrow(() => parseScenario(text('{ type: RollingUpdate, rollingUpdate: { partition: 1, maxUnavailable: "50%" } }'), 's.yaml'));
+});
+
+test('a set named over 52 characters gets every pod create refused: its controller-revision-hash label <set>-<hash> (hash counted as 10 characters) is over 63 (upstream pod validation, kubernetes/kubernetes#64023); 52 characters is created', () => {
+  const long = 'my-company-production-analytics-clickhouse-shard0-replica'; // 57
+  const ok = 'a'.repeat(52);
+  const h = harness();
+  const refused: string[] = [];
+  h.api.watch({ writeRejected: (_o, reason) => refused.push(reason) });
+  for (const name of [long, ok]) {
+    const s = statefulSet(2, 'Parallel');
+    s.metadata.name = name;
+    h.api.createObject(s);
+  }
+  h.sim.run(3 * MS);
+  assert.deepEqual(h.sts.podsOf('default', long), []);
+  assert.deepEqual(h.sts.podsOf('default', ok), [`${ok}-0:Pending`, `${ok}-1:Pending`]);
+  assert.equal(refused.length, 1); // db-0's batch refused: the sync ends there, retried later
+  assert.match(refused[0]!, new RegExp(`^Pod "${long}-0" is invalid: metadata\\.labels: Invalid value: "${long}-[a-z0-9]{10}": must be no more than 63 characters$`));
+  h.sim.run(100 * MS);
+  assert.deepEqual(h.sts.podsOf('default', long), []);
+  assert.ok(refused.length > 3, `retried with backoff: ${refused.length}`);
+});
+
+test('a StatefulSet pod name over 63 characters: its pod-name label and spec.hostname are refused too', () => {
+  const set = 'x'.repeat(62);
+  assert.equal(invalidPodLabels('x'.repeat(52), 'x'.repeat(52) + '-0', {}), null);
+  const reason = invalidPodLabels(set, `${set}-1`, {}) as string;
+  const hash = /labels: Invalid value: "x{62}-([a-z0-9]+)"/.exec(reason)?.[1];
+  assert.equal(hash?.length, 10);
+  assert.equal(reason, `Pod "${set}-1" is invalid: [metadata.labels: Invalid value: "${set}-${hash}": must be no more than 63 characters, metadata.labels: Invalid value: "${set}-1": must be no more than 63 characters, spec.hostname: Invalid value: "${set}-1": must be no more than 63 characters]`);
 });

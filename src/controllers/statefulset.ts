@@ -56,12 +56,14 @@
 // gets there). The deleted pod terminates (terminationGracePeriodSeconds) and the set makes it
 // again under the same name once it is gone, from the update revision (rollingUpdate).
 // rollingUpdate.maxUnavailable is not used (the gate is off: upstream's API server drops it).
+// A set whose name is over 52 characters gets every pod create refused: the pod's
+// controller-revision-hash label, `<set>-<hash>`, would be over 63 characters (invalidPodLabels).
 // Not modelled: the controller-revision-hash label on the pods ksim makes and the status
 // revisions it would write, volumeClaimTemplates,
 // slow-start batches of Parallel deletes (upstream processCondemned goes through runForAll too;
 // ksim sends them at once), and in Parallel the creates are answered after processCondemned and
 // the rolling update have run (upstream waits for them: a refused create ends its sync there).
-import { merged } from '../api/values.js';
+import { canonicalJson, merged } from '../api/values.js';
 import { templateKey } from '../api/template-defaults.js';
 import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -75,11 +77,18 @@ import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
 import { ofUpdateRevision, statefulSetSnapshotRevisions, templateOfStatefulSetPod } from './snapshot-revisions.js';
+import { fnv32a, safeEncodeString } from './names.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 /** Upstream stateful_set_control.go MaxBatchSize: the largest slow-start batch. */
 export const MAX_BATCH_SIZE = 500;
+/** The longest revision hash (upstream history.HashControllerRevision:
+ * rand.SafeEncodeString(fmt.Sprint(fnv32.Sum32())), one character per decimal digit of a uint32,
+ * so 1 to 10 characters, 10 for about 77 % of templates). */
+export const REVISION_HASH_MAX_LENGTH = 10;
+/** validation.LabelValueMaxLength, and a DNS label's longest (spec.hostname). */
+const LABEL_VALUE_MAX_LENGTH = 63;
 
 interface SetState {
   obj: ObjectOf<'StatefulSet'>;
@@ -427,14 +436,18 @@ export class StatefulSetController {
         st.creating.add(ordinal);
         const useCurrent = this.usesCurrent(st, ordinal);
         const rev = useCurrent ? (st.current as NonNullable<SetState['current']>).rev : st.updateRev;
-        this.api.createPod(this.newPod(st, ordinal, useCurrent), (p) => {
+        const pod = this.newPod(st, ordinal, useCurrent);
+        const answered = (p: PodInfo | null) => {
           st.creating.delete(ordinal);
           if (p !== null) {
             st.pods.set(ordinal, p);
             if (st.history !== null) st.revs.set(p, rev);
           }
           done(p !== null);
-        });
+        };
+        const invalid = invalidPodLabels(st.obj.metadata.name, pod.metadata?.name ?? '', useCurrent ? st.current?.template : st.obj.spec?.template);
+        if (invalid === null) this.api.createPod(pod, answered);
+        else this.api.refusePodCreate(pod, invalid, answered);
         return true;
       },
       (created, refused) => endSync(this.sim, 'statefulset.sync', st, this.limiter, (s) => this.sync(s), created, refused),
@@ -461,6 +474,27 @@ export class StatefulSetController {
       spec: podSpec,
     };
   }
+}
+
+/** Why the API server refuses pod `name` of the set named `setName`, made from `template`, or
+ * null (the usual case: a name of at most 52 characters; nothing is made then). Upstream newVersionedStatefulSetPod
+ * (stateful_set_utils.go) labels the pod controller-revision-hash = the revision's name,
+ * history.ControllerRevisionName: `<set>-<hash>`; its label statefulset.kubernetes.io/pod-name
+ * and spec.hostname are the pod's name. Pod validation (ValidateObjectMeta → ValidateLabels,
+ * ValidatePodSpec → ValidateDNS1123Label) refuses a label value or a hostname over 63
+ * characters, so a set whose name is over 52 characters gets every pod create refused
+ * (kubernetes/kubernetes#64023). The hash is counted as its longest, 10 characters
+ * (REVISION_HASH_MAX_LENGTH: ksim cannot know upstream's, which hashes Go's object dump); the one
+ * shown is ksim's (FNV of the template, padded to 10 digits), so its value differs from
+ * upstream's. */
+export function invalidPodLabels(setName: string, name: string, template: unknown): string | null {
+  if (setName.length + 1 + REVISION_HASH_MAX_LENGTH <= LABEL_VALUE_MAX_LENGTH) return null;
+  const tooLong = (field: string, v: string) => `${field}: Invalid value: "${v}": must be no more than ${LABEL_VALUE_MAX_LENGTH} characters`;
+  const hash = safeEncodeString(String(fnv32a(canonicalJson(template ?? {}))).padStart(REVISION_HASH_MAX_LENGTH, '0'));
+  const errors = [tooLong('metadata.labels', `${setName}-${hash}`)];
+  if (name.length > LABEL_VALUE_MAX_LENGTH) errors.push(tooLong('metadata.labels', name), tooLong('spec.hostname', name));
+  // utilerrors.NewAggregate: one error bare, more in brackets.
+  return `Pod "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`;
 }
 
 /** A new spec.template (the one before was `before`): the update revision is the revision of a

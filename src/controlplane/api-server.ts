@@ -526,6 +526,14 @@ export class ApiServer {
     });
   }
 
+  /** A pod create the API server refuses in validation (before admission), as `reason`
+   * (upstream: 422 Invalid): sent and answered like any create, told as writeRejected. Used by
+   * controllers whose pods carry a value the API server refuses (a StatefulSet's long name). */
+  refusePodCreate(pod: Pod, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {
+    const key = podStoreKey(pod);
+    this.write('api.create-pod', key, () => this.reject(key, pod, reason, done));
+  }
+
   /** The node a pod created with spec.nodeName is bound to at its create: that node when it
    * exists and the pod fits its free allocatable and pod count (what its kubelet's admission,
    * GeneralPredicates, checks); else null, and the pod is scheduled, where the NodeName filter

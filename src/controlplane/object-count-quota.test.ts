@@ -99,3 +99,8 @@ workload:
     'q.yaml:14:149: workload[0].manifest.spec.hard.limits.nvidia.com/gpu: is not enforced (ResourceQuota team-a/storage): no quota evaluator charges it, upstream\'s neither (extended resources are charged as requests.<name>); creates it would refuse are admitted',
   ]);
 });
+
+test('count/deployments.apps 1E (above 2^53 − 1) never refuses: clamped to the largest safe integer', () => {
+  const c = cluster([quota('huge', { 'count/deployments.apps': '1E' }), obj('Deployment', 'api')]);
+  assert.equal(checkObjectCountQuota(c, obj('Deployment', 'worker')), null);
+});

@@ -12,7 +12,7 @@
 // store at the create, exact where upstream's status.used can lag.
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
-import { parseInteger } from '../api/quantity.js';
+import { parseQuotaAmount } from './resource-quota.js';
 import { printHard } from './quota-quantities.js';
 
 /** The kinds ksim stores whose creates a quota counts: their resource (as the API names it,
@@ -81,7 +81,7 @@ export function checkObjectCountQuota(cluster: ClusterState, o: WorkloadObject):
       let used = 0;
       for (const s of stored) used += usageOf(s, name);
       // Object counts are whole numbers (validation), so comparing the value is exact.
-      if (used + requested > parseInteger(raw)) exceeded.push({ name, requested, used });
+      if (used + requested > parseQuotaAmount(name, raw)) exceeded.push({ name, requested, used });
     }
     if (exceeded.length === 0) continue;
     exceeded.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -8,7 +8,7 @@ import { PodInfo } from '../cluster/pod-info.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { makePod } from '../testing/builders.js';
 import { admitPod } from './admission.js';
-import { checkQuota, quotaChargeEndUs, trackQuotaRecounts } from './resource-quota.js';
+import { checkQuota, parseQuotaAmount, quotaChargeEndUs, trackQuotaRecounts } from './resource-quota.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 
@@ -333,4 +333,30 @@ test('ephemeral-storage, hugepages and extended resources are charged as upstrea
   const huge = cluster([quota('hp', { 'hugepages-2Mi': '4Mi', 'requests.hugepages-2Mi': '4Mi' })]);
   assert.equal(reason(huge, pod('a').req({ cpu: '1', 'hugepages-2Mi': '6Mi' }, { 'hugepages-2Mi': '6Mi' })),
     'pods "a" is forbidden: exceeded quota: hp, requested: hugepages-2Mi=6Mi,requests.hugepages-2Mi=6Mi, used: hugepages-2Mi=0,requests.hugepages-2Mi=0, limited: hugepages-2Mi=4Mi,requests.hugepages-2Mi=4Mi');
+});
+
+test('spec.hard above 2^53 − 1 (requests.memory 1Ei, count/deployments.apps 1E) loads, as upstream accepts any non-negative quantity: the limit is clamped for the check and printed as written', () => {
+  const sc = parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: q
+    manifest:
+      apiVersion: v1
+      kind: ResourceQuota
+      metadata: { name: huge, namespace: team }
+      spec: { hard: { requests.memory: 1Ei, requests.cpu: 1G, pods: 1T, count/deployments.apps: 1E } }
+`, 'q.yaml');
+  assert.equal(sc.workload.length, 1);
+  const c = cluster([quota('huge', { 'requests.memory': '1Ei', 'requests.cpu': '1', 'limits.memory': '2Ei' })]);
+  assert.equal(reason(c, pod('a').req({ cpu: '500m', memory: '30Gi' }, { memory: '30Gi' })), 'allowed');
+  assert.equal(reason(c, pod('b').req({ cpu: '2', memory: '1Gi' }, { memory: '1Gi' })),
+    'pods "b" is forbidden: exceeded quota: huge, requested: requests.cpu=2, used: requests.cpu=0, limited: requests.cpu=1');
+  assert.equal(parseQuotaAmount('requests.memory', '1Ei'), Number.MAX_SAFE_INTEGER);
+  assert.equal(parseQuotaAmount('requests.memory', '1Ei'), Number.MAX_SAFE_INTEGER); // known now
+  assert.equal(parseQuotaAmount('requests.cpu', '1E'), Number.MAX_SAFE_INTEGER); // 10^21 millicores
+  assert.equal(parseQuotaAmount('requests.cpu', '1G'), 1e12);
+  assert.throws(() => parseQuotaAmount('requests.memory', '-1Ei'));
 });

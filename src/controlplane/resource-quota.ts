@@ -47,7 +47,7 @@ import { computePodLimits, computePodRequests, effectiveRequests, HUGEPAGES_PREF
 import { isExtendedResourceName } from '../scheduler/plugins/resource-allocation.js';
 import { OBJECT_COUNT_RESOURCES } from './object-count-quota.js';
 import { isQuotaHugePageResourceName } from './quota-names.js';
-import { parseMilli, parseInteger, type QuantityFormat } from '../api/quantity.js';
+import { parseMilli, parseInteger, parseQuantity, QuantityRangeError, type QuantityFormat } from '../api/quantity.js';
 import { podUsageFormat, printHard, printQuotaAmount } from './quota-quantities.js';
 
 export const RESOURCE_QUOTA_KIND = 'ResourceQuota';
@@ -81,10 +81,29 @@ const VALIDATION_SET: ReadonlySet<string> = new Set(['cpu', 'memory', 'requests.
 
 const isCpu = (r: string) => r === 'cpu' || r.endsWith('.cpu');
 
-/** Parses a spec.hard amount: millicores for cpu resources, integers otherwise. */
+/** Parses a spec.hard amount: millicores for cpu resources, integers otherwise. Upstream
+ * accepts any non-negative quantity (ValidateResourceQuantityValue); one above 2^53 − 1 (1Ei of
+ * memory, 1E of cpu in millicores) is clamped to Number.MAX_SAFE_INTEGER, which ksim's sums of
+ * safe integers never pass, so it never refuses, as upstream's limit is never reached. Messages
+ * print spec.hard as written (printHard). */
 export function parseQuotaAmount(resource: string, q: string | number): number {
-  return isCpu(resource) ? parseMilli(q) : parseInteger(q);
+  const cpu = isCpu(resource);
+  const over = cpu ? overCapMilli : overCapUnits;
+  if (over.size > 0 && over.has(q)) return Number.MAX_SAFE_INTEGER;
+  try {
+    return cpu ? parseMilli(q) : parseInteger(q);
+  } catch (e) {
+    if (!(e instanceof QuantityRangeError) || parseQuantity(q).mantissa < 0n) throw e;
+    // Remembered, so that the check on every pod create does not throw again.
+    if (over.size >= 256) over.clear();
+    over.add(q);
+    return Number.MAX_SAFE_INTEGER;
+  }
 }
+
+/** spec.hard amounts above the safe-integer cap, in millicores and in units. */
+const overCapMilli = new Set<string | number>();
+const overCapUnits = new Set<string | number>();
 
 /** Quota usage of one pod for the enforced resources (PodRequests / PodLimits with pod-level
  * resources, as pkg/quota/v1/evaluator/core/pods.go PodUsageFunc calls them in v1.36). */

@@ -276,3 +276,30 @@ test('the ephemeral-storage hint names every pool that lists none, not explicit 
   assert.equal(ephemeralStorageHint(s.nodes, s.nodePools ?? []), "pools general, gpu list no ephemeral-storage allocatable, so their nodes offer none (real nodes report their root disk's): add allocatable.ephemeral-storage to them");
   assert.equal(ephemeralStorageHint(s.nodes, []), null);
 });
+
+test('a DaemonSet surge pod that cannot bind beside its node\'s old pod leaves that node on the old template, not without its daemon', () => {
+  const cluster = buildCluster(['n1', 'n2', 'n3'].map((n) => makeNode(n).capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()));
+  const lastFailure = new Map<PodInfo, FailedAttempt>();
+  const pinned = (name: string, node: string) => {
+    const p = podInfo(makePod(name).namespace('kube-system').owner('DaemonSet', 'aws-node').with((pod) => {
+      pod.spec!.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } };
+    }).obj());
+    cluster.addPod(p);
+    return p;
+  };
+  for (const n of ['n1', 'n2']) {
+    const old = pinned(`aws-node-old-${n}`, n);
+    cluster.assume(old, cluster.mustNode(n));
+    old.bound = true;
+    cluster.setPhase(old, 'Running');
+  }
+  const reason = "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't satisfy plugin(s) [NodeAffinity].";
+  lastFailure.set(pinned('aws-node-new-n1', 'n1'), { error: false, reason });
+  lastFailure.set(pinned('aws-node-new-n2', 'n2'), { error: false, reason });
+  const r = shortfall({ workloads: [], cluster, workloadOf: () => null, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.deepEqual(r.warnings, [`DaemonSet kube-system/aws-node ends with 2 pods not scheduled, 2 nodes still on the old template: 2 unschedulable, by latest reason: 2 "${reason.replace(/"/g, '\\"')}"`]);
+  // n3's pod has no old pod beside it: that node lacks the daemon.
+  lastFailure.set(pinned('aws-node-new-n3', 'n3'), { error: false, reason });
+  const r2 = shortfall({ workloads: [], cluster, workloadOf: () => null, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
+  assert.match(r2.warnings[0]!, /^DaemonSet kube-system\/aws-node ends with 3 pods not scheduled, a node without its daemon, 2 nodes still on the old template: /);
+});

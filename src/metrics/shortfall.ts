@@ -11,7 +11,8 @@
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, on a
 // NotReady node, or Ready for less than the workload's minReadySeconds. Steps are listed with the most replicas first: the first is the bottleneck.
 // DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
-// it are left unscheduled at the end, each a node without its daemon.
+// it are left unscheduled at the end, each a node without its daemon, or still on the old
+// template when its node runs an older pod of the set (a maxSurge pod that cannot bind).
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
@@ -111,8 +112,30 @@ function daemonSetWarnings(input: ShortfallInput): string[] {
     if (errors.size > 0) steps.push(byReason(errors, 'whose scheduling ended in an error, by latest error').text);
     if (waiting > 0) steps.push(`${waiting} waiting to be scheduled or for their binding`);
     const n = pods.length;
-    return `DaemonSet ${key} ends with ${n} ${n === 1 ? 'pod' : 'pods'} not scheduled, ${n === 1 ? 'a node' : `${n} nodes`} without its daemon: ${steps.join('; ')}`;
+    // A pod pinned to a node that still runs a pod of the set (a surge pod, maxSurge, that
+    // cannot bind beside the old one: upstream's rolling update keeps the old pod until the new
+    // one is available, update.go rollingUpdate) leaves that node with its daemon.
+    let old = 0;
+    for (const p of pods) if (runsOtherPodOfSet(input.cluster, p)) old++;
+    const nodes = (k: number) => (k === 1 ? 'a node' : `${k} nodes`);
+    const where = [...(n > old ? [`${nodes(n - old)} without its daemon`] : []), ...(old > 0 ? [`${nodes(old)} still on the old template`] : [])];
+    return `DaemonSet ${key} ends with ${n} ${n === 1 ? 'pod' : 'pods'} not scheduled, ${where.join(', ')}: ${steps.join('; ')}`;
   });
+}
+
+/** Whether unbound daemon pod `p`'s node (its `matchFields metadata.name In [node]`, upstream
+ * util.GetTargetNodeName) runs another pod of its DaemonSet, bound and neither finished nor
+ * Terminating: the old template's pod the rolling update keeps while `p` cannot bind. */
+function runsOtherPodOfSet(cluster: ClusterState, p: PodInfo): boolean {
+  const terms = p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  let target: string | undefined;
+  for (const t of terms) for (const f of t.matchFields ?? []) if (target === undefined && f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) target = f.values[0];
+  const node = target === undefined ? undefined : cluster.nodeByName.get(target);
+  if (node === undefined) return false;
+  for (const q of node.pods) {
+    if (q !== p && q.bound && !q.terminal && !q.terminating && q.ownerKind === 'DaemonSet' && q.ownerName === p.ownerName && q.namespace === p.namespace) return true;
+  }
+  return false;
 }
 
 function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInput): string {

@@ -459,7 +459,7 @@ function checkHostNetworkPorts(doc: YamlDoc, path: Path, spec: Record<string, un
       if (!isObj(p)) return;
       const hp = p['hostPort'];
       if (hp === undefined || hp === null || hp === 0 || hp === p['containerPort']) return;
-      throw doc.error([...path, 'containers', i, 'ports', j, 'hostPort'], `a hostPort equal to its containerPort (${describe(p['containerPort'])}) when hostNetwork is true (the API server: must match \`containerPort\` when \`hostNetwork\` is true)`, describe(hp));
+      throw doc.error([...path, 'containers', i, 'ports', j, 'hostPort'], `a hostPort equal to its containerPort, ${describe(p['containerPort'])} (must match \`containerPort\` when \`hostNetwork\` is true)`, describe(hp));
     });
   });
 }
