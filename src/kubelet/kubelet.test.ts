@@ -271,8 +271,9 @@ test('image pulls: a pod needing an image still being pulled waits for that pull
   assert.deepEqual(h.pulled, ['big:1']);
 });
 
-test('leases: a joining node renews every 10 s from its join; one that leaves and joins again keeps one timer (no double renewals)', () => {
-  const sim = new Simulation();
+test('leases: a joining node renews every 10 s from its join; one that leaves stops its timer (no kubelet.lease event while gone) and one that joins again starts a new one from its join', () => {
+  const leaseTicks: number[] = [];
+  const sim = new Simulation({ onEvent: (ev) => ev.kind === 'kubelet.lease' && leaseTicks.push(ev.time / S) });
   const cluster = new ClusterState();
   const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
   const kubelets = new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
@@ -291,12 +292,18 @@ test('leases: a joining node renews every 10 s from its join; one that leaves an
   // Joined at 5 s (the Lease created then): renewals at 15, 25 and 35 s.
   assert.deepEqual(renewals, [15, 25, 35]);
   assert.equal(kubelets.leaseRenewals, 3);
-  // Gone at 40 s, back at 52 s: no renewal while gone (45 s), then the same timer's 55 and 65 s.
+  // Gone at 40 s, back at 52 s: no timer while gone (no event at 45 s), then a new kubelet's
+  // Lease at 52 s and its renewals 10 s apart from there: 62 and 72 s.
   sim.scheduleAt(40 * S, 'test', 'leave', () => cluster.removeNode('n'));
   sim.scheduleAt(52 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
-  sim.run(70 * S);
-  assert.deepEqual(renewals, [15, 25, 35, 55, 65]);
-  assert.equal((cluster.objects.get('Lease/kube-node-lease/n')?.spec as { renewTime: number }).renewTime, 65 * S);
+  sim.run(75 * S);
+  assert.deepEqual(renewals, [15, 25, 35, 62, 72]);
+  assert.deepEqual(leaseTicks, [15, 25, 35, 62, 72], 'no kubelet.lease event at 45 s (gone), nor at 55 / 65 s (the old timer)');
+  assert.equal((cluster.objects.get('Lease/kube-node-lease/n')?.spec as { renewTime: number }).renewTime, 72 * S);
+  // Gone for good at 80 s: no kubelet.lease event after it.
+  sim.scheduleAt(80 * S, 'test', 'leave', () => cluster.removeNode('n'));
+  sim.run(200 * S);
+  assert.deepEqual(leaseTicks, [15, 25, 35, 62, 72]);
 });
 
 test('leases: one renewal in flight per node: behind an etcd stalled 20–80 s the renewal sent at 25 s waits, the ticks of 35–75 s send nothing, and the next goes at 85 s', () => {

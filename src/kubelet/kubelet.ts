@@ -258,6 +258,12 @@ export class Kubelets {
     if (k.state === 'up') this.notUp++;
     k.state = 'down';
     this.held.delete(node);
+    // Its lease timer stops with it (a deleted node's kubelet renews nothing); a node that joins
+    // under the name again starts a new one from its join (the lease watch's nodeAdded).
+    if (k.lease !== null && k.lease.event !== null) {
+      this.sim.cancel(k.lease.event);
+      k.lease.event = null;
+    }
     for (const p of this.cluster?.orphansOf(node) ?? []) {
       this.stopTimer(p);
       const d = this.deadlines.get(p);
@@ -338,8 +344,7 @@ export class Kubelets {
 
   private scheduleRenewal(k: NodeKubelet, delayUs: number): void {
     const lease = this.lease(k);
-    // One timer per node name: a node that left and joined again finds its timer still going
-    // (renew() skips the renewals while it is gone).
+    // One timer per node name (nodeGone stops it: a node that joins again starts a new one).
     if (lease.event !== null) return;
     lease.event = (this.leaseStream as OrderedStream).scheduleAt(addTimeUs(this.sim.now, delayUs), 'kubelet.lease', k.name, lease.tick);
   }
