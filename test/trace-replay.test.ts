@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, loadScenario, parseScenario, runScenario, toCsv, type RunResult } from '../src/index.js';
+import { prepareRun } from '../src/run/run-scenario.js';
 import { repoPath } from '../src/testing/repo-paths.js';
 import { sharedTrace, skipWithoutTrace } from '../src/testing/shared-traces.js';
 import { readAll } from '../src/workload/traces/testing.js';
@@ -404,6 +405,64 @@ test('ksim-events: a Node applied again is updated as the API server updates it 
   assert.deepEqual(w.filter((x) => x.includes('Node late')), [
     'trace ev: e.jsonl:2 (Node late): status (allocatable, capacity, conditions) not stored: an update of a Node that exists keeps its stored status, as the API server does (the kubelet writes a Node\'s status); labels, taints and unschedulable are updated',
     'trace ev: 1 update(s) refused by the API server as Invalid (a field an update may not change was changed; the object stays as it was), first: e.jsonl:4 (Node late): spec.podCIDR: a Node\'s spec.podCIDR may not change once set (the API server\'s ValidateNodeUpdate)',
+  ]);
+});
+
+test('ksim-events: a Node update merges as kubectl apply does (fields left out are kept unless this trace applied them before; taints given replace the list); an apply without status.allocatable updates, and refuses only as a create', () => {
+  // /tmp/h46/upd-nostatus.yaml, upd2.yaml, upd3.yaml: an update without status.allocatable was
+  // refused at read; one without labels dropped the node's labels (its DaemonSet pod deleted);
+  // one without spec uncordoned the node and removed its taints.
+  const dir = tempDir('ksim-events-node-merge-');
+  const node = (name: string, rest: string) => `{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "${name}"${rest}}}`;
+  writeFileSync(join(dir, 'e.jsonl'), [
+    // 10 s: a cordon with neither labels nor status: labels (role) kept; cordoned.
+    `{"at": 10, "op": "apply", "object": ${node('n-0', '}, "spec": {"unschedulable": true')}}`,
+    // 20 s: labels (tier added) and a taint; unschedulable left out, applied by the trace at 10 s: cleared.
+    `{"at": 20, "op": "apply", "object": ${node('n-0', ', "labels": {"role": "logging", "tier": "a"}}, "spec": {"taints": [{"key": "x", "effect": "NoSchedule"}]')}}`,
+    // 30 s: role only, no spec: tier and the taint (both this trace's) go.
+    `{"at": 30, "op": "apply", "object": ${node('n-0', ', "labels": {"role": "logging"}')}}`,
+    // 40 s: no labels: role, this trace's since 20 s, goes: the DaemonSet pod is deleted.
+    `{"at": 40, "op": "apply", "object": ${node('n-0', '}, "spec": {')}}`,
+    // 50 s: a Node that does not exist, without status.allocatable: refused (ksim cannot make it).
+    `{"at": 50, "op": "apply", "object": ${node('ghost', ', "labels": {"role": "logging"}')}}`,
+  ].join('\n'));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 2m
+kubelet: { startupLatency: 0s }
+controlPlane: { apiWriteLatency: 0s, watchDelay: 0s, etcd: { fsync: 0s, followerRtt: 0s } }
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi }, labels: { role: logging } }]
+workload:
+- name: agent
+  manifest: { apiVersion: apps/v1, kind: DaemonSet, metadata: { name: agent }, spec: { selector: { matchLabels: { app: agent } }, template: { metadata: { labels: { app: agent } }, spec: { nodeSelector: { role: logging }, containers: [{ name: c, image: x }] } } } }
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const run = prepareRun(loadScenario(join(dir, 's.yaml')));
+  const state = () => {
+    const n = run.cluster.nodeByName.get('n-0')!;
+    const labels = Object.keys(n.labels).filter((k) => k === 'role' || k === 'tier').map((k) => `${k}=${n.labels[k]}`);
+    const agents = [...run.cluster.pods.values()].filter((p) => p.ownerName === 'agent' && !p.terminating && !p.deleted).length;
+    return { labels, taints: (n.taints ?? []).map((t) => `${t.key}:${t.effect}`), unschedulable: n.unschedulable, agents };
+  };
+  const seen: Record<number, ReturnType<typeof state>> = {};
+  for (const t of [5, 15, 25, 35, 45]) {
+    run.sim.run(t * 1_000_000);
+    seen[t] = state();
+  }
+  assert.deepEqual(seen, {
+    5: { labels: ['role=logging'], taints: [], unschedulable: false, agents: 1 },
+    15: { labels: ['role=logging'], taints: [], unschedulable: true, agents: 1 },
+    25: { labels: ['role=logging', 'tier=a'], taints: ['x:NoSchedule'], unschedulable: false, agents: 1 },
+    35: { labels: ['role=logging'], taints: [], unschedulable: false, agents: 1 },
+    45: { labels: [], taints: [], unschedulable: false, agents: 0 },
+  });
+  run.sim.run(run.endUs);
+  const r = run.finish();
+  assert.equal(run.cluster.nodeByName.has('ghost'), false);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('ghost')).map((w) => w.replace(/: [^ ]*e\.jsonl/, ': e.jsonl')), [
+    'trace ev: 1 apply(s) of a Node that did not exist, without status.allocatable or status.capacity, not replayed (ksim needs a new node\'s allocatable resources, which its kubelet reports when it registers), first: e.jsonl:5 (Node ghost)',
   ]);
 });
 

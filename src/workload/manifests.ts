@@ -701,8 +701,10 @@ function readCronJobSpec(doc: YamlDoc, path: Path, spec: unknown, warnings?: str
 
 /** Validates a v1 Node (status.allocatable or capacity required); adds the hostname label and
  * the kubelet's default pods allocatable (110) when missing. Unknown fields are warned about in
- * `warnings` (when given). */
-export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: string[]): Node {
+ * `warnings` (when given). `statusOptional` (a ksim-events apply, which may update a Node that
+ * exists: an update keeps the stored status) accepts a Node without allocatable or capacity, its
+ * status left as given (the replay refuses it if it turns out to be a create). */
+export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: string[], statusOptional = false): Node {
   if (!isObj(raw)) throw doc.error(path, 'a v1 Node (a mapping with apiVersion and kind)', describe(raw));
   if (raw['kind'] !== 'Node') throw doc.error([...path, 'kind'], '"Node"', describe(raw['kind']));
   if (raw['apiVersion'] !== 'v1') throw doc.error([...path, 'apiVersion'], '"v1"', describe(raw['apiVersion']));
@@ -717,9 +719,10 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
   if (status !== undefined && status !== null && !isObj(status)) throw doc.error([...path, 'status'], 'a NodeStatus (a mapping)', describe(status));
   const field = isObj(status) && status['allocatable'] !== undefined && status['allocatable'] !== null ? 'allocatable' : 'capacity';
   const alloc = isObj(status) ? status[field] : undefined;
-  if (alloc === undefined || alloc === null) throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)');
-  if (!isObj(alloc)) throw doc.error([...path, 'status', field], 'a mapping of resource names to quantities', describe(alloc));
-  for (const [r, q] of Object.entries(alloc)) {
+  const noAlloc = alloc === undefined || alloc === null;
+  if (noAlloc && !statusOptional) throw doc.error([...path, 'status', 'allocatable'], 'the node allocatable resources (status.allocatable)', 'nothing (neither status.allocatable nor status.capacity)');
+  if (!noAlloc && !isObj(alloc)) throw doc.error([...path, 'status', field], 'a mapping of resource names to quantities', describe(alloc));
+  for (const [r, q] of Object.entries(noAlloc ? {} : alloc)) {
     const v = located(doc, [...path, 'status', field, r], () => (r === CPU ? parseMilli(q as string | number) : parseInteger(q as string | number)));
     if (v < 0) throw doc.error([...path, 'status', field, r], 'a non-negative quantity', JSON.stringify(q));
   }
@@ -741,7 +744,7 @@ export function readNode(doc: YamlDoc, path: Path, raw: unknown, warnings?: stri
   return {
     ...node,
     metadata: merged(node.metadata, { labels }),
-    status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } },
+    ...(noAlloc ? {} : { status: { ...node.status, allocatable: { [PODS]: String(DEFAULT_MAX_PODS), ...(alloc as Record<string, string>) } } }),
   };
 }
 

@@ -108,7 +108,7 @@ function event(d: YamlDoc, line: number, oneLine = false): TraceItem {
     // Unknown fields are warned about, as in a scenario's manifests (one warning per event
     // with its first field; the replay counts them for the run's warnings).
     const warnings: string[] = [];
-    const object = obj['kind'] === 'Node' ? readNode(d, ['object'], obj, warnings) : readManifest(d, ['object'], obj, { warnings });
+    const object = obj['kind'] === 'Node' ? readNode(d, ['object'], obj, warnings, true) : readManifest(d, ['object'], obj, { warnings });
     if (warnings.length === 0) return { kind: 'apply', timeS, line, timeAt, object: object as WorkloadObject | Node };
     // A JSON Lines event is parsed alone (as "<file>.json", line 1): name its line in the file.
     const located = oneLine ? warnings.map((w) => w.replace(/^.*?\.json:1:/, `${d.file.replace(/\.json$/, '')}:${line}:`)) : warnings;

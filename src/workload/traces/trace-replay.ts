@@ -78,6 +78,15 @@ export class TraceReplay {
   /** Applies the API server refused for changing a field an update may not change (upstream:
    * 422 Invalid; the object stays as it was): how many, and the first's place and field. */
   private invalid = { count: 0, first: '' };
+  /** Applies of a Node that did not exist, without status.allocatable or capacity: ksim cannot
+   * make a node without its resources (upstream's kubelet reports them when it registers); not
+   * replayed: how many, and the first's place. */
+  private nodeNoStatus = { count: 0, first: '' };
+  /** Per node name, what this trace's last apply of the Node gave (kubectl apply's
+   * last-applied-configuration): the label keys, and whether it set spec.taints and
+   * spec.unschedulable. An update removes what the last apply gave and this one leaves out, and
+   * keeps what it leaves out otherwise (updateNode). Forgotten when the trace deletes the Node. */
+  private readonly nodeApplied = new Map<string, { labels: readonly string[]; taints: boolean; unschedulable: boolean }>();
   /** The readers' other warnings about applied objects (not unknown fields), each once, with how
    * many events gave it. */
   private readonly notes = new Map<string, { count: number; first: string }>();
@@ -224,6 +233,7 @@ export class TraceReplay {
     for (const [reason, n] of this.leftOut) out.push(`trace ${this.entry}: ${n.count} ${reason} left out, first: ${n.first}`);
     for (const n of this.notes.values()) out.push(`trace ${this.entry}: ${n.first}${n.count > 1 ? ` (and ${n.count - 1} more event(s) alike)` : ''}`);
     if (this.notFound.count > 0) out.push(`trace ${this.entry}: ${this.notFound.count} delete(s) of objects that did not exist (the API server answers NotFound), first: ${this.notFound.first}`);
+    if (this.nodeNoStatus.count > 0) out.push(`trace ${this.entry}: ${this.nodeNoStatus.count} apply(s) of a Node that did not exist, without status.allocatable or status.capacity, not replayed (ksim needs a new node's allocatable resources, which its kubelet reports when it registers), first: ${this.nodeNoStatus.first}`);
     if (this.invalid.count > 0) out.push(`trace ${this.entry}: ${this.invalid.count} update(s) refused by the API server as Invalid (a field an update may not change was changed; the object stays as it was), first: ${this.invalid.first}`);
     return out;
   }
@@ -315,6 +325,8 @@ export class TraceReplay {
       else notFound();
     } else if (o.kind === 'Node') {
       // The Node object goes (ApiServer.deleteNode); its pods are the pod garbage collector's.
+      // Its last-applied record goes with it (a Node of the name applied later is a new object).
+      this.nodeApplied.delete(o.name);
       this.api.deleteNode(o.name, (ok) => {
         if (!ok) notFound();
       });
@@ -348,8 +360,13 @@ export class TraceReplay {
    * server's node-update path (ApiServer.updateNode: nodeUpdated watch events, so the scheduler's
    * queueing hints, the DaemonSet and taint-eviction controllers and the node books hear it, as
    * they hear the node lifecycle controller's taints). What it changes: metadata.labels,
-   * spec.taints and spec.unschedulable, taken from the object as given (a cordon is
-   * unschedulable: true). Its status is not: an update of a Node object keeps the stored status
+   * spec.taints and spec.unschedulable (a cordon is unschedulable: true), merged as kubectl apply
+   * merges (staging/src/k8s.io/kubectl/pkg/cmd/apply/patcher.go: a three-way strategic merge of
+   * the last applied configuration, the object given and the stored one): the labels given are
+   * set, and a label, spec.taints or spec.unschedulable the object leaves out is kept, unless this
+   * trace's last apply of the Node gave it (then it is removed: nodeApplied). spec.taints given
+   * replaces the list: NodeSpec.Taints has no patchStrategy (staging/src/k8s.io/api/core/v1/
+   * types.go), so a strategic merge replaces it whole. Its status is not: an update of a Node object keeps the stored status
    * (upstream pkg/registry/core/node/strategy.go nodeStrategy.PrepareForUpdate: newNode.Status =
    * oldNode.Status; the kubelet writes status through /status), so allocatable, capacity and
    * conditions stay as they were, with a note when the object said otherwise. A change of
@@ -372,8 +389,20 @@ export class TraceReplay {
     }
     const spec: NonNullable<Node['spec']> = { ...next.spec };
     for (const f of NODE_SET_ONCE) if (spec[f] === undefined && stored.node.spec?.[f] !== undefined) (spec as Record<string, unknown>)[f] = stored.node.spec[f];
-    const node: Node = { ...next, spec, status: stored.node.status ?? {} };
-    this.api.updateNode(name, { labels: (next.metadata?.labels ?? {}) as Labels, taints: next.spec?.taints ?? [], unschedulable: next.spec?.unschedulable === true, node });
+    const last = this.nodeApplied.get(name);
+    const given = appliedOf(next);
+    const labels: Record<string, string> = { ...stored.labels };
+    for (const k of last?.labels ?? []) if (next.metadata?.labels?.[k] === undefined) delete labels[k];
+    Object.assign(labels, next.metadata?.labels);
+    const taints = given.taints ? (next.spec?.taints ?? []) : last?.taints === true ? [] : stored.taints ?? [];
+    const unschedulable = given.unschedulable ? next.spec?.unschedulable === true : last?.unschedulable === true ? false : stored.unschedulable;
+    if (taints.length > 0) spec.taints = [...taints];
+    else delete spec.taints;
+    if (unschedulable) spec.unschedulable = true;
+    else delete spec.unschedulable;
+    this.nodeApplied.set(name, given);
+    const node: Node = { ...next, metadata: { ...next.metadata, labels }, spec, status: stored.node.status ?? {} };
+    this.api.updateNode(name, { labels: labels as Labels, taints, unschedulable, node });
   }
 
   /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */
@@ -384,6 +413,12 @@ export class TraceReplay {
       const node = obj as unknown as Node;
       const stored = this.api.cluster.nodeByName.get(node.metadata?.name ?? '');
       if (stored !== undefined) return this.updateNode(stored, node, line);
+      if (node.status?.allocatable === undefined) {
+        // Read without a status (ksim-events: it may be an update), but a create: refused.
+        if (this.nodeNoStatus.count++ === 0) this.nodeNoStatus.first = `${this.spec.display}:${line} (Node ${node.metadata?.name ?? ''})`;
+        return;
+      }
+      this.nodeApplied.set(node.metadata?.name ?? '', appliedOf(node));
       this.api.forClient(`kubelet/${node.metadata?.name ?? ''}`).addNode(node, node.metadata?.labels?.['ksim.io/pool'] ?? '');
       return;
     }
@@ -409,6 +444,16 @@ export class TraceReplay {
     }
     this.objects.apply(obj);
   }
+}
+
+/** What an applied Node gives of the fields a Node update merges (TraceReplay.nodeApplied). */
+function appliedOf(n: Node): { labels: readonly string[]; taints: boolean; unschedulable: boolean } {
+  return {
+    labels: Object.keys(n.metadata?.labels ?? {}),
+    // null given (kubectl apply: remove the field) counts as given: no taints, schedulable.
+    taints: n.spec?.taints !== undefined,
+    unschedulable: n.spec?.unschedulable !== undefined,
+  };
 }
 
 /** The spec fields of a Node an update may set once and never change after (upstream
