@@ -64,3 +64,120 @@ test('a binding that commits after its node was deleted binds the pod to the mis
   // Their two replacements bind on np-1 once they are gone.
   assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.009288, 'np-1'], [120.013363, 'np-1']]);
 });
+
+const DS_FULL = (duration: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: dsfull }
+seed: 5
+duration: ${duration}
+cluster:
+  nodePools:
+    - name: np
+      count: 3
+      allocatable: { cpu: "4", memory: 16Gi, pods: 110 }
+workload:
+  - name: big
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: big }
+      spec:
+        replicas: 1
+        selector: { matchLabels: { app: big } }
+        template:
+          metadata: { labels: { app: big } }
+          spec:
+            nodeSelector: { kubernetes.io/hostname: np-0 }
+            containers: [{ name: b, image: big, resources: { requests: { cpu: 3950m, memory: 1Gi } } }]
+  - name: agent
+    at: 10s
+    manifest:
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: { name: agent, namespace: kube-system }
+      spec:
+        selector: { matchLabels: { app: agent } }
+        template:
+          metadata: { labels: { app: agent } }
+          spec:
+            containers: [{ name: a, image: agent:1, resources: { requests: { cpu: 100m, memory: 64Mi } } }]
+  - name: ev
+    trace: { format: ksim-events, file: events.jsonl }
+`;
+const DELETE_NP0_AT_60 = '{"at": 60, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "np-0"}}}\n';
+
+test('a DaemonSet pod never scheduled, for a node then deleted, is deleted at the scheduler\'s next failed attempt (upstream: its PodScheduled condition write, updatePod, getUnscheduledPodsWithoutNode)', () => {
+  const r = run(DS_FULL('10m'), DELETE_NP0_AT_60);
+  // np-0 is full (big: 3950m of 4): the agent for np-0 fails at 10 s; the node goes at 60 s; the
+  // pod GC deletes big at 120 s, which moves the agent to a second attempt (120.002595 s), failed.
+  const agent = rows(r, 'placements.csv').filter((p) => p['owner'] === 'agent' && p['result'] !== 'bound');
+  assert.deepEqual(agent.map((p) => [Number(p['time_s']), p['attempt']]), [[10.006601, 1], [120.002595, 2]]);
+  const pod = rows(r, 'pods.csv').filter((p) => p['name'] === agent[0]?.['pod']);
+  // Was: Pending to the end (10 m). Now deleted by its DaemonSet right after that attempt.
+  assert.deepEqual(pod.map((p) => [p['phase'], Number(p['deleted_s'])]), [['Pending', 120.006198]]);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), []);
+});
+
+test('a DaemonSet pod created for a node deleted before its first attempt is deleted after that attempt', () => {
+  const scenario = `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata:
+  name: upd
+seed: 5
+duration: 5m
+cluster:
+  nodePools:
+    - name: np
+      count: 3
+      allocatable: { cpu: "4", memory: 16Gi, pods: 110 }
+      labels: { role: logging }
+workload:
+  - name: agent
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: { name: agent }
+      spec:
+        selector: { matchLabels: { app: agent } }
+        template:
+          metadata: { labels: { app: agent } }
+          spec:
+            nodeSelector: { role: logging }
+            containers: [{ name: a, image: agent:1, resources: { requests: { cpu: 50m, memory: 64Mi } } }]
+  - name: web
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 3
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            tolerations: [{ key: maintenance, operator: Exists, effect: NoExecute, tolerationSeconds: 30 }]
+            containers: [{ name: web, image: nginx, resources: { requests: { cpu: 1, memory: 1Gi } } }]
+  - name: ev
+    trace: { format: ksim-events, file: events.jsonl }
+`;
+  const events = '{"at": 100, "op": "apply", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late-0", "labels": {"role": "logging"}}, "status": {"allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"}}}}\n'
+    + '{"at": 100.006, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "late-0"}}}\n';
+  const r = run(scenario, events);
+  const late = rows(r, 'pods.csv').filter((p) => p['owner'] === 'agent' && Number(p['created_s']) > 100);
+  assert.equal(late.length, 1);
+  const attempts = rows(r, 'placements.csv').filter((p) => p['pod'] === late[0]?.['name']);
+  assert.deepEqual(attempts.map((p) => p['result']), ['unschedulable']);
+  // Created at 100.006604 s (before the deletion commits), failed at 100.008522 s; was Pending to the end.
+  assert.deepEqual([Number(late[0]?.['created_s']), Number(attempts[0]?.['time_s']), Number(late[0]?.['deleted_s'])], [100.006604, 100.008522, 100.010378]);
+  assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), []);
+});
+
+test('end-of-run warning: a DaemonSet pod for a node since deleted is not "a node without its daemon"', () => {
+  const r = run(DS_FULL('100s'), DELETE_NP0_AT_60);
+  const w = r.warnings.filter((x) => x.startsWith('DaemonSet'));
+  assert.equal(w.length, 1);
+  assert.match(w[0] ?? '', /^DaemonSet kube-system\/agent ends with 1 pod not scheduled, 1 for a node since deleted: 1 unschedulable/);
+});

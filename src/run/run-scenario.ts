@@ -282,11 +282,14 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const jobs = new JobsCollector(sim);
   api.observe(jobs.watcher);
   let gpu: GpuAllocationCollector | null = null;
+  let daemonSets: DaemonSetController | null = null;
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
       pods.attempt(r);
       gpu?.attempt(r);
+      // Upstream: the failed attempt's PodScheduled condition write, heard by the DaemonSet controller.
+      if (r.result !== 'bound') daemonSets?.schedulingFailed(r.pod);
     },
     preempted: (r: PreemptionRecord) => {
       metrics.preempted(r);
@@ -333,7 +336,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
   {
     const [c, o] = withObjects('daemon-set-controller');
-    new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
+    daemonSets = new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
   }
   const [jobClient, jobObjects] = withObjects('job-controller');
   const jobController = new JobController(sim, jobClient, streams.stream('names/job'), jobObjects, clock);
