@@ -181,3 +181,54 @@ test('end-of-run warning: a DaemonSet pod for a node since deleted is not "a nod
   assert.equal(w.length, 1);
   assert.match(w[0] ?? '', /^DaemonSet kube-system\/agent ends with 1 pod not scheduled, 1 for a node since deleted: 1 unschedulable/);
 });
+
+test('metrics.groupBy: nodes a ksim-events trace adds in a pool the header lacks, or with none, count in the group (other), so the groups add up to the cluster', () => {
+  const scenario = `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: groups }
+seed: 1
+duration: 1m
+metrics: { groupBy: pool, sampleInterval: 10s }
+cluster:
+  nodePools: [{ name: a, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: 110 } }]
+workload:
+  - name: web
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 4
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            nodeSelector: { role: new }
+            containers: [{ name: web, image: nginx, resources: { requests: { cpu: "1", memory: 1Gi } } }]
+  - name: ev
+    trace: { format: ksim-events, file: events.jsonl }
+`;
+  const node = (name: string, labels: Record<string, string>) => JSON.stringify({ at: 20, op: 'apply', object: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { role: 'new', ...labels } }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' } } } });
+  const r = run(scenario, `${node('b-0', { 'ksim.io/pool': 'b' })}\n${node('loose', {})}\n`);
+  const ts = rows(r, 'timeseries.csv');
+  const cols = Object.keys(ts[0] ?? {}).filter((c) => c.endsWith(':nodes_ready'));
+  // Was: pool=a only; b-0 and loose (and the 4 pods on them) were in no group.
+  assert.deepEqual(cols, ['pool=a:nodes_ready', 'pool=(other):nodes_ready']);
+  const at40 = ts.find((x) => Number(x['time_s']) === 40)!;
+  const pick = ['nodes_ready', 'pods_running', 'pool=a:nodes_ready', 'pool=a:pods_running', 'pool=(other):nodes_ready', 'pool=(other):pods_running', 'pool=(other):cpu_requested_ratio'];
+  assert.deepEqual(pick.map((c) => at40[c]), [4, 4, 2, 0, 2, 4, '0.5']);
+  const at10 = ts.find((x) => Number(x['time_s']) === 10)!;
+  assert.deepEqual(pick.map((c) => at10[c]), [2, 0, 2, 0, 0, 0, '']);
+});
+
+test('metrics.groupBy: Running pods of a deleted node count in its group until the pod GC deletes them, as in the cluster\'s pods_running', () => {
+  const r = run(GHOST_RACE.replace('duration: 4m', 'duration: 4m\nmetrics: { groupBy: pool, sampleInterval: 10s }'), '{"at": 90, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "np-0"}}}\n');
+  const ts = rows(r, 'timeseries.csv');
+  const at = (s: number) => ts.find((x) => Number(x['time_s']) === s)!;
+  const pick = ['nodes_ready', 'pods_running', 'pods_available', 'pool=np:nodes_ready', 'pool=np:pods_running', 'pool=np:pods_available'];
+  // 100 s: np-0 gone, its 3 pods Running orphans (unavailable; was pool=np:pods_running 3);
+  // 160 s: the pod GC deleted them at 140 s (quarantined at the 100 s check), replaced on np-1.
+  assert.deepEqual(pick.map((c) => at(100)[c]), [1, 6, 3, 1, 6, 3]);
+  assert.deepEqual(pick.map((c) => at(160)[c]), [1, 6, 6, 1, 6, 6]);
+});
