@@ -40,8 +40,14 @@
 // node as upstream util.GetTargetNodeName finds it (spec.nodeName, else the node-name affinity); a
 // pod with neither is skipped, and of the pods whose node does not exist only the unscheduled
 // ones are deleted (upstream getUnscheduledPodsWithoutNode): a bound pod of a deleted node is the
-// pod garbage collector's (upstream podgc gcOrphaned; ksim deletes no Node objects, so none
-// arises in a run). Creates go out in slow-start batches of 1, 2, 4, ... pods, each batch sent
+// pod garbage collector's (upstream podgc gcOrphaned, podgc.ts: a ksim-events delete of a Node
+// leaves such pods). Upstream's controller has no node-delete handler: it finds an unscheduled pod
+// of a deleted node when it syncs on the pod's update that the scheduler's next failed attempt
+// makes (handleSchedulingFailure → updatePod in pkg/scheduler/schedule_one.go writes the
+// PodScheduled condition when it is new or its message changed — always so once the node is
+// gone: the node count in the message changes). ksim models no condition write: the run tells
+// the controller of each failed attempt (schedulingFailed), which queues the set when the pod's
+// target node is missing, so the pod is deleted at that attempt (the write's latency aside). Creates go out in slow-start batches of 1, 2, 4, ... pods, each batch sent
 // when every create of the previous one has been answered, at most BurstReplicas (250) creates
 // and 250 deletes per sync; a batch with a refused create ends the creates of the sync (the
 // skipped pods are not expected) and the sync fails (upstream syncNodes: batchSize from
@@ -317,6 +323,17 @@ export class DaemonSetController {
         this.enqueue(st);
       },
     });
+  }
+
+  /** The scheduler's failed attempt of pod `p` (see the module comment: upstream's PodScheduled
+   * condition write and updatePod). A sync has work to do only when `p` is a daemon pod whose
+   * target node is missing (getUnscheduledPodsWithoutNode), so only then is its set queued. */
+  schedulingFailed(p: PodInfo): void {
+    if (p.ownerKind !== 'DaemonSet' || p.bound || p.deleted) return;
+    const node = targetNodeName(p);
+    if (node === null || this.api.cluster.nodeByName.has(node)) return;
+    const st = this.owner(p);
+    if (st !== undefined) this.enqueue(st);
   }
 
   private owner(p: PodInfo): DsState | undefined {

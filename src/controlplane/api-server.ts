@@ -553,11 +553,15 @@ export class ApiServer {
     done?.(null, reason);
   }
 
-  /** Writes pod.spec.nodeName; the pod must already be assumed on that node. */
+  /** Writes pod.spec.nodeName; the pod must already be assumed on that node. The node need not
+   * exist when the binding commits (upstream pkg/registry/core/pod/storage/storage.go
+   * BindingREST.setPodNodeAndMetadata checks only that the pod is not being deleted, not
+   * assigned and not gated, never the node): a pod assumed on a node deleted while its binding
+   * was in flight is bound to the missing node — an orphan (ClusterState.isOrphan) that no
+   * kubelet runs, failed and deleted by the pod garbage collector's gcOrphaned (podgc.ts). */
   bindPod(p: PodInfo, nodeName: string, done: (ok: boolean, reason: string) => void): void {
     this.write('api.bind', p.key, () => {
       if (p.deleted) return done(false, `pod ${p.key} was deleted`);
-      if (!this.cluster.nodeByName.has(nodeName)) return done(false, `node ${nodeName} not found`);
       p.bound = true;
       p.boundUs = this.sim.now;
       if (p.pod.spec !== undefined) p.pod.spec.nodeName = nodeName;

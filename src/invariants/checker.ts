@@ -793,6 +793,10 @@ export class InvariantChecker implements ClusterIndex {
     return minReadyUs === 0 || availableFromUs(p, this.cluster.nodeByName, minReadyUs) <= this.sim.now;
   }
 
+  /** Per metrics.groupBy count column, the sum over the groups (reused); null until a row has
+   * group columns. */
+  private groupTotals: Map<string, number> | null = null;
+
   private checkTimeseriesRow(): void {
     const rows = this.timeseries as readonly Row[];
     const row = rows[rows.length - 1];
@@ -855,6 +859,19 @@ export class InvariantChecker implements ClusterIndex {
     }
     for (const [col, v] of Object.entries(want)) {
       if (row[col] !== v) this.fail('output-counts', `timeseries.csv row at ${String(row['time_s'])} s: ${col} is ${String(row[col])} but a recount gives ${String(v)}`);
+    }
+    // metrics.groupBy: the groups' counts add up to the cluster's (every node, those a trace
+    // adds included, is in one group: collector.ts OTHER_GROUP).
+    if (this.groupTotals !== null || Object.keys(row).some((k) => k.includes(':'))) {
+      const sums = (this.groupTotals ??= new Map<string, number>());
+      for (const k of GROUP_SUMMED) sums.set(k, 0);
+      for (const [col, v] of Object.entries(row)) {
+        const i = col.indexOf(':');
+        if (i < 0) continue;
+        const k = col.slice(i + 1);
+        if (sums.has(k)) sums.set(k, (sums.get(k) as number) + Number(v));
+      }
+      for (const [k, sum] of sums) if (sum !== row[k]) this.fail('output-counts', `timeseries.csv row at ${String(row['time_s'])} s: the groups' ${k} add up to ${sum} but ${k} is ${String(row[k])}`);
     }
   }
 
@@ -1056,3 +1073,7 @@ function resourceDiff(a: Resource, b: Resource): string | null {
 function createdText(c: ClusterState): string {
   return `${c.podsCreated} pods created${c.podsAtStart > 0 ? ` and ${c.podsAtStart} present at the start` : ''}`;
 }
+
+/** The timeseries.csv counts each metrics.groupBy group has a column of, summed over the groups
+ * to the cluster's column. */
+const GROUP_SUMMED = ['nodes_ready', 'nodes_not_ready', 'pods_running', 'pods_available'] as const;

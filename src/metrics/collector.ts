@@ -70,12 +70,16 @@ export function extendedResourcesOffered(nodes: readonly Node[]): string[] {
 export interface TimeseriesGroups {
   readonly key: 'pool' | 'zone';
   /** Every pool or zone of the run's nodes, joining ones included, sorted; NO_GROUP for nodes
-   * without one. */
+   * without one; then OTHER_GROUP when a ksim-events trace may add nodes of other groups. */
   readonly names: readonly string[];
 }
 
 /** The group name of nodes with no pool (explicit nodes) or no zone label. */
 export const NO_GROUP = '(none)';
+/** The group of the nodes whose pool (or zone) is none of the header's groups: nodes a ksim-events
+ * trace adds (or relabels) during the run, which the header, written before it, cannot name.
+ * Present (last) only in runs with such a trace. */
+export const OTHER_GROUP = '(other)';
 
 /** Where the collector's rows go: a sink per file, in memory when absent. */
 export interface CollectorOutputs {
@@ -470,8 +474,11 @@ export class MetricsCollector implements SchedulerObserver {
     interface Acc { ready: number; notReady: number; running: number; available: number; req: number[]; alloc: number[] }
     const acc = new Map<string, Acc>();
     for (const name of g.names) acc.set(name, { ready: 0, notReady: 0, running: 0, available: 0, req: new Array<number>(2 + ext.length).fill(0), alloc: new Array<number>(2 + ext.length).fill(0) });
+    // A node of a group the header lacks counts in OTHER_GROUP (when the header has it).
+    const other = acc.get(OTHER_GROUP);
+    const accOf = (n: { readonly pool: string; readonly zone: string }) => acc.get(groupOf(n, g.key)) ?? other;
     for (const n of this.cluster.nodes) {
-      const a = acc.get(groupOf(n, g.key));
+      const a = accOf(n);
       if (a === undefined) continue;
       let running = 0;
       let ready = 0;
@@ -496,18 +503,32 @@ export class MetricsCollector implements SchedulerObserver {
         a.alloc[2 + i]! += n.allocatable.getScalar(r);
       });
     }
+    // Running pods of deleted nodes (orphans, until the pod garbage collector deletes them) run
+    // nowhere but are Running in the store, as the cluster's pods_running counts them: each
+    // counts in its deleted node's group, so the groups add up to the cluster's column.
+    if (this.cluster.orphanGroups().size > 0) {
+      for (const [name, pods] of this.cluster.orphanGroups()) {
+        let running = 0;
+        for (const p of pods) if (p.phase === 'Running') running++;
+        if (running === 0) continue;
+        let removed: NodeInfo | undefined;
+        for (const r of this.cluster.removedNodes) if (r.node.name === name) removed = r.node; // the latest of that name
+        const a = removed === undefined ? undefined : accOf(removed);
+        if (a !== undefined) a.running += running;
+      }
+    }
     // Ready for less than minReadySeconds: counted above, not available yet.
     const now = this.sim.now;
     for (const [p, fromUs] of this.warming) {
       if (fromUs <= now) continue;
       const n = this.cluster.nodeByName.get(p.nodeName ?? '');
-      const a = n === undefined ? undefined : acc.get(groupOf(n, g.key));
+      const a = n === undefined ? undefined : accOf(n);
       if (a !== undefined) a.available--;
     }
     // Pods not bound yet are on their nodes' books but not counted.
     for (const p of this.assumed) {
       const n = this.cluster.nodeByName.get(p.nodeName ?? '');
-      const a = n === undefined || !n.ready ? undefined : acc.get(groupOf(n, g.key));
+      const a = n === undefined || !n.ready ? undefined : accOf(n);
       if (a === undefined) continue;
       a.req[0]! -= p.requests.milliCpu;
       a.req[1]! -= p.requests.memory;

@@ -11,8 +11,9 @@
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, on a
 // NotReady node, or Ready for less than the workload's minReadySeconds. Steps are listed with the most replicas first: the first is the bottleneck.
 // DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
-// it are left unscheduled at the end, each a node without its daemon, or still on the old
-// template when its node runs an older pod of the set (a maxSurge pod that cannot bind).
+// it are left unscheduled at the end, each a node without its daemon, still on the old
+// template when its node runs an older pod of the set (a maxSurge pod that cannot bind), or for
+// a node since deleted (the controller deletes it at its next failed attempt).
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
@@ -115,21 +116,34 @@ function daemonSetWarnings(input: ShortfallInput): string[] {
     // A pod pinned to a node that still runs a pod of the set (a surge pod, maxSurge, that
     // cannot bind beside the old one: upstream's rolling update keeps the old pod until the new
     // one is available, update.go rollingUpdate) leaves that node with its daemon.
+    // A pod pinned to a node that was deleted (a ksim-events delete) is for no node: the
+    // DaemonSet controller deletes it at its next failed attempt (daemonset.ts schedulingFailed).
     let old = 0;
-    for (const p of pods) if (runsOtherPodOfSet(input.cluster, p)) old++;
+    let gone = 0;
+    for (const p of pods) {
+      const target = pinnedNodeOf(p);
+      if (target !== undefined && !input.cluster.nodeByName.has(target)) gone++;
+      else if (runsOtherPodOfSet(input.cluster, p, target)) old++;
+    }
     const nodes = (k: number) => (k === 1 ? 'a node' : `${k} nodes`);
-    const where = [...(n > old ? [`${nodes(n - old)} without its daemon`] : []), ...(old > 0 ? [`${nodes(old)} still on the old template`] : [])];
+    const without = n - old - gone;
+    const where = [...(without > 0 ? [`${nodes(without)} without its daemon`] : []), ...(old > 0 ? [`${nodes(old)} still on the old template`] : []), ...(gone > 0 ? [`${gone} for ${gone === 1 ? 'a node' : 'nodes'} since deleted`] : [])];
     return `DaemonSet ${key} ends with ${n} ${n === 1 ? 'pod' : 'pods'} not scheduled, ${where.join(', ')}: ${steps.join('; ')}`;
   });
 }
 
-/** Whether unbound daemon pod `p`'s node (its `matchFields metadata.name In [node]`, upstream
- * util.GetTargetNodeName) runs another pod of its DaemonSet, bound and neither finished nor
- * Terminating: the old template's pod the rolling update keeps while `p` cannot bind. */
-function runsOtherPodOfSet(cluster: ClusterState, p: PodInfo): boolean {
+/** The node unbound daemon pod `p` is pinned to (its `matchFields metadata.name In [node]`,
+ * upstream util.GetTargetNodeName), or undefined. */
+function pinnedNodeOf(p: PodInfo): string | undefined {
   const terms = p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   let target: string | undefined;
   for (const t of terms) for (const f of t.matchFields ?? []) if (target === undefined && f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) target = f.values[0];
+  return target;
+}
+
+/** Whether unbound daemon pod `p`'s node `target` (pinnedNodeOf) runs another pod of its DaemonSet, bound and neither finished nor
+ * Terminating: the old template's pod the rolling update keeps while `p` cannot bind. */
+function runsOtherPodOfSet(cluster: ClusterState, p: PodInfo, target: string | undefined): boolean {
   const node = target === undefined ? undefined : cluster.nodeByName.get(target);
   if (node === undefined) return false;
   for (const q of node.pods) {

@@ -23,7 +23,7 @@ import { trackQuotaRecounts } from '../controlplane/resource-quota.js';
 import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../controllers/podgc.js';
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
-import { extendedResourcesOffered, groupOf, MetricsCollector, type Row, type TimeseriesGroups } from '../metrics/collector.js';
+import { extendedResourcesOffered, groupOf, MetricsCollector, OTHER_GROUP, type Row, type TimeseriesGroups } from '../metrics/collector.js';
 import { shortfall, withEphemeralStorageHint } from '../metrics/shortfall.js';
 import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type SummaryValues, type TypedRow } from '../metrics/schema.js';
@@ -282,11 +282,14 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const jobs = new JobsCollector(sim);
   api.observe(jobs.watcher);
   let gpu: GpuAllocationCollector | null = null;
+  let daemonSets: DaemonSetController | null = null;
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
       pods.attempt(r);
       gpu?.attempt(r);
+      // Upstream: the failed attempt's PodScheduled condition write, heard by the DaemonSet controller.
+      if (r.result !== 'bound') daemonSets?.schedulingFailed(r.pod);
     },
     preempted: (r: PreemptionRecord) => {
       metrics.preempted(r);
@@ -333,7 +336,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
   {
     const [c, o] = withObjects('daemon-set-controller');
-    new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
+    daemonSets = new DaemonSetController(sim, c, streams.stream('names/daemonset'), o);
   }
   const [jobClient, jobObjects] = withObjects('job-controller');
   const jobController = new JobController(sim, jobClient, streams.stream('names/job'), jobObjects, clock);
@@ -606,7 +609,11 @@ function timeseriesGroups(scenario: Scenario): TimeseriesGroups | undefined {
     if ((n.joinAtUs ?? 0) > scenario.durationUs) continue;
     names.add(groupOf({ pool: n.pool, zone: n.node.metadata?.labels?.[ZONE_LABEL] ?? '' }, key));
   }
-  return { key, names: [...names].sort() };
+  // A ksim-events trace may apply nodes (or relabel them) into groups the header, written before
+  // the run, cannot know (a JSON Lines trace is streamed): they count in OTHER_GROUP, so the
+  // groups still add up to the cluster's columns.
+  const nodeEvents = scenario.workload.some((e) => e.trace?.format === 'ksim-events');
+  return { key, names: [...[...names].sort(), ...(nodeEvents ? [OTHER_GROUP] : [])] };
 }
 
 /** nodes.csv's rows: every node at the end, in the store's order, with its bound pods (a pod
