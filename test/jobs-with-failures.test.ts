@@ -102,16 +102,17 @@ test('kubelet.imagePull: default 0s; at 20s each pod waits for the pulls its nod
   const b = prepareRun(slow, { checkInvariants: true });
   b.sim.run(b.endUs);
   // The first five pods (same names, nodes and bind order in both runs): each waits for the
-  // pulls its node does not have yet, serialized per node. flaky, render and the first api pod
-  // are the first pods of their nodes (one 20 s pull each); render's second pod (its Job's
-  // second slow-start batch, sent once the first create returned) lands on batch-1 behind
-  // flaky:1, and the second api pod on batch-0 behind render:1, each then pulling its own: 40 s.
+  // pulls its node does not have yet, serialized per node. render, flaky and the first api pod
+  // (created in that order: etcd commits writes in the order they reach it) are the first pods of
+  // their nodes (one 20 s pull each); render's second pod (its Job's second slow-start batch,
+  // sent once the first create returned) lands on batch-0 behind flaky:1, and the second api pod
+  // on batch-1 behind render:1, each then pulling its own: 40 s.
   // (Differences are rounded: the API's random latencies shift start times by microseconds.)
   const firstFive = (run: typeof a) => [...run.cluster.pods.values()].slice(0, 5).map((p) => ({ name: p.name, node: p.nodeName, startupUs: p.startedUs - p.boundUs }));
   const fa = firstFive(a);
   const fb = firstFive(b);
   assert.deepEqual(fb.map((p) => [p.name, p.node]), fa.map((p) => [p.name, p.node]));
-  assert.deepEqual(fa.map((p) => p.node), ['batch-1', 'batch-0', 'batch-2', 'batch-1', 'batch-0']);
+  assert.deepEqual(fa.map((p) => p.node), ['batch-1', 'batch-0', 'batch-2', 'batch-0', 'batch-1']);
   assert.deepEqual(fb.map((p, i) => Math.round((p.startupUs - fa[i]!.startupUs) / 1_000_000)), [20, 20, 20, 40, 40]);
 });
 

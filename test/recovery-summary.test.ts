@@ -83,7 +83,7 @@ test('a fault whose workloads are not whole at the end empties time_to_full_avai
   // tolerationSeconds 300: f1's pod (n-0 down from 30 s) is not evicted before the end (3 m).
   const r = run(scenario('[{ nodeDown: { nodes: [n-0], at: 30s } }, { zoneOutage: { zone: b, at: 60s, for: 1m } }]', '3m', 300));
   // n-0's pod and zone b's two are down at once (3/6) during both drops.
-  assert.deepEqual(r.rows, [['f1', '0.5', ''], ['f2', '0.5', '65.002667']]);
+  assert.deepEqual(r.rows, [['f1', '0.5', ''], ['f2', '0.5', '65.002809']]);
   assert.deepEqual(r.values, [null, 0.5]);
   assert.deepEqual(r.written, ['', '0.5']);
 });

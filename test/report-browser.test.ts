@@ -188,9 +188,9 @@ test('labels stay inside the charts: the capacity answer that is the largest cou
   mkdirSync(cap);
   writeFileSync(join(cap, 'capacity.csv'), `pool,count,met,round,target,target_value,runs,runs_met,worst_run,cpu_headroom_ratio,memory_headroom_ratio,cost_per_hour,missing_target_value,pool_cpu_requested_peak_ratio_target_value,pool_memory_requested_peak_ratio_target_value
 general,12,false,1,missing=0,2,4,1,"seed 1, zone-outage zone-a at 0.032121s",0.375,0.947917,2.4,2,0.75,0.0625
-general,14,false,2,missing=0,1,4,1,"seed 1, zone-outage zone-a at 0.037619s",0.464286,0.955357,2.8,1,0.75,0.0625
-general,15,false,2,pool_cpu_requested_peak_ratio<=0.7,0.75,4,1,"seed 1, zone-outage zone-a at 0.028923s",0.5,0.958333,3,0,0.75,0.0625
-general,16,false,3,pool_cpu_requested_peak_ratio<=0.7,0.75,4,3,"seed 1, zone-outage zone-a at 0.026388s",0.53125,0.960938,3.2,0,0.75,0.0625
+general,14,false,2,missing=0,1,4,1,"seed 1, zone-outage zone-a at 0.039998s",0.464286,0.955357,2.8,1,0.75,0.0625
+general,15,false,2,pool_cpu_requested_peak_ratio<=0.7,0.75,4,1,"seed 1, zone-outage zone-a at 0.030186s",0.5,0.958333,3,0,0.75,0.0625
+general,16,false,3,pool_cpu_requested_peak_ratio<=0.7,0.75,4,3,"seed 1, zone-outage zone-a at 0.026657s",0.53125,0.960938,3.2,0,0.75,0.0625
 general,17,true,3,missing=0,0,4,4,seed 1,0.558824,0.963235,3.4,0,0.681818,0.056818
 `);
   writeFileSync(join(cap, 'run.json'), JSON.stringify({ ksim_version: '0.1.0', command: 'capacity --nodes-for', scenario: 'scenarios/capacity.yaml', options: { pool: 'general', targets: ['missing=0', 'pool_cpu_requested_peak_ratio<=0.7', 'pool_memory_requested_peak_ratio<=0.7'], tolerate: 'zone-outage', seeds: [1], set: [] }, count: 17, inversions: [], warnings: [] }));

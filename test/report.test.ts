@@ -61,10 +61,10 @@ test('the zone outage on the report: fault window 120-1020 s, NotReady at 170 s,
   assert.deepEqual(faults.segments, [
     { fault: f, phase: 'fault active', x1: 120, x2: 1020 },
     { fault: f, phase: 'until NotReady', x1: 120, x2: 170 },
-    { fault: f, phase: 'until first eviction', x1: 170, x2: 485.00628 },
+    { fault: f, phase: 'until first eviction', x1: 170, x2: 485.003741 },
     // From the first NotReady (the pods count unavailable then, not at the fault's start) to
     // start + time_to_full_availability_s.
-    { fault: f, phase: 'below full availability', x1: 170, x2: 120 + 395.709461 },
+    { fault: f, phase: 'below full availability', x1: 170, x2: 120 + 395.716961 },
   ]);
   assert.deepEqual(faults.moments.map((m) => m.label), ['NotReady 170 s', 'first eviction 485 s', 'whole again 516 s (+396 s from the start)']);
   const alloc = page.sections.find((s) => s.id === 'over-time')?.figures?.[0]?.chart as LinesChart;
@@ -84,7 +84,7 @@ test('the allocation chart marks the peaks summary.csv reports between the sampl
   const chart = alloc?.chart as LinesChart;
   assert.equal(Math.max(...(chart.series[0]?.values.filter((v): v is number => v !== null) ?? [])), 0.4375);
   // requested_peak_s is when the larger ratio (cpu) peaked; memory's peak has no time of its own.
-  assert.deepEqual(chart.peaks, [{ name: 'cpu', value: 0.625, x: 303.47085 }, { name: 'memory', value: 0.3125, x: null }]);
+  assert.deepEqual(chart.peaks, [{ name: 'cpu', value: 0.625, x: 303.470896 }, { name: 'memory', value: 0.3125, x: null }]);
   assert.match(alloc?.note ?? '', /Marked: each resource's highest ratio at any instant of the run \(summary\.csv's cpu_requested_peak_ratio, memory_requested_peak_ratio, a dot at requested_peak_s\), which the samples may miss\./);
 });
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomStreams } from '../engine/random.js';
+import type { RandomStream } from '../engine/random.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
 
 const c = (us: number) => ({ kind: 'constant', value: us }) as const;
@@ -73,4 +74,42 @@ test('an election timeout past the end of the clock stalls writes until its end'
   e.loseLeader(5_000);
   assert.equal(e.stalledUntilUs, MAX_SIM_TIME_US);
   assert.equal(e.commitTime(6_000), MAX_SIM_TIME_US);
+});
+
+/** A stream that returns the given uniforms in turn (then repeats the last). */
+function scripted(values: number[]): RandomStream {
+  let i = 0;
+  return {
+    name: 'scripted',
+    next: () => values[Math.min(i++, values.length - 1)] as number,
+    int: (n: number) => Math.floor((values[Math.min(i++, values.length - 1)] as number) * n),
+  };
+}
+
+test('a write whose quorum round trip is shorter still commits after the write proposed before it (raft commits a log prefix)', () => {
+  const u = { kind: 'uniform', min: 0, max: 10_000 } as const;
+  // Three members: the faster of the two followers counts. Draws per write: one per follower.
+  const e = new EtcdModel({ followerRtt: [u, u], fsync: c(1000), maxWritesPerSecond: 10_000, electionTimeoutUs: 1_000_000 }, scripted([0.9, 0.8, 0.1, 0.05, 0.2, 0.3]));
+  // Write 1: proposed at 100, fsync 100–1100, round trip min(9000, 8000): commits at 9100.
+  // Write 2: proposed at 200, fsync 1100–2100, round trip min(1000, 500): its own quorum has it at
+  // 2600, but entry 2 commits only with entry 1, at 9100.
+  // Write 3 (at 20 ms): proposed at 20_100, fsync to 21_100, round trip 2000: 23_100.
+  assert.deepEqual([e.commitTime(0), e.commitTime(0), e.commitTime(20_000)], [9100, 9100, 23_100]);
+});
+
+test('commit times never go backwards in proposal order, with random follower round trips and fsyncs', () => {
+  const e = new EtcdModel(
+    { followerRtt: [{ kind: 'lognormal', p50: 500, p99: 20_000 }, { kind: 'lognormal', p50: 500, p99: 20_000 }, { kind: 'exponential', mean: 3000 }, { kind: 'uniform', min: 0, max: 50_000 }], fsync: { kind: 'lognormal', p50: 1000, p99: 8000 }, maxWritesPerSecond: 20_000, electionTimeoutUs: 1_000_000 },
+    rng(),
+  );
+  let now = 0;
+  let last = 0;
+  for (let k = 0; k < 5000; k++) {
+    now += k % 7 === 0 ? 3000 : 50;
+    if (k === 2500) e.loseLeader(now);
+    const t = e.commitTime(now);
+    assert.ok(t >= last, `write ${k} commits at ${t}, before write ${k - 1} at ${last}`);
+    assert.ok(t > now);
+    last = t;
+  }
 });

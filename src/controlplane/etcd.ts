@@ -5,7 +5,10 @@
 //   2. its WAL fsyncs are group commits: a write joins the fsync that starts when the disk is
 //      next free, and every write of that batch is durable when the fsync ends;
 //   3. the entry commits once a quorum has it: one round trip to the slowest follower the quorum
-//      needs (the leader counts as one member).
+//      needs (the leader counts as one member);
+//   4. entries commit in log order: raft's commit index only moves forward over a prefix of the
+//      log, and etcd applies (and answers) entries in index order, so a write never commits
+//      before one proposed ahead of it, whatever its own round trip.
 // A lost leader stalls every write until a new one is elected (about one election timeout).
 // Times saturate at the end of the clock (MAX_SIM_TIME_US): a write behind a queue longer than
 // the clock can hold commits "never" (after any run's end) instead of overflowing it.
@@ -31,6 +34,8 @@ export class EtcdModel {
   /** The batch forming behind the fsync in progress: it starts at diskFreeAt. */
   private nextBatchEnd: number | null = null;
   private stalledUntil = 0;
+  /** Commit time of the last write proposed: the raft commit index so far. */
+  private lastCommitAt = 0;
   private readonly rtts: number[];
 
   /** Time to propose one write: 1 / maxWritesPerSecond, rounded to µs (0 when unlimited). */
@@ -54,7 +59,12 @@ export class EtcdModel {
     const proposed = addTimeUs(Math.max(nowUs, this.proposeFreeAt, this.stalledUntil), this.proposeUs);
     this.proposeFreeAt = proposed;
     const durable = this.joinFsync(proposed);
-    return addTimeUs(durable, this.quorumRtt());
+    // etcd raft (go.etcd.io/raft log.go raftLog.commitTo: "never decrease commit"; etcdserver
+    // server.go applyAll applies committed entries in index order): the commit index only advances; a write whose own quorum round trip is
+    // shorter still waits for the entries before it. Both times are saturated, so this is too.
+    const committed = Math.max(this.lastCommitAt, addTimeUs(durable, this.quorumRtt()));
+    this.lastCommitAt = committed;
+    return committed;
   }
 
   /** The leader is lost at `nowUs`: writes wait for the election. */
