@@ -2,15 +2,15 @@
 // controller, and the time series' groups of the nodes a trace adds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
 import { loadScenario } from '../workload/scenario.js';
 import { runScenario, type RunResult } from './run-scenario.js';
 
 /** Runs `scenario` (YAML) with the trace `events` (JSON Lines) as events.jsonl beside it. */
 function run(scenario: string, events: string, set: readonly string[] = []): RunResult {
-  const dir = mkdtempSync(join(tmpdir(), 'ksim-nodedel-'));
+  const dir = tempDir('ksim-nodedel-');
   writeFileSync(join(dir, 'events.jsonl'), events);
   const file = join(dir, 's.yaml');
   writeFileSync(file, scenario);
@@ -58,11 +58,11 @@ test('a binding that commits after its node was deleted binds the pod to the mis
   const onNp0 = rows(r, 'pods.csv').filter((p) => p['node'] === 'np-0');
   // Never started (no kubelet); Failed (DeletionByPodGC) and deleted by gcOrphaned at 120 s.
   assert.deepEqual(onNp0.map((p) => [Number(p['bound_s']), p['started_s'], p['phase'], Number(p['deleted_s'])]).sort(), [
-    [60.012154, '', 'Failed', 120.004719],
-    [60.015286, '', 'Failed', 120.004601],
+    [60.012154, '', 'Failed', 120.007522],
+    [60.015286, '', 'Failed', 120.009654],
   ]);
   // Their two replacements bind on np-1 once they are gone.
-  assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.009288, 'np-1'], [120.013363, 'np-1']]);
+  assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.00987, 'np-1'], [120.014681, 'np-1']]);
 });
 
 const DS_FULL = (duration: string) => `apiVersion: ksim/v1alpha1
@@ -170,8 +170,8 @@ workload:
   assert.equal(late.length, 1);
   const attempts = rows(r, 'placements.csv').filter((p) => p['pod'] === late[0]?.['name']);
   assert.deepEqual(attempts.map((p) => p['result']), ['unschedulable']);
-  // Created at 100.006604 s (before the deletion commits), failed at 100.008522 s; was Pending to the end.
-  assert.deepEqual([Number(late[0]?.['created_s']), Number(attempts[0]?.['time_s']), Number(late[0]?.['deleted_s'])], [100.006604, 100.008522, 100.010378]);
+  // Created at 100.006173 s (before the deletion commits), failed at 100.007787 s; was Pending to the end.
+  assert.deepEqual([Number(late[0]?.['created_s']), Number(attempts[0]?.['time_s']), Number(late[0]?.['deleted_s'])], [100.006173, 100.007787, 100.012907]);
   assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), []);
 });
 
