@@ -9,7 +9,7 @@ import { isPoolMetric } from '../capacity/target.js';
 import { loadScenario } from '../workload/scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { readConfigFile } from '../run/explain-files.js';
-import { groupWarnings } from './warnings.js';
+import { groupWarnings, warningLine } from './warnings.js';
 import { nodesForCommand, type NodesForArgs } from './nodes-for-command.js';
 import { progressMode } from './progress.js';
 
@@ -63,12 +63,12 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
   const scenario = snapshot !== null
     ? (configFile === undefined ? { ...snapshot, ...modules } : { ...snapshot, ...modules, scheduler: readConfigFile(configFile, { ...(a.configDocument !== undefined ? { configDocument: a.configDocument } : {}), ...(a.configKey !== undefined ? { configKey: a.configKey } : {}) }, configWarnings) })
     : loadScenario(a.scenario as string, { ...(a.set !== undefined ? { set: a.set } : {}), ...(a.seed !== undefined ? { seed: a.seed } : {}) });
-  for (const w of groupWarnings([...scenario.warnings, ...configWarnings], false)) err(`ksim: warning: ${w}\n`);
+  for (const w of groupWarnings([...scenario.warnings, ...configWarnings], false)) err(warningLine(w));
   const atUs = a.at === undefined ? undefined : parseAt(a.at);
   const plugins = await loadPluginModules(scenario.pluginModules);
   const warnings: string[] = [];
   const r = podCapacity(scenario, a.pod, { ...(atUs !== undefined ? { atUs } : {}), plugins, warnings, ...(snapshot !== null ? { configName: configFile ?? 'the default configuration' } : {}) });
-  for (const w of warnings) err(`ksim: warning: ${w}\n`);
+  for (const w of warnings) err(warningLine(w));
   if (a.json === true) {
     out(`${JSON.stringify(capacityJson(r))}\n`);
     return;

@@ -1,5 +1,6 @@
 // `ksim explain`: one scheduling decision, as a table for people or JSON for scripts.
 import { InputError } from '../api/input-error.js';
+import { warningLine } from './warnings.js';
 import { explainFiles } from '../run/explain-files.js';
 import { filterSummary, type ExplainDaemonSet, type ExplainResult } from '../scheduler/explain.js';
 
@@ -31,7 +32,7 @@ export async function explainCommand(a: ExplainArgs, out: (s: string) => void, e
     ...(a.pluginModule !== undefined ? { pluginModules: a.pluginModule } : {}),
     scoreAllNodes: a.scoreAllNodes === true,
   });
-  for (const w of warnings) err(`ksim: warning: ${w}\n`);
+  for (const w of warnings) err(warningLine(w));
   out(a.output === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderTable(r));
 }
 

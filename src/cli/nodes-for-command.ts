@@ -1,6 +1,7 @@
 // `ksim capacity SCENARIO --nodes-for POOL`: prints the answer, the probe table and the headroom
 // at the answer; writes capacity.csv (and run.json) into the output folder.
 import { join } from 'node:path';
+import { warningLine } from './warnings.js';
 import { cpus } from 'node:os';
 import { InputError } from '../api/input-error.js';
 import { MAX_SEED } from '../api/seed.js';
@@ -236,7 +237,7 @@ export async function nodesForCommand(a: NodesForArgs & { readonly scenario: str
   }
   const wallMs = performance.now() - started; // ksim-allow-clock
   // As ksim run's warnings: shown with -q too.
-  for (const w of r.warnings) err(`ksim: warning: ${w}\n`);
+  for (const w of r.warnings) err(warningLine(w));
   const dims = { resources: r.extendedResources, ...(targets.length > 1 ? { targets: targets.map((t) => t.metric) } : {}) };
   const rows = r.probes.map((p) => formatRow(capacityRow(r, p), columnsOf('capacity.csv', dims)));
   const runJson = {

@@ -12,7 +12,7 @@ import { REPORT_FILE, renderReport } from '../report/report.js';
 import { HeapWatch, heapPlan, NeedsMoreHeap, processHeapFacts, tooBigAdvice } from './heap.js';
 import { guardRunExit } from './exit.js';
 import { printKeyValues, wrapOnTerminal } from './table.js';
-import { FIRST_SHOWN, groupWarnings, unknownFields } from './warnings.js';
+import { FIRST_SHOWN, groupWarnings, unknownFields, warningLine } from './warnings.js';
 import { linesPeriodMs, ProgressReporter, type ProgressMode, type ProgressSnapshot } from './progress.js';
 import type { PreparedRun } from '../run/run-scenario.js';
 import { toSeconds } from '../engine/time.js';
@@ -142,7 +142,7 @@ async function runCommandHeard(args: RunArgs, out: (s: string) => void, err: (s:
   }
   if (done === null) throw new Interrupted(signals.signal ?? 'SIGINT', stoppedAt.timeUs, stoppedAt.events, dir, loading);
   const { result, written, wallMs, loadMs } = done;
-  for (const w of groupWarnings(result.warnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  for (const w of groupWarnings(result.warnings, args.verbose === true)) err(warningLine(w));
   if (previous !== null && args.quiet !== true) err(`ksim: replaced ${dir}/ (previous run ${previous})\n`);
   if (args.json === true) {
     out(`${JSON.stringify(result.summary)}\n`);
@@ -208,7 +208,7 @@ export function printLoadWarnings(file: string, scenario: Scenario, args: { read
     }
   }
   const loadWarnings = [...scenario.warnings, ...scenarioWarnings(scenario)];
-  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(`ksim: warning: ${w}\n`);
+  for (const w of groupWarnings(loadWarnings, args.verbose === true)) err(warningLine(w));
   return loadWarnings;
 }
 

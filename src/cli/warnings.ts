@@ -1,6 +1,13 @@
 // Warnings as the CLI prints them: a few unknown fields one per line, many of them as one
 // grouped warning with the first five (a 400-object file with a typo in its template would
 // otherwise bury the summary); --verbose prints every one. run.json keeps them all.
+import { wrapOnTerminal } from './table.js';
+
+/** One warning as stderr shows it: `ksim: warning: ...` and a newline, broken between words at a
+ * terminal's edge (wrapOnTerminal, on stderr's width); one line to a pipe or a file. */
+export function warningLine(w: string): string {
+  return `${wrapOnTerminal(`ksim: warning: ${w}`, process.stderr.isTTY === true ? process.stderr.columns : undefined)}\n`;
+}
 
 const UNKNOWN_FIELD = /: unknown field "/;
 /** The object a warning is about: its file and the path up to the object (a workload entry's
