@@ -466,6 +466,82 @@ workload:
   ]);
 });
 
+/** A 1-minute run of one node n-0 (labels role=db), a 10 ms API write latency and the
+ * ksim-events traces `traces` (entry name → lines); the run prepared, not run. */
+function nodeApplyRun(traces: Record<string, readonly string[]>) {
+  const dir = tempDir('ksim-events-node-apply-');
+  for (const [name, lines] of Object.entries(traces)) writeFileSync(join(dir, `${name}.jsonl`), lines.join('\n'));
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+controlPlane: { apiWriteLatency: 10ms, watchDelay: 0s, etcd: { fsync: 0s, followerRtt: 0s } }
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "4", memory: 16Gi }, labels: { role: db } }]
+workload:
+${Object.keys(traces).map((name) => `- name: ${name}\n  trace: { format: ksim-events, file: ${name}.jsonl }`).join('\n')}
+`);
+  const run = prepareRun(loadScenario(join(dir, 's.yaml')));
+  const state = () => {
+    const n = run.cluster.nodeByName.get('n-0')!;
+    const labels = Object.keys(n.labels).filter((k) => !k.includes('/')).sort().map((k) => `${k}=${n.labels[k]}`);
+    return { labels, taints: (n.taints ?? []).map((t) => `${t.key}:${t.effect}`), unschedulable: n.unschedulable };
+  };
+  return { run, state };
+}
+
+const n0 = (rest: string) => `{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n-0"${rest}}}`;
+
+test('ksim-events: two applies of one Node 1 ms apart under a 10 ms write latency both count: each is a patch merged into the Node as stored when it commits', () => {
+  // kubectl apply (patcher.go patchSimple) computes its patch from the Node it GETs and the
+  // API server merges it into the Node as stored at the commit. At 10.000 s a cordon, at
+  // 10.001 s labels and a taint. The second GET (10.001 s) sees neither the cordon nor the
+  // first apply's last-applied annotation (the first commits at 10.010 s): its patch names
+  // labels and taints only, so the cordon stays. ksim wrote the second apply's whole
+  // result, computed at 10.001 s from its own record of the first: uncordoned at 10.011 s.
+  const { run, state } = nodeApplyRun({
+    ev: [
+      `{"at": 10, "op": "apply", "object": ${n0('}, "spec": {"unschedulable": true')}}`,
+      `{"at": 10.001, "op": "apply", "object": ${n0(', "labels": {"tier": "a"}}, "spec": {"taints": [{"key": "x", "effect": "NoSchedule"}]')}}`,
+    ],
+  });
+  const seen: Record<string, ReturnType<typeof state>> = {};
+  for (const us of [10_009_000, 10_010_500, 10_011_500, 30_000_000]) {
+    run.sim.run(us);
+    seen[`${us / 1e6} s`] = state();
+  }
+  assert.deepEqual(seen, {
+    '10.009 s': { labels: ['role=db'], taints: [], unschedulable: false },
+    '10.0105 s': { labels: ['role=db'], taints: [], unschedulable: true },
+    '10.0115 s': { labels: ['role=db', 'tier=a'], taints: ['x:NoSchedule'], unschedulable: true },
+    '30 s': { labels: ['role=db', 'tier=a'], taints: ['x:NoSchedule'], unschedulable: true },
+  });
+});
+
+test('ksim-events: the last-applied configuration is the Node\'s annotation, shared by every trace that applies it', () => {
+  // Trace a labels n-0 tier=a at 10 s; trace b applies zone=z at 20 s: its original is a's
+  // configuration (the annotation on the Node), so tier (a's, left out by b) goes. Each trace
+  // kept its own record: tier stayed. At 30 s trace a applies a cordon without labels: its
+  // original is b's configuration, so zone goes (a's own record had tier, gone already); the
+  // pool's role=db, in no applied configuration, stays. (The reader gives every Node the
+  // kubelet's kubernetes.io/hostname label, so an applied configuration always has labels.)
+  const { run, state } = nodeApplyRun({
+    a: [`{"at": 10, "op": "apply", "object": ${n0(', "labels": {"tier": "a"}')}}`, `{"at": 30, "op": "apply", "object": ${n0('}, "spec": {"unschedulable": true')}}`],
+    b: [`{"at": 20, "op": "apply", "object": ${n0(', "labels": {"zone": "z"}')}}`],
+  });
+  const seen: Record<number, ReturnType<typeof state>> = {};
+  for (const t of [15, 25, 35]) {
+    run.sim.run(t * 1_000_000);
+    seen[t] = state();
+  }
+  assert.deepEqual(seen, {
+    15: { labels: ['role=db', 'tier=a'], taints: [], unschedulable: false },
+    25: { labels: ['role=db', 'zone=z'], taints: [], unschedulable: false },
+    35: { labels: ['role=db'], taints: [], unschedulable: true },
+  });
+  const n = run.cluster.nodeByName.get('n-0')!;
+  assert.deepEqual(JSON.parse(n.node.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}'), { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-0', labels: { 'kubernetes.io/hostname': 'n-0' } }, spec: { unschedulable: true } });
+});
+
 test('ksim-events: a DaemonSet matching only a node the trace applies is no "matches no node" warning; one no node matched during the run is warned about at the end', () => {
   // /tmp/h43/s4/scn1.yaml: "DaemonSet ... matches no node ...: it makes no pods" although the
   // node it selects joined at 60 s from the trace and ran its pod.

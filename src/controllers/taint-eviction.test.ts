@@ -209,6 +209,64 @@ test('a second taint arriving later does not move a scheduled eviction later', (
   assert.deepEqual(h.evictions, [tolerated('pod1', 1, 300)]);
 });
 
+test('a scheduled eviction is not moved by a later taint tolerated for fewer seconds (upstream processPodOnNode keeps work created before now)', () => {
+  // Taint A at 10 s, tolerated 300 s: eviction at 310 s, created at 10 s. Taint B at 60 s,
+  // tolerated 100 s: minTolerationTime 100 s, startTime = CreatedAt = 10 s, and 10 + 100 = 110 s
+  // is before now + 100 = 160 s, so processPodOnNode returns: the eviction stays at 310 s.
+  const h = harness([pod('pod1', [toleration(1, 300), toleration(2, 100)])]);
+  h.setTaints(10, [taint(1)]);
+  h.setTaints(60, [taint(1), taint(2)]);
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.evictions, [tolerated('pod1', 1, 300, 10)]);
+  // Nor by one tolerated 0 s (getMinTolerationTime 0: trigger = now, still kept), nor by taint A
+  // leaving with B (100 s) left.
+  const z = harness([pod('pod1', [toleration(1, 300), toleration(2, 0)])]);
+  z.setTaints(10, [taint(1)]);
+  z.setTaints(60, [taint(1), taint(2)]);
+  z.sim.run(1000 * S);
+  assert.deepEqual(z.evictions, [tolerated('pod1', 1, 300, 10)]);
+  const r = harness([pod('pod1', [toleration(1, 300), toleration(2, 100)])]);
+  r.setTaints(10, [taint(1)]);
+  r.setTaints(60, [taint(1), taint(2)]);
+  r.setTaints(200, [taint(2)]);
+  r.sim.run(1000 * S);
+  assert.deepEqual(r.evictions, [tolerated('pod1', 1, 300, 10)]);
+});
+
+test('a scheduled eviction is cancelled when the taints left are all tolerated forever, and a new one counts from then', () => {
+  // A (forever) at 10 s; B (100 s) at 60 s: eviction at 160 s; B removed at 100 s: A alone is
+  // tolerated forever, so the eviction is cancelled (upstream: minTolerationTime < 0 → CancelWork).
+  const h = harness([pod('pod1', [toleration(1, -1), toleration(2, 100)])]);
+  h.setTaints(10, [taint(1)]);
+  h.setTaints(60, [taint(1), taint(2)]);
+  h.setTaints(100, [taint(1)]);
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.evictions, []);
+  // B back at 150 s: a new eviction, created then, at 250 s.
+  const k = harness([pod('pod1', [toleration(1, -1), toleration(2, 100)])]);
+  k.setTaints(10, [taint(1)]);
+  k.setTaints(60, [taint(1), taint(2)]);
+  k.setTaints(100, [taint(1)]);
+  k.setTaints(150, [taint(1), taint(2)]);
+  k.sim.run(1000 * S);
+  assert.deepEqual(k.evictions, [tolerated('pod1', 2, 100, 150)]);
+});
+
+test('an eviction scheduled at this very instant is replaced by the newer state, later or earlier (CreatedAt not before now)', () => {
+  // Two node updates at 1 s: [A] (300 s), then [A, B] (min 100 s): 101 s.
+  const h = harness([pod('pod1', [toleration(1, 300), toleration(2, 100)])]);
+  h.setTaints(1, [taint(1)]);
+  h.setTaints(1, [taint(1), taint(2)]);
+  h.sim.run(1000 * S);
+  assert.deepEqual(h.evictions, [tolerated('pod1', 2, 100, 1)]);
+  // [A, B] then [A] at 1 s: the latest state, A alone, decides: 301 s.
+  const k = harness([pod('pod1', [toleration(1, 300), toleration(2, 100)])]);
+  k.setTaints(1, [taint(1), taint(2)]);
+  k.setTaints(1, [taint(1)]);
+  k.sim.run(1000 * S);
+  assert.deepEqual(k.evictions, [tolerated('pod1', 1, 300, 1)]);
+});
+
 test('an eviction is a delete request through the API, sent once, with the reason', () => {
   const h = harness([pod('pod1', [toleration(1, 100)]), pod('pod2')]);
   h.setTaints(0, [taint(1)]);

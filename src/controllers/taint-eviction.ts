@@ -6,7 +6,9 @@
 // controller saw the taint (a toleration without seconds: never); for a taint already on a node
 // when the run starts, from t = 0 (upstream counts from when its worker handles the node, not
 // from the taint's timeAdded).
-// Taints gone before then cancel the deletion. The deletion is graceful, as upstream's
+// Once scheduled, a deletion is not moved by later taints tolerated for fewer (or more) seconds:
+// upstream processPodOnNode keeps a scheduled eviction whose CreatedAt is before now. Taints gone
+// before then, or all left tolerated forever, cancel the deletion; one not tolerated deletes at once. The deletion is graceful, as upstream's
 // (addConditionAndDeletePod: a DisruptionTarget condition, then a delete without a grace-period
 // override): the API server makes a bound, unfinished pod Terminating
 // (ApiServer.deletePod), and its kubelet removes it after its terminationGracePeriodSeconds (none
@@ -31,7 +33,8 @@ export interface EvictionRecord {
 
 interface Scheduled {
   readonly ev: SimEvent;
-  readonly atUs: number;
+  /** Upstream TimedWorker.CreatedAt: when the eviction was first scheduled. */
+  readonly createdUs: number;
 }
 
 export class TaintEvictionController {
@@ -115,17 +118,29 @@ export class TaintEvictionController {
       this.cancel(p);
       return;
     }
-    const at = addTimeUs(this.sim.now, minSeconds * 1_000_000); // int64 seconds can outrun the µs clock
+    // Upstream processPodOnNode (pkg/controller/tainteviction/taint_eviction.go): with an
+    // eviction already scheduled, startTime = its CreatedAt, and it returns, keeping that eviction
+    // as it is, when CreatedAt + minTolerationTime is before now + minTolerationTime, that is
+    // whenever it was scheduled before now: a later taint (or toleration) with fewer seconds, even
+    // 0, does not move it, nor does one with more. Only when it was scheduled at this very instant
+    // is it replaced (CancelWork, AddWork(CreatedAt, now + minTolerationTime)): the newer state
+    // wins. A taint not tolerated (above) and tolerations lasting forever (cancel) still act.
+    const now = this.sim.now;
+    const at = addTimeUs(now, minSeconds * 1_000_000); // int64 seconds can outrun the µs clock
     const prev = this.scheduled.get(p);
-    if (prev !== undefined && prev.atUs <= at) return; // keep the earlier deadline (upstream)
-    this.cancel(p);
+    let createdUs = now;
+    if (prev !== undefined) {
+      createdUs = prev.createdUs;
+      if (addTimeUs(createdUs, minSeconds * 1_000_000) < at) return;
+      this.cancel(p);
+    }
     const reason = `taint ${used.key}:NoExecute, tolerated for ${minSeconds}s`;
     const nodeName = n.name;
     const ev = this.sim.scheduleAt(at, 'taint-eviction.evict', p.key, () => {
       this.scheduled.delete(p);
       if (!p.deleted && !p.terminal && p.nodeName === nodeName) this.evict(p, nodeName, reason);
     });
-    this.scheduled.set(p, { ev, atUs: at });
+    this.scheduled.set(p, { ev, createdUs });
   }
 
   private evict(p: PodInfo, node: string, reason: string): void {

@@ -775,15 +775,20 @@ export class ApiServer {
     return true;
   }
 
-  /** Changes a node (taints, readiness, labels, cordon) through the API. */
-  updateNode(name: string, change: NodeChange, done?: (ok: boolean) => void): void {
+  /** Changes a node (taints, readiness, labels, cordon) through the API. `change` a function:
+   * a patch, merged into the node as stored when the write commits (kubectl apply's PATCH: a
+   * ksim-events apply); it returns null when the API server refuses the result (Invalid). `done`
+   * says whether the node was updated (false: not found, or refused). */
+  updateNode(name: string, change: NodeChange | ((stored: NodeInfo) => NodeChange | null), done?: (ok: boolean) => void): void {
     this.write('api.update-node', name, () => {
-      if (!this.cluster.nodeByName.has(name)) {
+      const stored = this.cluster.nodeByName.get(name);
+      const c = stored === undefined ? null : typeof change === 'function' ? change(stored) : change;
+      if (stored === undefined || c === null) {
         done?.(false);
         return;
       }
-      const before = snapshotNode(this.cluster.mustNode(name));
-      const n = this.cluster.updateNode(name, change);
+      const before = snapshotNode(stored);
+      const n = this.cluster.updateNode(name, c);
       if (n.ready && !before.ready) n.readySinceUs = this.sim.now;
       const after = snapshotNode(n);
       this.notify('nodeUpdated', n, before, after);

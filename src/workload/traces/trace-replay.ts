@@ -17,6 +17,7 @@ import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
 import { changedImmutableField } from '../immutable-fields.js';
 import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
+import { applyPatch, lastApplied, threeWayPatch, withLastApplied, type JsonObject } from '../../api/three-way-merge.js';
 import { InputError } from '../../api/input-error.js';
 import { objectsForRow, TraceContainers, type RowObjects } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
@@ -82,11 +83,6 @@ export class TraceReplay {
    * make a node without its resources (upstream's kubelet reports them when it registers); not
    * replayed: how many, and the first's place. */
   private nodeNoStatus = { count: 0, first: '' };
-  /** Per node name, what this trace's last apply of the Node gave (kubectl apply's
-   * last-applied-configuration): the label keys, and whether it set spec.taints and
-   * spec.unschedulable. An update removes what the last apply gave and this one leaves out, and
-   * keeps what it leaves out otherwise (updateNode). Forgotten when the trace deletes the Node. */
-  private readonly nodeApplied = new Map<string, { labels: readonly string[]; taints: boolean; unschedulable: boolean }>();
   /** The readers' other warnings about applied objects (not unknown fields), each once, with how
    * many events gave it. */
   private readonly notes = new Map<string, { count: number; first: string }>();
@@ -324,9 +320,8 @@ export class TraceReplay {
       if (p !== undefined) this.api.deletePod(p, 'deleted by the trace');
       else notFound();
     } else if (o.kind === 'Node') {
-      // The Node object goes (ApiServer.deleteNode); its pods are the pod garbage collector's.
-      // Its last-applied record goes with it (a Node of the name applied later is a new object).
-      this.nodeApplied.delete(o.name);
+      // The Node object goes (ApiServer.deleteNode), its last-applied annotation with it (a Node
+      // of the name applied later is a new object); its pods are the pod garbage collector's.
       this.api.deleteNode(o.name, (ok) => {
         if (!ok) notFound();
       });
@@ -359,69 +354,83 @@ export class TraceReplay {
    * ksim-events apply of a Node that exists: an update of the Node object, through the API
    * server's node-update path (ApiServer.updateNode: nodeUpdated watch events, so the scheduler's
    * queueing hints, the DaemonSet and taint-eviction controllers and the node books hear it, as
-   * they hear the node lifecycle controller's taints). What it changes: metadata.labels,
-   * spec.taints and spec.unschedulable (a cordon is unschedulable: true), merged as kubectl apply
-   * merges (staging/src/k8s.io/kubectl/pkg/cmd/apply/patcher.go: a three-way strategic merge of
-   * the last applied configuration, the object given and the stored one): the labels given are
-   * set, and a label, spec.taints or spec.unschedulable the object leaves out is kept, unless this
-   * trace's last apply of the Node gave it (then it is removed: nodeApplied). spec.taints given
-   * replaces the list: NodeSpec.Taints has no patchStrategy (staging/src/k8s.io/api/core/v1/
-   * types.go), so a strategic merge replaces it whole. Its status is not: an update of a Node object keeps the stored status
-   * (upstream pkg/registry/core/node/strategy.go nodeStrategy.PrepareForUpdate: newNode.Status =
+   * they hear the node lifecycle controller's taints), as kubectl apply makes it
+   * (staging/src/k8s.io/kubectl/pkg/cmd/apply/patcher.go patchSimple): the client computes a
+   * three-way strategic merge patch now, from the Node as it reads it (its GET): `original` the
+   * kubectl.kubernetes.io/last-applied-configuration annotation stored on it, whoever applied
+   * it (another trace too), `current` the Node, `modified` the object given with its own
+   * annotation; the patch sets the labels given that differ, and nulls what the last applied
+   * configuration gave and this one leaves out (a label, spec.taints, spec.unschedulable; a whole
+   * metadata.labels or spec left out: all of it); spec.taints given replaces the list (NodeSpec.Taints
+   * is atomic). The API server merges the patch into the Node as stored when the write commits
+   * (three-way-merge.ts), so what another write changed in between and the patch does not name
+   * stays (two applies of a Node in flight both count); an empty patch is not sent. Its status is
+   * not stored: an update of a Node object keeps the stored status (upstream
+   * pkg/registry/core/node/strategy.go nodeStrategy.PrepareForUpdate: newNode.Status =
    * oldNode.Status; the kubelet writes status through /status), so allocatable, capacity and
-   * conditions stay as they were, with a note when the object said otherwise. A change of
-   * spec.podCIDR, podCIDRs or providerID once set is refused as Invalid (ValidateNodeUpdate),
-   * counted with the other refused updates; the node stays as it was.
+   * conditions stay as they were, with a note when the object said otherwise. A patched Node
+   * changing spec.podCIDR, podCIDRs or providerID once set is refused as Invalid at the commit
+   * (ValidateNodeUpdate), counted with the other refused updates; the node stays as it was.
    */
-  private updateNode(stored: NodeInfo, next: Node, line: number): void {
+  private updateNode(stored: NodeInfo, given: Node, line: number): void {
     const name = stored.name;
     const where = `${this.spec.display}:${line} (Node ${name})`;
-    const changed = changedSetOnceField(stored.node.spec, next.spec);
-    if (changed !== null) {
-      if (this.invalid.count++ === 0) this.invalid.first = `${where}: spec.${changed}: a Node's spec.${changed} may not change once set (the API server's ValidateNodeUpdate)`;
-      return;
-    }
-    if (statusDiffers(stored, next)) {
+    if (statusDiffers(stored, given)) {
       const key = 'node-status';
       const n = this.notes.get(key);
       if (n === undefined) this.notes.set(key, { count: 1, first: `${where}: status (allocatable, capacity, conditions) not stored: an update of a Node that exists keeps its stored status, as the API server does (the kubelet writes a Node's status); labels, taints and unschedulable are updated` });
       else n.count++;
     }
-    const spec: NonNullable<Node['spec']> = { ...next.spec };
-    for (const f of NODE_SET_ONCE) if (spec[f] === undefined && stored.node.spec?.[f] !== undefined) (spec as Record<string, unknown>)[f] = stored.node.spec[f];
-    const last = this.nodeApplied.get(name);
-    const given = appliedOf(next);
-    const labels: Record<string, string> = { ...stored.labels };
-    for (const k of last?.labels ?? []) if (next.metadata?.labels?.[k] === undefined) delete labels[k];
-    Object.assign(labels, next.metadata?.labels);
-    const taints = given.taints ? (next.spec?.taints ?? []) : last?.taints === true ? [] : stored.taints ?? [];
-    const unschedulable = given.unschedulable ? next.spec?.unschedulable === true : last?.unschedulable === true ? false : stored.unschedulable;
-    if (taints.length > 0) spec.taints = [...taints];
-    else delete spec.taints;
-    if (unschedulable) spec.unschedulable = true;
-    else delete spec.unschedulable;
-    this.nodeApplied.set(name, given);
-    const node: Node = { ...next, metadata: { ...next.metadata, labels }, spec, status: stored.node.status ?? {} };
-    this.api.updateNode(name, { labels: labels as Labels, taints, unschedulable, node });
+    const current = storedNode(stored);
+    const patch = threeWayPatch(lastApplied(current), this.modifiedNode(given) as JsonObject, current as JsonObject);
+    if (Object.keys(patch).length === 0) return;
+    this.api.updateNode(name, (ni) => {
+      const was = storedNode(ni);
+      const next = applyPatch(was as JsonObject, patch) as Node;
+      const changed = changedSetOnceField(was.spec, next.spec);
+      if (changed !== null) {
+        if (this.invalid.count++ === 0) this.invalid.first = `${where}: spec.${changed}: a Node's spec.${changed} may not change once set (the API server's ValidateNodeUpdate)`;
+        return null;
+      }
+      // A set-once field the patch deletes keeps its stored value (left out = not managed, as
+      // changedSetOnceField reads it).
+      const spec: NonNullable<Node['spec']> = { ...next.spec };
+      for (const f of NODE_SET_ONCE) if (spec[f] === undefined && was.spec?.[f] !== undefined) (spec as Record<string, unknown>)[f] = was.spec[f];
+      next.spec = spec;
+      const labels = { ...next.metadata?.labels } as Labels;
+      const taints = next.spec?.taints ?? [];
+      const unschedulable = next.spec?.unschedulable === true;
+      return { labels, taints, unschedulable, node: { ...next, status: ni.node.status ?? {} } };
+    });
+  }
+
+  /** What kubectl apply sends as the configuration of a Node given by the trace: the object with
+   * its last-applied annotation (GetModifiedConfiguration), and the trace entry's annotation. */
+  private modifiedNode(given: Node): Node {
+    const m = withLastApplied(given);
+    (m.metadata!.annotations as Record<string, string>)[WORKLOAD_ANNOTATION] = this.entry;
+    return m;
   }
 
   /** ksim-events apply: create, or update an object that exists (Deployments scaled, ...). */
   private apply(o: WorkloadObject | Node, line: number): void {
-    const obj = structuredClone(o) as WorkloadObject;
-    (obj.metadata.annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
-    if (obj.kind === 'Node') {
-      const node = obj as unknown as Node;
-      const stored = this.api.cluster.nodeByName.get(node.metadata?.name ?? '');
-      if (stored !== undefined) return this.updateNode(stored, node, line);
-      if (node.status?.allocatable === undefined) {
+    if (o.kind === 'Node') {
+      const given = structuredClone(o) as Node;
+      const name = given.metadata?.name ?? '';
+      const stored = this.api.cluster.nodeByName.get(name);
+      if (stored !== undefined) return this.updateNode(stored, given, line);
+      if (given.status?.allocatable === undefined) {
         // Read without a status (ksim-events: it may be an update), but a create: refused.
-        if (this.nodeNoStatus.count++ === 0) this.nodeNoStatus.first = `${this.spec.display}:${line} (Node ${node.metadata?.name ?? ''})`;
+        if (this.nodeNoStatus.count++ === 0) this.nodeNoStatus.first = `${this.spec.display}:${line} (Node ${name})`;
         return;
       }
-      this.nodeApplied.set(node.metadata?.name ?? '', appliedOf(node));
-      this.api.forClient(`kubelet/${node.metadata?.name ?? ''}`).addNode(node, node.metadata?.labels?.['ksim.io/pool'] ?? '');
+      // kubectl apply creates it with its last-applied annotation (a later apply's original).
+      const node = this.modifiedNode(given);
+      this.api.forClient(`kubelet/${name}`).addNode(node, node.metadata?.labels?.['ksim.io/pool'] ?? '');
       return;
     }
+    const obj = structuredClone(o) as WorkloadObject;
+    (obj.metadata.annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
     if (obj.kind === 'Pod') {
       this.api.createPod(obj as never);
       return;
@@ -446,14 +455,19 @@ export class TraceReplay {
   }
 }
 
-/** What an applied Node gives of the fields a Node update merges (TraceReplay.nodeApplied). */
-function appliedOf(n: Node): { labels: readonly string[]; taints: boolean; unschedulable: boolean } {
-  return {
-    labels: Object.keys(n.metadata?.labels ?? {}),
-    // null given (kubectl apply: remove the field) counts as given: no taints, schedulable.
-    taints: n.spec?.taints !== undefined,
-    unschedulable: n.spec?.unschedulable !== undefined,
-  };
+/** The Node as the API server stores it: its object, with the labels, taints and cordon as they
+ * are now (the node lifecycle controller's taint writes change those, not the object). */
+function storedNode(ni: NodeInfo): Node {
+  const n = ni.node;
+  const spec: NonNullable<Node['spec']> = { ...n.spec };
+  delete spec.taints;
+  delete spec.unschedulable;
+  if (ni.taints.length > 0) spec.taints = [...ni.taints];
+  if (ni.unschedulable) spec.unschedulable = true;
+  const metadata = { ...n.metadata };
+  if (Object.keys(ni.labels).length > 0) metadata.labels = { ...ni.labels };
+  else delete metadata.labels;
+  return { ...n, metadata, spec };
 }
 
 /** The spec fields of a Node an update may set once and never change after (upstream
