@@ -58,11 +58,11 @@ test('a binding that commits after its node was deleted binds the pod to the mis
   const onNp0 = rows(r, 'pods.csv').filter((p) => p['node'] === 'np-0');
   // Never started (no kubelet); Failed (DeletionByPodGC) and deleted by gcOrphaned at 120 s.
   assert.deepEqual(onNp0.map((p) => [Number(p['bound_s']), p['started_s'], p['phase'], Number(p['deleted_s'])]).sort(), [
-    [60.012154, '', 'Failed', 120.007522],
-    [60.015286, '', 'Failed', 120.009654],
+    [60.012154, '', 'Failed', 120.005614],
+    [60.015286, '', 'Failed', 120.008526],
   ]);
   // Their two replacements bind on np-1 once they are gone.
-  assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.00987, 'np-1'], [120.014681, 'np-1']]);
+  assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.012615, 'np-1'], [120.013846, 'np-1']]);
 });
 
 const DS_FULL = (duration: string) => `apiVersion: ksim/v1alpha1
@@ -110,12 +110,12 @@ const DELETE_NP0_AT_60 = '{"at": 60, "op": "delete", "object": {"apiVersion": "v
 test('a DaemonSet pod never scheduled, for a node then deleted, is deleted at the scheduler\'s next failed attempt (upstream: its PodScheduled condition write, updatePod, getUnscheduledPodsWithoutNode)', () => {
   const r = run(DS_FULL('10m'), DELETE_NP0_AT_60);
   // np-0 is full (big: 3950m of 4): the agent for np-0 fails at 10 s; the node goes at 60 s; the
-  // pod GC deletes big at 120 s, which moves the agent to a second attempt (120.002595 s), failed.
+  // pod GC deletes big at 120 s, which moves the agent to a second attempt (120.00302 s), failed.
   const agent = rows(r, 'placements.csv').filter((p) => p['owner'] === 'agent' && p['result'] !== 'bound');
-  assert.deepEqual(agent.map((p) => [Number(p['time_s']), p['attempt']]), [[10.006601, 1], [120.002595, 2]]);
+  assert.deepEqual(agent.map((p) => [Number(p['time_s']), p['attempt']]), [[10.006601, 1], [120.00302, 2]]);
   const pod = rows(r, 'pods.csv').filter((p) => p['name'] === agent[0]?.['pod']);
   // Was: Pending to the end (10 m). Now deleted by its DaemonSet right after that attempt.
-  assert.deepEqual(pod.map((p) => [p['phase'], Number(p['deleted_s'])]), [['Pending', 120.006198]]);
+  assert.deepEqual(pod.map((p) => [p['phase'], Number(p['deleted_s'])]), [['Pending', 120.008681]]);
   assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), []);
 });
 
@@ -270,13 +270,13 @@ test('a rollout counts the Running pods of a deleted Ready node available until 
   const old = rows(r, 'pods.csv').filter((p) => p['deletion_requested_s'] !== '' && Number(p['created_s']) < 1);
   // The rollout's scale-downs of the old ReplicaSet, one at a time (maxUnavailable 1): its 4
   // pods rank alike (Running, Ready, 2 on each node, started in the same power-of-two age
-  // bucket), so by name. Was: the two orphans on np-0 first (95.02035, 96.433477), counted
+  // bucket), so by name. Was: the two orphans on np-0 first, counted
   // unavailable and ranked not Ready (cleanupUnhealthyReplicas), then np-1's.
   assert.deepEqual(old.map((p) => [Number(p['deletion_requested_s']), p['node']]).sort((a, b) => (a[0] as number) - (b[0] as number)), [
-    [95.02035, 'np-1'],
-    [96.433477, 'np-0'],
-    [97.813504, 'np-1'],
-    [98.706206, 'np-0'],
+    [95.015473, 'np-1'],
+    [96.427642, 'np-0'],
+    [97.809291, 'np-1'],
+    [98.70241, 'np-0'],
   ]);
   // ksim's own metric still counts the orphans unavailable (they run nowhere): at 95 s, 2.
   const ts = rows(r, 'timeseries.csv');
