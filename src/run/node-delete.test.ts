@@ -282,3 +282,11 @@ test('a rollout counts the Running pods of a deleted Ready node available until 
   const ts = rows(r, 'timeseries.csv');
   assert.deepEqual(['pods_running', 'pods_available'].map((c) => ts.find((x) => Number(x['time_s']) === 95)?.[c]), [4, 2]);
 });
+
+test('end-of-run warning: a Deployment short of the pods of a node deleted before the pod GC deleted them says they are on a node since deleted, not on NotReady nodes', () => {
+  const r = run(GHOST_RACE.replace('duration: 4m', 'duration: 110s'), '{"at": 90, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "np-0"}}}\n');
+  // Was: '... 3 of 6 replicas ready: 3 on NotReady nodes'.
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('Deployment')), [
+    'Deployment default/web ends with 3 of 6 replicas ready: 3 on nodes since deleted (the pod garbage collector deletes them 40 to 60 s after the node, then they are replaced)',
+  ]);
+});
