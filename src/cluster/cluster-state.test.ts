@@ -28,3 +28,18 @@ test('an index with nodeUpdated is told once', () => {
   c.updateNode('n1', { ready: false });
   assert.deepEqual(seen, [false]);
 });
+
+test('lastKnownNodes: a removed node that pods are still bound to is found as it was removed (Ready or not), until its last orphan goes; nodeByName no longer has it', () => {
+  const c = buildCluster([makeNode('n1').obj(), makeNode('n2').obj()], [makePod('a').node('n1').obj(), makePod('b').node('n2').obj()]);
+  c.updateNode('n2', { ready: false });
+  c.removeNode('n1');
+  c.removeNode('n2');
+  assert.equal(c.nodeByName.get('n1'), undefined);
+  assert.deepEqual(['n1', 'n2', 'n3'].map((n) => c.lastKnownNodes.get(n)?.ready), [true, false, undefined]);
+  c.deletePod(c.pods.get('default/a') as PodInfo);
+  assert.deepEqual(['n1', 'n2'].map((n) => c.lastKnownNodes.get(n)?.ready), [undefined, false]);
+  // A node joining under the name is the one found.
+  c.addNode(makeNode('n2').obj(), '');
+  assert.equal(c.lastKnownNodes.get('n2'), c.nodeByName.get('n2'));
+  assert.equal(c.lastKnownNodes.get('n2')?.ready, true);
+});

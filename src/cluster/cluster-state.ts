@@ -9,6 +9,11 @@ import { hasResourceColumns, Resource } from './resources.js';
 import type { Labels } from '../api/labels.js';
 import type { ObjectOf, TypedKind, WorkloadObject } from './workload-object.js';
 
+/** A lookup of nodes by name (ClusterState.nodeByName, ClusterState.lastKnownNodes). */
+export interface NodeLookup {
+  get(name: string): NodeInfo | undefined;
+}
+
 /** Derived data kept up to date with every placement (e.g. pods matching a selector per
  * topology domain). Registered with ClusterState.addIndex; all methods optional. */
 export interface ClusterIndex {
@@ -248,6 +253,21 @@ export class ClusterState {
    * gcOrphaned, src/controllers/podgc.ts), forgotten (an assumed pod's binding fails), or a node
    * of that name joins again (addNode). */
   private readonly orphans = new Map<string, Set<PodInfo>>();
+  /** The removed node of each name in `orphans`, as it was when removed (readiness included). */
+  private readonly orphanNodes = new Map<string, NodeInfo>();
+  /** The nodes as the workload controllers judge their pods' readiness by: the live node of a
+   * name, else the removed node that orphans are still bound to, as it was when removed. Upstream
+   * nothing writes those pods' status when their Node object is deleted (the node lifecycle
+   * controller only drops the node from knownNodeSet: pkg/controller/nodelifecycle/
+   * node_lifecycle_controller.go monitorNodeHealth), so they keep phase Running and the Ready
+   * condition last written — True unless the node had gone NotReady first (MarkPodsNotReady) —
+   * and a ReplicaSet, Deployment, StatefulSet or DaemonSet counts them as before, until the pod
+   * garbage collector fails them (podgc.ts). ksim's own availability metrics (AvailabilityTracker,
+   * timeseries.csv's pods_available) count them unavailable from the deletion instead, reading
+   * `nodeByName`. */
+  readonly lastKnownNodes: NodeLookup = {
+    get: (name: string): NodeInfo | undefined => this.nodeByName.get(name) ?? (this.orphanNodes.size === 0 ? undefined : this.orphanNodes.get(name)),
+  };
   /** Nodes removed during the run, in order, with when (µs): nodes.csv's rows of deleted nodes. */
   readonly removedNodes: { readonly node: NodeInfo; readonly atUs: number }[] = [];
 
@@ -273,7 +293,7 @@ export class ClusterState {
         p.nodeName = null;
         this.assume(p, ni);
       }
-      if (orphans.size === 0) this.orphans.delete(name);
+      if (orphans.size === 0) this.dropOrphanNode(name);
     }
     this.onTotalsChanged?.();
     return ni;
@@ -292,6 +312,7 @@ export class ClusterState {
         orphans.add(p);
       }
     }
+    if (this.orphans.has(name)) this.orphanNodes.set(name, ni);
     this.nodes.splice(ni.index, 1);
     for (let i = ni.index; i < this.nodes.length; i++) (this.nodes[i] as NodeInfo).index = i;
     ni.leaveBooks();
@@ -324,7 +345,12 @@ export class ClusterState {
     if (this.orphans.size === 0 || p.nodeName === null) return;
     const set = this.orphans.get(p.nodeName);
     if (set === undefined || !set.delete(p)) return;
-    if (set.size === 0) this.orphans.delete(p.nodeName);
+    if (set.size === 0) this.dropOrphanNode(p.nodeName);
+  }
+
+  private dropOrphanNode(name: string): void {
+    this.orphans.delete(name);
+    this.orphanNodes.delete(name);
   }
 
   /** Changes a node (labels, taints, unschedulable, readiness) and tells every index. */

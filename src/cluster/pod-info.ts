@@ -470,12 +470,18 @@ export function isPodReady(p: PodInfo): boolean {
   return p.phase === 'Running' && p.past?.notReady !== true;
 }
 
+/** Nodes by name, as far as a pod's readiness needs them. */
+interface ReadyLookup<T> {
+  get(name: string): T | undefined;
+}
+
 /** Available as the workload controllers and ksim's availability metrics count it, before the
  * owner's minReadySeconds (isPodAvailableAt, availableFromUs; the metrics' AvailabilityTracker
  * in src/faults/availability.ts): Ready (isPodReady), not being deleted, and on a node that is
  * Ready — the node lifecycle controller marks the pods of a NotReady node not Ready (upstream
- * MarkPodsNotReady). */
-export function isPodAvailable(p: PodInfo, nodes: ReadonlyMap<string, { readonly ready: boolean }>): boolean {
+ * MarkPodsNotReady). `nodes`: the controllers pass ClusterState.lastKnownNodes (a deleted node's
+ * pods keep the readiness they had), the metrics ClusterState.nodeByName (they run nowhere). */
+export function isPodAvailable(p: PodInfo, nodes: ReadyLookup<{ readonly ready: boolean }>): boolean {
   return isPodReady(p) && !p.deleted && !p.terminating && p.nodeName !== null && nodes.get(p.nodeName)?.ready === true;
 }
 
@@ -485,14 +491,14 @@ export function isPodAvailable(p: PodInfo, nodes: ReadonlyMap<string, { readonly
  * started Running (readyTimeUs: a snapshot's from its condition) or, later, when its node turned
  * Ready again (the node lifecycle controller had marked it not Ready). Only meaningful for a pod
  * isPodAvailable counts; with minReadyUs 0 it is the time it became Ready. */
-export function availableFromUs(p: PodInfo, nodes: ReadonlyMap<string, { readonly readySinceUs: number }>, minReadyUs: number): number {
+export function availableFromUs(p: PodInfo, nodes: ReadyLookup<{ readonly readySinceUs: number }>, minReadyUs: number): number {
   const node = p.nodeName === null ? undefined : nodes.get(p.nodeName);
   return Math.max(readyTimeUs(p), node?.readySinceUs ?? Number.NEGATIVE_INFINITY) + minReadyUs;
 }
 
 /** Upstream IsPodAvailable(pod, minReadySeconds, now): isPodAvailable and Ready for `minReadyUs`
  * by `nowUs` (with 0, isPodAvailable alone: the hot path reads no times). */
-export function isPodAvailableAt(p: PodInfo, nodes: ReadonlyMap<string, { readonly ready: boolean; readonly readySinceUs: number }>, minReadyUs: number, nowUs: number): boolean {
+export function isPodAvailableAt(p: PodInfo, nodes: ReadyLookup<{ readonly ready: boolean; readonly readySinceUs: number }>, minReadyUs: number, nowUs: number): boolean {
   return isPodAvailable(p, nodes) && (minReadyUs <= 0 || availableFromUs(p, nodes, minReadyUs) <= nowUs);
 }
 

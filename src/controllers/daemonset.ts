@@ -455,9 +455,10 @@ export class DaemonSetController {
   }
 
   /** Ready (upstream podutil.IsPodReady): Running, and not on a NotReady node (the node
-   * lifecycle controller marks its pods not Ready; ksim has no readiness probes). */
+   * lifecycle controller marks its pods not Ready; ksim has no readiness probes); a deleted
+   * node's pods keep the readiness they had (ClusterState.lastKnownNodes). */
   private ready(p: PodInfo): boolean {
-    return isPodReady(p) && this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== false;
+    return isPodReady(p) && this.api.cluster.lastKnownNodes.get(p.nodeName ?? '')?.ready !== false;
   }
 
   /** Upstream podutil.IsPodAvailable with the set's minReadySeconds; a pod Ready but not yet
@@ -465,7 +466,7 @@ export class DaemonSetController {
    * minReadySeconds after a sync that found numberReady ≠ numberAvailable, which the sync its
    * turning Ready queued did). */
   private available(st: DsState, p: PodInfo): boolean {
-    const nodes = this.api.cluster.nodeByName;
+    const nodes = this.api.cluster.lastKnownNodes;
     if (!isPodAvailable(p, nodes)) return false;
     const minReadyUs = minReadyUsOf(st.obj.spec);
     if (minReadyUs === 0) return true;

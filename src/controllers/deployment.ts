@@ -8,7 +8,9 @@
 //    available ones, oldest RS first, down to replicas − maxUnavailable available pods);
 //  - Recreate: old RSs to 0, and once no old pod is active, the new RS to replicas.
 // A pod is available when it is Ready on a Ready node and not Terminating (isPodAvailable: the
-// node lifecycle controller marks a NotReady node's pods not Ready; ksim has no readiness probes)
+// node lifecycle controller marks a NotReady node's pods not Ready; ksim has no readiness probes;
+// a deleted node's pods keep the readiness they had until the pod GC fails them:
+// ClusterState.lastKnownNodes)
 // and has been Ready for the Deployment's minReadySeconds (upstream podutil.IsPodAvailable,
 // pkg/api/v1/pod/util.go: since it started Running, or since its node turned Ready again).
 // Availability is counted from the pods the controller observes (upstream reads the ReplicaSets'
@@ -263,7 +265,7 @@ export class DeploymentController {
    * not available yet brings st.nextAvailableUs forward. */
   private available(st: DState, rs: ReplicaSetObject): number {
     let n = 0;
-    const nodes = this.api.cluster.nodeByName;
+    const nodes = this.api.cluster.lastKnownNodes;
     const pods = this.rsPods.get(`${rs.metadata.namespace}/${rs.metadata.name}`)?.pods ?? [];
     if (st.minReadyUs === 0) {
       for (const p of pods) if (isPodAvailable(p, nodes)) n++;

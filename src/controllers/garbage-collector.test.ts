@@ -173,3 +173,54 @@ test('an owner\'s dependents are deleted in the order they were created, after m
   ]);
   assert.deepEqual(byOwner, Array.from({ length: 67 }, (_, k) => `11 Pod default/${name(3 * k)} (owner ReplicaSet/default/web deleted)`));
 });
+
+test('a deleted Node\'s Lease, which its kubelet made the Node the owner of (upstream SetNodeOwnerFunc), is deleted by the collector; a node joining again under the name creates a new one', async () => {
+  const { Kubelets } = await import('../kubelet/kubelet.js');
+  const { makeNode } = await import('../testing/builders.js');
+  const S = 1_000_000;
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(MS), new RandomStreams(1).stream('api'));
+  new GarbageCollector(api);
+  new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
+  const heard: string[] = [];
+  api.watch({
+    objectAdded: (o) => o.kind === 'Lease' && heard.push(`added@${sim.now / S}`),
+    objectDeleted: (o) => o.kind === 'Lease' && heard.push(`deleted@${sim.now / S}`),
+  });
+  const KEY = 'Lease/kube-node-lease/n';
+  sim.scheduleAt(5 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.run(30 * S);
+  assert.deepEqual(cluster.objects.get(KEY)?.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'n' }]);
+  // Deleted at 40 s (committed 40.001 s): the collector's delete of its Lease commits at 40.002 s.
+  sim.scheduleAt(40 * S, 'test', 'delete', () => api.deleteNode('n'));
+  sim.run(100 * S);
+  assert.equal(cluster.objects.has(KEY), false);
+  // Was: the Lease stayed (renewed last at 35 s) and a node joining again reused it.
+  sim.scheduleAt(120 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.run(135 * S);
+  assert.equal((cluster.objects.get(KEY)?.spec as { renewTime: number }).renewTime, 130.001 * S);
+  assert.deepEqual(heard, ['added@5.002', 'deleted@40.002', 'added@120.002']);
+});
+
+test('a node\'s Lease deleted under its live kubelet is created again by its next renewal (upstream lease controller: the update fails NotFound, ensureLease creates it)', async () => {
+  const { Kubelets } = await import('../kubelet/kubelet.js');
+  const { makeNode } = await import('../testing/builders.js');
+  const S = 1_000_000;
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(MS), new RandomStreams(1).stream('api'));
+  new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null, leaseRng: new RandomStreams(1).stream('lease') }, cluster);
+  const KEY = 'Lease/kube-node-lease/n';
+  sim.scheduleAt(5 * S, 'test', 'join', () => api.addNode(makeNode('n').obj(), 'p'));
+  sim.scheduleAt(20 * S, 'test', 'delete-lease', () => api.deleteObject('Lease', 'kube-node-lease', 'n'));
+  sim.run(24 * S);
+  assert.equal(cluster.objects.has(KEY), false);
+  // Joined at 5.001 s (the commit), renewals every 10 s from then: the one sent at 25.001 s is
+  // answered NotFound at 25.002 s, the create sent then commits at 25.003 s, and renewals go on
+  // (35.001 s). Was: no Lease from 20 s on (the node would go NotReady).
+  sim.run(40 * S);
+  const renew = () => (cluster.objects.get(KEY)?.spec as { renewTime: number } | undefined)?.renewTime;
+  assert.equal(renew(), 35.001 * S);
+  assert.deepEqual(cluster.objects.get(KEY)?.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'n' }]);
+});

@@ -6,7 +6,13 @@
 // whose owner is gone. A cluster snapshot's finished pods (ClusterState.finishedAtStart, told to
 // no watcher) are dependents too: deleted with their owner (a Job its TTL or its CronJob's history
 // limit deletes), so they leave the quota's count/pods as upstream's do.
+// A deleted Node's Lease (kube-node-lease/<node>), which its kubelet made the Node the owner of
+// (upstream pkg/kubelet/util/nodelease.go SetNodeOwnerFunc; node-lease.ts), is deleted when the
+// collector hears of the Node's deletion, as upstream's deletes a dependent whose owners are all
+// gone (a Node-owned object's only owner). Other objects naming a Node as owner are not
+// collected (ksim's kubelets make no others).
 import type { ApiServer } from '../controlplane/api-server.js';
+import { LEASE_KIND, LEASE_NAMESPACE, ownedByNode } from '../controlplane/node-lease.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { controllerRef, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
@@ -71,6 +77,10 @@ export class GarbageCollector {
         if (this.gone.has(k) && !api.cluster.objects.has(k)) api.deleteObject(o.kind, o.metadata.namespace, o.metadata.name);
       },
       objectDeleted: (o) => this.collect(o),
+      nodeDeleted: (n) => {
+        const lease = api.cluster.objects.get(objectKey(LEASE_KIND, LEASE_NAMESPACE, n.name));
+        if (lease !== undefined && ownedByNode(lease, n.name)) api.deleteObject(LEASE_KIND, LEASE_NAMESPACE, n.name);
+      },
     });
   }
 

@@ -239,7 +239,8 @@ function rankForDeletion(pods: PodInfo[], related: Iterable<PodInfo>, nowUs: num
     const n = p.nodeName ?? '';
     onNode.set(n, (onNode.get(n) ?? 0) + 1);
   }
-  const ready = (p: PodInfo) => isPodReady(p) && p.nodeName !== null && cluster.nodeByName.get(p.nodeName)?.ready === true;
+  // A deleted node's pods keep the Ready condition they had (ClusterState.lastKnownNodes).
+  const ready = (p: PodInfo) => isPodReady(p) && p.nodeName !== null && cluster.lastKnownNodes.get(p.nodeName)?.ready === true;
   const cost = (p: PodInfo) => {
     const v = p.pod.metadata?.annotations?.[DELETION_COST];
     const n = v === undefined ? 0 : Number(v);

@@ -400,16 +400,17 @@ export class StatefulSetController {
   }
 
   /** Running and Ready (upstream isRunningAndReady; ksim has no readiness probes: Ready means
-   * Running): a pod on a NotReady node is not Ready (the node lifecycle controller marks it). */
+   * Running): a pod on a NotReady node is not Ready (the node lifecycle controller marks it); a
+   * deleted node's pods keep the readiness they had (ClusterState.lastKnownNodes). */
   private runningAndReady(p: PodInfo): boolean {
-    return isPodReady(p) && this.api.cluster.nodeByName.get(p.nodeName ?? '')?.ready !== false;
+    return isPodReady(p) && this.api.cluster.lastKnownNodes.get(p.nodeName ?? '')?.ready !== false;
   }
 
   /** Whether Ready pod `p` has not been Ready for minReadySeconds (`minReadyUs`) yet; if so the
    * set syncs again when it has (upstream requeues it: stateful_set.go enqueueSSAfter). */
   private notYetAvailable(st: SetState, p: PodInfo, minReadyUs: number): boolean {
     if (minReadyUs === 0) return false;
-    const at = availableFromUs(p, this.api.cluster.nodeByName, minReadyUs);
+    const at = availableFromUs(p, this.api.cluster.lastKnownNodes, minReadyUs);
     if (at <= this.sim.now) return false;
     if (at < st.wakeUs) wakeAt(this.sim, st, at, 'statefulset.min-ready', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => this.enqueue(st));
     return true;

@@ -728,12 +728,12 @@ export class ApiServer {
   /** Renews a node's Lease: an update of the stored Lease's spec.renewTime to `renewUs`, the
    * same write and commit as updateObject's, made in place on the stored object (see NodeLease)
    * and told as leaseRenewed. Nothing happens when there is no Lease (NotFound). `answered`
-   * runs at the commit (the kubelet's call returns). */
-  renewLease(lease: NodeLease, renewUs: number, answered?: () => void): void {
+   * runs at the commit (the kubelet's call returns), told whether there was a Lease. */
+  renewLease(lease: NodeLease, renewUs: number, answered?: (found: boolean) => void): void {
     this.write('api.update-object', lease.key, () => {
-      answered?.();
       const stored = lease.stored;
       if (stored !== null) {
+        answered?.(true);
         (stored.spec as { renewTime: number }).renewTime = renewUs;
         this.notify('leaseRenewed', lease, renewUs);
         return;
@@ -741,6 +741,7 @@ export class ApiServer {
       // Not known: updateObject's replacement, told as such; renewals change the new object
       // in place from now on.
       const old = this.cluster.objects.get(lease.key);
+      answered?.(old !== undefined);
       if (old === undefined) return;
       const o = lease.object(renewUs);
       this.cluster.objects.set(lease.key, o);

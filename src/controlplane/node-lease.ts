@@ -10,10 +10,24 @@ export const LEASE_DURATION_S = 40;
 /** Renew interval: 1/4 of the lease duration (upstream nodelease.NewController: 10 s). */
 export const LEASE_RENEW_INTERVAL_US = 10_000_000;
 
+/** A node's Lease metadata. The kubelet makes its Node the Lease's owner (upstream
+ * pkg/kubelet/util/nodelease.go SetNodeOwnerFunc, the lease controller's newLeasePostProcessFunc:
+ * an ownerReference to the Node, not a controller one; ksim keeps no UIDs), so the garbage
+ * collector deletes the Lease once the Node is deleted (garbage-collector.ts). */
+export function leaseMetadata(node: string): WorkloadObject['metadata'] {
+  return { name: node, namespace: LEASE_NAMESPACE, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node }] };
+}
+
+/** Whether Lease `o` is owned by the Node `node` (an ownerReference of kind Node and that name). */
+export function ownedByNode(o: WorkloadObject, node: string): boolean {
+  for (const r of (o.metadata.ownerReferences ?? []) as { kind?: unknown; name?: unknown }[]) if (r.kind === 'Node' && r.name === node) return true;
+  return false;
+}
+
 /** The Lease object of a node, renewed at `renewUs` (simulated µs; upstream spec.renewTime is a
  * MicroTime, ksim keeps the simulated clock). `metadata`: the node's Lease metadata, when the
  * caller keeps it (one object for all of a node's Lease objects: nothing changes it). */
-export function leaseObject(node: string, renewUs: number, metadata: WorkloadObject['metadata'] = { name: node, namespace: LEASE_NAMESPACE }): WorkloadObject {
+export function leaseObject(node: string, renewUs: number, metadata: WorkloadObject['metadata'] = leaseMetadata(node)): WorkloadObject {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: LEASE_KIND,
@@ -47,7 +61,7 @@ export class NodeLease {
 
   constructor(readonly node: string) {
     this.key = objectKey(LEASE_KIND, LEASE_NAMESPACE, node);
-    this.metadata = { name: node, namespace: LEASE_NAMESPACE };
+    this.metadata = leaseMetadata(node);
   }
 
   /** A new Lease object of this node renewed at `renewUs`. */

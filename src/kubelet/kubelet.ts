@@ -110,7 +110,7 @@ interface NodeKubelet {
   client: ApiServer | null;
   /** Its Lease (what the API server keeps of it, see NodeLease), the renewal timer's action
    * and event, whether a renewal is in flight (sent, not answered) and the action that clears it. */
-  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null; renewing: boolean; readonly answered: () => void } | null;
+  lease: { readonly api: NodeLease; readonly tick: () => void; event: SimEvent | null; renewing: boolean; readonly answered: (found: boolean) => void } | null;
 }
 
 export class Kubelets {
@@ -383,8 +383,15 @@ export class Kubelets {
       },
       event: null,
       renewing: false,
-      answered: () => {
+      // A renewal that finds no Lease (deleted: the garbage collector deletes a deleted Node's
+      // Lease, which a node joining again under the name may still have found) creates it anew:
+      // upstream's lease controller falls back from the failed update to ensureLease, whose
+      // Get finds none and creates one (component-helpers/apimachinery/lease/controller.go
+      // sync, backoffEnsureLease; ksim skips the update's retries and the Get). Not without
+      // leases (no leaseRng: unit tests of other components).
+      answered: (found: boolean) => {
         lease.renewing = false;
+        if (!found && k.present && k.state === 'up' && this.opts.leaseRng !== undefined) this.heartbeat.createLease(lease.api, this.sim.now);
       },
     };
     return (k.lease = lease);

@@ -9,7 +9,8 @@
 // API server's queue of writes, and the workload's own pod creates it refused, e.g. by a
 // ResourceQuota), unschedulable (the scheduler's last reason), waiting to be
 // scheduled, waiting for the binding write (the scheduler's client rate limit), starting, on a
-// NotReady node, or Ready for less than the workload's minReadySeconds. Steps are listed with the most replicas first: the first is the bottleneck.
+// node since deleted (bound to it until the pod garbage collector deletes them), on a NotReady
+// node, or Ready for less than the workload's minReadySeconds. Steps are listed with the most replicas first: the first is the bottleneck.
 // DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
 // it are left unscheduled at the end, each a node without its daemon, still on the old
 // template when its node runs an older pod of the set (a maxSurge pod that cannot bind), or for
@@ -158,6 +159,7 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   let waitingQueue = 0;
   let waitingBind = 0;
   let starting = 0;
+  let deletedNode = 0;
   let notReadyNode = 0;
   let notReadyPod = 0;
   let warming = 0;
@@ -183,7 +185,8 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
         const by = failed.error ? errors : reasons;
         by.set(failed.reason, (by.get(failed.reason) ?? 0) + 1);
       }
-    } else if (p.phase !== 'Running') starting++;
+    } else if (p.nodeName !== null && !cluster.nodeByName.has(p.nodeName)) deletedNode++;
+    else if (p.phase !== 'Running') starting++;
     else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
     else if (!isPodReady(p)) notReadyPod++;
     else if (input.warming?.has(p) === true) warming++;
@@ -213,6 +216,10 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   if (waitingQueue > 0) steps.push({ count: waitingQueue, text: `${waitingQueue} waiting to be scheduled` });
   if (waitingBind > 0) steps.push({ count: waitingBind, text: `${waitingBind} waiting for their binding (${client(input, 'scheduler')})` });
   if (starting > 0) steps.push({ count: starting, text: `${starting} bound, not Running yet` });
+  // Bound to a node whose Node object was deleted (ClusterState.orphansOf): they run nowhere
+  // until the pod garbage collector fails and deletes them (podgc.ts gcOrphaned, 40 to 60 s
+  // after the deletion), and their owner replaces them.
+  if (deletedNode > 0) steps.push({ count: deletedNode, text: `${deletedNode} on ${deletedNode === 1 ? 'a node' : 'nodes'} since deleted (the pod garbage collector deletes ${deletedNode === 1 ? 'it' : 'them'} 40 to 60 s after the node, then ${deletedNode === 1 ? 'it is' : 'they are'} replaced)` });
   if (notReadyNode > 0) steps.push({ count: notReadyNode, text: `${notReadyNode} on NotReady nodes` });
   if (notReadyPod > 0) steps.push({ count: notReadyPod, text: `${notReadyPod} Running but not Ready since the snapshot (no readiness probes are simulated)` });
   if (warming > 0) steps.push({ count: warming, text: `${warming} Ready for less than minReadySeconds (${minReadySecondsOf(w)} s), not available yet` });

@@ -58,11 +58,11 @@ test('a binding that commits after its node was deleted binds the pod to the mis
   const onNp0 = rows(r, 'pods.csv').filter((p) => p['node'] === 'np-0');
   // Never started (no kubelet); Failed (DeletionByPodGC) and deleted by gcOrphaned at 120 s.
   assert.deepEqual(onNp0.map((p) => [Number(p['bound_s']), p['started_s'], p['phase'], Number(p['deleted_s'])]).sort(), [
-    [60.012154, '', 'Failed', 120.007522],
-    [60.015286, '', 'Failed', 120.009654],
+    [60.012154, '', 'Failed', 120.005614],
+    [60.015286, '', 'Failed', 120.008526],
   ]);
   // Their two replacements bind on np-1 once they are gone.
-  assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.00987, 'np-1'], [120.014681, 'np-1']]);
+  assert.deepEqual(placements.filter((p) => Number(p['time_s']) > 100).map((p) => [Number(p['time_s']), p['node']]), [[120.012615, 'np-1'], [120.013846, 'np-1']]);
 });
 
 const DS_FULL = (duration: string) => `apiVersion: ksim/v1alpha1
@@ -110,12 +110,12 @@ const DELETE_NP0_AT_60 = '{"at": 60, "op": "delete", "object": {"apiVersion": "v
 test('a DaemonSet pod never scheduled, for a node then deleted, is deleted at the scheduler\'s next failed attempt (upstream: its PodScheduled condition write, updatePod, getUnscheduledPodsWithoutNode)', () => {
   const r = run(DS_FULL('10m'), DELETE_NP0_AT_60);
   // np-0 is full (big: 3950m of 4): the agent for np-0 fails at 10 s; the node goes at 60 s; the
-  // pod GC deletes big at 120 s, which moves the agent to a second attempt (120.002595 s), failed.
+  // pod GC deletes big at 120 s, which moves the agent to a second attempt (120.00302 s), failed.
   const agent = rows(r, 'placements.csv').filter((p) => p['owner'] === 'agent' && p['result'] !== 'bound');
-  assert.deepEqual(agent.map((p) => [Number(p['time_s']), p['attempt']]), [[10.006601, 1], [120.002595, 2]]);
+  assert.deepEqual(agent.map((p) => [Number(p['time_s']), p['attempt']]), [[10.006601, 1], [120.00302, 2]]);
   const pod = rows(r, 'pods.csv').filter((p) => p['name'] === agent[0]?.['pod']);
   // Was: Pending to the end (10 m). Now deleted by its DaemonSet right after that attempt.
-  assert.deepEqual(pod.map((p) => [p['phase'], Number(p['deleted_s'])]), [['Pending', 120.006198]]);
+  assert.deepEqual(pod.map((p) => [p['phase'], Number(p['deleted_s'])]), [['Pending', 120.008681]]);
   assert.deepEqual(r.warnings.filter((w) => w.includes('DaemonSet')), []);
 });
 
@@ -231,4 +231,62 @@ test('metrics.groupBy: Running pods of a deleted node count in its group until t
   // 160 s: the pod GC deleted them at 140 s (quarantined at the 100 s check), replaced on np-1.
   assert.deepEqual(pick.map((c) => at(100)[c]), [1, 6, 3, 1, 6, 3]);
   assert.deepEqual(pick.map((c) => at(160)[c]), [1, 6, 6, 1, 6, 6]);
+});
+
+const ROLLOUT = `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: orphan-rollout }
+metrics: { sampleInterval: 5s }
+seed: 5
+duration: 4m
+cluster:
+  nodePools:
+    - name: np
+      count: 2
+      allocatable: { cpu: "4", memory: 16Gi, pods: 110 }
+workload:
+  - name: web
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 4
+        strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            containers: [{ name: web, image: nginx:1, resources: { requests: { cpu: 100m, memory: 128Mi } } }]
+  - name: ev
+    trace: { format: ksim-events, file: events.jsonl }
+`;
+const ROLLOUT_EVENTS = '{"at": 90, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "np-0"}}}\n'
+  + `${JSON.stringify({ at: 95, op: 'apply', object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:2', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } } } } })}\n`;
+
+test('a rollout counts the Running pods of a deleted Ready node available until the pod GC fails them (upstream: nothing writes their status at the deletion), so it does not pick them first', () => {
+  const r = run(ROLLOUT, ROLLOUT_EVENTS);
+  const old = rows(r, 'pods.csv').filter((p) => p['deletion_requested_s'] !== '' && Number(p['created_s']) < 1);
+  // The rollout's scale-downs of the old ReplicaSet, one at a time (maxUnavailable 1): its 4
+  // pods rank alike (Running, Ready, 2 on each node, started in the same power-of-two age
+  // bucket), so by name. Was: the two orphans on np-0 first, counted
+  // unavailable and ranked not Ready (cleanupUnhealthyReplicas), then np-1's.
+  assert.deepEqual(old.map((p) => [Number(p['deletion_requested_s']), p['node']]).sort((a, b) => (a[0] as number) - (b[0] as number)), [
+    [95.015473, 'np-1'],
+    [96.427642, 'np-0'],
+    [97.809291, 'np-1'],
+    [98.70241, 'np-0'],
+  ]);
+  // ksim's own metric still counts the orphans unavailable (they run nowhere): at 95 s, 2.
+  const ts = rows(r, 'timeseries.csv');
+  assert.deepEqual(['pods_running', 'pods_available'].map((c) => ts.find((x) => Number(x['time_s']) === 95)?.[c]), [4, 2]);
+});
+
+test('end-of-run warning: a Deployment short of the pods of a node deleted before the pod GC deleted them says they are on a node since deleted, not on NotReady nodes', () => {
+  const r = run(GHOST_RACE.replace('duration: 4m', 'duration: 110s'), '{"at": 90, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "np-0"}}}\n');
+  // Was: '... 3 of 6 replicas ready: 3 on NotReady nodes'.
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('Deployment')), [
+    'Deployment default/web ends with 3 of 6 replicas ready: 3 on nodes since deleted (the pod garbage collector deletes them 40 to 60 s after the node, then they are replaced)',
+  ]);
 });
