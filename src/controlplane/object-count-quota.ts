@@ -11,7 +11,7 @@
 // Only creates are charged (an update of a Service's type is not); `used` is counted from the
 // store at the create, exact where upstream's status.used can lag.
 import type { ClusterState } from '../cluster/cluster-state.js';
-import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 import { parseQuotaAmount } from './resource-quota.js';
 import { printHard } from './quota-quantities.js';
 
@@ -61,9 +61,8 @@ export function checkObjectCountQuota(cluster: ClusterState, o: WorkloadObject):
   const counted = COUNTED.get(o.kind);
   if (counted === undefined) return null;
   const namespace = o.metadata.namespace ?? 'default';
-  // A Deployment's own ReplicaSets are not charged: upstream's Deployment controller backs off
-  // after a refused create (its queue's rate limiter), ksim's would retry at once without end.
-  if (o.kind === 'ReplicaSet' && controllerRef(o) !== null) return null;
+  // Every create is charged, a controller's too (a Deployment's own ReplicaSets: upstream's
+  // admission plugin sees the Deployment controller's request like any other).
   const quotas = cluster.objects.inNamespace('ResourceQuota', namespace);
   if (quotas.length === 0) return null;
   let stored: readonly WorkloadObject[] | null = null;
