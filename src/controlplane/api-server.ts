@@ -674,7 +674,8 @@ export class ApiServer {
         done?.(false);
         return;
       }
-      const refused = o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, old) : null;
+      // ResourceQuota admission charges a Service's update what it adds (object-count-quota.ts).
+      const refused = o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, old) : o.kind === 'Service' ? checkObjectCountQuota(this.cluster, o, old) : null;
       if (refused !== null) {
         this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'update');
         done?.(false);

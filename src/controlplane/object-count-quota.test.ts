@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { checkObjectCountQuota } from './object-count-quota.js';
-import { parseScenario } from '../workload/scenario.js';
+import { loadScenario, parseScenario } from '../workload/scenario.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
 import { runScenario } from '../run/run-scenario.js';
 
 function obj(kind: string, name: string, spec: Record<string, unknown> = {}, namespace = 'team'): WorkloadObject {
@@ -194,4 +197,68 @@ workload:
   assert.match(result.warnings[0]!, /^16 create\(s\) refused by the API server, first ReplicaSet web-[a-z0-9]+: /);
   assert.match(result.warnings[1]!, /^Deployment team\/web: its rollout is stalled at the end: the new ReplicaSet web-[a-z0-9]+ was refused 16 times /);
   assert.match(result.warnings[2]!, /^Deployment team\/web ends with 0 of 2 replicas ready: 2 not created \(its new ReplicaSet (web-[a-z0-9]+) refused by the API server: replicasets\.apps "\1" is forbidden: exceeded quota: objects, requested: count\/replicasets\.apps=1, used: count\/replicasets\.apps=0, limited: count\/replicasets\.apps=0\)$/);
+});
+
+test('a Service update is charged what it adds (services.go Handles Create and Update; controller.go checkRequest charges new − old, never below 0)', () => {
+  const q = quota('net', { services: '2', 'services.nodeports': '2', 'services.loadbalancers': '1' });
+  const web = obj('Service', 'web', { ports: [{ port: 80 }, { port: 443 }] });
+  const lb = obj('Service', 'lb', { type: 'LoadBalancer', ports: [{ port: 80 }] });
+  const c = cluster([q, web, lb]);
+  // ClusterIP → LoadBalancer: one more load balancer and two node ports; services is unchanged.
+  assert.equal(checkObjectCountQuota(c, obj('Service', 'web', { type: 'LoadBalancer', ports: [{ port: 80 }, { port: 443 }] }), web),
+    'services "web" is forbidden: exceeded quota: net, requested: services.loadbalancers=1,services.nodeports=2, used: services.loadbalancers=1,services.nodeports=1, limited: services.loadbalancers=1,services.nodeports=2');
+  // ClusterIP → NodePort with one port: within services.nodeports (1 used + 1 ≤ 2).
+  assert.equal(checkObjectCountQuota(c, obj('Service', 'web', { type: 'NodePort', ports: [{ port: 80 }] }), web), null);
+  // LoadBalancer → ClusterIP frees what it used: never refused.
+  assert.equal(checkObjectCountQuota(cluster([quota('zero', { 'services.loadbalancers': '0', 'services.nodeports': '0' }), lb]), obj('Service', 'lb', { ports: [{ port: 80 }] }), lb), null);
+  // An update of another kind is not charged (the object-count evaluator handles creates only).
+  const d = obj('Deployment', 'api');
+  assert.equal(checkObjectCountQuota(cluster([quota('o', { 'count/deployments.apps': '0' }), d]), obj('Deployment', 'api', { replicas: 2 }), d), null);
+});
+
+test('in a run, a Service re-applied as LoadBalancer past services.loadbalancers is refused; one re-applied as NodePort within services.nodeports is admitted', () => {
+  const service = (name: string, type: string) => `{ apiVersion: v1, kind: Service, metadata: { name: ${name}, namespace: team }, spec: { type: ${type}, selector: { app: ${name} }, ports: [{ port: 80 }] } }`;
+  const result = runScenario(parseScenario(`
+apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - name: setup
+    manifests:
+      - { apiVersion: v1, kind: ResourceQuota, metadata: { name: net, namespace: team }, spec: { hard: { services.loadbalancers: "0", services.nodeports: "1" } } }
+      - ${service('front', 'ClusterIP')}
+      - ${service('admin', 'ClusterIP')}
+  - name: expose
+    at: 10s
+    manifests:
+      - ${service('front', 'LoadBalancer')}
+      - ${service('admin', 'NodePort')}
+`, 'service-update.yaml'));
+  assert.deepEqual(result.warnings, [
+    // Only the exceeded resource is named (its node port fitted: 0 + 1 ≤ 1).
+    '1 update(s) refused by the API server, first Service front: services "front" is forbidden: exceeded quota: net, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0',
+  ]);
+});
+
+test('a ksim-events trace apply that turns a Service into a LoadBalancer past services.loadbalancers is refused as an update', () => {
+  const dir = tempDir('ksim-service-update-');
+  const svc = (at: number, type: string) => JSON.stringify({ at, op: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'front', namespace: 'team' }, spec: { type, selector: { app: 'front' }, ports: [{ port: 80 }] } } });
+  writeFileSync(join(dir, 'e.jsonl'), `${[svc(5, 'ClusterIP'), svc(20, 'LoadBalancer')].join('\n')}\n`);
+  writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 1, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+- name: quota
+  manifest: { apiVersion: v1, kind: ResourceQuota, metadata: { name: net, namespace: team }, spec: { hard: { services.loadbalancers: "0" } } }
+- name: ev
+  trace: { format: ksim-events, file: e.jsonl }
+`);
+  const result = runScenario(loadScenario(join(dir, 's.yaml')));
+  assert.deepEqual(result.warnings, [
+    '1 update(s) refused by the API server, first Service front: services "front" is forbidden: exceeded quota: net, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0',
+  ]);
 });
