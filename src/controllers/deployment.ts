@@ -28,6 +28,16 @@
 // creates or scales is annotated with desired-replicas and max-replicas, as upstream's
 // SetReplicasAnnotations. While a write of the controller is in flight it does not sync that
 // Deployment again (as upstream's expectations and informer cache).
+// A new ReplicaSet the API server refuses (a ResourceQuota's count/replicasets.apps) fails the
+// sync, as upstream getNewReplicaSet returns the error (after setting Progressing=False, reason
+// ReplicaSetCreateError): nothing else of the rollout is done, and handleErr retries the
+// Deployment through its queue's rate limiter (DefaultControllerRateLimiter: 5 ms doubling) while
+// it has been retried fewer than maxRetries (15) times, then drops it (queue.Forget) until an event
+// syncs it again (pkg/controller/deployment/deployment_controller.go). A sync that creates no
+// ReplicaSet, or whose create succeeds, forgets the failures. ksim writes no Deployment status:
+// upstream's first Progressing=False write is an update event that syncs the Deployment once
+// more at once; that attempt is not made. A Deployment still without its new ReplicaSet at the end
+// is a run warning (stallWarnings).
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import { availableFromUs, isPodAvailable, minReadyUsOf, WORKLOAD_ANNOTATION, type PodInfo } from '../cluster/pod-info.js';
@@ -39,7 +49,8 @@ import { controllerRef, isKind, objectKey, type DeploymentSpec, type ObjectOf, t
 type ReplicaSetObject = ObjectOf<'ReplicaSet'>;
 import { withSpec, type ObjectApi } from '../controlplane/object-api.js';
 import { podTemplateHash } from './names.js';
-import { wakeAt } from './work-queue.js';
+import { ControllerRateLimiter, wakeAt } from './work-queue.js';
+import { addTimeUs } from '../engine/time.js';
 import { templateKey } from '../api/template-defaults.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -97,7 +108,19 @@ interface DState {
   nextAvailableUs: number;
   /** When a wake the controller scheduled will sync it (Infinity: none pending). */
   wakeUs: number;
+  /** Failed syncs (refused ReplicaSet creates) since the last successful one: the rate limiter's
+   * count, upstream NumRequeues. */
+  failures: number;
+  /** When the pending rate-limited retry syncs it (Infinity: none pending). */
+  retryUs: number;
+  /** The latest refused create of its new ReplicaSet, while no create of it has succeeded since:
+   * the ReplicaSet's name, the refusals, the API server's message. */
+  refused: { name: string; count: number; reason: string } | null;
 }
+
+/** Upstream deployment_controller.go maxRetries: a Deployment's failed syncs retried before it is
+ * dropped from the queue. */
+export const DEPLOYMENT_MAX_RETRIES = 15;
 
 /** metadata.creationTimestamp in µs since the epoch (a snapshot's object), or null. */
 function createdAtUs(o: WorkloadObject): number | null {
@@ -125,6 +148,10 @@ export class DeploymentController {
   private readonly rsPods = new Map<string, RsPods>();
   /** Deployments to sync once the start state is committed (ApiServer.startingUp). */
   private readonly waiting = new Set<DState>();
+  /** The work queue's rate limiter (upstream DefaultControllerRateLimiter). */
+  private readonly limiter = new ControllerRateLimiter();
+  /** ReplicaSet creates sent by the current sync (a sync sending none succeeded). */
+  private creates = 0;
 
   constructor(
     private readonly api: ApiServer,
@@ -139,7 +166,7 @@ export class DeploymentController {
     api.watch({
       objectAdded: (o) => {
         if (o.kind === 'Deployment') {
-          const st: DState = { namespace: o.metadata.namespace, name: o.metadata.name, replicaSets: [], inflight: 0, settled: false, minReadyUs: 0, nextAvailableUs: Infinity, wakeUs: Infinity };
+          const st: DState = { namespace: o.metadata.namespace, name: o.metadata.name, replicaSets: [], inflight: 0, settled: false, minReadyUs: 0, nextAvailableUs: Infinity, wakeUs: Infinity, failures: 0, retryUs: Infinity, refused: null };
           let inNs = this.deployments.get(st.namespace);
           if (inNs === undefined) this.deployments.set(st.namespace, (inNs = new Map()));
           inNs.set(st.name, st);
@@ -308,14 +335,60 @@ export class DeploymentController {
     const d = this.api.cluster.objects.get(objectKey('Deployment', st.namespace, st.name));
     if (d === undefined || !isKind(d, 'Deployment')) return;
     st.minReadyUs = minReadyUsOf(d.spec);
-    if (st.minReadyUs === 0) {
+    const creates = this.creates;
+    if (st.minReadyUs === 0) this.syncSpec(st, d);
+    else {
+      st.nextAvailableUs = Infinity;
       this.syncSpec(st, d);
+      // upstream replica_set.go updatePod: enqueueRSAfter(rs, minReadySeconds + 1 s).
+      if (st.nextAvailableUs !== Infinity) this.wakeAt(st, st.nextAvailableUs + 1_000_000);
+    }
+    // No ReplicaSet create to wait for: the sync succeeded (handleErr: queue.Forget).
+    if (this.creates === creates) {
+      if (st.failures > 0) this.limiter.forget(st);
+      st.refused = null;
+    }
+  }
+
+  /** Upstream handleErr for a sync that failed: AddRateLimited while NumRequeues < maxRetries
+   * (one waiting entry per key, the earlier time kept), else Forget (dropped). */
+  private retry(st: DState): void {
+    if (st.failures >= DEPLOYMENT_MAX_RETRIES) {
+      this.limiter.forget(st);
       return;
     }
-    st.nextAvailableUs = Infinity;
-    this.syncSpec(st, d);
-    // upstream replica_set.go updatePod: enqueueRSAfter(rs, minReadySeconds + 1 s).
-    if (st.nextAvailableUs !== Infinity) this.wakeAt(st, st.nextAvailableUs + 1_000_000);
+    const sim = this.api.sim;
+    const atUs = addTimeUs(sim.now, this.limiter.when(st, sim.now));
+    if (atUs >= st.retryUs) return;
+    st.retryUs = atUs;
+    sim.scheduleAt(atUs, 'deployment.retry', st.name, () => {
+      if (st.retryUs !== atUs) return;
+      st.retryUs = Infinity;
+      this.enqueue(st);
+    });
+  }
+
+  /** Deployments whose new ReplicaSet the API server refused and that are still without it, by
+   * object key ("Deployment/<ns>/<name>"): the rollout (or a new Deployment's first ReplicaSet)
+   * is stalled, as upstream's condition Progressing=False, reason ReplicaSetCreateError
+   * (sync.go getNewReplicaSet) tells. */
+  stalledRollouts(): Map<string, { readonly name: string; readonly count: number; readonly reason: string }> {
+    const out = new Map<string, { name: string; count: number; reason: string }>();
+    for (const inNs of this.deployments.values()) {
+      for (const st of inNs.values()) {
+        const r = st.refused;
+        if (r !== null && this.objects.get('ReplicaSet', st.namespace, r.name) === undefined) out.set(objectKey('Deployment', st.namespace, st.name), r);
+      }
+    }
+    return out;
+  }
+
+  /** A run warning for each stalled rollout (stalledRollouts). */
+  stallWarnings(stalled = this.stalledRollouts()): string[] {
+    // Sorted by key: output does not follow the order Deployments were first seen in.
+    return [...stalled].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, r]) => `${key.replace(/^Deployment\//, 'Deployment ')}: its rollout is stalled at the end: the new ReplicaSet ${r.name} was refused ${r.count} time${r.count === 1 ? '' : 's'} `
+      + `(condition Progressing=False, reason ReplicaSetCreateError: Failed to create new replica set "${r.name}": ${r.reason}); `
+      + `the Deployment controller retries a failed sync ${DEPLOYMENT_MAX_RETRIES} times (5 ms doubling), then only when the Deployment, one of its ReplicaSets or their pods change`);
   }
 
   private syncSpec(st: DState, d: ObjectOf<'Deployment'>): void {
@@ -433,9 +506,24 @@ export class DeploymentController {
   private createReplicaSet(st: DState, d: WorkloadObject, spec: DeploymentSpec, hash: string, replicas: number): void {
     const rs = newReplicaSetObject(d, spec, hash, replicas);
     st.inflight++;
-    this.api.createObject(rs, () => {
+    this.creates++;
+    this.api.createObject(rs, (ok, refused) => {
       st.inflight--;
-      this.enqueue(st);
+      if (ok) {
+        st.refused = null;
+        this.limiter.forget(st);
+        this.enqueue(st);
+        return;
+      }
+      if (refused === undefined) {
+        // AlreadyExists: the store has it (upstream getNewReplicaSet takes the stored one).
+        this.enqueue(st);
+        return;
+      }
+      // Refused by admission: the sync failed, retried through the rate limiter, not at once.
+      const name = rs.metadata.name;
+      st.refused = st.refused?.name === name ? { name, count: st.refused.count + 1, reason: refused } : { name, count: 1, reason: refused };
+      this.retry(st);
     });
   }
 }

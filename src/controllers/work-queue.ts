@@ -75,7 +75,7 @@ export class ControllerRateLimiter {
 
   /** Upstream MaxOfRateLimiter.When: counts one more failure of `st` and returns how long its
    * retry waits (µs). */
-  when(st: Retryable, nowUs: number): number {
+  when<S extends { failures: number }>(st: S, nowUs: number): number {
     const exp = st.failures++;
     const backoff = this.baseDelayUs * 2 ** exp;
     const item = backoff > this.maxDelayUs ? this.maxDelayUs : backoff;
@@ -84,7 +84,7 @@ export class ControllerRateLimiter {
   }
 
   /** Upstream Forget: the object synced successfully; its next failure starts at the base delay. */
-  forget(st: Retryable): void {
+  forget<S extends { failures: number }>(st: S): void {
     st.failures = 0;
   }
 }

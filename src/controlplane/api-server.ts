@@ -638,14 +638,16 @@ export class ApiServer {
     });
   }
 
-  createObject(o: WorkloadObject, done?: (ok: boolean) => void, key = keyOf(o)): void {
+  /** Creates an object. `done(ok, refused)`: whether it was stored, and when admission refused
+   * it, the API server's message (a quota's `exceeded quota: ...`). */
+  createObject(o: WorkloadObject, done?: (ok: boolean, refused?: string) => void, key = keyOf(o)): void {
     this.write('api.create-object', key, () => {
       const exists = this.cluster.objects.has(key);
       // ResourceQuota admission's object counts (object-count-quota.ts); pods are checked in createPod.
       const refused = exists ? null : o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, undefined) : checkObjectCountQuota(this.cluster, o);
       if (refused !== null) {
         this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'create');
-        done?.(false);
+        done?.(false, refused);
         return;
       }
       const ok = this.storeObjectWith(o, null, key); // not inside done?.(...): that would skip it when done is absent
@@ -672,7 +674,8 @@ export class ApiServer {
         done?.(false);
         return;
       }
-      const refused = o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, old) : null;
+      // ResourceQuota admission charges a Service's update what it adds (object-count-quota.ts).
+      const refused = o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, old) : o.kind === 'Service' ? checkObjectCountQuota(this.cluster, o, old) : null;
       if (refused !== null) {
         this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'update');
         done?.(false);

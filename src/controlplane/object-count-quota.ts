@@ -8,10 +8,11 @@
 // (`deployments.apps "third" is forbidden: exceeded quota: compute, requested:
 // count/deployments.apps=1, used: count/deployments.apps=2, limited: count/deployments.apps=2`),
 // the quotas taken in name order. Neither evaluator matches a scoped quota (MatchesNoScopeFunc).
-// Only creates are charged (an update of a Service's type is not); `used` is counted from the
-// store at the create, exact where upstream's status.used can lag.
+// Creates are charged, and a Service's updates what they add (a type changed to NodePort or
+// LoadBalancer); `used` is counted from the store at the write, exact where upstream's
+// status.used can lag.
 import type { ClusterState } from '../cluster/cluster-state.js';
-import { controllerRef, type WorkloadObject } from '../cluster/workload-object.js';
+import type { WorkloadObject } from '../cluster/workload-object.js';
 import { parseQuotaAmount } from './resource-quota.js';
 import { printHard } from './quota-quantities.js';
 
@@ -55,15 +56,20 @@ function usageOf(o: WorkloadObject, resource: string): number {
   return 1;
 }
 
-/** Why the API server refuses to create `o` under its namespace's quotas (the whole message), or
- * null when it may be created. Cheap when the namespace has no quota naming the kind. */
-export function checkObjectCountQuota(cluster: ClusterState, o: WorkloadObject): string | null {
+/** Why the API server refuses to create `o` — or, with `old`, to update `old` to `o` — under its
+ * namespace's quotas (the whole message), or null when it may. Cheap when the namespace has no
+ * quota naming the kind. An update is charged only for a Service (services.go Handles: "We
+ * handle create and update because a service type can change"; the object-count evaluator
+ * handles creates only), and only what it adds: checkRequest's deltaUsage is the new object's
+ * usage less the old one's, never below 0 (SubtractWithNonNegativeResult), zeros removed; `used`
+ * still holds the old object's. */
+export function checkObjectCountQuota(cluster: ClusterState, o: WorkloadObject, old?: WorkloadObject): string | null {
   const counted = COUNTED.get(o.kind);
   if (counted === undefined) return null;
+  if (old !== undefined && o.kind !== 'Service') return null;
   const namespace = o.metadata.namespace ?? 'default';
-  // A Deployment's own ReplicaSets are not charged: upstream's Deployment controller backs off
-  // after a refused create (its queue's rate limiter), ksim's would retry at once without end.
-  if (o.kind === 'ReplicaSet' && controllerRef(o) !== null) return null;
+  // Every create is charged, a controller's too (a Deployment's own ReplicaSets: upstream's
+  // admission plugin sees the Deployment controller's request like any other).
   const quotas = cluster.objects.inNamespace('ResourceQuota', namespace);
   if (quotas.length === 0) return null;
   let stored: readonly WorkloadObject[] | null = null;
@@ -75,8 +81,8 @@ export function checkObjectCountQuota(cluster: ClusterState, o: WorkloadObject):
     for (const name of counted.names) {
       const raw = hard[name];
       if (raw === undefined) continue;
-      const requested = usageOf(o, name);
-      if (requested <= 0) continue; // upstream RemoveZeros: what the object does not use is not checked
+      const requested = old === undefined ? usageOf(o, name) : usageOf(o, name) - usageOf(old, name);
+      if (requested <= 0) continue; // upstream RemoveZeros: what the object does not use (or add) is not checked
       stored ??= cluster.objects.inNamespace(o.kind, namespace);
       let used = 0;
       for (const s of stored) used += usageOf(s, name);

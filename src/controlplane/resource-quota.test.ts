@@ -9,7 +9,10 @@ import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { makePod } from '../testing/builders.js';
 import { admitPod } from './admission.js';
 import { checkQuota, parseQuotaAmount, quotaChargeEndUs, trackQuotaRecounts } from './resource-quota.js';
-import { parseScenario } from '../workload/scenario.js';
+import { loadScenario, parseScenario } from '../workload/scenario.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../testing/temp-dir.js';
 import { runScenario } from '../run/run-scenario.js';
 
 function quota(name: string, hard: Record<string, string>, namespace = 'team'): WorkloadObject {
@@ -359,4 +362,61 @@ workload:
   assert.equal(parseQuotaAmount('requests.cpu', '1E'), Number.MAX_SAFE_INTEGER); // 10^21 millicores
   assert.equal(parseQuotaAmount('requests.cpu', '1G'), 1e12);
   assert.throws(() => parseQuotaAmount('requests.memory', '-1Ei'));
+});
+
+test('a cluster dump\'s objects count as used from t = 0 and are never refused themselves: pods over a lowered quota stay (the pending one is scheduled), new pods, Deployments and LoadBalancers past it are refused', () => {
+  // Upstream's quota controller recounts status.used from every stored object (a quota lowered
+  // below its usage leaves the objects alone: admission only judges new requests), so a new
+  // pod is refused when the existing ones already use the quota; the dump's own objects were
+  // admitted by the cluster's API server and are never admitted again.
+  const dir = tempDir('ksim-quota-dump-');
+  const managedFields = [{ manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: '2025-05-01T09:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } }];
+  const pod = (name: string, node: string | null, cpu: string) => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: 'shop', uid: `uid-${name}`, resourceVersion: '100', creationTimestamp: '2025-05-01T08:00:00Z', labels: { app: 'api' }, managedFields },
+    spec: {
+      ...(node === null ? {} : { nodeName: node }),
+      containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu, memory: '128Mi' } }, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+      restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', priority: 0, enableServiceLinks: true, preemptionPolicy: 'PreemptLowerPriority',
+    },
+    status: node === null
+      ? { phase: 'Pending', qosClass: 'Burstable', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] }
+      : { phase: 'Running', qosClass: 'Burstable', conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+  const hard = { pods: '3', 'requests.cpu': '2', 'count/deployments.apps': '1', 'services.loadbalancers': '1' };
+  writeFileSync(join(dir, 'cluster.json'), JSON.stringify({
+    apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' },
+    items: [
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { 'kubernetes.io/hostname': 'node-a' } }, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2025-05-01T09:00:00Z' }] } },
+      // Lowered to 3 pods after the fourth was created: status.used shows 4.
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'shop-quota', namespace: 'shop', resourceVersion: '50', managedFields }, spec: { hard }, status: { hard, used: { pods: '4', 'requests.cpu': '1500m', 'count/deployments.apps': '1', 'services.loadbalancers': '1' } } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'idle', namespace: 'shop', generation: 1 }, spec: { replicas: 0, selector: { matchLabels: { app: 'idle' } }, template: { metadata: { labels: { app: 'idle' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' } } }] } } }, status: {} },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'front', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { app: 'api' }, clusterIP: '10.0.0.10', ports: [{ port: 80, targetPort: 80, protocol: 'TCP', nodePort: 30080 }] }, status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } } },
+      pod('api-1', 'node-a', '500m'), pod('api-2', 'node-a', '500m'), pod('api-3', 'node-a', '500m'), pod('late', null, '0'),
+    ],
+  }));
+  writeFileSync(join(dir, 's.yaml'), `
+apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  file: cluster.json
+workload:
+  - name: new
+    at: 10s
+    manifests:
+      - { apiVersion: v1, kind: Pod, metadata: { name: extra, namespace: shop }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] } }
+      - { apiVersion: apps/v1, kind: Deployment, metadata: { name: second, namespace: shop }, spec: { replicas: 1, selector: { matchLabels: { app: s } }, template: { metadata: { labels: { app: s } }, spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: 100m } } }] } } } }
+      - { apiVersion: v1, kind: Service, metadata: { name: lb2, namespace: shop }, spec: { type: LoadBalancer, ports: [{ port: 80 }] } }
+`);
+  const result = runScenario(loadScenario(join(dir, 's.yaml')));
+  assert.deepEqual(result.warnings, [
+    '1 create(s) refused by the API server, first shop/extra: pods "extra" is forbidden: exceeded quota: shop-quota, requested: pods=1, used: pods=4, limited: pods=3',
+    '1 create(s) refused by the API server, first Deployment second: deployments.apps "second" is forbidden: exceeded quota: shop-quota, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1',
+    '1 create(s) refused by the API server, first Service lb2: services "lb2" is forbidden: exceeded quota: shop-quota, requested: services.loadbalancers=1, used: services.loadbalancers=1, limited: services.loadbalancers=1',
+  ]);
+  // The dump's four pods all run, the pending one scheduled at the start.
+  const pods = result.tables.find((t) => t.file === 'pods.csv')!.rows;
+  assert.deepEqual(pods.map((r) => `${r['name']}:${r['phase']}`), ['api-1:Running', 'api-2:Running', 'api-3:Running', 'late:Running']);
+  assert.equal(result.summary['pods_bound'], 1);
 });

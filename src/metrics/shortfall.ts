@@ -52,6 +52,9 @@ export interface ShortfallInput {
   /** Pods Ready but not for their workload's minReadySeconds yet (AvailabilityTracker.warming);
    * absent: none. */
   readonly warming?: ReadonlyMap<PodInfo, number>;
+  /** Deployments whose new ReplicaSet the API server refused (DeploymentController.stalledRollouts),
+   * by object key: why their pods were not created; absent: none. */
+  readonly stalledRollouts?: ReadonlyMap<string, { readonly name: string; readonly count: number; readonly reason: string }>;
 }
 
 export interface Shortfall {
@@ -204,6 +207,10 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
     const m = minReadySecondsOf(w);
     const readyText = m > 0 ? `Running and Ready for ${m} s (minReadySeconds)` : 'Running and Ready';
     steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is ${readyText}, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
+  } else if (notCreated > 0 && input.stalledRollouts?.has(objectKey(w.kind, w.namespace, w.name)) === true) {
+    // Its new ReplicaSet was refused: no pod of the new template can be created.
+    const r = input.stalledRollouts.get(objectKey(w.kind, w.namespace, w.name))!;
+    steps.push({ count: notCreated, text: `${notCreated} not created (its new ReplicaSet ${r.name} refused by the API server: ${r.reason})` });
   } else if (notCreated > 0) {
     // Its own refused creates: another workload's of the namespace (a LimitRange's ratio) are
     // not why this one is short.

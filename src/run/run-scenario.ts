@@ -327,7 +327,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
     const c = controllerClient(name);
     return [c, new ObjectApi(c)];
   };
-  new DeploymentController(...withObjects('deployment-controller'));
+  const deployments = new DeploymentController(...withObjects('deployment-controller'));
   const clock = wallClockOf(scenario);
   new DisruptionController(sim, controllerClient('disruption-controller'), clock);
   {
@@ -403,7 +403,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, deployments };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -465,6 +465,8 @@ interface RunParts {
   readonly startWarnings: readonly string[];
   /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
   readonly gpu: GpuAllocationCollector | null;
+  /** The Deployment controller: its rollouts stalled by a refused ReplicaSet create. */
+  readonly deployments: DeploymentController;
 }
 
 /** The wall clock of a run: t = 0 is the scenario's cluster snapshot's own time, else
@@ -501,6 +503,7 @@ function finishRun(parts: RunParts): RunResult {
   metrics.finish();
   let unboundEnd = 0;
   for (const p of cluster.pods.values()) if (!p.bound) unboundEnd++;
+  const stalledRollouts = parts.deployments.stalledRollouts();
   const short = shortfall({
     workloads: availability.sortedWorkloads(),
     cluster,
@@ -510,6 +513,7 @@ function finishRun(parts: RunParts): RunResult {
     apiQueueDepth: api.inFlight,
     refusedCreates: metrics.refusedByWorkload,
     warming: availability.warming,
+    stalledRollouts,
   });
   const typedSummary: TypedRow = {
     scenario: scenario.name,
@@ -544,6 +548,7 @@ function finishRun(parts: RunParts): RunResult {
   const warnings = [
     ...parts.startWarnings,
     ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
+    ...parts.deployments.stallWarnings(stalledRollouts),
     ...metrics.attemptErrors.warnings(),
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
