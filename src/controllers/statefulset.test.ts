@@ -288,7 +288,7 @@ test('in a whole run, OrderedReady scaled 3 → 1 while the nodes of db-1 and db
   assert.deepEqual(sent, ['db-2@485s', 'db-1@515s']);
 });
 
-test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, subdomain from serviceName (none when empty), owned as controller', () => {
+test('a StatefulSet pod: template labels plus pod-name, pod-index and controller-revision-hash, hostname, subdomain from serviceName (none when empty), owned as controller', () => {
   for (const serviceName of ['db', '', undefined]) {
     const h = harness();
     const o = statefulSet(1);
@@ -299,7 +299,10 @@ test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, 
     h.api.createObject({ ...o, metadata: { ...o.metadata, uid: 'u-db' } });
     h.sim.run(100 * MS);
     const p = h.pod('db-0')!.pod;
-    assert.deepEqual(p.metadata?.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0' });
+    // controller-revision-hash: the revision's name, <set>-<hash> (upstream setPodRevision,
+    // ControllerRevisionName); the hash is ksim's of the template with its annotation (names.ts
+    // templateRevisionHash).
+    assert.deepEqual(p.metadata?.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0', 'controller-revision-hash': 'db-969fd8649' });
     assert.deepEqual(p.metadata?.annotations, { a: '1' });
     assert.deepEqual(p.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u-db', controller: true, blockOwnerDeletion: true }]);
     assert.equal(p.spec?.hostname, 'db-0');
@@ -534,6 +537,11 @@ function updateSpec(h: ReturnType<typeof harness>, change: Record<string, unknow
   h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), ...change }));
 }
 
+/** The controller-revision-hash label of the live pod `name`. */
+function revisionOf(h: ReturnType<typeof harness>, name: string): string | undefined {
+  return h.pod(name)?.labels['controller-revision-hash'];
+}
+
 function template(image: string): unknown {
   return { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image }] } };
 }
@@ -578,11 +586,37 @@ test('template changed with partition 3 and the set then scaled to 5: db-3 and d
   h.api.deletePod(h.pod('db-2')!, 'test');
   h.sim.run(40 * MS);
   assert.deepEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => imageOf(h, n)), ['x', 'x', 'x', 'y', 'y']);
+  // Each pod is labelled with the name of the revision it was made from (upstream
+  // newVersionedStatefulSetPod → setPodRevision): db-2, recreated below the partition, the
+  // current revision's.
+  assert.deepEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => revisionOf(h, n)), ['db-74c4988ddf', 'db-74c4988ddf', 'db-74c4988ddf', 'db-6bd77c788b', 'db-6bd77c788b']);
   updateSpec(h, { template: template('x'), updateStrategy: { rollingUpdate: { partition: 0 } } });
   h.sim.run(50 * MS);
   h.api.deletePod(h.pod('db-4')!, 'test');
   h.sim.run(60 * MS);
   assert.equal(imageOf(h, 'db-4'), 'x');
+  assert.equal(revisionOf(h, 'db-4'), 'db-74c4988ddf', 'a rollback: the first revision again, under its name');
+});
+
+test('a snapshot\'s set keeps its revision names: a pod it makes again carries status.updateRevision, or status.currentRevision below the partition of a rollout the snapshot caught (upstream getStatefulSetRevisions finds the ControllerRevisions the names are of)', () => {
+  const pod = (name: string, rev: string, image: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'db', 'controller-revision-hash': rev }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'db', controller: true }] }, spec: { nodeName: 'a', containers: [{ name: 'c', image }] } });
+  // Not mid-rollout: both revisions db-5c8b7d9f4.
+  const h = harness();
+  const settled = { ...statefulSet(2, 'Parallel'), status: { currentRevision: 'db-5c8b7d9f4', updateRevision: 'db-5c8b7d9f4' } } as WorkloadObject;
+  h.api.commitStartState({ nodes: [], objects: [settled], pods: [pod('db-0', 'db-5c8b7d9f4', 'x'), pod('db-1', 'db-5c8b7d9f4', 'x')] });
+  h.sim.run(10 * MS);
+  h.api.deletePod(h.pod('db-1')!, 'test', true);
+  h.sim.run(20 * MS);
+  assert.equal(revisionOf(h, 'db-1'), 'db-5c8b7d9f4');
+  // Mid-rollout (partition 1): db-1 is of the update revision (spec.template, y), db-0 of the
+  // current one (x); each made again keeps its revision's name.
+  const m = harness();
+  const rolling = withSpec(statefulSet(2, 'Parallel'), { ...(statefulSet(2, 'Parallel').spec as object), template: template('y'), updateStrategy: { rollingUpdate: { partition: 1 } } });
+  m.api.commitStartState({ nodes: [], objects: [{ ...rolling, status: { currentRevision: 'db-old4c5d6', updateRevision: 'db-new7f8b9', currentReplicas: 1 } } as WorkloadObject], pods: [pod('db-0', 'db-old4c5d6', 'x'), pod('db-1', 'db-new7f8b9', 'y')] });
+  m.sim.run(10 * MS);
+  for (const n of ['db-0', 'db-1']) m.api.deletePod(m.pod(n)!, 'test', true);
+  m.sim.run(20 * MS);
+  assert.deepEqual(['db-0', 'db-1'].map((n) => `${imageOf(m, n)} ${revisionOf(m, n)}`), ['x db-old4c5d6', 'y db-new7f8b9']);
 });
 
 test('updateStrategy type RollingUpdate without rollingUpdate (kept nil by upstream defaulting): the rolling update replaces from the top (updateMin 0), and a pod recreated below start + status.currentReplicas gets the current revision; OnDelete: nothing replaced, a pod recreated gets the new template', () => {

@@ -56,10 +56,13 @@
 // gets there). The deleted pod terminates (terminationGracePeriodSeconds) and the set makes it
 // again under the same name once it is gone, from the update revision (rollingUpdate).
 // rollingUpdate.maxUnavailable is not used (the gate is off: upstream's API server drops it).
-// A set whose name is over 52 characters gets every pod create refused: the pod's
-// controller-revision-hash label, `<set>-<hash>`, would be over 63 characters (invalidPodLabels).
-// Not modelled: the controller-revision-hash label on the pods ksim makes and the status
-// revisions it would write, volumeClaimTemplates,
+// Every pod is labelled controller-revision-hash = the name of the revision it was made from,
+// `<set>-<hash>` (upstream setPodRevision, ControllerRevisionName; names.ts templateRevisionHash:
+// ksim's hash, not upstream's; a snapshot's set keeps its status revision names). A set whose
+// name is over 52 characters gets every pod create refused: that label would be over 63
+// characters (invalidPodLabels).
+// Not modelled: ControllerRevision objects and the status revisions the controller would write,
+// volumeClaimTemplates,
 // slow-start batches of Parallel deletes (upstream processCondemned goes through runForAll too;
 // ksim sends them at once), and in Parallel the creates are answered after processCondemned and
 // the rolling update have run (upstream waits for them: a refused create ends its sync there).
@@ -77,7 +80,7 @@ import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
 import { ofUpdateRevision, statefulSetSnapshotRevisions, templateOfStatefulSetPod } from './snapshot-revisions.js';
-import { fnv32a, safeEncodeString } from './names.js';
+import { CONTROLLER_REVISION_HASH, controllerRevisionName, fnv32a, safeEncodeString, templateRevisionHash } from './names.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -114,6 +117,9 @@ interface SetState {
   current: { readonly rev: number; readonly template: PodTemplate } | null;
   /** Revision numbers by template key (templateKey), computed once the template first changes. */
   history: Map<string, number> | null;
+  /** The ControllerRevision name of each revision number (revisionNames), which the pods made
+   * from it carry as their controller-revision-hash label. */
+  readonly revNames: string[];
   /** The revision each live pod was made from (while `current` is not null, or once it was). */
   readonly revs: Map<PodInfo, number>;
   /** status.currentReplicas as the last sync wrote it (upstream: pods of the current revision). */
@@ -138,13 +144,13 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revs: new Map(), currentReplicas: 0, snapshot: null };
+        const revisions = statefulSetSnapshotRevisions(o);
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revNames: revisionNames(o, revisions), revs: new Map(), currentReplicas: 0, snapshot: null };
         // A snapshot's set caught mid-rollout: its status names two revisions (upstream
         // getStatefulSetRevisions: status.currentRevision's ControllerRevision and the one of
         // spec.template). The update revision is spec.template's (0); the current one (1) has its
         // template in a ControllerRevision the dump lacks, read from one of its pods when they
         // are added (templateOfStatefulSetPod; spec.template until then).
-        const revisions = statefulSetSnapshotRevisions(o);
         if (revisions !== null) {
           st.history = new Map([[templateKey(o.spec?.template ?? {}, { annotations: [WORKLOAD_ANNOTATION] }), 0], [`snapshot revision ${revisions.current}`, 1]]);
           st.current = { rev: 1, template: o.spec?.template ?? {} };
@@ -436,7 +442,8 @@ export class StatefulSetController {
         st.creating.add(ordinal);
         const useCurrent = this.usesCurrent(st, ordinal);
         const rev = useCurrent ? (st.current as NonNullable<SetState['current']>).rev : st.updateRev;
-        const pod = this.newPod(st, ordinal, useCurrent);
+        const revName = st.revNames[rev] as string;
+        const pod = this.newPod(st, ordinal, useCurrent, revName);
         const answered = (p: PodInfo | null) => {
           st.creating.delete(ordinal);
           if (p !== null) {
@@ -456,8 +463,9 @@ export class StatefulSetController {
 
   /** The pod of `ordinal`, from the current revision's template when `useCurrent`, else from
    * spec.template (upstream newStatefulSetPod of currentSet or updateSet: only the template
-   * differs between them, ApplyRevision). */
-  private newPod(st: SetState, ordinal: number, useCurrent: boolean): Pod {
+   * differs between them, ApplyRevision), labelled controller-revision-hash = `revName`, that
+   * revision's name (upstream newVersionedStatefulSetPod → setPodRevision). */
+  private newPod(st: SetState, ordinal: number, useCurrent: boolean, revName: string): Pod {
     const spec = st.obj.spec ?? {};
     const t = (useCurrent ? st.current?.template : spec.template) ?? {};
     const md = st.obj.metadata;
@@ -470,7 +478,7 @@ export class StatefulSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, name, md.namespace, { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) }, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
+      metadata: ownedPodMetadata(tmd, name, md.namespace, { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal), [CONTROLLER_REVISION_HASH]: revName }, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       spec: podSpec,
     };
   }
@@ -497,6 +505,20 @@ export function invalidPodLabels(setName: string, name: string, template: unknow
   return `Pod "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`;
 }
 
+/** The ControllerRevision names of a set's revisions when it is added: revision 0, spec.template's
+ * (the update revision), is status.updateRevision when the set has one of its own (a snapshot's:
+ * its pods carry it), else `<set>-<hash>` (upstream ControllerRevisionName of
+ * HashControllerRevision; names.ts templateRevisionHash); revision 1 is a snapshot's
+ * status.currentRevision when it caught a rollout (`revisions`). */
+function revisionNames(o: ObjectOf<'StatefulSet'>, revisions: ReturnType<typeof statefulSetSnapshotRevisions>): string[] {
+  const update = (o as { status?: { updateRevision?: unknown } }).status?.updateRevision;
+  const prefix = controllerRevisionName(o.metadata.name, '');
+  const own = typeof update === 'string' && update.length > prefix.length && update.startsWith(prefix);
+  const names = [own ? update : controllerRevisionName(o.metadata.name, templateRevisionHash(o.spec?.template))];
+  if (revisions !== null) names.push(revisions.current);
+  return names;
+}
+
 /** A new spec.template (the one before was `before`): the update revision is the revision of a
  * template seen before (upstream getStatefulSetRevisions finds an equal ControllerRevision: a
  * rollback), else a new one; the current revision is kept, and is no longer pending once the
@@ -512,7 +534,12 @@ function newRevision(st: SetState, before: PodTemplate | undefined): void {
   const k = key(st.obj.spec?.template);
   const prev = st.updateRev;
   let rev = st.history.get(k);
-  if (rev === undefined) st.history.set(k, (rev = st.history.size));
+  if (rev === undefined) {
+    st.history.set(k, (rev = st.history.size));
+    // A new revision (upstream getStatefulSetRevisions → NewControllerRevision): named by the
+    // hash of its template; a template seen before keeps its revision's name (a rollback).
+    st.revNames[rev] = controllerRevisionName(st.obj.metadata.name, templateRevisionHash(st.obj.spec?.template));
+  }
   if (rev === prev) return; // the same template as the API server stores it
   if (st.current === null) {
     st.current = { rev: prev, template: before ?? {} };
