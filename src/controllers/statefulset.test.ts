@@ -14,6 +14,7 @@ import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { StatefulSetController, invalidPodLabels } from './statefulset.js';
 import { createSends } from '../testing/create-sends.js';
+import { controllerRevisionName } from './names.js';
 
 const MS = 1000;
 
@@ -659,32 +660,41 @@ workload:
   assert.doesNotThrow(() => parseScenario(text('{ type: RollingUpdate, rollingUpdate: { partition: 1, maxUnavailable: "50%" } }'), 's.yaml'));
 });
 
-test('a set named over 52 characters gets every pod create refused: its controller-revision-hash label <set>-<hash> (hash counted as 10 characters) is over 63 (upstream pod validation, kubernetes/kubernetes#64023); 52 characters is created', () => {
-  const long = 'my-company-production-analytics-clickhouse-shard0-replica'; // 57
-  const ok = 'a'.repeat(52);
+test('a set named over 52 characters gets its pod creates refused when its controller-revision-hash label <set>-<hash> is over 63 characters (upstream pod validation, kubernetes/kubernetes#64023; ControllerRevisionName cuts only past 223): 53 characters with a 10-character hash refused, with a 9-character one created; 60 characters refused; 52 created', () => {
+  const n53 = 'my-company-production-analytics-clickhouse-shard0-rep'; // 53
+  const n60 = 'my-company-production-analytics-clickhouse-shard0-replica-01'; // 60
+  const n52 = 'a'.repeat(52);
+  assert.deepEqual([n53.length, n60.length], [53, 60]);
+  // Image x: ksim's template hash 74c4988ddf (10 characters); img3: 5f7bdfcb5 (9).
+  const cases: [string, string][] = [[n53, 'x'], [`${n53.slice(0, 52)}z`, 'img3'], [n60, 'x'], [`${n60.slice(0, 59)}z`, 'img3'], [n52, 'x']];
   const h = harness();
   const refused: string[] = [];
   h.api.watch({ writeRejected: (_o, reason) => refused.push(reason) });
-  for (const name of [long, ok]) {
+  for (const [name, image] of cases) {
     const s = statefulSet(2, 'Parallel');
     s.metadata.name = name;
+    (s.spec as { template: unknown }).template = template(image);
     h.api.createObject(s);
   }
   h.sim.run(3 * MS);
-  assert.deepEqual(h.sts.podsOf('default', long), []);
-  assert.deepEqual(h.sts.podsOf('default', ok), [`${ok}-0:Pending`, `${ok}-1:Pending`]);
-  assert.equal(refused.length, 1); // db-0's batch refused: the sync ends there, retried later
-  assert.match(refused[0]!, new RegExp(`^Pod "${long}-0" is invalid: metadata\\.labels: Invalid value: "${long}-[a-z0-9]{10}": must be no more than 63 characters$`));
+  assert.deepEqual(cases.map(([name]) => h.sts.podsOf('default', name).length), [0, 2, 0, 0, 2]);
+  assert.equal(h.pod(`${n53.slice(0, 52)}z-1`)!.labels['controller-revision-hash'], `${n53.slice(0, 52)}z-5f7bdfcb5`, '63 characters: valid');
+  assert.equal(h.pod(`${n52}-0`)!.labels['controller-revision-hash'], `${n52}-74c4988ddf`);
+  // Each refused set's first batch (its -0) refused: the sync ends there, retried later.
+  assert.deepEqual(refused, [
+    `Pod "${n53}-0" is invalid: metadata.labels: Invalid value: "${n53}-74c4988ddf": must be no more than 63 characters`,
+    `Pod "${n60}-0" is invalid: metadata.labels: Invalid value: "${n60}-74c4988ddf": must be no more than 63 characters`,
+    `Pod "${n60.slice(0, 59)}z-0" is invalid: metadata.labels: Invalid value: "${n60.slice(0, 59)}z-5f7bdfcb5": must be no more than 63 characters`,
+  ]);
   h.sim.run(100 * MS);
-  assert.deepEqual(h.sts.podsOf('default', long), []);
-  assert.ok(refused.length > 3, `retried with backoff: ${refused.length}`);
+  assert.deepEqual(h.sts.podsOf('default', n53), []);
+  assert.ok(refused.length > 9, `retried with backoff: ${refused.length}`);
 });
 
-test('a StatefulSet pod name over 63 characters: its pod-name label and spec.hostname are refused too', () => {
+test('a StatefulSet pod name over 63 characters: its pod-name label and spec.hostname are refused too; a revision name is cut past 223 characters (upstream ControllerRevisionName)', () => {
   const set = 'x'.repeat(62);
-  assert.equal(invalidPodLabels('x'.repeat(52), 'x'.repeat(52) + '-0', {}), null);
-  const reason = invalidPodLabels(set, `${set}-1`, {}) as string;
-  const hash = /labels: Invalid value: "x{62}-([a-z0-9]+)"/.exec(reason)?.[1];
-  assert.equal(hash?.length, 10);
-  assert.equal(reason, `Pod "${set}-1" is invalid: [metadata.labels: Invalid value: "${set}-${hash}": must be no more than 63 characters, metadata.labels: Invalid value: "${set}-1": must be no more than 63 characters, spec.hostname: Invalid value: "${set}-1": must be no more than 63 characters]`);
+  assert.equal(invalidPodLabels('x'.repeat(52) + '-0', 'x'.repeat(52) + '-74c4988ddf'), null);
+  assert.equal(invalidPodLabels(`${set}-1`, `${set}-74c4988ddf`), `Pod "${set}-1" is invalid: [metadata.labels: Invalid value: "${set}-74c4988ddf": must be no more than 63 characters, metadata.labels: Invalid value: "${set}-1": must be no more than 63 characters, spec.hostname: Invalid value: "${set}-1": must be no more than 63 characters]`);
+  assert.equal(controllerRevisionName('y'.repeat(230), '5f7bdfcb5'), `${'y'.repeat(223)}-5f7bdfcb5`);
+  assert.equal(controllerRevisionName('y'.repeat(223), '5f7bdfcb5'), `${'y'.repeat(223)}-5f7bdfcb5`);
 });

@@ -59,14 +59,14 @@
 // Every pod is labelled controller-revision-hash = the name of the revision it was made from,
 // `<set>-<hash>` (upstream setPodRevision, ControllerRevisionName; names.ts templateRevisionHash:
 // ksim's hash, not upstream's; a snapshot's set keeps its status revision names). A set whose
-// name is over 52 characters gets every pod create refused: that label would be over 63
-// characters (invalidPodLabels).
+// name is over 52 characters gets its pod creates refused when that label is over 63
+// characters (invalidPodLabels: a 53-character name with a 10-character hash).
 // Not modelled: ControllerRevision objects and the status revisions the controller would write,
 // volumeClaimTemplates,
 // slow-start batches of Parallel deletes (upstream processCondemned goes through runForAll too;
 // ksim sends them at once), and in Parallel the creates are answered after processCondemned and
 // the rolling update have run (upstream waits for them: a refused create ends its sync there).
-import { canonicalJson, merged } from '../api/values.js';
+import { merged } from '../api/values.js';
 import { templateKey } from '../api/template-defaults.js';
 import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -80,16 +80,12 @@ import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
 import { ofUpdateRevision, statefulSetSnapshotRevisions, templateOfStatefulSetPod } from './snapshot-revisions.js';
-import { CONTROLLER_REVISION_HASH, controllerRevisionName, fnv32a, safeEncodeString, templateRevisionHash } from './names.js';
+import { CONTROLLER_REVISION_HASH, controllerRevisionName, templateRevisionHash } from './names.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 /** Upstream stateful_set_control.go MaxBatchSize: the largest slow-start batch. */
 export const MAX_BATCH_SIZE = 500;
-/** The longest revision hash (upstream history.HashControllerRevision:
- * rand.SafeEncodeString(fmt.Sprint(fnv32.Sum32())), one character per decimal digit of a uint32,
- * so 1 to 10 characters, 10 for about 77 % of templates). */
-export const REVISION_HASH_MAX_LENGTH = 10;
 /** validation.LabelValueMaxLength, and a DNS label's longest (spec.hostname). */
 const LABEL_VALUE_MAX_LENGTH = 63;
 
@@ -452,7 +448,7 @@ export class StatefulSetController {
           }
           done(p !== null);
         };
-        const invalid = invalidPodLabels(st.obj.metadata.name, pod.metadata?.name ?? '', useCurrent ? st.current?.template : st.obj.spec?.template);
+        const invalid = invalidPodLabels(pod.metadata?.name ?? '', revName);
         if (invalid === null) this.api.createPod(pod, answered);
         else this.api.refusePodCreate(pod, invalid, answered);
         return true;
@@ -484,22 +480,22 @@ export class StatefulSetController {
   }
 }
 
-/** Why the API server refuses pod `name` of the set named `setName`, made from `template`, or
- * null (the usual case: a name of at most 52 characters; nothing is made then). Upstream newVersionedStatefulSetPod
- * (stateful_set_utils.go) labels the pod controller-revision-hash = the revision's name,
- * history.ControllerRevisionName: `<set>-<hash>`; its label statefulset.kubernetes.io/pod-name
- * and spec.hostname are the pod's name. Pod validation (ValidateObjectMeta → ValidateLabels,
- * ValidatePodSpec → ValidateDNS1123Label) refuses a label value or a hostname over 63
- * characters, so a set whose name is over 52 characters gets every pod create refused
- * (kubernetes/kubernetes#64023). The hash is counted as its longest, 10 characters
- * (REVISION_HASH_MAX_LENGTH: ksim cannot know upstream's, which hashes Go's object dump); the one
- * shown is ksim's (FNV of the template, padded to 10 digits), so its value differs from
- * upstream's. */
-export function invalidPodLabels(setName: string, name: string, template: unknown): string | null {
-  if (setName.length + 1 + REVISION_HASH_MAX_LENGTH <= LABEL_VALUE_MAX_LENGTH) return null;
+/** Why the API server refuses pod `name` labelled controller-revision-hash = `revName`, or
+ * null (the usual case; nothing is made then). Upstream newVersionedStatefulSetPod
+ * (stateful_set_utils.go) labels the pod with the revision's name, history.ControllerRevisionName:
+ * `<set>-<hash>`, the set's name cut only past 223 characters; its label
+ * statefulset.kubernetes.io/pod-name and spec.hostname are the pod's name. Pod validation
+ * (ValidateObjectMeta → ValidateLabels, ValidatePodSpec → ValidateDNS1123Label) refuses a label
+ * value or a hostname over 63 characters, so the creates of a set whose name is over 52
+ * characters are refused when its hash is too long for the name (kubernetes/kubernetes#64023):
+ * the hash is 1 to 10 characters (a uint32 in decimal, safe-encoded), so a 53-character name is
+ * accepted with a hash of at most 9 (about 23 % of templates), a 60-character one only with a
+ * hash of at most 2. The hash is ksim's (templateRevisionHash), not upstream's. */
+export function invalidPodLabels(name: string, revName: string): string | null {
+  if (revName.length <= LABEL_VALUE_MAX_LENGTH && name.length <= LABEL_VALUE_MAX_LENGTH) return null;
   const tooLong = (field: string, v: string) => `${field}: Invalid value: "${v}": must be no more than ${LABEL_VALUE_MAX_LENGTH} characters`;
-  const hash = safeEncodeString(String(fnv32a(canonicalJson(template ?? {}))).padStart(REVISION_HASH_MAX_LENGTH, '0'));
-  const errors = [tooLong('metadata.labels', `${setName}-${hash}`)];
+  const errors: string[] = [];
+  if (revName.length > LABEL_VALUE_MAX_LENGTH) errors.push(tooLong('metadata.labels', revName));
   if (name.length > LABEL_VALUE_MAX_LENGTH) errors.push(tooLong('metadata.labels', name), tooLong('spec.hostname', name));
   // utilerrors.NewAggregate: one error bare, more in brackets.
   return `Pod "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`;
