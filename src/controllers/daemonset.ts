@@ -57,9 +57,8 @@ import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kuberne
 import type { Simulation } from '../engine/simulation.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
-import { availableFromUs, isPodAvailable, isPodReady, minReadyUsOf, WORKLOAD_ANNOTATION, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
-import { comparableTemplate } from '../api/template-defaults.js';
-import { podTemplateHash } from './names.js';
+import { availableFromUs, isPodAvailable, isPodReady, minReadyUsOf, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
+import { CONTROLLER_REVISION_HASH, templateRevisionHash } from './names.js';
 import { scaledValue } from './deployment.js';
 import { compareForPodGC } from './podgc.js';
 import type { NodeInfo } from '../cluster/node-info.js';
@@ -77,18 +76,12 @@ import { daemonSetOldRevisions } from './snapshot-revisions.js';
 /** Upstream daemon_controller.go BurstReplicas: creates (and deletes) per sync. */
 export const BURST_REPLICAS = 250;
 
-/** Upstream apps.ControllerRevisionHashLabelKey (DefaultDaemonSetUniqueLabelKey): the label
- * with the revision of the template a daemon pod was made from (util.CreatePodTemplate). */
-export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
+export { CONTROLLER_REVISION_HASH };
 
 /** The revision hash of a DaemonSet's template (upstream constructHistory: the current
- * ControllerRevision's hash, controller.ComputeHash of spec.template): ksim's template hash
- * (podTemplateHash, as a Deployment names its ReplicaSets) of the template as the API server
- * stores it and as the other controllers compare templates (comparableTemplate without ksim's
- * ksim.io/workload annotation, which a later entry re-applying the set changes: no change the
- * user made). Computed once per template change, not per pod. */
+ * ControllerRevision's hash), the label value of its pods: names.ts templateRevisionHash. */
 export function daemonSetRevisionHash(ds: ObjectOf<'DaemonSet'>): string {
-  return podTemplateHash(comparableTemplate((ds.spec ?? {}).template ?? {}, { annotations: [WORKLOAD_ANNOTATION] }));
+  return templateRevisionHash((ds.spec ?? {}).template);
 }
 
 /** A DaemonSet's update strategy after upstream's defaulting (SetDefaults_DaemonSet: type

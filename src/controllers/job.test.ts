@@ -13,8 +13,11 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { JobController, jobBackoffUs, jobFinished } from './job.js';
 import { prepareRun, runScenario } from '../run/run-scenario.js';
-import { parseScenario } from '../workload/scenario.js';
+import { loadScenario, parseScenario } from '../workload/scenario.js';
 import { createSends } from '../testing/create-sends.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const S = 1_000_000;
 
@@ -778,4 +781,57 @@ test('Indexed from a snapshot: status.completedIndexes are done; the missing ind
   finishAll(h.api, h.active(), 'Succeeded');
   h.sim.run(5 * S);
   assert.equal((h.status() as unknown as { completedIndexes: string }).completedIndexes, '0-4');
+});
+
+test('a pod the pod GC fails (node deleted: DisruptionTarget, DeletionByPodGC) under a podFailurePolicy Ignore rule is not counted but is replaced after the 10 s failure backoff, as a counted failure is (upstream PR #119434: newBackoffRecord takes every new failed pod, nonIgnoredFailedPodsCount only status.failed; kubernetes/kubernetes#130881 open)', () => {
+  // Upstream v1.36 pkg/controller/job/job_controller.go syncJob: getNewFinishedPods keeps each
+  // pod isPodFailed says failed (the policy is not read there), status.failed adds
+  // nonIgnoredFailedPodsCount of them, and newBackoffRecord(key, newSucceededPods,
+  // newFailedPods) the failure with every one of them: an ignored failure holds back the
+  // replacement as long as a counted one. Its finish time (backoff_utils.go getFinishedTime): no
+  // container finishedAt (the pod GC writes only the phase and the condition), Ready still True,
+  // so the deletionTimestamp less its grace period 0: when the pod GC deleted it.
+  const dir = tempDir('ksim-job-podgc-');
+  // np-1 (where the scheduler binds the pod) deleted at 61 s: the pod GC queues its name at
+  // the check at 80 s and fails and deletes its pod at 120 s (podgc.ts).
+  writeFileSync(join(dir, 'events.jsonl'), '{"at": 61, "op": "delete", "object": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "np-1"}}}\n');
+  const run = (policy: string) => {
+    writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 10m
+cluster:
+  nodePools: [{ name: np, count: 2, allocatable: { cpu: "4", memory: 16Gi } }]
+workload:
+  - name: train
+    at: 0s
+    runDuration: 5m
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: train }
+      spec:
+        ${policy}
+        template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "3" } } }] } }
+  - name: ev
+    trace: { format: ksim-events, file: events.jsonl }
+`);
+    const r = runScenario(loadScenario(join(dir, 's.yaml')), { checkInvariants: true });
+    const pods = (r.tables.find((t) => t.file === 'pods.csv')?.rows ?? []).map((p) => [Number(p['created_s']), p['node'], p['phase'], Number(p['deleted_s'])] as const).sort((a, b) => a[0] - b[0]);
+    const row = (r.tables.find((t) => t.file === 'jobs.csv')?.rows ?? [])[0]!;
+    return { pods, row };
+  };
+  const ignored = run('backoffLimit: 0\n        podFailurePolicy: { rules: [{ action: Ignore, onPodConditions: [{ type: DisruptionTarget }] }] }');
+  const counted = run('backoffLimit: 1');
+  for (const [what, r] of [['Ignore', ignored], ['counted', counted]] as const) {
+    assert.equal(r.pods.length, 2, what);
+    assert.deepEqual([r.pods[0]![1], r.pods[0]![2]], ['np-1', 'Failed'], what);
+    near(r.pods[0]![3], 120, `${what}: the pod GC deletes the first pod`);
+    // Failed at 120 s (whole seconds): the replacement at the sync when the 10 s backoff is
+    // over, 130 s, not at the sync 1 s after the failure (121 s).
+    near(r.pods[1]![0], 130, `${what}: replacement created`);
+    assert.equal(r.pods[1]![1], 'np-0', what);
+  }
+  // Ignore: not in status.failed (backoffLimit 0 is not exceeded); counted: failed 1 of 1.
+  assert.deepEqual([ignored.row['condition'], ignored.row['failed']], ['Complete', 0]);
+  assert.deepEqual([counted.row['condition'], counted.row['failed']], ['Complete', 1]);
 });

@@ -346,7 +346,9 @@ export class JobController {
 
   /** A failed pod, through the Job's podFailurePolicy (upstream matchPodFailurePolicy, pkg/
    * controller/job/pod_failure_policy.go): rules in order, the first match decides. Ignore: not
-   * in status.failed, though the backoff still counts it (upstream getNewFinishedPods); FailJob:
+   * in status.failed (upstream nonIgnoredFailedPodsCount), though the backoff still counts it
+   * (syncJob passes every new failed pod of getNewFinishedPods to newBackoffRecord, since
+   * kubernetes PR #119434; kubernetes/kubernetes#130881 asks otherwise, open); FailJob:
    * counted, and the Job fails with reason PodFailurePolicy; Count or no match: counted. */
   private countFailed(st: JobState, p: PodInfo, atUs = this.sim.now): void {
     const m = matchPodFailurePolicy(st.obj, p);

@@ -2,9 +2,10 @@
 // k8s.io/apimachinery/pkg/util/rand (no vowels, no confusable digits), drawn from a seeded stream.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { RandomStream } from '../engine/random.js';
-import { podStoreKey } from '../cluster/pod-info.js';
+import { podStoreKey, WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { canonicalJson } from '../api/values.js';
+import { comparableTemplate } from '../api/template-defaults.js';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -46,6 +47,31 @@ export function fnv32a(s: string): number {
  * like upstream controller.ComputeHash (which hashes Go's object dump, so values differ). */
 export function podTemplateHash(template: unknown): string {
   return safeEncodeString(String(fnv32a(canonicalJson(template))));
+}
+
+/** Upstream apps.ControllerRevisionHashLabelKey (apps/v1 StatefulSetRevisionLabel and
+ * DefaultDaemonSetUniqueLabelKey): the label with the revision a StatefulSet's or a DaemonSet's
+ * pod was made from. A DaemonSet's pods carry the revision's hash, a StatefulSet's the
+ * revision's name (controllerRevisionName). */
+export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
+
+/** The hash of the ControllerRevision a DaemonSet or a StatefulSet makes of its pod template
+ * (upstream history.HashControllerRevision: FNV-32 of the revision's data, the template,
+ * rand.SafeEncodeString of the uint32 in decimal, so 1 to 10 characters): ksim's template hash
+ * (podTemplateHash, as a Deployment names its ReplicaSets) of the template as the API server
+ * stores it and as the controllers compare templates (comparableTemplate without ksim's
+ * ksim.io/workload annotation, which a later entry re-applying the set changes: no change the
+ * user made). Its value is not upstream's (which hashes Go's JSON of the stored template), its
+ * length spread is. Computed once per template change, not per pod. */
+export function templateRevisionHash(template: unknown): string {
+  return podTemplateHash(comparableTemplate(template ?? {}, { annotations: [WORKLOAD_ANNOTATION] }));
+}
+
+/** Upstream history.ControllerRevisionName (pkg/controller/history/controller_history.go):
+ * `<prefix>-<hash>`, the prefix (the owner's name) cut to 223 bytes so that the name is at most
+ * 253; nothing keeps it to a label value's 63 (kubernetes/kubernetes#64023, open). */
+export function controllerRevisionName(prefix: string, hash: string): string {
+  return `${prefix.length > 223 ? prefix.slice(0, 223) : prefix}-${hash}`;
 }
 
 /**

@@ -12,9 +12,8 @@ import { copyPlain, isObject } from '../api/values.js';
 import { templateKey } from '../api/template-defaults.js';
 import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
+import { CONTROLLER_REVISION_HASH } from './names.js';
 
-/** Upstream apps.ControllerRevisionHashLabelKey. */
-const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
 /** Upstream extensions.DaemonSetTemplateGenerationKey: the label with the template generation a
  * daemon pod was made at (util.CreatePodTemplate). */
 export const POD_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';

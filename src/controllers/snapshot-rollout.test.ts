@@ -189,5 +189,8 @@ test('the same StatefulSet with rollingUpdate.partition 1 and db-0 missing from 
   const db0 = byName.get('db-0')!;
   assert.equal(db0.spec!.hostname, 'db-0');
   assert.equal(db0.spec!.volumes, undefined);
-  assert.deepEqual(db0.metadata!.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0' });
+  // Labelled with the revision it is of, by the snapshot's name for it (status.currentRevision);
+  // db-1, made again, with status.updateRevision (upstream setPodRevision).
+  assert.deepEqual(db0.metadata!.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0', 'controller-revision-hash': 'db-5d8f9c7b6' });
+  assert.equal(byName.get('db-1')!.metadata!.labels!['controller-revision-hash'], 'db-7c9d8b5f4');
 });

@@ -14,6 +14,7 @@ import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { StatefulSetController, invalidPodLabels } from './statefulset.js';
 import { createSends } from '../testing/create-sends.js';
+import { controllerRevisionName } from './names.js';
 
 const MS = 1000;
 
@@ -288,7 +289,7 @@ test('in a whole run, OrderedReady scaled 3 → 1 while the nodes of db-1 and db
   assert.deepEqual(sent, ['db-2@485s', 'db-1@515s']);
 });
 
-test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, subdomain from serviceName (none when empty), owned as controller', () => {
+test('a StatefulSet pod: template labels plus pod-name, pod-index and controller-revision-hash, hostname, subdomain from serviceName (none when empty), owned as controller', () => {
   for (const serviceName of ['db', '', undefined]) {
     const h = harness();
     const o = statefulSet(1);
@@ -299,7 +300,10 @@ test('a StatefulSet pod: template labels plus pod-name and pod-index, hostname, 
     h.api.createObject({ ...o, metadata: { ...o.metadata, uid: 'u-db' } });
     h.sim.run(100 * MS);
     const p = h.pod('db-0')!.pod;
-    assert.deepEqual(p.metadata?.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0' });
+    // controller-revision-hash: the revision's name, <set>-<hash> (upstream setPodRevision,
+    // ControllerRevisionName); the hash is ksim's of the template with its annotation (names.ts
+    // templateRevisionHash).
+    assert.deepEqual(p.metadata?.labels, { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0', 'apps.kubernetes.io/pod-index': '0', 'controller-revision-hash': 'db-969fd8649' });
     assert.deepEqual(p.metadata?.annotations, { a: '1' });
     assert.deepEqual(p.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u-db', controller: true, blockOwnerDeletion: true }]);
     assert.equal(p.spec?.hostname, 'db-0');
@@ -534,6 +538,11 @@ function updateSpec(h: ReturnType<typeof harness>, change: Record<string, unknow
   h.objects.updateObject(withSpec(stored, { ...(stored.spec as object), ...change }));
 }
 
+/** The controller-revision-hash label of the live pod `name`. */
+function revisionOf(h: ReturnType<typeof harness>, name: string): string | undefined {
+  return h.pod(name)?.labels['controller-revision-hash'];
+}
+
 function template(image: string): unknown {
   return { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image }] } };
 }
@@ -578,11 +587,37 @@ test('template changed with partition 3 and the set then scaled to 5: db-3 and d
   h.api.deletePod(h.pod('db-2')!, 'test');
   h.sim.run(40 * MS);
   assert.deepEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => imageOf(h, n)), ['x', 'x', 'x', 'y', 'y']);
+  // Each pod is labelled with the name of the revision it was made from (upstream
+  // newVersionedStatefulSetPod → setPodRevision): db-2, recreated below the partition, the
+  // current revision's.
+  assert.deepEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => revisionOf(h, n)), ['db-74c4988ddf', 'db-74c4988ddf', 'db-74c4988ddf', 'db-6bd77c788b', 'db-6bd77c788b']);
   updateSpec(h, { template: template('x'), updateStrategy: { rollingUpdate: { partition: 0 } } });
   h.sim.run(50 * MS);
   h.api.deletePod(h.pod('db-4')!, 'test');
   h.sim.run(60 * MS);
   assert.equal(imageOf(h, 'db-4'), 'x');
+  assert.equal(revisionOf(h, 'db-4'), 'db-74c4988ddf', 'a rollback: the first revision again, under its name');
+});
+
+test('a snapshot\'s set keeps its revision names: a pod it makes again carries status.updateRevision, or status.currentRevision below the partition of a rollout the snapshot caught (upstream getStatefulSetRevisions finds the ControllerRevisions the names are of)', () => {
+  const pod = (name: string, rev: string, image: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'db', 'controller-revision-hash': rev }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'db', controller: true }] }, spec: { nodeName: 'a', containers: [{ name: 'c', image }] } });
+  // Not mid-rollout: both revisions db-5c8b7d9f4.
+  const h = harness();
+  const settled = { ...statefulSet(2, 'Parallel'), status: { currentRevision: 'db-5c8b7d9f4', updateRevision: 'db-5c8b7d9f4' } } as WorkloadObject;
+  h.api.commitStartState({ nodes: [], objects: [settled], pods: [pod('db-0', 'db-5c8b7d9f4', 'x'), pod('db-1', 'db-5c8b7d9f4', 'x')] });
+  h.sim.run(10 * MS);
+  h.api.deletePod(h.pod('db-1')!, 'test', true);
+  h.sim.run(20 * MS);
+  assert.equal(revisionOf(h, 'db-1'), 'db-5c8b7d9f4');
+  // Mid-rollout (partition 1): db-1 is of the update revision (spec.template, y), db-0 of the
+  // current one (x); each made again keeps its revision's name.
+  const m = harness();
+  const rolling = withSpec(statefulSet(2, 'Parallel'), { ...(statefulSet(2, 'Parallel').spec as object), template: template('y'), updateStrategy: { rollingUpdate: { partition: 1 } } });
+  m.api.commitStartState({ nodes: [], objects: [{ ...rolling, status: { currentRevision: 'db-old4c5d6', updateRevision: 'db-new7f8b9', currentReplicas: 1 } } as WorkloadObject], pods: [pod('db-0', 'db-old4c5d6', 'x'), pod('db-1', 'db-new7f8b9', 'y')] });
+  m.sim.run(10 * MS);
+  for (const n of ['db-0', 'db-1']) m.api.deletePod(m.pod(n)!, 'test', true);
+  m.sim.run(20 * MS);
+  assert.deepEqual(['db-0', 'db-1'].map((n) => `${imageOf(m, n)} ${revisionOf(m, n)}`), ['x db-old4c5d6', 'y db-new7f8b9']);
 });
 
 test('updateStrategy type RollingUpdate without rollingUpdate (kept nil by upstream defaulting): the rolling update replaces from the top (updateMin 0), and a pod recreated below start + status.currentReplicas gets the current revision; OnDelete: nothing replaced, a pod recreated gets the new template', () => {
@@ -625,32 +660,41 @@ workload:
   assert.doesNotThrow(() => parseScenario(text('{ type: RollingUpdate, rollingUpdate: { partition: 1, maxUnavailable: "50%" } }'), 's.yaml'));
 });
 
-test('a set named over 52 characters gets every pod create refused: its controller-revision-hash label <set>-<hash> (hash counted as 10 characters) is over 63 (upstream pod validation, kubernetes/kubernetes#64023); 52 characters is created', () => {
-  const long = 'my-company-production-analytics-clickhouse-shard0-replica'; // 57
-  const ok = 'a'.repeat(52);
+test('a set named over 52 characters gets its pod creates refused when its controller-revision-hash label <set>-<hash> is over 63 characters (upstream pod validation, kubernetes/kubernetes#64023; ControllerRevisionName cuts only past 223): 53 characters with a 10-character hash refused, with a 9-character one created; 60 characters refused; 52 created', () => {
+  const n53 = 'my-company-production-analytics-clickhouse-shard0-rep'; // 53
+  const n60 = 'my-company-production-analytics-clickhouse-shard0-replica-01'; // 60
+  const n52 = 'a'.repeat(52);
+  assert.deepEqual([n53.length, n60.length], [53, 60]);
+  // Image x: ksim's template hash 74c4988ddf (10 characters); img3: 5f7bdfcb5 (9).
+  const cases: [string, string][] = [[n53, 'x'], [`${n53.slice(0, 52)}z`, 'img3'], [n60, 'x'], [`${n60.slice(0, 59)}z`, 'img3'], [n52, 'x']];
   const h = harness();
   const refused: string[] = [];
   h.api.watch({ writeRejected: (_o, reason) => refused.push(reason) });
-  for (const name of [long, ok]) {
+  for (const [name, image] of cases) {
     const s = statefulSet(2, 'Parallel');
     s.metadata.name = name;
+    (s.spec as { template: unknown }).template = template(image);
     h.api.createObject(s);
   }
   h.sim.run(3 * MS);
-  assert.deepEqual(h.sts.podsOf('default', long), []);
-  assert.deepEqual(h.sts.podsOf('default', ok), [`${ok}-0:Pending`, `${ok}-1:Pending`]);
-  assert.equal(refused.length, 1); // db-0's batch refused: the sync ends there, retried later
-  assert.match(refused[0]!, new RegExp(`^Pod "${long}-0" is invalid: metadata\\.labels: Invalid value: "${long}-[a-z0-9]{10}": must be no more than 63 characters$`));
+  assert.deepEqual(cases.map(([name]) => h.sts.podsOf('default', name).length), [0, 2, 0, 0, 2]);
+  assert.equal(h.pod(`${n53.slice(0, 52)}z-1`)!.labels['controller-revision-hash'], `${n53.slice(0, 52)}z-5f7bdfcb5`, '63 characters: valid');
+  assert.equal(h.pod(`${n52}-0`)!.labels['controller-revision-hash'], `${n52}-74c4988ddf`);
+  // Each refused set's first batch (its -0) refused: the sync ends there, retried later.
+  assert.deepEqual(refused, [
+    `Pod "${n53}-0" is invalid: metadata.labels: Invalid value: "${n53}-74c4988ddf": must be no more than 63 characters`,
+    `Pod "${n60}-0" is invalid: metadata.labels: Invalid value: "${n60}-74c4988ddf": must be no more than 63 characters`,
+    `Pod "${n60.slice(0, 59)}z-0" is invalid: metadata.labels: Invalid value: "${n60.slice(0, 59)}z-5f7bdfcb5": must be no more than 63 characters`,
+  ]);
   h.sim.run(100 * MS);
-  assert.deepEqual(h.sts.podsOf('default', long), []);
-  assert.ok(refused.length > 3, `retried with backoff: ${refused.length}`);
+  assert.deepEqual(h.sts.podsOf('default', n53), []);
+  assert.ok(refused.length > 9, `retried with backoff: ${refused.length}`);
 });
 
-test('a StatefulSet pod name over 63 characters: its pod-name label and spec.hostname are refused too', () => {
+test('a StatefulSet pod name over 63 characters: its pod-name label and spec.hostname are refused too; a revision name is cut past 223 characters (upstream ControllerRevisionName)', () => {
   const set = 'x'.repeat(62);
-  assert.equal(invalidPodLabels('x'.repeat(52), 'x'.repeat(52) + '-0', {}), null);
-  const reason = invalidPodLabels(set, `${set}-1`, {}) as string;
-  const hash = /labels: Invalid value: "x{62}-([a-z0-9]+)"/.exec(reason)?.[1];
-  assert.equal(hash?.length, 10);
-  assert.equal(reason, `Pod "${set}-1" is invalid: [metadata.labels: Invalid value: "${set}-${hash}": must be no more than 63 characters, metadata.labels: Invalid value: "${set}-1": must be no more than 63 characters, spec.hostname: Invalid value: "${set}-1": must be no more than 63 characters]`);
+  assert.equal(invalidPodLabels('x'.repeat(52) + '-0', 'x'.repeat(52) + '-74c4988ddf'), null);
+  assert.equal(invalidPodLabels(`${set}-1`, `${set}-74c4988ddf`), `Pod "${set}-1" is invalid: [metadata.labels: Invalid value: "${set}-74c4988ddf": must be no more than 63 characters, metadata.labels: Invalid value: "${set}-1": must be no more than 63 characters, spec.hostname: Invalid value: "${set}-1": must be no more than 63 characters]`);
+  assert.equal(controllerRevisionName('y'.repeat(230), '5f7bdfcb5'), `${'y'.repeat(223)}-5f7bdfcb5`);
+  assert.equal(controllerRevisionName('y'.repeat(223), '5f7bdfcb5'), `${'y'.repeat(223)}-5f7bdfcb5`);
 });

@@ -56,14 +56,17 @@
 // gets there). The deleted pod terminates (terminationGracePeriodSeconds) and the set makes it
 // again under the same name once it is gone, from the update revision (rollingUpdate).
 // rollingUpdate.maxUnavailable is not used (the gate is off: upstream's API server drops it).
-// A set whose name is over 52 characters gets every pod create refused: the pod's
-// controller-revision-hash label, `<set>-<hash>`, would be over 63 characters (invalidPodLabels).
-// Not modelled: the controller-revision-hash label on the pods ksim makes and the status
-// revisions it would write, volumeClaimTemplates,
+// Every pod is labelled controller-revision-hash = the name of the revision it was made from,
+// `<set>-<hash>` (upstream setPodRevision, ControllerRevisionName; names.ts templateRevisionHash:
+// ksim's hash, not upstream's; a snapshot's set keeps its status revision names). A set whose
+// name is over 52 characters gets its pod creates refused when that label is over 63
+// characters (invalidPodLabels: a 53-character name with a 10-character hash).
+// Not modelled: ControllerRevision objects and the status revisions the controller would write,
+// volumeClaimTemplates,
 // slow-start batches of Parallel deletes (upstream processCondemned goes through runForAll too;
 // ksim sends them at once), and in Parallel the creates are answered after processCondemned and
 // the rolling update have run (upstream waits for them: a refused create ends its sync there).
-import { canonicalJson, merged } from '../api/values.js';
+import { merged } from '../api/values.js';
 import { templateKey } from '../api/template-defaults.js';
 import { WORKLOAD_ANNOTATION } from '../cluster/pod-info.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -77,16 +80,12 @@ import { ownedPodMetadata } from './pod-metadata.js';
 import { ControllerRateLimiter, endSync, queueSync, slowStartBatch, wakeAt } from './work-queue.js';
 import { KindInformer } from './informer.js';
 import { ofUpdateRevision, statefulSetSnapshotRevisions, templateOfStatefulSetPod } from './snapshot-revisions.js';
-import { fnv32a, safeEncodeString } from './names.js';
+import { CONTROLLER_REVISION_HASH, controllerRevisionName, templateRevisionHash } from './names.js';
 
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 /** Upstream stateful_set_control.go MaxBatchSize: the largest slow-start batch. */
 export const MAX_BATCH_SIZE = 500;
-/** The longest revision hash (upstream history.HashControllerRevision:
- * rand.SafeEncodeString(fmt.Sprint(fnv32.Sum32())), one character per decimal digit of a uint32,
- * so 1 to 10 characters, 10 for about 77 % of templates). */
-export const REVISION_HASH_MAX_LENGTH = 10;
 /** validation.LabelValueMaxLength, and a DNS label's longest (spec.hostname). */
 const LABEL_VALUE_MAX_LENGTH = 63;
 
@@ -114,6 +113,9 @@ interface SetState {
   current: { readonly rev: number; readonly template: PodTemplate } | null;
   /** Revision numbers by template key (templateKey), computed once the template first changes. */
   history: Map<string, number> | null;
+  /** The ControllerRevision name of each revision number (revisionNames), which the pods made
+   * from it carry as their controller-revision-hash label. */
+  readonly revNames: string[];
   /** The revision each live pod was made from (while `current` is not null, or once it was). */
   readonly revs: Map<PodInfo, number>;
   /** status.currentReplicas as the last sync wrote it (upstream: pods of the current revision). */
@@ -138,13 +140,13 @@ export class StatefulSetController {
   ) {
     this.sets = new KindInformer<'StatefulSet', SetState>('StatefulSet', api, objects, {
       add: (o) => {
-        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revs: new Map(), currentReplicas: 0, snapshot: null };
+        const revisions = statefulSetSnapshotRevisions(o);
+        const st: SetState = { obj: o, pods: new Map(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, wakeUs: Infinity, updateRev: 0, current: null, history: null, revNames: revisionNames(o, revisions), revs: new Map(), currentReplicas: 0, snapshot: null };
         // A snapshot's set caught mid-rollout: its status names two revisions (upstream
         // getStatefulSetRevisions: status.currentRevision's ControllerRevision and the one of
         // spec.template). The update revision is spec.template's (0); the current one (1) has its
         // template in a ControllerRevision the dump lacks, read from one of its pods when they
         // are added (templateOfStatefulSetPod; spec.template until then).
-        const revisions = statefulSetSnapshotRevisions(o);
         if (revisions !== null) {
           st.history = new Map([[templateKey(o.spec?.template ?? {}, { annotations: [WORKLOAD_ANNOTATION] }), 0], [`snapshot revision ${revisions.current}`, 1]]);
           st.current = { rev: 1, template: o.spec?.template ?? {} };
@@ -437,7 +439,8 @@ export class StatefulSetController {
         st.creating.add(ordinal);
         const useCurrent = this.usesCurrent(st, ordinal);
         const rev = useCurrent ? (st.current as NonNullable<SetState['current']>).rev : st.updateRev;
-        const pod = this.newPod(st, ordinal, useCurrent);
+        const revName = st.revNames[rev] as string;
+        const pod = this.newPod(st, ordinal, useCurrent, revName);
         const answered = (p: PodInfo | null) => {
           st.creating.delete(ordinal);
           if (p !== null) {
@@ -446,7 +449,7 @@ export class StatefulSetController {
           }
           done(p !== null);
         };
-        const invalid = invalidPodLabels(st.obj.metadata.name, pod.metadata?.name ?? '', useCurrent ? st.current?.template : st.obj.spec?.template);
+        const invalid = invalidPodLabels(pod.metadata?.name ?? '', revName);
         if (invalid === null) this.api.createPod(pod, answered);
         else this.api.refusePodCreate(pod, invalid, answered);
         return true;
@@ -457,8 +460,9 @@ export class StatefulSetController {
 
   /** The pod of `ordinal`, from the current revision's template when `useCurrent`, else from
    * spec.template (upstream newStatefulSetPod of currentSet or updateSet: only the template
-   * differs between them, ApplyRevision). */
-  private newPod(st: SetState, ordinal: number, useCurrent: boolean): Pod {
+   * differs between them, ApplyRevision), labelled controller-revision-hash = `revName`, that
+   * revision's name (upstream newVersionedStatefulSetPod → setPodRevision). */
+  private newPod(st: SetState, ordinal: number, useCurrent: boolean, revName: string): Pod {
     const spec = st.obj.spec ?? {};
     const t = (useCurrent ? st.current?.template : spec.template) ?? {};
     const md = st.obj.metadata;
@@ -471,31 +475,45 @@ export class StatefulSetController {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: ownedPodMetadata(tmd, name, md.namespace, { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) }, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
+      metadata: ownedPodMetadata(tmd, name, md.namespace, { ...(tmd.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal), [CONTROLLER_REVISION_HASH]: revName }, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: md.name, uid: md.uid ?? md.name, controller: true, blockOwnerDeletion: true }),
       spec: podSpec,
     };
   }
 }
 
-/** Why the API server refuses pod `name` of the set named `setName`, made from `template`, or
- * null (the usual case: a name of at most 52 characters; nothing is made then). Upstream newVersionedStatefulSetPod
- * (stateful_set_utils.go) labels the pod controller-revision-hash = the revision's name,
- * history.ControllerRevisionName: `<set>-<hash>`; its label statefulset.kubernetes.io/pod-name
- * and spec.hostname are the pod's name. Pod validation (ValidateObjectMeta → ValidateLabels,
- * ValidatePodSpec → ValidateDNS1123Label) refuses a label value or a hostname over 63
- * characters, so a set whose name is over 52 characters gets every pod create refused
- * (kubernetes/kubernetes#64023). The hash is counted as its longest, 10 characters
- * (REVISION_HASH_MAX_LENGTH: ksim cannot know upstream's, which hashes Go's object dump); the one
- * shown is ksim's (FNV of the template, padded to 10 digits), so its value differs from
- * upstream's. */
-export function invalidPodLabels(setName: string, name: string, template: unknown): string | null {
-  if (setName.length + 1 + REVISION_HASH_MAX_LENGTH <= LABEL_VALUE_MAX_LENGTH) return null;
+/** Why the API server refuses pod `name` labelled controller-revision-hash = `revName`, or
+ * null (the usual case; nothing is made then). Upstream newVersionedStatefulSetPod
+ * (stateful_set_utils.go) labels the pod with the revision's name, history.ControllerRevisionName:
+ * `<set>-<hash>`, the set's name cut only past 223 characters; its label
+ * statefulset.kubernetes.io/pod-name and spec.hostname are the pod's name. Pod validation
+ * (ValidateObjectMeta → ValidateLabels, ValidatePodSpec → ValidateDNS1123Label) refuses a label
+ * value or a hostname over 63 characters, so the creates of a set whose name is over 52
+ * characters are refused when its hash is too long for the name (kubernetes/kubernetes#64023):
+ * the hash is 1 to 10 characters (a uint32 in decimal, safe-encoded), so a 53-character name is
+ * accepted with a hash of at most 9 (about 23 % of templates), a 60-character one only with a
+ * hash of at most 2. The hash is ksim's (templateRevisionHash), not upstream's. */
+export function invalidPodLabels(name: string, revName: string): string | null {
+  if (revName.length <= LABEL_VALUE_MAX_LENGTH && name.length <= LABEL_VALUE_MAX_LENGTH) return null;
   const tooLong = (field: string, v: string) => `${field}: Invalid value: "${v}": must be no more than ${LABEL_VALUE_MAX_LENGTH} characters`;
-  const hash = safeEncodeString(String(fnv32a(canonicalJson(template ?? {}))).padStart(REVISION_HASH_MAX_LENGTH, '0'));
-  const errors = [tooLong('metadata.labels', `${setName}-${hash}`)];
+  const errors: string[] = [];
+  if (revName.length > LABEL_VALUE_MAX_LENGTH) errors.push(tooLong('metadata.labels', revName));
   if (name.length > LABEL_VALUE_MAX_LENGTH) errors.push(tooLong('metadata.labels', name), tooLong('spec.hostname', name));
   // utilerrors.NewAggregate: one error bare, more in brackets.
   return `Pod "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`;
+}
+
+/** The ControllerRevision names of a set's revisions when it is added: revision 0, spec.template's
+ * (the update revision), is status.updateRevision when the set has one of its own (a snapshot's:
+ * its pods carry it), else `<set>-<hash>` (upstream ControllerRevisionName of
+ * HashControllerRevision; names.ts templateRevisionHash); revision 1 is a snapshot's
+ * status.currentRevision when it caught a rollout (`revisions`). */
+function revisionNames(o: ObjectOf<'StatefulSet'>, revisions: ReturnType<typeof statefulSetSnapshotRevisions>): string[] {
+  const update = (o as { status?: { updateRevision?: unknown } }).status?.updateRevision;
+  const prefix = controllerRevisionName(o.metadata.name, '');
+  const own = typeof update === 'string' && update.length > prefix.length && update.startsWith(prefix);
+  const names = [own ? update : controllerRevisionName(o.metadata.name, templateRevisionHash(o.spec?.template))];
+  if (revisions !== null) names.push(revisions.current);
+  return names;
 }
 
 /** A new spec.template (the one before was `before`): the update revision is the revision of a
@@ -513,7 +531,12 @@ function newRevision(st: SetState, before: PodTemplate | undefined): void {
   const k = key(st.obj.spec?.template);
   const prev = st.updateRev;
   let rev = st.history.get(k);
-  if (rev === undefined) st.history.set(k, (rev = st.history.size));
+  if (rev === undefined) {
+    st.history.set(k, (rev = st.history.size));
+    // A new revision (upstream getStatefulSetRevisions → NewControllerRevision): named by the
+    // hash of its template; a template seen before keeps its revision's name (a rollback).
+    st.revNames[rev] = controllerRevisionName(st.obj.metadata.name, templateRevisionHash(st.obj.spec?.template));
+  }
   if (rev === prev) return; // the same template as the API server stores it
   if (st.current === null) {
     st.current = { rev: prev, template: before ?? {} };
