@@ -5,7 +5,7 @@
 import { US_PER_S } from '../../engine/time.js';
 import { closest } from '../../api/suggest.js';
 import type { Path, YamlDoc } from '../../api/yaml-source.js';
-import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
+import { argsTypeProblem, EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
 import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS, REMOVED_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
 import { canonicalJson, describeValue as describe, isObject as isObj } from '../../api/values.js';
@@ -59,7 +59,7 @@ function toProfile(name: string, plugins: PluginsConfig, args: Map<string, unkno
 /** Reads the configuration found at `path` in `doc` (raw is its JS value); appends warnings. */
 export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknown, warnings: string[]): SchedulerConfig {
   if (!isObj(raw)) throw doc.error(path, 'a KubeSchedulerConfiguration mapping', describe(raw));
-  readApiVersion(doc, path, raw['apiVersion'], warnings);
+  const version = readApiVersion(doc, path, raw['apiVersion'], warnings);
   if (raw['kind'] !== 'KubeSchedulerConfiguration') throw doc.error([...path, 'kind'], '"KubeSchedulerConfiguration"', describe(raw['kind']));
   checkFields(doc, path, raw, TOP_FIELDS);
   if (raw['extenders'] !== undefined && (!Array.isArray(raw['extenders']) || raw['extenders'].length > 0)) {
@@ -105,7 +105,7 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     names.set(name, i);
     const pct = readPercentage(doc, [...pp, 'percentageOfNodesToScore'], rp['percentageOfNodesToScore']) ?? globalPct;
     const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps, warnings);
-    const { args, index, written } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
+    const { args, index, written } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps, version);
     queueSorts.push(custom?.queueSort);
     writtenArgs.push(written);
     configIndexes.push(index);
@@ -198,12 +198,12 @@ const REMOVED_VERSIONS: Record<string, string> = {
 const V1BETA3 = 'kubescheduler.config.k8s.io/v1beta3';
 
 /** v1, or v1beta3 (read as v1 with a warning: its fields are v1's); older versions are refused
- * with the release that removed them. */
-function readApiVersion(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): void {
-  if (v === API_VERSION) return;
+ * with the release that removed them. Returns the version. */
+function readApiVersion(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): string {
+  if (v === API_VERSION) return v;
   if (v === V1BETA3) {
     warnings.push(doc.warning([...path, 'apiVersion'], `${V1BETA3} was removed in Kubernetes v1.29; read as ${API_VERSION}, whose fields are the same (change the apiVersion)`));
-    return;
+    return v;
   }
   const removed = typeof v === 'string' ? REMOVED_VERSIONS[v] : undefined;
   throw doc.error([...path, 'apiVersion'], removed === undefined ? JSON.stringify(API_VERSION) : `${JSON.stringify(API_VERSION)} (${removed})`, describe(v));
@@ -327,34 +327,15 @@ function unusedPluginConfig(doc: YamlDoc, path: Path, index: ReadonlyMap<string,
   }
 }
 
-/** The plugins whose args kube-scheduler v1.36 decodes as a type of its own, `<name>Args`
- * (k8s.io/kube-scheduler/config/v1 register.go addKnownTypes). */
-const TYPED_ARGS: ReadonlySet<string> = new Set([
-  'DefaultPreemption', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit',
-  'PodTopologySpread', 'VolumeBinding', 'NodeAffinity', 'DynamicResources',
-]);
-
-/**
- * Upstream PluginConfig.decodeNestedObjects (k8s.io/kube-scheduler/config/v1 types.go) decodes
- * the args of a plugin with a registered args type by their own `kind` (defaulting to
- * `<name>Args`) and refuses them when that is another type: "args for plugin X were not of type
- * XArgs.kubescheduler.config.k8s.io, got YArgs...". Other plugins' args are not decoded, so
- * their kind is not looked at.
- */
-function checkArgsKind(doc: YamlDoc, path: Path, name: string, a: unknown): void {
-  if (!TYPED_ARGS.has(name) || !isObj(a)) return;
-  const kind = a['kind'];
-  if (kind === undefined || kind === null || kind === '') return;
-  const want = `${name}Args`;
-  if (kind === want) return;
-  throw doc.error(
-    [...path, 'kind'],
-    `${JSON.stringify(want)}, or no kind (kube-scheduler decodes ${name}'s args by their kind and refuses another type: "args for plugin ${name} were not of type ${want}.kubescheduler.config.k8s.io")`,
-    describe(kind),
-  );
+/** Typed args of another type, or of a version kube-scheduler v1.36 does not serve, are refused
+ * at their kind or apiVersion (argsTypeProblem, as for profiles made in code). A v1beta3 file,
+ * read as v1 with a warning, may write its args in v1beta3 too. */
+function checkArgsType(doc: YamlDoc, path: Path, name: string, a: unknown, version: string): void {
+  const problem = argsTypeProblem(name, a, version === V1BETA3 ? V1BETA3 : undefined);
+  if (problem !== null) throw doc.error([...path, problem.field], problem.expected, problem.got);
 }
 
-function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number>; written: Map<string, unknown> } {
+function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>, version: string): { args: Map<string, unknown>; index: Map<string, number>; written: Map<string, unknown> } {
   const args = new Map<string, unknown>();
   const index = new Map<string, number>();
   /** The args as written (apiVersion and kind included), to compare between profiles. */
@@ -369,7 +350,7 @@ function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<strin
     if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(name));
     if (index.has(name)) throw doc.error([...pp, 'name'], `a plugin not configured before (duplicate plugin config for ${name})`, JSON.stringify(name));
     index.set(name, i);
-    checkArgsKind(doc, [...pp, 'args'], name, pc['args']);
+    checkArgsType(doc, [...pp, 'args'], name, pc['args'], version);
     if (OUT_OF_SCOPE_PLUGINS.has(name)) {
       if (!noOps.has(name)) noOps.set(name, [...pp, 'name']);
       return;

@@ -144,6 +144,58 @@ export interface ProfileConfig {
 /** A profile that cannot be built; `path` is relative to the profile (plugins.score.enabled[0]). */
 export class ProfileError extends FieldError {}
 
+// The type of a plugin's args, checked in a file's pluginConfig by the configuration reader.
+
+/** The plugins whose args kube-scheduler v1.36 decodes as a type of its own, `<name>Args`
+ * (k8s.io/kube-scheduler/config/v1 register.go addKnownTypes). */
+export const TYPED_ARGS: ReadonlySet<string> = new Set([
+  'DefaultPreemption', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit',
+  'PodTopologySpread', 'VolumeBinding', 'NodeAffinity', 'DynamicResources',
+]);
+
+/** The only version v1.36's scheme registers those args types in (pkg/scheduler/apis/config/
+ * scheme/scheme.go adds the internal types and v1 alone). */
+export const ARGS_API_VERSION = 'kubescheduler.config.k8s.io/v1';
+
+/** Versions kube-scheduler served once, and the release that removed them (KEP-785). */
+const REMOVED_ARGS_VERSIONS: Readonly<Record<string, string>> = {
+  'kubescheduler.config.k8s.io/v1beta3': 'v1beta3 was removed in Kubernetes v1.29',
+  'kubescheduler.config.k8s.io/v1beta2': 'v1beta2 was removed in Kubernetes v1.28',
+  'kubescheduler.config.k8s.io/v1beta1': 'v1beta1 was removed in Kubernetes v1.23',
+};
+
+/**
+ * What is wrong with the type a plugin's args declare, or null. Upstream PluginConfig
+ * .decodeNestedObjects (k8s.io/kube-scheduler/config/v1 types.go) decodes the args of a plugin
+ * with a registered args type by their own apiVersion and kind (defaulting to
+ * kubescheduler.config.k8s.io/v1 and `<name>Args`): a kind of another type is refused ("args
+ * for plugin X were not of type XArgs.kubescheduler.config.k8s.io, got YArgs..."), and so is a
+ * version the scheme does not register ("no kind ... is registered for version ..."). Other
+ * plugins' args are not decoded, so their apiVersion and kind are not looked at. `alsoServed`:
+ * one more version to accept (a v1beta3 file, which ksim reads as v1, may write its args so).
+ */
+export function argsTypeProblem(name: string, args: unknown, alsoServed?: string): { readonly field: 'kind' | 'apiVersion'; readonly expected: string; readonly got: string } | null {
+  if (!TYPED_ARGS.has(name) || typeof args !== 'object' || args === null || Array.isArray(args)) return null;
+  const a = args as Readonly<Record<string, unknown>>;
+  const want = `${name}Args`;
+  const kind = a['kind'];
+  if (kind !== undefined && kind !== null && kind !== '' && kind !== want) {
+    return {
+      field: 'kind',
+      expected: `${JSON.stringify(want)}, or no kind (kube-scheduler decodes ${name}'s args by their kind and refuses another type: "args for plugin ${name} were not of type ${want}.kubescheduler.config.k8s.io")`,
+      got: describeValue(kind),
+    };
+  }
+  const v = a['apiVersion'];
+  if (v === undefined || v === null || v === '' || v === ARGS_API_VERSION || (alsoServed !== undefined && v === alsoServed)) return null;
+  const removed = typeof v === 'string' ? REMOVED_ARGS_VERSIONS[v] : undefined;
+  return {
+    field: 'apiVersion',
+    expected: `${JSON.stringify(ARGS_API_VERSION)}, or no apiVersion (kube-scheduler v1.36 serves ${want} in ${ARGS_API_VERSION} only and refuses the args otherwise: "no kind \\"${want}\\" is registered for version"${removed === undefined ? '' : `; ${removed}`})`,
+    got: describeValue(v),
+  };
+}
+
 /** A pod held at Permit (upstream framework.WaitingPod): each plugin that said Wait must allow
  * it before its timeout; any rejection ends the wait. */
 export class WaitingPod {
