@@ -5,7 +5,7 @@
 import { US_PER_S } from '../../engine/time.js';
 import { closest } from '../../api/suggest.js';
 import type { Path, YamlDoc } from '../../api/yaml-source.js';
-import { argsTypeProblem, EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
+import { argsTypeProblem, EXTENSION_POINTS, isPercentageOfNodesToScore, isPluginWeight, MAX_WEIGHT, MIN_WEIGHT, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
 import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS, REMOVED_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
 import { canonicalJson, describeValue as describe, isObject as isObj } from '../../api/values.js';
@@ -23,6 +23,8 @@ export interface SchedulerConfig {
 }
 
 export interface ProfileSource {
+  /** The profile read from there: a source says nothing of another profile put in its place. */
+  readonly profile: ProfileConfig;
   readonly doc: YamlDoc;
   /** Path of the profile inside the document, e.g. ['scheduler', 'config', 'profiles', 0]. */
   readonly path: Path;
@@ -111,8 +113,9 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     configIndexes.push(index);
     const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
     unusedPluginConfig(doc, [...pp, 'pluginConfig'], index, merged, noOps, warnings);
-    profiles.push(toProfile(name, merged, args, pct));
-    sources.push({ doc, path: pp, pluginConfigIndex: index });
+    const profile = toProfile(name, merged, args, pct);
+    profiles.push(profile);
+    sources.push({ profile, doc, path: pp, pluginConfigIndex: index });
   });
   checkCommonQueueSort(doc, [...path, 'profiles'], queueSorts, writtenArgs, configIndexes);
   // Upstream profile.NewMap (pkg/scheduler/profile/profile.go cfgValidator): one queue serves
@@ -227,8 +230,8 @@ function checkFields(doc: YamlDoc, path: Path, o: Obj, allowed: readonly string[
 
 function readPercentage(doc: YamlDoc, path: Path, v: unknown): number | null {
   if (v === undefined || v === null) return null;
-  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 100) throw doc.error(path, 'an integer between 0 and 100', describe(v));
-  return v as number;
+  if (!isPercentageOfNodesToScore(v)) throw doc.error(path, 'an integer between 0 and 100', describe(v));
+  return v;
 }
 
 /** Longest backoff ksim's microsecond clock can hold (about 285 years). */
@@ -253,9 +256,6 @@ function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Pa
   }
   return out;
 }
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>, warnings: string[]): PluginSet {
   if (!isObj(v)) throw doc.error(path, 'a mapping with enabled and/or disabled', describe(v));
@@ -284,12 +284,10 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
       throw doc.error([...pp, 'name'], 'a plugin ksim models (gang scheduling is out of scope)', JSON.stringify(p['name']));
     }
-    // Upstream Plugin.Weight is an *int32, nothing more is checked: the framework
-    // (framework/runtime/framework.go getScoreWeights) turns 0 into 1 and multiplies a plugin's
-    // normalised scores by it, so a negative weight turns the plugin's preference around.
+    // Upstream Plugin.Weight is an *int32 (isPluginWeight), nothing more is checked.
     const w = p['weight'] ?? 0;
-    if (!Number.isInteger(w) || (w as number) < INT32_MIN || (w as number) > INT32_MAX) {
-      throw doc.error([...pp, 'weight'], `an integer weight from ${INT32_MIN} to ${INT32_MAX} (a 32-bit integer; 0 or none: 1)`, describe(w));
+    if (!isPluginWeight(w)) {
+      throw doc.error([...pp, 'weight'], `an integer weight from ${MIN_WEIGHT} to ${MAX_WEIGHT} (a 32-bit integer; 0 or none: 1)`, describe(w));
     }
     // getScoreWeights reads weights from score and multiPoint only: elsewhere one does nothing.
     if (w !== 0 && point !== 'score' && point !== 'multiPoint') {
