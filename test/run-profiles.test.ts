@@ -129,3 +129,8 @@ test('a Framework built directly from a profile made in code checks it as runSce
     });
   }
 });
+
+test('a weight on a plugin with no Score extension given in code is warned in the run\'s warnings (it does nothing)', () => {
+  const r = runScenario(scenario, { profiles: [{ ...p, plugins: p.plugins.map((x) => (x.name === 'NodePorts' ? { ...x, weight: 4 } : x)) }] });
+  assert.deepEqual(r.warnings.filter((w) => w.includes('does nothing')), ['runScenario: opts.profiles[0].plugins[6].weight: weight 4 does nothing: NodePorts has no Score extension: kube-scheduler reads the weights of Score plugins only (framework.go getScoreWeights)']);
+});

@@ -174,6 +174,30 @@ profiles:
   ]);
 });
 
+// Upstream framework/runtime/framework.go getScoreWeights reads the weight of a multiPoint
+// entry only when its plugin implements ScorePlugin; for any other it is skipped, silently.
+test('a multiPoint weight on a plugin with no Score extension is warned at the weight (kube-scheduler ignores it), not one on a Score plugin', () => {
+  const s = parseScenario(scenario(`${HEAD}
+profiles:
+  - plugins:
+      multiPoint:
+        enabled:
+          - { name: NodePorts, weight: 5 }
+          - { name: ImageLocality, weight: 4 }
+          - { name: OnlyBig, weight: 3 }
+          - { name: Quiet }`), 'cfg.yaml');
+  const registry = inTreeRegistry();
+  registry.set('OnlyBig', () => ({ name: 'OnlyBig', filter: () => null }));
+  registry.set('Quiet', () => ({ name: 'Quiet', filter: () => null }));
+  const warnings: string[] = [];
+  validateSchedulerConfig(s.scheduler, registry, s.file, warnings);
+  const none = 'has no Score extension: kube-scheduler reads the weights of Score plugins only (framework.go getScoreWeights)';
+  assert.deepEqual(warnings, [
+    `cfg.yaml:13:44: scheduler.config.profiles[0].plugins.multiPoint.enabled[0].weight: weight 5 does nothing: NodePorts ${none}`,
+    `cfg.yaml:15:42: scheduler.config.profiles[0].plugins.multiPoint.enabled[2].weight: weight 3 does nothing: OnlyBig ${none}`,
+  ]);
+});
+
 // k8s.io/kube-scheduler/config/v1 types.go decodeNestedObjects decodes a typed plugin's args by
 // their apiVersion and kind: v1.36's scheme registers the args types in
 // kubescheduler.config.k8s.io/v1 only, so another version is "no kind ... is registered".

@@ -284,7 +284,9 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
       throw doc.error([...pp, 'name'], 'a plugin ksim models (gang scheduling is out of scope)', JSON.stringify(p['name']));
     }
-    // Upstream Plugin.Weight is an *int32 (isPluginWeight), nothing more is checked.
+    // Upstream Plugin.Weight is an *int32 (isPluginWeight); a multiPoint weight on a plugin
+    // without Score is warned when the profile is built (validate.ts), as only then is the
+    // plugin known.
     const w = p['weight'] ?? 0;
     if (!isPluginWeight(w)) {
       throw doc.error([...pp, 'weight'], `an integer weight from ${MIN_WEIGHT} to ${MAX_WEIGHT} (a 32-bit integer; 0 or none: 1)`, describe(w));

@@ -2,9 +2,9 @@
 // names, extension points and plugin args are checked with the position of the offending field.
 import { InputError } from '../../api/input-error.js';
 import { ClusterState } from '../../cluster/cluster-state.js';
-import { parseRelativePath } from '../../api/yaml-source.js';
+import { parseRelativePath, type Path } from '../../api/yaml-source.js';
 import { checkProfileConfig, describeShape as describe, Framework, ProfileError, type ProfileConfig } from '../framework/framework.js';
-import type { PluginFactory } from '../framework/interfaces.js';
+import { implementsMethod, type PluginFactory, type ScorePlugin } from '../framework/interfaces.js';
 import { queueSortOf, type ProfileSource, type SchedulerConfig } from './kube-scheduler-configuration.js';
 
 /**
@@ -12,25 +12,25 @@ import { queueSortOf, type ProfileSource, type SchedulerConfig } from './kube-sc
  * source names it) was checked field by field as it was read, and a Framework's errors are
  * located at its lines; one made in code (a hand-made Scenario's, or one put into a file's
  * Scenario in its place or beside it) is checked as runScenario's opts.profiles are, named
- * `file` and scheduler.profiles[i].
+ * `file` and scheduler.profiles[i]. Appends warnings (a weight that does nothing).
  */
-export function validateSchedulerConfig(config: SchedulerConfig, registry: ReadonlyMap<string, PluginFactory>, file = 'scenario'): void {
+export function validateSchedulerConfig(config: SchedulerConfig, registry: ReadonlyMap<string, PluginFactory>, file = 'scenario', warnings: string[] = []): void {
   // A source describes the very profile the reader made from it: not one put in its place.
   const sourceOf = (profile: unknown, i: number): ProfileSource | null => {
     const s = config.sources[i];
     return s !== null && s !== undefined && s.profile === profile ? s : null;
   };
-  checkProfiles(config.profiles, registry, { file, path: 'scheduler.profiles' }, sourceOf);
+  checkProfiles(config.profiles, registry, { file, path: 'scheduler.profiles' }, sourceOf, warnings);
 }
 
 /**
  * Checks the profiles a library caller passes in RunOptions.profiles as the configuration reader
  * checks a file's: a non-empty list, well-formed, distinct scheduler names, one queue sort, and
  * every profile buildable (registered plugins at the right extension points, valid args). Bad
- * ones are InputErrors naming `opts.profiles[i]` and the field.
+ * ones are InputErrors naming `opts.profiles[i]` and the field. Appends warnings.
  */
-export function validateProfiles(profiles: unknown, registry: ReadonlyMap<string, PluginFactory>): asserts profiles is readonly ProfileConfig[] {
-  checkProfiles(profiles, registry, { file: 'runScenario', path: 'opts.profiles' }, () => null);
+export function validateProfiles(profiles: unknown, registry: ReadonlyMap<string, PluginFactory>, warnings: string[] = []): asserts profiles is readonly ProfileConfig[] {
+  checkProfiles(profiles, registry, { file: 'runScenario', path: 'opts.profiles' }, () => null, warnings);
 }
 
 /** The one check of a list of profiles, wherever they come from: `at` names the list in errors
@@ -40,18 +40,48 @@ function checkProfiles(
   registry: ReadonlyMap<string, PluginFactory>,
   at: { readonly file: string; readonly path: string },
   sourceOf: (profile: unknown, i: number) => ProfileSource | null,
+  warnings: string[],
 ): asserts profiles is readonly ProfileConfig[] {
   checkProfileList(profiles, at.file, at.path);
   profiles.forEach((profile, i) => {
     const source = sourceOf(profile, i);
+    let fwk: Framework;
     try {
-      new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+      fwk = new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
     } catch (e) {
       if (!(e instanceof ProfileError)) throw e;
       if (source !== null) throw locate(e, source);
       throw new InputError(at.file, 0, 0, `${at.path}[${i}].${e.path}`, e.expected, e.got);
     }
+    warnings.push(...unusedWeights(profile, fwk, source, `${at.file}: ${at.path}[${i}]`));
   });
+}
+
+/**
+ * A multiPoint weight on a plugin with no Score extension does nothing: upstream
+ * framework/runtime/framework.go getScoreWeights skips every plugin that does not implement
+ * ScorePlugin, silently (no validation refuses it). Warned at the weight. (A weight at another
+ * extension point than score or multiPoint is warned as the file is read.)
+ */
+function unusedWeights(profile: ProfileConfig, fwk: Framework, source: ProfileSource | null, where: string): string[] {
+  const out: string[] = [];
+  profile.plugins.forEach((r, i) => {
+    if (r.weight === 0) return;
+    const p = fwk.plugins.get(r.name);
+    if (p === undefined || implementsMethod<ScorePlugin>(p, 'score')) return;
+    const message = `weight ${r.weight} does nothing: ${r.name} has no Score extension: kube-scheduler reads the weights of Score plugins only (framework.go getScoreWeights)`;
+    if (source === null) {
+      out.push(`${where}.plugins[${i}].weight: ${message}`);
+      return;
+    }
+    // The merged list's index is not the file's: find the user's entry by name.
+    const written = source.doc.doc.getIn([...source.path, 'plugins', 'multiPoint', 'enabled']) as { toJSON?: () => unknown } | undefined;
+    const list = (written?.toJSON?.() ?? []) as { name?: unknown }[];
+    const j = Array.isArray(list) ? list.findIndex((e) => e?.name === r.name) : -1;
+    const path: Path = j >= 0 ? [...source.path, 'plugins', 'multiPoint', 'enabled', j, 'weight'] : source.path;
+    out.push(source.doc.warning(path, message));
+  });
+  return out;
 }
 
 /** The list of profiles made in code (`file` and `path` name it in errors): a non-empty list of
