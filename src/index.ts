@@ -42,7 +42,7 @@ export { CycleState } from './scheduler/framework/cycle-state.js';
 export { MAX_NODE_SCORE, MIN_NODE_SCORE } from './scheduler/framework/interfaces.js';
 export type * from './scheduler/framework/interfaces.js';
 export { ActionType, type ClusterEvent, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint, type QueueingHintFn, type NodeView } from './scheduler/framework/events.js';
-export { Framework, EXTENSION_POINTS, type ProfileConfig, type PluginRef, type PluginSet, type ExtensionPoint } from './scheduler/framework/framework.js';
+export { Framework, ProfileError, EXTENSION_POINTS, type ProfileConfig, type PluginRef, type PluginSet, type ExtensionPoint } from './scheduler/framework/framework.js';
 export { KSIM_VERSION } from './version.js';
 export { runPool, defaultWorkers, type RunTask, type RunTaskOptions, type RunTaskResult, type PoolOptions } from './sweep/pool.js';
 export { runSweep, type SweepOptions, type SweepResult, type SweepProgress, type SweepManifest } from './sweep/sweep.js';

@@ -117,6 +117,47 @@ total                    3  0/3 nodes are available: 1 Insufficient cpu, 1 node(
   assert.deepEqual([nodesFor.status, nodesFor.stderr], [2, 'ksim: --plugin-module: expected --cluster SNAPSHOT --pod FILE with it (--nodes-for runs the scenario with its own scheduler.pluginModules; --set changes them), got --plugin-module with --nodes-for\n']);
 });
 
+// A Filter returning something that is no Status (true, undefined) is the plugin module's
+// mistake: `ksim run` turns it into an Error status (a warning; with --check-invariants it stops
+// as the plugin's error, exit 1). A count of copies made of Errors is no answer: `ksim capacity`
+// stops there as the plugin's error, exit 1, naming the plugin, what it returned, the copy and
+// the node (before, "0 more replicas ... fit", exit 0).
+test('--cluster --plugin-module: a Filter returning no Status stops the count as the plugin\'s error (exit 1), naming it and what it returned; a SCENARIO\'s module too', () => {
+  const dir = tempDir('ksim-capacity-bad-verdict-');
+  writeFileSync(join(dir, 'bad.js'), `export const plugins = {
+  AlwaysYes: () => ({ name: 'AlwaysYes', filter: () => true }),
+  Nothing: () => ({ name: 'Nothing', filter: () => undefined }),
+};
+`);
+  const config = (plugin: string) => {
+    const f = join(dir, `${plugin}.yaml`);
+    writeFileSync(f, `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+  - plugins: { multiPoint: { enabled: [{ name: ${plugin} }] } }
+`);
+    return f;
+  };
+  const expected = (plugin: string, got: string) => `ksim: plugin "${plugin}" Filter returned ${got}: expected null or a Status (import { Status } from 'ksim') (pod default/web-0-capacity-0, node node-a)\n`;
+  for (const [plugin, got] of [['AlwaysYes', 'true'], ['Nothing', 'undefined']] as const) {
+    const r = ksim('capacity', '--cluster', 'examples/explain/cluster.yaml', '--pod', POD, '--config', config(plugin), '--plugin-module', join(dir, 'bad.js'));
+    assert.deepEqual([r.status, r.stdout, r.stderr], [1, '', expected(plugin, got)]);
+  }
+  const base = readFileSync(repoPath('scenarios/capacity.yaml'), 'utf8');
+  writeFileSync(join(dir, 's.yaml'), `${base}scheduler:
+  pluginModules: [bad.js]
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - plugins: { multiPoint: { enabled: [{ name: AlwaysYes }] } }
+`);
+  const s = ksim('capacity', join(dir, 's.yaml'), '--pod', POD, '--at', '0s');
+  assert.equal(s.status, 1, s.stderr);
+  assert.equal(s.stdout, '');
+  assert.match(s.stderr, /^ksim: plugin "AlwaysYes" Filter returned true: expected null or a Status \(import \{ Status \} from 'ksim'\) \(pod default\/web-0-capacity-0, node [a-z0-9-]+\)\n$/);
+});
+
 test('--nodes-for checks the scheduler configuration before any probe, as ksim sweep does: a plugin module refusing its args, or a misspelt plugin, exits 2 with only the error on stderr and nothing written (before, after the plan note and a first round of runs)', () => {
   const dir = tempDir('ksim-capacity-config-');
   writeFileSync(join(dir, 'per-node-cap.js'), `import { FieldError } from ${JSON.stringify(repoPath('dist/src/index.js'))};

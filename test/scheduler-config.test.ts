@@ -173,3 +173,59 @@ profiles:
     'cfg.yaml:17:21: scheduler.config.profiles[0].pluginConfig[4].name: VolumeBinding: accepted as no-ops (ksim does not simulate volumes or dynamic resources; pods schedule as if every volume and device were reachable)',
   ]);
 });
+
+// Upstream framework/runtime/framework.go getScoreWeights reads the weight of a multiPoint
+// entry only when its plugin implements ScorePlugin; for any other it is skipped, silently.
+test('a multiPoint weight on a plugin with no Score extension is warned at the weight (kube-scheduler ignores it), not one on a Score plugin', () => {
+  const s = parseScenario(scenario(`${HEAD}
+profiles:
+  - plugins:
+      multiPoint:
+        enabled:
+          - { name: NodePorts, weight: 5 }
+          - { name: ImageLocality, weight: 4 }
+          - { name: OnlyBig, weight: 3 }
+          - { name: Quiet }`), 'cfg.yaml');
+  const registry = inTreeRegistry();
+  registry.set('OnlyBig', () => ({ name: 'OnlyBig', filter: () => null }));
+  registry.set('Quiet', () => ({ name: 'Quiet', filter: () => null }));
+  const warnings: string[] = [];
+  validateSchedulerConfig(s.scheduler, registry, s.file, warnings);
+  const none = 'has no Score extension: kube-scheduler reads the weights of Score plugins only (framework.go getScoreWeights)';
+  assert.deepEqual(warnings, [
+    `cfg.yaml:13:44: scheduler.config.profiles[0].plugins.multiPoint.enabled[0].weight: weight 5 does nothing: NodePorts ${none}`,
+    `cfg.yaml:15:42: scheduler.config.profiles[0].plugins.multiPoint.enabled[2].weight: weight 3 does nothing: OnlyBig ${none}`,
+  ]);
+});
+
+// k8s.io/kube-scheduler/config/v1 types.go decodeNestedObjects decodes a typed plugin's args by
+// their apiVersion and kind: v1.36's scheme registers the args types in
+// kubescheduler.config.k8s.io/v1 only, so another version is "no kind ... is registered".
+const ARGS_VERSION: [name: string, config: string, message: string][] = [
+  ['v1beta3 args in a v1 file', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: NodeResourcesFit\n        args:\n          apiVersion: kubescheduler.config.k8s.io/v1beta3\n          kind: NodeResourcesFitArgs\n          scoringStrategy: { type: MostAllocated }`,
+    'cfg.yaml:13:27: scheduler.config.profiles[0].pluginConfig[0].args.apiVersion: expected "kubescheduler.config.k8s.io/v1", or no apiVersion (kube-scheduler v1.36 serves NodeResourcesFitArgs in kubescheduler.config.k8s.io/v1 only and refuses the args otherwise: "no kind \\"NodeResourcesFitArgs\\" is registered for version"; v1beta3 was removed in Kubernetes v1.29), got "kubescheduler.config.k8s.io/v1beta3"'],
+  ['args of the core group', `${HEAD}\nprofiles:\n  - pluginConfig:\n      - name: InterPodAffinity\n        args: { apiVersion: v1, hardPodAffinityWeight: 2 }`,
+    'cfg.yaml:12:33: scheduler.config.profiles[0].pluginConfig[0].args.apiVersion: expected "kubescheduler.config.k8s.io/v1", or no apiVersion (kube-scheduler v1.36 serves InterPodAffinityArgs in kubescheduler.config.k8s.io/v1 only and refuses the args otherwise: "no kind \\"InterPodAffinityArgs\\" is registered for version"), got "v1"'],
+];
+
+for (const [name, config, message] of ARGS_VERSION) {
+  test(`scheduler config error: ${name}`, () => {
+    assert.throws(() => load(config), (e: unknown) => {
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.message, message);
+      return true;
+    });
+  });
+}
+
+test('a v1beta3 file (read as v1, with its warning) may give its args in v1beta3 too', () => {
+  const s = load(`apiVersion: kubescheduler.config.k8s.io/v1beta3
+kind: KubeSchedulerConfiguration
+profiles:
+  - pluginConfig:
+      - name: NodeResourcesFit
+        args: { apiVersion: kubescheduler.config.k8s.io/v1beta3, kind: NodeResourcesFitArgs, scoringStrategy: { type: MostAllocated } }`);
+  assert.deepEqual(s.scheduler.profiles[0]?.pluginArgs.get('NodeResourcesFit'), { scoringStrategy: { type: 'MostAllocated' } });
+  assert.equal(s.warnings.length, 1);
+  assert.match(s.warnings[0] ?? '', /v1beta3 was removed in Kubernetes v1\.29; read as kubescheduler\.config\.k8s\.io\/v1/);
+});

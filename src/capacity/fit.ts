@@ -19,7 +19,8 @@ import type { NodeInfo } from '../cluster/node-info.js';
 import { PodInfo } from '../cluster/pod-info.js';
 import type { RandomStream } from '../engine/random.js';
 import { Framework, type ProfileConfig } from '../scheduler/framework/framework.js';
-import type { PluginFactory } from '../scheduler/framework/interfaces.js';
+import type { PluginFactory, SchedulingAudit } from '../scheduler/framework/interfaces.js';
+import { PluginFailure } from '../scheduler/plugin-modules.js';
 import { Code, Status, type Verdict } from '../scheduler/framework/status.js';
 import type { CycleState } from '../scheduler/framework/cycle-state.js';
 import { fitErrorMessage, ScheduleAlgorithm } from '../scheduler/schedule-one.js';
@@ -68,6 +69,7 @@ export function fitCopies(cluster: ClusterState, profile: ProfileConfig, registr
   // A copy never preempts: the profile without PostFilter plugins.
   const noPostFilter: ProfileConfig = { ...profile, points: { ...profile.points, postFilter: { enabled: [], disabled: ['*'] } } };
   const fwk = new Framework(noPostFilter, registry, { cluster, bindPod: () => {}, deletePod: () => {} });
+  fwk.audit = STOP_AT_BAD_VERDICT;
   const max = opts.maxCopies ?? 1_000_000;
   const copies = new CopyMaker(pod);
   const placed = new Map<NodeInfo, number>();
@@ -113,6 +115,23 @@ export function fitCopies(cluster: ClusterState, profile: ProfileConfig, registr
   });
   return { total, nodes, method: independent ? 'per-node' : 'scheduling', reason };
 }
+
+/**
+ * A plugin module's plugin returning what is no verdict (`true`, undefined, a status-shaped
+ * object) where one belongs: `ksim run` turns it into an Error status (and stops at it with
+ * --check-invariants, as the plugin's error). A count of copies would read those Errors as
+ * nodes that take none ("0 fit", exit 0): the count stops there instead, as the plugin's error
+ * (PluginFailure: exit 1), naming the plugin, what it returned, the copy and the node.
+ */
+const STOP_AT_BAD_VERDICT: SchedulingAudit = {
+  scores: () => {},
+  notANumber: () => {},
+  pluginError: () => {},
+  badVerdict: (_plugin, pod, node, message) => {
+    const where = [pod === null ? '' : `pod ${pod.key}`, node === null ? '' : `node ${node}`].filter((w) => w !== '').join(', ');
+    throw new PluginFailure(`${message}${where === '' ? '' : ` (${where})`}`);
+  },
+};
 
 function place(cluster: ClusterState, p: PodInfo, n: NodeInfo): void {
   cluster.addPod(p);

@@ -89,6 +89,7 @@ export function podCapacity(scenario: Scenario, podFile: string, opts: PodCapaci
     ...(opts.plugins !== undefined ? { plugins: opts.plugins } : {}),
     ...(opts.checkInvariants !== undefined ? { checkInvariants: opts.checkInvariants } : {}),
   });
+  opts.warnings?.push(...run.configWarnings);
   if (atUs > 0) run.sim.run(atUs);
   let pendingPods = 0;
   for (const p of run.cluster.pods.values()) if (p.nodeName === null && !p.terminal) pendingPods++;

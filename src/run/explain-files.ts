@@ -53,7 +53,7 @@ export async function explainFiles(o: ExplainFilesOptions): Promise<ExplainResul
   const extra = await loadPluginModules((o.pluginModules ?? []).map((m) => ({ display: m, path: m })));
   for (const [k, f] of extra) registry.set(k, f);
   const config = o.config === undefined ? defaultSchedulerConfig() : readConfigFile(o.config, o, o.warnings ?? []);
-  validateSchedulerConfig(config, registry);
+  validateSchedulerConfig(config, registry, o.config ?? 'the default configuration', o.warnings);
   const read = readPod(o.pod, o.warnings);
   const { doc, path } = read;
   const cluster = clusterFromSnapshot(readClusterSnapshot(o.cluster, o.warnings));

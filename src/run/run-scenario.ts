@@ -140,6 +140,8 @@ export interface PreparedRun {
   /** API writes sent and not yet committed (creates among them hold their pods). */
   readonly apiWritesInFlight: () => number;
   readonly endUs: number;
+  /** Warnings from checking the scheduler profiles (finish() returns them too, first). */
+  readonly configWarnings: readonly string[];
   finish(): RunResult;
 }
 
@@ -152,9 +154,9 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 
 /** Builds the scenario's scheduler configuration to check it (validateSchedulerConfig), before a
  * run, with an error in a value a --set gave named by the --set (blameSet). */
-export function validateScenarioScheduler(scenario: Scenario, registry: ReadonlyMap<string, PluginFactory>): void {
+export function validateScenarioScheduler(scenario: Scenario, registry: ReadonlyMap<string, PluginFactory>, warnings: string[] = []): void {
   try {
-    validateSchedulerConfig(scenario.scheduler, registry, scenario.file);
+    validateSchedulerConfig(scenario.scheduler, registry, scenario.file, warnings);
   } catch (e) {
     throw blameSet(e, scenario.overrides ?? []);
   }
@@ -274,8 +276,10 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   }
   // Profiles from the scenario or from the caller are checked alike (InputError, not a TypeError
   // deep in the scheduler).
-  if (opts.profiles === undefined) validateScenarioScheduler(scenario, registry);
-  else validateProfiles(opts.profiles, registry);
+  /** What the profiles' check found to say (a weight that does nothing): with the run's warnings. */
+  const configWarnings: string[] = [];
+  if (opts.profiles === undefined) validateScenarioScheduler(scenario, registry, configWarnings);
+  else validateProfiles(opts.profiles, registry, configWarnings);
   const profiles = opts.profiles ?? scenario.scheduler.profiles;
   const pods = new PodsCollector(sim, cluster, tables.sink('pods.csv', { resources: offered }), offered);
   api.observe(pods.watcher);
@@ -390,7 +394,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   // A Terminating pod's end gets its own placements row.
   api.observe({ podDeleted: (p) => { if (p.deletionUs >= 0) metrics.terminated(sim.now, p, p.nodeName ?? ''); } });
   const start = startStateOf(scenario);
-  const startWarnings = checker === null ? api.commitStartState(start) : checker.duringStartState(() => api.commitStartState(start));
+  const startWarnings = [...configWarnings, ...(checker === null ? api.commitStartState(start) : checker.duringStartState(() => api.commitStartState(start)))];
   const driver = new WorkloadDriver(sim, api, streams, scenario.durationUs, new ObjectApi(api), opts.strict === true);
   driver.start(scenario.workload);
   // Pools with joinAt: each node registers itself through the API (as its kubelet) at that time.
@@ -404,7 +408,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
   const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, deployments };
-  return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, finish: () => {
+  return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, configWarnings, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
     return withTraceStats(finishRun(parts), driver.traceStats(), [...driver.traceWarnings(), ...dsAwaiting()]);

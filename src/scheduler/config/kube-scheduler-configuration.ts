@@ -5,7 +5,7 @@
 import { US_PER_S } from '../../engine/time.js';
 import { closest } from '../../api/suggest.js';
 import type { Path, YamlDoc } from '../../api/yaml-source.js';
-import { EXTENSION_POINTS, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
+import { argsTypeProblem, EXTENSION_POINTS, isPercentageOfNodesToScore, isPluginWeight, MAX_WEIGHT, MIN_WEIGHT, type PluginRef, type PluginSet, type ProfileConfig } from '../framework/framework.js';
 import { DEFAULT_MULTIPOINT, NO_OP_PLUGINS, OUT_OF_SCOPE_PLUGINS, REMOVED_PLUGINS } from './default-plugins.js';
 import { ALL_POINTS, mergePlugins, type PluginsConfig, type PointOrMulti } from './merge.js';
 import { canonicalJson, describeValue as describe, isObject as isObj } from '../../api/values.js';
@@ -23,6 +23,8 @@ export interface SchedulerConfig {
 }
 
 export interface ProfileSource {
+  /** The profile read from there: a source says nothing of another profile put in its place. */
+  readonly profile: ProfileConfig;
   readonly doc: YamlDoc;
   /** Path of the profile inside the document, e.g. ['scheduler', 'config', 'profiles', 0]. */
   readonly path: Path;
@@ -59,7 +61,7 @@ function toProfile(name: string, plugins: PluginsConfig, args: Map<string, unkno
 /** Reads the configuration found at `path` in `doc` (raw is its JS value); appends warnings. */
 export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknown, warnings: string[]): SchedulerConfig {
   if (!isObj(raw)) throw doc.error(path, 'a KubeSchedulerConfiguration mapping', describe(raw));
-  readApiVersion(doc, path, raw['apiVersion'], warnings);
+  const version = readApiVersion(doc, path, raw['apiVersion'], warnings);
   if (raw['kind'] !== 'KubeSchedulerConfiguration') throw doc.error([...path, 'kind'], '"KubeSchedulerConfiguration"', describe(raw['kind']));
   checkFields(doc, path, raw, TOP_FIELDS);
   if (raw['extenders'] !== undefined && (!Array.isArray(raw['extenders']) || raw['extenders'].length > 0)) {
@@ -105,14 +107,15 @@ export function readSchedulerConfiguration(doc: YamlDoc, path: Path, raw: unknow
     names.set(name, i);
     const pct = readPercentage(doc, [...pp, 'percentageOfNodesToScore'], rp['percentageOfNodesToScore']) ?? globalPct;
     const custom = readPlugins(doc, [...pp, 'plugins'], rp['plugins'], noOps, warnings);
-    const { args, index, written } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps);
+    const { args, index, written } = readPluginConfig(doc, [...pp, 'pluginConfig'], rp['pluginConfig'], noOps, version);
     queueSorts.push(custom?.queueSort);
     writtenArgs.push(written);
     configIndexes.push(index);
     const merged = mergePlugins({ multiPoint: { enabled: DEFAULT_MULTIPOINT, disabled: [] } }, custom);
     unusedPluginConfig(doc, [...pp, 'pluginConfig'], index, merged, noOps, warnings);
-    profiles.push(toProfile(name, merged, args, pct));
-    sources.push({ doc, path: pp, pluginConfigIndex: index });
+    const profile = toProfile(name, merged, args, pct);
+    profiles.push(profile);
+    sources.push({ profile, doc, path: pp, pluginConfigIndex: index });
   });
   checkCommonQueueSort(doc, [...path, 'profiles'], queueSorts, writtenArgs, configIndexes);
   // Upstream profile.NewMap (pkg/scheduler/profile/profile.go cfgValidator): one queue serves
@@ -198,12 +201,12 @@ const REMOVED_VERSIONS: Record<string, string> = {
 const V1BETA3 = 'kubescheduler.config.k8s.io/v1beta3';
 
 /** v1, or v1beta3 (read as v1 with a warning: its fields are v1's); older versions are refused
- * with the release that removed them. */
-function readApiVersion(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): void {
-  if (v === API_VERSION) return;
+ * with the release that removed them. Returns the version. */
+function readApiVersion(doc: YamlDoc, path: Path, v: unknown, warnings: string[]): string {
+  if (v === API_VERSION) return v;
   if (v === V1BETA3) {
     warnings.push(doc.warning([...path, 'apiVersion'], `${V1BETA3} was removed in Kubernetes v1.29; read as ${API_VERSION}, whose fields are the same (change the apiVersion)`));
-    return;
+    return v;
   }
   const removed = typeof v === 'string' ? REMOVED_VERSIONS[v] : undefined;
   throw doc.error([...path, 'apiVersion'], removed === undefined ? JSON.stringify(API_VERSION) : `${JSON.stringify(API_VERSION)} (${removed})`, describe(v));
@@ -227,8 +230,8 @@ function checkFields(doc: YamlDoc, path: Path, o: Obj, allowed: readonly string[
 
 function readPercentage(doc: YamlDoc, path: Path, v: unknown): number | null {
   if (v === undefined || v === null) return null;
-  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 100) throw doc.error(path, 'an integer between 0 and 100', describe(v));
-  return v as number;
+  if (!isPercentageOfNodesToScore(v)) throw doc.error(path, 'an integer between 0 and 100', describe(v));
+  return v;
 }
 
 /** Longest backoff ksim's microsecond clock can hold (about 285 years). */
@@ -253,9 +256,6 @@ function readPlugins(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Pa
   }
   return out;
 }
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti, noOps: Map<string, Path>, warnings: string[]): PluginSet {
   if (!isObj(v)) throw doc.error(path, 'a mapping with enabled and/or disabled', describe(v));
@@ -284,12 +284,12 @@ function readPluginSet(doc: YamlDoc, path: Path, v: unknown, point: PointOrMulti
     if (OUT_OF_SCOPE_PLUGINS.has(p['name'])) {
       throw doc.error([...pp, 'name'], 'a plugin ksim models (gang scheduling is out of scope)', JSON.stringify(p['name']));
     }
-    // Upstream Plugin.Weight is an *int32, nothing more is checked: the framework
-    // (framework/runtime/framework.go getScoreWeights) turns 0 into 1 and multiplies a plugin's
-    // normalised scores by it, so a negative weight turns the plugin's preference around.
+    // Upstream Plugin.Weight is an *int32 (isPluginWeight); a multiPoint weight on a plugin
+    // without Score is warned when the profile is built (validate.ts), as only then is the
+    // plugin known.
     const w = p['weight'] ?? 0;
-    if (!Number.isInteger(w) || (w as number) < INT32_MIN || (w as number) > INT32_MAX) {
-      throw doc.error([...pp, 'weight'], `an integer weight from ${INT32_MIN} to ${INT32_MAX} (a 32-bit integer; 0 or none: 1)`, describe(w));
+    if (!isPluginWeight(w)) {
+      throw doc.error([...pp, 'weight'], `an integer weight from ${MIN_WEIGHT} to ${MAX_WEIGHT} (a 32-bit integer; 0 or none: 1)`, describe(w));
     }
     // getScoreWeights reads weights from score and multiPoint only: elsewhere one does nothing.
     if (w !== 0 && point !== 'score' && point !== 'multiPoint') {
@@ -327,34 +327,15 @@ function unusedPluginConfig(doc: YamlDoc, path: Path, index: ReadonlyMap<string,
   }
 }
 
-/** The plugins whose args kube-scheduler v1.36 decodes as a type of its own, `<name>Args`
- * (k8s.io/kube-scheduler/config/v1 register.go addKnownTypes). */
-const TYPED_ARGS: ReadonlySet<string> = new Set([
-  'DefaultPreemption', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit',
-  'PodTopologySpread', 'VolumeBinding', 'NodeAffinity', 'DynamicResources',
-]);
-
-/**
- * Upstream PluginConfig.decodeNestedObjects (k8s.io/kube-scheduler/config/v1 types.go) decodes
- * the args of a plugin with a registered args type by their own `kind` (defaulting to
- * `<name>Args`) and refuses them when that is another type: "args for plugin X were not of type
- * XArgs.kubescheduler.config.k8s.io, got YArgs...". Other plugins' args are not decoded, so
- * their kind is not looked at.
- */
-function checkArgsKind(doc: YamlDoc, path: Path, name: string, a: unknown): void {
-  if (!TYPED_ARGS.has(name) || !isObj(a)) return;
-  const kind = a['kind'];
-  if (kind === undefined || kind === null || kind === '') return;
-  const want = `${name}Args`;
-  if (kind === want) return;
-  throw doc.error(
-    [...path, 'kind'],
-    `${JSON.stringify(want)}, or no kind (kube-scheduler decodes ${name}'s args by their kind and refuses another type: "args for plugin ${name} were not of type ${want}.kubescheduler.config.k8s.io")`,
-    describe(kind),
-  );
+/** Typed args of another type, or of a version kube-scheduler v1.36 does not serve, are refused
+ * at their kind or apiVersion (argsTypeProblem, as for profiles made in code). A v1beta3 file,
+ * read as v1 with a warning, may write its args in v1beta3 too. */
+function checkArgsType(doc: YamlDoc, path: Path, name: string, a: unknown, version: string): void {
+  const problem = argsTypeProblem(name, a, version === V1BETA3 ? V1BETA3 : undefined);
+  if (problem !== null) throw doc.error([...path, problem.field], problem.expected, problem.got);
 }
 
-function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>): { args: Map<string, unknown>; index: Map<string, number>; written: Map<string, unknown> } {
+function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<string, Path>, version: string): { args: Map<string, unknown>; index: Map<string, number>; written: Map<string, unknown> } {
   const args = new Map<string, unknown>();
   const index = new Map<string, number>();
   /** The args as written (apiVersion and kind included), to compare between profiles. */
@@ -369,7 +350,7 @@ function readPluginConfig(doc: YamlDoc, path: Path, v: unknown, noOps: Map<strin
     if (typeof name !== 'string' || name === '') throw doc.error([...pp, 'name'], 'a plugin name', describe(name));
     if (index.has(name)) throw doc.error([...pp, 'name'], `a plugin not configured before (duplicate plugin config for ${name})`, JSON.stringify(name));
     index.set(name, i);
-    checkArgsKind(doc, [...pp, 'args'], name, pc['args']);
+    checkArgsType(doc, [...pp, 'args'], name, pc['args'], version);
     if (OUT_OF_SCOPE_PLUGINS.has(name)) {
       if (!noOps.has(name)) noOps.set(name, [...pp, 'name']);
       return;

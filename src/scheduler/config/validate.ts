@@ -2,76 +2,106 @@
 // names, extension points and plugin args are checked with the position of the offending field.
 import { InputError } from '../../api/input-error.js';
 import { ClusterState } from '../../cluster/cluster-state.js';
-import { parseRelativePath } from '../../api/yaml-source.js';
-import { EXTENSION_POINTS, Framework, ProfileError, type ProfileConfig } from '../framework/framework.js';
-import type { PluginFactory } from '../framework/interfaces.js';
+import { parseRelativePath, type Path } from '../../api/yaml-source.js';
+import { checkProfileConfig, describeShape as describe, Framework, ProfileError, type ProfileConfig } from '../framework/framework.js';
+import { implementsMethod, type PluginFactory, type ScorePlugin } from '../framework/interfaces.js';
 import { queueSortOf, type ProfileSource, type SchedulerConfig } from './kube-scheduler-configuration.js';
 
-/** `file` names a configuration built in code (a hand-made Scenario's) in errors. */
-export function validateSchedulerConfig(config: SchedulerConfig, registry: ReadonlyMap<string, PluginFactory>, file = 'scenario'): void {
-  // A configuration read from a file is already checked field by field; one built in code
-  // (a hand-made Scenario) gets the same checks here.
-  if (config.sources.every((s) => s === null || s === undefined)) {
-    checkProfileList(config.profiles, file, 'scheduler.profiles');
-  }
-  config.profiles.forEach((profile, i) => {
-    try {
-      new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
-    } catch (e) {
-      if (!(e instanceof ProfileError)) throw e;
-      throw locate(e, config.sources[i] ?? null, profile.schedulerName);
-    }
-  });
+/**
+ * Checks a configuration's profiles and builds each once. A profile read from a file (its
+ * source names it) was checked field by field as it was read, and a Framework's errors are
+ * located at its lines; one made in code (a hand-made Scenario's, or one put into a file's
+ * Scenario in its place or beside it) is checked as runScenario's opts.profiles are, named
+ * `file` and scheduler.profiles[i]. Appends warnings (a weight that does nothing).
+ */
+export function validateSchedulerConfig(config: SchedulerConfig, registry: ReadonlyMap<string, PluginFactory>, file = 'scenario', warnings: string[] = []): void {
+  // A source describes the very profile the reader made from it: not one put in its place.
+  const sourceOf = (profile: unknown, i: number): ProfileSource | null => {
+    const s = config.sources[i];
+    return s !== null && s !== undefined && s.profile === profile ? s : null;
+  };
+  checkProfiles(config.profiles, registry, { file, path: 'scheduler.profiles' }, sourceOf, warnings);
 }
 
 /**
  * Checks the profiles a library caller passes in RunOptions.profiles as the configuration reader
  * checks a file's: a non-empty list, well-formed, distinct scheduler names, one queue sort, and
  * every profile buildable (registered plugins at the right extension points, valid args). Bad
- * ones are InputErrors naming `opts.profiles[i]` and the field.
+ * ones are InputErrors naming `opts.profiles[i]` and the field. Appends warnings.
  */
-export function validateProfiles(profiles: unknown, registry: ReadonlyMap<string, PluginFactory>): asserts profiles is readonly ProfileConfig[] {
-  const WHERE = 'runScenario';
-  checkProfileList(profiles, WHERE, 'opts.profiles');
+export function validateProfiles(profiles: unknown, registry: ReadonlyMap<string, PluginFactory>, warnings: string[] = []): asserts profiles is readonly ProfileConfig[] {
+  checkProfiles(profiles, registry, { file: 'runScenario', path: 'opts.profiles' }, () => null, warnings);
+}
+
+/** The one check of a list of profiles, wherever they come from: `at` names the list in errors
+ * about profiles without a source. */
+function checkProfiles(
+  profiles: unknown,
+  registry: ReadonlyMap<string, PluginFactory>,
+  at: { readonly file: string; readonly path: string },
+  sourceOf: (profile: unknown, i: number) => ProfileSource | null,
+  warnings: string[],
+): asserts profiles is readonly ProfileConfig[] {
+  checkProfileList(profiles, at.file, at.path);
   profiles.forEach((profile, i) => {
+    const source = sourceOf(profile, i);
+    let fwk: Framework;
     try {
-      new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
+      fwk = new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
     } catch (e) {
       if (!(e instanceof ProfileError)) throw e;
-      throw new InputError(WHERE, 0, 0, `opts.profiles[${i}].${e.path}`, e.expected, e.got);
+      if (source !== null) throw locate(e, source);
+      throw new InputError(at.file, 0, 0, `${at.path}[${i}].${e.path}`, e.expected, e.got);
     }
+    warnings.push(...unusedWeights(profile, fwk, source, `${at.file}: ${at.path}[${i}]`));
   });
 }
 
-/** The shape of a list of profiles made in code (`file` and `path` name it in errors). */
+/**
+ * A multiPoint weight on a plugin with no Score extension does nothing: upstream
+ * framework/runtime/framework.go getScoreWeights skips every plugin that does not implement
+ * ScorePlugin, silently (no validation refuses it). Warned at the weight. (A weight at another
+ * extension point than score or multiPoint is warned as the file is read.)
+ */
+function unusedWeights(profile: ProfileConfig, fwk: Framework, source: ProfileSource | null, where: string): string[] {
+  const out: string[] = [];
+  profile.plugins.forEach((r, i) => {
+    if (r.weight === 0) return;
+    const p = fwk.plugins.get(r.name);
+    if (p === undefined || implementsMethod<ScorePlugin>(p, 'score')) return;
+    const message = `weight ${r.weight} does nothing: ${r.name} has no Score extension: kube-scheduler reads the weights of Score plugins only (framework.go getScoreWeights)`;
+    if (source === null) {
+      out.push(`${where}.plugins[${i}].weight: ${message}`);
+      return;
+    }
+    // The merged list's index is not the file's: find the user's entry by name.
+    const written = source.doc.doc.getIn([...source.path, 'plugins', 'multiPoint', 'enabled']) as { toJSON?: () => unknown } | undefined;
+    const list = (written?.toJSON?.() ?? []) as { name?: unknown }[];
+    const j = Array.isArray(list) ? list.findIndex((e) => e?.name === r.name) : -1;
+    const path: Path = j >= 0 ? [...source.path, 'plugins', 'multiPoint', 'enabled', j, 'weight'] : source.path;
+    out.push(source.doc.warning(path, message));
+  });
+  return out;
+}
+
+/** The list of profiles made in code (`file` and `path` name it in errors): a non-empty list of
+ * well-formed profiles (checkProfileConfig, which every Framework applies too) with distinct
+ * names and one queue sort. */
 function checkProfileList(profiles: unknown, file: string, path: string): asserts profiles is readonly ProfileConfig[] {
-  const fail = (at: string, expected: string, got?: string) => new InputError(file, 0, 0, `${path}${at}`, expected, got);
+  const fail = (where: string, expected: string, got?: string) => new InputError(file, 0, 0, `${path}${where}`, expected, got);
   if (!Array.isArray(profiles)) throw fail('', 'a list of profiles (ProfileConfig)', describe(profiles));
   if (profiles.length === 0) throw fail('', 'at least one profile (kube-scheduler needs one)', 'an empty list');
   const names = new Map<string, number>();
   (profiles as unknown[]).forEach((p, i) => {
-    if (p === null || typeof p !== 'object' || Array.isArray(p)) throw fail(`[${i}]`, 'a profile (ProfileConfig)', describe(p));
-    const o = p as Record<string, unknown>;
-    const name = o['schedulerName'];
-    if (typeof name !== 'string' || name === '') throw fail(`[${i}].schedulerName`, 'a non-empty scheduler name', describe(name));
+    try {
+      checkProfileConfig(p);
+    } catch (e) {
+      if (!(e instanceof ProfileError)) throw e;
+      throw fail(`[${i}]${e.path === '' ? '' : `.${e.path}`}`, e.expected, e.got);
+    }
+    const name = p.schedulerName;
     if (names.has(name)) throw fail(`[${i}].schedulerName`, `a scheduler name not used by ${path}[${names.get(name)}]`, describe(name));
     names.set(name, i);
-    checkRefs(o['plugins'], `[${i}].plugins`, fail);
-    const points = o['points'];
-    if (points !== undefined) {
-      if (points === null || typeof points !== 'object' || Array.isArray(points)) throw fail(`[${i}].points`, 'a mapping of extension point to { enabled, disabled }', describe(points));
-      for (const [pt, set] of Object.entries(points as Record<string, unknown>)) {
-        if (!(EXTENSION_POINTS as readonly string[]).includes(pt)) throw fail(`[${i}].points`, `extension points among ${EXTENSION_POINTS.join(', ')}`, JSON.stringify(pt));
-        const ps = set as Record<string, unknown> | null;
-        if (ps === null || typeof ps !== 'object') throw fail(`[${i}].points.${pt}`, 'a plugin set { enabled, disabled }', describe(set));
-        checkRefs(ps['enabled'], `[${i}].points.${pt}.enabled`, fail);
-        const disabled = ps['disabled'];
-        if (!Array.isArray(disabled) || !disabled.every((d) => typeof d === 'string')) throw fail(`[${i}].points.${pt}.disabled`, 'a list of plugin names', describe(disabled));
-      }
-    }
-    if (!(o['pluginArgs'] instanceof Map)) throw fail(`[${i}].pluginArgs`, 'a Map of plugin name to args', describe(o['pluginArgs']));
-    const pct = o['percentageOfNodesToScore'];
-    if (!Number.isInteger(pct) || (pct as number) < 0 || (pct as number) > 100) throw fail(`[${i}].percentageOfNodesToScore`, 'an integer between 0 and 100', describe(pct));
   });
   // Upstream: one queue serves every profile, so they must sort it the same way.
   const sorts = (profiles as ProfileConfig[]).map(queueSortOf);
@@ -80,29 +110,8 @@ function checkProfileList(profiles: unknown, file: string, path: string): assert
   });
 }
 
-function checkRefs(refs: unknown, at: string, fail: (at: string, expected: string, got?: string) => InputError): void {
-  if (!Array.isArray(refs)) throw fail(at, 'a list of plugins ({ name, weight })', describe(refs));
-  refs.forEach((r: unknown, j) => {
-    const o = r as Record<string, unknown> | null;
-    if (o === null || typeof o !== 'object' || typeof o['name'] !== 'string') throw fail(`${at}[${j}]`, 'a plugin { name, weight }', describe(r));
-    const w = o['weight'];
-    // Upstream Plugin.Weight: an int32; 0 means 1, a negative one is used as it is.
-    if (!Number.isInteger(w) || (w as number) < -2147483648 || (w as number) > 2147483647) throw fail(`${at}[${j}].weight`, 'an integer from -2147483648 to 2147483647 (0: the default weight, 1)', describe(w));
-  });
-}
-
-function describe(v: unknown): string {
-  if (v === undefined || v === null) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (v instanceof Map) return 'a Map';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return JSON.stringify(v) ?? String(v);
-}
-
 /** Points a ProfileError at the user's own words: the plugin's entry in the profile, or its args. */
-function locate(e: ProfileError, source: ProfileSource | null, profileName: string): InputError {
-  if (source === null) return new InputError(`profile ${profileName}`, 0, 0, e.path, e.expected, e.got);
+function locate(e: ProfileError, source: ProfileSource): InputError {
   const argsMatch = /^pluginConfig\[([^\]]+)\]\.args(.*)$/.exec(e.path);
   if (argsMatch !== null) {
     const name = argsMatch[1] as string;

@@ -144,6 +144,131 @@ export interface ProfileConfig {
 /** A profile that cannot be built; `path` is relative to the profile (plugins.score.enabled[0]). */
 export class ProfileError extends FieldError {}
 
+// The rules a profile obeys whoever made it. The configuration reader applies them to a file's
+// fields (to report them at their lines), checkProfileConfig to a ProfileConfig, and every
+// Framework checks its profile with checkProfileConfig: one made in code (runScenario's
+// opts.profiles, a Scenario changed in code, `new Framework`, fitCopies) meets the same ones.
+
+/** Upstream Plugin.Weight is an *int32 (k8s.io/kube-scheduler/config/v1 types.go) and nothing
+ * more is checked: framework/runtime/framework.go getScoreWeights turns 0 into 1 and multiplies
+ * the plugin's normalised scores by it, so a negative weight turns its preference around. */
+export const MIN_WEIGHT = -2147483648;
+export const MAX_WEIGHT = 2147483647;
+
+export function isPluginWeight(w: unknown): w is number {
+  return Number.isInteger(w) && (w as number) >= MIN_WEIGHT && (w as number) <= MAX_WEIGHT;
+}
+
+/** validation.go validatePercentageOfNodesToScore: "not in valid range [0-100]". */
+export function isPercentageOfNodesToScore(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100;
+}
+
+/** The plugins whose args kube-scheduler v1.36 decodes as a type of its own, `<name>Args`
+ * (k8s.io/kube-scheduler/config/v1 register.go addKnownTypes). */
+export const TYPED_ARGS: ReadonlySet<string> = new Set([
+  'DefaultPreemption', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit',
+  'PodTopologySpread', 'VolumeBinding', 'NodeAffinity', 'DynamicResources',
+]);
+
+/** The only version v1.36's scheme registers those args types in (pkg/scheduler/apis/config/
+ * scheme/scheme.go adds the internal types and v1 alone). */
+export const ARGS_API_VERSION = 'kubescheduler.config.k8s.io/v1';
+
+/** Versions kube-scheduler served once, and the release that removed them (KEP-785). */
+const REMOVED_ARGS_VERSIONS: Readonly<Record<string, string>> = {
+  'kubescheduler.config.k8s.io/v1beta3': 'v1beta3 was removed in Kubernetes v1.29',
+  'kubescheduler.config.k8s.io/v1beta2': 'v1beta2 was removed in Kubernetes v1.28',
+  'kubescheduler.config.k8s.io/v1beta1': 'v1beta1 was removed in Kubernetes v1.23',
+};
+
+/**
+ * What is wrong with the type a plugin's args declare, or null. Upstream PluginConfig
+ * .decodeNestedObjects (k8s.io/kube-scheduler/config/v1 types.go) decodes the args of a plugin
+ * with a registered args type by their own apiVersion and kind (defaulting to
+ * kubescheduler.config.k8s.io/v1 and `<name>Args`): a kind of another type is refused ("args
+ * for plugin X were not of type XArgs.kubescheduler.config.k8s.io, got YArgs..."), and so is a
+ * version the scheme does not register ("no kind ... is registered for version ..."). Other
+ * plugins' args are not decoded, so their apiVersion and kind are not looked at. `alsoServed`:
+ * one more version to accept (a v1beta3 file, which ksim reads as v1, may write its args so).
+ */
+export function argsTypeProblem(name: string, args: unknown, alsoServed?: string): { readonly field: 'kind' | 'apiVersion'; readonly expected: string; readonly got: string } | null {
+  if (!TYPED_ARGS.has(name) || typeof args !== 'object' || args === null || Array.isArray(args)) return null;
+  const a = args as Readonly<Record<string, unknown>>;
+  const want = `${name}Args`;
+  const kind = a['kind'];
+  if (kind !== undefined && kind !== null && kind !== '' && kind !== want) {
+    return {
+      field: 'kind',
+      expected: `${JSON.stringify(want)}, or no kind (kube-scheduler decodes ${name}'s args by their kind and refuses another type: "args for plugin ${name} were not of type ${want}.kubescheduler.config.k8s.io")`,
+      got: describeValue(kind),
+    };
+  }
+  const v = a['apiVersion'];
+  if (v === undefined || v === null || v === '' || v === ARGS_API_VERSION || (alsoServed !== undefined && v === alsoServed)) return null;
+  const removed = typeof v === 'string' ? REMOVED_ARGS_VERSIONS[v] : undefined;
+  return {
+    field: 'apiVersion',
+    expected: `${JSON.stringify(ARGS_API_VERSION)}, or no apiVersion (kube-scheduler v1.36 serves ${want} in ${ARGS_API_VERSION} only and refuses the args otherwise: "no kind \\"${want}\\" is registered for version"${removed === undefined ? '' : `; ${removed}`})`,
+    got: describeValue(v),
+  };
+}
+
+/**
+ * Checks a profile's shape and values as the configuration reader checks a file's fields: a
+ * scheduler name, plugin lists of { name, weight } with int32 weights, known extension points,
+ * pluginArgs a Map whose typed args are of their plugin's type, a percentage in [0, 100].
+ * Throws a ProfileError at the field (a path relative to the profile). Which plugins exist and
+ * where they may go is the Framework's to check, as it builds them.
+ */
+export function checkProfileConfig(p: unknown): asserts p is ProfileConfig {
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new ProfileError('', 'a profile (ProfileConfig)', describeShape(p));
+  const o = p as Record<string, unknown>;
+  const name = o['schedulerName'];
+  if (typeof name !== 'string' || name === '') throw new ProfileError('schedulerName', 'a non-empty scheduler name', describeShape(name));
+  checkRefs(o['plugins'], 'plugins');
+  const points = o['points'];
+  if (points !== undefined) {
+    if (points === null || typeof points !== 'object' || Array.isArray(points)) throw new ProfileError('points', 'a mapping of extension point to { enabled, disabled }', describeShape(points));
+    for (const [pt, set] of Object.entries(points as Record<string, unknown>)) {
+      if (!(EXTENSION_POINTS as readonly string[]).includes(pt)) throw new ProfileError('points', `extension points among ${EXTENSION_POINTS.join(', ')}`, JSON.stringify(pt));
+      if (set === null || typeof set !== 'object' || Array.isArray(set)) throw new ProfileError(`points.${pt}`, 'a plugin set { enabled, disabled }', describeShape(set));
+      const ps = set as Record<string, unknown>;
+      checkRefs(ps['enabled'], `points.${pt}.enabled`);
+      const disabled = ps['disabled'];
+      if (!Array.isArray(disabled) || !disabled.every((d) => typeof d === 'string')) throw new ProfileError(`points.${pt}.disabled`, 'a list of plugin names', describeShape(disabled));
+    }
+  }
+  const args = o['pluginArgs'];
+  if (!(args instanceof Map)) throw new ProfileError('pluginArgs', 'a Map of plugin name to args', describeShape(args));
+  for (const [plugin, a] of args as Map<unknown, unknown>) {
+    const problem = typeof plugin === 'string' ? argsTypeProblem(plugin, a) : null;
+    // The path the Framework gives args errors (pluginConfig[X].args...), located in a file.
+    if (problem !== null) throw new ProfileError(`pluginConfig[${plugin as string}].args.${problem.field}`, problem.expected, problem.got);
+  }
+  const pct = o['percentageOfNodesToScore'];
+  if (!isPercentageOfNodesToScore(pct)) throw new ProfileError('percentageOfNodesToScore', 'an integer between 0 and 100', describeShape(pct));
+}
+
+function checkRefs(refs: unknown, at: string): void {
+  if (!Array.isArray(refs)) throw new ProfileError(at, 'a list of plugins ({ name, weight })', describeShape(refs));
+  refs.forEach((r: unknown, j) => {
+    const o = r as Record<string, unknown> | null;
+    if (o === null || typeof o !== 'object' || typeof o['name'] !== 'string') throw new ProfileError(`${at}[${j}]`, 'a plugin { name, weight }', describeShape(r));
+    if (!isPluginWeight(o['weight'])) throw new ProfileError(`${at}[${j}].weight`, `an integer from ${MIN_WEIGHT} to ${MAX_WEIGHT} (0: the default weight, 1)`, describeShape(o['weight']));
+  });
+}
+
+/** A value in a shape error: its kind for containers, else itself. */
+export function describeShape(v: unknown): string {
+  if (v === undefined || v === null) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Map) return 'a Map';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v) ?? String(v);
+}
+
 /** A pod held at Permit (upstream framework.WaitingPod): each plugin that said Wait must allow
  * it before its timeout; any rejection ends the wait. */
 export class WaitingPod {
@@ -212,6 +337,7 @@ export class Framework {
    * per-point position; score weights come from the score list, then multiPoint (0 means 1).
    */
   constructor(config: ProfileConfig, registry: ReadonlyMap<string, PluginFactory>, services: SchedulerServices) {
+    checkProfileConfig(config);
     this.profileName = config.schedulerName;
     this.percentageOfNodesToScore = config.percentageOfNodesToScore;
     const handle: FrameworkHandle = { ...bindServices(services), framework: this };
