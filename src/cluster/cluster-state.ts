@@ -185,9 +185,10 @@ export class ClusterState {
    * namespace/name: stored objects, so the ResourceQuota's count/pods counts them (upstream
    * PodUsageFunc charges count/pods for every stored pod) and the terminated-pod garbage collector
    * counts and deletes them (src/controllers/podgc.ts), and the garbage collector deletes them with
-   * their owner; nothing else sees them (no watcher is told of them: the scheduler, kubelets,
-   * controllers and metrics act as if they were not there, as upstream's do on terminal pods that
-   * their owners have counted already). Not in `pods`, phaseCounts, podsAtStart or podsDeleted. */
+   * their owner, and the DaemonSet controller deletes its own (it reads them here at
+   * startStateCommitted); nothing else sees them (no watcher is told of them: the scheduler,
+   * kubelets, other controllers and metrics act as if they were not there, as upstream's do on
+   * terminal pods that their owners have counted already). Not in `pods`, phaseCounts, podsAtStart or podsDeleted. */
   readonly finishedAtStart = new Map<string, PodInfo>();
   /** Sum of allocatable over all nodes, and of requests of pods placed on them. */
   readonly totalAllocatable = new Resource();

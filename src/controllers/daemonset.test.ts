@@ -509,3 +509,29 @@ test('a daemon pod its template binds to a node it does not fit is refused by th
   assert.deepEqual(failed.map((f) => f.split(' ')[0]), ['3ms', '6ms', '1009ms', '3012ms', '7015ms']);
   assert.equal(cluster.nodeByName.get('a')!.pods.length, 0, 'a refused pod holds nothing on its node');
 });
+
+test('a cluster snapshot\'s finished daemon pods are the set\'s: a Failed or Succeeded one is deleted at the first sync and its node, left with none, gets a new pod; one of a node the cluster lacks is left to the pod garbage collector', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj(), makeNode('b').obj(), makeNode('c').obj()]);
+  const finished = (name: string, node: string, phase: 'Failed' | 'Succeeded'): Pod => {
+    const p = strayDaemonPod(name, node);
+    return { ...p, spec: { ...p.spec!, nodeName: node }, status: { phase, ...(phase === 'Failed' ? { reason: 'OutOfcpu' } : {}) } };
+  };
+  const running: Pod = { ...strayDaemonPod('agent-running-c', 'c'), spec: { ...strayDaemonPod('x', 'c').spec!, nodeName: 'c' } };
+  const gone: string[] = [];
+  api.watch({ finishedAtStartDeleted: (p) => gone.push(`${p.name}@${sim.now / 1000}ms`) });
+  assert.deepEqual(api.commitStartState({
+    nodes: [],
+    objects: [ds()],
+    pods: [running],
+    finishedPods: [finished('agent-failed-a', 'a', 'Failed'), finished('agent-done-b', 'b', 'Succeeded'), finished('agent-failed-c', 'c', 'Failed'), finished('agent-failed-gone', 'gone', 'Failed')],
+  }), []);
+  sim.run(1_000_000);
+  // Deleted by the first sync (committed at 1 ms); a and b then get a pod each, in slow-start
+  // batches of one (2 and 3 ms); c keeps its running one.
+  assert.deepEqual(gone.sort(), ['agent-done-b@1ms', 'agent-failed-a@1ms', 'agent-failed-c@1ms']);
+  assert.deepEqual([...cluster.finishedAtStart.keys()], ['default/agent-failed-gone']);
+  const by = podsByNode(cluster);
+  assert.deepEqual(Object.keys(by).sort(), ['a', 'b', 'c']);
+  assert.deepEqual(by['c'], ['agent-running-c']);
+  assert.deepEqual([...cluster.pods.values()].filter((p) => p.name !== 'agent-running-c').map((p) => p.createdUs), [2000, 3000]);
+});

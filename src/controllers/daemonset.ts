@@ -15,8 +15,9 @@
 // ksim's kubelet completes a pod when its run duration ends, or refuses it) on a node that keeps
 // its daemon are deleted (upstream podsShouldBeOnNode) — a Failed one when the node's failed-pod
 // backoff lets it (failedPod: 1 s doubling to 15 min) — and replaced once the deletion is
-// observed. Not modelled: ControllerRevision objects and the status writes (numberAvailable,
-// updatedNumberScheduled).
+// observed; a cluster snapshot's finished pods (ClusterState.finishedAtStart) are among the
+// set's pods from the start. Not modelled: ControllerRevision objects and the status writes
+// (numberAvailable, updatedNumberScheduled).
 // Rolling updates (upstream syncDaemonSet → updateDaemonSet: manage, then, once its writes are
 // observed, update.go rollingUpdate): a pod is made with the label controller-revision-hash =
 // the revision hash of the template (daemonSetRevisionHash, once per template change; upstream
@@ -335,14 +336,28 @@ export class DaemonSetController {
         st.deleting.delete(p);
         this.enqueue(st);
       },
-      podDeleted: (p) => {
-        const st = this.owner(p);
-        if (st === undefined) return;
-        st.pods.delete(p);
-        st.deleting.delete(p);
-        this.enqueue(st);
+      podDeleted: (p) => this.podGone(p),
+      // A cluster snapshot's finished pods (ClusterState.finishedAtStart: told to no watcher) are
+      // the set's pods as upstream's pod informer lists them: its first sync deletes them
+      // (podsShouldBeOnNode) and, once they are gone, fills their nodes.
+      startStateCommitted: () => {
+        for (const p of this.api.cluster.finishedAtStart.values()) {
+          const st = p.ownerKind === 'DaemonSet' ? this.owner(p) : undefined;
+          if (st === undefined) continue;
+          st.pods.add(p);
+          this.enqueue(st);
+        }
       },
+      finishedAtStartDeleted: (p) => this.podGone(p),
     });
+  }
+
+  private podGone(p: PodInfo): void {
+    const st = this.owner(p);
+    if (st === undefined) return;
+    st.pods.delete(p);
+    st.deleting.delete(p);
+    this.enqueue(st);
   }
 
   /** The scheduler's failed attempt of pod `p` (see the module comment: upstream's PodScheduled
@@ -496,7 +511,7 @@ export class DaemonSetController {
     st.classified = true;
     if (st.pods.size === 0) return;
     const pods: Pod[] = [];
-    for (const p of st.pods) if (!p.deleted) pods.push(p.pod);
+    for (const p of st.pods) if (!p.deleted && !p.terminal) pods.push(p.pod);
     st.oldLabels = daemonSetOldRevisions(st.obj, pods);
     if (st.oldLabels !== null) st.hashes ??= new Set([st.firstHash]);
   }
@@ -719,7 +734,12 @@ export function withNodeNameAffinity(affinity: Affinity | undefined, node: strin
 /** Upstream util.GetTargetNodeName (pkg/controller/daemon/util/daemonset_util.go): the node a
  * pod is bound to (spec.nodeName), else the one its node-name affinity pins it to, else none. */
 function targetNodeName(p: PodInfo): string | null {
-  return p.bound && p.nodeName !== null ? p.nodeName : pinnedNode(p);
+  // A snapshot's finished pod is bound (spec.nodeName) but placed nowhere (nodeName null).
+  if (p.bound) {
+    const name = p.nodeName ?? p.pod.spec?.nodeName;
+    if (name !== undefined && name !== '') return name;
+  }
+  return pinnedNode(p);
 }
 
 /** The node a daemon pod's `matchFields metadata.name In [node]` pins it to (the affinity part

@@ -369,9 +369,10 @@ export class ApiServer {
       }
       // Finished pods are stored and told to no one: the quota counts them (count/pods) and
       // the pod garbage collectors find them in ClusterState.finishedAtStart at
-      // startStateCommitted. Their owners have counted them already (a Job's status), or ignore
-      // them (a ReplicaSet's FilterActivePods); the scheduler and kubelets never act on a
-      // terminal pod.
+      // startStateCommitted. Their owners have counted them already (a Job's status), ignore
+      // them (a ReplicaSet's FilterActivePods), or take them from the store at
+      // startStateCommitted (a DaemonSet's controller deletes them); the scheduler and kubelets
+      // never act on a terminal pod.
       for (const pod of start.finishedPods ?? []) {
         const key = podStoreKey(pod);
         if (this.cluster.pods.has(key) || this.cluster.finishedAtStart.has(key)) {
