@@ -2,8 +2,10 @@
 // count/pods counts them (upstream PodUsageFunc: "object count quotas track all objects that are in
 // storage", pkg/quota/v1/evaluator/core/pods.go), the terminated-pod garbage collector counts them
 // toward its threshold and deletes them (oldest first, kubelet-evicted ones before), the garbage
-// collector deletes them with their owner, and nothing else acts on them: no controller counts
-// them again, the scheduler and kubelets never see them, metrics do not count them as submitted.
+// collector deletes them with their owner, and the DaemonSet controller deletes its own (upstream
+// podsShouldBeOnNode deletes a Failed or Succeeded daemon pod, then fills the node); nothing else
+// acts on them: no other controller counts them again, the scheduler and kubelets never see them,
+// metrics do not count them as submitted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -183,4 +185,37 @@ test('a dump\'s Job with finished pods goes on from its status without counting 
   const result = run.finish();
   assert.deepEqual(table(result, 'placements.csv').map((r) => `${r['owner']} ${r['result']}`), ['migrate bound', 'migrate bound']);
   assert.deepEqual(table(result, 'jobs.csv').map((r) => `${r['name']} ${r['condition']} ${r['succeeded']} ${r['failed']}`), ['cleanup Complete 1 0', 'migrate Running 2 0']);
+});
+
+test("a dump's finished DaemonSet pods are deleted by the DaemonSet controller at its first sync (upstream podsShouldBeOnNode), and a node left without a daemon pod gets one once they are gone", () => {
+  const dir = tempDir('ksim-fin-ds-');
+  const dsRef = ', ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: uid-agent, controller: true}]';
+  const daemonPod = (name: string, nodeName: string, phase: string, reason?: string) => pod(name, nodeName, phase, { ns: 'kube-system', labels: '{app: agent}', extra: dsRef, cpu: '100m', ...(reason === undefined ? {} : { reason }) });
+  writeDump(dir, [
+    ...node('n-0'),
+    ...node('n-1'),
+    ...node('n-2'),
+    '- apiVersion: apps/v1',
+    '  kind: DaemonSet',
+    '  metadata: {name: agent, namespace: kube-system, uid: uid-agent}',
+    '  spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c, image: app, resources: {requests: {cpu: 100m}}}]}}}',
+    ...daemonPod('agent-run-0', 'n-0', 'Running'),
+    ...daemonPod('agent-old-0', 'n-0', 'Failed', 'OutOfcpu'),
+    ...daemonPod('agent-evicted-1', 'n-1', 'Failed', 'Evicted'),
+    ...daemonPod('agent-run-2', 'n-2', 'Running'),
+    ...daemonPod('agent-done-2', 'n-2', 'Succeeded'),
+  ]);
+  const scenario = join(dir, 's.yaml');
+  writeFileSync(scenario, 'apiVersion: ksim/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nduration: 1m\ncluster:\n  file: cluster.yaml\n');
+  const run = prepareRun(loadScenario(scenario), { checkInvariants: true });
+  assert.deepEqual([...run.cluster.finishedAtStart.keys()], ['kube-system/agent-old-0', 'kube-system/agent-evicted-1', 'kube-system/agent-done-2']);
+  // All three deleted by the first sync (the first Failed pod of a node is not held by the
+  // backoff) and gone by 8 ms; n-1, left with none, gets a new pod only then (at 8.141 ms).
+  run.sim.run(8_000);
+  assert.deepEqual([[...run.cluster.finishedAtStart.keys()], run.cluster.pods.size], [[], 2]);
+  run.sim.run(run.endUs);
+  const result = run.finish();
+  const pods = table(result, 'pods.csv').map((p) => `${p['name']} ${p['node']} ${p['phase']} ${p['created_s']}`);
+  assert.deepEqual(pods.map((p) => p.replace(/^agent-[b-z2-9]{5} /, 'agent-xxxxx ')), ['agent-xxxxx n-1 Running 0.008141', 'agent-run-0 n-0 Running 0', 'agent-run-2 n-2 Running 0']);
+  assert.deepEqual(result.warnings, []);
 });

@@ -139,7 +139,7 @@ const NONE: readonly WorkloadObject[] = [];
 const NO_PODS: ReadonlySet<PodInfo> = new Set();
 
 /** Whether pod `p` fits node `n`'s free allocatable and pod count (the kubelet's admission,
- * GeneralPredicates: ApiServer.boundAtCreate's check). */
+ * GeneralPredicates: ApiServer.createPod places a pod created bound only when it fits). */
 export function fits(n: NodeInfo, p: PodInfo): boolean {
   const a = n.allocatable;
   const used = n.requested;
@@ -148,6 +148,33 @@ export function fits(n: NodeInfo, p: PodInfo): boolean {
   if (used.milliCpu + r.milliCpu > a.milliCpu || used.memory + r.memory > a.memory || used.ephemeralStorage + r.ephemeralStorage > a.ephemeralStorage) return false;
   if (r.scalar !== null) for (const [k, v] of r.scalar) if (used.getScalar(k) + v > a.getScalar(k)) return false;
   return true;
+}
+
+/** The first resource pod `p` lacks on node `n` (the kubelet's admission: upstream
+ * pkg/kubelet/lifecycle/predicate.go generalFilter → scheduler.AdmissionCheck → noderesources
+ * fitsRequest, which checks the pod count, then — when the pod requests anything — cpu, memory,
+ * ephemeral-storage and the extended resources, in that order; the kubelet reports the first):
+ * the reason the kubelet writes (OutOfcpu, OutOfmemory, OutOfephemeral-storage, OutOfpods,
+ * OutOf<name>) and its message, "Pod was rejected: Node didn't have enough resource: cpu,
+ * requested: 5000, used: 0, capacity: 4000" (kubelet.go rejectPod, InsufficientResourceError;
+ * cpu in millicores, memory and storage in bytes); null when it fits. */
+export function admissionFailure(n: NodeInfo, p: PodInfo): { reason: string; message: string } | null {
+  const a = n.allocatable;
+  const used = n.requested;
+  const r = p.requests;
+  const failure = (name: string, requested: number, inUse: number, capacity: number) => ({
+    reason: `OutOf${name}`,
+    message: `Pod was rejected: Node didn't have enough resource: ${name}, requested: ${requested}, used: ${inUse}, capacity: ${capacity}`,
+  });
+  if (n.pods.length + 1 > a.allowedPodNumber) return failure('pods', 1, n.pods.length, a.allowedPodNumber);
+  if (r.milliCpu > 0 && r.milliCpu > a.milliCpu - used.milliCpu) return failure('cpu', r.milliCpu, used.milliCpu, a.milliCpu);
+  if (r.memory > 0 && r.memory > a.memory - used.memory) return failure('memory', r.memory, used.memory, a.memory);
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - used.ephemeralStorage) return failure('ephemeral-storage', r.ephemeralStorage, used.ephemeralStorage, a.ephemeralStorage);
+  for (const k of r.scalarNames()) {
+    const v = r.getScalar(k);
+    if (v > 0 && v > a.getScalar(k) - used.getScalar(k)) return failure(k, v, used.getScalar(k), a.getScalar(k));
+  }
+  return null;
 }
 
 /** Label every namespace gets from the API server (kubernetes.io/metadata.name). */
@@ -163,9 +190,10 @@ export class ClusterState {
    * namespace/name: stored objects, so the ResourceQuota's count/pods counts them (upstream
    * PodUsageFunc charges count/pods for every stored pod) and the terminated-pod garbage collector
    * counts and deletes them (src/controllers/podgc.ts), and the garbage collector deletes them with
-   * their owner; nothing else sees them (no watcher is told of them: the scheduler, kubelets,
-   * controllers and metrics act as if they were not there, as upstream's do on terminal pods that
-   * their owners have counted already). Not in `pods`, phaseCounts, podsAtStart or podsDeleted. */
+   * their owner, and the DaemonSet controller deletes its own (it reads them here at
+   * startStateCommitted); nothing else sees them (no watcher is told of them: the scheduler,
+   * kubelets, other controllers and metrics act as if they were not there, as upstream's do on
+   * terminal pods that their owners have counted already). Not in `pods`, phaseCounts, podsAtStart or podsDeleted. */
   readonly finishedAtStart = new Map<string, PodInfo>();
   /** Sum of allocatable over all nodes, and of requests of pods placed on them. */
   readonly totalAllocatable = new Resource();
@@ -247,11 +275,13 @@ export class ClusterState {
     return [...this.namespaces.keys()].sort();
   }
 
-  /** Pods that were placed (bound, or assumed by the scheduler) on a node when it was removed
-   * (removeNode), by the node's name: they keep their nodeName (spec.nodeName) and their phase,
-   * but are on no node's books, until they are deleted (upstream: the pod garbage collector's
-   * gcOrphaned, src/controllers/podgc.ts), forgotten (an assumed pod's binding fails), or a node
-   * of that name joins again (addNode). */
+  /** Pods bound to a node name but on no node's books, by the node's name: those placed (bound,
+   * or assumed by the scheduler) on a node when it was removed (removeNode), and those created
+   * bound to a node they did not fit (unadmitted: ApiServer.createPod), which its kubelet's
+   * admission refuses (src/kubelet/kubelet.ts). They keep their nodeName (spec.nodeName) and
+   * their phase until they are deleted (upstream: the pod garbage collector's gcOrphaned,
+   * src/controllers/podgc.ts), forgotten (an assumed pod's binding fails), admitted (a node of
+   * that name joins again, addNode, or the kubelet finds room, admit). */
   private readonly orphans = new Map<string, Set<PodInfo>>();
   /** The removed node of each name in `orphans`, as it was when removed (readiness included). */
   private readonly orphanNodes = new Map<string, NodeInfo>();
@@ -287,16 +317,29 @@ export class ClusterState {
     for (const ix of this.indexes) ix.nodeAdded?.(ni);
     const orphans = this.orphans.get(name);
     if (orphans !== undefined) {
-      for (const p of orphans) {
-        if (p.terminal || !fits(ni, p)) continue;
-        orphans.delete(p);
-        p.nodeName = null;
-        this.assume(p, ni);
-      }
-      if (orphans.size === 0) this.dropOrphanNode(name);
+      for (const p of [...orphans]) if (!p.terminal && fits(ni, p)) this.admit(p, ni);
     }
     this.onTotalsChanged?.();
     return ni;
+  }
+
+  /** Stores pod `p` bound to node `ni` without placing it on its books: created with
+   * spec.nodeName on a node it does not fit (ApiServer.createPod), it waits, an orphan of a node
+   * that exists (isOrphan), for that node's kubelet to refuse it, or to admit it (admit). */
+  holdUnadmitted(p: PodInfo, ni: NodeInfo): void {
+    if (p.nodeName !== null) throw new Error(`pod ${p.key} is already on ${p.nodeName}`);
+    p.nodeName = ni.name;
+    let set = this.orphans.get(ni.name);
+    if (set === undefined) this.orphans.set(ni.name, (set = new Set()));
+    set.add(p);
+  }
+
+  /** Places orphan `p` on the books of `ni`, the node of its name (a node that joined under a
+   * removed one's name, or the kubelet that found room for an unadmitted pod). */
+  admit(p: PodInfo, ni: NodeInfo): void {
+    this.dropOrphan(p);
+    p.nodeName = null;
+    this.assume(p, ni);
   }
 
   /** Removes a node (the API server's delete of the Node object). Its pods are taken off its

@@ -11,11 +11,12 @@ import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js'
 import { ObjectApi } from '../controlplane/object-api.js';
 import { makeNode, makePod, podInfo } from '../testing/builders.js';
 import type { WorkloadObject } from '../cluster/workload-object.js';
-import { compareDaemonPods, CONTROLLER_REVISION_HASH, DaemonSetController, daemonPodTolerations, daemonSetRevisionHash, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
+import { compareDaemonPods, CONTROLLER_REVISION_HASH, DaemonSetController, FAILED_POD_BACKOFF_INITIAL_US, FAILED_POD_BACKOFF_MAX_US, daemonPodTolerations, daemonSetRevisionHash, nodeShouldRunDaemonPod, withNodeNameAffinity } from './daemonset.js';
 import type { ObjectOf } from '../cluster/workload-object.js';
 import { loadScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import { createSends } from '../testing/create-sends.js';
+import { Kubelets } from '../kubelet/kubelet.js';
 
 function harness(nodes: Node[]) {
   const sim = new Simulation();
@@ -425,4 +426,112 @@ test('nodeShouldRunDaemonPod says why a node gets no daemon pod: template nodeNa
   assert.deepEqual(nodeShouldRunDaemonPod(spec({ affinity }), n), { shouldRun: false, shouldContinueRunning: false, reason: "the node doesn't match the template's required node affinity" });
   assert.deepEqual(nodeShouldRunDaemonPod(spec({}), n), { shouldRun: false, shouldContinueRunning: true, reason: 'untolerated taint a:NoSchedule' });
   assert.deepEqual(nodeShouldRunDaemonPod(spec({ nodeName: 'n', tolerations: [{ operator: 'Exists' }] }), n), { shouldRun: true, shouldContinueRunning: true });
+});
+
+test('upstream failedPodsBackoff constants: 1 s initial, 15 min cap (kube-controller-manager flowcontrol.NewBackOff(1*time.Second, 15*time.Minute))', () => {
+  assert.equal(FAILED_POD_BACKOFF_INITIAL_US, 1_000_000);
+  assert.equal(FAILED_POD_BACKOFF_MAX_US, 900_000_000);
+});
+
+test('a failed daemon pod is deleted and replaced, the deletions of a node held by its backoff: 1 s, then 2 s, from the last deletion; reset after 30 min; a Succeeded pod goes at once (upstream podsShouldBeOnNode)', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj(), makeNode('b').obj()]);
+  const deleted: string[] = [];
+  api.watch({ podDeleted: (p) => deleted.push(`${p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0]}@${sim.now / 1000}ms`) });
+  api.createObject(ds());
+  sim.run(1_000_000);
+  // No scheduler here: a pod's node is the one its node-name affinity pins it to.
+  const on = (node: string) => [...cluster.pods.values()].find((p) => !p.terminal && podsByNode(cluster)[node]?.includes(p.name))!;
+  const failAt = (us: number, node: string) => sim.scheduleAt(us, 'test', node, () => api.setPodPhase(on(node), 'Failed'));
+  // API writes take 1 ms, watches are instant. The pod on a fails at 1 s (committed 1.001 s):
+  // deleted at once (no backoff yet; it moves to 1 s from 1.001 s), committed 1.002 s.
+  failAt(1_000_000, 'a');
+  // Its replacement fails at 1.5 s: 0.5 s since the last deletion, within 1 s: the set syncs
+  // again 1 s later (the whole delay, upstream enqueueDaemonSetAfter(Get)), 2.501 s, and deletes
+  // it (the backoff now 2 s from 2.501 s).
+  failAt(1_500_000, 'a');
+  // The pod on b fails at 1.6 s: b's own backoff, none yet: deleted at once.
+  failAt(1_600_000, 'b');
+  // a's third pod fails at 2.6 s: within 2 s of 2.501 s: deleted at 4.601 s.
+  failAt(2_600_000, 'a');
+  sim.run(10_000_000);
+  assert.deepEqual(deleted, ['a@1002ms', 'b@1602ms', 'a@2502ms', 'a@4602ms']);
+  // 40 min later (more than 2 × 15 min since the last deletion): the backoff starts again at
+  // 1 s, so a failure is deleted at once; one 0.5 s after it waits the 1 s.
+  failAt(2_404_600_000, 'a');
+  failAt(2_405_100_000, 'a');
+  // A Succeeded pod is deleted at once, whatever the backoff (0.5 s after a's last deletion).
+  sim.scheduleAt(2_406_600_000, 'test', 'a', () => api.setPodPhase(on('a'), 'Succeeded'));
+  sim.run(2_420_000_000);
+  assert.deepEqual(deleted.slice(4), ['a@2404602ms', 'a@2406102ms', 'a@2406602ms']);
+  assert.deepEqual(Object.keys(podsByNode(cluster)).sort(), ['a', 'b']);
+  assert.equal(cluster.pods.size, 2);
+});
+
+test("a DaemonSet's backoff is keyed by the generation its sync records: a spec change lets the next failed pod go at once", () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj()]);
+  const deleted: number[] = [];
+  api.watch({ podDeleted: () => deleted.push(sim.now / 1000) });
+  api.createObject(ds());
+  sim.run(1_000_000);
+  const on = () => [...cluster.pods.values()].find((p) => !p.terminal)!;
+  sim.scheduleAt(1_000_000, 'test', 'fail', () => api.setPodPhase(on(), 'Failed'));
+  sim.run(1_100_000);
+  // A new spec (a new generation; the template as it was, so no rollout) at 1.1 s: its sync
+  // records it, and the pod fails at 1.5 s, within the old key's 1 s, but is deleted at once.
+  const changed = ds();
+  api.updateObject({ ...changed, spec: { ...(changed.spec as object), minReadySeconds: 5 } } as WorkloadObject);
+  sim.scheduleAt(1_500_000, 'test', 'fail', () => api.setPodPhase(on(), 'Failed'));
+  sim.run(3_000_000);
+  assert.deepEqual(deleted, [1002, 1502]);
+});
+
+test('a daemon pod its template binds to a node it does not fit is refused by the kubelet: Failed, OutOfcpu, "Pod was rejected: Node didn\'t have enough resource: cpu, requested: 5000, used: 0, capacity: 4000"; made again after the backoff', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  cluster.addNode(makeNode('a').capacity({ cpu: '4', memory: '8Gi', pods: '110' }).obj(), 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  new DaemonSetController(sim, api, new RandomStreams(1).stream('names'), new ObjectApi(api));
+  new Kubelets(sim, api, { startupLatencyUs: () => 1_000_000, runDurationUs: () => null }, cluster);
+  const created: number[] = [];
+  const failed: string[] = [];
+  api.watch({
+    podAdded: () => created.push(sim.now / 1000),
+    podPhaseChanged: (p) => failed.push(`${sim.now / 1000}ms ${p.phase} ${p.pod.status?.reason} ${p.pod.status?.message}`),
+  });
+  api.createObject(ds({ nodeName: 'a', containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '5' } } }] }));
+  sim.run(8_000_000);
+  // The set commits at 1 ms; its pod at 2 ms, bound to a and on no node's books; the kubelet
+  // refuses it (committed 3 ms); deleted at once (4 ms), made again (5 ms), refused (6 ms), then
+  // deleted 1 s after that refusal's sync (1.006 s: committed 1.007 s), made at 1.008 s, refused
+  // at 1.009 s, deleted 2 s later (3.010 s), made at 3.011 s ...
+  assert.deepEqual(created, [2, 5, 1008, 3011, 7014]);
+  assert.equal(failed[0], "3ms Failed OutOfcpu Pod was rejected: Node didn't have enough resource: cpu, requested: 5000, used: 0, capacity: 4000");
+  assert.deepEqual(failed.map((f) => f.split(' ')[0]), ['3ms', '6ms', '1009ms', '3012ms', '7015ms']);
+  assert.equal(cluster.nodeByName.get('a')!.pods.length, 0, 'a refused pod holds nothing on its node');
+});
+
+test('a cluster snapshot\'s finished daemon pods are the set\'s: a Failed or Succeeded one is deleted at the first sync and its node, left with none, gets a new pod; one of a node the cluster lacks is left to the pod garbage collector', () => {
+  const { sim, cluster, api } = harness([makeNode('a').obj(), makeNode('b').obj(), makeNode('c').obj()]);
+  const finished = (name: string, node: string, phase: 'Failed' | 'Succeeded'): Pod => {
+    const p = strayDaemonPod(name, node);
+    return { ...p, spec: { ...p.spec!, nodeName: node }, status: { phase, ...(phase === 'Failed' ? { reason: 'OutOfcpu' } : {}) } };
+  };
+  const running: Pod = { ...strayDaemonPod('agent-running-c', 'c'), spec: { ...strayDaemonPod('x', 'c').spec!, nodeName: 'c' } };
+  const gone: string[] = [];
+  api.watch({ finishedAtStartDeleted: (p) => gone.push(`${p.name}@${sim.now / 1000}ms`) });
+  assert.deepEqual(api.commitStartState({
+    nodes: [],
+    objects: [ds()],
+    pods: [running],
+    finishedPods: [finished('agent-failed-a', 'a', 'Failed'), finished('agent-done-b', 'b', 'Succeeded'), finished('agent-failed-c', 'c', 'Failed'), finished('agent-failed-gone', 'gone', 'Failed')],
+  }), []);
+  sim.run(1_000_000);
+  // Deleted by the first sync (committed at 1 ms); a and b then get a pod each, in slow-start
+  // batches of one (2 and 3 ms); c keeps its running one.
+  assert.deepEqual(gone.sort(), ['agent-done-b@1ms', 'agent-failed-a@1ms', 'agent-failed-c@1ms']);
+  assert.deepEqual([...cluster.finishedAtStart.keys()], ['default/agent-failed-gone']);
+  const by = podsByNode(cluster);
+  assert.deepEqual(Object.keys(by).sort(), ['a', 'b', 'c']);
+  assert.deepEqual(by['c'], ['agent-running-c']);
+  assert.deepEqual([...cluster.pods.values()].filter((p) => p.name !== 'agent-running-c').map((p) => p.createdUs), [2000, 3000]);
 });

@@ -8,12 +8,16 @@
 // with a required node affinity `matchFields metadata.name In [node]` and goes through the
 // scheduler, unless the template names its node (spec.nodeName): then that node alone runs it and
 // the pod, created with that nodeName, is stored bound (ApiServer.createPod), as upstream's
-// GetPodFromTemplate keeps the template's nodeName. A pod keeps running on a node that gets a NoSchedule taint (upstream
+// GetPodFromTemplate keeps the template's nodeName; its kubelet refuses it when it does not fit
+// (Failed, OutOfcpu: src/kubelet/kubelet.ts). A pod keeps running on a node that gets a NoSchedule taint (upstream
 // NodeShouldRunDaemonPod: shouldContinueRunning) but is deleted when the node stops matching
 // the selectors or gets an untolerated NoExecute taint. Terminal pods (Failed or Succeeded:
-// ksim's kubelet completes a pod when its run duration ends) are deleted and replaced once the
-// deletion is observed. Not modelled: the failed-pod backoff, ControllerRevision objects and
-// the status writes (numberAvailable, updatedNumberScheduled).
+// ksim's kubelet completes a pod when its run duration ends, or refuses it) on a node that keeps
+// its daemon are deleted (upstream podsShouldBeOnNode) — a Failed one when the node's failed-pod
+// backoff lets it (failedPod: 1 s doubling to 15 min) — and replaced once the deletion is
+// observed; a cluster snapshot's finished pods (ClusterState.finishedAtStart) are among the
+// set's pods from the start. Not modelled: ControllerRevision objects and the status writes
+// (numberAvailable, updatedNumberScheduled).
 // Rolling updates (upstream syncDaemonSet → updateDaemonSet: manage, then, once its writes are
 // observed, update.go rollingUpdate): a pod is made with the label controller-revision-hash =
 // the revision hash of the template (daemonSetRevisionHash, once per template change; upstream
@@ -55,6 +59,7 @@
 import { merged } from '../api/values.js';
 import type { Affinity, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Simulation } from '../engine/simulation.js';
+import { addTimeUs } from '../engine/time.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import type { RandomStream } from '../engine/random.js';
 import { availableFromUs, isPodAvailable, isPodReady, minReadyUsOf, withSharedContainers, type PodInfo } from '../cluster/pod-info.js';
@@ -77,6 +82,12 @@ import { daemonSetOldRevisions } from './snapshot-revisions.js';
 export const BURST_REPLICAS = 250;
 
 export { CONTROLLER_REVISION_HASH };
+
+/** The DaemonSet controller's failed-pod backoff (upstream cmd/kube-controller-manager/app/apps.go
+ * newDaemonSetController: flowcontrol.NewBackOff(1*time.Second, 15*time.Minute)): the delay
+ * before it deletes a node's next failed daemon pod, doubled at each deletion, capped. */
+export const FAILED_POD_BACKOFF_INITIAL_US = 1_000_000;
+export const FAILED_POD_BACKOFF_MAX_US = 900_000_000;
 
 /** The revision hash of a DaemonSet's template (upstream constructHistory: the current
  * ControllerRevision's hash), the label value of its pods: names.ts templateRevisionHash. */
@@ -234,6 +245,13 @@ interface DsState {
   wakeUs: number;
   /** Its pods' metadata.generateName, `<set>-` (one string per set; pod-metadata.ts). */
   readonly generateName: string;
+  /** The failed-pod backoff per node (upstream failedPodsBackoff, keyed by failedPodsBackoffKey:
+   * the set's UID, status.observedGeneration and the node): flowcontrol.Backoff's entry, the
+   * current delay and when it was last moved on (Next). null: none yet. */
+  backoffs: Map<string, { backoffUs: number; lastUpdateUs: number }> | null;
+  /** Its spec changed since the last sync (a new generation): the backoff entries, keyed by the
+   * observedGeneration the sync then writes, start afresh after it. */
+  newGeneration: boolean;
 }
 
 /** Which of a node's surplus daemon pods stays (the first): upstream podByCreationTimestampAndPhase
@@ -261,12 +279,15 @@ export class DaemonSetController {
     this.sets = new KindInformer<'DaemonSet', DsState>('DaemonSet', api, objects, {
       add: (o) => {
         const hash = daemonSetRevisionHash(o);
-        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, oldLabels: null, classified: false, rolling: false, wakeUs: Infinity, generateName: `${o.metadata.name}-` };
+        const st: DsState = { obj: o, pods: new Set(), creating: new Set(), deleting: new Set(), syncQueued: false, deleted: false, failures: 0, retry: null, dirty: false, deleteBudget: 0, hash, firstHash: hash, hashes: null, oldLabels: null, classified: false, rolling: false, wakeUs: Infinity, generateName: `${o.metadata.name}-`, backoffs: null, newGeneration: false };
         this.enqueue(st);
         return st;
       },
       update: (st, o) => {
         const before = st.obj.spec?.template;
+        // metadata.generation moves on with any change of the spec (upstream: the registry's
+        // PrepareForUpdate); DaemonSet updates are rare, so comparing the specs costs nothing.
+        if (st.backoffs !== null && JSON.stringify(o.spec) !== JSON.stringify(st.obj.spec)) st.newGeneration = true;
         st.obj = o;
         // A new template is a new revision (upstream constructHistory); one seen before is that
         // revision again (a rollback: its pods are up to date again).
@@ -308,14 +329,28 @@ export class DaemonSetController {
         st.deleting.delete(p);
         this.enqueue(st);
       },
-      podDeleted: (p) => {
-        const st = this.owner(p);
-        if (st === undefined) return;
-        st.pods.delete(p);
-        st.deleting.delete(p);
-        this.enqueue(st);
+      podDeleted: (p) => this.podGone(p),
+      // A cluster snapshot's finished pods (ClusterState.finishedAtStart: told to no watcher) are
+      // the set's pods as upstream's pod informer lists them: its first sync deletes them
+      // (podsShouldBeOnNode) and, once they are gone, fills their nodes.
+      startStateCommitted: () => {
+        for (const p of this.api.cluster.finishedAtStart.values()) {
+          const st = p.ownerKind === 'DaemonSet' ? this.owner(p) : undefined;
+          if (st === undefined) continue;
+          st.pods.add(p);
+          this.enqueue(st);
+        }
       },
+      finishedAtStartDeleted: (p) => this.podGone(p),
     });
+  }
+
+  private podGone(p: PodInfo): void {
+    const st = this.owner(p);
+    if (st === undefined) return;
+    st.pods.delete(p);
+    st.deleting.delete(p);
+    this.enqueue(st);
   }
 
   /** The scheduler's failed attempt of pod `p` (see the module comment: upstream's PodScheduled
@@ -367,16 +402,12 @@ export class DaemonSetController {
     let old = 0;
     for (const p of st.pods) {
       if (p.deleted) continue;
-      if (p.terminal) {
-        this.remove(st, p, 'daemon pod terminated');
-        continue;
-      }
       const node = targetNodeName(p);
       if (node === null) continue; // upstream: logged and skipped
       let l = byNode.get(node);
       if (l === undefined) byNode.set(node, (l = []));
       l.push(p);
-      if (st.hashes !== null && !p.terminating && !this.updated(st, p)) old++;
+      if (st.hashes !== null && !p.terminating && !p.terminal && !this.updated(st, p)) old++;
     }
     // upstream manage → podsShouldBeOnNode, per node.
     let desired = 0;
@@ -391,8 +422,16 @@ export class DaemonSetController {
       } else {
         // A Terminating pod is on its way out already. Without a surge it still holds the node
         // (no new pod while it is there); with one, a node left with no other pod gets its new
-        // one at once ("we need to have at least one non-deleted pod on the node").
-        const running = pods.filter((p) => !p.terminating);
+        // one at once ("we need to have at least one non-deleted pod on the node"). A finished
+        // pod is deleted — a Failed one subject to the node's backoff (failedPod) — and holds the
+        // node until it is gone, as a Terminating one does.
+        const running: PodInfo[] = [];
+        for (const p of pods) {
+          if (p.terminating) continue;
+          if (p.phase === 'Failed') this.failedPod(st, p, n.name);
+          else if (p.phase === 'Succeeded') this.remove(st, p, 'succeeded daemon pod');
+          else running.push(p);
+        }
         if (running.length === 0) {
           if (surge && shouldRun && st.deleting.size === 0) toCreate.push(n.name);
         } else if (running.length > 1) {
@@ -407,6 +446,12 @@ export class DaemonSetController {
     byNode.forEach((pods, node) => {
       if (!this.api.cluster.nodeByName.has(node)) for (const p of pods) if (!p.bound) this.remove(st, p, 'unscheduled daemon pod of a node that does not exist');
     });
+    // The sync's status write records the new generation (observedGeneration): later syncs key
+    // the backoff afresh.
+    if (st.newGeneration) {
+      st.newGeneration = false;
+      st.backoffs = null;
+    }
     st.rolling = old > 0 && st.obj.spec?.updateStrategy?.type !== 'OnDelete';
     if (toCreate.length > 0) return this.createPods(st, toCreate.slice(0, BURST_REPLICAS));
     // upstream updateDaemonSet: the rolling update only once manage's writes are observed
@@ -414,11 +459,40 @@ export class DaemonSetController {
     if (old > 0 && st.deleting.size === 0) {
       const counts = rollingUpdateCounts(st.obj, desired);
       if (counts !== null) {
-        const more = counts.maxSurge === 0 ? this.rollingUpdate(st, template, byNode, counts.maxUnavailable) : this.surgingUpdate(st, template, byNode, counts.maxSurge, desired);
+        // Finished pods left (a Failed one in its backoff) are not counted by ksim's rollout.
+        const live = new Map<string, PodInfo[]>();
+        byNode.forEach((pods, node) => {
+          const l = pods.filter((p) => !p.terminal);
+          if (l.length > 0) live.set(node, l);
+        });
+        const more = counts.maxSurge === 0 ? this.rollingUpdate(st, template, live, counts.maxUnavailable) : this.surgingUpdate(st, template, live, counts.maxSurge, desired);
         if (more.length > 0) return this.createPods(st, more.slice(0, BURST_REPLICAS));
       }
     }
     this.limiter.forget(st);
+  }
+
+  /**
+   * A Failed daemon pod on a node that should keep one (upstream podsShouldBeOnNode: "Found
+   * failed daemon pod ... will try to kill it"): deleted unless the node's backoff holds it
+   * (flowcontrol.Backoff IsInBackOffSinceUpdate: less than the current delay since the last
+   * deletion), then the set syncs again that delay later (enqueueDaemonSetAfter with Get: the
+   * whole delay, from now); a deletion moves the backoff on (Next: 1 s, doubled from the last
+   * delay, 15 min at most, back to 1 s after 30 min without one). The replacement is made once
+   * the deletion is observed. A kubelet that refuses every pod (OutOfcpu) so gets a new one
+   * 1, 2, 4, ... s after each refusal.
+   */
+  private failedPod(st: DsState, p: PodInfo, node: string): void {
+    const now = this.sim.now;
+    const e = st.backoffs?.get(node);
+    const expired = e === undefined || now - e.lastUpdateUs > 2 * FAILED_POD_BACKOFF_MAX_US;
+    if (e !== undefined && !expired && now - e.lastUpdateUs < e.backoffUs) {
+      wakeAt(this.sim, st, addTimeUs(now, e.backoffUs), 'daemonset.failed-pod-backoff', `${st.obj.metadata.namespace}/${st.obj.metadata.name}`, () => this.enqueue(st));
+      return;
+    }
+    const backoffUs = expired ? FAILED_POD_BACKOFF_INITIAL_US : Math.min(e.backoffUs * 2, FAILED_POD_BACKOFF_MAX_US);
+    (st.backoffs ??= new Map()).set(node, { backoffUs, lastUpdateUs: now });
+    this.remove(st, p, `failed daemon pod on node ${node}`);
   }
 
   /** The first sync: the pods the set has then are a cluster snapshot's (ksim has made none
@@ -430,7 +504,7 @@ export class DaemonSetController {
     st.classified = true;
     if (st.pods.size === 0) return;
     const pods: Pod[] = [];
-    for (const p of st.pods) if (!p.deleted) pods.push(p.pod);
+    for (const p of st.pods) if (!p.deleted && !p.terminal) pods.push(p.pod);
     st.oldLabels = daemonSetOldRevisions(st.obj, pods);
     if (st.oldLabels !== null) st.hashes ??= new Set([st.firstHash]);
   }
@@ -654,7 +728,12 @@ export function withNodeNameAffinity(affinity: Affinity | undefined, node: strin
 /** Upstream util.GetTargetNodeName (pkg/controller/daemon/util/daemonset_util.go): the node a
  * pod is bound to (spec.nodeName), else the one its node-name affinity pins it to, else none. */
 function targetNodeName(p: PodInfo): string | null {
-  return p.bound && p.nodeName !== null ? p.nodeName : pinnedNode(p);
+  // A snapshot's finished pod is bound (spec.nodeName) but placed nowhere (nodeName null).
+  if (p.bound) {
+    const name = p.nodeName ?? p.pod.spec?.nodeName;
+    if (name !== undefined && name !== '') return name;
+  }
+  return pinnedNode(p);
 }
 
 /** The node a daemon pod's `matchFields metadata.name In [node]` pins it to (the affinity part

@@ -369,9 +369,10 @@ export class ApiServer {
       }
       // Finished pods are stored and told to no one: the quota counts them (count/pods) and
       // the pod garbage collectors find them in ClusterState.finishedAtStart at
-      // startStateCommitted. Their owners have counted them already (a Job's status), or ignore
-      // them (a ReplicaSet's FilterActivePods); the scheduler and kubelets never act on a
-      // terminal pod.
+      // startStateCommitted. Their owners have counted them already (a Job's status), ignore
+      // them (a ReplicaSet's FilterActivePods), or take them from the store at
+      // startStateCommitted (a DaemonSet's controller deletes them); the scheduler and kubelets
+      // never act on a terminal pod.
       for (const pod of start.finishedPods ?? []) {
         const key = podStoreKey(pod);
         if (this.cluster.pods.has(key) || this.cluster.finishedAtStart.has(key)) {
@@ -512,9 +513,12 @@ export class ApiServer {
       if (node !== null) {
         // Created with spec.nodeName (a DaemonSet pod whose template names its node): stored
         // bound, so the scheduler never sees it (it takes only pods without a node) and the
-        // node's kubelet runs it; upstream tells one ADD of a bound pod, ksim's watchers hear
-        // it added and bound at the same commit.
-        this.cluster.assume(p, node);
+        // node's kubelet runs it, or refuses it: placed on the node's books when it fits there,
+        // else held apart (ClusterState.holdUnadmitted) for the kubelet's admission to fail it
+        // (OutOfcpu, ...: src/kubelet/kubelet.ts). Upstream tells one ADD of a bound pod, ksim's
+        // watchers hear it added and bound at the same commit.
+        if (fits(node, p)) this.cluster.assume(p, node);
+        else this.cluster.holdUnadmitted(p, node);
         p.bound = true;
         p.boundUs = this.sim.now;
         this.notify('podAdded', p);
@@ -535,17 +539,14 @@ export class ApiServer {
   }
 
   /** The node a pod created with spec.nodeName is bound to at its create: that node when it
-   * exists and the pod fits its free allocatable and pod count (what its kubelet's admission,
-   * GeneralPredicates, checks); else null, and the pod is scheduled, where the NodeName filter
-   * holds it to that node (ksim's stand-in for the kubelet's refusal — upstream: Failed,
-   * OutOfcpu, and its DaemonSet recreates it after a backoff — and for a node that is not
-   * there, which upstream's DaemonSet controller never names). */
+   * exists, whether or not the pod fits it (its kubelet's admission decides: upstream
+   * pkg/kubelet/lifecycle/predicate.go, a pod that does not fit ends Failed, OutOfcpu, ...);
+   * else null, and the pod is scheduled, where the NodeName filter holds it to that node (a
+   * node that is not there, which upstream's DaemonSet controller never names). */
   private boundAtCreate(p: PodInfo): NodeInfo | null {
     const name = p.pod.spec?.nodeName;
     if (name === undefined || name === '') return null;
-    const n = this.cluster.nodeByName.get(name);
-    if (n === undefined) return null;
-    return fits(n, p) ? n : null;
+    return this.cluster.nodeByName.get(name) ?? null;
   }
 
   private reject(key: string, pod: Pod, reason: string, done?: (p: PodInfo | null, reason?: string) => void): void {

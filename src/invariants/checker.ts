@@ -720,6 +720,9 @@ export class InvariantChecker implements ClusterIndex {
       if (!this.nodeLossHandled(p, p.nodeName)) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName}, which does not exist`);
       return;
     }
+    // Created bound to a node it did not fit (ApiServer.createPod): off the books, Pending, until
+    // its kubelet refuses it (Failed) or admits it.
+    if (p.bound && p.phase === 'Pending' && c.isOrphan(p)) return;
     if (!p.onBooks || !n.pods.includes(p)) this.fail('pod-binding', `pod ${p.key} is ${p.bound ? 'bound' : 'assumed'} to node ${p.nodeName} but is not on its books`);
   }
 

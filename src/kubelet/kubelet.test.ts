@@ -9,6 +9,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { ApiServer, fixedLatencyApiConfig } from '../controlplane/api-server.js';
 import { makeNode } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { Kubelets, CRASHLOOP_INITIAL_BACKOFF_US, CRASHLOOP_MAX_BACKOFF_US } from './kubelet.js';
 import { prepareRun, runScenario } from '../run/run-scenario.js';
 import { parseScenario } from '../workload/scenario.js';
@@ -442,4 +443,49 @@ workload:
   run.sim.run(run.endUs);
   assert.deepEqual([first.preempted, second.preempted], [false, true]);
   assert.equal(run.cluster.pods.get('default/vip')!.phase, 'Running');
+});
+
+/** Node `a` (1 cpu, 2 pods) with a pod `hog` of 800m bound and Running on it; API writes of
+ * 1 ms, instant watches; pods start 1 s after their kubelet hears them. */
+function admissionHarness() {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  cluster.addNode(makeNode('a').capacity({ cpu: '1', memory: '1Gi', pods: '2' }).obj(), 'p');
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(1000), new RandomStreams(1).stream('api'));
+  const kubelets = new Kubelets(sim, api, { startupLatencyUs: () => S, runDurationUs: () => null }, cluster);
+  const bound = (name: string, cpu: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'img', resources: { requests: { cpu } } }] } });
+  api.createPod(bound('hog', '800m'));
+  sim.run(2 * S);
+  return { sim, cluster, api, kubelets, bound, pod: (name: string) => cluster.pods.get(`default/${name}`)! };
+}
+
+test('a pod created bound to a node it does not fit is refused by its kubelet (upstream lifecycle/predicate.go): Failed, OutOfcpu, the first resource short; OutOfpods before cpu', () => {
+  const h = admissionHarness();
+  assert.equal(h.pod('hog').phase, 'Running');
+  h.api.createPod(h.bound('big', '500m'));
+  h.sim.run(3 * S);
+  const big = h.pod('big');
+  assert.deepEqual([big.phase, big.bound, big.nodeName, big.onBooks, big.startedUs], ['Failed', true, 'a', false, -1]);
+  assert.deepEqual(big.pod.status, { reason: 'OutOfcpu', message: "Pod was rejected: Node didn't have enough resource: cpu, requested: 500, used: 800, capacity: 1000" });
+  // A second small pod fits (2 pods); a third is refused on the pod count first.
+  h.api.createPod(h.bound('small', '100m'));
+  h.api.createPod(h.bound('third', '500m'));
+  h.sim.run(5 * S);
+  assert.equal(h.pod('small').phase, 'Running');
+  assert.deepEqual(h.pod('third').pod.status, { reason: 'OutOfpods', message: "Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: 2, capacity: 2" });
+  assert.deepEqual(h.cluster.nodeByName.get('a')!.pods.map((p) => p.name), ['hog', 'small']);
+});
+
+test('a kubelet that is down when a pod that did not fit is bound to it admits it when back if there is room by then, and starts it', () => {
+  const h = admissionHarness();
+  h.kubelets.crash('a');
+  h.api.createPod(h.bound('big', '500m'));
+  h.sim.run(3 * S);
+  assert.deepEqual([h.pod('big').phase, h.pod('big').onBooks], ['Pending', false]);
+  h.api.deletePod(h.pod('hog'), 'test', true);
+  h.sim.run(4 * S);
+  h.kubelets.recover('a');
+  h.sim.run(10 * S);
+  const big = h.pod('big');
+  assert.deepEqual([big.phase, big.onBooks, big.startedUs], ['Running', true, 5 * S + 1000]);
 });

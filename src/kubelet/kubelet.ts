@@ -44,6 +44,14 @@
 // after ImageLocality's normalisation (":latest" added when untagged). imagePullPolicy is not
 // read: a present image is never pulled again.
 //
+// Admission (upstream pkg/kubelet/lifecycle/predicate.go, resources only): a pod created with
+// spec.nodeName on a node it does not fit (a DaemonSet's template naming its node) is stored bound
+// but on no node's books (ClusterState.holdUnadmitted); the kubelet that hears it places it when
+// it fits by then, else refuses it: phase Failed, reason OutOfcpu (OutOfmemory, OutOfpods, ...)
+// and message "Pod was rejected: Node didn't have enough resource: ..." (admissionFailure). A
+// kubelet down or cut off decides when it is back; a node that joins again under a deleted one's
+// name admits or refuses the pods still bound to the name alike.
+//
 // Pod spec.activeDeadlineSeconds (upstream pkg/kubelet/active_deadline.go): a pod active longer
 // than that since status.startTime — set when the kubelet first handles the pod (its status
 // manager), here when it hears the binding, or the snapshot's startTime — is failed by its
@@ -53,7 +61,7 @@ import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import { addTimeUs } from '../engine/time.js';
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { maxContainerRestarts, startTimeUs, type PodInfo, type PodPhase } from '../cluster/pod-info.js';
-import type { ClusterState } from '../cluster/cluster-state.js';
+import { admissionFailure, type ClusterState } from '../cluster/cluster-state.js';
 import type { ApiServer } from '../controlplane/api-server.js';
 import type { SimEvent } from '../engine/event-queue.js';
 import { LEASE_RENEW_INTERVAL_US, NodeLease } from '../controlplane/node-lease.js';
@@ -148,7 +156,7 @@ export class Kubelets {
     this.heartbeat = api.forClient('kubelet-heartbeat');
     api.watch({
       podBound: (p) => {
-        if (this.stateOf(p.nodeName ?? '') === 'up') {
+        if (this.stateOf(p.nodeName ?? '') === 'up' && this.admit(p)) {
           this.startPod(p);
           this.armDeadline(p);
         }
@@ -278,8 +286,7 @@ export class Kubelets {
    * name that ClusterState.addNode placed on it (upstream: a kubelet runs every pod whose
    * spec.nodeName is its node) — Pending ones start after a startup latency, Running ones get a
    * fresh container (a new run duration), Terminating ones are stopped and deleted at once —
-   * and refuses those that did not fit (phase Failed, reason OutOf<resource>, as its admission
-   * does: upstream lifecycle.PredicateAdmitHandler). */
+   * and admits or refuses those that did not fit (admitOrphans). */
   private rejoin(node: string): void {
     const k = this.kubelet(node);
     k.gone = false;
@@ -287,6 +294,7 @@ export class Kubelets {
       k.state = 'up';
       this.notUp--;
     }
+    this.admitOrphans(node);
     for (const p of this.podsOn(node)) {
       if (p.terminating) {
         if (p.kubeletTimer?.kind !== 'kubelet.terminate') this.terminate(p, true);
@@ -297,9 +305,41 @@ export class Kubelets {
       if (p.phase === 'Pending') this.startPod(p);
       else if (p.phase === 'Running') this.runPod(p);
     }
+  }
+
+  /** The pods bound to `node` that are not on its books (orphans: ClusterState.addNode found no
+   * room for them on a node that joined again, or created bound to it though they did not fit,
+   * while its kubelet could not hear it), when its kubelet is back: admitted (placed on the
+   * books, for the caller to start) or refused (admit); those being deleted are removed. */
+  private admitOrphans(node: string): void {
     for (const p of [...(this.cluster?.orphansOf(node) ?? [])]) {
-      if (p.bound && !p.terminal) this.report(p, 'Failed', { reason: 'OutOfResources', message: `Pod was rejected: the node ${node} that joined again has no room for it` });
+      if (!p.bound || p.terminal) continue;
+      if (p.terminating) {
+        if (p.kubeletTimer?.kind !== 'kubelet.terminate') this.terminate(p, true);
+      } else this.admit(p);
     }
+  }
+
+  /** The kubelet's admission of a pod bound to its node (upstream pkg/kubelet/lifecycle/
+   * predicate.go predicateAdmitHandler, resources only): true for a pod on the node's books;
+   * an orphan of its node — created bound to it though it did not fit (ApiServer.createPod), or
+   * left by a node of that name that was removed — is placed on the books when it fits now, else
+   * refused: phase Failed, reason OutOfcpu (OutOfmemory, OutOfpods, ...) and the message
+   * "Pod was rejected: Node didn't have enough resource: cpu, requested: …" (kubelet.go
+   * rejectPod; admissionFailure). Not modelled: the critical-pod preemption
+   * (HandleAdmissionFailure), which evicts pods for a system-node-critical pod. */
+  private admit(p: PodInfo): boolean {
+    const c = this.cluster;
+    if (c === undefined || !c.isOrphan(p)) return true;
+    const n = c.nodeByName.get(p.nodeName ?? '');
+    if (n === undefined) return false;
+    const failure = admissionFailure(n, p);
+    if (failure === null) {
+      c.admit(p, n);
+      return true;
+    }
+    this.report(p, 'Failed', failure);
+    return false;
   }
 
   /** The node is back (after a crash or a partition). */
@@ -323,6 +363,7 @@ export class Kubelets {
         if (h.phase === 'Succeeded' || h.phase === 'Failed') (ended ??= new Set()).add(p);
       }
     }
+    this.admitOrphans(node);
     for (const p of this.podsOn(node)) {
       if (p.bound && !p.terminal && !p.terminating) this.armDeadline(p);
       if (p.terminating) {

@@ -14,7 +14,8 @@
 // DaemonSets have no replicas count (and no workloads.csv row): one is warned about when pods of
 // it are left unscheduled at the end, each a node without its daemon, still on the old
 // template when its node runs an older pod of the set (a maxSurge pod that cannot bind), or for
-// a node since deleted (the controller deletes it at its next failed attempt).
+// a node since deleted (the controller deletes it at its next failed attempt); and when pods of it
+// are left Failed (its kubelet refused them: OutOfcpu) on nodes that run no other pod of it.
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { isPodReady, type PodInfo } from '../cluster/pod-info.js';
 import type { ClientLimit } from '../controlplane/api-server.js';
@@ -84,7 +85,7 @@ export function shortfall(input: ShortfallInput): Shortfall {
     }
   }
   const warnings = [...short].map(([w, pods]) => warning(w, pods, input));
-  warnings.push(...daemonSetWarnings(input));
+  warnings.push(...daemonSetWarnings(input), ...failedDaemonWarnings(input.cluster));
   return { replicasDesired, replicasReady, warnings };
 }
 
@@ -134,6 +135,34 @@ function daemonSetWarnings(input: ShortfallInput): string[] {
     const where = [...(without > 0 ? [`${nodes(without)} without its daemon`] : []), ...(old > 0 ? [`${nodes(old)} still on the old template`] : []), ...(gone > 0 ? [`${gone} for ${gone === 1 ? 'a node' : 'nodes'} since deleted`] : [])];
     return `DaemonSet ${key} ends with ${n} ${n === 1 ? 'pod' : 'pods'} not scheduled, ${where.join(', ')}: ${steps.join('; ')}`;
   });
+}
+
+/** "DaemonSet ns/name ends with a node without its daemon: 1 pod failed, by reason: ...", per
+ * DaemonSet with Failed pods left at the end on nodes that run no other pod of the set: a pod its
+ * kubelet refused (OutOfcpu: created bound to a node it does not fit) that the controller's
+ * failed-pod backoff keeps until it deletes it and makes another (daemonset.ts failedPod). */
+function failedDaemonWarnings(cluster: ClusterState): string[] {
+  const failed = new Map<string, Map<string, number>>();
+  for (const p of cluster.pods.values()) {
+    if (p.phase !== 'Failed' || !p.bound || p.terminating || p.ownerKind !== 'DaemonSet') continue;
+    if (runsOtherPodOfSet(cluster, p, p.pod.spec?.nodeName)) continue;
+    const key = `${p.namespace}/${p.ownerName}`;
+    let reasons = failed.get(key);
+    if (reasons === undefined) failed.set(key, (reasons = new Map()));
+    const st = p.pod.status;
+    const reason = st?.reason === undefined ? 'no reason' : `${st.reason}${st.message === undefined ? '' : `: ${st.message}`}`;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  return [...failed].map(([key, reasons]) => {
+    const { count, text } = byReason(reasons, count1(reasons) === 1 ? 'pod failed, by reason' : 'pods failed, by reason');
+    return `DaemonSet ${key} ends with ${count === 1 ? 'a node' : `${count} nodes`} without its daemon: ${text} (the DaemonSet controller deletes a failed daemon pod and makes another, waiting 1 s, 2 s, 4 s, ... up to 15 min between deletions on a node)`;
+  });
+}
+
+function count1(m: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
 }
 
 /** The node unbound daemon pod `p` is pinned to (its `matchFields metadata.name In [node]`,

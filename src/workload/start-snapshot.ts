@@ -9,9 +9,9 @@
 // preemption it waits on or is the victim of) is kept aside first, a Job keeps its counts and
 // finish condition, a CronJob its last scheduled time, a PDB its budget, a StatefulSet its
 // current and update revisions (src/workload/snapshot-times.ts). Finished pods (phase Succeeded or Failed) are kept apart with
-// their phase (and status.reason): stored objects that a ResourceQuota's count/pods counts and
-// the terminated-pod garbage collector deletes, and that nothing else acts on
-// (ClusterState.finishedAtStart); a StatefulSet's are left out, as its controller deletes them
+// their phase (and status.reason): stored objects that a ResourceQuota's count/pods counts, the
+// terminated-pod garbage collector deletes and a DaemonSet's controller deletes at its first sync
+// (its own), and that nothing else acts on (ClusterState.finishedAtStart); a StatefulSet's are left out, as its controller deletes them
 // and recreates the pods at its first sync.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { InputError } from '../api/input-error.js';
