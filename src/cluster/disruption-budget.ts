@@ -1,6 +1,9 @@
 // PodDisruptionBudget status as the disruption controller computes it (upstream
 // pkg/controller/disruption/disruption.go: getExpectedPodCount, getExpectedScale,
-// countHealthyPods, updatePdbStatus): healthy = Running and not being deleted; minAvailable N →
+// countHealthyPods, updatePdbStatus): healthy = Ready (podutil.IsPodReady) and not being deleted
+// — Ready as ksim's controllers judge it (isPodAvailable over ClusterState.lastKnownNodes): Running
+// and on a Ready node, since upstream's node lifecycle controller marks a NotReady node's pods not
+// Ready (MarkPodsNotReady); minAvailable N →
 // desired N over all matching pods; minAvailable "P%" / maxUnavailable → scaled (rounded up)
 // over the summed replicas of the pods' controllers; allowed = max(0, healthy − desired), 0 when
 // nothing is expected or a controller cannot be found. Used by preemption and by the disruption
@@ -8,7 +11,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
 import type { ClusterState } from './cluster-state.js';
-import { isPodReady, type PodInfo } from './pod-info.js';
+import { isPodAvailable, type PodInfo } from './pod-info.js';
 import { objectKey, type ObjectOf, type WorkloadObject } from './workload-object.js';
 
 function compileOrNull(sel: LabelSelector | null | undefined): LabelMatcher | null {
@@ -109,7 +112,11 @@ export function computePdbSync(cluster: ClusterState, pdb: ObjectOf<'PodDisrupti
       }
       if (expectedDeletionUs > nowUs) continue; // expected to be deleted soon: not healthy
     }
-    if (isPodReady(p)) healthy++;
+    // upstream countHealthyPods: podutil.IsPodReady. A pod of a NotReady node had its Ready
+    // condition set False (pkg/controller/util/node MarkPodsNotReady, from the node lifecycle
+    // controller's monitorNodeHealth); a deleted node's pods keep the one they had
+    // (lastKnownNodes). Being deleted was excluded above.
+    if (isPodAvailable(p, cluster.lastKnownNodes)) healthy++;
   }
   const allowed = healthy - desired;
   const status = { currentHealthy: healthy, desiredHealthy: desired, disruptionsAllowed: expected <= 0 || allowed <= 0 ? 0 : allowed, expectedPods: expected };

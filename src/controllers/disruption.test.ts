@@ -174,3 +174,87 @@ test('status.disruptedPods (a snapshot\'s) ages out as upstream\'s buildDisrupte
   assert.deepEqual(h.status(), { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 }, 'the recheck just after 90 s drops it');
   assert.equal(h.ctl.statusWrites, 2);
 });
+
+test('the pods of a NotReady node are not healthy (the node lifecycle controller marks them not Ready: upstream MarkPodsNotReady; countHealthyPods counts IsPodReady), and are again once it is Ready; a node deleted while NotReady leaves them not healthy', () => {
+  // minAvailable 3 over 4 pods, 2 on n1 and 2 on n2.
+  const h = harness();
+  const guard: WorkloadObject = { ...pdb, spec: { minAvailable: 3, selector: { matchLabels: { app: 'web' } } } };
+  const n2 = { node: makeNode('n2').capacity({ cpu: '8', pods: 110 }).obj(), pool: 'p' };
+  const on = (name: string, n: string) => makePod(name).label('app', 'web').owner('ReplicaSet', 'web-1').node(n).obj();
+  h.api.commitStartState({ nodes: [node, n2], objects: [guard, rs(4)], pods: [on('web-1-a', 'n1'), on('web-1-b', 'n1'), on('web-1-c', 'n2'), on('web-1-d', 'n2')] });
+  h.sim.run(1_000_000);
+  assert.deepEqual(h.status(), { currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1, expectedPods: 4 });
+  h.sim.scheduleAt(2_000_000, 'notready', 'n1', () => h.api.updateNode('n1', { ready: false }));
+  h.sim.run(3_000_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 4 });
+  h.sim.scheduleAt(4_000_000, 'ready', 'n1', () => h.api.updateNode('n1', { ready: true }));
+  h.sim.run(5_000_000);
+  assert.deepEqual(h.status(), { currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1, expectedPods: 4 });
+  // n2 NotReady, then deleted: its pods keep the Ready condition False they were given (nothing
+  // writes them until the pod GC), so they stay not healthy.
+  h.sim.scheduleAt(6_000_000, 'notready', 'n2', () => h.api.updateNode('n2', { ready: false }));
+  h.sim.scheduleAt(7_000_000, 'delete', 'n2', () => h.api.deleteNode('n2'));
+  h.sim.run(8_000_000);
+  assert.deepEqual(h.status(), { currentHealthy: 2, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 4 });
+  // A Ready node of that name joins (its kubelet runs the pods still bound to it): healthy again.
+  h.sim.scheduleAt(9_000_000, 'join', 'n2', () => h.api.addNode(n2.node, 'p'));
+  h.sim.run(10_000_000);
+  assert.deepEqual(h.status(), { currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1, expectedPods: 4 });
+});
+
+test('in a whole run, a node down at 10 s (NotReady at ~65 s) takes its 2 pods out of a minAvailable-3 budget over 4: disruptionsAllowed 1 → 0, and a preemption at 90 s spares the budget (evicts the mid-priority pod instead)', () => {
+  // n-0 and n-1 each hold 2 of the 4 web pods (4 cpu each, nodes full); n-2 a priority-100 pod
+  // of 8 cpu. `urgent` (priority 1000, 4 cpu) needs a victim: one web pod on n-1, or the
+  // priority-100 pod on n-2 (n-0 is tainted unreachable by then). With a disruption allowed
+  // both break no budget and the lower-priority victim (web, 0) wins; with none, evicting a web
+  // pod violates the PDB and upstream's pickOneNodeForPreemption takes the fewest violations:
+  // n-2.
+  const scenario = (at: string) => `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 2m
+cluster:
+  nodePools: [{ name: n, count: 3, allocatable: { cpu: "8", memory: 32Gi } }]
+workload:
+  - { name: pc-mid, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: mid }, value: 100 } }
+  - { name: pc-high, manifest: { apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: { name: high }, value: 1000 } }
+  - name: guard
+    manifest: { apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: { name: web }, spec: { minAvailable: 3, selector: { matchLabels: { app: web } } } }
+${['x', 'y'].map((part, i) => `  - name: web-${part}
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web-${part} }
+      spec:
+        replicas: 2
+        selector: { matchLabels: { app: web, part: ${part} } }
+        template:
+          metadata: { labels: { app: web, part: ${part} } }
+          spec: { nodeSelector: { kubernetes.io/hostname: n-${i} }, containers: [{ name: c, image: x, resources: { requests: { cpu: "4" } } }] }
+`).join('')}  - name: batch
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: batch }, spec: { priorityClassName: mid, nodeSelector: { kubernetes.io/hostname: n-2 }, containers: [{ name: c, image: x, resources: { requests: { cpu: "8" } } }] } }
+  - name: urgent
+    at: ${at}
+    manifest: { apiVersion: v1, kind: Pod, metadata: { name: urgent }, spec: { priorityClassName: high, containers: [{ name: c, image: x, resources: { requests: { cpu: "4" } } }] } }
+faults:
+  - nodeDown: { nodes: [n-0], at: 10s }
+`;
+  const S = 1_000_000;
+  const preempted = (at: string, check?: (run: ReturnType<typeof prepareRun>) => void) => {
+    const run = prepareRun(parseScenario(scenario(at), 'pdb-notready.yaml'));
+    check?.(run);
+    run.sim.run(run.endUs);
+    return run.finish().tables.find((t) => t.file === 'placements.csv')!.rows.filter((r) => r['result'] === 'preempted').map((r) => `${String(r['pod']).replace(/-[0-9a-f]+-[0-9a-z]+$/, '')}@${r['node']}`);
+  };
+  const late = preempted('90s', (run) => {
+    const status = () => run.cluster.objects.get(objectKey('PodDisruptionBudget', 'default', 'web'))?.['status'];
+    run.sim.run(60 * S);
+    assert.deepEqual(status(), { currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1, expectedPods: 4 });
+    run.sim.run(80 * S);
+    assert.equal(run.cluster.nodeByName.get('n-0')?.ready, false);
+    assert.deepEqual(status(), { currentHealthy: 2, desiredHealthy: 3, disruptionsAllowed: 0, expectedPods: 4 });
+  });
+  assert.deepEqual(late, ['batch@n-2']);
+  // Before the outage is seen, at 30 s, the budget allows one: a web pod goes.
+  assert.deepEqual(preempted('30s'), ['web-y@n-1']);
+});

@@ -2,7 +2,9 @@
 // desiredHealthy, disruptionsAllowed, expectedPods) up to date as pods come, start, finish and
 // go (upstream pkg/controller/disruption/disruption.go). Level-based: any pod or PDB change in a
 // namespace recomputes that namespace's PDBs once per instant, and a status is written (through
-// the API) only when it changed.
+// the API) only when it changed. A node turning NotReady or Ready again counts as a change of its
+// pods: upstream the node lifecycle controller writes their Ready condition False
+// (MarkPodsNotReady) and the kubelet True again, pod updates the controller's updatePod hears.
 //
 // status.disruptedPods (pods whose eviction the API server processed: only a cluster snapshot's
 // PDBs have any, ksim has no eviction API) is kept as upstream's buildDisruptedPodMap keeps it:
@@ -41,6 +43,14 @@ export class DisruptionController {
       podPhaseChanged: touch,
       podTerminating: touch,
       podDeleted: touch,
+      nodeUpdated: (n, before, after) => {
+        if (before.ready !== after.ready) this.touchPodsOf(n.pods);
+      },
+      // A node joining again under the name of a deleted one takes over the pods still bound to
+      // that name (ClusterState.addNode), which are then as Ready as it is.
+      nodeAdded: (n, atStart) => {
+        if (!atStart) this.touchPodsOf(n.pods);
+      },
       objectAdded: (o) => {
         if (o.kind === PDB || o.kind === 'Deployment' || o.kind === 'ReplicaSet') this.touch(o.metadata.namespace);
       },
@@ -50,6 +60,11 @@ export class DisruptionController {
         if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || (o.kind === PDB && o.spec !== old.spec)) this.touch(o.metadata.namespace);
       },
     });
+  }
+
+  private touchPodsOf(pods: Iterable<PodInfo>): void {
+    if (this.api.cluster.objects.ofKind(PDB).size === 0) return;
+    for (const p of pods) this.touch(p.namespace);
   }
 
   private touch(namespace: string): void {

@@ -42,6 +42,13 @@ describe('PDB budget as the disruption controller computes it', () => {
     assert.equal(computeDisruptionsAllowed(c, pdb('x', { selector: sel, minAvailable: 0 }), (p) => p === a), 1);
   });
 
+  it('pods on a NotReady node are not healthy (upstream MarkPodsNotReady: their Ready condition is False), Running or not', () => {
+    const c = setup([app('a').obj(), app('b').obj(), app('c').obj()], ['a', 'b', 'c']);
+    assert.deepEqual(computePdbStatus(c, pdb('x', { selector: sel, minAvailable: 2 }), never), { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 });
+    c.nodeByName.get('n1')!.ready = false;
+    assert.deepEqual(computePdbStatus(c, pdb('x', { selector: sel, minAvailable: 2 }), never), { currentHealthy: 0, desiredHealthy: 2, disruptionsAllowed: 0, expectedPods: 3 });
+  });
+
   it('percentages and maxUnavailable scale over the controllers\' replicas (a ReplicaSet, or its Deployment)', () => {
     const owned = (name: string, rs: string) => app(name).owner('ReplicaSet', rs).obj();
     const rs: WorkloadObject = {
