@@ -66,7 +66,7 @@ test('--cluster --config: a profile enabling Open-Gpu-Share counts GPU shares de
   const pooled = ksim(...args, '--json');
   assert.equal(pooled.status, 0, pooled.stderr);
   assert.deepEqual((JSON.parse(pooled.stdout) as { nodes: { fits: number }[] }).nodes.map((n) => n.fits), [1, 3]);
-  assert.equal(pooled.stderr, 'ksim: warning: profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be counted where no single GPU has the room; --config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve) counts per device\n');
+  assert.equal(pooled.stderr, 'ksim: warning: profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be placed where no single GPU has the room; --config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve) counts per device\n');
   // By device: no device of g1 has 500 left (300, 0, 0, 400); g2's two take 1 and 2.
   const r = ksim(...args, '--config', 'test/fixtures/capacity/gpu-share-config.yaml', '--json');
   assert.equal(r.status, 0, r.stderr);

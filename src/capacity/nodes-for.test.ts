@@ -353,6 +353,69 @@ workload:
   assert.deepEqual(run.poolPeaks, { cpu: { cpu: 0, memory: 0 }, gpu: { cpu: 40 / 128, memory: 160 / 512, 'alibaba.com/gpu-milli': 0.75 } });
 });
 
+/** 6 pods of 600 milli-GPU on a pool of 2-GPU nodes: two such shares cannot share a GPU, so each
+ * node holds 2 (3 nodes); pooled per node, 3 fit in a node's 2,000 (2 nodes). */
+function sixtyPercentShares(dir: string, openGpuShare: boolean): string {
+  const file = join(dir, `share600-${openGpuShare ? 'device' : 'pooled'}.yaml`);
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 5m
+cluster:
+  nodePools:
+    - { name: cpu, count: 1, allocatable: { cpu: "8", memory: 32Gi } }
+    - name: l4
+      count: 4
+      allocatable: { cpu: "32", memory: 128Gi, alibaba.com/gpu-milli: 2000 }
+      taints: [{ key: gpu, value: "true", effect: NoSchedule }]
+${openGpuShare ? `scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+    - schedulerName: default-scheduler
+      plugins:
+        filter: { enabled: [{ name: Open-Gpu-Share }] }
+        reserve: { enabled: [{ name: Open-Gpu-Share }] }
+` : ''}workload:
+  - name: share
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: share }
+      spec:
+        replicas: 6
+        selector: { matchLabels: { app: share } }
+        template:
+          metadata: { labels: { app: share } }
+          spec:
+            tolerations: [{ key: gpu, operator: Exists }]
+            containers: [{ name: c, image: x, resources: { requests: { cpu: "1", memory: 4Gi, alibaba.com/gpu-milli: 600 }, limits: { alibaba.com/gpu-milli: 600 } } }]
+`);
+  return file;
+}
+
+const POOLED_WARNING = 'profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be placed where no single GPU has the room; a scenario whose scheduler.config enables it (at filter and reserve) counts per device';
+
+test('GPU shares counted pooled (no Open-Gpu-Share) are said by ksim run and by --nodes-for, whose answer (2 nodes for 6 shares of 600 on 2-GPU nodes) counts two shares on one GPU; by device it is 3', async () => {
+  const dir = tempDir('ksim-nodes-for-pooled-');
+  const pooled = sixtyPercentShares(dir, false);
+  const run = runScenario(loadScenario(pooled, { set: ['cluster.nodePools[1].count=2'] }), { sinks: 'none' });
+  assert.equal(run.summary.pods_bound, 6);
+  assert.deepEqual(run.gpuPooledProfiles, ['default-scheduler']);
+  assert.deepEqual(run.warnings.filter((w) => w.includes('Open-Gpu-Share')), [POOLED_WARNING]);
+  const r = await nodesFor({ scenario: pooled, pool: 'l4', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(r.count, 2);
+  assert.deepEqual(r.warnings, [POOLED_WARNING]);
+  // By device: 2 a node, 3 nodes; nothing to say.
+  const device = sixtyPercentShares(dir, true);
+  const d = await nodesFor({ scenario: device, pool: 'l4', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(d.count, 3);
+  assert.deepEqual(d.warnings, []);
+  assert.deepEqual(runScenario(loadScenario(device), { sinks: 'none' }).gpuPooledProfiles, []);
+});
+
 /** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
  * CPUs unbound (of 10), and every failure run meets the target. */
 function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {

@@ -25,7 +25,8 @@ import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
 import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, POOL_METRICS, targetList, targetsText, type Target } from './target.js';
-import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
+import { gpuPooledProfilesOf, poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
+import { pooledGpuWarning } from '../scheduler/plugins/gpu-share/pooled-warning.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
 
@@ -136,6 +137,9 @@ export interface Probe {
    * and the first run that lost them (NaN, '': none ran). */
   readonly deletedUnbound: number;
   readonly deletedUnboundRun: string;
+  /** The profiles that counted its runs' GPU shares pooled per node (RunResult.gpuPooledProfiles;
+   * absent: none). */
+  readonly gpuPooledProfiles?: readonly string[];
 }
 
 export interface NodesForResult {
@@ -314,7 +318,11 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     inversions,
     faultFloor: facts.faultFloor,
     tolerateFloor,
-    warnings: count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe),
+    warnings: [
+      // Any probe's runs: the answer's size, or the plateau, counted two shares on one GPU.
+      ...[...new Set(sorted.flatMap((p) => p.gpuPooledProfiles ?? []))].sort().map((p) => pooledGpuWarning(p, 'scenario')),
+      ...(count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe)),
+    ],
   };
 }
 
@@ -466,7 +474,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
   const rows = await o.runner(tasks);
   /** unbound: the pods the run left unplaced, pending at the end or deleted while they waited
    * (the guess places them all); deletedUnbound: the latter alone. */
-  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number }
+  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number; readonly gpuPooled: readonly string[] }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
@@ -534,6 +542,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
       memoryHeadroom: 1 - memPeak,
       extendedHeadroom,
       costPerHour: costAt(f, c),
+      ...(outcomes.some((x) => x.gpuPooled.length > 0) ? { gpuPooledProfiles: [...new Set(outcomes.flatMap((x) => x.gpuPooled))].sort() } : {}),
     };
     const perPod = meanPodRequests(f, c, rs);
     const failing = outcomes.filter((x) => !x.met && x.unbound > 0);
@@ -550,7 +559,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const values = targets.map((t) => metricValue(t, row, o.pool));
     // The run to run again: its scenario, seed and --sets (not its progress label).
     const deletedUnbound = num(row['pods_deleted_unbound']) || 0;
-    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare };
+    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare, gpuPooled: gpuPooledProfilesOf(row) };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */

@@ -31,7 +31,8 @@ import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
-import { existingGpuDevices, GPU_INDEX_ANNOTATION, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
+import { existingGpuDevices, GPU_INDEX_ANNOTATION, GPU_MILLI_RESOURCE, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
+import { pooledGpuWarning, sharesGpuByDevice } from '../scheduler/plugins/gpu-share/pooled-warning.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import { ZONE_LABEL, type NodeInfo } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
@@ -117,6 +118,10 @@ export interface RunResult {
    * resource its nodes offer or its pods request (summary.csv's peaks per pool; null when the
    * pool never had Ready capacity for it), by pool name. */
   readonly poolPeaks: PoolPeakValues;
+  /** The profiles (schedulerName) without Open-Gpu-Share at filter that scheduled pods asking
+   * alibaba.com/gpu-milli, sorted: their shares were counted pooled per node (pooledGpuWarning,
+   * one of `warnings` each). */
+  readonly gpuPooledProfiles: readonly string[];
 }
 
 export type PoolPeakValues = Readonly<Record<string, Readonly<{ cpu: number | null; memory: number | null } & Record<string, number | null>>>>;
@@ -283,9 +288,14 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe(jobs.watcher);
   let gpu: GpuAllocationCollector | null = null;
   let daemonSets: DaemonSetController | null = null;
+  // Profiles without Open-Gpu-Share at filter (their pods' milli-GPUs are counted pooled), and
+  // those of them that scheduled a pod asking milli-GPUs (pooledGpuWarning).
+  let poolingProfiles: ReadonlySet<string> = new Set();
+  const gpuPooled = new Set<string>();
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
+      if (poolingProfiles.size > 0 && poolingProfiles.has(r.pod.schedulerName) && r.pod.requests.getScalar(GPU_MILLI_RESOURCE) > 0) gpuPooled.add(r.pod.schedulerName);
       pods.attempt(r);
       gpu?.attempt(r);
       // Upstream: the failed attempt's PodScheduled condition write, heard by the DaemonSet controller.
@@ -303,6 +313,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   };
   const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, queueOptions);
   if (scenario.tieBreak !== undefined) scheduler.algorithm.tieBreak = scenario.tieBreak;
+  poolingProfiles = new Set([...scheduler.frameworks].filter(([, f]) => !sharesGpuByDevice(f.filter.map((p) => p.name))).map(([name]) => name));
   // GPU sharing by device (a profile enables Open-Gpu-Share, which made the device index):
   // gpu_allocation.csv and the summary's GPU columns.
   const devices = [...scheduler.frameworks.values()].some((f) => f.plugins.has(OpenGpuShare)) ? existingGpuDevices(cluster)[0] : undefined;
@@ -403,7 +414,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, gpuPooled };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -463,6 +474,8 @@ interface RunParts {
   readonly kubelets: Kubelets;
   /** What the start state could not hold (ApiServer.commitStartState). */
   readonly startWarnings: readonly string[];
+  /** Profiles without Open-Gpu-Share that scheduled pods asking milli-GPUs (RunResult.gpuPooledProfiles). */
+  readonly gpuPooled: ReadonlySet<string>;
   /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
   readonly gpu: GpuAllocationCollector | null;
 }
@@ -541,6 +554,7 @@ function finishRun(parts: RunParts): RunResult {
     const rec = tables.sink('recovery.csv');
     for (const row of recovery.typedRows()) rec.add(row);
   }
+  const gpuPooledProfiles = [...parts.gpuPooled].sort();
   const warnings = [
     ...parts.startWarnings,
     ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
@@ -549,9 +563,10 @@ function finishRun(parts: RunParts): RunResult {
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
+    ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
   ];
   // rowValues of summary.csv's columns: SummaryValues by construction.
-  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
+  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), gpuPooledProfiles };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */
