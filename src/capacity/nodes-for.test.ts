@@ -416,6 +416,31 @@ test('GPU shares counted pooled (no Open-Gpu-Share) are said by ksim run and by 
   assert.deepEqual(runScenario(loadScenario(device), { sinks: 'none' }).gpuPooledProfiles, []);
 });
 
+test('pods that waited for room are seen: a Job of 4 pods of 2 CPUs running 10 min on 4-CPU nodes places all by the end on 1 node (missing=0), two of them after 10 min; pods_waited_over_60s and sched_latency_max_ms say so, the answer warns, and --target pods_waited_over_60s=0 needs 2 nodes', async () => {
+  const file = repoPath('test/fixtures/capacity/job-wait.yaml');
+  const one = runScenario(loadScenario(file, { set: ['cluster.nodePools[0].count=1'] }), { sinks: 'none' });
+  assert.equal(one.summary.pods_unbound_end, 0);
+  assert.equal(one.summary.pods_waited_over_60s, 2);
+  // The two that waited were bound once the first two finished, 10 min (and the kubelet's and
+  // the API's latencies) after their creation.
+  assert.ok((one.summary.sched_latency_max_ms as number) > 600_000 && (one.summary.sched_latency_max_ms as number) < 610_000, String(one.summary.sched_latency_max_ms));
+  assert.ok((one.summary.sched_latency_p50_ms as number) < 1000);
+  const two = runScenario(loadScenario(file, { set: ['cluster.nodePools[0].count=2'] }), { sinks: 'none' });
+  assert.equal(two.summary.pods_waited_over_60s, 0);
+  assert.ok((two.summary.sched_latency_max_ms as number) < 1000);
+  const r = await nodesFor({ scenario: file, pool: 'batch', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(r.count, 1);
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0] as string, /^the answer, 1 node of pool batch, keeps 2 pods waiting over 60 s to be bound \(pods_waited_over_60s 2 in seed 1, the longest bound after 10m0\ds \(sched_latency_max_ms 60\d+(\.\d+)?\)\): missing=0 judges the end of the run; --target pods_waited_over_60s=0 sizes the pool so that no pod waits a minute for room \(or --target 'sched_latency_max_ms<=N' for another bound\)$/);
+  const w = await nodesFor({ scenario: file, pool: 'batch', target: parseTargets(['missing=0', 'pods_waited_over_60s=0']), runner: sequentialRunner() });
+  assert.equal(w.count, 2);
+  assert.deepEqual(w.warnings, []);
+  // A latency percentile over the pods does not bound the longest wait: still said.
+  const p99 = await nodesFor({ scenario: file, pool: 'batch', target: parseTargets(['missing=0', 'sched_latency_p50_ms<60000']), runner: sequentialRunner() });
+  assert.equal(p99.count, 1);
+  assert.match(p99.warnings[0] as string, /: missing=0 and sched_latency_p50_ms<60000 do not bound the longest wait; /);
+});
+
 /** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
  * CPUs unbound (of 10), and every failure run meets the target. */
 function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {

@@ -137,6 +137,12 @@ export interface Probe {
    * and the first run that lost them (NaN, '': none ran). */
   readonly deletedUnbound: number;
   readonly deletedUnboundRun: string;
+  /** The most pods that waited unbound for more than 60 s (summary.csv's pods_waited_over_60s)
+   * over its runs, the first run that had them, and that run's longest creation → binding
+   * (sched_latency_max_ms; absent, NaN: none ran, or rows without the columns). */
+  readonly waitedLong?: number;
+  readonly waitedLongRun?: string;
+  readonly waitedLongMaxMs?: number;
   /** The profiles that counted its runs' GPU shares pooled per node (RunResult.gpuPooledProfiles;
    * absent: none). */
   readonly gpuPooledProfiles?: readonly string[];
@@ -322,6 +328,7 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
       // Any probe's runs: the answer's size, or the plateau, counted two shares on one GPU.
       ...[...new Set(sorted.flatMap((p) => p.gpuPooledProfiles ?? []))].sort().map((p) => pooledGpuWarning(p, 'scenario')),
       ...(count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe)),
+      ...(count === null ? [] : waitedWarning(o.pool, targets, probes.get(count) as Probe)),
     ],
   };
 }
@@ -350,6 +357,31 @@ export function unboundWarning(pool: string, target: Target | readonly Target[],
   const counts = gone > 0 && live === 0 ? 'does not count pods deleted while they waited' : 'counts bound pods only';
   const fix = targets.length === 1 ? '--target missing=0 sizes the pool to place every pod' : 'another --target missing=0 sizes the pool to place every pod too';
   return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (${where}): ${targetsText(targets)} ${targets.length === 1 ? counts : counts.replace(/^(does|counts)/, (w) => (w === 'does' ? 'do' : 'count'))}; ${fix} (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
+}
+
+/** Targets that bound how long pods wait to be bound: any other lets the answer keep pods waiting
+ * for room most of the run (missing=0 judges the end; a p99 over many pods hides a few). */
+const BOUNDS_WAIT = ['pods_waited_over_60s', 'sched_latency_max_ms'];
+
+/** The answer's runs kept pods waiting unbound for more than 60 s (pods_waited_over_60s) while no
+ * target bounds the wait: said, as unboundWarning says pods left unplaced, since the answer reads
+ * as enough nodes. */
+export function waitedWarning(pool: string, target: Target | readonly Target[], answer: Probe): string[] {
+  const targets = targetList(target);
+  const n = answer.waitedLong ?? Number.NaN;
+  if (!(n > 0) || targets.some((t) => BOUNDS_WAIT.includes(t.metric))) return [];
+  const longest = Number.isNaN(answer.waitedLongMaxMs ?? Number.NaN) ? '' : `, the longest bound after ${formatWait((answer.waitedLongMaxMs as number) / 1000)} (sched_latency_max_ms ${answer.waitedLongMaxMs})`;
+  const judge = targets.every((t) => COUNTS_UNBOUND.includes(t.metric) || COUNTS_DELETED_UNBOUND.includes(t.metric)) ? 'judges the end of the run' : `does not bound the longest wait`;
+  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, keeps ${n} pod${n === 1 ? '' : 's'} waiting over 60 s to be bound (pods_waited_over_60s ${n} in ${answer.waitedLongRun ?? ''}${longest}): ${targetsText(targets)} ${targets.length === 1 ? judge : judge.replace(/^(judges|does)/, (w) => (w === 'does' ? 'do' : 'judge'))}; --target pods_waited_over_60s=0 sizes the pool so that no pod waits a minute for room (or --target 'sched_latency_max_ms<=N' for another bound)`];
+}
+
+/** "20m42s", "42.5s": a wait for the warning. */
+function formatWait(s: number): string {
+  if (s < 60) return `${Math.round(s * 10) / 10}s`;
+  const m = Math.floor(s / 60);
+  const h = Math.floor(m / 60);
+  const sec = Math.round(s - m * 60);
+  return h > 0 ? `${h}h${String(m % 60).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : `${m}m${String(sec).padStart(2, '0')}s`;
 }
 
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
@@ -474,7 +506,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
   const rows = await o.runner(tasks);
   /** unbound: the pods the run left unplaced, pending at the end or deleted while they waited
    * (the guess places them all); deletedUnbound: the latter alone. */
-  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number; readonly gpuPooled: readonly string[] }
+  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number; readonly gpuPooled: readonly string[]; readonly waitedLong: number; readonly maxWaitMs: number }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
@@ -514,6 +546,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const worst = worsts[deciding] as RunOutcome;
     const most = outcomes.reduce((w, x) => (x.unbound - x.deletedUnbound > w.unbound - w.deletedUnbound ? x : w));
     const mostGone = outcomes.reduce((w, x) => (x.deletedUnbound > w.deletedUnbound ? x : w));
+    const mostWaited = outcomes.reduce((w, x) => (x.waitedLong > w.waitedLong ? x : w));
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
     const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
@@ -538,6 +571,9 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
       unboundRun: most.label,
       deletedUnbound: mostGone.deletedUnbound,
       deletedUnboundRun: mostGone.label,
+      waitedLong: mostWaited.waitedLong,
+      waitedLongRun: mostWaited.label,
+      waitedLongMaxMs: mostWaited.maxWaitMs,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
       extendedHeadroom,
@@ -559,7 +595,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const values = targets.map((t) => metricValue(t, row, o.pool));
     // The run to run again: its scenario, seed and --sets (not its progress label).
     const deletedUnbound = num(row['pods_deleted_unbound']) || 0;
-    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare, gpuPooled: gpuPooledProfilesOf(row) };
+    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare, gpuPooled: gpuPooledProfilesOf(row), waitedLong: num(row['pods_waited_over_60s']) || 0, maxWaitMs: num(row['sched_latency_max_ms']) };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */

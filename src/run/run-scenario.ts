@@ -541,6 +541,7 @@ function finishRun(parts: RunParts): RunResult {
     ...metrics.peakValues(),
     cost_per_hour: costPerHourOf(scenario, cluster),
     pods_deleted_unbound: metrics.podsDeletedUnbound,
+    ...metrics.waitValues(),
     ...parts.gpu?.summaryValues(),
   };
   const summaryColumns = columnsOf('summary.csv', { gpuSharing: parts.gpu !== null });
