@@ -311,7 +311,7 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
   const dir = join(tempDir('ksim-capacity-bad-'), 'out');
   const cases: [string[], RegExp][] = [
     [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio.*, got "latency"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: no such metric "latency": expected one of missing, pending, a numeric summary\.csv column \(.*\), or a pool metric pool_<resource>_requested_peak_ratio .*, got "latency<5"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "a zone"\n$/],
     // A value starting with '-' reaches the validation (yargs read '-1 nodes' as flags: "Unknown argument: 1").
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', '-1 nodes'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"\n$/],

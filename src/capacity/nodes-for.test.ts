@@ -31,9 +31,18 @@ test('targets read METRIC OP VALUE over summary.csv, pending standing for pods_u
     assert.equal(meets(t, v), ok, `${text} with ${v}`);
   }
   assert.ok(badness(parseTarget('pending=0'), 3) > badness(parseTarget('pending=0'), 1));
-  assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio \(did you mean pending\?\), got "pendng"$/);
+  // An unknown name is no syntax error: "no such metric", the names there are, and the nearest.
+  assert.throws(() => parseTarget('pendng=0'), /^InputError: --target: no such metric "pendng" \(did you mean pending\?\): expected one of missing, pending, a numeric summary\.csv column \(sim_duration_s, pods_submitted, .*, pods_deleted_unbound, sched_latency_max_ms, pods_waited_over_60s\), or a pool metric pool_<resource>_requested_peak_ratio \(pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio, or an extended resource's: pool_nvidia\.com\/gpu_requested_peak_ratio\), got "pendng=0"$/);
   assert.throws(() => parseTarget('pending'), /--target: expected METRIC OP VALUE/);
-  assert.throws(() => parseTarget('scenario=0'), /--target: expected a numeric summary.csv column/);
+  assert.throws(() => parseTarget('pending=abc'), /--target: expected METRIC OP VALUE/);
+  assert.throws(() => parseTarget('scenario=0'), /--target: no such metric "scenario": expected one of missing, pending, a numeric summary.csv column/);
+  assert.throws(() => parseTarget('pool_gpu_requested_peak_ratio<=0.8'), /--target: no such metric "pool_gpu_requested_peak_ratio" \(did you mean pool_cpu_requested_peak_ratio\?\): .*or an extended resource's: pool_nvidia\.com\/gpu_requested_peak_ratio\)/);
+  // Pool ratios of extended resources, by the resource's own name ('.', '/' and '-' in it).
+  for (const [text, resource] of [['pool_nvidia.com/gpu_requested_peak_ratio<=0.8', 'nvidia.com/gpu'], ['pool_alibaba.com/gpu-milli_requested_peak_ratio < 0.9', 'alibaba.com/gpu-milli']] as const) {
+    const t = parseTarget(text);
+    assert.equal(t.text, text.replace(/ /g, ''));
+    assert.equal(metricValue(t, { [`pool=l4:${resource}_requested_peak_ratio`]: 0.75, 'pool=l4:cpu_requested_peak_ratio': 0.1 }, 'l4'), 0.75);
+  }
   // No metric is ever below 0: the search used to run and end with "more nodes do not help",
   // blaming pending pods.
   assert.throws(() => parseTarget('missing<0'), /^InputError: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"$/);
@@ -441,6 +450,15 @@ test('pods that waited for room are seen: a Job of 4 pods of 2 CPUs running 10 m
   assert.match(p99.warnings[0] as string, /: missing=0 and sched_latency_p50_ms<60000 do not bound the longest wait; /);
 });
 
+test('an extended resource\'s pool ratio is a target: 4 trainers of 2 GPUs need 2 nodes of 4 GPUs (all 8 GPUs used), 4 to keep half of the pool\'s GPUs free; a resource the pool lacks is refused', async () => {
+  const file = repoPath('test/fixtures/capacity/gpu-pool.yaml');
+  const r = await nodesFor({ scenario: file, pool: 'gpu', target: parseTargets(['missing=0', 'pool_nvidia.com/gpu_requested_peak_ratio<=0.5']), runner: sequentialRunner() });
+  assert.equal(r.count, 4);
+  assert.deepEqual(r.answer?.targetValues, [0, 0.5]);
+  assert.equal(r.answer?.extendedHeadroom['nvidia.com/gpu'], 0.5);
+  await assert.rejects(nodesFor({ scenario: file, pool: 'gpu', target: parseTarget('pool_example.com/fpga_requested_peak_ratio<=0.5'), runner: sequentialRunner() }), /^InputError: --target: expected a pool metric of a resource the nodes of pool gpu offer \(cpu, memory, nvidia\.com\/gpu\): pool_<resource>_requested_peak_ratio, got pool_example\.com\/fpga_requested_peak_ratio<=0\.5 \(pool gpu offers no example\.com\/fpga\)$/);
+});
+
 /** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
  * CPUs unbound (of 10), and every failure run meets the target. */
 function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {
@@ -534,7 +552,7 @@ test('pool targets: pool_cpu_requested_peak_ratio and pool_memory_requested_peak
   // A pool with no node has no peak: never met.
   assert.ok(Number.isNaN(metricValue(t, row, 'gpu')));
   assert.throws(() => metricValue(t, row), /pool_cpu_requested_peak_ratio needs the pool being sized/);
-  assert.throws(() => parseTarget('pool_cpu_requested_peak_ration<=0.8'), /^InputError: --target: expected a numeric summary\.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio \(did you mean pool_cpu_requested_peak_ratio\?\), got "pool_cpu_requested_peak_ration"$/);
+  assert.throws(() => parseTarget('pool_cpu_requested_peak_ration<=0.8'), /^InputError: --target: no such metric "pool_cpu_requested_peak_ration" \(did you mean pool_cpu_requested_peak_ratio\?\): expected one of missing, pending, .*, got "pool_cpu_requested_peak_ration<=0.8"$/);
 });
 
 test('several targets: each once, one per metric; a duplicate, a contradiction or two bounds of one metric is refused, naming both', () => {

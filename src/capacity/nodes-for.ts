@@ -24,9 +24,10 @@ import { LABEL_EXCLUDE_DISRUPTION, NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zo
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
-import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, POOL_METRICS, targetList, targetsText, type Target } from './target.js';
+import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, poolMetricResource, targetList, targetsText, type Target } from './target.js';
 import { gpuPooledProfilesOf, poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 import { pooledGpuWarning } from '../scheduler/plugins/gpu-share/pooled-warning.js';
+import { WAITED_LONG_US } from '../metrics/collector.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
 
@@ -193,6 +194,8 @@ interface PoolFacts {
   readonly initialCount: number;
   readonly nodeMilliCpu: number;
   readonly nodeMemory: number;
+  /** The extended resources one node of the pool offers, sorted. */
+  readonly nodeExtended: readonly string[];
   readonly otherMilliCpu: number;
   readonly otherMemory: number;
   /** Nodes outside the pool (0: a count of 0 leaves no cluster to run). */
@@ -227,6 +230,13 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   if (targets.length === 0) throw new InputError('--target', 0, 0, '', 'at least one target', 'none');
   const given = o.seeds === undefined ? undefined : checkSeeds(o.seeds, 'nodesFor', 'opts.seeds');
   const facts = poolFacts(o);
+  // A pool ratio of a resource the pool's nodes do not offer has no value: no count would meet it.
+  for (const t of targets) {
+    const r = poolMetricResource(t.metric);
+    if (r !== null && r !== 'cpu' && r !== 'memory' && !facts.nodeExtended.includes(r)) {
+      throw new InputError('--target', 0, 0, '', `a pool metric of a resource the nodes of pool ${o.pool} offer (cpu, memory${facts.nodeExtended.map((x) => `, ${x}`).join('')}): pool_<resource>_requested_peak_ratio`, `${t.text} (pool ${o.pool} offers no ${r})`);
+    }
+  }
   const seeds = given ?? [facts.seed];
   const maxCount = o.maxCount ?? 100_000;
   const perRound = Math.max(1, o.perRound ?? 2);
@@ -328,7 +338,8 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
       // Any probe's runs: the answer's size, or the plateau, counted two shares on one GPU.
       ...[...new Set(sorted.flatMap((p) => p.gpuPooledProfiles ?? []))].sort().map((p) => pooledGpuWarning(p, 'scenario')),
       ...(count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe)),
-      ...(count === null ? [] : waitedWarning(o.pool, targets, probes.get(count) as Probe)),
+      // (Pods left unplaced waited too: said once, by unboundWarning.)
+      ...(count === null || unboundWarning(o.pool, targets, probes.get(count) as Probe).length > 0 ? [] : waitedWarning(o.pool, targets, probes.get(count) as Probe)),
     ],
   };
 }
@@ -370,7 +381,7 @@ export function waitedWarning(pool: string, target: Target | readonly Target[], 
   const targets = targetList(target);
   const n = answer.waitedLong ?? Number.NaN;
   if (!(n > 0) || targets.some((t) => BOUNDS_WAIT.includes(t.metric))) return [];
-  const longest = Number.isNaN(answer.waitedLongMaxMs ?? Number.NaN) ? '' : `, the longest bound after ${formatWait((answer.waitedLongMaxMs as number) / 1000)} (sched_latency_max_ms ${answer.waitedLongMaxMs})`;
+  const longest = !((answer.waitedLongMaxMs ?? Number.NaN) > WAITED_LONG_US / 1000) ? '' : `, the longest bound after ${formatWait((answer.waitedLongMaxMs as number) / 1000)} (sched_latency_max_ms ${answer.waitedLongMaxMs})`;
   const judge = targets.every((t) => COUNTS_UNBOUND.includes(t.metric) || COUNTS_DELETED_UNBOUND.includes(t.metric)) ? 'judges the end of the run' : `does not bound the longest wait`;
   return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, keeps ${n} pod${n === 1 ? '' : 's'} waiting over 60 s to be bound (pods_waited_over_60s ${n} in ${answer.waitedLongRun ?? ''}${longest}): ${targetsText(targets)} ${targets.length === 1 ? judge : judge.replace(/^(judges|does)/, (w) => (w === 'does' ? 'do' : 'judge'))}; --target pods_waited_over_60s=0 sizes the pool so that no pod waits a minute for room (or --target 'sched_latency_max_ms<=N' for another bound)`];
 }
@@ -668,7 +679,10 @@ function lowerBound(f: PoolFacts, count: number, cpuPeak: number, memPeak: numbe
   }
   for (const t of targets) {
     if (!isPoolMetric(t.metric) || (t.op !== '<' && t.op !== '<=') || !(t.value > 0)) continue;
-    const peak = POOL_METRICS[t.metric] === 'cpu' ? cpuPeak : memPeak;
+    // (An extended resource's target guesses from its failing probes alone: ratioGuess.)
+    const resource = poolMetricResource(t.metric);
+    if (resource !== 'cpu' && resource !== 'memory') continue;
+    const peak = resource === 'cpu' ? cpuPeak : memPeak;
     if (!(peak > 0)) continue;
     need = Math.max(need, fewestUnder(t, count * peak));
   }
@@ -817,6 +831,7 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     initialCount: Math.max(1, base.nodes.filter((n) => n.pool === o.pool).length),
     nodeMilliCpu: shape?.milliCpu ?? 0,
     nodeMemory: shape?.memory ?? 0,
+    nodeExtended: shape === null ? [] : [...shape.scalarNames()].filter((r) => shape.getScalar(r) > 0).sort(),
     otherMilliCpu,
     otherMemory,
     otherNodes,
