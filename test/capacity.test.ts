@@ -232,7 +232,9 @@ test('--nodes-for stops when more nodes do not help, and prints the command of i
   assert.match(r.stdout, /^More nodes of pool general do not help missing=0, seed 1: missing 10 at 12 nodes, 10 at 48; the search stopped\.$/m);
   const cmd = /^ {2}ksim run (.*)$/m.exec(r.stdout)?.[1];
   assert.equal(cmd, `scenarios/capacity.yaml --seed 1 --set '${big}' --set 'cluster.nodePools[0].count=48'`);
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).plateau, { from_count: 12, to_count: 48 });
+  // 5-CPU pods on 4-CPU nodes: no pool's node can hold them, whatever its count.
+  assert.match(r.stdout, /^Left unplaced in its worst run \(seed 1\): Deployment shop\/web, 10 pods which no pool's nodes can hold\.$/m);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).plateau, { from_count: 12, to_count: 48, unplaced: [{ workload: 'Deployment shop/web', pods: 10, pools: [] }] });
   // The printed command runs as printed, and its warning names the cause.
   const again = spawnSync('sh', ['-c', `"${process.execPath}" "${KSIM_BIN}" run ${cmd} -o "${join(dir, 'worst')}" -q`], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(again.status, 0, again.stderr);

@@ -459,6 +459,17 @@ test('an extended resource\'s pool ratio is a target: 4 trainers of 2 GPUs need 
   await assert.rejects(nodesFor({ scenario: file, pool: 'gpu', target: parseTarget('pool_example.com/fpga_requested_peak_ratio<=0.5'), runner: sequentialRunner() }), /^InputError: --target: expected a pool metric of a resource the nodes of pool gpu offer \(cpu, memory, nvidia\.com\/gpu\): pool_<resource>_requested_peak_ratio, got pool_example\.com\/fpga_requested_peak_ratio<=0\.5 \(pool gpu offers no example\.com\/fpga\)$/);
 });
 
+test('when more nodes do not help, the message names the workloads left unplaced and the pools whose nodes could hold them: sizing pool general of gpu-pool.yaml with 1 GPU node leaves 2 trainers only pool gpu can hold', async () => {
+  const file = repoPath('test/fixtures/capacity/gpu-pool.yaml');
+  const r = await nodesFor({ scenario: file, pool: 'general', target: parseTarget('missing=0'), set: ['cluster.nodePools[1].count=1'], runner: sequentialRunner() });
+  assert.equal(r.count, null);
+  assert.notEqual(r.plateau, null);
+  assert.deepEqual(r.plateau?.to.unplaced, [{ workload: 'Deployment default/train', pods: 2, pools: ['gpu'] }]);
+  const text = renderNodesFor(r);
+  assert.match(text, /\nLeft unplaced in its worst run \(seed 1\): Deployment default\/train, 2 pods which nodes of pool gpu can hold \(not of pool general\)\.\nNo node of pool general can hold them: enlarge pool gpu instead \(--nodes-for gpu\)\.\n/);
+  assert.doesNotMatch(text, /What keeps the target from being met/);
+});
+
 /** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
  * CPUs unbound (of 10), and every failure run meets the target. */
 function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {

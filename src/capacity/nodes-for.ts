@@ -25,9 +25,10 @@ import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
 import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, poolMetricResource, targetList, targetsText, type Target } from './target.js';
-import { gpuPooledProfilesOf, poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
+import { gpuPooledProfilesOf, unplacedOf, poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
 import { pooledGpuWarning } from '../scheduler/plugins/gpu-share/pooled-warning.js';
 import { WAITED_LONG_US } from '../metrics/collector.js';
+import type { UnplacedWorkload } from '../run/run-scenario.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
 
@@ -144,6 +145,9 @@ export interface Probe {
   readonly waitedLong?: number;
   readonly waitedLongRun?: string;
   readonly waitedLongMaxMs?: number;
+  /** The workloads its worst run (worstRun) left unplaced at the end, with the pools whose
+   * nodes could hold them (RunResult.unplaced; absent: none, or not known). */
+  readonly unplaced?: readonly UnplacedWorkload[];
   /** The profiles that counted its runs' GPU shares pooled per node (RunResult.gpuPooledProfiles;
    * absent: none). */
   readonly gpuPooledProfiles?: readonly string[];
@@ -517,7 +521,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
   const rows = await o.runner(tasks);
   /** unbound: the pods the run left unplaced, pending at the end or deleted while they waited
    * (the guess places them all); deletedUnbound: the latter alone. */
-  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number; readonly gpuPooled: readonly string[]; readonly waitedLong: number; readonly maxWaitMs: number }
+  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number; readonly gpuPooled: readonly string[]; readonly waitedLong: number; readonly maxWaitMs: number; readonly unplaced: readonly UnplacedWorkload[] }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
@@ -578,6 +582,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
       targetValue: targetValues[deciding] as number,
       worstRun: worst.label,
       worstTask: worst.task,
+      ...(worst.unplaced.length > 0 ? { unplaced: worst.unplaced } : {}),
       unboundEnd: most.unbound - most.deletedUnbound,
       unboundRun: most.label,
       deletedUnbound: mostGone.deletedUnbound,
@@ -606,7 +611,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const values = targets.map((t) => metricValue(t, row, o.pool));
     // The run to run again: its scenario, seed and --sets (not its progress label).
     const deletedUnbound = num(row['pods_deleted_unbound']) || 0;
-    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare, gpuPooled: gpuPooledProfilesOf(row), waitedLong: num(row['pods_waited_over_60s']) || 0, maxWaitMs: num(row['sched_latency_max_ms']) };
+    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare, gpuPooled: gpuPooledProfilesOf(row), waitedLong: num(row['pods_waited_over_60s']) || 0, maxWaitMs: num(row['sched_latency_max_ms']), unplaced: unplacedOf(row) };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */

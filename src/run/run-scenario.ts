@@ -56,6 +56,7 @@ import { RecoveryTracker } from '../faults/recovery.js';
 import { scheduleFaults } from '../faults/injector.js';
 import { expandRandomFaults } from '../faults/spec.js';
 import { AvailabilityTracker } from '../faults/availability.js';
+import { nodeCouldHold } from '../invariants/feasibility.js';
 import type { StartState } from '../controlplane/start-state.js';
 
 export interface RunOptions {
@@ -122,6 +123,46 @@ export interface RunResult {
    * alibaba.com/gpu-milli, sorted: their shares were counted pooled per node (pooledGpuWarning,
    * one of `warnings` each). */
   readonly gpuPooledProfiles: readonly string[];
+  /** The live pods left unbound at the end, by workload, with the pools whose nodes could hold
+   * them (unplacedWorkloads): what `ksim capacity --nodes-for` names when more nodes of the
+   * sized pool do not help. */
+  readonly unplaced: readonly UnplacedWorkload[];
+}
+
+/** Pods of one workload left unbound at the end of a run. */
+export interface UnplacedWorkload {
+  /** "Deployment inference/llm-serve", "Job ml/train", "Pod default/p" (a bare pod). */
+  readonly workload: string;
+  readonly pods: number;
+  /** The node pools an empty node of which could hold the first of them (nodeCouldHold: taints,
+   * node affinity, allocatable), sorted; pools with no node in the run are not judged. */
+  readonly pools: readonly string[];
+}
+
+/** At most this many workloads in RunResult.unplaced (most pods first). */
+const MAX_UNPLACED = 10;
+
+/** RunResult.unplaced: the live unbound pods by workload (a Deployment's through its
+ * ReplicaSet), most pods first, with the pools whose nodes could hold them, judged on one node of
+ * each pool in the run, as if empty (invariants/feasibility.ts nodeCouldHold). */
+function unplacedWorkloads(cluster: ClusterState, availability: AvailabilityTracker): UnplacedWorkload[] {
+  const groups = new Map<string, { first: PodInfo; pods: number }>();
+  for (const p of cluster.pods.values()) {
+    if (p.bound || p.terminal) continue;
+    const w = availability.workloadOf(p);
+    const key = w !== null ? `${w.kind} ${w.namespace}/${w.name}` : p.ownerKind !== '' ? `${p.ownerKind} ${p.namespace}/${p.ownerName}` : `Pod ${p.key}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { first: p, pods: 1 });
+    else g.pods++;
+  }
+  if (groups.size === 0) return [];
+  const poolNodes = new Map<string, NodeInfo>();
+  // A Ready node of each pool (a NotReady one carries the node lifecycle controller's taints,
+  // which say nothing of the pool), else its first.
+  for (const n of cluster.nodes) if (n.pool !== '' && (!poolNodes.has(n.pool) || (n.ready && !(poolNodes.get(n.pool) as NodeInfo).ready))) poolNodes.set(n.pool, n);
+  const pools = [...poolNodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...groups].sort(([ka, a], [kb, b]) => b.pods - a.pods || (ka < kb ? -1 : ka > kb ? 1 : 0)).slice(0, MAX_UNPLACED)
+    .map(([workload, g]) => ({ workload, pods: g.pods, pools: pools.filter(([, n]) => nodeCouldHold(cluster, g.first, n)).map(([name]) => name) }));
 }
 
 export type PoolPeakValues = Readonly<Record<string, Readonly<{ cpu: number | null; memory: number | null } & Record<string, number | null>>>>;
@@ -567,7 +608,7 @@ function finishRun(parts: RunParts): RunResult {
     ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
   ];
   // rowValues of summary.csv's columns: SummaryValues by construction.
-  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), gpuPooledProfiles };
+  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), gpuPooledProfiles, unplaced: unplacedWorkloads(cluster, availability) };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */
