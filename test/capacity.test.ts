@@ -66,7 +66,7 @@ test('--cluster --config: a profile enabling Open-Gpu-Share counts GPU shares de
   const pooled = ksim(...args, '--json');
   assert.equal(pooled.status, 0, pooled.stderr);
   assert.deepEqual((JSON.parse(pooled.stdout) as { nodes: { fits: number }[] }).nodes.map((n) => n.fits), [1, 3]);
-  assert.equal(pooled.stderr, 'ksim: warning: profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be counted where no single GPU has the room; --config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve) counts per device\n');
+  assert.equal(pooled.stderr, 'ksim: warning: profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be placed where no single GPU has the room; --config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve) counts per device\n');
   // By device: no device of g1 has 500 left (300, 0, 0, 400); g2's two take 1 and 2.
   const r = ksim(...args, '--config', 'test/fixtures/capacity/gpu-share-config.yaml', '--json');
   assert.equal(r.status, 0, r.stderr);
@@ -273,7 +273,9 @@ test('--nodes-for stops when more nodes do not help, and prints the command of i
   assert.match(r.stdout, /^More nodes of pool general do not help missing=0, seed 1: missing 10 at 12 nodes, 10 at 48; the search stopped\.$/m);
   const cmd = /^ {2}ksim run (.*)$/m.exec(r.stdout)?.[1];
   assert.equal(cmd, `scenarios/capacity.yaml --seed 1 --set '${big}' --set 'cluster.nodePools[0].count=48'`);
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).plateau, { from_count: 12, to_count: 48 });
+  // 5-CPU pods on 4-CPU nodes: no pool's node can hold them, whatever its count.
+  assert.match(r.stdout, /^Left unplaced in its worst run \(seed 1\): Deployment shop\/web, 10 pods which no pool's nodes can hold\.$/m);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).plateau, { from_count: 12, to_count: 48, unplaced: [{ workload: 'Deployment shop/web', pods: 10, pools: [] }] });
   // The printed command runs as printed, and its warning names the cause.
   const again = spawnSync('sh', ['-c', `"${process.execPath}" "${KSIM_BIN}" run ${cmd} -o "${join(dir, 'worst')}" -q`], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(again.status, 0, again.stderr);
@@ -352,7 +354,7 @@ test('bad input: one line naming the option, exit 2, nothing written', () => {
   const dir = join(tempDir('ksim-capacity-bad-'), 'out');
   const cases: [string[], RegExp][] = [
     [['scenarios/capacity.yaml', '--nodes-for', 'gpu'], /^ksim: --nodes-for: expected the name of a node pool of scenarios\/capacity\.yaml \(general\), got "gpu"\n$/],
-    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: expected a numeric summary\.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio.*, got "latency"\n$/],
+    [['scenarios/capacity.yaml', '--nodes-for', 'general', '--target', 'latency<5'], /^ksim: --target: no such metric "latency": expected one of missing, pending, a numeric summary\.csv column \(.*\), or a pool metric pool_<resource>_requested_peak_ratio .*, got "latency<5"\n$/],
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', 'a zone'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "a zone"\n$/],
     // A value starting with '-' reaches the validation (yargs read '-1 nodes' as flags: "Unknown argument: 1").
     [['scenarios/capacity.yaml', '--nodes-for', 'general', '--tolerate', '-1 nodes'], /^ksim: --tolerate: expected 'N nodes' with N a positive integer \(e\.g\. '2 nodes'\), or 'zone-outage', got "-1 nodes"\n$/],

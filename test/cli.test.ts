@@ -28,7 +28,7 @@ test('ksim run writes every output and prints the summary', () => {
   assert.match(r.stdout, /\n {2}pods_bound {2,}\d+\n/);
   assert.deepEqual(readdirSync(dir).sort(), ['jobs.csv', 'nodes.csv', 'placements.csv', 'pods.csv', 'run.json', 'summary.csv', 'timeseries.csv', 'workloads.csv']);
   const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
-  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_unbound_end,replicas_desired_end,replicas_ready_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events,node_failures,pods_evicted,reschedule_p50_s,reschedule_p99_s,time_to_full_availability_max_s,available_min_ratio,container_restarts,cpu_requested_peak_ratio,memory_requested_peak_ratio,requested_peak_s,cost_per_hour,pods_deleted_unbound');
+  assert.equal(summary[0], 'scenario,seed,sim_duration_s,pods_submitted,pods_bound,pods_unbound_end,replicas_desired_end,replicas_ready_end,sched_attempts,sched_latency_p50_ms,sched_latency_p99_ms,startup_latency_p50_ms,startup_latency_p99_ms,cpu_requested_mean_ratio,memory_requested_mean_ratio,events,node_failures,pods_evicted,reschedule_p50_s,reschedule_p99_s,time_to_full_availability_max_s,available_min_ratio,container_restarts,cpu_requested_peak_ratio,memory_requested_peak_ratio,requested_peak_s,cost_per_hour,pods_deleted_unbound,sched_latency_max_ms,pods_waited_over_60s');
   const row = summary[1]?.split(',') ?? [];
   assert.equal(row[0], 'quickstart');
   assert.equal(row[1], '42');

@@ -206,7 +206,7 @@ test('compare: identical sweeps show no significant change and pass the gate (ex
   const j = JSON.parse(r.stdout) as { kind: string; test: string; metrics: { group: string; metric: string; difference: number | null; significant: boolean; n_base: number }[]; regression: boolean; fail_on: unknown[] };
   assert.equal(j.kind, 'sweeps');
   assert.equal(j.test, 'paired'); // the same seeds, 1-3, in each matrix cell
-  assert.equal(j.metrics.length, 2 * 26); // summary.csv's numeric columns but seed (pods_deleted_unbound the 26th), per matrix cell
+  assert.equal(j.metrics.length, 2 * 28); // summary.csv's numeric columns but seed (pods_waited_over_60s the 28th), per matrix cell
   assert.deepEqual(j.metrics.filter((m) => m.significant), []);
   assert.deepEqual([...new Set(j.metrics.map((m) => m.difference))], [0, null]);
   assert.deepEqual([...new Set(j.metrics.map((m) => m.group))], ['cluster.nodePools[0].count=4', 'cluster.nodePools[0].count=6']);
@@ -233,7 +233,7 @@ test('compare: a candidate without the big nodes is flagged and exits 3 with --f
   const csv = ksim(['compare', join(DIR, 'w1'), cand, '-o', 'csv']);
   assert.equal(csv.status, 0);
   const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
-  assert.equal(rows.length, 2 * 26);
+  assert.equal(rows.length, 2 * 28);
   assert.deepEqual(Object.keys(rows[0]!), ['group', 'metric', 'base', 'candidate', 'difference', 'change_ratio', 'n_base', 'n_candidate', 'ci_low', 'ci_high', 'significant', 'test', 'interval', 'failed_base', 'failed_candidate']);
   assert.deepEqual([...new Set(rows.map((x) => x['test']))], ['paired']);
   // One pod (too-big) is unbound at the end of every base run; 57, 59 and 56 (seeds 1-3) without

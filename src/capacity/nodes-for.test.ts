@@ -31,9 +31,18 @@ test('targets read METRIC OP VALUE over summary.csv, pending standing for pods_u
     assert.equal(meets(t, v), ok, `${text} with ${v}`);
   }
   assert.ok(badness(parseTarget('pending=0'), 3) > badness(parseTarget('pending=0'), 1));
-  assert.throws(() => parseTarget('pendng=0'), /--target: expected a numeric summary.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio \(did you mean pending\?\), got "pendng"$/);
+  // An unknown name is no syntax error: "no such metric", the names there are, and the nearest.
+  assert.throws(() => parseTarget('pendng=0'), /^InputError: --target: no such metric "pendng" \(did you mean pending\?\): expected one of missing, pending, a numeric summary\.csv column \(sim_duration_s, pods_submitted, .*, pods_deleted_unbound, sched_latency_max_ms, pods_waited_over_60s\), or a pool metric pool_<resource>_requested_peak_ratio \(pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio, or an extended resource's: pool_nvidia\.com\/gpu_requested_peak_ratio\), got "pendng=0"$/);
   assert.throws(() => parseTarget('pending'), /--target: expected METRIC OP VALUE/);
-  assert.throws(() => parseTarget('scenario=0'), /--target: expected a numeric summary.csv column/);
+  assert.throws(() => parseTarget('pending=abc'), /--target: expected METRIC OP VALUE/);
+  assert.throws(() => parseTarget('scenario=0'), /--target: no such metric "scenario": expected one of missing, pending, a numeric summary.csv column/);
+  assert.throws(() => parseTarget('pool_gpu_requested_peak_ratio<=0.8'), /--target: no such metric "pool_gpu_requested_peak_ratio" \(did you mean pool_cpu_requested_peak_ratio\?\): .*or an extended resource's: pool_nvidia\.com\/gpu_requested_peak_ratio\)/);
+  // Pool ratios of extended resources, by the resource's own name ('.', '/' and '-' in it).
+  for (const [text, resource] of [['pool_nvidia.com/gpu_requested_peak_ratio<=0.8', 'nvidia.com/gpu'], ['pool_alibaba.com/gpu-milli_requested_peak_ratio < 0.9', 'alibaba.com/gpu-milli']] as const) {
+    const t = parseTarget(text);
+    assert.equal(t.text, text.replace(/ /g, ''));
+    assert.equal(metricValue(t, { [`pool=l4:${resource}_requested_peak_ratio`]: 0.75, 'pool=l4:cpu_requested_peak_ratio': 0.1 }, 'l4'), 0.75);
+  }
   // No metric is ever below 0: the search used to run and end with "more nodes do not help",
   // blaming pending pods.
   assert.throws(() => parseTarget('missing<0'), /^InputError: --target: expected a target some run can meet: missing is never below 0, so no count of nodes meets missing<0 \(did you mean missing<=0\?\), got "missing<0"$/);
@@ -353,6 +362,114 @@ workload:
   assert.deepEqual(run.poolPeaks, { cpu: { cpu: 0, memory: 0 }, gpu: { cpu: 40 / 128, memory: 160 / 512, 'alibaba.com/gpu-milli': 0.75 } });
 });
 
+/** 6 pods of 600 milli-GPU on a pool of 2-GPU nodes: two such shares cannot share a GPU, so each
+ * node holds 2 (3 nodes); pooled per node, 3 fit in a node's 2,000 (2 nodes). */
+function sixtyPercentShares(dir: string, openGpuShare: boolean): string {
+  const file = join(dir, `share600-${openGpuShare ? 'device' : 'pooled'}.yaml`);
+  writeFileSync(file, `apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 5m
+cluster:
+  nodePools:
+    - { name: cpu, count: 1, allocatable: { cpu: "8", memory: 32Gi } }
+    - name: l4
+      count: 4
+      allocatable: { cpu: "32", memory: 128Gi, alibaba.com/gpu-milli: 2000 }
+      taints: [{ key: gpu, value: "true", effect: NoSchedule }]
+${openGpuShare ? `scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+    - schedulerName: default-scheduler
+      plugins:
+        filter: { enabled: [{ name: Open-Gpu-Share }] }
+        reserve: { enabled: [{ name: Open-Gpu-Share }] }
+` : ''}workload:
+  - name: share
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: share }
+      spec:
+        replicas: 6
+        selector: { matchLabels: { app: share } }
+        template:
+          metadata: { labels: { app: share } }
+          spec:
+            tolerations: [{ key: gpu, operator: Exists }]
+            containers: [{ name: c, image: x, resources: { requests: { cpu: "1", memory: 4Gi, alibaba.com/gpu-milli: 600 }, limits: { alibaba.com/gpu-milli: 600 } } }]
+`);
+  return file;
+}
+
+const POOLED_WARNING = 'profile default-scheduler does not enable Open-Gpu-Share: alibaba.com/gpu-milli is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be placed where no single GPU has the room; a scenario whose scheduler.config enables it (at filter and reserve) counts per device';
+
+test('GPU shares counted pooled (no Open-Gpu-Share) are said by ksim run and by --nodes-for, whose answer (2 nodes for 6 shares of 600 on 2-GPU nodes) counts two shares on one GPU; by device it is 3', async () => {
+  const dir = tempDir('ksim-nodes-for-pooled-');
+  const pooled = sixtyPercentShares(dir, false);
+  const run = runScenario(loadScenario(pooled, { set: ['cluster.nodePools[1].count=2'] }), { sinks: 'none' });
+  assert.equal(run.summary.pods_bound, 6);
+  assert.deepEqual(run.gpuPooledProfiles, ['default-scheduler']);
+  assert.deepEqual(run.warnings.filter((w) => w.includes('Open-Gpu-Share')), [POOLED_WARNING]);
+  const r = await nodesFor({ scenario: pooled, pool: 'l4', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(r.count, 2);
+  assert.deepEqual(r.warnings, [POOLED_WARNING]);
+  // By device: 2 a node, 3 nodes; nothing to say.
+  const device = sixtyPercentShares(dir, true);
+  const d = await nodesFor({ scenario: device, pool: 'l4', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(d.count, 3);
+  assert.deepEqual(d.warnings, []);
+  assert.deepEqual(runScenario(loadScenario(device), { sinks: 'none' }).gpuPooledProfiles, []);
+});
+
+test('pods that waited for room are seen: a Job of 4 pods of 2 CPUs running 10 min on 4-CPU nodes places all by the end on 1 node (missing=0), two of them after 10 min; pods_waited_over_60s and sched_latency_max_ms say so, the answer warns, and --target pods_waited_over_60s=0 needs 2 nodes', async () => {
+  const file = repoPath('test/fixtures/capacity/job-wait.yaml');
+  const one = runScenario(loadScenario(file, { set: ['cluster.nodePools[0].count=1'] }), { sinks: 'none' });
+  assert.equal(one.summary.pods_unbound_end, 0);
+  assert.equal(one.summary.pods_waited_over_60s, 2);
+  // The two that waited were bound once the first two finished, 10 min (and the kubelet's and
+  // the API's latencies) after their creation.
+  assert.ok((one.summary.sched_latency_max_ms as number) > 600_000 && (one.summary.sched_latency_max_ms as number) < 610_000, String(one.summary.sched_latency_max_ms));
+  assert.ok((one.summary.sched_latency_p50_ms as number) < 1000);
+  const two = runScenario(loadScenario(file, { set: ['cluster.nodePools[0].count=2'] }), { sinks: 'none' });
+  assert.equal(two.summary.pods_waited_over_60s, 0);
+  assert.ok((two.summary.sched_latency_max_ms as number) < 1000);
+  const r = await nodesFor({ scenario: file, pool: 'batch', target: parseTarget('missing=0'), runner: sequentialRunner() });
+  assert.equal(r.count, 1);
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0] as string, /^the answer, 1 node of pool batch, keeps 2 pods waiting over 60 s to be bound \(pods_waited_over_60s 2 in seed 1, the longest bound after 10m0\ds \(sched_latency_max_ms 60\d+(\.\d+)?\)\): missing=0 judges the end of the run; --target pods_waited_over_60s=0 sizes the pool so that no pod waits a minute for room \(or --target 'sched_latency_max_ms<=N' for another bound\)$/);
+  const w = await nodesFor({ scenario: file, pool: 'batch', target: parseTargets(['missing=0', 'pods_waited_over_60s=0']), runner: sequentialRunner() });
+  assert.equal(w.count, 2);
+  assert.deepEqual(w.warnings, []);
+  // A latency percentile over the pods does not bound the longest wait: still said.
+  const p99 = await nodesFor({ scenario: file, pool: 'batch', target: parseTargets(['missing=0', 'sched_latency_p50_ms<60000']), runner: sequentialRunner() });
+  assert.equal(p99.count, 1);
+  assert.match(p99.warnings[0] as string, /: missing=0 and sched_latency_p50_ms<60000 do not bound the longest wait; /);
+});
+
+test('an extended resource\'s pool ratio is a target: 4 trainers of 2 GPUs need 2 nodes of 4 GPUs (all 8 GPUs used), 4 to keep half of the pool\'s GPUs free; a resource the pool lacks is refused', async () => {
+  const file = repoPath('test/fixtures/capacity/gpu-pool.yaml');
+  const r = await nodesFor({ scenario: file, pool: 'gpu', target: parseTargets(['missing=0', 'pool_nvidia.com/gpu_requested_peak_ratio<=0.5']), runner: sequentialRunner() });
+  assert.equal(r.count, 4);
+  assert.deepEqual(r.answer?.targetValues, [0, 0.5]);
+  assert.equal(r.answer?.extendedHeadroom['nvidia.com/gpu'], 0.5);
+  await assert.rejects(nodesFor({ scenario: file, pool: 'gpu', target: parseTarget('pool_example.com/fpga_requested_peak_ratio<=0.5'), runner: sequentialRunner() }), /^InputError: --target: expected a pool metric of a resource the nodes of pool gpu offer \(cpu, memory, nvidia\.com\/gpu\): pool_<resource>_requested_peak_ratio, got pool_example\.com\/fpga_requested_peak_ratio<=0\.5 \(pool gpu offers no example\.com\/fpga\)$/);
+});
+
+test('when more nodes do not help, the message names the workloads left unplaced and the pools whose nodes could hold them: sizing pool general of gpu-pool.yaml with 1 GPU node leaves 2 trainers only pool gpu can hold', async () => {
+  const file = repoPath('test/fixtures/capacity/gpu-pool.yaml');
+  const r = await nodesFor({ scenario: file, pool: 'general', target: parseTarget('missing=0'), set: ['cluster.nodePools[1].count=1'], runner: sequentialRunner() });
+  assert.equal(r.count, null);
+  assert.notEqual(r.plateau, null);
+  assert.deepEqual(r.plateau?.to.unplaced, [{ workload: 'Deployment default/train', pods: 2, pools: ['gpu'] }]);
+  const text = renderNodesFor(r);
+  assert.match(text, /\nLeft unplaced in its worst run \(seed 1\): Deployment default\/train, 2 pods which nodes of pool gpu can hold \(not of pool general\)\.\nNo node of pool general can hold them: enlarge pool gpu instead \(--nodes-for gpu\)\.\n/);
+  assert.doesNotMatch(text, /What keeps the target from being met/);
+});
+
 /** A runner that records its tasks: the fault-free run at count c leaves missing(c) pods of 3
  * CPUs unbound (of 10), and every failure run meets the target. */
 function recordingRunner(missing: (c: number) => number, seen: ProbeTask[]) {
@@ -446,7 +563,7 @@ test('pool targets: pool_cpu_requested_peak_ratio and pool_memory_requested_peak
   // A pool with no node has no peak: never met.
   assert.ok(Number.isNaN(metricValue(t, row, 'gpu')));
   assert.throws(() => metricValue(t, row), /pool_cpu_requested_peak_ratio needs the pool being sized/);
-  assert.throws(() => parseTarget('pool_cpu_requested_peak_ration<=0.8'), /^InputError: --target: expected a numeric summary\.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio \(did you mean pool_cpu_requested_peak_ratio\?\), got "pool_cpu_requested_peak_ration"$/);
+  assert.throws(() => parseTarget('pool_cpu_requested_peak_ration<=0.8'), /^InputError: --target: no such metric "pool_cpu_requested_peak_ration" \(did you mean pool_cpu_requested_peak_ratio\?\): expected one of missing, pending, .*, got "pool_cpu_requested_peak_ration<=0.8"$/);
 });
 
 test('several targets: each once, one per metric; a duplicate, a contradiction or two bounds of one metric is refused, naming both', () => {

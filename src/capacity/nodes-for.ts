@@ -24,8 +24,11 @@ import { LABEL_EXCLUDE_DISRUPTION, NODE_LIFECYCLE_DEFAULTS, zoneEvictionRate, zo
 import { DEFAULT_TOLERATION_SECONDS } from '../controlplane/admission.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { loadScenario, scenarioDocument, type ScenarioNode } from '../workload/scenario.js';
-import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, POOL_METRICS, targetList, targetsText, type Target } from './target.js';
-import { poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
+import { badness, decidingTarget, isPoolMetric, meets, metricValue, noBetter, poolMetricResource, targetList, targetsText, type Target } from './target.js';
+import { gpuPooledProfilesOf, unplacedOf, poolPeakKey, poolPeakResource, type ProbeRunner, type ProbeTask, type SummaryRow } from './probe-runner.js';
+import { pooledGpuWarning } from '../scheduler/plugins/gpu-share/pooled-warning.js';
+import { WAITED_LONG_US } from '../metrics/collector.js';
+import type { UnplacedWorkload } from '../run/run-scenario.js';
 
 export type Tolerance = { readonly kind: 'zone-outage' } | { readonly kind: 'nodes'; readonly count: number };
 
@@ -136,6 +139,18 @@ export interface Probe {
    * and the first run that lost them (NaN, '': none ran). */
   readonly deletedUnbound: number;
   readonly deletedUnboundRun: string;
+  /** The most pods that waited unbound for more than 60 s (summary.csv's pods_waited_over_60s)
+   * over its runs, the first run that had them, and that run's longest creation → binding
+   * (sched_latency_max_ms; absent, NaN: none ran, or rows without the columns). */
+  readonly waitedLong?: number;
+  readonly waitedLongRun?: string;
+  readonly waitedLongMaxMs?: number;
+  /** The workloads its worst run (worstRun) left unplaced at the end, with the pools whose
+   * nodes could hold them (RunResult.unplaced; absent: none, or not known). */
+  readonly unplaced?: readonly UnplacedWorkload[];
+  /** The profiles that counted its runs' GPU shares pooled per node (RunResult.gpuPooledProfiles;
+   * absent: none). */
+  readonly gpuPooledProfiles?: readonly string[];
 }
 
 export interface NodesForResult {
@@ -183,6 +198,8 @@ interface PoolFacts {
   readonly initialCount: number;
   readonly nodeMilliCpu: number;
   readonly nodeMemory: number;
+  /** The extended resources one node of the pool offers, sorted. */
+  readonly nodeExtended: readonly string[];
   readonly otherMilliCpu: number;
   readonly otherMemory: number;
   /** Nodes outside the pool (0: a count of 0 leaves no cluster to run). */
@@ -217,6 +234,13 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
   if (targets.length === 0) throw new InputError('--target', 0, 0, '', 'at least one target', 'none');
   const given = o.seeds === undefined ? undefined : checkSeeds(o.seeds, 'nodesFor', 'opts.seeds');
   const facts = poolFacts(o);
+  // A pool ratio of a resource the pool's nodes do not offer has no value: no count would meet it.
+  for (const t of targets) {
+    const r = poolMetricResource(t.metric);
+    if (r !== null && r !== 'cpu' && r !== 'memory' && !facts.nodeExtended.includes(r)) {
+      throw new InputError('--target', 0, 0, '', `a pool metric of a resource the nodes of pool ${o.pool} offer (cpu, memory${facts.nodeExtended.map((x) => `, ${x}`).join('')}): pool_<resource>_requested_peak_ratio`, `${t.text} (pool ${o.pool} offers no ${r})`);
+    }
+  }
   const seeds = given ?? [facts.seed];
   const maxCount = o.maxCount ?? 100_000;
   const perRound = Math.max(1, o.perRound ?? 2);
@@ -314,7 +338,13 @@ export async function nodesFor(o: NodesForOptions): Promise<NodesForResult> {
     inversions,
     faultFloor: facts.faultFloor,
     tolerateFloor,
-    warnings: count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe),
+    warnings: [
+      // Any probe's runs: the answer's size, or the plateau, counted two shares on one GPU.
+      ...[...new Set(sorted.flatMap((p) => p.gpuPooledProfiles ?? []))].sort().map((p) => pooledGpuWarning(p, 'scenario')),
+      ...(count === null ? [] : unboundWarning(o.pool, targets, probes.get(count) as Probe)),
+      // (Pods left unplaced waited too: said once, by unboundWarning.)
+      ...(count === null || unboundWarning(o.pool, targets, probes.get(count) as Probe).length > 0 ? [] : waitedWarning(o.pool, targets, probes.get(count) as Probe)),
+    ],
   };
 }
 
@@ -342,6 +372,31 @@ export function unboundWarning(pool: string, target: Target | readonly Target[],
   const counts = gone > 0 && live === 0 ? 'does not count pods deleted while they waited' : 'counts bound pods only';
   const fix = targets.length === 1 ? '--target missing=0 sizes the pool to place every pod' : 'another --target missing=0 sizes the pool to place every pod too';
   return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, leaves ${n} pod${n === 1 ? '' : 's'} unplaced (${where}): ${targetsText(targets)} ${targets.length === 1 ? counts : counts.replace(/^(does|counts)/, (w) => (w === 'does' ? 'do' : 'count'))}; ${fix} (its table gives the pool's headroom, 1 − its requested ratio, at each count)`];
+}
+
+/** Targets that bound how long pods wait to be bound: any other lets the answer keep pods waiting
+ * for room most of the run (missing=0 judges the end; a p99 over many pods hides a few). */
+const BOUNDS_WAIT = ['pods_waited_over_60s', 'sched_latency_max_ms'];
+
+/** The answer's runs kept pods waiting unbound for more than 60 s (pods_waited_over_60s) while no
+ * target bounds the wait: said, as unboundWarning says pods left unplaced, since the answer reads
+ * as enough nodes. */
+export function waitedWarning(pool: string, target: Target | readonly Target[], answer: Probe): string[] {
+  const targets = targetList(target);
+  const n = answer.waitedLong ?? Number.NaN;
+  if (!(n > 0) || targets.some((t) => BOUNDS_WAIT.includes(t.metric))) return [];
+  const longest = !((answer.waitedLongMaxMs ?? Number.NaN) > WAITED_LONG_US / 1000) ? '' : `, the longest bound after ${formatWait((answer.waitedLongMaxMs as number) / 1000)} (sched_latency_max_ms ${answer.waitedLongMaxMs})`;
+  const judge = targets.every((t) => COUNTS_UNBOUND.includes(t.metric) || COUNTS_DELETED_UNBOUND.includes(t.metric)) ? 'judges the end of the run' : `does not bound the longest wait`;
+  return [`the answer, ${answer.count} node${answer.count === 1 ? '' : 's'} of pool ${pool}, keeps ${n} pod${n === 1 ? '' : 's'} waiting over 60 s to be bound (pods_waited_over_60s ${n} in ${answer.waitedLongRun ?? ''}${longest}): ${targetsText(targets)} ${targets.length === 1 ? judge : judge.replace(/^(judges|does)/, (w) => (w === 'does' ? 'do' : 'judge'))}; --target pods_waited_over_60s=0 sizes the pool so that no pod waits a minute for room (or --target 'sched_latency_max_ms<=N' for another bound)`];
+}
+
+/** "20m42s", "42.5s": a wait for the warning. */
+function formatWait(s: number): string {
+  if (s < 60) return `${Math.round(s * 10) / 10}s`;
+  const m = Math.floor(s / 60);
+  const h = Math.floor(m / 60);
+  const sec = Math.round(s - m * 60);
+  return h > 0 ? `${h}h${String(m % 60).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : `${m}m${String(sec).padStart(2, '0')}s`;
 }
 
 function notRunProbe(f: PoolFacts, c: number, round: number, why: string): Probe {
@@ -466,7 +521,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
   const rows = await o.runner(tasks);
   /** unbound: the pods the run left unplaced, pending at the end or deleted while they waited
    * (the guess places them all); deletedUnbound: the latter alone. */
-  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number }
+  interface RunOutcome { readonly values: readonly number[]; readonly met: boolean; readonly label: string; readonly task: ProbeTask; readonly unbound: number; readonly deletedUnbound: number; readonly lostShare: number; readonly gpuPooled: readonly string[]; readonly waitedLong: number; readonly maxWaitMs: number; readonly unplaced: readonly UnplacedWorkload[] }
   const perCount = new Map<number, { outcomes: RunOutcome[]; rows: SummaryRow[] }>();
   counts.forEach((c, i) => {
     const rs = seeds.map((_, j) => rows[i * seeds.length + j] as SummaryRow);
@@ -506,6 +561,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const worst = worsts[deciding] as RunOutcome;
     const most = outcomes.reduce((w, x) => (x.unbound - x.deletedUnbound > w.unbound - w.deletedUnbound ? x : w));
     const mostGone = outcomes.reduce((w, x) => (x.deletedUnbound > w.deletedUnbound ? x : w));
+    const mostWaited = outcomes.reduce((w, x) => (x.waitedLong > w.waitedLong ? x : w));
     // The sized pool's own peaks: the cluster's would count other pools' idle capacity.
     const cpuPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'cpu')])));
     const memPeak = Math.max(...rs.map((r) => num(r[poolPeakKey(o.pool, 'memory')])));
@@ -526,14 +582,19 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
       targetValue: targetValues[deciding] as number,
       worstRun: worst.label,
       worstTask: worst.task,
+      ...(worst.unplaced.length > 0 ? { unplaced: worst.unplaced } : {}),
       unboundEnd: most.unbound - most.deletedUnbound,
       unboundRun: most.label,
       deletedUnbound: mostGone.deletedUnbound,
       deletedUnboundRun: mostGone.label,
+      waitedLong: mostWaited.waitedLong,
+      waitedLongRun: mostWaited.label,
+      waitedLongMaxMs: mostWaited.maxWaitMs,
       cpuHeadroom: 1 - cpuPeak,
       memoryHeadroom: 1 - memPeak,
       extendedHeadroom,
       costPerHour: costAt(f, c),
+      ...(outcomes.some((x) => x.gpuPooled.length > 0) ? { gpuPooledProfiles: [...new Set(outcomes.flatMap((x) => x.gpuPooled))].sort() } : {}),
     };
     const perPod = meanPodRequests(f, c, rs);
     const failing = outcomes.filter((x) => !x.met && x.unbound > 0);
@@ -550,7 +611,7 @@ async function probeCounts(o: NodesForOptions, targets: readonly Target[], f: Po
     const values = targets.map((t) => metricValue(t, row, o.pool));
     // The run to run again: its scenario, seed and --sets (not its progress label).
     const deletedUnbound = num(row['pods_deleted_unbound']) || 0;
-    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare };
+    return { values, met: targets.every((t, k) => meets(t, values[k] as number)), label, task: { scenario: task.scenario, seed: task.seed, set: task.set }, unbound: (num(row['pods_unbound_end']) || 0) + deletedUnbound, deletedUnbound, lostShare, gpuPooled: gpuPooledProfilesOf(row), waitedLong: num(row['pods_waited_over_60s']) || 0, maxWaitMs: num(row['sched_latency_max_ms']), unplaced: unplacedOf(row) };
   }
 
   /** Pool nodes that `pods` pods of the mean request fill. */
@@ -623,7 +684,10 @@ function lowerBound(f: PoolFacts, count: number, cpuPeak: number, memPeak: numbe
   }
   for (const t of targets) {
     if (!isPoolMetric(t.metric) || (t.op !== '<' && t.op !== '<=') || !(t.value > 0)) continue;
-    const peak = POOL_METRICS[t.metric] === 'cpu' ? cpuPeak : memPeak;
+    // (An extended resource's target guesses from its failing probes alone: ratioGuess.)
+    const resource = poolMetricResource(t.metric);
+    if (resource !== 'cpu' && resource !== 'memory') continue;
+    const peak = resource === 'cpu' ? cpuPeak : memPeak;
     if (!(peak > 0)) continue;
     need = Math.max(need, fewestUnder(t, count * peak));
   }
@@ -772,6 +836,7 @@ function poolFacts(o: NodesForOptions): PoolFacts {
     initialCount: Math.max(1, base.nodes.filter((n) => n.pool === o.pool).length),
     nodeMilliCpu: shape?.milliCpu ?? 0,
     nodeMemory: shape?.memory ?? 0,
+    nodeExtended: shape === null ? [] : [...shape.scalarNames()].filter((r) => shape.getScalar(r) > 0).sort(),
     otherMilliCpu,
     otherMemory,
     otherNodes,

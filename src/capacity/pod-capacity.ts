@@ -17,7 +17,7 @@ import { ClusterState } from '../cluster/cluster-state.js';
 import { GPU_MILLI_RESOURCE } from '../cluster/gpu-devices.js';
 import { EPHEMERAL_STORAGE } from '../cluster/resources.js';
 import { ephemeralStorageHint } from '../metrics/shortfall.js';
-import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
+import { pooledGpuWarning, sharesGpuByDevice } from '../scheduler/plugins/gpu-share/pooled-warning.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { parseScenario, type Scenario } from '../workload/scenario.js';
@@ -141,8 +141,8 @@ function pooledGpuNote(pod: Pod, profile: ProfileConfig, registry: ReadonlyMap<s
   const asks = (pod.spec?.containers ?? []).some((c) => c.resources?.requests?.[GPU_MILLI_RESOURCE] !== undefined || c.resources?.limits?.[GPU_MILLI_RESOURCE] !== undefined);
   if (!asks) return null;
   const fwk = new Framework(profile, registry, { cluster: new ClusterState(), bindPod: () => {}, deletePod: () => {} });
-  if (fwk.pluginsAt('filter').includes(OpenGpuShare)) return null;
-  return `profile ${profile.schedulerName} does not enable ${OpenGpuShare}: ${GPU_MILLI_RESOURCE} is counted as one pool per node (NodeResourcesFit), not device by device, so a share may be counted where no single GPU has the room; ${scenario ? 'a scenario whose scheduler.config enables it' : '--config with a KubeSchedulerConfiguration whose profile enables it (at filter and reserve)'} counts per device`;
+  if (sharesGpuByDevice(fwk.pluginsAt('filter'))) return null;
+  return pooledGpuWarning(profile.schedulerName, scenario ? 'scenario' : 'config');
 }
 
 /** The scenario of a cluster snapshot alone (`--cluster`), as `ksim import` would write it: the

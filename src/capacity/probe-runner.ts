@@ -2,7 +2,7 @@
 // overrides; the answer is each run's summary.csv row, in task order: in this thread, one after
 // the other (library callers, tests), or in a pool of worker threads (the CLI).
 import { loadScenario } from '../workload/scenario.js';
-import { runScenarioInSlices, type RunResult } from '../run/run-scenario.js';
+import { runScenarioInSlices, type RunResult, type UnplacedWorkload } from '../run/run-scenario.js';
 import { loadPluginModules } from '../scheduler/plugin-modules.js';
 import { InputError } from '../api/input-error.js';
 import { checkSeed } from '../api/seed.js';
@@ -23,13 +23,36 @@ export interface ProbeTask {
  * pool's extended resources: RunResult.poolPeaks; not summary.csv columns). */
 export type SummaryRow = Readonly<Record<string, string | number | null>>;
 
-/** A run's summary with its pools' peaks (see SummaryRow). */
-export function probeRow(summary: RunResult['summary'], poolPeaks: RunResult['poolPeaks']): SummaryRow {
+/** A run's summary with its pools' peaks (see SummaryRow), and the profiles that counted GPU
+ * shares pooled (GPU_POOLED_KEY, when any did). */
+export function probeRow(summary: RunResult['summary'], poolPeaks: RunResult['poolPeaks'], gpuPooledProfiles: readonly string[] = [], unplaced: RunResult['unplaced'] = []): SummaryRow {
   const row: Record<string, string | number | null> = { ...summary };
   for (const [pool, p] of Object.entries(poolPeaks)) {
     for (const [resource, v] of Object.entries(p)) row[poolPeakKey(pool, resource)] = v;
   }
+  if (gpuPooledProfiles.length > 0) row[GPU_POOLED_KEY] = gpuPooledProfiles.join(',');
+  if (unplaced.length > 0) row[UNPLACED_KEY] = JSON.stringify(unplaced);
   return row;
+}
+
+/** A probe row's key for RunResult.unplaced, as JSON. Not a summary.csv column. */
+export const UNPLACED_KEY = 'run:unplaced';
+
+/** The workloads a probe row's run left unplaced (UNPLACED_KEY). */
+export function unplacedOf(row: SummaryRow): UnplacedWorkload[] {
+  const v = row[UNPLACED_KEY];
+  return typeof v === 'string' ? (JSON.parse(v) as UnplacedWorkload[]) : [];
+}
+
+/** A probe row's key for RunResult.gpuPooledProfiles, joined by ',' (a schedulerName holds no
+ * comma): the profiles that counted the run's GPU shares pooled per node. Not a summary.csv
+ * column. */
+export const GPU_POOLED_KEY = 'run:gpu_pooled_profiles';
+
+/** The profiles of a probe row's GPU_POOLED_KEY. */
+export function gpuPooledProfilesOf(row: SummaryRow): string[] {
+  const v = row[GPU_POOLED_KEY];
+  return typeof v === 'string' && v !== '' ? v.split(',') : [];
 }
 
 export function poolPeakKey(pool: string, resource: string): string {
@@ -94,7 +117,7 @@ async function runInThread(tasks: readonly ProbeTask[], first: number, opts: Run
       return opts.shouldStop?.() === true;
     }, SLICE_EVENTS, opts.nowMs);
     if (r === null) throw new ProbesInterrupted();
-    rows.push(probeRow(r.summary, r.poolPeaks));
+    rows.push(probeRow(r.summary, r.poolPeaks, r.gpuPooledProfiles, r.unplaced));
     opts.onRun?.(first + i);
   }
   return rows;
@@ -137,7 +160,7 @@ async function runInPool(tasks: readonly ProbeTask[], first: number, opts: Runne
   }
   if (results.some((r) => r.status === 'interrupted')) throw new ProbesInterrupted();
   return results.map((r) => {
-    if (r.status === 'ok') return probeRow(r.summary, r.poolPeaks);
+    if (r.status === 'ok') return probeRow(r.summary, r.poolPeaks, r.gpuPooledProfiles, r.unplaced);
     if (r.status === 'error' && r.inputError) throw new ProbeInputError(r.error);
     if (r.status === 'error') throw new Error(`a capacity probe's run failed: ${r.detail}`);
     if (r.status === 'crashed') throw new Error(`a capacity probe's worker crashed: ${r.error}`);

@@ -39,14 +39,26 @@ const DERIVED: Readonly<Record<string, (row: SummaryRow) => number>> = {
 /** The sized pool's own peak requested ratio of a resource: the highest Σ requests / Σ
  * allocatable over the pool's Ready nodes at any instant of the run (RunResult.poolPeaks), the
  * figure capacity.csv's headroom columns are 1 − of. `pool_cpu_requested_peak_ratio<=0.8`: the
- * pool keeps 20 % of its CPU free at peak. Only `ksim capacity --nodes-for POOL` has a pool. */
+ * pool keeps 20 % of its CPU free at peak. Only `ksim capacity --nodes-for POOL` has a pool.
+ * Extended resources (POOL_EXTENDED) are named the same way, the resource as it is:
+ * `pool_nvidia.com/gpu_requested_peak_ratio`, `pool_alibaba.com/gpu-milli_requested_peak_ratio`. */
 export const POOL_METRICS: Readonly<Record<string, string>> = {
   pool_cpu_requested_peak_ratio: 'cpu',
   pool_memory_requested_peak_ratio: 'memory',
 };
 
+/** `pool_<resource>_requested_peak_ratio` of an extended resource (a name with a domain prefix,
+ * `nvidia.com/gpu`: the only resources besides cpu and memory a pool's peaks have). */
+const POOL_EXTENDED = /^pool_([A-Za-z0-9][A-Za-z0-9.-]*\/[A-Za-z0-9._-]+)_requested_peak_ratio$/;
+
+/** The resource of a pool metric (cpu, memory, or an extended resource), null for another name. */
+export function poolMetricResource(metric: string): string | null {
+  if (Object.hasOwn(POOL_METRICS, metric)) return POOL_METRICS[metric] as string;
+  return POOL_EXTENDED.exec(metric)?.[1] ?? null;
+}
+
 export function isPoolMetric(metric: string): boolean {
-  return Object.hasOwn(POOL_METRICS, metric);
+  return poolMetricResource(metric) !== null;
 }
 
 function numberOf(v: string | number | null | undefined): number {
@@ -59,14 +71,16 @@ function metricNames(): string[] {
 }
 
 export function parseTarget(s: string): Target {
-  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*$/.exec(s);
+  // A metric name may hold '.', '/' and '-': a pool metric of an extended resource.
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_./-]*)\s*(<=|>=|==|=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*$/.exec(s);
   if (m === null) throw new InputError('--target', 0, 0, '', 'METRIC OP VALUE, e.g. pending=0 or sched_latency_p99_ms<5000 (OP one of < <= = >= >)', JSON.stringify(s));
   const name = m[1] as string;
   const metric = ALIASES[name] ?? name;
   const known = metricNames();
   if (!known.includes(metric) && !Object.hasOwn(DERIVED, metric) && !isPoolMetric(metric)) {
+    // Not a syntax error: the name is unknown. Said so, with the names there are.
     const near = closest(name, [...Object.keys(ALIASES), ...Object.keys(DERIVED), ...Object.keys(POOL_METRICS), ...known]);
-    throw new InputError('--target', 0, 0, '', `a numeric summary.csv column, "missing", "pending", pool_cpu_requested_peak_ratio or pool_memory_requested_peak_ratio${near !== null ? ` (did you mean ${near}?)` : ''}`, JSON.stringify(name));
+    throw new InputError('--target', 0, 0, `no such metric ${JSON.stringify(name)}${near !== null ? ` (did you mean ${near}?)` : ''}`, `one of missing, pending, a numeric summary.csv column (${known.join(', ')}), or a pool metric pool_<resource>_requested_peak_ratio (pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio, or an extended resource's: pool_nvidia.com/gpu_requested_peak_ratio)`, JSON.stringify(s));
   }
   const op = (m[2] === '==' ? '=' : m[2]) as TargetOp;
   const value = Number(m[3]);
@@ -84,7 +98,7 @@ export function parseTarget(s: string): Target {
 export function metricValue(t: Target, row: SummaryRow, pool?: string): number {
   if (isPoolMetric(t.metric)) {
     if (pool === undefined) throw new Error(`${t.metric} needs the pool being sized`);
-    return numberOf(row[poolPeakKey(pool, POOL_METRICS[t.metric] as string)]);
+    return numberOf(row[poolPeakKey(pool, poolMetricResource(t.metric) as string)]);
   }
   return Object.hasOwn(DERIVED, t.metric) ? (DERIVED[t.metric] as (r: SummaryRow) => number)(row) : numberOf(row[t.metric]);
 }

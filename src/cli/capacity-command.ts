@@ -41,7 +41,7 @@ export async function capacityCommand(a: CapacityArgs, out: (s: string) => void,
     // --pod counts copies of a pod: no pool is sized, nothing for a target to bound (it was
     // ignored). A pool metric names the pool --nodes-for sizes.
     const list = typeof a.target === 'string' ? [a.target] : a.target;
-    const pool = list.map((t) => /^\s*(pool_[a-z_]+)/.exec(t)?.[1]).find((m) => m !== undefined && isPoolMetric(m));
+    const pool = list.map((t) => /^\s*(pool_[A-Za-z0-9_./-]+?)\s*(?:<|>|=|$)/.exec(t)?.[1]).find((m) => m !== undefined && isPoolMetric(m));
     throw new InputError('--target', 0, 0, '', pool !== undefined ? `--nodes-for POOL with it: ${pool} is the requested ratio of the pool --nodes-for sizes` : '--nodes-for POOL with it (a target is what the sized pool must meet; --pod counts copies of a pod)', `--target ${list.map((t) => JSON.stringify(t)).join(' --target ')} without --nodes-for`);
   }
   // The search's options: --pod runs no search (they were ignored).
@@ -158,7 +158,7 @@ export function registerCapacityCommand<T>(y: Argv<T>, out: (s: string) => void,
         // No yargs default: yargs gives a bare --target its default, which ran missing=0 silently;
         // nodesForCommand defaults an absent one.
         // array + nargs 1: repeatable, one value each (a bare array option swallowed the next words).
-        .option('target', { type: 'string', array: true, nargs: 1, describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000; missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end, plus pods_deleted_unbound (pods deleted before they were ever placed); pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio = the sized pool\'s own peak (1 - its headroom). Repeatable: all must hold (default missing=0)' })
+        .option('target', { type: 'string', array: true, nargs: 1, describe: 'What a probe must meet: METRIC OP VALUE over summary.csv columns, e.g. pending=0 (pending = pods_unbound_end), sched_latency_p99_ms<5000, pods_waited_over_60s=0 (no pod waits over a minute to be bound); missing = the larger of pods_unbound_end and replicas_desired_end - replicas_ready_end, plus pods_deleted_unbound (pods deleted before they were ever placed); pool_cpu_requested_peak_ratio, pool_memory_requested_peak_ratio, pool_<resource>_requested_peak_ratio (e.g. pool_nvidia.com/gpu_requested_peak_ratio) = the sized pool\'s own peak (1 - its headroom). Repeatable: all must hold (default missing=0)' })
         .option('tolerate', { type: 'string', nargs: 1, describe: '\'zone-outage\' or \'N nodes\': the target must also hold when this fails at peak load' })
         .option('seeds', { type: 'string', nargs: 1, describe: 'Seeds of each probe, e.g. 1-5 or 1,4,9 (default the scenario\'s seed); every seed must meet the target' })
         .option('max-count', { type: 'number', describe: 'Largest count of the pool to try (default 100000)' })

@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { InputError } from '../api/input-error.js';
 import { MAX_SEED } from '../api/seed.js';
 import { nodesFor, parseTolerance, toleranceText, type NodesForResult, type Probe, type SearchPlan } from '../capacity/nodes-for.js';
+import type { UnplacedWorkload } from '../run/run-scenario.js';
 import { meets, parseTargets, targetsText, type Target } from '../capacity/target.js';
 import { adaptiveRunner, ProbesInterrupted, type ProbeRunner, type ProbeTask, type RunnerHooks, type RunProgress } from '../capacity/probe-runner.js';
 import { checkOutputFolder, formatRow, toCsv, writeOutputsAtomically } from '../metrics/csv-output.js';
@@ -312,8 +313,8 @@ function capacityRow(r: NodesForResult, p: Probe): TypedRow {
 }
 
 /** The plateau the search stopped at, as --json and run.json give it. */
-function plateauJson(r: NodesForResult): { from_count: number; to_count: number } | null {
-  return r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count };
+function plateauJson(r: NodesForResult): { from_count: number; to_count: number; unplaced: readonly UnplacedWorkload[] } | null {
+  return r.plateau === null ? null : { from_count: r.plateau.from.count, to_count: r.plateau.to.count, unplaced: r.plateau.to.unplaced ?? [] };
 }
 
 /** A number for JSON: NaN as null, rounded to 6 decimals (as the CSV writes it). */
@@ -385,7 +386,17 @@ export function renderNodesFor(r: NodesForResult): string {
     // The targets the larger count still fails, each no nearer being met.
     const stuck = r.targets.flatMap((t, k) => (meets(t, to.targetValues[k] ?? Number.NaN) ? [] : [`${t.metric} ${fmtValue(from.targetValues[k] ?? Number.NaN)} at ${from.count} nodes, ${fmtValue(to.targetValues[k] ?? Number.NaN)} at ${to.count}`]));
     lines.push(`More nodes of pool ${r.pool} do not help ${what}: ${stuck.join('; ')}; the search stopped.`);
-    lines.push(`What keeps the target from being met is not the pool's size (a topology spread constraint during an outage, a pod stuck Terminating on a lost node, a pod no node of the pool can hold, ...).`);
+    // The worst run's pods left unbound, by workload, with the pools whose nodes could hold them
+    // (RunResult.unplaced): which pool to enlarge, when it is another.
+    const left = to.unplaced ?? [];
+    const pools = (u: UnplacedWorkload) => (u.pools.length === 0 ? 'which no pool\'s nodes can hold' : `which nodes of pool${u.pools.length === 1 ? '' : 's'} ${u.pools.join(', ')} can hold${u.pools.includes(r.pool) ? '' : ` (not of pool ${r.pool})`}`);
+    if (left.length > 0) lines.push(`Left unplaced in its worst run (${to.worstRun}): ${left.map((u) => `${u.workload}, ${u.pods} pod${u.pods === 1 ? '' : 's'} ${pools(u)}`).join('; ')}.`);
+    const elsewhere = [...new Set(left.flatMap((u) => u.pools))].filter((p) => p !== r.pool);
+    if (left.length > 0 && left.every((u) => !u.pools.includes(r.pool)) && elsewhere.length > 0) {
+      lines.push(`No node of pool ${r.pool} can hold them: enlarge ${elsewhere.length === 1 ? `pool ${elsewhere[0]}` : `pools ${elsewhere.join(', ')}`} instead (${elsewhere.length === 1 ? `--nodes-for ${elsewhere[0]}` : '--nodes-for one of them at a time'}).`);
+    } else {
+      lines.push(`What keeps the target from being met is not the pool's size (a topology spread constraint during an outage, a pod stuck Terminating on a lost node, a pod no node of the pool can hold, ...).`);
+    }
     if (to.worstTask !== undefined) {
       const t = to.worstTask;
       lines.push(`See why in its worst run (${to.worstRun}): its warnings and placements.csv name what stays pending:`);

@@ -66,3 +66,21 @@ export function feasibleNode(cluster: ClusterState, p: PodInfo, filters: Readonl
   }
   return null;
 }
+
+/** The node-level Filters of an empty node: taints and node affinity (placement-checks.ts). */
+const NODE_LEVEL: ReadonlySet<string> = new Set(['TaintToleration', 'NodeAffinity']);
+const EMPTY_VIEW: PlacementView = { nodes: [], podsOn: () => [], antiAffinityPods: () => [], staleNodes: new Set(), namespacesChanged: false };
+
+/** Whether an empty node like `n` could ever hold `p`: its taints tolerated, its labels matching
+ * the pod's nodeSelector and required node affinity, and its allocatable covering the pod's
+ * requests (upstream's NodeResourcesFit on a node with no pods). What the node's current pods
+ * take, and inter-pod constraints, are left out: the question is whether more nodes of its pool
+ * could place the pod, not whether this one can now. */
+export function nodeCouldHold(cluster: ClusterState, p: PodInfo, n: NodeInfo): boolean {
+  const a = n.allocatable;
+  const r = p.requests;
+  if (a.allowedPodNumber < 1) return false;
+  if (r.milliCpu > a.get('cpu') || r.memory > a.get('memory') || r.ephemeralStorage > a.get('ephemeral-storage')) return false;
+  for (const name of r.scalarNames()) if (r.getScalar(name) > a.get(name)) return false;
+  return checkPlacement(cluster, p, n, EMPTY_VIEW, NODE_LEVEL) === null;
+}

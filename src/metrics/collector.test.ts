@@ -450,3 +450,30 @@ test('timeseries.csv ends with a sample at the end of the run, after its last ev
   // Longer than the run: the start and the end.
   assert.deepEqual(runFor(60), [['0', 0, '0'], ['20', 2, '0.5']]);
 });
+
+test('waitValues: the longest creation → binding, and the pods that waited unbound over 60 s — bound later, deleted unbound later, or still unbound at the end that long', () => {
+  const cluster = buildCluster([makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).obj()]);
+  const sim = new Simulation();
+  const m = new MetricsCollector(sim, cluster, 10 * S, 200 * S, []);
+  const bind = (name: string, createdS: number, boundS: number) => sim.scheduleAt(boundS * S, 'test', name, () => m.attempt({ timeUs: boundS * S, pod: podInfo(makePod(name).obj(), createdS * S), attempt: 1, result: 'bound', node: 'n1', reason: '', queueWaitUs: 0, cycleUs: 0, bindUs: 0 }));
+  bind('fast', 0, 1);
+  bind('slow', 10, 81.5); // 71.5 s: over
+  bind('edge', 0, 60); // 60 s exactly: not over
+  // Deleted unbound: after 61 s (over) and after 30 s (not).
+  const gone = podInfo(makePod('gone').obj(), 0);
+  const quick = podInfo(makePod('quick').obj(), 0);
+  cluster.addPod(gone);
+  cluster.addPod(quick);
+  const del = (p: PodInfo, atS: number) => sim.scheduleAt(atS * S, 'test', p.name, () => {
+    cluster.deletePod(p);
+    m.watcher.podDeleted?.(p, 'test');
+  });
+  del(gone, 61);
+  del(quick, 30);
+  // Unbound at the end (200 s): created at 100 s (100 s: over) and at 150 s (50 s: not).
+  cluster.addPod(podInfo(makePod('waiting').obj(), 100 * S));
+  cluster.addPod(podInfo(makePod('recent').obj(), 150 * S));
+  sim.run(200 * S);
+  m.finish();
+  assert.deepEqual(m.waitValues(), { sched_latency_max_ms: 71_500, pods_waited_over_60s: 3 });
+});

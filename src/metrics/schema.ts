@@ -72,6 +72,8 @@ const SUMMARY = [
   sec('requested_peak_s', 'first instant at which the larger of the two requested ratios was at its highest'),
   { name: 'cost_per_hour', type: 'decimal', unit: '', digits: 6, description: 'Σ costPerHour of the nodes in the cluster at the end (empty when no pool has a costPerHour)' } satisfies NamedColumn<'cost_per_hour', 'decimal'>,
   int('pods_deleted_unbound', 'count', 'pods without an owner deleted before they were ever bound (never placed)'),
+  ms('sched_latency_max_ms', 'pod creation → binding committed, longest over bound pods'),
+  int('pods_waited_over_60s', 'count', 'pods that waited unbound for more than 60 s: bound later than that after their creation, deleted unbound after that long, or still unbound at the end that long after it'),
 ];
 
 /** Percent of cluster GPU capacity (or of idle GPU), 3 digits. */

@@ -32,7 +32,7 @@ interface Probe {
 }
 
 /** METRIC OP VALUE, as ksim capacity --target takes it: pods_unbound_end=0, sched_latency_p99_ms<5000. */
-const TARGET = /^\s*([A-Za-z0-9_]+)\s*(<=|>=|<|>|=)\s*(-?[0-9.]+(?:e[-+]?\d+)?)\s*$/;
+const TARGET = /^\s*([A-Za-z0-9_][A-Za-z0-9_./-]*)\s*(<=|>=|<|>|=)\s*(-?[0-9.]+(?:e[-+]?\d+)?)\s*$/;
 
 export function capacityReport(dir: string): ReportPage {
   const { header, rows } = readAll(dir, 'capacity.csv', ['pool', 'count', 'met']);

@@ -31,7 +31,8 @@ import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
-import { existingGpuDevices, GPU_INDEX_ANNOTATION, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
+import { existingGpuDevices, GPU_INDEX_ANNOTATION, GPU_MILLI_RESOURCE, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
+import { pooledGpuWarning, sharesGpuByDevice } from '../scheduler/plugins/gpu-share/pooled-warning.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import { ZONE_LABEL, type NodeInfo } from '../cluster/node-info.js';
 import { validateProfiles, validateSchedulerConfig } from '../scheduler/config/validate.js';
@@ -55,6 +56,7 @@ import { RecoveryTracker } from '../faults/recovery.js';
 import { scheduleFaults } from '../faults/injector.js';
 import { expandRandomFaults } from '../faults/spec.js';
 import { AvailabilityTracker } from '../faults/availability.js';
+import { nodeCouldHold } from '../invariants/feasibility.js';
 import type { StartState } from '../controlplane/start-state.js';
 
 export interface RunOptions {
@@ -117,6 +119,50 @@ export interface RunResult {
    * resource its nodes offer or its pods request (summary.csv's peaks per pool; null when the
    * pool never had Ready capacity for it), by pool name. */
   readonly poolPeaks: PoolPeakValues;
+  /** The profiles (schedulerName) without Open-Gpu-Share at filter that scheduled pods asking
+   * alibaba.com/gpu-milli, sorted: their shares were counted pooled per node (pooledGpuWarning,
+   * one of `warnings` each). */
+  readonly gpuPooledProfiles: readonly string[];
+  /** The live pods left unbound at the end, by workload, with the pools whose nodes could hold
+   * them (unplacedWorkloads): what `ksim capacity --nodes-for` names when more nodes of the
+   * sized pool do not help. */
+  readonly unplaced: readonly UnplacedWorkload[];
+}
+
+/** Pods of one workload left unbound at the end of a run. */
+export interface UnplacedWorkload {
+  /** "Deployment inference/llm-serve", "Job ml/train", "Pod default/p" (a bare pod). */
+  readonly workload: string;
+  readonly pods: number;
+  /** The node pools an empty node of which could hold the first of them (nodeCouldHold: taints,
+   * node affinity, allocatable), sorted; pools with no node in the run are not judged. */
+  readonly pools: readonly string[];
+}
+
+/** At most this many workloads in RunResult.unplaced (most pods first). */
+const MAX_UNPLACED = 10;
+
+/** RunResult.unplaced: the live unbound pods by workload (a Deployment's through its
+ * ReplicaSet), most pods first, with the pools whose nodes could hold them, judged on one node of
+ * each pool in the run, as if empty (invariants/feasibility.ts nodeCouldHold). */
+function unplacedWorkloads(cluster: ClusterState, availability: AvailabilityTracker): UnplacedWorkload[] {
+  const groups = new Map<string, { first: PodInfo; pods: number }>();
+  for (const p of cluster.pods.values()) {
+    if (p.bound || p.terminal) continue;
+    const w = availability.workloadOf(p);
+    const key = w !== null ? `${w.kind} ${w.namespace}/${w.name}` : p.ownerKind !== '' ? `${p.ownerKind} ${p.namespace}/${p.ownerName}` : `Pod ${p.key}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { first: p, pods: 1 });
+    else g.pods++;
+  }
+  if (groups.size === 0) return [];
+  const poolNodes = new Map<string, NodeInfo>();
+  // A Ready node of each pool (a NotReady one carries the node lifecycle controller's taints,
+  // which say nothing of the pool), else its first.
+  for (const n of cluster.nodes) if (n.pool !== '' && (!poolNodes.has(n.pool) || (n.ready && !(poolNodes.get(n.pool) as NodeInfo).ready))) poolNodes.set(n.pool, n);
+  const pools = [...poolNodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...groups].sort(([ka, a], [kb, b]) => b.pods - a.pods || (ka < kb ? -1 : ka > kb ? 1 : 0)).slice(0, MAX_UNPLACED)
+    .map(([workload, g]) => ({ workload, pods: g.pods, pools: pools.filter(([, n]) => nodeCouldHold(cluster, g.first, n)).map(([name]) => name) }));
 }
 
 export type PoolPeakValues = Readonly<Record<string, Readonly<{ cpu: number | null; memory: number | null } & Record<string, number | null>>>>;
@@ -287,9 +333,14 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   api.observe(jobs.watcher);
   let gpu: GpuAllocationCollector | null = null;
   let daemonSets: DaemonSetController | null = null;
+  // Profiles without Open-Gpu-Share at filter (their pods' milli-GPUs are counted pooled), and
+  // those of them that scheduled a pod asking milli-GPUs (pooledGpuWarning).
+  let poolingProfiles: ReadonlySet<string> = new Set();
+  const gpuPooled = new Set<string>();
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
+      if (poolingProfiles.size > 0 && poolingProfiles.has(r.pod.schedulerName) && r.pod.requests.getScalar(GPU_MILLI_RESOURCE) > 0) gpuPooled.add(r.pod.schedulerName);
       pods.attempt(r);
       gpu?.attempt(r);
       // Upstream: the failed attempt's PodScheduled condition write, heard by the DaemonSet controller.
@@ -307,6 +358,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   };
   const scheduler = new Scheduler(sim, api.forClient('scheduler'), cluster, profiles, registry, streams.stream('scheduler'), observer, queueOptions);
   if (scenario.tieBreak !== undefined) scheduler.algorithm.tieBreak = scenario.tieBreak;
+  poolingProfiles = new Set([...scheduler.frameworks].filter(([, f]) => !sharesGpuByDevice(f.filter.map((p) => p.name))).map(([name]) => name));
   // GPU sharing by device (a profile enables Open-Gpu-Share, which made the device index):
   // gpu_allocation.csv and the summary's GPU columns.
   const devices = [...scheduler.frameworks.values()].some((f) => f.plugins.has(OpenGpuShare)) ? existingGpuDevices(cluster)[0] : undefined;
@@ -407,7 +459,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, deployments };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, gpuPooled, deployments };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, configWarnings, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -467,6 +519,8 @@ interface RunParts {
   readonly kubelets: Kubelets;
   /** What the start state could not hold (ApiServer.commitStartState). */
   readonly startWarnings: readonly string[];
+  /** Profiles without Open-Gpu-Share that scheduled pods asking milli-GPUs (RunResult.gpuPooledProfiles). */
+  readonly gpuPooled: ReadonlySet<string>;
   /** GPU sharing by device: gpu_allocation.csv and the summary's GPU columns (null: not used). */
   readonly gpu: GpuAllocationCollector | null;
   /** The Deployment controller: its rollouts stalled by a refused ReplicaSet create. */
@@ -536,6 +590,7 @@ function finishRun(parts: RunParts): RunResult {
     ...metrics.peakValues(),
     cost_per_hour: costPerHourOf(scenario, cluster),
     pods_deleted_unbound: metrics.podsDeletedUnbound,
+    ...metrics.waitValues(),
     ...parts.gpu?.summaryValues(),
   };
   const summaryColumns = columnsOf('summary.csv', { gpuSharing: parts.gpu !== null });
@@ -549,6 +604,7 @@ function finishRun(parts: RunParts): RunResult {
     const rec = tables.sink('recovery.csv');
     for (const row of recovery.typedRows()) rec.add(row);
   }
+  const gpuPooledProfiles = [...parts.gpuPooled].sort();
   const warnings = [
     ...parts.startWarnings,
     ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
@@ -558,9 +614,10 @@ function finishRun(parts: RunParts): RunResult {
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
+    ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
   ];
   // rowValues of summary.csv's columns: SummaryValues by construction.
-  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
+  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), gpuPooledProfiles, unplaced: unplacedWorkloads(cluster, availability) };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */

@@ -32,7 +32,7 @@ test('SummaryColumn names every summary.csv column, the GPU-sharing ones include
     memory_requested_mean_ratio: true, events: true, node_failures: true, pods_evicted: true, reschedule_p50_s: true,
     reschedule_p99_s: true, time_to_full_availability_max_s: true, available_min_ratio: true, container_restarts: true,
     cpu_requested_peak_ratio: true, memory_requested_peak_ratio: true,
-    requested_peak_s: true, cost_per_hour: true, pods_deleted_unbound: true,
+    requested_peak_s: true, cost_per_hour: true, pods_deleted_unbound: true, sched_latency_max_ms: true, pods_waited_over_60s: true,
     gpu_unallocated_at_100_pct: true, gpu_unallocated_at_130_pct: true, gpu_fragmentation_at_100_pct: true,
   };
   assert.deepEqual(Object.keys(all), columnNames('summary.csv', { gpuSharing: true }));

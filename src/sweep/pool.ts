@@ -18,7 +18,9 @@
 //   RunTaskResult, one per task, results[i] for tasks[i]:
 //                 { status: 'ok', summary: RunResult['summary'] (summary.csv's row: numbers as
 //                   numbers, rounded as the file has them, null for an empty cell), poolPeaks
-//                   (RunResult['poolPeaks']), warnings, wallMs }
+//                   (RunResult['poolPeaks']), warnings, gpuPooledProfiles
+//                   (RunResult['gpuPooledProfiles']), unplaced (RunResult['unplaced']),
+//                   wallMs }
 //               | { status: 'error', error: one-line message, detail: stack or message,
 //                   inputError: true when bad input (InputError) rather than a bug }
 //               | { status: 'crashed', error }      its worker died twice (retried once)
@@ -67,7 +69,7 @@ export interface RunTask {
 }
 
 export type RunTaskResult =
-  | { readonly status: 'ok'; readonly summary: RunResult['summary']; readonly poolPeaks: RunResult['poolPeaks']; readonly warnings: readonly string[]; readonly wallMs: number }
+  | { readonly status: 'ok'; readonly summary: RunResult['summary']; readonly poolPeaks: RunResult['poolPeaks']; readonly warnings: readonly string[]; readonly gpuPooledProfiles?: RunResult['gpuPooledProfiles']; readonly unplaced?: RunResult['unplaced']; readonly wallMs: number }
   | { readonly status: 'error'; readonly error: string; readonly detail: string; readonly inputError: boolean }
   | { readonly status: 'crashed'; readonly error: string }
   | { readonly status: 'interrupted' };

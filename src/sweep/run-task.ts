@@ -40,12 +40,12 @@ export async function runTask(task: RunTask, shouldStop: (sim?: Simulation, run?
         loadMs: performance.now() - started, // ksim-allow-clock: run.json's load time only
       });
       if (done === null) return { status: 'interrupted' };
-      return { status: 'ok', summary: done.result.summary, poolPeaks: done.result.poolPeaks, warnings: done.result.warnings, wallMs: done.wallMs };
+      return { status: 'ok', summary: done.result.summary, poolPeaks: done.result.poolPeaks, warnings: done.result.warnings, gpuPooledProfiles: done.result.gpuPooledProfiles, unplaced: done.result.unplaced, wallMs: done.wallMs };
     }
     const opts = { sinks: 'none' as const, plugins, strict, ...(checkInvariants !== undefined ? { checkInvariants } : {}) };
     const result = await runScenarioInSlices(scenario, opts, shouldStop, SLICE_EVENTS, () => performance.now()); // ksim-allow-clock: where slices end, not what the run gives
     if (result === null) return { status: 'interrupted' };
-    return { status: 'ok', summary: result.summary, poolPeaks: result.poolPeaks, warnings: result.warnings, wallMs: performance.now() - started }; // ksim-allow-clock: not simulated output
+    return { status: 'ok', summary: result.summary, poolPeaks: result.poolPeaks, warnings: result.warnings, gpuPooledProfiles: result.gpuPooledProfiles, unplaced: result.unplaced, wallMs: performance.now() - started }; // ksim-allow-clock: not simulated output
   } catch (e) {
     return failure(e);
   }

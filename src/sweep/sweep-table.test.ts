@@ -18,7 +18,7 @@ test('sweep.csv keeps the GPU summary columns when a run has them, and leaves th
   assert.equal(gpu.rows[0]!['gpu_unallocated_at_100_pct'], '4.95');
   const plain = sweepTable([], [{ run: run(1, 1), status: 'ok', summary: { scenario: 'q', pods_bound: 3 } }]);
   assert.equal(plain.columns.includes('gpu_unallocated_at_100_pct'), false);
-  assert.equal(plain.columns.at(-1), 'pods_deleted_unbound');
+  assert.equal(plain.columns.at(-1), 'pods_waited_over_60s');
 });
 
 test('compare: one run a side is never significant; the same +10 on 3 seeds has no interval, on 6 it is significant; +9, +10, +11 on 3 seeds is', () => {
