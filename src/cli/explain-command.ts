@@ -69,6 +69,10 @@ export function renderTable(r: ExplainResult): string {
   if (r.nominatedNode !== undefined && !viaNomination) lines.push(`the pod's nominated node ${r.nominatedNode} fails a filter: the scheduler searched every node`);
   // Nothing fits: the answer is kube-scheduler's message already.
   if (r.selected !== null || r.error !== undefined) lines.push(filterSummary(r));
+  const apart = Object.values(r.nodes).filter((n) => n.scoredApart === true).length;
+  if (apart > 0) lines.push(apart === 1
+    ? '--score-all-nodes: the 1 node that fails a filter is scored apart, normalised among the failing nodes only; its total (in brackets) takes no part in the decision'
+    : `--score-all-nodes: the ${apart} nodes that fail a filter are scored apart, normalised among the failing nodes only; their totals (in brackets) take no part in the decision`);
   for (const [k, v] of Object.entries(r.preFilter)) lines.push(`  PreFilter ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
   for (const [k, v] of Object.entries(r.preScore)) lines.push(`  PreScore ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
   const scorePlugins = [...new Set(Object.values(r.nodes).flatMap((n) => Object.keys(n.score ?? {})))];
@@ -81,7 +85,7 @@ export function renderTable(r: ExplainResult): string {
       if (s === undefined) return '-';
       return s.raw === s.normalized ? `${s.weighted}` : `${s.weighted} (raw ${s.raw})`;
     });
-    return [name === r.selected ? `${name} *` : name, clip(verdict, FILTER_COLUMN_WIDTH), ...cells, n.total === undefined ? '-' : String(n.total)];
+    return [name === r.selected ? `${name} *` : name, clip(verdict, FILTER_COLUMN_WIDTH), ...cells, n.total === undefined ? '-' : n.scoredApart === true ? `(${n.total})` : String(n.total)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
