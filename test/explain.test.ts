@@ -155,7 +155,7 @@ export const plugins = {
     ['negative', 'plugin "Edge" returns an invalid score -1, it should in the range of [0, 100] after normalizing'],
     ['string', 'plugin "Edge" returns a score of type string ("50"): scores are integers (int64 upstream)'],
     ['nan', 'plugin "Edge" returns a non-integer score NaN: scores are integers (int64 upstream)'],
-    ['errorStatus', 'edge internal failure'],
+    ['errorStatus', 'running "Edge" filter plugin: edge internal failure'],
     ['shaped', 'plugin "Edge" Filter returned {"code":2,"reasons":["nope"]}: expected null or a Status (import { Status } from \'ksim\')'],
     ['ok', ''],
   ];

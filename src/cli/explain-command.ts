@@ -67,8 +67,10 @@ export function renderTable(r: ExplainResult): string {
     : `selected: ${r.selected} (scores are normalised × weight)`;
   lines.push(answer);
   if (r.nominatedNode !== undefined && !viaNomination) lines.push(`the pod's nominated node ${r.nominatedNode} fails a filter: the scheduler searched every node`);
-  // Nothing fits: the answer is kube-scheduler's message already.
-  if (r.selected !== null || r.error !== undefined) lines.push(filterSummary(r));
+  // Nothing fits: the answer is kube-scheduler's message already. An Error at PreFilter or
+  // Filter ends the cycle there, with no tally (no FitError); one from scoring comes after the
+  // filters, whose tally stands.
+  if (r.selected !== null || (r.error !== undefined && !filtersErred(r))) lines.push(filterSummary(r));
   const apart = Object.values(r.nodes).filter((n) => n.scoredApart === true).length;
   if (apart > 0) lines.push(apart === 1
     ? '--score-all-nodes: the 1 node that fails a filter is scored apart, normalised among the failing nodes only; its total (in brackets) takes no part in the decision'
@@ -95,6 +97,11 @@ export function renderTable(r: ExplainResult): string {
   lines.push('');
   lines.push(answer);
   return `${lines.join('\n')}\n`;
+}
+
+/** Whether a PreFilter or Filter verdict is an Error (the cycle ended while filtering). */
+function filtersErred(r: ExplainResult): boolean {
+  return Object.values(r.preFilter).some((v) => v.code === 'Error') || Object.values(r.nodes).some((n) => Object.values(n.filter).some((v) => v.code === 'Error'));
 }
 
 /** The DaemonSet table's last column: a taint the controller does not tolerate, the common

@@ -13,7 +13,7 @@ import type { CycleState } from './framework/cycle-state.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { addNominatedPods, FilterRunner, fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, PodNominator, runPostFilterPlugins } from './schedule-one.js';
-import { checkedVerdict } from './framework/framework.js';
+import { checkedVerdict, filterErrorMessage, preFilterErrorMessage } from './framework/framework.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 
 export interface ExplainStatus {
@@ -148,10 +148,11 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const all = cluster.schedulingNodes();
   const candidates = opts.nodes === undefined ? all : all.filter((n) => opts.nodes?.includes(n.name));
 
-  // The first Error, in the order the scheduler meets them (it ends the cycle there).
+  // The first Error, in the order the scheduler meets them (it ends the cycle there), worded as
+  // the run words it (its placements.csv `error` row): `message` gives that from the status's.
   let error: string | null = null;
-  const noteError = (v: Verdict) => {
-    if (v !== null && v.code === Code.Error) error ??= v.message;
+  const noteError = (v: Verdict, message: (m: string) => string = (m) => m) => {
+    if (v !== null && v.code === Code.Error) error ??= message(v.message);
   };
   const preFilter: Record<string, ExplainStatus> = {};
   const skipped = new Set<string>();
@@ -165,7 +166,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     } else if (status !== null && status.code !== Code.Success) {
       failed.set(p.name, status);
       preFilter[p.name] = toStatus(status);
-      noteError(status);
+      noteError(status, (m) => preFilterErrorMessage(p.name, m));
     } else if (result?.nodeNames != null) {
       (allowed ??= new Map()).set(p.name, result.nodeNames);
     }
@@ -214,7 +215,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
           else v = null;
         }
         v ??= checkedVerdict(f.filter(state, pod, n), f.name, 'Filter');
-        noteError(v);
+        noteError(v, (m) => filterErrorMessage(f.name, m));
       }
       filter[f.name] = toStatus(v);
       if (v !== null && v.code !== Code.Success && first === null) first = v;
