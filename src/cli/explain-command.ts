@@ -64,6 +64,7 @@ export function renderTable(r: ExplainResult): string {
     ? `error: ${r.error} (the scheduler ends the cycle with this Error and retries the pod after a backoff)`
     : r.selected === null ? `no node fits: ${r.reason ?? ''}`
     : viaNomination ? `selected: ${r.selected} (the pod's nominated node: it passes every filter, so the scheduler takes it without searching or scoring)`
+    : r.tiedWith !== undefined && r.tiedWith.length > 0 ? `selected: ${r.selected} (tied with ${tiedList(r.tiedWith)}: kube-scheduler picks one of them at random)`
     : `selected: ${r.selected} (scores are normalised × weight)`;
   lines.push(answer);
   if (r.nominatedNode !== undefined && !viaNomination) lines.push(`the pod's nominated node ${r.nominatedNode} fails a filter: the scheduler searched every node`);
@@ -98,6 +99,13 @@ export function renderTable(r: ExplainResult): string {
   lines.push(answer);
   return `${lines.join('\n')}\n`;
 }
+
+/** The nodes tied with the selected one, the first TIED_SHOWN by name and how many more (a
+ * 3,000-node cluster can have hundreds tied); -o json lists them all. */
+function tiedList(tied: readonly string[]): string {
+  return tied.length <= TIED_SHOWN ? tied.join(', ') : `${tied.slice(0, TIED_SHOWN).join(', ')} and ${tied.length - TIED_SHOWN} more`;
+}
+export const TIED_SHOWN = 5;
 
 /** Whether a PreFilter or Filter verdict is an Error (the cycle ended while filtering). */
 function filtersErred(r: ExplainResult): boolean {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomStreams } from '../engine/random.js';
 import { buildCluster, makeFramework, makeNode, makePod, podInfo } from '../testing/builders.js';
-import type { FilterPlugin, PreFilterPlugin } from './framework/interfaces.js';
+import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from './framework/interfaces.js';
 import { CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { explain } from './explain.js';
 import { ScheduleAlgorithm } from './schedule-one.js';
@@ -41,5 +41,35 @@ describe('explain: a plugin Error reads as the run\'s placements.csv error row',
     const r = explain(makeFramework(cluster, [pre]), cluster, pod, { rng: rng() });
     assert.equal(r.error, 'running PreFilter plugin "Pre": quota service down');
     assert.equal(r.error, runReason([pre]));
+  });
+});
+
+describe('explain: ties for the top score', () => {
+  const cluster = buildCluster(['n0', 'n1', 'n2', 'n3'].map((n) => makeNode(n).obj()));
+  const pod = podInfo(makePod('web').obj());
+  const fixed = (scores: Record<string, number>) => ({ name: 'Fixed', score: (_s: unknown, _p: unknown, n: { name: string }) => scores[n.name] ?? 0 }) as unknown as ScorePlugin;
+
+  it('names the other nodes of the top total (upstream selectHost picks one of them at random), in JSON and in the table', () => {
+    // n0, n1 and n3 share the top total 50; n2 has 10.
+    const r = explain(makeFramework(cluster, [fixed({ n0: 50, n1: 50, n2: 10, n3: 50 })]), cluster, pod, { rng: rng() });
+    const top = ['n0', 'n1', 'n3'];
+    assert.ok(top.includes(r.selected ?? ''), String(r.selected));
+    assert.deepEqual(r.tiedWith, top.filter((n) => n !== r.selected));
+    const answer = `selected: ${r.selected} (tied with ${top.filter((n) => n !== r.selected).join(', ')}: kube-scheduler picks one of them at random)`;
+    const lines = renderTable(r).split('\n');
+    assert.equal(lines[1], answer);
+    assert.equal(lines.at(-2), answer);
+  });
+
+  it('the table names the first five tied nodes and counts the rest', () => {
+    const r = { pod: 'default/web', profile: 'default-scheduler', preFilter: {}, preScore: {}, nodes: {}, selected: 'a', tiedWith: ['b', 'c', 'd', 'e', 'f', 'g', 'h'] };
+    assert.equal(renderTable(r).split('\n')[1], 'selected: a (tied with b, c, d, e, f and 2 more: kube-scheduler picks one of them at random)');
+  });
+
+  it('a sole top total has no tiedWith field (design §4 shape as before)', () => {
+    const r = explain(makeFramework(cluster, [fixed({ n0: 50, n1: 40 })]), cluster, pod, { rng: rng() });
+    assert.equal(r.selected, 'n0');
+    assert.equal('tiedWith' in r, false);
+    assert.equal(renderTable(r).split('\n')[1], 'selected: n0 (scores are normalised × weight)');
   });
 });

@@ -48,6 +48,11 @@ export interface ExplainResult {
   readonly nodes: Record<string, ExplainNode>;
   /** The chosen node; null when no candidate passes every filter. */
   readonly selected: string | null;
+  /** The other feasible nodes with the selected node's total, in the scheduler's node order:
+   * kube-scheduler picks one of the top-scoring nodes at random (upstream schedule_one.go
+   * selectHost), so any of them may be chosen. Absent when the selected node's total is alone at
+   * the top (or it was not picked by score). */
+  readonly tiedWith?: readonly string[];
   /** kube-scheduler's message when nothing fits ("0/3 nodes are available: ..."). */
   readonly reason?: string;
   /** A plugin's Error, which ends the scheduler's cycle (an `error` row in placements.csv, the pod
@@ -257,10 +262,16 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const tried = nominated === undefined ? {} : { nominatedNode: nominated.name };
   if (nominated !== undefined && nominatedFits) return done({ pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected: nominated.name, ...tried });
   const feasibleTotals = Float64Array.from(feasible, (n) => totals.get(n.name) ?? 0);
-  const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
+  const pick = feasible.length === 0 ? -1 : pickTopScore(feasibleTotals, opts.rng);
+  const selected = pick < 0 ? null : (feasible[pick] as NodeInfo).name;
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected, ...tried };
   if (error !== null) return done({ ...result, selected: null, error });
-  if (selected !== null) return done(result);
+  if (selected !== null) {
+    // The other nodes of the top total: upstream selectHost picks among them at random.
+    const top = feasibleTotals[pick] as number;
+    const tiedWith = feasible.filter((_n, i) => i !== pick && feasibleTotals[i] === top).map((n) => n.name);
+    return done(tiedWith.length === 0 ? result : { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected, tiedWith, ...tried });
+  }
   // Nodes left out by --nodes that a PreFilter's node subset excludes count as the scheduler
   // counts them (upstream SetAbsentNodesStatus): a daemon pod pinned to its node gets the run's
   // "0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't satisfy plugin(s) [NodeAffinity]."
