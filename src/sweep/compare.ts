@@ -227,6 +227,8 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   let result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
   /** Per matrix cell, the candidate's ok runs as read (run folders: the one row). */
   let candidateOk: (group: string) => Rec[];
+  /** Each side's ok runs, every cell (run folders: the one row). */
+  let okRuns: { base: readonly Rec[]; candidate: readonly Rec[] };
   if (kind === 'runs') {
     const b = readCsv(join(baseDir, 'summary.csv')).rows[0] ?? {};
     const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
@@ -237,11 +239,14 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
       dropped: [],
     };
     candidateOk = () => [c];
+    okRuns = { base: [b], candidate: [c] };
   } else {
     const sweeps = compareSweeps(baseDir, candidateDir);
     result = sweeps.result;
     candidateOk = (g) => sweeps.candidateRows.filter((r) => r['status'] === 'ok' && sweeps.groupOf(r) === g);
+    okRuns = { base: sweeps.baseRows.filter((r) => r['status'] === 'ok'), candidate: sweeps.candidateRows.filter((r) => r['status'] === 'ok') };
   }
+  for (const bound of bounds) noValuesAnywhere(bound, okRuns.base, okRuns.candidate, kind);
   const crossings = bounds.flatMap((bound) => result.metrics.filter((c) => c.metric === bound.metric && crosses(bound, c)).map((comparison) => ({ bound, comparison })));
   // Sweeps: a cell where no pairs have a value (every candidate run failed, say) cannot pass.
   const cells = [...new Set(result.metrics.map((c) => c.group))];
@@ -259,6 +264,31 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   }));
   const failed = crossings.length > 0 || unjudged.length > 0 || result.dropped.some((d) => d.side === 'candidate');
   return { ...result, bounds, crossings, unjudged, gate: bounds.length === 0 ? null : failed ? 'failed' : 'passed' };
+}
+
+/** Where summary.csv's metrics come from when a run may leave them empty: what a --fail-on on a
+ * metric that no run has a value of is told. */
+const EMPTY_WHEN: Readonly<Record<string, string>> = {
+  cost_per_hour: "is written only when node pools have a costPerHour (cluster.nodePools[].costPerHour, one node's price per hour; README, summary.csv)",
+  time_to_full_availability_max_s: 'is empty when no fault affected a workload (a scenario without faults) or its workloads were not whole again by the end of the run (README, summary.csv)',
+  available_min_ratio: 'is empty when no fault affected a workload, as in a scenario without faults (README, summary.csv)',
+  reschedule_p50_s: 'is empty when no evicted pod was replaced, as in a scenario without node faults (README, summary.csv)',
+  reschedule_p99_s: 'is empty when no evicted pod was replaced, as in a scenario without node faults (README, summary.csv)',
+  gpu_unallocated_at_100_pct: 'is written only in runs where a profile enables Open-Gpu-Share (README, GPU sharing)',
+  gpu_unallocated_at_130_pct: 'is written only in runs where a profile enables Open-Gpu-Share (README, GPU sharing)',
+  gpu_fragmentation_at_100_pct: 'is written only in runs where a profile enables Open-Gpu-Share (README, GPU sharing)',
+};
+
+/** A bound on a metric that no ok run of either side has a value of (an empty or absent column)
+ * is a usage mistake, not a regression: refused (exit 2) with what gives the metric a value.
+ * Not when a side has no ok run (failed runs are the gate's to judge), nor when only the
+ * candidate lacks values (it fails the gate: 'empty-candidate'). */
+function noValuesAnywhere(bound: FailOnBound, base: readonly Rec[], candidate: readonly Rec[], kind: 'runs' | 'sweeps'): void {
+  if (base.length === 0 || candidate.length === 0) return;
+  if ([...base, ...candidate].some((r) => num(r[bound.metric]) !== null)) return;
+  const counts = kind === 'runs' ? 'the base run or the candidate run' : `any of the ${base.length} base and ${candidate.length} candidate runs`;
+  const how = EMPTY_WHEN[bound.metric] ?? 'is empty in every run compared (README, summary.csv, says when it is)';
+  throw new InputError(`--fail-on ${bound.text}`, 0, 0, '', 'a metric the compared runs have values of', `no ${bound.metric} value in ${counts} (nothing to gate on): ${bound.metric} ${how}`);
 }
 
 /** Why a cell has no pairs: "4 of 4 candidate runs dropped (4 error; seeds 1, 2, 3, 4)", both
@@ -295,6 +325,7 @@ function matrixColumns(header: readonly string[], path: string): string[] {
 
 interface SweepComparison {
   readonly result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
+  readonly baseRows: readonly Rec[];
   readonly candidateRows: readonly Rec[];
   readonly groupOf: (r: Rec) => string;
 }
@@ -323,7 +354,7 @@ function compareSweeps(baseDir: string, candidateDir: string): SweepComparison {
   const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
   if (unpairedBecause === null) {
     for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
-    return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired', ...sets }, candidateRows: c.rows, groupOf };
+    return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired', ...sets }, baseRows: b.rows, candidateRows: c.rows, groupOf };
   }
   for (const g of groups) {
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
@@ -336,7 +367,7 @@ function compareSweeps(baseDir: string, candidateDir: string): SweepComparison {
       metrics.push(withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length));
     }
   }
-  return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause, ...sets }, candidateRows: c.rows, groupOf };
+  return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause, ...sets }, baseRows: b.rows, candidateRows: c.rows, groupOf };
 }
 
 /** The --set values each sweep's sweep.json records and the other's lacks (order aside), or
