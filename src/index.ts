@@ -48,5 +48,5 @@ export { runPool, defaultWorkers, type RunTask, type RunTaskOptions, type RunTas
 export { runSweep, type SweepOptions, type SweepResult, type SweepProgress, type SweepManifest } from './sweep/sweep.js';
 export { parseSeeds, parseMatrix, parseShard, planRuns, shardRuns, type MatrixAxis, type PlannedRun, type Shard } from './sweep/plan.js';
 export { mergeSweeps, type MergeResult } from './sweep/merge.js';
-export { compare, parseFailOn, METRICS as COMPARE_METRICS, type CompareOptions, type CompareResult, type MetricComparison, type PlacementDiff, type SweepTest } from './sweep/compare.js';
+export { compare, parseFailOn, METRICS as COMPARE_METRICS, type CompareOptions, type CompareResult, type MetricComparison, type PlacementDiff, type SweepTest, type CellTest } from './sweep/compare.js';
 export { indexedJob, indexedJobYaml, type JobOptions } from './sweep/job.js';

@@ -195,3 +195,37 @@ test('a crossing is written with enough decimals to read beyond its bound: +5.40
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stderr, 'ksim: regression: sched_latency_p99_ms +5.40541% crosses sched_latency_p99_ms:+5.4054% (significant); sched_latency_p99_ms +5.4% crosses sched_latency_p99_ms:+5% (significant); sched_latency_p99_ms +6 crosses sched_latency_p99_ms:+5.99 (significant)\n');
 });
+
+test('a --fail-on metric no run of either side has a value of is a usage mistake (exit 2, naming the metric and how to get it), not a regression; the candidate alone lacking values still fails the gate (exit 3)', () => {
+  const costSweep = (name: string, cost: string) => {
+    const out = join(dir, name);
+    mkdirSync(out);
+    const rows = [1, 2, 3, 4].map((seed) => `r${seed},${seed},ok,s,0,${cost}`);
+    writeFileSync(join(out, 'sweep.csv'), `run_id,seed,status,scenario,pods_unbound_end,cost_per_hour\n${rows.join('\n')}\n`);
+    return out;
+  };
+  const noCostBase = costSweep('nocost-base', '');
+  const noCostCand = costSweep('nocost-cand', '');
+  const r = ksim('compare', noCostBase, noCostCand, '--fail-on', 'cost_per_hour:+5%', '--fail-on', 'pods_unbound_end:+1');
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, 'ksim: --fail-on cost_per_hour:+5%: expected a metric the compared runs have values of, got no cost_per_hour value in any of the 4 base and 4 candidate runs (nothing to gate on): cost_per_hour is written only when node pools have a costPerHour (cluster.nodePools[].costPerHour, one node\'s price per hour; README, summary.csv)\n');
+  // Two runs, the same.
+  const runDir = (name: string) => {
+    const out = join(dir, name);
+    mkdirSync(out);
+    writeFileSync(join(out, 'summary.csv'), 'scenario,seed,pods_unbound_end,cost_per_hour\ns,1,0,\n');
+    return out;
+  };
+  const runs = ksim('compare', runDir('nocost-run-a'), runDir('nocost-run-b'), '--fail-on', 'cost_per_hour:+5%');
+  assert.equal(runs.status, 2, runs.stderr);
+  assert.match(runs.stderr, /^ksim: --fail-on cost_per_hour:\+5%: expected a metric the compared runs have values of, got no cost_per_hour value in the base run or the candidate run \(nothing to gate on\): cost_per_hour is written only when /);
+  // A column neither side wrote (GPU sharing's) is the same mistake.
+  const gpu = ksim('compare', noCostBase, noCostCand, '--fail-on', 'gpu_unallocated_at_100_pct:+1');
+  assert.equal(gpu.status, 2, gpu.stderr);
+  assert.match(gpu.stderr, /got no gpu_unallocated_at_100_pct value in any of the 4 base and 4 candidate runs \(nothing to gate on\): gpu_unallocated_at_100_pct is written only in runs where a profile enables Open-Gpu-Share/);
+  // The base priced, the candidate not: the candidate's empty values cannot be judged (exit 3).
+  const cand = ksim('compare', costSweep('cost-base', '1.52'), noCostCand, '--fail-on', 'cost_per_hour:+5%');
+  assert.equal(cand.status, 3, cand.stderr);
+  assert.match(cand.stderr, /cannot pass: 4 of 4 candidate runs have no cost_per_hour value \(seeds 1, 2, 3, 4\): an empty value cannot be judged/);
+});

@@ -172,3 +172,48 @@ test('a change from a base of 0: change_ratio is null in -o json (a number every
   // No change from 0 is a ratio of 0.
   assert.equal((JSON.parse(ksim('compare', zero, zero, '-o', 'json').stdout) as Json).metrics[0]!.change_ratio, 0);
 });
+
+test('matrix cells are paired each on its own: a cell whose runs pair (the same seeds on both sides) is paired though another cell is not, and every format says which test each cell used', () => {
+  // Base count=3 and count=6, candidate count=3 and count=4, seeds 1-6 each: count=3 pairs
+  // fully (the +0.5 ms a seed above: sign-flip interval [0.3, 0.7], significant); count=6 and
+  // count=4 have one side only. Compared unpaired, count=3 was not significant ([-9.1, +10.1]).
+  const matrixSweep = (name: string, cells: readonly (readonly [count: number, values: readonly number[]])[]) => {
+    const out = join(dir, name);
+    mkdirSync(out);
+    const rows = cells.flatMap(([count, values], k) => values.map((v, i) => `r${k * 6 + i + 1},${i + 1},${count},ok,s,${v}`));
+    writeFileSync(join(out, 'sweep.csv'), `run_id,seed,cluster.nodePools[1].count,status,scenario,sched_latency_p99_ms\n${rows.join('\n')}\n`);
+    return out;
+  };
+  const b = matrixSweep('m36', [[3, BASE], [6, BASE]]);
+  const c = matrixSweep('m34', [[3, SLOWER], [4, SLOWER]]);
+  const r = ksim('compare', b, c, '-o', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as Omit<Json, 'metrics'> & { interval: string; cell_tests: unknown[]; metrics: (Json['metrics'][number] & { group: string; test: string; interval: string | null })[] };
+  assert.deepEqual([j.test, j.interval, j.unpaired_because], ['mixed', 'mixed', undefined]);
+  assert.deepEqual(j.cell_tests, [
+    { group: 'cluster.nodePools[1].count=3', test: 'paired' },
+    { group: 'cluster.nodePools[1].count=6', test: 'unpaired', unpaired_because: 'the candidate has no runs in this matrix cell' },
+    { group: 'cluster.nodePools[1].count=4', test: 'unpaired', unpaired_because: 'the base has no runs in this matrix cell' },
+  ]);
+  const m = j.metrics.map((x) => [x.group, x.test, x.interval, x.n_base, x.significant]);
+  assert.deepEqual(m, [
+    ['cluster.nodePools[1].count=3', 'paired', 'sign-flip', 6, true],
+    ['cluster.nodePools[1].count=6', 'unpaired', null, 6, false],
+    ['cluster.nodePools[1].count=4', 'unpaired', null, 0, false],
+  ]);
+  const three = j.metrics[0]!;
+  assert.ok(Math.abs(three.ci_low - 0.3) < 1e-9 && Math.abs(three.ci_high - 0.7) < 1e-9, JSON.stringify(three));
+  // The table: the test line, then each cell titled with its test and its own columns.
+  const t = ksim('compare', b, c).stdout;
+  assert.match(t, /\n {2}paired by seed in the matrix cells whose runs pair \(the same seeds on both sides\), unpaired in the others; each cell says which\. /);
+  assert.match(t, /\ncluster\.nodePools\[1\]\.count=3: paired by seed\n {2}metric +pairs +base mean/);
+  assert.match(t, /\ncluster\.nodePools\[1\]\.count=6: unpaired \(the candidate has no runs in this matrix cell\)\n {2}metric +n +base mean/);
+  assert.match(t, /\ncluster\.nodePools\[1\]\.count=4: unpaired \(the base has no runs in this matrix cell\)\n {2}metric +n +base mean/);
+  // CSV: the test per row.
+  const csv = ksim('compare', b, c, '-o', 'csv').stdout.trim().split('\n');
+  assert.deepEqual(csv.map((l) => l.split(',')[11]), ['test', 'paired', 'unpaired', 'unpaired']);
+  // The gate judges count=3 paired: +2.5% crosses +2% (significant).
+  const gate = ksim('compare', b, c, '--fail-on', 'sched_latency_p99_ms:+2%');
+  assert.equal(gate.status, 3);
+  assert.match(gate.stderr, /^ksim: regression: cluster\.nodePools\[1\]\.count=3: sched_latency_p99_ms \+2\.5% crosses sched_latency_p99_ms:\+2% \(significant\)/);
+});

@@ -155,7 +155,7 @@ export const plugins = {
     ['negative', 'plugin "Edge" returns an invalid score -1, it should in the range of [0, 100] after normalizing'],
     ['string', 'plugin "Edge" returns a score of type string ("50"): scores are integers (int64 upstream)'],
     ['nan', 'plugin "Edge" returns a non-integer score NaN: scores are integers (int64 upstream)'],
-    ['errorStatus', 'edge internal failure'],
+    ['errorStatus', 'running "Edge" filter plugin: edge internal failure'],
     ['shaped', 'plugin "Edge" Filter returned {"code":2,"reasons":["nope"]}: expected null or a Status (import { Status } from \'ksim\')'],
     ['ok', ''],
   ];
@@ -226,4 +226,68 @@ test('explain warns of a pluginConfig entry for no plugin the profile enables, w
   const r = spawnSync(process.execPath, [KSIM_BIN, 'explain', '--cluster', 'examples/explain/cluster.yaml', '--pod', 'examples/explain/pod.yaml', '--config', config], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, `ksim: warning: ${config}:5:15: profiles[0].pluginConfig[0].name: "NodeResourcesFitt" is no plugin this profile enables (did you mean "NodeResourcesFit"?): its args are unused, as kube-scheduler ignores the pluginConfig of a plugin the profile does not run\n`);
+});
+
+/** A cluster of tiered nodes and a module of two plugins: Tier scores a node's
+ * example.com/tier label and normalises by the highest (as DefaultNormalizeScore), Gate rejects
+ * nodes annotated example.com/maintenance (or ends the cycle with an Error for pods named
+ * "err-..."), Plain scores example.com/plain as it is. */
+function tieredCluster(prefix: string, nodes: readonly { name: string; tier: number; plain?: number; maintenance?: boolean }[]): { dir: string; cluster: string; config: string; module: string } {
+  const dir = tempDir(prefix);
+  const module = join(dir, 'tier.js');
+  writeFileSync(module, `import { Status, Code } from ${JSON.stringify(repoPath('dist/src/index.js'))};
+export const plugins = {
+  Tier: () => ({
+    name: 'Tier',
+    score: (_s, _p, node) => Number(node.labels['example.com/tier'] ?? 0),
+    normalizeScore(_s, _p, nodes, scores) {
+      let max = 0;
+      for (let i = 0; i < nodes.length; i++) if (scores[i] > max) max = scores[i];
+      if (max > 0) for (let i = 0; i < nodes.length; i++) scores[i] = Math.trunc((100 * scores[i]) / max);
+      return null;
+    },
+  }),
+  Plain: () => ({ name: 'Plain', score: (_s, _p, node) => Number(node.labels['example.com/plain'] ?? 0) }),
+  Gate: () => ({
+    name: 'Gate',
+    filter(_s, pod, node) {
+      if (pod.name.startsWith('err-')) return Status.error('metrics backend unavailable for ' + pod.name);
+      return node.node?.metadata?.annotations?.['example.com/maintenance'] === 'true' ? new Status(Code.UnschedulableAndUnresolvable, ['node(s) are under maintenance']) : null;
+    },
+  }),
+};
+`);
+  const node = (n: (typeof nodes)[number]) => `- {apiVersion: v1, kind: Node, metadata: {name: ${n.name}, labels: {example.com/tier: "${n.tier}", example.com/plain: "${n.plain ?? 0}"}${n.maintenance === true ? ', annotations: {example.com/maintenance: "true"}' : ''}}, status: {allocatable: {cpu: "8", memory: 32Gi, pods: "110"}}}`;
+  const cluster = join(dir, 'cluster.yaml');
+  writeFileSync(cluster, ['apiVersion: v1', 'kind: List', 'items:', ...nodes.map(node), ''].join('\n'));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n  - plugins: { multiPoint: { enabled: [{ name: Tier }, { name: Plain }, { name: Gate }] } }\n');
+  return { dir, cluster, config, module };
+}
+
+test('--score-all-nodes leaves the decision as it is: the feasible nodes are normalised and selected among themselves (upstream schedulePod scores feasibleNodes only); failing nodes are scored apart', async () => {
+  // a: Tier raw 2, Plain 60; b: Tier raw 7, Plain 0; m (under maintenance): Tier raw 9.
+  // Feasible a, b: Tier normalised by 7 → a ⌊200/7⌋ = 28, b 100; totals a 88, b 100 → b.
+  // Normalised with m among them (max 9) a would get 22 + 60 = 82 against b's 77 and win.
+  const t = tieredCluster('ksim-explain-apart-', [{ name: 'a', tier: 2, plain: 60 }, { name: 'b', tier: 7 }, { name: 'm', tier: 9, maintenance: true }]);
+  writeFileSync(join(t.dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n');
+  const opts = { cluster: t.cluster, pod: join(t.dir, 'pod.yaml'), config: t.config, pluginModules: [t.module], plugins: ['Tier', 'Plain', 'Gate'] };
+  const plain = await explainFiles(opts);
+  const all = await explainFiles({ ...opts, scoreAllNodes: true });
+  for (const r of [plain, all]) {
+    assert.equal(r.selected, 'b');
+    assert.equal(r.nodes['a']?.total, 88);
+    assert.equal(r.nodes['b']?.total, 100);
+    assert.deepEqual(r.nodes['a']?.score?.['Tier'], { raw: 2, normalized: 28, weight: 1, weighted: 28 });
+    assert.equal(r.nodes['a']?.scoredApart, undefined);
+  }
+  assert.equal(plain.nodes['m']?.total, undefined);
+  // m, alone among the failing nodes: Tier 100 (9 of 9), Plain 0.
+  assert.deepEqual(all.nodes['m']?.score?.['Tier'], { raw: 9, normalized: 100, weight: 1, weighted: 100 });
+  assert.equal(all.nodes['m']?.total, 100);
+  assert.equal(all.nodes['m']?.scoredApart, true);
+  const lines = renderTable(all).split('\n');
+  assert.equal(lines[2], '2/3 nodes are available: 1 node(s) are under maintenance.');
+  assert.equal(lines[3], '--score-all-nodes: the 1 node that fails a filter is scored apart, normalised among the failing nodes only; its total (in brackets) takes no part in the decision');
+  assert.match(lines.find((l) => l.startsWith('m ')) ?? '', /^m +Gate: node\(s\) are under maintenance +100 \(raw 9\) +0 +\(100\)$/);
 });

@@ -4,7 +4,7 @@
 // runs with an empty value), or (sweeps) a candidate run failed.
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { beyond, compare, droppedText, type CompareResult, type Crossing, type FailOnBound, type MetricComparison, type NodeChange, type Unjudged } from '../sweep/compare.js';
+import { beyond, compare, droppedText, type CompareResult, type SweepTest, type Crossing, type FailOnBound, type MetricComparison, type NodeChange, type Unjudged } from '../sweep/compare.js';
 import { fmt } from '../metrics/stats.js';
 import { CommandExit } from './exit.js';
 import { positiveIntOption } from './sweep-command.js';
@@ -80,7 +80,7 @@ function unjudgedText(r: CompareResult, u: Unjudged): string {
     return `${cell}${which} no ${u.bound.metric} value${seeds}: an empty value cannot be judged${meaning}`;
   }
   const why = u.missing !== undefined ? `the ${u.missing} sweep has no runs in this matrix cell` : droppedText(r.dropped, u.group) ?? `no run dropped; no ${u.bound.metric} value to compare`;
-  return `${cell}no ${r.test === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
+  return `${cell}no ${cellTest(r, u.group) === 'paired' ? 'pairs' : 'runs'} could be compared: ${why}`;
 }
 
 /** "seed 3", "seeds 3, 7". */
@@ -129,16 +129,21 @@ function crossingText(x: Crossing): string {
   return `${c.group !== '' ? `${c.group}: ` : ''}${c.metric} ${change} crosses ${x.bound.text}${c.significant === true ? ' (significant)' : ''}`;
 }
 
-/** Columns of the metric rows, per kind. */
-function metricHeader(r: CompareResult): string[] {
+/** A sweep comparison's test in matrix cell `group`. */
+function cellTest(r: CompareResult, group: string): SweepTest {
+  return r.cellTests?.find((t) => t.group === group)?.test ?? (r.test === 'paired' ? 'paired' : 'unpaired');
+}
+
+/** Columns of the metric rows, per kind (and, for sweeps, the cell's test). */
+function metricHeader(r: CompareResult, test: SweepTest): string[] {
   if (r.kind === 'runs') return ['metric', 'base', 'candidate', 'change', 'change %'];
-  return r.test === 'paired'
+  return test === 'paired'
     ? ['metric', 'pairs', 'base mean', 'candidate mean', 'change', 'change %', '95% CI of change', 'significant']
     : ['metric', 'n', 'base mean', 'candidate mean', 'change', 'change %', '95% CI of change', 'significant'];
 }
 function metricCells(r: CompareResult, c: MetricComparison): string[] {
   const head = [c.metric];
-  if (r.kind === 'sweeps') head.push(r.test === 'paired' ? `${c.nBase}` : `${c.nBase}/${c.nCandidate}`);
+  if (r.kind === 'sweeps') head.push(cellTest(r, c.group) === 'paired' ? `${c.nBase}` : `${c.nBase}/${c.nCandidate}`);
   const cells = [...head, show(c.base), show(c.candidate), signed(c.difference), percent(c.changeRatio)];
   if (r.kind === 'sweeps') cells.push(interval(c), c.significant === true ? 'yes' : 'no');
   return cells;
@@ -149,8 +154,8 @@ function groups(r: CompareResult): string[] {
 }
 
 /** Shorter headers for a table that does not fit the terminal (fitTable). */
-function metricShortHeader(r: CompareResult): (string | undefined)[] {
-  return metricHeader(r).map((h) => (h === 'significant' ? 'sig.' : undefined));
+function metricShortHeader(r: CompareResult, test: SweepTest): (string | undefined)[] {
+  return metricHeader(r, test).map((h) => (h === 'significant' ? 'sig.' : undefined));
 }
 
 function changedNodes(nodes: readonly NodeChange[]): NodeChange[] {
@@ -184,14 +189,14 @@ function gateLines(r: CompareResult): string[] {
 /** "pods_unbound_end +5 (4 pairs, 95% CI [-1, +11])"; without an interval, why. */
 function unsureText(r: CompareResult, b: FailOnBound, c: MetricComparison): string {
   const change = b.relative ? percent(c.changeRatio) : signed(c.difference);
-  const n = r.test === 'paired' ? `${c.nBase} pair${c.nBase === 1 ? '' : 's'}` : `n ${c.nBase}/${c.nCandidate}`;
+  const n = cellTest(r, c.group) === 'paired' ? `${c.nBase} pair${c.nBase === 1 ? '' : 's'}` : `n ${c.nBase}/${c.nCandidate}`;
   const why = c.ciLow !== null && c.ciLow !== undefined ? `95% CI ${interval(c)}` : noIntervalText(r, c);
   return `${c.group !== '' ? `${c.group}: ` : ''}${c.metric} ${change} (${n}, ${why})`;
 }
 
 /** Why a sweep comparison with a change has no interval (intervals.ts). */
 function noIntervalText(r: CompareResult, c: MetricComparison): string {
-  if (r.test === 'paired') return (c.nBase ?? 0) < 2 ? 'no interval from one pair' : 'no interval: the same change on every pair is significant from 6 pairs';
+  if (cellTest(r, c.group) === 'paired') return (c.nBase ?? 0) < 2 ? 'no interval from one pair' : 'no interval: the same change on every pair is significant from 6 pairs';
   if ((c.nBase ?? 0) < 2 || (c.nCandidate ?? 0) < 2) return 'no interval from one run a side';
   return 'no interval: two constant sides differ significantly only from 4 runs a side (or 3 and 5, 2 and 8)';
 }
@@ -208,8 +213,19 @@ function headline(r: CompareResult): string {
   return base === null ? '**No regression.**' : `**No regression in the seeds compared**; ${base} and were left out.`;
 }
 
+const PAIRED_TEXT = 'paired: means over the seeds ok in both sweeps (pairs), change = the mean per-seed difference, with the 95% interval of the exact sign-flip test (Student t below 6 pairs)';
+const UNPAIRED_TEXT = 'unpaired: means over the ok runs (n = base/candidate), change = the difference of the means, with its 95% Welch t interval';
+
+/** A matrix cell's title: its values, and its test when the cells' tests differ. */
+function cellTitle(r: CompareResult, g: string): string {
+  if (r.test !== 'mixed') return g;
+  const t = r.cellTests?.find((x) => x.group === g);
+  return t?.test === 'paired' ? `${g}: paired by seed` : `${g}: unpaired (${t?.unpairedBecause ?? 'seeds not paired'})`;
+}
+
 /** Which test compared two sweeps, and how to read the columns. */
 function testLine(r: CompareResult): string {
+  if (r.test === 'mixed') return `paired by seed in the matrix cells whose runs pair (the same seeds on both sides), unpaired in the others; each cell says which. ${PAIRED_TEXT}; ${UNPAIRED_TEXT}; significant when the interval excludes 0`;
   if (r.test === 'paired') return 'paired by seed: means over the seeds ok in both sweeps (pairs); change = the mean per-seed difference, with the 95% interval of the exact sign-flip test (Student t below 6 pairs); significant when it excludes 0';
   return `unpaired (${r.unpairedBecause ?? 'seeds not paired'}): means over the ok runs (n = base/candidate); change = the difference of the means, with its 95% Welch t interval; significant when it excludes 0`;
 }
@@ -224,9 +240,10 @@ export function compareTable(r: CompareResult, width = 80): string {
   const failed = failedRunsLine(r);
   if (failed !== null) s += line(`  ${failed}`);
   for (const g of groups(r)) {
-    if (g !== '') s += `\n${line(g)}`;
+    if (g !== '') s += `\n${line(cellTitle(r, g))}`;
     else s += '\n';
-    s += fitTable(metricHeader(r), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)), width, metricShortHeader(r));
+    const test = cellTest(r, g);
+    s += fitTable(metricHeader(r, test), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)), width, metricShortHeader(r, test));
   }
   if (r.placement !== null) {
     s += `\n${line(`Placement: ${placementLine(r)}`)}`;
@@ -248,8 +265,8 @@ export function compareMarkdown(r: CompareResult): string {
   const failed = failedRunsLine(r);
   if (failed !== null) s += `**${failed}.**\n\n`;
   for (const g of groups(r)) {
-    if (g !== '') s += `**${g}**\n\n`;
-    s += `${table(metricHeader(r), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)))}\n\n`;
+    if (g !== '') s += `**${cellTitle(r, g)}**\n\n`;
+    s += `${table(metricHeader(r, cellTest(r, g)), r.metrics.filter((m) => m.group === g).map((m) => metricCells(r, m)))}\n\n`;
   }
   if (r.placement !== null) {
     s += `**Placement:** ${placementLine(r)}.\n\n`;
@@ -267,7 +284,7 @@ export function compareCsv(r: CompareResult): string {
   const failed = (group: string, side: 'base' | 'candidate') => r.dropped.filter((d) => d.group === group && d.side === side).reduce((a, d) => a + d.seeds.length, 0);
   const rows = r.metrics.map((m) => {
     const row: Record<string, string | number> = { group: m.group, metric: m.metric, base: n(m.base), candidate: n(m.candidate), difference: n(m.difference), change_ratio: n(m.changeRatio) };
-    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: r.test ?? '', interval: m.interval ?? '', failed_base: failed(m.group, 'base'), failed_candidate: failed(m.group, 'candidate') });
+    if (r.kind === 'sweeps') Object.assign(row, { n_base: m.nBase ?? 0, n_candidate: m.nCandidate ?? 0, ci_low: n(m.ciLow), ci_high: n(m.ciHigh), significant: m.significant === true ? 'true' : 'false', test: m.test ?? '', interval: m.interval ?? '', failed_base: failed(m.group, 'base'), failed_candidate: failed(m.group, 'candidate') });
     return row;
   });
   return stringify(rows, { header: true, columns });
@@ -279,7 +296,11 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
     kind: r.kind,
     base: r.base,
     candidate: r.candidate,
-    ...(r.kind === 'sweeps' ? { matrix: r.matrix, test: r.test, interval: r.test === 'paired' ? 'sign-flip' : 'welch-t', ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}) } : {}),
+    // test: paired, unpaired or mixed (cell_tests: each matrix cell's, and why not paired).
+    ...(r.kind === 'sweeps' ? {
+      matrix: r.matrix, test: r.test, interval: r.test === 'paired' ? 'sign-flip' : r.test === 'mixed' ? 'mixed' : 'welch-t', ...(r.unpairedBecause !== undefined ? { unpaired_because: r.unpairedBecause } : {}),
+      cell_tests: (r.cellTests ?? []).map((t) => ({ group: t.group, test: t.test, ...(t.unpairedBecause !== undefined ? { unpaired_because: t.unpairedBecause } : {}) })),
+    } : {}),
     metrics: r.metrics.map((m) => ({
       ...(r.matrix.length > 0 ? { group: m.group } : {}),
       metric: m.metric,
@@ -289,7 +310,7 @@ export function compareJson(r: CompareResult): Record<string, unknown> {
       // null, not the string "Infinity", for a change from a base of 0: JSON has no infinity,
       // and the field is a number otherwise (base 0 and the difference's sign say which way).
       change_ratio: fin(m.changeRatio),
-      ...(r.kind === 'sweeps' ? { n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true, interval: m.interval ?? null } : {}),
+      ...(r.kind === 'sweeps' ? { test: m.test ?? null, n_base: m.nBase, n_candidate: m.nCandidate, ci_low: fin(m.ciLow), ci_high: fin(m.ciHigh), significant: m.significant === true, interval: m.interval ?? null } : {}),
     })),
     ...(r.placement !== null ? {
       placement: {

@@ -64,11 +64,18 @@ export function renderTable(r: ExplainResult): string {
     ? `error: ${r.error} (the scheduler ends the cycle with this Error and retries the pod after a backoff)`
     : r.selected === null ? `no node fits: ${r.reason ?? ''}`
     : viaNomination ? `selected: ${r.selected} (the pod's nominated node: it passes every filter, so the scheduler takes it without searching or scoring)`
+    : r.tiedWith !== undefined && r.tiedWith.length > 0 ? `selected: ${r.selected} (tied with ${tiedList(r.tiedWith)}: kube-scheduler picks one of them at random)`
     : `selected: ${r.selected} (scores are normalised × weight)`;
   lines.push(answer);
   if (r.nominatedNode !== undefined && !viaNomination) lines.push(`the pod's nominated node ${r.nominatedNode} fails a filter: the scheduler searched every node`);
-  // Nothing fits: the answer is kube-scheduler's message already.
-  if (r.selected !== null || r.error !== undefined) lines.push(filterSummary(r));
+  // Nothing fits: the answer is kube-scheduler's message already. An Error at PreFilter or
+  // Filter ends the cycle there, with no tally (no FitError); one from scoring comes after the
+  // filters, whose tally stands.
+  if (r.selected !== null || (r.error !== undefined && !filtersErred(r))) lines.push(filterSummary(r));
+  const apart = Object.values(r.nodes).filter((n) => n.scoredApart === true).length;
+  if (apart > 0) lines.push(apart === 1
+    ? '--score-all-nodes: the 1 node that fails a filter is scored apart, normalised among the failing nodes only; its total (in brackets) takes no part in the decision'
+    : `--score-all-nodes: the ${apart} nodes that fail a filter are scored apart, normalised among the failing nodes only; their totals (in brackets) take no part in the decision`);
   for (const [k, v] of Object.entries(r.preFilter)) lines.push(`  PreFilter ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
   for (const [k, v] of Object.entries(r.preScore)) lines.push(`  PreScore ${k}: ${v.code}${v.reason ? ` (${v.reason})` : ''}`);
   const scorePlugins = [...new Set(Object.values(r.nodes).flatMap((n) => Object.keys(n.score ?? {})))];
@@ -81,7 +88,7 @@ export function renderTable(r: ExplainResult): string {
       if (s === undefined) return '-';
       return s.raw === s.normalized ? `${s.weighted}` : `${s.weighted} (raw ${s.raw})`;
     });
-    return [name === r.selected ? `${name} *` : name, clip(verdict, FILTER_COLUMN_WIDTH), ...cells, n.total === undefined ? '-' : String(n.total)];
+    return [name === r.selected ? `${name} *` : name, clip(verdict, FILTER_COLUMN_WIDTH), ...cells, n.total === undefined ? '-' : n.scoredApart === true ? `(${n.total})` : String(n.total)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const fmtRow = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
@@ -91,6 +98,18 @@ export function renderTable(r: ExplainResult): string {
   lines.push('');
   lines.push(answer);
   return `${lines.join('\n')}\n`;
+}
+
+/** The nodes tied with the selected one, the first TIED_SHOWN by name and how many more (a
+ * 3,000-node cluster can have hundreds tied); -o json lists them all. */
+function tiedList(tied: readonly string[]): string {
+  return tied.length <= TIED_SHOWN ? tied.join(', ') : `${tied.slice(0, TIED_SHOWN).join(', ')} and ${tied.length - TIED_SHOWN} more`;
+}
+export const TIED_SHOWN = 5;
+
+/** Whether a PreFilter or Filter verdict is an Error (the cycle ended while filtering). */
+function filtersErred(r: ExplainResult): boolean {
+  return Object.values(r.preFilter).some((v) => v.code === 'Error') || Object.values(r.nodes).some((n) => Object.values(n.filter).some((v) => v.code === 'Error'));
 }
 
 /** The DaemonSet table's last column: a taint the controller does not tolerate, the common

@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
             .option('config-key', { type: 'string', describe: 'The data key of a ConfigMap --config that holds the configuration' })
             .option('plugins', { type: 'string', array: true, describe: 'Only these plugins (comma-separated): A,B' })
             .option('nodes', { type: 'string', array: true, describe: 'Only these candidate nodes (comma-separated); the others stay in the cluster' })
-            .option('score-all-nodes', { type: 'boolean', default: false, describe: 'Score every candidate, also those that fail a filter' })
+            .option('score-all-nodes', { type: 'boolean', default: false, describe: 'Also score the candidates that fail a filter, apart from the decision (normalised among themselves; the selected node is as without it)' })
             .option('plugin-module', { type: 'string', array: true, describe: 'A JS module exporting out-of-tree plugins (repeatable)' })
             .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
             .example('$0 explain --cluster examples/explain/cluster.yaml --pod examples/explain/pod.yaml', 'Why does this pod go where it goes?')

@@ -9,10 +9,11 @@ import type { NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import type { RandomStream } from '../engine/random.js';
 import type { Framework } from './framework/framework.js';
+import type { CycleState } from './framework/cycle-state.js';
 import type { ScorePlugin } from './framework/interfaces.js';
 import { Code, CODE_NAMES, Status, type Verdict } from './framework/status.js';
 import { addNominatedPods, FilterRunner, fitErrorMessage, invalidScore, isValidNodeScore, notANumberScore, pickTopScore, PodNominator, runPostFilterPlugins } from './schedule-one.js';
-import { checkedVerdict } from './framework/framework.js';
+import { checkedVerdict, filterErrorMessage, preFilterErrorMessage } from './framework/framework.js';
 import { NodeToStatus, reasonCounts } from './framework/node-to-status.js';
 
 export interface ExplainStatus {
@@ -32,6 +33,11 @@ export interface ExplainNode {
   /** Present for scored nodes. */
   readonly score?: Record<string, ExplainScore>;
   readonly total?: number;
+  /** --score-all-nodes, on a candidate that fails a filter: its scores come from a pass of their
+   * own over the failing candidates alone (PreScore, Score, NormalizeScore among them), which
+   * takes no part in the decision; the feasible nodes' scores and `selected` are as without the
+   * flag. */
+  readonly scoredApart?: true;
 }
 
 export interface ExplainResult {
@@ -42,6 +48,11 @@ export interface ExplainResult {
   readonly nodes: Record<string, ExplainNode>;
   /** The chosen node; null when no candidate passes every filter. */
   readonly selected: string | null;
+  /** The other feasible nodes with the selected node's total, in the scheduler's node order:
+   * kube-scheduler picks one of the top-scoring nodes at random (upstream schedule_one.go
+   * selectHost), so any of them may be chosen. Absent when the selected node's total is alone at
+   * the top (or it was not picked by score). */
+  readonly tiedWith?: readonly string[];
   /** kube-scheduler's message when nothing fits ("0/3 nodes are available: ..."). */
   readonly reason?: string;
   /** A plugin's Error, which ends the scheduler's cycle (an `error` row in placements.csv, the pod
@@ -83,7 +94,7 @@ export interface ExplainDaemonSet {
 export interface ExplainOptions {
   /** Candidate node names (default: every node). Other nodes stay in the cluster. */
   readonly nodes?: readonly string[];
-  /** Score every candidate as if it had passed the filters. */
+  /** Also score the candidates that fail a filter, apart from the decision (ExplainNode.scoredApart). */
   readonly scoreAllNodes?: boolean;
   /** Breaks ties between top-scoring nodes, as the scheduler does. */
   readonly rng: RandomStream;
@@ -142,10 +153,11 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
   const all = cluster.schedulingNodes();
   const candidates = opts.nodes === undefined ? all : all.filter((n) => opts.nodes?.includes(n.name));
 
-  // The first Error, in the order the scheduler meets them (it ends the cycle there).
+  // The first Error, in the order the scheduler meets them (it ends the cycle there), worded as
+  // the run words it (its placements.csv `error` row): `message` gives that from the status's.
   let error: string | null = null;
-  const noteError = (v: Verdict) => {
-    if (v !== null && v.code === Code.Error) error ??= v.message;
+  const noteError = (v: Verdict, message: (m: string) => string = (m) => m) => {
+    if (v !== null && v.code === Code.Error) error ??= message(v.message);
   };
   const preFilter: Record<string, ExplainStatus> = {};
   const skipped = new Set<string>();
@@ -159,7 +171,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     } else if (status !== null && status.code !== Code.Success) {
       failed.set(p.name, status);
       preFilter[p.name] = toStatus(status);
-      noteError(status);
+      noteError(status, (m) => preFilterErrorMessage(p.name, m));
     } else if (result?.nodeNames != null) {
       (allowed ??= new Map()).set(p.name, result.nodeNames);
     }
@@ -208,7 +220,7 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
           else v = null;
         }
         v ??= checkedVerdict(f.filter(state, pod, n), f.name, 'Filter');
-        noteError(v);
+        noteError(v, (m) => filterErrorMessage(f.name, m));
       }
       filter[f.name] = toStatus(v);
       if (v !== null && v.code !== Code.Success && first === null) first = v;
@@ -225,60 +237,41 @@ export function explain(fwk: Framework, cluster: ClusterState, pod: PodInfo, opt
     else failures.set(n.name, first);
   }
 
-  const scored = opts.noScoring === true ? [] : opts.scoreAllNodes === true ? candidates : feasible;
-  const preScore: Record<string, ExplainStatus> = {};
-  const scoreSkipped = new Set<string>();
-  if (scored.length > 0) {
-    for (const p of fwk.preScore) {
-      const v = checkedVerdict(p.preScore(state, pod, scored), p.name, 'PreScore');
-      if (v === null || v.code === Code.Success) continue;
-      preScore[p.name] = toStatus(v);
-      scoreSkipped.add(p.name);
-      if (v.code === Code.Error) error ??= `running PreScore plugin "${p.name}": ${v.message}`;
-    }
+  // The decision scores the feasible nodes alone, as the scheduler does (upstream
+  // schedule_one.go schedulePod → prioritizeNodes(feasibleNodes)): PreScore, NormalizeScore and
+  // the pick see them only. --score-all-nodes scores the failing candidates apart afterwards, on
+  // a copy of the cycle state, so that nothing of theirs reaches the decision.
+  const apartState = opts.scoreAllNodes === true && opts.noScoring !== true && failures.size > 0 ? state.clone() : null;
+  const decision = scoreNodes(fwk, state, pod, opts.noScoring === true ? [] : feasible);
+  error ??= decision.error;
+  const preScore = decision.preScore;
+  for (const n of feasible) {
+    const score = decision.scores.get(n.name);
+    if (score !== undefined) nodes[n.name] = { ...(nodes[n.name] as ExplainNode), score, total: decision.totals.get(n.name) as number };
   }
-  const scores = new Map<string, Record<string, ExplainScore>>();
-  const totals = new Map<string, number>();
-  for (const n of scored) {
-    scores.set(n.name, {});
-    totals.set(n.name, 0);
+  if (apartState !== null) {
+    // Among themselves: what each would score were the failing nodes the only candidates. An
+    // Error here is not the cycle's (the scheduler never scores them).
+    const apart = scoreNodes(fwk, apartState, pod, candidates.filter((n) => failures.has(n.name)));
+    for (const [name, score] of apart.scores) nodes[name] = { ...(nodes[name] as ExplainNode), score, total: apart.totals.get(name) as number, scoredApart: true };
   }
-  fwk.score.forEach((plugin: ScorePlugin, j) => {
-    if (scoreSkipped.has(plugin.name) || scored.length === 0) return;
-    const raw = new Float64Array(scored.length);
-    scored.forEach((n, i) => {
-      const s: unknown = plugin.score(state, pod, n);
-      if (typeof s !== 'number') error ??= notANumberScore(plugin.name, s).message;
-      else if (plugin.normalizeScore !== undefined && !Number.isSafeInteger(s)) error ??= invalidScore(plugin.name, s, true).message;
-      raw[i] = s as number;
-    });
-    const norm = Float64Array.from(raw);
-    if (plugin.normalizeScore !== undefined) {
-      const v = checkedVerdict(plugin.normalizeScore(state, pod, scored, norm), plugin.name, 'NormalizeScore');
-      noteError(v);
-    }
-    const bad = norm.findIndex((s) => !isValidNodeScore(s));
-    if (bad >= 0) error ??= invalidScore(plugin.name, norm[bad] as number, false).message;
-    const weight = fwk.scoreWeights[j] as number;
-    scored.forEach((n, i) => {
-      const normalized = norm[i] as number;
-      // `+ 0`: a score of 0 times a negative weight is -0, shown as 0.
-      const weighted = normalized * weight + 0;
-      (scores.get(n.name) as Record<string, ExplainScore>)[plugin.name] = { raw: raw[i] as number, normalized, weight, weighted };
-      totals.set(n.name, (totals.get(n.name) as number) + weighted);
-    });
-  });
-  for (const n of scored) nodes[n.name] = { ...(nodes[n.name] as ExplainNode), score: scores.get(n.name) as Record<string, ExplainScore>, total: totals.get(n.name) as number };
+  const totals = decision.totals;
 
   // The nominated node when it passed (the other nodes' verdicts and scores are for reading);
   // else the feasible node of highest total, ties broken as the scheduler breaks them.
   const tried = nominated === undefined ? {} : { nominatedNode: nominated.name };
   if (nominated !== undefined && nominatedFits) return done({ pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected: nominated.name, ...tried });
   const feasibleTotals = Float64Array.from(feasible, (n) => totals.get(n.name) ?? 0);
-  const selected = feasible.length === 0 ? null : (feasible[pickTopScore(feasibleTotals, opts.rng)] as NodeInfo).name;
+  const pick = feasible.length === 0 ? -1 : pickTopScore(feasibleTotals, opts.rng);
+  const selected = pick < 0 ? null : (feasible[pick] as NodeInfo).name;
   const result: ExplainResult = { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected, ...tried };
   if (error !== null) return done({ ...result, selected: null, error });
-  if (selected !== null) return done(result);
+  if (selected !== null) {
+    // The other nodes of the top total: upstream selectHost picks among them at random.
+    const top = feasibleTotals[pick] as number;
+    const tiedWith = feasible.filter((_n, i) => i !== pick && feasibleTotals[i] === top).map((n) => n.name);
+    return done(tiedWith.length === 0 ? result : { pod: pod.key, profile: fwk.profileName, preFilter, preScore, nodes, selected, tiedWith, ...tried });
+  }
   // Nodes left out by --nodes that a PreFilter's node subset excludes count as the scheduler
   // counts them (upstream SetAbsentNodesStatus): a daemon pod pinned to its node gets the run's
   // "0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't satisfy plugin(s) [NodeAffinity]."
@@ -331,4 +324,53 @@ export function daemonSetExplanation(name: string, profile: string, perNode: Rea
   const result: ExplainResult = { pod: name, profile, preFilter, preScore: {}, nodes, selected: null, daemonSet: { name, placed, unschedulable, notCreated, ...(Object.keys(preemption).length > 0 ? { preemption } : {}) } };
   FIRST_REJECTIONS.set(result, firsts);
   return result;
+}
+
+/** PreScore, Score, NormalizeScore and weighting over `scored`, each score kept for reading, as
+ * the scheduler's prioritize does them; the first Error met (the message a run's placements.csv
+ * `error` row has) is returned, not thrown. */
+function scoreNodes(fwk: Framework, state: CycleState, pod: PodInfo, scored: readonly NodeInfo[]): { preScore: Record<string, ExplainStatus>; scores: Map<string, Record<string, ExplainScore>>; totals: Map<string, number>; error: string | null } {
+  let error: string | null = null;
+  const preScore: Record<string, ExplainStatus> = {};
+  const scoreSkipped = new Set<string>();
+  const scores = new Map<string, Record<string, ExplainScore>>();
+  const totals = new Map<string, number>();
+  if (scored.length === 0) return { preScore, scores, totals, error };
+  for (const p of fwk.preScore) {
+    const v = checkedVerdict(p.preScore(state, pod, scored), p.name, 'PreScore');
+    if (v === null || v.code === Code.Success) continue;
+    preScore[p.name] = toStatus(v);
+    scoreSkipped.add(p.name);
+    if (v.code === Code.Error) error ??= `running PreScore plugin "${p.name}": ${v.message}`;
+  }
+  for (const n of scored) {
+    scores.set(n.name, {});
+    totals.set(n.name, 0);
+  }
+  fwk.score.forEach((plugin: ScorePlugin, j) => {
+    if (scoreSkipped.has(plugin.name)) return;
+    const raw = new Float64Array(scored.length);
+    scored.forEach((n, i) => {
+      const s: unknown = plugin.score(state, pod, n);
+      if (typeof s !== 'number') error ??= notANumberScore(plugin.name, s).message;
+      else if (plugin.normalizeScore !== undefined && !Number.isSafeInteger(s)) error ??= invalidScore(plugin.name, s, true).message;
+      raw[i] = s as number;
+    });
+    const norm = Float64Array.from(raw);
+    if (plugin.normalizeScore !== undefined) {
+      const v = checkedVerdict(plugin.normalizeScore(state, pod, scored, norm), plugin.name, 'NormalizeScore');
+      if (v !== null && v.code === Code.Error) error ??= v.message;
+    }
+    const bad = norm.findIndex((s) => !isValidNodeScore(s));
+    if (bad >= 0) error ??= invalidScore(plugin.name, norm[bad] as number, false).message;
+    const weight = fwk.scoreWeights[j] as number;
+    scored.forEach((n, i) => {
+      const normalized = norm[i] as number;
+      // `+ 0`: a score of 0 times a negative weight is -0, shown as 0.
+      const weighted = normalized * weight + 0;
+      (scores.get(n.name) as Record<string, ExplainScore>)[plugin.name] = { raw: raw[i] as number, normalized, weight, weighted };
+      totals.set(n.name, (totals.get(n.name) as number) + weighted);
+    });
+  });
+  return { preScore, scores, totals, error };
 }

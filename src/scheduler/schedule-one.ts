@@ -6,6 +6,7 @@ import type { BooksOrder, NodeInfo } from '../cluster/node-info.js';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
+import { preFilterErrorMessage } from './framework/framework.js';
 import {
   FROM_PLUGIN_MODULE,
   MAX_NODE_SCORE,
@@ -151,8 +152,7 @@ export class ScheduleAlgorithm {
       if (status !== null && status.code !== Code.Success) {
         // Upstream pkg/scheduler/framework/runtime/framework.go RunPreFilterPlugins.
         if (status.code === Code.Error) {
-          // (A module plugin's mistake already names it: `plugin "X" PreFilter returned ...`.)
-          const message = status.message.startsWith(`plugin "${p.name}" `) ? status.message : `running PreFilter plugin "${p.name}": ${status.message}`;
+          const message = preFilterErrorMessage(p.name, status.message);
           return pluginError(fwk, pod, status.plugin === '' ? p.name : status.plugin, message, 0, unschedulable ?? NO_PLUGINS);
         }
         (unschedulable ??= new Set()).add(p.name);

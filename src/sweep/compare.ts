@@ -29,9 +29,17 @@ export interface CompareOptions {
   readonly seed?: number;
 }
 
-/** How two sweeps are compared: runs paired by seed (both sweeps ran the same seeds in every
- * matrix cell) or the two sides resampled independently. */
+/** How a matrix cell of two sweeps is compared: runs paired by seed (both sweeps ran the same
+ * seeds in that cell) or the two sides' means compared (unpaired). */
 export type SweepTest = 'paired' | 'unpaired';
+
+/** A matrix cell's test, and why it is not paired when it is not. */
+export interface CellTest {
+  readonly group: string;
+  readonly test: SweepTest;
+  /** 'the seeds differ', 'the candidate has no runs in this matrix cell', 'the base has no runs in this matrix cell'. */
+  readonly unpairedBecause?: string;
+}
 
 export interface MetricComparison {
   /** The matrix cell ("path=value, ..."), '' for runs and sweeps without a matrix. */
@@ -53,6 +61,8 @@ export interface MetricComparison {
   readonly ciHigh?: number | null;
   /** The interval excludes 0. */
   readonly significant?: boolean;
+  /** Sweeps: the test of the row's matrix cell. */
+  readonly test?: SweepTest;
   /** What gave the interval (intervals.ts): paired, the sign-flip test from 6 pairs, Student t
    * below; unpaired, Welch's t (the permutation probability for two constant sides). */
   readonly interval?: MeanChange['method'];
@@ -145,9 +155,13 @@ export interface CompareResult {
   readonly dropped: readonly DroppedRuns[];
   /** Sweeps: the matrix cells each side ran. */
   readonly cells?: { readonly base: readonly string[]; readonly candidate: readonly string[] };
-  /** Sweeps: the test used, and why not paired when it is not. */
-  readonly test?: SweepTest;
+  /** Sweeps: the test used — 'mixed' when some matrix cells are paired and others not (each
+   * cell is paired when its runs pair: cellTests) — and, when no cell is paired, why (the first
+   * cell's reason, naming it). */
+  readonly test?: SweepTest | 'mixed';
   readonly unpairedBecause?: string;
+  /** Sweeps: each matrix cell's test, in the order of `metrics`. */
+  readonly cellTests?: readonly CellTest[];
   /** Sweeps whose sweep.json record different --set values: each side's values the other lacks
    * (absent when they agree or a side has no readable sweep.json). */
   readonly setDifference?: { readonly base: readonly string[]; readonly candidate: readonly string[] };
@@ -227,6 +241,8 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   let result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
   /** Per matrix cell, the candidate's ok runs as read (run folders: the one row). */
   let candidateOk: (group: string) => Rec[];
+  /** Each side's ok runs, every cell (run folders: the one row). */
+  let okRuns: { base: readonly Rec[]; candidate: readonly Rec[] };
   if (kind === 'runs') {
     const b = readCsv(join(baseDir, 'summary.csv')).rows[0] ?? {};
     const c = readCsv(join(candidateDir, 'summary.csv')).rows[0] ?? {};
@@ -237,11 +253,14 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
       dropped: [],
     };
     candidateOk = () => [c];
+    okRuns = { base: [b], candidate: [c] };
   } else {
     const sweeps = compareSweeps(baseDir, candidateDir);
     result = sweeps.result;
     candidateOk = (g) => sweeps.candidateRows.filter((r) => r['status'] === 'ok' && sweeps.groupOf(r) === g);
+    okRuns = { base: sweeps.baseRows.filter((r) => r['status'] === 'ok'), candidate: sweeps.candidateRows.filter((r) => r['status'] === 'ok') };
   }
+  for (const bound of bounds) noValuesAnywhere(bound, okRuns.base, okRuns.candidate, kind);
   const crossings = bounds.flatMap((bound) => result.metrics.filter((c) => c.metric === bound.metric && crosses(bound, c)).map((comparison) => ({ bound, comparison })));
   // Sweeps: a cell where no pairs have a value (every candidate run failed, say) cannot pass.
   const cells = [...new Set(result.metrics.map((c) => c.group))];
@@ -259,6 +278,31 @@ export function compare(baseDir: string, candidateDir: string, opts: CompareOpti
   }));
   const failed = crossings.length > 0 || unjudged.length > 0 || result.dropped.some((d) => d.side === 'candidate');
   return { ...result, bounds, crossings, unjudged, gate: bounds.length === 0 ? null : failed ? 'failed' : 'passed' };
+}
+
+/** Where summary.csv's metrics come from when a run may leave them empty: what a --fail-on on a
+ * metric that no run has a value of is told. */
+const EMPTY_WHEN: Readonly<Record<string, string>> = {
+  cost_per_hour: "is written only when node pools have a costPerHour (cluster.nodePools[].costPerHour, one node's price per hour; README, summary.csv)",
+  time_to_full_availability_max_s: 'is empty when no fault affected a workload (a scenario without faults) or its workloads were not whole again by the end of the run (README, summary.csv)',
+  available_min_ratio: 'is empty when no fault affected a workload, as in a scenario without faults (README, summary.csv)',
+  reschedule_p50_s: 'is empty when no evicted pod was replaced, as in a scenario without node faults (README, summary.csv)',
+  reschedule_p99_s: 'is empty when no evicted pod was replaced, as in a scenario without node faults (README, summary.csv)',
+  gpu_unallocated_at_100_pct: 'is written only in runs where a profile enables Open-Gpu-Share (README, GPU sharing)',
+  gpu_unallocated_at_130_pct: 'is written only in runs where a profile enables Open-Gpu-Share (README, GPU sharing)',
+  gpu_fragmentation_at_100_pct: 'is written only in runs where a profile enables Open-Gpu-Share (README, GPU sharing)',
+};
+
+/** A bound on a metric that no ok run of either side has a value of (an empty or absent column)
+ * is a usage mistake, not a regression: refused (exit 2) with what gives the metric a value.
+ * Not when a side has no ok run (failed runs are the gate's to judge), nor when only the
+ * candidate lacks values (it fails the gate: 'empty-candidate'). */
+function noValuesAnywhere(bound: FailOnBound, base: readonly Rec[], candidate: readonly Rec[], kind: 'runs' | 'sweeps'): void {
+  if (base.length === 0 || candidate.length === 0) return;
+  if ([...base, ...candidate].some((r) => num(r[bound.metric]) !== null)) return;
+  const counts = kind === 'runs' ? 'the base run or the candidate run' : `any of the ${base.length} base and ${candidate.length} candidate runs`;
+  const how = EMPTY_WHEN[bound.metric] ?? 'is empty in every run compared (README, summary.csv, says when it is)';
+  throw new InputError(`--fail-on ${bound.text}`, 0, 0, '', 'a metric the compared runs have values of', `no ${bound.metric} value in ${counts} (nothing to gate on): ${bound.metric} ${how}`);
 }
 
 /** Why a cell has no pairs: "4 of 4 candidate runs dropped (4 error; seeds 1, 2, 3, 4)", both
@@ -295,6 +339,7 @@ function matrixColumns(header: readonly string[], path: string): string[] {
 
 interface SweepComparison {
   readonly result: Omit<CompareResult, 'bounds' | 'crossings' | 'unjudged' | 'gate'>;
+  readonly baseRows: readonly Rec[];
   readonly candidateRows: readonly Rec[];
   readonly groupOf: (r: Rec) => string;
 }
@@ -320,12 +365,16 @@ function compareSweeps(baseDir: string, candidateDir: string): SweepComparison {
   const setDifference = setsDiffer(baseDir, candidateDir);
   const shards = shardsOf(baseDir, candidateDir);
   const sets = { ...(setDifference === null ? {} : { setDifference }), ...(shards.length === 0 ? {} : { shards }) };
-  const unpairedBecause = seedMismatch(b.rows, c.rows, groupOf);
-  if (unpairedBecause === null) {
-    for (const g of groups) for (const m of written) metrics.push(pairedComparison(g, m, b.rows, c.rows, groupOf));
-    return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'paired', ...sets }, candidateRows: c.rows, groupOf };
-  }
+  // Each cell is paired when its runs pair (the same seeds on both sides), whatever the other
+  // cells: a matrix value only one sweep ran does not cost the shared cells their pairing.
+  const cellTests: CellTest[] = [];
   for (const g of groups) {
+    const why = cellUnpaired(g, b.rows, c.rows, groupOf);
+    cellTests.push(why === null ? { group: g, test: 'paired' } : { group: g, test: 'unpaired', unpairedBecause: why });
+    if (why === null) {
+      for (const m of written) metrics.push({ ...pairedComparison(g, m, b.rows, c.rows, groupOf), test: 'paired' });
+      continue;
+    }
     const ok = (rows: Rec[]) => rows.filter((r) => r['status'] === 'ok' && groupOf(r) === g);
     const bRows = ok(b.rows);
     const cRows = ok(c.rows);
@@ -333,10 +382,15 @@ function compareSweeps(baseDir: string, candidateDir: string): SweepComparison {
       const values = (rows: Rec[]) => rows.map((r) => num(r[m])).filter((v): v is number => v !== null);
       const bv = values(bRows);
       const cv = values(cRows);
-      metrics.push(withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length));
+      metrics.push({ ...withChange(comparison(g, m, bv.length > 0 ? mean(bv) : null, cv.length > 0 ? mean(cv) : null), welchMeanChange(bv, cv), bv.length, cv.length), test: 'unpaired' });
     }
   }
-  return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test: 'unpaired', unpairedBecause, ...sets }, candidateRows: c.rows, groupOf };
+  const paired = cellTests.filter((t) => t.test === 'paired').length;
+  const test = paired === cellTests.length ? 'paired' : paired === 0 ? 'unpaired' : 'mixed';
+  // No cell paired: why, as the first cell says it (named when there is a matrix).
+  const first = cellTests[0];
+  const unpairedBecause = test !== 'unpaired' || first?.unpairedBecause === undefined ? {} : { unpairedBecause: first.group === '' ? first.unpairedBecause : `${first.unpairedBecause.replace(/ in this matrix cell$/, '')} in ${first.group}` };
+  return { result: { kind: 'sweeps', base: baseDir, candidate: candidateDir, matrix, metrics, placement: null, dropped, cells, test, ...unpairedBecause, cellTests, ...sets }, baseRows: b.rows, candidateRows: c.rows, groupOf };
 }
 
 /** The --set values each sweep's sweep.json records and the other's lacks (order aside), or
@@ -421,25 +475,16 @@ function droppedRuns(base: readonly Rec[], candidate: readonly Rec[], groupOf: (
   return out;
 }
 
-/** Why the two sweeps' runs cannot be paired by seed, or null when they can: every matrix cell
- * ran the same seeds on both sides (whatever their status). */
-function seedMismatch(base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string): string | null {
-  const seeds = (rows: readonly Rec[]) => {
-    const by = new Map<string, string[]>();
-    for (const r of rows) by.set(groupOf(r), [...(by.get(groupOf(r)) ?? []), r['seed'] ?? '']);
-    for (const list of by.values()) list.sort();
-    return by;
-  };
+/** Why the runs of matrix cell `g` cannot be paired by seed, or null when they can: both sides
+ * ran the same seeds there (whatever their status). */
+function cellUnpaired(g: string, base: readonly Rec[], candidate: readonly Rec[], groupOf: (r: Rec) => string): string | null {
+  const seeds = (rows: readonly Rec[]) => rows.filter((r) => groupOf(r) === g).map((r) => r['seed'] ?? '').sort();
   const b = seeds(base);
   const c = seeds(candidate);
-  for (const [g, list] of b) {
-    const other = c.get(g);
-    const cell = g === '' ? '' : ` in ${g}`;
-    if (other === undefined) return `the candidate has no runs${cell}`;
-    if (other.join(',') !== list.join(',')) return `the seeds differ${cell}`;
-  }
-  for (const g of c.keys()) if (!b.has(g)) return `the base has no runs in ${g}`;
-  return null;
+  const inCell = g === '' ? '' : ' in this matrix cell';
+  if (c.length === 0) return `the candidate has no runs${inCell}`;
+  if (b.length === 0) return `the base has no runs${inCell}`;
+  return b.join(',') === c.join(',') ? null : 'the seeds differ';
 }
 
 /** One metric of one matrix cell, runs paired by seed: the seeds ok on both sides with a value;

@@ -624,10 +624,25 @@ function passed(v: Verdict): boolean {
  * naming it instead of crashing the cycle. */
 function rejection(f: FilterPlugin, v: Verdict): Verdict {
   if (!(v instanceof Status)) return (checkedVerdict(v, f.name, 'Filter') as Status).withPlugin(f.name);
-  // Upstream RunFilterPlugins: an Error the plugin returns is `running "X" filter plugin: ...`
-  // (not one that names the plugin already: a module plugin's verdict that was no Status).
-  if (v.code === Code.Error && !v.message.startsWith(`plugin "${f.name}" `)) return new Status(Code.Error, [`running "${f.name}" filter plugin: ${v.message}`], f.name);
+  if (v.code === Code.Error) {
+    const message = filterErrorMessage(f.name, v.message);
+    if (message !== v.message) return new Status(Code.Error, [message], f.name);
+  }
   return v.plugin === f.name ? v : v.withPlugin(f.name);
+}
+
+/** The message of the Error a Filter plugin's Error status ends the cycle with, as a run's
+ * placements.csv `error` row and `ksim explain` give it: upstream framework.go RunFilterPlugins,
+ * `fmt.Errorf("running %q filter plugin: %w", pl.Name(), status.AsError())` — not wrapped when it
+ * names the plugin already (a module plugin's verdict that was no Status: checkedVerdict). */
+export function filterErrorMessage(plugin: string, message: string): string {
+  return message.startsWith(`plugin "${plugin}" `) ? message : `running "${plugin}" filter plugin: ${message}`;
+}
+
+/** The same for a PreFilter plugin's Error: upstream RunPreFilterPlugins,
+ * `fmt.Errorf("running PreFilter plugin %q: %w", pl.Name(), s.AsError())`. */
+export function preFilterErrorMessage(plugin: string, message: string): string {
+  return message.startsWith(`plugin "${plugin}" `) ? message : `running PreFilter plugin "${plugin}": ${message}`;
 }
 
 /**
