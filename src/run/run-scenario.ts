@@ -16,7 +16,7 @@ import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { DEFAULT_WALL_CLOCK, WallClock } from '../controllers/cron.js';
 import { TtlAfterFinishedController } from '../controllers/ttl-after-finished.js';
-import { StatefulSetController } from '../controllers/statefulset.js';
+import { longSetNameHint, StatefulSetController } from '../controllers/statefulset.js';
 import { HorizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { trackQuotaRecounts } from '../controlplane/resource-quota.js';
@@ -555,7 +555,7 @@ function finishRun(parts: RunParts): RunResult {
   }
   const warnings = [
     ...parts.startWarnings,
-    ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}${NAMESPACE_NOT_FOUND.test(r.reason) ? NAMESPACE_HINT : ''}`),
+    ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}${NAMESPACE_NOT_FOUND.test(r.reason) ? NAMESPACE_HINT : longSetNameHint(r.reason)}`),
     ...parts.deployments.stallWarnings(stalledRollouts),
     ...metrics.attemptErrors.warnings(),
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
