@@ -315,3 +315,27 @@ test('an input file over the reader\'s limit is refused (exit 2) with what to do
   assert.equal(r.status, 2);
   assert.equal(r.stderr, `ksim: ${big}: expected a file of at most 256 MiB (split it into several files in a folder and pass the folder: a cluster dump as one \`kubectl get KIND -A -o json\` per kind or per namespace), got 604064606 bytes (576.1 MiB)\n`);
 });
+
+test('ksim import keeps a Terminating Namespace\'s phase, with a note; in the run its ReplicaSet\'s new pods are refused (NamespaceLifecycle), the pods it has stay', () => {
+  const dir = tempDir('ksim-import-');
+  const dump = join(dir, 'cluster.json');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { 'kubernetes.io/hostname': 'node-a' } }, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gone', deletionTimestamp: '2026-11-30T09:59:00Z' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } };
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d8', namespace: 'gone' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-5d8-a', namespace: 'gone', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8', uid: 'u', controller: true }] }, spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } };
+  writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node, ns, rs, pod] }));
+  const out = join(dir, 's.yaml');
+  const r = spawnSync(process.execPath, [KSIM_BIN, 'import', dump, '-o', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('Note: ')).map((l) => l.replace(dump, 'DUMP')), [
+    'Note: DUMP: namespace gone is being deleted in the snapshot (status.phase Terminating): creates in it are refused, as NamespaceLifecycle admission refuses them (`unable to create new content in namespace gone because it is being terminated`), so its workloads replace no pod; its objects and pods stay, as ksim does not model the namespace controller that deletes them',
+  ]);
+  assert.match(readFileSync(join(dir, 's.snapshot.yaml'), 'utf8'), /  kind: Namespace\n(?:    .*\n|  [a-z].*\n)*?  status:\n    phase: Terminating\n/);
+  const run = spawnSync(process.execPath, [KSIM_BIN, 'run', out, '-o', join(dir, 'run'), '-q', '--set', 'duration=1m'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('create(s) refused by the API server'));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0]!, /create\(s\) refused by the API server, first gone\/web-5d8-\w+: pods "web-5d8-" is forbidden: unable to create new content in namespace gone because it is being terminated$/);
+  const pods = readFileSync(join(dir, 'run', 'pods.csv'), 'utf8').split('\n').filter((l) => l.startsWith('gone,'));
+  assert.deepEqual(pods.map((l) => l.split(',')[1]), ['web-5d8-a']);
+});

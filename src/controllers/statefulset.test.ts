@@ -12,7 +12,7 @@ import type { WorkloadObject } from '../cluster/workload-object.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
-import { StatefulSetController, invalidPodLabels } from './statefulset.js';
+import { StatefulSetController, invalidPodLabels, longSetNameHint } from './statefulset.js';
 import { createSends } from '../testing/create-sends.js';
 import { controllerRevisionName } from './names.js';
 
@@ -697,4 +697,14 @@ test('a StatefulSet pod name over 63 characters: its pod-name label and spec.hos
   assert.equal(invalidPodLabels(`${set}-1`, `${set}-74c4988ddf`), `Pod "${set}-1" is invalid: [metadata.labels: Invalid value: "${set}-74c4988ddf": must be no more than 63 characters, metadata.labels: Invalid value: "${set}-1": must be no more than 63 characters, spec.hostname: Invalid value: "${set}-1": must be no more than 63 characters]`);
   assert.equal(controllerRevisionName('y'.repeat(230), '5f7bdfcb5'), `${'y'.repeat(223)}-5f7bdfcb5`);
   assert.equal(controllerRevisionName('y'.repeat(223), '5f7bdfcb5'), `${'y'.repeat(223)}-5f7bdfcb5`);
+});
+
+test('the run warning of a set\'s refused pod creates says the cause, its name\'s length plus the revision hash, and suggests names of at most 52 characters', () => {
+  const n53 = 'my-company-production-analytics-clickhouse-shard0-rep'; // 53
+  const hint = ` (the StatefulSet ${n53}'s pods carry the label controller-revision-hash: <set>-<revision hash>, here 53 + 1 + 10 = 64 characters, over a label value's 63: the set's name is too long for its template's hash; name it with at most 52 characters, which leaves room for the longest hash, 10)`;
+  assert.equal(longSetNameHint(invalidPodLabels(`${n53}-0`, `${n53}-74c4988ddf`)!), hint);
+  // A pod name over 63 too: the same cause, the same advice.
+  const set = 'x'.repeat(62);
+  assert.match(longSetNameHint(invalidPodLabels(`${set}-1`, `${set}-74c4988ddf`)!), /here 62 \+ 1 \+ 10 = 73 characters, .* at most 52 characters/);
+  assert.equal(longSetNameHint('pods "web-x" is forbidden: exceeded quota: compute'), '');
 });

@@ -502,6 +502,24 @@ export function invalidPodLabels(name: string, revName: string): string | null {
   return `Pod "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`;
 }
 
+/** The longest revision hash (a uint32 in decimal, safe-encoded: 10 characters). */
+const MAX_REVISION_HASH_LENGTH = 10;
+/** The longest set name whose `<set>-<hash>` label is valid whatever the hash: 52. */
+export const MAX_SAFE_STATEFULSET_NAME_LENGTH = LABEL_VALUE_MAX_LENGTH - 1 - MAX_REVISION_HASH_LENGTH;
+
+/** What the run warning of refused creates adds after invalidPodLabels' message: that the cause is
+ * the set's name length plus the revision hash, and the longest name that is always safe; ''
+ * for any other refusal. */
+export function longSetNameHint(reason: string): string {
+  const m = /^Pod "[^"]*" is invalid: \[?metadata\.labels: Invalid value: "([^"]*)": must be no more than 63 characters/.exec(reason);
+  if (m === null) return '';
+  const revName = m[1] as string;
+  const dash = revName.lastIndexOf('-');
+  const set = revName.slice(0, dash);
+  const hash = revName.slice(dash + 1);
+  return ` (the StatefulSet ${set}'s pods carry the label controller-revision-hash: <set>-<revision hash>, here ${set.length} + 1 + ${hash.length} = ${revName.length} characters, over a label value's ${LABEL_VALUE_MAX_LENGTH}: the set's name is too long for its template's hash; name it with at most ${MAX_SAFE_STATEFULSET_NAME_LENGTH} characters, which leaves room for the longest hash, ${MAX_REVISION_HASH_LENGTH})`;
+}
+
 /** The ControllerRevision names of a set's revisions when it is added: revision 0, spec.template's
  * (the update revision), is status.updateRevision when the set has one of its own (a snapshot's:
  * its pods carry it), else `<set>-<hash>` (upstream ControllerRevisionName of

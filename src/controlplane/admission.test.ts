@@ -6,7 +6,7 @@ import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { Simulation } from '../engine/simulation.js';
 import { makePod } from '../testing/builders.js';
 import type { PodInfo } from '../cluster/pod-info.js';
-import { admitPod, type AdmissionResult } from './admission.js';
+import { admitPod, missingNamespace, type AdmissionResult } from './admission.js';
 import { ApiServer } from './api-server.js';
 import { fixedLatencyApiConfig } from './api-server.js';
 import { RandomStreams } from '../engine/random.js';
@@ -329,4 +329,18 @@ describe('the name a refusal gives a pod a controller made (metadata.generateNam
   it('a pod without generateName is named by its name in either phase', () => {
     assert.equal(outcome(admitPod(objects(), makePod('solo').with((p) => void (p.spec!.priorityClassName = 'nope')).obj())), 'pods "solo" is forbidden: no PriorityClass with name nope was found');
   });
+});
+
+describe('missingNamespace (NamespaceLifecycle for the pod explain and capacity --pod are asked about)', () => {
+  const ns = (name: string, phase?: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, namespace: '' }, ...(phase === undefined ? {} : { status: { phase } }) }) as unknown as WorkloadObject;
+  const cluster = new ClusterState();
+  for (const o of [ns('shop'), ns('old', 'Terminating')]) cluster.objects.set(objectKey('Namespace', '', o.metadata.name), o);
+  const cases: Array<[string, string, string | null]> = [
+    ['a namespace the cluster lists is fine', 'shop', null],
+    ['a built-in namespace is fine', 'kube-system', null],
+    ['one the cluster does not list is not found, with the nearest name', 'shopp', 'namespaces "shopp" not found (the cluster\'s namespaces: old, shop; did you mean "shop"?)'],
+    ['one being terminated refuses new content', 'old', 'pods "p" is forbidden: unable to create new content in namespace old because it is being terminated'],
+  ];
+  for (const [name, namespace, want] of cases) it(name, () => assert.equal(missingNamespace(cluster, makePod('p').namespace(namespace).obj()), want));
+  it('a cluster that lists no Namespace refuses none', () => assert.equal(missingNamespace(new ClusterState(), makePod('p').namespace('any').obj()), null));
 });

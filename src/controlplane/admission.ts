@@ -21,6 +21,7 @@ import type { Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { objectKey, type WorkloadObject } from '../cluster/workload-object.js';
 import { checkQuota } from './resource-quota.js';
+import { objectCountResource } from './object-count-quota.js';
 import { invalidRequests, LIMIT_RANGE_KIND, LIMIT_RANGER_ANNOTATION, mutateWithRanges, validateWithRanges } from './limit-ranger.js';
 import { admitWithClass, notFound, runtimeClassOf, validateOverhead } from './runtime-class.js';
 
@@ -67,23 +68,55 @@ export interface DefaultTolerationSeconds {
 
 const NO_OBJECTS: readonly WorkloadObject[] = [];
 
-/** Namespaces every cluster has, whether a snapshot lists them or not. */
+/** Namespaces every cluster has, whether a snapshot lists them or not: NamespaceLifecycle's
+ * immortal ones (default, kube-system, kube-public: its Register) and kube-node-lease, which the
+ * API server creates at start too. */
 const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
+/** A Namespace's status.phase (upstream v1.NamespacePhase): Active unless it says Terminating. */
+export function namespacePhase(ns: WorkloadObject): 'Active' | 'Terminating' {
+  const status = ns['status'] as { phase?: unknown } | undefined;
+  return status?.phase === 'Terminating' ? 'Terminating' : 'Active';
+}
+
 /**
- * NamespaceLifecycle admission (upstream plugin/pkg/admission/namespace/lifecycle/admission.go):
- * a create in a namespace that does not exist is refused, `namespaces "x" not found`. Applied
- * only when the cluster lists its Namespaces (a cluster dump that holds them): scenarios that
- * never declare namespaces create their pods where they say. Used for the one pod `capacity
- * --pod` and `explain` are asked about, whose namespace's quotas and limits would else be
- * silently none. Null when the namespace exists.
+ * NamespaceLifecycle admission (upstream staging/src/k8s.io/apiserver/pkg/admission/plugin/
+ * namespace/lifecycle/admission.go Admit) for a create of `kind` named `name` in `namespace`:
+ * in a Namespace whose status.phase is Terminating it is Forbidden, `<resource> "<name>" is
+ * forbidden: unable to create new content in namespace x because it is being terminated`; in a
+ * namespace that does not exist (not stored, not built in, not in `existing`), NotFound,
+ * `namespaces "x" not found`. Call it only where Namespaces are declared (a scenario that never
+ * declares one creates its objects where they say, README "Admission"). Namespaces themselves
+ * and cluster-scoped objects are never refused. Null when the create may go on.
+ */
+export function namespaceLifecycleRefusal(cluster: ClusterState, kind: string, namespace: string, name: string, existing?: ReadonlySet<string>): string | null {
+  if (namespace === '' || kind === 'Namespace') return null;
+  const ns = cluster.objects.get(objectKey('Namespace', '', namespace));
+  if (ns === undefined) return BUILT_IN_NAMESPACES.has(namespace) || existing?.has(namespace) === true ? null : `namespaces ${JSON.stringify(namespace)} not found`;
+  if (namespacePhase(ns) !== 'Terminating') return null;
+  return `${resourceOfKind(kind)} ${JSON.stringify(name)} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`;
+}
+
+/**
+ * NamespaceLifecycle for the one pod `capacity --pod` and `explain` are asked about, whose
+ * namespace's quotas and limits would else be silently none: a namespace being terminated
+ * refuses it; one that does not exist too, when the cluster lists its Namespaces (a cluster dump
+ * that holds them), with the cluster's namespaces and the nearest name. Null when the pod may
+ * be created.
  */
 export function missingNamespace(cluster: ClusterState, pod: Pod): string | null {
   const namespace = pod.metadata?.namespace ?? 'default';
   const declared = cluster.objectsOfKind('Namespace').map((o) => o.metadata.name);
-  if (declared.length === 0 || declared.includes(namespace) || BUILT_IN_NAMESPACES.has(namespace)) return null;
+  if (declared.length === 0) return null;
+  const refused = namespaceLifecycleRefusal(cluster, 'Pod', namespace, pod.metadata?.generateName || (pod.metadata?.name ?? ''));
+  if (refused === null || !refused.startsWith('namespaces ')) return refused;
   const near = closest(namespace, declared);
-  return `namespaces ${JSON.stringify(namespace)} not found (the cluster's namespaces: ${declared.join(', ')}${near !== null ? `; did you mean ${JSON.stringify(near)}?` : ''})`;
+  return `${refused} (the cluster's namespaces: ${declared.join(', ')}${near !== null ? `; did you mean ${JSON.stringify(near)}?` : ''})`;
+}
+
+/** The resource a kind's API errors name (GroupResource.String(): `deployments.apps`, `pods`). */
+function resourceOfKind(kind: string): string {
+  return kind === 'Pod' ? 'pods' : (objectCountResource(kind) ?? `${kind.toLowerCase()}s`);
 }
 
 /**

@@ -113,3 +113,64 @@ test('PriorityClass writes: value and preemptionPolicy are immutable, and a seco
   assert.equal(cluster.objects.get('PriorityClass//d1')?.['value'], 10);
   assert.equal(cluster.objects.has('PriorityClass//d2'), false);
 });
+
+test('NamespaceLifecycle: once Namespaces are declared, a create in a namespace that does not exist is NotFound and one in a Terminating namespace Forbidden; built-in namespaces and the start state\'s always exist (upstream plugin/namespace/lifecycle/admission.go)', () => {
+  const ns = (name: string, phase?: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, namespace: '' }, ...(phase === undefined ? {} : { status: { phase } }) }) as unknown as Parameters<ApiServer['createObject']>[0];
+  const deployment = (namespace: string, name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [] } } } }) as unknown as Parameters<ApiServer['createObject']>[0];
+  const setup = () => {
+    const sim = new Simulation();
+    const cluster = new ClusterState();
+    const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+    const refused: Array<[string, string]> = [];
+    api.watch({ writeRejected: (object, reason) => void refused.push([object, reason]) });
+    return { sim, cluster, api, refused };
+  };
+  // No Namespace declared: objects are created where they say.
+  {
+    const { sim, cluster, api, refused } = setup();
+    api.createPod(makePod('a').namespace('nowhere').obj());
+    api.createObject(deployment('nowhere', 'web'));
+    sim.run();
+    assert.deepEqual(refused, []);
+    assert.equal(cluster.pods.size, 1);
+  }
+  // A snapshot with Namespace shop (Active) and gone (Terminating), and a pod in legacy, whose
+  // Namespace the dump lacks.
+  const { sim, cluster, api, refused } = setup();
+  api.commitStartState({ nodes: [], objects: [ns('shop'), ns('gone', 'Terminating')], pods: [makePod('old').namespace('legacy').obj()] });
+  api.createPod(makePod('a').namespace('shop').obj());
+  api.createPod(makePod('b').namespace('shopp').obj());
+  api.createPod(makePod('c').namespace('kube-system').obj());
+  api.createPod(makePod('d').namespace('legacy').obj());
+  const e = makePod('gone-7f9c-x2').namespace('gone').obj();
+  e.metadata!.generateName = 'gone-7f9c-';
+  api.createPod(e);
+  api.createObject(deployment('gone', 'web'));
+  api.createObject(deployment('nowhere', 'web'));
+  api.createObject(ns('later'));
+  sim.run();
+  api.createObject(deployment('later', 'web'));
+  sim.run();
+  assert.deepEqual(refused, [
+    ['shopp/b', 'namespaces "shopp" not found'],
+    ['gone/gone-7f9c-x2', 'pods "gone-7f9c-" is forbidden: unable to create new content in namespace gone because it is being terminated'],
+    ['Deployment web', 'deployments.apps "web" is forbidden: unable to create new content in namespace gone because it is being terminated'],
+    ['Deployment web', 'namespaces "nowhere" not found'],
+  ]);
+  assert.deepEqual([...cluster.pods.keys()].sort(), ['kube-system/c', 'legacy/d', 'legacy/old', 'shop/a']);
+  assert.equal(cluster.objects.has('Deployment/later/web'), true);
+});
+
+test('NamespaceLifecycle: declareNamespaces refuses creates in undeclared namespaces before any Namespace is stored (a scenario whose Namespace entry arrives later)', () => {
+  const sim = new Simulation();
+  const cluster = new ClusterState();
+  const api = new ApiServer(sim, cluster, fixedLatencyApiConfig(0), new RandomStreams(1).stream('api'));
+  const refused: string[] = [];
+  api.watch({ writeRejected: (_o, reason) => void refused.push(reason) });
+  api.declareNamespaces();
+  api.createPod(makePod('a').namespace('batch').obj());
+  api.createPod(makePod('b').obj());
+  sim.run();
+  assert.deepEqual(refused, ['namespaces "batch" not found']);
+  assert.deepEqual([...cluster.pods.keys()], ['default/b']);
+});

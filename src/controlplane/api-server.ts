@@ -9,7 +9,7 @@ import { fits, type ClusterState, type NodeChange } from '../cluster/cluster-sta
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
 import { PodInfo, podStoreKey, type PodPhase } from '../cluster/pod-info.js';
 import { keyOf, objectKey, type WorkloadObject } from '../cluster/workload-object.js';
-import { admitPod, missingPriorityClass, PRIORITY_CLASS_KIND, refusedPriorityClassWrite, type AdmitOptions, type DefaultTolerationSeconds } from './admission.js';
+import { admitPod, missingPriorityClass, namespaceLifecycleRefusal, PRIORITY_CLASS_KIND, refusedPriorityClassWrite, type AdmitOptions, type DefaultTolerationSeconds } from './admission.js';
 import type { RandomStream } from '../engine/random.js';
 import { sampleNonNegativeInt, type Distribution } from '../engine/distributions.js';
 import { EtcdModel, type EtcdConfig } from './etcd.js';
@@ -139,6 +139,13 @@ class ApiCore {
   readonly deliveries: OrderedStream;
   /** True while the start state is being committed (ApiServer.commitStartState). */
   startingUp = false;
+  /** Whether NamespaceLifecycle refuses creates in namespaces that do not exist: once a
+   * Namespace is stored, or from the start when the scenario declares one (declareNamespaces).
+   * Until then no create is refused for its namespace (no Namespace stored: none Terminating). */
+  namespacesDeclared = false;
+  /** The namespaces of the start state's objects and pods: they existed in the cluster the
+   * snapshot was taken of, whether it lists their Namespace objects or not. */
+  readonly startNamespaces = new Set<string>();
   /** The node Leases renewed through renewLease, by store key: a write of such a key by any
    * other path makes the API server forget its stored object (NodeLease.stored). */
   readonly leases = new Map<string, NodeLease>();
@@ -309,6 +316,10 @@ export class ApiServer {
     core.startingUp = true;
     try {
       const objects = commitOrder(start.objects);
+      // A snapshot's objects and pods prove their namespace existed in its cluster, whether
+      // the dump lists its Namespace or not (NamespaceLifecycle lets creates there go on).
+      for (const o of objects) if (o.metadata.namespace !== '') core.startNamespaces.add(o.metadata.namespace);
+      for (const pod of start.pods) core.startNamespaces.add(pod.metadata?.namespace ?? 'default');
       // Setup objects first: pods are admitted against Namespaces, PriorityClasses and quotas.
       for (const o of objects) if (!this.cluster.objects.has(keyOf(o))) this.storeObjectWith(o, tell);
       for (const { node, pool } of start.nodes) {
@@ -401,6 +412,13 @@ export class ApiServer {
     }
     tell((w) => w.startStateCommitted?.());
     return warnings;
+  }
+
+  /** The scenario declares Namespaces (a workload entry's, arriving at any time): from the
+   * start, NamespaceLifecycle refuses a create in a namespace that does not exist, `namespaces
+   * "x" not found` (README "Admission"). Without it, from the first Namespace stored. */
+  declareNamespaces(): void {
+    this.core.namespacesDeclared = true;
   }
 
   /** Sends a write: rate limit, API server handling, etcd commit; then `commit` runs. */
@@ -497,6 +515,13 @@ export class ApiServer {
    * `key`: podStoreKey(pod), when the caller has it (a controller's reserved name). */
   createPod(pod: Pod, done?: (p: PodInfo | null, reason?: string) => void, key = podStoreKey(pod)): void {
     this.write('api.create-pod', key, () => {
+      // NamespaceLifecycle runs first of the admission plugins, in the mutating phase: a
+      // controller's pod is named by its generateName (admit's mutatingName).
+      const noNamespace = this.core.namespacesDeclared ? namespaceLifecycleRefusal(this.cluster, 'Pod', pod.metadata?.namespace ?? 'default', pod.metadata?.generateName || (pod.metadata?.name ?? ''), this.core.startNamespaces) : null;
+      if (noNamespace !== null) {
+        this.reject(key, pod, noNamespace, done);
+        return;
+      }
       if (this.cluster.pods.has(key) || this.cluster.finishedAtStart.has(key)) {
         this.reject(key, pod, `pods "${pod.metadata?.name ?? ''}" already exists`, done); // AlreadyExists
         return;
@@ -644,8 +669,10 @@ export class ApiServer {
   createObject(o: WorkloadObject, done?: (ok: boolean, refused?: string) => void, key = keyOf(o)): void {
     this.write('api.create-object', key, () => {
       const exists = this.cluster.objects.has(key);
-      // ResourceQuota admission's object counts (object-count-quota.ts); pods are checked in createPod.
-      const refused = exists ? null : o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, undefined) : checkObjectCountQuota(this.cluster, o);
+      // NamespaceLifecycle (admission.ts namespaceLifecycleRefusal), then ResourceQuota
+      // admission's object counts (object-count-quota.ts); pods are checked in createPod.
+      const noNamespace = this.core.namespacesDeclared ? namespaceLifecycleRefusal(this.cluster, o.kind, o.metadata.namespace, o.metadata.name, this.core.startNamespaces) : null;
+      const refused = noNamespace !== null ? noNamespace : exists ? null : o.kind === PRIORITY_CLASS_KIND ? refusedPriorityClassWrite(this.cluster, o, undefined) : checkObjectCountQuota(this.cluster, o);
       if (refused !== null) {
         this.notify('writeRejected', `${o.kind} ${o.metadata.name}`, refused, 'create');
         done?.(false, refused);
@@ -774,7 +801,10 @@ export class ApiServer {
     if (this.cluster.objects.has(key)) return false;
     this.forgetLease(o.kind, key);
     this.cluster.objects.set(key, o);
-    if (o.kind === 'Namespace') this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
+    if (o.kind === 'Namespace') {
+      this.cluster.setNamespace(o.metadata.name, o.metadata.labels ?? {});
+      this.core.namespacesDeclared = true;
+    }
     if (tell === null) this.notify('objectAdded', o);
     else tell((w) => w.objectAdded?.(o));
     return true;

@@ -32,6 +32,12 @@ const COUNTED: ReadonlyMap<string, { readonly resource: string; readonly names: 
   ['LimitRange', { resource: 'limitranges', names: ['count/limitranges'] }],
 ]);
 
+/** The resource the API names `kind` by, with its group (`deployments.apps`), for the kinds a
+ * quota counts; undefined for others. */
+export function objectCountResource(kind: string): string | undefined {
+  return COUNTED.get(kind)?.resource;
+}
+
 /** The object-count resources ksim enforces. */
 export const OBJECT_COUNT_RESOURCES: ReadonlySet<string> = new Set([...COUNTED.values()].flatMap((c) => c.names));
 

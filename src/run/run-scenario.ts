@@ -16,7 +16,7 @@ import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { DEFAULT_WALL_CLOCK, WallClock } from '../controllers/cron.js';
 import { TtlAfterFinishedController } from '../controllers/ttl-after-finished.js';
-import { StatefulSetController } from '../controllers/statefulset.js';
+import { longSetNameHint, StatefulSetController } from '../controllers/statefulset.js';
 import { HorizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { trackQuotaRecounts } from '../controlplane/resource-quota.js';
@@ -273,6 +273,10 @@ function sliceTimer(nowMs: () => number): { start(): void; check: () => boolean 
   };
 }
 
+/** NamespaceLifecycle's NotFound (admission.ts namespaceLifecycleRefusal), and what to do. */
+const NAMESPACE_NOT_FOUND = /^namespaces "[^"]*" not found$/;
+const NAMESPACE_HINT = ' (the scenario declares Namespaces, so a create in one it does not declare is refused, as NamespaceLifecycle admission refuses it: add a Namespace manifest for it, arriving no later than what it holds)';
+
 export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedRun {
   // A hand-built Scenario's seed is checked as a file's is (an InputError, not RandomStreams').
   checkSeed(scenario.seed, 'runScenario', 'scenario.seed');
@@ -299,6 +303,10 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   const cluster = new ClusterState();
   const api = new ApiServer(sim, cluster, scenario.controlPlane, streams.stream('api'));
   api.runsUntil(scenario.durationUs);
+  // NamespaceLifecycle refuses creates in namespaces that do not exist once the scenario
+  // declares Namespaces (a snapshot's are stored at the start; a workload entry's count from
+  // the start whenever it arrives, so an object arriving before its Namespace is refused).
+  if (scenario.workload.some((e) => e.manifests.some((m) => m.kind === 'Namespace'))) api.declareNamespaces();
   const ctx: RunContext = { scenario, opts, sim, streams, cluster, api };
   const offered = extendedResourcesOfRun(scenario);
   const groupBy = timeseriesGroups(scenario);
@@ -607,7 +615,7 @@ function finishRun(parts: RunParts): RunResult {
   const gpuPooledProfiles = [...parts.gpuPooled].sort();
   const warnings = [
     ...parts.startWarnings,
-    ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}`),
+    ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}${NAMESPACE_NOT_FOUND.test(r.reason) ? NAMESPACE_HINT : longSetNameHint(r.reason)}`),
     ...parts.deployments.stallWarnings(stalledRollouts),
     ...metrics.attemptErrors.warnings(),
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),

@@ -4,7 +4,7 @@
 // are pending and get scheduled; their owners are live controllers that keep them (a
 // Deployment's existing ReplicaSet and pods are adopted through their ownerReferences, not
 // recreated). What the simulation does not need is dropped: `status` (but a Node's, a Job's,
-// a CronJob's, a PodDisruptionBudget's and a StatefulSet's revisions), `metadata.managedFields` and the server's other
+// a CronJob's, a PodDisruptionBudget's, a StatefulSet's revisions and a Terminating Namespace's phase), `metadata.managedFields` and the server's other
 // bookkeeping. A pod's history (creation, start, Ready, restart counts, a
 // preemption it waits on or is the victim of) is kept aside first, a Job keeps its counts and
 // finish condition, a CronJob its last scheduled time, a PDB its budget, a StatefulSet its
@@ -167,7 +167,11 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
         : kind === 'CronJob' ? readCronJobStatus(doc, path, raw['status'])
         : kind === 'PodDisruptionBudget' ? readPdbStatus(doc, path, raw['status'])
         : kind === 'StatefulSet' ? readStatefulSetStatus(doc, path, raw['status'])
+        : kind === 'Namespace' ? terminatingNamespace(raw['status'])
         : null;
+      if (status !== null && kind === 'Namespace') {
+        warnings.push(`${display}: namespace ${m.metadata?.name ?? ''} is being deleted in the snapshot (status.phase Terminating): creates in it are refused, as NamespaceLifecycle admission refuses them (\`unable to create new content in namespace ${m.metadata?.name ?? ''} because it is being terminated\`), so its workloads replace no pod; its objects and pods stay, as ksim does not model the namespace controller that deletes them`);
+      }
       into.objects.push((status === null ? m : { ...m, status }) as unknown as WorkloadObject);
       return;
     }
@@ -192,6 +196,12 @@ export function readSnapshotDocs(docs: readonly YamlDoc[], display: string, into
   const skippedNote = skippedMessage(skipped);
   if (skippedNote !== null) warnings.push(`${display}: ${skippedNote}`);
   if (finishedOfSets > 0) warnings.push(`${display}: left out ${finishedOfSets} finished pod(s) of StatefulSets (phase Succeeded or Failed): the StatefulSet controller deletes them and creates them again`);
+}
+
+/** A Namespace's status when it is being deleted (status.phase Terminating: what
+ * NamespaceLifecycle admission reads), else null (Active: nothing to keep). */
+function terminatingNamespace(status: unknown): { phase: 'Terminating' } | null {
+  return isObj(status) && status['phase'] === 'Terminating' ? { phase: 'Terminating' } : null;
 }
 
 /** Whether the pod object's controller is a StatefulSet. */
