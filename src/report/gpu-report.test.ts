@@ -86,6 +86,26 @@ test('run section: the paper\'s figure (unallocated, fragmented and ideal by arr
   ]);
 });
 
+test('run section of a run whose GPU request stops short of the paper\'s levels: the table gives the last level reached and says why the others are missing; the headlines say they were not reached', () => {
+  // Only bin 48 has rows (the run's arrived GPU request reached 48 % of capacity): the paper's
+  // levels (50 … 130) are all beyond it. The table printed its header and no row.
+  const dir = gpuRun([ROWS[0]!]);
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,,,\n');
+  const section = gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!;
+  const table = section.tables?.[0];
+  assert.deepEqual(table?.rows, [['48 (the last level reached)', '50', '20', '40']]);
+  assert.equal(table?.caption, 'The curves at the last arrived level the run reached (%): its arrived GPU request stopped at 48 % of the GPU capacity, below the paper\'s levels (50, 80, 90, 100, 110, 120, 130 %), which have no value');
+  assert.deepEqual(section.headlines?.slice(0, 3).map((h) => [h.value, h.hint]), [
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the GPU capacity'],
+  ]);
+  // Part of the way: the levels reached, then the last one.
+  const part = gpuRunSection(gpuRun(ROWS.slice(0, 4)), readAll(dir, 'summary.csv', []).rows[0]!)!;
+  assert.deepEqual(part.tables?.[0]?.rows.map((r) => r[0]), ['50', '80', '90', '100']);
+  assert.equal(part.tables?.[0]?.caption, 'The curves at the paper\'s arrived levels the run reached (%): its arrived GPU request stopped at 100 % of the GPU capacity; 110, 120, 130 % have no value');
+});
+
 test('curve: a result other than bound, unschedulable or error is bad input at its row and column', () => {
   const dir = gpuRun([ROWS[0]!, ROWS[1]!.replace('unschedulable', 'boud')]);
   assert.throws(() => readGpuCurve(dir), { name: 'InputError', message: `${join(dir, 'gpu_allocation.csv')}:3:4: result: expected one of bound, unschedulable, error, got "boud"` });

@@ -25,10 +25,18 @@ const IDEAL = 'ideal';
 export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
   if (!existsSync(join(dir, GPU_ALLOCATION_FILE))) return null;
   const c = readGpuCurve(dir);
+  // summary.csv's values are empty when the run's GPU request never came near the level (the
+  // bin and both its neighbours without rows): said, rather than a bare dash.
+  const last = c.arrivedPct.length - 1;
+  const at = (column: string, hint: string): Pick<Headline, 'value' | 'hint'> => {
+    const v = summary.numberOrNull(column);
+    if (v !== null) return { value: pct(v), hint };
+    return { value: '–', hint: last < 0 ? 'no row of gpu_allocation.csv has an arrived level' : `not reached: the arrived GPU request stopped at ${last} % of the GPU capacity` };
+  };
   const headlines: Headline[] = [
-    { label: 'Unallocated GPU at 100 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_100_pct')), hint: 'of cluster GPU capacity' },
-    { label: 'Unallocated GPU at 130 % arrived', value: pct(summary.numberOrNull('gpu_unallocated_at_130_pct')), hint: 'of cluster GPU capacity' },
-    { label: 'Fragmentation at 100 % arrived', value: pct(summary.numberOrNull('gpu_fragmentation_at_100_pct')), hint: 'of the idle GPU' },
+    { label: 'Unallocated GPU at 100 % arrived', ...at('gpu_unallocated_at_100_pct', 'of cluster GPU capacity') },
+    { label: 'Unallocated GPU at 130 % arrived', ...at('gpu_unallocated_at_130_pct', 'of cluster GPU capacity') },
+    { label: 'Fragmentation at 100 % arrived', ...at('gpu_fragmentation_at_100_pct', 'of the idle GPU') },
     { label: 'GPU capacity', value: `${trim(c.capacityGpus)} GPUs`, hint: `${c.bound} of ${c.pods} pods placed at their first attempt` },
   ];
   return {
@@ -173,14 +181,30 @@ function curveChart(yLabel: string, series: LinesChart['series'], x: readonly nu
   return { type: 'lines', x, xLabel: X_LABEL, yLabel, percent: false, series, bands: [], joinGaps: true, ...ideal };
 }
 
-/** The curves at the arrived levels the paper discusses, for readers of the printed page. */
+/** The arrived levels the paper discusses (its figures' and summary.csv's). */
+const LEVELS = [50, 80, 90, 100, 110, 120, 130];
+
+/** The curves at the paper's arrived levels the run reached, for readers of the printed page;
+ * when the run stopped short of the last of them, also the last level it reached, and the caption
+ * says which levels have no value. */
 function curveTable(c: GpuCurve): Table {
-  const at = [50, 80, 90, 100, 110, 120, 130].filter((b) => b < c.arrivedPct.length);
+  const last = c.arrivedPct.length - 1;
+  const at = LEVELS.filter((b) => b <= last);
+  const missing = LEVELS.filter((b) => b > last);
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '–' : trim(v));
+  const row = (b: number, label: string) => [label, cell(c.unallocatedPct[b]), cell(c.fragmentedPct[b]), cell(c.fragRatioPct[b])];
+  const rows = at.map((b) => row(b, String(b)));
+  if (missing.length > 0 && last >= 0 && !at.includes(last)) rows.push(row(last, `${last} (the last level reached)`));
+  const stopped = `its arrived GPU request stopped at ${last} % of the GPU capacity`;
+  const caption = missing.length === 0
+    ? 'The curves at some arrived levels (%)'
+    : at.length === 0
+      ? `The curves at the last arrived level the run reached (%): ${stopped}, below the paper's levels (${LEVELS.join(', ')} %), which have no value`
+      : `The curves at the paper's arrived levels the run reached (%): ${stopped}; ${missing.join(', ')} % have no value`;
   return {
-    caption: 'The curves at some arrived levels (%)',
+    caption,
     columns: ['arrived % of capacity', 'unallocated % of capacity', 'fragmented % of capacity', 'fragmented % of idle'],
-    rows: at.map((b) => [String(b), cell(c.unallocatedPct[b]), cell(c.fragmentedPct[b]), cell(c.fragRatioPct[b])]),
+    rows,
   };
 }
 
