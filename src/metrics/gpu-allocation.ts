@@ -30,6 +30,12 @@ interface NodeFrag {
 /** Per-bin sums: bin → [rows, Σ allocated %, Σ fragmented %]. */
 type Bins = Map<number, [number, number, number]>;
 
+/** run.json's gpu_sharing. */
+export interface GpuSharingFacts {
+  /** The milli-GPU extended resource shared by device (Open-Gpu-Share's `resource`). */
+  readonly resource: string;
+}
+
 export class GpuAllocationCollector {
   private arrivedMilli = 0;
   private readonly seen = new Set<string>();
@@ -131,6 +137,11 @@ export class GpuAllocationCollector {
       this.dirty.clear();
     }
     return { capacity: this.capacity, idle: this.idleSum, frag: Math.max(0, this.fragSum) };
+  }
+
+  /** run.json's gpu_sharing. */
+  facts(): GpuSharingFacts {
+    return { resource: this.devices.resource };
   }
 
   /** summary.csv's GPU columns. */

@@ -9,6 +9,7 @@ import type { LinesChart, MeanSdChart } from './charts.js';
 import { readAll } from './csv-table.js';
 import { readGpuCurve } from './gpu-curve.js';
 import { gpuRunSection, gpuSweepSection, type GpuSweepRun } from './gpu-report.js';
+import { isGpuResource, sharedGpuResource } from './gpu-resources.js';
 import { sweepReport } from './sweep-report.js';
 
 const HEADER = 'time_s,pod,namespace,result,node,gpu_index,pod_gpu_milli,arrived_gpu_milli,allocated_gpu_milli,idle_gpu_milli,fragmented_gpu_milli,capacity_gpu_milli,arrived_pct,arrived_pct_bin,allocated_pct,fragmented_pct';
@@ -65,8 +66,9 @@ test('run section: the paper\'s figure (unallocated, fragmented and ideal by arr
     ['Unallocated GPU at 130 % arrived', '0 %'],
     ['Fragmentation at 100 % arrived', '50 %'],
     ['GPU capacity', '2 GPUs'],
+    ['Placed at the first attempt', '4 of 6 pods'],
   ]);
-  assert.equal(section.headlines?.[3]?.hint, '4 of 6 pods placed at their first attempt');
+  assert.equal(section.headlines?.[3]?.hint, 'on alibaba.com/gpu-milli'); // no nodes.csv here
   const [alloc, zoom, ratio] = section.figures!;
   const chart = alloc!.chart as LinesChart;
   assert.equal(chart.xLabel, 'arrived GPU request (% of cluster GPU capacity)');
@@ -94,16 +96,44 @@ test('run section of a run whose GPU request stops short of the paper\'s levels:
   const section = gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!;
   const table = section.tables?.[0];
   assert.deepEqual(table?.rows, [['48 (the last level reached)', '50', '20', '40']]);
-  assert.equal(table?.caption, 'The curves at the last arrived level the run reached (%): its arrived GPU request stopped at 48 % of the GPU capacity, below the paper\'s levels (50, 80, 90, 100, 110, 120, 130 %), which have no value');
+  assert.equal(table?.caption, 'The curves at the last arrived level the run reached (%): its arrived GPU request stopped at 48 % of the cluster GPU capacity, below the paper\'s levels (50, 80, 90, 100, 110, 120, 130 %), which have no value');
   assert.deepEqual(section.headlines?.slice(0, 3).map((h) => [h.value, h.hint]), [
-    ['–', 'not reached: the arrived GPU request stopped at 48 % of the GPU capacity'],
-    ['–', 'not reached: the arrived GPU request stopped at 48 % of the GPU capacity'],
-    ['–', 'not reached: the arrived GPU request stopped at 48 % of the GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the cluster GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the cluster GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the cluster GPU capacity'],
   ]);
   // Part of the way: the levels reached, then the last one.
   const part = gpuRunSection(gpuRun(ROWS.slice(0, 4)), readAll(dir, 'summary.csv', []).rows[0]!)!;
   assert.deepEqual(part.tables?.[0]?.rows.map((r) => r[0]), ['50', '80', '90', '100']);
-  assert.equal(part.tables?.[0]?.caption, 'The curves at the paper\'s arrived levels the run reached (%): its arrived GPU request stopped at 100 % of the GPU capacity; 110, 120, 130 % have no value');
+  assert.equal(part.tables?.[0]?.caption, 'The curves at the paper\'s arrived levels the run reached (%): its arrived GPU request stopped at 100 % of the cluster GPU capacity; 110, 120, 130 % have no value');
+});
+
+test('run section of a cluster with shared and whole GPUs: the capacity says the curves cover the shared GPUs only and names the others, pool by pool', () => {
+  // mixed-share.yaml in small: pool l4 shares 2 GPUs (alibaba.com/gpu-milli 1000 on each of 2
+  // nodes, gpu_allocation.csv's 2000), pool a100 has 16 whole nvidia.com/gpu (a third a100 node
+  // was deleted: not counted), pool general none. The headline read "GPU capacity 2 GPUs".
+  const dir = gpuRun();
+  writeFileSync(join(dir, 'nodes.csv'), [
+    'node,pool,zone,ready,deleted_s,pods,cpu_requested_milli,cpu_allocatable_milli,memory_requested_bytes,memory_allocatable_bytes,alibaba.com/gpu-milli_requested,alibaba.com/gpu-milli_allocatable,nvidia.com/gpu_requested,nvidia.com/gpu_allocatable',
+    'g-0,general,z,true,,0,0,1000,0,1000,0,0,0,0',
+    'a-0,a100,z,true,,0,0,1000,0,1000,0,0,8,8',
+    'a-1,a100,z,true,,0,0,1000,0,1000,0,0,0,8',
+    'a-2,a100,z,true,30,0,0,1000,0,1000,0,0,0,8',
+    'n-0,l4,z,true,,0,0,1000,0,1000,1000,1000,0,0',
+    'n-1,l4,z,true,,0,0,1000,0,1000,500,1000,0,0',
+  ].join('\n') + '\n');
+  const s = readAll(dir, 'summary.csv', []).rows[0]!;
+  const section = gpuRunSection(dir, s)!;
+  const cap = section.headlines?.find((h) => h.label === 'GPU capacity');
+  assert.equal(cap?.value, '2 shared GPUs');
+  assert.equal(cap?.hint, 'on pool l4 (alibaba.com/gpu-milli); not shared, outside these figures: 16 nvidia.com/gpu on pool a100');
+  assert.match(section.intro!, / The curves cover the shared GPUs only: 2 GPUs \(alibaba\.com\/gpu-milli\) on pool l4\. The cluster's other GPUs, 16 nvidia\.com\/gpu on pool a100, are resources Open-Gpu-Share does not share by device: they are outside these curves, and their allocation is in the per-node heat map below and in timeseries\.csv's nvidia\.com\/gpu_requested_ratio\.$/);
+  assert.equal(section.headlines?.[0]?.hint, 'of the shared GPU capacity');
+  assert.equal((section.figures![0]!.chart as LinesChart).xLabel, 'arrived GPU request (% of shared GPU capacity)');
+  // The run's own GPU-share resource, from run.json, whatever its name; GPUs by name otherwise.
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ gpu_sharing: { resource: 'acme.io/accel-milli' } }));
+  assert.equal(sharedGpuResource(dir), 'acme.io/accel-milli');
+  assert.deepEqual(['nvidia.com/gpu', 'amd.com/gpu', 'gpu.intel.com/i915', 'nvidia.com/mig-1g.10gb', 'alibaba.com/gpu-milli', 'acme.io/accel-milli', 'hugepages-2Mi', 'example.com/fpga'].map((r) => isGpuResource(r, 'acme.io/accel-milli')), [true, true, true, true, true, true, false, false]);
 });
 
 test('curve: a result other than bound, unschedulable or error is bad input at its row and column', () => {

@@ -30,7 +30,7 @@ import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type Summ
 import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
-import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
+import { GpuAllocationCollector, type GpuSharingFacts } from '../metrics/gpu-allocation.js';
 import { existingGpuDevices, GPU_INDEX_ANNOTATION, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
 import { ZONE_LABEL, type NodeInfo } from '../cluster/node-info.js';
@@ -113,6 +113,9 @@ export interface RunResult {
   readonly warnings: readonly string[];
   /** Per trace entry: rows read, filtered, skipped, objects submitted (run.json). */
   readonly traces?: readonly TraceStats[];
+  /** GPU sharing by device (a profile enables Open-Gpu-Share): what run.json's gpu_sharing says
+   * (the shared resource, the typical pods of the fragmentation measure). */
+  readonly gpuSharing?: GpuSharingFacts;
   /** Each node pool's highest requested ratio per resource — cpu, memory, then each extended
    * resource its nodes offer or its pods request (summary.csv's peaks per pool; null when the
    * pool never had Ready capacity for it), by pool name. */
@@ -551,7 +554,7 @@ function finishRun(parts: RunParts): RunResult {
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
   ];
   // rowValues of summary.csv's columns: SummaryValues by construction.
-  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues() };
+  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), ...(parts.gpu === null ? {} : { gpuSharing: parts.gpu.facts() }) };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */
