@@ -127,13 +127,54 @@ test('run section of a cluster with shared and whole GPUs: the capacity says the
   const cap = section.headlines?.find((h) => h.label === 'GPU capacity');
   assert.equal(cap?.value, '2 shared GPUs');
   assert.equal(cap?.hint, 'on pool l4 (alibaba.com/gpu-milli); not shared, outside these figures: 16 nvidia.com/gpu on pool a100');
-  assert.match(section.intro!, / The curves cover the shared GPUs only: 2 GPUs \(alibaba\.com\/gpu-milli\) on pool l4\. The cluster's other GPUs, 16 nvidia\.com\/gpu on pool a100, are resources Open-Gpu-Share does not share by device: they are outside these curves, and their allocation is in the per-node heat map below and in timeseries\.csv's nvidia\.com\/gpu_requested_ratio\.$/);
+  assert.match(section.intro!, / The curves cover the shared GPUs only: 2 GPUs \(alibaba\.com\/gpu-milli\) on pool l4\. The cluster's other GPUs, 16 nvidia\.com\/gpu on pool a100, are resources Open-Gpu-Share does not share by device: they are outside these curves, and their allocation is in the per-node heat map below and in timeseries\.csv's nvidia\.com\/gpu_requested_ratio\. Fragmented, as the FGD paper measures it/);
   assert.equal(section.headlines?.[0]?.hint, 'of the shared GPU capacity');
   assert.equal((section.figures![0]!.chart as LinesChart).xLabel, 'arrived GPU request (% of shared GPU capacity)');
   // The run's own GPU-share resource, from run.json, whatever its name; GPUs by name otherwise.
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ gpu_sharing: { resource: 'acme.io/accel-milli' } }));
   assert.equal(sharedGpuResource(dir), 'acme.io/accel-milli');
   assert.deepEqual(['nvidia.com/gpu', 'amd.com/gpu', 'gpu.intel.com/i915', 'nvidia.com/mig-1g.10gb', 'alibaba.com/gpu-milli', 'acme.io/accel-milli', 'hugepages-2Mi', 'example.com/fpga'].map((r) => isGpuResource(r, 'acme.io/accel-milli')), [true, true, true, true, true, true, false, false]);
+});
+
+test('run section with the GPU pods\' fragmentation: the paper\'s measure says its CPU-only share, the GPU pods\' measure is drawn beside it, and the typical pods and their weights are listed', () => {
+  // mixed-share.yaml's last row in small: 72 % of the idle GPU "fragmented", 3/4 of the typical
+  // weight being CPU-only shapes (a DaemonSet, web pods), while the GPU pods fit (0 %).
+  const dir = tempDir('ksim-gpu-report-gpupods-');
+  writeFileSync(join(dir, 'gpu_allocation.csv'), `${HEADER},gpu_pods_fragmented_gpu_milli,gpu_pods_fragmented_pct\n0.1,serve-0,default,bound,n-0,0,500,500,500,1500,1080,2000,25,25,25,72,150,10\n0.2,serve-1,default,bound,n-0,0,500,1000,1000,1000,720,2000,50,50,50,72,0,0\n`);
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,,,\n');
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ gpu_sharing: {
+    resource: 'alibaba.com/gpu-milli',
+    typical_pods: [
+      { cpu_milli: 1000, gpu_milli: 0, gpu_count: 0, models: [], weight: 0.5 },
+      { cpu_milli: 3000, gpu_milli: 0, gpu_count: 0, models: [], weight: 0.25 },
+      { cpu_milli: 4000, gpu_milli: 500, gpu_count: 1, models: [], weight: 0.25 },
+    ],
+    typical_gpu_pods: [
+      { cpu_milli: 4000, gpu_milli: 500, gpu_count: 1, models: [], weight: 0.8 },
+      { cpu_milli: 16000, gpu_milli: 1000, gpu_count: 2, models: ['A100'], weight: 0.2 },
+    ],
+  } }));
+  const section = gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!;
+  assert.deepEqual(section.headlines?.slice(2, 4).map((h) => [h.label, h.value, h.hint]), [
+    ['Fragmentation at 100 % arrived', '–', 'not reached: the arrived GPU request stopped at 50 % of the cluster GPU capacity'],
+    ['Fragmentation for GPU pods at 50 % arrived', '0 %', 'of the idle GPU, over the GPU-requesting typical pods only (the last level reached, of the cluster GPU capacity)'],
+  ]);
+  assert.match(section.intro!, /a typical pod that asks no GPU cannot use any, so every idle GPU counts as fragmented for it/);
+  const [alloc, ratio] = [section.figures![0]!.chart as LinesChart, section.figures!.at(-1)!.chart as LinesChart];
+  assert.deepEqual(alloc.series.map((x) => x.name), ['unallocated', 'fragmented', 'fragmented for GPU pods', 'ideal']);
+  assert.deepEqual(ratio.series.map((x) => [x.name, x.values[25], x.values[50]]), [['fragmentation ratio', 72, 72], ['fragmented for GPU pods', 10, 0]]);
+  assert.deepEqual(section.tables?.[0]?.rows, [['50', '50', '36', '72', '0']]);
+  const shapes = section.tables?.[1];
+  assert.deepEqual(shapes?.columns, ['pod shape (CPU request, GPU)', 'weight, all typical pods', 'weight, GPU pods only']);
+  assert.deepEqual(shapes?.rows, [
+    ['1 CPU, no shared GPU', '50 %', '– (asks no shared GPU)'],
+    ['3 CPU, no shared GPU', '25 %', '– (asks no shared GPU)'],
+    ['4 CPU, 500 milli-GPU of one GPU', '25 %', '80 %'],
+    ['16 CPU, 2 whole GPUs (A100)', '–', '20 %'],
+  ]);
+  // With a summary value, its hint gives the CPU-only weight.
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,,,72\n');
+  assert.equal(gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!.headlines?.[2]?.hint, 'of the idle GPU, over all typical pods: the CPU-only shapes (75 % of their weight) count every idle GPU as fragmented');
 });
 
 test('curve: a result other than bound, unschedulable or error is bad input at its row and column', () => {

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { constantOf, median, meanSd, type Figure, type LinesChart } from './charts.js';
 import type { CsvHeader, CsvRow } from './csv-table.js';
 import { GPU_ALLOCATION_FILE, idealUnallocatedPct, readGpuCurve, type GpuCurve } from './gpu-curve.js';
+import { isObject } from '../api/values.js';
 import { gpuPools, poolsText, sharedGpuResource, type GpuPool } from './gpu-resources.js';
+import { readJsonObject } from './provenance.js';
 import { groupLabeller, labelsSentence } from './matrix-labels.js';
 import type { Headline, Section, Table } from './page.js';
 
@@ -27,6 +29,7 @@ export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
   if (!existsSync(join(dir, GPU_ALLOCATION_FILE))) return null;
   const c = readGpuCurve(dir);
   const cover = coverage(dir, c.capacityGpus);
+  const typ = typicalShapes(dir);
   const basis = cover.basis;
   // summary.csv's values are empty when the run's GPU request never came near the level (the
   // bin and both its neighbours without rows): said, rather than a bare dash.
@@ -39,14 +42,15 @@ export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
   const headlines: Headline[] = [
     { label: 'Unallocated GPU at 100 % arrived', ...at('gpu_unallocated_at_100_pct', `of the ${basis}`) },
     { label: 'Unallocated GPU at 130 % arrived', ...at('gpu_unallocated_at_130_pct', `of the ${basis}`) },
-    { label: 'Fragmentation at 100 % arrived', ...at('gpu_fragmentation_at_100_pct', 'of the idle GPU') },
+    { label: 'Fragmentation at 100 % arrived', ...at('gpu_fragmentation_at_100_pct', typ === null || typ.cpuOnly === 0 ? 'of the idle GPU' : `of the idle GPU, over all typical pods: the CPU-only shapes (${trim(100 * typ.cpuOnly)} % of their weight) count every idle GPU as fragmented`) },
+    ...gpuPodsHeadline(c, basis),
     { label: 'GPU capacity', value: cover.value, hint: cover.hint },
     { label: 'Placed at the first attempt', value: `${c.bound} of ${c.pods} pods`, hint: `pods bound at their first scheduling attempt (${GPU_ALLOCATION_FILE})` },
   ];
   return {
     id: 'gpu',
     title: 'GPU allocation and fragmentation',
-    intro: `From ${GPU_ALLOCATION_FILE}, one row per pod after its first scheduling attempt, binned by the GPU request arrived so far in % of the ${basis} (the mean of the rows in each 1 % bin, or of the bins next to it when it has none), as the FGD paper's analysis bins them; summary.csv's gpu_* columns are the values at 100 % and 130 %.${cover.sentence}`,
+    intro: `From ${GPU_ALLOCATION_FILE}, one row per pod after its first scheduling attempt, binned by the GPU request arrived so far in % of the ${basis} (the mean of the rows in each 1 % bin, or of the bins next to it when it has none), as the FGD paper's analysis bins them; summary.csv's gpu_* columns are the values at 100 % and 130 %.${cover.sentence}${FRAG_SENTENCE}${typ === null ? '' : ' The typical pods of the last row are listed below (run.json\'s gpu_sharing).'}`,
     headlines,
     figures: [
       {
@@ -56,6 +60,7 @@ export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
         chart: curveChart(`% of the ${basis}`, [
           { name: 'unallocated', values: c.unallocatedPct },
           { name: 'fragmented', values: c.fragmentedPct },
+          ...(c.gpuFragmentedPct === null ? [] : [{ name: GPU_PODS, values: c.gpuFragmentedPct }]),
           { name: IDEAL, values: c.arrivedPct.map(idealUnallocatedPct) },
         ], c.arrivedPct, xLabelOf(basis)),
       },
@@ -63,11 +68,70 @@ export function gpuRunSection(dir: string, summary: CsvRow): Section | null {
       {
         id: 'gpu-frag-ratio',
         title: 'Fragmentation ratio by arrived GPU request',
-        note: 'Fragmented GPU in % of the idle GPU (fragmented_pct): how much of what is left the typical pods cannot use.',
-        chart: curveChart('% of idle GPU', [{ name: 'fragmentation ratio', values: c.fragRatioPct }], c.arrivedPct, xLabelOf(basis)),
+        note: `Fragmented GPU in % of the idle GPU (fragmented_pct): how much of what is left the typical pods cannot use${c.gpuFragRatioPct === null ? '' : `; ${GPU_PODS} (gpu_pods_fragmented_pct): the same over the GPU-requesting typical pods only`}.`,
+        chart: curveChart('% of idle GPU', [{ name: 'fragmentation ratio', values: c.fragRatioPct }, ...(c.gpuFragRatioPct === null ? [] : [{ name: GPU_PODS, values: c.gpuFragRatioPct }])], c.arrivedPct, xLabelOf(basis)),
       },
     ],
-    tables: [curveTable(c, basis)],
+    tables: [curveTable(c, basis), ...(typ === null ? [] : [typ.table])],
+  };
+}
+
+const GPU_PODS = 'fragmented for GPU pods';
+
+const FRAG_SENTENCE = ' Fragmented, as the FGD paper measures it (its simulator\'s pkg/utils/frag.go, with CPU-only pods among the typical pods, as its experiments run): the idle GPU the typical pods cannot use, weighted by their frequency; a typical pod that asks no GPU cannot use any, so every idle GPU counts as fragmented for it, and a workload of mostly CPU-only pods reads as highly fragmented however well the GPU pods fit. "Fragmented for GPU pods" leaves them out (the simulator\'s isInvolvedCpuPods: false): the idle GPU the GPU-requesting pods cannot use.';
+
+/** The fragmentation over the GPU pods at 100 % arrived, or at the last level the run reached. */
+function gpuPodsHeadline(c: GpuCurve, basis: string): Headline[] {
+  const ratio = c.gpuFragRatioPct;
+  if (ratio === null || ratio.length === 0) return [];
+  const last = ratio.length - 1;
+  const b = last >= 100 ? 100 : last;
+  const v = ratio[b] ?? null;
+  return [{ label: `Fragmentation for GPU pods at ${b} % arrived`, value: pct(v), hint: `of the idle GPU, over the GPU-requesting typical pods only${b < 100 ? ` (the last level reached, of the ${basis})` : ''}` }];
+}
+
+interface ShapeFacts {
+  readonly cpu: number;
+  readonly milli: number;
+  readonly count: number;
+  readonly models: readonly string[];
+  readonly weight: number;
+}
+
+/** run.json's typical pods (gpu_sharing.typical_pods, typical_gpu_pods) as a table, with the
+ * CPU-only shapes' weight; null without them. */
+function typicalShapes(dir: string): { table: Table; cpuOnly: number } | null {
+  const g = readJsonObject(dir, 'run.json', 'the JSON object ksim run writes')?.['gpu_sharing'];
+  if (!isObject(g)) return null;
+  const list = (v: unknown): ShapeFacts[] | null => {
+    if (!Array.isArray(v)) return null;
+    const out: ShapeFacts[] = [];
+    for (const x of v) {
+      if (!isObject(x)) return null;
+      const [cpu, milli, count, weight] = [x['cpu_milli'], x['gpu_milli'], x['gpu_count'], x['weight']];
+      if (typeof cpu !== 'number' || typeof milli !== 'number' || typeof count !== 'number' || typeof weight !== 'number') return null;
+      const models = Array.isArray(x['models']) ? x['models'].filter((m): m is string => typeof m === 'string') : [];
+      out.push({ cpu, milli, count, models, weight });
+    }
+    return out;
+  };
+  const all = list(g['typical_pods']);
+  const gpu = list(g['typical_gpu_pods']) ?? [];
+  if (all === null || all.length === 0) return null;
+  const key = (s: ShapeFacts) => `${s.cpu}/${s.milli}/${s.count}/${s.models.join('|')}`;
+  const gpuWeight = new Map(gpu.map((s) => [key(s), s.weight]));
+  const shape = (s: ShapeFacts) => s.milli === 0 ? `${trim(s.cpu / 1000)} CPU, no shared GPU` : `${trim(s.cpu / 1000)} CPU, ${s.count === 1 && s.milli < 1000 ? `${s.milli} milli-GPU of one GPU` : `${s.count} whole GPU${s.count === 1 ? '' : 's'}`}${s.models.length > 0 ? ` (${s.models.join(', ')})` : ''}`;
+  const w = (v: number | undefined) => (v === undefined ? '–' : `${trim(100 * v)} %`);
+  const rows = all.map((s) => [shape(s), w(s.weight), s.milli === 0 ? '– (asks no shared GPU)' : w(gpuWeight.get(key(s)))]);
+  // GPU shapes among the GPU pods' own most common ones that the 95 % cut over all pods left out.
+  for (const s of gpu) if (!all.some((a) => key(a) === key(s))) rows.push([shape(s), '–', w(s.weight)]);
+  return {
+    cpuOnly: all.filter((s) => s.milli === 0).reduce((a, s) => a + s.weight, 0),
+    table: {
+      caption: 'The typical pods of the last row of gpu_allocation.csv (the most common pod shapes, taken until they cover 95 % of the pods in the store, by frequency): their weight in fragmented_* and in gpu_pods_fragmented_*',
+      columns: ['pod shape (CPU request, GPU)', 'weight, all typical pods', 'weight, GPU pods only'],
+      rows,
+    },
   };
 }
 
@@ -223,7 +287,7 @@ function curveTable(c: GpuCurve, basis: string): Table {
   const at = LEVELS.filter((b) => b <= last);
   const missing = LEVELS.filter((b) => b > last);
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '–' : trim(v));
-  const row = (b: number, label: string) => [label, cell(c.unallocatedPct[b]), cell(c.fragmentedPct[b]), cell(c.fragRatioPct[b])];
+  const row = (b: number, label: string) => [label, cell(c.unallocatedPct[b]), cell(c.fragmentedPct[b]), cell(c.fragRatioPct[b]), ...(c.gpuFragRatioPct === null ? [] : [cell(c.gpuFragRatioPct[b])])];
   const rows = at.map((b) => row(b, String(b)));
   if (missing.length > 0 && last >= 0 && !at.includes(last)) rows.push(row(last, `${last} (the last level reached)`));
   const stopped = `its arrived GPU request stopped at ${last} % of the ${basis}`;
@@ -234,7 +298,7 @@ function curveTable(c: GpuCurve, basis: string): Table {
       : `The curves at the paper's arrived levels the run reached (%): ${stopped}; ${missing.join(', ')} % have no value`;
   return {
     caption,
-    columns: ['arrived % of capacity', 'unallocated % of capacity', 'fragmented % of capacity', 'fragmented % of idle'],
+    columns: ['arrived % of capacity', 'unallocated % of capacity', 'fragmented % of capacity', 'fragmented % of idle', ...(c.gpuFragRatioPct === null ? [] : ['fragmented for GPU pods % of idle'])],
     rows,
   };
 }
