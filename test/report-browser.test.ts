@@ -251,11 +251,12 @@ test('the GPU sections of a GPU-sharing run and sweep draw in Chromium: the FGD 
     const r = await open(browser, join(dir, 'run.html'));
     const m = await marks(r.page);
     // A 30 s run has one sample: no time-series charts (their axes read 0.000000 before).
-    assert.deepEqual(Object.keys(m), ['gpu-unallocated', 'gpu-unallocated-zoom', 'gpu-frag-ratio', 'heatmap-cpu', 'heatmap-memory']);
+    assert.deepEqual(Object.keys(m), ['gpu-unallocated', 'gpu-unallocated-zoom', 'gpu-frag-ratio', 'heatmap-cpu', 'heatmap-memory', 'heatmap-gpu-0']);
     assert.equal(m['heatmap-cpu']?.['bar'], 12 * 30); // 12 nodes × 30 cells of 1 s
-    assert.equal(m['gpu-unallocated']?.['line'], 3); // unallocated, fragmented, ideal
+    assert.equal(m['heatmap-gpu-0']?.['bar'], 12 * 30); // alibaba.com/gpu-milli: every node has GPUs
+    assert.equal(m['gpu-unallocated']?.['line'], 4); // unallocated, fragmented, fragmented for GPU pods, ideal
     assert.equal(m['gpu-unallocated-zoom']?.['line'], 3);
-    assert.equal(m['gpu-frag-ratio']?.['line'], 1);
+    assert.equal(m['gpu-frag-ratio']?.['line'], 2); // all typical pods, GPU pods only
     await checkLayout(r, 'gpu-run');
     await r.page.locator('#gpu').screenshot({ path: join(SHOTS, 'gpu-run.png') });
 

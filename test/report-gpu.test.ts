@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HeatmapChart, LinesChart, MeanSdChart } from '../src/report/charts.js';
 import { runReport } from '../src/report/run-report.js';
@@ -45,13 +45,14 @@ test('a GPU-sharing run\'s report: the unallocated / fragmented / ideal curves b
   assert.ok(heat.values.some((v) => v !== null && v > 0), 'the pods placed show');
   const gpu = page.sections.find((s) => s.id === 'gpu')!;
   const chart = gpu.figures?.[0]?.chart as LinesChart;
-  assert.deepEqual(chart.series.map((s) => s.name), ['unallocated', 'fragmented', 'ideal']);
+  // With the fragmentation over the GPU-requesting typical pods beside the paper's measure.
+  assert.deepEqual(chart.series.map((s) => s.name), ['unallocated', 'fragmented', 'fragmented for GPU pods', 'ideal']);
   const s = summary(dir);
   const at100 = chart.series[0]!.values[chart.x.indexOf(100)]!;
   // The summary rounds to 3 decimals; the curve averages the rounded allocated_pct of the rows.
   assert.ok(Math.abs(at100 - Number(s['gpu_unallocated_at_100_pct'])) < 0.001, `${at100} vs ${s['gpu_unallocated_at_100_pct']}`);
   assert.equal(gpu.headlines?.[0]?.value, `${Number(Number(s['gpu_unallocated_at_100_pct']).toFixed(2))} %`);
-  assert.equal(gpu.headlines?.[3]?.value, '42 GPUs');
+  assert.equal(gpu.headlines?.find((h) => h.label === 'GPU capacity')?.value, '42 GPUs');
   // Fragmented GPU is part of the unallocated GPU wherever both are defined.
   chart.series[1]!.values.forEach((f, i) => {
     const u = chart.series[0]!.values[i];
@@ -85,4 +86,77 @@ test('a GPU-sharing sweep\'s report: gpu_unallocated_at_100_pct per score plugin
   const curves = gpu.figures?.find((f) => f.id === 'gpu-curves')?.chart as LinesChart;
   assert.deepEqual(curves.series.map((s) => s.name), ['BestFitScore', 'GpuClusteringScore', 'ideal']);
   assert.equal(ksim('report', dir).status, 0);
+});
+
+/** A cluster with whole GPUs on one pool and shared GPUs on another, one pod on each. */
+const MIXED = `apiVersion: ksim/v1alpha1
+kind: Scenario
+metadata: { name: mini-mixed }
+seed: 1
+duration: 10m
+cluster:
+  nodePools:
+    - name: general
+      count: 2
+      allocatable: { cpu: "16", memory: 64Gi, pods: 110 }
+    - name: a100
+      count: 2
+      allocatable: { cpu: "96", memory: 1152Gi, pods: 110, nvidia.com/gpu: 8 }
+    - name: l4
+      count: 1
+      allocatable: { cpu: "48", memory: 192Gi, pods: 110, alibaba.com/gpu-milli: 4000 }
+scheduler:
+  config:
+    apiVersion: kubescheduler.config.k8s.io/v1
+    kind: KubeSchedulerConfiguration
+    profiles:
+      - schedulerName: default-scheduler
+        plugins:
+          filter: { enabled: [{ name: Open-Gpu-Share }] }
+          reserve: { enabled: [{ name: Open-Gpu-Share }] }
+workload:
+  - name: train
+    at: 0s
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: train }
+      spec:
+        nodeSelector: { kubernetes.io/hostname: a100-0 }
+        containers:
+          - name: t
+            image: pytorch
+            resources: { requests: { cpu: "8", memory: 64Gi, nvidia.com/gpu: 8 }, limits: { nvidia.com/gpu: 8 } }
+  - name: serve
+    at: 0s
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: serve }
+      spec:
+        containers:
+          - name: s
+            image: vllm
+            resources: { requests: { cpu: "4", memory: 16Gi, alibaba.com/gpu-milli: 500 }, limits: { alibaba.com/gpu-milli: 500 } }
+`;
+
+test('a cluster with GPUs: the heat map draws them per GPU resource, over the nodes that offer it, so a node whose GPUs are full shows full', () => {
+  // a100-0's 8 nvidia.com/gpu are all held by "train", while its CPU is 8 of 96 requested: the
+  // heat map showed CPU and memory only (a100 nodes ~68 % used in mixed-share.yaml while their
+  // GPUs were full). l4-0 shares 4 GPUs, "serve" holds 500 milli-GPU of its 4000.
+  const dir = join(out, 'mixed');
+  writeFileSync(join(out, 'mixed.yaml'), MIXED);
+  const r = ksim('run', join(out, 'mixed.yaml'), '-o', dir, '-q');
+  assert.equal(r.status, 0, r.stderr);
+  const nodes = runReport(dir).sections.find((s) => s.id === 'nodes')!;
+  assert.deepEqual(nodes.figures?.map((f) => f.title), ['CPU requested per node', 'Memory requested per node', 'alibaba.com/gpu-milli requested per node', 'nvidia.com/gpu requested per node']);
+  const [cpu, , shared, whole] = nodes.figures!.map((f) => f.chart as HeatmapChart);
+  assert.deepEqual(cpu!.rows, ['a100-0', 'a100-1', 'general-0', 'general-1', 'l4-0']);
+  assert.deepEqual(whole!.rows, ['a100-0', 'a100-1']);
+  assert.deepEqual(shared!.rows, ['l4-0']);
+  // 30 cells of 20 s; both pods bound at once, within the first cell.
+  const last = (c: HeatmapChart, row: number) => c.values[(row + 1) * (c.edges.length - 1) - 1];
+  assert.deepEqual([last(whole!, 0), last(whole!, 1), last(shared!, 0), last(cpu!, 0)], [1, 0, 0.125, 0.0833]);
+  assert.match(nodes.intro!, /The GPUs too, a map per GPU resource over the nodes that offer it \(alibaba\.com\/gpu-milli, nvidia\.com\/gpu;/);
+  assert.equal(nodes.figures?.[3]?.note, '30 bins of 20 s. The 2 nodes that offer nvidia.com/gpu.');
 });

@@ -213,6 +213,32 @@ export class GpuDevices implements ClusterIndex {
     return this.learnt;
   }
 
+  private learntGpu: TypicalPods | null = null;
+  private learntGpuAt = -1;
+  private publishedGpu: { from: TypicalPods; gpu: TypicalPods } | null = null;
+
+  /** The typical pods among the GPU-requesting pods only (upstream TypicalPodsConfig
+   * isInvolvedCpuPods: false, pkg/utils/frag.go GetTypicalPods): the fragmentation the GPU
+   * pods see, without the CPU-only shapes that count every idle GPU as fragmented. From the
+   * published typical pods: their GPU shapes, frequencies renormalised. */
+  typicalGpu(cluster: ClusterState): TypicalPods {
+    if (this.typicalPods !== null) {
+      if (this.publishedGpu?.from !== this.typicalPods) this.publishedGpu = { from: this.typicalPods, gpu: this.typicalPods.gpuOnly() };
+      return this.publishedGpu.gpu;
+    }
+    const n = cluster.podsCreated + cluster.podsAtStart;
+    if (this.learntGpu === null || this.learntGpuAt !== n) {
+      const shapes: PodShape[] = [];
+      for (const p of cluster.pods.values()) {
+        const r = gpuRequestOf(p, this.resource);
+        if (typeof r !== 'string' && r.count > 0) shapes.push(podShape(p, r));
+      }
+      this.learntGpu = TypicalPods.fromPods(shapes);
+      this.learntGpuAt = n;
+    }
+    return this.learntGpu;
+  }
+
   /** The devices of node `n`; for a what-if copy of a node (NodeInfo.clone: preemption's
    * victim search, filtering with nominated pods), the devices as the copy's pods hold them. */
   node(n: NodeInfo): GpuNode | undefined {

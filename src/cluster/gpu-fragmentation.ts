@@ -65,6 +65,18 @@ export class TypicalPods {
     this.cpuOnlyFreq = shapes.filter((s) => s.gpuMilli === 0).reduce((a, s) => a + s.freq, 0);
   }
 
+  /** The GPU-requesting shapes alone, frequencies renormalised to Σ = 1 (none: empty). */
+  gpuOnly(): TypicalPods {
+    const gpu = this.shapes.filter((s) => s.gpuMilli > 0);
+    const sum = gpu.reduce((a, s) => a + s.freq, 0);
+    return new TypicalPods(sum > 0 ? gpu.map((s) => ({ ...s, freq: s.freq / sum })) : []);
+  }
+
+  /** Σ freq of the CPU-only shapes (0 to 1). */
+  get cpuOnlyWeight(): number {
+    return this.cpuOnlyFreq;
+  }
+
   /** Upstream GetTypicalPods: shapes by popularity, taken one at a time until they cover
    * `thresholdPct` % of the pods, frequencies renormalised over those taken. */
   static fromPods(pods: Iterable<PodShape>, thresholdPct = TYPICAL_POPULARITY_PCT): TypicalPods {

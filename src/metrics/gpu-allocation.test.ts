@@ -121,3 +121,41 @@ test('gpu_allocation.csv without GPU capacity: percentages empty, summary empty'
   ]);
   assert.deepEqual(gpu.summaryValues(), { gpu_unallocated_at_100_pct: null, gpu_unallocated_at_130_pct: null, gpu_fragmentation_at_100_pct: null });
 });
+
+test('gpu_pods_fragmented_*: the FGD measure over the GPU-requesting typical pods only; the CPU-only shapes, which count every idle GPU as fragmented, left out; run.json lists both sets of shapes', () => {
+  // mixed-share.yaml in small: one L4 node of 4 shared GPUs, a CPU node; 3 CPU-only pods (a
+  // DaemonSet's, a web Deployment's) and 1 pod asking 500 milli-GPU. Typical pods learnt from the
+  // store: 3/4 CPU-only (1 CPU), 1/4 (1 CPU, 500 milli). Idle GPU 3500, all on devices that fit
+  // the GPU pod: upstream counts the CPU-only shapes' 3/4 × 3500 = 2625 as fragmented (75 % of
+  // the idle GPU, though every GPU pod fits); over the GPU shapes alone nothing is.
+  const cluster = buildCluster([
+    makeNode('l4').capacity({ cpu: '48', memory: '64Gi', pods: 110, [GPU_MILLI_RESOURCE]: '4000' }).obj(),
+    makeNode('c1').capacity({ cpu: '32', memory: '64Gi', pods: 110 }).obj(),
+  ]);
+  const devices = gpuDevicesOf(cluster);
+  const rows: TypedRow[] = [];
+  const gpu = new GpuAllocationCollector(cluster, devices, { add: (r) => rows.push(r) });
+  const add = (name: string, milli: number, node: string, dev?: number) => {
+    const b = makePod(name).req(milli > 0 ? { cpu: '1', [GPU_MILLI_RESOURCE]: String(milli) } : { cpu: '1' });
+    const p = podInfo((dev !== undefined ? b.annotation(GPU_INDEX_ANNOTATION, String(dev)) : b).obj(), 0);
+    cluster.addPod(p);
+    gpu.watcher.podAdded?.(p);
+    cluster.assume(p, cluster.mustNode(node));
+    return p;
+  };
+  add('agent-a', 0, 'c1');
+  add('agent-b', 0, 'l4');
+  add('web', 0, 'c1');
+  const serve = add('serve', 500, 'l4', 0);
+  gpu.attempt({ timeUs: S, pod: serve, attempt: 1, result: 'bound', node: 'l4', reason: '', queueWaitUs: 0, cycleUs: 0, bindUs: -1 });
+  const cols = ['idle_gpu_milli', 'fragmented_gpu_milli', 'fragmented_pct', 'gpu_pods_fragmented_gpu_milli', 'gpu_pods_fragmented_pct'];
+  assert.deepEqual(rows.map((r) => cols.map((c) => r[c])), [[3500, 2625, 75, 0, 0]]);
+  assert.deepEqual(gpu.facts(), {
+    resource: GPU_MILLI_RESOURCE,
+    typical_pods: [
+      { cpu_milli: 1000, gpu_milli: 0, gpu_count: 0, models: [], weight: 0.75 },
+      { cpu_milli: 1000, gpu_milli: 500, gpu_count: 1, models: [], weight: 0.25 },
+    ],
+    typical_gpu_pods: [{ cpu_milli: 1000, gpu_milli: 500, gpu_count: 1, models: [], weight: 1 }],
+  });
+});

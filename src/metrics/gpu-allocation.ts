@@ -24,23 +24,50 @@ export function roundHalfEven(x: number): number {
 
 interface NodeFrag {
   frag: number;
+  /** The same over the GPU-requesting typical pods only. */
+  fragGpu: number;
   idle: number;
 }
 
 /** Per-bin sums: bin → [rows, Σ allocated %, Σ fragmented %]. */
 type Bins = Map<number, [number, number, number]>;
 
+/** A typical pod shape as run.json lists it. */
+export interface TypicalShapeFacts {
+  readonly cpu_milli: number;
+  readonly gpu_milli: number;
+  readonly gpu_count: number;
+  readonly models: readonly string[];
+  /** Its frequency among the typical pods (Σ = 1). */
+  readonly weight: number;
+}
+
+/** run.json's gpu_sharing. */
+export interface GpuSharingFacts {
+  /** The milli-GPU extended resource shared by device (Open-Gpu-Share's `resource`). */
+  readonly resource: string;
+  /** The typical pods of the last row of gpu_allocation.csv: all shapes (fragmented_*), and the
+   * GPU-requesting ones (gpu_pods_fragmented_*); empty without a row. */
+  readonly typical_pods: readonly TypicalShapeFacts[];
+  readonly typical_gpu_pods: readonly TypicalShapeFacts[];
+}
+
+const shapeFacts = (t: TypicalPods | null): TypicalShapeFacts[] =>
+  (t?.shapes ?? []).map((s) => ({ cpu_milli: s.cpuMilli, gpu_milli: s.gpuMilli, gpu_count: s.gpuCount, models: s.models, weight: Number(s.freq.toFixed(6)) }));
+
 export class GpuAllocationCollector {
   private arrivedMilli = 0;
   private readonly seen = new Set<string>();
   private readonly cache = new Map<GpuNode, NodeFrag>();
   private fragSum = 0;
+  private fragGpuSum = 0;
   private idleSum = 0;
   private capacity = 0;
   /** Nodes changed since the last row; `all`: nodes joined or left, measure everything. */
   private readonly dirty = new Set<GpuNode>();
   private all = true;
   private typ: TypicalPods | null = null;
+  private typGpu: TypicalPods | null = null;
   private readonly bins: Bins = new Map();
   /** Every pod created counts its GPU request as arrived, whether or not it is one the devices
    * can hold (1,200 milli-GPU is neither a share of one device nor whole devices: it arrived). */
@@ -65,11 +92,12 @@ export class GpuAllocationCollector {
     this.seen.add(r.pod.key);
     const req = gpuRequestOf(r.pod, this.devices.resource);
     const podMilli = typeof req === 'string' ? r.pod.requests.getScalar(this.devices.resource) : req.count * req.milli;
-    const { capacity, idle, frag } = this.measure();
+    const { capacity, idle, frag, fragGpu } = this.measure();
     const allocated = capacity - idle;
     const arrivedPct = capacity > 0 ? (100 * this.arrivedMilli) / capacity : null;
     const allocatedPct = capacity > 0 ? (100 * allocated) / capacity : null;
     const fragPct = idle > 0 ? (100 * frag) / idle : null;
+    const fragGpuPct = idle > 0 ? (100 * fragGpu) / idle : null;
     const bin = arrivedPct === null ? null : roundHalfEven(arrivedPct);
     if (bin !== null && allocatedPct !== null) {
       const b = this.bins.get(bin) ?? [0, 0, 0];
@@ -95,26 +123,33 @@ export class GpuAllocationCollector {
       arrived_pct_bin: bin,
       allocated_pct: allocatedPct,
       fragmented_pct: fragPct,
+      gpu_pods_fragmented_gpu_milli: Math.round(fragGpu),
+      gpu_pods_fragmented_pct: fragGpuPct,
     };
     this.sink.add(row);
   }
 
   /** Capacity, idle and fragmented milli-GPU now. Sums are kept: only the nodes that changed
    * since the last row (devices, or CPU through a placement) are measured again. */
-  private measure(): { capacity: number; idle: number; frag: number } {
+  private measure(): { capacity: number; idle: number; frag: number; fragGpu: number } {
     const typ = this.devices.typical(this.cluster);
-    if (typ !== this.typ || this.all) {
+    const typGpu = this.devices.typicalGpu(this.cluster);
+    if (typ !== this.typ || typGpu !== this.typGpu || this.all) {
       this.typ = typ;
+      this.typGpu = typGpu;
       this.all = false;
       this.cache.clear();
       this.dirty.clear();
       this.fragSum = 0;
+      this.fragGpuSum = 0;
       this.idleSum = 0;
       this.capacity = 0;
       for (const g of this.devices.nodes()) {
         const f = typ.frag(g.cpuLeft, g.free, g.model);
-        this.cache.set(g, { frag: f, idle: g.totalFree });
+        const fg = typGpu.frag(g.cpuLeft, g.free, g.model);
+        this.cache.set(g, { frag: f, fragGpu: fg, idle: g.totalFree });
         this.fragSum += f;
+        this.fragGpuSum += fg;
         this.idleSum += g.totalFree;
         this.capacity += g.devices * MILLI_PER_GPU;
       }
@@ -123,14 +158,22 @@ export class GpuAllocationCollector {
         const c = this.cache.get(g);
         if (c === undefined) continue;
         const f = typ.frag(g.cpuLeft, g.free, g.model);
+        const fg = typGpu.frag(g.cpuLeft, g.free, g.model);
         this.fragSum += f - c.frag;
+        this.fragGpuSum += fg - c.fragGpu;
         this.idleSum += g.totalFree - c.idle;
         c.frag = f;
+        c.fragGpu = fg;
         c.idle = g.totalFree;
       }
       this.dirty.clear();
     }
-    return { capacity: this.capacity, idle: this.idleSum, frag: Math.max(0, this.fragSum) };
+    return { capacity: this.capacity, idle: this.idleSum, frag: Math.max(0, this.fragSum), fragGpu: Math.max(0, this.fragGpuSum) };
+  }
+
+  /** run.json's gpu_sharing. */
+  facts(): GpuSharingFacts {
+    return { resource: this.devices.resource, typical_pods: shapeFacts(this.typ), typical_gpu_pods: shapeFacts(this.typGpu) };
   }
 
   /** summary.csv's GPU columns. */

@@ -123,6 +123,8 @@ const GPU_ALLOCATION: readonly Column[] = [
   int('arrived_pct_bin', 'percent', 'arrived_pct rounded half to even (the bins of the summary)'),
   pct('allocated_pct', 'allocated / capacity × 100'),
   pct('fragmented_pct', 'fragmented / idle × 100'),
+  milliGpu('gpu_pods_fragmented_gpu_milli', 'idle GPU the typical GPU-requesting pods cannot use (the FGD measure without the CPU-only shapes)'),
+  pct('gpu_pods_fragmented_pct', 'gpu_pods_fragmented / idle × 100'),
 ];
 
 const PLACEMENTS: readonly Column[] = [

@@ -21,6 +21,10 @@ export interface GpuCurve {
   readonly fragmentedPct: readonly (number | null)[];
   /** Mean fragmented_pct: fragmented GPU, % of the idle GPU. */
   readonly fragRatioPct: readonly (number | null)[];
+  /** The same two over the GPU-requesting typical pods (gpu_pods_fragmented_*); null when the
+   * file has no such columns (written by an older ksim). */
+  readonly gpuFragmentedPct: readonly (number | null)[] | null;
+  readonly gpuFragRatioPct: readonly (number | null)[] | null;
   /** Rows (pods) of the file, and how many of them were bound. */
   readonly pods: number;
   readonly bound: number;
@@ -28,8 +32,9 @@ export interface GpuCurve {
   readonly capacityGpus: number;
 }
 
-/** Per-bin sums: [rows, Σ allocated %, Σ fragmented % of capacity, Σ fragmented % of idle]. */
-type Sums = [number, number, number, number];
+/** Per-bin sums: [rows, Σ allocated %, Σ fragmented % of capacity, Σ fragmented % of idle, the
+ * same two for the GPU pods]. */
+type Sums = [number, number, number, number, number, number];
 
 /** Builds a curve from gpu_allocation.csv rows, one at a time (a file may have ~10^4 rows). */
 export class GpuCurveBuilder {
@@ -38,6 +43,7 @@ export class GpuCurveBuilder {
   private pods = 0;
   private bound = 0;
   private capacityMilli = 0;
+  private gpuPods = false;
 
   add(r: CsvRow): void {
     this.pods++;
@@ -52,12 +58,17 @@ export class GpuCurveBuilder {
     const allocated = r.numberOrNull('allocated_pct');
     // No GPU capacity: no percentages (the collector leaves them empty).
     if (bin === null || allocated === null || capacity <= 0) return;
-    const s = this.bins.get(bin) ?? [0, 0, 0, 0];
+    const s = this.bins.get(bin) ?? [0, 0, 0, 0, 0, 0];
     s[0]++;
     s[1] += allocated;
     s[2] += (100 * r.number('fragmented_gpu_milli')) / capacity;
     // Empty when nothing is idle: counted as 0, as the summary's column counts it.
     s[3] += r.numberOrNull('fragmented_pct') ?? 0;
+    if (r.header.has('gpu_pods_fragmented_gpu_milli')) {
+      this.gpuPods = true;
+      s[4] += (100 * (r.numberOrNull('gpu_pods_fragmented_gpu_milli') ?? 0)) / capacity;
+      s[5] += r.numberOrNull('gpu_pods_fragmented_pct') ?? 0;
+    }
     this.bins.set(bin, s);
     this.maxBin = Math.max(this.maxBin, bin);
   }
@@ -67,25 +78,30 @@ export class GpuCurveBuilder {
     const unallocatedPct: (number | null)[] = [];
     const fragmentedPct: (number | null)[] = [];
     const fragRatioPct: (number | null)[] = [];
+    const gpuFragmentedPct: (number | null)[] = [];
+    const gpuFragRatioPct: (number | null)[] = [];
     for (let b = 0; b <= this.maxBin; b++) {
       const s = this.at(b);
       arrivedPct.push(b);
       unallocatedPct.push(s === null ? null : 100 - s[1] / s[0]);
       fragmentedPct.push(s === null ? null : s[2] / s[0]);
       fragRatioPct.push(s === null ? null : s[3] / s[0]);
+      gpuFragmentedPct.push(s === null ? null : s[4] / s[0]);
+      gpuFragRatioPct.push(s === null ? null : s[5] / s[0]);
     }
-    return { arrivedPct, unallocatedPct, fragmentedPct, fragRatioPct, pods: this.pods, bound: this.bound, capacityGpus: this.capacityMilli / 1000 };
+    const gpu = this.gpuPods ? { gpuFragmentedPct, gpuFragRatioPct } : { gpuFragmentedPct: null, gpuFragRatioPct: null };
+    return { arrivedPct, unallocatedPct, fragmentedPct, fragRatioPct, ...gpu, pods: this.pods, bound: this.bound, capacityGpus: this.capacityMilli / 1000 };
   }
 
   /** The sums of bin `b`, or of bins b ± 1 together when it has no rows; null when none do. */
   private at(b: number): Sums | null {
     const own = this.bins.get(b);
     if (own !== undefined) return own;
-    const out: Sums = [0, 0, 0, 0];
+    const out: Sums = [0, 0, 0, 0, 0, 0];
     for (const q of [b - 1, b + 1]) {
       const s = this.bins.get(q);
       if (s === undefined) continue;
-      for (let k = 0; k < 4; k++) out[k]! += s[k]!;
+      for (let k = 0; k < 6; k++) out[k]! += s[k]!;
     }
     return out[0] === 0 ? null : out;
   }

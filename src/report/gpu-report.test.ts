@@ -9,6 +9,7 @@ import type { LinesChart, MeanSdChart } from './charts.js';
 import { readAll } from './csv-table.js';
 import { readGpuCurve } from './gpu-curve.js';
 import { gpuRunSection, gpuSweepSection, type GpuSweepRun } from './gpu-report.js';
+import { isGpuResource, sharedGpuResource } from './gpu-resources.js';
 import { sweepReport } from './sweep-report.js';
 
 const HEADER = 'time_s,pod,namespace,result,node,gpu_index,pod_gpu_milli,arrived_gpu_milli,allocated_gpu_milli,idle_gpu_milli,fragmented_gpu_milli,capacity_gpu_milli,arrived_pct,arrived_pct_bin,allocated_pct,fragmented_pct';
@@ -65,8 +66,9 @@ test('run section: the paper\'s figure (unallocated, fragmented and ideal by arr
     ['Unallocated GPU at 130 % arrived', '0 %'],
     ['Fragmentation at 100 % arrived', '50 %'],
     ['GPU capacity', '2 GPUs'],
+    ['Placed at the first attempt', '4 of 6 pods'],
   ]);
-  assert.equal(section.headlines?.[3]?.hint, '4 of 6 pods placed at their first attempt');
+  assert.equal(section.headlines?.[3]?.hint, 'on alibaba.com/gpu-milli'); // no nodes.csv here
   const [alloc, zoom, ratio] = section.figures!;
   const chart = alloc!.chart as LinesChart;
   assert.equal(chart.xLabel, 'arrived GPU request (% of cluster GPU capacity)');
@@ -84,6 +86,95 @@ test('run section: the paper\'s figure (unallocated, fragmented and ideal by arr
     ['50', '37.5', '17.5', '60'], ['80', '–', '–', '–'], ['90', '–', '–', '–'], ['100', '10', '5', '50'],
     ['110', '–', '–', '–'], ['120', '–', '–', '–'], ['130', '0', '0', '0'],
   ]);
+});
+
+test('run section of a run whose GPU request stops short of the paper\'s levels: the table gives the last level reached and says why the others are missing; the headlines say they were not reached', () => {
+  // Only bin 48 has rows (the run's arrived GPU request reached 48 % of capacity): the paper's
+  // levels (50 … 130) are all beyond it. The table printed its header and no row.
+  const dir = gpuRun([ROWS[0]!]);
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,,,\n');
+  const section = gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!;
+  const table = section.tables?.[0];
+  assert.deepEqual(table?.rows, [['48 (the last level reached)', '50', '20', '40']]);
+  assert.equal(table?.caption, 'The curves at the last arrived level the run reached (%): its arrived GPU request stopped at 48 % of the cluster GPU capacity, below the paper\'s levels (50, 80, 90, 100, 110, 120, 130 %), which have no value');
+  assert.deepEqual(section.headlines?.slice(0, 3).map((h) => [h.value, h.hint]), [
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the cluster GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the cluster GPU capacity'],
+    ['–', 'not reached: the arrived GPU request stopped at 48 % of the cluster GPU capacity'],
+  ]);
+  // Part of the way: the levels reached, then the last one.
+  const part = gpuRunSection(gpuRun(ROWS.slice(0, 4)), readAll(dir, 'summary.csv', []).rows[0]!)!;
+  assert.deepEqual(part.tables?.[0]?.rows.map((r) => r[0]), ['50', '80', '90', '100']);
+  assert.equal(part.tables?.[0]?.caption, 'The curves at the paper\'s arrived levels the run reached (%): its arrived GPU request stopped at 100 % of the cluster GPU capacity; 110, 120, 130 % have no value');
+});
+
+test('run section of a cluster with shared and whole GPUs: the capacity says the curves cover the shared GPUs only and names the others, pool by pool', () => {
+  // mixed-share.yaml in small: pool l4 shares 2 GPUs (alibaba.com/gpu-milli 1000 on each of 2
+  // nodes, gpu_allocation.csv's 2000), pool a100 has 16 whole nvidia.com/gpu (a third a100 node
+  // was deleted: not counted), pool general none. The headline read "GPU capacity 2 GPUs".
+  const dir = gpuRun();
+  writeFileSync(join(dir, 'nodes.csv'), [
+    'node,pool,zone,ready,deleted_s,pods,cpu_requested_milli,cpu_allocatable_milli,memory_requested_bytes,memory_allocatable_bytes,alibaba.com/gpu-milli_requested,alibaba.com/gpu-milli_allocatable,nvidia.com/gpu_requested,nvidia.com/gpu_allocatable',
+    'g-0,general,z,true,,0,0,1000,0,1000,0,0,0,0',
+    'a-0,a100,z,true,,0,0,1000,0,1000,0,0,8,8',
+    'a-1,a100,z,true,,0,0,1000,0,1000,0,0,0,8',
+    'a-2,a100,z,true,30,0,0,1000,0,1000,0,0,0,8',
+    'n-0,l4,z,true,,0,0,1000,0,1000,1000,1000,0,0',
+    'n-1,l4,z,true,,0,0,1000,0,1000,500,1000,0,0',
+  ].join('\n') + '\n');
+  const s = readAll(dir, 'summary.csv', []).rows[0]!;
+  const section = gpuRunSection(dir, s)!;
+  const cap = section.headlines?.find((h) => h.label === 'GPU capacity');
+  assert.equal(cap?.value, '2 shared GPUs');
+  assert.equal(cap?.hint, 'on pool l4 (alibaba.com/gpu-milli); not shared, outside these figures: 16 nvidia.com/gpu on pool a100');
+  assert.match(section.intro!, / The curves cover the shared GPUs only: 2 GPUs \(alibaba\.com\/gpu-milli\) on pool l4\. The cluster's other GPUs, 16 nvidia\.com\/gpu on pool a100, are resources Open-Gpu-Share does not share by device: they are outside these curves, and their allocation is in the per-node heat map below and in timeseries\.csv's nvidia\.com\/gpu_requested_ratio\. Fragmented, as the FGD paper measures it/);
+  assert.equal(section.headlines?.[0]?.hint, 'of the shared GPU capacity');
+  assert.equal((section.figures![0]!.chart as LinesChart).xLabel, 'arrived GPU request (% of shared GPU capacity)');
+  // The run's own GPU-share resource, from run.json, whatever its name; GPUs by name otherwise.
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ gpu_sharing: { resource: 'acme.io/accel-milli' } }));
+  assert.equal(sharedGpuResource(dir), 'acme.io/accel-milli');
+  assert.deepEqual(['nvidia.com/gpu', 'amd.com/gpu', 'gpu.intel.com/i915', 'nvidia.com/mig-1g.10gb', 'alibaba.com/gpu-milli', 'acme.io/accel-milli', 'hugepages-2Mi', 'example.com/fpga'].map((r) => isGpuResource(r, 'acme.io/accel-milli')), [true, true, true, true, true, true, false, false]);
+});
+
+test('run section with the GPU pods\' fragmentation: the paper\'s measure says its CPU-only share, the GPU pods\' measure is drawn beside it, and the typical pods and their weights are listed', () => {
+  // mixed-share.yaml's last row in small: 72 % of the idle GPU "fragmented", 3/4 of the typical
+  // weight being CPU-only shapes (a DaemonSet, web pods), while the GPU pods fit (0 %).
+  const dir = tempDir('ksim-gpu-report-gpupods-');
+  writeFileSync(join(dir, 'gpu_allocation.csv'), `${HEADER},gpu_pods_fragmented_gpu_milli,gpu_pods_fragmented_pct\n0.1,serve-0,default,bound,n-0,0,500,500,500,1500,1080,2000,25,25,25,72,150,10\n0.2,serve-1,default,bound,n-0,0,500,1000,1000,1000,720,2000,50,50,50,72,0,0\n`);
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,,,\n');
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ gpu_sharing: {
+    resource: 'alibaba.com/gpu-milli',
+    typical_pods: [
+      { cpu_milli: 1000, gpu_milli: 0, gpu_count: 0, models: [], weight: 0.5 },
+      { cpu_milli: 3000, gpu_milli: 0, gpu_count: 0, models: [], weight: 0.25 },
+      { cpu_milli: 4000, gpu_milli: 500, gpu_count: 1, models: [], weight: 0.25 },
+    ],
+    typical_gpu_pods: [
+      { cpu_milli: 4000, gpu_milli: 500, gpu_count: 1, models: [], weight: 0.8 },
+      { cpu_milli: 16000, gpu_milli: 1000, gpu_count: 2, models: ['A100'], weight: 0.2 },
+    ],
+  } }));
+  const section = gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!;
+  assert.deepEqual(section.headlines?.slice(2, 4).map((h) => [h.label, h.value, h.hint]), [
+    ['Fragmentation at 100 % arrived', '–', 'not reached: the arrived GPU request stopped at 50 % of the cluster GPU capacity'],
+    ['Fragmentation for GPU pods at 50 % arrived', '0 %', 'of the idle GPU, over the GPU-requesting typical pods only (the last level reached, of the cluster GPU capacity)'],
+  ]);
+  assert.match(section.intro!, /a typical pod that asks no GPU cannot use any, so every idle GPU counts as fragmented for it/);
+  const [alloc, ratio] = [section.figures![0]!.chart as LinesChart, section.figures!.at(-1)!.chart as LinesChart];
+  assert.deepEqual(alloc.series.map((x) => x.name), ['unallocated', 'fragmented', 'fragmented for GPU pods', 'ideal']);
+  assert.deepEqual(ratio.series.map((x) => [x.name, x.values[25], x.values[50]]), [['fragmentation ratio', 72, 72], ['fragmented for GPU pods', 10, 0]]);
+  assert.deepEqual(section.tables?.[0]?.rows, [['50', '50', '36', '72', '0']]);
+  const shapes = section.tables?.[1];
+  assert.deepEqual(shapes?.columns, ['pod shape (CPU request, GPU)', 'weight, all typical pods', 'weight, GPU pods only']);
+  assert.deepEqual(shapes?.rows, [
+    ['1 CPU, no shared GPU', '50 %', '– (asks no shared GPU)'],
+    ['3 CPU, no shared GPU', '25 %', '– (asks no shared GPU)'],
+    ['4 CPU, 500 milli-GPU of one GPU', '25 %', '80 %'],
+    ['16 CPU, 2 whole GPUs (A100)', '–', '20 %'],
+  ]);
+  // With a summary value, its hint gives the CPU-only weight.
+  writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,gpu_unallocated_at_100_pct,gpu_unallocated_at_130_pct,gpu_fragmentation_at_100_pct\ngpu,1,,,72\n');
+  assert.equal(gpuRunSection(dir, readAll(dir, 'summary.csv', []).rows[0]!)!.headlines?.[2]?.hint, 'of the idle GPU, over all typical pods: the CPU-only shapes (75 % of their weight) count every idle GPU as fragmented');
 });
 
 test('curve: a result other than bound, unschedulable or error is bad input at its row and column', () => {

@@ -4,7 +4,9 @@
 // Terminating pod still holds its place). Each cell is the time-weighted mean of Σ requests /
 // allocatable (nodes.csv) over its time bin — the figure nodes.csv gives at the end, over time.
 // Many nodes do not fit a page: beyond MAX_ROWS rows the nodes are grouped (per pool, or in runs
-// of consecutive nodes), a group's cell being Σ requests / Σ allocatable of its nodes.
+// of consecutive nodes), a group's cell being Σ requests / Σ allocatable of its nodes. Extended
+// resources (the GPUs: run-report.ts draws one map per GPU resource over the nodes offering it)
+// are counted the same way, from pods.csv's <resource>_requested and nodes.csv's allocatable.
 
 export const MAX_ROWS = 60;
 export const MAX_BINS = 120;
@@ -15,6 +17,8 @@ export interface HeatmapNode {
   readonly zone: string;
   readonly cpuAllocatableMilli: number;
   readonly memoryAllocatableBytes: number;
+  /** Allocatable of the builder's extended resources, in their order (0 when absent). */
+  readonly extendedAllocatable?: readonly number[];
 }
 
 /** A fault's window and what it hit (recovery.csv's target). */
@@ -34,6 +38,8 @@ export interface Heatmap {
   /** rows × bins, row-major: requested / allocatable (4 decimals); null where nothing is allocatable. */
   readonly cpu: readonly (number | null)[];
   readonly memory: readonly (number | null)[];
+  /** The same per extended resource of the builder, in its order. */
+  readonly extended: readonly (readonly (number | null)[])[];
   /** The faults' windows on the rows they hit. */
   readonly faults: readonly { readonly row: string; readonly x1: number; readonly x2: number }[];
 }
@@ -62,11 +68,15 @@ export class NodeHeatmapBuilder {
   /** Per node × bin: request × seconds. */
   private readonly cpuArea: Float64Array;
   private readonly memArea: Float64Array;
+  private readonly extArea: Float64Array[];
 
   constructor(
     nodes: readonly HeatmapNode[],
     private readonly durationS: number,
     private readonly bins: number,
+    /** Extended resources drawn too (the GPUs): HeatmapNode.extendedAllocatable and addPod's
+     * `extended` give theirs in this order. */
+    private readonly extendedResources: readonly string[] = [],
   ) {
     // Zone first: a zone outage is one block of rows.
     this.nodes = [...nodes].sort((a, b) => naturalCompare(a.zone, b.zone) || naturalCompare(a.pool, b.pool) || naturalCompare(a.name, b.name));
@@ -74,11 +84,12 @@ export class NodeHeatmapBuilder {
     this.width = durationS / bins;
     this.cpuArea = new Float64Array(this.nodes.length * bins);
     this.memArea = new Float64Array(this.nodes.length * bins);
+    this.extArea = extendedResources.map(() => new Float64Array(this.nodes.length * bins));
   }
 
   /** A pod held `cpuMilli` and `memoryBytes` on `node` over [fromS, toS). Nodes not in
    * nodes.csv (gone before the end) are left out. */
-  addPod(node: string, fromS: number, toS: number, cpuMilli: number, memoryBytes: number): void {
+  addPod(node: string, fromS: number, toS: number, cpuMilli: number, memoryBytes: number, extended?: ArrayLike<number>): void {
     const n = this.index.get(node);
     if (n === undefined || this.width <= 0) return;
     const a = Math.max(0, fromS);
@@ -91,6 +102,7 @@ export class NodeHeatmapBuilder {
       if (overlap <= 0) continue;
       this.cpuArea[n * this.bins + k]! += cpuMilli * overlap;
       this.memArea[n * this.bins + k]! += memoryBytes * overlap;
+      for (let e = 0; e < this.extArea.length; e++) this.extArea[e]![n * this.bins + k]! += ((extended?.[e] as number | undefined) ?? 0) * overlap;
     }
   }
 
@@ -99,7 +111,17 @@ export class NodeHeatmapBuilder {
     const edges = Array.from({ length: this.bins + 1 }, (_, k) => round(k === this.bins ? this.durationS : k * this.width, 6));
     const cpu: (number | null)[] = [];
     const memory: (number | null)[] = [];
+    const extended: (number | null)[][] = this.extendedResources.map(() => []);
     for (const g of groups.list) {
+      for (let e = 0; e < this.extArea.length; e++) {
+        const area = this.extArea[e]!;
+        const alloc = g.members.reduce((s, i) => s + ((this.nodes[i] as HeatmapNode).extendedAllocatable?.[e] ?? 0), 0);
+        for (let k = 0; k < this.bins; k++) {
+          let v = 0;
+          for (const i of g.members) v += area[i * this.bins + k] as number;
+          extended[e]!.push(alloc > 0 ? round(v / (alloc * this.width), 4) : null);
+        }
+      }
       const cpuAlloc = g.members.reduce((s, i) => s + (this.nodes[i] as HeatmapNode).cpuAllocatableMilli, 0);
       const memAlloc = g.members.reduce((s, i) => s + (this.nodes[i] as HeatmapNode).memoryAllocatableBytes, 0);
       for (let k = 0; k < this.bins; k++) {
@@ -120,7 +142,7 @@ export class NodeHeatmapBuilder {
         if (g.members.some((i) => nodes.has(i))) hit.push({ row: g.label, x1: f.startS, x2: Math.min(f.endS, this.durationS) });
       }
     }
-    return { rowsAre: groups.rowsAre, rows: groups.list.map((g) => g.label), edges, cpu, memory, faults: hit };
+    return { rowsAre: groups.rowsAre, rows: groups.list.map((g) => g.label), edges, cpu, memory, extended, faults: hit };
   }
 
   private groups(): { rowsAre: Heatmap['rowsAre']; list: { label: string; members: number[] }[] } {

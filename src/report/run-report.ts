@@ -8,7 +8,8 @@ import { InputError } from '../api/input-error.js';
 import type { Band, Figure, LinesChart } from './charts.js';
 import { readAll, readCsv, type CsvRow } from './csv-table.js';
 import { gpuRunSection } from './gpu-report.js';
-import { MAX_BINS, NodeHeatmapBuilder, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
+import { gpuPools, sharedGpuResource } from './gpu-resources.js';
+import { MAX_BINS, NodeHeatmapBuilder, type Heatmap, type HeatmapFault, type HeatmapNode } from './node-heatmap.js';
 import type { Headline, ReportPage, Section } from './page.js';
 import { runAbout } from './provenance.js';
 
@@ -157,35 +158,63 @@ function readFaults(dir: string, durationS: number): Fault[] {
 
 function heatmapSection(dir: string, durationS: number, samples: number, faults: readonly Fault[]): Section {
   const nodes: HeatmapNode[] = [];
+  // The GPUs (nvidia.com/gpu, the GPU-share resource, ...) the nodes offer: a heat map each, of
+  // the nodes that offer it, so a node whose GPUs are full does not pass for a node 68 % used
+  // by its CPU and memory.
+  const shared = sharedGpuResource(dir);
+  const gpus = [...new Set(gpuPools(dir, shared).map((p) => p.resource))].sort();
+  const gpuNodes: HeatmapNode[][] = gpus.map(() => []);
   // The nodes at the end: a node deleted during the run (deleted_s) has no row of cells.
   readCsv(dir, 'nodes.csv', ['node', 'cpu_allocatable_milli', 'memory_allocatable_bytes'], (r) => {
     if (r.header.has('deleted_s') && r.text('deleted_s') !== '') return;
-    nodes.push({ name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') });
+    const n: HeatmapNode = { name: r.text('node'), pool: r.text('pool'), zone: r.text('zone'), cpuAllocatableMilli: r.number('cpu_allocatable_milli'), memoryAllocatableBytes: r.number('memory_allocatable_bytes') };
+    nodes.push(n);
+    gpus.forEach((g, i) => {
+      const a = r.numberOrNull(`${g}_allocatable`) ?? 0;
+      if (a > 0) gpuNodes[i]!.push({ ...n, extendedAllocatable: [a] });
+    });
   });
   // A cell per sample interval, but at least MIN_BINS: pods.csv gives every instant, and a run no
   // longer than metrics.sampleInterval (one sample) made a heat map of one cell.
   const bins = Math.min(MAX_BINS, Math.max(MIN_BINS, samples - 1));
   const builder = new NodeHeatmapBuilder(nodes, durationS, bins);
+  const gpuBuilders = gpus.map((g, i) => new NodeHeatmapBuilder(gpuNodes[i]!, durationS, bins, [g]));
+  const one = [0];
   const header = readCsv(dir, 'pods.csv', ['node', 'bound_s', 'finished_s', 'deleted_s'], (r) => {
     if (r.text('node') === '' || !r.header.has('cpu_requested_milli')) return;
     const from = r.numberOrNull('bound_s');
     if (from === null) return;
     const to = Math.min(r.numberOrNull('finished_s') ?? Infinity, r.numberOrNull('deleted_s') ?? Infinity);
-    builder.addPod(r.text('node'), from, to, r.number('cpu_requested_milli'), r.number('memory_requested_bytes'));
+    const cpu = r.number('cpu_requested_milli');
+    const mem = r.number('memory_requested_bytes');
+    builder.addPod(r.text('node'), from, to, cpu, mem);
+    gpus.forEach((g, i) => {
+      const column = `${g}_requested`;
+      one[0] = r.header.has(column) ? r.numberOrNull(column) ?? 0 : 0;
+      if (one[0] > 0) gpuBuilders[i]!.addPod(r.text('node'), from, to, cpu, mem, one);
+    });
   });
-  const intro = 'Each cell: Σ requests of the pods on the node (from bound_s until finished_s or deleted_s in pods.csv; a Terminating pod still holds its place) / its allocatable (nodes.csv), time-weighted over the cell. Rows by zone, then name. Outlined: the fault windows on the nodes they hit.';
+  const intro = `Each cell: Σ requests of the pods on the node (from bound_s until finished_s or deleted_s in pods.csv; a Terminating pod still holds its place) / its allocatable (nodes.csv), time-weighted over the cell. Rows by zone, then name. Outlined: the fault windows on the nodes they hit.${gpus.length === 0 ? '' : ` The GPUs too, a map per GPU resource over the nodes that offer it (${gpus.join(', ')}; a GPU-share resource's milli-GPUs as requested, the devices' fragments not shown).`}`;
   if (!header.has('cpu_requested_milli')) {
     return { id: 'nodes', title: 'Per-node utilisation', intro: 'pods.csv has no cpu_requested_milli column (it was written by an older ksim): run the scenario again for the heat map.' };
   }
-  const hm = builder.build(faults.map((f): HeatmapFault => ({ target: f.target, startS: f.startS, endS: f.endS })));
-  const grouped = hm.rowsAre === 'node' ? '' : hm.rowsAre === 'pool' ? ` ${nodes.length} nodes: one row per pool (Σ requests / Σ allocatable of its nodes).` : ` ${nodes.length} nodes: one row per run of consecutive nodes (Σ requests / Σ allocatable).`;
-  const figure = (id: string, what: string, values: readonly (number | null)[]): Figure => ({
-    id,
-    title: `${what} requested per node`,
-    note: `${hm.edges.length - 1} bins of ${seconds(hm.edges[1] ?? 0)}.${grouped}`,
-    chart: { type: 'heatmap', rows: hm.rows, edges: hm.edges, values, label: `${what} requested / allocatable (%)`, faults: hm.faults },
+  const hmFaults = faults.map((f): HeatmapFault => ({ target: f.target, startS: f.startS, endS: f.endS }));
+  const hm = builder.build(hmFaults);
+  const figure = (id: string, what: string, values: readonly (number | null)[], h: Heatmap, count: number): Figure => {
+    const grouped = h.rowsAre === 'node' ? '' : h.rowsAre === 'pool' ? ` ${count} nodes: one row per pool (Σ requests / Σ allocatable of its nodes).` : ` ${count} nodes: one row per run of consecutive nodes (Σ requests / Σ allocatable).`;
+    return {
+      id,
+      title: `${what} requested per node`,
+      note: `${h.edges.length - 1} bins of ${seconds(h.edges[1] ?? 0)}.${grouped}`,
+      chart: { type: 'heatmap', rows: h.rows, edges: h.edges, values, label: `${what} requested / allocatable (%)`, faults: h.faults },
+    };
+  };
+  const gpuFigures = gpus.map((g, i) => {
+    const h = gpuBuilders[i]!.build(hmFaults);
+    const f = figure(`heatmap-gpu-${i}`, g, h.extended[0]!, h, gpuNodes[i]!.length);
+    return { ...f, note: `${f.note} The ${gpuNodes[i]!.length} nodes that offer ${g}.` };
   });
-  return { id: 'nodes', title: 'Per-node utilisation', intro, figures: [figure('heatmap-cpu', 'CPU', hm.cpu), figure('heatmap-memory', 'Memory', hm.memory)] };
+  return { id: 'nodes', title: 'Per-node utilisation', intro, figures: [figure('heatmap-cpu', 'CPU', hm.cpu, hm, nodes.length), figure('heatmap-memory', 'Memory', hm.memory, hm, nodes.length), ...gpuFigures] };
 }
 
 const PHASES = ['fault active', 'until NotReady', 'until first eviction', 'below full availability'] as const;

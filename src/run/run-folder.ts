@@ -109,6 +109,8 @@ export async function runIntoFolder(scenario: Scenario, opts: FolderRunOptions):
     warnings: [...opts.loadWarnings, ...result.warnings],
     // Trace entries: rows read, filtered (window/sample), skipped (onError: skip), submitted.
     ...(result.traces !== undefined ? { traces: result.traces } : {}),
+    // GPU sharing: the shared resource (the report names the GPUs its curves cover).
+    ...(result.gpuSharing !== undefined ? { gpu_sharing: result.gpuSharing } : {}),
   };
   const files = [
     ...result.tables.map((t) => ({ file: t.file, content: toCsv(t) })),

@@ -30,7 +30,7 @@ import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type Summ
 import { PodsCollector } from '../metrics/pods.js';
 import { rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
-import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
+import { GpuAllocationCollector, type GpuSharingFacts } from '../metrics/gpu-allocation.js';
 import { existingGpuDevices, GPU_INDEX_ANNOTATION, GPU_MILLI_RESOURCE, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
 import { pooledGpuWarning, sharesGpuByDevice } from '../scheduler/plugins/gpu-share/pooled-warning.js';
 import { OpenGpuShare } from '../scheduler/plugins/gpu-share/names.js';
@@ -115,6 +115,9 @@ export interface RunResult {
   readonly warnings: readonly string[];
   /** Per trace entry: rows read, filtered, skipped, objects submitted (run.json). */
   readonly traces?: readonly TraceStats[];
+  /** GPU sharing by device (a profile enables Open-Gpu-Share): what run.json's gpu_sharing says
+   * (the shared resource, the typical pods of the fragmentation measure). */
+  readonly gpuSharing?: GpuSharingFacts;
   /** Each node pool's highest requested ratio per resource — cpu, memory, then each extended
    * resource its nodes offer or its pods request (summary.csv's peaks per pool; null when the
    * pool never had Ready capacity for it), by pool name. */
@@ -625,7 +628,7 @@ function finishRun(parts: RunParts): RunResult {
     ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
   ];
   // rowValues of summary.csv's columns: SummaryValues by construction.
-  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), gpuPooledProfiles, unplaced: unplacedWorkloads(cluster, availability) };
+  return { scenario, summary: rowValues(summary, summaryColumns) as SummaryValues, tables: [{ file: 'summary.csv', columns: summaryColumns.map((c) => c.name), rows: [summary] }, ...tables.inMemoryTables()], eventsProcessed: sim.eventsProcessed, warnings, poolPeaks: metrics.poolPeakValues(), gpuPooledProfiles, unplaced: unplacedWorkloads(cluster, availability), ...(parts.gpu === null ? {} : { gpuSharing: parts.gpu.facts() }) };
 }
 
 /** Σ costPerHour of the nodes in the cluster now; null (empty) when no pool has a cost. */
