@@ -28,7 +28,7 @@ import { shortfall, withEphemeralStorageHint } from '../metrics/shortfall.js';
 import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type SummaryValues, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
-import { rateLimitWarnings } from '../metrics/bottlenecks.js';
+import { etcdCapacityWarnings, rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { GpuAllocationCollector } from '../metrics/gpu-allocation.js';
 import { existingGpuDevices, GPU_INDEX_ANNOTATION, GPU_MILLI_RESOURCE, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
@@ -620,6 +620,7 @@ function finishRun(parts: RunParts): RunResult {
     ...metrics.attemptErrors.warnings(),
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
+    ...etcdCapacityWarnings(api.etcd, api.etcd.config.maxWritesPerSecond),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
     ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
