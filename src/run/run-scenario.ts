@@ -442,7 +442,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   metrics.watchWarming(availability.warming);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
-  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
+  const nodeLifecycle = new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
   new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
     pods.evicted(r.pod);
@@ -467,7 +467,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, gpuPooled, deployments };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, gpuPooled, deployments, nodeLifecycle };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, configWarnings, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -533,6 +533,8 @@ interface RunParts {
   readonly gpu: GpuAllocationCollector | null;
   /** The Deployment controller: its rollouts stalled by a refused ReplicaSet create. */
   readonly deployments: DeploymentController;
+  /** The node lifecycle controller: zones whose NoExecute tainting was held at rate 0. */
+  readonly nodeLifecycle: NodeLifecycleController;
 }
 
 /** The wall clock of a run: t = 0 is the scenario's cluster snapshot's own time, else
@@ -621,6 +623,7 @@ function finishRun(parts: RunParts): RunResult {
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...etcdCapacityWarnings(api.etcd, api.etcd.config.maxWritesPerSecond),
+    ...parts.nodeLifecycle.evictionHoldWarnings(scenario.durationUs),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
     ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
