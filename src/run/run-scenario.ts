@@ -345,9 +345,12 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   // those of them that scheduled a pod asking milli-GPUs (pooledGpuWarning).
   let poolingProfiles: ReadonlySet<string> = new Set();
   const gpuPooled = new Set<string>();
+  // The recovery tracker, made below, times its replacements' unschedulable attempts.
+  let recoveryAttempt: ((r: AttemptRecord) => void) | null = null;
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
+      recoveryAttempt?.(r);
       if (poolingProfiles.size > 0 && poolingProfiles.has(r.pod.schedulerName) && r.pod.requests.getScalar(GPU_MILLI_RESOURCE) > 0) gpuPooled.add(r.pod.schedulerName);
       pods.attempt(r);
       gpu?.attempt(r);
@@ -442,6 +445,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   metrics.watchWarming(availability.warming);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
+  if ((scenario.faults ?? []).length > 0) recoveryAttempt = (r) => recovery.attempt(r.pod, r.timeUs, r.result === 'unschedulable', r.reason);
   const nodeLifecycle = new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
   new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
@@ -624,6 +628,7 @@ function finishRun(parts: RunParts): RunResult {
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...etcdCapacityWarnings(api.etcd, api.etcd.config.maxWritesPerSecond),
     ...parts.nodeLifecycle.evictionHoldWarnings(scenario.durationUs),
+    ...recovery.waitWarnings(scenario.durationUs),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
     ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
