@@ -361,3 +361,28 @@ test('the never limiter reports QPS 1: at nodeEvictionRate 1 a small zone that w
   two.sim.run(999 * S);
   assert.deepEqual(two.log.filter((l) => l.includes('tainted')), ['160.5 tainted a-0', '161 tainted a-1', '161.5 tainted a-2', '165 tainted a-3']);
 });
+
+test('a zone partly down at rate 0 holds its NotReady nodes untainted: evictionHoldWarnings names the zone, why and the settings; a zone tainted at its rate has none', () => {
+  // a-0..a-2 NotReady at 150 s (3 of 4: PartialDisruption, a zone of at most 50 nodes: rate 0),
+  // queued at the 155 s pass and never tainted: held 399 - 155 = 244 s by the end.
+  const h = harness({ a: 4, b: 4 }, [{ nodes: names('a', 0, 3), fromS: 100 }]);
+  h.sim.run(399 * S);
+  assert.deepEqual(h.controller.evictionHoldWarnings(399 * S), [
+    'the node lifecycle controller did not evict in zone a: 3 NotReady node(s) waited 244 s (to the end of the run) for the NoExecute taint that evicts their pods, so their pods were neither evicted nor replaced meanwhile: zone state PartialDisruption (3 of 4 nodes NotReady: more than 2 and at least controlPlane.controllerManager.unhealthyZoneThreshold 0.55) in a zone of at most controlPlane.controllerManager.largeClusterSizeThreshold 50 nodes: eviction rate 0 (upstream ReducedQPSFunc; controlPlane.controllerManager.secondaryNodeEvictionRate 0.01 applies only to larger zones) (set by controlPlane.controllerManager.unhealthyZoneThreshold, largeClusterSizeThreshold, secondaryNodeEvictionRate)',
+  ]);
+  // Back at 300 s (Ready at the 305 s pass): held 150 s, no longer to the end.
+  const back = harness({ a: 4, b: 4 }, [{ nodes: names('a', 0, 3), fromS: 100, toS: 300 }]);
+  back.sim.run(399 * S);
+  assert.match(back.controller.evictionHoldWarnings(399 * S).join(), /^the node lifecycle controller did not evict in zone a: 3 NotReady node\(s\) waited 150 s for the NoExecute taint/);
+  // nodeEvictionRate 0, 2 of 4 down (Normal): the first limiter's one token taints a-0 at 155 s,
+  // a-1 waits: held 399 - 155 = 244 s.
+  const zero = harness({ a: 4, b: 4 }, [{ nodes: names('a', 0, 2), fromS: 100 }], { evictionRate: 0 });
+  zero.sim.run(399 * S);
+  assert.deepEqual(zero.controller.evictionHoldWarnings(399 * S), [
+    'the node lifecycle controller did not evict in zone a: 1 NotReady node(s) waited 244 s (to the end of the run) for the NoExecute taint that evicts their pods, so their pods were neither evicted nor replaced meanwhile: eviction rate controlPlane.controllerManager.nodeEvictionRate 0: the zone\'s first limiter let one node through and no other (set by controlPlane.controllerManager.nodeEvictionRate)',
+  ]);
+  // 2 of 4 down: Normal, tainted at 0.1 nodes/s: nothing held.
+  const normal = harness({ a: 4, b: 4 }, [{ nodes: names('a', 0, 2), fromS: 100 }]);
+  normal.sim.run(399 * S);
+  assert.deepEqual(normal.controller.evictionHoldWarnings(399 * S), []);
+});

@@ -139,7 +139,16 @@ interface Zone {
   /** Nodes waiting for the NoExecute taint, in order. */
   readonly queue: string[];
   pass: boolean;
+  /** Since when NotReady nodes wait in its queue on a limiter that never grants (-1: none do),
+   * how long they did so in all, the most that waited at once and why (evictionHoldWarnings). */
+  heldSinceUs: number;
+  heldUs: number;
+  heldNodes: number;
+  heldWhy: string;
 }
+
+/** NotReady nodes held this long on a zone limiter that never grants are worth a warning (µs). */
+export const EVICTION_HOLD_WARN_US = 60_000_000;
 
 /** flowcontrol's fakeNeverRateLimiter.QPS(). */
 const NEVER_LIMITER_QPS = 1;
@@ -185,7 +194,7 @@ export class NodeLifecycleController {
     const tainted = (effect: string) => n.taints.some((t) => (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY) && t.effect === effect);
     const noExecute = !n.ready && tainted('NoExecute');
     let z = this.zones.get(n.zone);
-    if (z === undefined) this.zones.set(n.zone, (z = { size: 0, notReady: 0, state: 'Normal', qps: this.opts.evictionRate, refill: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false }));
+    if (z === undefined) this.zones.set(n.zone, (z = { size: 0, notReady: 0, state: 'Normal', qps: this.opts.evictionRate, refill: this.opts.evictionRate, nextTokenUs: 0, queue: [], pass: false, heldSinceUs: -1, heldUs: 0, heldNodes: 0, heldWhy: '' }));
     const counted = !(LABEL_EXCLUDE_DISRUPTION in n.labels);
     const h: NodeHealth = { probeUs: this.sim.now, seenRenew: 0, probedRenew: 0, ready: n.ready, noSchedule: !n.ready, noExecute, queued: false, zone: z, counted, lease: null };
     this.health.set(n.name, h);
@@ -248,9 +257,62 @@ export class NodeLifecycleController {
       }
     }
     this.handleDisruption();
-    for (const z of this.zones.values()) this.taintPass(z);
+    for (const z of this.zones.values()) {
+      this.taintPass(z);
+      this.noteHeld(z, now);
+    }
     this.flush();
     this.sim.schedule(this.opts.monitorPeriodUs, 'node-lifecycle.monitor', '', () => this.monitor());
+  }
+
+  /** Keeps the record of a zone whose NotReady nodes wait for a NoExecute taint its limiter will
+   * never grant (rate 0): what evictionHoldWarnings reports. */
+  private noteHeld(z: Zone, now: number): void {
+    const held = z.queue.length > 0 && z.nextTokenUs === Infinity;
+    if (held) {
+      if (z.heldSinceUs < 0) {
+        z.heldSinceUs = now;
+        z.heldWhy = this.heldReason(z);
+      }
+      z.heldNodes = Math.max(z.heldNodes, z.queue.length);
+    } else if (z.heldSinceUs >= 0) {
+      z.heldUs += now - z.heldSinceUs;
+      z.heldSinceUs = -1;
+    }
+  }
+
+  /** Why a zone's limiter grants no token, and the settings that decide it (the module comment;
+   * upstream handleDisruption, ReducedQPSFunc and SwapLimiter, pkg/controller/nodelifecycle/). */
+  private heldReason(z: Zone): string {
+    const o = this.opts;
+    const f = 'controlPlane.controllerManager';
+    if (this.masterDisruption) return 'every zone is FullDisruption (no Ready node anywhere): the controller stops evicting until one is Ready again (upstream handleDisruption)';
+    const set = (names: string) => ` (set by ${f}.${names})`;
+    if (z.state === 'PartialDisruption') {
+      const partial = `zone state PartialDisruption (${z.notReady} of ${z.size} nodes NotReady: more than 2 and at least ${f}.unhealthyZoneThreshold ${o.unhealthyZoneThreshold})`;
+      if (z.size <= o.largeClusterThreshold) return `${partial} in a zone of at most ${f}.largeClusterSizeThreshold ${o.largeClusterThreshold} nodes: eviction rate 0 (upstream ReducedQPSFunc; ${f}.secondaryNodeEvictionRate ${o.secondaryEvictionRate} applies only to larger zones)${set('unhealthyZoneThreshold, largeClusterSizeThreshold, secondaryNodeEvictionRate')}`;
+      return `${partial}: eviction rate ${f}.secondaryNodeEvictionRate ${o.secondaryEvictionRate}${set('secondaryNodeEvictionRate, unhealthyZoneThreshold')}`;
+    }
+    if (z.qps === NEVER_LIMITER_QPS && z.refill === 0) return `its limiter, swapped to rate 0 while the zone was PartialDisruption, is upstream's never limiter, whose QPS() reads 1, so the swap to ${f}.nodeEvictionRate ${o.evictionRate} kept it (SwapLimiter)${set('nodeEvictionRate, unhealthyZoneThreshold, largeClusterSizeThreshold')}`;
+    return `eviction rate ${f}.nodeEvictionRate ${o.evictionRate}: the zone's first limiter let one node through and no other${set('nodeEvictionRate')}`;
+  }
+
+  /** One warning per zone whose NotReady nodes waited at least EVICTION_HOLD_WARN_US for their
+   * NoExecute taint on a limiter that never grants one: their pods are not evicted, so not
+   * replaced, until the nodes are back (or never). `endUs`: the end of the run. */
+  evictionHoldWarnings(endUs: number): string[] {
+    const out: string[] = [];
+    for (const [name, z] of [...this.zones].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      const open = z.heldSinceUs >= 0;
+      const us = z.heldUs + (open ? endUs - z.heldSinceUs : 0);
+      // A zone that passes through PartialDisruption for a pass or two on its way to
+      // FullDisruption (a zone outage's nodes seen NotReady a tick apart) is not worth one.
+      if (us < EVICTION_HOLD_WARN_US) continue;
+      const s = Math.round(us / 1e6).toLocaleString('en-US');
+      const until = open ? ' (to the end of the run)' : '';
+      out.push(`the node lifecycle controller did not evict in zone ${name}: ${z.heldNodes} NotReady node(s) waited ${s} s${until} for the NoExecute taint that evicts their pods, so their pods were neither evicted nor replaced meanwhile: ${z.heldWhy}`);
+    }
+    return out;
   }
 
   /** The zone a node was counted in when it joined (its health record: a node deleted and

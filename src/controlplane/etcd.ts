@@ -37,6 +37,12 @@ export class EtcdModel {
   /** Commit time of the last write proposed: the raft commit index so far. */
   private lastCommitAt = 0;
   private readonly rtts: number[];
+  /** Writes proposed, those that waited behind the proposal queue (maxWritesPerSecond), and
+   * that wait's sum and longest (µs): etcdCapacityWarning. */
+  writes = 0;
+  queuedWrites = 0;
+  queueUs = 0;
+  maxQueueUs = 0;
 
   /** Time to propose one write: 1 / maxWritesPerSecond, rounded to µs (0 when unlimited). */
   private readonly proposeUs: number;
@@ -56,7 +62,15 @@ export class EtcdModel {
 
   /** When a write arriving at `nowUs` commits (µs, absolute). */
   commitTime(nowUs: number): number {
-    const proposed = addTimeUs(Math.max(nowUs, this.proposeFreeAt, this.stalledUntil), this.proposeUs);
+    const ready = Math.max(nowUs, this.stalledUntil);
+    this.writes++;
+    if (this.proposeFreeAt > ready) {
+      const wait = this.proposeFreeAt - ready;
+      this.queuedWrites++;
+      this.queueUs += wait;
+      if (wait > this.maxQueueUs) this.maxQueueUs = wait;
+    }
+    const proposed = addTimeUs(Math.max(ready, this.proposeFreeAt), this.proposeUs);
     this.proposeFreeAt = proposed;
     const durable = this.joinFsync(proposed);
     // etcd raft (go.etcd.io/raft log.go raftLog.commitTo: "never decrease commit"; etcdserver

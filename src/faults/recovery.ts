@@ -85,7 +85,32 @@ interface FaultRecord {
   readonly lost: Set<PodInfo>;
   /** Its last drop ended at; null while one lasts. */
   fullUs: number | null;
+  /** Its evictions' replacements that the scheduler found unschedulable, by workload (label):
+   * how many, the longest wait and its last reason (waitWarnings). */
+  readonly unschedulable: Map<string, UnschedulableWait>;
 }
+
+interface UnschedulableWait {
+  count: number;
+  /** The longest time from a replacement's first unschedulable attempt to its binding (or the
+   * end of the run: `open`). */
+  maxUs: number;
+  open: boolean;
+  /** The longest waiter's last failure, as placements.csv's reason. */
+  reason: string;
+  /** What its DoNotSchedule topology spread says about the reason (spreadHint), '' if nothing. */
+  hint: string;
+}
+
+/** A replacement's first unschedulable attempt and its latest reason. */
+interface PendingWait {
+  readonly firstUs: number;
+  reason: string;
+}
+
+/** A replacement's unschedulable wait this long or longer is worth a warning (µs): longer than
+ * the scheduler's own queue costs a pod that fits (collector.ts WAITED_LONG_US). */
+export const UNSCHEDULABLE_WARN_US = 60_000_000;
 
 interface Eviction {
   readonly timeUs: number;
@@ -102,6 +127,9 @@ export class RecoveryTracker {
   /** A replacement → the evicted pod it makes good once available (only while a fault counts
    * that pod as lost). */
   private readonly replaces = new Map<PodInfo, PodInfo>();
+  /** Replacements not bound yet that the scheduler found unschedulable (few: only while a
+   * fault's evictions wait). */
+  private readonly pendingWaits = new Map<PodInfo, PendingWait>();
   /** Every eviction's reschedule time (µs), for summary.csv. */
   readonly allRescheduleUs: number[] = [];
   podsEvicted = 0;
@@ -122,6 +150,7 @@ export class RecoveryTracker {
       spec, nodes: new Set(spec.nodes), started: false, endUs: null, inForce: false, downNodes: new Set<string>(), unseen: new Set<string>(), detectedUs: null, firstEvictionUs: null,
       affected: new Set<PodInfo>(), evicted: 0, rescheduleUs: [],
       workloads: new Set<WorkloadState>(), sumTarget: 0, sumAvailable: 0, minRatio: 1, dropOpen: false, lost: new Set<PodInfo>(), fullUs: null,
+      unschedulable: new Map<string, UnschedulableWait>(),
     }));
     for (const f of this.faults) this.byId.set(f.spec.id, f);
     if (availability !== null) availability.listener = (w, availableBefore, targetBefore, pod) => this.availabilityChanged(w, availableBefore, targetBefore, pod);
@@ -188,6 +217,10 @@ export class RecoveryTracker {
   }
 
   readonly watcher: ClusterWatcher = {
+    podDeleted: (p) => {
+      // A replacement deleted unbound (a scale-down) waits no more.
+      if (this.pendingWaits.size !== 0) this.pendingWaits.delete(p);
+    },
     podAdded: (p) => {
       // No eviction waits for a replacement (every run without faults, and most pods of one with).
       if (this.waiting.size === 0) return;
@@ -211,10 +244,64 @@ export class RecoveryTracker {
       if (e === undefined) return;
       this.replacementOf.delete(p);
       const now = p.boundUs;
+      const w = this.pendingWaits.get(p);
+      if (w !== undefined) {
+        this.pendingWaits.delete(p);
+        for (const f of e.faults) this.noteWait(f, p, now - w.firstUs, false, w.reason);
+      }
       this.allRescheduleUs.push(now - e.timeUs);
       for (const f of e.faults) f.rescheduleUs.push(now - e.timeUs);
     },
   };
+
+  /** A scheduling attempt (the scheduler's record, as placements.csv's row): a replacement's
+   * unschedulable ones are timed (waitWarnings). */
+  attempt(p: PodInfo, timeUs: number, unschedulable: boolean, reason: string): void {
+    if (!unschedulable || this.replacementOf.size === 0 || !this.replacementOf.has(p)) return;
+    const w = this.pendingWaits.get(p);
+    if (w === undefined) this.pendingWaits.set(p, { firstUs: timeUs, reason });
+    else w.reason = reason;
+  }
+
+  private noteWait(f: FaultRecord, p: PodInfo, us: number, open: boolean, reason: string): void {
+    const w = this.availability?.workloadOf(p) ?? null;
+    const label = w === null ? `${p.ownerKind} ${p.namespace}/${p.ownerName}` : `${w.kind} ${w.namespace}/${w.name}`;
+    const u = f.unschedulable.get(label);
+    if (u === undefined) {
+      f.unschedulable.set(label, { count: 1, maxUs: us, open, reason, hint: spreadHint(p, reason) });
+      return;
+    }
+    u.count++;
+    if (us <= u.maxUs) return;
+    u.maxUs = us;
+    u.open = open;
+    u.reason = reason;
+    u.hint = spreadHint(p, reason);
+  }
+
+  /** One warning per fault and workload whose evicted pods' replacements waited unschedulable
+   * at least UNSCHEDULABLE_WARN_US: what stretched its recovery, with the scheduler's dominant
+   * reason (the failure shared by the most nodes). Replacements still unbound at `endUs` count
+   * up to then. */
+  waitWarnings(endUs: number): string[] {
+    for (const [p, w] of this.pendingWaits) {
+      const e = this.replacementOf.get(p);
+      if (e === undefined || p.deleted) continue;
+      for (const f of e.faults) this.noteWait(f, p, endUs - w.firstUs, true, w.reason);
+    }
+    this.pendingWaits.clear();
+    const out: string[] = [];
+    for (const f of this.faults) {
+      for (const [label, u] of [...f.unschedulable].sort((a, b) => b[1].maxUs - a[1].maxUs)) {
+        if (u.maxUs < UNSCHEDULABLE_WARN_US) continue;
+        const s = Math.round(u.maxUs / 1e6).toLocaleString('en-US');
+        const who = u.count === 1 ? `the replacement of an evicted pod of ${label}` : `${u.count} replacements of evicted pods of ${label}`;
+        const how = u.open ? `${u.count === 1 ? 'waited' : 'waited up to'} ${s} s unschedulable, still unbound at the end` : `${u.count === 1 ? 'waited' : 'waited up to'} ${s} s unschedulable`;
+        out.push(`fault ${f.spec.id} (${f.spec.kind} ${f.spec.target}): ${who} ${how}: ${dominantReason(u.reason)}${u.hint}`);
+      }
+    }
+    return out;
+  }
 
   faultStarted(id: string, nowUs: number): void {
     const f = this.find(id);
@@ -409,4 +496,37 @@ export class RecoveryTracker {
 
 function ownerKey(p: PodInfo): string | null {
   return p.ownerName === '' ? null : `${p.ownerKind}/${p.namespace}/${p.ownerName}`;
+}
+
+/** The failure the most nodes share in a scheduler's "0/N nodes are available: A, B." message (the
+ * first of equals: upstream sorts them), with its count; the message as it is when it has none. */
+export function dominantReason(reason: string): string {
+  const head = /^0\/\d+ nodes are available: (.*?)\.?(?: preemption: .*)?$/s.exec(reason);
+  if (head === null) return reason;
+  let best = '';
+  let bestN = -1;
+  for (const clause of (head[1] as string).split(/, (?=\d+ )/)) {
+    const n = Number.parseInt(clause, 10);
+    if (n > bestN) {
+      bestN = n;
+      best = clause;
+    }
+  }
+  return best;
+}
+
+/** Why "didn't match pod topology spread constraints" may hold while a domain is lost: upstream
+ * PodTopologySpread counts a domain's nodes whatever their taints unless the constraint's
+ * nodeTaintsPolicy is Honor (default Ignore, pkg/scheduler/framework/plugins/podtopologyspread/
+ * common.go), and not the pods being deleted there, so a zone whose nodes are down and whose pods
+ * were evicted is a domain of 0 pods that maxSkew holds the others to. */
+export function spreadHint(p: PodInfo, reason: string): string {
+  if (!dominantReason(reason).includes("didn't match pod topology spread constraints")) return '';
+  const keys: string[] = [];
+  for (const c of p.pod.spec?.topologySpreadConstraints ?? []) {
+    if (c.whenUnsatisfiable !== 'DoNotSchedule' || c.nodeTaintsPolicy === 'Honor') continue;
+    keys.push(`${c.topologyKey} (maxSkew ${c.maxSkew})`);
+  }
+  if (keys.length === 0) return '';
+  return ` (whenUnsatisfiable DoNotSchedule over ${keys.join(', ')}; a lost domain's tainted nodes still count as a domain, with its pods gone, under nodeTaintsPolicy Ignore, the default: nodeTaintsPolicy Honor leaves them out)`;
 }

@@ -1,7 +1,10 @@
 import { CLIENT_FIELDS } from '../workload/scenario.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rateLimitWarnings, type ClientHolds } from './bottlenecks.js';
+import { etcdCapacityWarnings, rateLimitWarnings, type ClientHolds } from './bottlenecks.js';
+import { EtcdModel } from '../controlplane/etcd.js';
+import { RandomStreams } from '../engine/random.js';
+import { parseScenario } from '../workload/scenario.js';
 import { loadScenario, runScenario } from '../index.js';
 import { repoPath } from '../testing/repo-paths.js';
 
@@ -43,4 +46,51 @@ test('a run whose scheduler client limit sets the pace says so', () => {
   // ReplicaSet controller created the pods: between 40 and 58 s.
   const s = Number(/the longest for ([\d.]+)s/.exec(w[0] as string)?.[1]);
   assert.ok(s > 40 && s <= 58, String(s));
+});
+
+test("etcd's proposal queue: the model counts the writes it held and for how long; a hold of 1 s or more is named with controlPlane.etcd.maxWritesPerSecond", () => {
+  // 4 writes a second: 10 writes arriving together at 0 each wait 250 ms more than the one before.
+  const etcd = new EtcdModel({ followerRtt: [], fsync: { kind: 'constant', value: 0 }, maxWritesPerSecond: 4, electionTimeoutUs: 0 }, new RandomStreams(1).stream('etcd'));
+  for (let i = 0; i < 10; i++) etcd.commitTime(0);
+  assert.deepEqual([etcd.writes, etcd.queuedWrites, etcd.queueUs, etcd.maxQueueUs], [10, 9, 11_250_000, 2_250_000]);
+  assert.deepEqual(etcdCapacityWarnings(etcd, 4), [
+    "etcd's write capacity (controlPlane.etcd.maxWritesPerSecond: 4) held 9 of its 10 writes behind the leader's proposal queue (the longest for 2.25s, 1.25s on average): it, not the cluster, set the pace of every write (creates, bindings, status updates, lease renewals); raise controlPlane.etcd.maxWritesPerSecond to see the cluster's own",
+  ]);
+  assert.deepEqual(etcdCapacityWarnings({ writes: 10, queuedWrites: 9, queueUs: 8_000_000, maxQueueUs: 999_999 }, 4), []);
+});
+
+const zoneOutageAt = (etcd: string) => parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+seed: 1
+duration: 15m
+cluster:
+  nodePools:
+    - { name: general, count: 6, zones: [zone-a, zone-b, zone-c], allocatable: { cpu: "8", memory: 32Gi, pods: 110 } }
+${etcd}
+workload:
+  - name: web
+    at: 0s
+    manifest:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: web }
+      spec:
+        replicas: 6
+        selector: { matchLabels: { app: web } }
+        template:
+          metadata: { labels: { app: web } }
+          spec:
+            containers:
+              - { name: web, image: nginx, resources: { requests: { cpu: 500m, memory: 1Gi } } }
+faults:
+  - zoneOutage: { zone: zone-b, at: 60s, for: 10m }
+`, 'etcd.yaml');
+
+test("a run whose etcd holds writes 1 s or more (maxWritesPerSecond 4) warns of it; at the default 20,000 it does not", () => {
+  const slow = runScenario(zoneOutageAt('controlPlane: { etcd: { maxWritesPerSecond: 4 } }'));
+  assert.deepEqual(slow.warnings.filter((w) => w.startsWith('etcd')), [
+    // 250 ms a proposal: the run's bursts of writes queue behind each other, the longest 1.247 s.
+    "etcd's write capacity (controlPlane.etcd.maxWritesPerSecond: 4) held 65 of its 459 writes behind the leader's proposal queue (the longest for 1.247s, 312ms on average): it, not the cluster, set the pace of every write (creates, bindings, status updates, lease renewals); raise controlPlane.etcd.maxWritesPerSecond to see the cluster's own",
+  ]);
+  assert.deepEqual(runScenario(zoneOutageAt('')).warnings.filter((w) => w.startsWith('etcd')), []);
 });

@@ -30,3 +30,26 @@ export function rateLimitWarnings(holds: readonly ClientHolds[], limits: Readonl
   }
   return out;
 }
+
+/** etcd's proposal queue holding a write at least this long is worth a warning (µs): a write
+ * normally commits in milliseconds (README "Time, latency and the control plane"). */
+export const ETCD_QUEUE_WARN_US = 1_000_000;
+
+/** What the etcd model counted of its proposal queue (src/controlplane/etcd.ts EtcdModel). */
+export interface EtcdQueueStats {
+  readonly writes: number;
+  readonly queuedWrites: number;
+  readonly queueUs: number;
+  readonly maxQueueUs: number;
+}
+
+/** A warning when etcd's write capacity (controlPlane.etcd.maxWritesPerSecond: the leader
+ * proposes one write at a time) held a write at least ETCD_QUEUE_WARN_US: every write waits on
+ * it (bindings, pod creates, status updates, lease renewals), so it stretches scheduling,
+ * startup and recovery alike. */
+export function etcdCapacityWarnings(q: EtcdQueueStats, maxWritesPerSecond: number): string[] {
+  if (q.maxQueueUs < ETCD_QUEUE_WARN_US) return [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  const mean = q.queuedWrites === 0 ? 0 : q.queueUs / q.queuedWrites;
+  return [`etcd's write capacity (controlPlane.etcd.maxWritesPerSecond: ${n(maxWritesPerSecond)}) held ${n(q.queuedWrites)} of its ${n(q.writes)} writes behind the leader's proposal queue (the longest for ${formatDuration(Math.round(q.maxQueueUs / 1000) * 1000)}, ${formatDuration(Math.round(mean / 1000) * 1000)} on average): it, not the cluster, set the pace of every write (creates, bindings, status updates, lease renewals); raise controlPlane.etcd.maxWritesPerSecond to see the cluster's own`];
+}

@@ -190,7 +190,7 @@ test('a StatefulSet (OrderedReady) short because a pod before the missing ordina
   place('db-2', 'n1');
   const r = shortfall({ workloads: [db], cluster, workloadOf: (p) => owner.get(p) ?? null, lastFailure: new Map(), clients: LIMITS, apiQueueDepth: 1, refusedCreates: new Map() });
   assert.deepEqual(r.warnings, [
-    'StatefulSet a/db ends with 2 of 4 replicas ready: 1 not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is Running and Ready, and 1 is not); 1 Terminating, not gone yet (the replacement waits for it)',
+    'StatefulSet a/db ends with 2 of 4 replicas ready: 1 not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is Running and Ready, and db-1 is Terminating on a lost node); 1 Terminating, not gone yet (the replacement waits for it)',
   ]);
 });
 

@@ -202,11 +202,26 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   const replacesTerminating = w.kind === 'Deployment' || w.kind === 'ReplicaSet';
   const reasons = new Map<string, number>();
   const errors = new Map<string, number>();
+  // A StatefulSet's live pod of the lowest ordinal that is not Running and Ready, and why: what
+  // OrderedReady waits on (upstream stateful_set_control.go processes ordinals in order and stops
+  // at the first that is not Running and Ready, or is being deleted).
+  let blocker: PodInfo | null = null;
+  let blockerOrdinal = Infinity;
+  let blockerState = '';
+  const block = (p: PodInfo, state: string) => {
+    if (w.kind !== 'StatefulSet') return;
+    const ord = ordinalOf(p.name);
+    if (blocker !== null && ord >= blockerOrdinal) return;
+    blocker = p;
+    blockerOrdinal = ord;
+    blockerState = state;
+  };
   for (const p of pods) {
     if (p.terminal || (p.terminating && replacesTerminating)) continue;
     live++;
     if (p.terminating) {
       terminating++;
+      block(p, `is Terminating${nodeLost(p, cluster) ? ' on a lost node' : ''}`);
       continue;
     }
     if (!p.bound) {
@@ -217,12 +232,23 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
         const by = failed.error ? errors : reasons;
         by.set(failed.reason, (by.get(failed.reason) ?? 0) + 1);
       }
-    } else if (p.nodeName !== null && !cluster.nodeByName.has(p.nodeName)) deletedNode++;
-    else if (p.phase !== 'Running') starting++;
-    else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) notReadyNode++;
-    else if (!isPodReady(p)) notReadyPod++;
-    else if (input.warming?.has(p) === true) warming++;
-    else ready++;
+      block(p, failed === undefined || p.nodeName !== null ? 'is not bound yet' : failed.error ? 'is not bound: its scheduling ended in an error' : 'is unschedulable');
+    } else if (p.nodeName !== null && !cluster.nodeByName.has(p.nodeName)) {
+      deletedNode++;
+      block(p, 'is on a deleted node');
+    } else if (p.phase !== 'Running') {
+      starting++;
+      block(p, 'is bound, not Running yet');
+    } else if (cluster.nodeByName.get(p.nodeName ?? '')?.ready !== true) {
+      notReadyNode++;
+      block(p, `is on NotReady node ${p.nodeName}`);
+    } else if (!isPodReady(p)) {
+      notReadyPod++;
+      block(p, 'is Running but not Ready');
+    } else if (input.warming?.has(p) === true) {
+      warming++;
+      block(p, 'is Ready for less than minReadySeconds');
+    } else ready++;
   }
   const steps: { count: number; text: string }[] = [];
   const notCreated = w.desired - live;
@@ -235,7 +261,9 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   if (notCreated > 0 && w.kind === 'StatefulSet' && policy !== 'Parallel' && unreadyLive > 0) {
     const m = minReadySecondsOf(w);
     const readyText = m > 0 ? `Running and Ready for ${m} s (minReadySeconds)` : 'Running and Ready';
-    steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is ${readyText}, and ${unreadyLive} ${unreadyLive === 1 ? 'is' : 'are'} not)` });
+    const first = blocker === null ? '' : `${(blocker as PodInfo).name} ${blockerState}`;
+    const which = unreadyLive === 1 ? first : `${unreadyLive} are not, the first ${first}`;
+    steps.push({ count: notCreated, text: `${notCreated} not created (podManagementPolicy OrderedReady: an ordinal is created once every pod before it is ${readyText}, and ${which})` });
   } else if (notCreated > 0 && input.stalledRollouts?.has(objectKey(w.kind, w.namespace, w.name)) === true) {
     // Its new ReplicaSet was refused: no pod of the new template can be created.
     const r = input.stalledRollouts.get(objectKey(w.kind, w.namespace, w.name))!;
@@ -264,6 +292,18 @@ function warning(w: WorkloadCount, pods: readonly PodInfo[], input: ShortfallInp
   steps.sort((a, b) => b.count - a.count);
   const where = steps.length === 0 ? '' : `: ${steps.map((s) => s.text).join('; ')}`;
   return `${w.kind} ${w.namespace}/${w.name} ends with ${w.available} of ${w.desired} replicas ready${where}`;
+}
+
+/** A StatefulSet pod's ordinal (its name's last `-N`); Infinity when it has none. */
+function ordinalOf(name: string): number {
+  const m = /-(\d+)$/.exec(name);
+  return m === null ? Infinity : Number(m[1]);
+}
+
+/** Whether a pod's node is gone or NotReady: a Terminating pod there waits for the node (or the
+ * pod garbage collector) since its kubelet cannot confirm the deletion. */
+function nodeLost(p: PodInfo, cluster: ShortfallInput['cluster']): boolean {
+  return p.nodeName !== null && cluster.nodeByName.get(p.nodeName)?.ready !== true;
 }
 
 /** The workload's minReadySeconds, as the tracker that counted its pods warming holds it. */

@@ -28,7 +28,7 @@ import { shortfall, withEphemeralStorageHint } from '../metrics/shortfall.js';
 import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type SummaryValues, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
-import { rateLimitWarnings } from '../metrics/bottlenecks.js';
+import { etcdCapacityWarnings, rateLimitWarnings } from '../metrics/bottlenecks.js';
 import { JobsCollector } from '../metrics/jobs.js';
 import { GpuAllocationCollector, type GpuSharingFacts } from '../metrics/gpu-allocation.js';
 import { existingGpuDevices, GPU_INDEX_ANNOTATION, GPU_MILLI_RESOURCE, MILLI_PER_GPU, type GpuDevices } from '../cluster/gpu-devices.js';
@@ -348,9 +348,12 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   // those of them that scheduled a pod asking milli-GPUs (pooledGpuWarning).
   let poolingProfiles: ReadonlySet<string> = new Set();
   const gpuPooled = new Set<string>();
+  // The recovery tracker, made below, times its replacements' unschedulable attempts.
+  let recoveryAttempt: ((r: AttemptRecord) => void) | null = null;
   const observer = {
     attempt: (r: AttemptRecord) => {
       metrics.attempt(r);
+      recoveryAttempt?.(r);
       if (poolingProfiles.size > 0 && poolingProfiles.has(r.pod.schedulerName) && r.pod.requests.getScalar(GPU_MILLI_RESOURCE) > 0) gpuPooled.add(r.pod.schedulerName);
       pods.attempt(r);
       gpu?.attempt(r);
@@ -445,7 +448,8 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
   metrics.watchWarming(availability.warming);
   const recovery = new RecoveryTracker(faults, cluster, availability);
   api.observe(recovery.watcher);
-  new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
+  if ((scenario.faults ?? []).length > 0) recoveryAttempt = (r) => recovery.attempt(r.pod, r.timeUs, r.result === 'unschedulable', r.reason);
+  const nodeLifecycle = new NodeLifecycleController(sim, controllerClient('node-controller'), cluster, scenario.nodeLifecycle, { nodeNotReady: (n, t) => recovery.nodeNotReady(n, t), nodeReady: (n) => recovery.nodeReady(n), leaseSeen: (n) => recovery.leaseSeen(n) });
   new TaintEvictionController(sim, controllerClient('taint-eviction-controller'), cluster, (r) => {
     metrics.evicted(r);
     pods.evicted(r.pod);
@@ -470,7 +474,7 @@ export function prepareRun(scenario: Scenario, opts: RunOptions = {}): PreparedR
 
   const dsAwaiting = daemonSetsMatchedLater(scenario, api);
   for (const m of opts.marks ?? []) sim.scheduleAt(m.timeUs, 'run.mark', '', m.fn);
-  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, gpuPooled, deployments };
+  const parts: RunParts = { ctx, tables, metrics, scheduler, checker, recovery, availability, kubelets, startWarnings, gpu, gpuPooled, deployments, nodeLifecycle };
   return { sim, cluster, apiWritesInFlight: () => api.inFlight, endUs: scenario.durationUs, configWarnings, finish: () => {
     pods.finish();
     jobs.finish(tables.sink('jobs.csv'), (ns, name) => jobController.status(ns, name));
@@ -536,6 +540,8 @@ interface RunParts {
   readonly gpu: GpuAllocationCollector | null;
   /** The Deployment controller: its rollouts stalled by a refused ReplicaSet create. */
   readonly deployments: DeploymentController;
+  /** The node lifecycle controller: zones whose NoExecute tainting was held at rate 0. */
+  readonly nodeLifecycle: NodeLifecycleController;
 }
 
 /** The wall clock of a run: t = 0 is the scenario's cluster snapshot's own time, else
@@ -623,6 +629,9 @@ function finishRun(parts: RunParts): RunResult {
     ...metrics.attemptErrors.warnings(),
     ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
+    ...etcdCapacityWarnings(api.etcd, api.etcd.config.maxWritesPerSecond),
+    ...parts.nodeLifecycle.evictionHoldWarnings(scenario.durationUs),
+    ...recovery.waitWarnings(scenario.durationUs),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(unevenGpuWarnings)),
     ...(parts.gpu === null ? [] : existingGpuDevices(cluster).flatMap(devicePlacementWarnings)),
     ...gpuPooledProfiles.map((p) => pooledGpuWarning(p, 'scenario')),
