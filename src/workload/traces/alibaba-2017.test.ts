@@ -137,3 +137,15 @@ test('a 2017 task row with an extra field is reported at its own line with its f
     }
   }
 });
+
+test('a 2017 task of more instances than a row may make pods (1,048,576) is refused at its row before the run', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  // /tmp/h52/odd/a_hugeinst.csv: ran 91 s and 3.8 GB before a heap error naming no row.
+  const cap = '(a row makes at most 1048576 pods: 4 GiB of pods at the 4 KiB a pod of ksim\'s memory estimate)';
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,99999999999,Terminated,50,0.01\n`), `line 2: number_of_instances: expected a positive integer number of instances at most 1048576 ${cap}, got "99999999999"`);
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,1048577,Terminated,50,0.01\n`), `line 2: number_of_instances: expected a positive integer number of instances at most 1048576 ${cap}, got "1048577"`);
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,1048576,Terminated,50,0.01\n`, {}), 'no error');
+  // Scaled: the pods count (half up), so the largest count is the cap / instanceScale.
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,99999999999,Terminated,50,0.01\n`, { instanceScale: 0.01 }), `line 2: number_of_instances: expected a positive integer number of instances at most 104857649 at instanceScale 0.01 ${cap}, got "99999999999"`);
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,104857649,Terminated,50,0.01\n`, { instanceScale: 0.01 }), 'no error');
+});
