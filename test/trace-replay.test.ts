@@ -223,7 +223,21 @@ test('alibaba-2017 rows without a request are counted in rows and rows_filtered,
   const t = r.traces![0]!;
   assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted], [6, 3, 1, 2]);
   assert.equal(t.rows, t.rows_filtered + t.rows_skipped + t.objects_submitted);
-  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without a CPU or memory request left out, first: b.csv:5:7']);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without CPU and memory requests left out, first: b.csv:5:7']);
+});
+
+test('a cluster.trace and a workload trace on different clocks (speedUp, offset) are warned about at load, as the README asks for the same', () => {
+  // /tmp/h52/odd/sc_mismatch.yaml: machines at speedUp 1, tasks at 34.
+  const dir = tempDir('ksim-replay-');
+  writeFileSync(join(dir, 'ev.csv'), '0,1,add,,64,0.5,1\n');
+  writeFileSync(join(dir, 'b.csv'), 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n0,10,1,1,1,Terminated,50,0.001\n');
+  const load = (cluster: string, workload: string) => {
+    writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 1m\ncluster:\n  trace: { format: alibaba-2017, file: ev.csv${cluster} }\nworkload:\n- name: t\n  trace: { format: alibaba-2017, file: b.csv${workload} }\n`);
+    return loadScenario(join(dir, 's.yaml')).warnings.filter((w) => /cluster\.trace/.test(w));
+  };
+  assert.deepEqual(load('', ', speedUp: 34'), ['workload entry "t": its trace\'s speedUp 34 (cluster.trace: 1) differs from cluster.trace\'s: the nodes join and fail on another clock than the pods arrive (give both the same offset and speedUp)']);
+  assert.deepEqual(load(', speedUp: 34, offset: 10s', ', speedUp: 34'), ['workload entry "t": its trace\'s offset 0 s (cluster.trace: 10 s) differs from cluster.trace\'s: the nodes join and fail on another clock than the pods arrive (give both the same offset and speedUp)']);
+  assert.deepEqual(load(', speedUp: 34, offset: 10s', ', speedUp: 34, offset: 10s'), []);
 });
 
 test('a row of many instances creates its pods 1,000 to an event at its time (so the heap watch can act between), every one of them', () => {

@@ -14,7 +14,7 @@ test('the 2017 batch tasks come out in time order, every row read, rows without 
   // Left out: 9,017 rows without a request, 117 Terminated ones that ended at or before 0.
   const reasons = new Map<string, number>();
   for (const it of all) if (it.kind === 'leftOut') reasons.set(it.reason, (reasons.get(it.reason) ?? 0) + 1);
-  assert.deepEqual([...reasons], [['task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)', 117], ['task(s) without a CPU or memory request', 9_017]]);
+  assert.deepEqual([...reasons], [['task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)', 117], ['task(s) without CPU and memory requests', 9_017]]);
   const items = all.filter((it) => it.kind === 'pod');
   // The first row created at or before 0 with a request that ends after 0 is line 5624:
   //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - (-60) s, 0.5 core,
@@ -69,8 +69,8 @@ test('a machine_fail while the machine is still down is dropped', () => {
 test('a 2017 row without a request is left out at its create time (the replay counts it as filtered)', () => {
   const path = tempTrace('t.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n30,40,1,1,1,Terminated,50,0.001\n-5,0,1,2,3,Waiting,,\n20,0,1,3,1,Waiting,,\n');
   assert.deepEqual(readAll('alibaba-2017', path).map((it) => [it.kind, it.timeS, it.line, it.kind === 'leftOut' ? `${it.column} ${it.reason}` : '']), [
-    ['leftOut', 0, 3, '7 task(s) without a CPU or memory request'],
-    ['leftOut', 20, 4, '7 task(s) without a CPU or memory request'],
+    ['leftOut', 0, 3, '7 task(s) without CPU and memory requests'],
+    ['leftOut', 20, 4, '7 task(s) without CPU and memory requests'],
     ['pod', 30, 2, ''],
   ]);
 });

@@ -13,8 +13,9 @@
 // start (task_end_time ≤ 0: 117 rows in the published file) were over before it began: they are
 // left out like the rows without a request. A task (job_id, task_id) listed twice would make
 // pods of the same names (no deletions; a finished pod keeps its name): the later-created row is
-// an error naming the earlier one's line. Rows without a CPU
-// request (9,017 Waiting tasks in the published file) are left out: the replay counts them as
+// an error naming the earlier one's line. Rows without CPU and
+// memory requests (9,017 Waiting tasks in the published file; a row with one and not the other
+// is a row error at the empty cell) are left out: the replay counts them as
 // filtered and warns once (their create time places them among the rows, for the window).
 // The published file is not in time order (rows are grouped by job): the reader reads it once
 // into compact typed arrays (about 60 bytes a row: 5 MB for its 80,553 rows), orders them by
@@ -39,7 +40,7 @@ import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat,
 
 const TASK_COLUMNS = ['task_create_time', 'task_end_time', 'job_id', 'task_id', 'number_of_instances', 'status', 'cpus_per_instance', 'memory_per_instance'];
 const STATUSES = ['Terminated', 'Failed', 'Running', 'Waiting'];
-const NO_REQUEST = 'task(s) without a CPU or memory request';
+const NO_REQUEST = 'task(s) without CPU and memory requests';
 const ENDED_BEFORE = 'task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)';
 /** What a row is: a task to replay, or one left out (and why). */
 const REPLAY = 0;
