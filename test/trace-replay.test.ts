@@ -59,7 +59,7 @@ test('trace rows arrive at their times, run their duration and are deleted at de
   assert.equal(at(rows, 'b', 'terminated'), '8');
   const b = r.tables.find((x) => x.file === 'pods.csv')!.rows.find((p) => p['name'] === 'b')!;
   assert.equal(Math.round(Number(b['deleted_s'])), 8);
-  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_skipped: 0, rows_tuned_down: 0, pods_topped_up: 0, objects_submitted: 5, first_skipped: '', unknown_fields: 0, first_unknown_field: '' }]);
+  assert.deepEqual(r.traces, [{ entry: 't', file: r.traces![0]!.file, rows: 5, rows_filtered: 0, rows_alive_at_start: 0, rows_skipped: 0, rows_tuned_down: 0, pods_topped_up: 0, objects_submitted: 5, first_skipped: '', unknown_fields: 0, first_unknown_field: '' }]);
   assert.equal(r.summary['pods_submitted'], 5);
 });
 
@@ -97,11 +97,38 @@ test('speedUp divides arrival times, run times and deletions; offset shifts them
 
 test('start, end and limit pick the window of trace time and the rows read', () => {
   const win = runScenario(loadScenario(scenario(', start: 4, end: 20s')));
-  assert.deepEqual(placements(win).filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'b'], ['6', 'c']]);
-  // a (before the window) and d (at its end) are filtered; e is read after d to check the order.
-  assert.deepEqual([win.traces![0]!.rows, win.traces![0]!.rows_filtered, win.traces![0]!.objects_submitted], [5, 3, 2]);
+  const winRows = placements(win);
+  // a (created at 0, running 10 s) is alive at 4: created at the window's start, it runs the
+  // 6 s it had left (ends at trace time 10, simulated 6 s).
+  assert.deepEqual(winRows.filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'a'], ['0', 'b'], ['6', 'c']]);
+  const a = win.tables.find((x) => x.file === 'pods.csv')!.rows.find((p) => p['name'] === 'a')!;
+  assert.equal(Math.round(Number(a['finished_s'])), 6);
+  // d (at the window's end) is filtered; e is read after d to check the order.
+  assert.deepEqual([win.traces![0]!.rows, win.traces![0]!.rows_filtered, win.traces![0]!.rows_alive_at_start, win.traces![0]!.objects_submitted], [5, 2, 1, 3]);
+  // Past its run time at 12: a is over, filtered.
+  const late = runScenario(loadScenario(scenario(', start: 12, end: 20s')));
+  assert.deepEqual(placements(late).filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'c']]);
+  assert.deepEqual([late.traces![0]!.rows_filtered, late.traces![0]!.rows_alive_at_start, late.traces![0]!.objects_submitted], [4, 1, 1]);
   const lim = runScenario(loadScenario(scenario(', limit: 2')));
   assert.deepEqual(placements(lim).filter((x) => x[2] === 'bound').map((x) => x[1]), ['a', 'b']);
+});
+
+test('a window start keeps the pods alive at it (DLRM: created before, deleted after or never): created at the start, deleted at their own times', () => {
+  const H = 'instance_sn,role,app_name,cpu_request,cpu_limit,gpu_request,gpu_limit,rdma_request,rdma_limit,memory_request,memory_limit,disk_request,disk_limit,max_instance_per_node,creation_time,scheduled_time,deletion_time';
+  const text = [
+    H,
+    'instance_0,CN,app_0,1,1,0,0,0,0,1.0,1.0,1,1,-1,,,', // before the trace, never deleted
+    'instance_1,CN,app_1,1,1,0,0,0,0,1.0,1.0,1,1,-1,100.0,100.0,500.0', // after the start
+    'instance_2,CN,app_1,1,1,0,0,0,0,1.0,1.0,1,1,-1,50.0,50.0,', // created before 60, never deleted
+    'instance_3,CN,app_1,1,1,0,0,0,0,1.0,1.0,1,1,-1,10.0,10.0,90.0', // alive at 60, deleted at 90
+    'instance_4,CN,app_1,1,1,0,0,0,0,1.0,1.0,1,1,-1,10.0,10.0,60.0', // gone at 60
+  ].join('\n');
+  const r = runScenario(loadScenario(traceScenario('alibaba-gpu-2025', 'd.csv', text, ', start: 60')));
+  const rows = placements(r);
+  assert.deepEqual(rows.filter((x) => x[2] === 'bound').map((x) => [x[0], x[1]]), [['0', 'instance-0'], ['0', 'instance-3'], ['0', 'instance-2'], ['40', 'instance-1']]);
+  assert.equal(at(rows, 'instance-3', 'terminated'), '30');
+  const t = r.traces![0]!;
+  assert.deepEqual([t.rows, t.rows_filtered, t.rows_alive_at_start, t.objects_submitted], [5, 1, 3, 4]);
 });
 
 test('sampling keeps the same rows for a seed, run after run, and other rows for another seed', () => {
@@ -196,7 +223,21 @@ test('alibaba-2017 rows without a request are counted in rows and rows_filtered,
   const t = r.traces![0]!;
   assert.deepEqual([t.rows, t.rows_filtered, t.rows_skipped, t.objects_submitted], [6, 3, 1, 2]);
   assert.equal(t.rows, t.rows_filtered + t.rows_skipped + t.objects_submitted);
-  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without a CPU or memory request left out, first: b.csv:5:7']);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace t:') && / left out/.test(w)).map((w) => w.replace(/first: .*\//, 'first: ')), ['trace t: 2 task(s) without CPU and memory requests left out, first: b.csv:5:7']);
+});
+
+test('a cluster.trace and a workload trace on different clocks (speedUp, offset) are warned about at load, as the README asks for the same', () => {
+  // /tmp/h52/odd/sc_mismatch.yaml: machines at speedUp 1, tasks at 34.
+  const dir = tempDir('ksim-replay-');
+  writeFileSync(join(dir, 'ev.csv'), '0,1,add,,64,0.5,1\n');
+  writeFileSync(join(dir, 'b.csv'), 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n0,10,1,1,1,Terminated,50,0.001\n');
+  const load = (cluster: string, workload: string) => {
+    writeFileSync(join(dir, 's.yaml'), `apiVersion: ksim/v1alpha1\nkind: Scenario\nduration: 1m\ncluster:\n  trace: { format: alibaba-2017, file: ev.csv${cluster} }\nworkload:\n- name: t\n  trace: { format: alibaba-2017, file: b.csv${workload} }\n`);
+    return loadScenario(join(dir, 's.yaml')).warnings.filter((w) => /cluster\.trace/.test(w));
+  };
+  assert.deepEqual(load('', ', speedUp: 34'), ['workload entry "t": its trace\'s speedUp 34 (cluster.trace: 1) differs from cluster.trace\'s: the nodes join and fail on another clock than the pods arrive (give both the same offset and speedUp)']);
+  assert.deepEqual(load(', speedUp: 34, offset: 10s', ', speedUp: 34'), ['workload entry "t": its trace\'s offset 0 s (cluster.trace: 10 s) differs from cluster.trace\'s: the nodes join and fail on another clock than the pods arrive (give both the same offset and speedUp)']);
+  assert.deepEqual(load(', speedUp: 34, offset: 10s', ', speedUp: 34, offset: 10s'), []);
 });
 
 test('a row of many instances creates its pods 1,000 to an event at its time (so the heap watch can act between), every one of them', () => {

@@ -40,7 +40,7 @@ import { DEFAULT_TERMINATED_POD_GC_THRESHOLD } from '../controllers/podgc.js';
 import { NODE_LIFECYCLE_DEFAULTS, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { LEASE_RENEW_INTERVAL_US } from '../controlplane/node-lease.js';
 import { located, parseYamlText, readYamlFile, type Path, type YamlDoc } from '../api/yaml-source.js';
-import { readTraceCluster, readTraceWorkload, type TraceSpec } from './traces/trace-entry.js';
+import { readTraceCluster, readTraceWorkload, traceClockWarnings, type TraceSpec } from './traces/trace-entry.js';
 import { inputFilesOf, type InputFile } from './scenario-inputs.js';
 
 export const POOL_LABEL = 'ksim.io/pool';
@@ -337,6 +337,8 @@ function buildScenario(doc: YamlDoc, raw: Obj, file: string, sha256: string, opt
   const snapshot: SnapshotStart = { nodes: [], objects: [], pods: [], finished: [], podHistories: new Map() };
   const nodes = readCluster(doc, (raw['cluster'] ?? {}) as Obj, baseDir, file, warnings, traceFaults, snapshot);
   const workload = readWorkload(doc, (raw['workload'] ?? []) as Obj[], baseDir, file, warnings, snapshot.objects);
+  const clusterTrace = (raw['cluster'] as Obj | undefined)?.['trace'];
+  if (clusterTrace !== undefined) warnings.push(...traceClockWarnings(clusterTrace as Obj, workload));
   const dsCheck = daemonSetsWithoutNodes(workload, nodes);
   warnings.push(...dsCheck.warnings);
   keepSnapshotTemplates(workload, snapshot.objects);

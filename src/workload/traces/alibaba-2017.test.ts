@@ -14,7 +14,7 @@ test('the 2017 batch tasks come out in time order, every row read, rows without 
   // Left out: 9,017 rows without a request, 117 Terminated ones that ended at or before 0.
   const reasons = new Map<string, number>();
   for (const it of all) if (it.kind === 'leftOut') reasons.set(it.reason, (reasons.get(it.reason) ?? 0) + 1);
-  assert.deepEqual([...reasons], [['task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)', 117], ['task(s) without a CPU or memory request', 9_017]]);
+  assert.deepEqual([...reasons], [['task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)', 117], ['task(s) without CPU and memory requests', 9_017]]);
   const items = all.filter((it) => it.kind === 'pod');
   // The first row created at or before 0 with a request that ends after 0 is line 5624:
   //   " -60,110,6168,37200,103,Terminated,50,0.008231305" → at 0, runs 110 - (-60) s, 0.5 core,
@@ -69,8 +69,8 @@ test('a machine_fail while the machine is still down is dropped', () => {
 test('a 2017 row without a request is left out at its create time (the replay counts it as filtered)', () => {
   const path = tempTrace('t.csv', 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem\n30,40,1,1,1,Terminated,50,0.001\n-5,0,1,2,3,Waiting,,\n20,0,1,3,1,Waiting,,\n');
   assert.deepEqual(readAll('alibaba-2017', path).map((it) => [it.kind, it.timeS, it.line, it.kind === 'leftOut' ? `${it.column} ${it.reason}` : '']), [
-    ['leftOut', 0, 3, '7 task(s) without a CPU or memory request'],
-    ['leftOut', 20, 4, '7 task(s) without a CPU or memory request'],
+    ['leftOut', 0, 3, '7 task(s) without CPU and memory requests'],
+    ['leftOut', 20, 4, '7 task(s) without CPU and memory requests'],
     ['pod', 30, 2, ''],
   ]);
 });
@@ -136,4 +136,16 @@ test('a 2017 task row with an extra field is reported at its own line with its f
       assert.equal(rowError('alibaba-2017', 't.csv', text), `line ${line}: expected 8 fields (a batch_task.csv row), got 9`, `${ending}, line ${line}`);
     }
   }
+});
+
+test('a 2017 task of more instances than a row may make pods (1,048,576) is refused at its row before the run', () => {
+  const h = 'task_create_time,task_end_time,job_id,task_id,number_of_instances,status,cpus,mem';
+  // /tmp/h52/odd/a_hugeinst.csv: ran 91 s and 3.8 GB before a heap error naming no row.
+  const cap = '(a row makes at most 1048576 pods: 4 GiB of pods at the 4 KiB a pod of ksim\'s memory estimate)';
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,99999999999,Terminated,50,0.01\n`), `line 2: number_of_instances: expected a positive integer number of instances at most 1048576 ${cap}, got "99999999999"`);
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,1048577,Terminated,50,0.01\n`), `line 2: number_of_instances: expected a positive integer number of instances at most 1048576 ${cap}, got "1048577"`);
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,1048576,Terminated,50,0.01\n`, {}), 'no error');
+  // Scaled: the pods count (half up), so the largest count is the cap / instanceScale.
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,99999999999,Terminated,50,0.01\n`, { instanceScale: 0.01 }), `line 2: number_of_instances: expected a positive integer number of instances at most 104857649 at instanceScale 0.01 ${cap}, got "99999999999"`);
+  assert.equal(rowError('alibaba-2017', 't.csv', `${h}\n10,70,1,1,104857649,Terminated,50,0.01\n`, { instanceScale: 0.01 }), 'no error');
 });

@@ -13,8 +13,9 @@
 // start (task_end_time ≤ 0: 117 rows in the published file) were over before it began: they are
 // left out like the rows without a request. A task (job_id, task_id) listed twice would make
 // pods of the same names (no deletions; a finished pod keeps its name): the later-created row is
-// an error naming the earlier one's line. Rows without a CPU
-// request (9,017 Waiting tasks in the published file) are left out: the replay counts them as
+// an error naming the earlier one's line. Rows without CPU and
+// memory requests (9,017 Waiting tasks in the published file; a row with one and not the other
+// is a row error at the empty cell) are left out: the replay counts them as
 // filtered and warns once (their create time places them among the rows, for the window).
 // The published file is not in time order (rows are grouped by job): the reader reads it once
 // into compact typed arrays (about 60 bytes a row: 5 MB for its 80,553 rows), orders them by
@@ -32,14 +33,14 @@ import { parseDuration } from '../../api/duration.js';
 import { formatMilliCpu, parseInteger } from '../../api/quantity.js';
 import { openChunks } from './chunk-source.js';
 import { CsvRecords } from './csv-records.js';
-import { fail, integer, number, quote, withinCap, type Cell } from './fields.js';
+import { fail, integer, MAX_PODS_PER_ROW, number, quote, withinCap, withinPodCap, type Cell } from './fields.js';
 import { bytesOption, durationOption, numberOption } from './map-options.js';
 import { traceNode } from './trace-node.js';
 import { TraceRowError, type FormatOptions, type TraceCluster, type TraceFormat, type TraceItem, type TraceReader } from './trace-types.js';
 
 const TASK_COLUMNS = ['task_create_time', 'task_end_time', 'job_id', 'task_id', 'number_of_instances', 'status', 'cpus_per_instance', 'memory_per_instance'];
 const STATUSES = ['Terminated', 'Failed', 'Running', 'Waiting'];
-const NO_REQUEST = 'task(s) without a CPU or memory request';
+const NO_REQUEST = 'task(s) without CPU and memory requests';
 const ENDED_BEFORE = 'task(s) that ended at or before the trace\'s start (task_end_time ≤ 0)';
 /** What a row is: a task to replay, or one left out (and why). */
 const REPLAY = 0;
@@ -73,6 +74,8 @@ function cell(fields: readonly string[], line: number, i: number, names: readonl
 /** Reads the task table into typed arrays, orders it by creation time, and replays from them. */
 function sortedTasks(path: string, display: string, opts: FormatOptions): TraceReader {
   const memUnit = parseInteger(opts['memoryUnit'] as string);
+  const scale = opts['instanceScale'] as number;
+  const maxCount = maxInstances(scale);
   const records = new CsvRecords(openChunks(path, display));
   let n = 0;
   let cap = 1024;
@@ -128,7 +131,8 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
         end[n] = integer(c(1), 'an integer number of seconds', Number.MIN_SAFE_INTEGER);
         job[n] = integer(c(2), 'a non-negative integer job id', 0);
         task[n] = integer(c(3), 'a non-negative integer task id', 0);
-        instances[n] = integer(c(4), 'a positive integer number of instances', 1);
+        instances[n] = integer(c(4), 'a positive integer number of instances', 1, Infinity);
+        withinPodCap(c(4), 'a positive integer number of instances', podCount(instances[n] as number, scale), maxCount, scale === 1 ? '' : `at instanceScale ${scale}`);
         const s = STATUSES.indexOf(c(5).text);
         if (s < 0) fail(c(5), `one of ${STATUSES.join(', ')}`);
         status[n] = s;
@@ -168,7 +172,6 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
     } else firstOfTask = i;
   }
   errors.sort((a, b) => a.line - b.line);
-  const scale = opts['instanceScale'] as number;
   let next = 0;
   return {
     // Malformed rows come first (the file is read before any row is replayed).
@@ -182,9 +185,7 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
       if (kind[i] === LEFT_OUT_NO_REQUEST) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 7, reason: NO_REQUEST };
       if (kind[i] === LEFT_OUT_ENDED_BEFORE) return { kind: 'leftOut', timeS: t, line: lines[i] as number, column: 2, reason: ENDED_BEFORE };
       const ended = (status[i] as number) <= 1;
-      // Half up; the epsilon keeps a product such as 0.07 × 50 = 3.5000000000000004 (or one a
-      // hair below a half) where the decimal arithmetic puts it.
-      const count = Math.max(1, Math.floor((instances[i] as number) * scale + 0.5 + 1e-9));
+      const count = podCount(instances[i] as number, scale);
       return {
         kind: 'pod',
         timeS: t,
@@ -203,6 +204,21 @@ function sortedTasks(path: string, display: string, opts: FormatOptions): TraceR
       next = n;
     },
   };
+}
+
+/** A task's pods: its instances × instanceScale, half up, at least one. The epsilon keeps a
+ * product such as 0.07 × 50 = 3.5000000000000004 (or one a hair below a half) where the
+ * decimal arithmetic puts it. */
+function podCount(instances: number, scale: number): number {
+  return Math.max(1, Math.floor(instances * scale + 0.5 + 1e-9));
+}
+
+/** The most instances a task may have at `scale` (its pods at most MAX_PODS_PER_ROW). */
+function maxInstances(scale: number): number {
+  let n = Math.floor((MAX_PODS_PER_ROW + 0.5) / scale);
+  while (podCount(n, scale) > MAX_PODS_PER_ROW) n--;
+  while (podCount(n + 1, scale) <= MAX_PODS_PER_ROW) n++;
+  return n;
 }
 
 function machines(path: string, display: string, opts: FormatOptions): TraceCluster {

@@ -47,6 +47,8 @@ test('the openb node list becomes the cluster', { skip: skipWithoutTrace(NODES) 
   assert.deepEqual(c.nodes[123]!.node.metadata?.labels, { 'alibaba.com/gpu-model': 'P100', 'kubernetes.io/hostname': 'openb-node-0123', 'ksim.io/pool': 'gpu-p100' });
 });
 
+const MODEL_RULE = 'at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>';
+
 test('malformed openb rows give exact messages', () => {
   const h = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
   const cases: [string, string][] = [
@@ -61,8 +63,15 @@ test('malformed openb rows give exact messages', () => {
     // /tmp/h9/bad/ob-dup.csv: p0 created again before its deletion; with times: ignore, ever.
     [`${h}\np0,1000,100,0,0,,LS,Running,0,100,0\np0,1000,100,0,0,,LS,Running,1,100,0\n`, 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it until 100 s), got "p0"'],
     [`${h}\np0,1000,100,0,0,,LS,Running,0,,0\np0,1000,100,0,0,,LS,Running,1,,0\n`, 'line 3: name: expected a pod name not in use at this row\'s time (line 2\'s pod has it for good: the trace never deletes it), got "p0"'],
+    // /tmp/h52/odd/ob_spec.csv, ob_quoted.csv: a gpu_spec model no node label can hold (the
+    // node list refuses the same model at its row): refused, not a pod pending for good.
+    [`${h}\np0,4000,8192,1,500,V100 M16,LS,Running,0,500,0\n`, `line 2: gpu_spec: expected GPU models separated by "|", each a label value (${MODEL_RULE}), got "V100 M16"`],
+    [`${h}\n"p0",4000,8192,1,500,"V100M16,G2",LS,Running,0,100,0\n`, `line 2: gpu_spec: expected GPU models separated by "|", each a label value (${MODEL_RULE}), got "V100M16,G2"`],
+    [`${h}\np0,4000,8192,1,500,V100M16||G2,LS,Running,0,100,0\n`, `line 2: gpu_spec: expected GPU models separated by "|", each a label value (${MODEL_RULE}), got "V100M16||G2"`],
+    [`${h}\np0,4000,8192,1,500,${'A'.repeat(60)},LS,Running,0,100,0\n`, `line 2: gpu_spec: expected GPU models separated by "|", each a label value (${MODEL_RULE}), got "${'A'.repeat(60)}"`],
   ];
   for (const [text, message] of cases) assert.equal(rowError('alibaba-gpu-2023', 'p.csv', text), message, text);
+  assert.equal(rowError('alibaba-gpu-2023', 'p.csv', `${h}\np0,4000,8192,1,500,V100M16|G2,LS,Running,0,100,0\n`), 'no error');
   // A name may come back once the trace deleted its pod, but not with times: ignore (no deletions).
   const again = `${h}\np0,1000,100,0,0,,LS,Running,0,100,0\np0,1000,100,0,0,,LS,Running,100,200,0\n`;
   assert.deepEqual(readAll('alibaba-gpu-2023', tempTrace('p.csv', again)).map((it) => it.line), [2, 3]);

@@ -9,7 +9,7 @@
 // Pod list (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec,qos,pod_phase,creation_time,
 // deletion_time,scheduled_time]) → one bare pod per row asking cpu_milli, memory_mib and
 // num_gpu × gpu_milli milli-GPUs; gpu_spec ("V100M16|V100M32") → a required node affinity on the
-// model label; qos → label alibaba.com/qos (Guaranteed also sets limits = requests); created at
+// model label (each model checked as the node list's: a label value, a row error otherwise); qos → label alibaba.com/qos (Guaranteed also sets limits = requests); created at
 // creation_time and deleted at deletion_time (map.times: trace). map.times: ignore puts every pod
 // at time 0 in file order, never deleted. The 5-column "multigpu" files have no times: ignore is
 // implied. Milli-GPUs are one pooled extended resource per node unless a profile enables the
@@ -32,6 +32,15 @@ import { TraceRowError, type FormatOptions, type TraceCluster, type TimeCell, ty
 
 const POD_REQUIRED = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'];
 const POD_OPTIONAL = ['gpu_spec', 'qos', 'pod_phase', 'creation_time', 'deletion_time', 'scheduled_time'];
+/** What a GPU model (the node list's model, each of a pod's gpu_spec models) must be. */
+const MODEL = 'at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>';
+
+/** Whether `model` can be a node's GPU model: empty (none), or a label value whose pool
+ * gpu-<model> is one too (MODEL). */
+function isGpuModel(model: string): boolean {
+  return model === '' || (isValidLabelValue(model) && isValidLabelValue(`gpu-${model.toLowerCase()}`));
+}
+
 const NODE_COLUMNS = ['sn', 'cpu_milli', 'memory_mib', 'gpu', 'model'];
 const QOS = ['LS', 'BE', 'Burstable', 'Guaranteed'];
 const MIB = 1024 * 1024;
@@ -158,7 +167,7 @@ function readClusterImpl(path: string, display: string, opts: FormatOptions): Tr
       // A node with no GPU is a CPU node whatever its model cell says (it was pool gpu-<model>,
       // sized and reported with the GPU nodes).
       const pool = gpus === 0 ? 'cpu' : model !== '' ? `gpu-${model.toLowerCase()}` : 'gpu';
-      if (!isValidLabelValue(model) || !isValidLabelValue(pool)) fail(modelCell, 'a GPU model that is a label value (empty, or at most 59 characters a-z, A-Z, 0-9, "-", "_", "." starting and ending with a letter or digit: it is the model label, and the pool gpu-<model>)');
+      if (!isGpuModel(model)) fail(modelCell, `a GPU model that is a label value (empty, or ${MODEL})`);
       const alloc: Record<string, string> = { cpu: `${cpu}m`, memory: `${mem}Mi` };
       if (gpus > 0) alloc[opts['gpuMilliResource'] as string] = String(gpus * 1000);
       const labels: Record<string, string> = model === '' || gpus === 0 ? {} : { [opts['modelLabel'] as string]: model };
@@ -191,6 +200,9 @@ function podRow(c: (name: string) => Cell | null, line: number, opts: FormatOpti
   if (numGpu * gpuMilli > 0) requests[opts['gpuMilliResource'] as string] = String(numGpu * gpuMilli);
   const spec = c('gpu_spec');
   const models = spec === null || spec.text === '' ? [] : spec.text.split('|');
+  // Each a model the node list may give (the same check): a node affinity value no node label
+  // can hold would leave the pod pending for good.
+  if (models.some((m) => m === '' || !isGpuModel(m))) fail(spec as Cell, `GPU models separated by "|", each a label value (${MODEL})`);
   const qosCell = c('qos');
   const qos = qosCell === null || qosCell.text === '' ? null : qosCell.text;
   if (qos !== null && !QOS.includes(qos)) fail(qosCell as Cell, `one of ${QOS.join(', ')}`);

@@ -47,6 +47,22 @@ export function integer(c: Cell, what: string, min: number, max = Number.MAX_SAF
   return v;
 }
 
+/** The most pods one row may make (2017 instances, SWF processors under podsPerJob:
+ * perProcessor): they arrive at once and all sit in the store, 4 GiB at the memory estimate's
+ * BYTES_PER_POD (4 KiB) each (src/run/memory-estimate.ts). 16 times the largest row of the
+ * bundled traces (the 2017 batch_task.csv's largest task: 64,486 instances). A larger count is refused at its row
+ * before the run rather than filling the heap a part at a time (ROW_PART) until the heap watch
+ * stops the run without naming the row. */
+export const MAX_PODS_PER_ROW = 1_048_576;
+
+/** Checks the `pods` a row's count cell `c` makes (`c` read as `what`); over MAX_PODS_PER_ROW
+ * it is refused at the cell, naming `maxCount`, the cell's largest value (`via`: at which
+ * option). */
+export function withinPodCap(c: Cell, what: string, pods: number, maxCount: number, via = ''): void {
+  if (pods <= MAX_PODS_PER_ROW) return;
+  fail(c, `${what} at most ${maxCount}${via === '' ? '' : ` ${via}`} (a row makes at most ${MAX_PODS_PER_ROW} pods: 4 GiB of pods at the 4 KiB a pod of ksim's memory estimate)`);
+}
+
 /** The largest amount ksim counts a request in (its base units: milli-CPU, bytes, units; a
  * quantity over it is refused, src/api/quantity.ts QuantityRangeError). */
 const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;

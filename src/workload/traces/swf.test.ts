@@ -56,3 +56,11 @@ test('malformed swf lines give exact messages', () => {
   ];
   for (const [text, message] of cases) assert.equal(rowError('swf', 'j.swf', text), message, text);
 });
+
+test('swf podsPerJob perProcessor: a job of more processors than a row may make pods (1,048,576) is refused at its row', () => {
+  // /tmp/h52/odd/hugeproc_pp.swf: ran until the heap watch stopped it, naming no row.
+  const text = '1 0 -1 100 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\n2 10 -1 50 999999999 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\n';
+  assert.equal(rowError('swf', 'j.swf', text, { podsPerJob: 'perProcessor' }), 'line 2: allocated_processors: expected a number of processors at most 1048576 under podsPerJob: perProcessor (a row makes at most 1048576 pods: 4 GiB of pods at the 4 KiB a pod of ksim\'s memory estimate), got "999999999"');
+  // One pod per job: the processors are one pod's request, not pods.
+  assert.equal(rowError('swf', 'j.swf', text), 'no error');
+});

@@ -16,7 +16,7 @@
 // 128 CPUs (podsPerJob one) or 128 nodes of 1 CPU (perProcessor) keeps the machine's size.
 import { parseNonNegativeInteger, parseNonNegativeMilli, formatMilliCpu } from '../../api/quantity.js';
 import { LineReader, openChunks } from './chunk-source.js';
-import { fail, integer, withinCap, type Cell } from './fields.js';
+import { fail, integer, MAX_PODS_PER_ROW, withinCap, withinPodCap, type Cell } from './fields.js';
 import { bytesOption, cpuOption, enumOption } from './map-options.js';
 import { TraceRowError, type FormatOptions, type TraceFormat, type TraceItem } from './trace-types.js';
 
@@ -72,13 +72,14 @@ function jobRow(f: string[], line: number, cpuPerProcMilli: number, memPerProc: 
     return { kind: 'leftOut', timeS: submit, line, timeAt: submitTimeAt, column: 4, reason: UNKNOWN_RUN_TIME };
   }
   const run = integer(cell(3), 'a non-negative integer run time (s), or -1 (unknown)', 0);
-  let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1, perProcessor ? Number.MAX_SAFE_INTEGER : Infinity);
+  let procs = integer(cell(4), 'an integer number of processors (-1: unknown)', -1, Infinity);
   let procCell = cell(4);
   if (procs <= 0) {
     procCell = cell(7);
-    procs = integer(procCell, `a positive number of requested processors (field 5, allocated, is ${procs === 0 ? '0' : 'unknown, -1'})`, 1, perProcessor ? Number.MAX_SAFE_INTEGER : Infinity);
+    procs = integer(procCell, `a positive number of requested processors (field 5, allocated, is ${procs === 0 ? '0' : 'unknown, -1'})`, 1, Infinity);
   }
-  if (!perProcessor) {
+  if (perProcessor) withinPodCap(procCell, 'a number of processors', procs, MAX_PODS_PER_ROW, 'under podsPerJob: perProcessor');
+  else {
     // One pod asks them all: its requests must stay quantities ksim counts.
     withinCap(procCell, 'a number of processors', cpuPerProcMilli * procs, cpuPerProcMilli, 'm of CPU', `at cpuPerProcessor ${opts['cpuPerProcessor'] as string}`, 0);
     withinCap(procCell, 'a number of processors', memPerProc * procs, memPerProc, ' bytes', `at memoryPerProcessor ${opts['memoryPerProcessor'] as string}`, 0);

@@ -190,3 +190,19 @@ export function readTraceCluster(doc: YamlDoc, c: Obj, baseDir: string, scenario
     display: file.display,
   };
 }
+
+/** A warning for each workload trace entry whose offset or speedUp differs from cluster.trace's
+ * (`c`, read by readTraceCluster): its node joins and machine faults would move on another
+ * clock than the pods (the README asks for the same offset and speedUp). */
+export function traceClockWarnings(c: Obj, entries: readonly { readonly name: string; readonly trace?: TraceSpec }[]): string[] {
+  const offsetUs = c['offset'] === undefined ? 0 : parseDuration(c['offset'] as string);
+  const speedUp = (c['speedUp'] as number | undefined) ?? 1;
+  const out: string[] = [];
+  for (const e of entries) {
+    const t = e.trace;
+    if (t === undefined || (t.speedUp === speedUp && t.offsetUs === offsetUs)) continue;
+    const diff = [t.speedUp !== speedUp ? `speedUp ${t.speedUp} (cluster.trace: ${speedUp})` : '', t.offsetUs !== offsetUs ? `offset ${t.offsetUs / 1e6} s (cluster.trace: ${offsetUs / 1e6} s)` : ''].filter((x) => x !== '').join(' and ');
+    out.push(`workload entry ${JSON.stringify(e.name)}: its trace's ${diff} differs from cluster.trace's: the nodes join and fail on another clock than the pods arrive (give both the same offset and speedUp)`);
+  }
+  return out;
+}

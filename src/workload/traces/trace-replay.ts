@@ -38,6 +38,12 @@ export interface TraceStats {
    * reading, after one more row read to check the order). The FGD replay's pods (rows or
    * copies) past the run's end or the row limit. */
   rows_filtered: number;
+  /** Pods created before the window's `start` and still alive at it (deleted after it, or
+   * never; a run time ending after it): created at the window's start for the rest of their
+   * life (the same deletion time; the run time less what had passed), as the whole replay
+   * would have them alive then. Counted in objects_submitted too (or in rows_filtered when
+   * the sampling leaves them out). */
+  rows_alive_at_start: number;
   /** Malformed rows skipped (onError: skip). */
   rows_skipped: number;
   /** The FGD replay: rows its tune-down dropped at random (upstream tuneDownPods), their GPU
@@ -98,7 +104,7 @@ export class TraceReplay {
     /** An object with unknown fields stops the run (--strict) instead of being counted. */
     private readonly strict = false,
   ) {
-    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_skipped: 0, rows_tuned_down: 0, pods_topped_up: 0, objects_submitted: 0, first_skipped: '', unknown_fields: 0, first_unknown_field: '' };
+    this.stats = { entry, file: spec.display, rows: 0, rows_filtered: 0, rows_alive_at_start: 0, rows_skipped: 0, rows_tuned_down: 0, pods_topped_up: 0, objects_submitted: 0, first_skipped: '', unknown_fields: 0, first_unknown_field: '' };
   }
 
   start(): void {
@@ -128,15 +134,22 @@ export class TraceReplay {
    * row limit, the run's end or the file's end. */
   private pullNext(): void {
     for (;;) {
-      const item = this.readItem();
+      let item = this.readItem();
       if (item === undefined) continue; // a skipped row
       if (item === null) {
         this.empty = this.stats.rows === 0 && this.stats.rows_skipped === 0;
         return this.close();
       }
       if (item.timeS < this.spec.startS) {
-        this.stats.rows_filtered++;
-        continue;
+        const alive = aliveAtStart(item, this.spec.startS);
+        if (alive === null) {
+          this.stats.rows_filtered++;
+          continue;
+        }
+        // Created before the window and alive in it: created at its start, as the readers
+        // create a pod of before the trace at 0 (the window is a slice of the whole replay).
+        this.stats.rows_alive_at_start++;
+        item = alive;
       }
       if (this.spec.endS !== null && item.timeS >= this.spec.endS) {
         this.stats.rows_filtered++;
@@ -502,6 +515,19 @@ function statusDiffers(stored: NodeInfo, next: Node): boolean {
   }
   const ready = readyInStatus(next);
   return ready !== null && ready !== stored.ready;
+}
+
+/** `item` created at `startS` for the rest of its life when it is a pod created before
+ * `startS` that is still alive then (no deletion time, or one after `startS`; no run time, or
+ * one ending after `startS`), else null. The FGD replay's pods (giveUpAtS) are a sequence, not a
+ * timeline: those before the window stay out. */
+function aliveAtStart(item: TraceItem, startS: number): TraceItem | null {
+  if (item.kind !== 'pod' || item.pod.giveUpAtS !== undefined) return null;
+  const p = item.pod;
+  if (p.deleteAtS !== null && p.deleteAtS <= startS) return null;
+  if (p.durationS !== null && item.timeS + p.durationS <= startS) return null;
+  const durationS = p.durationS === null ? null : item.timeS + p.durationS - startS;
+  return { ...item, timeS: startS, pod: { ...p, durationS } };
 }
 
 /** The error of a row earlier than the one before it, at the row's time field (as every other
