@@ -1,7 +1,7 @@
 // The state store: every node and pod the simulation knows, with per-node accounting and
 // cluster-wide totals kept incrementally. It is the single source of truth that the API server
 // model commits writes into; components read it, and change it only through the API server.
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { NodeTree } from './node-tree.js';
 import { booksOrder, NodeBooks, NodeInfo, nextGeneration, type BooksOrder } from './node-info.js';
 import type { PodInfo, PodPhase } from './pod-info.js';
@@ -29,6 +29,10 @@ export interface ClusterIndex {
   /** A node's labels, taints, unschedulable flag or readiness changed. Indexes without this
    * method see the node (and its pods) removed before the change and added after it. */
   nodeUpdated?(n: NodeInfo): void;
+  /** The index reads pods' labels: a placed pod whose labels change (a pod update,
+   * ClusterState.setPodMetadata) is removed with its old labels and placed with its new ones.
+   * Other indexes hear nothing of it (their figures do not depend on labels). */
+  readonly readsPodLabels?: boolean;
 }
 
 /** What can change on a node after it joined. */
@@ -428,6 +432,18 @@ export class ClusterState {
     const ni = this.nodeByName.get(name);
     if (ni === undefined) throw new Error(`unknown node ${name}`);
     return ni;
+  }
+
+  /** A pod update's new object (metadata.labels and annotations changed, as an update of a Pod
+   * may change them: upstream ValidatePodUpdate): the indexes that read labels see the placed
+   * pod leave with its old labels and come back with its new ones. */
+  setPodMetadata(p: PodInfo, pod: Pod): void {
+    const labels = (pod.metadata?.labels ?? p.labels) as Labels;
+    const ni = labels !== p.labels && p.nodeName !== null && p.onBooks ? this.nodeByName.get(p.nodeName) : undefined;
+    if (ni !== undefined) for (const ix of this.indexes) if (ix.readsPodLabels === true) ix.podRemoved?.(p, ni);
+    p.labels = labels;
+    p.pod = pod;
+    if (ni !== undefined) for (const ix of this.indexes) if (ix.readsPodLabels === true) ix.podPlaced?.(p, ni);
   }
 
   /** Stores a pod; `created` false for pods of the start state (not counted in podsCreated). */

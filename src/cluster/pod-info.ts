@@ -56,7 +56,8 @@ export class PodInfo {
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
-  readonly labels: Labels;
+  /** Changed only by ClusterState.setPodMetadata (a pod update's labels). */
+  labels: Labels;
   /** Its requests and the figures derived from them (the getters below), shared by the pods
    * whose containers are one frozen list (requestsOf). A pod's fields are most of the memory of
    * the pods a run holds (live ones and the finished ones awaiting the pod garbage collector),
@@ -120,7 +121,8 @@ export class PodInfo {
   deploymentSlot = -1;
 
   /** `key`: podStoreKey(pod) when the caller has made it already (the API server's create). */
-  constructor(readonly pod: Pod, createdUs: number, key?: string) {
+  /** `pod`: the stored object; replaced (never changed in place) by ClusterState.setPodMetadata. */
+  constructor(public pod: Pod, createdUs: number, key?: string) {
     const md = pod.metadata ?? {};
     this.namespace = md.namespace ?? 'default';
     this.name = md.name ?? '';

@@ -40,6 +40,8 @@ export class DisruptionController {
     const touch = (p: PodInfo) => this.touch(p.namespace);
     api.watch({
       podAdded: touch,
+      // A pod's labels changed: the PDBs selecting it may change (upstream updatePod).
+      podUpdated: touch,
       podPhaseChanged: touch,
       podTerminating: touch,
       podDeleted: touch,

@@ -4,6 +4,7 @@
 // store, and watchers (informers) hear of it after a watch delay, in commit order. Components
 // never change the store directly.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Labels } from '../api/labels.js';
 import type { OrderedStream, Simulation } from '../engine/simulation.js';
 import { fits, type ClusterState, type NodeChange } from '../cluster/cluster-state.js';
 import { snapshotNode, type NodeInfo, type NodeView } from '../cluster/node-info.js';
@@ -41,6 +42,9 @@ export interface ClusterWatcher {
    * its node until its kubelet confirms; podDeleted follows when it is gone. */
   podTerminating?(p: PodInfo, reason: string): void;
   podDeleted?(p: PodInfo, reason: string): void;
+  /** A pod's metadata was updated (ApiServer.updatePod: labels, annotations); `oldLabels` are
+   * the labels it had (p.labels are the new ones). */
+  podUpdated?(p: PodInfo, oldLabels: Labels): void;
   /** A node registered; `atStart` when it is part of the start state (committed before the
    * clock starts, ApiServer.commitStartState) rather than joining during the run. */
   nodeAdded?(n: NodeInfo, atStart: boolean): void;
@@ -661,6 +665,28 @@ export class ApiServer {
       } else if (!force && p.bound && !p.terminal) return; // already Terminating
       this.cluster.deletePod(p);
       this.notify('podDeleted', p, reason);
+    });
+  }
+
+  /** Updates a pod's metadata (labels, annotations): `change(stored)` gives the pod object as it
+   * becomes, from the pod as stored when the write commits, or null (nothing to write, or the
+   * update refused: `change` says why). `done(false)` when the pod is gone (NotFound). Watchers
+   * hear podUpdated with the labels it had (upstream: a MODIFIED watch event). */
+  updatePod(p: PodInfo, change: (stored: Pod) => Pod | null, done?: (ok: boolean) => void): void {
+    this.write('api.update-pod', p.key, () => {
+      if (p.deleted || this.cluster.pods.get(p.key) !== p) {
+        done?.(false);
+        return;
+      }
+      const next = change(p.pod);
+      if (next === null) {
+        done?.(false);
+        return;
+      }
+      const oldLabels = p.labels;
+      this.cluster.setPodMetadata(p, next);
+      this.notify('podUpdated', p, oldLabels);
+      done?.(true);
     });
   }
 

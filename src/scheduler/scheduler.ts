@@ -15,6 +15,7 @@ import { bindSchedulerContext, PodNominator, ScheduleAlgorithm, type ScheduleRes
 import { DEFAULT_QUEUE_OPTIONS, SchedulingQueue, type QueueingHintMap, type QueueOptions, type QueuePlace } from './scheduling-queue.js';
 import {
   EVENT_ASSIGNED_POD_ADD,
+  EVENT_ASSIGNED_POD_UPDATE_LABEL,
   EVENT_ASSIGNED_POD_DELETE,
   EVENT_NODE_ADD,
   EVENT_NODE_DELETE,
@@ -161,6 +162,15 @@ export class Scheduler {
       // scheduler hears it as an assigned pod leaving.
       podPhaseChanged: (p) => {
         if (p.terminal && p.nodeName !== null) this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_DELETE, p, undefined);
+      },
+      // An assigned pod's labels changed (a pod update): upstream updatePodInCache moves the
+      // pods whose rejecting plugins' hints take AssignedPod/UpdatePodLabel (PodTopologySpread,
+      // InterPodAffinity: a pod matching, or no longer matching, their selectors), with the pod
+      // as it was and as it is (framework/events.go PodSchedulingPropertiesChange).
+      podUpdated: (p, oldLabels) => {
+        if (p.nodeName === null || p.labels === oldLabels) return;
+        const before = Object.create(p, { labels: { value: oldLabels } }) as PodInfo;
+        this.queue.moveAllToActiveOrBackoff(EVENT_ASSIGNED_POD_UPDATE_LABEL, before, p);
       },
       nodeAdded: (n) => this.queue.moveAllToActiveOrBackoff(EVENT_NODE_ADD, undefined, n),
       // Upstream deleteNodeFromCache: the queue hears Node/Delete with the node as it was; the

@@ -548,6 +548,7 @@ function readCluster(doc: YamlDoc, cluster: Obj, baseDir: string, file: string, 
       add(n.joinAtS > 0 ? { node: n.node, pool, joinAtUs: Math.round(n.joinAtS * 1e6) } : { node: n.node, pool }, doc, ['cluster', 'trace', `node ${i + 1}`]);
     });
     for (const f of t.faults) traceFaults.push({ ...f, id: '' });
+    for (const w of t.warnings ?? []) warnings.push(`cluster.trace: ${w}`);
   }
   if (out.length === 0) throw doc.error(['cluster'], 'at least one node (nodePools, nodes or file)');
   return out;

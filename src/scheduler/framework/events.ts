@@ -78,6 +78,8 @@ export const EVENT_NODE_ADD: ClusterEvent = { resource: 'Node', actionType: Acti
 export const EVENT_NODE_DELETE: ClusterEvent = { resource: 'Node', actionType: ActionType.Delete };
 export const EVENT_ASSIGNED_POD_ADD: ClusterEvent = { resource: 'AssignedPod', actionType: ActionType.Add };
 export const EVENT_ASSIGNED_POD_DELETE: ClusterEvent = { resource: 'AssignedPod', actionType: ActionType.Delete };
+/** An assigned pod's labels changed (upstream eventhandlers.go updatePodInCache). */
+export const EVENT_ASSIGNED_POD_UPDATE_LABEL: ClusterEvent = { resource: 'AssignedPod', actionType: ActionType.UpdatePodLabel };
 /** The unschedulable-pods flush (upstream EventUnschedulableTimeout). */
 export const EVENT_UNSCHEDULABLE_TIMEOUT: ClusterEvent = { resource: '*', actionType: ActionType.All };
 

@@ -203,6 +203,11 @@ test('InterPodAffinity: an assigned pod matching every affinity term added, or o
     ['an assigned pod matching only an affinity term deleted', affinity, db(), undefined, 'QueueSkip'],
     ['no pod object', affinity, undefined, undefined, 'QueueSkip'],
     ['terms that do not parse: Queue', invalid, undefined, db(), 'Queue'],
+    // An assigned pod's labels changed (a pod update: upstream's update branch).
+    ['relabelled to match every affinity term', affinity, web, db(), 'Queue'],
+    ['relabelled away from the anti-affinity', anti, db(), web, 'Queue'],
+    ['relabelled into the anti-affinity', anti, web, db(), 'QueueSkip'],
+    ['relabelled, matching the affinity before and after', affinity, db(), db(), 'QueueSkip'],
   ]);
   const zoned = view(makeNode('n').label('zone', 'a').obj());
   const bare = view(makeNode('n').obj());
@@ -234,6 +239,10 @@ test('PodTopologySpread: an assigned pod of the namespace selected by a hard con
     ['an assigned pod not selected', s, undefined, pod(makePod('d').label('app', 'db').obj(), 'n'), 'QueueSkip'],
     ['no pod object', s, undefined, undefined, 'QueueSkip'],
     ['constraints that do not parse: Queue', invalid, undefined, web(), 'Queue'],
+    // An assigned pod's labels changed (a pod update: upstream's update branch).
+    ['relabelled into a selector', s, pod(makePod('w').label('app', 'db').obj(), 'n'), web(), 'Queue'],
+    ['relabelled out of a selector', s, web(), pod(makePod('w').label('app', 'db').obj(), 'n'), 'Queue'],
+    ['relabelled, selected before and after', s, web(), pod(makePod('w').label('app', 'web').label('v', '2').obj(), 'n'), 'QueueSkip'],
   ]);
   const node = (labels: Record<string, string>, taint?: string) => {
     const w = makeNode('n').labels(labels);

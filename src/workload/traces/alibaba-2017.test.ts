@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sharedTrace, skipWithoutTrace } from '../../testing/shared-traces.js';
 import { alibaba2017 } from './alibaba-2017.js';
 import { defaults, readAll, rowError, tempTrace } from './testing.js';
+import { TraceRowError } from './trace-types.js';
 
 const TASKS = 'alibaba-v2017-batch/batch_task.csv';
 const EVENTS = 'alibaba-v2017-batch/server_event.csv';
@@ -64,6 +65,41 @@ test('a machine_fail while the machine is still down is dropped', () => {
   const path = tempTrace('ev.csv', '0,1,add,,64,0.5,1\n100,1,softerror,machine_fail,0,0,0\n200,1,softerror,machine_fail,0,0,0\n2000,1,softerror,machine_fail,0,0,0\n50,1,softerror,agent_check,0,0,0\n');
   const c = alibaba2017.readCluster!(path, 'ev.csv', defaults('alibaba-2017'));
   assert.deepEqual(c.faults.map((f) => f.atUs / 1e6), [100, 2000]);
+});
+
+/** readCluster's row error (message and column), or "no error". */
+function clusterError(text: string): string {
+  try {
+    alibaba2017.readCluster!(tempTrace('ev.csv', text), 'ev.csv', defaults('alibaba-2017'));
+  } catch (e) {
+    if (e instanceof TraceRowError) return `${e.message} (column ${e.column})`;
+    throw e;
+  }
+  return 'no error';
+}
+
+test('a machine added twice is a row error naming the first add (the published file adds each machine once)', () => {
+  // /tmp/h52/odd/se_dupadd.csv: the same row twice was one node, silently.
+  assert.equal(clusterError('0,1,add,,64,0.69,1\n0,1,add,,64,0.69,1\n'), 'line 2: machine_id: expected a machine not added before (machine 1 is added on line 1), got "1" (column 2)');
+  assert.equal(clusterError('0,1,add,,64,0.69,1\n5,2,add,,64,0.69,1\n9,1,add,,32,0.5,1\n'), 'line 3: machine_id: expected a machine not added before (machine 1 is added on line 1), got "1" (column 2)');
+});
+
+test('a machine_fail of a machine never added, or before its add, is counted and warned about, not replayed', () => {
+  // /tmp/h52/odd/se_failunknown.csv: machine 7 is never added (was dropped without a word).
+  const c = alibaba2017.readCluster!(tempTrace('ev.csv', '0,1,add,,64,0.69,1\n100,7,softerror,machine_fail,0,0,0\n200,7,softerror,machine_fail,0,0,0\n50,2,add,,64,0.69,1\n10,2,softerror,machine_fail,0,0,0\n300,1,softerror,machine_fail,0,0,0\n'), 'ev.csv', defaults('alibaba-2017'));
+  assert.deepEqual(c.faults.map((f) => `${f.target} ${f.atUs / 1e6}`), ['m-1 300']);
+  assert.deepEqual(c.warnings, [
+    '2 machine_fail event(s) of a machine the file never adds, not replayed (no such node), first: ev.csv:2 (machine 7)',
+    "1 machine_fail event(s) before their machine's add, not replayed (the node had not joined), first: ev.csv:5 (machine 2 at 10 s, added at 50 s on line 4)",
+  ]);
+});
+
+test('machine events out of time order are read in time order (the published file is grouped by machine)', () => {
+  // /tmp/h52/odd/se_ooo.csv; the published file's line 1323 (777 s) follows 59,862 s.
+  const c = alibaba2017.readCluster!(tempTrace('ev.csv', '0,1,add,,64,0.69,1\n100,1,softerror,machine_fail,0,0,0\n50,2,add,,64,0.69,1\n60,2,softerror,machine_fail,0,0,0\n'), 'ev.csv', defaults('alibaba-2017'));
+  assert.deepEqual(c.nodes.map((n) => `${n.node.metadata?.name} ${n.joinAtS}`), ['m-1 0', 'm-2 50']);
+  assert.deepEqual(c.faults.map((f) => `${f.target} ${f.atUs / 1e6}`), ['m-2 60', 'm-1 100']);
+  assert.equal(c.warnings, undefined);
 });
 
 test('a 2017 row without a request is left out at its create time (the replay counts it as filtered)', () => {

@@ -24,7 +24,9 @@
 // normalised disk; no header) → cluster.trace: `add` rows are nodes m-<machine_id> of `cpus`
 // cores and normalised memory × map.memoryUnit bytes, joining at their timestamp; softerror
 // rows whose detail is machine_fail are nodeDown faults lasting map.machineFailFor (default
-// 30m; a failure while the node is still down is dropped). Other softerror details
+// 30m; a failure while the node is still down is dropped; one of a machine never added, or
+// before its add, is counted and warned about). A machine added twice is a row error. The
+// events need not be in time order (the published file is grouped by machine). Other softerror details
 // (agent_check, daemon_check, disk_full, nc_diskless) are not modelled.
 // Memory scale: normalised memory 1.0 = map.memoryUnit (default 512Gi, a choice — the trace
 // publishes no absolute size; a machine's 0.69 is then ~353 GiB). Tasks and machines use the
@@ -236,7 +238,12 @@ function machines(path: string, display: string, opts: FormatOptions): TraceClus
       const id = integer(c(1), 'a non-negative integer machine id', 0);
       const type = c(2).text;
       if (type === 'add') {
-        if (!adds.has(id)) {
+        // A machine is added once: the published file has one add per machine (1313 adds,
+        // 1313 machine ids) and no remove event, so a second add of an id is a mistake (two
+        // files joined, a row repeated), refused as the openb node list refuses a repeated name.
+        const earlier = adds.get(id);
+        if (earlier !== undefined) fail(c(1), `a machine not added before (machine ${id} is added on line ${earlier.line})`);
+        {
           const cpus = integer(c(4), 'a positive integer number of cores', 1, Infinity);
           withinCap(c(4), 'a positive integer number of cores', cpus * 1000, 1000, 'm of CPU', '', 0);
           const mem = number(c(5), 'a normalised memory (a fraction)');
@@ -261,12 +268,29 @@ function machines(path: string, display: string, opts: FormatOptions): TraceClus
   fails.sort((a, b) => a.atS - b.atS || a.line - b.line);
   const downUntilUs = new Map<number, number>();
   const faults = [];
+  // A failure of a machine the file never adds (a file cut to fewer machines keeps other
+  // machines' error rows), or before its add, has no node to take down: counted and warned
+  // about (the published file has neither: its 39 error rows are of added machines, all added
+  // at 0), not an error, so a subset of the machines replays.
+  const unknown = { count: 0, first: '' };
+  const early = { count: 0, first: '' };
   for (const f of fails) {
     const a = adds.get(f.id);
     const atUs = f.atS * 1_000_000;
-    if (a === undefined || f.atS < a.joinAtS || atUs < (downUntilUs.get(f.id) ?? -1)) continue;
+    if (a === undefined) {
+      if (unknown.count++ === 0) unknown.first = `${display}:${f.line} (machine ${f.id})`;
+      continue;
+    }
+    if (f.atS < a.joinAtS) {
+      if (early.count++ === 0) early.first = `${display}:${f.line} (machine ${f.id} at ${f.atS} s, added at ${a.joinAtS} s on line ${a.line})`;
+      continue;
+    }
+    if (atUs < (downUntilUs.get(f.id) ?? -1)) continue;
     downUntilUs.set(f.id, atUs + failForUs);
     faults.push({ kind: 'nodeDown' as const, target: `m-${f.id}`, nodes: [`m-${f.id}`], atUs, forUs: failForUs });
   }
-  return { nodes, faults };
+  const warnings: string[] = [];
+  if (unknown.count > 0) warnings.push(`${unknown.count} machine_fail event(s) of a machine the file never adds, not replayed (no such node), first: ${unknown.first}`);
+  if (early.count > 0) warnings.push(`${early.count} machine_fail event(s) before their machine's add, not replayed (the node had not joined), first: ${early.first}`);
+  return { nodes, faults, ...(warnings.length > 0 ? { warnings } : {}) };
 }

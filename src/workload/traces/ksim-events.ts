@@ -1,7 +1,7 @@
 // ksim-events: timed object operations, for what a pod row cannot say (Deployments scaled over
 // time, node pools joining, objects deleted). Each event is {at, op, object}: `at` in trace
 // seconds (a number or a duration such as 90s), `op` apply (create; an existing object of the
-// same kind/namespace/name is updated, e.g. a Deployment's replicas) or delete (object needs
+// same kind/namespace/name is updated, e.g. a Deployment's replicas, a Pod's labels: TraceReplay.updatePod) or delete (object needs
 // only kind and metadata.name/namespace), `object` a Kubernetes manifest of a kind a scenario
 // accepts, or a v1 Node (apply: the node joins, or an existing one is updated; delete: the Node
 // object is deleted, ApiServer.deleteNode: a node scaled down or replaced, its pods failed and

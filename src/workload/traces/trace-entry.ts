@@ -187,6 +187,7 @@ export function readTraceCluster(doc: YamlDoc, c: Obj, baseDir: string, scenario
   return {
     nodes: t.nodes.map((n) => ({ node: n.node, joinAtS: n.joinAtS === 0 ? 0 : simUs(n.joinAtS * 1e6) / 1e6 })),
     faults: t.faults.map((f) => ({ ...f, atUs: simUs(f.atUs) })),
+    ...(t.warnings !== undefined && t.warnings.length > 0 ? { warnings: t.warnings } : {}),
     display: file.display,
   };
 }

@@ -4,7 +4,7 @@
 // and the rows merge with every other arrival through the one event queue (equal times run in
 // scheduling order). Pods leave memory as the run goes: finished ones are deleted by the pod
 // garbage collector (src/controllers/podgc.ts), deleted ones at once.
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { readyInStatus, type NodeInfo } from '../../cluster/node-info.js';
 import { parseResourceList } from '../../cluster/resources.js';
 import type { Labels } from '../../api/labels.js';
@@ -15,9 +15,10 @@ import type { ApiServer } from '../../controlplane/api-server.js';
 import type { ObjectApi } from '../../controlplane/object-api.js';
 import { keyOf, type WorkloadObject } from '../../cluster/workload-object.js';
 import { changedImmutableField } from '../immutable-fields.js';
-import { WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
+import { podStoreKey, WORKLOAD_ANNOTATION, type PodInfo } from '../../cluster/pod-info.js';
 import { TRACE_FORMATS } from './registry.js';
 import { applyPatch, lastApplied, threeWayPatch, withLastApplied, type JsonObject } from '../../api/three-way-merge.js';
+import { changedUpdatableFields, podSpecUpdateRefusal } from '../../api/pod-update.js';
 import { InputError } from '../../api/input-error.js';
 import { objectsForRow, TraceContainers, type RowObjects } from './trace-objects.js';
 import type { TraceSpec } from './trace-entry.js';
@@ -417,6 +418,61 @@ export class TraceReplay {
     });
   }
 
+  /**
+   * ksim-events apply of a Pod that exists: kubectl apply's three-way patch (patchSimple), as for
+   * a Node: computed now from the pod as read (`original` its last-applied annotation, `current`
+   * the pod, `modified` the object given with its own annotation) and merged into the pod as
+   * stored when the write commits. An identical apply makes an empty patch: nothing is sent
+   * (kubectl's "unchanged"). The API server validates the update (upstream
+   * pkg/apis/core/validation/validation.go ValidatePodUpdate): a spec change other than the
+   * updatable fields is refused (`spec: Forbidden: pod updates may not change fields other than
+   * ...`), counted with the other refused updates; the pod stays as it was. Metadata changes
+   * freely: its labels and annotations are stored, the indexes that read labels (spread counts,
+   * inter-pod affinity) follow them, and watchers hear podUpdated (the scheduler's
+   * AssignedPod/UpdatePodLabel event, the disruption controller's PDB selection). The
+   * updatable spec fields (images, activeDeadlineSeconds, tolerations added, scheduling gates
+   * removed) and other metadata (owner references, finalizers) are not carried: a note says so.
+   * The spec is compared with what was last applied (the user's own change: the stored spec
+   * carries admission's defaults), or, without an annotation, with the stored spec.
+   */
+  private updatePod(stored: PodInfo, given: Pod, line: number): void {
+    const where = `${this.spec.display}:${line} (Pod ${stored.key})`;
+    const current = stored.pod as unknown as JsonObject;
+    const modified = given as unknown as JsonObject;
+    const original = lastApplied(stored.pod);
+    const baseSpec = ((original?.['spec'] ?? current['spec']) ?? {}) as JsonObject;
+    const specPatch = threeWayPatch((original?.['spec'] ?? null) as JsonObject | null, (modified['spec'] ?? {}) as JsonObject, baseSpec);
+    const metaPatch = threeWayPatch((original?.['metadata'] ?? null) as JsonObject | null, (modified['metadata'] ?? {}) as JsonObject, (current['metadata'] ?? {}) as JsonObject);
+    if (Object.keys(specPatch).length === 0 && Object.keys(metaPatch).length === 0) return; // unchanged
+    const nextSpec = applyPatch(baseSpec, specPatch);
+    const refusal = podSpecUpdateRefusal(baseSpec, nextSpec);
+    this.api.updatePod(stored, (pod) => {
+      if (refusal !== null) {
+        if (this.invalid.count++ === 0) this.invalid.first = `${where}: The Pod "${stored.name}" is invalid: ${refusal}`;
+        return null;
+      }
+      const was = (pod.metadata ?? {}) as JsonObject;
+      const next = applyPatch(was, metaPatch);
+      const notCarried = changedUpdatableFields(baseSpec, nextSpec);
+      for (const k of new Set([...Object.keys(was), ...Object.keys(next)])) if (k !== 'labels' && k !== 'annotations' && JSON.stringify(was[k]) !== JSON.stringify(next[k])) notCarried.push(`metadata.${k}`);
+      if (notCarried.length > 0) this.note('pod-update', `${where}: ${notCarried.join(', ')} changed by an update of a Pod that exists: not carried (ksim stores a pod update's labels and annotations only)`);
+      const metadata = { ...pod.metadata } as Record<string, unknown>;
+      if (next['labels'] === undefined) delete metadata['labels'];
+      else metadata['labels'] = next['labels'];
+      if (next['annotations'] === undefined) delete metadata['annotations'];
+      else metadata['annotations'] = next['annotations'];
+      // The workload annotation stays (PodInfo.workload was read from it at the create).
+      return { ...pod, metadata } as Pod;
+    });
+  }
+
+  /** Counts a note (one warning per kind, with the first's text and how many). */
+  private note(key: string, first: string): void {
+    const n = this.notes.get(key);
+    if (n === undefined) this.notes.set(key, { count: 1, first });
+    else n.count++;
+  }
+
   /** What kubectl apply sends as the configuration of a Node given by the trace: the object with
    * its last-applied annotation (GetModifiedConfiguration), and the trace entry's annotation. */
   private modifiedNode(given: Node): Node {
@@ -445,7 +501,12 @@ export class TraceReplay {
     const obj = structuredClone(o) as WorkloadObject;
     (obj.metadata.annotations ??= {})[WORKLOAD_ANNOTATION] = this.entry;
     if (obj.kind === 'Pod') {
-      this.api.createPod(obj as never);
+      // kubectl apply: created with its last-applied annotation (a later apply's original), or,
+      // when the pod exists, patched (updatePod).
+      const given = withLastApplied(obj as unknown as Pod);
+      const stored = this.api.cluster.pods.get(podStoreKey(given));
+      if (stored === undefined) this.api.createPod(given);
+      else this.updatePod(stored, given, line);
       return;
     }
     const tpl = (obj as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template;

@@ -104,6 +104,8 @@ export interface TraceCluster {
   readonly nodes: readonly { readonly node: Node; readonly joinAtS: number }[];
   /** Faults without ids (the loader numbers them after the scenario's own). */
   readonly faults: readonly Omit<FaultSpec, 'id'>[];
+  /** What the run warns about the file (events not replayed), each once with its count. */
+  readonly warnings?: readonly string[];
 }
 
 /** What a replay gives the format when it opens the pods (TraceFormat.openPods). */

@@ -73,6 +73,7 @@ export class Watch {
 export const WATCH_CAPACITY = 64;
 
 export class InterPodAffinityIndex implements ClusterIndex {
+  readonly readsPodLabels = true;
   /** Existing pods' required anti-affinity terms (Filter: existing pods' anti-affinity). */
   readonly requiredAntiAffinity = new Map<string, TermGroup>();
   /** Existing pods' required affinity terms (Score: hardPodAffinityWeight symmetry). */

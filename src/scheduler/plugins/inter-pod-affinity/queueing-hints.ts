@@ -29,11 +29,17 @@ function matchesAll(cluster: ClusterState, terms: readonly AffinityTerm[], other
 }
 
 /** An assigned pod that matches all the pod's required affinity terms arrived, or one that
- * matches all its anti-affinity terms left (ksim has no pod label updates). */
+ * matches all its anti-affinity terms left, or an assigned pod's labels changed so that it
+ * matches all the affinity terms or no longer all the anti-affinity terms (upstream's update
+ * branch, both pods given). */
 function isSchedulableAfterPodChange(cluster: ClusterState, pod: PodInfo, before: PodInfo | undefined, after: PodInfo | undefined): QueueingHint {
   if ((after !== undefined && after.nodeName === null) || (before !== undefined && before.nodeName === null)) return 'QueueSkip';
   const terms = podTerms(pod);
   if (terms.parseError !== null) return 'Queue';
+  if (after !== undefined && before !== undefined) {
+    if (!matchesAll(cluster, terms.requiredAffinity, before) && matchesAll(cluster, terms.requiredAffinity, after)) return 'Queue';
+    return matchesAll(cluster, terms.requiredAntiAffinity, before) && !matchesAll(cluster, terms.requiredAntiAffinity, after) ? 'Queue' : 'QueueSkip';
+  }
   if (after !== undefined) return matchesAll(cluster, terms.requiredAffinity, after) ? 'Queue' : 'QueueSkip';
   if (before === undefined) return 'QueueSkip';
   return matchesAll(cluster, terms.requiredAntiAffinity, before) ? 'Queue' : 'QueueSkip';

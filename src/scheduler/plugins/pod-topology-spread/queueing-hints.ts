@@ -55,12 +55,17 @@ function anySelectorMatches(constraints: readonly SpreadConstraint[], other: Pod
 }
 
 /** An added or deleted assigned pod of the namespace that some constraint selects may change
- * the skew (ksim has no pod label updates). */
+ * the skew; so may an assigned pod whose labels changed so that a constraint's selector
+ * matches it and did not, or the other way (upstream's update branch, both pods given). */
 function isSchedulableAfterPodChange(ctx: SpreadContext, pod: PodInfo, before: PodInfo | undefined, after: PodInfo | undefined): QueueingHint {
   const other = after ?? before;
-  if (other === undefined || !involved(other, pod)) return 'QueueSkip';
+  if (other === undefined || !involved(other, pod) || (before !== undefined && !involved(before, pod))) return 'QueueSkip';
   const constraints = constraintsOf(ctx, pod);
   if (constraints === null) return 'Queue';
+  if (before !== undefined && after !== undefined) {
+    for (const c of constraints) if (c.selector.matches(before.labels) !== c.selector.matches(after.labels)) return 'Queue';
+    return 'QueueSkip';
+  }
   return anySelectorMatches(constraints, other) ? 'Queue' : 'QueueSkip';
 }
 

@@ -296,6 +296,7 @@ function isTerminating(p: PodInfo): boolean {
 const indexes = new WeakMap<ClusterState, SpreadIndex>();
 
 export class SpreadIndex implements ClusterIndex {
+  readonly readsPodLabels = true;
   private readonly counters = new Map<string, PodCounter>();
   /** Live counters by namespace: the ones a placement must be matched against. */
   private readonly liveByNamespace = new Map<string, PodCounter[]>();
