@@ -97,15 +97,24 @@ test('the live line is rewritten in place at most every 250 ms, cut to the termi
   assert.deepEqual(written, ['\rksim q 15m00s/30m00s 50.0% | E\x1b[K', '\rksim q 15m00s/30m00s 50.0% | E\x1b[K', '\r\x1b[K']);
 });
 
-test('on an 80-column terminal a long run keeps its ETA: the rate segment goes first, then the pod counts', () => {
+test('on an 80-column terminal a long run keeps its ETA: the rate segment goes first, then the name is shortened, then the pod counts go', () => {
   const long = 'ksim churn-bench 1h05m/24h00m 4.5% | 170,234 ev/s | pods 10,000 bound 1,234 pending | ETA 25m13s';
   assert.equal(fitLine(long, 81), 'ksim churn-bench 1h05m/24h00m 4.5% | pods 10,000 bound 1,234 pending | ETA 25m13s');
   assert.equal(fitLine(long, 79), 'ksim churn-bench 1h05m/24h00m 4.5% | ETA 25m13s');
   assert.equal(fitLine(long, 200), long);
-  // A long scenario name is shortened before the ETA or the percentage is cut.
+  // A long scenario name is shortened before the pod counts go, down to 12 characters; then the
+  // counts go, then the name is shortened further, before the ETA or the percentage is cut.
   const named = 'ksim s8-long-random-failures-with-a-rather-long-scenario-name 10h13m/12h00m 85.2% | 30,000 ev/s | pods 420 bound 3 pending | ETA 4s';
-  assert.equal(fitLine(named, 79, 's8-long-random-failures-with-a-rather-long-scenario-name'), 'ksim s8-long-random-failures-with-a-rather-long-s… 10h13m/12h00m 85.2% | ETA 4s');
-  assert.equal(fitLine(named, 79, 's8-long-random-failures-with-a-rather-long-scenario-name').length, 79);
+  const name = 's8-long-random-failures-with-a-rather-long-scenario-name';
+  assert.equal(fitLine(named, 79, name), 'ksim s8-long-random-fa… 10h13m/12h00m 85.2% | pods 420 bound 3 pending | ETA 4s');
+  assert.equal(fitLine(named, 79, name).length, 79);
+  // Too narrow for the counts beside 12 characters of the name: they go, and the name takes the room.
+  assert.equal(fitLine(named, 60, name), 'ksim s8-long-random-failures-w… 10h13m/12h00m 85.2% | ETA 4s');
+  assert.equal(fitLine(named, 40, name), 'ksim s8-lo… 10h13m/12h00m 85.2% | ETA 4s');
+  // The DLRM replay at 80 columns: the name was kept whole and the counts dropped in 10 of 28 updates.
+  const dlrm = 'ksim trace-alibaba-dlrm 21m15s/32m00s 66.4% | 41,093 ev/s | pods 12,345 bound 118 pending | ETA 2s';
+  assert.equal(fitLine(dlrm, 79, 'trace-alibaba-dlrm'), 'ksim trace-alibab… 21m15s/32m00s 66.4% | pods 12,345 bound 118 pending | ETA 2s');
+  assert.equal(fitLine(dlrm.replace('118', '1'), 79, 'trace-alibaba-dlrm'), 'ksim trace-alibaba-… 21m15s/32m00s 66.4% | pods 12,345 bound 1 pending | ETA 2s');
   const sweep = 'ksim sweep 1,037/10,000 runs 10.4% | 2 failed | 4.1 runs/s | ETA 36m26s';
   assert.equal(fitLine(sweep, 60), 'ksim sweep 1,037/10,000 runs 10.4% | 2 failed | ETA 36m26s');
 });
@@ -166,4 +175,43 @@ test('the live line keeps the shortest cut of a long name it has shown: the name
     'ksim production-multi-zone-recovery-drill-with-… 10h13m/24h00m 42.6% | ETA 4s',
   ]);
   assert.ok(lines.every((l) => l.length <= 79), lines.join('\n'));
+});
+
+test('a live replay with a long name at 80 columns keeps its pod counts in every update, the name cut once and no more as the counts and the ETA change width', () => {
+  const writes: string[] = [];
+  let now = 0;
+  const texts = [
+    '20m45s/32m00s 64.8% | 41,093 ev/s | pods 12,001 bound 9 pending | ETA 3s',
+    '21m00s/32m00s 65.6% | 40,877 ev/s | pods 12,210 bound 1,118 pending | ETA 1m02s',
+    '21m15s/32m00s 66.4% | 39,514 ev/s | pods 12,345 bound 18 pending | ETA 2s',
+    '21m30s/32m00s 67.2% | 41,200 ev/s | pods 12,400 bound 5 pending | ETA 2s',
+  ];
+  let i = 0;
+  const r = new ProgressReporter<number>({ mode: 'live', write: (s) => writes.push(s), nowMs: () => now, label: 'trace-alibaba-dlrm', columns: 80, format: () => texts[i] as string });
+  for (i = 0; i < texts.length; i++) {
+    now += 1000;
+    r.update(0);
+  }
+  const lines = writes.map((w) => w.replace(/^\r/, '').replace(/\x1b\[K$/, ''));
+  // Before: 'ksim trace-alibaba-dlrm 21m15s/32m00s 66.4% | ETA 2s' whenever the line reached 80.
+  assert.deepEqual(lines, [
+    'ksim trace-alibaba-… 20m45s/32m00s 64.8% | pods 12,001 bound 9 pending | ETA 3s',
+    'ksim trace-a… 21m00s/32m00s 65.6% | pods 12,210 bound 1,118 pending | ETA 1m02s',
+    'ksim trace-a… 21m15s/32m00s 66.4% | pods 12,345 bound 18 pending | ETA 2s',
+    'ksim trace-a… 21m30s/32m00s 67.2% | pods 12,400 bound 5 pending | ETA 2s',
+  ]);
+  assert.ok(lines.every((l) => l.length <= 79), lines.join('\n'));
+});
+
+test('pod counts a narrow live line had to drop stay dropped: they do not come and go with the ETA\'s width', () => {
+  const writes: string[] = [];
+  let now = 0;
+  const texts = ['1m00s/30m00s 3.3% | pods 40 bound 20 pending | ETA 1m05s', '2m00s/30m00s 6.7% | pods 60 bound 0 pending | ETA 9s'];
+  let i = 0;
+  const r = new ProgressReporter<number>({ mode: 'live', write: (s) => writes.push(s), nowMs: () => now, label: 'q', columns: 60, format: () => texts[i] as string });
+  for (i = 0; i < texts.length; i++) {
+    now += 1000;
+    r.update(0);
+  }
+  assert.deepEqual(writes.map((w) => w.replace(/^\r/, '').replace(/\x1b\[K$/, '')), ['ksim q 1m00s/30m00s 3.3% | ETA 1m05s', 'ksim q 2m00s/30m00s 6.7% | ETA 9s']);
 });

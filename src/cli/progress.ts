@@ -110,36 +110,65 @@ export interface ProgressOptions<S = ProgressSnapshot> {
   readonly format?: (snap: S, elapsedMs: number, base?: { readonly snap: S; readonly elapsedMs: number }) => string;
 }
 
-/** The status text cut to `width` columns. Whole " | " segments go first — the rate ("… ev/s",
- * "… runs/s", "… s/run"), then the others from the left — so the clock and the ETA, at the ends, stay on
- * an 80-column terminal; then `label` (the run's name, after "ksim ") is shortened with "…"; a
- * text still too long is cut at the width. */
+/** The status text cut to `width` columns, shortened in this order until it fits: the rate
+ * segment ("… ev/s", "… runs/s", "… s/run") goes; `label` (the run's name, after "ksim ") is
+ * shortened with "…", down to MIN_LABEL_KEEP characters; the other middle " | " segments (the
+ * pod counts) go, from the left; the label is shortened further; a text still too long is cut at
+ * the width. So the clock and the ETA, at the ends, stay on an 80-column terminal, and a long
+ * name gives way before the pod counts do. */
 export function fitLine(text: string, width: number, label = ''): string {
-  return fitLineKeeping(text, width, label, Number.POSITIVE_INFINITY).line;
+  return fitLineKeeping(text, width, label, FIT_NOTHING).line;
 }
 
-/** fitLine, the label kept to at most `keepAtMost` characters (then "…"); also how many it kept
- * (the label's length when whole). The live line passes the fewest it has shown: the label's
- * cut would otherwise move with the clock's and ETA's widths, a jitter at each update. */
-function fitLineKeeping(text: string, width: number, label: string, keepAtMost: number): { line: string; keep: number } {
+/** How far the live line has been shortened: the fewest characters of the label kept, the most
+ * middle segments dropped, whether the rate was dropped. The live line never shows more than it
+ * once cut (fitLineKeeping): its fit would otherwise move with the widths of the clock, the
+ * counts and the ETA, a field coming and going from one update to the next. */
+interface FitFloor {
+  readonly keep: number;
+  readonly dropped: number;
+  readonly rateDropped: boolean;
+}
+
+const FIT_NOTHING: FitFloor = { keep: Number.POSITIVE_INFINITY, dropped: 0, rateDropped: false };
+
+/** The fewest characters of the label kept before the pod counts are dropped ("trace-…"): the
+ * user named the run, the counts are what the line alone tells. */
+export const MIN_LABEL_KEEP = 6;
+
+/** fitLine, shortened at least as far as `floor`; also how far it was. */
+function fitLineKeeping(text: string, width: number, label: string, floor: FitFloor): { line: string; floor: FitFloor } {
   const prefix = `ksim ${label} `;
-  const cutLabel = (fitted: string, keep: number) => `ksim ${label.slice(0, keep)}… ${fitted.slice(prefix.length)}`;
-  if (text.length <= width && !(keepAtMost < label.length && text.startsWith(prefix))) return { line: text, keep: label.length };
+  const hasLabel = label.length > 1 && text.startsWith(prefix);
   const segments = text.split(' | ');
   const rate = segments.findIndex((s, i) => i > 0 && i < segments.length - 1 && (s.endsWith('/s') || s.endsWith(' s/run')));
-  if (rate > 0) segments.splice(rate, 1);
-  while (segments.join(' | ').length > width && segments.length > 2) segments.splice(1, 1);
-  let fitted = segments.join(' | ');
+  const rateDropped = rate > 0 && (floor.rateDropped || text.length > width);
+  if (rateDropped) segments.splice(rate, 1);
   let keep = label.length;
-  if (label.length > 1 && fitted.startsWith(prefix) && (fitted.length > width || keepAtMost < label.length)) {
-    const need = fitted.length > width ? Math.max(1, label.length - (fitted.length - width) - 1) : label.length;
-    const k = Math.min(need, keepAtMost);
-    if (k + 1 < label.length) {
-      fitted = cutLabel(fitted, k);
-      keep = k;
-    }
+  // The length with the label cut to `keep` characters and "…".
+  const length = () => segments.join(' | ').length - (keep < label.length ? label.length - keep - 1 : 0);
+  const cutLabel = (k: number) => {
+    if (hasLabel && k + 1 < label.length && k < keep) keep = k;
+  };
+  const over = () => length() - width;
+  // 1. The label, down to MIN_LABEL_KEEP characters (or the fewest shown).
+  cutLabel(Math.min(floor.keep, over() > 0 ? Math.max(MIN_LABEL_KEEP, label.length - over() - 1) : label.length));
+  // 2. The middle segments from the left (the pod counts), at least as many as before.
+  let dropped = 0;
+  while (segments.length > 2 && (over() > 0 || dropped < floor.dropped)) {
+    segments.splice(1, 1);
+    dropped++;
   }
-  return { line: fitted.length > width ? fitted.slice(0, width) : fitted, keep };
+  // 3. With segments dropped, the label as long as fits now (at most as long as shown before),
+  // down to one character.
+  if (dropped > 0 && hasLabel) {
+    keep = label.length;
+    const whole = over();
+    cutLabel(Math.min(floor.keep, whole > 0 ? Math.max(1, label.length - whole - 1) : label.length));
+  }
+  let line = segments.join(' | ');
+  if (keep < label.length) line = `ksim ${label.slice(0, keep)}… ${line.slice(prefix.length)}`;
+  return { line: line.length > width ? line.slice(0, width) : line, floor: { keep, dropped, rateDropped } };
 }
 
 /** How far back the ETA's pace looks (ProgressReporter keeps its shown snapshots this long). */
@@ -151,8 +180,8 @@ export class ProgressReporter<S = ProgressSnapshot> {
   private readonly shownSnaps: { snap: S; elapsedMs: number }[] = [];
   private lastMs = Number.NEGATIVE_INFINITY;
   private shown = false;
-  /** The fewest characters of the label the live line has shown (it never shows more again). */
-  private labelKept = Number.POSITIVE_INFINITY;
+  /** How far the live line has been shortened (it never shows more again). */
+  private fitFloor: FitFloor = FIT_NOTHING;
 
   constructor(private readonly opts: ProgressOptions<S>) {
     this.startMs = opts.nowMs();
@@ -183,8 +212,8 @@ export class ProgressReporter<S = ProgressSnapshot> {
     const columns = this.opts.columns !== undefined && this.opts.columns > 0 ? this.opts.columns : 80;
     const width = Math.max(20, columns - 1);
     // \r back to column 0, the text, then erase what a longer earlier line left to the right.
-    const fitted = fitLineKeeping(text, width, this.opts.label, this.labelKept);
-    this.labelKept = Math.min(this.labelKept, fitted.keep);
+    const fitted = fitLineKeeping(text, width, this.opts.label, this.fitFloor);
+    this.fitFloor = fitted.floor;
     this.opts.write(`\r${fitted.line}\x1b[K`);
     this.shown = true;
   }

@@ -29,6 +29,7 @@ import type { AttemptRecord, PreemptionRecord, SchedulerObserver } from '../sche
 import { fmt, TimeWeightedMean } from './stats.js';
 import { MicrosSamples } from './samples.js';
 import { AttemptErrors } from './attempt-errors.js';
+import { neverBoundClass, neverBoundTallyOf, type NeverBoundClass, type NeverBoundTally } from './shortfall.js';
 import { PoolPeaks, ratioOf, RequestedPeaks, type PoolPeakValues } from './pool-peaks.js';
 
 export { RequestedPeaks } from './pool-peaks.js';
@@ -243,6 +244,7 @@ export class MetricsCollector implements SchedulerObserver {
     },
     podDeleted: (p: PodInfo) => {
       if (!p.bound && p.ownerKind === '') this.podsDeletedUnbound++;
+      if (!p.bound) this.countDeletedUnbound(p);
       if (!p.bound && this.sim.now - p.createdUs > WAITED_LONG_US) this.podsWaitedLong++;
       this.lastFailure.delete(p);
       this.notReadyPods.delete(p);
@@ -257,6 +259,19 @@ export class MetricsCollector implements SchedulerObserver {
       this.ratiosChanged();
     },
   };
+
+  /** Pods of workload entries deleted before they were ever bound, by entry and class, with
+   * their latest reasons (the never-bound warnings: src/metrics/shortfall.ts): bare pods (as
+   * pods_deleted_unbound counts them), and a Job's pods deleted with their Job (a trace's
+   * deletion time); a Job's pods its controller deletes while it stays (done, or past its
+   * deadline: jobs.csv says so) are not. Counts, not pods: a trace can have millions. */
+  readonly deletedUnbound = new Map<string, Map<NeverBoundClass, NeverBoundTally>>();
+
+  private countDeletedUnbound(p: PodInfo): void {
+    const c = neverBoundClass(p);
+    if (c === null || (c === 'Job' && this.cluster.objects.get(p.ownerObjectKey) !== undefined)) return;
+    neverBoundTallyOf(this.deletedUnbound, p.workload, c).add(this.lastFailure.get(p), p.nodeName !== null);
+  }
 
   private ratiosChanged(): void {
     const cpu = this.cpuRequestedRatio();

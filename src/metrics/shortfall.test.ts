@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PodInfo } from '../cluster/pod-info.js';
 import { buildCluster, makeNode, makePod, podInfo } from '../testing/builders.js';
-import { ephemeralStorageHint, shortfall, type WorkloadCount } from './shortfall.js';
+import { ephemeralStorageHint, NeverBoundTally, shortfall, type WorkloadCount } from './shortfall.js';
+import { tempTrace } from '../workload/traces/testing.js';
 import { parseScenario } from '../workload/scenario.js';
 import { runScenario } from '../run/run-scenario.js';
 import type { FailedAttempt } from './collector.js';
@@ -302,4 +303,56 @@ test('a DaemonSet surge pod that cannot bind beside its node\'s old pod leaves t
   lastFailure.set(pinned('aws-node-new-n3', 'n3'), { error: false, reason });
   const r2 = shortfall({ workloads: [], cluster, workloadOf: () => null, lastFailure, clients: new Map(), apiQueueDepth: 0, refusedCreates: new Map() });
   assert.match(r2.warnings[0]!, /^DaemonSet kube-system\/aws-node ends with 3 pods not scheduled, a node without its daemon, 2 nodes still on the old template: /);
+});
+
+const neverScenario = (csv: string, as: 'Pod' | 'Job', extra = '') => parseScenario(`apiVersion: ksim/v1alpha1
+kind: Scenario
+duration: 1m
+cluster:
+  nodePools: [{ name: n, count: 2, allocatable: { cpu: "4", memory: 16Gi, pods: "110" } }]
+workload:
+  - name: t
+    trace: { format: ksim-csv, file: ${tempTrace('t.csv', csv)}${as === 'Job' ? ', as: Job' : ''} }
+${extra}`, 's.yaml');
+const NO_FIT = '"0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."';
+
+test('trace pods never bound are warned about per entry by latest reason, those the trace deleted before they were placed counted in the same warning', () => {
+  const r = runScenario(neverScenario('time_s,name,cpu,memory,duration_s,delete_s\n0,fits,1,1Gi,,\n0,huge,100,1Gi,,\n1,gone,100,1Gi,,20\n2,gone2,100,1Gi,,30\n', 'Pod'));
+  assert.equal(r.summary['pods_bound'], 1);
+  assert.equal(r.summary['pods_unbound_end'], 1);
+  assert.equal(r.summary['pods_deleted_unbound'], 2);
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace')), [`trace t: 3 pods never bound (1 pending at the end; 2 deleted before they were placed (pods_deleted_unbound)): 3 unschedulable, by latest reason: 3 ${NO_FIT}`]);
+});
+
+test('a trace\'s Jobs (as: Job) and a manifest\'s Job with pods never bound are warned about per entry, naming the Jobs; a Job\'s pods deleted with it count; a manifest\'s bare pod is not (pods_unbound_end counts it)', () => {
+  const job = `  - name: batch
+    manifest:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: { name: big }
+      spec: { parallelism: 2, completions: 2, template: { spec: { restartPolicy: Never, containers: [{ name: c, image: x, resources: { requests: { cpu: "100" } } }] } } }
+  - name: lone
+    manifest:
+      apiVersion: v1
+      kind: Pod
+      metadata: { name: lone }
+      spec: { containers: [{ name: c, image: x, resources: { requests: { cpu: "100" } } }] }
+`;
+  const r = runScenario(neverScenario('time_s,name,cpu,memory,duration_s,delete_s\n0,fits,1,1Gi,5,\n0,huge,100,1Gi,,\n1,huge2,100,1Gi,,\n2,gone,100,1Gi,,20\n', 'Job', job));
+  assert.deepEqual(r.warnings.filter((w) => w.startsWith('trace') || w.startsWith('workload')), [
+    `trace t: 3 Job pods never bound (2 pending at the end, of 2 Jobs, first default/huge; 1 deleted with their Job before it was placed): 3 unschedulable, by latest reason: 3 ${NO_FIT}`,
+    `workload batch: 2 Job pods never bound (2 pending at the end, of Job default/big): 2 unschedulable, by latest reason: 2 ${NO_FIT}`,
+  ]);
+  assert.equal(r.summary['pods_unbound_end'], 5);
+});
+
+test('a never-bound tally keeps at most 64 distinct reasons: the rest count among the other reasons, so a trace of millions of pods keeps counts', () => {
+  const t = new NeverBoundTally();
+  for (let k = 0; k < 70; k++) t.add({ error: false, reason: `r${k}` }, false);
+  t.add({ error: false, reason: 'r0' }, false);
+  t.add(undefined, false);
+  t.add(undefined, true);
+  assert.equal(t.reasons.size, 64);
+  assert.equal(t.otherReasons, 6);
+  assert.deepEqual(t.steps({ clients: LIMITS }), ['71 unschedulable, by latest reason: 2 "r0", 1 "r1", 1 "r10", 67 with other reasons', '1 waiting to be scheduled', '1 waiting for their binding (scheduler client QPS 50, burst 100)']);
 });

@@ -24,7 +24,7 @@ import { DEFAULT_TERMINATED_POD_GC_THRESHOLD, PodGarbageCollector } from '../con
 import { ObjectApi } from '../controlplane/object-api.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import { extendedResourcesOffered, groupOf, MetricsCollector, OTHER_GROUP, type Row, type TimeseriesGroups } from '../metrics/collector.js';
-import { shortfall, withEphemeralStorageHint } from '../metrics/shortfall.js';
+import { neverBoundWarnings, shortfall, withEphemeralStorageHint } from '../metrics/shortfall.js';
 import { formatRow, rowValues, MemorySink, NULL_SINK, type RowSink, type Table } from '../metrics/csv-output.js';
 import { columnNames, columnsOf, type ColumnDims, type OutputFileName, type SummaryValues, type TypedRow } from '../metrics/schema.js';
 import { PodsCollector } from '../metrics/pods.js';
@@ -627,7 +627,7 @@ function finishRun(parts: RunParts): RunResult {
     ...[...metrics.rejected.values()].map((r) => `${r.count} ${r.write}(s) refused by the API server, first ${r.first}: ${r.reason}${NAMESPACE_NOT_FOUND.test(r.reason) ? NAMESPACE_HINT : longSetNameHint(r.reason)}`),
     ...parts.deployments.stallWarnings(stalledRollouts),
     ...metrics.attemptErrors.warnings(),
-    ...withEphemeralStorageHint(short.warnings, scenario.nodes, scenario.nodePools ?? []),
+    ...withEphemeralStorageHint([...short.warnings, ...neverBoundWarnings({ cluster, lastFailure: metrics.lastFailure, clients: scenario.controlPlane.clients, entries: scenario.workload.map((e) => ({ name: e.name, trace: e.trace !== undefined })), deleted: metrics.deletedUnbound })], scenario.nodes, scenario.nodePools ?? []),
     ...rateLimitWarnings(api.rateLimitHolds(), scenario.controlPlane.clients, CLIENT_FIELDS),
     ...etcdCapacityWarnings(api.etcd, api.etcd.config.maxWritesPerSecond),
     ...parts.nodeLifecycle.evictionHoldWarnings(scenario.durationUs),
