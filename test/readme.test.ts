@@ -186,7 +186,8 @@ test('the quickstart\'s unbound pod reason quoted in the README is the one place
 
 test('every ksim verb the README names exists', () => {
   const help = ksim(['--help']).stdout;
-  const verbs = new Set([...README.matchAll(/`ksim ([a-z][a-z-]*)/g)].map((m) => m[1] as string));
+  // A word cut with '…' is a scenario name on a progress line, not a verb.
+  const verbs = new Set([...README.matchAll(/`ksim ([a-z][a-z-]*)(?![a-z-]|…)/g)].map((m) => m[1] as string));
   for (const v of [...verbs].sort()) assert.match(help, new RegExp(`\\n  ksim ${v}\\b`), `README names ksim ${v}`);
 });
 
