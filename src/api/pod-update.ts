@@ -6,25 +6,24 @@
 // annotations) may change freely. Specs are compared as decoded JSON (apiequality's semantic
 // equality over the fields given).
 import type { JsonObject } from './three-way-merge.js';
+import { isObject } from './values.js';
 
 /** upstream updatablePodSpecFields, joined with "," as the message joins them. */
 export const POD_UPDATE_FORBIDDEN = 'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
+/** Equal as the API compares decoded specs: an absent key and an empty value are the same
+ * (omitempty), so a spec as stored (with admission's defaults) and as given compare field by field. */
+function semanticEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!semanticEqual(a[i], b[i])) return false;
     return true;
   }
   if (isObject(a)) {
     if (!isObject(b)) return false;
     // An absent key and an empty value are the same to the API (omitempty).
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!deepEqual(a[k] ?? undefined, b[k] ?? undefined) && !(isEmpty(a[k]) && isEmpty(b[k]))) return false;
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!semanticEqual(a[k] ?? undefined, b[k] ?? undefined) && !(isEmpty(a[k]) && isEmpty(b[k]))) return false;
     return true;
   }
   return false;
@@ -54,7 +53,7 @@ export function podSpecUpdateRefusal(old: JsonObject, next: JsonObject): string 
   // validateOnlyAddedTolerations: every old toleration stays (its tolerationSeconds may change).
   const nt = list(next['tolerations']);
   for (const o of list(old['tolerations'])) {
-    const same = (t: JsonObject) => deepEqual({ ...t, tolerationSeconds: undefined }, { ...o, tolerationSeconds: undefined });
+    const same = (t: JsonObject) => semanticEqual({ ...t, tolerationSeconds: undefined }, { ...o, tolerationSeconds: undefined });
     if (!nt.some(same)) return 'spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds';
   }
   // validateOnlyDeletedSchedulingGates: no gate added.
@@ -76,7 +75,7 @@ export function podSpecUpdateRefusal(old: JsonObject, next: JsonObject): string 
   munged['schedulingGates'] = old['schedulingGates'];
   const ot = old['terminationGracePeriodSeconds'];
   if (typeof ot === 'number' && ot < 0 && munged['terminationGracePeriodSeconds'] === 1) munged['terminationGracePeriodSeconds'] = ot;
-  return deepEqual(munged, old) ? null : POD_UPDATE_FORBIDDEN;
+  return semanticEqual(munged, old) ? null : POD_UPDATE_FORBIDDEN;
 }
 
 /** The updatable spec fields a valid update changes (for a note when they are not carried). */
@@ -86,6 +85,6 @@ export function changedUpdatableFields(old: JsonObject, next: JsonObject): strin
     const oc = list(old[f]);
     if (list(next[f]).some((c, i) => c['image'] !== (oc[i] as JsonObject | undefined)?.['image'])) out.push(`spec.${f}[*].image`);
   }
-  for (const f of ['activeDeadlineSeconds', 'tolerations', 'schedulingGates', 'terminationGracePeriodSeconds']) if (!deepEqual(old[f], next[f]) && !(isEmpty(old[f]) && isEmpty(next[f]))) out.push(`spec.${f}`);
+  for (const f of ['activeDeadlineSeconds', 'tolerations', 'schedulingGates', 'terminationGracePeriodSeconds']) if (!semanticEqual(old[f], next[f]) && !(isEmpty(old[f]) && isEmpty(next[f]))) out.push(`spec.${f}`);
   return out;
 }

@@ -9,6 +9,8 @@
 // Node's fields (metadata.labels and annotations are maps; spec.taints has no patch strategy:
 // atomic). A null in the patch deletes the key.
 
+import { isObject } from './values.js';
+
 /** A JSON object, as decoded. */
 export type JsonObject = { [key: string]: unknown };
 
@@ -16,9 +18,6 @@ export type JsonObject = { [key: string]: unknown };
  * annotation_key_constants.go LastAppliedConfigAnnotation). */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Go's reflect.TypeOf over decoded JSON: map, list, string, number, bool or nil. */
 function kindOf(v: unknown): string {
@@ -27,18 +26,18 @@ function kindOf(v: unknown): string {
   return typeof v;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
+function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
     return true;
   }
   if (isObject(a)) {
     if (!isObject(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k])) return false;
+    for (const k of ka) if (!(k in b) || !jsonEqual(a[k], b[k])) return false;
     return true;
   }
   return false;
@@ -58,7 +57,7 @@ function additions(current: JsonObject, modified: JsonObject): JsonObject {
     else if (isObject(c) && isObject(m)) {
       const sub = additions(c, m);
       if (Object.keys(sub).length > 0) patch[k] = sub;
-    } else if (!deepEqual(c, m)) patch[k] = m;
+    } else if (!jsonEqual(c, m)) patch[k] = m;
   }
   return patch;
 }
