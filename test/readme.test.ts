@@ -204,3 +204,18 @@ test('the --help of the command that writes it names every output file the READM
     assert.ok(help.includes(f), `ksim ${verb} --help does not name ${f}`);
   }
 });
+
+// A plain block that starts with a `ksim` command and shows `ksim: warning:` lines: each warning
+// is one the command prints (a pipe gets each warning on one line), so a sample cannot go stale.
+// Such blocks sit in list items (indented by two spaces): read with the items' indent taken off.
+const DEDENTED = README.split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n');
+for (const block of fencedBlocks(DEDENTED).filter((b) => b.lang === '' && b.lines[0]?.startsWith('ksim ') === true && b.lines.some((l) => l.startsWith('ksim: warning: ')))) {
+  const [args] = ksimCommands(block);
+  test(`the README's warning sample is what ksim ${(args ?? []).join(' ')} prints`, () => {
+    assert.ok(args !== undefined);
+    const r = ksim([...args, '-q', '-o', join(tempDir('ksim-readme-warning-'), 'out')]);
+    assert.equal(r.status, 0, r.stderr);
+    const printed = r.stderr.split('\n');
+    for (const w of block.lines.filter((l) => l.startsWith('ksim: warning: '))) assert.ok(printed.includes(w), `README warning not printed:\n${w}\nstderr:\n${r.stderr}`);
+  });
+}
